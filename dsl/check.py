@@ -1,0 +1,822 @@
+"""Types and physical dimensions: checks every module of a program, collecting all diagnostics.
+
+Pipeline position: after `dsl.resolve`; its output feeds `compiler.lower`. Imports `dsl.nodes`,
+`dsl.units`, `dsl.types`, `dsl.schema`, `dsl.resolve`, `dsl.diagnostics`.
+Public function: `check(program, scopes, sink, defines) -> Checked`.
+
+What it checks: known kinds, fields of each kind (unknown ones with a suggestion, required ones present
+after inheritance), parts placed where their kind fits, names, units and dimensions of every expression
+(`700 W + 3 TB/s` is an error at its span), temperature points against differences, multiplicities
+(whole, non-negative, at most 10^18), parameter ranges and `-D` overrides, and that asserts are
+true/false conditions. It evaluates nothing but constants; asserts are evaluated by the compiler.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from . import nodes as n
+from .diagnostics import Related, Sink, did_you_mean, suggest
+from .resolve import Scopes
+from .schema import KIND_ALIASES, FieldSpec, kind as kind_spec, kinds
+from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
+from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
+
+MAX_COUNT = 1e18
+MAX_RANGE_POINTS = 10_000_000
+AGGREGATES = ("sum", "max", "min", "count", "mean")
+FUNCTIONS = {
+    "sum": "sum(rack.power): the total over parts, counting multiplicities; or sum(a, b, ...)",
+    "max": "max(a, b, ...) or max(rack.power): the largest value",
+    "min": "min(a, b, ...) or min(rack.power): the smallest value",
+    "count": "count(rack): how many parts, counting multiplicities",
+    "mean": "mean(rack.power): the average over parts, weighted by multiplicity",
+    "ceil": "ceil(x): the next whole number up (x must be a plain number: ceil(load / 1.5 MW))",
+    "floor": "floor(x): the next whole number down",
+    "round": "round(x): the nearest whole number",
+    "abs": "abs(x): the magnitude",
+    "sqrt": "sqrt(x): the square root (dimensions must have even powers)",
+    "clamp": "clamp(x, lo, hi): x limited to [lo, hi]",
+}
+
+
+@dataclass
+class Checked:
+    """The checked program: what the compiler lowers."""
+
+    program: object
+    scopes: Scopes
+    defines: dict[str, n.Expr | n.RangeExpr] = field(default_factory=dict)
+    types: dict[int, object] = field(default_factory=dict)   # id(expr) -> type (of checked expressions)
+
+
+class _Checker:
+    def __init__(self, scopes: Scopes, sink: Sink):
+        self.scopes = scopes
+        self.sink = sink
+        self.types: dict[int, object] = {}
+        self._member_types: dict[int, object] = {}
+        self._in_progress: set[int] = set()
+        self.declared: dict[int, tuple[str, object]] = {}   # id(Name/Attr expr) -> (text, span declared at)
+
+    # ================================================================ structure
+    def module(self, module: n.Module) -> None:
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                self.block(stmt, module, None)
+            elif isinstance(stmt, n.Param):
+                self.param(stmt, module)
+            elif isinstance(stmt, n.Let):
+                self.expr(stmt.value, None, module)
+            elif isinstance(stmt, n.Assert):
+                self.condition(stmt.expr, None, module)
+            elif isinstance(stmt, n.Field):
+                self.sink.error("misplaced-statement", f"`{stmt.name} = ...` sets a field, but fields belong "
+                                "inside a block", stmt.name_span,
+                                help=f"write `let {stmt.name} = ...` or `param {stmt.name} = ...` at the top "
+                                     "level of a file")
+            elif isinstance(stmt, n.Import):
+                self.import_names(stmt, module)
+
+    def import_names(self, stmt: n.Import, module: n.Module) -> None:
+        target = self.scopes.program.imported(module, stmt)
+        if target is None or not stmt.names:
+            return
+        for name, span in stmt.names:
+            if self.scopes.module_lookup(target, name) is None:
+                self.sink.error("unknown-name", f"`{name}` is not defined in {target.name}", span,
+                                help=did_you_mean(name, self.scopes.module_names(target)))
+
+    def block(self, block: n.Block, module: n.Module, parent: n.Block | None) -> None:
+        spec = kind_spec(block.kind)
+        if spec is None:
+            self.sink.error("unknown-kind", f"`{block.kind}` is not a kind of block", block.kind_span,
+                            help=did_you_mean(block.kind, list(kinds()) + list(KIND_ALIASES)),
+                            notes=["kinds: " + ", ".join(sorted(kinds()))])
+        elif parent is not None:
+            parent_spec = kind_spec(parent.kind)
+            if parent_spec is not None and spec.name not in parent_spec.contains:
+                holds = ", ".join(parent_spec.contains) or "no parts"
+                self.sink.error("misplaced-block", f"a {spec.name} cannot be placed inside a {parent_spec.name}",
+                                block.kind_span, notes=[f"a {parent_spec.name} holds: {holds}"])
+        if block.count is not None:
+            self.count(block.count, block.parent, module)
+        for stmt in block.body:
+            if isinstance(stmt, n.Block):
+                self.block(stmt, module, block)
+            elif isinstance(stmt, n.Field):
+                self.field(stmt, block, module, spec)
+            elif isinstance(stmt, n.Let):
+                self.member_type(stmt, block, module)
+            elif isinstance(stmt, n.Assert):
+                self.condition(stmt.expr, block, module)
+            elif isinstance(stmt, (n.Import, n.Param)):
+                word = "import" if isinstance(stmt, n.Import) else "param"
+                self.sink.error("misplaced-statement", f"`{word}` belongs at the top level of a file, not inside "
+                                f"`{block.name}`", stmt.span)
+        if spec is not None:
+            self.required(block, spec)
+
+    def required(self, block: n.Block, spec) -> None:
+        values = self.scopes.members(block).values
+        missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)]
+        for f in missing:
+            self.sink.error("missing-field", f"{spec.name} `{block.name}` does not set `{f.name}` ({f.doc})",
+                            block.name_span, help=f"add `{f.name} = ...` inside `{block.name}`"
+                            + (f" or extend a {spec.name} that sets it" if not block.base else ""))
+
+    def field(self, stmt: n.Field, block: n.Block, module: n.Module, spec) -> None:
+        actual = self.member_type(stmt, block, module)
+        if spec is None:
+            return
+        fspec = spec.fields.get(stmt.name)
+        if fspec is None:
+            hint = did_you_mean(stmt.name, spec.fields)
+            self.sink.error("unknown-field", f"a {spec.name} has no field `{stmt.name}`", stmt.name_span,
+                            help=hint or f"use `let {stmt.name} = ...` for a value of your own",
+                            notes=[f"{spec.name} fields: " + ", ".join(sorted(spec.fields))] if not hint else [])
+            return
+        self.conform(stmt.value, actual, fspec, f"`{stmt.name}`")
+
+    def conform(self, expr: n.Expr, actual: object, fspec: FieldSpec, what: str) -> None:
+        """Does a value of type `actual` fit the field's declared type?"""
+        if actual is None:
+            return
+        expected = field_type(fspec)
+        ftype = fspec.type
+        if ftype.startswith("choice:"):
+            choices = ftype[len("choice:"):].split("|")
+            if actual != TEXT:
+                self.mismatch(expr, f"{what} takes one of {', '.join(repr(c) for c in choices)}, "
+                                    f"not {actual.describe()}")
+            elif isinstance(expr, n.String) and expr.value not in choices:
+                self.sink.error("invalid-value", f"{what} cannot be \"{expr.value}\"; it is one of "
+                                + ", ".join(f'"{c}"' for c in choices), expr.span,
+                                help=did_you_mean(expr.value, choices))
+            return
+        if ftype.startswith("ref:"):
+            want = ftype[len("ref:"):]
+            if not isinstance(actual, BlockT) or kind_spec(actual.block.kind) is not kind_spec(want):
+                self.sink.error("wrong-kind", f"{what} must name a {want} definition, not {actual.describe()}",
+                                expr.span)
+            return
+        if isinstance(expected, QType) and isinstance(actual, QType):
+            if expected.point and not actual.point and actual.dim == expected.dim:
+                self.sink.error("temperature-point", f"{what} is a temperature point; this is a temperature "
+                                "difference", expr.span, help="write a point in degC, like `35 degC`")
+                return
+            if actual.point and not expected.point:
+                self.sink.error("temperature-point", f"{what} takes {expected.describe()}, not a temperature "
+                                "point", expr.span, help="a difference is written in K, like `10 K`")
+                return
+            if expected.dim != actual.dim:
+                self.sink.error("unit-mismatch", f"{what} is {_with_unit(expected, None, fspec)} but this is "
+                                f"{_with_unit(actual, expr)}", expr.span)
+            return
+        if not same(expected, actual):
+            self.mismatch(expr, f"{what} takes {expected.describe()}, not {actual.describe()}")
+
+    def mismatch(self, expr: n.Expr, message: str) -> None:
+        self.sink.error("type-mismatch", message, expr.span)
+
+    def count(self, expr: n.Expr, block: n.Block | None, module: n.Module) -> None:
+        t = self.expr(expr, block, module)
+        if t is None:
+            return
+        if not (isinstance(t, QType) and t.dim == DIMENSIONLESS and not t.point):
+            self.sink.error("invalid-count", f"a multiplicity is a plain count, not {t.describe()}", expr.span)
+            return
+        value = self.const(expr, block, module)
+        if value is None:
+            return
+        if isinstance(value, list):
+            bad = [v for v in value if not _is_count(v)]
+            value = bad[0] if bad else 0
+        if not _is_count(value):
+            self.sink.error("invalid-count", f"a multiplicity must be a whole number from 0 to 10^18, not "
+                            f"{_fmt(value)}", expr.span, help="round it: `x ceil(...)`")
+
+    def param(self, stmt: n.Param, module: n.Module) -> None:
+        if isinstance(stmt.value, n.RangeExpr):
+            self.range(stmt.value, module)
+        else:
+            self.expr(stmt.value, None, module)
+
+    def range(self, rng: n.RangeExpr, module: n.Module) -> object | None:
+        parts = [rng.start, rng.stop] + ([rng.step] if rng.step is not None else [])
+        types = [self.expr(p, None, module) for p in parts]
+        if any(t is None for t in types):
+            return None
+        first = types[0]
+        for part, t in zip(parts[1:], types[1:]):
+            if not same(first, t):
+                self.sink.error("unit-mismatch", f"a range runs from {first.describe()} to {t.describe()}",
+                                part.span)
+                return None
+        values = [self.const(p, None, module) for p in parts]
+        if all(isinstance(v, float) for v in values):
+            start, stop = values[0], values[1]
+            step = values[2] if len(values) > 2 else (1.0 if first == NUMBER else None)
+            if step is None:
+                self.sink.error("invalid-range", "a range of quantities needs a step: `1 MW..10 MW step 1 MW`",
+                                rng.span)
+            elif step == 0 or (stop - start) * step < 0:
+                self.sink.error("invalid-range", f"the step {_fmt(step)} never gets from {_fmt(start)} to "
+                                f"{_fmt(stop)}", rng.step.span if rng.step is not None else rng.span)
+            elif abs(stop - start) / abs(step) + 1 > MAX_RANGE_POINTS:
+                self.sink.error("invalid-range", f"this range has more than {MAX_RANGE_POINTS:,} points",
+                                rng.span)
+        return first
+
+    def condition(self, expr: n.Expr, block: n.Block | None, module: n.Module) -> None:
+        t = self.expr(expr, block, module)
+        if t is not None and t != BOOL:
+            self.mismatch(expr, f"an assert needs a true/false condition (like `power <= power_limit`), "
+                                f"not {t.describe()}")
+
+    # ================================================================ members and names
+    def member_type(self, member: object, owner: n.Block | None, module: n.Module) -> object | None:
+        """The type of a field, let, param or part; memoized, with a guard against definition cycles."""
+        key = id(member)
+        if key in self._member_types:
+            return self._member_types[key]
+        if key in self._in_progress:
+            return None  # a cycle: reported by the compiler with its chain
+        self._in_progress.add(key)
+        t: object | None
+        if isinstance(member, n.Block):
+            t = BlockT(member)
+        elif isinstance(member, n.Param):
+            value = member.value
+            t = self.expr(value.start if isinstance(value, n.RangeExpr) else value, None, member_module(member, module))
+            if isinstance(value, n.ListExpr) and isinstance(t, ListT):
+                t = t.elem
+        elif isinstance(member, (n.Field, n.Let)):
+            t = self.expr(member.value, owner, owner.module if owner is not None and owner.module else module)
+            if isinstance(member, n.Field) and owner is not None:
+                spec = kind_spec(owner.kind)
+                fspec = spec.fields.get(member.name) if spec else None
+                if fspec is not None and t is not None:
+                    declared = field_type(fspec)
+                    if declared is not None:
+                        t = declared
+        elif isinstance(member, n.Module):
+            t = ModuleT(member)
+        else:
+            t = None
+        self._in_progress.discard(key)
+        self._member_types[key] = t
+        return t
+
+    def name(self, expr: n.Name, block: n.Block | None, module: n.Module) -> object | None:
+        ident = expr.ident
+        current = block
+        while current is not None:
+            members = self.scopes.members(current)
+            found = members.values.get(ident)
+            if found is not None:
+                self.declared[id(expr)] = (ident, getattr(found, "name_span", None))
+                return self.member_type(found, members.owner.get(ident, current), module)
+            spec = kind_spec(current.kind)
+            if spec is not None and ident in spec.fields:
+                return self.schema_field(spec.fields[ident], current, expr.span)
+            selected = self.select(current, ident)
+            if selected:
+                return Selection(tuple(selected), ident)
+            current = current.parent
+        found = self.scopes.module_lookup(module, ident)
+        if found is not None:
+            return self.member_type(found, None, module)
+        if ident in FUNCTIONS:
+            self.sink.error("type-mismatch", f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
+            return None
+        candidates = self.scopes.visible_names(block, module)
+        help_text = did_you_mean(ident, candidates)
+        if help_text is None:
+            try:
+                parse_unit(ident)
+                help_text = f"`{ident}` is a unit: write a number before it, like `1 {ident}`"
+            except UnitError:
+                pass
+        self.sink.error("unknown-name", f"`{ident}` is not defined here", expr.span, help=help_text)
+        return None
+
+    def schema_field(self, fspec: FieldSpec, block: n.Block, span) -> object | None:
+        if not fspec.output and not fspec.required:
+            pass  # an optional input read before it is set: the compiler reports it if it stays unset
+        return field_type(fspec)
+
+    def select(self, block: n.Block, ident: str) -> list[n.Block]:
+        """Parts of `block` whose kind is `ident` (`rack` selects every rack part)."""
+        wanted = kind_spec(ident)
+        if wanted is None:
+            return []
+        return [m for m in self.scopes.members(block).values.values()
+                if isinstance(m, n.Block) and kind_spec(m.kind) is wanted]
+
+    def attr(self, expr: n.Attr, block: n.Block | None, module: n.Module) -> object | None:
+        base = self.expr(expr.obj, block, module)
+        if base is None:
+            return None
+        name = expr.name
+        if isinstance(base, ModuleT):
+            found = self.scopes.module_lookup(base.module, name)
+            if found is None:
+                self.sink.error("unknown-name", f"`{name}` is not defined in {base.module.name}", expr.name_span,
+                                help=did_you_mean(name, self.scopes.module_names(base.module)))
+                return None
+            return self.member_type(found, None, base.module)
+        if isinstance(base, BlockT):
+            return self.block_attr(base.block, name, expr)
+        if isinstance(base, Selection):
+            results = []
+            for part in base.blocks:
+                members = self.scopes.members(part).values
+                if name not in members and kind_spec(name) is not None:
+                    results.append(("sel", self.select(part, name)))
+                else:
+                    results.append(("val", self.block_attr(part, name, expr)))
+            if all(kind == "sel" for kind, _ in results):
+                parts = tuple(b for _, blocks in results for b in blocks)
+                return Selection(parts, f"{base.label}.{name}")
+            types = [t for kind, t in results if kind == "val"]
+            if any(t is None for t in types):
+                return None
+            first = types[0]
+            for other in types[1:]:
+                if not same(first, other):
+                    self.sink.error("unit-mismatch", f"`{name}` is {first.describe()} in one part and "
+                                    f"{other.describe()} in another", expr.name_span)
+                    return None
+            return Values(first)
+        self.sink.error("type-mismatch", f"{base.describe()} has no fields; `.{name}` cannot apply",
+                        expr.name_span)
+        return None
+
+    def block_attr(self, target: n.Block, name: str, expr: n.Attr) -> object | None:
+        members = self.scopes.members(target)
+        found = members.values.get(name)
+        if found is not None:
+            self.declared[id(expr)] = (_dotted(expr), getattr(found, "name_span", None))
+            owner = members.owner.get(name, target)
+            return self.member_type(found, owner, owner.module or target.module)
+        spec = kind_spec(target.kind)
+        if spec is not None and name in spec.fields:
+            return field_type(spec.fields[name])
+        selected = self.select(target, name)
+        if selected:
+            return Selection(tuple(selected), name)
+        candidates = list(members.values) + (list(spec.fields) if spec else [])
+        self.sink.error("unknown-name", f"{target.kind} `{target.name}` has no field or part `{name}`",
+                        expr.name_span, help=did_you_mean(name, candidates),
+                        related=[Related(target.name_span, f"`{target.name}` is defined here")])
+        return None
+
+    # ================================================================ expressions
+    def expr(self, expr: n.Expr, block: n.Block | None, module: n.Module) -> object | None:
+        t = self._expr(expr, block, module)
+        self.types[id(expr)] = t
+        return t
+
+    def _expr(self, expr, block, module):  # noqa: C901 - one dispatch over the expression kinds
+        if isinstance(expr, n.Number):
+            return NUMBER
+        if isinstance(expr, n.Quantity):
+            try:
+                unit = parse_unit(expr.unit)
+            except UnitError as exc:
+                self.sink.error("unknown-unit", str(exc), expr.unit_span,
+                                help=f"did you mean `{exc.suggestion}`?" if exc.suggestion else
+                                "see the unit table in stdlib/units.txt")
+                return None
+            return QType(unit.dim, unit.point)
+        if isinstance(expr, n.String):
+            return TEXT
+        if isinstance(expr, n.Bool):
+            return BOOL
+        if isinstance(expr, n.Name):
+            return self.name(expr, block, module)
+        if isinstance(expr, n.Attr):
+            return self.attr(expr, block, module)
+        if isinstance(expr, n.Call):
+            return self.call(expr, block, module)
+        if isinstance(expr, n.ListExpr):
+            types = [self.expr(item, block, module) for item in expr.items]
+            if any(t is None for t in types):
+                return None
+            if not types:
+                return ListT(None)
+            for item, t in zip(expr.items[1:], types[1:]):
+                if not same(types[0], t):
+                    self.sink.error("unit-mismatch", f"a list mixes {types[0].describe()} and {t.describe()}",
+                                    item.span)
+                    return None
+            return ListT(types[0])
+        if isinstance(expr, n.Unary):
+            t = self.expr(expr.operand, block, module)
+            if t is None:
+                return None
+            if not isinstance(t, QType):
+                self.mismatch(expr, f"`{expr.op}` needs a number, not {t.describe()}")
+                return None
+            if t.point and expr.op == "-":
+                self.sink.error("temperature-point", "a temperature point cannot be negated; subtract it from "
+                                "another point to get a difference", expr.span)
+                return None
+            return t
+        if isinstance(expr, n.Arith):
+            return self.arith(expr, block, module)
+        if isinstance(expr, n.Power):
+            return self.power(expr, block, module)
+        if isinstance(expr, n.Compare):
+            return self.compare(expr, block, module)
+        if isinstance(expr, n.Logic):
+            ok = True
+            for operand in expr.operands:
+                t = self.expr(operand, block, module)
+                if t is not None and t != BOOL:
+                    self.mismatch(operand, f"`{expr.op}` joins true/false conditions, not {t.describe()}")
+                    ok = False
+            return BOOL if ok else None
+        if isinstance(expr, n.Not):
+            t = self.expr(expr.operand, block, module)
+            if t is not None and t != BOOL:
+                self.mismatch(expr.operand, f"`not` needs a true/false condition, not {t.describe()}")
+                return None
+            return BOOL
+        if isinstance(expr, n.IfExpr):
+            cond = self.expr(expr.cond, block, module)
+            if cond is not None and cond != BOOL:
+                self.mismatch(expr.cond, f"`if` needs a true/false condition, not {cond.describe()}")
+            then = self.expr(expr.then, block, module)
+            other = self.expr(expr.other, block, module)
+            if then is None or other is None:
+                return None
+            if not same(then, other):
+                self.sink.error("unit-mismatch", f"the branches of `if` differ: {_with_unit(then, expr.then)} "
+                                f"against {_with_unit(other, expr.other)}", expr.other.span,
+                                related=[Related(expr.then.span, "the `then` branch")])
+                return None
+            return then
+        raise AssertionError(type(expr))
+
+    def arith(self, expr: n.Arith, block, module):
+        types = [self.expr(o, block, module) for o in expr.operands]
+        acc = types[0]
+        for i, (op, right) in enumerate(zip(expr.ops, types[1:]), start=1):
+            left_expr = expr.operands[i - 1] if i == 1 else _prefix_span(expr, i)
+            right_expr = expr.operands[i]
+            if acc is None or right is None:
+                acc = None
+                continue
+            for t, e in ((acc, left_expr), (right, right_expr)):
+                if not isinstance(t, QType):
+                    self.mismatch(e, f"`{op}` needs numbers, not {t.describe()}")
+                    acc = None
+            if acc is None:
+                continue
+            if op in "+-":
+                acc = self.add(op, acc, right, left_expr, right_expr, expr.op_spans[i - 1])
+            else:
+                if acc.point or right.point:
+                    bad = left_expr if acc.point else right_expr
+                    self.sink.error("temperature-point", "a temperature point cannot be multiplied or divided",
+                                    bad.span, help="subtract a reference point first: (t - 20 degC) is a "
+                                    "difference in K")
+                    acc = None
+                    continue
+                acc = QType(dim_mul(acc.dim, right.dim) if op == "*" else dim_div(acc.dim, right.dim))
+        return acc
+
+    def add(self, op, left: QType, right: QType, left_expr, right_expr, op_span):
+        verb = "add" if op == "+" else "subtract"
+        if left.point or right.point:
+            if left.dim != right.dim:
+                return self._unit_mismatch(verb, left, right, left_expr, right_expr, op)
+            if left.point and right.point:
+                if op == "-":
+                    return QType(left.dim)
+                self.sink.error("temperature-point", "cannot add two temperature points", op_span,
+                                help="subtract them to get a difference, or add a difference in K")
+                return None
+            if right.point and op == "-":
+                self.sink.error("temperature-point", "cannot subtract a temperature point from a difference",
+                                right_expr.span)
+                return None
+            return QType(left.dim, True)
+        if left.dim != right.dim:
+            return self._unit_mismatch(verb, left, right, left_expr, right_expr, op)
+        return left
+
+    def _unit_mismatch(self, verb, left, right, left_expr, right_expr, op):
+        if verb == "subtract":
+            message = f"cannot subtract {_with_unit(right, right_expr)} from {_with_unit(left, left_expr)}"
+        else:
+            message = f"cannot add {_with_unit(left, left_expr)} and {_with_unit(right, right_expr)}"
+        related = [Related(right_expr.span, "this operand")] if right_expr is not None else []
+        self.sink.error("unit-mismatch", message, left_expr.span, related=related,
+                        notes=self._declared_notes(left_expr, right_expr))
+        return None
+
+    def _declared_notes(self, *exprs) -> list[str]:
+        notes = []
+        for e in exprs:
+            text, span = self.declared.get(id(e), (None, None))
+            if span is not None:
+                notes.append(f"`{text}` is declared at {span}")
+        return notes
+
+    def power(self, expr: n.Power, block, module):
+        base = self.expr(expr.base, block, module)
+        exp = self.expr(expr.exponent, block, module)
+        if base is None or exp is None:
+            return None
+        for t, e in ((base, expr.base), (exp, expr.exponent)):
+            if not isinstance(t, QType):
+                self.mismatch(e, f"`^` needs numbers, not {t.describe()}")
+                return None
+        if exp != NUMBER:
+            self.sink.error("not-dimensionless", f"an exponent must be a plain number, not {exp.describe()}",
+                            expr.exponent.span)
+            return None
+        if base.point:
+            self.sink.error("temperature-point", "a temperature point cannot be raised to a power", expr.base.span)
+            return None
+        if base.dim == DIMENSIONLESS:
+            return NUMBER
+        value = self.const(expr.exponent, block, module)
+        if not isinstance(value, float) or value != int(value):
+            self.sink.error("not-dimensionless", f"{base.describe()} can only be raised to a whole-number "
+                            "constant power", expr.exponent.span)
+            return None
+        return QType(dim_pow(base.dim, int(value)))
+
+    def compare(self, expr: n.Compare, block, module):
+        left = self.expr(expr.left, block, module)
+        right = self.expr(expr.right, block, module)
+        if left is None or right is None:
+            return BOOL
+        if isinstance(left, QType) and isinstance(right, QType):
+            if left.dim != right.dim or left.point != right.point:
+                self.sink.error("unit-mismatch", f"cannot compare {_with_unit(left, expr.left)} with "
+                                f"{_with_unit(right, expr.right)}", expr.left.span,
+                                related=[Related(expr.right.span, "this operand")])
+            return BOOL
+        if left == TEXT and right == TEXT and expr.op in ("==", "!="):
+            return BOOL
+        if left == BOOL and right == BOOL and expr.op in ("==", "!="):
+            return BOOL
+        if isinstance(left, BlockT) and isinstance(right, BlockT) and expr.op in ("==", "!="):
+            return BOOL
+        self.mismatch(expr, f"cannot compare {left.describe()} with {right.describe()} using `{expr.op}`")
+        return BOOL
+
+    def call(self, expr: n.Call, block, module):
+        func = expr.func
+        if func not in FUNCTIONS:
+            self.sink.error("unknown-function", f"there is no function `{func}`", expr.func_span,
+                            help=did_you_mean(func, FUNCTIONS) or "functions: " + ", ".join(sorted(FUNCTIONS)))
+            for arg in expr.args:
+                self.expr(arg, block, module)
+            return None
+        args = [self.expr(a, block, module) for a in expr.args]
+        if any(a is None for a in args):
+            return None
+        usage = FUNCTIONS[func]
+        if func in AGGREGATES:
+            if not args:
+                self.sink.error("wrong-arguments", f"`{func}` needs an argument", expr.span, help=usage)
+                return None
+            if func == "count":
+                if len(args) != 1 or not isinstance(args[0], (Selection, Values, ListT, BlockT)):
+                    self.sink.error("wrong-arguments", f"count() counts parts, like count(rack); got "
+                                    f"{args[0].describe() if args else 'nothing'}", expr.span, help=usage)
+                    return None
+                return NUMBER
+            if len(args) == 1:
+                only = args[0]
+                if isinstance(only, Selection):
+                    self.sink.error("wrong-arguments", f"{func}({expr.args[0].span and ''}...) needs a value of "
+                                    f"each part, like {func}({only.label}.power)", expr.args[0].span,
+                                    help=f"count({only.label}) counts the parts")
+                    return None
+                if isinstance(only, (Values, ListT)):
+                    return only.elem
+                if isinstance(only, QType):
+                    return only
+                self.mismatch(expr.args[0], f"`{func}` needs numbers, not {only.describe()}")
+                return None
+            return self.same_args(expr, args, func)
+        if func == "clamp":
+            if len(args) != 3:
+                self.sink.error("wrong-arguments", "clamp takes three arguments", expr.span, help=usage)
+                return None
+            return self.same_args(expr, args, func)
+        if len(args) != 1:
+            self.sink.error("wrong-arguments", f"`{func}` takes one argument, got {len(args)}", expr.span,
+                            help=usage)
+            return None
+        t = args[0]
+        if not isinstance(t, QType) or t.point:
+            self.mismatch(expr.args[0], f"`{func}` needs a number, not {t.describe()}")
+            return None
+        if func in ("ceil", "floor", "round"):
+            if t.dim != DIMENSIONLESS:
+                self.sink.error("not-dimensionless", f"`{func}` needs a plain number, but this is "
+                                f"{_with_unit(t, expr.args[0])}", expr.args[0].span,
+                                help=f"divide by a unit first: {func}(x / 1 {t.unit()})")
+                return None
+            return NUMBER
+        if func == "sqrt":
+            if any(d % 2 for d in t.dim):
+                self.sink.error("not-dimensionless", f"the square root of {t.describe()} has no unit",
+                                expr.args[0].span)
+                return None
+            return QType(tuple(d // 2 for d in t.dim))
+        return t
+
+    def same_args(self, expr: n.Call, args: list, func: str):
+        first = args[0]
+        for arg_expr, t in zip(expr.args, args):
+            if not isinstance(t, QType):
+                self.mismatch(arg_expr, f"`{func}` needs numbers, not {t.describe()}")
+                return None
+            if not same(first, t):
+                self.sink.error("unit-mismatch", f"`{func}` mixes {_with_unit(first, expr.args[0])} and "
+                                f"{_with_unit(t, arg_expr)}", arg_expr.span)
+                return None
+        return first
+
+    # ================================================================ constants
+    def const(self, expr: n.Expr, block, module, depth: int = 0):
+        """The SI value of a constant expression (float, or list for a list), or None if not constant."""
+        if depth > 100:
+            return None
+        try:
+            return self._const(expr, block, module, depth)
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+
+    def _const(self, expr, block, module, depth):
+        if isinstance(expr, n.Number):
+            return expr.value
+        if isinstance(expr, n.Quantity):
+            try:
+                return parse_unit(expr.unit).to_si(expr.value)
+            except UnitError:
+                return None
+        if isinstance(expr, n.Unary):
+            v = self.const(expr.operand, block, module, depth + 1)
+            return None if not isinstance(v, float) else (-v if expr.op == "-" else v)
+        if isinstance(expr, n.Arith):
+            acc = self.const(expr.operands[0], block, module, depth + 1)
+            for op, operand in zip(expr.ops, expr.operands[1:]):
+                v = self.const(operand, block, module, depth + 1)
+                if not isinstance(acc, float) or not isinstance(v, float):
+                    return None
+                acc = {"+": acc + v, "-": acc - v, "*": acc * v, "/": acc / v if v else math.inf}[op]
+            return acc
+        if isinstance(expr, n.Power):
+            b = self.const(expr.base, block, module, depth + 1)
+            e = self.const(expr.exponent, block, module, depth + 1)
+            if isinstance(b, float) and isinstance(e, float):
+                return float(b ** e) if abs(e) < 1e4 else None
+            return None
+        if isinstance(expr, n.ListExpr):
+            values = [self.const(i, block, module, depth + 1) for i in expr.items]
+            return values if all(isinstance(v, float) for v in values) else None
+        if isinstance(expr, n.Name):
+            found = self.scopes.lookup(expr.ident, block, module)
+            if isinstance(found, n.Param):
+                value = found.value
+                if isinstance(value, n.RangeExpr):
+                    return None
+                return self.const(value, None, module, depth + 1)
+            if isinstance(found, (n.Let, n.Field)):
+                return self.const(found.value, block, module, depth + 1)
+            return None
+        if isinstance(expr, n.Call) and expr.func in ("ceil", "floor", "round", "min", "max", "abs") and expr.args:
+            values = [self.const(a, block, module, depth + 1) for a in expr.args]
+            if not all(isinstance(v, float) for v in values):
+                return None
+            f = {"ceil": math.ceil, "floor": math.floor, "round": round, "abs": abs}
+            if expr.func in f:
+                return float(f[expr.func](values[0])) if math.isfinite(values[0]) else values[0]
+            return float(min(values) if expr.func == "min" else max(values))
+        return None
+
+
+def _dotted(expr: n.Expr) -> str:
+    if isinstance(expr, n.Name):
+        return expr.ident
+    if isinstance(expr, n.Attr):
+        return f"{_dotted(expr.obj)}.{expr.name}"
+    return "..."
+
+
+def member_module(member, module):
+    return module
+
+
+def field_type(fspec: FieldSpec) -> object | None:
+    t = fspec.type
+    if t in ("count", "ratio"):
+        return NUMBER
+    if t == "text" or t.startswith("choice:"):
+        return TEXT
+    if t == "bool":
+        return BOOL
+    if t == "temp":
+        return QType(parse_unit("K").dim, True)
+    if t.startswith("ref:"):
+        return None
+    return QType(parse_unit(t).dim)
+
+
+def _is_count(value: float) -> bool:
+    return math.isfinite(value) and value >= 0 and value == int(value) and value <= MAX_COUNT
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _with_unit(t: object, expr: n.Expr | None, fspec: FieldSpec | None = None) -> str:
+    """`power (kW)`: the dimension, with the unit as written when the expression is a literal."""
+    if not isinstance(t, QType):
+        return t.describe()
+    if isinstance(expr, n.Quantity):
+        return f"{t.describe()} ({expr.unit})"
+    if fspec is not None:
+        return f"{t.describe()} ({fspec.type})"
+    if t.dim == DIMENSIONLESS:
+        return t.describe()
+    return f"{t.describe()} ({t.unit()})"
+
+
+class _PrefixSpan:
+    """Stands for `operands[0] op ... operands[i-1]` of an n-ary chain when reporting."""
+
+    def __init__(self, span):
+        self.span = span
+
+
+def _prefix_span(expr: n.Arith, i: int):
+    first, last = expr.operands[0].span, expr.operands[i - 1].span
+    from .source import Span
+    return _PrefixSpan(Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col))
+
+
+def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = None) -> Checked:
+    checker = _Checker(scopes, sink)
+    for module in program.modules.values():
+        checker.module(module)
+    checked = Checked(program, scopes, {}, checker.types)
+    if defines:
+        checked.defines = _check_defines(checker, program, defines, sink)
+    return checked
+
+
+def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Sink) -> dict:
+    """`-D name=value`: each names a param of an entry file; the value parses as an expression or range."""
+    from .build import build
+    from .parser import parse
+    from .source import Source
+
+    params: dict[str, tuple[n.Param, n.Module]] = {}
+    for module in program.entries:
+        for stmt in module.statements:
+            if isinstance(stmt, n.Param):
+                params.setdefault(stmt.name, (stmt, module))
+    out: dict = {}
+    for name, text in defines.items():
+        source = Source(f"-D {name}", f"param {name} = {text}\n")
+        sink.add_source(source)
+        if name not in params:
+            sink.error("unknown-parameter", f"`-D {name}` names no parameter of the spec",
+                       source.span(6, 6 + len(name)),
+                       help=did_you_mean(name, params) or ("parameters: " + ", ".join(sorted(params))
+                                                          if params else "the spec declares no parameters"))
+            continue
+        scratch = Sink()
+        scratch.add_source(source)
+        parsed = parse(source, scratch)
+        if parsed is None or len(parsed.tree.children) != 1:
+            sink.error("invalid-define", f"`-D {name}={text}` is not a value: write a number with its unit, a "
+                       "list [a, b] or a range a..b step s", source.span(0, len(source.text.rstrip())),
+                       notes=[d.message for d in scratch.items])
+            continue
+        stmt = build(source, parsed, source.name, source.name).statements[0]
+        param, module = params[name]
+        value = stmt.value
+        new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
+        if isinstance(new_t, ListT):
+            new_t = new_t.elem
+        old_t = checker.member_type(param, None, module)
+        if new_t is not None and old_t is not None and not same(new_t, old_t):
+            sink.error("unit-mismatch", f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
+                       f"{_with_unit(old_t, None)}", value.span,
+                       related=[Related(param.name_span, f"`{name}` is declared here")])
+            continue
+        out[name] = value
+    return out

@@ -1,0 +1,223 @@
+"""Diagnostics: the registry of stable codes, the collecting sink, and text/JSON rendering.
+
+Pipeline position: used by every stage; a stage reports into a `Sink` and keeps going, it never
+raises on bad input. Imports only `dsl.source`. The registry below is the one list of codes;
+docs/diagnostics.md is generated from it (tests keep the two in sync).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .source import Source, Span
+
+ERROR = "error"
+WARNING = "warning"
+NOTE = "note"
+
+# code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
+CODES: dict[str, tuple[str, str]] = {
+    # reading and syntax
+    "file-unreadable": ("read", "A spec file could not be read (missing, a directory, or permission denied)."),
+    "file-not-utf8": ("read", "A spec file is not valid UTF-8 text; the position of the first bad byte is given."),
+    "file-binary": ("read", "A spec file contains NUL bytes, so it is binary data, not a spec."),
+    "file-too-large": ("read", "A spec file is larger than the limit (8 MiB); split it into modules and import them."),
+    "syntax-error": ("syntax", "The text does not follow the grammar; the message says what was expected."),
+    "unclosed-brace": ("syntax", "A `{`, `(` or `[` is never closed; the note shows where it was opened."),
+    "unmatched-close": ("syntax", "A `}`, `)` or `]` has no opening partner."),
+    "unterminated-string": ("syntax", "A string literal has no closing quote on its line."),
+    "invalid-character": ("syntax", "A character that has no meaning in the language."),
+    "nesting-too-deep": ("syntax", "Blocks or brackets are nested deeper than the limit (200 levels)."),
+    # imports
+    "import-not-found": ("import", "An imported module or file does not exist in the stdlib or under the spec's root."),
+    "import-cycle": ("import", "Modules import each other in a cycle; the chain is shown."),
+    "import-escapes-root": ("import", "An import path leaves the spec's root directory (or is absolute outside it)."),
+    "duplicate-import": ("import", "The same name is imported twice into one module."),
+    # names and structure
+    "unknown-name": ("resolve", "A name is not defined in this block, any enclosing block, the module or its imports."),
+    "unknown-kind": ("resolve", "A block starts with a kind the language does not know (chip, server, rack, hall, ...)."),
+    "unknown-field": ("check", "A block sets a field its kind does not have. Use `let` for your own values."),
+    "missing-field": ("check", "A block (after inheritance) leaves a required field of its kind unset."),
+    "duplicate-definition": ("resolve", "Two definitions in one scope share a name."),
+    "wrong-kind": ("check", "A block extends, or a field refers to, a definition of another kind."),
+    "misplaced-block": ("check", "A block is nested inside a kind that cannot contain it (a hall inside a rack)."),
+    "misplaced-statement": ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),
+    "inheritance-cycle": ("resolve", "Definitions extend each other in a cycle; the chain is shown."),
+    "ambiguous-name": ("resolve", "A name comes from two star imports; import it explicitly."),
+    "unknown-function": ("check", "A call names a function the language does not have."),
+    "wrong-arguments": ("check", "A function gets the wrong number or kind of arguments."),
+    "unknown-parameter": ("check", "`-D name=value` names a parameter the spec does not declare."),
+    "invalid-define": ("check", "A `-D name=value` value does not parse as an expression or a range."),
+    # types and units
+    "unknown-unit": ("check", "A unit the language does not know; the message suggests close matches."),
+    "unit-mismatch": ("check", "Quantities of different physical dimensions are added, compared or assigned."),
+    "temperature-point": ("check", "A temperature point (degC) is used where only a difference (K) makes sense."),
+    "not-dimensionless": ("check", "A value with a unit is used where a plain number is needed (exponent, ceil, count)."),
+    "type-mismatch": ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
+    "invalid-count": ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 10^18."),
+    "invalid-range": ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points."),
+    "invalid-value": ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`)."),
+    # evaluation
+    "definition-cycle": ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
+    "assert-failed": ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
+    "non-finite": ("evaluate", "A value evaluates to infinity or NaN (for example a division by zero)."),
+    # internal
+    "internal-error": ("any", "A bug in factory-dsl, not in the spec; please report it with the spec attached."),
+}
+
+
+@dataclass
+class Related:
+    span: Span
+    label: str
+
+
+@dataclass
+class Diagnostic:
+    severity: str
+    code: str
+    message: str
+    span: Span | None = None
+    related: list[Related] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    help: str | None = None
+
+    def to_json(self) -> dict:
+        out: dict = {"severity": self.severity, "code": self.code, "message": self.message}
+        out["location"] = self.span.to_json() if self.span else None
+        out["related"] = [{"label": r.label, "location": r.span.to_json()} for r in self.related]
+        out["notes"] = list(self.notes)
+        out["help"] = self.help
+        return out
+
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (s.file, s.start, s.end, self.code, self.message) if s else ("", 0, 0, self.code, self.message)
+
+
+class Sink:
+    """Collects diagnostics of a run, in report order, and knows the sources to quote from."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+        self.sources: dict[str, Source] = {}
+        self._seen: set[tuple] = set()
+
+    def add_source(self, source: Source) -> None:
+        self.sources[source.name] = source
+
+    def report(self, diag: Diagnostic) -> Diagnostic:
+        assert diag.code in CODES, diag.code
+        key = (diag.code, diag.message, diag.span)
+        if key not in self._seen:  # the same mistake seen through two paths is reported once
+            self._seen.add(key)
+            self.items.append(diag)
+        return diag
+
+    def error(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+        return self.report(Diagnostic(ERROR, code, message, span, **kw))
+
+    def warning(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+        return self.report(Diagnostic(WARNING, code, message, span, **kw))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == ERROR]
+
+    def has_errors(self) -> bool:
+        return any(d.severity == ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=Diagnostic.sort_key)
+
+
+def suggest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest candidate to `word` (case-insensitive first), or None: for "did you mean" hints."""
+    pool = sorted(set(candidates))
+    lowered = {c.lower(): c for c in pool}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return lowered[word.lower()]
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+    if matches:
+        return matches[0]
+    matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[matches[0]] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    best = suggest(word, candidates)
+    return f"did you mean `{best}`?" if best else None
+
+
+# ----------------------------------------------------------------------------- rendering
+
+def _gutter_width(diags: list[Diagnostic]) -> int:
+    lines = [d.span.end_line for d in diags if d.span] or [1]
+    return max(len(str(n)) for n in lines)
+
+
+def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
+    """One diagnostic in the contract's text form: header, quoted line with carets, notes."""
+    out: list[str] = []
+    where = f"{diag.span}: " if diag.span else ""
+    out.append(f"{where}{diag.severity}[{diag.code}]: {diag.message}")
+    src = sources.get(diag.span.file) if diag.span else None
+    if diag.span and src is not None:
+        line = diag.span.line
+        text = src.line_text(line)
+        pad = " " * width
+        marks = [(diag.span, "^")]
+        marks += [(r.span, "-") for r in diag.related if r.span.file == diag.span.file and r.span.line == line]
+        caret = [" "] * (len(text) + 1)
+        for span, ch in marks:
+            first = span.col - 1
+            last = (span.end_col - 1) if span.end_line == line else len(text)
+            last = max(last, first + 1)
+            for i in range(first, min(last, len(caret) + 40)):
+                if i >= len(caret):
+                    caret.append(" ")
+                if caret[i] == " " or ch == "^":
+                    caret[i] = ch
+        shown = text.expandtabs(1)
+        if len(shown) > 240:  # a pathological line: show a window around the error
+            lo = max(0, diag.span.col - 80)
+            shown = "…" + shown[lo:lo + 160] + "…"
+            caret = [" "] + caret[lo:lo + 160]
+        out.append(f" {line:>{width}} | {shown}")
+        out.append(f" {pad} | {''.join(caret).rstrip()}")
+    for rel in diag.related:
+        if diag.span and rel.span.file == diag.span.file and rel.span.line == diag.span.line:
+            out.append(f"  note: {rel.label}")
+        else:
+            out.append(f"  note: {rel.label} at {rel.span}")
+    for note in diag.notes:
+        out.append(f"  note: {note}")
+    if diag.help:
+        out.append(f"  help: {diag.help}")
+    return "\n".join(out)
+
+
+def render_text(diags: list[Diagnostic], sources: dict[str, Source], limit: int = 50) -> str:
+    """All diagnostics, sorted by place, capped at `limit` with "... and N more"."""
+    diags = sorted(diags, key=Diagnostic.sort_key)
+    shown = diags[:limit]
+    width = _gutter_width(shown)
+    parts = [render_one(d, sources, width) for d in shown]
+    if len(diags) > limit:
+        parts.append(f"... and {len(diags) - limit} more")
+    return "\n\n".join(parts)
+
+
+def summary_line(diags: list[Diagnostic], files: int) -> str:
+    n_err = sum(1 for d in diags if d.severity == ERROR)
+    n_warn = sum(1 for d in diags if d.severity == WARNING)
+    noun = "file" if files == 1 else "files"
+    if not n_err and not n_warn:
+        return f"ok: {files} {noun} checked, no problems"
+    parts = []
+    if n_err:
+        parts.append(f"{n_err} error{'s' if n_err != 1 else ''}")
+    if n_warn:
+        parts.append(f"{n_warn} warning{'s' if n_warn != 1 else ''}")
+    return f"{', '.join(parts)} in {files} {noun}"

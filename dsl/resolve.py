@@ -1,0 +1,279 @@
+"""Names: module scopes, block members, inheritance, and the lookup rules every later stage shares.
+
+Pipeline position: after `dsl.loader`, before `dsl.check`. Imports `dsl.nodes`, `dsl.schema`,
+`dsl.diagnostics`. Public function: `resolve(program, sink) -> Scopes`.
+
+Lookup of a bare name inside a block: the block's own members (fields, lets and parts, including those
+inherited through `extends`), then each enclosing block's members, then the module (params, lets,
+definitions, imported names), then star imports. Inherited formulas bind late: a name in a base's
+formula means the member of the block being evaluated, so overriding `tdp` in a derived chip changes
+every formula of the base that uses it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import nodes as n
+from .diagnostics import Related, Sink, did_you_mean
+from .loader import Program
+from .schema import kind as kind_spec
+
+
+@dataclass
+class ModuleScope:
+    module: n.Module
+    names: dict[str, object] = field(default_factory=dict)      # name -> Block | Param | Let | Module
+    star: list[n.Module] = field(default_factory=list)
+
+
+@dataclass
+class Members:
+    """What a block holds after inheritance: name -> Field | Let | Block (a part); plus its asserts."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    owner: dict[str, n.Block] = field(default_factory=dict)     # name -> block that declared it
+    asserts: list[tuple[n.Assert, n.Block]] = field(default_factory=list)
+
+
+class Scopes:
+    def __init__(self, program: Program, sink: Sink):
+        self.program = program
+        self.sink = sink
+        self.modules: dict[str, ModuleScope] = {}
+        self._members: dict[int, Members] = {}
+        self._resolving: list[n.Block] = []
+
+    # ------------------------------------------------------------------ modules
+    def scope_of(self, module: n.Module) -> ModuleScope:
+        return self.modules[module.path]
+
+    def module_lookup(self, module: n.Module, name: str) -> object | None:
+        scope = self.modules.get(module.path)
+        if scope is None:
+            return None
+        if name in scope.names:
+            return self._unwrap(scope.names[name])
+        for star in scope.star:  # star imports: the first module that has the name wins
+            names = self.modules[star.path].names if star.path in self.modules else {}
+            if name in names and not isinstance(names[name], n.Module):
+                return self._unwrap(names[name])
+        return None
+
+    def _unwrap(self, found: object) -> object | None:
+        """Follow `from m import name` to the definition itself (chains are short; cycles cannot load)."""
+        for _ in range(50):
+            if not isinstance(found, _ImportedName):
+                return found
+            found = self.module_lookup(found.module, found.name)
+        return None
+
+    def module_names(self, module: n.Module) -> list[str]:
+        scope = self.modules.get(module.path)
+        if scope is None:
+            return []
+        names = set(scope.names)
+        for m in scope.star:
+            if m.path in self.modules:
+                names |= set(self.modules[m.path].names)
+        return sorted(names)
+
+    # ------------------------------------------------------------------ blocks
+    def members(self, block: n.Block) -> Members:
+        """Members of `block` after inheritance (memoized). An inheritance cycle stops at the repeat."""
+        key = id(block)
+        if key in self._members:
+            return self._members[key]
+        if block in self._resolving:
+            return Members()
+        self._resolving.append(block)
+        result = Members()
+        base = self.base_of(block)
+        if base is not None:
+            inherited = self.members(base)
+            result.values.update(inherited.values)
+            result.owner.update(inherited.owner)
+            result.asserts.extend(inherited.asserts)
+        for stmt in block.body:
+            if isinstance(stmt, (n.Field, n.Let, n.Block)):
+                result.values[stmt.name] = stmt
+                result.owner[stmt.name] = block
+            elif isinstance(stmt, n.Assert):
+                result.asserts.append((stmt, block))
+        self._resolving.pop()
+        self._members[key] = result
+        return result
+
+    def base_of(self, block: n.Block) -> n.Block | None:
+        return block.base_block
+
+    def lookup(self, name: str, block: n.Block | None, module: n.Module) -> object | None:
+        """Resolve a bare name as seen from inside `block` (None: at module level)."""
+        current = block
+        while current is not None:
+            found = self.members(current).values.get(name)
+            if found is not None:
+                return found
+            current = current.parent
+        return self.module_lookup(module, name)
+
+    def visible_names(self, block: n.Block | None, module: n.Module) -> list[str]:
+        names: set[str] = set()
+        current = block
+        while current is not None:
+            names |= set(self.members(current).values)
+            current = current.parent
+        names |= set(self.module_names(module))
+        return sorted(names)
+
+    def lookup_dotted(self, parts: list[str], block: n.Block | None, module: n.Module) -> object | None:
+        found = self.lookup(parts[0], block, module)
+        for part in parts[1:]:
+            if isinstance(found, n.Module):
+                found = self.module_lookup(found, part)
+            elif isinstance(found, n.Block):
+                found = self.members(found).values.get(part)
+            else:
+                return None
+        return found
+
+
+def resolve(program: Program, sink: Sink) -> Scopes:
+    scopes = Scopes(program, sink)
+    for module in program.modules.values():
+        scopes.modules[module.path] = _module_scope(program, module, sink)
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                _link_blocks(stmt, None, module)
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                _bind_bases(scopes, stmt, module, sink)
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                _check_inheritance_cycles(scopes, stmt, sink)
+    return scopes
+
+
+def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope:
+    scope = ModuleScope(module)
+    declared: dict[str, object] = {}
+
+    def declare(name: str, what: object, span) -> None:
+        if name in declared:
+            previous = declared[name]
+            sink.error("duplicate-definition", f"`{name}` is defined twice in this file", span,
+                       related=[Related(_name_span(previous), "first defined here")])
+            return
+        declared[name] = what
+        scope.names[name] = what
+
+    for stmt in module.statements:
+        if isinstance(stmt, n.Import):
+            target = program.imported(module, stmt)
+            if target is None:
+                continue
+            if stmt.star:
+                scope.star.append(target)
+            elif stmt.names is not None:
+                for name, span in stmt.names:
+                    declare(name, _ImportedName(target, name, span, stmt), span)
+            else:
+                alias = stmt.alias or stmt.module.split(".")[-1]
+                if stmt.is_path and not stmt.alias:
+                    alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
+                declare(alias, target, stmt.module_span)
+        elif isinstance(stmt, (n.Block, n.Param, n.Let)):
+            declare(stmt.name, stmt, stmt.name_span)
+    return scope
+
+
+@dataclass
+class _ImportedName:
+    module: n.Module
+    name: str
+    span: object
+    stmt: n.Import
+
+
+def _name_span(what: object):
+    if isinstance(what, _ImportedName):
+        return what.span
+    span = getattr(what, "name_span", None) or getattr(what, "span", None)
+    return span
+
+
+def _link_blocks(block: n.Block, parent: n.Block | None, module: n.Module) -> None:
+    block.parent = parent
+    block.module = module
+    for stmt in block.body:
+        if isinstance(stmt, n.Block):
+            _link_blocks(stmt, block, module)
+
+
+def _bind_bases(scopes: Scopes, block: n.Block, module: n.Module, sink: Sink) -> None:
+    _check_duplicates(block, sink)
+    if block.base:
+        target = scopes.lookup_dotted(block.base, block.parent, module)
+        dotted = ".".join(block.base)
+        if target is None:
+            sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
+                       help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
+        elif not isinstance(target, n.Block):
+            sink.error("wrong-kind", f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
+                       block.base_span)
+        elif target is block:
+            sink.error("inheritance-cycle", f"`{block.name}` extends itself", block.base_span)
+        else:
+            if _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
+                sink.error("wrong-kind", f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
+                           block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
+            else:
+                block.base_block = target
+    for stmt in block.body:
+        if isinstance(stmt, n.Block):
+            _bind_bases(scopes, stmt, module, sink)
+
+
+def _canonical(kind: str) -> str:
+    spec = kind_spec(kind)
+    return spec.name if spec else kind
+
+
+def _definitions_of_kind(scopes: Scopes, block: n.Block, module: n.Module) -> list[str]:
+    names = []
+    for name in scopes.visible_names(block.parent, module):
+        target = scopes.lookup(name, block.parent, module)
+        if isinstance(target, n.Block) and _canonical(target.kind) == _canonical(block.kind):
+            names.append(name)
+    return names or scopes.visible_names(block.parent, module)
+
+
+def _check_duplicates(block: n.Block, sink: Sink) -> None:
+    seen: dict[str, object] = {}
+    for stmt in block.body:
+        if isinstance(stmt, (n.Field, n.Let, n.Block)):
+            if stmt.name in seen:
+                sink.error("duplicate-definition", f"`{stmt.name}` is set twice in `{block.name}`",
+                           stmt.name_span, related=[Related(_name_span(seen[stmt.name]), "first set here")])
+            else:
+                seen[stmt.name] = stmt
+
+
+def _check_inheritance_cycles(scopes: Scopes, block: n.Block, sink: Sink) -> None:
+    chain: list[n.Block] = []
+    current: n.Block | None = block
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.base_block
+    if current is block and len(chain) > 1:
+        names = " → ".join(b.name for b in chain + [block])
+        sink.error("inheritance-cycle", f"inheritance cycle: {names}", block.base_span,
+                   help="one of these definitions must stand on its own")
+        block.base_block = None
+    for stmt in block.body:
+        if isinstance(stmt, n.Block):
+            _check_inheritance_cycles(scopes, stmt, sink)
+
+
