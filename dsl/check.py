@@ -57,7 +57,8 @@ class _Checker:
         self.types: dict[int, object] = {}
         self._member_types: dict[int, object] = {}
         self._in_progress: set[int] = set()
-        self.declared: dict[int, tuple[str, object]] = {}   # id(Name/Attr expr) -> (text, span declared at)
+        self.declared: dict[int, tuple[str, object]] = {}
+        self.inferred: dict[int, object] = {}   # id(Field) -> type of its expression, before the declared type   # id(Name/Attr expr) -> (text, span declared at)
 
     # ================================================================ structure
     def module(self, module: n.Module) -> None:
@@ -126,7 +127,8 @@ class _Checker:
                             + (f" or extend a {spec.name} that sets it" if not block.base else ""))
 
     def field(self, stmt: n.Field, block: n.Block, module: n.Module, spec) -> None:
-        actual = self.member_type(stmt, block, module)
+        self.member_type(stmt, block, module)
+        actual = self.inferred.get(id(stmt))
         if spec is None:
             return
         fspec = spec.fields.get(stmt.name)
@@ -253,6 +255,7 @@ class _Checker:
                 t = t.elem
         elif isinstance(member, (n.Field, n.Let)):
             t = self.expr(member.value, owner, owner.module if owner is not None and owner.module else module)
+            self.inferred[key] = t
             if isinstance(member, n.Field) and owner is not None:
                 spec = kind_spec(owner.kind)
                 fspec = spec.fields.get(member.name) if spec else None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import nodes as n
 from .build import build
-from .diagnostics import Related, Sink, did_you_mean
+from .diagnostics import Related, Sink, did_you_mean, suggest
 from .parser import parse
 from .resources import stdlib_dir, stdlib_modules
 from .source import Source, Span
@@ -144,7 +144,8 @@ class _Loader:
         candidate = (base_dir / rel) if not os.path.isabs(rel) else Path(rel)
         resolved = candidate.resolve()
         if not _inside(resolved, root):
-            sink.error("import-escapes-root", f"`{rel}` resolves to {resolved}, outside the spec's root {root}",
+            sink.error("import-escapes-root", f"`{rel}` leads outside the spec's root folder "
+                       f"({_shown(root)})",
                        stmt.module_span, notes=["a spec may only import files inside its root folder, so that "
                                                 "checking it can never read other files of the machine"],
                        help="move the file under the root, or give a wider root with --root")
@@ -155,7 +156,8 @@ class _Loader:
             display = f"{STDLIB_PREFIX}/{resolved.relative_to(stdlib_dir().resolve()).as_posix()}"
         if not resolved.is_file():
             siblings = [p.name for p in resolved.parent.glob("*.factory")] if resolved.parent.is_dir() else []
-            hint = did_you_mean(resolved.name, siblings)
+            best = suggest(resolved.name, siblings, cutoff=0.8)
+            hint = f"did you mean `{best}`?" if best else None
             sink.error("import-not-found", f"no file `{rel}` (looked for {display})", stmt.module_span,
                        help=hint)
             return None
@@ -170,6 +172,15 @@ class _Loader:
                                                          f"`{via.module}`"))
         self.sink.error("import-cycle", "import cycle: " + " → ".join(chain), closing.module_span,
                         related=related, help="move what both files need into a third file that imports neither")
+
+
+def _shown(path: Path) -> str:
+    """A folder as a user would name it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else (rel if rel != "." else "the current folder")
 
 
 def _inside(path: Path, root: Path) -> bool:

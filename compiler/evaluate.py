@@ -1,0 +1,404 @@
+"""Evaluation: every quantity of the graph as a NumPy array over the scenario axis, in SI units.
+
+Pipeline position: after `compiler.lower`, before rendering. Imports numpy, `dsl` and `compiler.graph`.
+Public function: `evaluate(lowering, sink) -> Results`.
+
+Quantities are evaluated on demand in dependency order (memoized), so a graph of a million-GPU site
+costs what its spec costs: multiplicities are counts. Each node records the nodes it read (`deps`) for
+`factory explain`. A definition cycle is reported with its chain. Values broadcast over the scenario
+axis: a swept parameter is an array of length N, everything else of length 1 until it meets one.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dsl import nodes as n
+from dsl.diagnostics import Related, Sink
+from dsl.schema import kind as kind_spec
+from dsl.units import DIMENSIONLESS, UnitError, parse_unit
+
+from .graph import Graph, Instance, Node
+from .lower import Lowering
+
+
+class EvalError(Exception):
+    """A value that cannot be computed; already reported, abandons the current quantity."""
+
+
+@dataclass
+class Selection:
+    items: list[tuple[np.ndarray, Instance]]
+
+
+@dataclass
+class Values:
+    items: list[tuple[np.ndarray, object]]
+
+
+@dataclass
+class CheckResult:
+    name: str
+    ok: bool
+    message: str
+    span: object
+    detail: str = ""
+    failing: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    graph: Graph
+    values: dict[str, object]           # path -> np.ndarray (SI) | str | bool array
+    units: dict[str, str]
+    checks: list[CheckResult]
+    scenario_count: int
+    parameters: dict[str, list[float]]
+
+
+class Evaluator:
+    def __init__(self, lowering: Lowering, sink: Sink):
+        self.lowering = lowering
+        self.graph = lowering.graph
+        self.sink = sink
+        self.values: dict[str, object] = {}
+        self.units: dict[str, str] = {}
+        self.failed: set[str] = set()
+        self.stack: list[str] = []
+        self.reading: list[list[str]] = []
+        self.scenario_axis = self._scenario_axis()
+
+    def _scenario_axis(self) -> dict[str, np.ndarray]:
+        sweep = self.graph.sweep
+        if not sweep:
+            return {}
+        grids = np.meshgrid(*[np.asarray(self.graph.sweep_values[p], dtype=float) for p in sweep], indexing="ij")
+        return {p: g.ravel() for p, g in zip(sweep, grids)}
+
+    # ------------------------------------------------------------------ nodes
+    def node_value(self, path: str) -> object:
+        if path in self.values:
+            self._note_read(path)
+            return self.values[path]
+        if path in self.failed:
+            raise EvalError(path)
+        node = self.graph.nodes[path]
+        if path in self.stack:
+            chain = self.stack[self.stack.index(path):] + [path]
+            first = self.graph.nodes[chain[0]]
+            related = [Related(self.graph.nodes[p].span, f"`{p}` is defined here") for p in chain[1:-1]
+                       if self.graph.nodes[p].span is not None]
+            self.sink.error("definition-cycle", "definition cycle: " + " → ".join(chain), first.span,
+                            related=related, help="one of these values must be given, not computed from the others")
+            for p in chain:
+                self.failed.add(p)
+            raise EvalError(path)
+        self._note_read(path)
+        self.stack.append(path)
+        self.reading.append([])
+        try:
+            if node.kind == "param" and path in self.scenario_axis:
+                value = self.scenario_axis[path]
+            else:
+                value = self.expr(node.expr, node.instance, node.module, agg=False)
+            if node.kind == "count" and isinstance(value, np.ndarray):
+                self.check_count(node, value)
+            self.values[path] = value
+            node.deps = sorted(set(self.reading[-1]))
+            return value
+        except EvalError:
+            self.failed.add(path)
+            raise
+        finally:
+            self.stack.pop()
+            self.reading.pop()
+
+    def _note_read(self, path: str) -> None:
+        if self.reading:
+            self.reading[-1].append(path)
+
+    def check_count(self, node: Node, value: np.ndarray) -> None:
+        bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > 1e18)
+        if np.any(bad):
+            v = float(np.asarray(value)[np.argmax(bad)])
+            self.sink.error("invalid-count", f"this multiplicity evaluates to {v:g}; it must be a whole number "
+                            "from 0 to 10^18", node.span, help="round it: `x ceil(...)`")
+            raise EvalError(node.path)
+
+    def count_of(self, inst: Instance) -> np.ndarray:
+        if inst.count is None:
+            return np.ones(1)
+        return np.asarray(self.node_value(inst.count), dtype=float)
+
+    # ------------------------------------------------------------------ names
+    def member(self, inst: Instance, name: str, span, agg: bool):
+        """A member of an instance: a quantity, a part, or a selection of parts by kind."""
+        path = f"{inst.path}.{name}"
+        if path in self.graph.nodes:
+            return self.node_value(path)
+        for part in inst.parts:
+            if part.block.name == name:
+                return Selection([(self.count_of(part), part)]) if agg else part
+        wanted = kind_spec(name)
+        if wanted is not None:
+            chosen = [p for p in inst.parts if kind_spec(p.kind) is wanted]
+            if chosen:
+                return Selection([(self.count_of(p), p) for p in chosen])
+        spec = kind_spec(inst.kind)
+        if spec is not None and name in spec.fields:
+            self.sink.error("missing-field", f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
+                            "and no model computes it yet", span,
+                            help=f"set `{name} = ...` in `{inst.block.name}`")
+            raise EvalError(path)
+        return _MISSING
+
+    def name(self, ident: str, inst: Instance | None, module: n.Module, span, agg: bool):
+        current = inst
+        while current is not None:
+            found = self.member(current, ident, span, agg)
+            if found is not _MISSING:
+                return found
+            current = current.parent
+        found = self.lowering.scopes.module_lookup(module, ident)
+        if isinstance(found, n.Param) or isinstance(found, n.Let):
+            if found.name in self.graph.nodes and self.graph.nodes[found.name].module is module:
+                return self.node_value(found.name)
+            return self.expr(found.value.start if isinstance(found.value, n.RangeExpr) else found.value,
+                             None, module, agg)
+        if isinstance(found, n.Block):
+            return self.lowering.definition(found)
+        if isinstance(found, n.Module):
+            return found
+        raise EvalError(ident)  # the checker reported it
+
+    # ------------------------------------------------------------------ expressions
+    def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):  # noqa: C901
+        if isinstance(expr, n.Number):
+            return np.asarray([expr.value])
+        if isinstance(expr, n.Quantity):
+            try:
+                return np.asarray([parse_unit(expr.unit).to_si(expr.value)])
+            except UnitError:
+                raise EvalError(expr.unit)
+        if isinstance(expr, n.String):
+            return expr.value
+        if isinstance(expr, n.Bool):
+            return np.asarray([expr.value])
+        if isinstance(expr, n.Name):
+            return self.name(expr.ident, inst, module, expr.span, agg)
+        if isinstance(expr, n.Attr):
+            return self.attr(expr, inst, module, agg)
+        if isinstance(expr, n.Unary):
+            v = self.number(expr.operand, inst, module)
+            return -v if expr.op == "-" else v
+        if isinstance(expr, n.Arith):
+            acc = self.number(expr.operands[0], inst, module)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                for op, operand in zip(expr.ops, expr.operands[1:]):
+                    v = self.number(operand, inst, module)
+                    acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
+            return acc
+        if isinstance(expr, n.Power):
+            with np.errstate(all="ignore"):
+                return np.power(self.number(expr.base, inst, module), self.number(expr.exponent, inst, module))
+        if isinstance(expr, n.Compare):
+            left = self.expr(expr.left, inst, module, agg)
+            right = self.expr(expr.right, inst, module, agg)
+            if isinstance(left, str) or isinstance(right, str) or isinstance(left, Instance):
+                equal = left is right if isinstance(left, Instance) else left == right
+                return np.asarray([equal if expr.op == "==" else not equal])
+            ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+                   "==": np.equal, "!=": np.not_equal}
+            return ops[expr.op](left, right)
+        if isinstance(expr, n.Logic):
+            parts = [np.asarray(self.expr(o, inst, module, agg), dtype=bool) for o in expr.operands]
+            out = parts[0]
+            for p in parts[1:]:
+                out = (out & p) if expr.op == "and" else (out | p)
+            return out
+        if isinstance(expr, n.Not):
+            return ~np.asarray(self.expr(expr.operand, inst, module, agg), dtype=bool)
+        if isinstance(expr, n.IfExpr):
+            cond = np.asarray(self.expr(expr.cond, inst, module, agg), dtype=bool)
+            then = self.expr(expr.then, inst, module, agg)
+            other = self.expr(expr.other, inst, module, agg)
+            if isinstance(then, str) or isinstance(other, str) or isinstance(then, Instance):
+                if cond.size == 1:
+                    return then if bool(cond[0]) else other
+                raise EvalError("if")
+            return np.where(cond, then, other)
+        if isinstance(expr, n.Call):
+            return self.call(expr, inst, module)
+        if isinstance(expr, n.ListExpr):
+            return Values([(np.ones(1), self.number(i, inst, module)) for i in expr.items])
+        raise EvalError(type(expr).__name__)
+
+    def number(self, expr, inst, module) -> np.ndarray:
+        value = self.expr(expr, inst, module, agg=False)
+        if not isinstance(value, np.ndarray):
+            raise EvalError("not a number")
+        return value.astype(float) if value.dtype == bool else value
+
+    def attr(self, expr: n.Attr, inst, module, agg: bool):
+        base = self.expr(expr.obj, inst, module, agg)
+        if isinstance(base, n.Module):
+            found = self.lowering.scopes.module_lookup(base, expr.name)
+            if isinstance(found, n.Block):
+                return self.lowering.definition(found)
+            if isinstance(found, (n.Param, n.Let)):
+                return self.expr(found.value, None, base, agg)
+            raise EvalError(expr.name)
+        if isinstance(base, Instance):
+            found = self.member(base, expr.name, expr.name_span, agg)
+            if found is _MISSING:
+                raise EvalError(expr.name)
+            return found
+        if isinstance(base, Selection):
+            picked: list = []
+            values: list = []
+            for weight, part in base.items:
+                found = self.member(part, expr.name, expr.name_span, True)
+                if isinstance(found, Selection):
+                    picked += [(weight * w, p) for w, p in found.items]
+                elif found is _MISSING:
+                    continue
+                else:
+                    values.append((weight, found))
+            return Values(values) if values else Selection(picked)
+        raise EvalError(expr.name)
+
+    def call(self, expr: n.Call, inst, module):
+        func = expr.func
+        if func in ("sum", "max", "min", "mean", "count"):
+            if len(expr.args) == 1:
+                arg = self.expr(expr.args[0], inst, module, agg=True)
+                if isinstance(arg, Instance):
+                    arg = Selection([(self.count_of(arg), arg)])
+                if func == "count":
+                    items = arg.items if isinstance(arg, (Selection, Values)) else []
+                    return sum((w for w, _ in items), np.zeros(1))
+                if isinstance(arg, Selection):
+                    raise EvalError(func)
+                items = arg.items if isinstance(arg, Values) else [(np.ones(1), arg)]
+            else:
+                items = [(np.ones(1), self.number(a, inst, module)) for a in expr.args]
+            if not items:
+                return np.zeros(1)
+            if func == "sum":
+                return sum((w * v for w, v in items), np.zeros(1))
+            if func == "mean":
+                total = sum((w for w, _ in items), np.zeros(1))
+                with np.errstate(all="ignore"):
+                    return sum((w * v for w, v in items), np.zeros(1)) / total
+            stacked = np.broadcast_arrays(*[np.where(w > 0, v, np.nan) for w, v in items])
+            with np.errstate(all="ignore"):
+                reduce = np.nanmax if func == "max" else np.nanmin
+                import warnings
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    return reduce(np.vstack(stacked), axis=0)
+        args = [self.number(a, inst, module) for a in expr.args]
+        if func == "ceil":
+            return np.ceil(args[0] - 1e-9 * np.abs(args[0]))
+        if func == "floor":
+            return np.floor(args[0] + 1e-9 * np.abs(args[0]))
+        if func == "round":
+            return np.round(args[0])
+        if func == "abs":
+            return np.abs(args[0])
+        if func == "sqrt":
+            with np.errstate(invalid="ignore"):
+                return np.sqrt(args[0])
+        if func == "clamp":
+            return np.minimum(np.maximum(args[0], args[1]), args[2])
+        raise EvalError(func)
+
+
+_MISSING = object()
+
+
+def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Results:
+    """Evaluate every quantity (or only what the asserts need) and every assert."""
+    ev = Evaluator(lowering, sink)
+    graph = lowering.graph
+    if not only_checks:
+        for path in list(graph.nodes):
+            try:
+                ev.node_value(path)
+            except EvalError:
+                pass
+    checks = [evaluate_check(ev, check) for check in graph.checks]
+    units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
+    params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
+    return Results(graph, ev.values, units, checks, graph.scenario_count, params)
+
+
+def unit_of(lowering: Lowering, node: Node) -> str:
+    from dsl.units import si_unit
+    checked = lowering.checked
+    expr = node.expr.start if isinstance(node.expr, n.RangeExpr) else node.expr
+    t = checked.types.get(id(expr))
+    if t is None and isinstance(node.expr, n.ListExpr) and node.expr.items:
+        t = checked.types.get(id(node.expr.items[0]))
+    dim = getattr(t, "dim", None)
+    if dim is None:
+        return "1" if node.kind == "count" else ""
+    return "K" if getattr(t, "point", False) else si_unit(dim)
+
+
+def evaluate_check(ev: Evaluator, check) -> CheckResult:
+    stmt = check.stmt
+    message = stmt.message or "assert"
+    try:
+        value = np.asarray(ev.expr(stmt.expr, check.instance, check.module, agg=False), dtype=bool)
+    except EvalError:
+        return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
+    failing = [int(i) for i in np.flatnonzero(~value)] if value.size > 1 else ([0] if not value.all() else [])
+    if not failing:
+        return CheckResult(check.name, True, message, stmt.span)
+    detail = ""
+    expr = stmt.expr
+    if isinstance(expr, n.Compare):
+        left = ev.expr(expr.left, check.instance, check.module, agg=False)
+        right = ev.expr(expr.right, check.instance, check.module, agg=False)
+        unit = unit_of_expr(ev, expr.left)
+        i = failing[0]
+        detail = (f"`{_source_text(ev, expr.left)}` = {format_value(_pick(left, i), unit)}, "
+                  f"`{_source_text(ev, expr.right)}` = {format_value(_pick(right, i), unit)}")
+    where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
+    text = f"assert failed: {message}{where}"
+    if check.instance is not None:
+        text += f" in `{check.instance.path}`"
+    ev.sink.error("assert-failed", text, stmt.expr.span, notes=[detail] if detail else [])
+    return CheckResult(check.name, False, message, stmt.span, detail, failing)
+
+
+def unit_of_expr(ev: Evaluator, expr) -> str:
+    from dsl.units import si_unit
+    t = ev.lowering.checked.types.get(id(expr))
+    dim = getattr(t, "dim", None)
+    if dim is None or dim == DIMENSIONLESS:
+        return ""
+    return "K" if getattr(t, "point", False) else si_unit(dim)
+
+
+def _pick(value, i: int):
+    if isinstance(value, np.ndarray):
+        return float(value[i] if value.size > 1 else value[0])
+    return value
+
+
+def _source_text(ev: Evaluator, expr) -> str:
+    span = expr.span
+    source = ev.sink.sources.get(span.file)
+    text = source.text[span.start:span.end] if source is not None else "..."
+    return " ".join(text.split())
+
+
+def format_value(value, unit: str) -> str:
+    from .display import format_quantity
+    if isinstance(value, float):
+        return format_quantity(value, unit)
+    return str(value)

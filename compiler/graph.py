@@ -1,0 +1,58 @@
+"""The evaluation graph: a DAG of named quantities, each an expression over other quantities.
+
+Pipeline position: built by `compiler.lower`, run by `compiler.evaluate`, read by render and explain.
+Imports `dsl.nodes` and `dsl.source` only. Values are SI floats; `unit` is the SI unit string.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dsl import nodes as n
+from dsl.source import Span
+
+
+@dataclass(eq=False)
+class Instance:
+    """One placed block: `path` is dotted from its root; `count` the node path of its multiplicity."""
+
+    path: str
+    block: n.Block
+    parent: "Instance | None"
+    count: str | None = None                 # node path of `x N` (per parent item), None = 1
+    parts: list["Instance"] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.block.kind
+
+
+@dataclass(eq=False)
+class Node:
+    path: str
+    unit: str
+    span: Span | None
+    expr: object | None                      # dsl expression, or a model formula
+    instance: Instance | None                # the instance whose member this is (None: module level)
+    module: n.Module | None
+    kind: str = "field"                      # field | let | param | count | assert | model
+    comment: str | None = None               # the source comment beside the figure (stdlib citations)
+    deps: list[str] = field(default_factory=list)
+    formula: str = ""                        # human-readable formula, for explain
+
+
+@dataclass
+class Check:
+    name: str
+    stmt: n.Assert
+    instance: Instance | None
+    module: n.Module
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    roots: list[Instance] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    sweep: list[str] = field(default_factory=list)       # swept parameter paths, in scenario-axis order
+    sweep_values: dict[str, list[float]] = field(default_factory=dict)
+    scenario_count: int = 1

@@ -1,0 +1,147 @@
+"""Lowering: the checked AST becomes an evaluation graph of named quantities over placed instances.
+
+Pipeline position: after `dsl.check`, before `compiler.evaluate`. Imports `dsl` and `compiler.graph`.
+Public function: `lower(checked, sink) -> Graph`.
+
+Every top-level block of an entry file is a root instance; its parts (`rack g: nvl72 x 16`) become child
+instances with a count node. Multiplicity is a count, never expanded: a part placed `x 1400` is one
+instance whose quantities are per item, and aggregates multiply by the counts along the path.
+Parameters given a list or a range (in the spec or with -D) span the scenario axis (their Cartesian
+product, in declaration order). Definitions of imported modules become instances only when referenced.
+"""
+from __future__ import annotations
+
+import math
+
+from dsl import nodes as n
+from dsl.check import Checked
+from dsl.diagnostics import Sink
+from dsl.units import UnitError, parse_unit
+
+from .graph import Check, Graph, Instance, Node
+
+MAX_SCENARIOS = 10_000_000
+
+
+class Lowering:
+    def __init__(self, checked: Checked, sink: Sink):
+        self.checked = checked
+        self.scopes = checked.scopes
+        self.sink = sink
+        self.graph = Graph()
+        self.definition_instances: dict[int, Instance] = {}
+
+    def run(self) -> Graph:
+        program = self.checked.program
+        for module in program.entries:
+            for stmt in module.statements:
+                if isinstance(stmt, n.Param):
+                    self.param(stmt, module)
+                elif isinstance(stmt, n.Let):
+                    self.graph.nodes[stmt.name] = Node(stmt.name, "", stmt.name_span, stmt.value, None, module,
+                                                       "let", stmt.comment)
+                elif isinstance(stmt, n.Assert):
+                    self.graph.checks.append(Check(_assert_name(stmt, None), stmt, None, module))
+        for module in program.entries:
+            for stmt in module.statements:
+                if isinstance(stmt, n.Block):
+                    self.graph.roots.append(self.instantiate(stmt, stmt.name, None, None))
+        self.scenarios()
+        return self.graph
+
+    # ------------------------------------------------------------------ parameters and scenarios
+    def param(self, stmt: n.Param, module: n.Module) -> None:
+        value = self.checked.defines.get(stmt.name, stmt.value)
+        node = Node(stmt.name, "", stmt.name_span, value, None, module, "param", stmt.comment)
+        self.graph.nodes[stmt.name] = node
+        points = self.sweep_points(value, module)
+        if points is not None:
+            self.graph.sweep.append(stmt.name)
+            self.graph.sweep_values[stmt.name] = points
+
+    def sweep_points(self, value, module) -> list[float] | None:
+        if isinstance(value, n.RangeExpr):
+            start, stop = _const(value.start), _const(value.stop)
+            step = _const(value.step) if value.step is not None else 1.0
+            if None in (start, stop, step) or step == 0:
+                return None
+            count = int(math.floor((stop - start) / step + 1e-9)) + 1
+            return [start + i * step for i in range(max(count, 0))]
+        if isinstance(value, n.ListExpr):
+            points = [_const(item) for item in value.items]
+            return None if any(p is None for p in points) else points
+        return None
+
+    def scenarios(self) -> None:
+        total = 1
+        for name in self.graph.sweep:
+            total *= max(len(self.graph.sweep_values[name]), 1)
+        if total > MAX_SCENARIOS:
+            node = self.graph.nodes[self.graph.sweep[-1]]
+            self.sink.error("invalid-range", f"the parameter sweep has {total:,} scenarios; the limit is "
+                            f"{MAX_SCENARIOS:,}", node.span)
+            self.graph.sweep.clear()
+            total = 1
+        self.graph.scenario_count = total
+
+    # ------------------------------------------------------------------ instances
+    def instantiate(self, block: n.Block, path: str, parent: Instance | None, count_node: str | None) -> Instance:
+        inst = Instance(path, block, parent, count_node)
+        members = self.scopes.members(block)
+        for name, member in members.values.items():
+            owner = members.owner.get(name, block)
+            module = owner.module
+            if isinstance(member, (n.Field, n.Let)):
+                kind = "field" if isinstance(member, n.Field) else "let"
+                self.graph.nodes[f"{path}.{name}"] = Node(f"{path}.{name}", "", member.name_span, member.value,
+                                                          inst, module, kind, member.comment)
+            elif isinstance(member, n.Block):
+                child_path = f"{path}.{name}"
+                child_count = None
+                if member.count is not None:
+                    child_count = f"{child_path}.count"
+                    self.graph.nodes[child_count] = Node(child_count, "1", member.count.span, member.count,
+                                                         inst, module, "count")
+                inst.parts.append(self.instantiate(member, child_path, inst, child_count))
+        for stmt, owner in members.asserts:
+            self.graph.checks.append(Check(_assert_name(stmt, inst), stmt, inst, owner.module))
+        return inst
+
+    def definition(self, block: n.Block) -> Instance:
+        """An imported (or top-level) definition referenced by name, instantiated once on demand."""
+        key = id(block)
+        if key not in self.definition_instances:
+            for root in self.graph.roots:
+                if root.block is block:
+                    self.definition_instances[key] = root
+                    return root
+            prefix = block.module.name.rsplit("/", 1)[-1].removesuffix(".factory") if block.module else "def"
+            path = f"{prefix}.{block.name}"
+            self.definition_instances[key] = self.instantiate(block, path, None, None)
+        return self.definition_instances[key]
+
+
+def _assert_name(stmt: n.Assert, inst: Instance | None) -> str:
+    where = inst.path if inst is not None else "spec"
+    return f"{where}: {stmt.message}" if stmt.message else f"{where}: assert at line {stmt.span.line}"
+
+
+def _const(expr) -> float | None:
+    """SI value of a literal (number, quantity, negated literal) used in sweeps."""
+    if isinstance(expr, n.Number):
+        return expr.value
+    if isinstance(expr, n.Quantity):
+        try:
+            return parse_unit(expr.unit).to_si(expr.value)
+        except UnitError:
+            return None
+    if isinstance(expr, n.Unary) and expr.op == "-":
+        v = _const(expr.operand)
+        return None if v is None else -v
+    return None
+
+
+def lower(checked: Checked, sink: Sink) -> Lowering:
+    lowering = Lowering(checked, sink)
+    lowering.run()
+    return lowering

@@ -1,0 +1,1 @@
+"""Renderers: results (table, JSON, CSV), and later reports (Jinja2) and diagrams (Graphviz)."""
