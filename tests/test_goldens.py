@@ -53,3 +53,9 @@ def test_every_error_case_names_its_code() -> None:
         if code in CODES:
             golden = _golden(case).read_text(encoding="utf-8")
             assert f"[{code}]" in golden, f"{case} should produce {code}"
+
+
+def test_diagnostics_doc_is_in_sync() -> None:
+    from dsl.docs import diagnostics_markdown
+    doc = Path(__file__).parents[1] / "docs" / "diagnostics.md"
+    assert doc.read_text(encoding="utf-8") == diagnostics_markdown(), "run: python3 -m dsl.docs > docs/diagnostics.md"
