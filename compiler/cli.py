@@ -94,6 +94,9 @@ def _diagnostics_json(sink: Sink) -> list[dict]:
 @click.version_option(package_name="factory-dsl", prog_name="factory")
 def main() -> None:
     """factory: plan AI factories (data centers that produce tokens) in checked .factory specs."""
+    # Long chains of references (a let reading the next, 500 deep) recurse through the checker and the
+    # evaluator; Python 3.11 frames are cheap, so allow well beyond the default of 1,000.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
 
 
 _define_option = click.option("-D", "--define", "defines", multiple=True, metavar="NAME=VALUE",

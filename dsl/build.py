@@ -14,8 +14,13 @@ from .parser import ParseResult
 from .source import Source
 
 
-def build(source: Source, parsed: ParseResult, module_name: str, path: str, is_stdlib: bool = False) -> n.Module:
-    builder = _Builder(source, parsed.comments)
+MAX_EXPR_DEPTH = 200
+
+
+def build(source: Source, parsed: ParseResult, module_name: str, path: str, is_stdlib: bool = False,
+          sink=None) -> n.Module:
+    """Build the module; a statement nested deeper than MAX_EXPR_DEPTH is reported and left out."""
+    builder = _Builder(source, parsed.comments, sink)
     statements, doc = builder.statements(parsed.tree.children, top=True)
     return n.Module(module_name, path, statements, doc, is_stdlib)
 
@@ -45,13 +50,26 @@ def _dedent_doc(text: str) -> str:
     return "\n".join([lines[0].strip()] + [line[cut:] for line in lines[1:]]).strip() if lines else ""
 
 
+def _depth(tree: Tree) -> int:
+    """Depth of a syntax tree, measured without recursion (so a pathological input cannot overflow)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_EXPR_DEPTH:
+            return level
+        stack.extend((child, level + 1) for child in node.children if isinstance(child, Tree))
+    return deepest
+
+
 def _number(text: str) -> float:
     return float(text.replace("_", ""))
 
 
 class _Builder:
-    def __init__(self, source: Source, comments: list[Token]):
+    def __init__(self, source: Source, comments: list[Token], sink=None):
         self.source = source
+        self.sink = sink
         self.comments = {c.line: c.value[1:].strip() for c in comments}
 
     # spans -------------------------------------------------------------------------------
@@ -79,6 +97,12 @@ class _Builder:
                 if top and not out and module_doc is None and pending_doc is None:
                     module_doc = text
                 pending_doc = text
+                continue
+            if item.data != "block" and _depth(item) > MAX_EXPR_DEPTH:
+                if self.sink is not None:
+                    self.sink.error("nesting-too-deep", f"this expression nests operators more than "
+                                    f"{MAX_EXPR_DEPTH} levels deep", self.tree_span(item),
+                                    help="split it into several `let` values")
                 continue
             stmt = self.statement(item)
             if stmt is None:

@@ -104,7 +104,7 @@ class _Loader:
         if parsed is None:
             self.failed.add(key)
             return None
-        module = build(source, parsed, display, key, is_stdlib)
+        module = build(source, parsed, display, key, is_stdlib, self.sink)
         self.program.modules[key] = module
         self.stack.append((key, None))
         for stmt in module.statements:
@@ -208,7 +208,7 @@ def load_text(text: str, name: str, sink: Sink, root: str | None = None) -> Prog
     parsed = parse(source, sink)
     if parsed is not None:
         path = str(Path(name).resolve())
-        module = build(source, parsed, name, path)
+        module = build(source, parsed, name, path, sink=sink)
         loader.program.modules[path] = module
         loader.program.entries.append(module)
         loader.stack.append((path, None))
