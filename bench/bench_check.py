@@ -1,0 +1,261 @@
+"""Benchmark of the front end (`dsl.check_files` / `dsl.check_text`): throughput and edit-recheck latency.
+
+Not a test: run it by hand and read the ratios.
+
+    python3 bench/bench_check.py [--lines 5000,20000,50000] [--edit-lines 2000] [--repeat 5]
+
+It generates a large, realistic spec (chips, CPUs, NICs, servers and racks with lets in units and asserts;
+a site with halls, rows and rack parts; every name distinct), writes it to a temporary folder, and prints
+
+* for each size: lines, parse+check seconds and lines per second on one core (target >= 10,000 lines/s),
+  and, as a diagnostic, the same with Python's cyclic garbage collector disabled;
+* the time to re-check a ~2,000-line spec in the same process after a one-character edit (target < 0.2 s).
+  The grammar is loaded once per process, so the first (cold) run is shown apart and the warm time is the
+  best of `--repeat` runs, each on a differently edited text.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import dsl  # noqa: E402
+
+TARGET_LINES_PER_S = 10_000
+TARGET_RECHECK_S = 0.2
+
+_VENDORS = ["NVIDIA", "AMD", "Google", "AWS", "Cerebras", "Groq", "Intel", "Microsoft", "Meta", "Tenstorrent"]
+
+
+def _family(k: int) -> list[str]:
+    """One chip, CPU, NIC, switch, server and rack definition (about 60 lines), all named with suffix k."""
+    tdp = 400 + (k * 37) % 900
+    mem = 64 + (k * 16) % 224
+    bw = round(2.0 + (k % 13) * 0.5, 1)
+    bf16 = 500 + (k * 53) % 2000
+    gpus = (4, 8)[k % 2]
+    servers = 2 + k % 16
+    return [
+        f"# --- family {k}: {_VENDORS[k % len(_VENDORS)]} accelerator generation {k}",
+        f"chip acc_{k} {{",
+        f'  vendor = "{_VENDORS[k % len(_VENDORS)]}"',
+        f"  tdp = {tdp} W                  # datasheet, rev {k % 7}",
+        f"  idle_power = {tdp // 8} W",
+        f"  memory = {mem} GB",
+        f"  memory_bw = {bw} TB/s",
+        f"  bf16 = {bf16} TFLOP/s",
+        f"  fp8 = {bf16 * 2} TFLOP/s",
+        f"  price = {20_000 + k * 250} USD",
+        f"  let flops_per_watt_{k} = bf16 / tdp",
+        f'  released = "{2020 + k % 8}"',
+        "}",
+        "",
+        f"cpu host_{k} {{",
+        f"  cores = {32 + k % 96}",
+        f"  tdp = {200 + k % 200} W",
+        "}",
+        "",
+        f"nic nic_{k} {{",
+        f"  bandwidth = {(200, 400, 800)[k % 3]} Gb/s",
+        "  ports = 1",
+        f"  power = {15 + k % 20} W",
+        "}",
+        "",
+        f"switch tor_{k} {{",
+        f"  ports = {(32, 64, 128)[k % 3]}",
+        f"  port_speed = {(400, 800)[k % 2]} Gb/s",
+        f"  power = {1 + k % 3}.{k % 10} kW",
+        "}",
+        "",
+        f"server node_{k} {{",
+        f"  chip gpu: acc_{k} x {gpus}",
+        f"  cpu cpu: host_{k} x 2",
+        f"  nic net: nic_{k} x {gpus}",
+        f"  overhead_power = {800 + k % 700} W",
+        f"  psu_efficiency = 0.{94 + k % 5}",
+        f"  max_power = {gpus} * {tdp} W + 2 * {200 + k % 200} W + {800 + k % 700} W + 1 kW",
+        f"  height = {(4, 6, 8, 10)[k % 4]} U",
+        f'  cooling = "{("air", "liquid", "hybrid")[k % 3]}"',
+        f"  let chip_load_{k} = sum(chip.tdp)",
+        f"  let mem_total_{k} = sum(chip.memory)",
+        f"  let ratio_{k} = chip_load_{k} / max_power",
+        f'  assert chip_load_{k} <= max_power, "the chips of node_{k} fit its supply"',
+        "}",
+        "",
+        f"rack rack_{k} {{",
+        f"  server srv: node_{k} x {servers}",
+        f"  switch tor: tor_{k} x 2",
+        f"  power_limit = {servers} * ({gpus} * {tdp} W + {1600 + k % 1100} W) * 1.25",
+        f"  height = 48 U",
+        f"  let gpus_{k} = count(server.chip)",
+        f"  let hbm_{k} = sum(server.chip.memory)",
+        f"  let draw_{k} = sum(server.max_power) + 2 * {1 + k % 3} kW",
+        f"  let headroom_{k} = power_limit - draw_{k}",
+        f'  assert sum(server.chip.tdp) <= power_limit, "rack_{k} feed carries its chips"',
+        "}",
+        "",
+    ]
+
+
+def _hall(h: int, families: int, rows: int, racks_per_row: int) -> list[str]:
+    out = [f"  hall hall_{h} {{",
+           f"    power_feed = {20 + h % 80} MW",
+           f"    area = {2000 + h * 50} m^2",
+           f"    supply_temp = {25 + h % 15} degC"]
+    for r in range(rows):
+        out.append(f"    row row_{h}_{r} {{")
+        for j in range(racks_per_row):
+            k = (h * rows * racks_per_row + r * racks_per_row + j) % families
+            out.append(f"      rack r_{j}: rack_{k} x {1 + (h + r + j) % 12}")
+        out += [f"      let row_power_{h}_{r} = sum(rack.server.max_power)",
+                f"      let row_gpus_{h}_{r} = count(rack.server.chip)",
+                "    }"]
+    out += [f"    let hall_it_{h} = sum(row.rack.server.max_power)",
+            f"    let density_{h} = hall_it_{h} / area",
+            f"    let cooling_{h} = if density_{h} > 5 kW/m^2 then \"liquid\" else \"air\"",
+            f"    let reserve_{h} = power_feed * 0.85 - {1 + h % 5} MW",
+            f'    assert hall_it_{h} >= 0 W, "hall_{h} draws power"',
+            "  }"]
+    return out
+
+
+def generate(target_lines: int) -> str:
+    """A spec of about `target_lines` lines: 40% definitions, 60% site (halls, rows, rack parts)."""
+    families = max(2, int(target_lines * 0.4) // 62)
+    rows, racks_per_row = 4, 6
+    hall_lines = 4 + rows * (racks_per_row + 3) + 6
+    halls = max(1, (target_lines - families * 62 - 20) // hall_lines)
+    lines = ['"""Generated benchmark campus: many accelerator families in many halls."""', "",
+             "param pue_target = 1.2", "param energy_price = 0.06 USD/kWh", "let year = 8760 h", ""]
+    for k in range(families):
+        lines += _family(k)
+    lines += ["site bench_campus {",
+              '  location = "Benchmark, TX"',
+              "  electricity_price = energy_price",
+              "  ambient_temp = 35 degC",
+              f"  utility_feed = {halls * 40} MW"]
+    for h in range(halls):
+        lines += _hall(h, families, rows, racks_per_row)
+    lines += ["  let campus_it = sum(hall.row.rack.server.max_power)",
+              "  let energy_cost = campus_it * year * electricity_price * pue_target",
+              '  assert campus_it <= utility_feed, "the utility feed carries the campus"',
+              "}", ""]
+    return "\n".join(lines)
+
+
+def _pin_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def _ratio_line(label: str, value: str, ratio: float, target: str) -> str:
+    return f"{label}: {value} ({ratio:.2f}x the {target} target)"
+
+
+def _assert_clean(sink, what: str) -> None:
+    errors = sink.errors
+    if errors:
+        first = errors[0]
+        raise SystemExit(f"the generated {what} has {len(errors)} errors; first: {first.span}: "
+                         f"[{first.code}] {first.message}")
+
+
+def _time_check(path: Path, runs: int, gc_enabled: bool = True) -> tuple[list[float], object]:
+    times, sink = [], None
+    for _ in range(runs):
+        gc.collect()
+        if not gc_enabled:
+            gc.disable()
+        try:
+            t0 = time.perf_counter()
+            _, sink = dsl.check_files([str(path)])
+            times.append(time.perf_counter() - t0)
+        finally:
+            gc.enable()
+    return times, sink
+
+
+def bench_throughput(lines_target: int, repeat: int, tmp: Path, first: bool, gc_probe: bool) -> None:
+    text = generate(lines_target)
+    path = tmp / f"bench_campus_{lines_target}.factory"
+    path.write_text(text, encoding="utf-8")
+    n_lines = text.count("\n")
+    size = len(text.encode("utf-8"))
+    print(f"spec: {path.name}, {n_lines:,} lines, {size / 2**20:.2f} MiB")
+    if first:
+        (cold,), sink = _time_check(path, 1)
+        _assert_clean(sink, "spec")
+        print(f"  first run in the process (includes grammar load): {cold:.3f} s ({n_lines / cold:,.0f} lines/s)")
+    warm, sink = _time_check(path, repeat)
+    _assert_clean(sink, "spec")
+    best = min(warm)
+    rate = n_lines / best
+    print(f"  parse+check, best of {len(warm)}: {best:.3f} s")
+    print("  " + _ratio_line("lines/s", f"{rate:,.0f}", rate / TARGET_LINES_PER_S, f"{TARGET_LINES_PER_S:,}"))
+    if gc_probe:  # not the contract: shows how much of the time is the cyclic garbage collector
+        no_gc, _ = _time_check(path, max(1, repeat - 1), gc_enabled=False)
+        print(f"  (with gc disabled: {min(no_gc):.3f} s, {n_lines / min(no_gc):,.0f} lines/s)")
+
+
+def _one_char_edits(text: str, count: int) -> list[str]:
+    """`count` variants of `text`, each with one digit of a different `tdp = NNN W` line changed."""
+    out = []
+    pos = 0
+    while len(out) < count:
+        i = text.find("  tdp = ", pos)
+        if i < 0:
+            raise SystemExit("no tdp line left to edit")
+        digit = i + len("  tdp = ")
+        new = "9" if text[digit] != "9" else "8"
+        out.append(text[:digit] + new + text[digit + 1:])
+        pos = digit + 1
+    return out
+
+
+def bench_recheck(edit_lines: int, repeat: int, tmp: Path) -> None:
+    text = generate(edit_lines)
+    n_lines = text.count("\n")
+    name = str(tmp / "edited.factory")
+    _, sink = dsl.check_text(text, name)          # the editor's first check of the buffer
+    _assert_clean(sink, "edit spec")
+    times = []
+    for variant in _one_char_edits(text, repeat):
+        t0 = time.perf_counter()
+        _, sink = dsl.check_text(variant, name)
+        times.append(time.perf_counter() - t0)
+        _assert_clean(sink, "edited spec")
+    best = min(times)
+    print(f"re-check after a one-character edit, {n_lines:,}-line spec: best {best * 1000:.1f} ms, "
+          f"median {sorted(times)[len(times) // 2] * 1000:.1f} ms of {len(times)}")
+    print("  " + _ratio_line("re-check", f"{best:.3f} s", TARGET_RECHECK_S / best, f"{TARGET_RECHECK_S} s"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", default="5000,20000,50000",
+                        help="sizes of the throughput specs, comma-separated (default 5000,20000,50000)")
+    parser.add_argument("--edit-lines", type=int, default=2_000, help="size of the edit/re-check spec")
+    parser.add_argument("--repeat", type=int, default=5, help="re-check runs, each on a new edit (best is shown)")
+    parser.add_argument("--throughput-repeat", type=int, default=3, help="runs per throughput size (best is shown)")
+    parser.add_argument("--no-gc-probe", action="store_true", help="skip the gc-disabled comparison runs")
+    args = parser.parse_args()
+    print(f"factory-dsl front-end benchmark; python {sys.version.split()[0]}; {_pin_one_core()}")
+    with tempfile.TemporaryDirectory(prefix="factory-bench-") as d:
+        tmp = Path(d)
+        sizes = [int(x) for x in args.lines.split(",") if x.strip()]
+        for i, size in enumerate(sizes):  # the first size's first run includes the grammar load
+            bench_throughput(size, args.throughput_repeat, tmp, first=(i == 0), gc_probe=not args.no_gc_probe)
+        bench_recheck(args.edit_lines, args.repeat, tmp)
+
+
+if __name__ == "__main__":
+    main()
