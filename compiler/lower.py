@@ -14,9 +14,8 @@ from __future__ import annotations
 import math
 
 from dsl import nodes as n
-from dsl.check import Checked
+from dsl.check import Checked, literal_si
 from dsl.diagnostics import Sink
-from dsl.units import UnitError, parse_unit
 
 from .graph import Check, Graph, Instance, Node
 
@@ -61,14 +60,14 @@ class Lowering:
 
     def sweep_points(self, value, module) -> list[float] | None:
         if isinstance(value, n.RangeExpr):
-            start, stop = _const(value.start), _const(value.stop)
-            step = _const(value.step) if value.step is not None else 1.0
+            start, stop = literal_si(value.start), literal_si(value.stop)
+            step = literal_si(value.step) if value.step is not None else 1.0
             if None in (start, stop, step) or step == 0:
                 return None
             count = int(math.floor((stop - start) / step + 1e-9)) + 1
             return [start + i * step for i in range(max(count, 0))]
         if isinstance(value, n.ListExpr):
-            points = [_const(item) for item in value.items]
+            points = [literal_si(item) for item in value.items]
             return None if any(p is None for p in points) else points
         return None
 
@@ -124,21 +123,6 @@ class Lowering:
 def _assert_name(stmt: n.Assert, inst: Instance | None) -> str:
     where = inst.path if inst is not None else "spec"
     return f"{where}: {stmt.message}" if stmt.message else f"{where}: assert at line {stmt.span.line}"
-
-
-def _const(expr) -> float | None:
-    """SI value of a literal (number, quantity, negated literal) used in sweeps."""
-    if isinstance(expr, n.Number):
-        return expr.value
-    if isinstance(expr, n.Quantity):
-        try:
-            return parse_unit(expr.unit).to_si(expr.value)
-        except UnitError:
-            return None
-    if isinstance(expr, n.Unary) and expr.op == "-":
-        v = _const(expr.operand)
-        return None if v is None else -v
-    return None
 
 
 def lower(checked: Checked, sink: Sink) -> Lowering:

@@ -250,7 +250,7 @@ class _Checker:
             t = BlockT(member)
         elif isinstance(member, n.Param):
             value = member.value
-            t = self.expr(value.start if isinstance(value, n.RangeExpr) else value, None, member_module(member, module))
+            t = self.expr(value.start if isinstance(value, n.RangeExpr) else value, None, module)
             if isinstance(value, n.ListExpr) and isinstance(t, ListT):
                 t = t.elem
         elif isinstance(member, (n.Field, n.Let)):
@@ -282,7 +282,7 @@ class _Checker:
                 return self.member_type(found, members.owner.get(ident, current), module)
             spec = kind_spec(current.kind)
             if spec is not None and ident in spec.fields:
-                return self.schema_field(spec.fields[ident], current, expr.span)
+                return field_type(spec.fields[ident])
             selected = self.select(current, ident)
             if selected:
                 return Selection(tuple(selected), ident)
@@ -303,11 +303,6 @@ class _Checker:
                 pass
         self.sink.error("unknown-name", f"`{ident}` is not defined here", expr.span, help=help_text)
         return None
-
-    def schema_field(self, fspec: FieldSpec, block: n.Block, span) -> object | None:
-        if not fspec.output and not fspec.required:
-            pass  # an optional input read before it is set: the compiler reports it if it stays unset
-        return field_type(fspec)
 
     def select(self, block: n.Block, ident: str) -> list[n.Block]:
         """Parts of `block` whose kind is `ident` (`rack` selects every rack part)."""
@@ -661,13 +656,8 @@ class _Checker:
             return None
 
     def _const(self, expr, block, module, depth):
-        if isinstance(expr, n.Number):
-            return expr.value
-        if isinstance(expr, n.Quantity):
-            try:
-                return parse_unit(expr.unit).to_si(expr.value)
-            except UnitError:
-                return None
+        if isinstance(expr, (n.Number, n.Quantity)):
+            return literal_si(expr)
         if isinstance(expr, n.Unary):
             v = self.const(expr.operand, block, module, depth + 1)
             return None if not isinstance(v, float) else (-v if expr.op == "-" else v)
@@ -717,8 +707,19 @@ def _dotted(expr: n.Expr) -> str:
     return "..."
 
 
-def member_module(member, module):
-    return module
+def literal_si(expr) -> float | None:
+    """SI value of a literal: a number, a quantity, or one of them negated; None for anything else."""
+    if isinstance(expr, n.Number):
+        return expr.value
+    if isinstance(expr, n.Quantity):
+        try:
+            return parse_unit(expr.unit).to_si(expr.value)
+        except UnitError:
+            return None
+    if isinstance(expr, n.Unary):
+        value = literal_si(expr.operand)
+        return None if value is None else (-value if expr.op == "-" else value)
+    return None
 
 
 def field_type(fspec: FieldSpec) -> object | None:

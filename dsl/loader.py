@@ -105,6 +105,12 @@ class _Loader:
             self.failed.add(key)
             return None
         module = build(source, parsed, display, key, is_stdlib, self.sink)
+        self.register(module)
+        return module
+
+    def register(self, module: n.Module) -> None:
+        """Record a built module and load what it imports (depth first, so cycles are seen)."""
+        key = module.path
         self.program.modules[key] = module
         self.stack.append((key, None))
         for stmt in module.statements:
@@ -112,7 +118,6 @@ class _Loader:
                 self.stack[-1] = (key, stmt)
                 self.program.imports[(key, id(stmt))] = self.follow(module, stmt)
         self.stack.pop()
-        return module
 
     def follow(self, module: n.Module, stmt: n.Import) -> n.Module | None:
         target = self.locate(module, stmt)
@@ -207,14 +212,7 @@ def load_text(text: str, name: str, sink: Sink, root: str | None = None) -> Prog
     sink.add_source(source)
     parsed = parse(source, sink)
     if parsed is not None:
-        path = str(Path(name).resolve())
-        module = build(source, parsed, name, path, sink=sink)
-        loader.program.modules[path] = module
+        module = build(source, parsed, name, str(Path(name).resolve()), sink=sink)
+        loader.register(module)
         loader.program.entries.append(module)
-        loader.stack.append((path, None))
-        for stmt in module.statements:
-            if isinstance(stmt, n.Import):
-                loader.stack[-1] = (path, stmt)
-                loader.program.imports[(path, id(stmt))] = loader.follow(module, stmt)
-        loader.stack.pop()
     return loader.program
