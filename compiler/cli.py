@@ -401,5 +401,57 @@ def validate(csv_path, do_fit, fmt):
             click.echo("\nbest global factors: " + ", ".join(f"{k} = {v:g}" for k, v in fit(csv_path).items()))
     sys.exit(EXIT_OK)
 
+
+@main.command(name="fmt")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change as a unified diff.")
+@_guard
+def fmt_cmd(files, check_only, show_diff):
+    """Format specs in place in the one canonical layout (`-` formats standard input to standard output).
+
+    Only whitespace changes: indentation, spacing, blank lines; comments and strings are kept. Exit 0 when
+    every file is (or now is) formatted, 1 with --check/--diff when one is not or a file has syntax errors,
+    2 for an unreadable file."""
+    import difflib
+    from pathlib import Path
+
+    from dsl.format import format_text
+    from dsl.loader import read_source
+
+    status = EXIT_OK
+    for name in files:
+        sink = Sink()
+        if name == "-":
+            from dsl.source import Source
+            source = Source("<stdin>", sys.stdin.read())
+        else:
+            _require_files((name,))
+            source = read_source(Path(name), name, sink)
+        if source is None:
+            click.echo(render_text(sink.items, sink.sources), err=True)
+            sys.exit(EXIT_USAGE)
+        result = format_text(source.text, source.name)
+        if result.sink.items:
+            click.echo(render_text(result.sink.items, result.sink.sources), err=True)
+            status = max(status, EXIT_SPEC_ERRORS)
+            continue
+        if name == "-" and not (check_only or show_diff):
+            click.echo(result.text, nl=False)
+            continue
+        if not result.changed:
+            continue
+        if show_diff:
+            click.echo("".join(difflib.unified_diff(source.text.splitlines(True), result.text.splitlines(True),
+                                                    f"{name} (before)", f"{name} (formatted)")), nl=False)
+        if check_only or show_diff:
+            if check_only:
+                click.echo(f"would reformat {name}", err=True)
+            status = max(status, EXIT_SPEC_ERRORS)
+        else:
+            Path(name).write_text(result.text, encoding="utf-8")
+            click.echo(f"reformatted {name}", err=True)
+    sys.exit(status)
+
 if __name__ == "__main__":
     main()

@@ -65,6 +65,8 @@ CODES: dict[str, tuple[str, str]] = {
     "non-finite": ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises."),
     "limit-exceeded": ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
     "model-input-missing": ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
+    # formatting
+    "format-failed": ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),
     # internal
     "internal-error": ("any", "A bug in factory-dsl, not in the spec; please report it with the spec attached."),
 }
