@@ -453,5 +453,39 @@ def fmt_cmd(files, check_only, show_diff):
             click.echo(f"reformatted {name}", err=True)
     sys.exit(status)
 
+
+@main.command(name="list")
+@click.argument("module", required=False, metavar="[chips|systems|network|facility|models]")
+@_guard
+def list_cmd(module):
+    """List the stdlib's definitions (of one module): kind, name and what each is."""
+    from . import catalogue
+
+    if module is not None and module not in catalogue.modules():
+        click.echo(f"error: no stdlib module `{module}`; the modules are: " + ", ".join(catalogue.modules()),
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(catalogue.list_text(module))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guard
+def show(name, fmt):
+    """Show one stdlib definition: every field with its value, unit and source (or the model computing it)."""
+    from . import catalogue
+
+    desc = catalogue.describe(name)
+    if desc is None:
+        hint = catalogue.suggestions(name)
+        click.echo(f"error: no stdlib definition `{name}`" + (f"; did you mean `{hint[0]}`?" if hint else "")
+                   + " (`factory list` shows them all)", err=True)
+        sys.exit(EXIT_USAGE)
+    if fmt == "json":
+        click.echo(json.dumps(catalogue.show_json(desc), indent=2))
+    else:
+        click.echo(catalogue.show_text(desc))
+
 if __name__ == "__main__":
     main()
