@@ -487,5 +487,14 @@ def show(name, fmt):
     else:
         click.echo(catalogue.show_text(desc))
 
+
+@main.command()
+def lsp():
+    """Run the language server over stdio (for editors: diagnostics, hover with values, completion,
+    go-to-definition, references, rename, symbols, formatting, inlay hints)."""
+    from .lsp.server import run
+
+    run()
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,582 @@
+"""What the language server knows about one version of one document: an index of names by position, and
+the answers to the editor's questions (hover, definition, references, completion, symbols, inlay hints).
+
+Pipeline position: over the front end (`dsl.check_text`) and, for values, the evaluator (`compiler`).
+Imports `dsl` and `compiler` only; the protocol (positions 0-based, LSP types) is `compiler.lsp.server`'s
+business, so everything here speaks in character offsets and `dsl.source.Span`s (1-based).
+
+An `Analysis` is built from a document's text. It checks it (diagnostics), indexes every occurrence of a
+name (bare names, attributes, `extends` bases, definition names) with the block and module it sits in,
+and, on demand, evaluates the spec so hovers and inlay hints can show values (for a sweep: min and max
+over the scenarios). Walks are iterative: expressions can be deep.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dsl
+from dsl import nodes as n
+from dsl.diagnostics import Sink
+from dsl.schema import kind as kind_spec
+from dsl.schema import kinds as all_kinds
+from dsl.source import Source, Span
+
+# Occurrence roles
+NAME, ATTR, BASE, DEFINITION, IMPORTED = "name", "attr", "base", "definition", "imported"
+
+
+@dataclass
+class Occurrence:
+    span: Span                    # the span of the name itself
+    role: str                     # NAME | ATTR | BASE | DEFINITION | IMPORTED
+    node: object                  # the AST node (Name, Attr, Block, Field, Let, Param, Import)
+    block: n.Block | None         # the block it sits in (None: module level)
+    module: n.Module
+
+
+@dataclass
+class Symbol:
+    name: str
+    kind: str                     # block kind, "field", "let", "param"
+    span: Span                    # the whole statement
+    selection: Span               # its name
+    children: list["Symbol"] = field(default_factory=list)
+
+
+@dataclass
+class Hint:
+    offset: int                   # where the hint goes (end of the statement's line)
+    label: str
+
+
+class Analysis:
+    """One checked (and, lazily, evaluated) version of a document."""
+
+    def __init__(self, text: str, path: str, root: str | None = None):
+        self.text = text
+        self.path = path
+        self.root = root
+        self.source = Source(path, text)
+        self.checked, self.sink = dsl.check_text(text, path, root=root)
+        self.module: n.Module | None = None
+        self.occurrences: list[Occurrence] = []
+        self.statements: list[tuple[object, n.Block | None]] = []   # every statement with its block
+        self._results = None
+        self._evaluated = False
+        self.eval_diagnostics: list = []            # what evaluation adds (asserts, limits, feasibility)
+        self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
+        self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
+        if self.checked is not None:
+            for mod in self.checked.program.modules.values():
+                for stmt in mod.statements[:1]:
+                    self.files[stmt.span.file] = mod.path
+        if self.checked is not None and self.checked.program.entries:
+            self.module = self.checked.program.entries[0]
+            self._index(self.module)
+
+    # ------------------------------------------------------------------ index
+    def _index(self, module: n.Module) -> None:
+        stack: list[tuple[object, n.Block | None]] = [(s, None) for s in reversed(module.statements)]
+        while stack:
+            stmt, block = stack.pop()
+            self.statements.append((stmt, block))
+            if isinstance(stmt, n.Block):
+                self._add(stmt.name_span, DEFINITION, stmt, block, module)
+                if stmt.base and stmt.base_span is not None:
+                    self._add(stmt.base_span, BASE, stmt, block, module)
+                if stmt.count is not None:
+                    self._expr(stmt.count, block, module)
+                stack.extend((s, stmt) for s in reversed(stmt.body))
+            elif isinstance(stmt, (n.Field, n.Let, n.Param)):
+                self._add(stmt.name_span, DEFINITION, stmt, block, module)
+                self._expr(stmt.value, block, module)
+            elif isinstance(stmt, n.Assert):
+                self._expr(stmt.expr, block, module)
+            elif isinstance(stmt, n.Import):
+                for name, span in stmt.names or []:
+                    self._add(span, IMPORTED, (stmt, name), block, module)
+        self.occurrences.sort(key=lambda o: (o.span.start, -o.span.end))
+
+    def _add(self, span: Span | None, role: str, node: object, block, module) -> None:
+        if span is not None and span.file == self.path:
+            self.occurrences.append(Occurrence(span, role, node, block, module))
+
+    def _expr(self, expr, block, module) -> None:
+        todo = [expr]
+        while todo:
+            e = todo.pop()
+            if isinstance(e, n.Name):
+                self._add(e.span, NAME, e, block, module)
+            elif isinstance(e, n.Attr):
+                self._add(e.name_span, ATTR, e, block, module)
+            todo.extend(n.sub_expressions(e))
+
+    def at(self, offset: int) -> Occurrence | None:
+        """The name occurrence under `offset` (a cursor right after a name counts)."""
+        best = None
+        for occ in self.occurrences:
+            if occ.span.start <= offset <= occ.span.end:
+                if best is None or occ.span.end - occ.span.start < best.span.end - best.span.start:
+                    best = occ
+        return best
+
+    # ------------------------------------------------------------------ resolution
+    def resolve(self, occ: Occurrence) -> object | None:
+        """The definition an occurrence refers to: a Block, Field, Let, Param or Module."""
+        scopes = self.checked.scopes if self.checked is not None else None
+        if scopes is None:
+            return None
+        node = occ.node
+        if occ.role == DEFINITION:
+            return node
+        if occ.role == BASE:
+            return scopes.base_of(node)
+        if occ.role == IMPORTED:
+            stmt, name = node
+            imported = self.checked.program.imported(occ.module, stmt)
+            return scopes.module_lookup(imported, name) if imported is not None else None
+        if occ.role == NAME:
+            return scopes.lookup_name(node, occ.block, occ.module)
+        if occ.role == ATTR:
+            return self._attr_target(node, occ.block, occ.module)
+        return None
+
+    def _attr_target(self, expr: n.Attr, block, module) -> object | None:
+        scopes = self.checked.scopes
+        chain = []
+        current = expr
+        while isinstance(current, n.Attr):
+            chain.append(current.name)
+            current = current.obj
+        if not isinstance(current, n.Name):
+            return None
+        found = scopes.lookup_name(current, block, module)
+        for name in reversed(chain):
+            if isinstance(found, n.Module):
+                found = scopes.module_lookup(found, name)
+            elif isinstance(found, n.Block):
+                target = scopes.base_of(found) if not found.has_body and found.base else found
+                members = scopes.members(found).values
+                found = members.get(name)
+                if found is None and target is not None:
+                    found = scopes.members(target).values.get(name)
+                if found is None:     # a selection by kind (`rack.server`): the first part of that kind
+                    spec = kind_spec(name)
+                    parts = [m for m in scopes.members(target or block).values.values()
+                             if isinstance(m, n.Block) and kind_spec(m.kind) is spec] if spec else []
+                    found = parts[0] if parts else None
+            else:
+                return None
+        return found
+
+    def definition_span(self, target: object) -> Span | None:
+        if isinstance(target, n.Block) or isinstance(target, (n.Field, n.Let, n.Param)):
+            return target.name_span
+        if isinstance(target, n.Module):
+            return Source(target.path, "").span(0, 0)
+        return None
+
+    def references(self, target: object) -> list[Span]:
+        """Every occurrence in this document that refers to `target` (its definition included)."""
+        return [occ.span for occ in self.occurrences if self.resolve(occ) is target]
+
+    # ------------------------------------------------------------------ values
+    @property
+    def results(self):
+        """The evaluated spec (None when it has errors); computed once per version."""
+        if not self._evaluated:
+            self._evaluated = True
+            if self.checked is not None and not self.sink.has_errors():
+                from compiler import _lower_and_evaluate
+                sink = Sink()
+                for source in self.sink.sources.values():
+                    sink.add_source(source)
+                self._results, sink = _lower_and_evaluate(self.checked, sink, True)
+                self.eval_diagnostics = list(sink.items)
+        return self._results
+
+    def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
+        """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""
+        results = self.results
+        if results is None or not hasattr(member, "name_span"):
+            return []
+        out = []
+        span = member.name_span
+        for path, node in results.graph.nodes.items():
+            if node.span == span and path in results.values:
+                out.append((path, results.values[path], results.units.get(path, ""), node.display))
+        return sorted(out)
+
+    def instances_of(self, block: n.Block) -> list:
+        results = self.results
+        if results is None:
+            return []
+        found, todo = [], list(results.graph.roots)
+        while todo:
+            inst = todo.pop()
+            if inst.block is block:
+                found.append(inst)
+            todo.extend(inst.parts)
+        return sorted(found, key=lambda i: i.path)
+
+    # ------------------------------------------------------------------ symbols and hints
+    def symbols(self) -> list[Symbol]:
+        if self.module is None:
+            return []
+        out: list[Symbol] = []
+        stack: list[tuple[list, list[Symbol]]] = [(list(self.module.statements), out)]
+        while stack:
+            stmts, into = stack.pop()
+            for stmt in stmts:
+                if isinstance(stmt, n.Block):
+                    sym = Symbol(stmt.name, stmt.kind, stmt.span, stmt.name_span)
+                    into.append(sym)
+                    stack.append((list(stmt.body), sym.children))
+                elif isinstance(stmt, (n.Field, n.Let, n.Param)):
+                    kind = "field" if isinstance(stmt, n.Field) else "let" if isinstance(stmt, n.Let) else "param"
+                    into.append(Symbol(stmt.name, kind, stmt.span, stmt.name_span))
+        return out
+
+    def inlay_hints(self, start: int = 0, end: int | None = None) -> list[Hint]:
+        """`= value` at the end of each field, let and param line whose value is computed (not a literal)."""
+        from compiler.display import format_quantity
+        import numpy as np
+
+        end = len(self.text) if end is None else end
+        hints = []
+        for stmt, _block in self.statements:
+            if not isinstance(stmt, (n.Field, n.Let, n.Param)) or not (start <= stmt.span.start <= end):
+                continue
+            if isinstance(stmt.value, (n.Number, n.Quantity, n.String, n.Bool)):
+                continue
+            shown = _summary(self.values_of(stmt), format_quantity, np)
+            if shown:
+                line_end = self.text.find("\n", stmt.span.end)
+                line_end = len(self.text) if line_end < 0 else line_end
+                hints.append(Hint(line_end, f" = {shown}"))
+        return hints
+
+
+def _summary(values, format_quantity, np) -> str:
+    """One readable value for a member placed once; min..max over instances and scenarios otherwise."""
+    numbers, texts, unit, declared = [], [], "", ""
+    for _path, value, unit, declared in values:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and value.size:
+            numbers.extend(float(x) for x in value.ravel() if np.isfinite(x))
+    if texts and not numbers:
+        return texts[0] if len(set(texts)) == 1 else " | ".join(sorted(set(texts)))
+    if not numbers:
+        return ""
+    low, high = min(numbers), max(numbers)
+    if low == high:
+        return format_quantity(low, unit, declared)
+    return f"{format_quantity(low, unit, declared)} .. {format_quantity(high, unit, declared)}"
+
+
+# ----------------------------------------------------------------------------- hover
+
+def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
+    occ = analysis.at(offset)
+    if occ is None:
+        return None
+    target = analysis.resolve(occ)
+    if target is None:
+        return None
+    from compiler.display import format_quantity
+    import numpy as np
+
+    lines: list[str] = []
+    if isinstance(target, n.Block):
+        spec = kind_spec(target.kind)
+        head = f"**{target.kind}** `{target.name}`"
+        if target.base:
+            head += f" extends `{'.'.join(target.base)}`"
+        lines.append(head)
+        if target.doc:
+            lines += ["", target.doc.strip()]
+        elif spec is not None and spec.doc:
+            lines += ["", spec.doc]
+        rows = []
+        results = analysis.results
+        instances = analysis.instances_of(target)
+        if results is not None and instances:
+            prefix = instances[0].path + "."
+            computed = sorted(p[len(prefix):] for p, node in results.graph.nodes.items()
+                              if p.startswith(prefix) and "." not in p[len(prefix):] and node.kind == "model")
+            for name in computed[:MAX_HOVER_ROWS]:
+                vals = [(p, results.values[p], results.units.get(p, ""),
+                         results.graph.nodes[p].display) for p in (f"{i.path}.{name}" for i in instances)
+                        if p in results.values]
+                shown = _summary(vals, format_quantity, np)
+                if shown:
+                    rows.append(f"| {name} | {shown} |")
+            if rows:
+                where = instances[0].path + (f" (+{len(instances) - 1} more)" if len(instances) > 1 else "")
+                lines += ["", f"Evaluated at `{where}`, per item:", "", "| figure | value |", "|---|---|", *rows]
+    elif isinstance(target, (n.Field, n.Let, n.Param)):
+        what = "field" if isinstance(target, n.Field) else "let" if isinstance(target, n.Let) else "param"
+        owner = _owner_block(analysis, target, occ)
+        head = f"**{what}** `{target.name}`"
+        fspec = None
+        if owner is not None:
+            head += f" of {owner.kind} `{owner.name}`"
+            spec = kind_spec(owner.kind)
+            fspec = spec.fields.get(target.name) if spec is not None and what == "field" else None
+        if fspec is not None:
+            head += f": {fspec.type}"
+        lines.append(head)
+        if target.doc:
+            lines += ["", target.doc.strip()]
+        if fspec is not None and fspec.doc:
+            lines += ["", fspec.doc]
+        shown = _summary(analysis.values_of(target), format_quantity, np)
+        if shown:
+            lines += ["", f"= **{shown}**"]
+        if target.comment:
+            lines += ["", f"Source: {target.comment.lstrip('# ').strip()}"]
+        if target.name_span.file != analysis.path:
+            lines += ["", f"Defined at {target.name_span}"]
+    elif isinstance(target, n.Module):
+        lines.append(f"**module** `{target.name}`")
+        if target.doc:
+            lines += ["", target.doc.strip()]
+    else:
+        return None
+    return "\n".join(lines), occ.span
+
+
+def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
+    for stmt, block in analysis.statements:
+        if stmt is member:
+            return block
+    # a member of a block in another module: search the module's blocks
+    module = getattr(member, "name_span", None)
+    if module is None or analysis.checked is None:
+        return None
+    for mod in analysis.checked.program.modules.values():
+        todo = [s for s in mod.statements if isinstance(s, n.Block)]
+        while todo:
+            block = todo.pop()
+            if any(s is member for s in block.body):
+                return block
+            todo.extend(s for s in block.body if isinstance(s, n.Block))
+    return None
+
+
+# ----------------------------------------------------------------------------- completion
+
+@dataclass
+class Completion:
+    label: str
+    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition"
+    detail: str = ""
+    doc: str = ""
+    insert: str | None = None
+
+
+MAX_HOVER_ROWS = 16
+KEYWORDS = ("import", "from", "param", "let", "assert", "extends", "if", "then", "else", "and", "or", "not",
+            "true", "false")
+
+
+def completions(analysis: Analysis, offset: int) -> list[Completion]:
+    """What may be typed at `offset`, by context: after `:`/`extends` a definition of the right kind,
+    after a number a unit, inside a choice field's string its choices, at the start of a statement the
+    fields of the enclosing kind and the kinds it may contain, elsewhere the names in scope."""
+    text = analysis.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = text[line_start:offset]
+    stripped = before.rstrip()
+    word_start = len(before) - len(before.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"))
+    head = before[:len(before) - (len(before) - word_start)] if word_start else before
+    head = before[:len(before) - len(_trailing_word(before))]
+    kind_name = _enclosing_kind(text, offset)          # textual: works while the buffer does not parse
+    known = analysis if analysis.module is not None else analysis.fallback
+    block = _enclosing_block(known, offset) if known is not None else None
+    module = known.module if known is not None else None
+    scopes = known.checked.scopes if known is not None and known.checked is not None else None
+
+    import re
+    # a unit after a number
+    if re.search(r"\d\s+$", head) or re.search(r"\d\s+[A-Za-z%$]+$", before):
+        return _unit_completions(before, kind_name)
+    # a choice inside a string: `distribution = "`
+    m = re.match(r'\s*([A-Za-z_]\w*)\s*=\s*"[^"]*$', before)
+    if m and kind_name is not None:
+        spec = kind_spec(kind_name)
+        fspec = spec.fields.get(m.group(1)) if spec is not None else None
+        if fspec is not None and fspec.type.startswith("choice:"):
+            return [Completion(c, "choice", fspec.doc) for c in fspec.type[len("choice:"):].split("|")]
+        return []
+    # a definition after `kind name:` or `extends`
+    m = re.match(r"\s*([A-Za-z_]\w*)\s+[A-Za-z_]\w*\s*(?::|extends)\s*[\w.]*$", before)
+    if m and scopes is not None and module is not None:
+        wanted = kind_spec(m.group(1))
+        out = []
+        for name in scopes.visible_names(None, module):
+            found = scopes.module_lookup(module, name)
+            if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
+                doc = (found.doc or "").strip().splitlines()
+                out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
+        if not out and wanted is not None:       # nothing imported yet: offer the stdlib's
+            from compiler import catalogue
+            for entry in catalogue.catalogue():
+                if kind_spec(entry.kind) is wanted:
+                    out.append(Completion(entry.name, "definition", f"{entry.kind} (from {entry.module} import)",
+                                          entry.doc))
+        return out
+    # the start of a statement
+    if not head.strip():
+        out = [Completion(k, "keyword") for k in ("let", "assert", "param", "import", "from")]
+        spec = kind_spec(kind_name) if kind_name is not None else None
+        if spec is not None:
+            for fname, fspec in spec.fields.items():
+                if fspec.output:
+                    continue
+                out.append(Completion(fname, "field", fspec.type, fspec.doc, insert=f"{fname} = "))
+            contains = spec.contains
+        else:
+            contains = tuple(all_kinds())
+        for kname in contains:
+            kspec = kind_spec(kname)
+            if kspec is not None:
+                out.append(Completion(kspec.name, "kind", "block", kspec.doc))
+        return out
+    # names in scope
+    if scopes is None or module is None:
+        return []
+    out = [Completion(k, "keyword") for k in KEYWORDS]
+    dotted = re.search(r"([A-Za-z_][\w.]*)\.\w*$", before)
+    if dotted:
+        target = scopes.lookup_dotted(dotted.group(1).split("."), block, module)
+        if isinstance(target, n.Block):
+            return [Completion(name, "name", type(m).__name__.lower()) for name, m in
+                    sorted(scopes.members(target).values.items())] + \
+                [Completion(f, "field", s.type, s.doc) for f, s in
+                 (kind_spec(target.kind).fields.items() if kind_spec(target.kind) else []) if s.output]
+        if isinstance(target, n.Module):
+            return [Completion(name, "name") for name in scopes.module_names(target)]
+        return []
+    for name in scopes.visible_names(block, module):
+        out.append(Completion(name, "name"))
+    return out
+
+
+def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
+    """Every unit name (with its prefixes) and every compound unit the schema's fields use; after
+    `field = 12 ` only those of the field's dimension, when the field is known."""
+    import re
+
+    from dsl.units import UnitError, parse_unit, table
+
+    names = set(table().all_names())
+    for spec in all_kinds().values():
+        for fspec in spec.fields.values():
+            try:
+                parse_unit(fspec.type)
+                names.add(fspec.type)
+            except UnitError:
+                continue
+    m = re.match(r"\s*([A-Za-z_]\w*)\s*=", before)
+    spec = kind_spec(kind_name) if kind_name is not None else None
+    fspec = spec.fields.get(m.group(1)) if m and spec is not None else None
+    wanted = None
+    if fspec is not None:
+        try:
+            wanted = parse_unit(fspec.type).dim
+        except UnitError:
+            wanted = None
+    if wanted is not None:                 # rates and prices: every unit over a common denominator
+        names |= {f"{a}/{b}" for a in table().all_names() for b in _DENOMINATORS}
+    out = []
+    for name in sorted(names):
+        try:
+            dim = parse_unit(name).dim
+        except UnitError:
+            continue
+        if wanted is None or dim == wanted:
+            out.append(Completion(name, "unit"))
+    return out
+
+
+_DENOMINATORS = ("s", "h", "day", "yr", "kWh", "MWh", "tok", "Mtok", "min", "K", "kg")
+
+
+def _trailing_word(text: str) -> str:
+    i = len(text)
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+        i -= 1
+    return text[i:]
+
+
+def _enclosing_kind(text: str, offset: int) -> str | None:
+    """The kind of the innermost block open at `offset`, read from the text (strings and comments skipped),
+    so that completion works in a buffer that does not parse: the first word of the `{`'s line."""
+    opens: list[int] = []
+    i = 0
+    while i < offset:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = offset if j < 0 else j
+            continue
+        if c == '"':
+            if text.startswith('"""', i):
+                j = text.find('"""', i + 3)
+                i = offset if j < 0 else j + 3
+            else:
+                j = i + 1
+                while j < offset and text[j] not in '"\n':
+                    j += 2 if text[j] == "\\" else 1
+                i = j + 1
+            continue
+        if c == "{":
+            opens.append(i)
+        elif c == "}" and opens:
+            opens.pop()
+        i += 1
+    if not opens:
+        return None
+    brace = opens[-1]
+    header = text[text.rfind("\n", 0, brace) + 1:brace].split()
+    return header[0] if header and kind_spec(header[0]) is not None else None
+
+
+def _enclosing_block(analysis: Analysis, offset: int) -> n.Block | None:
+    best = None
+    for stmt, _block in analysis.statements:
+        if isinstance(stmt, n.Block) and stmt.has_body and stmt.span.start < offset < stmt.span.end:
+            if best is None or stmt.span.start >= best.span.start:
+                best = stmt
+    return best
+
+
+# ----------------------------------------------------------------------------- code actions
+
+def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
+    """(diagnostic, span, new text, title, "replace" | "insert") for each diagnostic with a mechanical fix:
+    a "did you mean `x`?" replaces the span; a missing required field inserts `name = ` as the block's
+    first line (the value is the author's to give)."""
+    import re
+    out = []
+    for diag in analysis.sink.items:
+        if diag.span is None or diag.span.file != analysis.path:
+            continue
+        m = re.search(r"did you mean `([^`]+)`\?", diag.help or "") or re.search(r"did you mean `([^`]+)`\?",
+                                                                                diag.message)
+        if m and diag.code != "missing-field":
+            out.append((diag, diag.span, m.group(1), f"Replace with `{m.group(1)}`", "replace"))
+        elif diag.code == "missing-field":
+            fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
+            brace = analysis.text.find("{", diag.span.start)
+            if fm and brace >= 0:
+                line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
+                header = analysis.text[line_start:diag.span.start]
+                indent = header[:len(header) - len(header.lstrip())] + "  "
+                next_line = analysis.text.find("\n", brace)
+                at = len(analysis.text) if next_line < 0 else next_line + 1
+                out.append((diag, analysis.source.span(at, at), f"{indent}{fm.group(1)} = \n",
+                            f"Add the required field `{fm.group(1)}`", "insert"))
+    return out

@@ -1,0 +1,354 @@
+"""`factory lsp`: the language server, over stdio, on pygls and lsprotocol.
+
+Pipeline position: top (beside the CLI). Speaks LSP; everything it knows comes from `compiler.lsp.analysis`
+(one `Analysis` per open document version). Positions are 0-based here and only here: the front end's spans
+are 1-based lines and columns, converted at this boundary (`_range`, `_offset`). Columns are counted in
+UTF-16 code units, as LSP's default position encoding requires.
+
+Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change: the check (syntax, names, types,
+units) first, then the evaluation's (asserts, built-in limits, infeasible workloads) for a spec that checks.
+A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
+Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
+`inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as t
+from pygls.lsp.server import LanguageServer
+
+from .analysis import Analysis, completions, hover_markdown, quick_fixes
+
+DEBOUNCE_S = 0.15
+log = logging.getLogger("factory.lsp")
+
+_COMPLETION_KINDS = {
+    "keyword": t.CompletionItemKind.Keyword, "field": t.CompletionItemKind.Field,
+    "kind": t.CompletionItemKind.Class, "name": t.CompletionItemKind.Variable,
+    "unit": t.CompletionItemKind.Unit, "choice": t.CompletionItemKind.EnumMember,
+    "definition": t.CompletionItemKind.Reference,
+}
+_SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
+
+
+class FactoryServer(LanguageServer):
+    """Open documents and their analyses; settings."""
+
+    def __init__(self) -> None:
+        super().__init__("factory-lsp", "1")
+        self.analyses: dict[str, Analysis] = {}
+        self.pending: dict[str, asyncio.Task] = {}
+        self.inlay_hints = False
+
+    def analysis(self, uri: str) -> Analysis | None:
+        doc = self.workspace.get_text_document(uri)
+        current = self.analyses.get(uri)
+        if current is None or current.text != doc.source:
+            previous = current
+            try:
+                current = Analysis(doc.source, _path(uri), _root(uri, self))
+            except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
+                log.exception("analysis failed for %s", uri)
+                return None
+            if current.module is None and previous is not None:
+                current.fallback = previous if previous.module is not None else previous.fallback
+            self.analyses[uri] = current
+        return current
+
+    def publish(self, uri: str, with_values: bool = True) -> None:
+        analysis = self.analysis(uri)
+        if analysis is None:
+            return
+        items = list(analysis.sink.items)
+        if with_values and not analysis.sink.has_errors():
+            try:
+                analysis.results
+                items += analysis.eval_diagnostics
+            except Exception:  # noqa: BLE001
+                log.exception("evaluation failed for %s", uri)
+        diagnostics = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
+        doc = self.workspace.get_text_document(uri)
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
+                                                                          version=doc.version))
+
+
+server = FactoryServer()
+
+
+def _path(uri: str) -> str:
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _root(uri: str, ls: FactoryServer) -> str | None:
+    path = _path(uri)
+    return os.path.dirname(path) if os.path.isabs(path) else None
+
+
+def _utf16_col(line_text: str, col0: int) -> int:
+    return len(line_text[:col0].encode("utf-16-le")) // 2
+
+
+def _position(analysis: Analysis, offset: int) -> t.Position:
+    line, col = analysis.source.line_col(offset)
+    text = analysis.source.line_text(line)
+    return t.Position(line=line - 1, character=_utf16_col(text, col - 1))
+
+
+def _range(analysis: Analysis, span) -> t.Range:
+    if span.file != analysis.path:
+        return t.Range(start=t.Position(line=span.line - 1, character=span.col - 1),
+                       end=t.Position(line=span.end_line - 1, character=span.end_col - 1))
+    return t.Range(start=_position(analysis, span.start), end=_position(analysis, span.end))
+
+
+def _offset(analysis: Analysis, pos: t.Position) -> int:
+    text = analysis.source.line_text(pos.line + 1)
+    units, col = 0, 0
+    while col < len(text) and units < pos.character:
+        units += 2 if ord(text[col]) > 0xFFFF else 1
+        col += 1
+    starts = analysis.source._line_starts
+    line_start = starts[pos.line] if pos.line < len(starts) else len(analysis.text)
+    return min(line_start + col, len(analysis.text))
+
+
+def _uri(path: str) -> str:
+    from pathlib import Path
+    return Path(path).resolve().as_uri() if os.path.isabs(path) or os.path.exists(path) else path
+
+
+def _location(analysis: Analysis, span) -> t.Location:
+    path = analysis.path if span.file == analysis.path else analysis.files.get(span.file, span.file)
+    return t.Location(uri=_uri(path), range=_range(analysis, span))
+
+
+def _diagnostic(diag, analysis: Analysis) -> t.Diagnostic:
+    severity = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning}.get(
+        diag.severity, t.DiagnosticSeverity.Information)
+    message = diag.message
+    if diag.notes:
+        message += "\n" + "\n".join(diag.notes)
+    if diag.help:
+        message += f"\nhelp: {diag.help}"
+    related = [t.DiagnosticRelatedInformation(location=_location(analysis, r.span), message=r.label)
+               for r in diag.related if r.span is not None]
+    return t.Diagnostic(range=_range(analysis, diag.span), message=message, severity=severity,
+                        code=diag.code, source="factory", related_information=related or None)
+
+
+# ----------------------------------------------------------------------------- lifecycle and sync
+
+@server.feature(t.INITIALIZE)
+def initialize(ls: FactoryServer, params: t.InitializeParams) -> None:
+    options = params.initialization_options
+    factory = options.get("factory", options) if isinstance(options, dict) else {}
+    if isinstance(factory, dict) and "inlayHints" in factory:
+        ls.inlay_hints = bool(factory["inlayHints"])
+
+
+@server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: FactoryServer, params: t.DidChangeConfigurationParams) -> None:
+    settings = params.settings or {}
+    factory = settings.get("factory", settings) if isinstance(settings, dict) else {}
+    if isinstance(factory, dict) and "inlayHints" in factory:
+        ls.inlay_hints = bool(factory["inlayHints"])
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    previous = ls.pending.pop(uri, None)
+    if previous is not None:
+        previous.cancel()
+
+    async def later() -> None:
+        await asyncio.sleep(DEBOUNCE_S)
+        ls.publish(uri)
+
+    ls.pending[uri] = asyncio.ensure_future(later())
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: FactoryServer, params: t.DidSaveTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.analyses.pop(uri, None)
+    ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def _guarded(func):
+    """A request that fails answers with nothing rather than an error: the editor keeps working."""
+    def wrapper(ls, params):
+        try:
+            return func(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("%s failed", func.__name__)
+            return None
+    wrapper.__name__ = func.__name__
+    return wrapper
+
+
+# ----------------------------------------------------------------------------- requests
+
+@server.feature(t.TEXT_DOCUMENT_HOVER)
+@_guarded
+def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    found = hover_markdown(analysis, _offset(analysis, params.position))
+    if found is None:
+        return None
+    text, span = found
+    return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=_range(analysis, span))
+
+
+@server.feature(t.TEXT_DOCUMENT_DEFINITION)
+@_guarded
+def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location] | None:
+    analysis = ls.analysis(params.text_document.uri)
+    occ = analysis.at(_offset(analysis, params.position)) if analysis is not None else None
+    if occ is None:
+        return None
+    target = analysis.resolve(occ)
+    span = analysis.definition_span(target) if target is not None else None
+    return [_location(analysis, span)] if span is not None else None
+
+
+@server.feature(t.TEXT_DOCUMENT_REFERENCES)
+@_guarded
+def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location] | None:
+    analysis = ls.analysis(params.text_document.uri)
+    occ = analysis.at(_offset(analysis, params.position)) if analysis is not None else None
+    if occ is None:
+        return None
+    target = analysis.resolve(occ)
+    if target is None:
+        return None
+    spans = analysis.references(target)
+    if not params.context.include_declaration:
+        decl = analysis.definition_span(target)
+        spans = [s for s in spans if s != decl]
+    elif (decl := analysis.definition_span(target)) is not None and decl not in spans:
+        spans.insert(0, decl)
+    return [_location(analysis, s) for s in spans]
+
+
+@server.feature(t.TEXT_DOCUMENT_RENAME)
+@_guarded
+def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    analysis = ls.analysis(params.text_document.uri)
+    occ = analysis.at(_offset(analysis, params.position)) if analysis is not None else None
+    target = analysis.resolve(occ) if occ is not None else None
+    decl = analysis.definition_span(target) if target is not None else None
+    if decl is None or decl.file != analysis.path or not params.new_name.isidentifier():
+        return None                          # only definitions of this document are renamed here
+    spans = analysis.references(target)
+    if decl not in spans:
+        spans.append(decl)
+    edits = []
+    for span in spans:
+        # an attribute's span is its name; a base (`extends a.b`) keeps its module prefix
+        text = analysis.text[span.start:span.end]
+        old = target.name
+        start = span.start + text.rfind(old) if text.endswith(old) else span.start
+        edits.append(t.TextEdit(range=_range(analysis, analysis.source.span(start, start + len(old))),
+                                new_text=params.new_name))
+    return t.WorkspaceEdit(changes={params.text_document.uri: edits})
+
+
+@server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@_guarded
+def document_symbols(ls: FactoryServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol] | None:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+
+    def convert(sym) -> t.DocumentSymbol:
+        return t.DocumentSymbol(name=sym.name, detail=sym.kind,
+                                kind=_SYMBOL_KINDS.get(sym.kind, t.SymbolKind.Class),
+                                range=_range(analysis, sym.span), selection_range=_range(analysis, sym.selection),
+                                children=[convert(c) for c in sym.children] or None)
+    # built without recursion on the AST; symbol nesting follows block nesting (bounded by the parser)
+    return [convert(s) for s in analysis.symbols()]
+
+
+@server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"']))
+@_guarded
+def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionList | None:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
+                              documentation=c.doc or None, insert_text=c.insert)
+             for c in completions(analysis, _offset(analysis, params.position))]
+    return t.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
+@_guarded
+def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.InlayHint] | None:
+    if not ls.inlay_hints:
+        return []
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
+    return [t.InlayHint(position=_position(analysis, h.offset), label=h.label, kind=t.InlayHintKind.Type,
+                        padding_left=True) for h in analysis.inlay_hints(start, end)]
+
+
+@server.feature(t.TEXT_DOCUMENT_FORMATTING)
+@_guarded
+def formatting(ls: FactoryServer, params: t.DocumentFormattingParams) -> list[t.TextEdit] | None:
+    from dsl.format import format_text
+
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    result = format_text(analysis.text, analysis.path)
+    if not result.changed:
+        return []
+    end = _position(analysis, len(analysis.text))
+    return [t.TextEdit(range=t.Range(start=t.Position(line=0, character=0), end=end), new_text=result.text)]
+
+
+@server.feature(t.TEXT_DOCUMENT_CODE_ACTION)
+@_guarded
+def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
+    actions = []
+    for diag, span, new_text, title, how in quick_fixes(analysis):
+        if span.end < start or span.start > end:
+            continue
+        if how == "replace":
+            edit = t.TextEdit(range=_range(analysis, span), new_text=new_text)
+        else:                                # insert a line at an offset
+            pos = _position(analysis, span.start)
+            edit = t.TextEdit(range=t.Range(start=pos, end=pos), new_text=new_text)
+        actions.append(t.CodeAction(title=title, kind=t.CodeActionKind.QuickFix,
+                                    diagnostics=[_diagnostic(diag, analysis)],
+                                    edit=t.WorkspaceEdit(changes={params.text_document.uri: [edit]})))
+    return actions
+
+
+def run() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    server.start_io()

@@ -1,0 +1,187 @@
+"""The language server, driven by a real LSP client (pygls's) over stdio against `python -m compiler.cli lsp`:
+one scripted session covers initialize, diagnostics on open and after a fix, hover, completion, definition,
+references, symbols, inlay hints, formatting, rename, code actions and shutdown. Smaller questions are
+asked of `compiler.lsp.analysis` directly."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from lsprotocol import types as t
+from pygls.lsp.client import LanguageClient
+
+from compiler.lsp.analysis import Analysis, completions, hover_markdown, quick_fixes
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGSHIP = ROOT / "examples" / "flagship_campus.factory"
+
+SPEC = '''from chips import H100_SXM
+
+param racks = 4
+
+server hgx {
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+}
+
+rack air_rack {
+  server node: hgx x 2
+  power_limit = 25 kW
+  let draw = sum(server.max_power)
+}
+
+site office {
+  electricity_price = 0.12 USD/kWh
+  hall room {
+    rack r: air_rack x racks
+  }
+}
+'''
+
+
+def _pos(text: str, needle: str, delta: int = 0) -> t.Position:
+    offset = text.index(needle) + delta
+    line = text.count("\n", 0, offset)
+    return t.Position(line=line, character=offset - (text.rfind("\n", 0, offset) + 1))
+
+
+async def _session(tmp: Path) -> dict:
+    spec = tmp / "office.factory"
+    spec.write_text(SPEC, encoding="utf-8")
+    uri = spec.as_uri()
+    client = LanguageClient("factory-test", "1")
+    published: list[t.PublishDiagnosticsParams] = []
+    got = asyncio.Event()
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        published.append(params)
+        got.set()
+
+    async def next_diagnostics() -> list[t.Diagnostic]:
+        await asyncio.wait_for(got.wait(), 60)
+        got.clear()
+        return published[-1].diagnostics
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT), env=env)
+    out: dict = {}
+    try:
+        await client.initialize_async(t.InitializeParams(
+            capabilities=t.ClientCapabilities(), root_uri=tmp.as_uri(),
+            initialization_options={"factory": {"inlayHints": True}}))
+        client.initialized(t.InitializedParams())
+        broken = SPEC.replace("power_limit = 25 kW", "power_limit = 25 TB/s")
+        client.text_document_did_open(t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=uri, language_id="factory", version=1, text=broken)))
+        out["open"] = await next_diagnostics()
+        client.text_document_did_change(t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text=SPEC)]))
+        out["fixed"] = await next_diagnostics()
+        doc = t.TextDocumentIdentifier(uri=uri)
+        out["hover"] = await client.text_document_hover_async(t.HoverParams(
+            text_document=doc, position=_pos(SPEC, "max_power = 10.2", 2)))
+        out["hover_rack"] = await client.text_document_hover_async(t.HoverParams(
+            text_document=doc, position=_pos(SPEC, "rack r:", 5)))
+        out["completion_fields"] = await client.text_document_completion_async(t.CompletionParams(
+            text_document=doc, position=_pos(SPEC, "  power_limit", 2)))
+        out["completion_defs"] = await client.text_document_completion_async(t.CompletionParams(
+            text_document=doc, position=_pos(SPEC, "hgx x 2", 0)))
+        out["definition"] = await client.text_document_definition_async(t.DefinitionParams(
+            text_document=doc, position=_pos(SPEC, "air_rack x racks", 1)))
+        out["definition_stdlib"] = await client.text_document_definition_async(t.DefinitionParams(
+            text_document=doc, position=_pos(SPEC, "H100_SXM x 8", 1)))
+        out["references"] = await client.text_document_references_async(t.ReferenceParams(
+            text_document=doc, position=_pos(SPEC, "param racks", 7),
+            context=t.ReferenceContext(include_declaration=True)))
+        out["symbols"] = await client.text_document_document_symbol_async(t.DocumentSymbolParams(text_document=doc))
+        out["hints"] = await client.text_document_inlay_hint_async(t.InlayHintParams(
+            text_document=doc, range=t.Range(start=t.Position(line=0, character=0),
+                                             end=t.Position(line=30, character=0))))
+        out["formatting"] = await client.text_document_formatting_async(t.DocumentFormattingParams(
+            text_document=doc, options=t.FormattingOptions(tab_size=2, insert_spaces=True)))
+        out["rename"] = await client.text_document_rename_async(t.RenameParams(
+            text_document=doc, position=_pos(SPEC, "air_rack {", 1), new_name="liquid_rack"))
+        client.text_document_did_change(t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text=SPEC.replace("x racks", "x rackz"))]))
+        out["typo"] = await next_diagnostics()
+        out["actions"] = await client.text_document_code_action_async(t.CodeActionParams(
+            text_document=doc, range=t.Range(start=_pos(SPEC, "racks\n  }"), end=_pos(SPEC, "racks\n  }", 5)),
+            context=t.CodeActionContext(diagnostics=out["typo"])))
+        # a buffer that is not a spec at all must not bring the server down
+        client.text_document_did_change(t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=4),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text="{{{ \x00 ]] \"")]))
+        out["garbage"] = await next_diagnostics()
+        out["garbage_hover"] = await client.text_document_hover_async(t.HoverParams(
+            text_document=doc, position=t.Position(line=0, character=1)))
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return out
+
+
+def test_scripted_session(tmp_path: Path) -> None:
+    out = asyncio.run(_session(tmp_path))
+    assert [d.code for d in out["open"]] == ["unit-mismatch"]
+    assert out["open"][0].range.start.line == 11                     # 0-based at the protocol boundary
+    assert list(out["fixed"]) == []
+    hover = out["hover"].contents.value
+    assert "max_power" in hover and "10.2 kW" in hover
+    # the rack placed 4 times: 2 servers x 10.2 kW nameplate = 20.4 kW; hover shows its evaluated figures
+    assert "| accelerators | 16 |" in out["hover_rack"].contents.value
+    labels = {i.label for i in out["completion_fields"].items}
+    assert {"power_limit", "price", "cooling", "server"} <= labels
+    assert "hgx" in {i.label for i in out["completion_defs"].items}
+    (loc,) = out["definition"]
+    assert loc.uri.endswith("office.factory") and loc.range.start.line == 9
+    (std,) = out["definition_stdlib"]
+    assert std.uri.endswith("stdlib/chips.factory")
+    assert len(out["references"]) == 2                                # `param racks` and `x racks`
+    names = [s.name for s in out["symbols"]]
+    assert names == ["racks", "hgx", "air_rack", "office"]
+    office = out["symbols"][3]
+    assert office.children[1].name == "room" and office.children[1].children[0].name == "r"
+    hints = [h.label for h in out["hints"]]
+    assert " = 20.4 kW" in hints                                      # draw = sum(server.max_power)
+    assert list(out["formatting"]) == []                                    # already formatted
+    edits = out["rename"].changes[(tmp_path / "office.factory").as_uri()]
+    assert len(edits) == 2 and all(e.new_text == "liquid_rack" for e in edits)
+    assert any(d.code == "unknown-name" for d in out["typo"])
+    titles = [a.title for a in out["actions"]]
+    assert "Replace with `racks`" in titles
+    assert out["garbage"] and out["garbage_hover"] is None
+
+
+def test_hover_on_a_sweep_shows_the_range(tmp_path: Path) -> None:
+    text = SPEC.replace("param racks = 4", "param racks = [2, 4, 8]").replace(
+        "  let draw", "  let total = draw * 1\n  let draw")
+    spec = tmp_path / "sweep.factory"
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    hover, _ = hover_markdown(analysis, text.index("electricity_price") + 1)
+    assert "0.12 USD/kWh" in hover
+    hints = {h.label for h in analysis.inlay_hints()}
+    assert " = 20.4 kW" in hints
+
+
+def test_units_and_choices_complete(tmp_path: Path) -> None:
+    text = SPEC.replace('electricity_price = 0.12 USD/kWh', 'electricity_price = 0.12 \n  distribution = "')
+    analysis = Analysis(text, str(tmp_path / "a.factory"), str(tmp_path))
+    units = {c.label for c in completions(analysis, text.index("0.12 ") + 5)}
+    assert {"USD/kWh", "USD/MWh"} <= units and "kW" not in units     # the field is a price of energy
+    choices = {c.label for c in completions(analysis, text.index('distribution = "') + len('distribution = "'))}
+    assert "dc800" in choices
+
+
+def test_missing_field_quick_fix_inserts_the_field(tmp_path: Path) -> None:
+    text = "chip c {\n  vendor = \"x\"\n}\n"
+    analysis = Analysis(text, str(tmp_path / "c.factory"), str(tmp_path))
+    fixes = [f for f in quick_fixes(analysis) if f[4] == "insert"]
+    assert fixes, [d.message for d in analysis.sink.items]
+    _diag, span, new_text, title, _how = fixes[0]
+    assert new_text.startswith("  ") and new_text.endswith(" = \n") and span.start == text.index("  vendor")
