@@ -1,0 +1,52 @@
+"""A Pygments lexer for .factory, so docs, reports and any Pygments user (Sphinx, MkDocs, GitLab) highlight
+specs: `pygmentize -l factory spec.factory` once factory-dsl is installed (entry point `pygments.lexers`).
+
+Pipeline position: outside the pipeline; imports Pygments (an optional dependency) and `dsl.schema` for the
+block kinds. Token rules follow grammar/factory.lark: a unit is the word right after a number.
+"""
+from __future__ import annotations
+
+from pygments.lexer import RegexLexer, bygroups, words
+from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
+
+from .schema import KIND_ALIASES, kinds
+
+_KINDS = tuple(sorted(set(kinds()) | set(KIND_ALIASES)))
+_UNIT = r"(?!(?:x|if|then|else|and|or|not|step|extends)\b)[A-Za-z%$\u00b5\u00b0][A-Za-z0-9_]*(?:\^-?\d+)?" \
+        r"(?:[*/][A-Za-z%$\u00b5\u00b0][A-Za-z0-9_]*(?:\^-?\d+)?)*"
+_NUMBER = r"(?:\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)"
+
+
+class FactoryLexer(RegexLexer):
+    name = "Factory"
+    aliases = ["factory"]
+    filenames = ["*.factory"]
+    mimetypes = ["text/x-factory"]
+
+    tokens = {
+        "root": [
+            (r"[ \t\f]+", Whitespace),
+            (r"\n", Whitespace),
+            (r"#.*?$", Comment.Single),
+            (r'"""(?:[^"\\]|\\.|"(?!""))*"""', String.Doc),
+            (r'"(?:[^"\\\n]|\\.)*"', String.Double),
+            (r"\b(from)(\s+)([\w./]+)(\s+)(import)\b", bygroups(Keyword.Namespace, Whitespace, Name.Namespace,
+                                                               Whitespace, Keyword.Namespace)),
+            (r"\b(import)\b", Keyword.Namespace),
+            (r"\b(param|let)(\s+)([A-Za-z_]\w*)", bygroups(Keyword.Declaration, Whitespace, Name.Variable)),
+            (r"\b(" + "|".join(_KINDS) + r")(\s+)([A-Za-z_]\w*)(?=\s*(?:[{:]|extends\b|x\b|$))",
+             bygroups(Keyword.Type, Whitespace, Name.Class)),
+            (r"\b([A-Za-z_]\w*)(\s*)(=)(?!=)", bygroups(Name.Attribute, Whitespace, Operator)),
+            (r"(" + _NUMBER + r")([ \t]*)(" + _UNIT + r")", bygroups(Number, Whitespace, Keyword.Constant)),
+            (_NUMBER, Number),
+            (words(("assert", "if", "then", "else", "step", "x", "extends", "as"), suffix=r"\b"), Keyword),
+            (words(("and", "or", "not"), suffix=r"\b"), Operator.Word),
+            (words(("true", "false"), suffix=r"\b"), Keyword.Constant),
+            (words(("sum", "max", "min", "mean", "count", "ceil", "floor", "round", "abs", "sqrt", "clamp"),
+                   suffix=r"(?=\s*\()"), Name.Builtin),
+            (r"<=|>=|==|!=|<|>|\.\.|[-+*/^=]", Operator),
+            (r"[{}()\[\],.:]", Punctuation),
+            (r"[A-Za-z_]\w*", Name),
+            (r".", Text),
+        ],
+    }
