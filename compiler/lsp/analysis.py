@@ -12,6 +12,7 @@ over the scenarios). Walks are iterative: expressions can be deep.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import dsl
@@ -20,6 +21,8 @@ from dsl.diagnostics import Sink
 from dsl.schema import kind as kind_spec
 from dsl.schema import kinds as all_kinds
 from dsl.source import Source, Span
+
+VALUE_WAIT_S = 1.0     # how long a hover or inlay hint waits for an evaluation still running
 
 # Occurrence roles
 NAME, ATTR, BASE, DEFINITION, IMPORTED = "name", "attr", "base", "definition", "imported"
@@ -63,6 +66,7 @@ class Analysis:
         self.statements: list[tuple[object, n.Block | None]] = []   # every statement with its block
         self._results = None
         self._evaluated = False
+        self._lock = threading.Lock()
         self.eval_diagnostics: list = []            # what evaluation adds (asserts, limits, feasibility)
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
         self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
@@ -184,20 +188,37 @@ class Analysis:
     @property
     def results(self):
         """The evaluated spec (None when it has errors); computed once per version."""
-        if not self._evaluated:
-            self._evaluated = True
-            if self.checked is not None and not self.sink.has_errors():
-                from compiler import _lower_and_evaluate
-                sink = Sink()
-                for source in self.sink.sources.values():
-                    sink.add_source(source)
-                self._results, sink = _lower_and_evaluate(self.checked, sink, True)
-                self.eval_diagnostics = list(sink.items)
+        with self._lock:             # the server evaluates in a worker thread while requests may ask too
+            if not self._evaluated:
+                self._evaluate()
         return self._results
+
+    def results_within(self, seconds: float):
+        """The results if they are (or become) ready within `seconds`; None otherwise (a hover must not
+        wait for a long evaluation; the evaluation goes on in the server's worker thread)."""
+        if self._lock.acquire(timeout=seconds):
+            try:
+                if not self._evaluated:
+                    self._evaluate()
+                return self._results
+            finally:
+                self._lock.release()
+        return None
+
+    def _evaluate(self) -> None:
+        self._evaluated = True
+        if self.checked is None or self.sink.has_errors():
+            return
+        from compiler import _lower_and_evaluate
+        sink = Sink()
+        for source in self.sink.sources.values():
+            sink.add_source(source)
+        self._results, sink = _lower_and_evaluate(self.checked, sink, True)
+        self.eval_diagnostics = list(sink.items)
 
     def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
         """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""
-        results = self.results
+        results = self.results_within(VALUE_WAIT_S)
         if results is None or not hasattr(member, "name_span"):
             return []
         out = []
@@ -208,7 +229,7 @@ class Analysis:
         return sorted(out)
 
     def instances_of(self, block: n.Block) -> list:
-        results = self.results
+        results = self.results_within(VALUE_WAIT_S)
         if results is None:
             return []
         found, todo = [], list(results.graph.roots)
@@ -299,8 +320,8 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         elif spec is not None and spec.doc:
             lines += ["", spec.doc]
         rows = []
-        results = analysis.results
         instances = analysis.instances_of(target)
+        results = analysis.results_within(0) if instances else None
         if results is not None and instances:
             prefix = instances[0].path + "."
             computed = sorted(p[len(prefix):] for p, node in results.graph.nodes.items()

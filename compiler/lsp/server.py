@@ -5,8 +5,9 @@ Pipeline position: top (beside the CLI). Speaks LSP; everything it knows comes f
 are 1-based lines and columns, converted at this boundary (`_range`, `_offset`). Columns are counted in
 UTF-16 code units, as LSP's default position encoding requires.
 
-Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change: the check (syntax, names, types,
-units) first, then the evaluation's (asserts, built-in limits, infeasible workloads) for a spec that checks.
+Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change: the check's (syntax, names, types,
+units) at once, then, for a spec that checks, the evaluation's too (asserts, built-in limits, infeasible
+workloads), computed in a worker thread and published only if the text has not changed meanwhile.
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
@@ -59,10 +60,12 @@ class FactoryServer(LanguageServer):
             self.analyses[uri] = current
         return current
 
-    def publish(self, uri: str, with_values: bool = True) -> None:
+    def publish(self, uri: str, with_values: bool = True) -> Analysis | None:
+        """Publish the diagnostics of the document's current text: the check's, and (with_values, for a
+        spec that checks) the evaluation's too."""
         analysis = self.analysis(uri)
         if analysis is None:
-            return
+            return None
         items = list(analysis.sink.items)
         if with_values and not analysis.sink.has_errors():
             try:
@@ -74,6 +77,21 @@ class FactoryServer(LanguageServer):
         doc = self.workspace.get_text_document(uri)
         self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
                                                                           version=doc.version))
+        return analysis
+
+    async def publish_in_stages(self, uri: str) -> None:
+        """The check's diagnostics at once; then the evaluation (asserts, limits) in a worker thread, and
+        its diagnostics if the text has not changed meanwhile."""
+        analysis = self.publish(uri, with_values=False)
+        if analysis is None or analysis.sink.has_errors():
+            return
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, lambda: analysis.results)
+        except Exception:  # noqa: BLE001
+            log.exception("evaluation failed for %s", uri)
+            return
+        if self.analyses.get(uri) is analysis and analysis.eval_diagnostics:
+            self.publish(uri)
 
 
 server = FactoryServer()
@@ -160,8 +178,8 @@ def did_change_configuration(ls: FactoryServer, params: t.DidChangeConfiguration
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
+async def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> None:
+    await ls.publish_in_stages(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
@@ -173,14 +191,14 @@ async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -
 
     async def later() -> None:
         await asyncio.sleep(DEBOUNCE_S)
-        ls.publish(uri)
+        await ls.publish_in_stages(uri)
 
     ls.pending[uri] = asyncio.ensure_future(later())
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
-def did_save(ls: FactoryServer, params: t.DidSaveTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
+async def did_save(ls: FactoryServer, params: t.DidSaveTextDocumentParams) -> None:
+    await ls.publish_in_stages(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
