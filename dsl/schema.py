@@ -68,6 +68,22 @@ _FACILITY_OUTPUTS = _IT_OUTPUTS + """
 power_chain_efficiency ratio output  fraction of the power at the meter that reaches the IT load
 power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
+transformer_loss  W       output  peak loss in the transformers stage of the power chain (where the chain has it)
+transformer_stage_efficiency ratio output  power out / power in of the transformers stage
+switchgear_loss   W       output  peak loss in the switchgear stage of the power chain (where the chain has it)
+switchgear_stage_efficiency ratio output  power out / power in of the switchgear stage
+ups_loss          W       output  peak loss in the UPS (double conversion) stage of the power chain (where the chain has it)
+ups_stage_efficiency ratio output  power out / power in of the UPS (double conversion) stage
+rectifier_loss    W       output  peak loss in the rectifiers (AC to 800 V DC) stage of the power chain (where the chain has it)
+rectifier_stage_efficiency ratio output  power out / power in of the rectifiers (AC to 800 V DC) stage
+pdu_loss          W       output  peak loss in the floor PDUs stage of the power chain (where the chain has it)
+pdu_stage_efficiency ratio output  power out / power in of the floor PDUs stage
+busway_loss       W       output  peak loss in the busways / DC distribution stage of the power chain (where the chain has it)
+busway_stage_efficiency ratio output  power out / power in of the busways / DC distribution stage
+liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
+air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
+liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
+air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)
 cooling_power_avg W       output  cooling power at the average load and the mean ambient temperature
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
 facility_power_avg W      output  average power at the meter

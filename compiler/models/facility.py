@@ -42,10 +42,22 @@ from . import assumptions as A
 from .thermal import units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
+# The stages of the chain, meter to IT, each a class of gear: placed gear of a class replaces that class's
+# default stage only. `None`: the default chain has no such stage (switchgear's ~0.1% is within the
+# rounding of the transformer and PDU figures, so it counts only when placed).
+STAGE_CLASSES = (("transformer", ("transformer",)), ("switchgear", ("switchgear",)),
+                 ("conversion", ("ups", "rectifier")), ("distribution", ("pdu", "busway")))
+_DEFAULT_STAGE = {   # class -> {distribution: (stage kind, assumption)}
+    "transformer": {"ac": ("transformer", A.transformer_efficiency),
+                    "dc800": ("transformer", A.transformer_efficiency)},
+    "switchgear": {},
+    "conversion": {"ac": ("ups", A.ups_efficiency), "dc800": ("rectifier", A.rectifier_efficiency)},
+    "distribution": {"ac": ("pdu", A.pdu_efficiency), "dc800": ("busway", A.dc_distribution_efficiency)},
+}
+switchgear_efficiency = Assumption("switchgear_efficiency", 0.999, "1", "switchgear losses ~0.1% [U]")
 _GEAR_DEFAULT = {"transformer": A.transformer_efficiency, "ups": A.ups_efficiency, "pdu": A.pdu_efficiency,
                  "rectifier": A.rectifier_efficiency, "busway": A.dc_distribution_efficiency,
-                 "switchgear": Assumption("switchgear_efficiency", 0.999, "1",
-                                          "switchgear losses ~0.1% [U]")}
+                 "switchgear": switchgear_efficiency}
 chilled_water_offset = Assumption(
     "chilled_water_offset", 6.0, "K",
     "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical")
@@ -54,26 +66,40 @@ wet_bulb_depression = Assumption(
     "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers")
 
 
-def chain_efficiency(ctx):
-    """Product of the nearest efficiency of each power-gear kind on this block and its ancestors."""
-    found: dict[str, object] = {}
+def _nearest_gear(ctx, kind):
+    """The gear of `kind` placed on this block or its nearest ancestor that places one (None if none)."""
     level = ctx
     while level is not None:
-        for gear in level.parts(*POWER_GEAR):
-            if gear.kind not in found:
-                found[gear.kind] = gear.get("efficiency", _GEAR_DEFAULT[gear.kind])
+        gear = level.parts(kind)
+        if gear:
+            return gear[0]
         level = level.parent
-    if not found:
-        if ctx.inherited_text("distribution", "ac") == "dc800":
-            kinds = (("transformer", A.transformer_efficiency), ("rectifier", A.rectifier_efficiency),
-                     ("dc_distribution", A.dc_distribution_efficiency))
-        else:
-            kinds = (("transformer", A.transformer_efficiency), ("ups", A.ups_efficiency),
-                     ("pdu", A.pdu_efficiency))
-        for name, assumption in kinds:
-            found[name] = ctx.get(f"{name}_efficiency", assumption)
+    return None
+
+
+def chain_stages(ctx) -> list[tuple[str, object]]:
+    """[(stage kind, efficiency)] from the meter to the IT load of this block's own IT.
+
+    Per class (transformer, switchgear, conversion = UPS or rectifier, distribution = PDU or busway): the
+    nearest gear of each kind of the class placed on this block or an ancestor, with its `efficiency`
+    (else the kind's default); when no gear of the class is placed, the default stage of the block's
+    `distribution` (ac: transformer, UPS, PDU; dc800: transformer, rectifier, busway = DC distribution)."""
+    distribution = ctx.inherited_text("distribution", "ac")
+    stages = []
+    for cls, kinds in STAGE_CLASSES:
+        placed = [(k, g) for k in kinds if (g := _nearest_gear(ctx, k)) is not None]
+        if placed:
+            stages += [(k, g.get("efficiency", _GEAR_DEFAULT[k])) for k, g in placed]
+        elif distribution in _DEFAULT_STAGE[cls]:
+            kind, assumption = _DEFAULT_STAGE[cls][distribution]
+            stages.append((kind, ctx.get(assumption.name, assumption)))
+    return stages
+
+
+def chain_efficiency(ctx):
+    """eta = product of the stage efficiencies of `chain_stages`."""
     eta = np.ones(1)
-    for value in found.values():
+    for _, value in chain_stages(ctx):
         eta = eta * value
     return eta
 
@@ -83,14 +109,39 @@ def halls(ctx):
     return ctx.parts("hall") if ctx.kind == "site" else []
 
 
-def _loss(ctx, peak: bool):
+def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
+    """{stage kind: (power out of the stage, loss in it)} for this block's IT (a site adds its halls').
+
+    Walking up from the IT load P: out_k = P / product(eta_j of the stages after k), loss_k =
+    out_k * (1 / eta_k - 1); the losses add up to P * (1 / eta - 1)."""
     it = ctx.get("it_power" if peak else "it_power_avg")
-    inner_it = np.zeros(1)
-    inner_loss = np.zeros(1)
+    flows: dict[str, list] = {}
     for hall in halls(ctx):
-        inner_it = inner_it + hall.count * hall.get("it_power" if peak else "it_power_avg")
-        inner_loss = inner_loss + hall.count * (hall.get("power_chain_loss") if peak else _loss(hall, False))
-    return inner_loss + (it - inner_it) * (1 / chain_efficiency(ctx) - 1)
+        it = it - hall.count * hall.get("it_power" if peak else "it_power_avg")
+        for kind, (out, loss) in stage_flows(hall, peak).items():
+            total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+            total[0], total[1] = total[0] + hall.count * out, total[1] + hall.count * loss
+    out = it
+    for kind, eta in reversed(chain_stages(ctx)):
+        loss = out * (1 / eta - 1)
+        total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+        total[0], total[1] = total[0] + out, total[1] + loss
+        out = out + loss
+    return {kind: (o, l) for kind, (o, l) in flows.items()}
+
+
+def _loss(ctx, peak: bool):
+    return sum((loss for _, loss in stage_flows(ctx, peak).values()), np.zeros(1))
+
+
+def _stage_output(kind: str, efficiency: bool):
+    def compute(ctx):
+        flows = stage_flows(ctx, peak=True)
+        if kind not in flows:
+            ctx.not_applicable()
+        out, loss = flows[kind]
+        return out / _nonzero(out + loss) if efficiency else loss
+    return compute
 
 
 def _outdoor(ctx, peak: bool, tower: bool):
@@ -121,7 +172,7 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     COP = carnot_fraction * T_evap / lift; a placed chiller with a rated `cop` instead gives
     COP = cop * lift(design ambient) / lift(t_outdoor): its rating at the design day, scaled by the lift."""
     approach = ctx.get("chiller_approach", A.chiller_approach)
-    free = t_outdoor <= t_supply - ctx.get("economizer_approach", A.economizer_approach)
+    free = _free_cooling(ctx, t_supply, t_outdoor)
     t_evap = t_supply - approach
     lift = np.maximum(t_outdoor + approach - t_evap, 1e-9)
     chiller = _placed_chiller(ctx)
@@ -131,6 +182,41 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     else:
         cop = ctx.get("carnot_fraction", A.carnot_fraction) * t_evap / lift
     return np.where(free, 0.0, heat / cop), ~free
+
+
+def _free_cooling(ctx, t_supply, t_outdoor):
+    """Free cooling: the outdoor reference is at least `economizer_approach` below the loop's supply."""
+    return t_outdoor <= t_supply - ctx.get("economizer_approach", A.economizer_approach)
+
+
+def _loop_supply(ctx, loop: str):
+    """Supply temperature of the liquid loop (`supply_temp`) or of the chilled water feeding the CRAHs
+    (`air_supply_temp` - chilled_water_offset)."""
+    if loop == "liquid":
+        return ctx.inherited("supply_temp", A.supply_temp)
+    return ctx.inherited("air_supply_temp", A.air_supply_temp) - ctx.get("chilled_water_offset",
+                                                                        chilled_water_offset)
+
+
+def _tower(ctx) -> bool:
+    return ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
+
+
+def _chillers_run(loop: str):
+    """1 when the loop needs compressors at the design ambient (what chillers are sized for), else 0."""
+    def compute(ctx):
+        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=True, tower=_tower(ctx)))
+        return np.where(free, 0.0, 1.0)
+    return compute
+
+
+def _free_cooling_hours(loop: str):
+    """8,760 h when the loop cools freely at the mean ambient, else 0: the model's year is its mean
+    ambient temperature (no hourly weather), so a loop runs on chillers all year or none of it."""
+    def compute(ctx):
+        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=False, tower=_tower(ctx)))
+        return np.where(free, A.YEAR, 0.0)
+    return compute
 
 
 def _gear_fraction(ctx, gear_kind, default: Assumption):
@@ -158,13 +244,10 @@ def _nonzero(x):
 def stream_cooling(ctx, peak: bool):
     """(cooling power, mechanical heat load, total heat rejected) of the heat this block cools itself."""
     liquid, air = _direct_heat(ctx, peak)
-    tower = ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
-    outdoor = _outdoor(ctx, peak, tower)
+    outdoor = _outdoor(ctx, peak, _tower(ctx))
     pumps = liquid * _gear_fraction(ctx, "cdu", A.pump_fraction)
     fans = air * _gear_fraction(ctx, "crah", A.crah_fan_fraction)
-    t_liquid = ctx.inherited("supply_temp", A.supply_temp)
-    t_air = ctx.inherited("air_supply_temp", A.air_supply_temp) - ctx.get("chilled_water_offset",
-                                                                         chilled_water_offset)
+    t_liquid, t_air = _loop_supply(ctx, "liquid"), _loop_supply(ctx, "air")
     mech_liquid, needs_liquid = _mechanical(ctx, liquid + pumps, t_liquid, outdoor)
     mech_air, needs_air = _mechanical(ctx, air + fans, t_air, outdoor)
     mechanical = mech_liquid + mech_air
@@ -231,6 +314,16 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("it_power") / _nonzero(ctx.get("it_power") + ctx.get("power_chain_loss")))
     output(_kind, "power_chain_loss", "it_power * (1 / eta - 1), eta = product of power-gear efficiencies")(
         lambda ctx: _loss(ctx, peak=True))
+    for _stage in POWER_GEAR:
+        output(_kind, f"{_stage}_loss", f"{_stage} power out * (1 / eta_{_stage} - 1) (peak)")(
+            _stage_output(_stage, efficiency=False))
+        output(_kind, f"{_stage}_stage_efficiency", f"{_stage} power out / power in")(
+            _stage_output(_stage, efficiency=True))
+    for _loop in ("liquid", "air"):
+        output(_kind, f"{_loop}_chillers_run", "1 unless T_outdoor(design) <= T_supply - economizer_approach")(
+            _chillers_run(_loop))
+        output(_kind, f"{_loop}_free_cooling_hours", "8760 h when T_outdoor(mean) <= T_supply - "
+               "economizer_approach, else 0")(_free_cooling_hours(_loop))
     output(_kind, "cooling_power", "pumps + CRAH fans + heat / COP(supply, ambient) + rejection fans")(
         lambda ctx: _cooling(ctx, peak=True))
     output(_kind, "cooling_power_avg", "cooling_power at it_power_avg and mean_ambient_temp")(
