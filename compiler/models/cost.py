@@ -8,12 +8,20 @@ Formulas:
                           (NICs, DPUs and switches inside count as network, optics as optics)
     rack.capex_it       = price when the rack is priced as a whole system, else servers and chips inside
     capex_network/optics: switches, NICs, DPUs / transceivers and cables outside priced systems
-    hall/site:
-      capex_power    = sum(count * price) of the power gear placed, else
-                       it_power * build_cost_per_watt * critical_share * (1 - cooling_share_of_plant)
-      capex_cooling  = sum(units * price) of the cooling gear (units sized by the thermal model when the
-                       spec gives no count), else it_power * build_cost_per_watt * critical_share *
-                       cooling_share_of_plant
+    hall/site: plant cost per W: plant_cost, else build_cost_per_watt * critical_share; of it
+               cooling_share_of_plant is cooling, the rest electrical. Per class of gear:
+      class cost     = sum(units * price) of the gear of the class placed on the block (units sized by
+                       the thermal model for CDUs, CRAHs, chillers and dry coolers placed without a
+                       count), else 0 when an ancestor places the class (it is priced there), else
+                       own it_power * plant cost per W * category share * class share
+      power classes  : transformer 0.07, switchgear 0.11, conversion (UPS or rectifier) 0.26,
+                       distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
+      cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
+                       pump 0.03        (shares in compiler.models.assumptions, each category's sum 1)
+      capex_power    = halls' capex_power + sum of the power classes' costs
+      capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
+      Example: 10 MW hall, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one priced CDU class
+      placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M + 18.36 M.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       capex_land     = land_price
       capex          = the sum of the categories
@@ -27,6 +35,9 @@ Formulas:
       tco_year          = depreciation_year + opex
       cost_per_accelerator_hour = tco_year / accelerators
       cost_per_mw       = capex / it_power
+
+A part that has no `price` counts $0 and gets an `unpriced` warning naming the figures it leaves
+incomplete (none when a server or rack holding it is priced as a whole).
 
 Finance figures (depreciation_it, depreciation_facility, maintenance_rate, staff_cost, discount_rate)
 come from a `finance` block placed in the site, else from the assumptions. A site sums its halls and

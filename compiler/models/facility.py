@@ -5,11 +5,20 @@ Halls and sites carry these outputs; a site adds up its halls and handles racks 
 
 Power chain (efficiency eta from the meter to the IT load):
 
-    eta = product of the efficiencies of the power gear the hall and site place (transformer,
-          switchgear, ups, rectifier, pdu, busway; the nearest of each kind), or by `distribution`:
+    The chain is four classes of stage, meter to IT: transformer, switchgear, conversion (UPS or
+    rectifier), distribution (PDU or busway). Per class: the gear of that class placed on the block or
+    its nearest ancestor that places one (its `efficiency`, else the kind's default), else the default
+    stage of `distribution` (placed gear replaces its own class only; the other stages keep their losses):
           ac    = transformer * ups (double conversion) * pdu        = 0.985 * 0.96 * 0.985 = 0.931
-          dc800 = transformer * rectifier * DC distribution           = 0.985 * 0.975 * 0.99 = 0.951
-    power_chain_loss = it_power * (1 / eta - 1)
+          dc800 = transformer * rectifier * DC distribution (busway)  = 0.985 * 0.975 * 0.99 = 0.951
+          (no default switchgear stage: its ~0.1% is within the other figures; placed, it counts)
+    eta = product of the stage efficiencies
+    power_chain_loss = it_power * (1 / eta - 1) = sum of the stage losses:
+    <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
+    <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
+                       ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
+    Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
+    pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
 
 Cooling power, per heat stream (liquid at `supply_temp`; air through chilled water 6 K below
 `air_supply_temp`):
@@ -23,12 +32,20 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
     T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average; cooling towers see the
     wet bulb (`wet_bulb_temp`, else 8 K below the dry bulb).
+    liquid_chillers_run / air_chillers_run = 1 unless the loop cools freely at the design ambient
+    liquid_free_cooling_hours / air_free_cooling_hours = 8,760 h when the loop cools freely at the mean
+                       ambient, else 0 (the model's year is its mean temperature: all or nothing)
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
     pue                = facility_power_avg / it_power_avg
     energy_year        = facility_power_avg * 8,760 h
     water_year         = heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
+
+Limits (per hall and site that places the gear): units needed = ceil(load / capacity) + spares of the
+gear's `redundancy` (N: none, N+1, N+2; 2N: twice; N when not given) <= units placed. Load: the power out
+of the stage at peak for transformers, switchgear, UPS, rectifiers, PDUs and busways; the peak
+facility power for generators.
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
@@ -37,9 +54,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, output
+from . import Assumption, limit, output
 from . import assumptions as A
-from .thermal import units_needed
+from .thermal import SPARES, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
 # The stages of the chain, meter to IT, each a class of gear: placed gear of a class replaces that class's
@@ -343,3 +360,43 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
     output(_kind, "water_year", "heat rejected by towers * 1 yr / evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
+
+
+# ------------------------------------------------------------------ limits: power gear placed
+def _gear_units_needed(load, gear):
+    """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Gear that gives no
+    redundancy is checked for capacity alone (N): the spec has not said how many spares it carries."""
+    capacity = gear.get("capacity")
+    needed = np.where(load > 0, np.ceil(load / capacity - 1e-9), 0.0)
+    redundancy = gear.text("redundancy", "N")
+    if redundancy == "2N":
+        return 2 * needed
+    return np.where(load > 0, needed + SPARES[redundancy], 0.0)
+
+
+def _power_gear_units(kind: str):
+    """A limit on a block that places `kind`: units needed for the load with the gear's redundancy <= units
+    placed. Load: the power out of the stage at peak (UPS, rectifier, transformer, switchgear, PDU,
+    busway: what the stage delivers toward the IT), or the peak facility power for generators (they carry
+    the IT, its losses and the cooling in an outage)."""
+    def measure(ctx):
+        gear = ctx.parts(kind)
+        if not gear:
+            return None
+        if kind == "generator":
+            load = ctx.get("facility_power")
+        else:
+            flows = stage_flows(ctx, peak=True)
+            if kind not in flows:
+                return None
+            load = flows[kind][0]
+        placed = sum((g.count for g in gear), np.zeros(1))
+        return _gear_units_needed(load, gear[0]), placed
+    return measure
+
+
+for _kind in ("hall", "site"):
+    for _gear in POWER_GEAR + ("generator",):
+        _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear.replace("_", " ") + "s")
+        limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed", f"{_gear} units placed",
+              f"the {_what} placed carry the peak load with their redundancy (ceil(load / capacity) + spares)")

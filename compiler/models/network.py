@@ -48,7 +48,9 @@ Folded Clos (fat_tree, rail_optimized, single_switch, dragonfly): all links run 
     2 tiers: leaves = ceil(n / d),  spines = ceil(leaves * u1 / k2)
     3 tiers: leaves = ceil(n / d),  pods = ceil(leaves / p), spines = pods * sp (pods built whole),
              cores = ceil(spines * u2 / k3)
-    capacity (endpoints): 1 tier k1 (every plane reaches every endpoint); 2 tiers k2 * d / m (a spine
+    capacity (endpoints): 1 tier floor(min(S, m) * k1 / m) with S = the 1-tier switches (every switch
+             reaches every endpoint, each with m / min(S, m) links: a GB300 NVL72 domain, 9 trays of 144
+             links, m = 18: 9 * 144 / 18 = 72; one switch, m = 1: k1); 2 tiers k2 * d / m (a spine
              reaches every leaf); 3 tiers k3 * p * d / m (a core reaches every pod)
     tiers    = the field, else the fewest whose capacity holds N, and at least 2 when top-of-rack leaves
                serve more than one rack (a ToR reaches its own rack only)
@@ -278,12 +280,14 @@ def clos(endpoints, links_per_endpoint, k_leaf, k_spine=None, k_core=None, overs
     else:
         t = np.clip(np.round(_a(tiers)), 1, 3)
     t, n_end, n_att = np.broadcast_arrays(t, n_end, n_att)
-    capacity = np.select([t == 1, t == 2], [cap1 + 0 * t, cap2 + 0 * t], cap3 + 0 * t)
-
     one = t == 1
     n_leaves = np.where(one, _ceil(_div(n_att, k1)), _ceil(_div(n_att, d)))
     if leaves is not None:
         n_leaves = _a(leaves) + 0 * t
+    # 1 tier as built: every endpoint reaches every switch (plane), its m links spread over min(S, m)
+    # of the S switches, so each switch takes m / min(S, m) links per endpoint: floor(min(S, m) * k1 / m)
+    cap1_built = _floor(_div(np.minimum(n_leaves, m) * k1, m))
+    capacity = np.select([one, t == 2], [cap1_built, cap2 + 0 * t], cap3 + 0 * t)
     pods = np.where(t == 3, _ceil(_div(n_leaves, p)), np.where(one, 0.0, 1.0))
     up_links = np.where(one, 0.0, n_leaves * u1)                      # leaf-spine links
     n_spines = np.select([one, t == 2], [0 * t, _ceil(_div(up_links, k2))], pods * sp)
@@ -556,7 +560,7 @@ def tiers_model(ctx):
     return _fabric(ctx, with_tiers=False)["tiers"]
 
 
-@output("network", "max_endpoints", "1 tier: k1; 2 tiers: k2 * d / m; 3 tiers: k3 * p * d / m")
+@output("network", "max_endpoints", "1 tier: floor(min(S, m) * k1 / m); 2 tiers: k2 * d / m; 3 tiers: k3 * p * d / m")
 def max_endpoints(ctx):
     return _fabric(ctx)["capacity"]
 
