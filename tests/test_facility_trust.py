@@ -318,3 +318,34 @@ def test_adding_a_priced_server_never_lowers_capex(path: Path) -> None:
     for name in ("capex", "capex_it", "capex_power", "capex_cooling", "capex_building", "it_power"):
         assert np.all(more.values[f"{sid}.{name}"] >= once.values[f"{sid}.{name}"] - 1e-6), name
     assert np.all(more.values[f"{sid}.capex_it"] == pytest.approx(once.values[f"{sid}.capex_it"] + 12 * 100e3))
+
+
+def test_unpriced_network_switch_is_warned() -> None:
+    # A scale-out fabric of switches without a price: its capex counts them $0, with a warning naming
+    # the network's capex.
+    text = """
+switch sw {
+  ports = 64
+  port_speed = 400 Gb/s
+  power = 1 kW
+}
+nic cx { bandwidth = 400 Gb/s
+  power = 20 W
+  price = 1 USD }
+chip gpu { tdp = 700 W
+  price = 1 USD }
+server node { chip g: gpu x 8
+  nic n: cx x 8 }
+site s {
+  hall h {
+    rack r x 32 { server n: node x 4 }
+    network fabric {
+      switch = sw
+    }
+  }
+}
+"""
+    _, sink = run(text)
+    warnings = [d for d in sink.items if d.code == "unpriced"]
+    assert len(warnings) == 1 and "switch `sw` has no price" in warnings[0].message
+    assert warnings[0].notes == ["`s.h.fabric.capex` is incomplete (and every capex rolled up from it)"]

@@ -131,24 +131,38 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
 
     Walking up from the IT load P: out_k = P / product(eta_j of the stages after k), loss_k =
     out_k * (1 / eta_k - 1); the losses add up to P * (1 / eta - 1)."""
-    it = ctx.get("it_power" if peak else "it_power_avg")
     flows: dict[str, list] = {}
     for hall in halls(ctx):
-        it = it - hall.count * hall.get("it_power" if peak else "it_power_avg")
         for kind, (out, loss) in stage_flows(hall, peak).items():
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
             total[0], total[1] = total[0] + hall.count * out, total[1] + hall.count * loss
-    out = it
-    for kind, eta in reversed(chain_stages(ctx)):
-        loss = out * (1 / eta - 1)
+    for kind, (out, loss) in _own_stages(ctx, peak):
         total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
         total[0], total[1] = total[0] + out, total[1] + loss
-        out = out + loss
     return {kind: (o, l) for kind, (o, l) in flows.items()}
 
 
+def _own_stages(ctx, peak: bool):
+    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs)."""
+    it = ctx.get("it_power" if peak else "it_power_avg")
+    for hall in halls(ctx):
+        it = it - hall.count * hall.get("it_power" if peak else "it_power_avg")
+    out, stages = it, []
+    for kind, eta in reversed(chain_stages(ctx)):
+        loss = out * (1 / eta - 1)
+        stages.append((kind, (out, loss)))
+        out = out + loss
+    return stages[::-1]
+
+
 def _loss(ctx, peak: bool):
-    return sum((loss for _, loss in stage_flows(ctx, peak).values()), np.zeros(1))
+    """The sum of the stage losses; a site takes each hall's own `power_chain_loss` (which a spec may set)."""
+    total = np.zeros(1)
+    for hall in halls(ctx):
+        total = total + hall.count * (hall.get("power_chain_loss") if peak else _loss(hall, False))
+    for _, (_, loss) in _own_stages(ctx, peak):
+        total = total + loss
+    return total
 
 
 def _stage_output(kind: str, efficiency: bool):

@@ -109,7 +109,8 @@ Bill of materials (per link class of n links at rate r)
     power        = sum(switches_tier * switch_tier.power) + transceivers * t.power
                    + active cables * cable.power + NICs * nic.power      (+ parts placed in the network)
                    default module power = optic_energy_per_bit * speed, default ACC = acc_energy_per_bit
-    capex        = the same with prices (a part without a price costs 0, as in the cost model)
+    capex        = the same with prices (a part without a price costs 0 with an `unpriced` warning, as
+                   in the cost model; none for the parts of a fabric counted in its systems)
     The fabric's share (switches, optics, cables) is zero when `in_systems` (default for scale_up NVLink
     and torus domains: NVLink trays and NVSwitches are parts of the NVL72 rack or HGX server and counted
     there; an Ethernet scale-up fabric of standalone switches is counted here). NICs are counted
@@ -148,7 +149,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, limit, output
+from . import Assumption, limit, output, warn_unpriced
 
 EPS = 1e-9
 GBPS = 1e9 / 8          # 1 Gb/s in B/s
@@ -624,6 +625,7 @@ class _Media:
         self.count = {"transceivers": zero, "cables_copper": zero, "cables_active": zero, "cables_optical": zero}
         self.power = dict(self.count)
         self.price = dict(self.count)
+        self.unpriced = []          # optics and cables used here that give no price (counted $0)
 
     def _reach(self, cable, default):
         if cable is not None and cable.is_set("reach"):
@@ -631,6 +633,12 @@ class _Media:
         if default is None:
             return np.full(1, np.inf)
         return self.ctx.get(default.name, default)
+
+    def _price(self, part):
+        if part.is_set("price"):
+            return part.get("price")
+        self.unpriced.append(part)
+        return np.zeros(1)
 
     def _add(self, item, count, power_each, price_each):
         self.count[item] = self.count[item] + count
@@ -642,7 +650,7 @@ class _Media:
             return
         if cable is not None:
             n = _ceil(_div(links * r, cable.get("speed")))
-            self._add(item, n, cable.get("power", 0.0), cable.get("price", 0.0))
+            self._add(item, n, cable.get("power", 0.0), self._price(cable))
         else:
             self._add(item, links, power_default, price_default)
 
@@ -653,7 +661,7 @@ class _Media:
             return
         if optic is not None:
             n = units * _ceil(_div(bandwidth, optic.get("speed")))
-            self._add("transceivers", n, optic.get("power", 0.0), optic.get("price", 0.0))
+            self._add("transceivers", n, optic.get("power", 0.0), self._price(optic))
         else:
             n = units * _ceil(_div(bandwidth, default_speed))
             self._add("transceivers", n,
@@ -746,10 +754,18 @@ def _nics_counted(ctx) -> np.ndarray:
     return np.where(placed > 0, 0.0, ctx.get("endpoints"))
 
 
+def _field(ctx, part, field: str):
+    """The part's power or price; a part without a price counts $0 with an `unpriced` warning."""
+    if field == "price" and not part.is_set("price"):
+        warn_unpriced(part, f"{ctx.path}.capex")
+        return np.zeros(1)
+    return part.get(field, 0.0)
+
+
 def _placed(ctx, kinds, field):
     total = np.zeros(1)
     for part in ctx.parts(*kinds):
-        total = total + part.count * part.get(field, 0.0)
+        total = total + part.count * _field(ctx, part, field)
     return total
 
 
@@ -759,15 +775,22 @@ def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
     fab = bill["fabric"]
     fabric = np.zeros(1)
     optics = np.zeros(1)
+    outside = 1.0 - _flag(ctx, "in_systems", _role(ctx) == "scale_up" and fab["topology"] in ("nvlink", "torus"))
+    counted = np.any(outside > 0)           # the fabric's own parts count here (not inside priced systems)
     if fab["topology"] != "torus":
         for name, model in zip(("switches_leaf", "switches_spine", "switches_core"), fab["switch_models"]):
-            fabric = fabric + ctx.get(name) * model.get(field, 0.0)
+            units = ctx.get(name)
+            if field == "price" and not (counted and np.any(units > 0)):
+                continue
+            fabric = fabric + units * _field(ctx, model, field)
     for item in ("transceivers", "cables_copper", "cables_active", "cables_optical"):
         _, power, price = _counted(ctx, item, bill)
         optics = optics + (power if field == "power" else price)
-    outside = 1.0 - _flag(ctx, "in_systems", _role(ctx) == "scale_up" and fab["topology"] in ("nvlink", "torus"))
+    if field == "price" and counted:
+        for part in bill["media"].unpriced:
+            warn_unpriced(part, f"{ctx.path}.capex")
     nics = _nics_counted(ctx)
-    nic_part = nics * ctx.ref("nic").get(field, 0.0) if np.any(nics) else np.zeros(1)
+    nic_part = nics * _field(ctx, ctx.ref("nic"), field) if np.any(nics) else np.zeros(1)
     placed_optics = _placed(ctx, ("transceiver", "cable"), field)
     placed = _placed(ctx, ("switch",), field) + placed_optics
     return outside * (fabric + optics) + nic_part + placed, outside * optics + placed_optics
