@@ -349,3 +349,20 @@ site s {
     warnings = [d for d in sink.items if d.code == "unpriced"]
     assert len(warnings) == 1 and "switch `sw` has no price" in warnings[0].message
     assert warnings[0].notes == ["`s.h.fabric.capex` is incomplete (and every capex rolled up from it)"]
+
+
+def test_halls_size_their_chillers_with_the_chiller_their_site_places() -> None:
+    # 10 MW of air heat + CRAH fans 4% = 10.4 MW needs compressors at the 35 degC design ambient (air loop
+    # at 18 degC). The site's chiller is 1 MW, N+1: ceil(10.4) + 1 = 12 (the 2 MW default would give 7),
+    # and the site prices those 12.
+    text = HALL.replace("GEAR", "").replace("site s {", """chiller ch1 {
+  capacity = 1 MW
+  price = 100000 USD
+}
+site s {
+  chiller plant: ch1""")
+    results, _ = run(text)
+    assert value(results, "s.h.chillers") == 12 and value(results, "s.chillers") == 12
+    # hall: the chiller class is placed above it; site: 12 * $0.1 M
+    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (1 - 0.39))
+    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (1 - 0.39) + 12 * 100e3)
