@@ -60,8 +60,8 @@ from .thermal import SPARES, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
 # The stages of the chain, meter to IT, each a class of gear: placed gear of a class replaces that class's
-# default stage only. `None`: the default chain has no such stage (switchgear's ~0.1% is within the
-# rounding of the transformer and PDU figures, so it counts only when placed).
+# default stage only. The default chain has no switchgear stage (its ~0.1% is within the rounding of the
+# transformer and PDU figures), so switchgear counts only when placed.
 STAGE_CLASSES = (("transformer", ("transformer",)), ("switchgear", ("switchgear",)),
                  ("conversion", ("ups", "rectifier")), ("distribution", ("pdu", "busway")))
 _DEFAULT_STAGE = {   # class -> {distribution: (stage kind, assumption)}
@@ -111,14 +111,6 @@ def chain_stages(ctx) -> list[tuple[str, object]]:
             kind, assumption = _DEFAULT_STAGE[cls][distribution]
             stages.append((kind, ctx.get(assumption.name, assumption)))
     return stages
-
-
-def chain_efficiency(ctx):
-    """eta = product of the stage efficiencies of `chain_stages`."""
-    eta = np.ones(1)
-    for _, value in chain_stages(ctx):
-        eta = eta * value
-    return eta
 
 
 def halls(ctx):
@@ -411,6 +403,7 @@ def _power_gear_units(kind: str):
 
 for _kind in ("hall", "site"):
     for _gear in POWER_GEAR + ("generator",):
-        _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear.replace("_", " ") + "s")
-        limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed", f"{_gear} units placed",
+        _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear + "s")
+        limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed",
+              f"{_gear} units placed",
               f"the {_what} placed carry the peak load with their redundancy (ceil(load / capacity) + spares)")
