@@ -366,3 +366,13 @@ site s {
     # hall: the chiller class is placed above it; site: 12 * $0.1 M
     assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (1 - 0.39))
     assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (1 - 0.39) + 12 * 100e3)
+
+
+def test_unpriced_is_a_warning_exit_0(tmp_path) -> None:
+    from click.testing import CliRunner
+    from compiler.cli import main
+    spec = tmp_path / "spec.factory"
+    spec.write_text(UNPRICED, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(spec)])
+    assert result.exit_code == 0, result.output
+    assert "spec.factory:6:8: warning[unpriced]: chip `c` has no price" in result.output
