@@ -376,3 +376,16 @@ def test_unpriced_is_a_warning_exit_0(tmp_path) -> None:
     result = CliRunner().invoke(main, ["check", str(spec)])
     assert result.exit_code == 0, result.output
     assert "spec.factory:6:8: warning[unpriced]: chip `c` has no price" in result.output
+
+
+def test_doubling_the_halls_doubles_the_halls_share() -> None:
+    # The flagship with 8 halls instead of 4: every hall figure per hall is unchanged; the site's IT capex
+    # (all in the halls) and the halls' IT power, plant and building cost double.
+    text = (ROOT / "examples" / "flagship_campus.factory").read_text(encoding="utf-8")
+    four, _ = run(text)
+    eight, _ = run(text, defines={"halls": "8"})
+    hall = "frontier_campus.data_hall."
+    for name in ("it_power", "capex_it", "capex_power", "capex_cooling", "capex_building", "power_chain_loss"):
+        assert value(eight, hall + name) == pytest.approx(value(four, hall + name)), name
+    assert value(eight, "frontier_campus.capex_it") == pytest.approx(2 * value(four, "frontier_campus.capex_it"))
+    assert value(eight, "frontier_campus.it_power") > 2 * value(four, hall + "it_power") * 4 - 1e-6
