@@ -64,6 +64,7 @@ CODES: dict[str, tuple[str, str]] = {
     "assert-failed": ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
     "non-finite": ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises."),
     "limit-exceeded": ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
+    "unpriced": ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
     "model-input-missing": ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
     # formatting
     "format-failed": ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),

@@ -68,6 +68,22 @@ _FACILITY_OUTPUTS = _IT_OUTPUTS + """
 power_chain_efficiency ratio output  fraction of the power at the meter that reaches the IT load
 power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
+transformer_loss  W       output  peak loss in the chain's transformer stage (where the chain has one)
+transformer_stage_efficiency ratio output  power out / power in of the transformer stage
+switchgear_loss   W       output  peak loss in the chain's switchgear stage (where the chain has one)
+switchgear_stage_efficiency ratio output  power out / power in of the switchgear stage
+ups_loss          W       output  peak loss in the chain's UPS (double conversion) stage (where the chain has one)
+ups_stage_efficiency ratio output  power out / power in of the UPS (double conversion) stage
+rectifier_loss    W       output  peak loss in the chain's rectifier (AC to 800 V DC) stage (where the chain has one)
+rectifier_stage_efficiency ratio output  power out / power in of the rectifier (AC to 800 V DC) stage
+pdu_loss          W       output  peak loss in the chain's floor PDU stage (where the chain has one)
+pdu_stage_efficiency ratio output  power out / power in of the floor PDU stage
+busway_loss       W       output  peak loss in the chain's busway (DC distribution) stage (where the chain has one)
+busway_stage_efficiency ratio output  power out / power in of the busway (DC distribution) stage
+liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
+air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
+liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
+air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)
 cooling_power_avg W       output  cooling power at the average load and the mean ambient temperature
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
 facility_power_avg W      output  average power at the meter

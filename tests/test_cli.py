@@ -12,6 +12,7 @@ GOOD = """param racks = 2
 
 server node {
   max_power = 10 kW
+  price = 250000 USD
 }
 
 site s {

@@ -199,7 +199,8 @@ site s {
   }
 }
 """)
-    assert value(results, "s.h.power_chain_efficiency") == pytest.approx(0.97 * 0.99)
+    # transformer and UPS placed; the PDU stage, not placed, keeps its default 0.985 (AC chain)
+    assert value(results, "s.h.power_chain_efficiency") == pytest.approx(0.99 * 0.97 * 0.985)
 
 
 def test_free_cooling_and_chiller_cop() -> None:

@@ -58,6 +58,28 @@ class Limit:
     message: str
 
 
+def warn_unpriced(part, figure: str) -> None:
+    """An `unpriced` warning at the part's span: it counts $0, so `figure` (a dotted output path) and the
+    capex rolled up from it are incomplete. Nothing when a server or rack holding it is priced as a whole
+    (its price covers the part). One warning per part of a definition; each figure it affects is a note."""
+    level = part.parent
+    while level is not None:
+        if level.kind in ("server", "rack") and level.is_set("price"):
+            return
+        level = level.parent
+    inst = part.inst
+    sink = part.ev.sink
+    message = f"{inst.kind} `{inst.block.name}` has no price: it counts as $0 in the capex that includes it"
+    note = f"`{figure}` is incomplete (and every capex rolled up from it)"
+    for diag in sink.items:
+        if diag.code == "unpriced" and diag.message == message and diag.span == inst.block.name_span:
+            if note not in diag.notes and len(diag.notes) < 8:
+                diag.notes.append(note)
+            return
+    sink.warning("unpriced", message, inst.block.name_span, notes=[note],
+                 help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
+
+
 _REGISTRY: dict[str, dict[str, Output]] = {}
 _LIMITS: list[Limit] = []
 

@@ -156,6 +156,31 @@ cooling_share_of_plant = Assumption(
     "cooling_share_of_plant", 0.4, "1",
     "share of the critical-capacity cost that is cooling (the rest is electrical) [U]: mechanical "
     "is usually 35-45% of M&E cost")
+# Split of the per-watt plant cost among classes of gear, so that gear a spec places replaces the default
+# of its own class only (compiler.models.cost). Each category's shares add up to 1. [D] from the stdlib's
+# unit prices (stdlib/facility.factory, themselves [U]) per kW carried, times their usual redundancy.
+_POWER_SPLIT = ("[D] share of the electrical plant cost per W [U]: stdlib prices per kW with redundancy: "
+                "transformers $60/kW x 2N = 120, LV switchgear $90/kW x 2N = 180, UPS $400/kW x N+1 ~ 440 "
+                "(rectifiers take its place on 800 V DC), PDUs $200/kW x 2N = 400, generators $500/kW x N+1 "
+                "~ 550; total ~1,690 $/kW")
+_COOLING_SPLIT = ("[D] share of the cooling plant cost per W [U], for a reference liquid-cooled hall (85% of "
+                  "heat to liquid, chillers sized for all heat on the design day), stdlib prices per kW "
+                  "with N+1: CDUs $200/kW x 1.1 x 0.85 = 187, CRAHs $400/kW x 1.1 x 0.15 = 66, air-cooled "
+                  "chillers $256/kW x 1.1 = 281, dry coolers (or towers) $150/kW x 1.1 = 165, pumps $17/kW "
+                  "x 1.1 = 19; total ~718 $/kW")
+plant_share_transformer = Assumption("plant_share_transformer", 0.07, "1", _POWER_SPLIT + ": 120 / 1,690")
+plant_share_switchgear = Assumption("plant_share_switchgear", 0.11, "1", _POWER_SPLIT + ": 180 / 1,690")
+plant_share_conversion = Assumption("plant_share_conversion", 0.26, "1",
+                                    _POWER_SPLIT + ": UPS or rectifiers 440 / 1,690")
+plant_share_distribution = Assumption("plant_share_distribution", 0.24, "1",
+                                      _POWER_SPLIT + ": PDUs or busways 400 / 1,690")
+plant_share_generator = Assumption("plant_share_generator", 0.32, "1", _POWER_SPLIT + ": 550 / 1,690")
+plant_share_cdu = Assumption("plant_share_cdu", 0.26, "1", _COOLING_SPLIT + ": 187 / 718")
+plant_share_crah = Assumption("plant_share_crah", 0.09, "1", _COOLING_SPLIT + ": 66 / 718")
+plant_share_chiller = Assumption("plant_share_chiller", 0.39, "1", _COOLING_SPLIT + ": 281 / 718")
+plant_share_heat_rejection = Assumption("plant_share_heat_rejection", 0.23, "1",
+                                        _COOLING_SPLIT + ": dry coolers or cooling towers 165 / 718")
+plant_share_pump = Assumption("plant_share_pump", 0.03, "1", _COOLING_SPLIT + ": 19 / 718")
 electricity_price = Assumption(
     "electricity_price", 0.0815 / 3.6e6, "USD/J",
     "US industrial electricity, 8.15 cents/kWh: East-North-Central / Mid-Atlantic 8.10-8.25 cents YTD "

@@ -8,12 +8,20 @@ Formulas:
                           (NICs, DPUs and switches inside count as network, optics as optics)
     rack.capex_it       = price when the rack is priced as a whole system, else servers and chips inside
     capex_network/optics: switches, NICs, DPUs / transceivers and cables outside priced systems
-    hall/site:
-      capex_power    = sum(count * price) of the power gear placed, else
-                       it_power * build_cost_per_watt * critical_share * (1 - cooling_share_of_plant)
-      capex_cooling  = sum(units * price) of the cooling gear (units sized by the thermal model when the
-                       spec gives no count), else it_power * build_cost_per_watt * critical_share *
-                       cooling_share_of_plant
+    hall/site: plant cost per W: plant_cost, else build_cost_per_watt * critical_share; of it
+               cooling_share_of_plant is cooling, the rest electrical. Per class of gear:
+      class cost     = sum(units * price) of the gear of the class placed on the block (units sized by
+                       the thermal model for CDUs, CRAHs, chillers and dry coolers placed without a
+                       count), else 0 when an ancestor places the class (it is priced there), else
+                       own it_power * plant cost per W * category share * class share
+      power classes  : transformer 0.07, switchgear 0.11, conversion (UPS or rectifier) 0.26,
+                       distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
+      cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
+                       pump 0.03        (shares in compiler.models.assumptions, each category's sum 1)
+      capex_power    = halls' capex_power + sum of the power classes' costs
+      capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
+      Example: 10 MW hall, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one priced CDU class
+      placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M + 18.36 M.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       capex_land     = land_price
       capex          = the sum of the categories
@@ -28,6 +36,9 @@ Formulas:
       cost_per_accelerator_hour = tco_year / accelerators
       cost_per_mw       = capex / it_power
 
+A part that has no `price` counts $0 and gets an `unpriced` warning naming the figures it leaves
+incomplete (none when a server or rack holding it is priced as a whole).
+
 Finance figures (depreciation_it, depreciation_facility, maintenance_rate, staff_cost, discount_rate)
 come from a `finance` block placed in the site, else from the assumptions. A site sums its halls and
 adds the gear, racks and land it holds itself.
@@ -37,28 +48,35 @@ from __future__ import annotations
 import numpy as np
 
 from . import assumptions as A
-from . import output
+from . import output, warn_unpriced
 from .facility import halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
 NETWORK_KINDS = ("switch", "nic", "dpu")
 OPTICS_KINDS = ("transceiver", "cable")
-POWER_GEAR = ("transformer", "switchgear", "ups", "generator", "rectifier", "pdu", "busway", "power_shelf")
-COOLING_GEAR = ("cdu", "crah", "chiller", "dry_cooler", "cooling_tower", "pump")
 _SIZED_BY_MODEL = {"cdu": "cdus", "crah": "crahs", "chiller": "chillers", "dry_cooler": "dry_coolers"}
 CONTAINERS = ("server", "rack", "row", "hall")
 
 
-def _priced(ctx, kinds):
+def price_of(part, ctx, figure: str):
+    """The part's `price`; a part without one counts $0 and gets an `unpriced` warning at its span naming
+    the figure it leaves incomplete (`ctx.path`.`figure` and every capex rolled up from it)."""
+    if part.is_set("price"):
+        return part.get("price")
+    warn_unpriced(part, f"{ctx.path}.{figure}")
+    return np.zeros(1)
+
+
+def _priced(ctx, kinds, figure):
     total = np.zeros(1)
     for part in ctx.parts(*kinds):
-        total = total + part.count * part.get("price", 0.0)
+        total = total + part.count * price_of(part, ctx, figure)
     return total
 
 
 def _rolled(ctx, name, kinds):
     """Direct parts of `kinds` priced one by one, plus the same category of the containers inside."""
-    total = _priced(ctx, kinds)
+    total = _priced(ctx, kinds, name)
     for part in ctx.parts(*CONTAINERS):
         if part.has(name):
             total = total + part.count * part.get(name)
@@ -72,6 +90,8 @@ def _whole_system(ctx) -> bool:
 def _capex_it(ctx):
     if _whole_system(ctx):
         return ctx.get("price")
+    if ctx.kind == "server" and not ctx.parts(*IT_PART_KINDS):
+        warn_unpriced(ctx, f"{ctx.path}.capex_it")      # nothing inside to price it by
     return _rolled(ctx, "capex_it", IT_PART_KINDS)
 
 
@@ -104,18 +124,40 @@ for _kind in ("rack", "row", "hall", "site"):
     output(_kind, "capex_optics", "sum(count * price) of transceivers and cables")(_capex_optics)
 
 
-def _gear_cost(ctx, kinds):
-    """(priced total, any gear placed) for the gear placed on this block itself."""
+# Classes of plant gear (name, kinds, share of the category's per-watt plant cost). Gear placed of a
+# class replaces that class's default only; every class not placed is costed at its share.
+POWER_CLASSES = (("transformer", ("transformer",), A.plant_share_transformer),
+                 ("switchgear", ("switchgear",), A.plant_share_switchgear),
+                 ("conversion", ("ups", "rectifier"), A.plant_share_conversion),
+                 ("distribution", ("pdu", "busway"), A.plant_share_distribution),
+                 ("generator", ("generator",), A.plant_share_generator),
+                 ("power_shelf", ("power_shelf",), None))          # in the racks: no plant default
+COOLING_CLASSES = (("cdu", ("cdu",), A.plant_share_cdu), ("crah", ("crah",), A.plant_share_crah),
+                   ("chiller", ("chiller",), A.plant_share_chiller),
+                   ("heat_rejection", ("dry_cooler", "cooling_tower"), A.plant_share_heat_rejection),
+                   ("pump", ("pump",), A.plant_share_pump))
+
+
+def _gear_cost(ctx, kinds, figure):
+    """Priced total of the gear of `kinds` placed on this block itself: units * price, the units being
+    the thermal model's count for CDUs, CRAHs, chillers and dry coolers placed without a count."""
     total = np.zeros(1)
-    placed = False
     for gear in ctx.parts(*kinds):
-        placed = True
         units = gear.count
         sized_by = _SIZED_BY_MODEL.get(gear.kind)
         if sized_by is not None and not gear.count_is_explicit:
             units = ctx.get(sized_by)
-        total = total + units * gear.get("price", 0.0)
-    return total, placed
+        total = total + units * price_of(gear, ctx, figure)
+    return total
+
+
+def _placed_above(ctx, kinds) -> bool:
+    level = ctx.parent
+    while level is not None:
+        if level.parts(*kinds):
+            return True
+        level = level.parent
+    return False
 
 
 def _plant_share(ctx, cooling: bool):
@@ -125,15 +167,22 @@ def _plant_share(ctx, cooling: bool):
     return per_watt * (share if cooling else 1 - share)
 
 
-def _plant(ctx, kinds, name, cooling):
-    own, placed = _gear_cost(ctx, kinds)
-    inner_it = np.zeros(1)
+def _plant(ctx, classes, name, cooling):
+    """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
+    ancestor places it (priced there), else own IT * plant cost per W * category share * class share."""
+    total = np.zeros(1)
+    own_it = ctx.get("it_power")
     for hall in halls(ctx):
-        own = own + hall.count * hall.get(name)
-        inner_it = inner_it + hall.count * hall.get("it_power")
-    if placed:
-        return own
-    return own + (ctx.get("it_power") - inner_it) * _plant_share(ctx, cooling)
+        total = total + hall.count * hall.get(name)
+        own_it = own_it - hall.count * hall.get("it_power")
+    per_watt = None
+    for _, kinds, share in classes:
+        if ctx.parts(*kinds):
+            total = total + _gear_cost(ctx, kinds, name)
+        elif share is not None and not _placed_above(ctx, kinds):
+            per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
+            total = total + own_it * per_watt * ctx.get(share.name, share)
+    return total
 
 
 def _building(ctx):
@@ -194,9 +243,9 @@ OPEX_PARTS = ("opex_energy", "opex_maintenance", "opex_staff", "opex_water")
 
 for _kind in ("hall", "site"):
     output(_kind, "capex_power", "sum(count * price) of power gear, else it_power * plant cost per W")(
-        lambda ctx: _plant(ctx, POWER_GEAR, "capex_power", cooling=False))
+        lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
     output(_kind, "capex_cooling", "sum(units * price) of cooling gear, else it_power * plant cost per W")(
-        lambda ctx: _plant(ctx, COOLING_GEAR, "capex_cooling", cooling=True))
+        lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost")(_building)
     output(_kind, "capex_land", "land_price")(
         lambda ctx: ctx.get("land_price", 0.0) + sum((h.count * h.get("capex_land") for h in halls(ctx)),

@@ -5,11 +5,20 @@ Halls and sites carry these outputs; a site adds up its halls and handles racks 
 
 Power chain (efficiency eta from the meter to the IT load):
 
-    eta = product of the efficiencies of the power gear the hall and site place (transformer,
-          switchgear, ups, rectifier, pdu, busway; the nearest of each kind), or by `distribution`:
+    The chain is four classes of stage, meter to IT: transformer, switchgear, conversion (UPS or
+    rectifier), distribution (PDU or busway). Per class: the gear of that class placed on the block or
+    its nearest ancestor that places one (its `efficiency`, else the kind's default), else the default
+    stage of `distribution` (placed gear replaces its own class only; the other stages keep their losses):
           ac    = transformer * ups (double conversion) * pdu        = 0.985 * 0.96 * 0.985 = 0.931
-          dc800 = transformer * rectifier * DC distribution           = 0.985 * 0.975 * 0.99 = 0.951
-    power_chain_loss = it_power * (1 / eta - 1)
+          dc800 = transformer * rectifier * DC distribution (busway)  = 0.985 * 0.975 * 0.99 = 0.951
+          (no default switchgear stage: its ~0.1% is within the other figures; placed, it counts)
+    eta = product of the stage efficiencies
+    power_chain_loss = it_power * (1 / eta - 1) = sum of the stage losses:
+    <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
+    <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
+                       ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
+    Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
+    pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
 
 Cooling power, per heat stream (liquid at `supply_temp`; air through chilled water 6 K below
 `air_supply_temp`):
@@ -23,12 +32,20 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
     T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average; cooling towers see the
     wet bulb (`wet_bulb_temp`, else 8 K below the dry bulb).
+    liquid_chillers_run / air_chillers_run = 1 unless the loop cools freely at the design ambient
+    liquid_free_cooling_hours / air_free_cooling_hours = 8,760 h when the loop cools freely at the mean
+                       ambient, else 0 (the model's year is its mean temperature: all or nothing)
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
     pue                = facility_power_avg / it_power_avg
     energy_year        = facility_power_avg * 8,760 h
     water_year         = heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
+
+Limits (per hall and site that places the gear): units needed = ceil(load / capacity) + spares of the
+gear's `redundancy` (N: none, N+1, N+2; 2N: twice; N when not given) <= units placed. Load: the power out
+of the stage at peak for transformers, switchgear, UPS, rectifiers, PDUs and busways; the peak
+facility power for generators.
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
@@ -37,15 +54,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, output
+from . import Assumption, limit, output
 from . import assumptions as A
-from .thermal import units_needed
+from .thermal import SPARES, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
+# The stages of the chain, meter to IT, each a class of gear: placed gear of a class replaces that class's
+# default stage only. The default chain has no switchgear stage (its ~0.1% is within the rounding of the
+# transformer and PDU figures), so switchgear counts only when placed.
+STAGE_CLASSES = (("transformer", ("transformer",)), ("switchgear", ("switchgear",)),
+                 ("conversion", ("ups", "rectifier")), ("distribution", ("pdu", "busway")))
+_DEFAULT_STAGE = {   # class -> {distribution: (stage kind, assumption)}
+    "transformer": {"ac": ("transformer", A.transformer_efficiency),
+                    "dc800": ("transformer", A.transformer_efficiency)},
+    "switchgear": {},
+    "conversion": {"ac": ("ups", A.ups_efficiency), "dc800": ("rectifier", A.rectifier_efficiency)},
+    "distribution": {"ac": ("pdu", A.pdu_efficiency), "dc800": ("busway", A.dc_distribution_efficiency)},
+}
+switchgear_efficiency = Assumption("switchgear_efficiency", 0.999, "1", "switchgear losses ~0.1% [U]")
 _GEAR_DEFAULT = {"transformer": A.transformer_efficiency, "ups": A.ups_efficiency, "pdu": A.pdu_efficiency,
                  "rectifier": A.rectifier_efficiency, "busway": A.dc_distribution_efficiency,
-                 "switchgear": Assumption("switchgear_efficiency", 0.999, "1",
-                                          "switchgear losses ~0.1% [U]")}
+                 "switchgear": switchgear_efficiency}
 chilled_water_offset = Assumption(
     "chilled_water_offset", 6.0, "K",
     "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical")
@@ -54,28 +83,34 @@ wet_bulb_depression = Assumption(
     "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers")
 
 
-def chain_efficiency(ctx):
-    """Product of the nearest efficiency of each power-gear kind on this block and its ancestors."""
-    found: dict[str, object] = {}
+def _nearest_gear(ctx, kind):
+    """The gear of `kind` placed on this block or its nearest ancestor that places one (None if none)."""
     level = ctx
     while level is not None:
-        for gear in level.parts(*POWER_GEAR):
-            if gear.kind not in found:
-                found[gear.kind] = gear.get("efficiency", _GEAR_DEFAULT[gear.kind])
+        gear = level.parts(kind)
+        if gear:
+            return gear[0]
         level = level.parent
-    if not found:
-        if ctx.inherited_text("distribution", "ac") == "dc800":
-            kinds = (("transformer", A.transformer_efficiency), ("rectifier", A.rectifier_efficiency),
-                     ("dc_distribution", A.dc_distribution_efficiency))
-        else:
-            kinds = (("transformer", A.transformer_efficiency), ("ups", A.ups_efficiency),
-                     ("pdu", A.pdu_efficiency))
-        for name, assumption in kinds:
-            found[name] = ctx.get(f"{name}_efficiency", assumption)
-    eta = np.ones(1)
-    for value in found.values():
-        eta = eta * value
-    return eta
+    return None
+
+
+def chain_stages(ctx) -> list[tuple[str, object]]:
+    """[(stage kind, efficiency)] from the meter to the IT load of this block's own IT.
+
+    Per class (transformer, switchgear, conversion = UPS or rectifier, distribution = PDU or busway): the
+    nearest gear of each kind of the class placed on this block or an ancestor, with its `efficiency`
+    (else the kind's default); when no gear of the class is placed, the default stage of the block's
+    `distribution` (ac: transformer, UPS, PDU; dc800: transformer, rectifier, busway = DC distribution)."""
+    distribution = ctx.inherited_text("distribution", "ac")
+    stages = []
+    for cls, kinds in STAGE_CLASSES:
+        placed = [(k, g) for k in kinds if (g := _nearest_gear(ctx, k)) is not None]
+        if placed:
+            stages += [(k, g.get("efficiency", _GEAR_DEFAULT[k])) for k, g in placed]
+        elif distribution in _DEFAULT_STAGE[cls]:
+            kind, assumption = _DEFAULT_STAGE[cls][distribution]
+            stages.append((kind, ctx.get(assumption.name, assumption)))
+    return stages
 
 
 def halls(ctx):
@@ -83,14 +118,53 @@ def halls(ctx):
     return ctx.parts("hall") if ctx.kind == "site" else []
 
 
-def _loss(ctx, peak: bool):
-    it = ctx.get("it_power" if peak else "it_power_avg")
-    inner_it = np.zeros(1)
-    inner_loss = np.zeros(1)
+def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
+    """{stage kind: (power out of the stage, loss in it)} for this block's IT (a site adds its halls').
+
+    Walking up from the IT load P: out_k = P / product(eta_j of the stages after k), loss_k =
+    out_k * (1 / eta_k - 1); the losses add up to P * (1 / eta - 1)."""
+    flows: dict[str, list] = {}
     for hall in halls(ctx):
-        inner_it = inner_it + hall.count * hall.get("it_power" if peak else "it_power_avg")
-        inner_loss = inner_loss + hall.count * (hall.get("power_chain_loss") if peak else _loss(hall, False))
-    return inner_loss + (it - inner_it) * (1 / chain_efficiency(ctx) - 1)
+        for kind, (out, loss) in stage_flows(hall, peak).items():
+            total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+            total[0], total[1] = total[0] + hall.count * out, total[1] + hall.count * loss
+    for kind, (out, loss) in _own_stages(ctx, peak):
+        total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+        total[0], total[1] = total[0] + out, total[1] + loss
+    return {kind: (o, l) for kind, (o, l) in flows.items()}
+
+
+def _own_stages(ctx, peak: bool):
+    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs)."""
+    it = ctx.get("it_power" if peak else "it_power_avg")
+    for hall in halls(ctx):
+        it = it - hall.count * hall.get("it_power" if peak else "it_power_avg")
+    out, stages = it, []
+    for kind, eta in reversed(chain_stages(ctx)):
+        loss = out * (1 / eta - 1)
+        stages.append((kind, (out, loss)))
+        out = out + loss
+    return stages[::-1]
+
+
+def _loss(ctx, peak: bool):
+    """The sum of the stage losses; a site takes each hall's own `power_chain_loss` (which a spec may set)."""
+    total = np.zeros(1)
+    for hall in halls(ctx):
+        total = total + hall.count * (hall.get("power_chain_loss") if peak else _loss(hall, False))
+    for _, (_, loss) in _own_stages(ctx, peak):
+        total = total + loss
+    return total
+
+
+def _stage_output(kind: str, efficiency: bool):
+    def compute(ctx):
+        flows = stage_flows(ctx, peak=True)
+        if kind not in flows:
+            ctx.not_applicable()
+        out, loss = flows[kind]
+        return out / _nonzero(out + loss) if efficiency else loss
+    return compute
 
 
 def _outdoor(ctx, peak: bool, tower: bool):
@@ -121,7 +195,7 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     COP = carnot_fraction * T_evap / lift; a placed chiller with a rated `cop` instead gives
     COP = cop * lift(design ambient) / lift(t_outdoor): its rating at the design day, scaled by the lift."""
     approach = ctx.get("chiller_approach", A.chiller_approach)
-    free = t_outdoor <= t_supply - ctx.get("economizer_approach", A.economizer_approach)
+    free = _free_cooling(ctx, t_supply, t_outdoor)
     t_evap = t_supply - approach
     lift = np.maximum(t_outdoor + approach - t_evap, 1e-9)
     chiller = _placed_chiller(ctx)
@@ -131,6 +205,41 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     else:
         cop = ctx.get("carnot_fraction", A.carnot_fraction) * t_evap / lift
     return np.where(free, 0.0, heat / cop), ~free
+
+
+def _free_cooling(ctx, t_supply, t_outdoor):
+    """Free cooling: the outdoor reference is at least `economizer_approach` below the loop's supply."""
+    return t_outdoor <= t_supply - ctx.get("economizer_approach", A.economizer_approach)
+
+
+def _loop_supply(ctx, loop: str):
+    """Supply temperature of the liquid loop (`supply_temp`) or of the chilled water feeding the CRAHs
+    (`air_supply_temp` - chilled_water_offset)."""
+    if loop == "liquid":
+        return ctx.inherited("supply_temp", A.supply_temp)
+    return ctx.inherited("air_supply_temp", A.air_supply_temp) - ctx.get("chilled_water_offset",
+                                                                        chilled_water_offset)
+
+
+def _tower(ctx) -> bool:
+    return ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
+
+
+def _chillers_run(loop: str):
+    """1 when the loop needs compressors at the design ambient (what chillers are sized for), else 0."""
+    def compute(ctx):
+        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=True, tower=_tower(ctx)))
+        return np.where(free, 0.0, 1.0)
+    return compute
+
+
+def _free_cooling_hours(loop: str):
+    """8,760 h when the loop cools freely at the mean ambient, else 0: the model's year is its mean
+    ambient temperature (no hourly weather), so a loop runs on chillers all year or none of it."""
+    def compute(ctx):
+        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=False, tower=_tower(ctx)))
+        return np.where(free, A.YEAR, 0.0)
+    return compute
 
 
 def _gear_fraction(ctx, gear_kind, default: Assumption):
@@ -158,13 +267,10 @@ def _nonzero(x):
 def stream_cooling(ctx, peak: bool):
     """(cooling power, mechanical heat load, total heat rejected) of the heat this block cools itself."""
     liquid, air = _direct_heat(ctx, peak)
-    tower = ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
-    outdoor = _outdoor(ctx, peak, tower)
+    outdoor = _outdoor(ctx, peak, _tower(ctx))
     pumps = liquid * _gear_fraction(ctx, "cdu", A.pump_fraction)
     fans = air * _gear_fraction(ctx, "crah", A.crah_fan_fraction)
-    t_liquid = ctx.inherited("supply_temp", A.supply_temp)
-    t_air = ctx.inherited("air_supply_temp", A.air_supply_temp) - ctx.get("chilled_water_offset",
-                                                                         chilled_water_offset)
+    t_liquid, t_air = _loop_supply(ctx, "liquid"), _loop_supply(ctx, "air")
     mech_liquid, needs_liquid = _mechanical(ctx, liquid + pumps, t_liquid, outdoor)
     mech_air, needs_air = _mechanical(ctx, air + fans, t_air, outdoor)
     mechanical = mech_liquid + mech_air
@@ -231,6 +337,16 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("it_power") / _nonzero(ctx.get("it_power") + ctx.get("power_chain_loss")))
     output(_kind, "power_chain_loss", "it_power * (1 / eta - 1), eta = product of power-gear efficiencies")(
         lambda ctx: _loss(ctx, peak=True))
+    for _stage in POWER_GEAR:
+        output(_kind, f"{_stage}_loss", f"{_stage} power out * (1 / eta_{_stage} - 1) (peak)")(
+            _stage_output(_stage, efficiency=False))
+        output(_kind, f"{_stage}_stage_efficiency", f"{_stage} power out / power in")(
+            _stage_output(_stage, efficiency=True))
+    for _loop in ("liquid", "air"):
+        output(_kind, f"{_loop}_chillers_run", "1 unless T_outdoor(design) <= T_supply - economizer_approach")(
+            _chillers_run(_loop))
+        output(_kind, f"{_loop}_free_cooling_hours", "8760 h when T_outdoor(mean) <= T_supply - "
+               "economizer_approach, else 0")(_free_cooling_hours(_loop))
     output(_kind, "cooling_power", "pumps + CRAH fans + heat / COP(supply, ambient) + rejection fans")(
         lambda ctx: _cooling(ctx, peak=True))
     output(_kind, "cooling_power_avg", "cooling_power at it_power_avg and mean_ambient_temp")(
@@ -250,3 +366,44 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
     output(_kind, "water_year", "heat rejected by towers * 1 yr / evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
+
+
+# ------------------------------------------------------------------ limits: power gear placed
+def _gear_units_needed(load, gear):
+    """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Gear that gives no
+    redundancy is checked for capacity alone (N): the spec has not said how many spares it carries."""
+    capacity = gear.get("capacity")
+    needed = np.where(load > 0, np.ceil(load / capacity - 1e-9), 0.0)
+    redundancy = gear.text("redundancy", "N")
+    if redundancy == "2N":
+        return 2 * needed
+    return np.where(load > 0, needed + SPARES[redundancy], 0.0)
+
+
+def _power_gear_units(kind: str):
+    """A limit on a block that places `kind`: units needed for the load with the gear's redundancy <= units
+    placed. Load: the power out of the stage at peak (UPS, rectifier, transformer, switchgear, PDU,
+    busway: what the stage delivers toward the IT), or the peak facility power for generators (they carry
+    the IT, its losses and the cooling in an outage)."""
+    def measure(ctx):
+        gear = ctx.parts(kind)
+        if not gear:
+            return None
+        if kind == "generator":
+            load = ctx.get("facility_power")
+        else:
+            flows = stage_flows(ctx, peak=True)
+            if kind not in flows:
+                return None
+            load = flows[kind][0]
+        placed = sum((g.count for g in gear), np.zeros(1))
+        return _gear_units_needed(load, gear[0]), placed
+    return measure
+
+
+for _kind in ("hall", "site"):
+    for _gear in POWER_GEAR + ("generator",):
+        _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear + "s")
+        limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed",
+              f"{_gear} units placed",
+              f"the {_what} placed carry the peak load with their redundancy (ceil(load / capacity) + spares)")

@@ -48,7 +48,9 @@ Folded Clos (fat_tree, rail_optimized, single_switch, dragonfly): all links run 
     2 tiers: leaves = ceil(n / d),  spines = ceil(leaves * u1 / k2)
     3 tiers: leaves = ceil(n / d),  pods = ceil(leaves / p), spines = pods * sp (pods built whole),
              cores = ceil(spines * u2 / k3)
-    capacity (endpoints): 1 tier k1 (every plane reaches every endpoint); 2 tiers k2 * d / m (a spine
+    capacity (endpoints): 1 tier floor(min(S, m) * k1 / m) with S = the 1-tier switches (every switch
+             reaches every endpoint, each with m / min(S, m) links: a GB300 NVL72 domain, 9 trays of 144
+             links, m = 18: 9 * 144 / 18 = 72; one switch, m = 1: k1); 2 tiers k2 * d / m (a spine
              reaches every leaf); 3 tiers k3 * p * d / m (a core reaches every pod)
     tiers    = the field, else the fewest whose capacity holds N, and at least 2 when top-of-rack leaves
                serve more than one rack (a ToR reaches its own rack only)
@@ -107,7 +109,8 @@ Bill of materials (per link class of n links at rate r)
     power        = sum(switches_tier * switch_tier.power) + transceivers * t.power
                    + active cables * cable.power + NICs * nic.power      (+ parts placed in the network)
                    default module power = optic_energy_per_bit * speed, default ACC = acc_energy_per_bit
-    capex        = the same with prices (a part without a price costs 0, as in the cost model)
+    capex        = the same with prices (a part without a price costs 0 with an `unpriced` warning, as
+                   in the cost model; none for the parts of a fabric counted in its systems)
     The fabric's share (switches, optics, cables) is zero when `in_systems` (default for scale_up NVLink
     and torus domains: NVLink trays and NVSwitches are parts of the NVL72 rack or HGX server and counted
     there; an Ethernet scale-up fabric of standalone switches is counted here). NICs are counted
@@ -146,7 +149,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, limit, output
+from . import Assumption, limit, output, warn_unpriced
 
 EPS = 1e-9
 GBPS = 1e9 / 8          # 1 Gb/s in B/s
@@ -278,12 +281,14 @@ def clos(endpoints, links_per_endpoint, k_leaf, k_spine=None, k_core=None, overs
     else:
         t = np.clip(np.round(_a(tiers)), 1, 3)
     t, n_end, n_att = np.broadcast_arrays(t, n_end, n_att)
-    capacity = np.select([t == 1, t == 2], [cap1 + 0 * t, cap2 + 0 * t], cap3 + 0 * t)
-
     one = t == 1
     n_leaves = np.where(one, _ceil(_div(n_att, k1)), _ceil(_div(n_att, d)))
     if leaves is not None:
         n_leaves = _a(leaves) + 0 * t
+    # 1 tier as built: every endpoint reaches every switch (plane), its m links spread over min(S, m)
+    # of the S switches, so each switch takes m / min(S, m) links per endpoint: floor(min(S, m) * k1 / m)
+    cap1_built = _floor(_div(np.minimum(n_leaves, m) * k1, m))
+    capacity = np.select([one, t == 2], [cap1_built, cap2 + 0 * t], cap3 + 0 * t)
     pods = np.where(t == 3, _ceil(_div(n_leaves, p)), np.where(one, 0.0, 1.0))
     up_links = np.where(one, 0.0, n_leaves * u1)                      # leaf-spine links
     n_spines = np.select([one, t == 2], [0 * t, _ceil(_div(up_links, k2))], pods * sp)
@@ -556,7 +561,7 @@ def tiers_model(ctx):
     return _fabric(ctx, with_tiers=False)["tiers"]
 
 
-@output("network", "max_endpoints", "1 tier: k1; 2 tiers: k2 * d / m; 3 tiers: k3 * p * d / m")
+@output("network", "max_endpoints", "1 tier: floor(min(S, m) * k1 / m); 2 tiers: k2 * d / m; 3 tiers: k3 * p * d / m")
 def max_endpoints(ctx):
     return _fabric(ctx)["capacity"]
 
@@ -620,6 +625,7 @@ class _Media:
         self.count = {"transceivers": zero, "cables_copper": zero, "cables_active": zero, "cables_optical": zero}
         self.power = dict(self.count)
         self.price = dict(self.count)
+        self.unpriced = []          # optics and cables used here that give no price (counted $0)
 
     def _reach(self, cable, default):
         if cable is not None and cable.is_set("reach"):
@@ -627,6 +633,12 @@ class _Media:
         if default is None:
             return np.full(1, np.inf)
         return self.ctx.get(default.name, default)
+
+    def _price(self, part):
+        if part.is_set("price"):
+            return part.get("price")
+        self.unpriced.append(part)
+        return np.zeros(1)
 
     def _add(self, item, count, power_each, price_each):
         self.count[item] = self.count[item] + count
@@ -638,7 +650,7 @@ class _Media:
             return
         if cable is not None:
             n = _ceil(_div(links * r, cable.get("speed")))
-            self._add(item, n, cable.get("power", 0.0), cable.get("price", 0.0))
+            self._add(item, n, cable.get("power", 0.0), self._price(cable))
         else:
             self._add(item, links, power_default, price_default)
 
@@ -649,7 +661,7 @@ class _Media:
             return
         if optic is not None:
             n = units * _ceil(_div(bandwidth, optic.get("speed")))
-            self._add("transceivers", n, optic.get("power", 0.0), optic.get("price", 0.0))
+            self._add("transceivers", n, optic.get("power", 0.0), self._price(optic))
         else:
             n = units * _ceil(_div(bandwidth, default_speed))
             self._add("transceivers", n,
@@ -742,10 +754,18 @@ def _nics_counted(ctx) -> np.ndarray:
     return np.where(placed > 0, 0.0, ctx.get("endpoints"))
 
 
+def _field(ctx, part, field: str):
+    """The part's power or price; a part without a price counts $0 with an `unpriced` warning."""
+    if field == "price" and not part.is_set("price"):
+        warn_unpriced(part, f"{ctx.path}.capex")
+        return np.zeros(1)
+    return part.get(field, 0.0)
+
+
 def _placed(ctx, kinds, field):
     total = np.zeros(1)
     for part in ctx.parts(*kinds):
-        total = total + part.count * part.get(field, 0.0)
+        total = total + part.count * _field(ctx, part, field)
     return total
 
 
@@ -755,15 +775,22 @@ def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
     fab = bill["fabric"]
     fabric = np.zeros(1)
     optics = np.zeros(1)
+    outside = 1.0 - _flag(ctx, "in_systems", _role(ctx) == "scale_up" and fab["topology"] in ("nvlink", "torus"))
+    counted = np.any(outside > 0)           # the fabric's own parts count here (not inside priced systems)
     if fab["topology"] != "torus":
         for name, model in zip(("switches_leaf", "switches_spine", "switches_core"), fab["switch_models"]):
-            fabric = fabric + ctx.get(name) * model.get(field, 0.0)
+            units = ctx.get(name)
+            if field == "price" and not (counted and np.any(units > 0)):
+                continue
+            fabric = fabric + units * _field(ctx, model, field)
     for item in ("transceivers", "cables_copper", "cables_active", "cables_optical"):
         _, power, price = _counted(ctx, item, bill)
         optics = optics + (power if field == "power" else price)
-    outside = 1.0 - _flag(ctx, "in_systems", _role(ctx) == "scale_up" and fab["topology"] in ("nvlink", "torus"))
+    if field == "price" and counted:
+        for part in bill["media"].unpriced:
+            warn_unpriced(part, f"{ctx.path}.capex")
     nics = _nics_counted(ctx)
-    nic_part = nics * ctx.ref("nic").get(field, 0.0) if np.any(nics) else np.zeros(1)
+    nic_part = nics * _field(ctx, ctx.ref("nic"), field) if np.any(nics) else np.zeros(1)
     placed_optics = _placed(ctx, ("transceiver", "cable"), field)
     placed = _placed(ctx, ("switch",), field) + placed_optics
     return outside * (fabric + optics) + nic_part + placed, outside * optics + placed_optics

@@ -14,6 +14,7 @@ Formulas:
     airflow            = heat_air / (rho_air * cp_air * air_delta_t)
     cdus               = ceil(heat_liquid / cdu.capacity) + spares        (N+1 unless the cdu says)
     crahs              = ceil(heat_air / crah.capacity) + spares
+                         (the gear placed on the block or its nearest ancestor; else the default capacity)
 
 Example: 100 kW at 10 K needs 100e3 / (997 * 4186 * 10) = 2.40e-3 m^3/s = 143.8 L/min of water.
 Assumptions: all IT power becomes heat in the room; power-chain losses are rejected by the electrical
@@ -84,12 +85,23 @@ for _kind in ("rack", "row", "hall", "site"):
                                           * ctx.inherited("air_delta_t", A.air_delta_t)))
 
 
+def _nearest(ctx, gear_kind: str):
+    level = ctx
+    while level is not None:
+        gear = level.parts(gear_kind)
+        if gear:
+            return gear[0]
+        level = level.parent
+    return None
+
+
 def units_needed(ctx, gear_kind: str, load, default_capacity: Assumption):
-    """ceil(load / capacity) + spares, with the capacity and redundancy of the gear the block names."""
-    gear = ctx.parts(gear_kind)
-    if gear:
-        capacity = gear[0].get("capacity")
-        spares = SPARES.get(gear[0].text("redundancy", "N+1"), None)
+    """ceil(load / capacity) + spares, with the capacity and redundancy of the gear the block (or its
+    nearest ancestor that places one: a site's chillers serve its halls) names."""
+    gear = _nearest(ctx, gear_kind)
+    if gear is not None:
+        capacity = gear.get("capacity")
+        spares = SPARES.get(gear.text("redundancy", "N+1"), None)
         if spares is None:                                      # 2N
             needed = np.ceil(load / capacity - 1e-9)
             return np.where(load > 0, 2 * needed, 0.0)
