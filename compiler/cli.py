@@ -351,6 +351,65 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
 
 
 @main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path())
+@click.option("--base-ref", default=None, metavar="GIT_REF",
+              help="Compare SPEC with its version at this git ref (branch, tag, commit) instead of OLD.")
+@click.option("--policy", "policy_file", default=None, type=click.Path(dir_okay=False),
+              help="TOML gates on KPIs, e.g. [usd_per_mtok] max_increase = \"5%\"; a violated gate exits 4.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "none"]), default="error", show_default=True,
+              help="Which diagnostics of the new spec make the exit code 1.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="json: schema in docs/plan.schema.json; markdown: a pull-request comment.")
+@click.option("--scenario", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Which scenario of a parameter sweep to compare (1 = the first).")
+@_define_option
+@_root_option
+@_guard
+def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
+    """Compare two versions of a spec: KPI deltas, parts added/removed/changed, checks newly failing or fixed.
+
+    `factory plan OLD NEW`, or `factory plan SPEC --base-ref main`. Exit codes: 0 no change, 3 changed,
+    4 a --policy gate violated, 1 the new spec has errors, 2 usage or internal error (docs/ci.md)."""
+    from .plan import PlanError, base_snapshot, compare, exit_code, load_policy, render_markdown, \
+        render_text as render_plan, snapshot
+
+    if base_ref is not None and len(specs) != 1:
+        raise click.UsageError("with --base-ref, name one SPEC (it is compared with its version at the ref)")
+    if base_ref is None and len(specs) != 2:
+        raise click.UsageError("name two specs, OLD and NEW (or one SPEC and --base-ref GIT_REF)")
+    _require_files(specs)
+    define_map = _parse_defines(defines)
+    try:
+        policy = load_policy(policy_file) if policy_file else None
+        if base_ref is not None:
+            old = base_snapshot(base_ref, specs[0], define_map, root, scenario - 1)
+            new = snapshot([specs[0]], specs[0], define_map, root, scenario - 1)
+        else:
+            old = snapshot([specs[0]], specs[0], define_map, root, scenario - 1)
+            new = snapshot([specs[1]], specs[1], define_map, root, scenario - 1)
+    except PlanError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for snap in (old, new):
+        if any(d.code in _CLI_CODES for d in snap.sink.errors):
+            click.echo(render_text(snap.sink.items, snap.sink.sources), err=True)
+            sys.exit(EXIT_USAGE)
+    doc = compare(old, new, policy)
+    if fmt == "json":
+        click.echo(json.dumps(doc, indent=2))
+    elif fmt == "markdown":
+        click.echo(render_markdown(doc), nl=False)
+    else:
+        click.echo(render_plan(doc), nl=False)
+    if new.sink.items and fmt == "text":
+        click.echo(render_text(new.sink.items, new.sink.sources), err=True)
+    sys.exit(exit_code(doc, fail_on))
+
+
+main.add_command(plan, name="diff")
+
+
+@main.command()
 @click.argument("what", type=click.Choice(["inference", "training"]))
 @click.option("--system", required=True, help="A stdlib server, rack or chip (DGX_H100, GB200_NVL72, H100_SXM, ...).")
 @click.option("--count", type=click.IntRange(min=1), default=None, help="Accelerators (default: one system).")
