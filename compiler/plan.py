@@ -103,6 +103,7 @@ class Snapshot:
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
     """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model."""
     from . import evaluate_files
+    from .graph import Instance
     from .render.results import results_json
 
     results, sink = evaluate_files(paths, defines, root, True)
@@ -119,8 +120,10 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
         if q is not None:
             v = q["values"][scenario]
             return None if v is None else float(v)
-        text = results.values.get(path)
-        return text if isinstance(text, str) else None
+        other = results.values.get(path)
+        if isinstance(other, Instance):          # a reference (`model = Llama3_1_70B`): the part it names
+            return other.path
+        return other if isinstance(other, str) else None
 
     snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink)
     snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
@@ -480,6 +483,14 @@ def render_markdown(doc: dict) -> str:
         out.append("")
     elif doc["policy"]:
         out += [f":white_check_mark: Policy: all {len(doc['policy'])} gates met", ""]
+    problems = [d for d in doc["new_diagnostics"] if d["severity"] in ("error", "warning")]
+    if problems:
+        out += [f"<details><summary>{len(problems)} error(s) and warning(s) in the new spec</summary>", ""]
+        for d in problems[:50]:
+            loc = d.get("location")
+            where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
+            out.append(f"- `{_md(where)}{d['severity']}[{d['code']}]`: {_md(d['message'])}")
+        out += ["", "</details>", ""]
     if doc["checks"]["newly_failing"]:
         out.append(":warning: **Newly failing checks:** " + ", ".join(f"`{_md(c)}`" for c in
                                                                       doc["checks"]["newly_failing"]))

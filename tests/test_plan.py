@@ -141,6 +141,8 @@ def test_new_spec_errors_and_fail_on(specs, tmp_path) -> None:
     assert result.exit_code == 1
     assert doc["checks"]["newly_failing"] == ["frontier_campus: the site's peak facility power is within the "
                                               "utility feed"]
+    md, _ = _plan(specs["base"], over, fmt="markdown")
+    assert md.exit_code == 1 and "error[limit-exceeded]" in md.stdout and "Newly failing checks" in md.stdout
     relaxed = CliRunner().invoke(main, ["plan", str(specs["base"]), str(over), "--fail-on", "none"])
     assert relaxed.exit_code == 3, relaxed.output
     back, doc = _plan(over, specs["base"])
@@ -206,3 +208,14 @@ def test_format_number_keeps_the_zeros_of_whole_thousands() -> None:
     """Was `2,28` for 2,280.4 (trailing zeros stripped from a number without a decimal point)."""
     assert format_number(2280.4) == "2,280"
     assert format_number(1000.5) == "1,000" and format_number(12.5) == "12.5"
+
+
+def test_a_reference_change_is_a_part_change(specs, tmp_path) -> None:
+    bigger = tmp_path / "bigger.factory"
+    bigger.write_text(FLAGSHIP.replace("model = Llama3_1_70B", "model = Llama3_1_405B"))
+    result, doc = _plan(specs["base"], bigger)
+    assert result.exit_code == 3, result.output
+    chat = {p["path"]: p for p in doc["parts"]}["frontier_campus.chat"]
+    assert {"what": "model", "old": "models.Llama3_1_70B", "new": "models.Llama3_1_405B", "unit": ""} \
+        in chat["details"]
+    assert {k["path"]: k for k in doc["kpis"]}["frontier_campus.chat.usd_per_mtok"]["change"] > 0
