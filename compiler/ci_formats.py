@@ -9,11 +9,12 @@ shortDescription and help = its one-line explanation, pointing at docs/diagnosti
 its stage). A diagnostic is a result with ruleId and ruleIndex, level (error / warning / note), message.text
 (the message, then its notes and help on their own lines) and one location: a relative URI with
 uriBaseId `%SRCROOT%` (the folder the command ran in, given in run.originalUriBaseIds), or an absolute
-`file://` URI for a file outside that folder (the stdlib of an installed wheel); regions are 1-based
+`file://` URI for a spec outside that folder; regions are 1-based
 lines and columns counted in Unicode code points (run.columnKind = unicodeCodePoints), end column
 exclusive, as SARIF's region object defines them. Related spans become relatedLocations. A diagnostic
-without a span in a spec (a bad `-D` on the command line) is located at line 1 of the first spec, because
-GitHub's code scanning rejects results without a location; its message keeps the command-line place.
+whose place is not a spec file (a bad `-D` on the command line, an assert of the stdlib's
+`<stdlib>/systems.factory`) is located at line 1 of the first spec, because GitHub's code scanning rejects
+results without a location; its message keeps its own place.
 
 GitHub workflow commands (`::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=T::MESSAGE`): the
 message escapes `%`, CR and LF as %25, %0D, %0A; property values also `:` and `,` as %3A and %2C (the

@@ -39,11 +39,8 @@ class RenderFailed(RuntimeError):
 
 
 def choice() -> str:
-    """The FACTORY_GRAPHVIZ mode; an unknown value is reported as missing renderer, never silently ignored."""
-    value = os.environ.get(ENV_VAR, "auto").strip().lower() or "auto"
-    if value not in CHOICES:
-        raise RendererMissing(f"{ENV_VAR}={value!r} is not one of {', '.join(CHOICES)}")
-    return value
+    """The FACTORY_GRAPHVIZ mode as given (lower case; empty = auto). `render` rejects an unknown one."""
+    return os.environ.get(ENV_VAR, "auto").strip().lower() or "auto"
 
 
 def _embedded() -> str | None:
@@ -63,7 +60,8 @@ def _embedded() -> str | None:
 
 
 def find_renderer() -> tuple[str, str] | None:
-    """(kind, program path) of the renderer the current mode picks, or None when there is none."""
+    """(kind, program path) of the renderer the current mode picks, or None when there is none (or the
+    mode is unknown)."""
     mode = choice()
     if mode in ("auto", "system"):
         system = shutil.which("dot")
@@ -79,7 +77,10 @@ def find_renderer() -> tuple[str, str] | None:
 def render(dot_text: str, fmt: str) -> bytes:
     """SVG or PNG bytes of DOT text from the chosen program (`prog -T<fmt>`, DOT on standard input).
 
-    Raises RendererMissing when the mode has no program, RenderFailed when the program fails."""
+    Raises RendererMissing when the mode has no program, RenderFailed when the mode is unknown or the
+    program fails."""
+    if choice() not in CHOICES:                 # named, never silently ignored
+        raise RenderFailed(f"{ENV_VAR}={choice()!r} is not one of {', '.join(CHOICES)}")
     found = find_renderer()
     if found is None:
         raise RendererMissing(f"no Graphviz program found (mode {choice()}): neither `dot` on PATH nor the "

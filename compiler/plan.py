@@ -330,8 +330,12 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
         raise PlanError(f"--base-ref {ref}: {detail[0] if detail else 'git archive failed'}")
     tree = os.path.join(workdir, "base")
     with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".factory")]
-        tar.extractall(tree, members=members, filter="data")
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".factory")
+                   and not os.path.isabs(m.name) and ".." not in m.name.split("/")]
+        if hasattr(tarfile, "data_filter"):     # Python 3.11.4+: also refuses odd modes and links
+            tar.extractall(tree, members=members, filter="data")
+        else:
+            tar.extractall(tree, members=members)
     path = os.path.join(tree, rel_spec)
     if not os.path.isfile(path):
         raise PlanError(f"--base-ref {ref}: {rel_spec} does not exist at that ref")

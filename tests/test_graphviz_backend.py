@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from compiler import graphviz_backend
 from compiler.cli import main, run_pipeline
-from compiler.render.diagram import VIEWS, GraphvizMissing, diagram_dot, render_diagram
+from compiler.render.diagram import VIEWS, GraphvizMissing, diagram_dot, render_diagram, write_diagram
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "examples" / "flagship_campus.factory"
@@ -73,10 +73,13 @@ def test_no_program_at_all_is_graphviz_missing(monkeypatch, tmp_path) -> None:
         render_diagram("digraph g { a }", "svg")
 
 
-def test_an_unknown_mode_is_named(monkeypatch) -> None:
+def test_an_unknown_mode_is_named(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("FACTORY_GRAPHVIZ", "cairo")
-    with pytest.raises(GraphvizMissing, match="FACTORY_GRAPHVIZ='cairo'"):
+    assert graphviz_backend.find_renderer() is None
+    with pytest.raises(RuntimeError, match="FACTORY_GRAPHVIZ='cairo' is not one of auto, system, embedded"):
         render_diagram("digraph g { a }", "svg")
+    message = write_diagram("digraph g { a }", str(tmp_path / "g.svg"), "svg")
+    assert message is not None and "FACTORY_GRAPHVIZ='cairo'" in message
 
 
 def test_a_failing_program_is_a_runtime_error(monkeypatch, tmp_path) -> None:
