@@ -27,7 +27,9 @@ site/workload that has it) or a full dotted path:
     max_decrease = "2%"
 
 Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: "N%" relative to the old
-value, or a number in SI units). A gate on an absent value is not met (it is reported, not skipped).
+value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
+that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
+value passes the change gates. Violations are reported, never skipped.
 
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
