@@ -128,17 +128,35 @@ _root_option = click.option("--root", type=click.Path(file_okay=False), default=
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="text for people; json (docs/diagnostics.schema.json); sarif (SARIF 2.1.0, "
+              "for code scanning); github (workflow commands that annotate a pull request). See docs/ci.md.")
 @click.option("--max-errors", default=50, show_default=True, help="Diagnostics shown in text form.")
+@click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
+              help="The file name diagnostics give a spec read from standard input (`factory check -`); "
+              "its imports resolve from NAME's folder.")
 @_define_option
 @_root_option
 @_guard
-def check(files, fmt, max_errors, defines, root):
-    """Check specs: syntax, names, types, units, imports and asserts. Exit 0 clean, 1 errors, 2 usage."""
-    _require_files(files)
+def check(files, fmt, max_errors, stdin_name, defines, root):
+    """Check specs: syntax, names, types, units, imports and asserts. Exit 0 clean, 1 errors, 2 usage.
+
+    FILE `-` reads one spec from standard input."""
+    if "-" in files and len(files) > 1:
+        click.echo("error: `-` (standard input) must be the only spec to check", err=True)
+        sys.exit(EXIT_USAGE)
     define_map = _parse_defines(defines)
-    results, sink = run_pipeline(list(files), define_map, root, evaluate_all=True)
+    if files == ("-",):
+        from . import evaluate_text
+
+        text = _read_stdin()
+        results, sink = evaluate_text(text, stdin_name, define_map, root, evaluate_all=True)
+        names = [stdin_name]
+    else:
+        _require_files(files)
+        results, sink = run_pipeline(list(files), define_map, root, evaluate_all=True)
+        names = list(files)
     checks = results.checks if results is not None else []
     if fmt == "json":
         out = {"format_version": FORMAT_VERSION, "files": list(files),
@@ -147,12 +165,37 @@ def check(files, fmt, max_errors, defines, root):
                            "location": c.span.to_json() if c.span else None} for c in checks],
                "diagnostics": _diagnostics_json(sink)}
         click.echo(json.dumps(out, indent=2, sort_keys=False))
+    elif fmt == "sarif":
+        from .ci_formats import sarif_log
+
+        click.echo(json.dumps(sarif_log(sink.items, names), indent=2))
+    elif fmt == "github":
+        from .ci_formats import github_commands
+
+        click.echo(github_commands(sink.items, names), nl=False)
+        click.echo(summary_line(sink.items, len(files)), err=True)
     else:
         if sink.items:
             click.echo(render_text(sink.items, sink.sources, limit=max_errors))
             click.echo("")
         click.echo(summary_line(sink.items, len(files)))
     sys.exit(_exit_code(sink))
+
+
+_STDIN_LIMIT = 8 * 1024 * 1024     # the front end's file-size limit (file-too-large)
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text; too large or not UTF-8 is a usage error (exit 2) with one line."""
+    data = click.get_binary_stream("stdin").read(_STDIN_LIMIT + 1)
+    if len(data) > _STDIN_LIMIT:
+        click.echo("error: standard input is larger than 8 MiB; split the spec into modules", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        click.echo(f"error: standard input is not UTF-8 text (byte {exc.start})", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command(name="eval")
@@ -305,6 +348,65 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
     click.echo(f"wrote {output}")
     sys.exit(_exit_code(sink))
 
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path())
+@click.option("--base-ref", default=None, metavar="GIT_REF",
+              help="Compare SPEC with its version at this git ref (branch, tag, commit) instead of OLD.")
+@click.option("--policy", "policy_file", default=None, type=click.Path(dir_okay=False),
+              help="TOML gates on KPIs, e.g. [usd_per_mtok] max_increase = \"5%\"; a violated gate exits 4.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "none"]), default="error", show_default=True,
+              help="Which diagnostics of the new spec make the exit code 1.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="json: schema in docs/plan.schema.json; markdown: a pull-request comment.")
+@click.option("--scenario", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Which scenario of a parameter sweep to compare (1 = the first).")
+@_define_option
+@_root_option
+@_guard
+def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
+    """Compare two versions of a spec: KPI deltas, parts added/removed/changed, checks newly failing or fixed.
+
+    `factory plan OLD NEW`, or `factory plan SPEC --base-ref main`. Exit codes: 0 no change, 3 changed,
+    4 a --policy gate violated, 1 the new spec has errors, 2 usage or internal error (docs/ci.md)."""
+    from .plan import PlanError, base_snapshot, compare, exit_code, load_policy, render_markdown, \
+        render_text as render_plan, snapshot
+
+    if base_ref is not None and len(specs) != 1:
+        raise click.UsageError("with --base-ref, name one SPEC (it is compared with its version at the ref)")
+    if base_ref is None and len(specs) != 2:
+        raise click.UsageError("name two specs, OLD and NEW (or one SPEC and --base-ref GIT_REF)")
+    _require_files(specs)
+    define_map = _parse_defines(defines)
+    try:
+        policy = load_policy(policy_file) if policy_file else None
+        if base_ref is not None:
+            old = base_snapshot(base_ref, specs[0], define_map, root, scenario - 1)
+            new = snapshot([specs[0]], specs[0], define_map, root, scenario - 1)
+        else:
+            old = snapshot([specs[0]], specs[0], define_map, root, scenario - 1)
+            new = snapshot([specs[1]], specs[1], define_map, root, scenario - 1)
+    except PlanError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for snap in (old, new):
+        if any(d.code in _CLI_CODES for d in snap.sink.errors):
+            click.echo(render_text(snap.sink.items, snap.sink.sources), err=True)
+            sys.exit(EXIT_USAGE)
+    doc = compare(old, new, policy)
+    if fmt == "json":
+        click.echo(json.dumps(doc, indent=2))
+    elif fmt == "markdown":
+        click.echo(render_markdown(doc), nl=False)
+    else:
+        click.echo(render_plan(doc), nl=False)
+    if new.sink.items and fmt == "text":
+        click.echo(render_text(new.sink.items, new.sink.sources), err=True)
+    sys.exit(exit_code(doc, fail_on))
+
+
+main.add_command(plan, name="diff")
 
 
 @main.command()

@@ -41,7 +41,8 @@ def format_number(value: float) -> str:
     if value == round(value) and magnitude < 1e6:
         return f"{int(round(value)):,}"
     digits = max(0, 3 - int(math.floor(math.log10(magnitude))))
-    return f"{value:,.{min(digits, 4)}f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{min(digits, 4)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text     # 2,280 keeps its zero
 
 
 def display_unit(value: float, si_unit: str) -> tuple[float, str]:

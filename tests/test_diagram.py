@@ -8,7 +8,6 @@ Golden files: tests/cases/diagram/<case>.<view>.dot beside each <case>.factory. 
 from __future__ import annotations
 
 import json
-import shutil
 import string
 import time
 import xml.etree.ElementTree as ET
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compiler import graphviz_backend
 from compiler.cli import main, run_pipeline
 from compiler.render import diagram as D
 from compiler.render.diagram import VIEWS, diagram_dot, write_diagram
@@ -26,8 +26,8 @@ from compiler.render.diagram import VIEWS, diagram_dot, write_diagram
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "cases" / "diagram"
 EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
-HAVE_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not installed")
+HAVE_DOT = graphviz_backend.find_renderer() is not None     # the system `dot` or the embedded program
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="no Graphviz program (system dot or graphviz-pure)")
 
 
 def _results(path, defines=None):
@@ -216,11 +216,10 @@ def test_hostile_text_stays_text_in_dot(tmp_path: Path) -> None:
 
 @needs_dot
 def test_hostile_text_stays_text_in_svg(tmp_path: Path) -> None:
-    import graphviz
     results = _results(_write(tmp_path, HOSTILE))
     for view in VIEWS:
         dot = diagram_dot(results, view)
-        layout = json.loads(graphviz.pipe("dot", "json", dot.encode("utf-8"), quiet=True))
+        layout = json.loads(graphviz_backend.render(dot, "json"))
         names = {o["name"] for o in layout.get("objects", [])}
         assert not {"injected", "a", "b", "pwned"} & names, names
         svg = D.render_diagram(dot, "svg")
@@ -279,6 +278,7 @@ def test_a_million_accelerators_draws_as_fast_as_a_rack(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------ dot missing
 def test_missing_dot_writes_the_dot_text_and_says_how_to_install(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("FACTORY_GRAPHVIZ", "system")            # no system dot, and the embedded one refused
     dot = diagram_dot(_results(CASES / "air_room.factory"), "power")
     message = write_diagram(dot, str(tmp_path / "out" / "power.svg"), "svg")
     assert message is not None
@@ -290,6 +290,7 @@ def test_missing_dot_writes_the_dot_text_and_says_how_to_install(tmp_path: Path,
 
 def test_missing_dot_from_the_cli(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("FACTORY_GRAPHVIZ", "system")            # no system dot, and the embedded one refused
     out = tmp_path / "cool.png"
     result = CliRunner().invoke(main, ["diagram", str(CASES / "air_room.factory"), "--view", "cooling",
                                        "--format", "png", "-o", str(out)])

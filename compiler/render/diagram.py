@@ -1331,10 +1331,11 @@ class GraphvizMissing(RuntimeError):
 
 
 def render_diagram(dot_text: str, fmt: str) -> bytes:
-    """SVG or PNG bytes of DOT text, made by Graphviz's `dot` program.
+    """SVG or PNG bytes of DOT text, made by the system `dot` or the embedded Graphviz that pip installs
+    (`compiler.graphviz_backend`; FACTORY_GRAPHVIZ=auto|system|embedded chooses).
 
-    Raises GraphvizMissing when `dot` is not installed, RuntimeError when Graphviz rejects the input."""
-    import graphviz
+    Raises GraphvizMissing when neither is available, RuntimeError when Graphviz rejects the input."""
+    from .. import graphviz_backend
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"cannot render {fmt!r}; choose svg or png")
@@ -1342,12 +1343,11 @@ def render_diagram(dot_text: str, fmt: str) -> bytes:
     if fmt == "png":            # sharper text than the 96 dpi default; SVG is resolution-free
         data = re.sub(r"\{", "{\n\tdpi=144", dot_text, count=1)
     try:
-        return graphviz.pipe("dot", fmt, data.encode("utf-8"), quiet=True)
-    except graphviz.ExecutableNotFound as exc:
+        return graphviz_backend.render(data, fmt)
+    except graphviz_backend.RendererMissing as exc:
         raise GraphvizMissing(str(exc)) from None
-    except graphviz.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError("Graphviz failed: " + (detail[0] if detail else str(exc))) from None
+    except graphviz_backend.RenderFailed as exc:
+        raise RuntimeError(f"Graphviz failed: {exc}") from None
 
 
 def write_diagram(dot_text: str, path: str, fmt: str) -> str | None:

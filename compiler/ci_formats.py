@@ -1,0 +1,183 @@
+"""Diagnostics for machines: SARIF 2.1.0, GitHub Actions workflow commands, and the `check` JSON document.
+
+Pipeline position: render (of diagnostics only); imports `dsl.diagnostics` and pydantic. `factory check
+--format sarif|github|json` prints these.
+
+SARIF (OASIS SARIF 2.1.0, https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run whose driver is
+`factory`, with one rule per code of the diagnostic registry (dsl/diagnostics.py CODES: id = the code,
+shortDescription and help = its one-line explanation, pointing at docs/diagnostics.md, properties.tags =
+its stage). A diagnostic is a result with ruleId and ruleIndex, level (error / warning / note), message.text
+(the message, then its notes and help on their own lines) and one location: a relative URI with
+uriBaseId `%SRCROOT%` (the folder the command ran in, given in run.originalUriBaseIds), or an absolute
+`file://` URI for a spec outside that folder; regions are 1-based
+lines and columns counted in Unicode code points (run.columnKind = unicodeCodePoints), end column
+exclusive, as SARIF's region object defines them. Related spans become relatedLocations. A diagnostic
+whose place is not a spec file (a bad `-D` on the command line, an assert of the stdlib's
+`<stdlib>/systems.factory`) is located at line 1 of the first spec, because GitHub's code scanning rejects
+results without a location; its message keeps its own place.
+
+GitHub workflow commands (`::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=T::MESSAGE`): the
+message escapes `%`, CR and LF as %25, %0D, %0A; property values also `:` and `,` as %3A and %2C (the
+escaping of @actions/core's command.ts). Severity note becomes `::notice`.
+
+The `check --format json` document is described by the pydantic model `CheckReport`, whose JSON Schema is
+published as docs/diagnostics.schema.json (regenerate: `python3 -m compiler.ci_formats > docs/diagnostics.schema.json`).
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Literal, Optional
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dsl.diagnostics import CODES, ERROR, NOTE, WARNING, Diagnostic
+
+from .render.results_schema import Check, Diagnostic as DiagnosticModel
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_NAME = "factory"
+SRCROOT = "%SRCROOT%"
+_LEVELS = {ERROR: "error", WARNING: "warning", NOTE: "note"}
+_GITHUB_COMMANDS = {ERROR: "error", WARNING: "warning", NOTE: "notice"}
+RULE_IDS = sorted(CODES)
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("factory-dsl")
+    except Exception:  # noqa: BLE001 - a source checkout that was never installed
+        return "0.0.0"
+
+
+def _in_a_file(span, files: list[str]) -> bool:
+    """Whether a span points into a spec (a file on disk, or the name given to standard input), not into
+    a command-line pseudo-source such as `-D name`."""
+    return span is not None and (span.file in files or os.path.isfile(span.file))
+
+
+def _full_text(diag: Diagnostic, files: list[str]) -> str:
+    lines = [diag.message]
+    if diag.span is not None and not _in_a_file(diag.span, files):
+        lines[0] += f" (at {diag.span})"
+    lines += [f"note: {r.label} at {r.span}" for r in diag.related]
+    lines += [f"note: {n}" for n in diag.notes]
+    if diag.help:
+        lines.append(f"help: {diag.help}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------- SARIF
+def _artifact_location(file: str, base: Path) -> dict:
+    """A relative URI under %SRCROOT% when `file` lies in `base`, else an absolute file:// URI."""
+    path = Path(file)
+    absolute = path if path.is_absolute() else (Path.cwd() / path)
+    absolute = Path(os.path.normpath(absolute))
+    try:
+        relative = absolute.relative_to(base)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _region(span) -> dict:
+    return {"startLine": span.line, "startColumn": span.col, "endLine": span.end_line, "endColumn": span.end_col}
+
+
+def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | None = None) -> dict:
+    """The SARIF 2.1.0 log of one `factory check` run (see the module docstring for the mapping)."""
+    base = Path(os.path.normpath(Path(base_dir or os.getcwd()).resolve()))
+    rules = [{"id": code, "name": "".join(part.capitalize() for part in code.split("-")),
+              "shortDescription": {"text": CODES[code][1]},
+              "help": {"text": f"{CODES[code][1]} See docs/diagnostics.md, `{code}`."},
+              "properties": {"tags": [CODES[code][0]]}} for code in RULE_IDS]
+    index = {code: i for i, code in enumerate(RULE_IDS)}
+    results = []
+    for diag in sorted(diagnostics, key=Diagnostic.sort_key):
+        if _in_a_file(diag.span, files):
+            location = {"physicalLocation": {"artifactLocation": _artifact_location(diag.span.file, base),
+                                             "region": _region(diag.span)}}
+        else:
+            first = files[0] if files else "-"
+            location = {"physicalLocation": {"artifactLocation": _artifact_location(first, base),
+                                             "region": {"startLine": 1}}}
+        result = {"ruleId": diag.code, "ruleIndex": index[diag.code], "level": _LEVELS[diag.severity],
+                  "message": {"text": _full_text(diag, files)}, "locations": [location]}
+        related = [r for r in diag.related if _in_a_file(r.span, files)]
+        if related:
+            result["relatedLocations"] = [
+                {"id": i, "message": {"text": r.label},
+                 "physicalLocation": {"artifactLocation": _artifact_location(r.span.file, base),
+                                      "region": _region(r.span)}} for i, r in enumerate(related)]
+        results.append(result)
+    run = {"tool": {"driver": {"name": TOOL_NAME, "version": _version(), "rules": rules}},
+           "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri() + "/"}},
+           "columnKind": "unicodeCodePoints",
+           "results": results}
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+# ------------------------------------------------------------------------------------------ GitHub
+def escape_data(text: str) -> str:
+    """A workflow command's message: % CR LF escaped (GitHub's escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: also : and , escaped (GitHub's escapeProperty)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _display_path(file: str) -> str:
+    """The path GitHub matches against the checkout: relative to the working folder when inside it."""
+    try:
+        return Path(os.path.normpath(Path(file).resolve())).relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file
+
+
+def github_commands(diagnostics: list[Diagnostic], files: list[str]) -> str:
+    """One `::error ...::message` line per diagnostic, sorted by place."""
+    lines = []
+    for diag in sorted(diagnostics, key=Diagnostic.sort_key):
+        props = []
+        if _in_a_file(diag.span, files):
+            s = diag.span
+            props += [("file", _display_path(s.file)), ("line", str(s.line)), ("col", str(s.col)),
+                      ("endLine", str(s.end_line)), ("endColumn", str(s.end_col))]
+        props.append(("title", f"factory {diag.severity}[{diag.code}]"))
+        joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+        lines.append(f"::{_GITHUB_COMMANDS[diag.severity]} {joined}::{escape_data(_full_text(diag, files))}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+# ------------------------------------------------------------------------------------- check JSON
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckReport(_Strict):
+    """The document `factory check --format json` prints. Fields are only ever added (with a new minor
+    format_version), never renamed or removed."""
+
+    format_version: Literal["1"]
+    files: list[str] = Field(description="the spec files as given (`-` for standard input)")
+    ok: bool = Field(description="true when there is no error (warnings and notes allowed)")
+    checks: list[Check] = Field(description="every assert and physical-limit check of the evaluated spec")
+    diagnostics: list[DiagnosticModel]
+
+
+def check_schema() -> str:
+    schema = CheckReport.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://factory-dsl.dev/schemas/diagnostics-1.json"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    print(check_schema(), end="")

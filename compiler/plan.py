@@ -1,0 +1,598 @@
+"""`factory plan OLD NEW` (alias `diff`): what a change to a spec does to its figures, parts and checks.
+
+Pipeline position: top (beside the CLI); evaluates both specs through the normal pipeline and reads values
+only through the results JSON model (`compiler.render.results.results_json`), so an absent value (JSON
+null: infeasible workload, non-finite) is "absent", never a number. Imports `compiler`, `dsl`.
+
+What is compared (one scenario, `--scenario`, 1 = the first):
+
+    KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
+             $/Mtok, capex, opex, TCO per year, time to train, ...): old, new, absolute change
+             new - old and relative change (new - old) / |old| (none when old is 0 or absent).
+    parts    every placed block by instance path: added, removed, or changed (its definition, its count
+             per parent item, or a field/let the spec sets: old -> new).
+    checks   asserts and physical-limit checks by name: newly failing (ok before, failing now, or new and
+             failing) and fixed (failing before, ok now or gone).
+
+Policy gates (`--policy FILE`, TOML): one table per KPI, named by the KPI's short name (applies to every
+site/workload that has it) or a full dotted path:
+
+    [usd_per_mtok]
+    max_increase = "5%"          # relative to the old value
+    [pue]
+    max = 1.25                   # absolute, SI units (W, USD, s, tok/s, 1)
+    [facility_power]
+    max_increase = 20e6          # absolute change, SI units
+    [tokens_per_s]
+    max_decrease = "2%"
+
+Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: "N%" relative to the old
+value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
+that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
+value passes the change gates. Violations are reported, never skipped.
+
+Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
+violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
+unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
+
+Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
+request comment (a headline sentence, a KPI table, parts and checks folded in <details>).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXIT_NO_CHANGE, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_CHANGED, EXIT_POLICY = 0, 1, 2, 3, 4
+PLAN_FORMAT_VERSION = "1"
+SECONDS_PER_YEAR = 365 * 86400.0
+
+# short name -> label, in the order reports show them
+KPIS: dict[str, str] = {
+    "facility_power": "facility power",
+    "it_power": "IT power",
+    "pue": "PUE",
+    "accelerators": "accelerators",
+    "tokens_per_s": "tokens/s",
+    "usd_per_mtok": "$/Mtok",
+    "time_to_train": "time to train",
+    "capex": "capex",
+    "opex": "opex per year",
+    "tco_year": "TCO per year",
+    "cost_per_accelerator_hour": "$/accelerator-hour",
+    "energy_year": "energy per year",
+    "water_year": "water per year",
+}
+_KPI_KINDS = {"site", "inference", "training"}
+_POLICY_KEYS = {"max", "min", "max_increase", "max_decrease"}
+
+
+class PlanError(Exception):
+    """A usage problem (exit 2): a bad policy file, a git ref or path that cannot be read."""
+
+
+# ------------------------------------------------------------------------------------------- snapshot
+@dataclass
+class Part:
+    kind: str
+    definition: str
+    count: Optional[float]
+    fields: dict[str, object]
+
+
+@dataclass
+class Snapshot:
+    """One evaluated spec, reduced to what a plan compares. `evaluated` is False when it has errors that
+    stop evaluation; then it has no values, parts or checks."""
+
+    spec: str
+    evaluated: bool
+    kpis: dict[str, tuple[str, str, str, Optional[float]]] = field(default_factory=dict)  # path -> (name, unit, display, value)
+    parts: dict[str, Part] = field(default_factory=dict)
+    checks: dict[str, bool] = field(default_factory=dict)
+    diagnostics: list[dict] = field(default_factory=list)
+    sink: object = None
+
+
+def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
+    """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model."""
+    from . import evaluate_files
+    from .graph import Instance
+    from .render.results import results_json
+
+    results, sink = evaluate_files(paths, defines, root, True)
+    diagnostics = [d.to_json() for d in sink.sorted()]
+    if results is None:
+        return Snapshot(label, False, diagnostics=diagnostics, sink=sink)
+    if scenario >= results.scenario_count:
+        raise PlanError(f"--scenario {scenario + 1}: {label} has {results.scenario_count} scenario(s)")
+    doc = results_json(results, label, diagnostics)
+    quantities = doc["quantities"]
+
+    def value(path: str):
+        q = quantities.get(path)
+        if q is not None:
+            v = q["values"][scenario]
+            return None if v is None else float(v)
+        other = results.values.get(path)
+        if isinstance(other, Instance):          # a reference (`model = Llama3_1_70B`): the part it names
+            return other.path
+        return other if isinstance(other, str) else None
+
+    snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink)
+    snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
+    fields_of: dict[str, dict[str, object]] = {}
+    for path, node in results.graph.nodes.items():
+        if node.instance is not None and node.kind in ("field", "let") and node.instance.path + "." + \
+                path.rpartition(".")[2] == path:
+            unit = quantities[path]["unit"] if path in quantities else ""
+            fields_of.setdefault(node.instance.path, {})[path.rpartition(".")[2]] = (value(path), unit)
+
+    def walk(inst) -> None:
+        definition = ".".join(inst.block.base) if inst.block.base else inst.block.name
+        count = value(inst.count) if inst.count else 1.0
+        snap.parts[inst.path] = Part(inst.kind, definition, count, fields_of.get(inst.path, {}))
+        if inst.kind in _KPI_KINDS:
+            for name in KPIS:
+                path = f"{inst.path}.{name}"
+                if path in quantities:
+                    snap.kpis[path] = (name, quantities[path]["unit"], results.graph.nodes[path].display,
+                                       value(path))
+        for part in inst.parts:
+            walk(part)
+
+    for root_inst in results.graph.roots:
+        walk(root_inst)
+    return snap
+
+
+# ------------------------------------------------------------------------------------------- compare
+def _change(old: Optional[float], new: Optional[float]) -> tuple[Optional[float], Optional[float]]:
+    """(absolute, relative) change; relative is None when old is 0 or either value is absent."""
+    if old is None or new is None:
+        return None, None
+    delta = new - old
+    return delta, (delta / abs(old) if old != 0 else None)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+    return a == b
+
+
+def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
+    """The plan document (the JSON output; see PlanDocument for its schema)."""
+    kpis = []
+    for path in sorted(set(old.kpis) | set(new.kpis), key=lambda p: (p.rpartition(".")[0], list(KPIS).index(
+            (old.kpis.get(p) or new.kpis.get(p))[0]))):
+        name, unit, display, _ = old.kpis.get(path) or new.kpis[path]
+        o = old.kpis[path][3] if path in old.kpis else None
+        n = new.kpis[path][3] if path in new.kpis else None
+        delta, rel = _change(o, n)
+        changed = (path in old.kpis) != (path in new.kpis) or not _same(o, n)
+        kpis.append({"path": path, "name": name, "label": KPIS[name], "unit": unit, "display_unit": display,
+                     "old": o, "new": n,
+                     "change": delta, "relative_change": rel, "changed": changed})
+    parts = []
+    for path in sorted(set(old.parts) | set(new.parts)):
+        a, b = old.parts.get(path), new.parts.get(path)
+        if a is None or b is None:
+            p = a or b
+            parts.append({"path": path, "kind": p.kind, "change": "removed" if b is None else "added",
+                          "definition": p.definition, "details": []})
+            continue
+        details = []
+        if a.kind != b.kind or a.definition != b.definition:
+            details.append({"what": "definition", "old": f"{a.kind} {a.definition}",
+                            "new": f"{b.kind} {b.definition}", "unit": ""})
+        if not _same(a.count, b.count):
+            details.append({"what": "count", "old": a.count, "new": b.count, "unit": "1"})
+        for name in sorted(set(a.fields) | set(b.fields)):
+            (va, ua), (vb, ub) = a.fields.get(name, (None, "")), b.fields.get(name, (None, ""))
+            if not _same(va, vb):
+                details.append({"what": name, "old": va, "new": vb, "unit": ub or ua})
+        if details:
+            parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
+                          "details": details})
+    newly_failing = sorted(name for name, ok in new.checks.items() if not ok and old.checks.get(name, True))
+    fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, True))
+    changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed) \
+        or old.evaluated != new.evaluated
+    doc = {"plan_format_version": PLAN_FORMAT_VERSION, "old": old.spec, "new": new.spec,
+           "old_evaluated": old.evaluated, "new_evaluated": new.evaluated, "changed": changed,
+           "kpis": kpis, "parts": parts,
+           "checks": {"newly_failing": newly_failing, "fixed": fixed,
+                      "failing": sorted(name for name, ok in new.checks.items() if not ok)},
+           "new_diagnostics": new.diagnostics, "policy": []}
+    if policy:
+        doc["policy"] = apply_policy(policy, kpis)
+    return doc
+
+
+# ------------------------------------------------------------------------------------------- policy
+def load_policy(path: str) -> dict:
+    """Read and validate a policy TOML file; any problem is a PlanError naming the file and key."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise PlanError(f"{path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{path}: not valid TOML: {exc}") from None
+    policy: dict[str, dict[str, tuple[str, float]]] = {}
+    for target, rules in data.items():
+        if not isinstance(rules, dict):
+            raise PlanError(f"{path}: `{target}` must be a table of gates, e.g. [{target}] max_increase = \"5%\"")
+        short = target.rpartition(".")[2]
+        if short not in KPIS:
+            raise PlanError(f"{path}: `{target}` is not a KPI; KPIs: {', '.join(KPIS)}")
+        policy[target] = {}
+        for key, raw in rules.items():
+            if key not in _POLICY_KEYS:
+                raise PlanError(f"{path}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
+            policy[target][key] = _gate_value(path, target, key, raw)
+    return policy
+
+
+def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise PlanError(f"{path}: [{target}] {key}: expected a number or \"N%\"")
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.endswith("%") and key in ("max_increase", "max_decrease"):
+            try:
+                number = float(text[:-1])
+            except ValueError:
+                number = math.nan
+            if math.isfinite(number) and number >= 0:
+                return "relative", number / 100.0
+        try:
+            number = float(text)
+        except ValueError:
+            raise PlanError(f"{path}: [{target}] {key} = {raw!r}: expected a number (SI units)"
+                            + (" or \"N%\"" if key in ("max_increase", "max_decrease") else "")) from None
+    else:
+        number = float(raw)
+    if not math.isfinite(number):
+        raise PlanError(f"{path}: [{target}] {key}: the value must be finite")
+    return "absolute", number
+
+
+def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
+    """One entry per gate and KPI it applies to: {path, gate, limit, actual, ok, message}."""
+    out = []
+    for target, rules in sorted(policy.items()):
+        matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
+        for kpi in matching:
+            for key, (mode, limit) in sorted(rules.items()):
+                out.append(_gate(kpi, key, mode, limit))
+    return out
+
+
+def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
+    old, new, delta, rel = kpi["old"], kpi["new"], kpi["change"], kpi["relative_change"]
+    shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
+    entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": ""}
+    if key in ("max", "min"):
+        if new is None:
+            entry.update(ok=False, message=f"{kpi['path']} is absent, so `{key} = {shown_limit}` cannot be met")
+        elif (key == "max" and new > limit) or (key == "min" and new < limit):
+            entry.update(ok=False, message=f"{kpi['path']} = {_fmt(new, kpi['unit'], kpi['display_unit'])} is "
+                                           f"{'above' if key == 'max' else 'below'} {key} {shown_limit}")
+        return entry
+    sign = 1.0 if key == "max_increase" else -1.0
+    if delta is None or (mode == "relative" and rel is None and delta * sign > 0):
+        if kpi["changed"]:
+            entry.update(ok=False, message=f"{kpi['path']}: the change cannot be measured against "
+                                           f"`{key} = {shown_limit}` (a value is absent, or the old one is 0)")
+        return entry
+    amount = (rel if mode == "relative" else delta) or 0.0
+    if amount * sign > limit * (1 + 1e-12):
+        what = "increase" if sign > 0 else "decrease"
+        entry.update(ok=False, message=f"{kpi['label']} of {kpi['path'].rpartition('.')[0]} would {what} by "
+                                       f"{_fmt(abs(delta), kpi['unit'], kpi['display_unit'])} ({_pct(rel)}), over the "
+                                       f"{key} of {shown_limit}")
+    return entry
+
+
+# ------------------------------------------------------------------------------------------- git
+def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> tuple[str, str | None, str, str]:
+    """Write the spec's folder (or --root) as it is at git `ref` under `workdir`. Returns (the spec's path
+    there, the --root there or None, the extracted tree, the repository's top folder). Only .factory files
+    are extracted: the files a spec's imports may read."""
+    spec_abs = os.path.realpath(os.path.abspath(spec))
+    folder = os.path.realpath(os.path.abspath(root) if root else os.path.dirname(spec_abs))
+    try:
+        top = subprocess.run(["git", "-C", folder, "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, check=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        raise PlanError(f"--base-ref: {folder} is not inside a git repository") from None
+    top = os.path.realpath(top)
+    rel_folder = os.path.relpath(folder, top)
+    rel_spec = os.path.relpath(spec_abs, top)
+    if rel_spec.startswith("..") or rel_folder.startswith(".."):
+        raise PlanError(f"--base-ref: {spec} is outside the repository {top}")
+    archive = os.path.join(workdir, "base.tar")
+    with open(archive, "wb") as out:
+        done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{ref}^{{tree}}", "--", rel_folder],
+                              stdout=out, stderr=subprocess.PIPE, timeout=120)
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PlanError(f"--base-ref {ref}: {detail[0] if detail else 'git archive failed'}")
+    tree = os.path.join(workdir, "base")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".factory")
+                   and not os.path.isabs(m.name) and ".." not in m.name.split("/")]
+        if hasattr(tarfile, "data_filter"):     # Python 3.11.4+: also refuses odd modes and links
+            tar.extractall(tree, members=members, filter="data")
+        else:
+            tar.extractall(tree, members=members)
+    path = os.path.join(tree, rel_spec)
+    if not os.path.isfile(path):
+        raise PlanError(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
+    return path, (os.path.join(tree, rel_folder) if root else None), tree, top
+
+
+def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
+    """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated."""
+    with tempfile.TemporaryDirectory(prefix="factory-plan-") as workdir:
+        path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
+        snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario)
+        _relabel(snap, tree, top)
+        return snap
+
+
+def _relabel(snap: Snapshot, tree: str, top: str) -> None:
+    """Diagnostics of the base point into the temporary tree: show them at the repository's paths."""
+    def fix(loc):
+        if loc and loc.get("file", "").startswith(tree + os.sep):
+            loc["file"] = os.path.relpath(os.path.join(top, os.path.relpath(loc["file"], tree)))
+    for d in snap.diagnostics:
+        fix(d.get("location"))
+        for r in d.get("related", []):
+            fix(r.get("location"))
+
+
+# ------------------------------------------------------------------------------------------- exit code
+def exit_code(doc: dict, fail_on: str) -> int:
+    if not doc["new_evaluated"]:
+        return EXIT_SPEC_ERRORS
+    levels = {"error": {"error"}, "warning": {"error", "warning"}, "none": set()}[fail_on]
+    if any(d["severity"] in levels for d in doc["new_diagnostics"]):
+        return EXIT_SPEC_ERRORS
+    if any(not g["ok"] for g in doc["policy"]):
+        return EXIT_POLICY
+    return EXIT_CHANGED if doc["changed"] else EXIT_NO_CHANGE
+
+
+# ------------------------------------------------------------------------------------------- render
+def _fmt(value, unit: str, display: str = "") -> str:
+    """A value in readable units: dollars as $1.2M, costs per time per year (or per hour when the field is
+    declared in USD/h), everything else as `factory eval` shows it."""
+    from .display import format_quantity
+
+    if value is None:
+        return "absent"
+    if isinstance(value, str):
+        return value
+    if unit == "USD":
+        return _usd(value)
+    if unit == "USD/s":                                   # yr = 365 days, as stdlib/units.txt defines it
+        return _usd(value * 3600) + "/h" if display == "USD/h" else _usd(value * SECONDS_PER_YEAR) + "/yr"
+    return format_quantity(value, unit, display)
+
+
+def _usd(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for factor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if v >= factor:
+            return f"{sign}${v / factor:,.3g}{suffix}"
+    return f"{sign}${v:,.2f}" if v < 100 else f"{sign}${v:,.0f}"
+
+
+def _pct(rel: Optional[float]) -> str:
+    if rel is None:
+        return "n/a"
+    return f"{rel * 100:+.1f}%" if abs(rel) >= 0.0005 or rel == 0 else f"{rel * 100:+.2g}%"
+
+
+def _signed(delta: Optional[float], unit: str, display: str = "") -> str:
+    if delta is None:
+        return "n/a"
+    if delta == 0:
+        return "0"
+    return ("+" if delta > 0 else "-") + _fmt(abs(delta), unit, display)
+
+
+def _detail_value(d: dict, key: str) -> str:
+    return _fmt(d[key], d["unit"]) if d["unit"] else _fmt(d[key], "1")
+
+
+def headline(doc: dict) -> str:
+    """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
+    if not doc["new_evaluated"]:
+        return "The new spec has errors, so it could not be evaluated."
+    if not doc["changed"]:
+        return "No change to the plan's figures, parts or checks."
+    sentences = []
+    for name in ("tco_year", "usd_per_mtok", "facility_power"):
+        for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
+            owner = k["path"].rpartition(".")[0]
+            if k["change"] is None:
+                sentences.append(f"{k['label']} of {owner} goes from {_fmt(k['old'], k['unit'], k['display_unit'])} to "
+                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}")
+            else:
+                verb = "increase" if k["change"] > 0 else "decrease"
+                sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
+                                 f"({_pct(k['relative_change'])})")
+    if not sentences:
+        n = sum(1 for k in doc["kpis"] if k["changed"])
+        sentences.append(f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
+    text = "; ".join(sentences[:3])
+    return text[0].upper() + text[1:] + "."
+
+
+def render_text(doc: dict) -> str:
+    lines = [f"plan: {doc['old']} -> {doc['new']}", headline(doc), ""]
+    changed = [k for k in doc["kpis"] if k["changed"]]
+    if changed:
+        lines.append("KPIs:")
+        width = max(len(k["path"]) for k in changed)
+        for k in changed:
+            lines.append(f"  {k['path']:<{width}}  {_fmt(k['old'], k['unit'], k['display_unit'])} -> {_fmt(k['new'], k['unit'], k['display_unit'])}  "
+                         f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})")
+        lines.append("")
+    if doc["parts"]:
+        lines.append("parts:")
+        for p in doc["parts"]:
+            mark = {"added": "+", "removed": "-", "changed": "~"}[p["change"]]
+            lines.append(f"  {mark} {p['kind']} {p['path']} ({p['definition']})")
+            for d in p["details"]:
+                lines.append(f"      {d['what']}: {_detail_value(d, 'old')} -> {_detail_value(d, 'new')}")
+        lines.append("")
+    for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed")):
+        if doc["checks"][key]:
+            lines.append(f"{title}:")
+            lines += [f"  {name}" for name in doc["checks"][key]]
+            lines.append("")
+    if doc["policy"]:
+        bad = [g for g in doc["policy"] if not g["ok"]]
+        lines.append(f"policy: {len(doc['policy']) - len(bad)} of {len(doc['policy'])} gates met")
+        lines += [f"  VIOLATED {g['path']} {g['gate']} {g['limit']}: {g['message']}" for g in bad]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def render_markdown(doc: dict) -> str:
+    """A pull-request comment: headline, KPI table, details folded."""
+    out = [f"### factory plan: `{_md(doc['new'])}`", "", f"**{_md(headline(doc))}**", ""]
+    bad = [g for g in doc["policy"] if not g["ok"]]
+    if bad:
+        out.append(f":x: **Policy: {len(bad)} gate(s) violated**")
+        out += [f"- `{_md(g['path'])}` {g['gate']} {_md(g['limit'])}: {_md(g['message'])}" for g in bad]
+        out.append("")
+    elif doc["policy"]:
+        out += [f":white_check_mark: Policy: all {len(doc['policy'])} gates met", ""]
+    problems = [d for d in doc["new_diagnostics"] if d["severity"] in ("error", "warning")]
+    if problems:
+        out += [f"<details><summary>{len(problems)} error(s) and warning(s) in the new spec</summary>", ""]
+        for d in problems[:50]:
+            loc = d.get("location")
+            where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
+            out.append(f"- `{_md(where)}{d['severity']}[{d['code']}]`: {_md(d['message'])}")
+        out += ["", "</details>", ""]
+    if doc["checks"]["newly_failing"]:
+        out.append(":warning: **Newly failing checks:** " + ", ".join(f"`{_md(c)}`" for c in
+                                                                      doc["checks"]["newly_failing"]))
+        out.append("")
+    changed = [k for k in doc["kpis"] if k["changed"]]
+    if changed:
+        out += ["| KPI | of | before | after | change |", "|---|---|--:|--:|--:|"]
+        for k in changed:
+            out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {_md(_fmt(k['old'], k['unit'], k['display_unit']))} "
+                       f"| {_md(_fmt(k['new'], k['unit'], k['display_unit']))} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
+                       f"({_pct(k['relative_change'])}) |")
+        out.append("")
+    if doc["parts"]:
+        out += [f"<details><summary>{len(doc['parts'])} part(s) added, removed or changed</summary>", ""]
+        for p in doc["parts"]:
+            details = "; ".join(f"{_md(d['what'])}: {_md(_detail_value(d, 'old'))} → {_md(_detail_value(d, 'new'))}"
+                                for d in p["details"])
+            out.append(f"- **{p['change']}** {p['kind']} `{_md(p['path'])}` ({_md(p['definition'])})"
+                       + (f": {details}" if details else ""))
+        out += ["", "</details>", ""]
+    if doc["checks"]["fixed"]:
+        out += [f"<details><summary>{len(doc['checks']['fixed'])} check(s) fixed</summary>", ""]
+        out += [f"- `{_md(c)}`" for c in doc["checks"]["fixed"]]
+        out += ["", "</details>", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------------------- schema
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Kpi(_Strict):
+    path: str
+    name: str
+    label: str
+    unit: str = Field(description="SI unit of old, new and change")
+    display_unit: str = Field(description="the unit the field is declared in, for display (may be empty)")
+    old: Optional[float] = Field(description="null: absent (no such figure, or infeasible / not finite)")
+    new: Optional[float]
+    change: Optional[float] = Field(description="new - old, SI; null when either is absent")
+    relative_change: Optional[float] = Field(description="(new - old) / |old|; null when old is 0 or absent")
+    changed: bool
+
+
+class PartDetail(_Strict):
+    what: str = Field(description="definition, count, or the name of a field or let")
+    old: Optional[float | str] = Field(description="SI value, text, or null when absent")
+    new: Optional[float | str]
+    unit: str = Field(description="SI unit of a numeric old/new; empty for text")
+
+
+class PartChange(_Strict):
+    path: str
+    kind: str
+    change: Literal["added", "removed", "changed"]
+    definition: str
+    details: list[PartDetail]
+
+
+class Checks(_Strict):
+    newly_failing: list[str]
+    fixed: list[str]
+    failing: list[str]
+
+
+class Gate(_Strict):
+    path: str
+    gate: Literal["max", "min", "max_increase", "max_decrease"]
+    limit: str
+    ok: bool
+    message: str
+
+
+class PlanDocument(_Strict):
+    """The document `factory plan --format json` prints. Fields are only ever added."""
+
+    plan_format_version: Literal["1"]
+    old: str
+    new: str
+    old_evaluated: bool
+    new_evaluated: bool
+    changed: bool
+    kpis: list[Kpi]
+    parts: list[PartChange]
+    checks: Checks
+    new_diagnostics: list[dict]
+    policy: list[Gate]
+
+
+def plan_schema() -> str:
+    schema = PlanDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://factory-dsl.dev/schemas/plan-1.json"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    print(plan_schema(), end="")

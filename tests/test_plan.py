@@ -1,0 +1,221 @@
+"""`factory plan OLD NEW` / `diff` / `--base-ref` (compiler/plan.py): KPI deltas, part and check changes,
+policy gates and the documented exit codes (0 no change, 3 changed, 4 policy violated, 1 errors, 2 usage).
+
+The deltas are checked against two separate `factory eval --format json` runs (the law: a plan's old and
+new values are the evals' values, change = new - old, relative = change / |old|), and against hand counts."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.display import format_number
+from compiler.plan import Snapshot, compare, exit_code, plan_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGSHIP = (ROOT / "examples" / "flagship_campus.factory").read_text()
+
+
+def _one_more_hall(text: str) -> str:
+    """Five halls instead of four, and a utility feed that still carries them."""
+    assert "param halls = 4" in text and "utility_feed = 300 MW" in text
+    return text.replace("param halls = 4", "param halls = 5").replace("utility_feed = 300 MW", "utility_feed = 400 MW")
+
+
+def _ac(text: str) -> str:
+    """The 800 V DC chain replaced by AC: distribution "ac", UPS blocks where the rectifiers were."""
+    out = text.replace('distribution = "dc800"', 'distribution = "ac"')
+    out = out.replace("rectifier dc: Rectifier_800VDC_1MW x", "ups dc: UPS_1250kVA x")
+    out = out.replace("Transformer_2500kVA, Rectifier_800VDC_1MW,", "Transformer_2500kVA, UPS_1250kVA,")
+    assert out.count("UPS_1250kVA") == 2
+    return out
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("plan")
+    out = {}
+    for name, text in (("base", FLAGSHIP), ("halls", _one_more_hall(FLAGSHIP)), ("ac", _ac(FLAGSHIP))):
+        out[name] = folder / f"{name}.factory"
+        out[name].write_text(text)
+    return out
+
+
+def _plan(*args, fmt="json"):
+    result = CliRunner().invoke(main, ["plan", *map(str, args), "--format", fmt])
+    return result, (json.loads(result.stdout) if fmt == "json" and result.stdout.startswith("{") else None)
+
+
+def _eval(path: Path) -> dict:
+    result = CliRunner().invoke(main, ["eval", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["quantities"]
+
+
+@pytest.fixture(scope="module")
+def halls_plan(specs):
+    result, doc = _plan(specs["base"], specs["halls"])
+    return result, doc
+
+
+def test_one_more_hall_states_the_deltas_of_two_evals(specs, halls_plan) -> None:
+    result, doc = halls_plan
+    assert result.exit_code == 3, result.output                      # changed, no policy: 3
+    old, new = _eval(specs["base"]), _eval(specs["halls"])
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    for path in ("frontier_campus.facility_power", "frontier_campus.it_power", "frontier_campus.pue",
+                 "frontier_campus.capex", "frontier_campus.tco_year", "frontier_campus.chat.usd_per_mtok",
+                 "frontier_campus.chat.tokens_per_s", "frontier_campus.frontier_run.time_to_train"):
+        k = kpis[path]
+        assert k["old"] == old[path]["values"][0] and k["new"] == new[path]["values"][0], path
+        assert k["change"] == pytest.approx(k["new"] - k["old"], rel=1e-12, abs=1e-300)
+        if k["old"]:
+            assert k["relative_change"] == pytest.approx((k["new"] - k["old"]) / abs(k["old"]))
+    # one more hall of 9 rows x 40 racks x 72 GPUs = 25,920 accelerators: 103,680 -> 129,600
+    acc = kpis["frontier_campus.accelerators"]
+    assert (acc["old"], acc["new"], acc["change"]) == (103_680, 129_600, 25_920)
+    # the workloads are sized by rows and racks, not halls: their throughput and time to train do not move
+    assert not kpis["frontier_campus.chat.tokens_per_s"]["changed"]
+    assert not kpis["frontier_campus.frontier_run.time_to_train"]["changed"]
+    parts = {p["path"]: p for p in doc["parts"]}
+    assert {"what": "count", "old": 4.0, "new": 5.0, "unit": "1"} in parts["frontier_campus.data_hall"]["details"]
+    assert all(p["change"] == "changed" for p in doc["parts"])
+    assert doc["checks"] == {"newly_failing": [], "fixed": [], "failing": []}
+
+
+def test_ac_switch_and_its_policy(specs, tmp_path) -> None:
+    result, doc = _plan(specs["base"], specs["ac"])
+    assert result.exit_code == 3, result.output
+    parts = {p["path"]: p for p in doc["parts"]}
+    assert {"what": "distribution", "old": "dc800", "new": "ac", "unit": ""} in parts["frontier_campus"]["details"]
+    dc = parts["frontier_campus.data_hall.dc"]
+    assert dc["details"][0] == {"what": "definition", "old": "rectifier Rectifier_800VDC_1MW",
+                                "new": "ups UPS_1250kVA", "unit": ""}
+    mtok = {k["path"]: k for k in doc["kpis"]}["frontier_campus.chat.usd_per_mtok"]
+    rise = mtok["relative_change"]
+    assert 0 < rise < 0.05               # the AC chain's losses raise $/Mtok, by well under 5% in this model
+    loose, tight = tmp_path / "loose.toml", tmp_path / "tight.toml"
+    loose.write_text('[usd_per_mtok]\nmax_increase = "5%"\n')
+    tight.write_text(f'[usd_per_mtok]\nmax_increase = "{rise * 100 / 2:.4f}%"\n[pue]\nmax = 1.25\n')
+    ok = CliRunner().invoke(main, ["plan", str(specs["base"]), str(specs["ac"]), "--policy", str(loose)])
+    assert ok.exit_code == 3, ok.output
+    bad = CliRunner().invoke(main, ["plan", str(specs["base"]), str(specs["ac"]), "--policy", str(tight),
+                                    "--format", "markdown"])
+    assert bad.exit_code == 4, bad.output                                # a violated gate: 4
+    assert "gate(s) violated" in bad.stdout and "$/Mtok of frontier_campus.chat would increase by" in bad.stdout
+    _, gated = _plan(specs["base"], specs["ac"], "--policy", tight)
+    gates = {(g["path"], g["gate"]): g["ok"] for g in gated["policy"]}
+    assert gates[("frontier_campus.pue", "max")] is True                # PUE 1.08 is within max 1.25
+    assert gates[("frontier_campus.chat.usd_per_mtok", "max_increase")] is False
+
+
+def test_markdown_comment(specs, halls_plan) -> None:
+    result, _ = _plan(specs["base"], specs["halls"], fmt="markdown")
+    text = result.stdout
+    first = text.splitlines()[2]
+    assert first.startswith("**TCO per year of frontier_campus will increase by $") and "(+" in first
+    assert "| KPI | of | before | after | change |" in text
+    assert "<details><summary>" in text and "</details>" in text
+    assert "| accelerators | `frontier_campus` | 103,680 | 129,600 | +25,920 (+25.0%) |" in text
+
+
+def test_no_change_and_the_diff_alias(specs) -> None:
+    result = CliRunner().invoke(main, ["diff", str(specs["base"]), str(specs["base"])])
+    assert result.exit_code == 0, result.output
+    assert "No change" in result.stdout
+
+
+def test_new_spec_errors_and_fail_on(specs, tmp_path) -> None:
+    broken = tmp_path / "broken.factory"
+    broken.write_text(FLAGSHIP.replace("utility_feed = 300 MW", "utility_feed = 300 mw"))
+    result, doc = _plan(specs["base"], broken)
+    assert result.exit_code == 1 and doc["new_evaluated"] is False
+    over = tmp_path / "over.factory"                # five halls on a 300 MW feed: a limit check fails
+    over.write_text(FLAGSHIP.replace("param halls = 4", "param halls = 5"))
+    result, doc = _plan(specs["base"], over)
+    assert result.exit_code == 1
+    assert doc["checks"]["newly_failing"] == ["frontier_campus: the site's peak facility power is within the "
+                                              "utility feed"]
+    md, _ = _plan(specs["base"], over, fmt="markdown")
+    assert md.exit_code == 1 and "error[limit-exceeded]" in md.stdout and "Newly failing checks" in md.stdout
+    relaxed = CliRunner().invoke(main, ["plan", str(specs["base"]), str(over), "--fail-on", "none"])
+    assert relaxed.exit_code == 3, relaxed.output
+    back, doc = _plan(over, specs["base"])
+    assert doc["checks"]["fixed"] and back.exit_code == 3
+
+
+def test_usage_errors(specs, tmp_path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["plan", str(specs["base"])]).exit_code == 2
+    assert runner.invoke(main, ["plan", str(specs["base"]), str(specs["ac"]), str(specs["ac"])]).exit_code == 2
+    assert runner.invoke(main, ["plan", str(specs["base"]), str(specs["ac"]), "--base-ref", "x"]).exit_code == 2
+    for text in ('[watts]\nmax = 1\n', '[pue]\nmaximum = 1\n', '[pue]\nmax = "a lot"\n', 'pue = 3\n', '[pue\n'):
+        policy = tmp_path / "p.toml"
+        policy.write_text(text)
+        result = runner.invoke(main, ["plan", str(specs["base"]), str(specs["base"]), "--policy", str(policy)])
+        assert result.exit_code == 2 and "p.toml" in result.output, (text, result.output)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_base_ref_compares_with_the_committed_version(tmp_path, monkeypatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    (repo / "specs" / "parts.factory").write_text("server box { max_power = 10 kW\n  price = 1000 USD }\n")
+    spec = repo / "specs" / "plan.factory"
+    spec.write_text('from "./parts.factory" import box\nsite s {\n  hall h { rack r x 2 { server n: box x 4 } }\n}\n')
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "specs" / "parts.factory").write_text("server box { max_power = 12 kW\n  price = 1000 USD }\n")
+    spec.write_text(spec.read_text().replace("rack r x 2", "rack r x 3"))
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["plan", "specs/plan.factory", "--base-ref", "HEAD", "--format", "json"])
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    it = {k["path"]: k for k in doc["kpis"]}["s.it_power"]
+    # 2 racks x 4 servers x 10 kW = 80 kW before; 3 x 4 x 12 kW = 144 kW after (max_power as peak IT power)
+    assert it["old"] == pytest.approx(80e3) and it["new"] == pytest.approx(144e3)
+    assert doc["old"] == "specs/plan.factory@HEAD"
+    missing = CliRunner().invoke(main, ["plan", "specs/plan.factory", "--base-ref", "no-such-ref"])
+    assert missing.exit_code == 2 and "no-such-ref" in missing.output
+
+
+def test_absent_values_are_absent_not_numbers() -> None:
+    old = Snapshot("a", True, kpis={"s.w.usd_per_mtok": ("usd_per_mtok", "USD/tok", "USD/Mtok", 2e-7)})
+    new = Snapshot("b", True, kpis={"s.w.usd_per_mtok": ("usd_per_mtok", "USD/tok", "USD/Mtok", None)})
+    doc = compare(old, new, {"usd_per_mtok": {"max_increase": ("relative", 0.05), "max": ("absolute", 1.0)}})
+    k = doc["kpis"][0]
+    assert k["new"] is None and k["change"] is None and k["relative_change"] is None and k["changed"]
+    assert [g["ok"] for g in doc["policy"]] == [False, False]          # an absent value cannot meet a gate
+    assert exit_code(doc, "error") == 4
+
+
+def test_published_plan_schema(halls_plan) -> None:
+    import jsonschema
+
+    published = (ROOT / "docs" / "plan.schema.json").read_text()
+    assert published == plan_schema(), "run: python3 -m compiler.plan > docs/plan.schema.json"
+    jsonschema.validate(halls_plan[1], json.loads(published))
+
+
+def test_format_number_keeps_the_zeros_of_whole_thousands() -> None:
+    """Was `2,28` for 2,280.4 (trailing zeros stripped from a number without a decimal point)."""
+    assert format_number(2280.4) == "2,280"
+    assert format_number(1000.5) == "1,000" and format_number(12.5) == "12.5"
+
+
+def test_a_reference_change_is_a_part_change(specs, tmp_path) -> None:
+    bigger = tmp_path / "bigger.factory"
+    bigger.write_text(FLAGSHIP.replace("model = Llama3_1_70B", "model = Llama3_1_405B"))
+    result, doc = _plan(specs["base"], bigger)
+    assert result.exit_code == 3, result.output
+    chat = {p["path"]: p for p in doc["parts"]}["frontier_campus.chat"]
+    assert {"what": "model", "old": "models.Llama3_1_70B", "new": "models.Llama3_1_405B", "unit": ""} \
+        in chat["details"]
+    assert {k["path"]: k for k in doc["kpis"]}["frontier_campus.chat.usd_per_mtok"]["change"] > 0
