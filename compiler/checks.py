@@ -54,6 +54,7 @@ def check_values(ev, results) -> None:
         if bad.any():
             taint[path] = bad
             found[path] = (nonfinite, out, rng)
+    reported: dict = {}                         # (code, span) -> diagnostic: one per place in the source
     for path in sorted(found):
         node = graph.nodes[path]
         explained = np.zeros(count, dtype=bool)
@@ -64,7 +65,7 @@ def check_values(ev, results) -> None:
         own = taint[path] & ~explained & ~mask
         if own.any():
             nonfinite, out, rng = found[path]
-            _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count)
+            _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
 
 
 def _per_scenario(value: np.ndarray, count: int) -> np.ndarray | None:
@@ -107,8 +108,16 @@ def _range_of(node):
     return (field_range(fspec), fspec) if fspec is not None and field_range(fspec) is not None else None
 
 
-def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, count: int) -> None:
+def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, count: int, reported: dict) -> None:
     from .evaluate import format_value
+
+    def error(code: str, message: str, span, **kw) -> None:
+        """One diagnostic per place: the same field read through another instance is named in a note."""
+        first = reported.get((code, span))
+        if first is None:
+            reported[(code, span)] = ev.sink.error(code, message, span, **kw)
+        elif len(first.notes) < 8:
+            first.notes.append(f"also `{node.path}`")
 
     values = _per_scenario(np.asarray(results.values[node.path], dtype=float), count)
     unit = results.units.get(node.path, "")
@@ -121,7 +130,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
         notes = [why] if why else []
         if node.kind == "model" and node.formula:
             notes.append(f"formula: {node.path.rpartition('.')[2]} = {node.formula}")
-        ev.sink.error("non-finite", message, span or _span_of(node), notes=notes,
+        error("non-finite", message, span or _span_of(node), notes=notes,
                       help="a divisor that can be zero needs its own case: `if d > 0 then x / d else ...`"
                       if why else None)
     if out.any():
@@ -132,7 +141,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             message = (f"`{node.path}` is negative ({format_value(v, unit)}), but a "
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
-            ev.sink.error("non-finite", message, _span_of(node), notes=notes)
+            error("non-finite", message, _span_of(node), notes=notes)
         else:
             scale, written = field_unit(fspec)
 
@@ -141,7 +150,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
                        f"{_scenarios(ev, results, where, count)}")
-            ev.sink.error("out-of-range", message, _span_of(node))
+            error("out-of-range", message, _span_of(node))
 
 
 def _span_of(node):

@@ -14,6 +14,7 @@ from functools import wraps
 
 import click
 
+from dsl.check import DEFINE_SOURCE_PREFIX
 from dsl.diagnostics import ERROR, Sink, render_text, summary_line
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -105,8 +106,11 @@ def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, ev
 
 
 def _exit_code(sink: Sink) -> int:
+    """2 when an error is in the command line (a `-D` value: its syntax, name, unit or range), else 1 for
+    errors in the specs, 0 for none."""
     errors = sink.errors
-    if any(d.code in _CLI_CODES for d in errors):
+    if any(d.code in _CLI_CODES or (d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX))
+           for d in errors):
         return EXIT_USAGE
     return EXIT_SPEC_ERRORS if errors else EXIT_OK
 
@@ -379,9 +383,11 @@ def validate(csv_path, do_fit, fmt):
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if sink.has_errors():
+    if any(d.code != "invalid-row" for d in sink.errors):
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
+    if sink.items:                  # rows that cannot be read: reported at their line, skipped, exit 1
+        click.echo(render_text(sink.items, sink.sources), err=True)
     if fmt == "json":
         out = {"format_version": FORMAT_VERSION, "file": csv_path,
                "rows": [{"line": r.line, "round": r.data.get("round"), "benchmark": r.data.get("benchmark"),
@@ -399,7 +405,7 @@ def validate(csv_path, do_fit, fmt):
         click.echo(render(rows), nl=False)
         if do_fit:
             click.echo("\nbest global factors: " + ", ".join(f"{k} = {v:g}" for k, v in fit(csv_path).items()))
-    sys.exit(EXIT_OK)
+    sys.exit(_exit_code(sink))
 
 if __name__ == "__main__":
     main()

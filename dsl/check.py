@@ -30,6 +30,7 @@ from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_un
 
 MAX_COUNT = RANGES["count"].hi   # 2^53: beyond it float64 skips whole numbers (10^18 + 1 == 10^18)
 MAX_RANGE_POINTS = 10_000_000
+DEFINE_SOURCE_PREFIX = "-D "   # the source of a `-D name=value` is named `-D name`: its errors are usage errors
 MAX_NESTING = 60          # expression levels typed inside one another before a member is deferred
 MAX_CONST_DEPTH = 50      # levels a constant fold follows (names read from names, ...)
 MAX_HINTS = 50            # "did you mean" hints per run: each compares the name with every name in scope
@@ -231,7 +232,16 @@ class _Checker:
     def param(self, stmt: n.Param, module: n.Module) -> None:
         if isinstance(stmt.value, n.RangeExpr):
             self.range(stmt.value, module)
+        self.empty_sweep(stmt.value)
         self.member_type(stmt, None, module)
+
+    def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
+        """A parameter given as `[]` has no scenario to evaluate: an error at the list."""
+        if isinstance(value, n.ListExpr) and not value.items:
+            self.sink.error("invalid-range", "a parameter's list of values is empty: it gives no scenario",
+                            value.span, help="give at least one value: `[1000]`, or a single value `1000`")
+            return True
+        return False
 
     def range(self, rng: n.RangeExpr, module: n.Module) -> object | None:
         parts = [rng.start, rng.stop] + ([rng.step] if rng.step is not None else [])
@@ -1028,7 +1038,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
                 params.setdefault(stmt.name, (stmt, module))
     out: dict = {}
     for name, text in defines.items():
-        source = Source(f"-D {name}", f"param {name} = {text}\n")
+        source = Source(f"{DEFINE_SOURCE_PREFIX}{name}", f"param {name} = {text}\n")
         sink.add_source(source)
         if name not in params:
             sink.error("unknown-parameter", f"`-D {name}` names no parameter of the spec",
@@ -1047,6 +1057,8 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         stmt = parsed.statements[0]
         param, module = params[name]
         value = stmt.value
+        if checker.empty_sweep(value):
+            continue
         new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
         if isinstance(new_t, ListT):
             new_t = new_t.elem

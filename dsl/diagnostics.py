@@ -57,7 +57,7 @@ CODES: dict[str, tuple[str, str]] = {
     "not-dimensionless": ("check", "A value with a unit is used where a plain number is needed (exponent, ceil, count)."),
     "type-mismatch": ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
     "invalid-count": ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 2^53 (where float64 stops holding every whole number)."),
-    "invalid-range": ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points."),
+    "invalid-range": ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty."),
     "invalid-value": ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`)."),
     # evaluation
     "definition-cycle": ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
