@@ -49,7 +49,7 @@ def check_values(ev, results) -> None:
             if node.kind == "model":      # a computed figure: only its sign is checked
                 out = finite & (np.where(finite, v, 0.0) < limit.lo) if limit.lo is not None else out
             else:
-                out = finite & ~np.asarray([limit.contains(float(x)) for x in np.where(finite, v, 0.0)], dtype=bool)
+                out = finite & _outside(limit, np.where(finite, v, 0.0))
         bad = nonfinite | out
         if bad.any():
             taint[path] = bad
@@ -66,6 +66,18 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def _outside(limit, v: np.ndarray) -> np.ndarray:
+    """Where the finite values `v` fall outside `limit` (a `dsl.schema.Range`; `Range.contains`, vectorized)."""
+    out = np.zeros(v.shape, dtype=bool)
+    if limit.lo is not None:
+        out |= (v <= limit.lo) if limit.lo_open else (v < limit.lo)
+    if limit.hi is not None:
+        out |= (v >= limit.hi) if limit.hi_open else (v > limit.hi)
+    if limit.integral:
+        out |= v != np.round(v)
+    return out
 
 
 def _per_scenario(value: np.ndarray, count: int) -> np.ndarray | None:

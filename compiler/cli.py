@@ -178,7 +178,7 @@ def eval_cmd(spec, fmt, select, defines, root):
         sys.exit(_exit_code(sink))
     click.echo(render_results(results, spec, sink, fmt, select), nl=False)
     errors = [d for d in sink.items if d.severity == ERROR]
-    if errors and fmt == "table":
+    if errors and fmt != "json":    # JSON carries them; a table or CSV reader sees them on stderr
         click.echo(render_text(errors, sink.sources), err=True)
     sys.exit(_exit_code(sink))
 

@@ -29,7 +29,7 @@ def kinds_markdown() -> str:
              "`W` takes `kW` and `MW`), a plain number (`count`, `ratio`, `fraction`, `efficiency`), `text`, `bool`,",
              "`temp` (a temperature point in degC), `choice:a|b` (one of the strings) or `ref:kind` (a definition",
              "of that kind). Numbers have declared ranges: " + "; ".join(
-                 f"`{t}` {r.describe(lambda v: f'{v:g} K' if t == 'temp' else f'{v:g}')}" for t, r in RANGES.items()
+                 f"`{t}` {r.describe(lambda v: f'{v:g} K' if t in ('temp', 'K') else f'{v:g}')}" for t, r in RANGES.items()
                  if t != "quantity") + "; any unit-typed field "
              + RANGES["quantity"].describe() + ". A value outside is an `out-of-range` error.",
              "**required** fields must be set; **output** fields are computed by the models in",

@@ -65,6 +65,7 @@ RANGES: dict[str, Range] = {
     "fraction": Range(0.0, 1.0),
     "efficiency": Range(0.0, 1.0, lo_open=True),
     "temp": Range(0.0),          # a temperature point: not below absolute zero (0 K)
+    "K": Range(0.0, lo_open=True),  # a temperature rise across the racks: 0 would need an infinite flow
     "quantity": Range(0.0),      # every unit-typed field: powers, prices, sizes, rates, durations, flows
 }
 

@@ -83,6 +83,17 @@ def test_a_constant_computed_out_of_range_is_refused_at_the_value() -> None:
     assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", 4, 16)]
 
 
+def test_a_zero_temperature_rise_is_refused_not_an_infinite_flow() -> None:
+    text = "site s {\n  hall h {\n    liquid_delta_t = 0 K\n  }\n}\n"
+    assert [(d.code, d.span.line) for d in _diags(text)] == [("out-of-range", 3)]
+
+
+def test_a_csv_eval_with_a_range_error_says_so_on_stderr(tmp_path) -> None:
+    result = _run("eval", _write(tmp_path, SWEEP), "-D", "eff=[0.9, 96]", "--format", "csv")
+    assert result.exit_code == 1
+    assert "error[out-of-range]" in result.stderr and "error" not in result.stdout
+
+
 def test_ranges_are_one_declaration_per_type() -> None:
     """Every numeric field's range is its type's entry in RANGES; the range of an efficiency is (0, 1]."""
     from dsl.schema import RANGES, field_range, kinds
