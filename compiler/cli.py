@@ -404,7 +404,9 @@ def validate(csv_path, do_fit, fmt):
     else:
         click.echo(render(rows), nl=False)
         if do_fit:
-            click.echo("\nbest global factors: " + ", ".join(f"{k} = {v:g}" for k, v in fit(csv_path).items()))
+            found = fit(csv_path)
+            click.echo("\nbest global factors: " + (", ".join(f"{k} = {v:g}" for k, v in found.items())
+                                                    or "none (no compared rows to fit on)"))
     sys.exit(_exit_code(sink))
 
 if __name__ == "__main__":

@@ -416,7 +416,8 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
 
 
 def fit(path: str) -> dict[str, float]:
-    """The global efficiency factors that minimise the median |log error| (all rows of a kind together)."""
+    """The global efficiency factors that minimise the median |log error| (all rows of a kind together); a
+    factor with no row of its kind to fit on is left out."""
     grid = [round(x, 3) for x in np.arange(0.30, 0.905, 0.01)]
     values = "[" + ", ".join(f"{x:g}" for x in grid) + "]"
     found: dict[str, float] = {}
@@ -428,6 +429,9 @@ def fit(path: str) -> dict[str, float]:
                 continue
             v = np.broadcast_to(r.extra["values"], (len(grid),))
             errs.append(np.abs(np.log(v / r.measured)))
-        med = np.nanmedian(np.asarray(errs), axis=0)
+        errs = np.asarray(errs)
+        if not errs.size or not np.isfinite(errs).any(axis=0).all():
+            continue                # no row of this kind to fit on (the factor is left out)
+        med = np.nanmedian(errs, axis=0)
         found[let] = float(grid[int(np.nanargmin(med))])
     return found

@@ -363,3 +363,13 @@ def test_validate_api_reports_rows_in_the_sink(tmp_path) -> None:
     assert [r.line for r in rows] == [2]
     assert [(d.code, d.span.line) for d in sink.items] == [("invalid-row", 3)]
     assert math.isfinite(rows[0].predicted) and rows[0].predicted > 0
+
+
+@pytest.mark.parametrize("text", [HEADER, HEADER + GOOD_ROW])
+def test_validate_fit_with_few_rows_fits_what_it_can(tmp_path, text) -> None:
+    """Was an internal error (All-NaN slice): with no training rows, only the inference factor is fitted."""
+    result = _run("validate", _csv(tmp_path, text), "--fit")
+    assert result.exit_code == (1 if text == HEADER else 0)
+    expected = "none (no compared rows to fit on)" if text == HEADER else "inference_gemm_efficiency = "
+    assert "best global factors: " + expected in result.stdout
+    assert "training_gemm_efficiency" not in result.stdout
