@@ -372,7 +372,10 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @_guard
 def validate(csv_path, do_fit, fmt):
     """Compare the throughput models with measurements (MLPerf-shaped CSV): predicted, measured and error per row,
-    the median and the worst per category, and the rows not covered with the reason."""
+    the median and the worst per category, and the rows not covered with the reason.
+
+    A row that cannot be read (too few fields, an unclosed quote, a measured value that is not a number above 0)
+    is reported at its line (`invalid-row`) and skipped; the others are compared, and the exit code is 1."""
     import csv
 
     from .validate import fit, render, run, summary
@@ -397,7 +400,8 @@ def validate(csv_path, do_fit, fmt):
                          "error": r.error if r.text else None, "covered": bool(r.text),
                          "reason": r.reason or None} for r in rows],
                "summary": {name: {"rows": c["count"], "median_abs_error": c["median"], "worst_abs_error": c["worst"],
-                                  "worst_line": c["worst_row"].line} for name, c in summary(rows).items()}}
+                                  "worst_line": c["worst_row"].line} for name, c in summary(rows).items()},
+               "diagnostics": _diagnostics_json(sink)}
         if do_fit:
             out["fit"] = fit(csv_path)
         click.echo(json.dumps(out, indent=2))

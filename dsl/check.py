@@ -225,9 +225,12 @@ class _Checker:
         if not math.isfinite(value):
             return  # reported as non-finite by the fold
         if not _is_count(value):
+            if value > MAX_COUNT:
+                hint = "beyond 2^53 a float64 no longer holds every whole number"
+            else:
+                hint = "round it: `x ceil(...)`" if value >= 0 else None
             self.sink.error("invalid-count", f"a multiplicity must be a whole number from 0 to 2^53, not "
-                            f"{_fmt(value)}", expr.span, help="round it: `x ceil(...)`" if 0 <= value <= MAX_COUNT
-                            else None if value < 0 else "beyond 2^53 a float64 no longer holds every whole number")
+                            f"{_fmt(value)}", expr.span, help=hint)
 
     def param(self, stmt: n.Param, module: n.Module) -> None:
         if isinstance(stmt.value, n.RangeExpr):
@@ -971,11 +974,12 @@ def check_field_ranges(checker: _Checker, program, overridden: set[str], sink: S
     Reported at the value's span: `efficiency = 96` (with a hint for a percentage), `tdp = -700 W`.
     A value that reads a parameter given by `-D` is not a constant here, and neither is a sweep; the
     compiler checks those per scenario (`compiler/checks.py`)."""
-    checker._values = {}        # constants are folded again, with the overridden parameters unknown
-    for module in program.entries:
-        for stmt in module.statements:
-            if isinstance(stmt, n.Param) and stmt.name in overridden:
-                checker._values[(id(stmt), id(None))] = None
+    if overridden:              # constants are folded again, with the overridden parameters unknown
+        checker._values = {}
+        for module in program.entries:
+            for stmt in module.statements:
+                if isinstance(stmt, n.Param) and stmt.name in overridden:
+                    checker._values[(id(stmt), id(None))] = None
 
     def walk(block: n.Block, module: n.Module) -> None:
         spec = kind_spec(block.kind)
@@ -1015,7 +1019,8 @@ def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block
 
 
 def field_unit(fspec: FieldSpec) -> tuple[float, str]:
-    """(SI value of one unit, unit name) a field's values are written in: `W` for a power, `degC` for a point."""
+    """(SI value of one unit, unit name) a field's values are shown in: its declared unit (`W`, `USD/kWh`);
+    K for a temperature point (its range starts at absolute zero); none for a plain number."""
     if fspec.type in PLAIN_NUMBER_TYPES:
         return 1.0, ""
     if fspec.type == "temp":

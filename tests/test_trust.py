@@ -373,3 +373,11 @@ def test_validate_fit_with_few_rows_fits_what_it_can(tmp_path, text) -> None:
     expected = "none (no compared rows to fit on)" if text == HEADER else "inference_gemm_efficiency = "
     assert "best global factors: " + expected in result.stdout
     assert "training_gemm_efficiency" not in result.stdout
+
+
+def test_validate_json_lists_the_bad_rows(tmp_path) -> None:
+    result = _run("validate", _csv(tmp_path, HEADER + GOOD_ROW + GOOD_ROW.replace("24000", "0")), "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert [(d["code"], d["location"]["line"]) for d in doc["diagnostics"]] == [("invalid-row", 3)]
+    assert [r["line"] for r in doc["rows"]] == [2]
