@@ -54,7 +54,7 @@ def check_values(ev, results) -> None:
         if bad.any():
             taint[path] = bad
             found[path] = (nonfinite, out, rng)
-    reported: dict = {}                         # (code, span) -> diagnostic: one per place in the source
+    reported: dict = {}                         # (code, span, field) -> its one diagnostic
     for path in sorted(found):
         node = graph.nodes[path]
         explained = np.zeros(count, dtype=bool)
@@ -124,10 +124,11 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
     from .evaluate import format_value
 
     def error(code: str, message: str, span, **kw) -> None:
-        """One diagnostic per place: the same field read through another instance is named in a note."""
-        first = reported.get((code, span))
+        """One diagnostic per place and field: the same field of another instance is named in a note."""
+        key = (code, span, node.path.rpartition(".")[2])
+        first = reported.get(key)
         if first is None:
-            reported[(code, span)] = ev.sink.error(code, message, span, **kw)
+            reported[key] = ev.sink.error(code, message, span, **kw)
         elif len(first.notes) < 8:
             first.notes.append(f"also `{node.path}`")
 

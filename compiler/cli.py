@@ -214,6 +214,10 @@ def explain(spec, path, depth, fmt, defines, root):
         click.echo(json.dumps(tree, indent=2))
     else:
         click.echo(render_tree(tree), nl=False)
+    errors = [d for d in sink.items if d.severity == ERROR]
+    if errors:                      # a NaN, an out-of-range value or a failed assert is flagged here too
+        click.echo(render_text(errors, sink.sources), err=True)
+    sys.exit(_exit_code(sink))
 
 
 @main.command()

@@ -381,3 +381,10 @@ def test_validate_json_lists_the_bad_rows(tmp_path) -> None:
     doc = json.loads(result.stdout)
     assert [(d["code"], d["location"]["line"]) for d in doc["diagnostics"]] == [("invalid-row", 3)]
     assert [r["line"] for r in doc["rows"]] == [2]
+
+
+def test_explain_of_a_spec_with_an_infinite_value_flags_it(tmp_path) -> None:
+    """Was exit 0 with `inf` printed: the figure is explained, the error shown, and the exit code is 1."""
+    result = _run("explain", _write(tmp_path, SWEEP), "s.per", "-D", "p=0")
+    assert result.exit_code == 1
+    assert "error[non-finite]: `s.per` is infinite" in result.stderr
