@@ -81,6 +81,10 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
         if not sep or not name.isidentifier() or not value.strip():
             raise click.BadParameter(f"`{item}` is not name=value (for example -D gpus=1000 or "
                                      f"-D price=0.08USD/kWh)", param_hint="-D")
+        if name in out and out[name] != value.strip():
+            raise click.BadParameter(f"`{name}` is given twice ({out[name]} and {value.strip()}); give it once, "
+                                     f"as a list for several scenarios: -D {name}=[{out[name]}, {value.strip()}]",
+                                     param_hint="-D")
         out[name] = value.strip()
     return out
 

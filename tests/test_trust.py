@@ -166,11 +166,14 @@ def test_a_negative_tdp_from_a_define_is_one_error_at_the_field() -> None:
     assert "must be >= 0 W; it is -700 W" in diags[0].message
 
 
-def test_a_sweep_of_the_law_one_at_a_time() -> None:
-    """The values flagged in a sweep are exactly those flagged when each scenario runs alone."""
-    for p in (0, 1):
-        alone = [d.code for d in _diags(SWEEP, {"p": str(p)})]
-        assert alone == (["non-finite"] if p == 0 else [])
+def test_a_sweep_flags_the_scenarios_that_are_flagged_one_at_a_time() -> None:
+    """Law: the scenarios a sweep names are exactly those whose single run reports the same error."""
+    values = {"p": ["0", "1", "2"], "eff": ["0.9", "96", "1"]}
+    for name, points in values.items():
+        alone = [v for v in points if _diags(SWEEP, {name: v})]
+        (swept,) = _diags(SWEEP, {name: "[" + ", ".join(points) + "]"})
+        named = swept.message.rpartition("(")[2].rstrip(")").split("; ")
+        assert named == [f"{name} = {v}" for v in alone]
 
 
 def test_absent_values_are_not_flagged() -> None:
@@ -388,3 +391,9 @@ def test_explain_of_a_spec_with_an_infinite_value_flags_it(tmp_path) -> None:
     result = _run("explain", _write(tmp_path, SWEEP), "s.per", "-D", "p=0")
     assert result.exit_code == 1
     assert "error[non-finite]: `s.per` is infinite" in result.stderr
+
+
+def test_a_define_given_twice_with_two_values_is_refused(tmp_path) -> None:
+    """Was silently the last one."""
+    result = _run("eval", _write(tmp_path, SWEEP), "-D", "p=1", "-D", "p=2")
+    assert result.exit_code == 2 and "`p` is given twice (1 and 2)" in result.output
