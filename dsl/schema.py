@@ -8,8 +8,8 @@ at most 1); or `text`, `bool`, `temp` (a temperature point, degC), `choice:a|b` 
 or `ref:kind` (a definition of that kind).
 `output` fields are computed by the compiler's models; a spec may read them, or set them to override.
 
-Every numeric field type has a declared range (RANGES, one entry per type; every unit-typed field is a
-physical magnitude, >= 0). `dsl.check` refuses a constant value outside it at its span; the compiler checks
+Every numeric field type has a declared range (RANGES, one entry per type; every other unit-typed field
+is a physical magnitude, >= 0; a temperature rise in K is > 0). `dsl.check` refuses a constant value outside it at its span; the compiler checks
 values that vary by scenario (`compiler/checks.py`).
 """
 from __future__ import annotations
