@@ -14,6 +14,7 @@ from functools import wraps
 
 import click
 
+from dsl.check import DEFINE_SOURCE_PREFIX
 from dsl.diagnostics import ERROR, Sink, render_text, summary_line
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -80,6 +81,10 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
         if not sep or not name.isidentifier() or not value.strip():
             raise click.BadParameter(f"`{item}` is not name=value (for example -D gpus=1000 or "
                                      f"-D price=0.08USD/kWh)", param_hint="-D")
+        if name in out and out[name] != value.strip():
+            raise click.BadParameter(f"`{name}` is given twice ({out[name]} and {value.strip()}); give it once, "
+                                     f"as a list for several scenarios: -D {name}=[{out[name]}, {value.strip()}]",
+                                     param_hint="-D")
         out[name] = value.strip()
     return out
 
@@ -105,8 +110,11 @@ def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, ev
 
 
 def _exit_code(sink: Sink) -> int:
+    """2 when an error is in the command line (a `-D` value: its syntax, name, unit or range), else 1 for
+    errors in the specs, 0 for none."""
     errors = sink.errors
-    if any(d.code in _CLI_CODES for d in errors):
+    if any(d.code in _CLI_CODES or (d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX))
+           for d in errors):
         return EXIT_USAGE
     return EXIT_SPEC_ERRORS if errors else EXIT_OK
 
@@ -217,7 +225,7 @@ def eval_cmd(spec, fmt, select, defines, root):
         sys.exit(_exit_code(sink))
     click.echo(render_results(results, spec, sink, fmt, select), nl=False)
     errors = [d for d in sink.items if d.severity == ERROR]
-    if errors and fmt == "table":
+    if errors and fmt != "json":    # JSON carries them; a table or CSV reader sees them on stderr
         click.echo(render_text(errors, sink.sources), err=True)
     sys.exit(_exit_code(sink))
 
@@ -253,6 +261,10 @@ def explain(spec, path, depth, fmt, defines, root):
         click.echo(json.dumps(tree, indent=2))
     else:
         click.echo(render_tree(tree), nl=False)
+    errors = [d for d in sink.items if d.severity == ERROR]
+    if errors:                      # a NaN, an out-of-range value or a failed assert is flagged here too
+        click.echo(render_text(errors, sink.sources), err=True)
+    sys.exit(_exit_code(sink))
 
 
 @main.command()
@@ -470,7 +482,10 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @_guard
 def validate(csv_path, do_fit, fmt):
     """Compare the throughput models with measurements (MLPerf-shaped CSV): predicted, measured and error per row,
-    the median and the worst per category, and the rows not covered with the reason."""
+    the median and the worst per category, and the rows not covered with the reason.
+
+    A row that cannot be read (too few fields, an unclosed quote, a measured value that is not a number above 0)
+    is reported at its line (`invalid-row`) and skipped; the others are compared, and the exit code is 1."""
     import csv
 
     from .validate import fit, render, run, summary
@@ -481,9 +496,11 @@ def validate(csv_path, do_fit, fmt):
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if sink.has_errors():
+    if any(d.code != "invalid-row" for d in sink.errors):
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
+    if sink.items:                  # rows that cannot be read: reported at their line, skipped, exit 1
+        click.echo(render_text(sink.items, sink.sources), err=True)
     if fmt == "json":
         out = {"format_version": FORMAT_VERSION, "file": csv_path,
                "rows": [{"line": r.line, "round": r.data.get("round"), "benchmark": r.data.get("benchmark"),
@@ -493,15 +510,18 @@ def validate(csv_path, do_fit, fmt):
                          "error": r.error if r.text else None, "covered": bool(r.text),
                          "reason": r.reason or None} for r in rows],
                "summary": {name: {"rows": c["count"], "median_abs_error": c["median"], "worst_abs_error": c["worst"],
-                                  "worst_line": c["worst_row"].line} for name, c in summary(rows).items()}}
+                                  "worst_line": c["worst_row"].line} for name, c in summary(rows).items()},
+               "diagnostics": _diagnostics_json(sink)}
         if do_fit:
             out["fit"] = fit(csv_path)
         click.echo(json.dumps(out, indent=2))
     else:
         click.echo(render(rows), nl=False)
         if do_fit:
-            click.echo("\nbest global factors: " + ", ".join(f"{k} = {v:g}" for k, v in fit(csv_path).items()))
-    sys.exit(EXIT_OK)
+            found = fit(csv_path)
+            click.echo("\nbest global factors: " + (", ".join(f"{k} = {v:g}" for k, v in found.items())
+                                                    or "none (no compared rows to fit on)"))
+    sys.exit(_exit_code(sink))
 
 
 @main.command(name="fmt")

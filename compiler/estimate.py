@@ -76,26 +76,64 @@ class Request:
     deadline: str | None = None
 
 
-def _quantity(text: str | None, unit: str) -> str | None:
+def _quantity(text: str | None, unit: str, flag: str = "") -> str | None:
     """`2` -> `2 s`; `450ms` -> `450 ms`; `15T` -> `15 Ttok` (a bare prefix takes the default unit);
-    a value with its own unit is kept."""
+    a value with its own unit is kept. The value must be a finite number above 0 in a unit of the same
+    dimension as `unit`, else EstimateError (a usage error)."""
+    from dsl.units import UnitError, parse_unit
+
     if text is None:
         return None
     text = text.strip()
+    what = f"{flag} {text}" if flag else f"`{text}`"
     m = re.fullmatch(r"([-+0-9.eE_]+)\s*([A-Za-z/^0-9]*)", text)
     if not m:
-        raise EstimateError(f"`{text}` is not a number with an optional unit")
+        raise EstimateError(f"{what}: not a number with an optional unit (like 2, 450ms, 15Ttok)")
     number, given = m.groups()
     try:
-        float(number.replace("_", ""))
+        value = float(number.replace("_", ""))
     except ValueError:
-        raise EstimateError(f"`{text}` is not a number with an optional unit") from None
+        raise EstimateError(f"{what}: not a number with an optional unit (like 2, 450ms, 15Ttok)") from None
     if given in ("k", "M", "G", "T", "P"):
         given += unit
+    try:
+        dim_ok = parse_unit(given).dim == parse_unit(unit).dim if given else True
+    except UnitError:
+        raise EstimateError(f"{what}: unknown unit `{given}`") from None
+    if not dim_ok:
+        raise EstimateError(f"{what}: `{given}` is not a unit of the same kind as {unit}")
+    _positive(value, what)
     return f"{number} {given or unit}"
 
 
+def _positive(value: float, what: str) -> None:
+    if not math.isfinite(value) or value <= 0:
+        raise EstimateError(f"{what}: must be a finite number above 0")
+
+
+INFERENCE_ONLY = {"input_tokens": "--input-tokens", "output_tokens": "--output-tokens", "ttft": "--ttft",
+                  "tpot": "--tpot", "scenario": "--scenario", "serving": "--serving", "demand": "--demand",
+                  "power_cap": "--power-cap"}
+TRAINING_ONLY = {"tokens": "--tokens", "deadline": "--deadline"}
+
+
+def check_request(req: "Request") -> None:
+    """Refuse flags that do not apply to the chosen mode and numbers that are not finite and above 0."""
+    other, mode = (TRAINING_ONLY, "training") if req.what == "inference" else (INFERENCE_ONLY, "inference")
+    given = [flag for name, flag in other.items() if getattr(req, name) is not None]
+    if given:
+        raise EstimateError(f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to `factory "
+                            f"estimate {mode}` only, not {req.what}")
+    for name, flag in (("input_tokens", "--input-tokens"), ("output_tokens", "--output-tokens")):
+        value = getattr(req, name)
+        if value is not None:
+            _positive(float(value), f"{flag} {value}")
+    if req.count is not None and not 1 <= req.count <= 2 ** 53:
+        raise EstimateError(f"--count {req.count}: must be a whole number from 1 to 2^53")
+
+
 def build_spec(req: Request) -> str:
+    check_request(req)
     module, kind, system = lookup(req.system, ("server", "rack", "chip"))
     mmodule, _, model = lookup(req.model, ("model",))
     field = KINDS[kind]
@@ -118,15 +156,16 @@ def build_spec(req: Request) -> str:
             lines.append(f"input_tokens = {req.input_tokens:g} tok")
         if req.output_tokens is not None:
             lines.append(f"output_tokens = {req.output_tokens:g} tok")
-        for name, value, unit in (("ttft_limit", req.ttft, "s"), ("tpot_limit", req.tpot, "s"),
-                                  ("demand", req.demand, "tok/s"), ("power_cap", req.power_cap, "W")):
+        for name, value, unit, flag in (("ttft_limit", req.ttft, "s", "--ttft"), ("tpot_limit", req.tpot, "s", "--tpot"),
+                                        ("demand", req.demand, "tok/s", "--demand"),
+                                        ("power_cap", req.power_cap, "W", "--power-cap")):
             if value is not None:
-                lines.append(f"{name} = {_quantity(value, unit)}")
+                lines.append(f"{name} = {_quantity(value, unit, flag)}")
     else:
         if req.tokens is not None:
-            lines.append(f"tokens = {_quantity(req.tokens, 'tok')}")
+            lines.append(f"tokens = {_quantity(req.tokens, 'tok', '--tokens')}")
         if req.deadline is not None:
-            lines.append(f"deadline = {_quantity(req.deadline, 's')}")
+            lines.append(f"deadline = {_quantity(req.deadline, 's', '--deadline')}")
     placement = ""
     if kind == "server":
         units = f"ceil({count} / count({system}.chip))" if count is not None else "1"

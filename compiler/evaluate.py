@@ -16,12 +16,15 @@ import numpy as np
 
 from dsl import nodes as n
 from dsl.diagnostics import Related, Sink
-from dsl.schema import kind as kind_spec
+from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
 from .graph import Graph, Instance, Node
 from .lower import Lowering
 from .models import Assumption
+
+
+MAX_COUNT = RANGES["count"].hi
 
 
 class EvalError(Exception):
@@ -136,11 +139,11 @@ class Evaluator:
             self.reading[-1].append(path)
 
     def check_count(self, node: Node, value: np.ndarray) -> None:
-        bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > 1e18)
+        bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
         if np.any(bad):
             v = float(np.asarray(value)[np.argmax(bad)])
             self.sink.error("invalid-count", f"this multiplicity evaluates to {v:g}; it must be a whole number "
-                            "from 0 to 10^18", node.span, help="round it: `x ceil(...)`")
+                            "from 0 to 2^53", node.span, help="round it: `x ceil(...)`")
             raise EvalError(node.path)
 
     def count_of(self, inst: Instance) -> np.ndarray:
@@ -464,7 +467,11 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Resul
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
-    return Results(graph, ev.values, units, checks, graph.scenario_count, params)
+    results = Results(graph, ev.values, units, checks, graph.scenario_count, params)
+    if not only_checks:
+        from .checks import check_values
+        check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
+    return results
 
 
 def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:

@@ -16,7 +16,7 @@ import math
 from dsl import nodes as n
 from dsl.check import Checked, literal_si
 from dsl.diagnostics import Sink
-from dsl.schema import kind as kind_spec
+from dsl.schema import PLAIN_NUMBER_TYPES, kind as kind_spec
 from dsl.units import parse_unit, si_unit
 
 from .graph import Check, Graph, Instance, LimitCheck, Node
@@ -140,7 +140,7 @@ class Lowering:
 
 
 def _si_of_type(ftype: str) -> str:
-    if ftype in ("count", "ratio"):
+    if ftype in PLAIN_NUMBER_TYPES:
         return "1"
     if ftype == "temp":
         return "K"

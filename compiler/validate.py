@@ -50,6 +50,7 @@ found are the defaults in compiler/models/inference.py and training.py.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class Row:
     measured: float = math.nan        # SI (tok/s or s)
     predicted: float = math.nan
     extra: dict = field(default_factory=dict)
+    problem: str = ""                 # why the row is unusable (reported as `invalid-row`, the row skipped)
 
     @property
     def error(self) -> float:
@@ -127,14 +129,87 @@ class Row:
         return f"{d['round']} {d['benchmark']} {d['scenario']} {d['accelerator']} x{d['num_accelerators']}"
 
 
-def read_csv(path: str) -> list[Row]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"round", "benchmark", "scenario", "accelerator", "num_accelerators", "metric", "value"} - set(
-            reader.fieldnames or [])
-        if missing:
-            raise ValueError(f"{path}: missing columns {', '.join(sorted(missing))}")
-        return [Row(i + 2, row) for i, row in enumerate(reader)]
+COLUMNS = {"round", "benchmark", "scenario", "accelerator", "num_accelerators", "metric", "value"}
+
+
+def read_csv(path: str, sink=None) -> list[Row]:
+    """The rows of a measurements CSV (a UTF-8 byte-order mark is allowed). A header without the needed
+    columns raises ValueError (a usage error); a row that cannot be read (more or fewer fields than the
+    header, an unclosed quote, a bad byte) is reported into `sink` as `invalid-row` at its line and skipped."""
+    from dsl.source import Source
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (a bad byte at offset {exc.start})") from None
+    source = Source(path, text)
+    if sink is not None:
+        sink.add_source(source)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ValueError("the file is empty: a header line naming the columns is needed") from None
+    except csv.Error as exc:
+        raise ValueError(f"the header line cannot be read: {exc}") from None
+    missing = COLUMNS - set(header)
+    if missing:
+        raise ValueError(f"missing columns {', '.join(sorted(missing))}")
+    rows: list[Row] = []
+    last = reader.line_num
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _row_problem(sink, source, last + 1, f"cannot be read: {exc}")
+            if reader.line_num <= last:
+                break
+            last = reader.line_num
+            continue
+        first, last = last + 1, reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            why = f"the row has {len(fields)} fields; the header has {len(header)}"
+            if last > first and any("\n" in f for f in fields):
+                why += f" (a quote opened on this line is closed only on line {last}, or never)"
+            _row_problem(sink, source, first, why)
+            continue
+        rows.append(Row(first, dict(zip(header, fields))))
+    if not rows and sink is not None and not sink.items:
+        _row_problem(sink, source, 1, "the file has a header but no rows to compare")
+    return rows
+
+
+def _row_problem(sink, source, line: int, why: str) -> None:
+    if sink is None:
+        return
+    offset = 0
+    for _ in range(line - 1):
+        offset = source.text.find("\n", offset) + 1
+    sink.error("invalid-row", f"{why}; the row is skipped" if line > 1 else why,
+               source.span(offset, offset + len(source.line_text(line))))
+
+
+def _check_numbers(row: Row) -> str | None:
+    """Why a compared row's accelerator count or measured value is unusable, or None."""
+    d = row.data
+    try:
+        n = float(d["num_accelerators"])
+    except ValueError:
+        return f"num_accelerators `{d['num_accelerators']}` is not a number"
+    if not (math.isfinite(n) and n >= 1 and n == int(n)):
+        return f"num_accelerators `{d['num_accelerators']}` is not a whole number of at least 1"
+    try:
+        value = float(d["value"])
+    except ValueError:
+        return f"value `{d['value']}` is not a number"
+    if not (math.isfinite(value) and value > 0):
+        return f"the measured value `{d['value']}` is not a finite number above 0"
+    return None
 
 
 def _chip(accelerator: str) -> str | None:
@@ -157,11 +232,15 @@ def plan(row: Row) -> None:
     """Fill in the workload block for a row, or the reason it is not covered."""
     d = row.data
     metric = d["metric"].strip()
-    n = float(d["num_accelerators"] or 0)
     if metric not in ("throughput", "time_to_train"):
         row.reason = (f"metric `{metric}` is not compared (power rows belong to the power model; latency "
                       "percentiles at the submitted load are not a modelled quantity)")
         return
+    problem = _check_numbers(row)
+    if problem is not None:
+        row.problem = problem
+        return
+    n = float(d["num_accelerators"])
     chip = _chip(d["accelerator"])
     if chip is None:
         row.reason = f"no stdlib chip for `{d['accelerator']}`"
@@ -240,11 +319,21 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
     from .evaluate import EvalError, Evaluator
     from .lower import lower
 
-    rows = read_csv(path)
+    from dsl.diagnostics import Sink
+
+    problems = Sink()
+    rows = read_csv(path, problems)
     for r in rows:
         plan(r)
+        if r.problem:
+            _row_problem(problems, problems.sources[path], r.line, r.problem)
+    rows = [r for r in rows if not r.problem]
     checked, sink = dsl.check_text(spec_text(rows, lets, params), name="validation.factory")
-    if checked is None or sink.has_errors():
+    for source in problems.sources.values():
+        sink.add_source(source)
+    for diag in problems.items:
+        sink.report(diag)
+    if checked is None or any(d.code != "invalid-row" for d in sink.errors):
         return rows, sink
     lowering = lower(checked, sink)
     ev = Evaluator(lowering, sink)                 # only the quantities compared are evaluated
@@ -327,7 +416,8 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
 
 
 def fit(path: str) -> dict[str, float]:
-    """The global efficiency factors that minimise the median |log error| (all rows of a kind together)."""
+    """The global efficiency factors that minimise the median |log error| (all rows of a kind together); a
+    factor with no row of its kind to fit on is left out."""
     grid = [round(x, 3) for x in np.arange(0.30, 0.905, 0.01)]
     values = "[" + ", ".join(f"{x:g}" for x in grid) + "]"
     found: dict[str, float] = {}
@@ -339,6 +429,9 @@ def fit(path: str) -> dict[str, float]:
                 continue
             v = np.broadcast_to(r.extra["values"], (len(grid),))
             errs.append(np.abs(np.log(v / r.measured)))
-        med = np.nanmedian(np.asarray(errs), axis=0)
+        errs = np.asarray(errs)
+        if not errs.size or not np.isfinite(errs).any(axis=0).all():
+            continue                # no row of this kind to fit on (the factor is left out)
+        med = np.nanmedian(errs, axis=0)
         found[let] = float(grid[int(np.nanargmin(med))])
     return found

@@ -7,7 +7,7 @@ Public function: `check(program, scopes, sink, defines) -> Checked`.
 What it checks: known kinds, fields of each kind (unknown ones with a suggestion, required ones present
 after inheritance), parts placed where their kind fits, names, units and dimensions of every expression
 (`700 W + 3 TB/s` is an error at its span), temperature points against differences, multiplicities
-(whole, non-negative, at most 10^18), parameter ranges and `-D` overrides, and that asserts are
+(whole, non-negative, at most 2^53), parameter ranges and `-D` overrides, and that asserts are
 true/false conditions. It evaluates nothing but constants (and reports a constant that is infinite or
 NaN, like `1 W / 0`); asserts are evaluated by the compiler.
 
@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from . import nodes as n
 from .diagnostics import Related, Sink, did_you_mean
 from .resolve import Scopes
-from .schema import KIND_ALIASES, FieldSpec, kind as kind_spec, kinds
+from .schema import KIND_ALIASES, PLAIN_NUMBER_TYPES, RANGES, FieldSpec, field_range, kind as kind_spec, kinds
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
 from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
 
-MAX_COUNT = 1e18
+MAX_COUNT = RANGES["count"].hi   # 2^53: beyond it float64 skips whole numbers (10^18 + 1 == 10^18)
 MAX_RANGE_POINTS = 10_000_000
+DEFINE_SOURCE_PREFIX = "-D "   # the source of a `-D name=value` is named `-D name`: its errors are usage errors
 MAX_NESTING = 60          # expression levels typed inside one another before a member is deferred
 MAX_CONST_DEPTH = 50      # levels a constant fold follows (names read from names, ...)
 MAX_HINTS = 50            # "did you mean" hints per run: each compares the name with every name in scope
@@ -224,13 +225,26 @@ class _Checker:
         if not math.isfinite(value):
             return  # reported as non-finite by the fold
         if not _is_count(value):
-            self.sink.error("invalid-count", f"a multiplicity must be a whole number from 0 to 10^18, not "
-                            f"{_fmt(value)}", expr.span, help="round it: `x ceil(...)`")
+            if value > MAX_COUNT:
+                hint = "beyond 2^53 a float64 no longer holds every whole number"
+            else:
+                hint = "round it: `x ceil(...)`" if value >= 0 else None
+            self.sink.error("invalid-count", f"a multiplicity must be a whole number from 0 to 2^53, not "
+                            f"{_fmt(value)}", expr.span, help=hint)
 
     def param(self, stmt: n.Param, module: n.Module) -> None:
         if isinstance(stmt.value, n.RangeExpr):
             self.range(stmt.value, module)
+        self.empty_sweep(stmt.value)
         self.member_type(stmt, None, module)
+
+    def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
+        """A parameter given as `[]` has no scenario to evaluate: an error at the list."""
+        if isinstance(value, n.ListExpr) and not value.items:
+            self.sink.error("invalid-range", "a parameter's list of values is empty: it gives no scenario",
+                            value.span, help="give at least one value: `[1000]`, or a single value `1000`")
+            return True
+        return False
 
     def range(self, rng: n.RangeExpr, module: n.Module) -> object | None:
         parts = [rng.start, rng.stop] + ([rng.step] if rng.step is not None else [])
@@ -893,7 +907,7 @@ def literal_si(expr) -> float | None:
 
 def field_type(fspec: FieldSpec) -> object | None:
     t = fspec.type
-    if t in ("count", "ratio"):
+    if t in PLAIN_NUMBER_TYPES:
         return NUMBER
     if t == "text" or t.startswith("choice:"):
         return TEXT
@@ -950,7 +964,71 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     checked = Checked(program, scopes, {}, checker.types)
     if defines:
         checked.defines = _check_defines(checker, program, defines, sink)
+    check_field_ranges(checker, program, set(defines or ()), sink)
     return checked
+
+
+def check_field_ranges(checker: _Checker, program, overridden: set[str], sink: Sink) -> None:
+    """Every field whose value is a constant lies in the range its type declares (`schema.RANGES`).
+
+    Reported at the value's span: `efficiency = 96` (with a hint for a percentage), `tdp = -700 W`.
+    A value that reads a parameter given by `-D` is not a constant here, and neither is a sweep; the
+    compiler checks those per scenario (`compiler/checks.py`)."""
+    if overridden:              # constants are folded again, with the overridden parameters unknown
+        checker._values = {}
+        for module in program.entries:
+            for stmt in module.statements:
+                if isinstance(stmt, n.Param) and stmt.name in overridden:
+                    checker._values[(id(stmt), id(None))] = None
+
+    def walk(block: n.Block, module: n.Module) -> None:
+        spec = kind_spec(block.kind)
+        for stmt in block.body:
+            if isinstance(stmt, n.Block):
+                walk(stmt, module)
+            elif isinstance(stmt, n.Field) and spec is not None and stmt.name in spec.fields:
+                _check_field_range(checker, stmt, spec.fields[stmt.name], block, module, sink)
+
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                walk(stmt, module)
+
+
+def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block: n.Block, module, sink) -> None:
+    rng = field_range(fspec)
+    expected, actual = field_type(fspec), checker.inferred.get(id(stmt))
+    if rng is None or not (isinstance(expected, QType) and isinstance(actual, QType)) \
+            or expected.dim != actual.dim or expected.point != actual.point:
+        return      # a type error, reported by `conform`
+    value = checker.member_const(stmt, block, module)
+    if not isinstance(value, float) or not math.isfinite(value) or rng.contains(value):
+        return
+    scale, unit = field_unit(fspec)
+
+    def fmt(v: float) -> str:
+        return f"{v / scale:g} {unit}" if unit else f"{v:g}"
+
+    hint = None
+    if fspec.type in ("fraction", "efficiency") and 1 < value <= 100:
+        hint = f"did you mean {value / 100:g} or {value:g} %?"
+    elif rng.integral and value >= 0 and value != int(value) and value <= rng.hi:
+        hint = "round it: `ceil(...)`, `floor(...)` or `round(...)`"
+    sink.error("out-of-range", f"`{stmt.name}` of {block.kind} `{block.name}` must be {rng.describe(fmt)}; "
+               f"this is {fmt(value)}", stmt.value.span, help=hint)
+
+
+def field_unit(fspec: FieldSpec) -> tuple[float, str]:
+    """(SI value of one unit, unit name) a field's values are shown in: its declared unit (`W`, `USD/kWh`);
+    K for a temperature point (its range starts at absolute zero); none for a plain number."""
+    if fspec.type in PLAIN_NUMBER_TYPES:
+        return 1.0, ""
+    if fspec.type == "temp":
+        return 1.0, "K"
+    try:
+        return parse_unit(fspec.type).to_si(1.0), fspec.type
+    except UnitError:
+        return 1.0, ""
 
 
 def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Sink) -> dict:
@@ -965,7 +1043,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
                 params.setdefault(stmt.name, (stmt, module))
     out: dict = {}
     for name, text in defines.items():
-        source = Source(f"-D {name}", f"param {name} = {text}\n")
+        source = Source(f"{DEFINE_SOURCE_PREFIX}{name}", f"param {name} = {text}\n")
         sink.add_source(source)
         if name not in params:
             sink.error("unknown-parameter", f"`-D {name}` names no parameter of the spec",
@@ -984,6 +1062,8 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         stmt = parsed.statements[0]
         param, module = params[name]
         value = stmt.value
+        if checker.empty_sweep(value):
+            continue
         new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
         if isinstance(new_t, ListT):
             new_t = new_t.elem

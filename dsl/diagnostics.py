@@ -56,13 +56,14 @@ CODES: dict[str, tuple[str, str]] = {
     "temperature-point": ("check", "A temperature point (degC) is used where only a difference (K) makes sense."),
     "not-dimensionless": ("check", "A value with a unit is used where a plain number is needed (exponent, ceil, count)."),
     "type-mismatch": ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
-    "invalid-count": ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 10^18."),
-    "invalid-range": ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points."),
+    "invalid-count": ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 2^53 (where float64 stops holding every whole number)."),
+    "invalid-range": ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty."),
     "invalid-value": ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`)."),
     # evaluation
     "definition-cycle": ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
     "assert-failed": ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
-    "non-finite": ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises."),
+    "non-finite": ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
+                   "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
     "limit-exceeded": ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
     "unpriced": ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
     "model-input-missing": ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
@@ -70,6 +71,12 @@ CODES: dict[str, tuple[str, str]] = {
     "format-failed": ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),
     # internal
     "internal-error": ("any", "A bug in factory-dsl, not in the spec; please report it with the spec attached."),
+    # declared ranges and input files
+    "out-of-range": ("check", "A field's value is outside the range its type declares (an efficiency in (0, 1], a "
+                     "power or price >= 0, a count a whole number up to 2^53): at its span when constant, else per "
+                     "scenario, naming the scenarios."),
+    "invalid-row": ("validate", "A row of a measurements CSV cannot be read (too few fields, a bad number, a value "
+                    "that is zero or negative); the row is skipped."),
 }
 
 

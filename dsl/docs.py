@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from .diagnostics import CODES
-from .schema import KIND_ALIASES, kinds
+from .schema import KIND_ALIASES, RANGES, kinds
 
 
 def diagnostics_markdown() -> str:
@@ -26,8 +26,12 @@ def kinds_markdown() -> str:
     lines = ["# Block kinds", "",
              "Every kind of block a spec can write, with its fields. Generated from `dsl/schema.py` by",
              "`python3 -m dsl.docs kinds`. A field's type is a unit (any unit of that dimension is accepted:",
-             "`W` takes `kW` and `MW`), `count` or `ratio` (plain numbers), `text`, `bool`, `temp` (a temperature",
-             "point in degC), `choice:a|b` (one of the strings) or `ref:kind` (a definition of that kind).",
+             "`W` takes `kW` and `MW`), a plain number (`count`, `ratio`, `fraction`, `efficiency`), `text`, `bool`,",
+             "`temp` (a temperature point in degC), `choice:a|b` (one of the strings) or `ref:kind` (a definition",
+             "of that kind). Numbers have declared ranges: " + "; ".join(
+                 f"`{t}` {r.describe(lambda v: f'{v:g} K' if t in ('temp', 'K') else f'{v:g}')}" for t, r in RANGES.items()
+                 if t != "quantity") + "; any unit-typed field "
+             + RANGES["quantity"].describe() + ". A value outside is an `out-of-range` error.",
              "**required** fields must be set; **output** fields are computed by the models in",
              "`compiler/models/` (see [models.md](models.md)) and may be set to override them.", "",
              "Aliases: " + ", ".join(f"`{a}` = `{k}`" for a, k in sorted(KIND_ALIASES.items())) + ".", ""]

@@ -2,9 +2,15 @@
 
 Pipeline position: data for `dsl.check` (and for the compiler's models, which read the same field names).
 Imports `dsl.units`. A field type is a unit expression (its dimension is what counts: `W` accepts kW, MW),
-or one of: `count` (plain number), `ratio` (plain number, usually 0..1), `text`, `bool`, `temp` (a
-temperature point, degC), `choice:a|b` (one of the listed strings) or `ref:kind` (a definition of that kind).
+or one of the plain numbers `count` (a whole number), `ratio` (a non-negative ratio: PUE, COP,
+oversubscription), `fraction` (a share of a whole, 0..1) and `efficiency` (output over input, above 0 and
+at most 1); or `text`, `bool`, `temp` (a temperature point, degC), `choice:a|b` (one of the listed strings)
+or `ref:kind` (a definition of that kind).
 `output` fields are computed by the compiler's models; a spec may read them, or set them to override.
+
+Every numeric field type has a declared range (RANGES, one entry per type; every other unit-typed field
+is a physical magnitude, >= 0; a temperature rise in K is > 0). `dsl.check` refuses a constant value outside it at its span; the compiler checks
+values that vary by scenario (`compiler/checks.py`).
 """
 from __future__ import annotations
 
@@ -19,6 +25,59 @@ class FieldSpec:
     required: bool = False
     output: bool = False
     doc: str = ""
+
+
+PLAIN_NUMBER_TYPES = ("count", "ratio", "fraction", "efficiency")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a field of one type may take: lo..hi (None: unbounded), each end open or closed."""
+
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    integral: bool = False
+
+    def contains(self, value: float) -> bool:
+        """Is `value` (SI, finite) in the range?"""
+        if self.lo is not None and (value < self.lo or (self.lo_open and value == self.lo)):
+            return False
+        if self.hi is not None and (value > self.hi or (self.hi_open and value == self.hi)):
+            return False
+        return not self.integral or value == int(value)
+
+    def describe(self, fmt=lambda v: f"{v:g}") -> str:
+        """`in (0, 1]`, `>= 0`, `a whole number from 0 to 2^53`; `fmt` writes a bound in the field's unit."""
+        if self.integral:
+            hi = "2^53" if self.hi == 2.0 ** 53 else fmt(self.hi)
+            return f"a whole number from {fmt(self.lo)} to {hi}"
+        if self.hi is None:
+            return f"{'>' if self.lo_open else '>='} {fmt(self.lo)}"
+        return f"in {'(' if self.lo_open else '['}{fmt(self.lo)}, {fmt(self.hi)}{')' if self.hi_open else ']'}"
+
+
+# One range per field type. A count is exact only up to 2^53 (float64 has 53 bits of mantissa).
+RANGES: dict[str, Range] = {
+    "count": Range(0.0, 2.0 ** 53, integral=True),
+    "ratio": Range(0.0),
+    "fraction": Range(0.0, 1.0),
+    "efficiency": Range(0.0, 1.0, lo_open=True),
+    "temp": Range(0.0),          # a temperature point: not below absolute zero (0 K)
+    "K": Range(0.0, lo_open=True),  # a temperature rise across the racks: 0 would need an infinite flow
+    "quantity": Range(0.0),      # every unit-typed field: powers, prices, sizes, rates, durations, flows
+}
+
+
+def field_range(fspec: "FieldSpec") -> Range | None:
+    """The declared range of a field (None for text, bool, choice and ref fields)."""
+    t = fspec.type
+    if t in RANGES:
+        return RANGES[t]
+    if t in ("text", "bool") or t.startswith(("choice:", "ref:")):
+        return None
+    return RANGES["quantity"]
 
 
 @dataclass
@@ -38,7 +97,7 @@ description   text              free text shown in reports
 
 _POWER_GEAR = """
 capacity      W       required  rated power it can carry
-efficiency    ratio             fraction of input power delivered (losses = 1 - efficiency)
+efficiency    efficiency        fraction of input power delivered (losses = 1 - efficiency)
 price         USD               purchase price per unit, installed
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 voltage       V                 output voltage
@@ -65,7 +124,7 @@ capex_optics      USD     output  purchase cost of transceivers and cables
 """
 
 _FACILITY_OUTPUTS = _IT_OUTPUTS + """
-power_chain_efficiency ratio output  fraction of the power at the meter that reaches the IT load
+power_chain_efficiency efficiency output  fraction of the power at the meter that reaches the IT load
 power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
 transformer_loss  W       output  peak loss in the chain's transformer stage (where the chain has one)
@@ -113,7 +172,7 @@ cost_per_mw       USD/W   output  capex per watt of peak IT power (shown per MW)
 """
 
 _THERMAL_INPUTS = """
-utilization   ratio             average accelerator utilization (0 idle .. 1 at TDP); pue is set by outputs
+utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP); pue is set by outputs
 distribution  choice:ac|dc800   power chain: AC with double-conversion UPS, or 800 V DC to the rack
 heat_rejection choice:chiller|dry_cooler|cooling_tower  how the plant rejects heat outdoors
 liquid_delta_t K                temperature rise of the liquid coolant across the racks
@@ -145,7 +204,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tdp           W       required  thermal design power
         idle_power    W                 power when idle
         price         USD               unit price
-        utilization   ratio             average load (0 idle .. 1 at TDP)
+        utilization   fraction          average load (0 idle .. 1 at TDP)
         power         W       output    average power at its utilization
         peak_power    W       output    power at full load (TDP)
         """, ""),
@@ -179,13 +238,13 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         idle_power    W                 input power when idle
         overhead_power W                fans, memory, drives and board power beyond chips and NICs, at full load
         overhead_fraction ratio         the same as a share of the chips' and NICs' peak power (default by cooling)
-        psu_efficiency ratio            power-supply efficiency
+        psu_efficiency efficiency       power-supply efficiency
         price         USD               purchase price of the whole server
         height        m                 height in the rack (10 U)
         weight        kg                weight
         cooling       choice:air|liquid|hybrid  how it rejects heat
-        liquid_fraction ratio           fraction of heat captured by liquid
-        utilization   ratio             average accelerator utilization (0 idle .. 1 at TDP)
+        liquid_fraction fraction        fraction of heat captured by liquid
+        utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
         power         W       output    average wall (input) power at the utilization
         peak_power    W       output    wall power with every chip at TDP (bounded by max_power when given)
         accelerators  count   output    accelerators inside
@@ -260,16 +319,16 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver
         air_cooling_limit W             heat the room's air can take from this rack
-        liquid_fraction ratio           fraction of heat captured by liquid
+        liquid_fraction fraction        fraction of heat captured by liquid
         cooling       choice:air|liquid|hybrid  how it rejects heat
         price         USD               price of the rack itself, or of the whole system when it is one
         height        m                 usable height (48 U)
         weight        kg                weight when loaded
-        utilization   ratio             average accelerator utilization (0 idle .. 1 at TDP)
+        utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
         """ + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
     "row": ("facility", "A row of racks (a pod) sharing power and cooling distribution.", """
         power_limit   W                 power the row's busway or PDUs can deliver
-        utilization   ratio             average accelerator utilization (0 idle .. 1 at TDP)
+        utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
         """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """
         power_feed    W                 power the hall's feed can deliver
@@ -348,7 +407,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         method        choice:full|lora  full training, or LoRA fine-tuning (frozen base weights)
         precision     choice:bf16|fp8|fp4|int8  compute precision of the matrix multiplies
         deadline      s                 time the run must finish in (gives accelerators_needed)
-        utilization   ratio             average accelerator utilization
+        utilization   fraction          average accelerator utilization
         failure_rate  1/s               interruptions per accelerator per second (default: Llama 3, 16k H100)
         checkpoint_time s               time to write one checkpoint (blocking part)
         restart_time  s                 time to restart after an interruption (detect, reschedule, reload)
@@ -361,13 +420,13 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         flops_per_token FLOP/tok output  training FLOPs per token (6N + attention; 4N + attention for LoRA)
         step_time     s       output    time of one optimizer step
         tokens_per_s  tok/s   output    training throughput
-        mfu           ratio   output    model FLOPs utilization: model FLOP/s / peak FLOP/s at the precision
+        mfu           fraction output    model FLOPs utilization: model FLOP/s / peak FLOP/s at the precision
         time_to_train s       output    wall-clock time to process the tokens, with interruptions
         accelerator_hours h   output    accelerators x time to train (shown in hours)
         gpu_hours     h       output    same as accelerator_hours
         energy        J       output    energy at the wall of the accelerators' servers
         cost          USD     output    accelerator-hours x accelerator_cost
-        goodput       ratio   output    useful fraction of wall time (failures, restarts, checkpoints)
+        goodput       fraction output    useful fraction of wall time (failures, restarts, checkpoints)
         power         W       output    wall power of the servers used, while training
         accelerators_needed count output accelerators to finish `tokens` within `deadline`
         feasible      count   output    1 when a parallel layout fits in memory, else 0
@@ -392,7 +451,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         demand        tok/s             output tokens per second to serve (sizes the pools)
         power_cap     W                 power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
-        utilization   ratio             share of time the service is busy (for $/Mtoken; default 1)
+        utilization   fraction          share of time the service is busy (for $/Mtoken; default 1)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
@@ -416,7 +475,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    wall power of the servers used, while serving
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens
-        clock_fraction ratio  output    compute clock relative to full speed under the power cap
+        clock_fraction fraction output    compute clock relative to full speed under the power cap
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
         depreciation_it        s        depreciation period of IT equipment

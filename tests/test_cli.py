@@ -66,9 +66,10 @@ def test_unknown_parameter_exits_2_with_suggestion(tmp_path) -> None:
     assert "error[unknown-parameter]" in result.output and "did you mean `racks`?" in result.output
 
 
-def test_define_with_wrong_unit_is_an_error(tmp_path) -> None:
+def test_define_with_wrong_unit_is_a_usage_error(tmp_path) -> None:
+    """The error is in the command line, not in the spec: exit 2 (contract: bad command-line use)."""
     result = CliRunner().invoke(main, ["check", _write(tmp_path, GOOD), "-D", "racks=3 kW"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "error[unit-mismatch]" in result.output
 
 

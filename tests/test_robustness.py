@@ -658,7 +658,7 @@ site s {{
 """
 
 
-@pytest.mark.parametrize("count", ["10^15", "1000000000000000", "1e15", "0", "10^18"])
+@pytest.mark.parametrize("count", ["10^15", "1000000000000000", "1e15", "0", "2^53", "9007199254740992"])
 def test_valid_large_multiplicity(tmp_path, count):
     for line in (f"rack r x {count}", f"rack r: r0 x {count}"):
         path = _write(tmp_path, "count.factory", _HALL.format(line=line))
@@ -666,7 +666,8 @@ def test_valid_large_multiplicity(tmp_path, count):
         assert code == 0, (line, diags)
 
 
-@pytest.mark.parametrize("count", ["10^19", "10000000000000000000", "-1", "2.5", "1e300", "0.5 - 1", "3 kW"])
+@pytest.mark.parametrize("count", ["10^19", "10000000000000000000", "-1", "2.5", "1e300", "0.5 - 1", "3 kW",
+                                   "10^18", "10^18 + 1", "1000000000000000001", "2^53 + 2"])
 def test_invalid_multiplicity(tmp_path, count):
     for line in (f"rack r x {count}", f"rack r: r0 x {count}"):
         path = _write(tmp_path, "count.factory", _HALL.format(line=line))

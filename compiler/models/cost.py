@@ -33,8 +33,8 @@ Formulas:
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
       tco_year          = depreciation_year + opex
-      cost_per_accelerator_hour = tco_year / accelerators
-      cost_per_mw       = capex / it_power
+      cost_per_accelerator_hour = tco_year / accelerators   (none for a block without accelerators)
+      cost_per_mw       = capex / it_power                  (none for a block without IT power)
 
 A part that has no `price` counts $0 and gets an `unpriced` warning naming the figures it leaves
 incomplete (none when a server or rack holding it is priced as a whole).
@@ -271,6 +271,14 @@ for _kind in ("hall", "site"):
     output(_kind, "tco_year", "depreciation_year + opex")(
         lambda ctx: ctx.get("depreciation_year") + ctx.get("opex"))
     output(_kind, "cost_per_accelerator_hour", "tco_year / accelerators")(
-        lambda ctx: ctx.get("tco_year") / np.where(ctx.get("accelerators") == 0, np.nan, ctx.get("accelerators")))
-    output(_kind, "cost_per_mw", "capex / it_power")(
-        lambda ctx: ctx.get("capex") / np.where(ctx.get("it_power") == 0, np.nan, ctx.get("it_power")))
+        lambda ctx: _per(ctx, "tco_year", "accelerators"))
+    output(_kind, "cost_per_mw", "capex / it_power")(lambda ctx: _per(ctx, "capex", "it_power"))
+
+
+def _per(ctx, name: str, per: str) -> np.ndarray:
+    """`name / per`; a block with no `per` at all (a site holding only workloads, no halls) has no such
+    figure: not applicable, rather than 0 / 0 = NaN. Scenarios of a sweep where `per` is 0 stay NaN."""
+    denominator = ctx.get(per)
+    if np.all(denominator == 0):
+        ctx.not_applicable()
+    return ctx.get(name) / np.where(denominator == 0, np.nan, denominator)

@@ -1,0 +1,228 @@
+"""Per-scenario checks of evaluated values: declared field ranges, and no NaN, infinity or negative magnitude.
+
+Pipeline position: called by `compiler.evaluate.evaluate` once every quantity is computed; reports into the
+run's sink. Imports numpy, `dsl` and the evaluator's types.
+
+What it checks, in every scenario of the sweep:
+  - a field the spec sets (a swept or computed value, not a constant: those `dsl.check` refuses at their
+    span) lies in the range its type declares (`dsl.schema.RANGES`): `out-of-range`;
+  - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
+    costs, counts, ...) is not negative: `non-finite`.
+Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
+workload's outputs in the scenarios where it has no feasible configuration (`feasible` = 0). Only the first cause is reported: a quantity whose bad scenarios are all explained by a bad input it
+read (`Node.deps`) is left out, so one division by zero gives one error, not one per downstream figure. A
+division by zero in a spec's expression is reported at the divisor's span; anything else at the quantity.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from dsl import nodes as n
+from dsl.check import field_unit
+from dsl.schema import field_range, kind as kind_spec
+
+MAX_SCENARIOS_NAMED = 4
+
+
+def check_values(ev, results) -> None:
+    """Report out-of-range and non-finite values of `results` (evaluated by `ev`) into `ev.sink`."""
+    count = max(int(results.scenario_count), 1)
+    absent = getattr(results, "absent", None) or {}
+    graph = results.graph
+    taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
+    found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
+    for path, value in results.values.items():
+        node = graph.nodes.get(path)
+        if node is None or not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
+            continue
+        v = _per_scenario(value.astype(float), count)
+        if v is None:
+            continue
+        nonfinite = ~np.isfinite(v)
+        out = np.zeros(count, dtype=bool)
+        rng = _range_of(node)
+        if rng is not None:
+            limit = rng[0]
+            finite = np.isfinite(v)
+            if node.kind == "model":      # a computed figure: only its sign is checked
+                out = finite & (np.where(finite, v, 0.0) < limit.lo) if limit.lo is not None else out
+            else:
+                out = finite & _outside(limit, np.where(finite, v, 0.0))
+        bad = nonfinite | out
+        if bad.any():
+            taint[path] = bad
+            found[path] = (nonfinite, out, rng)
+    reported: dict = {}                         # (code, span, field) -> its one diagnostic
+    for path in sorted(found):
+        node = graph.nodes[path]
+        explained = np.zeros(count, dtype=bool)
+        for dep in node.deps:
+            if dep in taint and dep != path:
+                explained |= taint[dep]
+        mask = _absent_mask(absent.get(path), count) | _infeasible(results, node, count)
+        own = taint[path] & ~explained & ~mask
+        if own.any():
+            nonfinite, out, rng = found[path]
+            _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def _outside(limit, v: np.ndarray) -> np.ndarray:
+    """Where the finite values `v` fall outside `limit` (a `dsl.schema.Range`; `Range.contains`, vectorized)."""
+    out = np.zeros(v.shape, dtype=bool)
+    if limit.lo is not None:
+        out |= (v <= limit.lo) if limit.lo_open else (v < limit.lo)
+    if limit.hi is not None:
+        out |= (v >= limit.hi) if limit.hi_open else (v > limit.hi)
+    if limit.integral:
+        out |= v != np.round(v)
+    return out
+
+
+def _per_scenario(value: np.ndarray, count: int) -> np.ndarray | None:
+    flat = value.reshape(-1)
+    if flat.size == count:
+        return flat
+    if flat.size == 1:
+        return np.broadcast_to(flat, (count,))
+    return None
+
+
+def _absent_mask(entry, count: int) -> np.ndarray:
+    if entry is None:
+        return np.zeros(count, dtype=bool)
+    mask = np.asarray(getattr(entry, "mask", entry), dtype=bool).reshape(-1)
+    return np.broadcast_to(mask, (count,)) if mask.size in (1, count) else np.zeros(count, dtype=bool)
+
+
+def _infeasible(results, node, count: int) -> np.ndarray:
+    """Scenarios where the node's workload has no feasible configuration (`feasible` = 0): its figures are
+    not computed there (the same rule as `Results.absent`, for a workload's own outputs)."""
+    inst = node.instance
+    spec = kind_spec(inst.kind) if inst is not None else None
+    if spec is None or "feasible" not in spec.fields or node.path == f"{inst.path}.feasible":
+        return np.zeros(count, dtype=bool)
+    feasible = results.values.get(f"{inst.path}.feasible")
+    if not isinstance(feasible, np.ndarray):
+        return np.zeros(count, dtype=bool)
+    flat = _per_scenario(np.asarray(feasible, dtype=float), count)
+    return np.zeros(count, dtype=bool) if flat is None else flat == 0
+
+
+def _range_of(node):
+    inst = node.instance
+    if inst is None or node.kind not in ("field", "model"):
+        return None
+    spec = kind_spec(inst.kind)
+    name = node.path.rpartition(".")[2]
+    fspec = spec.fields.get(name) if spec is not None else None
+    return (field_range(fspec), fspec) if fspec is not None and field_range(fspec) is not None else None
+
+
+def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, count: int, reported: dict) -> None:
+    from .evaluate import format_value
+
+    def error(code: str, message: str, span, **kw) -> None:
+        """One diagnostic per place and field: the same field of another instance is named in a note."""
+        key = (code, span, node.path.rpartition(".")[2])
+        first = reported.get(key)
+        if first is None:
+            reported[key] = ev.sink.error(code, message, span, **kw)
+        elif len(first.notes) < 8:
+            first.notes.append(f"also `{node.path}`")
+
+    values = _per_scenario(np.asarray(results.values[node.path], dtype=float), count)
+    unit = results.units.get(node.path, "")
+    if nonfinite.any():
+        where = np.flatnonzero(nonfinite)
+        v = float(values[where[0]])
+        what = "NaN (not a number)" if np.isnan(v) else ("infinite" if v > 0 else "minus infinity")
+        span, why = _division_by_zero(ev, node, nonfinite)
+        message = f"`{node.path}` is {what}{_scenarios(ev, results, where, count)}"
+        notes = [why] if why else []
+        if node.kind == "model" and node.formula:
+            notes.append(f"formula: {node.path.rpartition('.')[2]} = {node.formula}")
+        error("non-finite", message, span or _span_of(node), notes=notes,
+                      help="a divisor that can be zero needs its own case: `if d > 0 then x / d else ...`"
+                      if why else None)
+    if out.any():
+        where = np.flatnonzero(out)
+        v = float(values[where[0]])
+        limit, fspec = rng
+        if node.kind == "model":
+            message = (f"`{node.path}` is negative ({format_value(v, unit)}), but a "
+                       f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
+            notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
+            error("non-finite", message, _span_of(node), notes=notes)
+        else:
+            scale, written = field_unit(fspec)
+
+            def fmt(x: float) -> str:
+                return f"{x / scale:g} {written}" if written else f"{x:g}"
+
+            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
+                       f"{_scenarios(ev, results, where, count)}")
+            error("out-of-range", message, _span_of(node))
+
+
+def _span_of(node):
+    expr = node.expr
+    if node.kind in ("field", "let", "param") and hasattr(expr, "span") and expr.span is not None:
+        return expr.span
+    return node.span
+
+
+def _scenarios(ev, results, where: np.ndarray, count: int) -> str:
+    """` in 2 of 5 scenarios (p = 0; p = 1)`: the bad scenarios named by their parameter values."""
+    axis = ev.scenario_axis
+    if count <= 1 or not axis:
+        return ""
+    names = []
+    for i in where[:MAX_SCENARIOS_NAMED]:
+        names.append(", ".join(f"{p} = {_param_text(results, p, float(axis[p][i]))}" for p in axis))
+    more = f"; and {len(where) - MAX_SCENARIOS_NAMED} more" if len(where) > MAX_SCENARIOS_NAMED else ""
+    return f" in {len(where)} of {count} scenarios ({'; '.join(names)}{more})"
+
+
+def _param_text(results, path: str, value: float) -> str:
+    from .evaluate import format_value
+
+    return format_value(value, results.units.get(path, ""))
+
+
+def _division_by_zero(ev, node, bad: np.ndarray):
+    """(span of a divisor that is zero in a bad scenario, note) in the node's own expression, else (None, None)."""
+    expr = node.expr
+    if node.kind not in ("field", "let", "param") or not hasattr(expr, "span"):
+        return None, None
+    for arith in _walk(expr):
+        if not isinstance(arith, n.Arith):
+            continue
+        for op, operand in zip(arith.ops, arith.operands[1:]):
+            if op != "/":
+                continue
+            try:
+                divisor = ev.number(operand, node.instance, node.module)
+            except Exception:  # noqa: BLE001 - a subexpression that does not evaluate is not the cause
+                continue
+            divisor = _per_scenario(np.asarray(divisor, dtype=float), bad.size)
+            if divisor is not None and np.any((divisor == 0) & bad):
+                return operand.span, "division by zero: this divisor is 0"
+    return None, None
+
+
+def _walk(expr):
+    """Every expression inside `expr`, itself first."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        yield e
+        if not dataclasses.is_dataclass(e):
+            continue
+        for f in dataclasses.fields(e):
+            child = getattr(e, f.name)
+            if isinstance(child, list):
+                stack.extend(c for c in child if dataclasses.is_dataclass(c) and hasattr(c, "span"))
+            elif dataclasses.is_dataclass(child) and hasattr(child, "span") and f.name != "span":
+                stack.append(child)

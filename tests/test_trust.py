@@ -1,0 +1,399 @@
+"""Trust: declared field ranges (static and per scenario), NaN/inf/negative outputs flagged, -D errors exit 2,
+`estimate` and `validate` refuse bad input with a message (never a traceback, never "internal error")."""
+from __future__ import annotations
+
+import json
+import math
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import dsl
+from compiler import evaluate_files, evaluate_text
+from compiler.cli import main
+from dsl.diagnostics import Sink
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
+
+
+def _write(tmp_path: Path, text: str, name: str = "spec.factory") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    return result
+
+
+def _diags(text: str, defines: dict[str, str] | None = None) -> list:
+    """Every diagnostic of checking and evaluating `text` (as `factory check` runs it)."""
+    _, sink = evaluate_text(text, "spec.factory", defines)
+    return sink.items
+
+
+# ----------------------------------------------------------------------------- declared ranges, statically
+
+UPS = """ups u {
+  capacity = 1 MW
+  efficiency = %s
+}
+"""
+
+
+def test_an_efficiency_of_96_is_refused_at_its_span_with_a_percent_hint(tmp_path) -> None:
+    result = _run("check", _write(tmp_path, UPS % "96"))
+    assert result.exit_code == 1
+    assert "spec.factory:3:16: error[out-of-range]: `efficiency` of ups `u` must be in (0, 1]; this is 96" \
+        in result.output
+    assert "help: did you mean 0.96 or 96 %?" in result.output
+
+
+@pytest.mark.parametrize("value", ["0.96", "96 %", "1"])
+def test_an_efficiency_in_its_range_is_accepted(value) -> None:
+    assert [d.code for d in _diags(UPS % value)] == []
+
+
+@pytest.mark.parametrize("value", ["0", "-0.5", "1.01"])
+def test_an_efficiency_outside_0_1_is_refused(value) -> None:
+    assert [d.code for d in _diags(UPS % value)] == ["out-of-range"]
+
+
+def test_a_negative_tdp_is_refused_at_its_span(tmp_path) -> None:
+    result = _run("check", _write(tmp_path, "chip c {\n  tdp = -700 W\n}\n"))
+    assert result.exit_code == 1
+    assert "spec.factory:2:9: error[out-of-range]: `tdp` of chip `c` must be >= 0 W; this is -700 W" in result.output
+
+
+@pytest.mark.parametrize("value, ok", [("80", True), ("2.5", False), ("-1", False), ("2^53", True),
+                                       ("10^18", False), ("10^18 + 1", False)])
+def test_a_count_field_is_a_whole_number_up_to_2_pow_53(value, ok) -> None:
+    codes = [d.code for d in _diags(f"model m {{\n  params = 1\n  layers = {value}\n}}\n")]
+    assert codes == ([] if ok else ["out-of-range"])
+
+
+def test_a_constant_computed_out_of_range_is_refused_at_the_value() -> None:
+    diags = _diags("let half = 0.5\nups u {\n  capacity = 1 MW\n  efficiency = half * 4\n}\n")
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", 4, 16)]
+
+
+def test_a_zero_temperature_rise_is_refused_not_an_infinite_flow() -> None:
+    text = "site s {\n  hall h {\n    liquid_delta_t = 0 K\n  }\n}\n"
+    assert [(d.code, d.span.line) for d in _diags(text)] == [("out-of-range", 3)]
+
+
+def test_a_csv_eval_with_a_range_error_says_so_on_stderr(tmp_path) -> None:
+    result = _run("eval", _write(tmp_path, SWEEP), "-D", "eff=[0.9, 96]", "--format", "csv")
+    assert result.exit_code == 1
+    assert "error[out-of-range]" in result.stderr and "error" not in result.stdout
+
+
+def test_ranges_are_one_declaration_per_type() -> None:
+    """Every numeric field's range is its type's entry in RANGES; the range of an efficiency is (0, 1]."""
+    from dsl.schema import RANGES, field_range, kinds
+
+    for spec in kinds().values():
+        for f in spec.fields.values():
+            r = field_range(f)
+            if f.type in ("text", "bool") or f.type.startswith(("choice:", "ref:")):
+                assert r is None
+            else:
+                assert r is RANGES.get(f.type, RANGES["quantity"]), (spec.name, f.name)
+    assert kinds()["ups"].fields["efficiency"].type == "efficiency"
+    eff = RANGES["efficiency"]
+    assert not eff.contains(0.0) and eff.contains(1e-9) and eff.contains(1.0) and not eff.contains(96.0)
+    assert RANGES["count"].contains(2.0 ** 53) and not RANGES["count"].contains(2.0 ** 53 + 2)
+
+
+def test_stdlib_and_examples_are_in_range() -> None:
+    """Checking every example checks the stdlib it imports: no value of either is out of its range."""
+    for path in EXAMPLES:
+        _, sink = dsl.check_files([str(path)])
+        assert not [d for d in sink.items if d.code == "out-of-range"], path
+
+
+# ----------------------------------------------------------------------------- per scenario
+
+SWEEP = """param p = 2
+param eff = 0.95
+param tdp = 700 W
+chip c { tdp = tdp }
+ups u {
+  capacity = 1 MW
+  efficiency = eff
+}
+site s {
+  let per = 10 kW / p
+  hall h {
+    ups ups1: u x 1
+    rack r { server n { chip g: c x 8 } }
+  }
+}
+"""
+
+
+def test_a_swept_efficiency_out_of_range_names_the_scenarios() -> None:
+    diags = _diags(SWEEP, {"eff": "[0.9, 96]"})
+    assert [d.code for d in diags] == ["out-of-range"]
+    d = diags[0]
+    assert (d.span.line, d.span.col) == (7, 16)
+    assert "must be in (0, 1]; it is 96 in 1 of 2 scenarios (eff = 96)" in d.message
+    # the negative losses and powers that follow from it are not reported again
+
+
+def test_a_division_by_zero_from_a_define_is_reported_at_the_divisor(tmp_path) -> None:
+    result = _run("check", _write(tmp_path, SWEEP), "-D", "p=0")
+    assert result.exit_code == 1
+    assert "spec.factory:10:21: error[non-finite]: `s.per` is infinite" in result.output
+    assert "division by zero: this divisor is 0" in result.output
+
+
+def test_a_sweep_names_only_the_bad_scenarios() -> None:
+    diags = _diags(SWEEP, {"p": "[0, 1, 2]"})
+    assert [d.code for d in diags] == ["non-finite"]
+    assert "is infinite in 1 of 3 scenarios (p = 0)" in diags[0].message
+
+
+def test_a_negative_tdp_from_a_define_is_one_error_at_the_field() -> None:
+    diags = _diags(SWEEP, {"tdp": "-700 W"})
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)]
+    assert "must be >= 0 W; it is -700 W" in diags[0].message
+
+
+def test_a_sweep_flags_the_scenarios_that_are_flagged_one_at_a_time() -> None:
+    """Law: the scenarios a sweep names are exactly those whose single run reports the same error."""
+    values = {"p": ["0", "1", "2"], "eff": ["0.9", "96", "1"]}
+    for name, points in values.items():
+        alone = [v for v in points if _diags(SWEEP, {name: v})]
+        (swept,) = _diags(SWEEP, {name: "[" + ", ".join(points) + "]"})
+        named = swept.message.rpartition("(")[2].rstrip(")").split("; ")
+        assert named == [f"{name} = {v}" for v in alone]
+
+
+def test_absent_values_are_not_flagged() -> None:
+    """A value the models flag absent (`Results.absent`) in a scenario is not an error there."""
+    from compiler.checks import check_values
+
+    results, sink = evaluate_text(SWEEP, "spec.factory", {"p": "[0, 1]"})
+    assert [d.code for d in sink.items] == ["non-finite"]
+    ev = types.SimpleNamespace(sink=Sink(), scenario_axis={"p": np.array([0.0, 1.0])},
+                               number=lambda *a: (_ for _ in ()).throw(ValueError()))
+    results.absent = {"s.per": types.SimpleNamespace(mask=np.array([True, False]), reason="test")}
+    check_values(ev, results)
+    assert ev.sink.items == []
+    results.absent = {"s.per": types.SimpleNamespace(mask=np.array([False, True]), reason="test")}
+    check_values(ev, results)
+    assert [d.code for d in ev.sink.items] == ["non-finite"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_have_no_nan_inf_or_negative_output(path: Path) -> None:
+    """Every numeric output of every example is finite (or flagged absent) and no error is reported."""
+    results, sink = evaluate_files([str(path)])
+    assert results is not None and not sink.has_errors(), [d.message for d in sink.errors]
+    absent = getattr(results, "absent", {}) or {}
+    for name, value in results.values.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            mask = np.asarray(getattr(absent.get(name), "mask", False), dtype=bool)
+            assert np.all(np.isfinite(value) | mask), name
+
+
+def test_a_site_without_accelerators_has_no_cost_per_accelerator_hour() -> None:
+    """Was NaN (0 / 0) on examples/inference_shootout.factory: a site holding only workloads."""
+    text = ("from systems import DGX_H100\nfrom models import Llama2_70B\nsite s {\n"
+            "  inference w {\n    model = Llama2_70B\n    system = DGX_H100\n  }\n}\n")
+    results, sink = evaluate_text(text)
+    assert not sink.has_errors(), [d.message for d in sink.errors]
+    assert "s.cost_per_accelerator_hour" not in results.values and "s.cost_per_mw" not in results.values
+    assert results.values["s.w.usd_per_mtok"][0] > 0
+
+
+def test_an_example_json_has_no_null_value() -> None:
+    result = _run("eval", str(ROOT / "examples" / "inference_shootout.factory"), "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert all(v is not None for q in doc["quantities"].values() for v in q["values"])
+
+
+# ----------------------------------------------------------------------------- empty lists and -D exit codes
+
+EMPTY = "param n = []\nsite s {\n  let x = n * 2\n}\n"
+
+
+@pytest.mark.parametrize("command", [["check"], ["eval"], ["build", "-o", "OUT"], ["explain", "PATH", "s.x"]])
+def test_an_empty_parameter_list_is_an_error_at_the_list(tmp_path, command) -> None:
+    spec = _write(tmp_path, EMPTY)
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in command]
+    args = [spec if a == "PATH" else a for a in args] if "PATH" in args else args + [spec]
+    result = _run(*args)
+    assert result.exit_code == 1
+    assert "spec.factory:1:11: error[invalid-range]: a parameter's list of values is empty" in result.output
+
+
+@pytest.mark.parametrize("define, code", [("racks", None), ("rack=3", "unknown-parameter"),
+                                          ("racks=3 furlong", "unknown-unit"), ("racks=3 kW", "unit-mismatch"),
+                                          ("racks=[]", "invalid-range"), ("racks=1 +", "invalid-define"),
+                                          ("racks=1/0", "non-finite")])
+@pytest.mark.parametrize("command", ["check", "eval", "build"])
+def test_every_define_error_exits_2(tmp_path, define, code, command) -> None:
+    spec = _write(tmp_path, "param racks = 2\nsite s {\n  let x = 10 kW * racks\n}\n")
+    args = [command, spec, "-D", define] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    result = _run(*args)
+    assert result.exit_code == 2, result.output
+    if code is not None:
+        assert f"-D {define.partition('=')[0]}:1:" in result.output and f"error[{code}]" in result.output
+
+
+def test_a_define_that_makes_a_spec_value_out_of_range_is_a_spec_error(tmp_path) -> None:
+    """The range is the spec's: the error is at the field, exit 1 (as for a failed assert)."""
+    result = _run("check", _write(tmp_path, SWEEP), "-D", "eff=96")
+    assert result.exit_code == 1
+    assert "error[out-of-range]" in result.output
+
+
+# ----------------------------------------------------------------------------- estimate
+
+INFER = ["estimate", "inference", "--system", "DGX_H100", "--model", "llama2-70b"]
+TRAIN = ["estimate", "training", "--system", "DGX_H100", "--model", "GPT3_175B"]
+
+
+@pytest.mark.parametrize("flag", ["--ttft", "--tpot", "--demand", "--power-cap", "--input-tokens",
+                                  "--output-tokens"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "1e400"])
+def test_estimate_refuses_bad_numbers(flag, value) -> None:
+    result = _run(*INFER, flag, value)
+    assert result.exit_code == 2, result.output
+    assert flag in result.output or "Invalid value" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--tokens", "--deadline"])
+@pytest.mark.parametrize("value", ["nan", "-inf", "-5", "0"])
+def test_estimate_training_refuses_bad_numbers(flag, value) -> None:
+    result = _run(*TRAIN, flag, value)
+    assert result.exit_code == 2, result.output
+    assert f"error: {flag} {value}:" in result.output
+
+
+def test_estimate_refuses_a_unit_of_the_wrong_kind() -> None:
+    result = _run(*INFER, "--ttft", "5kg")
+    assert result.exit_code == 2 and "`kg` is not a unit of the same kind as s" in result.output
+
+
+@pytest.mark.parametrize("base, flag, value, mode", [(INFER, "--tokens", "15Ttok", "training"),
+                                                     (INFER, "--deadline", "90day", "training"),
+                                                     (TRAIN, "--ttft", "2", "inference"),
+                                                     (TRAIN, "--scenario", "server", "inference")])
+def test_estimate_refuses_flags_of_the_other_mode(base, flag, value, mode) -> None:
+    result = _run(*base, flag, value, "--emit-spec")
+    assert result.exit_code == 2
+    assert f"{flag} applies to `factory estimate {mode}` only" in result.output
+
+
+def test_estimate_still_accepts_good_flags() -> None:
+    result = _run(*INFER, "--ttft", "450ms", "--tpot", "40ms", "--emit-spec")
+    assert result.exit_code == 0 and "ttft_limit = 450 ms" in result.output and "tpot_limit = 40 ms" in result.output
+
+
+# ----------------------------------------------------------------------------- validate
+
+HEADER = "round,benchmark,scenario,system,accelerator,num_accelerators,metric,value,unit,source\n"
+GOOD_ROW = 'inference-v4.1,llama2-70b-99,Offline,sys,NVIDIA H100-SXM-80GB,8,throughput,24000,Tokens/s,"x; nodes=1"\n'
+
+
+def _csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / "m.csv"
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("inference-v4.1,llama2-70b-99,Offline\n", "the row has 3 fields; the header has 10; the row is skipped"),
+    (GOOD_ROW.replace("24000", "0"), "the measured value `0` is not a finite number above 0"),
+    (GOOD_ROW.replace("24000", "-5"), "the measured value `-5` is not a finite number above 0"),
+    (GOOD_ROW.replace("24000", "nan"), "the measured value `nan` is not a finite number above 0"),
+    (GOOD_ROW.replace("24000", "fast"), "value `fast` is not a number"),
+    (GOOD_ROW.replace(",8,", ",x,"), "num_accelerators `x` is not a number"),
+    (GOOD_ROW.replace(",8,", ",0,"), "num_accelerators `0` is not a whole number of at least 1"),
+    (GOOD_ROW.replace(",8,", ",2.5,"), "num_accelerators `2.5` is not a whole number of at least 1"),
+])
+def test_validate_reports_a_bad_row_at_its_line_and_compares_the_others(tmp_path, bad, message) -> None:
+    result = _run("validate", _csv(tmp_path, HEADER + GOOD_ROW + bad + GOOD_ROW))
+    assert result.exit_code == 1
+    assert "m.csv:3:1: error[invalid-row]: " in result.output and message in result.output
+    assert "inference Offline: 2 rows" in result.stdout     # rows 2 and 4 are still compared
+
+
+def test_validate_an_unclosed_quote_names_where_it_ends(tmp_path) -> None:
+    bad = 'inference-v4.1,llama2-70b-99,"Offline,sys,NVIDIA H100,8,throughput,1,T,s\n'
+    result = _run("validate", _csv(tmp_path, HEADER + GOOD_ROW + bad + GOOD_ROW))
+    assert result.exit_code == 1
+    assert "m.csv:3:1: error[invalid-row]: the row has 3 fields" in result.output
+    assert "a quote opened on this line is closed only on line 4, or never" in result.output
+
+
+def test_validate_a_header_only_file(tmp_path) -> None:
+    result = _run("validate", _csv(tmp_path, HEADER))
+    assert result.exit_code == 1
+    assert "m.csv:1:1: error[invalid-row]: the file has a header but no rows to compare" in result.output
+
+
+def test_validate_accepts_a_byte_order_mark(tmp_path) -> None:
+    result = _run("validate", _csv(tmp_path, HEADER + GOOD_ROW, "utf-8-sig"))
+    assert result.exit_code == 0, result.output
+    assert "inference Offline: 1 rows" in result.output
+
+
+@pytest.mark.parametrize("data, message", [(b"", "the file is empty"),
+                                           (HEADER.encode() + b"\xff\xfe\n", "not UTF-8 text"),
+                                           (b"a,b\n1,2\n", "missing columns")])
+def test_validate_an_unreadable_file_is_a_usage_error(tmp_path, data, message) -> None:
+    path = tmp_path / "m.csv"
+    path.write_bytes(data)
+    result = _run("validate", str(path))
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_validate_api_reports_rows_in_the_sink(tmp_path) -> None:
+    from compiler.validate import run
+
+    rows, sink = run(_csv(tmp_path, HEADER + GOOD_ROW + GOOD_ROW.replace("24000", "-1")))
+    assert [r.line for r in rows] == [2]
+    assert [(d.code, d.span.line) for d in sink.items] == [("invalid-row", 3)]
+    assert math.isfinite(rows[0].predicted) and rows[0].predicted > 0
+
+
+@pytest.mark.parametrize("text", [HEADER, HEADER + GOOD_ROW])
+def test_validate_fit_with_few_rows_fits_what_it_can(tmp_path, text) -> None:
+    """Was an internal error (All-NaN slice): with no training rows, only the inference factor is fitted."""
+    result = _run("validate", _csv(tmp_path, text), "--fit")
+    assert result.exit_code == (1 if text == HEADER else 0)
+    expected = "none (no compared rows to fit on)" if text == HEADER else "inference_gemm_efficiency = "
+    assert "best global factors: " + expected in result.stdout
+    assert "training_gemm_efficiency" not in result.stdout
+
+
+def test_validate_json_lists_the_bad_rows(tmp_path) -> None:
+    result = _run("validate", _csv(tmp_path, HEADER + GOOD_ROW + GOOD_ROW.replace("24000", "0")), "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert [(d["code"], d["location"]["line"]) for d in doc["diagnostics"]] == [("invalid-row", 3)]
+    assert [r["line"] for r in doc["rows"]] == [2]
+
+
+def test_explain_of_a_spec_with_an_infinite_value_flags_it(tmp_path) -> None:
+    """Was exit 0 with `inf` printed: the figure is explained, the error shown, and the exit code is 1."""
+    result = _run("explain", _write(tmp_path, SWEEP), "s.per", "-D", "p=0")
+    assert result.exit_code == 1
+    assert "error[non-finite]: `s.per` is infinite" in result.stderr
+
+
+def test_a_define_given_twice_with_two_values_is_refused(tmp_path) -> None:
+    """Was silently the last one."""
+    result = _run("eval", _write(tmp_path, SWEEP), "-D", "p=1", "-D", "p=2")
+    assert result.exit_code == 2 and "`p` is given twice (1 and 2)" in result.output
