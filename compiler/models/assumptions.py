@@ -17,7 +17,8 @@ YEAR = 8760 * HOUR
 utilization = Assumption(
     "utilization", 0.85, "1",
     "average accelerator load between idle (0) and TDP (1) of a busy AI cluster [U]: MLPerf Training v4.0 "
-    "wall power of 8xH100 nodes is 6.8-7.2 kW against a 10.2 kW nameplate (specs.md B.1, [P][D]); "
+    "wall power of 8xH100 nodes is 6.8-7.2 kW against a 10.2 kW nameplate (means of the MLPerf Training v4.0/v4.1 "
+    "power logs, 2024, rows in reference/mlperf_calibration.csv [P][D]); "
     "set `utilization` on the site, hall, rack or server to change it")
 comm_wait_utilization = Assumption(
     "comm_wait_utilization", 0.35, "1",
@@ -39,7 +40,8 @@ cpu_idle_fraction = Assumption(
 psu_efficiency = Assumption(
     "psu_efficiency", 0.94, "1",
     "server power-supply efficiency [S]: 80 PLUS Titanium requires 94% at 50% load at 230 V "
-    "(CLEAResult 80 PLUS program); DGX H100 uses 6x 3.3 kW Titanium-class PSUs (specs.md B.1)")
+    "(CLEAResult 80 PLUS program); DGX H100 uses 6x 3.3 kW Titanium-class PSUs (unanswered.io summary "
+    "of the NVIDIA DGX H100/H200 user guide, 2023 [S])")
 overhead_fraction_air = Assumption(
     "overhead_fraction_air", 0.25, "1",
     "fans, DIMMs, drives, NVSwitches and board power of an air-cooled accelerator server, as a share "

@@ -130,7 +130,7 @@ Worked examples (tests/test_network.py, each with its hand calculation):
     k = 64 non-blocking, 2 tiers: 64 * 32 = 2,048 endpoints on 64 leaves + 32 spines = 96 switches, all
         6,144 ports used, bisection 2,048 * 400G / 2 = 409.6 Tb/s; one endpoint more takes a third tier.
     k = 64, 3 tiers: k^3/4 = 65,536 endpoints on 2,048 leaves, 2,048 spines, 1,024 cores (5k^2/4 = 5,120).
-    Llama 3 (specs.md B.2): 24,576 GPUs, 16 per rack behind a ToR, 3,072-GPU pods, 1:7 above them:
+    Llama 3 (arXiv 2407.21783, 2024): 24,576 GPUs, 16 per rack behind a ToR, 3,072-GPU pods, 1:7 above them:
         1,536 ToRs; with 576-port cluster switches 7 per pod (56) and 7 aggregation switches; with one
         spine per ToR uplink (Meta's 16 per pod) 128 spines, 3,584 links above the pods, bisection
         716.8 Tb/s and 66.7 Gb/s per GPU for an all-to-all across pods.
@@ -181,7 +181,7 @@ acc_reach = Assumption(
 optic_energy_per_bit = Assumption(
     "optic_energy_per_bit", 16.0 / (800 * GBPS), "J/B",
     "pluggable optic power per unit of line rate: 16 W typical for an 800G twin-port OSFP, 20 pJ/bit "
-    "(docs.nvidia.com 800gmms4x00ns specifications, specs.md B.2 [P])")
+    "(docs.nvidia.com/networking/display/800gmms4x00ns/specifications, read 2026 [P])")
 optic_price_per_rate = Assumption(
     "optic_price_per_rate", 1200.0 / (800 * GBPS), "USD*s/B",
     "pluggable optic price per unit of line rate: ~$1,200 per 800G module, $1.5 per Gb/s [U] (stdlib "
