@@ -46,8 +46,9 @@ def _figures(statements):
 # A figure's comment names where it comes from: a public document (title, URL, paper, vendor page) with its
 # date, a year at least (an undated web page carries the year it was read), and a confidence tag: [P] primary,
 # [S] secondary, [U] unverified or estimated, [D] derived by the arithmetic shown. A line saying "same" takes
-# the source (and date) of the nearest comment above it in the same block that cites one. An estimate or derivation cites nothing but
-# says how it was made. Nothing cites the project's working notes, which do not ship with it.
+# the source (and date) of the nearest comment above it in the same block that cites one. An estimate or a
+# derivation cites nothing but says how it was made. Nothing cites the project's working notes, which do not
+# ship with it.
 UNSHIPPED = ("specs.md", "seed_claims.md", "h100_microbench.md", "/work/", "design brief", "specs brief")
 _TAG = re.compile(r"\[[PSUD](?:/[PSUD])?\]")
 _CITES = re.compile(r"\[[PS][/\]]|\[[UD]/[PS]\]")
@@ -123,6 +124,20 @@ def test_a_year_is_not_a_quantity(text, years) -> None:
     assert _YEAR.findall(text) == years
 
 
+def test_same_takes_the_date_of_the_source_above_in_its_block(tmp_path: Path) -> None:
+    spec = tmp_path / "parts.factory"
+    spec.write_text(
+        'chip A {\n'
+        '  bf16 = 1 TFLOP/s   # vendor datasheet, 2024 [P]\n'
+        '  tdp = 2 W          # NOT PUBLISHED [U]: half of a similar part\n'
+        '  fp8 = 2 TFLOP/s    # same [P]\n'
+        '}\n'
+        'chip B {\n'
+        '  bf16 = 1 TFLOP/s   # same [P]\n'
+        '}\n')
+    assert _dated_comments(spec) == {2: True, 3: False, 4: True, 7: False}
+
+
 @pytest.mark.parametrize("path", STDLIB, ids=lambda p: p.name)
 def test_every_stdlib_figure_cites_its_source(path: Path) -> None:
     checked, sink = dsl.check_files([str(path)])
@@ -130,12 +145,14 @@ def test_every_stdlib_figure_cites_its_source(path: Path) -> None:
     module = checked.program.entries[0]
     dated = _dated_comments(path)
     problems = [f"{path.name}:{stmt.span.line} {stmt.name}: {problem}" for stmt in _figures(module.statements)
-                for problem in citation_problems(stmt.comment, dated.get(stmt.span.line, False))]
+                for problem in citation_problems(stmt.comment, dated.get(stmt.span.line,
+                                                                         dated.get(stmt.span.end_line, False)))]
     assert not problems, "figures without a proper source:\n" + "\n".join(problems)
 
 
-SHIPPED_TEXT = sorted([*STDLIB, *EXAMPLES, ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
-                       *(ROOT / "reference").glob("*.md"), *(ROOT / "compiler").rglob("*.py")])
+SHIPPED_TEXT = sorted({*STDLIB, *EXAMPLES, ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
+                       *(ROOT / "reference").glob("*.md"), *(ROOT / "compiler").rglob("*.py"),
+                       *(ROOT / "tests").glob("*.py")} - {Path(__file__).resolve()})
 
 
 @pytest.mark.parametrize("path", SHIPPED_TEXT, ids=lambda p: str(p.relative_to(ROOT)))
