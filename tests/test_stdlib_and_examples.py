@@ -1,6 +1,8 @@
 """Every stdlib module and every example checks clean, and every stdlib figure carries its source."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -148,6 +150,17 @@ def test_every_stdlib_figure_cites_its_source(path: Path) -> None:
                 for problem in citation_problems(stmt.comment, dated.get(stmt.span.line,
                                                                          dated.get(stmt.span.end_line, False)))]
     assert not problems, "figures without a proper source:\n" + "\n".join(problems)
+
+
+def test_every_model_assumption_cites_its_source() -> None:
+    """The defaults in compiler/models/ follow the same rule as stdlib figures (a source is dated by itself)."""
+    import compiler.models
+    from compiler.models.docs import _assumptions
+    for module in pkgutil.iter_modules(compiler.models.__path__):
+        importlib.import_module(f"compiler.models.{module.name}")  # _assumptions lists the loaded modules'
+    problems = [f"{a.name}: {problem}" for a in _assumptions()
+                for problem in citation_problems(a.source, bool(_YEAR.search(a.source)))]
+    assert not problems, "assumptions without a proper source:\n" + "\n".join(problems)
 
 
 SHIPPED_TEXT = sorted({*STDLIB, *EXAMPLES, ROOT / "README.md", *(ROOT / "docs").glob("*.md"),

@@ -111,7 +111,7 @@ bandwidth_efficiency = Assumption(
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
-    "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments)")
+    "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments, read 2026)")
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "

@@ -155,7 +155,7 @@ GBPS = 1e9 / 8          # 1 Gb/s in B/s
 in_rack_length = Assumption(
     "in_rack_length", 2.0, "m",
     "cable run from a top-of-rack switch to a server in the same rack [U]: a 48U rack is 2.2 m tall; "
-    "Meta's rack training switch reaches its GPUs with copper DACs (sysdesign-wiki.pages.dev 'AI Zone' [S])")
+    "Meta's rack training switch reaches its GPUs with copper DACs (sysdesign-wiki.pages.dev 'AI Zone', read 2026 [S])")
 next_rack_length = Assumption(
     "next_rack_length", 4.0, "m",
     "cable run to a switch in the adjacent rack [U]: up and down the racks plus 0.6-1.2 m across and slack")
@@ -169,15 +169,15 @@ leaf_spine_length = Assumption(
 spine_core_length = Assumption(
     "spine_core_length", 100.0, "m",
     "spine to core between halls of a building [U]; the 100 m reach of DR4 single-mode optics (MMS4X00-NS, "
-    "stdlib network.factory [P]); set `let spine_core_length = ...` for a campus")
+    "docs.nvidia.com, read 2026, in stdlib network.factory [P]); set `let spine_core_length = ...` for a campus")
 dac_reach = Assumption(
     "dac_reach", 3.0, "m",
     "passive copper DAC reach at 400-800G: 'thicker 26AWG for 2-3-meters' (NVIDIA MCP7Y10-Nxxx "
-    "specifications, via stdlib network.factory DAC_800G [P])")
+    "specifications, docs.nvidia.com, read 2026, via stdlib network.factory DAC_800G [P])")
 acc_reach = Assumption(
     "acc_reach", 5.0, "m",
     "active copper cable reach: 'ACC ... for lengths of 4 and 5-meters' (NVIDIA MCP7Y00-Nxxx use cases, "
-    "via stdlib network.factory ACC_800G [P])")
+    "docs.nvidia.com, read 2026, via stdlib network.factory ACC_800G [P])")
 optic_energy_per_bit = Assumption(
     "optic_energy_per_bit", 16.0 / (800 * GBPS), "J/B",
     "pluggable optic power per unit of line rate: 16 W typical for an 800G twin-port OSFP, 20 pJ/bit "
@@ -188,14 +188,15 @@ optic_price_per_rate = Assumption(
     "network.factory OSFP_800G_2xSR4, not verified)")
 dac_power = Assumption(
     "dac_power", 0.1, "W",
-    "passive DAC power (its EEPROM): 'Power Consumption 0.1 W' (NVIDIA MCP4Y10-Nxxx specifications [P])")
+    "passive DAC power (its EEPROM): 'Power Consumption 0.1 W' (NVIDIA MCP4Y10-Nxxx specifications, read "
+    "2026 [P])")
 dac_price_per_rate = Assumption(
     "dac_price_per_rate", 250.0 / (800 * GBPS), "USD*s/B",
     "passive DAC price per unit of line rate: ~$250 per 800G cable [U] (stdlib network.factory DAC_800G)")
 acc_energy_per_bit = Assumption(
     "acc_energy_per_bit", 2.7 / (800 * GBPS), "J/B",
     "active copper cable power: 2.7 W for 800G, 1.5 W head end + 4 x 0.3 W tails (NVIDIA MCA7J70-Nxxx "
-    "specifications, via stdlib network.factory ACC_800G [P])")
+    "specifications, docs.nvidia.com, read 2026, via stdlib network.factory ACC_800G [P])")
 acc_price_per_rate = Assumption(
     "acc_price_per_rate", 450.0 / (800 * GBPS), "USD*s/B",
     "active copper cable price per unit of line rate: ~$450 per 800G cable [U] (stdlib network.factory)")

@@ -88,7 +88,8 @@ training_reserve = Assumption(
 default_tokens = Assumption("default_training_tokens", 1e12, "tok", "token budget when the job gives none [U]")
 default_global_batch = Assumption(
     "default_global_batch", 4 * 2 ** 20, "tok",
-    "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (model card)")
+    "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (Llama 2 model card, "
+    "2023-07)")
 
 MICRO_GRID = np.array([1.0, 2.0, 4.0, 8.0])
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
