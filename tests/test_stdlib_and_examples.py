@@ -54,8 +54,8 @@ def _figures(statements):
 UNSHIPPED = ("specs.md", "seed_claims.md", "h100_microbench.md", "/work/", "design brief", "specs brief")
 _TAG = re.compile(r"\[[PSUD](?:/[PSUD])?\]")
 _CITES = re.compile(r"\[[PS][/\]]|\[[UD]/[PS]\]")
-# a year, not a quantity (1979 TFLOP/s, 2048 tok) nor part of a number (2,048; arXiv 2005.14165)
-_YEAR = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20\d\d)(?![.,]?\d)(?!\s?(?:[kMGTP]?(?:W|B|b|FLOP|TOP|Hz)|tok|x\b))")
+# a year (1950-2039), not a quantity (1979 TFLOP/s, 2039 GB/s, 2048) nor part of a number (2,048; arXiv 2005.14165)
+_YEAR = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20[0-3]\d)(?![.,]?\d)(?!\s?(?:[kMGTP]?(?:W|B|b|FLOP|TOP|Hz)|tok|x\b))")
 _SAME = re.compile(r"\bsame\b")
 _REPO_PATH = re.compile(r"(?<![\w./-])(?:reference|stdlib|compiler|docs|examples|tests|dsl|bench|grammar)/[\w./-]*\w")
 
@@ -121,6 +121,7 @@ def test_citation_rule(comment, dated, expected) -> None:
 @pytest.mark.parametrize("text, years", [
     ("Hot Chips 2024 slides", ["2024"]), ("(read 2026) [P]", ["2026"]), ("2024-08", ["2024"]),
     ("dense 1979 TFLOP/s", []), ("2039 GB/s", []), ("n_ctx 2,048", []), ("arXiv 2005.14165", []), ("2048 tok", []),
+    ('"moe_intermediate_size": 2048, per expert', []),
 ])
 def test_a_year_is_not_a_quantity(text, years) -> None:
     assert _YEAR.findall(text) == years
