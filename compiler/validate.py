@@ -14,11 +14,11 @@ What each benchmark is (the workload the row ran), with sources:
                      v4.1 blog [S]); 294.45 output tokens per sample (mlcommons/inference language/llama2-70b
                      README "Tokens per sample" [P]); mean input ~300 tokens [U] (not published; the prompts are
                      short questions with a system prompt). Server limits TTFT 2 s, TPOT 200 ms; interactive
-                     450 ms / 40 ms (specs.md C.1 notes [P]).
+                     450 ms / 40 ms (test parameters in the v4.1 result logs, 2024 [P]).
     mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (mlcommons/inference mixtral-8x7b README [P]); 144.84
                      output tokens per sample [P]; mean input ~480 tokens [U] (GSM8K few-shot prompts are long).
     llama3.1-405b    8,313 samples, 684.68 output tokens per sample (mlcommons/inference llama3.1-405b README [P]);
-                     long-context inputs, mean ~9,400 tokens [U]; Server limits 6 s / 175 ms (specs.md C.1 [P]).
+                     long-context inputs, mean ~9,400 tokens [U]; Server limits 6 s / 175 ms (v5.0 logs, 2025 [P]).
     gpt3             GPT-3 175B from a checkpoint to log-perplexity 2.69: 1.25 Gtok of training (1,258,291,200
                      tokens in NVIDIA's v4.1 256-GPU log, 1,231,110,144 in the 11,616-GPU log:
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
@@ -29,9 +29,9 @@ What each benchmark is (the workload the row ran), with sources:
                      converge plus 9 evaluations of 173 samples (NVIDIA v4.1 B200 log b200_preview_nemo/
                      llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]).
 Precision: Hopper (incl. GH200), Gaudi 2, MI300X/MI325X run FP8 (A100 has no FP8 and falls back to BF16);
-Blackwell (B200, GB200) inference runs FP4 (specs.md E.1: "submitters use FP8 (Hopper/MI3xx) or FP4
-(Blackwell, v5.x)"); training uses FP8 where the chip has it (NVIDIA's MLPerf
-Training GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8
+Blackwell (B200, GB200) inference runs FP4 (as read from the MLPerf Inference v4.1 and v5.0 submissions,
+2024-25: FP8 on Hopper/MI3xx, FP4 on Blackwell in v5.x); training uses FP8 where the chip has it (NVIDIA's
+MLPerf Training GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8
 "Accurate Quantized Training" ("we advanced our novel mixed-precision training approach to leverage the INT8
 precision format", Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; applied to v5p
 too [U]); Trillium runs BF16 [U].

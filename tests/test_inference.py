@@ -65,7 +65,7 @@ def test_single_stream_decode_is_the_weight_read_by_hand() -> None:
     expected = weights + kv + layers * M.layer_latency.value   # GEMM and attention FLOPs are far below these
     assert v["s.one.tpot"][0] == pytest.approx(expected, rel=1e-3)
     assert v["s.one.tokens_per_s_per_user"][0] == pytest.approx(1 / expected, rel=1e-3)
-    # specs.md C.4: the BF16 roofline on one H100 is 3.35 TB/s / 16 GB = 209 tok/s; real kernels 60-80% of it
+    # the BF16 roofline on one H100 is 3.35 TB/s / 16 GB = 209 tok/s [D]; real kernels reach 60-80% of it [U]
     assert 0.6 * 209 < v["s.one.tokens_per_s_per_user"][0] < 0.8 * 209
 
 
@@ -236,7 +236,7 @@ def test_claim_cerebras_8b_single_stream(shootout) -> None:
     21 PB/s, so the memory roofline is over a million tokens/s; what limits one user is the fixed time per
     layer (synchronization across the dataflow), the value fitted on Groq's 7B figure (25 us x 32 layers)
     gives ~1,250 tok/s, 31% under the claim. Against ONE H100 at batch 1 (about 161 tok/s, 77% of the 209
-    tok/s BF16 roofline of specs.md C.4) the claimed 1,800 is 11x and our CS-3 figure 7.8x: the "20x" is
+    tok/s BF16 roofline 3.35 TB/s / 16 GB) the claimed 1,800 is 11x and our CS-3 figure 7.8x: the "20x" is
     contradicted for a dedicated H100; it holds only against GPU services slower than one idle H100."""
     cerebras = shootout["cerebras_8b.tokens_per_s_per_user"]
     h100 = shootout["h100_8b.tokens_per_s_per_user"]
@@ -249,7 +249,7 @@ def test_claim_cerebras_8b_single_stream(shootout) -> None:
 
 
 def test_claim_groq_per_user_speed_and_ttft(shootout) -> None:
-    """Claim: Llama 2 70B at 300 tok/s and Llama 2 7B at 750 tok/s per user (specs.md C.4).
+    """Claim: Llama 2 70B at 300 tok/s and Llama 2 7B at 750 tok/s per user (techpowerup.com, 2024-02).
 
     The per-layer latency of SRAM pipelines is fitted on the 7B figure (so 7B reproduces by construction);
     the 70B figure is then a prediction: within 5%. Time to first token for a 1,000-token prompt is tens of

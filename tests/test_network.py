@@ -1,6 +1,6 @@
 """Network model against hand calculations written out here, and against known fabrics.
 
-Known designs: a k = 64 fat tree (two and three tiers), the Llama 3 24K-GPU cluster (specs.md B.2: 3-layer
+Known designs: a k = 64 fat tree (two and three tiers), the Llama 3 24K-GPU cluster (arXiv 2407.21783: 3-layer
 Clos, 400 Gb/s per GPU, 16 GPUs per rack, 3,072-GPU pods at full bisection, 1:7 above the pods), a GB200
 NVL72 rack (9 NVLink switch trays for 72 GPUs), HGX 8-GPU NVSwitch boards, a TPU 3D torus, and a DGX
 SuperPOD-style rail-optimized fabric of Quantum-2 QM9700 switches (8 rail leaves per 32-node unit).
@@ -154,8 +154,8 @@ site meta {
 
 
 def test_llama3_24k_cluster_three_layer_clos() -> None:
-    # specs.md B.2: 24K GPUs over RoCE, 400 Gb/s per GPU, 3-layer Clos; 16 GPUs per rack (two 8-GPU servers)
-    # behind one ToR; 192 racks = a 3,072-GPU pod at full bisection; 1:7 oversubscription above the pods.
+    # Llama 3 paper (arXiv 2407.21783, 2024): 24K GPUs, RoCE, 400 Gb/s per GPU, 3-layer Clos; 16 GPUs per rack
+    # (two 8-GPU servers) behind one ToR; 192 racks = a 3,072-GPU pod at full bisection; 1:7 above the pods.
     # Switches as modelled (radix, not power, matters here): ToR 64 x 400G, cluster and aggregation
     # switches Arista 7800R3-class chassis with 576 x 400G.
     #   endpoints: 1,536 racks * 16 = 24,576 GPUs (read from the hall), one 400G link each.

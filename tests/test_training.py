@@ -66,7 +66,7 @@ def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
 
 
 def test_goodput_at_llama3_scale_matches_meta() -> None:
-    """Llama 3 (specs.md C.3): 419 unexpected interruptions in 54 days on 16,384 H100, '>90% effective
+    """Llama 3 (arXiv 2407.21783 Table 5, 2024): 419 unexpected interruptions in 54 days on 16,384 H100, '>90% effective
     training time'. With the default 30 s checkpoints and 3 min restarts the model gives just over 90%."""
     v = run(HEAD + "site s {\n" + job("l3", model="Llama3_1_405B", system="DGX_H100", accelerators=16384,
                                       tokens="15 Ttok", seq_len="8192 tok", global_batch="16 Mtok") + "}\n")

@@ -17,7 +17,8 @@ YEAR = 8760 * HOUR
 utilization = Assumption(
     "utilization", 0.85, "1",
     "average accelerator load between idle (0) and TDP (1) of a busy AI cluster [U]: MLPerf Training v4.0 "
-    "wall power of 8xH100 nodes is 6.8-7.2 kW against a 10.2 kW nameplate (specs.md B.1, [P][D]); "
+    "wall power of 8xH100 nodes is 6.8-7.2 kW against a 10.2 kW nameplate (means of the MLPerf Training v4.0/v4.1 "
+    "power logs, 2024, rows in reference/mlperf_calibration.csv [P][D]); "
     "set `utilization` on the site, hall, rack or server to change it")
 comm_wait_utilization = Assumption(
     "comm_wait_utilization", 0.35, "1",
@@ -39,7 +40,8 @@ cpu_idle_fraction = Assumption(
 psu_efficiency = Assumption(
     "psu_efficiency", 0.94, "1",
     "server power-supply efficiency [S]: 80 PLUS Titanium requires 94% at 50% load at 230 V "
-    "(CLEAResult 80 PLUS program); DGX H100 uses 6x 3.3 kW Titanium-class PSUs (specs.md B.1)")
+    "(CLEAResult 80 PLUS program); DGX H100 uses 6x 3.3 kW Titanium-class PSUs (unanswered.io summary "
+    "of the NVIDIA DGX H100/H200 user guide, 2023 [S])")
 overhead_fraction_air = Assumption(
     "overhead_fraction_air", 0.25, "1",
     "fans, DIMMs, drives, NVSwitches and board power of an air-cooled accelerator server, as a share "
@@ -57,7 +59,7 @@ transformer_efficiency = Assumption(
     "standards require 98.9-99.5% for liquid-immersed units at 50% load; dry-type ~98.5%")
 ups_efficiency = Assumption(
     "ups_efficiency", 0.96, "1",
-    "double-conversion UPS at 40-80% load [S]: vendor curves (Eaton 93PM, Schneider Galaxy VX) "
+    "double-conversion UPS at 40-80% load [S]: vendor curves (Eaton 93PM, Schneider Galaxy VX; read 2026) "
     "report 96-97% in double conversion and ~99% in eco mode")
 pdu_efficiency = Assumption(
     "pdu_efficiency", 0.985, "1",
@@ -75,11 +77,16 @@ power_shelf_efficiency = Assumption(
 
 # ------------------------------------------------------------------ thermal
 water_cp = Assumption("water_cp", 4186.0, "J/(kg*K)",
-                      "specific heat of water at 25-40 degC, 4.18 kJ/(kg*K) [P] (CRC Handbook)")
+                      "specific heat of water at 25-40 degC, 4.18 kJ/(kg*K) [P] (CRC Handbook of Chemistry "
+                      "and Physics, 97th ed., 2016)")
 water_density = Assumption("water_density", 997.0, "kg/m^3",
-                           "density of water at 25 degC, 997 kg/m^3 [P] (CRC Handbook)")
-air_cp = Assumption("air_cp", 1006.0, "J/(kg*K)", "specific heat of dry air near 25 degC [P] (CRC Handbook)")
-air_density = Assumption("air_density", 1.18, "kg/m^3", "density of air at 25 degC, sea level [P] (CRC Handbook)")
+                           "density of water at 25 degC, 997 kg/m^3 [P] (CRC Handbook of Chemistry and Physics, "
+                           "97th ed., 2016)")
+air_cp = Assumption("air_cp", 1006.0, "J/(kg*K)",
+                    "specific heat of dry air near 25 degC [P] (CRC Handbook of Chemistry and Physics, 97th ed., 2016)")
+air_density = Assumption("air_density", 1.18, "kg/m^3",
+                         "density of air at 25 degC, sea level [P] (CRC Handbook of Chemistry and Physics, "
+                         "97th ed., 2016)")
 liquid_delta_t = Assumption(
     "liquid_delta_t", 10.0, "K",
     "coolant temperature rise across direct-liquid-cooled racks [U]: OCP and vendor cold-plate designs "
@@ -93,7 +100,8 @@ supply_temp = Assumption(
     "coolers most of the year", point=True)
 air_supply_temp = Assumption(
     "air_supply_temp", 273.15 + 24.0, "K",
-    "cold-aisle air supply temperature [P]: ASHRAE recommended envelope 18-27 degC", point=True)
+    "cold-aisle air supply temperature [P]: the 18-27 degC recommended envelope of ASHRAE TC 9.9 'Thermal "
+    "Guidelines for Data Processing Environments' (since the 2008 edition)", point=True)
 ambient_temp = Assumption(
     "ambient_temp", 273.15 + 35.0, "K",
     "design outdoor dry-bulb temperature when the site gives none [U]: a hot-summer US site (ASHRAE "
@@ -124,7 +132,7 @@ heat_rejection_fan_fraction = Assumption(
     "dry-cooler / cooling-tower fan power as a share of heat rejected [U]: 1-2% in vendor data")
 evaporation_heat = Assumption(
     "evaporation_heat", 2.43e6, "J/kg",
-    "latent heat of evaporation of water at ~30 degC, 2.43 MJ/kg [P] (steam tables)")
+    "latent heat of evaporation of water at ~30 degC, 2.43 MJ/kg [P] (IAPWS-IF97 steam tables, 1997)")
 cycles_of_concentration = Assumption(
     "cycles_of_concentration", 4.0, "1",
     "cooling-tower cycles of concentration [U]: blowdown adds 1/(cycles-1) to evaporation; 3-6 is typical")

@@ -52,7 +52,7 @@ Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a 
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
 TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at batch 1). A spec that sets tp,
 pp or batch fixes that coordinate. Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
-40 ms (MLPerf Llama-2-70B, specs.md C.1 notes) when the spec sets none.
+40 ms (MLPerf Inference Llama-2-70B, the test parameters in the v4.1 result logs, 2024) when the spec sets none.
 
 Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
 r = 0; a prefill chip serves p = P e_c / (I 2 A + 2 L I^2 D) requests/s; the decode pool d requests/s
@@ -111,7 +111,7 @@ bandwidth_efficiency = Assumption(
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
-    "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments)")
+    "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments, read 2026)")
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -120,7 +120,7 @@ layer_latency_sram = Assumption(
     "layer_latency_sram", 25e-6, "s",
     "fixed time per layer and step on chips whose weights live in on-chip SRAM across many chips (Groq LPU, "
     "Cerebras WSE-3): synchronization and chip-to-chip hops of a dataflow pipeline [D]: the value that makes "
-    "this model give Groq's published Llama 2 7B single-user speed, 750 tok/s (specs.md C.4, techpowerup "
+    "this model give Groq's published Llama 2 7B single-user speed, 750 tok/s (techpowerup.com news citing Groq, "
     "Feb 2024 [S]); with it the model predicts Groq's Llama 2 70B at ~300 tok/s (published: 300)")
 collective_latency = Assumption(
     "collective_latency", 8e-6, "s",
@@ -133,7 +133,7 @@ scaleup_bw_default = Assumption(
 scaleout_bw_default = Assumption(
     "scaleout_bw_default", 50e9, "B/s",
     "scale-out bandwidth per accelerator when the system lists no NICs [S]: one 400 Gb/s NIC per GPU, as in "
-    "DGX H100 and the Llama 3 cluster (specs.md B.2)")
+    "DGX H100 and the Llama 3 cluster (Llama 3 paper, arXiv 2407.21783, 2024, via summaries [S])")
 dvfs_exponent = Assumption(
     "dvfs_exponent", 3.0, "1",
     "exponent of chip power in clock frequency under a power cap [U]: dynamic power ~ C V^2 f with voltage "
@@ -141,7 +141,8 @@ dvfs_exponent = Assumption(
 sparse_to_dense = Assumption(
     "sparse_to_dense", 0.5, "1",
     "dense rate as a share of a 'sparse' headline when a chip publishes only that (Cerebras WSE-3) [U]: "
-    "2:4 structured sparsity doubles the headline (NVIDIA convention, specs.md dense vs sparse warning)")
+    "2:4 structured sparsity doubles the headline (NVIDIA's Hopper and Blackwell datasheets, "
+    "2022-2024, headline with sparsity: H100 FP8 3,958 TF sparse, 1,979 dense)")
 default_input_tokens = Assumption(
     "default_input_tokens", 1024.0, "tok", "prompt length when the workload gives none [U]: a chat-style prompt")
 default_output_tokens = Assumption(
@@ -149,7 +150,7 @@ default_output_tokens = Assumption(
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
-SCENARIO_LIMITS = {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}  # MLPerf Llama-2-70B (specs.md C.1)
+SCENARIO_LIMITS = {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}  # MLPerf Llama-2-70B (v4.1 logs, 2024)
 
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=float)
 PP_GRID = np.array([1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 16, 18, 20, 24, 32, 36, 40, 48, 64, 72, 80, 96, 128, 144,

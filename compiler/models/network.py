@@ -133,7 +133,7 @@ Worked examples (tests/test_network.py, each with its hand calculation):
     k = 64 non-blocking, 2 tiers: 64 * 32 = 2,048 endpoints on 64 leaves + 32 spines = 96 switches, all
         6,144 ports used, bisection 2,048 * 400G / 2 = 409.6 Tb/s; one endpoint more takes a third tier.
     k = 64, 3 tiers: k^3/4 = 65,536 endpoints on 2,048 leaves, 2,048 spines, 1,024 cores (5k^2/4 = 5,120).
-    Llama 3 (specs.md B.2): 24,576 GPUs, 16 per rack behind a ToR, 3,072-GPU pods, 1:7 above them:
+    Llama 3 (arXiv 2407.21783, 2024): 24,576 GPUs, 16 per rack behind a ToR, 3,072-GPU pods, 1:7 above them:
         1,536 ToRs; with 576-port cluster switches 7 per pod (56) and 7 aggregation switches; with one
         spine per ToR uplink (Meta's 16 per pod) 128 spines, 3,584 links above the pods, bisection
         716.8 Tb/s and 66.7 Gb/s per GPU for an all-to-all across pods.
@@ -158,7 +158,7 @@ GBPS = 1e9 / 8          # 1 Gb/s in B/s
 in_rack_length = Assumption(
     "in_rack_length", 2.0, "m",
     "cable run from a top-of-rack switch to a server in the same rack [U]: a 48U rack is 2.2 m tall; "
-    "Meta's rack training switch reaches its GPUs with copper DACs (sysdesign-wiki.pages.dev 'AI Zone' [S])")
+    "Meta's rack training switch reaches its GPUs with copper DACs (sysdesign-wiki.pages.dev 'AI Zone', read 2026 [S])")
 next_rack_length = Assumption(
     "next_rack_length", 4.0, "m",
     "cable run to a switch in the adjacent rack [U]: up and down the racks plus 0.6-1.2 m across and slack")
@@ -172,33 +172,34 @@ leaf_spine_length = Assumption(
 spine_core_length = Assumption(
     "spine_core_length", 100.0, "m",
     "spine to core between halls of a building [U]; the 100 m reach of DR4 single-mode optics (MMS4X00-NS, "
-    "stdlib network.factory [P]); set `let spine_core_length = ...` for a campus")
+    "docs.nvidia.com, read 2026, in stdlib network.factory [P]); set `let spine_core_length = ...` for a campus")
 dac_reach = Assumption(
     "dac_reach", 3.0, "m",
     "passive copper DAC reach at 400-800G: 'thicker 26AWG for 2-3-meters' (NVIDIA MCP7Y10-Nxxx "
-    "specifications, via stdlib network.factory DAC_800G [P])")
+    "specifications, docs.nvidia.com, read 2026, via stdlib network.factory DAC_800G [P])")
 acc_reach = Assumption(
     "acc_reach", 5.0, "m",
     "active copper cable reach: 'ACC ... for lengths of 4 and 5-meters' (NVIDIA MCP7Y00-Nxxx use cases, "
-    "via stdlib network.factory ACC_800G [P])")
+    "docs.nvidia.com, read 2026, via stdlib network.factory ACC_800G [P])")
 optic_energy_per_bit = Assumption(
     "optic_energy_per_bit", 16.0 / (800 * GBPS), "J/B",
     "pluggable optic power per unit of line rate: 16 W typical for an 800G twin-port OSFP, 20 pJ/bit "
-    "(docs.nvidia.com 800gmms4x00ns specifications, specs.md B.2 [P])")
+    "(docs.nvidia.com/networking/display/800gmms4x00ns/specifications, read 2026 [P])")
 optic_price_per_rate = Assumption(
     "optic_price_per_rate", 1200.0 / (800 * GBPS), "USD*s/B",
     "pluggable optic price per unit of line rate: ~$1,200 per 800G module, $1.5 per Gb/s [U] (stdlib "
     "network.factory OSFP_800G_2xSR4, not verified)")
 dac_power = Assumption(
     "dac_power", 0.1, "W",
-    "passive DAC power (its EEPROM): 'Power Consumption 0.1 W' (NVIDIA MCP4Y10-Nxxx specifications [P])")
+    "passive DAC power (its EEPROM): 'Power Consumption 0.1 W' (NVIDIA MCP4Y10-Nxxx specifications, read "
+    "2026 [P])")
 dac_price_per_rate = Assumption(
     "dac_price_per_rate", 250.0 / (800 * GBPS), "USD*s/B",
     "passive DAC price per unit of line rate: ~$250 per 800G cable [U] (stdlib network.factory DAC_800G)")
 acc_energy_per_bit = Assumption(
     "acc_energy_per_bit", 2.7 / (800 * GBPS), "J/B",
     "active copper cable power: 2.7 W for 800G, 1.5 W head end + 4 x 0.3 W tails (NVIDIA MCA7J70-Nxxx "
-    "specifications, via stdlib network.factory ACC_800G [P])")
+    "specifications, docs.nvidia.com, read 2026, via stdlib network.factory ACC_800G [P])")
 acc_price_per_rate = Assumption(
     "acc_price_per_rate", 450.0 / (800 * GBPS), "USD*s/B",
     "active copper cable price per unit of line rate: ~$450 per 800G cable [U] (stdlib network.factory)")

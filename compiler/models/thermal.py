@@ -31,7 +31,7 @@ from .power import FACILITY_KINDS
 liquid_fraction_liquid = Assumption(
     "liquid_fraction_liquid", 0.85, "1",
     "share of a liquid-cooled rack's heat captured by cold plates [U]: GB200 NVL72 is often quoted at "
-    "~85% liquid (specs.md B.1, 'fraction of heat to liquid not published', ~85% often quoted)")
+    "~85% liquid, with no primary source; NVIDIA does not publish the fraction")
 liquid_fraction_hybrid = Assumption(
     "liquid_fraction_hybrid", 0.70, "1",
     "share of heat captured by liquid in a hybrid server (cold plates on GPUs only) [U]")

@@ -41,7 +41,8 @@ in training matrix multiplies (fitted).
     deadline      accelerators_needed: smallest n (multiples of tp * pp, searched in the same pass over a
                   geometric ladder) whose time_to_train <= deadline
 
-Defaults: failure_rate from Llama 3 (419 unexpected interruptions in 54 days on 16,384 H100, specs.md C.3);
+Defaults: failure_rate from Llama 3 (419 unexpected interruptions in 54 days on 16,384 H100: Llama 3 paper,
+arXiv 2407.21783 Table 5, 2024, via datacenterdynamics.com);
 checkpoint_time 30 s and restart_time 3 min [U] (asynchronous checkpointing; a restart re-schedules and
 reloads), which give >90% goodput at Llama 3 scale as Meta reported.
 
@@ -70,7 +71,8 @@ training_efficiency = Assumption(
 failure_rate = Assumption(
     "failure_rate", 419 / (54 * 86400 * 16384), "1/s",
     "unexpected interruptions per accelerator per second [S][D]: Llama 3 405B pre-training, 419 unexpected "
-    "interruptions in a 54-day snapshot on 16,384 H100 (specs.md C.3, datacenterdynamics.com quoting the paper)")
+    "interruptions in a 54-day snapshot on 16,384 H100 (datacenterdynamics.com quoting the Llama 3 paper, "
+    "arXiv 2407.21783 Table 5, 2024)")
 checkpoint_time = Assumption(
     "checkpoint_time", 30.0, "s",
     "blocking time to write one checkpoint [U]: asynchronous checkpointing stalls training only while the "
@@ -79,14 +81,15 @@ restart_time = Assumption(
     "restart_time", 180.0, "s",
     "time lost per interruption besides the work since the last checkpoint [U]: detection, re-scheduling on "
     "spares and reloading; with the Llama 3 failure rate this gives the >90% effective training time Meta "
-    "reported (specs.md C.3)")
+    "reported (Llama 3 paper, 2024, via datacenterdynamics.com)")
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
     "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]")
 default_tokens = Assumption("default_training_tokens", 1e12, "tok", "token budget when the job gives none [U]")
 default_global_batch = Assumption(
     "default_global_batch", 4 * 2 ** 20, "tok",
-    "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (model card)")
+    "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (Llama 2 model card, "
+    "2023-07)")
 
 MICRO_GRID = np.array([1.0, 2.0, 4.0, 8.0])
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
