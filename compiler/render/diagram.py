@@ -100,11 +100,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def _esc(text: object, limit: int = MAX_TEXT) -> str:
-    """Text for an HTML-like label: control characters dropped, cut at `limit`, every markup char escaped."""
+    """Text for an HTML-like label: control characters dropped, cut at `limit`, every markup char escaped,
+    and every backslash doubled: Graphviz expands its escapes (`\\N` node name, `\\G` graph name, `\\E`,
+    `\\L`, ...) inside HTML-like labels too, even when the backslash is written as `&#92;`; `\\\\` is a
+    literal backslash."""
     s = _CONTROL.sub("", str(text)).replace("\t", " ")
     if limit and len(s) > limit:
         s = s[: limit - 1] + "\u2026"
-    s = (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = (s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
          .replace('"', "&quot;").replace("'", "&#39;"))
     return s.replace("\n", " ")
 
@@ -145,7 +148,8 @@ def _cluster_label(title: str, rows: list[str] = (), caption: str | None = None)
 
 
 def _edge_label(*lines: str) -> str:
-    return "<" + "<BR/>".join(_font(line, 9, MUTED) for line in lines if line) + ">"
+    """An edge's HTML-like label from plain text lines (escaped here)."""
+    return "<" + "<BR/>".join(_font(_esc(line, 0), 9, MUTED) for line in lines if line) + ">"
 
 
 def _x(count: float | None) -> str:

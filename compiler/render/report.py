@@ -970,21 +970,29 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
 
 
 # ---------------------------------------------------------------------------------------------- rendering
-def _md_html(text: str) -> str:
+_MD_PUNCT = re.compile(r"([\\`*_\[\](){}!|~#])")
+_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
+def _md_escape(value) -> str:
+    """User text made inert in GitHub Markdown, on one line: every character that could open a link,
+    an image (`![x](https://...)` would load a remote image in a PR comment), emphasis, code, a table
+    cell or a heading is backslash-escaped; `&`, `<` and `>` become entities, so no raw HTML and no
+    autolink survives; a leading `1.`, `-` or `+` cannot start a list."""
+    text = " ".join(str(value).split())
+    text = _MD_PUNCT.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md_text(value) -> Markup:
-    """Text for a Markdown paragraph: on one line, with no HTML (GitHub renders raw HTML in comments)."""
-    return Markup(_md_html(" ".join(str(value).split())))
+    """Text for a Markdown paragraph (see `_md_escape`)."""
+    return Markup(_md_escape(value))
 
 
 def _md_cell(value) -> Markup:
-    """Text for a Markdown table cell: as `_md_text`, and nothing that could end the cell or open a span."""
-    text = " ".join(str(value).split())
-    for ch in "\\|*`":
-        text = text.replace(ch, "\\" + ch)
-    return Markup(_md_html(text))
+    """Text for a Markdown table cell (see `_md_escape`: `|` is escaped, so a cell cannot end early)."""
+    return Markup(_md_escape(value))
 
 
 def environment() -> Environment:
@@ -1033,35 +1041,50 @@ def inline_svg(svg_text: str, prefix: str) -> Markup | None:
 
 
 def make_diagrams(results: Results, out_dir: str) -> dict:
-    """The four diagrams: {view: {"svg": Markup | None, "file": name, "note": text}}. Writes view.svg
-    (or view.dot when Graphviz cannot render) into out_dir."""
+    """The four diagrams: {view: {"svg": Markup | None, "file": name, "note": text for the report,
+    "message": text for the user}}. Writes view.svg (or view.dot when Graphviz cannot render) into
+    out_dir. The report's note names files relative to the report (never out_dir), so the report is the
+    same wherever it is built."""
     from . import diagram as diagram_module
 
     out: dict = {}
     for view_name in VIEWS:
-        entry = {"svg": None, "file": "", "note": ""}
+        entry = {"svg": None, "file": "", "note": "", "message": ""}
         try:
             dot_text = diagram_module.diagram_dot(results, view_name)
             entry.update(_render_one(diagram_module, dot_text, out_dir, view_name))
         except Exception as exc:  # noqa: BLE001 - a broken diagram must not sink the report
-            entry["note"] = f"the {view_name} diagram could not be drawn ({type(exc).__name__}: {exc})"
+            entry["note"] = entry["message"] = \
+                f"the {view_name} diagram could not be drawn ({type(exc).__name__}: {exc})"
         out[view_name] = entry
     return out
 
 
 def _render_one(diagram_module, dot_text: str, folder: str, view_name: str) -> dict:
-    path = os.path.join(folder, f"{view_name}.svg")
-    error = diagram_module.write_diagram(dot_text, path, "svg")
-    if error or not os.path.exists(path):
-        dot_path = os.path.join(folder, f"{view_name}.dot")
-        if not os.path.exists(dot_path):
-            with open(dot_path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(dot_text)
-        return {"svg": None, "file": f"{view_name}.dot", "note": error or "Graphviz wrote no SVG"}
-    with open(path, encoding="utf-8") as fh:
-        svg = inline_svg(fh.read(), view_name)
+    svg_name, dot_name = f"{view_name}.svg", f"{view_name}.dot"
+    for name in (svg_name, dot_name):                # nothing stale from an earlier build is inlined or listed
+        if os.path.exists(os.path.join(folder, name)):
+            os.remove(os.path.join(folder, name))
+    try:
+        svg_bytes = diagram_module.render_diagram(dot_text, "svg")
+    except (diagram_module.GraphvizMissing, RuntimeError) as exc:
+        with open(os.path.join(folder, dot_name), "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(dot_text)
+        if isinstance(exc, diagram_module.GraphvizMissing):
+            files = ", ".join(f"{v}.dot" for v in VIEWS)
+            note = (f"Graphviz's `dot` program was not found where this report was built, so the diagrams are "
+                    f"DOT text beside this report ({files}); {diagram_module.INSTALL_HINT}, then build again")
+            message = (f"Graphviz's `dot` program was not found, so the diagrams are DOT text in "
+                       f"{folder} ({files}); {diagram_module.INSTALL_HINT}")
+        else:
+            note = f"the {view_name} diagram could not be drawn ({exc}); its DOT text is in {dot_name}"
+            message = f"{os.path.join(folder, svg_name)}: {exc}"
+        return {"svg": None, "file": dot_name, "note": note, "message": message}
+    with open(os.path.join(folder, svg_name), "wb") as fh:
+        fh.write(svg_bytes)
+    svg = inline_svg(svg_bytes.decode("utf-8"), view_name)
     note = "" if svg is not None else "the SVG was not inlined: it holds active content"
-    return {"svg": svg, "file": f"{view_name}.svg", "note": note}
+    return {"svg": svg, "file": svg_name, "note": note, "message": note}
 
 
 def build(results: Results, spec: str, sink, out_dir: str) -> tuple[list[str], list[str]]:
@@ -1085,5 +1108,5 @@ def build(results: Results, spec: str, sink, out_dir: str) -> tuple[list[str], l
         file = diagrams[view_name].get("file")
         if file:
             written.append(os.path.join(out_dir, file))
-    notes = sorted({d["note"] for d in diagrams.values() if d.get("note")})
+    notes = sorted({d["message"] for d in diagrams.values() if d.get("message")})
     return written, notes
