@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from ..display import format_number, format_quantity
 from ..evaluate import Results
+from .view import problems
 
 YEAR = 8760 * 3600.0
 VIEWS = ("physical", "network", "power", "cooling")
@@ -948,6 +949,10 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
         item = (diagrams or {}).get(view_name) or {}
         diagram_items.append({"view": view_name, "title": VIEW_TITLES[view_name], "svg": item.get("svg"),
                               "file": item.get("file", ""), "note": item.get("note", "")})
+    found = problems(results, sink)
+    banner = {"clean": found.clean, "headline": found.headline(), "checks_line": found.checks_line(),
+              "problems": [{"severity": p.severity, "code": p.code, "message": p.message, "where": p.where,
+                         "detail": p.detail, "scenarios": p.scenarios} for p in found.items]}
     notes = []
     for d in sink.sorted() if sink is not None else []:
         where = f"{d.span.file}:{d.span.line}" if d.span is not None else ""
@@ -965,7 +970,7 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
         "sweep": _sweep(results, subjects, series_of), "checks": _checks(results, view, subjects),
         "parameters": _parameters(results, view, 0), "assumptions": _assumptions(results, view, subjects_ctx),
         "citations": _citations(subjects_ctx), "diagrams": diagram_items,
-        "has_diagrams": any(d["svg"] for d in diagram_items), "notes": notes,
+        "has_diagrams": any(d["svg"] for d in diagram_items), "notes": notes, "banner": banner,
     }
 
 
