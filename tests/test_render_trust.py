@@ -81,14 +81,16 @@ def test_markdown_escape_table() -> None:
         "![x](http://a/b.png)": "\\!\\[x\\]\\(http://a/b.png\\)",
         "a|b": "a\\|b",
         "<b>&": "&lt;b&gt;&amp;",
-        "1. first": "1\\. first",
-        "- item": "\\- item",
         "power_chain_loss": "power\\_chain\\_loss",
         "back\\slash": "back\\\\slash",
         "two\n lines": "two lines",
     }
     for text, expected in cases.items():
         assert report._md_escape(text) == expected, text
+    # at the start of a line (a paragraph), a list cannot open; inside a line or a cell, 222.5 stays 222.5
+    assert report._md_escape("1. first", line_start=True) == "1\\. first"
+    assert report._md_escape("- item", line_start=True) == "\\- item"
+    assert report._md_escape("222.5 MW") == "222.5 MW"
 
 
 def test_graphviz_escapes_in_user_text_are_doubled(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@ on. Everything is formatted here; the templates only lay it out. Jinja2 runs wit
 StrictUndefined; the output has no timestamps, no scripts and no external references, and is
 byte-identical for the same input (everything sorted, ids derived from paths).
 
-KPIs the models do not compute yet (inference and training outputs arrive in their own models) are
-looked up by a few plausible field names and units, on the report's subject and on the workloads placed
-in it; a KPI not found is shown as "not modelled", never as an error.
+Renderers only read: every KPI is the subject's own model output (`<site>.tokens_per_s`,
+`<site>.usd_per_mtok`, ... summed over its workloads by compiler.models.workloads); one not computed for
+the subject is shown as "not modelled", never guessed from other fields. Values are read through
+`compiler.render.view.ResultsView`; nothing here imports `compiler.models` (tests/test_layering.py).
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from markupsafe import Markup
 
 from ..display import format_number, format_quantity
 from ..evaluate import Results
-from .view import problems
+from .view import ResultsView, problems
 
 YEAR = 8760 * 3600.0
 VIEWS = ("physical", "network", "power", "cooling")
@@ -51,37 +52,26 @@ PALETTE = ("#1e3a5f", "#2f6b8f", "#4f97b0", "#8fbfcc", "#c7a25a", "#9b6b43", "#b
 # ---------------------------------------------------------------------------------------------- KPIs
 @dataclass(frozen=True)
 class Kpi:
+    """A key figure: the model output `<subject>.<key>` (sites sum their workloads in
+    compiler.models.workloads), shown in `style` (see `fmt_parts`)."""
     key: str
     label: str
-    style: str                      # how to show it: see `fmt_parts`
-    names: tuple[str, ...]          # field names to look for, best first
-    unit: str = ""                  # SI unit a look-up by unit accepts ("" = no look-up by unit)
-    pattern: str = ""               # and the field name it must match
-    workload: str = ""              # also look on the workloads of this kind placed in the subject
-    combine: str = ""               # several workloads: "sum" (tokens/s), "per_token" (a tokens-weighted
-                                    # mean: $/token), "per_joule" (tokens over energy); else the first one
+    style: str
     sub: str = ""
+    facility: bool = True           # a facility figure: 0 means nothing is placed, shown as absent
 
 
 KPIS = (
-    Kpi("accelerators", "Accelerators", "count", ("accelerators",), sub="GPUs / accelerator packages"),
-    Kpi("it_power", "IT power", "power", ("it_power",), sub="peak, every accelerator at TDP"),
-    Kpi("facility_power", "Facility power", "power", ("facility_power",), sub="peak, at the utility meter"),
-    Kpi("pue", "PUE", "ratio", ("pue",), sub="annual average"),
-    Kpi("tokens_per_s", "Tokens per second", "tok_s",
-        ("tokens_per_s", "tokens_per_second", "total_tokens_per_s", "throughput", "token_rate",
-         "output_tokens_per_s"), "tok/s", r"tok|throughput", "inference", "sum", sub="served, all workloads"),
-    Kpi("tokens_per_joule", "Tokens per joule", "tok_j",
-        ("tokens_per_joule", "tokens_per_j", "tok_per_joule", "energy_efficiency"), "tok/J", r"tok|joule",
-        "inference", "per_joule", sub="at the servers' wall"),
-    Kpi("time_to_train", "Time to train", "duration",
-        ("time_to_train", "train_time", "training_time", "duration", "wall_time"), "s", r"time|train|duration",
-        "training", sub="training run, wall clock"),
-    Kpi("capex", "Capex", "money", ("capex",), sub="IT, network, facility, land"),
-    Kpi("tco_year", "TCO per year", "money_year", ("tco_year",), sub="depreciation plus opex"),
-    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok",
-        ("cost_per_mtok", "usd_per_mtok", "cost_per_million_tokens", "cost_per_token", "usd_per_token",
-         "price_per_token"), "USD/tok", r"cost|usd|price", "inference", "per_token", sub="TCO over tokens served"),
+    Kpi("accelerators", "Accelerators", "count", "GPUs / accelerator packages"),
+    Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP"),
+    Kpi("facility_power", "Facility power", "power", "peak, at the utility meter"),
+    Kpi("pue", "PUE", "ratio", "annual average"),
+    Kpi("tokens_per_s", "Tokens per second", "tok_s", "served, all workloads", facility=False),
+    Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
+    Kpi("time_to_train", "Time to train", "duration", "training run, wall clock", facility=False),
+    Kpi("capex", "Capex", "money", "IT, network, facility, land"),
+    Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
+    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "TCO over tokens served", facility=False),
 )
 
 POWER_BUCKETS = (("chip", "Accelerators"), ("cpu", "Host CPUs"), ("memory", "Memory and storage"),
@@ -214,57 +204,21 @@ def _humanize(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- values
-class _View:
-    """Scalar reads of the results at one scenario."""
+class _View(ResultsView):
+    """Scalar reads of the results at one scenario, as the report shows them."""
 
-    def __init__(self, results: Results, scenario: int = 0):
-        self.results = results
-        self.scenario = scenario
-
-    def array(self, path: str) -> np.ndarray | None:
-        value = self.results.values.get(path)
-        if not isinstance(value, np.ndarray) or value.dtype == bool:
-            return None
-        n = self.results.scenario_count
-        value = np.asarray(value, dtype=float).reshape(-1)
-        if value.size == 1:
-            return np.broadcast_to(value, (n,))
-        return value if value.size == n else None
-
-    def get(self, path: str, scenario: int | None = None) -> float | None:
-        value = self.array(path)
-        if value is None:
-            return None
-        v = float(value[self.scenario if scenario is None else scenario])
-        return v if math.isfinite(v) else None
-
-    def text(self, path: str) -> str | None:
-        value = self.results.values.get(path)
-        return value if isinstance(value, str) else None
-
-    def unit(self, path: str) -> str:
-        return self.results.units.get(path, "")
-
-    def display(self, path: str) -> str:
-        node = self.results.graph.nodes.get(path)
-        return getattr(node, "display", "") if node is not None else ""
-
-    def show(self, path: str) -> str:
-        """A quantity in readable units (its declared unit when it has one)."""
+    def show(self, path: str, scenario: int | None = None) -> str:
+        """A quantity in the report's style: money as $2.54M, per-year rates per year, else readable units."""
         text = self.text(path)
         if text is not None:
             return text
-        value = self.get(path)
+        value = self.get(path, scenario)
         if value is None:
             return "—"
         unit, declared = self.unit(path), self.display(path)
         if unit == "s" and path.endswith("_hours"):
             hours = value / 3600.0
             return f"{_sig(hours / 1e6)}M h" if hours >= 1e6 else f"{_sig(hours)} h"
-        if unit == "1/s":                                  # rates per year (maintenance, discount)
-            return f"{_sig(value * YEAR)} / yr"
-        if unit == "USD/(s*W)":                            # cost per watt per year (staff per MW)
-            return f"{fmt(value * YEAR * 1e6, 'money')} / MW / yr"
         if unit == "USD":
             return fmt(value, "money")
         if unit == "USD/s" and declared in ("", "USD/yr"):
@@ -311,79 +265,11 @@ def _members(results: Results, path: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- KPI look-up
-def _same_dimension(unit: str, wanted: str) -> bool:
-    """Whether an SI unit string (`s^2*tok/m^2/kg`) has the dimension of `wanted` (`tok/J`)."""
-    if unit == wanted:
-        return True
-    try:
-        from dsl.units import parse_unit
-        return parse_unit(unit or "1").dim == parse_unit(wanted).dim
-    except Exception:  # noqa: BLE001 - an odd unit string is simply not a match
-        return False
-
-
-def _find_on(results: Results, view: _View, path: str, kpi: Kpi) -> str | None:
-    for name in kpi.names:
-        candidate = f"{path}.{name}"
-        if view.array(candidate) is not None and (not kpi.unit or _same_dimension(view.unit(candidate), kpi.unit)):
-            return candidate
-    if kpi.unit:
-        for candidate in _members(results, path):
-            name = candidate.rsplit(".", 1)[-1]
-            if re.search(kpi.pattern, name) and view.array(candidate) is not None and \
-                    _same_dimension(view.unit(candidate), kpi.unit):
-                return candidate
-    return None
-
-
-def _kpi(results: Results, view: _View, subject, kpi: Kpi) -> tuple[list[str], str, np.ndarray | None]:
-    """(paths the figure comes from, a note on how, its values over the scenario axis): found on the
-    subject itself, else on the workloads placed in it (combined by `kpi.combine` when there are several)."""
-    own = _find_on(results, view, subject.path, kpi)
-    if own is not None:
-        return [own], "", view.array(own)
-    if not kpi.workload:
-        return [], "", None
-    found = []
-    for inst in _walk(subject):
-        if inst.kind == kpi.workload:
-            path = _find_on(results, view, inst.path, kpi)
-            if path is not None and view.array(path) is not None:
-                found.append((inst, path))
-    if not found:
-        return [], "", None
-    if len(found) == 1:
-        inst, path = found[0]
-        series = view.array(path) * (_mult_series(view, inst, subject) if kpi.combine == "sum" else 1.0)
-        return [path], f"workload {inst.block.name}", series
-    paths = [p for _, p in found]
-    if kpi.combine == "sum":
-        series = sum(view.array(p) * _mult_series(view, i, subject) for i, p in found)
-        return paths, f"sum of {len(found)} workloads", series
-    if kpi.combine in ("per_token", "per_joule"):
-        tokens_kpi = next(k for k in KPIS if k.key == "tokens_per_s")
-        rates = [_find_on(results, view, i.path, tokens_kpi) for i, _ in found]
-        if all(r is not None and view.array(r) is not None for r in rates):
-            weights = [view.array(r) * _mult_series(view, i, subject) for r, (i, _) in zip(rates, found)]
-            total = sum(weights)
-            with np.errstate(all="ignore"):
-                if kpi.combine == "per_token":       # cost per token: the tokens-weighted mean
-                    series = sum(w * view.array(p) for w, (_, p) in zip(weights, found)) / total
-                else:                                # tokens per joule: all tokens over all energy
-                    series = total / sum(w / view.array(p) for w, (_, p) in zip(weights, found))
-            return paths + [r for r in rates if r], f"all {len(found)} workloads, weighted by tokens/s", series
-    inst, path = found[0]
-    return [path], f"workload {inst.block.name} (1 of {len(found)})", view.array(path)
-
-
-def _mult_series(view: _View, inst, subject) -> np.ndarray:
-    """Items of `inst` per subject, over the scenario axis."""
-    return np.array([_View(view.results, s).mult(inst, subject) for s in range(view.results.scenario_count)])
-
-
-def _instance_of(results: Results, path: str):
-    node = results.graph.nodes.get(path)
-    return node.instance if node is not None else None
+def _kpi(view: _View, subject, kpi: Kpi) -> tuple[list[str], np.ndarray | None]:
+    """(the output path, its values over the scenario axis): the subject's own output, never a guess."""
+    path = f"{subject.path}.{kpi.key}"
+    series = view.array(path)
+    return ([path], series) if series is not None else ([], None)
 
 
 # ---------------------------------------------------------------------------------------------- charts (SVG)
@@ -762,9 +648,10 @@ def _derivation(results: Results, view: _View, kpi: Kpi, paths: list[str], sourc
 def _subject_context(results: Results, view: _View, subject, sources, multi: bool) -> dict:
     kpis, derivations = [], []
     for kpi in KPIS:
-        paths, note, series = _kpi(results, view, subject, kpi)
-        missing = "not modelled for this spec"
-        if series is not None and not kpi.workload and not np.any(np.nan_to_num(series) > 0):
+        paths, series = _kpi(view, subject, kpi)
+        note = ""
+        missing = f"not an output of this {subject.kind}"
+        if series is not None and kpi.facility and not np.any(np.nan_to_num(series) > 0):
             series, missing = None, "no racks placed in this plan"  # workloads only: no $0, no PUE 0
         anchor = _anchor("d", subject.path, kpi.key)
         card = {"key": kpi.key, "label": kpi.label, "sub": kpi.sub, "note": note, "available": series is not None,
@@ -927,7 +814,7 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
     subjects_ctx = [_subject_context(results, view, s, sources, len(subjects) > 1) for s in subjects]
 
     def series_of(subject, kpi):
-        return _kpi(results, view, subject, kpi)[2]
+        return _kpi(view, subject, kpi)[1]
 
     modules = {r.block.module.name: r.block.module for r in results.graph.roots if r.block.module is not None}
     module = modules.get(spec) or (next(iter(modules.values())) if modules else None)
@@ -979,24 +866,26 @@ _MD_PUNCT = re.compile(r"([\\`*_\[\](){}!|~#])")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
-def _md_escape(value) -> str:
+def _md_escape(value, line_start: bool = False) -> str:
     """User text made inert in GitHub Markdown, on one line: every character that could open a link,
     an image (`![x](https://...)` would load a remote image in a PR comment), emphasis, code, a table
     cell or a heading is backslash-escaped; `&`, `<` and `>` become entities, so no raw HTML and no
-    autolink survives; a leading `1.`, `-` or `+` cannot start a list."""
+    autolink survives; at the start of a line (`line_start`), a leading `1.`, `-` or `+` cannot start a list."""
     text = " ".join(str(value).split())
     text = _MD_PUNCT.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
+    if line_start:
+        text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}",
+                                  text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md_text(value) -> Markup:
-    """Text for a Markdown paragraph (see `_md_escape`)."""
-    return Markup(_md_escape(value))
+    """Text that starts a Markdown paragraph or a line (see `_md_escape`)."""
+    return Markup(_md_escape(value, line_start=True))
 
 
 def _md_cell(value) -> Markup:
-    """Text for a Markdown table cell (see `_md_escape`: `|` is escaped, so a cell cannot end early)."""
+    """Text inside a line or a table cell (see `_md_escape`: `|` is escaped, so a cell cannot end early)."""
     return Markup(_md_escape(value))
 
 
