@@ -47,6 +47,7 @@ from dsl.schema import kind as kind_spec
 
 from ..display import display_unit, format_number
 from ..graph import Instance
+from .view import ResultsView
 
 VIEWS = ("physical", "network", "power", "cooling")
 FORMATS = ("svg", "png", "dot")
@@ -112,6 +113,20 @@ def _esc(text: object, limit: int = MAX_TEXT) -> str:
     return s.replace("\n", " ")
 
 
+_TAG = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&(#?\w+);")
+SLACK = 0.12             # room left after each line of a label, as a share of the line's width
+
+
+def _room(html: str) -> str:
+    """A label line with room after it: Graphviz sizes each box with the font metrics it has where it runs,
+    but the SVG is drawn by the reader's browser, whose font (Helvetica, Arial, DejaVu Sans, ...) can be
+    up to about a tenth wider, and then the text runs past the box's right edge. En spaces (0.5 em, not
+    collapsed in SVG) worth SLACK of the line's width (at about 0.55 em a character) keep it inside."""
+    visible = len(_ENTITY.sub("x", _TAG.sub("", html)))
+    return html + "&#8194;" * math.ceil(visible * SLACK * 0.55 / 0.5) if visible else html
+
+
 def _b(text: object) -> str:
     return f"<B>{_esc(text)}</B>"
 
@@ -129,9 +144,9 @@ def _card(title: str, rows: list[str] = (), *, caption: str | None = None, group
     accent, fill = PALETTE[group]
     cells = []
     if caption:
-        cells.append(_font(caption, 8, accent))
-    cells.append(_font(title, title_size, INK))
-    cells += [_font(row, 10, MUTED) for row in rows]
+        cells.append(_font(_room(caption), 8, accent))
+    cells.append(_font(_room(title), title_size, INK))
+    cells += [_font(_room(row), 10, MUTED) for row in rows]
     w = f' WIDTH="{width}"' if width else ""
     body = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{w}>{c}</TD></TR>' for c in cells)
     style = "rounded,dashed" if dashed else "rounded"
@@ -141,15 +156,15 @@ def _card(title: str, rows: list[str] = (), *, caption: str | None = None, group
 
 def _cluster_label(title: str, rows: list[str] = (), caption: str | None = None) -> str:
     """A cluster's title block: small caption, bold title, detail rows (already-escaped fragments)."""
-    lines = ([_font(caption, 8, FAINT)] if caption else []) + [_font(title, 13, INK)]
-    lines += [_font(r, 10, MUTED) for r in rows]
+    lines = ([_font(_room(caption), 8, FAINT)] if caption else []) + [_font(_room(title), 13, INK)]
+    lines += [_font(_room(r), 10, MUTED) for r in rows]
     body = "".join(f'<TR><TD ALIGN="LEFT">{line}</TD></TR>' for line in lines)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
 def _edge_label(*lines: str) -> str:
     """An edge's HTML-like label from plain text lines (escaped here)."""
-    return "<" + "<BR/>".join(_font(_esc(line, 0), 9, MUTED) for line in lines if line) + ">"
+    return "<" + "<BR/>".join(_font(_room(_esc(line, 0)), 9, MUTED) for line in lines if line) + ">"
 
 
 def _x(count: float | None) -> str:
@@ -230,29 +245,14 @@ class _Ids:
         return ident
 
 
-@dataclass
-class _Plan:
-    results: object
-    scenario: int = 0
-    ids: _Ids = field(default_factory=_Ids)
+class _Plan(ResultsView):
+    """The results view of one scenario, with DOT ids and the instance-tree walks the views share."""
 
-    # values ---------------------------------------------------------------------------------
-    def value(self, path: str) -> float | None:
-        raw = self.results.values.get(path)
-        if not isinstance(raw, np.ndarray) or raw.size == 0:
-            return None
-        arr = raw.astype(float) if raw.dtype == bool else raw
-        v = float(arr[self.scenario] if arr.size > 1 else arr[0])
-        return v if math.isfinite(v) else None
+    def __init__(self, results, scenario: int = 0):
+        super().__init__(results, scenario)
+        self.ids = _Ids()
 
-    def text(self, path: str) -> str | None:
-        raw = self.results.values.get(path)
-        return raw if isinstance(raw, str) else None
-
-    def unit(self, path: str) -> str:
-        return self.results.units.get(path, "")
-
-    def get(self, inst: Instance, name: str) -> float | None:
+    def get(self, inst: Instance, name: str) -> float | None:       # noqa: D102 - a field of an instance
         return self.value(f"{inst.path}.{name}")
 
     def inherited(self, inst: Instance | None, name: str) -> float | None:
@@ -271,14 +271,9 @@ class _Plan:
             inst = inst.parent
         return default
 
-    def assumption(self, name: str, default: float) -> float:
-        v = self.value(f"assumptions.{name}")
-        return default if v is None else v
-
-    def count(self, inst: Instance) -> float | None:
-        if inst.count is None:
-            return 1.0
-        return self.value(inst.count)
+    def assumption(self, name: str) -> float | None:
+        """A model assumption as the models used it (None when this run did not use it)."""
+        return self.value(f"assumptions.{name}")
 
     # tree -----------------------------------------------------------------------------------
     @staticmethod
@@ -612,7 +607,7 @@ class _Stage:
     kind: str
     gear: Instance | None
     owner: Instance            # where the gear is placed (or the branch, for model defaults)
-    eta: float
+    eta: float | None          # None: not in the results (drawn as n/a; the flows take the model's loss)
     flow_in: float = 0.0       # per branch item
     loss: float = 0.0
 
@@ -626,18 +621,16 @@ class _Branch:
     direct: bool = False       # the root's own IT (racks placed outside halls)
 
 
-def _gear_default_eta(kind: str) -> float:
-    from ..models import assumptions as A
-    table = {"transformer": A.transformer_efficiency, "ups": A.ups_efficiency, "pdu": A.pdu_efficiency,
-             "rectifier": A.rectifier_efficiency, "busway": A.dc_distribution_efficiency,
-             "dc_distribution": A.dc_distribution_efficiency}
-    a = table.get(kind)
-    return a.value if a is not None else 0.999
+# the chain the facility model assumes when no power gear is placed, per `distribution` (as documented in
+# compiler.models.facility; to be read from per-stage model outputs once the model gives them)
+DEFAULT_CHAINS = {"ac": ("transformer", "ups", "pdu"), "dc800": ("transformer", "rectifier", "dc_distribution")}
+_ETA_ASSUMPTION = {"busway": "dc_distribution_efficiency"}
 
 
 def _chain(plan: _Plan, inst: Instance) -> list[_Stage]:
     """The stages the facility model multiplies for `inst`: the nearest gear of each kind placed on it or
-    its ancestors, else the default chain of its `distribution` (mirrors compiler.models.facility)."""
+    its ancestors, else the default chain of its `distribution`. Efficiencies are read: the gear's own, else
+    the assumption the model used; None when neither is in the results."""
     found: dict[str, _Stage] = {}
     level: Instance | None = inst
     while level is not None:
@@ -646,23 +639,17 @@ def _chain(plan: _Plan, inst: Instance) -> list[_Stage]:
             if kind in POWER_GEAR and kind not in found:
                 eta = plan.get(gear, "efficiency")
                 if eta is None:
-                    eta = plan.assumption(f"{kind}_efficiency", _gear_default_eta(kind))
+                    eta = plan.assumption(_ETA_ASSUMPTION.get(kind, f"{kind}_efficiency"))
                 found[kind] = _Stage(gear.path, kind, gear, level, eta)
         level = level.parent
     if found:
         return [found[k] for k in POWER_GEAR if k in found]
-    from ..models import assumptions as A
-    if plan.inherited_text(inst, "distribution", "ac") == "dc800":
-        kinds = (("transformer", A.transformer_efficiency), ("rectifier", A.rectifier_efficiency),
-                 ("dc_distribution", A.dc_distribution_efficiency))
-    else:
-        kinds = (("transformer", A.transformer_efficiency), ("ups", A.ups_efficiency),
-                 ("pdu", A.pdu_efficiency))
+    distribution = plan.inherited_text(inst, "distribution", "ac")
     out = []
-    for kind, a in kinds:
+    for kind in DEFAULT_CHAINS.get(distribution, DEFAULT_CHAINS["ac"]):
         eta = plan.get(inst, f"{kind}_efficiency")
         if eta is None:
-            eta = plan.assumption(a.name, a.value)
+            eta = plan.assumption(f"{kind}_efficiency")
         out.append(_Stage(f"default:{kind}@{inst.path}", kind, None, inst, eta))
     return out
 
@@ -764,30 +751,49 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
                           caption=_esc("GENERATOR", 0), group="power", dashed=True))
         g.edge(gid, utility, label=_edge_label("backup"), style="dashed", color="#ADB5BD")
 
-    prev, prev_flow = utility, None
+    # The cooling plant is fed from the medium-voltage side: from the last shared switchgear or transformer
+    # (which then carries it), else through its own transformers. The facility model charges chain losses
+    # on the IT load only (facility_power = it_power + power_chain_loss + cooling_power); the cards say so.
+    cooling = plan.get(root, "cooling_power") or 0.0
+    tap = max((i for i in range(shared) if branches[0].stages[i].kind in ("switchgear", "transformer")),
+              default=None)
+    prev = utility
     for i in range(shared):
         stage = branches[0].stages[i]
         flow = sum(b.count * b.stages[i].flow_in for b in branches)
         loss = sum(b.count * b.stages[i].loss for b in branches)
+        carried = cooling if tap is not None and i <= tap else 0.0
         node = plan.ids("stage", stage.key)
-        g.node(node, _stage_card(plan, stage, flow, loss, 1.0))
-        g.edge(prev, node, label=_edge_label(_q(flow, "W")))
-        prev, prev_flow = node, flow
+        g.node(node, _stage_card(plan, stage, flow + carried, loss, 1.0, cooling=carried))
+        g.edge(prev, node, label=_edge_label(_q(flow + carried, "W")))
+        prev = node
+        if i == tap and cooling:
+            tap_node = node
 
-    cooling = plan.get(root, "cooling_power")
     if cooling:
         cid = plan.ids("coolingload", root.path)
         g.node(cid, _card(_esc("Cooling plant"), [_esc(f"{_q(cooling, 'W')} peak (pumps, fans, chillers)", 0)],
                           caption=_esc("MECHANICAL LOAD", 0), group="cooling"))
-        g.edge(utility, cid, label=_edge_label(_q(cooling, "W")))
+        if tap is not None:
+            g.edge(tap_node, cid, label=_edge_label(_q(cooling, "W")))
+        else:
+            mech = plan.ids("mechfeed", root.path)
+            g.node(mech, _card(_b("Mechanical transformers"),
+                               [_esc(f"in {_q(cooling, 'W')}", 0),
+                                _esc("not in the model's power chain: no loss charged", 0)],
+                               caption=_esc("MV SWITCHGEAR AND TRANSFORMERS", 0), group="power", dashed=True))
+            g.edge(utility, mech, label=_edge_label(_q(cooling, "W")))
+            g.edge(mech, cid, label=_edge_label(_q(cooling, "W")))
 
     for b in branches:
         _power_branch(g, plan, b, shared, prev)
 
 
-def _stage_card(plan: _Plan, stage: _Stage, flow: float, loss: float, count: float, sized: bool = True) -> str:
+def _stage_card(plan: _Plan, stage: _Stage, flow: float, loss: float, count: float, sized: bool = True,
+                cooling: float = 0.0) -> str:
     """One stage of the chain; `flow` and `loss` per item of the branch (`count` items). `sized`: the
-    gear's own count carries `flow` (so the units needed can be compared with the units placed)."""
+    gear's own count carries `flow` (so the units needed can be compared with the units placed);
+    `cooling`: the part of `flow` that feeds the cooling plant (the model charges it no loss)."""
     each = " each" if count != 1 else ""
     title_kind = GEAR_TITLE.get(stage.kind, stage.kind)
     if stage.gear is not None:
@@ -807,8 +813,10 @@ def _stage_card(plan: _Plan, stage: _Stage, flow: float, loss: float, count: flo
         title = _b(title_kind)
         caption = "ASSUMED BY THE MODEL"
         extra = []
-    rows = [_esc(f"\u03b7 {_pct(stage.eta)} \u00b7 in {_q(flow, 'W')}{each}", 0),
-            _font(_b(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
+    rows = [_esc(f"\u03b7 {_pct(stage.eta)} \u00b7 in {_q(flow, 'W')}{each}", 0)]
+    if cooling:
+        rows.append(_esc(f"of which cooling {_q(cooling, 'W')} (no loss charged by the model)", 0))
+    rows += [_font(_b(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
     return _card(title, rows, caption=_esc(caption, 0), group="power", dashed=stage.gear is None)
 
 
@@ -930,26 +938,29 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
     g.node(node, _card(_b(f"{_q(it, 'W')} heat{each}"), rows, caption=_esc("IT HEAT", 0), group="compute"))
 
 
-def _temp(plan: _Plan, inst: Instance, name: str, default: float) -> float:
+def _temp(plan: _Plan, inst: Instance, name: str) -> float | None:
+    """A field of `inst` or its ancestors, else the assumption the models used; None when neither."""
     v = plan.inherited(inst, name)
-    return plan.assumption(name, default) if v is None else v
+    return plan.assumption(name) if v is None else v
 
 
-def _needs_compressors(plan: _Plan, inst: Instance, t_supply: float, tower: bool) -> bool:
-    """Whether a loop supplied at `t_supply` needs chillers at the design ambient (as the facility model
-    decides it: free cooling when the outdoor reference is `economizer_approach` below the supply)."""
-    from ..models import assumptions as A
-
-    outdoor = _temp(plan, inst, "ambient_temp", A.ambient_temp.value)
+def _needs_compressors(plan: _Plan, inst: Instance, t_supply: float | None, tower: bool) -> bool:
+    """Whether a loop supplied at `t_supply` needs chillers at the design ambient, by the facility model's
+    rule (free cooling when the outdoor reference is `economizer_approach` below the supply), from the
+    inputs the model used. The rule is restated here until the thermal model gives it as an output;
+    without its inputs the loop is drawn to the chillers."""
+    outdoor = _temp(plan, inst, "ambient_temp")
+    approach = plan.assumption("economizer_approach")
     if tower:
         wet = plan.inherited(inst, "wet_bulb_temp")
-        outdoor = wet if wet is not None else outdoor - plan.assumption("wet_bulb_depression", 8.0)
-    return outdoor > t_supply - plan.assumption("economizer_approach", A.economizer_approach.value)
+        depression = plan.assumption("wet_bulb_depression")
+        outdoor = wet if wet is not None else (outdoor - depression if None not in (outdoor, depression) else None)
+    if None in (outdoor, approach, t_supply):
+        return True
+    return outdoor > t_supply - approach
 
 
 def _cooling_root(g, plan: _Plan, root: Instance) -> None:
-    from ..models import assumptions as A
-
     mode = plan.inherited_text(root, "heat_rejection", "chiller")
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     branches = [(h, plan.count(h) or 0.0, False) for h in halls]
@@ -963,7 +974,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     towers = plant_gear("cooling_tower")
     cooling = plan.get(root, "cooling_power") or 0.0
     rejected = (plan.get(root, "it_power") or 0.0) + cooling
-    ambient = _temp(plan, root, "ambient_temp", A.ambient_temp.value)
+    ambient = _temp(plan, root, "ambient_temp")
     outdoor = plan.ids("outdoor", root.path)
     rejection = None
     # no cluster around the plant: the loops' edges would cross its title
@@ -975,7 +986,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
         cap = plan.get(gear[0][0], "capacity")
         rows.append(_esc(f"{plan.definition(gear[0][0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
     else:
-        rows.append(_esc(f"{_q(plan.assumption('chiller_capacity', A.chiller_capacity.value), 'W')} each "
+        rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
                          "(model default)", 0))
     rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
                 else _esc("no compressor load at the design ambient", 0))
@@ -988,8 +999,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     if mode == "dry_cooler" or dry:
         rejection = plan.ids("drycoolers", root.path)
         gear = plant_gear("dry_cooler")
-        cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption(
-            "dry_cooler_capacity", A.dry_cooler_capacity.value)
+        cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
         rows = [_esc((plan.definition(gear[0][0]) + " \u00b7 " if gear else "") + f"{_q(cap, 'W')} each", 0)]
         c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry)}"), rows,
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
@@ -1028,8 +1038,6 @@ def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
 
 def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str, rejection: str,
                     tower: bool) -> None:
-    from ..models import assumptions as A
-
     key = f"{inst.path}#direct" if direct else inst.path
     each = " each" if count != 1 else ""
     if direct:
@@ -1043,10 +1051,11 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
     air = _own(plan, inst, "heat_air", direct) or 0.0
     flow = _own(plan, inst, "coolant_flow", direct)
     airflow = _own(plan, inst, "airflow", direct)
-    t_liquid = _temp(plan, inst, "supply_temp", A.supply_temp.value)
-    t_air = _temp(plan, inst, "air_supply_temp", A.air_supply_temp.value)
-    t_chilled = t_air - plan.assumption("chilled_water_offset", 6.0)
-    dt_liquid = _temp(plan, inst, "liquid_delta_t", A.liquid_delta_t.value)
+    t_liquid = _temp(plan, inst, "supply_temp")
+    t_air = _temp(plan, inst, "air_supply_temp")
+    offset = plan.assumption("chilled_water_offset")
+    t_chilled = t_air - offset if None not in (t_air, offset) else None
+    dt_liquid = _temp(plan, inst, "liquid_delta_t")
     with _Cluster(g, plan.ids("hallheat", key), label, "hall") as c:
         racks = plan.ids("rackheat", key)
         _cooling_racks(c, plan, inst, count, racks, direct)
@@ -1060,7 +1069,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             moved = flow if liquid_side else airflow
             rows = [_esc(f"{_q(heat, 'W')} {stream} heat{each}", 0)]
             if moved is not None:
-                rows.append(_esc(f"coolant {_q(moved, 'm^3/s')} \u00b7 \u0394T {_sig(dt_liquid)} K" if liquid_side
+                rows.append(_esc(f"coolant {_q(moved, 'm^3/s')} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
                                  else f"airflow {_q(moved, 'm^3/s')}", 0))
             rows.append(_esc(f"supply {_q(t_liquid, 'K_point')}" if liquid_side
                              else f"cold aisle {_q(t_air, 'K_point')}", 0))
