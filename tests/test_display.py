@@ -73,3 +73,12 @@ def test_format_number_never_uses_an_exponent_in_the_readable_range() -> None:
 
 def test_format_number_non_finite() -> None:
     assert (format_number(INF), format_number(-INF), format_number(NAN)) == ("inf", "-inf", "nan")
+
+
+def test_report_figures_keep_their_significant_digits() -> None:
+    from compiler.render.report_format import fmt
+
+    assert fmt(1_909_731 / 3600.0, "flow_air") == "1,910,000 m³/h"      # three significant digits
+    assert fmt(61_562 / 60000.0, "flow_liquid") == "61,600 L/min"
+    assert fmt(2.544e6, "money") == "$2.54M"
+    assert fmt(0.1234e-6, "money_mtok") == "$0.12 / Mtok"

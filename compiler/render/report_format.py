@@ -19,6 +19,8 @@ def _sig(value: float, digits: int = 3) -> str:
     if value == 0 or not math.isfinite(value):
         return format_number(value)
     magnitude = int(math.floor(math.log10(abs(value))))
+    if magnitude >= digits:                          # 1,909,731 -> 1,910,000: no more digits than it has
+        value = round(value, digits - 1 - magnitude)
     decimals = max(0, digits - 1 - magnitude)
     text = f"{value:,.{decimals}f}"
     if "." in text:
