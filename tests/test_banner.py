@@ -116,3 +116,13 @@ def test_a_warning_alone_stops_the_all_pass_header(tmp_path: Path) -> None:
     html = report.render_html(results, "spec.factory", sink)
     assert "pill pass" not in html.split('<section id="key-figures">')[0]
     assert 'class="banner warn"' in html
+
+
+def test_report_check_rows_name_the_failing_scenarios(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(_write(tmp_path)), "-D", "racks=[1,2,3,4]", "-o", str(out)])
+    assert result.exit_code == 1
+    for name in ("report.html", "report.md"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "fails in 2 of 4 scenarios: racks=3, racks=4" in text, name
+        assert "fails for racks=3, racks=4" in text.split("Key figures")[0], name      # in the banner too

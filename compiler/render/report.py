@@ -40,7 +40,7 @@ from .report_charts import line_chart
 from .report_sections import (
     _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
     _workloads)
-from .view import problems
+from .view import problems, scenarios_text
 
 VIEWS = ("physical", "network", "power", "cooling")
 VIEW_TITLES = {"physical": "Physical layout", "network": "Network fabric", "power": "Power one-line",
@@ -167,7 +167,8 @@ def _checks(results: Results, view: _View, subjects: list) -> dict:
         location = f"{c.span.file}:{c.span.line}" if c.span is not None else ""
         failing = ""
         if c.failing and results.scenario_count > 1:
-            failing = f"fails in {len(c.failing)} of {results.scenario_count} scenarios"
+            failing = (f"fails in {len(c.failing)} of {results.scenario_count} scenarios: "
+                       f"{scenarios_text(view, c.failing)}")
         rows.append({"ok": c.ok, "status": "pass" if c.ok else "fail", "kind": "limit" if c.name in limit_names
                      else "assert", "where": where, "message": c.message, "detail": c.detail, "failing": failing,
                      "location": location, "placed": placed})

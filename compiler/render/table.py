@@ -15,7 +15,7 @@ from __future__ import annotations
 import fnmatch
 
 from ..display import format_quantity
-from .view import ResultsView, problem_line, problems
+from .view import ResultsView, problem_line, problems, scenarios_text
 
 MAX_SCENARIOS_SHOWN = 6
 
@@ -43,6 +43,7 @@ def render_table(results, sink, select: str | None) -> tuple[str, str]:
     if select:
         return "".join(line + "\n" for line in rows), "".join(line + "\n" for line in banner)
     checks = [f"{'ok  ' if c.ok else 'FAIL'}  {c.name}" + (f"  ({c.detail})" if c.detail else "")
+              + (f"; fails for {scenarios_text(view, c.failing)}" if not c.ok and n > 1 else "")
               for c in results.checks]
     lines = (banner + [""] if banner else []) + rows + checks
     return "".join(line + "\n" for line in lines), ""
