@@ -88,7 +88,8 @@ def test_any_diagnostic_and_check_kind_reaches_the_banner(tmp_path: Path) -> Non
     results, sink = _with_new_kinds(tmp_path)
     found = problems(results, sink)
     assert found.headline() == "1 error, 1 warning"
-    assert [p.code for p in found.items] == ["check-failed", "over-committed"]     # errors first
+    assert [p.code for p in found.items] == ["", "over-committed"]     # errors first
+    assert found.items[0].message == "check failed: s.h.chat: the workload fits its accelerators"
     out, _ = render_table(results, sink, None)
     head = out.splitlines()[:3]
     assert head[0] == "1 error, 1 warning:"

@@ -127,7 +127,7 @@ def scenarios_text(view: ResultsView, failing: list[int]) -> str:
 @dataclass
 class Problem:
     severity: str            # "error" or "warning"
-    code: str                # the diagnostic code, or "check-failed" for a check with no diagnostic
+    code: str                # the diagnostic code; "" for a failed check that has no diagnostic of its own
     message: str
     where: str = ""          # file:line
     detail: str = ""         # the figures behind it (first failing scenario)
@@ -199,8 +199,7 @@ def problems(results, sink) -> Problems:
     for i, c in enumerate(failed):
         if i in matched:
             continue
-        items.append(Problem("error", "check-failed", f"{c.name}" if c.message in c.name else
-                             f"{c.message} ({c.name.partition(': ')[0]})", _where(c.span), c.detail,
+        items.append(Problem("error", "", f"check failed: {c.name}", _where(c.span), c.detail,
                              scenarios_text(view, c.failing) if view is not None else ""))
     items.sort(key=lambda p: p.severity != "error")           # stable: errors first, then source order
     return Problems(items, len(checks), len(failed))
@@ -208,7 +207,7 @@ def problems(results, sink) -> Problems:
 
 def problem_line(p: Problem) -> str:
     """One problem on one line of plain text."""
-    text = f"{p.severity}[{p.code}]: {p.message}"
+    text = f"{p.severity}[{p.code}]: {p.message}" if p.code else f"{p.severity}: {p.message}"
     if p.scenarios:
         text += f"; fails for {p.scenarios}"
     if p.where:
