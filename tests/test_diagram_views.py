@@ -68,3 +68,44 @@ def test_every_label_line_leaves_room_for_a_wider_font() -> None:
         visible = text.rstrip("\u2002")
         if visible:
             assert (len(text) - len(visible)) * 0.5 >= 0.1 * 0.55 * len(visible), cell
+
+
+def _with_outputs(path: Path, extra: dict[str, float]):
+    """Results with model outputs the facility model gives (per-stage losses, whether chillers run) set
+    by hand, to check the views read them rather than restating the model."""
+    import numpy as np
+
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    for name, value in extra.items():
+        results.values[name] = np.array([value])
+        results.units[name] = "W" if name.endswith("_loss") else "1"
+    return results
+
+
+def test_power_view_draws_the_models_stage_losses_when_given() -> None:
+    """air_room: 325 kW IT through transformer, switchgear, UPS, PDU. With stage losses of 5, 0.4, 14 and
+    5 kW given as outputs, the cards show them and each stage's input is the output below plus its loss:
+    PDU in = 325 + 5 = 330 kW; UPS in = 330 + 14 = 344 kW; switchgear in = 344 + 0.4 = 344.4 kW."""
+    room = "enterprise_room"
+    results = _with_outputs(CASES / "air_room.factory", {
+        f"{room}.transformer_loss": 5000.0, f"{room}.switchgear_loss": 400.0, f"{room}.ups_loss": 14000.0,
+        f"{room}.pdu_loss": 5000.0, f"{room}.ups_stage_efficiency": 330 / 344})
+    it = results.values[f"{room}.it_power"][0]
+    dot = diagram_dot(results, "power")
+    for text in ("loss 5 kW", "loss 400 W", "loss 14 kW", "\u03b7 95.9%"):
+        assert text in dot, text
+    pdu_in = re.search(r"pdu_300.*?in ([\d.]+) kW", dot, flags=re.S)
+    ups_in = re.search(r"ups_500.*?in ([\d.]+) kW", dot, flags=re.S)
+    assert abs(float(pdu_in.group(1)) * 1e3 - (it + 5000.0)) < 500
+    assert abs(float(ups_in.group(1)) * 1e3 - (it + 19000.0)) < 500
+
+
+def test_cooling_view_reads_whether_chillers_run() -> None:
+    """The air loop of air_room goes to the chillers by the restated rule; with the model's
+    `air_chillers_run = 0` it is drawn as free cooling straight to heat rejection."""
+    room = "enterprise_room"
+    before = _edges(_dot(CASES / "air_room.factory", "cooling"))
+    assert (f"crahs_{room}", f"chillers_{room}") in before
+    after = diagram_dot(_with_outputs(CASES / "air_room.factory", {f"{room}.air_chillers_run": 0.0}), "cooling")
+    assert (f"crahs_{room}", f"towers_{room}") in _edges(after) and "free cooling" in after

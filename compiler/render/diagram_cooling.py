@@ -73,7 +73,7 @@ def _temp(plan: _Plan, inst: Instance, name: str) -> float | None:
 def _needs_compressors(plan: _Plan, inst: Instance, t_supply: float | None, tower: bool) -> bool:
     """Whether a loop supplied at `t_supply` needs chillers at the design ambient, by the facility model's
     rule (free cooling when the outdoor reference is `economizer_approach` below the supply), from the
-    inputs the model used. The rule is restated here until the thermal model gives it as an output;
+    inputs the model used. Used only when the results lack the model's `<loop>_chillers_run` output;
     without its inputs the loop is drawn to the chillers."""
     outdoor = _temp(plan, inst, "ambient_temp")
     approach = plan.assumption("economizer_approach")
@@ -205,7 +205,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             c.edge(racks, node, label=_edge_label(_q(heat, "W"), _q(moved, "m^3/s") if moved is not None else ""),
                    color=color)
             t_loop = t_liquid if liquid_side else t_chilled
-            needs = _needs_compressors(plan, inst, t_loop, tower)
+            runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
+            needs = runs > 0 if runs is not None else _needs_compressors(plan, inst, t_loop, tower)
             loop = ("facility water" if liquid_side else "chilled water") + f" {_q(t_loop, 'K_point')}"
             total = heat * count
             text = _q(total, "W") + (f" from {_count_text(count)} halls" if count != 1 else "")

@@ -67,6 +67,48 @@ def _chain(plan: _Plan, inst: Instance) -> list[_Stage]:
     return out
 
 
+STAGE_ORDER = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway", "dc_distribution")
+
+
+def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Instance] | None:
+    """(gear, where it is placed): the gear of `kind` on `inst` or its nearest ancestor that places one."""
+    level: Instance | None = inst
+    while level is not None:
+        for gear in level.parts:
+            if plan.kind(gear) == kind:
+                return gear, level
+        level = level.parent
+    return None
+
+
+def _model_stages(plan: _Plan, inst: Instance) -> list[_Stage] | None:
+    """The chain as the facility model gives it, when it does: one stage per `<kind>_loss` output of
+    `inst` (meter to IT), its efficiency from `<kind>_stage_efficiency` and its loss the output itself.
+    None when the results have no per-stage outputs (then the chain is restated by `_chain`)."""
+    stages = []
+    for kind in STAGE_ORDER:
+        loss = plan.get(inst, f"{kind}_loss")
+        if loss is None:
+            continue
+        found = _nearest_gear(plan, inst, kind)
+        gear, owner = found if found is not None else (None, inst)
+        key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
+        stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency"))
+        stage.loss = loss
+        stages.append(stage)
+    return stages or None
+
+
+def _model_flows(branch: _Branch, direct_less: dict[str, float]) -> None:
+    """Power into each stage from the model's stage losses, walking up from the IT load: in = out + loss.
+    `direct_less`: per stage kind, the halls' losses to take off a site's own (its IT outside halls)."""
+    out = branch.it
+    for stage in reversed(branch.stages):
+        stage.loss = max(stage.loss - direct_less.get(stage.kind, 0.0), 0.0)
+        stage.flow_in = out + stage.loss
+        out = stage.flow_in
+
+
 def _flows(branch: _Branch, model_loss: float | None) -> None:
     """Power into each stage and its loss, walking up from the IT load; scaled to the model's total loss."""
     out = branch.it
@@ -107,23 +149,35 @@ def _power(plan: _Plan) -> str:
 
 def _power_branches(plan: _Plan, root: Instance, reconcile: bool = True) -> list[_Branch]:
     """One branch per hall of a site (with its count), plus the IT the root holds outside halls; each
-    with its stages' flows and losses (scaled to the model's power_chain_loss when `reconcile`)."""
+    with its stages' flows and losses: the facility model's per-stage outputs when the results have them,
+    else the chain restated from the efficiencies and scaled to the model's power_chain_loss (`reconcile`)."""
     branches: list[_Branch] = []
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     hall_it = hall_loss = 0.0
+    hall_stage_loss: dict[str, float] = {}
     for hall in halls:
         c = plan.count(hall) or 0.0
         it = plan.get(hall, "it_power") or 0.0
-        b = _Branch(hall, c, it, _chain(plan, hall))
-        _flows(b, plan.get(hall, "power_chain_loss") if reconcile else None)
+        model = _model_stages(plan, hall)
+        b = _Branch(hall, c, it, model or _chain(plan, hall))
+        if model:
+            _model_flows(b, {})
+            for stage in model:
+                hall_stage_loss[stage.kind] = hall_stage_loss.get(stage.kind, 0.0) + c * stage.loss
+        else:
+            _flows(b, plan.get(hall, "power_chain_loss") if reconcile else None)
         hall_it += c * it
         hall_loss += c * (plan.get(hall, "power_chain_loss") or 0.0)
         branches.append(b)
     direct_it = (plan.get(root, "it_power") or 0.0) - hall_it
     if not halls or direct_it > 1e-6 * max(hall_it, 1.0):
-        b = _Branch(root, 1.0, direct_it, _chain(plan, root), direct=plan.kind(root) == "site")
-        total_loss = plan.get(root, "power_chain_loss")
-        _flows(b, None if total_loss is None or not reconcile else total_loss - hall_loss)
+        model = _model_stages(plan, root)
+        b = _Branch(root, 1.0, direct_it, model or _chain(plan, root), direct=plan.kind(root) == "site")
+        if model:                                       # a site's stage outputs include its halls'
+            _model_flows(b, hall_stage_loss)
+        else:
+            total_loss = plan.get(root, "power_chain_loss")
+            _flows(b, None if total_loss is None or not reconcile else total_loss - hall_loss)
         branches.append(b)
     return branches
 
