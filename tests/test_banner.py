@@ -21,6 +21,7 @@ SPEC = '''param racks = 2
 
 server node {
   max_power = 10 kW
+  price = 300000 USD
 }
 
 site s {
