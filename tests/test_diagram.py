@@ -68,7 +68,7 @@ def test_there_are_golden_cases() -> None:
 def test_campus_views_say_what_matters() -> None:
     results = _results(CASES / "campus.factory")
     physical = diagram_dot(results, "physical")
-    assert "GB200_NVL72</B> × 16" in physical               # one box per placement, with its count
+    assert "GB200_NVL72</B>\u00a0× 16" in physical          # one box per placement, with its count
     assert "72 accelerators each" in physical
     assert "total 110,592 accelerators" in physical           # per-hall totals times the hall count
     assert physical.count("GB200_NVL72</B>") == 1            # never expanded per instance

@@ -131,7 +131,7 @@ def _x(count: float | None) -> str:
     """' × 1,400' for a count other than one."""
     if count is None or count == 1:
         return ""
-    return f" \u00d7 {_count_text(count)}"
+    return f"\u00a0\u00d7 {_count_text(count)}"     # no-break: a renderer may drop a leading space
 
 
 def _count_text(value: float | None) -> str:
