@@ -87,7 +87,13 @@ class ResultsView:
 
     # scenarios -----------------------------------------------------------------------------------
     def parameters(self, scenario: int) -> list[tuple[str, str]]:
-        """(swept parameter, its value as text) of one scenario."""
+        """(swept parameter, its value as text) of one scenario (cached: banners ask for every scenario)."""
+        cache = self.__dict__.setdefault("_parameter_texts", {})
+        if scenario not in cache:
+            cache[scenario] = self._parameters(scenario)
+        return cache[scenario]
+
+    def _parameters(self, scenario: int) -> list[tuple[str, str]]:
         out = []
         for name in self.results.graph.sweep:
             values = self.array(name)
@@ -182,7 +188,7 @@ def problems(results, sink) -> Problems:
     the diagnostic's) are one problem; a check failing with no diagnostic is an error of its own."""
     diags = [d for d in (sink.sorted() if sink is not None else []) if d.severity in ("error", "warning")]
     checks = list(results.checks) if results is not None else []
-    view = ResultsView(results) if results is not None else None
+    view = ResultsView(results) if results is not None else None       # one view: its parameter texts are cached
     items: list[Problem] = []
     matched: set[int] = set()
     failed = [c for c in checks if not c.ok]
