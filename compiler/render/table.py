@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fnmatch
 
-from ..display import format_quantity
 from .view import ResultsView, problem_line, problems, scenarios_text
 
 MAX_SCENARIOS_SHOWN = 6
