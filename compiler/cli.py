@@ -181,11 +181,11 @@ def eval_cmd(spec, fmt, select, defines, root):
         click.echo(out, nl=False)
         if err:
             click.echo(err, nl=False, err=True)
-        errors = [d for d in sink.items if d.severity == ERROR]
-        if errors:
-            click.echo(render_text(errors, sink.sources), err=True)
     else:
         click.echo(render_results(results, spec, sink, fmt, select), nl=False)
+    errors = [d for d in sink.items if d.severity == ERROR]
+    if errors and fmt != "json":    # JSON carries them; a table or CSV reader sees them on stderr
+        click.echo(render_text(errors, sink.sources), err=True)
     sys.exit(_exit_code(sink))
 
 
