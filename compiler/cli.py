@@ -215,15 +215,25 @@ def _read_stdin() -> str:
 @_root_option
 @_guard
 def eval_cmd(spec, fmt, select, defines, root):
-    """Evaluate a spec and print its quantities (table in readable units; JSON and CSV in SI)."""
+    """Evaluate a spec and print its quantities (table in readable units; JSON and CSV in SI).
+
+    The table starts with the run's errors, warnings and failed checks; with --select, standard output
+    holds only the selected quantities and the rest goes to standard error."""
     from .render.results import render_results
+    from .render.table import render_table
 
     _require_files((spec,))
     results, sink = run_pipeline([spec], _parse_defines(defines), root, evaluate_all=True)
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
-    click.echo(render_results(results, spec, sink, fmt, select), nl=False)
+    if fmt == "table":
+        out, err = render_table(results, sink, select)
+        click.echo(out, nl=False)
+        if err:
+            click.echo(err, nl=False, err=True)
+    else:
+        click.echo(render_results(results, spec, sink, fmt, select), nl=False)
     errors = [d for d in sink.items if d.severity == ERROR]
     if errors and fmt != "json":    # JSON carries them; a table or CSV reader sees them on stderr
         click.echo(render_text(errors, sink.sources), err=True)

@@ -1,10 +1,21 @@
-"""Display units: SI values back into readable units (43.2 kW, 3.35 TB/s, 1.2 MUSD) for tables and reports.
+"""Display units: SI values back into readable units (43.2 kW, 3.35 TB/s, 800 Gb/s, 1.2 MUSD) for tables,
+reports and diagrams.
 
 Pipeline position: render helper; imports `dsl.units` only. Values stay SI everywhere else.
+
+Rules (one mechanism for every figure):
+- the unit: the declared unit of the field picks the family (`b/s` -> the bit-rate ladder, `USD/h` ->
+  hours); within a ladder the largest step whose value is >= 1 is used (`8e11 b/s` -> `800 Gb/s`); a
+  declared unit on no ladder is kept as written (`USD/h`, `L/min`, `FLOP/tok`).
+- the number (`format_number`): four significant digits, thousands separators, no exponent between
+  1e-3 and 1e15 (whole numbers below a million show every digit); `inf`, `-inf`, `nan` as such, still
+  with the unit the figure is read in.
 """
 from __future__ import annotations
 
 import math
+
+_YEAR = 31536000.0
 
 # SI unit -> candidate display units, largest first; the first whose value is >= 1 is used.
 _LADDERS: dict[str, list[tuple[str, float]]] = {
@@ -14,44 +25,68 @@ _LADDERS: dict[str, list[tuple[str, float]]] = {
     "B/s": [("PB/s", 1e15), ("TB/s", 1e12), ("GB/s", 1e9), ("MB/s", 1e6), ("B/s", 1.0)],
     "FLOP/s": [("EFLOP/s", 1e18), ("PFLOP/s", 1e15), ("TFLOP/s", 1e12), ("GFLOP/s", 1e9), ("FLOP/s", 1.0)],
     "FLOP": [("EFLOP", 1e18), ("PFLOP", 1e15), ("TFLOP", 1e12), ("FLOP", 1.0)],
+    "FLOP/tok": [("TFLOP/tok", 1e12), ("GFLOP/tok", 1e9), ("MFLOP/tok", 1e6), ("FLOP/tok", 1.0)],
     "USD": [("GUSD", 1e9), ("MUSD", 1e6), ("kUSD", 1e3), ("USD", 1.0)],
-    "s": [("yr", 31536000.0), ("day", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3),
+    "s": [("yr", _YEAR), ("day", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3),
           ("us", 1e-6)],
     "tok/s": [("Mtok/s", 1e6), ("ktok/s", 1e3), ("tok/s", 1.0)],
     "tok": [("Ttok", 1e12), ("Gtok", 1e9), ("Mtok", 1e6), ("ktok", 1e3), ("tok", 1.0)],
     "m^3/s": [("m^3/s", 1.0), ("L/min", 1 / 60000)],
     "USD/J": [("USD/kWh", 1 / 3.6e6)],
-    "USD/s": [("GUSD/yr", 1e9 / 31536000.0), ("MUSD/yr", 1e6 / 31536000.0), ("kUSD/yr", 1e3 / 31536000.0),
-              ("USD/yr", 1 / 31536000.0)],
+    "USD/s": [("GUSD/yr", 1e9 / _YEAR), ("MUSD/yr", 1e6 / _YEAR), ("kUSD/yr", 1e3 / _YEAR),
+              ("USD/yr", 1 / _YEAR)],
     "USD/tok": [("USD/Mtok", 1e-6)],
+    "1/s": [("1/s", 1.0), ("1/h", 1 / 3600.0), ("1/yr", 1 / _YEAR)],
+    "USD/(s*W)": [("kUSD/yr/MW", 1e3 / _YEAR / 1e6), ("USD/yr/MW", 1 / _YEAR / 1e6)],
     "m": [("km", 1e3), ("m", 1.0), ("mm", 1e-3)],
 }
 
+# ladders a declared unit selects for an SI unit: declaring `Gb/s` (or `b/s`) reads a B/s value in bits
+_FAMILIES: dict[tuple[str, str], list[tuple[str, float]]] = {
+    ("B/s", "bits"): [("Pb/s", 1.25e14), ("Tb/s", 1.25e11), ("Gb/s", 1.25e8), ("Mb/s", 1.25e5), ("kb/s", 125.0),
+                      ("b/s", 0.125)],
+    ("B", "bits"): [("Tb", 1.25e11), ("Gb", 1.25e8), ("Mb", 1.25e5), ("kb", 125.0), ("b", 0.125)],
+}
+_BITS = {"Pb/s", "Tb/s", "Gb/s", "Mb/s", "kb/s", "b/s", "Tb", "Gb", "Mb", "kb", "b"}
+
 
 def format_number(value: float) -> str:
+    """A number to four significant digits, thousands separated, no exponent from 1e-3 to 1e15:
+    667710.19 -> "667,710"; 120000.4 -> "120,000"; 2.486e12 -> "2,486,000,000,000"; 0.012345 ->
+    "0.01235"; 4.1e-5 -> "4.1e-05"."""
     if not math.isfinite(value):
         return "inf" if value > 0 else ("-inf" if value < 0 else "nan")
     if value == 0:
         return "0"
     magnitude = abs(value)
-    if 1e6 <= magnitude < 1e10:
-        return f"{float(f'{value:.4g}'):,.0f}"
-    if magnitude >= 1e6 or magnitude < 1e-3:
+    if magnitude >= 1e15 or magnitude < 1e-3:
         return f"{value:.4g}"
-    if value == round(value) and magnitude < 1e6:
+    exponent = int(math.floor(math.log10(magnitude)))
+    if exponent >= 6:                                   # four significant digits, as a whole number
+        rounded = round(value, 3 - exponent)
+        return f"{int(rounded):,}"
+    if exponent >= 3 or value == round(value):          # 1,000 .. 999,999: to the unit
         return f"{int(round(value)):,}"
-    digits = max(0, 3 - int(math.floor(math.log10(magnitude))))
-    text = f"{value:,.{min(digits, 4)}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text     # 2,280 keeps its zero
+    text = f"{value:,.{3 - exponent}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def display_unit(value: float, si_unit: str) -> tuple[float, str]:
-    """The value and unit to show for an SI value."""
+def _ladder(si_unit: str, declared: str = "") -> list[tuple[str, float]] | None:
+    if declared in _BITS:
+        return _FAMILIES.get((si_unit, "bits"))
+    return _LADDERS.get(si_unit)
+
+
+def display_unit(value: float, si_unit: str, declared: str = "") -> tuple[float, str]:
+    """The value and unit to show for an SI value (`declared`: the unit the field was written in)."""
     if si_unit == "K_point":
         return value - 273.15, "degC"
-    ladder = _LADDERS.get(si_unit)
-    if not ladder or not math.isfinite(value):
+    ladder = _ladder(si_unit, declared)
+    if not ladder:
         return value, si_unit
+    if not math.isfinite(value):
+        name, factor = ladder[-1]
+        return value, name
     magnitude = abs(value)
     for name, factor in ladder:
         if magnitude >= factor * 0.9995:
@@ -60,22 +95,30 @@ def display_unit(value: float, si_unit: str) -> tuple[float, str]:
     return value / factor, name
 
 
+def _declared_factor(declared: str, si_unit: str) -> float:
+    """SI value of one `declared` unit, when `declared` is a unit to show (not a count, a ratio, ...)
+    that is on no ladder of `si_unit` (`USD/h`, `L/min`, `h`); else 0."""
+    if not declared or declared in _PLAIN or declared == si_unit or declared in _BITS:
+        return 0.0
+    ladder = [name for name, _ in _LADDERS.get(si_unit, [])]
+    if declared in ladder and declared not in _KEEP_DECLARED:
+        return 0.0
+    from dsl.units import UnitError, parse_unit
+    try:
+        return parse_unit(declared).to_si(1.0)
+    except UnitError:
+        return 0.0
+
+
 def format_quantity(value: float, si_unit: str, declared: str = "") -> str:
-    """`value` (SI) in readable units: the declared unit of its field when that is not on the SI
-    unit's ladder (`USD/h`, `L/min`), else the ladder's best step (`43.2 kW`)."""
-    if declared == "temp" and si_unit == "K" and math.isfinite(value):
+    """`value` (SI) in readable units: the declared unit of its field when that is on no ladder of the
+    SI unit (`USD/h`, `L/min`), else the best step of the ladder the declared unit selects."""
+    if declared == "temp" and si_unit == "K":
         return f"{format_number(value - 273.15)} degC"
-    if declared and declared not in _PLAIN and declared != si_unit and math.isfinite(value):
-        ladder = [name for name, _ in _LADDERS.get(si_unit, [])]
-        if declared not in ladder or declared in _KEEP_DECLARED:
-            from dsl.units import UnitError, parse_unit
-            try:
-                factor = parse_unit(declared).to_si(1.0)
-            except UnitError:
-                factor = 0.0
-            if factor:
-                return f"{format_number(value / factor)} {declared}"
-    shown, unit = display_unit(value, si_unit)
+    factor = _declared_factor(declared, si_unit)
+    if factor:
+        return f"{format_number(value / factor)} {declared}"
+    shown, unit = display_unit(value, si_unit, declared)
     text = format_number(shown)
     return f"{text} {unit}" if unit and unit != "1" else text
 

@@ -1,0 +1,358 @@
+"""Diagram building blocks shared by the four views: style, escaped HTML-like labels, the results view
+of one scenario with DOT ids (`_Plan`), and Graphviz graph and cluster helpers.
+
+Pipeline position: render; reads results through `compiler.render.view`; imports no model.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from dsl.schema import kind as kind_spec
+
+from ..display import display_unit, format_number
+from ..graph import Instance
+from .view import ResultsView
+
+# ---------------------------------------------------------------------------------------------- style
+FONT = "Helvetica,Arial,sans-serif"
+INK = "#212529"          # titles
+MUTED = "#5C636A"        # detail text
+FAINT = "#868E96"        # small captions
+EDGE = "#6C757D"
+ALERT = "#C92A2A"        # a figure over its limit
+
+# kind group -> (accent, fill)
+PALETTE = {
+    "compute": ("#3B5BDB", "#EDF2FF"),
+    "network": ("#7048E8", "#F3F0FF"),
+    "power": ("#D9480F", "#FFF4E6"),
+    "cooling": ("#0C8599", "#E3FAFC"),
+    "air": ("#1971C2", "#E7F5FF"),
+    "liquid": ("#0C8599", "#E3FAFC"),
+    "plant": ("#2B8A3E", "#EBFBEE"),
+    "load": ("#495057", "#F8F9FA"),
+    "note": ("#868E96", "#FFFFFF"),
+}
+CLUSTER = {  # container kind -> (border, fill, style)
+    "site": ("#ADB5BD", "#FBFBFC", "rounded"),
+    "hall": ("#74C0FC", "#F4F9FF", "rounded"),
+    "row": ("#CED4DA", "#FFFFFF", "rounded,dashed"),
+    "branch": ("#FFC078", "#FFFBF5", "rounded"),
+    "plant": ("#8CE99A", "#F6FFF8", "rounded"),
+    "network": ("#B197FC", "#FAF8FF", "rounded"),
+}
+
+POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")   # upstream -> downstream
+COOLING_GEAR = ("cdu", "crah", "chiller", "dry_cooler", "cooling_tower", "pump")
+OTHER_POWER = ("generator", "power_shelf")
+CONTAINERS = ("site", "hall", "row")
+GEAR_TITLE = {"transformer": "Transformer", "switchgear": "Switchgear", "ups": "UPS", "rectifier": "Rectifier",
+              "pdu": "PDU", "busway": "Busway", "dc_distribution": "DC busway", "generator": "Generator",
+              "power_shelf": "Power shelf", "cdu": "CDU", "crah": "CRAH", "chiller": "Chiller",
+              "dry_cooler": "Dry cooler", "cooling_tower": "Cooling tower", "pump": "Pump",
+              "switch": "Switch", "network": "Network", "nic": "NIC", "dpu": "DPU", "storage": "Storage"}
+MAX_TEXT = 80            # user text longer than this is cut (layout stays sane)
+MAX_LIST = 8             # rows of a summary table before "... and N more"
+
+
+# ---------------------------------------------------------------------------------------------- text
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _esc(text: object, limit: int = MAX_TEXT) -> str:
+    """Text for an HTML-like label: control characters dropped, cut at `limit`, every markup char escaped,
+    and every backslash doubled: Graphviz expands its escapes (`\\N` node name, `\\G` graph name, `\\E`,
+    `\\L`, ...) inside HTML-like labels too, even when the backslash is written as `&#92;`; `\\\\` is a
+    literal backslash."""
+    s = _CONTROL.sub("", str(text)).replace("\t", " ")
+    if limit and len(s) > limit:
+        s = s[: limit - 1] + "\u2026"
+    s = (s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+         .replace('"', "&quot;").replace("'", "&#39;"))
+    return s.replace("\n", " ")
+
+
+_TAG = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&(#?\w+);")
+SLACK = 0.12             # room left after each line of a label, as a share of the line's width
+
+
+def _room(html: str) -> str:
+    """A label line with room after it: Graphviz sizes each box with the font metrics it has where it runs,
+    but the SVG is drawn by the reader's browser, whose font (Helvetica, Arial, DejaVu Sans, ...) can be
+    up to about a tenth wider, and then the text runs past the box's right edge. En spaces (0.5 em, not
+    collapsed in SVG) worth SLACK of the line's width (at about 0.55 em a character) keep it inside."""
+    visible = len(_ENTITY.sub("x", _TAG.sub("", html)))
+    return html + "&#8194;" * math.ceil(visible * SLACK * 0.55 / 0.5) if visible else html
+
+
+def _b(text: object) -> str:
+    return f"<B>{_esc(text)}</B>"
+
+
+def _font(html: str, size: int | None = None, color: str | None = None) -> str:
+    attrs = (f' POINT-SIZE="{size}"' if size else "") + (f' COLOR="{color}"' if color else "")
+    return f"<FONT{attrs}>{html}</FONT>" if attrs else html
+
+
+def _card(title: str, rows: list[str] = (), *, caption: str | None = None, group: str = "load",
+          title_size: int = 12, width: int | None = None, dashed: bool = False) -> str:
+    """An HTML-like label: a rounded box with a small caption, a bold title and detail rows.
+
+    `title`, `caption` and `rows` are already-escaped HTML fragments (build them with `_esc` and `_b`)."""
+    accent, fill = PALETTE[group]
+    cells = []
+    if caption:
+        cells.append(_font(_room(caption), 8, accent))
+    cells.append(_font(_room(title), title_size, INK))
+    cells += [_font(_room(row), 10, MUTED) for row in rows]
+    w = f' WIDTH="{width}"' if width else ""
+    body = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{w}>{c}</TD></TR>' for c in cells)
+    style = "rounded,dashed" if dashed else "rounded"
+    return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="{style}" '
+            f'COLOR="{accent}" BGCOLOR="{fill}">{body}</TABLE>>')
+
+
+def _cluster_label(title: str, rows: list[str] = (), caption: str | None = None) -> str:
+    """A cluster's title block: small caption, bold title, detail rows (already-escaped fragments)."""
+    lines = ([_font(_room(caption), 8, FAINT)] if caption else []) + [_font(_room(title), 13, INK)]
+    lines += [_font(_room(r), 10, MUTED) for r in rows]
+    body = "".join(f'<TR><TD ALIGN="LEFT">{line}</TD></TR>' for line in lines)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
+
+
+def _edge_label(*lines: str) -> str:
+    """An edge's HTML-like label from plain text lines (escaped here)."""
+    return "<" + "<BR/>".join(_font(_room(_esc(line, 0)), 9, MUTED) for line in lines if line) + ">"
+
+
+def _x(count: float | None) -> str:
+    """' × 1,400' for a count other than one."""
+    if count is None or count == 1:
+        return ""
+    return f"\u00a0\u00d7 {_count_text(count)}"     # no-break: a renderer may drop a leading space
+
+
+def _count_text(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if value == round(value):
+        return f"{int(round(value)):,}"
+    return format_number(value)
+
+
+def _sig(value: float) -> str:
+    """Three significant digits, thousands separated, no trailing zeros: 16.8, 132, 55,200, 0.0123."""
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        digits = int(math.floor(math.log10(magnitude))) - 2
+        return f"{int(round(value / 10 ** digits)) * 10 ** digits:,}"
+    if magnitude < 0.01:
+        return f"{value:.3g}"
+    decimals = max(0, 2 - int(math.floor(math.log10(magnitude))))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _q(value: float | None, unit: str) -> str:
+    """A quantity for a diagram label: SI value in a readable unit, three significant digits."""
+    if value is None:
+        return "n/a"
+    if unit == "K_point":
+        return f"{_sig(value - 273.15)} \u00b0C"
+    if unit == "m^3/s":
+        if abs(value) < 100 / 60:          # below 100 m3/min of water: L/min, as CDU datasheets quote
+            return f"{_sig(value * 60000)} L/min"
+        return f"{_sig(value)} m\u00b3/s"
+    shown, name = display_unit(value, unit)
+    name = name.replace("^3", "\u00b3").replace("^2", "\u00b2")
+    return f"{_sig(shown)} {name}" if name and name != "1" else _sig(shown)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{format_number(value)}:1" if value >= 1 else f"1:{format_number(1 / value)}"
+
+
+# ---------------------------------------------------------------------------------------------- plan
+class _Ids:
+    """DOT node ids from instance paths: readable, unique, and the same on every run."""
+
+    def __init__(self):
+        self.by_key: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def __call__(self, prefix: str, path: str) -> str:
+        key = f"{prefix}:{path}"
+        if key in self.by_key:
+            return self.by_key[key]
+        base = prefix + "_" + re.sub(r"[^A-Za-z0-9_]", "_", path.replace(".", "__"))
+        ident, i = base, 2
+        while ident in self.used:
+            ident, i = f"{base}_{i}", i + 1
+        self.used.add(ident)
+        self.by_key[key] = ident
+        return ident
+
+
+class _Plan(ResultsView):
+    """The results view of one scenario, with DOT ids and the instance-tree walks the views share."""
+
+    def __init__(self, results, scenario: int = 0):
+        super().__init__(results, scenario)
+        self.ids = _Ids()
+
+    def get(self, inst: Instance, name: str) -> float | None:       # noqa: D102 - a field of an instance
+        return self.value(f"{inst.path}.{name}")
+
+    def inherited(self, inst: Instance | None, name: str) -> float | None:
+        while inst is not None:
+            v = self.get(inst, name)
+            if v is not None:
+                return v
+            inst = inst.parent
+        return None
+
+    def inherited_text(self, inst: Instance | None, name: str, default: str) -> str:
+        while inst is not None:
+            v = self.text(f"{inst.path}.{name}")
+            if v is not None:
+                return v
+            inst = inst.parent
+        return default
+
+    def assumption(self, name: str) -> float | None:
+        """A model assumption as the models used it (None when this run did not use it)."""
+        return self.value(f"assumptions.{name}")
+
+    # tree -----------------------------------------------------------------------------------
+    @staticmethod
+    def kind(inst: Instance) -> str:
+        spec = kind_spec(inst.kind)
+        return spec.name if spec is not None else inst.kind
+
+    @staticmethod
+    def definition(inst: Instance) -> str:
+        """The name a reader knows the item by: its definition (`rack g: GB200_NVL72`), else its own."""
+        base = inst.block.base
+        return base[-1] if base else inst.block.name
+
+    @staticmethod
+    def part_name(inst: Instance) -> str:
+        return inst.block.name
+
+    def parts(self, inst: Instance, *kinds: str) -> list[Instance]:
+        return [p for p in inst.parts if self.kind(p) in kinds]
+
+    def roots(self) -> list[Instance]:
+        """What the plan draws: the top-level blocks of the highest facility level the spec has
+        (sites, else halls, rows, racks, servers), leaving out definitions that others extend."""
+        roots = self.results.graph.roots
+        based = {id(r.block.base_block) for r in roots if r.block.base_block is not None}
+        for level in ("site", "hall", "row", "rack", "server"):
+            chosen = [r for r in roots if self.kind(r) == level and id(r.block) not in based]
+            if chosen:
+                return chosen
+        return []
+
+    def racks_under(self, inst: Instance, skip: tuple[str, ...] = ()) -> list[tuple[Instance, float]]:
+        """Racks inside `inst` (through rows and halls), each with its multiplicity per item of `inst`."""
+        out: list[tuple[Instance, float]] = []
+        for part in inst.parts:
+            kind = self.kind(part)
+            c = self.count(part) or 0.0
+            if kind in skip:
+                continue
+            if kind == "rack":
+                out.append((part, c))
+            elif kind in ("row", "hall"):
+                out += [(r, c * m) for r, m in self.racks_under(part, skip)]
+        return out
+
+    def find(self, inst: Instance, kinds: tuple[str, ...], stop: tuple[str, ...] = ("server",)
+             ) -> list[tuple[Instance, float]]:
+        """Every instance of `kinds` inside `inst` (not inside `stop` kinds), with its multiplicity."""
+        out: list[tuple[Instance, float]] = []
+        for part in inst.parts:
+            kind = self.kind(part)
+            c = self.count(part) or 0.0
+            if kind in kinds:
+                out.append((part, c))
+            if kind not in stop:
+                out += [(p, c * m) for p, m in self.find(part, kinds, stop)]
+        return out
+
+    # titles ---------------------------------------------------------------------------------
+    def scenario_note(self) -> str | None:
+        n = self.results.scenario_count
+        if n <= 1:
+            return None
+        shown = []
+        for name in self.results.graph.sweep:
+            v = self.value(name)
+            unit = self.unit(name)
+            shown.append(f"{name} = {_q(v, unit) if unit else format_number(v) if v is not None else 'n/a'}")
+        return f"scenario {self.scenario + 1} of {n}: " + ", ".join(shown)
+
+
+def _digraph(name: str, title: str, subtitle: list[str], rankdir: str):
+    import graphviz
+
+    g = graphviz.Digraph(name=name)
+    g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize="11", labelloc="t", labeljust="l",
+           nodesep="0.35", ranksep="0.55", pad="0.3", newrank="true", bgcolor="white",
+           label=_cluster_label(_b(title), [_esc(s, 0) for s in subtitle]))
+    g.attr("node", shape="plain", fontname=FONT, fontsize="10", fontcolor=INK)
+    g.attr("edge", fontname=FONT, fontsize="9", color=EDGE, fontcolor=MUTED, arrowsize="0.7", penwidth="1.2")
+    return g
+
+
+class _Cluster:
+    """`with _Cluster(g, ident, label, kind) as c:` a styled cluster subgraph named cluster_<ident>."""
+
+    def __init__(self, g, ident: str, label: str, style_key: str):
+        self.manager = g.subgraph(name=f"cluster_{ident}")
+        self.label, self.style_key = label, style_key
+
+    def __enter__(self):
+        border, fill, style = CLUSTER[self.style_key]
+        c = self.manager.__enter__()
+        c.attr(label=self.label, style=f"{style},filled", color=border, fillcolor=fill, penwidth="1.3",
+               fontname=FONT, labeljust="l", labelloc="t", margin="14")
+        return c
+
+    def __exit__(self, *exc):
+        return self.manager.__exit__(*exc)
+
+
+def _note(g, plan: _Plan, ident: str, title: str, rows: list[str]) -> None:
+    g.node(plan.ids("note", ident), _card(_esc(title, 0), [_esc(r, 0) for r in rows], group="note", dashed=True))
+
+
+def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
+    names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
+    title = f"{names} \u2014 {view}"
+    subtitle = []
+    note = plan.scenario_note()
+    if note:
+        subtitle.append(note)
+    return title, subtitle
+
+def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
+    """A site's figure for what it holds outside its halls (its total less the halls'); else the figure."""
+    value = plan.get(inst, name)
+    if value is None or not direct:
+        return value
+    for hall in plan.parts(inst, "hall"):
+        value -= (plan.count(hall) or 0.0) * (plan.get(hall, name) or 0.0)
+    return max(value, 0.0)

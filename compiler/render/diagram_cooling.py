@@ -1,0 +1,214 @@
+"""The cooling view: per hall, IT heat split to liquid (CDUs) and air (CRAHs), the plant (chillers, dry
+coolers, cooling towers) and the heat rejected outdoors.
+
+Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+"""
+from __future__ import annotations
+
+
+from ..graph import Instance
+from .diagram_base import (
+    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font,
+    MAX_LIST, _note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
+
+
+def _cooling(plan: _Plan) -> str:
+    roots = [r for r in plan.roots() if plan.kind(r) in ("site", "hall", "row", "rack")]
+    title, sub = _root_title(plan, plan.roots(), "cooling")
+    if len(roots) == 1:
+        r = roots[0]
+        figures = [f"{_q(plan.get(r, 'it_power'), 'W')} IT heat",
+                   f"{_q(plan.get(r, 'heat_liquid'), 'W')} to liquid",
+                   f"{_q(plan.get(r, 'heat_air'), 'W')} to air"]
+        cp = plan.get(r, "cooling_power")
+        if cp is not None:
+            figures.append(f"cooling power {_q(cp, 'W')} peak")
+        sub = [" \u00b7 ".join(figures)] + sub
+    g = _digraph("cooling", title, sub, "LR")
+    if not roots:
+        _note(g, plan, "cooling", "No heat to draw", ["the spec places no site, hall, row or rack"])
+    for root in roots:
+        if plan.kind(root) in ("site", "hall"):
+            _cooling_root(g, plan, root)
+        else:
+            _cooling_racks(g, plan, root, plan.count(root) or 0.0, plan.ids("rackheat", root.path))
+    return g.source
+
+
+def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, direct: bool = False) -> None:
+    """One node with the IT heat of `inst` (per item; `direct`: a site's IT outside its halls), split
+    liquid / air, with the racks it comes from."""
+    it = _own(plan, inst, "it_power", direct)
+    liquid = _own(plan, inst, "heat_liquid", direct)
+    air = _own(plan, inst, "heat_air", direct)
+    skip = ("hall",) if direct else ()
+    racks = [(inst, 1.0)] if plan.kind(inst) == "rack" else plan.racks_under(inst, skip)
+    rows = []
+    for rack, m in racks[:MAX_LIST]:
+        cooling = plan.inherited_text(rack, "cooling", "air")
+        rows.append(_esc(f"{_count_text(m)} \u00d7 {plan.definition(rack)} \u00b7 "
+                         f"{_q(plan.get(rack, 'it_power'), 'W')} each \u00b7 {cooling}", 110))
+    if len(racks) > MAX_LIST:
+        rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
+    in_racks = sum(m * (plan.get(r, "it_power") or 0.0) for r, m in racks)
+    if it and it - in_racks > 1e-6 * it:
+        rows.append(_esc(f"{_q(it - in_racks, 'W')} outside racks (network, gear)", 0))
+    if liquid is not None and air is not None and it:
+        if liquid <= 0:
+            rows.append(_esc("all of it to air", 0))
+        elif air <= 0:
+            rows.append(_esc("all of it to liquid", 0))
+        else:
+            rows.append(_esc(f"{_pct(liquid / it)} to liquid \u00b7 {_pct(air / it)} to air", 0))
+    each = " each" if count != 1 else ""
+    g.node(node, _card(_b(f"{_q(it, 'W')} heat{each}"), rows, caption=_esc("IT HEAT", 0), group="compute"))
+
+
+def _temp(plan: _Plan, inst: Instance, name: str) -> float | None:
+    """A field of `inst` or its ancestors, else the assumption the models used; None when neither."""
+    v = plan.inherited(inst, name)
+    return plan.assumption(name) if v is None else v
+
+
+def _needs_compressors(plan: _Plan, inst: Instance, t_supply: float | None, tower: bool) -> bool:
+    """Whether a loop supplied at `t_supply` needs chillers at the design ambient, by the facility model's
+    rule (free cooling when the outdoor reference is `economizer_approach` below the supply), from the
+    inputs the model used. Used only when the results lack the model's `<loop>_chillers_run` output;
+    without its inputs the loop is drawn to the chillers."""
+    outdoor = _temp(plan, inst, "ambient_temp")
+    approach = plan.assumption("economizer_approach")
+    if tower:
+        wet = plan.inherited(inst, "wet_bulb_temp")
+        depression = plan.assumption("wet_bulb_depression")
+        outdoor = wet if wet is not None else (outdoor - depression if None not in (outdoor, depression) else None)
+    if None in (outdoor, approach, t_supply):
+        return True
+    return outdoor > t_supply - approach
+
+
+def _cooling_root(g, plan: _Plan, root: Instance) -> None:
+    mode = plan.inherited_text(root, "heat_rejection", "chiller")
+    halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
+    branches = [(h, plan.count(h) or 0.0, False) for h in halls]
+    hall_it = sum(c * (plan.get(h, "it_power") or 0.0) for h, c, _ in branches)
+    if not halls or (plan.get(root, "it_power") or 0.0) - hall_it > 1e-6 * max(hall_it, 1.0):
+        branches.append((root, 1.0, plan.kind(root) == "site"))      # a hall root is its own branch
+
+    chillers = plan.get(root, "chillers") or 0.0
+    dry = plan.get(root, "dry_coolers") or 0.0
+    plant_gear = lambda kind: plan.find(root, (kind,), stop=("hall", "row", "rack", "server"))  # noqa: E731
+    towers = plant_gear("cooling_tower")
+    cooling = plan.get(root, "cooling_power") or 0.0
+    rejected = (plan.get(root, "it_power") or 0.0) + cooling
+    ambient = _temp(plan, root, "ambient_temp")
+    outdoor = plan.ids("outdoor", root.path)
+    rejection = None
+    # no cluster around the plant: the loops' edges would cross its title
+    c = g
+    chiller_node = plan.ids("chillers", root.path)
+    gear = plant_gear("chiller")
+    rows = []
+    if gear:
+        cap = plan.get(gear[0][0], "capacity")
+        rows.append(_esc(f"{plan.definition(gear[0][0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
+    else:
+        rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
+                         "(model default)", 0))
+    rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
+                else _esc("no compressor load at the design ambient", 0))
+    rows.append(_b(f"plant power {_q(cooling, 'W')} peak \u00b7 "
+                   f"{_q(plan.get(root, 'cooling_power_avg'), 'W')} average"))
+    rows.append(_esc("(pumps, fans, compressors)", 0))
+    c.node(chiller_node, _card(_b(f"Chillers \u00d7 {_count_text(chillers)}"), rows,
+                               caption=_esc(f"PLANT OF {plan.kind(root).upper()} {root.block.name} \u00b7 "
+                                            "MECHANICAL COOLING", 0), group="plant"))
+    if mode == "dry_cooler" or dry:
+        rejection = plan.ids("drycoolers", root.path)
+        gear = plant_gear("dry_cooler")
+        cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
+        rows = [_esc((plan.definition(gear[0][0]) + " \u00b7 " if gear else "") + f"{_q(cap, 'W')} each", 0)]
+        c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry)}"), rows,
+                                caption=_esc("HEAT REJECTION", 0), group="plant"))
+    elif mode == "cooling_tower" or towers:
+        rejection = plan.ids("towers", root.path)
+        placed = [(t, m) for t, m in towers if t.count is not None]
+        water = plan.get(root, "water_year")
+        rows = [_esc(plan.definition(towers[0][0]), 0)] if towers else []
+        if water is not None:
+            rows.append(_esc(f"water {_q(water, 'm^3')} evaporated per year", 0))
+        title = "Cooling towers" + (f" \u00d7 {_count_text(sum(m for _, m in placed))}" if placed else "")
+        c.node(rejection, _card(_b(title), rows, caption=_esc("HEAT REJECTION", 0), group="plant"))
+    if rejection:
+        g.edge(chiller_node, rejection, label=_edge_label("condenser water"), color=PALETTE["plant"][0])
+        g.edge(rejection, outdoor, color=PALETTE["plant"][0])
+    else:
+        g.edge(chiller_node, outdoor, color=PALETTE["plant"][0])
+    g.node(outdoor, _card(_b(f"{_q(rejected, 'W')} rejected"),
+                          [_esc(f"design ambient {_q(ambient, 'K_point')}", 0),
+                           _esc("IT heat plus cooling power", 0)],
+                          caption=_esc("OUTDOORS", 0), group="note"))
+    tower = mode == "cooling_tower"
+    for inst, count, direct in branches:
+        _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node, tower)
+
+
+def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str, rejection: str,
+                    tower: bool) -> None:
+    key = f"{inst.path}#direct" if direct else inst.path
+    each = " each" if count != 1 else ""
+    if direct:
+        label = _cluster_label(_b("IT outside halls" if plan.parts(inst, "hall") else plan.part_name(inst)),
+                               caption=_esc(plan.kind(inst).upper(), 0))
+    else:
+        label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(count)),
+                               [_esc(f"cooling power {_q(plan.get(inst, 'cooling_power'), 'W')}{each}", 0)],
+                               _esc("HALL", 0))
+    liquid = _own(plan, inst, "heat_liquid", direct) or 0.0
+    air = _own(plan, inst, "heat_air", direct) or 0.0
+    flow = _own(plan, inst, "coolant_flow", direct)
+    airflow = _own(plan, inst, "airflow", direct)
+    t_liquid = _temp(plan, inst, "supply_temp")
+    t_air = _temp(plan, inst, "air_supply_temp")
+    offset = plan.assumption("chilled_water_offset")
+    t_chilled = t_air - offset if None not in (t_air, offset) else None
+    dt_liquid = _temp(plan, inst, "liquid_delta_t")
+    with _Cluster(g, plan.ids("hallheat", key), label, "hall") as c:
+        racks = plan.ids("rackheat", key)
+        _cooling_racks(c, plan, inst, count, racks, direct)
+        for stream, heat in (("liquid", liquid), ("air", air)):
+            if heat <= 0:
+                continue
+            liquid_side = stream == "liquid"
+            node = plan.ids("cdus" if liquid_side else "crahs", key)
+            n = _own(plan, inst, "cdus" if liquid_side else "crahs", direct)
+            gear = plan.parts(inst, "cdu" if liquid_side else "crah")
+            moved = flow if liquid_side else airflow
+            rows = [_esc(f"{_q(heat, 'W')} {stream} heat{each}", 0)]
+            if moved is not None:
+                rows.append(_esc(f"coolant {_q(moved, 'm^3/s')} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
+                                 else f"airflow {_q(moved, 'm^3/s')}", 0))
+            rows.append(_esc(f"supply {_q(t_liquid, 'K_point')}" if liquid_side
+                             else f"cold aisle {_q(t_air, 'K_point')}", 0))
+            if gear:
+                cap = plan.get(gear[0], "capacity")
+                rows.append(_esc(f"{plan.definition(gear[0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
+                if gear[0].count is not None:          # placed by the spec: show those, check them
+                    placed, needed = plan.count(gear[0]), n
+                    text = _esc(f"the load needs {_count_text(needed)} with spares", 0)
+                    short = needed is not None and placed is not None and placed < needed
+                    rows.append(_font(text, None, ALERT) if short else text)
+                    n = placed
+            title = ("CDUs" if liquid_side else "CRAHs") + (f" \u00d7 {_count_text(n)}" if n is not None else "")
+            color = PALETTE[stream][0]
+            c.node(node, _card(_b(title), rows, caption=_esc("LIQUID LOOP" if liquid_side else "AIR LOOP", 0),
+                               group=stream))
+            c.edge(racks, node, label=_edge_label(_q(heat, "W"), _q(moved, "m^3/s") if moved is not None else ""),
+                   color=color)
+            t_loop = t_liquid if liquid_side else t_chilled
+            runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
+            needs = runs > 0 if runs is not None else _needs_compressors(plan, inst, t_loop, tower)
+            loop = ("facility water" if liquid_side else "chilled water") + f" {_q(t_loop, 'K_point')}"
+            total = heat * count
+            text = _q(total, "W") + (f" from {_count_text(count)} halls" if count != 1 else "")
+            g.edge(node, chillers if needs else rejection,
+                   label=_edge_label(loop, text, "" if needs else "free cooling"), color=color)

@@ -1,0 +1,240 @@
+"""The network view: one cluster per `network` block, its switch tiers, links and oversubscription, and the
+scale-up domains and NICs inside racks and servers.
+
+Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+"""
+from __future__ import annotations
+
+import re
+
+from ..graph import Instance
+from .diagram_base import (
+    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
+    PALETTE, _Plan, _q, _ratio, _root_title, _sig, _x)
+
+
+_TIER_ORDER = ("core", "super_spine", "superspine", "spine", "aggregation", "agg", "leaf", "tor", "access")
+_TIER_RE = re.compile(r"^(?:(?P<a>[a-z0-9_]+?)_switches|switches_(?P<b>[a-z0-9_]+))$")
+
+
+def _tiers(plan: _Plan, net: Instance) -> list[tuple[str, str, float]]:
+    """(tier, output name, switch count) for each per-tier count the network model gives
+    (`leaf_switches`, `spine_switches`, `switches_tier1`, ...), top tier first."""
+    prefix = net.path + "."
+    found: dict[str, tuple[str, float]] = {}
+    for path in plan.results.values:
+        name = path[len(prefix):] if path.startswith(prefix) else ""
+        m = _TIER_RE.match(name) if name and "." not in name else None
+        v = plan.value(path) if m else None
+        if m and v is not None:
+            found[m.group("a") or m.group("b")] = (name, v)
+
+    def rank(tier: str) -> tuple:
+        digits = re.sub(r"\D", "", tier)
+        if tier in _TIER_ORDER:
+            return (0, _TIER_ORDER.index(tier), 0, tier)
+        return (1, 0, -int(digits) if digits else 0, tier)       # tier3 above tier1
+    return [(tier, found[tier][0], found[tier][1]) for tier in sorted(found, key=rank)]
+
+
+def _network(plan: _Plan) -> str:
+    roots = plan.roots()
+    title, sub = _root_title(plan, roots, "network")
+    g = _digraph("network", title, sub, "TB")
+    g.attr("edge", dir="none")
+    nets: list[tuple[Instance, float]] = []
+    for r in roots:
+        if plan.kind(r) == "network":
+            nets.append((r, plan.count(r) or 0.0))
+        nets += [(n, (plan.count(r) or 0.0) * m) for n, m in plan.find(r, ("network",))]
+    if not nets:
+        acc = sum((plan.count(r) or 0.0) * (plan.get(r, "accelerators") or 0.0) for r in roots)
+        _note(g, plan, "nonet", "No scale-out network in this plan",
+              [f"{_count_text(acc)} accelerators to connect",
+               "add a `network` block (role, topology, tiers, link_speed, switch)",
+               "to size its switches, optics and cables"])
+    for net, m in nets:
+        _network_cluster(g, plan, net, m)
+    domains = _scaleup_domains(plan, roots)
+    if domains:
+        label = _cluster_label(_b("Scale-up domains and NICs"), [_esc("inside racks and servers", 0)],
+                               _esc("NODE LEVEL", 0))
+        with _Cluster(g, plan.ids("scaleup", "domains"), label, "network") as c:
+            for ident, card in domains:
+                c.node(ident, card)
+    return g.source
+
+
+def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None:
+    role = plan.text(f"{net.path}.role") or ""
+    topo = plan.text(f"{net.path}.topology") or ""
+    n_tiers = plan.get(net, "tiers")
+    link = plan.get(net, "link_speed")
+    over = plan.get(net, "oversubscription")
+    endpoints = plan.get(net, "endpoints")
+    total = plan.get(net, "switches")
+    power = plan.get(net, "power")
+    tiers = _tiers(plan, net)
+    used = {"tiers", "link_speed", "oversubscription", "oversubscription_spine", "endpoints", "switches",
+            "power", "count"} | {name for _, name, _ in tiers}
+
+    head = [x.replace("_", " ") for x in (role, topo) if x]
+    if n_tiers:
+        head.append(f"{_count_text(n_tiers)} tier" + ("s" if n_tiers != 1 else ""))
+    figures = []
+    if total is not None:
+        figures.append(f"{_count_text(total)} switches")
+    if power is not None:
+        figures.append(f"{_q(power, 'W')}")
+    rows = [_esc(" \u00b7 ".join(head), 0)] if head else []
+    if figures:
+        rows.append(_b(" \u00b7 ".join(figures) + (" each" if multiplicity != 1 else "")))
+    details = _network_details(plan, net, used)
+    for i in range(0, min(len(details), 15), 3):
+        rows.append(_esc(" \u00b7 ".join(details[i:i + 3]), 0))
+    if len(details) > 15:
+        rows.append(_esc(f"\u2026 and {len(details) - 15} more figures (factory eval)", 0))
+    label = _cluster_label(_b(plan.part_name(net)) + _esc(_x(multiplicity)), rows,
+                           _esc(f"NETWORK in {net.parent.path}" if net.parent else "NETWORK", 0))
+
+    if any(v > 0 for _, _, v in tiers):
+        tiers = [t for t in tiers if t[2] > 0]          # a 2-tier fabric's switches_core = 0
+    shown: list[tuple[str, float | None]] = [(t, v) for t, _, v in tiers]
+    if not shown:                                       # no per-tier counts: draw the tiers the spec names
+        k = int(n_tiers) if n_tiers and n_tiers == round(n_tiers) and 0 < n_tiers <= 6 else 0
+        names = {1: ["leaf"], 2: ["spine", "leaf"], 3: ["core", "spine", "leaf"]}.get(
+            k, [f"tier {i}" for i in range(k, 0, -1)])
+        if len(names) == 1 and total is not None:
+            shown = [(names[0], total)]
+        elif names:
+            shown = [(n, None) for n in names]
+        elif total is not None:
+            shown = [("switches", total)]
+    with _Cluster(g, plan.ids("net", net.path), label, "network") as c:
+        tier_nodes = []
+        for tier, count in shown:
+            node = plan.ids("tier", f"{net.path}.{tier}")
+            switch_text = _switch_text(plan, net, tier)
+            rows = [_esc(switch_text, 0)] if switch_text else []
+            if count is None:
+                rows.append(_font(_esc("count: not computed by the network model", 0), 9, FAINT))
+            title = tier.replace("_", " ").capitalize() + (f" \u00d7 {_count_text(count)}" if count is not None else "")
+            c.node(node, _card(_b(title), rows, caption=_esc("SWITCH TIER", 0), group="network"))
+            tier_nodes.append(node)
+        ep = plan.ids("endpoints", net.path)
+        rows = [_esc(f"{_bits(link)} link each", 0)] if link is not None else []
+        c.node(ep, _card(_b(f"{_count_text(endpoints)} endpoints" if endpoints is not None else "Endpoints"), rows,
+                         caption=_esc("ACCELERATORS / NICS", 0), group="compute"))
+        over_spine = plan.get(net, "oversubscription_spine")
+        for i in range(len(tier_nodes) - 1):
+            lines = [_bits(link) if link is not None else ""]
+            tier_over = over if i == len(tier_nodes) - 2 else over_spine if i == len(tier_nodes) - 3 else None
+            if tier_over is not None:
+                lines.append(f"oversubscription {_ratio(tier_over)}" + (" (non-blocking)" if tier_over == 1 else ""))
+            c.edge(tier_nodes[i], tier_nodes[i + 1], label=_edge_label(*lines), penwidth="1.8",
+                   color=PALETTE["network"][0])
+        if tier_nodes:
+            c.edge(tier_nodes[-1], ep, label=_edge_label(_bits(link) if link is not None else ""),
+                   penwidth="1.8", color=PALETTE["network"][0])
+
+
+def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[str]:
+    """Every other number the network model (or the spec) gives for this network, known ones first."""
+    prefix = net.path + "."
+    first = {name: i for i, name in enumerate(_NET_DETAILS)}
+    paths = sorted((p for p in plan.results.values if p.startswith(prefix)),
+                   key=lambda p: (first.get(p[len(prefix):], len(first)), p))
+    details = []
+    for path in paths:
+        name = path[len(prefix):]
+        if not name or "." in name or name in used:
+            continue
+        v = plan.value(path)
+        if v is None:
+            continue
+        unit = plan.unit(path)
+        shown = _bits(v) if unit == "B/s" else _q(v, unit) if unit and unit != "1" else _count_text(v)
+        details.append(f"{_NET_NAMES.get(name, name.replace('_', ' '))} {shown}")
+    return details
+
+
+_NET_NAMES = {"cables_copper": "copper cables", "cables_active": "active cables", "cables_optical": "optical cables",
+              "bisection_bw": "bisection", "alltoall_bw": "all-to-all per endpoint", "injection_bw": "injection",
+              "max_endpoints": "max endpoints", "capex_optics": "optics capex"}
+
+
+_NET_DETAILS = ("ports", "transceivers", "cables_copper", "cables_active", "cables_optical", "bisection_bw",
+                "alltoall_bw", "injection_bw", "max_endpoints", "domains", "capex", "capex_optics")
+
+
+def _switch_text(plan: _Plan, net: Instance, tier: str) -> str | None:
+    """The switch model of a tier (`switch_spine`, `switch_core` when given, else `switch`) and its ports."""
+    ref = None
+    for name in (f"switch_{tier}", "switch"):
+        value = plan.results.values.get(f"{net.path}.{name}")
+        if isinstance(value, Instance):
+            ref = value
+            break
+    if ref is None:
+        return None
+    ports, speed = plan.get(ref, "ports"), plan.get(ref, "port_speed")
+    return ref.block.name + (f" \u00b7 {_count_text(ports)} \u00d7 {_bits(speed)}" if ports and speed else "")
+
+
+def _bits(value: float | None) -> str:
+    """A data rate in bits per second, as link speeds are quoted, from SI bytes per second."""
+    if value is None:
+        return "n/a"
+    bits = value * 8
+    for unit, f in (("Pb/s", 1e15), ("Tb/s", 1e12), ("Gb/s", 1e9), ("Mb/s", 1e6)):
+        if abs(bits) >= f * 0.9995:
+            return f"{_sig(bits / f)} {unit}"
+    return f"{_sig(bits)} b/s"
+
+
+def _scaleup_domains(plan: _Plan, roots: list[Instance]) -> list[tuple[str, str]]:
+    """Racks with switches inside (NVLink switch trays) and the NICs of servers: one card per definition."""
+    racks: list[tuple[Instance, float]] = []
+    servers: list[tuple[Instance, float]] = []
+    for r in roots:
+        c = plan.count(r) or 0.0
+        (racks if plan.kind(r) == "rack" else servers if plan.kind(r) == "server" else []).append((r, c))
+        racks += [(x, c * m) for x, m in plan.find(r, ("rack",))]
+        servers += [(x, c * m) for x, m in plan.find(r, ("server",), stop=())]
+    out: list[tuple[str, str]] = []
+    totals: dict[str, float] = {}
+    first: dict[str, Instance] = {}
+    for rack, m in racks:
+        if plan.parts(rack, "switch"):
+            key = plan.definition(rack)
+            totals[key] = totals.get(key, 0.0) + m
+            first.setdefault(key, rack)
+    for key, rack in first.items():
+        acc = plan.get(rack, "accelerators")
+        rows = [_esc(f"{_count_text(acc)} accelerators per domain", 0)] if acc else []
+        for sw in plan.parts(rack, "switch")[:4]:
+            ports, speed = plan.get(sw, "ports"), plan.get(sw, "port_speed")
+            extra = f" \u00b7 {_count_text(ports)} \u00d7 {_bits(speed)}" if ports and speed else ""
+            rows.append(_esc(f"{_count_text(plan.count(sw))} \u00d7 {plan.definition(sw)}{extra}", 110))
+        out.append((plan.ids("domain", rack.path),
+                    _card(_b(key) + _esc(f" \u00d7 {_count_text(totals[key])}"), rows,
+                          caption=_esc("SCALE-UP DOMAIN", 0), group="network")))
+    totals, first = {}, {}
+    for server, m in servers:
+        if plan.parts(server, "nic", "dpu"):
+            key = plan.definition(server)
+            totals[key] = totals.get(key, 0.0) + m
+            first.setdefault(key, server)
+    for key, server in first.items():
+        rows = []
+        for nic in plan.parts(server, "nic", "dpu")[:4]:
+            bw, ports = plan.get(nic, "bandwidth"), plan.get(nic, "ports") or 1
+            per = plan.count(nic) or 0.0
+            speed = "" if not bw else f" \u00b7 {_bits(bw)}" if ports == 1 else \
+                f" \u00b7 {_count_text(ports)} \u00d7 {_bits(bw)}"
+            rows.append(_esc(f"{_count_text(per)} \u00d7 {plan.definition(nic)}{speed} per server"
+                             f" \u00b7 {_count_text(per * totals[key])} in all", 120))
+        out.append((plan.ids("nics", server.path),
+                    _card(_b(key) + _esc(f" \u00d7 {_count_text(totals[key])}"), rows,
+                          caption=_esc("SERVERS AND THEIR NICS", 0), group="compute")))
+    return out

@@ -1,0 +1,222 @@
+"""The physical view: site > hall > row as nested clusters, racks as cards, the gear each container holds.
+
+Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+"""
+from __future__ import annotations
+
+
+from ..graph import Instance
+from .diagram_base import (
+    ALERT, _b, _card, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
+    _font, GEAR_TITLE, MAX_LIST, _note, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
+    _x)
+
+
+SKIP_PHYSICAL = ("training", "inference", "finance", "model", "chip", "cpu", "memory")
+WRAP = 4                 # sibling boxes per line before the next line starts
+
+
+def _physical(plan: _Plan) -> str:
+    roots = plan.roots()
+    title, sub = _root_title(plan, roots, "physical layout")
+    totals = _totals_line(plan, roots)
+    g = _digraph("physical", title, ([totals] if totals else []) + sub, "TB")
+    if not roots:
+        _note(g, plan, "empty", "Nothing to draw", ["the spec places no site, hall, row, rack or server"])
+    anchors = [a for a in (_physical_item(g, plan, root, plan.count(root)) for root in roots) if a]
+    if len(anchors) > 1:
+        _layout(g, _hidden_head(g, plan, "#plan"), anchors)
+    return g.source
+
+
+def _hidden_head(g, plan: _Plan, path: str) -> str:
+    node = plan.ids("top", path)
+    g.node(node, "", shape="point", style="invis", width="0", height="0", fixedsize="true")
+    return node
+
+
+def _layout(g, head: str, anchors: list[str]) -> None:
+    """Sibling boxes in spec order, WRAP to a line: `head` (above them) points at the first line in
+    order (`ordering=out` keeps that order left to right), each later box hangs below the box WRAP
+    before it. All edges are invisible; without them dot may lay unconnected siblings out in any order."""
+    g.node(head, ordering="out")
+    for i, anchor in enumerate(anchors):
+        g.edge(head if i < WRAP else anchors[i - WRAP], anchor, style="invis")
+
+
+def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
+    """Accelerators, IT and meter power of everything drawn; "n/a" where the models could not say."""
+    def total(*names: str) -> float | None:
+        out = 0.0
+        for r in roots:
+            v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
+            if v is None:
+                return None
+            out += (plan.count(r) or 0.0) * v
+        return out
+    acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
+    parts = [f"{_count_text(acc)} accelerators", f"{_q(it, 'W')} IT peak"]
+    if fac is not None and roots:
+        parts.append(f"{_q(fac, 'W')} at the meter")
+    pue = plan.get(roots[0], "pue") if len(roots) == 1 else None
+    if pue is not None:
+        parts.append(f"PUE {pue:.2f}")
+    return " \u00b7 ".join(parts)
+
+
+def _physical_item(g, plan: _Plan, inst: Instance, count: float | None) -> str | None:
+    """Draws one placed item; returns the id of its top node (for layout edges)."""
+    kind = plan.kind(inst)
+    if kind in CONTAINERS:
+        return _physical_container(g, plan, inst, count)
+    if kind == "rack":
+        node = plan.ids("rack", inst.path)
+        g.node(node, _rack_card(plan, inst, count))
+        return node
+    if kind == "server":
+        node = plan.ids("server", inst.path)
+        g.node(node, _server_card(plan, inst, count))
+        return node
+    return None
+
+
+def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[str]:
+    kind = plan.kind(inst)
+    each = " each" if count not in (None, 1) else ""
+    it = plan.get(inst, "it_power")
+    acc = plan.get(inst, "accelerators")
+    figures = []
+    if acc:
+        figures.append(f"{_count_text(acc)} accelerators")
+    if it is not None:
+        figures.append(f"{_q(it, 'W')} IT")
+    fac = plan.get(inst, "facility_power")
+    if fac is not None and kind != "row":
+        figures.append(f"{_q(fac, 'W')} at the meter")
+    rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
+    if count not in (None, 1) and (acc or it is not None):
+        totals = ([f"{_count_text(acc * count)} accelerators"] if acc else []) + \
+                 ([f"{_q(it * count, 'W')} IT"] if it is not None else [])
+        rows.append(_b("total " + " \u00b7 ".join(totals)))
+    for field_name in ("location", "description"):
+        text = plan.text(f"{inst.path}.{field_name}")
+        if text:
+            rows.append(_esc(text))
+    return rows
+
+
+def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> str:
+    kind = plan.kind(inst)
+    name, defn = plan.part_name(inst), plan.definition(inst)
+    caption = _esc(kind.upper() + (f" \u00b7 {defn}" if defn != name else ""), 0)
+    label = _cluster_label(_b(name) + _esc(_x(count)), _container_rows(plan, inst, count), caption)
+    with _Cluster(g, plan.ids(kind, inst.path), label, kind) as c:
+        gear_node = None
+        gear = [p for p in inst.parts if plan.kind(p) not in SKIP_PHYSICAL + CONTAINERS + ("rack", "server")]
+        if gear:
+            gear_node = plan.ids("equipment", inst.path)
+            c.node(gear_node, _equipment_card(plan, inst, gear))
+        anchors = []
+        for part in inst.parts:
+            if plan.kind(part) in CONTAINERS + ("rack", "server"):
+                anchor = _physical_item(c, plan, part, plan.count(part))
+                if anchor:
+                    anchors.append(anchor)
+        if gear_node is None and not anchors:
+            gear_node = plan.ids("empty", inst.path)
+            c.node(gear_node, _card(_esc("(empty)"), group="note", title_size=10))
+        if gear_node is None and len(anchors) == 1:
+            return anchors[0]
+        head = gear_node or _hidden_head(c, plan, inst.path)
+        _layout(c, head, anchors)
+    return head
+
+
+def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
+    """The power, cooling and network gear placed directly in a container, one line each."""
+    sized = {"cdu": "cdus", "crah": "crahs", "chiller": "chillers", "dry_cooler": "dry_coolers"}
+    rows = []
+    for part in gear[:MAX_LIST * 2]:
+        kind = plan.kind(part)
+        group = ("power" if kind in POWER_GEAR + OTHER_POWER else "cooling" if kind in COOLING_GEAR
+                 else "network")
+        what = GEAR_TITLE.get(kind, kind)
+        count = plan.count(part)
+        note = ""
+        if part.count is None and kind in sized:
+            model = plan.get(inst, sized[kind])
+            if model is not None:
+                count, note = model, " (sized by the model)"
+        text = f"{_count_text(count)} \u00d7 {plan.definition(part)}" if part.count is not None or note \
+            else plan.definition(part)
+        details = []
+        cap = plan.get(part, "capacity")
+        if cap is not None:
+            details.append(f"{_q(cap, 'W')} each")
+        if kind == "network":
+            details += [x.replace("_", " ") for x in (plan.text(f"{part.path}.role"),
+                                                       plan.text(f"{part.path}.topology")) if x]
+            switches = plan.get(part, "switches")
+            if switches:
+                details.append(f"{_count_text(switches)} switches")
+        bullet = _font("\u25a0", 9, PALETTE[group][0])
+        rows.append(f"{bullet} {_font(_esc(what, 0), 10, PALETTE[group][0])}  "
+                    + _esc(text + note + (" \u00b7 " + " \u00b7 ".join(details) if details else ""), 110))
+    if len(gear) > MAX_LIST * 2:
+        rows.append(_esc(f"\u2026 and {len(gear) - MAX_LIST * 2} more"))
+    return _card(_b("Equipment"), rows, caption=_esc(f"PLACED IN {plan.kind(inst).upper()} {inst.block.name}", 0),
+                 group="load", title_size=11)
+
+
+def _server_line(plan: _Plan, server: Instance, count: float | None) -> str:
+    chips = [f"{_count_text(plan.count(c))} \u00d7 {plan.definition(c)}"
+             for c in plan.parts(server, "chip", "cpu", "nic", "dpu")]
+    peak = plan.get(server, "peak_power")
+    text = f"{_count_text(count)} \u00d7 {plan.definition(server)}"
+    if chips:
+        text += " (" + ", ".join(chips[:4]) + (" \u2026" if len(chips) > 4 else "") + ")"
+    if peak is not None:
+        text += f" \u00b7 {_q(peak, 'W')}" + (" each" if count not in (None, 1) else "")
+    return _esc(text, 120)
+
+
+def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
+    each = " each" if count not in (None, 1) else ""
+    cooling = plan.inherited_text(rack, "cooling", "")
+    group = "liquid" if cooling in ("liquid", "hybrid") else "compute"
+    title = f"{_b(plan.definition(rack))}{_esc(_x(count))}"
+    caption = _esc(f"RACK {plan.part_name(rack)}" + (f" \u00b7 {cooling}-cooled" if cooling else ""), 0)
+    rows = []
+    it = plan.get(rack, "it_power")
+    acc = plan.get(rack, "accelerators")
+    figures = []
+    if it is not None:
+        figures.append(_q(it, "W"))
+    if acc:
+        figures.append(f"{_count_text(acc)} accelerators")
+    if figures:
+        rows.append(_b(" \u00b7 ".join(figures) + each))
+    limit = plan.get(rack, "power_limit")
+    if limit is not None:
+        text = _esc(f"limit {_q(limit, 'W')}" + (f" ({_pct(it / limit)} used)" if it and limit else ""))
+        rows.append(_font(text, None, ALERT) if it is not None and it > limit * (1 + 1e-9) else text)
+    inner = [p for p in rack.parts if plan.kind(p) in ("server", "chip", "switch", "nic", "dpu", "storage",
+                                                       "power_shelf", "pdu", "cdu")]
+    for part in inner[:MAX_LIST]:
+        kind = plan.kind(part)
+        if kind == "server":
+            rows.append("\u25aa " + _server_line(plan, part, plan.count(part)))
+        else:
+            label = GEAR_TITLE.get(kind, kind)
+            rows.append(_esc(f"\u25ab {_count_text(plan.count(part))} \u00d7 {plan.definition(part)} ({label})", 110))
+    if len(inner) > MAX_LIST:
+        rows.append(_esc(f"\u2026 and {len(inner) - MAX_LIST} more"))
+    if count not in (None, 1) and it is not None:
+        rows.append(_b(f"total {_q(it * count, 'W')}" + (f" \u00b7 {_count_text(acc * count)} accelerators"
+                                                         if acc else "")))
+    return _card(title, rows, caption=caption, group=group, title_size=13)
+
+
+def _server_card(plan: _Plan, server: Instance, count: float | None) -> str:
+    return _card(_b(plan.definition(server)) + _esc(_x(count)), [_server_line(plan, server, 1)],
+                 caption=_esc(f"SERVER {plan.part_name(server)}", 0), group="compute")

@@ -1,0 +1,352 @@
+"""The power view: a one-line from the utility feed through the power gear to the IT load, with the power
+in and the loss at each stage, and the cooling plant fed from the medium-voltage side.
+
+Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..graph import Instance
+from .diagram_base import (
+    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font,
+    GEAR_TITLE, MAX_LIST, _note, _own, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title, _x)
+
+
+@dataclass
+class _Stage:
+    key: str                   # identity: gear path, or "default:<kind>@<branch path>"
+    kind: str
+    gear: Instance | None
+    owner: Instance            # where the gear is placed (or the branch, for model defaults)
+    eta: float | None          # None: not in the results (drawn as n/a; the flows take the model's loss)
+    flow_in: float = 0.0       # per branch item
+    loss: float = 0.0
+
+
+@dataclass
+class _Branch:
+    inst: Instance             # a hall, or the root itself (its IT outside halls)
+    count: float
+    it: float
+    stages: list[_Stage]
+    direct: bool = False       # the root's own IT (racks placed outside halls)
+
+
+# the chain the facility model assumes when no power gear is placed, per `distribution` (as documented in
+# compiler.models.facility; to be read from per-stage model outputs once the model gives them)
+DEFAULT_CHAINS = {"ac": ("transformer", "ups", "pdu"), "dc800": ("transformer", "rectifier", "dc_distribution")}
+_ETA_ASSUMPTION = {"busway": "dc_distribution_efficiency"}
+
+
+def _chain(plan: _Plan, inst: Instance) -> list[_Stage]:
+    """The stages the facility model multiplies for `inst`: the nearest gear of each kind placed on it or
+    its ancestors, else the default chain of its `distribution`. Efficiencies are read: the gear's own, else
+    the assumption the model used; None when neither is in the results."""
+    found: dict[str, _Stage] = {}
+    level: Instance | None = inst
+    while level is not None:
+        for gear in level.parts:
+            kind = plan.kind(gear)
+            if kind in POWER_GEAR and kind not in found:
+                eta = plan.get(gear, "efficiency")
+                if eta is None:
+                    eta = plan.assumption(_ETA_ASSUMPTION.get(kind, f"{kind}_efficiency"))
+                found[kind] = _Stage(gear.path, kind, gear, level, eta)
+        level = level.parent
+    if found:
+        return [found[k] for k in POWER_GEAR if k in found]
+    distribution = plan.inherited_text(inst, "distribution", "ac")
+    out = []
+    for kind in DEFAULT_CHAINS.get(distribution, DEFAULT_CHAINS["ac"]):
+        eta = plan.get(inst, f"{kind}_efficiency")
+        if eta is None:
+            eta = plan.assumption(f"{kind}_efficiency")
+        out.append(_Stage(f"default:{kind}@{inst.path}", kind, None, inst, eta))
+    return out
+
+
+STAGE_ORDER = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway", "dc_distribution")
+
+
+def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Instance] | None:
+    """(gear, where it is placed): the gear of `kind` on `inst` or its nearest ancestor that places one."""
+    level: Instance | None = inst
+    while level is not None:
+        for gear in level.parts:
+            if plan.kind(gear) == kind:
+                return gear, level
+        level = level.parent
+    return None
+
+
+def _model_stages(plan: _Plan, inst: Instance) -> list[_Stage] | None:
+    """The chain as the facility model gives it, when it does: one stage per `<kind>_loss` output of
+    `inst` (meter to IT), its efficiency from `<kind>_stage_efficiency` and its loss the output itself.
+    None when the results have no per-stage outputs (then the chain is restated by `_chain`)."""
+    stages = []
+    for kind in STAGE_ORDER:
+        loss = plan.get(inst, f"{kind}_loss")
+        if loss is None:
+            continue
+        found = _nearest_gear(plan, inst, kind)
+        gear, owner = found if found is not None else (None, inst)
+        key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
+        stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency"))
+        stage.loss = loss
+        stages.append(stage)
+    return stages or None
+
+
+def _model_flows(branch: _Branch, direct_less: dict[str, float]) -> None:
+    """Power into each stage from the model's stage losses, walking up from the IT load: in = out + loss.
+    `direct_less`: per stage kind, the halls' losses to take off a site's own (its IT outside halls)."""
+    out = branch.it
+    for stage in reversed(branch.stages):
+        stage.loss = max(stage.loss - direct_less.get(stage.kind, 0.0), 0.0)
+        stage.flow_in = out + stage.loss
+        out = stage.flow_in
+
+
+def _flows(branch: _Branch, model_loss: float | None) -> None:
+    """Power into each stage and its loss, walking up from the IT load; scaled to the model's total loss."""
+    out = branch.it
+    for stage in reversed(branch.stages):
+        eta = stage.eta if stage.eta and stage.eta > 0 else 1.0
+        stage.flow_in = out / eta
+        stage.loss = stage.flow_in - out
+        out = stage.flow_in
+    mine = sum(s.loss for s in branch.stages)
+    if model_loss is not None and mine > 0 and abs(model_loss - mine) > 1e-9 * max(abs(mine), 1.0):
+        scale = model_loss / mine
+        out = branch.it
+        for stage in reversed(branch.stages):
+            stage.loss *= scale
+            stage.flow_in = out + stage.loss
+            out = stage.flow_in
+
+
+def _power(plan: _Plan) -> str:
+    roots = [r for r in plan.roots() if plan.kind(r) in ("site", "hall")]
+    title, sub = _root_title(plan, plan.roots(), "power one-line")
+    if len(roots) == 1:
+        r = roots[0]
+        figures = [f"{_q(plan.get(r, 'facility_power'), 'W')} at the meter (peak)",
+                   f"{_q(plan.get(r, 'it_power'), 'W')} IT",
+                   f"chain efficiency {_pct(plan.get(r, 'power_chain_efficiency'))}"]
+        sub = [" \u00b7 ".join(figures)] + sub
+    g = _digraph("power", title, sub, "TB")
+    g.attr("graph", compound="true")
+    if not roots:
+        _note(g, plan, "power", "No power chain to draw",
+              ["the facility model computes the power chain of halls and sites;",
+               "place the racks in a `hall` (and the halls in a `site`)"])
+    for root in roots:
+        _power_root(g, plan, root)
+    return g.source
+
+
+def _power_branches(plan: _Plan, root: Instance, reconcile: bool = True) -> list[_Branch]:
+    """One branch per hall of a site (with its count), plus the IT the root holds outside halls; each
+    with its stages' flows and losses: the facility model's per-stage outputs when the results have them,
+    else the chain restated from the efficiencies and scaled to the model's power_chain_loss (`reconcile`)."""
+    branches: list[_Branch] = []
+    halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
+    hall_it = hall_loss = 0.0
+    hall_stage_loss: dict[str, float] = {}
+    for hall in halls:
+        c = plan.count(hall) or 0.0
+        it = plan.get(hall, "it_power") or 0.0
+        model = _model_stages(plan, hall)
+        b = _Branch(hall, c, it, model or _chain(plan, hall))
+        if model:
+            _model_flows(b, {})
+            for stage in model:
+                hall_stage_loss[stage.kind] = hall_stage_loss.get(stage.kind, 0.0) + c * stage.loss
+        else:
+            _flows(b, plan.get(hall, "power_chain_loss") if reconcile else None)
+        hall_it += c * it
+        hall_loss += c * (plan.get(hall, "power_chain_loss") or 0.0)
+        branches.append(b)
+    direct_it = (plan.get(root, "it_power") or 0.0) - hall_it
+    if not halls or direct_it > 1e-6 * max(hall_it, 1.0):
+        model = _model_stages(plan, root)
+        b = _Branch(root, 1.0, direct_it, model or _chain(plan, root), direct=plan.kind(root) == "site")
+        if model:                                       # a site's stage outputs include its halls'
+            _model_flows(b, hall_stage_loss)
+        else:
+            total_loss = plan.get(root, "power_chain_loss")
+            _flows(b, None if total_loss is None or not reconcile else total_loss - hall_loss)
+        branches.append(b)
+    return branches
+
+
+def _power_root(g, plan: _Plan, root: Instance) -> None:
+    branches = _power_branches(plan, root)
+
+    # the shared prefix: the same gear, placed on the root, at the head of every branch
+    shared = 0
+    while all(len(b.stages) > shared for b in branches) and branches:
+        keys = {b.stages[shared].key for b in branches}
+        head = branches[0].stages[shared]
+        if len(keys) != 1 or head.gear is None or head.owner is not root:
+            break
+        shared += 1
+
+    fac = plan.get(root, "facility_power")
+    feed_name = "utility_feed" if plan.kind(root) == "site" else "power_feed"
+    feed = plan.get(root, feed_name)
+    rows = [_b(f"{_q(fac, 'W')} peak at the meter")]
+    avg = plan.get(root, "facility_power_avg")
+    pue = plan.get(root, "pue")
+    if avg is not None:
+        rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {pue:.2f}" if pue is not None else ""), 0))
+    if feed is not None:
+        used = f" ({_pct(fac / feed)} used)" if fac is not None and feed else ""
+        text = _esc(f"feed limit {_q(feed, 'W')}{used}", 0)
+        rows.append(_font(text, None, ALERT) if fac is not None and fac > feed else text)
+    utility = plan.ids("utility", root.path)
+    g.node(utility, _card(_esc("Utility feed" if plan.kind(root) == "site" else "Hall feed"), rows,
+                          caption=_esc(f"{plan.kind(root).upper()} {root.block.name}", 0), group="power",
+                          title_size=13))
+    for gen, c in plan.find(root, ("generator",), stop=("hall", "row", "rack", "server")):
+        gid = plan.ids("gen", gen.path)
+        cap = plan.get(gen, "capacity")
+        g.node(gid, _card(_b(plan.definition(gen)) + _esc(_x(c)),
+                          [_esc(f"{_q(cap, 'W')} each \u00b7 standby", 0)] if cap is not None else [],
+                          caption=_esc("GENERATOR", 0), group="power", dashed=True))
+        g.edge(gid, utility, label=_edge_label("backup"), style="dashed", color="#ADB5BD")
+
+    # The cooling plant is fed from the medium-voltage side: from the last shared switchgear or transformer
+    # (which then carries it), else through its own transformers. The facility model charges chain losses
+    # on the IT load only (facility_power = it_power + power_chain_loss + cooling_power); the cards say so.
+    cooling = plan.get(root, "cooling_power") or 0.0
+    tap = max((i for i in range(shared) if branches[0].stages[i].kind in ("switchgear", "transformer")),
+              default=None)
+    prev = utility
+    for i in range(shared):
+        stage = branches[0].stages[i]
+        flow = sum(b.count * b.stages[i].flow_in for b in branches)
+        loss = sum(b.count * b.stages[i].loss for b in branches)
+        carried = cooling if tap is not None and i <= tap else 0.0
+        node = plan.ids("stage", stage.key)
+        g.node(node, _stage_card(plan, stage, flow + carried, loss, 1.0, cooling=carried))
+        g.edge(prev, node, label=_edge_label(_q(flow + carried, "W")))
+        prev = node
+        if i == tap and cooling:
+            tap_node = node
+
+    if cooling:
+        cid = plan.ids("coolingload", root.path)
+        g.node(cid, _card(_esc("Cooling plant"), [_esc(f"{_q(cooling, 'W')} peak (pumps, fans, chillers)", 0)],
+                          caption=_esc("MECHANICAL LOAD", 0), group="cooling"))
+        if tap is not None:
+            g.edge(tap_node, cid, label=_edge_label(_q(cooling, "W")))
+        else:
+            mech = plan.ids("mechfeed", root.path)
+            g.node(mech, _card(_b("Mechanical transformers"),
+                               [_esc(f"in {_q(cooling, 'W')}", 0),
+                                _esc("not in the model's power chain: no loss charged", 0)],
+                               caption=_esc("MV SWITCHGEAR AND TRANSFORMERS", 0), group="power", dashed=True))
+            g.edge(utility, mech, label=_edge_label(_q(cooling, "W")))
+            g.edge(mech, cid, label=_edge_label(_q(cooling, "W")))
+
+    for b in branches:
+        _power_branch(g, plan, b, shared, prev)
+
+
+def _stage_card(plan: _Plan, stage: _Stage, flow: float, loss: float, count: float, sized: bool = True,
+                cooling: float = 0.0) -> str:
+    """One stage of the chain; `flow` and `loss` per item of the branch (`count` items). `sized`: the
+    gear's own count carries `flow` (so the units needed can be compared with the units placed);
+    `cooling`: the part of `flow` that feeds the cooling plant (the model charges it no loss)."""
+    each = " each" if count != 1 else ""
+    title_kind = GEAR_TITLE.get(stage.kind, stage.kind)
+    if stage.gear is not None:
+        c = plan.count(stage.gear) if stage.gear.count is not None else None
+        title = _b(plan.definition(stage.gear)) + _esc(_x(c))
+        caption = title_kind.upper()
+        cap = plan.get(stage.gear, "capacity")
+        extra = [_esc(f"{_q(cap, 'W')} per unit", 0)] if cap is not None else []
+        if cap and flow > 0 and sized:
+            needed = math.ceil(flow / cap - 1e-9)
+            text = f"{_q(cap, 'W')} per unit \u00b7 the peak needs {needed:,}"
+            if c is not None and c < needed:
+                extra = [_font(_esc(f"{text}: only {_count_text(c)} placed", 0), None, ALERT)]
+            else:
+                extra = [_esc(text, 0)]
+    else:
+        title = _b(title_kind)
+        caption = "ASSUMED BY THE MODEL"
+        extra = []
+    rows = [_esc(f"\u03b7 {_pct(stage.eta)} \u00b7 in {_q(flow, 'W')}{each}", 0)]
+    if cooling:
+        rows.append(_esc(f"of which cooling {_q(cooling, 'W')} (no loss charged by the model)", 0))
+    rows += [_font(_b(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
+    return _card(title, rows, caption=_esc(caption, 0), group="power", dashed=stage.gear is None)
+
+
+def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> None:
+    inst = b.inst
+    if b.direct:
+        label = _cluster_label(_b("IT outside halls" if plan.parts(inst, "hall") else plan.part_name(inst)),
+                               [_esc(f"{_q(b.it, 'W')} IT", 0)], _esc(plan.kind(inst).upper(), 0))
+        key = f"{inst.path}#direct"
+    else:
+        each = " each" if b.count != 1 else ""
+        rows = [_esc(f"{_q(b.it, 'W')} IT{each} \u00b7 chain efficiency "
+                     f"{_pct(plan.get(inst, 'power_chain_efficiency'))}", 0)]
+        fac, feed = plan.get(inst, "facility_power"), plan.get(inst, "power_feed")
+        if feed:
+            text = _esc(f"{_q(fac, 'W')} at the meter{each} \u00b7 feed {_q(feed, 'W')}"
+                        + (f" ({_pct(fac / feed)} used)" if fac is not None else ""), 0)
+            rows.append(_font(text, None, ALERT) if fac is not None and fac > feed else text)
+        label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), rows, _esc("HALL", 0))
+        key = inst.path
+    cluster = plan.ids("branch", key)
+    with _Cluster(g, cluster, label, "branch") as c:
+        prev = upstream
+        into = f"cluster_{cluster}"      # the first edge stops at the cluster's border (clear of its title)
+        for stage in b.stages[shared:]:
+            node = plan.ids("stage", f"{stage.key}#{key}")
+            c.node(node, _stage_card(plan, stage, stage.flow_in, stage.loss, b.count, stage.owner is inst))
+            _power_edge(g, prev, node, stage.flow_in, b.count if into else 1.0, into)
+            prev, into = node, None
+        load = plan.ids("itload", key)
+        c.node(load, _it_load_card(plan, b))
+        _power_edge(g, prev, load, b.it, b.count if into else 1.0, into)
+
+
+def _power_edge(g, tail: str, head: str, flow: float, count: float, lhead: str | None = None) -> None:
+    text = _q(flow, "W") if count == 1 else f"{_count_text(count)} \u00d7 {_q(flow, 'W')}"
+    if lhead:
+        g.edge(tail, head, label=_edge_label(text), lhead=lhead)
+    else:
+        g.edge(tail, head, label=_edge_label(text))
+
+
+def _it_load_card(plan: _Plan, b: _Branch) -> str:
+    skip = ("hall",) if b.direct else ()
+    racks = plan.racks_under(b.inst, skip)
+    rows = []
+    counted = 0.0
+    for rack, m in racks[:MAX_LIST]:
+        it = plan.get(rack, "it_power") or 0.0
+        counted += m * it
+        rows.append(_esc(f"{_count_text(m)} \u00d7 {plan.definition(rack)} \u00b7 {_q(it, 'W')} each", 110))
+    for rack, m in racks[MAX_LIST:]:
+        counted += m * (plan.get(rack, "it_power") or 0.0)
+    if len(racks) > MAX_LIST:
+        rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
+    other = b.it - counted
+    if other > 1e-6 * max(b.it, 1.0):
+        rows.append(_esc(f"other IT (network, gear outside racks) {_q(other, 'W')}", 0))
+    shelves = [r for r, _ in racks if plan.parts(r, "power_shelf")]
+    if shelves:
+        rows.append(_esc("rack power-shelf losses are inside the IT figure", 0))
+    avg = _own(plan, b.inst, "it_power_avg", b.direct)
+    head = _b(f"{_q(b.it, 'W')} IT peak" + (" each" if b.count != 1 else ""))
+    if avg is not None:
+        rows.insert(0, _esc(f"{_q(avg, 'W')} average", 0))
+    return _card(head, rows, caption=_esc("IT LOAD (RACKS)", 0), group="compute")

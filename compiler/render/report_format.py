@@ -1,0 +1,151 @@
+"""Report formatting: figures in the report's style ($2.54M, $533k / yr, 41.3 days, 92.17 kW), labels,
+anchors, and the results view the report reads (`_View`, a `compiler.render.view.ResultsView`).
+
+Pipeline position: render; imports `compiler.display` and `compiler.render.view`; no model.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from ..display import format_number, format_quantity
+from .view import ResultsView
+
+YEAR = 8760 * 3600.0
+# ---------------------------------------------------------------------------------------------- formatting
+_SCALE = {"money_year": YEAR, "money_hour": 3600.0, "money_mtok": 1e6, "money_mw": 1e6, "duration": 86400.0}
+def _sig(value: float, digits: int = 3) -> str:
+    """`value` to `digits` significant figures, with thousands separators and no exponent."""
+    if value == 0 or not math.isfinite(value):
+        return format_number(value)
+    magnitude = int(math.floor(math.log10(abs(value))))
+    if magnitude >= digits:                          # 1,909,731 -> 1,910,000: no more digits than it has
+        value = round(value, digits - 1 - magnitude)
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _money(value: float) -> tuple[str, str]:
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if magnitude >= factor * 0.9995:
+            return f"{sign}${_sig(magnitude / factor)}{suffix}", ""
+    if magnitude >= 1:
+        return f"{sign}${_sig(magnitude, 3)}", ""
+    if magnitude >= 0.01:
+        return f"{sign}${magnitude:.2f}", ""
+    return f"{sign}${_sig(magnitude, 2)}", ""
+
+
+def _duration(seconds: float) -> tuple[str, str]:
+    for factor, unit in ((YEAR, "years"), (86400.0, "days"), (3600.0, "hours"), (60.0, "min"), (1.0, "s")):
+        if abs(seconds) >= factor * (2 if unit in ("years", "days") else 1):
+            return _sig(seconds / factor), unit
+    return _sig(seconds * 1e3), "ms"
+
+
+def fmt_parts(value, style: str, unit: str = "", declared: str = "") -> tuple[str, str]:
+    """(number, unit) of an SI value shown in `style`; ("—", "") when there is no finite value."""
+    if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return "—", ""
+    if style == "count":
+        return f"{value:,.0f}" if abs(value - round(value)) < 1e-6 else _sig(value), ""
+    if style == "ratio":
+        return f"{value:.2f}" if abs(value) < 100 else _sig(value), ""
+    if style == "percent":
+        return f"{100 * value:.1f}", "%"
+    if style == "money":
+        return _money(value)
+    if style == "money_year":
+        return _money(value * YEAR)[0], "/ yr"
+    if style == "money_hour":
+        return _money(value * 3600.0)[0], "/ h"
+    if style == "money_mtok":
+        return _money(value * 1e6)[0], "/ Mtok"
+    if style == "money_mw":
+        return _money(value * 1e6)[0], "/ MW"
+    if style == "duration":
+        return _duration(value)
+    if style == "tok_j":
+        return _sig(value), "tok/J"
+    if style == "tok_s_mw":                              # SI tok/J, shown per MW of wall power
+        number, _, unit_text = format_quantity(float(value) * 1e6, "tok/s").partition(" ")
+        return number, f"{unit_text} per MW"
+    if style == "flow_liquid":
+        return _sig(value * 60000.0) if value else "0", "L/min"
+    if style == "flow_air":
+        return _sig(value * 3600.0) if value else "0", "m³/h"
+    if style == "power":
+        unit = "W"
+    elif style == "tok_s":
+        unit = "tok/s"
+    text = format_quantity(float(value), unit, declared)
+    number, _, rest = text.partition(" ")
+    return number, rest
+
+
+def fmt(value, style: str, unit: str = "", declared: str = "") -> str:
+    number, suffix = fmt_parts(value, style, unit, declared)
+    if not suffix:
+        return number
+    return f"{number}{suffix}" if suffix == "%" else f"{number} {suffix}"
+
+
+def _anchor(*parts: str) -> str:
+    text = "-".join(parts).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+_LABELS = {"ttft": "time to first token", "tpot": "time per output token", "tp": "tensor parallel",
+           "pp": "pipeline parallel", "dp": "data parallel", "ep": "expert parallel", "mfu": "MFU (model FLOPs "
+           "utilization)", "usd_per_mtok": "$ per million tokens", "tokens_per_s": "tokens per second",
+           "tokens_per_s_per_chip": "tokens per second per chip", "tokens_per_s_per_mw": "tokens per second per MW",
+           "tokens_per_s_per_user": "tokens per second per user", "kv_per_token": "KV cache per token",
+           "flops_per_token": "FLOPs per token", "gpu_hours": "GPU-hours", "accelerator_hours": "accelerator-hours"}
+
+
+def _humanize(name: str) -> str:
+    return _LABELS.get(name, name.replace("_", " "))
+
+
+# ---------------------------------------------------------------------------------------------- values
+class _View(ResultsView):
+    """Scalar reads of the results at one scenario, as the report shows them."""
+
+    def show(self, path: str, scenario: int | None = None) -> str:
+        """A quantity in the report's style: money as $2.54M, per-year rates per year, else readable units."""
+        text = self.text(path)
+        if text is not None:
+            return text
+        value = self.get(path, scenario)
+        if value is None:
+            return "—"
+        unit, declared = self.unit(path), self.display(path)
+        if unit == "s" and path.endswith("_hours"):
+            hours = value / 3600.0
+            return f"{_sig(hours / 1e6)}M h" if hours >= 1e6 else f"{_sig(hours)} h"
+        if unit == "USD":
+            return fmt(value, "money")
+        if unit == "USD/s" and declared in ("", "USD/yr"):
+            return fmt(value, "money_year")
+        if unit == "USD/s" and declared == "USD/h":
+            return fmt(value, "money_hour")
+        if unit == "USD/tok":
+            return fmt(value, "money_mtok")
+        if unit in ("1", "") and abs(value - round(value)) < 1e-9 and abs(value) >= 1:
+            return fmt(value, "count")
+        return format_quantity(value, unit, declared)
+
+    def mult(self, inst, top) -> float:
+        """Items of `inst` per item of `top` (the product of the counts in between)."""
+        m = 1.0
+        level = inst
+        while level is not None and level is not top:
+            if level.count is not None:
+                m *= self.get(level.count) or 0.0
+            level = level.parent
+        return m

@@ -1,0 +1,353 @@
+"""Report sections: the key figures (each the subject's own model output), power, cost, halls, bill of
+materials, workloads and the derivation of each key figure, as plain data for the templates.
+
+Pipeline position: render; reads results through `compiler.render.report_format._View`; no model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evaluate import Results
+from .report_format import _anchor, fmt, _humanize, _View
+from .report_charts import bar_chart
+
+CONTAINERS = ("site", "hall", "row", "rack", "server")
+WORKLOAD_KINDS = ("inference", "training")
+# ---------------------------------------------------------------------------------------------- KPIs
+@dataclass(frozen=True)
+class Kpi:
+    """A key figure: the model output `<subject>.<key>` (sites sum their workloads in
+    compiler.models.workloads), shown in `style` (see `fmt_parts`)."""
+    key: str
+    label: str
+    style: str
+    sub: str = ""
+    facility: bool = True           # a facility figure: 0 means nothing is placed, shown as absent
+
+
+KPIS = (
+    Kpi("accelerators", "Accelerators", "count", "GPUs / accelerator packages"),
+    Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP"),
+    Kpi("facility_power", "Facility power", "power", "peak, at the utility meter"),
+    Kpi("pue", "PUE", "ratio", "annual average"),
+    Kpi("tokens_per_s", "Tokens per second", "tok_s", "served, all workloads", facility=False),
+    Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
+    Kpi("time_to_train", "Time to train", "duration", "training run, wall clock", facility=False),
+    Kpi("capex", "Capex", "money", "IT, network, facility, land"),
+    Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
+    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "TCO over tokens served", facility=False),
+)
+
+POWER_BUCKETS = (("chip", "Accelerators"), ("cpu", "Host CPUs"), ("memory", "Memory and storage"),
+                 ("network", "Network (NICs, switches)"))
+_BUCKET_OF = {"chip": "chip", "cpu": "cpu", "memory": "memory", "storage": "memory", "nic": "network",
+              "dpu": "network", "switch": "network", "transceiver": "network", "cable": "network",
+              "network": "network"}
+CAPEX = (("capex_it", "IT equipment"), ("capex_network", "Network"), ("capex_optics", "Optics and cables"),
+         ("capex_power", "Power plant"), ("capex_cooling", "Cooling plant"), ("capex_building", "Building"),
+         ("capex_land", "Land"))
+COST_YEAR = (("depreciation_it_year", "Depreciation of IT"), ("depreciation_facility_year", "Depreciation of facility"),
+             ("opex_energy", "Energy"), ("opex_maintenance", "Maintenance"), ("opex_staff", "Staff"),
+             ("opex_water", "Water"))
+HALL_COLUMNS = (("it_power", "IT power", "power"), ("heat_liquid", "Heat to liquid", "power"),
+                ("heat_air", "Heat to air", "power"), ("coolant_flow", "Coolant flow", "flow_liquid"),
+                ("airflow", "Airflow", "flow_air"), ("cdus", "CDUs", "count"), ("crahs", "CRAHs", "count"),
+                ("chillers", "Chillers", "count"), ("dry_coolers", "Dry coolers", "count"),
+                ("pue", "PUE", "ratio"))
+BOM_GROUPS = (("Compute", ("rack", "server", "chip", "cpu", "memory", "storage")),
+              ("Network", ("switch", "nic", "dpu", "transceiver", "cable")))
+WORKLOAD_COLUMNS = {
+    "inference": (("accelerators", "Accelerators", "count"), ("tokens_per_s", "Tokens/s", "tok_s"),
+                  ("tokens_per_s_per_user", "Tokens/s per user", "tok_s"),
+                  ("tokens_per_s_per_mw", "Tokens/s per MW", "tok_s_mw"), ("tokens_per_joule", "Tokens per joule", "tok_j"),
+                  ("ttft", "TTFT", ""), ("tpot", "TPOT", ""), ("usd_per_mtok", "$ per Mtok", "money_mtok")),
+    "training": (("accelerators", "Accelerators", "count"), ("tokens_per_s", "Tokens/s", "tok_s"),
+                 ("mfu", "MFU", "percent"), ("goodput", "Goodput", "percent"),
+                 ("time_to_train", "Time to train", "duration"), ("energy", "Energy", ""), ("cost", "Cost", "money")),
+}
+SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
+              "tokens_per_joule")
+
+
+def _walk(inst, through=None):
+    """Every instance below `inst` (depth first, in spec order), descending only through `through` kinds."""
+    for part in inst.parts:
+        yield part
+        if through is None or part.kind in through:
+            yield from _walk(part, through)
+
+
+def _members(results: Results, path: str) -> list[str]:
+    prefix = path + "."
+    return sorted(p for p in results.values if p.startswith(prefix) and "." not in p[len(prefix):])
+
+
+# ---------------------------------------------------------------------------------------------- sections
+def _breakdown(view: _View, rows: list[tuple[str, float]], style: str, title: str, total: float | None):
+    rows = [(label, value) for label, value in rows if value is not None]
+    if not rows:
+        return None
+    if not any(v != 0 for _, v in rows):
+        return None
+    rows = [(label, value) for label, value in rows if value != 0]          # categories with nothing in them
+    total = total if total else sum(v for _, v in rows)
+    items = [{"label": label, "value": fmt(value, style), "share": fmt(value / total, "percent") if total else "—"}
+             for label, value in rows]
+    chart_rows = [(label, value, fmt(value, style)) for label, value in rows if value > 0]
+    return {"rows": items, "total": fmt(total, style), "chart": bar_chart(chart_rows, title) if chart_rows else None}
+
+
+def _power_sections(view: _View, subject) -> dict:
+    buckets = {key: 0.0 for key, _ in POWER_BUCKETS}
+    for inst in _walk(subject, CONTAINERS):
+        bucket = _BUCKET_OF.get(inst.kind)
+        if bucket is None or inst.parent is None or inst.parent.kind not in CONTAINERS:
+            continue
+        name = "peak_power" if inst.kind in ("chip", "cpu") else "power"
+        value = view.get(f"{inst.path}.{name}")
+        if value is not None:
+            buckets[bucket] += view.mult(inst, subject) * value
+    p = subject.path
+    it = view.get(f"{p}.it_power")
+    rows = [(label, buckets[key]) for key, label in POWER_BUCKETS if buckets[key] > 0]
+    note = ""
+    if it is not None:
+        rest = it - sum(v for _, v in rows)
+        if rest > 1e-6 * it:
+            rows.append(("Server overhead (fans, PSUs)", rest))
+        elif rest < -1e-6 * it:
+            note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
+    loss, cooling = view.get(f"{p}.power_chain_loss"), view.get(f"{p}.cooling_power")
+    if loss is not None:
+        rows.append(("Power-chain losses", loss))
+    if cooling is not None:
+        rows.append(("Cooling", cooling))
+    total = view.get(f"{p}.facility_power") or (sum(v for _, v in rows) if rows else None)
+    component = _breakdown(view, rows, "power", "Peak power by component", total)
+    if component is not None:
+        component["note"] = note
+    stages = []
+    for path, label, hint in ((f"{p}.facility_power", "At the utility meter", "peak facility power"),
+                              (f"{p}.power_chain_loss", "Power-chain losses", "transformers, UPS or rectifiers, "
+                               "distribution"),
+                              (f"{p}.cooling_power", "Cooling", "pumps, fans, chillers, heat rejection"),
+                              (f"{p}.it_power", "Delivered to IT", "racks at peak"),
+                              (f"{p}.power_chain_efficiency", "Power-chain efficiency", "IT / (IT + losses)"),
+                              (f"{p}.facility_power_avg", "Average at the meter", "at the average utilization"),
+                              (f"{p}.it_power_avg", "Average IT power", "at the average utilization"),
+                              (f"{p}.energy_year", "Energy per year", "at the meter"),
+                              (f"{p}.water_year", "Water per year", "evaporated for heat rejection")):
+        value = view.get(path)
+        if value is None or (value == 0 and path.endswith("water_year")):
+            continue
+        shown = fmt(value, "percent") if path.endswith("efficiency") else view.show(path)
+        stages.append({"label": label, "hint": hint, "value": shown,
+                       "share": fmt(value / total, "percent") if total and view.unit(path) == "W" else ""})
+    return {"component": component, "stages": stages}
+
+
+def _cost_sections(view: _View, subject) -> dict:
+    p = subject.path
+    capex = _breakdown(view, [(label, view.get(f"{p}.{name}")) for name, label in CAPEX], "money",
+                       "Capex by category", view.get(f"{p}.capex"))
+    year = _breakdown(view, [(label, view.get(f"{p}.{name}")) for name, label in COST_YEAR], "money_year",
+                      "Cost per year", view.get(f"{p}.tco_year"))
+    extra = []
+    for name, label, style in (("cost_per_accelerator_hour", "Cost per accelerator-hour", "money_hour"),
+                               ("cost_per_mw", "Capex per MW of IT", "money_mw"),
+                               ("opex", "Opex per year", "money_year"),
+                               ("depreciation_year", "Depreciation per year", "money_year")):
+        value = view.get(f"{p}.{name}")
+        if value is not None:
+            extra.append({"label": label, "value": fmt(value, style)})
+    return {"capex": capex, "year": year, "unit_costs": extra}
+
+
+def _halls(view: _View, subject) -> dict | None:
+    halls = [subject] if subject.kind == "hall" else [i for i in _walk(subject, ("site",)) if i.kind == "hall"]
+    if not halls:
+        return None
+    columns = [(name, label, style) for name, label, style in HALL_COLUMNS
+               if any(view.get(f"{h.path}.{name}") is not None for h in halls)]
+    rows = []
+    for hall in halls:
+        count = view.mult(hall, subject) if hall is not subject else 1.0
+        rows.append({"name": hall.path[len(subject.path) + 1:] or hall.block.name, "count": fmt(count, "count"),
+                     "cells": [fmt(view.get(f"{hall.path}.{name}"), style) for name, _, style in columns]})
+    total = None
+    if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
+        total = {"name": "Site total", "count": "",
+                 "cells": [fmt(view.get(f"{subject.path}.{name}"), style) for name, _, style in columns]}
+    return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total,
+            "per_item": any(r["count"] not in ("1", "") for r in rows)}
+
+
+def _bom(view: _View, subject) -> dict:
+    groups = []
+    for title, kinds in BOM_GROUPS:
+        lines: dict[tuple[str, str], dict] = {}
+        for inst in _walk(subject):
+            if inst.kind not in kinds:
+                continue
+            item = inst.block.base[-1] if inst.block.base else inst.block.name
+            key = (inst.kind, item)
+            line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
+                                          "price": None, "where": []})
+            line["qty"] += view.mult(inst, subject)
+            power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
+                view.get(f"{inst.path}.power")
+            if inst.kind in ("rack",):
+                power = view.get(f"{inst.path}.it_power")
+            price = view.get(f"{inst.path}.price")
+            line["power"] = power if power is not None else line["power"]
+            line["price"] = price if price is not None else line["price"]
+            parent = inst.parent.path[len(subject.path) + 1:] if inst.parent is not None else ""
+            line["where"].append(parent or subject.block.name)
+        rows = []
+        order = {k: i for i, k in enumerate(kinds)}
+        for (kind, item), line in sorted(lines.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+            qty, power, price = line["qty"], line["power"], line["price"]
+            rows.append({"kind": kind, "item": item, "qty": fmt(qty, "count"),
+                         "unit_power": fmt(power, "power"),
+                         "total_power": fmt(power * qty, "power") if power is not None else "—",
+                         "unit_price": fmt(price, "money"),
+                         "total_price": fmt(price * qty, "money") if price is not None else "—",
+                         "where": ", ".join(sorted(set(line["where"])))})
+        if rows:
+            groups.append({"title": title, "rows": rows})
+    fabrics = []
+    for inst in _walk(subject):
+        if inst.kind != "network":
+            continue
+        results = view.results
+        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.show(p)}
+                  for p in _members(results, inst.path) if not p.endswith(".count")]
+        fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
+                        "fields": fields})
+    return {"groups": groups, "fabrics": fabrics}
+
+
+def _workload_tables(view: _View, subject) -> list[dict]:
+    """One comparison table per workload kind: a row per workload, the figures a buyer compares."""
+    tables = []
+    for kind in WORKLOAD_KINDS:
+        insts = [i for i in _walk(subject) if i.kind == kind]
+        if not insts:
+            continue
+        columns = [(name, label, style) for name, label, style in WORKLOAD_COLUMNS[kind]
+                   if any(view.get(f"{i.path}.{name}") is not None for i in insts)]
+        rows = []
+        for inst in insts:
+            cells = []
+            for name, _, style in columns:
+                path = f"{inst.path}.{name}"
+                value = view.get(path)
+                cells.append(fmt(value, style) if style and value is not None else view.show(path))
+            system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
+            rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
+                         "model": _ref_name(inst, "model"), "system": system})
+        tables.append({"kind": kind, "title": "Inference services" if kind == "inference" else "Training runs",
+                       "columns": [label for _, label, _ in columns], "rows": rows})
+    return tables
+
+
+def _ref_name(inst, field_name: str) -> str:
+    """The definition a workload's `ref:` field names as written (`model = Llama3_1_70B`), or ""."""
+    for stmt in inst.block.body:
+        if getattr(stmt, "name", None) == field_name and hasattr(stmt, "value"):
+            value = stmt.value
+            parts = []
+            while value is not None:
+                if hasattr(value, "ident"):
+                    parts.append(value.ident)
+                    break
+                if hasattr(value, "name") and hasattr(value, "obj"):
+                    parts.append(value.name)
+                    value = value.obj
+                    continue
+                break
+            return ".".join(reversed(parts))
+    return ""
+
+
+def _workloads(view: _View, subject) -> list[dict]:
+    out = []
+    for inst in _walk(subject):
+        if inst.kind not in WORKLOAD_KINDS:
+            continue
+        fields = []
+        for path in _members(view.results, inst.path):
+            if path.endswith(".count"):
+                continue
+            node = view.results.graph.nodes.get(path)
+            value = view.results.values.get(path)
+            if isinstance(value, np.ndarray) or isinstance(value, str):
+                label = _humanize(path.rsplit(".", 1)[-1])
+                fields.append({"label": label[:1].upper() + label[1:], "value": view.show(path),
+                               "computed": bool(node is not None and node.kind == "model")})
+        out.append({"name": inst.path[len(subject.path) + 1:], "kind": inst.kind,
+                    "doc": inst.block.doc or "", "fields": fields})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- derivations
+def _formula(results: Results, node, sources) -> str:
+    if node.kind == "model":
+        return node.formula or ""
+    if node.kind == "assumption":
+        return ""
+    span = getattr(node.expr, "span", None)
+    source = sources.get(span.file) if span is not None and sources else None
+    if source is None:
+        return ""
+    return " ".join(source.text[span.start:span.end].split())
+
+
+def _closure(results: Results, path: str) -> list[str]:
+    seen = {path}
+    stack = [path]
+    while stack:
+        node = results.graph.nodes.get(stack.pop())
+        if node is None:
+            continue
+        for dep in node.deps:
+            if dep not in seen:
+                seen.add(dep)
+                stack.append(dep)
+    return sorted(seen)
+
+
+def _derivation(results: Results, view: _View, kpi: Kpi, paths: list[str], sources, anchor: str) -> dict:
+    primary = paths[0]
+    node = results.graph.nodes.get(primary)
+    formula = _formula(results, node, sources) if node is not None else ""
+    inputs = []
+    for dep in (node.deps if node is not None else []):
+        dep_node = results.graph.nodes.get(dep)
+        if dep_node is None or dep == primary:
+            continue
+        inputs.append({"path": dep, "value": view.show(dep), "source": dep_node.comment or "",
+                       "anchor": _anchor("a", dep) if dep.startswith("assumptions.") else ""})
+    closure = []
+    for p in paths:
+        closure.extend(_closure(results, p))
+    closure = sorted(set(closure))
+    assumptions = [p for p in closure if p.startswith("assumptions.")]
+    cited: dict[tuple[str, str], str] = {}
+    for p in closure:
+        dep_node = results.graph.nodes.get(p)
+        if dep_node is None or p.startswith("assumptions.") or not dep_node.comment:
+            continue
+        key = (p.rsplit(".", 1)[-1], dep_node.comment)
+        if key not in cited or len(p) < len(cited[key]):
+            cited[key] = p
+    sources_list = [{"what": path, "value": view.show(path), "source": comment}
+                    for (name, comment), path in sorted(cited.items(), key=lambda kv: (kv[1], kv[0]))]
+    return {"label": kpi.label, "anchor": anchor, "paths": paths, "value": "", "formula": formula,
+            "inputs_have_sources": any(i["source"] for i in inputs),
+            "comment": (node.comment or "") if node is not None else "", "inputs": inputs,
+            "assumptions": [{"name": a.split(".", 1)[1], "anchor": _anchor("a", a), "value": view.show(a)}
+                            for a in assumptions],
+            "cited": sources_list, "uses": assumptions}

@@ -1,0 +1,48 @@
+"""The `factory eval` table: every quantity in readable units, one line each, with the run's problems in
+a banner at the top.
+
+Pipeline position: render; reads `compiler.evaluate.Results` through `compiler.render.view`.
+
+    render_table(results, sink, select) -> (stdout text, stderr text)
+
+Without --select, standard output starts with the banner ("2 errors, 1 warning" and one line per
+problem, failing scenarios named by their parameter values), then the quantities, then one line per
+check. With --select, standard output holds only the selected quantities (for scripts and pipes); the
+banner goes to standard error.
+"""
+from __future__ import annotations
+
+import fnmatch
+
+from .view import ResultsView, problem_line, problems, scenarios_text
+
+MAX_SCENARIOS_SHOWN = 6
+
+
+def banner_lines(results, sink) -> list[str]:
+    """The banner: the headline and one line per problem; nothing when the run is clean."""
+    found = problems(results, sink)
+    if found.clean:
+        return []
+    return [f"{found.headline()}:"] + [f"  {problem_line(p)}" for p in found.items]
+
+
+def render_table(results, sink, select: str | None) -> tuple[str, str]:
+    view = ResultsView(results)
+    n = results.scenario_count
+    paths = [p for p in sorted(results.values) if view.array(p) is not None
+             and (not select or fnmatch.fnmatchcase(p, select))]
+    width = max((len(p) for p in paths), default=10)
+    rows = []
+    for path in paths:
+        shown = [view.show(path, s) for s in range(min(n, MAX_SCENARIOS_SHOWN))]
+        more = f"  ... ({n} scenarios)" if n > MAX_SCENARIOS_SHOWN else ""
+        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}")
+    banner = banner_lines(results, sink)
+    if select:
+        return "".join(line + "\n" for line in rows), "".join(line + "\n" for line in banner)
+    checks = [f"{'ok  ' if c.ok else 'FAIL'}  {c.name}" + (f"  ({c.detail})" if c.detail else "")
+              + (f"; fails for {scenarios_text(view, c.failing)}" if not c.ok and n > 1 else "")
+              for c in results.checks]
+    lines = (banner + [""] if banner else []) + rows + checks
+    return "".join(line + "\n" for line in lines), ""

@@ -1,0 +1,221 @@
+"""The results view every renderer reads: a scenario's values and units, formatted, and the problems of
+a run (diagnostics and failed checks) summed up for a banner.
+
+Pipeline position: render; reads `compiler.evaluate.Results` and a diagnostic sink, formats with
+`compiler.display`. It imports nothing from `compiler.models`: renderers show model outputs, they never
+compute them (tests/test_layering.py).
+
+    ResultsView(results, scenario)     value(path) / array(path) / text(path) / unit(path) / declared(path)
+                                       / show(path) (readable text) / count(instance) / parameters(scenario)
+    problems(results, sink) -> Problems
+                                       every diagnostic of severity error or warning and every failed check
+                                       with no diagnostic of its own, as one list (errors first), each with
+                                       the scenarios it fails in named by their parameter values; rendered
+                                       the same way for any diagnostic code or check kind.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..display import format_number, format_quantity
+
+MAX_SCENARIOS_NAMED = 6
+
+
+class ResultsView:
+    """Scalar reads of evaluated results at one scenario (0-based), in SI, and their readable text."""
+
+    def __init__(self, results, scenario: int = 0):
+        self.results = results
+        self.scenario = scenario
+
+    # values --------------------------------------------------------------------------------------
+    def array(self, path: str) -> np.ndarray | None:
+        """The values of a numeric quantity over the scenario axis (None for text, references, booleans)."""
+        value = self.results.values.get(path)
+        if not isinstance(value, np.ndarray) or value.dtype == bool or value.size == 0:
+            return None
+        n = self.results.scenario_count
+        value = np.asarray(value, dtype=float).reshape(-1)
+        if value.size == 1:
+            return np.broadcast_to(value, (n,))
+        return value if value.size == n else None
+
+    def value(self, path: str, scenario: int | None = None) -> float | None:
+        """The SI value at the view's scenario (or `scenario`); None when absent or not finite."""
+        values = self.array(path)
+        if values is None:
+            return None
+        v = float(values[self.scenario if scenario is None else scenario])
+        return v if math.isfinite(v) else None
+
+    get = value
+
+    def text(self, path: str) -> str | None:
+        value = self.results.values.get(path)
+        return value if isinstance(value, str) else None
+
+    def unit(self, path: str) -> str:
+        return self.results.units.get(path, "")
+
+    def declared(self, path: str) -> str:
+        """The unit (or kind: count, ratio, temp, ...) the field was declared in, "" when none."""
+        node = self.results.graph.nodes.get(path)
+        return getattr(node, "display", "") or "" if node is not None else ""
+
+    display = declared
+
+    def show(self, path: str, scenario: int | None = None) -> str:
+        """A quantity as a reader sees it: text as is, numbers in readable units, "—" when there is none."""
+        text = self.text(path)
+        if text is not None:
+            return text
+        values = self.array(path)
+        if values is None:
+            return "—"
+        v = float(values[self.scenario if scenario is None else scenario])
+        return format_quantity(v, self.unit(path), self.declared(path))
+
+    def count(self, inst) -> float | None:
+        """How many of `inst` its parent holds: 1 when placed without a count."""
+        if inst.count is None:
+            return 1.0
+        return self.value(inst.count)
+
+    # scenarios -----------------------------------------------------------------------------------
+    def parameters(self, scenario: int) -> list[tuple[str, str]]:
+        """(swept parameter, its value as text) of one scenario (cached: banners ask for every scenario)."""
+        cache = self.__dict__.setdefault("_parameter_texts", {})
+        if scenario not in cache:
+            cache[scenario] = self._parameters(scenario)
+        return cache[scenario]
+
+    def _parameters(self, scenario: int) -> list[tuple[str, str]]:
+        out = []
+        for name in self.results.graph.sweep:
+            values = self.array(name)
+            if values is None:
+                continue
+            v = float(values[scenario])
+            declared = self.declared(name)
+            unit = self.unit(name)
+            out.append((name, format_quantity(v, unit, declared) if unit not in ("", "1") else format_number(v)))
+        return out
+
+
+def scenarios_text(view: ResultsView, failing: list[int]) -> str:
+    """Which scenarios of a sweep fail, by their parameter values: "gpus=1000, gpus=2000";
+    "servers_per_rack=4" when one parameter's values say it all; "" for a single scenario."""
+    n = view.results.scenario_count
+    if n <= 1 or not failing:
+        return ""
+    if len(failing) == n:
+        return "every scenario"
+    params = [view.parameters(s) for s in range(n)]
+    bad = set(failing)
+    names = [name for name, _ in params[0]] if params and params[0] else []
+    for k, name in enumerate(names):                  # one parameter explains the whole set
+        values_bad = {params[s][k][1] for s in bad}
+        if {s for s in range(n) if params[s][k][1] in values_bad} == bad and len(names) > 1:
+            shown = sorted(values_bad, key=lambda t: [s for s in failing if params[s][k][1] == t][0])
+            return ", ".join(f"{name}={v}" for v in shown[:MAX_SCENARIOS_NAMED]) + \
+                (f" and {len(shown) - MAX_SCENARIOS_NAMED} more values" if len(shown) > MAX_SCENARIOS_NAMED else "")
+    shown = [" ".join(f"{name}={v}" for name, v in params[s]) or f"scenario {s + 1}"
+             for s in failing[:MAX_SCENARIOS_NAMED]]
+    more = len(failing) - len(shown)
+    return ", ".join(shown) + (f" and {more} more scenario{'s' if more != 1 else ''}" if more > 0 else "")
+
+
+# ---------------------------------------------------------------------------------------------- problems
+@dataclass
+class Problem:
+    severity: str            # "error" or "warning"
+    code: str                # the diagnostic code; "" for a failed check that has no diagnostic of its own
+    message: str
+    where: str = ""          # file:line
+    detail: str = ""         # the figures behind it (first failing scenario)
+    scenarios: str = ""      # "fails for gpus=1000, gpus=2000" in a sweep
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+    checks_total: int = 0
+    checks_failed: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.items if p.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.items if p.severity == "warning")
+
+    @property
+    def clean(self) -> bool:
+        return not self.items and not self.checks_failed
+
+    def headline(self) -> str:
+        """ "2 errors, 1 warning"; "no problems" when clean."""
+        parts = []
+        if self.errors:
+            parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
+        if self.warnings:
+            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
+        return ", ".join(parts) or "no problems"
+
+    def checks_line(self) -> str:
+        """What the header says about the checks: never "all pass" while any problem stands."""
+        if self.checks_total == 0:
+            return "no checks" if self.clean else self.headline()
+        if self.checks_failed:
+            return f"{self.checks_failed} of {self.checks_total} checks fail"
+        if not self.clean:
+            return f"{self.headline()}; {self.checks_total} checks hold"
+        return f"all {self.checks_total} checks pass"
+
+
+def _where(span) -> str:
+    return f"{span.file}:{span.line}" if span is not None else ""
+
+
+def problems(results, sink) -> Problems:
+    """Every error and warning of the run, and every failed check, once each, errors first, in source
+    order. A failed check and the diagnostic reporting it (same file and line, the check's message in
+    the diagnostic's) are one problem; a check failing with no diagnostic is an error of its own."""
+    diags = [d for d in (sink.sorted() if sink is not None else []) if d.severity in ("error", "warning")]
+    checks = list(results.checks) if results is not None else []
+    view = ResultsView(results) if results is not None else None       # one view: its parameter texts are cached
+    items: list[Problem] = []
+    matched: set[int] = set()
+    failed = [c for c in checks if not c.ok]
+    for d in diags:
+        check = next((i for i, c in enumerate(failed) if i not in matched and c.span is not None
+                      and d.span is not None and (c.span.file, c.span.line) == (d.span.file, d.span.line)
+                      and c.message in d.message), None)
+        scenarios = ""
+        if check is not None:
+            matched.add(check)
+            scenarios = scenarios_text(view, failed[check].failing) if view is not None else ""
+        detail = "; ".join(d.notes)
+        items.append(Problem(d.severity, d.code, d.message, _where(d.span), detail, scenarios))
+    for i, c in enumerate(failed):
+        if i in matched:
+            continue
+        items.append(Problem("error", "", f"check failed: {c.name}", _where(c.span), c.detail,
+                             scenarios_text(view, c.failing) if view is not None else ""))
+    items.sort(key=lambda p: p.severity != "error")           # stable: errors first, then source order
+    return Problems(items, len(checks), len(failed))
+
+
+def problem_line(p: Problem) -> str:
+    """One problem on one line of plain text."""
+    text = f"{p.severity}[{p.code}]: {p.message}" if p.code else f"{p.severity}: {p.message}"
+    if p.scenarios:
+        text += f"; fails for {p.scenarios}"
+    if p.where:
+        text += f" ({p.where})"
+    return text

@@ -1,0 +1,111 @@
+"""What the diagram views draw (compiler/render/diagram.py): the power one-line's topology, labels that
+leave room for the browser's font, and diagrams that read the results rather than the models."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from compiler.cli import run_pipeline
+from compiler.render.diagram import diagram_dot
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases" / "diagram"
+
+
+def _dot(path: Path, view: str = "power") -> str:
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    return diagram_dot(results, view)
+
+
+def _edges(dot: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*(\w+) -> (\w+)", dot, flags=re.M)
+
+
+def test_cooling_plant_is_fed_through_the_shared_transformer_or_switchgear() -> None:
+    """campus.factory places one site transformer ahead of every hall; air_room.factory a transformer
+    then LV switchgear. The cooling plant hangs off the last of them, never off the utility feed."""
+    for case, tap in (("campus", "stage_campus__tx"), ("air_room", "stage_enterprise_room__lv")):
+        edges = _edges(_dot(CASES / f"{case}.factory"))
+        into_cooling = [a for a, b in edges if b.startswith("coolingload_")]
+        assert into_cooling == [tap], (case, into_cooling)
+        assert not any(a.startswith("utility_") and b.startswith("coolingload_") for a, b in edges)
+
+
+def test_cooling_load_is_counted_in_the_gear_that_carries_it() -> None:
+    """air_room: 325 kW IT, 83.9 kW cooling: the switchgear carries the UPS's input plus the cooling."""
+    dot = _dot(CASES / "air_room.factory")
+    assert "of which cooling 83.9 kW" in dot
+    switchgear_in = re.search(r"lv_gear.*?in ([\d.]+) kW", dot, flags=re.S)
+    ups_in = re.search(r"ups_500.*?in ([\d.]+) kW", dot, flags=re.S)
+    assert switchgear_in and ups_in
+    assert abs(float(switchgear_in.group(1)) - (float(ups_in.group(1)) + 83.9)) < 1.0
+
+
+def test_without_shared_gear_the_cooling_plant_has_its_own_transformers() -> None:
+    edges = _edges(_dot(ROOT / "examples" / "enterprise_starter.factory"))
+    assert ("utility_headquarters", "mechfeed_headquarters") in edges
+    assert ("mechfeed_headquarters", "coolingload_headquarters") in edges
+    assert not any(a.startswith("utility_") and b.startswith("coolingload_") for a, b in edges)
+
+
+def test_every_label_line_leaves_room_for_a_wider_font() -> None:
+    """Each line of every label ends with en spaces (0.5 em) worth at least a tenth of its width (at
+    about 0.55 em a character), so a browser font up to ~10% wider than the one Graphviz measured with
+    stays inside the box."""
+    from compiler.render.diagram import _room
+
+    assert _room("") == ""
+    line = "360 × GB300_NVL72 · 140 kW each · hybrid"            # 40 characters
+    padded = _room(line)
+    assert padded.startswith(line) and padded[len(line):] == "&#8194;" * 6   # ceil(40 * 0.12 * 0.55 / 0.5)
+    assert _room("<B>a&amp;b</B>").endswith("&#8194;")                        # tags and entities are not text
+    dot = _dot(ROOT / "examples" / "flagship_campus.factory", "cooling")
+    for cell in re.findall(r"<FONT[^>]*>(.*?)</FONT>", dot):
+        if "<FONT" in cell:
+            continue
+        text = re.sub(r"<[^>]*>", "", cell).replace("&#8194;", "\u2002")
+        visible = text.rstrip("\u2002")
+        if visible:
+            assert (len(text) - len(visible)) * 0.5 >= 0.1 * 0.55 * len(visible), cell
+
+
+def _with_outputs(path: Path, extra: dict[str, float]):
+    """Results with model outputs the facility model gives (per-stage losses, whether chillers run) set
+    by hand, to check the views read them rather than restating the model."""
+    import numpy as np
+
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    for name, value in extra.items():
+        results.values[name] = np.array([value])
+        results.units[name] = "W" if name.endswith("_loss") else "1"
+    return results
+
+
+def test_power_view_draws_the_models_stage_losses_when_given() -> None:
+    """air_room: 325 kW IT through transformer, switchgear, UPS, PDU. With stage losses of 5, 0.4, 14 and
+    5 kW given as outputs, the cards show them and each stage's input is the output below plus its loss:
+    PDU in = 325 + 5 = 330 kW; UPS in = 330 + 14 = 344 kW; switchgear in = 344 + 0.4 = 344.4 kW."""
+    room = "enterprise_room"
+    results = _with_outputs(CASES / "air_room.factory", {
+        f"{room}.transformer_loss": 5000.0, f"{room}.switchgear_loss": 400.0, f"{room}.ups_loss": 14000.0,
+        f"{room}.pdu_loss": 5000.0, f"{room}.ups_stage_efficiency": 330 / 344})
+    it = results.values[f"{room}.it_power"][0]
+    dot = diagram_dot(results, "power")
+    for text in ("loss 5 kW", "loss 400 W", "loss 14 kW", "\u03b7 95.9%"):
+        assert text in dot, text
+    pdu_in = re.search(r"pdu_300.*?in ([\d.]+) kW", dot, flags=re.S)
+    ups_in = re.search(r"ups_500.*?in ([\d.]+) kW", dot, flags=re.S)
+    assert abs(float(pdu_in.group(1)) * 1e3 - (it + 5000.0)) < 500
+    assert abs(float(ups_in.group(1)) * 1e3 - (it + 19000.0)) < 500
+
+
+def test_cooling_view_reads_whether_chillers_run() -> None:
+    """The air loop of air_room goes to the chillers by the restated rule; with the model's
+    `air_chillers_run = 0` it is drawn as free cooling straight to heat rejection."""
+    room = "enterprise_room"
+    before = _edges(_dot(CASES / "air_room.factory", "cooling"))
+    assert (f"crahs_{room}", f"chillers_{room}") in before
+    after = diagram_dot(_with_outputs(CASES / "air_room.factory", {f"{room}.air_chillers_run": 0.0}), "cooling")
+    assert (f"crahs_{room}", f"towers_{room}") in _edges(after) and "free cooling" in after
