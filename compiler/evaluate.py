@@ -49,6 +49,18 @@ class CheckResult:
 
 
 @dataclass
+class Absent:
+    """The scenarios in which a quantity has no value, and why. `mask` is a bool array over the scenarios;
+    `reason` says why with the numbers (\"the weights need 138 GB per chip, 72 GB is usable\"). The value is
+    NaN there (null in results JSON). A model declares it with `ctx.infeasible(mask, reason)`; a quantity
+    computed from an absent one, and left without a finite value by it, is absent there for the same reason."""
+
+    mask: np.ndarray
+    reason: str
+    origin: str = ""                 # the quantity that was declared absent (itself, or what it was computed from)
+
+
+@dataclass
 class Results:
     graph: Graph
     values: dict[str, object]           # path -> np.ndarray (SI) | str | bool array
@@ -56,6 +68,7 @@ class Results:
     checks: list[CheckResult]
     scenario_count: int
     parameters: dict[str, list[float]]
+    absent: dict[str, Absent] = field(default_factory=dict)   # path -> where it has no value, and why
 
 
 class Evaluator:
@@ -69,6 +82,8 @@ class Evaluator:
         self.stack: list[str] = []
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
+        self.absent: dict[str, Absent] = {}
+        self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -109,6 +124,7 @@ class Evaluator:
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
             if node.kind == "count" and isinstance(value, np.ndarray):
                 self.check_count(node, value)
+            value = self._apply_absent(path, value, self.reading[-1])
             self.values[path] = value
             node.deps = sorted(set(self.reading[-1]))
             return value
@@ -118,6 +134,41 @@ class Evaluator:
         finally:
             self.stack.pop()
             self.reading.pop()
+
+    # ------------------------------------------------------------------ absent values
+    def scenario_mask(self, mask) -> np.ndarray:
+        return np.broadcast_to(np.asarray(mask, dtype=bool).reshape(-1), (self.graph.scenario_count,)).copy()
+
+    def declare_absent(self, path: str, inst: Instance, mask, reason: str) -> None:
+        """`path` has no value where `mask` holds, because `reason`; `inst` is the workload that cannot run."""
+        mask = self.scenario_mask(mask)
+        if not mask.any():
+            return
+        if path in self.absent:
+            mask = mask | self.absent[path].mask
+        self.absent[path] = Absent(mask, reason, path)
+        if inst.path in self.infeasible:
+            _, before, first = self.infeasible[inst.path]
+            self.infeasible[inst.path] = (inst, before | mask, first)
+        else:
+            self.infeasible[inst.path] = (inst, mask, reason)
+
+    def _apply_absent(self, path: str, value, read: list[str]):
+        """NaN where the quantity was declared absent; absent too where an input is absent and the value is
+        not finite (the figure was computed from a missing one)."""
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+            return value
+        if path in self.absent:
+            mask = self.absent[path].mask
+            return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
+            for dep in read:
+                cause = self.absent.get(dep)
+                if cause is not None and bad is not None and (cause.mask & bad).any():
+                    self.absent[path] = Absent(cause.mask & bad, cause.reason, cause.origin)
+                    break
+        return value
 
     def model_value(self, node: Node) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -400,6 +451,14 @@ class Context:
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`")
         raise EvalError(self._path(name))
 
+    def infeasible(self, mask, reason: str) -> None:
+        """This output has no value in the scenarios where `mask` is true, because the workload cannot run
+        there: `reason` says why, with the numbers. The value there becomes NaN (null in JSON), the output is
+        listed in `Results.absent`, and the workload gets one `infeasible-workload` error and a failed check."""
+        if self.node is None:
+            raise ValueError("infeasible() is for model outputs")
+        self.ev.declare_absent(self.node.path, self.inst, mask, reason)
+
     def not_applicable(self):
         """The output does not apply to this block (a site with no inference has no tokens/s): no value,
         no diagnostic."""
@@ -462,9 +521,37 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Resul
                 pass
     checks = [evaluate_check(ev, check) for check in graph.checks]
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
+    checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
-    return Results(graph, ev.values, units, checks, graph.scenario_count, params)
+    absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
+    return Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
+
+
+def scenario_names(ev: Evaluator, failing) -> str:
+    """The scenarios `failing` (indices) by their parameter values: "tp=1, tp=2" (at most 8 named)."""
+    names = []
+    for i in list(failing)[:8]:
+        parts = []
+        for p in ev.graph.sweep:
+            unit = _unit_of_path(ev, p)
+            parts.append(f"{p}={format_value(float(ev.scenario_axis[p][i]), unit)}")
+        names.append(" ".join(parts) if parts else f"scenario {i + 1}")
+    more = f", and {len(failing) - 8} more" if len(failing) > 8 else ""
+    return ", ".join(names) + more
+
+
+def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str) -> CheckResult:
+    """The `infeasible-workload` error and failed check of a workload whose figures have no value."""
+    failing = [int(i) for i in np.flatnonzero(mask)]
+    count = ev.graph.scenario_count
+    span = inst.block.name_span
+    notes = []
+    if count > 1:
+        notes.append(f"fails in {len(failing)} of {count} scenarios: {scenario_names(ev, failing)}")
+    notes.append("its throughput, latency, power, cost and efficiency figures have no value (null in JSON)")
+    ev.sink.error("infeasible-workload", f"`{inst.path}` cannot run: {reason}", span, notes=notes)
+    return CheckResult(f"{inst.path}: the workload can run", False, "the workload can run", span, reason, failing)
 
 
 def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:

@@ -64,6 +64,8 @@ CODES: dict[str, tuple[str, str]] = {
     "assert-failed": ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
     "non-finite": ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises."),
     "limit-exceeded": ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
+    "infeasible-workload": ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
+    "over-committed": ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),
     "model-input-missing": ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
     # internal
     "internal-error": ("any", "A bug in factory-dsl, not in the spec; please report it with the spec attached."),

@@ -202,9 +202,9 @@ class Load:
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
-    fixed_tp: float | None = None
-    fixed_pp: float | None = None
-    fixed_batch: float | None = None
+    fixed_tp: np.ndarray | None = None          # set by the spec: one value per scenario (or one for all)
+    fixed_pp: np.ndarray | None = None
+    fixed_batch: np.ndarray | None = None
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None):
@@ -221,8 +221,12 @@ def _col(x) -> np.ndarray:
 
 
 def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch) -> dict[str, np.ndarray]:
-    """Every physical quantity of every configuration: arrays of shape (scenarios, configurations)."""
-    tp, pp, batch = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp, batch))
+    """Every physical quantity of every configuration: arrays of shape (scenarios, configurations).
+    `tp`, `pp` and `batch` are flat configuration arrays (one row for every scenario); `batch` may also be a
+    (scenarios, configurations) array, when the spec fixes a batch that differs per scenario."""
+    tp, pp = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp))
+    batch = np.asarray(batch, dtype=float)
+    batch = batch if batch.ndim == 2 else batch.reshape(1, -1)
     P, Pa, M, BW, BL = (_col(v) for v in (hw.peak, hw.peak_attn, hw.memory, hw.bandwidth, hw.link))
     chips, scaleup = _col(hw.chips), _col(hw.scaleup)
     N, Aa, L, h, D = (_col(v) for v in (arch.params, arch.active, arch.layers, arch.hidden, arch.attn_width))
@@ -245,7 +249,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     B = np.minimum(batch, max_batch)
     if load.single_stream:
         B = np.minimum(B, 1.0)
-    fits = valid & (B >= 1)
+    allowed = valid                                               # layouts that exist, as the spec fixes them
+    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp)):
+        if fixed is not None:
+            allowed = allowed & (np.abs(value - _col(fixed)) < 0.5)
+    fits = allowed & (B >= 1)
+    if load.fixed_batch is not None:
+        fits = fits & (max_batch >= _col(load.fixed_batch))
     B = np.maximum(B, 1.0)
 
     r = I / O if load.prefill_in_step else np.zeros_like(I)
@@ -269,9 +279,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     pre_compute = I * 2 * Aa / (tp * P * ec) + 2 * L * I * I * D / (tp * Pa * ec)
     pre_memory = weights / (tp * BW * em)
-    t_prefill = (np.maximum(pre_compute, pre_memory)
-                 + np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0)
-                 + np.where(pp > 1, pp * lat, 0.0) + L * tl)
+    pre_comm = np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0) + np.where(pp > 1, pp * lat, 0.0)
+    t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
     per_replica = B / t_iter
     if load.queueing:
@@ -283,15 +292,17 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         ttft = ttft + _p99_wait(t_prefill, per_replica / O * t_prefill)
     throughput = replicas * per_replica
     ok = fits & (t_iter <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
-    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp), (load.fixed_batch, batch)):
-        if fixed is not None:
-            ok = ok & (np.abs(value - fixed) < 0.5)
-    if load.fixed_batch is not None:
-        ok = ok & (max_batch >= load.fixed_batch)
-    return {"tp": tp + 0 * B, "pp": pp + 0 * B, "batch": B, "replicas": replicas + 0 * B, "max_batch": max_batch,
-            "weights_per_chip": w_chip + 0 * B, "kv_per_token": kv_token + 0 * B, "t_iter": t_iter,
+    z = 0 * B
+    return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
+            "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter,
             "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
-            "t_memory": t_memory, "chips_used": replicas * R}
+            "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed + z, "fits": fits + z,
+            "usable": M * (1 - _col(load.reserve)) + z, "kv_sequence": kv_chip * ctx + z,
+            # the terms of one decode step and of the prefill, for `factory explain`
+            "decode_gemm_time": gemm + z, "decode_weights_time": t_weights + z, "decode_attention_time": attn + z,
+            "decode_kv_time": t_kv + z, "decode_tp_time": t_tp + z, "decode_pp_time": t_pp + z,
+            "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute + z,
+            "prefill_memory_time": pre_memory + z, "prefill_comm_time": pre_comm + z, "prefill_time": t_prefill + z}
 
 
 def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -316,9 +327,14 @@ def _max_utilization(service: np.ndarray, budget: np.ndarray) -> np.ndarray:
 
 def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
     """The best configuration per scenario (one vectorized pass over every candidate)."""
-    tp, pp, batch = grid if grid is not None else config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)))
-    if load.fixed_batch is not None:
-        batch = np.full_like(batch, load.fixed_batch)
+    # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
+    # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
+    if grid is None:
+        grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
+                           np.ones(1) if load.fixed_batch is not None else None)
+    tp, pp, batch = grid
+    if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
+        batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
     if load.single_stream:
         batch = np.ones_like(batch)
     q = evaluate_configs(hw, arch, load, tp, pp, batch)
@@ -333,7 +349,62 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     out = {name: value[rows, best] for name, value in q.items() if name != "ok"}
     out["feasible"] = np.isfinite(score[rows, best]).astype(float)
     out["configurations"] = np.asarray(float(score.shape[1]))
+    # why a scenario has no configuration: the layout that comes closest to fitting (least weight per chip),
+    # and among those that fit, the lowest TPOT and TTFT
+    allowed, fits = q["allowed"] > 0, q["fits"] > 0
+    out["any_allowed"] = allowed.any(axis=1)
+    out["any_fits"] = fits.any(axis=1)
+    closest = np.argmin(np.where(allowed, q["weights_per_chip"], np.inf), axis=1)
+    for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp"):
+        out["closest_" + name] = q[name][rows, closest]
+    out["least_tpot"] = np.where(fits, q["t_iter"], np.inf).min(axis=1)
+    out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
     return out
+
+
+def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: int) -> str:
+    """Why scenario `i` has no configuration, with the numbers: no layout exists, the weights (or the KV cache
+    of one sequence) do not fit, or no layout meets the latency limits."""
+    from ..display import format_quantity as q
+
+    def at(x):
+        x = np.asarray(x, dtype=float).reshape(-1)
+        return float(x[i] if x.size > 1 else x[0])
+
+    chips, scaleup, layers = at(hw.chips), at(hw.scaleup), at(arch.layers)
+    if not best["any_allowed"][i]:
+        fixed = [f"{name} = {q(at(v), '')}" for name, v in (("tp", load.fixed_tp), ("pp", load.fixed_pp))
+                 if v is not None]
+        return (f"no parallel layout exists{' with ' + ' and '.join(fixed) if fixed else ''}: "
+                f"{q(chips, '')} accelerators, a scale-up domain of {q(scaleup, '')}, {q(layers, '')} layers "
+                f"(tp must be a power of two within the scale-up domain, tp x pp at most the accelerators, "
+                f"pp at most the layers)")
+    if not best["any_fits"][i]:
+        w, usable = at(best["closest_weights_per_chip"]), at(best["closest_usable"])
+        layout = f"tp x pp = {q(at(best['closest_tp']) * at(best['closest_pp']), '')}"
+        if w > usable:
+            r = at(best["closest_tp"]) * at(best["closest_pp"])
+            spread = f"; over {layout} chips that is {q(w, 'B')} per chip" if r > 1 else ""
+            return (f"the weights do not fit: {q(at(arch.params) / 1e9, '')} billion parameters x "
+                    f"{q(at(load.weight_bytes), '')} B = {q(w * r, 'B')}{spread}, but a chip has "
+                    f"{q(usable, 'B')} usable ({q(at(hw.memory), 'B')} less the {q(at(load.reserve) * 100, '')}% "
+                    f"memory reserve)")
+        free = usable - w
+        if load.fixed_batch is not None and at(best["closest_max_batch"]) >= 1:
+            return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
+                    f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "
+                    f"weights, room for {q(at(best['closest_max_batch']), '')} sequences")
+        return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
+                f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
+    parts = []
+    if at(best["least_tpot"]) > at(load.tpot_limit):
+        parts.append(f"the fastest decode step that fits takes {q(at(best['least_tpot']), 's')} > tpot_limit "
+                     f"{q(at(load.tpot_limit), 's')}")
+    if at(best["least_ttft"]) > at(load.ttft_limit):
+        parts.append(f"the shortest time to first token is {q(at(best['least_ttft']), 's')} > ttft_limit "
+                     f"{q(at(load.ttft_limit), 's')}")
+    return "no layout meets the latency limits: " + ("; ".join(parts) or
+                                                       "each layout that fits misses tpot_limit or ttft_limit")
 
 
 def search_loop(hw: Hardware, arch: Architecture, load: Load, grid=None) -> float:
@@ -496,10 +567,9 @@ def _kv_precision(ctx, platform: Platform, precision: str) -> str:
     return "bf16" if precision in ("bf16", "fp4") else precision
 
 
-def _fixed(ctx, name: str) -> float | None:
-    if ctx.is_set(name):
-        return float(np.max(ctx.get(name)))
-    return None
+def _fixed(ctx, name: str) -> np.ndarray | None:
+    """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
+    return ctx.get(name) if ctx.is_set(name) else None
 
 
 def _inputs(ctx, prefill_in_step: bool = True):
@@ -585,6 +655,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, clock)
     best = search(hw, arch, load)
+    best["reason"] = _reason(best, arch, load, hw)
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, tpot=best["t_iter"], prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), clock_fraction=clock, chips=n)
@@ -600,6 +671,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
 
 def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, np.ndarray]:
     best = search(hw, arch, load)                           # decode pool: no prefill in its steps
+    best["reason"] = _reason(best, arch, load, hw)
     I = load.input_tokens
     flops_request = I * 2 * arch.active + 2 * arch.layers * I * I * arch.attn_width
     p = hw.peak * load.gemm_eff / flops_request             # requests/s per prefill chip
@@ -624,8 +696,27 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
     return best
 
 
+def _reason(best: dict, arch: Architecture, load: Load, hw: Hardware) -> str:
+    """Why the first scenario without a configuration has none ("" when every scenario has one)."""
+    failing = np.flatnonzero(np.asarray(best["feasible"]).reshape(-1) == 0)
+    return why_infeasible(best, arch, load, hw, int(failing[0])) if failing.size else ""
+
+
 # ----------------------------------------------------------------------------- outputs
+def feasible_only(ctx, s: dict, value):
+    """`value`, declared absent (`ctx.infeasible`) in the scenarios where the workload has no configuration:
+    an infeasible workload has no throughput, latency, power or cost, never a number."""
+    infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
+    if infeasible.any():
+        ctx.infeasible(infeasible, s["reason"])
+    return value
+
+
 def _value(name):
+    return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
+
+
+def _always(name):
     return lambda ctx: solved(ctx)[name]
 
 
@@ -645,15 +736,19 @@ for _name, _formula in (
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
         ("tokens_per_s", "replicas * batch / tpot"),
         ("clock_fraction", "((power_cap - idle) / (tdp - idle))^(1/3)")):
-    output("inference", _name, _formula)(_value(_name))
+    output("inference", _name, _formula)(
+        _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
 
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
-    lambda ctx: np.where(architecture(ctx.ref("model")).experts > 0, solved(ctx)["tp"] * solved(ctx)["pp"], 1.0))
+    lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
+                                                         solved(ctx)["tp"] * solved(ctx)["pp"], 1.0)))
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
-    lambda ctx: solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1))
-output("inference", "tokens_per_s_per_user", "1 / tpot")(lambda ctx: 1 / solved(ctx)["tpot"])
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)))
+output("inference", "tokens_per_s_per_user", "1 / tpot")(
+    lambda ctx: feasible_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
 output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelerators of one server or rack")(
-    lambda ctx: solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1) * Platform(ctx).per_system)
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)
+                              * Platform(ctx).per_system))
 
 
 def _power(ctx):
@@ -663,14 +758,14 @@ def _power(ctx):
     if ctx.is_set("power_cap"):
         tdp = platform.chip.get("tdp")
         per_chip = per_chip - np.maximum(tdp - ctx.get("power_cap"), 0) / platform.psu_efficiency()
-    return per_chip * s["chips"]
+    return feasible_only(ctx, s, per_chip * s["chips"])
 
 
 output("inference", "power", "accelerators * system wall power per accelerator (less the cap's saving)")(_power)
 output("inference", "tokens_per_joule", "tokens_per_s / power")(
-    lambda ctx: ctx.get("tokens_per_s") / ctx.get("power"))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, shown per MW)")(
-    lambda ctx: ctx.get("tokens_per_s") / ctx.get("power"))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 
 
 def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
@@ -693,7 +788,7 @@ def _usd_per_token(ctx):
     platform = Platform(ctx)
     s = solved(ctx)
     util = ctx.get("utilization") if ctx.is_set("utilization") else np.ones(1)
-    return accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util)
+    return feasible_only(ctx, s, accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util))
 
 
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization)")(

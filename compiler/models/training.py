@@ -160,6 +160,7 @@ def best_step(hw, arch, job, n_values, fixed: dict):
 
 
 def _pick(q, score):
+    q = {k: np.broadcast_to(v, score.shape) for k, v in q.items()}
     best = np.argmax(score, axis=1)
     rows = np.arange(score.shape[0])
     out = {k: v[rows, best] for k, v in q.items()}
@@ -187,7 +188,8 @@ def _inputs(ctx):
 
 
 def _fixed(ctx) -> dict:
-    return {name: float(np.max(ctx.get(name))) for name in ("tp", "pp", "dp") if ctx.is_set(name)}
+    """The coordinates the spec fixes, each with its value in every scenario (a column over scenarios)."""
+    return {name: _col(ctx.get(name)) for name in ("tp", "pp", "dp") if ctx.is_set(name)}
 
 
 def _goodput(ctx, n, t0):
@@ -217,11 +219,9 @@ def _solve(ctx) -> dict:
     n = platform.accelerators()
     tokens = ctx.get("tokens", default_tokens)
     eval_tokens = ctx.get("eval_tokens", 0.0)
-    q, ok = best_step(hw, arch, job, [float(np.max(n))], _fixed(ctx))
-    # n may vary over scenarios: evaluate each scenario's own n by masking the ladder column
-    if np.size(n) > 1:
-        q, ok = best_step(hw, arch, job, np.unique(n), _fixed(ctx))
-        ok = ok & (np.abs(q["n"] - np.asarray(n, dtype=float).reshape(-1, 1)) < 0.5)
+    # n may vary over scenarios: the columns hold every scenario's n, and each scenario keeps its own
+    q, ok = best_step(hw, arch, job, np.unique(n), _fixed(ctx))
+    ok = ok & (np.abs(q["n"] - _col(n)) < 0.5)
     score = np.where(ok, -q["t_step"] / q["tokens_step"], -np.inf)
     best = _pick(q, score)
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens)
@@ -230,9 +230,13 @@ def _solve(ctx) -> dict:
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision)
     if ctx.is_set("deadline"):
-        scale = float(np.max(hw["scaleup"]))
-        ladder = np.unique(np.concatenate([N_LADDER, scale * np.arange(1, 65)]))
+        # candidates: the geometric ladder and 1..64 scale-up domains of each scenario's own domain size
+        scales = _col(hw["scaleup"]) + 0 * _col(n)
+        ladder = np.unique(np.concatenate([N_LADDER, (scales * np.arange(1, 65)).ravel()]))
         q2, ok2 = best_step(hw, arch, job, ladder, _fixed(ctx))
+        own = np.isin(ladder, N_LADDER)[None, :] | np.any(
+            np.abs(ladder[None, None, :] - scales[:, :, None] * np.arange(1, 65)[None, :, None]) < 0.5, axis=1)
+        ok2 = ok2 & own[:, np.searchsorted(ladder, q2["n"][0])]
         t_all = _time(ctx, q2, arch, job, hw, _col(tokens), _col(eval_tokens))
         t_all = t_all / _goodput(ctx, q2["n"], t_all)
         meets = ok2 & (t_all <= _col(ctx.get("deadline")))
