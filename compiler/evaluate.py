@@ -139,19 +139,38 @@ class Evaluator:
     def scenario_mask(self, mask) -> np.ndarray:
         return np.broadcast_to(np.asarray(mask, dtype=bool).reshape(-1), (self.graph.scenario_count,)).copy()
 
-    def declare_absent(self, path: str, inst: Instance, mask, reason: str) -> None:
-        """`path` has no value where `mask` holds, because `reason`; `inst` is the workload that cannot run."""
+    def declare_absent(self, path: str, inst: Instance | None, mask, reason) -> None:
+        """`path` has no value where `mask` holds, because `reason` (one text, or one per scenario); `inst` is
+        the workload that cannot run (None: the figure just does not exist there, no error)."""
         mask = self.scenario_mask(mask)
         if not mask.any():
             return
+        reason = self._reason_text(mask, reason)
         if path in self.absent:
             mask = mask | self.absent[path].mask
         self.absent[path] = Absent(mask, reason, path)
+        if inst is None:
+            return
         if inst.path in self.infeasible:
             _, before, first = self.infeasible[inst.path]
             self.infeasible[inst.path] = (inst, before | mask, first)
         else:
             self.infeasible[inst.path] = (inst, mask, reason)
+
+    def _reason_text(self, mask: np.ndarray, reason) -> str:
+        """One text for the failing scenarios: the reason itself, or each scenario's own, by its parameters."""
+        if isinstance(reason, str):
+            return reason
+        reasons = list(reason)
+        if len(reasons) == 1:
+            return reasons[0]
+        failing = [int(i) for i in np.flatnonzero(mask)]
+        texts = [reasons[i] for i in failing]
+        if len(set(texts)) == 1:
+            return texts[0]
+        shown = [f"at {scenario_names(self, [i])}: {reasons[i]}" for i in failing[:3]]
+        more = f"; and {len(failing) - 3} more scenarios" if len(failing) > 3 else ""
+        return "; ".join(shown) + more
 
     def _apply_absent(self, path: str, value, read: list[str]):
         """NaN where the quantity was declared absent; absent too where an input is absent and the value is
@@ -163,11 +182,11 @@ class Evaluator:
             return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
         if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
             bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
-            for dep in read:
-                cause = self.absent.get(dep)
-                if cause is not None and bad is not None and (cause.mask & bad).any():
-                    self.absent[path] = Absent(cause.mask & bad, cause.reason, cause.origin)
-                    break
+            causes = [self.absent[dep] for dep in read if dep in self.absent] if bad is not None else []
+            causes = [c for c in causes if (c.mask & bad).any()]
+            if causes:      # the first input's reason; the scenarios of every absent input
+                mask = np.logical_or.reduce([c.mask for c in causes]) & bad
+                self.absent[path] = Absent(mask, causes[0].reason, causes[0].origin)
         return value
 
     def model_value(self, node: Node) -> np.ndarray:
@@ -451,13 +470,20 @@ class Context:
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`")
         raise EvalError(self._path(name))
 
-    def infeasible(self, mask, reason: str) -> None:
+    def infeasible(self, mask, reason) -> None:
         """This output has no value in the scenarios where `mask` is true, because the workload cannot run
-        there: `reason` says why, with the numbers. The value there becomes NaN (null in JSON), the output is
+        there: `reason` says why, with the numbers (one text, or a list with one per scenario). The value there becomes NaN (null in JSON), the output is
         listed in `Results.absent`, and the workload gets one `infeasible-workload` error and a failed check."""
         if self.node is None:
             raise ValueError("infeasible() is for model outputs")
         self.ev.declare_absent(self.node.path, self.inst, mask, reason)
+
+    def absent(self, mask, reason) -> None:
+        """This output has no value in the scenarios where `mask` is true (a cost per accelerator of a site
+        that places none): NaN there, null in JSON, listed in `Results.absent` with `reason`; no diagnostic."""
+        if self.node is None:
+            raise ValueError("absent() is for model outputs")
+        self.ev.declare_absent(self.node.path, None, mask, reason)
 
     def not_applicable(self):
         """The output does not apply to this block (a site with no inference has no tokens/s): no value,

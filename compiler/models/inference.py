@@ -697,9 +697,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
 
 
 def _reason(best: dict, arch: Architecture, load: Load, hw: Hardware) -> str:
-    """Why the first scenario without a configuration has none ("" when every scenario has one)."""
-    failing = np.flatnonzero(np.asarray(best["feasible"]).reshape(-1) == 0)
-    return why_infeasible(best, arch, load, hw, int(failing[0])) if failing.size else ""
+    """Why each scenario without a configuration has none ("" for those that have one)."""
+    infeasible = np.asarray(best["feasible"]).reshape(-1) == 0
+    return [why_infeasible(best, arch, load, hw, i) if bad else "" for i, bad in enumerate(infeasible)]
 
 
 # ----------------------------------------------------------------------------- outputs
