@@ -548,6 +548,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Resul
     checks = [evaluate_check(ev, check) for check in graph.checks]
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
+    checks += evaluate_rules(ev)
     units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
@@ -565,6 +566,38 @@ def scenario_names(ev: Evaluator, failing) -> str:
         names.append(" ".join(parts) if parts else f"scenario {i + 1}")
     more = f", and {len(failing) - 8} more" if len(failing) > 8 else ""
     return ", ".join(names) + more
+
+
+def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
+    """The models' built-in rules (`compiler.models.rule`) on every placed block; a failed finding is an error
+    with the rule's code and a failed check."""
+    from .models import rules_for
+
+    out: list[CheckResult] = []
+
+    def visit(inst: Instance) -> None:
+        for r in rules_for(inst.kind):
+            try:
+                with np.errstate(all="ignore"):
+                    findings = r.check(Context(ev, inst))
+            except EvalError:
+                continue
+            for failing, message, notes in findings:
+                mask = ev.scenario_mask(failing)
+                if not mask.any():
+                    continue
+                bad = [int(i) for i in np.flatnonzero(mask)]
+                where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"
+                         if ev.graph.scenario_count > 1 else "")
+                span = inst.block.name_span
+                ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes))
+                out.append(CheckResult(f"{inst.path}: {r.name}", False, r.name, span, message, bad))
+        for part in inst.parts:
+            visit(part)
+
+    for root in ev.graph.roots:
+        visit(root)
+    return out
 
 
 def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str) -> CheckResult:
