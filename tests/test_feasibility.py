@@ -207,3 +207,17 @@ def test_workloads_on_a_chip_the_site_does_not_place() -> None:
 """)
     [error] = sink.errors
     assert error.code == "over-committed" and "need 8 B200 accelerators, but the site places 0" in error.message
+
+
+def test_estimate_training_says_why_it_has_no_time_to_train() -> None:
+    """`estimate training --system DGX_H100 --model llama2-70b` printed `time_to_train nan` with exit 0. One
+    DGX H100 (8 GPUs) cannot hold full training of Llama 2 70B: 69.0e9 parameters x 16 B = 1,104 GB, 138 GB per
+    GPU at tp = 8 > 72 GB usable. It now says so (exit 1); on 64 GPUs it computes."""
+    runner = CliRunner()
+    small = runner.invoke(main, ["estimate", "training", "--system", "DGX_H100", "--model", "llama2-70b"])
+    assert small.exit_code == 1
+    assert "error[infeasible-workload]" in small.output and "138 GB" in small.output and "72 GB usable" in small.output
+    big = runner.invoke(main, ["estimate", "training", "--system", "DGX_H100", "--model", "llama2-70b",
+                               "--count", "64", "--format", "json"])
+    assert big.exit_code == 0, big.output
+    assert json.loads(big.output)["quantities"]["estimate.workload.time_to_train"]["values"][0] > 0
