@@ -499,13 +499,42 @@ class Platform:
             return self.chip.get("scaleup_bw") / 2
         return self.ctx.get("scaleup_bw_default", scaleup_bw_default)
 
+    def utilization(self) -> np.ndarray | None:
+        """The accelerator utilization where the workload runs: the nearest enclosing block (hall, site) that
+        sets `utilization`; a training job's own `utilization` first (an inference service's is its busy share
+        for $/Mtoken, not a load). None: the system's own power model stands."""
+        ctx = self.ctx
+        if ctx.kind == "training" and ctx.is_set("utilization"):
+            return ctx.get("utilization")
+        parent = ctx.parent
+        return parent.inherited("utilization") if parent is not None and parent.inherited_is_set("utilization") \
+            else None
+
     def wall_power_per_chip(self) -> np.ndarray:
-        """Average wall power per accelerator of the system it runs on (its power model)."""
+        """Average wall power per accelerator of the system it runs on (its power model), at the utilization
+        where the workload runs. The system's definition is evaluated at its own utilization u0 (the default
+        unless it sets one); at the site's u each chip draws (idle + u (tdp - idle)) - power(u0) more, and the
+        wall that much times the server's and rack's overhead multiplier m = peak wall power / peak power of
+        the parts (fans and regulators scale with the load, PSU and power-shelf losses)."""
         holder = self.rack if self.rack is not None else self.system
         if holder is not None:
             name = "it_power_avg" if holder.kind == "rack" else "power"
-            return holder.get(name) / holder.get("accelerators")
-        return self.chip.get("power")
+            base = holder.get(name) / holder.get("accelerators")
+        else:
+            base = self.chip.get("power")
+        u = self.utilization()
+        chip = self.chip
+        if u is None or chip.is_set("power"):
+            return base
+        from .power import part_power
+        tdp = chip.get("tdp")
+        idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * chip.get("idle_fraction", A.idle_fraction)
+        multiplier = np.ones(1)
+        if self.node is not None:
+            multiplier = multiplier * self.node.get("peak_power") / part_power(self.node, peak=True)
+        if self.rack is not None:
+            multiplier = multiplier * self.rack.get("it_power") / part_power(self.rack, peak=True)
+        return base + (idle + u * (tdp - idle) - chip.get("power")) * multiplier
 
     def psu_efficiency(self) -> np.ndarray:
         if self.node is not None and self.node.is_set("psu_efficiency"):
