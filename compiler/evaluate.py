@@ -478,6 +478,26 @@ class Context:
             raise ValueError("infeasible() is for model outputs")
         self.ev.declare_absent(self.node.path, self.inst, mask, reason)
 
+    def intermediate(self, name: str, value, unit: str, formula: str, inputs: list[str] | None = None,
+                     absent=None) -> np.ndarray:
+        """A named step of this block's model (a term of a step time, a bubble) as the quantity
+        `<block>.detail.<name>`: listed by eval and results JSON and shown by `factory explain` among the inputs
+        of the outputs that read it (this one does). Defined once per block; `inputs` are the quantities it was
+        computed from; `absent` = (mask, reason) where it has no value. Not part of the language: a spec
+        cannot read or set it."""
+        ev, path = self.ev, f"{self.inst.path}.detail.{name}"
+        if path not in ev.values:
+            node = Node(path, unit, self.inst.block.name_span, None, self.inst, self.inst.block.module, "model",
+                        formula=formula)
+            node.deps = sorted(set(inputs or []))
+            ev.graph.nodes[path] = node
+            value = np.asarray(value, dtype=float).reshape(-1)
+            if absent is not None:
+                ev.declare_absent(path, self.inst, *absent)
+            ev.values[path] = ev._apply_absent(path, value, [])
+        ev._note_read(path)
+        return ev.values[path]
+
     def absent(self, mask, reason) -> None:
         """This output has no value in the scenarios where `mask` is true (a cost per accelerator of a site
         that places none): NaN there, null in JSON, listed in `Results.absent` with `reason`; no diagnostic."""

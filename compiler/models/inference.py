@@ -741,8 +741,57 @@ def feasible_only(ctx, s: dict, value):
     return value
 
 
+def solve_inputs(ctx, kind: str) -> list[str]:
+    """The quantities the cached solve of this workload read (for the inputs of its intermediates)."""
+    entry = _CACHE.get(ctx.ev, {}).get((kind, ctx.path))
+    return list(entry[1]) if entry is not None else []
+
+
+def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> None:
+    """The named terms of the chosen configuration (`<workload>.detail.<name>`, seconds), for explain: read
+    by the output being computed, absent where the workload has no configuration."""
+    infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
+    absent = (infeasible, s["reason"]) if infeasible.any() else None
+    inputs = solve_inputs(ctx, kind)
+    for name, formula in terms.items():
+        ctx.intermediate(name, s[name], "s", formula, inputs, absent)
+
+
+DECODE_TERMS = {
+    "decode_gemm_time": "t_gemm = B (1 + r) 2 A / (tp pp P e_c): the matrix multiplies of one decode step",
+    "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
+    "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
+    "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
+    "decode_tp_time": "t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]: tensor-parallel all-reduces",
+    "decode_pp_time": "t_pp = pp lat + B (1 + r) h a / BL: pipeline hops",
+    "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step",
+}
+PREFILL_TERMS = {
+    "prefill_compute_time": "I 2 A / (tp P e_c) + 2 L I^2 D / (tp P_att e_c): the prompt's FLOPs",
+    "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
+    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / BL] + pp lat: all-reduces and pipeline hops",
+    "layer_latency_time": DECODE_TERMS["layer_latency_time"],
+    "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
+    "ttft_wait_time": "ttft - prefill_time: the decode step in flight, the p99 queueing wait (server and "
+                      "interactive), the KV transfer (disaggregated)",
+}
+
+
 def _value(name):
     return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
+
+
+def _tpot(ctx):
+    s = solved(ctx)
+    show_terms(ctx, s, DECODE_TERMS)
+    return feasible_only(ctx, s, s["tpot"])
+
+
+def _ttft(ctx):
+    s = solved(ctx)
+    s.setdefault("ttft_wait_time", s["ttft"] - s["prefill_time"])
+    show_terms(ctx, s, PREFILL_TERMS)
+    return feasible_only(ctx, s, s["ttft"])
 
 
 def _always(name):
@@ -765,8 +814,9 @@ for _name, _formula in (
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
         ("tokens_per_s", "replicas * batch / tpot"),
         ("clock_fraction", "((power_cap - idle) / (tdp - idle))^(1/3)")):
-    output("inference", _name, _formula)(
+    compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
+    output("inference", _name, _formula)(compute)
 
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,

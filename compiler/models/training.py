@@ -267,7 +267,7 @@ def _solve(ctx) -> dict:
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(ctx, best["n"], t0)
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
-                precision=precision)
+                precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):
         # candidates: the geometric ladder and 1..64 scale-up domains of each scenario's own domain size
         scales = _col(hw["scaleup"]) + 0 * _col(n)
@@ -302,6 +302,27 @@ def _value(name):
     return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
 
 
+STEP_TERMS = {
+    "compute_time": "t_c = G (FLOPs/token) / (n P e_t): the step's matrix multiplies over the chips in use",
+    "bubble_time": "t_c (pp - 1) / m: the 1F1B pipeline bubble",
+    "tp_comm_time": "4 (L / pp) m [lat + mb s h a 2 (tp - 1) / tp / BL] x 1.5: tensor-parallel all-reduces",
+    "dp_comm_time": "2 (N_trainable 2 B / (tp pp)) (dp - 1) / dp / B_dp: the data-parallel gradient all-reduce",
+    "dp_comm_exposed_time": "max(0, dp_comm_time - 2/3 t_c): the part not hidden behind the backward pass",
+    "ep_comm_time": "4 (L / pp) m mb s k h a (ep - 1) / ep / B_ep: expert-parallel all-to-alls",
+    "ep_comm_exposed_time": "max(0, ep_comm_time - t_c): the part not overlapped with another micro-batch",
+}
+TIME_TERMS = {"time_without_failures": "tokens / G * step_time + evaluation: the run without interruptions"}
+
+
+def _shown(name, terms):
+    def compute(ctx):
+        from .inference import show_terms
+        s = solved(ctx)
+        show_terms(ctx, s, terms, kind="training")
+        return feasible_only(ctx, s, s[name])
+    return compute
+
+
 def _needed(ctx):
     s = solved(ctx)
     if "deadline_missed" in s and s["deadline_missed"].any():
@@ -324,7 +345,8 @@ for _name, _out, _formula in (
         ("accelerators_needed", "accelerators_needed", "smallest accelerators with time_to_train <= deadline"),
         ("feasible", "feasible", "1 when some (tp, pp, micro-batch) fits in memory, else 0")):
     if _name not in ("flops_per_token", "feasible", "accelerators_needed"):
-        output("training", _name, _formula)(_value(_out))
+        compute = {"step_time": _shown("t_step", STEP_TERMS), "time_to_train": _shown("time_to_train", TIME_TERMS)}
+        output("training", _name, _formula)(compute.get(_name) or _value(_out))
 output("training", "flops_per_token", "6 A + 3 L s D (LoRA: 4 A + 3 L s D)")(lambda ctx: solved(ctx)["flops"])
 output("training", "feasible", "1 when some (tp, pp, micro-batch) fits in memory, else 0")(
     lambda ctx: solved(ctx)["feasible"])
