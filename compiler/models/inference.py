@@ -464,22 +464,25 @@ class Platform:
         ctx = self.ctx
         return ctx.get("accelerators") if ctx.is_set("accelerators") else self.per_system
 
-    def sram_only(self) -> bool:
+    def sram_only(self) -> np.ndarray:
+        """Per scenario: the chip's memory is all on-chip SRAM (weights spread over many chips)."""
         chip = self.chip
-        return chip.is_set("sram") and chip.is_set("memory") and \
-            bool(np.all(chip.get("memory") <= chip.get("sram") * (1 + 1e-9)))
+        if not (chip.is_set("sram") and chip.is_set("memory")):
+            return np.zeros(1, dtype=bool)
+        return chip.get("memory") <= chip.get("sram") * (1 + 1e-9)
 
     def scaleup(self) -> np.ndarray:
         ctx = self.ctx
         if ctx.is_set("scaleup_size"):
             return ctx.get("scaleup_size")
-        if self.sram_only():
-            return self.accelerators()
         if self.rack is not None and self.rack.parts("switch"):
-            return self.rack.get("accelerators")
-        if self.node is not None:
-            return self.node.get("accelerators")
-        return self.accelerators()
+            domain = self.rack.get("accelerators")
+        elif self.node is not None:
+            domain = self.node.get("accelerators")
+        else:
+            domain = self.accelerators()
+        sram = self.sram_only()
+        return np.where(sram, self.accelerators(), domain) if sram.any() else domain
 
     def scaleout(self) -> np.ndarray:
         ctx = self.ctx
@@ -490,8 +493,9 @@ class Platform:
             total = np.zeros(1)
             for nic in node.parts("nic", "dpu"):
                 total = total + nic.count * nic.get("bandwidth") * nic.get("ports", 1.0)
-            if np.all(total > 0):
-                return total / node.get("accelerators")
+            if np.any(total > 0):      # per scenario: the NICs' bandwidth, the default where there is none
+                default = ctx.get("scaleout_bw_default", scaleout_bw_default) if np.any(total <= 0) else 0.0
+                return np.where(total > 0, total / node.get("accelerators"), default)
         return ctx.get("scaleout_bw_default", scaleout_bw_default)
 
     def link(self) -> np.ndarray:
@@ -601,6 +605,18 @@ def _fixed(ctx, name: str) -> np.ndarray | None:
     return ctx.get(name) if ctx.is_set(name) else None
 
 
+def _layer_latency(ctx, platform: Platform) -> np.ndarray:
+    """The workload's `layer_latency`, else per scenario the SRAM-pipeline or the GPU default."""
+    if ctx.is_set("layer_latency"):
+        return ctx.get("layer_latency")
+    sram = platform.sram_only()
+    if sram.all():
+        return ctx.get("layer_latency_sram", layer_latency_sram)
+    if not sram.any():
+        return ctx.get("layer_latency", layer_latency)
+    return np.where(sram, ctx.get("layer_latency_sram", layer_latency_sram), ctx.get("layer_latency", layer_latency))
+
+
 def _inputs(ctx, prefill_in_step: bool = True):
     platform = Platform(ctx)
     model = ctx.ref("model")
@@ -629,7 +645,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         gemm_eff=ctx.get("inference_gemm_efficiency", gemm_efficiency),
         bw_eff=ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency),
         reserve=ctx.get("memory_reserve", memory_reserve),
-        layer_latency=ctx.get("layer_latency", layer_latency_sram if platform.sram_only() else layer_latency),
+        layer_latency=_layer_latency(ctx, platform),
         coll_latency=ctx.get("collective_latency", collective_latency),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
@@ -851,16 +867,21 @@ def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
     """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy."""
     if ctx.is_set("accelerator_cost"):
         return ctx.get("accelerator_cost")
+    def own():
+        life = ctx.get("depreciation_it", A.depreciation_it)
+        price = ctx.get("electricity_price", A.electricity_price)
+        return platform.capex_per_chip() / life + platform.wall_power_per_chip() * price
+
     level = ctx.parent
     while level is not None:
         if level.kind == "site" and level.has("cost_per_accelerator_hour"):
             acc = level.get("accelerators")
             if np.all(acc > 0):
                 return level.get("cost_per_accelerator_hour")
+            if np.any(acc > 0):       # per scenario: the site's TCO where it places accelerators
+                return np.where(acc > 0, level.get("cost_per_accelerator_hour"), own())
         level = level.parent
-    life = ctx.get("depreciation_it", A.depreciation_it)
-    price = ctx.get("electricity_price", A.electricity_price)
-    return platform.capex_per_chip() / life + platform.wall_power_per_chip() * price
+    return own()
 
 
 def _usd_per_token(ctx):
