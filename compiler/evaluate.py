@@ -7,6 +7,13 @@ Quantities are evaluated on demand in dependency order (memoized), so a graph of
 costs what its spec costs: multiplicities are counts. Each node records the nodes it read (`deps`) for
 `factory explain`. A definition cycle is reported with its chain. Values broadcast over the scenario
 axis: a swept parameter is an array of length N, everything else of length 1 until it meets one.
+
+Absent values: a model declares that an output has no value in some scenarios (`ctx.infeasible(mask,
+reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure that does not exist there);
+the value is NaN there and `Results.absent[path]` holds the mask and the reason. A quantity computed from an
+absent one that is left without a finite value is absent too, for the same reason. Each infeasible workload
+gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
+the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
 from __future__ import annotations
 

@@ -51,7 +51,18 @@ Prefill of one request (time to first token):
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
 TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at batch 1). A spec that sets tp,
-pp or batch fixes that coordinate. Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
+pp or batch fixes that coordinate, in each scenario to that scenario's value (a sweep of tp is one search
+per tp value, vectorized: every scenario keeps only its own columns, so a sweep equals the runs one at a
+time).
+
+Infeasible: when no configuration is kept in a scenario (no layout exists for the fixed tp/pp and the chips,
+the weights or the KV cache of one sequence do not fit, no layout meets the latency limits), `feasible` is 0
+and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, tokens/J, $/Mtoken, ...) is
+absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
+error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
+decode_weights_time, decode_attention_time, decode_kv_time, decode_tp_time, decode_pp_time,
+layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
+ttft_wait_time). Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
 40 ms (MLPerf Llama-2-70B, specs.md C.1 notes) when the spec sets none.
 
 Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
@@ -65,7 +76,9 @@ Power cap (per chip, below TDP): dynamic power ~ f V^2 with V ~ f in the DVFS ra
 compute rates scale with f; memory bandwidth does not (HBM has its own clock).
 
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
-model, at its utilization), lowered by (tdp - cap) / psu_efficiency per chip under a cap; tokens/J =
+model, at the utilization of the site or hall the workload is placed in when one sets it: each chip's
+idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's
+wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip under a cap; tokens/J =
 tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.

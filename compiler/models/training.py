@@ -41,6 +41,15 @@ in training matrix multiplies (fitted).
     deadline      accelerators_needed: smallest n (multiples of tp * pp, searched in the same pass over a
                   geometric ladder) whose time_to_train <= deadline
 
+Per scenario: fixed tp, pp, dp and the accelerators are each scenario's own (the columns hold every value
+swept; each scenario keeps its own). Infeasible: where no layout fits in memory (or none exists for the fixed
+coordinates), `feasible` is 0 and the job's figures (layout, step time, MFU, time to train, hours, power,
+energy, cost) are absent with the reason and its numbers (`ctx.infeasible`, an `infeasible-workload` error);
+accelerators_needed is absent where no count on the ladder meets the deadline. `factory explain` shows the
+step's terms as `<job>.detail.*` (compute_time, bubble_time, tp_comm_time, dp_comm_time, dp_comm_exposed_time,
+ep_comm_time, ep_comm_exposed_time; time_without_failures). Power: as in the inference model, at the
+utilization of the job (its own `utilization`, else its site's).
+
 Defaults: failure_rate from Llama 3 (419 unexpected interruptions in 54 days on 16,384 H100, specs.md C.3);
 checkpoint_time 30 s and restart_time 3 min [U] (asynchronous checkpointing; a restart re-schedules and
 reloads), which give >90% goodput at Llama 3 scale as Meta reported.
