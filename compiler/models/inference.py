@@ -309,13 +309,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter,
             "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
-            "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed + z, "fits": fits + z,
-            "usable": M * (1 - _col(load.reserve)) + z, "kv_sequence": kv_chip * ctx + z,
-            # the terms of one decode step and of the prefill, for `factory explain`
-            "decode_gemm_time": gemm + z, "decode_weights_time": t_weights + z, "decode_attention_time": attn + z,
-            "decode_kv_time": t_kv + z, "decode_tp_time": t_tp + z, "decode_pp_time": t_pp + z,
-            "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute + z,
-            "prefill_memory_time": pre_memory + z, "prefill_comm_time": pre_comm + z, "prefill_time": t_prefill + z}
+            "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
+            "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
+            # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
+            "decode_gemm_time": gemm, "decode_weights_time": t_weights, "decode_attention_time": attn,
+            "decode_kv_time": t_kv, "decode_tp_time": t_tp, "decode_pp_time": t_pp,
+            "layer_latency_time": L * tl, "prefill_compute_time": pre_compute,
+            "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_time": t_prefill}
 
 
 def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
