@@ -742,5 +742,5 @@ def _source_text(ev: Evaluator, expr) -> str:
 def format_value(value, unit: str) -> str:
     from .display import format_quantity
     if isinstance(value, float):
-        return format_quantity(value, unit)
+        return "no value" if np.isnan(value) else format_quantity(value, unit)
     return str(value)
