@@ -479,8 +479,9 @@ class Context:
 
     def infeasible(self, mask, reason) -> None:
         """This output has no value in the scenarios where `mask` is true, because the workload cannot run
-        there: `reason` says why, with the numbers (one text, or a list with one per scenario). The value there becomes NaN (null in JSON), the output is
-        listed in `Results.absent`, and the workload gets one `infeasible-workload` error and a failed check."""
+        there: `reason` says why, with the numbers (one text, or a list with one per scenario). The value
+        there becomes NaN (null in JSON), the output is listed in `Results.absent`, and the workload gets one
+        `infeasible-workload` error and a failed check."""
         if self.node is None:
             raise ValueError("infeasible() is for model outputs")
         self.ev.declare_absent(self.node.path, self.inst, mask, reason)

@@ -192,6 +192,7 @@ CAPEX_PARTS = ("capex_it", "capex_network", "capex_optics", "capex_power", "cape
                "capex_land")
 OPEX_PARTS = ("opex_energy", "opex_maintenance", "opex_staff", "opex_water")
 
+
 def _per(ctx, numerator: str, denominator: str, why: str):
     """numerator / denominator, absent (`ctx.absent`, no value and no error) where the denominator is 0."""
     den = ctx.get(denominator)

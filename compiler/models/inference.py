@@ -78,7 +78,8 @@ compute rates scale with f; memory bandwidth does not (HBM has its own clock).
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
 model, at the utilization of the site or hall the workload is placed in when one sets it: each chip's
 idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's
-wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip under a cap; tokens/J =
+wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip
+under a cap; tokens/J =
 tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
@@ -292,7 +293,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     pre_compute = I * 2 * Aa / (tp * P * ec) + 2 * L * I * I * D / (tp * Pa * ec)
     pre_memory = weights / (tp * BW * em)
-    pre_comm = np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0) + np.where(pp > 1, pp * lat, 0.0)
+    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0)
+                + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
     per_replica = B / t_iter

@@ -208,10 +208,10 @@ def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
                 f"the layers)")
     layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
               f"dp = {f(at(best['closest_dp']), '')}")
-    return (f"the training state does not fit: at best ({layout}) a chip holds {f(at(best['closest_state_memory']), 'B')} "
-            f"of weights, gradients and optimizer state and {f(at(best['closest_memory_need']) - at(best['closest_state_memory']), 'B')} "
-            f"of activations, {f(at(best['closest_memory_need']), 'B')} in all, but has {f(at(best['closest_usable']), 'B')} usable "
-            f"({f(at(hw['memory']), 'B')} less the reserve)")
+    state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
+    return (f"the training state does not fit: at best ({layout}) a chip holds {f(state, 'B')} of weights, "
+            f"gradients and optimizer state and {f(need - state, 'B')} of activations, {f(need, 'B')} in all, "
+            f"but has {f(at(best['closest_usable']), 'B')} usable ({f(at(hw['memory']), 'B')} less the reserve)")
 
 
 def _inputs(ctx):
