@@ -636,7 +636,8 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     notes = []
     if count > 1:
         notes.append(f"fails in {len(failing)} of {count} scenarios: {scenario_names(ev, failing)}")
-    notes.append("its throughput, latency, power, cost and efficiency figures have no value (null in JSON)")
+    notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
+                 "(null in JSON)")
     ev.sink.error("infeasible-workload", f"`{inst.path}` cannot run: {reason}", span, notes=notes)
     return CheckResult(f"{inst.path}: the workload can run", False, "the workload can run", span, reason, failing)
 

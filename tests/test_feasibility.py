@@ -221,3 +221,27 @@ def test_estimate_training_says_why_it_has_no_time_to_train() -> None:
                                "--count", "64", "--format", "json"])
     assert big.exit_code == 0, big.output
     assert json.loads(big.output)["quantities"]["estimate.workload.time_to_train"]["values"][0] > 0
+
+
+def test_a_deadline_no_count_meets_is_an_error_with_both_times() -> None:
+    results, sink = run(HEAD + """site s {
+  training job {
+    model = Llama2_70B
+    system = DGX_H100
+    accelerators = 64
+    tokens = 1 Ttok
+    deadline = 1 h
+  }
+}
+""")
+    [error] = sink.errors
+    assert error.code == "infeasible-workload" and "deadline of 1 h: the fastest takes" in error.message
+    assert np.isnan(results.values["s.job.accelerators_needed"][0])
+    assert results.values["s.job.time_to_train"][0] > 0          # the 64-GPU run itself still has its time
+
+
+def test_batch_zero_says_a_replica_needs_a_sequence() -> None:
+    _, sink = run(HEAD + "site s {\n  inference svc {\n    model = Llama2_70B\n    system = DGX_H100\n"
+                  "    batch = 0\n  }\n}\n")
+    [error] = sink.errors
+    assert "batch = 0: a replica decodes at least one sequence" in error.message

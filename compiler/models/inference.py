@@ -405,6 +405,8 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
                     f"{q(usable, 'B')} usable ({q(at(hw.memory), 'B')} less the {q(at(load.reserve) * 100, '')}% "
                     f"memory reserve)")
         free = usable - w
+        if load.fixed_batch is not None and at(load.fixed_batch) < 1:
+            return f"batch = {q(at(load.fixed_batch), '')}: a replica decodes at least one sequence"
         if load.fixed_batch is not None and at(best["closest_max_batch"]) >= 1:
             return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
                     f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "

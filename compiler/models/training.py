@@ -291,9 +291,14 @@ def _solve(ctx) -> dict:
         need = np.where(meets, q2["n"], np.inf).min(axis=1)
         best["accelerators_needed"] = np.where(np.isfinite(need), need, np.nan)
         best["deadline_missed"] = ~np.isfinite(need)
-        best["deadline_reason"] = (
-            f"no accelerator count up to {ladder.max():,.0f} (of this system) finishes the run within the deadline"
-            if (~np.isfinite(need)).any() else "")
+        from ..display import format_quantity
+        fastest = np.where(ok2, t_all, np.inf).min(axis=1)
+        deadline = np.broadcast_to(ctx.get("deadline"), fastest.shape)
+        best["deadline_reason"] = [
+            f"no accelerator count up to {ladder.max():,.0f} (of this system) finishes the run within the deadline "
+            f"of {format_quantity(float(deadline[i]), 's')}: the fastest takes "
+            f"{format_quantity(float(fastest[i]), 's')}"
+            for i in range(fastest.size)]
     else:
         best["accelerators_needed"] = best["n"]
     return best
