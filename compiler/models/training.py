@@ -292,8 +292,7 @@ def _solve(ctx) -> dict:
         best["accelerators_needed"] = np.where(np.isfinite(need), need, np.nan)
         best["deadline_missed"] = ~np.isfinite(need)
         from ..display import format_quantity
-        fastest = np.where(ok2, t_all, np.inf).min(axis=1)
-        deadline = np.broadcast_to(ctx.get("deadline"), fastest.shape)
+        fastest, deadline = np.broadcast_arrays(np.where(ok2, t_all, np.inf).min(axis=1), ctx.get("deadline"))
         best["deadline_reason"] = [
             f"no accelerator count up to {ladder.max():,.0f} (of this system) finishes the run within the deadline "
             f"of {format_quantity(float(deadline[i]), 's')}: the fastest takes "
