@@ -758,7 +758,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
     return best
 
 
-def _reason(best: dict, arch: Architecture, load: Load, hw: Hardware) -> str:
+def _reason(best: dict, arch: Architecture, load: Load, hw: Hardware) -> list[str]:
     """Why each scenario without a configuration has none ("" for those that have one)."""
     infeasible = np.asarray(best["feasible"]).reshape(-1) == 0
     return [why_infeasible(best, arch, load, hw, i) if bad else "" for i, bad in enumerate(infeasible)]
