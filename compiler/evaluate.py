@@ -7,6 +7,13 @@ Quantities are evaluated on demand in dependency order (memoized), so a graph of
 costs what its spec costs: multiplicities are counts. Each node records the nodes it read (`deps`) for
 `factory explain`. A definition cycle is reported with its chain. Values broadcast over the scenario
 axis: a swept parameter is an array of length N, everything else of length 1 until it meets one.
+
+Absent values: a model declares that an output has no value in some scenarios (`ctx.infeasible(mask,
+reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure that does not exist there);
+the value is NaN there and `Results.absent[path]` holds the mask and the reason. A quantity computed from an
+absent one that is left without a finite value is absent too, for the same reason. Each infeasible workload
+gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
+the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
 from __future__ import annotations
 
@@ -52,6 +59,18 @@ class CheckResult:
 
 
 @dataclass
+class Absent:
+    """The scenarios in which a quantity has no value, and why. `mask` is a bool array over the scenarios;
+    `reason` says why with the numbers (\"the weights need 138 GB per chip, 72 GB is usable\"). The value is
+    NaN there (null in results JSON). A model declares it with `ctx.infeasible(mask, reason)`; a quantity
+    computed from an absent one, and left without a finite value by it, is absent there for the same reason."""
+
+    mask: np.ndarray
+    reason: str
+    origin: str = ""                 # the quantity that was declared absent (itself, or what it was computed from)
+
+
+@dataclass
 class Results:
     graph: Graph
     values: dict[str, object]           # path -> np.ndarray (SI) | str | bool array
@@ -59,6 +78,7 @@ class Results:
     checks: list[CheckResult]
     scenario_count: int
     parameters: dict[str, list[float]]
+    absent: dict[str, Absent] = field(default_factory=dict)   # path -> where it has no value, and why
 
 
 class Evaluator:
@@ -72,6 +92,8 @@ class Evaluator:
         self.stack: list[str] = []
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
+        self.absent: dict[str, Absent] = {}
+        self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -112,6 +134,7 @@ class Evaluator:
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
             if node.kind == "count" and isinstance(value, np.ndarray):
                 self.check_count(node, value)
+            value = self._apply_absent(path, value, self.reading[-1])
             self.values[path] = value
             node.deps = sorted(set(self.reading[-1]))
             return value
@@ -121,6 +144,60 @@ class Evaluator:
         finally:
             self.stack.pop()
             self.reading.pop()
+
+    # ------------------------------------------------------------------ absent values
+    def scenario_mask(self, mask) -> np.ndarray:
+        return np.broadcast_to(np.asarray(mask, dtype=bool).reshape(-1), (self.graph.scenario_count,)).copy()
+
+    def declare_absent(self, path: str, inst: Instance | None, mask, reason) -> None:
+        """`path` has no value where `mask` holds, because `reason` (one text, or one per scenario); `inst` is
+        the workload that cannot run (None: the figure just does not exist there, no error)."""
+        mask = self.scenario_mask(mask)
+        if not mask.any():
+            return
+        reason = self._reason_text(mask, reason)
+        if path in self.absent:
+            mask = mask | self.absent[path].mask
+        self.absent[path] = Absent(mask, reason, path)
+        if inst is None:
+            return
+        if inst.path in self.infeasible:
+            _, before, first = self.infeasible[inst.path]
+            self.infeasible[inst.path] = (inst, before | mask, first)
+        else:
+            self.infeasible[inst.path] = (inst, mask, reason)
+
+    def _reason_text(self, mask: np.ndarray, reason) -> str:
+        """One text for the failing scenarios: the reason itself, or each scenario's own, by its parameters."""
+        if isinstance(reason, str):
+            return reason
+        reasons = list(reason)
+        if len(reasons) == 1:
+            return reasons[0]
+        failing = [int(i) for i in np.flatnonzero(mask)]
+        texts = [reasons[i] for i in failing]
+        if len(set(texts)) == 1:
+            return texts[0]
+        shown = [f"at {scenario_names(self, [i])}: {reasons[i]}" for i in failing[:3]]
+        more = f"; and {len(failing) - 3} more scenarios" if len(failing) > 3 else ""
+        return "; ".join(shown) + more
+
+    def _apply_absent(self, path: str, value, read: list[str]):
+        """NaN where the quantity was declared absent; absent too where an input is absent and the value is
+        not finite (the figure was computed from a missing one)."""
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+            return value
+        if path in self.absent:
+            mask = self.absent[path].mask
+            return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
+            causes = [self.absent[dep] for dep in read if dep in self.absent] if bad is not None else []
+            causes = [c for c in causes if (c.mask & bad).any()]
+            if causes:      # the first input's reason; the scenarios of every absent input
+                mask = np.logical_or.reduce([c.mask for c in causes]) & bad
+                self.absent[path] = Absent(mask, causes[0].reason, causes[0].origin)
+        return value
 
     def model_value(self, node: Node) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -403,6 +480,42 @@ class Context:
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`")
         raise EvalError(self._path(name))
 
+    def infeasible(self, mask, reason) -> None:
+        """This output has no value in the scenarios where `mask` is true, because the workload cannot run
+        there: `reason` says why, with the numbers (one text, or a list with one per scenario). The value
+        there becomes NaN (null in JSON), the output is listed in `Results.absent`, and the workload gets one
+        `infeasible-workload` error and a failed check."""
+        if self.node is None:
+            raise ValueError("infeasible() is for model outputs")
+        self.ev.declare_absent(self.node.path, self.inst, mask, reason)
+
+    def intermediate(self, name: str, value, unit: str, formula: str, inputs: list[str] | None = None,
+                     absent=None) -> np.ndarray:
+        """A named step of this block's model (a term of a step time, a bubble) as the quantity
+        `<block>.detail.<name>`: listed by eval and results JSON and shown by `factory explain` among the inputs
+        of the outputs that read it (this one does). Defined once per block; `inputs` are the quantities it was
+        computed from; `absent` = (mask, reason) where it has no value. Not part of the language: a spec
+        cannot read or set it."""
+        ev, path = self.ev, f"{self.inst.path}.detail.{name}"
+        if path not in ev.values:
+            node = Node(path, unit, self.inst.block.name_span, None, self.inst, self.inst.block.module, "model",
+                        formula=formula)
+            node.deps = sorted(set(inputs or []))
+            ev.graph.nodes[path] = node
+            value = np.asarray(value, dtype=float).reshape(-1)
+            if absent is not None:
+                ev.declare_absent(path, self.inst, *absent)
+            ev.values[path] = ev._apply_absent(path, value, [])
+        ev._note_read(path)
+        return ev.values[path]
+
+    def absent(self, mask, reason) -> None:
+        """This output has no value in the scenarios where `mask` is true (a cost per accelerator of a site
+        that places none): NaN there, null in JSON, listed in `Results.absent` with `reason`; no diagnostic."""
+        if self.node is None:
+            raise ValueError("absent() is for model outputs")
+        self.ev.declare_absent(self.node.path, None, mask, reason)
+
     def not_applicable(self):
         """The output does not apply to this block (a site with no inference has no tokens/s): no value,
         no diagnostic."""
@@ -465,13 +578,75 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Resul
                 pass
     checks = [evaluate_check(ev, check) for check in graph.checks]
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
+    checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
+    checks += evaluate_rules(ev)
     units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
-    results = Results(graph, ev.values, units, checks, graph.scenario_count, params)
+    absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
+    results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
     if not only_checks:
         from .checks import check_values
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     return results
+
+
+def scenario_names(ev: Evaluator, failing) -> str:
+    """The scenarios `failing` (indices) by their parameter values: "tp=1, tp=2" (at most 8 named)."""
+    names = []
+    for i in list(failing)[:8]:
+        parts = []
+        for p in ev.graph.sweep:
+            unit = _unit_of_path(ev, p)
+            parts.append(f"{p}={format_value(float(ev.scenario_axis[p][i]), unit)}")
+        names.append(" ".join(parts) if parts else f"scenario {i + 1}")
+    more = f", and {len(failing) - 8} more" if len(failing) > 8 else ""
+    return ", ".join(names) + more
+
+
+def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
+    """The models' built-in rules (`compiler.models.rule`) on every placed block; a failed finding is an error
+    with the rule's code and a failed check."""
+    from .models import rules_for
+
+    out: list[CheckResult] = []
+
+    def visit(inst: Instance) -> None:
+        for r in rules_for(inst.kind):
+            try:
+                with np.errstate(all="ignore"):
+                    findings = r.check(Context(ev, inst))
+            except EvalError:
+                continue
+            for failing, message, notes in findings:
+                mask = ev.scenario_mask(failing)
+                if not mask.any():
+                    continue
+                bad = [int(i) for i in np.flatnonzero(mask)]
+                where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"
+                         if ev.graph.scenario_count > 1 else "")
+                span = inst.block.name_span
+                ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes))
+                out.append(CheckResult(f"{inst.path}: {r.name}", False, r.name, span, message, bad))
+        for part in inst.parts:
+            visit(part)
+
+    for root in ev.graph.roots:
+        visit(root)
+    return out
+
+
+def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str) -> CheckResult:
+    """The `infeasible-workload` error and failed check of a workload whose figures have no value."""
+    failing = [int(i) for i in np.flatnonzero(mask)]
+    count = ev.graph.scenario_count
+    span = inst.block.name_span
+    notes = []
+    if count > 1:
+        notes.append(f"fails in {len(failing)} of {count} scenarios: {scenario_names(ev, failing)}")
+    notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
+                 "(null in JSON)")
+    ev.sink.error("infeasible-workload", f"`{inst.path}` cannot run: {reason}", span, notes=notes)
+    return CheckResult(f"{inst.path}: the workload can run", False, "the workload can run", span, reason, failing)
 
 
 def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
@@ -576,5 +751,5 @@ def _source_text(ev: Evaluator, expr) -> str:
 def format_value(value, unit: str) -> str:
     from .display import format_quantity
     if isinstance(value, float):
-        return format_quantity(value, unit)
+        return "no value" if np.isnan(value) else format_quantity(value, unit)
     return str(value)

@@ -77,6 +77,7 @@ def derivation(results, path: str, sources=None, depth: int = 8) -> dict:
         if node.comment:
             out["source"] = node.comment
         inputs = [d for d in node.deps if d in results.graph.nodes and d != p]
+        inputs.sort(key=lambda d: ".detail." not in d)      # the model's intermediate terms first
         if p in seen and inputs:
             out["inputs"] = "explained above"
             return out

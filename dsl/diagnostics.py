@@ -66,6 +66,8 @@ CODES: dict[str, tuple[str, str]] = {
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
     "limit-exceeded": ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
     "unpriced": ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
+    "infeasible-workload": ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
+    "over-committed": ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),
     "model-input-missing": ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
     # formatting
     "format-failed": ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),

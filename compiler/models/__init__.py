@@ -78,10 +78,21 @@ def warn_unpriced(part, figure: str) -> None:
             return
     sink.warning("unpriced", message, inst.block.name_span, notes=[note],
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
+@dataclass(frozen=True)
+class Rule:
+    """A built-in check of one kind that states its own findings: `check(ctx)` returns a list of
+    (failing, message, notes), `failing` a bool array over the scenarios; each finding that fails anywhere is
+    reported as an error with `code` at the block and listed as a failed check named `name`."""
+
+    kind: str
+    code: str
+    name: str
+    check: Callable
 
 
 _REGISTRY: dict[str, dict[str, Output]] = {}
 _LIMITS: list[Limit] = []
+_RULES: list[Rule] = []
 
 
 def output(kind: str, name: str, formula: str):
@@ -98,6 +109,20 @@ def output(kind: str, name: str, formula: str):
 
 def limit(kind: str, name: str, measure: Callable, left: str, right: str, message: str) -> None:
     _LIMITS.append(Limit(kind, name, measure, left, right, message))
+
+
+def rule(kind: str, code: str, name: str):
+    """Register `fn(ctx) -> [(failing, message, notes)]` as a check of every placed block of `kind`."""
+    def register(fn):
+        _RULES.append(Rule(kind_spec(kind).name, code, name, fn))
+        return fn
+    return register
+
+
+def rules_for(kind: str) -> list[Rule]:
+    _load()
+    spec = kind_spec(kind)
+    return [r for r in _RULES if spec is not None and r.kind == spec.name]
 
 
 def outputs_for(kind: str) -> dict[str, Output]:

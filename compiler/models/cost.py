@@ -241,6 +241,15 @@ CAPEX_PARTS = ("capex_it", "capex_network", "capex_optics", "capex_power", "cape
                "capex_land")
 OPEX_PARTS = ("opex_energy", "opex_maintenance", "opex_staff", "opex_water")
 
+
+def _per(ctx, numerator: str, denominator: str, why: str):
+    """numerator / denominator, absent (`ctx.absent`, no value and no error) where the denominator is 0."""
+    den = ctx.get(denominator)
+    if np.any(den == 0):
+        ctx.absent(den == 0, f"`{ctx.path}` has no {numerator} per {denominator}: {why}")
+    return ctx.get(numerator) / np.where(den == 0, np.nan, den)
+
+
 for _kind in ("hall", "site"):
     output(_kind, "capex_power", "sum(count * price) of power gear, else it_power * plant cost per W")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
@@ -271,14 +280,6 @@ for _kind in ("hall", "site"):
     output(_kind, "tco_year", "depreciation_year + opex")(
         lambda ctx: ctx.get("depreciation_year") + ctx.get("opex"))
     output(_kind, "cost_per_accelerator_hour", "tco_year / accelerators")(
-        lambda ctx: _per(ctx, "tco_year", "accelerators"))
-    output(_kind, "cost_per_mw", "capex / it_power")(lambda ctx: _per(ctx, "capex", "it_power"))
-
-
-def _per(ctx, name: str, per: str) -> np.ndarray:
-    """`name / per`; a block with no `per` at all (a site holding only workloads, no halls) has no such
-    figure: not applicable, rather than 0 / 0 = NaN. Scenarios of a sweep where `per` is 0 stay NaN."""
-    denominator = ctx.get(per)
-    if np.all(denominator == 0):
-        ctx.not_applicable()
-    return ctx.get(name) / np.where(denominator == 0, np.nan, denominator)
+        lambda ctx: _per(ctx, "tco_year", "accelerators", "it places no accelerators"))
+    output(_kind, "cost_per_mw", "capex / it_power")(
+        lambda ctx: _per(ctx, "capex", "it_power", "it has no IT power"))

@@ -51,7 +51,18 @@ Prefill of one request (time to first token):
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
 TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at batch 1). A spec that sets tp,
-pp or batch fixes that coordinate. Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
+pp or batch fixes that coordinate, in each scenario to that scenario's value (a sweep of tp is one search
+per tp value, vectorized: every scenario keeps only its own columns, so a sweep equals the runs one at a
+time).
+
+Infeasible: when no configuration is kept in a scenario (no layout exists for the fixed tp/pp and the chips,
+the weights or the KV cache of one sequence do not fit, no layout meets the latency limits), `feasible` is 0
+and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, tokens/J, $/Mtoken, ...) is
+absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
+error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
+decode_weights_time, decode_attention_time, decode_kv_time, decode_tp_time, decode_pp_time,
+layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
+ttft_wait_time). Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
 40 ms (MLPerf Inference Llama-2-70B, the test parameters in the v4.1 result logs, 2024) when the spec sets none.
 
 Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
@@ -65,7 +76,10 @@ Power cap (per chip, below TDP): dynamic power ~ f V^2 with V ~ f in the DVFS ra
 compute rates scale with f; memory bandwidth does not (HBM has its own clock).
 
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
-model, at its utilization), lowered by (tdp - cap) / psu_efficiency per chip under a cap; tokens/J =
+model, at the utilization of the site or hall the workload is placed in when one sets it: each chip's
+idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's
+wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip
+under a cap; tokens/J =
 tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
@@ -203,9 +217,9 @@ class Load:
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
-    fixed_tp: float | None = None
-    fixed_pp: float | None = None
-    fixed_batch: float | None = None
+    fixed_tp: np.ndarray | None = None          # set by the spec: one value per scenario (or one for all)
+    fixed_pp: np.ndarray | None = None
+    fixed_batch: np.ndarray | None = None
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None):
@@ -222,8 +236,12 @@ def _col(x) -> np.ndarray:
 
 
 def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch) -> dict[str, np.ndarray]:
-    """Every physical quantity of every configuration: arrays of shape (scenarios, configurations)."""
-    tp, pp, batch = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp, batch))
+    """Every physical quantity of every configuration: arrays of shape (scenarios, configurations).
+    `tp`, `pp` and `batch` are flat configuration arrays (one row for every scenario); `batch` may also be a
+    (scenarios, configurations) array, when the spec fixes a batch that differs per scenario."""
+    tp, pp = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp))
+    batch = np.asarray(batch, dtype=float)
+    batch = batch if batch.ndim == 2 else batch.reshape(1, -1)
     P, Pa, M, BW, BL = (_col(v) for v in (hw.peak, hw.peak_attn, hw.memory, hw.bandwidth, hw.link))
     chips, scaleup = _col(hw.chips), _col(hw.scaleup)
     N, Aa, L, h, D = (_col(v) for v in (arch.params, arch.active, arch.layers, arch.hidden, arch.attn_width))
@@ -246,7 +264,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     B = np.minimum(batch, max_batch)
     if load.single_stream:
         B = np.minimum(B, 1.0)
-    fits = valid & (B >= 1)
+    allowed = valid                                               # layouts that exist, as the spec fixes them
+    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp)):
+        if fixed is not None:
+            allowed = allowed & (np.abs(value - _col(fixed)) < 0.5)
+    fits = allowed & (B >= 1)
+    if load.fixed_batch is not None:
+        fits = fits & (max_batch >= _col(load.fixed_batch))
     B = np.maximum(B, 1.0)
 
     r = I / O if load.prefill_in_step else np.zeros_like(I)
@@ -270,9 +294,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     pre_compute = I * 2 * Aa / (tp * P * ec) + 2 * L * I * I * D / (tp * Pa * ec)
     pre_memory = weights / (tp * BW * em)
-    t_prefill = (np.maximum(pre_compute, pre_memory)
-                 + np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0)
-                 + np.where(pp > 1, pp * lat, 0.0) + L * tl)
+    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0)
+                + np.where(pp > 1, pp * lat, 0.0))
+    t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
     per_replica = B / t_iter
     if load.queueing:
@@ -284,15 +308,17 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         ttft = ttft + _p99_wait(t_prefill, per_replica / O * t_prefill)
     throughput = replicas * per_replica
     ok = fits & (t_iter <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
-    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp), (load.fixed_batch, batch)):
-        if fixed is not None:
-            ok = ok & (np.abs(value - fixed) < 0.5)
-    if load.fixed_batch is not None:
-        ok = ok & (max_batch >= load.fixed_batch)
-    return {"tp": tp + 0 * B, "pp": pp + 0 * B, "batch": B, "replicas": replicas + 0 * B, "max_batch": max_batch,
-            "weights_per_chip": w_chip + 0 * B, "kv_per_token": kv_token + 0 * B, "t_iter": t_iter,
+    z = 0 * B
+    return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
+            "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter,
             "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
-            "t_memory": t_memory, "chips_used": replicas * R}
+            "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
+            "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
+            # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
+            "decode_gemm_time": gemm, "decode_weights_time": t_weights, "decode_attention_time": attn,
+            "decode_kv_time": t_kv, "decode_tp_time": t_tp, "decode_pp_time": t_pp,
+            "layer_latency_time": L * tl, "prefill_compute_time": pre_compute,
+            "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_time": t_prefill}
 
 
 def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -317,9 +343,14 @@ def _max_utilization(service: np.ndarray, budget: np.ndarray) -> np.ndarray:
 
 def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
     """The best configuration per scenario (one vectorized pass over every candidate)."""
-    tp, pp, batch = grid if grid is not None else config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)))
-    if load.fixed_batch is not None:
-        batch = np.full_like(batch, load.fixed_batch)
+    # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
+    # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
+    if grid is None:
+        grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
+                           np.ones(1) if load.fixed_batch is not None else None)
+    tp, pp, batch = grid
+    if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
+        batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
     if load.single_stream:
         batch = np.ones_like(batch)
     q = evaluate_configs(hw, arch, load, tp, pp, batch)
@@ -334,7 +365,64 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     out = {name: value[rows, best] for name, value in q.items() if name != "ok"}
     out["feasible"] = np.isfinite(score[rows, best]).astype(float)
     out["configurations"] = np.asarray(float(score.shape[1]))
+    # why a scenario has no configuration: the layout that comes closest to fitting (least weight per chip),
+    # and among those that fit, the lowest TPOT and TTFT
+    allowed, fits = q["allowed"] > 0, q["fits"] > 0
+    out["any_allowed"] = allowed.any(axis=1)
+    out["any_fits"] = fits.any(axis=1)
+    closest = np.argmin(np.where(allowed, q["weights_per_chip"], np.inf), axis=1)
+    for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp"):
+        out["closest_" + name] = q[name][rows, closest]
+    out["least_tpot"] = np.where(fits, q["t_iter"], np.inf).min(axis=1)
+    out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
     return out
+
+
+def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: int) -> str:
+    """Why scenario `i` has no configuration, with the numbers: no layout exists, the weights (or the KV cache
+    of one sequence) do not fit, or no layout meets the latency limits."""
+    from ..display import format_quantity as q
+
+    def at(x):
+        x = np.asarray(x, dtype=float).reshape(-1)
+        return float(x[i] if x.size > 1 else x[0])
+
+    chips, scaleup, layers = at(hw.chips), at(hw.scaleup), at(arch.layers)
+    if not best["any_allowed"][i]:
+        fixed = [f"{name} = {q(at(v), '')}" for name, v in (("tp", load.fixed_tp), ("pp", load.fixed_pp))
+                 if v is not None]
+        return (f"no parallel layout exists{' with ' + ' and '.join(fixed) if fixed else ''}: "
+                f"{q(chips, '')} accelerators, a scale-up domain of {q(scaleup, '')}, {q(layers, '')} layers "
+                f"(tp must be a power of two within the scale-up domain, tp x pp at most the accelerators, "
+                f"pp at most the layers)")
+    if not best["any_fits"][i]:
+        w, usable = at(best["closest_weights_per_chip"]), at(best["closest_usable"])
+        layout = f"tp x pp = {q(at(best['closest_tp']) * at(best['closest_pp']), '')}"
+        if w > usable:
+            r = at(best["closest_tp"]) * at(best["closest_pp"])
+            spread = f"; over {layout} chips that is {q(w, 'B')} per chip" if r > 1 else ""
+            return (f"the weights do not fit: {q(at(arch.params) / 1e9, '')} billion parameters x "
+                    f"{q(at(load.weight_bytes), '')} B = {q(w * r, 'B')}{spread}, but a chip has "
+                    f"{q(usable, 'B')} usable ({q(at(hw.memory), 'B')} less the {q(at(load.reserve) * 100, '')}% "
+                    f"memory reserve)")
+        free = usable - w
+        if load.fixed_batch is not None and at(load.fixed_batch) < 1:
+            return f"batch = {q(at(load.fixed_batch), '')}: a replica decodes at least one sequence"
+        if load.fixed_batch is not None and at(best["closest_max_batch"]) >= 1:
+            return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
+                    f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "
+                    f"weights, room for {q(at(best['closest_max_batch']), '')} sequences")
+        return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
+                f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
+    parts = []
+    if at(best["least_tpot"]) > at(load.tpot_limit):
+        parts.append(f"the fastest decode step that fits takes {q(at(best['least_tpot']), 's')} > tpot_limit "
+                     f"{q(at(load.tpot_limit), 's')}")
+    if at(best["least_ttft"]) > at(load.ttft_limit):
+        parts.append(f"the shortest time to first token is {q(at(best['least_ttft']), 's')} > ttft_limit "
+                     f"{q(at(load.ttft_limit), 's')}")
+    return "no layout meets the latency limits: " + ("; ".join(parts) or
+                                                       "each layout that fits misses tpot_limit or ttft_limit")
 
 
 def search_loop(hw: Hardware, arch: Architecture, load: Load, grid=None) -> float:
@@ -394,22 +482,25 @@ class Platform:
         ctx = self.ctx
         return ctx.get("accelerators") if ctx.is_set("accelerators") else self.per_system
 
-    def sram_only(self) -> bool:
+    def sram_only(self) -> np.ndarray:
+        """Per scenario: the chip's memory is all on-chip SRAM (weights spread over many chips)."""
         chip = self.chip
-        return chip.is_set("sram") and chip.is_set("memory") and \
-            bool(np.all(chip.get("memory") <= chip.get("sram") * (1 + 1e-9)))
+        if not (chip.is_set("sram") and chip.is_set("memory")):
+            return np.zeros(1, dtype=bool)
+        return chip.get("memory") <= chip.get("sram") * (1 + 1e-9)
 
     def scaleup(self) -> np.ndarray:
         ctx = self.ctx
         if ctx.is_set("scaleup_size"):
             return ctx.get("scaleup_size")
-        if self.sram_only():
-            return self.accelerators()
         if self.rack is not None and self.rack.parts("switch"):
-            return self.rack.get("accelerators")
-        if self.node is not None:
-            return self.node.get("accelerators")
-        return self.accelerators()
+            domain = self.rack.get("accelerators")
+        elif self.node is not None:
+            domain = self.node.get("accelerators")
+        else:
+            domain = self.accelerators()
+        sram = self.sram_only()
+        return np.where(sram, self.accelerators(), domain) if sram.any() else domain
 
     def scaleout(self) -> np.ndarray:
         ctx = self.ctx
@@ -420,8 +511,9 @@ class Platform:
             total = np.zeros(1)
             for nic in node.parts("nic", "dpu"):
                 total = total + nic.count * nic.get("bandwidth") * nic.get("ports", 1.0)
-            if np.all(total > 0):
-                return total / node.get("accelerators")
+            if np.any(total > 0):      # per scenario: the NICs' bandwidth, the default where there is none
+                default = ctx.get("scaleout_bw_default", scaleout_bw_default) if np.any(total <= 0) else 0.0
+                return np.where(total > 0, total / node.get("accelerators"), default)
         return ctx.get("scaleout_bw_default", scaleout_bw_default)
 
     def link(self) -> np.ndarray:
@@ -429,13 +521,42 @@ class Platform:
             return self.chip.get("scaleup_bw") / 2
         return self.ctx.get("scaleup_bw_default", scaleup_bw_default)
 
+    def utilization(self) -> np.ndarray | None:
+        """The accelerator utilization where the workload runs: the nearest enclosing block (hall, site) that
+        sets `utilization`; a training job's own `utilization` first (an inference service's is its busy share
+        for $/Mtoken, not a load). None: the system's own power model stands."""
+        ctx = self.ctx
+        if ctx.kind == "training" and ctx.is_set("utilization"):
+            return ctx.get("utilization")
+        parent = ctx.parent
+        return parent.inherited("utilization") if parent is not None and parent.inherited_is_set("utilization") \
+            else None
+
     def wall_power_per_chip(self) -> np.ndarray:
-        """Average wall power per accelerator of the system it runs on (its power model)."""
+        """Average wall power per accelerator of the system it runs on (its power model), at the utilization
+        where the workload runs. The system's definition is evaluated at its own utilization u0 (the default
+        unless it sets one); at the site's u each chip draws (idle + u (tdp - idle)) - power(u0) more, and the
+        wall that much times the server's and rack's overhead multiplier m = peak wall power / peak power of
+        the parts (fans and regulators scale with the load, PSU and power-shelf losses)."""
         holder = self.rack if self.rack is not None else self.system
         if holder is not None:
             name = "it_power_avg" if holder.kind == "rack" else "power"
-            return holder.get(name) / holder.get("accelerators")
-        return self.chip.get("power")
+            base = holder.get(name) / holder.get("accelerators")
+        else:
+            base = self.chip.get("power")
+        u = self.utilization()
+        chip = self.chip
+        if u is None or chip.is_set("power"):
+            return base
+        from .power import part_power
+        tdp = chip.get("tdp")
+        idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * chip.get("idle_fraction", A.idle_fraction)
+        multiplier = np.ones(1)
+        if self.node is not None:
+            multiplier = multiplier * self.node.get("peak_power") / part_power(self.node, peak=True)
+        if self.rack is not None:
+            multiplier = multiplier * self.rack.get("it_power") / part_power(self.rack, peak=True)
+        return base + (idle + u * (tdp - idle) - chip.get("power")) * multiplier
 
     def psu_efficiency(self) -> np.ndarray:
         if self.node is not None and self.node.is_set("psu_efficiency"):
@@ -497,10 +618,21 @@ def _kv_precision(ctx, platform: Platform, precision: str) -> str:
     return "bf16" if precision in ("bf16", "fp4") else precision
 
 
-def _fixed(ctx, name: str) -> float | None:
-    if ctx.is_set(name):
-        return float(np.max(ctx.get(name)))
-    return None
+def _fixed(ctx, name: str) -> np.ndarray | None:
+    """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
+    return ctx.get(name) if ctx.is_set(name) else None
+
+
+def _layer_latency(ctx, platform: Platform) -> np.ndarray:
+    """The workload's `layer_latency`, else per scenario the SRAM-pipeline or the GPU default."""
+    if ctx.is_set("layer_latency"):
+        return ctx.get("layer_latency")
+    sram = platform.sram_only()
+    if sram.all():
+        return ctx.get("layer_latency_sram", layer_latency_sram)
+    if not sram.any():
+        return ctx.get("layer_latency", layer_latency)
+    return np.where(sram, ctx.get("layer_latency_sram", layer_latency_sram), ctx.get("layer_latency", layer_latency))
 
 
 def _inputs(ctx, prefill_in_step: bool = True):
@@ -531,7 +663,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         gemm_eff=ctx.get("inference_gemm_efficiency", gemm_efficiency),
         bw_eff=ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency),
         reserve=ctx.get("memory_reserve", memory_reserve),
-        layer_latency=ctx.get("layer_latency", layer_latency_sram if platform.sram_only() else layer_latency),
+        layer_latency=_layer_latency(ctx, platform),
         coll_latency=ctx.get("collective_latency", collective_latency),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
@@ -586,6 +718,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, clock)
     best = search(hw, arch, load)
+    best["reason"] = _reason(best, arch, load, hw)
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, tpot=best["t_iter"], prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), clock_fraction=clock, chips=n)
@@ -601,6 +734,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
 
 def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, np.ndarray]:
     best = search(hw, arch, load)                           # decode pool: no prefill in its steps
+    best["reason"] = _reason(best, arch, load, hw)
     I = load.input_tokens
     flops_request = I * 2 * arch.active + 2 * arch.layers * I * I * arch.attn_width
     p = hw.peak * load.gemm_eff / flops_request             # requests/s per prefill chip
@@ -625,8 +759,76 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
     return best
 
 
+def _reason(best: dict, arch: Architecture, load: Load, hw: Hardware) -> list[str]:
+    """Why each scenario without a configuration has none ("" for those that have one)."""
+    infeasible = np.asarray(best["feasible"]).reshape(-1) == 0
+    return [why_infeasible(best, arch, load, hw, i) if bad else "" for i, bad in enumerate(infeasible)]
+
+
 # ----------------------------------------------------------------------------- outputs
+def feasible_only(ctx, s: dict, value):
+    """`value`, declared absent (`ctx.infeasible`) in the scenarios where the workload has no configuration:
+    an infeasible workload has no throughput, latency, power or cost, never a number."""
+    infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
+    if infeasible.any():
+        ctx.infeasible(infeasible, s["reason"])
+    return value
+
+
+def solve_inputs(ctx, kind: str) -> list[str]:
+    """The quantities the cached solve of this workload read (for the inputs of its intermediates)."""
+    entry = _CACHE.get(ctx.ev, {}).get((kind, ctx.path))
+    return list(entry[1]) if entry is not None else []
+
+
+def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> None:
+    """The named terms of the chosen configuration (`<workload>.detail.<name>`, seconds), for explain: read
+    by the output being computed, absent where the workload has no configuration."""
+    infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
+    absent = (infeasible, s["reason"]) if infeasible.any() else None
+    inputs = solve_inputs(ctx, kind)
+    for name, formula in terms.items():
+        ctx.intermediate(name, s[name], "s", formula, inputs, absent)
+
+
+DECODE_TERMS = {
+    "decode_gemm_time": "t_gemm = B (1 + r) 2 A / (tp pp P e_c): the matrix multiplies of one decode step",
+    "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
+    "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
+    "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
+    "decode_tp_time": "t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]: tensor-parallel all-reduces",
+    "decode_pp_time": "t_pp = pp lat + B (1 + r) h a / BL: pipeline hops",
+    "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step",
+}
+PREFILL_TERMS = {
+    "prefill_compute_time": "I 2 A / (tp P e_c) + 2 L I^2 D / (tp P_att e_c): the prompt's FLOPs",
+    "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
+    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / BL] + pp lat: all-reduces and pipeline hops",
+    "layer_latency_time": DECODE_TERMS["layer_latency_time"],
+    "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
+    "ttft_wait_time": "ttft - prefill_time: the decode step in flight, the p99 queueing wait (server and "
+                      "interactive), the KV transfer (disaggregated)",
+}
+
+
 def _value(name):
+    return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
+
+
+def _tpot(ctx):
+    s = solved(ctx)
+    show_terms(ctx, s, DECODE_TERMS)
+    return feasible_only(ctx, s, s["tpot"])
+
+
+def _ttft(ctx):
+    s = solved(ctx)
+    s.setdefault("ttft_wait_time", s["ttft"] - s["prefill_time"])
+    show_terms(ctx, s, PREFILL_TERMS)
+    return feasible_only(ctx, s, s["ttft"])
+
+
+def _always(name):
     return lambda ctx: solved(ctx)[name]
 
 
@@ -646,15 +848,20 @@ for _name, _formula in (
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
         ("tokens_per_s", "replicas * batch / tpot"),
         ("clock_fraction", "((power_cap - idle) / (tdp - idle))^(1/3)")):
-    output("inference", _name, _formula)(_value(_name))
+    compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
+        _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
+    output("inference", _name, _formula)(compute)
 
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
-    lambda ctx: np.where(architecture(ctx.ref("model")).experts > 0, solved(ctx)["tp"] * solved(ctx)["pp"], 1.0))
+    lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
+                                                         solved(ctx)["tp"] * solved(ctx)["pp"], 1.0)))
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
-    lambda ctx: solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1))
-output("inference", "tokens_per_s_per_user", "1 / tpot")(lambda ctx: 1 / solved(ctx)["tpot"])
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)))
+output("inference", "tokens_per_s_per_user", "1 / tpot")(
+    lambda ctx: feasible_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
 output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelerators of one server or rack")(
-    lambda ctx: solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1) * Platform(ctx).per_system)
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)
+                              * Platform(ctx).per_system))
 
 
 def _power(ctx):
@@ -664,37 +871,42 @@ def _power(ctx):
     if ctx.is_set("power_cap"):
         tdp = platform.chip.get("tdp")
         per_chip = per_chip - np.maximum(tdp - ctx.get("power_cap"), 0) / platform.psu_efficiency()
-    return per_chip * s["chips"]
+    return feasible_only(ctx, s, per_chip * s["chips"])
 
 
 output("inference", "power", "accelerators * system wall power per accelerator (less the cap's saving)")(_power)
 output("inference", "tokens_per_joule", "tokens_per_s / power")(
-    lambda ctx: ctx.get("tokens_per_s") / ctx.get("power"))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, shown per MW)")(
-    lambda ctx: ctx.get("tokens_per_s") / ctx.get("power"))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 
 
 def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
     """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy."""
     if ctx.is_set("accelerator_cost"):
         return ctx.get("accelerator_cost")
+    def own():
+        life = ctx.get("depreciation_it", A.depreciation_it)
+        price = ctx.get("electricity_price", A.electricity_price)
+        return platform.capex_per_chip() / life + platform.wall_power_per_chip() * price
+
     level = ctx.parent
     while level is not None:
         if level.kind == "site" and level.has("cost_per_accelerator_hour"):
             acc = level.get("accelerators")
             if np.all(acc > 0):
                 return level.get("cost_per_accelerator_hour")
+            if np.any(acc > 0):       # per scenario: the site's TCO where it places accelerators
+                return np.where(acc > 0, level.get("cost_per_accelerator_hour"), own())
         level = level.parent
-    life = ctx.get("depreciation_it", A.depreciation_it)
-    price = ctx.get("electricity_price", A.electricity_price)
-    return platform.capex_per_chip() / life + platform.wall_power_per_chip() * price
+    return own()
 
 
 def _usd_per_token(ctx):
     platform = Platform(ctx)
     s = solved(ctx)
     util = ctx.get("utilization") if ctx.is_set("utilization") else np.ones(1)
-    return accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util)
+    return feasible_only(ctx, s, accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util))
 
 
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization)")(

@@ -41,6 +41,15 @@ in training matrix multiplies (fitted).
     deadline      accelerators_needed: smallest n (multiples of tp * pp, searched in the same pass over a
                   geometric ladder) whose time_to_train <= deadline
 
+Per scenario: fixed tp, pp, dp and the accelerators are each scenario's own (the columns hold every value
+swept; each scenario keeps its own). Infeasible: where no layout fits in memory (or none exists for the fixed
+coordinates), `feasible` is 0 and the job's figures (layout, step time, MFU, time to train, hours, power,
+energy, cost) are absent with the reason and its numbers (`ctx.infeasible`, an `infeasible-workload` error);
+accelerators_needed is absent where no count on the ladder meets the deadline. `factory explain` shows the
+step's terms as `<job>.detail.*` (compute_time, bubble_time, tp_comm_time, dp_comm_time, dp_comm_exposed_time,
+ep_comm_time, ep_comm_exposed_time; time_without_failures). Power: as in the inference model, at the
+utilization of the job (its own `utilization`, else its site's).
+
 Defaults: failure_rate from Llama 3 (419 unexpected interruptions in 54 days on 16,384 H100: Llama 3 paper,
 arXiv 2407.21783 Table 5, 2024, via datacenterdynamics.com);
 checkpoint_time 30 s and restart_time 3 min [U] (asynchronous checkpointing; a restart re-schedules and
@@ -138,11 +147,18 @@ def step_configs(hw, arch, job, tp, pp, mb, n):
     n_exp = _col(arch.expert_params)
     weights = ((N - n_exp) + n_exp / ep) * state / (tp * pp)
     acts = mb * s * h * (L / pp) * 34 * a / 2 / tp * np.minimum(pp, m)
-    fits = valid & (weights + acts <= M * (1 - _col(job["reserve"])))
+    usable = M * (1 - _col(job["reserve"]))
+    fits = valid & (weights + acts <= usable)
     model_flops = tokens_step * flops
-    return {"t_step": t_step, "fits": fits, "tokens_step": tokens_step, "flops": flops + 0 * t_step,
-            "tp": tp + 0 * t_step, "pp": pp + 0 * t_step, "dp": dp + 0 * t_step, "ep": ep + 0 * t_step,
-            "mb": mb + 0 * t_step, "mfu": model_flops / t_step / (n * P), "n": n_alloc + 0 * t_step}
+    z = 0 * t_step
+    return {"t_step": t_step, "fits": fits, "tokens_step": tokens_step, "flops": flops + z,
+            "tp": tp + z, "pp": pp + z, "dp": dp + z, "ep": ep + z,
+            "mb": mb + z, "mfu": model_flops / t_step / (n * P), "n": n_alloc + z,
+            "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
+            # the terms of one step, for `factory explain`
+            "compute_time": t_c + z, "bubble_time": bubble + z, "tp_comm_time": t_tp + z,
+            "dp_comm_time": t_dp + z, "dp_comm_exposed_time": t_dp_exposed + z, "ep_comm_time": t_ep + z,
+            "ep_comm_exposed_time": t_ep_exposed + z}
 
 
 def grid(n_values, max_tp: float):
@@ -157,17 +173,48 @@ def best_step(hw, arch, job, n_values, fixed: dict):
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     ok = q["fits"]
+    allowed = q["valid"] > 0
     for name, value in fixed.items():
         ok = ok & (np.abs(q[name] - value) < 0.5)
+        allowed = allowed & (np.abs(q[name] - value) < 0.5)
+    q["allowed"] = allowed
     return q, ok
 
 
-def _pick(q, score):
+def _pick(q, score, allowed):
+    q = {k: np.broadcast_to(v, score.shape) for k, v in q.items()}
     best = np.argmax(score, axis=1)
     rows = np.arange(score.shape[0])
     out = {k: v[rows, best] for k, v in q.items()}
     out["feasible"] = np.isfinite(score[rows, best]).astype(float)
+    # why a scenario has no layout: whether one exists at all, and the one that needs the least memory
+    out["any_allowed"] = allowed.any(axis=1)
+    closest = np.argmin(np.where(allowed, q["memory_need"], np.inf), axis=1)
+    for name in ("memory_need", "state_memory", "usable", "tp", "pp", "dp"):
+        out["closest_" + name] = q[name][rows, closest]
     return out
+
+
+def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
+    """Why scenario `i` has no parallel layout, with the numbers."""
+    from ..display import format_quantity as f
+
+    def at(x):
+        x = np.asarray(x, dtype=float).reshape(-1)
+        return float(x[i] if x.size > 1 else x[0])
+
+    if not best["any_allowed"][i]:
+        fixed_text = " and ".join(f"{k} = {f(at(v), '')}" for k, v in fixed.items())
+        return (f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
+                f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} layers "
+                f"(tp a power of two within the scale-up domain, tp x pp at most the accelerators, pp at most "
+                f"the layers)")
+    layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
+              f"dp = {f(at(best['closest_dp']), '')}")
+    state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
+    return (f"the training state does not fit: at best ({layout}) a chip holds {f(state, 'B')} of weights, "
+            f"gradients and optimizer state and {f(need - state, 'B')} of activations, {f(need, 'B')} in all, "
+            f"but has {f(at(best['closest_usable']), 'B')} usable ({f(at(hw['memory']), 'B')} less the reserve)")
 
 
 def _inputs(ctx):
@@ -190,7 +237,8 @@ def _inputs(ctx):
 
 
 def _fixed(ctx) -> dict:
-    return {name: float(np.max(ctx.get(name))) for name in ("tp", "pp", "dp") if ctx.is_set(name)}
+    """The coordinates the spec fixes, each with its value in every scenario (a column over scenarios)."""
+    return {name: _col(ctx.get(name)) for name in ("tp", "pp", "dp") if ctx.is_set(name)}
 
 
 def _goodput(ctx, n, t0):
@@ -220,34 +268,82 @@ def _solve(ctx) -> dict:
     n = platform.accelerators()
     tokens = ctx.get("tokens", default_tokens)
     eval_tokens = ctx.get("eval_tokens", 0.0)
-    q, ok = best_step(hw, arch, job, [float(np.max(n))], _fixed(ctx))
-    # n may vary over scenarios: evaluate each scenario's own n by masking the ladder column
-    if np.size(n) > 1:
-        q, ok = best_step(hw, arch, job, np.unique(n), _fixed(ctx))
-        ok = ok & (np.abs(q["n"] - np.asarray(n, dtype=float).reshape(-1, 1)) < 0.5)
+    # n may vary over scenarios: the columns hold every scenario's n, and each scenario keeps its own
+    q, ok = best_step(hw, arch, job, np.unique(n), _fixed(ctx))
+    ok = ok & (np.abs(q["n"] - _col(n)) < 0.5)
     score = np.where(ok, -q["t_step"] / q["tokens_step"], -np.inf)
-    best = _pick(q, score)
+    best = _pick(q, score, q["allowed"] & (np.abs(q["n"] - _col(n)) < 0.5))
+    best["reason"] = [why_infeasible(best, arch, hw, n, _fixed(ctx), i) if bad else ""
+                      for i, bad in enumerate(best["feasible"] == 0)]
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(ctx, best["n"], t0)
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
-                precision=precision)
+                precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):
-        scale = float(np.max(hw["scaleup"]))
-        ladder = np.unique(np.concatenate([N_LADDER, scale * np.arange(1, 65)]))
+        # candidates: the geometric ladder and 1..64 scale-up domains of each scenario's own domain size
+        scales = _col(hw["scaleup"]) + 0 * _col(n)
+        ladder = np.unique(np.concatenate([N_LADDER, (scales * np.arange(1, 65)).ravel()]))
         q2, ok2 = best_step(hw, arch, job, ladder, _fixed(ctx))
+        own = np.isin(ladder, N_LADDER)[None, :] | np.any(
+            np.abs(ladder[None, None, :] - scales[:, :, None] * np.arange(1, 65)[None, :, None]) < 0.5, axis=1)
+        ok2 = ok2 & own[:, np.searchsorted(ladder, q2["n"][0])]
         t_all = _time(ctx, q2, arch, job, hw, _col(tokens), _col(eval_tokens))
         t_all = t_all / _goodput(ctx, q2["n"], t_all)
         meets = ok2 & (t_all <= _col(ctx.get("deadline")))
         need = np.where(meets, q2["n"], np.inf).min(axis=1)
         best["accelerators_needed"] = np.where(np.isfinite(need), need, np.nan)
+        best["deadline_missed"] = ~np.isfinite(need)
+        from ..display import format_quantity
+        fastest, deadline = np.broadcast_arrays(np.where(ok2, t_all, np.inf).min(axis=1), ctx.get("deadline"))
+        best["deadline_reason"] = [
+            f"no accelerator count up to {ladder.max():,.0f} (of this system) finishes the run within the deadline "
+            f"of {format_quantity(float(deadline[i]), 's')}: the fastest takes "
+            f"{format_quantity(float(fastest[i]), 's')}"
+            for i in range(fastest.size)]
     else:
         best["accelerators_needed"] = best["n"]
     return best
 
 
+def feasible_only(ctx, s: dict, value):
+    """`value`, declared absent where no parallel layout fits: an infeasible job has no time, MFU or cost."""
+    infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
+    if infeasible.any():
+        ctx.infeasible(infeasible, s["reason"])
+    return value
+
+
 def _value(name):
-    return lambda ctx: solved(ctx)[name]
+    return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
+
+
+STEP_TERMS = {
+    "compute_time": "t_c = G (FLOPs/token) / (n P e_t): the step's matrix multiplies over the chips in use",
+    "bubble_time": "t_c (pp - 1) / m: the 1F1B pipeline bubble",
+    "tp_comm_time": "4 (L / pp) m [lat + mb s h a 2 (tp - 1) / tp / BL] x 1.5: tensor-parallel all-reduces",
+    "dp_comm_time": "2 (N_trainable 2 B / (tp pp)) (dp - 1) / dp / B_dp: the data-parallel gradient all-reduce",
+    "dp_comm_exposed_time": "max(0, dp_comm_time - 2/3 t_c): the part not hidden behind the backward pass",
+    "ep_comm_time": "4 (L / pp) m mb s k h a (ep - 1) / ep / B_ep: expert-parallel all-to-alls",
+    "ep_comm_exposed_time": "max(0, ep_comm_time - t_c): the part not overlapped with another micro-batch",
+}
+TIME_TERMS = {"time_without_failures": "tokens / G * step_time + evaluation: the run without interruptions"}
+
+
+def _shown(name, terms):
+    def compute(ctx):
+        from .inference import show_terms
+        s = solved(ctx)
+        show_terms(ctx, s, terms, kind="training")
+        return feasible_only(ctx, s, s[name])
+    return compute
+
+
+def _needed(ctx):
+    s = solved(ctx)
+    if "deadline_missed" in s and s["deadline_missed"].any():
+        ctx.infeasible(s["deadline_missed"], s["deadline_reason"])
+    return s["accelerators_needed"]
 
 
 for _name, _out, _formula in (
@@ -264,12 +360,18 @@ for _name, _out, _formula in (
         ("tokens_per_s", "tokens_per_s", "tokens per step / step_time"),
         ("accelerators_needed", "accelerators_needed", "smallest accelerators with time_to_train <= deadline"),
         ("feasible", "feasible", "1 when some (tp, pp, micro-batch) fits in memory, else 0")):
-    output("training", _name, _formula)(_value(_out))
+    if _name not in ("flops_per_token", "feasible", "accelerators_needed"):
+        compute = {"step_time": _shown("t_step", STEP_TERMS), "time_to_train": _shown("time_to_train", TIME_TERMS)}
+        output("training", _name, _formula)(compute.get(_name) or _value(_out))
+output("training", "flops_per_token", "6 A + 3 L s D (LoRA: 4 A + 3 L s D)")(lambda ctx: solved(ctx)["flops"])
+output("training", "feasible", "1 when some (tp, pp, micro-batch) fits in memory, else 0")(
+    lambda ctx: solved(ctx)["feasible"])
+output("training", "accelerators_needed", "smallest accelerators with time_to_train <= deadline")(_needed)
 
 
 def _hours(ctx):
     s = solved(ctx)
-    return s["n"] * s["time_to_train"]
+    return feasible_only(ctx, s, s["n"] * s["time_to_train"])
 
 
 output("training", "accelerator_hours", "accelerators * time_to_train")(_hours)
@@ -278,11 +380,12 @@ output("training", "gpu_hours", "accelerators * time_to_train")(_hours)
 
 def _power(ctx):
     platform = Platform(ctx)
-    return platform.wall_power_per_chip() * solved(ctx)["n"]
+    return feasible_only(ctx, solved(ctx), platform.wall_power_per_chip() * solved(ctx)["n"])
 
 
 output("training", "power", "accelerators * system wall power per accelerator")(_power)
-output("training", "energy", "power * time_to_train")(lambda ctx: ctx.get("power") * ctx.get("time_to_train"))
+output("training", "energy", "power * time_to_train")(
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("power") * ctx.get("time_to_train")))
 output("training", "cost", "accelerator_hours * cost per accelerator-hour")(
-    lambda ctx: ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx)))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx))))
 

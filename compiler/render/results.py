@@ -14,7 +14,8 @@ import numpy as np
 from ..display import format_quantity
 from ..evaluate import Results
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "1"       # the contract's version: fields are only ever added to it (see results_schema)
+ABSENT_TEXT = "n/a"         # how the table shows a value that does not exist (Results.absent)
 
 
 def _quantities(results: Results, select: str | None) -> list[tuple[str, str, list]]:
@@ -34,6 +35,11 @@ def _quantities(results: Results, select: str | None) -> list[tuple[str, str, li
 def results_json(results: Results, spec: str, diagnostics: list[dict], select: str | None = None) -> dict:
     quantities = {path: {"unit": unit or "1", "values": [_json_number(v) for v in values]}
                   for path, unit, values in _quantities(results, select)}
+    for path, quantity in quantities.items():
+        absent = results.absent.get(path)
+        if absent is not None:          # values there are null; the field is present only when some are
+            quantity["absent"] = {"scenarios": [int(i) for i in np.flatnonzero(absent.mask)],
+                                  "reason": absent.reason, "origin": absent.origin}
     return {
         "format_version": FORMAT_VERSION,
         "spec": spec,
@@ -67,7 +73,9 @@ def render_results(results: Results, spec: str, sink, fmt: str, select: str | No
     width = max((len(p) for p, _, _ in rows), default=10)
     for path, unit, values in rows:
         declared = results.graph.nodes[path].display if path in results.graph.nodes else ""
-        shown = [format_quantity(v, unit, declared) for v in values[:6]]
+        absent = results.absent.get(path)
+        shown = [ABSENT_TEXT if absent is not None and absent.mask[i] else format_quantity(v, unit, declared)
+                 for i, v in enumerate(values[:6])]
         more = f"  ... ({len(values)} scenarios)" if len(values) > 6 else ""
         lines.append(f"{path:<{width}}  {'  '.join(shown)}{more}")
     for c in results.checks:

@@ -46,9 +46,19 @@ class Scenarios(_Strict):
     parameters: dict[str, list[float]] = Field(description="swept parameters: one value per grid point, SI")
 
 
+class Absent(_Strict):
+    scenarios: list[int] = Field(description="0-based indices of the scenarios in which the quantity has no value")
+    reason: str = Field(description="why, with the numbers (for example: the weights need 138 GB, a chip has 72 GB)")
+    origin: str = Field(description="the quantity that has no value for this reason: this one, or the one it is "
+                                    "computed from")
+
+
 class Quantity(_Strict):
     unit: str = Field(description="SI unit: W, J, s, B, B/s, FLOP/s, USD, K, m^3/s, tok/s, 1, ...")
     values: list[Optional[float]] = Field(description="one value per scenario, SI; null when not finite")
+    absent: Optional[Absent] = Field(default=None, description="added in version 1 (fields are only ever added): "
+                                     "present only when the quantity has no value in some scenarios (an infeasible "
+                                     "workload); its values there are null")
 
 
 class Check(_Strict):
