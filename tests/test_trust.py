@@ -211,7 +211,9 @@ def test_a_site_without_accelerators_has_no_cost_per_accelerator_hour() -> None:
             "  inference w {\n    model = Llama2_70B\n    system = DGX_H100\n  }\n}\n")
     results, sink = evaluate_text(text)
     assert not sink.has_errors(), [d.message for d in sink.errors]
-    assert "s.cost_per_accelerator_hour" not in results.values and "s.cost_per_mw" not in results.values
+    for path in ("s.cost_per_accelerator_hour", "s.cost_per_mw"):      # no value, with the reason why
+        assert path not in results.values or (path in results.absent and results.absent[path].mask.all()
+                                              and results.absent[path].reason)
     assert results.values["s.w.usd_per_mtok"][0] > 0
 
 
@@ -219,7 +221,9 @@ def test_an_example_json_has_no_null_value() -> None:
     result = _run("eval", str(ROOT / "examples" / "inference_shootout.factory"), "--format", "json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert all(v is not None for q in doc["quantities"].values() for v in q["values"])
+    # a null is only ever an absent value, with its reason (a site of pure workloads has no cost per GPU-hour)
+    nulls = [p for p, q in doc["quantities"].items() if any(v is None for v in q["values"])]
+    assert all(doc["quantities"][p].get("absent", {}).get("reason") for p in nulls), nulls
 
 
 # ----------------------------------------------------------------------------- empty lists and -D exit codes

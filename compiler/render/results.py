@@ -1,6 +1,6 @@
-"""Results rendering: the table (readable units), results JSON (the contract, SI units) and CSV.
+"""Results rendering: results JSON (the contract, SI units) and CSV. The table is `compiler.render.table`.
 
-Pipeline position: last; imports `compiler.evaluate` types and `compiler.display`.
+Pipeline position: last; imports `compiler.evaluate` types.
 """
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import json
 
 import numpy as np
 
-from ..display import format_quantity
 from ..evaluate import Results
 
 FORMAT_VERSION = "1"       # the contract's version: fields are only ever added to it (see results_schema)
-ABSENT_TEXT = "n/a"         # how the table shows a value that does not exist (Results.absent)
 
 
 def _quantities(results: Results, select: str | None) -> list[tuple[str, str, list]]:
@@ -58,26 +56,19 @@ def _json_number(value: float):
 
 
 def render_results(results: Results, spec: str, sink, fmt: str, select: str | None) -> str:
+    """Results JSON (`fmt == "json"`, the contract) or CSV (one row per quantity, one column per scenario,
+    SI units; an absent value is an empty cell). The table is `compiler.render.table`'s."""
     if fmt == "json":
         data = results_json(results, spec, [d.to_json() for d in sink.sorted()], select)
         return json.dumps(data, indent=2) + "\n"
-    rows = _quantities(results, select)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)])
-        for path, unit, values in rows:
-            writer.writerow([path, unit or "1"] + [repr(v) for v in values])
-        return buf.getvalue()
-    lines = []
-    width = max((len(p) for p, _, _ in rows), default=10)
-    for path, unit, values in rows:
-        declared = results.graph.nodes[path].display if path in results.graph.nodes else ""
+    if fmt != "csv":
+        raise ValueError(f"unknown results format {fmt!r}")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)])
+    for path, unit, values in _quantities(results, select):
         absent = results.absent.get(path)
-        shown = [ABSENT_TEXT if absent is not None and absent.mask[i] else format_quantity(v, unit, declared)
-                 for i, v in enumerate(values[:6])]
-        more = f"  ... ({len(values)} scenarios)" if len(values) > 6 else ""
-        lines.append(f"{path:<{width}}  {'  '.join(shown)}{more}")
-    for c in results.checks:
-        lines.append(f"{'ok  ' if c.ok else 'FAIL'}  {c.name}" + (f"  ({c.detail})" if c.detail else ""))
-    return "\n".join(lines) + "\n"
+        cells = ["" if absent is not None and absent.mask[i if absent.mask.size > 1 else 0] else repr(v)
+                 for i, v in enumerate(values)]
+        writer.writerow([path, unit or "1"] + cells)
+    return buf.getvalue()

@@ -25,6 +25,9 @@ from ..display import format_number, format_quantity
 MAX_SCENARIOS_NAMED = 6
 
 
+ABSENT_TEXT = "n/a"      # how tables and reports show a value that does not exist (Results.absent)
+
+
 class ResultsView:
     """Scalar reads of evaluated results at one scenario (0-based), in SI, and their readable text."""
 
@@ -68,11 +71,24 @@ class ResultsView:
 
     display = declared
 
+    def absent(self, path: str, scenario: int | None = None) -> str | None:
+        """Why the quantity has no value at the scenario (`Results.absent`: an infeasible workload, a
+        figure that does not exist there), None when it has one."""
+        found = getattr(self.results, "absent", {}).get(path)
+        if found is None:
+            return None
+        i = self.scenario if scenario is None else scenario
+        mask = np.asarray(found.mask).reshape(-1)
+        return found.reason if bool(mask[i if mask.size > 1 else 0]) else None
+
     def show(self, path: str, scenario: int | None = None) -> str:
-        """A quantity as a reader sees it: text as is, numbers in readable units, "—" when there is none."""
+        """A quantity as a reader sees it: text as is, numbers in readable units, "n/a" when the models say
+        it has no value there (`absent`), "—" when it is not a number."""
         text = self.text(path)
         if text is not None:
             return text
+        if self.absent(path, scenario) is not None:
+            return ABSENT_TEXT
         values = self.array(path)
         if values is None:
             return "—"
