@@ -19,6 +19,11 @@ Failure classes (the contract in README.md and ARCHITECTURE.md):
   nonfinite-silent   eval exits 0 with a null (NaN/inf) value in results JSON and no diagnostic at all
   negative-output    eval exits 0 with a negative model output (power, cost, count, rate ...), no diagnostic
   explain-failed     `explain` of a quantity that eval printed does not exit 0
+  sweep-crash        the input evaluates, but a `-D knob=[a,b,c]` sweep of one of its params or literals
+                     (made params by tests/test_laws.py's parametrize_spec) is an internal error (one input
+                     in four that evaluate)
+  sweep-differs      that sweep's scenario k differs from the single run `-D knob=<k-th value>` (one in
+                     twenty; the first differing path is shown)
 Prints counts per class, the rate, and writes each failing input (and what failed) to --out/<class>/.
 """
 from __future__ import annotations
@@ -70,7 +75,8 @@ def _locations_ok(diags: list[dict]) -> str | None:
     return None
 
 
-def run_one(path: Path, i: int, do_check: bool, do_build: bool, out_dir: Path) -> list[tuple[str, str]]:
+def run_one(path: Path, i: int, do_check: bool, do_build: bool, out_dir: Path,
+            sweep: int = 0) -> list[tuple[str, str]]:
     """Failures of one input file, as (class, detail)."""
     from click.testing import CliRunner
 
@@ -134,6 +140,8 @@ def run_one(path: Path, i: int, do_check: bool, do_build: bool, out_dir: Path) -
                 fails.append(("internal-error", f"explain {quantity}: {crash}"))
             elif ex.exit_code != ev.exit_code and ex.exit_code != 0:
                 fails.append(("explain-failed", f"explain {quantity} exited {ex.exit_code}: {ex.output[-200:]}"))
+    if sweep and report is not None and report["quantities"]:
+        fails += _sweep(path, i, sweep >= 2, runner, main)
     if do_build:
         build_dir = out_dir / "build"
         bu = runner.invoke(main, ["build", str(path), "-o", str(build_dir)], catch_exceptions=True)
@@ -146,6 +154,33 @@ def run_one(path: Path, i: int, do_check: bool, do_build: bool, out_dir: Path) -
             fails.append(("check-eval-differ", f"build exited {bu.exit_code}, eval {ev.exit_code}"))
         shutil.rmtree(build_dir, ignore_errors=True)
     return fails
+
+
+def _sweep(path: Path, i: int, compare: bool, runner, main) -> list[tuple[str, str]]:
+    """Sweep one knob of the input: no crash; with `compare`, scenario k equals the single run k."""
+    import test_laws
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    new_text, knobs = test_laws.parametrize_spec(text)
+    if not knobs:
+        return []
+    knob = random.Random(i).choice(knobs)
+    values = knob.values()
+    swept = path.with_name("sweep.factory")
+    swept.write_text(new_text, encoding="utf-8")
+    define = f"{knob.name}=[{', '.join(values)}]"
+    sw = runner.invoke(main, ["eval", str(swept), "--format", "json", "-D", define], catch_exceptions=True)
+    crash = _crashed(sw)
+    if crash:
+        return [("sweep-crash", f"-D {define}: {crash}")]
+    if not compare or sw.exit_code not in (0, 1):
+        return []
+    sweep = test_laws.evaluate(new_text, str(swept), {knob.name: "[" + ", ".join(values) + "]"})
+    singles = [test_laws.evaluate(new_text, str(swept), {knob.name: v}) for v in values]
+    diffs = test_laws.sweep_differences(sweep, singles)
+    if diffs:
+        return [("sweep-differs", f"-D {define}: {len(diffs)} differences, first {diffs[0][:200]}")]
+    return []
 
 
 def _negative_outputs(path: Path, report: dict) -> list[str]:
@@ -178,7 +213,7 @@ def _worker(conn, seed: int, n: int, build_n: int) -> None:
         try:
             fails = run_one(path, i, i % 10 == 0 or i % 10 == 1,
                             bool(build_every) and (i // 2) % build_every == 0 and i // 2 // build_every < build_n,
-                            tmp)
+                            tmp, sweep=(2 if i % 20 in (0, 1) else 1 if i % 4 in (0, 1) else 0))
         except Exception as exc:  # noqa: BLE001 - the harness itself must keep going
             fails = [("harness-error", f"{type(exc).__name__}: {exc}")]
         conn.send((i, fails))
