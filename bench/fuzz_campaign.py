@@ -1,7 +1,7 @@
 """Fuzz campaign: mutated examples and grammar-generated specs through check, eval, explain and build.
 
     python3 bench/fuzz_campaign.py [--n 100000] [--build-n 1000] [--seed 0] [--workers CORES]
-                                   [--timeout 20] [--minutes M] [--out bench/fuzz_failures]
+                                   [--timeout 20] [--minutes M] [--out build/fuzz_failures]
 
 Input i is a pure function of (seed, i): even i a mutation of an example, odd i a grammar-aware random spec
 (tests/fuzz_gen.py), so a failure is reproduced with `--only I`. Each input runs, in-process through the
@@ -314,7 +314,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=20.0, help="seconds per input before it counts as a hang")
     ap.add_argument("--minutes", type=float, default=None, help="stop feeding new inputs after this long")
-    ap.add_argument("--out", type=Path, default=REPO / "bench" / "fuzz_failures")
+    ap.add_argument("--out", type=Path, default=REPO / "build" / "fuzz_failures")  # build/ is ignored by git
     ap.add_argument("--only", type=int, default=None, help="run input I alone (reproduce a failure)")
     args = ap.parse_args()
     if args.out.exists() and args.only is None:

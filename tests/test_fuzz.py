@@ -133,6 +133,16 @@ _EDGE_INPUTS = [
     ("discount-rate-tiny", "flagship_campus.factory", "discount_rate = 0.08 / 1 yr",
      "discount_rate = 0.08 / 1e30 yr", "a discount rate near zero makes the capital-recovery factor 0/0: NaN "
      "depreciation_*_year, tco_year, cost, no diagnostic"),
+    ("energy-price-negative", "enterprise_starter.factory", "param energy_price = 0.12 USD/kWh",
+     "param energy_price = -1 USD/kWh", "a negative electricity price is accepted: negative opex_energy, tco_year"),
+    ("depreciation-negative", "flagship_campus.factory", "depreciation_it = 5 yr", "depreciation_it = -1 yr",
+     "a negative depreciation period is accepted: negative depreciation_it_year, tco_year, usd_per_mtok"),
+    ("inference-accelerators-zero", "flagship_campus.factory", "racks_per_row * 72       # one", "racks_per_row * 0       # one",
+     "an inference service on 0 accelerators is accepted: NaN tokens_per_joule, usd_per_mtok, no diagnostic"),
+    ("inference-accelerators-huge", "inference_shootout.factory", "    accelerators = 1\n",
+     "    accelerators = 1e308\n", "accelerators = 1e308 overflows to NaN power, tokens_per_s, no diagnostic"),
+    ("demand-zero", "inference_shootout.factory", "demand = 500 ktok/s", "demand = 0 ktok/s",
+     "a demand of 0 tok/s is accepted: NaN tokens_per_joule, usd_per_mtok, no diagnostic"),
     ("rack-and-system", "inference_shootout.factory", "    demand = 500 ktok/s\n", "    system = GroqNode\n",
      "an inference block that sets both `rack` and `system` (and no demand) is accepted: NaN usd_per_mtok, "
      "no diagnostic"),
