@@ -4,17 +4,20 @@ Each test states a law the compiler must obey whatever its models are; none comp
 once produced.
 
 1. A sweep equals the runs one at a time, for every output: `-D p=[a,b,c]` gives, in scenario k, exactly
-   (or to 1e-12 relative) the results JSON value of `-D p=<k-th value>`, for every quantity, every check's
-   pass/fail; the sweep's error codes are those of all single runs together. Run on every example for its `param`s AND for its structural literals
-   (multiplicities `x 16`, workload `accelerators = 576`, numeric fields), which `parametrize_spec` rewrites
-   into params programmatically (`x 16` -> `x n_L12`, `param n_L12 = 16`), so a new example is covered
-   without editing this file.
+   (or to 1e-12 relative) the SI value of `-D p=<k-th value>`, for every quantity and every check's
+   pass/fail; the sweep's error codes are those of all the single runs together. Run on every example for
+   its `param`s AND for its structural literals (multiplicities `x 16`, workload `accelerators = 576`,
+   numeric fields), which `parametrize_spec` rewrites into params programmatically (`x 16` -> `x n_L12`,
+   `param n_L12 = 16`), so a new example is covered without editing this file; on generated specs (stdlib
+   racks, models, hall > row > rack counts); and on workloads with a fixed tp, pp or batch.
 2. `extends` with no override equals the parent: for every server and rack of stdlib/systems.factory,
    placing `Y extends X {}` gives the same values as placing X.
-3. Doubling a multiplicity doubles what scales linearly with it: the IT power (peak and average), IT capex,
-   accelerators, heat, energy per year and (for workloads spread over the doubled parts) tokens/s. Facility
-   capex and PUE do not scale linearly (whole CDUs, chillers, transformers; fixed land), so they are not
-   tested for doubling, only for monotony (law 4).
+3. Doubling a multiplicity doubles what scales linearly with it: accelerators, IT power (peak and average),
+   heat to air and to liquid, IT capex (`ADDITIVE`), and an inference service's tokens/s and power when its
+   accelerators double at a fixed layout (per-chip and per-user rates, TTFT and TPOT stay). On the examples,
+   where fixed parts sit beside the counted ones, the law is that these outputs are affine in every
+   multiplicity. Facility capex, network gear and PUE do not scale linearly (whole CDUs, chillers,
+   transformers, switch tiers; fixed land), so they are tested for monotony only (law 4).
 4. Adding a priced part never lowers capex (site, hall, and each category).
 5. No output is NaN, inf or negative unless a diagnostic says so.
 6. `build` with and without Graphviz `dot` writes the same report apart from the diagrams.
@@ -53,7 +56,7 @@ class Run:
     count: int
 
 
-def evaluate(text: str, name: str, defines: dict[str, str] | None = None) -> Run | None:
+def evaluate(text: str, name: str, defines: dict[str, str] | None = None) -> Run:
     results, sink = evaluate_text(text, name, defines)
     errors = {d.code for d in sink.items if d.severity == "error"}
     if results is None:
@@ -132,8 +135,6 @@ _PARAM_RE = re.compile(rf"^param (\w+) = {_NUM}(?: ([^\s#]+))?\s*(#.*)?$", re.M)
 _MULT_RE = re.compile(rf"^(\s*\w+ \w+(?:\s*(?::|extends)\s*[\w.]+)?\s+x\s+){_NUM}(\s*\{{?\s*(?:#.*)?)$", re.M)
 _FIELD_RE = re.compile(rf"^(\s+)(\w+)(\s*=\s*){_NUM}(?: ([^\s#]+))?(\s*(?:#.*)?)$", re.M)
 STRUCTURAL_FIELDS = {"accelerators", "tp", "pp", "dp", "ep", "batch", "scaleup_size", "microbatch", "replicas"}
-# fields whose change is not a sweep of a quantity (they select a model or a configuration)
-_SKIP_FIELDS = {"format_version"}
 
 
 def parametrize_spec(text: str) -> tuple[str, list[Knob]]:
@@ -158,8 +159,6 @@ def parametrize_spec(text: str) -> tuple[str, list[Knob]]:
         return f"{m[1]}{name}{m[3]}"
 
     def field(m: re.Match) -> str:
-        if m[2] in _SKIP_FIELDS:
-            return m[0]
         name = f"{m[2]}_L{line_of(m.start())}"
         value = float(m[4].replace("_", ""))
         unit = m[5] or ""
