@@ -143,6 +143,12 @@ _EDGE_INPUTS = [
      "    accelerators = 1e308\n", "accelerators = 1e308 overflows to NaN power, tokens_per_s, no diagnostic"),
     ("demand-zero", "inference_shootout.factory", "demand = 500 ktok/s", "demand = 0 ktok/s",
      "a demand of 0 tok/s is accepted: NaN tokens_per_joule, usd_per_mtok, no diagnostic"),
+    ("utilization-negative", "flagship_campus.factory", "param gpu_utilization = 0.85 ",
+     "param gpu_utilization = -1 ", "a negative site utilization is accepted: negative it_power_avg, "
+     "facility_power_avg, energy_year, opex_energy"),
+    ("inference-accelerators-negative", "inference_shootout.factory", "    accelerators = 576\n",
+     "    accelerators = -1\n", "an inference service on -1 accelerators is accepted: negative replicas, "
+     "tokens_per_s, power"),
     ("rack-and-system", "inference_shootout.factory", "    demand = 500 ktok/s\n", "    system = GroqNode\n",
      "an inference block that sets both `rack` and `system` (and no demand) is accepted: NaN usd_per_mtok, "
      "no diagnostic"),
