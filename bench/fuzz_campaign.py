@@ -16,7 +16,8 @@ Failure classes (the contract in README.md and ARCHITECTURE.md):
                      JSON's `ok` disagreeing with it
   check-eval-differ  `check` and `eval` of the same input exit differently
   no-location        a diagnostic without file:line:col
-  nonfinite-silent   eval exits 0 with a null (NaN/inf) value in results JSON and no diagnostic at all
+  nonfinite-silent   eval exits 0 with a null (NaN/inf) value in results JSON that is not flagged absent
+                     (with its reason); a warning does not excuse it
   negative-output    eval exits 0 with a negative model output (power, cost, count, rate ...), no diagnostic
   explain-failed     `explain` of a quantity that eval printed does not exit 0
   sweep-crash        the input evaluates, but a `-D knob=[a,b,c]` sweep of one of its params or literals
@@ -104,8 +105,9 @@ def run_one(path: Path, i: int, do_check: bool, do_build: bool, out_dir: Path,
         has_errors = any(d["severity"] == "error" for d in diags)
         if has_errors != (ev.exit_code == 1):
             fails.append(("exit-code", f"eval exited {ev.exit_code} with errors={has_errors}"))
-        if ev.exit_code == 0 and not diags:
-            nulls = [p for p, q in report["quantities"].items() if any(v is None for v in q["values"])]
+        if ev.exit_code == 0:   # a warning explains no null; an absent value carries its own reason
+            nulls = [p for p, q in report["quantities"].items()
+                     if any(v is None for v in q["values"]) and not q.get("absent", {}).get("reason")]
             if nulls:
                 leaves = sorted({q.rpartition(".")[2] for q in nulls})
                 fails.append(("nonfinite-silent", "null (NaN/inf) values of " + ", ".join(leaves[:6])))

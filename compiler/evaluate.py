@@ -661,7 +661,8 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     if measured is None:
         return None
     left, right = (np.asarray(v, dtype=float) for v in measured)
-    ok = np.broadcast_to(left <= right * (1 + 1e-9), (max(left.size, right.size),))
+    # a limit that does not vary over the sweep holds or fails in every scenario alike
+    ok = np.broadcast_to(left <= right * (1 + 1e-9), (max(left.size, right.size, ev.graph.scenario_count),))
     limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")
     span = limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
     if ok.all():
@@ -706,7 +707,10 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult:
         value = np.asarray(ev.expr(stmt.expr, check.instance, check.module, agg=False), dtype=bool)
     except EvalError:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
-    failing = [int(i) for i in np.flatnonzero(~value)] if value.size > 1 else ([0] if not value.all() else [])
+    # an assert that does not vary over the sweep holds or fails in every scenario alike
+    value = np.broadcast_to(value.reshape(-1), (max(value.size, ev.graph.scenario_count),)) if value.size == 1 \
+        else value
+    failing = [int(i) for i in np.flatnonzero(~value)]
     if not failing:
         return CheckResult(check.name, True, message, stmt.span)
     detail = ""

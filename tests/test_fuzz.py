@@ -112,6 +112,7 @@ def _xfail(reason: str):
 
 
 # Minimal reproducers of the campaign's value failures (bench/fuzz_campaign.md): one edit of an example.
+_STILL_OPEN: set[str] = set()      # ids of _EDGE_INPUTS whose defect is not fixed yet (strict xfail)
 _EDGE_INPUTS = [
     ("seq_len-negative", "moe_training_rubin_vs_blackwell.factory", "seq_len = 4096 tok  ", "seq_len = -1 tok  ",
      "a negative training seq_len is accepted without a diagnostic: negative time_to_train, cost, energy, mfu"),
@@ -155,7 +156,7 @@ _EDGE_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("example,old,new", [pytest.param(e, o, n, id=i, marks=_xfail(r))
+@pytest.mark.parametrize("example,old,new", [pytest.param(e, o, n, id=i, marks=_xfail(r) if i in _STILL_OPEN else [])
                                              for i, e, o, n, r in _EDGE_INPUTS])
 def test_edge_inputs_are_diagnosed(tmp_path, example, old, new) -> None:
     """No null (NaN/inf) value in results JSON and no negative model output without a diagnostic."""
@@ -174,7 +175,6 @@ _NAN_SITE_COSTS = pytest.mark.xfail(
     "cost_per_mw = NaN (0/0), null in results JSON, with no diagnostic")
 
 
-@_NAN_SITE_COSTS
 def test_a_site_without_racks_has_no_silent_nan(tmp_path) -> None:
     """The minimal form of most of the campaign's `nonfinite-silent` inputs."""
     text = ('from systems import DGX_H100\nfrom models import Llama3_1_8B\n'

@@ -223,21 +223,7 @@ def _cases(exhaustive: bool):
 
 
 # (example, knob) -> xfail mark, for sweeps that differ from single runs on today's code.
-_TRAINING_SWEEP_CRASH = pytest.mark.xfail(
-    strict=True, reason="defect: a sweep that varies a training workload's `accelerators` raises IndexError in "
-    "compiler/models/training.py _pick (`v[rows, best]`: index 1 out of bounds for axis 0 with size 1); the CLI "
-    "prints `internal error` and exits 2, while each single run evaluates")
-_TRAINING_SEQ_LEN_SWEEP_CRASH = pytest.mark.xfail(
-    strict=True, reason="defect: a sweep of a training workload's `seq_len` raises ValueError in "
-    "compiler/models/training.py:211 (operands could not be broadcast together with shapes (1,3) (3,N)) when the "
-    "workload has a `deadline`; the CLI prints `internal error` and exits 2, while each single run evaluates")
 _KNOWN_SWEEP_DEFECTS: dict[tuple[str, str], object] = {
-    ("moe_training_rubin_vs_blackwell.factory", "seq_len_L25"): _TRAINING_SEQ_LEN_SWEEP_CRASH,
-    ("moe_training_rubin_vs_blackwell.factory", "seq_len_L34"): _TRAINING_SEQ_LEN_SWEEP_CRASH,
-    ("moe_training_rubin_vs_blackwell.factory", "seq_len_L43"): _TRAINING_SEQ_LEN_SWEEP_CRASH,
-    ("flagship_campus.factory", "rows_per_hall"): _TRAINING_SWEEP_CRASH,
-    ("flagship_campus.factory", "racks_per_row"): _TRAINING_SWEEP_CRASH,
-    ("moe_training_rubin_vs_blackwell.factory", "accelerators_L50"): _TRAINING_SWEEP_CRASH,
 }
 
 
@@ -456,25 +442,26 @@ def test_adding_a_priced_rack_never_lowers_capex(path: Path) -> None:
 
 def _silent_bad_values(text: str, name: str) -> list[str]:
     results, sink = evaluate_text(text, name)
-    assert results is not None, [d.message for d in sink.items]
-    if sink.items:  # a diagnostic says something: the contract allows an absent or odd value then
+    if sink.has_errors():   # an error says something: the contract allows an absent or odd value then
         return []
+    assert results is not None, [d.message for d in sink.items]
     bad = []
     for p, v in sorted(results.values.items()):
         if not isinstance(v, np.ndarray) or v.dtype.kind not in "fiu":
             continue
         kind = results.graph.nodes[p].kind if p in results.graph.nodes else "?"
-        if not np.all(np.isfinite(v)):
+        absent = results.absent.get(p)
+        finite = np.isfinite(v)
+        if absent is not None and absent.reason:       # no value there, and the reason is given
+            finite = finite | np.broadcast_to(absent.mask, finite.shape)
+        if not np.all(finite):
             bad.append(f"{p} ({kind}) = {v.tolist()}")
         elif kind in ("model", "count", "assumption") and np.any(v < 0):
             bad.append(f"{p} ({kind}) = {v.tolist()} < 0")
     return bad
 
 
-_NAN_SITE_COSTS = pytest.mark.xfail(
-    strict=True, reason="defect: a site with workloads but no racks gets cost_per_accelerator_hour and "
-    "cost_per_mw = NaN (0/0) in results (null in JSON) with no diagnostic")
-_KNOWN_NONFINITE = {"inference_shootout": _NAN_SITE_COSTS, "moe_training_rubin_vs_blackwell": _NAN_SITE_COSTS}
+_KNOWN_NONFINITE: dict[str, object] = {}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=[_KNOWN_NONFINITE[p.stem]] if p.stem in _KNOWN_NONFINITE
@@ -603,19 +590,15 @@ site s {
 """
 
 
-_TRAINING_LAYOUT_SWEEP = pytest.mark.xfail(
-    strict=True, reason="defect: a training workload whose fixed `tp` or `pp` is swept evaluates every scenario "
-    "with one layout (tp, pp, dp, microbatch, step_time, mfu, time_to_train of another scenario): silently "
-    "wrong numbers")
 
 
 @pytest.mark.parametrize("fixed,knob,values", [
-    pytest.param("", "acc", ["1152", "2304", "576"], marks=_TRAINING_SWEEP_CRASH, id="accelerators"),
-    pytest.param("    tp = tp_fixed\n", "tp_fixed", ["2", "4", "8"], marks=_TRAINING_LAYOUT_SWEEP, id="tp"),
-    pytest.param("    pp = pp_fixed\n", "pp_fixed", ["1", "2", "4"], marks=_TRAINING_LAYOUT_SWEEP, id="pp"),
+    pytest.param("", "acc", ["1152", "2304", "576"], id="accelerators"),
+    pytest.param("    tp = tp_fixed\n", "tp_fixed", ["2", "4", "8"], id="tp"),
+    pytest.param("    pp = pp_fixed\n", "pp_fixed", ["1", "2", "4"], id="pp"),
     pytest.param("", "seq", ["2048 tok", "4096 tok", "8192 tok"], id="seq_len"),
     pytest.param("    deadline = 30 day\n", "seq", ["2048 tok", "4096 tok", "8192 tok"],
-                 marks=_TRAINING_SEQ_LEN_SWEEP_CRASH, id="seq_len-with-deadline"),
+                 id="seq_len-with-deadline"),
 ])
 def test_training_sweep_equals_single_runs(fixed: str, knob: str, values: list[str]) -> None:
     text = _TRAINING_TEMPLATE % fixed
@@ -626,10 +609,6 @@ def test_training_sweep_equals_single_runs(fixed: str, knob: str, values: list[s
     assert not diffs, "\n".join(diffs[:40])
 
 
-_INFERENCE_LAYOUT_SWEEP = pytest.mark.xfail(
-    strict=True, reason="defect: an inference workload whose fixed `tp`, `pp` or `batch` is swept evaluates "
-    "every scenario with the layout of the last value (replicas, batch, tokens/s of tp=2 in the tp=1 "
-    "scenario), while the echoed tp/pp/batch show each scenario's own value: silently wrong numbers")
 _INFERENCE_TEMPLATE = """\
 from systems import DGX_H100_rack
 from models import Llama3_1_8B
@@ -655,7 +634,6 @@ site s {
     pytest.param("    pp = pp_fixed\n", "pp_fixed", ["1", "2"], id="pp"),
     pytest.param("    batch = batch_fixed\n", "batch_fixed", ["8", "64"], id="batch"),
 ])
-@_INFERENCE_LAYOUT_SWEEP
 def test_inference_layout_sweep_equals_single_runs(fixed: str, knob: str, values: list[str]) -> None:
     text = _INFERENCE_TEMPLATE % fixed
     name = str(ROOT / "inference_law.factory")
@@ -665,11 +643,6 @@ def test_inference_layout_sweep_equals_single_runs(fixed: str, knob: str, values
     assert not diffs, "\n".join(diffs[:40])
 
 
-_CONSTANT_CHECK_IN_SWEEP = pytest.mark.xfail(
-    strict=True, reason="defect: in a sweep, a failing assert or limit whose value does not depend on the swept "
-    "parameter (a scalar) is reported failing in scenario 1 only (CheckResult.failing == [0], message "
-    "'in 1 of N scenarios'; compiler/evaluate.py evaluate_check and evaluate_limit), though it fails in every "
-    "scenario, as each single run shows")
 
 
 @pytest.mark.parametrize("text", [
@@ -677,7 +650,6 @@ _CONSTANT_CHECK_IN_SWEEP = pytest.mark.xfail(
     pytest.param('param p = 1\nrack r {\n  power_limit = 1 W\n  chip c x 2 {\n    tdp = 700 W\n  }\n}\n'
                  'site s {\n  hall h {\n    rack q: r x 1\n  }\n}\n', id="limit"),
 ])
-@_CONSTANT_CHECK_IN_SWEEP
 def test_a_check_that_fails_everywhere_fails_in_every_scenario(text: str) -> None:
     name = str(ROOT / "constant_check.factory")
     sweep = evaluate(text, name, {"p": "[1, 2, 3]"})

@@ -258,7 +258,9 @@ def solved(ctx) -> dict:
 def _time(ctx, q, arch, job, hw, tokens, eval_tokens):
     n = q["n"]
     t0 = tokens / q["tokens_step"] * q["t_step"]
-    eval_flops = 2 * arch.active + arch.layers * job["seq"] * arch.attn_width
+    eval_flops = np.asarray(2 * arch.active + arch.layers * job["seq"] * arch.attn_width, dtype=float)
+    if np.ndim(n) == 2 and eval_flops.size > 1:       # candidates (scenario x layout): one row per scenario
+        eval_flops = eval_flops.reshape(-1, 1)
     t0 = t0 + eval_tokens * eval_flops / (n * hw["peak"] * job["eff"])
     return t0
 
@@ -287,7 +289,8 @@ def _solve(ctx) -> dict:
         q2, ok2 = best_step(hw, arch, job, ladder, _fixed(ctx))
         own = np.isin(ladder, N_LADDER)[None, :] | np.any(
             np.abs(ladder[None, None, :] - scales[:, :, None] * np.arange(1, 65)[None, :, None]) < 0.5, axis=1)
-        ok2 = ok2 & own[:, np.searchsorted(ladder, q2["n"][0])]
+        pos = np.searchsorted(ladder, q2["n"][0])          # NaN (an overflowed layout) sorts past the end
+        ok2 = ok2 & own[:, np.minimum(pos, ladder.size - 1)] & (pos < ladder.size)[None, :]
         t_all = _time(ctx, q2, arch, job, hw, _col(tokens), _col(eval_tokens))
         t_all = t_all / _goodput(ctx, q2["n"], t_all)
         meets = ok2 & (t_all <= _col(ctx.get("deadline")))
