@@ -43,6 +43,9 @@ class Scopes:
         self.modules: dict[str, ModuleScope] = {}
         self._members: dict[int, Members] = {}
         self._visible: dict[tuple[int, int], list[str]] = {}
+        self._bases: dict[int, n.Block | None] = {}   # id(block) -> the definition it extends (side table)
+        self._binding: set[int] = set()               # blocks whose base is being looked up
+        self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
 
     # ------------------------------------------------------------------ modules
     def scope_of(self, module: n.Module) -> ModuleScope:
@@ -108,7 +111,23 @@ class Scopes:
         return self._members[id(block)]
 
     def base_of(self, block: n.Block) -> n.Block | None:
-        return block.base_block
+        """The definition `block` extends (None: none, or it could not be bound). Bound on first use, once:
+        finding a base may read the members of enclosing blocks, and so their own bases first."""
+        key = id(block)
+        if key in self._bases:
+            return self._bases[key]
+        if not block.base:
+            return None
+        if key in self._binding:   # the base is looked up through the block's own inheritance
+            self._reentered.setdefault(key, block)
+            return None
+        self._binding.add(key)
+        try:
+            target = _bind_base(self, block)
+        finally:
+            self._binding.discard(key)
+        self._bases[key] = target
+        return target
 
     def lookup(self, name: str, block: n.Block | None, module: n.Module) -> object | None:
         """Resolve a bare name as seen from inside `block` (None: at module level)."""
@@ -150,18 +169,25 @@ class Scopes:
 
 
 def resolve(program: Program, sink: Sink) -> Scopes:
+    """Module scopes, then every block's base (each bound once, on first use), then inheritance cycles.
+
+    Nothing is written into the syntax tree: bases and members live in the returned `Scopes`."""
     scopes = Scopes(program, sink)
     for module in program.modules.values():
         scopes.modules[module.path] = _module_scope(program, module, sink)
-    for module in program.modules.values():
-        for stmt in module.statements:
-            if isinstance(stmt, n.Block):
-                _link_blocks(stmt, None, module)
-    for module in program.modules.values():
-        for stmt in module.statements:
-            if isinstance(stmt, n.Block):
-                _bind_bases(scopes, stmt, module, sink)
-    _check_inheritance_cycles(_all_blocks(program), sink)
+    blocks = _all_blocks(program)
+    for block in blocks:
+        _check_duplicates(block, sink)
+        scopes.base_of(block)
+    for block in scopes._reentered.values():
+        sink.error("inheritance-cycle", f"`{block.name}` extends `{'.'.join(block.base)}`, which is found "
+                   f"through what `{block.name}` itself inherits", block.base_span,
+                   help="extend a definition that stands on its own")
+        scopes._bases[id(block)] = None
+    _check_inheritance_cycles(blocks, scopes, sink)
+    # members and visible names seen while bases were still being bound may miss inherited ones
+    scopes._members.clear()
+    scopes._visible.clear()
     return scopes
 
 
@@ -213,37 +239,26 @@ def _name_span(what: object):
     return span
 
 
-def _link_blocks(block: n.Block, parent: n.Block | None, module: n.Module) -> None:
-    block.parent = parent
-    block.module = module
-    block.base_block = None  # a module reused from an earlier run (dsl.loader) is bound afresh
-    for stmt in block.body:
-        if isinstance(stmt, n.Block):
-            _link_blocks(stmt, block, module)
-
-
-def _bind_bases(scopes: Scopes, block: n.Block, module: n.Module, sink: Sink) -> None:
-    _check_duplicates(block, sink)
-    if block.base:
-        target = scopes.lookup_dotted(block.base, block.parent, module)
-        dotted = ".".join(block.base)
-        if target is None:
-            sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
-                       help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
-        elif not isinstance(target, n.Block):
-            sink.error("wrong-kind", f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
-                       block.base_span)
-        elif target is block:
-            sink.error("inheritance-cycle", f"`{block.name}` extends itself", block.base_span)
-        else:
-            if _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
-                sink.error("wrong-kind", f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
-                           block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
-            else:
-                block.base_block = target
-    for stmt in block.body:
-        if isinstance(stmt, n.Block):
-            _bind_bases(scopes, stmt, module, sink)
+def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
+    """Look up the definition named after `extends` (from the block's enclosing scope) and vet it."""
+    sink = scopes.sink
+    module = block.module
+    target = scopes.lookup_dotted(block.base, block.parent, module)
+    dotted = ".".join(block.base)
+    if target is None:
+        sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
+                   help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
+    elif not isinstance(target, n.Block):
+        sink.error("wrong-kind", f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
+                   block.base_span)
+    elif target is block:
+        sink.error("inheritance-cycle", f"`{block.name}` extends itself", block.base_span)
+    elif _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
+        sink.error("wrong-kind", f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
+                   block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
+    else:
+        return target
+    return None
 
 
 def _canonical(kind: str) -> str:
@@ -283,7 +298,7 @@ def _all_blocks(program: Program) -> list[n.Block]:
     return out
 
 
-def _check_inheritance_cycles(blocks: list[n.Block], sink: Sink) -> None:
+def _check_inheritance_cycles(blocks: list[n.Block], scopes: Scopes, sink: Sink) -> None:
     """Report each `extends` cycle once, at its first block, and cut it there. Linear: each block's chain
     of bases is followed only until it reaches a block whose chain is already known."""
     order = {id(b): i for i, b in enumerate(blocks)}
@@ -295,7 +310,7 @@ def _check_inheritance_cycles(blocks: list[n.Block], sink: Sink) -> None:
         while current is not None and id(current) not in done and id(current) not in on_path:
             on_path[id(current)] = len(path)
             path.append(current)
-            current = current.base_block
+            current = scopes._bases.get(id(current))
         if current is not None and id(current) in on_path:
             cycle = path[on_path[id(current)]:]
             first = min(range(len(cycle)), key=lambda i: order.get(id(cycle[i]), len(order)))
@@ -303,5 +318,5 @@ def _check_inheritance_cycles(blocks: list[n.Block], sink: Sink) -> None:
             names = " → ".join(b.name for b in chain + [chain[0]])
             sink.error("inheritance-cycle", f"inheritance cycle: {names}", chain[0].base_span,
                        help="one of these definitions must stand on its own")
-            chain[0].base_block = None
+            scopes._bases[id(chain[0])] = None
         done.update(on_path)
