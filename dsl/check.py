@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from . import nodes as n
 from .diagnostics import Related, Sink, did_you_mean
-from .resolve import Scopes
+from .resolve import Scopes, report_star_clash
 from .schema import KIND_ALIASES, FieldSpec, kind as kind_spec, kinds
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
 from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
@@ -355,6 +355,7 @@ class _Checker:
             current = current.parent
         found = self.scopes.module_lookup(module, ident)
         if found is not None:
+            report_star_clash(self.scopes, module, ident, expr.span)
             if expr.outward and block is not None:
                 self.declared[id(expr)] = (ident, getattr(found, "name_span", None))
             return self.member_type(found, None, module)

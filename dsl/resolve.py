@@ -46,6 +46,7 @@ class Scopes:
         self._bases: dict[int, n.Block | None] = {}   # id(block) -> the definition it extends (side table)
         self._binding: set[int] = set()               # blocks whose base is being looked up
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
+        self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
 
     # ------------------------------------------------------------------ modules
     def scope_of(self, module: n.Module) -> ModuleScope:
@@ -70,6 +71,29 @@ class Scopes:
                 return found
             found = self.module_lookup(found.module, found.name)
         return None
+
+    def star_clash(self, module: n.Module, name: str) -> tuple[n.Module, n.Module] | None:
+        """The first two star-imported modules of `module` that give `name` different definitions (the
+        first is the one `module_lookup` uses), or None. Only names not defined or imported by name in
+        `module` itself can clash; the same definition reached through two modules is no clash."""
+        scope = self.modules.get(module.path)
+        if scope is None or len(scope.star) < 2 or name in scope.names:
+            return None
+        key = (module.path, name)
+        if key not in self._clashes:
+            first: tuple[n.Module, object] | None = None
+            clash = None
+            for star in scope.star:
+                names = self.modules[star.path].names if star.path in self.modules else {}
+                if name in names and not isinstance(names[name], n.Module):
+                    found = self._unwrap(names[name])
+                    if first is None:
+                        first = (star, found)
+                    elif found is not first[1] and star is not first[0]:
+                        clash = (first[0], star)
+                        break
+            self._clashes[key] = clash
+        return self._clashes[key]
 
     def module_names(self, module: n.Module) -> list[str]:
         scope = self.modules.get(module.path)
@@ -194,13 +218,22 @@ def resolve(program: Program, sink: Sink) -> Scopes:
 def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope:
     scope = ModuleScope(module)
     declared: dict[str, object] = {}
+    first_span: dict[str, object] = {}   # where each name was first declared (an imported module has no span)
+    imported: set[str] = set()           # names declared by an import
 
-    def declare(name: str, what: object, span) -> None:
+    def declare(name: str, what: object, span, by_import: bool = False) -> None:
         if name in declared:
-            previous = declared[name]
-            sink.error("duplicate-definition", f"`{name}` is defined twice in this file", span,
-                       related=[Related(_name_span(previous), "first defined here")])
+            if by_import and name in imported:
+                sink.error("duplicate-import", f"`{name}` is imported twice into this file", span,
+                           related=[Related(first_span[name], "first imported here")],
+                           help="import each name once, or give one of them another name with `as`")
+            else:
+                sink.error("duplicate-definition", f"`{name}` is defined twice in this file", span,
+                           related=[Related(first_span[name], "first defined here")])
             return
+        if by_import:
+            imported.add(name)
+        first_span[name] = span
         declared[name] = what
         scope.names[name] = what
 
@@ -213,12 +246,12 @@ def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope
                 scope.star.append(target)
             elif stmt.names is not None:
                 for name, span in stmt.names:
-                    declare(name, _ImportedName(target, name, span, stmt), span)
+                    declare(name, _ImportedName(target, name, span, stmt), span, by_import=True)
             else:
                 alias = stmt.alias or stmt.module.split(".")[-1]
                 if stmt.is_path and not stmt.alias:
                     alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
-                declare(alias, target, stmt.module_span)
+                declare(alias, target, stmt.module_span, by_import=True)
         elif isinstance(stmt, (n.Block, n.Param, n.Let)):
             declare(stmt.name, stmt, stmt.name_span)
     return scope
@@ -245,6 +278,9 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
     module = block.module
     target = scopes.lookup_dotted(block.base, block.parent, module)
     dotted = ".".join(block.base)
+    if target is not None and scopes.lookup(block.base[0], block.parent, module) is \
+            scopes.module_lookup(module, block.base[0]):
+        report_star_clash(scopes, module, block.base[0], block.base_span)
     if target is None:
         sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
                    help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
@@ -259,6 +295,26 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
     else:
         return target
     return None
+
+
+def report_star_clash(scopes: Scopes, module: n.Module, name: str, span) -> None:
+    """`ambiguous-name` at `span` when `name`, read at module level, comes from two star imports."""
+    clash = scopes.star_clash(module, name)
+    if clash is not None:
+        first, second = clash
+        scopes.sink.error("ambiguous-name", f"`{name}` is defined both in {_import_name(scopes, module, first)} "
+                          f"and in {_import_name(scopes, module, second)}, both imported with `*`", span,
+                          notes=[f"`{name}` of {_import_name(scopes, module, first)} (the first star import) "
+                                 "would be used"],
+                          help=f"import it by name: `from {_import_name(scopes, module, first)} import {name}`")
+
+
+def _import_name(scopes: Scopes, module: n.Module, target: n.Module) -> str:
+    """How `module` wrote the import of `target` (`chips`, or a quoted path)."""
+    for stmt in module.statements:
+        if isinstance(stmt, n.Import) and stmt.star and scopes.program.imported(module, stmt) is target:
+            return f'"{stmt.module}"' if stmt.is_path else stmt.module
+    return target.name
 
 
 def _canonical(kind: str) -> str:
