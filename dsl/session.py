@@ -6,8 +6,9 @@ Public class: `Session`, with `check_files` and `check_text`.
 A session owns the parse cache of imported files (the stdlib above all: parsed once, then reused while the
 file is unchanged). Everything a run learns about the program (bound names, bases, members, types) lives
 in the run's own `Scopes` and `Checked`, never in the syntax tree, which is immutable after parsing; so a
-session checks any number of specs, in any order, with the results of a fresh process each time. Calls on
-one session are not meant to overlap in threads (the parser is shared).
+session checks any number of specs, in any order, with the results of a fresh process each time. One
+session serves one thread at a time; sessions in different threads may run at once (parsing, which uses
+the one parser of the process, takes a lock).
 
 Each run pauses Python's cyclic garbage collector and restores its previous state when it ends: a run
 allocates many long-lived nodes, which the collector would otherwise scan again and again (on large specs

@@ -141,20 +141,26 @@ def test_a_chain_overrides_by_name_at_each_level():
     assert values["s.h.r.v.p.bf16"] == ("FLOP/s", (1e12,))
 
 
-def test_checking_does_not_change_the_syntax_tree():
-    """The tree is immutable after parsing: resolving and checking a spec that extends stdlib definitions
-    leaves every node of the (shared, cached) stdlib modules as the parser built it."""
+def test_checking_and_evaluating_do_not_change_the_syntax_tree():
+    """The tree is immutable after parsing: resolving, checking, lowering and evaluating a spec that extends
+    stdlib definitions leaves every node of every module (the shared stdlib ones too) as the parser built it."""
+    from compiler.evaluate import evaluate
+    from compiler.lower import lower
+    from dsl.check import check
+    from dsl.diagnostics import Sink
+    from dsl.loader import ParseCache, load_text
+    from dsl.resolve import resolve
+
     spec = ("from systems import *\nfrom chips import H200\n"
             "server HGX_H200 extends HGX_H100 {\n  chip gpu: H200 x 8\n}\n" + _wrap("server", "HGX_H200"))
-    first, _ = dsl.check_text(spec, "spec.factory")
-    before = {path: _snapshot(module) for path, module in first.program.modules.items()}
+    sink = Sink()
+    program = load_text(spec, "spec.factory", sink, cache=ParseCache())
+    before = {path: _snapshot(module) for path, module in program.modules.items()}
     for _ in range(2):
-        results, sink = evaluate_text(spec, "spec.factory")
-        assert results is not None
-    again, _ = dsl.check_text(spec, "spec.factory")
-    for path, module in again.program.modules.items():
-        if path in before and not path.endswith("spec.factory"):
-            assert _snapshot(module) == before[path], path
+        checked = check(program, resolve(program, sink), sink)
+        evaluate(lower(checked, sink), sink)
+    assert not sink.has_errors(), [d.message for d in sink.items]
+    assert {path: _snapshot(module) for path, module in program.modules.items()} == before
 
 
 def _snapshot(module: n.Module) -> list:

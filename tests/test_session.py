@@ -131,3 +131,26 @@ def test_the_garbage_collector_is_left_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_sessions_in_parallel_threads_give_the_results_of_one_run_each():
+    """A language server may check several workspaces at once: each session in its own thread."""
+    import threading
+
+    specs = [f"from systems import *\nserver x{i} extends HGX_H100 {{\n  price = {i} USD\n}}\n"
+             f"let p = x{i}.price + {i} W\n" for i in range(6)]
+    alone = [[(d.code, d.message, str(d.span)) for d in dsl.Session().check_text(t, f"s{i}.factory")[1].items]
+             for i, t in enumerate(specs)]
+    together: list = [None] * len(specs)
+
+    def run(i: int) -> None:
+        _, sink = dsl.Session().check_text(specs[i], f"s{i}.factory")
+        together[i] = [(d.code, d.message, str(d.span)) for d in sink.items]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(specs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert together == alone
+    assert all(codes and codes[0][0] == "unit-mismatch" for codes in alone)
