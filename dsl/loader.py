@@ -100,7 +100,7 @@ def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) 
             return None
         data = _read_bounded(fd, MAX_FILE_BYTES + 1) if info.st_size <= MAX_FILE_BYTES else None
         if data is None or len(data) > MAX_FILE_BYTES:
-            size = f"{info.st_size / 2**20:.1f} MiB" if data is None else "more than the limit"
+            size = f"{info.st_size / 2**20:.1f} MiB" if data is None else f"over {MAX_FILE_BYTES // 2**20} MiB"
             sink.error("file-too-large", f"{display} is {size}; the limit is {MAX_FILE_BYTES // 2**20} MiB",
                        where, help="split the plan into modules and import them")
             return None
@@ -211,7 +211,8 @@ class _Loader:
         source = read_source(path, display, self.sink, via)
         module = None
         if source is not None:
-            module = self.cache.module(source, key, is_stdlib, self.sink) if via is not None and self.cache \
+            module = self.cache.module(source, key, is_stdlib, self.sink) \
+                if via is not None and self.cache is not None \
                 else _parse(source, key, is_stdlib, self.sink)
         if module is None:
             self.failed.add(key)

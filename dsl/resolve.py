@@ -204,8 +204,8 @@ def resolve(program: Program, sink: Sink) -> Scopes:
         _check_duplicates(block, sink)
         scopes.base_of(block)
     for block in scopes._reentered.values():
-        sink.error("inheritance-cycle", f"`{block.name}` extends `{'.'.join(block.base)}`, which is found "
-                   f"through what `{block.name}` itself inherits", block.base_span,
+        sink.error("inheritance-cycle", f"`{block.name}` extends `{'.'.join(block.base)}`, but finding "
+                   f"`{'.'.join(block.base)}` needs what `{block.name}` inherits first", block.base_span,
                    help="extend a definition that stands on its own")
         scopes._bases[id(block)] = None
     _check_inheritance_cycles(blocks, scopes, sink)
@@ -278,8 +278,8 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
     module = block.module
     target = scopes.lookup_dotted(block.base, block.parent, module)
     dotted = ".".join(block.base)
-    if target is not None and scopes.lookup(block.base[0], block.parent, module) is \
-            scopes.module_lookup(module, block.base[0]):
+    if target is not None and scopes.star_clash(module, block.base[0]) is not None and \
+            scopes.lookup(block.base[0], block.parent, module) is scopes.module_lookup(module, block.base[0]):
         report_star_clash(scopes, module, block.base[0], block.base_span)
     if target is None:
         sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,

@@ -184,3 +184,14 @@ def _snapshot(module: n.Module) -> list:
                     row.append((key, item))
         out.append(tuple(row))
     return out
+
+
+def test_a_base_found_only_through_its_own_inheritance_is_a_cycle():
+    """`P extends P.X` (or through a block that extends P): the base cannot be known before P's members,
+    which need the base. Reported once, at the base, and P stands alone; no hang, no exception."""
+    for text, line in (("server P extends P.X {\n  chip X {\n    tdp = 1 W\n  }\n}\n", 1),
+                       ("server A extends B.inner {\n}\nserver B extends A {\n  chip inner {\n    tdp = 1 W\n"
+                        "  }\n}\n", 1)):
+        checked, sink = dsl.check_text(text, "spec.factory")
+        assert [(d.code, d.span.line) for d in sink.items if d.code == "inheritance-cycle"] == [("inheritance-cycle", line)]
+        assert checked is not None
