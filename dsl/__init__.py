@@ -18,7 +18,8 @@ from .loader import Program, load, load_text
 from .resolve import resolve
 from .session import Session, gc_paused
 
-__all__ = ["Checked", "Program", "Session", "Sink", "check_files", "check_text", "default_session", "gc_paused"]
+__all__ = ["Checked", "Program", "Session", "Sink", "check", "check_files", "check_text", "default_session",
+           "gc_paused", "load", "load_text", "resolve"]
 
 _default: Session | None = None
 
