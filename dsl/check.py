@@ -355,7 +355,8 @@ class _Checker:
             current = current.parent
         found = self.scopes.module_lookup(module, ident)
         if found is not None:
-            report_star_clash(self.scopes, module, ident, expr.span)
+            if module.path in self.scopes.multi_star:
+                report_star_clash(self.scopes, module, ident, expr.span)
             if expr.outward and block is not None:
                 self.declared[id(expr)] = (ident, getattr(found, "name_span", None))
             return self.member_type(found, None, module)

@@ -47,6 +47,7 @@ class Scopes:
         self._binding: set[int] = set()               # blocks whose base is being looked up
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
         self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
+        self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
 
     # ------------------------------------------------------------------ modules
     def scope_of(self, module: n.Module) -> ModuleScope:
@@ -198,7 +199,9 @@ def resolve(program: Program, sink: Sink) -> Scopes:
     Nothing is written into the syntax tree: bases and members live in the returned `Scopes`."""
     scopes = Scopes(program, sink)
     for module in program.modules.values():
-        scopes.modules[module.path] = _module_scope(program, module, sink)
+        scope = scopes.modules[module.path] = _module_scope(program, module, sink)
+        if len(scope.star) >= 2:
+            scopes.multi_star.add(module.path)
     blocks = _all_blocks(program)
     for block in blocks:
         _check_duplicates(block, sink)
@@ -278,7 +281,8 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
     module = block.module
     target = scopes.lookup_dotted(block.base, block.parent, module)
     dotted = ".".join(block.base)
-    if target is not None and scopes.star_clash(module, block.base[0]) is not None and \
+    if target is not None and module.path in scopes.multi_star and \
+            scopes.star_clash(module, block.base[0]) is not None and \
             scopes.lookup(block.base[0], block.parent, module) is scopes.module_lookup(module, block.base[0]):
         report_star_clash(scopes, module, block.base[0], block.base_span)
     if target is None:
@@ -299,7 +303,7 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
 
 def report_star_clash(scopes: Scopes, module: n.Module, name: str, span) -> None:
     """`ambiguous-name` at `span` when `name`, read at module level, comes from two star imports."""
-    clash = scopes.star_clash(module, name)
+    clash = scopes.star_clash(module, name) if module.path in scopes.multi_star else None
     if clash is not None:
         first, second = clash
         scopes.sink.error("ambiguous-name", f"`{name}` is defined both in {_import_name(scopes, module, first)} "
