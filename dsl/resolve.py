@@ -45,6 +45,7 @@ class Scopes:
         self._visible: dict[tuple[int, int], list[str]] = {}
         self._bases: dict[int, n.Block | None] = {}   # id(block) -> the definition it extends (side table)
         self._binding: set[int] = set()               # blocks whose base is being looked up
+        self._deferring = False                       # inside `bind_bases`: an unbound base is deferred
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
         self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
         self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
@@ -136,8 +137,9 @@ class Scopes:
         return self._members[id(block)]
 
     def base_of(self, block: n.Block) -> n.Block | None:
-        """The definition `block` extends (None: none, or it could not be bound). Bound on first use, once:
-        finding a base may read the members of enclosing blocks, and so their own bases first."""
+        """The definition `block` extends (None: none, or it could not be bound). Bound once, by `resolve`,
+        in the order the lookups need: finding a base may read the members of other blocks, so their own
+        bases first (see `bind_bases`)."""
         key = id(block)
         if key in self._bases:
             return self._bases[key]
@@ -146,13 +148,37 @@ class Scopes:
         if key in self._binding:   # the base is looked up through the block's own inheritance
             self._reentered.setdefault(key, block)
             return None
-        self._binding.add(key)
+        if self._deferring:
+            raise _NeedsBase(block)
+        self.bind_bases(block)
+        return self._bases[key]
+
+    def bind_bases(self, block: n.Block) -> None:
+        """Bind the base of `block` and, first, every base its lookup needs. Iterative: a lookup that meets
+        an unbound base raises `_NeedsBase`, that base is bound, and the lookup runs again; so a chain of
+        thousands of `extends`, in any order, needs no deep recursion. The blocks waiting on the stack
+        count as binding: a lookup that needs one of them is an inheritance cycle (`_reentered`)."""
+        pending = [block]
+        saved, self._deferring = self._deferring, True
         try:
-            target = _bind_base(self, block)
+            while pending:
+                current = pending[-1]
+                key = id(current)
+                if key in self._bases:
+                    pending.pop()
+                    self._binding.discard(key)
+                    continue
+                self._binding.add(key)
+                try:
+                    target = _bind_base(self, current)
+                except _NeedsBase as need:
+                    pending.append(need.block)
+                    continue
+                self._bases[key] = target
         finally:
-            self._binding.discard(key)
-        self._bases[key] = target
-        return target
+            self._deferring = saved
+            for waiting in pending:
+                self._binding.discard(id(waiting))
 
     def lookup(self, name: str, block: n.Block | None, module: n.Module) -> object | None:
         """Resolve a bare name as seen from inside `block` (None: at module level)."""
@@ -205,7 +231,8 @@ def resolve(program: Program, sink: Sink) -> Scopes:
     blocks = _all_blocks(program)
     for block in blocks:
         _check_duplicates(block, sink)
-        scopes.base_of(block)
+        if block.base:
+            scopes.bind_bases(block)
     for block in scopes._reentered.values():
         sink.error("inheritance-cycle", f"`{block.name}` extends `{'.'.join(block.base)}`, but finding "
                    f"`{'.'.join(block.base)}` needs what `{block.name}` inherits first", block.base_span,
@@ -258,6 +285,13 @@ def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope
         elif isinstance(stmt, (n.Block, n.Param, n.Let)):
             declare(stmt.name, stmt, stmt.name_span)
     return scope
+
+
+class _NeedsBase(Exception):
+    """A lookup inside `Scopes.bind_bases` met a block whose base is not bound yet: bind that first."""
+
+    def __init__(self, block: n.Block):
+        self.block = block
 
 
 @dataclass

@@ -194,3 +194,19 @@ def test_a_base_found_only_through_its_own_inheritance_is_a_cycle():
         cycles = [(d.code, d.span.line) for d in sink.items if d.code == "inheritance-cycle"]
         assert cycles == [("inheritance-cycle", line)]
         assert checked is not None
+
+
+def test_bases_that_need_other_bases_first_bind_in_any_order_without_deep_recursion():
+    """`s_k extends s_(k-1).inner`: finding each base reads the members of the block before, so its base
+    first. Written last-first, 1,500 links (beyond Python's default recursion limit of 1,000, which a
+    program calling dsl.check_text has) bind one by one; each derived `inner` gets the base's field."""
+    count = 1500
+    blocks = ["rack s0 {\n  rack inner {\n    power_limit = 7 kW\n  }\n}\n"]
+    blocks += [f"rack s{k} extends s{k - 1}.inner {{\n  rack inner extends s{k - 1}.inner {{}}\n}}\n"
+               for k in range(1, count)]
+    for text in ("".join(blocks), "".join(reversed(blocks))):
+        checked, sink = dsl.check_text(text, "spec.factory")
+        assert {d.code for d in sink.items} <= {"misplaced-block"}
+        last = next(s for s in checked.program.entries[0].statements if s.name == f"s{count - 1}")
+        inner = checked.scopes.members(last).values["inner"]
+        assert checked.scopes.members(inner).values["power_limit"].value.value == 7
