@@ -9,6 +9,10 @@ definitions, imported names), then star imports; a name in the value of a field 
 name (`price = price`, marked `outward` by the builder) skips its own block (`Scopes.lookup_name`).
 Inherited formulas bind late: a name in a base's formula means the member of the block being evaluated,
 so overriding `tdp` in a derived chip changes every formula of the base that uses it.
+
+`extends` makes a copy: a block's members are its base's members (after the base's own inheritance),
+overridden by name by its own; the base is never changed. What resolution learns (each block's base, its
+members, the module scopes) lives in `Scopes`, never in the syntax tree, which may be shared by many runs.
 """
 from __future__ import annotations
 
