@@ -55,14 +55,19 @@ class _Module:
     entries: list[Entry]
     blocks: dict[str, n.Block]
     results: object
+    scopes: object                    # dsl.resolve.Scopes: what each definition extends
 
 
 @lru_cache(maxsize=None)
 def _module(name: str) -> _Module:
-    from . import evaluate_files
+    import dsl
+
+    from .evaluate import evaluate
+    from .lower import lower
 
     path = stdlib_dir() / f"{name}.factory"
-    results, sink = evaluate_files([str(path)])
+    checked, sink = dsl.check_files([str(path)])
+    results = evaluate(lower(checked, sink), sink) if checked is not None and not sink.has_errors() else None
     if results is None:
         raise RuntimeError(f"stdlib module {name} does not check: " + "; ".join(d.message for d in sink.errors))
     module = results.graph.roots[0].block.module if results.graph.roots else None
@@ -72,7 +77,7 @@ def _module(name: str) -> _Module:
             doc = (stmt.doc or "").strip().splitlines()
             entries.append(Entry(name, stmt.kind, stmt.name, doc[0] if doc else "", stmt.span.line))
             blocks[stmt.name] = stmt
-    return _Module(entries, blocks, results)
+    return _Module(entries, blocks, results, checked.scopes)
 
 
 def modules() -> list[str]:
@@ -132,7 +137,7 @@ def describe(name: str) -> Description | None:
         if node.kind == "model":
             origin, source = "model", node.formula
         else:
-            owner = _owner(block, member)
+            owner = _owner(mod.scopes, block, member)
             origin = "let" if node.kind == "let" else "given"
             if owner is not None and owner is not block:
                 origin = f"inherited from {owner.name}"
@@ -147,7 +152,7 @@ def describe(name: str) -> Description | None:
     return Description(entry, extends, (block.doc or "").strip(), rows)
 
 
-def _owner(block: n.Block, member: str) -> n.Block | None:
+def _owner(scopes, block: n.Block, member: str) -> n.Block | None:
     """The block in `block`'s extends chain that sets `member` (the nearest)."""
     current, seen = block, set()
     while current is not None and id(current) not in seen:
@@ -155,7 +160,7 @@ def _owner(block: n.Block, member: str) -> n.Block | None:
         if any(getattr(stmt, "name", None) == member for stmt in current.body
                if isinstance(stmt, (n.Field, n.Let))):
             return current
-        current = current.base_block
+        current = scopes.base_of(current)
     return None
 
 

@@ -92,10 +92,15 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
 def _require_files(paths: tuple[str, ...]) -> None:
     for path in paths:
         if not os.path.exists(path):
-            click.echo(f"error: {path}: no such file", err=True)
+            why = "a symbolic link that leads nowhere (or round in a loop)" if os.path.islink(path) else "no such file"
+            click.echo(f"error: {path}: {why}", err=True)
             sys.exit(EXIT_USAGE)
         if os.path.isdir(path):
             click.echo(f"error: {path} is a directory; name the .factory files in it", err=True)
+            sys.exit(EXIT_USAGE)
+        if not os.path.isfile(path):   # a FIFO would block the read, a device like /dev/zero never ends
+            click.echo(f"error: {path} is not a regular file (a named pipe, a device or a socket); name a "
+                       ".factory file", err=True)
             sys.exit(EXIT_USAGE)
         if not os.access(path, os.R_OK):
             click.echo(f"error: {path}: permission denied", err=True)

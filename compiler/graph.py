@@ -20,6 +20,7 @@ class Instance:
     parent: "Instance | None"
     count: str | None = None                 # node path of `x N` (per parent item), None = 1
     parts: list["Instance"] = field(default_factory=list)
+    base: n.Block | None = None              # the definition `block` extends (dsl.resolve.Scopes.base_of)
 
     @property
     def kind(self) -> str:

@@ -88,7 +88,7 @@ class Lowering:
 
     # ------------------------------------------------------------------ instances
     def instantiate(self, block: n.Block, path: str, parent: Instance | None, count_node: str | None) -> Instance:
-        inst = Instance(path, block, parent, count_node)
+        inst = Instance(path, block, parent, count_node, base=self.scopes.base_of(block))
         spec = kind_spec(block.kind)
         members = self.scopes.members(block)
         for name, member in members.values.items():

@@ -30,8 +30,16 @@ class ParseResult:
 
 def build(source: Source, parsed: ParseResult, module_name: str, path: str, is_stdlib: bool = False,
           sink=None) -> n.Module:
-    """The module of a parsed file (the nodes were built during the parse; see `Builder`)."""
-    return n.Module(module_name, path, parsed.statements, parsed.doc, is_stdlib)
+    """The module of a parsed file (the nodes were built during the parse; see `Builder`). Each block gets
+    its module here (its `parent` was set when the enclosing block was reduced); nothing changes the tree
+    after this."""
+    module = n.Module(module_name, path, parsed.statements, parsed.doc, is_stdlib)
+    stack = [stmt for stmt in parsed.statements if type(stmt) is n.Block]
+    while stack:
+        block = stack.pop()
+        block.module = module
+        stack.extend(stmt for stmt in block.body if type(stmt) is n.Block)
+    return module
 
 
 def _unquote(text: str) -> str:
@@ -200,6 +208,9 @@ class Builder:
             else:
                 block.has_body = True
                 block.body = part.value
+                for stmt in block.body:
+                    if type(stmt) is n.Block:
+                        stmt.parent = block
         return block
 
     def base(self, ch) -> _Part:

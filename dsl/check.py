@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from . import nodes as n
 from .diagnostics import Related, Sink, did_you_mean
-from .resolve import Scopes
+from .resolve import Scopes, report_star_clash
 from .schema import KIND_ALIASES, PLAIN_NUMBER_TYPES, RANGES, FieldSpec, field_range, kind as kind_spec, kinds
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
 from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
@@ -361,6 +361,7 @@ class _Checker:
                 return self.member_type(found, members.owner.get(ident, current), module)
             spec = kind_spec(current.kind)
             if spec is not None and ident in spec.fields:
+                self.shadowed(expr, current, spec, module)
                 return field_type(spec.fields[ident])
             selected = self.select(current, ident)
             if selected:
@@ -368,6 +369,8 @@ class _Checker:
             current = current.parent
         found = self.scopes.module_lookup(module, ident)
         if found is not None:
+            if module.path in self.scopes.multi_star:
+                report_star_clash(self.scopes, module, ident, expr.span)
             if expr.outward and block is not None:
                 self.declared[id(expr)] = (ident, getattr(found, "name_span", None))
             return self.member_type(found, None, module)
@@ -383,6 +386,23 @@ class _Checker:
                 pass
         self.sink.error("unknown-name", f"`{ident}` is not defined here", expr.span, help=help_text)
         return None
+
+    def shadowed(self, expr: n.Name, block: n.Block, spec, module: n.Module) -> None:
+        """`expr` reads a field `block` does not set (a model computes it, or it is left unset) although a
+        param or let of the module has the same name: inside a block its fields come first, so the module's
+        value is not the one read. Said here, since a model that reads the field back makes it a cycle."""
+        found = self.scopes.module_lookup(module, expr.ident)
+        if not isinstance(found, (n.Param, n.Let)):
+            return
+        what = "param" if isinstance(found, n.Param) else "let"
+        computed = "computed by its model" if spec.fields[expr.ident].output else "not set there"
+        self.sink.warning("shadowed-name", f"`{expr.ident}` here is the {spec.name} `{block.name}`'s own field "
+                          f"`{expr.ident}` ({computed}), not the {what} `{expr.ident}`", expr.span,
+                          related=[Related(found.name_span, f"the {what} `{expr.ident}` is declared here")],
+                          notes=["inside a block, the block's fields (set or not) hide the module's names of "
+                                 "the same name; if the model computes this field from the one being set, the "
+                                 "values form a definition cycle"],
+                          help=f"rename the {what} (for example `{expr.ident}_value`) to read it here")
 
     def hint(self, word: str, scope: tuple, candidates) -> str | None:
         """"did you mean ...?" for the first MAX_HINTS distinct unknown names of a run (each compares the

@@ -24,6 +24,7 @@ CODES: dict[str, tuple[str, str]] = {
     "file-not-utf8": ("read", "A spec file is not valid UTF-8 text; the position of the first bad byte is given."),
     "file-binary": ("read", "A spec file contains NUL bytes, so it is binary data, not a spec."),
     "file-too-large": ("read", "A spec file is larger than the limit (8 MiB); split it into modules and import them."),
+    "file-not-regular": ("read", "A spec file is a named pipe (FIFO), a device such as /dev/zero, or a socket: it is refused before any byte is read."),
     "syntax-error": ("syntax", "The text does not follow the grammar; the message says what was expected."),
     "unclosed-brace": ("syntax", "A `{`, `(` or `[` is never closed; the note shows where it was opened."),
     "unmatched-close": ("syntax", "A `}`, `)` or `]` has no opening partner."),
@@ -35,6 +36,7 @@ CODES: dict[str, tuple[str, str]] = {
     "import-cycle": ("import", "Modules import each other in a cycle; the chain is shown."),
     "import-escapes-root": ("import", "An import path leaves the spec's root directory (or is absolute outside it)."),
     "duplicate-import": ("import", "The same name is imported twice into one module."),
+    "import-path-invalid": ("import", "An import path cannot name a file: it contains a NUL byte, is longer than the file system allows, or runs into a loop of symbolic links."),
     # names and structure
     "unknown-name": ("resolve", "A name is not defined in this block, any enclosing block, the module or its imports."),
     "unknown-kind": ("resolve", "A block starts with a kind the language does not know (chip, server, rack, hall, ...)."),
@@ -46,6 +48,7 @@ CODES: dict[str, tuple[str, str]] = {
     "misplaced-statement": ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),
     "inheritance-cycle": ("resolve", "Definitions extend each other in a cycle; the chain is shown."),
     "ambiguous-name": ("resolve", "A name comes from two star imports; import it explicitly."),
+    "shadowed-name": ("check", "Inside a block, a name reads the block's own field (one a model computes, or one left unset) although a `param` or `let` of the module has that name; rename one of them."),
     "unknown-function": ("check", "A call names a function the language does not have."),
     "wrong-arguments": ("check", "A function gets the wrong number or kind of arguments."),
     "unknown-parameter": ("check", "`-D name=value` names a parameter the spec does not declare."),

@@ -1,21 +1,28 @@
 """Files and imports: reads spec files safely, parses and builds each once, follows imports.
 
 Pipeline position: after `dsl.build`, before `dsl.resolve`. Imports `dsl.parser`, `dsl.build`,
-`dsl.resources`, `dsl.source`, `dsl.diagnostics`. Public function: `load(paths, sink, root) -> Program`.
+`dsl.resources`, `dsl.source`, `dsl.diagnostics`. Public function: `load(paths, sink, root, cache) -> Program`.
 
 Rules: `import chips` / `from chips import H100` name stdlib modules (stdlib/chips.factory, dotted names
 are sub-folders); `import "./common.factory" as common` names a file relative to the importing file,
 which must stay inside the spec's root (the entry file's folder unless `root` is given). An import cycle
-is reported with its chain. Files are read as bytes and refused when binary, not UTF-8 or over 8 MiB.
+is reported with its chain.
 
-Imported files (the stdlib above all) are parsed once per process: their modules are kept by path and
-reused while the file's text is unchanged, with the diagnostics of their parse replayed into each run.
-The files named as entries are always parsed afresh. A reused module is re-resolved by each run, so two
-runs must not share one process at the same time (the parser is not thread-safe either).
+Reading is bounded: only regular files are opened for reading (a FIFO, `/dev/zero` or another device is
+refused before a byte is read, so nothing waits on a writer or reads without end), at most 8 MiB are read,
+and a file is refused when binary or not UTF-8. A path that cannot name a file (a NUL byte, too long for
+the file system, a loop of symbolic links) is a diagnostic at the import, never an exception.
+
+Imported files (the stdlib above all) are parsed once per `ParseCache` (a `dsl.Session` owns one): their
+modules are kept by path and reused while the file's text is unchanged, with the diagnostics of their
+parse replayed into each run. The files named as entries are always parsed afresh. A module is never
+changed after it is built, so runs that share a cache do not disturb each other.
 """
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +36,32 @@ from .source import Source, Span
 MAX_FILE_BYTES = 8 * 1024 * 1024
 STDLIB_PREFIX = "<stdlib>"
 MAX_CACHED_MODULES = 64
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
 
-# (absolute path, display name, is_stdlib) -> (text, module or None, diagnostics of its parse)
-_parsed: dict[tuple[str, str, bool], tuple[str, n.Module | None, list[Diagnostic]]] = {}
+
+class ParseCache:
+    """Modules of imported files, kept by path and reused while the file's text is unchanged (at most
+    `limit` of them, the oldest dropped first). Owned by a `dsl.Session`; never global."""
+
+    def __init__(self, limit: int = MAX_CACHED_MODULES):
+        self.limit = limit
+        # (absolute path, display name, is_stdlib) -> (text, module or None, diagnostics of its parse)
+        self.entries: dict[tuple[str, str, bool], tuple[str, n.Module | None, list[Diagnostic]]] = {}
+
+    def module(self, source: Source, path: str, is_stdlib: bool, sink: Sink) -> n.Module | None:
+        """`_parse`, reusing the module of an earlier run while the file's text is unchanged."""
+        key = (path, source.name, is_stdlib)
+        hit = self.entries.get(key)
+        if hit is None or hit[0] != source.text:
+            scratch = Sink()
+            module = _parse(source, path, is_stdlib, scratch)
+            if key not in self.entries and len(self.entries) >= self.limit:
+                self.entries.pop(next(iter(self.entries)))
+            self.entries[key] = hit = (source.text, module, scratch.items)
+        for diag in hit[2]:
+            sink.report(diag)
+        return hit[1]
 
 
 @dataclass
@@ -49,24 +79,38 @@ class Program:
 
 
 def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) -> Source | None:
-    """Read one file as text, or report why it cannot be read (at `span`, the import, if any)."""
+    """Read one file as text, or report why it cannot be read (at `span`, the import, if any).
+
+    The file is opened without blocking and checked with fstat before any read: a FIFO would wait for a
+    writer, and a device such as /dev/zero never ends. At most MAX_FILE_BYTES + 1 bytes are read."""
+    where = span or _file_span(display)
     try:
-        if path.is_dir():
-            raise IsADirectoryError(f"{display} is a directory")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            sink.error("file-too-large", f"{display} is {size / 2**20:.1f} MiB; the limit is "
-                       f"{MAX_FILE_BYTES // 2**20} MiB", span or _file_span(display),
-                       help="split the plan into modules and import them")
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        sink.error("file-unreadable", f"cannot read {display}: {reason}", span or _file_span(display))
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError) as exc:
+        sink.error("file-unreadable", f"cannot read {display}: {_path_error(exc)}", where)
         return None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            sink.error("file-unreadable", f"cannot read {display}: it is a directory", where)
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            sink.error("file-not-regular", f"{display} is {_file_type(info.st_mode)}, not a regular file; it is "
+                       "not read", where, help="name a .factory file")
+            return None
+        data = _read_bounded(fd, MAX_FILE_BYTES + 1) if info.st_size <= MAX_FILE_BYTES else None
+        if data is None or len(data) > MAX_FILE_BYTES:
+            size = f"{info.st_size / 2**20:.1f} MiB" if data is None else f"over {MAX_FILE_BYTES // 2**20} MiB"
+            sink.error("file-too-large", f"{display} is {size}; the limit is {MAX_FILE_BYTES // 2**20} MiB",
+                       where, help="split the plan into modules and import them")
+            return None
+    except OSError as exc:
+        sink.error("file-unreadable", f"cannot read {display}: {_path_error(exc)}", where)
+        return None
+    finally:
+        os.close(fd)
     if b"\x00" in data:
-        sink.error("file-binary", f"{display} contains NUL bytes: it is binary data, not a spec",
-                   span or _file_span(display))
+        sink.error("file-binary", f"{display} contains NUL bytes: it is binary data, not a spec", where)
         return None
     try:
         text = data.decode("utf-8")
@@ -85,6 +129,50 @@ def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) 
     return source
 
 
+def _read_bounded(fd: int, limit: int) -> bytes:
+    chunks, total = [], 0
+    while total < limit:
+        chunk = os.read(fd, min(limit - total, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def _path_error(exc: BaseException) -> str:
+    """Why a path cannot name a readable file, in words (from the exception a path operation raised)."""
+    if isinstance(exc, ValueError):
+        return "the path contains a NUL byte"
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "the path runs into a loop of symbolic links"
+    if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
+        return "the path is longer than the file system allows"
+    if isinstance(exc, OSError) and exc.errno == errno.ENXIO:
+        return "it is a socket or a device with nothing behind it"
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+
+
+def _resolved(path: Path) -> Path:
+    """`path.resolve()`; raises ValueError for a NUL byte (before any system call), RuntimeError or
+    OSError for a symbolic-link loop or an over-long path."""
+    if "\x00" in str(path):
+        raise ValueError("embedded null byte")
+    return path.resolve()
+
+
 def _file_span(display: str) -> Span:
     return Span(display, 0, 0, 1, 1, 1, 1)
 
@@ -94,31 +182,23 @@ def _parse(source: Source, path: str, is_stdlib: bool, sink: Sink) -> n.Module |
     return build(source, parsed, source.name, path, is_stdlib, sink) if parsed is not None else None
 
 
-def _parse_imported(source: Source, path: str, is_stdlib: bool, sink: Sink) -> n.Module | None:
-    """`_parse`, reusing the module of an earlier run while the file's text is unchanged."""
-    key = (path, source.name, is_stdlib)
-    hit = _parsed.get(key)
-    if hit is None or hit[0] != source.text:
-        scratch = Sink()
-        module = _parse(source, path, is_stdlib, scratch)
-        if len(_parsed) >= MAX_CACHED_MODULES:
-            _parsed.pop(next(iter(_parsed)))
-        _parsed[key] = hit = (source.text, module, scratch.items)
-    for diag in hit[2]:
-        sink.report(diag)
-    return hit[1]
-
-
 class _Loader:
-    def __init__(self, sink: Sink, root: Path | None):
+    def __init__(self, sink: Sink, root: Path | None, cache: ParseCache | None):
         self.sink = sink
         self.root = root
+        self.cache = cache
         self.program = Program()
         self.stack: list[tuple[str, n.Import | None]] = []   # paths being loaded, with the import that led there
         self.failed: set[str] = set()
 
     def load_entry(self, path: Path, display: str) -> None:
-        module = self.load_file(path.resolve(), display, is_stdlib=False, via=None)
+        try:
+            path = _resolved(path)
+        except (OSError, ValueError, RuntimeError) as exc:
+            self.sink.error("file-unreadable", f"cannot read {_clipped(display)}: {_path_error(exc)}",
+                            _file_span(display))
+            return
+        module = self.load_file(path, display, is_stdlib=False, via=None)
         if module is not None and module not in self.program.entries:
             self.program.entries.append(module)
 
@@ -131,7 +211,8 @@ class _Loader:
         source = read_source(path, display, self.sink, via)
         module = None
         if source is not None:
-            module = _parse_imported(source, key, is_stdlib, self.sink) if via is not None \
+            module = self.cache.module(source, key, is_stdlib, self.sink) \
+                if via is not None and self.cache is not None \
                 else _parse(source, key, is_stdlib, self.sink)
         if module is None:
             self.failed.add(key)
@@ -163,12 +244,21 @@ class _Loader:
         return self.load_file(path, display, is_stdlib, stmt.module_span)
 
     def locate(self, module: n.Module, stmt: n.Import) -> tuple[Path, str, bool] | None:
+        """The file an import names, or None (reported). A path no file can have is reported, not raised."""
+        try:
+            return self._locate(module, stmt)
+        except (OSError, ValueError, RuntimeError) as exc:
+            self.sink.error("import-path-invalid", f"`{_clipped(stmt.module)}` cannot name a file: "
+                            f"{_path_error(exc)}", stmt.module_span)
+            return None
+
+    def _locate(self, module: n.Module, stmt: n.Import) -> tuple[Path, str, bool] | None:
         sink = self.sink
         if not stmt.is_path:
             parts = stmt.module.split(".")
             path = stdlib_dir().joinpath(*parts[:-1], parts[-1] + ".factory")
             if path.is_file():
-                return path.resolve(), f"{STDLIB_PREFIX}/{'/'.join(parts)}.factory", True
+                return _resolved(path), f"{STDLIB_PREFIX}/{'/'.join(parts)}.factory", True
             sink.error("import-not-found", f"there is no stdlib module `{stmt.module}`", stmt.module_span,
                        help=did_you_mean(stmt.module, stdlib_modules()) or
                        f"stdlib modules: {', '.join(stdlib_modules())}; import a file with a quoted path",
@@ -178,7 +268,7 @@ class _Loader:
         base_dir = Path(module.path).parent
         root = stdlib_dir().resolve() if module.is_stdlib else (self.root or base_dir)
         candidate = (base_dir / rel) if not os.path.isabs(rel) else Path(rel)
-        resolved = candidate.resolve()
+        resolved = _resolved(candidate)
         if not _inside(resolved, root):
             sink.error("import-escapes-root", f"`{rel}` leads outside the spec's root folder "
                        f"({_shown(root)})",
@@ -190,7 +280,7 @@ class _Loader:
         display = os.path.normpath(os.path.join(display_dir, rel)) if not os.path.isabs(rel) else str(resolved)
         if module.is_stdlib:
             display = f"{STDLIB_PREFIX}/{resolved.relative_to(stdlib_dir().resolve()).as_posix()}"
-        if not resolved.is_file():
+        if not resolved.exists() or resolved.is_dir():   # a FIFO or device: refused when read
             siblings = [p.name for p in resolved.parent.glob("*.factory")] if resolved.parent.is_dir() else []
             best = suggest(resolved.name, siblings, cutoff=0.8)
             hint = f"did you mean `{best}`?" if best else None
@@ -210,6 +300,12 @@ class _Loader:
                         related=related, help="move what both files need into a third file that imports neither")
 
 
+def _clipped(text: str, limit: int = 80) -> str:
+    """`text` for a message: a NUL shown as \\0, and no longer than `limit` characters."""
+    text = text.replace("\x00", "\\0")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _shown(path: Path) -> str:
     """A folder as a user would name it: relative to the working directory when inside it."""
     try:
@@ -227,22 +323,38 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load(paths: list[str], sink: Sink, root: str | None = None) -> Program:
-    """Load the entry files named by `paths` (display names as given) and everything they import."""
-    loader = _Loader(sink, Path(root).resolve() if root else None)
+def load(paths: list[str], sink: Sink, root: str | None = None, cache: ParseCache | None = None) -> Program:
+    """Load the entry files named by `paths` (display names as given) and everything they import;
+    imported files are taken from `cache` while unchanged (None: every file is parsed afresh)."""
+    loader = _Loader(sink, _root(root, sink), cache)
     loader.program.root = str(loader.root) if loader.root else ""
     for given in paths:
         loader.load_entry(Path(given), given)
     return loader.program
 
 
-def load_text(text: str, name: str, sink: Sink, root: str | None = None) -> Program:
+def load_text(text: str, name: str, sink: Sink, root: str | None = None,
+              cache: ParseCache | None = None) -> Program:
     """Load a spec held in memory (the editor's unsaved buffer, `factory estimate`), with imports from disk."""
-    loader = _Loader(sink, Path(root).resolve() if root else None)
+    loader = _Loader(sink, _root(root, sink), cache)
     source = Source(name, text)
     sink.add_source(source)
-    module = _parse(source, str(Path(name).resolve()), False, sink)
+    try:
+        path = str(_resolved(Path(name)))
+    except (OSError, ValueError, RuntimeError):
+        path = os.path.abspath(name)   # the buffer's name only places it; it is never read
+    module = _parse(source, path, False, sink)
     if module is not None:
         loader.register(module)
         loader.program.entries.append(module)
     return loader.program
+
+
+def _root(root: str | None, sink: Sink) -> Path | None:
+    if not root:
+        return None
+    try:
+        return _resolved(Path(root))
+    except (OSError, ValueError, RuntimeError) as exc:
+        sink.error("file-unreadable", f"the root folder {_clipped(root)} cannot be used: {_path_error(exc)}")
+        return Path(os.path.abspath(root.replace("\x00", "")))

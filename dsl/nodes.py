@@ -1,7 +1,11 @@
 """The typed AST: one dataclass per construct, every node with its source span.
 
-Pipeline position: produced by `dsl.build`, annotated by `dsl.resolve`/`dsl.check`, read by `compiler.lower`.
+Pipeline position: produced by `dsl.build`, read by `dsl.resolve`, `dsl.check` and `compiler.lower`.
 Imports only `dsl.source`. Arithmetic chains (`a + b - c`) stay n-ary so that long sums never nest deeply.
+
+The tree is immutable once `dsl.build` has returned it: later stages keep what they learn (bound names,
+bases, types) in side tables of their own (`dsl.resolve.Scopes`, `dsl.check.Checked`), keyed by node
+identity, so one parsed module (an imported file, the stdlib) can be shared by any number of runs.
 """
 from __future__ import annotations
 
@@ -226,10 +230,9 @@ class Block:
     has_body: bool = False
     doc: str | None = None
     comment: str | None = None
-    # filled by dsl.resolve
+    # set by dsl.build: the module the block is written in, and the block it is written inside
     module: "Module | None" = field(default=None, repr=False)
     parent: "Block | None" = field(default=None, repr=False)
-    base_block: "Block | None" = field(default=None, repr=False)
 
 
 Stmt = Union[Import, Param, Let, Field, Assert, Block]

@@ -10,10 +10,15 @@ beyond `MAX_DEPTH`. After a syntax error the parser resynchronises at the next l
 statement at the same nesting level (the bad statement is blanked out and parsing resumes), so several
 independent mistakes in one file are each reported. Comments are collected so the builder can attach
 a trailing comment to its line (that is where stdlib figures carry their source).
+
+The parser is built once per process; its post-lexer and builder hold the state of the file being
+parsed, so `parse` holds a lock while it runs: checks in several threads (sessions of a language server)
+parse one file at a time and never see each other's state.
 """
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from lark import Lark, Token
@@ -27,6 +32,7 @@ from .source import Source
 __all__ = ["MAX_DEPTH", "ParseResult", "parse"]
 
 MAX_DEPTH = 200
+_LOCK = threading.Lock()
 MAX_SYNTAX_ERRORS = 20      # per file; recovery also stops once it has re-read the file about 4 times
 KEYWORDS = ("import", "from", "as", "param", "let", "assert", "extends", "if", "then", "else",
             "and", "or", "not", "true", "false", "step", "x")
@@ -104,6 +110,11 @@ def _parser() -> tuple[Lark, _PostLexer, Builder]:
 
 def parse(source: Source, sink: Sink) -> ParseResult | None:
     """Parse one file into statements. On syntax errors, report each (up to MAX_SYNTAX_ERRORS) and return None."""
+    with _LOCK:
+        return _parse(source, sink)
+
+
+def _parse(source: Source, sink: Sink) -> ParseResult | None:
     lark, post, builder = _parser()
     text = source.text
     errors, budget = 0, 4 * len(text) + 10_000

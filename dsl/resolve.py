@@ -9,6 +9,10 @@ definitions, imported names), then star imports; a name in the value of a field 
 name (`price = price`, marked `outward` by the builder) skips its own block (`Scopes.lookup_name`).
 Inherited formulas bind late: a name in a base's formula means the member of the block being evaluated,
 so overriding `tdp` in a derived chip changes every formula of the base that uses it.
+
+`extends` makes a copy: a block's members are its base's members (after the base's own inheritance),
+overridden by name by its own; the base is never changed. What resolution learns (each block's base, its
+members, the module scopes) lives in `Scopes`, never in the syntax tree, which may be shared by many runs.
 """
 from __future__ import annotations
 
@@ -43,6 +47,12 @@ class Scopes:
         self.modules: dict[str, ModuleScope] = {}
         self._members: dict[int, Members] = {}
         self._visible: dict[tuple[int, int], list[str]] = {}
+        self._bases: dict[int, n.Block | None] = {}   # id(block) -> the definition it extends (side table)
+        self._binding: set[int] = set()               # blocks whose base is being looked up
+        self._deferring = False                       # inside `bind_bases`: an unbound base is deferred
+        self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
+        self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
+        self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
 
     # ------------------------------------------------------------------ modules
     def scope_of(self, module: n.Module) -> ModuleScope:
@@ -67,6 +77,29 @@ class Scopes:
                 return found
             found = self.module_lookup(found.module, found.name)
         return None
+
+    def star_clash(self, module: n.Module, name: str) -> tuple[n.Module, n.Module] | None:
+        """The first two star-imported modules of `module` that give `name` different definitions (the
+        first is the one `module_lookup` uses), or None. Only names not defined or imported by name in
+        `module` itself can clash; the same definition reached through two modules is no clash."""
+        scope = self.modules.get(module.path)
+        if scope is None or len(scope.star) < 2 or name in scope.names:
+            return None
+        key = (module.path, name)
+        if key not in self._clashes:
+            first: tuple[n.Module, object] | None = None
+            clash = None
+            for star in scope.star:
+                names = self.modules[star.path].names if star.path in self.modules else {}
+                if name in names and not isinstance(names[name], n.Module):
+                    found = self._unwrap(names[name])
+                    if first is None:
+                        first = (star, found)
+                    elif found is not first[1] and star is not first[0]:
+                        clash = (first[0], star)
+                        break
+            self._clashes[key] = clash
+        return self._clashes[key]
 
     def module_names(self, module: n.Module) -> list[str]:
         scope = self.modules.get(module.path)
@@ -108,7 +141,48 @@ class Scopes:
         return self._members[id(block)]
 
     def base_of(self, block: n.Block) -> n.Block | None:
-        return block.base_block
+        """The definition `block` extends (None: none, or it could not be bound). Bound once, by `resolve`,
+        in the order the lookups need: finding a base may read the members of other blocks, so their own
+        bases first (see `bind_bases`)."""
+        key = id(block)
+        if key in self._bases:
+            return self._bases[key]
+        if not block.base:
+            return None
+        if key in self._binding:   # the base is looked up through the block's own inheritance
+            self._reentered.setdefault(key, block)
+            return None
+        if self._deferring:
+            raise _NeedsBase(block)
+        self.bind_bases(block)
+        return self._bases[key]
+
+    def bind_bases(self, block: n.Block) -> None:
+        """Bind the base of `block` and, first, every base its lookup needs. Iterative: a lookup that meets
+        an unbound base raises `_NeedsBase`, that base is bound, and the lookup runs again; so a chain of
+        thousands of `extends`, in any order, needs no deep recursion. The blocks waiting on the stack
+        count as binding: a lookup that needs one of them is an inheritance cycle (`_reentered`)."""
+        pending = [block]
+        saved, self._deferring = self._deferring, True
+        try:
+            while pending:
+                current = pending[-1]
+                key = id(current)
+                if key in self._bases:
+                    pending.pop()
+                    self._binding.discard(key)
+                    continue
+                self._binding.add(key)
+                try:
+                    target = _bind_base(self, current)
+                except _NeedsBase as need:
+                    pending.append(need.block)
+                    continue
+                self._bases[key] = target
+        finally:
+            self._deferring = saved
+            for waiting in pending:
+                self._binding.discard(id(waiting))
 
     def lookup(self, name: str, block: n.Block | None, module: n.Module) -> object | None:
         """Resolve a bare name as seen from inside `block` (None: at module level)."""
@@ -150,31 +224,50 @@ class Scopes:
 
 
 def resolve(program: Program, sink: Sink) -> Scopes:
+    """Module scopes, then every block's base (each bound once, on first use), then inheritance cycles.
+
+    Nothing is written into the syntax tree: bases and members live in the returned `Scopes`."""
     scopes = Scopes(program, sink)
     for module in program.modules.values():
-        scopes.modules[module.path] = _module_scope(program, module, sink)
-    for module in program.modules.values():
-        for stmt in module.statements:
-            if isinstance(stmt, n.Block):
-                _link_blocks(stmt, None, module)
-    for module in program.modules.values():
-        for stmt in module.statements:
-            if isinstance(stmt, n.Block):
-                _bind_bases(scopes, stmt, module, sink)
-    _check_inheritance_cycles(_all_blocks(program), sink)
+        scope = scopes.modules[module.path] = _module_scope(program, module, sink)
+        if len(scope.star) >= 2:
+            scopes.multi_star.add(module.path)
+    blocks = _all_blocks(program)
+    for block in blocks:
+        _check_duplicates(block, sink)
+        if block.base:
+            scopes.bind_bases(block)
+    for block in scopes._reentered.values():
+        sink.error("inheritance-cycle", f"`{block.name}` extends `{'.'.join(block.base)}`, but finding "
+                   f"`{'.'.join(block.base)}` needs what `{block.name}` inherits first", block.base_span,
+                   help="extend a definition that stands on its own")
+        scopes._bases[id(block)] = None
+    _check_inheritance_cycles(blocks, scopes, sink)
+    # members and visible names seen while bases were still being bound may miss inherited ones
+    scopes._members.clear()
+    scopes._visible.clear()
     return scopes
 
 
 def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope:
     scope = ModuleScope(module)
     declared: dict[str, object] = {}
+    first_span: dict[str, object] = {}   # where each name was first declared (an imported module has no span)
+    imported: set[str] = set()           # names declared by an import
 
-    def declare(name: str, what: object, span) -> None:
+    def declare(name: str, what: object, span, by_import: bool = False) -> None:
         if name in declared:
-            previous = declared[name]
-            sink.error("duplicate-definition", f"`{name}` is defined twice in this file", span,
-                       related=[Related(_name_span(previous), "first defined here")])
+            if by_import and name in imported:
+                sink.error("duplicate-import", f"`{name}` is imported twice into this file", span,
+                           related=[Related(first_span[name], "first imported here")],
+                           help="import each name once, or give one of them another name with `as`")
+            else:
+                sink.error("duplicate-definition", f"`{name}` is defined twice in this file", span,
+                           related=[Related(first_span[name], "first defined here")])
             return
+        if by_import:
+            imported.add(name)
+        first_span[name] = span
         declared[name] = what
         scope.names[name] = what
 
@@ -187,15 +280,22 @@ def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope
                 scope.star.append(target)
             elif stmt.names is not None:
                 for name, span in stmt.names:
-                    declare(name, _ImportedName(target, name, span, stmt), span)
+                    declare(name, _ImportedName(target, name, span, stmt), span, by_import=True)
             else:
                 alias = stmt.alias or stmt.module.split(".")[-1]
                 if stmt.is_path and not stmt.alias:
                     alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
-                declare(alias, target, stmt.module_span)
+                declare(alias, target, stmt.module_span, by_import=True)
         elif isinstance(stmt, (n.Block, n.Param, n.Let)):
             declare(stmt.name, stmt, stmt.name_span)
     return scope
+
+
+class _NeedsBase(Exception):
+    """A lookup inside `Scopes.bind_bases` met a block whose base is not bound yet: bind that first."""
+
+    def __init__(self, block: n.Block):
+        self.block = block
 
 
 @dataclass
@@ -213,37 +313,50 @@ def _name_span(what: object):
     return span
 
 
-def _link_blocks(block: n.Block, parent: n.Block | None, module: n.Module) -> None:
-    block.parent = parent
-    block.module = module
-    block.base_block = None  # a module reused from an earlier run (dsl.loader) is bound afresh
-    for stmt in block.body:
-        if isinstance(stmt, n.Block):
-            _link_blocks(stmt, block, module)
+def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
+    """Look up the definition named after `extends` (from the block's enclosing scope) and vet it."""
+    sink = scopes.sink
+    module = block.module
+    target = scopes.lookup_dotted(block.base, block.parent, module)
+    dotted = ".".join(block.base)
+    if target is not None and module.path in scopes.multi_star and \
+            scopes.star_clash(module, block.base[0]) is not None and \
+            scopes.lookup(block.base[0], block.parent, module) is scopes.module_lookup(module, block.base[0]):
+        report_star_clash(scopes, module, block.base[0], block.base_span)
+    if target is None:
+        sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
+                   help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
+    elif not isinstance(target, n.Block):
+        sink.error("wrong-kind", f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
+                   block.base_span)
+    elif target is block:
+        sink.error("inheritance-cycle", f"`{block.name}` extends itself", block.base_span)
+    elif _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
+        sink.error("wrong-kind", f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
+                   block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
+    else:
+        return target
+    return None
 
 
-def _bind_bases(scopes: Scopes, block: n.Block, module: n.Module, sink: Sink) -> None:
-    _check_duplicates(block, sink)
-    if block.base:
-        target = scopes.lookup_dotted(block.base, block.parent, module)
-        dotted = ".".join(block.base)
-        if target is None:
-            sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
-                       help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
-        elif not isinstance(target, n.Block):
-            sink.error("wrong-kind", f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
-                       block.base_span)
-        elif target is block:
-            sink.error("inheritance-cycle", f"`{block.name}` extends itself", block.base_span)
-        else:
-            if _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
-                sink.error("wrong-kind", f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
-                           block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
-            else:
-                block.base_block = target
-    for stmt in block.body:
-        if isinstance(stmt, n.Block):
-            _bind_bases(scopes, stmt, module, sink)
+def report_star_clash(scopes: Scopes, module: n.Module, name: str, span) -> None:
+    """`ambiguous-name` at `span` when `name`, read at module level, comes from two star imports."""
+    clash = scopes.star_clash(module, name) if module.path in scopes.multi_star else None
+    if clash is not None:
+        first, second = clash
+        scopes.sink.error("ambiguous-name", f"`{name}` is defined both in {_import_name(scopes, module, first)} "
+                          f"and in {_import_name(scopes, module, second)}, both imported with `*`", span,
+                          notes=[f"`{name}` of {_import_name(scopes, module, first)} (the first star import) "
+                                 "would be used"],
+                          help=f"import it by name: `from {_import_name(scopes, module, first)} import {name}`")
+
+
+def _import_name(scopes: Scopes, module: n.Module, target: n.Module) -> str:
+    """How `module` wrote the import of `target` (`chips`, or a quoted path)."""
+    for stmt in module.statements:
+        if isinstance(stmt, n.Import) and stmt.star and scopes.program.imported(module, stmt) is target:
+            return f'"{stmt.module}"' if stmt.is_path else stmt.module
+    return target.name
 
 
 def _canonical(kind: str) -> str:
@@ -283,7 +396,7 @@ def _all_blocks(program: Program) -> list[n.Block]:
     return out
 
 
-def _check_inheritance_cycles(blocks: list[n.Block], sink: Sink) -> None:
+def _check_inheritance_cycles(blocks: list[n.Block], scopes: Scopes, sink: Sink) -> None:
     """Report each `extends` cycle once, at its first block, and cut it there. Linear: each block's chain
     of bases is followed only until it reaches a block whose chain is already known."""
     order = {id(b): i for i, b in enumerate(blocks)}
@@ -295,7 +408,7 @@ def _check_inheritance_cycles(blocks: list[n.Block], sink: Sink) -> None:
         while current is not None and id(current) not in done and id(current) not in on_path:
             on_path[id(current)] = len(path)
             path.append(current)
-            current = current.base_block
+            current = scopes._bases.get(id(current))
         if current is not None and id(current) in on_path:
             cycle = path[on_path[id(current)]:]
             first = min(range(len(cycle)), key=lambda i: order.get(id(cycle[i]), len(order)))
@@ -303,5 +416,5 @@ def _check_inheritance_cycles(blocks: list[n.Block], sink: Sink) -> None:
             names = " → ".join(b.name for b in chain + [chain[0]])
             sink.error("inheritance-cycle", f"inheritance cycle: {names}", chain[0].base_span,
                        help="one of these definitions must stand on its own")
-            chain[0].base_block = None
+            scopes._bases[id(chain[0])] = None
         done.update(on_path)

@@ -62,10 +62,13 @@ def site_time_to_train(ctx):
     return np.max(np.vstack(np.broadcast_arrays(*[r.get("time_to_train") for r in runs])), axis=0)
 
 
-def _definition(block):
+def _definition(ctx, block):
     """The chip definition a placed chip part stands for: the root of its `extends` chain."""
-    while getattr(block, "base_block", None) is not None:
-        block = block.base_block
+    scopes = ctx.ev.lowering.scopes
+    seen = set()
+    while id(block) not in seen and scopes.base_of(block) is not None:
+        seen.add(id(block))
+        block = scopes.base_of(block)
     return block
 
 
@@ -78,7 +81,7 @@ def placed_chips(ctx) -> dict[int, tuple[str, np.ndarray]]:
         for part in level.parts(*everything):
             count = multiplier * part.count
             if part.kind == "chip":
-                root = _definition(part.inst.block)
+                root = _definition(ctx, part.inst.block)
                 name, before = out.get(id(root), (root.name, np.zeros(1)))
                 out[id(root)] = (name, before + count)
             else:
@@ -99,7 +102,7 @@ def over_committed(ctx):
     needed: dict[int, tuple[str, np.ndarray, list]] = {}
     for w in ctx.parts("inference", "training"):
         platform = Platform(w)
-        root = _definition(platform.chip.inst.block)
+        root = _definition(ctx, platform.chip.inst.block)
         n = w.get("accelerators_needed") if w.kind == "inference" and w.is_set("demand") else platform.accelerators()
         n = w.count * n
         name, total, users = needed.get(id(root), (root.name, np.zeros(1), []))

@@ -258,7 +258,7 @@ class _Plan(ResultsView):
         """What the plan draws: the top-level blocks of the highest facility level the spec has
         (sites, else halls, rows, racks, servers), leaving out definitions that others extend."""
         roots = self.results.graph.roots
-        based = {id(r.block.base_block) for r in roots if r.block.base_block is not None}
+        based = {id(r.base) for r in roots if r.base is not None}
         for level in ("site", "hall", "row", "rack", "server"):
             chosen = [r for r in roots if self.kind(r) == level and id(r.block) not in based]
             if chosen:
