@@ -87,6 +87,7 @@ class Evaluator:
         self.graph = lowering.graph
         self.sink = sink
         self.values: dict[str, object] = {}
+        self.model_memo: dict[tuple[str, str], tuple] = {}   # one solve per workload (compiler.models.inference)
         self.units: dict[str, str] = {}
         self.failed: set[str] = set()
         self.stack: list[str] = []

@@ -104,7 +104,6 @@ Factors and where they come from (`factory explain` prints each source):
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -673,7 +672,6 @@ def _inputs(ctx, prefill_in_step: bool = True):
 
 
 # ----------------------------------------------------------------------------- the solved workload (cached)
-_CACHE: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
 class _Failed:
@@ -684,7 +682,7 @@ class _Failed:
 def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
     """Solve once per workload and evaluation; every output reads from it. The quantities the solve read are
     re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs."""
-    memo = _CACHE.setdefault(ctx.ev, {})
+    memo = ctx.ev.model_memo          # owned by the evaluation: nothing outlives it
     key = (kind, ctx.path)
     reading = getattr(ctx.ev, "reading", None)
     if key not in memo:
@@ -777,7 +775,7 @@ def feasible_only(ctx, s: dict, value):
 
 def solve_inputs(ctx, kind: str) -> list[str]:
     """The quantities the cached solve of this workload read (for the inputs of its intermediates)."""
-    entry = _CACHE.get(ctx.ev, {}).get((kind, ctx.path))
+    entry = ctx.ev.model_memo.get((kind, ctx.path))
     return list(entry[1]) if entry is not None else []
 
 
