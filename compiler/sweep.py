@@ -260,13 +260,12 @@ def _run_dask(key: tuple, todo, scheduler: str, workers: int):
 
 # ---------------------------------------------------------------------------------------------- writers
 
-def format_column(values: np.ndarray) -> list[str]:
-    """Each float as `repr` (the shortest string that round-trips); absent and non-finite values empty.
+def format_column(values: np.ndarray, empty: str = "") -> list[str]:
+    """Each float as `repr` (the shortest string that round-trips); absent and non-finite values `empty`.
     `map(repr, ...)` over a whole column runs in C: no Python-level loop per value."""
     text = list(map(repr, values.astype(float, copy=False).tolist()))
-    bad = np.flatnonzero(~np.isfinite(values))
-    for i in bad.tolist():                  # only the absent ones
-        text[i] = ""
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():     # only the absent ones
+        text[i] = empty
     return text
 
 
@@ -352,11 +351,8 @@ def _text_column(values: np.ndarray, name: str, empty: str = "") -> list[str]:
     if name == "scenario":
         return list(map(str, values.tolist()))
     if name == "feasible":
-        return ["true" if v else "false" for v in values.tolist()]
-    text = format_column(values)
-    if empty:
-        text = [t or empty for t in text]
-    return text
+        return np.where(values, "true", "false").tolist()
+    return format_column(values, empty)
 
 
 WRITERS = {"csv": CsvWriter, "jsonl": JsonlWriter, "parquet": ParquetWriter}
