@@ -177,9 +177,10 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
     units = {p: results.units.get(p, "") for p in columns}
     displays = {p: getattr(graph.nodes.get(p), "display", "") or "" for p in columns}
     absent = getattr(results, "absent", None) or {}
-    for path in absent:                       # absent values (Results.absent): never a number
+    for path, info in absent.items():         # absent values (Results.absent): NaN, written empty / null
         if path in columns:
-            columns[path] = np.full_like(columns[path], np.nan)
+            mask = np.asarray(getattr(info, "mask", True), dtype=bool)
+            columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
     return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items)
 
 
@@ -262,11 +263,15 @@ def _run_dask(key: tuple, todo, scheduler: str, workers: int):
 
 def format_column(values: np.ndarray, empty: str = "") -> list[str]:
     """Each float as `repr` (the shortest string that round-trips); absent and non-finite values `empty`.
-    `map(repr, ...)` over a whole column runs in C: no Python-level loop per value."""
-    text = list(map(repr, values.astype(float, copy=False).tolist()))
-    for i in np.flatnonzero(~np.isfinite(values)).tolist():     # only the absent ones
+    `repr` runs once per distinct bit pattern of the column (a column that depends on one parameter of a
+    product repeats each value many times), mapped over the column in C: no Python loop per value."""
+    values = np.ascontiguousarray(values, dtype=float)
+    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    distinct = bits.view(np.float64)
+    text = list(map(repr, distinct.tolist()))
+    for i in np.flatnonzero(~np.isfinite(distinct)).tolist():     # only the absent ones
         text[i] = empty
-    return text
+    return np.asarray(text, dtype=object)[inverse.reshape(-1)].tolist()
 
 
 class Writer:

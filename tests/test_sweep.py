@@ -223,3 +223,30 @@ def test_dask_local_cluster_gives_the_same_bytes(spec_file, tmp_path):
     _run_eval([spec_file, "--output", str(serial), "--chunk-size", "6"])
     _run_eval([spec_file, "--output", str(dask), "--chunk-size", "6", "--scheduler", "local", "--workers", "2"])
     assert serial.read_bytes() == dask.read_bytes()
+
+
+def test_absent_values_are_empty_never_a_number(spec_file, tmp_path, monkeypatch):
+    """`Results.absent[path]` (mask, reason): those scenarios are empty in CSV, null in JSON Lines, and
+    infeasible for optimize; the other scenarios keep their numbers."""
+    from types import SimpleNamespace
+
+    import compiler.evaluate as ev
+
+    real = ev.evaluate
+
+    def with_absent(lowering, sink, only_checks=False):
+        res = real(lowering, sink, only_checks)
+        power = np.broadcast_to(res.values["campus.facility_power"], (res.scenario_count,))
+        mask = power > 500e3                       # pretend the figure has no value there
+        res.values["campus.capex"] = np.where(mask, np.nan, res.values["campus.capex"])
+        res.absent = {"campus.capex": SimpleNamespace(mask=mask, reason="pretend", origin="campus.capex")}
+        return res
+
+    monkeypatch.setattr(ev, "evaluate", with_absent)
+    plan = sweep.prepare([spec_file])
+    out = tmp_path / "s.csv"
+    sweep.stream(plan, _key(spec_file), output=str(out), chunk_size=5)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    for r in rows:
+        assert (r["campus.capex"] == "") == (float(r["campus.facility_power"]) > 500e3)
+    assert any(r["campus.capex"] for r in rows) and any(not r["campus.capex"] for r in rows)
