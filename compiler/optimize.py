@@ -102,7 +102,7 @@ class Search:
     evaluated: int = 0
     best: dict | None = None
     front: list[dict] = field(default_factory=list)
-    _front_keys: np.ndarray | None = None
+    heatmap: "Heatmap | None" = None
     resolved: bool = False
 
     def bind(self, result: ChunkResult) -> None:
@@ -132,6 +132,8 @@ class Search:
                 ok &= _OPS[c.op](column[c.path], c.value) & np.isfinite(column[c.path])
         keys = np.stack([column[o.path] * (1.0 if o.sense == "min" else -1.0) for o in self.objectives], axis=1)
         ok &= np.isfinite(keys).all(axis=1)
+        if self.heatmap is not None:
+            self.heatmap.add(result.chunk.start, column[self.objectives[0].path], ok)
         rows = np.flatnonzero(ok)
         self.feasible += int(rows.size)
         if rows.size == 0:
@@ -233,3 +235,91 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
             cells += [show(o.path, row["values"][o.path]) for o in search.objectives]
             lines.append("  " + "  ".join(cells))
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- heat map
+
+HEATMAP_MAX_SCENARIOS = 4_000_000
+_HEAT_CELLS = 120                      # at most this many cells a side; larger grids are pooled in blocks
+_STOPS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]   # viridis, 5 stops
+
+
+class Heatmap:
+    """The first objective over a two-parameter grid: one value per scenario, NaN where infeasible."""
+
+    def __init__(self, plan):
+        if len(plan.sweep) != 2:
+            raise SweepError(f"--heatmap needs exactly two varied parameters; this sweep has {len(plan.sweep)}")
+        if plan.count > HEATMAP_MAX_SCENARIOS:
+            raise SweepError(f"--heatmap keeps one value per scenario; {plan.count:,} scenarios is more than "
+                             f"{HEATMAP_MAX_SCENARIOS:,}")
+        self.plan = plan
+        self.grid = np.full(plan.count, np.nan)
+
+    def add(self, start: int, values: np.ndarray, ok: np.ndarray) -> None:
+        self.grid[start:start + values.size] = np.where(ok, values, np.nan)
+
+    def svg(self, objective: Objective, unit: str, display: str, best: dict | None) -> str:
+        """A deterministic SVG: rows are the first parameter, columns the second; blocks of a large grid show
+        their best (least when minimizing, greatest when maximizing) feasible value; grey is infeasible."""
+        from xml.sax.saxutils import escape
+
+        from .display import format_quantity
+
+        p1, p2 = self.plan.sweep
+        n1, n2 = len(self.plan.values[p1]), len(self.plan.values[p2])
+        grid = self.grid.reshape(n1, n2)
+        b1, b2 = math.ceil(n1 / _HEAT_CELLS), math.ceil(n2 / _HEAT_CELLS)
+        m1, m2 = math.ceil(n1 / b1), math.ceil(n2 / b2)
+        padded = np.full((m1 * b1, m2 * b2), np.nan)
+        padded[:n1, :n2] = grid
+        blocks = padded.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cells = np.nanmin(blocks, axis=2) if objective.sense == "min" else np.nanmax(blocks, axis=2)
+        finite = cells[np.isfinite(cells)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        size, left, top = 6 if max(m1, m2) > 60 else 14, 150, 40
+        width, height = left + m2 * size + 180, top + m1 * size + 60
+        out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+               f'font-family="sans-serif" font-size="11">',
+               f'<text x="{left}" y="18" font-size="13">{escape(objective.path)} '
+               f'({"least" if objective.sense == "min" else "greatest"} feasible; grey: infeasible)</text>']
+        for i in range(m1):
+            for j in range(m2):
+                v = cells[i, j]
+                fill = "#cccccc" if not math.isfinite(v) else _color((v - low) / (high - low) if high > low else 0.5)
+                out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
+                           f'fill="{fill}"/>')
+        if best is not None:
+            s = best["scenario"]
+            i, j = (s // n2) // b1, (s % n2) // b2
+            out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
+                       f'fill="none" stroke="#e4002b" stroke-width="2"/>')
+
+        def label(p, k):
+            return escape(format_quantity(float(self.plan.values[p][k]), "", ""))
+
+        out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{escape(p1)} = {label(p1, 0)}</text>')
+        out.append(f'<text x="{left - 6}" y="{top + m1 * size}" text-anchor="end">{label(p1, n1 - 1)}</text>')
+        out.append(f'<text x="{left}" y="{top + m1 * size + 16}">{escape(p2)} = {label(p2, 0)}</text>')
+        out.append(f'<text x="{left + m2 * size}" y="{top + m1 * size + 16}" text-anchor="end">'
+                   f'{label(p2, n2 - 1)}</text>')
+        x = left + m2 * size + 20
+        for k in range(5):
+            out.append(f'<rect x="{x}" y="{top + k * 16}" width="14" height="14" fill="{_color(k / 4)}"/>')
+            value = low + (high - low) * k / 4
+            out.append(f'<text x="{x + 20}" y="{top + k * 16 + 11}">'
+                       f'{escape(format_quantity(value, unit, display))}</text>')
+        out.append("</svg>")
+        return "\n".join(out) + "\n"
+
+
+def _color(t: float) -> str:
+    t = min(max(t, 0.0), 1.0) * (len(_STOPS) - 1)
+    k = min(int(t), len(_STOPS) - 2)
+    f = t - k
+    rgb = [round(a + (b - a) * f) for a, b in zip(_STOPS[k], _STOPS[k + 1])]
+    return "#%02x%02x%02x" % tuple(rgb)

@@ -88,10 +88,12 @@ def eval_streamed(spec, defines, root, select, output, output_format, chunk_size
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="A Dask scheduler (or `local`).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--heatmap", default=None, type=click.Path(dir_okay=False), metavar="FILE.svg",
+              help="With two varied parameters: an SVG heat map of the first objective (grey: infeasible).")
 @click.option("-D", "--define", "defines", multiple=True, metavar="NAME=VALUE", help="Override a `param`.")
 @click.option("--root", type=click.Path(file_okay=False), default=None)
-def optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers, scheduler, quiet, defines,
-             root):
+def optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers, scheduler, quiet, heatmap,
+             defines, root):
     """Search a grid of parameters for the best feasible plan, or the Pareto front of 2-3 objectives.
 
     Every scenario of the grid is evaluated (brute force, in chunks); a scenario where an assert or a
@@ -100,14 +102,14 @@ def optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, worke
     from .cli import _guard
     from .sweep import interruptible
 
-    interruptible(_guard(_optimize))(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers, scheduler, quiet,
-                      defines, root)
+    interruptible(_guard(_optimize))(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers,
+                                     scheduler, quiet, heatmap, defines, root)
 
 
-def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers, scheduler, quiet, defines,
-              root):
+def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers, scheduler, quiet, heatmap,
+              defines, root):
     from .cli import EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, _parse_defines, _require_files
-    from .optimize import Objective, Search, parse_constraint, to_json, to_text
+    from .optimize import Heatmap, Objective, Search, parse_constraint, to_json, to_text
     from .sweep import DEFAULT_CHUNK, SweepError, stream
 
     objectives = [Objective(n, "min") for n in minimize] + [Objective(n, "max") for n in maximize]
@@ -123,6 +125,8 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
     plan = _prepared(spec, define_map, root)
     search = Search(objectives, parsed, list(plan.sweep))
     try:
+        if heatmap:
+            search.heatmap = Heatmap(plan)
         outcome = stream(plan, _key(spec, define_map, root), chunk_size=chunk_size or DEFAULT_CHUNK,
                          workers=workers, scheduler=scheduler, progress=not quiet, on_chunk=search.add)
     except SweepError as exc:
@@ -133,6 +137,15 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
         click.echo(json.dumps(to_json(search, spec, plan, outcome, units), indent=2))
     else:
         click.echo(to_text(search, plan, outcome, units, displays), nl=False)
+    if heatmap:
+        try:
+            with open(heatmap, "w", encoding="utf-8") as f:
+                f.write(search.heatmap.svg(objectives[0], units.get(objectives[0].path, ""),
+                                           displays.get(objectives[0].path, ""), search.best))
+        except OSError as exc:
+            click.echo(f"error: cannot write {heatmap}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"wrote {heatmap}", err=True)
     if outcome.interrupted:
         click.echo(f"interrupted: {outcome.written:,} of {plan.count:,} scenarios searched; the answer covers "
                    "those only", err=True)

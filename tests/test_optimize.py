@@ -99,3 +99,24 @@ def test_no_feasible_plan_exits_1_and_says_so(spec_file):
 def test_bad_use_is_exit_2_with_one_line(spec_file, args, message):
     res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "halls=1..2", "--quiet", *args])
     assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+
+
+def test_heatmap_grey_exactly_where_infeasible(spec_file, brute, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "h.svg"
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "racks_per_hall=1..3", "--vary", "halls=1..3",
+                                    "--minimize", "capex", "--subject-to", "facility_power <= 600 kW",
+                                    "--heatmap", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    ns = "{http://www.w3.org/2000/svg}"
+    rects = [r for r in ET.parse(out).getroot().iter(f"{ns}rect") if r.get("width") == r.get("height") == "14"]
+    cells = rects[:9]                                    # row-major: racks_per_hall rows, halls columns
+    grey = [r.get("fill") == "#cccccc" for r in cells]
+    expected = [not (brute[(r, h)][0] and brute[(r, h)][1]["campus.facility_power"] <= CAP_W)
+                for r, h in itertools.product(GRID["racks_per_hall"], GRID["halls"])]
+    assert grey == expected
+    assert any(r.get("stroke") for r in rects)           # the chosen plan is outlined
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "halls=1..2", "--minimize", "capex",
+                                    "--heatmap", str(out), "--quiet", "-D", "racks_per_hall=1"])
+    assert res.exit_code == 2 and "exactly two varied parameters" in res.output
