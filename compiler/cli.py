@@ -253,7 +253,12 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
-    click.echo(render_results(results, spec, sink, fmt, select), nl=False)
+    from .sweep import SUMMARY_AT, results_summary
+
+    if fmt == "table" and results.scenario_count > SUMMARY_AT:     # a large sweep: min / median / max
+        click.echo(results_summary(results, select), nl=False)
+    else:
+        click.echo(render_results(results, spec, sink, fmt, select), nl=False)
     errors = [d for d in sink.items if d.severity == ERROR]
     if errors and fmt == "table":
         click.echo(render_text(errors, sink.sources), err=True)

@@ -605,3 +605,41 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
 
 def has_errors(outcome: Outcome) -> bool:
     return any(d.severity == ERROR for d in outcome.diagnostics) or any(outcome.failing.values())
+
+
+SUMMARY_AT = 1_000       # `factory eval` (table) summarises a sweep of more scenarios than this
+
+
+def results_summary(results, select: str | None = None) -> str:
+    """The summary table of an in-memory sweep (`factory eval` without streaming options, more than
+    SUMMARY_AT scenarios): the same text as a streamed sweep's, from the Results already computed."""
+    n = results.scenario_count
+    sweep_params = list(results.graph.sweep)
+    numeric = {p: v for p, v in results.values.items()
+               if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.size in (1, n)}
+    absent = getattr(results, "absent", None) or {}
+    picked = select_columns(numeric, select)
+    varying = [p for p in picked if numeric[p].size == n and p not in sweep_params]
+    feasible = np.ones(n, dtype=bool)
+    failing: dict[str, int] = {}
+    for check in results.checks:
+        rows = np.asarray(check.failing, dtype=np.int64) if not check.ok else np.empty(0, dtype=np.int64)
+        if not check.ok and rows.size == 0:
+            rows = np.arange(n)
+        feasible[rows[rows < n]] = False
+        failing[check.name] = int(np.unique(rows[rows < n]).size)
+    table = {"feasible": feasible}
+    for p in varying + sweep_params:
+        value = numeric[p].astype(float).reshape(-1)
+        if p in absent:
+            value = np.where(np.asarray(getattr(absent[p], "mask", True), dtype=bool), np.nan, value)
+        table[p] = np.broadcast_to(value, (n,))
+    summary = Summary(n)
+    summary.add(table, 0, n, varying + sweep_params)
+    plan = Plan(None, Sink(), n, sweep_params, {p: list(results.graph.sweep_values[p]) for p in sweep_params})
+    constants = {p: float(numeric[p].reshape(-1)[0]) for p in picked if numeric[p].size == 1 and p not in sweep_params}
+    displays = {p: getattr(results.graph.nodes.get(p), "display", "") or "" for p in numeric}
+    outcome = Outcome(n, n, False, constants, dict(results.units), displays,
+                      ["scenario"] + sweep_params + ["feasible"] + varying, failing,
+                      {c.name: c.message for c in results.checks}, summary, [])
+    return summary_text(plan, outcome)
