@@ -70,7 +70,7 @@ def main() -> None:
     ap.add_argument("-D", dest="defines", action="append",
                     default=None, help="NAME=RANGE (default: energy_price and gpu_utilization, 1000 x 100)")
     ap.add_argument("--select", default=None)
-    ap.add_argument("--chunk-size", type=int, default=20_000)
+    ap.add_argument("--chunk-size", type=int, default=None, help="default: adaptive (AutoSize)")
     ap.add_argument("--limit", type=int, default=None, help="stop the streamed run after N scenarios")
     ap.add_argument("--format", default="csv", choices=["csv", "parquet", "jsonl"])
     ap.add_argument("--no-inprocess", action="store_true")

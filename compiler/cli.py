@@ -205,7 +205,8 @@ _SCALE_OPTIONS = [
     click.option("--output-format", type=click.Choice(["csv", "parquet", "jsonl"]), default=None,
                  help="Format of --output (default: from its extension, else csv). parquet needs pyarrow."),
     click.option("--chunk-size", type=click.IntRange(min=1), default=None,
-                 help="Scenarios evaluated at once (bounds the memory); implies streaming. [default: 20000]"),
+                 help="Scenarios evaluated at once (bounds the memory); implies streaming. [default: adaptive, "
+                 "from 128, doubling while the rate improves; 20000 with --workers]"),
     click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Processes evaluating chunks in parallel (same bytes as one)."),
     click.option("--scheduler", default=None, metavar="ADDRESS",

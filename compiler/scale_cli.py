@@ -42,13 +42,13 @@ def _format_of(output: str, output_format: str | None) -> str:
 def eval_streamed(spec, defines, root, select, output, output_format, chunk_size, workers, scheduler,
                   quiet) -> int:
     from .cli import EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE
-    from .sweep import DEFAULT_CHUNK, SweepError, has_errors, metadata, stream, summary_text
+    from .sweep import SweepError, has_errors, metadata, stream, summary_text
 
     plan = _prepared(spec, defines, root)
     fmt = _format_of(output, output_format) if output else None
     try:
         outcome = stream(plan, _key(spec, defines, root), output=output, output_format=fmt or "csv",
-                         chunk_size=chunk_size or DEFAULT_CHUNK, workers=workers, scheduler=scheduler,
+                         chunk_size=chunk_size, workers=workers, scheduler=scheduler,
                          select=select, progress=not quiet)
     except SweepError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -110,7 +110,7 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
               defines, root):
     from .cli import EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, _parse_defines, _require_files
     from .optimize import Heatmap, Objective, Search, parse_constraint, to_json, to_text
-    from .sweep import DEFAULT_CHUNK, SweepError, stream
+    from .sweep import SweepError, stream
 
     objectives = [Objective(n, "min") for n in minimize] + [Objective(n, "max") for n in maximize]
     if not 1 <= len(objectives) <= 3:
@@ -127,7 +127,7 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
     try:
         if heatmap:
             search.heatmap = Heatmap(plan)
-        outcome = stream(plan, _key(spec, define_map, root), chunk_size=chunk_size or DEFAULT_CHUNK,
+        outcome = stream(plan, _key(spec, define_map, root), chunk_size=chunk_size,
                          workers=workers, scheduler=scheduler, progress=not quiet, on_chunk=search.add)
     except SweepError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -95,20 +95,22 @@ class Chunk:
     values: dict[str, list[float]]  # each swept parameter's slice; their product, in order, is the chunk
 
 
-def chunks(plan: Plan, chunk_size: int):
-    """The chunks of the scenario axis in order, each a product of slices and at most `chunk_size` long."""
+def chunks(plan: Plan, chunk_size):
+    """The chunks of the scenario axis in order, each a product of slices and at most `chunk_size` long.
+    `chunk_size` is an int, or an object whose `.size` is read afresh before each chunk (`AutoSize`)."""
     if not plan.sweep:
         yield Chunk(0, 0, plan.count, {})
         return
     sizes = [len(plan.values[p]) for p in plan.sweep]
-    chunk_size = max(int(chunk_size), 1)
     # inner[i]: scenarios in one step of parameter i (the product of the sizes inside it; 1 for the last)
     inner = [math.prod(sizes[i + 1:]) for i in range(len(sizes))]
-    level = next(i for i in range(len(sizes)) if inner[i] <= chunk_size)
-    block = min(chunk_size // inner[level], sizes[level]) * inner[level]
-    cycle = sizes[level] * inner[level]          # one full pass of the level's parameter
     index, pos = 0, 0
     while pos < plan.count:
+        size = max(int(getattr(chunk_size, "size", chunk_size)), 1)
+        # the outermost level whose step fits the chunk and at which `pos` is aligned (the last always is)
+        level = next(i for i in range(len(sizes)) if inner[i] <= size and pos % inner[i] == 0)
+        block = min(size // inner[level], sizes[level]) * inner[level]
+        cycle = sizes[level] * inner[level]          # one full pass of the level's parameter
         stop = min(pos + block, (pos // cycle + 1) * cycle, plan.count)   # never across an outer step
         values: dict[str, list[float]] = {}
         for i, p in enumerate(plan.sweep):
@@ -122,6 +124,40 @@ def chunks(plan: Plan, chunk_size: int):
         yield Chunk(index, pos, stop, values)
         index += 1
         pos = stop
+
+
+class AutoSize:
+    """The chunk size when none is given (serial runs): start small, double while the measured rate
+    (scenarios per second, writing included) improves by 10 %, then keep the best; shrink 4x and stop
+    growing if the process's peak memory passes `budget_mb`. Some models cost more than linearly in the
+    chunk's length (the training model's search over distinct accelerator counts), so a fixed large chunk
+    can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
+
+    def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
+        self.size = start
+        self.largest = largest
+        self.budget_mb = budget_mb
+        self.best_rate = 0.0
+        self.best_size = start
+        self.growing = True
+
+    def observe(self, scenarios: int, seconds: float) -> None:
+        import resource
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if peak_mb > self.budget_mb:
+            self.size = max(self.size // 4, 1)
+            self.best_size = min(self.best_size, self.size)
+            self.growing = False
+            return
+        if not self.growing or scenarios < self.size // 2:    # a short chunk at a cycle's end says little
+            return
+        rate = scenarios / max(seconds, 1e-9)
+        if rate > self.best_rate * 1.1:
+            self.best_rate, self.best_size = rate, self.size
+            self.size = min(self.size * 2, self.largest)
+        else:
+            self.size, self.growing = self.best_size, False
 
 
 # ---------------------------------------------------------------------------------------------- one chunk
@@ -449,12 +485,20 @@ def select_columns(paths, select: str | None) -> list[str]:
 
 
 def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: str = "csv",
-           chunk_size: int = DEFAULT_CHUNK, workers: int = 1, scheduler: str | None = None,
+           chunk_size=None, workers: int = 1, scheduler: str | None = None,
            select: str | None = None, progress: bool = False, on_chunk=None, limit: int | None = None) -> Outcome:
     """Evaluate the plan chunk after chunk, writing rows to `output` (if given) and keeping a summary.
     `on_chunk(result, table)` sees every chunk (optimize keeps its best rows there). Ctrl-C stops after the
-    rows written so far (`Outcome.interrupted`). `limit` stops after that many scenarios (benchmarks)."""
+    rows written so far (`Outcome.interrupted`). `limit` stops after that many scenarios (benchmarks).
+    `chunk_size` None: `AutoSize` in a serial run, DEFAULT_CHUNK with workers."""
     import time
+
+    auto = None
+    if chunk_size is None:
+        if workers <= 1 and not scheduler:
+            chunk_size = auto = AutoSize()
+        else:
+            chunk_size = DEFAULT_CHUNK
 
     started = time.perf_counter()
     writer: Writer | None = None
@@ -474,10 +518,13 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     INTERRUPT.clear()
     _STREAMING.set()
     try:
+        tick = time.perf_counter()
         for result in run_chunks(plan, key, chunk_size, workers, scheduler):
             size = result.chunk.stop - result.chunk.start
             if not columns:
+                probing = time.perf_counter()
                 probe = _probe(plan)
+                tick += time.perf_counter() - probing           # not part of the first chunk's rate
                 picked = select_columns(probe.columns, select)
                 varying = [p for p in picked if probe.columns[p].size > 1 and p not in plan.sweep]
                 constants = {p: float(result.columns[p][0]) for p in picked
@@ -501,6 +548,10 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             if on_chunk is not None:
                 on_chunk(result, table)
             written += size
+            if auto is not None:
+                now = time.perf_counter()
+                auto.observe(size, now - tick)
+                tick = now
             if bar is not None:
                 bar.update(size)
             if limit is not None and written >= limit:

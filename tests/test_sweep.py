@@ -94,6 +94,41 @@ def test_chunks_are_products_of_slices_covering_the_product_in_order():
         assert got == full
 
 
+def test_chunks_of_a_changing_size_are_still_products_in_order():
+    plan = sweep.Plan(None, None, 3 * 4 * 5, ["a", "b", "c"],
+                      {"a": [1, 2, 3], "b": [10, 20, 30, 40], "c": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    full = list(itertools.product(*plan.values.values()))
+
+    class Sizes:                       # what AutoSize does: the size changes between chunks
+        sequence = iter([1, 2, 3, 7, 20, 1, 13, 4, 60, 2])
+        size = 1
+
+    sizes = Sizes()
+    got = []
+    for chunk in sweep.chunks(plan, sizes):
+        part = list(itertools.product(*chunk.values.values()))
+        assert len(part) == chunk.stop - chunk.start <= sizes.size
+        assert part == full[chunk.start:chunk.stop]
+        got += part
+        sizes.size = next(sizes.sequence, 5)
+    assert got == full
+
+
+def test_auto_size_grows_while_the_rate_improves_then_keeps_the_best():
+    auto = sweep.AutoSize(start=100, budget_mb=1e9)
+    auto.observe(100, 1.0)             # 100/s
+    assert auto.size == 200
+    auto.observe(200, 1.0)             # 200/s: better, grow
+    assert auto.size == 400
+    auto.observe(400, 4.0)             # 100/s: worse (a model costing more than linearly): back to 200
+    assert auto.size == 200 and not auto.growing
+    auto.observe(200, 0.1)
+    assert auto.size == 200
+    small = sweep.AutoSize(start=1000, budget_mb=0.0)   # over the memory budget: shrink 4x
+    small.observe(1000, 1.0)
+    assert small.size == 250 and not small.growing
+
+
 def test_format_column_is_repr_and_absent_is_empty():
     values = np.array([0.1, 1e16, -0.0, 3.0, 1e-5, 2.0 ** -1074, np.nan, np.inf, -np.inf, 123456789.123456789])
     text = sweep.format_column(values)
