@@ -252,9 +252,16 @@ def run_chunks(plan: Plan, key: tuple, chunk_size: int, workers: int = 1, schedu
 
     context = multiprocessing.get_context("spawn" if "fork" not in multiprocessing.get_all_start_methods()
                                           else "fork")
-    with cf.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint) as pool:
         yield from _ordered(lambda c: pool.submit(_worker_chunk, key, c), todo, 2 * workers,
                             lambda f: f.result(), lambda f: f.cancel())
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops after the chunk in hand and keeps what is written."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _ordered(submit, todo, window: int, result, cancel):
@@ -631,7 +638,7 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
 
     s = outcome.summary
     lines = [f"{outcome.written:,} of {plan.count:,} scenarios evaluated"
-             + (f" (median of every {s.stride:,}th scenario)" if s.stride > 1 else "")
+             + (f" (medians of one scenario in every {s.stride:,})" if s.stride > 1 else "")
              + f"; {s.feasible:,} feasible"]
     names = list(plan.sweep) + [c for c in outcome.columns if c not in ("scenario", "feasible")
                                 and c not in plan.sweep]
