@@ -229,11 +229,11 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
     else:
         lines.append(f"Pareto front: {len(search.front)} plan(s)")
         header = list(search.parameters) + [o.path for o in search.objectives]
-        lines.append("  " + "  ".join(header))
-        for row in search.front:
-            cells = [show(p, row["parameters"][p]) for p in search.parameters]
-            cells += [show(o.path, row["values"][o.path]) for o in search.objectives]
-            lines.append("  " + "  ".join(cells))
+        rows = [[show(p, row["parameters"][p]) for p in search.parameters]
+                + [show(o.path, row["values"][o.path]) for o in search.objectives] for row in search.front]
+        widths = [max(len(c) for c in column) for column in zip(header, *rows)]
+        for cells in [header] + rows:
+            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
     return "\n".join(lines) + "\n"
 
 

@@ -61,7 +61,7 @@ def eval_streamed(spec, defines, root, select, output, output_format, chunk_size
             json.dump(metadata(plan, spec, outcome, fmt), f, indent=2)
             f.write("\n")
     click.echo(summary_text(plan, outcome), nl=False)
-    if outcome.diagnostics and not quiet:
+    if outcome.diagnostics:
         click.echo(render_text(outcome.diagnostics, plan.sink.sources, limit=20), err=True)
     rate = outcome.written / outcome.seconds if outcome.seconds > 0 else 0.0
     if outcome.interrupted:

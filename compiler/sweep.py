@@ -14,15 +14,17 @@ Memory is bounded by the chunk, never the whole product (no 10^8-point meshgrid)
 
 Output is wide (one row per scenario): `scenario` (0-based index), the swept parameters, `feasible` (no
 assert or built-in limit fails in that scenario), then every quantity that varies, sorted by path, all in SI
-units. Quantities that do not vary are written once, in the sidecar `FILE.meta.json` (and in the Parquet
-file's metadata), with the units, the parameters and the checks. Absent or non-finite values are empty
+units. Quantities that do not vary are written once, in the sidecar `FILE.meta.json`, with the units, the
+parameters and the checks. Absent or non-finite values are empty
 (CSV) or null (JSON Lines, Parquet), never a number. Numbers are written with Python's `repr` of a float
 (shortest string that round-trips), applied by `map` over whole columns: the same input gives the same bytes.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -33,6 +35,7 @@ from dsl.diagnostics import ERROR, Sink
 from .lower import Lowering
 
 STREAM_MAX_SCENARIOS = 10 ** 12
+_CHUNK_COUNT = re.compile(r" \(in [\d,]+ of [\d,]+ scenarios\)")
 INTERRUPT = threading.Event()          # set by Ctrl-C while a stream runs (see `interruptible`)
 _STREAMING = threading.Event()
 DEFAULT_CHUNK = 20_000
@@ -327,7 +330,7 @@ class Writer:
     def write(self, table: dict[str, np.ndarray], size: int) -> None:
         raise NotImplementedError
 
-    def close(self, metadata: dict) -> None:
+    def close(self) -> None:
         pass
 
 
@@ -341,7 +344,7 @@ class CsvWriter(Writer):
         cols = [_text_column(table[c], c) for c in self.columns]
         self.file.write("".join(",".join(row) + "\n" for row in zip(*cols)))
 
-    def close(self, metadata):
+    def close(self):
         self.file.close()
 
 
@@ -356,7 +359,7 @@ class JsonlWriter(Writer):
         template = self.template
         self.file.write("".join(map(template.__mod__, zip(*cols))))
 
-    def close(self, metadata):
+    def close(self):
         self.file.close()
 
 
@@ -373,7 +376,6 @@ class ParquetWriter(Writer):
         fields = [pa.field(c, pa.int64() if c == "scenario" else pa.bool_() if c == "feasible" else pa.float64())
                   for c in columns]
         self.schema = pa.schema(fields)
-        self.tmp = path
         self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
 
     def write(self, table, size):
@@ -387,7 +389,7 @@ class ParquetWriter(Writer):
                 arrays.append(pa.array(v, type=pa.float64(), mask=~np.isfinite(v)))
         self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
 
-    def close(self, metadata):
+    def close(self):
         self.writer.close()
 
 
@@ -548,10 +550,12 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 failing[name] = failing.get(name, 0) + count
             messages.update(result.check_messages)
             for d in result.diagnostics:
-                k = (d.code, d.span, d.message.split(" (in ")[0])
+                # a check's "(in N of M scenarios)" counts one chunk: drop it (the summary counts the sweep)
+                message = _CHUNK_COUNT.sub("", d.message)
+                k = (d.code, d.span, message)
                 if k not in seen_diags:
                     seen_diags.add(k)
-                    diagnostics.append(d)
+                    diagnostics.append(dataclasses.replace(d, message=message))
             if on_chunk is not None:
                 on_chunk(result, table)
             written += size
@@ -573,7 +577,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
         if bar is not None:
             bar.close()
         if writer is not None:
-            writer.close({})
+            writer.close()
     outcome = Outcome(written, plan.count, interrupted, constants, units, displays, columns, failing, messages,
                       summary, diagnostics, time.perf_counter() - started)
     return outcome

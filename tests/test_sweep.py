@@ -184,14 +184,14 @@ def test_jsonl_rows_and_null_for_absent(spec_file, plan, tmp_path):
              "x": np.array([1.5, np.nan, np.inf])}
     writer = sweep.JsonlWriter(str(out), ["scenario", "feasible", "x"])
     writer.write(table, 3)
-    writer.close({})
+    writer.close()
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows == [{"scenario": 0, "feasible": True, "x": 1.5}, {"scenario": 1, "feasible": False, "x": None},
                     {"scenario": 2, "feasible": True, "x": None}]
     csv_out = tmp_path / "s.csv"
     writer = sweep.CsvWriter(str(csv_out), ["scenario", "feasible", "x"])
     writer.write(table, 3)
-    writer.close({})
+    writer.close()
     assert csv_out.read_text() == "scenario,feasible,x\n0,true,1.5\n1,false,\n2,true,\n"
 
 
@@ -295,3 +295,10 @@ def test_table_of_a_large_sweep_is_the_summary_and_equals_the_streamed_one(spec_
     assert in_memory.stdout == streamed.stdout
     assert in_memory.stdout.startswith("1,200 of 1,200 scenarios evaluated; ")
     assert "campus.facility_power" in in_memory.stdout and "median" in in_memory.stdout
+
+
+def test_a_failed_check_is_reported_once_without_a_chunk_count(spec_file):
+    res = CliRunner().invoke(main, ["eval", spec_file, "--chunk-size", "5"])
+    assert res.exit_code == 1
+    assert res.stderr.count("error[assert-failed]") == 1 and " of 5 scenarios" not in res.stderr
+    assert "FAIL  spec: the campus fits its 1 MW feed  (in " in res.stdout
