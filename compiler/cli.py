@@ -211,6 +211,35 @@ def _read_stdin() -> str:
         sys.exit(EXIT_USAGE)
 
 
+_SCALE_OPTIONS = [
+    click.option("--output", "output", default=None, type=click.Path(dir_okay=False),
+                 help="Stream the sweep, one row per scenario, to FILE (with FILE.meta.json: units, constants, "
+                 "checks); a summary goes to standard output. See docs/scale.md."),
+    click.option("--output-format", type=click.Choice(["csv", "parquet", "jsonl"]), default=None,
+                 help="Format of --output (default: from its extension, else csv). parquet needs pyarrow."),
+    click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+                 help="Scenarios evaluated at once (bounds the memory); implies streaming. [default: adaptive, "
+                 "from 128, doubling while the rate improves; 20000 with --workers]"),
+    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                 help="Processes evaluating chunks in parallel (same bytes as one)."),
+    click.option("--scheduler", default=None, metavar="ADDRESS",
+                 help="Evaluate chunks on a Dask cluster (`local` starts one with --workers processes)."),
+    click.option("--quiet", is_flag=True, help="No progress bar on standard error."),
+]
+
+
+def _interruptible(func):
+    from .sweep import interruptible
+
+    return interruptible(func)
+
+
+def _scale_options(func):
+    for option in reversed(_SCALE_OPTIONS):
+        func = option(func)
+    return func
+
+
 @main.command(name="eval")
 @click.argument("spec", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -218,21 +247,38 @@ def _read_stdin() -> str:
               help="Only quantities whose path matches this glob (e.g. 'site.*.power').")
 @_define_option
 @_root_option
+@_scale_options
+@_interruptible
 @_guard
-def eval_cmd(spec, fmt, select, defines, root):
+def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size, workers, scheduler, quiet):
     """Evaluate a spec and print its quantities (table in readable units; JSON and CSV in SI).
 
     The table starts with the run's errors, warnings and failed checks; with --select, standard output
-    holds only the selected quantities and the rest goes to standard error."""
+    holds only the selected quantities and the rest goes to standard error. With --output, --chunk-size,
+    --workers or --scheduler the sweep is evaluated in chunks and streamed (docs/scale.md); the table of a
+    large sweep is a summary (min / median / max per quantity)."""
     from .render.results import render_results
     from .render.table import render_table
 
     _require_files((spec,))
+    if output or chunk_size or workers > 1 or scheduler:
+        from .scale_cli import eval_streamed
+
+        sys.exit(eval_streamed(spec, _parse_defines(defines), root, select, output, output_format,
+                               chunk_size, workers, scheduler, quiet))
     results, sink = run_pipeline([spec], _parse_defines(defines), root, evaluate_all=True)
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
-    if fmt == "table":
+    from .sweep import SUMMARY_AT, results_summary
+
+    if fmt == "table" and results.scenario_count > SUMMARY_AT:     # a large sweep: min / median / max
+        from .render.table import banner_lines
+        banner = "".join(line + "\n" for line in banner_lines(results, sink))
+        click.echo((banner + "\n" if banner and not select else "") + results_summary(results, select), nl=False)
+        if banner and select:
+            click.echo(banner, nl=False, err=True)
+    elif fmt == "table":
         out, err = render_table(results, sink, select)
         click.echo(out, nl=False)
         if err:
@@ -623,6 +669,11 @@ def show(name, fmt):
         click.echo(json.dumps(catalogue.show_json(desc), indent=2))
     else:
         click.echo(catalogue.show_text(desc))
+
+
+from .scale_cli import optimize as _optimize  # noqa: E402  (the `optimize` command, docs/scale.md)
+
+main.add_command(_optimize)
 
 
 @main.command()

@@ -1,0 +1,107 @@
+"""Benchmark of streamed sweeps (docs/scale.md): writing a sweep to a file against evaluating it in memory.
+
+Not a test: run it by hand and read the ratios (target: streaming to CSV or Parquet within 3x the in-process
+evaluation time, peak memory under 1 GB, whatever the number of scenarios).
+
+    python3 bench/bench_scale.py [--spec examples/flagship_campus.factory] [-D NAME=RANGE ...]
+                                 [--select PATTERN] [--chunk-size 20000] [--limit N] [--format csv]
+
+Each measurement runs in a fresh subprocess, so its peak RSS (resource.getrusage of the child) is its own:
+1. in-process: check, lower and `evaluate` the whole sweep at once (skipped above 10^7 scenarios, the
+   in-memory limit; `--no-inprocess` skips it too), touching every array;
+2. streamed: `factory eval --output` in chunks (`--limit` stops after that many scenarios, and the time for
+   the whole sweep is projected from the measured rate).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+INPROCESS = r"""
+import json, sys, time
+sys.path.insert(0, {root!r})
+import dsl
+from compiler.lower import lower
+from compiler.evaluate import evaluate
+t0 = time.perf_counter()
+checked, sink = dsl.check_files([{spec!r}], {defines!r})
+low = lower(checked, sink)
+res = evaluate(low, sink)
+print(json.dumps({{"seconds": time.perf_counter() - t0, "scenarios": res.scenario_count,
+                  "quantities": len(res.values)}}))
+"""
+
+STREAMED = r"""
+import json, sys, time
+sys.path.insert(0, {root!r})
+from compiler import sweep
+t0 = time.perf_counter()
+plan = sweep.prepare([{spec!r}], {defines!r})
+assert plan.lowering is not None, [d.message for d in plan.sink.items]
+out = sweep.stream(plan, (({spec!r},), tuple(sorted({defines!r}.items())), None), output={output!r},
+                   output_format={fmt!r}, chunk_size={chunk}, select={select!r}, limit={limit!r})
+print(json.dumps({{"seconds": time.perf_counter() - t0, "scenarios": plan.count, "written": out.written,
+                  "columns": len(out.columns)}}))
+"""
+
+
+def child(code: str) -> tuple[dict, float]:
+    """Run `code` in a fresh interpreter; its JSON line and its peak RSS in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(proc.stdout.strip().splitlines()[-1]), max(peak, before) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spec", default=str(ROOT / "examples/flagship_campus.factory"))
+    ap.add_argument("-D", dest="defines", action="append",
+                    default=None, help="NAME=RANGE (default: energy_price and gpu_utilization, 1000 x 100)")
+    ap.add_argument("--select", default=None)
+    ap.add_argument("--chunk-size", type=int, default=None, help="default: adaptive (AutoSize)")
+    ap.add_argument("--limit", type=int, default=None, help="stop the streamed run after N scenarios")
+    ap.add_argument("--format", default="csv", choices=["csv", "parquet", "jsonl"])
+    ap.add_argument("--no-inprocess", action="store_true")
+    args = ap.parse_args()
+    defines = dict(d.split("=", 1) for d in (args.defines or [
+        "energy_price=0.05 USD/kWh..0.1499 USD/kWh step 0.0001 USD/kWh", "gpu_utilization=0.50..0.99 step 0.005"]))
+    with tempfile.TemporaryDirectory() as tmp:
+        output = os.path.join(tmp, f"sweep.{args.format}")
+        inproc = None
+        if not args.no_inprocess and args.limit is None:
+            inproc, inproc_mb = child(INPROCESS.format(root=str(ROOT), spec=args.spec, defines=defines))
+            print(f"in-process: {inproc['scenarios']:,} scenarios, {inproc['quantities']} quantities in "
+                  f"{inproc['seconds']:.2f} s, peak RSS {inproc_mb:,.0f} MB")
+        t0 = time.perf_counter()
+        streamed, streamed_mb = child(STREAMED.format(root=str(ROOT), spec=args.spec, defines=defines,
+                                                      output=output, fmt=args.format, chunk=args.chunk_size,
+                                                      select=args.select, limit=args.limit))
+        size = os.path.getsize(output) if os.path.exists(output) else 0
+        rate = streamed["written"] / streamed["seconds"]
+        print(f"streamed ({args.format}): {streamed['written']:,} of {streamed['scenarios']:,} scenarios, "
+              f"{streamed['columns']} columns in {streamed['seconds']:.2f} s ({rate:,.0f} scenarios/s), "
+              f"{size / 1e6:,.1f} MB written, peak RSS {streamed_mb:,.0f} MB")
+        if streamed["written"] < streamed["scenarios"]:
+            print(f"projected for all {streamed['scenarios']:,} scenarios: "
+                  f"{streamed['scenarios'] / rate / 3600:,.2f} h at this rate")
+        if inproc:
+            print(f"ratio streamed / in-process: {streamed['seconds'] / inproc['seconds']:.2f}x (target <= 3x); "
+                  f"memory {streamed_mb / inproc_mb:.2f}x")
+        print(f"peak RSS under 1 GB: {'yes' if streamed_mb < 1024 else 'NO'}")
+        _ = time.perf_counter() - t0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""Design-space optimization by brute force over discrete grids: the best plan, or the Pareto front.
+
+Pipeline position: on top of `compiler.sweep` (chunked evaluation); used by `factory optimize`.
+
+A scenario is feasible when every assert and built-in limit of the spec holds in it (`sweep` marks it), every
+`--subject-to` constraint holds, and every objective has a value (absent or non-finite objectives are
+infeasible, never a number). With one objective the best feasible scenario wins; ties go to the lowest
+scenario index, so the answer does not depend on the chunk size or the number of workers. With two or three
+objectives the Pareto front is kept: a feasible scenario is on it unless another is no worse in every
+objective and better in at least one (maximized objectives are negated). Both are exact: every scenario of the
+grid is evaluated (no sampling, no gradient), chunk after chunk in bounded memory.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .sweep import ChunkResult, SweepError
+
+_CONSTRAINT = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>|==)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+                         r"\s*(.*?)\s*$")
+_OPS = {"<=": np.less_equal, ">=": np.greater_equal, "<": np.less, ">": np.greater, "==": np.equal}
+
+
+@dataclass
+class Objective:
+    name: str
+    sense: str                      # "min" | "max"
+    path: str = ""
+
+
+@dataclass
+class Constraint:
+    text: str
+    name: str
+    op: str
+    value: float                    # SI
+    unit: str                       # as written ("MW"), "" for none
+    path: str = ""
+
+
+def parse_constraint(text: str) -> Constraint:
+    """`facility_power <= 300 MW`: a quantity (path or suffix), a comparison, a number and a unit."""
+    match = _CONSTRAINT.match(text)
+    if not match:
+        raise SweepError(f"--subject-to `{text}`: write QUANTITY OP NUMBER [UNIT], e.g. \"facility_power <= 300 MW\"")
+    name, op, number, unit = match.groups()
+    value = float(number)
+    if unit:
+        from dsl.units import UnitError, parse_unit
+
+        try:
+            value = parse_unit(unit).to_si(value)
+        except UnitError as exc:
+            raise SweepError(f"--subject-to `{text}`: {exc}") from exc
+    return Constraint(text, name, op, value, unit)
+
+
+def resolve(name: str, paths, what: str) -> str:
+    """A quantity by its full path, or by a dotted suffix: the one match, or the one shallowest match
+    (`usd_per_mtok` is `site.usd_per_mtok` rather than `site.chat.usd_per_mtok`); otherwise ambiguous."""
+    paths = list(paths)
+    if name in paths:
+        return name
+    found = sorted(p for p in paths if p.endswith("." + name))
+    shallowest = [p for p in found if p.count(".") == min(q.count(".") for q in found)]
+    if len(shallowest) == 1:          # `usd_per_mtok`: the site's own figure, not a workload's inside it
+        return shallowest[0]
+    if not found:
+        from dsl.diagnostics import did_you_mean
+
+        hint = did_you_mean(name.rsplit(".", 1)[-1], sorted({p.rsplit(".", 1)[-1] for p in paths}))
+        raise SweepError(f"{what} `{name}` is not a quantity of the spec" + (f"; {hint}" if hint else ""))
+    raise SweepError(f"{what} `{name}` is ambiguous; it could be " + ", ".join(f"`{p}`" for p in found[:8])
+                     + (f" and {len(found) - 8} more" if len(found) > 8 else ""))
+
+
+def check_unit(constraint: Constraint, si: str) -> None:
+    if not constraint.unit:
+        return
+    from dsl.units import parse_unit, si_unit
+
+    got = parse_unit(constraint.unit)
+    have = "K" if got.point else si_unit(got.dim)
+    if have != (si or "1") and not (have == "1" and not si):
+        raise SweepError(f"--subject-to `{constraint.text}`: `{constraint.unit}` is {have}, but "
+                         f"`{constraint.path}` is in {si or '1'}")
+
+
+@dataclass
+class Search:
+    """Keeps the best scenario (one objective) or the Pareto front (two or three) over the chunks."""
+
+    objectives: list[Objective]
+    constraints: list[Constraint]
+    parameters: list[str]
+    report: list[str] = field(default_factory=list)    # the quantities shown for a chosen plan
+    feasible: int = 0
+    evaluated: int = 0
+    best: dict | None = None
+    front: list[dict] = field(default_factory=list)
+    heatmap: "Heatmap | None" = None
+    resolved: bool = False
+
+    def bind(self, result: ChunkResult) -> None:
+        paths = result.columns
+        for o in self.objectives:
+            o.path = resolve(o.name, paths, "objective")
+        for c in self.constraints:
+            c.path = resolve(c.name, paths, "constraint")
+            check_unit(c, result.units.get(c.path, ""))
+        seen: list[str] = []
+        for p in [o.path for o in self.objectives] + [c.path for c in self.constraints]:
+            if p not in seen:
+                seen.append(p)
+        self.report = seen
+        self.resolved = True
+
+    def add(self, result: ChunkResult, table: dict) -> None:
+        if not self.resolved:
+            self.bind(result)
+        size = result.chunk.stop - result.chunk.start
+        self.evaluated += size
+        column = {p: np.broadcast_to(result.columns.get(p, np.full(1, np.nan)), (size,))
+                  for p in self.parameters + self.report}
+        ok = result.feasible.copy()
+        for c in self.constraints:
+            with np.errstate(invalid="ignore"):
+                ok &= _OPS[c.op](column[c.path], c.value) & np.isfinite(column[c.path])
+        keys = np.stack([column[o.path] * (1.0 if o.sense == "min" else -1.0) for o in self.objectives], axis=1)
+        ok &= np.isfinite(keys).all(axis=1)
+        if self.heatmap is not None:
+            self.heatmap.add(result.chunk.start, column[self.objectives[0].path], ok)
+        rows = np.flatnonzero(ok)
+        self.feasible += int(rows.size)
+        if rows.size == 0:
+            return
+        if len(self.objectives) == 1:
+            i = int(rows[np.argmin(keys[rows, 0])])              # argmin: the first of equal values
+            if self.best is None or keys[i, 0] < self.best["_key"]:
+                self.best = self._row(result, column, i, keys[i, 0])
+            return
+        local = _nondominated(keys[rows])
+        candidates = [self._row(result, column, int(rows[j]), keys[rows[j]]) for j in local]
+        merged = self.front + candidates
+        merged.sort(key=lambda r: r["scenario"])
+        keep = _nondominated(np.array([r["_key"] for r in merged]))
+        self.front = [merged[j] for j in sorted(keep)]
+
+    def _row(self, result: ChunkResult, column: dict, i: int, key) -> dict:
+        return {"scenario": result.chunk.start + i,
+                "parameters": {p: float(column[p][i]) for p in self.parameters},
+                "values": {p: _number(column[p][i]) for p in self.report},
+                "_key": key}
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _nondominated(keys: np.ndarray) -> list[int]:
+    """Indices of the rows of `keys` (minimized) that no other row dominates. Rows are visited in
+    lexicographic order, so any dominating row is already among the kept ones when a row is tested."""
+    if len(keys) == 0:
+        return []
+    order = np.lexsort(tuple(keys[:, k] for k in reversed(range(keys.shape[1]))) + ())
+    kept: list[int] = []
+    kept_keys = np.empty((0, keys.shape[1]))
+    for i in order.tolist():
+        row = keys[i]
+        if kept_keys.size:
+            le = (kept_keys <= row).all(axis=1)
+            lt = (kept_keys < row).any(axis=1)
+            if (le & lt).any():
+                continue
+        kept.append(i)
+        kept_keys = np.vstack([kept_keys, row])
+    return sorted(kept)
+
+
+def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:
+    def clean(row):
+        return {k: v for k, v in row.items() if not k.startswith("_")} if row else None
+
+    return {
+        "format_version": "1",
+        "spec": spec,
+        "objectives": [{"name": o.name, "path": o.path, "sense": "minimize" if o.sense == "min" else "maximize",
+                        "unit": units.get(o.path) or "1"} for o in search.objectives],
+        "constraints": [{"text": c.text, "path": c.path, "op": c.op, "value": c.value,
+                         "unit": units.get(c.path) or "1"} for c in search.constraints],
+        "scenarios": {"count": plan.count, "evaluated": search.evaluated, "feasible": search.feasible,
+                      "complete": search.evaluated == plan.count,
+                      "parameters": {p: list(plan.values[p]) if len(plan.values[p]) <= 1000 else
+                                     {"first": plan.values[p][0], "last": plan.values[p][-1],
+                                      "points": len(plan.values[p])} for p in plan.sweep}},
+        "best": clean(search.best) if len(search.objectives) == 1 else None,
+        "pareto": [clean(r) for r in search.front] if len(search.objectives) > 1 else None,
+        "checks": [{"name": name, "failing_scenarios": n} for name, n in sorted(outcome.failing.items())],
+    }
+
+
+def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
+    from .display import format_quantity
+
+    def show(path, value):
+        if value is None:
+            return "(absent)"
+        return format_quantity(value, units.get(path, ""), displays.get(path, ""))
+
+    goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path}" for o in search.objectives)
+    lines = [f"{goal}: {search.feasible:,} of {search.evaluated:,} scenarios feasible"
+             + ("" if search.evaluated == plan.count else f" (stopped; the grid has {plan.count:,})")]
+    for c in search.constraints:
+        lines.append(f"  subject to {c.path} {c.op} {show(c.path, c.value)}")
+    if len(search.objectives) == 1:
+        if search.best is None:
+            lines.append("no feasible plan")
+        else:
+            lines.append(f"best plan: scenario {search.best['scenario']}")
+            for p, v in search.best["parameters"].items():
+                lines.append(f"  {p} = {show(p, v)}")
+            for p, v in search.best["values"].items():
+                lines.append(f"  {p} = {show(p, v)}")
+    else:
+        lines.append(f"Pareto front: {len(search.front)} plan(s)")
+        header = list(search.parameters) + [o.path for o in search.objectives]
+        rows = [[show(p, row["parameters"][p]) for p in search.parameters]
+                + [show(o.path, row["values"][o.path]) for o in search.objectives] for row in search.front]
+        widths = [max(len(c) for c in column) for column in zip(header, *rows)]
+        for cells in [header] + rows:
+            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- heat map
+
+HEATMAP_MAX_SCENARIOS = 4_000_000
+_HEAT_CELLS = 120                      # at most this many cells a side; larger grids are pooled in blocks
+_STOPS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]   # viridis, 5 stops
+
+
+class Heatmap:
+    """The first objective over a two-parameter grid: one value per scenario, NaN where infeasible."""
+
+    def __init__(self, plan):
+        if len(plan.sweep) != 2:
+            raise SweepError(f"--heatmap needs exactly two varied parameters; this sweep has {len(plan.sweep)}")
+        if plan.count > HEATMAP_MAX_SCENARIOS:
+            raise SweepError(f"--heatmap keeps one value per scenario; {plan.count:,} scenarios is more than "
+                             f"{HEATMAP_MAX_SCENARIOS:,}")
+        self.plan = plan
+        self.grid = np.full(plan.count, np.nan)
+
+    def add(self, start: int, values: np.ndarray, ok: np.ndarray) -> None:
+        self.grid[start:start + values.size] = np.where(ok, values, np.nan)
+
+    def svg(self, objective: Objective, unit: str, display: str, best: dict | None) -> str:
+        """A deterministic SVG: rows are the first parameter, columns the second; blocks of a large grid show
+        their best (least when minimizing, greatest when maximizing) feasible value; grey is infeasible."""
+        from xml.sax.saxutils import escape
+
+        from .display import format_quantity
+
+        p1, p2 = self.plan.sweep
+        n1, n2 = len(self.plan.values[p1]), len(self.plan.values[p2])
+        grid = self.grid.reshape(n1, n2)
+        b1, b2 = math.ceil(n1 / _HEAT_CELLS), math.ceil(n2 / _HEAT_CELLS)
+        m1, m2 = math.ceil(n1 / b1), math.ceil(n2 / b2)
+        padded = np.full((m1 * b1, m2 * b2), np.nan)
+        padded[:n1, :n2] = grid
+        blocks = padded.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cells = np.nanmin(blocks, axis=2) if objective.sense == "min" else np.nanmax(blocks, axis=2)
+        finite = cells[np.isfinite(cells)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        size, left, top = 6 if max(m1, m2) > 60 else 14, 150, 40
+        width, height = left + m2 * size + 180, top + m1 * size + 60
+        out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+               f'font-family="sans-serif" font-size="11">',
+               f'<text x="{left}" y="18" font-size="13">{escape(objective.path)} '
+               f'({"least" if objective.sense == "min" else "greatest"} feasible; grey: infeasible)</text>']
+        for i in range(m1):
+            for j in range(m2):
+                v = cells[i, j]
+                fill = "#cccccc" if not math.isfinite(v) else _color((v - low) / (high - low) if high > low else 0.5)
+                out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
+                           f'fill="{fill}"/>')
+        if best is not None:
+            s = best["scenario"]
+            i, j = (s // n2) // b1, (s % n2) // b2
+            out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
+                       f'fill="none" stroke="#e4002b" stroke-width="2"/>')
+
+        def label(p, k):
+            return escape(format_quantity(float(self.plan.values[p][k]), "", ""))
+
+        out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{escape(p1)} = {label(p1, 0)}</text>')
+        out.append(f'<text x="{left - 6}" y="{top + m1 * size}" text-anchor="end">{label(p1, n1 - 1)}</text>')
+        out.append(f'<text x="{left}" y="{top + m1 * size + 16}">{escape(p2)} = {label(p2, 0)}</text>')
+        out.append(f'<text x="{left + m2 * size}" y="{top + m1 * size + 16}" text-anchor="end">'
+                   f'{label(p2, n2 - 1)}</text>')
+        x = left + m2 * size + 20
+        for k in range(5):
+            out.append(f'<rect x="{x}" y="{top + k * 16}" width="14" height="14" fill="{_color(k / 4)}"/>')
+            value = low + (high - low) * k / 4
+            out.append(f'<text x="{x + 20}" y="{top + k * 16 + 11}">'
+                       f'{escape(format_quantity(value, unit, display))}</text>')
+        out.append("</svg>")
+        return "\n".join(out) + "\n"
+
+
+def _color(t: float) -> str:
+    t = min(max(t, 0.0), 1.0) * (len(_STOPS) - 1)
+    k = min(int(t), len(_STOPS) - 2)
+    f = t - k
+    rgb = [round(a + (b - a) * f) for a, b in zip(_STOPS[k], _STOPS[k + 1])]
+    return "#%02x%02x%02x" % tuple(rgb)

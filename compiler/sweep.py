@@ -1,0 +1,707 @@
+"""Chunked, streamed evaluation of large parameter sweeps (docs/scale.md).
+
+Pipeline position: beside `compiler.evaluate`; drives dsl -> lower -> evaluate once per chunk. Imports numpy,
+`dsl`, `compiler.lower`, `compiler.evaluate`; pyarrow (Parquet), tqdm (progress) and dask.distributed
+(`--scheduler`) only when asked for.
+
+The spec is checked and lowered ONCE (`prepare`). The scenario axis (the Cartesian product of the swept
+parameters, the first parameter outermost, see `compiler.lower`) is cut into chunks that are themselves
+Cartesian products of slices: with parameters p1..pk of sizes n1..nk, a chunk fixes one value of each of
+p1..p(L-1), takes a slice of pL and all of p(L+1)..pk, where L is the outermost level whose inner block
+n(L+1)*...*nk fits the chunk size. Such a chunk is a contiguous range of scenario indices, so the graph
+evaluates it unchanged: `graph.sweep_values` is set to the slices and `evaluate` runs as for any sweep.
+Memory is bounded by the chunk, never the whole product (no 10^8-point meshgrid).
+
+Output is wide (one row per scenario): `scenario` (0-based index), the swept parameters, `feasible` (no
+assert or built-in limit fails in that scenario), then every quantity that varies, sorted by path, all in SI
+units. Quantities that do not vary are written once, in the sidecar `FILE.meta.json`, with the units, the
+parameters and the checks. Absent or non-finite values are empty
+(CSV) or null (JSON Lines, Parquet), never a number. Numbers are written with Python's `repr` of a float
+(shortest string that round-trips), applied by `map` over whole columns: the same input gives the same bytes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dsl.diagnostics import ERROR, Sink
+
+from .lower import Lowering
+
+STREAM_MAX_SCENARIOS = 10 ** 12
+_CHUNK_COUNT = re.compile(r" \(in [\d,]+ of [\d,]+ scenarios\)")
+INTERRUPT = threading.Event()          # set by Ctrl-C while a stream runs (see `interruptible`)
+_STREAMING = threading.Event()
+DEFAULT_CHUNK = 20_000
+
+
+class SweepError(Exception):
+    """Bad use (an output format whose library is missing, an unknown quantity); exit 2."""
+
+
+class _UnboundedLowering(Lowering):
+    """Lowering without the in-memory scenario limit: chunks bound the memory instead."""
+
+    def scenarios(self) -> None:
+        total = 1
+        for name in self.graph.sweep:
+            total *= max(len(self.graph.sweep_values[name]), 1)
+        if total > STREAM_MAX_SCENARIOS:
+            node = self.graph.nodes[self.graph.sweep[-1]]
+            self.sink.error("invalid-range", f"the parameter sweep has {total:,} scenarios; the limit of a "
+                            f"streamed sweep is {STREAM_MAX_SCENARIOS:,}", node.span)
+            self.graph.sweep.clear()
+            total = 1
+        self.graph.scenario_count = total
+
+
+@dataclass
+class Plan:
+    """A checked and lowered spec, ready to be evaluated chunk after chunk."""
+
+    lowering: Lowering | None
+    sink: Sink
+    count: int = 1
+    sweep: list[str] = field(default_factory=list)
+    values: dict[str, list[float]] = field(default_factory=dict)
+
+
+def prepare(paths: list[str], defines: dict[str, str] | None = None, root: str | None = None) -> Plan:
+    """Check and lower once. `plan.lowering` is None when the front end or lowering found errors."""
+    import dsl
+
+    checked, sink = dsl.check_files(paths, defines, root)
+    if checked is None or sink.has_errors():
+        return Plan(None, sink)
+    lowering = _UnboundedLowering(checked, sink)
+    lowering.run()
+    if sink.has_errors():
+        return Plan(None, sink)
+    graph = lowering.graph
+    return Plan(lowering, sink, graph.scenario_count, list(graph.sweep),
+                {p: list(graph.sweep_values[p]) for p in graph.sweep})
+
+
+# ---------------------------------------------------------------------------------------------- chunks
+
+@dataclass
+class Chunk:
+    index: int
+    start: int                      # first scenario index (inclusive)
+    stop: int                       # last scenario index (exclusive)
+    values: dict[str, list[float]]  # each swept parameter's slice; their product, in order, is the chunk
+
+
+def chunks(plan: Plan, chunk_size):
+    """The chunks of the scenario axis in order, each a product of slices and at most `chunk_size` long.
+    `chunk_size` is an int, or an object whose `.size` is read afresh before each chunk (`AutoSize`)."""
+    if not plan.sweep:
+        yield Chunk(0, 0, plan.count, {})
+        return
+    sizes = [len(plan.values[p]) for p in plan.sweep]
+    # inner[i]: scenarios in one step of parameter i (the product of the sizes inside it; 1 for the last)
+    inner = [math.prod(sizes[i + 1:]) for i in range(len(sizes))]
+    index, pos = 0, 0
+    while pos < plan.count:
+        size = max(int(getattr(chunk_size, "size", chunk_size)), 1)
+        # the outermost level whose step fits the chunk and at which `pos` is aligned (the last always is)
+        level = next(i for i in range(len(sizes)) if inner[i] <= size and pos % inner[i] == 0)
+        block = min(size // inner[level], sizes[level]) * inner[level]
+        cycle = sizes[level] * inner[level]          # one full pass of the level's parameter
+        stop = min(pos + block, (pos // cycle + 1) * cycle, plan.count)   # never across an outer step
+        values: dict[str, list[float]] = {}
+        for i, p in enumerate(plan.sweep):
+            if i < level:
+                values[p] = [plan.values[p][(pos // inner[i]) % sizes[i]]]
+            elif i == level:
+                first = (pos // inner[i]) % sizes[i]
+                values[p] = plan.values[p][first:first + (stop - pos) // inner[i]]
+            else:
+                values[p] = plan.values[p]
+        yield Chunk(index, pos, stop, values)
+        index += 1
+        pos = stop
+
+
+class AutoSize:
+    """The chunk size when none is given (serial runs): start small, double while the measured rate
+    (scenarios per second, writing included) improves by 10 %, then keep the best; shrink 4x and stop
+    growing if the process's peak memory passes `budget_mb`. Some models cost more than linearly in the
+    chunk's length (the training model's search over distinct accelerator counts), so a fixed large chunk
+    can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
+
+    def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
+        self.size = start
+        self.largest = largest
+        self.budget_mb = budget_mb
+        self.best_rate = 0.0
+        self.best_size = start
+        self.growing = True
+
+    def observe(self, scenarios: int, seconds: float) -> None:
+        import resource
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if peak_mb > self.budget_mb:
+            self.size = max(self.size // 4, 1)
+            self.best_size = min(self.best_size, self.size)
+            self.growing = False
+            return
+        if not self.growing or scenarios < self.size // 2:    # a short chunk at a cycle's end says little
+            return
+        rate = scenarios / max(seconds, 1e-9)
+        if rate > self.best_rate * 1.1:
+            self.best_rate, self.best_size = rate, self.size
+            self.size = min(self.size * 2, self.largest)
+        else:
+            self.size, self.growing = self.best_size, False
+
+
+# ---------------------------------------------------------------------------------------------- one chunk
+
+@dataclass
+class ChunkResult:
+    """What one chunk gives: every numeric quantity (length 1 or the chunk's length), the feasibility per
+    scenario, each check's failing count, and the diagnostics (deduplicated later)."""
+
+    chunk: Chunk
+    columns: dict[str, np.ndarray]
+    units: dict[str, str]
+    displays: dict[str, str]
+    feasible: np.ndarray
+    failing: dict[str, int]
+    check_messages: dict[str, str]
+    diagnostics: list
+
+
+def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
+    """Evaluate one chunk with the plan's graph (its sweep values set to the chunk's slices)."""
+    from .evaluate import evaluate
+
+    graph = plan.lowering.graph
+    saved = (graph.sweep_values, graph.scenario_count)
+    size = chunk.stop - chunk.start
+    sink = Sink()
+    sink.sources = plan.sink.sources
+    try:
+        graph.sweep_values = dict(chunk.values) if plan.sweep else graph.sweep_values
+        graph.scenario_count = size
+        results = evaluate(plan.lowering, sink)
+    finally:
+        graph.sweep_values, graph.scenario_count = saved
+    columns: dict[str, np.ndarray] = {}
+    for path, value in results.values.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size in (1, size):
+            columns[path] = value.astype(float, copy=False).reshape(-1)
+    feasible = np.ones(size, dtype=bool)
+    failing: dict[str, int] = {}
+    messages: dict[str, str] = {}
+    for check in results.checks:
+        messages[check.name] = check.message
+        if check.ok:
+            failing[check.name] = 0
+            continue
+        rows = np.asarray(check.failing, dtype=np.int64)
+        if rows.size == 0:                    # could not be evaluated, or a scalar failure: every scenario
+            rows = np.arange(size)
+        rows = rows[rows < size]
+        feasible[rows] = False
+        failing[check.name] = int(np.unique(rows).size)
+    units = {p: results.units.get(p, "") for p in columns}
+    displays = {p: getattr(graph.nodes.get(p), "display", "") or "" for p in columns}
+    absent = getattr(results, "absent", None) or {}
+    for path, info in absent.items():         # absent values (Results.absent): NaN, written empty / null
+        if path in columns:
+            mask = np.asarray(getattr(info, "mask", True), dtype=bool)
+            columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
+    return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items)
+
+
+# ---------------------------------------------------------------------------------------------- parallel
+
+_WORKER_PLANS: dict = {}
+
+
+def _worker_chunk(key: tuple, chunk: Chunk) -> ChunkResult:
+    """Run in a worker process (or Dask worker): prepare the plan once per process, then one chunk."""
+    plan = _WORKER_PLANS.get(key)
+    if plan is None:
+        paths, defines, root = key
+        plan = prepare(list(paths), dict(defines), root)
+        _WORKER_PLANS.clear()
+        _WORKER_PLANS[key] = plan
+    return evaluate_chunk(plan, chunk)
+
+
+def run_chunks(plan: Plan, key: tuple, chunk_size: int, workers: int = 1, scheduler: str | None = None):
+    """Chunk results in scenario order: serial, across `workers` processes, or on a Dask cluster. At most a
+    few chunks are in flight at once, so memory stays bounded whatever the sweep's size."""
+    todo = chunks(plan, chunk_size)
+    if scheduler:
+        yield from _run_dask(key, todo, scheduler, workers)
+        return
+    if workers <= 1:
+        for chunk in todo:
+            yield evaluate_chunk(plan, chunk)
+        return
+    import concurrent.futures as cf
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn" if "fork" not in multiprocessing.get_all_start_methods()
+                                          else "fork")
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint) as pool:
+        yield from _ordered(lambda c: pool.submit(_worker_chunk, key, c), todo, 2 * workers,
+                            lambda f: f.result(), lambda f: f.cancel())
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops after the chunk in hand and keeps what is written."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _ordered(submit, todo, window: int, result, cancel):
+    from collections import deque
+
+    pending: deque = deque()
+    try:
+        for chunk in todo:
+            pending.append(submit(chunk))
+            if len(pending) >= window:
+                yield result(pending.popleft())
+        while pending:
+            yield result(pending.popleft())
+    finally:
+        for fut in pending:
+            cancel(fut)
+
+
+def _run_dask(key: tuple, todo, scheduler: str, workers: int):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise SweepError("--scheduler needs dask.distributed: pip install 'factory-dsl[scale]'") from exc
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        yield from _ordered(lambda c: client.submit(_worker_chunk, key, c, pure=False), todo,
+                            2 * max(workers, len(client.scheduler_info().get("workers", {})), 1),
+                            lambda f: f.result(), lambda f: f.cancel())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ---------------------------------------------------------------------------------------------- writers
+
+def format_column(values: np.ndarray, empty: str = "") -> list[str]:
+    """Each float as `repr` (the shortest string that round-trips); absent and non-finite values `empty`.
+    `repr` runs once per distinct bit pattern of the column (a column that depends on one parameter of a
+    product repeats each value many times), mapped over the column in C: no Python loop per value."""
+    values = np.ascontiguousarray(values, dtype=float)
+    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    distinct = bits.view(np.float64)
+    text = list(map(repr, distinct.tolist()))
+    for i in np.flatnonzero(~np.isfinite(distinct)).tolist():     # only the absent ones
+        text[i] = empty
+    return np.asarray(text, dtype=object)[inverse.reshape(-1)].tolist()
+
+
+class Writer:
+    """Base: a table of one row per scenario in fixed columns, written chunk after chunk."""
+
+    def __init__(self, path: str, columns: list[str]):
+        self.path = path
+        self.columns = columns
+
+    def write(self, table: dict[str, np.ndarray], size: int) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class CsvWriter(Writer):
+    def __init__(self, path: str, columns: list[str]):
+        super().__init__(path, columns)
+        self.file = open(path, "w", encoding="utf-8", newline="")
+        self.file.write(",".join(_csv_field(c) for c in columns) + "\n")
+
+    def write(self, table, size):
+        cols = [_text_column(table[c], c) for c in self.columns]
+        self.file.write("".join(",".join(row) + "\n" for row in zip(*cols)))
+
+    def close(self):
+        self.file.close()
+
+
+class JsonlWriter(Writer):
+    def __init__(self, path: str, columns: list[str]):
+        super().__init__(path, columns)
+        self.file = open(path, "w", encoding="utf-8", newline="")
+        self.template = "{" + ",".join(f"{json.dumps(c)}:%s" for c in columns) + "}\n"
+
+    def write(self, table, size):
+        cols = [_text_column(table[c], c, "null") for c in self.columns]
+        template = self.template
+        self.file.write("".join(map(template.__mod__, zip(*cols))))
+
+    def close(self):
+        self.file.close()
+
+
+class ParquetWriter(Writer):
+    def __init__(self, path: str, columns: list[str]):
+        super().__init__(path, columns)
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise SweepError("--output-format parquet needs pyarrow: pip install pyarrow "
+                             "(or 'factory-dsl[scale]')") from exc
+        self.pa, self.pq = pa, pq
+        fields = [pa.field(c, pa.int64() if c == "scenario" else pa.bool_() if c == "feasible" else pa.float64())
+                  for c in columns]
+        self.schema = pa.schema(fields)
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+
+    def write(self, table, size):
+        pa = self.pa
+        arrays = []
+        for c in self.columns:
+            v = table[c]
+            if c in ("scenario", "feasible"):
+                arrays.append(pa.array(v))
+            else:
+                arrays.append(pa.array(v, type=pa.float64(), mask=~np.isfinite(v)))
+        self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
+
+    def close(self):
+        self.writer.close()
+
+
+def _csv_field(text: str) -> str:
+    return f'"{text}"' if any(ch in text for ch in ',"\n') else text
+
+
+def _text_column(values: np.ndarray, name: str, empty: str = "") -> list[str]:
+    if name == "scenario":
+        return list(map(str, values.tolist()))
+    if name == "feasible":
+        return np.where(values, "true", "false").tolist()
+    return format_column(values, empty)
+
+
+WRITERS = {"csv": CsvWriter, "jsonl": JsonlWriter, "parquet": ParquetWriter}
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+class Summary:
+    """Streaming statistics per varying quantity: exact min and max, the median of a regular sample
+    (every k-th scenario, at most `sample` values, exact when the sweep is no longer), absent counts."""
+
+    def __init__(self, count: int, sample: int = 100_000):
+        self.count = count
+        self.stride = max(math.ceil(count / sample), 1)
+        self.low: dict[str, float] = {}
+        self.high: dict[str, float] = {}
+        self.absent: dict[str, int] = {}
+        self.samples: dict[str, list[np.ndarray]] = {}
+        self.feasible = 0
+        self.seen = 0
+
+    def add(self, table: dict[str, np.ndarray], start: int, size: int, names: list[str]) -> None:
+        self.seen += size
+        self.feasible += int(np.count_nonzero(table["feasible"]))
+        first = (-start) % self.stride
+        for name in names:
+            v = table[name]
+            finite = np.isfinite(v)
+            self.absent[name] = self.absent.get(name, 0) + int(size - np.count_nonzero(finite))
+            if finite.any():
+                good = v[finite]
+                self.low[name] = min(self.low.get(name, math.inf), float(good.min()))
+                self.high[name] = max(self.high.get(name, -math.inf), float(good.max()))
+            self.samples.setdefault(name, []).append(v[first::self.stride])
+
+    def median(self, name: str) -> float:
+        values = np.concatenate(self.samples.get(name) or [np.empty(0)])
+        values = values[np.isfinite(values)]
+        return float(np.median(values)) if values.size else math.nan
+
+
+# ---------------------------------------------------------------------------------------------- the driver
+
+def interruptible(func):
+    """Decorator for a command: while a stream runs (in any thread), Ctrl-C asks it to stop after the chunk
+    in hand, so the rows written so far are complete and kept; otherwise Ctrl-C interrupts as usual."""
+    import signal
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            return func(*args, **kwargs)
+
+        def handler(signum, frame):
+            if _STREAMING.is_set():
+                INTERRUPT.set()
+            else:
+                raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return wrapper
+
+
+@dataclass
+class Outcome:
+    written: int                                   # scenarios evaluated (and written, with an output file)
+    total: int
+    interrupted: bool
+    constants: dict[str, float]
+    units: dict[str, str]
+    displays: dict[str, str]
+    columns: list[str]
+    failing: dict[str, int]
+    check_messages: dict[str, str]
+    summary: Summary
+    diagnostics: list
+    seconds: float = 0.0
+
+
+def select_columns(paths, select: str | None) -> list[str]:
+    import fnmatch
+
+    return sorted(p for p in paths if not select or fnmatch.fnmatchcase(p, select))
+
+
+def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: str = "csv",
+           chunk_size=None, workers: int = 1, scheduler: str | None = None,
+           select: str | None = None, progress: bool = False, on_chunk=None, limit: int | None = None) -> Outcome:
+    """Evaluate the plan chunk after chunk, writing rows to `output` (if given) and keeping a summary.
+    `on_chunk(result, table)` sees every chunk (optimize keeps its best rows there). Ctrl-C stops after the
+    rows written so far (`Outcome.interrupted`). `limit` stops after that many scenarios (benchmarks).
+    `chunk_size` None: `AutoSize` in a serial run, DEFAULT_CHUNK with workers."""
+    import time
+
+    auto = None
+    if chunk_size is None:
+        if workers <= 1 and not scheduler:
+            chunk_size = auto = AutoSize()
+        else:
+            chunk_size = DEFAULT_CHUNK
+
+    started = time.perf_counter()
+    writer: Writer | None = None
+    summary = Summary(plan.count)
+    columns: list[str] = []
+    varying: list[str] = []
+    constants: dict[str, float] = {}
+    units: dict[str, str] = {}
+    displays: dict[str, str] = {}
+    failing: dict[str, int] = {}
+    messages: dict[str, str] = {}
+    diagnostics: list = []
+    seen_diags: set = set()
+    written = 0
+    interrupted = False
+    bar = _progress_bar(plan.count, progress)
+    INTERRUPT.clear()
+    _STREAMING.set()
+    try:
+        tick = time.perf_counter()
+        for result in run_chunks(plan, key, chunk_size, workers, scheduler):
+            size = result.chunk.stop - result.chunk.start
+            if not columns:
+                probing = time.perf_counter()
+                probe = _probe(plan)
+                tick += time.perf_counter() - probing           # not part of the first chunk's rate
+                picked = select_columns(probe.columns, select)
+                varying = [p for p in picked if probe.columns[p].size > 1 and p not in plan.sweep]
+                constants = {p: float(result.columns[p][0]) for p in picked
+                             if probe.columns[p].size == 1 and p not in plan.sweep and p in result.columns}
+                units, displays = dict(probe.units), dict(probe.displays)
+                columns = ["scenario"] + list(plan.sweep) + ["feasible"] + varying
+                if output:
+                    writer = WRITERS[output_format](output, columns)
+            table = _table(result, plan, columns, size)
+            if writer is not None:
+                writer.write(table, size)
+            summary.add(table, result.chunk.start, size, varying + list(plan.sweep))
+            for name, count in result.failing.items():
+                failing[name] = failing.get(name, 0) + count
+            messages.update(result.check_messages)
+            for d in result.diagnostics:
+                # a check's "(in N of M scenarios)" counts one chunk: drop it (the summary counts the sweep)
+                message = _CHUNK_COUNT.sub("", d.message)
+                k = (d.code, d.span, message)
+                if k not in seen_diags:
+                    seen_diags.add(k)
+                    diagnostics.append(dataclasses.replace(d, message=message))
+            if on_chunk is not None:
+                on_chunk(result, table)
+            written += size
+            if auto is not None:
+                now = time.perf_counter()
+                auto.observe(size, now - tick)
+                tick = now
+            if bar is not None:
+                bar.update(size)
+            if limit is not None and written >= limit:
+                break
+            if INTERRUPT.is_set():
+                interrupted = True
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        _STREAMING.clear()
+        if bar is not None:
+            bar.close()
+        if writer is not None:
+            writer.close()
+    outcome = Outcome(written, plan.count, interrupted, constants, units, displays, columns, failing, messages,
+                      summary, diagnostics, time.perf_counter() - started)
+    return outcome
+
+
+def _probe(plan: Plan) -> ChunkResult:
+    """Which quantities vary over the sweep, whatever the chunk size: the product of the first two values
+    of each swept parameter (at most 2^k scenarios), where anything that depends on a parameter is an
+    array of that length and everything else a single value."""
+    values = {p: plan.values[p][:2] for p in plan.sweep}
+    return evaluate_chunk(plan, Chunk(-1, 0, math.prod(len(v) for v in values.values()), values))
+
+
+def _table(result: ChunkResult, plan: Plan, columns: list[str], size: int) -> dict[str, np.ndarray]:
+    table: dict[str, np.ndarray] = {"scenario": np.arange(result.chunk.start, result.chunk.stop, dtype=np.int64),
+                                    "feasible": result.feasible}
+    for name in columns:
+        if name in table:
+            continue
+        value = result.columns.get(name)
+        if value is None:
+            table[name] = np.full(size, np.nan)
+        else:
+            table[name] = np.broadcast_to(value, (size,))
+    return table
+
+
+def _progress_bar(total: int, wanted: bool):
+    import sys
+
+    if not wanted or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="scen", unit_scale=True, file=sys.stderr, leave=False)
+
+
+def metadata(plan: Plan, spec: str, outcome: Outcome, output_format: str) -> dict:
+    """The sidecar FILE.meta.json: what the table's columns mean, the constants, checks and how far it got."""
+    return {
+        "format_version": "1",
+        "spec": spec,
+        "layout": "wide: one row per scenario; columns scenario, the swept parameters, feasible, varying quantities",
+        "output_format": output_format,
+        "scenarios": {"count": plan.count, "written": outcome.written, "complete": outcome.written == plan.count,
+                      "parameters": {p: {"first": plan.values[p][0], "last": plan.values[p][-1],
+                                         "points": len(plan.values[p])} for p in plan.sweep}},
+        "columns": outcome.columns,
+        "units": {p: (outcome.units.get(p) or "1") for p in outcome.columns if p not in ("scenario", "feasible")},
+        "constants": {p: {"unit": outcome.units.get(p) or "1", "value": v if math.isfinite(v) else None}
+                      for p, v in sorted(outcome.constants.items())},
+        "checks": [{"name": name, "message": outcome.check_messages.get(name, ""), "failing_scenarios": n}
+                   for name, n in sorted(outcome.failing.items())],
+    }
+
+
+def summary_text(plan: Plan, outcome: Outcome) -> str:
+    """min / median / max per varying quantity (readable units), feasibility and check failure counts."""
+    from .display import format_quantity
+
+    s = outcome.summary
+    lines = [f"{outcome.written:,} of {plan.count:,} scenarios evaluated"
+             + (f" (medians of one scenario in every {s.stride:,})" if s.stride > 1 else "")
+             + f"; {s.feasible:,} feasible"]
+    names = list(plan.sweep) + [c for c in outcome.columns if c not in ("scenario", "feasible")
+                                and c not in plan.sweep]
+    width = max((len(p) for p in names), default=10)
+    lines.append(f"{'quantity':<{width}}  {'min':>14}  {'median':>14}  {'max':>14}")
+    for name in names:
+        unit, declared = outcome.units.get(name, ""), outcome.displays.get(name, "")
+        if name not in s.low:
+            lines.append(f"{name:<{width}}  (absent in every scenario)")
+            continue
+        shown = [format_quantity(v, unit, declared) for v in (s.low[name], s.median(name), s.high[name])]
+        absent = s.absent.get(name, 0)
+        lines.append(f"{name:<{width}}  {shown[0]:>14}  {shown[1]:>14}  {shown[2]:>14}"
+                     + (f"  ({absent:,} absent)" if absent else ""))
+    if outcome.constants:
+        lines.append(f"({len(outcome.constants)} quantities do not vary over the sweep)")
+    for name, n in sorted(outcome.failing.items()):
+        lines.append(f"{'ok  ' if n == 0 else 'FAIL'}  {name}" + (f"  (in {n:,} of {outcome.written:,} scenarios)"
+                                                                   if n else ""))
+    return "\n".join(lines) + "\n"
+
+
+def has_errors(outcome: Outcome) -> bool:
+    return any(d.severity == ERROR for d in outcome.diagnostics) or any(outcome.failing.values())
+
+
+SUMMARY_AT = 1_000       # `factory eval` (table) summarises a sweep of more scenarios than this
+
+
+def results_summary(results, select: str | None = None) -> str:
+    """The summary table of an in-memory sweep (`factory eval` without streaming options, more than
+    SUMMARY_AT scenarios): the same text as a streamed sweep's, from the Results already computed."""
+    n = results.scenario_count
+    sweep_params = list(results.graph.sweep)
+    numeric = {p: v for p, v in results.values.items()
+               if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.size in (1, n)}
+    absent = getattr(results, "absent", None) or {}
+    picked = select_columns(numeric, select)
+    varying = [p for p in picked if numeric[p].size == n and p not in sweep_params]
+    feasible = np.ones(n, dtype=bool)
+    failing: dict[str, int] = {}
+    for check in results.checks:
+        rows = np.asarray(check.failing, dtype=np.int64) if not check.ok else np.empty(0, dtype=np.int64)
+        if not check.ok and rows.size == 0:
+            rows = np.arange(n)
+        feasible[rows[rows < n]] = False
+        failing[check.name] = int(np.unique(rows[rows < n]).size)
+    table = {"feasible": feasible}
+    for p in varying + sweep_params:
+        value = numeric[p].astype(float).reshape(-1)
+        if p in absent:
+            value = np.where(np.asarray(getattr(absent[p], "mask", True), dtype=bool), np.nan, value)
+        table[p] = np.broadcast_to(value, (n,))
+    summary = Summary(n)
+    summary.add(table, 0, n, varying + sweep_params)
+    plan = Plan(None, Sink(), n, sweep_params, {p: list(results.graph.sweep_values[p]) for p in sweep_params})
+    constants = {p: float(numeric[p].reshape(-1)[0]) for p in picked if numeric[p].size == 1 and p not in sweep_params}
+    displays = {p: getattr(results.graph.nodes.get(p), "display", "") or "" for p in numeric}
+    outcome = Outcome(n, n, False, constants, dict(results.units), displays,
+                      ["scenario"] + sweep_params + ["feasible"] + varying, failing,
+                      {c.name: c.message for c in results.checks}, summary, [])
+    return summary_text(plan, outcome)

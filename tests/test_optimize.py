@@ -1,0 +1,122 @@
+"""`factory optimize` (compiler/optimize.py): checked against a brute-force sweep done here, one `factory eval`
+run per grid point (an independent loop, not the chunked search).
+
+Law: the chosen plan is the feasible grid point with the least objective (ties: the first), where feasible
+means the spec's asserts hold (`eval` exits 0) and the --subject-to constraint holds; the Pareto front is the
+set of feasible points no other feasible point dominates.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+from test_sweep import SPEC  # noqa: E402  (tests/ is on the path)
+
+GRID = {"racks_per_hall": [1, 2, 3], "halls": [1, 2, 3]}
+CAP_W = 600e3
+
+
+@pytest.fixture(scope="module")
+def spec_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("opt") / "small.factory"
+    path.write_text(SPEC.replace("param utilization = [0.6, 0.7, 0.8, 0.9]", "param utilization = 0.8"),
+                    encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def brute(spec_file):
+    """Every grid point evaluated alone: (racks_per_hall, halls) -> (asserts ok, quantities)."""
+    out = {}
+    for r, h in itertools.product(GRID["racks_per_hall"], GRID["halls"]):
+        res = CliRunner().invoke(main, ["eval", spec_file, "--format", "json", "--select", "campus.*",
+                                        "-D", f"racks_per_hall={r}", "-D", f"halls={h}"])
+        assert res.exit_code in (0, 1), res.output
+        doc = json.loads(res.stdout)
+        out[(r, h)] = (res.exit_code == 0, {k: v["values"][0] for k, v in doc["quantities"].items()})
+    return out
+
+
+def _optimize(spec_file, *args):
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "racks_per_hall=1..3", "--vary", "halls=1..3",
+                                    "--format", "json", "--quiet", "--chunk-size", "4", *args])
+    assert res.exit_code in (0, 1), res.output
+    return res.exit_code, json.loads(res.stdout)
+
+
+def test_cheapest_under_a_power_cap_matches_brute_force(spec_file, brute):
+    feasible = {k: q for k, (ok, q) in brute.items()
+                if ok and q["campus.facility_power"] <= CAP_W}
+    assert feasible                                            # the cap leaves something to choose from
+    code, doc = _optimize(spec_file, "--minimize", "capex", "--subject-to", "facility_power <= 600 kW")
+    assert code == 0
+    best_key = min(feasible, key=lambda k: (feasible[k]["campus.capex"], list(brute).index(k)))
+    # the cheapest plan under the cap: one rack in one hall
+    assert doc["best"]["parameters"] == {"racks_per_hall": float(best_key[0]), "halls": float(best_key[1])}
+    assert doc["best"]["values"]["campus.capex"] == feasible[best_key]["campus.capex"]
+    assert doc["objectives"][0]["path"] == "campus.capex"
+    assert doc["scenarios"]["feasible"] == len(feasible)
+
+
+def test_biggest_plan_under_the_cap(spec_file, brute):
+    code, doc = _optimize(spec_file, "--maximize", "campus.accelerators", "--subject-to", "facility_power <= 600 kW")
+    feasible = {k: q for k, (ok, q) in brute.items() if ok and q["campus.facility_power"] <= CAP_W}
+    most = max(q["campus.accelerators"] for q in feasible.values())
+    first = next(k for k, q in feasible.items() if q["campus.accelerators"] == most)   # ties: the first
+    assert code == 0 and doc["best"]["values"]["campus.accelerators"] == most
+    assert doc["best"]["parameters"] == {"racks_per_hall": float(first[0]), "halls": float(first[1])}
+
+
+def test_pareto_front_matches_brute_force(spec_file, brute):
+    code, doc = _optimize(spec_file, "--minimize", "facility_power", "--maximize", "campus.accelerators")
+    points = {k: (q["campus.facility_power"], -q["campus.accelerators"]) for k, (ok, q) in brute.items() if ok}
+
+    def dominated(a):
+        return any(all(x <= y for x, y in zip(b, a)) and b != a for b in points.values())
+
+    expected = sorted((float(k[0]), float(k[1])) for k, v in points.items() if not dominated(v))
+    got = sorted((r["parameters"]["racks_per_hall"], r["parameters"]["halls"]) for r in doc["pareto"])
+    assert code == 0 and got == expected and doc["best"] is None
+
+
+def test_no_feasible_plan_exits_1_and_says_so(spec_file):
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "halls=1..2", "--minimize", "capex",
+                                    "--subject-to", "facility_power <= 1 kW", "--quiet"])
+    assert res.exit_code == 1 and "no feasible plan" in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--minimize", "no_such_thing"], "is not a quantity"),
+    (["--minimize", "capex", "--subject-to", "facility_power <= 3 m"], "is m, but"),
+    (["--minimize", "capex", "--subject-to", "facility_power is small"], "write QUANTITY OP NUMBER"),
+    ([], "give one objective"),
+])
+def test_bad_use_is_exit_2_with_one_line(spec_file, args, message):
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "halls=1..2", "--quiet", *args])
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+
+
+def test_heatmap_grey_exactly_where_infeasible(spec_file, brute, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "h.svg"
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "racks_per_hall=1..3", "--vary", "halls=1..3",
+                                    "--minimize", "capex", "--subject-to", "facility_power <= 600 kW",
+                                    "--heatmap", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    ns = "{http://www.w3.org/2000/svg}"
+    rects = [r for r in ET.parse(out).getroot().iter(f"{ns}rect") if r.get("width") == r.get("height") == "14"]
+    cells = rects[:9]                                    # row-major: racks_per_hall rows, halls columns
+    grey = [r.get("fill") == "#cccccc" for r in cells]
+    expected = [not (brute[(r, h)][0] and brute[(r, h)][1]["campus.facility_power"] <= CAP_W)
+                for r, h in itertools.product(GRID["racks_per_hall"], GRID["halls"])]
+    assert grey == expected
+    assert any(r.get("stroke") for r in rects)           # the chosen plan is outlined
+    res = CliRunner().invoke(main, ["optimize", spec_file, "--vary", "halls=1..2", "--minimize", "capex",
+                                    "--heatmap", str(out), "--quiet", "-D", "racks_per_hall=1"])
+    assert res.exit_code == 2 and "exactly two varied parameters" in res.output

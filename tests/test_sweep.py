@@ -1,0 +1,304 @@
+"""Chunked, streamed sweeps (compiler/sweep.py, docs/scale.md): the laws they keep.
+
+- a chunk is a product of slices, and the chunks in order are the whole Cartesian product;
+- a streamed sweep equals the in-process evaluation of the same sweep, value for value (SI, repr round-trip);
+- the bytes written do not depend on the chunk size or the number of worker processes;
+- absent and non-finite values are empty (CSV) or null (JSON Lines, Parquet), never a number;
+- Ctrl-C keeps the rows written so far, whole chunks only.
+"""
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.evaluate import evaluate
+from compiler.lower import lower
+from compiler import sweep
+
+SPEC = """
+from chips import GB200, Grace
+param racks_per_hall = 1..3
+param halls = 1..3
+param utilization = [0.6, 0.7, 0.8, 0.9]
+
+server tray {
+  chip gpu: GB200 x 4
+  cpu host: Grace x 2
+  cooling = "liquid"
+  psu_efficiency = 1
+}
+
+power_shelf shelf {
+  capacity = 33 kW
+  efficiency = 0.97
+}
+
+rack nvl72 {
+  server t: tray x 18
+  power_shelf ps: shelf x 8
+  price = 3000000 USD
+  power_limit = 140 kW
+}
+
+site campus {
+  utilization = utilization
+  distribution = "dc800"
+  ambient_temp = 35 degC
+  mean_ambient_temp = 14 degC
+  electricity_price = 0.08 USD/kWh
+  hall h x halls {
+    rack r: nvl72 x racks_per_hall
+  }
+}
+
+assert campus.facility_power <= 1 MW, "the campus fits its 1 MW feed"
+"""
+
+
+@pytest.fixture(scope="module")
+def spec_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sweep") / "small.factory"
+    path.write_text(SPEC, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def plan(spec_file):
+    p = sweep.prepare([spec_file])
+    assert p.lowering is not None, [d.message for d in p.sink.items]
+    return p
+
+
+def _key(spec_file):
+    return ((spec_file,), (), None)
+
+
+def test_chunks_are_products_of_slices_covering_the_product_in_order():
+    plan = sweep.Plan(None, None, 3 * 4 * 5, ["a", "b", "c"],
+                      {"a": [1, 2, 3], "b": [10, 20, 30, 40], "c": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    full = list(itertools.product(*plan.values.values()))
+    for size in (1, 2, 3, 5, 7, 20, 21, 59, 60, 1000):
+        got = []
+        for chunk in sweep.chunks(plan, size):
+            part = list(itertools.product(*chunk.values.values()))
+            assert len(part) == chunk.stop - chunk.start <= size
+            assert part == full[chunk.start:chunk.stop]
+            got += part
+        assert got == full
+
+
+def test_chunks_of_a_changing_size_are_still_products_in_order():
+    plan = sweep.Plan(None, None, 3 * 4 * 5, ["a", "b", "c"],
+                      {"a": [1, 2, 3], "b": [10, 20, 30, 40], "c": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    full = list(itertools.product(*plan.values.values()))
+
+    class Sizes:                       # what AutoSize does: the size changes between chunks
+        sequence = iter([1, 2, 3, 7, 20, 1, 13, 4, 60, 2])
+        size = 1
+
+    sizes = Sizes()
+    got = []
+    for chunk in sweep.chunks(plan, sizes):
+        part = list(itertools.product(*chunk.values.values()))
+        assert len(part) == chunk.stop - chunk.start <= sizes.size
+        assert part == full[chunk.start:chunk.stop]
+        got += part
+        sizes.size = next(sizes.sequence, 5)
+    assert got == full
+
+
+def test_auto_size_grows_while_the_rate_improves_then_keeps_the_best():
+    auto = sweep.AutoSize(start=100, budget_mb=1e9)
+    auto.observe(100, 1.0)             # 100/s
+    assert auto.size == 200
+    auto.observe(200, 1.0)             # 200/s: better, grow
+    assert auto.size == 400
+    auto.observe(400, 4.0)             # 100/s: worse (a model costing more than linearly): back to 200
+    assert auto.size == 200 and not auto.growing
+    auto.observe(200, 0.1)
+    assert auto.size == 200
+    small = sweep.AutoSize(start=1000, budget_mb=0.0)   # over the memory budget: shrink 4x
+    small.observe(1000, 1.0)
+    assert small.size == 250 and not small.growing
+
+
+def test_format_column_is_repr_and_absent_is_empty():
+    values = np.array([0.1, 1e16, -0.0, 3.0, 1e-5, 2.0 ** -1074, np.nan, np.inf, -np.inf, 123456789.123456789])
+    text = sweep.format_column(values)
+    assert text[:6] == [repr(float(v)) for v in values[:6]]
+    assert text[6:9] == ["", "", ""]
+    assert [float(t) for t in text if t] == [v for v in values.tolist() if math.isfinite(v)]
+
+
+def test_streamed_csv_equals_in_process_sweep(spec_file, plan, tmp_path):
+    import dsl
+
+    out = tmp_path / "s.csv"
+    outcome = sweep.stream(plan, _key(spec_file), output=str(out), chunk_size=5)
+    assert outcome.written == plan.count == 36
+    checked, sink = dsl.check_files([spec_file])
+    results = evaluate(lower(checked, sink), sink)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [int(r["scenario"]) for r in rows] == list(range(36))
+    varying = [c for c in outcome.columns if c not in ("scenario", "feasible")]
+    assert "campus.facility_power" in varying and "halls" in varying
+    for name in varying:
+        expected = np.broadcast_to(results.values[name], (36,))
+        got = np.array([float(r[name]) if r[name] else np.nan for r in rows])
+        np.testing.assert_array_equal(got, expected)
+    for name, value in outcome.constants.items():
+        assert np.asarray(results.values[name]).size == 1 and float(results.values[name][0]) == value
+    # feasible: the one assert (facility power <= 1 MW) holds, scenario by scenario
+    power = np.broadcast_to(results.values["campus.facility_power"], (36,))
+    assert [r["feasible"] == "true" for r in rows] == list(power <= 1e6 * (1 + 1e-12))
+    assert outcome.failing["spec: the campus fits its 1 MW feed"] == int(np.sum(power > 1e6))
+
+
+def _run_eval(args):
+    result = CliRunner().invoke(main, ["eval", *args, "--quiet"])
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_bytes_do_not_depend_on_chunk_size_or_workers(spec_file, tmp_path, fmt):
+    outputs = []
+    for i, extra in enumerate((["--chunk-size", "1"], ["--chunk-size", "7"], ["--chunk-size", "1000"],
+                               ["--chunk-size", "4", "--workers", "2"])):
+        out = tmp_path / f"o{i}.{fmt}"
+        _run_eval([spec_file, "--output", str(out), *extra])
+        outputs.append((out.read_bytes(), (tmp_path / f"o{i}.{fmt}.meta.json").read_bytes()))
+    assert all(o == outputs[0] for o in outputs[1:])
+
+
+def test_jsonl_rows_and_null_for_absent(spec_file, plan, tmp_path):
+    out = tmp_path / "s.jsonl"
+    table = {"scenario": np.arange(3), "feasible": np.array([True, False, True]),
+             "x": np.array([1.5, np.nan, np.inf])}
+    writer = sweep.JsonlWriter(str(out), ["scenario", "feasible", "x"])
+    writer.write(table, 3)
+    writer.close()
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows == [{"scenario": 0, "feasible": True, "x": 1.5}, {"scenario": 1, "feasible": False, "x": None},
+                    {"scenario": 2, "feasible": True, "x": None}]
+    csv_out = tmp_path / "s.csv"
+    writer = sweep.CsvWriter(str(csv_out), ["scenario", "feasible", "x"])
+    writer.write(table, 3)
+    writer.close()
+    assert csv_out.read_text() == "scenario,feasible,x\n0,true,1.5\n1,false,\n2,true,\n"
+
+
+def test_parquet_round_trips(spec_file, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "s.parquet"
+    _run_eval([spec_file, "--output", str(out), "--chunk-size", "5"])
+    csv_out = tmp_path / "s.csv"
+    _run_eval([spec_file, "--output", str(csv_out)])
+    table = pq.read_table(str(out)).to_pydict()
+    rows = list(csv.DictReader(csv_out.open(encoding="utf-8")))
+    assert table["scenario"] == list(range(36))
+    for name in ("halls", "campus.facility_power", "campus.capex"):
+        assert table[name] == [float(r[name]) for r in rows]
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(spec_file, tmp_path, monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *args, **kwargs):
+        if name.startswith("pyarrow"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    result = CliRunner().invoke(main, ["eval", spec_file, "--output", str(tmp_path / "x.parquet"), "--quiet"])
+    assert result.exit_code == 2
+    assert "needs pyarrow" in result.output and "Traceback" not in result.output
+
+
+def test_interrupt_keeps_whole_chunks_written(spec_file, plan, tmp_path):
+    out = tmp_path / "s.csv"
+    seen = []
+
+    def on_chunk(result, table):
+        seen.append(result.chunk.stop)
+        if len(seen) == 2:
+            sweep.INTERRUPT.set()          # what Ctrl-C does while a stream runs
+
+    outcome = sweep.stream(plan, _key(spec_file), output=str(out), chunk_size=4, on_chunk=on_chunk)
+    assert outcome.interrupted and outcome.written == 8
+    lines = out.read_text().splitlines()
+    assert len(lines) == 1 + 8 and lines[-1].startswith("7,")
+
+
+def test_summary_table_and_meta(spec_file, tmp_path):
+    out = tmp_path / "s.csv"
+    result = _run_eval([spec_file, "--output", str(out)])
+    assert result.exit_code == 1                         # the assert fails in some scenarios
+    assert "36 of 36 scenarios evaluated" in result.output
+    assert "FAIL  spec: the campus fits its 1 MW feed  (in " in result.output
+    meta = json.loads((tmp_path / "s.csv.meta.json").read_text())
+    assert meta["scenarios"]["complete"] and meta["columns"][:5] == ["scenario", "racks_per_hall", "halls",
+                                                                      "utilization", "feasible"]
+    assert all(c not in meta["columns"] for c in meta["constants"])
+
+
+@pytest.mark.slow          # a LocalCluster takes seconds to start
+def test_dask_local_cluster_gives_the_same_bytes(spec_file, tmp_path):
+    pytest.importorskip("distributed")
+    serial, dask = tmp_path / "a.csv", tmp_path / "b.csv"
+    _run_eval([spec_file, "--output", str(serial), "--chunk-size", "6"])
+    _run_eval([spec_file, "--output", str(dask), "--chunk-size", "6", "--scheduler", "local", "--workers", "2"])
+    assert serial.read_bytes() == dask.read_bytes()
+
+
+def test_absent_values_are_empty_never_a_number(spec_file, tmp_path, monkeypatch):
+    """`Results.absent[path]` (mask, reason): those scenarios are empty in CSV, null in JSON Lines, and
+    infeasible for optimize; the other scenarios keep their numbers."""
+    from types import SimpleNamespace
+
+    import compiler.evaluate as ev
+
+    real = ev.evaluate
+
+    def with_absent(lowering, sink, only_checks=False):
+        res = real(lowering, sink, only_checks)
+        power = np.broadcast_to(res.values["campus.facility_power"], (res.scenario_count,))
+        mask = power > 500e3                       # pretend the figure has no value there
+        res.values["campus.capex"] = np.where(mask, np.nan, res.values["campus.capex"])
+        res.absent = {"campus.capex": SimpleNamespace(mask=mask, reason="pretend", origin="campus.capex")}
+        return res
+
+    monkeypatch.setattr(ev, "evaluate", with_absent)
+    plan = sweep.prepare([spec_file])
+    out = tmp_path / "s.csv"
+    sweep.stream(plan, _key(spec_file), output=str(out), chunk_size=5)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    for r in rows:
+        assert (r["campus.capex"] == "") == (float(r["campus.facility_power"]) > 500e3)
+    assert any(r["campus.capex"] for r in rows) and any(not r["campus.capex"] for r in rows)
+
+
+def test_table_of_a_large_sweep_is_the_summary_and_equals_the_streamed_one(spec_file):
+    args = [spec_file, "-D", "racks_per_hall=1..20", "-D", "halls=1..15", "--select", "campus.*"]
+    in_memory = CliRunner().invoke(main, ["eval", *args])            # 1,200 scenarios > SUMMARY_AT
+    streamed = CliRunner().invoke(main, ["eval", *args, "--chunk-size", "128", "--quiet"])
+    assert in_memory.exit_code == streamed.exit_code == 1            # the 1 MW assert fails in some
+    assert in_memory.stdout == streamed.stdout
+    assert in_memory.stdout.startswith("1,200 of 1,200 scenarios evaluated; ")
+    assert "campus.facility_power" in in_memory.stdout and "median" in in_memory.stdout
+
+
+def test_a_failed_check_is_reported_once_without_a_chunk_count(spec_file):
+    res = CliRunner().invoke(main, ["eval", spec_file, "--chunk-size", "5"])
+    assert res.exit_code == 1
+    assert res.stderr.count("error[assert-failed]") == 1 and " of 5 scenarios" not in res.stderr
+    assert "FAIL  spec: the campus fits its 1 MW feed  (in " in res.stdout
