@@ -183,10 +183,12 @@ def _parse(source: Source, path: str, is_stdlib: bool, sink: Sink) -> n.Module |
 
 
 class _Loader:
-    def __init__(self, sink: Sink, root: Path | None, cache: ParseCache | None):
+    def __init__(self, sink: Sink, root: Path | None, cache: ParseCache | None,
+                 buffers: dict[str, str] | None = None):
         self.sink = sink
         self.root = root
         self.cache = cache
+        self.buffers = buffers or {}       # absolute path -> text of an editor's open buffer, read before disk
         self.program = Program()
         self.stack: list[tuple[str, n.Import | None]] = []   # paths being loaded, with the import that led there
         self.failed: set[str] = set()
@@ -208,7 +210,11 @@ class _Loader:
             return self.program.modules[key]
         if key in self.failed:
             return None
-        source = read_source(path, display, self.sink, via)
+        if key in self.buffers:            # an open buffer wins over the file on disk (saved or not)
+            source = Source(display, self.buffers[key])
+            self.sink.add_source(source)
+        else:
+            source = read_source(path, display, self.sink, via)
         module = None
         if source is not None:
             module = self.cache.module(source, key, is_stdlib, self.sink) \
@@ -280,6 +286,8 @@ class _Loader:
         display = os.path.normpath(os.path.join(display_dir, rel)) if not os.path.isabs(rel) else str(resolved)
         if module.is_stdlib:
             display = f"{STDLIB_PREFIX}/{resolved.relative_to(stdlib_dir().resolve()).as_posix()}"
+        if str(resolved) in self.buffers:                 # an open buffer, perhaps never saved
+            return resolved, display, module.is_stdlib
         if not resolved.exists() or resolved.is_dir():   # a FIFO or device: refused when read
             siblings = [p.name for p in resolved.parent.glob("*.factory")] if resolved.parent.is_dir() else []
             best = suggest(resolved.name, siblings, cutoff=0.8)
@@ -334,9 +342,10 @@ def load(paths: list[str], sink: Sink, root: str | None = None, cache: ParseCach
 
 
 def load_text(text: str, name: str, sink: Sink, root: str | None = None,
-              cache: ParseCache | None = None) -> Program:
-    """Load a spec held in memory (the editor's unsaved buffer, `factory estimate`), with imports from disk."""
-    loader = _Loader(sink, _root(root, sink), cache)
+              cache: ParseCache | None = None, buffers: dict[str, str] | None = None) -> Program:
+    """Load a spec held in memory (the editor's unsaved buffer, `factory estimate`), with imports from
+    `buffers` (absolute path -> text: the editor's other open documents) first, else from disk."""
+    loader = _Loader(sink, _root(root, sink), cache, buffers)
     source = Source(name, text)
     sink.add_source(source)
     try:

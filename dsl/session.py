@@ -40,11 +40,13 @@ class Session:
             return _finish(program, sink, defines), sink
 
     def check_text(self, text: str, name: str = "<memory>.factory", defines: dict[str, str] | None = None,
-                   root: str | None = None, sink: Sink | None = None) -> tuple[Checked | None, Sink]:
-        """The same for a spec held in memory (an editor buffer, a generated spec)."""
+                   root: str | None = None, sink: Sink | None = None,
+                   buffers: dict[str, str] | None = None) -> tuple[Checked | None, Sink]:
+        """The same for a spec held in memory (an editor buffer, a generated spec); its imports are read
+        from `buffers` (absolute path -> text, an editor's other open documents) before the disk."""
         sink = sink if sink is not None else Sink()
         with gc_paused():
-            program = load_text(text, name, sink, root, self.cache)
+            program = load_text(text, name, sink, root, self.cache, buffers)
             return _finish(program, sink, defines), sink
 
 

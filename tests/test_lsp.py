@@ -185,3 +185,61 @@ def test_missing_field_quick_fix_inserts_the_field(tmp_path: Path) -> None:
     assert fixes, [d.message for d in analysis.sink.items]
     _diag, span, new_text, title, _how = fixes[0]
     assert new_text.startswith("  ") and new_text.endswith(" = \n") and span.start == text.index("  vendor")
+
+
+def test_imports_read_open_buffers_before_the_disk(tmp_path: Path) -> None:
+    common = tmp_path / "common.factory"
+    common.write_text("chip c {\n  tdp = 700 W\n}\n", encoding="utf-8")
+    text = 'from "./common.factory" import c, d\n'
+    main_path = str(tmp_path / "main.factory")
+    on_disk = Analysis(text, main_path, str(tmp_path))
+    assert [d.code for d in on_disk.sink.errors] == ["unknown-name"]            # `d` is not saved yet
+    unsaved = {str(common.resolve()): "chip c {\n  tdp = 700 W\n}\nchip d {\n  tdp = 1 kW\n}\n"}
+    with_buffer = Analysis(text, main_path, str(tmp_path), buffers=unsaved)
+    assert with_buffer.sink.errors == []
+    assert with_buffer.stale(text, {}) and not with_buffer.stale(text, unsaved)
+    # a buffer that was never saved can be imported too
+    fresh = {str((tmp_path / "new.factory").resolve()): "let x = 1\n"}
+    assert Analysis('from "./new.factory" import x\n', main_path, str(tmp_path), buffers=fresh).sink.errors == []
+
+
+async def _two_documents(tmp: Path) -> list[list[str]]:
+    common, spec = tmp / "common.factory", tmp / "main.factory"
+    common.write_text("let budget = 10 kW\n", encoding="utf-8")
+    spec.write_text('from "./common.factory" import budget\nassert budget >= 20 kW, "enough"\n', encoding="utf-8")
+    client = LanguageClient("factory-test", "1")
+    seen: dict[str, list] = {}
+    got = asyncio.Event()
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        seen.setdefault(params.uri, []).append([d.code for d in params.diagnostics])
+        got.set()
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT), env=env)
+    try:
+        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities()))
+        client.initialized(t.InitializedParams())
+        for path in (spec, common):
+            client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+                uri=path.as_uri(), language_id="factory", version=1, text=path.read_text(encoding="utf-8"))))
+        # the assert fails on disk; raising the budget in the unsaved buffer of common fixes main
+        client.text_document_did_change(t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=common.as_uri(), version=2),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text="let budget = 30 kW\n")]))
+        for _ in range(50):
+            await asyncio.sleep(0.2)
+            if seen.get(spec.as_uri(), [[]])[-1] == [] and len(seen.get(spec.as_uri(), [])) >= 2:
+                break
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return seen[spec.as_uri()]
+
+
+def test_a_change_in_an_imported_buffer_rechecks_its_importers(tmp_path: Path) -> None:
+    history = asyncio.run(_two_documents(tmp_path))
+    # the check's diagnostics come first, then the evaluation's (the failed assert); after the edit, none
+    assert ["assert-failed"] in history[:-1] and history[-1] == []

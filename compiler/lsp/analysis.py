@@ -55,12 +55,15 @@ class Hint:
 class Analysis:
     """One checked (and, lazily, evaluated) version of a document."""
 
-    def __init__(self, text: str, path: str, root: str | None = None):
+    def __init__(self, text: str, path: str, root: str | None = None, session: "dsl.Session | None" = None,
+                 buffers: dict[str, str] | None = None):
         self.text = text
         self.path = path
         self.root = root
         self.source = Source(path, text)
-        self.checked, self.sink = dsl.check_text(text, path, root=root)
+        self.buffers = dict(buffers or {})           # the other open documents this version was checked with
+        session = session if session is not None else dsl.Session()
+        self.checked, self.sink = session.check_text(text, path, root=root, buffers=self.buffers)
         self.module: n.Module | None = None
         self.occurrences: list[Occurrence] = []
         self.statements: list[tuple[object, n.Block | None]] = []   # every statement with its block
@@ -70,13 +73,23 @@ class Analysis:
         self.eval_diagnostics: list = []            # what evaluation adds (asserts, limits, feasibility)
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
         self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
+        self.imports: set[str] = set()              # absolute paths of every module this version read
         if self.checked is not None:
             for mod in self.checked.program.modules.values():
+                self.imports.add(mod.path)
                 for stmt in mod.statements[:1]:
                     self.files[stmt.span.file] = mod.path
         if self.checked is not None and self.checked.program.entries:
             self.module = self.checked.program.entries[0]
             self._index(self.module)
+
+    def stale(self, text: str, buffers: dict[str, str]) -> bool:
+        """Whether this version no longer answers for `text` with the open documents `buffers`: its own text
+        changed, or a document it imports was opened, changed or closed."""
+        if text != self.text:
+            return True
+        return any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers)
+                   if p != self.path)
 
     # ------------------------------------------------------------------ index
     def _index(self, module: n.Module) -> None:

@@ -22,6 +22,8 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 
+import dsl
+
 from .analysis import Analysis, completions, hover_markdown, quick_fixes
 
 DEBOUNCE_S = 0.15
@@ -44,14 +46,27 @@ class FactoryServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.inlay_hints = False
+        self.session = dsl.Session()          # the parse cache of imported files, shared by every document
+        self.open_uris: set[str] = set()
+
+    def buffers(self, but: str) -> dict[str, str]:
+        """Absolute path -> text of every open document except `but`: imports read these before the disk."""
+        out = {}
+        for uri in self.open_uris:
+            if uri != but:
+                path = _path(uri)
+                if os.path.isabs(path):
+                    out[os.path.realpath(path)] = self.workspace.get_text_document(uri).source
+        return out
 
     def analysis(self, uri: str) -> Analysis | None:
         doc = self.workspace.get_text_document(uri)
         current = self.analyses.get(uri)
-        if current is None or current.text != doc.source:
+        buffers = self.buffers(uri)
+        if current is None or current.stale(doc.source, buffers):
             previous = current
             try:
-                current = Analysis(doc.source, _path(uri), _root(uri, self))
+                current = Analysis(doc.source, _path(uri), _root(uri, self), self.session, buffers)
             except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
                 log.exception("analysis failed for %s", uri)
                 return None
@@ -78,6 +93,14 @@ class FactoryServer(LanguageServer):
         self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
                                                                           version=doc.version))
         return analysis
+
+    async def publish_dependents(self, uri: str) -> None:
+        """Re-check the other open documents that import `uri` (its unsaved text is what they now see)."""
+        path = os.path.realpath(_path(uri))
+        for other in sorted(self.open_uris - {uri}):
+            analysis = self.analyses.get(other)
+            if analysis is not None and path in analysis.imports:
+                await self.publish_in_stages(other)
 
     async def publish_in_stages(self, uri: str) -> None:
         """The check's diagnostics at once; then the evaluation (asserts, limits) in a worker thread, and
@@ -179,7 +202,9 @@ def did_change_configuration(ls: FactoryServer, params: t.DidChangeConfiguration
 
 @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
 async def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> None:
+    ls.open_uris.add(params.text_document.uri)
     await ls.publish_in_stages(params.text_document.uri)
+    await ls.publish_dependents(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
@@ -192,6 +217,7 @@ async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -
     async def later() -> None:
         await asyncio.sleep(DEBOUNCE_S)
         await ls.publish_in_stages(uri)
+        await ls.publish_dependents(uri)
 
     ls.pending[uri] = asyncio.ensure_future(later())
 
@@ -202,9 +228,11 @@ async def did_save(ls: FactoryServer, params: t.DidSaveTextDocumentParams) -> No
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
-def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> None:
+async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.open_uris.discard(uri)
     ls.analyses.pop(uri, None)
+    await ls.publish_dependents(uri)
     ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
