@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from functools import wraps
 
 import click
@@ -22,42 +21,12 @@ FORMAT_VERSION = "1"
 _CLI_CODES = {"unknown-parameter", "invalid-define"}
 
 
-_STACK_BYTES = 512 * 1024 * 1024
-_RECURSION_LIMIT = 200_000
-
-
-def _with_deep_stack(func, *args, **kwargs):
-    """Runs `func` in a thread with a large stack and recursion limit: evaluation follows references
-    depth-first, so a spec whose values form a chain thousands of links long needs deep recursion."""
-    outcome: dict = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = func(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
-            outcome["error"] = exc
-
-    previous_stack = threading.stack_size(_STACK_BYTES)
-    previous_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
-    try:
-        worker = threading.Thread(target=target, name="factory")
-        worker.start()
-        worker.join()
-    finally:
-        threading.stack_size(previous_stack)
-        sys.setrecursionlimit(previous_limit)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
 def _guard(func):
     """Turns any unexpected exception into the contract's one-line internal error (exit 2)."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return _with_deep_stack(func, *args, **kwargs)
+            return func(*args, **kwargs)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except RecursionError:

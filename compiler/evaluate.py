@@ -38,6 +38,24 @@ class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
 
 
+class _NeedValue(BaseException):
+    """`path` must be evaluated before the node that asked for it, which it needed through `via` (the nodes
+    being evaluated, outermost first); raised deep in the stack, handled by `Evaluator.demand`. A
+    BaseException, so that no model's `except Exception` swallows it."""
+
+    def __init__(self, path: str, via: list[str]):
+        super().__init__(path)
+        self.path = path
+        self.via = via
+
+
+# How deep evaluation may nest on the Python stack before the work list takes over: nodes evaluated inside one
+# another (each a few frames, a model up to ~20), and expressions inside one another (2-3 frames each). With
+# Python's default limit of 1,000 frames this leaves room for the caller (a test runner, the CLI).
+MAX_NESTED = 12
+MAX_EXPR_NESTING = 100
+
+
 @dataclass
 class Selection:
     items: list[tuple[np.ndarray, Instance]]
@@ -90,7 +108,10 @@ class Evaluator:
         self.model_memo: dict[tuple[str, str], tuple] = {}   # one solve per workload (compiler.models.inference)
         self.units: dict[str, str] = {}
         self.failed: set[str] = set()
-        self.stack: list[str] = []
+        self.stack: list[str] = []                  # nodes being evaluated inside one another (Python stack)
+        self.pending: list[str] = []                # nodes waiting in `demand`'s work list
+        self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
+        self.expr_depth = 0                         # expressions being evaluated inside one another
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
@@ -105,22 +126,84 @@ class Evaluator:
 
     # ------------------------------------------------------------------ nodes
     def node_value(self, path: str) -> object:
+        """The value of a node, evaluating what it needs first. Called from outside an evaluation it drives
+        the evaluation with bounded Python recursion (`demand`); called while a node is being evaluated it
+        evaluates the node in place, unless that would nest more than MAX_NESTED nodes deep."""
+        if not self.stack:
+            return self.demand(path)
+        return self._node_value(path)
+
+    def demand(self, path: str) -> object:
+        """Evaluate `path` with an explicit work list instead of deep recursion: a node evaluated MAX_NESTED
+        levels inside others is not evaluated there but handed back (`_NeedValue`) and evaluated first, at
+        the bottom of the Python stack, then the node that needed it is evaluated again (its earlier inputs
+        are memoized). So a chain of references of any length evaluates on Python's default recursion limit,
+        doing each link's work at most twice. A node needed while it waits in the list is a cycle."""
+        pending, via = self.pending, self.pending_via
+        pending.append(path)
+        via.append([])
+        base = len(pending) - 1
+        try:
+            while len(pending) > base:
+                current = pending[-1]
+                if current in self.values or current in self.failed:
+                    pending.pop()
+                    via.pop()
+                    continue
+                try:
+                    self._node_value(current)
+                    pending.pop()
+                    via.pop()
+                except _NeedValue as need:
+                    if need.path in pending:
+                        self._cycle(self._pending_chain(pending.index(need.path), need.via) + [need.path])
+                    else:
+                        pending.append(need.path)
+                        via.append(need.via)
+                except EvalError:
+                    pending.pop()
+                    via.pop()
+        finally:
+            del pending[base:]
+            del via[base:]
+        if path in self.failed:
+            raise EvalError(path)
+        self._note_read(path)
+        return self.values[path]
+
+    def _pending_chain(self, start: int, last: list[str]) -> list[str]:
+        """The nodes from `pending[start]` down to the node being evaluated now: each waiting node, the
+        nodes through which it needed the next one, and finally `last` (the current Python stack)."""
+        chain: list[str] = []
+        for k in range(start + 1, len(self.pending)):
+            chain += self.pending_via[k]
+        return chain + last
+
+    def _cycle(self, chain: list[str]) -> None:
+        first = self.graph.nodes[chain[0]]
+        related = [Related(self.graph.nodes[p].span, f"`{p}` is defined here") for p in chain[1:-1]
+                   if self.graph.nodes[p].span is not None]
+        self.sink.error("definition-cycle", "definition cycle: " + " → ".join(chain), first.span,
+                        related=related, help="one of these values must be given, not computed from the others")
+        for p in chain:
+            self.failed.add(p)
+
+    def _node_value(self, path: str) -> object:
         if path in self.values:
             self._note_read(path)
             return self.values[path]
         if path in self.failed:
             raise EvalError(path)
         node = self.graph.nodes[path]
-        if path in self.stack:
-            chain = self.stack[self.stack.index(path):] + [path]
-            first = self.graph.nodes[chain[0]]
-            related = [Related(self.graph.nodes[p].span, f"`{p}` is defined here") for p in chain[1:-1]
-                       if self.graph.nodes[p].span is not None]
-            self.sink.error("definition-cycle", "definition cycle: " + " → ".join(chain), first.span,
-                            related=related, help="one of these values must be given, not computed from the others")
-            for p in chain:
-                self.failed.add(p)
+        if path in self.pending and self.stack:
+            # needed again while it waits for what it needs: a cycle through the work list
+            self._cycle(self._pending_chain(self.pending.index(path), self.stack) + [path])
             raise EvalError(path)
+        if path in self.stack:
+            self._cycle(self.stack[self.stack.index(path):] + [path])
+            raise EvalError(path)
+        if len(self.stack) >= MAX_NESTED or self.expr_depth > MAX_EXPR_NESTING:
+            raise _NeedValue(path, list(self.stack))
         self._note_read(path)
         self.stack.append(path)
         self.reading.append([])
@@ -271,7 +354,15 @@ class Evaluator:
         raise EvalError(ident)  # the checker reported it
 
     # ------------------------------------------------------------------ expressions
-    def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):  # noqa: C901
+    def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):
+        """The value of an expression (counting how deeply expressions nest, for `_node_value`)."""
+        self.expr_depth += 1
+        try:
+            return self._expr(expr, inst, module, agg)
+        finally:
+            self.expr_depth -= 1
+
+    def _expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):  # noqa: C901
         if isinstance(expr, n.Number):
             return np.asarray([expr.value])
         if isinstance(expr, n.Quantity):

@@ -34,7 +34,6 @@ from fuzz_campaign import run_one  # noqa: E402
 
 TIME_LIMIT_S = 20.0
 SILENT_VALUE_CLASSES = {"nonfinite-silent", "negative-output"}
-_RECURSION_LIMIT_WARNING = "ignore:The recursion limit will not be reset"
 
 
 @st.composite
@@ -71,7 +70,6 @@ def test_generators_reach_the_evaluator(tmp_path) -> None:
     assert clean >= 12, clean
 
 
-@pytest.mark.filterwarnings(_RECURSION_LIMIT_WARNING)
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
@@ -80,7 +78,6 @@ def test_fuzzed_specs_keep_the_contract(tmp_path, case) -> None:
     _contract(case, tmp_path)
 
 
-@pytest.mark.filterwarnings(_RECURSION_LIMIT_WARNING)
 @pytest.mark.parametrize("seed", [1, 3, 5])
 def test_fuzzed_specs_build(tmp_path, seed) -> None:
     """`build` too (slower: a few inputs here, --build-n in the campaign), seeded by index."""
@@ -90,7 +87,6 @@ def test_fuzzed_specs_build(tmp_path, seed) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings(_RECURSION_LIMIT_WARNING)
 @settings(max_examples=1500, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])

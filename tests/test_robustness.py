@@ -404,12 +404,8 @@ def test_seed_specs_are_clean(tmp_path):
         assert result.exit_code == 0, (name, result.output)
 
 
-# compiler/cli.py main() raises the recursion limit for the whole process; Hypothesis warns that it then
-# cannot restore its own saved limit. Harmless here.
-_RECURSION_LIMIT_WARNING = "ignore:The recursion limit will not be reset"
 
 
-@pytest.mark.filterwarnings(_RECURSION_LIMIT_WARNING)
 @settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_specs())
@@ -418,7 +414,6 @@ def test_mutated_specs(case):
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings(_RECURSION_LIMIT_WARNING)
 @settings(max_examples=3000, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_specs())
@@ -754,3 +749,50 @@ def test_imported_modules_are_parsed_once_per_process(tmp_path):
     third, sink3 = dsl.check_text(main_text, name)
     assert [d.code for d in sink3.items][:1] == ["syntax-error"]  # then `c` is unknown: its file failed
     assert key not in third.program.modules
+
+
+def _evaluate_at_default_recursion_limit(text: str, name: str = "api.factory"):
+    """compiler.evaluate_text with Python's default recursion limit on the calling thread's stack."""
+    from compiler import evaluate_text
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        return evaluate_text(text, name)
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+@pytest.mark.parametrize("name", ["forward-let-chain-5000", "forward-param-chain-5000"])
+def test_long_chains_evaluate_at_default_recursion_limit(name):
+    """Evaluation follows a 5,000-link chain of references with a work list, not deep recursion: the first
+    link is 5,000 (W or 1) above the last."""
+    results, sink = _evaluate_at_default_recursion_limit(_LONG_CHAINS[name], f"{name}.factory")
+    assert sink.items == [] and results is not None
+    first = "a0" if name.startswith("forward-let") else "p0"
+    assert float(results.values[first][0]) == 5001.0
+
+
+def test_a_cycle_through_the_work_list_is_reported():
+    """A cycle longer than the nodes evaluated inside one another still reads as a definition cycle."""
+    text = "".join(f"let a{i} = a{i + 1} + 1\n" for i in range(100)) + "let a100 = a0\n"
+    results, sink = _evaluate_at_default_recursion_limit(text, "cycle.factory")
+    assert [d.code for d in sink.items] == ["definition-cycle"]
+    assert "a0 → a1 → a2" in sink.items[0].message
+
+
+def test_deep_expressions_in_a_chain_evaluate_at_default_recursion_limit():
+    deep = 190
+    text = "".join(f"let a{i} = " + "max(" * deep + f"a{i + 1}" + ")" * deep + " + 1\n" for i in range(50))
+    text += "let a50 = 1\nassert " + "- " * deep + "a0 > 0\n"       # an even number of signs: a0 > 0
+    results, sink = _evaluate_at_default_recursion_limit(text)
+    assert sink.items == [] and float(results.values["a0"][0]) == 51.0
+
+
+def test_cli_evaluates_a_long_chain_without_a_deep_stack(tmp_path):
+    """The CLI runs on the main thread with Python's own limits (no big-stack thread, no raised limit)."""
+    path = _write(tmp_path, "chain.factory", _LONG_CHAINS["forward-let-chain-5000"])
+    before = sys.getrecursionlimit()
+    result = CliRunner().invoke(main, ["eval", str(path), "--select", "a0"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split()[-2:] == ["5.001", "kW"]
+    assert sys.getrecursionlimit() == before
