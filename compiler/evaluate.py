@@ -5,7 +5,9 @@ Public function: `evaluate(lowering, sink) -> Results`.
 
 Quantities are evaluated on demand in dependency order (memoized), so a graph of a million-GPU site
 costs what its spec costs: multiplicities are counts. Each node records the nodes it read (`deps`) for
-`factory explain`. A definition cycle is reported with its chain. Values broadcast over the scenario
+`factory explain`. A definition cycle is reported with its chain. Nesting on the Python stack is bounded
+(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expressions): deeper needs go to a work list (`Evaluator.demand`),
+so no spec, however long its chains of references, needs a deep stack or a raised recursion limit. Values broadcast over the scenario
 axis: a swept parameter is an array of length N, everything else of length 1 until it meets one.
 
 Absent values: a model declares that an output has no value in some scenarios (`ctx.infeasible(mask,
