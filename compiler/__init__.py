@@ -5,6 +5,8 @@ arrays over the scenario axis) -> render. `compiler` may import `dsl`; `dsl` nev
 """
 from __future__ import annotations
 
+FORMAT_VERSION = "1"   # the version of the results JSON contract (and of every JSON document the CLI writes)
+
 
 def evaluate_text(text: str, name: str = "<memory>.factory", defines: dict[str, str] | None = None,
                   root: str | None = None, evaluate_all: bool = True):

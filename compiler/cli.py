@@ -16,8 +16,9 @@ import click
 from dsl.check import DEFINE_SOURCE_PREFIX
 from dsl.diagnostics import ERROR, Sink, render_text, summary_line
 
+from . import FORMAT_VERSION   # the one version of every JSON document the CLI writes
+
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
-FORMAT_VERSION = "1"
 _CLI_CODES = {"unknown-parameter", "invalid-define"}
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..evaluate import Results
 
-FORMAT_VERSION = "1"       # the contract's version: fields are only ever added to it (see results_schema)
+from .. import FORMAT_VERSION   # the contract's one version: fields are only ever added to it (results_schema)
 
 
 def _quantities(results: Results, select: str | None) -> list[tuple[str, str, list]]:
