@@ -103,6 +103,12 @@ redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 voltage       V                 output voltage
 """
 
+# Sizing outputs of gear a hall or site places (compiler.models.facility): what the limits and diagrams read.
+_GEAR_SIZING = """
+units_needed  count   output    units the load needs with the gear's redundancy (ceil(load / capacity) + spares), where a hall or site places it
+utilization   ratio   output    load / (capacity of the units of this kind placed there, spares included)
+"""
+
 _COOLING_GEAR = """
 capacity      W       required  heat it can remove at its design point
 power         W                 electrical power it draws at full load (fans, pumps, compressors)
@@ -142,9 +148,11 @@ busway_stage_efficiency ratio output  power out / power in of the busway (DC dis
 liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
 air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
 liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
+chilled_water_temp temp   output  chilled-water supply temperature feeding the CRAHs: air_supply_temp - chilled_water_offset
 air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)
 cooling_power_avg W       output  cooling power at the average load and the mean ambient temperature
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
+feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed, a site's utility_feed), where given
 facility_power_avg W      output  average power at the meter
 pue               ratio   output  power usage effectiveness: average facility power / average IT power
 energy_year       MWh     output  energy at the meter in one year
@@ -318,6 +326,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """, "switch transceiver cable"),
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver
+        power_limit_utilization ratio output  it_power / power_limit, where given
         air_cooling_limit W             heat the room's air can take from this rack
         liquid_fraction fraction        fraction of heat captured by liquid
         cooling       choice:air|liquid|hybrid  how it rejects heat
@@ -328,6 +337,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
     "row": ("facility", "A row of racks (a pod) sharing power and cooling distribution.", """
         power_limit   W                 power the row's busway or PDUs can deliver
+        power_limit_utilization ratio output  it_power / power_limit, where given
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
         """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """
@@ -354,18 +364,18 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         time_to_train s       output    the longest time to train of the training workloads placed here
         """, "hall row rack transformer ups switchgear generator busway pdu rectifier chiller "
                                 "dry_cooler cooling_tower cdu crah pump network training inference finance"),
-    "transformer": ("power", "A transformer stepping the utility voltage down.", _POWER_GEAR, ""),
-    "switchgear": ("power", "Medium- or low-voltage switchgear.", _POWER_GEAR, ""),
-    "ups": ("power", "An uninterruptible power supply.", _POWER_GEAR, ""),
-    "generator": ("power", "A backup generator.", _POWER_GEAR, ""),
-    "rectifier": ("power", "An AC-to-DC rectifier (800 V DC distribution).", _POWER_GEAR, ""),
-    "pdu": ("power", "A power distribution unit.", _POWER_GEAR, ""),
-    "busway": ("power", "An overhead busway.", _POWER_GEAR, ""),
+    "transformer": ("power", "A transformer stepping the utility voltage down.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "switchgear": ("power", "Medium- or low-voltage switchgear.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "ups": ("power", "An uninterruptible power supply.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "generator": ("power", "A backup generator.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "rectifier": ("power", "An AC-to-DC rectifier (800 V DC distribution).", _POWER_GEAR + _GEAR_SIZING, ""),
+    "pdu": ("power", "A power distribution unit.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "busway": ("power", "An overhead busway.", _POWER_GEAR + _GEAR_SIZING, ""),
     "power_shelf": ("power", "A rack power shelf (PSUs).", _POWER_GEAR, ""),
-    "cdu": ("cooling", "A coolant distribution unit for direct liquid cooling.", _COOLING_GEAR + """
+    "cdu": ("cooling", "A coolant distribution unit for direct liquid cooling.", _COOLING_GEAR + _GEAR_SIZING + """
         flow          m^3/s             rated coolant flow
         """, ""),
-    "crah": ("cooling", "A computer-room air handler.", _COOLING_GEAR + """
+    "crah": ("cooling", "A computer-room air handler.", _COOLING_GEAR + _GEAR_SIZING + """
         airflow       m^3/s             rated airflow
         """, ""),
     "chiller": ("cooling", "A chiller.", _COOLING_GEAR + """

@@ -203,6 +203,64 @@ site s {
     assert value(results, "s.h.power_chain_efficiency") == pytest.approx(0.99 * 0.97 * 0.985)
 
 
+def test_power_gear_sizing_outputs() -> None:
+    # 50 racks x 99 kW = 4.95 MW IT on 800 V DC; the busway (default, 0.99) is after the rectifiers, so the
+    # rectifiers deliver 4.95 / 0.99 = 5.0 MW: units_needed = ceil(5.0 / 1) + 1 (N+1) = 6, utilization =
+    # 5.0 / (6 x 1 MW) = 0.8333. (Sized on their input, 5.0 / 0.975 = 5.128 MW, they would need 7.)
+    # The limit reads the same figure: 6 placed pass, 5 placed fail.
+    text = """
+server box { max_power = 99 kW }
+rectifier R {
+  capacity = 1 MW
+  efficiency = 0.975
+  redundancy = "N+1"
+}
+site s {
+  hall h {
+    distribution = "dc800"
+    rectifier r: R x PLACED
+    rack k x 50 { server n: box }
+  }
+}
+"""
+    results, sink = run(text.replace("PLACED", "6"))
+    assert value(results, "s.h.r.units_needed") == pytest.approx(6)
+    assert value(results, "s.h.r.utilization") == pytest.approx(5.0e6 / 6e6)
+    assert not [d for d in sink.items if d.severity == "error"]
+    results, sink = run(text.replace("PLACED", "5"))
+    assert value(results, "s.h.r.utilization") == pytest.approx(5.0e6 / 5e6)
+    assert any("rectifier" in d.message for d in sink.items if d.severity == "error")
+
+
+def test_gear_sizing_only_where_a_hall_or_site_places_it() -> None:
+    # A definition on its own (no block to carry) and a PDU in a rack (no limit there) have no sizing.
+    results, _ = run("""
+server box { max_power = 10 kW }
+pdu P { capacity = 300 kW }
+site s {
+  hall h {
+    rack k {
+      pdu p: P
+      server n: box
+    }
+  }
+}
+""")
+    assert "s.h.k.p.units_needed" not in results.values and "P.units_needed" not in results.values
+
+
+def test_chilled_water_temp_is_the_air_supply_less_the_offset() -> None:
+    # cold aisle 24 degC, chilled water 6 K below: 18 degC = 291.15 K
+    results, _ = run("""
+server box { max_power = 10 kW }
+site s {
+  air_supply_temp = 24 degC
+  hall h { rack k { server n: box } }
+}
+""")
+    assert value(results, "s.h.chilled_water_temp") == pytest.approx(291.15)
+
+
 def test_free_cooling_and_chiller_cop() -> None:
     # 100 kW to liquid at 35 degC supply.
     # Cold site (mean 10 degC <= 35 - 5): free cooling. Pumps 2% = 2 kW; rejection fans 1.5% of

@@ -30,6 +30,7 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        T_evap = T_supply - approach, T_cond = T_outdoor + approach; a placed chiller
                        with a rated `cop` uses it at the design ambient, scaled by the lift elsewhere
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
+    chilled_water_temp = air_supply_temp - chilled_water_offset   (the air stream's supply temperature)
     T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average; cooling towers see the
     wet bulb (`wet_bulb_temp`, else 8 K below the dry bulb).
     liquid_chillers_run / air_chillers_run = 1 unless the loop cools freely at the design ambient
@@ -39,13 +40,25 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
     pue                = facility_power_avg / it_power_avg
+    feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_avg * 8,760 h
     water_year         = heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
 
-Limits (per hall and site that places the gear): units needed = ceil(load / capacity) + spares of the
-gear's `redundancy` (N: none, N+1, N+2; 2N: twice; N when not given) <= units placed. Load: the power out
-of the stage at peak for transformers, switchgear, UPS, rectifiers, PDUs and busways; the peak
-facility power for generators.
+Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
+the diagrams read these, nothing else computes them):
+    units_needed = ceil(load / capacity) + spares of the gear's `redundancy` (N+1: 1, N+2: 2; 2N: twice
+                   ceil(load / capacity); not given: N for power gear and generators, N+1 for CDUs and
+                   CRAHs, as the thermal model sizes them); 0 when there is no load
+    utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
+                   CRAH placed without a count stands for its units_needed)
+    load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
+          the stage delivers toward the IT, as `stage_flows` gives it); the peak facility power for
+          generators (IT, losses and cooling run in an outage); heat_liquid (CDU) or heat_air (CRAH) that
+          the block cools itself (a site's halls cool their own)
+    Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
+    50.3 / 0.99 (busway) = 50.81 MW, units_needed = ceil(50.81) + 1 = 52, utilization = 50.81 / 52 = 97.7%.
+Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
+CDUs and CRAHs when the spec gives their count).
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
@@ -332,6 +345,14 @@ def _facility_avg(ctx):
     return it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
 
 
+def _feed_utilization(ctx):
+    """facility_power / the block's feed (a hall's `power_feed`, a site's `utility_feed`); none when not given."""
+    feed = "utility_feed" if ctx.kind == "site" else "power_feed"
+    if not ctx.is_set(feed):
+        ctx.not_applicable()
+    return ctx.get("facility_power") / _nonzero(ctx.get(feed))
+
+
 for _kind in ("hall", "site"):
     output(_kind, "power_chain_efficiency", "it_power / (it_power + power_chain_loss)")(
         lambda ctx: ctx.get("it_power") / _nonzero(ctx.get("it_power") + ctx.get("power_chain_loss")))
@@ -342,6 +363,8 @@ for _kind in ("hall", "site"):
             _stage_output(_stage, efficiency=False))
         output(_kind, f"{_stage}_stage_efficiency", f"{_stage} power out / power in")(
             _stage_output(_stage, efficiency=True))
+    output(_kind, "chilled_water_temp", "air_supply_temp - chilled_water_offset")(
+        lambda ctx: _loop_supply(ctx, "air"))
     for _loop in ("liquid", "air"):
         output(_kind, f"{_loop}_chillers_run", "1 unless T_outdoor(design) <= T_supply - economizer_approach")(
             _chillers_run(_loop))
@@ -353,6 +376,7 @@ for _kind in ("hall", "site"):
         lambda ctx: _cooling(ctx, peak=False))
     output(_kind, "facility_power", "it_power + power_chain_loss + cooling_power")(
         lambda ctx: ctx.get("it_power") + ctx.get("power_chain_loss") + ctx.get("cooling_power"))
+    output(_kind, "feed_utilization", "facility_power / power_feed (hall) or utility_feed (site)")(_feed_utilization)
     output(_kind, "facility_power_avg", "it_power_avg + average chain loss + cooling_power_avg")(_facility_avg)
     output(_kind, "pue", "facility_power_avg / it_power_avg")(
         lambda ctx: ctx.get("facility_power_avg") / _nonzero(ctx.get("it_power_avg")))
@@ -368,36 +392,74 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "water_year", _water_own))
 
 
-# ------------------------------------------------------------------ limits: power gear placed
+# ------------------------------------------------------------------ gear sizing and its limits
+SIZED_GEAR = POWER_GEAR + ("generator", "cdu", "crah")
+
+
+def gear_load(block, kind: str):
+    """The peak load the gear of `kind` placed on `block` (a hall or site) carries; None where the block's
+    chain has no such stage. Power gear: the power out of its stage; generators: the facility power;
+    CDUs / CRAHs: the liquid / air heat the block cools itself."""
+    if kind == "generator":
+        return block.get("facility_power")
+    if kind in ("cdu", "crah"):
+        liquid, air = _direct_heat(block, peak=True)
+        return liquid if kind == "cdu" else air
+    flows = stage_flows(block, peak=True)
+    return flows[kind][0] if kind in flows else None
+
+
 def _gear_units_needed(load, gear):
-    """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Gear that gives no
-    redundancy is checked for capacity alone (N): the spec has not said how many spares it carries."""
+    """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Power gear that gives no
+    redundancy is sized for capacity alone (N): the spec has not said how many spares it carries; CDUs and
+    CRAHs default to N+1, as the thermal model's counts do."""
     capacity = gear.get("capacity")
-    needed = np.where(load > 0, np.ceil(load / capacity - 1e-9), 0.0)
-    redundancy = gear.text("redundancy", "N")
+    needed = np.where(load > 0, np.ceil(load / _nonzero(capacity) - 1e-9), 0.0)
+    redundancy = gear.text("redundancy", "N+1" if gear.kind in ("cdu", "crah") else "N")
     if redundancy == "2N":
         return 2 * needed
     return np.where(load > 0, needed + SPARES[redundancy], 0.0)
 
 
+def _units_placed(gear):
+    """The units of one gear placement: its count; a CDU or CRAH placed without a count stands for the
+    units the model sizes (its `units_needed`), as the thermal model's `cdus` / `crahs` do."""
+    if gear.kind in ("cdu", "crah") and not gear.count_is_explicit:
+        return gear.get("units_needed")
+    return gear.count
+
+
+def _sizing(what: str):
+    """The `units_needed` or `utilization` output of a gear placed on a hall or site (else none)."""
+    def compute(ctx):
+        block = ctx.parent
+        if block is None or block.kind not in ("hall", "site"):
+            ctx.not_applicable()
+        load = gear_load(block, ctx.kind)
+        if load is None:
+            ctx.not_applicable()
+        if what == "units_needed":
+            return _gear_units_needed(load, ctx)
+        placed = sum((_units_placed(g) * g.get("capacity") for g in block.parts(ctx.kind)), np.zeros(1))
+        return np.where(placed > 0, load / _nonzero(placed), np.inf)
+    return compute
+
+
+for _gear in SIZED_GEAR:
+    output(_gear, "units_needed", "ceil(load / capacity) + spares (redundancy), load: "
+           + {"generator": "facility_power", "cdu": "heat_liquid cooled here",
+              "crah": "heat_air cooled here"}.get(_gear, "power out of the stage"))(_sizing("units_needed"))
+    output(_gear, "utilization", "load / (capacity * units placed)")(_sizing("utilization"))
+
+
 def _power_gear_units(kind: str):
-    """A limit on a block that places `kind`: units needed for the load with the gear's redundancy <= units
-    placed. Load: the power out of the stage at peak (UPS, rectifier, transformer, switchgear, PDU,
-    busway: what the stage delivers toward the IT), or the peak facility power for generators (they carry
-    the IT, its losses and the cooling in an outage)."""
+    """A limit on a block that places `kind`: the gear's `units_needed` <= units placed (see `_sizing`)."""
     def measure(ctx):
         gear = ctx.parts(kind)
-        if not gear:
+        if not gear or gear_load(ctx, kind) is None:
             return None
-        if kind == "generator":
-            load = ctx.get("facility_power")
-        else:
-            flows = stage_flows(ctx, peak=True)
-            if kind not in flows:
-                return None
-            load = flows[kind][0]
         placed = sum((g.count for g in gear), np.zeros(1))
-        return _gear_units_needed(load, gear[0]), placed
+        return gear[0].get("units_needed"), placed
     return measure
 
 

@@ -18,6 +18,7 @@ Formulas (all per item; parents multiply by their parts' counts):
                                       the racks, rows and halls inside), divided by the power-shelf
                                       efficiency when the rack has power shelves
     rack/row/hall/site.it_power_avg = the same at average utilization
+    rack/row.power_limit_utilization = it_power / power_limit   (where the spec gives power_limit)
 
 Assumptions: every part draws its average power for the whole year (no job scheduling gaps); NICs,
 switches, optics and drives draw their rated `power` whatever the load; fans and board power scale with
@@ -126,6 +127,17 @@ for _kind in ("rack", "row", "hall", "site"):
         lambda ctx: _it(ctx, peak=True))
     output(_kind, "it_power_avg", "sum(count * part average power) / power_shelf.efficiency")(
         lambda ctx: _it(ctx, peak=False))
+
+
+def _power_limit_utilization(ctx):
+    if not ctx.is_set("power_limit"):
+        ctx.not_applicable()
+    limit_ = ctx.get("power_limit")
+    return ctx.get("it_power") / np.where(limit_ == 0, 1.0, limit_)
+
+
+for _kind in ("rack", "row"):
+    output(_kind, "power_limit_utilization", "it_power / power_limit")(_power_limit_utilization)
 
 
 def _accelerators(ctx):

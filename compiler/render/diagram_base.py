@@ -356,3 +356,21 @@ def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
     for hall in plan.parts(inst, "hall"):
         value -= (plan.count(hall) or 0.0) * (plan.get(hall, name) or 0.0)
     return max(value, 0.0)
+
+
+def _gear_sizing(plan: _Plan, gear: Instance, load: str) -> str:
+    """'1 MW per unit · the peak needs 52 (N+1) · 97.9% used': the facility model's sizing of placed gear
+    (its `units_needed` and `utilization` outputs, read, never recomputed), in red when fewer units are
+    placed than needed. `load`: what the units carry, in words."""
+    cap = plan.get(gear, "capacity")
+    needed, used = plan.get(gear, "units_needed"), plan.get(gear, "utilization")
+    redundancy = plan.text(f"{gear.path}.redundancy")
+    bits = [f"{_q(cap, 'W')} per unit"] if cap is not None else []
+    if needed is not None:
+        bits.append(f"{load} needs {_count_text(needed)}" + (f" ({redundancy})" if redundancy else ""))
+    if used is not None:
+        bits.append(f"{_pct(used)} used")
+    placed = plan.count(gear) if gear.count is not None else None
+    if needed is not None and placed is not None and placed < needed:
+        return _font(_esc(" \u00b7 ".join(bits) + f": only {_count_text(placed)} placed", 0), None, ALERT)
+    return _esc(" \u00b7 ".join(bits), 0)
