@@ -116,7 +116,15 @@ price         USD               purchase price per unit, installed
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 """
 
-_IT_OUTPUTS = """
+_POWER_SPLIT = """
+power_accelerators W      output  peak power of the accelerators inside (count * chip TDP)
+power_cpus        W       output  peak power of the host CPUs inside (count * CPU TDP)
+power_memory      W       output  power of the memory and storage inside
+power_network     W       output  power of the NICs, DPUs, switches, optics, cables and fabrics inside
+power_overhead    W       output  the rest of the peak IT power: server fans, boards and PSU losses, power-shelf losses, nameplate-only servers
+"""
+
+_IT_OUTPUTS = _POWER_SPLIT + """
 accelerators      count   output  accelerators inside, counting multiplicities
 it_power          W       output  IT power at peak: every accelerator at its TDP (what feeds and cooling are sized for)
 it_power_avg      W       output  IT power at the average utilization (what the energy bill is computed from)
@@ -259,7 +267,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         heat_liquid   W       output    peak heat carried away by liquid
         heat_air      W       output    peak heat carried away by air
         capex_it      USD     output    purchase cost (its price, or the sum of its parts' prices)
-        """, "chip cpu memory storage nic dpu switch"),
+        """ + _POWER_SPLIT, "chip cpu memory storage nic dpu switch"),
     "switch": ("network", "A network switch, NVLink switch tray, or switch ASIC.", """
         ports         count   required  ports
         port_speed    b/s     required  speed of one port

@@ -56,6 +56,36 @@ server box {
     assert value(results, "box.accelerators") == 8
 
 
+def test_peak_power_split_by_component() -> None:
+    # Per server at peak: 8 x 700 W chips = 5,600 W; 2 x 350 W CPUs = 700 W; 8 x 25 W NICs = 200 W; the
+    # rest of (6,500 x 1.25 / 0.94) = 8,643.62 W is overhead: 2,143.62 W. A rack of 2 servers, 3 racks in the
+    # hall: six times each; the parts and the overhead add up to it_power.
+    results, _ = run("""
+chip g { tdp = 700 W }
+cpu c { tdp = 350 W }
+nic x {
+  bandwidth = 400 Gb/s
+  power = 25 W
+}
+server box {
+  chip gpu: g x 8
+  cpu host: c x 2
+  nic net: x x 8
+  cooling = "air"
+}
+site s { hall h { rack r x 3 { server n: box x 2 } } }
+""")
+    peak = 6500 * 1.25 / 0.94
+    assert value(results, "box.power_overhead") == pytest.approx(peak - 6500)
+    for path, m in (("box", 1), ("s.h", 6), ("s", 6)):
+        assert value(results, f"{path}.power_accelerators") == pytest.approx(m * 5600)
+        assert value(results, f"{path}.power_cpus") == pytest.approx(m * 700)
+        assert value(results, f"{path}.power_network") == pytest.approx(m * 200)
+        assert value(results, f"{path}.power_memory") == 0
+        assert value(results, f"{path}.power_overhead") == pytest.approx(m * (peak - 6500))
+    assert value(results, "s.it_power") == pytest.approx(6 * peak)
+
+
 def test_power_shelf_losses_and_nameplate_limit() -> None:
     # Peak wall power above max_power is a limit violation; a rack with power shelves divides by their
     # efficiency.

@@ -18,6 +18,13 @@ Formulas (all per item; parents multiply by their parts' counts):
                                       the racks, rows and halls inside), divided by the power-shelf
                                       efficiency when the rack has power shelves
     rack/row/hall/site.it_power_avg = the same at average utilization
+    power_<bucket> (server, rack, row, hall, site; peak): sum(count * part figure) over the direct parts of
+                      the bucket's kinds plus sum(count * part.power_<bucket>) over servers, racks, rows, halls
+                      accelerators: chip peak_power; cpus: cpu peak_power; memory: memory and storage power;
+                      network: NIC, DPU, switch, transceiver, cable and network power
+    power_overhead  = peak power (server peak_power, else it_power) - the four buckets: fans, boards and
+                      PSU losses, power-shelf losses, servers given only a nameplate (negative when a spec
+                      sets a total below its parts)
     rack/row.power_limit_utilization = it_power / power_limit   (where the spec gives power_limit)
 
 Assumptions: every part draws its average power for the whole year (no job scheduling gaps); NICs,
@@ -127,6 +134,36 @@ for _kind in ("rack", "row", "hall", "site"):
         lambda ctx: _it(ctx, peak=True))
     output(_kind, "it_power_avg", "sum(count * part average power) / power_shelf.efficiency")(
         lambda ctx: _it(ctx, peak=False))
+
+
+POWER_BUCKETS = {"accelerators": ("chip",), "cpus": ("cpu",), "memory": ("memory", "storage"),
+                 "network": ("nic", "dpu", "switch", "transceiver", "cable", "network")}
+
+
+def _bucket(kinds: tuple[str, ...], name: str):
+    def compute(ctx):
+        total = np.zeros(1)
+        for part in ctx.parts(*kinds):
+            total = total + part.count * part.get("peak_power" if part.kind in ("chip", "cpu") else "power", 0.0)
+        for part in ctx.parts("server", *FACILITY_KINDS):
+            total = total + part.count * part.get(name)
+        return total
+    return compute
+
+
+def _overhead_bucket(ctx):
+    total = ctx.get("peak_power" if ctx.kind == "server" else "it_power")
+    for bucket in POWER_BUCKETS:
+        total = total - ctx.get(f"power_{bucket}")
+    return total
+
+
+for _kind in ("server", "rack", "row", "hall", "site"):
+    for _bucket_name, _kinds in POWER_BUCKETS.items():
+        output(_kind, f"power_{_bucket_name}", f"sum(count * power of {', '.join(_kinds)} inside) (peak)")(
+            _bucket(_kinds, f"power_{_bucket_name}"))
+    output(_kind, "power_overhead", "peak power - power_accelerators - power_cpus - power_memory - power_network")(
+        _overhead_bucket)
 
 
 def _power_limit_utilization(ctx):

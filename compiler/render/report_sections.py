@@ -40,11 +40,9 @@ KPIS = (
     Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "TCO over tokens served", facility=False),
 )
 
-POWER_BUCKETS = (("chip", "Accelerators"), ("cpu", "Host CPUs"), ("memory", "Memory and storage"),
+# the power model's split of the peak IT power (compiler.models.power: power_<key>, power_overhead)
+POWER_BUCKETS = (("accelerators", "Accelerators"), ("cpus", "Host CPUs"), ("memory", "Memory and storage"),
                  ("network", "Network (NICs, switches)"))
-_BUCKET_OF = {"chip": "chip", "cpu": "cpu", "memory": "memory", "storage": "memory", "nic": "network",
-              "dpu": "network", "switch": "network", "transceiver": "network", "cable": "network",
-              "network": "network"}
 CAPEX = (("capex_it", "IT equipment"), ("capex_network", "Network"), ("capex_optics", "Optics and cables"),
          ("capex_power", "Power plant"), ("capex_cooling", "Cooling plant"), ("capex_building", "Building"),
          ("capex_land", "Land"))
@@ -100,25 +98,16 @@ def _breakdown(view: _View, rows: list[tuple[str, float]], style: str, title: st
 
 
 def _power_sections(view: _View, subject) -> dict:
-    buckets = {key: 0.0 for key, _ in POWER_BUCKETS}
-    for inst in _walk(subject, CONTAINERS):
-        bucket = _BUCKET_OF.get(inst.kind)
-        if bucket is None or inst.parent is None or inst.parent.kind not in CONTAINERS:
-            continue
-        name = "peak_power" if inst.kind in ("chip", "cpu") else "power"
-        value = view.get(f"{inst.path}.{name}")
-        if value is not None:
-            buckets[bucket] += view.mult(inst, subject) * value
     p = subject.path
-    it = view.get(f"{p}.it_power")
-    rows = [(label, buckets[key]) for key, label in POWER_BUCKETS if buckets[key] > 0]
+    rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
+    rows = [(label, value) for label, value in rows if value is not None and value > 0]
+    overhead = view.get(f"{p}.power_overhead")
+    it = view.get(f"{p}.it_power") or 0.0
     note = ""
-    if it is not None:
-        rest = it - sum(v for _, v in rows)
-        if rest > 1e-6 * it:
-            rows.append(("Server overhead (fans, PSUs)", rest))
-        elif rest < -1e-6 * it:
-            note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
+    if overhead is not None and overhead > 1e-6 * it:
+        rows.append(("Server overhead (fans, PSUs)", overhead))
+    elif overhead is not None and overhead < -1e-6 * it:
+        note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
     loss, cooling = view.get(f"{p}.power_chain_loss"), view.get(f"{p}.cooling_power")
     if loss is not None:
         rows.append(("Power-chain losses", loss))
