@@ -366,6 +366,14 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         water_price   USD/m^3           price of water
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
+        it_power_outside_halls W output  peak IT power of the racks and gear the site holds outside its halls
+        it_power_avg_outside_halls W output  average IT power outside its halls
+        heat_liquid_outside_halls W output  liquid heat of the IT outside its halls (which the site cools itself)
+        heat_air_outside_halls W output  air heat of the IT outside its halls
+        coolant_flow_outside_halls L/min output  coolant flow for the liquid heat outside its halls (at the site's temperature rise)
+        airflow_outside_halls m^3/h output  airflow for the air heat outside its halls (at the site's temperature rise)
+        cdus_outside_halls count output  CDUs for the liquid heat outside its halls, with spares
+        crahs_outside_halls count output  CRAHs for the air heat outside its halls, with spares
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   their cost per million output tokens, weighted by tokens/s

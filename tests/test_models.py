@@ -529,3 +529,23 @@ def test_site_totals_add_up_the_workloads_placed() -> None:
     assert value(results, "shootout.tokens_per_joule") == pytest.approx(total / power)
     assert "shootout.time_to_train" not in results.values          # no training here: left out, silently
     assert not [d for d in sink.items if "time_to_train" in d.message]
+
+
+def test_site_figures_outside_its_halls() -> None:
+    # 2 halls x 3 racks x 10 kW = 60 kW in halls; 4 racks x 10 kW = 40 kW placed in the site itself.
+    # Air-cooled: all 40 kW to air, none to liquid; the site's CRAHs are its own plus its halls'.
+    results, _ = run("""
+server box { max_power = 10 kW }
+site s {
+  hall h x 2 { rack r x 3 { server n: box } }
+  rack d x 4 { server n: box }
+}
+""")
+    assert value(results, "s.it_power_outside_halls") == pytest.approx(40e3)
+    assert value(results, "s.heat_air_outside_halls") == pytest.approx(40e3)
+    assert value(results, "s.heat_liquid_outside_halls") == 0
+    assert value(results, "s.coolant_flow_outside_halls") == 0
+    # same temperature rise as the site: the airflow scales with the heat
+    assert value(results, "s.airflow_outside_halls") == pytest.approx(value(results, "s.airflow") * 40 / 100)
+    assert value(results, "s.crahs_outside_halls") + 2 * value(results, "s.h.crahs") == \
+        pytest.approx(value(results, "s.crahs"))

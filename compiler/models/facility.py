@@ -60,6 +60,13 @@ the diagrams read these, nothing else computes them):
 Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
 CDUs and CRAHs when the spec gives their count).
 
+A site's own share (the IT it holds outside its halls, which it feeds and cools itself):
+    it_power_outside_halls     = it_power - sum(hall count * hall it_power)   (likewise it_power_avg)
+    heat_<stream>_outside_halls = heat_<stream> - sum(hall count * hall heat_<stream>)   (>= 0)
+    coolant_flow_outside_halls = heat_liquid_outside_halls / (rho_water * cp_water * liquid_delta_t)
+    airflow_outside_halls      = heat_air_outside_halls / (rho_air * cp_air * air_delta_t)
+    cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
+
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
 """
@@ -390,6 +397,35 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
     output(_kind, "water_year", "heat rejected by towers * 1 yr / evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
+
+
+# ------------------------------------------------------------------ a site's IT outside its halls
+def _own_it(ctx, peak: bool):
+    name = "it_power" if peak else "it_power_avg"
+    it = ctx.get(name)
+    for hall in halls(ctx):
+        it = it - hall.count * hall.get(name)
+    return np.maximum(it, 0.0)
+
+
+output("site", "it_power_outside_halls", "it_power - sum(count * hall.it_power)")(lambda ctx: _own_it(ctx, True))
+output("site", "it_power_avg_outside_halls", "it_power_avg - sum(count * hall.it_power_avg)")(
+    lambda ctx: _own_it(ctx, False))
+output("site", "heat_liquid_outside_halls", "heat_liquid - sum(count * hall.heat_liquid)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[0])
+output("site", "heat_air_outside_halls", "heat_air - sum(count * hall.heat_air)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[1])
+output("site", "coolant_flow_outside_halls", "heat_liquid_outside_halls / (water_density * water_cp * "
+       "liquid_delta_t)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[0] / (ctx.get("water_density", A.water_density)
+                                                  * ctx.get("water_cp", A.water_cp)
+                                                  * ctx.inherited("liquid_delta_t", A.liquid_delta_t)))
+output("site", "airflow_outside_halls", "heat_air_outside_halls / (air_density * air_cp * air_delta_t)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[1] / (ctx.get("air_density", A.air_density)
+                                                  * ctx.get("air_cp", A.air_cp)
+                                                  * ctx.inherited("air_delta_t", A.air_delta_t)))
+output("site", "cdus_outside_halls", "ceil(heat_liquid_outside_halls / cdu.capacity) + spares")(_cdus_own)
+output("site", "crahs_outside_halls", "ceil(heat_air_outside_halls / crah.capacity) + spares")(_crahs_own)
 
 
 # ------------------------------------------------------------------ gear sizing and its limits

@@ -349,13 +349,9 @@ def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, lis
     return title, subtitle
 
 def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
-    """A site's figure for what it holds outside its halls (its total less the halls'); else the figure."""
-    value = plan.get(inst, name)
-    if value is None or not direct:
-        return value
-    for hall in plan.parts(inst, "hall"):
-        value -= (plan.count(hall) or 0.0) * (plan.get(hall, name) or 0.0)
-    return max(value, 0.0)
+    """A site's figure for what it holds outside its halls (the model's `<name>_outside_halls`); else the
+    figure."""
+    return plan.get(inst, f"{name}_outside_halls" if direct else name)
 
 
 def _gear_sizing(plan: _Plan, gear: Instance, load: str) -> str:

@@ -74,8 +74,8 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     mode = plan.inherited_text(root, "heat_rejection", "chiller")
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     branches = [(h, plan.count(h) or 0.0, False) for h in halls]
-    hall_it = sum(c * (plan.get(h, "it_power") or 0.0) for h, c, _ in branches)
-    if not halls or (plan.get(root, "it_power") or 0.0) - hall_it > 1e-6 * max(hall_it, 1.0):
+    total_it = plan.get(root, "it_power") or 0.0
+    if not halls or (_own(plan, root, "it_power", True) or 0.0) > 1e-6 * max(total_it, 1.0):
         branches.append((root, 1.0, plan.kind(root) == "site"))      # a hall root is its own branch
 
     chillers = plan.get(root, "chillers") or 0.0

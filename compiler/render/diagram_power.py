@@ -110,7 +110,7 @@ def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
             hall_stage_loss[stage.kind] = hall_stage_loss.get(stage.kind, 0.0) + c * stage.loss
         hall_it += c * it
         branches.append(b)
-    direct_it = (plan.get(root, "it_power") or 0.0) - hall_it
+    direct_it = _own(plan, root, "it_power", plan.kind(root) == "site") or 0.0
     if not halls or direct_it > 1e-6 * max(hall_it, 1.0):
         b = _Branch(root, 1.0, direct_it, _model_stages(plan, root), direct=plan.kind(root) == "site")
         _model_flows(b, hall_stage_loss)            # a site's stage outputs include its halls'
