@@ -124,6 +124,13 @@ power_network     W       output  power of the NICs, DPUs, switches, optics, cab
 power_overhead    W       output  the rest of the peak IT power: server fans, boards and PSU losses, power-shelf losses, nameplate-only servers
 """
 
+# What a bill of materials lists of a placed part (compiler.models.cost); none for a definition on its own.
+_BOM_OUTPUTS = """
+quantity      count   output    units in the plan: its count times the counts of the blocks it is in, up to the top
+total_price   USD     output    quantity * price, where the price is given
+total_power   W       output    quantity * peak power (chips, CPUs, servers: peak_power; racks: it_power; others: power), where given
+"""
+
 _IT_OUTPUTS = _POWER_SPLIT + """
 accelerators      count   output  accelerators inside, counting multiplicities
 it_power          W       output  IT power at peak: every accelerator at its TDP (what feeds and cooling are sized for)
@@ -214,7 +221,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         released      text              when it was announced or shipped
         power         W       output    average power at the utilization of its placement
         peak_power    W       output    power at full load (TDP)
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "cpu": ("compute", "A host processor.", """
         cores         count             cores
         tdp           W       required  thermal design power
@@ -223,32 +230,32 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         utilization   fraction          average load (0 idle .. 1 at TDP)
         power         W       output    average power at its utilization
         peak_power    W       output    power at full load (TDP)
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "memory": ("compute", "Host memory (DIMMs, LPDDR).", """
         capacity      B       required  capacity
         bandwidth     B/s               bandwidth
         power         W                 power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "storage": ("compute", "A drive or storage appliance.", """
         capacity      B       required  capacity
         bandwidth     B/s               bandwidth
         power         W                 power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "nic": ("network", "A network interface card (SuperNIC).", """
         bandwidth     b/s     required  line rate per port
         ports         count             ports
         power         W       required  power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "dpu": ("network", "A data processing unit (BlueField).", """
         bandwidth     b/s     required  line rate per port
         ports         count             ports
         cores         count             cores
         power         W       required  power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "server": ("compute", "A server, node or compute tray: accelerators, CPUs, NICs and the box around them.", """
         max_power     W                 maximum input power (nameplate)
         idle_power    W                 input power when idle
@@ -267,27 +274,27 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         heat_liquid   W       output    peak heat carried away by liquid
         heat_air      W       output    peak heat carried away by air
         capex_it      USD     output    purchase cost (its price, or the sum of its parts' prices)
-        """ + _POWER_SPLIT, "chip cpu memory storage nic dpu switch"),
+        """ + _BOM_OUTPUTS + _POWER_SPLIT, "chip cpu memory storage nic dpu switch"),
     "switch": ("network", "A network switch, NVLink switch tray, or switch ASIC.", """
         ports         count   required  ports
         port_speed    b/s     required  speed of one port
         power         W       required  power without optics
         price         USD               unit price
         height        m                 height in the rack
-        """, "transceiver"),
+        """ + _BOM_OUTPUTS, "transceiver"),
     "transceiver": ("network", "An optical transceiver module.", """
         speed         b/s     required  line rate
         power         W       required  power
         price         USD               unit price
         reach         m                 maximum reach
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "cable": ("network", "A cable: copper (DAC), active copper (AEC/ACC), active optical or fibre.", """
         speed         b/s     required  line rate
         medium        choice:copper|active_copper|aoc|fiber  what it is made of
         reach         m                 maximum reach
         power         W                 power (active cables)
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "network": ("network", "A fabric: scale-up domain, scale-out Clos, front-end or storage network. Its switch, "
                 "port, optic and cable counts, bandwidths, power and cost are computed (compiler/models/network.py); "
                 "switches, optics and cables placed in it as parts are added to its power and cost.", """
@@ -342,7 +349,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         height        m                 usable height (48 U)
         weight        kg                weight when loaded
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
-        """ + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
+        """ + _BOM_OUTPUTS + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
     "row": ("facility", "A row of racks (a pod) sharing power and cooling distribution.", """
         power_limit   W                 power the row's busway or PDUs can deliver
         power_limit_utilization ratio output  it_power / power_limit, where given

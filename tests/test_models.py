@@ -549,3 +549,30 @@ site s {
     assert value(results, "s.airflow_outside_halls") == pytest.approx(value(results, "s.airflow") * 40 / 100)
     assert value(results, "s.crahs_outside_halls") + 2 * value(results, "s.h.crahs") == \
         pytest.approx(value(results, "s.crahs"))
+
+
+def test_bill_of_materials_outputs() -> None:
+    # 2 halls x 3 racks x 2 servers x 8 chips = 96 chips in the plan: 96 x $30k = $2.88M, 96 x 700 W =
+    # 67.2 kW. A NIC without a price has no total_price; the server definition on its own has no quantity.
+    results, _ = run("""
+chip g {
+  tdp = 700 W
+  price = 30000 USD
+}
+nic x {
+  bandwidth = 400 Gb/s
+  power = 25 W
+}
+server box {
+  chip gpu: g x 8
+  nic net: x x 1
+}
+site s { hall h x 2 { rack r x 3 { server n: box x 2 } } }
+""")
+    assert value(results, "s.h.r.n.gpu.quantity") == 96
+    assert value(results, "s.h.r.n.gpu.total_price") == pytest.approx(96 * 30e3)
+    assert value(results, "s.h.r.n.gpu.total_power") == pytest.approx(96 * 700)
+    assert value(results, "s.h.r.n.net.total_power") == pytest.approx(12 * 25)
+    assert "s.h.r.n.net.total_price" not in results.values
+    assert "box.quantity" not in results.values
+    assert value(results, "s.h.r.total_power") == pytest.approx(6 * value(results, "s.h.r.it_power"))

@@ -174,6 +174,8 @@ def _halls(view: _View, subject) -> dict | None:
 
 
 def _bom(view: _View, subject) -> dict:
+    """One line per definition of each kind: the cost model's quantity, total_price and total_power of its
+    placements, added up; the unit price and power as given (the last placement's, when they differ)."""
     groups = []
     for title, kinds in BOM_GROUPS:
         lines: dict[tuple[str, str], dict] = {}
@@ -183,8 +185,8 @@ def _bom(view: _View, subject) -> dict:
             item = inst.block.base[-1] if inst.block.base else inst.block.name
             key = (inst.kind, item)
             line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
-                                          "price": None, "where": []})
-            line["qty"] += view.mult(inst, subject)
+                                          "price": None, "total_power": None, "total_price": None, "where": []})
+            line["qty"] += view.get(f"{inst.path}.quantity") or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
             if inst.kind in ("rack",):
@@ -192,17 +194,20 @@ def _bom(view: _View, subject) -> dict:
             price = view.get(f"{inst.path}.price")
             line["power"] = power if power is not None else line["power"]
             line["price"] = price if price is not None else line["price"]
+            for total in ("total_power", "total_price"):
+                value = view.get(f"{inst.path}.{total}")
+                if value is not None:
+                    line[total] = (line[total] or 0.0) + value
             parent = inst.parent.path[len(subject.path) + 1:] if inst.parent is not None else ""
             line["where"].append(parent or subject.block.name)
         rows = []
         order = {k: i for i, k in enumerate(kinds)}
         for (kind, item), line in sorted(lines.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
-            qty, power, price = line["qty"], line["power"], line["price"]
-            rows.append({"kind": kind, "item": item, "qty": fmt(qty, "count"),
-                         "unit_power": fmt(power, "power"),
-                         "total_power": fmt(power * qty, "power") if power is not None else "—",
-                         "unit_price": fmt(price, "money"),
-                         "total_price": fmt(price * qty, "money") if price is not None else "—",
+            rows.append({"kind": kind, "item": item, "qty": fmt(line["qty"], "count"),
+                         "unit_power": fmt(line["power"], "power"),
+                         "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
+                         "unit_price": fmt(line["price"], "money"),
+                         "total_price": fmt(line["total_price"], "money") if line["total_price"] is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
         if rows:
             groups.append({"title": title, "rows": rows})
