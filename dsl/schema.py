@@ -166,6 +166,8 @@ liquid_free_cooling_hours h output hours a year the liquid loop runs without chi
 chilled_water_temp temp   output  chilled-water supply temperature feeding the CRAHs: air_supply_temp - chilled_water_offset
 air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)
 cooling_power_avg W       output  cooling power at the average load and the mean ambient temperature
+heat_rejected     W       output  peak heat the plant rejects outdoors: the IT heat plus the cooling power
+it_power_outside_racks W  output  peak IT power of what no rack holds: switches, fabrics and gear placed in the rows and here (a site: outside its halls)
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
 feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed, a site's utility_feed), where given
 facility_power_avg W      output  average power at the meter
@@ -353,6 +355,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     "row": ("facility", "A row of racks (a pod) sharing power and cooling distribution.", """
         power_limit   W                 power the row's busway or PDUs can deliver
         power_limit_utilization ratio output  it_power / power_limit, where given
+        it_power_outside_racks W output  peak IT power of what no rack in the row holds (switches, fabrics)
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
         """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """

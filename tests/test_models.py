@@ -576,3 +576,31 @@ site s { hall h x 2 { rack r x 3 { server n: box x 2 } } }
     assert "s.h.r.n.net.total_price" not in results.values
     assert "box.quantity" not in results.values
     assert value(results, "s.h.r.total_power") == pytest.approx(6 * value(results, "s.h.r.it_power"))
+
+
+def test_heat_rejected_and_it_outside_racks() -> None:
+    # Switches of 1 kW, 3 in each of 2 rows: 6 kW of the hall's IT is in no rack;
+    # the site holds none of its own (its hall counts its own). The plant rejects the IT heat plus the
+    # cooling power (all of the IT power ends up as heat).
+    results, _ = run("""
+server box { max_power = 10 kW }
+switch S {
+  ports = 64
+  port_speed = 400 Gb/s
+  power = 1 kW
+}
+site s {
+  hall h {
+    row p x 2 {
+      rack r { server n: box }
+      switch sw: S x 3
+    }
+  }
+}
+""")
+    assert value(results, "s.h.it_power_outside_racks") == pytest.approx(6e3)
+    assert value(results, "s.h.p.it_power_outside_racks") == pytest.approx(3e3)
+    assert value(results, "s.it_power_outside_racks") == 0
+    for block in ("s", "s.h"):
+        assert value(results, f"{block}.heat_rejected") == pytest.approx(
+            value(results, f"{block}.it_power") + value(results, f"{block}.cooling_power"))

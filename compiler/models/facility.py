@@ -30,6 +30,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        T_evap = T_supply - approach, T_cond = T_outdoor + approach; a placed chiller
                        with a rated `cop` uses it at the design ambient, scaled by the lift elsewhere
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
+    heat_rejected    = Q + pumps + fans + mechanical + rejection fans (= IT heat + cooling power), summed
+                       over the streams the block cools and its halls
     chilled_water_temp = air_supply_temp - chilled_water_offset   (the air stream's supply temperature)
     T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average; cooling towers see the
     wet bulb (`wet_bulb_temp`, else 8 K below the dry bulb).
@@ -379,6 +381,8 @@ for _kind in ("hall", "site"):
                "economizer_approach, else 0")(_free_cooling_hours(_loop))
     output(_kind, "cooling_power", "pumps + CRAH fans + heat / COP(supply, ambient) + rejection fans")(
         lambda ctx: _cooling(ctx, peak=True))
+    output(_kind, "heat_rejected", "heat + pumps + fans + compressors + rejection fans")(
+        lambda ctx: _count(ctx, "heat_rejected", lambda c: stream_cooling(c, peak=True)[2]))
     output(_kind, "cooling_power_avg", "cooling_power at it_power_avg and mean_ambient_temp")(
         lambda ctx: _cooling(ctx, peak=False))
     output(_kind, "facility_power", "it_power + power_chain_loss + cooling_power")(

@@ -25,6 +25,8 @@ Formulas (all per item; parents multiply by their parts' counts):
     power_overhead  = peak power (server peak_power, else it_power) - the four buckets: fans, boards and
                       PSU losses, power-shelf losses, servers given only a nameplate (negative when a spec
                       sets a total below its parts)
+    row/hall/site.it_power_outside_racks = sum(count * power) of the parts that are not racks, rows or halls
+                      + sum(count * row.it_power_outside_racks)      (a site's halls count their own)
     rack/row.power_limit_utilization = it_power / power_limit   (where the spec gives power_limit)
 
 Assumptions: every part draws its average power for the whole year (no job scheduling gaps); NICs,
@@ -164,6 +166,22 @@ for _kind in ("server", "rack", "row", "hall", "site"):
             _bucket(_kinds, f"power_{_bucket_name}"))
     output(_kind, "power_overhead", "peak power - power_accelerators - power_cpus - power_memory - power_network")(
         _overhead_bucket)
+
+
+def _outside_racks(ctx):
+    total = np.zeros(1)
+    for part in ctx.parts(*DEVICE_KINDS):
+        total = total + part.count * part.get("peak_power")
+    for part in ctx.parts(*FIXED_KINDS):
+        total = total + part.count * part.get("power", 0.0)
+    for part in ctx.parts("row"):
+        total = total + part.count * part.get("it_power_outside_racks")
+    return total
+
+
+for _kind in ("row", "hall", "site"):
+    output(_kind, "it_power_outside_racks", "sum(count * power) of parts other than racks, rows and halls, "
+           "plus the rows'")(_outside_racks)
 
 
 def _power_limit_utilization(ctx):

@@ -50,9 +50,9 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
                          f"{_q(plan.get(rack, 'it_power'), 'W')} each \u00b7 {cooling}", 110))
     if len(racks) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
-    in_racks = sum(m * (plan.get(r, "it_power") or 0.0) for r, m in racks)
-    if it and it - in_racks > 1e-6 * it:
-        rows.append(_esc(f"{_q(it - in_racks, 'W')} outside racks (network, gear)", 0))
+    other = plan.get(inst, "it_power_outside_racks")
+    if it and other and other > 1e-6 * it:
+        rows.append(_esc(f"{_q(other, 'W')} outside racks (network, gear)", 0))
     if liquid is not None and air is not None and it:
         if liquid <= 0:
             rows.append(_esc("all of it to air", 0))
@@ -83,7 +83,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     plant_gear = lambda kind: plan.find(root, (kind,), stop=("hall", "row", "rack", "server"))  # noqa: E731
     towers = plant_gear("cooling_tower")
     cooling = plan.get(root, "cooling_power") or 0.0
-    rejected = (plan.get(root, "it_power") or 0.0) + cooling
+    rejected = plan.get(root, "heat_rejected")
     ambient = _temp(plan, root, "ambient_temp")
     outdoor = plan.ids("outdoor", root.path)
     rejection = None

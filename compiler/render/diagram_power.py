@@ -257,17 +257,13 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     skip = ("hall",) if b.direct else ()
     racks = plan.racks_under(b.inst, skip)
     rows = []
-    counted = 0.0
     for rack, m in racks[:MAX_LIST]:
-        it = plan.get(rack, "it_power") or 0.0
-        counted += m * it
+        it = plan.get(rack, "it_power")
         rows.append(_esc(f"{_count_text(m)} \u00d7 {plan.definition(rack)} \u00b7 {_q(it, 'W')} each", 110))
-    for rack, m in racks[MAX_LIST:]:
-        counted += m * (plan.get(rack, "it_power") or 0.0)
     if len(racks) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
-    other = b.it - counted
-    if other > 1e-6 * max(b.it, 1.0):
+    other = plan.get(b.inst, "it_power_outside_racks")
+    if other and other > 1e-6 * max(b.it, 1.0):
         rows.append(_esc(f"other IT (network, gear outside racks) {_q(other, 'W')}", 0))
     shelves = [r for r, _ in racks if plan.parts(r, "power_shelf")]
     if shelves:
