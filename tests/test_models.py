@@ -604,3 +604,24 @@ site s {
     for block in ("s", "s.h"):
         assert value(results, f"{block}.heat_rejected") == pytest.approx(
             value(results, f"{block}.it_power") + value(results, f"{block}.cooling_power"))
+
+
+def test_cdus_placed_on_a_site_serve_its_halls() -> None:
+    # 2 halls x 10 racks x 100 kW, liquid-cooled: 85% = 850 kW to liquid per hall. With the site's 1 MW
+    # CDUs (N+1 when not given) each hall needs ceil(0.85) + 1 = 2: the site's count is 4, so 3 placed
+    # fail the cdu-capacity limit; utilization = 1.7 MW / (3 x 1 MW).
+    results, sink = run("""
+server box {
+  max_power = 100 kW
+  cooling = "liquid"
+}
+cdu C { capacity = 1 MW }
+site s {
+  cdu c: C x 3
+  hall h x 2 { rack r x 10 { server n: box } }
+}
+""")
+    assert value(results, "s.cdus") == 4
+    assert value(results, "s.c.units_needed") == 4
+    assert value(results, "s.c.utilization") == pytest.approx(1.7e6 / 3e6)
+    assert any("CDU" in d.message or "cdu" in d.message for d in sink.items if d.severity == "error")

@@ -49,14 +49,15 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
 Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
 the diagrams read these, nothing else computes them):
     units_needed = ceil(load / capacity) + spares of the gear's `redundancy` (N+1: 1, N+2: 2; 2N: twice
-                   ceil(load / capacity); not given: N for power gear and generators, N+1 for CDUs and
-                   CRAHs, as the thermal model sizes them); 0 when there is no load
+                   ceil(load / capacity); not given: N); 0 when there is no load. CDUs and CRAHs: the
+                   block's `cdus` / `crahs` (the thermal model's count, N+1 when not given; a site's
+                   adds its halls')
     utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
                    CRAH placed without a count stands for its units_needed)
     load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
           the stage delivers toward the IT, as `stage_flows` gives it); the peak facility power for
-          generators (IT, losses and cooling run in an outage); heat_liquid (CDU) or heat_air (CRAH) that
-          the block cools itself (a site's halls cool their own)
+          generators (IT, losses and cooling run in an outage); the block's heat_liquid (CDU) or heat_air
+          (CRAH)
     Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
     50.3 / 0.99 (busway) = 50.81 MW, units_needed = ceil(50.81) + 1 = 52, utilization = 50.81 / 52 = 97.7%.
 Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
@@ -439,23 +440,21 @@ SIZED_GEAR = POWER_GEAR + ("generator", "cdu", "crah")
 def gear_load(block, kind: str):
     """The peak load the gear of `kind` placed on `block` (a hall or site) carries; None where the block's
     chain has no such stage. Power gear: the power out of its stage; generators: the facility power;
-    CDUs / CRAHs: the liquid / air heat the block cools itself."""
+    CDUs / CRAHs: the block's liquid / air heat (a site's includes its halls', as its `cdus` / `crahs` do)."""
     if kind == "generator":
         return block.get("facility_power")
     if kind in ("cdu", "crah"):
-        liquid, air = _direct_heat(block, peak=True)
-        return liquid if kind == "cdu" else air
+        return block.get("heat_liquid" if kind == "cdu" else "heat_air")
     flows = stage_flows(block, peak=True)
     return flows[kind][0] if kind in flows else None
 
 
 def _gear_units_needed(load, gear):
-    """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Power gear that gives no
-    redundancy is sized for capacity alone (N): the spec has not said how many spares it carries; CDUs and
-    CRAHs default to N+1, as the thermal model's counts do."""
+    """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Gear that gives no
+    redundancy is sized for capacity alone (N): the spec has not said how many spares it carries."""
     capacity = gear.get("capacity")
     needed = np.where(load > 0, np.ceil(load / _nonzero(capacity) - 1e-9), 0.0)
-    redundancy = gear.text("redundancy", "N+1" if gear.kind in ("cdu", "crah") else "N")
+    redundancy = gear.text("redundancy", "N")
     if redundancy == "2N":
         return 2 * needed
     return np.where(load > 0, needed + SPARES[redundancy], 0.0)
@@ -479,6 +478,8 @@ def _sizing(what: str):
         if load is None:
             ctx.not_applicable()
         if what == "units_needed":
+            if ctx.kind in ("cdu", "crah"):                 # the thermal model's count for the block
+                return block.get("cdus" if ctx.kind == "cdu" else "crahs")
             return _gear_units_needed(load, ctx)
         placed = sum((_units_placed(g) * g.get("capacity") for g in block.parts(ctx.kind)), np.zeros(1))
         return np.where(placed > 0, load / _nonzero(placed), np.inf)
@@ -486,9 +487,9 @@ def _sizing(what: str):
 
 
 for _gear in SIZED_GEAR:
-    output(_gear, "units_needed", "ceil(load / capacity) + spares (redundancy), load: "
-           + {"generator": "facility_power", "cdu": "heat_liquid cooled here",
-              "crah": "heat_air cooled here"}.get(_gear, "power out of the stage"))(_sizing("units_needed"))
+    output(_gear, "units_needed", {"generator": "ceil(facility_power / capacity) + spares (redundancy)",
+                                   "cdu": "the block's cdus", "crah": "the block's crahs"}.get(
+        _gear, "ceil(power out of the stage / capacity) + spares (redundancy)"))(_sizing("units_needed"))
     output(_gear, "utilization", "load / (capacity * units placed)")(_sizing("utilization"))
 
 

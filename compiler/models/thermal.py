@@ -121,8 +121,8 @@ def _declared_count(ctx, gear_kind: str):
 
 
 def _placed_units(gear_kind: str):
-    """A limit that applies when the spec places gear with a count: the gear's `units_needed` (the facility
-    model's sizing of the heat this block cools itself) <= units placed."""
+    """A limit that applies when the spec places gear with a count: the gear's `units_needed` (the block's
+    `cdus` / `crahs`) <= units placed."""
     def measure(ctx):
         declared = _declared_count(ctx, gear_kind)
         if declared is None:

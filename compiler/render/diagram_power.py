@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font, _gear_sizing,
-    GEAR_TITLE, MAX_LIST, _note, _own, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title, _x)
+    GEAR_TITLE, MAX_LIST, _note, _own, PALETTE, _pct, _Plan, _q, _root_title, _x)
 
 
 @dataclass
