@@ -354,11 +354,11 @@ def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
     return plan.get(inst, f"{name}_outside_halls" if direct else name)
 
 
-def _gear_sizing(plan: _Plan, gear: Instance, load: str) -> str:
+def _gear_sizing(plan: _Plan, gear: Instance, load: str, capacity: bool = True) -> str:
     """'1 MW per unit · the peak needs 52 (N+1) · 97.9% used': the facility model's sizing of placed gear
     (its `units_needed` and `utilization` outputs, read, never recomputed), in red when fewer units are
-    placed than needed. `load`: what the units carry, in words."""
-    cap = plan.get(gear, "capacity")
+    placed than needed. `load`: what the units carry, in words; `capacity`: lead with the unit's rating."""
+    cap = plan.get(gear, "capacity") if capacity else None
     needed, used = plan.get(gear, "units_needed"), plan.get(gear, "utilization")
     redundancy = plan.text(f"{gear.path}.redundancy")
     bits = [f"{_q(cap, 'W')} per unit"] if cap is not None else []

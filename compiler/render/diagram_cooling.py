@@ -174,7 +174,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             if gear:
                 cap = plan.get(gear[0], "capacity")
                 rows.append(_esc(f"{plan.definition(gear[0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
-                rows.append(_gear_sizing(plan, gear[0], f"the {stream} heat"))
+                rows.append(_gear_sizing(plan, gear[0], f"the {stream} heat", capacity=False))
                 n = plan.count(gear[0]) if gear[0].count is not None else plan.get(gear[0], "units_needed")
             title = ("CDUs" if liquid_side else "CRAHs") + (f" \u00d7 {_count_text(n)}" if n is not None else "")
             color = PALETTE[stream][0]
