@@ -625,3 +625,23 @@ site s {
     assert value(results, "s.c.units_needed") == 4
     assert value(results, "s.c.utilization") == pytest.approx(1.7e6 / 3e6)
     assert any("CDU" in d.message or "cdu" in d.message for d in sink.items if d.severity == "error")
+
+
+def test_gear_placed_zero_times_has_no_utilization() -> None:
+    # 4.95 MW IT / 0.99 = 5 MW out of the rectifiers: 5 needed (no redundancy given), none placed: the
+    # limit fails and the utilization has no value (absent, not infinite).
+    results, sink = evaluate_text("""
+server box { max_power = 99 kW }
+rectifier R { capacity = 1 MW }
+site s {
+  hall h {
+    distribution = "dc800"
+    rectifier r: R x 0
+    rack k x 50 { server n: box }
+  }
+}
+""")
+    assert value(results, "s.h.r.units_needed") == 5
+    assert math.isnan(value(results, "s.h.r.utilization"))
+    codes = {d.code for d in sink.items if d.severity == "error"}
+    assert codes == {"limit-exceeded"}

@@ -53,7 +53,7 @@ the diagrams read these, nothing else computes them):
                    block's `cdus` / `crahs` (the thermal model's count, N+1 when not given; a site's
                    adds its halls')
     utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
-                   CRAH placed without a count stands for its units_needed)
+                   CRAH placed without a count stands for its units_needed); none when none is placed
     load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
           the stage delivers toward the IT, as `stage_flows` gives it); the peak facility power for
           generators (IT, losses and cooling run in an outage); the block's heat_liquid (CDU) or heat_air
@@ -482,7 +482,9 @@ def _sizing(what: str):
                 return block.get("cdus" if ctx.kind == "cdu" else "crahs")
             return _gear_units_needed(load, ctx)
         placed = sum((_units_placed(g) * g.get("capacity") for g in block.parts(ctx.kind)), np.zeros(1))
-        return np.where(placed > 0, load / _nonzero(placed), np.inf)
+        if np.any(placed <= 0):
+            ctx.absent(placed <= 0, "no capacity of it is placed")
+        return np.where(placed > 0, load / _nonzero(placed), np.nan)
     return compute
 
 
