@@ -360,7 +360,10 @@ def _feed_utilization(ctx):
     feed = "utility_feed" if ctx.kind == "site" else "power_feed"
     if not ctx.is_set(feed):
         ctx.not_applicable()
-    return ctx.get("facility_power") / _nonzero(ctx.get(feed))
+    limit_ = ctx.get(feed)
+    if np.any(limit_ <= 0):
+        ctx.absent(limit_ <= 0, f"its {feed} is 0")
+    return np.where(limit_ > 0, ctx.get("facility_power") / _nonzero(limit_), np.nan)
 
 
 for _kind in ("hall", "site"):

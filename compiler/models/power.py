@@ -188,7 +188,9 @@ def _power_limit_utilization(ctx):
     if not ctx.is_set("power_limit"):
         ctx.not_applicable()
     limit_ = ctx.get("power_limit")
-    return ctx.get("it_power") / np.where(limit_ == 0, 1.0, limit_)
+    if np.any(limit_ <= 0):
+        ctx.absent(limit_ <= 0, "its power limit is 0")
+    return np.where(limit_ > 0, ctx.get("it_power") / np.where(limit_ > 0, limit_, 1.0), np.nan)
 
 
 for _kind in ("rack", "row"):

@@ -200,7 +200,7 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
     if limit is not None:
         used = plan.get(rack, "power_limit_utilization")
         text = _esc(f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""))
-        rows.append(_font(text, None, ALERT) if used is not None and used > 1 + 1e-9 else text)
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
     inner = [p for p in rack.parts if plan.kind(p) in ("server", "chip", "switch", "nic", "dpu", "storage",
                                                        "power_shelf", "pdu", "cdu")]
     for part in inner[:MAX_LIST]:

@@ -141,7 +141,7 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     if feed is not None:
         used = plan.get(root, "feed_utilization")
         text = _esc(f"feed limit {_q(feed, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
-        rows.append(_font(text, None, ALERT) if used is not None and used > 1 + 1e-9 else text)
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
     utility = plan.ids("utility", root.path)
     g.node(utility, _card(_esc("Utility feed" if plan.kind(root) == "site" else "Hall feed"), rows,
                           caption=_esc(f"{plan.kind(root).upper()} {root.block.name}", 0), group="power",
@@ -228,7 +228,7 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> Non
         if feed:
             text = _esc(f"{_q(fac, 'W')} at the meter{each} \u00b7 feed {_q(feed, 'W')}"
                         + (f" ({_pct(used)} used)" if used is not None else ""), 0)
-            rows.append(_font(text, None, ALERT) if used is not None and used > 1 + 1e-9 else text)
+            rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
         label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), rows, _esc("HALL", 0))
         key = inst.path
     cluster = plan.ids("branch", key)
