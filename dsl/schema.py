@@ -150,16 +150,22 @@ power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers a
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
 transformer_loss  W       output  peak loss in the chain's transformer stage (where the chain has one)
 transformer_stage_efficiency ratio output  power out / power in of the transformer stage
+transformer_power_in W       output  peak power into the chain's transformer stage (its power out plus its loss)
 switchgear_loss   W       output  peak loss in the chain's switchgear stage (where the chain has one)
 switchgear_stage_efficiency ratio output  power out / power in of the switchgear stage
+switchgear_power_in W       output  peak power into the chain's switchgear stage (its power out plus its loss)
 ups_loss          W       output  peak loss in the chain's UPS (double conversion) stage (where the chain has one)
 ups_stage_efficiency ratio output  power out / power in of the UPS (double conversion) stage
+ups_power_in      W       output  peak power into the chain's UPS (double conversion) stage (its power out plus its loss)
 rectifier_loss    W       output  peak loss in the chain's rectifier (AC to 800 V DC) stage (where the chain has one)
 rectifier_stage_efficiency ratio output  power out / power in of the rectifier (AC to 800 V DC) stage
+rectifier_power_in W       output  peak power into the chain's rectifier (AC to 800 V DC) stage (its power out plus its loss)
 pdu_loss          W       output  peak loss in the chain's floor PDU stage (where the chain has one)
 pdu_stage_efficiency ratio output  power out / power in of the floor PDU stage
+pdu_power_in      W       output  peak power into the chain's floor PDU stage (its power out plus its loss)
 busway_loss       W       output  peak loss in the chain's busway (DC distribution) stage (where the chain has one)
 busway_stage_efficiency ratio output  power out / power in of the busway (DC distribution) stage
+busway_power_in   W       output  peak power into the chain's busway (DC distribution) stage (its power out plus its loss)
 liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
 air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
 liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
@@ -204,6 +210,13 @@ liquid_delta_t K                temperature rise of the liquid coolant across th
 air_delta_t   K                 temperature rise of the air across the racks
 air_supply_temp temp            cold-aisle air supply temperature
 """
+
+# A site's chain for the IT it holds outside its halls (compiler.models.facility), per stage kind.
+_STAGE_OUTSIDE_HALLS = "".join(
+    f"{k}_loss_outside_halls W output  peak loss in the {k} stage feeding the IT outside the site's halls\n"
+    f"{k}_power_in_outside_halls W output  peak power into that stage\n"
+    f"{k}_stage_efficiency_outside_halls ratio output  power out / power in of that stage\n"
+    for k in ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway"))
 
 _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     # kind: (group, doc, fields, contains)
@@ -384,6 +397,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         airflow_outside_halls m^3/h output  airflow for the air heat outside its halls (at the site's temperature rise)
         cdus_outside_halls count output  CDUs for the liquid heat outside its halls, with spares
         crahs_outside_halls count output  CRAHs for the air heat outside its halls, with spares
+        """ + _STAGE_OUTSIDE_HALLS + """
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   their cost per million output tokens, weighted by tokens/s

@@ -645,3 +645,31 @@ site s {
     assert math.isnan(value(results, "s.h.r.utilization"))
     codes = {d.code for d in sink.items if d.severity == "error"}
     assert codes == {"limit-exceeded"}
+
+
+def test_stage_power_in_and_a_sites_own_chain() -> None:
+    # AC chain: a hall of 1 MW IT behind its own placed PDU (0.99): the PDU takes in 1 / 0.99 = 1.0101 MW,
+    # the default UPS (0.96) 1.0101 / 0.96 MW. The site also holds 100 kW of racks itself, on the default
+    # PDU (0.985): its own PDU stage takes in 0.1 / 0.985 MW at 98.5%, while the site's PDU stage (all of it)
+    # adds both.
+    results, _ = run("""
+server box { max_power = 100 kW }
+pdu P {
+  capacity = 1 MW
+  efficiency = 0.99
+}
+site s {
+  hall h {
+    pdu p: P x 2
+    rack r x 10 { server n: box }
+  }
+  rack d { server n: box }
+}
+""")
+    hall_pdu = 1e6 / 0.99
+    assert value(results, "s.h.pdu_power_in") == pytest.approx(hall_pdu)
+    assert value(results, "s.h.ups_power_in") == pytest.approx(hall_pdu / 0.96)
+    assert value(results, "s.pdu_power_in_outside_halls") == pytest.approx(1e5 / 0.985)
+    assert value(results, "s.pdu_stage_efficiency_outside_halls") == pytest.approx(0.985)
+    assert value(results, "s.pdu_loss_outside_halls") == pytest.approx(1e5 / 0.985 - 1e5)
+    assert value(results, "s.pdu_power_in") == pytest.approx(hall_pdu + 1e5 / 0.985)

@@ -15,8 +15,11 @@ Power chain (efficiency eta from the meter to the IT load):
     eta = product of the stage efficiencies
     power_chain_loss = it_power * (1 / eta - 1) = sum of the stage losses:
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
+    <stage>_power_in = out + loss
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
+    a site's <stage>_loss / _power_in / _stage_efficiency _outside_halls: the same for the chain of the IT
+                       it holds outside its halls alone
     Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
     pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
 
@@ -180,13 +183,15 @@ def _loss(ctx, peak: bool):
     return total
 
 
-def _stage_output(kind: str, efficiency: bool):
+def _stage_output(kind: str, what: str, own: bool = False):
+    """`what` (loss, power_in, efficiency) of the `kind` stage at peak: of all the block feeds (a site's
+    halls included), or (`own`) of a site's chain for its IT outside its halls."""
     def compute(ctx):
-        flows = stage_flows(ctx, peak=True)
+        flows = dict(_own_stages(ctx, peak=True)) if own else stage_flows(ctx, peak=True)
         if kind not in flows:
             ctx.not_applicable()
         out, loss = flows[kind]
-        return out / _nonzero(out + loss) if efficiency else loss
+        return {"loss": loss, "power_in": out + loss, "efficiency": out / _nonzero(out + loss)}[what]
     return compute
 
 
@@ -373,9 +378,11 @@ for _kind in ("hall", "site"):
         lambda ctx: _loss(ctx, peak=True))
     for _stage in POWER_GEAR:
         output(_kind, f"{_stage}_loss", f"{_stage} power out * (1 / eta_{_stage} - 1) (peak)")(
-            _stage_output(_stage, efficiency=False))
+            _stage_output(_stage, "loss"))
+        output(_kind, f"{_stage}_power_in", f"{_stage} power out + {_stage}_loss (peak)")(
+            _stage_output(_stage, "power_in"))
         output(_kind, f"{_stage}_stage_efficiency", f"{_stage} power out / power in")(
-            _stage_output(_stage, efficiency=True))
+            _stage_output(_stage, "efficiency"))
     output(_kind, "chilled_water_temp", "air_supply_temp - chilled_water_offset")(
         lambda ctx: _loop_supply(ctx, "air"))
     for _loop in ("liquid", "air"):
@@ -432,6 +439,13 @@ output("site", "airflow_outside_halls", "heat_air_outside_halls / (air_density *
     lambda ctx: _direct_heat(ctx, peak=True)[1] / (ctx.get("air_density", A.air_density)
                                                   * ctx.get("air_cp", A.air_cp)
                                                   * ctx.inherited("air_delta_t", A.air_delta_t)))
+for _stage in POWER_GEAR:
+    output("site", f"{_stage}_loss_outside_halls", f"{_stage}_loss of the chain feeding the IT outside halls")(
+        _stage_output(_stage, "loss", own=True))
+    output("site", f"{_stage}_power_in_outside_halls", f"{_stage}_power_in of that chain")(
+        _stage_output(_stage, "power_in", own=True))
+    output("site", f"{_stage}_stage_efficiency_outside_halls", f"{_stage}_stage_efficiency of that chain")(
+        _stage_output(_stage, "efficiency", own=True))
 output("site", "cdus_outside_halls", "ceil(heat_liquid_outside_halls / cdu.capacity) + spares")(_cdus_own)
 output("site", "crahs_outside_halls", "ceil(heat_air_outside_halls / crah.capacity) + spares")(_crahs_own)
 

@@ -47,31 +47,24 @@ def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Ins
     return None
 
 
-def _model_stages(plan: _Plan, inst: Instance) -> list[_Stage]:
+def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_Stage]:
     """The chain as the facility model gives it: one stage per `<kind>_loss` output of `inst` (meter to
-    IT), its efficiency from `<kind>_stage_efficiency` and its loss the output itself."""
+    IT) with its `<kind>_power_in` and `<kind>_stage_efficiency`; `direct`: a site's chain for its IT
+    outside its halls (the `..._outside_halls` outputs)."""
+    suffix = "_outside_halls" if direct else ""
     stages = []
     for kind in STAGE_ORDER:
-        loss = plan.get(inst, f"{kind}_loss")
+        loss = plan.get(inst, f"{kind}_loss{suffix}")
         if loss is None:
             continue
         found = _nearest_gear(plan, inst, kind)
         gear, owner = found if found is not None else (None, inst)
         key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
-        stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency"))
+        stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency{suffix}"))
         stage.loss = loss
+        stage.flow_in = plan.get(inst, f"{kind}_power_in{suffix}") or 0.0
         stages.append(stage)
     return stages
-
-
-def _model_flows(branch: _Branch, direct_less: dict[str, float]) -> None:
-    """Power into each stage from the model's stage losses, walking up from the IT load: in = out + loss.
-    `direct_less`: per stage kind, the halls' losses to take off a site's own (its IT outside halls)."""
-    out = branch.it
-    for stage in reversed(branch.stages):
-        stage.loss = max(stage.loss - direct_less.get(stage.kind, 0.0), 0.0)
-        stage.flow_in = out + stage.loss
-        out = stage.flow_in
 
 
 def _power(plan: _Plan) -> str:
@@ -96,25 +89,16 @@ def _power(plan: _Plan) -> str:
 
 def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
     """One branch per hall of a site (with its count), plus the IT the root holds outside halls; each
-    with its stages' flows and losses from the facility model's per-stage outputs."""
+    with its stages' power in and loss, the facility model's per-stage outputs."""
     branches: list[_Branch] = []
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
-    hall_it = 0.0
-    hall_stage_loss: dict[str, float] = {}
     for hall in halls:
-        c = plan.count(hall) or 0.0
-        it = plan.get(hall, "it_power") or 0.0
-        b = _Branch(hall, c, it, _model_stages(plan, hall))
-        _model_flows(b, {})
-        for stage in b.stages:
-            hall_stage_loss[stage.kind] = hall_stage_loss.get(stage.kind, 0.0) + c * stage.loss
-        hall_it += c * it
-        branches.append(b)
-    direct_it = _own(plan, root, "it_power", plan.kind(root) == "site") or 0.0
-    if not halls or direct_it > 1e-6 * max(hall_it, 1.0):
-        b = _Branch(root, 1.0, direct_it, _model_stages(plan, root), direct=plan.kind(root) == "site")
-        _model_flows(b, hall_stage_loss)            # a site's stage outputs include its halls'
-        branches.append(b)
+        branches.append(_Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power") or 0.0,
+                                _model_stages(plan, hall)))
+    direct = plan.kind(root) == "site"
+    direct_it = _own(plan, root, "it_power", direct) or 0.0
+    if not halls or direct_it > 1e-6 * max(plan.get(root, "it_power") or 0.0, 1.0):
+        branches.append(_Branch(root, 1.0, direct_it, _model_stages(plan, root, direct), direct=direct))
     return branches
 
 
@@ -162,8 +146,8 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     prev = utility
     for i in range(shared):
         stage = branches[0].stages[i]
-        flow = sum(b.count * b.stages[i].flow_in for b in branches)
-        loss = sum(b.count * b.stages[i].loss for b in branches)
+        flow = plan.get(root, f"{stage.kind}_power_in") or 0.0       # the root's stage: all branches
+        loss = plan.get(root, f"{stage.kind}_loss") or 0.0
         carried = cooling if tap is not None and i <= tap else 0.0
         node = plan.ids("stage", stage.key)
         g.node(node, _stage_card(plan, stage, flow + carried, loss, 1.0, cooling=carried))
