@@ -20,7 +20,7 @@ class _Stage:
     gear: Instance | None
     owner: Instance            # where the gear is placed (or the branch, for model defaults)
     eta: float | None          # None: not in the results (drawn as n/a; the flows take the model's loss)
-    flow_in: float = 0.0       # per branch item
+    flow_in: float | None = None   # power in, per branch item (None: not in the results, drawn as n/a)
     loss: float = 0.0
 
 
@@ -62,7 +62,7 @@ def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_St
         key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
         stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency{suffix}"))
         stage.loss = loss
-        stage.flow_in = plan.get(inst, f"{kind}_power_in{suffix}") or 0.0
+        stage.flow_in = plan.get(inst, f"{kind}_power_in{suffix}")
         stages.append(stage)
     return stages
 
@@ -146,12 +146,13 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     prev = utility
     for i in range(shared):
         stage = branches[0].stages[i]
-        flow = plan.get(root, f"{stage.kind}_power_in") or 0.0       # the root's stage: all branches
-        loss = plan.get(root, f"{stage.kind}_loss") or 0.0
+        flow = plan.get(root, f"{stage.kind}_power_in")       # the root's stage: all its branches
+        loss = plan.get(root, f"{stage.kind}_loss")
         carried = cooling if tap is not None and i <= tap else 0.0
         node = plan.ids("stage", stage.key)
-        g.node(node, _stage_card(plan, stage, flow + carried, loss, 1.0, cooling=carried))
-        g.edge(prev, node, label=_edge_label(_q(flow + carried, "W")))
+        into = flow + carried if flow is not None else None
+        g.node(node, _stage_card(plan, stage, into, loss, 1.0, cooling=carried))
+        g.edge(prev, node, label=_edge_label(_q(into, "W")))
         prev = node
         if i == tap and cooling:
             tap_node = node
@@ -175,7 +176,8 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
         _power_branch(g, plan, b, shared, prev)
 
 
-def _stage_card(plan: _Plan, stage: _Stage, flow: float, loss: float, count: float, cooling: float = 0.0) -> str:
+def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | None, count: float,
+                cooling: float = 0.0) -> str:
     """One stage of the chain; `flow` and `loss` per item of the branch (`count` items); `cooling`: the part
     of `flow` that feeds the cooling plant (the model charges it no loss). Placed gear shows the facility
     model's sizing of it (`units_needed`, `utilization`), flagged when fewer units are placed."""
