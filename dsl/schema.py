@@ -103,6 +103,12 @@ redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 voltage       V                 output voltage
 """
 
+# Sizing outputs of gear a hall or site places (compiler.models.facility): what the limits and diagrams read.
+_GEAR_SIZING = """
+units_needed  count   output    units the load needs with the gear's redundancy (ceil(load / capacity) + spares), where a hall or site places it
+utilization   ratio   output    load / (capacity of the units of this kind placed there, spares included)
+"""
+
 _COOLING_GEAR = """
 capacity      W       required  heat it can remove at its design point
 power         W                 electrical power it draws at full load (fans, pumps, compressors)
@@ -110,7 +116,22 @@ price         USD               purchase price per unit, installed
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 """
 
-_IT_OUTPUTS = """
+_POWER_SPLIT = """
+power_accelerators W      output  peak power of the accelerators inside (count * chip TDP)
+power_cpus        W       output  peak power of the host CPUs inside (count * CPU TDP)
+power_memory      W       output  power of the memory and storage inside
+power_network     W       output  power of the NICs, DPUs, switches, optics, cables and fabrics inside
+power_overhead    W       output  the rest of the peak IT power: server fans, boards and PSU losses, power-shelf losses, nameplate-only servers
+"""
+
+# What a bill of materials lists of a placed part (compiler.models.cost); none for a definition on its own.
+_BOM_OUTPUTS = """
+quantity      count   output    units in the plan: its count times the counts of the blocks it is in, up to the top
+total_price   USD     output    quantity * price, where the price is given
+total_power   W       output    quantity * peak power (chips, CPUs, servers: peak_power; racks: it_power; others: power), where given
+"""
+
+_IT_OUTPUTS = _POWER_SPLIT + """
 accelerators      count   output  accelerators inside, counting multiplicities
 it_power          W       output  IT power at peak: every accelerator at its TDP (what feeds and cooling are sized for)
 it_power_avg      W       output  IT power at the average utilization (what the energy bill is computed from)
@@ -129,22 +150,32 @@ power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers a
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
 transformer_loss  W       output  peak loss in the chain's transformer stage (where the chain has one)
 transformer_stage_efficiency ratio output  power out / power in of the transformer stage
+transformer_power_in W       output  peak power into the chain's transformer stage (its power out plus its loss)
 switchgear_loss   W       output  peak loss in the chain's switchgear stage (where the chain has one)
 switchgear_stage_efficiency ratio output  power out / power in of the switchgear stage
+switchgear_power_in W       output  peak power into the chain's switchgear stage (its power out plus its loss)
 ups_loss          W       output  peak loss in the chain's UPS (double conversion) stage (where the chain has one)
 ups_stage_efficiency ratio output  power out / power in of the UPS (double conversion) stage
+ups_power_in      W       output  peak power into the chain's UPS (double conversion) stage (its power out plus its loss)
 rectifier_loss    W       output  peak loss in the chain's rectifier (AC to 800 V DC) stage (where the chain has one)
 rectifier_stage_efficiency ratio output  power out / power in of the rectifier (AC to 800 V DC) stage
+rectifier_power_in W       output  peak power into the chain's rectifier (AC to 800 V DC) stage (its power out plus its loss)
 pdu_loss          W       output  peak loss in the chain's floor PDU stage (where the chain has one)
 pdu_stage_efficiency ratio output  power out / power in of the floor PDU stage
+pdu_power_in      W       output  peak power into the chain's floor PDU stage (its power out plus its loss)
 busway_loss       W       output  peak loss in the chain's busway (DC distribution) stage (where the chain has one)
 busway_stage_efficiency ratio output  power out / power in of the busway (DC distribution) stage
+busway_power_in   W       output  peak power into the chain's busway (DC distribution) stage (its power out plus its loss)
 liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
 air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
 liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
+chilled_water_temp temp   output  chilled-water supply temperature feeding the CRAHs: air_supply_temp - chilled_water_offset
 air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)
 cooling_power_avg W       output  cooling power at the average load and the mean ambient temperature
+heat_rejected     W       output  peak heat the plant rejects outdoors: the IT heat plus the cooling power
+it_power_outside_racks W  output  peak IT power of what no rack holds: switches, fabrics and gear placed in the rows and here (a site: outside its halls)
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
+feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed, a site's utility_feed), where given
 facility_power_avg W      output  average power at the meter
 pue               ratio   output  power usage effectiveness: average facility power / average IT power
 energy_year       MWh     output  energy at the meter in one year
@@ -180,6 +211,13 @@ air_delta_t   K                 temperature rise of the air across the racks
 air_supply_temp temp            cold-aisle air supply temperature
 """
 
+# A site's chain for the IT it holds outside its halls (compiler.models.facility), per stage kind.
+_STAGE_OUTSIDE_HALLS = "".join(
+    f"{k}_loss_outside_halls W output  peak loss in the {k} stage feeding the IT outside the site's halls\n"
+    f"{k}_power_in_outside_halls W output  peak power into that stage\n"
+    f"{k}_stage_efficiency_outside_halls ratio output  power out / power in of that stage\n"
+    for k in ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway"))
+
 _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     # kind: (group, doc, fields, contains)
     "chip": ("compute", "An accelerator package: a GPU, TPU, wafer-scale engine or LPU. Figures are dense.", """
@@ -198,7 +236,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         released      text              when it was announced or shipped
         power         W       output    average power at the utilization of its placement
         peak_power    W       output    power at full load (TDP)
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "cpu": ("compute", "A host processor.", """
         cores         count             cores
         tdp           W       required  thermal design power
@@ -207,32 +245,32 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         utilization   fraction          average load (0 idle .. 1 at TDP)
         power         W       output    average power at its utilization
         peak_power    W       output    power at full load (TDP)
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "memory": ("compute", "Host memory (DIMMs, LPDDR).", """
         capacity      B       required  capacity
         bandwidth     B/s               bandwidth
         power         W                 power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "storage": ("compute", "A drive or storage appliance.", """
         capacity      B       required  capacity
         bandwidth     B/s               bandwidth
         power         W                 power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "nic": ("network", "A network interface card (SuperNIC).", """
         bandwidth     b/s     required  line rate per port
         ports         count             ports
         power         W       required  power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "dpu": ("network", "A data processing unit (BlueField).", """
         bandwidth     b/s     required  line rate per port
         ports         count             ports
         cores         count             cores
         power         W       required  power
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "server": ("compute", "A server, node or compute tray: accelerators, CPUs, NICs and the box around them.", """
         max_power     W                 maximum input power (nameplate)
         idle_power    W                 input power when idle
@@ -251,27 +289,27 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         heat_liquid   W       output    peak heat carried away by liquid
         heat_air      W       output    peak heat carried away by air
         capex_it      USD     output    purchase cost (its price, or the sum of its parts' prices)
-        """, "chip cpu memory storage nic dpu switch"),
+        """ + _BOM_OUTPUTS + _POWER_SPLIT, "chip cpu memory storage nic dpu switch"),
     "switch": ("network", "A network switch, NVLink switch tray, or switch ASIC.", """
         ports         count   required  ports
         port_speed    b/s     required  speed of one port
         power         W       required  power without optics
         price         USD               unit price
         height        m                 height in the rack
-        """, "transceiver"),
+        """ + _BOM_OUTPUTS, "transceiver"),
     "transceiver": ("network", "An optical transceiver module.", """
         speed         b/s     required  line rate
         power         W       required  power
         price         USD               unit price
         reach         m                 maximum reach
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "cable": ("network", "A cable: copper (DAC), active copper (AEC/ACC), active optical or fibre.", """
         speed         b/s     required  line rate
         medium        choice:copper|active_copper|aoc|fiber  what it is made of
         reach         m                 maximum reach
         power         W                 power (active cables)
         price         USD               unit price
-        """, ""),
+        """ + _BOM_OUTPUTS, ""),
     "network": ("network", "A fabric: scale-up domain, scale-out Clos, front-end or storage network. Its switch, "
                 "port, optic and cable counts, bandwidths, power and cost are computed (compiler/models/network.py); "
                 "switches, optics and cables placed in it as parts are added to its power and cost.", """
@@ -318,6 +356,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """, "switch transceiver cable"),
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver
+        power_limit_utilization ratio output  it_power / power_limit, where given
         air_cooling_limit W             heat the room's air can take from this rack
         liquid_fraction fraction        fraction of heat captured by liquid
         cooling       choice:air|liquid|hybrid  how it rejects heat
@@ -325,9 +364,11 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         height        m                 usable height (48 U)
         weight        kg                weight when loaded
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
-        """ + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
+        """ + _BOM_OUTPUTS + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
     "row": ("facility", "A row of racks (a pod) sharing power and cooling distribution.", """
         power_limit   W                 power the row's busway or PDUs can deliver
+        power_limit_utilization ratio output  it_power / power_limit, where given
+        it_power_outside_racks W output  peak IT power of what no rack in the row holds (switches, fabrics)
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
         """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """
@@ -348,24 +389,33 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         water_price   USD/m^3           price of water
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
+        it_power_outside_halls W output  peak IT power of the racks and gear the site holds outside its halls
+        it_power_avg_outside_halls W output  average IT power outside its halls
+        heat_liquid_outside_halls W output  liquid heat of the IT outside its halls (which the site cools itself)
+        heat_air_outside_halls W output  air heat of the IT outside its halls
+        coolant_flow_outside_halls L/min output  coolant flow for the liquid heat outside its halls (at the site's temperature rise)
+        airflow_outside_halls m^3/h output  airflow for the air heat outside its halls (at the site's temperature rise)
+        cdus_outside_halls count output  CDUs for the liquid heat outside its halls, with spares
+        crahs_outside_halls count output  CRAHs for the air heat outside its halls, with spares
+        """ + _STAGE_OUTSIDE_HALLS + """
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   their cost per million output tokens, weighted by tokens/s
         time_to_train s       output    the longest time to train of the training workloads placed here
         """, "hall row rack transformer ups switchgear generator busway pdu rectifier chiller "
                                 "dry_cooler cooling_tower cdu crah pump network training inference finance"),
-    "transformer": ("power", "A transformer stepping the utility voltage down.", _POWER_GEAR, ""),
-    "switchgear": ("power", "Medium- or low-voltage switchgear.", _POWER_GEAR, ""),
-    "ups": ("power", "An uninterruptible power supply.", _POWER_GEAR, ""),
-    "generator": ("power", "A backup generator.", _POWER_GEAR, ""),
-    "rectifier": ("power", "An AC-to-DC rectifier (800 V DC distribution).", _POWER_GEAR, ""),
-    "pdu": ("power", "A power distribution unit.", _POWER_GEAR, ""),
-    "busway": ("power", "An overhead busway.", _POWER_GEAR, ""),
+    "transformer": ("power", "A transformer stepping the utility voltage down.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "switchgear": ("power", "Medium- or low-voltage switchgear.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "ups": ("power", "An uninterruptible power supply.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "generator": ("power", "A backup generator.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "rectifier": ("power", "An AC-to-DC rectifier (800 V DC distribution).", _POWER_GEAR + _GEAR_SIZING, ""),
+    "pdu": ("power", "A power distribution unit.", _POWER_GEAR + _GEAR_SIZING, ""),
+    "busway": ("power", "An overhead busway.", _POWER_GEAR + _GEAR_SIZING, ""),
     "power_shelf": ("power", "A rack power shelf (PSUs).", _POWER_GEAR, ""),
-    "cdu": ("cooling", "A coolant distribution unit for direct liquid cooling.", _COOLING_GEAR + """
+    "cdu": ("cooling", "A coolant distribution unit for direct liquid cooling.", _COOLING_GEAR + _GEAR_SIZING + """
         flow          m^3/s             rated coolant flow
         """, ""),
-    "crah": ("cooling", "A computer-room air handler.", _COOLING_GEAR + """
+    "crah": ("cooling", "A computer-room air handler.", _COOLING_GEAR + _GEAR_SIZING + """
         airflow       m^3/s             rated airflow
         """, ""),
     "chiller": ("cooling", "A chiller.", _COOLING_GEAR + """

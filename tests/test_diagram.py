@@ -8,6 +8,7 @@ Golden files: tests/cases/diagram/<case>.<view>.dot beside each <case>.factory. 
 from __future__ import annotations
 
 import json
+import re
 import string
 import time
 import xml.etree.ElementTree as ET
@@ -98,15 +99,44 @@ site s {
 
 
 def test_power_stage_losses_add_up_to_the_model() -> None:
-    """The stages drawn, from their efficiencies alone, lose what the facility model's power_chain_loss
-    says (the diagram rebuilds the model's chain; it is scaled to the model only as a safety net)."""
+    """The stages drawn (the facility model's per-stage losses) lose what its power_chain_loss says."""
     for case in (CASES / "campus.factory", CASES / "air_room.factory",
                  ROOT / "examples" / "enterprise_starter.factory"):
         plan = D._Plan(_results(case))
         for root in plan.roots():
-            branches = DP._power_branches(plan, root, reconcile=False)
+            branches = DP._power_branches(plan, root)
             drawn = sum(b.count * sum(s.loss for s in b.stages) for b in branches)
             assert drawn == pytest.approx(plan.get(root, "power_chain_loss"), rel=1e-9), case.name
+
+
+_NEEDS = re.compile(r"needs ([\d,]+)(?: \([^)]*\))?(?: \u00b7 ([\d.]+%) used)?")
+_USED = re.compile(r"([\d.]+%) used")
+
+
+@pytest.mark.parametrize("case", EXAMPLES + sorted(CASES.glob("*.factory")), ids=lambda p: p.stem)
+def test_every_sizing_figure_drawn_is_the_models(case: Path) -> None:
+    """Every "needs N" and "% used" a diagram prints is a model output (a gear's units_needed and
+    utilization, a feed's or a power limit's utilization), never a figure the renderer worked out: the
+    flagship's one-line once said its rectifiers needed 53 (their input power, no spare) where the
+    model's limit, on the power they deliver with N+1, needs 52."""
+    results = _results(case)
+    plan = D._Plan(results)
+    pairs, used = set(), set()
+    for path in results.values:
+        if path.endswith(".units_needed"):
+            gear = path.removesuffix(".units_needed")
+            pct = DB._pct(plan.value(f"{gear}.utilization"))
+            pairs.add((DB._count_text(plan.value(path)), pct))
+            used.add(pct)
+        elif path.endswith((".feed_utilization", ".power_limit_utilization")):
+            used.add(DB._pct(plan.value(path)))
+    for view in VIEWS:
+        dot = diagram_dot(results, view)
+        for m in _NEEDS.finditer(dot):
+            assert (m[1], m[2] or DB._pct(None)) in pairs or (m[2] is None and m[1] in {n for n, _ in pairs}), \
+                f"{case.name} {view}: {m[0]!r} is not a model output ({sorted(pairs)})"
+        for m in _USED.finditer(dot):
+            assert m[1] in used, f"{case.name} {view}: {m[0]!r} is not a model output ({sorted(used)})"
 
 
 def test_network_view_reads_per_tier_outputs_whatever_their_names() -> None:

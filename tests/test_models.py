@@ -56,6 +56,36 @@ server box {
     assert value(results, "box.accelerators") == 8
 
 
+def test_peak_power_split_by_component() -> None:
+    # Per server at peak: 8 x 700 W chips = 5,600 W; 2 x 350 W CPUs = 700 W; 8 x 25 W NICs = 200 W; the
+    # rest of (6,500 x 1.25 / 0.94) = 8,643.62 W is overhead: 2,143.62 W. A rack of 2 servers, 3 racks in the
+    # hall: six times each; the parts and the overhead add up to it_power.
+    results, _ = run("""
+chip g { tdp = 700 W }
+cpu c { tdp = 350 W }
+nic x {
+  bandwidth = 400 Gb/s
+  power = 25 W
+}
+server box {
+  chip gpu: g x 8
+  cpu host: c x 2
+  nic net: x x 8
+  cooling = "air"
+}
+site s { hall h { rack r x 3 { server n: box x 2 } } }
+""")
+    peak = 6500 * 1.25 / 0.94
+    assert value(results, "box.power_overhead") == pytest.approx(peak - 6500)
+    for path, m in (("box", 1), ("s.h", 6), ("s", 6)):
+        assert value(results, f"{path}.power_accelerators") == pytest.approx(m * 5600)
+        assert value(results, f"{path}.power_cpus") == pytest.approx(m * 700)
+        assert value(results, f"{path}.power_network") == pytest.approx(m * 200)
+        assert value(results, f"{path}.power_memory") == 0
+        assert value(results, f"{path}.power_overhead") == pytest.approx(m * (peak - 6500))
+    assert value(results, "s.it_power") == pytest.approx(6 * peak)
+
+
 def test_power_shelf_losses_and_nameplate_limit() -> None:
     # Peak wall power above max_power is a limit violation; a rack with power shelves divides by their
     # efficiency.
@@ -201,6 +231,64 @@ site s {
 """)
     # transformer and UPS placed; the PDU stage, not placed, keeps its default 0.985 (AC chain)
     assert value(results, "s.h.power_chain_efficiency") == pytest.approx(0.99 * 0.97 * 0.985)
+
+
+def test_power_gear_sizing_outputs() -> None:
+    # 50 racks x 99 kW = 4.95 MW IT on 800 V DC; the busway (default, 0.99) is after the rectifiers, so the
+    # rectifiers deliver 4.95 / 0.99 = 5.0 MW: units_needed = ceil(5.0 / 1) + 1 (N+1) = 6, utilization =
+    # 5.0 / (6 x 1 MW) = 0.8333. (Sized on their input, 5.0 / 0.975 = 5.128 MW, they would need 7.)
+    # The limit reads the same figure: 6 placed pass, 5 placed fail.
+    text = """
+server box { max_power = 99 kW }
+rectifier R {
+  capacity = 1 MW
+  efficiency = 0.975
+  redundancy = "N+1"
+}
+site s {
+  hall h {
+    distribution = "dc800"
+    rectifier r: R x PLACED
+    rack k x 50 { server n: box }
+  }
+}
+"""
+    results, sink = run(text.replace("PLACED", "6"))
+    assert value(results, "s.h.r.units_needed") == pytest.approx(6)
+    assert value(results, "s.h.r.utilization") == pytest.approx(5.0e6 / 6e6)
+    assert not [d for d in sink.items if d.severity == "error"]
+    results, sink = run(text.replace("PLACED", "5"))
+    assert value(results, "s.h.r.utilization") == pytest.approx(5.0e6 / 5e6)
+    assert any("rectifier" in d.message for d in sink.items if d.severity == "error")
+
+
+def test_gear_sizing_only_where_a_hall_or_site_places_it() -> None:
+    # A definition on its own (no block to carry) and a PDU in a rack (no limit there) have no sizing.
+    results, _ = run("""
+server box { max_power = 10 kW }
+pdu P { capacity = 300 kW }
+site s {
+  hall h {
+    rack k {
+      pdu p: P
+      server n: box
+    }
+  }
+}
+""")
+    assert "s.h.k.p.units_needed" not in results.values and "P.units_needed" not in results.values
+
+
+def test_chilled_water_temp_is_the_air_supply_less_the_offset() -> None:
+    # cold aisle 24 degC, chilled water 6 K below: 18 degC = 291.15 K
+    results, _ = run("""
+server box { max_power = 10 kW }
+site s {
+  air_supply_temp = 24 degC
+  hall h { rack k { server n: box } }
+}
+""")
+    assert value(results, "s.h.chilled_water_temp") == pytest.approx(291.15)
 
 
 def test_free_cooling_and_chiller_cop() -> None:
@@ -441,3 +529,147 @@ def test_site_totals_add_up_the_workloads_placed() -> None:
     assert value(results, "shootout.tokens_per_joule") == pytest.approx(total / power)
     assert "shootout.time_to_train" not in results.values          # no training here: left out, silently
     assert not [d for d in sink.items if "time_to_train" in d.message]
+
+
+def test_site_figures_outside_its_halls() -> None:
+    # 2 halls x 3 racks x 10 kW = 60 kW in halls; 4 racks x 10 kW = 40 kW placed in the site itself.
+    # Air-cooled: all 40 kW to air, none to liquid; the site's CRAHs are its own plus its halls'.
+    results, _ = run("""
+server box { max_power = 10 kW }
+site s {
+  hall h x 2 { rack r x 3 { server n: box } }
+  rack d x 4 { server n: box }
+}
+""")
+    assert value(results, "s.it_power_outside_halls") == pytest.approx(40e3)
+    assert value(results, "s.heat_air_outside_halls") == pytest.approx(40e3)
+    assert value(results, "s.heat_liquid_outside_halls") == 0
+    assert value(results, "s.coolant_flow_outside_halls") == 0
+    # same temperature rise as the site: the airflow scales with the heat
+    assert value(results, "s.airflow_outside_halls") == pytest.approx(value(results, "s.airflow") * 40 / 100)
+    assert value(results, "s.crahs_outside_halls") + 2 * value(results, "s.h.crahs") == \
+        pytest.approx(value(results, "s.crahs"))
+
+
+def test_bill_of_materials_outputs() -> None:
+    # 2 halls x 3 racks x 2 servers x 8 chips = 96 chips in the plan: 96 x $30k = $2.88M, 96 x 700 W =
+    # 67.2 kW. A NIC without a price has no total_price; the server definition on its own has no quantity.
+    results, _ = run("""
+chip g {
+  tdp = 700 W
+  price = 30000 USD
+}
+nic x {
+  bandwidth = 400 Gb/s
+  power = 25 W
+}
+server box {
+  chip gpu: g x 8
+  nic net: x x 1
+}
+site s { hall h x 2 { rack r x 3 { server n: box x 2 } } }
+""")
+    assert value(results, "s.h.r.n.gpu.quantity") == 96
+    assert value(results, "s.h.r.n.gpu.total_price") == pytest.approx(96 * 30e3)
+    assert value(results, "s.h.r.n.gpu.total_power") == pytest.approx(96 * 700)
+    assert value(results, "s.h.r.n.net.total_power") == pytest.approx(12 * 25)
+    assert "s.h.r.n.net.total_price" not in results.values
+    assert "box.quantity" not in results.values
+    assert value(results, "s.h.r.total_power") == pytest.approx(6 * value(results, "s.h.r.it_power"))
+
+
+def test_heat_rejected_and_it_outside_racks() -> None:
+    # Switches of 1 kW, 3 in each of 2 rows: 6 kW of the hall's IT is in no rack;
+    # the site holds none of its own (its hall counts its own). The plant rejects the IT heat plus the
+    # cooling power (all of the IT power ends up as heat).
+    results, _ = run("""
+server box { max_power = 10 kW }
+switch S {
+  ports = 64
+  port_speed = 400 Gb/s
+  power = 1 kW
+}
+site s {
+  hall h {
+    row p x 2 {
+      rack r { server n: box }
+      switch sw: S x 3
+    }
+  }
+}
+""")
+    assert value(results, "s.h.it_power_outside_racks") == pytest.approx(6e3)
+    assert value(results, "s.h.p.it_power_outside_racks") == pytest.approx(3e3)
+    assert value(results, "s.it_power_outside_racks") == 0
+    for block in ("s", "s.h"):
+        assert value(results, f"{block}.heat_rejected") == pytest.approx(
+            value(results, f"{block}.it_power") + value(results, f"{block}.cooling_power"))
+
+
+def test_cdus_placed_on_a_site_serve_its_halls() -> None:
+    # 2 halls x 10 racks x 100 kW, liquid-cooled: 85% = 850 kW to liquid per hall. With the site's 1 MW
+    # CDUs (N+1 when not given) each hall needs ceil(0.85) + 1 = 2: the site's count is 4, so 3 placed
+    # fail the cdu-capacity limit; utilization = 1.7 MW / (3 x 1 MW).
+    results, sink = run("""
+server box {
+  max_power = 100 kW
+  cooling = "liquid"
+}
+cdu C { capacity = 1 MW }
+site s {
+  cdu c: C x 3
+  hall h x 2 { rack r x 10 { server n: box } }
+}
+""")
+    assert value(results, "s.cdus") == 4
+    assert value(results, "s.c.units_needed") == 4
+    assert value(results, "s.c.utilization") == pytest.approx(1.7e6 / 3e6)
+    assert any("CDU" in d.message or "cdu" in d.message for d in sink.items if d.severity == "error")
+
+
+def test_gear_placed_zero_times_has_no_utilization() -> None:
+    # 4.95 MW IT / 0.99 = 5 MW out of the rectifiers: 5 needed (no redundancy given), none placed: the
+    # limit fails and the utilization has no value (absent, not infinite).
+    results, sink = evaluate_text("""
+server box { max_power = 99 kW }
+rectifier R { capacity = 1 MW }
+site s {
+  hall h {
+    distribution = "dc800"
+    rectifier r: R x 0
+    rack k x 50 { server n: box }
+  }
+}
+""")
+    assert value(results, "s.h.r.units_needed") == 5
+    assert math.isnan(value(results, "s.h.r.utilization"))
+    codes = {d.code for d in sink.items if d.severity == "error"}
+    assert codes == {"limit-exceeded"}
+
+
+def test_stage_power_in_and_a_sites_own_chain() -> None:
+    # AC chain: a hall of 1 MW IT behind its own placed PDU (0.99): the PDU takes in 1 / 0.99 = 1.0101 MW,
+    # the default UPS (0.96) 1.0101 / 0.96 MW. The site also holds 100 kW of racks itself, on the default
+    # PDU (0.985): its own PDU stage takes in 0.1 / 0.985 MW at 98.5%, while the site's PDU stage (all of it)
+    # adds both.
+    results, _ = run("""
+server box { max_power = 100 kW }
+pdu P {
+  capacity = 1 MW
+  efficiency = 0.99
+}
+site s {
+  hall h {
+    pdu p: P x 2
+    rack r x 10 { server n: box }
+  }
+  rack d { server n: box }
+}
+""")
+    hall_pdu = 1e6 / 0.99
+    assert value(results, "s.h.pdu_power_in") == pytest.approx(hall_pdu)
+    assert value(results, "s.h.ups_power_in") == pytest.approx(hall_pdu / 0.96)
+    assert value(results, "s.pdu_power_in_outside_halls") == pytest.approx(1e5 / 0.985)
+    assert value(results, "s.pdu_stage_efficiency_outside_halls") == pytest.approx(0.985)
+    assert value(results, "s.pdu_loss_outside_halls") == pytest.approx(1e5 / 0.985 - 1e5)
+    assert value(results, "s.pdu_power_in") == pytest.approx(hall_pdu + 1e5 / 0.985)

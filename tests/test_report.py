@@ -309,3 +309,30 @@ def test_every_example_builds_byte_identically(tmp_path, spec: Path) -> None:
         assert {f"{v}.svg" for v in views} <= set(names)
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+BOM_SPEC = """
+chip g {
+  tdp = 700 W
+  price = 30000 USD
+}
+server box {
+  chip gpu: g x 8
+  cooling = "air"
+}
+site s { hall h x 2 { rack r x 3 { server n: box x 2 } } }
+"""
+
+
+def test_power_split_and_bill_of_materials_are_the_models() -> None:
+    # 96 chips: $2.88M and 67.2 kW; the rest of each server's peak, (5,600 x 1.25 / 0.94) - 5,600 W,
+    # is its overhead. The report shows these model outputs (power_*, total_price, total_power).
+    results, sink = evaluate_text(BOM_SPEC, "bom.factory")
+    assert results is not None, [d.message for d in sink.items]
+    subject = report.report_context(results, "bom.factory", sink)["subjects"][0]
+    chips = next(r for g in subject["bom"]["groups"] for r in g["rows"] if r["kind"] == "chip")
+    assert (chips["qty"], chips["total_price"], chips["total_power"]) == \
+        ("96", fmt(96 * 30e3, "money"), fmt(96 * 700.0, "power"))
+    component = {r["label"]: r["value"] for r in subject["power"]["component"]["rows"]}
+    assert component["Accelerators"] == fmt(96 * 700.0, "power")
+    assert component["Server overhead (fans, PSUs)"] == fmt(12 * (5600 * 1.25 / 0.94 - 5600), "power")

@@ -36,6 +36,13 @@ Formulas:
       cost_per_accelerator_hour = tco_year / accelerators   (none for a block without accelerators)
       cost_per_mw       = capex / it_power                  (none for a block without IT power)
 
+Bill of materials, per placed rack, server, chip, CPU, memory, storage, switch, NIC, DPU, transceiver and
+cable (none for a definition on its own, which is not in the plan):
+      quantity    = count * the counts of the blocks it is in, up to the top
+      total_price = quantity * price                          (where the price is given)
+      total_power = quantity * peak power: peak_power (chip, CPU, server), it_power (rack), power (others;
+                    where given)
+
 A part that has no `price` counts $0 and gets an `unpriced` warning naming the figures it leaves
 incomplete (none when a server or rack holding it is priced as a whole).
 
@@ -283,3 +290,35 @@ for _kind in ("hall", "site"):
         lambda ctx: _per(ctx, "tco_year", "accelerators", "it places no accelerators"))
     output(_kind, "cost_per_mw", "capex / it_power")(
         lambda ctx: _per(ctx, "capex", "it_power", "it has no IT power"))
+
+
+# ------------------------------------------------------------------ bill of materials
+BOM_KINDS = ("rack", "server", "chip", "cpu", "memory", "storage", "switch", "nic", "dpu", "transceiver", "cable")
+_PEAK_FIELD = {"chip": "peak_power", "cpu": "peak_power", "server": "peak_power", "rack": "it_power"}
+
+
+def _quantity(ctx):
+    """count * the counts of the blocks it is in, up to the top; none for a definition on its own."""
+    if ctx.parent is None:
+        ctx.not_applicable()
+    total, level = np.ones(1), ctx
+    while level is not None:
+        total = total * level.count
+        level = level.parent
+    return total
+
+
+def _bom_total(field_of):
+    def compute(ctx):
+        name = field_of(ctx.kind)
+        if ctx.parent is None or not ctx.has(name):                 # no price or power given
+            ctx.not_applicable()
+        return ctx.get("quantity") * ctx.get(name)
+    return compute
+
+
+for _kind in BOM_KINDS:
+    output(_kind, "quantity", "count * the counts of the blocks it is in")(_quantity)
+    output(_kind, "total_price", "quantity * price")(_bom_total(lambda kind: "price"))
+    output(_kind, "total_power", "quantity * peak power (peak_power, it_power or power)")(
+        _bom_total(lambda kind: _PEAK_FIELD.get(kind, "power")))

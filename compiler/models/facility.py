@@ -15,8 +15,11 @@ Power chain (efficiency eta from the meter to the IT load):
     eta = product of the stage efficiencies
     power_chain_loss = it_power * (1 / eta - 1) = sum of the stage losses:
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
+    <stage>_power_in = out + loss
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
+    a site's <stage>_loss / _power_in / _stage_efficiency _outside_halls: the same for the chain of the IT
+                       it holds outside its halls alone
     Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
     pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
 
@@ -30,6 +33,9 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        T_evap = T_supply - approach, T_cond = T_outdoor + approach; a placed chiller
                        with a rated `cop` uses it at the design ambient, scaled by the lift elsewhere
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
+    heat_rejected    = Q + pumps + fans + mechanical + rejection fans (= IT heat + cooling power), summed
+                       over the streams the block cools and its halls
+    chilled_water_temp = air_supply_temp - chilled_water_offset   (the air stream's supply temperature)
     T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average; cooling towers see the
     wet bulb (`wet_bulb_temp`, else 8 K below the dry bulb).
     liquid_chillers_run / air_chillers_run = 1 unless the loop cools freely at the design ambient
@@ -39,13 +45,33 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
     pue                = facility_power_avg / it_power_avg
+    feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_avg * 8,760 h
     water_year         = heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
 
-Limits (per hall and site that places the gear): units needed = ceil(load / capacity) + spares of the
-gear's `redundancy` (N: none, N+1, N+2; 2N: twice; N when not given) <= units placed. Load: the power out
-of the stage at peak for transformers, switchgear, UPS, rectifiers, PDUs and busways; the peak
-facility power for generators.
+Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
+the diagrams read these, nothing else computes them):
+    units_needed = ceil(load / capacity) + spares of the gear's `redundancy` (N+1: 1, N+2: 2; 2N: twice
+                   ceil(load / capacity); not given: N); 0 when there is no load. CDUs and CRAHs: the
+                   block's `cdus` / `crahs` (the thermal model's count, N+1 when not given; a site's
+                   adds its halls')
+    utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
+                   CRAH placed without a count stands for its units_needed); none when none is placed
+    load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
+          the stage delivers toward the IT, as `stage_flows` gives it); the peak facility power for
+          generators (IT, losses and cooling run in an outage); the block's heat_liquid (CDU) or heat_air
+          (CRAH)
+    Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
+    50.3 / 0.99 (busway) = 50.81 MW, units_needed = ceil(50.81) + 1 = 52, utilization = 50.81 / 52 = 97.7%.
+Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
+CDUs and CRAHs when the spec gives their count).
+
+A site's own share (the IT it holds outside its halls, which it feeds and cools itself):
+    it_power_outside_halls     = it_power - sum(hall count * hall it_power)   (likewise it_power_avg)
+    heat_<stream>_outside_halls = heat_<stream> - sum(hall count * hall heat_<stream>)   (>= 0)
+    coolant_flow_outside_halls = heat_liquid_outside_halls / (rho_water * cp_water * liquid_delta_t)
+    airflow_outside_halls      = heat_air_outside_halls / (rho_air * cp_air * air_delta_t)
+    cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
@@ -157,13 +183,15 @@ def _loss(ctx, peak: bool):
     return total
 
 
-def _stage_output(kind: str, efficiency: bool):
+def _stage_output(kind: str, what: str, own: bool = False):
+    """`what` (loss, power_in, efficiency) of the `kind` stage at peak: of all the block feeds (a site's
+    halls included), or (`own`) of a site's chain for its IT outside its halls."""
     def compute(ctx):
-        flows = stage_flows(ctx, peak=True)
+        flows = dict(_own_stages(ctx, peak=True)) if own else stage_flows(ctx, peak=True)
         if kind not in flows:
             ctx.not_applicable()
         out, loss = flows[kind]
-        return out / _nonzero(out + loss) if efficiency else loss
+        return {"loss": loss, "power_in": out + loss, "efficiency": out / _nonzero(out + loss)}[what]
     return compute
 
 
@@ -332,6 +360,17 @@ def _facility_avg(ctx):
     return it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
 
 
+def _feed_utilization(ctx):
+    """facility_power / the block's feed (a hall's `power_feed`, a site's `utility_feed`); none when not given."""
+    feed = "utility_feed" if ctx.kind == "site" else "power_feed"
+    if not ctx.is_set(feed):
+        ctx.not_applicable()
+    limit_ = ctx.get(feed)
+    if np.any(limit_ <= 0):
+        ctx.absent(limit_ <= 0, f"its {feed} is 0")
+    return np.where(limit_ > 0, ctx.get("facility_power") / _nonzero(limit_), np.nan)
+
+
 for _kind in ("hall", "site"):
     output(_kind, "power_chain_efficiency", "it_power / (it_power + power_chain_loss)")(
         lambda ctx: ctx.get("it_power") / _nonzero(ctx.get("it_power") + ctx.get("power_chain_loss")))
@@ -339,9 +378,13 @@ for _kind in ("hall", "site"):
         lambda ctx: _loss(ctx, peak=True))
     for _stage in POWER_GEAR:
         output(_kind, f"{_stage}_loss", f"{_stage} power out * (1 / eta_{_stage} - 1) (peak)")(
-            _stage_output(_stage, efficiency=False))
+            _stage_output(_stage, "loss"))
+        output(_kind, f"{_stage}_power_in", f"{_stage} power out + {_stage}_loss (peak)")(
+            _stage_output(_stage, "power_in"))
         output(_kind, f"{_stage}_stage_efficiency", f"{_stage} power out / power in")(
-            _stage_output(_stage, efficiency=True))
+            _stage_output(_stage, "efficiency"))
+    output(_kind, "chilled_water_temp", "air_supply_temp - chilled_water_offset")(
+        lambda ctx: _loop_supply(ctx, "air"))
     for _loop in ("liquid", "air"):
         output(_kind, f"{_loop}_chillers_run", "1 unless T_outdoor(design) <= T_supply - economizer_approach")(
             _chillers_run(_loop))
@@ -349,10 +392,13 @@ for _kind in ("hall", "site"):
                "economizer_approach, else 0")(_free_cooling_hours(_loop))
     output(_kind, "cooling_power", "pumps + CRAH fans + heat / COP(supply, ambient) + rejection fans")(
         lambda ctx: _cooling(ctx, peak=True))
+    output(_kind, "heat_rejected", "heat + pumps + fans + compressors + rejection fans")(
+        lambda ctx: _count(ctx, "heat_rejected", lambda c: stream_cooling(c, peak=True)[2]))
     output(_kind, "cooling_power_avg", "cooling_power at it_power_avg and mean_ambient_temp")(
         lambda ctx: _cooling(ctx, peak=False))
     output(_kind, "facility_power", "it_power + power_chain_loss + cooling_power")(
         lambda ctx: ctx.get("it_power") + ctx.get("power_chain_loss") + ctx.get("cooling_power"))
+    output(_kind, "feed_utilization", "facility_power / power_feed (hall) or utility_feed (site)")(_feed_utilization)
     output(_kind, "facility_power_avg", "it_power_avg + average chain loss + cooling_power_avg")(_facility_avg)
     output(_kind, "pue", "facility_power_avg / it_power_avg")(
         lambda ctx: ctx.get("facility_power_avg") / _nonzero(ctx.get("it_power_avg")))
@@ -368,36 +414,112 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "water_year", _water_own))
 
 
-# ------------------------------------------------------------------ limits: power gear placed
+# ------------------------------------------------------------------ a site's IT outside its halls
+def _own_it(ctx, peak: bool):
+    name = "it_power" if peak else "it_power_avg"
+    it = ctx.get(name)
+    for hall in halls(ctx):
+        it = it - hall.count * hall.get(name)
+    return np.maximum(it, 0.0)
+
+
+output("site", "it_power_outside_halls", "it_power - sum(count * hall.it_power)")(lambda ctx: _own_it(ctx, True))
+output("site", "it_power_avg_outside_halls", "it_power_avg - sum(count * hall.it_power_avg)")(
+    lambda ctx: _own_it(ctx, False))
+output("site", "heat_liquid_outside_halls", "heat_liquid - sum(count * hall.heat_liquid)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[0])
+output("site", "heat_air_outside_halls", "heat_air - sum(count * hall.heat_air)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[1])
+output("site", "coolant_flow_outside_halls", "heat_liquid_outside_halls / (water_density * water_cp * "
+       "liquid_delta_t)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[0] / (ctx.get("water_density", A.water_density)
+                                                  * ctx.get("water_cp", A.water_cp)
+                                                  * ctx.inherited("liquid_delta_t", A.liquid_delta_t)))
+output("site", "airflow_outside_halls", "heat_air_outside_halls / (air_density * air_cp * air_delta_t)")(
+    lambda ctx: _direct_heat(ctx, peak=True)[1] / (ctx.get("air_density", A.air_density)
+                                                  * ctx.get("air_cp", A.air_cp)
+                                                  * ctx.inherited("air_delta_t", A.air_delta_t)))
+for _stage in POWER_GEAR:
+    output("site", f"{_stage}_loss_outside_halls", f"{_stage}_loss of the chain feeding the IT outside halls")(
+        _stage_output(_stage, "loss", own=True))
+    output("site", f"{_stage}_power_in_outside_halls", f"{_stage}_power_in of that chain")(
+        _stage_output(_stage, "power_in", own=True))
+    output("site", f"{_stage}_stage_efficiency_outside_halls", f"{_stage}_stage_efficiency of that chain")(
+        _stage_output(_stage, "efficiency", own=True))
+output("site", "cdus_outside_halls", "ceil(heat_liquid_outside_halls / cdu.capacity) + spares")(_cdus_own)
+output("site", "crahs_outside_halls", "ceil(heat_air_outside_halls / crah.capacity) + spares")(_crahs_own)
+
+
+# ------------------------------------------------------------------ gear sizing and its limits
+SIZED_GEAR = POWER_GEAR + ("generator", "cdu", "crah")
+
+
+def gear_load(block, kind: str):
+    """The peak load the gear of `kind` placed on `block` (a hall or site) carries; None where the block's
+    chain has no such stage. Power gear: the power out of its stage; generators: the facility power;
+    CDUs / CRAHs: the block's liquid / air heat (a site's includes its halls', as its `cdus` / `crahs` do)."""
+    if kind == "generator":
+        return block.get("facility_power")
+    if kind in ("cdu", "crah"):
+        return block.get("heat_liquid" if kind == "cdu" else "heat_air")
+    flows = stage_flows(block, peak=True)
+    return flows[kind][0] if kind in flows else None
+
+
 def _gear_units_needed(load, gear):
     """ceil(load / capacity) + spares by the gear's `redundancy` (2N doubles). Gear that gives no
-    redundancy is checked for capacity alone (N): the spec has not said how many spares it carries."""
+    redundancy is sized for capacity alone (N): the spec has not said how many spares it carries."""
     capacity = gear.get("capacity")
-    needed = np.where(load > 0, np.ceil(load / capacity - 1e-9), 0.0)
+    needed = np.where(load > 0, np.ceil(load / _nonzero(capacity) - 1e-9), 0.0)
     redundancy = gear.text("redundancy", "N")
     if redundancy == "2N":
         return 2 * needed
     return np.where(load > 0, needed + SPARES[redundancy], 0.0)
 
 
+def _units_placed(gear):
+    """The units of one gear placement: its count; a CDU or CRAH placed without a count stands for the
+    units the model sizes (its `units_needed`), as the thermal model's `cdus` / `crahs` do."""
+    if gear.kind in ("cdu", "crah") and not gear.count_is_explicit:
+        return gear.get("units_needed")
+    return gear.count
+
+
+def _sizing(what: str):
+    """The `units_needed` or `utilization` output of a gear placed on a hall or site (else none)."""
+    def compute(ctx):
+        block = ctx.parent
+        if block is None or block.kind not in ("hall", "site"):
+            ctx.not_applicable()
+        load = gear_load(block, ctx.kind)
+        if load is None:
+            ctx.not_applicable()
+        if what == "units_needed":
+            if ctx.kind in ("cdu", "crah"):                 # the thermal model's count for the block
+                return block.get("cdus" if ctx.kind == "cdu" else "crahs")
+            return _gear_units_needed(load, ctx)
+        placed = sum((_units_placed(g) * g.get("capacity") for g in block.parts(ctx.kind)), np.zeros(1))
+        if np.any(placed <= 0):
+            ctx.absent(placed <= 0, "no capacity of it is placed")
+        return np.where(placed > 0, load / _nonzero(placed), np.nan)
+    return compute
+
+
+for _gear in SIZED_GEAR:
+    output(_gear, "units_needed", {"generator": "ceil(facility_power / capacity) + spares (redundancy)",
+                                   "cdu": "the block's cdus", "crah": "the block's crahs"}.get(
+        _gear, "ceil(power out of the stage / capacity) + spares (redundancy)"))(_sizing("units_needed"))
+    output(_gear, "utilization", "load / (capacity * units placed)")(_sizing("utilization"))
+
+
 def _power_gear_units(kind: str):
-    """A limit on a block that places `kind`: units needed for the load with the gear's redundancy <= units
-    placed. Load: the power out of the stage at peak (UPS, rectifier, transformer, switchgear, PDU,
-    busway: what the stage delivers toward the IT), or the peak facility power for generators (they carry
-    the IT, its losses and the cooling in an outage)."""
+    """A limit on a block that places `kind`: the gear's `units_needed` <= units placed (see `_sizing`)."""
     def measure(ctx):
         gear = ctx.parts(kind)
-        if not gear:
+        if not gear or gear_load(ctx, kind) is None:
             return None
-        if kind == "generator":
-            load = ctx.get("facility_power")
-        else:
-            flows = stage_flows(ctx, peak=True)
-            if kind not in flows:
-                return None
-            load = flows[kind][0]
         placed = sum((g.count for g in gear), np.zeros(1))
-        return _gear_units_needed(load, gear[0]), placed
+        return gear[0].get("units_needed"), placed
     return measure
 
 

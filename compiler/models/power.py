@@ -18,6 +18,16 @@ Formulas (all per item; parents multiply by their parts' counts):
                                       the racks, rows and halls inside), divided by the power-shelf
                                       efficiency when the rack has power shelves
     rack/row/hall/site.it_power_avg = the same at average utilization
+    power_<bucket> (server, rack, row, hall, site; peak): sum(count * part figure) over the direct parts of
+                      the bucket's kinds plus sum(count * part.power_<bucket>) over servers, racks, rows, halls
+                      accelerators: chip peak_power; cpus: cpu peak_power; memory: memory and storage power;
+                      network: NIC, DPU, switch, transceiver, cable and network power
+    power_overhead  = peak power (server peak_power, else it_power) - the four buckets: fans, boards and
+                      PSU losses, power-shelf losses, servers given only a nameplate (negative when a spec
+                      sets a total below its parts)
+    row/hall/site.it_power_outside_racks = sum(count * power) of the parts that are not racks, rows or halls
+                      + sum(count * row.it_power_outside_racks)      (a site's halls count their own)
+    rack/row.power_limit_utilization = it_power / power_limit   (where the spec gives power_limit)
 
 Assumptions: every part draws its average power for the whole year (no job scheduling gaps); NICs,
 switches, optics and drives draw their rated `power` whatever the load; fans and board power scale with
@@ -126,6 +136,65 @@ for _kind in ("rack", "row", "hall", "site"):
         lambda ctx: _it(ctx, peak=True))
     output(_kind, "it_power_avg", "sum(count * part average power) / power_shelf.efficiency")(
         lambda ctx: _it(ctx, peak=False))
+
+
+POWER_BUCKETS = {"accelerators": ("chip",), "cpus": ("cpu",), "memory": ("memory", "storage"),
+                 "network": ("nic", "dpu", "switch", "transceiver", "cable", "network")}
+
+
+def _bucket(kinds: tuple[str, ...], name: str):
+    def compute(ctx):
+        total = np.zeros(1)
+        for part in ctx.parts(*kinds):
+            total = total + part.count * part.get("peak_power" if part.kind in ("chip", "cpu") else "power", 0.0)
+        for part in ctx.parts("server", *FACILITY_KINDS):
+            total = total + part.count * part.get(name)
+        return total
+    return compute
+
+
+def _overhead_bucket(ctx):
+    total = ctx.get("peak_power" if ctx.kind == "server" else "it_power")
+    for bucket in POWER_BUCKETS:
+        total = total - ctx.get(f"power_{bucket}")
+    return total
+
+
+for _kind in ("server", "rack", "row", "hall", "site"):
+    for _bucket_name, _kinds in POWER_BUCKETS.items():
+        output(_kind, f"power_{_bucket_name}", f"sum(count * power of {', '.join(_kinds)} inside) (peak)")(
+            _bucket(_kinds, f"power_{_bucket_name}"))
+    output(_kind, "power_overhead", "peak power - power_accelerators - power_cpus - power_memory - power_network")(
+        _overhead_bucket)
+
+
+def _outside_racks(ctx):
+    total = np.zeros(1)
+    for part in ctx.parts(*DEVICE_KINDS):
+        total = total + part.count * part.get("peak_power")
+    for part in ctx.parts(*FIXED_KINDS):
+        total = total + part.count * part.get("power", 0.0)
+    for part in ctx.parts("row"):
+        total = total + part.count * part.get("it_power_outside_racks")
+    return total
+
+
+for _kind in ("row", "hall", "site"):
+    output(_kind, "it_power_outside_racks", "sum(count * power) of parts other than racks, rows and halls, "
+           "plus the rows'")(_outside_racks)
+
+
+def _power_limit_utilization(ctx):
+    if not ctx.is_set("power_limit"):
+        ctx.not_applicable()
+    limit_ = ctx.get("power_limit")
+    if np.any(limit_ <= 0):
+        ctx.absent(limit_ <= 0, "its power limit is 0")
+    return np.where(limit_ > 0, ctx.get("it_power") / np.where(limit_ > 0, limit_, 1.0), np.nan)
+
+
+for _kind in ("rack", "row"):
+    output(_kind, "power_limit_utilization", "it_power / power_limit")(_power_limit_utilization)
 
 
 def _accelerators(ctx):

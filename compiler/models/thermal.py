@@ -120,11 +120,15 @@ def _declared_count(ctx, gear_kind: str):
     return sum((g.count for g in gear), np.zeros(1))
 
 
-def _placed_units(gear_kind: str, needed: str):
-    """A limit that applies when the spec places gear with a count: units needed <= units placed."""
+def _placed_units(gear_kind: str):
+    """A limit that applies when the spec places gear with a count: the gear's `units_needed` (the block's
+    `cdus` / `crahs`) <= units placed."""
     def measure(ctx):
         declared = _declared_count(ctx, gear_kind)
-        return None if declared is None else (ctx.get(needed), declared)
+        if declared is None:
+            return None
+        gear = [g for g in ctx.parts(gear_kind) if g.count_is_explicit]
+        return gear[0].get("units_needed"), declared
     return measure
 
 
@@ -143,7 +147,7 @@ for _kind, _measured, _limit, _message in (
         ("site", "facility_power", "utility_feed", "the site's peak facility power is within the utility feed")):
     limit(_kind, _limit, _given_limit(_measured, _limit), _measured, _limit, _message)
 for _kind in ("hall", "site"):
-    limit(_kind, "cdu-capacity", _placed_units("cdu", "cdus"), "cdus needed", "cdus placed",
+    limit(_kind, "cdu-capacity", _placed_units("cdu"), "cdus needed", "cdus placed",
           "the CDUs placed can carry the liquid heat (with spares)")
-    limit(_kind, "crah-capacity", _placed_units("crah", "crahs"), "crahs needed", "crahs placed",
+    limit(_kind, "crah-capacity", _placed_units("crah"), "crahs needed", "crahs placed",
           "the CRAHs placed can carry the air heat (with spares)")

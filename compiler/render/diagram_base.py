@@ -349,10 +349,24 @@ def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, lis
     return title, subtitle
 
 def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
-    """A site's figure for what it holds outside its halls (its total less the halls'); else the figure."""
-    value = plan.get(inst, name)
-    if value is None or not direct:
-        return value
-    for hall in plan.parts(inst, "hall"):
-        value -= (plan.count(hall) or 0.0) * (plan.get(hall, name) or 0.0)
-    return max(value, 0.0)
+    """A site's figure for what it holds outside its halls (the model's `<name>_outside_halls`); else the
+    figure."""
+    return plan.get(inst, f"{name}_outside_halls" if direct else name)
+
+
+def _gear_sizing(plan: _Plan, gear: Instance, load: str, capacity: bool = True) -> str:
+    """'1 MW per unit · the peak needs 52 (N+1) · 97.9% used': the facility model's sizing of placed gear
+    (its `units_needed` and `utilization` outputs, read, never recomputed), in red when fewer units are
+    placed than needed. `load`: what the units carry, in words; `capacity`: lead with the unit's rating."""
+    cap = plan.get(gear, "capacity") if capacity else None
+    needed, used = plan.get(gear, "units_needed"), plan.get(gear, "utilization")
+    redundancy = plan.text(f"{gear.path}.redundancy")
+    bits = [f"{_q(cap, 'W')} per unit"] if cap is not None else []
+    if needed is not None:
+        bits.append(f"{load} needs {_count_text(needed)}" + (f" ({redundancy})" if redundancy else ""))
+    if used is not None:
+        bits.append(f"{_pct(used)} used")
+    placed = plan.count(gear) if gear.count is not None else None
+    if needed is not None and placed is not None and placed < needed:
+        return _font(_esc(" \u00b7 ".join(bits) + f": only {_count_text(placed)} placed", 0), None, ALERT)
+    return _esc(" \u00b7 ".join(bits), 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font,
+    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _gear_sizing,
     MAX_LIST, _note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
 
 
@@ -50,9 +50,9 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
                          f"{_q(plan.get(rack, 'it_power'), 'W')} each \u00b7 {cooling}", 110))
     if len(racks) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
-    in_racks = sum(m * (plan.get(r, "it_power") or 0.0) for r, m in racks)
-    if it and it - in_racks > 1e-6 * it:
-        rows.append(_esc(f"{_q(it - in_racks, 'W')} outside racks (network, gear)", 0))
+    other = plan.get(inst, "it_power_outside_racks")
+    if it and other and other > 1e-6 * it:
+        rows.append(_esc(f"{_q(other, 'W')} outside racks (network, gear)", 0))
     if liquid is not None and air is not None and it:
         if liquid <= 0:
             rows.append(_esc("all of it to air", 0))
@@ -70,28 +70,12 @@ def _temp(plan: _Plan, inst: Instance, name: str) -> float | None:
     return plan.assumption(name) if v is None else v
 
 
-def _needs_compressors(plan: _Plan, inst: Instance, t_supply: float | None, tower: bool) -> bool:
-    """Whether a loop supplied at `t_supply` needs chillers at the design ambient, by the facility model's
-    rule (free cooling when the outdoor reference is `economizer_approach` below the supply), from the
-    inputs the model used. Used only when the results lack the model's `<loop>_chillers_run` output;
-    without its inputs the loop is drawn to the chillers."""
-    outdoor = _temp(plan, inst, "ambient_temp")
-    approach = plan.assumption("economizer_approach")
-    if tower:
-        wet = plan.inherited(inst, "wet_bulb_temp")
-        depression = plan.assumption("wet_bulb_depression")
-        outdoor = wet if wet is not None else (outdoor - depression if None not in (outdoor, depression) else None)
-    if None in (outdoor, approach, t_supply):
-        return True
-    return outdoor > t_supply - approach
-
-
 def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     mode = plan.inherited_text(root, "heat_rejection", "chiller")
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     branches = [(h, plan.count(h) or 0.0, False) for h in halls]
-    hall_it = sum(c * (plan.get(h, "it_power") or 0.0) for h, c, _ in branches)
-    if not halls or (plan.get(root, "it_power") or 0.0) - hall_it > 1e-6 * max(hall_it, 1.0):
+    total_it = plan.get(root, "it_power") or 0.0
+    if not halls or (_own(plan, root, "it_power", True) or 0.0) > 1e-6 * max(total_it, 1.0):
         branches.append((root, 1.0, plan.kind(root) == "site"))      # a hall root is its own branch
 
     chillers = plan.get(root, "chillers") or 0.0
@@ -99,7 +83,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     plant_gear = lambda kind: plan.find(root, (kind,), stop=("hall", "row", "rack", "server"))  # noqa: E731
     towers = plant_gear("cooling_tower")
     cooling = plan.get(root, "cooling_power") or 0.0
-    rejected = (plan.get(root, "it_power") or 0.0) + cooling
+    rejected = plan.get(root, "heat_rejected")
     ambient = _temp(plan, root, "ambient_temp")
     outdoor = plan.ids("outdoor", root.path)
     rejection = None
@@ -147,13 +131,12 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
                           [_esc(f"design ambient {_q(ambient, 'K_point')}", 0),
                            _esc("IT heat plus cooling power", 0)],
                           caption=_esc("OUTDOORS", 0), group="note"))
-    tower = mode == "cooling_tower"
     for inst, count, direct in branches:
-        _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node, tower)
+        _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node)
 
 
-def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str, rejection: str,
-                    tower: bool) -> None:
+def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str,
+                    rejection: str) -> None:
     key = f"{inst.path}#direct" if direct else inst.path
     each = " each" if count != 1 else ""
     if direct:
@@ -169,8 +152,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
     airflow = _own(plan, inst, "airflow", direct)
     t_liquid = _temp(plan, inst, "supply_temp")
     t_air = _temp(plan, inst, "air_supply_temp")
-    offset = plan.assumption("chilled_water_offset")
-    t_chilled = t_air - offset if None not in (t_air, offset) else None
+    t_chilled = plan.get(inst, "chilled_water_temp")
     dt_liquid = _temp(plan, inst, "liquid_delta_t")
     with _Cluster(g, plan.ids("hallheat", key), label, "hall") as c:
         racks = plan.ids("rackheat", key)
@@ -192,12 +174,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             if gear:
                 cap = plan.get(gear[0], "capacity")
                 rows.append(_esc(f"{plan.definition(gear[0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
-                if gear[0].count is not None:          # placed by the spec: show those, check them
-                    placed, needed = plan.count(gear[0]), n
-                    text = _esc(f"the load needs {_count_text(needed)} with spares", 0)
-                    short = needed is not None and placed is not None and placed < needed
-                    rows.append(_font(text, None, ALERT) if short else text)
-                    n = placed
+                rows.append(_gear_sizing(plan, gear[0], f"the {stream} heat", capacity=False))
+                n = plan.count(gear[0]) if gear[0].count is not None else plan.get(gear[0], "units_needed")
             title = ("CDUs" if liquid_side else "CRAHs") + (f" \u00d7 {_count_text(n)}" if n is not None else "")
             color = PALETTE[stream][0]
             c.node(node, _card(_b(title), rows, caption=_esc("LIQUID LOOP" if liquid_side else "AIR LOOP", 0),
@@ -206,7 +184,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
                    color=color)
             t_loop = t_liquid if liquid_side else t_chilled
             runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
-            needs = runs > 0 if runs is not None else _needs_compressors(plan, inst, t_loop, tower)
+            needs = runs is None or runs > 0                      # no answer: drawn to the chillers
             loop = ("facility water" if liquid_side else "chilled water") + f" {_q(t_loop, 'K_point')}"
             total = heat * count
             text = _q(total, "W") + (f" from {_count_text(count)} halls" if count != 1 else "")

@@ -198,8 +198,9 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
         rows.append(_b(" \u00b7 ".join(figures) + each))
     limit = plan.get(rack, "power_limit")
     if limit is not None:
-        text = _esc(f"limit {_q(limit, 'W')}" + (f" ({_pct(it / limit)} used)" if it and limit else ""))
-        rows.append(_font(text, None, ALERT) if it is not None and it > limit * (1 + 1e-9) else text)
+        used = plan.get(rack, "power_limit_utilization")
+        text = _esc(f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""))
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
     inner = [p for p in rack.parts if plan.kind(p) in ("server", "chip", "switch", "nic", "dpu", "storage",
                                                        "power_shelf", "pdu", "cdu")]
     for part in inner[:MAX_LIST]:

@@ -5,13 +5,12 @@ Pipeline position: render (see compiler/render/diagram.py for the views and the 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font,
-    GEAR_TITLE, MAX_LIST, _note, _own, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title, _x)
+    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font, _gear_sizing,
+    GEAR_TITLE, MAX_LIST, _note, _own, PALETTE, _pct, _Plan, _q, _root_title, _x)
 
 
 @dataclass
@@ -21,7 +20,7 @@ class _Stage:
     gear: Instance | None
     owner: Instance            # where the gear is placed (or the branch, for model defaults)
     eta: float | None          # None: not in the results (drawn as n/a; the flows take the model's loss)
-    flow_in: float = 0.0       # per branch item
+    flow_in: float | None = None   # power in, per branch item (None: not in the results, drawn as n/a)
     loss: float = 0.0
 
 
@@ -34,40 +33,7 @@ class _Branch:
     direct: bool = False       # the root's own IT (racks placed outside halls)
 
 
-# the chain the facility model assumes when no power gear is placed, per `distribution` (as documented in
-# compiler.models.facility; to be read from per-stage model outputs once the model gives them)
-DEFAULT_CHAINS = {"ac": ("transformer", "ups", "pdu"), "dc800": ("transformer", "rectifier", "dc_distribution")}
-_ETA_ASSUMPTION = {"busway": "dc_distribution_efficiency"}
-
-
-def _chain(plan: _Plan, inst: Instance) -> list[_Stage]:
-    """The stages the facility model multiplies for `inst`: the nearest gear of each kind placed on it or
-    its ancestors, else the default chain of its `distribution`. Efficiencies are read: the gear's own, else
-    the assumption the model used; None when neither is in the results."""
-    found: dict[str, _Stage] = {}
-    level: Instance | None = inst
-    while level is not None:
-        for gear in level.parts:
-            kind = plan.kind(gear)
-            if kind in POWER_GEAR and kind not in found:
-                eta = plan.get(gear, "efficiency")
-                if eta is None:
-                    eta = plan.assumption(_ETA_ASSUMPTION.get(kind, f"{kind}_efficiency"))
-                found[kind] = _Stage(gear.path, kind, gear, level, eta)
-        level = level.parent
-    if found:
-        return [found[k] for k in POWER_GEAR if k in found]
-    distribution = plan.inherited_text(inst, "distribution", "ac")
-    out = []
-    for kind in DEFAULT_CHAINS.get(distribution, DEFAULT_CHAINS["ac"]):
-        eta = plan.get(inst, f"{kind}_efficiency")
-        if eta is None:
-            eta = plan.assumption(f"{kind}_efficiency")
-        out.append(_Stage(f"default:{kind}@{inst.path}", kind, None, inst, eta))
-    return out
-
-
-STAGE_ORDER = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway", "dc_distribution")
+STAGE_ORDER = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
 
 
 def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Instance] | None:
@@ -81,50 +47,24 @@ def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Ins
     return None
 
 
-def _model_stages(plan: _Plan, inst: Instance) -> list[_Stage] | None:
-    """The chain as the facility model gives it, when it does: one stage per `<kind>_loss` output of
-    `inst` (meter to IT), its efficiency from `<kind>_stage_efficiency` and its loss the output itself.
-    None when the results have no per-stage outputs (then the chain is restated by `_chain`)."""
+def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_Stage]:
+    """The chain as the facility model gives it: one stage per `<kind>_loss` output of `inst` (meter to
+    IT) with its `<kind>_power_in` and `<kind>_stage_efficiency`; `direct`: a site's chain for its IT
+    outside its halls (the `..._outside_halls` outputs)."""
+    suffix = "_outside_halls" if direct else ""
     stages = []
     for kind in STAGE_ORDER:
-        loss = plan.get(inst, f"{kind}_loss")
+        loss = plan.get(inst, f"{kind}_loss{suffix}")
         if loss is None:
             continue
         found = _nearest_gear(plan, inst, kind)
         gear, owner = found if found is not None else (None, inst)
         key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
-        stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency"))
+        stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency{suffix}"))
         stage.loss = loss
+        stage.flow_in = plan.get(inst, f"{kind}_power_in{suffix}")
         stages.append(stage)
-    return stages or None
-
-
-def _model_flows(branch: _Branch, direct_less: dict[str, float]) -> None:
-    """Power into each stage from the model's stage losses, walking up from the IT load: in = out + loss.
-    `direct_less`: per stage kind, the halls' losses to take off a site's own (its IT outside halls)."""
-    out = branch.it
-    for stage in reversed(branch.stages):
-        stage.loss = max(stage.loss - direct_less.get(stage.kind, 0.0), 0.0)
-        stage.flow_in = out + stage.loss
-        out = stage.flow_in
-
-
-def _flows(branch: _Branch, model_loss: float | None) -> None:
-    """Power into each stage and its loss, walking up from the IT load; scaled to the model's total loss."""
-    out = branch.it
-    for stage in reversed(branch.stages):
-        eta = stage.eta if stage.eta and stage.eta > 0 else 1.0
-        stage.flow_in = out / eta
-        stage.loss = stage.flow_in - out
-        out = stage.flow_in
-    mine = sum(s.loss for s in branch.stages)
-    if model_loss is not None and mine > 0 and abs(model_loss - mine) > 1e-9 * max(abs(mine), 1.0):
-        scale = model_loss / mine
-        out = branch.it
-        for stage in reversed(branch.stages):
-            stage.loss *= scale
-            stage.flow_in = out + stage.loss
-            out = stage.flow_in
+    return stages
 
 
 def _power(plan: _Plan) -> str:
@@ -147,38 +87,18 @@ def _power(plan: _Plan) -> str:
     return g.source
 
 
-def _power_branches(plan: _Plan, root: Instance, reconcile: bool = True) -> list[_Branch]:
+def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
     """One branch per hall of a site (with its count), plus the IT the root holds outside halls; each
-    with its stages' flows and losses: the facility model's per-stage outputs when the results have them,
-    else the chain restated from the efficiencies and scaled to the model's power_chain_loss (`reconcile`)."""
+    with its stages' power in and loss, the facility model's per-stage outputs."""
     branches: list[_Branch] = []
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
-    hall_it = hall_loss = 0.0
-    hall_stage_loss: dict[str, float] = {}
     for hall in halls:
-        c = plan.count(hall) or 0.0
-        it = plan.get(hall, "it_power") or 0.0
-        model = _model_stages(plan, hall)
-        b = _Branch(hall, c, it, model or _chain(plan, hall))
-        if model:
-            _model_flows(b, {})
-            for stage in model:
-                hall_stage_loss[stage.kind] = hall_stage_loss.get(stage.kind, 0.0) + c * stage.loss
-        else:
-            _flows(b, plan.get(hall, "power_chain_loss") if reconcile else None)
-        hall_it += c * it
-        hall_loss += c * (plan.get(hall, "power_chain_loss") or 0.0)
-        branches.append(b)
-    direct_it = (plan.get(root, "it_power") or 0.0) - hall_it
-    if not halls or direct_it > 1e-6 * max(hall_it, 1.0):
-        model = _model_stages(plan, root)
-        b = _Branch(root, 1.0, direct_it, model or _chain(plan, root), direct=plan.kind(root) == "site")
-        if model:                                       # a site's stage outputs include its halls'
-            _model_flows(b, hall_stage_loss)
-        else:
-            total_loss = plan.get(root, "power_chain_loss")
-            _flows(b, None if total_loss is None or not reconcile else total_loss - hall_loss)
-        branches.append(b)
+        branches.append(_Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power") or 0.0,
+                                _model_stages(plan, hall)))
+    direct = plan.kind(root) == "site"
+    direct_it = _own(plan, root, "it_power", direct) or 0.0
+    if not halls or direct_it > 1e-6 * max(plan.get(root, "it_power") or 0.0, 1.0):
+        branches.append(_Branch(root, 1.0, direct_it, _model_stages(plan, root, direct), direct=direct))
     return branches
 
 
@@ -203,18 +123,17 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     if avg is not None:
         rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {pue:.2f}" if pue is not None else ""), 0))
     if feed is not None:
-        used = f" ({_pct(fac / feed)} used)" if fac is not None and feed else ""
-        text = _esc(f"feed limit {_q(feed, 'W')}{used}", 0)
-        rows.append(_font(text, None, ALERT) if fac is not None and fac > feed else text)
+        used = plan.get(root, "feed_utilization")
+        text = _esc(f"feed limit {_q(feed, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
     utility = plan.ids("utility", root.path)
     g.node(utility, _card(_esc("Utility feed" if plan.kind(root) == "site" else "Hall feed"), rows,
                           caption=_esc(f"{plan.kind(root).upper()} {root.block.name}", 0), group="power",
                           title_size=13))
     for gen, c in plan.find(root, ("generator",), stop=("hall", "row", "rack", "server")):
         gid = plan.ids("gen", gen.path)
-        cap = plan.get(gen, "capacity")
         g.node(gid, _card(_b(plan.definition(gen)) + _esc(_x(c)),
-                          [_esc(f"{_q(cap, 'W')} each \u00b7 standby", 0)] if cap is not None else [],
+                          [_esc("standby", 0), _gear_sizing(plan, gen, "the peak facility power")],
                           caption=_esc("GENERATOR", 0), group="power", dashed=True))
         g.edge(gid, utility, label=_edge_label("backup"), style="dashed", color="#ADB5BD")
 
@@ -227,12 +146,13 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     prev = utility
     for i in range(shared):
         stage = branches[0].stages[i]
-        flow = sum(b.count * b.stages[i].flow_in for b in branches)
-        loss = sum(b.count * b.stages[i].loss for b in branches)
+        flow = plan.get(root, f"{stage.kind}_power_in")       # the root's stage: all its branches
+        loss = plan.get(root, f"{stage.kind}_loss")
         carried = cooling if tap is not None and i <= tap else 0.0
         node = plan.ids("stage", stage.key)
-        g.node(node, _stage_card(plan, stage, flow + carried, loss, 1.0, cooling=carried))
-        g.edge(prev, node, label=_edge_label(_q(flow + carried, "W")))
+        into = flow + carried if flow is not None else None
+        g.node(node, _stage_card(plan, stage, into, loss, 1.0, cooling=carried))
+        g.edge(prev, node, label=_edge_label(_q(into, "W")))
         prev = node
         if i == tap and cooling:
             tap_node = node
@@ -256,26 +176,18 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
         _power_branch(g, plan, b, shared, prev)
 
 
-def _stage_card(plan: _Plan, stage: _Stage, flow: float, loss: float, count: float, sized: bool = True,
+def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | None, count: float,
                 cooling: float = 0.0) -> str:
-    """One stage of the chain; `flow` and `loss` per item of the branch (`count` items). `sized`: the
-    gear's own count carries `flow` (so the units needed can be compared with the units placed);
-    `cooling`: the part of `flow` that feeds the cooling plant (the model charges it no loss)."""
+    """One stage of the chain; `flow` and `loss` per item of the branch (`count` items); `cooling`: the part
+    of `flow` that feeds the cooling plant (the model charges it no loss). Placed gear shows the facility
+    model's sizing of it (`units_needed`, `utilization`), flagged when fewer units are placed."""
     each = " each" if count != 1 else ""
     title_kind = GEAR_TITLE.get(stage.kind, stage.kind)
     if stage.gear is not None:
-        c = plan.count(stage.gear) if stage.gear.count is not None else None
-        title = _b(plan.definition(stage.gear)) + _esc(_x(c))
+        placed = plan.count(stage.gear) if stage.gear.count is not None else None
+        title = _b(plan.definition(stage.gear)) + _esc(_x(placed))
         caption = title_kind.upper()
-        cap = plan.get(stage.gear, "capacity")
-        extra = [_esc(f"{_q(cap, 'W')} per unit", 0)] if cap is not None else []
-        if cap and flow > 0 and sized:
-            needed = math.ceil(flow / cap - 1e-9)
-            text = f"{_q(cap, 'W')} per unit \u00b7 the peak needs {needed:,}"
-            if c is not None and c < needed:
-                extra = [_font(_esc(f"{text}: only {_count_text(c)} placed", 0), None, ALERT)]
-            else:
-                extra = [_esc(text, 0)]
+        extra = [_gear_sizing(plan, stage.gear, "the peak")]
     else:
         title = _b(title_kind)
         caption = "ASSUMED BY THE MODEL"
@@ -298,10 +210,11 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> Non
         rows = [_esc(f"{_q(b.it, 'W')} IT{each} \u00b7 chain efficiency "
                      f"{_pct(plan.get(inst, 'power_chain_efficiency'))}", 0)]
         fac, feed = plan.get(inst, "facility_power"), plan.get(inst, "power_feed")
+        used = plan.get(inst, "feed_utilization")
         if feed:
             text = _esc(f"{_q(fac, 'W')} at the meter{each} \u00b7 feed {_q(feed, 'W')}"
-                        + (f" ({_pct(fac / feed)} used)" if fac is not None else ""), 0)
-            rows.append(_font(text, None, ALERT) if fac is not None and fac > feed else text)
+                        + (f" ({_pct(used)} used)" if used is not None else ""), 0)
+            rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
         label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), rows, _esc("HALL", 0))
         key = inst.path
     cluster = plan.ids("branch", key)
@@ -310,7 +223,7 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> Non
         into = f"cluster_{cluster}"      # the first edge stops at the cluster's border (clear of its title)
         for stage in b.stages[shared:]:
             node = plan.ids("stage", f"{stage.key}#{key}")
-            c.node(node, _stage_card(plan, stage, stage.flow_in, stage.loss, b.count, stage.owner is inst))
+            c.node(node, _stage_card(plan, stage, stage.flow_in, stage.loss, b.count))
             _power_edge(g, prev, node, stage.flow_in, b.count if into else 1.0, into)
             prev, into = node, None
         load = plan.ids("itload", key)
@@ -330,17 +243,13 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     skip = ("hall",) if b.direct else ()
     racks = plan.racks_under(b.inst, skip)
     rows = []
-    counted = 0.0
     for rack, m in racks[:MAX_LIST]:
-        it = plan.get(rack, "it_power") or 0.0
-        counted += m * it
+        it = plan.get(rack, "it_power")
         rows.append(_esc(f"{_count_text(m)} \u00d7 {plan.definition(rack)} \u00b7 {_q(it, 'W')} each", 110))
-    for rack, m in racks[MAX_LIST:]:
-        counted += m * (plan.get(rack, "it_power") or 0.0)
     if len(racks) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
-    other = b.it - counted
-    if other > 1e-6 * max(b.it, 1.0):
+    other = plan.get(b.inst, "it_power_outside_racks")
+    if other and other > 1e-6 * max(b.it, 1.0):
         rows.append(_esc(f"other IT (network, gear outside racks) {_q(other, 'W')}", 0))
     shelves = [r for r, _ in racks if plan.parts(r, "power_shelf")]
     if shelves:

@@ -40,11 +40,9 @@ KPIS = (
     Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "TCO over tokens served", facility=False),
 )
 
-POWER_BUCKETS = (("chip", "Accelerators"), ("cpu", "Host CPUs"), ("memory", "Memory and storage"),
+# the power model's split of the peak IT power (compiler.models.power: power_<key>, power_overhead)
+POWER_BUCKETS = (("accelerators", "Accelerators"), ("cpus", "Host CPUs"), ("memory", "Memory and storage"),
                  ("network", "Network (NICs, switches)"))
-_BUCKET_OF = {"chip": "chip", "cpu": "cpu", "memory": "memory", "storage": "memory", "nic": "network",
-              "dpu": "network", "switch": "network", "transceiver": "network", "cable": "network",
-              "network": "network"}
 CAPEX = (("capex_it", "IT equipment"), ("capex_network", "Network"), ("capex_optics", "Optics and cables"),
          ("capex_power", "Power plant"), ("capex_cooling", "Cooling plant"), ("capex_building", "Building"),
          ("capex_land", "Land"))
@@ -100,25 +98,16 @@ def _breakdown(view: _View, rows: list[tuple[str, float]], style: str, title: st
 
 
 def _power_sections(view: _View, subject) -> dict:
-    buckets = {key: 0.0 for key, _ in POWER_BUCKETS}
-    for inst in _walk(subject, CONTAINERS):
-        bucket = _BUCKET_OF.get(inst.kind)
-        if bucket is None or inst.parent is None or inst.parent.kind not in CONTAINERS:
-            continue
-        name = "peak_power" if inst.kind in ("chip", "cpu") else "power"
-        value = view.get(f"{inst.path}.{name}")
-        if value is not None:
-            buckets[bucket] += view.mult(inst, subject) * value
     p = subject.path
-    it = view.get(f"{p}.it_power")
-    rows = [(label, buckets[key]) for key, label in POWER_BUCKETS if buckets[key] > 0]
+    rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
+    rows = [(label, value) for label, value in rows if value is not None and value > 0]
+    overhead = view.get(f"{p}.power_overhead")
+    it = view.get(f"{p}.it_power") or 0.0
     note = ""
-    if it is not None:
-        rest = it - sum(v for _, v in rows)
-        if rest > 1e-6 * it:
-            rows.append(("Server overhead (fans, PSUs)", rest))
-        elif rest < -1e-6 * it:
-            note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
+    if overhead is not None and overhead > 1e-6 * it:
+        rows.append(("Server overhead (fans, PSUs)", overhead))
+    elif overhead is not None and overhead < -1e-6 * it:
+        note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
     loss, cooling = view.get(f"{p}.power_chain_loss"), view.get(f"{p}.cooling_power")
     if loss is not None:
         rows.append(("Power-chain losses", loss))
@@ -185,6 +174,8 @@ def _halls(view: _View, subject) -> dict | None:
 
 
 def _bom(view: _View, subject) -> dict:
+    """One line per definition of each kind: the cost model's quantity, total_price and total_power of its
+    placements, added up; the unit price and power as given (the last placement's, when they differ)."""
     groups = []
     for title, kinds in BOM_GROUPS:
         lines: dict[tuple[str, str], dict] = {}
@@ -194,8 +185,8 @@ def _bom(view: _View, subject) -> dict:
             item = inst.block.base[-1] if inst.block.base else inst.block.name
             key = (inst.kind, item)
             line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
-                                          "price": None, "where": []})
-            line["qty"] += view.mult(inst, subject)
+                                          "price": None, "total_power": None, "total_price": None, "where": []})
+            line["qty"] += view.get(f"{inst.path}.quantity") or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
             if inst.kind in ("rack",):
@@ -203,17 +194,20 @@ def _bom(view: _View, subject) -> dict:
             price = view.get(f"{inst.path}.price")
             line["power"] = power if power is not None else line["power"]
             line["price"] = price if price is not None else line["price"]
+            for total in ("total_power", "total_price"):
+                value = view.get(f"{inst.path}.{total}")
+                if value is not None:
+                    line[total] = (line[total] or 0.0) + value
             parent = inst.parent.path[len(subject.path) + 1:] if inst.parent is not None else ""
             line["where"].append(parent or subject.block.name)
         rows = []
         order = {k: i for i, k in enumerate(kinds)}
         for (kind, item), line in sorted(lines.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
-            qty, power, price = line["qty"], line["power"], line["price"]
-            rows.append({"kind": kind, "item": item, "qty": fmt(qty, "count"),
-                         "unit_power": fmt(power, "power"),
-                         "total_power": fmt(power * qty, "power") if power is not None else "—",
-                         "unit_price": fmt(price, "money"),
-                         "total_price": fmt(price * qty, "money") if price is not None else "—",
+            rows.append({"kind": kind, "item": item, "qty": fmt(line["qty"], "count"),
+                         "unit_power": fmt(line["power"], "power"),
+                         "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
+                         "unit_price": fmt(line["price"], "money"),
+                         "total_price": fmt(line["total_price"], "money") if line["total_price"] is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
         if rows:
             groups.append({"title": title, "rows": rows})
