@@ -22,6 +22,7 @@ import numpy as np
 from dsl import nodes as n
 from dsl.check import field_unit
 from dsl.schema import field_range, kind as kind_spec
+from dsl.diagnostics import Code
 
 MAX_SCENARIOS_NAMED = 4
 
@@ -143,7 +144,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
         notes = [why] if why else []
         if node.kind == "model" and node.formula:
             notes.append(f"formula: {node.path.rpartition('.')[2]} = {node.formula}")
-        error("non-finite", message, span or _span_of(node), notes=notes,
+        error(Code.NON_FINITE, message, span or _span_of(node), notes=notes,
                       help="a divisor that can be zero needs its own case: `if d > 0 then x / d else ...`"
                       if why else None)
     if out.any():
@@ -154,7 +155,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             message = (f"`{node.path}` is negative ({format_value(v, unit)}), but a "
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
-            error("non-finite", message, _span_of(node), notes=notes)
+            error(Code.NON_FINITE, message, _span_of(node), notes=notes)
         else:
             scale, written = field_unit(fspec)
 
@@ -163,7 +164,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
                        f"{_scenarios(ev, results, where, count)}")
-            error("out-of-range", message, _span_of(node))
+            error(Code.OUT_OF_RANGE, message, _span_of(node))
 
 
 def _span_of(node):

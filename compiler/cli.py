@@ -14,12 +14,12 @@ from functools import wraps
 import click
 
 from dsl.check import DEFINE_SOURCE_PREFIX
-from dsl.diagnostics import ERROR, Sink, render_text, summary_line
+from dsl.diagnostics import Code, ERROR, Sink, render_text, summary_line
 
 from . import FORMAT_VERSION   # the one version of every JSON document the CLI writes
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
-_CLI_CODES = {"unknown-parameter", "invalid-define"}
+_CLI_CODES = {Code.UNKNOWN_PARAMETER, Code.INVALID_DEFINE}
 
 
 def _guard(func):
@@ -527,7 +527,7 @@ def validate(csv_path, do_fit, fmt):
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if any(d.code != "invalid-row" for d in sink.errors):
+    if any(d.code != Code.INVALID_ROW for d in sink.errors):
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
     if sink.items:                  # rows that cannot be read: reported at their line, skipped, exit 1

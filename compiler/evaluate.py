@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dsl import nodes as n
-from dsl.diagnostics import Related, Sink
+from dsl.diagnostics import Code, Related, Sink
 from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
@@ -185,7 +185,7 @@ class Evaluator:
         first = self.graph.nodes[chain[0]]
         related = [Related(self.graph.nodes[p].span, f"`{p}` is defined here") for p in chain[1:-1]
                    if self.graph.nodes[p].span is not None]
-        self.sink.error("definition-cycle", "definition cycle: " + " → ".join(chain), first.span,
+        self.sink.error(Code.DEFINITION_CYCLE, "definition cycle: " + " → ".join(chain), first.span,
                         related=related, help="one of these values must be given, not computed from the others")
         for p in chain:
             self.failed.add(p)
@@ -305,7 +305,7 @@ class Evaluator:
         bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
         if np.any(bad):
             v = float(np.asarray(value)[np.argmax(bad)])
-            self.sink.error("invalid-count", f"this multiplicity evaluates to {v:g}; it must be a whole number "
+            self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
                             "from 0 to 2^53", node.span, help="round it: `x ceil(...)`")
             raise EvalError(node.path)
 
@@ -330,7 +330,7 @@ class Evaluator:
                 return Selection([(self.count_of(p), p) for p in chosen])
         spec = kind_spec(inst.kind)
         if spec is not None and name in spec.fields:
-            self.sink.error("missing-field", f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
+            self.sink.error(Code.MISSING_FIELD, f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
                             "and no model computes it yet", span,
                             help=f"set `{name} = ...` in `{inst.block.name}`")
             raise EvalError(path)
@@ -569,7 +569,7 @@ class Context:
     def missing(self, name: str):
         node = self.node
         what = f"`{node.path}`" if node is not None else "a computed figure"
-        self.ev.sink.warning("model-input-missing", f"{what} cannot be computed: {self.inst.kind} "
+        self.ev.sink.warning(Code.MODEL_INPUT_MISSING, f"{what} cannot be computed: {self.inst.kind} "
                              f"`{self.inst.path}` does not give `{name}`",
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`")
         raise EvalError(self._path(name))
@@ -739,7 +739,7 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
         notes.append(f"fails in {len(failing)} of {count} scenarios: {scenario_names(ev, failing)}")
     notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
                  "(null in JSON)")
-    ev.sink.error("infeasible-workload", f"`{inst.path}` cannot run: {reason}", span, notes=notes)
+    ev.sink.error(Code.INFEASIBLE_WORKLOAD, f"`{inst.path}` cannot run: {reason}", span, notes=notes)
     return CheckResult(f"{inst.path}: the workload can run", False, "the workload can run", span, reason, failing)
 
 
@@ -767,7 +767,7 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
               f"{lim.right} = {format_value(_pick(right, i), unit)}")
     where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
-    ev.sink.error("limit-exceeded", f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", span,
+    ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", span,
                   notes=[detail])
     return CheckResult(check.name, False, lim.message, span, detail, failing)
 
@@ -820,7 +820,7 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult:
     text = f"assert failed: {message}{where}"
     if check.instance is not None:
         text += f" in `{check.instance.path}`"
-    ev.sink.error("assert-failed", text, stmt.expr.span, notes=[detail] if detail else [])
+    ev.sink.error(Code.ASSERT_FAILED, text, stmt.expr.span, notes=[detail] if detail else [])
     return CheckResult(check.name, False, message, stmt.span, detail, failing)
 
 

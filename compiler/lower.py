@@ -15,7 +15,7 @@ import math
 
 from dsl import nodes as n
 from dsl.check import Checked, literal_si
-from dsl.diagnostics import Sink
+from dsl.diagnostics import Code, Sink
 from dsl.schema import PLAIN_NUMBER_TYPES, kind as kind_spec
 from dsl.units import parse_unit, si_unit
 
@@ -80,7 +80,7 @@ class Lowering:
             total *= max(len(self.graph.sweep_values[name]), 1)
         if total > MAX_SCENARIOS:
             node = self.graph.nodes[self.graph.sweep[-1]]
-            self.sink.error("invalid-range", f"the parameter sweep has {total:,} scenarios; the limit is "
+            self.sink.error(Code.INVALID_RANGE, f"the parameter sweep has {total:,} scenarios; the limit is "
                             f"{MAX_SCENARIOS:,}", node.span)
             self.graph.sweep.clear()
             total = 1

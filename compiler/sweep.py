@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dsl.diagnostics import ERROR, Sink
+from dsl.diagnostics import Code, ERROR, Sink
 
 from .lower import Lowering
 
@@ -54,7 +54,7 @@ class _UnboundedLowering(Lowering):
             total *= max(len(self.graph.sweep_values[name]), 1)
         if total > STREAM_MAX_SCENARIOS:
             node = self.graph.nodes[self.graph.sweep[-1]]
-            self.sink.error("invalid-range", f"the parameter sweep has {total:,} scenarios; the limit of a "
+            self.sink.error(Code.INVALID_RANGE, f"the parameter sweep has {total:,} scenarios; the limit of a "
                             f"streamed sweep is {STREAM_MAX_SCENARIOS:,}", node.span)
             self.graph.sweep.clear()
             total = 1

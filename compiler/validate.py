@@ -56,6 +56,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from dsl.diagnostics import Code
 
 # ----------------------------------------------------------------------------- what each row ran
 INFERENCE = {
@@ -190,7 +191,7 @@ def _row_problem(sink, source, line: int, why: str) -> None:
     offset = 0
     for _ in range(line - 1):
         offset = source.text.find("\n", offset) + 1
-    sink.error("invalid-row", f"{why}; the row is skipped" if line > 1 else why,
+    sink.error(Code.INVALID_ROW, f"{why}; the row is skipped" if line > 1 else why,
                source.span(offset, offset + len(source.line_text(line))))
 
 
@@ -333,7 +334,7 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
         sink.add_source(source)
     for diag in problems.items:
         sink.report(diag)
-    if checked is None or any(d.code != "invalid-row" for d in sink.errors):
+    if checked is None or any(d.code != Code.INVALID_ROW for d in sink.errors):
         return rows, sink
     lowering = lower(checked, sink)
     ev = Evaluator(lowering, sink)                 # only the quantities compared are evaluated

@@ -16,6 +16,7 @@ from lark import Token
 
 from . import nodes as n
 from .source import Source, Span
+from .diagnostics import Code
 
 MAX_EXPR_DEPTH = 200
 
@@ -232,7 +233,7 @@ class Builder:
                 if level > MAX_EXPR_DEPTH:
                     if self.sink is not None:
                         where = stmt.span if stmt is not None else self._span_of(value)
-                        self.sink.error("nesting-too-deep", f"this expression nests operators more than "
+                        self.sink.error(Code.NESTING_TOO_DEEP, f"this expression nests operators more than "
                                         f"{MAX_EXPR_DEPTH} levels deep", where,
                                         help="split it into several `let` values")
                     return False

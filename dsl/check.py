@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import nodes as n
-from .diagnostics import Related, Sink, did_you_mean
+from .diagnostics import Code, Related, Sink, did_you_mean
 from .resolve import Scopes, report_star_clash
 from .schema import KIND_ALIASES, PLAIN_NUMBER_TYPES, RANGES, FieldSpec, field_range, kind as kind_spec, kinds
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
@@ -100,7 +100,7 @@ class _Checker:
             elif isinstance(stmt, n.Assert):
                 self.condition(stmt.expr, None, module)
             elif isinstance(stmt, n.Field):
-                self.sink.error("misplaced-statement", f"`{stmt.name} = ...` sets a field, but fields belong "
+                self.sink.error(Code.MISPLACED_STATEMENT, f"`{stmt.name} = ...` sets a field, but fields belong "
                                 "inside a block", stmt.name_span,
                                 help=f"write `let {stmt.name} = ...` or `param {stmt.name} = ...` at the top "
                                      "level of a file")
@@ -113,20 +113,20 @@ class _Checker:
             return
         for name, span in stmt.names:
             if self.scopes.module_lookup(target, name) is None:
-                self.sink.error("unknown-name", f"`{name}` is not defined in {target.name}", span,
+                self.sink.error(Code.UNKNOWN_NAME, f"`{name}` is not defined in {target.name}", span,
                                 help=self.hint(name, (id(target),), lambda: self.scopes.module_names(target)))
 
     def block(self, block: n.Block, module: n.Module, parent: n.Block | None) -> None:
         spec = kind_spec(block.kind)
         if spec is None:
-            self.sink.error("unknown-kind", f"`{block.kind}` is not a kind of block", block.kind_span,
+            self.sink.error(Code.UNKNOWN_KIND, f"`{block.kind}` is not a kind of block", block.kind_span,
                             help=did_you_mean(block.kind, list(kinds()) + list(KIND_ALIASES)),
                             notes=["kinds: " + ", ".join(sorted(kinds()))])
         elif parent is not None:
             parent_spec = kind_spec(parent.kind)
             if parent_spec is not None and spec.name not in parent_spec.contains:
                 holds = ", ".join(parent_spec.contains) or "no parts"
-                self.sink.error("misplaced-block", f"a {spec.name} cannot be placed inside a {parent_spec.name}",
+                self.sink.error(Code.MISPLACED_BLOCK, f"a {spec.name} cannot be placed inside a {parent_spec.name}",
                                 block.kind_span, notes=[f"a {parent_spec.name} holds: {holds}"])
         if block.count is not None:
             self.count(block.count, block.parent, module)
@@ -141,7 +141,7 @@ class _Checker:
                 self.condition(stmt.expr, block, module)
             elif isinstance(stmt, (n.Import, n.Param)):
                 word = "import" if isinstance(stmt, n.Import) else "param"
-                self.sink.error("misplaced-statement", f"`{word}` belongs at the top level of a file, not inside "
+                self.sink.error(Code.MISPLACED_STATEMENT, f"`{word}` belongs at the top level of a file, not inside "
                                 f"`{block.name}`", stmt.span)
         if spec is not None:
             self.required(block, spec)
@@ -150,7 +150,7 @@ class _Checker:
         values = self.scopes.members(block).values
         missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)]
         for f in missing:
-            self.sink.error("missing-field", f"{spec.name} `{block.name}` does not set `{f.name}` ({f.doc})",
+            self.sink.error(Code.MISSING_FIELD, f"{spec.name} `{block.name}` does not set `{f.name}` ({f.doc})",
                             block.name_span, help=f"add `{f.name} = ...` inside `{block.name}`"
                             + (f" or extend a {spec.name} that sets it" if not block.base else ""))
 
@@ -162,7 +162,7 @@ class _Checker:
         fspec = spec.fields.get(stmt.name)
         if fspec is None:
             hint = did_you_mean(stmt.name, spec.fields)
-            self.sink.error("unknown-field", f"a {spec.name} has no field `{stmt.name}`", stmt.name_span,
+            self.sink.error(Code.UNKNOWN_FIELD, f"a {spec.name} has no field `{stmt.name}`", stmt.name_span,
                             help=hint or f"use `let {stmt.name} = ...` for a value of your own",
                             notes=[f"{spec.name} fields: " + ", ".join(sorted(spec.fields))] if not hint else [])
             return
@@ -180,41 +180,41 @@ class _Checker:
                 self.mismatch(expr, f"{what} takes one of {', '.join(repr(c) for c in choices)}, "
                                     f"not {actual.describe()}")
             elif isinstance(expr, n.String) and expr.value not in choices:
-                self.sink.error("invalid-value", f"{what} cannot be \"{expr.value}\"; it is one of "
+                self.sink.error(Code.INVALID_VALUE, f"{what} cannot be \"{expr.value}\"; it is one of "
                                 + ", ".join(f'"{c}"' for c in choices), expr.span,
                                 help=did_you_mean(expr.value, choices))
             return
         if ftype.startswith("ref:"):
             want = ftype[len("ref:"):]
             if not isinstance(actual, BlockT) or kind_spec(actual.block.kind) is not kind_spec(want):
-                self.sink.error("wrong-kind", f"{what} must name a {want} definition, not {actual.describe()}",
+                self.sink.error(Code.WRONG_KIND, f"{what} must name a {want} definition, not {actual.describe()}",
                                 expr.span)
             return
         if isinstance(expected, QType) and isinstance(actual, QType):
             if expected.point and not actual.point and actual.dim == expected.dim:
-                self.sink.error("temperature-point", f"{what} is a temperature point; this is a temperature "
+                self.sink.error(Code.TEMPERATURE_POINT, f"{what} is a temperature point; this is a temperature "
                                 "difference", expr.span, help="write a point in degC, like `35 degC`")
                 return
             if actual.point and not expected.point:
-                self.sink.error("temperature-point", f"{what} takes {expected.describe()}, not a temperature "
+                self.sink.error(Code.TEMPERATURE_POINT, f"{what} takes {expected.describe()}, not a temperature "
                                 "point", expr.span, help="a difference is written in K, like `10 K`")
                 return
             if expected.dim != actual.dim:
-                self.sink.error("unit-mismatch", f"{what} is {_with_unit(expected, None, fspec)} but this is "
+                self.sink.error(Code.UNIT_MISMATCH, f"{what} is {_with_unit(expected, None, fspec)} but this is "
                                 f"{_with_unit(actual, expr)}", expr.span)
             return
         if not same(expected, actual):
             self.mismatch(expr, f"{what} takes {expected.describe()}, not {actual.describe()}")
 
     def mismatch(self, expr: n.Expr, message: str) -> None:
-        self.sink.error("type-mismatch", message, expr.span)
+        self.sink.error(Code.TYPE_MISMATCH, message, expr.span)
 
     def count(self, expr: n.Expr, block: n.Block | None, module: n.Module) -> None:
         t = self.expr(expr, block, module)
         if t is None:
             return
         if not (isinstance(t, QType) and t.dim == DIMENSIONLESS and not t.point):
-            self.sink.error("invalid-count", f"a multiplicity is a plain count, not {t.describe()}", expr.span)
+            self.sink.error(Code.INVALID_COUNT, f"a multiplicity is a plain count, not {t.describe()}", expr.span)
             return
         value = self.const(expr, block, module)
         if value is None:
@@ -229,7 +229,7 @@ class _Checker:
                 hint = "beyond 2^53 a float64 no longer holds every whole number"
             else:
                 hint = "round it: `x ceil(...)`" if value >= 0 else None
-            self.sink.error("invalid-count", f"a multiplicity must be a whole number from 0 to 2^53, not "
+            self.sink.error(Code.INVALID_COUNT, f"a multiplicity must be a whole number from 0 to 2^53, not "
                             f"{_fmt(value)}", expr.span, help=hint)
 
     def param(self, stmt: n.Param, module: n.Module) -> None:
@@ -241,7 +241,7 @@ class _Checker:
     def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
         """A parameter given as `[]` has no scenario to evaluate: an error at the list."""
         if isinstance(value, n.ListExpr) and not value.items:
-            self.sink.error("invalid-range", "a parameter's list of values is empty: it gives no scenario",
+            self.sink.error(Code.INVALID_RANGE, "a parameter's list of values is empty: it gives no scenario",
                             value.span, help="give at least one value: `[1000]`, or a single value `1000`")
             return True
         return False
@@ -254,7 +254,7 @@ class _Checker:
         first = types[0]
         for part, t in zip(parts[1:], types[1:]):
             if not same(first, t):
-                self.sink.error("unit-mismatch", f"a range runs from {first.describe()} to {t.describe()}",
+                self.sink.error(Code.UNIT_MISMATCH, f"a range runs from {first.describe()} to {t.describe()}",
                                 part.span)
                 return None
         values = [self.const(p, None, module) for p in parts]
@@ -262,13 +262,13 @@ class _Checker:
             start, stop = values[0], values[1]
             step = values[2] if len(values) > 2 else (1.0 if first == NUMBER else None)
             if step is None:
-                self.sink.error("invalid-range", "a range of quantities needs a step: `1 MW..10 MW step 1 MW`",
+                self.sink.error(Code.INVALID_RANGE, "a range of quantities needs a step: `1 MW..10 MW step 1 MW`",
                                 rng.span)
             elif step == 0 or (stop - start) * step < 0:
-                self.sink.error("invalid-range", f"the step {_fmt(step)} never gets from {_fmt(start)} to "
+                self.sink.error(Code.INVALID_RANGE, f"the step {_fmt(step)} never gets from {_fmt(start)} to "
                                 f"{_fmt(stop)}", rng.step.span if rng.step is not None else rng.span)
             elif abs(stop - start) / abs(step) + 1 > MAX_RANGE_POINTS:
-                self.sink.error("invalid-range", f"this range has more than {MAX_RANGE_POINTS:,} points",
+                self.sink.error(Code.INVALID_RANGE, f"this range has more than {MAX_RANGE_POINTS:,} points",
                                 rng.span)
         return first
 
@@ -375,7 +375,7 @@ class _Checker:
                 self.declared[id(expr)] = (ident, getattr(found, "name_span", None))
             return self.member_type(found, None, module)
         if ident in FUNCTIONS:
-            self.sink.error("type-mismatch", f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
+            self.sink.error(Code.TYPE_MISMATCH, f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
             return None
         help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module))
         if help_text is None:
@@ -384,7 +384,7 @@ class _Checker:
                 help_text = f"`{ident}` is a unit: write a number before it, like `1 {ident}`"
             except UnitError:
                 pass
-        self.sink.error("unknown-name", f"`{ident}` is not defined here", expr.span, help=help_text)
+        self.sink.error(Code.UNKNOWN_NAME, f"`{ident}` is not defined here", expr.span, help=help_text)
         return None
 
     def shadowed(self, expr: n.Name, block: n.Block, spec, module: n.Module) -> None:
@@ -396,7 +396,7 @@ class _Checker:
             return
         what = "param" if isinstance(found, n.Param) else "let"
         computed = "computed by its model" if spec.fields[expr.ident].output else "not set there"
-        self.sink.warning("shadowed-name", f"`{expr.ident}` here is the {spec.name} `{block.name}`'s own field "
+        self.sink.warning(Code.SHADOWED_NAME, f"`{expr.ident}` here is the {spec.name} `{block.name}`'s own field "
                           f"`{expr.ident}` ({computed}), not the {what} `{expr.ident}`", expr.span,
                           related=[Related(found.name_span, f"the {what} `{expr.ident}` is declared here")],
                           notes=["inside a block, the block's fields (set or not) hide the module's names of "
@@ -432,7 +432,7 @@ class _Checker:
         if isinstance(base, ModuleT):
             found = self.scopes.module_lookup(base.module, name)
             if found is None:
-                self.sink.error("unknown-name", f"`{name}` is not defined in {base.module.name}", expr.name_span,
+                self.sink.error(Code.UNKNOWN_NAME, f"`{name}` is not defined in {base.module.name}", expr.name_span,
                                 help=self.hint(name, (id(base.module),), lambda: self.scopes.module_names(base.module)))
                 return None
             return self.member_type(found, None, base.module)
@@ -455,11 +455,11 @@ class _Checker:
             first = types[0]
             for other in types[1:]:
                 if not same(first, other):
-                    self.sink.error("unit-mismatch", f"`{name}` is {first.describe()} in one part and "
+                    self.sink.error(Code.UNIT_MISMATCH, f"`{name}` is {first.describe()} in one part and "
                                     f"{other.describe()} in another", expr.name_span)
                     return None
             return Values(first)
-        self.sink.error("type-mismatch", f"{base.describe()} has no fields; `.{name}` cannot apply",
+        self.sink.error(Code.TYPE_MISMATCH, f"{base.describe()} has no fields; `.{name}` cannot apply",
                         expr.name_span)
         return None
 
@@ -476,7 +476,7 @@ class _Checker:
         selected = self.select(target, name)
         if selected:
             return Selection(tuple(selected), name)
-        self.sink.error("unknown-name", f"{target.kind} `{target.name}` has no field or part `{name}`",
+        self.sink.error(Code.UNKNOWN_NAME, f"{target.kind} `{target.name}` has no field or part `{name}`",
                         expr.name_span,
                         help=self.hint(name, (id(target), "members"),
                                        lambda: list(members.values) + (list(spec.fields) if spec else [])),
@@ -500,7 +500,7 @@ class _Checker:
         try:
             unit = parse_unit(expr.unit)
         except UnitError as exc:
-            self.sink.error("unknown-unit", str(exc), expr.unit_span,
+            self.sink.error(Code.UNKNOWN_UNIT, str(exc), expr.unit_span,
                             help=f"did you mean `{exc.suggestion}`?" if exc.suggestion else
                             "see the unit table in stdlib/units.txt")
             return None
@@ -522,7 +522,7 @@ class _Checker:
             return ListT(None)
         for item, t in zip(expr.items[1:], types[1:]):
             if not same(types[0], t):
-                self.sink.error("unit-mismatch", f"a list mixes {types[0].describe()} and {t.describe()}",
+                self.sink.error(Code.UNIT_MISMATCH, f"a list mixes {types[0].describe()} and {t.describe()}",
                                 item.span)
                 return None
         return ListT(types[0])
@@ -535,7 +535,7 @@ class _Checker:
             self.mismatch(expr, f"`{expr.op}` needs a number, not {t.describe()}")
             return None
         if t.point and expr.op == "-":
-            self.sink.error("temperature-point", "a temperature point cannot be negated; subtract it from "
+            self.sink.error(Code.TEMPERATURE_POINT, "a temperature point cannot be negated; subtract it from "
                             "another point to get a difference", expr.span)
             return None
         return t
@@ -565,7 +565,7 @@ class _Checker:
         if then is None or other is None:
             return None
         if not same(then, other):
-            self.sink.error("unit-mismatch", f"the branches of `if` differ: {_with_unit(then, expr.then)} "
+            self.sink.error(Code.UNIT_MISMATCH, f"the branches of `if` differ: {_with_unit(then, expr.then)} "
                             f"against {_with_unit(other, expr.other)}", expr.other.span,
                             related=[Related(expr.then.span, "the `then` branch")])
             return None
@@ -593,7 +593,7 @@ class _Checker:
             else:
                 if acc.point or right.point:
                     bad = left_expr if acc.point else right_expr
-                    self.sink.error("temperature-point", "a temperature point cannot be multiplied or divided",
+                    self.sink.error(Code.TEMPERATURE_POINT, "a temperature point cannot be multiplied or divided",
                                     bad.span, help="subtract a reference point first: (t - 20 degC) is a "
                                     "difference in K")
                     acc = None
@@ -609,11 +609,11 @@ class _Checker:
             if left.point and right.point:
                 if op == "-":
                     return QType(left.dim)
-                self.sink.error("temperature-point", "cannot add two temperature points", op_span,
+                self.sink.error(Code.TEMPERATURE_POINT, "cannot add two temperature points", op_span,
                                 help="subtract them to get a difference, or add a difference in K")
                 return None
             if right.point and op == "-":
-                self.sink.error("temperature-point", "cannot subtract a temperature point from a difference",
+                self.sink.error(Code.TEMPERATURE_POINT, "cannot subtract a temperature point from a difference",
                                 right_expr.span)
                 return None
             return QType(left.dim, True)
@@ -627,7 +627,7 @@ class _Checker:
         else:
             message = f"cannot add {_with_unit(left, left_expr)} and {_with_unit(right, right_expr)}"
         related = [Related(right_expr.span, "this operand")] if right_expr is not None else []
-        self.sink.error("unit-mismatch", message, left_expr.span, related=related,
+        self.sink.error(Code.UNIT_MISMATCH, message, left_expr.span, related=related,
                         notes=self._declared_notes(left_expr, right_expr))
         return None
 
@@ -649,17 +649,17 @@ class _Checker:
                 self.mismatch(e, f"`^` needs numbers, not {t.describe()}")
                 return None
         if exp != NUMBER:
-            self.sink.error("not-dimensionless", f"an exponent must be a plain number, not {exp.describe()}",
+            self.sink.error(Code.NOT_DIMENSIONLESS, f"an exponent must be a plain number, not {exp.describe()}",
                             expr.exponent.span)
             return None
         if base.point:
-            self.sink.error("temperature-point", "a temperature point cannot be raised to a power", expr.base.span)
+            self.sink.error(Code.TEMPERATURE_POINT, "a temperature point cannot be raised to a power", expr.base.span)
             return None
         if base.dim == DIMENSIONLESS:
             return NUMBER
         value = self.const(expr.exponent, block, module)
         if not isinstance(value, float) or value != int(value):
-            self.sink.error("not-dimensionless", f"{base.describe()} can only be raised to a whole-number "
+            self.sink.error(Code.NOT_DIMENSIONLESS, f"{base.describe()} can only be raised to a whole-number "
                             "constant power", expr.exponent.span)
             return None
         return QType(dim_pow(base.dim, int(value)))
@@ -671,7 +671,7 @@ class _Checker:
             return BOOL
         if isinstance(left, QType) and isinstance(right, QType):
             if left.dim != right.dim or left.point != right.point:
-                self.sink.error("unit-mismatch", f"cannot compare {_with_unit(left, expr.left)} with "
+                self.sink.error(Code.UNIT_MISMATCH, f"cannot compare {_with_unit(left, expr.left)} with "
                                 f"{_with_unit(right, expr.right)}", expr.left.span,
                                 related=[Related(expr.right.span, "this operand")])
             return BOOL
@@ -687,7 +687,7 @@ class _Checker:
     def call(self, expr: n.Call, block, module):
         func = expr.func
         if func not in FUNCTIONS:
-            self.sink.error("unknown-function", f"there is no function `{func}`", expr.func_span,
+            self.sink.error(Code.UNKNOWN_FUNCTION, f"there is no function `{func}`", expr.func_span,
                             help=did_you_mean(func, FUNCTIONS) or "functions: " + ", ".join(sorted(FUNCTIONS)))
             for arg in expr.args:
                 self.expr(arg, block, module)
@@ -700,18 +700,18 @@ class _Checker:
         usage = FUNCTIONS[func]
         if func in AGGREGATES:
             if not args:
-                self.sink.error("wrong-arguments", f"`{func}` needs an argument", expr.span, help=usage)
+                self.sink.error(Code.WRONG_ARGUMENTS, f"`{func}` needs an argument", expr.span, help=usage)
                 return None
             if func == "count":
                 if len(args) != 1 or not isinstance(args[0], (Selection, Values, ListT, BlockT)):
-                    self.sink.error("wrong-arguments", f"count() counts parts, like count(rack); got "
+                    self.sink.error(Code.WRONG_ARGUMENTS, f"count() counts parts, like count(rack); got "
                                     f"{args[0].describe() if args else 'nothing'}", expr.span, help=usage)
                     return None
                 return NUMBER
             if len(args) == 1:
                 only = args[0]
                 if isinstance(only, Selection):
-                    self.sink.error("wrong-arguments", f"{func}({expr.args[0].span and ''}...) needs a value of "
+                    self.sink.error(Code.WRONG_ARGUMENTS, f"{func}({expr.args[0].span and ''}...) needs a value of "
                                     f"each part, like {func}({only.label}.power)", expr.args[0].span,
                                     help=f"count({only.label}) counts the parts")
                     return None
@@ -724,11 +724,11 @@ class _Checker:
             return self.same_args(expr, args, func)
         if func == "clamp":
             if len(args) != 3:
-                self.sink.error("wrong-arguments", "clamp takes three arguments", expr.span, help=usage)
+                self.sink.error(Code.WRONG_ARGUMENTS, "clamp takes three arguments", expr.span, help=usage)
                 return None
             return self.same_args(expr, args, func)
         if len(args) != 1:
-            self.sink.error("wrong-arguments", f"`{func}` takes one argument, got {len(args)}", expr.span,
+            self.sink.error(Code.WRONG_ARGUMENTS, f"`{func}` takes one argument, got {len(args)}", expr.span,
                             help=usage)
             return None
         t = args[0]
@@ -737,14 +737,14 @@ class _Checker:
             return None
         if func in ("ceil", "floor", "round"):
             if t.dim != DIMENSIONLESS:
-                self.sink.error("not-dimensionless", f"`{func}` needs a plain number, but this is "
+                self.sink.error(Code.NOT_DIMENSIONLESS, f"`{func}` needs a plain number, but this is "
                                 f"{_with_unit(t, expr.args[0])}", expr.args[0].span,
                                 help=f"divide by a unit first: {func}(x / 1 {t.unit()})")
                 return None
             return NUMBER
         if func == "sqrt":
             if any(d % 2 for d in t.dim):
-                self.sink.error("not-dimensionless", f"the square root of {t.describe()} has no unit",
+                self.sink.error(Code.NOT_DIMENSIONLESS, f"the square root of {t.describe()} has no unit",
                                 expr.args[0].span)
                 return None
             return QType(tuple(d // 2 for d in t.dim))
@@ -757,7 +757,7 @@ class _Checker:
                 self.mismatch(arg_expr, f"`{func}` needs numbers, not {t.describe()}")
                 return None
             if not same(first, t):
-                self.sink.error("unit-mismatch", f"`{func}` mixes {_with_unit(first, expr.args[0])} and "
+                self.sink.error(Code.UNIT_MISMATCH, f"`{func}` mixes {_with_unit(first, expr.args[0])} and "
                                 f"{_with_unit(t, arg_expr)}", arg_expr.span)
                 return None
         return first
@@ -868,7 +868,7 @@ class _Checker:
         return None
 
     def _non_finite(self, span, message: str) -> None:
-        self.sink.error("non-finite", message, span,
+        self.sink.error(Code.NON_FINITE, message, span,
                         help="a divisor that can be zero needs its own case: `if d > 0 then x / d else ...`"
                         if message.startswith("division") else None)
 
@@ -1034,7 +1034,7 @@ def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block
         hint = f"did you mean {value / 100:g} or {value:g} %?"
     elif rng.integral and value >= 0 and value != int(value) and value <= rng.hi:
         hint = "round it: `ceil(...)`, `floor(...)` or `round(...)`"
-    sink.error("out-of-range", f"`{stmt.name}` of {block.kind} `{block.name}` must be {rng.describe(fmt)}; "
+    sink.error(Code.OUT_OF_RANGE, f"`{stmt.name}` of {block.kind} `{block.name}` must be {rng.describe(fmt)}; "
                f"this is {fmt(value)}", stmt.value.span, help=hint)
 
 
@@ -1066,7 +1066,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         source = Source(f"{DEFINE_SOURCE_PREFIX}{name}", f"param {name} = {text}\n")
         sink.add_source(source)
         if name not in params:
-            sink.error("unknown-parameter", f"`-D {name}` names no parameter of the spec",
+            sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
                        source.span(6, 6 + len(name)),
                        help=did_you_mean(name, params) or ("parameters: " + ", ".join(sorted(params))
                                                           if params else "the spec declares no parameters"))
@@ -1075,7 +1075,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         scratch.add_source(source)
         parsed = parse(source, scratch)
         if parsed is None or len(parsed.statements) != 1 or not isinstance(parsed.statements[0], n.Param):
-            sink.error("invalid-define", f"`-D {name}={text}` is not a value: write a number with its unit, a "
+            sink.error(Code.INVALID_DEFINE, f"`-D {name}={text}` is not a value: write a number with its unit, a "
                        "list [a, b] or a range a..b step s", source.span(0, len(source.text.rstrip())),
                        notes=[d.message for d in scratch.items])
             continue
@@ -1089,7 +1089,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
             new_t = new_t.elem
         old_t = checker.member_type(param, None, module)
         if new_t is not None and old_t is not None and not same(new_t, old_t):
-            sink.error("unit-mismatch", f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
+            sink.error(Code.UNIT_MISMATCH, f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
                        f"{_with_unit(old_t, None)}", value.span,
                        related=[Related(param.name_span, f"`{name}` is declared here")])
             continue

@@ -17,70 +17,127 @@ ERROR = "error"
 WARNING = "warning"
 NOTE = "note"
 
+class Code:
+    """Every diagnostic code as a constant: call sites name these, never a string (a typo is then an
+    AttributeError at import, not a wrong code at run time). `CODES` documents each."""
+
+    FILE_UNREADABLE = "file-unreadable"
+    FILE_NOT_UTF8 = "file-not-utf8"
+    FILE_BINARY = "file-binary"
+    FILE_TOO_LARGE = "file-too-large"
+    FILE_NOT_REGULAR = "file-not-regular"
+    SYNTAX_ERROR = "syntax-error"
+    UNCLOSED_BRACE = "unclosed-brace"
+    UNMATCHED_CLOSE = "unmatched-close"
+    UNTERMINATED_STRING = "unterminated-string"
+    INVALID_CHARACTER = "invalid-character"
+    NESTING_TOO_DEEP = "nesting-too-deep"
+    IMPORT_NOT_FOUND = "import-not-found"
+    IMPORT_CYCLE = "import-cycle"
+    IMPORT_ESCAPES_ROOT = "import-escapes-root"
+    DUPLICATE_IMPORT = "duplicate-import"
+    IMPORT_PATH_INVALID = "import-path-invalid"
+    UNKNOWN_NAME = "unknown-name"
+    UNKNOWN_KIND = "unknown-kind"
+    UNKNOWN_FIELD = "unknown-field"
+    MISSING_FIELD = "missing-field"
+    DUPLICATE_DEFINITION = "duplicate-definition"
+    WRONG_KIND = "wrong-kind"
+    MISPLACED_BLOCK = "misplaced-block"
+    MISPLACED_STATEMENT = "misplaced-statement"
+    INHERITANCE_CYCLE = "inheritance-cycle"
+    AMBIGUOUS_NAME = "ambiguous-name"
+    SHADOWED_NAME = "shadowed-name"
+    UNKNOWN_FUNCTION = "unknown-function"
+    WRONG_ARGUMENTS = "wrong-arguments"
+    UNKNOWN_PARAMETER = "unknown-parameter"
+    INVALID_DEFINE = "invalid-define"
+    UNKNOWN_UNIT = "unknown-unit"
+    UNIT_MISMATCH = "unit-mismatch"
+    TEMPERATURE_POINT = "temperature-point"
+    NOT_DIMENSIONLESS = "not-dimensionless"
+    TYPE_MISMATCH = "type-mismatch"
+    INVALID_COUNT = "invalid-count"
+    INVALID_RANGE = "invalid-range"
+    INVALID_VALUE = "invalid-value"
+    DEFINITION_CYCLE = "definition-cycle"
+    ASSERT_FAILED = "assert-failed"
+    NON_FINITE = "non-finite"
+    LIMIT_EXCEEDED = "limit-exceeded"
+    UNPRICED = "unpriced"
+    INFEASIBLE_WORKLOAD = "infeasible-workload"
+    OVER_COMMITTED = "over-committed"
+    MODEL_INPUT_MISSING = "model-input-missing"
+    FORMAT_FAILED = "format-failed"
+    INTERNAL_ERROR = "internal-error"
+    OUT_OF_RANGE = "out-of-range"
+    INVALID_ROW = "invalid-row"
+
+
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
 CODES: dict[str, tuple[str, str]] = {
     # reading and syntax
-    "file-unreadable": ("read", "A spec file could not be read (missing, a directory, or permission denied)."),
-    "file-not-utf8": ("read", "A spec file is not valid UTF-8 text; the position of the first bad byte is given."),
-    "file-binary": ("read", "A spec file contains NUL bytes, so it is binary data, not a spec."),
-    "file-too-large": ("read", "A spec file is larger than the limit (8 MiB); split it into modules and import them."),
-    "file-not-regular": ("read", "A spec file is a named pipe (FIFO), a device such as /dev/zero, or a socket: it is refused before any byte is read."),
-    "syntax-error": ("syntax", "The text does not follow the grammar; the message says what was expected."),
-    "unclosed-brace": ("syntax", "A `{`, `(` or `[` is never closed; the note shows where it was opened."),
-    "unmatched-close": ("syntax", "A `}`, `)` or `]` has no opening partner."),
-    "unterminated-string": ("syntax", "A string literal has no closing quote on its line."),
-    "invalid-character": ("syntax", "A character that has no meaning in the language."),
-    "nesting-too-deep": ("syntax", "Blocks or brackets are nested deeper than the limit (200 levels)."),
+    Code.FILE_UNREADABLE: ("read", "A spec file could not be read (missing, a directory, or permission denied)."),
+    Code.FILE_NOT_UTF8: ("read", "A spec file is not valid UTF-8 text; the position of the first bad byte is given."),
+    Code.FILE_BINARY: ("read", "A spec file contains NUL bytes, so it is binary data, not a spec."),
+    Code.FILE_TOO_LARGE: ("read", "A spec file is larger than the limit (8 MiB); split it into modules and import them."),
+    Code.FILE_NOT_REGULAR: ("read", "A spec file is a named pipe (FIFO), a device such as /dev/zero, or a socket: it is refused before any byte is read."),
+    Code.SYNTAX_ERROR: ("syntax", "The text does not follow the grammar; the message says what was expected."),
+    Code.UNCLOSED_BRACE: ("syntax", "A `{`, `(` or `[` is never closed; the note shows where it was opened."),
+    Code.UNMATCHED_CLOSE: ("syntax", "A `}`, `)` or `]` has no opening partner."),
+    Code.UNTERMINATED_STRING: ("syntax", "A string literal has no closing quote on its line."),
+    Code.INVALID_CHARACTER: ("syntax", "A character that has no meaning in the language."),
+    Code.NESTING_TOO_DEEP: ("syntax", "Blocks or brackets are nested deeper than the limit (200 levels)."),
     # imports
-    "import-not-found": ("import", "An imported module or file does not exist in the stdlib or under the spec's root."),
-    "import-cycle": ("import", "Modules import each other in a cycle; the chain is shown."),
-    "import-escapes-root": ("import", "An import path leaves the spec's root directory (or is absolute outside it)."),
-    "duplicate-import": ("import", "The same name is imported twice into one module."),
-    "import-path-invalid": ("import", "An import path cannot name a file: it contains a NUL byte, is longer than the file system allows, or runs into a loop of symbolic links."),
+    Code.IMPORT_NOT_FOUND: ("import", "An imported module or file does not exist in the stdlib or under the spec's root."),
+    Code.IMPORT_CYCLE: ("import", "Modules import each other in a cycle; the chain is shown."),
+    Code.IMPORT_ESCAPES_ROOT: ("import", "An import path leaves the spec's root directory (or is absolute outside it)."),
+    Code.DUPLICATE_IMPORT: ("import", "The same name is imported twice into one module."),
+    Code.IMPORT_PATH_INVALID: ("import", "An import path cannot name a file: it contains a NUL byte, is longer than the file system allows, or runs into a loop of symbolic links."),
     # names and structure
-    "unknown-name": ("resolve", "A name is not defined in this block, any enclosing block, the module or its imports."),
-    "unknown-kind": ("resolve", "A block starts with a kind the language does not know (chip, server, rack, hall, ...)."),
-    "unknown-field": ("check", "A block sets a field its kind does not have. Use `let` for your own values."),
-    "missing-field": ("check", "A block (after inheritance) leaves a required field of its kind unset."),
-    "duplicate-definition": ("resolve", "Two definitions in one scope share a name."),
-    "wrong-kind": ("check", "A block extends, or a field refers to, a definition of another kind."),
-    "misplaced-block": ("check", "A block is nested inside a kind that cannot contain it (a hall inside a rack)."),
-    "misplaced-statement": ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),
-    "inheritance-cycle": ("resolve", "Definitions extend each other in a cycle; the chain is shown."),
-    "ambiguous-name": ("resolve", "A name comes from two star imports; import it explicitly."),
-    "shadowed-name": ("check", "Inside a block, a name reads the block's own field (one a model computes, or one left unset) although a `param` or `let` of the module has that name; rename one of them."),
-    "unknown-function": ("check", "A call names a function the language does not have."),
-    "wrong-arguments": ("check", "A function gets the wrong number or kind of arguments."),
-    "unknown-parameter": ("check", "`-D name=value` names a parameter the spec does not declare."),
-    "invalid-define": ("check", "A `-D name=value` value does not parse as an expression or a range."),
+    Code.UNKNOWN_NAME: ("resolve", "A name is not defined in this block, any enclosing block, the module or its imports."),
+    Code.UNKNOWN_KIND: ("resolve", "A block starts with a kind the language does not know (chip, server, rack, hall, ...)."),
+    Code.UNKNOWN_FIELD: ("check", "A block sets a field its kind does not have. Use `let` for your own values."),
+    Code.MISSING_FIELD: ("check", "A block (after inheritance) leaves a required field of its kind unset."),
+    Code.DUPLICATE_DEFINITION: ("resolve", "Two definitions in one scope share a name."),
+    Code.WRONG_KIND: ("check", "A block extends, or a field refers to, a definition of another kind."),
+    Code.MISPLACED_BLOCK: ("check", "A block is nested inside a kind that cannot contain it (a hall inside a rack)."),
+    Code.MISPLACED_STATEMENT: ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),
+    Code.INHERITANCE_CYCLE: ("resolve", "Definitions extend each other in a cycle; the chain is shown."),
+    Code.AMBIGUOUS_NAME: ("resolve", "A name comes from two star imports; import it explicitly."),
+    Code.SHADOWED_NAME: ("check", "Inside a block, a name reads the block's own field (one a model computes, or one left unset) although a `param` or `let` of the module has that name; rename one of them."),
+    Code.UNKNOWN_FUNCTION: ("check", "A call names a function the language does not have."),
+    Code.WRONG_ARGUMENTS: ("check", "A function gets the wrong number or kind of arguments."),
+    Code.UNKNOWN_PARAMETER: ("check", "`-D name=value` names a parameter the spec does not declare."),
+    Code.INVALID_DEFINE: ("check", "A `-D name=value` value does not parse as an expression or a range."),
     # types and units
-    "unknown-unit": ("check", "A unit the language does not know; the message suggests close matches."),
-    "unit-mismatch": ("check", "Quantities of different physical dimensions are added, compared or assigned."),
-    "temperature-point": ("check", "A temperature point (degC) is used where only a difference (K) makes sense."),
-    "not-dimensionless": ("check", "A value with a unit is used where a plain number is needed (exponent, ceil, count)."),
-    "type-mismatch": ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
-    "invalid-count": ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 2^53 (where float64 stops holding every whole number)."),
-    "invalid-range": ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty."),
-    "invalid-value": ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`)."),
+    Code.UNKNOWN_UNIT: ("check", "A unit the language does not know; the message suggests close matches."),
+    Code.UNIT_MISMATCH: ("check", "Quantities of different physical dimensions are added, compared or assigned."),
+    Code.TEMPERATURE_POINT: ("check", "A temperature point (degC) is used where only a difference (K) makes sense."),
+    Code.NOT_DIMENSIONLESS: ("check", "A value with a unit is used where a plain number is needed (exponent, ceil, count)."),
+    Code.TYPE_MISMATCH: ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
+    Code.INVALID_COUNT: ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 2^53 (where float64 stops holding every whole number)."),
+    Code.INVALID_RANGE: ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty."),
+    Code.INVALID_VALUE: ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`)."),
     # evaluation
-    "definition-cycle": ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
-    "assert-failed": ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
-    "non-finite": ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
+    Code.DEFINITION_CYCLE: ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
+    Code.ASSERT_FAILED: ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
+    Code.NON_FINITE: ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
-    "limit-exceeded": ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
-    "unpriced": ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
-    "infeasible-workload": ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
-    "over-committed": ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),
-    "model-input-missing": ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
+    Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
+    Code.UNPRICED: ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
+    Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
+    Code.OVER_COMMITTED: ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),
+    Code.MODEL_INPUT_MISSING: ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
     # formatting
-    "format-failed": ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),
+    Code.FORMAT_FAILED: ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),
     # internal
-    "internal-error": ("any", "A bug in factory-dsl, not in the spec; please report it with the spec attached."),
+    Code.INTERNAL_ERROR: ("any", "A bug in factory-dsl, not in the spec; please report it with the spec attached."),
     # declared ranges and input files
-    "out-of-range": ("check", "A field's value is outside the range its type declares (an efficiency in (0, 1], a "
+    Code.OUT_OF_RANGE: ("check", "A field's value is outside the range its type declares (an efficiency in (0, 1], a "
                      "power or price >= 0, a count a whole number up to 2^53): at its span when constant, else per "
                      "scenario, naming the scenarios."),
-    "invalid-row": ("validate", "A row of a measurements CSV cannot be read (too few fields, a bad number, a value "
+    Code.INVALID_ROW: ("validate", "A row of a measurements CSV cannot be read (too few fields, a bad number, a value "
                     "that is zero or negative); the row is skipped."),
 }
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 from lark import Lark, Token
 from lark.exceptions import LarkError
 
-from .diagnostics import Sink
+from .diagnostics import Code, Sink
 from .parser import _PostLexer, parse
 from .resources import grammar_path
 from .source import Source
@@ -280,12 +280,12 @@ def format_text(text: str, name: str = "<memory>.factory") -> Formatted:
         result = _layout(text, before)
         after = _tokens(result)
     except LarkError as exc:
-        sink.error("format-failed", f"the formatted text no longer parses ({type(exc).__name__}); "
+        sink.error(Code.FORMAT_FAILED, f"the formatted text no longer parses ({type(exc).__name__}); "
                    "the file was left as it is", source.span(0, 0),
                    help="please report this with the file attached")
         return Formatted(text, False, sink)
     if _meaning(before) != _meaning(after):
-        sink.error("format-failed", "formatting would change the file's tokens; the file was left as it is",
+        sink.error(Code.FORMAT_FAILED, "formatting would change the file's tokens; the file was left as it is",
                    source.span(0, 0), help="please report this with the file attached")
         return Formatted(text, False, sink)
     return Formatted(result, result != text, sink)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import nodes as n
 from .build import build
-from .diagnostics import Diagnostic, Related, Sink, did_you_mean, suggest
+from .diagnostics import Code, Diagnostic, Related, Sink, did_you_mean, suggest
 from .parser import parse
 from .resources import stdlib_dir, stdlib_modules
 from .source import Source, Span
@@ -87,30 +87,30 @@ def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) 
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except (OSError, ValueError) as exc:
-        sink.error("file-unreadable", f"cannot read {display}: {_path_error(exc)}", where)
+        sink.error(Code.FILE_UNREADABLE, f"cannot read {display}: {_path_error(exc)}", where)
         return None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            sink.error("file-unreadable", f"cannot read {display}: it is a directory", where)
+            sink.error(Code.FILE_UNREADABLE, f"cannot read {display}: it is a directory", where)
             return None
         if not stat.S_ISREG(info.st_mode):
-            sink.error("file-not-regular", f"{display} is {_file_type(info.st_mode)}, not a regular file; it is "
+            sink.error(Code.FILE_NOT_REGULAR, f"{display} is {_file_type(info.st_mode)}, not a regular file; it is "
                        "not read", where, help="name a .factory file")
             return None
         data = _read_bounded(fd, MAX_FILE_BYTES + 1) if info.st_size <= MAX_FILE_BYTES else None
         if data is None or len(data) > MAX_FILE_BYTES:
             size = f"{info.st_size / 2**20:.1f} MiB" if data is None else f"over {MAX_FILE_BYTES // 2**20} MiB"
-            sink.error("file-too-large", f"{display} is {size}; the limit is {MAX_FILE_BYTES // 2**20} MiB",
+            sink.error(Code.FILE_TOO_LARGE, f"{display} is {size}; the limit is {MAX_FILE_BYTES // 2**20} MiB",
                        where, help="split the plan into modules and import them")
             return None
     except OSError as exc:
-        sink.error("file-unreadable", f"cannot read {display}: {_path_error(exc)}", where)
+        sink.error(Code.FILE_UNREADABLE, f"cannot read {display}: {_path_error(exc)}", where)
         return None
     finally:
         os.close(fd)
     if b"\x00" in data:
-        sink.error("file-binary", f"{display} contains NUL bytes: it is binary data, not a spec", where)
+        sink.error(Code.FILE_BINARY, f"{display} contains NUL bytes: it is binary data, not a spec", where)
         return None
     try:
         text = data.decode("utf-8")
@@ -118,7 +118,7 @@ def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) 
         good = data[: exc.start].decode("utf-8", errors="replace")
         source = Source(display, good)
         sink.add_source(source)
-        sink.error("file-not-utf8", f"{display} is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset "
+        sink.error(Code.FILE_NOT_UTF8, f"{display} is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset "
                    f"{exc.start} cannot be decoded", source.span(len(good), len(good)),
                    help="save the file as UTF-8")
         return None
@@ -197,7 +197,7 @@ class _Loader:
         try:
             path = _resolved(path)
         except (OSError, ValueError, RuntimeError) as exc:
-            self.sink.error("file-unreadable", f"cannot read {_clipped(display)}: {_path_error(exc)}",
+            self.sink.error(Code.FILE_UNREADABLE, f"cannot read {_clipped(display)}: {_path_error(exc)}",
                             _file_span(display))
             return
         module = self.load_file(path, display, is_stdlib=False, via=None)
@@ -254,7 +254,7 @@ class _Loader:
         try:
             return self._locate(module, stmt)
         except (OSError, ValueError, RuntimeError) as exc:
-            self.sink.error("import-path-invalid", f"`{_clipped(stmt.module)}` cannot name a file: "
+            self.sink.error(Code.IMPORT_PATH_INVALID, f"`{_clipped(stmt.module)}` cannot name a file: "
                             f"{_path_error(exc)}", stmt.module_span)
             return None
 
@@ -265,7 +265,7 @@ class _Loader:
             path = stdlib_dir().joinpath(*parts[:-1], parts[-1] + ".factory")
             if path.is_file():
                 return _resolved(path), f"{STDLIB_PREFIX}/{'/'.join(parts)}.factory", True
-            sink.error("import-not-found", f"there is no stdlib module `{stmt.module}`", stmt.module_span,
+            sink.error(Code.IMPORT_NOT_FOUND, f"there is no stdlib module `{stmt.module}`", stmt.module_span,
                        help=did_you_mean(stmt.module, stdlib_modules()) or
                        f"stdlib modules: {', '.join(stdlib_modules())}; import a file with a quoted path",
                        notes=["to import a file of your own, quote its path: import \"./common.factory\""])
@@ -276,7 +276,7 @@ class _Loader:
         candidate = (base_dir / rel) if not os.path.isabs(rel) else Path(rel)
         resolved = _resolved(candidate)
         if not _inside(resolved, root):
-            sink.error("import-escapes-root", f"`{rel}` leads outside the spec's root folder "
+            sink.error(Code.IMPORT_ESCAPES_ROOT, f"`{rel}` leads outside the spec's root folder "
                        f"({_shown(root)})",
                        stmt.module_span, notes=["a spec may only import files inside its root folder, so that "
                                                 "checking it can never read other files of the machine"],
@@ -292,7 +292,7 @@ class _Loader:
             siblings = [p.name for p in resolved.parent.glob("*.factory")] if resolved.parent.is_dir() else []
             best = suggest(resolved.name, siblings, cutoff=0.8)
             hint = f"did you mean `{best}`?" if best else None
-            sink.error("import-not-found", f"no file `{rel}` (looked for {display})", stmt.module_span,
+            sink.error(Code.IMPORT_NOT_FOUND, f"no file `{rel}` (looked for {display})", stmt.module_span,
                        help=hint)
             return None
         return resolved, display, module.is_stdlib
@@ -304,7 +304,7 @@ class _Loader:
             if via is not None:
                 related.append(Related(via.module_span, f"{self.program.modules[key].name} imports "
                                                          f"`{via.module}`"))
-        self.sink.error("import-cycle", "import cycle: " + " → ".join(chain), closing.module_span,
+        self.sink.error(Code.IMPORT_CYCLE, "import cycle: " + " → ".join(chain), closing.module_span,
                         related=related, help="move what both files need into a third file that imports neither")
 
 
@@ -365,5 +365,5 @@ def _root(root: str | None, sink: Sink) -> Path | None:
     try:
         return _resolved(Path(root))
     except (OSError, ValueError, RuntimeError) as exc:
-        sink.error("file-unreadable", f"the root folder {_clipped(root)} cannot be used: {_path_error(exc)}")
+        sink.error(Code.FILE_UNREADABLE, f"the root folder {_clipped(root)} cannot be used: {_path_error(exc)}")
         return Path(os.path.abspath(root.replace("\x00", "")))

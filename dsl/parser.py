@@ -25,7 +25,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .build import Builder, ParseResult
-from .diagnostics import Related, Sink, suggest
+from .diagnostics import Code, Related, Sink, suggest
 from .resources import grammar_path
 from .source import Source
 
@@ -123,7 +123,7 @@ def _parse(source: Source, sink: Sink) -> ParseResult | None:
         try:
             result = lark.parse(text)
         except _TooDeep as exc:
-            sink.error("nesting-too-deep", f"blocks and brackets are nested more than {MAX_DEPTH} levels deep",
+            sink.error(Code.NESTING_TOO_DEEP, f"blocks and brackets are nested more than {MAX_DEPTH} levels deep",
                        _token_span(source, exc.token),
                        help="flatten the structure: define the inner part once and refer to it by name")
             return None
@@ -271,11 +271,11 @@ def _report_syntax_error(source: Source, sink: Sink, exc: UnexpectedInput, post:
         char = text[pos] if pos < len(text) else ""
         span = source.span(pos, pos + 1)
         if char == '"':
-            sink.error("unterminated-string", "this string has no closing `\"` on its line", span,
+            sink.error(Code.UNTERMINATED_STRING, "this string has no closing `\"` on its line", span,
                        help='close it on the same line, or use """triple quotes""" for text over several lines')
         else:
             shown = repr(char)[1:-1] if not char.isprintable() else char
-            sink.error("invalid-character", f"unexpected character `{shown}`", span,
+            sink.error(Code.INVALID_CHARACTER, f"unexpected character `{shown}`", span,
                        help=_char_help(char))
         return pos
 
@@ -285,7 +285,7 @@ def _report_syntax_error(source: Source, sink: Sink, exc: UnexpectedInput, post:
         _report_unclosed(source, sink, post.stack[-1], len(text.rstrip()))
         return None
     if tok is None:
-        sink.error("syntax-error", "the file ends in the middle of a statement",
+        sink.error(Code.SYNTAX_ERROR, "the file ends in the middle of a statement",
                    source.span(len(text), len(text)))
         return None
 
@@ -297,11 +297,11 @@ def _report_syntax_error(source: Source, sink: Sink, exc: UnexpectedInput, post:
     span = _token_span(source, tok)
 
     if tok.type == "RBRACE" and "RBRACE" not in expected and not post.stack:
-        sink.error("unmatched-close", "this `}` closes nothing: there is no open block here", span,
+        sink.error(Code.UNMATCHED_CLOSE, "this `}` closes nothing: there is no open block here", span,
                    help="remove it, or add the `{` it was meant to close")
         return tok.start_pos
     if tok.type in ("RPAR", "RSQB") and tok.type not in expected:
-        sink.error("unmatched-close", f"this `{tok.value}` closes nothing", span)
+        sink.error(Code.UNMATCHED_CLOSE, f"this `{tok.value}` closes nothing", span)
         return tok.start_pos
 
     top = post.stack[-1] if post.stack else None
@@ -315,7 +315,7 @@ def _report_syntax_error(source: Source, sink: Sink, exc: UnexpectedInput, post:
     if want:
         message += f"; expected {want}"
     help_text = _syntax_help(source, tok, exc, expected)
-    sink.error("syntax-error", message, span, help=help_text)
+    sink.error(Code.SYNTAX_ERROR, message, span, help=help_text)
     return tok.start_pos if tok.type != "$END" else None
 
 
@@ -335,7 +335,7 @@ def _report_unclosed(source: Source, sink: Sink, opened: Token, where: int) -> N
             if stripped and not stripped.startswith(("#", "}")) and _indent(body) <= indent:
                 help_text = f"add `}}` before line {line}, which is indented like {label}"
                 break
-    sink.error("unclosed-brace",
+    sink.error(Code.UNCLOSED_BRACE,
                f"missing `{closer}` to close {label} opened at {o_span.line}:{o_span.col}", span,
                related=[Related(o_span, f"{label} opened here")], help=help_text)
 

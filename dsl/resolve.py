@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import nodes as n
-from .diagnostics import Related, Sink, did_you_mean
+from .diagnostics import Code, Related, Sink, did_you_mean
 from .loader import Program
 from .schema import kind as kind_spec
 
@@ -238,7 +238,7 @@ def resolve(program: Program, sink: Sink) -> Scopes:
         if block.base:
             scopes.bind_bases(block)
     for block in scopes._reentered.values():
-        sink.error("inheritance-cycle", f"`{block.name}` extends `{'.'.join(block.base)}`, but finding "
+        sink.error(Code.INHERITANCE_CYCLE, f"`{block.name}` extends `{'.'.join(block.base)}`, but finding "
                    f"`{'.'.join(block.base)}` needs what `{block.name}` inherits first", block.base_span,
                    help="extend a definition that stands on its own")
         scopes._bases[id(block)] = None
@@ -258,11 +258,11 @@ def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope
     def declare(name: str, what: object, span, by_import: bool = False) -> None:
         if name in declared:
             if by_import and name in imported:
-                sink.error("duplicate-import", f"`{name}` is imported twice into this file", span,
+                sink.error(Code.DUPLICATE_IMPORT, f"`{name}` is imported twice into this file", span,
                            related=[Related(first_span[name], "first imported here")],
                            help="import each name once, or give one of them another name with `as`")
             else:
-                sink.error("duplicate-definition", f"`{name}` is defined twice in this file", span,
+                sink.error(Code.DUPLICATE_DEFINITION, f"`{name}` is defined twice in this file", span,
                            related=[Related(first_span[name], "first defined here")])
             return
         if by_import:
@@ -324,15 +324,15 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
             scopes.lookup(block.base[0], block.parent, module) is scopes.module_lookup(module, block.base[0]):
         report_star_clash(scopes, module, block.base[0], block.base_span)
     if target is None:
-        sink.error("unknown-name", f"`{dotted}` is not defined", block.base_span,
+        sink.error(Code.UNKNOWN_NAME, f"`{dotted}` is not defined", block.base_span,
                    help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
     elif not isinstance(target, n.Block):
-        sink.error("wrong-kind", f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
+        sink.error(Code.WRONG_KIND, f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
                    block.base_span)
     elif target is block:
-        sink.error("inheritance-cycle", f"`{block.name}` extends itself", block.base_span)
+        sink.error(Code.INHERITANCE_CYCLE, f"`{block.name}` extends itself", block.base_span)
     elif _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
-        sink.error("wrong-kind", f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
+        sink.error(Code.WRONG_KIND, f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
                    block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
     else:
         return target
@@ -344,7 +344,7 @@ def report_star_clash(scopes: Scopes, module: n.Module, name: str, span) -> None
     clash = scopes.star_clash(module, name) if module.path in scopes.multi_star else None
     if clash is not None:
         first, second = clash
-        scopes.sink.error("ambiguous-name", f"`{name}` is defined both in {_import_name(scopes, module, first)} "
+        scopes.sink.error(Code.AMBIGUOUS_NAME, f"`{name}` is defined both in {_import_name(scopes, module, first)} "
                           f"and in {_import_name(scopes, module, second)}, both imported with `*`", span,
                           notes=[f"`{name}` of {_import_name(scopes, module, first)} (the first star import) "
                                  "would be used"],
@@ -378,7 +378,7 @@ def _check_duplicates(block: n.Block, sink: Sink) -> None:
     for stmt in block.body:
         if isinstance(stmt, (n.Field, n.Let, n.Block)):
             if stmt.name in seen:
-                sink.error("duplicate-definition", f"`{stmt.name}` is set twice in `{block.name}`",
+                sink.error(Code.DUPLICATE_DEFINITION, f"`{stmt.name}` is set twice in `{block.name}`",
                            stmt.name_span, related=[Related(_name_span(seen[stmt.name]), "first set here")])
             else:
                 seen[stmt.name] = stmt
@@ -414,7 +414,7 @@ def _check_inheritance_cycles(blocks: list[n.Block], scopes: Scopes, sink: Sink)
             first = min(range(len(cycle)), key=lambda i: order.get(id(cycle[i]), len(order)))
             chain = cycle[first:] + cycle[:first]
             names = " → ".join(b.name for b in chain + [chain[0]])
-            sink.error("inheritance-cycle", f"inheritance cycle: {names}", chain[0].base_span,
+            sink.error(Code.INHERITANCE_CYCLE, f"inheritance cycle: {names}", chain[0].base_span,
                        help="one of these definitions must stand on its own")
             scopes._bases[id(chain[0])] = None
         done.update(on_path)

@@ -64,9 +64,20 @@ def test_a_name_imported_twice(tmp_path):
 
 def test_every_registered_code_is_emitted_somewhere():
     """A code in the registry that no stage reports documents nothing. `internal-error` names the CLI's
-    one-line report of a bug, which is printed, not collected as a diagnostic."""
+    one-line report of a bug, which is printed, not collected as a diagnostic. Call sites name codes by
+    their constant (`Code.UNIT_MISMATCH`), never by a string."""
     source = "\n".join(p.read_text(encoding="utf-8") for folder in ("dsl", "compiler")
                        for p in (ROOT / folder).rglob("*.py") if p.name != "diagnostics.py")
-    emitted = set(re.findall(r"\"([a-z0-9]+(?:-[a-z0-9]+)*)\"", source))
-    missing = [code for code in CODES if code not in emitted and code != "internal-error"]
+    used = set(re.findall(r"\bCode\.([A-Z0-9_]+)\b", source))
+    missing = [code for code in CODES if code.upper().replace("-", "_") not in used and code != "internal-error"]
     assert not missing, missing
+    quoted = sorted({m for m in re.findall(r'"([a-z0-9]+(?:-[a-z0-9]+)+)"', source) if m in CODES})
+    assert not quoted, f"codes written as strings instead of Code constants: {quoted}"
+
+
+def test_code_constants_and_registry_agree():
+    from dsl.diagnostics import Code
+
+    constants = {v for k, v in vars(Code).items() if k.isupper()}
+    assert constants == set(CODES)
+    assert all(getattr(Code, c.upper().replace("-", "_")) == c for c in CODES)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import dsl
 from dsl import nodes as n
-from dsl.diagnostics import Sink
+from dsl.diagnostics import Code, Sink
 from dsl.schema import kind as kind_spec
 from dsl.schema import kinds as all_kinds
 from dsl.source import Source, Span
@@ -600,9 +600,9 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             continue
         m = re.search(r"did you mean `([^`]+)`\?", diag.help or "") or re.search(r"did you mean `([^`]+)`\?",
                                                                                 diag.message)
-        if m and diag.code != "missing-field":
+        if m and diag.code != Code.MISSING_FIELD:
             out.append((diag, diag.span, m.group(1), f"Replace with `{m.group(1)}`", "replace"))
-        elif diag.code == "missing-field":
+        elif diag.code == Code.MISSING_FIELD:
             fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
             brace = analysis.text.find("{", diag.span.start)
             if fm and brace >= 0:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from dsl.schema import kind as kind_spec
+from dsl.diagnostics import Code
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,11 @@ def warn_unpriced(part, figure: str) -> None:
     message = f"{inst.kind} `{inst.block.name}` has no price: it counts as $0 in the capex that includes it"
     note = f"`{figure}` is incomplete (and every capex rolled up from it)"
     for diag in sink.items:
-        if diag.code == "unpriced" and diag.message == message and diag.span == inst.block.name_span:
+        if diag.code == Code.UNPRICED and diag.message == message and diag.span == inst.block.name_span:
             if note not in diag.notes and len(diag.notes) < 8:
                 diag.notes.append(note)
             return
-    sink.warning("unpriced", message, inst.block.name_span, notes=[note],
+    sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note],
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
 @dataclass(frozen=True)
 class Rule:

@@ -27,6 +27,7 @@ import numpy as np
 from dsl.schema import kinds
 
 from . import output, rule
+from dsl.diagnostics import Code
 
 
 def _services(ctx):
@@ -91,7 +92,7 @@ def placed_chips(ctx) -> dict[int, tuple[str, np.ndarray]]:
     return out
 
 
-@rule("site", "over-committed", "the workloads fit on the accelerators placed")
+@rule("site", Code.OVER_COMMITTED, "the workloads fit on the accelerators placed")
 def over_committed(ctx):
     from ..display import format_quantity
     from .inference import Platform
