@@ -170,7 +170,8 @@ _STDIN_LIMIT = 8 * 1024 * 1024     # the front end's file-size limit (file-too-l
 
 def _read_stdin() -> str:
     """Standard input as UTF-8 text; too large or not UTF-8 is a usage error (exit 2) with one line."""
-    data = click.get_binary_stream("stdin").read(_STDIN_LIMIT + 1)
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read(_STDIN_LIMIT + 1) if stream is not None else sys.stdin.read(_STDIN_LIMIT + 1).encode()
     if len(data) > _STDIN_LIMIT:
         click.echo("error: standard input is larger than 8 MiB; split the spec into modules", err=True)
         sys.exit(EXIT_USAGE)
