@@ -161,7 +161,7 @@ site s {
 
 def _sweep_and_singles(text: str, knob: str, sweep: str, picks: dict[int, str]) -> list[str]:
     """Where scenario k of the sweep differs from the single run of its value (values bit for bit, absent
-    values and their reasons, failing checks)."""
+    values and their reasons)."""
     from compiler import evaluate_text
 
     swept, _ = evaluate_text(text, "swept.factory", {knob: sweep})
@@ -213,7 +213,7 @@ def test_a_long_sweep_of_the_accelerators_is_linear_and_equals_its_single_runs()
         finally:
             tracemalloc.stop()
         assert results is not None and results.scenario_count == count
-    assert peaks[1] < 20 * peaks[0], f"peak {peaks[1] / 1e6:.0f} MB for 2,000 scenarios, {peaks[0] / 1e6:.0f} MB for 200"
+    assert peaks[1] < 20 * peaks[0], f"peak {peaks[1] / 1e6:.0f} MB for 2,000 scenarios, {peaks[0] / 1e6:.0f} for 200"
     picks = {0: "1", 6: "7", 575: "576", 1151: "1152", 1999: "2000"}
     diffs = _sweep_and_singles(SWEPT, "acc", "1..2000", picks)
     assert not diffs, "\n".join(diffs[:20])
