@@ -217,3 +217,13 @@ def test_a_long_sweep_of_the_accelerators_is_linear_and_equals_its_single_runs()
     picks = {0: "1", 6: "7", 575: "576", 1151: "1152", 1999: "2000"}
     diffs = _sweep_and_singles(SWEPT, "acc", "1..2000", picks)
     assert not diffs, "\n".join(diffs[:20])
+
+
+def test_a_sweep_of_the_scaleup_domain_with_a_deadline_equals_its_single_runs() -> None:
+    """The deadline's ladder holds 1..64 of each scenario's own scale-up domains: a sweep of the domain size
+    (each scenario its own ladder) equals the runs one at a time. With 2 days, 70B needs ~1,700 GB200: 1,692
+    (47 domains of 36) where the domain is 36, 1,710 from the geometric ladder elsewhere."""
+    text = SWEPT.replace("param acc = 1152", "param acc = 1152\nparam su = 72").replace(
+        "    deadline = 30 day\n", "    deadline = 2 day\n    scaleup_size = su\n")
+    diffs = _sweep_and_singles(text, "su", "[4, 8, 36, 72]", {0: "4", 1: "8", 2: "36", 3: "72"})
+    assert not diffs, "\n".join(diffs[:20])
