@@ -132,9 +132,10 @@ def chunks(plan: Plan, chunk_size):
 class AutoSize:
     """The chunk size when none is given (serial runs): start small, double while the measured rate
     (scenarios per second, writing included) improves by 10 %, then keep the best; shrink 4x and stop
-    growing if the process's peak memory passes `budget_mb`. Some models cost more than linearly in the
-    chunk's length (the training model's search over distinct accelerator counts), so a fixed large chunk
-    can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
+    growing if the process's peak memory passes `budget_mb` (once per new peak: the peak of a process never
+    falls, so a peak already answered says nothing of the next chunk). A model's memory grows with the
+    chunk's length (the inference search holds every scenario's candidate configurations), so a fixed large
+    chunk can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
 
     def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
         self.size = start
@@ -143,12 +144,14 @@ class AutoSize:
         self.best_rate = 0.0
         self.best_size = start
         self.growing = True
+        self.peak_mb = 0.0             # the process's peak when the size last shrank for memory
 
     def observe(self, scenarios: int, seconds: float) -> None:
         import resource
 
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        if peak_mb > self.budget_mb:
+        if peak_mb > self.budget_mb and peak_mb > self.peak_mb:
+            self.peak_mb = peak_mb
             self.size = max(self.size // 4, 1)
             self.best_size = min(self.best_size, self.size)
             self.growing = False

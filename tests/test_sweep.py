@@ -127,6 +127,11 @@ def test_auto_size_grows_while_the_rate_improves_then_keeps_the_best():
     small = sweep.AutoSize(start=1000, budget_mb=0.0)   # over the memory budget: shrink 4x
     small.observe(1000, 1.0)
     assert small.size == 250 and not small.growing
+    # defect: the process's peak never falls, so every later chunk shrank 4x again, down to 1 scenario (a 10^6
+    # flagship sweep at 32 scenarios/s); a peak already answered no longer shrinks it
+    small.observe(250, 1.0)
+    small.observe(250, 1.0)
+    assert small.size == 250
 
 
 def test_format_column_is_repr_and_absent_is_empty():

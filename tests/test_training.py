@@ -124,3 +124,106 @@ def test_claim_rubin_trains_a_large_moe_with_a_quarter_of_the_gpus() -> None:
     run_ = "moe_training.gb200_run"
     assert 0.2 < v[f"{run_}.mfu"] < 0.5 and 0.9 < v[f"{run_}.goodput"] < 1.0
     assert v[f"{run_}.time_to_train"] < 60 * 86400
+
+
+# ----------------------------------------------------------------------------- sweeps of the accelerator count
+SWEPT = """\
+from systems import GB200_NVL72
+from models import Llama3_1_70B, DeepSeek_V3
+param acc = 1152
+site s {
+  training full {
+    model = Llama3_1_70B
+    rack = GB200_NVL72
+    accelerators = acc
+    tokens = 1 Ttok
+    precision = "fp8"
+  }
+  training deadline {
+    model = Llama3_1_70B
+    rack = GB200_NVL72
+    accelerators = acc
+    tokens = 1 Ttok
+    precision = "fp8"
+    deadline = 30 day
+  }
+  training moe_tp4 {
+    model = DeepSeek_V3
+    rack = GB200_NVL72
+    accelerators = acc
+    tokens = 1 Ttok
+    precision = "fp8"
+    tp = 4
+  }
+}
+"""
+
+
+def _sweep_and_singles(text: str, knob: str, sweep: str, picks: dict[int, str]) -> list[str]:
+    """Where scenario k of the sweep differs from the single run of its value (values bit for bit, absent
+    values and their reasons)."""
+    from compiler import evaluate_text
+
+    swept, _ = evaluate_text(text, "swept.factory", {knob: sweep})
+    out = []
+    for k, value in picks.items():
+        one, _ = evaluate_text(text, "swept.factory", {knob: value})
+        for path, v in one.values.items():
+            if not isinstance(v, np.ndarray):
+                continue
+            a = np.asarray(swept.values[path]).reshape(-1)
+            a = a[k] if a.size > 1 else a[0]
+            if not np.array_equal(a, np.asarray(v).reshape(-1)[0], equal_nan=True):
+                out.append(f"{knob} = {value}: {path} = {a!r} in the sweep, {v!r} alone")
+        for path, absent in one.absent.items():
+            other = swept.absent.get(path)
+            # a sweep's reason gives the first three scenarios' own: "at acc=4: <its reason>; at acc=7: ..."
+            shown = f"at {knob}={value}: " in (other.reason if other is not None else "")
+            if other is None or not np.asarray(other.mask).reshape(-1)[k] or (
+                    shown and f"at {knob}={value}: {absent.reason}" not in other.reason):
+                out.append(f"{knob} = {value}: {path} absent alone ({absent.reason}), not so in the sweep")
+        for path, other in swept.absent.items():
+            if np.asarray(other.mask).reshape(-1)[k] and path not in one.absent:
+                out.append(f"{knob} = {value}: {path} absent in the sweep only")
+    return out
+
+
+def test_an_infeasible_scenario_of_a_sweep_keeps_its_own_accelerators() -> None:
+    """Defect: 70B on 4 or 7 GB200 has no layout that fits; in a sweep of the count its accelerators_needed
+    (the job's own count when there is no deadline) was the smallest count of the sweep, not its own."""
+    diffs = _sweep_and_singles(SWEPT, "acc", "[4, 7, 1152]", {0: "4", 1: "7", 2: "1152"})
+    assert not diffs, "\n".join(diffs[:20])
+
+
+def test_a_long_sweep_of_the_accelerators_is_linear_and_equals_its_single_runs() -> None:
+    """Defect: the layout search built (scenarios x distinct counts x layouts) candidates, so a sweep of the
+    accelerator count cost time and memory in the square of its length (2,000 scenarios: tens of GB). Each
+    scenario now searches its own candidates: 10x the scenarios is about 10x the memory (at most 20x here,
+    where the quadratic search gave ~100x), and scenarios of the sweep equal their single runs."""
+    import tracemalloc
+
+    from compiler import evaluate_text
+
+    peaks = []
+    for count in (200, 2000):
+        tracemalloc.start()
+        try:
+            results, sink = evaluate_text(SWEPT, "swept.factory", {"acc": f"1..{count}"})
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert results is not None and results.scenario_count == count
+    assert peaks[1] < 20 * peaks[0], f"peak {peaks[1] / 1e6:.0f} MB for 2,000 scenarios, {peaks[0] / 1e6:.0f} for 200"
+    picks = {0: "1", 6: "7", 575: "576", 1151: "1152", 1999: "2000"}
+    diffs = _sweep_and_singles(SWEPT, "acc", "1..2000", picks)
+    assert not diffs, "\n".join(diffs[:20])
+
+
+def test_a_sweep_of_the_scaleup_domain_with_a_deadline_equals_its_single_runs() -> None:
+    """The deadline's ladder holds 1..64 of each scenario's own scale-up domains: a sweep of the domain size
+    (each scenario its own ladder) equals the runs one at a time. With 2 days, 70B needs ~1,700 GB200: 1,692
+    (47 domains of 36) where the domain is 36, 1,710 from the geometric ladder elsewhere."""
+    text = SWEPT.replace("param acc = 1152", "param acc = 1152\nparam su = 72").replace(
+        "    deadline = 30 day\n", "    deadline = 2 day\n    scaleup_size = su\n")
+    diffs = _sweep_and_singles(text, "su", "[4, 8, 36, 72]", {0: "4", 1: "8", 2: "36", 3: "72"})
+    assert not diffs, "\n".join(diffs[:20])

@@ -3,7 +3,8 @@ train, accelerator-hours, energy, cost and goodput under failures.
 
 Pipeline position: registered model of `compiler.models` (the `training` kind); imports numpy, the registry
 and the platform helpers of `compiler.models.inference`. The parallelism search is one vectorized pass over
-(tp, pp, micro-batch) columns, as in the inference model.
+(tp, pp, micro-batch) columns, as in the inference model, once per distinct combination of the inputs that
+vary over a sweep (see `_distinct`), so its cost is linear in the number of scenarios.
 
 Symbols: N, A total and active parameters; L layers; h hidden; D = heads * head_dim; s sequence length;
 G tokens per step (global batch); n accelerators; tp x pp x dp = n; P peak FLOP/s at the precision;
@@ -39,10 +40,10 @@ in training matrix multiplies (fitted).
     hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train
     cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex + energy)
     deadline      accelerators_needed: smallest n (multiples of tp * pp, searched in the same pass over a
-                  geometric ladder) whose time_to_train <= deadline
+                  geometric ladder and 1..64 of the scenario's scale-up domains) whose time_to_train <= deadline
 
-Per scenario: fixed tp, pp, dp and the accelerators are each scenario's own (the columns hold every value
-swept; each scenario keeps its own). Infeasible: where no layout fits in memory (or none exists for the fixed
+Per scenario: fixed tp, pp, dp and the accelerators are each scenario's own (each scenario's candidates are
+its own accelerators, its own ladder). Infeasible: where no layout fits in memory (or none exists for the fixed
 coordinates), `feasible` is 0 and the job's figures (layout, step time, MFU, time to train, hours, power,
 energy, cost) are absent with the reason and its numbers (`ctx.infeasible`, an `infeasible-workload` error);
 accelerators_needed is absent where no count on the ladder meets the deadline. `factory explain` shows the
@@ -67,10 +68,13 @@ pipeline schedule 1F1B; tokens to convergence do not depend on the batch size.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from . import Assumption, output
-from .inference import PRECISION_BYTES, Platform, _peak, accelerator_cost, architecture, cached, collective_latency
+from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelerator_cost, architecture, cached,
+                        collective_latency)
 
 training_efficiency = Assumption(
     "training_gemm_efficiency", 0.50, "1",
@@ -112,7 +116,9 @@ def _col(x) -> np.ndarray:
 
 def step_configs(hw, arch, job, tp, pp, mb, n):
     """Step time and memory fit of every (tp, pp, micro-batch, n) column: arrays (scenarios, configurations)."""
-    tp, pp, mb, n = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp, mb, n))
+    tp, pp, mb = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp, mb))
+    n = np.asarray(n, dtype=float)
+    n = n.reshape(1, -1) if n.ndim < 2 else n         # (scenarios, configurations): each scenario's own counts
     n_alloc = n
     P, BL, BO, M = _col(hw["peak"]), _col(hw["link"]), _col(hw["scaleout"]), _col(hw["memory"])
     scaleup = _col(hw["scaleup"])
@@ -162,9 +168,13 @@ def step_configs(hw, arch, job, tp, pp, mb, n):
 
 
 def grid(n_values, max_tp: float):
+    """The (tp, pp, micro-batch, n) candidates, n innermost, as flat arrays; `n_values` is one list of counts
+    for every scenario, or a (scenarios, counts) array of each scenario's own counts (then n is one too)."""
     tp = TP_GRID[TP_GRID <= max(max_tp, 1)]
-    g = np.meshgrid(tp, PP_GRID, MICRO_GRID, np.asarray(n_values, dtype=float), indexing="ij")
-    return [x.ravel() for x in g]
+    counts = np.asarray(n_values, dtype=float)
+    g = np.meshgrid(tp, PP_GRID, MICRO_GRID, np.arange(counts.shape[-1]), indexing="ij")
+    tp, pp, mb, j = (x.ravel() for x in g)
+    return tp, pp, mb, counts[..., j]
 
 
 def best_step(hw, arch, job, n_values, fixed: dict):
@@ -241,10 +251,16 @@ def _fixed(ctx) -> dict:
     return {name: _col(ctx.get(name)) for name in ("tp", "pp", "dp") if ctx.is_set(name)}
 
 
-def _goodput(ctx, n, t0):
-    lam = n * ctx.get("failure_rate", failure_rate)
-    c = ctx.get("checkpoint_time", checkpoint_time)
-    r = ctx.get("restart_time", restart_time)
+def _rates(ctx) -> dict:
+    """The failure model's inputs: interruptions per accelerator-second, checkpoint and restart times."""
+    return {"failure_rate": ctx.get("failure_rate", failure_rate),
+            "checkpoint": ctx.get("checkpoint_time", checkpoint_time),
+            "restart": ctx.get("restart_time", restart_time)}
+
+
+def _goodput(rates: dict, n, t0):
+    lam = n * rates["failure_rate"]
+    c, r = rates["checkpoint"], rates["restart"]
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.sqrt(2 * c / np.maximum(lam, 1e-30))
         lost = np.where(t0 < tau, lam * (r + t0 / 2), c / tau + lam * (r + tau / 2))
@@ -265,48 +281,135 @@ def _time(ctx, q, arch, job, hw, tokens, eval_tokens):
     return t0
 
 
+# Cost of the search. A scenario's layout and deadline search depend only on its own inputs, so they are solved
+# once per DISTINCT combination of the inputs that vary over the sweep (compared bit for bit: equal inputs give
+# equal floating-point results) and scattered back to the scenarios; each row's candidates are its own (its
+# accelerators, its ladder), never the union over the sweep, so the work is linear in the distinct scenarios
+# (a sweep of one count: linear in its distinct values), and the rows are taken in blocks of at most
+# BLOCK_CELLS candidates, so memory stays bounded whatever the length of the sweep.
+BLOCK_CELLS = 1 << 19
+
+
+def _distinct(columns: dict, size: int):
+    """The distinct scenarios of `columns` (name -> one value, or one per scenario): (the columns restricted to
+    one representative scenario of each distinct combination, the index of each of the `size` scenarios'
+    combination). Values are compared by their bytes (a NaN equals itself, -0.0 differs from 0.0)."""
+    flat = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in columns.items()}
+    varying = [v for v in flat.values() if v.size > 1]
+    if not varying:
+        return flat, np.zeros(size, dtype=np.intp)
+    table = np.ascontiguousarray(np.stack(varying, axis=1))
+    keys = table.view(np.dtype((np.void, table.dtype.itemsize * table.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return {k: v[first] if v.size > 1 else v for k, v in flat.items()}, inverse.reshape(-1)
+
+
+def _pack(hw, arch, job, fixed, **more) -> dict:
+    cols = {("hw", k): v for k, v in hw.items()}
+    cols.update({("arch", f.name): getattr(arch, f.name) for f in dataclasses.fields(arch)})
+    cols.update({("job", k): v for k, v in job.items()})
+    cols.update({("fixed", k): v for k, v in fixed.items()})
+    cols.update({("more", k): v for k, v in more.items()})
+    return cols
+
+
+def _unpack(cols: dict, rows=slice(None)):
+    """hw, arch, job, fixed and the other inputs of `_pack`, restricted to `rows` where they vary."""
+    part = {key: v[rows] if v.size > 1 else v for key, v in cols.items()}
+    group = {g: {k: v for (h, k), v in part.items() if h == g} for g in ("hw", "arch", "job", "fixed", "more")}
+    fixed = {k: _col(v) for k, v in group["fixed"].items()}
+    return group["hw"], Architecture(**group["arch"]), group["job"], fixed, group["more"]
+
+
+def _blocks(count: int, columns: int):
+    """Slices of at most BLOCK_CELLS / columns of the `count` distinct rows."""
+    step = max(1, BLOCK_CELLS // max(columns, 1))
+    return [slice(i, min(i + step, count)) for i in range(0, max(count, 1), step)]
+
+
+def _rows(cols: dict) -> int:
+    return max(v.size for v in cols.values())
+
+
 def _solve(ctx) -> dict:
     platform, arch, hw, job, precision = _inputs(ctx)
     n = platform.accelerators()
     tokens = ctx.get("tokens", default_tokens)
     eval_tokens = ctx.get("eval_tokens", 0.0)
-    # n may vary over scenarios: the columns hold every scenario's n, and each scenario keeps its own
-    q, ok = best_step(hw, arch, job, np.unique(n), _fixed(ctx))
-    ok = ok & (np.abs(q["n"] - _col(n)) < 0.5)
-    score = np.where(ok, -q["t_step"] / q["tokens_step"], -np.inf)
-    best = _pick(q, score, q["allowed"] & (np.abs(q["n"] - _col(n)) < 0.5))
-    best["reason"] = [why_infeasible(best, arch, hw, n, _fixed(ctx), i) if bad else ""
-                      for i, bad in enumerate(best["feasible"] == 0)]
+    fixed = _fixed(ctx)
+    layouts = TP_GRID.size * PP_GRID.size * MICRO_GRID.size
+    size = max(np.size(v) for v in _pack(hw, arch, job, fixed, n=n).values())
+    # each distinct scenario's best layout among its own candidates (tp, pp, micro-batch at its own n)
+    cols, inverse = _distinct(_pack(hw, arch, job, fixed, n=n), size)
+    parts = []
+    for rows in _blocks(_rows(cols), layouts):
+        hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows)
+        q, ok = best_step(hw_r, arch_r, job_r, _col(more["n"]), fixed_r)
+        score = np.where(ok, -q["t_step"] / q["tokens_step"], -np.inf)
+        part = _pick(q, score, q["allowed"])
+        part["reason"] = [why_infeasible(part, arch_r, hw_r, more["n"], fixed_r, i) if bad else ""
+                          for i, bad in enumerate(part["feasible"] == 0)]
+        parts.append((rows.stop - rows.start, part))
+    best = _scatter(parts, inverse)
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
-    good = _goodput(ctx, best["n"], t0)
+    good = _goodput(_rates(ctx), best["n"], t0)
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):
-        # candidates: the geometric ladder and 1..64 scale-up domains of each scenario's own domain size
-        scales = _col(hw["scaleup"]) + 0 * _col(n)
-        ladder = np.unique(np.concatenate([N_LADDER, (scales * np.arange(1, 65)).ravel()]))
-        q2, ok2 = best_step(hw, arch, job, ladder, _fixed(ctx))
-        own = np.isin(ladder, N_LADDER)[None, :] | np.any(
-            np.abs(ladder[None, None, :] - scales[:, :, None] * np.arange(1, 65)[None, :, None]) < 0.5, axis=1)
-        pos = np.searchsorted(ladder, q2["n"][0])          # NaN (an overflowed layout) sorts past the end
-        ok2 = ok2 & own[:, np.minimum(pos, ladder.size - 1)] & (pos < ladder.size)[None, :]
-        t_all = _time(ctx, q2, arch, job, hw, _col(tokens), _col(eval_tokens))
-        t_all = t_all / _goodput(ctx, q2["n"], t_all)
-        meets = ok2 & (t_all <= _col(ctx.get("deadline")))
-        need = np.where(meets, q2["n"], np.inf).min(axis=1)
-        best["accelerators_needed"] = np.where(np.isfinite(need), need, np.nan)
-        best["deadline_missed"] = ~np.isfinite(need)
-        from ..display import format_quantity
-        fastest, deadline = np.broadcast_arrays(np.where(ok2, t_all, np.inf).min(axis=1), ctx.get("deadline"))
-        best["deadline_reason"] = [
-            f"no accelerator count up to {ladder.max():,.0f} (of this system) finishes the run within the deadline "
-            f"of {format_quantity(float(deadline[i]), 's')}: the fastest takes "
-            f"{format_quantity(float(fastest[i]), 's')}"
-            for i in range(fastest.size)]
+        best.update(_deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size))
     else:
         best["accelerators_needed"] = best["n"]
     return best
+
+
+def _scatter(parts: list, inverse: np.ndarray) -> dict:
+    """The distinct rows' results, (rows, results) for each block in order, given back to every scenario (a
+    block's result of one value, where none of the inputs it read varies in the block, holds for its rows)."""
+    out = {}
+    for key in parts[0][1]:
+        if isinstance(parts[0][1][key], list):
+            texts = [t for rows, part in parts for t in (part[key] * rows if len(part[key]) == 1 else part[key])]
+            out[key] = [texts[i] for i in inverse]
+        else:
+            out[key] = np.concatenate([np.broadcast_to(np.reshape(part[key], -1), (rows,))
+                                       for rows, part in parts])[inverse]
+    return out
+
+
+def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
+    """accelerators_needed: the smallest count of each scenario's ladder whose time to train meets its deadline.
+    Candidates: the geometric ladder N_LADDER and 1..64 scale-up domains of the scenario's own domain size."""
+    from ..display import format_quantity
+    cols, inverse = _distinct(_pack(hw, arch, job, fixed, tokens=tokens, eval_tokens=eval_tokens,
+                                    deadline=ctx.get("deadline"), **_rates(ctx)), size)
+    domains = np.arange(1, 65)
+    layouts = TP_GRID.size * PP_GRID.size * MICRO_GRID.size * (N_LADDER.size + domains.size)
+    parts = []
+    for rows in _blocks(_rows(cols), layouts):
+        hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows)
+        scale = np.asarray(hw_r["scaleup"], dtype=float)
+        ladder = np.concatenate([N_LADDER + 0 * _col(scale), _col(scale) * domains], axis=1)
+        if scale.size == 1:
+            ladder = ladder[0]                       # one ladder for every row of the block
+        q2, ok2 = best_step(hw_r, arch_r, job_r, ladder, fixed_r)
+        ok2 = ok2 & np.isfinite(q2["n"])                # an overflowed layout (NaN) is no candidate
+        t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]))
+        t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
+                                 q2["n"], t_all)
+        meets = ok2 & (t_all <= _col(more["deadline"]))
+        need = np.where(meets, q2["n"], np.inf).min(axis=1)
+        fastest, deadline, top = np.broadcast_arrays(np.where(ok2, t_all, np.inf).min(axis=1), more["deadline"],
+                                                     np.max(ladder, axis=-1))
+        parts.append((rows.stop - rows.start, {
+            "accelerators_needed": np.where(np.isfinite(need), need, np.nan),
+            "deadline_missed": ~np.isfinite(need),
+            "deadline_reason": [
+                f"no accelerator count up to {top[i]:,.0f} (of this system) finishes the run within the deadline "
+                f"of {format_quantity(float(deadline[i]), 's')}: the fastest takes "
+                f"{format_quantity(float(fastest[i]), 's')}"
+                for i in range(fastest.size)]}))
+    return _scatter(parts, inverse)
 
 
 def feasible_only(ctx, s: dict, value):
