@@ -665,11 +665,16 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Resul
     ev = Evaluator(lowering, sink)
     graph = lowering.graph
     if not only_checks:
-        for path in list(graph.nodes):
-            try:
-                ev.node_value(path)
-            except EvalError:
-                pass
+        # Definitions of imported modules become instances when first referenced, during evaluation: keep
+        # going until no node is new, so that what a run shows does not depend on which branch touched them.
+        done: set[str] = set()
+        while len(done) < len(graph.nodes):
+            for path in [p for p in graph.nodes if p not in done]:
+                done.add(path)
+                try:
+                    ev.node_value(path)
+                except EvalError:
+                    pass
     checks = [evaluate_check(ev, check) for check in graph.checks]
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
