@@ -100,7 +100,7 @@ def _family(k: int) -> list[str]:
         f"  server srv: node_{k} x {servers}",
         f"  switch tor: tor_{k} x 2",
         f"  power_limit = {servers} * ({gpus} * {tdp} W + {1600 + k % 1100} W) * 1.25",
-        f"  height = 48 U",
+        "  height = 48 U",
         f"  let gpus_{k} = count(server.chip)",
         f"  let hbm_{k} = sum(server.chip.memory)",
         f"  let draw_{k} = sum(server.max_power) + 2 * {1 + k % 3} kW",

@@ -281,7 +281,7 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
 
 
 def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
-    old, new, delta, rel = kpi["old"], kpi["new"], kpi["change"], kpi["relative_change"]
+    new, delta, rel = kpi["new"], kpi["change"], kpi["relative_change"]
     shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
     entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": ""}
     if key in ("max", "min"):

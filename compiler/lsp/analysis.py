@@ -422,10 +422,7 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     text = analysis.text
     line_start = text.rfind("\n", 0, offset) + 1
     before = text[line_start:offset]
-    stripped = before.rstrip()
-    word_start = len(before) - len(before.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"))
-    head = before[:len(before) - (len(before) - word_start)] if word_start else before
-    head = before[:len(before) - len(_trailing_word(before))]
+    head = before[:len(before) - len(_trailing_word(before))]      # the line before the word being typed
     kind_name = _enclosing_kind(text, offset)          # textual: works while the buffer does not parse
     known = analysis if analysis.module is not None else analysis.fallback
     block = _enclosing_block(known, offset) if known is not None else None
