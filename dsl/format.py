@@ -38,11 +38,9 @@ from .source import Source
 __all__ = ["Formatted", "format_text"]
 
 INDENT = "  "
-_OPENERS = {"LBRACE", "LPAR", "LSQB"}
 _CLOSERS = {"RBRACE", "RPAR", "RSQB"}
 # Tokens after which a `+`/`-` is a sign rather than a binary operator.
 _VALUE_END = {"NAME", "NUMBER", "UNIT", "STRING", "TRUE", "FALSE", "RPAR", "RSQB", "RBRACE"}
-_KEYWORD_TYPES = {"IMPORT", "FROM", "PARAM", "LET", "ASSERT", "IF", "NOT", "TRUE", "FALSE"}
 
 
 @dataclass
@@ -150,8 +148,6 @@ def _space_between(prev: _Tok, tok: _Tok, prev2: _Tok | None) -> str:
         return ""
     if a in ("PLUS", "MINUS") and _is_sign(prev2):
         return ""                                  # `-3`, `x * -y`
-    if b == "LBRACE" or a == "LBRACE":
-        return " "
     return " "
 
 
