@@ -704,7 +704,8 @@ def scenario_names(ev: Evaluator, failing) -> str:
 
 def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
     """The models' built-in rules (`compiler.models.rule`) on every placed block; a failed finding is an error
-    with the rule's code and a failed check."""
+    with the rule's code and a failed check; a rule that applies and holds is a passing check (a rule returns
+    None where it does not apply)."""
     from .models import rules_for
 
     out: list[CheckResult] = []
@@ -716,16 +717,22 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                     findings = r.check(Context(ev, inst))
             except EvalError:
                 continue
+            if findings is None:            # the rule does not apply here (a site that places no hardware)
+                continue
+            span = inst.block.name_span
+            failed = False
             for failing, message, notes in findings:
                 mask = ev.scenario_mask(failing)
                 if not mask.any():
                     continue
+                failed = True
                 bad = [int(i) for i in np.flatnonzero(mask)]
                 where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"
                          if ev.graph.scenario_count > 1 else "")
-                span = inst.block.name_span
                 ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes))
                 out.append(CheckResult(f"{inst.path}: {r.name}", False, r.name, span, message, bad))
+            if not failed:                  # it applies and holds: listed as a passing check, as asserts are
+                out.append(CheckResult(f"{inst.path}: {r.name}", True, r.name, span))
         for part in inst.parts:
             visit(part)
 

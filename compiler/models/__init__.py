@@ -113,7 +113,8 @@ def limit(kind: str, name: str, measure: Callable, left: str, right: str, messag
 
 
 def rule(kind: str, code: str, name: str):
-    """Register `fn(ctx) -> [(failing, message, notes)]` as a check of every placed block of `kind`."""
+    """Register `fn(ctx) -> [(failing, message, notes)] or None` as a check of every placed block of `kind`
+    (None: the rule does not apply to that block; an empty list: it applies and holds)."""
     def register(fn):
         _RULES.append(Rule(kind_spec(kind).name, code, name, fn))
         return fn

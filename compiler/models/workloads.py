@@ -99,7 +99,7 @@ def over_committed(ctx):
 
     placed = placed_chips(ctx)
     if not placed:
-        return []                    # no hardware placed: a pure workload estimate
+        return None                  # no hardware placed: a pure workload estimate, the rule does not apply
     needed: dict[int, tuple[str, np.ndarray, list]] = {}
     for w in ctx.parts("inference", "training"):
         platform = Platform(w)
