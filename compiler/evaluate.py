@@ -40,6 +40,10 @@ class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
 
 
+class Cancelled(BaseException):
+    """The evaluation was asked to stop (`evaluate(..., cancel=event)`); nothing it computed is returned."""
+
+
 class _NeedValue(BaseException):
     """`path` must be evaluated before the node that asked for it, which it needed through `via` (the nodes
     being evaluated, outermost first); raised deep in the stack, handled by `Evaluator.demand`. A
@@ -114,6 +118,7 @@ class Evaluator:
         self.pending: list[str] = []                # nodes waiting in `demand`'s work list
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
         self.expr_depth = 0                         # expressions being evaluated inside one another
+        self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
@@ -194,6 +199,8 @@ class Evaluator:
         if path in self.values:
             self._note_read(path)
             return self.values[path]
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled(path)
         if path in self.failed:
             raise EvalError(path)
         node = self.graph.nodes[path]
@@ -660,9 +667,12 @@ class Context:
         self.missing(name)
 
 
-def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False) -> Results:
-    """Evaluate every quantity (or only what the asserts need) and every assert."""
+def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None) -> Results:
+    """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
+    threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
+    editor drops the evaluation of a text that has changed since)."""
     ev = Evaluator(lowering, sink)
+    ev.cancel = cancel
     graph = lowering.graph
     if not only_checks:
         # Definitions of imported modules become instances when first referenced, during evaluation: keep

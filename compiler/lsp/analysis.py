@@ -22,7 +22,7 @@ from dsl.schema import kind as kind_spec
 from dsl.schema import kinds as all_kinds
 from dsl.source import Source, Span
 
-VALUE_WAIT_S = 1.0     # how long a hover or inlay hint waits for an evaluation still running
+VALUE_WAIT_S = 0.3     # how long a hover or inlay hint waits for an evaluation still running
 
 # Occurrence roles
 NAME, ATTR, BASE, DEFINITION, IMPORTED = "name", "attr", "base", "definition", "imported"
@@ -70,6 +70,7 @@ class Analysis:
         self._results = None
         self._evaluated = False
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
         self.eval_diagnostics: list = []            # what evaluation adds (asserts, limits, feasibility)
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
         self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
@@ -222,12 +223,26 @@ class Analysis:
         self._evaluated = True
         if self.checked is None or self.sink.has_errors():
             return
-        from compiler import _lower_and_evaluate
+        from compiler.evaluate import Cancelled, evaluate
+        from compiler.lower import lower
         sink = Sink()
         for source in self.sink.sources.values():
             sink.add_source(source)
-        self._results, sink = _lower_and_evaluate(self.checked, sink, True)
+        try:
+            lowering = lower(self.checked, sink)
+            self._results = None if sink.has_errors() else evaluate(lowering, sink, cancel=self._cancel)
+        except Cancelled:                   # superseded by a newer version of the text: nothing to show
+            self._results = None
+            return
         self.eval_diagnostics = list(sink.items)
+
+    def cancel(self) -> None:
+        """Stop this version's evaluation (a newer version of the text supersedes it)."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
         """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""

@@ -63,8 +63,10 @@ class FactoryServer(LanguageServer):
         doc = self.workspace.get_text_document(uri)
         current = self.analyses.get(uri)
         buffers = self.buffers(uri)
-        if current is None or current.stale(doc.source, buffers):
+        if current is None or current.cancelled or current.stale(doc.source, buffers):
             previous = current
+            if previous is not None:
+                previous.cancel()             # its evaluation, if still running, is of an old text
             try:
                 current = Analysis(doc.source, _path(uri), _root(uri, self), self.session, buffers)
             except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
@@ -213,6 +215,8 @@ async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -
     previous = ls.pending.pop(uri, None)
     if previous is not None:
         previous.cancel()
+    if uri in ls.analyses:
+        ls.analyses[uri].cancel()             # the text changed: stop evaluating the old one at once
 
     async def later() -> None:
         await asyncio.sleep(DEBOUNCE_S)
