@@ -25,7 +25,6 @@ published as docs/diagnostics.schema.json (regenerate: `python3 -m compiler.ci_f
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Literal
@@ -173,10 +172,9 @@ class CheckReport(_Strict):
 
 
 def check_schema() -> str:
-    schema = CheckReport.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://factory-dsl.dev/schemas/diagnostics-1.json"
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    from .render.results_schema import schema_text
+
+    return schema_text(CheckReport, "diagnostics-1")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,6 @@ request comment (a headline sentence, a KPI table, parts and checks folded in <d
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import subprocess
@@ -588,10 +587,9 @@ class PlanDocument(_Strict):
 
 
 def plan_schema() -> str:
-    schema = PlanDocument.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://factory-dsl.dev/schemas/plan-1.json"
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    from .render.results_schema import schema_text
+
+    return schema_text(PlanDocument, "plan-1")
 
 
 if __name__ == "__main__":

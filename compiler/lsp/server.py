@@ -267,33 +267,37 @@ def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
     return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=_range(analysis, span))
 
 
+def _target_at(ls: FactoryServer, uri: str, position: t.Position):
+    """(analysis, the definition the name under `position` refers to), or None when there is none."""
+    analysis = ls.analysis(uri)
+    occ = analysis.at(_offset(analysis, position)) if analysis is not None else None
+    target = analysis.resolve(occ) if occ is not None else None
+    return (analysis, target) if target is not None else None
+
+
 @server.feature(t.TEXT_DOCUMENT_DEFINITION)
 @_guarded
 def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location] | None:
-    analysis = ls.analysis(params.text_document.uri)
-    occ = analysis.at(_offset(analysis, params.position)) if analysis is not None else None
-    if occ is None:
+    found = _target_at(ls, params.text_document.uri, params.position)
+    if found is None:
         return None
-    target = analysis.resolve(occ)
-    span = analysis.definition_span(target) if target is not None else None
+    analysis, target = found
+    span = analysis.definition_span(target)
     return [_location(analysis, span)] if span is not None else None
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
 @_guarded
 def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location] | None:
-    analysis = ls.analysis(params.text_document.uri)
-    occ = analysis.at(_offset(analysis, params.position)) if analysis is not None else None
-    if occ is None:
+    found = _target_at(ls, params.text_document.uri, params.position)
+    if found is None:
         return None
-    target = analysis.resolve(occ)
-    if target is None:
-        return None
+    analysis, target = found
     spans = analysis.references(target)
+    decl = analysis.definition_span(target)
     if not params.context.include_declaration:
-        decl = analysis.definition_span(target)
         spans = [s for s in spans if s != decl]
-    elif (decl := analysis.definition_span(target)) is not None and decl not in spans:
+    elif decl is not None and decl not in spans:
         spans.insert(0, decl)
     return [_location(analysis, s) for s in spans]
 
@@ -301,10 +305,11 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 @_guarded
 def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    analysis = ls.analysis(params.text_document.uri)
-    occ = analysis.at(_offset(analysis, params.position)) if analysis is not None else None
-    target = analysis.resolve(occ) if occ is not None else None
-    decl = analysis.definition_span(target) if target is not None else None
+    found = _target_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, target = found
+    decl = analysis.definition_span(target)
     if decl is None or decl.file != analysis.path or not params.new_name.isidentifier():
         return None                          # only definitions of this document are renamed here
     spans = analysis.references(target)

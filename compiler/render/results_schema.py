@@ -79,11 +79,16 @@ class Results(_Strict):
     diagnostics: list[Diagnostic]
 
 
-def json_schema() -> str:
-    schema = Results.model_json_schema()
+def schema_text(model: type[BaseModel], name: str) -> str:
+    """The JSON Schema (2020-12) of one of the CLI's JSON documents, as published in docs/ (`name`: its id)."""
+    schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://factory-dsl.dev/schemas/results-1.json"
+    schema["$id"] = f"https://factory-dsl.dev/schemas/{name}.json"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def json_schema() -> str:
+    return schema_text(Results, "results-1")
 
 
 if __name__ == "__main__":
