@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,7 @@ class Run:
     errors: set[str]                      # error diagnostic codes
     diagnostics: list
     count: int
+    absent: dict[str, np.ndarray] = field(default_factory=dict)   # path -> scenarios where it has no value
 
 
 def evaluate(text: str, name: str, defines: dict[str, str] | None = None) -> Run:
@@ -72,7 +73,8 @@ def evaluate(text: str, name: str, defines: dict[str, str] | None = None) -> Run
         key = f"{c.name} @{c.span.line if c.span else '?'}"
         failing = set(c.failing) if c.failing else (set(range(n)) if not c.ok else set())
         checks.setdefault(key, set()).update(failing)
-    return Run(values, checks, errors, list(sink.items), n)
+    absent = {p: np.broadcast_to(np.asarray(a.mask, dtype=bool).reshape(-1), (n,)) for p, a in results.absent.items()}
+    return Run(values, checks, errors, list(sink.items), n, absent)
 
 
 def same(a: float, b: float) -> bool:
@@ -93,6 +95,8 @@ def sweep_differences(sweep: Run, singles: list[Run]) -> list[str]:
         if not one.values or not sweep.values:
             continue
         for path in sorted(set(one.values) | set(sweep.values)):
+            if path not in one.values and path in sweep.absent and sweep.absent[path][k]:
+                continue        # no value either way: absent (with its reason) here, not applicable alone
             if path not in sweep.values or path not in one.values:
                 out.append(f"scenario {k}: {path} only {'alone' if path in one.values else 'in the sweep'}")
                 continue

@@ -250,8 +250,12 @@ OPEX_PARTS = ("opex_energy", "opex_maintenance", "opex_staff", "opex_water")
 
 
 def _per(ctx, numerator: str, denominator: str, why: str):
-    """numerator / denominator, absent (`ctx.absent`, no value and no error) where the denominator is 0."""
+    """numerator / denominator. A block whose denominator is 0 in every scenario has no such figure at all (a
+    site of pure workloads has no cost per accelerator-hour: not applicable, like tokens/s where nothing is
+    served); in a sweep where only some scenarios have 0, the figure is absent there, with the reason."""
     den = ctx.get(denominator)
+    if np.all(den == 0):
+        ctx.not_applicable()
     if np.any(den == 0):
         ctx.absent(den == 0, f"`{ctx.path}` has no {numerator} per {denominator}: {why}")
     return ctx.get(numerator) / np.where(den == 0, np.nan, den)
