@@ -712,7 +712,8 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
                      f"{_fmt(r.predicted, r.unit):>16} {r.error:>+7.1%}  {cfg}")
     lines.append("")
     cats = summary(rows)
-    for name in sorted(cats):
+    order = THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY,) + tuple(LATENCY_CATEGORIES.values()) + ("power AC", "power DC")
+    for name in sorted(cats, key=lambda c: (order.index(c) if c in order else len(order), c)):
         cat = cats[name]
         head = f"{name}: {cat['count']} rows compared of {cat['total']} (coverage {cat['coverage']:.1%})"
         if cat["count"]:
