@@ -851,7 +851,7 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             evaluated[spec_path] = results if results is not None and not spec_sink.has_errors() else None
         results = evaluated[spec_path]
         if results is None:
-            at("spec", f"spec `{spec}` does not evaluate (its diagnostics are above)")
+            at("spec", f"spec `{spec}` does not evaluate (see its diagnostics)")
             continue
         if quantity not in results.values or not isinstance(results.values[quantity], np.ndarray):
             close = suggest(quantity, [k for k, v in results.values.items() if isinstance(v, np.ndarray)])
