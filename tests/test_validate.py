@@ -94,9 +94,10 @@ def test_every_row_is_covered_or_has_a_reason(validated) -> None:
 
 @needs_csv
 def test_the_reference_file_is_the_shared_copy() -> None:
-    shared = ROOT.parent.parent / "shared" / "reference" / "mlperf_calibration.csv"
-    if not shared.exists():
-        pytest.skip("no ../shared/reference beside the checkout")
+    found = [p / "shared" / "reference" / "mlperf_calibration.csv" for p in ROOT.parents[:2]]
+    shared = next((p for p in found if p.exists()), None)
+    if shared is None:
+        pytest.skip("no shared/reference beside the checkout")
     assert CSV.read_bytes() == shared.read_bytes()
 
 
