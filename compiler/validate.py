@@ -92,7 +92,9 @@ pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inf
 
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
-minimise the median absolute log error over all rows of their kind together (never per row).
+minimise the median absolute log error over all throughput (time-to-train) rows of their kind together, and the
+inference factor once more per chip family (FAMILIES: Hopper FP8, Blackwell FP4, CDNA3 FP8, each family's rows
+together; the value the chips' `serving_efficiency` takes), never per row.
 
 User measurements (`factory validate --user CSV`, `run_user`): columns spec, quantity, measured, unit (and
 optionally note). Each spec (a path relative to the CSV) is evaluated once; the named quantity (its dotted path,
@@ -150,6 +152,9 @@ TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantiz
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
+# chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
+FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
+            "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft", "tpot_mean": "tpot", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
@@ -204,11 +209,6 @@ def alias_for(accelerator: str) -> Alias | None:
         if a.match == "contains" and _normal(a.accelerator) in name:
             fragments.append(a)
     return max(fragments, key=lambda a: len(a.accelerator)) if fragments else None
-
-
-def _chip(accelerator: str) -> str | None:
-    a = alias_for(accelerator)
-    return a.chip if a else None
 
 
 # ----------------------------------------------------------------------------- rows
@@ -765,23 +765,25 @@ def json_doc(path: str, rows: list[Row]) -> dict:
 
 def fit(path: str) -> dict[str, float]:
     """The global efficiency factors that minimise the median |log error| (all throughput / time-to-train rows of a
-    kind together); a factor with no row of its kind to fit on is left out."""
+    kind together), and for inference once more per chip family (FAMILIES: all the family's rows together, the
+    chips' `serving_efficiency`); a factor with no row to fit on is left out."""
     grid = [round(x, 3) for x in np.arange(0.30, 0.905, 0.01)]
     found: dict[str, float] = {}
     for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
                               ("training", "training_gemm_efficiency", "time_to_train")):
         rows, _ = run(path, lets={kind: {let: Expr("e")}}, params={"e": grid})
-        errs = []
-        for r in rows:
-            if r.kind != kind or not r.fields or r.output != output:
-                continue
-            v = np.broadcast_to(r.extra["values"], (len(grid),))
-            errs.append(np.abs(np.log(v / r.measured)))
-        errs = np.asarray(errs)
+        fitted = [r for r in rows if r.kind == kind and r.fields and r.output == output]
+        errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
+                           for r in fitted])
         if not errs.size or not np.isfinite(errs).any(axis=0).all():
             continue                # no row of this kind to fit on (the factor is left out)
-        med = np.nanmedian(errs, axis=0)
-        found[let] = float(grid[int(np.nanargmin(med))])
+        found[let] = float(grid[int(np.nanargmin(np.nanmedian(errs, axis=0)))])
+        if kind == "inference":
+            for family in sorted({FAMILIES.get(r.chip, "") for r in fitted} - {""}):
+                mine = np.asarray([FAMILIES.get(r.chip) == family for r in fitted])
+                med = np.nanmedian(errs[mine], axis=0)
+                if np.isfinite(med).any():
+                    found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(med))])
     return found
 
 
