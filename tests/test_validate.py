@@ -152,6 +152,16 @@ def test_interactive_in_both_spellings_is_one_category_with_its_own_limits() -> 
     assert (big.fields["ttft_limit"].value, big.fields["tpot_limit"].value) == (4.5, 0.080)
 
 
+def test_gptj_beam_search_is_its_decoded_tokens() -> None:
+    """GPT-J decodes 4 beams of 69 counted tokens: the workload decodes 4 x 69 = 276 tokens per request and the
+    prediction counts 69 of them (tokens/s x 69 / 276)."""
+    row = _row(benchmark="gptj-99")
+    assert row.fields["output_tokens"].value == pytest.approx(4 * 69) and row.scale == pytest.approx(69 / 276)
+    server = _row(benchmark="gptj-99.9", scenario="Server")
+    assert server.fields["ttft_limit"].value == 20.0                     # mlperf.conf target_latency 20,000 ms
+    assert server.fields["tpot_limit"].value * 276 == pytest.approx(20.0)
+
+
 def test_units_are_read_and_checked() -> None:
     """The measured value is converted by dsl.units: 1.5 minutes is 90 s; a unit of another dimension is a problem."""
     row = _row(round="training-v4.0", benchmark="gpt3", scenario="training closed", metric="time_to_train",
