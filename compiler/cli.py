@@ -510,40 +510,47 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @main.command()
 @click.argument("csv_path", type=click.Path())
 @click.option("--fit", "do_fit", is_flag=True, help="Also print the global efficiency factors that fit the file best.")
+@click.option("--user", "user", is_flag=True,
+              help="CSV_PATH holds your own measurements: columns spec, quantity, measured, unit (see docs/validate.md).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_guard
-def validate(csv_path, do_fit, fmt):
-    """Compare the throughput models with measurements (MLPerf-shaped CSV): predicted, measured and error per row,
-    the median and the worst per category, and the rows not covered with the reason.
+def validate(csv_path, do_fit, user, fmt):
+    """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power
+    rows: predicted, measured and error per row; per category the median and worst error and the coverage; the rows
+    not covered with the reason), or with --user your own CSV of spec outputs and measured values.
 
-    A row that cannot be read (too few fields, an unclosed quote, a measured value that is not a number above 0)
-    is reported at its line (`invalid-row`) and skipped; the others are compared, and the exit code is 1."""
+    A row that cannot be read (too few fields, an unclosed quote, a measured value that is not a number above 0, a
+    unit of the wrong kind) is reported at its line (`invalid-row`, `unit-mismatch`, ...) and skipped; the others
+    are compared, and the exit code is 1."""
     import csv
 
-    from .validate import fit, render, run, summary
+    from .validate import fit, json_doc, render, render_user, run, run_user
 
     _require_files((csv_path,))
     try:
-        rows, sink = run(csv_path)
+        rows, sink = run_user(csv_path) if user else run(csv_path)
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if any(d.code != Code.INVALID_ROW for d in sink.errors):
+    row_codes = (Code.INVALID_ROW,) if not user else (Code.INVALID_ROW, Code.UNIT_MISMATCH, Code.UNKNOWN_UNIT,
+                                                      Code.UNKNOWN_NAME)
+    if not user and any(d.code not in row_codes for d in sink.errors):
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
     if sink.items:                  # rows that cannot be read: reported at their line, skipped, exit 1
         click.echo(render_text(sink.items, sink.sources), err=True)
+    if user:
+        if fmt == "json":
+            out = {"format_version": FORMAT_VERSION, "file": csv_path,
+                   "rows": [{"line": r.line, "spec": r.spec, "quantity": r.quantity, "unit": r.unit,
+                             "measured": r.measured, "predicted": r.predicted, "error": r.error} for r in rows],
+                   "diagnostics": _diagnostics_json(sink)}
+            click.echo(json.dumps(out, indent=2))
+        else:
+            click.echo(render_user(rows), nl=False)
+        sys.exit(_exit_code(sink))
     if fmt == "json":
-        out = {"format_version": FORMAT_VERSION, "file": csv_path,
-               "rows": [{"line": r.line, "round": r.data.get("round"), "benchmark": r.data.get("benchmark"),
-                         "scenario": r.data.get("scenario"), "accelerator": r.data.get("accelerator"),
-                         "accelerators": r.data.get("num_accelerators"), "kind": r.kind or None,
-                         "measured": r.measured if r.text else None, "predicted": r.predicted if r.text else None,
-                         "error": r.error if r.text else None, "covered": bool(r.text),
-                         "reason": r.reason or None} for r in rows],
-               "summary": {name: {"rows": c["count"], "median_abs_error": c["median"], "worst_abs_error": c["worst"],
-                                  "worst_line": c["worst_row"].line} for name, c in summary(rows).items()},
-               "diagnostics": _diagnostics_json(sink)}
+        out = {"format_version": FORMAT_VERSION, **json_doc(csv_path, rows), "diagnostics": _diagnostics_json(sink)}
         if do_fit:
             out["fit"] = fit(csv_path)
         click.echo(json.dumps(out, indent=2))

@@ -1,141 +1,262 @@
-"""Validation: the throughput models against measurements, row by row (`factory validate CSV`).
+"""Validation: the models against measurements, row by row (`factory validate CSV`, `factory validate --user CSV`).
 
-Pipeline position: beside the CLI; builds ONE spec holding a workload block per measured row (in a site
-`validation`), runs it through the same front end, lowering and evaluation as any spec, and compares the
-predictions with the measured values. Imports `dsl` and `compiler` (never the other way round).
+Pipeline position: beside the CLI; builds ONE spec holding a workload block per distinct measured configuration
+(in a site `validation`, written with compiler.spec_builder, never by formatting spec text), runs it through the
+same front end, lowering and evaluation as any spec, and compares the predictions with the measured values.
+Imports `dsl` and `compiler` (never the other way round).
 
-Input: a CSV of the shape of reference/mlperf_calibration.csv (columns round, benchmark, scenario,
-system, accelerator, num_accelerators, metric, value, unit, source). Compared metrics: `throughput`
-(inference, tokens/s, Offline and Server scenarios) and `time_to_train` (training, minutes). Every other
-row is listed as not covered, with the reason.
+Input: a CSV of the shape of reference/mlperf_calibration.csv (columns round, benchmark, scenario, system,
+accelerator, num_accelerators, metric, value, unit, source). The measured value is read in the row's unit
+(dsl.units; `Tokens/s` is tok/s, `minutes` min) and must have the metric's dimension, else the row is an
+`invalid-row` at its line. What each metric is compared with, by category:
 
-What each benchmark is (the workload the row ran), with sources:
-    llama2-70b       Llama 2 70B, OpenOrca: 24,576 samples "with up to 1,024 input and output tokens" (AMD MLPerf
-                     v4.1 blog [S]); 294.45 output tokens per sample (mlcommons/inference language/llama2-70b
-                     README "Tokens per sample" [P]); mean input ~300 tokens [U] (not published; the prompts are
-                     short questions with a system prompt). Server limits TTFT 2 s, TPOT 200 ms; interactive
-                     450 ms / 40 ms (test parameters in the v4.1 result logs, 2024 [P]).
-    mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (mlcommons/inference mixtral-8x7b README [P]); 144.84
-                     output tokens per sample [P]; mean input ~480 tokens [U] (GSM8K few-shot prompts are long).
-    llama3.1-405b    8,313 samples, 684.68 output tokens per sample (mlcommons/inference llama3.1-405b README [P]);
-                     long-context inputs, mean ~9,400 tokens [U]; Server limits 6 s / 175 ms (v5.0 logs, 2025 [P]).
+    inference Offline / Server / Interactive   `throughput` rows against the workload's `tokens_per_s`. The
+                       category is Interactive for the benchmark `llama2-70b-interactive-*` (MLPerf Inference v5.0
+                       runs it as scenario Server) and for scenario `Interactive` (later rounds); the workload then
+                       runs scenario "interactive" with that benchmark's own limits.
+    training time-to-train   `time_to_train` rows against the training workload's `time_to_train`.
+    TTFT p99, TPOT mean      latency rows of Server/Interactive runs against the workload's `ttft` (in those
+                       scenarios the inference model's TTFT is the 99th percentile with the M/D/1 queueing wait)
+                       and `tpot` (one mean decode step). `ttft_p50` and `tpot_p99` are compared with outputs
+                       `ttft_p50` / `tpot_p99` where the inference model defines them; until then the rows are
+                       listed as not covered, with that reason. The prediction is the model's at its own operating
+                       point (the most tokens/s within the benchmark's limits), which is where a submission runs:
+                       submitters raise the load until a limit binds. The inference model takes no arrival rate,
+                       so "at exactly the submitted load" is not available.
+    power AC / power DC      `mean_power_per_8GPU_node (AC|DC)` (MLPerf Training power logs) against the training
+                       workload's `power` run on the stdlib server of that chip (POWER_SYSTEMS), per 8 accelerators;
+                       DC is after the server's PSUs (power x psu_efficiency). `system_power_avg` (MLPerf Inference
+                       power, whole system at the wall) against the inference workload's `power` likewise; the
+                       rows in the reference file are all MaxQ (power-capped) submissions whose cap is not in the
+                       file, so they are listed as not covered. Benchmarks without a workload description (BERT,
+                       ResNet, ...: not language models) are not covered.
+
+Coverage is reported per category: covered rows / rows of the category (a row that cannot be read is an
+`invalid-row` diagnostic, in no category). The issue's target is >= 95% of the throughput and time-to-train rows.
+
+Accelerator names are data: stdlib/accelerator_aliases.csv maps every accelerator string of the result files to
+a stdlib chip, with the precision its inference submissions ran and its scale-up domain (see that file).
+
+What each benchmark is (the workload the row ran), with sources. Per-benchmark latency limits (TTFT p99 / TPOT
+p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 2026) [P], and agree with the
+"limits TTFT .. ms, TPOT .. ms" of the latency rows in reference/mlperf_calibration.csv [P]:
+    llama2-70b       Llama 2 70B, OpenOrca: 24,576 samples (mlperf.conf performance_sample_count [P]) "with up to
+                     1,024 input and output tokens" (AMD MLPerf v4.1 blog [S]); 294.45 output tokens per sample
+                     (mlcommons/inference language/llama2-70b README "Tokens per sample" [P]); mean input ~300
+                     tokens [U]. Server 2 s / 200 ms; interactive (`llama2-70b-interactive`) 450 ms / 40 ms [P].
+    mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (language/mixtral-8x7b README [P]); 144.84 output
+                     tokens per sample [P]; mean input ~480 tokens [U]. Server 2 s / 200 ms [P].
+    llama3.1-405b    8,313 samples, 684.68 output tokens per sample (language/llama3.1-405b README [P]); long-context
+                     inputs, mean ~9,400 tokens [U]. Server 6 s / 175 ms; interactive 4.5 s / 80 ms [P].
+    gptj             GPT-J 6B on CNN/DailyMail, 13,368 samples (mlperf.conf [P]; language/gpt-j README "entire
+                     validation set (13368 samples) using beam search, beam_size=4" [P]). Output: loadgen counts 69
+                     tokens per sample (mlperf.conf `gptj.*.token_latency_scaling_factor = 69` [P]); input: CNN/DM
+                     articles average 781 word tokens (See et al., "Get To The Point", ACL 2017 [S]), ~900 GPT-2
+                     BPE tokens with the instruction [U]. Beam search, 4 beams per request (the README above; "only
+                     beam_size 4 is allowed for official submission" in the reference backend [P]): a request
+                     decodes 4 x 69 = 276 tokens, which the inference model (one sequence per request) runs as one
+                     sequence of 276 decode steps: the same matrix work per step and, with the prompt's KV cache
+                     shared by the beams, about the same KV traffic (I + 4 x 69 / 2 against I + 276 / 2); loadgen
+                     counts 69, so predicted tokens/s = the model's x 69 / 276 (Row.scale). Server: 20 s per query
+                     at p99 (mlperf.conf `gptj.Server.target_latency = 20000` [P]), written as TTFT <= 20 s and
+                     TPOT <= 20 s / 276 steps (a sufficient split of the query budget [D]).
+    llama3.1-8b      Llama 3.1 8B Instruct on CNN/DailyMail, 13,368 samples (mlperf.conf [P]); prompt template up to
+                     2,048 tokens (language/llama3.1-8b PREPROCESSING.md [P]); mean input ~900 tokens [U] (as
+                     gptj); output: the accuracy reference generates 8,167,644 characters over 13,368 samples,
+                     611 per sample [P][D], ~128 tokens at ~4.8 characters per Llama 3 token [U]. Server 2 s / 100 ms;
+                     interactive 500 ms / 30 ms [P].
+    deepseek-r1      DeepSeek-R1 671B (37B active), 4,388 samples (mlperf.conf [P]); "a maximum output length of
+                     20K" (mlcommons.org "DeepSeek-R1 inference 5.1", 2025-09 [S]); mean input ~800 and mean output
+                     ~3,880 tokens [U] (reasoning chains; not read from a result log). Server 2 s / 80 ms;
+                     interactive 1.5 s / 15 ms [P].
     gpt3             GPT-3 175B from a checkpoint to log-perplexity 2.69: 1.25 Gtok of training (1,258,291,200
                      tokens in NVIDIA's v4.1 256-GPU log, 1,231,110,144 in the 11,616-GPU log:
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
-                     sequence 2,048; global batch 2,048 sequences (the 256-GPU log [P]; the model raises it to one
-                     micro-batch per replica); evaluation costs about one training step per evaluation (same logs:
-                     3 x 6.6 s of validation against 18.4 s steps), i.e. 25 x 12 Mtok forward-only [D].
+                     sequence 2,048; global batch 2,048 sequences (the 256-GPU log [P]); evaluation costs about one
+                     training step per evaluation (same logs: 3 x 6.6 s of validation against 18.4 s steps), i.e.
+                     25 x 12 Mtok forward-only [D].
     llama2_70b_lora  LoRA fine-tuning of Llama 2 70B on GovReport, sequence 8,192, global batch 8: 3,456 samples to
                      converge plus 9 evaluations of 173 samples (NVIDIA v4.1 B200 log b200_preview_nemo/
                      llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]).
-Precision: Hopper (incl. GH200), Gaudi 2, MI300X/MI325X run FP8 (A100 has no FP8 and falls back to BF16);
-Blackwell (B200, GB200) inference runs FP4 (as read from the MLPerf Inference v4.1 and v5.0 submissions,
-2024-25: FP8 on Hopper/MI3xx, FP4 on Blackwell in v5.x); training uses FP8 where the chip has it (NVIDIA's
-MLPerf Training GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8
-"Accurate Quantized Training" ("we advanced our novel mixed-precision training approach to leverage the INT8
-precision format", Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; applied to v5p
-too [U]); Trillium runs BF16 [U].
-Scale-up domain: the accelerators per node (the CSV's source gives `nodes=`; 8 otherwise), 72 for GB200 NVL72,
-the whole slice for TPU v5p (3D torus), 256 for TPU v5e/v6e pods; TPU scale-out 50 Gb/s per chip (DCN, Google
-TPU v5p page [P], systems.factory).
-PCIe cards (H100 PCIe, H100 NVL, L40S) have stdlib chips but their rows are listed as not covered (PCIE_REASON):
-the models have no term for a card held below its boost clock at 350-400 W nor for PCIe / pairwise-NVLink links,
-and they over-predict all these cards' inference rows.
+    llama31_405b     MLPerf Training v5.0 Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192, global
+                     batch 1,152 sequences [U]; ~1.8 Gtok to the target [U][D] (NVIDIA's 2,496-GPU GB200 run took
+                     27.3 min, which at ~40% MFU is 6 x 405e9 x 1.8e9 FLOP); evaluation ~5% of training [U]. Not
+                     read from a result log: a placeholder until one is.
+Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
+MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
+GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
+Training" ("we advanced our novel mixed-precision training approach to leverage the INT8 precision format",
+Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; applied to v5p too [U]); Trillium BF16 [U].
+Scale-up domain: the alias file's `scaleup` (72 for GB200/GB300 NVL72, 2 for H100 NVL bridge pairs, 4 for H200 NVL
+bridge groups, the whole slice for TPU v5p, 256 for TPU v5e/v6e pods), else the accelerators per node (the source's
+`nodes=`; 8 otherwise); TPU scale-out 50 Gb/s per chip (DCN, Google TPU v5p page [P], systems.factory).
+PCIe cards (H100 PCIe, H100 NVL, H200 NVL, L40S, RTX PRO 6000) are compared like every other chip: their lower peak
+(lower clocks at 350-600 W are in their datasheet figures) and their links (PCIe Gen4/Gen5, NVLink bridges within a
+pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inference model's compute and TP terms.
 
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
-minimise the median absolute log error over all rows of their kind together (never per row). The values so
-found are the defaults in compiler/models/inference.py and training.py.
+minimise the median absolute log error over all throughput (time-to-train) rows of their kind together, and the
+inference factor once more per chip family (FAMILIES: Hopper FP8, Blackwell FP4, CDNA3 FP8, each family's rows
+together; the value the chips' `serving_efficiency` takes), never per row.
+
+User measurements (`factory validate --user CSV`, `run_user`): columns spec, quantity, measured, unit (and
+optionally note). Each spec (a path relative to the CSV) is evaluated once; the named quantity (its dotted path,
+as `factory explain` and the results JSON name it) is compared with the measured value converted to SI by
+dsl.units. A unit of another dimension than the quantity's is a `unit-mismatch` at the unit's CSV line:col, an
+unknown unit `unknown-unit`, an unknown quantity `unknown-name` (with the closest name), a spec that does not
+evaluate its own diagnostics; those rows are skipped and the exit code is 1.
 """
 from __future__ import annotations
 
 import csv
 import io
 import math
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from dsl.diagnostics import Code
 
+from .spec_builder import Block, Expr, Q, Ref, Spec
+
 # ----------------------------------------------------------------------------- what each row ran
-INFERENCE = {
-    "llama2-70b": ("Llama2_70B", 300.0, 294.45, None),
-    "llama2-70b-interactive": ("Llama2_70B", 300.0, 294.45, "interactive"),
-    "mixtral-8x7b": ("Mixtral_8x7B", 480.0, 144.84, None),
-    "llama3.1-405b": ("Llama3_1_405B", 9400.0, 684.68, None),
+
+
+@dataclass(frozen=True)
+class Serving:
+    """An MLPerf Inference benchmark: the model, mean tokens per request, limits (TTFT p99, TPOT) per scenario."""
+
+    model: str
+    input_tokens: float
+    output_tokens: float
+    limits: dict
+    beams: int = 1              # beam search: every request decodes `beams` sequences of output_tokens each
+
+
+SERVING = {
+    "llama2-70b": Serving("Llama2_70B", 300.0, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}),
+    "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)}),
+    "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)}),
+    "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / (4 * 69))}, beams=4),
+    "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)}),
+    "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)}),
 }
-SERVER_LIMITS = {"llama3.1-405b": (6.0, 0.175)}
+BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
     "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, method="full"),
     "llama2_70b_lora": dict(model="Llama2_70B", tokens=3456 * 8192, seq=8192, batch=8 * 8192,
                             eval=9 * 173 * 8192, method="lora"),
+    "llama31_405b": dict(model="Llama3_1_405B", tokens=1.8e9, seq=8192, batch=1152 * 8192, eval=0.05 * 1.8e9,
+                         method="full"),
 }
-# accelerator names in the CSV -> (stdlib chip, why not covered when None)
-CHIPS = [
-    (r"H100-SXM", "H100_SXM"),
-    (r"H100-NVL", "H100_NVL"),
-    (r"H100-PCIe", "H100_PCIe"),
-    (r"GH200 .*96GB", "GH200_96GB"),
-    (r"GH200 ", "GH200"),
-    (r"L40S", "L40S"),
-    (r"A100-SXM4", "A100_SXM"),
-    (r"H200-SXM-141GB-CTS", "H200"),
-    (r"H200-SXM", "H200"),
-    (r"B200-SXM", "B200"),
-    (r"^NVIDIA GB200$", "GB200"),
-    (r"MI300X", "MI300X"),
-    (r"MI325X", "MI325X"),
-    (r"TPU-v5p", "TPU_v5p"),
-    (r"TPU-trillium", "TPU_v6e"),
-    (r"TPU-v5e", "TPU_v5e"),
-    (r"Gaudi(\(R\))? ?2", "Gaudi2"),
-]
-# stdlib chips whose rows are listed as not covered, with the reason (one rule for the whole class, never per row)
-PCIE_CARDS = {"H100_PCIe", "H100_NVL", "L40S"}
-PCIE_REASON = ("PCIe card `{acc}` (stdlib chip {chip}) not compared: 350-400 W add-in cards, likely below the boost "
-               "clock their datasheet peaks assume, linked by PCIe or pairwise NVLink bridges; the models have neither "
-               "term, over-predict every inference row of these cards (+10% to +153%, +1,155% for a vLLM submission) "
-               "and covering them lifts the inference Server median |error| from 11% to 20%")
-FP4_CHIPS = {"B200", "GB200"}
-TPU_POD = {"TPU_v5e": 256, "TPU_v6e": 256}
+TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
+TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
+# the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
+POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
+                 "MI300X": "MI300X_8GPU"}
+# chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
+FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
+            "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
+LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft", "tpot_mean": "tpot", "tpot_p99": "tpot_p99"}
+LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
+                      "tpot_p99": "TPOT p99"}
+THROUGHPUT_CATEGORIES = ("inference Offline", "inference Server", "inference Interactive")
+TRAINING_CATEGORY = "training time-to-train"
+COVERAGE_TARGET = 0.95      # of the throughput and time-to-train rows (issue 11)
+# the unit a metric is measured in when the row gives none, and the dimension it must have
+METRIC_UNITS = {"throughput": "tok/s", "training": "min", "latency": "ms", "power": "W"}
+UNIT_NAMES = {"tokens/s": "tok/s", "minutes": "min", "minute": "min", "seconds": "s", "watts": "W"}
+ALIASES_FILE = "accelerator_aliases.csv"
 
 
+# ----------------------------------------------------------------------------- accelerator names (data)
+@dataclass(frozen=True)
+class Alias:
+    accelerator: str
+    match: str                  # exact | contains
+    chip: str
+    precision: str              # inference weight precision, "" = the chip's best
+    scaleup: str                # "", a count, or "all"
+    line: int
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"\((r|tm)\)|[®™]", "", text, flags=re.IGNORECASE)
+    return " ".join(text.split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def aliases() -> tuple[Alias, ...]:
+    """The rows of stdlib/accelerator_aliases.csv (comment lines start with #)."""
+    from dsl.resources import stdlib_dir
+
+    out = []
+    with open(stdlib_dir() / ALIASES_FILE, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(line for line in fh if not line.startswith("#"))
+        for i, row in enumerate(reader):
+            out.append(Alias(row["accelerator"].strip(), row["match"].strip(), row["chip"].strip(),
+                             row["inference_precision"].strip(), row["scaleup"].strip(), i + 2))
+    return tuple(out)
+
+
+def alias_for(accelerator: str) -> Alias | None:
+    """The alias of an accelerator name: an exact name first, else the longest fragment it contains."""
+    name = _normal(accelerator)
+    if not name:
+        return None
+    fragments = []
+    for a in aliases():
+        if a.match == "exact" and _normal(a.accelerator) == name:
+            return a
+        if a.match == "contains" and _normal(a.accelerator) in name:
+            fragments.append(a)
+    return max(fragments, key=lambda a: len(a.accelerator)) if fragments else None
+
+
+# ----------------------------------------------------------------------------- rows
 @dataclass
 class Row:
     line: int
     data: dict
-    kind: str = ""
-    block: str = ""
-    fields: list[str] = field(default_factory=list)   # the workload block's field lines (empty: not covered)
-    chip: str = ""                                     # the stdlib chip and model the block imports
+    kind: str = ""                    # inference | training (the workload block's kind), "" when not covered
+    block: str = ""                   # the workload block compared (shared by rows of the same configuration)
+    fields: dict = field(default_factory=dict)   # the block's fields (spec_builder values); empty: not covered
+    lets: dict = field(default_factory=dict)
+    output: str = ""                  # the block's output compared with the measured value
+    scale: float = 1.0                # predicted = output value x scale (per-node power)
+    category: str = "other"
+    chip: str = ""
     model: str = ""
     reason: str = ""
-    measured: float = math.nan        # SI (tok/s or s)
+    measured: float = math.nan        # SI
+    unit: str = ""                    # SI unit of measured and predicted
     predicted: float = math.nan
     extra: dict = field(default_factory=dict)
     problem: str = ""                 # why the row is unusable (reported as `invalid-row`, the row skipped)
 
     @property
+    def covered(self) -> bool:
+        return bool(self.fields)
+
+    @property
     def text(self) -> str:
         """The row's workload block as spec text ("" when the row is not covered)."""
-        return self.render()
+        return "\n".join(self.to_block().lines()) + "\n" if self.fields else ""
 
-    def render(self, lets: dict[str, str] | None = None) -> str:
-        if not self.fields:
-            return ""
-        lines = self.fields + [f"let {name} = {value}" for name, value in (lets or {}).items()]
-        return f"  {self.kind} {self.block} {{\n" + "".join(f"    {x}\n" for x in lines) + "  }\n"
+    def to_block(self, name: str | None = None, lets: dict | None = None) -> Block:
+        return Block(self.kind, name or self.block or "row", dict(self.fields), {**self.lets, **(lets or {})})
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, tuple((k, repr(v)) for k, v in self.fields.items()),
+                tuple((k, repr(v)) for k, v in self.lets.items()))
 
     @property
     def error(self) -> float:
         return self.predicted / self.measured - 1 if self.measured else math.nan
-
-    @property
-    def category(self) -> str:
-        if self.kind == "training":
-            return "training time-to-train"
-        return f"inference {self.data['scenario']}"
 
     @property
     def label(self) -> str:
@@ -146,10 +267,9 @@ class Row:
 COLUMNS = {"round", "benchmark", "scenario", "accelerator", "num_accelerators", "metric", "value"}
 
 
-def read_csv(path: str, sink=None) -> list[Row]:
-    """The rows of a measurements CSV (a UTF-8 byte-order mark is allowed). A header without the needed
-    columns raises ValueError (a usage error); a row that cannot be read (more or fewer fields than the
-    header, an unclosed quote, a bad byte) is reported into `sink` as `invalid-row` at its line and skipped."""
+def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dict]], object]:
+    """(line, row dict) of a CSV file, and its Source. A header without `columns` raises ValueError (a usage
+    error); a row that cannot be read is an `invalid-row` at its line, skipped."""
     from dsl.source import Source
 
     try:
@@ -167,10 +287,10 @@ def read_csv(path: str, sink=None) -> list[Row]:
         raise ValueError("the file is empty: a header line naming the columns is needed") from None
     except csv.Error as exc:
         raise ValueError(f"the header line cannot be read: {exc}") from None
-    missing = COLUMNS - set(header)
+    missing = columns - set(header)
     if missing:
         raise ValueError(f"missing columns {', '.join(sorted(missing))}")
-    rows: list[Row] = []
+    rows: list[tuple[int, dict]] = []
     last = reader.line_num
     while True:
         try:
@@ -192,45 +312,101 @@ def read_csv(path: str, sink=None) -> list[Row]:
                 why += f" (a quote opened on this line is closed only on line {last}, or never)"
             _row_problem(sink, source, first, why)
             continue
-        rows.append(Row(first, dict(zip(header, fields))))
+        rows.append((first, dict(zip(header, fields))))
     if not rows and sink is not None and not sink.items:
         _row_problem(sink, source, 1, "the file has a header but no rows to compare")
-    return rows
+    return rows, source
 
 
-def _row_problem(sink, source, line: int, why: str) -> None:
-    if sink is None:
-        return
+def read_csv(path: str, sink=None) -> list[Row]:
+    """The rows of a measurements CSV (a UTF-8 byte-order mark is allowed); see `_read_table`."""
+    rows, _ = _read_table(path, COLUMNS, sink)
+    return [Row(line, data) for line, data in rows]
+
+
+def _line_offset(source, line: int) -> int:
     offset = 0
     for _ in range(line - 1):
         offset = source.text.find("\n", offset) + 1
-    sink.error(Code.INVALID_ROW, f"{why}; the row is skipped" if line > 1 else why,
-               source.span(offset, offset + len(source.line_text(line))))
+    return offset
 
 
-def _check_numbers(row: Row) -> str | None:
-    """Why a compared row's accelerator count or measured value is unusable, or None."""
+def _row_problem(sink, source, line: int, why: str, code: str = Code.INVALID_ROW, column: int | None = None,
+                 width: int | None = None) -> None:
+    """Report a row's problem at its line (the whole line, or `width` characters from 0-based `column`)."""
+    if sink is None:
+        return
+    offset = _line_offset(source, line)
+    if column is None:
+        span = source.span(offset, offset + len(source.line_text(line)))
+    else:
+        span = source.span(offset + column, offset + column + max(width or 1, 1))
+    sink.error(code, f"{why}; the row is skipped" if line > 1 else why, span)
+
+
+def _field_columns(line_text: str) -> list[tuple[int, int]]:
+    """(0-based start, width) of each comma-separated field of one CSV line (quotes respected)."""
+    out, start, quoted, i = [], 0, False, 0
+    while i < len(line_text):
+        ch = line_text[i]
+        if ch == '"':
+            if quoted and i + 1 < len(line_text) and line_text[i + 1] == '"':
+                i += 1
+            else:
+                quoted = not quoted
+        elif ch == "," and not quoted:
+            out.append((start, i - start))
+            start = i + 1
+        i += 1
+    out.append((start, len(line_text) - start))
+    return out
+
+
+# ----------------------------------------------------------------------------- planning a row
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _measured(row: Row, kind: str) -> str | None:
+    """Read the measured value into SI (row.measured, row.unit); why it is unusable, or None."""
+    from dsl.units import UnitError, parse_unit, si_unit
+
     d = row.data
-    try:
-        n = float(d["num_accelerators"])
-    except ValueError:
-        return f"num_accelerators `{d['num_accelerators']}` is not a number"
-    if not (math.isfinite(n) and n >= 1 and n == int(n)):
-        return f"num_accelerators `{d['num_accelerators']}` is not a whole number of at least 1"
-    try:
-        value = float(d["value"])
-    except ValueError:
+    value = _number(d["value"])
+    if value is None:
         return f"value `{d['value']}` is not a number"
     if not (math.isfinite(value) and value > 0):
         return f"the measured value `{d['value']}` is not a finite number above 0"
+    default = parse_unit(METRIC_UNITS[kind])
+    text = (d.get("unit") or "").strip()
+    text = UNIT_NAMES.get(text.lower(), text) or METRIC_UNITS[kind]
+    try:
+        unit = parse_unit(text)
+    except (UnitError, KeyError, ValueError):
+        return f"unit `{d.get('unit')}` is not a unit (expected one like {METRIC_UNITS[kind]})"
+    if unit.dim != default.dim or unit.point:
+        return f"unit `{d.get('unit')}` is not a {_dimension(default.dim)} unit like {METRIC_UNITS[kind]}"
+    row.measured, row.unit = unit.to_si(value), si_unit(default.dim)
     return None
 
 
-def _chip(accelerator: str) -> str | None:
-    for pattern, chip in CHIPS:
-        if re.search(pattern, accelerator):
-            return chip
-    return None
+def _dimension(dim) -> str:
+    from dsl.units import dimension_name
+
+    return dimension_name(dim)
+
+
+def _count(row: Row) -> tuple[float | None, str | None]:
+    text = row.data["num_accelerators"]
+    n = _number(text)
+    if n is None:
+        return None, f"num_accelerators `{text}` is not a number"
+    if not (math.isfinite(n) and n >= 1 and n == int(n)):
+        return None, f"num_accelerators `{text}` is not a whole number of at least 1"
+    return n, None
 
 
 def _nodes(source: str) -> int | None:
@@ -238,101 +414,210 @@ def _nodes(source: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _benchmark(name: str) -> str:
-    return re.sub(r"-99(\.9)?$", "", name.strip())
+def _benchmark(name: str) -> tuple[str, bool]:
+    """(the benchmark without its accuracy suffix and `-interactive`, whether it is the interactive variant)."""
+    base = re.sub(r"-99(\.9)?$", "", name.strip().lower())
+    interactive = base.endswith("-interactive")
+    base = base[: -len("-interactive")] if interactive else base
+    return BENCHMARK_NAMES.get(base, base), interactive
+
+
+def _metric_kind(metric: str) -> str:
+    if metric == "throughput":
+        return "throughput"
+    if metric == "time_to_train":
+        return "training"
+    if metric in LATENCY_OUTPUTS:
+        return "latency"
+    if metric.startswith(("system_power_avg", "mean_power_per_8GPU_node")):
+        return "power"
+    return ""
+
+
+def _category(row: Row) -> str:
+    d = row.data
+    metric = d["metric"].strip()
+    kind = _metric_kind(metric)
+    if kind in ("throughput", "latency"):
+        _, interactive = _benchmark(d["benchmark"])
+        scenario = "Interactive" if interactive else d["scenario"].strip().capitalize()
+        if kind == "latency":
+            return LATENCY_CATEGORIES[metric]
+        return f"inference {scenario}"
+    if kind == "training":
+        return TRAINING_CATEGORY
+    if kind == "power":
+        return "power DC" if "(DC)" in metric else "power AC"
+    return "other"
 
 
 def plan(row: Row) -> None:
-    """Fill in the workload block for a row, or the reason it is not covered."""
+    """Fill in the workload block for a row (its fields, the output compared), or the reason it is not covered,
+    or the problem that makes it unusable (row.problem: an `invalid-row`)."""
+    from .models import outputs_for
+
     d = row.data
     metric = d["metric"].strip()
-    if metric not in ("throughput", "time_to_train"):
-        row.reason = (f"metric `{metric}` is not compared (power rows belong to the power model; latency "
-                      "percentiles at the submitted load are not a modelled quantity)")
+    kind = _metric_kind(metric)
+    row.category = _category(row)
+    if not kind:
+        row.reason = f"metric `{metric}` is not a compared metric"
         return
-    problem = _check_numbers(row)
+    if not d["accelerator"].strip():
+        row.reason = "the row names no accelerator"
+        return
+    n, problem = _count(row)
+    problem = problem or _measured(row, kind)
     if problem is not None:
         row.problem = problem
         return
-    n = float(d["num_accelerators"])
-    chip = _chip(d["accelerator"])
-    if chip is None:
-        row.reason = f"no stdlib chip for `{d['accelerator']}`"
+    alias = alias_for(d["accelerator"])
+    if alias is None:
+        row.reason = f"no stdlib chip for `{d['accelerator']}` (add it to stdlib/{ALIASES_FILE})"
         return
-    if chip in PCIE_CARDS:
-        row.reason = PCIE_REASON.format(acc=d["accelerator"], chip=chip)
-        return
-    if "MaxQ" in (d.get("system") or ""):
+    chip = alias.chip
+    system_name = d.get("system") or ""
+    if "MaxQ" in system_name:
         row.reason = "power-capped (MaxQ) submission: the cap is not in the file"
         return
-    name = f"r{row.line:04d}"
-    row.block = name
-    if metric == "throughput":
-        bench = _benchmark(d["benchmark"])
-        if bench not in INFERENCE:
-            row.reason = f"benchmark `{d['benchmark']}` has no workload description"
-            return
-        model, isl, osl, forced = INFERENCE[bench]
-        scenario = forced or d["scenario"].strip().lower()
-        nodes = _nodes(d.get("source", ""))
-        scaleup = 72 if chip == "GB200" else (n / nodes if nodes else min(n, 8))
-        precision = "fp4" if chip in FP4_CHIPS else "fp8"
-        lines = [f"model = {model}", f"chip = {chip}", f"accelerators = {n:g}", f"scaleup_size = {scaleup:g}",
-                 f'precision = "{precision}"', f'scenario = "{scenario}"', f"input_tokens = {isl:g} tok",
-                 f"output_tokens = {osl:g} tok"]
-        if scenario == "server" and bench in SERVER_LIMITS:
-            ttft, tpot = SERVER_LIMITS[bench]
-            lines += [f"ttft_limit = {ttft:g} s", f"tpot_limit = {tpot:g} s"]
-        row.kind = "inference"
-        row.measured = float(d["value"])
-        row.fields, row.chip, row.model = lines, chip, model
-        return
-    bench = d["benchmark"].strip()
-    if bench not in TRAINING:
-        row.reason = f"benchmark `{bench}` has no workload description"
-        return
-    job = TRAINING[bench]
-    if chip.startswith("TPU"):
-        scaleup = TPU_POD.get(chip, n)
-        extra = ["scaleout_bw = 50 Gb/s"] + (['precision = "int8"'] if chip in ("TPU_v5e", "TPU_v5p") else [])
+    if kind in ("throughput", "latency") or (kind == "power" and metric.startswith("system_power_avg")):
+        _plan_inference(row, n, alias, kind, metric)
     else:
-        scaleup = min(n, 8)
-        extra = []
-    lines = [f"model = {job['model']}", f"chip = {chip}", f"accelerators = {n:g}", f"scaleup_size = {scaleup:g}",
-             f"tokens = {job['tokens']:g} tok", f"eval_tokens = {job['eval']:g} tok", f"seq_len = {job['seq']:g} tok",
-             f"global_batch = {job['batch']:g} tok", f'method = "{job["method"]}"', "failure_rate = 0 / 1 s"] + extra
-    row.kind = "training"
-    row.measured = float(d["value"]) * 60.0
-    row.fields, row.chip, row.model = lines, chip, job["model"]
+        _plan_training(row, n, alias, kind, metric)
+    if row.fields and row.output and row.output not in outputs_for(row.kind):
+        what = {"ttft_p50": "its `ttft` is the 99th percentile under Server load",
+                "tpot_p99": "its `tpot` is the mean decode step"}.get(metric, "")
+        row.reason = f"the {row.kind} model has no output `{row.output}`" + (f" ({what})" if what else "")
+        row.fields = {}
 
 
-def spec_text(rows: list[Row], lets: dict[str, dict[str, str]] | None = None,
-              params: dict[str, str] | None = None) -> str:
-    """The validation spec: one workload block per covered row; `lets` adds `let name = value` to every block
-    of a kind ({"inference": {"inference_gemm_efficiency": "e"}}), `params` adds top-level parameters."""
-    covered = [r for r in rows if r.fields]
-    chips = sorted({r.chip for r in covered})
-    models = sorted({r.model for r in covered})
-    head = '"""Validation workloads: one block per measured row (generated by compiler/validate.py)."""\n'
-    if chips:
-        head += f"from chips import {', '.join(chips)}\n"
-    if models:
-        head += f"from models import {', '.join(models)}\n"
-    for name, value in (params or {}).items():
-        head += f"param {name} = {value}\n"
-    body = ""
-    for r in covered:
-        body += r.render((lets or {}).get(r.kind))
-    return head + "\nsite validation {\n" + body + "}\n"
+def _scaleup(alias: Alias, n: float, source: str) -> float:
+    if alias.scaleup == "all":
+        return n
+    if alias.scaleup:
+        return min(float(alias.scaleup), n)
+    nodes = _nodes(source)
+    return n / nodes if nodes else min(n, 8)
+
+
+def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) -> None:
+    d = row.data
+    bench, interactive = _benchmark(d["benchmark"])
+    serving = SERVING.get(bench)
+    if serving is None:
+        row.reason = f"benchmark `{d['benchmark']}` has no workload description"
+        return
+    scenario = "interactive" if interactive else d["scenario"].strip().lower()
+    if scenario not in ("offline", "server", "interactive"):
+        row.reason = f"scenario `{d['scenario']}` is not compared"
+        return
+    if kind == "latency" and scenario == "offline":
+        row.reason = "latency percentiles of an Offline run are not compared (no arrival process)"
+        return
+    fields: dict = {"model": Ref(serving.model)}
+    if kind == "power":
+        system = POWER_SYSTEMS.get(alias.chip)
+        if system is None:
+            row.reason = f"no stdlib server for chip {alias.chip} to take the system power from"
+            return
+        fields["system"] = Ref(system)
+    else:
+        fields["chip"] = Ref(alias.chip)
+        fields["scaleup_size"] = _scaleup(alias, n, d.get("source", ""))
+    fields["accelerators"] = n
+    if alias.precision:
+        fields["precision"] = alias.precision
+    fields["scenario"] = scenario
+    fields["input_tokens"] = Q(serving.input_tokens, "tok")
+    fields["output_tokens"] = Q(serving.output_tokens * serving.beams, "tok")
+    if scenario != "offline":
+        limits = serving.limits.get(scenario)
+        if limits is None:
+            row.reason = f"benchmark `{d['benchmark']}` has no {scenario} latency limits"
+            return
+        fields["ttft_limit"] = Q(limits[0], "s")
+        fields["tpot_limit"] = Q(limits[1], "s")
+    row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
+    row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
+                  "power": "power"}[kind]
+    if kind == "throughput":
+        row.scale = 1.0 / serving.beams         # tokens decoded per request / tokens counted per request
+
+
+def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> None:
+    d = row.data
+    bench = d["benchmark"].strip().lower()
+    job = TRAINING.get(TRAINING_NAMES.get(bench, bench))
+    if job is None:
+        row.reason = f"benchmark `{d['benchmark']}` has no workload description"
+        return
+    chip = alias.chip
+    fields: dict = {"model": Ref(job["model"])}
+    if kind == "power":
+        system = POWER_SYSTEMS.get(chip)
+        if system is None:
+            row.reason = f"no stdlib server for chip {chip} to take the node power from"
+            return
+        fields["system"] = Ref(system)
+    else:
+        fields["chip"] = Ref(chip)
+    fields["accelerators"] = n
+    if kind != "power":
+        fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else min(n, 8)
+    fields.update(tokens=Q(job["tokens"], "tok"), eval_tokens=Q(job["eval"], "tok"), seq_len=Q(job["seq"], "tok"),
+                  global_batch=Q(job["batch"], "tok"), method=job["method"], failure_rate=Expr("0 / 1 s"))
+    if chip.startswith("TPU"):
+        fields["scaleout_bw"] = Q(50, "Gb/s")
+    if chip in TRAINING_PRECISION:
+        fields["precision"] = TRAINING_PRECISION[chip]
+    row.kind, row.fields, row.chip, row.model = "training", fields, chip, job["model"]
+    if kind == "power":
+        row.output, row.scale = "power", 8.0 / n
+        if "(DC)" in metric:
+            row.lets = {"psu_efficiency": Ref(f"{fields['system'].path}.psu_efficiency")}
+    else:
+        row.output = "time_to_train"
+
+
+# ----------------------------------------------------------------------------- the validation spec
+def assign_blocks(rows: list[Row]) -> None:
+    """One block per distinct configuration: rows with the same fields share it (named w0001, w0002, ...)."""
+    names: dict[tuple, str] = {}
+    for r in rows:
+        if r.fields:
+            r.block = names.setdefault(r.key, f"w{len(names) + 1:04d}")
+
+
+def build_spec(rows: list[Row], lets: dict[str, dict] | None = None, params: dict | None = None) -> Spec:
+    """The validation spec: one workload block per distinct covered configuration; `lets` adds `let name = value`
+    to every block of a kind ({"inference": {"inference_gemm_efficiency": Expr("e")}}), `params` adds top-level
+    parameters."""
+    assign_blocks(rows)
+    blocks: dict[str, Block] = {}
+    imports: dict[str, set] = {"chips": set(), "systems": set(), "models": set()}
+    for r in rows:
+        if not r.fields or r.block in blocks:
+            continue
+        blocks[r.block] = r.to_block(r.block, (lets or {}).get(r.kind))
+        for name, module in (("chip", "chips"), ("system", "systems"), ("model", "models")):
+            if name in r.fields:
+                imports[module].add(r.fields[name].path)
+    site = Block("site", "validation", children=list(blocks.values()))
+    return Spec(doc="Validation workloads: one block per measured configuration (generated by compiler/validate.py).",
+                imports={m: sorted(v) for m, v in imports.items() if v}, params=dict(params or {}), blocks=[site])
+
+
+def spec_text(rows: list[Row], lets=None, params=None) -> str:
+    return build_spec(rows, lets, params).text()
 
 
 def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
     """Read, plan and evaluate every row (one spec, one pass of the compiler); returns (rows, diagnostics)."""
     import dsl
+    from dsl.diagnostics import Sink
+
     from .evaluate import EvalError, Evaluator
     from .lower import lower
-
-    from dsl.diagnostics import Sink
 
     problems = Sink()
     rows = read_csv(path, problems)
@@ -354,51 +639,71 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
     def value(block: str, name: str) -> np.ndarray:
         try:
             return np.asarray(ev.node_value(f"validation.{block}.{name}"), dtype=float)
-        except (EvalError, KeyError):
+        except (EvalError, KeyError, TypeError, ValueError):
             return np.asarray([math.nan])
 
     for r in rows:
-        if not r.text:
+        if not r.fields:
             continue
-        result = value(r.block, "tokens_per_s" if r.kind == "inference" else "time_to_train")
+        result = value(r.block, r.output) * r.scale
+        if "psu_efficiency" in r.lets:
+            result = result * value(r.block, "psu_efficiency")
         r.extra["values"] = result
         r.predicted = float(result[0])
         for name in (("tp", "pp", "batch") if r.kind == "inference" else ("tp", "pp", "dp", "mfu")):
             r.extra[name] = float(value(r.block, name)[0])
         if not np.isfinite(r.predicted):
             r.reason = "the model found no configuration that fits (see the spec's warnings)"
-            r.fields = []
+            r.fields = {}
     return rows, sink
 
 
+# ----------------------------------------------------------------------------- summaries and rendering
 def summary(rows: list[Row]) -> dict[str, dict]:
+    """Per category: compared rows, median and worst |error|, median signed error, and coverage."""
     out: dict[str, dict] = {}
     for r in rows:
-        if not r.text or not np.isfinite(r.error):
-            continue
-        cat = out.setdefault(r.category, {"errors": [], "rows": []})
-        cat["errors"].append(abs(r.error))
-        cat["rows"].append(r)
+        cat = out.setdefault(r.category, {"errors": [], "rows": [], "total": 0})
+        cat["total"] += 1
+        if r.fields and np.isfinite(r.error):
+            cat["errors"].append(r.error)
+            cat["rows"].append(r)
     for cat in out.values():
-        errs = np.asarray(cat["errors"])
-        worst = int(np.argmax(errs))
-        cat.update(count=len(errs), median=float(np.median(errs)), worst=float(errs[worst]),
-                   worst_row=cat["rows"][worst])
+        errs = np.asarray(cat["errors"], dtype=float)
+        cat.update(count=len(errs), coverage=len(errs) / cat["total"] if cat["total"] else 0.0)
+        if len(errs):
+            worst = int(np.argmax(np.abs(errs)))
+            cat.update(median=float(np.median(np.abs(errs))), bias=float(np.median(errs)),
+                       worst=float(abs(errs[worst])), worst_row=cat["rows"][worst])
+        else:
+            cat.update(median=math.nan, bias=math.nan, worst=math.nan, worst_row=None)
     return out
 
 
-def _fmt(value: float, kind: str) -> str:
+def coverage(rows: list[Row], categories=THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY,)) -> tuple[int, int]:
+    """(covered, total) rows over the given categories (default: throughput and time-to-train)."""
+    sel = [r for r in rows if r.category in categories]
+    return sum(1 for r in sel if r.fields and np.isfinite(r.error)), len(sel)
+
+
+def _fmt(value: float, unit: str) -> str:
     if not np.isfinite(value):
         return "-"
-    if kind == "training":
+    if unit == "s" and value > 60:
         return f"{value / 60:,.2f} min"
-    return f"{value:,.0f} tok/s"
+    if unit == "s":
+        return f"{value * 1000:,.1f} ms"
+    if unit == "W":
+        return f"{value / 1000:,.2f} kW"
+    if unit == "tok/s":
+        return f"{value:,.0f} tok/s"
+    return f"{value:,.4g} {unit}"
 
 
 def render(rows: list[Row], show_uncovered: bool = True) -> str:
     lines = []
-    covered = [r for r in rows if r.text]
-    lines.append(f"{'line':>5}  {'round':<14} {'benchmark':<26} {'scenario':<8} {'accelerator':<40} {'n':>6}  "
+    covered = [r for r in rows if r.fields]
+    lines.append(f"{'line':>5}  {'round':<14} {'benchmark':<26} {'metric':<13} {'accelerator':<40} {'n':>6}  "
                  f"{'measured':>16} {'predicted':>16} {'error':>7}  config")
     for r in covered:
         d = r.data
@@ -407,44 +712,190 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
         else:
             cfg = (f"tp{r.extra.get('tp', 0):g} pp{r.extra.get('pp', 0):g} dp{r.extra.get('dp', 0):g} "
                    f"mfu {r.extra.get('mfu', 0):.2f}")
-        lines.append(f"{r.line:>5}  {d['round']:<14} {d['benchmark'][:26]:<26} {d['scenario'][:8]:<8} "
-                     f"{d['accelerator'][:40]:<40} {d['num_accelerators']:>6}  {_fmt(r.measured, r.kind):>16} "
-                     f"{_fmt(r.predicted, r.kind):>16} {r.error:>+7.1%}  {cfg}")
+        metric = d["metric"].strip()
+        metric = d["scenario"].strip()[:8] if metric == "throughput" else metric
+        lines.append(f"{r.line:>5}  {d['round']:<14} {d['benchmark'][:26]:<26} {metric[:13]:<13} "
+                     f"{d['accelerator'][:40]:<40} {d['num_accelerators']:>6}  {_fmt(r.measured, r.unit):>16} "
+                     f"{_fmt(r.predicted, r.unit):>16} {r.error:>+7.1%}  {cfg}")
     lines.append("")
-    for name, cat in sorted(summary(rows).items()):
-        w = cat["worst_row"]
-        lines.append(f"{name}: {cat['count']} rows, median |error| {cat['median']:.1%}, worst {cat['worst']:.1%} "
-                     f"(line {w.line}: {w.label})")
-    uncovered = [r for r in rows if not r.text]
-    if uncovered:
+    cats = summary(rows)
+    order = THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY,) + tuple(LATENCY_CATEGORIES.values()) + ("power AC", "power DC")
+    for name in sorted(cats, key=lambda c: (order.index(c) if c in order else len(order), c)):
+        cat = cats[name]
+        head = f"{name}: {cat['count']} rows compared of {cat['total']} (coverage {cat['coverage']:.1%})"
+        if cat["count"]:
+            w = cat["worst_row"]
+            head += (f", median |error| {cat['median']:.1%} (median signed {cat['bias']:+.1%}), worst "
+                     f"{cat['worst']:.1%} (line {w.line}: {w.label})")
+        lines.append(head)
+    done, total = coverage(rows)
+    if total:
+        lines.append(f"coverage of throughput and time-to-train rows: {done} of {total} ({done / total:.1%}; "
+                     f"target {COVERAGE_TARGET:.0%})")
+    uncovered = [r for r in rows if not r.fields]
+    if uncovered and show_uncovered:
         lines.append("")
         lines.append(f"not covered: {len(uncovered)} rows")
         reasons: dict[str, list[int]] = {}
         for r in uncovered:
             reasons.setdefault(r.reason, []).append(r.line)
-        for reason, where in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
+        for reason, where in sorted(reasons.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             shown = ", ".join(str(x) for x in where[:12]) + (f", ... ({len(where)} rows)" if len(where) > 12 else "")
             lines.append(f"  {reason}: lines {shown}")
     return "\n".join(lines) + "\n"
 
 
+def json_doc(path: str, rows: list[Row]) -> dict:
+    """The `--format json` document (without diagnostics and format_version, which the CLI adds)."""
+    def num(x):
+        return float(x) if x is not None and np.isfinite(x) else None
+
+    cats = summary(rows)
+    done, total = coverage(rows)
+    return {"file": path,
+            "rows": [{"line": r.line, "round": r.data.get("round"), "benchmark": r.data.get("benchmark"),
+                      "scenario": r.data.get("scenario"), "metric": r.data.get("metric"),
+                      "accelerator": r.data.get("accelerator"), "accelerators": r.data.get("num_accelerators"),
+                      "category": r.category, "kind": r.kind or None, "unit": r.unit or None,
+                      "measured": num(r.measured) if r.fields else None,
+                      "predicted": num(r.predicted) if r.fields else None,
+                      "error": num(r.error) if r.fields else None, "covered": bool(r.fields),
+                      "reason": r.reason or None} for r in rows],
+            "summary": {name: {"rows": c["count"], "total": c["total"], "coverage": c["coverage"],
+                               "median_abs_error": num(c["median"]), "median_error": num(c["bias"]),
+                               "worst_abs_error": num(c["worst"]),
+                               "worst_line": c["worst_row"].line if c["worst_row"] else None}
+                        for name, c in sorted(cats.items())},
+            "coverage": {"covered": done, "total": total, "fraction": done / total if total else None,
+                         "target": COVERAGE_TARGET}}
+
+
 def fit(path: str) -> dict[str, float]:
-    """The global efficiency factors that minimise the median |log error| (all rows of a kind together); a
-    factor with no row of its kind to fit on is left out."""
+    """The global efficiency factors that minimise the median |log error| (all throughput / time-to-train rows of a
+    kind together), and for inference once more per chip family (FAMILIES: all the family's rows together, the
+    chips' `serving_efficiency`); a factor with no row to fit on is left out."""
     grid = [round(x, 3) for x in np.arange(0.30, 0.905, 0.01)]
-    values = "[" + ", ".join(f"{x:g}" for x in grid) + "]"
     found: dict[str, float] = {}
-    for kind, let in (("inference", "inference_gemm_efficiency"), ("training", "training_gemm_efficiency")):
-        rows, _ = run(path, lets={kind: {let: "e"}}, params={"e": values})
-        errs = []
-        for r in rows:
-            if r.kind != kind or not r.text:
-                continue
-            v = np.broadcast_to(r.extra["values"], (len(grid),))
-            errs.append(np.abs(np.log(v / r.measured)))
-        errs = np.asarray(errs)
+    for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
+                              ("training", "training_gemm_efficiency", "time_to_train")):
+        rows, _ = run(path, lets={kind: {let: Expr("e")}}, params={"e": grid})
+        fitted = [r for r in rows if r.kind == kind and r.fields and r.output == output]
+        errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
+                           for r in fitted])
         if not errs.size or not np.isfinite(errs).any(axis=0).all():
             continue                # no row of this kind to fit on (the factor is left out)
-        med = np.nanmedian(errs, axis=0)
-        found[let] = float(grid[int(np.nanargmin(med))])
+        found[let] = float(grid[int(np.nanargmin(np.nanmedian(errs, axis=0)))])
+        if kind == "inference":
+            for family in sorted({FAMILIES.get(r.chip, "") for r in fitted} - {""}):
+                mine = np.asarray([FAMILIES.get(r.chip) == family for r in fitted])
+                med = np.nanmedian(errs[mine], axis=0)
+                if np.isfinite(med).any():
+                    found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(med))])
     return found
+
+
+# ----------------------------------------------------------------------------- user measurements
+USER_COLUMNS = {"spec", "quantity", "measured", "unit"}
+
+
+@dataclass
+class UserRow:
+    line: int
+    spec: str
+    quantity: str
+    measured: float = math.nan        # SI
+    unit: str = ""                    # SI unit of the quantity
+    predicted: float = math.nan
+    note: str = ""
+
+    @property
+    def error(self) -> float:
+        return self.predicted / self.measured - 1 if self.measured else math.nan
+
+
+def run_user(path: str) -> tuple[list[UserRow], object]:
+    """Compare user measurements with spec outputs (module docstring). Returns (compared rows, diagnostics)."""
+    from dsl.diagnostics import Sink, suggest
+    from dsl.units import UnitError, parse_unit
+
+    from . import evaluate_files
+
+    sink = Sink()
+    table, source = _read_table(path, USER_COLUMNS, sink)
+    base = os.path.dirname(os.path.abspath(path))
+    evaluated: dict[str, object] = {}
+    out: list[UserRow] = []
+    for line, data in table:
+        columns = _field_columns(source.line_text(line))
+        header = list(data)
+
+        def at(name: str, why: str, code: str = Code.INVALID_ROW) -> None:
+            col, width = columns[header.index(name)] if header.index(name) < len(columns) else (0, 1)
+            _row_problem(sink, source, line, why, code, col, width)
+
+        spec = data["spec"].strip()
+        quantity = data["quantity"].strip()
+        if not spec or not quantity:
+            at("spec" if not spec else "quantity", "the row names no spec" if not spec else "the row names no quantity")
+            continue
+        value = _number(data["measured"])
+        if value is None or not math.isfinite(value) or value == 0:
+            at("measured", f"measured value `{data['measured']}` is not a finite number other than 0")
+            continue
+        unit_text = data["unit"].strip() or "1"
+        try:
+            unit = parse_unit(unit_text)
+        except (UnitError, KeyError, ValueError) as exc:
+            hint = getattr(exc, "suggestion", None)
+            at("unit", f"unknown unit `{unit_text}`" + (f" (did you mean `{hint}`?)" if hint else ""),
+               Code.UNKNOWN_UNIT)
+            continue
+        spec_path = spec if os.path.isabs(spec) else os.path.join(base, spec)
+        if spec_path not in evaluated:
+            results, spec_sink = evaluate_files([spec_path])
+            for src in spec_sink.sources.values():
+                sink.add_source(src)
+            for diag in spec_sink.items:
+                sink.report(diag)
+            evaluated[spec_path] = results if results is not None and not spec_sink.has_errors() else None
+        results = evaluated[spec_path]
+        if results is None:
+            at("spec", f"spec `{spec}` does not evaluate (see its diagnostics)")
+            continue
+        if quantity not in results.values or not isinstance(results.values[quantity], np.ndarray):
+            close = suggest(quantity, [k for k, v in results.values.items() if isinstance(v, np.ndarray)])
+            at("quantity", f"`{quantity}` is not a quantity of `{spec}`" + (f" (did you mean `{close}`?)" if close
+                                                                             else ""), Code.UNKNOWN_NAME)
+            continue
+        si = results.units.get(quantity, "1")
+        qdim = parse_unit(si).dim
+        if unit.dim != qdim or unit.point:
+            at("unit", f"unit `{unit_text}` is {_dimension(unit.dim)}; `{quantity}` is {_dimension(qdim)} "
+                       f"(SI unit {si})", Code.UNIT_MISMATCH)
+            continue
+        values = np.asarray(results.values[quantity], dtype=float).ravel()
+        if values.size != 1:
+            at("spec", f"spec `{spec}` is a sweep of {values.size} scenarios: name a spec with one scenario")
+            continue
+        if not np.isfinite(values[0]):
+            reason = results.absent.get(quantity)
+            at("quantity", f"`{quantity}` has no value in `{spec}`" + (f" ({getattr(reason, 'reason', reason)})"
+                                                                       if reason else ""))
+            continue
+        out.append(UserRow(line, spec, quantity, unit.to_si(value), si, float(values[0]), data.get("note", "")))
+    return out, sink
+
+
+def render_user(rows: list[UserRow]) -> str:
+    lines = [f"{'line':>5}  {'spec':<28} {'quantity':<36} {'measured':>14} {'predicted':>14} {'error':>8}"]
+    for r in rows:
+        lines.append(f"{r.line:>5}  {r.spec[-28:]:<28} {r.quantity[-36:]:<36} {r.measured:>14.6g} "
+                     f"{r.predicted:>14.6g} {r.error:>+8.1%}  ({r.unit})")
+    errs = [abs(r.error) for r in rows if np.isfinite(r.error)]
+    lines.append("")
+    if errs:
+        lines.append(f"user: {len(errs)} rows compared, median |error| {float(np.median(errs)):.1%}, "
+                     f"worst {max(errs):.1%}")
+    else:
+        lines.append("user: no rows compared")
+    return "\n".join(lines) + "\n"
