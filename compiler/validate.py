@@ -98,6 +98,9 @@ PCIE_REASON = ("PCIe card `{acc}` (stdlib chip {chip}) not compared: 350-400 W a
                "term, over-predict every inference row of these cards (+10% to +153%, +1,155% for a vLLM submission) "
                "and covering them lifts the inference Server median |error| from 11% to 20%")
 FP4_CHIPS = {"B200", "GB200"}
+# chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
+FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
+            "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
 TPU_POD = {"TPU_v5e": 256, "TPU_v6e": 256}
 
 
@@ -135,6 +138,8 @@ class Row:
     def category(self) -> str:
         if self.kind == "training":
             return "training time-to-train"
+        if _benchmark(self.data["benchmark"]).endswith("-interactive"):
+            return "inference Interactive"       # v5.0 runs `<model>-interactive` as scenario Server
         return f"inference {self.data['scenario']}"
 
     @property
@@ -447,4 +452,11 @@ def fit(path: str) -> dict[str, float]:
             continue                # no row of this kind to fit on (the factor is left out)
         med = np.nanmedian(errs, axis=0)
         found[let] = float(grid[int(np.nanargmin(med))])
+        if kind == "inference":     # and once per chip family (all its rows together): the chips' serving_efficiency
+            covered = [r for r in rows if r.kind == kind and r.text]
+            for family in sorted({FAMILIES.get(r.chip, "") for r in covered} - {""}):
+                mine = np.asarray([FAMILIES.get(r.chip) == family for r in covered])
+                fam = np.nanmedian(errs[mine], axis=0)
+                if np.isfinite(fam).any():
+                    found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(fam))])
     return found

@@ -104,6 +104,7 @@ Factors and where they come from (`factory explain` prints each source):
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,7 +114,7 @@ from . import assumptions as A
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.43, "1",
+    "inference_gemm_efficiency", 0.71, "1",
     "achieved fraction of dense peak FLOP/s in serving matrix multiplies [D]: fitted once (median log-error, all "
     "rows together) on MLPerf Inference v4.1/v5.0 closed Offline/Server throughput in "
     "reference/mlperf_calibration.csv; see `factory validate`")
@@ -161,9 +162,41 @@ default_input_tokens = Assumption(
 default_output_tokens = Assumption(
     "default_output_tokens", 256.0, "tok", "generated tokens per request when the workload gives none [U]")
 
+gemm_half_rows = Assumption(
+    "gemm_half_rows", 128.0, "1",
+    "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the H100 SXM "
+    "bf16 and fp8 GEMMs of reference/h100_microbench.md (2026-11-27): e(M) = e_max M / (M + M0) gives 0.26 of "
+    "peak at M = 64, 0.51 at 256 (measured 0.55), 0.63 at 512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
+link_efficiency = Assumption(
+    "link_efficiency", 0.80, "1",
+    "achieved fraction of the scale-up link bandwidth by a tensor-parallel all-reduce [U]: nccl-tests on 8 "
+    "NVLink4 GPUs report a bus bandwidth of ~360-370 GB/s of the 450 GB/s per direction (order of magnitude)")
+step_overhead = Assumption(
+    "step_overhead", 2e-3, "s",
+    "fixed time per decode step outside the model's kernels [U]: the scheduler choosing the step's sequences "
+    "and chunks, sampling, the host-device round trip (TensorRT-LLM and vLLM step loops, order of magnitude)")
+seq_overhead = Assumption(
+    "seq_overhead", 30e-6, "s",
+    "time per step and per sequence of the batch outside the matrix multiplies [U]: paged-KV block tables, "
+    "sampling and detokenization grow with the batch; ~5 us per sequence (order of magnitude)")
+
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
-SCENARIO_LIMITS = {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}  # MLPerf Llama-2-70B (v4.1 logs, 2024)
+GEMM_HALF_ROWS = 128.0
+LINK_EFFICIENCY = 0.80
+Z99 = 2.326                 # the standard normal's 99th percentile
+# TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
+# `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
+# `tpot_latency`, in ms; `*.Server.target_latency_percentile = 99`), read 2026-12 at commit 001712e9 [P].
+# Interactive is the `<model>-interactive` benchmark run as scenario Server. Any other model: Llama 2 70B's.
+BENCHMARK_LIMITS = {
+    "Llama2_70B": {"server": (2.0, 0.200), "interactive": (0.450, 0.040)},
+    "Mixtral_8x7B": {"server": (2.0, 0.200)},
+    "Llama3_1_405B": {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
+    "Llama3_1_8B": {"server": (2.0, 0.100), "interactive": (0.500, 0.030)},
+    "DeepSeek_R1": {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
+}
+SCENARIO_LIMITS = BENCHMARK_LIMITS["Llama2_70B"]
 
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=float)
 PP_GRID = np.array([1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 16, 18, 20, 24, 32, 36, 40, 48, 64, 72, 80, 96, 128, 144,
@@ -213,6 +246,11 @@ class Load:
     reserve: np.ndarray
     layer_latency: np.ndarray
     coll_latency: np.ndarray
+    gemm_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([GEMM_HALF_ROWS]))
+    link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([LINK_EFFICIENCY]))
+    step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1))
+    seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1))
+    tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
@@ -273,27 +311,51 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     B = np.maximum(B, 1.0)
 
     r = I / O if load.prefill_in_step else np.zeros_like(I)
-    tokens = B * (1 + r)                                          # tokens through the model per iteration
-    gemm = tokens * 2 * Aa / (R * P * ec)
-    attn = B * (4 * L * ctx * D + r * 4 * L * (I / 2) * D) / (R * Pa * ec)
-    t_compute = gemm + attn
     E = _col(arch.experts)
     k_act = _col(arch.experts_active)
     n_exp = _col(arch.expert_params)
-    per_micro = tokens / pp
     with np.errstate(divide="ignore", invalid="ignore"):
-        touched = np.where(E > 0, 1 - np.power(np.clip(1 - k_act / np.where(E > 0, E, 1), 0, 1), per_micro), 1.0)
-    w_read = ((N - n_exp) + n_exp * touched) * w
-    t_weights = pp * w_read / R / (BW * em)
-    t_kv = B * ctx * kv_chip / (BW * em)
-    t_memory = t_weights + t_kv
-    t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL)), 0.0)
-    t_pp = np.where(pp > 1, pp * lat + tokens * h * a / BL, 0.0)
-    t_iter = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl
+        routed_share = np.where(E > 0, k_act / np.where(E > 0, E, 1), 0.0)   # k / E: a token's share of an expert
+    A_exp = n_exp * routed_share                                  # active parameters in routed experts
+    A_dense = Aa - A_exp
+    m0, el = _col(load.gemm_half_rows), _col(load.link_eff)
+    t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
 
-    pre_compute = I * 2 * Aa / (tp * P * ec) + 2 * L * I * I * D / (tp * Pa * ec)
+    def step(prefill_share):
+        """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill)."""
+        tokens = B * (1 + prefill_share)                          # tokens through the model per step
+        rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
+        rows_exp = rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
+        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0)) / (R * P)
+        attn = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D) / (R * Pa * ec)
+        per_micro = tokens / pp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
+        w_read = ((N - n_exp) + n_exp * touched) * w
+        t_weights = pp * w_read / R / (BW * em)
+        t_kv = B * ctx * kv_chip / (BW * em)
+        t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
+        t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
+        t_over = t0 + B * ts
+        t = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl + t_over
+        return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
+                       decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over)
+
+    t_iter, terms = step(r)
+    t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
+    t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
+    if load.queueing:
+        # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
+        # over its O steps a request shares the steps with the prompts of Poisson arrivals, B of them on average
+        # (B / O per step), so at the 99th percentile B + z99 sqrt(B)
+        tpot = step(r * (1 + _col(load.tail_z) / np.sqrt(B)))[0]
+    else:
+        tpot = t_iter
+
+    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0))
+                   / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
     pre_memory = weights / (tp * BW * em)
-    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0)
+    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
@@ -301,23 +363,32 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.queueing:
         # requests arrive at random (Poisson); a replica's prefill is a single server of service time t_prefill;
         # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / t_prefill
+        # with chunked prefill a prompt's service is its share of the steps it rides on: I tokens of the
+        # B (1 + r) a step carries, s = t_iter I / (B (1 + r)); without (disaggregated) the prefill itself
+        service = t_prefill if not load.prefill_in_step else t_iter * I / (B * (1 + r))
         budget = _col(load.ttft_limit) - ttft
-        rho_max = _max_utilization(t_prefill, budget)
-        per_replica = np.minimum(per_replica, rho_max / t_prefill * O)
-        ttft = ttft + _p99_wait(t_prefill, per_replica / O * t_prefill)
+        rho_max = _max_utilization(service, budget)
+        per_replica = np.minimum(per_replica, rho_max / service * O)
+        ttft = ttft + _p99_wait(service, per_replica / O * service)
     throughput = replicas * per_replica
-    ok = fits & (t_iter <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
+    ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
-            "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter,
+            "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
-            "decode_gemm_time": gemm, "decode_weights_time": t_weights, "decode_attention_time": attn,
-            "decode_kv_time": t_kv, "decode_tp_time": t_tp, "decode_pp_time": t_pp,
-            "layer_latency_time": L * tl, "prefill_compute_time": pre_compute,
+            **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_time": t_prefill}
+
+
+def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) -> np.ndarray:
+    """Achieved fraction of peak FLOP/s of a GEMM with `rows` rows (tokens): e_max M / (M + M0). Tiles of
+    64-128 rows leave SMs idle or half-filled below a few hundred rows (measured on an H100, see the module
+    docstring); at M = 0 (no token reaches an expert) the GEMM does no work, so its efficiency is moot (1e-9
+    keeps 0 / e finite)."""
+    return np.maximum(peak_eff * rows / (rows + half_rows), 1e-9)
 
 
 def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -356,7 +427,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     if load.single_stream:
-        score = np.where(q["ok"], 1 / q["t_iter"] * (1 + 1e-9 * q["replicas"]), -np.inf)
+        score = np.where(q["ok"], 1 / q["tpot"] * (1 + 1e-9 * q["replicas"]), -np.inf)
     else:
         score = np.where(q["ok"], q["throughput"] / (1 + 1e-6 * q["t_iter"]), -np.inf)
     best = np.argmax(score, axis=1)
@@ -372,7 +443,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     closest = np.argmin(np.where(allowed, q["weights_per_chip"], np.inf), axis=1)
     for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp"):
         out["closest_" + name] = q[name][rows, closest]
-    out["least_tpot"] = np.where(fits, q["t_iter"], np.inf).min(axis=1)
+    out["least_tpot"] = np.where(fits, q["tpot"], np.inf).min(axis=1)
     out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
     return out
 
@@ -617,6 +688,28 @@ def _kv_precision(ctx, platform: Platform, precision: str) -> str:
     return "bf16" if precision in ("bf16", "fp4") else precision
 
 
+def benchmark_limits(model) -> dict[str, tuple[float, float]]:
+    """The MLPerf TTFT/TPOT limits of the benchmark that runs `model` (by its name or the name it extends),
+    else Llama 2 70B's."""
+    block = model.inst.block
+    for name in [block.name] + list(block.base or [])[-1:]:
+        if name in BENCHMARK_LIMITS:
+            return BENCHMARK_LIMITS[name]
+    return SCENARIO_LIMITS
+
+
+def serving_efficiency(ctx, chip, precision: str) -> np.ndarray:
+    """e_max of the serving GEMMs: the workload's `inference_gemm_efficiency`, else the chip's
+    `let serving_efficiency_<precision>`, else its `let serving_efficiency` (fitted per chip family on the
+    MLPerf rounds, cited in stdlib/chips.factory), else the global default."""
+    if ctx.is_set("inference_gemm_efficiency"):
+        return ctx.get("inference_gemm_efficiency")
+    for name in (f"serving_efficiency_{precision}", "serving_efficiency"):
+        if chip.has(name):
+            return chip.get(name)
+    return ctx.get("inference_gemm_efficiency", gemm_efficiency)
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -650,7 +743,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     chips = platform.accelerators()
     hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips)
     scenario = ctx.text("scenario", "offline")
-    limits = SCENARIO_LIMITS.get(scenario, (math.inf, math.inf))
+    limits = benchmark_limits(model).get(scenario, (math.inf, math.inf))
     ttft_limit = ctx.get("ttft_limit") if ctx.is_set("ttft_limit") else np.asarray([limits[0]])
     tpot_limit = ctx.get("tpot_limit") if ctx.is_set("tpot_limit") else np.asarray([limits[1]])
     load = Load(
@@ -659,11 +752,15 @@ def _inputs(ctx, prefill_in_step: bool = True):
         weight_bytes=np.asarray([PRECISION_BYTES[precision]]),
         kv_bytes=np.asarray([PRECISION_BYTES[kv_prec]]),
         ttft_limit=ttft_limit, tpot_limit=tpot_limit,
-        gemm_eff=ctx.get("inference_gemm_efficiency", gemm_efficiency),
+        gemm_eff=serving_efficiency(ctx, chip, precision),
         bw_eff=ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency),
         reserve=ctx.get("memory_reserve", memory_reserve),
         layer_latency=_layer_latency(ctx, platform),
         coll_latency=ctx.get("collective_latency", collective_latency),
+        gemm_half_rows=ctx.get("gemm_half_rows", gemm_half_rows),
+        link_eff=ctx.get("link_efficiency", link_efficiency),
+        step_overhead=ctx.get("step_overhead", step_overhead),
+        seq_overhead=ctx.get("seq_overhead", seq_overhead),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
@@ -718,7 +815,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     best = search(hw, arch, load)
     best["reason"] = _reason(best, arch, load, hw)
     tokens = best["throughput"]
-    best.update(tokens_per_s=tokens, tpot=best["t_iter"], prefill_accelerators=np.zeros(1),
+    best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), clock_fraction=clock, chips=n)
     per_chip = tokens / np.maximum(n, 1)
     if ctx.is_set("demand"):
@@ -751,7 +848,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
         n_pre = np.ceil(n * f)
         n_dec = n - n_pre
         tokens = np.minimum(n_pre * p, n_dec * d) * O
-    best.update(tokens_per_s=tokens, tpot=best["t_iter"], ttft=ttft, prefill_accelerators=n_pre,
+    best.update(tokens_per_s=tokens, ttft=ttft, prefill_accelerators=n_pre,
                 decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, clock_fraction=clock,
                 chips=n_pre + n_dec)
     return best
@@ -796,6 +893,7 @@ DECODE_TERMS = {
     "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
     "decode_tp_time": "t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]: tensor-parallel all-reduces",
     "decode_pp_time": "t_pp = pp lat + B (1 + r) h a / BL: pipeline hops",
+    "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step",
 }
 PREFILL_TERMS = {
