@@ -15,7 +15,8 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
     P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
                 rate, else bf16), times the clock fraction under a power cap
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
-    e_c, e_m    achieved fractions of peak FLOP/s and of memory bandwidth (fitted, see below)
+    e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
+    e_l         achieved fraction of the scale-up link bandwidth by an all-reduce
 
 Memory (per chip):
     weights     W_chip = N * w / R                                  (MoE: every expert is stored)
@@ -23,30 +24,44 @@ Memory (per chip):
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I + O / 2)))           (paged KV: the mean context is held)
 
-Decode iteration (every sequence of the batch advances one token; aggregated serving also carries the
-prefill of the requests that replace finished ones, r * B prompt tokens per iteration: chunked prefill):
-    matmuls     t_gemm = B (1 + r) 2 A / (R P e_c)        weights  t_w = pp W_read / (R BW e_m)
-                W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(B (1 + r) / pp))  (experts touched)
+Decode step (every sequence of the batch advances one token; aggregated serving also carries the prefill
+of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
+    tokens      T = B (1 + r);  GEMM rows per micro-batch m = T / pp;  per routed expert m_e = m k_act / E
+    GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows)
+    matmuls     t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (R P)
+                A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
+    weights     t_w = pp W_read / (R BW e_m)
+                W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
     attention   t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (R P_att e_c)
                 KV       t_kv = B (I + O/2) kv_chip / (BW e_m)
-    TP comm     t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]   (two all-reduces per layer)
-    PP hops     t_pp = pp [lat + B (1 + r) h a / (pp BL)]                 (pp > 1)
-    step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + L * layer_latency
+    TP comm     t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (two ring all-reduces per layer)
+    PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
+    overheads   t_over = step_overhead + B seq_overhead (no step_overhead for a single stream); L layer_latency
+    step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + t_over + L * layer_latency
                 (a roofline per operator: the matmuls stream the weights while they compute, attention
-                streams the KV cache; the two run one after the other, as their kernels do)
-    TPOT = t_iter;  per-user speed = 1 / TPOT;  replica throughput = B / t_iter
-    service     tokens/s = floor(chips / R) * B / t_iter
+                streams the KV cache; the parts run one after the other, as their kernels do)
+    replica throughput = B / t_iter;  service tokens/s = floor(chips / R) * B / t_iter
+    TPOT        offline and single stream: t_iter. Server and interactive (MLPerf: TPOT of a request = its
+                mean inter-token time, held at the 99th percentile over requests): over its O steps a request
+                shares the steps with the prompts of Poisson arrivals, B on average, so B + z99 sqrt(B) at the
+                99th percentile (z99 = 2.326):  TPOT_p99 = t_iter evaluated with r (1 + z99 / sqrt(B))
 
 Prefill of one request (time to first token):
-    t_pre = max(I 2 A / (tp P e_c) + 2 L I^2 D / (tp P_att e_c), W / (tp BW e_m)) + 2 L [lat + I h a
-            2 (tp - 1) / tp / BL] + pp lat + L layer_latency
-    TTFT  = t_pre + t_iter (a new request waits for the iteration in flight; single stream: t_pre only)
-    server and interactive scenarios (requests arrive at random, MLPerf Server): a replica's prefill is a
-    queue with service time t_pre; at request rate lam its utilization is rho = lam t_pre and the 99th
-    percentile of TTFT is
-            TTFT_p99 = t_pre + t_iter + t_pre ln(100 rho) / (1 - rho) / 2
+    t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
+                W / (tp BW e_m)) + 2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
+    TTFT  = t_pre + t_iter (a new request waits for the step in flight; single stream: t_pre only)
+    server and interactive scenarios (requests arrive at random, MLPerf Server): a replica's prompts are a
+    queue; with chunked prefill a prompt's service is its share of the steps it rides on,
+    s = t_iter I / (B (1 + r)) (disaggregated: s = t_pre); at request rate lam the utilization is
+    rho = lam s and the 99th percentile of TTFT is
+            TTFT_p99 = t_pre + t_iter + s ln(100 rho) / (1 - rho) / 2
     (the M/M/1 waiting-time tail, halved for deterministic service: Kingman's (1 + c_s^2) / 2 with c_s = 0);
-    the rate is cut until TTFT_p99 <= ttft_limit: replica tokens/s = min(B / t_iter, rho_max O / t_pre)
+    the rate is cut until TTFT_p99 <= ttft_limit: replica tokens/s = min(B / t_iter, rho_max O / s)
+    Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
+    model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
+    interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
+    interactive 4.5 s / 80 ms; Llama 3.1 8B server 2 s / 100 ms, interactive 500 ms / 30 ms; DeepSeek-R1
+    server 2 s / 80 ms, interactive 1.5 s / 15 ms; any other model: Llama 2 70B's.
 
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
@@ -61,9 +76,8 @@ and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, to
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
 decode_weights_time, decode_attention_time, decode_kv_time, decode_tp_time, decode_pp_time,
-layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
-ttft_wait_time). Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
-40 ms (MLPerf Inference Llama-2-70B, the test parameters in the v4.1 result logs, 2024) when the spec sets none.
+decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
+ttft_wait_time).
 
 Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
 r = 0; a prefill chip serves p = P e_c / (I 2 A + 2 L I^2 D) requests/s; the decode pool d requests/s
@@ -84,22 +98,35 @@ tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
 
-Assumptions: dense GEMMs at one efficiency whatever their shape; perfect overlap of compute and memory
-traffic inside an operator (the max), none between operators or with communication; the KV cache of the
-mean context resident (paged); the prefill of a request done on one replica; experts sharded with the
-weights over the replica (their exchange is the TP all-reduce); no speculative decoding; random arrivals
-delay only the prefill (a single-server queue per replica); the TPOT limit is met by the mean step.
+Assumptions: GEMM efficiency depends on the rows only (not on K, N or the tile shapes); perfect overlap of
+compute and memory traffic inside an operator (the max), none between operators or with communication; the
+KV cache of the mean context resident (paged); experts sharded with the weights over the replica (their
+exchange is the TP all-reduce); no speculative decoding; random arrivals delay the prompts only (one queue
+per replica); a request's TPOT is its mean step time, the 99th percentile taken over the prompts it shares
+steps with; compute-bound GEMMs run at the clock the power limit allows (folded into e_c, see below).
 
 Factors and where they come from (`factory explain` prints each source):
-    e_c   inference_gemm_efficiency 0.43: fitted once, globally (the median |log error| over all Offline and
-          Server rows together, never per row) on reference/mlperf_calibration.csv (MLPerf
-          Inference v4.1/v5.0 closed) by `factory validate --fit`. Result on that file (`factory validate`):
-          median |error| 8% Offline (77 rows), 11% Server (79 rows). Largest misses: Blackwell FP4 on
-          Mixtral and Llama 3.1 405B (+50-80%: FP4 submissions run well below twice their FP8 speed) and
-          MI300X (+25-50%: its software reached a lower share of peak than NVIDIA's in v4.1).
-    e_m   inference_bandwidth_efficiency 0.80 [U], not fitted.
+    e_c   the serving GEMM efficiency at large M (sustained clocks included): per chip family and precision,
+          the chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
+          else `inference_gemm_efficiency` 0.71. Each is fitted once, all rows of its family together (the
+          median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
+          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.73 (the measured fp8 ceiling
+          on an H100 is 0.68-0.72 of peak, reference/h100_microbench.md), Blackwell FP4 0.73, CDNA3 FP8
+          (MI300X, MI325X) 0.38, all rows 0.71. docs/accuracy.md has the medians per category.
+    m0    gemm_half_rows 128, fitted to the H100 GEMM table of reference/h100_microbench.md.
+    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
+    e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
+    step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
+          coarse grid, all rows together, with the family factors refitted at each point: the pair that
+          minimises the Offline, Server and Interactive medians while e_c stays at or below the measured
+          fp8 ceiling) [D]; the per-sequence term is what makes small fast models (Mixtral on B200)
+          slower per FLOP than large ones.
     layer_latency 5 us [U]; layer_latency_sram 25 us, from Groq's Llama 2 7B figure; collective latency 8 us
           [U]; memory reserve 10% (vLLM default).
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (+90% Offline,
++150-220% Server: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
+mechanism here captures it), H100 v4.1 submissions against v5.0 ones (the same chip gained ~29% in software
+between the rounds; one factor sits between them), MI325X -28% (its 1 kW board and larger memory).
 """
 from __future__ import annotations
 
@@ -119,9 +146,10 @@ gemm_efficiency = Assumption(
     "rows together) on MLPerf Inference v4.1/v5.0 closed Offline/Server throughput in "
     "reference/mlperf_calibration.csv; see `factory validate`")
 bandwidth_efficiency = Assumption(
-    "inference_bandwidth_efficiency", 0.80, "1",
-    "achieved fraction of peak HBM/SRAM bandwidth when streaming weights and KV cache [U]: 75-85% is what "
-    "STREAM-like copies reach on H100/MI300X; kept fixed, not fitted (Offline rows are compute-bound)")
+    "inference_bandwidth_efficiency", 0.75, "1",
+    "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [M]: weight GEMMs "
+    "of M = 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79) on an H100 SXM, "
+    "reference/h100_microbench.md (measured 2026-11-27); a plain copy reaches 0.90")
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
@@ -336,7 +364,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_kv = B * ctx * kv_chip / (BW * em)
         t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
-        t_over = t0 + B * ts
+        t_over = (0.0 if load.single_stream else t0) + B * ts   # one stream: no in-flight batching scheduler
         t = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl + t_over
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over)
@@ -887,19 +915,20 @@ def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> 
 
 
 DECODE_TERMS = {
-    "decode_gemm_time": "t_gemm = B (1 + r) 2 A / (tp pp P e_c): the matrix multiplies of one decode step",
+    "decode_gemm_time": "t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (tp pp P), T = B (1 + r), "
+                        "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
     "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
     "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
-    "decode_tp_time": "t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]: tensor-parallel all-reduces",
-    "decode_pp_time": "t_pp = pp lat + B (1 + r) h a / BL: pipeline hops",
+    "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces",
+    "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step",
 }
 PREFILL_TERMS = {
-    "prefill_compute_time": "I 2 A / (tp P e_c) + 2 L I^2 D / (tp P_att e_c): the prompt's FLOPs",
+    "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c)",
     "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
-    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / BL] + pp lat: all-reduces and pipeline hops",
+    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops",
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight, the p99 queueing wait (server and "
@@ -937,12 +966,13 @@ for _name, _formula in (
         ("weights_per_chip", "params * bytes(precision) / (tp * pp)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (+ p99 queueing wait in server scenarios, + KV transfer when disaggregated)"),
-        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + layers * layer_latency"),
+        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + t_overhead + layers * "
+                 "layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
-        ("tokens_per_s", "replicas * batch / tpot"),
+        ("tokens_per_s", "replicas * batch / t_iter (the mean step; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "((power_cap - idle) / (tdp - idle))^(1/3)")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
