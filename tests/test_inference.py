@@ -19,6 +19,14 @@ from compiler.models import inference as M
 ROOT = Path(__file__).resolve().parents[1]
 E_C = M.gemm_efficiency.value
 E_M = M.bandwidth_efficiency.value
+E_H100 = 0.73               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
+M0 = M.gemm_half_rows.value
+T0, TS = M.step_overhead.value, M.seq_overhead.value
+
+
+def shape(rows: float, e_max: float = E_H100) -> float:
+    """The GEMM efficiency at `rows` tokens: e_max m / (m + m0)."""
+    return e_max * rows / (rows + M0)
 
 
 def run(text: str, errors: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
@@ -63,6 +71,7 @@ def test_single_stream_decode_is_the_weight_read_by_hand() -> None:
     ctx = 1000 + 500 / 2
     kv = ctx * layers * 2 * 8 * 128 * 2 / (bw * E_M)           # the KV cache of one sequence, read once per token
     expected = weights + kv + layers * M.layer_latency.value   # GEMM and attention FLOPs are far below these
+    # (one stream has no in-flight batching scheduler: no step or per-sequence overhead)
     assert v["s.one.tpot"][0] == pytest.approx(expected, rel=1e-3)
     assert v["s.one.tokens_per_s_per_user"][0] == pytest.approx(1 / expected, rel=1e-3)
     # the BF16 roofline on one H100 is 3.35 TB/s / 16 GB = 209 tok/s [D]; real kernels reach 60-80% of it [U]
@@ -76,16 +85,45 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
     A, L, D, P = 8_030_261_248, 32, 4096, 1979e12
     I, O, B = 1000, 250, 256
     r = I / O
-    gemm = B * (1 + r) * 2 * A / (P * E_C)
+    T = B * (1 + r)                                  # 1,280 tokens per step: 256 decode + 1,024 prompt
+    gemm = T * 2 * A / (P * shape(T))                # e(1280) = 0.73 x 1280 / 1408 = 0.664
     weights = A * 1 / (3.35e12 * E_M)
-    attn = B * (4 * L * (I + O / 2) * D + r * 4 * L * (I / 2) * D) / (P * E_C)
+    attn = B * (4 * L * (I + O / 2) * D + r * 4 * L * (I / 2) * D) / (P * E_H100)
     kv = B * (I + O / 2) * (L * 2 * 8 * 128 * 1) / (3.35e12 * E_M)
-    step = max(gemm, weights) + max(attn, kv) + L * M.layer_latency.value
+    step = max(gemm, weights) + max(attn, kv) + L * M.layer_latency.value + T0 + B * TS
     assert v["s.off.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.off.tokens_per_s"][0] == pytest.approx(8 * B / step, rel=1e-6)
-    prefill = (max(I * 2 * A / (P * E_C) + 2 * L * I * I * D / (P * E_C), A / (3.35e12 * E_M))
+    prefill = (max(I * 2 * A / (P * shape(I)) + 2 * L * I * I * D / (P * E_H100), A / (3.35e12 * E_M))
                + L * M.layer_latency.value)
     assert v["s.off.ttft"][0] == pytest.approx(prefill + step, rel=1e-6)
+
+
+def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
+    """Llama 2 70B, FP8 weights and KV, tp = 8 on one DGX H100, 64 sequences, 1,000-token prompts, 200 out.
+
+        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.73 x 384 / 512 = 0.5475
+        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.5475) = 6.11 ms
+        weights= 68.98e9 x 1 B / (8 x 3.35e12 x 0.75)      = 3.43 ms      (compute-bound: the max is 6.11)
+        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.73) = 0.05 ms
+        kv     = 64 x 1100 x (163,840 B / 8) / (3.35e12 x 0.75) = 0.57 ms (the max: KV reads bound attention)
+        tp     = 2 x 80 [8 us + 384 x 8192 x 2 B x 2 x 7/8 / (450e9 x 0.8)] = 1.28 + 4.89 ms
+        over   = 2 ms + 64 x 30 us = 3.92 ms;  layers = 80 x 5 us = 0.4 ms
+        step   = 6.11 + 0.57 + 6.17 + 3.92 + 0.4 = 17.2 ms -> 64 / 17.2 ms = 3,726 tok/s for the 8 GPUs
+    (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
+    v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
+                          kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
+                          output_tokens="200 tok")))
+    A, L, D, h = 68_976_648_192, 80, 8192, 8192
+    T = 64 * (1 + 1000 / 200)
+    gemm = T * 2 * A / (8 * 1979e12 * shape(T))
+    weights = A / (8 * 3.35e12 * E_M)
+    attn = 64 * (4 * L * 1100 * D + 5 * 4 * L * 500 * D) / (8 * 1979e12 * E_H100)
+    kv = 64 * 1100 * (163_840 / 8) / (3.35e12 * E_M)
+    tp = 2 * L * (M.collective_latency.value + T * h * 2 * 2 * 7 / 8 / (450e9 * M.link_efficiency.value))
+    step = max(gemm, weights) + max(attn, kv) + tp + T0 + 64 * TS + L * M.layer_latency.value
+    assert gemm == pytest.approx(6.11e-3, rel=0.01) and step == pytest.approx(17.2e-3, rel=0.01)
+    assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
+    assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
 
 
 def test_largest_batch_that_fits_by_hand() -> None:
@@ -164,7 +202,7 @@ def test_disaggregated_pools_are_sized_to_the_demand() -> None:
     assert v["s.dis.tokens_per_s"][0] == pytest.approx(100e3)
     # prefill pool by hand: requests/s x prefill FLOPs / (peak x efficiency), rounded up
     A, L, D, I = 68_976_648_192, 80, 8192, 2000
-    per_chip = 1979e12 * E_C / (I * 2 * A + 2 * L * I * I * D)
+    per_chip = 1979e12 * E_H100 / (I * 2 * A + 2 * L * I * I * D)
     assert pre == math.ceil(100e3 / 200 / per_chip)
 
 

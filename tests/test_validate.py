@@ -28,7 +28,9 @@ def validated():
 def test_median_error_within_15_percent(validated) -> None:
     print("\n" + render(validated))
     cats = summary(validated)
-    assert set(cats) == {"inference Offline", "inference Server", "training time-to-train"}
+    # the Llama 2 70B Interactive benchmark (v5.0: `llama2-70b-interactive-*` run as scenario Server) is its own
+    # category since the inference model holds each benchmark's own TTFT/TPOT limits (issue 11)
+    assert set(cats) == {"inference Offline", "inference Server", "inference Interactive", "training time-to-train"}
     for name, cat in cats.items():
         assert cat["count"] >= 30, name
         assert cat["median"] <= 0.15, f"{name}: median |error| {cat['median']:.1%}"

@@ -36,7 +36,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 KV       t_kv = B (I + O/2) kv_chip / (BW e_m)
     TP comm     t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (two ring all-reduces per layer)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
-    overheads   t_over = step_overhead + B seq_overhead (no step_overhead for a single stream); L layer_latency
+    overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
+                stream); L layer_latency per step
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + t_over + L * layer_latency
                 (a roofline per operator: the matmuls stream the weights while they compute, attention
                 streams the KV cache; the parts run one after the other, as their kernels do)
@@ -113,7 +114,8 @@ Factors and where they come from (`factory explain` prints each source):
           v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.73 (the measured fp8 ceiling
           on an H100 is 0.68-0.72 of peak, reference/h100_microbench.md), Blackwell FP4 0.73, CDNA3 FP8
           (MI300X, MI325X) 0.38, all rows 0.71. docs/accuracy.md has the medians per category.
-    m0    gemm_half_rows 128, fitted to the H100 GEMM table of reference/h100_microbench.md.
+    m0    gemm_half_rows 128, fitted to the H100 GEMM table of reference/h100_microbench.md (0 on SRAM-only
+          dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
     step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
@@ -212,6 +214,7 @@ PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
 GEMM_HALF_ROWS = 128.0
 LINK_EFFICIENCY = 0.80
+SRAM_BANDWIDTH_EFFICIENCY = 0.80
 Z99 = 2.326                 # the standard normal's 99th percentile
 # TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
 # `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
@@ -364,7 +367,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_kv = B * ctx * kv_chip / (BW * em)
         t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
-        t_over = (0.0 if load.single_stream else t0) + B * ts   # one stream: no in-flight batching scheduler
+        t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
         t = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl + t_over
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over)
@@ -376,7 +379,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
         # over its O steps a request shares the steps with the prompts of Poisson arrivals, B of them on average
         # (B / O per step), so at the 99th percentile B + z99 sqrt(B)
-        tpot = step(r * (1 + _col(load.tail_z) / np.sqrt(B)))[0]
+        tpot, terms = step(r * (1 + _col(load.tail_z) / np.sqrt(B)))    # the terms `explain` shows are TPOT's
     else:
         tpot = t_iter
 
@@ -416,7 +419,7 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
     64-128 rows leave SMs idle or half-filled below a few hundred rows (measured on an H100, see the module
     docstring); at M = 0 (no token reaches an expert) the GEMM does no work, so its efficiency is moot (1e-9
     keeps 0 / e finite)."""
-    return np.maximum(peak_eff * rows / (rows + half_rows), 1e-9)
+    return np.maximum(peak_eff * rows / np.maximum(rows + half_rows, 1e-30), 1e-9)
 
 
 def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -743,6 +746,17 @@ def _fixed(ctx, name: str) -> np.ndarray | None:
     return ctx.get(name) if ctx.is_set(name) else None
 
 
+def _bandwidth_efficiency(ctx, platform: Platform) -> np.ndarray:
+    """The workload's `inference_bandwidth_efficiency`, else per scenario 0.80 for SRAM-only chips [U] (the
+    H100 HBM measurement does not carry to SRAM; 0.80 is the value Groq's figures were reproduced with) or
+    the measured HBM default."""
+    hbm = ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency)
+    if ctx.is_set("inference_bandwidth_efficiency"):
+        return hbm
+    sram = platform.sram_only()
+    return np.where(sram, SRAM_BANDWIDTH_EFFICIENCY, hbm) if sram.any() else hbm
+
+
 def _layer_latency(ctx, platform: Platform) -> np.ndarray:
     """The workload's `layer_latency`, else per scenario the SRAM-pipeline or the GPU default."""
     if ctx.is_set("layer_latency"):
@@ -781,11 +795,12 @@ def _inputs(ctx, prefill_in_step: bool = True):
         kv_bytes=np.asarray([PRECISION_BYTES[kv_prec]]),
         ttft_limit=ttft_limit, tpot_limit=tpot_limit,
         gemm_eff=serving_efficiency(ctx, chip, precision),
-        bw_eff=ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency),
+        bw_eff=_bandwidth_efficiency(ctx, platform),
         reserve=ctx.get("memory_reserve", memory_reserve),
         layer_latency=_layer_latency(ctx, platform),
         coll_latency=ctx.get("collective_latency", collective_latency),
-        gemm_half_rows=ctx.get("gemm_half_rows", gemm_half_rows),
+        gemm_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),  # SRAM
+        # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
         link_eff=ctx.get("link_efficiency", link_efficiency),
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
