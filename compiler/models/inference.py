@@ -13,7 +13,7 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
     I, O        input and output tokens per request; r = I / O prefill tokens per output token
     P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
-                rate, else bf16), times the clock fraction under a power cap
+                rate, else bf16), times the clock fraction f under the power limit
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
     e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
     e_l         achieved fraction of the scale-up link bandwidth by an all-reduce
@@ -86,8 +86,9 @@ per chip. With `demand` D_t: prefill chips = ceil(D_t / O / p), decode chips = c
 Without it, the chips are split f = d / (p + d) to prefill so both pools run at the same rate. TTFT adds
 the KV transfer I * kv / scale-out bandwidth.
 
-Power cap (per chip, below TDP): dynamic power ~ f V^2 with V ~ f in the DVFS range, so
-    P_chip = idle + (tdp - idle) * f^3   =>   clock f = ((cap - idle) / (tdp - idle))^(1/3)
+Clock under a power limit (per chip): dynamic power ~ f V^2 with V ~ f in the DVFS range, so
+    P_chip = idle + (P_full - idle) * f^3   =>   clock f = ((min(cap, tdp) - idle) / (P_full - idle))^(1/3)
+P_full = the chip's `full_clock_power` (the draw of dense GEMMs at the full clock) where known, else tdp;
 compute rates scale with f; memory bandwidth does not (HBM has its own clock).
 
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
@@ -104,16 +105,25 @@ compute and memory traffic inside an operator (the max), none between operators 
 KV cache of the mean context resident (paged); experts sharded with the weights over the replica (their
 exchange is the TP all-reduce); no speculative decoding; random arrivals delay the prompts only (one queue
 per replica); a request's TPOT is its mean step time, the 99th percentile taken over the prompts it shares
-steps with; compute-bound GEMMs run at the clock the power limit allows (folded into e_c, see below).
+steps with; compute-bound GEMMs run at the clock the power limit allows (f, below), memory-bound work at
+the full clock.
 
 Factors and where they come from (`factory explain` prints each source):
-    e_c   the serving GEMM efficiency at large M (sustained clocks included): per chip family and precision,
-          the chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
-          else `inference_gemm_efficiency` 0.71. Each is fitted once, all rows of its family together (the
+    e_c   the serving GEMM efficiency at large m, at the full clock: per chip family and precision, the
+          chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
+          else `inference_gemm_efficiency` 0.72. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
-          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.73 (the measured fp8 ceiling
-          on an H100 is 0.68-0.72 of peak, reference/h100_microbench.md), Blackwell FP4 0.73, CDNA3 FP8
-          (MI300X, MI325X) 0.38, all rows 0.71. docs/accuracy.md has the medians per category.
+          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.84 (x the sustained clock 0.86
+          at 700 W = 0.72 effective; the measured fp8 burst ceiling on an H100 is 0.68-0.72,
+          reference/h100_microbench.md), Blackwell FP4 0.74, CDNA3 FP8 (MI300X, MI325X) 0.45 (x 0.86 = 0.39:
+          AMD's software reached about half of NVIDIA's share of peak). The global 0.72 is Hopper's effective
+          value, for chips with neither a family value nor `full_clock_power`. docs/accuracy.md has the
+          medians per category.
+    f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
+          limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
+          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; CDNA3 1,134 W [U]) else tdp. So a
+          1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
+          memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
     m0    gemm_half_rows 128, fitted to the H100 GEMM table of reference/h100_microbench.md (0 on SRAM-only
           dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
@@ -143,10 +153,12 @@ from . import assumptions as A
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.71, "1",
-    "achieved fraction of dense peak FLOP/s in serving matrix multiplies [D]: fitted once (median log-error, all "
-    "rows together) on MLPerf Inference v4.1/v5.0 closed Offline/Server throughput in "
-    "reference/mlperf_calibration.csv; see `factory validate`")
+    "inference_gemm_efficiency", 0.72, "1",
+    "achieved fraction of dense peak FLOP/s in large serving matrix multiplies, for chips without a fitted "
+    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.84 at the "
+    "full clock times its sustained clock at 700 W (0.86): 0.72, the effective value a chip without "
+    "`full_clock_power` (clock fraction 1) gets; fitted on MLPerf Inference v4.1/v5.0 closed rows in "
+    "reference/mlperf_calibration.csv by `factory validate --fit`")
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [M]: weight GEMMs "
@@ -672,14 +684,20 @@ class Platform:
 
 
 def clock_fraction(ctx, platform: Platform) -> np.ndarray:
-    if not ctx.is_set("power_cap"):
-        return np.ones(1)
+    """Sustained clock of compute-bound work over the clock the datasheet peak assumes: the DVFS law
+    P = idle + (P_full - idle) f^3 solved at the power limit min(power_cap, tdp). P_full is the chip's
+    `let full_clock_power` (the draw dense GEMMs would need at the full clock) where it is known, else the
+    TDP (then f = 1 unless a cap is set, and the fitted efficiency carries the chip's own throttling)."""
     chip = platform.chip
+    full = chip.get("full_clock_power") if chip.has("full_clock_power") else None
+    if not ctx.is_set("power_cap") and full is None:
+        return np.ones(1)
     tdp = chip.get("tdp")
     idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * ctx.get("idle_fraction", A.idle_fraction)
-    cap = np.minimum(ctx.get("power_cap"), tdp)
+    limit = np.minimum(ctx.get("power_cap"), tdp) if ctx.is_set("power_cap") else tdp
+    reference = np.maximum(full, tdp) if full is not None else tdp
     gamma = ctx.get("dvfs_exponent", dvfs_exponent)
-    share = np.clip((cap - idle) / np.maximum(tdp - idle, 1e-9), 1e-3, 1.0)
+    share = np.clip((limit - idle) / np.maximum(reference - idle, 1e-9), 1e-3, 1.0)
     return np.power(share, 1.0 / gamma)
 
 
@@ -988,7 +1006,7 @@ for _name, _formula in (
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
         ("tokens_per_s", "replicas * batch / t_iter (the mean step; server: at most the rate the p99 TTFT allows)"),
-        ("clock_fraction", "((power_cap - idle) / (tdp - idle))^(1/3)")):
+        ("clock_fraction", "((min(power_cap, tdp) - idle) / (full_clock_power - idle))^(1/3), at most 1")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
     output("inference", _name, _formula)(compute)
