@@ -45,7 +45,9 @@ and they over-predict all these cards' inference rows.
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
 minimise the median absolute log error over all rows of their kind together (never per row). The values so
-found are the defaults in compiler/models/inference.py and training.py.
+found are the defaults in compiler/models/inference.py and training.py. The inference factor is also fitted
+once per chip family (FAMILIES: all of a family's rows together), the chips' `let serving_efficiency` in
+stdlib/chips.factory.
 """
 from __future__ import annotations
 

@@ -114,8 +114,8 @@ Factors and where they come from (`factory explain` prints each source):
           else `inference_gemm_efficiency` 0.72. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
           v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.84 (x the sustained clock 0.86
-          at 700 W = 0.72 effective; the measured fp8 burst ceiling on an H100 is 0.68-0.72,
-          reference/h100_microbench.md), Blackwell FP4 0.74, CDNA3 FP8 (MI300X, MI325X) 0.45 (x 0.86 = 0.39:
+          at 700 W = 0.72 effective; the measured fp8 burst ceiling on an H100 is 0.68-0.72),
+          Blackwell FP4 0.74, CDNA3 FP8 (MI300X, MI325X) 0.45 (x 0.86 = 0.39:
           AMD's software reached about half of NVIDIA's share of peak). The global 0.72 is Hopper's effective
           value, for chips with neither a family value nor `full_clock_power`. docs/accuracy.md has the
           medians per category.
@@ -124,7 +124,7 @@ Factors and where they come from (`factory explain` prints each source):
           from the H100 microbench: 700 W held 669 of 778 TFLOP/s; CDNA3 1,134 W [U]) else tdp. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
           memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
-    m0    gemm_half_rows 128, fitted to the H100 GEMM table of reference/h100_microbench.md (0 on SRAM-only
+    m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
           dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
@@ -161,9 +161,9 @@ gemm_efficiency = Assumption(
     "reference/mlperf_calibration.csv by `factory validate --fit`")
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
-    "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [M]: weight GEMMs "
-    "of M = 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79) on an H100 SXM, "
-    "reference/h100_microbench.md (measured 2026-11-27); a plain copy reaches 0.90")
+    "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
+    "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in the "
+    "project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
@@ -206,9 +206,10 @@ default_output_tokens = Assumption(
 
 gemm_half_rows = Assumption(
     "gemm_half_rows", 128.0, "1",
-    "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the H100 SXM "
-    "bf16 and fp8 GEMMs of reference/h100_microbench.md (2026-11-27): e(M) = e_max M / (M + M0) gives 0.26 of "
-    "peak at M = 64, 0.51 at 256 (measured 0.55), 0.63 at 512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
+    "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the bf16 and "
+    "fp8 GEMMs of the project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS, CUDA events, "
+    "2026-11-27): e(m) = e_max m / (m + m0) gives 0.26 of peak at m = 64, 0.53 at 256 (measured 0.55), 0.63 at "
+    "512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
 link_efficiency = Assumption(
     "link_efficiency", 0.80, "1",
     "achieved fraction of the scale-up link bandwidth by a tensor-parallel all-reduce [U]: nccl-tests on 8 "
