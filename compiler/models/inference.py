@@ -225,8 +225,6 @@ seq_overhead = Assumption(
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
-GEMM_HALF_ROWS = 128.0
-LINK_EFFICIENCY = 0.80
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 Z99 = 2.326                 # the standard normal's 99th percentile
 # TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
@@ -290,10 +288,10 @@ class Load:
     reserve: np.ndarray
     layer_latency: np.ndarray
     coll_latency: np.ndarray
-    gemm_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([GEMM_HALF_ROWS]))
-    link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([LINK_EFFICIENCY]))
-    step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1))
-    seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1))
+    gemm_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
+    link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([link_efficiency.value]))
+    step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
+    seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
