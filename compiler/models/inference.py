@@ -13,9 +13,10 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
     I, O        input and output tokens per request; r = I / O prefill tokens per output token
     P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
-                rate, else bf16), times the clock fraction under a power cap
+                rate, else bf16), times the clock fraction f under the power limit
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
-    e_c, e_m    achieved fractions of peak FLOP/s and of memory bandwidth (fitted, see below)
+    e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
+    e_l         achieved fraction of the scale-up link bandwidth by an all-reduce
 
 Memory (per chip):
     weights     W_chip = N * w / R                                  (MoE: every expert is stored)
@@ -23,30 +24,45 @@ Memory (per chip):
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I + O / 2)))           (paged KV: the mean context is held)
 
-Decode iteration (every sequence of the batch advances one token; aggregated serving also carries the
-prefill of the requests that replace finished ones, r * B prompt tokens per iteration: chunked prefill):
-    matmuls     t_gemm = B (1 + r) 2 A / (R P e_c)        weights  t_w = pp W_read / (R BW e_m)
-                W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(B (1 + r) / pp))  (experts touched)
+Decode step (every sequence of the batch advances one token; aggregated serving also carries the prefill
+of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
+    tokens      T = B (1 + r);  GEMM rows per micro-batch m = T / pp;  per routed expert m_e = m k_act / E
+    GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows)
+    matmuls     t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (R P)
+                A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
+    weights     t_w = pp W_read / (R BW e_m)
+                W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
     attention   t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (R P_att e_c)
                 KV       t_kv = B (I + O/2) kv_chip / (BW e_m)
-    TP comm     t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]   (two all-reduces per layer)
-    PP hops     t_pp = pp [lat + B (1 + r) h a / (pp BL)]                 (pp > 1)
-    step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + L * layer_latency
+    TP comm     t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (two ring all-reduces per layer)
+    PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
+    overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
+                stream); L layer_latency per step
+    step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + t_over + L * layer_latency
                 (a roofline per operator: the matmuls stream the weights while they compute, attention
-                streams the KV cache; the two run one after the other, as their kernels do)
-    TPOT = t_iter;  per-user speed = 1 / TPOT;  replica throughput = B / t_iter
-    service     tokens/s = floor(chips / R) * B / t_iter
+                streams the KV cache; the parts run one after the other, as their kernels do)
+    replica throughput = B / t_iter;  service tokens/s = floor(chips / R) * B / t_iter
+    TPOT        offline and single stream: t_iter. Server and interactive (MLPerf: TPOT of a request = its
+                mean inter-token time, held at the 99th percentile over requests): over its O steps a request
+                shares the steps with the prompts of Poisson arrivals, B on average, so B + z99 sqrt(B) at the
+                99th percentile (z99 = 2.326):  TPOT_p99 = t_iter evaluated with r (1 + z99 / sqrt(B))
 
 Prefill of one request (time to first token):
-    t_pre = max(I 2 A / (tp P e_c) + 2 L I^2 D / (tp P_att e_c), W / (tp BW e_m)) + 2 L [lat + I h a
-            2 (tp - 1) / tp / BL] + pp lat + L layer_latency
-    TTFT  = t_pre + t_iter (a new request waits for the iteration in flight; single stream: t_pre only)
-    server and interactive scenarios (requests arrive at random, MLPerf Server): a replica's prefill is a
-    queue with service time t_pre; at request rate lam its utilization is rho = lam t_pre and the 99th
-    percentile of TTFT is
-            TTFT_p99 = t_pre + t_iter + t_pre ln(100 rho) / (1 - rho) / 2
+    t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
+                W / (tp BW e_m)) + 2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
+    TTFT  = t_pre + t_iter (a new request waits for the step in flight; single stream: t_pre only)
+    server and interactive scenarios (requests arrive at random, MLPerf Server): a replica's prompts are a
+    queue; with chunked prefill a prompt's service is its share of the steps it rides on,
+    s = t_iter I / (B (1 + r)) (disaggregated: s = t_pre); at request rate lam the utilization is
+    rho = lam s and the 99th percentile of TTFT is
+            TTFT_p99 = t_pre + t_iter + s ln(100 rho) / (1 - rho) / 2
     (the M/M/1 waiting-time tail, halved for deterministic service: Kingman's (1 + c_s^2) / 2 with c_s = 0);
-    the rate is cut until TTFT_p99 <= ttft_limit: replica tokens/s = min(B / t_iter, rho_max O / t_pre)
+    the rate is cut until TTFT_p99 <= ttft_limit: replica tokens/s = min(B / t_iter, rho_max O / s)
+    Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
+    model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
+    interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
+    interactive 4.5 s / 80 ms; Llama 3.1 8B server 2 s / 100 ms, interactive 500 ms / 30 ms; DeepSeek-R1
+    server 2 s / 80 ms, interactive 1.5 s / 15 ms; any other model: Llama 2 70B's.
 
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
@@ -61,9 +77,8 @@ and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, to
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
 decode_weights_time, decode_attention_time, decode_kv_time, decode_tp_time, decode_pp_time,
-layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
-ttft_wait_time). Scenario defaults: server limits 2 s / 200 ms and interactive 450 ms /
-40 ms (MLPerf Inference Llama-2-70B, the test parameters in the v4.1 result logs, 2024) when the spec sets none.
+decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
+ttft_wait_time).
 
 Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
 r = 0; a prefill chip serves p = P e_c / (I 2 A + 2 L I^2 D) requests/s; the decode pool d requests/s
@@ -71,8 +86,9 @@ per chip. With `demand` D_t: prefill chips = ceil(D_t / O / p), decode chips = c
 Without it, the chips are split f = d / (p + d) to prefill so both pools run at the same rate. TTFT adds
 the KV transfer I * kv / scale-out bandwidth.
 
-Power cap (per chip, below TDP): dynamic power ~ f V^2 with V ~ f in the DVFS range, so
-    P_chip = idle + (tdp - idle) * f^3   =>   clock f = ((cap - idle) / (tdp - idle))^(1/3)
+Clock under a power limit (per chip): dynamic power ~ f V^2 with V ~ f in the DVFS range, so
+    P_chip = idle + (P_full - idle) * f^3   =>   clock f = ((min(cap, tdp) - idle) / (P_full - idle))^(1/3)
+P_full = the chip's `full_clock_power` (the draw of dense GEMMs at the full clock) where known, else tdp;
 compute rates scale with f; memory bandwidth does not (HBM has its own clock).
 
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
@@ -84,26 +100,50 @@ tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
 
-Assumptions: dense GEMMs at one efficiency whatever their shape; perfect overlap of compute and memory
-traffic inside an operator (the max), none between operators or with communication; the KV cache of the
-mean context resident (paged); the prefill of a request done on one replica; experts sharded with the
-weights over the replica (their exchange is the TP all-reduce); no speculative decoding; random arrivals
-delay only the prefill (a single-server queue per replica); the TPOT limit is met by the mean step.
+Assumptions: GEMM efficiency depends on the rows only (not on K, N or the tile shapes); perfect overlap of
+compute and memory traffic inside an operator (the max), none between operators or with communication; the
+KV cache of the mean context resident (paged); experts sharded with the weights over the replica (their
+exchange is the TP all-reduce); no speculative decoding; random arrivals delay the prompts only (one queue
+per replica); a request's TPOT is its mean step time, the 99th percentile taken over the prompts it shares
+steps with; compute-bound GEMMs run at the clock the power limit allows (f, below), memory-bound work at
+the full clock.
 
 Factors and where they come from (`factory explain` prints each source):
-    e_c   inference_gemm_efficiency 0.43: fitted once, globally (the median |log error| over all Offline and
-          Server rows together, never per row) on reference/mlperf_calibration.csv (MLPerf
-          Inference v4.1/v5.0 closed) by `factory validate --fit`. Result on that file (`factory validate`):
-          median |error| 8% Offline (77 rows), 11% Server (79 rows). Largest misses: Blackwell FP4 on
-          Mixtral and Llama 3.1 405B (+50-80%: FP4 submissions run well below twice their FP8 speed) and
-          MI300X (+25-50%: its software reached a lower share of peak than NVIDIA's in v4.1).
-    e_m   inference_bandwidth_efficiency 0.80 [U], not fitted.
+    e_c   the serving GEMM efficiency at large m, at the full clock: per chip family and precision, the
+          chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
+          else `inference_gemm_efficiency` 0.72. Each is fitted once, all rows of its family together (the
+          median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
+          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.84 (x the sustained clock 0.86
+          at 700 W = 0.72 effective; the measured fp8 burst ceiling on an H100 is 0.68-0.72),
+          Blackwell FP4 0.74, CDNA3 FP8 (MI300X, MI325X) 0.45 (x 0.86 = 0.39:
+          AMD's software reached about half of NVIDIA's share of peak). The global 0.72 is Hopper's effective
+          value, for chips with neither a family value nor `full_clock_power`. docs/accuracy.md has the
+          medians per category.
+    f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
+          limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
+          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; CDNA3 1,134 W [U]) else tdp. So a
+          1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
+          memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
+    m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
+          dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
+    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
+    e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
+    step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
+          coarse grid, all rows together, with the family factors refitted at each point: the pair that
+          minimises the Offline, Server and Interactive medians while e_c stays at or below the measured
+          fp8 ceiling) [D]; the per-sequence term is what makes small fast models (Mixtral on B200)
+          slower per FLOP than large ones.
     layer_latency 5 us [U]; layer_latency_sram 25 us, from Groq's Llama 2 7B figure; collective latency 8 us
           [U]; memory reserve 10% (vLLM default).
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (+90% Offline,
++150-220% Server: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
+mechanism here captures it), H100 v4.1 submissions against v5.0 ones (the same chip gained ~29% in software
+between the rounds; one factor sits between them), MI325X -28% (its 1 kW board and larger memory).
 """
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,14 +153,17 @@ from . import assumptions as A
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.43, "1",
-    "achieved fraction of dense peak FLOP/s in serving matrix multiplies [D]: fitted once (median log-error, all "
-    "rows together) on MLPerf Inference v4.1/v5.0 closed Offline/Server throughput in "
-    "reference/mlperf_calibration.csv; see `factory validate`")
+    "inference_gemm_efficiency", 0.72, "1",
+    "achieved fraction of dense peak FLOP/s in large serving matrix multiplies, for chips without a fitted "
+    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.84 at the "
+    "full clock times its sustained clock at 700 W (0.86): 0.72, the effective value a chip without "
+    "`full_clock_power` (clock fraction 1) gets; fitted on MLPerf Inference v4.1/v5.0 closed rows in "
+    "reference/mlperf_calibration.csv by `factory validate --fit`")
 bandwidth_efficiency = Assumption(
-    "inference_bandwidth_efficiency", 0.80, "1",
-    "achieved fraction of peak HBM/SRAM bandwidth when streaming weights and KV cache [U]: 75-85% is what "
-    "STREAM-like copies reach on H100/MI300X; kept fixed, not fitted (Offline rows are compute-bound)")
+    "inference_bandwidth_efficiency", 0.75, "1",
+    "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
+    "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in the "
+    "project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
@@ -161,9 +204,41 @@ default_input_tokens = Assumption(
 default_output_tokens = Assumption(
     "default_output_tokens", 256.0, "tok", "generated tokens per request when the workload gives none [U]")
 
+gemm_half_rows = Assumption(
+    "gemm_half_rows", 128.0, "1",
+    "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the bf16 and "
+    "fp8 GEMMs of the project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS, CUDA events, "
+    "2026-11-27): e(m) = e_max m / (m + m0) gives 0.26 of peak at m = 64, 0.53 at 256 (measured 0.55), 0.63 at "
+    "512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
+link_efficiency = Assumption(
+    "link_efficiency", 0.80, "1",
+    "achieved fraction of the scale-up link bandwidth by a tensor-parallel all-reduce [U]: nccl-tests on 8 "
+    "NVLink4 GPUs report a bus bandwidth of ~360-370 GB/s of the 450 GB/s per direction (order of magnitude)")
+step_overhead = Assumption(
+    "step_overhead", 2e-3, "s",
+    "fixed time per decode step outside the model's kernels [U]: the scheduler choosing the step's sequences "
+    "and chunks, sampling, the host-device round trip (TensorRT-LLM and vLLM step loops, order of magnitude)")
+seq_overhead = Assumption(
+    "seq_overhead", 30e-6, "s",
+    "time per step and per sequence of the batch outside the matrix multiplies [U]: paged-KV block tables, "
+    "sampling and detokenization grow with the batch; ~5 us per sequence (order of magnitude)")
+
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
-SCENARIO_LIMITS = {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}  # MLPerf Llama-2-70B (v4.1 logs, 2024)
+SRAM_BANDWIDTH_EFFICIENCY = 0.80
+Z99 = 2.326                 # the standard normal's 99th percentile
+# TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
+# `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
+# `tpot_latency`, in ms; `*.Server.target_latency_percentile = 99`), read 2026-12 at commit 001712e9 [P].
+# Interactive is the `<model>-interactive` benchmark run as scenario Server. Any other model: Llama 2 70B's.
+BENCHMARK_LIMITS = {
+    "Llama2_70B": {"server": (2.0, 0.200), "interactive": (0.450, 0.040)},
+    "Mixtral_8x7B": {"server": (2.0, 0.200)},
+    "Llama3_1_405B": {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
+    "Llama3_1_8B": {"server": (2.0, 0.100), "interactive": (0.500, 0.030)},
+    "DeepSeek_R1": {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
+}
+SCENARIO_LIMITS = BENCHMARK_LIMITS["Llama2_70B"]
 
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=float)
 PP_GRID = np.array([1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 16, 18, 20, 24, 32, 36, 40, 48, 64, 72, 80, 96, 128, 144,
@@ -213,6 +288,11 @@ class Load:
     reserve: np.ndarray
     layer_latency: np.ndarray
     coll_latency: np.ndarray
+    gemm_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
+    link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([link_efficiency.value]))
+    step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
+    seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
+    tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
@@ -273,27 +353,51 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     B = np.maximum(B, 1.0)
 
     r = I / O if load.prefill_in_step else np.zeros_like(I)
-    tokens = B * (1 + r)                                          # tokens through the model per iteration
-    gemm = tokens * 2 * Aa / (R * P * ec)
-    attn = B * (4 * L * ctx * D + r * 4 * L * (I / 2) * D) / (R * Pa * ec)
-    t_compute = gemm + attn
     E = _col(arch.experts)
     k_act = _col(arch.experts_active)
     n_exp = _col(arch.expert_params)
-    per_micro = tokens / pp
     with np.errstate(divide="ignore", invalid="ignore"):
-        touched = np.where(E > 0, 1 - np.power(np.clip(1 - k_act / np.where(E > 0, E, 1), 0, 1), per_micro), 1.0)
-    w_read = ((N - n_exp) + n_exp * touched) * w
-    t_weights = pp * w_read / R / (BW * em)
-    t_kv = B * ctx * kv_chip / (BW * em)
-    t_memory = t_weights + t_kv
-    t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL)), 0.0)
-    t_pp = np.where(pp > 1, pp * lat + tokens * h * a / BL, 0.0)
-    t_iter = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl
+        routed_share = np.where(E > 0, k_act / np.where(E > 0, E, 1), 0.0)   # k / E: a token's share of an expert
+    A_exp = n_exp * routed_share                                  # active parameters in routed experts
+    A_dense = Aa - A_exp
+    m0, el = _col(load.gemm_half_rows), _col(load.link_eff)
+    t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
 
-    pre_compute = I * 2 * Aa / (tp * P * ec) + 2 * L * I * I * D / (tp * Pa * ec)
+    def step(prefill_share):
+        """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill)."""
+        tokens = B * (1 + prefill_share)                          # tokens through the model per step
+        rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
+        rows_exp = rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
+        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0)) / (R * P)
+        attn = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D) / (R * Pa * ec)
+        per_micro = tokens / pp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
+        w_read = ((N - n_exp) + n_exp * touched) * w
+        t_weights = pp * w_read / R / (BW * em)
+        t_kv = B * ctx * kv_chip / (BW * em)
+        t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
+        t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
+        t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
+        t = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl + t_over
+        return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
+                       decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over)
+
+    t_iter, terms = step(r)
+    t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
+    t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
+    if load.queueing:
+        # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
+        # over its O steps a request shares the steps with the prompts of Poisson arrivals, B of them on average
+        # (B / O per step), so at the 99th percentile B + z99 sqrt(B)
+        tpot, terms = step(r * (1 + _col(load.tail_z) / np.sqrt(B)))    # the terms `explain` shows are TPOT's
+    else:
+        tpot = t_iter
+
+    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0))
+                   / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
     pre_memory = weights / (tp * BW * em)
-    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / BL), 0.0)
+    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
@@ -301,23 +405,32 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.queueing:
         # requests arrive at random (Poisson); a replica's prefill is a single server of service time t_prefill;
         # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / t_prefill
+        # with chunked prefill a prompt's service is its share of the steps it rides on: I tokens of the
+        # B (1 + r) a step carries, s = t_iter I / (B (1 + r)); without (disaggregated) the prefill itself
+        service = t_prefill if not load.prefill_in_step else t_iter * I / (B * (1 + r))
         budget = _col(load.ttft_limit) - ttft
-        rho_max = _max_utilization(t_prefill, budget)
-        per_replica = np.minimum(per_replica, rho_max / t_prefill * O)
-        ttft = ttft + _p99_wait(t_prefill, per_replica / O * t_prefill)
+        rho_max = _max_utilization(service, budget)
+        per_replica = np.minimum(per_replica, rho_max / service * O)
+        ttft = ttft + _p99_wait(service, per_replica / O * service)
     throughput = replicas * per_replica
-    ok = fits & (t_iter <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
+    ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
-            "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter,
+            "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
-            "decode_gemm_time": gemm, "decode_weights_time": t_weights, "decode_attention_time": attn,
-            "decode_kv_time": t_kv, "decode_tp_time": t_tp, "decode_pp_time": t_pp,
-            "layer_latency_time": L * tl, "prefill_compute_time": pre_compute,
+            **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_time": t_prefill}
+
+
+def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) -> np.ndarray:
+    """Achieved fraction of peak FLOP/s of a GEMM with `rows` rows (tokens): e_max M / (M + M0). Tiles of
+    64-128 rows leave SMs idle or half-filled below a few hundred rows (measured on an H100, see the module
+    docstring); at M = 0 (no token reaches an expert) the GEMM does no work, so its efficiency is moot (1e-9
+    keeps 0 / e finite)."""
+    return np.maximum(peak_eff * rows / np.maximum(rows + half_rows, 1e-30), 1e-9)
 
 
 def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -356,7 +469,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     if load.single_stream:
-        score = np.where(q["ok"], 1 / q["t_iter"] * (1 + 1e-9 * q["replicas"]), -np.inf)
+        score = np.where(q["ok"], 1 / q["tpot"] * (1 + 1e-9 * q["replicas"]), -np.inf)
     else:
         score = np.where(q["ok"], q["throughput"] / (1 + 1e-6 * q["t_iter"]), -np.inf)
     best = np.argmax(score, axis=1)
@@ -372,7 +485,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     closest = np.argmin(np.where(allowed, q["weights_per_chip"], np.inf), axis=1)
     for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp"):
         out["closest_" + name] = q[name][rows, closest]
-    out["least_tpot"] = np.where(fits, q["t_iter"], np.inf).min(axis=1)
+    out["least_tpot"] = np.where(fits, q["tpot"], np.inf).min(axis=1)
     out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
     return out
 
@@ -570,14 +683,20 @@ class Platform:
 
 
 def clock_fraction(ctx, platform: Platform) -> np.ndarray:
-    if not ctx.is_set("power_cap"):
-        return np.ones(1)
+    """Sustained clock of compute-bound work over the clock the datasheet peak assumes: the DVFS law
+    P = idle + (P_full - idle) f^3 solved at the power limit min(power_cap, tdp). P_full is the chip's
+    `let full_clock_power` (the draw dense GEMMs would need at the full clock) where it is known, else the
+    TDP (then f = 1 unless a cap is set, and the fitted efficiency carries the chip's own throttling)."""
     chip = platform.chip
+    full = chip.get("full_clock_power") if chip.has("full_clock_power") else None
+    if not ctx.is_set("power_cap") and full is None:
+        return np.ones(1)
     tdp = chip.get("tdp")
     idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * ctx.get("idle_fraction", A.idle_fraction)
-    cap = np.minimum(ctx.get("power_cap"), tdp)
+    limit = np.minimum(ctx.get("power_cap"), tdp) if ctx.is_set("power_cap") else tdp
+    reference = np.maximum(full, tdp) if full is not None else tdp
     gamma = ctx.get("dvfs_exponent", dvfs_exponent)
-    share = np.clip((cap - idle) / np.maximum(tdp - idle, 1e-9), 1e-3, 1.0)
+    share = np.clip((limit - idle) / np.maximum(reference - idle, 1e-9), 1e-3, 1.0)
     return np.power(share, 1.0 / gamma)
 
 
@@ -617,9 +736,42 @@ def _kv_precision(ctx, platform: Platform, precision: str) -> str:
     return "bf16" if precision in ("bf16", "fp4") else precision
 
 
+def benchmark_limits(model) -> dict[str, tuple[float, float]]:
+    """The MLPerf TTFT/TPOT limits of the benchmark that runs `model` (by its name or the name it extends),
+    else Llama 2 70B's."""
+    block = model.inst.block
+    for name in [block.name] + list(block.base or [])[-1:]:
+        if name in BENCHMARK_LIMITS:
+            return BENCHMARK_LIMITS[name]
+    return SCENARIO_LIMITS
+
+
+def serving_efficiency(ctx, chip, precision: str) -> np.ndarray:
+    """e_max of the serving GEMMs: the workload's `inference_gemm_efficiency`, else the chip's
+    `let serving_efficiency_<precision>`, else its `let serving_efficiency` (fitted per chip family on the
+    MLPerf rounds, cited in stdlib/chips.factory), else the global default."""
+    if ctx.is_set("inference_gemm_efficiency"):
+        return ctx.get("inference_gemm_efficiency")
+    for name in (f"serving_efficiency_{precision}", "serving_efficiency"):
+        if chip.has(name):
+            return chip.get(name)
+    return ctx.get("inference_gemm_efficiency", gemm_efficiency)
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
+
+
+def _bandwidth_efficiency(ctx, platform: Platform) -> np.ndarray:
+    """The workload's `inference_bandwidth_efficiency`, else per scenario 0.80 for SRAM-only chips [U] (the
+    H100 HBM measurement does not carry to SRAM; 0.80 is the value Groq's figures were reproduced with) or
+    the measured HBM default."""
+    hbm = ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency)
+    if ctx.is_set("inference_bandwidth_efficiency"):
+        return hbm
+    sram = platform.sram_only()
+    return np.where(sram, SRAM_BANDWIDTH_EFFICIENCY, hbm) if sram.any() else hbm
 
 
 def _layer_latency(ctx, platform: Platform) -> np.ndarray:
@@ -650,7 +802,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     chips = platform.accelerators()
     hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips)
     scenario = ctx.text("scenario", "offline")
-    limits = SCENARIO_LIMITS.get(scenario, (math.inf, math.inf))
+    limits = benchmark_limits(model).get(scenario, (math.inf, math.inf))
     ttft_limit = ctx.get("ttft_limit") if ctx.is_set("ttft_limit") else np.asarray([limits[0]])
     tpot_limit = ctx.get("tpot_limit") if ctx.is_set("tpot_limit") else np.asarray([limits[1]])
     load = Load(
@@ -659,11 +811,16 @@ def _inputs(ctx, prefill_in_step: bool = True):
         weight_bytes=np.asarray([PRECISION_BYTES[precision]]),
         kv_bytes=np.asarray([PRECISION_BYTES[kv_prec]]),
         ttft_limit=ttft_limit, tpot_limit=tpot_limit,
-        gemm_eff=ctx.get("inference_gemm_efficiency", gemm_efficiency),
-        bw_eff=ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency),
+        gemm_eff=serving_efficiency(ctx, chip, precision),
+        bw_eff=_bandwidth_efficiency(ctx, platform),
         reserve=ctx.get("memory_reserve", memory_reserve),
         layer_latency=_layer_latency(ctx, platform),
         coll_latency=ctx.get("collective_latency", collective_latency),
+        gemm_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),  # SRAM
+        # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
+        link_eff=ctx.get("link_efficiency", link_efficiency),
+        step_overhead=ctx.get("step_overhead", step_overhead),
+        seq_overhead=ctx.get("seq_overhead", seq_overhead),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
@@ -718,7 +875,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     best = search(hw, arch, load)
     best["reason"] = _reason(best, arch, load, hw)
     tokens = best["throughput"]
-    best.update(tokens_per_s=tokens, tpot=best["t_iter"], prefill_accelerators=np.zeros(1),
+    best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), clock_fraction=clock, chips=n)
     per_chip = tokens / np.maximum(n, 1)
     if ctx.is_set("demand"):
@@ -751,7 +908,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
         n_pre = np.ceil(n * f)
         n_dec = n - n_pre
         tokens = np.minimum(n_pre * p, n_dec * d) * O
-    best.update(tokens_per_s=tokens, tpot=best["t_iter"], ttft=ttft, prefill_accelerators=n_pre,
+    best.update(tokens_per_s=tokens, ttft=ttft, prefill_accelerators=n_pre,
                 decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, clock_fraction=clock,
                 chips=n_pre + n_dec)
     return best
@@ -790,18 +947,20 @@ def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> 
 
 
 DECODE_TERMS = {
-    "decode_gemm_time": "t_gemm = B (1 + r) 2 A / (tp pp P e_c): the matrix multiplies of one decode step",
+    "decode_gemm_time": "t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (tp pp P), T = B (1 + r), "
+                        "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
     "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
     "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
-    "decode_tp_time": "t_tp = 2 L [lat + B (1 + r) h a 2 (tp - 1) / tp / (pp BL)]: tensor-parallel all-reduces",
-    "decode_pp_time": "t_pp = pp lat + B (1 + r) h a / BL: pipeline hops",
+    "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces",
+    "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
+    "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step",
 }
 PREFILL_TERMS = {
-    "prefill_compute_time": "I 2 A / (tp P e_c) + 2 L I^2 D / (tp P_att e_c): the prompt's FLOPs",
+    "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c)",
     "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
-    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / BL] + pp lat: all-reduces and pipeline hops",
+    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops",
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight, the p99 queueing wait (server and "
@@ -839,13 +998,14 @@ for _name, _formula in (
         ("weights_per_chip", "params * bytes(precision) / (tp * pp)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (+ p99 queueing wait in server scenarios, + KV transfer when disaggregated)"),
-        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + layers * layer_latency"),
+        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + t_overhead + layers * "
+                 "layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
-        ("tokens_per_s", "replicas * batch / tpot"),
-        ("clock_fraction", "((power_cap - idle) / (tdp - idle))^(1/3)")):
+        ("tokens_per_s", "replicas * batch / t_iter (the mean step; server: at most the rate the p99 TTFT allows)"),
+        ("clock_fraction", "((min(power_cap, tdp) - idle) / (full_clock_power - idle))^(1/3), at most 1")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
     output("inference", _name, _formula)(compute)
