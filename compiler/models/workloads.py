@@ -26,7 +26,7 @@ import numpy as np
 
 from dsl.schema import kinds
 
-from . import output, rule
+from . import Assumption, output, rule
 from dsl.diagnostics import Code
 
 
@@ -61,6 +61,104 @@ def site_time_to_train(ctx):
     if not runs:
         ctx.not_applicable()
     return np.max(np.vstack(np.broadcast_arrays(*[r.get("time_to_train") for r in runs])), axis=0)
+
+
+# ------------------------------------------------------------------ a workload's power at its own load
+training_memory_utilization = Assumption(
+    "training_memory_utilization", 0.30, "1",
+    "HBM traffic of a training step as a share of peak bandwidth [U]: its matrix multiplies move little "
+    "(a large GEMM: 7%, reference/h100_microbench.md), its element-wise kernels, attention and optimizer "
+    "step stream memory; DCGM DRAM-active readings of LLM training are typically 20-40%")
+
+
+def _architecture_flops(ctx, I, O):
+    """FLOPs per output token of a served model: 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O."""
+    model = ctx.ref("model")
+    active = model.get("active_params") if model.is_set("active_params") else model.get("params")
+    layers = model.get("layers")
+    heads = model.get("heads")
+    width = heads * (model.get("head_dim") if model.is_set("head_dim") else model.get("hidden") / heads)
+    return 2 * active * (1 + I / O) + 4 * layers * width * (I + O / 2) + 2 * layers * width * I * I / O
+
+
+def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
+    """(u_c, u_m) of one accelerator while the workload runs (compiler.models.power's activities).
+
+    inference: u_c = tokens_per_s_per_chip * F / (gemm_peak_fraction * peak at its precision),
+                 F = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O FLOPs per output token (matrix
+                 multiplies of decode and prefill, decode attention over the mean context, causal prefill
+                 attention); u_m = (weights_per_chip + batch (I + O/2) kv_per_token / (tp pp)) / tpot /
+                 memory_bw (the weights and the batch's KV cache streamed once per decode step)
+    training:  u_c = mfu / gemm_peak_fraction; u_m = training_memory_utilization
+    Both clipped to [0, 1]."""
+    from . import inference as inf
+    from .power import gemm_peak_fraction
+    platform = inf.Platform(ctx)
+    chip = platform.chip
+    share = ctx.get(gemm_peak_fraction.name, gemm_peak_fraction)
+    if ctx.kind == "training":
+        u_c = ctx.get("mfu") / share
+        u_m = ctx.get(training_memory_utilization.name, training_memory_utilization)
+    else:
+        I = ctx.get("input_tokens", inf.default_input_tokens)
+        O = ctx.get("output_tokens", inf.default_output_tokens)
+        peak = inf._peak(chip, inf._precision(ctx, platform))
+        u_c = ctx.get("tokens_per_s_per_chip") * _architecture_flops(ctx, I, O) / (share * peak)
+        step_bytes = ctx.get("weights_per_chip") + ctx.get("batch") * (I + O / 2) * ctx.get("kv_per_token") / (
+            ctx.get("tp") * ctx.get("pp"))
+        u_m = step_bytes / ctx.get("tpot") / chip.get("memory_bw")
+    return np.clip(u_c, 0.0, 1.0), np.clip(u_m, 0.0, 1.0)
+
+
+def _feasible_only(ctx, value):
+    from . import inference, training
+    module = inference if ctx.kind == "inference" else training
+    return module.feasible_only(ctx, module.solved(ctx), value)
+
+
+def _chip_model(ctx):
+    from .inference import Platform
+    from .power import chip_power_model
+    cap = ctx.get("power_cap") if ctx.kind == "inference" and ctx.is_set("power_cap") else None
+    return chip_power_model(Platform(ctx).chip, cap)
+
+
+def _accelerator_power(ctx):
+    from .power import chip_draw
+    return _feasible_only(ctx, chip_draw(_chip_model(ctx), ctx.get("compute_utilization"),
+                                         ctx.get("memory_utilization")))
+
+
+def _sustained_clock(ctx):
+    from .power import sustained_clock
+    return _feasible_only(ctx, sustained_clock(_chip_model(ctx), ctx.get("compute_utilization"),
+                                               ctx.get("memory_utilization")))
+
+
+def _system_power(dc: bool):
+    def compute(ctx):
+        from .inference import Platform
+        from .power import system_power_at
+        platform = Platform(ctx)
+        holder = platform.rack if platform.rack is not None else platform.system
+        if holder is None:
+            ctx.not_applicable()            # bare chips: no server around them
+        return _feasible_only(ctx, system_power_at(holder, ctx.get("accelerator_power"), dc=dc))
+    return compute
+
+
+for _kind in ("inference", "training"):
+    output(_kind, "compute_utilization", "achieved FLOP/s per chip / (gemm_peak_fraction * peak) (training: "
+           "mfu / gemm_peak_fraction)")(lambda ctx: _feasible_only(ctx, activity(ctx)[0]))
+    output(_kind, "memory_utilization", "bytes per decode step / tpot / memory_bw (training: "
+           "training_memory_utilization)")(lambda ctx: _feasible_only(ctx, activity(ctx)[1]))
+    output(_kind, "sustained_clock", "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3))")(_sustained_clock)
+    output(_kind, "accelerator_power", "min(cap, idle + a * compute_utilization + b * memory_utilization)")(
+        _accelerator_power)
+    output(_kind, "system_power", "server (or rack) wall power with each accelerator at accelerator_power")(
+        _system_power(dc=False))
+    output(_kind, "system_power_dc", "system_power after the power supplies (server: * psu_efficiency; rack: "
+           "before its power shelves)")(_system_power(dc=True))
 
 
 def _definition(ctx, block):
