@@ -1,7 +1,7 @@
 """Accelerator power that depends on the workload (compiler.models.power, the DVFS section; the workload outputs
 in compiler.models.workloads): hand calculations of the measured H100 SXM points and the model's laws.
 
-Reference points, one H100 SXM (reference/h100_microbench.md, 2026-11-27): idle 72 W; sustained 8192^3 bf16
+Reference points, one H100 SXM (the project's microbenchmark, 2026-11-27): idle 72 W; sustained 8192^3 bf16
 GEMMs at the 700 W limit with the SM clock throttled from 1,980 to 1,350 MHz (669 TFLOP/s sustained, 778 burst);
 decode-like (memory-bound) work at full clock below the limit.
 """
@@ -162,3 +162,10 @@ def test_training_power_by_hand(values) -> None:
     expected = min(700.0, 72 + A_H100 * u_c + B_H100 * 0.3)
     assert values["s.t.accelerator_power"] == pytest.approx(expected, rel=1e-3)
     assert values["s.t.system_power"] <= values["systems.DGX_H100.peak_power"]
+
+
+def test_wall_power_per_accelerator_is_the_systems_share(values) -> None:
+    """What inference.power and training.power read once wired (one call each): a DGX H100's wall power at
+    the workload's load over its 8 GPUs."""
+    assert values["s.a.system_power"] / 8 == pytest.approx(values["s.a.system_power"] / values[
+        "systems.DGX_H100.accelerators"])
