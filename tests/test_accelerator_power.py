@@ -169,3 +169,35 @@ def test_wall_power_per_accelerator_is_the_systems_share(values) -> None:
     the workload's load over its 8 GPUs."""
     assert values["s.a.system_power"] / 8 == pytest.approx(values["s.a.system_power"] / values[
         "systems.DGX_H100.accelerators"])
+
+
+def test_mlperf_training_node_power_printed() -> None:
+    """The workload power model against MLPerf Training v4.0's measured 8x H100 node power (AC wall, switch
+    power excluded; reference/mlperf_calibration.csv), the error printed, never tuned per row. Law only: the
+    prediction lies between the node's idle and its peak (each GPU between 72 W and its 700 W limit)."""
+    import csv
+    from pathlib import Path
+
+    from compiler.validate import TRAINING
+    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "reference" / "mlperf_calibration.csv")))
+    measured = {}
+    for r in rows:
+        if r["metric"] == "mean_power_per_8GPU_node (AC)" and r["benchmark"] in TRAINING and r["num_accelerators"]:
+            measured.setdefault((r["benchmark"], int(r["num_accelerators"])), float(r["value"]))
+    assert measured
+    lines = []
+    for (bench, n), watts in sorted(measured.items()):
+        job = TRAINING[bench]
+        spec = (f"from systems import DGX_H100\nfrom models import {job['model']}\nsite s {{\n  training t {{\n"
+                f"    model = {job['model']}\n    system = DGX_H100\n    accelerators = {n}\n"
+                f"    tokens = {job['tokens']:g} tok\n    seq_len = {job['seq']:g} tok\n"
+                f"    global_batch = {job['batch']:g} tok\n    method = \"{job['method']}\"\n  }}\n}}\n")
+        results, sink = evaluate_text(spec, "m.factory")
+        assert not sink.errors, [d.message for d in sink.errors]
+        v = {k: float(x[0]) for k, x in results.values.items() if isinstance(x, np.ndarray) and x.dtype.kind == "f"}
+        predicted = v["s.t.system_power"]
+        assert v["systems.DGX_H100.idle_power"] <= predicted <= v["systems.DGX_H100.peak_power"]
+        lines.append(f"{bench:<16} {n:>4} GPUs  mfu {v['s.t.mfu']:.2f}  u_c {v['s.t.compute_utilization']:.2f}  "
+                     f"GPU {v['s.t.accelerator_power']:.0f} W  node {predicted:6.0f} W  measured {watts:6.0f} W  "
+                     f"error {predicted / watts - 1:+.1%}")
+    print("\n".join(lines))
