@@ -236,6 +236,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         released      text              when it was announced or shipped
         power         W       output    average power at the utilization of its placement
         peak_power    W       output    power at full load (TDP)
+        dynamic_power W                 compute dynamic power at full clock with the matrix units always busy (default: the H100 fit scaled by TDP)
+        memory_power  W                 memory power at full bandwidth (default: the H100 fit scaled by TDP)
         """ + _BOM_OUTPUTS, ""),
     "cpu": ("compute", "A host processor.", """
         cores         count             cores
@@ -375,7 +377,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power_feed    W                 power the hall's feed can deliver
         area          m^2               floor area of white space
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
-        """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS, "row rack cdu crah pdu busway ups transformer switchgear rectifier pump network"),
+        """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
+        opex_lease    USD/yr  output    colocation lease: the site's colocation_price * it_power (where the site leases)
+        """, "row rack cdu crah pdu busway ups transformer switchgear rectifier pump network"),
     "site": ("facility", "A site or campus: halls, plant, power intake and the workloads run there.", """
         location      text              where it is
         electricity_price USD/kWh       price of energy at the meter
@@ -402,6 +406,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_joule tok/J output   their output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   their cost per million output tokens, weighted by tokens/s
         time_to_train s       output    the longest time to train of the training workloads placed here
+        colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
+        opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)
         """, "hall row rack transformer ups switchgear generator busway pdu rectifier chiller "
                                 "dry_cooler cooling_tower cdu crah pump network training inference finance"),
     "transformer": ("power", "A transformer stepping the utility voltage down.", _POWER_GEAR + _GEAR_SIZING, ""),
@@ -480,6 +486,12 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    wall power of the servers used, while training
         accelerators_needed count output accelerators to finish `tokens` within `deadline`
         feasible      count   output    1 when a parallel layout fits in memory, else 0
+        accelerator_power W   output    board power of one accelerator while the workload runs: idle + a u_c x^3 + b u_m, at most min(tdp, power_cap)
+        compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
+        memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
+        sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
+        system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
+        system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         """, ""),
     "inference": ("workload", "An inference service placed on the factory. It runs on `accelerators` chips of "
                   "`system` (a server), `rack` (a rack-scale system) or `chip`; the best parallelism and batch "
@@ -526,6 +538,12 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens
         clock_fraction fraction output    compute clock relative to full speed under the power cap
+        accelerator_power W   output    board power of one accelerator while the workload runs: idle + a u_c x^3 + b u_m, at most min(tdp, power_cap)
+        compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
+        memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
+        sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
+        system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
+        system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
         depreciation_it        s        depreciation period of IT equipment

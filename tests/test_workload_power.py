@@ -41,9 +41,9 @@ site s {
 
 
 def test_server_workload_power_by_hand() -> None:
-    """DGX H100: 8 H100 (TDP 700 W, idle 10% = 70 W); a chip draws 70 + u x 630 W, and the server's wall power
+    """DGX H100: 8 H100 (TDP 700 W, idle 72 W measured); a chip draws 72 + u x 628 W, and the server's wall power
     is linear in it (fans and regulators scale with the load; PSU losses a fixed share). So the workload's
-    power moves with the site's u: P(0.5) - P(0.85) = -0.35 x 630 x 8 x m and P(1) - P(0.85) = +0.15 x 630 x 8
+    power moves with the site's u: P(0.5) - P(0.85) = -0.35 x 628 x 8 x m and P(1) - P(0.85) = +0.15 x 628 x 8
     x m, whose ratio is -0.35 / 0.15 whatever the multiplier m; and it is the placed server's power."""
     power = {}
     for u in ("0.5", "0.85", "1"):

@@ -211,6 +211,16 @@ maintenance_rate = Assumption(
 staff_per_mw = Assumption(
     "staff_per_mw", 60000.0 / YEAR / 1e6, "USD/(s*W)",
     "operations staff cost per year per MW of IT [U]: ~0.5 FTE per MW at ~$120k fully loaded")
+service_utilization = Assumption(
+    "service_utilization", 0.6, "1",
+    "share of the hours an inference service is busy at its modelled throughput, for $/Mtoken [U]: a fleet "
+    "sized for the daily peak of interactive traffic whose peak is ~1.5-1.8x its daily mean runs ~55-65% busy; "
+    "set `utilization` on the inference workload to change it (1: busy around the clock, as a batch job)")
+colocation_price = Assumption(
+    "colocation_price", 184.06 / (1e3 * 2628000.0), "USD/W/s",
+    "wholesale colocation asking rent, $184.06 per kW per month for a 250-500 kW requirement, average of North "
+    "American primary markets, H2 2024 [P]: CBRE, North America Data Center Trends H2 2024 (2025-02-26); "
+    "quoted for N+1 / Tier III space, energy metered on top")
 discount_rate = Assumption(
     "discount_rate", 0.0, "1/s",
     "cost of capital per year [U]: 0 by default (straight-line depreciation only); set "

@@ -23,6 +23,16 @@ Formulas:
       Example: 10 MW hall, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one priced CDU class
       placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M + 18.36 M.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
+      colocation (the site sets `colocation_price`, $/kW-month; its halls inherit it): the building and its
+                       power and cooling plant are the lessor's: capex_power = capex_cooling = capex_building
+                       = 0 (so their depreciation and maintenance are 0), and
+      opex_lease     = colocation_price * it_power     (rent per kW of peak IT power; energy stays metered in
+                       opex_energy, as wholesale colocation bills it; placed gear still sets losses and PUE)
+                       market figure: $184.06/kW-month, CBRE North America Data Center Trends H2 2024
+                       (assumption `colocation_price`, for a spec to quote)
+      Example: 10 MW of IT at $184.06/kW-month: opex_lease = 10,000 kW * 184.06 * 12 = $22.09M a year,
+      replacing (11.7 $/W * 10 MW = $117M of building and plant) / 20 yr = $5.85M of depreciation a year
+      and 3% maintenance on the plant's $62M ($1.86M).
       capex_land     = land_price
       capex          = the sum of the categories
       depreciation_it_year       = (it + network + optics) * CRF(r, life_it)
@@ -32,9 +42,16 @@ Formulas:
       opex_maintenance  = maintenance_rate * (capex - building - land)
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
+      opex              = opex_energy + opex_maintenance + opex_staff + opex_water (+ opex_lease)
       tco_year          = depreciation_year + opex
       cost_per_accelerator_hour = tco_year / accelerators   (none for a block without accelerators)
       cost_per_mw       = capex / it_power                  (none for a block without IT power)
+
+$/Mtoken of an inference service (compiler.models.inference reads `service_duty_cycle`):
+      usd_per_mtok = accelerators * cost per accelerator-hour / (tokens/s * duty cycle), duty cycle = the
+                     service's `utilization`, else service_utilization 0.6 [U]: every dollar of it is paid
+                     by the hour, so halving the duty cycle doubles it (energy included: an idle accelerator
+                     is still counted at its average power, an overestimate of the energy part)
 
 Bill of materials, per placed rack, server, chip, CPU, memory, storage, switch, NIC, DPU, transceiver and
 cable (none for a definition on its own, which is not in the plan):
@@ -72,6 +89,17 @@ def price_of(part, ctx, figure: str):
         return part.get("price")
     warn_unpriced(part, f"{ctx.path}.{figure}")
     return np.zeros(1)
+
+
+def service_duty_cycle(ctx) -> np.ndarray:
+    """An inference service's busy share for $/Mtoken: its `utilization`, else `service_utilization` (0.6).
+    $/Mtoken = accelerators * cost per accelerator-hour / (tokens/s * duty cycle)."""
+    return ctx.get("utilization", A.service_utilization)
+
+
+def leased(ctx) -> bool:
+    """The site (or the hall's site) rents its building and plant: it sets `colocation_price`."""
+    return ctx.inherited_is_set("colocation_price")
 
 
 def _priced(ctx, kinds, figure):
@@ -178,6 +206,8 @@ def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
     ancestor places it (priced there), else own IT * plant cost per W * category share * class share."""
     total = np.zeros(1)
+    if leased(ctx):
+        return total                  # the lessor's plant: rented in opex_lease, not bought
     own_it = ctx.get("it_power")
     for hall in halls(ctx):
         total = total + hall.count * hall.get(name)
@@ -194,6 +224,8 @@ def _plant(ctx, classes, name, cooling):
 
 def _building(ctx):
     total = np.zeros(1)
+    if leased(ctx):
+        return total                  # the lessor's building: rented in opex_lease, not bought
     inner_it = np.zeros(1)
     for hall in halls(ctx):
         total = total + hall.count * hall.get("capex_building")
@@ -249,6 +281,12 @@ CAPEX_PARTS = ("capex_it", "capex_network", "capex_optics", "capex_power", "cape
 OPEX_PARTS = ("opex_energy", "opex_maintenance", "opex_staff", "opex_water")
 
 
+def _lease(ctx):
+    if not leased(ctx):
+        ctx.not_applicable()
+    return ctx.inherited("colocation_price") * ctx.get("it_power")
+
+
 def _per(ctx, numerator: str, denominator: str, why: str):
     """numerator / denominator. A block whose denominator is 0 in every scenario has no such figure at all (a
     site of pure workloads has no cost per accelerator-hour: not applicable, like tokens/s where nothing is
@@ -286,8 +324,10 @@ for _kind in ("hall", "site"):
     output(_kind, "opex_staff", "staff_cost, else staff_per_mw * it_power")(_staff)
     output(_kind, "opex_water", "water_year * water_price / 1 yr")(
         lambda ctx: ctx.get("water_year") * ctx.inherited("water_price", A.water_price) / A.YEAR)
-    output(_kind, "opex", " + ".join(OPEX_PARTS))(
-        lambda ctx: sum((ctx.get(name) for name in OPEX_PARTS), np.zeros(1)))
+    output(_kind, "opex_lease", "colocation_price * it_power (where the site leases)")(_lease)
+    output(_kind, "opex", " + ".join(OPEX_PARTS) + " (+ opex_lease where the site leases)")(
+        lambda ctx: sum((ctx.get(name) for name in OPEX_PARTS), np.zeros(1))
+        + (ctx.get("opex_lease") if leased(ctx) else 0.0))
     output(_kind, "tco_year", "depreciation_year + opex")(
         lambda ctx: ctx.get("depreciation_year") + ctx.get("opex"))
     output(_kind, "cost_per_accelerator_hour", "tco_year / accelerators")(

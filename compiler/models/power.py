@@ -29,16 +29,26 @@ Formulas (all per item; parents multiply by their parts' counts):
                       + sum(count * row.it_power_outside_racks)      (a site's halls count their own)
     rack/row.power_limit_utilization = it_power / power_limit   (where the spec gives power_limit)
 
+A workload's own draw (the DVFS section below, the one place it lives): per accelerator
+    P = min(cap, P_idle + a u_c + b u_m),  sustained clock x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3)),
+    compute rate at x: rho = 1 / (s / x + 1 - s),   cap = min(tdp, power_cap)
+with a, b, s fitted once on the measured H100 SXM (72 W idle; 700 W at 1,350 of 1,980 MHz under sustained
+GEMM, 669 vs 778 TFLOP/s) and scaled by TDP for other chips; system_power_at() is the server or rack power
+with its accelerators at that draw. `compute_clock_fraction(workload, chip)` is the throughput models' factor.
+The facility figures above stay at the planning `utilization` (what a site is sized and billed for).
+
 Assumptions: every part draws its average power for the whole year (no job scheduling gaps); NICs,
 switches, optics and drives draw their rated `power` whatever the load; fans and board power scale with
 the load they cool. Losses of the facility's power chain are in `compiler.models.facility`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from . import Assumption, limit, output
 from . import assumptions as A
-from . import limit, output
 
 DEVICE_KINDS = ("chip", "cpu", "server")                         # have power (average) and peak_power
 FIXED_KINDS = ("memory", "storage", "nic", "dpu", "switch", "transceiver", "cable", "network")
@@ -76,6 +86,125 @@ output("cpu", "power", "idle_power + utilization * (tdp - idle_power)")(
     lambda ctx: _load_power(ctx, ctx.get("utilization", A.cpu_utilization), A.cpu_idle_fraction))
 
 
+# ------------------------------------------------------------------ accelerator draw under a workload (DVFS)
+# The one place a chip's power under load and the clock it sustains under its power limit are modelled. The
+# throughput models (inference, training) scale their compute peaks by `compute_clock_fraction`; the
+# workload outputs `accelerator_power`, `system_power` (compiler.models.workloads) use `chip_draw`.
+#
+# Per chip, x = f / f_max the SM clock fraction:
+#
+#     P(x) = P_idle + a * u_c * x^3 + b * u_m
+#
+#     u_c   compute activity: the share of cycles the matrix units are busy at the rate of a large dense GEMM
+#           (1 for a compute-bound phase at any clock; a workload's u_c is its achieved FLOP/s over
+#           gemm_peak_fraction * peak at its precision)
+#     u_m   memory activity: bytes moved per second / peak memory bandwidth
+#     x^3   dynamic power C V^2 f with the supply voltage roughly proportional to f in the DVFS range
+#     cap   = min(tdp, power_cap): the board limit (the workload's `power_cap` where it sets one)
+#     sustained clock  x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3))   (the highest x with P(x) <= cap)
+#     draw             P = min(cap, P_idle + a u_c + b u_m)                   (the controller holds the cap)
+#     compute rate at clock x relative to full clock: rho(x) = 1 / (s / x + 1 - s), s the share of a compute-bound
+#           kernel's time that scales with the SM clock (the rest waits on memory, L2 and launch at their own clocks)
+#
+# Fit, once, on one H100 SXM 80 GB (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27, +-3%) [P][D]:
+#     P_idle = 72 W (idle board power at 1,980 MHz)
+#     b      = peak bandwidth * 8 bit/B * 3.9 pJ/bit = 3.35 TB/s * 8 * 3.9e-12 = 104.5 W at u_m = 1: HBM access
+#              energy (O'Connor et al., "Fine-Grained DRAM", MICRO 2017: HBM2 3.9 pJ/bit) [S]
+#     a      : sustained 8192^3 bf16 GEMMs (u_c = 1) hold the 700 W limit at 1,350 of 1,980 MHz, x = 0.6818;
+#              their traffic 3 * 8192^2 * 2 B per 2 * 8192^3 / 669 TFLOP/s = 0.245 TB/s, u_m = 0.0731:
+#              a = (700 - 72 - 104.5 * 0.0731) / 0.6818^3 = 1,957 W
+#     s      : burst 778 TFLOP/s at full clock, sustained 669 at x = 0.6818: 669 / 778 = 1 / (s / 0.6818 + 1 - s)
+#              gives s = 0.349
+#     check  : decode-like work (u_m = 0.75, u_c <= 0.2: a batch-64 weight GEMM reaches 162 of 778 TFLOP/s) draws
+#              72 + 1957 * 0.2 + 104.5 * 0.75 = 541 W < 700 W at full clock, as measured (no throttling)
+# Other chips: P_idle, a and b scale with the TDP (P_idle = idle_power where the chip gives it), so every chip
+# throttles a dense GEMM to the same clock fraction at its TDP [U]; `dynamic_power` (a) and `memory_power`
+# (b) on a chip replace the scaled figures where a public measurement gives them.
+REFERENCE_TDP = 700.0
+idle_fraction_measured = 72.0 / REFERENCE_TDP
+gemm_peak_fraction = Assumption(
+    "gemm_peak_fraction", 778.0 / 989.0, "1",
+    "share of the dense peak a large GEMM reaches at full clock, the rate that is compute activity 1 [P]: "
+    "778 of 989 TFLOP/s bf16, 8192^3 on one H100 SXM (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27)")
+dynamic_power_share = Assumption(
+    "dynamic_power_share", 1957.0 / REFERENCE_TDP, "1",
+    "compute dynamic power at full clock and compute activity 1, as a share of TDP [D]: a = (700 - 72 - 104.5 * "
+    "0.0731) / (1350 / 1980)^3 = 1,957 W on an H100 SXM, whose sustained GEMMs hold its 700 W limit at 1,350 of "
+    "1,980 MHz (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]); other chips: the same share of their TDP [U]")
+memory_power_share = Assumption(
+    "memory_power_share", 104.5 / REFERENCE_TDP, "1",
+    "memory power at full bandwidth as a share of TDP [S][D]: 3.35 TB/s * 8 bit * 3.9 pJ/bit = 104.5 W on an "
+    "H100 SXM (HBM2 access energy 3.9 pJ/bit: O'Connor et al., 'Fine-Grained DRAM', MICRO 2017); other chips: "
+    "the same share of their TDP [U]")
+clock_scaled_share = Assumption(
+    "clock_scaled_share", 0.349, "1",
+    "share of a compute-bound kernel's time that scales with the SM clock [D]: 669 / 778 = 1 / (s / 0.6818 + "
+    "1 - s), sustained against burst bf16 GEMM throughput at 1,350 and 1,980 MHz on an H100 SXM "
+    "(the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P])")
+
+
+@dataclass(frozen=True)
+class ChipPower:
+    """The draw model of one chip, arrays over the scenarios (W)."""
+
+    idle: np.ndarray
+    dynamic: np.ndarray      # a: compute dynamic power at full clock and u_c = 1
+    memory: np.ndarray       # b: memory power at u_m = 1
+    cap: np.ndarray          # min(tdp, power_cap)
+
+
+def chip_power_model(chip, power_cap=None) -> ChipPower:
+    """P_idle, a, b and the cap of `chip` (a Context): its own figures where it gives them, else the H100 fit
+    scaled by its TDP."""
+    tdp = chip.get("tdp")
+    idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * chip.get(A.idle_fraction.name,
+                                                                                   A.idle_fraction)
+    dynamic = chip.get("dynamic_power") if chip.is_set("dynamic_power") else \
+        tdp * chip.get(dynamic_power_share.name, dynamic_power_share)
+    memory = chip.get("memory_power") if chip.is_set("memory_power") else \
+        tdp * chip.get(memory_power_share.name, memory_power_share)
+    cap = tdp if power_cap is None else np.minimum(tdp, power_cap)
+    return ChipPower(idle, dynamic, memory, cap)
+
+
+def sustained_clock(model: ChipPower, compute_util, memory_util) -> np.ndarray:
+    """x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3)): the highest clock fraction whose draw fits the cap
+    (1 where even full clock fits; a cap at or below idle plus memory power leaves the floor 0.05)."""
+    u_c = np.clip(np.asarray(compute_util, dtype=float), 0.0, 1.0)
+    u_m = np.clip(np.asarray(memory_util, dtype=float), 0.0, 1.0)
+    headroom = model.cap - model.idle - model.memory * u_m
+    demand = model.dynamic * u_c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(demand > 0, np.cbrt(np.maximum(headroom, 0.0) / np.where(demand > 0, demand, 1.0)), 1.0)
+    return np.clip(x, 0.05, 1.0)
+
+
+def chip_draw(model: ChipPower, compute_util, memory_util) -> np.ndarray:
+    """P = min(cap, P_idle + a u_c + b u_m): board power at that activity, held at the cap when it throttles."""
+    u_c = np.clip(np.asarray(compute_util, dtype=float), 0.0, 1.0)
+    u_m = np.clip(np.asarray(memory_util, dtype=float), 0.0, 1.0)
+    return np.minimum(model.cap, model.idle + model.dynamic * u_c + model.memory * u_m)
+
+
+def compute_rate(x, share) -> np.ndarray:
+    """rho(x) = 1 / (s / x + 1 - s): compute-bound throughput at clock fraction x relative to full clock."""
+    return 1.0 / (share / np.asarray(x, dtype=float) + 1.0 - share)
+
+
+def compute_clock_fraction(ctx, chip) -> np.ndarray:
+    """The throughput models' factor on compute peaks: rho(x) of a compute-bound phase (u_c = 1, the traffic of
+    a large GEMM, u_m = 0.0731) under min(tdp, the workload's `power_cap`). H100 SXM at 700 W: x = 0.682,
+    rho = 0.860 (669 / 778 TFLOP/s). Memory bandwidth is not scaled (HBM has its own clock). `ctx` is the
+    workload (its `power_cap`, and overrides of the fitted shares), `chip` the chip's Context."""
+    cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
+    model = chip_power_model(chip, cap)
+    x = sustained_clock(model, 1.0, GEMM_MEMORY_UTILIZATION)
+    return compute_rate(x, ctx.get(clock_scaled_share.name, clock_scaled_share))
+
+
+GEMM_MEMORY_UTILIZATION = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12   # 0.0731: the fit's GEMM
+
+
 def _overhead(ctx, parts_peak):
     """Overhead power at full load: the server's `overhead_power`, else a share of its parts at peak."""
     if ctx.is_set("overhead_power"):
@@ -108,6 +237,46 @@ def server_power(ctx):
     average = part_power(ctx, peak=False)
     load = np.where(peak > 0, average / np.where(peak > 0, peak, 1.0), 0.0)
     return (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency)
+
+
+def _average_at(ctx, draw):
+    """part_power(ctx, peak=False) with every accelerator inside drawing `draw` (a workload's own load)."""
+    total = np.zeros(1)
+    for part in ctx.parts(*DEVICE_KINDS):
+        if part.kind == "chip":
+            value = draw
+        elif part.kind == "server":
+            value = _server_at(part, draw)
+        else:
+            value = part.get("power")
+        total = total + part.count * value
+    for part in ctx.parts(*FIXED_KINDS):
+        total = total + part.count * part.get("power", 0.0)
+    for part in ctx.parts(*FACILITY_KINDS):
+        total = total + part.count * system_power_at(part, draw)
+    return total
+
+
+def _server_at(ctx, draw):
+    """server.power's formula with its accelerators at `draw`: (parts + overhead * load) / psu_efficiency."""
+    if not _has_parts(ctx):
+        return ctx.get("power")                    # nameplate only: its own power model
+    peak = part_power(ctx, peak=True)
+    average = _average_at(ctx, draw)
+    load = np.where(peak > 0, average / np.where(peak > 0, peak, 1.0), 0.0)
+    return (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency)
+
+
+def system_power_at(holder, draw, dc: bool = False):
+    """Wall power of a server, or of a rack (rack-scale system), with every accelerator in it drawing `draw`
+    W: the server's `power` formula, and the rack's `it_power_avg`, at that draw instead of the utilization's.
+    dc: the power after the conversion to DC (server: times its psu_efficiency; rack: before its power
+    shelves)."""
+    if holder.kind == "server":
+        wall = _server_at(holder, draw)
+        return wall * holder.get("psu_efficiency", A.psu_efficiency) if dc and _has_parts(holder) else wall
+    average = _average_at(holder, draw)
+    return average if dc else average / _shelf_efficiency(holder)
 
 
 def _nameplate_check(ctx):

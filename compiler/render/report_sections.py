@@ -48,7 +48,7 @@ CAPEX = (("capex_it", "IT equipment"), ("capex_network", "Network"), ("capex_opt
          ("capex_land", "Land"))
 COST_YEAR = (("depreciation_it_year", "Depreciation of IT"), ("depreciation_facility_year", "Depreciation of facility"),
              ("opex_energy", "Energy"), ("opex_maintenance", "Maintenance"), ("opex_staff", "Staff"),
-             ("opex_water", "Water"))
+             ("opex_water", "Water"), ("opex_lease", "Colocation lease"))
 HALL_COLUMNS = (("it_power", "IT power", "power"), ("heat_liquid", "Heat to liquid", "power"),
                 ("heat_air", "Heat to air", "power"), ("coolant_flow", "Coolant flow", "flow_liquid"),
                 ("airflow", "Airflow", "flow_air"), ("cdus", "CDUs", "count"), ("crahs", "CRAHs", "count"),
