@@ -40,10 +40,12 @@ def test_flops_per_token_by_hand() -> None:
                                       seq_len="2048 tok", tokens="1 Gtok")
             + job("lora", model="Llama2_70B", system="DGX_H100", accelerators=8, seq_len="8192 tok",
                   method='"lora"', tokens="10 Mtok") + "}\n")
-    # 6 N (forward and backward) + attention: 3 (fwd+bwd) x 2 L s D x 1/2 (causal) = 3 L s D
-    assert v["s.full.flops_per_token"] == pytest.approx(6 * 175.0e9 + 3 * 96 * 2048 * 12288)
-    # LoRA: no weight gradients for the frozen base: 4 N + attention
-    assert v["s.lora.flops_per_token"] == pytest.approx(4 * 68_976_648_192 + 3 * 80 * 8192 * 8192)
+    # 6 N (forward and backward) + attention: a token's query against s keys (QK^T, 2 s D FLOPs) and its
+    # weighted sum of s values (2 s D) per layer, half of them under the causal mask: 2 s D forward, x 3 with
+    # the backward = 6 L s D (Megatron's 12 L s h per token without the causal half)
+    assert v["s.full.flops_per_token"] == pytest.approx(6 * 175.0e9 + 6 * 96 * 2048 * 12288)
+    # LoRA: no weight gradients for the frozen base: 4 N + attention (its backward still runs)
+    assert v["s.lora.flops_per_token"] == pytest.approx(4 * 68_976_648_192 + 6 * 80 * 8192 * 8192)
 
 
 def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
@@ -62,7 +64,8 @@ def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
     assert v["s.gpt.energy"] == pytest.approx(v["s.gpt.power"] * v["s.gpt.time_to_train"])
     # 128 DGX H100 at their modelled average wall power
     assert v["s.gpt.power"] == pytest.approx(128 * v["systems.DGX_H100.power"])
-    assert v["s.gpt.tp"] * v["s.gpt.pp"] * v["s.gpt.dp"] == n
+    # the layout uses at most the accelerators the job holds (a remainder idles, and counts in MFU and hours)
+    assert v["s.gpt.tp"] * v["s.gpt.pp"] * v["s.gpt.cp"] * v["s.gpt.dp"] <= n
 
 
 def test_goodput_at_llama3_scale_matches_meta() -> None:

@@ -77,7 +77,7 @@ from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelera
                         collective_latency)
 
 training_efficiency = Assumption(
-    "training_gemm_efficiency", 0.50, "1",
+    "training_gemm_efficiency", 0.47, "1",
     "achieved fraction of dense peak FLOP/s of the precision in training matrix multiplies [D]: fitted once "
     "(median log-error, all rows together) on MLPerf Training v3.1-v4.1 time-to-train in "
     "reference/mlperf_calibration.csv; see `factory validate`")
@@ -104,89 +104,187 @@ default_global_batch = Assumption(
     "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (Llama 2 model card, "
     "2023-07)")
 
-MICRO_GRID = np.array([1.0, 2.0, 4.0, 8.0])
+MICRO_GRID = np.array([1.0, 2.0, 4.0])
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
 PP_GRID = np.array([1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64], dtype=float)
+CP_GRID = np.array([1, 2, 4, 8, 16, 32], dtype=float)
+V_GRID = np.array([1, 2, 4, 8], dtype=float)          # virtual stages per chip (interleaved schedule); 1: 1F1B
 N_LADDER = np.unique(np.round(np.geomspace(1, 2 ** 21, 220)))   # accelerator counts for `deadline` (~7% apart)
+RECOMPUTE = {"auto": -1.0, "none": 0.0, "selective": 1.0, "full": 2.0}
+ACT_BYTES = 2.0                                      # bytes per activation value (bf16)
+# GEMM efficiency by the rows of the product (tokens per chip per micro-batch), as a share of the large-shape
+# rate: bf16 C[M, 14336] = A[M, 4096] B on one H100 SXM, 542, 599, 639 TFLOP/s at M = 256, 512, 1,024 and
+# 760-778 on large shapes (M >= 2,048) (reference/h100_microbench.md, measured 2026-11-27; 306 at M = 128)
+GEMM_ROWS = np.array([128.0, 256.0, 512.0, 1024.0, 2048.0])
+GEMM_SHARE = np.array([306.0, 542.0, 599.0, 639.0, 770.0]) / 770.0
+# share of its peak a large GEMM reaches at a precision, relative to bf16: fp8 1,355-1,418 of 1,979 (70%)
+# against bf16 760-778 of 989 (77%) on the same H100 (reference/h100_microbench.md); narrower formats as fp8
+PRECISION_SHARE = {"bf16": 1.0, "fp8": 0.70 / 0.77, "int8": 0.70 / 0.77, "fp4": 0.70 / 0.77}
+
+
+def gemm_shape_share(rows):
+    """Share of the large-shape GEMM rate at `rows` tokens per product (interpolated in log rows)."""
+    return np.interp(np.log(np.maximum(rows, 1.0)), np.log(GEMM_ROWS), GEMM_SHARE)
 
 
 def _col(x) -> np.ndarray:
     return np.asarray(x, dtype=float).reshape(-1, 1)
 
 
-def step_configs(hw, arch, job, tp, pp, mb, n):
-    """Step time and memory fit of every (tp, pp, micro-batch, n) column: arrays (scenarios, configurations)."""
-    tp, pp, mb = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp, mb))
+def _divides(d, x):
+    """d divides x (both whole numbers held as floats)."""
+    q = x / d
+    return np.abs(q - np.round(q)) < 1e-9
+
+
+def layouts():
+    """The (tp, pp, cp, micro-batch, virtual stages) candidates as flat arrays; virtual stages > 1 only with
+    pp > 1 (interleaving needs a pipeline)."""
+    g = np.meshgrid(TP_GRID, PP_GRID, CP_GRID, MICRO_GRID, V_GRID, indexing="ij")
+    tp, pp, cp, mb, v = (x.ravel() for x in g)
+    keep = (v == 1) | (pp > 1)
+    return tp[keep], pp[keep], cp[keep], mb[keep], v[keep]
+
+
+LAYOUTS = layouts()
+
+
+def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
+    """Step time and memory of every (tp, pp, cp, micro-batch, virtual stages, n) column: arrays (scenarios,
+    configurations). The formulas are the module docstring's."""
+    tp, pp, cp, mb, v = (np.asarray(x, dtype=float).reshape(1, -1) for x in (tp, pp, cp, mb, v))
     n = np.asarray(n, dtype=float)
     n = n.reshape(1, -1) if n.ndim < 2 else n         # (scenarios, configurations): each scenario's own counts
-    n_alloc = n
     P, BL, BO, M = _col(hw["peak"]), _col(hw["link"]), _col(hw["scaleout"]), _col(hw["memory"])
-    scaleup = _col(hw["scaleup"])
+    S, fa2a = _col(hw["scaleup"]), _col(hw["alltoall_share"])
     N, Aa, L, h, D = (_col(getattr(arch, k)) for k in ("params", "active", "layers", "hidden", "attn_width"))
-    E, k_act = _col(arch.experts), _col(arch.experts_active)
+    E, k_act, kvw, kv_split = (_col(getattr(arch, k)) for k in ("experts", "experts_active", "kv_width", "kv_split"))
+    heads = _col(job["heads"])
     s, G, et = _col(job["seq"]), _col(job["batch"]), _col(job["eff"])
-    lora = _col(job["lora"])
-    lat = _col(job["lat"])
-    a = 2.0
-    dp = np.floor(n / (tp * pp) + 1e-9)
-    valid = (dp >= 1) & (tp <= scaleup + 1e-9) & (pp <= L)
-    dp = np.maximum(dp, 1)
-    n = dp * tp * pp                                  # chips in use; any remainder of the allocation idles
-    seqs = np.maximum(G / s, dp * mb)                 # a step holds at least one micro-batch per replica
-    tokens_step = seqs * s
-    m = seqs / (dp * mb)
-    flops = np.where(lora > 0, 4 * Aa, 6 * Aa) + 3 * L * s * D           # 6 L s D / 2: causal half
-    t_c = tokens_step * flops / (n * P * et)
-    bubble = t_c * (pp - 1) / m
-    t_tp = np.where(tp > 1, 4 * (L / pp) * m * (lat + mb * s * h * a * 2 * (tp - 1) / tp / BL) * 1.5, 0.0)
-    trainable = np.where(lora > 0, 0.0, N)
-    dp_bw = np.where(dp * tp * pp <= scaleup, BL, BO)
-    t_dp = np.where(dp > 1, 2 * trainable * 2 / (tp * pp) * (dp - 1) / dp / dp_bw, 0.0)
-    t_dp_exposed = np.maximum(t_dp - 2.0 / 3.0 * t_c, 0.0)
-    in_domain = np.maximum(np.floor(scaleup / tp), 1.0)
-    ep = np.where(E > 0, np.maximum(np.minimum(np.minimum(dp, E), in_domain), 1.0), 1.0)
-    ep_bw = np.where(ep * tp <= scaleup, BL, BO)
-    t_ep = np.where(E > 0, 4 * (L / pp) * m * mb * s * k_act * h * a * (ep - 1) / ep / ep_bw, 0.0)
-    t_ep_exposed = np.maximum(t_ep - t_c, 0.0)
-    t_step = t_c + bubble + t_tp + t_dp_exposed + t_ep_exposed
-    state = np.where(lora > 0, _col(job["wbytes"]), 2.0 + 2.0 + 12.0 / dp)   # bytes per parameter held
+    lora, lat, mode, zero = _col(job["lora"]), _col(job["lat"]), _col(job["recompute"]), _col(job["zero"])
+    a = ACT_BYTES
+    # ---- layout: the global batch is the workload's; data parallelism splits it, never grows it
+    seqs = np.maximum(np.ceil(G / s - 1e-9), 1.0)                 # sequences per step
+    dp = np.minimum(np.floor(n / (tp * pp * cp) + 1e-9), np.floor(seqs / mb + 1e-9))
+    valid = ((dp >= 1) & (tp <= S + 1e-9) & _divides(tp, S) & (pp <= L) & (cp <= s)
+             & (v <= np.ceil(L / pp - 1e-9)) & (_col(job["interleave"]) + (v == 1) > 0))
+    dp = np.maximum(dp, 1.0)
+    used = dp * tp * pp * cp                           # chips in use; the rest of the allocation idles
+    per_replica = np.ceil(seqs / dp - 1e-9)            # sequences each replica processes in a step
+    m = np.ceil(per_replica / mb - 1e-9)               # micro-batches per step
+    valid = valid & ((v == 1) | (m >= pp))             # interleaving needs at least pp micro-batches in flight
+    sl = s / cp                                        # tokens of a sequence on one chip
+    # ---- experts: in the scale-up domain when the state fits there, else over the fabric
+    g_dom = np.maximum(np.floor(S / (tp * cp) + 1e-9), 1.0)         # EP ranks one domain holds
+    moe = E > 0
+    ep_max = np.where(moe, np.maximum(np.minimum(E, dp * cp), 1.0), 1.0)
+    ep_in = np.where(moe, np.maximum(np.minimum(ep_max, g_dom), 1.0), 1.0)
     n_exp = _col(arch.expert_params)
-    weights = ((N - n_exp) + n_exp / ep) * state / (tp * pp)
-    acts = mb * s * h * (L / pp) * 34 * a / 2 / tp * np.minimum(pp, m)
+    n_dense = N - n_exp
     usable = M * (1 - _col(job["reserve"]))
-    fits = valid & (weights + acts <= usable)
-    model_flops = tokens_step * flops
+
+    def state(ep):
+        """Bytes of weights, gradients and optimizer state a chip holds (ZeRO-1 / distributed optimizer)."""
+        d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
+
+        def per_param(d):      # bf16 weights and gradients, fp32 master weights and Adam moments (12 B)
+            return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / d
+        full = n_dense / (tp * pp) * per_param(d) + n_exp / (tp * pp * ep) * per_param(de)
+        frozen = (n_dense + n_exp / ep) / (tp * pp) * _col(job["wbytes"])
+        return np.where(lora > 0, frozen, full)
+
+    # activations (Korthikanti et al. 2022), bytes per layer per sequence on one chip, with TP + SP and CP
+    act_none = sl * h * (34.0 + 5.0 * heads * s / h) / tp
+    act_sel = sl * h * 34.0 / tp
+    act_full = sl * h * 2.0 / tp
+    inflight = (L / pp) * np.minimum(pp, m) * np.where(v > 1, 1 + (pp - 1) / (pp * v), 1.0) * mb
+    fixed_ep = _col(job["ep_fixed"])
+    ep = np.where(np.isfinite(fixed_ep), fixed_ep,
+                  np.where(state(ep_in) + inflight * act_full <= usable, ep_in, ep_max))
+    valid = valid & ((ep <= 1) | (moe & (ep <= E) & (ep <= dp * cp)))
+    weights = state(ep)
+    room = usable - weights                            # bytes left for activations
+    # recomputation: the least that fits (none, selective, then full on the fewest layers), or the job's
+    per_stage = np.ceil(L / pp - 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.clip((inflight * act_sel - room) / (inflight * (act_sel - act_full)), 0.0, 1.0)
+    r = np.ceil(r * per_stage - 1e-9) / per_stage      # whole layers of each stage
+    auto_none = inflight * act_none <= room
+    auto_sel = inflight * act_sel <= room
+    level = np.where(mode >= 0, np.where(mode >= 2, 2.0, mode), np.where(auto_none, 0.0, np.where(auto_sel, 1.0, 2.0)))
+    r = np.where(mode >= 2, 1.0, np.where(level >= 2, r, 0.0))
+    acts = inflight * np.where(level == 0, act_none, (1 - r) * act_sel + r * act_full)
+    fits = valid & (acts <= room)
+    # ---- compute
+    model_flops = np.where(lora > 0, 4 * Aa, 6 * Aa) + 6 * L * s * D          # per token (attention: causal)
+    extra = np.where(level >= 1, 2 * L * s * D, 0.0) + r * 2 * Aa                  # recomputed forward
+    rate = P * et * gemm_shape_share(mb * sl)
+    t_mb = mb * s * (model_flops + extra) / (tp * cp * pp * rate)    # one micro-batch through one stage (fwd+bwd)
+    t_c = m * t_mb
+    bubble = t_c * (pp - 1) / (v * m)
+    # ---- communication
+    t_tp = np.where(tp > 1, (4 + 2 * r) * (L / pp) * m * (lat + mb * sl * h * a * 2 * (tp - 1) / tp / BL), 0.0)
+    cp_in = (tp * cp <= S + 1e-9) & _divides(tp * cp, S)
+    t_cp = np.where(cp > 1, 3 * (L / pp) * m * (cp - 1) * (
+        lat + mb * sl * kvw * a / np.minimum(tp, kv_split) / np.where(cp_in, BL, BO)), 0.0)
+    t_att = m * mb * s * (6 * L * s * D) / (tp * cp * pp * rate)          # attention's share of t_c
+    t_cp_exposed = np.maximum(t_cp - t_att, 0.0)
+    pp_in = tp * cp * pp <= S + 1e-9
+    hop = lat + mb * sl * h * a / tp / np.where(pp_in, BL, BO)
+    t_pp = np.where(pp > 1, 2 * v * m * hop, 0.0)
+    t_pp_exposed = np.where(pp > 1, 2 * (pp - 1) * hop, 0.0)  # asynchronous sends: only the fill and drain wait
+    d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
+    grads = np.where(lora > 0, 0.0, 1.0) * 2.0 * (n_dense / (tp * pp) * (d - 1) / d
+                                                   + n_exp / (tp * pp * ep) * (de - 1) / de)
+    dp_bw = np.where(used <= S + 1e-9, BL, BO)
+    t_dp = np.where(zero >= 3, 3.0, 2.0) * grads / dp_bw     # ZeRO-3 also all-gathers the weights
+    t_dp_exposed = np.maximum(t_dp - 2.0 / 3.0 * t_c, 0.0)
+    # all-to-all: each token's k expert copies leave for the other ep - 1 ranks; the g - 1 in the domain go on
+    # the scale-up links, the ep - g outside on the fabric at its all-to-all share of the NIC bandwidth
+    g = np.minimum(ep, g_dom)
+    volume = (4 + 2 * r) * (L / pp) * m * mb * sl * k_act * h * a / ep
+    t_ep = np.where(moe & (ep > 1), np.maximum(volume * (g - 1) / BL, volume * (ep - g) / (BO * fa2a)), 0.0)
+    t_ep_exposed = np.maximum(t_ep - t_c, 0.0)
+    t_step = t_c + bubble + t_tp + t_pp_exposed + t_cp_exposed + t_dp_exposed + t_ep_exposed
+    tokens_step = seqs * s
     z = 0 * t_step
-    return {"t_step": t_step, "fits": fits, "tokens_step": tokens_step, "flops": flops + z,
-            "tp": tp + z, "pp": pp + z, "dp": dp + z, "ep": ep + z,
-            "mb": mb + z, "mfu": model_flops / t_step / (n * P), "n": n_alloc + z,
+    return {"t_step": t_step, "fits": fits, "tokens_step": tokens_step + z, "flops": model_flops + z,
+            "tp": tp + z, "pp": pp + z, "cp": cp + z, "dp": dp + z, "ep": ep + z, "v": v + z, "mb": mb + z,
+            "recompute": r + z, "level": level + z,
+            "mfu": tokens_step * model_flops / t_step / (n * P), "n": n + z, "used": used + z,
             "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
             # the terms of one step, for `factory explain`
-            "compute_time": t_c + z, "bubble_time": bubble + z, "tp_comm_time": t_tp + z,
+            "compute_time": t_c + z, "recompute_time": m * mb * s * extra / (tp * cp * pp * rate) + z,
+            "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "pp_comm_time": t_pp + z, "pp_comm_exposed_time": t_pp_exposed + z,
+            "cp_comm_time": t_cp + z, "cp_comm_exposed_time": t_cp_exposed + z,
             "dp_comm_time": t_dp + z, "dp_comm_exposed_time": t_dp_exposed + z, "ep_comm_time": t_ep + z,
             "ep_comm_exposed_time": t_ep_exposed + z}
 
 
 def grid(n_values, max_tp: float):
-    """The (tp, pp, micro-batch, n) candidates, n innermost, as flat arrays; `n_values` is one list of counts
-    for every scenario, or a (scenarios, counts) array of each scenario's own counts (then n is one too)."""
-    tp = TP_GRID[TP_GRID <= max(max_tp, 1)]
+    """The layout candidates with their n, n innermost, as flat arrays; `n_values` is one list of counts for
+    every scenario, or a (scenarios, counts) array of each scenario's own counts (then n is one too)."""
+    tp, pp, cp, mb, v = LAYOUTS
+    keep = tp <= max(max_tp, 1)
     counts = np.asarray(n_values, dtype=float)
-    g = np.meshgrid(tp, PP_GRID, MICRO_GRID, np.arange(counts.shape[-1]), indexing="ij")
-    tp, pp, mb, j = (x.ravel() for x in g)
-    return tp, pp, mb, counts[..., j]
+    idx = np.arange(keep.sum())
+    i, j = (x.ravel() for x in np.meshgrid(idx, np.arange(counts.shape[-1]), indexing="ij"))
+    return tuple(x[keep][i] for x in (tp, pp, cp, mb, v)) + (counts[..., j],)
+
+
+FIXED = {"tp": "tp", "pp": "pp", "dp": "dp", "cp": "cp", "virtual_stages": "v", "microbatch": "mb"}
 
 
 def best_step(hw, arch, job, n_values, fixed: dict):
-    tp, pp, mb, n = grid(n_values, float(np.max(hw["scaleup"])))
-    q = step_configs(hw, arch, job, tp, pp, mb, n)
+    *layout, n = grid(n_values, float(np.max(hw["scaleup"])))
+    q = step_configs(hw, arch, job, *layout, n)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     ok = q["fits"]
     allowed = q["valid"] > 0
     for name, value in fixed.items():
-        ok = ok & (np.abs(q[name] - value) < 0.5)
-        allowed = allowed & (np.abs(q[name] - value) < 0.5)
+        ok = ok & (np.abs(q[FIXED[name]] - value) < 0.5)
+        allowed = allowed & (np.abs(q[FIXED[name]] - value) < 0.5)
     q["allowed"] = allowed
     return q, ok
 
@@ -200,7 +298,7 @@ def _pick(q, score, allowed):
     # why a scenario has no layout: whether one exists at all, and the one that needs the least memory
     out["any_allowed"] = allowed.any(axis=1)
     closest = np.argmin(np.where(allowed, q["memory_need"], np.inf), axis=1)
-    for name in ("memory_need", "state_memory", "usable", "tp", "pp", "dp"):
+    for name in ("memory_need", "state_memory", "usable", "tp", "pp", "cp", "dp"):
         out["closest_" + name] = q[name][rows, closest]
     return out
 
@@ -217,14 +315,32 @@ def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
         fixed_text = " and ".join(f"{k} = {f(at(v), '')}" for k, v in fixed.items())
         return (f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
                 f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} layers "
-                f"(tp a power of two within the scale-up domain, tp x pp at most the accelerators, pp at most "
-                f"the layers)")
+                f"(tp a power of two dividing the scale-up domain, tp x pp x cp at most the accelerators, pp at "
+                f"most the layers, dp x micro-batch at most the sequences of the global batch)")
     layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
-              f"dp = {f(at(best['closest_dp']), '')}")
+              f"cp = {f(at(best['closest_cp']), '')}, dp = {f(at(best['closest_dp']), '')}")
     state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
     return (f"the training state does not fit: at best ({layout}) a chip holds {f(state, 'B')} of weights, "
             f"gradients and optimizer state and {f(need - state, 'B')} of activations, {f(need, 'B')} in all, "
             f"but has {f(at(best['closest_usable']), 'B')} usable ({f(at(hw['memory']), 'B')} less the reserve)")
+
+
+def alltoall_share(ctx) -> np.ndarray:
+    """The back-end fabric's all-to-all bandwidth per endpoint as a share of what an endpoint injects
+    (network.alltoall_bw / network.injection_bw, at most 1): the `scale_out` network of the nearest enclosing
+    block that holds one; 1 (non-blocking) where there is none. A job's `let alltoall_share = ...` sets it."""
+    if ctx.has("alltoall_share"):
+        return np.clip(ctx.get("alltoall_share"), 1e-6, 1.0)
+    level = ctx.parent
+    while level is not None:
+        for net in level.parts("network"):
+            if net.text("role", "scale_out") == "scale_out":
+                inj, a2a = net.get("injection_bw"), net.get("alltoall_bw")
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    share = np.where(inj > 0, a2a / inj, 1.0)
+                return np.clip(np.nan_to_num(share, nan=1.0), 1e-6, 1.0)
+        level = level.parent
+    return np.ones(1)
 
 
 def _inputs(ctx):
@@ -233,22 +349,27 @@ def _inputs(ctx):
     chip = platform.chip
     precision = ctx.text("precision", "bf16") if ctx.is_set("precision") else ("fp8" if chip.is_set("fp8") else "bf16")
     hw = {"peak": _peak(chip, precision), "link": platform.link(), "scaleout": platform.scaleout(),
-          "memory": chip.get("memory"), "scaleup": platform.scaleup()}
+          "memory": chip.get("memory"), "scaleup": platform.scaleup(), "alltoall_share": alltoall_share(ctx)}
     context = ctx.ref("model").get("context") if ctx.ref("model").is_set("context") else np.asarray([4096.0])
     seq = ctx.get("seq_len") if ctx.is_set("seq_len") else np.minimum(4096.0, context)
     job = {"seq": seq,
            "batch": ctx.get("global_batch", default_global_batch),
-           "eff": ctx.get("training_gemm_efficiency", training_efficiency),
+           "eff": ctx.get("training_gemm_efficiency", training_efficiency) * PRECISION_SHARE[precision],
            "lora": np.asarray([1.0 if ctx.text("method", "full") == "lora" else 0.0]),
            "lat": ctx.get("collective_latency", collective_latency),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
-           "wbytes": np.asarray([PRECISION_BYTES[precision]])}
+           "wbytes": np.asarray([PRECISION_BYTES[precision]]),
+           "heads": ctx.ref("model").get("heads"),
+           "recompute": np.asarray([RECOMPUTE[ctx.text("recompute", "auto") if ctx.is_set("recompute") else "auto"]]),
+           "zero": ctx.get("zero") if ctx.is_set("zero") else np.ones(1),
+           "interleave": np.asarray([0.0 if ctx.text("pp_schedule", "interleaved") == "1f1b" else 1.0]),
+           "ep_fixed": ctx.get("ep") if ctx.is_set("ep") else np.asarray([np.nan])}
     return platform, arch, hw, job, precision
 
 
 def _fixed(ctx) -> dict:
     """The coordinates the spec fixes, each with its value in every scenario (a column over scenarios)."""
-    return {name: _col(ctx.get(name)) for name in ("tp", "pp", "dp") if ctx.is_set(name)}
+    return {name: _col(ctx.get(name)) for name in FIXED if ctx.is_set(name)}
 
 
 def _rates(ctx) -> dict:
@@ -274,7 +395,7 @@ def solved(ctx) -> dict:
 def _time(ctx, q, arch, job, hw, tokens, eval_tokens):
     n = q["n"]
     t0 = tokens / q["tokens_step"] * q["t_step"]
-    eval_flops = np.asarray(2 * arch.active + arch.layers * job["seq"] * arch.attn_width, dtype=float)
+    eval_flops = np.asarray(2 * arch.active + 2 * arch.layers * job["seq"] * arch.attn_width, dtype=float)
     if np.ndim(n) == 2 and eval_flops.size > 1:       # candidates (scenario x layout): one row per scenario
         eval_flops = eval_flops.reshape(-1, 1)
     t0 = t0 + eval_tokens * eval_flops / (n * hw["peak"] * job["eff"])
@@ -337,7 +458,7 @@ def _solve(ctx) -> dict:
     tokens = ctx.get("tokens", default_tokens)
     eval_tokens = ctx.get("eval_tokens", 0.0)
     fixed = _fixed(ctx)
-    layouts = TP_GRID.size * PP_GRID.size * MICRO_GRID.size
+    layouts = LAYOUTS[0].size
     size = max(np.size(v) for v in _pack(hw, arch, job, fixed, n=n).values())
     # each distinct scenario's best layout among its own candidates (tp, pp, micro-batch at its own n)
     cols, inverse = _distinct(_pack(hw, arch, job, fixed, n=n), size)
@@ -384,7 +505,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
     cols, inverse = _distinct(_pack(hw, arch, job, fixed, tokens=tokens, eval_tokens=eval_tokens,
                                     deadline=ctx.get("deadline"), **_rates(ctx)), size)
     domains = np.arange(1, 65)
-    layouts = TP_GRID.size * PP_GRID.size * MICRO_GRID.size * (N_LADDER.size + domains.size)
+    layouts = LAYOUTS[0].size * (N_LADDER.size + domains.size)
     parts = []
     for rows in _blocks(_rows(cols), layouts):
         hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows)
@@ -425,12 +546,20 @@ def _value(name):
 
 
 STEP_TERMS = {
-    "compute_time": "t_c = G (FLOPs/token) / (n P e_t): the step's matrix multiplies over the chips in use",
-    "bubble_time": "t_c (pp - 1) / m: the 1F1B pipeline bubble",
-    "tp_comm_time": "4 (L / pp) m [lat + mb s h a 2 (tp - 1) / tp / BL] x 1.5: tensor-parallel all-reduces",
-    "dp_comm_time": "2 (N_trainable 2 B / (tp pp)) (dp - 1) / dp / B_dp: the data-parallel gradient all-reduce",
+    "compute_time": "t_c = m mb s (F + F_rc) / (tp cp pp P e_t): the micro-batches' matrix multiplies, recomputation "
+                    "included",
+    "recompute_time": "m mb s F_rc / (tp cp pp P e_t): the recomputed forward passes (part of compute_time)",
+    "bubble_time": "t_c (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v virtual stages)",
+    "tp_comm_time": "(4 + 2 r) (L / pp) m [lat + mb (s / cp) h a 2 (tp - 1) / tp / BL]: tensor-parallel collectives",
+    "pp_comm_time": "2 v m [lat + mb (s / cp) h a / tp / B_pp]: pipeline sends between stages",
+    "pp_comm_exposed_time": "2 (pp - 1) [lat + mb (s / cp) h a / tp / B_pp]: the sends of the pipeline's fill and "
+                            "drain (the others overlap computation: asynchronous point-to-point)",
+    "cp_comm_time": "3 (L / pp) m (cp - 1) [lat + mb (s / cp) kv a / min(tp, kv_heads) / B_cp]: ring attention",
+    "cp_comm_exposed_time": "max(0, cp_comm_time - attention time): the part not hidden behind attention",
+    "dp_comm_time": "2 x 2 B x gradients per chip x (d - 1) / d / B_dp: the data-parallel gradient reduction",
     "dp_comm_exposed_time": "max(0, dp_comm_time - 2/3 t_c): the part not hidden behind the backward pass",
-    "ep_comm_time": "4 (L / pp) m mb s k h a (ep - 1) / ep / B_ep: expert-parallel all-to-alls",
+    "ep_comm_time": "max(V (g - 1) / BL, V (ep - g) / (BO f_a2a)), V = (4 + 2 r) (L / pp) m mb (s / cp) k h a / ep: "
+                    "expert-parallel all-to-alls (f_a2a: the fabric's all-to-all share)",
     "ep_comm_exposed_time": "max(0, ep_comm_time - t_c): the part not overlapped with another micro-batch",
 }
 TIME_TERMS = {"time_without_failures": "tokens / G * step_time + evaluation: the run without interruptions"}
@@ -453,24 +582,30 @@ def _needed(ctx):
 
 
 for _name, _out, _formula in (
-        ("tp", "tp", "argmin over (tp, pp, micro-batch) of step time per token, fitting in memory"),
-        ("pp", "pp", "argmin over (tp, pp, micro-batch) of step time per token, fitting in memory"),
-        ("dp", "dp", "accelerators / (tp * pp)"),
-        ("ep", "ep", "min(dp, experts, scale-up domain / tp) for a mixture-of-experts model, else 1"),
+        ("tp", "tp", "argmin over the layouts of step time, fitting in memory (tp divides the scale-up domain)"),
+        ("pp", "pp", "argmin over the layouts of step time, fitting in memory"),
+        ("cp", "cp", "argmin over the layouts of step time, fitting in memory"),
+        ("dp", "dp", "min(accelerators / (tp pp cp), sequences per step / micro-batch)"),
+        ("ep", "ep", "MoE: min(experts, dp cp, ranks in one scale-up domain) when the state fits so, else "
+                     "min(experts, dp cp); dense: 1"),
+        ("virtual_stages", "v", "argmin over 1, 2, 4 (interleaved schedule; 1: 1F1B)"),
         ("microbatch", "mb", "argmin over micro-batch sizes"),
-        ("flops_per_token", "flops", "6 A + 3 L s D (LoRA: 4 A + 3 L s D)"),
-        ("step_time", "t_step", "t_compute (1 + (pp-1)/m) + t_tp + exposed t_dp + exposed t_ep"),
-        ("mfu", "mfu", "tokens/step * flops_per_token / step_time / (chips in use * peak)"),
+        ("recompute_share", "recompute", "the fewest whole layers per stage recomputed in full that fit in memory"),
+        ("memory_per_accelerator", "memory_need", "weights + gradients + optimizer state (ZeRO-1 over dp cp) + "
+                                                  "activations in flight"),
+        ("flops_per_token", "flops", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)"),
+        ("step_time", "t_step", "t_c + bubble + t_tp + t_pp + exposed t_cp + exposed t_dp + exposed t_ep"),
+        ("mfu", "mfu", "tokens/step * flops_per_token / step_time / (accelerators * peak at the precision)"),
         ("goodput", "goodput", "1 - (c / tau + lam (r + tau / 2)), tau = sqrt(2 c / lam)"),
         ("time_to_train", "time_to_train", "(tokens / G * step_time + evaluation) / goodput"),
         ("tokens_per_s", "tokens_per_s", "tokens per step / step_time"),
         ("accelerators_needed", "accelerators_needed", "smallest accelerators with time_to_train <= deadline"),
-        ("feasible", "feasible", "1 when some (tp, pp, micro-batch) fits in memory, else 0")):
+        ("feasible", "feasible", "1 when some layout fits in memory, else 0")):
     if _name not in ("flops_per_token", "feasible", "accelerators_needed"):
         compute = {"step_time": _shown("t_step", STEP_TERMS), "time_to_train": _shown("time_to_train", TIME_TERMS)}
         output("training", _name, _formula)(compute.get(_name) or _value(_out))
-output("training", "flops_per_token", "6 A + 3 L s D (LoRA: 4 A + 3 L s D)")(lambda ctx: solved(ctx)["flops"])
-output("training", "feasible", "1 when some (tp, pp, micro-batch) fits in memory, else 0")(
+output("training", "flops_per_token", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)")(lambda ctx: solved(ctx)["flops"])
+output("training", "feasible", "1 when some layout fits in memory, else 0")(
     lambda ctx: solved(ctx)["feasible"])
 output("training", "accelerators_needed", "smallest accelerators with time_to_train <= deadline")(_needed)
 
