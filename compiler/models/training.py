@@ -32,7 +32,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     GEMM share    e = e_t x share(precision) x share(mb s_c): the fitted efficiency e_t, times the large-GEMM
                   share of a narrow format relative to bf16 (fp8 70% of its peak against bf16 77% on the same
                   H100: 0.91), times the share of the large-shape rate at mb s_c rows (306, 542, 599, 639, 770
-                  TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: reference/h100_microbench.md)
+                  TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27)
     compute       t_c = m mb s (F + F_rc) / (tp cp pp P e)     (per replica: its micro-batches through its stages)
     recompute     F_rc = 2 L s D (selective: the attention core's forward again) + r 2 A (full recomputation of a
                   share r of the layers: one more forward pass of them); none: 0
@@ -131,8 +131,8 @@ from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelera
 training_efficiency = Assumption(
     "training_gemm_efficiency", 0.47, "1",
     "achieved fraction of the dense bf16 peak FLOP/s in training matrix multiplies on large shapes [D] (fp8 and "
-    "narrower formats: x 0.91, their measured large-GEMM share of peak against bf16's on one H100, "
-    "reference/h100_microbench.md): fitted once (median log-error, all rows together) on MLPerf Training "
+    "narrower formats: x 0.91, their measured large-GEMM share of peak against bf16's on one H100 SXM, "
+    "the project's H100 SXM microbenchmark, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median log-error, all rows together) on MLPerf Training "
     "v3.1-v4.1 time-to-train in reference/mlperf_calibration.csv; see `factory validate`")
 failure_rate = Assumption(
     "failure_rate", 419 / (54 * 86400 * 16384), "1/s",
@@ -167,11 +167,11 @@ RECOMPUTE = {"auto": -1.0, "none": 0.0, "selective": 1.0, "full": 2.0}
 ACT_BYTES = 2.0                                      # bytes per activation value (bf16)
 # GEMM efficiency by the rows of the product (tokens per chip per micro-batch), as a share of the large-shape
 # rate: bf16 C[M, 14336] = A[M, 4096] B on one H100 SXM, 542, 599, 639 TFLOP/s at M = 256, 512, 1,024 and
-# 760-778 on large shapes (M >= 2,048) (reference/h100_microbench.md, measured 2026-11-27; 306 at M = 128)
+# 760-778 on large shapes (M >= 2,048); 306 at M = 128 (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27 [P])
 GEMM_ROWS = np.array([128.0, 256.0, 512.0, 1024.0, 2048.0])
 GEMM_SHARE = np.array([306.0, 542.0, 599.0, 639.0, 770.0]) / 770.0
 # share of its peak a large GEMM reaches at a precision, relative to bf16: fp8 1,355-1,418 of 1,979 (70%)
-# against bf16 760-778 of 989 (77%) on the same H100 (reference/h100_microbench.md); narrower formats as fp8
+# against bf16 760-778 of 989 (77%) on the same H100 (the same microbenchmark [P]); narrower formats as fp8
 PRECISION_SHARE = {"bf16": 1.0, "fp8": 0.70 / 0.77, "int8": 0.70 / 0.77, "fp4": 0.70 / 0.77}
 
 
