@@ -456,7 +456,8 @@ def test_published_deepseek_v3_gpu_hours() -> None:
     v = _example("deepseek_v3.factory")
     pre = v["deepseek.pretrain.gpu_hours"] / 3600
     total = v["deepseek.predicted_total_hours"] / 3600
-    print(f"\nDeepSeek-V3 pre-training: predicted {pre / 1e3:,.0f}K H800-hours, published 2,664K ({pre / 2.664e6 - 1:+.1%}); "
+    print(f"\nDeepSeek-V3 pre-training: predicted {pre / 1e3:,.0f}K H800-hours, published 2,664K "
+          f"({pre / 2.664e6 - 1:+.1%}); "
           f"with the context extension: {total / 1e3:,.0f}K, published 2,788K ({total / 2.788e6 - 1:+.1%}) "
           f"(arXiv 2412.19437 Table 1); MFU {v['deepseek.pretrain.mfu']:.1%} of the FP8 peak")
     assert v["deepseek.pretrain.ep"] == 64 and v["deepseek.pretrain.detail.ep_comm_exposed_time"] > 0

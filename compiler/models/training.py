@@ -32,7 +32,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     GEMM share    e = e_t x share(precision) x share(mb s_c): the fitted efficiency e_t, times the large-GEMM
                   share of a narrow format relative to bf16 (fp8 70% of its peak against bf16 77% on the same
                   H100: 0.91), times the share of the large-shape rate at mb s_c rows (306, 542, 599, 639, 770
-                  TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27)
+                  TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: the project's H100 SXM
+                  microbenchmark, PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27 [P])
     compute       t_c = m mb s (F + F_rc) / (tp cp pp P e)     (per replica: its micro-batches through its stages)
     recompute     F_rc = 2 L s D (selective: the attention core's forward again) + r 2 A (full recomputation of a
                   share r of the layers: one more forward pass of them); none: 0
@@ -132,8 +133,9 @@ training_efficiency = Assumption(
     "training_gemm_efficiency", 0.47, "1",
     "achieved fraction of the dense bf16 peak FLOP/s in training matrix multiplies on large shapes [D] (fp8 and "
     "narrower formats: x 0.91, their measured large-GEMM share of peak against bf16's on one H100 SXM, "
-    "the project's H100 SXM microbenchmark, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median log-error, all rows together) on MLPerf Training "
-    "v3.1-v4.1 time-to-train in reference/mlperf_calibration.csv; see `factory validate`")
+    "the project's H100 SXM microbenchmark, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median "
+    "log-error, all rows together) on MLPerf Training v3.1-v4.1 time-to-train in "
+    "reference/mlperf_calibration.csv; see `factory validate`")
 failure_rate = Assumption(
     "failure_rate", 419 / (54 * 86400 * 16384), "1/s",
     "unexpected interruptions per accelerator per second [S][D]: Llama 3 405B pre-training, 419 unexpected "
@@ -167,7 +169,8 @@ RECOMPUTE = {"auto": -1.0, "none": 0.0, "selective": 1.0, "full": 2.0}
 ACT_BYTES = 2.0                                      # bytes per activation value (bf16)
 # GEMM efficiency by the rows of the product (tokens per chip per micro-batch), as a share of the large-shape
 # rate: bf16 C[M, 14336] = A[M, 4096] B on one H100 SXM, 542, 599, 639 TFLOP/s at M = 256, 512, 1,024 and
-# 760-778 on large shapes (M >= 2,048); 306 at M = 128 (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27 [P])
+# 760-778 on large shapes (M >= 2,048); 306 at M = 128 (the project's H100 SXM microbenchmark: PyTorch 2.11,
+# CUDA 13 cuBLAS, measured 2026-11-27 [P])
 GEMM_ROWS = np.array([128.0, 256.0, 512.0, 1024.0, 2048.0])
 GEMM_SHARE = np.array([306.0, 542.0, 599.0, 639.0, 770.0]) / 770.0
 # share of its peak a large GEMM reaches at a precision, relative to bf16: fp8 1,355-1,418 of 1,979 (70%)
@@ -308,7 +311,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
             # the terms of one step, for `factory explain`
             "compute_time": t_c + z, "recompute_time": m * mb * s * extra / (tp * cp * pp * rate) + z,
-            "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "pp_comm_time": t_pp + z, "pp_comm_exposed_time": t_pp_exposed + z,
+            "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "pp_comm_time": t_pp + z,
+            "pp_comm_exposed_time": t_pp_exposed + z,
             "cp_comm_time": t_cp + z, "cp_comm_exposed_time": t_cp_exposed + z,
             "dp_comm_time": t_dp + z, "dp_comm_exposed_time": t_dp_exposed + z, "ep_comm_time": t_ep + z,
             "ep_comm_exposed_time": t_ep_exposed + z}
@@ -330,6 +334,15 @@ FIXED = {"tp": "tp", "pp": "pp", "dp": "dp", "cp": "cp", "virtual_stages": "v", 
 
 def best_step(hw, arch, job, n_values, fixed: dict):
     *layout, n = grid(n_values, float(np.max(hw["scaleup"])))
+    # columns no scenario of the block can use (more chips, stages or context ranks than any of them has) are
+    # dropped before the physics: they would be invalid in every row
+    tp, pp, cp, mb, v = layout
+    layers = float(np.max(arch.layers))
+    keep = ((tp * pp * cp <= np.max(n) + 1e-9) & (pp <= layers) & (v <= np.ceil(layers / pp - 1e-9))
+            & (cp <= float(np.max(job["seq"]))))
+    if keep.any() and not keep.all():
+        layout = [x[keep] for x in layout]
+        n = n[..., keep]
     q = step_configs(hw, arch, job, *layout, n)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
@@ -639,15 +652,15 @@ for _name, _out, _formula in (
         ("pp", "pp", "argmin over the layouts of step time, fitting in memory"),
         ("cp", "cp", "argmin over the layouts of step time, fitting in memory"),
         ("dp", "dp", "min(accelerators / (tp pp cp), sequences per step / micro-batch)"),
-        ("ep", "ep", "MoE: min(experts, dp cp, ranks in one scale-up domain) when the state fits so, else "
-                     "min(experts, dp cp); dense: 1"),
-        ("virtual_stages", "v", "argmin over 1, 2, 4 (interleaved schedule; 1: 1F1B)"),
+        ("ep", "ep", ("MoE: min(experts, dp cp, ranks in one scale-up domain) when the state fits so, else "
+                      "min(experts, dp cp); dense: 1")),
+        ("virtual_stages", "v", "argmin over 1, 2, 4, 8 (interleaved schedule; 1: 1F1B)"),
         ("microbatch", "mb", "argmin over micro-batch sizes"),
         ("recompute_share", "recompute", "the fewest whole layers per stage recomputed in full that fit in memory"),
-        ("memory_per_accelerator", "memory_need", "weights + gradients + optimizer state (ZeRO-1 over dp cp) + "
-                                                  "activations in flight"),
+        ("memory_per_accelerator", "memory_need", ("weights + gradients + optimizer state (ZeRO over dp cp) + "
+                                                   "activations in flight")),
         ("flops_per_token", "flops", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)"),
-        ("step_time", "t_step", "t_c + bubble + t_tp + t_pp + exposed t_cp + exposed t_dp + exposed t_ep"),
+        ("step_time", "t_step", "t_c + bubble + t_tp + exposed t_pp + exposed t_cp + exposed t_dp + exposed t_ep"),
         ("mfu", "mfu", "tokens/step * flops_per_token / step_time / (accelerators * peak at the precision)"),
         ("goodput", "goodput", "1 - (c / tau + lam (r + tau / 2)), tau = sqrt(2 c / lam)"),
         ("time_to_train", "time_to_train", "(tokens / G * step_time + evaluation) / goodput"),
