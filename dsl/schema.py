@@ -462,6 +462,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         global_batch  tok               tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
         method        choice:full|lora  full training, or LoRA fine-tuning (frozen base weights)
         precision     choice:bf16|fp8|fp4|int8  compute precision of the matrix multiplies
+        recompute     choice:none|selective|full  activation recomputation (default: the least that fits in memory)
+        pp_schedule   choice:1f1b|interleaved  pipeline schedule (default: interleaved where it is faster)
+        zero          count             data-parallel sharding (ZeRO stage): 1 the optimizer state (default, Megatron's distributed optimizer), 2 also the gradients (FSDP without resharding), 3 also the weights
         deadline      s                 time the run must finish in (gives accelerators_needed)
         utilization   fraction          average accelerator utilization
         failure_rate  1/s               interruptions per accelerator per second (default: Llama 3, 16k H100)
@@ -471,8 +474,12 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
         dp            count   output    data-parallel replicas
-        ep            count   output    expert-parallel degree (MoE)
-        microbatch    count   output    sequences per micro-batch
+        cp            count   output    context-parallel degree: each sequence split over cp chips (set it to fix it)
+        ep            count   output    expert-parallel degree (MoE; set it to fix it)
+        virtual_stages count  output    pipeline stages per chip (interleaved schedule; 1: 1F1B; set it to fix it)
+        microbatch    count   output    sequences per micro-batch (set it to fix it)
+        recompute_share fraction output  share of the layers whose activations are recomputed in full
+        memory_per_accelerator B output  memory one accelerator holds: weights, gradients, optimizer state, activations
         flops_per_token FLOP/tok output  training FLOPs per token (6N + attention; 4N + attention for LoRA)
         step_time     s       output    time of one optimizer step
         tokens_per_s  tok/s   output    training throughput

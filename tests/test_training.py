@@ -40,10 +40,12 @@ def test_flops_per_token_by_hand() -> None:
                                       seq_len="2048 tok", tokens="1 Gtok")
             + job("lora", model="Llama2_70B", system="DGX_H100", accelerators=8, seq_len="8192 tok",
                   method='"lora"', tokens="10 Mtok") + "}\n")
-    # 6 N (forward and backward) + attention: 3 (fwd+bwd) x 2 L s D x 1/2 (causal) = 3 L s D
-    assert v["s.full.flops_per_token"] == pytest.approx(6 * 175.0e9 + 3 * 96 * 2048 * 12288)
-    # LoRA: no weight gradients for the frozen base: 4 N + attention
-    assert v["s.lora.flops_per_token"] == pytest.approx(4 * 68_976_648_192 + 3 * 80 * 8192 * 8192)
+    # 6 N (forward and backward) + attention: a token's query against s keys (QK^T, 2 s D FLOPs) and its
+    # weighted sum of s values (2 s D) per layer, half of them under the causal mask: 2 s D forward, x 3 with
+    # the backward = 6 L s D (Megatron's 12 L s h per token without the causal half)
+    assert v["s.full.flops_per_token"] == pytest.approx(6 * 175.0e9 + 6 * 96 * 2048 * 12288)
+    # LoRA: no weight gradients for the frozen base: 4 N + attention (its backward still runs)
+    assert v["s.lora.flops_per_token"] == pytest.approx(4 * 68_976_648_192 + 6 * 80 * 8192 * 8192)
 
 
 def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
@@ -62,7 +64,8 @@ def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
     assert v["s.gpt.energy"] == pytest.approx(v["s.gpt.power"] * v["s.gpt.time_to_train"])
     # 128 DGX H100 at their modelled average wall power
     assert v["s.gpt.power"] == pytest.approx(128 * v["systems.DGX_H100.power"])
-    assert v["s.gpt.tp"] * v["s.gpt.pp"] * v["s.gpt.dp"] == n
+    # the layout uses at most the accelerators the job holds (a remainder idles, and counts in MFU and hours)
+    assert v["s.gpt.tp"] * v["s.gpt.pp"] * v["s.gpt.cp"] * v["s.gpt.dp"] <= n
 
 
 def test_goodput_at_llama3_scale_matches_meta() -> None:
@@ -70,7 +73,6 @@ def test_goodput_at_llama3_scale_matches_meta() -> None:
     training time'. With the default 30 s checkpoints and 3 min restarts the model gives just over 90%."""
     v = run(HEAD + "site s {\n" + job("l3", model="Llama3_1_405B", system="DGX_H100", accelerators=16384,
                                       tokens="15 Ttok", seq_len="4096 tok", global_batch="16 Mtok") + "}\n")
-    # (at 8,192 tokens the model's activations need 72.01 GB of the 72 GB usable: it has no context parallelism)
     lam = 16384 * 419 / (54 * 86400 * 16384)             # interruptions per second for the whole job
     tau = math.sqrt(2 * 30 / lam)                         # Young's optimal checkpoint interval
     expected = 1 - (30 / tau + lam * (180 + tau / 2))
@@ -227,3 +229,253 @@ def test_a_sweep_of_the_scaleup_domain_with_a_deadline_equals_its_single_runs() 
         "    deadline = 30 day\n", "    deadline = 2 day\n    scaleup_size = su\n")
     diffs = _sweep_and_singles(text, "su", "[4, 8, 36, 72]", {0: "4", 1: "8", 2: "36", 3: "72"})
     assert not diffs, "\n".join(diffs[:20])
+
+
+# ----------------------------------------------------------------------------- laws of the layout search
+def _swept(text: str, knob: str, values: str, infeasible: bool = False) -> dict[str, np.ndarray]:
+    from compiler import evaluate_text
+
+    results, sink = evaluate_text(text, "laws.factory", {knob: values})
+    assert results is not None
+    assert {d.code for d in sink.errors} <= ({"infeasible-workload"} if infeasible else set()), \
+        [d.message for d in sink.errors]
+    return {k: np.asarray(v, dtype=float).reshape(-1) for k, v in results.values.items() if isinstance(v, np.ndarray)}
+
+
+def test_the_global_batch_is_the_workloads_and_doubling_it_never_shortens_a_step() -> None:
+    """MLPerf fixes the global batch: data parallelism splits it, never grows it (LoRA on 8 to 1,024 GPUs keeps
+    8 sequences of 8,192 tokens per step), and at a fixed chip count a step of twice the batch never takes less
+    time than the smaller one."""
+    text = """from systems import DGX_H100
+from models import Llama2_70B, GPT3_175B
+param n = 8
+param g = 8
+site s {
+  training lora {
+    model = Llama2_70B
+    system = DGX_H100
+    accelerators = n
+    seq_len = 8192 tok
+    global_batch = 8 * 8192 tok
+    method = "lora"
+    precision = "fp8"
+    tokens = 28 Mtok
+  }
+  training gpt {
+    model = GPT3_175B
+    system = DGX_H100
+    accelerators = 512
+    seq_len = 2048 tok
+    global_batch = g * 2048 tok
+    tokens = 10 Gtok
+    precision = "fp8"
+  }
+}
+"""
+    v = _swept(text, "n", "[8, 16, 64, 512, 1024]")
+    tokens_per_step = v["s.lora.tokens_per_s"] * v["s.lora.step_time"]
+    np.testing.assert_allclose(tokens_per_step, 8 * 8192, rtol=1e-9)
+    assert np.all(v["s.lora.dp"] * v["s.lora.microbatch"] <= 8)
+    b = _swept(text, "g", "[256, 512, 1024, 2048, 4096]")
+    steps = b["s.gpt.step_time"]
+    print("\nGPT-3 175B on 512 H100, step time by global batch 256..4,096 sequences:", np.round(steps, 2))
+    assert np.all(np.diff(steps) >= -1e-9 * steps[1:])
+
+
+RECOMPUTE = """from systems import DGX_H100
+from models import Llama3_1_70B
+param seq = 8192
+site s {
+""" + "".join(f"""  training {mode} {{
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 64
+    seq_len = seq * 1 tok
+    global_batch = 512 * seq * 1 tok
+    precision = "bf16"
+    recompute = "{mode}"
+    tp = 8
+    pp = 4
+    cp = 1
+    microbatch = 1
+    virtual_stages = 1
+    tokens = 1 Ttok
+  }}
+""" for mode in ("none", "selective", "full")) + "}\n"
+
+
+def test_more_recomputation_holds_less_memory_costs_more_compute_and_never_shrinks_the_feasible_set() -> None:
+    """Korthikanti et al. 2022 ("Reducing Activation Recomputation in Large Transformer Models"): per layer and
+    sequence a chip holds s h (34 + 5 a s / h) / t bytes with no recomputation, 34 s h / t with selective
+    recomputation (the attention core is recomputed), 2 s h / t with full recomputation (a layer's input only,
+    one more forward pass). At a fixed layout memory falls and compute rises along none -> selective -> full, and
+    every chip count where a lighter mode fits, a heavier one fits too."""
+    seqs = np.array([1024.0, 2048, 4096, 8192, 16384, 32768])
+    v = _swept(RECOMPUTE, "seq", "[1024, 2048, 4096, 8192, 16384, 32768]", infeasible=True)
+    mem = [v[f"s.{m}.memory_per_accelerator"] for m in ("none", "selective", "full")]
+    compute = [v[f"s.{m}.detail.compute_time"] for m in ("none", "selective", "full")]
+    feasible = [v[f"s.{m}.feasible"] for m in ("none", "selective", "full")]
+    for lighter, heavier in ((0, 1), (1, 2)):
+        assert np.all(feasible[heavier] >= feasible[lighter])
+        both = (feasible[lighter] > 0) & (feasible[heavier] > 0)
+        assert np.all(mem[heavier][both] < mem[lighter][both])
+        assert np.all(compute[heavier][both] > compute[lighter][both])
+    # full recomputation: one more forward pass of the layers, 2 A + 2 L s D per token on top of 6 A + 6 L s D
+    both = (feasible[0] > 0) & (feasible[2] > 0)
+    A, L, D = 70553706496, 80, 64 * 128
+    expected = (8 * A + 8 * L * seqs * D) / (6 * A + 6 * L * seqs * D)
+    np.testing.assert_allclose((compute[2] / compute[0])[both], expected[both], rtol=1e-9)
+    assert feasible[0][0] == 1 and feasible[0][-1] == 0 and feasible[2][-1] == 1     # the law is not vacuous
+    print("\nLlama 3.1 70B, tp 8, pp 4, 64 GPUs, sequence 1k..32k: GB per GPU (none / selective / full):")
+    for i, s in enumerate(seqs):
+        print(f"  {s:>6.0f}: " + " / ".join(f"{m[i] / 1e9:.1f}" for m in mem))
+
+
+def test_an_oversubscribed_fabric_never_speeds_an_expert_parallel_step() -> None:
+    """The expert all-to-all of a 64-way EP group spanning 8 nodes runs on the back-end fabric at its all-to-all
+    share (network.alltoall_bw / injection_bw): a leaf oversubscribed 2:1, 3:1, 7:1 only slows the step."""
+    text = """from systems import HGX_H800
+from models import DeepSeek_V3
+from network import QM9700
+param over = 1
+site s {
+  network backend {
+    role = "scale_out"
+    switch = QM9700
+    endpoints = 2048
+    oversubscription = over
+  }
+  training moe {
+    model = DeepSeek_V3
+    system = HGX_H800
+    accelerators = 2048
+    scaleout_bw = 50 GB/s
+    precision = "fp8"
+    seq_len = 4096 tok
+    global_batch = 15360 * 4096 tok
+    tokens = 1 Ttok
+    tp = 1
+    pp = 16
+    ep = 64
+  }
+}
+"""
+    v = _swept(text, "over", "[1, 2, 3, 7]")
+    steps, share = v["s.moe.step_time"], v["s.backend.alltoall_bw"] / v["s.backend.injection_bw"]
+    print("\nDeepSeek-V3 EP 64 on 2,048 H800, leaf oversubscription 1, 2, 3, 7: all-to-all share "
+          f"{np.round(share, 2)}, step {np.round(steps, 1)} s")
+    assert share[0] == pytest.approx(1.0) and np.all(np.diff(share) < 0)
+    assert np.all(np.diff(steps) > 0)
+
+
+def test_a_tensor_parallel_group_never_leaves_its_scale_up_domain() -> None:
+    """TP groups lie within one NVLink domain and tile it: tp divides the domain (an 8-GPU HGX node, a 36- or
+    72-GPU NVL rack), so no group straddles two domains, whatever the model and the chip count."""
+    text = """from chips import B200
+from models import Llama3_1_405B, Llama3_1_70B, DeepSeek_V3
+param su = 8
+site s {
+""" + "".join(f"""  training {name} {{
+    model = {model}
+    chip = B200
+    accelerators = 4608
+    scaleup_size = su
+    seq_len = 8192 tok
+    global_batch = 2048 * 8192 tok
+    precision = "fp8"
+    tokens = 1 Ttok
+  }}
+""" for name, model in (("big", "Llama3_1_405B"), ("mid", "Llama3_1_70B"), ("moe", "DeepSeek_V3"))) + "}\n"
+    domains = np.array([4.0, 8.0, 36.0, 72.0])
+    v = _swept(text, "su", "[4, 8, 36, 72]")
+    for name in ("big", "mid", "moe"):
+        tp = v[f"s.{name}.tp"]
+        assert np.all(v[f"s.{name}.feasible"] > 0), name
+        assert np.all(tp <= domains) and np.all(np.mod(domains, tp) == 0), (name, tp)
+
+
+# ----------------------------------------------------------------------------- published runs
+def _example(name: str) -> dict[str, float]:
+    path = ROOT / "examples" / "published" / name
+    checked, sink = dsl.check_files([str(path)])
+    assert checked is not None and not sink.has_errors(), [d.message for d in sink.items]
+    results = evaluate(lower(checked, sink), sink)
+    assert not sink.has_errors(), [d.message for d in sink.errors]
+    return {k: float(np.asarray(x).reshape(-1)[0]) for k, x in results.values.items() if isinstance(x, np.ndarray)}
+
+
+def test_llama3_405b_at_tp8_pp16_fits_in_80_gb_by_hand() -> None:
+    """The memory budget of one H100 in Llama 3 405B at TP 8, PP 16, DP 64, sequence 8,192, micro-batch 1 (arXiv
+    2407.21783 Table 4), written out:
+      state    405.85e9 / (8 x 16) = 3.171e9 parameters per GPU x (2 B bf16 weights + (2 B gradients + 12 B fp32
+               master and Adam moments) / 64, FSDP sharding as ZeRO-2) = 7.03 GB
+      activations per layer and sequence: 34 s h / tp = 34 x 8,192 x 16,384 / 8 = 570.4 MB (selective)
+               and 2 s h / tp = 33.6 MB (full); in flight on the first stage with 8 virtual stages:
+               126 / 16 layers x 16 micro-batches x (1 + 15 / (16 x 8)) = 140.77 layer-sequences
+      budget   80 GB x 0.9 (reserve) - 7.03 GB = 64.97 GB: selective alone needs 80.30 GB; recomputing in full
+               r of the 8 layers a stage holds: 80.30 - r x 75.57 <= 64.97 -> r >= 0.203 -> 2 layers, r = 0.25,
+               activations 60.98 GB, 68.01 GB in all."""
+    v = _example("llama3_405b.factory")
+    run_ = "llama3.tp8_pp16_8k"
+    state = 405853388800 / 128 * (2 + 14 / 64)
+    layer_sel, layer_full = 34 * 8192 * 16384 / 8, 2 * 8192 * 16384 / 8
+    inflight = 126 / 16 * 16 * (1 + 15 / (16 * 8))
+    r = 2 / 8
+    expected = state + inflight * ((1 - r) * layer_sel + r * layer_full)
+    assert (v[f"{run_}.tp"], v[f"{run_}.pp"], v[f"{run_}.cp"], v[f"{run_}.dp"]) == (8, 16, 1, 64)
+    assert v[f"{run_}.virtual_stages"] == 8 and v[f"{run_}.recompute_share"] == r
+    assert v[f"{run_}.memory_per_accelerator"] == pytest.approx(expected, rel=1e-9)
+    assert v[f"{run_}.memory_per_accelerator"] <= 0.9 * 80e9 and v[f"{run_}.feasible"] == 1
+
+
+def test_published_llama3_405b_mfu_and_gpu_hours() -> None:
+    """Predicted against published (arXiv 2407.21783 Table 4: BF16 MFU 43% on 8,192 H100, 41% on 16,384, 38% at
+    131k context with CP 16; Llama 3.1 model card: 30.84M H100-hours for 405B). The model stays about 5-6 points
+    below Meta's MFU: exposed tensor-parallel collectives (as the MLPerf rows the efficiency is fitted on need),
+    the recomputation of 2 of 8 layers per stage that the memory budget forces, and the bf16 GEMM share carried
+    from the FP8-fitted efficiency by the H100 microbenchmark's ratio."""
+    v = _example("llama3_405b.factory")
+    rows = (("tp8_pp16_8k", 0.43), ("tp8_pp16_16k", 0.41), ("long_context_cp16", 0.38))
+    print()
+    for name, published in rows:
+        mfu = v[f"llama3.{name}.mfu"]
+        print(f"Llama 3 405B {name}: MFU predicted {mfu:.1%}, published {published:.0%} (arXiv 2407.21783 Table 4)")
+        assert abs(mfu - published) < 0.065, name
+        assert v[f"llama3.{name}.feasible"] == 1 and v[f"llama3.{name}.memory_per_accelerator"] <= 72e9
+    hours = v["llama3.tp8_pp16_16k.gpu_hours"] / 3600
+    print(f"Llama 3.1 405B GPU-hours: predicted {hours / 1e6:.2f}M, published 30.84M (Llama 3.1 model card): "
+          f"{hours / 30.84e6 - 1:+.1%}")
+    assert abs(hours / 30.84e6 - 1) < 0.20
+
+
+def test_published_deepseek_v3_gpu_hours() -> None:
+    """DeepSeek-V3 (arXiv 2412.19437, 2024-12, Table 1): 2,788K H800 GPU-hours in all, 2,664K of them pre-training
+    on 2,048 H800 (FP8, PP 16, EP 64 over 8 nodes, no TP). The step is bound by the expert all-to-all over 50 GB/s
+    InfiniBand, which the computation of other micro-batches hides only in part."""
+    v = _example("deepseek_v3.factory")
+    pre = v["deepseek.pretrain.gpu_hours"] / 3600
+    total = v["deepseek.predicted_total_hours"] / 3600
+    print(f"\nDeepSeek-V3 pre-training: predicted {pre / 1e3:,.0f}K H800-hours, published 2,664K "
+          f"({pre / 2.664e6 - 1:+.1%}); "
+          f"with the context extension: {total / 1e3:,.0f}K, published 2,788K ({total / 2.788e6 - 1:+.1%}) "
+          f"(arXiv 2412.19437 Table 1); MFU {v['deepseek.pretrain.mfu']:.1%} of the FP8 peak")
+    assert v["deepseek.pretrain.ep"] == 64 and v["deepseek.pretrain.detail.ep_comm_exposed_time"] > 0
+    assert abs(total / 2.788e6 - 1) < 0.20 and abs(pre / 2.664e6 - 1) < 0.20
+
+
+def test_published_cerebras_inference_speeds() -> None:
+    """Cerebras Inference on CS-3 (cerebras.ai blog 2024-08-27: 1,800 tok/s Llama 3.1 8B, 450 tok/s 70B, 16-bit
+    weights; tomshardware.com 2024-11-20: 969 tok/s 405B). The 70B rate is met; 8B is 31% slow and 405B 70% slow:
+    at batch 1 on SRAM the inference model's step is its per-layer latency, one constant for every SRAM chip
+    (`layer_latency_sram` 25 us, from Groq's Llama 2 7B figure), while Cerebras's rates imply 17 us per layer
+    (8B, 32 layers), 28 us (70B, 80 layers over 4 wafers) and 8 us (405B, 126 layers, three months later): a
+    matter of compiler/models/inference.py, reported, not fitted here."""
+    v = _example("cerebras_inference.factory")
+    print()
+    for name, published, source in (("8b", 1800, "cerebras.ai 2024-08-27"), ("70b", 450, "cerebras.ai 2024-08-27"),
+                                    ("405b", 969, "tomshardware.com 2024-11-20")):
+        rate = v[f"cerebras.llama{name}.tokens_per_s_per_user"]
+        print(f"Cerebras Llama 3.1 {name.upper()}: predicted {rate:,.0f} tok/s per user, published {published:,} "
+              f"({source}): {rate / published - 1:+.1%}")
+    assert abs(v["cerebras.error_70b"]) < 0.20
+    assert v["cerebras.error_8b"] < -0.20 and v["cerebras.error_405b"] < -0.20     # the known misses, see above
