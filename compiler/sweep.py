@@ -133,7 +133,8 @@ def chunks(plan: Plan, chunk_size):
 
 class AutoSize:
     """The chunk size when none is given (serial runs): start small, double while the measured rate
-    (scenarios per second, writing included) improves by 10 %, then keep the best; shrink 4x and stop
+    (scenarios per CPU second of this process, writing included: wall time on a shared machine is noise) is
+    not more than 20 % below the best so far, then keep the best; shrink 4x and stop
     growing if the process's peak memory passes `budget_mb` (once per new peak: the peak of a process never
     falls, so a peak already answered says nothing of the next chunk). A model's memory grows with the
     chunk's length (the inference search holds every scenario's candidate configurations), so a fixed large
@@ -161,8 +162,9 @@ class AutoSize:
         if not self.growing or scenarios < self.size // 2:    # a short chunk at a cycle's end says little
             return
         rate = scenarios / max(seconds, 1e-9)
-        if rate > self.best_rate * 1.1:
-            self.best_rate, self.best_size = rate, self.size
+        if rate >= self.best_rate * 0.8:          # a fixed cost per chunk: larger is faster until it is not
+            if rate > self.best_rate:
+                self.best_rate, self.best_size = rate, self.size
             self.size = min(self.size * 2, self.largest)
         else:
             self.size, self.growing = self.best_size, False
@@ -594,7 +596,9 @@ class ParquetWriter(Writer):
         fields = [pa.field(c, pa.int64() if c == "scenario" else pa.bool_() if c == "feasible" else pa.float64())
                   for c in columns]
         self.schema = pa.schema(fields)
-        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        # no dictionary pages: computed floats are nearly all distinct, and trying to encode them so costs 5x
+        # the rest of the write (zstd compresses the repeats of a product sweep anyway)
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", use_dictionary=False)
 
     def write(self, table, size):
         pa = self.pa
@@ -806,13 +810,13 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     INTERRUPT.clear()
     _STREAMING.set()
     try:
-        tick = time.perf_counter()
+        tick = time.process_time()
         for result in run_chunks(plan, key, chunk_size, workers, scheduler):
             size = result.chunk.stop - result.chunk.start
             if not columns:
-                probing = time.perf_counter()
+                probing = time.process_time()
                 probe = _probe(plan)
-                tick += time.perf_counter() - probing           # not part of the first chunk's rate
+                tick += time.process_time() - probing           # not part of the first chunk's rate
                 picked = select_columns(probe.columns, select)
                 varying = [p for p in picked if probe.columns[p].size > 1 and p not in plan.sweep]
                 constants = {p: float(result.columns[p][0]) for p in picked
@@ -842,7 +846,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 on_chunk(result, table)
             written += size
             if auto is not None:
-                now = time.perf_counter()
+                now = time.process_time()
                 auto.observe(size, now - tick)
                 tick = now
             if bar is not None:
