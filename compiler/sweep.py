@@ -18,8 +18,7 @@ units. Quantities that do not vary are written once, in the sidecar `FILE.meta.j
 parameters and the checks. Absent or non-finite values are empty
 (CSV) or null (JSON Lines, Parquet), never a number. Numbers are written as Python's `repr` of a float
 (shortest string that round-trips): in CSV computed for whole columns with NumPy (`repr_bytes`, the same
-bytes, no Python object per value), in JSON Lines by `repr` once per distinct value (`format_column`). The same
-input gives the same bytes.
+bytes, no Python object per value), and so in JSON Lines. The same input gives the same bytes.
 """
 from __future__ import annotations
 
@@ -136,8 +135,8 @@ class AutoSize:
     (scenarios per CPU second of this process, writing included: wall time on a shared machine is noise) is
     not more than 20 % below the best so far, then keep the best; shrink 4x and stop
     growing if the process's peak memory passes `budget_mb` (once per new peak: the peak of a process never
-    falls, so a peak already answered says nothing of the next chunk). A model's memory grows with the
-    chunk's length (the inference search holds every scenario's candidate configurations), so a fixed large
+    falls, so a peak already answered says nothing of the next chunk). A model's memory may grow with the
+    chunk's length (a search holds each distinct scenario's candidate configurations), so a fixed large
     chunk can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
 
     def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
@@ -569,15 +568,21 @@ class CsvWriter(Writer):
 
 
 class JsonlWriter(Writer):
+    """One JSON object a line, {"name":value,...} in the columns' order, built like the CSV rows."""
+
+    ROWS = 32768
+
     def __init__(self, path: str, columns: list[str]):
         super().__init__(path, columns)
-        self.file = open(path, "w", encoding="utf-8", newline="")
-        self.template = "{" + ",".join(f"{json.dumps(c)}:%s" for c in columns) + "}\n"
+        self.file = open(path, "wb")
+        self.heads = [("{" if i == 0 else "").encode() + f"{json.dumps(c)}:".encode("utf-8")
+                      for i, c in enumerate(columns)]
 
     def write(self, table, size):
-        cols = [_text_column(table[c], c, "null") for c in self.columns]
-        template = self.template
-        self.file.write("".join(map(template.__mod__, zip(*cols))))
+        for start in range(0, size, self.ROWS):
+            block = slice(start, min(start + self.ROWS, size))
+            fields = [column_bytes(table[c][block], c, self.periods, empty=b"null") for c in self.columns]
+            self.file.write(join_rows(fields, b",", b"}\n", self.heads))
 
     def close(self):
         self.file.close()
@@ -622,9 +627,10 @@ def _csv_field(text: str) -> str:
 _TRUE_FALSE = np.frombuffer(b"false" + b"true\0", dtype=np.uint8).reshape(2, 5)
 
 
-def column_bytes(values: np.ndarray, name: str, periods: tuple[int, ...] = ()):
+def column_bytes(values: np.ndarray, name: str, periods: tuple[int, ...] = (), empty: bytes = b""):
     """(uint8 matrix, lengths) of a column's text: `scenario` as an integer, `feasible` as true / false, numbers
-    as `repr_bytes` (absent: empty), each distinct run or period formatted once (`_repeated_bytes`)."""
+    as `repr_bytes` (absent or not finite: `empty`), each distinct run or period formatted once
+    (`_repeated_bytes`)."""
     if name == "feasible":
         flags = np.asarray(values, dtype=bool)
         return _TRUE_FALSE[flags.astype(np.intp)], np.where(flags, 4, 5)
@@ -632,7 +638,14 @@ def column_bytes(values: np.ndarray, name: str, periods: tuple[int, ...] = ()):
     if name == "scenario":                    # integers below 10^12: repr of the float less its ".0"
         chars, lengths = repr_bytes(values)
         return chars, lengths - 2
-    return _repeated_bytes(values, periods)
+    chars, lengths = _repeated_bytes(values, periods)
+    if empty:
+        absent = lengths == 0                 # a finite number is never empty
+        if absent.any():
+            chars = np.array(chars)
+            chars[absent, :len(empty)] = np.frombuffer(empty, dtype=np.uint8)
+            lengths = np.where(absent, len(empty), lengths)
+    return chars, lengths
 
 
 def _repeated_bytes(values: np.ndarray, periods: tuple[int, ...]):
@@ -656,12 +669,18 @@ def _repeated_bytes(values: np.ndarray, periods: tuple[int, ...]):
     return repr_bytes(values)
 
 
-def join_rows(columns: list, separator: bytes, end: bytes) -> bytes:
+def join_rows(columns: list, separator: bytes, end: bytes, heads: list[bytes] | None = None) -> bytes:
     """The rows of text of `columns` ((chars, lengths) each), fields joined by `separator`, each row ended by
-    `end`: one matrix of every row's bytes and a mask of those in use, compacted in one pass."""
+    `end`, each field preceded by its `heads` entry (JSON Lines' keys): one matrix of every row's bytes and a
+    mask of those in use, compacted in one pass."""
     rows = columns[0][0].shape[0]
+    heads = heads or [b""] * len(columns)
+    tails = [np.frombuffer(separator + head, dtype=np.uint8) for head in heads[1:]] + [np.frombuffer(end, np.uint8)]
+    if heads[0]:                              # the first field's head: a constant field of its own
+        lead = np.frombuffer(heads[0], dtype=np.uint8)
+        columns = [(np.broadcast_to(lead, (rows, lead.size)), np.full(rows, lead.size))] + list(columns)
+        tails = [np.empty(0, dtype=np.uint8)] + tails
     widths = [int(lengths.max(initial=0)) for _, lengths in columns]
-    tails = [np.frombuffer(separator, dtype=np.uint8)] * (len(columns) - 1) + [np.frombuffer(end, dtype=np.uint8)]
     span = np.arange(max(widths, default=0))
     step = max(1, (1 << 20) // (sum(widths) + sum(t.size for t in tails)))    # a block of about 1 MB
     text = np.empty((min(step, rows), sum(widths) + sum(t.size for t in tails)), dtype=np.uint8)
@@ -678,14 +697,6 @@ def join_rows(columns: list, separator: bytes, end: bytes) -> bytes:
             at += tail.size
         out.append(np.compress(used[:stop - start].reshape(-1), text[:stop - start].reshape(-1)).tobytes())
     return b"".join(out)
-
-
-def _text_column(values: np.ndarray, name: str, empty: str = "") -> list[str]:
-    if name == "scenario":
-        return list(map(str, values.tolist()))
-    if name == "feasible":
-        return np.where(values, "true", "false").tolist()
-    return format_column(values, empty)
 
 
 WRITERS = {"csv": CsvWriter, "jsonl": JsonlWriter, "parquet": ParquetWriter}

@@ -94,3 +94,16 @@ def test_rows_are_the_fields_joined_by_commas(tmp_path) -> None:
         assert lines[1 + i] == f"{100 + i},{p!r},{'true' if table['feasible'][i] else 'false'},{q!r},"
     parsed = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
     assert len(parsed) == rows and all(float(row[3]) == q for row, q in zip(parsed, table["q"].tolist()))
+
+
+def test_json_lines_rows_by_hand(tmp_path) -> None:
+    # a row by hand: {"key":value,...} in the columns' order, numbers as repr, absent or not finite as null
+    table = {"scenario": np.array([0, 1, 2]), "a,b": np.array([0.25, np.nan, -1e300]),
+             "feasible": np.array([True, False, True]), "q": np.array([np.inf, 3.0, 1 / 3])}
+    writer = sweep.JsonlWriter(str(tmp_path / "x.jsonl"), ["scenario", "a,b", "feasible", "q"])
+    writer.write(table, 3)
+    writer.close()
+    assert (tmp_path / "x.jsonl").read_text().splitlines() == [
+        '{"scenario":0,"a,b":0.25,"feasible":true,"q":null}',
+        '{"scenario":1,"a,b":null,"feasible":false,"q":3.0}',
+        '{"scenario":2,"a,b":-1e+300,"feasible":true,"q":0.3333333333333333}']
