@@ -334,9 +334,9 @@ def format_column(values: np.ndarray, empty: str = "") -> list[str]:
 #
 #   e      = floor(log10 a), a = |x|, exact (compared with 10^e held as a double-double hi + lo)
 #   r      = a / 10^s, s = e - 16 (so 10^16 <= r < 10^17), as a double-double: a times hi + lo of 10^-s with
-#            Dekker's exact product; D = round(r) (an int64), f = r - D, |error of f| < eps = r 2^-98 + 2^-48
-#   G      = half the gap from a to the next double above, and below (a quarter of the gap above when a is a
-#            power of two), in units of 10^s: a decimal c 10^s reads back to x iff |c - r| < G on its side
+#            Dekker's exact product; D = round(r) (an int64), f = r - D, |error of f| <= r 2^-104 + 2^-52
+#   G      = half the gap from a to its neighbouring doubles (the same on both sides but at a power of two), in
+#            units of 10^s: a decimal c 10^s reads back to x iff |c - r| < G (G >= 0.55: 17 digits always do)
 #   j      = the largest number of trailing digits that can be dropped: the nearest multiple of m = 10^j to r,
 #            (D // m + up) m with rem = D mod m, up = rem + f >= m / 2, is |rem - up m + f| from r and reads
 #            back iff that is below G (the multiple on the other side is no nearer, the gaps being equal).
@@ -358,7 +358,7 @@ _QUADS = np.frombuffer("".join(f"{i:04d}" for i in range(10_000)).encode(), dtyp
 _LITERALS = np.frombuffer(b"0.-e+0123456789 ", dtype=np.uint32)     # after the 20 digits of a source row
 _LIT = {ch: 20 + i for i, ch in enumerate("0.-e+")}
 _SOURCE = 36                      # bytes of a source row: 20 digits (right-aligned), 16 literal characters
-_TOLERANCE = 4e-13                # bound of the error of f (r < 10^17: r 2^-98 + 2^-48) and of G (G 2^-52, G < 12)
+_TOLERANCE = 4e-13                # above the errors of f (r < 10^17: under 6e-15) and of G (G 2^-52, G < 12)
 
 
 def _powers_of_ten():
