@@ -464,10 +464,14 @@ def repr_bytes(values: np.ndarray):
             rest[rows] = False
             rest = np.flatnonzero(rest & np.isfinite(x))
         out, length = _layout(n, rows, digits, count, point, np.signbit(x if rows is None else x[rows]))
-    for i in rest.tolist():                                              # outside the fast range, or undecided
-        text = repr(float(x[i])).encode()
-        out[i, :len(text)] = np.frombuffer(text, dtype=np.uint8)
-        length[i] = len(text)
+    if rest.size:                     # outside the fast range, undecided, powers of two: repr once per value
+        bits, inverse = np.unique(x[rest].view(np.int64), return_inverse=True)
+        texts = [repr(v).encode() for v in bits.view(np.float64).tolist()]
+        table = np.zeros((len(texts), _WIDTH), dtype=np.uint8)
+        for i, text in enumerate(texts):
+            table[i, :len(text)] = np.frombuffer(text, dtype=np.uint8)
+        out[rest] = table[inverse.reshape(-1)]
+        length[rest] = np.array([len(t) for t in texts], dtype=np.int64)[inverse.reshape(-1)]
     return out, length
 
 
