@@ -124,6 +124,14 @@ def test_auto_size_grows_while_the_rate_improves_then_keeps_the_best():
     assert auto.size == 200 and not auto.growing
     auto.observe(200, 0.1)
     assert auto.size == 200
+    # each chunk costs a fixed time besides its scenarios: a rate a little below the best (noise, or the fixed
+    # cost nearly paid off) keeps growing; only one more than 20 % below stops it
+    noisy = sweep.AutoSize(start=100, budget_mb=1e9)
+    noisy.observe(100, 1.0)            # 100/s
+    noisy.observe(200, 2.2)            # 91/s: within 20 %, grow
+    assert noisy.size == 400 and noisy.growing
+    noisy.observe(400, 5.5)            # 73/s: more than 20 % below 100/s: back to the best, 100
+    assert noisy.size == 100 and not noisy.growing
     small = sweep.AutoSize(start=1000, budget_mb=0.0)   # over the memory budget: shrink 4x
     small.observe(1000, 1.0)
     assert small.size == 250 and not small.growing

@@ -150,6 +150,7 @@ import numpy as np
 
 from . import Assumption, output
 from . import assumptions as A
+from .distinct import solve_distinct
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
@@ -870,10 +871,18 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     serving = ctx.text("serving", "aggregated")
     platform, arch, hw, load, scenario, clock = _inputs(ctx, prefill_in_step=serving != "disaggregated")
     n = hw.chips
+
+    def one(hw, arch, load):
+        found = search(hw, arch, load)
+        found["reason"] = _reason(found, arch, load, hw)
+        return found
+
+    # the search (and the reasons) once per distinct combination of its inputs over the sweep, in blocks of
+    # bounded memory, scattered back to the scenarios (compiler/models/distinct.py): linear in distinct inputs
+    best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
+                          TP_GRID.size * PP_GRID.size * BATCH_GRID.size)
     if serving == "disaggregated":
-        return _disaggregated(ctx, platform, arch, hw, load, scenario, clock)
-    best = search(hw, arch, load)
-    best["reason"] = _reason(best, arch, load, hw)
+        return _disaggregated(ctx, platform, arch, hw, load, scenario, clock, best)
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), clock_fraction=clock, chips=n)
@@ -887,9 +896,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     return best
 
 
-def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, np.ndarray]:
-    best = search(hw, arch, load)                           # decode pool: no prefill in its steps
-    best["reason"] = _reason(best, arch, load, hw)
+def _disaggregated(ctx, platform, arch, hw, load, scenario, clock, best) -> dict[str, np.ndarray]:
+    """`best`: the decode pool's search (no prefill in its steps), with its reasons."""
     I = load.input_tokens
     flops_request = I * 2 * arch.active + 2 * arch.layers * I * I * arch.attn_width
     p = hw.peak * load.gemm_eff / flops_request             # requests/s per prefill chip

@@ -126,6 +126,7 @@ import dataclasses
 import numpy as np
 
 from . import Assumption, output
+from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelerator_cost, architecture, cached,
                         collective_latency)
 
@@ -468,27 +469,9 @@ def _time(ctx, q, arch, job, hw, tokens, eval_tokens):
     return t0
 
 
-# Cost of the search. A scenario's layout and deadline search depend only on its own inputs, so they are solved
-# once per DISTINCT combination of the inputs that vary over the sweep (compared bit for bit: equal inputs give
-# equal floating-point results) and scattered back to the scenarios; each row's candidates are its own (its
-# accelerators, its ladder), never the union over the sweep, so the work is linear in the distinct scenarios
-# (a sweep of one count: linear in its distinct values), and the rows are taken in blocks of at most
-# BLOCK_CELLS candidates, so memory stays bounded whatever the length of the sweep.
-BLOCK_CELLS = 1 << 19
-
-
-def _distinct(columns: dict, size: int):
-    """The distinct scenarios of `columns` (name -> one value, or one per scenario): (the columns restricted to
-    one representative scenario of each distinct combination, the index of each of the `size` scenarios'
-    combination). Values are compared by their bytes (a NaN equals itself, -0.0 differs from 0.0)."""
-    flat = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in columns.items()}
-    varying = [v for v in flat.values() if v.size > 1]
-    if not varying:
-        return flat, np.zeros(size, dtype=np.intp)
-    table = np.ascontiguousarray(np.stack(varying, axis=1))
-    keys = table.view(np.dtype((np.void, table.dtype.itemsize * table.shape[1]))).reshape(-1)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return {k: v[first] if v.size > 1 else v for k, v in flat.items()}, inverse.reshape(-1)
+# Cost of the search: solved once per DISTINCT combination of the inputs that vary over the sweep, in blocks of
+# bounded size, and scattered back (compiler/models/distinct.py); each row's candidates are its own (its
+# accelerators, its ladder), never the union over the sweep, so the work is linear in the distinct scenarios.
 
 
 def _pack(hw, arch, job, fixed, **more) -> dict:
@@ -506,16 +489,6 @@ def _unpack(cols: dict, rows=slice(None)):
     group = {g: {k: v for (h, k), v in part.items() if h == g} for g in ("hw", "arch", "job", "fixed", "more")}
     fixed = {k: _col(v) for k, v in group["fixed"].items()}
     return group["hw"], Architecture(**group["arch"]), group["job"], fixed, group["more"]
-
-
-def _blocks(count: int, columns: int):
-    """Slices of at most BLOCK_CELLS / columns of the `count` distinct rows."""
-    step = max(1, BLOCK_CELLS // max(columns, 1))
-    return [slice(i, min(i + step, count)) for i in range(0, max(count, 1), step)]
-
-
-def _rows(cols: dict) -> int:
-    return max(v.size for v in cols.values())
 
 
 def _solve(ctx) -> dict:
@@ -548,20 +521,6 @@ def _solve(ctx) -> dict:
     else:
         best["accelerators_needed"] = best["n"]
     return best
-
-
-def _scatter(parts: list, inverse: np.ndarray) -> dict:
-    """The distinct rows' results, (rows, results) for each block in order, given back to every scenario (a
-    block's result of one value, where none of the inputs it read varies in the block, holds for its rows)."""
-    out = {}
-    for key in parts[0][1]:
-        if isinstance(parts[0][1][key], list):
-            texts = [t for rows, part in parts for t in (part[key] * rows if len(part[key]) == 1 else part[key])]
-            out[key] = [texts[i] for i in inverse]
-        else:
-            out[key] = np.concatenate([np.broadcast_to(np.reshape(part[key], -1), (rows,))
-                                       for rows, part in parts])[inverse]
-    return out
 
 
 def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:

@@ -1,0 +1,106 @@
+"""Solve a model's search once per DISTINCT combination of its inputs over a sweep, and scatter the results
+back to the scenarios.
+
+Pipeline position: a helper of the registered models (`compiler.models.training`, `compiler.models.inference`);
+imports numpy only.
+
+A scenario's search (the inference model's best (tp, pp, batch), the training model's best layout and its
+deadline ladder) depends only on that scenario's own inputs, so equal inputs give equal results. The inputs
+are compared bit for bit (equal bytes give equal floating-point results; a NaN equals itself, -0.0 differs
+from 0.0), each distinct combination is solved once, on that scenario's own candidates, and the results are
+given back to every scenario of the combination. The distinct rows are taken in blocks of at most
+BLOCK_CELLS candidates, so memory stays bounded whatever the length of the sweep, and the work is linear in
+the number of distinct combinations (a sweep of a parameter the search does not read costs one solve).
+
+    cols, inverse = distinct(columns, size)         # columns: name -> one value, or one per scenario
+    parts = [(rows, solve(restricted to rows)) for rows in blocks(row_count(cols), candidates per row)]
+    result = scatter(parts, inverse)                # every scenario's result, in scenario order
+
+`solve_distinct` does the three steps for inputs held in dataclasses and dicts (`pack` / `unpack`).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+BLOCK_CELLS = 1 << 19       # candidates (rows x configurations) of one block
+
+
+def distinct(columns: dict, size: int):
+    """The distinct scenarios of `columns` (name -> one value, or one per scenario): (the columns restricted to
+    one representative scenario of each distinct combination, the index of each of the `size` scenarios'
+    combination). Values are compared by their bytes (a NaN equals itself, -0.0 differs from 0.0)."""
+    flat = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in columns.items()}
+    varying = [v for v in flat.values() if v.size > 1]
+    if not varying:
+        return flat, np.zeros(size, dtype=np.intp)
+    table = np.ascontiguousarray(np.stack(varying, axis=1))
+    keys = table.view(np.dtype((np.void, table.dtype.itemsize * table.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return {k: v[first] if v.size > 1 else v for k, v in flat.items()}, inverse.reshape(-1)
+
+
+def row_count(cols: dict) -> int:
+    """Rows of packed columns: the distinct combinations (1 when nothing varies)."""
+    return max((v.size for v in cols.values()), default=1)
+
+
+def blocks(count: int, columns: int):
+    """Slices of at most BLOCK_CELLS / columns of the `count` distinct rows."""
+    step = max(1, BLOCK_CELLS // max(columns, 1))
+    return [slice(i, min(i + step, count)) for i in range(0, max(count, 1), step)]
+
+
+def scatter(parts: list, inverse: np.ndarray) -> dict:
+    """The distinct rows' results, (rows, results) for each block in order, given back to every scenario (a
+    block's result of one value, where none of the inputs it read varies in the block, holds for its rows).
+    Lists (reasons, texts) are scattered as lists, everything else as float/bool arrays."""
+    out = {}
+    for key in parts[0][1]:
+        if isinstance(parts[0][1][key], list):
+            texts = [t for rows, part in parts for t in (part[key] * rows if len(part[key]) == 1 else part[key])]
+            out[key] = [texts[i] for i in inverse]
+        else:
+            out[key] = np.concatenate([np.broadcast_to(np.reshape(part[key], -1), (rows,))
+                                       for rows, part in parts])[inverse]
+    return out
+
+
+def _fields(obj) -> dict:
+    if dataclasses.is_dataclass(obj):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return dict(obj)
+
+
+def _numeric(value) -> bool:
+    return value is not None and not isinstance(value, (bool, str)) and np.asarray(value).dtype.kind in "biuf"
+
+
+def pack(groups: dict) -> dict:
+    """Columns (group, field) -> values of every numeric field of each group (a dataclass or a dict);
+    flags, texts and None are not columns: `unpack` keeps them from the group as it is."""
+    return {(g, k): v for g, obj in groups.items() for k, v in _fields(obj).items() if _numeric(v)}
+
+
+def unpack(cols: dict, groups: dict, rows=slice(None)) -> dict:
+    """The groups again (same types), each numeric field restricted to `rows` where it varies (a flat array)."""
+    part = {key: v[rows] if v.size > 1 else v for key, v in cols.items()}
+    out = {}
+    for g, obj in groups.items():
+        mine = {k: v for (h, k), v in part.items() if h == g}
+        out[g] = dataclasses.replace(obj, **mine) if dataclasses.is_dataclass(obj) else {**dict(obj), **mine}
+    return out
+
+
+def solve_distinct(solve, groups: dict, columns: int) -> dict:
+    """`solve(**groups)` (a dict of per-row results: arrays of one value or one per row, or lists of texts) run
+    once per distinct combination of the groups' numeric fields, in blocks of at most BLOCK_CELLS / `columns`
+    rows, and scattered back: the same results as `solve` over every scenario, at the cost of the distinct
+    ones. Returns one value per scenario (length 1 when no field varies)."""
+    cols = pack(groups)
+    size = row_count(cols)
+    cols, inverse = distinct(cols, size)
+    parts = [(rows.stop - rows.start, solve(**unpack(cols, groups, rows)))
+             for rows in blocks(row_count(cols), columns)]
+    return scatter(parts, inverse)
