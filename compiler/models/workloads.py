@@ -41,6 +41,7 @@ import numpy as np
 from dsl.schema import kinds
 
 from . import Assumption, output, rule
+from . import assumptions as A
 from dsl.diagnostics import Code
 
 
@@ -137,14 +138,58 @@ def _chip_model(ctx):
     return chip_power_model(Platform(ctx).chip, cap)
 
 
+def training_phases(ctx) -> dict[str, np.ndarray]:
+    """The two phases of a training step and each one's draw per accelerator (compiler.models.power):
+
+        busy = compute_time / step_time                      (= mfu / e_t; the rest is bubble and exposed
+                                                              collectives: training.detail.*)
+        compute_share  f_c = min(busy, mfu / (g rho))        the time the step's model FLOPs take at the rate of
+                                                              a compute-bound GEMM under the cap (g = 0.787,
+                                                              rho = compute_clock_fraction: 0.860 on an H100)
+        compute_draw   P_c = min(cap, idle + a + b u_gemm)   u_c = 1 and a GEMM's traffic, u_gemm = 0.0731
+                                                              (H100: 72 + 1957 + 7.6 > 700, held at 700 W)
+        light_draw     P_w = min(cap, idle + w (tdp - idle)) w = comm_wait_utilization 0.35 (collective waits,
+                                                              the pipeline bubble, memory-bound kernels)
+        accelerator_power = f_c P_c + (1 - f_c) P_w           the time-weighted mean over the step
+    """
+    from . import training
+    from .inference import Platform
+    from .power import GEMM_MEMORY_UTILIZATION, chip_draw, compute_clock_fraction, gemm_peak_fraction
+    s = training.solved(ctx)
+    chip = Platform(ctx).chip
+    model = _chip_model(ctx)
+    mfu = ctx.get("mfu")
+    step = ctx.get("step_time")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        busy = np.clip(np.where(step > 0, s["compute_time"] / np.where(step > 0, step, 1.0), 1.0), 0.0, 1.0)
+    rate = ctx.get(gemm_peak_fraction.name, gemm_peak_fraction) * compute_clock_fraction(ctx, chip)
+    share = np.clip(np.minimum(busy, mfu / rate), 0.0, 1.0)
+    wait = ctx.get(A.comm_wait_utilization.name, A.comm_wait_utilization)
+    light = np.minimum(model.cap, model.idle + wait * (chip.get("tdp") - model.idle))
+    return {"compute_share": share, "compute_draw": chip_draw(model, 1.0, GEMM_MEMORY_UTILIZATION),
+            "light_draw": light}
+
+
+def phase_weighted_draw(compute_share, compute_draw, light_draw) -> np.ndarray:
+    """f_c P_c + (1 - f_c) P_w: the mean board power over a step that spends f_c of its time in compute-bound
+    phases drawing P_c and the rest in light phases drawing P_w."""
+    f = np.clip(np.asarray(compute_share, dtype=float), 0.0, 1.0)
+    return f * compute_draw + (1.0 - f) * light_draw
+
+
 def _accelerator_power(ctx):
     from .power import chip_draw
+    if ctx.kind == "training":
+        p = training_phases(ctx)
+        return _feasible_only(ctx, phase_weighted_draw(p["compute_share"], p["compute_draw"], p["light_draw"]))
     return _feasible_only(ctx, chip_draw(_chip_model(ctx), ctx.get("compute_utilization"),
                                          ctx.get("memory_utilization")))
 
 
 def _sustained_clock(ctx):
-    from .power import sustained_clock
+    from .power import GEMM_MEMORY_UTILIZATION, sustained_clock
+    if ctx.kind == "training":            # the clock of its compute-bound phases (the light ones run at full clock)
+        return _feasible_only(ctx, sustained_clock(_chip_model(ctx), 1.0, GEMM_MEMORY_UTILIZATION))
     return _feasible_only(ctx, sustained_clock(_chip_model(ctx), ctx.get("compute_utilization"),
                                                ctx.get("memory_utilization")))
 
@@ -176,13 +221,18 @@ for _kind in ("inference", "training"):
            "mfu / gemm_peak_fraction)")(lambda ctx: _feasible_only(ctx, activity(ctx)[0]))
     output(_kind, "memory_utilization", "bytes per decode step / tpot / memory_bw (training: "
            "training_memory_utilization)")(lambda ctx: _feasible_only(ctx, activity(ctx)[1]))
-    output(_kind, "sustained_clock", "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3))")(_sustained_clock)
-    output(_kind, "accelerator_power", "min(cap, idle + a * compute_utilization + b * memory_utilization)")(
-        _accelerator_power)
+    output(_kind, "sustained_clock", "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3)) (training: of its "
+           "compute-bound phases, u_c = 1)")(_sustained_clock)
+    output(_kind, "accelerator_power", "min(cap, idle + a * compute_utilization + b * memory_utilization) "
+           "(training: compute_bound_share * P_compute + (1 - compute_bound_share) * P_light)")(_accelerator_power)
     output(_kind, "system_power", "server (or rack) wall power with each accelerator at accelerator_power")(
         _system_power(dc=False))
     output(_kind, "system_power_dc", "system_power after the power supplies (server: * psu_efficiency; rack: "
            "before its power shelves)")(_system_power(dc=True))
+
+
+output("training", "compute_bound_share", "min(compute_time / step_time, mfu / (gemm_peak_fraction * "
+       "compute_clock_fraction))")(lambda ctx: _feasible_only(ctx, training_phases(ctx)["compute_share"]))
 
 
 def _definition(ctx, block):
