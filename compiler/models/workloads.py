@@ -230,10 +230,14 @@ for _kind in ("inference", "training"):
            "mfu / gemm_peak_fraction)")(lambda ctx: _feasible_only(ctx, activity(ctx)[0]))
     output(_kind, "memory_utilization", "bytes per decode step / tpot / memory_bw (training: "
            "training_memory_utilization)")(lambda ctx: _feasible_only(ctx, activity(ctx)[1]))
-    output(_kind, "sustained_clock", "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3)) (training: of its "
-           "compute-bound phases, u_c = 1)")(_sustained_clock)
-    output(_kind, "accelerator_power", "min(cap, idle + a * compute_utilization + b * memory_utilization) "
-           "(training: compute_bound_share * P_compute + (1 - compute_bound_share) * P_light)")(_accelerator_power)
+    output(_kind, "sustained_clock", {
+        "inference": "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3))",
+        "training": "min(1, ((cap - idle - b u_gemm) / a)^(1/3)): the clock of its compute-bound phases"}[_kind])(
+        _sustained_clock)
+    output(_kind, "accelerator_power", {
+        "inference": "min(cap, idle + a * compute_utilization + b * memory_utilization)",
+        "training": "compute_bound_share * min(cap, idle + a + b u_gemm) + (1 - compute_bound_share) * "
+                    "min(cap, idle + comm_wait_utilization * (tdp - idle))"}[_kind])(_accelerator_power)
     output(_kind, "system_power", "server (or rack) wall power with each accelerator at accelerator_power")(
         _system_power(dc=False))
     output(_kind, "system_power_dc", "system_power after the power supplies (server: * psu_efficiency; rack: "
