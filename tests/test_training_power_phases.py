@@ -17,7 +17,7 @@ from compiler import evaluate_text
 from compiler.models import power as P
 from compiler.models.workloads import phase_weighted_draw
 
-H100 = dict(idle=72.0, a=1957.0, b=104.5, tdp=700.0)
+H100 = {"idle": 72.0, "a": 1957.0, "b": 104.5, "tdp": 700.0}
 
 
 def _values(spec: str) -> dict[str, float]:

@@ -47,11 +47,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from dsl.diagnostics import Code
 from dsl.schema import kinds
 
 from . import Assumption, output, rule
 from . import assumptions as A
-from dsl.diagnostics import Code
 
 
 def _services(ctx):
@@ -163,7 +163,8 @@ def training_phases(ctx) -> dict[str, np.ndarray]:
     """
     from . import training
     from .inference import Platform
-    from .power import GEMM_MEMORY_UTILIZATION, chip_draw, compute_clock_fraction, gemm_peak_fraction
+    from .power import GEMM_MEMORY_UTILIZATION, chip_draw, compute_clock_fraction
+    from .power import gemm_peak_fraction as g
     s = training.solved(ctx)
     chip = Platform(ctx).chip
     model = _chip_model(ctx)
@@ -171,7 +172,7 @@ def training_phases(ctx) -> dict[str, np.ndarray]:
     step = ctx.get("step_time")
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.clip(np.where(step > 0, s["compute_time"] / np.where(step > 0, step, 1.0), 1.0), 0.0, 1.0)
-    rate = ctx.get(gemm_peak_fraction.name, gemm_peak_fraction) * compute_clock_fraction(ctx, chip)
+    rate = ctx.get(g.name, g) * compute_clock_fraction(ctx, chip)
     share = np.clip(np.minimum(busy, mfu / rate), 0.0, 1.0)
     wait = ctx.get(A.comm_wait_utilization.name, A.comm_wait_utilization)
     light = np.minimum(model.cap, model.idle + wait * (chip.get("tdp") - model.idle))
