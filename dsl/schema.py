@@ -493,10 +493,11 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    wall power of the servers used, while training
         accelerators_needed count output accelerators to finish `tokens` within `deadline`
         feasible      count   output    1 when a parallel layout fits in memory, else 0
-        accelerator_power W   output    board power of one accelerator while the workload runs: idle + a u_c x^3 + b u_m, at most min(tdp, power_cap)
+        accelerator_power W   output    mean board power of one accelerator over a step: compute-bound phases at the cap's clock, the rest (collective waits, bubble, memory-bound kernels) lighter
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
         memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
-        sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
+        sustained_clock fraction output  SM clock / full clock the chip holds under its power limit in the step's compute-bound phases
+        compute_bound_share fraction output share of the step time in compute-bound phases (model FLOPs at a large GEMM's rate under the cap)
         system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         """, ""),

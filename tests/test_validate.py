@@ -173,14 +173,17 @@ def test_units_are_read_and_checked() -> None:
 
 
 def test_power_rows_are_per_node_and_dc_after_the_psus() -> None:
+    """A node power row is one 8-GPU server's power at the job's own load: the job placed on a server
+    (`system`), compared with its system_power (AC) or system_power_dc (after the PSUs), per server (scale 1)."""
     ac = _row(round="training-v4.0", benchmark="llama2_70b_lora", scenario="training closed (power)",
               metric="mean_power_per_8GPU_node (AC)", value="7000", unit="W", accelerator="NVIDIA H100-SXM5-80GB",
               num_accelerators="64")
-    assert ac.covered and ac.category == "power AC" and ac.output == "power" and ac.scale == pytest.approx(8 / 64)
+    assert ac.covered and ac.category == "power AC" and ac.output == "system_power" and ac.scale == 1.0
+    assert "system" in ac.fields and "chip" not in ac.fields
     dc = _row(round="training-v4.0", benchmark="llama2_70b_lora", scenario="training closed (power)",
               metric="mean_power_per_8GPU_node (DC)", value="7000", unit="W", accelerator="NVIDIA H100-SXM5-80GB",
               num_accelerators="64")
-    assert dc.category == "power DC" and "psu_efficiency" in dc.lets
+    assert dc.category == "power DC" and dc.output == "system_power_dc" and dc.scale == 1.0
     other = _row(round="training-v4.0", benchmark="resnet", scenario="training closed (power)",
                  metric="mean_power_per_8GPU_node (AC)", value="7000", unit="W", accelerator="NVIDIA H100-SXM5-80GB")
     assert not other.covered and "no workload description" in other.reason

@@ -22,9 +22,11 @@ utilization = Assumption(
     "set `utilization` on the site, hall, rack or server to change it")
 comm_wait_utilization = Assumption(
     "comm_wait_utilization", 0.35, "1",
-    "accelerator load while a training step waits on collectives [U]: NCCL kernels keep SMs, NVLink and "
-    "HBM partly busy, so a stalled GPU draws well above idle (Hopper power traces of communication-bound "
-    "steps sit around a third of the way from idle to TDP)")
+    "accelerator load in the light phases of a training step (exposed collectives, pipeline bubble, "
+    "memory-bound kernels), between idle (0) and TDP (1) [U]: NCCL kernels keep SMs, NVLink and HBM partly "
+    "busy, so a stalled GPU draws well above idle (Hopper power traces of communication-bound steps sit around "
+    "a third of the way from idle to TDP); H100: 72 + 0.35 * 628 = 292 W. Not fitted: 0.375 would bring the "
+    "MLPerf node power medians to 9.3% AC / 9.6% DC, 0.35 gives 10.3% / 9.5% (docs/accuracy.md)")
 idle_fraction = Assumption(
     "idle_fraction", 0.10, "1",
     "accelerator idle power as a share of TDP [U]: H100 SXM idles at roughly 60-100 W of 700 W in "

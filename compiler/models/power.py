@@ -35,6 +35,9 @@ A workload's own draw (the DVFS section below, the one place it lives): per acce
 with a, b, s fitted once on the measured H100 SXM (72 W idle; 700 W at 1,350 of 1,980 MHz under sustained
 GEMM, 669 vs 778 TFLOP/s) and scaled by TDP for other chips; system_power_at() is the server or rack power
 with its accelerators at that draw. `compute_clock_fraction(workload, chip)` is the throughput models' factor.
+A training step is not one activity: compiler.models.workloads.training_phases weights the draw of its
+compute-bound phases (u_c = 1, at the cap) and of its light ones (collectives, bubble, memory-bound kernels,
+comm_wait_utilization) by their shares of the step time.
 The facility figures above stay at the planning `utilization` (what a site is sized and billed for).
 
 Assumptions: every part draws its average power for the whole year (no job scheduling gaps); NICs,
