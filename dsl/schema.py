@@ -637,13 +637,15 @@ KIND_ALIASES = {"node": "server", "gpu": "chip", "accelerator": "chip", "optic":
                 "fabric": "network", "campus": "site", "pod": "row"}
 
 
-@lru_cache(maxsize=1)
-def _by_name() -> dict[str, KindSpec]:
-    """Every kind under its name and under its aliases (an alias wins, as `kind` always read it)."""
-    table = kinds()
-    return {**table, **{alias: table[target] for alias, target in KIND_ALIASES.items()}}
+_BY_NAME: dict[str, KindSpec] | None = None   # every kind under its name and its aliases (made on first use)
 
 
 def kind(name: str) -> KindSpec | None:
-    """The kind `name` names (a kind or an alias: `gpu` is `chip`), or None."""
-    return _by_name().get(name)
+    """The kind `name` names (a kind or an alias: `gpu` is `chip`), or None. Called for every part on
+    every selection by the checker and the evaluator, so it is one dictionary look-up."""
+    global _BY_NAME
+    table = _BY_NAME
+    if table is None:
+        kinds_ = kinds()      # an alias wins over a kind of the same name, as `kind` always read it
+        table = _BY_NAME = {**kinds_, **{alias: kinds_[target] for alias, target in KIND_ALIASES.items()}}
+    return table.get(name)
