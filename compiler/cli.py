@@ -676,8 +676,10 @@ def show(name, fmt):
 def lsp():
     """Run the language server over stdio (for editors: diagnostics, hover with values, completion,
     go-to-definition, references, rename, symbols, formatting, inlay hints)."""
-    from .lsp.server import run
+    from . import evaluate, lower, models  # noqa: F401  (loaded now: the server evaluates every version,
+    from .lsp.server import run             # and a first hover must not wait for numpy and the models)
 
+    models._load()
     run()
 
 if __name__ == "__main__":
