@@ -2,6 +2,10 @@
 coolers, cooling towers) and the heat rejected outdoors.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+
+The heat of all the halls placed `x n` (`heat_liquid_all`, `heat_air_all`) and the cooling towers a site
+places (`cooling_towers`) are outputs of compiler/models/totals.py; the shares of IT heat to liquid and air
+(`heat_liquid / it_power`) are written as percentages here.
 """
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """The physical view: site > hall > row as nested clusters, racks as cards, the gear each container holds.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+
+The "total" line of a part placed `x n` shows `it_power_all` and `accelerators_all` (compiler/models/
+totals.py); nothing is multiplied here.
 """
 from __future__ import annotations
 
