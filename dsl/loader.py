@@ -56,7 +56,7 @@ class ParseCache:
         key = (path, name)
         found = self.buffers.get(key)
         if found is None:
-            if len(self.buffers) >= self.limit:
+            if self.buffers and len(self.buffers) >= self.limit:
                 self.buffers.pop(next(iter(self.buffers)))
             found = self.buffers[key] = StatementCache()
         return found
