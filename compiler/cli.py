@@ -8,11 +8,12 @@ Start-up is what an editor or a pre-commit hook feels on every `factory check`, 
 only click and the two light leaf modules `dsl.diagnostics` and `dsl.source` (the `dsl` package resolves
 its public names on first use): each command imports what it needs when it runs (numpy and the models with
 lowering and evaluation, pydantic, jinja2 and graphviz with the renderers, pygls with the language server),
-and `optimize` is registered by name and imported only when it is run or listed. tests/test_layering.py
+and `optimize` is registered by name and imported only when it is run or listed. tests/test_startup.py
 keeps `import compiler.cli` free of numpy, pydantic, jinja2, lark and the models.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import wraps
@@ -46,12 +47,6 @@ def _guard(func):
             click.echo("  this is a bug in factory-dsl; please report it with the spec attached", err=True)
             sys.exit(EXIT_USAGE)
     return wrapper
-
-
-def _dumps(obj, **kwargs) -> str:
-    import json     # here, not at the top: most runs write no JSON (start-up)
-
-    return json.dumps(obj, **kwargs)
 
 
 def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
@@ -178,11 +173,11 @@ def check(files, fmt, max_errors, stdin_name, defines, root):
                "checks": [{"name": c.name, "ok": c.ok, "message": c.message,
                            "location": c.span.to_json() if c.span else None} for c in checks],
                "diagnostics": _diagnostics_json(sink)}
-        click.echo(_dumps(out, indent=2, sort_keys=False))
+        click.echo(json.dumps(out, indent=2, sort_keys=False))
     elif fmt == "sarif":
         from .ci_formats import sarif_log
 
-        click.echo(_dumps(sarif_log(sink.items, names), indent=2))
+        click.echo(json.dumps(sarif_log(sink.items, names), indent=2))
     elif fmt == "github":
         from .ci_formats import github_commands
 
@@ -325,7 +320,7 @@ def explain(spec, path, depth, fmt, defines, root):
         sys.exit(EXIT_USAGE)
     tree = derivation(results, path, sink.sources, depth)
     if fmt == "json":
-        click.echo(_dumps(tree, indent=2))
+        click.echo(json.dumps(tree, indent=2))
     else:
         click.echo(render_tree(tree), nl=False)
     errors = [d for d in sink.items if d.severity == ERROR]
@@ -475,7 +470,7 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
             sys.exit(EXIT_USAGE)
     doc = compare(old, new, policy)
     if fmt == "json":
-        click.echo(_dumps(doc, indent=2))
+        click.echo(json.dumps(doc, indent=2))
     elif fmt == "markdown":
         click.echo(render_markdown(doc), nl=False)
     else:
@@ -581,7 +576,7 @@ def validate(csv_path, do_fit, fmt):
                "diagnostics": _diagnostics_json(sink)}
         if do_fit:
             out["fit"] = fit(csv_path)
-        click.echo(_dumps(out, indent=2))
+        click.echo(json.dumps(out, indent=2))
     else:
         click.echo(render(rows), nl=False)
         if do_fit:
@@ -672,7 +667,7 @@ def show(name, fmt):
                    + " (`factory list` shows them all)", err=True)
         sys.exit(EXIT_USAGE)
     if fmt == "json":
-        click.echo(_dumps(catalogue.show_json(desc), indent=2))
+        click.echo(json.dumps(catalogue.show_json(desc), indent=2))
     else:
         click.echo(catalogue.show_text(desc))
 

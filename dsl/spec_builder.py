@@ -12,6 +12,7 @@ Values (each an `Expr`; `text()` is its source form):
     Bool(True)                      true
     Name("GB200_NVL72.server.chip") GB200_NVL72.server.chip   (each part an identifier, not a keyword)
     Call("ceil", a / b)             ceil(a / b)    (`+ - * /` between values build BinOp, parenthesized)
+    List(1, 2, Quantity(4, "kW"))   [1, 2, 4 kW]
     as_expr(value)                  a Python int/float/bool/str (str: Text) as a value, an Expr unchanged
 
 Statements:
@@ -151,6 +152,19 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
+class List(Expr):
+    """A list of values (`[1, 2, 4]`: a parameter's scenarios)."""
+
+    items: tuple = ()
+
+    def __init__(self, *items):
+        object.__setattr__(self, "items", tuple(as_expr(i) for i in items))
+
+    def text(self) -> str:
+        return "[" + ", ".join(i.text() for i in self.items) + "]"
+
+
+@dataclass(frozen=True)
 class Neg(Expr):
     operand: Expr
 
@@ -171,7 +185,8 @@ class BinOp(Expr):
 
 
 def as_expr(value) -> Expr:
-    """A Python value as a spec value: Expr unchanged, bool, int or float as a number, str as text."""
+    """A Python value as a spec value: Expr unchanged, bool, int or float as a number, str as text, a list
+    or tuple as a list."""
     if isinstance(value, Expr):
         return value
     if isinstance(value, bool):
@@ -180,6 +195,8 @@ def as_expr(value) -> Expr:
         return Number(value) if value >= 0 else Neg(Number(-value))
     if isinstance(value, str):
         return Text(value)
+    if isinstance(value, (list, tuple)):
+        return List(*value)
     raise SpecBuildError(f"{value!r} cannot be written in a spec")
 
 

@@ -44,6 +44,7 @@ def test_expressions_are_parenthesized_as_built() -> None:
     assert expr.text() == "ceil(16 / count(DGX_H100.chip))"
     assert ((b.Number(1) + b.Number(2)) * b.Number(3)).text() == "(1 + 2) * 3"
     assert b.as_expr(-2.5).text() == "(-2.5)"
+    assert b.as_expr([1, 2.5, b.Quantity(4, "kW")]).text() == "[1, 2.5, 4 kW]"
     block = b.Block("rack", "r", base="systems.GB200_NVL72", count=b.Number(4) * b.Number(2))
     assert block.lines() == ["rack r: systems.GB200_NVL72 x 4 * 2"]
 
@@ -57,6 +58,14 @@ def test_expressions_are_parenthesized_as_built() -> None:
 def test_what_cannot_be_written_is_refused(bad) -> None:
     with pytest.raises(b.SpecBuildError):
         bad()
+
+
+def test_a_parameter_list_spans_the_scenarios() -> None:
+    from compiler import evaluate_text
+
+    text = b.Module(None, [b.Param("gpus", [1000, 2000, 4000]), b.Let("twice", b.Name("gpus") * 2)]).text()
+    results, sink = evaluate_text(text)
+    assert results is not None and list(results.values["twice"]) == [2000, 4000, 8000]
 
 
 def test_the_stdlib_lookup_lists_only_real_definitions() -> None:
