@@ -39,10 +39,11 @@ import lark as _lark_module
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
+from . import nodes as n
 from .build import Builder, ParseResult
 from .diagnostics import Code, Related, Sink, suggest
 from .resources import grammar_path
-from .source import Source
+from .source import Source, Span
 
 __all__ = ["MAX_DEPTH", "ParseResult", "parse"]
 
@@ -181,9 +182,10 @@ class StatementCache:
 
     An edit changes one statement or a few: `parse` splits the new text at the lines where top-level
     statements start (`statement_chunks`: brackets, strings, comments and line continuations are followed;
-    a doc string stays with the statement it documents), reuses every chunk whose text, offset and line
-    are unchanged, and parses the others alone, padded in front with blanks and newlines so that their
-    offsets, lines and columns are those of the whole file. A chunk that does not parse alone (a syntax
+    a doc string stays with the statement it documents), reuses every chunk whose text is unchanged (as it
+    is where its offset and line are too; else a copy with every span moved by the shift, `_relocated`,
+    since typing a character moves everything after it), and parses the others alone, padded in front with
+    blanks and newlines so that their offsets, lines and columns are those of the whole file. A chunk that does not parse alone (a syntax
     error, nesting too deep) makes `parse` parse the whole file as always, so errors and their recovery are
     reported exactly as without the cache; a clean file gives the statements, doc and diagnostics a whole
     parse gives (tests/test_statement_cache.py compares them after random edits). Reused statements are
@@ -191,11 +193,12 @@ class StatementCache:
     that `dsl.build` points its blocks at the new version's Module (same name and path).
 
     Owned by a session's ParseCache, one per buffer; holds only the latest version. Saves the parse of
-    every unchanged statement: on a 2,000-line spec a one-character edit re-parses one statement."""
+    every unchanged statement: on a 2,000-line spec a one-character edit re-parses one top-level statement
+    (a large `site` block is one statement: an edit inside it re-parses the block)."""
 
     def __init__(self) -> None:
-        # (offset, line, text of the chunk) -> (statements, doc string it gives the file, diagnostics)
-        self.entries: dict[tuple[int, int, str], tuple[list, str | None, list]] = {}
+        # text of the chunk -> (offset, line, statements, doc string it gives the file, diagnostics)
+        self.entries: dict[str, tuple[int, int, list, str | None, list]] = {}
 
 
 _CHUNK_TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|\\\r?\n|\n|[{(\[]|[})\]]',
@@ -246,30 +249,94 @@ def _parse_by_statement(source: Source, sink: Sink, cache: StatementCache) -> Pa
     if chunks is None:
         return None
     lark, _, builder = _parser()
-    fresh: dict[tuple[int, int, str], tuple[list, str | None, list]] = {}
+    fresh: dict[str, tuple[int, int, list, str | None, list]] = {}
     statements: list = []
     doc: str | None = None
     for start, end, line in chunks:
-        key = (start, line, text[start:end])
-        hit = cache.entries.get(key)
+        chunk = text[start:end]
+        hit = cache.entries.get(chunk)
+        if hit is not None and (hit[0], hit[1]) != (start, line):
+            hit = (start, line, _relocated(hit[2], start - hit[0], line - hit[1]), hit[3], hit[4]) \
+                if not hit[4] else None          # (a chunk with diagnostics is parsed again: theirs move too)
         if hit is None:
             scratch = Sink()
             builder.begin(source, scratch)
-            padded = " " * (start - (line - 1)) + "\n" * (line - 1) + key[2]
+            padded = " " * (start - (line - 1)) + "\n" * (line - 1) + chunk
             try:
                 result = lark.parse(padded)
             except (_TooDeep, UnexpectedInput):
                 return None
-            hit = (result.statements, result.doc, scratch.items)
-        fresh[key] = hit
+            hit = (start, line, result.statements, result.doc, scratch.items)
+        fresh[chunk] = hit
         if doc is None and not statements:       # the file's doc string: the first, before any statement
-            doc = hit[1]
-        statements.extend(hit[0])
+            doc = hit[3]
+        statements.extend(hit[2])
     cache.entries = fresh
-    for chunk in fresh.values():
-        for diag in chunk[2]:
+    for _, _, _, _, diagnostics in fresh.values():
+        for diag in diagnostics:
             sink.report(diag)
     return ParseResult(statements, doc)
+
+
+def _node_types() -> frozenset:
+    import dataclasses
+
+    return frozenset(t for t in vars(n).values() if isinstance(t, type) and dataclasses.is_dataclass(t)
+                     and t not in (n.Module, Span))
+
+
+_NODE_TYPES = _node_types()      # the syntax tree's node classes (every dataclass of dsl.nodes but Module)
+
+
+def _relocated(statements: list, by: int, lines: int) -> list:
+    """Copies of `statements` (and every node inside) with each span moved `by` characters and `lines`
+    lines (columns stay: a chunk starts a line). Iterative, so deep expressions need no deep stack; a
+    block's `parent` is its copied parent, its `module` is left for dsl.build to set."""
+    nodes = _NODE_TYPES
+
+    def moved(s: Span) -> Span:
+        return Span(s.file, s.start + by, s.end + by, s.line + lines, s.col, s.end_line + lines, s.end_col)
+
+    copies: dict[int, object] = {}
+    stack: list[tuple[object, object]] = []
+
+    def shell(node):
+        new = object.__new__(type(node))
+        copies[id(node)] = new
+        stack.append((node, new))
+        return new
+
+    def item(x):
+        t = type(x)
+        if t is Span:
+            return moved(x)
+        if t in nodes:
+            return shell(x)
+        if t is tuple:                             # (name, span) of an import
+            return tuple(moved(y) if type(y) is Span else y for y in x)
+        return x
+
+    out = [shell(stmt) for stmt in statements]
+    while stack:                                   # parents before children: a child's parent is copied
+        node, new = stack.pop()
+        fields = {}
+        block = type(node) is n.Block
+        for key, value in node.__dict__.items():
+            t = type(value)
+            if block and key == "module":
+                fields[key] = None
+            elif block and key == "parent":
+                fields[key] = copies.get(id(value)) if value is not None else None
+            elif t is Span:
+                fields[key] = moved(value)
+            elif t in nodes:
+                fields[key] = shell(value)
+            elif t is list:
+                fields[key] = [item(x) for x in value]
+            else:
+                fields[key] = value
+        new.__dict__.update(fields)
+    return out
 
 
 def _parse(source: Source, sink: Sink) -> ParseResult | None:

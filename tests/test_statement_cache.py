@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import dsl
+from dsl import nodes as n
 from dsl.parser import statement_chunks
 from dsl.source import Span
 
@@ -31,8 +32,22 @@ def _dump(node, depth: int = 0):
     return repr(node)
 
 
+def _links_hold(module) -> bool:
+    """Every block points at its module and at the block it is written in (None at the top)."""
+    stack = [(stmt, None) for stmt in module.statements]
+    while stack:
+        stmt, parent = stack.pop()
+        if isinstance(stmt, n.Block):
+            if stmt.module is not module or stmt.parent is not parent:
+                return False
+            stack.extend((child, stmt) for child in stmt.body)
+    return True
+
+
 def _outcome(session: dsl.Session, text: str) -> tuple:
     checked, sink = session.check_text(text, "buffer.factory")
+    if checked is not None and checked.program.entries:
+        assert _links_hold(checked.program.entries[0])
     tree = _dump(checked.program.entries[0].statements) if checked is not None and checked.program.entries else None
     doc = checked.program.entries[0].doc if checked is not None and checked.program.entries else None
     return tree, doc, [(d.code, d.message, d.span, tuple(d.notes)) for d in sink.items]
