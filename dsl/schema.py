@@ -214,13 +214,6 @@ capex_network     USD     output  purchase cost of switches, NICs and DPUs (outs
 capex_optics      USD     output  purchase cost of transceivers and cables
 """
 
-# What the diagrams show of a part placed `x count` (compiler.models.totals): the figures of all the items
-# its parent places together, per item times the count (never up the whole path: that is `quantity`).
-_PLACED_TOTALS = """
-it_power_all      W       output  it_power of all the items its parent places together: it_power * count
-accelerators_all  count   output  accelerators of all the items its parent places together: accelerators * count
-"""
-
 _FACILITY_OUTPUTS = _IT_OUTPUTS + """
 power_chain_efficiency efficiency output  fraction of the power at the meter that reaches the IT load
 power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution
@@ -441,21 +434,18 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         height        m                 usable height (48 U)
         weight        kg                weight when loaded
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
-        """ + _BOM_OUTPUTS + _IT_OUTPUTS + _PLACED_TOTALS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
+        """ + _BOM_OUTPUTS + _IT_OUTPUTS, "server switch nic dpu storage power_shelf pdu cdu chip network"),
     "row": ("facility", "A row of racks (a pod) sharing power and cooling distribution.", """
         power_limit   W                 power the row's busway or PDUs can deliver
         power_limit_utilization ratio output  it_power / power_limit, where given
         it_power_outside_racks W output  peak IT power of what no rack in the row holds (switches, fabrics)
         utilization   fraction          average accelerator utilization (0 idle .. 1 at TDP)
-        """ + _IT_OUTPUTS + _PLACED_TOTALS, "rack pdu busway rectifier cdu crah switch network"),
+        """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """
         power_feed    W                 power the hall's feed can deliver
         area          m^2               floor area of white space
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
-        """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + _PLACED_TOTALS + """
-        heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
-        heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
-        """, "row rack cdu crah pdu busway ups transformer switchgear rectifier pump network"),
+        """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS, "row rack cdu crah pdu busway ups transformer switchgear rectifier pump network"),
     "site": ("facility", "A site or campus: halls, plant, power intake and the workloads run there.", """
         location      text              where it is
         electricity_price USD/kWh       price of energy at the meter
@@ -470,7 +460,6 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
         it_power_outside_halls W output  peak IT power of the racks and gear the site holds outside its halls
-        cooling_towers    count   output  cooling towers the site places with a count (the plant model does not size towers)
         it_power_avg_outside_halls W output  average IT power outside its halls
         heat_liquid_outside_halls W output  liquid heat of the IT outside its halls (which the site cools itself)
         heat_air_outside_halls W output  air heat of the IT outside its halls
@@ -634,12 +623,32 @@ def _parse_fields(text: str) -> dict[str, FieldSpec]:
     return out
 
 
+# What the diagrams show of a part placed `x count` (compiler.models.totals): the figures of all the items
+# its parent places together, per item times the count (never up the whole path: that is `quantity`).
+# Added to the kinds' own fields by `kinds()`.
+_PLACED_TOTALS = """
+it_power_all      W       output  it_power of all the items its parent places together: it_power * count
+accelerators_all  count   output  accelerators of all the items its parent places together: accelerators * count
+"""
+_EXTRA_FIELDS = {
+    "rack": _PLACED_TOTALS,
+    "row": _PLACED_TOTALS,
+    "hall": _PLACED_TOTALS + """
+heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
+heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
+""",
+    "site": """
+cooling_towers    count   output  cooling towers the site places with a count (the plant model does not size towers)
+""",
+}
+
+
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, KindSpec]:
     common = _parse_fields(_COMMON)
     out: dict[str, KindSpec] = {}
     for name, (group, doc, fields_text, contains) in _KINDS_TEXT.items():
-        fields = {**common, **_parse_fields(fields_text)}
+        fields = {**common, **_parse_fields(fields_text + _EXTRA_FIELDS.get(name, ""))}
         out[name] = KindSpec(name, doc, fields, tuple(contains.split()), group)
     return out
 
