@@ -10,9 +10,19 @@ a site with halls, rows and rack parts; every name distinct), writes it to a tem
 * for each size: lines, parse+check seconds and lines per second on one core (target >= 10,000 lines/s);
 * the time to re-check a ~2,000-line spec in the same process after a one-character edit (target < 0.2 s).
   The grammar is loaded once per process, so the first (cold) run is shown apart and the warm time is the
-  best of `--repeat` runs, each on a differently edited text;
+  best of `--repeat` runs, each on a differently edited text. As in an editor, the text is checked with
+  `dsl.check_text` under one name, so the session re-parses only the edited statement
+  (`dsl.parser.StatementCache`); the throughput figures above parse whole files;
 * adversarial shapes that once cost quadratic time or more (a 3,000-link `extends` chain and cycle, a
   5,000-link chain of lets, 5,000 distinct unknown names), each with its time (target < 1 s on its own);
+* the two editor figures of issue Core (item 6), each as a ratio to its target:
+  - start-up: the wall time of `factory check` on a one-line file, as a new process, best of `--startup-runs`
+    (`python -m compiler.cli check` and the `factory` script beside the interpreter, when there is one;
+    target < 0.1 s), with the child's CPU time beside it;
+  - the same ~2,000-line spec re-checked *including its asserts and built-in limits*: the front end, then
+    lowering and evaluation of the checks (`evaluate(..., only_checks=True)`, what a check needs) and of
+    everything (what `factory check` and the language server's values do), each stage timed apart
+    (target < 0.2 s for the front end with the checks);
 * a summary: each measurement against its target, as a ratio (above 1.00 meets the target).
 
 Times are process CPU seconds (the check runs on one core, pinned), with wall-clock seconds beside them:
@@ -36,6 +46,8 @@ import dsl  # noqa: E402
 TARGET_LINES_PER_S = 10_000
 TARGET_RECHECK_S = 0.2
 TARGET_ADVERSARIAL_S = 1.0
+TARGET_STARTUP_S = 0.1
+ONE_LINE_SPEC = "param gpus = 1000\n"
 SUMMARY: list[tuple[str, str, float]] = []   # (what, measured, ratio to target)
 
 _VENDORS = ["NVIDIA", "AMD", "Google", "AWS", "Cerebras", "Groq", "Intel", "Microsoft", "Meta", "Tenstorrent"]
@@ -247,6 +259,94 @@ def bench_recheck(edit_lines: int, repeat: int, tmp: Path) -> None:
           f"({min(walls) * 1000:.1f} ms wall), median {sorted(times)[len(times) // 2] * 1000:.1f} ms of {len(times)}")
     print("  " + _ratio_line("re-check", f"{best:.3f} s", TARGET_RECHECK_S / best, f"{TARGET_RECHECK_S} s"))
     SUMMARY.append((f"re-check {n_lines:,} lines after an edit", f"{best * 1000:.0f} ms", TARGET_RECHECK_S / best))
+    for where, fraction in (("a definition", 0.2), ("the site block", 0.8)):
+        typed = text
+        pos = int(len(typed) * fraction)
+        while not typed[pos].isdigit():
+            pos += 1
+        times = []
+        for _ in range(repeat):                  # typing: each keystroke inserts a character there
+            typed = typed[:pos] + "1" + typed[pos:]
+            cpu, _, (_, sink) = _timed(lambda: dsl.check_text(typed, name))
+            times.append(cpu)
+        best = min(times)
+        print(f"  typing in {where} (everything after it moves; a top-level block is re-parsed whole): "
+              f"best {best * 1000:.1f} ms cpu")
+        SUMMARY.append((f"re-check {n_lines:,} lines, typing in {where}", f"{best * 1000:.0f} ms",
+                        TARGET_RECHECK_S / best))
+
+
+def bench_recheck_with_checks(edit_lines: int, repeat: int) -> None:
+    """The editor figure with asserts and built-in limits: front end + lowering + evaluation of the checks
+    (and, apart, of everything), on differently edited texts; best total of `repeat` runs."""
+    from compiler.evaluate import evaluate
+    from compiler.lower import lower
+
+    text = generate(edit_lines)
+    n_lines = text.count("\n")
+    name = "edited.factory"
+    checked, sink = dsl.check_text(text, name)
+    _assert_clean(sink, "edit spec")
+    lower(checked, sink)                       # warm: the models' tables are built once per process
+    rows = {}
+    for only_checks in (True, False):
+        best = None
+        for variant in _one_char_edits(text, repeat):
+            gc.collect()
+            c0 = time.process_time()
+            checked, sink = dsl.check_text(variant, name)
+            _assert_clean(sink, "edited spec")    # (its figures do break built-in limits: failed checks)
+            c1 = time.process_time()
+            lowering = lower(checked, sink)
+            c2 = time.process_time()
+            results = evaluate(lowering, sink, only_checks=only_checks)
+            c3 = time.process_time()
+            stages = (c1 - c0, c2 - c1, c3 - c2)
+            if best is None or sum(stages) < sum(best):
+                best = stages
+        rows[only_checks] = (best, len(results.checks), sum(not c.ok for c in results.checks))
+    for only_checks, label in ((True, "asserts and built-in limits"), (False, "everything")):
+        (front, low, ev), checks, failed = rows[only_checks]
+        total = front + low + ev
+        print(f"re-check with {label} ({checks:,} checks, {failed:,} failing), {n_lines:,}-line spec, best of {repeat}: "
+              f"{total * 1000:.0f} ms cpu = front end {front * 1000:.0f} + lower {low * 1000:.0f} + "
+              f"evaluate {ev * 1000:.0f}")
+        print("  " + _ratio_line("re-check", f"{total:.3f} s", TARGET_RECHECK_S / total, f"{TARGET_RECHECK_S} s"))
+        SUMMARY.append((f"re-check {n_lines:,} lines with {label}", f"{total * 1000:.0f} ms",
+                        TARGET_RECHECK_S / total))
+
+
+def bench_startup(runs: int, tmp: Path) -> None:
+    """`factory check` of a one-line file in a new process: best wall time of `runs` (and its CPU time)."""
+    import resource
+    import subprocess
+
+    spec = tmp / "one.factory"
+    spec.write_text(ONE_LINE_SPEC, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)   # an installed package has its bytecode compiled
+    commands = {"python -m compiler.cli check": [sys.executable, "-m", "compiler.cli", "check", str(spec)]}
+    script = Path(sys.executable).parent / "factory"
+    if script.is_file():
+        commands["factory check (entry point)"] = [str(script), "check", str(spec)]
+    subprocess.run(commands["python -m compiler.cli check"], env=env, capture_output=True, check=True)  # bytecode
+    print(f"start-up: `factory check` of a one-line file ({ONE_LINE_SPEC.strip()!r}), best of {runs}:")
+    for label, argv in commands.items():
+        walls, cpus = [], []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            w0 = time.perf_counter()
+            done = subprocess.run(argv, env=env, capture_output=True, text=True)
+            walls.append(time.perf_counter() - w0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            if done.returncode != 0:
+                raise SystemExit(f"{label} failed: {done.stdout}{done.stderr}")
+        best = min(walls)
+        print(f"  {label}: {best * 1000:.0f} ms wall ({min(cpus) * 1000:.0f} ms cpu); "
+              + _ratio_line("ratio", f"{best:.3f} s", TARGET_STARTUP_S / best, f"{TARGET_STARTUP_S} s"))
+        SUMMARY.append((f"start-up: {label}", f"{best * 1000:.0f} ms wall", TARGET_STARTUP_S / best))
 
 
 ADVERSARIAL = {
@@ -284,14 +384,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="re-check runs, each on a new edit (best is shown)")
     parser.add_argument("--throughput-repeat", type=int, default=3, help="runs per throughput size (best is shown)")
     parser.add_argument("--no-adversarial", action="store_true", help="skip the adversarial specs")
+    parser.add_argument("--startup-runs", type=int, default=10, help="new processes for the start-up figure")
+    parser.add_argument("--editor-only", action="store_true",
+                        help="only the two editor figures (start-up, and the re-check with the checks)")
     args = parser.parse_args()
-    print(f"factory-dsl front-end benchmark; python {sys.version.split()[0]}; {_pin_one_core()}")
+    print(f"factory-dsl front-end benchmark; python {sys.version.split()[0]}; {_pin_one_core()}; "
+          f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="factory-bench-") as d:
         tmp = Path(d)
-        sizes = [int(x) for x in args.lines.split(",") if x.strip()]
+        bench_startup(args.startup_runs, tmp)
+        sizes = [] if args.editor_only else [int(x) for x in args.lines.split(",") if x.strip()]
         for i, size in enumerate(sizes):  # the first size's first run includes the grammar load
             bench_throughput(size, args.throughput_repeat, tmp, first=(i == 0))
         bench_recheck(args.edit_lines, args.repeat, tmp)
+        bench_recheck_with_checks(args.edit_lines, args.repeat)
+    if args.editor_only:
+        args.no_adversarial = True
     if not args.no_adversarial:
         bench_adversarial()
     print_summary()

@@ -27,11 +27,11 @@ def evaluate_files(paths: list[str], defines: dict[str, str] | None = None, root
 
 
 def _lower_and_evaluate(checked, sink, evaluate_all: bool):
+    if checked is None or sink.has_errors():   # before the imports: a spec with errors never loads numpy
+        return None, sink
     from .evaluate import evaluate
     from .lower import lower
 
-    if checked is None or sink.has_errors():
-        return None, sink
     lowering = lower(checked, sink)
     if sink.has_errors():
         return None, sink

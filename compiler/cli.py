@@ -3,6 +3,13 @@
 Pipeline position: top; drives dsl -> lower -> evaluate -> render. Imports click, `dsl`, `compiler`.
 Exit codes (contract): 0 success; 1 the specs have errors (syntax, names, units, failed asserts);
 2 bad command-line use, an unreadable file, or an internal error (one short line, never a traceback).
+
+Start-up is what an editor or a pre-commit hook feels on every `factory check`, so this module imports
+only click and the two light leaf modules `dsl.diagnostics` and `dsl.source` (the `dsl` package resolves
+its public names on first use): each command imports what it needs when it runs (numpy and the models with
+lowering and evaluation, pydantic, jinja2 and graphviz with the renderers, pygls with the language server),
+and `optimize` is registered by name and imported only when it is run or listed. tests/test_startup.py
+keeps `import compiler.cli` free of numpy, pydantic, jinja2, lark and the models.
 """
 from __future__ import annotations
 
@@ -13,7 +20,6 @@ from functools import wraps
 
 import click
 
-from dsl.check import DEFINE_SOURCE_PREFIX
 from dsl.diagnostics import Code, ERROR, Sink, render_text, summary_line
 
 from . import FORMAT_VERSION   # the one version of every JSON document the CLI writes
@@ -87,6 +93,8 @@ def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, ev
 def _exit_code(sink: Sink) -> int:
     """2 when an error is in the command line (a `-D` value: its syntax, name, unit or range), else 1 for
     errors in the specs, 0 for none."""
+    from dsl.check import DEFINE_SOURCE_PREFIX
+
     errors = sink.errors
     if any(d.code in _CLI_CODES or (d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX))
            for d in errors):
@@ -98,7 +106,25 @@ def _diagnostics_json(sink: Sink) -> list[dict]:
     return [d.to_json() for d in sink.sorted()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The command group; commands kept in other modules are registered by name (`LAZY_COMMANDS`) and
+    imported only when they are run or listed (`factory --help`)."""
+
+    LAZY_COMMANDS = {"optimize": ("compiler.scale_cli", "optimize")}   # docs/scale.md
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attribute = self.LAZY_COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="factory-dsl", prog_name="factory")
 def main() -> None:
     """factory: plan AI factories (data centers that produce tokens) in checked .factory specs."""
@@ -200,9 +226,13 @@ _SCALE_OPTIONS = [
 
 
 def _interruptible(func):
-    from .sweep import interruptible
+    """compiler.sweep.interruptible, imported when the command runs (it brings numpy)."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        from .sweep import interruptible
 
-    return interruptible(func)
+        return interruptible(func)(*args, **kwargs)
+    return wrapper
 
 
 def _scale_options(func):
@@ -649,17 +679,14 @@ def show(name, fmt):
         click.echo(catalogue.show_text(desc))
 
 
-from .scale_cli import optimize as _optimize  # noqa: E402  (the `optimize` command, docs/scale.md)
-
-main.add_command(_optimize)
-
-
 @main.command()
 def lsp():
     """Run the language server over stdio (for editors: diagnostics, hover with values, completion,
     go-to-definition, references, rename, symbols, formatting, inlay hints)."""
-    from .lsp.server import run
+    from . import evaluate, lower, models  # noqa: F401  (loaded now: the server evaluates every version,
+    from .lsp.server import run             # and a first hover must not wait for numpy and the models)
 
+    models._load()
     run()
 
 if __name__ == "__main__":

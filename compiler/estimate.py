@@ -3,7 +3,9 @@
 Pipeline position: beside the CLI. It writes the spec a user would have written (printable with
 `--emit-spec`): the stdlib system placed in a hall (so the cost model prices it) and one workload block,
 then runs that text through the same front end, lowering and evaluation as any spec: one model, not two.
-Imports `dsl.resources` only at build time; the CLI runs the text.
+The spec is built from typed values with `dsl.spec_builder` (names checked, numbers and units written so
+they read back exactly, text escaped), and the stdlib's definitions are found in the stdlib's own syntax
+trees (parsed by a `dsl` session), never by pattern-matching text. The CLI runs the text.
 """
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from dsl.resources import stdlib_dir
+from dsl import spec_builder as b
 
 KINDS = {"server": "system", "node": "system", "rack": "rack", "chip": "chip", "gpu": "chip", "accelerator": "chip"}
 
@@ -27,14 +30,26 @@ def _norm(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def stdlib_blocks() -> dict[str, tuple[str, str, str]]:
-    """name -> (module, kind, name) for every top-level definition of the stdlib."""
+    """name -> (module, kind, name) for every top-level definition of the stdlib, read from the syntax trees
+    of its modules (the default session's parse cache, which the estimate's own check then reuses). The
+    kind is the canonical one (`node` is a server). A later module's definition of the same name wins."""
+    import dsl
+    from dsl import nodes as n
+    from dsl.resources import stdlib_modules
+    from dsl.schema import kind as kind_spec
+
+    text = "".join(f"import {module}\n" for module in stdlib_modules())
+    checked, _ = dsl.default_session().check_text(text, "<stdlib>.factory")
+    if checked is None:
+        return {}
+    modules = sorted((m for m in checked.program.modules.values() if m.is_stdlib), key=lambda m: m.path)
     found: dict[str, tuple[str, str, str]] = {}
-    pattern = re.compile(r"^([a-z_]+)\s+([A-Za-z_][A-Za-z0-9_]*)\b", re.M)
-    for path in sorted(stdlib_dir().glob("*.factory")):
-        for kind, name in pattern.findall(path.read_text(encoding="utf-8")):
-            if kind in ("from", "import", "param", "let", "assert"):
-                continue
-            found[name] = (path.stem, kind, name)
+    for module in modules:
+        stem = Path(module.path).stem
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                spec = kind_spec(stmt.kind)
+                found[stmt.name] = (stem, spec.name if spec is not None else stmt.kind, stmt.name)
     return found
 
 
@@ -76,10 +91,10 @@ class Request:
     deadline: str | None = None
 
 
-def _quantity(text: str | None, unit: str, flag: str = "") -> str | None:
-    """`2` -> `2 s`; `450ms` -> `450 ms`; `15T` -> `15 Ttok` (a bare prefix takes the default unit);
-    a value with its own unit is kept. The value must be a finite number above 0 in a unit of the same
-    dimension as `unit`, else EstimateError (a usage error)."""
+def _quantity(text: str | None, unit: str, flag: str = "") -> b.Quantity | None:
+    """`2` -> 2 s; `450ms` -> 450 ms; `15T` -> 15 Ttok (a bare prefix takes the default unit); a value
+    with its own unit keeps it. The value must be a finite number above 0 in a unit of the same dimension
+    as `unit`, else EstimateError (a usage error)."""
     from dsl.units import UnitError, parse_unit
 
     if text is None:
@@ -103,7 +118,7 @@ def _quantity(text: str | None, unit: str, flag: str = "") -> str | None:
     if not dim_ok:
         raise EstimateError(f"{what}: `{given}` is not a unit of the same kind as {unit}")
     _positive(value, what)
-    return f"{number} {given or unit}"
+    return b.Quantity(value, given or unit)
 
 
 def _positive(value: float, what: str) -> None:
@@ -133,51 +148,55 @@ def check_request(req: "Request") -> None:
 
 
 def build_spec(req: Request) -> str:
+    """The spec of the request (see the module doc), written by dsl.spec_builder."""
+    return spec_module(req).text()
+
+
+def spec_module(req: Request) -> b.Module:
     check_request(req)
     module, kind, system = lookup(req.system, ("server", "rack", "chip"))
     mmodule, _, model = lookup(req.model, ("model",))
-    field = KINDS[kind]
     imports = {module: [system]}
     imports.setdefault(mmodule, []).append(model)
     count = req.count
-    lines = [f"model = {model}", f"{field} = {system}"]
+    fields = [b.Field("model", b.Name(model)), b.Field(KINDS[kind], b.Name(system))]
     if count is not None:
-        lines.append(f"accelerators = {count}")
+        fields.append(b.Field("accelerators", count))
     if kind == "chip":
-        lines.append(f"scaleup_size = {count or 1}")
+        fields.append(b.Field("scaleup_size", count or 1))
     if req.precision:
-        lines.append(f'precision = "{req.precision}"')
+        fields.append(b.Field("precision", b.Text(req.precision)))
     if req.what == "inference":
         if req.scenario:
-            lines.append(f'scenario = "{req.scenario}"')
+            fields.append(b.Field("scenario", b.Text(req.scenario)))
         if req.serving:
-            lines.append(f'serving = "{req.serving}"')
+            fields.append(b.Field("serving", b.Text(req.serving)))
         if req.input_tokens is not None:
-            lines.append(f"input_tokens = {req.input_tokens:g} tok")
+            fields.append(b.Field("input_tokens", b.Quantity(req.input_tokens, "tok")))
         if req.output_tokens is not None:
-            lines.append(f"output_tokens = {req.output_tokens:g} tok")
+            fields.append(b.Field("output_tokens", b.Quantity(req.output_tokens, "tok")))
         for name, value, unit, flag in (("ttft_limit", req.ttft, "s", "--ttft"), ("tpot_limit", req.tpot, "s", "--tpot"),
                                         ("demand", req.demand, "tok/s", "--demand"),
                                         ("power_cap", req.power_cap, "W", "--power-cap")):
             if value is not None:
-                lines.append(f"{name} = {_quantity(value, unit, flag)}")
+                fields.append(b.Field(name, _quantity(value, unit, flag)))
     else:
         if req.tokens is not None:
-            lines.append(f"tokens = {_quantity(req.tokens, 'tok', '--tokens')}")
+            fields.append(b.Field("tokens", _quantity(req.tokens, "tok", "--tokens")))
         if req.deadline is not None:
-            lines.append(f"deadline = {_quantity(req.deadline, 's', '--deadline')}")
-    placement = ""
+            fields.append(b.Field("deadline", _quantity(req.deadline, "s", "--deadline")))
+    site: list = []
     if kind == "server":
-        units = f"ceil({count} / count({system}.chip))" if count is not None else "1"
-        placement = f"  hall h {{\n    rack r {{ server node: {system} x {units} }}\n  }}\n"
+        units = b.Call("ceil", b.Number(count) / b.Call("count", b.Name(f"{system}.chip"))) if count is not None else 1
+        site.append(b.Block("hall", "h", [b.Block("rack", "r", [b.Block("server", "node", base=system, count=units)])]))
     elif kind == "rack":
-        units = f"ceil({count} / count({system}.server.chip))" if count is not None else "1"
-        placement = f"  hall h {{\n    rack r: {system} x {units}\n  }}\n"
-    head = f'"""factory estimate {req.what}: {model} on {count or "one"} x {system} (generated)."""\n'
-    for mod, names in imports.items():
-        head += f"from {mod} import {', '.join(dict.fromkeys(names))}\n"
-    body = "".join(f"    {x}\n" for x in lines)
-    return f"{head}\nsite estimate {{\n{placement}  {req.what} workload {{\n{body}  }}\n}}\n"
+        units = (b.Call("ceil", b.Number(count) / b.Call("count", b.Name(f"{system}.server.chip")))
+                 if count is not None else 1)
+        site.append(b.Block("hall", "h", [b.Block("rack", "r", base=system, count=units)]))
+    site.append(b.Block(req.what, "workload", fields))
+    doc = f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated)."
+    return b.Module(doc, [*(b.FromImport(mod, names) for mod, names in imports.items()),
+                          b.Block("site", "estimate", site)])
 
 
 INFERENCE_TABLE = ("tokens_per_s", "tokens_per_s_per_chip", "tokens_per_s_per_user", "ttft", "tpot", "tp", "pp",

@@ -12,14 +12,34 @@ other, whichever session they use.
 """
 from __future__ import annotations
 
-from .check import Checked, check
-from .diagnostics import Sink
-from .loader import Program, load, load_text
-from .resolve import resolve
-from .session import Session, gc_paused
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = ["Checked", "Program", "Session", "Sink", "check", "check_files", "check_text", "default_session",
-           "gc_paused", "load", "load_text", "resolve"]
+if TYPE_CHECKING:
+    from .check import Checked
+    from .diagnostics import Sink
+    from .loader import Program
+    from .session import Session, gc_paused
+
+# The public names and the module that defines each: imported on first use (PEP 562), so that a program
+# that needs only `dsl.diagnostics` (the CLI before it knows its command) does not load Lark and the checker.
+# The stage functions are reached through their modules (`dsl.loader.load`, `dsl.resolve.resolve`,
+# `dsl.check.check`): a package attribute named like a submodule would be replaced by the submodule as
+# soon as anything imports it.
+_LAZY = {"Checked": "check", "Sink": "diagnostics", "Program": "loader", "Session": "session",
+         "gc_paused": "session"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dsl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = ["Checked", "Program", "Session", "Sink", "check_files", "check_text", "default_session", "gc_paused"]
 
 _default: Session | None = None
 
@@ -28,6 +48,8 @@ def default_session() -> Session:
     """The session `check_files` and `check_text` use (made on first use)."""
     global _default
     if _default is None:
+        from .session import Session
+
         _default = Session()
     return _default
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
 from .resolve import Scopes, report_star_clash
-from .schema import KIND_ALIASES, PLAIN_NUMBER_TYPES, RANGES, FieldSpec, field_range, kind as kind_spec, kinds
+from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, QuantityKind, RefKind, field_range,
+                     kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
 from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
 
@@ -87,6 +88,7 @@ class _Checker:
         self._hint_cache: dict[tuple, str | None] = {}
         self.declared: dict[int, tuple[str, object]] = {}   # id(Name/Attr expr) -> (text, span declared at)
         self.inferred: dict[int, object] = {}   # id(Field) -> type of its expression, before the declared type
+        self._selected: dict[tuple[int, str], list[n.Block]] = {}   # (id(block), kind) -> its parts of that kind
 
     # ================================================================ structure
     def module(self, module: n.Module) -> None:
@@ -173,9 +175,9 @@ class _Checker:
         if actual is None:
             return
         expected = field_type(fspec)
-        ftype = fspec.type
-        if ftype.startswith("choice:"):
-            choices = ftype[len("choice:"):].split("|")
+        fkind = fspec.kind
+        if isinstance(fkind, ChoiceKind):
+            choices = fkind.choices
             if actual != TEXT:
                 self.mismatch(expr, f"{what} takes one of {', '.join(repr(c) for c in choices)}, "
                                     f"not {actual.describe()}")
@@ -184,8 +186,8 @@ class _Checker:
                                 + ", ".join(f'"{c}"' for c in choices), expr.span,
                                 help=did_you_mean(expr.value, choices))
             return
-        if ftype.startswith("ref:"):
-            want = ftype[len("ref:"):]
+        if isinstance(fkind, RefKind):
+            want = fkind.kind
             if not isinstance(actual, BlockT) or kind_spec(actual.block.kind) is not kind_spec(want):
                 self.sink.error(Code.WRONG_KIND, f"{what} must name a {want} definition, not {actual.describe()}",
                                 expr.span)
@@ -417,12 +419,18 @@ class _Checker:
         return self._hint_cache[key]
 
     def select(self, block: n.Block, ident: str) -> list[n.Block]:
-        """Parts of `block` whose kind is `ident` (`rack` selects every rack part)."""
-        wanted = kind_spec(ident)
-        if wanted is None:
-            return []
-        return [m for m in self.scopes.members(block).values.values()
-                if isinstance(m, n.Block) and kind_spec(m.kind) is wanted]
+        """Parts of `block` whose kind is `ident` (`rack` selects every rack part); memoized per run (an
+        aggregate like `sum(row.rack.server.chip.tdp)` selects the same parts of the same blocks again and
+        again). The list is shared: callers only read it."""
+        key = (id(block), ident)
+        found = self._selected.get(key)
+        if found is None:
+            wanted = kind_spec(ident)
+            found = [] if wanted is None else [
+                m for m in self.scopes.members(block).values.values()
+                if type(m) is n.Block and kind_spec(m.kind) is wanted]
+            self._selected[key] = found
+        return found
 
     def attr(self, expr: n.Attr, block: n.Block | None, module: n.Module) -> object | None:
         base = self.expr(expr.obj, block, module)
@@ -926,18 +934,13 @@ def literal_si(expr) -> float | None:
 
 
 def field_type(fspec: FieldSpec) -> object | None:
-    t = fspec.type
-    if t in PLAIN_NUMBER_TYPES:
-        return NUMBER
-    if t == "text" or t.startswith("choice:"):
-        return TEXT
-    if t == "bool":
-        return BOOL
-    if t == "temp":
-        return QType(parse_unit("K").dim, True)
-    if t.startswith("ref:"):
+    """The static type a value of the field must have (None for a reference: it names a definition)."""
+    fkind = fspec.kind
+    if isinstance(fkind, QuantityKind):
+        return QType(fkind.dim, fkind.point) if fkind.point or fkind.dim != DIMENSIONLESS else NUMBER
+    if isinstance(fkind, RefKind):
         return None
-    return QType(parse_unit(t).dim)
+    return BOOL if isinstance(fkind, BoolKind) else TEXT
 
 
 def _is_count(value: float) -> bool:
@@ -1030,7 +1033,7 @@ def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block
         return f"{v / scale:g} {unit}" if unit else f"{v:g}"
 
     hint = None
-    if fspec.type in ("fraction", "efficiency") and 1 < value <= 100:
+    if getattr(fspec.kind, "number", "") in ("fraction", "efficiency") and 1 < value <= 100:
         hint = f"did you mean {value / 100:g} or {value:g} %?"
     elif rng.integral and value >= 0 and value != int(value) and value <= rng.hi:
         hint = "round it: `ceil(...)`, `floor(...)` or `round(...)`"
@@ -1041,14 +1044,10 @@ def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block
 def field_unit(fspec: FieldSpec) -> tuple[float, str]:
     """(SI value of one unit, unit name) a field's values are shown in: its declared unit (`W`, `USD/kWh`);
     K for a temperature point (its range starts at absolute zero); none for a plain number."""
-    if fspec.type in PLAIN_NUMBER_TYPES:
+    fkind = fspec.kind
+    if not isinstance(fkind, QuantityKind) or fkind.number:
         return 1.0, ""
-    if fspec.type == "temp":
-        return 1.0, "K"
-    try:
-        return parse_unit(fspec.type).to_si(1.0), fspec.type
-    except UnitError:
-        return 1.0, ""
+    return fkind.scale, fkind.display
 
 
 def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Sink) -> dict:

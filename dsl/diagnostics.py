@@ -6,7 +6,6 @@ docs/diagnostics.md is generated from it (tests keep the two in sync).
 """
 from __future__ import annotations
 
-import difflib
 import heapq
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -223,6 +222,8 @@ def suggest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     if len(pool) > MAX_SUGGESTION_POOL:
         letters = set(low)
         pool = heapq.nlargest(MAX_SUGGESTION_POOL, pool, key=lambda c: len(letters.intersection(c.lower())))
+    import difflib      # here, not at the top: only a run with an unknown name needs it (start-up)
+
     matches = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
     if matches:
         return matches[0]

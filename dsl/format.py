@@ -31,8 +31,7 @@ from lark import Lark, Token
 from lark.exceptions import LarkError
 
 from .diagnostics import Code, Sink
-from .parser import _PostLexer, parse
-from .resources import grammar_path
+from .parser import _PostLexer, lark_parser, parse
 from .source import Source
 
 __all__ = ["Formatted", "format_text"]
@@ -79,9 +78,8 @@ class _Recorder(_PostLexer):
 def _lark() -> tuple[Lark, _Recorder, list]:
     recorder = _Recorder()
     extras: list[Token] = []
-    lark = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                postlex=recorder, maybe_placeholders=False,
-                lexer_callbacks={"COMMENT": extras.append, "LINE_CONT": extras.append})
+    lark = lark_parser("format", postlex=recorder, maybe_placeholders=False,
+                       lexer_callbacks={"COMMENT": extras.append, "LINE_CONT": extras.append})
     return lark, recorder, extras
 
 

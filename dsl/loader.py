@@ -29,7 +29,7 @@ from pathlib import Path
 from . import nodes as n
 from .build import build
 from .diagnostics import Code, Diagnostic, Related, Sink, did_you_mean, suggest
-from .parser import parse
+from .parser import StatementCache, parse
 from .resources import stdlib_dir, stdlib_modules
 from .source import Source, Span
 
@@ -48,6 +48,18 @@ class ParseCache:
         self.limit = limit
         # (absolute path, display name, is_stdlib) -> (text, module or None, diagnostics of its parse)
         self.entries: dict[tuple[str, str, bool], tuple[str, n.Module | None, list[Diagnostic]]] = {}
+        # (absolute path, display name) of a buffer checked as text -> its statements, for the next version
+        self.buffers: dict[tuple[str, str], StatementCache] = {}
+
+    def statements(self, path: str, name: str) -> StatementCache:
+        """The statement cache of a buffer checked with `load_text` (at most `limit` buffers are kept)."""
+        key = (path, name)
+        found = self.buffers.get(key)
+        if found is None:
+            if self.buffers and len(self.buffers) >= self.limit:
+                self.buffers.pop(next(iter(self.buffers)))
+            found = self.buffers[key] = StatementCache()
+        return found
 
     def module(self, source: Source, path: str, is_stdlib: bool, sink: Sink) -> n.Module | None:
         """`_parse`, reusing the module of an earlier run while the file's text is unchanged."""
@@ -177,8 +189,9 @@ def _file_span(display: str) -> Span:
     return Span(display, 0, 0, 1, 1, 1, 1)
 
 
-def _parse(source: Source, path: str, is_stdlib: bool, sink: Sink) -> n.Module | None:
-    parsed = parse(source, sink)
+def _parse(source: Source, path: str, is_stdlib: bool, sink: Sink,
+           statements: StatementCache | None = None) -> n.Module | None:
+    parsed = parse(source, sink, statements)
     return build(source, parsed, source.name, path, is_stdlib, sink) if parsed is not None else None
 
 
@@ -352,7 +365,7 @@ def load_text(text: str, name: str, sink: Sink, root: str | None = None,
         path = str(_resolved(Path(name)))
     except (OSError, ValueError, RuntimeError):
         path = os.path.abspath(name)   # the buffer's name only places it; it is never read
-    module = _parse(source, path, False, sink)
+    module = _parse(source, path, False, sink, cache.statements(path, name) if cache is not None else None)
     if module is not None:
         loader.register(module)
         loader.program.entries.append(module)

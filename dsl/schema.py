@@ -14,20 +14,92 @@ values that vary by scenario (`compiler/checks.py`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+from .units import DIMENSIONLESS, Dim, UnitError, parse_unit
+
+PLAIN_NUMBER_TYPES = ("count", "ratio", "fraction", "efficiency")
+
+
+# ----------------------------------------------------------------------------- typed field kinds
+# What a field holds, parsed once from its type text (when the kinds table is first built), so the checker
+# and the compiler ask a typed object instead of re-reading strings like `choice:a|b` on every use.
+
+@dataclass(frozen=True)
+class FieldKind:
+    """The base of the typed field kinds; `text` is the type as declared (`W`, `count`, `ref:chip`)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class QuantityKind(FieldKind):
+    """A number of a dimension: a unit (`W`, `USD/kWh`: any unit of its dimension is accepted), a plain
+    number (`count`, `ratio`, `fraction`, `efficiency`: `number` names which), or `temp` (a temperature
+    point; shown in K). `scale` is the SI value of one `display` unit ('' for a plain number)."""
+
+    dim: Dim = DIMENSIONLESS
+    point: bool = False
+    number: str = ""
+    scale: float = 1.0
+    display: str = ""
+
+
+@dataclass(frozen=True)
+class TextKind(FieldKind):
+    """Free text."""
+
+
+@dataclass(frozen=True)
+class BoolKind(FieldKind):
+    """true or false."""
+
+
+@dataclass(frozen=True)
+class ChoiceKind(FieldKind):
+    """One of the listed strings."""
+
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefKind(FieldKind):
+    """A definition of the kind `kind` (a block name, not a value)."""
+
+    kind: str = ""
+
+
+def field_kind(text: str) -> FieldKind:
+    """The typed kind of a field type text (raises UnitError for a unit the units table does not know)."""
+    if text in PLAIN_NUMBER_TYPES:
+        return QuantityKind(text, number=text)
+    if text == "text":
+        return TextKind(text)
+    if text == "bool":
+        return BoolKind(text)
+    if text.startswith("choice:"):
+        return ChoiceKind(text, tuple(text[len("choice:"):].split("|")))
+    if text.startswith("ref:"):
+        return RefKind(text, text[len("ref:"):])
+    if text == "temp":
+        return QuantityKind(text, parse_unit("K").dim, point=True, display="K")
+    unit = parse_unit(text)
+    return QuantityKind(text, unit.dim, scale=unit.to_si(1.0), display=text)
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    type: str
+    type: str                 # the declared type text, for display; `kind` is its parsed form
     required: bool = False
     output: bool = False
     doc: str = ""
+    kind: FieldKind = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
-
-PLAIN_NUMBER_TYPES = ("count", "ratio", "fraction", "efficiency")
+    def __post_init__(self) -> None:
+        if self.kind is None:
+            object.__setattr__(self, "kind", field_kind(self.type))
 
 
 @dataclass(frozen=True)
@@ -72,12 +144,10 @@ RANGES: dict[str, Range] = {
 
 def field_range(fspec: "FieldSpec") -> Range | None:
     """The declared range of a field (None for text, bool, choice and ref fields)."""
-    t = fspec.type
-    if t in RANGES:
-        return RANGES[t]
-    if t in ("text", "bool") or t.startswith(("choice:", "ref:")):
+    kind = fspec.kind
+    if not isinstance(kind, QuantityKind):
         return None
-    return RANGES["quantity"]
+    return RANGES.get(kind.text) or RANGES["quantity"]
 
 
 @dataclass
@@ -579,12 +649,32 @@ def _parse_fields(text: str) -> dict[str, FieldSpec]:
     return out
 
 
+# What the diagrams show of a part placed `x count` (compiler.models.totals): the figures of all the items
+# its parent places together, per item times the count (never up the whole path: that is `quantity`).
+# Added to the kinds' own fields by `kinds()`.
+_PLACED_TOTALS = """
+it_power_all      W       output  it_power of all the items its parent places together: it_power * count
+accelerators_all  count   output  accelerators of all the items its parent places together: accelerators * count
+"""
+_EXTRA_FIELDS = {
+    "rack": _PLACED_TOTALS,
+    "row": _PLACED_TOTALS,
+    "hall": _PLACED_TOTALS + """
+heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
+heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
+""",
+    "site": """
+cooling_towers    count   output  cooling towers the site places with a count (the plant model does not size towers)
+""",
+}
+
+
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, KindSpec]:
     common = _parse_fields(_COMMON)
     out: dict[str, KindSpec] = {}
     for name, (group, doc, fields_text, contains) in _KINDS_TEXT.items():
-        fields = {**common, **_parse_fields(fields_text)}
+        fields = {**common, **_parse_fields(fields_text + _EXTRA_FIELDS.get(name, ""))}
         out[name] = KindSpec(name, doc, fields, tuple(contains.split()), group)
     return out
 
@@ -593,5 +683,15 @@ KIND_ALIASES = {"node": "server", "gpu": "chip", "accelerator": "chip", "optic":
                 "fabric": "network", "campus": "site", "pod": "row"}
 
 
+_BY_NAME: dict[str, KindSpec] | None = None   # every kind under its name and its aliases (made on first use)
+
+
 def kind(name: str) -> KindSpec | None:
-    return kinds().get(KIND_ALIASES.get(name, name))
+    """The kind `name` names (a kind or an alias: `gpu` is `chip`), or None. Called for every part on
+    every selection by the checker and the evaluator, so it is one dictionary look-up."""
+    global _BY_NAME
+    table = _BY_NAME
+    if table is None:
+        kinds_ = kinds()      # an alias wins over a kind of the same name, as `kind` always read it
+        table = _BY_NAME = {**kinds_, **{alias: kinds_[target] for alias, target in KIND_ALIASES.items()}}
+    return table.get(name)

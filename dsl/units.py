@@ -220,8 +220,10 @@ def parse_unit(text: str) -> ParsedUnit:
 
 # ----------------------------------------------------------------------------- naming
 
+@lru_cache(maxsize=4096)
 def si_unit(dim: Dim) -> str:
-    """The SI unit string of a dimension, as in results JSON: W, J, B/s, FLOP/s, USD/J, ..."""
+    """The SI unit string of a dimension, as in results JSON: W, J, B/s, FLOP/s, USD/J, ... (memoized:
+    lowering asks it for every output of every instance)."""
     named = _named_si().get(dim)
     if named:
         return named

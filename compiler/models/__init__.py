@@ -146,4 +146,4 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from . import cost, facility, inference, network, power, thermal, training, workloads  # noqa: F401  (registration by import)
+        from . import cost, facility, inference, network, power, thermal, totals, training, workloads  # noqa: F401  (registration by import)

@@ -2,6 +2,10 @@
 coolers, cooling towers) and the heat rejected outdoors.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+
+The heat of all the halls placed `x n` (`heat_liquid_all`, `heat_air_all`) and the cooling towers a site
+places (`cooling_towers`) are outputs of compiler/models/totals.py; the shares of IT heat to liquid and air
+(`heat_liquid / it_power`) are written as percentages here.
 """
 from __future__ import annotations
 
@@ -115,12 +119,12 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
     elif mode == "cooling_tower" or towers:
         rejection = plan.ids("towers", root.path)
-        placed = [(t, m) for t, m in towers if t.count is not None]
+        placed = plan.get(root, "cooling_towers")                 # towers placed with a count (models/totals.py)
         water = plan.get(root, "water_year")
         rows = [_esc(plan.definition(towers[0][0]), 0)] if towers else []
         if water is not None:
             rows.append(_esc(f"water {_q(water, 'm^3')} evaporated per year", 0))
-        title = "Cooling towers" + (f" \u00d7 {_count_text(sum(m for _, m in placed))}" if placed else "")
+        title = "Cooling towers" + (f" \u00d7 {_count_text(placed)}" if placed is not None else "")
         c.node(rejection, _card(_b(title), rows, caption=_esc("HEAT REJECTION", 0), group="plant"))
     if rejection:
         g.edge(chiller_node, rejection, label=_edge_label("condenser water"), color=PALETTE["plant"][0])
@@ -186,7 +190,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
             needs = runs is None or runs > 0                      # no answer: drawn to the chillers
             loop = ("facility water" if liquid_side else "chilled water") + f" {_q(t_loop, 'K_point')}"
-            total = heat * count
+            total = heat if count == 1 else plan.get(inst, f"heat_{stream}_all")   # models/totals.py
             text = _q(total, "W") + (f" from {_count_text(count)} halls" if count != 1 else "")
             g.edge(node, chillers if needs else rejection,
                    label=_edge_label(loop, text, "" if needs else "free cooling"), color=color)

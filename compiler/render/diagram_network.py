@@ -2,6 +2,10 @@
 scale-up domains and NICs inside racks and servers.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+
+Arithmetic that remains here: collapsing repeats, it counts the placements of one rack or server definition
+across the plan (their counts multiplied down the tree, as every view draws `x n`), and the accelerators of
+the plan's roots in the "no network" note.
 """
 from __future__ import annotations
 

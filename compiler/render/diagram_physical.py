@@ -1,6 +1,9 @@
 """The physical view: site > hall > row as nested clusters, racks as cards, the gear each container holds.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
+
+The "total" line of a part placed `x n` shows `it_power_all` and `accelerators_all` (compiler/models/
+totals.py); nothing is multiplied here.
 """
 from __future__ import annotations
 
@@ -94,9 +97,9 @@ def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[st
     if fac is not None and kind != "row":
         figures.append(f"{_q(fac, 'W')} at the meter")
     rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
-    if count not in (None, 1) and (acc or it is not None):
-        totals = ([f"{_count_text(acc * count)} accelerators"] if acc else []) + \
-                 ([f"{_q(it * count, 'W')} IT"] if it is not None else [])
+    if count not in (None, 1) and (acc or it is not None):     # the totals model's figures (models/totals.py)
+        totals = ([f"{_count_text(plan.get(inst, 'accelerators_all'))} accelerators"] if acc else []) + \
+                 ([f"{_q(plan.get(inst, 'it_power_all'), 'W')} IT"] if it is not None else [])
         rows.append(_b("total " + " \u00b7 ".join(totals)))
     for field_name in ("location", "description"):
         text = plan.text(f"{inst.path}.{field_name}")
@@ -213,8 +216,8 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
     if len(inner) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(inner) - MAX_LIST} more"))
     if count not in (None, 1) and it is not None:
-        rows.append(_b(f"total {_q(it * count, 'W')}" + (f" \u00b7 {_count_text(acc * count)} accelerators"
-                                                         if acc else "")))
+        rows.append(_b(f"total {_q(plan.get(rack, 'it_power_all'), 'W')}"
+                       + (f" \u00b7 {_count_text(plan.get(rack, 'accelerators_all'))} accelerators" if acc else "")))
     return _card(title, rows, caption=caption, group=group, title_size=13)
 
 

@@ -2,6 +2,13 @@
 materials, workloads and the derivation of each key figure, as plain data for the templates.
 
 Pipeline position: render; reads results through `compiler.render.report_format._View`; no model.
+
+Arithmetic that remains here (presentation of figures the models give, each shown beside them):
+  - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
+    `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
+  - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
+    definition into one line.
+Per-item figures times a count are model outputs (compiler/models/totals.py), never computed here.
 """
 from __future__ import annotations
 
