@@ -1,14 +1,20 @@
 """Evaluation: every quantity of the graph as a NumPy array over the scenario axis, in SI units.
 
-Pipeline position: after `compiler.lower`, before rendering. Imports numpy, `dsl` and `compiler.graph`.
+Pipeline position: after `compiler.lower` and `compiler.ir`, before rendering. Imports numpy, `dsl`,
+`compiler.graph` and `compiler.ir`.
 Public function: `evaluate(lowering, sink) -> Results`.
 
-Quantities are evaluated on demand in dependency order (memoized), so a graph of a million-GPU site
-costs what its spec costs: multiplicities are counts. Each node records the nodes it read (`deps`) for
+A full evaluation binds the graph first (`compiler.ir.bind`: every name resolved once, one topological
+order) and runs a loop over that order, so a field, `let`, parameter or multiplicity finds its inputs
+already computed (memoized). A model output (`compiler.models`) reads its block through a `Context` while it
+runs; what it reads is evaluated on demand at that point. Each node records the nodes it read (`deps`) for
 `factory explain`. A definition cycle is reported with its chain. Nesting on the Python stack is bounded
-(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expressions): deeper needs go to a work list (`Evaluator.demand`),
-so no spec, however long its chains of references, needs a deep stack or a raised recursion limit. Values broadcast over the scenario
-axis: a swept parameter is an array of length N, everything else of length 1 until it meets one.
+(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expressions): deeper needs (a model reading a chain of models, or
+`only_checks`, which evaluates only what the asserts need, on demand) go to a work list
+(`Evaluator.demand`), so no spec, however long its chains of references, needs a deep stack or a raised
+recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs.
+Values broadcast over the scenario axis: a swept parameter is an array of length N, everything else of
+length 1 until it meets one.
 
 Absent values: a model declares that an output has no value in some scenarios (`ctx.infeasible(mask,
 reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure that does not exist there);
@@ -29,6 +35,7 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
 from .graph import Graph, Instance, Node
+from .ir import bind, unit_of
 from .lower import Lowering
 from .models import Assumption
 
@@ -675,9 +682,18 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     ev.cancel = cancel
     graph = lowering.graph
     if not only_checks:
-        # Definitions of imported modules become instances when first referenced, during evaluation: keep
-        # going until no node is new, so that what a run shows does not depend on which branch touched them.
+        # Bind once (compiler.ir): every node after its static inputs, so evaluating one reads values
+        # already computed; a model output evaluates what it reads on demand. Then the nodes the models
+        # created while running (assumptions, intermediate terms) and anything not reached: until none is new.
+        ir = bind(lowering)
         done: set[str] = set()
+        for i in ir.order:
+            path = ir.nodes[i].path
+            done.add(path)
+            try:
+                ev.node_value(path)
+            except EvalError:
+                pass
         while len(done) < len(graph.nodes):
             for path in [p for p in graph.nodes if p not in done]:
                 done.add(path)
@@ -689,7 +705,8 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
-    units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
+    bound = {node.path: node.unit for node in ir.nodes} if not only_checks else {}
+    units = {path: bound[path] if path in bound else unit_of(lowering, graph.nodes[path]) for path in ev.values}
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -799,21 +816,6 @@ def _unit_of_path(ev: Evaluator, path: str) -> str:
     if node is None:
         return ""
     return unit_of(ev.lowering, node)
-
-
-def unit_of(lowering: Lowering, node: Node) -> str:
-    from dsl.units import si_unit
-    if node.kind in ("model", "assumption"):
-        return "" if node.unit == "1" else node.unit
-    checked = lowering.checked
-    expr = node.expr.start if isinstance(node.expr, n.RangeExpr) else node.expr
-    t = checked.types.get(id(expr))
-    if t is None and isinstance(node.expr, n.ListExpr) and node.expr.items:
-        t = checked.types.get(id(node.expr.items[0]))
-    dim = getattr(t, "dim", None)
-    if dim is None:
-        return "1" if node.kind == "count" else ""
-    return "K" if getattr(t, "point", False) else si_unit(dim)
 
 
 def evaluate_check(ev: Evaluator, check) -> CheckResult:

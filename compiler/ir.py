@@ -1,0 +1,496 @@
+"""The bound IR: every quantity of the lowered graph as a typed node with its op and its inputs, in one
+topological order computed once.
+
+Pipeline position: after `compiler.lower`, before `compiler.evaluate` (which runs its loop over `IR.order`).
+Imports `dsl` and `compiler.graph`. Public function: `bind(lowering) -> IR`; `dump_text(ir)` and
+`dump_json(ir)` are the `factory graph` forms.
+
+Roles, after PyTensor's Variable/Apply/Op: an `IRNode` is a variable (its path, value kind, SI unit, the
+declared display unit, its source span) together with the application that computes it: an op name
+(`const`, `sweep`, `expr`, `count`, `model <kind>.<output>`) and the ids of its input nodes.
+
+Binding walks each expression once with `ExprVisitor` (Jinja2's NodeVisitor idea: one `visit_<Type>` method
+per expression node type, dispatched by the node's class name, on an explicit stack, so that no expression
+depth and no chain of references recurses on the Python stack). Each name is resolved once, with the
+evaluator's rules: an instance member (a quantity, a part, a selection of parts by kind), then the enclosing
+instances, then the module scope (`dsl.resolve.Scopes.module_lookup`); an imported definition a name reaches
+is instantiated here (`Lowering.definition`), so the node set is closed before evaluation starts. A part
+selection read in an aggregate (`sum(rack.power)`) depends on each part's count and member.
+
+The boundary, stated honestly: a model output (`compiler.models.output`) is a Python function that reads
+its block through a `Context` (`ctx.get`, `ctx.parts(...)`, `ctx.ref`), and which members it reads depends
+on the spec (whether a field is set, which parts are placed); its inputs are only known by running it. So a
+`model` node's op has no declared inputs here (`dynamic: true` in the dump): the evaluator runs it at its
+place in the order and evaluates what it reads on demand (memoized; `Evaluator.demand` keeps that on a
+bounded stack), recording what it read in `Node.deps` for `factory explain`. The model's assumptions
+(`assumptions.<name>`) and intermediate terms (`<block>.detail.<name>`) appear as nodes only when a model
+creates them during evaluation. Everything else (fields, lets, params, counts) is bound statically, and the
+dump lists those edges. The static edges are an ordering: if one were missed, the evaluator would still
+compute the node right (it evaluates an input it finds missing), only deeper on the stack.
+
+The order: Tarjan's strongly connected components over the static edges, started from the nodes in lowering
+order with inputs visited in reading order, so each node comes after its inputs and the evaluation order is
+the one a depth-first evaluation from the lowering order gives. A cycle (a component of several nodes, or a
+node that reads itself) is listed from the node where the walk entered it, so the evaluator reports the
+`definition-cycle` with the same chain as before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dsl import nodes as n
+from dsl.schema import kind as kind_spec
+
+from .graph import Instance, Node
+
+# the expression forms the visitor knows; anything else is an op that reads nothing
+AGGREGATES = ("sum", "max", "min", "mean", "count")
+_MAX_TAILS = 100_000      # module-level names followed by one walk before it stops (a cycle)
+_INLINE_DEPTH = 64        # how deeply binding follows a `ref` value through other nodes before giving up
+
+
+@dataclass
+class IRNode:
+    """One quantity: a variable and the application that computes it."""
+
+    id: int
+    path: str
+    kind: str                  # field | let | param | count | model | assumption
+    op: str                    # const | sweep | expr | count | model <kind>.<output>
+    unit: str                  # SI unit of the value ("" when it has none: a text, a reference, a flag)
+    display: str               # the unit the schema declares for display ("USD/yr"), "" when none
+    span: object               # dsl.source.Span | None
+    inputs: list[int] = field(default_factory=list)
+    dynamic: bool = False      # a model op: its inputs are read while it runs (see the module docstring)
+    formula: str = ""          # the model's formula (model ops)
+
+
+@dataclass
+class IRCheck:
+    """An `assert` with the nodes its expression reads."""
+
+    name: str
+    span: object
+    inputs: list[int] = field(default_factory=list)
+
+
+@dataclass
+class IR:
+    nodes: list[IRNode]                      # by id (the lowering's order, definitions as binding reached them)
+    order: list[int]                         # every id once, each after its static inputs
+    checks: list[IRCheck]
+    index: dict[str, int]                    # path -> id
+    sweep: list[str]
+    scenario_count: int
+
+    @property
+    def edge_count(self) -> int:
+        return sum(len(node.inputs) for node in self.nodes)
+
+
+# ----------------------------------------------------------------------------- static values
+
+class _Kind:
+    """What binding knows of a sub-expression's value (the evaluator's value kinds, without the numbers)."""
+
+    OTHER, NODE, INST, SEL, MODULE = range(5)
+
+
+_OTHER = (_Kind.OTHER, None)
+
+
+class ExprVisitor:
+    """Walks one expression bottom-up on an explicit stack: `children(expr, ctx)` lists the sub-expressions
+    (each with the context it is read in); `visit_<Type>(expr, ctx, values)` combines their results. A
+    visit may return `Tail(expr, ctx)`: the result is that of another expression (the value of a module-level
+    `let` read by name), walked on the same stack. Subclasses define the visits; unknown types give `generic`."""
+
+    def children(self, expr, ctx) -> list:
+        return []
+
+    def generic(self, expr, ctx, values):
+        return None
+
+    def walk(self, expr, ctx):
+        # each frame: [expr, ctx, pending children (reversed), values so far]
+        stack = [[expr, ctx, list(reversed(self.children(expr, ctx))), []]]
+        result = None
+        tails = 0
+        while stack:
+            frame = stack[-1]
+            if frame[2]:
+                child, child_ctx = frame[2].pop()
+                stack.append([child, child_ctx, list(reversed(self.children(child, child_ctx))), []])
+                continue
+            stack.pop()
+            method = getattr(self, "visit_" + type(frame[0]).__name__, None)
+            result = (method or self.generic)(frame[0], frame[1], frame[3])
+            while isinstance(result, Tail):
+                tails += 1
+                if tails > _MAX_TAILS:          # names that lead round in a circle: the checker reported it
+                    result = self.generic(frame[0], frame[1], [])
+                    break
+                tail_expr, tail_ctx = result.expr, result.ctx
+                kids = list(reversed(self.children(tail_expr, tail_ctx)))
+                if kids:
+                    stack.append([tail_expr, tail_ctx, kids, []])
+                    break
+                method = getattr(self, "visit_" + type(tail_expr).__name__, None)
+                result = (method or self.generic)(tail_expr, tail_ctx, [])
+            else:
+                if stack:
+                    stack[-1][3].append(result)
+                continue
+        return result
+
+
+@dataclass
+class Tail:
+    expr: object
+    ctx: tuple
+
+
+class _Binder(ExprVisitor):
+    """Resolves the names of one expression to nodes; `reads` collects the node paths in reading order.
+    The context of an expression is (instance, module, agg): `agg` when it is the argument of an aggregate."""
+
+    def __init__(self, lowering, kinds: dict[str, tuple]):
+        self.lowering = lowering
+        self.nodes = lowering.graph.nodes
+        self.scopes = lowering.scopes
+        self.kinds = kinds          # path -> static value of a node whose value is a reference (memo)
+        self.reads: list[str] = []
+        self.depth = 0
+
+    # --- structure: which sub-expressions, in which context (the evaluator's reading order)
+    def children(self, expr, ctx):
+        inst, module, agg = ctx
+        plain = (inst, module, False)
+        t = type(expr)
+        if t is n.Attr:
+            return [(expr.obj, ctx)]
+        if t is n.Arith:
+            return [(o, plain) for o in expr.operands]
+        if t is n.Unary or t is n.Not:
+            return [(expr.operand, plain if t is n.Unary else ctx)]
+        if t is n.Power:
+            return [(expr.base, plain), (expr.exponent, plain)]
+        if t is n.Compare:
+            return [(expr.left, ctx), (expr.right, ctx)]
+        if t is n.Logic:
+            return [(o, ctx) for o in expr.operands]
+        if t is n.IfExpr:
+            return [(expr.cond, ctx), (expr.then, ctx), (expr.other, ctx)]
+        if t is n.Call:
+            if expr.func in AGGREGATES and len(expr.args) == 1:
+                return [(expr.args[0], (inst, module, True))]
+            return [(a, plain) for a in expr.args]
+        if t is n.ListExpr:
+            return [(i, plain) for i in expr.items]
+        return []
+
+    def generic(self, expr, ctx, values):
+        return _OTHER
+
+    # --- names
+    def visit_Name(self, expr: n.Name, ctx, values):
+        inst, module, agg = ctx
+        current = inst.parent if expr.outward and inst is not None else inst
+        while current is not None:
+            found = self.member(current, expr.ident, agg)
+            if found is not None:
+                return found
+            current = current.parent
+        found = self.scopes.module_lookup(module, expr.ident)
+        if isinstance(found, (n.Param, n.Let)):
+            if found.name in self.nodes and self.nodes[found.name].module is module:
+                return self.node(found.name)
+            value = found.value.start if isinstance(found.value, n.RangeExpr) else found.value
+            return Tail(value, (None, module, agg))
+        if isinstance(found, n.Block):
+            return (_Kind.INST, self.lowering.definition(found))
+        if isinstance(found, n.Module):
+            return (_Kind.MODULE, found)
+        return _OTHER
+
+    def visit_Attr(self, expr: n.Attr, ctx, values):
+        base_kind, base = values[0]
+        if base_kind == _Kind.NODE:
+            base_kind, base = self.value_of(base)
+        if base_kind == _Kind.MODULE:
+            found = self.scopes.module_lookup(base, expr.name)
+            if isinstance(found, n.Block):
+                return (_Kind.INST, self.lowering.definition(found))
+            if isinstance(found, (n.Param, n.Let)):
+                return Tail(found.value, (None, base, ctx[2]))
+            return _OTHER
+        if base_kind == _Kind.INST:
+            found = self.member(base, expr.name, ctx[2])
+            return found if found is not None else _OTHER
+        if base_kind == _Kind.SEL:
+            picked: list[Instance] = []
+            read_value = False
+            for part in base:
+                found = self.member(part, expr.name, True)
+                if found is None:
+                    continue
+                if found[0] == _Kind.SEL:
+                    picked += found[1]
+                else:
+                    read_value = True
+            return _OTHER if read_value or not picked else (_Kind.SEL, picked)
+        return _OTHER
+
+    def visit_Call(self, expr: n.Call, ctx, values):
+        if expr.func in AGGREGATES and len(expr.args) == 1:
+            kind, value = values[0]
+            if kind == _Kind.NODE:
+                kind, value = self.value_of(value)
+            if kind == _Kind.INST:             # one instance counts as a selection of itself
+                self.count(value)
+        return _OTHER
+
+    def member(self, inst: Instance, name: str, agg: bool):
+        """The evaluator's `member`: a node, a part (a selection of it in an aggregate), the parts of a kind;
+        OTHER for a field of the kind that has no value (an error when evaluated); None: not a member."""
+        path = f"{inst.path}.{name}"
+        if path in self.nodes:
+            return self.node(path)
+        for part in inst.parts:
+            if part.block.name == name:
+                if agg:
+                    self.count(part)
+                    return (_Kind.SEL, [part])
+                return (_Kind.INST, part)
+        wanted = kind_spec(name)
+        if wanted is not None:
+            chosen = [p for p in inst.parts if kind_spec(p.kind) is wanted]
+            if chosen:
+                for part in chosen:
+                    self.count(part)
+                return (_Kind.SEL, chosen)
+        spec = kind_spec(inst.kind)
+        if spec is not None and name in spec.fields:
+            return _OTHER
+        return None
+
+    def count(self, part: Instance) -> None:
+        if part.count is not None:
+            self.reads.append(part.count)
+
+    def node(self, path: str):
+        self.reads.append(path)
+        return (_Kind.NODE, path)
+
+    def value_of(self, path: str):
+        """The static value of a node read as an object (`chip.tdp` where `chip = b200`): what its own
+        expression resolves to, bound once and memoized; a model output or a number is OTHER."""
+        if path in self.kinds:
+            return self.kinds[path]
+        node = self.nodes[path]
+        if node.kind in ("model", "assumption") or node.expr is None or self.depth >= _INLINE_DEPTH:
+            return _OTHER
+        self.kinds[path] = _OTHER                 # a reference cycle resolves to nothing
+        inner = _Binder(self.lowering, self.kinds)
+        inner.depth = self.depth + 1
+        value = inner.walk(node.expr, (node.instance, node.module, False))
+        if value[0] == _Kind.NODE:
+            value = inner.value_of(value[1])
+        self.kinds[path] = value if value[0] in (_Kind.INST, _Kind.SEL, _Kind.MODULE) else _OTHER
+        return self.kinds[path]
+
+
+# ----------------------------------------------------------------------------- binding
+
+def _op_of(node: Node, swept: set[str]) -> str:
+    if node.kind == "model":
+        return f"model {node.instance.kind}.{node.path.rsplit('.', 1)[-1]}" if node.instance is not None \
+            else "model"
+    if node.kind == "param" and node.path in swept:
+        return "sweep"
+    if node.kind == "count":
+        return "count"
+    if node.kind == "assumption":
+        return "const"
+    if type(node.expr) in (n.Number, n.Quantity, n.String, n.Bool):
+        return "const"
+    return "expr"
+
+
+def bind(lowering) -> IR:
+    """Bind every name of the lowered graph once and order its nodes (see the module docstring). May add
+    nodes to `lowering.graph` (the imported definitions the spec reaches)."""
+    graph = lowering.graph
+    swept = set(graph.sweep)
+    kinds: dict[str, tuple] = {}
+    reads_of: dict[str, list[str]] = {}
+    done = 0
+    while done < len(graph.nodes):                 # binding may instantiate definitions: until none is new
+        for path in list(graph.nodes)[done:]:
+            node = graph.nodes[path]
+            done += 1
+            if node.kind in ("model", "assumption") or path in swept or node.expr is None:
+                reads_of[path] = []
+                continue
+            binder = _Binder(lowering, kinds)
+            binder.walk(node.expr, (node.instance, node.module, False))
+            reads_of[path] = binder.reads
+    checks = []
+    for check in graph.checks:
+        binder = _Binder(lowering, kinds)
+        binder.walk(check.stmt.expr, (check.instance, check.module, False))
+        checks.append((check, binder.reads))
+
+    paths = list(graph.nodes)
+    index = {p: i for i, p in enumerate(paths)}
+    nodes = []
+    for i, path in enumerate(paths):
+        node = graph.nodes[path]
+        inputs = list(dict.fromkeys(index[p] for p in reads_of[path] if p in index))
+        nodes.append(IRNode(i, path, node.kind, _op_of(node, swept), unit_of(lowering, node), node.display or "",
+                            node.span, inputs, dynamic=node.kind == "model", formula=node.formula or ""))
+    ir_checks = [IRCheck(check.name, check.stmt.span, list(dict.fromkeys(index[p] for p in reads if p in index)))
+                 for check, reads in checks]
+    return IR(nodes, topological_order(nodes), ir_checks, index, list(graph.sweep), graph.scenario_count)
+
+
+def topological_order(nodes: list[IRNode]) -> list[int]:
+    """Tarjan's strongly connected components, iteratively: each node after its inputs; a cycle listed from
+    the node the walk entered it by, then the others in the order the walk reached them."""
+    low = [0] * len(nodes)
+    number = [-1] * len(nodes)
+    on_stack = [False] * len(nodes)
+    stack: list[int] = []
+    order: list[int] = []
+    counter = 0
+    for root in range(len(nodes)):
+        if number[root] >= 0:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                number[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            inputs = nodes[v].inputs
+            while i < len(inputs):
+                w = inputs[i]
+                i += 1
+                if number[w] < 0:
+                    work.append((v, i))
+                    work.append((w, 0))
+                    break
+                if on_stack[w]:
+                    low[v] = min(low[v], number[w])
+            else:
+                if low[v] == number[v]:
+                    component = []
+                    while True:
+                        w = stack.pop()
+                        on_stack[w] = False
+                        component.append(w)
+                        if w == v:
+                            break
+                    component.sort(key=lambda c: number[c])      # the entry first, then as the walk reached them
+                    order += component
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+                continue
+    return order
+
+
+def unit_of(lowering, node: Node) -> str:
+    """The SI unit of a node's value ("" for none: a text, a reference; "1" for a count)."""
+    from dsl.units import si_unit
+    if node.kind in ("model", "assumption"):
+        return "" if node.unit == "1" else node.unit
+    checked = lowering.checked
+    expr = node.expr.start if isinstance(node.expr, n.RangeExpr) else node.expr
+    t = checked.types.get(id(expr))
+    if t is None and isinstance(node.expr, n.ListExpr) and node.expr.items:
+        t = checked.types.get(id(node.expr.items[0]))
+    dim = getattr(t, "dim", None)
+    if dim is None:
+        return "1" if node.kind == "count" else ""
+    return "K" if getattr(t, "point", False) else si_unit(dim)
+
+
+# ----------------------------------------------------------------------------- the dump (`factory graph`)
+
+def _formula_text(node: Node, sources) -> str:
+    span = getattr(node.expr, "span", None)
+    source = sources.get(span.file) if span is not None and sources is not None else None
+    if source is None:
+        return ""
+    return " ".join(source.text[span.start:span.end].split())
+
+
+def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
+    """The IR as a JSON document: nodes in topological order, each with its inputs by path."""
+    paths = [node.path for node in ir.nodes]
+    out_nodes = []
+    for i in ir.order:
+        node = ir.nodes[i]
+        item = {"path": node.path, "kind": node.kind, "op": node.op, "unit": node.unit or None,
+                "display": node.display or None,
+                "at": str(node.span) if node.span is not None else None,
+                "inputs": sorted(paths[j] for j in node.inputs)}
+        if node.dynamic:
+            item["dynamic"] = True
+            item["formula"] = node.formula
+        elif node.op in ("expr", "count", "const"):
+            item["formula"] = _formula_text(graph.nodes[node.path], sources)
+        out_nodes.append(item)
+    checks = [{"name": c.name, "at": str(c.span), "inputs": sorted(paths[j] for j in c.inputs)} for c in ir.checks]
+    return {"format_version": version, "spec": spec,
+            "scenarios": {"count": ir.scenario_count, "parameters": list(ir.sweep)},
+            "counts": {"nodes": len(ir.nodes), "edges": ir.edge_count,
+                       "dynamic": sum(1 for x in ir.nodes if x.dynamic), "checks": len(ir.checks)},
+            "nodes": out_nodes, "checks": checks}
+
+
+def graph_of_files(paths: list[str], defines: dict[str, str] | None, root: str | None, version: str):
+    """Check, lower and bind spec files (nothing evaluated): (the dump_json document or None, Sink)."""
+    import dsl
+
+    from .lower import lower
+
+    checked, sink = dsl.check_files(paths, defines, root)
+    if checked is None or sink.has_errors():
+        return None, sink
+    lowering = lower(checked, sink)
+    if sink.has_errors():
+        return None, sink
+    return dump_json(bind(lowering), lowering.graph, sink.sources, paths[0], version), sink
+
+
+def dump_text(doc: dict) -> str:
+    """The JSON document as text: one paragraph per node, in topological order."""
+    counts = doc["counts"]
+    lines = [f"# {doc['spec']}: {counts['nodes']} nodes ({counts['dynamic']} model ops with run-time inputs), "
+             f"{counts['edges']} static edges, {counts['checks']} asserts; {doc['scenarios']['count']} scenario(s)",
+             "# each node after its inputs; `<-` lists the nodes it reads"]
+    if doc["scenarios"]["parameters"]:
+        lines.append("# swept: " + ", ".join(doc["scenarios"]["parameters"]))
+    for item in doc["nodes"]:
+        unit = item["unit"] or "-"
+        if item["display"] and item["display"] != item["unit"]:
+            unit += f" (shown in {item['display']})"
+        lines.append(f"{item['path']}  [{item['kind']}]  {item['op']}  : {unit}")
+        if item.get("formula"):
+            lines.append(f"    = {item['formula']}")
+        if item["at"]:
+            lines.append(f"    at {item['at']}")
+        if item.get("dynamic"):
+            lines.append("    <- (read while the model runs)")
+        elif item["inputs"]:
+            lines.append("    <- " + ", ".join(item["inputs"]))
+    for check in doc["checks"]:
+        lines.append(f"assert {check['name']}")
+        lines.append(f"    at {check['at']}")
+        if check["inputs"]:
+            lines.append("    <- " + ", ".join(check["inputs"]))
+    return "\n".join(lines) + "\n"
