@@ -35,7 +35,7 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
 from .graph import Graph, Instance, Node
-from .ir import bind, unit_of
+from .ir import AGGREGATES, ExprVisitor, Tail, bind, unit_of
 from .lower import Lowering
 from .models import Assumption
 
@@ -124,7 +124,8 @@ class Evaluator:
         self.stack: list[str] = []                  # nodes being evaluated inside one another (Python stack)
         self.pending: list[str] = []                # nodes waiting in `demand`'s work list
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
-        self.expr_depth = 0                         # expressions being evaluated inside one another
+        self.expr_depth = 0                         # expression walks in progress, one inside another
+        self._walker = _ExprEval(self)
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
@@ -350,138 +351,160 @@ class Evaluator:
             raise EvalError(path)
         return _MISSING
 
-    def name(self, ident: str, inst: Instance | None, module: n.Module, span, agg: bool):
-        current = inst
-        while current is not None:
-            found = self.member(current, ident, span, agg)
-            if found is not _MISSING:
-                return found
-            current = current.parent
-        found = self.lowering.scopes.module_lookup(module, ident)
-        if isinstance(found, n.Param) or isinstance(found, n.Let):
-            if found.name in self.graph.nodes and self.graph.nodes[found.name].module is module:
-                return self.node_value(found.name)
-            return self.expr(found.value.start if isinstance(found.value, n.RangeExpr) else found.value,
-                             None, module, agg)
-        if isinstance(found, n.Block):
-            return self.lowering.definition(found)
-        if isinstance(found, n.Module):
-            return found
-        raise EvalError(ident)  # the checker reported it
-
     # ------------------------------------------------------------------ expressions
     def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):
-        """The value of an expression (counting how deeply expressions nest, for `_node_value`)."""
+        """The value of an expression, walked on an explicit stack (`_ExprEval`, one `compiler.ir.ExprVisitor`):
+        no recursion on its depth. `expr_depth` counts the walks in progress (a node read by one that is not
+        computed yet is evaluated inside it)."""
         self.expr_depth += 1
         try:
-            return self._expr(expr, inst, module, agg)
+            return self._walker.walk(expr, (inst, module, agg))
         finally:
             self.expr_depth -= 1
 
-    def _expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):  # noqa: C901
-        if isinstance(expr, n.Number):
-            return np.asarray([expr.value])
-        if isinstance(expr, n.Quantity):
-            try:
-                return np.asarray([parse_unit(expr.unit).to_si(expr.value)])
-            except UnitError:
-                raise EvalError(expr.unit)
-        if isinstance(expr, n.String):
-            return expr.value
-        if isinstance(expr, n.Bool):
-            return np.asarray([expr.value])
-        if isinstance(expr, n.Name):
-            # `price = price` in a block reads the `price` outside the block, not itself (see nodes.Name)
-            start = inst.parent if expr.outward and inst is not None else inst
-            return self.name(expr.ident, start, module, expr.span, agg)
-        if isinstance(expr, n.Attr):
-            return self.attr(expr, inst, module, agg)
-        if isinstance(expr, n.Unary):
-            v = self.number(expr.operand, inst, module)
-            return -v if expr.op == "-" else v
-        if isinstance(expr, n.Arith):
-            acc = self.number(expr.operands[0], inst, module)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                for op, operand in zip(expr.ops, expr.operands[1:]):
-                    v = self.number(operand, inst, module)
-                    acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
-            return acc
-        if isinstance(expr, n.Power):
-            with np.errstate(all="ignore"):
-                return np.power(self.number(expr.base, inst, module), self.number(expr.exponent, inst, module))
-        if isinstance(expr, n.Compare):
-            left = self.expr(expr.left, inst, module, agg)
-            right = self.expr(expr.right, inst, module, agg)
-            if isinstance(left, str) or isinstance(right, str) or isinstance(left, Instance):
-                equal = left is right if isinstance(left, Instance) else left == right
-                return np.asarray([equal if expr.op == "==" else not equal])
-            ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-                   "==": np.equal, "!=": np.not_equal}
-            return ops[expr.op](left, right)
-        if isinstance(expr, n.Logic):
-            parts = [np.asarray(self.expr(o, inst, module, agg), dtype=bool) for o in expr.operands]
-            out = parts[0]
-            for p in parts[1:]:
-                out = (out & p) if expr.op == "and" else (out | p)
-            return out
-        if isinstance(expr, n.Not):
-            return ~np.asarray(self.expr(expr.operand, inst, module, agg), dtype=bool)
-        if isinstance(expr, n.IfExpr):
-            cond = np.asarray(self.expr(expr.cond, inst, module, agg), dtype=bool)
-            then = self.expr(expr.then, inst, module, agg)
-            other = self.expr(expr.other, inst, module, agg)
-            if isinstance(then, str) or isinstance(other, str) or isinstance(then, Instance):
-                if cond.size == 1:
-                    return then if bool(cond[0]) else other
-                raise EvalError("if")
-            return np.where(cond, then, other)
-        if isinstance(expr, n.Call):
-            return self.call(expr, inst, module)
-        if isinstance(expr, n.ListExpr):
-            return Values([(np.ones(1), self.number(i, inst, module)) for i in expr.items])
+    def number(self, expr, inst, module) -> np.ndarray:
+        return _number(self.expr(expr, inst, module, agg=False))
+
+
+def _number(value) -> np.ndarray:
+    if not isinstance(value, np.ndarray):
+        raise EvalError("not a number")
+    return value.astype(float) if value.dtype == bool else value
+
+
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
+            "!=": np.not_equal}
+
+
+class _ExprEval(ExprVisitor):
+    """The value of each expression form over the scenario axis (`Evaluator.expr`). A name is resolved by the
+    rules `compiler.ir` binds with: a member of the instance or of an enclosing one, then the module scope."""
+
+    def __init__(self, ev: "Evaluator"):
+        self.ev = ev
+
+    def generic(self, expr, ctx, values):
         raise EvalError(type(expr).__name__)
 
-    def number(self, expr, inst, module) -> np.ndarray:
-        value = self.expr(expr, inst, module, agg=False)
-        if not isinstance(value, np.ndarray):
-            raise EvalError("not a number")
-        return value.astype(float) if value.dtype == bool else value
+    def visit_Number(self, expr, ctx, values):
+        return np.asarray([expr.value])
 
-    def attr(self, expr: n.Attr, inst, module, agg: bool):
-        base = self.expr(expr.obj, inst, module, agg)
+    def visit_Quantity(self, expr, ctx, values):
+        try:
+            return np.asarray([parse_unit(expr.unit).to_si(expr.value)])
+        except UnitError:
+            raise EvalError(expr.unit)
+
+    def visit_String(self, expr, ctx, values):
+        return expr.value
+
+    def visit_Bool(self, expr, ctx, values):
+        return np.asarray([expr.value])
+
+    def visit_Name(self, expr, ctx, values):
+        # `price = price` in a block reads the `price` outside the block, not itself (see nodes.Name)
+        inst, module, agg = ctx
+        ev = self.ev
+        current = inst.parent if expr.outward and inst is not None else inst
+        while current is not None:
+            found = ev.member(current, expr.ident, expr.span, agg)
+            if found is not _MISSING:
+                return found
+            current = current.parent
+        found = ev.lowering.scopes.module_lookup(module, expr.ident)
+        if isinstance(found, n.Param) or isinstance(found, n.Let):
+            if found.name in ev.graph.nodes and ev.graph.nodes[found.name].module is module:
+                return ev.node_value(found.name)
+            return Tail(found.value.start if isinstance(found.value, n.RangeExpr) else found.value, (None, module, agg))
+        if isinstance(found, n.Block):
+            return ev.lowering.definition(found)
+        if isinstance(found, n.Module):
+            return found
+        raise EvalError(expr.ident)  # the checker reported it
+
+    def visit_Attr(self, expr, ctx, values):
+        base = values[0]
+        ev = self.ev
         if isinstance(base, n.Module):
-            found = self.lowering.scopes.module_lookup(base, expr.name)
+            found = ev.lowering.scopes.module_lookup(base, expr.name)
             if isinstance(found, n.Block):
-                return self.lowering.definition(found)
+                return ev.lowering.definition(found)
             if isinstance(found, (n.Param, n.Let)):
-                return self.expr(found.value, None, base, agg)
+                return Tail(found.value, (None, base, ctx[2]))
             raise EvalError(expr.name)
         if isinstance(base, Instance):
-            found = self.member(base, expr.name, expr.name_span, agg)
+            found = ev.member(base, expr.name, expr.name_span, ctx[2])
             if found is _MISSING:
                 raise EvalError(expr.name)
             return found
         if isinstance(base, Selection):
             picked: list = []
-            values: list = []
+            found_values: list = []
             for weight, part in base.items:
-                found = self.member(part, expr.name, expr.name_span, True)
+                found = ev.member(part, expr.name, expr.name_span, True)
                 if isinstance(found, Selection):
                     picked += [(weight * w, p) for w, p in found.items]
                 elif found is _MISSING:
                     continue
                 else:
-                    values.append((weight, found))
-            return Values(values) if values else Selection(picked)
+                    found_values.append((weight, found))
+            return Values(found_values) if found_values else Selection(picked)
         raise EvalError(expr.name)
 
-    def call(self, expr: n.Call, inst, module):
+    def visit_Unary(self, expr, ctx, values):
+        v = _number(values[0])
+        return -v if expr.op == "-" else v
+
+    def visit_Arith(self, expr, ctx, values):
+        acc = _number(values[0])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for op, value in zip(expr.ops, values[1:]):
+                v = _number(value)
+                acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
+        return acc
+
+    def visit_Power(self, expr, ctx, values):
+        base, exponent = _number(values[0]), _number(values[1])
+        with np.errstate(all="ignore"):
+            return np.power(base, exponent)
+
+    def visit_Compare(self, expr, ctx, values):
+        left, right = values
+        if isinstance(left, str) or isinstance(right, str) or isinstance(left, Instance):
+            equal = left is right if isinstance(left, Instance) else left == right
+            return np.asarray([equal if expr.op == "==" else not equal])
+        return _COMPARE[expr.op](left, right)
+
+    def visit_Logic(self, expr, ctx, values):
+        parts = [np.asarray(v, dtype=bool) for v in values]
+        out = parts[0]
+        for p in parts[1:]:
+            out = (out & p) if expr.op == "and" else (out | p)
+        return out
+
+    def visit_Not(self, expr, ctx, values):
+        return ~np.asarray(values[0], dtype=bool)
+
+    def visit_IfExpr(self, expr, ctx, values):
+        cond = np.asarray(values[0], dtype=bool)
+        then, other = values[1], values[2]
+        if isinstance(then, str) or isinstance(other, str) or isinstance(then, Instance):
+            if cond.size == 1:
+                return then if bool(cond[0]) else other
+            raise EvalError("if")
+        return np.where(cond, then, other)
+
+    def visit_ListExpr(self, expr, ctx, values):
+        return Values([(np.ones(1), _number(v)) for v in values])
+
+    def visit_Call(self, expr, ctx, values):  # noqa: C901
         func = expr.func
-        if func in ("sum", "max", "min", "mean", "count"):
+        ev = self.ev
+        if func in AGGREGATES:
             if len(expr.args) == 1:
-                arg = self.expr(expr.args[0], inst, module, agg=True)
+                arg = values[0]
                 if isinstance(arg, Instance):
-                    arg = Selection([(self.count_of(arg), arg)])
+                    arg = Selection([(ev.count_of(arg), arg)])
                 if func == "count":
                     items = arg.items if isinstance(arg, (Selection, Values)) else []
                     return sum((w for w, _ in items), np.zeros(1))
@@ -489,7 +512,7 @@ class Evaluator:
                     raise EvalError(func)
                 items = arg.items if isinstance(arg, Values) else [(np.ones(1), arg)]
             else:
-                items = [(np.ones(1), self.number(a, inst, module)) for a in expr.args]
+                items = [(np.ones(1), _number(v)) for v in values]
             if not items:
                 return np.zeros(1)
             if func == "sum":
@@ -505,7 +528,7 @@ class Evaluator:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     return reduce(np.vstack(stacked), axis=0)
-        args = [self.number(a, inst, module) for a in expr.args]
+        args = [_number(v) for v in values]
         if func == "ceil":
             return np.ceil(args[0] - 1e-9 * np.abs(args[0]))
         if func == "floor":
@@ -687,9 +710,12 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
         # created while running (assumptions, intermediate terms) and anything not reached: until none is new.
         ir = bind(lowering)
         done: set[str] = set()
+        values, failed = ev.values, ev.failed
         for i in ir.order:
             path = ir.nodes[i].path
             done.add(path)
+            if path in values or path in failed:       # a model read it already
+                continue
             try:
                 ev.node_value(path)
             except EvalError:

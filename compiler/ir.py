@@ -49,7 +49,7 @@ _MAX_TAILS = 100_000      # module-level names followed by one walk before it st
 _INLINE_DEPTH = 64        # how deeply binding follows a `ref` value through other nodes before giving up
 
 
-@dataclass
+@dataclass(slots=True)
 class IRNode:
     """One quantity: a variable and the application that computes it."""
 
@@ -58,7 +58,7 @@ class IRNode:
     kind: str                  # field | let | param | count | model | assumption
     op: str                    # const | sweep | expr | count | model <kind>.<output>
     unit: str                  # SI unit of the value ("" when it has none: a text, a reference, a flag)
-    display: str               # the unit the schema declares for display ("USD/yr"), "" when none
+    display: str               # the field's type in the schema: its display unit ("USD/yr"), text, choice...
     span: object               # dsl.source.Span | None
     inputs: list[int] = field(default_factory=list)
     dynamic: bool = False      # a model op: its inputs are read while it runs (see the module docstring)
@@ -99,80 +99,38 @@ class _Kind:
 _OTHER = (_Kind.OTHER, None)
 
 
-class ExprVisitor:
-    """Walks one expression bottom-up on an explicit stack: `children(expr, ctx)` lists the sub-expressions
-    (each with the context it is read in); `visit_<Type>(expr, ctx, values)` combines their results. A
-    visit may return `Tail(expr, ctx)`: the result is that of another expression (the value of a module-level
-    `let` read by name), walked on the same stack. Subclasses define the visits; unknown types give `generic`."""
-
-    def children(self, expr, ctx) -> list:
-        return []
-
-    def generic(self, expr, ctx, values):
-        return None
-
-    def walk(self, expr, ctx):
-        # each frame: [expr, ctx, pending children (reversed), values so far]
-        stack = [[expr, ctx, list(reversed(self.children(expr, ctx))), []]]
-        result = None
-        tails = 0
-        while stack:
-            frame = stack[-1]
-            if frame[2]:
-                child, child_ctx = frame[2].pop()
-                stack.append([child, child_ctx, list(reversed(self.children(child, child_ctx))), []])
-                continue
-            stack.pop()
-            method = getattr(self, "visit_" + type(frame[0]).__name__, None)
-            result = (method or self.generic)(frame[0], frame[1], frame[3])
-            while isinstance(result, Tail):
-                tails += 1
-                if tails > _MAX_TAILS:          # names that lead round in a circle: the checker reported it
-                    result = self.generic(frame[0], frame[1], [])
-                    break
-                tail_expr, tail_ctx = result.expr, result.ctx
-                kids = list(reversed(self.children(tail_expr, tail_ctx)))
-                if kids:
-                    stack.append([tail_expr, tail_ctx, kids, []])
-                    break
-                method = getattr(self, "visit_" + type(tail_expr).__name__, None)
-                result = (method or self.generic)(tail_expr, tail_ctx, [])
-            else:
-                if stack:
-                    stack[-1][3].append(result)
-                continue
-        return result
-
-
 @dataclass
 class Tail:
+    """A visit's answer "the value is that of `expr` read in `ctx`" (a module-level `let` read by name)."""
+
     expr: object
     ctx: tuple
 
 
-class _Binder(ExprVisitor):
-    """Resolves the names of one expression to nodes; `reads` collects the node paths in reading order.
-    The context of an expression is (instance, module, agg): `agg` when it is the argument of an aggregate."""
+class ExprVisitor:
+    """The one walk over expressions, bottom-up on an explicit stack (no recursion on expression depth).
 
-    def __init__(self, lowering, kinds: dict[str, tuple]):
-        self.lowering = lowering
-        self.nodes = lowering.graph.nodes
-        self.scopes = lowering.scopes
-        self.kinds = kinds          # path -> static value of a node whose value is a reference (memo)
-        self.reads: list[str] = []
-        self.depth = 0
+    `children(expr, ctx)` is the language's structure: the sub-expressions in the order they are read, each
+    with its context `(instance, module, agg)`, `agg` when it is the argument of an aggregate (`sum(rack.power)`
+    reads a selection of parts, not one value). A subclass defines `visit_<Type>(expr, ctx, values)` for the
+    expression types it cares about (`values`: its children's results, in order) and `generic` for the rest.
+    A visit may return `Tail(expr, ctx)`: the result is that of another expression, walked on the same stack.
+    An exception raised by a visit abandons the walk (the evaluator's `EvalError`)."""
 
-    # --- structure: which sub-expressions, in which context (the evaluator's reading order)
-    def children(self, expr, ctx):
+    _methods: dict = {}
+
+    def children(self, expr, ctx) -> list:
         inst, module, agg = ctx
-        plain = (inst, module, False)
         t = type(expr)
         if t is n.Attr:
             return [(expr.obj, ctx)]
+        plain = (inst, module, False) if agg else ctx
         if t is n.Arith:
             return [(o, plain) for o in expr.operands]
-        if t is n.Unary or t is n.Not:
-            return [(expr.operand, plain if t is n.Unary else ctx)]
+        if t is n.Unary:
+            return [(expr.operand, plain)]
+        if t is n.Not:
+            return [(expr.operand, ctx)]
         if t is n.Power:
             return [(expr.base, plain), (expr.exponent, plain)]
         if t is n.Compare:
@@ -188,6 +146,59 @@ class _Binder(ExprVisitor):
         if t is n.ListExpr:
             return [(i, plain) for i in expr.items]
         return []
+
+    def generic(self, expr, ctx, values):
+        return None
+
+    def _visit(self, t):
+        """The visit method for an expression type (looked up once per visitor class and type)."""
+        key = (type(self), t)
+        method = ExprVisitor._methods.get(key)
+        if method is None:
+            method = getattr(type(self), "visit_" + t.__name__, type(self).generic)
+            ExprVisitor._methods[key] = method
+        return method
+
+    def walk(self, expr, ctx):
+        # a frame: [expr, ctx, children not yet walked (reversed), their values so far]
+        stack = [[expr, ctx, self.children(expr, ctx)[::-1], []]]
+        result = None
+        tails = 0
+        while stack:
+            frame = stack[-1]
+            if frame[2]:
+                child, child_ctx = frame[2].pop()
+                stack.append([child, child_ctx, self.children(child, child_ctx)[::-1], []])
+                continue
+            stack.pop()
+            result = self._visit(type(frame[0]))(self, frame[0], frame[1], frame[3])
+            while type(result) is Tail:
+                tails += 1
+                if tails > _MAX_TAILS:          # names that lead round in a circle: the checker reported it
+                    result = self.generic(frame[0], frame[1], [])
+                    continue
+                kids = self.children(result.expr, result.ctx)
+                if kids:
+                    stack.append([result.expr, result.ctx, kids[::-1], []])
+                    break
+                result = self._visit(type(result.expr))(self, result.expr, result.ctx, [])
+            else:
+                if stack:
+                    stack[-1][3].append(result)
+        return result
+
+
+class _Binder(ExprVisitor):
+    """Resolves the names of one expression to nodes; `reads` collects the node paths in reading order.
+    The context of an expression is (instance, module, agg): `agg` when it is the argument of an aggregate."""
+
+    def __init__(self, lowering, kinds: dict[str, tuple]):
+        self.lowering = lowering
+        self.nodes = lowering.graph.nodes
+        self.scopes = lowering.scopes
+        self.kinds = kinds          # path -> static value of a node whose value is a reference (memo)
+        self.reads: list[str] = []
+        self.depth = 0
 
     def generic(self, expr, ctx, values):
         return _OTHER
@@ -435,7 +446,7 @@ def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
     for i in ir.order:
         node = ir.nodes[i]
         item = {"path": node.path, "kind": node.kind, "op": node.op, "unit": node.unit or None,
-                "display": node.display or None,
+                "type": node.display or None,
                 "at": str(node.span) if node.span is not None else None,
                 "inputs": sorted(paths[j] for j in node.inputs)}
         if node.dynamic:
@@ -468,29 +479,29 @@ def graph_of_files(paths: list[str], defines: dict[str, str] | None, root: str |
 
 
 def dump_text(doc: dict) -> str:
-    """The JSON document as text: one paragraph per node, in topological order."""
+    """The JSON document as text: one line per node in topological order (`path = formula  [kind op : unit]
+    at file:line:col`), its static inputs on the next line; a model op on one line (its inputs are read while
+    it runs, so none are listed; `--format json` has its formula and span)."""
     counts = doc["counts"]
-    lines = [f"# {doc['spec']}: {counts['nodes']} nodes ({counts['dynamic']} model ops with run-time inputs), "
-             f"{counts['edges']} static edges, {counts['checks']} asserts; {doc['scenarios']['count']} scenario(s)",
-             "# each node after its inputs; `<-` lists the nodes it reads"]
+    lines = [f"# {doc['spec']}: {counts['nodes']} nodes, {counts['edges']} static edges, {counts['checks']} asserts, "
+             f"{doc['scenarios']['count']} scenario(s)",
+             f"# each node after its inputs (<-); the {counts['dynamic']} model ops read theirs while they run"]
     if doc["scenarios"]["parameters"]:
         lines.append("# swept: " + ", ".join(doc["scenarios"]["parameters"]))
     for item in doc["nodes"]:
         unit = item["unit"] or "-"
-        if item["display"] and item["display"] != item["unit"]:
-            unit += f" (shown in {item['display']})"
-        lines.append(f"{item['path']}  [{item['kind']}]  {item['op']}  : {unit}")
-        if item.get("formula"):
-            lines.append(f"    = {item['formula']}")
-        if item["at"]:
-            lines.append(f"    at {item['at']}")
+        if item["type"] and item["type"] != item["unit"]:
+            unit += f"; type {item['type']}"
         if item.get("dynamic"):
-            lines.append("    <- (read while the model runs)")
-        elif item["inputs"]:
+            lines.append(f"{item['path']}  [{item['op']} : {unit}]")
+            continue
+        formula = f" = {item['formula']}" if item.get("formula") else ""
+        at = f"  at {item['at']}" if item["at"] else ""
+        lines.append(f"{item['path']}{formula}  [{item['kind']} {item['op']} : {unit}]{at}")
+        if item["inputs"]:
             lines.append("    <- " + ", ".join(item["inputs"]))
     for check in doc["checks"]:
-        lines.append(f"assert {check['name']}")
-        lines.append(f"    at {check['at']}")
+        lines.append(f"assert {check['name']}  at {check['at']}")
         if check["inputs"]:
             lines.append("    <- " + ", ".join(check["inputs"]))
     return "\n".join(lines) + "\n"
