@@ -338,9 +338,9 @@ class Evaluator:
         for part in inst.parts:
             if part.block.name == name:
                 return Selection([(self.count_of(part), part)]) if agg else part
-        wanted = kind_spec(name)
+        wanted = _canonical(name)
         if wanted is not None:
-            chosen = [p for p in inst.parts if kind_spec(p.kind) is wanted]
+            chosen = [p for p in inst.parts if _canonical(p.kind) == wanted]
             if chosen:
                 return Selection([(self.count_of(p), p) for p in chosen])
         spec = kind_spec(inst.kind)
@@ -546,6 +546,18 @@ class _ExprEval(ExprVisitor):
 
 
 _MISSING = object()
+_WANTED: dict[tuple, frozenset] = {}        # the schema's canonical names of a tuple of kind names (static data)
+_CANONICAL: dict[str, str | None] = {}
+
+
+def _canonical(kind_name: str) -> str | None:
+    """The schema's name of a kind (`node` -> `server`), None for no kind; memoized (the schema is fixed)."""
+    try:
+        return _CANONICAL[kind_name]
+    except KeyError:
+        spec = kind_spec(kind_name)
+        _CANONICAL[kind_name] = spec.name if spec is not None else None
+        return _CANONICAL[kind_name]
 _REQUIRED = object()
 
 
@@ -560,8 +572,7 @@ class Context:
 
     @property
     def kind(self) -> str:
-        spec = kind_spec(self.inst.kind)
-        return spec.name if spec is not None else self.inst.kind
+        return _canonical(self.inst.kind) or self.inst.kind
 
     @property
     def path(self) -> str:
@@ -680,13 +691,10 @@ class Context:
         return level.text(name, default) if level is not None else default
 
     def parts(self, *kinds: str) -> list["Context"]:
-        wanted = {kind_spec(k).name for k in kinds}
-        out = []
-        for part in self.inst.parts:
-            spec = kind_spec(part.kind)
-            if spec is not None and spec.name in wanted:
-                out.append(Context(self.ev, part, self.node))
-        return out
+        wanted = _WANTED.get(kinds)
+        if wanted is None:
+            wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
+        return [Context(self.ev, part, self.node) for part in self.inst.parts if _canonical(part.kind) in wanted]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)

@@ -107,6 +107,33 @@ class Tail:
     ctx: tuple
 
 
+def _plain(ctx):
+    return (ctx[0], ctx[1], False) if ctx[2] else ctx
+
+
+def _call_children(expr, ctx):
+    if expr.func in AGGREGATES and len(expr.args) == 1:
+        return [(expr.args[0], (ctx[0], ctx[1], True))]
+    plain = _plain(ctx)
+    return [(a, plain) for a in expr.args]
+
+
+# The language's expression structure: for each form with sub-expressions, those in reading order, each with
+# the context it is read in; `agg` holds only through comparisons, logic, conditionals and attribute bases.
+_SHAPES = {
+    n.Attr: lambda e, ctx: [(e.obj, ctx)],
+    n.Arith: lambda e, ctx: [(o, _plain(ctx)) for o in e.operands],
+    n.Unary: lambda e, ctx: [(e.operand, _plain(ctx))],
+    n.Not: lambda e, ctx: [(e.operand, ctx)],
+    n.Power: lambda e, ctx: [(e.base, _plain(ctx)), (e.exponent, _plain(ctx))],
+    n.Compare: lambda e, ctx: [(e.left, ctx), (e.right, ctx)],
+    n.Logic: lambda e, ctx: [(o, ctx) for o in e.operands],
+    n.IfExpr: lambda e, ctx: [(e.cond, ctx), (e.then, ctx), (e.other, ctx)],
+    n.Call: _call_children,
+    n.ListExpr: lambda e, ctx: [(i, _plain(ctx)) for i in e.items],
+}
+
+
 class ExprVisitor:
     """The one walk over expressions, bottom-up on an explicit stack (no recursion on expression depth).
 
@@ -120,32 +147,8 @@ class ExprVisitor:
     _methods: dict = {}
 
     def children(self, expr, ctx) -> list:
-        inst, module, agg = ctx
-        t = type(expr)
-        if t is n.Attr:
-            return [(expr.obj, ctx)]
-        plain = (inst, module, False) if agg else ctx
-        if t is n.Arith:
-            return [(o, plain) for o in expr.operands]
-        if t is n.Unary:
-            return [(expr.operand, plain)]
-        if t is n.Not:
-            return [(expr.operand, ctx)]
-        if t is n.Power:
-            return [(expr.base, plain), (expr.exponent, plain)]
-        if t is n.Compare:
-            return [(expr.left, ctx), (expr.right, ctx)]
-        if t is n.Logic:
-            return [(o, ctx) for o in expr.operands]
-        if t is n.IfExpr:
-            return [(expr.cond, ctx), (expr.then, ctx), (expr.other, ctx)]
-        if t is n.Call:
-            if expr.func in AGGREGATES and len(expr.args) == 1:
-                return [(expr.args[0], (inst, module, True))]
-            return [(a, plain) for a in expr.args]
-        if t is n.ListExpr:
-            return [(i, plain) for i in expr.items]
-        return []
+        shape = _SHAPES.get(type(expr))
+        return shape(expr, ctx) if shape is not None else []
 
     def generic(self, expr, ctx, values):
         return None
@@ -160,8 +163,15 @@ class ExprVisitor:
         return method
 
     def walk(self, expr, ctx):
+        kids = self.children(expr, ctx)
+        if not kids:                            # a literal or a name: no stack needed
+            result = self._visit(type(expr))(self, expr, ctx, [])
+            if type(result) is not Tail:
+                return result
+            expr, ctx = result.expr, result.ctx
+            kids = self.children(expr, ctx)
         # a frame: [expr, ctx, children not yet walked (reversed), their values so far]
-        stack = [[expr, ctx, self.children(expr, ctx)[::-1], []]]
+        stack = [[expr, ctx, kids[::-1], []]]
         result = None
         tails = 0
         while stack:
