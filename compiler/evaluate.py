@@ -705,10 +705,11 @@ class Context:
         self.missing(name)
 
 
-def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None) -> Results:
+def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None, ir=None) -> Results:
     """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
     threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
-    editor drops the evaluation of a text that has changed since)."""
+    editor drops the evaluation of a text that has changed since). `ir`: `compiler.ir.bind(lowering)` when
+    the caller has bound it already (else bound here)."""
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
     graph = lowering.graph
@@ -716,7 +717,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
         # Bind once (compiler.ir): every node after its static inputs, so evaluating one reads values
         # already computed; a model output evaluates what it reads on demand. Then the nodes the models
         # created while running (assumptions, intermediate terms) and anything not reached: until none is new.
-        ir = bind(lowering)
+        ir = ir if ir is not None else bind(lowering)
         done: set[str] = set()
         values, failed = ev.values, ev.failed
         for i in ir.order:

@@ -367,12 +367,19 @@ def bind(lowering) -> IR:
     nodes = []
     for i, path in enumerate(paths):
         node = graph.nodes[path]
-        inputs = list(dict.fromkeys(index[p] for p in reads_of[path] if p in index))
+        reads = reads_of[path]
+        inputs = _ids(reads, index) if reads else []
         nodes.append(IRNode(i, path, node.kind, _op_of(node, swept), unit_of(lowering, node), node.display or "",
-                            node.span, inputs, dynamic=node.kind == "model", formula=node.formula or ""))
-    ir_checks = [IRCheck(check.name, check.stmt.span, list(dict.fromkeys(index[p] for p in reads if p in index)))
-                 for check, reads in checks]
+                            node.span, inputs, node.kind == "model", node.formula or ""))
+    ir_checks = [IRCheck(check.name, check.stmt.span, _ids(reads, index)) for check, reads in checks]
     return IR(nodes, topological_order(nodes), ir_checks, index, list(graph.sweep), graph.scenario_count)
+
+
+def _ids(reads: list[str], index: dict[str, int]) -> list[int]:
+    """The ids of the nodes read, each once, in the order first read."""
+    if len(reads) == 1:
+        return [index[reads[0]]] if reads[0] in index else []
+    return list(dict.fromkeys(index[p] for p in reads if p in index))
 
 
 def topological_order(nodes: list[IRNode]) -> list[int]:
@@ -407,15 +414,20 @@ def topological_order(nodes: list[IRNode]) -> list[int]:
                     low[v] = min(low[v], number[w])
             else:
                 if low[v] == number[v]:
-                    component = []
-                    while True:
-                        w = stack.pop()
-                        on_stack[w] = False
-                        component.append(w)
-                        if w == v:
-                            break
-                    component.sort(key=lambda c: number[c])      # the entry first, then as the walk reached them
-                    order += component
+                    if stack[-1] == v:                  # a node on no cycle: the usual case
+                        stack.pop()
+                        on_stack[v] = False
+                        order.append(v)
+                    else:
+                        component = []
+                        while True:
+                            w = stack.pop()
+                            on_stack[w] = False
+                            component.append(w)
+                            if w == v:
+                                break
+                        component.sort(key=lambda c: number[c])  # the entry first, then as the walk reached them
+                        order += component
                 if work:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[v])
@@ -425,8 +437,7 @@ def topological_order(nodes: list[IRNode]) -> list[int]:
 
 def unit_of(lowering, node: Node) -> str:
     """The SI unit of a node's value ("" for none: a text, a reference; "1" for a count)."""
-    from dsl.units import si_unit
-    if node.kind in ("model", "assumption"):
+    if node.kind == "model" or node.kind == "assumption":
         return "" if node.unit == "1" else node.unit
     checked = lowering.checked
     expr = node.expr.start if isinstance(node.expr, n.RangeExpr) else node.expr
@@ -436,7 +447,16 @@ def unit_of(lowering, node: Node) -> str:
     dim = getattr(t, "dim", None)
     if dim is None:
         return "1" if node.kind == "count" else ""
-    return "K" if getattr(t, "point", False) else si_unit(dim)
+    if getattr(t, "point", False):
+        return "K"
+    unit = _SI_UNITS.get(dim)
+    if unit is None:
+        from dsl.units import si_unit
+        unit = _SI_UNITS[dim] = si_unit(dim)
+    return unit
+
+
+_SI_UNITS: dict = {}        # dimension -> its SI unit text (dimensions are immutable values)
 
 
 # ----------------------------------------------------------------------------- the dump (`factory graph`)
@@ -493,7 +513,7 @@ def dump_text(doc: dict) -> str:
     at file:line:col`), its static inputs on the next line; a model op on one line (its inputs are read while
     it runs, so none are listed; `--format json` has its formula and span)."""
     counts = doc["counts"]
-    lines = [f"# {doc['spec']}: {counts['nodes']} nodes, {counts['edges']} static edges, {counts['checks']} asserts, "
+    lines = [f"# {doc['spec']}: {counts['nodes']} nodes, {counts['edges']} static edges, {counts['checks']} assert(s), "
              f"{doc['scenarios']['count']} scenario(s)",
              f"# each node after its inputs (<-); the {counts['dynamic']} model ops read theirs while they run"]
     if doc["scenarios"]["parameters"]:
