@@ -291,7 +291,7 @@ class Evaluator:
         if path in self.absent:
             mask = self.absent[path].mask
             return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
-        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
             bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
             causes = [self.absent[dep] for dep in read if dep in self.absent] if bad is not None else []
             causes = [c for c in causes if (c.mask & bad).any()]
@@ -720,13 +720,20 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
         ir = ir if ir is not None else bind(lowering)
         done: set[str] = set()
         values, failed = ev.values, ev.failed
+        nodes, paths = graph.nodes, ir.paths
         for i in ir.order:
-            path = ir.nodes[i].path
+            path = paths[i]
             done.add(path)
             if path in values or path in failed:       # a model read it already
                 continue
             try:
-                ev.node_value(path)
+                if nodes[path].kind == "model":
+                    ev.demand(path)
+                else:                                   # its inputs are computed: nothing nests
+                    try:
+                        ev._node_value(path)
+                    except _NeedValue:                  # (an input binding did not see: the work list)
+                        ev.demand(path)
             except EvalError:
                 pass
         while len(done) < len(graph.nodes):
@@ -740,8 +747,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
-    bound = {node.path: node.unit for node in ir.nodes} if not only_checks else {}
-    units = {path: bound[path] if path in bound else unit_of(lowering, graph.nodes[path]) for path in ev.values}
+    units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)

@@ -74,18 +74,39 @@ class IRCheck:
     inputs: list[int] = field(default_factory=list)
 
 
-@dataclass
 class IR:
-    nodes: list[IRNode]                      # by id (the lowering's order, definitions as binding reached them)
-    order: list[int]                         # every id once, each after its static inputs
-    checks: list[IRCheck]
-    index: dict[str, int]                    # path -> id
-    sweep: list[str]
-    scenario_count: int
+    """The bound graph: `paths` and `inputs` by id (the lowering's order, then the definitions binding reached),
+    `order` every id once, each after its static inputs. The typed `nodes` are built when first asked for
+    (the dump, explain, tests): evaluation needs only the order, and a large spec has ~30 nodes a line."""
+
+    def __init__(self, lowering, paths: list[str], index: dict[str, int], inputs: list[list[int]], order: list[int],
+                 checks: list[IRCheck], swept: set[str]):
+        self.lowering = lowering
+        self.paths = paths
+        self.inputs = inputs
+        self.order = order
+        self.checks = checks
+        self.index = index                  # path -> id
+        self.sweep = list(lowering.graph.sweep)
+        self.scenario_count = lowering.graph.scenario_count
+        self._swept = swept
+        self._nodes: list[IRNode] | None = None
+
+    @property
+    def nodes(self) -> list[IRNode]:
+        if self._nodes is None:
+            graph, lowering, swept = self.lowering.graph, self.lowering, self._swept
+            self._nodes = []
+            for i, path in enumerate(self.paths):
+                node = graph.nodes[path]
+                self._nodes.append(IRNode(i, path, node.kind, _op_of(node, swept), unit_of(lowering, node),
+                                          node.display or "", node.span, self.inputs[i], node.kind == "model",
+                                          node.formula or ""))
+        return self._nodes
 
     @property
     def edge_count(self) -> int:
-        return sum(len(node.inputs) for node in self.nodes)
+        return sum(len(inputs) for inputs in self.inputs)
 
 
 # ----------------------------------------------------------------------------- static values
@@ -340,58 +361,71 @@ def _op_of(node: Node, swept: set[str]) -> str:
 
 def bind(lowering) -> IR:
     """Bind every name of the lowered graph once and order its nodes (see the module docstring). May add
-    nodes to `lowering.graph` (the imported definitions the spec reaches)."""
+    nodes to `lowering.graph` (the imported definitions the spec reaches). Python's cyclic garbage collector
+    is paused meanwhile, as the front end does (`dsl.gc_paused`): binding allocates lists and dicts of paths
+    and ids, no cycles, and a collection pass over a large spec's trees costs more than the binding."""
+    from dsl import gc_paused
+
+    with gc_paused():
+        return _bind(lowering)
+
+
+def _bind(lowering) -> IR:
     graph = lowering.graph
     swept = set(graph.sweep)
     kinds: dict[str, tuple] = {}
     reads_of: dict[str, list[str]] = {}
+    binder = _Binder(lowering, kinds)
+    literal = (n.Number, n.Quantity, n.String, n.Bool)
+    nothing: list[str] = []
     done = 0
     while done < len(graph.nodes):                 # binding may instantiate definitions: until none is new
         for path in list(graph.nodes)[done:]:
             node = graph.nodes[path]
             done += 1
-            if node.kind in ("model", "assumption") or path in swept or node.expr is None:
-                reads_of[path] = []
+            if node.kind == "model" or node.kind == "assumption" or type(node.expr) in literal \
+                    or node.expr is None or path in swept:
+                reads_of[path] = nothing
                 continue
-            binder = _Binder(lowering, kinds)
+            binder.reads = []
             binder.walk(node.expr, (node.instance, node.module, False))
             reads_of[path] = binder.reads
     checks = []
     for check in graph.checks:
-        binder = _Binder(lowering, kinds)
+        binder.reads = []
         binder.walk(check.stmt.expr, (check.instance, check.module, False))
         checks.append((check, binder.reads))
 
     paths = list(graph.nodes)
     index = {p: i for i, p in enumerate(paths)}
-    nodes = []
-    for i, path in enumerate(paths):
-        node = graph.nodes[path]
-        reads = reads_of[path]
-        inputs = _ids(reads, index) if reads else []
-        nodes.append(IRNode(i, path, node.kind, _op_of(node, swept), unit_of(lowering, node), node.display or "",
-                            node.span, inputs, node.kind == "model", node.formula or ""))
+    inputs = [_ids(reads_of[path], index) for path in paths]
     ir_checks = [IRCheck(check.name, check.stmt.span, _ids(reads, index)) for check, reads in checks]
-    return IR(nodes, topological_order(nodes), ir_checks, index, list(graph.sweep), graph.scenario_count)
+    return IR(lowering, paths, index, inputs, topological_order(inputs), ir_checks, swept)
+
+
+_NO_INPUTS: list[int] = []       # shared by every node that reads nothing (never mutated)
 
 
 def _ids(reads: list[str], index: dict[str, int]) -> list[int]:
     """The ids of the nodes read, each once, in the order first read."""
+    if not reads:
+        return _NO_INPUTS
     if len(reads) == 1:
-        return [index[reads[0]]] if reads[0] in index else []
+        return [index[reads[0]]] if reads[0] in index else _NO_INPUTS
     return list(dict.fromkeys(index[p] for p in reads if p in index))
 
 
-def topological_order(nodes: list[IRNode]) -> list[int]:
+def topological_order(inputs_of: list[list[int]]) -> list[int]:
     """Tarjan's strongly connected components, iteratively: each node after its inputs; a cycle listed from
     the node the walk entered it by, then the others in the order the walk reached them."""
-    low = [0] * len(nodes)
-    number = [-1] * len(nodes)
-    on_stack = [False] * len(nodes)
+    count = len(inputs_of)
+    low = [0] * count
+    number = [-1] * count
+    on_stack = [False] * count
     stack: list[int] = []
     order: list[int] = []
     counter = 0
-    for root in range(len(nodes)):
+    for root in range(count):
         if number[root] >= 0:
             continue
         work = [(root, 0)]
@@ -402,7 +436,7 @@ def topological_order(nodes: list[IRNode]) -> list[int]:
                 counter += 1
                 stack.append(v)
                 on_stack[v] = True
-            inputs = nodes[v].inputs
+            inputs = inputs_of[v]
             while i < len(inputs):
                 w = inputs[i]
                 i += 1
