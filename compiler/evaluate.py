@@ -35,7 +35,8 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
 from .graph import Graph, Instance, Node
-from .ir import AGGREGATES, ExprVisitor, Tail, bind, unit_of
+from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, ExprVisitor, Tail, bind, canonical_kind,
+                 lookup_member, lookup_name, module_value, unit_of)
 from .lower import Lowering
 from .models import Assumption
 
@@ -331,25 +332,23 @@ class Evaluator:
 
     # ------------------------------------------------------------------ names
     def member(self, inst: Instance, name: str, span, agg: bool):
-        """A member of an instance: a quantity, a part, or a selection of parts by kind."""
-        path = f"{inst.path}.{name}"
-        if path in self.graph.nodes:
-            return self.node_value(path)
-        for part in inst.parts:
-            if part.block.name == name:
-                return Selection([(self.count_of(part), part)]) if agg else part
-        wanted = _canonical(name)
-        if wanted is not None:
-            chosen = [p for p in inst.parts if _canonical(p.kind) == wanted]
-            if chosen:
-                return Selection([(self.count_of(p), p) for p in chosen])
-        spec = kind_spec(inst.kind)
-        if spec is not None and name in spec.fields:
-            self.sink.error(Code.MISSING_FIELD, f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
-                            "and no model computes it yet", span,
-                            help=f"set `{name} = ...` in `{inst.block.name}`")
-            raise EvalError(path)
-        return _MISSING
+        """A member of an instance (`compiler.ir.lookup_member`): a quantity, a part, or a selection of parts by
+        kind; `_MISSING` when the instance has no such member."""
+        found = lookup_member(self.graph.nodes, inst, name)
+        return _MISSING if found is None else self.member_value(found, inst, name, span, agg)
+
+    def member_value(self, found, inst: Instance, name: str, span, agg: bool):
+        what, target = found
+        if what == MEMBER_NODE:
+            return self.node_value(target)
+        if what == MEMBER_PART:
+            return Selection([(self.count_of(target), target)]) if agg else target
+        if what == MEMBER_KIND:
+            return Selection([(self.count_of(p), p) for p in target])
+        self.sink.error(Code.MISSING_FIELD, f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
+                        "and no model computes it yet", span,
+                        help=f"set `{name} = ...` in `{inst.block.name}`")
+        raise EvalError(target)
 
     # ------------------------------------------------------------------ expressions
     def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):
@@ -405,21 +404,16 @@ class _ExprEval(ExprVisitor):
         # `price = price` in a block reads the `price` outside the block, not itself (see nodes.Name)
         inst, module, agg = ctx
         ev = self.ev
-        current = inst.parent if expr.outward and inst is not None else inst
-        while current is not None:
-            found = ev.member(current, expr.ident, expr.span, agg)
-            if found is not _MISSING:
-                return found
-            current = current.parent
-        found = ev.lowering.scopes.module_lookup(module, expr.ident)
-        if isinstance(found, n.Param) or isinstance(found, n.Let):
-            if found.name in ev.graph.nodes and ev.graph.nodes[found.name].module is module:
-                return ev.node_value(found.name)
-            return Tail(found.value.start if isinstance(found.value, n.RangeExpr) else found.value, (None, module, agg))
-        if isinstance(found, n.Block):
-            return ev.lowering.definition(found)
-        if isinstance(found, n.Module):
-            return found
+        found, where = lookup_name(ev.graph.nodes, ev.lowering.scopes, inst, module, expr)
+        if found is not None:
+            return ev.member_value(found, where, expr.ident, expr.span, agg)
+        if isinstance(where, n.Param) or isinstance(where, n.Let):
+            path, value = module_value(ev.graph.nodes, where, module)
+            return ev.node_value(path) if path is not None else Tail(value, (None, module, agg))
+        if isinstance(where, n.Block):
+            return ev.lowering.definition(where)
+        if isinstance(where, n.Module):
+            return where
         raise EvalError(expr.ident)  # the checker reported it
 
     def visit_Attr(self, expr, ctx, values):
@@ -547,17 +541,6 @@ class _ExprEval(ExprVisitor):
 
 _MISSING = object()
 _WANTED: dict[tuple, frozenset] = {}        # the schema's canonical names of a tuple of kind names (static data)
-_CANONICAL: dict[str, str | None] = {}
-
-
-def _canonical(kind_name: str) -> str | None:
-    """The schema's name of a kind (`node` -> `server`), None for no kind; memoized (the schema is fixed)."""
-    try:
-        return _CANONICAL[kind_name]
-    except KeyError:
-        spec = kind_spec(kind_name)
-        _CANONICAL[kind_name] = spec.name if spec is not None else None
-        return _CANONICAL[kind_name]
 _REQUIRED = object()
 
 
@@ -572,7 +555,7 @@ class Context:
 
     @property
     def kind(self) -> str:
-        return _canonical(self.inst.kind) or self.inst.kind
+        return canonical_kind(self.inst.kind) or self.inst.kind
 
     @property
     def path(self) -> str:
@@ -694,7 +677,7 @@ class Context:
         wanted = _WANTED.get(kinds)
         if wanted is None:
             wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
-        return [Context(self.ev, part, self.node) for part in self.inst.parts if _canonical(part.kind) in wanted]
+        return [Context(self.ev, part, self.node) for part in self.inst.parts if canonical_kind(part.kind) in wanted]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)

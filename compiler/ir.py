@@ -219,6 +219,64 @@ class ExprVisitor:
         return result
 
 
+# ----------------------------------------------------------------------------- names: the one set of rules
+
+MEMBER_NODE, MEMBER_PART, MEMBER_KIND, MEMBER_UNSET = range(4)
+_CANONICAL: dict[str, str | None] = {}
+
+
+def canonical_kind(kind_name: str) -> str | None:
+    """The schema's name of a kind (`node` -> `server`), None for no kind; memoized (the schema is fixed)."""
+    try:
+        return _CANONICAL[kind_name]
+    except KeyError:
+        spec = kind_spec(kind_name)
+        _CANONICAL[kind_name] = spec.name if spec is not None else None
+        return _CANONICAL[kind_name]
+
+
+def lookup_member(nodes: dict, inst: Instance, name: str):
+    """A member of a placed instance, as binding and evaluation both read it: (MEMBER_NODE, path) a quantity;
+    (MEMBER_PART, part) a part by its name; (MEMBER_KIND, parts) the parts of a kind (`rack.server`);
+    (MEMBER_UNSET, path) a field of the kind that is not set and that no model computes; None: no member."""
+    path = f"{inst.path}.{name}"
+    if path in nodes:
+        return (MEMBER_NODE, path)
+    for part in inst.parts:
+        if part.block.name == name:
+            return (MEMBER_PART, part)
+    wanted = canonical_kind(name)
+    if wanted is not None:
+        chosen = [p for p in inst.parts if canonical_kind(p.kind) == wanted]
+        if chosen:
+            return (MEMBER_KIND, chosen)
+    spec = kind_spec(inst.kind)
+    if spec is not None and name in spec.fields:
+        return (MEMBER_UNSET, path)
+    return None
+
+
+def lookup_name(nodes: dict, scopes, inst: Instance | None, module: n.Module, expr: n.Name):
+    """A bare name: ((kind, what), instance) for the member of the instance, or of the nearest enclosing one
+    that has it; else (None, what the module scope binds it to: a Param, Let, Block, Module, or None). An
+    `outward` name (`price = price` in a block) starts outside its own block."""
+    current = inst.parent if expr.outward and inst is not None else inst
+    while current is not None:
+        found = lookup_member(nodes, current, expr.ident)
+        if found is not None:
+            return found, current
+        current = current.parent
+    return None, scopes.module_lookup(module, expr.ident)
+
+
+def module_value(nodes: dict, found, module: n.Module):
+    """A module-level `param` or `let` read by name: its node's path when the module's own graph has it, else
+    the expression to read in its module (an imported module's `let`; the start of a range)."""
+    if found.name in nodes and nodes[found.name].module is module:
+        return found.name, None
+    return None, found.value.start if isinstance(found.value, n.RangeExpr) else found.value
+
+
 class _Binder(ExprVisitor):
     """Resolves the names of one expression to nodes; `reads` collects the node paths in reading order.
     The context of an expression is (instance, module, agg): `agg` when it is the argument of an aggregate."""
@@ -237,22 +295,16 @@ class _Binder(ExprVisitor):
     # --- names
     def visit_Name(self, expr: n.Name, ctx, values):
         inst, module, agg = ctx
-        current = inst.parent if expr.outward and inst is not None else inst
-        while current is not None:
-            found = self.member(current, expr.ident, agg)
-            if found is not None:
-                return found
-            current = current.parent
-        found = self.scopes.module_lookup(module, expr.ident)
-        if isinstance(found, (n.Param, n.Let)):
-            if found.name in self.nodes and self.nodes[found.name].module is module:
-                return self.node(found.name)
-            value = found.value.start if isinstance(found.value, n.RangeExpr) else found.value
-            return Tail(value, (None, module, agg))
-        if isinstance(found, n.Block):
-            return (_Kind.INST, self.lowering.definition(found))
-        if isinstance(found, n.Module):
-            return (_Kind.MODULE, found)
+        found, where = lookup_name(self.nodes, self.scopes, inst, module, expr)
+        if found is not None:
+            return self.member_value(found, agg)
+        if isinstance(where, (n.Param, n.Let)):
+            path, value = module_value(self.nodes, where, module)
+            return self.node(path) if path is not None else Tail(value, (None, module, agg))
+        if isinstance(where, n.Block):
+            return (_Kind.INST, self.lowering.definition(where))
+        if isinstance(where, n.Module):
+            return (_Kind.MODULE, where)
         return _OTHER
 
     def visit_Attr(self, expr: n.Attr, ctx, values):
@@ -293,28 +345,24 @@ class _Binder(ExprVisitor):
         return _OTHER
 
     def member(self, inst: Instance, name: str, agg: bool):
-        """The evaluator's `member`: a node, a part (a selection of it in an aggregate), the parts of a kind;
-        OTHER for a field of the kind that has no value (an error when evaluated); None: not a member."""
-        path = f"{inst.path}.{name}"
-        if path in self.nodes:
-            return self.node(path)
-        for part in inst.parts:
-            if part.block.name == name:
-                if agg:
-                    self.count(part)
-                    return (_Kind.SEL, [part])
-                return (_Kind.INST, part)
-        wanted = kind_spec(name)
-        if wanted is not None:
-            chosen = [p for p in inst.parts if kind_spec(p.kind) is wanted]
-            if chosen:
-                for part in chosen:
-                    self.count(part)
-                return (_Kind.SEL, chosen)
-        spec = kind_spec(inst.kind)
-        if spec is not None and name in spec.fields:
-            return _OTHER
-        return None
+        """A member's static value (`lookup_member`), None when the instance has no such member."""
+        found = lookup_member(self.nodes, inst, name)
+        return self.member_value(found, agg) if found is not None else None
+
+    def member_value(self, found, agg: bool):
+        what, target = found
+        if what == MEMBER_NODE:
+            return self.node(target)
+        if what == MEMBER_PART:
+            if agg:
+                self.count(target)
+                return (_Kind.SEL, [target])
+            return (_Kind.INST, target)
+        if what == MEMBER_KIND:
+            for part in target:
+                self.count(part)
+            return (_Kind.SEL, target)
+        return _OTHER                                   # MEMBER_UNSET: an error when evaluated
 
     def count(self, part: Instance) -> None:
         if part.count is not None:
