@@ -9,7 +9,8 @@ order) and runs a loop over that order, so a field, `let`, parameter or multipli
 already computed (memoized). A model output (`compiler.models`) reads its block through a `Context` while it
 runs; what it reads is evaluated on demand at that point. Each node records the nodes it read (`deps`) for
 `factory explain`. A definition cycle is reported with its chain. Nesting on the Python stack is bounded
-(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expressions): deeper needs (a model reading a chain of models, or
+(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expression walks; an expression is walked on an explicit stack,
+`compiler.ir.ExprVisitor`, so its own depth costs no Python frames): deeper needs (a model reading a chain of models, or
 `only_checks`, which evaluates only what the asserts need, on demand) go to a work list
 (`Evaluator.demand`), so no spec, however long its chains of references, needs a deep stack or a raised
 recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs.
@@ -64,8 +65,10 @@ class _NeedValue(BaseException):
 
 
 # How deep evaluation may nest on the Python stack before the work list takes over: nodes evaluated inside one
-# another (each a few frames, a model up to ~20), and expressions inside one another (2-3 frames each). With
-# Python's default limit of 1,000 frames this leaves room for the caller (a test runner, the CLI).
+# another (each a few frames, a model up to ~20; in a full evaluation only models nest, the bound order computes
+# every other input first), and expression walks inside one another (an expression itself is walked on an
+# explicit stack, `compiler.ir.ExprVisitor`, whatever its depth). With Python's default limit of 1,000 frames
+# this leaves room for the caller (a test runner, the CLI).
 MAX_NESTED = 12
 MAX_EXPR_NESTING = 100
 

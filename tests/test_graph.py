@@ -175,3 +175,18 @@ def test_graph_command_exit_codes_and_json(tmp_path: Path) -> None:
     result = runner.invoke(main, ["graph", str(bad)])
     assert result.exit_code == 1 and "unit-mismatch" in result.output and "bad.factory:1:" in result.output
     assert runner.invoke(main, ["graph", str(tmp_path / "missing.factory")]).exit_code == 2
+
+
+def test_explain_of_a_5000_link_chain_is_cut_at_its_depth_limit(tmp_path: Path) -> None:
+    from compiler.explain import MAX_DEPTH
+
+    spec = tmp_path / "chain.factory"
+    spec.write_text("".join(f"let a{i} = a{i + 1} + 1 W\n" for i in range(5000)) + "let a5000 = 1 W\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(spec), "a0", "--depth", "6000", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    tree, level = json.loads(result.output), 0
+    while isinstance(tree.get("inputs"), list):
+        tree, level = tree["inputs"][0], level + 1
+    assert level == MAX_DEPTH and tree["path"] == f"a{MAX_DEPTH}"
+    assert tree["inputs"] == f"1 more (the tree is cut at {MAX_DEPTH} levels)"
