@@ -36,8 +36,8 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
 from .graph import Graph, Instance, Node
-from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, ExprVisitor, Tail, bind, canonical_kind,
-                 lookup_member, lookup_name, module_value, unit_of)
+from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
+                 bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import Lowering
 from .models import Assumption
 
@@ -47,10 +47,6 @@ MAX_COUNT = RANGES["count"].hi
 
 class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
-
-
-class Cancelled(BaseException):
-    """The evaluation was asked to stop (`evaluate(..., cancel=event)`); nothing it computed is returned."""
 
 
 class _NeedValue(BaseException):
@@ -703,7 +699,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
         # Bind once (compiler.ir): every node after its static inputs, so evaluating one reads values
         # already computed; a model output evaluates what it reads on demand. Then the nodes the models
         # created while running (assumptions, intermediate terms) and anything not reached: until none is new.
-        ir = ir if ir is not None else bind(lowering)
+        ir = ir if ir is not None else bind(lowering, cancel)
         done: set[str] = set()
         values, failed = ev.values, ev.failed
         nodes, paths = graph.nodes, ir.paths

@@ -407,18 +407,23 @@ def _op_of(node: Node, swept: set[str]) -> str:
     return "expr"
 
 
-def bind(lowering) -> IR:
+class Cancelled(BaseException):
+    """The evaluation was asked to stop (`evaluate(..., cancel=event)`); nothing it computed is returned."""
+
+
+def bind(lowering, cancel=None) -> IR:
     """Bind every name of the lowered graph once and order its nodes (see the module docstring). May add
-    nodes to `lowering.graph` (the imported definitions the spec reaches). Python's cyclic garbage collector
+    nodes to `lowering.graph` (the imported definitions the spec reaches). `cancel` (a threading.Event):
+    raise `Cancelled` soon after it is set (an editor's text changed). Python's cyclic garbage collector
     is paused meanwhile, as the front end does (`dsl.gc_paused`): binding allocates lists and dicts of paths
     and ids, no cycles, and a collection pass over a large spec's trees costs more than the binding."""
     from dsl import gc_paused
 
     with gc_paused():
-        return _bind(lowering)
+        return _bind(lowering, cancel)
 
 
-def _bind(lowering) -> IR:
+def _bind(lowering, cancel) -> IR:
     graph = lowering.graph
     swept = set(graph.sweep)
     kinds: dict[str, tuple] = {}
@@ -431,6 +436,8 @@ def _bind(lowering) -> IR:
         for path in list(graph.nodes)[done:]:
             node = graph.nodes[path]
             done += 1
+            if cancel is not None and done % 512 == 0 and cancel.is_set():
+                raise Cancelled(path)
             if node.kind == "model" or node.kind == "assumption" or type(node.expr) in literal \
                     or node.expr is None or path in swept:
                 reads_of[path] = nothing

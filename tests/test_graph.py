@@ -190,3 +190,17 @@ def test_explain_of_a_5000_link_chain_is_cut_at_its_depth_limit(tmp_path: Path) 
         tree, level = tree["inputs"][0], level + 1
     assert level == MAX_DEPTH and tree["path"] == f"a{MAX_DEPTH}"
     assert tree["inputs"] == f"1 more (the tree is cut at {MAX_DEPTH} levels)"
+
+
+def test_binding_stops_when_cancelled() -> None:
+    """An editor cancels the evaluation of a text that changed: binding (a few 100 ms on a large spec) too."""
+    import threading
+
+    from compiler.ir import Cancelled, bind
+
+    lowering, ir, _ = _bound(EXAMPLES[1])
+    assert len(ir.nodes) > 512
+    event = threading.Event()
+    event.set()
+    with pytest.raises(Cancelled):
+        bind(lowering, cancel=event)
