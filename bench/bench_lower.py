@@ -2,7 +2,7 @@
 
 Not a test: run it by hand and read the exponent.
 
-    python3 bench/bench_lower.py [--lines 2000,8000,20000] [--repeat 3]
+    python3 bench/bench_lower.py [--lines 1000,3000,9000] [--repeat 2]
 
 For each size it generates the realistic spec of `bench/bench_check.py` (chip, server and rack families;
 a site with halls, rows and rack parts; lets and asserts), checks it once, then times on one core, best of
@@ -64,8 +64,8 @@ def measure(text: str, repeat: int) -> tuple[int, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", default="2000,8000,20000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lines", default="1000,3000,9000")
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     print(f"pinned: {_pin_one_core()}")
     sizes, rows = [], []

@@ -242,9 +242,9 @@ def lookup_member(nodes: dict, inst: Instance, name: str):
     path = f"{inst.path}.{name}"
     if path in nodes:
         return (MEMBER_NODE, path)
-    for part in inst.parts:
-        if part.block.name == name:
-            return (MEMBER_PART, part)
+    part = inst.part_named(name)
+    if part is not None:
+        return (MEMBER_PART, part)
     wanted = canonical_kind(name)
     if wanted is not None:
         chosen = [p for p in inst.parts if canonical_kind(p.kind) == wanted]

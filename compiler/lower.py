@@ -153,6 +153,12 @@ def _assert_name(stmt: n.Assert, inst: Instance | None) -> str:
 
 
 def lower(checked: Checked, sink: Sink) -> Lowering:
+    """Lower a checked program (Python's cyclic garbage collector paused meanwhile, as the front end does:
+    lowering builds one object per quantity, and collection passes over a large spec's trees made it grow
+    faster than the spec)."""
+    from dsl import gc_paused
+
     lowering = Lowering(checked, sink)
-    lowering.run()
+    with gc_paused():
+        lowering.run()
     return lowering
