@@ -1,6 +1,7 @@
 """The evaluation graph: a DAG of named quantities, each an expression over other quantities.
 
-Pipeline position: built by `compiler.lower`, run by `compiler.evaluate`, read by render and explain.
+Pipeline position: built by `compiler.lower`, bound and ordered by `compiler.ir`, run by `compiler.evaluate`,
+read by render and explain.
 Imports `dsl.nodes` and `dsl.source` only. Values are SI floats; `unit` is the SI unit string.
 """
 from __future__ import annotations

@@ -2,35 +2,42 @@
 topological order computed once.
 
 Pipeline position: after `compiler.lower`, before `compiler.evaluate` (which runs its loop over `IR.order`).
-Imports `dsl` and `compiler.graph`. Public function: `bind(lowering) -> IR`; `dump_text(ir)` and
-`dump_json(ir)` are the `factory graph` forms.
+Imports `dsl` and `compiler.graph`. Public functions: `bind(lowering, cancel=None) -> IR`; `graph_of_files`,
+`dump_json` and `dump_text` are `factory graph` (docs/graph.md).
 
 Roles, after PyTensor's Variable/Apply/Op: an `IRNode` is a variable (its path, value kind, SI unit, the
-declared display unit, its source span) together with the application that computes it: an op name
-(`const`, `sweep`, `expr`, `count`, `model <kind>.<output>`) and the ids of its input nodes.
+schema's declared type, its source span) together with the application that computes it: an op name
+(`const`, `sweep`, `expr`, `count`, `model <kind>.<output>`) and the ids of its input nodes. `IR.order`,
+`IR.paths` and `IR.inputs` are what evaluation needs; the typed `IR.nodes` are built when first asked for.
 
-Binding walks each expression once with `ExprVisitor` (Jinja2's NodeVisitor idea: one `visit_<Type>` method
-per expression node type, dispatched by the node's class name, on an explicit stack, so that no expression
-depth and no chain of references recurses on the Python stack). Each name is resolved once, with the
-evaluator's rules: an instance member (a quantity, a part, a selection of parts by kind), then the enclosing
-instances, then the module scope (`dsl.resolve.Scopes.module_lookup`); an imported definition a name reaches
-is instantiated here (`Lowering.definition`), so the node set is closed before evaluation starts. A part
-selection read in an aggregate (`sum(rack.power)`) depends on each part's count and member.
+One walk over expressions, `ExprVisitor` (Jinja2's NodeVisitor idea: one `visit_<Type>` method per expression
+type, the children of each form declared once in `_SHAPES`), on an explicit stack, so no expression depth
+recurses on the Python stack. Binding (`_Binder`) and evaluation (`compiler.evaluate._ExprEval`) are its two
+subclasses, and they resolve names with the same functions: `lookup_member` (a quantity, a part by name, the
+parts of a kind, or a field no one sets), `lookup_name` (the instance, then the enclosing ones, then the module
+scope through `dsl.resolve.Scopes.module_lookup`) and `module_value`. Binding resolves every name once; an
+imported definition a name reaches is instantiated here (`Lowering.definition`), so the node set is closed
+before evaluation starts. A part selection read in an aggregate (`sum(rack.power)`) depends on each part's
+count and member.
 
 The boundary, stated honestly: a model output (`compiler.models.output`) is a Python function that reads
 its block through a `Context` (`ctx.get`, `ctx.parts(...)`, `ctx.ref`), and which members it reads depends
 on the spec (whether a field is set, which parts are placed); its inputs are only known by running it. So a
-`model` node's op has no declared inputs here (`dynamic: true` in the dump): the evaluator runs it at its
-place in the order and evaluates what it reads on demand (memoized; `Evaluator.demand` keeps that on a
-bounded stack), recording what it read in `Node.deps` for `factory explain`. The model's assumptions
-(`assumptions.<name>`) and intermediate terms (`<block>.detail.<name>`) appear as nodes only when a model
-creates them during evaluation. Everything else (fields, lets, params, counts) is bound statically, and the
-dump lists those edges. The static edges are an ordering: if one were missed, the evaluator would still
-compute the node right (it evaluates an input it finds missing), only deeper on the stack.
+`model` node's op declares its output (path, and the unit of its schema field) but no inputs (`dynamic: true`
+in the dump): the evaluator runs it at its place in the order and evaluates what it reads on demand
+(memoized; `Evaluator.demand` keeps that on a bounded stack), recording what it read in `Node.deps` for
+`factory explain`. The model's assumptions (`assumptions.<name>`) and intermediate terms
+(`<block>.detail.<name>`) appear as nodes only when a model creates them during evaluation. Everything else
+(fields, lets, params, counts, asserts) is bound statically, and the dump lists those edges; on every example
+the reads evaluation records equal them (tests/test_graph.py). The static edges are an ordering: if one were
+missed, the evaluator would still compute the node right (it evaluates an input it finds missing), only
+deeper on the stack. `evaluate(..., only_checks=True)` (`factory check`, the language server's asserts)
+does not bind: it evaluates what the asserts need, on demand.
 
 The order: Tarjan's strongly connected components over the static edges, started from the nodes in lowering
 order with inputs visited in reading order, so each node comes after its inputs and the evaluation order is
-the one a depth-first evaluation from the lowering order gives. A cycle (a component of several nodes, or a
+the one a depth-first evaluation from the lowering order gives (the results, diagnostics and `deps` of every
+example are byte-identical to the evaluator's before binding). A cycle (a component of several nodes, or a
 node that reads itself) is listed from the node where the walk entered it, so the evaluator reports the
 `definition-cycle` with the same chain as before.
 """
@@ -571,7 +578,7 @@ def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
         if node.dynamic:
             item["dynamic"] = True
             item["formula"] = node.formula
-        elif node.op in ("expr", "count", "const"):
+        elif node.op in ("expr", "count", "const", "sweep"):
             item["formula"] = _formula_text(graph.nodes[node.path], sources)
         out_nodes.append(item)
     checks = [{"name": c.name, "at": str(c.span), "inputs": sorted(paths[j] for j in c.inputs)} for c in ir.checks]

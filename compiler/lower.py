@@ -1,6 +1,7 @@
 """Lowering: the checked AST becomes an evaluation graph of named quantities over placed instances.
 
-Pipeline position: after `dsl.check`, before `compiler.evaluate`. Imports `dsl` and `compiler.graph`.
+Pipeline position: after `dsl.check`, before `compiler.ir` (binding) and `compiler.evaluate`. Imports `dsl`
+and `compiler.graph`.
 Public function: `lower(checked, sink) -> Graph`.
 
 Every top-level block of an entry file is a root instance; its parts (`rack g: nvl72 x 16`) become child
