@@ -292,6 +292,26 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
     sys.exit(_exit_code(sink))
 
 
+@main.command(name="graph")
+@click.argument("spec", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_define_option
+@_root_option
+@_guard
+def graph_cmd(spec, fmt, defines, root):
+    """Show the bound evaluation graph (IR): each quantity with its op, SI unit, source line and inputs,
+    in the topological order evaluation runs (docs/graph.md). Nothing is evaluated."""
+    from .ir import dump_text as graph_text, graph_of_files
+
+    _require_files((spec,))
+    doc, sink = graph_of_files([spec], _parse_defines(defines), root, FORMAT_VERSION)
+    if sink.items:
+        click.echo(render_text(sink.items, sink.sources), err=True)
+    if doc is not None:
+        click.echo(json.dumps(doc, indent=2) if fmt == "json" else graph_text(doc), nl=fmt == "json")
+    sys.exit(_exit_code(sink))
+
+
 @main.command()
 @click.argument("spec", type=click.Path())
 @click.argument("path")

@@ -1,14 +1,21 @@
 """Evaluation: every quantity of the graph as a NumPy array over the scenario axis, in SI units.
 
-Pipeline position: after `compiler.lower`, before rendering. Imports numpy, `dsl` and `compiler.graph`.
+Pipeline position: after `compiler.lower` and `compiler.ir`, before rendering. Imports numpy, `dsl`,
+`compiler.graph` and `compiler.ir`.
 Public function: `evaluate(lowering, sink) -> Results`.
 
-Quantities are evaluated on demand in dependency order (memoized), so a graph of a million-GPU site
-costs what its spec costs: multiplicities are counts. Each node records the nodes it read (`deps`) for
+A full evaluation binds the graph first (`compiler.ir.bind`: every name resolved once, one topological
+order) and runs a loop over that order, so a field, `let`, parameter or multiplicity finds its inputs
+already computed (memoized). A model output (`compiler.models`) reads its block through a `Context` while it
+runs; what it reads is evaluated on demand at that point. Each node records the nodes it read (`deps`) for
 `factory explain`. A definition cycle is reported with its chain. Nesting on the Python stack is bounded
-(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expressions): deeper needs go to a work list (`Evaluator.demand`),
-so no spec, however long its chains of references, needs a deep stack or a raised recursion limit. Values broadcast over the scenario
-axis: a swept parameter is an array of length N, everything else of length 1 until it meets one.
+(`MAX_NESTED` nodes, `MAX_EXPR_NESTING` expression walks; an expression is walked on an explicit stack,
+`compiler.ir.ExprVisitor`, so its own depth costs no Python frames): deeper needs (a model reading a chain of models, or
+`only_checks`, which evaluates only what the asserts need, on demand) go to a work list
+(`Evaluator.demand`), so no spec, however long its chains of references, needs a deep stack or a raised
+recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs.
+Values broadcast over the scenario axis: a swept parameter is an array of length N, everything else of
+length 1 until it meets one.
 
 Absent values: a model declares that an output has no value in some scenarios (`ctx.infeasible(mask,
 reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure that does not exist there);
@@ -29,6 +36,8 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 
 from .graph import Graph, Instance, Node
+from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
+                 bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import Lowering
 from .models import Assumption
 
@@ -38,10 +47,6 @@ MAX_COUNT = RANGES["count"].hi
 
 class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
-
-
-class Cancelled(BaseException):
-    """The evaluation was asked to stop (`evaluate(..., cancel=event)`); nothing it computed is returned."""
 
 
 class _NeedValue(BaseException):
@@ -56,8 +61,10 @@ class _NeedValue(BaseException):
 
 
 # How deep evaluation may nest on the Python stack before the work list takes over: nodes evaluated inside one
-# another (each a few frames, a model up to ~20), and expressions inside one another (2-3 frames each). With
-# Python's default limit of 1,000 frames this leaves room for the caller (a test runner, the CLI).
+# another (each a few frames, a model up to ~20; in a full evaluation only models nest, the bound order computes
+# every other input first), and expression walks inside one another (an expression itself is walked on an
+# explicit stack, `compiler.ir.ExprVisitor`, whatever its depth). With Python's default limit of 1,000 frames
+# this leaves room for the caller (a test runner, the CLI).
 MAX_NESTED = 12
 MAX_EXPR_NESTING = 100
 
@@ -117,7 +124,8 @@ class Evaluator:
         self.stack: list[str] = []                  # nodes being evaluated inside one another (Python stack)
         self.pending: list[str] = []                # nodes waiting in `demand`'s work list
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
-        self.expr_depth = 0                         # expressions being evaluated inside one another
+        self.expr_depth = 0                         # expression walks in progress, one inside another
+        self._walker = _ExprEval(self)
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
@@ -283,7 +291,7 @@ class Evaluator:
         if path in self.absent:
             mask = self.absent[path].mask
             return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
-        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
             bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
             causes = [self.absent[dep] for dep in read if dep in self.absent] if bad is not None else []
             causes = [c for c in causes if (c.mask & bad).any()]
@@ -323,158 +331,173 @@ class Evaluator:
 
     # ------------------------------------------------------------------ names
     def member(self, inst: Instance, name: str, span, agg: bool):
-        """A member of an instance: a quantity, a part, or a selection of parts by kind."""
-        path = f"{inst.path}.{name}"
-        if path in self.graph.nodes:
-            return self.node_value(path)
-        for part in inst.parts:
-            if part.block.name == name:
-                return Selection([(self.count_of(part), part)]) if agg else part
-        wanted = kind_spec(name)
-        if wanted is not None:
-            chosen = [p for p in inst.parts if kind_spec(p.kind) is wanted]
-            if chosen:
-                return Selection([(self.count_of(p), p) for p in chosen])
-        spec = kind_spec(inst.kind)
-        if spec is not None and name in spec.fields:
-            self.sink.error(Code.MISSING_FIELD, f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
-                            "and no model computes it yet", span,
-                            help=f"set `{name} = ...` in `{inst.block.name}`")
-            raise EvalError(path)
-        return _MISSING
+        """A member of an instance (`compiler.ir.lookup_member`): a quantity, a part, or a selection of parts by
+        kind; `_MISSING` when the instance has no such member."""
+        found = lookup_member(self.graph.nodes, inst, name)
+        return _MISSING if found is None else self.member_value(found, inst, name, span, agg)
 
-    def name(self, ident: str, inst: Instance | None, module: n.Module, span, agg: bool):
-        current = inst
-        while current is not None:
-            found = self.member(current, ident, span, agg)
-            if found is not _MISSING:
-                return found
-            current = current.parent
-        found = self.lowering.scopes.module_lookup(module, ident)
-        if isinstance(found, n.Param) or isinstance(found, n.Let):
-            if found.name in self.graph.nodes and self.graph.nodes[found.name].module is module:
-                return self.node_value(found.name)
-            return self.expr(found.value.start if isinstance(found.value, n.RangeExpr) else found.value,
-                             None, module, agg)
-        if isinstance(found, n.Block):
-            return self.lowering.definition(found)
-        if isinstance(found, n.Module):
-            return found
-        raise EvalError(ident)  # the checker reported it
+    def member_value(self, found, inst: Instance, name: str, span, agg: bool):
+        what, target = found
+        if what == MEMBER_NODE:
+            return self.node_value(target)
+        if what == MEMBER_PART:
+            return Selection([(self.count_of(target), target)]) if agg else target
+        if what == MEMBER_KIND:
+            return Selection([(self.count_of(p), p) for p in target])
+        self.sink.error(Code.MISSING_FIELD, f"`{name}` of {inst.kind} `{inst.path}` has no value: it is not set, "
+                        "and no model computes it yet", span,
+                        help=f"set `{name} = ...` in `{inst.block.name}`")
+        raise EvalError(target)
 
     # ------------------------------------------------------------------ expressions
     def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):
-        """The value of an expression (counting how deeply expressions nest, for `_node_value`)."""
+        """The value of an expression, walked on an explicit stack (`_ExprEval`, one `compiler.ir.ExprVisitor`):
+        no recursion on its depth. `expr_depth` counts the walks in progress (a node read by one that is not
+        computed yet is evaluated inside it)."""
         self.expr_depth += 1
         try:
-            return self._expr(expr, inst, module, agg)
+            return self._walker.walk(expr, (inst, module, agg))
         finally:
             self.expr_depth -= 1
 
-    def _expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):  # noqa: C901
-        if isinstance(expr, n.Number):
-            return np.asarray([expr.value])
-        if isinstance(expr, n.Quantity):
-            try:
-                return np.asarray([parse_unit(expr.unit).to_si(expr.value)])
-            except UnitError:
-                raise EvalError(expr.unit)
-        if isinstance(expr, n.String):
-            return expr.value
-        if isinstance(expr, n.Bool):
-            return np.asarray([expr.value])
-        if isinstance(expr, n.Name):
-            # `price = price` in a block reads the `price` outside the block, not itself (see nodes.Name)
-            start = inst.parent if expr.outward and inst is not None else inst
-            return self.name(expr.ident, start, module, expr.span, agg)
-        if isinstance(expr, n.Attr):
-            return self.attr(expr, inst, module, agg)
-        if isinstance(expr, n.Unary):
-            v = self.number(expr.operand, inst, module)
-            return -v if expr.op == "-" else v
-        if isinstance(expr, n.Arith):
-            acc = self.number(expr.operands[0], inst, module)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                for op, operand in zip(expr.ops, expr.operands[1:]):
-                    v = self.number(operand, inst, module)
-                    acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
-            return acc
-        if isinstance(expr, n.Power):
-            with np.errstate(all="ignore"):
-                return np.power(self.number(expr.base, inst, module), self.number(expr.exponent, inst, module))
-        if isinstance(expr, n.Compare):
-            left = self.expr(expr.left, inst, module, agg)
-            right = self.expr(expr.right, inst, module, agg)
-            if isinstance(left, str) or isinstance(right, str) or isinstance(left, Instance):
-                equal = left is right if isinstance(left, Instance) else left == right
-                return np.asarray([equal if expr.op == "==" else not equal])
-            ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-                   "==": np.equal, "!=": np.not_equal}
-            return ops[expr.op](left, right)
-        if isinstance(expr, n.Logic):
-            parts = [np.asarray(self.expr(o, inst, module, agg), dtype=bool) for o in expr.operands]
-            out = parts[0]
-            for p in parts[1:]:
-                out = (out & p) if expr.op == "and" else (out | p)
-            return out
-        if isinstance(expr, n.Not):
-            return ~np.asarray(self.expr(expr.operand, inst, module, agg), dtype=bool)
-        if isinstance(expr, n.IfExpr):
-            cond = np.asarray(self.expr(expr.cond, inst, module, agg), dtype=bool)
-            then = self.expr(expr.then, inst, module, agg)
-            other = self.expr(expr.other, inst, module, agg)
-            if isinstance(then, str) or isinstance(other, str) or isinstance(then, Instance):
-                if cond.size == 1:
-                    return then if bool(cond[0]) else other
-                raise EvalError("if")
-            return np.where(cond, then, other)
-        if isinstance(expr, n.Call):
-            return self.call(expr, inst, module)
-        if isinstance(expr, n.ListExpr):
-            return Values([(np.ones(1), self.number(i, inst, module)) for i in expr.items])
+    def number(self, expr, inst, module) -> np.ndarray:
+        return _number(self.expr(expr, inst, module, agg=False))
+
+
+def _number(value) -> np.ndarray:
+    if not isinstance(value, np.ndarray):
+        raise EvalError("not a number")
+    return value.astype(float) if value.dtype == bool else value
+
+
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
+            "!=": np.not_equal}
+
+
+class _ExprEval(ExprVisitor):
+    """The value of each expression form over the scenario axis (`Evaluator.expr`). A name is resolved by the
+    rules `compiler.ir` binds with: a member of the instance or of an enclosing one, then the module scope."""
+
+    def __init__(self, ev: "Evaluator"):
+        self.ev = ev
+
+    def generic(self, expr, ctx, values):
         raise EvalError(type(expr).__name__)
 
-    def number(self, expr, inst, module) -> np.ndarray:
-        value = self.expr(expr, inst, module, agg=False)
-        if not isinstance(value, np.ndarray):
-            raise EvalError("not a number")
-        return value.astype(float) if value.dtype == bool else value
+    def visit_Number(self, expr, ctx, values):
+        return np.asarray([expr.value])
 
-    def attr(self, expr: n.Attr, inst, module, agg: bool):
-        base = self.expr(expr.obj, inst, module, agg)
+    def visit_Quantity(self, expr, ctx, values):
+        try:
+            return np.asarray([parse_unit(expr.unit).to_si(expr.value)])
+        except UnitError:
+            raise EvalError(expr.unit)
+
+    def visit_String(self, expr, ctx, values):
+        return expr.value
+
+    def visit_Bool(self, expr, ctx, values):
+        return np.asarray([expr.value])
+
+    def visit_Name(self, expr, ctx, values):
+        # `price = price` in a block reads the `price` outside the block, not itself (see nodes.Name)
+        inst, module, agg = ctx
+        ev = self.ev
+        found, where = lookup_name(ev.graph.nodes, ev.lowering.scopes, inst, module, expr)
+        if found is not None:
+            return ev.member_value(found, where, expr.ident, expr.span, agg)
+        if isinstance(where, n.Param) or isinstance(where, n.Let):
+            path, value = module_value(ev.graph.nodes, where, module)
+            return ev.node_value(path) if path is not None else Tail(value, (None, module, agg))
+        if isinstance(where, n.Block):
+            return ev.lowering.definition(where)
+        if isinstance(where, n.Module):
+            return where
+        raise EvalError(expr.ident)  # the checker reported it
+
+    def visit_Attr(self, expr, ctx, values):
+        base = values[0]
+        ev = self.ev
         if isinstance(base, n.Module):
-            found = self.lowering.scopes.module_lookup(base, expr.name)
+            found = ev.lowering.scopes.module_lookup(base, expr.name)
             if isinstance(found, n.Block):
-                return self.lowering.definition(found)
+                return ev.lowering.definition(found)
             if isinstance(found, (n.Param, n.Let)):
-                return self.expr(found.value, None, base, agg)
+                return Tail(found.value, (None, base, ctx[2]))
             raise EvalError(expr.name)
         if isinstance(base, Instance):
-            found = self.member(base, expr.name, expr.name_span, agg)
+            found = ev.member(base, expr.name, expr.name_span, ctx[2])
             if found is _MISSING:
                 raise EvalError(expr.name)
             return found
         if isinstance(base, Selection):
             picked: list = []
-            values: list = []
+            found_values: list = []
             for weight, part in base.items:
-                found = self.member(part, expr.name, expr.name_span, True)
+                found = ev.member(part, expr.name, expr.name_span, True)
                 if isinstance(found, Selection):
                     picked += [(weight * w, p) for w, p in found.items]
                 elif found is _MISSING:
                     continue
                 else:
-                    values.append((weight, found))
-            return Values(values) if values else Selection(picked)
+                    found_values.append((weight, found))
+            return Values(found_values) if found_values else Selection(picked)
         raise EvalError(expr.name)
 
-    def call(self, expr: n.Call, inst, module):
+    def visit_Unary(self, expr, ctx, values):
+        v = _number(values[0])
+        return -v if expr.op == "-" else v
+
+    def visit_Arith(self, expr, ctx, values):
+        acc = _number(values[0])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for op, value in zip(expr.ops, values[1:]):
+                v = _number(value)
+                acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
+        return acc
+
+    def visit_Power(self, expr, ctx, values):
+        base, exponent = _number(values[0]), _number(values[1])
+        with np.errstate(all="ignore"):
+            return np.power(base, exponent)
+
+    def visit_Compare(self, expr, ctx, values):
+        left, right = values
+        if isinstance(left, str) or isinstance(right, str) or isinstance(left, Instance):
+            equal = left is right if isinstance(left, Instance) else left == right
+            return np.asarray([equal if expr.op == "==" else not equal])
+        return _COMPARE[expr.op](left, right)
+
+    def visit_Logic(self, expr, ctx, values):
+        parts = [np.asarray(v, dtype=bool) for v in values]
+        out = parts[0]
+        for p in parts[1:]:
+            out = (out & p) if expr.op == "and" else (out | p)
+        return out
+
+    def visit_Not(self, expr, ctx, values):
+        return ~np.asarray(values[0], dtype=bool)
+
+    def visit_IfExpr(self, expr, ctx, values):
+        cond = np.asarray(values[0], dtype=bool)
+        then, other = values[1], values[2]
+        if isinstance(then, str) or isinstance(other, str) or isinstance(then, Instance):
+            if cond.size == 1:
+                return then if bool(cond[0]) else other
+            raise EvalError("if")
+        return np.where(cond, then, other)
+
+    def visit_ListExpr(self, expr, ctx, values):
+        return Values([(np.ones(1), _number(v)) for v in values])
+
+    def visit_Call(self, expr, ctx, values):  # noqa: C901
         func = expr.func
-        if func in ("sum", "max", "min", "mean", "count"):
+        ev = self.ev
+        if func in AGGREGATES:
             if len(expr.args) == 1:
-                arg = self.expr(expr.args[0], inst, module, agg=True)
+                arg = values[0]
                 if isinstance(arg, Instance):
-                    arg = Selection([(self.count_of(arg), arg)])
+                    arg = Selection([(ev.count_of(arg), arg)])
                 if func == "count":
                     items = arg.items if isinstance(arg, (Selection, Values)) else []
                     return sum((w for w, _ in items), np.zeros(1))
@@ -482,7 +505,7 @@ class Evaluator:
                     raise EvalError(func)
                 items = arg.items if isinstance(arg, Values) else [(np.ones(1), arg)]
             else:
-                items = [(np.ones(1), self.number(a, inst, module)) for a in expr.args]
+                items = [(np.ones(1), _number(v)) for v in values]
             if not items:
                 return np.zeros(1)
             if func == "sum":
@@ -498,7 +521,7 @@ class Evaluator:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     return reduce(np.vstack(stacked), axis=0)
-        args = [self.number(a, inst, module) for a in expr.args]
+        args = [_number(v) for v in values]
         if func == "ceil":
             return np.ceil(args[0] - 1e-9 * np.abs(args[0]))
         if func == "floor":
@@ -516,6 +539,7 @@ class Evaluator:
 
 
 _MISSING = object()
+_WANTED: dict[tuple, frozenset] = {}        # the schema's canonical names of a tuple of kind names (static data)
 _REQUIRED = object()
 
 
@@ -530,8 +554,7 @@ class Context:
 
     @property
     def kind(self) -> str:
-        spec = kind_spec(self.inst.kind)
-        return spec.name if spec is not None else self.inst.kind
+        return canonical_kind(self.inst.kind) or self.inst.kind
 
     @property
     def path(self) -> str:
@@ -650,13 +673,10 @@ class Context:
         return level.text(name, default) if level is not None else default
 
     def parts(self, *kinds: str) -> list["Context"]:
-        wanted = {kind_spec(k).name for k in kinds}
-        out = []
-        for part in self.inst.parts:
-            spec = kind_spec(part.kind)
-            if spec is not None and spec.name in wanted:
-                out.append(Context(self.ev, part, self.node))
-        return out
+        wanted = _WANTED.get(kinds)
+        if wanted is None:
+            wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
+        return [Context(self.ev, part, self.node) for part in self.inst.parts if canonical_kind(part.kind) in wanted]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)
@@ -667,17 +687,37 @@ class Context:
         self.missing(name)
 
 
-def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None) -> Results:
+def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None, ir=None) -> Results:
     """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
     threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
-    editor drops the evaluation of a text that has changed since)."""
+    editor drops the evaluation of a text that has changed since). `ir`: `compiler.ir.bind(lowering)` when
+    the caller has bound it already (else bound here)."""
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
     graph = lowering.graph
     if not only_checks:
-        # Definitions of imported modules become instances when first referenced, during evaluation: keep
-        # going until no node is new, so that what a run shows does not depend on which branch touched them.
+        # Bind once (compiler.ir): every node after its static inputs, so evaluating one reads values
+        # already computed; a model output evaluates what it reads on demand. Then the nodes the models
+        # created while running (assumptions, intermediate terms) and anything not reached: until none is new.
+        ir = ir if ir is not None else bind(lowering, cancel)
         done: set[str] = set()
+        values, failed = ev.values, ev.failed
+        nodes, paths = graph.nodes, ir.paths
+        for i in ir.order:
+            path = paths[i]
+            done.add(path)
+            if path in values or path in failed:       # a model read it already
+                continue
+            try:
+                if nodes[path].kind == "model":
+                    ev.demand(path)
+                else:                                   # its inputs are computed: nothing nests
+                    try:
+                        ev._node_value(path)
+                    except _NeedValue:                  # (an input binding did not see: the work list)
+                        ev.demand(path)
+            except EvalError:
+                pass
         while len(done) < len(graph.nodes):
             for path in [p for p in graph.nodes if p not in done]:
                 done.add(path)
@@ -799,21 +839,6 @@ def _unit_of_path(ev: Evaluator, path: str) -> str:
     if node is None:
         return ""
     return unit_of(ev.lowering, node)
-
-
-def unit_of(lowering: Lowering, node: Node) -> str:
-    from dsl.units import si_unit
-    if node.kind in ("model", "assumption"):
-        return "" if node.unit == "1" else node.unit
-    checked = lowering.checked
-    expr = node.expr.start if isinstance(node.expr, n.RangeExpr) else node.expr
-    t = checked.types.get(id(expr))
-    if t is None and isinstance(node.expr, n.ListExpr) and node.expr.items:
-        t = checked.types.get(id(node.expr.items[0]))
-    dim = getattr(t, "dim", None)
-    if dim is None:
-        return "1" if node.kind == "count" else ""
-    return "K" if getattr(t, "point", False) else si_unit(dim)
 
 
 def evaluate_check(ev: Evaluator, check) -> CheckResult:

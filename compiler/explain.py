@@ -58,9 +58,15 @@ def _location(node: Node) -> str | None:
     return str(span)
 
 
+MAX_DEPTH = 200      # levels of inputs shown at most, whatever --depth asks (a 5,000-link chain stays readable)
+
+
 def derivation(results, path: str, sources=None, depth: int = 8) -> dict:
-    """The derivation of `path` as a nested dict (the JSON form of `factory explain`)."""
+    """The derivation of `path` as a nested dict (the JSON form of `factory explain`), `depth` levels of
+    inputs deep (at most MAX_DEPTH: the tree, its text and its JSON nest once per level)."""
     seen: set[str] = set()
+    capped = depth > MAX_DEPTH
+    depth = min(depth, MAX_DEPTH)
 
     def visit(p: str, level: int) -> dict:
         node = results.graph.nodes[p]
@@ -84,7 +90,8 @@ def derivation(results, path: str, sources=None, depth: int = 8) -> dict:
         seen.add(p)
         if inputs:
             if level >= depth:
-                out["inputs"] = f"{len(inputs)} more (raise --depth)"
+                out["inputs"] = (f"{len(inputs)} more (the tree is cut at {MAX_DEPTH} levels)" if capped
+                                 else f"{len(inputs)} more (raise --depth)")
             else:
                 out["inputs"] = [visit(d, level + 1) for d in inputs]
         return out

@@ -1,6 +1,7 @@
 """The evaluation graph: a DAG of named quantities, each an expression over other quantities.
 
-Pipeline position: built by `compiler.lower`, run by `compiler.evaluate`, read by render and explain.
+Pipeline position: built by `compiler.lower`, bound and ordered by `compiler.ir`, run by `compiler.evaluate`,
+read by render and explain.
 Imports `dsl.nodes` and `dsl.source` only. Values are SI floats; `unit` is the SI unit string.
 """
 from __future__ import annotations
@@ -25,6 +26,17 @@ class Instance:
     @property
     def kind(self) -> str:
         return self.block.kind
+
+    def part_named(self, name: str) -> "Instance | None":
+        """The first part placed under `name` (an index built on first use, so that looking a name up in a
+        block of many parts does not scan them all)."""
+        index = self.__dict__.get("_by_name")
+        if index is None or index[0] != len(self.parts):
+            by_name: dict[str, Instance] = {}
+            for part in self.parts:
+                by_name.setdefault(part.block.name, part)
+            index = self.__dict__["_by_name"] = (len(self.parts), by_name)
+        return index[1].get(name)
 
 
 @dataclass(eq=False)

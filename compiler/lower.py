@@ -1,6 +1,7 @@
 """Lowering: the checked AST becomes an evaluation graph of named quantities over placed instances.
 
-Pipeline position: after `dsl.check`, before `compiler.evaluate`. Imports `dsl` and `compiler.graph`.
+Pipeline position: after `dsl.check`, before `compiler.ir` (binding) and `compiler.evaluate`. Imports `dsl`
+and `compiler.graph`.
 Public function: `lower(checked, sink) -> Graph`.
 
 Every top-level block of an entry file is a root instance; its parts (`rack g: nvl72 x 16`) become child
@@ -153,6 +154,12 @@ def _assert_name(stmt: n.Assert, inst: Instance | None) -> str:
 
 
 def lower(checked: Checked, sink: Sink) -> Lowering:
+    """Lower a checked program (Python's cyclic garbage collector paused meanwhile, as the front end does:
+    lowering builds one object per quantity, and collection passes over a large spec's trees made it grow
+    faster than the spec)."""
+    from dsl import gc_paused
+
     lowering = Lowering(checked, sink)
-    lowering.run()
+    with gc_paused():
+        lowering.run()
     return lowering

@@ -1,0 +1,633 @@
+"""The bound IR: every quantity of the lowered graph as a typed node with its op and its inputs, in one
+topological order computed once.
+
+Pipeline position: after `compiler.lower`, before `compiler.evaluate` (which runs its loop over `IR.order`).
+Imports `dsl` and `compiler.graph`. Public functions: `bind(lowering, cancel=None) -> IR`; `graph_of_files`,
+`dump_json` and `dump_text` are `factory graph` (docs/graph.md).
+
+Roles, after PyTensor's Variable/Apply/Op: an `IRNode` is a variable (its path, value kind, SI unit, the
+schema's declared type, its source span) together with the application that computes it: an op name
+(`const`, `sweep`, `expr`, `count`, `model <kind>.<output>`) and the ids of its input nodes. `IR.order`,
+`IR.paths` and `IR.inputs` are what evaluation needs; the typed `IR.nodes` are built when first asked for.
+
+One walk over expressions, `ExprVisitor` (Jinja2's NodeVisitor idea: one `visit_<Type>` method per expression
+type, the children of each form declared once in `_SHAPES`), on an explicit stack, so no expression depth
+recurses on the Python stack. Binding (`_Binder`) and evaluation (`compiler.evaluate._ExprEval`) are its two
+subclasses, and they resolve names with the same functions: `lookup_member` (a quantity, a part by name, the
+parts of a kind, or a field no one sets), `lookup_name` (the instance, then the enclosing ones, then the module
+scope through `dsl.resolve.Scopes.module_lookup`) and `module_value`. Binding resolves every name once; an
+imported definition a name reaches is instantiated here (`Lowering.definition`), so the node set is closed
+before evaluation starts. A part selection read in an aggregate (`sum(rack.power)`) depends on each part's
+count and member.
+
+The boundary, stated honestly: a model output (`compiler.models.output`) is a Python function that reads
+its block through a `Context` (`ctx.get`, `ctx.parts(...)`, `ctx.ref`), and which members it reads depends
+on the spec (whether a field is set, which parts are placed); its inputs are only known by running it. So a
+`model` node's op declares its output (path, and the unit of its schema field) but no inputs (`dynamic: true`
+in the dump): the evaluator runs it at its place in the order and evaluates what it reads on demand
+(memoized; `Evaluator.demand` keeps that on a bounded stack), recording what it read in `Node.deps` for
+`factory explain`. The model's assumptions (`assumptions.<name>`) and intermediate terms
+(`<block>.detail.<name>`) appear as nodes only when a model creates them during evaluation. Everything else
+(fields, lets, params, counts, asserts) is bound statically, and the dump lists those edges; on every example
+the reads evaluation records equal them (tests/test_graph.py). The static edges are an ordering: if one were
+missed, the evaluator would still compute the node right (it evaluates an input it finds missing), only
+deeper on the stack. `evaluate(..., only_checks=True)` (`factory check`, the language server's asserts)
+does not bind: it evaluates what the asserts need, on demand.
+
+The order: Tarjan's strongly connected components over the static edges, started from the nodes in lowering
+order with inputs visited in reading order, so each node comes after its inputs and the evaluation order is
+the one a depth-first evaluation from the lowering order gives (the results, diagnostics and `deps` of every
+example are byte-identical to the evaluator's before binding). A cycle (a component of several nodes, or a
+node that reads itself) is listed from the node where the walk entered it, so the evaluator reports the
+`definition-cycle` with the same chain as before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dsl import nodes as n
+from dsl.schema import kind as kind_spec
+
+from .graph import Instance, Node
+
+# the expression forms the visitor knows; anything else is an op that reads nothing
+AGGREGATES = ("sum", "max", "min", "mean", "count")
+_MAX_TAILS = 100_000      # module-level names followed by one walk before it stops (a cycle)
+_INLINE_DEPTH = 64        # how deeply binding follows a `ref` value through other nodes before giving up
+
+
+@dataclass(slots=True)
+class IRNode:
+    """One quantity: a variable and the application that computes it."""
+
+    id: int
+    path: str
+    kind: str                  # field | let | param | count | model | assumption
+    op: str                    # const | sweep | expr | count | model <kind>.<output>
+    unit: str                  # SI unit of the value ("" when it has none: a text, a reference, a flag)
+    display: str               # the field's type in the schema: its display unit ("USD/yr"), text, choice...
+    span: object               # dsl.source.Span | None
+    inputs: list[int] = field(default_factory=list)
+    dynamic: bool = False      # a model op: its inputs are read while it runs (see the module docstring)
+    formula: str = ""          # the model's formula (model ops)
+
+
+@dataclass
+class IRCheck:
+    """An `assert` with the nodes its expression reads."""
+
+    name: str
+    span: object
+    inputs: list[int] = field(default_factory=list)
+
+
+class IR:
+    """The bound graph: `paths` and `inputs` by id (the lowering's order, then the definitions binding reached),
+    `order` every id once, each after its static inputs. The typed `nodes` are built when first asked for
+    (the dump, explain, tests): evaluation needs only the order, and a large spec has ~30 nodes a line."""
+
+    def __init__(self, lowering, paths: list[str], index: dict[str, int], inputs: list[list[int]], order: list[int],
+                 checks: list[IRCheck], swept: set[str]):
+        self.lowering = lowering
+        self.paths = paths
+        self.inputs = inputs
+        self.order = order
+        self.checks = checks
+        self.index = index                  # path -> id
+        self.sweep = list(lowering.graph.sweep)
+        self.scenario_count = lowering.graph.scenario_count
+        self._swept = swept
+        self._nodes: list[IRNode] | None = None
+
+    @property
+    def nodes(self) -> list[IRNode]:
+        if self._nodes is None:
+            graph, lowering, swept = self.lowering.graph, self.lowering, self._swept
+            self._nodes = []
+            for i, path in enumerate(self.paths):
+                node = graph.nodes[path]
+                self._nodes.append(IRNode(i, path, node.kind, _op_of(node, swept), unit_of(lowering, node),
+                                          node.display or "", node.span, self.inputs[i], node.kind == "model",
+                                          node.formula or ""))
+        return self._nodes
+
+    @property
+    def edge_count(self) -> int:
+        return sum(len(inputs) for inputs in self.inputs)
+
+
+# ----------------------------------------------------------------------------- static values
+
+class _Kind:
+    """What binding knows of a sub-expression's value (the evaluator's value kinds, without the numbers)."""
+
+    OTHER, NODE, INST, SEL, MODULE = range(5)
+
+
+_OTHER = (_Kind.OTHER, None)
+
+
+@dataclass
+class Tail:
+    """A visit's answer "the value is that of `expr` read in `ctx`" (a module-level `let` read by name)."""
+
+    expr: object
+    ctx: tuple
+
+
+def _plain(ctx):
+    return (ctx[0], ctx[1], False) if ctx[2] else ctx
+
+
+def _call_children(expr, ctx):
+    if expr.func in AGGREGATES and len(expr.args) == 1:
+        return [(expr.args[0], (ctx[0], ctx[1], True))]
+    plain = _plain(ctx)
+    return [(a, plain) for a in expr.args]
+
+
+# The language's expression structure: for each form with sub-expressions, those in reading order, each with
+# the context it is read in; `agg` holds only through comparisons, logic, conditionals and attribute bases.
+_SHAPES = {
+    n.Attr: lambda e, ctx: [(e.obj, ctx)],
+    n.Arith: lambda e, ctx: [(o, _plain(ctx)) for o in e.operands],
+    n.Unary: lambda e, ctx: [(e.operand, _plain(ctx))],
+    n.Not: lambda e, ctx: [(e.operand, ctx)],
+    n.Power: lambda e, ctx: [(e.base, _plain(ctx)), (e.exponent, _plain(ctx))],
+    n.Compare: lambda e, ctx: [(e.left, ctx), (e.right, ctx)],
+    n.Logic: lambda e, ctx: [(o, ctx) for o in e.operands],
+    n.IfExpr: lambda e, ctx: [(e.cond, ctx), (e.then, ctx), (e.other, ctx)],
+    n.Call: _call_children,
+    n.ListExpr: lambda e, ctx: [(i, _plain(ctx)) for i in e.items],
+}
+
+
+class ExprVisitor:
+    """The one walk over expressions, bottom-up on an explicit stack (no recursion on expression depth).
+
+    `children(expr, ctx)` is the language's structure: the sub-expressions in the order they are read, each
+    with its context `(instance, module, agg)`, `agg` when it is the argument of an aggregate (`sum(rack.power)`
+    reads a selection of parts, not one value). A subclass defines `visit_<Type>(expr, ctx, values)` for the
+    expression types it cares about (`values`: its children's results, in order) and `generic` for the rest.
+    A visit may return `Tail(expr, ctx)`: the result is that of another expression, walked on the same stack.
+    An exception raised by a visit abandons the walk (the evaluator's `EvalError`)."""
+
+    _methods: dict = {}
+
+    def children(self, expr, ctx) -> list:
+        shape = _SHAPES.get(type(expr))
+        return shape(expr, ctx) if shape is not None else []
+
+    def generic(self, expr, ctx, values):
+        return None
+
+    def _visit(self, t):
+        """The visit method for an expression type (looked up once per visitor class and type)."""
+        key = (type(self), t)
+        method = ExprVisitor._methods.get(key)
+        if method is None:
+            method = getattr(type(self), "visit_" + t.__name__, type(self).generic)
+            ExprVisitor._methods[key] = method
+        return method
+
+    def walk(self, expr, ctx):
+        kids = self.children(expr, ctx)
+        if not kids:                            # a literal or a name: no stack needed
+            result = self._visit(type(expr))(self, expr, ctx, [])
+            if type(result) is not Tail:
+                return result
+            expr, ctx = result.expr, result.ctx
+            kids = self.children(expr, ctx)
+        # a frame: [expr, ctx, children not yet walked (reversed), their values so far]
+        stack = [[expr, ctx, kids[::-1], []]]
+        result = None
+        tails = 0
+        while stack:
+            frame = stack[-1]
+            if frame[2]:
+                child, child_ctx = frame[2].pop()
+                stack.append([child, child_ctx, self.children(child, child_ctx)[::-1], []])
+                continue
+            stack.pop()
+            result = self._visit(type(frame[0]))(self, frame[0], frame[1], frame[3])
+            while type(result) is Tail:
+                tails += 1
+                if tails > _MAX_TAILS:          # names that lead round in a circle: the checker reported it
+                    result = self.generic(frame[0], frame[1], [])
+                    continue
+                kids = self.children(result.expr, result.ctx)
+                if kids:
+                    stack.append([result.expr, result.ctx, kids[::-1], []])
+                    break
+                result = self._visit(type(result.expr))(self, result.expr, result.ctx, [])
+            else:
+                if stack:
+                    stack[-1][3].append(result)
+        return result
+
+
+# ----------------------------------------------------------------------------- names: the one set of rules
+
+MEMBER_NODE, MEMBER_PART, MEMBER_KIND, MEMBER_UNSET = range(4)
+_CANONICAL: dict[str, str | None] = {}
+
+
+def canonical_kind(kind_name: str) -> str | None:
+    """The schema's name of a kind (`node` -> `server`), None for no kind; memoized (the schema is fixed)."""
+    try:
+        return _CANONICAL[kind_name]
+    except KeyError:
+        spec = kind_spec(kind_name)
+        _CANONICAL[kind_name] = spec.name if spec is not None else None
+        return _CANONICAL[kind_name]
+
+
+def lookup_member(nodes: dict, inst: Instance, name: str):
+    """A member of a placed instance, as binding and evaluation both read it: (MEMBER_NODE, path) a quantity;
+    (MEMBER_PART, part) a part by its name; (MEMBER_KIND, parts) the parts of a kind (`rack.server`);
+    (MEMBER_UNSET, path) a field of the kind that is not set and that no model computes; None: no member."""
+    path = f"{inst.path}.{name}"
+    if path in nodes:
+        return (MEMBER_NODE, path)
+    part = inst.part_named(name)
+    if part is not None:
+        return (MEMBER_PART, part)
+    wanted = canonical_kind(name)
+    if wanted is not None:
+        chosen = [p for p in inst.parts if canonical_kind(p.kind) == wanted]
+        if chosen:
+            return (MEMBER_KIND, chosen)
+    spec = kind_spec(inst.kind)
+    if spec is not None and name in spec.fields:
+        return (MEMBER_UNSET, path)
+    return None
+
+
+def lookup_name(nodes: dict, scopes, inst: Instance | None, module: n.Module, expr: n.Name):
+    """A bare name: ((kind, what), instance) for the member of the instance, or of the nearest enclosing one
+    that has it; else (None, what the module scope binds it to: a Param, Let, Block, Module, or None). An
+    `outward` name (`price = price` in a block) starts outside its own block."""
+    current = inst.parent if expr.outward and inst is not None else inst
+    while current is not None:
+        found = lookup_member(nodes, current, expr.ident)
+        if found is not None:
+            return found, current
+        current = current.parent
+    return None, scopes.module_lookup(module, expr.ident)
+
+
+def module_value(nodes: dict, found, module: n.Module):
+    """A module-level `param` or `let` read by name: its node's path when the module's own graph has it, else
+    the expression to read in its module (an imported module's `let`; the start of a range)."""
+    if found.name in nodes and nodes[found.name].module is module:
+        return found.name, None
+    return None, found.value.start if isinstance(found.value, n.RangeExpr) else found.value
+
+
+class _Binder(ExprVisitor):
+    """Resolves the names of one expression to nodes; `reads` collects the node paths in reading order.
+    The context of an expression is (instance, module, agg): `agg` when it is the argument of an aggregate."""
+
+    def __init__(self, lowering, kinds: dict[str, tuple]):
+        self.lowering = lowering
+        self.nodes = lowering.graph.nodes
+        self.scopes = lowering.scopes
+        self.kinds = kinds          # path -> static value of a node whose value is a reference (memo)
+        self.reads: list[str] = []
+        self.depth = 0
+
+    def generic(self, expr, ctx, values):
+        return _OTHER
+
+    # --- names
+    def visit_Name(self, expr: n.Name, ctx, values):
+        inst, module, agg = ctx
+        found, where = lookup_name(self.nodes, self.scopes, inst, module, expr)
+        if found is not None:
+            return self.member_value(found, agg)
+        if isinstance(where, (n.Param, n.Let)):
+            path, value = module_value(self.nodes, where, module)
+            return self.node(path) if path is not None else Tail(value, (None, module, agg))
+        if isinstance(where, n.Block):
+            return (_Kind.INST, self.lowering.definition(where))
+        if isinstance(where, n.Module):
+            return (_Kind.MODULE, where)
+        return _OTHER
+
+    def visit_Attr(self, expr: n.Attr, ctx, values):
+        base_kind, base = values[0]
+        if base_kind == _Kind.NODE:
+            base_kind, base = self.value_of(base)
+        if base_kind == _Kind.MODULE:
+            found = self.scopes.module_lookup(base, expr.name)
+            if isinstance(found, n.Block):
+                return (_Kind.INST, self.lowering.definition(found))
+            if isinstance(found, (n.Param, n.Let)):
+                return Tail(found.value, (None, base, ctx[2]))
+            return _OTHER
+        if base_kind == _Kind.INST:
+            found = self.member(base, expr.name, ctx[2])
+            return found if found is not None else _OTHER
+        if base_kind == _Kind.SEL:
+            picked: list[Instance] = []
+            read_value = False
+            for part in base:
+                found = self.member(part, expr.name, True)
+                if found is None:
+                    continue
+                if found[0] == _Kind.SEL:
+                    picked += found[1]
+                else:
+                    read_value = True
+            return _OTHER if read_value or not picked else (_Kind.SEL, picked)
+        return _OTHER
+
+    def visit_Call(self, expr: n.Call, ctx, values):
+        if expr.func in AGGREGATES and len(expr.args) == 1:
+            kind, value = values[0]
+            if kind == _Kind.NODE:
+                kind, value = self.value_of(value)
+            if kind == _Kind.INST:             # one instance counts as a selection of itself
+                self.count(value)
+        return _OTHER
+
+    def member(self, inst: Instance, name: str, agg: bool):
+        """A member's static value (`lookup_member`), None when the instance has no such member."""
+        found = lookup_member(self.nodes, inst, name)
+        return self.member_value(found, agg) if found is not None else None
+
+    def member_value(self, found, agg: bool):
+        what, target = found
+        if what == MEMBER_NODE:
+            return self.node(target)
+        if what == MEMBER_PART:
+            if agg:
+                self.count(target)
+                return (_Kind.SEL, [target])
+            return (_Kind.INST, target)
+        if what == MEMBER_KIND:
+            for part in target:
+                self.count(part)
+            return (_Kind.SEL, target)
+        return _OTHER                                   # MEMBER_UNSET: an error when evaluated
+
+    def count(self, part: Instance) -> None:
+        if part.count is not None:
+            self.reads.append(part.count)
+
+    def node(self, path: str):
+        self.reads.append(path)
+        return (_Kind.NODE, path)
+
+    def value_of(self, path: str):
+        """The static value of a node read as an object (`chip.tdp` where `chip = b200`): what its own
+        expression resolves to, bound once and memoized; a model output or a number is OTHER."""
+        if path in self.kinds:
+            return self.kinds[path]
+        node = self.nodes[path]
+        if node.kind in ("model", "assumption") or node.expr is None or self.depth >= _INLINE_DEPTH:
+            return _OTHER
+        self.kinds[path] = _OTHER                 # a reference cycle resolves to nothing
+        inner = _Binder(self.lowering, self.kinds)
+        inner.depth = self.depth + 1
+        value = inner.walk(node.expr, (node.instance, node.module, False))
+        if value[0] == _Kind.NODE:
+            value = inner.value_of(value[1])
+        self.kinds[path] = value if value[0] in (_Kind.INST, _Kind.SEL, _Kind.MODULE) else _OTHER
+        return self.kinds[path]
+
+
+# ----------------------------------------------------------------------------- binding
+
+def _op_of(node: Node, swept: set[str]) -> str:
+    if node.kind == "model":
+        return f"model {node.instance.kind}.{node.path.rsplit('.', 1)[-1]}" if node.instance is not None \
+            else "model"
+    if node.kind == "param" and node.path in swept:
+        return "sweep"
+    if node.kind == "count":
+        return "count"
+    if node.kind == "assumption":
+        return "const"
+    if type(node.expr) in (n.Number, n.Quantity, n.String, n.Bool):
+        return "const"
+    return "expr"
+
+
+class Cancelled(BaseException):
+    """The evaluation was asked to stop (`evaluate(..., cancel=event)`); nothing it computed is returned."""
+
+
+def bind(lowering, cancel=None) -> IR:
+    """Bind every name of the lowered graph once and order its nodes (see the module docstring). May add
+    nodes to `lowering.graph` (the imported definitions the spec reaches). `cancel` (a threading.Event):
+    raise `Cancelled` soon after it is set (an editor's text changed). Python's cyclic garbage collector
+    is paused meanwhile, as the front end does (`dsl.gc_paused`): binding allocates lists and dicts of paths
+    and ids, no cycles, and a collection pass over a large spec's trees costs more than the binding."""
+    from dsl import gc_paused
+
+    with gc_paused():
+        return _bind(lowering, cancel)
+
+
+def _bind(lowering, cancel) -> IR:
+    graph = lowering.graph
+    swept = set(graph.sweep)
+    kinds: dict[str, tuple] = {}
+    reads_of: dict[str, list[str]] = {}
+    binder = _Binder(lowering, kinds)
+    literal = (n.Number, n.Quantity, n.String, n.Bool)
+    nothing: list[str] = []
+    done = 0
+    while done < len(graph.nodes):                 # binding may instantiate definitions: until none is new
+        for path in list(graph.nodes)[done:]:
+            node = graph.nodes[path]
+            done += 1
+            if cancel is not None and done % 512 == 0 and cancel.is_set():
+                raise Cancelled(path)
+            if node.kind == "model" or node.kind == "assumption" or type(node.expr) in literal \
+                    or node.expr is None or path in swept:
+                reads_of[path] = nothing
+                continue
+            binder.reads = []
+            binder.walk(node.expr, (node.instance, node.module, False))
+            reads_of[path] = binder.reads
+    checks = []
+    for check in graph.checks:
+        binder.reads = []
+        binder.walk(check.stmt.expr, (check.instance, check.module, False))
+        checks.append((check, binder.reads))
+
+    paths = list(graph.nodes)
+    index = {p: i for i, p in enumerate(paths)}
+    inputs = [_ids(reads_of[path], index) for path in paths]
+    ir_checks = [IRCheck(check.name, check.stmt.span, _ids(reads, index)) for check, reads in checks]
+    return IR(lowering, paths, index, inputs, topological_order(inputs), ir_checks, swept)
+
+
+_NO_INPUTS: list[int] = []       # shared by every node that reads nothing (never mutated)
+
+
+def _ids(reads: list[str], index: dict[str, int]) -> list[int]:
+    """The ids of the nodes read, each once, in the order first read."""
+    if not reads:
+        return _NO_INPUTS
+    if len(reads) == 1:
+        return [index[reads[0]]] if reads[0] in index else _NO_INPUTS
+    return list(dict.fromkeys(index[p] for p in reads if p in index))
+
+
+def topological_order(inputs_of: list[list[int]]) -> list[int]:
+    """Tarjan's strongly connected components, iteratively: each node after its inputs; a cycle listed from
+    the node the walk entered it by, then the others in the order the walk reached them."""
+    count = len(inputs_of)
+    low = [0] * count
+    number = [-1] * count
+    on_stack = [False] * count
+    stack: list[int] = []
+    order: list[int] = []
+    counter = 0
+    for root in range(count):
+        if number[root] >= 0:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                number[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            inputs = inputs_of[v]
+            while i < len(inputs):
+                w = inputs[i]
+                i += 1
+                if number[w] < 0:
+                    work.append((v, i))
+                    work.append((w, 0))
+                    break
+                if on_stack[w]:
+                    low[v] = min(low[v], number[w])
+            else:
+                if low[v] == number[v]:
+                    if stack[-1] == v:                  # a node on no cycle: the usual case
+                        stack.pop()
+                        on_stack[v] = False
+                        order.append(v)
+                    else:
+                        component = []
+                        while True:
+                            w = stack.pop()
+                            on_stack[w] = False
+                            component.append(w)
+                            if w == v:
+                                break
+                        component.sort(key=lambda c: number[c])  # the entry first, then as the walk reached them
+                        order += component
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+                continue
+    return order
+
+
+def unit_of(lowering, node: Node) -> str:
+    """The SI unit of a node's value ("" for none: a text, a reference; "1" for a count)."""
+    if node.kind == "model" or node.kind == "assumption":
+        return "" if node.unit == "1" else node.unit
+    checked = lowering.checked
+    expr = node.expr.start if isinstance(node.expr, n.RangeExpr) else node.expr
+    t = checked.types.get(id(expr))
+    if t is None and isinstance(node.expr, n.ListExpr) and node.expr.items:
+        t = checked.types.get(id(node.expr.items[0]))
+    dim = getattr(t, "dim", None)
+    if dim is None:
+        return "1" if node.kind == "count" else ""
+    if getattr(t, "point", False):
+        return "K"
+    unit = _SI_UNITS.get(dim)
+    if unit is None:
+        from dsl.units import si_unit
+        unit = _SI_UNITS[dim] = si_unit(dim)
+    return unit
+
+
+_SI_UNITS: dict = {}        # dimension -> its SI unit text (dimensions are immutable values)
+
+
+# ----------------------------------------------------------------------------- the dump (`factory graph`)
+
+def _formula_text(node: Node, sources) -> str:
+    span = getattr(node.expr, "span", None)
+    source = sources.get(span.file) if span is not None and sources is not None else None
+    if source is None:
+        return ""
+    return " ".join(source.text[span.start:span.end].split())
+
+
+def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
+    """The IR as a JSON document: nodes in topological order, each with its inputs by path."""
+    paths = [node.path for node in ir.nodes]
+    out_nodes = []
+    for i in ir.order:
+        node = ir.nodes[i]
+        item = {"path": node.path, "kind": node.kind, "op": node.op, "unit": node.unit or None,
+                "type": node.display or None,
+                "at": str(node.span) if node.span is not None else None,
+                "inputs": sorted(paths[j] for j in node.inputs)}
+        if node.dynamic:
+            item["dynamic"] = True
+            item["formula"] = node.formula
+        elif node.op in ("expr", "count", "const", "sweep"):
+            item["formula"] = _formula_text(graph.nodes[node.path], sources)
+        out_nodes.append(item)
+    checks = [{"name": c.name, "at": str(c.span), "inputs": sorted(paths[j] for j in c.inputs)} for c in ir.checks]
+    return {"format_version": version, "spec": spec,
+            "scenarios": {"count": ir.scenario_count, "parameters": list(ir.sweep)},
+            "counts": {"nodes": len(ir.nodes), "edges": ir.edge_count,
+                       "dynamic": sum(1 for x in ir.nodes if x.dynamic), "checks": len(ir.checks)},
+            "nodes": out_nodes, "checks": checks}
+
+
+def graph_of_files(paths: list[str], defines: dict[str, str] | None, root: str | None, version: str):
+    """Check, lower and bind spec files (nothing evaluated): (the dump_json document or None, Sink)."""
+    import dsl
+
+    from .lower import lower
+
+    checked, sink = dsl.check_files(paths, defines, root)
+    if checked is None or sink.has_errors():
+        return None, sink
+    lowering = lower(checked, sink)
+    if sink.has_errors():
+        return None, sink
+    return dump_json(bind(lowering), lowering.graph, sink.sources, paths[0], version), sink
+
+
+def dump_text(doc: dict) -> str:
+    """The JSON document as text: one line per node in topological order (`path = formula  [kind op : unit]
+    at file:line:col`), its static inputs on the next line; a model op on one line (its inputs are read while
+    it runs, so none are listed; `--format json` has its formula and span)."""
+    counts = doc["counts"]
+    lines = [f"# {doc['spec']}: {counts['nodes']} nodes, {counts['edges']} static edges, {counts['checks']} assert(s), "
+             f"{doc['scenarios']['count']} scenario(s)",
+             f"# each node after its inputs (<-); the {counts['dynamic']} model ops read theirs while they run"]
+    if doc["scenarios"]["parameters"]:
+        lines.append("# swept: " + ", ".join(doc["scenarios"]["parameters"]))
+    for item in doc["nodes"]:
+        unit = item["unit"] or "-"
+        if item["type"] and item["type"] != item["unit"]:
+            unit += f"; type {item['type']}"
+        if item.get("dynamic"):
+            lines.append(f"{item['path']}  [{item['op']} : {unit}]")
+            continue
+        formula = f" = {item['formula']}" if item.get("formula") else ""
+        at = f"  at {item['at']}" if item["at"] else ""
+        lines.append(f"{item['path']}{formula}  [{item['kind']} {item['op']} : {unit}]{at}")
+        if item["inputs"]:
+            lines.append("    <- " + ", ".join(item["inputs"]))
+    for check in doc["checks"]:
+        lines.append(f"assert {check['name']}  at {check['at']}")
+        if check["inputs"]:
+            lines.append("    <- " + ", ".join(check["inputs"]))
+    return "\n".join(lines) + "\n"
