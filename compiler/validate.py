@@ -140,7 +140,7 @@ SERVING = {
     "llama2-70b": Serving("Llama2_70B", 300.0, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}),
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)}),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)}),
-    "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / (4 * 69))}, beams=4),
+    "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
     "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)}),
     "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)}),
 }
@@ -160,7 +160,7 @@ POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200",
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
 FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
-LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft", "tpot_mean": "tpot", "tpot_p99": "tpot_p99"}
+LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
 THROUGHPUT_CATEGORIES = ("inference Offline", "inference Server", "inference Interactive")
@@ -529,7 +529,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["precision"] = alias.precision
     fields["scenario"] = scenario
     fields["input_tokens"] = Q(serving.input_tokens, "tok")
-    fields["output_tokens"] = Q(serving.output_tokens * serving.beams, "tok")
+    fields["output_tokens"] = Q(serving.output_tokens, "tok")
     if scenario != "offline":
         limits = serving.limits.get(scenario)
         if limits is None:
@@ -537,11 +537,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
             return
         fields["ttft_limit"] = Q(limits[0], "s")
         fields["tpot_limit"] = Q(limits[1], "s")
+    if serving.beams > 1:
+        row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
     row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
                   "power": "power"}[kind]
-    if kind == "throughput":
-        row.scale = 1.0 / serving.beams         # tokens decoded per request / tokens counted per request
 
 
 def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> None:

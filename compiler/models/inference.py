@@ -223,6 +223,20 @@ seq_overhead = Assumption(
     "time per step and per sequence of the batch outside the matrix multiplies [U]: paged-KV block tables, "
     "sampling and detokenization grow with the batch; ~5 us per sequence (order of magnitude)")
 
+beam_width = Assumption(
+    "beams", 1.0, "1",
+    "beam search width: sequences decoded per request [U] (1: greedy or sampled decoding). Set `let beams = k` on "
+    "the workload: the k beams of a request are k rows of the batch that share the prompt (prefilled once, its "
+    "KV cache held once) and each step's weight reads; the request counts its output_tokens once (MLPerf GPT-J: "
+    "beam_size 4, mlcommons/inference language/gpt-j README [P])")
+prompt_length_cv = Assumption(
+    "prompt_length_cv", 1.0, "1",
+    "coefficient of variation of the prompt length of a serving benchmark [U]: an exponential-like spread (OpenOrca "
+    "prompts of the MLPerf Llama 2 70B benchmark run from a few tokens to 1,024, mlcommons/inference "
+    "language/llama2-70b README); it sets the spread of the prompt tokens a step carries (compound Poisson) and "
+    "so the tail of the time to first token")
+Z50 = 0.0                   # the standard normal's median
+
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
@@ -293,6 +307,8 @@ class Load:
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
+    beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
+    prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
@@ -338,8 +354,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     free = M * (1 - _col(load.reserve)) - w_chip
     kv_token = L * _col(arch.kv_width) * kb                       # B per token, whole model
     kv_chip = kv_token / pp / np.minimum(tp, _col(arch.kv_split))
-    ctx = I + O / 2
-    max_batch = np.floor(np.maximum(free, 0) / (kv_chip * ctx))
+    k = np.maximum(_col(load.beams), 1.0)                         # beams per request (rows of the batch)
+    ctx = I + O / 2                                               # context a decode row attends to
+    held = I / k + O / 2                                          # KV held per row: the beams share the prompt
+    max_batch = np.floor(np.maximum(free, 0) / (kv_chip * held))
     B = np.minimum(batch, max_batch)
     if load.single_stream:
         B = np.minimum(B, 1.0)
@@ -352,7 +370,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         fits = fits & (max_batch >= _col(load.fixed_batch))
     B = np.maximum(B, 1.0)
 
-    r = I / O if load.prefill_in_step else np.zeros_like(I)
+    r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
     E = _col(arch.experts)
     k_act = _col(arch.experts_active)
     n_exp = _col(arch.expert_params)
@@ -375,7 +393,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         w_read = ((N - n_exp) + n_exp * touched) * w
         t_weights = pp * w_read / R / (BW * em)
-        t_kv = B * ctx * kv_chip / (BW * em)
+        t_kv = B * held * kv_chip / (BW * em)                     # a request's prompt KV read once per step
         t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
@@ -401,23 +419,42 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
-    per_replica = B / t_iter
+    ttft_p50 = ttft
+    per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
     if load.queueing:
-        # requests arrive at random (Poisson); a replica's prefill is a single server of service time t_prefill;
-        # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / t_prefill
-        # with chunked prefill a prompt's service is its share of the steps it rides on: I tokens of the
-        # B (1 + r) a step carries, s = t_iter I / (B (1 + r)); without (disaggregated) the prefill itself
+        ttft_p50, ttft = ttft + 0.0, ttft + 0.0
+        if load.prefill_in_step:
+            # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
+            # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
+            # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
+            # Poisson: n = B / (k O) prompts per step at full load, of I (1 + cv^2) mean square length, so at
+            # quantile z: I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
+            n = B / (k * O)
+            spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
+            for quantile, (u, zq) in (("p50", (0.5, Z50)), ("p99", (0.99, _col(load.tail_z)))):
+                burst = np.maximum(n + zq * spread, 0.0)
+                t_q = u * step(I * burst / B)[0] + step(I * (1 + burst) / B)[0]
+                if quantile == "p50":
+                    ttft_p50 = t_q
+                else:
+                    ttft = t_q
+        # requests arrive at random (Poisson); a replica's prompts are a single-server queue; the arrival rate is
+        # cut until the p99 TTFT fits: lambda <= rho_max / s. With chunked prefill a prompt's service is its
+        # share of the steps it rides on: I tokens of the B (1 + r) a step carries, s = t_iter I / (B (1 + r));
+        # without (disaggregated) the prefill itself
         service = t_prefill if not load.prefill_in_step else t_iter * I / (B * (1 + r))
         budget = _col(load.ttft_limit) - ttft
         rho_max = _max_utilization(service, budget)
         per_replica = np.minimum(per_replica, rho_max / service * O)
-        ttft = ttft + _p99_wait(service, per_replica / O * service)
+        rho = per_replica / O * service
+        ttft_p50 = ttft_p50 + _wait(service, rho, 0.50)
+        ttft = ttft + _wait(service, rho, 0.99)
     throughput = replicas * per_replica
     ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
-            "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
+            "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
@@ -433,11 +470,12 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
     return np.maximum(peak_eff * rows / np.maximum(rows + half_rows, 1e-30), 1e-9)
 
 
-def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """99th-percentile queueing wait of a single server: M/M/1 tail t ln(100 rho) / (1 - rho), halved for a
-    deterministic service time (Kingman: (1 + c_s^2) / 2, c_s = 0)."""
+def _wait(service: np.ndarray, rho: np.ndarray, q: float = 0.99) -> np.ndarray:
+    """Quantile q of the queueing wait of a single server: the M/M/1 tail P(W > t) = rho exp(-(1 - rho) t / s)
+    gives t_q = s ln(rho / (1 - q)) / (1 - rho) (0 when rho <= 1 - q), halved for a deterministic service time
+    (Kingman: (1 + c_s^2) / 2, c_s = 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(rho < 1, 0.5 * service * np.log(np.maximum(100 * rho, 1.0)) / np.maximum(1 - rho, 1e-12),
+        return np.where(rho < 1, 0.5 * service * np.log(np.maximum(rho / (1 - q), 1.0)) / np.maximum(1 - rho, 1e-12),
                         np.inf)
 
 
@@ -821,6 +859,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         link_eff=ctx.get("link_efficiency", link_efficiency),
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
+        beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
@@ -908,7 +947,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock) -> dict[str, 
         n_pre = np.ceil(n * f)
         n_dec = n - n_pre
         tokens = np.minimum(n_pre * p, n_dec * d) * O
-    best.update(tokens_per_s=tokens, ttft=ttft, prefill_accelerators=n_pre,
+    best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft, prefill_accelerators=n_pre,
                 decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, clock_fraction=clock,
                 chips=n_pre + n_dec)
     return best
@@ -985,6 +1024,13 @@ def _ttft(ctx):
     return feasible_only(ctx, s, s["ttft"])
 
 
+def _latency(name):
+    def compute(ctx):
+        s = solved(ctx)
+        return feasible_only(ctx, s, s[name])
+    return compute
+
+
 def _always(name):
     return lambda ctx: solved(ctx)[name]
 
@@ -1009,6 +1055,17 @@ for _name, _formula in (
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
     output("inference", _name, _formula)(compute)
+
+for _name, _key, _formula in (
+        ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, 0.5 of the step in flight + the "
+                                 "step carrying the prompt (compound-Poisson prompt load at its median) + the median "
+                                 "queueing wait; offline and single stream: ttft"),
+        ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): 0.99 of the step in flight + the step "
+                             "carrying the prompt at the p99 prompt load + the p99 queueing wait"),
+        ("tpot_mean", "t_iter", "mean time per output token: one decode step at the mean prompt load"),
+        ("tpot_p99", "tpot", "99th percentile over requests of their mean time per output token (= tpot): the step "
+                             "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
+    output("inference", _name, _formula)(_latency(_key))
 
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
