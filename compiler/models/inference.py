@@ -153,10 +153,10 @@ from . import assumptions as A
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.72, "1",
+    "inference_gemm_efficiency", 0.62, "1",
     "achieved fraction of dense peak FLOP/s in large serving matrix multiplies, for chips without a fitted "
-    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.84 at the "
-    "full clock times its sustained clock at 700 W (0.86): 0.72, the effective value a chip without "
+    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.72 at the "
+    "full clock times its sustained clock at 700 W (0.86): 0.62, the effective value a chip without "
     "`full_clock_power` (clock fraction 1) gets; fitted on MLPerf Inference v4.1/v5.0 closed rows in "
     "reference/mlperf_calibration.csv by `factory validate --fit`")
 bandwidth_efficiency = Assumption(
