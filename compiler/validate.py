@@ -492,9 +492,7 @@ def plan(row: Row) -> None:
     else:
         _plan_training(row, n, alias, kind, metric)
     if row.fields and row.output and row.output not in outputs_for(row.kind):
-        what = {"ttft_p50": "its `ttft` is the 99th percentile under Server load",
-                "tpot_p99": "its `tpot` is the mean decode step"}.get(metric, "")
-        row.reason = f"the {row.kind} model has no output `{row.output}`" + (f" ({what})" if what else "")
+        row.reason = f"the {row.kind} model has no output `{row.output}`"
         row.fields = {}
 
 

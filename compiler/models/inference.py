@@ -439,10 +439,12 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                 else:
                     ttft = t_q
         # requests arrive at random (Poisson); a replica's prompts are a single-server queue; the arrival rate is
-        # cut until the p99 TTFT fits: lambda <= rho_max / s. With chunked prefill a prompt's service is its
-        # share of the steps it rides on: I tokens of the B (1 + r) a step carries, s = t_iter I / (B (1 + r));
-        # without (disaggregated) the prefill itself
-        service = t_prefill if not load.prefill_in_step else t_iter * I / (B * (1 + r))
+        # cut until the p99 TTFT fits: lambda <= rho_max / s. With chunked prefill a prompt's service is the time
+        # it adds to the step that carries it, s = t(r + I / B) - t(r); without (disaggregated) the prefill itself
+        if load.prefill_in_step:
+            service = np.maximum(step(r + I / B)[0] - t_iter, 1e-12)
+        else:
+            service = t_prefill
         budget = _col(load.ttft_limit) - ttft
         rho_max = _max_utilization(service, budget)
         per_replica = np.minimum(per_replica, rho_max / service * O)
@@ -484,7 +486,7 @@ def _max_utilization(service: np.ndarray, budget: np.ndarray) -> np.ndarray:
     service (Newton's method; the function is concave and increasing, so the iterates climb to the root from
     below after the first step). 0 when the budget is negative."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.maximum(2 * budget / service, 0.0)
+        k = np.clip(2 * budget / service, 0.0, 1e12)            # no limit (an infinite budget): rho -> 1
         rho = np.ones(np.broadcast_shapes(np.shape(k), np.shape(service)))
         for _ in range(8):
             rho = np.clip(rho - (np.log(100 * rho) - k * (1 - rho)) / (1 / rho + k), 0.01, 1.0)
