@@ -11,7 +11,9 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
                 fp8), per activation (2)
     kv          KV bytes per token = L * kv_width * k, kv_width = 2 * kv_heads * head_dim, or the model's
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
-    I, O        input and output tokens per request; r = I / O prefill tokens per output token
+    I, O        input and output tokens per request (output: per beam, counted once per request)
+    k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
+    r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
     P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
                 rate, else bf16), times the clock fraction f under the power limit
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
@@ -22,7 +24,8 @@ Memory (per chip):
     weights     W_chip = N * w / R                                  (MoE: every expert is stored)
     free        F = M * (1 - memory_reserve) - W_chip
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
-    fits        B_max = floor(F / (kv_chip * (I + O / 2)))           (paged KV: the mean context is held)
+    fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
+                k beams of a request hold its prompt's KV once); B counts decoded rows (beams)
 
 Decode step (every sequence of the batch advances one token; aggregated serving also carries the prefill
 of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
@@ -33,7 +36,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     weights     t_w = pp W_read / (R BW e_m)
                 W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
     attention   t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (R P_att e_c)
-                KV       t_kv = B (I + O/2) kv_chip / (BW e_m)
+                KV       t_kv = B (I / k + O/2) kv_chip / (BW e_m)   (the beams' shared prompt read once)
     TP comm     t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (two ring all-reduces per layer)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
@@ -41,7 +44,11 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + t_over + L * layer_latency
                 (a roofline per operator: the matmuls stream the weights while they compute, attention
                 streams the KV cache; the parts run one after the other, as their kernels do)
-    replica throughput = B / t_iter;  service tokens/s = floor(chips / R) * B / t_iter
+    replica throughput = B / (k t_iter) counted tokens/s;  service tokens/s = floor(chips / R) * B / (k t_iter)
+    beam search (k > 1): the k beams are k rows sharing the request's prompt (one prefill, its KV held and read
+                once) and each step's weight reads; each beam attends to the whole context (I + O/2), so a step of
+                k beam rows costs at most what k independent sequences cost [U: the engine shares the prompt's
+                KV pages between beams; MLPerf GPT-J, beam_size 4, mlcommons/inference language/gpt-j README]
     TPOT        offline and single stream: t_iter. Server and interactive (MLPerf: TPOT of a request = its
                 mean inter-token time, held at the 99th percentile over requests): over its O steps a request
                 shares the steps with the prompts of Poisson arrivals, B on average, so B + z99 sqrt(B) at the
@@ -50,14 +57,25 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
                 W / (tp BW e_m)) + 2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
-    TTFT  = t_pre + t_iter (a new request waits for the step in flight; single stream: t_pre only)
-    server and interactive scenarios (requests arrive at random, MLPerf Server): a replica's prompts are a
-    queue; with chunked prefill a prompt's service is its share of the steps it rides on,
-    s = t_iter I / (B (1 + r)) (disaggregated: s = t_pre); at request rate lam the utilization is
-    rho = lam s and the 99th percentile of TTFT is
-            TTFT_p99 = t_pre + t_iter + s ln(100 rho) / (1 - rho) / 2
-    (the M/M/1 waiting-time tail, halved for deterministic service: Kingman's (1 + c_s^2) / 2 with c_s = 0);
-    the rate is cut until TTFT_p99 <= ttft_limit: replica tokens/s = min(B / t_iter, rho_max O / s)
+    TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
+            ttft_p50 = ttft_p99 = TTFT there.
+    server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill: a request's
+    prompt rides the step after the one in flight when it arrives. Its first token comes after the rest of
+    that step (a uniform share u of it: u = 0.5 at the median, 0.99 at p99) and the whole step that carries
+    its prompt. The prompt tokens a step carries are compound Poisson: n = B / (k O) prompts per step at full
+    load, lengths of mean I and coefficient of variation cv (`prompt_length_cv`, 1 [U]), so at quantile z
+    (z50 = 0, z99 = 2.326, normal approximation) a step carries I b_z prompt tokens, b_z = n + z sqrt(n (1 + cv^2)):
+            TTFT_q = u_q t(I b_z / B) + t(I (1 + b_z) / B) + W_q
+    with t(x) the decode step carrying x prompt tokens per row (t(r) = t_iter); both steps are taken at the
+    same quantile (a burst of arrivals lengthens both: an upper estimate of the sum's quantile).
+    W_q: the prompts are also a single-server queue; a prompt's service is the time it adds to the step that
+    carries it, s = t(r + I / B) - t_iter (disaggregated: s = t_pre, and TTFT_q = t_pre + t_iter + W_q); at
+    request rate lam the utilization is rho = lam s and the q-quantile wait is
+            W_q = s ln(rho / (1 - q)) / (1 - rho) / 2        (0 when rho <= 1 - q)
+    (the M/M/1 waiting-time tail P(W > w) = rho exp(-(1 - rho) w / s), halved for deterministic service:
+    Kingman's (1 + c_s^2) / 2 with c_s = 0); the rate is cut until TTFT_p99 <= ttft_limit:
+    replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
+    (= t_iter, the mean step), tpot_p99 (= tpot).
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
@@ -111,17 +129,22 @@ the full clock.
 Factors and where they come from (`factory explain` prints each source):
     e_c   the serving GEMM efficiency at large m, at the full clock: per chip family and precision, the
           chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
-          else `inference_gemm_efficiency` 0.72. Each is fitted once, all rows of its family together (the
+          else `inference_gemm_efficiency` 0.62. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
-          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.84 (x the sustained clock 0.86
-          at 700 W = 0.72 effective; the measured fp8 burst ceiling on an H100 is 0.68-0.72),
-          Blackwell FP4 0.74, CDNA3 FP8 (MI300X, MI325X) 0.45 (x 0.86 = 0.39:
-          AMD's software reached about half of NVIDIA's share of peak). The global 0.72 is Hopper's effective
-          value, for chips with neither a family value nor `full_clock_power`. docs/accuracy.md has the
-          medians per category.
+          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 (SXM-class: H100 SXM, H200, GH200)
+          0.72 (x the sustained clock 0.86 at 700 W = 0.62 effective, within the measured fp8 burst ceiling of
+          0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe, H100 NVL, H200 NVL, after their clock under the
+          board limit) 0.49, Ada FP8 (L40S) 0.32, Blackwell FP4 0.61, CDNA3 FP8 (MI300X, MI325X) 0.39
+          (x 0.86 = 0.34). The global 0.62 is Hopper's effective value, for chips with neither a family value
+          nor `full_clock_power`. docs/accuracy.md has the medians per category.
     f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
           limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
-          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; CDNA3 1,134 W [U]) else tdp. So a
+          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled to
+          the SMs and the clock their peak assumes, f^3: H100 PCIe 626 W, H100 NVL 633 W, H200 NVL 655 W,
+          so at 350 / 400 / 600 W they compute at 0.81 / 0.85 / 0.97 of their peak clock; CDNA3 1,134 W [U])
+          else tdp. Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
+          PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
+          of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
           memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
     m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
@@ -135,10 +158,12 @@ Factors and where they come from (`factory explain` prints each source):
           slower per FLOP than large ones.
     layer_latency 5 us [U]; layer_latency_sram 25 us, from Groq's Llama 2 7B figure; collective latency 8 us
           [U]; memory reserve 10% (vLLM default).
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (+90% Offline,
-+150-220% Server: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
+Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
 mechanism here captures it), H100 v4.1 submissions against v5.0 ones (the same chip gained ~29% in software
-between the rounds; one factor sits between them), MI325X -28% (its 1 kW board and larger memory).
+between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory), TTFT and
+TPOT percentiles (the model runs at its own operating point, the most tokens/s within the limits; submitters
+choose their own load, so measured TTFT differs by 2x between submissions of the same chip).
 """
 from __future__ import annotations
 
@@ -992,7 +1017,7 @@ DECODE_TERMS = {
                         "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
     "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
-    "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
+    "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
@@ -1042,7 +1067,7 @@ for _name, _formula in (
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch"),
         ("replicas", "floor(accelerators / (tp * pp))"),
-        ("max_batch", "floor((memory (1 - reserve) - weights / (tp pp)) / (kv_chip (I + O/2)))"),
+        ("max_batch", "floor((memory (1 - reserve) - weights / (tp pp)) / (kv_chip (I / beams + O/2)))"),
         ("weights_per_chip", "params * bytes(precision) / (tp * pp)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (+ p99 queueing wait in server scenarios, + KV transfer when disaggregated)"),
@@ -1052,7 +1077,8 @@ for _name, _formula in (
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
-        ("tokens_per_s", "replicas * batch / t_iter (the mean step; server: at most the rate the p99 TTFT allows)"),
+        ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step; server: at most the rate the p99 TTFT "
+                         "allows)"),
         ("clock_fraction", "((min(power_cap, tdp) - idle) / (full_clock_power - idle))^(1/3), at most 1")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
