@@ -1029,8 +1029,9 @@ PREFILL_TERMS = {
     "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops",
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
-    "ttft_wait_time": "ttft - prefill_time: the decode step in flight, the p99 queueing wait (server and "
-                      "interactive), the KV transfer (disaggregated)",
+    "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
+                      "rest of the step in flight and the step carrying the prompt at the p99 prompt load, less "
+                      "the prefill alone, plus the p99 queueing wait; the KV transfer (disaggregated)",
 }
 
 
