@@ -15,11 +15,10 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        runs it as scenario Server) and for scenario `Interactive` (later rounds); the workload then
                        runs scenario "interactive" with that benchmark's own limits.
     training time-to-train   `time_to_train` rows against the training workload's `time_to_train`.
-    TTFT p99, TPOT mean      latency rows of Server/Interactive runs against the workload's `ttft` (in those
-                       scenarios the inference model's TTFT is the 99th percentile with the M/D/1 queueing wait)
-                       and `tpot` (one mean decode step). `ttft_p50` and `tpot_p99` are compared with outputs
-                       `ttft_p50` / `tpot_p99` where the inference model defines them; until then the rows are
-                       listed as not covered, with that reason. The prediction is the model's at its own operating
+    TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
+                       `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
+                       the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
+                       the step at the p99 prompt load). The prediction is the model's at its own operating
                        point (the most tokens/s within the benchmark's limits), which is where a submission runs:
                        submitters raise the load until a limit binds. The inference model takes no arrival rate,
                        so "at exactly the submitted load" is not available.
@@ -45,8 +44,12 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
 "limits TTFT .. ms, TPOT .. ms" of the latency rows in reference/mlperf_calibration.csv [P]:
     llama2-70b       Llama 2 70B, OpenOrca: 24,576 samples (mlperf.conf performance_sample_count [P]) "with up to
                      1,024 input and output tokens" (AMD MLPerf v4.1 blog [S]); 294.45 output tokens per sample
-                     (mlcommons/inference language/llama2-70b README "Tokens per sample" [P]); mean input ~300
-                     tokens [U]. Server 2 s / 200 ms; interactive (`llama2-70b-interactive`) 450 ms / 40 ms [P].
+                     (mlcommons/inference language/llama2-70b README "Tokens per sample" [P]); mean input 222.33
+                     tokens: 5,463,976 input tokens over the 24,576 samples (min 48, max 1,021) of the official
+                     open_orca_gpt4_tokenized_llama.sampled_24576.pkl, as extracted and digest-pinned in
+                     FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json
+                     (commit 96cf1b37, read 2026-12) [S][D]. The same file records NVIDIA's v5.0 DGX-H100 run as
+                     4 replicas of tp 1 x pp 2, GPU batch 1,024. Server 2 s / 200 ms; interactive (`llama2-70b-interactive`) 450 ms / 40 ms [P].
     mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (language/mixtral-8x7b README [P]); 144.84 output
                      tokens per sample [P]; mean input ~480 tokens [U]. Server 2 s / 200 ms [P].
     llama3.1-405b    8,313 samples, 684.68 output tokens per sample (language/llama3.1-405b README [P]); long-context
@@ -56,13 +59,12 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      tokens per sample (mlperf.conf `gptj.*.token_latency_scaling_factor = 69` [P]); input: CNN/DM
                      articles average 781 word tokens (See et al., "Get To The Point", ACL 2017 [S]), ~900 GPT-2
                      BPE tokens with the instruction [U]. Beam search, 4 beams per request (the README above; "only
-                     beam_size 4 is allowed for official submission" in the reference backend [P]): a request
-                     decodes 4 x 69 = 276 tokens, which the inference model (one sequence per request) runs as one
-                     sequence of 276 decode steps: the same matrix work per step and, with the prompt's KV cache
-                     shared by the beams, about the same KV traffic (I + 4 x 69 / 2 against I + 276 / 2); loadgen
-                     counts 69, so predicted tokens/s = the model's x 69 / 276 (Row.scale). Server: 20 s per query
-                     at p99 (mlperf.conf `gptj.Server.target_latency = 20000` [P]), written as TTFT <= 20 s and
-                     TPOT <= 20 s / 276 steps (a sufficient split of the query budget [D]).
+                     beam_size 4 is allowed for official submission" in the reference backend [P]): the workload
+                     sets `let beams = 4` and 69 output tokens; the inference model runs the 4 beams as 4 rows of
+                     the batch that share the request's prompt (prefilled once, its KV held and read once) and the
+                     weight reads of each step, and counts 69 tokens per request. Server: 20 s per query at p99
+                     (mlperf.conf `gptj.Server.target_latency = 20000` [P]), written as TTFT <= 20 s and
+                     TPOT <= 20 s / 69 steps (a sufficient split of the query budget [D]).
     llama3.1-8b      Llama 3.1 8B Instruct on CNN/DailyMail, 13,368 samples (mlperf.conf [P]); prompt template up to
                      2,048 tokens (language/llama3.1-8b PREPROCESSING.md [P]); mean input ~900 tokens [U] (as
                      gptj); output: the accuracy reference generates 8,167,644 characters over 13,368 samples,
@@ -100,8 +102,11 @@ pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inf
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
 minimise the median absolute log error over all throughput (time-to-train) rows of their kind together, and the
-inference factor once more per chip family (FAMILIES: Hopper FP8, Blackwell FP4, CDNA3 FP8, each family's rows
-together; the value the chips' `serving_efficiency` takes), never per row.
+inference factor once more per chip family (FAMILIES: Hopper FP8 (SXM-class: H100 SXM, H200, GH200),
+Hopper add-in FP8 (the same die on 350-600 W PCIe cards: H100 PCIe, H100 NVL, H200 NVL), Ada FP8 (L40S), Blackwell
+FP4, CDNA3 FP8, each family's rows together; the value the chips' `serving_efficiency` takes), never per row. Chips
+without rows in the file (RTX PRO 6000, MI350X/MI355X, B300/GB300) are in no family: they keep the global default or
+a value carried from their architecture's family, as stdlib/chips.factory says.
 
 User measurements (`factory validate --user CSV`, `run_user`): columns spec, quantity, measured, unit (and
 optionally note). Each spec (a path relative to the CSV) is evaluated once; the named quantity (its dotted path,
@@ -140,10 +145,10 @@ class Serving:
 
 
 SERVING = {
-    "llama2-70b": Serving("Llama2_70B", 300.0, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}),
+    "llama2-70b": Serving("Llama2_70B", 222.33, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}),
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)}),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)}),
-    "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / (4 * 69))}, beams=4),
+    "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
     "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)}),
     "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)}),
 }
@@ -162,8 +167,10 @@ POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200",
                  "MI300X": "MI300X_8GPU"}
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
 FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
+            "H100_PCIe": "Hopper add-in FP8", "H100_NVL": "Hopper add-in FP8", "H200_NVL": "Hopper add-in FP8",
+            "L40S": "Ada FP8",
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
-LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft", "tpot_mean": "tpot", "tpot_p99": "tpot_p99"}
+LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
 THROUGHPUT_CATEGORIES = ("inference Offline", "inference Server", "inference Interactive")
@@ -489,9 +496,7 @@ def plan(row: Row) -> None:
     else:
         _plan_training(row, n, alias, kind, metric)
     if row.fields and row.output and row.output not in outputs_for(row.kind):
-        what = {"ttft_p50": "its `ttft` is the 99th percentile under Server load",
-                "tpot_p99": "its `tpot` is the mean decode step"}.get(metric, "")
-        row.reason = f"the {row.kind} model has no output `{row.output}`" + (f" ({what})" if what else "")
+        row.reason = f"the {row.kind} model has no output `{row.output}`"
         row.fields = {}
 
 
@@ -533,7 +538,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["precision"] = alias.precision
     fields["scenario"] = scenario
     fields["input_tokens"] = Q(serving.input_tokens, "tok")
-    fields["output_tokens"] = Q(serving.output_tokens * serving.beams, "tok")
+    fields["output_tokens"] = Q(serving.output_tokens, "tok")
     if scenario != "offline":
         limits = serving.limits.get(scenario)
         if limits is None:
@@ -541,11 +546,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
             return
         fields["ttft_limit"] = Q(limits[0], "s")
         fields["tpot_limit"] = Q(limits[1], "s")
+    if serving.beams > 1:
+        row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
     row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
                   "power": "system_power"}[kind]
-    if kind == "throughput":
-        row.scale = 1.0 / serving.beams         # tokens decoded per request / tokens counted per request
 
 
 def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> None:

@@ -608,6 +608,10 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_s_per_mw tok/s/MW output  output tokens per second per MW of wall power
         ttft          s       output    time to first token
         tpot          s       output    time per output token (one decode step)
+        ttft_p50      s       output    median time to first token (server, interactive: with queueing)
+        ttft_p99      s       output    99th percentile time to first token (= ttft)
+        tpot_mean     s       output    mean time per output token (one decode step at the mean load)
+        tpot_p99      s       output    99th percentile over requests of the time per output token (= tpot)
         feasible      count   output    1 when a configuration meets the memory and latency limits, else 0
         prefill_accelerators count output accelerators in the prefill pool (disaggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated)

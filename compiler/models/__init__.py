@@ -140,6 +140,15 @@ def limits_for(kind: str) -> list[Limit]:
 
 
 _loaded = False
+_MODULE_ORDER = ("cost", "facility", "inference", "network", "power", "thermal", "totals", "training", "workloads")
+
+
+def _place(fn) -> tuple[int, int]:
+    """Where a model function is defined: (its module's place in _MODULE_ORDER, its first line)."""
+    module = getattr(fn, "__module__", "").rpartition(".")[2]
+    code = getattr(fn, "__code__", None)
+    where = _MODULE_ORDER.index(module) if module in _MODULE_ORDER else len(_MODULE_ORDER)
+    return (where, code.co_firstlineno if code is not None else 0)
 
 
 def _load() -> None:
@@ -147,3 +156,9 @@ def _load() -> None:
     if not _loaded:
         _loaded = True
         from . import cost, facility, inference, network, power, thermal, totals, training, workloads  # noqa: F401  (registration by import)
+        # A test or a tool may import one model module before the others, which registers its outputs first:
+        # put every registry in one canonical order (module, then line) so the order never depends on that.
+        for kind, outputs in _REGISTRY.items():
+            _REGISTRY[kind] = dict(sorted(outputs.items(), key=lambda item: _place(item[1].compute)))
+        _LIMITS.sort(key=lambda lim: _place(lim.measure))
+        _RULES.sort(key=lambda r: _place(r.check))

@@ -11,7 +11,9 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
                 fp8), per activation (2)
     kv          KV bytes per token = L * kv_width * k, kv_width = 2 * kv_heads * head_dim, or the model's
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
-    I, O        input and output tokens per request; r = I / O prefill tokens per output token
+    I, O        input and output tokens per request (output: per beam, counted once per request)
+    k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
+    r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
     P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
                 rate, else bf16), times the clock fraction f under the power limit
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
@@ -22,7 +24,8 @@ Memory (per chip):
     weights     W_chip = N * w / R                                  (MoE: every expert is stored)
     free        F = M * (1 - memory_reserve) - W_chip
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
-    fits        B_max = floor(F / (kv_chip * (I + O / 2)))           (paged KV: the mean context is held)
+    fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
+                k beams of a request hold its prompt's KV once); B counts decoded rows (beams)
 
 Decode step (every sequence of the batch advances one token; aggregated serving also carries the prefill
 of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
@@ -33,7 +36,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     weights     t_w = pp W_read / (R BW e_m)
                 W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
     attention   t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (R P_att e_c)
-                KV       t_kv = B (I + O/2) kv_chip / (BW e_m)
+                KV       t_kv = B (I / k + O/2) kv_chip / (BW e_m)   (the beams' shared prompt read once)
     TP comm     t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (two ring all-reduces per layer)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
@@ -41,7 +44,11 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + t_over + L * layer_latency
                 (a roofline per operator: the matmuls stream the weights while they compute, attention
                 streams the KV cache; the parts run one after the other, as their kernels do)
-    replica throughput = B / t_iter;  service tokens/s = floor(chips / R) * B / t_iter
+    replica throughput = B / (k t_iter) counted tokens/s;  service tokens/s = floor(chips / R) * B / (k t_iter)
+    beam search (k > 1): the k beams are k rows sharing the request's prompt (one prefill, its KV held and read
+                once) and each step's weight reads; each beam attends to the whole context (I + O/2), so a step of
+                k beam rows costs at most what k independent sequences cost [U: the engine shares the prompt's
+                KV pages between beams; MLPerf GPT-J, beam_size 4, mlcommons/inference language/gpt-j README]
     TPOT        offline and single stream: t_iter. Server and interactive (MLPerf: TPOT of a request = its
                 mean inter-token time, held at the 99th percentile over requests): over its O steps a request
                 shares the steps with the prompts of Poisson arrivals, B on average, so B + z99 sqrt(B) at the
@@ -50,14 +57,25 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
                 W / (tp BW e_m)) + 2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
-    TTFT  = t_pre + t_iter (a new request waits for the step in flight; single stream: t_pre only)
-    server and interactive scenarios (requests arrive at random, MLPerf Server): a replica's prompts are a
-    queue; with chunked prefill a prompt's service is its share of the steps it rides on,
-    s = t_iter I / (B (1 + r)) (disaggregated: s = t_pre); at request rate lam the utilization is
-    rho = lam s and the 99th percentile of TTFT is
-            TTFT_p99 = t_pre + t_iter + s ln(100 rho) / (1 - rho) / 2
-    (the M/M/1 waiting-time tail, halved for deterministic service: Kingman's (1 + c_s^2) / 2 with c_s = 0);
-    the rate is cut until TTFT_p99 <= ttft_limit: replica tokens/s = min(B / t_iter, rho_max O / s)
+    TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
+            ttft_p50 = ttft_p99 = TTFT there.
+    server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill: a request's
+    prompt rides the step after the one in flight when it arrives. Its first token comes after the rest of
+    that step (a uniform share u of it: u = 0.5 at the median, 0.99 at p99) and the whole step that carries
+    its prompt. The prompt tokens a step carries are compound Poisson: n = B / (k O) prompts per step at full
+    load, lengths of mean I and coefficient of variation cv (`prompt_length_cv`, 1 [U]), so at quantile z
+    (z50 = 0, z99 = 2.326, normal approximation) a step carries I b_z prompt tokens, b_z = n + z sqrt(n (1 + cv^2)):
+            TTFT_q = u_q t(I b_z / B) + t(I (1 + b_z) / B) + W_q
+    with t(x) the decode step carrying x prompt tokens per row (t(r) = t_iter); both steps are taken at the
+    same quantile (a burst of arrivals lengthens both: an upper estimate of the sum's quantile).
+    W_q: the prompts are also a single-server queue; a prompt's service is the time it adds to the step that
+    carries it, s = t(r + I / B) - t_iter (disaggregated: s = t_pre, and TTFT_q = t_pre + t_iter + W_q); at
+    request rate lam the utilization is rho = lam s and the q-quantile wait is
+            W_q = s ln(rho / (1 - q)) / (1 - rho) / 2        (0 when rho <= 1 - q)
+    (the M/M/1 waiting-time tail P(W > w) = rho exp(-(1 - rho) w / s), halved for deterministic service:
+    Kingman's (1 + c_s^2) / 2 with c_s = 0); the rate is cut until TTFT_p99 <= ttft_limit:
+    replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
+    (= t_iter, the mean step), tpot_p99 (= tpot).
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
@@ -111,17 +129,22 @@ the full clock.
 Factors and where they come from (`factory explain` prints each source):
     e_c   the serving GEMM efficiency at large m, at the full clock: per chip family and precision, the
           chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
-          else `inference_gemm_efficiency` 0.72. Each is fitted once, all rows of its family together (the
+          else `inference_gemm_efficiency` 0.62. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
-          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 0.84 (x the sustained clock 0.86
-          at 700 W = 0.72 effective; the measured fp8 burst ceiling on an H100 is 0.68-0.72),
-          Blackwell FP4 0.74, CDNA3 FP8 (MI300X, MI325X) 0.45 (x 0.86 = 0.39:
-          AMD's software reached about half of NVIDIA's share of peak). The global 0.72 is Hopper's effective
-          value, for chips with neither a family value nor `full_clock_power`. docs/accuracy.md has the
-          medians per category.
+          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 (SXM-class: H100 SXM, H200, GH200)
+          0.72 (x the sustained clock 0.86 at 700 W = 0.62 effective, within the measured fp8 burst ceiling of
+          0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe, H100 NVL, H200 NVL, after their clock under the
+          board limit) 0.49, Ada FP8 (L40S) 0.32, Blackwell FP4 0.61, CDNA3 FP8 (MI300X, MI325X) 0.39
+          (x 0.86 = 0.34). The global 0.62 is Hopper's effective value, for chips with neither a family value
+          nor `full_clock_power`. docs/accuracy.md has the medians per category.
     f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
           limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
-          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; CDNA3 1,134 W [U]) else tdp. So a
+          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled to
+          the SMs and the clock their peak assumes, f^3: H100 PCIe 626 W, H100 NVL 633 W, H200 NVL 655 W,
+          so at 350 / 400 / 600 W they compute at 0.81 / 0.85 / 0.97 of their peak clock; CDNA3 1,134 W [U])
+          else tdp. Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
+          PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
+          of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
           memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
     m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
@@ -135,10 +158,12 @@ Factors and where they come from (`factory explain` prints each source):
           slower per FLOP than large ones.
     layer_latency 5 us [U]; layer_latency_sram 25 us, from Groq's Llama 2 7B figure; collective latency 8 us
           [U]; memory reserve 10% (vLLM default).
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (+90% Offline,
-+150-220% Server: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
+Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
 mechanism here captures it), H100 v4.1 submissions against v5.0 ones (the same chip gained ~29% in software
-between the rounds; one factor sits between them), MI325X -28% (its 1 kW board and larger memory).
+between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory), TTFT and
+TPOT percentiles (the model runs at its own operating point, the most tokens/s within the limits; submitters
+choose their own load, so measured TTFT differs by 2x between submissions of the same chip).
 """
 from __future__ import annotations
 
@@ -154,10 +179,10 @@ from .distinct import solve_distinct
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.72, "1",
+    "inference_gemm_efficiency", 0.62, "1",
     "achieved fraction of dense peak FLOP/s in large serving matrix multiplies, for chips without a fitted "
-    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.84 at the "
-    "full clock times its sustained clock at 700 W (0.86): 0.72, the effective value a chip without "
+    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.72 at the "
+    "full clock times its sustained clock at 700 W (0.86): 0.62, the effective value a chip without "
     "`full_clock_power` (clock fraction 1) gets; fitted on MLPerf Inference v4.1/v5.0 closed rows in "
     "reference/mlperf_calibration.csv by `factory validate --fit`")
 bandwidth_efficiency = Assumption(
@@ -223,6 +248,20 @@ seq_overhead = Assumption(
     "seq_overhead", 30e-6, "s",
     "time per step and per sequence of the batch outside the matrix multiplies [U]: paged-KV block tables, "
     "sampling and detokenization grow with the batch; ~5 us per sequence (order of magnitude)")
+
+beam_width = Assumption(
+    "beams", 1.0, "1",
+    "beam search width: sequences decoded per request [U] (1: greedy or sampled decoding). Set `let beams = k` on "
+    "the workload: the k beams of a request are k rows of the batch that share the prompt (prefilled once, its "
+    "KV cache held once) and each step's weight reads; the request counts its output_tokens once (MLPerf GPT-J: "
+    "beam_size 4, mlcommons/inference language/gpt-j README, read 2026 [P])")
+prompt_length_cv = Assumption(
+    "prompt_length_cv", 1.0, "1",
+    "coefficient of variation of the prompt length of a serving benchmark [U]: an exponential-like spread (OpenOrca "
+    "prompts of the MLPerf Llama 2 70B benchmark run from 48 to 1,021 tokens, mean 222: the sample sums in "
+    "FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json, read 2026 [S]); it sets the spread of the prompt tokens a step carries (compound Poisson) and "
+    "so the tail of the time to first token")
+Z50 = 0.0                   # the standard normal's median
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
@@ -294,6 +333,8 @@ class Load:
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
+    beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
+    prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
@@ -339,8 +380,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     free = M * (1 - _col(load.reserve)) - w_chip
     kv_token = L * _col(arch.kv_width) * kb                       # B per token, whole model
     kv_chip = kv_token / pp / np.minimum(tp, _col(arch.kv_split))
-    ctx = I + O / 2
-    max_batch = np.floor(np.maximum(free, 0) / (kv_chip * ctx))
+    k = np.maximum(_col(load.beams), 1.0)                         # beams per request (rows of the batch)
+    ctx = I + O / 2                                               # context a decode row attends to
+    held = I / k + O / 2                                          # KV held per row: the beams share the prompt
+    max_batch = np.floor(np.maximum(free, 0) / (kv_chip * held))
     B = np.minimum(batch, max_batch)
     if load.single_stream:
         B = np.minimum(B, 1.0)
@@ -353,7 +396,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         fits = fits & (max_batch >= _col(load.fixed_batch))
     B = np.maximum(B, 1.0)
 
-    r = I / O if load.prefill_in_step else np.zeros_like(I)
+    r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
     E = _col(arch.experts)
     k_act = _col(arch.experts_active)
     n_exp = _col(arch.expert_params)
@@ -376,7 +419,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         w_read = ((N - n_exp) + n_exp * touched) * w
         t_weights = pp * w_read / R / (BW * em)
-        t_kv = B * ctx * kv_chip / (BW * em)
+        t_kv = B * held * kv_chip / (BW * em)                     # a request's prompt KV read once per step
         t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
@@ -402,23 +445,44 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
     ttft = t_prefill if load.single_stream else t_prefill + t_iter
-    per_replica = B / t_iter
+    ttft_p50 = ttft
+    per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
     if load.queueing:
-        # requests arrive at random (Poisson); a replica's prefill is a single server of service time t_prefill;
-        # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / t_prefill
-        # with chunked prefill a prompt's service is its share of the steps it rides on: I tokens of the
-        # B (1 + r) a step carries, s = t_iter I / (B (1 + r)); without (disaggregated) the prefill itself
-        service = t_prefill if not load.prefill_in_step else t_iter * I / (B * (1 + r))
+        ttft_p50, ttft = ttft + 0.0, ttft + 0.0
+        if load.prefill_in_step:
+            # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
+            # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
+            # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
+            # Poisson: n = B / (k O) prompts per step at full load, of I (1 + cv^2) mean square length, so at
+            # quantile z: I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
+            n = B / (k * O)
+            spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
+            for quantile, (u, zq) in (("p50", (0.5, Z50)), ("p99", (0.99, _col(load.tail_z)))):
+                burst = np.maximum(n + zq * spread, 0.0)
+                t_q = u * step(I * burst / B)[0] + step(I * (1 + burst) / B)[0]
+                if quantile == "p50":
+                    ttft_p50 = t_q
+                else:
+                    ttft = t_q
+        # requests arrive at random (Poisson); a replica's prompts are a single-server queue; the arrival rate is
+        # cut until the p99 TTFT fits: lambda <= rho_max / s. With chunked prefill a prompt's service is the time
+        # it adds to the step that carries it, s = t(r + I / B) - t(r); without (disaggregated) the prefill itself
+        if load.prefill_in_step:
+            service = np.maximum(step(r + I / B)[0] - t_iter, 1e-12)
+        else:
+            service = t_prefill
         budget = _col(load.ttft_limit) - ttft
         rho_max = _max_utilization(service, budget)
         per_replica = np.minimum(per_replica, rho_max / service * O)
-        ttft = ttft + _p99_wait(service, per_replica / O * service)
+        rho = per_replica / O * service
+        ttft_p50 = ttft_p50 + _wait(service, rho, 0.50)
+        ttft = ttft + _wait(service, rho, 0.99)
     throughput = replicas * per_replica
     ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
-            "t_prefill": t_prefill, "ttft": ttft, "throughput": throughput, "ok": ok, "t_compute": t_compute,
+            "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
@@ -434,11 +498,12 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
     return np.maximum(peak_eff * rows / np.maximum(rows + half_rows, 1e-30), 1e-9)
 
 
-def _p99_wait(service: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """99th-percentile queueing wait of a single server: M/M/1 tail t ln(100 rho) / (1 - rho), halved for a
-    deterministic service time (Kingman: (1 + c_s^2) / 2, c_s = 0)."""
+def _wait(service: np.ndarray, rho: np.ndarray, q: float = 0.99) -> np.ndarray:
+    """Quantile q of the queueing wait of a single server: the M/M/1 tail P(W > t) = rho exp(-(1 - rho) t / s)
+    gives t_q = s ln(rho / (1 - q)) / (1 - rho) (0 when rho <= 1 - q), halved for a deterministic service time
+    (Kingman: (1 + c_s^2) / 2, c_s = 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(rho < 1, 0.5 * service * np.log(np.maximum(100 * rho, 1.0)) / np.maximum(1 - rho, 1e-12),
+        return np.where(rho < 1, 0.5 * service * np.log(np.maximum(rho / (1 - q), 1.0)) / np.maximum(1 - rho, 1e-12),
                         np.inf)
 
 
@@ -447,7 +512,7 @@ def _max_utilization(service: np.ndarray, budget: np.ndarray) -> np.ndarray:
     service (Newton's method; the function is concave and increasing, so the iterates climb to the root from
     below after the first step). 0 when the budget is negative."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.maximum(2 * budget / service, 0.0)
+        k = np.clip(2 * budget / service, 0.0, 1e12)            # no limit (an infinite budget): rho -> 1
         rho = np.ones(np.broadcast_shapes(np.shape(k), np.shape(service)))
         for _ in range(8):
             rho = np.clip(rho - (np.log(100 * rho) - k * (1 - rho)) / (1 / rho + k), 0.01, 1.0)
@@ -822,6 +887,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         link_eff=ctx.get("link_efficiency", link_efficiency),
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
+        beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
@@ -916,7 +982,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock, best) -> dict
         n_pre = np.ceil(n * f)
         n_dec = n - n_pre
         tokens = np.minimum(n_pre * p, n_dec * d) * O
-    best.update(tokens_per_s=tokens, ttft=ttft, prefill_accelerators=n_pre,
+    best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft, prefill_accelerators=n_pre,
                 decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, clock_fraction=clock,
                 chips=n_pre + n_dec)
     return best
@@ -959,7 +1025,7 @@ DECODE_TERMS = {
                         "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
     "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
-    "decode_kv_time": "t_kv = B (I + O/2) kv_chip / (BW e_m): reading the KV cache of the batch",
+    "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
@@ -971,8 +1037,9 @@ PREFILL_TERMS = {
     "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops",
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
-    "ttft_wait_time": "ttft - prefill_time: the decode step in flight, the p99 queueing wait (server and "
-                      "interactive), the KV transfer (disaggregated)",
+    "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
+                      "rest of the step in flight and the step carrying the prompt at the p99 prompt load, less "
+                      "the prefill alone, plus the p99 queueing wait; the KV transfer (disaggregated)",
 }
 
 
@@ -993,6 +1060,13 @@ def _ttft(ctx):
     return feasible_only(ctx, s, s["ttft"])
 
 
+def _latency(name):
+    def compute(ctx):
+        s = solved(ctx)
+        return feasible_only(ctx, s, s[name])
+    return compute
+
+
 def _always(name):
     return lambda ctx: solved(ctx)[name]
 
@@ -1002,7 +1076,7 @@ for _name, _formula in (
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch"),
         ("replicas", "floor(accelerators / (tp * pp))"),
-        ("max_batch", "floor((memory (1 - reserve) - weights / (tp pp)) / (kv_chip (I + O/2)))"),
+        ("max_batch", "floor((memory (1 - reserve) - weights / (tp pp)) / (kv_chip (I / beams + O/2)))"),
         ("weights_per_chip", "params * bytes(precision) / (tp * pp)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (+ p99 queueing wait in server scenarios, + KV transfer when disaggregated)"),
@@ -1012,11 +1086,23 @@ for _name, _formula in (
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
-        ("tokens_per_s", "replicas * batch / t_iter (the mean step; server: at most the rate the p99 TTFT allows)"),
+        ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step; server: at most the rate the p99 TTFT "
+                         "allows)"),
         ("clock_fraction", "((min(power_cap, tdp) - idle) / (full_clock_power - idle))^(1/3), at most 1")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
     output("inference", _name, _formula)(compute)
+
+for _name, _key, _formula in (
+        ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, 0.5 of the step in flight + the "
+                                 "step carrying the prompt (compound-Poisson prompt load at its median) + the median "
+                                 "queueing wait; offline and single stream: ttft"),
+        ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): 0.99 of the step in flight + the step "
+                             "carrying the prompt at the p99 prompt load + the p99 queueing wait"),
+        ("tpot_mean", "t_iter", "mean time per output token: one decode step at the mean prompt load"),
+        ("tpot_p99", "tpot", "99th percentile over requests of their mean time per output token (= tpot): the step "
+                             "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
+    output("inference", _name, _formula)(_latency(_key))
 
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
