@@ -591,7 +591,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         demand        tok/s             output tokens per second to serve (sizes the pools)
         power_cap     W                 power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
-        utilization   fraction          share of time the service is busy (for $/Mtoken; default 1)
+        utilization   fraction          share of time the service is busy (for $/Mtoken; default service_utilization 0.6)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)

@@ -114,7 +114,8 @@ model, at the utilization of the site or hall the workload is placed in when one
 idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's
 wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip
 under a cap; tokens/J =
-tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), the
+tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), utilization
+the workload's `utilization`, else service_utilization 0.6 [U] (compiler/models/cost.py service_duty_cycle); the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
 
@@ -1157,9 +1158,11 @@ def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
 def _usd_per_token(ctx):
     platform = Platform(ctx)
     s = solved(ctx)
-    util = ctx.get("utilization") if ctx.is_set("utilization") else np.ones(1)
+    from .cost import service_duty_cycle
+    util = service_duty_cycle(ctx)      # the workload's `utilization`, else service_utilization (0.6) [U]
     return feasible_only(ctx, s, accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util))
 
 
-output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization)")(
+output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization), "
+                                    "utilization: the workload's, else service_utilization 0.6")(
     _usd_per_token)
