@@ -626,6 +626,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
         system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
+        offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
+        batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
+        offered_share fraction output   offered_load / tokens_per_s; above 1 the service cannot carry the load and its latencies are the capacity point's
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
         depreciation_it        s        depreciation period of IT equipment

@@ -342,6 +342,7 @@ class Load:
     fixed_tp: np.ndarray | None = None          # set by the spec: one value per scenario (or one for all)
     fixed_pp: np.ndarray | None = None
     fixed_batch: np.ndarray | None = None
+    offered: np.ndarray | None = None           # offered load, counted output tokens/s of the whole service
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None):
@@ -408,7 +409,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     m0, el = _col(load.gemm_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
 
-    def step(prefill_share):
+    def step(prefill_share, B=B):
         """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill)."""
         tokens = B * (1 + prefill_share)                          # tokens through the model per step
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
@@ -431,13 +432,6 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_iter, terms = step(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
-    if load.queueing:
-        # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
-        # over its O steps a request shares the steps with the prompts of Poisson arrivals, B of them on average
-        # (B / O per step), so at the 99th percentile B + z99 sqrt(B)
-        tpot, terms = step(r * (1 + _col(load.tail_z) / np.sqrt(B)))    # the terms `explain` shows are TPOT's
-    else:
-        tpot = t_iter
 
     pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0))
                    / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
@@ -445,46 +439,82 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
-    ttft = t_prefill if load.single_stream else t_prefill + t_iter
-    ttft_p50 = ttft
+
+    def latencies(b):
+        """At b decoded rows in flight: the mean step, TPOT (p99 in server scenarios) with its terms, TTFT p50
+        and p99 before the queueing wait, and a prompt's service time in the prompt queue."""
+        t_mean, step_terms = step(r, b)
+        if not load.queueing:
+            ttft_b = t_prefill if load.single_stream else t_prefill + t_mean
+            return t_mean, t_mean, step_terms, ttft_b, ttft_b, t_prefill
+        # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
+        # over its O steps a request shares the steps with the prompts of Poisson arrivals, b of them on average
+        # (b / O per step), so at the 99th percentile b + z99 sqrt(b)
+        tpot_b, step_terms = step(r * (1 + _col(load.tail_z) / np.sqrt(b)), b)  # the terms explain shows
+        if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
+            ttft_b = t_prefill + t_mean
+            return t_mean, tpot_b, step_terms, ttft_b, ttft_b, t_prefill
+        # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
+        # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
+        # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
+        # Poisson: n = b / (k O) prompts per step, of I (1 + cv^2) mean square length, so at quantile z:
+        # I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
+        n = b / (k * O)
+        spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
+        quantiles = []
+        for u, zq in ((0.5, Z50), (0.99, _col(load.tail_z))):
+            burst = np.maximum(n + zq * spread, 0.0)
+            quantiles.append(u * step(I * burst / b, b)[0] + step(I * (1 + burst) / b, b)[0])
+        # a prompt's service: the time it adds to the step that carries it, s = t(r + I / b) - t(r)
+        service_b = np.maximum(step(r + I / b, b)[0] - t_mean, 1e-12)
+        return t_mean, tpot_b, step_terms, quantiles[0], quantiles[1], service_b
+
+    t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
+    if load.queueing:
+        terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
     if load.queueing:
-        ttft_p50, ttft = ttft + 0.0, ttft + 0.0
-        if load.prefill_in_step:
-            # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
-            # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
-            # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
-            # Poisson: n = B / (k O) prompts per step at full load, of I (1 + cv^2) mean square length, so at
-            # quantile z: I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
-            n = B / (k * O)
-            spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
-            for quantile, (u, zq) in (("p50", (0.5, Z50)), ("p99", (0.99, _col(load.tail_z)))):
-                burst = np.maximum(n + zq * spread, 0.0)
-                t_q = u * step(I * burst / B)[0] + step(I * (1 + burst) / B)[0]
-                if quantile == "p50":
-                    ttft_p50 = t_q
-                else:
-                    ttft = t_q
         # requests arrive at random (Poisson); a replica's prompts are a single-server queue; the arrival rate is
-        # cut until the p99 TTFT fits: lambda <= rho_max / s. With chunked prefill a prompt's service is the time
-        # it adds to the step that carries it, s = t(r + I / B) - t(r); without (disaggregated) the prefill itself
-        if load.prefill_in_step:
-            service = np.maximum(step(r + I / B)[0] - t_iter, 1e-12)
-        else:
-            service = t_prefill
+        # cut until the p99 TTFT fits: lambda <= rho_max / s
         budget = _col(load.ttft_limit) - ttft
         rho_max = _max_utilization(service, budget)
         per_replica = np.minimum(per_replica, rho_max / service * O)
         rho = per_replica / O * service
         ttft_p50 = ttft_p50 + _wait(service, rho, 0.50)
         ttft = ttft + _wait(service, rho, 0.99)
-    throughput = replicas * per_replica
+    # the limits hold at the capacity point (a lower offered load only shortens the latencies)
     ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
+    in_flight = B + 0.0
+    offered_share = np.full(np.shape(per_replica), np.nan)
+    if load.offered is not None:
+        # an offered load x per replica below the capacity c: the continuous batcher holds the rows that load
+        # keeps in flight (Little's law): b = k x t_iter(b), the smallest batch that carries x (a replica's
+        # tokens/s b / (k t_iter(b)) rise with b); found by bisection on [1, B] (b - k x t(b) rises through 0).
+        # At or above the capacity the service runs at its capacity point (the latencies above).
+        x = _col(load.offered) / np.maximum(replicas, 1)
+        offered_share = x / np.maximum(per_replica, 1e-300)
+        under = offered_share < 1 - 1e-9
+        lo, hi = np.ones_like(B), B + 0.0
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            above = mid >= k * x * step(r, mid)[0]
+            lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+        b = np.where(under, hi, B)
+        t_b, tpot_b, terms_b, p50_b, p99_b, service_b = latencies(b)
+        if load.queueing:
+            rho_b = x / O * service_b
+            p50_b, p99_b = p50_b + _wait(service_b, rho_b, 0.50), p99_b + _wait(service_b, rho_b, 0.99)
+        pick = (lambda at_load, at_capacity: np.where(under, at_load, at_capacity))
+        t_iter, tpot, ttft_p50, ttft = pick(t_b, t_iter), pick(tpot_b, tpot), pick(p50_b, ttft_p50), pick(p99_b, ttft)
+        terms = {name: pick(terms_b[name], value) for name, value in terms.items()}
+        in_flight = b
+    throughput = replicas * per_replica
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
-            "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
+            "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": in_flight + z,
+            "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
@@ -892,7 +922,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
-        fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_batch=_fixed(ctx, "batch"))
+        fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_batch=_fixed(ctx, "batch"),
+        offered=_fixed(ctx, "offered_load"))
     return platform, arch, hw, load, scenario, clock
 
 
@@ -1105,6 +1136,11 @@ for _name, _key, _formula in (
                              "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
     output("inference", _name, _formula)(_latency(_key))
 
+output("inference", "batch_in_flight", "offered_load set and below capacity: b = beams x (offered_load / replicas) "
+                                       "x t_iter(b) (Little's law, the smallest batch carrying it), else batch")(
+    _value("batch_in_flight"))
+output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 0 when no offered_load is set")(
+    lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=0.0)))
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
                                                          solved(ctx)["tp"] * solved(ctx)["pp"], 1.0)))
