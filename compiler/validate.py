@@ -18,10 +18,11 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
     TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
                        `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
                        the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
-                       the step at the p99 prompt load). The prediction is the model's at its own operating
-                       point (the most tokens/s within the benchmark's limits), which is where a submission runs:
-                       submitters raise the load until a limit binds. The inference model takes no arrival rate,
-                       so "at exactly the submitted load" is not available.
+                       the step at the p99 prompt load). A latency row is measured at its submission's own
+                       throughput, the `throughput` row of the same round, benchmark, scenario, system and
+                       accelerators (`measured_loads`): the workload is offered that load (`offered_load`), so
+                       the model predicts at the measured operating point (its in-flight batch by Little's law),
+                       or at its own capacity point where the measured load exceeds the model's capacity.
     power AC / power DC      `mean_power_per_8GPU_node (AC|DC)` (MLPerf Training power logs, one 8-GPU node)
                        against the training workload's `system_power` / `system_power_dc`, the job placed on the
                        stdlib server of that chip (POWER_SYSTEMS; H100: HGX_H100, the DGX H100's power model):

@@ -76,6 +76,16 @@ Prefill of one request (time to first token):
     Kingman's (1 + c_s^2) / 2 with c_s = 0); the rate is cut until TTFT_p99 <= ttft_limit:
     replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
     (= t_iter, the mean step), tpot_p99 (= tpot).
+    Offered load (`offered_load` x, counted output tokens/s of the service; default: none, the latencies above
+    are the capacity point's): the layout (tp, pp) and the configured batch B stay the capacity point's (what
+    the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
+    load keeps in flight (Little's law, the smallest batch that carries x_r):
+            b = k x_r t_iter(b)        (bisection on [1, B]: b - k x_r t(b) rises through 0; b >= 1)
+    and every latency is taken at b (the mean step, TPOT, the prompts per step n = b / (k O), the prompt's
+    service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r >= c the latencies are the capacity
+    point's (`offered_share` = x / tokens_per_s says by how much the load exceeds what the service carries).
+    Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
+    capacity itself, amplified there (docs/accuracy.md).
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
@@ -161,10 +171,13 @@ Factors and where they come from (`factory explain` prints each source):
           [U]; memory reserve 10% (vLLM default).
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
 Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
-mechanism here captures it), H100 v4.1 submissions against v5.0 ones (the same chip gained ~29% in software
-between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory), TTFT and
-TPOT percentiles (the model runs at its own operating point, the most tokens/s within the limits; submitters
-choose their own load, so measured TTFT differs by 2x between submissions of the same chip).
+mechanism here captures it) and on Hopper Server (+36-48%, bound by the 6 s TTFT: an H200 submission measured
+TTFT p50 1.54 s at 291 tok/s, 17 rows in flight by Little's law, where the model gives 1.04 s at 397 tok/s:
+its 9,400-token prefill is slower than the decode-fitted e_c makes it; no chunking mechanism is modelled), H100 v4.1 submissions against v5.0 ones (the same chip gained
+~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
+TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
+throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity, and TTFT
+is short by ~25% at the median even where the capacity is right).
 """
 from __future__ import annotations
 
