@@ -557,3 +557,32 @@ def test_offered_load_in_a_spec() -> None:
     assert v["a.batch_in_flight"][0] == v["a.batch"][0]
     assert v["b.batch_in_flight"][0] < v["b.batch"][0]
     assert v["b.tpot_mean"][0] < v["a.tpot_mean"][0] and v["b.ttft_p99"][0] < v["a.ttft_p99"][0]
+
+
+# ----------------------------------------------------------------------------- chunked prefill over pipeline stages
+def _ttft_by_chunk(pp: float, chunks, share: float = 0.5):
+    """TTFT p50 and p99 of one layout (tp 2, the given pp, batch limit 64) at half its capacity, per chunk size."""
+    hw, arch, load = _bench_inputs()
+    hw.chips, hw.scaleup = np.array([8.0]), np.array([8.0])
+    load.input_tokens = np.array([4000.0])
+    load.ttft_limit = np.array([60.0])
+    capacity = M.evaluate_configs(hw, arch, load, [2], [pp], [64])["throughput"][0, 0]
+    chunked = M.Load(**{**load.__dict__, "chunk_tokens": np.asarray(chunks, dtype=float),
+                        "offered": np.array([share * capacity])})
+    q = M.evaluate_configs(hw, arch, chunked, [2], [pp], [64])
+    return q["ttft_p50"][:, 0], q["ttft"][:, 0], q
+
+
+def test_chunking_never_raises_ttft_at_the_same_load() -> None:
+    """Law: at the same offered load a smaller chunk (max_num_tokens) never raises TTFT p50 or p99: over pp
+    stages only the first chunk pays the pipeline fill (pp - 1) min(C, X) kappa. At pp = 1 there is no fill,
+    so the chunk size changes nothing; a chunk larger than every prompt token a step carries changes nothing
+    more (min(C, X) = X)."""
+    chunks = [64.0, 512.0, 2048.0, 8192.0, 1e6, 1e7]
+    p50, p99, q = _ttft_by_chunk(4, chunks)
+    assert np.all(np.diff(p50) >= 0) and np.all(np.diff(p99) >= 0)
+    assert p99[0] < p99[-1]                                       # the fill is real over 4 stages
+    assert p50[-1] == pytest.approx(p50[-2], rel=1e-12) and p99[-1] == pytest.approx(p99[-2], rel=1e-12)
+    assert np.all(q["tpot"][:, 0] == q["tpot"][0, 0])            # chunking moves TTFT only, not the decode step
+    flat50, flat99, _ = _ttft_by_chunk(1, chunks)
+    assert np.all(flat50 == flat50[0]) and np.all(flat99 == flat99[0])

@@ -275,6 +275,15 @@ prompt_length_cv = Assumption(
     "prompts of the MLPerf Llama 2 70B benchmark run from 48 to 1,021 tokens, mean 222: the sample sums in "
     "FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json, read 2026 [S]); it sets the spread of the prompt tokens a step carries (compound Poisson) and "
     "so the tail of the time to first token")
+chunk_tokens = Assumption(
+    "max_num_tokens", 8192.0, "tok",
+    "prompt tokens per chunk of chunked prefill, the engine's token budget of one forward pass [U]: TensorRT-LLM "
+    "`max_num_tokens` ('maximum number of batched input tokens after padding is removed in each batch', "
+    "nvidia.github.io/TensorRT-LLM/commands/trtllm-build.html; chunked context splits a prompt into such chunks "
+    "batched with the decode rows, nvidia.github.io/TensorRT-LLM/features/long-sequence.html, read 2026), vLLM "
+    "`max_num_batched_tokens`; 8192 is the order of the engines' defaults (2048-8192 by version). Over pp "
+    "pipeline stages a chunk passes the stages one after another, so the first chunk of a prompt pays the "
+    "pipeline fill (pp - 1) x its stage time: smaller chunks shorten the time to first token")
 Z50 = 0.0                   # the standard normal's median
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
@@ -349,6 +358,7 @@ class Load:
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
+    chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
@@ -474,10 +484,18 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
         n = b / (k * O)
         spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
+        # Over pp > 1 stages the carrying step's prompt tokens X = I (1 + burst) go in chunks of at most C
+        # (max_num_tokens) that pass the stages one after another: (X / C + pp - 1) stage times of a chunk, i.e.
+        # the step's share of the prompt work (X kappa, kappa = (t(X / b) - t(0)) / X per token on the whole
+        # replica) plus the pipeline fill (pp - 1) min(C, X) kappa (chunked prefill: a smaller C, a shorter fill)
         quantiles = []
+        t_decode = step(0.0, b)[0]
         for u, zq in ((0.5, Z50), (0.99, _col(load.tail_z))):
             burst = np.maximum(n + zq * spread, 0.0)
-            quantiles.append(u * step(I * burst / b, b)[0] + step(I * (1 + burst) / b, b)[0])
+            carried = I * (1 + burst)
+            t_carry = step(carried / b, b)[0]
+            fill = (pp - 1) * np.minimum(_col(load.chunk_tokens), carried) * (t_carry - t_decode) / carried
+            quantiles.append(u * step(I * burst / b, b)[0] + t_carry + fill)
         # a prompt's service: the time it adds to the step that carries it, s = t(r + I / b) - t(r)
         service_b = np.maximum(step(r + I / b, b)[0] - t_mean, 1e-12)
         return t_mean, tpot_b, step_terms, quantiles[0], quantiles[1], service_b
@@ -932,6 +950,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
+        chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
