@@ -68,6 +68,14 @@ Prefill of one request (time to first token):
             TTFT_q = u_q t(I b_z / B) + t(I (1 + b_z) / B) + W_q
     with t(x) the decode step carrying x prompt tokens per row (t(r) = t_iter); both steps are taken at the
     same quantile (a burst of arrivals lengthens both: an upper estimate of the sum's quantile).
+    Chunked prefill over pp > 1 pipeline stages: the carrying step's X = I (1 + b_z) prompt tokens go in chunks
+    of at most C tokens (`max_num_tokens`, 8192 [U], TensorRT-LLM's token budget per forward pass) that pass the
+    stages one after another, (X / C + pp - 1) chunk stage times; t(.) holds the first X / C of them (the
+    prompt work spread over the replica), so TTFT_q adds the pipeline fill
+            fill = (pp - 1) min(C, X) kappa,   kappa = (t(X / B) - t(0)) / X (a prompt token's time on the replica)
+    (0 at pp = 1; a smaller C never lengthens it). Llama 3.1 405B's 9,400-token prompts over tp2 x pp4 pay ~3
+    chunk stage times: the search then prefers tp4 x pp2 with 15 rows (an H200 submission: 291 tok/s at a 57 ms
+    mean TPOT, 17 rows in flight by Little's law).
     W_q: the prompts are also a single-server queue; a prompt's service is the time it adds to the step that
     carries it, s = t(r + I / B) - t_iter (disaggregated: s = t_pre, and TTFT_q = t_pre + t_iter + W_q); at
     request rate lam the utilization is rho = lam s and the q-quantile wait is
@@ -171,9 +179,7 @@ Factors and where they come from (`factory explain` prints each source):
           [U]; memory reserve 10% (vLLM default).
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
 Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
-mechanism here captures it) and on Hopper Server (+36-48%, bound by the 6 s TTFT: an H200 submission measured
-TTFT p50 1.54 s at 291 tok/s, 17 rows in flight by Little's law, where the model gives 1.04 s at 397 tok/s:
-its 9,400-token prefill is slower than the decode-fitted e_c makes it; no chunking mechanism is modelled), H100 v4.1 submissions against v5.0 ones (the same chip gained
+mechanism here captures it; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
 throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity, and TTFT
