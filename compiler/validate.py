@@ -18,10 +18,11 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
     TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
                        `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
                        the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
-                       the step at the p99 prompt load). The prediction is the model's at its own operating
-                       point (the most tokens/s within the benchmark's limits), which is where a submission runs:
-                       submitters raise the load until a limit binds. The inference model takes no arrival rate,
-                       so "at exactly the submitted load" is not available.
+                       the step at the p99 prompt load). A latency row is measured at its submission's own
+                       throughput, the `throughput` row of the same round, benchmark, scenario, system and
+                       accelerators (`measured_loads`): the workload is offered that load (`offered_load`), so
+                       the model predicts at the measured operating point (its in-flight batch by Little's law),
+                       or at its own capacity point where the measured load exceeds the model's capacity.
     power AC / power DC      `mean_power_per_8GPU_node (AC|DC)` (MLPerf Training power logs, one 8-GPU node)
                        against the training workload's `system_power` / `system_power_dc`, the job placed on the
                        stdlib server of that chip (POWER_SYSTEMS; H100: HGX_H100, the DGX H100's power model):
@@ -586,6 +587,27 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         row.output = "time_to_train"
 
 
+def _submission(row: Row) -> tuple:
+    d = row.data
+    return tuple((d.get(k) or "").strip() for k in ("round", "benchmark", "scenario", "system", "accelerator",
+                                                      "num_accelerators"))
+
+
+def measured_loads(rows: list[Row]) -> None:
+    """A latency row is measured at its submission's own throughput (MLPerf Server: the loadgen's offered rate,
+    the `throughput` row of the same round, benchmark, scenario, system and accelerators): its workload gets
+    that throughput as `offered_load`, so its latencies are predicted at the measured operating point (the
+    inference model's in-flight batch of that load), not at the model's own capacity. A latency row without
+    its throughput row keeps the capacity point."""
+    loads = {_submission(r): r.measured for r in rows
+             if r.kind == "inference" and r.output == "tokens_per_s" and r.fields and math.isfinite(r.measured)}
+    for r in rows:
+        if r.kind == "inference" and r.fields and r.output in LATENCY_OUTPUTS.values():
+            load = loads.get(_submission(r))
+            if load is not None:
+                r.fields["offered_load"] = Q(load, "tok/s")
+
+
 # ----------------------------------------------------------------------------- the validation spec
 def assign_blocks(rows: list[Row]) -> None:
     """One block per distinct configuration: rows with the same fields share it (named w0001, w0002, ...)."""
@@ -633,6 +655,7 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
         if r.problem:
             _row_problem(problems, problems.sources[path], r.line, r.problem)
     rows = [r for r in rows if not r.problem]
+    measured_loads(rows)
     checked, sink = dsl.check_text(spec_text(rows, lets, params), name="validation.factory")
     for source in problems.sources.values():
         sink.add_source(source)

@@ -591,7 +591,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         demand        tok/s             output tokens per second to serve (sizes the pools)
         power_cap     W                 power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
-        utilization   fraction          share of time the service is busy (for $/Mtoken; default 1)
+        utilization   fraction          share of time the service is busy (for $/Mtoken; default service_utilization 0.6)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
@@ -626,6 +626,10 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
         system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
+        offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
+        batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
+        offered_share fraction output   offered_load / tokens_per_s; above 1 the service cannot carry the load and its latencies are the capacity point's
+        max_num_tokens tok              prompt tokens per chunk of chunked prefill (TensorRT-LLM max_num_tokens; default 8192): over pipeline stages the first chunk pays the pipeline fill
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
         depreciation_it        s        depreciation period of IT equipment

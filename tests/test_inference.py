@@ -499,3 +499,90 @@ def test_disaggregated_example_meets_its_demand(shootout) -> None:
     assert shootout["dynamo_70b.tokens_per_s"] == pytest.approx(500e3)
     assert shootout["dynamo_70b.prefill_accelerators"] > 0 and shootout["dynamo_70b.decode_accelerators"] > 0
     assert shootout["dynamo_70b.ttft"] < 2.0
+
+
+# ----------------------------------------------------------------------------- latency at an offered load
+def _at_loads(shares):
+    """The search without an offered load (the capacity point), and again at `shares` of that capacity."""
+    hw, arch, load = _bench_inputs()
+    hw.chips = np.array([8.0])
+    hw.scaleup = np.array([8.0])
+    capacity = M.search(hw, arch, load)
+    offered = M.Load(**{**load.__dict__, "offered": capacity["throughput"][0] * np.asarray(shares, dtype=float)})
+    return capacity, M.search(hw, arch, offered), offered
+
+
+LATENCIES = ("ttft_p50", "ttft", "t_iter", "tpot")
+
+
+def test_latency_rises_with_offered_load_and_meets_the_capacity_point() -> None:
+    """Law: a higher offered load never shortens TTFT or TPOT (more rows in flight, a busier prompt queue); at
+    or above the capacity the service runs at its max-throughput point, so the latencies are that point's.
+    The layout and the configured batch are the capacity point's at every load."""
+    shares = [0.05, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99, 1.0, 1.3]
+    capacity, at, _ = _at_loads(shares)
+    for name in LATENCIES:
+        values = at[name]
+        assert np.all(np.diff(values) >= -1e-12 * values[:-1]), name
+        assert values[0] < capacity[name][0], name                 # light load: strictly shorter
+        for i in (7, 8):                                            # share 1 and 1.3: the capacity point
+            assert values[i] == pytest.approx(capacity[name][0], rel=1e-9), name
+    for name in ("tp", "pp", "batch", "throughput"):
+        assert np.all(at[name] == capacity[name][0]), name
+    assert at["offered_share"] == pytest.approx(shares, rel=1e-9)
+
+
+def test_in_flight_batch_obeys_littles_law() -> None:
+    """Hand law (Little): rows in flight = beams x arrival rate of tokens per replica x time per token, so at an
+    offered load x below the capacity, b = k (x / replicas) t_iter(b) wherever b > 1 (the bisection's root)."""
+    shares = [0.3, 0.6, 0.9]
+    _, at, load = _at_loads(shares)
+    b, t = at["batch_in_flight"], at["t_iter"]
+    x = load.offered / at["replicas"]
+    assert np.all(b > 1) and np.all(b < at["batch"])
+    assert b == pytest.approx(1.0 * x * t, rel=1e-6)
+    assert np.all(np.diff(b) > 0)
+
+
+def test_offered_load_in_a_spec() -> None:
+    """The field reaches the model: 70% of a service's own capacity gives offered_share 0.7 and fewer rows in
+    flight than the configured batch; without it, the share is 0 and the in-flight batch is the batch."""
+    v = run('from chips import H200\nfrom models import Llama2_70B\n'
+                    'inference a {\n  model = Llama2_70B\n  chip = H200\n  accelerators = 8\n  scenario = "server"\n'
+                    '  input_tokens = 222 tok\n  output_tokens = 294 tok\n}\n'
+                    'inference b {\n  model = Llama2_70B\n  chip = H200\n  accelerators = 8\n  scenario = "server"\n'
+                    '  input_tokens = 222 tok\n  output_tokens = 294 tok\n  offered_load = 0.7 * a.tokens_per_s\n}\n')
+    assert v["b.offered_share"][0] == pytest.approx(0.7)
+    assert v["a.offered_share"][0] == 0
+    assert v["a.batch_in_flight"][0] == v["a.batch"][0]
+    assert v["b.batch_in_flight"][0] < v["b.batch"][0]
+    assert v["b.tpot_mean"][0] < v["a.tpot_mean"][0] and v["b.ttft_p99"][0] < v["a.ttft_p99"][0]
+
+
+# ----------------------------------------------------------------------------- chunked prefill over pipeline stages
+def _ttft_by_chunk(pp: float, chunks, share: float = 0.5):
+    """TTFT p50 and p99 of one layout (tp 2, the given pp, batch limit 64) at half its capacity, per chunk size."""
+    hw, arch, load = _bench_inputs()
+    hw.chips, hw.scaleup = np.array([8.0]), np.array([8.0])
+    load.input_tokens = np.array([4000.0])
+    load.ttft_limit = np.array([60.0])
+    capacity = M.evaluate_configs(hw, arch, load, [2], [pp], [64])["throughput"][0, 0]
+    chunked = M.Load(**{**load.__dict__, "chunk_tokens": np.asarray(chunks, dtype=float),
+                        "offered": np.array([share * capacity])})
+    q = M.evaluate_configs(hw, arch, chunked, [2], [pp], [64])
+    return q["ttft_p50"][:, 0], q["ttft"][:, 0], q
+
+
+def test_chunking_never_raises_ttft_at_the_same_load() -> None:
+    """Law: at the same offered load a smaller chunk (max_num_tokens) never raises TTFT p50 or p99: over pp
+    stages only the first chunk pays the pipeline fill (pp - 1) min(C, X) kappa. At pp = 1 there is no fill,
+    so the chunk size changes nothing; a chunk larger than every prompt token a step carries changes nothing
+    more (min(C, X) = X)."""
+    chunks = [64.0, 512.0, 2048.0, 8192.0, 1e6, 1e7]
+    p50, p99, q = _ttft_by_chunk(4, chunks)
+    assert np.all(np.diff(p50) >= 0) and np.all(np.diff(p99) >= 0)
+    assert p99[0] < p99[-1]                                       # the fill is real over 4 stages
+    assert p50[-1] == pytest.approx(p50[-2], rel=1e-12) and p99[-1] == pytest.approx(p99[-2], rel=1e-12)
+    assert np.all(q["tpot"][:, 0] == q["tpot"][0, 0])            # chunking moves TTFT only, not the decode step
+    flat50, flat99, _ = _ttft_by_chunk(1, chunks)
+    assert np.all(flat50 == flat50[0]) and np.all(flat99 == flat99[0])

@@ -120,6 +120,23 @@ def test_accuracy_variants_share_one_block(validated) -> None:
 
 
 @needs_csv
+def test_latency_rows_are_predicted_at_their_submissions_throughput(validated) -> None:
+    """A latency row is measured at its submission's own throughput (the `throughput` row of the same round,
+    benchmark, scenario, system and accelerators): its workload is offered exactly that load, and where the
+    model's capacity exceeds it, runs fewer rows in flight than at its capacity point."""
+    from compiler.validate import LATENCY_OUTPUTS, _submission
+
+    loads = {_submission(r): r.measured for r in validated if r.covered and r.output == "tokens_per_s"}
+    offered = 0
+    for r in validated:
+        if r.covered and r.output in LATENCY_OUTPUTS.values() and _submission(r) in loads:
+            assert r.fields["offered_load"].value == loads[_submission(r)], r.line
+            assert r.fields["offered_load"].unit == "tok/s"
+            offered += 1
+    assert offered >= 200
+
+
+@needs_csv
 def test_predicted_latencies_obey_the_benchmark_limits(validated) -> None:
     """Law of the search: the configuration the model picks meets the benchmark's limits, so the predicted TPOT and
     TTFT p99 of every Server/Interactive row are within that benchmark's own limits (405B's are not Llama 2's)."""

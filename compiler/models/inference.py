@@ -68,6 +68,14 @@ Prefill of one request (time to first token):
             TTFT_q = u_q t(I b_z / B) + t(I (1 + b_z) / B) + W_q
     with t(x) the decode step carrying x prompt tokens per row (t(r) = t_iter); both steps are taken at the
     same quantile (a burst of arrivals lengthens both: an upper estimate of the sum's quantile).
+    Chunked prefill over pp > 1 pipeline stages: the carrying step's X = I (1 + b_z) prompt tokens go in chunks
+    of at most C tokens (`max_num_tokens`, 8192 [U], TensorRT-LLM's token budget per forward pass) that pass the
+    stages one after another, (X / C + pp - 1) chunk stage times; t(.) holds the first X / C of them (the
+    prompt work spread over the replica), so TTFT_q adds the pipeline fill
+            fill = (pp - 1) min(C, X) kappa,   kappa = (t(X / B) - t(0)) / X (a prompt token's time on the replica)
+    (0 at pp = 1; a smaller C never lengthens it). Llama 3.1 405B's 9,400-token prompts over tp2 x pp4 pay ~3
+    chunk stage times: the search then prefers tp4 x pp2 with 15 rows (an H200 submission: 291 tok/s at a 57 ms
+    mean TPOT, 17 rows in flight by Little's law).
     W_q: the prompts are also a single-server queue; a prompt's service is the time it adds to the step that
     carries it, s = t(r + I / B) - t_iter (disaggregated: s = t_pre, and TTFT_q = t_pre + t_iter + W_q); at
     request rate lam the utilization is rho = lam s and the q-quantile wait is
@@ -76,6 +84,16 @@ Prefill of one request (time to first token):
     Kingman's (1 + c_s^2) / 2 with c_s = 0); the rate is cut until TTFT_p99 <= ttft_limit:
     replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
     (= t_iter, the mean step), tpot_p99 (= tpot).
+    Offered load (`offered_load` x, counted output tokens/s of the service; default: none, the latencies above
+    are the capacity point's): the layout (tp, pp) and the configured batch B stay the capacity point's (what
+    the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
+    load keeps in flight (Little's law, the smallest batch that carries x_r):
+            b = k x_r t_iter(b)        (bisection on [1, B]: b - k x_r t(b) rises through 0; b >= 1)
+    and every latency is taken at b (the mean step, TPOT, the prompts per step n = b / (k O), the prompt's
+    service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r >= c the latencies are the capacity
+    point's (`offered_share` = x / tokens_per_s says by how much the load exceeds what the service carries).
+    Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
+    capacity itself, amplified there (docs/accuracy.md).
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
@@ -114,7 +132,8 @@ model, at the utilization of the site or hall the workload is placed in when one
 idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's
 wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip
 under a cap; tokens/J =
-tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), the
+tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), utilization
+the workload's `utilization`, else service_utilization 0.6 [U] (compiler/models/cost.py service_duty_cycle); the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
 
@@ -160,10 +179,11 @@ Factors and where they come from (`factory explain` prints each source):
           [U]; memory reserve 10% (vLLM default).
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
 Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
-mechanism here captures it), H100 v4.1 submissions against v5.0 ones (the same chip gained ~29% in software
-between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory), TTFT and
-TPOT percentiles (the model runs at its own operating point, the most tokens/s within the limits; submitters
-choose their own load, so measured TTFT differs by 2x between submissions of the same chip).
+mechanism here captures it; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
+~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
+TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
+throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity, and TTFT
+is short by ~25% at the median even where the capacity is right).
 """
 from __future__ import annotations
 
@@ -261,6 +281,15 @@ prompt_length_cv = Assumption(
     "prompts of the MLPerf Llama 2 70B benchmark run from 48 to 1,021 tokens, mean 222: the sample sums in "
     "FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json, read 2026 [S]); it sets the spread of the prompt tokens a step carries (compound Poisson) and "
     "so the tail of the time to first token")
+chunk_tokens = Assumption(
+    "max_num_tokens", 8192.0, "tok",
+    "prompt tokens per chunk of chunked prefill, the engine's token budget of one forward pass [U]: TensorRT-LLM "
+    "`max_num_tokens` ('maximum number of batched input tokens after padding is removed in each batch', "
+    "nvidia.github.io/TensorRT-LLM/commands/trtllm-build.html; chunked context splits a prompt into such chunks "
+    "batched with the decode rows, nvidia.github.io/TensorRT-LLM/features/long-sequence.html, read 2026), vLLM "
+    "`max_num_batched_tokens`; 8192 is the order of the engines' defaults (2048-8192 by version). Over pp "
+    "pipeline stages a chunk passes the stages one after another, so the first chunk of a prompt pays the "
+    "pipeline fill (pp - 1) x its stage time: smaller chunks shorten the time to first token")
 Z50 = 0.0                   # the standard normal's median
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
@@ -335,12 +364,14 @@ class Load:
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
+    chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
     fixed_tp: np.ndarray | None = None          # set by the spec: one value per scenario (or one for all)
     fixed_pp: np.ndarray | None = None
     fixed_batch: np.ndarray | None = None
+    offered: np.ndarray | None = None           # offered load, counted output tokens/s of the whole service
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None):
@@ -407,7 +438,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     m0, el = _col(load.gemm_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
 
-    def step(prefill_share):
+    def step(prefill_share, B=B):
         """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill)."""
         tokens = B * (1 + prefill_share)                          # tokens through the model per step
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
@@ -430,13 +461,6 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_iter, terms = step(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
-    if load.queueing:
-        # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
-        # over its O steps a request shares the steps with the prompts of Poisson arrivals, B of them on average
-        # (B / O per step), so at the 99th percentile B + z99 sqrt(B)
-        tpot, terms = step(r * (1 + _col(load.tail_z) / np.sqrt(B)))    # the terms `explain` shows are TPOT's
-    else:
-        tpot = t_iter
 
     pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0))
                    / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
@@ -444,46 +468,90 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
-    ttft = t_prefill if load.single_stream else t_prefill + t_iter
-    ttft_p50 = ttft
+
+    def latencies(b):
+        """At b decoded rows in flight: the mean step, TPOT (p99 in server scenarios) with its terms, TTFT p50
+        and p99 before the queueing wait, and a prompt's service time in the prompt queue."""
+        t_mean, step_terms = step(r, b)
+        if not load.queueing:
+            ttft_b = t_prefill if load.single_stream else t_prefill + t_mean
+            return t_mean, t_mean, step_terms, ttft_b, ttft_b, t_prefill
+        # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests:
+        # over its O steps a request shares the steps with the prompts of Poisson arrivals, b of them on average
+        # (b / O per step), so at the 99th percentile b + z99 sqrt(b)
+        tpot_b, step_terms = step(r * (1 + _col(load.tail_z) / np.sqrt(b)), b)  # the terms explain shows
+        if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
+            ttft_b = t_prefill + t_mean
+            return t_mean, tpot_b, step_terms, ttft_b, ttft_b, t_prefill
+        # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
+        # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
+        # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
+        # Poisson: n = b / (k O) prompts per step, of I (1 + cv^2) mean square length, so at quantile z:
+        # I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
+        n = b / (k * O)
+        spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
+        # Over pp > 1 stages the carrying step's prompt tokens X = I (1 + burst) go in chunks of at most C
+        # (max_num_tokens) that pass the stages one after another: (X / C + pp - 1) stage times of a chunk, i.e.
+        # the step's share of the prompt work (X kappa, kappa = (t(X / b) - t(0)) / X per token on the whole
+        # replica) plus the pipeline fill (pp - 1) min(C, X) kappa (chunked prefill: a smaller C, a shorter fill)
+        quantiles = []
+        t_decode = step(0.0, b)[0]
+        for u, zq in ((0.5, Z50), (0.99, _col(load.tail_z))):
+            burst = np.maximum(n + zq * spread, 0.0)
+            carried = I * (1 + burst)
+            t_carry = step(carried / b, b)[0]
+            fill = (pp - 1) * np.minimum(_col(load.chunk_tokens), carried) * (t_carry - t_decode) / carried
+            quantiles.append(u * step(I * burst / b, b)[0] + t_carry + fill)
+        # a prompt's service: the time it adds to the step that carries it, s = t(r + I / b) - t(r)
+        service_b = np.maximum(step(r + I / b, b)[0] - t_mean, 1e-12)
+        return t_mean, tpot_b, step_terms, quantiles[0], quantiles[1], service_b
+
+    t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
+    if load.queueing:
+        terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
     if load.queueing:
-        ttft_p50, ttft = ttft + 0.0, ttft + 0.0
-        if load.prefill_in_step:
-            # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
-            # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
-            # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
-            # Poisson: n = B / (k O) prompts per step at full load, of I (1 + cv^2) mean square length, so at
-            # quantile z: I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
-            n = B / (k * O)
-            spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
-            for quantile, (u, zq) in (("p50", (0.5, Z50)), ("p99", (0.99, _col(load.tail_z)))):
-                burst = np.maximum(n + zq * spread, 0.0)
-                t_q = u * step(I * burst / B)[0] + step(I * (1 + burst) / B)[0]
-                if quantile == "p50":
-                    ttft_p50 = t_q
-                else:
-                    ttft = t_q
         # requests arrive at random (Poisson); a replica's prompts are a single-server queue; the arrival rate is
-        # cut until the p99 TTFT fits: lambda <= rho_max / s. With chunked prefill a prompt's service is the time
-        # it adds to the step that carries it, s = t(r + I / B) - t(r); without (disaggregated) the prefill itself
-        if load.prefill_in_step:
-            service = np.maximum(step(r + I / B)[0] - t_iter, 1e-12)
-        else:
-            service = t_prefill
+        # cut until the p99 TTFT fits: lambda <= rho_max / s
         budget = _col(load.ttft_limit) - ttft
         rho_max = _max_utilization(service, budget)
         per_replica = np.minimum(per_replica, rho_max / service * O)
         rho = per_replica / O * service
         ttft_p50 = ttft_p50 + _wait(service, rho, 0.50)
         ttft = ttft + _wait(service, rho, 0.99)
-    throughput = replicas * per_replica
+    # the limits hold at the capacity point (a lower offered load only shortens the latencies)
     ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
+    in_flight = B + 0.0
+    offered_share = np.full(np.shape(per_replica), np.nan)
+    if load.offered is not None:
+        # an offered load x per replica below the capacity c: the continuous batcher holds the rows that load
+        # keeps in flight (Little's law): b = k x t_iter(b), the smallest batch that carries x (a replica's
+        # tokens/s b / (k t_iter(b)) rise with b); found by bisection on [1, B] (b - k x t(b) rises through 0).
+        # At or above the capacity the service runs at its capacity point (the latencies above).
+        x = _col(load.offered) / np.maximum(replicas, 1)
+        offered_share = x / np.maximum(per_replica, 1e-300)
+        under = offered_share < 1 - 1e-9
+        lo, hi = np.ones_like(B), B + 0.0
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            above = mid >= k * x * step(r, mid)[0]
+            lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+        b = np.where(under, hi, B)
+        t_b, tpot_b, terms_b, p50_b, p99_b, service_b = latencies(b)
+        if load.queueing:
+            rho_b = x / O * service_b
+            p50_b, p99_b = p50_b + _wait(service_b, rho_b, 0.50), p99_b + _wait(service_b, rho_b, 0.99)
+        pick = (lambda at_load, at_capacity: np.where(under, at_load, at_capacity))
+        t_iter, tpot, ttft_p50, ttft = pick(t_b, t_iter), pick(tpot_b, tpot), pick(p50_b, ttft_p50), pick(p99_b, ttft)
+        terms = {name: pick(terms_b[name], value) for name, value in terms.items()}
+        in_flight = b
+    throughput = replicas * per_replica
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
-            "t_memory": t_memory, "chips_used": replicas * R, "allowed": allowed, "fits": fits,
+            "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": in_flight + z,
+            "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
@@ -888,10 +956,12 @@ def _inputs(ctx, prefill_in_step: bool = True):
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
+        chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
-        fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_batch=_fixed(ctx, "batch"))
+        fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_batch=_fixed(ctx, "batch"),
+        offered=_fixed(ctx, "offered_load"))
     return platform, arch, hw, load, scenario, clock
 
 
@@ -1104,6 +1174,11 @@ for _name, _key, _formula in (
                              "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
     output("inference", _name, _formula)(_latency(_key))
 
+output("inference", "batch_in_flight", "offered_load set and below capacity: b = beams x (offered_load / replicas) "
+                                       "x t_iter(b) (Little's law, the smallest batch carrying it), else batch")(
+    _value("batch_in_flight"))
+output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 0 when no offered_load is set")(
+    lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=0.0)))
 output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
                                                          solved(ctx)["tp"] * solved(ctx)["pp"], 1.0)))
@@ -1157,9 +1232,11 @@ def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
 def _usd_per_token(ctx):
     platform = Platform(ctx)
     s = solved(ctx)
-    util = ctx.get("utilization") if ctx.is_set("utilization") else np.ones(1)
+    from .cost import service_duty_cycle
+    util = service_duty_cycle(ctx)      # the workload's `utilization`, else service_utilization (0.6) [U]
     return feasible_only(ctx, s, accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util))
 
 
-output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization)")(
+output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization), "
+                                    "utilization: the workload's, else service_utilization 0.6")(
     _usd_per_token)
