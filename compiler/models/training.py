@@ -131,7 +131,7 @@ from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelera
                         collective_latency)
 
 training_efficiency = Assumption(
-    "training_gemm_efficiency", 0.47, "1",
+    "training_gemm_efficiency", 0.55, "1",
     "achieved fraction of the dense bf16 peak FLOP/s in training matrix multiplies on large shapes [D] (fp8 and "
     "narrower formats: x 0.91, their measured large-GEMM share of peak against bf16's on one H100 SXM, "
     "the project's H100 SXM microbenchmark, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median "
@@ -151,6 +151,13 @@ restart_time = Assumption(
     "time lost per interruption besides the work since the last checkpoint [U]: detection, re-scheduling on "
     "spares and reloading; with the Llama 3 failure rate this gives the >90% effective training time Meta "
     "reported (Llama 3 paper, 2024, via datacenterdynamics.com)")
+step_overhead = Assumption(
+    "training_step_overhead", 0.2, "s",
+    "fixed time per optimizer step besides the micro-batches' work [D]: the optimizer step's kernels, the "
+    "gradient-norm and loss all-reduces, launch and host synchronization; fitted once with the GEMM efficiency")
+tp_overlap = Assumption(
+    "tp_comm_overlap", 1.0, "1",
+    "share of the tensor-parallel collectives hidden behind the GEMMs [U]")
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
     "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]")
@@ -275,7 +282,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     # ---- compute
     model_flops = np.where(lora > 0, 4 * Aa, 6 * Aa) + 6 * L * s * D          # per token (attention: causal)
     extra = np.where(level >= 1, 2 * L * s * D, 0.0) + r * 2 * Aa                  # recomputed forward
-    rate = P * et * gemm_shape_share(mb * sl)
+    rate = P * _col(hw["clock"]) * et * gemm_shape_share(mb * sl)
     t_mb = mb * s * (model_flops + extra) / (tp * cp * pp * rate)    # one micro-batch through one stage (fwd+bwd)
     t_c = m * t_mb
     bubble = t_c * (pp - 1) / (v * m)
@@ -302,7 +309,11 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     volume = (4 + 2 * r) * (L / pp) * m * mb * sl * k_act * h * a / ep
     t_ep = np.where(moe & (ep > 1), np.maximum(volume * (g - 1) / BL, volume * (ep - g) / (BO * fa2a)), 0.0)
     t_ep_exposed = np.maximum(t_ep - t_c, 0.0)
-    t_step = t_c + bubble + t_tp + t_pp_exposed + t_cp_exposed + t_dp_exposed + t_ep_exposed
+    # TP-comm overlap: each all-gather / reduce-scatter is split into tp chunks pipelined with the GEMM's chunks
+    # (ring exchange): only one chunk's transfer waits, unless the transfers outlast the computation
+    t_tp_exposed = np.where(_col(job["tp_overlap"]) > 0, np.maximum(t_tp / tp, t_tp - t_c), t_tp)
+    t_fixed = _col(job["overhead"]) + 2.0 * lat * np.ceil(np.log2(np.maximum(used, 1.0)))
+    t_step = t_c + bubble + t_tp_exposed + t_fixed + t_pp_exposed + t_cp_exposed + t_dp_exposed + t_ep_exposed
     tokens_step = seqs * s
     z = 0 * t_step
     return {"t_step": t_step, "fits": fits, "tokens_step": tokens_step + z, "flops": model_flops + z,
@@ -415,7 +426,8 @@ def _inputs(ctx):
     arch = architecture(ctx.ref("model"))
     chip = platform.chip
     precision = ctx.text("precision", "bf16") if ctx.is_set("precision") else ("fp8" if chip.is_set("fp8") else "bf16")
-    hw = {"peak": _peak(chip, precision), "link": platform.link(), "scaleout": platform.scaleout(),
+    from .power import compute_clock_fraction
+    hw = {"peak": _peak(chip, precision), "clock": compute_clock_fraction(ctx, chip), "link": platform.link(), "scaleout": platform.scaleout(),
           "memory": chip.get("memory"), "scaleup": platform.scaleup(), "alltoall_share": alltoall_share(ctx)}
     context = ctx.ref("model").get("context") if ctx.ref("model").is_set("context") else np.asarray([4096.0])
     seq = ctx.get("seq_len") if ctx.is_set("seq_len") else np.minimum(4096.0, context)
@@ -424,6 +436,8 @@ def _inputs(ctx):
            "eff": ctx.get("training_gemm_efficiency", training_efficiency) * PRECISION_SHARE[precision],
            "lora": np.asarray([1.0 if ctx.text("method", "full") == "lora" else 0.0]),
            "lat": ctx.get("collective_latency", collective_latency),
+           "overhead": ctx.get("training_step_overhead", step_overhead),
+           "tp_overlap": ctx.get("tp_comm_overlap", tp_overlap),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
            "wbytes": np.asarray([PRECISION_BYTES[precision]]),
            "heads": ctx.ref("model").get("heads"),
@@ -465,7 +479,7 @@ def _time(ctx, q, arch, job, hw, tokens, eval_tokens):
     eval_flops = np.asarray(2 * arch.active + 2 * arch.layers * job["seq"] * arch.attn_width, dtype=float)
     if np.ndim(n) == 2 and eval_flops.size > 1:       # candidates (scenario x layout): one row per scenario
         eval_flops = eval_flops.reshape(-1, 1)
-    t0 = t0 + eval_tokens * eval_flops / (n * hw["peak"] * job["eff"])
+    t0 = t0 + eval_tokens * eval_flops / (n * hw["peak"] * hw["clock"] * job["eff"])
     return t0
 
 
