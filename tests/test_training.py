@@ -62,8 +62,9 @@ def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
     assert v["s.gpt.gpu_hours"] == pytest.approx(n * v["s.gpt.time_to_train"])
     assert v["s.gpt.accelerator_hours"] == v["s.gpt.gpu_hours"]
     assert v["s.gpt.energy"] == pytest.approx(v["s.gpt.power"] * v["s.gpt.time_to_train"])
-    # 128 DGX H100 at their modelled average wall power
-    assert v["s.gpt.power"] == pytest.approx(128 * v["systems.DGX_H100.power"])
+    # the wall power at the job's own load: accelerators x system_power / accelerators per system (8 per DGX H100)
+    assert v["s.gpt.power"] == pytest.approx(n * v["s.gpt.system_power"] / 8, rel=1e-9)
+    assert v["s.gpt.power"] < 128 * v["systems.DGX_H100.peak_power"]
     # the layout uses at most the accelerators the job holds (a remainder idles, and counts in MFU and hours)
     assert v["s.gpt.tp"] * v["s.gpt.pp"] * v["s.gpt.cp"] * v["s.gpt.dp"] <= n
 

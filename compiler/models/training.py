@@ -659,11 +659,12 @@ output("training", "gpu_hours", "accelerators * time_to_train")(_hours)
 
 
 def _power(ctx):
-    platform = Platform(ctx)
-    return feasible_only(ctx, solved(ctx), platform.wall_power_per_chip() * solved(ctx)["n"])
+    from .workloads import wall_power_per_accelerator
+    return feasible_only(ctx, solved(ctx), wall_power_per_accelerator(ctx) * solved(ctx)["n"])
 
 
-output("training", "power", "accelerators * system wall power per accelerator")(_power)
+output("training", "power", "accelerators * system_power / accelerators per system (bare chips: accelerators * "
+       "accelerator_power): the wall power at the job's own load")(_power)
 output("training", "energy", "power * time_to_train")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("power") * ctx.get("time_to_train")))
 output("training", "cost", "accelerator_hours * cost per accelerator-hour")(
