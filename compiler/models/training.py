@@ -149,6 +149,7 @@ from . import Assumption, output
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelerator_cost, architecture, cached,
                         collective_latency)
+from .power import compute_clock_fraction
 
 training_efficiency = Assumption(
     "training_gemm_efficiency", 0.55, "1",
@@ -452,8 +453,8 @@ def _inputs(ctx):
     arch = architecture(ctx.ref("model"))
     chip = platform.chip
     precision = ctx.text("precision", "bf16") if ctx.is_set("precision") else ("fp8" if chip.is_set("fp8") else "bf16")
-    from .power import compute_clock_fraction
-    hw = {"peak": _peak(chip, precision), "clock": compute_clock_fraction(ctx, chip), "link": platform.link(), "scaleout": platform.scaleout(),
+    hw = {"peak": _peak(chip, precision), "clock": compute_clock_fraction(ctx, chip), "link": platform.link(),
+          "scaleout": platform.scaleout(),
           "memory": chip.get("memory"), "scaleup": platform.scaleup(), "alltoall_share": alltoall_share(ctx)}
     context = ctx.ref("model").get("context") if ctx.ref("model").is_set("context") else np.asarray([4096.0])
     seq = ctx.get("seq_len") if ctx.is_set("seq_len") else np.minimum(4096.0, context)
