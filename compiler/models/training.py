@@ -178,7 +178,7 @@ step_overhead = Assumption(
     "fixed time per optimizer step besides the micro-batches' work [D]: the optimizer step's kernels, the "
     "gradient-norm and loss all-reduces, launches and host synchronization; fitted once, globally, with "
     "training_gemm_efficiency on MLPerf Training v3.1-v4.1 time-to-train (reference/mlperf_calibration.csv: 0.19, "
-    "0.20, 0.21 s give 5.4%, 5.1%, 6.0% median |error|, 0 s 10.6%)")
+    "0.20, 0.21 s give 5.4%, 5.1%, 6.0% median |error|; 0 s: 13.2% with the TP-comm overlap, 10.6% without)")
 tp_overlap = Assumption(
     "tp_comm_overlap", 1.0, "1",
     "tensor-parallel communication overlap on (1) or off (0) [S]: with it each all-gather / reduce-scatter is split "
