@@ -127,9 +127,9 @@ clock (0.86 on every chip whose power model is the H100's scaled by its TDP) e_t
 clock: 0.55 x 0.86 = 0.47 of the bf16 peak sustained.
 Largest misses: H100 LoRA rows whose submitters were slow at 8-32 GPUs (-75% to -81%: the same configuration
 measured 4x faster elsewhere), A100 LoRA at 64 (-73%), L40S LoRA (-42% to -45%: PCIe cards without a measured
-clock or GEMM share under their 350 W limit), H100/H200 LoRA at 512-1,024 GPUs (+3% to +67%: the fixed step
+clock or GEMM share under their 350 W limit), H100/H200 LoRA at 512-1,024 GPUs (+1% to +67%: the fixed step
 cost overshoots where the submitters grew the batch), H200 LoRA at 8 (+10% to +22%), Trillium and Gaudi2 GPT-3
-(+2% to +24%). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 39.7% / 37.1% /
+(+2% to +24%), TPU v5e GPT-3 (-19%). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 39.7% / 37.1% /
 34.9% against 43% / 41% / 38% (8,192 and 16,384 H100 at TP 8 PP 16; CP 16 at 131k), GPU-hours +7% against the
 30.84M of the Llama 3.1 model card; DeepSeek-V3 -11% (pre-training) and -13% (with the context extension)
 against 2,664K and 2,788K H800-hours.
