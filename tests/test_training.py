@@ -62,8 +62,9 @@ def test_time_to_train_mfu_hours_energy_are_consistent() -> None:
     assert v["s.gpt.gpu_hours"] == pytest.approx(n * v["s.gpt.time_to_train"])
     assert v["s.gpt.accelerator_hours"] == v["s.gpt.gpu_hours"]
     assert v["s.gpt.energy"] == pytest.approx(v["s.gpt.power"] * v["s.gpt.time_to_train"])
-    # 128 DGX H100 at their modelled average wall power
-    assert v["s.gpt.power"] == pytest.approx(128 * v["systems.DGX_H100.power"])
+    # the wall power at the job's own load: accelerators x system_power / accelerators per system (8 per DGX H100)
+    assert v["s.gpt.power"] == pytest.approx(n * v["s.gpt.system_power"] / 8, rel=1e-9)
+    assert v["s.gpt.power"] < 128 * v["systems.DGX_H100.peak_power"]
     # the layout uses at most the accelerators the job holds (a remainder idles, and counts in MFU and hours)
     assert v["s.gpt.tp"] * v["s.gpt.pp"] * v["s.gpt.cp"] * v["s.gpt.dp"] <= n
 
@@ -331,6 +332,46 @@ def test_more_recomputation_holds_less_memory_costs_more_compute_and_never_shrin
         print(f"  {s:>6.0f}: " + " / ".join(f"{m[i] / 1e9:.1f}" for m in mem))
 
 
+def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand() -> None:
+    """Llama 3.1 70B on 64 H100 (bf16, tp 8, pp 4, dp 2, micro-batch 1, 1F1B, no recomputation, sequence 1,024,
+    512 sequences per step), written out:
+      clock       H100 SXM at 700 W: x = ((700 - 72 - 104.5 x 0.0731) / 1,957)^(1/3) = 0.6818, rho = 1 / (0.349 /
+                  0.6818 + 0.651) = 669 / 778 = 0.860 (compiler/models/power.py, the project's H100 microbenchmark)
+      compute     256 micro-batches per replica x 1,024 tokens x F / (8 x 4 x 989e12 x 0.860 x 0.55 x share(1,024
+                  rows) = 639 / 770)
+      TP overlap  exposed = max(tp_comm_time / 8, tp_comm_time - compute_time)
+      fixed       0.2 s + 2 x 8 us x ceil(log2 64) = 0.200096 s
+      step        compute + bubble (3 / 256 of compute) + exposed TP + fixed + exposed PP, DP (none here)"""
+    v = _swept(RECOMPUTE, "seq", "[1024]")
+    run_ = "s.none"
+    assert (v[f"{run_}.tp"], v[f"{run_}.pp"], v[f"{run_}.dp"], v[f"{run_}.microbatch"]) == (8, 4, 2, 1)
+    rho = 669 / 778
+    compute = 256 * 1024 * v[f"{run_}.flops_per_token"] / (8 * 4 * 989e12 * rho * 0.55 * 639 / 770)
+    np.testing.assert_allclose(v[f"{run_}.detail.compute_time"], compute, rtol=2e-3)
+    tp = v[f"{run_}.detail.tp_comm_time"]
+    np.testing.assert_allclose(v[f"{run_}.detail.tp_comm_exposed_time"],
+                               np.maximum(tp / 8, tp - v[f"{run_}.detail.compute_time"]), rtol=1e-12)
+    np.testing.assert_allclose(v[f"{run_}.detail.step_overhead_time"], 0.2 + 2 * 8e-6 * 6, rtol=1e-12)
+    terms = sum(v[f"{run_}.detail.{t}"] for t in ("compute_time", "bubble_time", "tp_comm_exposed_time",
+                                                   "step_overhead_time", "pp_comm_exposed_time",
+                                                   "dp_comm_exposed_time", "cp_comm_exposed_time",
+                                                   "ep_comm_exposed_time"))
+    np.testing.assert_allclose(v[f"{run_}.step_time"], terms, rtol=1e-12)
+    np.testing.assert_allclose(v[f"{run_}.detail.bubble_time"], 3 / 256 * v[f"{run_}.detail.compute_time"],
+                               rtol=1e-12)
+
+
+def test_turning_tp_overlap_off_exposes_all_of_it_and_never_shortens_a_step() -> None:
+    """Law: with `let tp_comm_overlap = 0` the exposed TP time is all of tp_comm_time, and a step (same layout) is
+    never shorter than with the overlap."""
+    off = RECOMPUTE.replace('recompute = "none"', 'recompute = "none"\n    let tp_comm_overlap = 0')
+    on, no = _swept(RECOMPUTE, "seq", "[1024, 2048]"), _swept(off, "seq", "[1024, 2048]")
+    np.testing.assert_allclose(no["s.none.detail.tp_comm_exposed_time"], no["s.none.detail.tp_comm_time"],
+                               rtol=1e-12)
+    assert np.all(no["s.none.step_time"] >= on["s.none.step_time"])
+    assert np.all(on["s.none.detail.tp_comm_exposed_time"] < on["s.none.detail.tp_comm_time"])
+
+
 def test_an_oversubscribed_fabric_never_speeds_an_expert_parallel_step() -> None:
     """The expert all-to-all of a 64-way EP group spanning 8 nodes runs on the back-end fabric at its all-to-all
     share (network.alltoall_bw / injection_bw): a leaf oversubscribed 2:1, 3:1, 7:1 only slows the step."""
@@ -430,17 +471,16 @@ def test_llama3_405b_at_tp8_pp16_fits_in_80_gb_by_hand() -> None:
 
 def test_published_llama3_405b_mfu_and_gpu_hours() -> None:
     """Predicted against published (arXiv 2407.21783 Table 4: BF16 MFU 43% on 8,192 H100, 41% on 16,384, 38% at
-    131k context with CP 16; Llama 3.1 model card: 30.84M H100-hours for 405B). The model stays about 5-6 points
-    below Meta's MFU: exposed tensor-parallel collectives (as the MLPerf rows the efficiency is fitted on need),
-    the recomputation of 2 of 8 layers per stage that the memory budget forces, and the bf16 GEMM share carried
-    from the FP8-fitted efficiency by the H100 microbenchmark's ratio."""
+    131k context with CP 16; Llama 3.1 model card: 30.84M H100-hours for 405B): within 5 points (the model: 39.7%,
+    37.1%, 34.9%). The rest of the gap: the recomputation of 2 of 8 layers per stage that the memory budget forces,
+    and the bf16 GEMM share carried from the FP8-fitted efficiency by the H100 microbenchmark's ratio."""
     v = _example("llama3_405b.factory")
     rows = (("tp8_pp16_8k", 0.43), ("tp8_pp16_16k", 0.41), ("long_context_cp16", 0.38))
     print()
     for name, published in rows:
         mfu = v[f"llama3.{name}.mfu"]
         print(f"Llama 3 405B {name}: MFU predicted {mfu:.1%}, published {published:.0%} (arXiv 2407.21783 Table 4)")
-        assert abs(mfu - published) < 0.065, name
+        assert abs(mfu - published) < 0.05, name
         assert v[f"llama3.{name}.feasible"] == 1 and v[f"llama3.{name}.memory_per_accelerator"] <= 72e9
     hours = v["llama3.tp8_pp16_16k.gpu_hours"] / 3600
     print(f"Llama 3.1 405B GPU-hours: predicted {hours / 1e6:.2f}M, published 30.84M (Llama 3.1 model card): "

@@ -15,13 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.parametrize("u", ["0.5", "0.85", "1"])
 def test_workload_power_per_gpu_equals_the_placed_racks_at_the_sites_utilization(u) -> None:
-    """Law on the flagship: the training run and the chat service run on the campus's GB300 NVL72 racks, so
-    their wall power per GPU is the placed rack's average IT power per GPU (it inherits the site's utilization)."""
+    """Law on the flagship: the training run and the chat service run on the campus's GB300 NVL72 racks. The chat
+    service's wall power per GPU is the placed rack's average IT power per GPU (it inherits the site's
+    utilization); the training run's is its own load's (the two-phase training power model): power = accelerators
+    x system_power / 72 accelerators per rack, whatever the site's utilization."""
     results, _ = evaluate_files([str(ROOT / "examples" / "flagship_campus.factory")], {"gpu_utilization": u})
     v = results.values
     per_gpu = v["frontier_campus.data_hall.pod.nvl.it_power_avg"][0] / 72
-    assert v["frontier_campus.frontier_run.power"][0] / v["frontier_campus.frontier_run.accelerators"][0] == \
-        pytest.approx(per_gpu, rel=1e-12)
+    run_ = "frontier_campus.frontier_run"
+    assert v[f"{run_}.power"][0] / v[f"{run_}.accelerators"][0] == \
+        pytest.approx(v[f"{run_}.system_power"][0] / 72, rel=1e-12)
     assert v["frontier_campus.chat.power"][0] / v["frontier_campus.chat.accelerators"][0] == \
         pytest.approx(per_gpu, rel=1e-12)
 
