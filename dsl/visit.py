@@ -6,17 +6,17 @@ Pipeline position: beside `dsl.nodes`, for every stage that walks expressions: t
 checks' division search (`compiler.checks`) and the language server's name index (`compiler.lsp.analysis`).
 Imports `dsl.nodes` only (dsl never imports compiler).
 
-`SHAPES` is the structure, declared once: for each form with sub-expressions, those in reading order, each with
-how it is read: `SAME` (as its parent is: an attribute's base, a comparison's sides, a condition's operands and
-branches), `VALUE` (as one value: an operand of arithmetic, a function's arguments, a list's items) or
+`SHAPES` is the structure, declared once: for each form with sub-expressions, those in reading order and how
+they are read: `SAME` (as their parent is: an attribute's base, a comparison's sides, a condition's operands and
+branches), `VALUE` (as one value: the operands of arithmetic, a function's arguments, a list's items) or
 `SELECTION` (the one argument of an aggregate, `sum(rack.power)`: a selection of parts, not one value).
 `sub_expressions(expr)` is the direct sub-expressions, `every_expression(expr)` all of them.
 
 `ExprVisitor` (Jinja2's NodeVisitor idea: one `visit_<Type>` method per expression type) walks bottom-up on an
 explicit stack, so no expression depth recurses on the Python stack. A subclass defines
 `visit_<Type>(expr, ctx, values)` for the forms it cares about (`values`: its sub-expressions' results, in
-order) and `generic` for the rest, and, when its context depends on how a sub-expression is read,
-`context(ctx, how)`. A visit may return `Tail(expr, ctx)`: the result is that of another expression (a name
+order) and `generic` for the rest, and, when its context depends on how the sub-expressions are read,
+`context(ctx, how)` (called once per expression walked, not per sub-expression). A visit may return `Tail(expr, ctx)`: the result is that of another expression (a name
 read as the `let` it names), walked on the same stack. An exception raised by a visit abandons the walk.
 
 Not on it: the checker's typing and constant folding (`dsl.check._Checker.expr`, `_const`). They are top-down:
@@ -38,35 +38,36 @@ SAME, VALUE, SELECTION = range(3)                      # how a sub-expression is
 MAX_TAILS = 100_000     # tails (names read as the expression they name) followed by one walk before it stops
 
 
-def _call(e: n.Call) -> list:
-    if e.func in AGGREGATES and len(e.args) == 1:
-        return [(e.args[0], SELECTION)]
-    return [(a, VALUE) for a in e.args]
+def _call(e: n.Call) -> tuple:
+    return (SELECTION if e.func in AGGREGATES and len(e.args) == 1 else VALUE), e.args
 
 
-def _range(e: n.RangeExpr) -> list:
-    return [(e.start, VALUE), (e.stop, VALUE)] + ([(e.step, VALUE)] if e.step is not None else [])
+def _range(e: n.RangeExpr) -> tuple:
+    return VALUE, [e.start, e.stop] + ([e.step] if e.step is not None else [])
 
 
+# for each form with sub-expressions: (how they are read, the sub-expressions in reading order); the
+# sub-expressions of one form are all read the same way
 SHAPES = {
-    n.Attr: lambda e: [(e.obj, SAME)],
-    n.Arith: lambda e: [(o, VALUE) for o in e.operands],
-    n.Unary: lambda e: [(e.operand, VALUE)],
-    n.Not: lambda e: [(e.operand, SAME)],
-    n.Power: lambda e: [(e.base, VALUE), (e.exponent, VALUE)],
-    n.Compare: lambda e: [(e.left, SAME), (e.right, SAME)],
-    n.Logic: lambda e: [(o, SAME) for o in e.operands],
-    n.IfExpr: lambda e: [(e.cond, SAME), (e.then, SAME), (e.other, SAME)],
+    n.Attr: lambda e: (SAME, [e.obj]),
+    n.Arith: lambda e: (VALUE, e.operands),
+    n.Unary: lambda e: (VALUE, [e.operand]),
+    n.Not: lambda e: (SAME, [e.operand]),
+    n.Power: lambda e: (VALUE, [e.base, e.exponent]),
+    n.Compare: lambda e: (SAME, [e.left, e.right]),
+    n.Logic: lambda e: (SAME, e.operands),
+    n.IfExpr: lambda e: (SAME, [e.cond, e.then, e.other]),
     n.Call: _call,
-    n.ListExpr: lambda e: [(i, VALUE) for i in e.items],
+    n.ListExpr: lambda e: (VALUE, e.items),
     n.RangeExpr: _range,
 }
+_LEAF = ((), None)
 
 
 def sub_expressions(expr) -> list:
-    """The direct sub-expressions of `expr` (an expression or a range), in reading order."""
+    """The direct sub-expressions of `expr` (an expression or a range), in reading order (not to be changed)."""
     shape = SHAPES.get(type(expr))
-    return [sub for sub, _ in shape(expr)] if shape is not None else []
+    return shape(expr)[1] if shape is not None else []
 
 
 def every_expression(expr):
@@ -93,15 +94,16 @@ class ExprVisitor:
     _methods: dict = {}
 
     def context(self, ctx, how: int):
-        """The context a sub-expression read `how` (SAME, VALUE, SELECTION) is walked in; the parent's here."""
+        """The context a sub-expression read `how` (VALUE, SELECTION) is walked in; the parent's here."""
         return ctx
 
-    def children(self, expr, ctx) -> list:
-        """The sub-expressions of `expr` in reading order, each with its context."""
+    def children(self, expr, ctx) -> tuple:
+        """(the sub-expressions of `expr` in reading order, the context they are walked in)."""
         shape = SHAPES.get(type(expr))
         if shape is None:
-            return []
-        return [(sub, ctx if how == SAME else self.context(ctx, how)) for sub, how in shape(expr)]
+            return _LEAF
+        how, subs = shape(expr)
+        return subs, (ctx if how == SAME else self.context(ctx, how))
 
     def generic(self, expr, ctx, values):
         return None
@@ -116,36 +118,37 @@ class ExprVisitor:
         return method
 
     def walk(self, expr, ctx):
-        kids = self.children(expr, ctx)
-        if not kids:                            # a literal or a name: no stack needed
+        subs, sub_ctx = self.children(expr, ctx)
+        if not subs:                            # a literal or a name: no stack needed
             result = self._visit(type(expr))(self, expr, ctx, [])
             if type(result) is not Tail:
                 return result
             expr, ctx = result.expr, result.ctx
-            kids = self.children(expr, ctx)
-        # a frame: [expr, ctx, children not yet walked (reversed), their values so far]
-        stack = [[expr, ctx, kids[::-1], []]]
+            subs, sub_ctx = self.children(expr, ctx)
+        # a frame: [expr, ctx, sub-expressions not yet walked (reversed), their context, their values so far]
+        stack = [[expr, ctx, subs[::-1], sub_ctx, []]]
         result = None
         tails = 0
         while stack:
             frame = stack[-1]
             if frame[2]:
-                child, child_ctx = frame[2].pop()
-                stack.append([child, child_ctx, self.children(child, child_ctx)[::-1], []])
+                child = frame[2].pop()
+                subs, sub_ctx = self.children(child, frame[3])
+                stack.append([child, frame[3], subs[::-1], sub_ctx, []])
                 continue
             stack.pop()
-            result = self._visit(type(frame[0]))(self, frame[0], frame[1], frame[3])
+            result = self._visit(type(frame[0]))(self, frame[0], frame[1], frame[4])
             while type(result) is Tail:
                 tails += 1
                 if tails > MAX_TAILS:           # names that lead round in a circle: the checker reported it
                     result = self.generic(frame[0], frame[1], [])
                     continue
-                kids = self.children(result.expr, result.ctx)
-                if kids:
-                    stack.append([result.expr, result.ctx, kids[::-1], []])
+                subs, sub_ctx = self.children(result.expr, result.ctx)
+                if subs:
+                    stack.append([result.expr, result.ctx, subs[::-1], sub_ctx, []])
                     break
                 result = self._visit(type(result.expr))(self, result.expr, result.ctx, [])
             else:
                 if stack:
-                    stack[-1][3].append(result)
+                    stack[-1][4].append(result)
         return result
