@@ -12,10 +12,11 @@ schema's declared type, its source span) together with the application that comp
 
 One walk over expressions, `ExprVisitor` (`dsl.visit.ExprVisitor`, Jinja2's NodeVisitor idea: one
 `visit_<Type>` method per expression type, the sub-expressions of each form declared once in `dsl.visit.SHAPES`),
-on an explicit stack, so no expression depth recurses on the Python stack. Binding (`_Binder`) and evaluation (`compiler.evaluate._ExprEval`) are its two
-subclasses, and they resolve names with the same functions: `lookup_member` (a quantity, a part by name, the
-parts of a kind, or a field no one sets), `lookup_name` (the instance, then the enclosing ones, then the module
-scope through `dsl.resolve.Scopes.module_lookup`) and `module_value`. Binding resolves every name once; an
+on an explicit stack, so no expression depth recurses on the Python stack. Binding (`_Binder`) and evaluation
+(`compiler.evaluate._ExprEval`) are its two subclasses, and they resolve names with the same functions:
+`lookup_member` (a quantity, a part by name, the parts of a kind, or a field no one sets), `lookup_name` (the
+instance, then the enclosing ones, then the module scope through `dsl.resolve.Scopes.module_lookup`) and
+`module_value`. Binding resolves every name once; an
 imported definition a name reaches is instantiated here (`Lowering.definition`), so the node set is closed
 before evaluation starts. A part selection read in an aggregate (`sum(rack.power)`) depends on each part's
 count and member.

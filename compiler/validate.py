@@ -127,7 +127,6 @@ from functools import lru_cache
 
 import numpy as np
 from dsl.diagnostics import Code
-
 from dsl.spec_builder import Block, Field, FromImport, Let, Module, Name, Number, Param
 from dsl.spec_builder import Name as Ref, Quantity as Q     # the row planners' short names for spec values
 
