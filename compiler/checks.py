@@ -15,14 +15,13 @@ division by zero in a spec's expression is reported at the divisor's span; anyth
 """
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from dsl import nodes as n
 from dsl.check import field_unit
 from dsl.schema import field_range, kind as kind_spec
 from dsl.diagnostics import Code
+from dsl.visit import every_expression
 
 MAX_SCENARIOS_NAMED = 4
 
@@ -197,7 +196,7 @@ def _division_by_zero(ev, node, bad: np.ndarray):
     expr = node.expr
     if node.kind not in ("field", "let", "param") or not hasattr(expr, "span"):
         return None, None
-    for arith in _walk(expr):
+    for arith in every_expression(expr):
         if not isinstance(arith, n.Arith):
             continue
         for op, operand in zip(arith.ops, arith.operands[1:]):
@@ -211,19 +210,3 @@ def _division_by_zero(ev, node, bad: np.ndarray):
             if divisor is not None and np.any((divisor == 0) & bad):
                 return operand.span, "division by zero: this divisor is 0"
     return None, None
-
-
-def _walk(expr):
-    """Every expression inside `expr`, itself first."""
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        yield e
-        if not dataclasses.is_dataclass(e):
-            continue
-        for f in dataclasses.fields(e):
-            child = getattr(e, f.name)
-            if isinstance(child, list):
-                stack.extend(c for c in child if dataclasses.is_dataclass(c) and hasattr(c, "span"))
-            elif dataclasses.is_dataclass(child) and hasattr(child, "span") and f.name != "span":
-                stack.append(child)

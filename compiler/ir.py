@@ -10,12 +10,13 @@ schema's declared type, its source span) together with the application that comp
 (`const`, `sweep`, `expr`, `count`, `model <kind>.<output>`) and the ids of its input nodes. `IR.order`,
 `IR.paths` and `IR.inputs` are what evaluation needs; the typed `IR.nodes` are built when first asked for.
 
-One walk over expressions, `ExprVisitor` (Jinja2's NodeVisitor idea: one `visit_<Type>` method per expression
-type, the children of each form declared once in `_SHAPES`), on an explicit stack, so no expression depth
-recurses on the Python stack. Binding (`_Binder`) and evaluation (`compiler.evaluate._ExprEval`) are its two
-subclasses, and they resolve names with the same functions: `lookup_member` (a quantity, a part by name, the
-parts of a kind, or a field no one sets), `lookup_name` (the instance, then the enclosing ones, then the module
-scope through `dsl.resolve.Scopes.module_lookup`) and `module_value`. Binding resolves every name once; an
+One walk over expressions, `ExprVisitor` (`dsl.visit.ExprVisitor`, Jinja2's NodeVisitor idea: one
+`visit_<Type>` method per expression type, the sub-expressions of each form declared once in `dsl.visit.SHAPES`),
+on an explicit stack, so no expression depth recurses on the Python stack. Binding (`_Binder`) and evaluation
+(`compiler.evaluate._ExprEval`) are its two subclasses, and they resolve names with the same functions:
+`lookup_member` (a quantity, a part by name, the parts of a kind, or a field no one sets), `lookup_name` (the
+instance, then the enclosing ones, then the module scope through `dsl.resolve.Scopes.module_lookup`) and
+`module_value`. Binding resolves every name once; an
 imported definition a name reaches is instantiated here (`Lowering.definition`), so the node set is closed
 before evaluation starts. A part selection read in an aggregate (`sum(rack.power)`) depends on each part's
 count and member.
@@ -47,12 +48,11 @@ from dataclasses import dataclass, field
 
 from dsl import nodes as n
 from dsl.schema import kind as kind_spec
+from dsl.visit import AGGREGATES, SELECTION, Tail  # noqa: F401 - AGGREGATES and Tail: the evaluator's too
+from dsl.visit import ExprVisitor as BaseExprVisitor
 
 from .graph import Instance, Node
 
-# the expression forms the visitor knows; anything else is an op that reads nothing
-AGGREGATES = ("sum", "max", "min", "mean", "count")
-_MAX_TAILS = 100_000      # module-level names followed by one walk before it stops (a cycle)
 _INLINE_DEPTH = 64        # how deeply binding follows a `ref` value through other nodes before giving up
 
 
@@ -127,103 +127,15 @@ class _Kind:
 _OTHER = (_Kind.OTHER, None)
 
 
-@dataclass
-class Tail:
-    """A visit's answer "the value is that of `expr` read in `ctx`" (a module-level `let` read by name)."""
+class ExprVisitor(BaseExprVisitor):
+    """`dsl.visit.ExprVisitor` over the compiler's context `(instance, module, agg)`: `agg` when the expression
+    is the argument of an aggregate (`sum(rack.power)` reads a selection of parts, not one value); it holds
+    through what `dsl.visit` reads the SAME way (comparisons, logic, conditionals, attribute bases)."""
 
-    expr: object
-    ctx: tuple
-
-
-def _plain(ctx):
-    return (ctx[0], ctx[1], False) if ctx[2] else ctx
-
-
-def _call_children(expr, ctx):
-    if expr.func in AGGREGATES and len(expr.args) == 1:
-        return [(expr.args[0], (ctx[0], ctx[1], True))]
-    plain = _plain(ctx)
-    return [(a, plain) for a in expr.args]
-
-
-# The language's expression structure: for each form with sub-expressions, those in reading order, each with
-# the context it is read in; `agg` holds only through comparisons, logic, conditionals and attribute bases.
-_SHAPES = {
-    n.Attr: lambda e, ctx: [(e.obj, ctx)],
-    n.Arith: lambda e, ctx: [(o, _plain(ctx)) for o in e.operands],
-    n.Unary: lambda e, ctx: [(e.operand, _plain(ctx))],
-    n.Not: lambda e, ctx: [(e.operand, ctx)],
-    n.Power: lambda e, ctx: [(e.base, _plain(ctx)), (e.exponent, _plain(ctx))],
-    n.Compare: lambda e, ctx: [(e.left, ctx), (e.right, ctx)],
-    n.Logic: lambda e, ctx: [(o, ctx) for o in e.operands],
-    n.IfExpr: lambda e, ctx: [(e.cond, ctx), (e.then, ctx), (e.other, ctx)],
-    n.Call: _call_children,
-    n.ListExpr: lambda e, ctx: [(i, _plain(ctx)) for i in e.items],
-}
-
-
-class ExprVisitor:
-    """The one walk over expressions, bottom-up on an explicit stack (no recursion on expression depth).
-
-    `children(expr, ctx)` is the language's structure: the sub-expressions in the order they are read, each
-    with its context `(instance, module, agg)`, `agg` when it is the argument of an aggregate (`sum(rack.power)`
-    reads a selection of parts, not one value). A subclass defines `visit_<Type>(expr, ctx, values)` for the
-    expression types it cares about (`values`: its children's results, in order) and `generic` for the rest.
-    A visit may return `Tail(expr, ctx)`: the result is that of another expression, walked on the same stack.
-    An exception raised by a visit abandons the walk (the evaluator's `EvalError`)."""
-
-    _methods: dict = {}
-
-    def children(self, expr, ctx) -> list:
-        shape = _SHAPES.get(type(expr))
-        return shape(expr, ctx) if shape is not None else []
-
-    def generic(self, expr, ctx, values):
-        return None
-
-    def _visit(self, t):
-        """The visit method for an expression type (looked up once per visitor class and type)."""
-        key = (type(self), t)
-        method = ExprVisitor._methods.get(key)
-        if method is None:
-            method = getattr(type(self), "visit_" + t.__name__, type(self).generic)
-            ExprVisitor._methods[key] = method
-        return method
-
-    def walk(self, expr, ctx):
-        kids = self.children(expr, ctx)
-        if not kids:                            # a literal or a name: no stack needed
-            result = self._visit(type(expr))(self, expr, ctx, [])
-            if type(result) is not Tail:
-                return result
-            expr, ctx = result.expr, result.ctx
-            kids = self.children(expr, ctx)
-        # a frame: [expr, ctx, children not yet walked (reversed), their values so far]
-        stack = [[expr, ctx, kids[::-1], []]]
-        result = None
-        tails = 0
-        while stack:
-            frame = stack[-1]
-            if frame[2]:
-                child, child_ctx = frame[2].pop()
-                stack.append([child, child_ctx, self.children(child, child_ctx)[::-1], []])
-                continue
-            stack.pop()
-            result = self._visit(type(frame[0]))(self, frame[0], frame[1], frame[3])
-            while type(result) is Tail:
-                tails += 1
-                if tails > _MAX_TAILS:          # names that lead round in a circle: the checker reported it
-                    result = self.generic(frame[0], frame[1], [])
-                    continue
-                kids = self.children(result.expr, result.ctx)
-                if kids:
-                    stack.append([result.expr, result.ctx, kids[::-1], []])
-                    break
-                result = self._visit(type(result.expr))(self, result.expr, result.ctx, [])
-            else:
-                if stack:
-                    stack[-1][3].append(result)
-        return result
+    def context(self, ctx, how: int):
+        if how == SELECTION:
+            return (ctx[0], ctx[1], True)
+        return (ctx[0], ctx[1], False) if ctx[2] else ctx
 
 
 # ----------------------------------------------------------------------------- names: the one set of rules

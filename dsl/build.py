@@ -17,6 +17,7 @@ from lark import Token
 from . import nodes as n
 from .source import Source, Span
 from .diagnostics import Code
+from .visit import sub_expressions
 
 MAX_EXPR_DEPTH = 200
 
@@ -239,7 +240,7 @@ class Builder:
                     return False
             if own_name is not None and type(expr) is n.Name and expr.ident == own_name:
                 expr.outward = True
-            for sub in n.sub_expressions(expr):
+            for sub in sub_expressions(expr):
                 stack.append((sub, level + 1))
         return True
 

@@ -143,27 +143,6 @@ Expr = Union[Number, Quantity, String, Bool, Name, Attr, Call, ListExpr, Unary, 
              Logic, Not, IfExpr]
 
 
-def sub_expressions(expr: "Expr | RangeExpr") -> list:
-    """The direct sub-expressions of `expr`, for walks that must not recurse (expressions can be deep)."""
-    get = _SUBEXPRESSIONS.get(type(expr))
-    return get(expr) if get is not None else []
-
-
-_SUBEXPRESSIONS = {
-    Attr: lambda e: [e.obj],
-    Call: lambda e: e.args,
-    ListExpr: lambda e: e.items,
-    Unary: lambda e: [e.operand],
-    Arith: lambda e: e.operands,
-    Power: lambda e: [e.base, e.exponent],
-    Compare: lambda e: [e.left, e.right],
-    Logic: lambda e: e.operands,
-    Not: lambda e: [e.operand],
-    IfExpr: lambda e: [e.cond, e.then, e.other],
-    RangeExpr: lambda e: [e.start, e.stop] + ([e.step] if e.step is not None else []),
-}
-
-
 # ----------------------------------------------------------------------------- statements
 
 @dataclass(eq=False)

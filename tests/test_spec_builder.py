@@ -39,6 +39,14 @@ def test_a_doc_string_with_quotes_and_backslashes_reads_back() -> None:
     assert not sink.has_errors() and checked.program.entries[0].doc == doc
 
 
+def test_literals_are_written_as_the_grammar_reads_them() -> None:
+    """By hand: a quote, a backslash and a newline each escaped with one backslash; an integral float written
+    without a fraction (1258291200.0 -> 1258291200, below 1e16), a non-integral one as its shortest repr."""
+    assert b.text_literal('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+    assert b.number_text(1258291200.0) == "1258291200" and b.number_text(0.1) == "0.1"
+    assert b.Quantity(2.5, "tok").text() == "2.5 tok" and (b.Number(0) / b.Quantity(1, "s")).text() == "0 / 1 s"
+
+
 def test_expressions_are_parenthesized_as_built() -> None:
     expr = b.Call("ceil", b.Number(16) / b.Call("count", b.Name("DGX_H100.chip")))
     assert expr.text() == "ceil(16 / count(DGX_H100.chip))"
@@ -52,7 +60,8 @@ def test_expressions_are_parenthesized_as_built() -> None:
 @pytest.mark.parametrize("bad", [lambda: b.Number(float("nan")).text(), lambda: b.Number(float("inf")).text(),
                                  lambda: b.Number(-1).text(), lambda: b.Quantity(1, "furlongs").text(),
                                  lambda: b.Quantity(1, "k W").text(), lambda: b.Name("not").text(),
-                                 lambda: b.Name("a.1b").text(), lambda: b.Field("x y", 1).lines(),
+                                 lambda: b.Name("a.1b").text(), lambda: b.Name("a b").text(),
+                                 lambda: b.Field("x y", 1).lines(),
                                  lambda: b.Block("rack", "if").lines(), lambda: b.FromImport("chips", []).lines(),
                                  lambda: b.as_expr(None)])
 def test_what_cannot_be_written_is_refused(bad) -> None:

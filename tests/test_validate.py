@@ -314,13 +314,3 @@ def test_user_csv_missing_columns_is_a_usage_error(tmp_path) -> None:
     bad.write_text("spec,value\nx,1\n")
     result = CliRunner().invoke(main, ["validate", "--user", str(bad)])
     assert result.exit_code == 2 and "missing columns measured, quantity, unit" in result.output
-
-
-def test_spec_builder_escapes_and_refuses() -> None:
-    from compiler.spec_builder import Q, SpecBuildError, name, number, string
-
-    assert string('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
-    assert number(1258291200.0) == "1258291200" and number(0.1) == "0.1"
-    for bad in (lambda: name("if"), lambda: name("a b"), lambda: number(float("nan")), lambda: Q(1, "furlongs")):
-        with pytest.raises(SpecBuildError):
-            bad()

@@ -8,7 +8,7 @@ business, so everything here speaks in character offsets and `dsl.source.Span`s 
 An `Analysis` is built from a document's text. It checks it (diagnostics), indexes every occurrence of a
 name (bare names, attributes, `extends` bases, definition names) with the block and module it sits in,
 and, on demand, evaluates the spec so hovers and inlay hints can show values (for a sweep: min and max
-over the scenarios). Walks are iterative: expressions can be deep.
+over the scenarios). Walks are iterative: expressions can be deep (`dsl.visit.every_expression`).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from dsl.diagnostics import Code, Sink
 from dsl.schema import kind as kind_spec
 from dsl.schema import kinds as all_kinds
 from dsl.source import Source, Span
+from dsl.visit import every_expression
 
 VALUE_WAIT_S = 0.3     # how long a hover or inlay hint waits for an evaluation still running
 
@@ -120,14 +121,11 @@ class Analysis:
             self.occurrences.append(Occurrence(span, role, node, block, module))
 
     def _expr(self, expr, block, module) -> None:
-        todo = [expr]
-        while todo:
-            e = todo.pop()
+        for e in every_expression(expr):
             if isinstance(e, n.Name):
                 self._add(e.span, NAME, e, block, module)
             elif isinstance(e, n.Attr):
                 self._add(e.name_span, ATTR, e, block, module)
-            todo.extend(n.sub_expressions(e))
 
     def at(self, offset: int) -> Occurrence | None:
         """The name occurrence under `offset` (a cursor right after a name counts)."""
