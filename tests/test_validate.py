@@ -2,8 +2,9 @@
 error printed; its contract (categories, coverage, invalid rows); accelerator names as data; `--user` CSVs.
 
 Thresholds, not pinned numbers: the medians move whenever a model changes. Issue 11's acceptance (every category's
-median |error| <= 10%, coverage >= 95% of throughput and time-to-train rows) is checked by the xfail test below,
-which passes (XPASS) once the models reach it.
+median |error| <= 10%, coverage >= 95% of throughput and time-to-train rows) is checked below: throughput,
+time-to-train and node power as a plain test, the latency categories as an xfail test that passes (XPASS) once
+the model reaches them.
 """
 from __future__ import annotations
 
@@ -61,11 +62,19 @@ def test_medians_within_thresholds_and_printed(validated) -> None:
 
 
 @needs_csv
-@pytest.mark.xfail(reason="issue 11 acceptance: every category's median |error| <= 10%; reached when the inference "
-                          "model's decode-step mechanisms land", strict=False)
-def test_issue_11_acceptance(validated) -> None:
+def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> None:
+    """Issue 11's acceptance for the throughput, time-to-train and node-power categories: median |error| <= 10%."""
     cats = summary(validated)
-    for name in THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY,):
+    for name in THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY, "power AC", "power DC"):
+        assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
+
+
+@needs_csv
+@pytest.mark.xfail(reason="issue 11 acceptance for latency: TTFT and TPOT at the submitted load are 16-41% off "
+                          "(docs/accuracy.md says why); passes (XPASS) once they reach 10%", strict=False)
+def test_issue_11_latency_within_10_percent(validated) -> None:
+    cats = summary(validated)
+    for name in ("TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99"):
         assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
 
 
