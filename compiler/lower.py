@@ -116,14 +116,16 @@ class Lowering:
 
     def add_models(self, inst: Instance) -> None:
         """One node per model output the spec does not set itself; the block's built-in limits."""
-        spec = kind_spec(inst.kind)
-        for name, model in outputs_for(inst.kind).items():
-            path = f"{inst.path}.{name}"
-            if path not in self.graph.nodes:
-                unit = _si_of_type(spec.fields[name].type)
-                self.graph.nodes[path] = Node(path, unit, inst.block.name_span, model, inst, inst.block.module,
-                                              "model", formula=model.formula, display=spec.fields[name].type)
-        for lim in limits_for(inst.kind):
+        outputs, limits = _models_of(inst.kind)
+        nodes = self.graph.nodes
+        prefix = inst.path + "."
+        block = inst.block
+        for name, model, unit, display in outputs:
+            path = prefix + name
+            if path not in nodes:
+                nodes[path] = Node(path, unit, block.name_span, model, inst, block.module, "model",
+                                   formula=model.formula, display=display)
+        for lim in limits:
             self.graph.limits.append(LimitCheck(f"{inst.path}: {lim.message}", lim, inst))
 
     def definition(self, block: n.Block) -> Instance:
@@ -138,6 +140,21 @@ class Lowering:
             path = f"{prefix}.{block.name}"
             self.definition_instances[key] = self.instantiate(block, path, None, None)
         return self.definition_instances[key]
+
+
+_MODELS_OF: dict[str, tuple[list, list]] = {}   # kind name -> its outputs and limits (static: the registry)
+
+
+def _models_of(kind_name: str) -> tuple[list, list]:
+    """The model outputs of a kind, each (name, model, SI unit, declared unit), and its built-in limits;
+    memoized per kind name (the schema and the model registry are fixed once loaded)."""
+    found = _MODELS_OF.get(kind_name)
+    if found is None:
+        spec = kind_spec(kind_name)
+        outputs = [(name, model, _si_of_type(spec.fields[name].type), spec.fields[name].type)
+                   for name, model in outputs_for(kind_name).items()]
+        found = _MODELS_OF[kind_name] = (outputs, limits_for(kind_name))
+    return found
 
 
 def _si_of_type(ftype: str) -> str:
