@@ -129,6 +129,7 @@ class Evaluator:
         self.expr_depth = 0                         # expression walks in progress, one inside another
         self._walker = _ExprEval(self)
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
+        self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
@@ -326,8 +327,11 @@ class Evaluator:
         return value
 
     def model_value(self, node: Node) -> np.ndarray:
-        with np.errstate(all="ignore"):
+        if self.quiet:
             value = node.expr.compute(Context(self, node.instance, node))
+        else:
+            with np.errstate(all="ignore"):
+                value = node.expr.compute(Context(self, node.instance, node))
         return np.asarray(value, dtype=float).reshape(-1)
 
     def assumption(self, assumption: Assumption) -> np.ndarray:
@@ -483,6 +487,11 @@ class _ExprEval(ExprVisitor):
 
     def visit_Arith(self, expr, ctx, values):
         acc = _number(values[0])
+        if self.ev.quiet:
+            for op, value in zip(expr.ops, values[1:]):
+                v = _number(value)
+                acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
+            return acc
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for op, value in zip(expr.ops, values[1:]):
                 v = _number(value)
@@ -617,9 +626,14 @@ class Context:
         return node is not None and node.kind not in ("model", "count")
 
     def get(self, name: str, default=_REQUIRED) -> np.ndarray:
-        path = self._path(name)
-        if path in self.ev.graph.nodes:
-            value = self.ev.node_value(path)
+        ev = self.ev
+        path = f"{self.inst.path}.{name}"
+        if path in ev.graph.nodes:
+            value = ev.values.get(path, _MISSING)
+            if value is _MISSING:
+                value = ev.node_value(path)
+            elif ev.reading:                    # computed already: noted as read, as node_value does
+                ev.reading[-1].append(path)
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
@@ -707,15 +721,17 @@ class Context:
 
     def parts(self, *kinds: str) -> list["Context"]:
         inst = self.inst
-        memo = inst.__dict__.setdefault("_parts_of", {})    # kinds -> its parts of those kinds (fixed once lowered)
-        found = memo.get(kinds)
-        if found is None or found[0] != len(inst.parts):
-            wanted = _WANTED.get(kinds)
-            if wanted is None:
-                wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
-            found = memo[kinds] = (len(inst.parts), [p for p in inst.parts if canonical_kind(p.kind) in wanted])
+        parts = inst.parts
+        if not parts:
+            return []
+        wanted = _WANTED.get(kinds)
+        if wanted is None:
+            wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
+        canonical = inst.__dict__.get("_part_kinds")      # each part's schema kind, found once per instance
+        if canonical is None or len(canonical) != len(parts):
+            canonical = inst.__dict__["_part_kinds"] = [canonical_kind(p.block.kind) for p in parts]
         ev, node = self.ev, self.node
-        return [Context(ev, part, node) for part in found[1]]
+        return [Context(ev, part, node) for part, k in zip(parts, canonical) if k in wanted]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)
@@ -735,13 +751,14 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     next to the large graph, and the collector's passes over that graph cost more than the evaluation."""
     from dsl import gc_paused
 
-    with gc_paused():
+    with gc_paused(), np.errstate(all="ignore"):     # (each model and division also says so where run alone)
         return _evaluate(lowering, sink, only_checks, cancel, ir)
 
 
 def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
+    ev.quiet = True
     graph = lowering.graph
     if not only_checks:
         # Bind once (compiler.ir): every node after its static inputs, so evaluating one reads values
@@ -777,7 +794,13 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
-    units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
+    units = {}
+    nodes = graph.nodes
+    for path in ev.values:
+        node = nodes[path]
+        kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
+        units[path] = ("" if node.unit == "1" else node.unit) if kind == "model" or kind == "assumption" \
+            else unit_of(lowering, node)
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)

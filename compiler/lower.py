@@ -91,23 +91,26 @@ class Lowering:
     def instantiate(self, block: n.Block, path: str, parent: Instance | None, count_node: str | None) -> Instance:
         inst = Instance(path, block, parent, count_node, base=self.scopes.base_of(block))
         spec = kind_spec(block.kind)
+        fields = spec.fields if spec is not None else {}
         members = self.scopes.members(block)
+        owners = members.owner
+        nodes = self.graph.nodes
+        prefix = path + "."
         for name, member in members.values.items():
-            owner = members.owner.get(name, block)
-            module = owner.module
-            if isinstance(member, (n.Field, n.Let)):
-                kind = "field" if isinstance(member, n.Field) else "let"
-                node = Node(f"{path}.{name}", "", member.name_span, member.value, inst, module, kind, member.comment)
-                fspec = spec.fields.get(name) if spec is not None and kind == "field" else None
-                node.display = fspec.type if fspec is not None else ""
-                self.graph.nodes[node.path] = node
-            elif isinstance(member, n.Block):
-                child_path = f"{path}.{name}"
+            module = owners.get(name, block).module
+            t = type(member)
+            if t is n.Field or t is n.Let:
+                fspec = fields.get(name) if t is n.Field else None
+                node_path = prefix + name
+                nodes[node_path] = Node(node_path, "", member.name_span, member.value, inst, module,
+                                        "field" if t is n.Field else "let", member.comment, (), "",
+                                        fspec.type if fspec is not None else "")
+            elif t is n.Block:
+                child_path = prefix + name
                 child_count = None
                 if member.count is not None:
-                    child_count = f"{child_path}.count"
-                    self.graph.nodes[child_count] = Node(child_count, "1", member.count.span, member.count,
-                                                         inst, module, "count")
+                    child_count = child_path + ".count"
+                    nodes[child_count] = Node(child_count, "1", member.count.span, member.count, inst, module, "count")
                 inst.parts.append(self.instantiate(member, child_path, inst, child_count))
         for stmt, owner in members.asserts:
             self.graph.checks.append(Check(_assert_name(stmt, inst), stmt, inst, owner.module))
@@ -123,8 +126,8 @@ class Lowering:
         for name, model, unit, display in outputs:
             path = prefix + name
             if path not in nodes:
-                nodes[path] = Node(path, unit, block.name_span, model, inst, block.module, "model",
-                                   formula=model.formula, display=display)
+                nodes[path] = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (),
+                                   model.formula, display)
         for lim in limits:
             self.graph.limits.append(LimitCheck(f"{inst.path}: {lim.message}", lim, inst))
 
