@@ -358,12 +358,17 @@ class Evaluator:
             raise EvalError(node.path)
 
     def count_of(self, inst: Instance) -> np.ndarray:
-        if inst.count is None:
+        count = inst.count
+        if count is None:
             return np.ones(1)
-        value = self.node_value(inst.count)
-        found = self._float_counts.get(inst.count)
+        value = self.values.get(count, _MISSING)
+        if value is _MISSING:
+            value = self.node_value(count)
+        elif self.reading:                      # computed already: noted as read, as node_value does
+            self.reading[-1].append(count)
+        found = self._float_counts.get(count)
         if found is None or found[0] is not value:      # (a count is read many times: converted once)
-            found = self._float_counts[inst.count] = (value, np.asarray(value, dtype=float))
+            found = self._float_counts[count] = (value, np.asarray(value, dtype=float))
         return found[1]
 
     # ------------------------------------------------------------------ names
