@@ -26,6 +26,52 @@ def evaluate_files(paths: list[str], defines: dict[str, str] | None = None, root
     return _lower_and_evaluate(checked, sink, evaluate_all)
 
 
+def check_files(paths: list[str], defines: dict[str, str] | None = None, root: str | None = None):
+    """What `factory check` runs: the front end, then lowering and evaluation of everything (asserts,
+    built-in limits, rules, ranges and finite values), unless the spec holds nothing to evaluate
+    (`nothing_to_evaluate`): then numpy and the models are never imported. Returns (checks, Sink)."""
+    import dsl
+
+    checked, sink = dsl.check_files(paths, defines, root)
+    return _checks_of(checked, sink)
+
+
+def check_text(text: str, name: str = "<memory>.factory", defines: dict[str, str] | None = None,
+               root: str | None = None):
+    """`check_files` of a spec held in memory. Returns (checks, Sink)."""
+    import dsl
+
+    checked, sink = dsl.check_text(text, name, defines, root)
+    return _checks_of(checked, sink)
+
+
+def _checks_of(checked, sink):
+    if checked is not None and not sink.has_errors() and nothing_to_evaluate(checked):
+        return [], sink
+    results, sink = _lower_and_evaluate(checked, sink, True)
+    return (results.checks if results is not None else []), sink
+
+
+def nothing_to_evaluate(checked) -> bool:
+    """True when the entry files of a checked, error-free spec hold only imports and params given one
+    literal each (a number, a quantity, a text or a truth value; after `-D`): such a spec has no assert, no
+    block (so no built-in limit or rule), no computed value, and one scenario, and every literal the front
+    end accepted is finite, so lowering and evaluating it could report nothing. A list, a range or any
+    expression is not literal here (a sweep can exceed the scenario limit, an expression can divide by
+    zero): those specs are evaluated."""
+    from dsl import nodes as n
+
+    literal = (n.Number, n.Quantity, n.String, n.Bool)
+    defines = checked.defines
+    for module in checked.program.entries:
+        for stmt in module.statements:
+            if isinstance(stmt, n.Import):
+                continue
+            if not isinstance(stmt, n.Param) or not isinstance(defines.get(stmt.name, stmt.value), literal):
+                return False
+    return True
+
+
 def _lower_and_evaluate(checked, sink, evaluate_all: bool):
     if checked is None or sink.has_errors():   # before the imports: a spec with errors never loads numpy
         return None, sink

@@ -15,6 +15,8 @@ division by zero in a spec's expression is reported at the divisor's span; anyth
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from dsl import nodes as n
@@ -37,6 +39,10 @@ def check_values(ev, results) -> None:
         node = graph.nodes.get(path)
         if node is None or not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
             continue
+        if value.size == 1 and math.isfinite(value.flat[0]):     # one finite figure (most): a scalar test
+            rng = _range_of(node)
+            if rng is None or (node.kind == "model" and (rng[0].lo is None or not value.flat[0] < rng[0].lo)):
+                continue                        # nothing to report: the loop below would find nothing bad
         v = _per_scenario(value.astype(float), count)
         if v is None:
             continue
@@ -114,10 +120,17 @@ def _range_of(node):
     inst = node.instance
     if inst is None or node.kind not in ("field", "model"):
         return None
-    spec = kind_spec(inst.kind)
     name = node.path.rpartition(".")[2]
-    fspec = spec.fields.get(name) if spec is not None else None
-    return (field_range(fspec), fspec) if fspec is not None and field_range(fspec) is not None else None
+    key = (inst.kind, name)
+    if key not in _RANGES_OF:                   # the schema is fixed: one lookup per kind and field
+        spec = kind_spec(inst.kind)
+        fspec = spec.fields.get(name) if spec is not None else None
+        _RANGES_OF[key] = (field_range(fspec), fspec) if fspec is not None and field_range(fspec) is not None \
+            else None
+    return _RANGES_OF[key]
+
+
+_RANGES_OF: dict[tuple[str, str], tuple | None] = {}
 
 
 def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, count: int, reported: dict) -> None:

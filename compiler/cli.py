@@ -156,17 +156,16 @@ def check(files, fmt, max_errors, stdin_name, defines, root):
         click.echo("error: `-` (standard input) must be the only spec to check", err=True)
         sys.exit(EXIT_USAGE)
     define_map = _parse_defines(defines)
-    if files == ("-",):
-        from . import evaluate_text
+    from . import check_files, check_text
 
+    if files == ("-",):
         text = _read_stdin()
-        results, sink = evaluate_text(text, stdin_name, define_map, root, evaluate_all=True)
+        checks, sink = check_text(text, stdin_name, define_map, root)
         names = [stdin_name]
     else:
         _require_files(files)
-        results, sink = run_pipeline(list(files), define_map, root, evaluate_all=True)
+        checks, sink = check_files(list(files), define_map, root)
         names = list(files)
-    checks = results.checks if results is not None else []
     if fmt == "json":
         out = {"format_version": FORMAT_VERSION, "files": list(files),
                "ok": not sink.has_errors(),

@@ -26,6 +26,7 @@ the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,6 +119,7 @@ class Evaluator:
         self.graph = lowering.graph
         self.sink = sink
         self.values: dict[str, object] = {}
+        self._float_counts: dict[str, tuple] = {}       # count path -> (its value, as floats): `count_of`
         self.model_memo: dict[tuple[str, str], tuple] = {}   # one solve per workload (compiler.models.inference)
         self.units: dict[str, str] = {}
         self.failed: set[str] = set()
@@ -127,6 +129,7 @@ class Evaluator:
         self.expr_depth = 0                         # expression walks in progress, one inside another
         self._walker = _ExprEval(self)
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
+        self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
@@ -154,6 +157,10 @@ class Evaluator:
         the bottom of the Python stack, then the node that needed it is evaluated again (its earlier inputs
         are memoized). So a chain of references of any length evaluates on Python's default recursion limit,
         doing each link's work at most twice. A node needed while it waits in the list is a cycle."""
+        values = self.values
+        if path in values:                      # computed already (most reads): no work list
+            self._note_read(path)
+            return values[path]
         pending, via = self.pending, self.pending_via
         pending.append(path)
         via.append([])
@@ -204,47 +211,60 @@ class Evaluator:
             self.failed.add(p)
 
     def _node_value(self, path: str) -> object:
-        if path in self.values:
-            self._note_read(path)
-            return self.values[path]
+        values, reading = self.values, self.reading
+        if path in values:
+            if reading:
+                reading[-1].append(path)
+            return values[path]
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled(path)
         if path in self.failed:
             raise EvalError(path)
         node = self.graph.nodes[path]
-        if path in self.pending and self.stack:
-            # needed again while it waits for what it needs: a cycle through the work list
-            self._cycle(self._pending_chain(self.pending.index(path), self.stack) + [path])
-            raise EvalError(path)
-        if path in self.stack:
-            self._cycle(self.stack[self.stack.index(path):] + [path])
-            raise EvalError(path)
-        if len(self.stack) >= MAX_NESTED or self.expr_depth > MAX_EXPR_NESTING:
-            raise _NeedValue(path, list(self.stack))
-        self._note_read(path)
-        self.stack.append(path)
-        self.reading.append([])
+        stack = self.stack
+        if stack:
+            if path in self.pending:
+                # needed again while it waits for what it needs: a cycle through the work list
+                self._cycle(self._pending_chain(self.pending.index(path), stack) + [path])
+                raise EvalError(path)
+            if path in stack:
+                self._cycle(stack[stack.index(path):] + [path])
+                raise EvalError(path)
+        if len(stack) >= MAX_NESTED or self.expr_depth > MAX_EXPR_NESTING:
+            raise _NeedValue(path, list(stack))
+        if reading:
+            reading[-1].append(path)
+        stack.append(path)
+        read: list[str] = []
+        reading.append(read)
         try:
-            if node.kind == "param" and path in self.scenario_axis:
-                value = self.scenario_axis[path]
-            elif node.kind == "model":
+            kind = node.kind
+            if kind == "model":
                 value = self.model_value(node)
-            elif node.kind == "assumption":
+            elif kind == "param" and path in self.scenario_axis:
+                value = self.scenario_axis[path]
+            elif kind == "assumption":
                 value = np.asarray([float(node.expr.value)])
             else:
-                value = self.expr(node.expr, node.instance, node.module, agg=False)
-            if node.kind == "count" and isinstance(value, np.ndarray):
-                self.check_count(node, value)
-            value = self._apply_absent(path, value, self.reading[-1])
-            self.values[path] = value
-            node.deps = sorted(set(self.reading[-1]))
+                expr = node.expr
+                if type(expr) is n.Number:           # a literal (most fields and counts): no walk
+                    value = np.asarray([expr.value])
+                elif type(expr) is n.Quantity:
+                    value = self._walker.visit_Quantity(expr, None, None)
+                else:
+                    value = self.expr(expr, node.instance, node.module, agg=False)
+                if kind == "count" and isinstance(value, np.ndarray):
+                    self.check_count(node, value)
+            value = self._apply_absent(path, value, read)
+            values[path] = value
+            node.deps = sorted(set(read)) if len(read) > 1 else read
             return value
         except EvalError:
             self.failed.add(path)
             raise
         finally:
-            self.stack.pop()
-            self.reading.pop()
+            stack.pop()
+            reading.pop()
 
     # ------------------------------------------------------------------ absent values
     def scenario_mask(self, mask) -> np.ndarray:
@@ -286,7 +306,13 @@ class Evaluator:
     def _apply_absent(self, path: str, value, read: list[str]):
         """NaN where the quantity was declared absent; absent too where an input is absent and the value is
         not finite (the figure was computed from a missing one)."""
-        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+        if not isinstance(value, np.ndarray):
+            return value
+        kind = value.dtype.kind
+        if path not in self.absent and (kind in "iub" or (kind == "f" and value.size == 1
+                                                          and math.isfinite(value[0]))):
+            return value                        # (the common case, a finite scalar: no array operations)
+        if kind not in "fiub":
             return value
         if path in self.absent:
             mask = self.absent[path].mask
@@ -301,8 +327,11 @@ class Evaluator:
         return value
 
     def model_value(self, node: Node) -> np.ndarray:
-        with np.errstate(all="ignore"):
+        if self.quiet:
             value = node.expr.compute(Context(self, node.instance, node))
+        else:
+            with np.errstate(all="ignore"):
+                value = node.expr.compute(Context(self, node.instance, node))
         return np.asarray(value, dtype=float).reshape(-1)
 
     def assumption(self, assumption: Assumption) -> np.ndarray:
@@ -317,6 +346,10 @@ class Evaluator:
             self.reading[-1].append(path)
 
     def check_count(self, node: Node, value: np.ndarray) -> None:
+        if value.size == 1 and value.dtype.kind in "fiu":   # one count, as Python floats (the same tests)
+            v = float(value[0])
+            if math.isfinite(v) and 0 <= v <= MAX_COUNT and v == round(v):
+                return
         bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
         if np.any(bad):
             v = float(np.asarray(value)[np.argmax(bad)])
@@ -325,9 +358,18 @@ class Evaluator:
             raise EvalError(node.path)
 
     def count_of(self, inst: Instance) -> np.ndarray:
-        if inst.count is None:
+        count = inst.count
+        if count is None:
             return np.ones(1)
-        return np.asarray(self.node_value(inst.count), dtype=float)
+        value = self.values.get(count, _MISSING)
+        if value is _MISSING:
+            value = self.node_value(count)
+        elif self.reading:                      # computed already: noted as read, as node_value does
+            self.reading[-1].append(count)
+        found = self._float_counts.get(count)
+        if found is None or found[0] is not value:      # (a count is read many times: converted once)
+            found = self._float_counts[count] = (value, np.asarray(value, dtype=float))
+        return found[1]
 
     # ------------------------------------------------------------------ names
     def member(self, inst: Instance, name: str, span, agg: bool):
@@ -450,6 +492,11 @@ class _ExprEval(ExprVisitor):
 
     def visit_Arith(self, expr, ctx, values):
         acc = _number(values[0])
+        if self.ev.quiet:
+            for op, value in zip(expr.ops, values[1:]):
+                v = _number(value)
+                acc = acc + v if op == "+" else acc - v if op == "-" else acc * v if op == "*" else acc / v
+            return acc
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for op, value in zip(expr.ops, values[1:]):
                 v = _number(value)
@@ -584,11 +631,16 @@ class Context:
         return node is not None and node.kind not in ("model", "count")
 
     def get(self, name: str, default=_REQUIRED) -> np.ndarray:
-        path = self._path(name)
-        if path in self.ev.graph.nodes:
-            value = self.ev.node_value(path)
+        ev = self.ev
+        path = f"{self.inst.path}.{name}"
+        if path in ev.graph.nodes:
+            value = ev.values.get(path, _MISSING)
+            if value is _MISSING:
+                value = ev.node_value(path)
+            elif ev.reading:                    # computed already: noted as read, as node_value does
+                ev.reading[-1].append(path)
             if isinstance(value, np.ndarray):
-                return value.astype(float) if value.dtype == bool else value
+                return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
         if isinstance(default, Assumption):
             return self.ev.assumption(default)
@@ -673,10 +725,18 @@ class Context:
         return level.text(name, default) if level is not None else default
 
     def parts(self, *kinds: str) -> list["Context"]:
+        inst = self.inst
+        parts = inst.parts
+        if not parts:
+            return []
         wanted = _WANTED.get(kinds)
         if wanted is None:
             wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
-        return [Context(self.ev, part, self.node) for part in self.inst.parts if canonical_kind(part.kind) in wanted]
+        canonical = inst.__dict__.get("_part_kinds")      # each part's schema kind, found once per instance
+        if canonical is None or len(canonical) != len(parts):
+            canonical = inst.__dict__["_part_kinds"] = [canonical_kind(p.block.kind) for p in parts]
+        ev, node = self.ev, self.node
+        return [Context(ev, part, node) for part, k in zip(parts, canonical) if k in wanted]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)
@@ -691,9 +751,19 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
     threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
     editor drops the evaluation of a text that has changed since). `ir`: `compiler.ir.bind(lowering)` when
-    the caller has bound it already (else bound here)."""
+    the caller has bound it already (else bound here). Python's cyclic garbage collector is paused meanwhile,
+    as the front end and lowering do (`dsl.gc_paused`): evaluation allocates many small short-lived objects
+    next to the large graph, and the collector's passes over that graph cost more than the evaluation."""
+    from dsl import gc_paused
+
+    with gc_paused(), np.errstate(all="ignore"):     # (each model and division also says so where run alone)
+        return _evaluate(lowering, sink, only_checks, cancel, ir)
+
+
+def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
+    ev.quiet = True
     graph = lowering.graph
     if not only_checks:
         # Bind once (compiler.ir): every node after its static inputs, so evaluating one reads values
@@ -729,7 +799,13 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
-    units = {path: unit_of(lowering, graph.nodes[path]) for path in ev.values}
+    units = {}
+    nodes = graph.nodes
+    for path in ev.values:
+        node = nodes[path]
+        kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
+        units[path] = ("" if node.unit == "1" else node.unit) if kind == "model" or kind == "assumption" \
+            else unit_of(lowering, node)
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -760,8 +836,13 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
 
     out: list[CheckResult] = []
 
+    rules_of: dict[str, list] = {}             # kind name -> its rules (the registry is fixed once loaded)
+
     def visit(inst: Instance) -> None:
-        for r in rules_for(inst.kind):
+        rules = rules_of.get(inst.kind)
+        if rules is None:
+            rules = rules_of[inst.kind] = rules_for(inst.kind)
+        for r in rules:
             try:
                 with np.errstate(all="ignore"):
                     findings = r.check(Context(ev, inst))
@@ -817,6 +898,10 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     if measured is None:
         return None
     left, right = (np.asarray(v, dtype=float) for v in measured)
+    if left.size == 1 and right.size == 1 and float(left[0]) <= float(right[0]) * (1 + 1e-9):
+        limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")   # holds everywhere: one scalar test
+        span = limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
+        return CheckResult(check.name, True, lim.message, span)
     # a limit that does not vary over the sweep holds or fails in every scenario alike
     ok = np.broadcast_to(left <= right * (1 + 1e-9), (max(left.size, right.size, ev.graph.scenario_count),))
     limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")
@@ -848,6 +933,8 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult:
         value = np.asarray(ev.expr(stmt.expr, check.instance, check.module, agg=False), dtype=bool)
     except EvalError:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
+    if value.size == 1 and value[0]:            # holds in every scenario alike
+        return CheckResult(check.name, True, message, stmt.span)
     # an assert that does not vary over the sweep holds or fails in every scenario alike
     value = np.broadcast_to(value.reshape(-1), (max(value.size, ev.graph.scenario_count),)) if value.size == 1 \
         else value

@@ -49,7 +49,7 @@ class Node:
     module: n.Module | None
     kind: str = "field"                      # field | let | param | count | model | assumption
     comment: str | None = None               # the source comment beside the figure (stdlib citations)
-    deps: list[str] = field(default_factory=list)
+    deps: "list[str] | tuple" = ()          # the nodes its evaluation read (set by compiler.evaluate)
     formula: str = ""                        # human-readable formula, for explain
     display: str = ""                        # the schema's declared unit, for display (`USD/yr`, `L/min`)
 

@@ -91,23 +91,26 @@ class Lowering:
     def instantiate(self, block: n.Block, path: str, parent: Instance | None, count_node: str | None) -> Instance:
         inst = Instance(path, block, parent, count_node, base=self.scopes.base_of(block))
         spec = kind_spec(block.kind)
+        fields = spec.fields if spec is not None else {}
         members = self.scopes.members(block)
+        owners = members.owner
+        nodes = self.graph.nodes
+        prefix = path + "."
         for name, member in members.values.items():
-            owner = members.owner.get(name, block)
-            module = owner.module
-            if isinstance(member, (n.Field, n.Let)):
-                kind = "field" if isinstance(member, n.Field) else "let"
-                node = Node(f"{path}.{name}", "", member.name_span, member.value, inst, module, kind, member.comment)
-                fspec = spec.fields.get(name) if spec is not None and kind == "field" else None
-                node.display = fspec.type if fspec is not None else ""
-                self.graph.nodes[node.path] = node
-            elif isinstance(member, n.Block):
-                child_path = f"{path}.{name}"
+            module = owners.get(name, block).module
+            t = type(member)
+            if t is n.Field or t is n.Let:
+                fspec = fields.get(name) if t is n.Field else None
+                node_path = prefix + name
+                nodes[node_path] = Node(node_path, "", member.name_span, member.value, inst, module,
+                                        "field" if t is n.Field else "let", member.comment, (), "",
+                                        fspec.type if fspec is not None else "")
+            elif t is n.Block:
+                child_path = prefix + name
                 child_count = None
                 if member.count is not None:
-                    child_count = f"{child_path}.count"
-                    self.graph.nodes[child_count] = Node(child_count, "1", member.count.span, member.count,
-                                                         inst, module, "count")
+                    child_count = child_path + ".count"
+                    nodes[child_count] = Node(child_count, "1", member.count.span, member.count, inst, module, "count")
                 inst.parts.append(self.instantiate(member, child_path, inst, child_count))
         for stmt, owner in members.asserts:
             self.graph.checks.append(Check(_assert_name(stmt, inst), stmt, inst, owner.module))
@@ -116,14 +119,16 @@ class Lowering:
 
     def add_models(self, inst: Instance) -> None:
         """One node per model output the spec does not set itself; the block's built-in limits."""
-        spec = kind_spec(inst.kind)
-        for name, model in outputs_for(inst.kind).items():
-            path = f"{inst.path}.{name}"
-            if path not in self.graph.nodes:
-                unit = _si_of_type(spec.fields[name].type)
-                self.graph.nodes[path] = Node(path, unit, inst.block.name_span, model, inst, inst.block.module,
-                                              "model", formula=model.formula, display=spec.fields[name].type)
-        for lim in limits_for(inst.kind):
+        outputs, limits = _models_of(inst.kind)
+        nodes = self.graph.nodes
+        prefix = inst.path + "."
+        block = inst.block
+        for name, model, unit, display in outputs:
+            path = prefix + name
+            if path not in nodes:
+                nodes[path] = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (),
+                                   model.formula, display)
+        for lim in limits:
             self.graph.limits.append(LimitCheck(f"{inst.path}: {lim.message}", lim, inst))
 
     def definition(self, block: n.Block) -> Instance:
@@ -138,6 +143,21 @@ class Lowering:
             path = f"{prefix}.{block.name}"
             self.definition_instances[key] = self.instantiate(block, path, None, None)
         return self.definition_instances[key]
+
+
+_MODELS_OF: dict[str, tuple[list, list]] = {}   # kind name -> its outputs and limits (static: the registry)
+
+
+def _models_of(kind_name: str) -> tuple[list, list]:
+    """The model outputs of a kind, each (name, model, SI unit, declared unit), and its built-in limits;
+    memoized per kind name (the schema and the model registry are fixed once loaded)."""
+    found = _MODELS_OF.get(kind_name)
+    if found is None:
+        spec = kind_spec(kind_name)
+        outputs = [(name, model, _si_of_type(spec.fields[name].type), spec.fields[name].type)
+                   for name, model in outputs_for(kind_name).items()]
+        found = _MODELS_OF[kind_name] = (outputs, limits_for(kind_name))
+    return found
 
 
 def _si_of_type(ftype: str) -> str:

@@ -90,3 +90,39 @@ def test_a_damaged_cache_file_is_analysed_again_and_replaced(tmp_path: Path) -> 
     path.write_bytes(path.read_bytes()[:100])                           # a torn write
     assert _run(_PARSE, {"FACTORY_CACHE_DIR": str(cache)}) == good
     assert path.stat().st_size > 1000                                   # rewritten whole
+
+
+def test_checking_a_file_of_literal_params_loads_no_numpy(tmp_path: Path) -> None:
+    """A spec of params given literals has nothing to evaluate (compiler.nothing_to_evaluate): `factory check`
+    answers from the front end alone, without numpy, the evaluator or the models."""
+    spec = tmp_path / "one.factory"
+    spec.write_text('param gpus = 1000\nparam price = 0.06 USD/kWh\nparam name = "a"\n', encoding="utf-8")
+    code = f"""
+        import sys
+        from click.testing import CliRunner
+        from compiler.cli import main
+        result = CliRunner().invoke(main, ["check", {str(spec)!r}])
+        assert result.exit_code == 0, result.output
+        assert "no problems" in result.output, result.output
+        {_loaded(("numpy", "compiler.evaluate", "compiler.lower", "compiler.models"))}
+    """
+    assert _run(code) == ""
+
+
+def test_a_param_spec_with_a_sweep_or_an_expression_is_still_evaluated(tmp_path: Path) -> None:
+    """Not literal, so evaluated: a sweep of 10,001 x 10,001 points exceeds the 10,000,000-scenario limit
+    (an error only lowering finds), and `let` of a division is a computed value."""
+    from compiler import check_files, nothing_to_evaluate
+
+    sweep = tmp_path / "sweep.factory"
+    sweep.write_text("param a = 0 .. 10000\nparam b = 0 .. 10000\n", encoding="utf-8")
+    checks, sink = check_files([str(sweep)])
+    assert [d.code for d in sink.errors] == ["invalid-range"]
+    import dsl
+
+    for text in ("param a = [1, 2]\n", "param a = 2 * 3\n", "param a = 1\nlet b = a\n",
+                 "cpu c {\n  cores = 8\n  tdp = 200 W\n}\n"):
+        checked, sink = dsl.check_text(text, "x.factory")
+        assert not sink.has_errors() and not nothing_to_evaluate(checked), text
+    checked, sink = dsl.check_text("param a = 1 W\n", "x.factory", {"a": "[1 W, 2 W]"})
+    assert not nothing_to_evaluate(checked)
