@@ -42,7 +42,7 @@ def _format_of(output: str, output_format: str | None) -> str:
 def eval_streamed(spec, defines, root, select, output, output_format, chunk_size, workers, scheduler,
                   quiet) -> int:
     from .cli import EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE
-    from .sweep import SweepError, has_errors, metadata, stream, summary_text
+    from .sweep import SweepError, has_errors, metadata, projection_text, stream, summary_text
 
     plan = _prepared(spec, defines, root)
     fmt = _format_of(output, output_format) if output else None
@@ -67,6 +67,8 @@ def eval_streamed(spec, defines, root, select, output, output_format, chunk_size
     if outcome.interrupted:
         click.echo(f"interrupted: {outcome.written:,} of {plan.count:,} scenarios done"
                    + (f" and written to {output}" if output else "") + "; the rest were not evaluated", err=True)
+        if outcome.written > 0 and outcome.seconds > 0:
+            click.echo("at that rate: " + projection_text(plan.count, outcome.written, outcome.seconds), err=True)
         return EXIT_USAGE
     if output:
         click.echo(f"wrote {output} ({outcome.written:,} rows, {fmt}) and {output}.meta.json "

@@ -826,6 +826,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     _STREAMING.set()
     try:
         tick = time.process_time()
+        projected = False
         for result in run_chunks(plan, key, chunk_size, workers, scheduler):
             size = result.chunk.stop - result.chunk.start
             if not columns:
@@ -866,6 +867,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 tick = now
             if bar is not None:
                 bar.update(size)
+            if progress and not projected and written < plan.count:
+                projected = _project(plan.count, written, time.perf_counter() - started)
             if limit is not None and written >= limit:
                 break
             if INTERRUPT.is_set():
@@ -904,6 +907,37 @@ def _table(result: ChunkResult, plan: Plan, columns: list[str], size: int) -> di
         else:
             table[name] = np.broadcast_to(value, (size,))
     return table
+
+
+PROJECT_AFTER_S = 2.0     # measure this long before projecting a sweep's whole time
+PROJECT_ABOVE_S = 60.0    # project only sweeps expected to take longer than this
+
+
+def duration_text(seconds: float) -> str:
+    """A duration in the unit that reads best: 42 s, 3.5 min, 2.1 h, 4.0 days."""
+    for unit, size, from_seconds in (("days", 86400.0, 2 * 86400.0), ("h", 3600.0, 3600.0), ("min", 60.0, 60.0)):
+        if seconds >= from_seconds:
+            return f"{seconds / size:,.1f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+def projection_text(total: int, done: int, seconds: float) -> str:
+    """The whole sweep's time at the rate measured so far (`done` scenarios in `seconds` of wall time)."""
+    rate = done / seconds
+    return (f"{done:,} scenarios in {seconds:.1f} s ({rate:,.0f} scenarios/s): all {total:,} are projected to take "
+            f"{duration_text(total / rate)} in this process (--workers or --scheduler divide it)")
+
+
+def _project(total: int, done: int, seconds: float) -> bool:
+    """Print the projected time of a long sweep to stderr once it has run PROJECT_AFTER_S; True once printed."""
+    import sys
+
+    if seconds < PROJECT_AFTER_S or done <= 0:
+        return False
+    if total / (done / seconds) > PROJECT_ABOVE_S:
+        sys.stderr.write("projected: " + projection_text(total, done, seconds) + "\n")
+        sys.stderr.flush()
+    return True
 
 
 def _progress_bar(total: int, wanted: bool):

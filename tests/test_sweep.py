@@ -315,3 +315,17 @@ def test_a_failed_check_is_reported_once_without_a_chunk_count(spec_file):
     assert res.exit_code == 1
     assert res.stderr.count("error[assert-failed]") == 1 and " of 5 scenarios" not in res.stderr
     assert "FAIL  spec: the campus fits its 1 MW feed  (in " in res.stdout
+
+
+def test_projected_time_of_a_sweep_by_hand() -> None:
+    """The projection is the whole count at the measured rate: 1,000,000 of 100,000,000 in 10 s is 100,000/s,
+    so 1,000 s (16.7 min) in all; durations read in the unit that fits."""
+    from compiler.sweep import duration_text, projection_text
+
+    text = projection_text(100_000_000, 1_000_000, 10.0)
+    assert "(100,000 scenarios/s)" in text and "16.7 min" in text
+    assert duration_text(42) == "42 s"
+    assert duration_text(90) == "1.5 min"
+    assert duration_text(2 * 3600) == "2.0 h"
+    assert duration_text(36 * 3600) == "36.0 h"          # days only from two days on
+    assert duration_text(3 * 86400) == "3.0 days"
