@@ -586,3 +586,21 @@ def test_chunking_never_raises_ttft_at_the_same_load() -> None:
     assert np.all(q["tpot"][:, 0] == q["tpot"][0, 0])            # chunking moves TTFT only, not the decode step
     flat50, flat99, _ = _ttft_by_chunk(1, chunks)
     assert np.all(flat50 == flat50[0]) and np.all(flat99 == flat99[0])
+
+
+def test_an_offered_load_above_capacity_is_an_overloaded_error() -> None:
+    """A service offered more than it carries has no steady latency: `overloaded` error with both numbers, exit 1;
+    the same service offered half its capacity passes the check."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    base = dict(model="Llama2_70B", system="DGX_H100", accelerators=8, scenario='"server"')
+    capacity = run(spec(workload("probe", **base)))["s.probe.tokens_per_s"][0]
+    for share, failing in ((2.0, True), (0.5, False)):
+        text = spec(workload("svc", **base, offered_load=f"{capacity * share:.0f} tok/s"))
+        with CliRunner().isolated_filesystem():
+            Path("s.factory").write_text(text, encoding="utf-8")
+            result = CliRunner().invoke(main, ["eval", "s.factory"])
+        assert ("error[overloaded]" in result.output) == failing, result.output[-2000:]
+        assert (result.exit_code == 1) == failing

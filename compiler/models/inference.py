@@ -193,8 +193,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import Assumption, output
+from . import Assumption, output, rule
 from . import assumptions as A
+from dsl.diagnostics import Code
 from .distinct import solve_distinct
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
@@ -1240,3 +1241,24 @@ def _usd_per_token(ctx):
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization), "
                                     "utilization: the workload's, else service_utilization 0.6")(
     _usd_per_token)
+
+
+@rule("inference", Code.OVERLOADED, "the offered load is within the service's capacity")
+def overloaded(ctx):
+    """offered_load > tokens_per_s (offered_share > 1): the queue grows without bound, latencies have no steady
+    value (the figures shown are those at capacity). Not applicable without an `offered_load`."""
+    from ..display import format_quantity
+
+    if not ctx.is_set("offered_load"):
+        return None
+    share = np.asarray(solved(ctx)["offered_share"], dtype=float)
+    failing = np.nan_to_num(share, nan=0.0) > 1 + 1e-9
+    if not failing.any():
+        return []
+    i = int(np.flatnonzero(failing)[0])
+    offered = float(np.broadcast_to(ctx.get("offered_load"), failing.shape)[i])
+    capacity = offered / float(share.flat[i] if share.size > 1 else share.flat[0])
+    message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
+               f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
+               "steady value (those shown are at capacity)")
+    return [(failing, message, [])]
