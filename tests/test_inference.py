@@ -588,7 +588,7 @@ def test_chunking_never_raises_ttft_at_the_same_load() -> None:
     assert np.all(flat50 == flat50[0]) and np.all(flat99 == flat99[0])
 
 
-def test_an_offered_load_above_capacity_is_an_overloaded_error() -> None:
+def test_an_offered_load_above_capacity_is_an_overloaded_error(tmp_path) -> None:
     """A service offered more than it carries has no steady latency: `overloaded` error with both numbers, exit 1;
     the same service offered half its capacity passes the check."""
     from click.testing import CliRunner
@@ -599,8 +599,8 @@ def test_an_offered_load_above_capacity_is_an_overloaded_error() -> None:
     capacity = run(spec(workload("probe", **base)))["s.probe.tokens_per_s"][0]
     for share, failing in ((2.0, True), (0.5, False)):
         text = spec(workload("svc", **base, offered_load=f"{capacity * share:.0f} tok/s"))
-        with CliRunner().isolated_filesystem():
-            Path("s.factory").write_text(text, encoding="utf-8")
-            result = CliRunner().invoke(main, ["eval", "s.factory"])
+        path = tmp_path / f"s{share}.factory"
+        path.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["eval", str(path)])
         assert ("error[overloaded]" in result.output) == failing, result.output[-2000:]
         assert (result.exit_code == 1) == failing
