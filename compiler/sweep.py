@@ -913,19 +913,13 @@ PROJECT_AFTER_S = 2.0     # measure this long before projecting a sweep's whole 
 PROJECT_ABOVE_S = 60.0    # project only sweeps expected to take longer than this
 
 
-def duration_text(seconds: float) -> str:
-    """A duration in the unit that reads best: 42 s, 3.5 min, 2.1 h, 4.0 days."""
-    for unit, size, from_seconds in (("days", 86400.0, 2 * 86400.0), ("h", 3600.0, 3600.0), ("min", 60.0, 60.0)):
-        if seconds >= from_seconds:
-            return f"{seconds / size:,.1f} {unit}"
-    return f"{seconds:.0f} s"
-
-
 def projection_text(total: int, done: int, seconds: float) -> str:
     """The whole sweep's time at the rate measured so far (`done` scenarios in `seconds` of wall time)."""
+    from .display import format_quantity
+
     rate = done / seconds
     return (f"{done:,} scenarios in {seconds:.1f} s ({rate:,.0f} scenarios/s): all {total:,} are projected to take "
-            f"{duration_text(total / rate)} in this process (--workers or --scheduler divide it)")
+            f"{format_quantity(total / rate, 's')} in this process (--workers or --scheduler divide it)")
 
 
 def _project(total: int, done: int, seconds: float) -> bool:

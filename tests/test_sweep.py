@@ -319,13 +319,13 @@ def test_a_failed_check_is_reported_once_without_a_chunk_count(spec_file):
 
 def test_projected_time_of_a_sweep_by_hand() -> None:
     """The projection is the whole count at the measured rate: 1,000,000 of 100,000,000 in 10 s is 100,000/s,
-    so 1,000 s (16.7 min) in all; durations read in the unit that fits."""
-    from compiler.sweep import duration_text, projection_text
+    so 1,000 s (16.67 min) in all; the duration reads in the unit that fits (compiler.display's ladder)."""
+    from compiler.sweep import projection_text
 
     text = projection_text(100_000_000, 1_000_000, 10.0)
-    assert "(100,000 scenarios/s)" in text and "16.7 min" in text
-    assert duration_text(42) == "42 s"
-    assert duration_text(90) == "1.5 min"
-    assert duration_text(2 * 3600) == "2.0 h"
-    assert duration_text(36 * 3600) == "36.0 h"          # days only from two days on
-    assert duration_text(3 * 86400) == "3.0 days"
+    assert "(100,000 scenarios/s)" in text and "16.67 min" in text
+    assert "42 s" in projection_text(4_200, 1_000, 10.0)
+    assert "1.5 min" in projection_text(9_000, 1_000, 10.0)
+    assert "2 h" in projection_text(720_000, 1_000, 10.0)
+    assert "1.5 day" in projection_text(12_960_000, 1_000, 10.0)
+    assert "3 day" in projection_text(25_920_000, 1_000, 10.0)

@@ -1257,7 +1257,7 @@ def overloaded(ctx):
         return []
     i = int(np.flatnonzero(failing)[0])
     offered = float(np.broadcast_to(ctx.get("offered_load"), failing.shape)[i])
-    capacity = offered / float(share.flat[i] if share.size > 1 else share.flat[0])
+    capacity = offered / float(np.broadcast_to(share, failing.shape)[i])
     message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
                f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
                "steady value (those shown are at capacity)")
