@@ -11,15 +11,21 @@ after inheritance), parts placed where their kind fits, names, units and dimensi
 true/false conditions. It evaluates nothing but constants (and reports a constant that is infinite or
 NaN, like `1 W / 0`); asserts are evaluated by the compiler.
 
-Typing a member (field, let, param) first types the members its value reads. That nests; beyond
-MAX_NESTING expression levels the member is deferred: the outermost `member_type` call types it first,
-from a fresh stack, then retries. So a chain of thousands of lets needs no deep recursion, and the
-checker runs within Python's default recursion limit.
+An expression is typed on an explicit stack (`_Checker.expr`): a compound form's method is a generator
+that yields its sub-expressions in reading order and is sent their types, so no expression depth nests on
+the Python stack and every diagnostic keeps its top-down place. Typing a member (field, let, param) first
+types the members its value reads. That nests; beyond MAX_NESTING expression levels the member is
+deferred: the outermost `member_type` call types it first, from a fresh stack, then retries. So a chain of
+thousands of lets needs no deep recursion, and the checker runs within Python's default recursion limit.
+Constant folding (`_const`, for multiplicities, ranges and exponents) recurses, and gives up (value
+unknown, nothing reported) past MAX_CONST_DEPTH levels.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import GeneratorType
+from typing import Generator
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
@@ -433,7 +439,7 @@ class _Checker:
         return found
 
     def attr(self, expr: n.Attr, block: n.Block | None, module: n.Module) -> object | None:
-        base = self.expr(expr.obj, block, module)
+        base = (yield expr.obj)
         if base is None:
             return None
         name = expr.name
@@ -492,12 +498,46 @@ class _Checker:
         return None
 
     # ================================================================ expressions
-    def expr(self, expr: n.Expr, block: n.Block | None, module: n.Module) -> object | None:
-        self._level += 1
+    def expr(self, root: n.Expr, block: n.Block | None, module: n.Module) -> object | None:
+        """The type of `root` (stored in `self.types` for it and each sub-expression), typed on an explicit stack.
+
+        A leaf form's method returns its type; a compound form's method is a generator that yields each
+        sub-expression it needs typed, in its own order, and is sent that type back, so every diagnostic comes
+        where the top-down reading puts it (an unknown function before its arguments, an `if`'s condition
+        before its branches) while no expression depth nests on the Python stack. `_level` counts the
+        expressions open (the generators on the stack and the form being started), across the nested typing
+        of the members names read (see `member_type`)."""
+        stack: list[tuple[Generator, n.Expr]] = []   # compound forms being typed, innermost last
+        level = self._level
+        sub: n.Expr | None = root                   # the expression to start typing next, if any
+        t: object | None = None                     # the type just found, to send to the innermost form
         try:
-            t = _DISPATCH[type(expr)](self, expr, block, module)
-        finally:
-            self._level -= 1
+            while True:
+                if sub is not None:
+                    self._level += 1
+                    typed = _DISPATCH[type(sub)](self, sub, block, module)
+                    if type(typed) is GeneratorType:
+                        stack.append((typed, sub))
+                        t = None                    # starts the generator
+                    else:
+                        t = self._typed(sub, typed)
+                    sub = None
+                if not stack:
+                    return t
+                gen, current = stack[-1]
+                try:
+                    sub = gen.send(t)
+                except StopIteration as done:
+                    stack.pop()
+                    t = self._typed(current, done.value)
+        except BaseException:
+            for gen, _ in stack:
+                gen.close()
+            self._level = level
+            raise
+
+    def _typed(self, expr: n.Expr, t: object | None) -> object | None:
+        self._level -= 1
         self.types[id(expr)] = t
         return t
 
@@ -523,7 +563,7 @@ class _Checker:
     def list_expr(self, expr: n.ListExpr, block, module):
         types = []
         for item in expr.items:
-            types.append(self.expr(item, block, module))
+            types.append((yield item))
         if any(t is None for t in types):
             return None
         if not types:
@@ -536,7 +576,7 @@ class _Checker:
         return ListT(types[0])
 
     def unary(self, expr: n.Unary, block, module):
-        t = self.expr(expr.operand, block, module)
+        t = (yield expr.operand)
         if t is None:
             return None
         if not isinstance(t, QType):
@@ -551,25 +591,25 @@ class _Checker:
     def logic(self, expr: n.Logic, block, module):
         ok = True
         for operand in expr.operands:
-            t = self.expr(operand, block, module)
+            t = (yield operand)
             if t is not None and t != BOOL:
                 self.mismatch(operand, f"`{expr.op}` joins true/false conditions, not {t.describe()}")
                 ok = False
         return BOOL if ok else None
 
     def negation(self, expr: n.Not, block, module):
-        t = self.expr(expr.operand, block, module)
+        t = (yield expr.operand)
         if t is not None and t != BOOL:
             self.mismatch(expr.operand, f"`not` needs a true/false condition, not {t.describe()}")
             return None
         return BOOL
 
     def if_expr(self, expr: n.IfExpr, block, module):
-        cond = self.expr(expr.cond, block, module)
+        cond = (yield expr.cond)
         if cond is not None and cond != BOOL:
             self.mismatch(expr.cond, f"`if` needs a true/false condition, not {cond.describe()}")
-        then = self.expr(expr.then, block, module)
-        other = self.expr(expr.other, block, module)
+        then = (yield expr.then)
+        other = (yield expr.other)
         if then is None or other is None:
             return None
         if not same(then, other):
@@ -582,7 +622,7 @@ class _Checker:
     def arith(self, expr: n.Arith, block, module):
         types = []
         for operand in expr.operands:
-            types.append(self.expr(operand, block, module))
+            types.append((yield operand))
         acc = types[0]
         for i, (op, right) in enumerate(zip(expr.ops, types[1:]), start=1):
             left_expr = expr.operands[i - 1] if i == 1 else _prefix_span(expr, i)
@@ -648,8 +688,8 @@ class _Checker:
         return notes
 
     def power(self, expr: n.Power, block, module):
-        base = self.expr(expr.base, block, module)
-        exp = self.expr(expr.exponent, block, module)
+        base = (yield expr.base)
+        exp = (yield expr.exponent)
         if base is None or exp is None:
             return None
         for t, e in ((base, expr.base), (exp, expr.exponent)):
@@ -673,8 +713,8 @@ class _Checker:
         return QType(dim_pow(base.dim, int(value)))
 
     def compare(self, expr: n.Compare, block, module):
-        left = self.expr(expr.left, block, module)
-        right = self.expr(expr.right, block, module)
+        left = (yield expr.left)
+        right = (yield expr.right)
         if left is None or right is None:
             return BOOL
         if isinstance(left, QType) and isinstance(right, QType):
@@ -698,11 +738,11 @@ class _Checker:
             self.sink.error(Code.UNKNOWN_FUNCTION, f"there is no function `{func}`", expr.func_span,
                             help=did_you_mean(func, FUNCTIONS) or "functions: " + ", ".join(sorted(FUNCTIONS)))
             for arg in expr.args:
-                self.expr(arg, block, module)
+                (yield arg)
             return None
         args = []
         for arg in expr.args:
-            args.append(self.expr(arg, block, module))
+            args.append((yield arg))
         if any(a is None for a in args):
             return None
         usage = FUNCTIONS[func]

@@ -84,3 +84,28 @@ def test_a_tail_is_walked_in_place_of_the_name() -> None:
             return values[0] * values[1]
 
     assert Fold().walk(n.Name(None, "x"), None) == 6.0
+
+
+def test_the_type_checker_types_a_hundred_thousand_levels_without_recursion() -> None:
+    """The checker's typing (dsl.check._Checker.expr) runs on its own explicit stack too: built by hand past the
+    builder's 200-level cap, -(-(...(if 1 then 1 W else 2 W)...)) 100,000 levels deep is a power, and the one
+    mistake at the bottom (`if 1`: a number where a condition goes) is reported once, at Python's default
+    recursion limit; every level's type is recorded."""
+    from dsl.check import _Checker
+    from dsl.diagnostics import Code, Sink
+    from dsl.types import QType
+    from dsl.units import parse_unit
+
+    depth = 100_000
+    bottom = n.IfExpr(None, n.Number(None, 1.0, "1"), n.Quantity(None, 1.0, "1 W", "W", None),
+                      n.Quantity(None, 2.0, "2 W", "W", None))
+    expr = bottom
+    for _ in range(depth):
+        expr = n.Unary(None, "-", expr)
+    sink = Sink()
+    checker = _Checker(None, sink)
+    assert sys.getrecursionlimit() <= 10_000
+    typed = checker.expr(expr, None, None)
+    assert typed == QType(parse_unit("W").dim)
+    assert [d.code for d in sink.items] == [Code.TYPE_MISMATCH]
+    assert len(checker.types) == depth + 4 and checker._level == 0
