@@ -391,6 +391,15 @@ def test_ttft_percentiles_by_hand() -> None:
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 
 
+def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
+    """pp = 21 (a pipeline of 21 wafers) is not among the pipeline depths the search tries; fixed by the spec, it
+    joins the grid (values below one chip do not)."""
+    tp, pp, _ = M.config_grid(8, 64, fixed_pp=np.array([21.0, 0.0]))
+    assert 21 in pp and 0 not in pp and set(M.PP_GRID[M.PP_GRID <= 64]) <= set(pp)
+    tp, pp, _ = M.config_grid(8, 64)
+    assert 21 not in pp
+
+
 def test_sram_chips_pipeline_the_model_across_many_chips() -> None:
     v = run(spec(workload("groq", model="Llama2_70B", system="GroqNode", accelerators=576, precision='"int8"',
                           scenario='"single_stream"'),

@@ -104,7 +104,7 @@ Prefill of one request (time to first token):
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
 TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at batch 1). A spec that sets tp,
-pp or batch fixes that coordinate, in each scenario to that scenario's value (a sweep of tp is one search
+pp or batch fixes that coordinate (a tp or pp off the grid joins it), in each scenario to that scenario's value (a sweep of tp is one search
 per tp value, vectorized: every scenario keeps only its own columns, so a sweep equals the runs one at a
 time).
 
@@ -413,10 +413,18 @@ class Load:
     offered: np.ndarray | None = None           # offered load, counted output tokens/s of the whole service
 
 
-def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None):
-    """The (tp, pp, batch) candidates as three flat arrays (the configuration axis)."""
+def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None,
+                fixed_tp: np.ndarray | None = None, fixed_pp: np.ndarray | None = None):
+    """The (tp, pp, batch) candidates as three flat arrays (the configuration axis); a tp or pp the spec fixes
+    joins its grid when the grid lacks it (a pipeline of 21 wafers), so a fixed layout is always a candidate."""
     tp = TP_GRID[TP_GRID <= max(max_tp, 1)]
     pp = PP_GRID[PP_GRID <= max(max_chips, 1)]
+    def joined(grid, fixed):
+        if fixed is None:
+            return grid
+        values = np.round(np.asarray(fixed, dtype=float).reshape(-1))
+        return np.union1d(grid, values[values >= 1])        # a layout has at least one chip per coordinate
+    tp, pp = joined(tp, fixed_tp), joined(pp, fixed_pp)
     b = BATCH_GRID if batches is None else np.asarray(batches, dtype=float)
     g_tp, g_pp, g_b = np.meshgrid(tp, pp, b, indexing="ij")
     return g_tp.ravel(), g_pp.ravel(), g_b.ravel()
@@ -634,7 +642,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
         grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
-                           np.ones(1) if load.fixed_batch is not None else None)
+                           np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp)
     tp, pp, batch = grid
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
         batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
