@@ -391,6 +391,15 @@ def test_ttft_percentiles_by_hand() -> None:
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 
 
+def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
+    """pp = 21 (a pipeline of 21 wafers) is not among the pipeline depths the search tries; fixed by the spec, it
+    joins the grid (values below one chip do not)."""
+    tp, pp, _ = M.config_grid(8, 64, fixed_pp=np.array([21.0, 0.0]))
+    assert 21 in pp and 0 not in pp and set(M.PP_GRID[M.PP_GRID <= 64]) <= set(pp)
+    tp, pp, _ = M.config_grid(8, 64)
+    assert 21 not in pp
+
+
 def test_sram_chips_pipeline_the_model_across_many_chips() -> None:
     v = run(spec(workload("groq", model="Llama2_70B", system="GroqNode", accelerators=576, precision='"int8"',
                           scenario='"single_stream"'),
@@ -445,17 +454,19 @@ def shootout() -> dict[str, float]:
 def test_claim_cerebras_8b_single_stream(shootout) -> None:
     """Claim: ~1,800 tok/s for Llama 3.1 8B on one CS-3 (16-bit weights), "about 20x a GPU setup".
 
-    Reproduced within a third: the wafer holds the 16 GB of weights in SRAM (44 GB) and streams them at
-    21 PB/s, so the memory roofline is over a million tokens/s; what limits one user is the fixed time per
-    layer (synchronization across the dataflow), the value fitted on Groq's 7B figure (25 us x 32 layers)
-    gives ~1,250 tok/s, 31% under the claim. Against ONE H100 at batch 1 (about 161 tok/s, 77% of the 209
-    tok/s BF16 roofline 3.35 TB/s / 16 GB) the claimed 1,800 is 11x and our CS-3 figure 7.8x: the "20x" is
-    contradicted for a dedicated H100; it holds only against GPU services slower than one idle H100."""
+    Reproduced within 20%: the wafer holds the 16 GB of weights in SRAM (44 GB); read by the whole wafer at
+    21 PB/s they would allow over a million tokens/s, but at batch 1 a layer is read only by the region of
+    the wafer that holds it (one pass over the wafer per layer) at 6% of peak, and each layer's 5 dependent
+    GEMM stages end in an on-die reduction of 0.5 us (both fitted once over Cerebras's and Groq's 2024
+    speeds): 32 x 15.25 us, ~2,050 tok/s (+14%; test_training.py has the hand calculation). Against ONE H100
+    at batch 1 (about 161 tok/s, 77% of the 209 tok/s BF16 roofline 3.35 TB/s / 16 GB) the claimed 1,800 is
+    11x and our CS-3 figure ~13x: the "20x" is contradicted for a dedicated H100; it holds only against GPU
+    services slower than one idle H100."""
     cerebras = shootout["cerebras_8b.tokens_per_s_per_user"]
     h100 = shootout["h100_8b.tokens_per_s_per_user"]
     print(f"\nCS-3 {cerebras:,.0f} tok/s (claim 1,800), H100 {h100:,.0f} tok/s, ratio {cerebras / h100:.1f}x "
           f"(claim ~20x; claimed speed / our H100 = {1800 / h100:.1f}x)")
-    assert 1800 * 0.6 < cerebras < 1800 * 1.1
+    assert 1800 * 0.8 < cerebras < 1800 * 1.2
     assert 140 < h100 < 0.8 * 209
     assert 1800 / h100 < 15                        # "20x a GPU setup" does not hold against one H100
     assert shootout["cerebras_over_h100"] == pytest.approx(cerebras / h100)
@@ -464,14 +475,17 @@ def test_claim_cerebras_8b_single_stream(shootout) -> None:
 def test_claim_groq_per_user_speed_and_ttft(shootout) -> None:
     """Claim: Llama 2 70B at 300 tok/s and Llama 2 7B at 750 tok/s per user (techpowerup.com, 2024-02).
 
-    The per-layer latency of SRAM pipelines is fitted on the 7B figure (so 7B reproduces by construction);
-    the 70B figure is then a prediction: within 5%. Time to first token for a 1,000-token prompt is tens of
-    milliseconds: compute is spread over hundreds of chips (576 x 188 TFLOP/s)."""
+    A layer spread over many LPUs exchanges after each of its 5 dependent GEMM stages over the chip-to-chip
+    links (collective latency 8 us [U], not fitted): 5 x (8.3 + 0.5) us ~ 44 us per layer, so 7B (32 layers)
+    ~700 tok/s and 70B (80 layers) ~270 tok/s, both within 10%; the on-die stage latency (0.5 us) is fitted
+    once with Cerebras's wafer bandwidth share on these two and Cerebras's two rates (docs/accuracy.md). Time
+    to first token for a 1,000-token prompt is tens of milliseconds: compute is spread over hundreds of chips
+    (576 x 188 TFLOP/s)."""
     g70, g7 = shootout["groq_70b.tokens_per_s_per_user"], shootout["groq_7b.tokens_per_s_per_user"]
     print(f"\nGroq 70B {g70:,.0f} tok/s (claim 300), 7B {g7:,.0f} tok/s (claim 750), "
           f"TTFT 70B {shootout['groq_70b.ttft'] * 1e3:.0f} ms")
-    assert g7 == pytest.approx(750, rel=0.02)
-    assert g70 == pytest.approx(300, rel=0.05)
+    assert g7 == pytest.approx(750, rel=0.10)
+    assert g70 == pytest.approx(300, rel=0.10)
     assert shootout["groq_70b.ttft"] < 0.2
     # the price of that speed: 576 chips for one stream, far fewer tokens per joule than a batched GPU server
     assert shootout["groq_70b.tokens_per_joule"] < shootout["b200_70b.tokens_per_joule"] / 100

@@ -33,11 +33,12 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows)
     matmuls     t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (R P)
                 A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
-    weights     t_w = pp W_read / (R BW e_m)
+    weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
                 W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
     attention   t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (R P_att e_c)
                 KV       t_kv = B (I / k + O/2) kv_chip / (BW e_m)   (the beams' shared prompt read once)
-    TP comm     t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (two ring all-reduces per layer)
+    TP comm     t_tp = n_x L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (n_x = 2 ring all-reduces per layer;
+                SRAM-only chips: n_x = G = 5, below)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step
@@ -56,7 +57,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
 
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
-                W / (tp BW e_m)) + 2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
+                W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
     TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
             ttft_p50 = ttft_p99 = TTFT there.
     server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill: a request's
@@ -103,7 +104,7 @@ Prefill of one request (time to first token):
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
 TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at batch 1). A spec that sets tp,
-pp or batch fixes that coordinate, in each scenario to that scenario's value (a sweep of tp is one search
+pp or batch fixes that coordinate (a tp or pp off the grid joins it), in each scenario to that scenario's value (a sweep of tp is one search
 per tp value, vectorized: every scenario keeps only its own columns, so a sweep equals the runs one at a
 time).
 
@@ -167,7 +168,7 @@ Factors and where they come from (`factory explain` prints each source):
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
           memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
     m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
-          dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
+          dataflow chips, which have no GPU tiles; their e_m: see SRAM-only chips below).
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
     step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
@@ -175,8 +176,36 @@ Factors and where they come from (`factory explain` prints each source):
           minimises the Offline, Server and Interactive medians while e_c stays at or below the measured
           fp8 ceiling) [D]; the per-sequence term is what makes small fast models (Mixtral on B200)
           slower per FLOP than large ones.
-    layer_latency 5 us [U]; layer_latency_sram 25 us, from Groq's Llama 2 7B figure; collective latency 8 us
-          [U]; memory reserve 10% (vLLM default).
+    layer_latency 5 us [U] (SRAM-only chips: G sram_stage_latency, below); collective latency 8 us [U];
+          memory reserve 10% (vLLM default).
+
+SRAM-only chips (weights held in on-chip SRAM over many chips or a wafer: Groq LPU, Cerebras WSE-3; the chip's
+`memory` is its `sram`). Weights stay where they are stored, and a layer's matrix-vector products read them at the
+bandwidth of the share of each chip that holds them (the layers of a chip sit in regions of its cores, as a
+layer pipeline over the die [U]: on the WSE each core reads only its own 48 KB). So a step passes over a chip's
+weights once per layer of the model, not once per pipeline stage:
+    weights     t_w = L W_chip / (BW e_m),   W_chip = N w / R
+    (batch 1: the token visits the L layers' regions one after another; a stream of L micro-batches keeps every
+    region busy, each region reading its weights L times: the same time)
+    e_m         the chip's `let sram_bandwidth_efficiency` (WSE-3 0.06, fitted below: Cerebras wrote that its
+                first inference release "utilized only a fraction of its peak bandwidth, compute, and IO
+                capacity", cerebras.ai blog 2024-10-24, as quoted
+                in news.ycombinator.com item 41942822 [S]), else 0.80 [U] (Groq: its speeds hardly depend on it)
+    stages      a dense layer is G = 5 dependent GEMM stages (QKV, attention, O, gate/up, down); each ends in an
+                on-die reduction and broadcast: L G sram_stage_latency per step (the layer_latency term)
+    TP          a layer spread over tp > 1 chips exchanges after each of its G stages (with tp beyond the model's
+                KV heads no stage stays chip-local, unlike Megatron's two all-reduces): n_x = G [U]
+    PP          t_pp as above (pp hops of lat, the activation over BL once), BL the chip's scale-up link, else
+                its system's `let system_io` (CS-3: 1.2 Tb/s Ethernet, per direction), else scaleup_bw_default
+    Fit: sram_stage_latency and WSE-3's sram_bandwidth_efficiency together, once, least squares on log speed over
+    the four batch-1 speeds published in 2024: Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s (cerebras.ai
+    2024-08-27, 1 and 4 CS-3), Groq Llama 2 7B 750 and 70B 300 tok/s (576 LPUs, techpowerup.com Feb 2024). Best:
+    0.5 us and 0.06 (a flat valley: 0.3-0.9 us with 0.055-0.065 within 10% of the least loss); the model then
+    gives +14%, -10%, -6%, -9%. Groq's speeds are mostly its G chip-to-chip exchanges per layer (5 x 8.3 us).
+    Cerebras's later software is not this model: the 2024-10-24 release took 70B from 450 to 2,100 tok/s
+    (rewritten MatMul and reduce/broadcast kernels, asynchronous wafer I/O, speculative decoding; draft model
+    and acceptance rate not published): Llama 3.1 405B's 969 tok/s (2024-11) is compared in
+    examples/published/cerebras_inference.factory as this model times that published gain (docs/accuracy.md).
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
 Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
 mechanism here captures it; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
@@ -219,12 +248,14 @@ layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
     "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it")
-layer_latency_sram = Assumption(
-    "layer_latency_sram", 25e-6, "s",
-    "fixed time per layer and step on chips whose weights live in on-chip SRAM across many chips (Groq LPU, "
-    "Cerebras WSE-3): synchronization and chip-to-chip hops of a dataflow pipeline [D]: the value that makes "
-    "this model give Groq's published Llama 2 7B single-user speed, 750 tok/s (techpowerup.com news citing Groq, "
-    "Feb 2024 [S]); with it the model predicts Groq's Llama 2 70B at ~300 tok/s (published: 300)")
+sram_stage_latency = Assumption(
+    "sram_stage_latency", 0.5e-6, "s",
+    "fixed on-die time of one dependent GEMM stage of a transformer layer on an SRAM-only chip (Groq LPU, "
+    "Cerebras WSE-3): the reduction and broadcast that end a matrix-vector product spread over many cores or "
+    "slices, and the scheduling around it [D]: fitted once, with WSE-3's `sram_bandwidth_efficiency`, on the "
+    "four batch-1 speeds published in 2024 (Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s, cerebras.ai blog "
+    "2024-08-27; Groq Llama 2 7B 750 and 70B 300 tok/s, techpowerup.com news citing Groq, Feb 2024), least "
+    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%): docs/accuracy.md")
 collective_latency = Assumption(
     "collective_latency", 8e-6, "s",
     "latency of one small all-reduce or pipeline hop over the scale-up fabric [U]: NCCL all-reduce of a few "
@@ -296,6 +327,8 @@ Z50 = 0.0                   # the standard normal's median
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
+SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
+GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
 Z99 = 2.326                 # the standard normal's 99th percentile
 # TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
 # `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
@@ -358,6 +391,11 @@ class Load:
     reserve: np.ndarray
     layer_latency: np.ndarray
     coll_latency: np.ndarray
+    # SRAM-only chips (weights stationary where they are stored): a layer's weights are read at the bandwidth
+    # of the share of each chip that holds them (L passes over a chip's weights per token, not pp), and a layer
+    # spread over tp chips exchanges after each of its dependent stages (tp_exchanges per layer, GPUs: 2)
+    stationary: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([False]))
+    tp_exchanges: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([GPU_TP_EXCHANGES]))
     gemm_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
     link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([link_efficiency.value]))
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
@@ -375,10 +413,18 @@ class Load:
     offered: np.ndarray | None = None           # offered load, counted output tokens/s of the whole service
 
 
-def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None):
-    """The (tp, pp, batch) candidates as three flat arrays (the configuration axis)."""
+def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None,
+                fixed_tp: np.ndarray | None = None, fixed_pp: np.ndarray | None = None):
+    """The (tp, pp, batch) candidates as three flat arrays (the configuration axis); a tp or pp the spec fixes
+    joins its grid when the grid lacks it (a pipeline of 21 wafers), so a fixed layout is always a candidate."""
     tp = TP_GRID[TP_GRID <= max(max_tp, 1)]
     pp = PP_GRID[PP_GRID <= max(max_chips, 1)]
+    def joined(grid, fixed):
+        if fixed is None:
+            return grid
+        values = np.round(np.asarray(fixed, dtype=float).reshape(-1))
+        return np.union1d(grid, values[values >= 1])        # a layout has at least one chip per coordinate
+    tp, pp = joined(tp, fixed_tp), joined(pp, fixed_pp)
     b = BATCH_GRID if batches is None else np.asarray(batches, dtype=float)
     g_tp, g_pp, g_b = np.meshgrid(tp, pp, b, indexing="ij")
     return g_tp.ravel(), g_pp.ravel(), g_b.ravel()
@@ -438,6 +484,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     A_dense = Aa - A_exp
     m0, el = _col(load.gemm_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
+    n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
+    passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
 
     def step(prefill_share, B=B):
         """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill)."""
@@ -450,9 +498,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         with np.errstate(divide="ignore", invalid="ignore"):
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         w_read = ((N - n_exp) + n_exp * touched) * w
-        t_weights = pp * w_read / R / (BW * em)
+        t_weights = passes * w_read / R / (BW * em)
         t_kv = B * held * kv_chip / (BW * em)                     # a request's prompt KV read once per step
-        t_tp = np.where(tp > 1, 2 * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
+        t_tp = np.where(tp > 1, n_x * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
         t = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl + t_over
@@ -466,7 +514,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0))
                    / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
     pre_memory = weights / (tp * BW * em)
-    pre_comm = (np.where(tp > 1, 2 * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
+    pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0))
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
 
@@ -594,7 +642,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
         grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
-                           np.ones(1) if load.fixed_batch is not None else None)
+                           np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp)
     tp, pp, batch = grid
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
         batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
@@ -764,8 +812,13 @@ class Platform:
         return ctx.get("scaleout_bw_default", scaleout_bw_default)
 
     def link(self) -> np.ndarray:
+        """B/s per direction between chips: half the chip's bidirectional `scaleup_bw`, else its system's
+        `let system_io` (a wafer-scale system has no scale-up link: the pipeline hops between CS-3 systems
+        ride their Ethernet I/O, full duplex), else the default."""
         if self.chip.is_set("scaleup_bw"):
             return self.chip.get("scaleup_bw") / 2
+        if self.chip.has("system_io"):
+            return self.chip.get("system_io")
         return self.ctx.get("scaleup_bw_default", scaleup_bw_default)
 
     def utilization(self) -> np.ndarray | None:
@@ -899,26 +952,31 @@ def _fixed(ctx, name: str) -> np.ndarray | None:
 
 
 def _bandwidth_efficiency(ctx, platform: Platform) -> np.ndarray:
-    """The workload's `inference_bandwidth_efficiency`, else per scenario 0.80 for SRAM-only chips [U] (the
-    H100 HBM measurement does not carry to SRAM; 0.80 is the value Groq's figures were reproduced with) or
-    the measured HBM default."""
+    """The workload's `inference_bandwidth_efficiency`, else per scenario on SRAM-only chips the chip's
+    `let sram_bandwidth_efficiency` (fitted: WSE-3, stdlib/chips.factory) or 0.80 [U] (the H100 HBM measurement
+    does not carry to SRAM; Groq's speeds hardly depend on it), else the measured HBM default."""
     hbm = ctx.get("inference_bandwidth_efficiency", bandwidth_efficiency)
     if ctx.is_set("inference_bandwidth_efficiency"):
         return hbm
     sram = platform.sram_only()
-    return np.where(sram, SRAM_BANDWIDTH_EFFICIENCY, hbm) if sram.any() else hbm
+    if not sram.any():
+        return hbm
+    chip = platform.chip
+    sram_eff = chip.get("sram_bandwidth_efficiency") if chip.has("sram_bandwidth_efficiency") \
+        else np.asarray([SRAM_BANDWIDTH_EFFICIENCY])
+    return np.where(sram, sram_eff, hbm)
 
 
 def _layer_latency(ctx, platform: Platform) -> np.ndarray:
-    """The workload's `layer_latency`, else per scenario the SRAM-pipeline or the GPU default."""
+    """The workload's `layer_latency`, else per scenario: on SRAM-only chips the dependent GEMM stages of a
+    layer times the on-die stage latency (SRAM_LAYER_STAGES x sram_stage_latency), else the GPU default."""
     if ctx.is_set("layer_latency"):
         return ctx.get("layer_latency")
     sram = platform.sram_only()
-    if sram.all():
-        return ctx.get("layer_latency_sram", layer_latency_sram)
+    gpu = ctx.get("layer_latency", layer_latency)
     if not sram.any():
-        return ctx.get("layer_latency", layer_latency)
-    return np.where(sram, ctx.get("layer_latency_sram", layer_latency_sram), ctx.get("layer_latency", layer_latency))
+        return gpu
+    return np.where(sram, SRAM_LAYER_STAGES * ctx.get("sram_stage_latency", sram_stage_latency), gpu)
 
 
 def _inputs(ctx, prefill_in_step: bool = True):
@@ -950,6 +1008,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         bw_eff=_bandwidth_efficiency(ctx, platform),
         reserve=ctx.get("memory_reserve", memory_reserve),
         layer_latency=_layer_latency(ctx, platform),
+        stationary=platform.sram_only(),
+        tp_exchanges=np.where(platform.sram_only(), SRAM_LAYER_STAGES, GPU_TP_EXCHANGES),
         coll_latency=ctx.get("collective_latency", collective_latency),
         gemm_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),  # SRAM
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
@@ -1094,18 +1154,22 @@ def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> 
 DECODE_TERMS = {
     "decode_gemm_time": "t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (tp pp P), T = B (1 + r), "
                         "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
-    "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step",
+    "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
+                           "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
     "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
-    "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces",
+    "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
+                      "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
-    "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step",
+    "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step "
+                          "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
 PREFILL_TERMS = {
     "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c)",
     "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
-    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops",
+    "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops "
+                         "(SRAM-only chips: 5 L exchanges)",
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
