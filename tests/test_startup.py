@@ -55,7 +55,8 @@ def test_help_lists_every_command_including_those_registered_by_name() -> None:
 def test_a_check_from_the_command_line_imports_neither_lark_nor_numpy(tmp_path: Path) -> None:
     """`python -m compiler.cli check` of a spec with blocks, comments, a syntax error's recovery and literal
     params parses with the generated stand-alone parser (dsl/_parser_standalone.py): Lark, its grammar
-    loader, the `regex` module and `logging` are never imported, nor numpy for a literal-only spec."""
+    loader, the `regex` module and `logging` are never imported, nor numpy for a literal-only spec, nor
+    click for so plain a command line (compiler.launch)."""
     spec = tmp_path / "one.factory"
     spec.write_text("param gpus = 1000  # a comment\nparam price = 0.06 USD/kWh\n", encoding="utf-8")
     broken = tmp_path / "broken.factory"
@@ -72,7 +73,7 @@ def test_a_check_from_the_command_line_imports_neither_lark_nor_numpy(tmp_path: 
             except SystemExit as exc:
                 assert exc.code == code, (path, exc.code)
         sys.stdout.flush()
-        print("loaded:", ",".join(m for m in ("lark", "regex", "logging", "numpy", "compiler.evaluate")
+        print("loaded:", ",".join(m for m in ("lark", "regex", "logging", "click", "numpy", "compiler.evaluate")
                                    if m in sys.modules))
     """
     out = _run(code)
