@@ -68,7 +68,7 @@ def generate() -> str:
     import lark
 
     grammar = grammar_path()
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}    # (string-set order fixed too; `_canonical` does the rest)
     out = subprocess.run([sys.executable, "-m", "lark.tools.standalone", "--start", "start", "--lexer", "contextual",
                           str(grammar)], env=env, capture_output=True, text=True, check=True).stdout
     out = _canonical(out)
