@@ -9,13 +9,22 @@ only click and the two light leaf modules `dsl.diagnostics` and `dsl.source` (th
 its public names on first use): each command imports what it needs when it runs (numpy and the models with
 lowering and evaluation, pydantic, jinja2 and graphviz with the renderers, pygls with the language server),
 and `optimize` is registered by name and imported only when it is run or listed. tests/test_startup.py
-keeps `import compiler.cli` free of numpy, pydantic, jinja2, lark and the models.
+keeps `import compiler.cli` free of numpy, pydantic, jinja2, lark and the models. The plainest
+`factory check FILE...` does not even import click: the console script (`compiler.launch.main`) and
+`python -m compiler.cli` (the first lines below) run it in `compiler.launch`, which the `check` command
+shares its text output, exit code and internal-error handling with.
 """
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":   # `python -m compiler.cli`: a plain `check FILE...` runs without click (compiler.launch)
+    from compiler.launch import plain_check
+
+    plain_check(sys.argv[1:])
+
 import json
 import os
-import sys
 from functools import wraps
 
 import click
@@ -23,9 +32,8 @@ import click
 from dsl.diagnostics import Code, ERROR, Sink, render_text, summary_line
 
 from . import FORMAT_VERSION   # the one version of every JSON document the CLI writes
-
-EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
-_CLI_CODES = {Code.UNKNOWN_PARAMETER, Code.INVALID_DEFINE}
+from .launch import CLI_CODES as _CLI_CODES, EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, MAX_ERRORS, \
+    check_text_report, exit_code as _exit_code, internal_error
 
 
 def _guard(func):
@@ -36,16 +44,8 @@ def _guard(func):
             return func(*args, **kwargs)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
-        except RecursionError:
-            click.echo("internal error: the spec is nested too deeply to process", err=True)
-            sys.exit(EXIT_USAGE)
-        except BrokenPipeError:             # the reader went away (`factory eval ... | head`): stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - the contract: never a bare traceback
-            click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo("  this is a bug in factory-dsl; please report it with the spec attached", err=True)
-            sys.exit(EXIT_USAGE)
+            internal_error(exc, click.echo)   # one line and exit 2 (a reader that went away: exit 0 quietly)
     return wrapper
 
 
@@ -90,18 +90,6 @@ def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, ev
     return evaluate_files(paths, defines, root, evaluate_all)
 
 
-def _exit_code(sink: Sink) -> int:
-    """2 when an error is in the command line (a `-D` value: its syntax, name, unit or range), else 1 for
-    errors in the specs, 0 for none."""
-    from dsl.check import DEFINE_SOURCE_PREFIX
-
-    errors = sink.errors
-    if any(d.code in _CLI_CODES or (d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX))
-           for d in errors):
-        return EXIT_USAGE
-    return EXIT_SPEC_ERRORS if errors else EXIT_OK
-
-
 def _diagnostics_json(sink: Sink) -> list[dict]:
     return [d.to_json() for d in sink.sorted()]
 
@@ -141,7 +129,7 @@ _root_option = click.option("--root", type=click.Path(file_okay=False), default=
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="text for people; json (docs/diagnostics.schema.json); sarif (SARIF 2.1.0, "
               "for code scanning); github (workflow commands that annotate a pull request). See docs/ci.md.")
-@click.option("--max-errors", default=50, show_default=True, help="Diagnostics shown in text form.")
+@click.option("--max-errors", default=MAX_ERRORS, show_default=True, help="Diagnostics shown in text form.")
 @click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
               help="The file name diagnostics give a spec read from standard input (`factory check -`); "
               "its imports resolve from NAME's folder.")
@@ -183,10 +171,7 @@ def check(files, fmt, max_errors, stdin_name, defines, root):
         click.echo(github_commands(sink.items, names), nl=False)
         click.echo(summary_line(sink.items, len(files)), err=True)
     else:
-        if sink.items:
-            click.echo(render_text(sink.items, sink.sources, limit=max_errors))
-            click.echo("")
-        click.echo(summary_line(sink.items, len(files)))
+        check_text_report(sink, files, max_errors, click.echo)    # (also run without click: compiler.launch)
     sys.exit(_exit_code(sink))
 
 

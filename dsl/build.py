@@ -2,7 +2,7 @@
 
 Pipeline position: used by `dsl.parser` (lark calls `Builder.<rule>(children)` for each reduction, so no
 parse tree is ever built or walked recursively), then `build(source, parse_result, ...) -> nodes.Module`.
-Imports lark's Token type, `dsl.nodes` and `dsl.source`.
+Imports the parser's Token type (dsl/_parser_standalone.py), `dsl.nodes` and `dsl.source`.
 
 A string alone on the line before a definition is its doc string; a `# comment` on a field's line is
 kept as that field's `comment` (stdlib figures carry their source there). A statement whose expression
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lark import Token
-
 from . import nodes as n
+from ._parser_standalone import Token
 from .source import Source, Span
 from .diagnostics import Code
 from .visit import sub_expressions

@@ -1,7 +1,7 @@
 """The canonical layout of a .factory file: `factory fmt`.
 
-Pipeline position: beside `parser`; reads text, returns text. Imports lark, `dsl.parser` (for the grammar and
-its post-lexer), `dsl.source` and `dsl.diagnostics`. Public function: `format_text(text, name) -> Formatted`.
+Pipeline position: beside `parser`; reads text, returns text. Imports `dsl.parser` (for the grammar's parser
+and its post-lexer), `dsl.source` and `dsl.diagnostics`. Public function: `format_text(text, name) -> Formatted`.
 
 The formatter works on the token stream of the real lexer (so a unit is a unit and a name a name exactly as
 the parser sees them) and only ever changes whitespace:
@@ -27,11 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lark import Lark, Token
-from lark.exceptions import LarkError
-
+from ._parser_standalone import Lark, LarkError, Token
 from .diagnostics import Code, Sink
-from .parser import _PostLexer, lark_parser, parse
+from .parser import _PostLexer, lalr_parser, parse
 from .source import Source
 
 __all__ = ["Formatted", "format_text"]
@@ -78,8 +76,7 @@ class _Recorder(_PostLexer):
 def _lark() -> tuple[Lark, _Recorder, list]:
     recorder = _Recorder()
     extras: list[Token] = []
-    lark = lark_parser("format", postlex=recorder, maybe_placeholders=False,
-                       lexer_callbacks={"COMMENT": extras.append, "LINE_CONT": extras.append})
+    lark = lalr_parser(postlex=recorder, lexer_callbacks={"COMMENT": extras.append, "LINE_CONT": extras.append})
     return lark, recorder, extras
 
 

@@ -1,7 +1,7 @@
 """Text to typed AST: the LALR parser over grammar/factory.lark, and syntax errors in the user's terms.
 
 Pipeline position: after `source`; drives `dsl.build`, whose callbacks build the nodes while the parser
-reduces. Imports lark and `dsl.source`, `dsl.diagnostics`, `dsl.resources`, `dsl.build`. Public function:
+reduces. Imports `dsl._parser_standalone` (generated), `dsl.source`, `dsl.diagnostics`, `dsl.build`. Public function:
 `parse(source, sink) -> ParseResult | None` (None when the file has a syntax error).
 
 The post-lexer drops newlines inside ( ) and [ ], tracks every open bracket so that an unclosed one is
@@ -15,34 +15,22 @@ The parser is built once per process; its post-lexer and builder hold the state 
 parsed, so `parse` holds a lock while it runs: checks in several threads (sessions of a language server)
 parse one file at a time and never see each other's state.
 
-Building the LALR tables from the grammar takes ~0.1 s, more than everything else `factory check` does
-on a small file, so `lark_parser` keeps Lark's analysed grammar in a cache file (Lark's `cache=` option):
-`$FACTORY_CACHE_DIR`, else `$XDG_CACHE_HOME/factory-dsl`, else `~/.cache/factory-dsl`. The file name holds
-a SHA-256 of the grammar text, the Lark and Python versions and the options, and Lark checks that digest
-again when it loads the file, so an edited grammar or an upgraded Lark never meets a stale table; the
-tables are a pure function of those inputs, so a cached parser parses exactly as a fresh one. The cache is
-only used in a folder this user owns and may write (created with mode 0700); anywhere else (a read-only
-home, a folder of another user, `FACTORY_CACHE_DIR=""`) the grammar is analysed afresh and nothing is
-written. A torn or damaged cache file makes Lark analyse the grammar again and rewrite it.
+The parser is Lark's stand-alone LALR(1) parser of the grammar, `dsl/_parser_standalone.py`, generated
+by `python3 -m dsl.gen_standalone` (see that module): it holds the analysed tables, so nothing is analysed
+or read at start-up, and parsing imports neither Lark nor its grammar loader (that saved ~40 ms of a
+~120 ms `factory check`). tests/test_standalone_parser.py keeps it the grammar's and checks that it
+accepts, rejects and builds exactly as Lark over grammar/factory.lark.
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import sys
 import threading
 from functools import lru_cache
-from pathlib import Path
-
-import lark as _lark_module
-from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import nodes as n
+from ._parser_standalone import Lark, Lark_StandAlone, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .build import Builder, ParseResult
 from .diagnostics import Code, Related, Sink, suggest
-from .resources import grammar_path
 from .source import Source, Span
 
 __all__ = ["MAX_DEPTH", "ParseResult", "parse"]
@@ -113,52 +101,18 @@ def _label(source: Source, tok: Token) -> str:
     return "`" + " ".join(names) + "`" if names else "the block"
 
 
-def cache_dir() -> Path | None:
-    """The folder of the parser cache, or None where no safe, writable one exists (module doc)."""
-    configured = os.environ.get("FACTORY_CACHE_DIR")
-    if configured is not None:
-        if not configured.strip():
-            return None
-        folder = Path(configured)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        if not os.path.isabs(base):
-            return None
-        folder = Path(base) / "factory-dsl"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return None
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        return None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return None
-    return folder
-
-
-def lark_parser(purpose: str, **options) -> Lark:
-    """A LALR Lark parser over grammar/factory.lark with `options`, its analysed tables read from (and, on
-    the first run, written to) the parser cache when one is usable (module doc). `purpose` names the file
-    (`parse`, `format`): parsers with different hashable options get different files."""
-    grammar = grammar_path().read_text(encoding="utf-8")
-    folder = cache_dir()
-    if folder is not None:
-        unhashable = ("transformer", "postlex", "lexer_callbacks")
-        described = repr(sorted((k, repr(v)) for k, v in options.items() if k not in unhashable))
-        key = "\n".join([grammar, described, _lark_module.__version__, sys.version.split()[0]])
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        options["cache"] = str(folder / f"grammar-{purpose}-{digest}.lark-cache")
-    return Lark(grammar, parser="lalr", lexer="contextual", **options)
+def lalr_parser(**options) -> Lark:
+    """A LALR parser over grammar/factory.lark (the stand-alone one, module doc), with `options` among
+    `postlex`, `transformer` and `lexer_callbacks` (placeholders for absent optional parts are off)."""
+    return Lark_StandAlone(**options)
 
 
 @lru_cache(maxsize=1)
 def _parser() -> tuple[Lark, _PostLexer, Builder]:
-    """The one Lark parser of the process (analysing the grammar takes ~0.1 s; the cache makes it ~0.01 s)."""
+    """The one parser of the process."""
     post = _PostLexer()
     builder = Builder()
-    lark = lark_parser("parse", postlex=post, maybe_placeholders=False, transformer=builder,
-                       lexer_callbacks={"COMMENT": builder.comment})
+    lark = lalr_parser(postlex=post, transformer=builder, lexer_callbacks={"COMMENT": builder.comment})
     return lark, post, builder
 
 

@@ -1,6 +1,6 @@
 """Start-up laws of `factory check` (issue Core, item 6): what the CLI imports before it knows its command,
-and the grammar's parser cache (dsl/parser.py module doc). Laws about sys.modules and files, not timings;
-bench/bench_check.py --startup measures the wall time."""
+and what a check imports (no Lark: the parser is the generated stand-alone one, dsl/parser.py module doc).
+Laws about sys.modules, not timings; bench/bench_check.py --editor-only measures the wall time."""
 from __future__ import annotations
 
 import os
@@ -52,44 +52,34 @@ def test_help_lists_every_command_including_those_registered_by_name() -> None:
         assert f"  {command} " in out
 
 
-_PARSE = """
-    import sys
-    from dsl.parser import cache_dir
-    import dsl
-    checked, sink = dsl.Session().check_text('chip a {\\n  tdp = 700 W  # a comment\\n}\\nlet b = a.tdp * 2\\n', 'a.factory')
-    statements = [(type(s).__name__, str(s.span)) for m in checked.program.entries for s in m.statements]
-    print(cache_dir(), [(d.code, str(d.span)) for d in sink.items], statements)
-"""
-
-
-def test_the_parser_cache_is_written_once_and_parses_as_a_fresh_parser(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    first = _run(_PARSE, {"FACTORY_CACHE_DIR": str(cache)})
-    files = sorted(p.name for p in cache.iterdir())
-    assert len(files) == 1 and files[0].startswith("grammar-parse-"), files
-    stamp = (cache / files[0]).stat().st_mtime_ns
-    second = _run(_PARSE, {"FACTORY_CACHE_DIR": str(cache)})           # read from the cache
-    fresh = _run(_PARSE, {"FACTORY_CACHE_DIR": ""})                     # no cache at all
-    assert first == second
-    assert first.split(" ", 1)[1] == fresh.split(" ", 1)[1]
-    assert fresh.startswith("None ")
-    assert (cache / files[0]).stat().st_mtime_ns == stamp               # not rewritten when valid
-
-
-def test_an_unusable_cache_folder_means_no_cache_and_no_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder", encoding="utf-8")
-    out = _run(_PARSE, {"FACTORY_CACHE_DIR": str(blocker / "cache")})   # cannot be created under a file
-    assert out.startswith("None [] [('Block', ")
-
-
-def test_a_damaged_cache_file_is_analysed_again_and_replaced(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    good = _run(_PARSE, {"FACTORY_CACHE_DIR": str(cache)})
-    (path,) = cache.iterdir()
-    path.write_bytes(path.read_bytes()[:100])                           # a torn write
-    assert _run(_PARSE, {"FACTORY_CACHE_DIR": str(cache)}) == good
-    assert path.stat().st_size > 1000                                   # rewritten whole
+def test_a_check_from_the_command_line_imports_neither_lark_nor_numpy(tmp_path: Path) -> None:
+    """`python -m compiler.cli check` of a spec with blocks, comments, a syntax error's recovery and literal
+    params parses with the generated stand-alone parser (dsl/_parser_standalone.py): Lark, its grammar
+    loader, the `regex` module and `logging` are never imported, nor numpy for a literal-only spec, nor
+    click for so plain a command line (compiler.launch)."""
+    spec = tmp_path / "one.factory"
+    spec.write_text("param gpus = 1000  # a comment\nparam price = 0.06 USD/kWh\n", encoding="utf-8")
+    broken = tmp_path / "broken.factory"
+    broken.write_text("chip a {\n  tdp = 700 W  # a comment\n  memory = = 80 GB\n}\nlet b = a.tdp * 2\n",
+                      encoding="utf-8")
+    code = f"""
+        import sys
+        sys.argv = ["factory", "check"]
+        import runpy
+        for path, code in (({str(spec)!r}, 0), ({str(broken)!r}, 1)):
+            sys.argv[2:] = [path]
+            try:
+                runpy.run_module("compiler.cli", run_name="__main__", alter_sys=True)
+            except SystemExit as exc:
+                assert exc.code == code, (path, exc.code)
+        sys.stdout.flush()
+        print("loaded:", ",".join(m for m in ("lark", "regex", "logging", "click", "numpy", "compiler.evaluate")
+                                   if m in sys.modules))
+    """
+    out = _run(code)
+    assert out.endswith("loaded:"), out
+    assert "ok: 1 file checked, no problems" in out, out
+    assert "broken.factory:3:12: error[syntax-error]: unexpected `=`; expected a value" in out, out
 
 
 def test_checking_a_file_of_literal_params_loads_no_numpy(tmp_path: Path) -> None:
