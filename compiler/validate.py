@@ -97,8 +97,11 @@ the inference model reads it (an engine of tp ranks has tp times the budget): Ll
 (tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
 Server H200 8,192, B200 10,240 (tp1; GH200 9,216 and H100 the default: the Hopper value is used); Llama 3.1 405B
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
-for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) keep the
-model's default. The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) and the
+v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
+Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
+1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
@@ -573,7 +576,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
     budget = serving.budgets.get((scenario, alias.chip),
                                  serving.budgets.get((scenario, GENERATIONS.get(FAMILIES.get(alias.chip, ""), ""))))
-    if budget is not None:
+    if budget is not None and d.get("round", "").strip() == "inference-v5.0":
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")

@@ -183,7 +183,7 @@ mechanism here captures it; Hopper Server is within 0-12% since the pipeline fil
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
 throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity: TTFT p50
-17.7%, p99 40.1%, TPOT mean 16.7%, p99 11.0% median |error|; vLLM-served MI300X/MI325X TTFT ~4x short).
+16.8%, p99 38.8%, TPOT mean 16.7%, p99 11.0% median |error|; vLLM-served MI300X/MI325X TTFT ~4x short).
 """
 from __future__ import annotations
 
