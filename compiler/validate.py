@@ -88,6 +88,20 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      batch 1,152 sequences [U]; ~1.8 Gtok to the target [U][D] (NVIDIA's 2,496-GPU GB200 run took
                      27.3 min, which at ~40% MFU is 6 x 405e9 x 1.8e9 FLOP); evaluation ~5% of training [U]. Not
                      read from a result log: a placeholder until one is.
+Token budget (Server and Interactive rows on Hopper and Blackwell, `Serving.budgets`): the TensorRT-LLM runtime
+`max_num_tokens` of NVIDIA's MLPerf Inference v5.0 harness configs (closed/NVIDIA configs/<benchmark>/Server, as
+copied by partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/{llama2-70b,llama2-70b-interactive,
+mixtral-8x7b,llama3_1-405b}/Server/__init__.py, read 2026-12 [P]; the H100 value also in the DGX-H100 SUT that
+FlashLab-MBZUAI/HBFSim h100-llama2-70b-calibration-protocol.json records [S]), written per tensor-parallel rank as
+the inference model reads it (an engine of tp ranks has tp times the budget): Llama 2 70B Server H200/GH200 1,536
+(tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
+Server H200 8,192, B200 10,240 (tp1; GH200 9,216 and H100 the default: the Hopper value is used); Llama 3.1 405B
+Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
+for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) and the
+v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
+Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
+1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
@@ -143,12 +157,19 @@ class Serving:
     output_tokens: float
     limits: dict
     beams: int = 1              # beam search: every request decodes `beams` sequences of output_tokens each
+    budgets: dict = field(default_factory=dict)   # (scenario, chip or generation): max_num_tokens ("Token budget")
+    max_input: float = 0.0      # the longest prompt, tokens ("Token budget"); 0: not known
 
 
 SERVING = {
-    "llama2-70b": Serving("Llama2_70B", 222.33, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)}),
-    "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)}),
-    "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)}),
+    "llama2-70b": Serving("Llama2_70B", 222.33, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)},
+                          budgets={("server", "Hopper"): 1536, ("server", "H100_SXM"): 1024,
+                                   ("server", "Blackwell"): 3584, ("interactive", "Hopper"): 256,
+                                   ("interactive", "Blackwell"): 768}, max_input=1021),
+    "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)},
+                            budgets={("server", "Hopper"): 8192, ("server", "Blackwell"): 10240}),
+    "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
+                             budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
     "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)}),
     "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)}),
@@ -171,6 +192,8 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "GH200": "Hopper FP8
             "H100_PCIe": "Hopper add-in FP8", "H100_NVL": "Hopper add-in FP8", "H200_NVL": "Hopper add-in FP8",
             "L40S": "Ada FP8",
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
+# the chip generations whose MLPerf submissions run NVIDIA's TensorRT-LLM harness with its per-benchmark token budget
+GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
@@ -551,6 +574,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["tpot_limit"] = Q(limits[1], "s")
     if serving.beams > 1:
         row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
+    budget = serving.budgets.get((scenario, alias.chip),
+                                 serving.budgets.get((scenario, GENERATIONS.get(FAMILIES.get(alias.chip, ""), ""))))
+    if budget is not None and d.get("round", "").strip() == "inference-v5.0":
+        fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
+    if serving.max_input and scenario != "offline":
+        fields["max_input_tokens"] = Q(serving.max_input, "tok")
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
     row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
                   "power": "system_power"}[kind]

@@ -629,7 +629,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
         offered_share fraction output   offered_load / tokens_per_s; above 1 the service cannot carry the load and its latencies are the capacity point's
-        max_num_tokens tok              prompt tokens per chunk of chunked prefill (TensorRT-LLM max_num_tokens; default 8192): over pipeline stages the first chunk pays the pipeline fill
+        max_num_tokens tok              token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
+        max_input_tokens tok            the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
         depreciation_it        s        depreciation period of IT equipment

@@ -364,19 +364,22 @@ def test_latency_percentiles_are_ordered_and_rise_with_load() -> None:
     assert np.all(q["ttft"] >= q["ttft_p50"]) and np.all(q["tpot"] >= q["t_iter"])
     order = np.lexsort((b, pp, tp))
     same = (np.diff(tp[order]) == 0) & (np.diff(pp[order]) == 0)
-    for name in ("ttft_p50", "ttft"):
-        assert np.all(np.diff(q[name][order])[same] >= -1e-12), name
+    for name in ("ttft_p50", "ttft"):       # within 1e-4: over pp > 1 stages the pipeline fill's prompt token
+        # time kappa falls slightly as decode rows join its GEMMs (e(m) rises with the rows; pp = 3, b = 1..3)
+        assert np.all(np.diff(q[name][order])[same] >= -1e-4 * q[name][order][1:][same]), name
 
 
 def test_ttft_percentiles_by_hand() -> None:
     """With compute, memory and links made free, a step is its overheads alone, t = 2 ms + B x 30 us + 80 layers x
-    5 us, whatever prompts it carries, and a prompt adds nothing to the step that carries it (no queueing service).
-    For B = 100, I = O = 300, tp = pp = 1, no latency limits:  t = 2 + 3 + 0.4 = 5.4 ms
-        p50: half the step in flight + the step carrying the prompt       = 1.5 t  = 8.1 ms
-        p99: 0.99 of the step in flight + the step carrying the prompt    = 1.99 t = 10.746 ms
-        tpot_mean = tpot_p99 = t
-    The queueing wait by itself (M/M/1 tail halved for deterministic service): s = 10 ms, rho = 0.5:
-        p99 = 0.5 x 10 ms x ln(0.5 / 0.01) / (1 - 0.5) = 39.12 ms;  p50 = 0.5 x 10 ms x ln(0.5 / 0.5) / 0.5 = 0"""
+    5 us, whatever prompts it carries (a prompt token's time kappa = 0). For B = 100, I = O = 300, tp = pp = 1,
+    no latency limits: t = 2 + 3 + 0.4 = 5.4 ms, tpot_mean = tpot_p99 = t.
+    A token budget of 8192 leaves room = 8092 prompt tokens per step: the prompt queue is nearly idle, a prompt
+    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + t = 8.1 ms.
+    A budget of C = 400: room = 400 - 100 = 300 tokens per step; the prompts arrive at B / O = 1/3 per step,
+    100 tokens a step, rho = 100 / 300 = 1/3; the tokens to clear (those ahead and its own) have the mean
+    E[X] = I (1 + rho / (1 - rho)) = 450 (cv = 1), X_50 = 450 ln 2 = 311.9, X_99 = 450 ln 100 = 2,072.3, in
+    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.5 t + N t:
+        p50 = 2.0397 x 5.4 ms = 11.014 ms;   p99 = 7.9077 x 5.4 ms = 42.70 ms"""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
                                                                          "memory")}})
@@ -385,8 +388,11 @@ def test_ttft_percentiles_by_hand() -> None:
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
     assert q["t_iter"][0, 0] == pytest.approx(t) and q["tpot"][0, 0] == pytest.approx(t)
-    assert q["ttft_p50"][0, 0] == pytest.approx(8.1e-3)
-    assert q["ttft"][0, 0] == pytest.approx(10.746e-3)
+    assert q["ttft_p50"][0, 0] == pytest.approx(8.1e-3) and q["ttft"][0, 0] == pytest.approx(8.1e-3)
+    load.chunk_tokens = np.array([400.0])
+    q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
+    assert q["ttft_p50"][0, 0] == pytest.approx(11.014e-3, rel=1e-4)
+    assert q["ttft"][0, 0] == pytest.approx(42.70e-3, rel=1e-4)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 
@@ -398,6 +404,34 @@ def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
     assert 21 in pp and 0 not in pp and set(M.PP_GRID[M.PP_GRID <= 64]) <= set(pp)
     tp, pp, _ = M.config_grid(8, 64)
     assert 21 not in pp
+
+
+def test_budget_utilization_meets_the_ttft_limit() -> None:
+    """Law: the utilization the search allows (_budget_utilization) puts the p99 TTFT (_budget_ttft) exactly on the
+    limit, in the one-step and the many-step regime; a limit the idle queue misses allows none; no limit allows 1."""
+    I, room, t_d, kappa = np.array([222.0]), np.array([800.0]), np.array([0.15]), np.array([2e-5])
+    parts, cv = (np.array([0.09]), t_d, kappa, room, I, np.array([0.9]), np.array([np.inf])), np.array([1.0])
+    for limit in (0.4, 1.0, 3.0):
+        rho = M._budget_utilization(parts, None, np.array([limit]), cv)
+        assert 0 < rho[0] < 1
+        assert M._budget_ttft(parts, None, rho, cv, 0.99)[0] == pytest.approx(limit, rel=1e-9)
+    assert M._budget_utilization(parts, None, np.array([0.2]), cv)[0] == 0.0
+    assert M._budget_utilization(parts, None, np.array([math.inf]), cv)[0] == 1.0
+
+
+def test_longest_prompt_caps_the_ttft_tail_only() -> None:
+    """Law: a bound on the prompt length (max_input_tokens) lowers TTFT p99 only where it is below the exponential
+    tail of the prompt, I ln 100 = 4.6 I, and never TTFT p50. By hand, I = 1,000, rho = 0.5, cv = 1 (w = 1):
+    X_99 = min(I (1 + w) ln 100, I w ln 100 + I_max) = min(9,210, 4,605 + 2,000) = 6,605 tokens at I_max = 2,000;
+    with room 1e9 (one step) and kappa = 1 ms, t_decode = 0, base = 0, share = 0: TTFT_99 = X_99 kappa = 6.605 s."""
+    cv, rho = np.array([1.0]), np.array([0.5])
+    def ttft(i_max, q):
+        parts = (np.array([0.0]), np.array([0.0]), np.array([1e-3]), np.array([1e9]), np.array([1000.0]),
+                 np.array([0.0]), np.array([i_max]))
+        return float(M._budget_ttft(parts, None, rho, cv, q)[0])
+    assert ttft(2000.0, 0.99) == pytest.approx(1000 * math.log(100) * 1e-3 + 2.0, rel=1e-12)
+    assert ttft(2000.0, 0.99) < ttft(math.inf, 0.99) == ttft(4700.0, 0.99)
+    assert ttft(2000.0, 0.50) == ttft(math.inf, 0.50)
 
 
 def test_sram_chips_pipeline_the_model_across_many_chips() -> None:
@@ -587,19 +621,18 @@ def _ttft_by_chunk(pp: float, chunks, share: float = 0.5):
     return q["ttft_p50"][:, 0], q["ttft"][:, 0], q
 
 
-def test_chunking_never_raises_ttft_at_the_same_load() -> None:
-    """Law: at the same offered load a smaller chunk (max_num_tokens) never raises TTFT p50 or p99: over pp
-    stages only the first chunk pays the pipeline fill (pp - 1) min(C, X) kappa. At pp = 1 there is no fill,
-    so the chunk size changes nothing; a chunk larger than every prompt token a step carries changes nothing
-    more (min(C, X) = X)."""
-    chunks = [64.0, 512.0, 2048.0, 8192.0, 1e6, 1e7]
-    p50, p99, q = _ttft_by_chunk(4, chunks)
-    assert np.all(np.diff(p50) >= 0) and np.all(np.diff(p99) >= 0)
-    assert p99[0] < p99[-1]                                       # the fill is real over 4 stages
-    assert p50[-1] == pytest.approx(p50[-2], rel=1e-12) and p99[-1] == pytest.approx(p99[-2], rel=1e-12)
-    assert np.all(q["tpot"][:, 0] == q["tpot"][0, 0])            # chunking moves TTFT only, not the decode step
-    flat50, flat99, _ = _ttft_by_chunk(1, chunks)
-    assert np.all(flat50 == flat50[0]) and np.all(flat99 == flat99[0])
+def test_a_larger_token_budget_never_raises_ttft_at_the_same_load() -> None:
+    """Law: at the same offered load and pp = 1 a larger token budget (max_num_tokens) never raises TTFT p50 or p99:
+    more room for prompt tokens per step, a less busy prompt queue, fewer steps to clear it; a budget far above
+    what the steps carry changes almost nothing more. The budget moves TTFT only, never the decode step. (Over
+    pp > 1 stages the first chunk of a prompt also pays the pipeline fill (pp - 1) min(C, I) kappa, which grows
+    with C: no monotone law there.)"""
+    chunks = [512.0, 2048.0, 8192.0, 1e6, 1e7]
+    p50, p99, q = _ttft_by_chunk(1, chunks)
+    assert np.all(np.diff(p50) <= 1e-12) and np.all(np.diff(p99) <= 1e-12)
+    assert p99[0] > p99[-1]                                       # the queue is real at a small budget
+    assert p99[-1] == pytest.approx(p99[-2], rel=1e-3)
+    assert np.all(q["tpot"][:, 0] == q["tpot"][0, 0])            # the budget moves TTFT only, not the decode step
 
 
 def test_an_offered_load_above_capacity_is_an_overloaded_error(tmp_path) -> None:

@@ -69,13 +69,18 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
         assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
 
 
+# the measured gap per latency category at the submitted load (docs/accuracy.md, "Latency v2: the token budget
+# queue"): none reaches the issue's 10% yet; each passes (XPASS) once it does, then becomes a plain assertion
+LATENCY_GAPS = {"TTFT p50": "16.8%", "TTFT p99": "38.8%", "TPOT mean": "16.7%", "TPOT p99": "11.0%"}
+
+
 @needs_csv
-@pytest.mark.xfail(reason="issue 11 acceptance for latency: TTFT and TPOT at the submitted load are 16-41% off "
-                          "(docs/accuracy.md says why); passes (XPASS) once they reach 10%", strict=False)
-def test_issue_11_latency_within_10_percent(validated) -> None:
-    cats = summary(validated)
-    for name in ("TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99"):
-        assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
+    reason=f"issue 11 acceptance for latency: {name} at the submitted load is {gap} off (docs/accuracy.md says "
+           "why)", strict=False)) for name, gap in LATENCY_GAPS.items()])
+def test_issue_11_latency_within_10_percent(validated, name) -> None:
+    median = summary(validated)[name]["median"]
+    assert median <= 0.10, f"{name}: median |error| {median:.1%}"
 
 
 @needs_csv

@@ -60,29 +60,29 @@ Prefill of one request (time to first token):
                 W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
     TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
             ttft_p50 = ttft_p99 = TTFT there.
-    server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill: a request's
-    prompt rides the step after the one in flight when it arrives. Its first token comes after the rest of
-    that step (a uniform share u of it: u = 0.5 at the median, 0.99 at p99) and the whole step that carries
-    its prompt. The prompt tokens a step carries are compound Poisson: n = B / (k O) prompts per step at full
-    load, lengths of mean I and coefficient of variation cv (`prompt_length_cv`, 1 [U]), so at quantile z
-    (z50 = 0, z99 = 2.326, normal approximation) a step carries I b_z prompt tokens, b_z = n + z sqrt(n (1 + cv^2)):
-            TTFT_q = u_q t(I b_z / B) + t(I (1 + b_z) / B) + W_q
-    with t(x) the decode step carrying x prompt tokens per row (t(r) = t_iter); both steps are taken at the
-    same quantile (a burst of arrivals lengthens both: an upper estimate of the sum's quantile).
-    Chunked prefill over pp > 1 pipeline stages: the carrying step's X = I (1 + b_z) prompt tokens go in chunks
-    of at most C tokens (`max_num_tokens`, 8192 [U], TensorRT-LLM's token budget per forward pass) that pass the
-    stages one after another, (X / C + pp - 1) chunk stage times; t(.) holds the first X / C of them (the
-    prompt work spread over the replica), so TTFT_q adds the pipeline fill
-            fill = (pp - 1) min(C, X) kappa,   kappa = (t(X / B) - t(0)) / X (a prompt token's time on the replica)
-    (0 at pp = 1; a smaller C never lengthens it). Llama 3.1 405B's 9,400-token prompts over tp2 x pp4 pay ~3
-    chunk stage times: the search then prefers tp4 x pp2 with 15 rows (an H200 submission: 291 tok/s at a 57 ms
-    mean TPOT, 17 rows in flight by Little's law).
-    W_q: the prompts are also a single-server queue; a prompt's service is the time it adds to the step that
-    carries it, s = t(r + I / B) - t_iter (disaggregated: s = t_pre, and TTFT_q = t_pre + t_iter + W_q); at
-    request rate lam the utilization is rho = lam s and the q-quantile wait is
-            W_q = s ln(rho / (1 - q)) / (1 - rho) / 2        (0 when rho <= 1 - q)
-    (the M/M/1 waiting-time tail P(W > w) = rho exp(-(1 - rho) w / s), halved for deterministic service:
-    Kingman's (1 + c_s^2) / 2 with c_s = 0); the rate is cut until TTFT_p99 <= ttft_limit:
+    server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill with a token
+    budget (TensorRT-LLM's in-flight batcher, `batch_scheduler_policy` max_util, `context_chunking_policy` first
+    come first served): every forward pass of a micro-batch carries at most C = tp x `max_num_tokens` tokens
+    (`max_num_tokens` per tensor-parallel rank, 8192 [U]; MLPerf: NVIDIA's per-benchmark values, see
+    compiler/validate.py), the decode rows first, then prompt chunks in arrival order. A step of the replica (pp
+    micro-batches) has room = pp C - b prompt tokens. The prompts are a FCFS single-server queue on that room:
+    with a backlog the steps are full (pp C tokens, t_full), a mean prompt takes s = I t_full / room of them,
+    and at request rate lam the utilization is rho = lam s (b r / room at the Little's-law batch). The prompt
+    tokens to clear before a prompt's first token, those ahead of it and its own, X, have the
+    Pollaczek-Khinchine mean E[X] = I (1 + w), w = rho c / (1 - rho), c = (1 + cv^2) / 2 (cv `prompt_length_cv`,
+    1 [U]), taken exponential, X_q = E[X] ln(1 / (1 - q)) (exact for M/M/1: exponential prompt lengths, cv = 1;
+    it carries the prompt-length tail into p99), at most I w ln(1 / (1 - q)) + I_max where prompts are at most
+    I_max tokens (`max_input_tokens`, default unbounded). They clear in N_q = max(1, X_q / room + 1/2) steps (the
+    last one ends mid-way on average), each a decode step plus its prompt tokens; the last one also carries the
+    prompts behind it that it has room for, half a step's arrivals lam I t_iter / 2:
+            TTFT_q = 0.5 t_iter + N_q t_decode + (X_q + lam I t_iter / 2) kappa + fill          (inf when rho >= 1)
+    0.5 t_iter: the rest of the step in flight when the request arrives; t_decode the step of the b decode rows
+    alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
+    the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
+    The rate is cut until TTFT_p99 <= ttft_limit (_budget_utilization: TTFT_p99 rises with rho, its root by
+    bisection).
+    Disaggregated serving keeps the prefill pool's queue: service s = t_prefill, TTFT_q = t_prefill + t_iter + W_q,
+    W_q = s ln(rho / (1 - q)) / (1 - rho) / 2 (M/M/1 waiting-time tail halved for deterministic service).
     replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
     (= t_iter, the mean step), tpot_p99 (= tpot).
     Offered load (`offered_load` x, counted output tokens/s of the service; default: none, the latencies above
@@ -90,8 +90,8 @@ Prefill of one request (time to first token):
     the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
     load keeps in flight (Little's law, the smallest batch that carries x_r):
             b = k x_r t_iter(b)        (bisection on [1, B]: b - k x_r t(b) rises through 0; b >= 1)
-    and every latency is taken at b (the mean step, TPOT, the prompts per step n = b / (k O), the prompt's
-    service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r >= c the latencies are the capacity
+    and every latency is taken at b (the mean step, TPOT, the budget's room pp C - b, the prompt's service
+    s(b)) with the queue utilization rho = x_r s(b) / O. At x_r >= c the latencies are the capacity
     point's (`offered_share` = x / tokens_per_s says by how much the load exceeds what the service carries).
     Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
     capacity itself, amplified there (docs/accuracy.md).
@@ -211,8 +211,8 @@ Server both too fast: long-context FP4 serving reaches far less of the FP4 peak 
 mechanism here captures it; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
-throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity, and TTFT
-is short by ~25% at the median even where the capacity is right).
+throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity: TTFT p50
+16.8%, p99 38.8%, TPOT mean 16.7%, p99 11.0% median |error|; vLLM-served MI300X/MI325X TTFT ~4x short).
 """
 from __future__ import annotations
 
@@ -311,18 +311,20 @@ prompt_length_cv = Assumption(
     "prompt_length_cv", 1.0, "1",
     "coefficient of variation of the prompt length of a serving benchmark [U]: an exponential-like spread (OpenOrca "
     "prompts of the MLPerf Llama 2 70B benchmark run from 48 to 1,021 tokens, mean 222: the sample sums in "
-    "FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json, read 2026 [S]); it sets the spread of the prompt tokens a step carries (compound Poisson) and "
-    "so the tail of the time to first token")
+    "FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json, read 2026 [S]; an "
+    "exponential of mean 222 puts its 99th percentile at 1,022); it sets the prompt queue's Kingman factor "
+    "(1 + cv^2) / 2 and so the server time to first token (cv = 1: the M/M/1 sojourn)")
 chunk_tokens = Assumption(
     "max_num_tokens", 8192.0, "tok",
-    "prompt tokens per chunk of chunked prefill, the engine's token budget of one forward pass [U]: TensorRT-LLM "
+    "token budget of one forward pass per tensor-parallel rank (the engine's budget is tp times it) [U]: TensorRT-LLM "
     "`max_num_tokens` ('maximum number of batched input tokens after padding is removed in each batch', "
     "nvidia.github.io/TensorRT-LLM/commands/trtllm-build.html; chunked context splits a prompt into such chunks "
     "batched with the decode rows, nvidia.github.io/TensorRT-LLM/features/long-sequence.html, read 2026), vLLM "
-    "`max_num_batched_tokens`; 8192 is the order of the engines' defaults (2048-8192 by version). Over pp "
-    "pipeline stages a chunk passes the stages one after another, so the first chunk of a prompt pays the "
-    "pipeline fill (pp - 1) x its stage time: smaller chunks shorten the time to first token")
-Z50 = 0.0                   # the standard normal's median
+    "`max_num_batched_tokens`; 8192 is the order of the engines' defaults (2048-8192 by version). A step carries "
+    "the decode rows first, then prompt chunks first come first served up to the budget: a small budget queues the "
+    "prompts (server TTFT). Over pp pipeline stages a chunk passes the stages one after another, so the first chunk "
+    "of a prompt pays the pipeline fill (pp - 1) x its stage time. NVIDIA's MLPerf Inference v5.0 Server configs "
+    "set 256-10,240 per engine (validate uses them)")
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 ACTIVATION_BYTES = 2.0
@@ -404,6 +406,7 @@ class Load:
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
+    input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
@@ -520,7 +523,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     def latencies(b):
         """At b decoded rows in flight: the mean step, TPOT (p99 in server scenarios) with its terms, TTFT p50
-        and p99 before the queueing wait, and a prompt's service time in the prompt queue."""
+        and p99 before the queueing wait, and a prompt's service time in the prompt queue. Aggregated server
+        scenarios: the parts of the token budget queue's TTFT (_budget_ttft) in place of p50, None for p99."""
         t_mean, step_terms = step(r, b)
         if not load.queueing:
             ttft_b = t_prefill if load.single_stream else t_prefill + t_mean
@@ -532,36 +536,35 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
             ttft_b = t_prefill + t_mean
             return t_mean, tpot_b, step_terms, ttft_b, ttft_b, t_prefill
-        # a request's prompt rides the step after the one in flight when it arrives (chunked prefill): its
-        # first token comes after the rest of that step (a uniform share u of it: 0.5 at the median, 0.99
-        # at p99) and the whole step carrying its prompt. The prompt tokens a step carries are compound
-        # Poisson: n = b / (k O) prompts per step, of I (1 + cv^2) mean square length, so at quantile z:
-        # I (n + z sqrt(n (1 + cv^2))); the carrying step holds its own prompt besides.
-        n = b / (k * O)
-        spread = np.sqrt(n * (1 + _col(load.prompt_cv) ** 2))
-        # Over pp > 1 stages the carrying step's prompt tokens X = I (1 + burst) go in chunks of at most C
-        # (max_num_tokens) that pass the stages one after another: (X / C + pp - 1) stage times of a chunk, i.e.
-        # the step's share of the prompt work (X kappa, kappa = (t(X / b) - t(0)) / X per token on the whole
-        # replica) plus the pipeline fill (pp - 1) min(C, X) kappa (chunked prefill: a smaller C, a shorter fill)
-        quantiles = []
+        # the token budget queue (chunked prefill, TensorRT-LLM's in-flight batcher with `max_num_tokens` C per
+        # forward pass and micro-batch): each step carries the b decode rows first, then prompt chunks first come
+        # first served up to the budget, room = pp C - b prompt tokens per step (_budget_ttft)
+        C = tp * _col(load.chunk_tokens)
+        room = np.maximum(pp * C - b, 1e-9)
         t_decode = step(0.0, b)[0]
-        for u, zq in ((0.5, Z50), (0.99, _col(load.tail_z))):
-            burst = np.maximum(n + zq * spread, 0.0)
-            carried = I * (1 + burst)
-            t_carry = step(carried / b, b)[0]
-            fill = (pp - 1) * np.minimum(_col(load.chunk_tokens), carried) * (t_carry - t_decode) / carried
-            quantiles.append(u * step(I * burst / b, b)[0] + t_carry + fill)
-        # a prompt's service: the time it adds to the step that carries it, s = t(r + I / b) - t(r)
-        service_b = np.maximum(step(r + I / b, b)[0] - t_mean, 1e-12)
-        return t_mean, tpot_b, step_terms, quantiles[0], quantiles[1], service_b
+        t_full = step(room / b, b)[0]
+        own = np.minimum(room, I)                                   # a prompt token's time on the replica, from
+        kappa = np.maximum(step(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
+        fill = (pp - 1) * np.minimum(C, I) * kappa
+        service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
+        parts = (0.5 * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
+                 _col(load.input_max))
+        return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
     if load.queueing:
         terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
-    if load.queueing:
-        # requests arrive at random (Poisson); a replica's prompts are a single-server queue; the arrival rate is
-        # cut until the p99 TTFT fits: lambda <= rho_max / s
+    cv = _col(load.prompt_cv)
+    if load.queueing and load.prefill_in_step:
+        # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / s
+        parts = ttft_p50                    # (base, t_decode, kappa, room, I, share, I_max): _budget_ttft
+        rho_max = _budget_utilization(parts, service, _col(load.ttft_limit), cv)
+        per_replica = np.minimum(per_replica, rho_max / service * O)
+        rho = per_replica / O * service
+        ttft_p50, ttft = (_budget_ttft(parts, service, rho, cv, q) for q in (0.50, 0.99))
+    elif load.queueing:
+        # disaggregated: the prompts queue for the prefill pool, the arrival rate cut until the p99 TTFT fits
         budget = _col(load.ttft_limit) - ttft
         rho_max = _max_utilization(service, budget)
         per_replica = np.minimum(per_replica, rho_max / service * O)
@@ -587,7 +590,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
         b = np.where(under, hi, B)
         t_b, tpot_b, terms_b, p50_b, p99_b, service_b = latencies(b)
-        if load.queueing:
+        if load.queueing and load.prefill_in_step:
+            rho_b = x / O * service_b
+            p50_b, p99_b = (_budget_ttft(p50_b, service_b, rho_b, cv, q) for q in (0.50, 0.99))
+        elif load.queueing:
             rho_b = x / O * service_b
             p50_b, p99_b = p50_b + _wait(service_b, rho_b, 0.50), p99_b + _wait(service_b, rho_b, 0.99)
         pick = (lambda at_load, at_capacity: np.where(under, at_load, at_capacity))
@@ -613,6 +619,41 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
     docstring); at M = 0 (no token reaches an expert) the GEMM does no work, so its efficiency is moot (1e-9
     keeps 0 / e finite)."""
     return np.maximum(peak_eff * rows / np.maximum(rows + half_rows, 1e-30), 1e-9)
+
+
+def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q: float) -> np.ndarray:
+    """Quantile q of the time to first token through the token budget queue. `parts` = (base, t_decode, kappa,
+    room, I, share, I_max): the rest of the step in flight plus the pipeline fill, a step of the decode rows
+    alone, a prompt token's time, the budget's room for prompt tokens per step, the mean prompt, the mean step
+    over a full one (t_iter / t_full), the longest prompt. The prompt tokens to clear before a prompt's first
+    token, those ahead of it and its own, X = A + I, are the sojourn of a FCFS queue of service s at utilization
+    rho: Pollaczek-Khinchine mean E[X] = I (1 + w), w = rho c / (1 - rho) (E[A] = I w), c = (1 + cv^2) / 2,
+    taken exponential, X_q = E[X] L_q, L_q = ln(1 / (1 - q)) (exact for M/M/1, cv = 1); a prompt is at most
+    I_max tokens, so X_q <= I w L_q + I_max (binds only where I_max < I L_q: Llama 3.1 405B's 20,000-token
+    engines, not Llama 2 70B's 1,024 = 4.6 I). They take N = ceil(X / room) steps, N_q = max(1, X_q / room +
+    1/2), each a decode step plus its prompt tokens; the last step also carries the prompts queued behind it that
+    it has room for, on average half a step's arrivals, lam I t_iter / 2 = rho room share / 2:
+        TTFT_q = base + N_q t_decode + (X_q + rho room share / 2) kappa    (inf when rho >= 1: no steady queue)"""
+    base, t_decode, kappa, room, I, share, I_max = parts
+    c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(rho < 1, rho * c / np.maximum(1 - rho, 1e-12), np.inf)
+    tokens = np.minimum(I * (1 + w) * L, I * w * L + I_max)
+    return base + np.maximum(1.0, tokens / room + 0.5) * t_decode + (tokens + 0.5 * rho * room * share) * kappa
+
+
+def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.ndarray) -> np.ndarray:
+    """Largest utilization of the token budget queue whose p99 TTFT fits `limit`: _budget_ttft rises with rho
+    (from its idle value at rho = 0 to infinity at rho = 1), so the root of TTFT_99(rho) = limit by bisection;
+    0 when even the idle queue misses the limit, 1 without a limit."""
+    lo = np.zeros(np.broadcast_shapes(np.shape(limit), *(np.shape(p) for p in parts)))
+    hi = np.ones_like(lo)
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        fits = _budget_ttft(parts, service, mid, cv, 0.99) <= limit
+        lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+    idle_fits = _budget_ttft(parts, service, np.zeros_like(lo), cv, 0.99) <= limit
+    return np.where(np.isfinite(limit), np.where(idle_fits, lo, 0.0), 1.0)
 
 
 def _wait(service: np.ndarray, rho: np.ndarray, q: float = 0.99) -> np.ndarray:
@@ -1018,6 +1059,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
+        input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
@@ -1173,8 +1215,8 @@ PREFILL_TERMS = {
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
-                      "rest of the step in flight and the step carrying the prompt at the p99 prompt load, less "
-                      "the prefill alone, plus the p99 queueing wait; the KV transfer (disaggregated)",
+                      "rest of the step in flight and the steps clearing the p99 prompt tokens of the token budget "
+                      "queue, less the prefill alone; the KV transfer (disaggregated)",
 }
 
 
@@ -1214,7 +1256,8 @@ for _name, _formula in (
         ("max_batch", "floor((memory (1 - reserve) - weights / (tp pp)) / (kv_chip (I / beams + O/2)))"),
         ("weights_per_chip", "params * bytes(precision) / (tp * pp)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
-        ("ttft", "t_prefill + t_iter (+ p99 queueing wait in server scenarios, + KV transfer when disaggregated)"),
+        ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
+                 "prefill queue's wait and the KV transfer)"),
         ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + t_overhead + layers * "
                  "layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
@@ -1229,11 +1272,11 @@ for _name, _formula in (
     output("inference", _name, _formula)(compute)
 
 for _name, _key, _formula in (
-        ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, 0.5 of the step in flight + the "
-                                 "step carrying the prompt (compound-Poisson prompt load at its median) + the median "
-                                 "queueing wait; offline and single stream: ttft"),
-        ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): 0.99 of the step in flight + the step "
-                             "carrying the prompt at the p99 prompt load + the p99 queueing wait"),
+        ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, 0.5 of the step in flight + "
+                                 "N_50 steps clearing X_50 prompt tokens of the token budget queue (FCFS, "
+                                 "room = pp tp max_num_tokens - b per step); offline and single stream: ttft"),
+        ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): 0.5 of the step in flight + N_99 steps "
+                             "clearing X_99 prompt tokens of the token budget queue"),
         ("tpot_mean", "t_iter", "mean time per output token: one decode step at the mean prompt load"),
         ("tpot_p99", "tpot", "99th percentile over requests of their mean time per output token (= tpot): the step "
                              "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
