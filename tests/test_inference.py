@@ -30,9 +30,9 @@ def clock_rate(duration, busy: float, moved: float, cap: float = 700.0) -> float
     """The H100 SXM's compute rate rho at a phase's own activity, the power law written out: at rate rho the
     phase takes duration(rho); u_c = busy / (rho t) (busy: its FLOPs at a large GEMM's rate at the full clock),
     u_m = moved / t (its bytes at peak bandwidth); x = min(1, ((cap - 72 - 104.5 u_m) / (1,957 u_c))^(1/3));
-    three passes from the full clock, as the model iterates."""
+    two passes from the full clock, as the model iterates."""
     rho = 1.0
-    for _ in range(3):
+    for _ in range(2):
         t = duration(rho)
         u_c, u_m = min(busy / (rho * t), 1.0), min(moved / t, 1.0)
         x = min(1.0, max((cap - 72 - 104.5 * u_m) / (1957 * u_c), 0.0) ** (1 / 3)) if u_c > 0 else 1.0
