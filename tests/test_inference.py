@@ -19,9 +19,25 @@ from compiler.models import inference as M
 ROOT = Path(__file__).resolve().parents[1]
 E_C = M.gemm_efficiency.value
 E_M = M.bandwidth_efficiency.value
-E_H100 = 0.72               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
-# an H100's GEMMs at its 700 W limit: P = idle + (P_full - idle) f^3, idle 72 W (measured), P_full 1,059 W
-F_H100 = ((700 - 72) / (1059 - 72)) ** (1 / 3)          # 0.860 (the microbench: 669 / 778 = 0.86)
+E_H100 = 0.65               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
+# an H100 SXM's draw (compiler/models/power.py, fitted on the microbench): P = 72 + 1,957 u_c x^3 + 104.5 u_m W,
+# held at 700 W; compute rate at clock x: rho = 1 / (0.349 / x + 0.651). A dense GEMM (u_c = 1, u_m = 0.0731):
+F_H100 = 1 / (0.349 / ((700 - 72 - 104.5 * 0.0731) / 1957) ** (1 / 3) + 0.651)   # 0.860 (669 / 778 TFLOP/s)
+GEMM_SHARE = 778 / 989                                    # a large GEMM's share of the dense peak (u_c = 1)
+
+
+def clock_rate(duration, busy: float, moved: float, cap: float = 700.0) -> float:
+    """The H100 SXM's compute rate rho at a phase's own activity, the power law written out: at rate rho the
+    phase takes duration(rho); u_c = busy / (rho t) (busy: its FLOPs at a large GEMM's rate at the full clock),
+    u_m = moved / t (its bytes at peak bandwidth); x = min(1, ((cap - 72 - 104.5 u_m) / (1,957 u_c))^(1/3));
+    two passes from the full clock, as the model iterates."""
+    rho = 1.0
+    for _ in range(2):
+        t = duration(rho)
+        u_c, u_m = min(busy / (rho * t), 1.0), min(moved / t, 1.0)
+        x = min(1.0, max((cap - 72 - 104.5 * u_m) / (1957 * u_c), 0.0) ** (1 / 3)) if u_c > 0 else 1.0
+        rho = 1 / (0.349 / max(x, 0.05) + 0.651)
+    return rho
 M0 = M.gemm_half_rows.value
 T0, TS = M.step_overhead.value, M.seq_overhead.value
 
@@ -84,46 +100,60 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
     """Offline, one H100 replica per GPU at a fixed batch: compute-bound matmuls, hand-calculated."""
     v = run(spec(workload("off", model="Llama3_1_8B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           tp=1, pp=1, batch=256, input_tokens="1000 tok", output_tokens="250 tok")))
-    A, L, D, P = 8_030_261_248, 32, 4096, 1979e12 * F_H100
+    A, L, D, P = 8_030_261_248, 32, 4096, 1979e12              # P at the full clock
     I, O, B = 1000, 250, 256
     r = I / O
     T = B * (1 + r)                                  # 1,280 tokens per step: 256 decode + 1,024 prompt
-    gemm = T * 2 * A / (P * shape(T))                # e(1280) = 0.84 x 1280 / 1408 = 0.764
+    gemm = T * 2 * A / (P * shape(T))                # e(1280) = 0.65 x 1280 / 1408 = 0.59
     weights = A * 1 / (3.35e12 * E_M)
-    attn = B * (4 * L * (I + O / 2) * D + r * 4 * L * (I / 2) * D) / (P * E_H100)
+    attn_flops = B * (4 * L * (I + O / 2) * D + r * 4 * L * (I / 2) * D)
+    attn = attn_flops / (P * E_H100)
     kv = B * (I + O / 2) * (L * 2 * 8 * 128 * 1) / (3.35e12 * E_M)
-    step = max(gemm, weights) + max(attn, kv) + L * M.layer_latency.value + T0 + B * TS
+    rest = L * M.layer_latency.value + T0 + B * TS
+    at = (lambda rho: max(gemm / rho, weights) + max(attn / rho, kv) + rest)
+    rho = clock_rate(at, (T * 2 * A + attn_flops) / (GEMM_SHARE * P), (weights + kv) * E_M)
+    assert 0.86 < rho < 1                            # busier than memory-bound, lighter than a pure GEMM
+    step = at(rho)
     assert v["s.off.tpot"][0] == pytest.approx(step, rel=1e-6)
+    assert v["s.off.clock_fraction"][0] == pytest.approx(rho, rel=1e-6)
     assert v["s.off.tokens_per_s"][0] == pytest.approx(8 * B / step, rel=1e-6)
-    prefill = (max(I * 2 * A / (P * shape(I)) + 2 * L * I * I * D / (P * E_H100), A / (3.35e12 * E_M))
-               + L * M.layer_latency.value)
-    assert v["s.off.ttft"][0] == pytest.approx(prefill + step, rel=1e-6)
+    pre_c = I * 2 * A / (P * shape(I)) + 2 * L * I * I * D / (P * E_H100)
+    pre_m = A / (3.35e12 * E_M)
+    pre_at = (lambda rho: max(pre_c / rho, pre_m) + L * M.layer_latency.value)
+    pre_rho = clock_rate(pre_at, (I * 2 * A + 2 * L * I * I * D) / (GEMM_SHARE * P), pre_m * E_M)
+    assert v["s.off.ttft"][0] == pytest.approx(pre_at(pre_rho) + step, rel=1e-6)
 
 
 def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     """Llama 2 70B, FP8 weights and KV, tp = 8 on one DGX H100, 64 sequences, 1,000-token prompts, 200 out.
 
-        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.72 x 384 / 512 = 0.54; clock f = 0.860 (700 W)
-        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.860 x 0.54) = 7.20 ms
-        weights= 68.98e9 x 1 B / (8 x 3.35e12 x 0.75)      = 3.43 ms      (compute-bound: the max is 7.20)
-        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.860 x 0.72) = 0.05 ms
+        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.65 x 384 / 512 = 0.49
+        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.49) = 6.85 ms at the full clock
+        weights= 68.98e9 x 1 B / (8 x 3.35e12 x 0.75)      = 3.43 ms      (compute-bound: the max is the gemm)
+        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.65) = 0.04 ms
         kv     = 64 x 1100 x (163,840 B / 8) / (3.35e12 x 0.75) = 0.57 ms (the max: KV reads bound attention)
         tp     = 2 x 80 [8 us + 384 x 8192 x 2 B x 2 x 7/8 / (450e9 x 0.8)] = 1.28 + 4.89 ms
         over   = 2 ms + 64 x 30 us = 3.92 ms;  layers = 80 x 5 us = 0.4 ms
-        step   = 7.20 + 0.57 + 6.17 + 3.92 + 0.4 = 18.3 ms -> 64 / 18.3 ms = 3,500 tok/s for the 8 GPUs
+        clock  : the matmuls keep the matrix units busy ~24% of the step (u_c), so the step draws
+                 72 + 1,957 x 0.24 + 104.5 u_m < 700 W: the full clock (rho = 1)
+        step   = 6.85 + 0.57 + 6.17 + 3.92 + 0.4 = 17.9 ms -> 64 / 17.9 ms = 3,570 tok/s for the 8 GPUs
     (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
     v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
                           output_tokens="200 tok")))
     A, L, D, h = 68_976_648_192, 80, 8192, 8192
     T = 64 * (1 + 1000 / 200)
-    gemm = T * 2 * A / (8 * 1979e12 * F_H100 * shape(T))
+    gemm = T * 2 * A / (8 * 1979e12 * shape(T))
     weights = A / (8 * 3.35e12 * E_M)
-    attn = 64 * (4 * L * 1100 * D + 5 * 4 * L * 500 * D) / (8 * 1979e12 * F_H100 * E_H100)
+    attn_flops = 64 * (4 * L * 1100 * D + 5 * 4 * L * 500 * D)
+    attn = attn_flops / (8 * 1979e12 * E_H100)
     kv = 64 * 1100 * (163_840 / 8) / (3.35e12 * E_M)
     tp = 2 * L * (M.collective_latency.value + T * h * 2 * 2 * 7 / 8 / (450e9 * M.link_efficiency.value))
     step = max(gemm, weights) + max(attn, kv) + tp + T0 + 64 * TS + L * M.layer_latency.value
-    assert gemm == pytest.approx(7.20e-3, rel=0.01) and step == pytest.approx(18.3e-3, rel=0.01)
+    busy = (T * 2 * A + attn_flops) / (8 * GEMM_SHARE * 1979e12)
+    assert busy / step == pytest.approx(0.24, abs=0.01)
+    assert clock_rate(lambda rho: step, busy, (weights + kv) * E_M) == 1.0
+    assert gemm == pytest.approx(6.85e-3, rel=0.01) and step == pytest.approx(17.9e-3, rel=0.01)
     assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
 
@@ -276,7 +306,11 @@ def test_disaggregated_pools_are_sized_to_the_demand() -> None:
     assert v["s.dis.tokens_per_s"][0] == pytest.approx(100e3)
     # prefill pool by hand: requests/s x prefill FLOPs / (peak x efficiency), rounded up
     A, L, D, I = 68_976_648_192, 80, 8192, 2000
-    per_chip = 1979e12 * F_H100 * E_H100 / (I * 2 * A + 2 * L * I * I * D)
+    flops = I * 2 * A + 2 * L * I * I * D
+    # a chip that only prefills: its matrix units busy e_c / g of the time (0.65 / 0.787 = 0.83), so it throttles
+    rho = clock_rate(lambda rho: flops / (1979e12 * E_H100 * rho), flops / (GEMM_SHARE * 1979e12), 0.0)
+    assert 0.86 < rho < 0.9
+    per_chip = 1979e12 * rho * E_H100 / (I * 2 * A + 2 * L * I * I * D)
     assert pre == math.ceil(100e3 / 200 / per_chip)
 
 
@@ -284,27 +318,34 @@ def test_a_power_cap_lowers_the_clock_and_raises_tokens_per_joule() -> None:
     base = dict(model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"', input_tokens="300 tok",
                 output_tokens="300 tok", tp=2, pp=1, batch=512)
     v = run(spec(workload("full", **base) + workload("capped", **base, power_cap="450 W")))
-    idle = 72.0                                             # H100 SXM idle_power (measured, stdlib)
-    # the DVFS law against the power dense GEMMs would draw at the full clock (1,059 W for the GH100 die)
-    assert v["s.full.clock_fraction"][0] == pytest.approx(((700 - idle) / (1059 - idle)) ** (1 / 3))
-    assert v["s.capped.clock_fraction"][0] == pytest.approx(((450 - idle) / (1059 - idle)) ** (1 / 3))
+    # the power law at the step's own activity: a cap lowers the clock, never below a dense GEMM's at that cap
+    full, capped = v["s.full.clock_fraction"][0], v["s.capped.clock_fraction"][0]
+    gemm_at_450 = 1 / (0.349 / ((450 - 72 - 104.5 * 0.0731) / 1957) ** (1 / 3) + 0.651)       # 0.77
+    assert gemm_at_450 <= capped < full <= 1
     assert v["s.capped.tokens_per_s"][0] < v["s.full.tokens_per_s"][0]
     assert v["s.capped.power"][0] < v["s.full.power"][0]
     assert v["s.capped.tokens_per_joule"][0] > v["s.full.tokens_per_joule"][0]
 
 
 def test_add_in_cards_clock_under_their_board_limit_by_hand() -> None:
-    """The same GH100 die on 350-600 W cards: the DVFS law against the die's full-clock draw scaled to the clock
-    each card's peak assumes (stdlib/chips.factory full_clock_power), idle 10% of the TDP:
-        H100 PCIe  ((350 - 35) / (626 - 35))^(1/3) = 0.811;  H100 NVL ((400 - 40) / (633 - 40))^(1/3) = 0.847
-        H200 NVL   ((600 - 60) / (655 - 60))^(1/3) = 0.968"""
+    """The same GH100 die on 350-600 W cards: the die's dynamic power scaled to the clock each card's peak assumes
+    (stdlib/chips.factory dynamic_power), idle 10% of the TDP, memory power 104.5 W x TDP / 700 W. A dense GEMM
+    (u_c = 1, u_m = 0.0731): x = ((tdp - idle - b 0.0731) / a)^(1/3), rho = 1 / (0.349 / x + 0.651):
+        H100 PCIe  ((350 - 35 - 3.8) / 1,172)^(1/3) = 0.643, rho 0.838;  H100 NVL ((400 - 40 - 4.4) / 1,177)^(1/3)
+        = 0.671, rho 0.854;  H200 NVL ((600 - 60 - 6.5) / 1,180)^(1/3) = 0.768, rho 0.904
+    A card's steps run at least that fast (their own activity is at most a dense GEMM's)."""
+    from compiler.models import power as P
+    imports = "from chips import H100_PCIe, H100_NVL, H200_NVL\nfrom models import Llama2_70B\n"
     base = dict(model="Llama2_70B", accelerators=4, scaleup_size=4, precision='"fp8"')
     v = run(spec(workload("pcie", chip="H100_PCIe", **base) + workload("nvl", chip="H100_NVL", **base)
-                 + workload("h200nvl", chip="H200_NVL", **base),
-                 imports="from chips import H100_PCIe, H100_NVL, H200_NVL\nfrom models import Llama2_70B\n"))
-    assert v["s.pcie.clock_fraction"][0] == pytest.approx(0.811, abs=1e-3)
-    assert v["s.nvl.clock_fraction"][0] == pytest.approx(0.847, abs=1e-3)
-    assert v["s.h200nvl.clock_fraction"][0] == pytest.approx(0.968, abs=1e-3)
+                 + workload("h200nvl", chip="H200_NVL", **base), imports=imports))
+    for name, tdp, a, gemm_rate in (("pcie", 350, 1172, 0.838), ("nvl", 400, 1177, 0.854),
+                                    ("h200nvl", 600, 1180, 0.904)):
+        x = ((tdp - 0.1 * tdp - 104.5 * tdp / 700 * 0.0731) / a) ** (1 / 3)
+        assert 1 / (0.349 / x + 0.651) == pytest.approx(gemm_rate, abs=1e-3), name
+        model = P.ChipPower(*(np.array([value]) for value in (0.1 * tdp, a, 104.5 * tdp / 700, tdp)))
+        assert P.compute_rate_at(model, 0.349, 1.0, P.GEMM_MEMORY_UTILIZATION)[0] == pytest.approx(gemm_rate, abs=1e-3)
+        assert gemm_rate - 1e-3 <= v[f"s.{name}.clock_fraction"][0] <= 1
 
 
 def test_a_pcie_card_is_never_faster_than_the_same_die_on_nvswitch() -> None:

@@ -15,7 +15,8 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
     k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
     r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
     P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
-                rate, else bf16), times the clock fraction f under the power limit
+                rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
+                power limit allows that step at its own activity (Clock, below)
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
     e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
     e_l         achieved fraction of the scale-up link bandwidth by an all-reduce
@@ -123,10 +124,18 @@ per chip. With `demand` D_t: prefill chips = ceil(D_t / O / p), decode chips = c
 Without it, the chips are split f = d / (p + d) to prefill so both pools run at the same rate. TTFT adds
 the KV transfer I * kv / scale-out bandwidth.
 
-Clock under a power limit (per chip): dynamic power ~ f V^2 with V ~ f in the DVFS range, so
-    P_chip = idle + (P_full - idle) * f^3   =>   clock f = ((min(cap, tdp) - idle) / (P_full - idle))^(1/3)
-P_full = the chip's `full_clock_power` (the draw of dense GEMMs at the full clock) where known, else tdp;
-compute rates scale with f; memory bandwidth does not (HBM has its own clock).
+Clock under a power limit (per chip; compiler.models.power is the one law, the one the training and power
+models use): P = P_idle + a u_c x^3 + b u_m, held at cap = min(power_cap, tdp), x the clock fraction, so a
+phase of activity (u_c, u_m) runs at x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3)) and computes at
+rho(x) = 1 / (s / x + 1 - s) of its full-clock rate (a, b, s fitted on the measured H100 SXM: 72 W idle,
+700 W at 1,350 of 1,980 MHz under sustained GEMM; other chips scaled by TDP or their `dynamic_power`). Each
+decode step (and each prefill) is one phase with its own activity:
+    u_c = F / (g P rho) / t     its FLOPs at a large GEMM's rate (g = gemm_peak_fraction 0.787) over its time
+    u_m = bytes / BW / t        its weight and KV reads at peak bandwidth over its time
+    t(rho) = max(t_gemm / rho, t_w) + max(t_att / rho, t_kv) + the rest (memory keeps its clock)
+solved as a fixed point (two passes from rho = 1, within 0.03% of converged). A memory-bound decode step
+keeps the full clock; a prefill-heavy step throttles toward a dense GEMM's rho (0.86 on an H100 at 700 W).
+`clock_fraction` is the chosen step's rho.
 
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
 model, at the utilization of the site or hall the workload is placed in when one sets it: each chip's
@@ -143,26 +152,25 @@ compute and memory traffic inside an operator (the max), none between operators 
 KV cache of the mean context resident (paged); experts sharded with the weights over the replica (their
 exchange is the TP all-reduce); no speculative decoding; random arrivals delay the prompts only (one queue
 per replica); a request's TPOT is its mean step time, the 99th percentile taken over the prompts it shares
-steps with; compute-bound GEMMs run at the clock the power limit allows (f, below), memory-bound work at
-the full clock.
+steps with; each step computes at the clock the power limit allows its own mean activity (Clock, above),
+memory traffic at the full memory clock.
 
 Factors and where they come from (`factory explain` prints each source):
     e_c   the serving GEMM efficiency at large m, at the full clock: per chip family and precision, the
           chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
-          else `inference_gemm_efficiency` 0.62. Each is fitted once, all rows of its family together (the
+          else `inference_gemm_efficiency` 0.65. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
-          v5.0 closed, 1,075 rows) by `factory validate --fit`: Hopper FP8 (SXM-class: H100 SXM, H200, GH200)
-          0.72 (x the sustained clock 0.86 at 700 W = 0.62 effective, within the measured fp8 burst ceiling of
-          0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe, H100 NVL, H200 NVL, after their clock under the
-          board limit) 0.49, Ada FP8 (L40S) 0.32, Blackwell FP4 0.61, CDNA3 FP8 (MI300X, MI325X) 0.39
-          (x 0.86 = 0.34). The global 0.62 is Hopper's effective value, for chips with neither a family value
-          nor `full_clock_power`. docs/accuracy.md has the medians per category.
-    f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
-          limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
-          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled to
-          the SMs and the clock their peak assumes, f^3: H100 PCIe 626 W, H100 NVL 633 W, H200 NVL 655 W,
-          so at 350 / 400 / 600 W they compute at 0.81 / 0.85 / 0.97 of their peak clock; CDNA3 1,134 W [U])
-          else tdp. Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
+          v5.0 closed, 1,075 rows) by `factory validate --fit`, with every step at its own power-limited clock:
+          Hopper FP8 (SXM-class: H100 SXM, H200, GH200) 0.65 (x 0.86 = 0.56 for a dense GEMM at 700 W, within
+          the measured fp8 burst ceiling of 0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe, H100 NVL,
+          H200 NVL) 0.45, Ada FP8 (L40S) 0.32, Blackwell FP4 0.63, CDNA3 FP8 (MI300X, MI325X) 0.34. The
+          global 0.65 is Hopper's value, for chips with no family value. docs/accuracy.md has the medians.
+    rho   the clock's compute rate (Clock, above): compiler.models.power's law at the step's activity. The
+          chips' `dynamic_power` (a) where the TDP-scaled H100 fit does not hold: the GH100 die on add-in
+          cards scaled to the SMs and the clock their peak assumes (H100 PCIe 1,172 W, H100 NVL 1,177 W,
+          H200 NVL 1,180 W: a dense GEMM at 350 / 400 / 600 W computes at 0.84 / 0.85 / 0.90 of its
+          full-clock rate), GH200 the SXM die's 1,957 W under its 1 kW module limit (0.90), CDNA3 2,097 W
+          [U] (MI325X at 1 kW: 0.90). Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
           PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
           of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
@@ -206,9 +214,11 @@ weights once per layer of the model, not once per pipeline stage:
     (rewritten MatMul and reduce/broadcast kernels, asynchronous wafer I/O, speculative decoding; draft model
     and acceptance rate not published): Llama 3.1 405B's 969 tok/s (2024-11) is compared in
     examples/published/cerebras_inference.factory as this model times that published gain (docs/accuracy.md).
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline and
-Server both too fast: long-context FP4 serving reaches far less of the FP4 peak than Llama 2 70B does, no
-mechanism here captures it; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +55-70%,
+Server +117-178%: the search serves it over pipeline stages, tp 1 x pp 4, with no all-reduce; at tp 8 x pp 1
+this model gives B200 Offline within 1%, and NVIDIA's published FP4 405B configuration runs no pipeline stages;
+layouts with pipeline stages are over-predicted against pp = 1 ones across the file, a cost of pipeline stages
+not modelled for want of a source; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
 throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity: TTFT p50
@@ -226,15 +236,15 @@ from . import Assumption, output, rule
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
+from .power import workload_power_model
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.62, "1",
-    "achieved fraction of dense peak FLOP/s in large serving matrix multiplies, for chips without a fitted "
-    "family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted 0.72 at the "
-    "full clock times its sustained clock at 700 W (0.86): 0.62, the effective value a chip without "
-    "`full_clock_power` (clock fraction 1) gets; fitted on MLPerf Inference v4.1/v5.0 closed rows in "
-    "reference/mlperf_calibration.csv by `factory validate --fit`")
+    "inference_gemm_efficiency", 0.65, "1",
+    "achieved fraction of dense peak FLOP/s in large serving matrix multiplies at the full clock, for chips without "
+    "a fitted family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted "
+    "value (every chip's clock under its power limit is compiler/models/power.py's law, applied per step); fitted "
+    "on MLPerf Inference v4.1/v5.0 closed rows in reference/mlperf_calibration.csv by `factory validate --fit`")
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
@@ -268,10 +278,6 @@ scaleout_bw_default = Assumption(
     "scaleout_bw_default", 50e9, "B/s",
     "scale-out bandwidth per accelerator when the system lists no NICs [S]: one 400 Gb/s NIC per GPU, as in "
     "DGX H100 and the Llama 3 cluster (Llama 3 paper, arXiv 2407.21783, 2024, via summaries [S])")
-dvfs_exponent = Assumption(
-    "dvfs_exponent", 3.0, "1",
-    "exponent of chip power in clock frequency under a power cap [U]: dynamic power ~ C V^2 f with voltage "
-    "roughly proportional to frequency in the DVFS range")
 sparse_to_dense = Assumption(
     "sparse_to_dense", 0.5, "1",
     "dense rate as a share of a 'sparse' headline when a chip publishes only that (Cerebras WSE-3) [U]: "
@@ -364,6 +370,8 @@ class Hardware:
     scaleout: np.ndarray        # B/s per accelerator, scale-out
     scaleup: np.ndarray         # chips per scale-up domain
     chips: np.ndarray           # chips the workload may use
+    power: object | None = None         # compiler.models.power.ChipPower: the draw law that sets the clock
+    clock_share: np.ndarray | None = None   # s of rho(x) = 1 / (s / x + 1 - s) (None: no power limit, rho = 1)
 
 
 @dataclass
@@ -490,13 +498,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
 
+
+    power, clock_share = _power_law(hw)
+    from .power import gemm_peak_fraction
+    gemm_share = gemm_peak_fraction.value
+
     def step(prefill_share, B=B):
         """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill)."""
         tokens = B * (1 + prefill_share)                          # tokens through the model per step
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
         rows_exp = rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
         gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0)) / (R * P)
-        attn = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D) / (R * Pa * ec)
+        attn_flops = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D)
+        attn = attn_flops / (R * Pa * ec)
         per_micro = tokens / pp
         with np.errstate(divide="ignore", invalid="ignore"):
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
@@ -506,9 +520,16 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_tp = np.where(tp > 1, n_x * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
-        t = np.maximum(gemm, t_weights) + np.maximum(attn, t_kv) + t_tp + t_pp + L * tl + t_over
+
+        def at_rate(rho):                                         # compute at the clock's rate rho, memory not
+            return np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + t_tp + t_pp + L * tl + t_over
+        busy = (tokens * 2 * Aa / P + attn_flops / Pa) / (R * gemm_share)     # at the rate of a large GEMM
+        rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
+        gemm, attn = gemm / rho, attn / rho
+        t = at_rate(1.0)
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
-                       decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over)
+                       decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
+                       clock_fraction=rho + 0 * t)
 
     t_iter, terms = step(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
@@ -519,6 +540,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_memory = weights / (tp * BW * em)
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0))
+    pre_busy = (I * 2 * Aa / P + 2 * L * I * I * D / Pa) / (tp * gemm_share)
+    pre_rho = _sustained_rate(power, clock_share, pre_busy, pre_memory * em,
+                              lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl)
+    pre_compute = pre_compute / pre_rho
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
 
     def latencies(b):
@@ -603,6 +628,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     throughput = replicas * per_replica
     z = 0 * B
     return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
+            "prefill_clock_fraction": pre_rho + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": in_flight + z,
@@ -654,6 +680,37 @@ def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.nd
         lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
     idle_fits = _budget_ttft(parts, service, np.zeros_like(lo), cv, 0.99) <= limit
     return np.where(np.isfinite(limit), np.where(idle_fits, lo, 0.0), 1.0)
+
+
+CLOCK_PASSES = 2
+
+
+def _power_law(hw: Hardware):
+    """The chip's draw law with its arrays as (scenarios, 1) columns, and s; (None, None) without one."""
+    if hw.power is None:
+        return None, None
+    from .power import ChipPower
+    model = hw.power
+    return (ChipPower(*(_col(v) for v in (model.idle, model.dynamic, model.memory, model.cap))),
+            _col(hw.clock_share))
+
+
+def _sustained_rate(power, share, busy, moved, duration) -> np.ndarray:
+    """rho, the compute rate the power limit allows a phase at its own activity (compiler.models.power, the one
+    clock law): u_c = busy / (rho t), the share of the phase's time t the matrix units work at a large GEMM's
+    rate (busy: the phase's FLOPs at that rate at the full clock; at clock rate rho they take busy / rho),
+    u_m = moved / t (moved: its bytes at peak bandwidth); rho = compute_rate_at(u_c, u_m). `duration(rho)` is
+    the phase's time with its compute at rate rho. A fixed point, CLOCK_PASSES passes from the full clock
+    (a slower clock lengthens the compute and so raises u_c: two passes are within 0.03% of the converged
+    rate on the 405B and Llama 2 70B rows, one pass 0.6%). 1 without a law."""
+    if power is None:
+        return np.ones(1)
+    from .power import compute_rate_at
+    rho = np.ones(1)
+    for _ in range(CLOCK_PASSES):
+        t = np.maximum(duration(rho), 1e-30)
+        rho = compute_rate_at(power, share, busy / (rho * t), moved / t)
+    return rho
 
 
 def _wait(service: np.ndarray, rho: np.ndarray, q: float = 0.99) -> np.ndarray:
@@ -911,24 +968,6 @@ class Platform:
         return self.chip.get("price")
 
 
-def clock_fraction(ctx, platform: Platform) -> np.ndarray:
-    """Sustained clock of compute-bound work over the clock the datasheet peak assumes: the DVFS law
-    P = idle + (P_full - idle) f^3 solved at the power limit min(power_cap, tdp). P_full is the chip's
-    `let full_clock_power` (the draw dense GEMMs would need at the full clock) where it is known, else the
-    TDP (then f = 1 unless a cap is set, and the fitted efficiency carries the chip's own throttling)."""
-    chip = platform.chip
-    full = chip.get("full_clock_power") if chip.has("full_clock_power") else None
-    if not ctx.is_set("power_cap") and full is None:
-        return np.ones(1)
-    tdp = chip.get("tdp")
-    idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * ctx.get("idle_fraction", A.idle_fraction)
-    limit = np.minimum(ctx.get("power_cap"), tdp) if ctx.is_set("power_cap") else tdp
-    reference = np.maximum(full, tdp) if full is not None else tdp
-    gamma = ctx.get("dvfs_exponent", dvfs_exponent)
-    share = np.clip((limit - idle) / np.maximum(reference - idle, 1e-9), 1e-3, 1.0)
-    return np.power(share, 1.0 / gamma)
-
-
 def architecture(model) -> Architecture:
     params = model.get("params")
     active = model.get("active_params") if model.is_set("active_params") else params
@@ -1027,14 +1066,15 @@ def _inputs(ctx, prefill_in_step: bool = True):
     precision = _precision(ctx, platform)
     kv_prec = _kv_precision(ctx, platform, precision)
     chip = platform.chip
-    clock = clock_fraction(ctx, platform)
-    peak = _peak(chip, precision) * clock
+    peak = _peak(chip, precision)                                 # at the full clock: the search applies the
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
-    peak_attn = _peak(chip, attn_prec) * clock
+    peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     memory = chip.get("memory")
     bandwidth = chip.get("memory_bw")
     chips = platform.accelerators()
-    hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips)
+    power, share = workload_power_model(ctx, chip)
+    hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips,
+                  power=power, clock_share=share)
     scenario = ctx.text("scenario", "offline")
     limits = benchmark_limits(model).get(scenario, (math.inf, math.inf))
     ttft_limit = ctx.get("ttft_limit") if ctx.is_set("ttft_limit") else np.asarray([limits[0]])
@@ -1065,7 +1105,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         queueing=scenario in ("server", "interactive"),
         fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_batch=_fixed(ctx, "batch"),
         offered=_fixed(ctx, "offered_load"))
-    return platform, arch, hw, load, scenario, clock
+    return platform, arch, hw, load, scenario
 
 
 # ----------------------------------------------------------------------------- the solved workload (cached)
@@ -1108,7 +1148,7 @@ def solved(ctx) -> dict[str, np.ndarray]:
 
 def _solve(ctx) -> dict[str, np.ndarray]:
     serving = ctx.text("serving", "aggregated")
-    platform, arch, hw, load, scenario, clock = _inputs(ctx, prefill_in_step=serving != "disaggregated")
+    platform, arch, hw, load, scenario = _inputs(ctx, prefill_in_step=serving != "disaggregated")
     n = hw.chips
 
     def one(hw, arch, load):
@@ -1121,10 +1161,10 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
                           TP_GRID.size * PP_GRID.size * BATCH_GRID.size)
     if serving == "disaggregated":
-        return _disaggregated(ctx, platform, arch, hw, load, scenario, clock, best)
+        return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
-                decode_accelerators=np.zeros(1), clock_fraction=clock, chips=n)
+                decode_accelerators=np.zeros(1), chips=n)
     per_chip = tokens / np.maximum(n, 1)
     if ctx.is_set("demand"):
         replica = best["tp"] * best["pp"]
@@ -1135,11 +1175,15 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     return best
 
 
-def _disaggregated(ctx, platform, arch, hw, load, scenario, clock, best) -> dict[str, np.ndarray]:
+def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, np.ndarray]:
     """`best`: the decode pool's search (no prefill in its steps), with its reasons."""
     I = load.input_tokens
     flops_request = I * 2 * arch.active + 2 * arch.layers * I * I * arch.attn_width
-    p = hw.peak * load.gemm_eff / flops_request             # requests/s per prefill chip
+    # requests/s per prefill chip, at the clock the power limit allows a chip that only prefills: its matrix
+    # units busy e_c / g of the time (g: a large GEMM's share of the peak), its weight reads negligible
+    from .power import compute_rate_at, gemm_peak_fraction
+    busy = np.minimum(load.gemm_eff / gemm_peak_fraction.value, 1.0)
+    p = hw.peak * compute_rate_at(hw.power, hw.clock_share, busy, 0.0) * load.gemm_eff / flops_request
     d = best["throughput"] / np.maximum(best["chips_used"], 1) / load.output_tokens  # requests/s per decode chip
     O = load.output_tokens
     kv_transfer = I * best["kv_per_token"] / hw.scaleout
@@ -1156,8 +1200,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, clock, best) -> dict
         n_dec = n - n_pre
         tokens = np.minimum(n_pre * p, n_dec * d) * O
     best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft, prefill_accelerators=n_pre,
-                decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, clock_fraction=clock,
-                chips=n_pre + n_dec)
+                decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, chips=n_pre + n_dec)
     return best
 
 
@@ -1266,9 +1309,10 @@ for _name, _formula in (
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step; server: at most the rate the p99 TTFT "
                          "allows)"),
-        ("clock_fraction", "((min(power_cap, tdp) - idle) / (full_clock_power - idle))^(1/3), at most 1")):
+        ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
+                           "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3)) (compiler.models.power)")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
-        _always(_name) if _name in ("feasible", "kv_per_token", "clock_fraction") else _value(_name))
+        _always(_name) if _name in ("feasible", "kv_per_token") else _value(_name))
     output("inference", _name, _formula)(compute)
 
 for _name, _key, _formula in (

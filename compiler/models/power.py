@@ -91,7 +91,9 @@ output("cpu", "power", "idle_power + utilization * (tdp - idle_power)")(
 
 # ------------------------------------------------------------------ accelerator draw under a workload (DVFS)
 # The one place a chip's power under load and the clock it sustains under its power limit are modelled. The
-# throughput models (inference, training) scale their compute peaks by `compute_clock_fraction`; the
+# training model scales its compute peaks by `compute_clock_fraction` (a compute-bound phase); the inference
+# model asks `compute_rate_at` for the rate at each configuration's own activity (u_c, u_m of its decode step
+# and of its prefill: a memory-bound decode step keeps the full clock, a prefill-heavy one throttles); the
 # workload outputs `accelerator_power`, `system_power` (compiler.models.workloads) use `chip_draw`.
 #
 # Per chip, x = f / f_max the SM clock fraction:
@@ -194,15 +196,27 @@ def compute_rate(x, share) -> np.ndarray:
     return 1.0 / (share / np.asarray(x, dtype=float) + 1.0 - share)
 
 
+def workload_power_model(ctx, chip) -> tuple[ChipPower, np.ndarray]:
+    """The draw model of `chip` under the workload `ctx` (its `power_cap`, else the TDP) and the share s of a
+    compute-bound kernel's time that scales with the clock (the workload's `clock_scaled_share`, else 0.349)."""
+    cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
+    return chip_power_model(chip, cap), ctx.get(clock_scaled_share.name, clock_scaled_share)
+
+
+def compute_rate_at(model: ChipPower, share, compute_util, memory_util) -> np.ndarray:
+    """rho(x) at the sustained clock x of a phase with activities (u_c, u_m): the compute rate the power limit
+    allows that phase, relative to the full clock (1 where its draw at full clock fits the cap)."""
+    return compute_rate(sustained_clock(model, compute_util, memory_util), share)
+
+
 def compute_clock_fraction(ctx, chip) -> np.ndarray:
     """The throughput models' factor on compute peaks: rho(x) of a compute-bound phase (u_c = 1, the traffic of
     a large GEMM, u_m = 0.0731) under min(tdp, the workload's `power_cap`). H100 SXM at 700 W: x = 0.682,
     rho = 0.860 (669 / 778 TFLOP/s). Memory bandwidth is not scaled (HBM has its own clock). `ctx` is the
-    workload (its `power_cap`, and overrides of the fitted shares), `chip` the chip's Context."""
-    cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
-    model = chip_power_model(chip, cap)
-    x = sustained_clock(model, 1.0, GEMM_MEMORY_UTILIZATION)
-    return compute_rate(x, ctx.get(clock_scaled_share.name, clock_scaled_share))
+    workload (its `power_cap`, and overrides of the fitted shares), `chip` the chip's Context. The inference
+    model takes the same law at each configuration's own activity (compute_rate_at)."""
+    model, share = workload_power_model(ctx, chip)
+    return compute_rate_at(model, share, 1.0, GEMM_MEMORY_UTILIZATION)
 
 
 GEMM_MEMORY_UTILIZATION = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12   # 0.0731: the fit's GEMM
