@@ -21,8 +21,10 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        the step at the p99 prompt load). A latency row is measured at its submission's own
                        throughput, the `throughput` row of the same round, benchmark, scenario, system and
                        accelerators (`measured_loads`): the workload is offered that load (`offered_load`), so
-                       the model predicts at the measured operating point (its in-flight batch by Little's law),
-                       or at its own capacity point where the measured load exceeds the model's capacity.
+                       the model predicts at the measured operating point (its in-flight batch by Little's law).
+                       Where the measured load exceeds the model's capacity the model has no steady latency (the
+                       outputs are absent, "offered load above capacity"): the row is not compared ("latency not
+                       compared: the model's capacity is below the measured load") and counts as not covered.
     power AC / power DC      `mean_power_per_8GPU_node (AC|DC)` (MLPerf Training power logs, one 8-GPU node)
                        against the training workload's `system_power` / `system_power_dc`, the job placed on the
                        stdlib server of that chip (POWER_SYSTEMS; H100: HGX_H100, the DGX H100's power model):
@@ -685,10 +687,22 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
             r.extra[name] = float(value(r.block, name)[0])
         if r.category in POWER_CATEGORIES:
             r.extra["accelerator_power"] = float(value(r.block, "accelerator_power")[0])
-        if not np.isfinite(r.predicted):
+        if not np.isfinite(r.predicted) and _overloaded(ev, f"validation.{r.block}.{r.output}"):
+            r.reason = "latency not compared: the model's capacity is below the measured load"
+            r.fields = {}
+        elif not np.isfinite(r.predicted):
             r.reason = "the model found no configuration that fits (see the spec's warnings)"
             r.fields = {}
     return rows, sink
+
+
+def _overloaded(ev, path: str) -> bool:
+    """The latency at `path` is absent because the measured load (its `offered_load`) exceeds the model's
+    capacity: the model has no steady latency there (compiler.models.inference `steady_only`), so the row is
+    not compared, and counts as not covered."""
+    from .models.inference import OVERLOAD_REASON
+    absent = ev.absent.get(path)
+    return absent is not None and bool(absent.mask.any()) and absent.reason.startswith(OVERLOAD_REASON)
 
 
 # ----------------------------------------------------------------------------- summaries and rendering

@@ -90,8 +90,13 @@ Prefill of one request (time to first token):
     load keeps in flight (Little's law, the smallest batch that carries x_r):
             b = k x_r t_iter(b)        (bisection on [1, B]: b - k x_r t(b) rises through 0; b >= 1)
     and every latency is taken at b (the mean step, TPOT, the prompts per step n = b / (k O), the prompt's
-    service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r >= c the latencies are the capacity
-    point's (`offered_share` = x / tokens_per_s says by how much the load exceeds what the service carries).
+    service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r > c (`offered_share` = x / tokens_per_s
+    above 1) the queue of waiting prompts grows without bound: TTFT has no steady value, and neither has TPOT
+    (the queue is never empty, so every step carries as much prefill as the scheduler admits, not the Poisson
+    prompt load of the capacity point). The latency outputs (ttft, ttft_p50, ttft_p99, tpot, tpot_mean,
+    tpot_p99, tokens_per_s_per_user, detail.ttft_wait_time) are absent there ("offered load above capacity"
+    with both numbers) and the `overloaded` rule is an error; the service's throughput, batch in flight (the
+    full batch B: the excess waits outside it), power and cost stay the capacity point's, which it runs at.
     Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
     capacity itself, amplified there (docs/accuracy.md).
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
@@ -1075,20 +1080,77 @@ def feasible_only(ctx, s: dict, value):
     return value
 
 
+OVERLOAD_REASON = "offered load above capacity"
+# the outputs with no steady value when the offered load exceeds the capacity (absent there: `steady_only`)
+UNSTEADY_OUTPUTS = ("ttft", "ttft_p50", "ttft_p99", "tpot", "tpot_mean", "tpot_p99", "tokens_per_s_per_user")
+
+
+def overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
+    """The scenarios whose offered load exceeds the capacity (offered_share > 1, the workload feasible there),
+    as (mask over the scenarios, one reason per scenario with both numbers); None when there are none. The
+    capacity is offered_load / offered_share, the figure the `overloaded` rule reports."""
+    if not ctx.is_set("offered_load"):
+        return None
+    n = ctx.ev.graph.scenario_count
+    share = np.broadcast_to(np.asarray(s["offered_share"], dtype=float).reshape(-1), (n,))
+    feasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) != 0, (n,))
+    over = feasible & (np.nan_to_num(share, nan=0.0) > 1 + 1e-9)
+    if not over.any():
+        return None
+    from ..display import format_quantity
+    offered = np.broadcast_to(np.asarray(ctx.get("offered_load"), dtype=float).reshape(-1), (n,))
+    reasons = [f"{OVERLOAD_REASON}: offered {format_quantity(offered[i], 'tok/s')}, carries at most "
+               f"{format_quantity(offered[i] / share[i], 'tok/s')}" if over[i] else "" for i in range(n)]
+    return over, reasons
+
+
+def steady_only(ctx, s: dict, value):
+    """A latency figure (`value`): absent where the workload is infeasible (`feasible_only`) and, with no
+    diagnostic of its own (the `overloaded` rule gives the error), where its offered load exceeds its capacity:
+    the queue grows without bound there, so the figure has no steady value. One declaration carries both
+    reasons, each scenario its own."""
+    value = feasible_only(ctx, s, value)
+    unsteady = _unsteady(ctx, s)
+    if unsteady is not None:
+        ctx.absent(*unsteady)
+    return value
+
+
+def _unsteady(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
+    """Where a latency figure has no value: the overloaded scenarios and the infeasible ones, each with its own
+    reason (one declaration, so that neither reason overwrites the other); None when none is overloaded."""
+    found = overloaded_scenarios(ctx, s)
+    if found is None:
+        return None
+    over, reasons = found
+    n = over.size
+    infeasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) == 0, (n,))
+    why = list(s["reason"]) if len(s["reason"]) == n else list(s["reason"]) * n
+    return over | infeasible, [why[i] if infeasible[i] else reasons[i] for i in range(n)]
+
+
 def solve_inputs(ctx, kind: str) -> list[str]:
     """The quantities the cached solve of this workload read (for the inputs of its intermediates)."""
     entry = ctx.ev.model_memo.get((kind, ctx.path))
     return list(entry[1]) if entry is not None else []
 
 
-def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> None:
+def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference", unsteady: tuple[str, ...] = ()) -> None:
     """The named terms of the chosen configuration (`<workload>.detail.<name>`, seconds), for explain: read
-    by the output being computed, absent where the workload has no configuration."""
+    by the output being computed, absent where the workload has no configuration; the `unsteady` ones (a
+    queueing wait) also where the offered load exceeds the capacity (`overloaded_scenarios`)."""
     infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
     absent = (infeasible, s["reason"]) if infeasible.any() else None
     inputs = solve_inputs(ctx, kind)
+    over = _unsteady(ctx, s) if unsteady else None
     for name, formula in terms.items():
-        ctx.intermediate(name, s[name], "s", formula, inputs, absent)
+        path = f"{ctx.path}.detail.{name}"
+        if over is not None and name in unsteady and path not in ctx.ev.values:
+            # both reasons in one declaration; no error of its own (the outputs and the `overloaded` rule give them)
+            ctx.ev.declare_absent(path, None, *over)
+            ctx.intermediate(name, s[name], "s", formula, inputs)
+        else:
+            ctx.intermediate(name, s[name], "s", formula, inputs, absent)
 
 
 DECODE_TERMS = {
@@ -1121,20 +1183,20 @@ def _value(name):
 def _tpot(ctx):
     s = solved(ctx)
     show_terms(ctx, s, DECODE_TERMS)
-    return feasible_only(ctx, s, s["tpot"])
+    return steady_only(ctx, s, s["tpot"])
 
 
 def _ttft(ctx):
     s = solved(ctx)
     s.setdefault("ttft_wait_time", s["ttft"] - s["prefill_time"])
-    show_terms(ctx, s, PREFILL_TERMS)
-    return feasible_only(ctx, s, s["ttft"])
+    show_terms(ctx, s, PREFILL_TERMS, unsteady=("ttft_wait_time",))
+    return steady_only(ctx, s, s["ttft"])
 
 
 def _latency(name):
     def compute(ctx):
         s = solved(ctx)
-        return feasible_only(ctx, s, s[name])
+        return steady_only(ctx, s, s[name])
     return compute
 
 
@@ -1186,7 +1248,7 @@ output("inference", "ep", "tp * pp for a mixture-of-experts model (experts shard
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)))
 output("inference", "tokens_per_s_per_user", "1 / tpot")(
-    lambda ctx: feasible_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
+    lambda ctx: steady_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
 output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelerators of one server or rack")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)
                               * Platform(ctx).per_system))
@@ -1246,7 +1308,8 @@ output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / 
 @rule("inference", Code.OVERLOADED, "the offered load is within the service's capacity")
 def overloaded(ctx):
     """offered_load > tokens_per_s (offered_share > 1): the queue grows without bound, latencies have no steady
-    value (the figures shown are those at capacity). Not applicable without an `offered_load`."""
+    value; the latency outputs (UNSTEADY_OUTPUTS) are absent in those scenarios (`steady_only`). Not applicable
+    without an `offered_load`."""
     from ..display import format_quantity
 
     if not ctx.is_set("offered_load"):
@@ -1260,5 +1323,5 @@ def overloaded(ctx):
     capacity = offered / float(np.broadcast_to(share, failing.shape)[i])
     message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
                f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
-               "steady value (those shown are at capacity)")
+               f"steady value ({', '.join(UNSTEADY_OUTPUTS)} are absent there)")
     return [(failing, message, [])]
