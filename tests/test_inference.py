@@ -21,7 +21,7 @@ E_C = M.gemm_efficiency.value
 E_M = M.bandwidth_efficiency.value
 E_H100 = 0.72               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
 # an H100's GEMMs at its 700 W limit: P = idle + (P_full - idle) f^3, idle 72 W (measured), P_full 1,059 W
-F_H100 = ((700 - 72) / (1059 - 72)) ** (1 / 3)          # 0.860 (the microbench: 669 / 778 = 0.86)
+F_H100 = ((700 - 72) / (1059 - 72)) ** (1 / 3)          # 0.860 (reference/h100_microbench.md: 669 / 778 = 0.86)
 M0 = M.gemm_half_rows.value
 T0, TS = M.step_overhead.value, M.seq_overhead.value
 

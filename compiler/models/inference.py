@@ -163,17 +163,17 @@ Factors and where they come from (`factory explain` prints each source):
           nor `full_clock_power`. docs/accuracy.md has the medians per category.
     f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
           limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
-          from the H100 microbench: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled to
+          from reference/h100_microbench.md: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled to
           the SMs and the clock their peak assumes, f^3: H100 PCIe 626 W, H100 NVL 633 W, H200 NVL 655 W,
           so at 350 / 400 / 600 W they compute at 0.81 / 0.85 / 0.97 of their peak clock; CDNA3 1,134 W [U])
           else tdp. Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
           PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
           of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
-          memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
-    m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
+          memory-bound work keeps the full clock (reference/h100_microbench.md: decode-like work stays below the limit).
+    m0    gemm_half_rows 128, fitted to the H100 GEMMs of reference/h100_microbench.md (2026-11-27; 0 on SRAM-only
           dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
-    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
+    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100, reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
     step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
           coarse grid, all rows together, with the family factors refitted at each point: the pair that
@@ -214,8 +214,8 @@ gemm_efficiency = Assumption(
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
-    "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in the "
-    "project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
+    "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in "
+    "reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
@@ -259,7 +259,7 @@ default_output_tokens = Assumption(
 gemm_half_rows = Assumption(
     "gemm_half_rows", 128.0, "1",
     "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the bf16 and "
-    "fp8 GEMMs of the project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS, CUDA events, "
+    "fp8 GEMMs of reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS, CUDA events, "
     "2026-11-27): e(m) = e_max m / (m + m0) gives 0.26 of peak at m = 64, 0.53 at 256 (measured 0.55), 0.63 at "
     "512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
 link_efficiency = Assumption(
