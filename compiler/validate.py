@@ -14,7 +14,10 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        category is Interactive for the benchmark `llama2-70b-interactive-*` (MLPerf Inference v5.0
                        runs it as scenario Server) and for scenario `Interactive` (later rounds); the workload then
                        runs scenario "interactive" with that benchmark's own limits.
-    training time-to-train   `time_to_train` rows against the training workload's `time_to_train`.
+    training time-to-train   `time_to_train` rows against the training workload's `time_to_train`. The scale-up
+                       domain is the submission's node (the node count of its result path, `_n16`), else 8;
+                       a submission whose system differs from the defaults is described as it ran
+                       (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped).
     TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
                        `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
                        the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
@@ -165,6 +168,13 @@ TRAINING = {
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
+# A training submission's own system where it differs from the workload defaults (a 400 Gb/s NIC per GPU, TP
+# communication overlapped with the GEMMs): NVIDIA's L40S LoRA runs, mlcommons/training_results_v4.0 (commit
+# 62f111b7, read 2026-12) [P]: NVIDIA/systems/l40s_n16_ngc24.04_nemo.json "2xBF3 400Gbps for EW" per node of 4
+# L40S (200 Gb/s per GPU), "accelerator_interconnect": "PCIe Gen4"; benchmarks/llama2_70b_lora/implementations/
+# nemo/config_L40S_16x4x2xtp4pp1cp2.sh and config_L40S_96x4x1xtp4pp1cp2.sh `TP_COMM_OVERLAP=False` (True in the
+# DGX H100 configurations: the overlap needs NVLink). The node size comes from the result path (`_n16`).
+TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"tp_comm_overlap": 0}}}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -430,6 +440,12 @@ def _nodes(source: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _result_nodes(source: str) -> int | None:
+    """The node count a training result's path names (`.../results/l40s_n16_ngc24.04_nemo/...`: 16), else None."""
+    m = re.search(r"/results/[\w.-]*?_n(\d+)_", source or "")
+    return int(m.group(1)) if m else None
+
+
 def _benchmark(name: str) -> tuple[str, bool]:
     """(the benchmark without its accuracy suffix and `-interactive`, whether it is the interactive variant)."""
     base = re.sub(r"-99(\.9)?$", "", name.strip().lower())
@@ -577,13 +593,18 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         fields["chip"] = Ref(chip)
     fields["accelerators"] = n
     if kind != "power":
-        fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else min(n, 8)
+        nodes = _result_nodes(d.get("source", ""))
+        fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else (n / nodes if nodes else min(n, 8))
     fields.update(tokens=Q(job["tokens"], "tok"), eval_tokens=Q(job["eval"], "tok"), seq_len=Q(job["seq"], "tok"),
                   global_batch=Q(job["batch"], "tok"), method=job["method"], failure_rate=Number(0) / Q(1, "s"))
     if chip.startswith("TPU"):
         fields["scaleout_bw"] = Q(50, "Gb/s")
     if chip in TRAINING_PRECISION:
         fields["precision"] = TRAINING_PRECISION[chip]
+    system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
+    for name, (value, unit) in system.get("fields", {}).items():
+        fields[name] = Q(value, unit)
+    row.lets.update({name: Number(value) for name, value in system.get("lets", {}).items()})
     row.kind, row.fields, row.chip, row.model = "training", fields, chip, job["model"]
     if kind == "power":              # one 8-GPU server's wall (AC) or after-PSU (DC) power at the job's own load
         row.output = "system_power_dc" if "(DC)" in metric else "system_power"

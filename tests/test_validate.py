@@ -354,3 +354,20 @@ def test_user_csv_missing_columns_is_a_usage_error(tmp_path) -> None:
     bad.write_text("spec,value\nx,1\n")
     result = CliRunner().invoke(main, ["validate", "--user", str(bad)])
     assert result.exit_code == 2 and "missing columns measured, quantity, unit" in result.output
+
+
+def test_l40s_lora_rows_are_planned_as_the_submission_ran() -> None:
+    """NVIDIA's L40S LoRA runs (training_results_v4.0, its system JSON and NeMo configs): 4 cards per node over
+    PCIe Gen4 (the node count from the result path, `_n16` for 64 cards), 2 x 400 Gb/s per node (200 Gb/s per
+    card), TP communication not overlapped; an 8-GPU-node H100 row keeps its 8-card domain and the defaults."""
+    source = ("github.com/mlcommons/training_results_v4.0/tree/main/NVIDIA/results/l40s_n16_ngc24.04_nemo/"
+              "llama2_70b_lora (score = olympic mean)")
+    row = _row(round="training-v4.0", benchmark="llama2_70b_lora", scenario="training closed",
+               accelerator="NVIDIA L40S", num_accelerators="64", metric="time_to_train", value="22.252",
+               unit="minutes", source=source)
+    assert row.covered and row.fields["scaleup_size"] == 64 / 16
+    assert "200" in row.fields["scaleout_bw"].text() and "tp_comm_overlap" in row.lets
+    h100 = _row(round="training-v4.0", benchmark="llama2_70b_lora", scenario="training closed",
+                accelerator="NVIDIA H100-SXM5-80GB", num_accelerators="1024", metric="time_to_train",
+                value="1.5", unit="minutes", source=source.replace("l40s_n16", "eos_n128"))
+    assert h100.fields["scaleup_size"] == 8 and "scaleout_bw" not in h100.fields and not h100.lets
