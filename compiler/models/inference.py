@@ -163,17 +163,19 @@ Factors and where they come from (`factory explain` prints each source):
           nor `full_clock_power`. docs/accuracy.md has the medians per category.
     f     clock fraction of compute-bound work: the DVFS law P = idle + (P_full - idle) f^3 at the power
           limit min(power_cap, tdp), P_full the chip's `let full_clock_power` (GH100 die 1,059 W, derived
-          from reference/h100_microbench.md: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled to
-          the SMs and the clock their peak assumes, f^3: H100 PCIe 626 W, H100 NVL 633 W, H200 NVL 655 W,
+          from reference/h100_microbench.md: 700 W held 669 of 778 TFLOP/s; the same die on add-in cards scaled
+          to the SMs and the clock their peak assumes, f^3: H100 PCIe 626 W, H100 NVL 633 W, H200 NVL 655 W,
           so at 350 / 400 / 600 W they compute at 0.81 / 0.85 / 0.97 of their peak clock; CDNA3 1,134 W [U])
           else tdp. Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
           PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
           of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
-          memory-bound work keeps the full clock (reference/h100_microbench.md: decode-like work stays below the limit).
-    m0    gemm_half_rows 128, fitted to the H100 GEMMs of reference/h100_microbench.md (2026-11-27; 0 on SRAM-only
-          dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
-    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100, reference/h100_microbench.md).
+          memory-bound work keeps the full clock (reference/h100_microbench.md: decode-like work stays below
+          the limit).
+    m0    gemm_half_rows 128, fitted to the H100 GEMMs of reference/h100_microbench.md (2026-11-27; 0 on
+          SRAM-only dataflow chips, which have no GPU tiles; their HBM-less streaming keeps e_m 0.80 [U]).
+    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
+          reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
     step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
           coarse grid, all rows together, with the family factors refitted at each point: the pair that
@@ -1091,6 +1093,12 @@ def overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
     capacity is offered_load / offered_share, the figure the `overloaded` rule reports."""
     if not ctx.is_set("offered_load"):
         return None
+    if "overloaded_scenarios" not in s:         # once per solve: every latency output asks
+        s["overloaded_scenarios"] = _overloaded_scenarios(ctx, s)
+    return s["overloaded_scenarios"]
+
+
+def _overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
     n = ctx.ev.graph.scenario_count
     share = np.broadcast_to(np.asarray(s["offered_share"], dtype=float).reshape(-1), (n,))
     feasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) != 0, (n,))
@@ -1099,8 +1107,14 @@ def overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
         return None
     from ..display import format_quantity
     offered = np.broadcast_to(np.asarray(ctx.get("offered_load"), dtype=float).reshape(-1), (n,))
-    reasons = [f"{OVERLOAD_REASON}: offered {format_quantity(offered[i], 'tok/s')}, carries at most "
-               f"{format_quantity(offered[i] / share[i], 'tok/s')}" if over[i] else "" for i in range(n)]
+    texts: dict[tuple[float, float], str] = {}           # each distinct pair of numbers formatted once
+    reasons = [""] * n
+    for i in np.flatnonzero(over).tolist():
+        pair = (float(offered[i]), float(offered[i] / share[i]))
+        if pair not in texts:
+            texts[pair] = (f"{OVERLOAD_REASON}: offered {format_quantity(pair[0], 'tok/s')}, carries at most "
+                           f"{format_quantity(pair[1], 'tok/s')}")
+        reasons[i] = texts[pair]
     return over, reasons
 
 
@@ -1122,11 +1136,13 @@ def _unsteady(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
     found = overloaded_scenarios(ctx, s)
     if found is None:
         return None
-    over, reasons = found
-    n = over.size
-    infeasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) == 0, (n,))
-    why = list(s["reason"]) if len(s["reason"]) == n else list(s["reason"]) * n
-    return over | infeasible, [why[i] if infeasible[i] else reasons[i] for i in range(n)]
+    if "unsteady" not in s:                     # once per solve
+        over, reasons = found
+        n = over.size
+        infeasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) == 0, (n,))
+        why = list(s["reason"]) if len(s["reason"]) == n else list(s["reason"]) * n
+        s["unsteady"] = (over | infeasible, [why[i] if infeasible[i] else reasons[i] for i in range(n)])
+    return s["unsteady"]
 
 
 def solve_inputs(ctx, kind: str) -> list[str]:
@@ -1135,7 +1151,8 @@ def solve_inputs(ctx, kind: str) -> list[str]:
     return list(entry[1]) if entry is not None else []
 
 
-def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference", unsteady: tuple[str, ...] = ()) -> None:
+def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference",
+               unsteady: tuple[str, ...] = ()) -> None:
     """The named terms of the chosen configuration (`<workload>.detail.<name>`, seconds), for explain: read
     by the output being computed, absent where the workload has no configuration; the `unsteady` ones (a
     queueing wait) also where the offered load exceeds the capacity (`overloaded_scenarios`)."""
