@@ -723,7 +723,8 @@ def _overloaded(ev, path: str) -> bool:
     not compared, and counts as not covered."""
     from .models.inference import OVERLOAD_REASON
     absent = ev.absent.get(path)
-    return absent is not None and bool(absent.mask.any()) and absent.reason.startswith(OVERLOAD_REASON)
+    why = absent.at(0) if absent is not None else None       # the compared scenario's own reason
+    return bool(why) and why.startswith(OVERLOAD_REASON)
 
 
 # ----------------------------------------------------------------------------- summaries and rendering
