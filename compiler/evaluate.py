@@ -19,8 +19,10 @@ length 1 until it meets one.
 
 Absent values: a model declares that an output has no value in some scenarios (`ctx.infeasible(mask,
 reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure that does not exist there);
-the value is NaN there and `Results.absent[path]` holds the mask and the reason. A quantity computed from an
-absent one that is left without a finite value is absent too, for the same reason. Each infeasible workload
+the value is NaN there and `Results.absent[path]` holds the mask and the reason (and each scenario's own reason,
+`Absent.at`, when they differ: a sweep with an infeasible scenario and an overloaded one keeps both; a second
+declaration never overwrites the first's reason). A quantity computed from an absent one that is left without a
+finite value is absent too, for the same reason. Each infeasible workload
 gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
 the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
@@ -100,6 +102,16 @@ class Absent:
     mask: np.ndarray
     reason: str
     origin: str = ""                 # the quantity that was declared absent (itself, or what it was computed from)
+    reasons: tuple[str, ...] = ()    # each scenario's own reason ("" where it has a value); () when one for all
+
+    def at(self, scenario: int) -> str | None:
+        """Why there is no value at `scenario` (its own reason when each has one), None when there is one."""
+        mask = np.asarray(self.mask).reshape(-1)
+        if not bool(mask[scenario if mask.size > 1 else 0]):
+            return None
+        if self.reasons:
+            return self.reasons[scenario if len(self.reasons) > 1 else 0] or self.reason
+        return self.reason
 
 
 @dataclass
@@ -276,17 +288,32 @@ class Evaluator:
         mask = self.scenario_mask(mask)
         if not mask.any():
             return
-        reason = self._reason_text(mask, reason)
-        if path in self.absent:
-            mask = mask | self.absent[path].mask
-        self.absent[path] = Absent(mask, reason, path)
+        text = self._reason_text(mask, reason)
+        before = self.absent.get(path)
+        if isinstance(reason, str) and (before is None or (before.reason == text and not before.reasons)):
+            union = mask if before is None else mask | before.mask
+            self.absent[path] = Absent(union, text, path)            # one reason for all (the common case)
+        else:                   # a reason per scenario, or a second one: each scenario keeps its own
+            each = self._reasons_by_scenario(mask, reason)
+            if before is not None:
+                each = np.where(mask, each, self._reasons_by_scenario(before.mask, before.reasons or before.reason))
+            union = mask if before is None else mask | before.mask
+            self.absent[path] = Absent(union, self._reason_text(union, each), path, tuple(each.tolist()))
         if inst is None:
             return
         if inst.path in self.infeasible:
-            _, before, first = self.infeasible[inst.path]
-            self.infeasible[inst.path] = (inst, before | mask, first)
+            _, earlier, first = self.infeasible[inst.path]
+            self.infeasible[inst.path] = (inst, earlier | mask, first)
         else:
-            self.infeasible[inst.path] = (inst, mask, reason)
+            self.infeasible[inst.path] = (inst, mask, text)
+
+    @staticmethod
+    def _reasons_by_scenario(mask: np.ndarray, reason) -> np.ndarray:
+        """The reason of each scenario as an object array ("" where `mask` is false)."""
+        texts = np.empty(mask.size, dtype=object)
+        texts[:] = reason if isinstance(reason, str) else np.broadcast_to(np.asarray(list(reason), dtype=object),
+                                                                          (mask.size,))
+        return np.where(mask, texts, "")
 
     def _reason_text(self, mask: np.ndarray, reason) -> str:
         """One text for the failing scenarios: the reason itself, or each scenario's own, by its parameters."""
@@ -323,7 +350,9 @@ class Evaluator:
             causes = [c for c in causes if (c.mask & bad).any()]
             if causes:      # the first input's reason; the scenarios of every absent input
                 mask = np.logical_or.reduce([c.mask for c in causes]) & bad
-                self.absent[path] = Absent(mask, causes[0].reason, causes[0].origin)
+                first = causes[0]
+                self.absent[path] = Absent(mask, first.reason, first.origin,
+                                           tuple(r if m else "" for r, m in zip(first.reasons, mask)))
         return value
 
     def model_value(self, node: Node) -> np.ndarray:

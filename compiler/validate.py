@@ -14,15 +14,23 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        category is Interactive for the benchmark `llama2-70b-interactive-*` (MLPerf Inference v5.0
                        runs it as scenario Server) and for scenario `Interactive` (later rounds); the workload then
                        runs scenario "interactive" with that benchmark's own limits.
-    training time-to-train   `time_to_train` rows against the training workload's `time_to_train`.
+    training time-to-train   `time_to_train` rows against the training workload's `time_to_train`. The scale-up
+                       domain is the submission's node (the node count of its result path, `_n16`), else 8;
+                       a submission whose system differs from the defaults is described as it ran
+                       (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped).
     TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
                        `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
                        the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
                        the step at the p99 prompt load). A latency row is measured at its submission's own
                        throughput, the `throughput` row of the same round, benchmark, scenario, system and
                        accelerators (`measured_loads`): the workload is offered that load (`offered_load`), so
-                       the model predicts at the measured operating point (its in-flight batch by Little's law),
-                       or at its own capacity point where the measured load exceeds the model's capacity.
+                       the model predicts at the measured operating point (its in-flight batch by Little's law).
+                       Where the measured load exceeds the model's capacity the model has no steady latency at
+                       that load (the outputs are absent, "offered load above capacity"). The submission ran at
+                       its own capacity (MLPerf Server reports the highest load whose latencies meet the
+                       limits), so such a row is compared at the model's capacity point instead: its workload
+                       is evaluated again without `offered_load` (the latencies at the load the model's
+                       service carries at most), and the row is marked `at capacity` in the table and JSON.
     power AC / power DC      `mean_power_per_8GPU_node (AC|DC)` (MLPerf Training power logs, one 8-GPU node)
                        against the training workload's `system_power` / `system_power_dc`, the job placed on the
                        stdlib server of that chip (POWER_SYSTEMS; H100: HGX_H100, the DGX H100's power model):
@@ -184,6 +192,13 @@ TRAINING = {
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
+# A training submission's own system where it differs from the workload defaults (a 400 Gb/s NIC per GPU, TP
+# communication overlapped with the GEMMs): NVIDIA's L40S LoRA runs, mlcommons/training_results_v4.0 (commit
+# 62f111b7, read 2026-12) [P]: NVIDIA/systems/l40s_n16_ngc24.04_nemo.json "2xBF3 400Gbps for EW" per node of 4
+# L40S (200 Gb/s per GPU), "accelerator_interconnect": "PCIe Gen4"; benchmarks/llama2_70b_lora/implementations/
+# nemo/config_L40S_16x4x2xtp4pp1cp2.sh and config_L40S_96x4x1xtp4pp1cp2.sh `TP_COMM_OVERLAP=False` (True in the
+# DGX H100 configurations: the overlap needs NVLink). The node size comes from the result path (`_n16`).
+TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"tp_comm_overlap": 0}}}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -451,6 +466,12 @@ def _nodes(source: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _result_nodes(source: str) -> int | None:
+    """The node count a training result's path names (`.../results/l40s_n16_ngc24.04_nemo/...`: 16), else None."""
+    m = re.search(r"/results/[\w.-]*?_n(\d+)_", source or "")
+    return int(m.group(1)) if m else None
+
+
 def _benchmark(name: str) -> tuple[str, bool]:
     """(the benchmark without its accuracy suffix and `-interactive`, whether it is the interactive variant)."""
     base = re.sub(r"-99(\.9)?$", "", name.strip().lower())
@@ -604,13 +625,18 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         fields["chip"] = Ref(chip)
     fields["accelerators"] = n
     if kind != "power":
-        fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else min(n, 8)
+        nodes = _result_nodes(d.get("source", ""))
+        fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else (n / nodes if nodes else min(n, 8))
     fields.update(tokens=Q(job["tokens"], "tok"), eval_tokens=Q(job["eval"], "tok"), seq_len=Q(job["seq"], "tok"),
                   global_batch=Q(job["batch"], "tok"), method=job["method"], failure_rate=Number(0) / Q(1, "s"))
     if chip.startswith("TPU"):
         fields["scaleout_bw"] = Q(50, "Gb/s")
     if chip in TRAINING_PRECISION:
         fields["precision"] = TRAINING_PRECISION[chip]
+    system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
+    for name, (value, unit) in system.get("fields", {}).items():
+        fields[name] = Q(value, unit)
+    row.lets.update({name: Number(value) for name, value in system.get("lets", {}).items()})
     row.kind, row.fields, row.chip, row.model = "training", fields, chip, job["model"]
     if kind == "power":              # one 8-GPU server's wall (AC) or after-PSU (DC) power at the job's own load
         row.output = "system_power_dc" if "(DC)" in metric else "system_power"
@@ -674,11 +700,7 @@ def spec_text(rows: list[Row], lets=None, params=None) -> str:
 
 def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
     """Read, plan and evaluate every row (one spec, one pass of the compiler); returns (rows, diagnostics)."""
-    import dsl
     from dsl.diagnostics import Sink
-
-    from .evaluate import EvalError, Evaluator
-    from .lower import lower
 
     problems = Sink()
     rows = read_csv(path, problems)
@@ -688,13 +710,38 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
             _row_problem(problems, problems.sources[path], r.line, r.problem)
     rows = [r for r in rows if not r.problem]
     measured_loads(rows)
+    sink, evaluated = _evaluate(rows, lets, params, problems)
+    if not evaluated:
+        return rows, sink
+    overloaded = [r for r in rows if r.extra.get("overloaded")]
+    if overloaded:                  # compared at the model's capacity point (module docstring)
+        for r in overloaded:
+            r.fields.pop("offered_load", None)
+            r.extra["at_capacity"] = True
+        _evaluate(overloaded, lets, params, Sink())
+    for r in rows:
+        if r.fields and not np.isfinite(r.predicted):
+            r.reason = "the model found no configuration that fits (see the spec's warnings)"
+            r.fields = {}
+    return rows, sink
+
+
+def _evaluate(rows: list[Row], lets, params, problems):
+    """Build the validation spec of `rows`, evaluate it once and set each row's prediction (NaN where the model
+    has none; `overloaded` where a latency is absent because the offered load exceeds the model's capacity);
+    returns the diagnostics, and whether the spec was evaluated (not when it has errors)."""
+    import dsl
+
+    from .evaluate import EvalError, Evaluator
+    from .lower import lower
+
     checked, sink = dsl.check_text(spec_text(rows, lets, params), name="validation.factory")
     for source in problems.sources.values():
         sink.add_source(source)
     for diag in problems.items:
         sink.report(diag)
     if checked is None or any(d.code != Code.INVALID_ROW for d in sink.errors):
-        return rows, sink
+        return sink, False
     lowering = lower(checked, sink)
     ev = Evaluator(lowering, sink)                 # only the quantities compared are evaluated
 
@@ -714,10 +761,19 @@ def run(path: str, lets=None, params=None) -> tuple[list[Row], object]:
             r.extra[name] = float(value(r.block, name)[0])
         if r.category in POWER_CATEGORIES:
             r.extra["accelerator_power"] = float(value(r.block, "accelerator_power")[0])
-        if not np.isfinite(r.predicted):
-            r.reason = "the model found no configuration that fits (see the spec's warnings)"
-            r.fields = {}
-    return rows, sink
+        r.extra["overloaded"] = (not np.isfinite(r.predicted)
+                                 and _overloaded(ev, f"validation.{r.block}.{r.output}"))
+    return sink, True
+
+
+def _overloaded(ev, path: str) -> bool:
+    """The latency at `path` is absent because the measured load (its `offered_load`) exceeds the model's
+    capacity: the model has no steady latency there (compiler.models.inference `steady_only`), so the row is
+    compared at the model's capacity point instead (`run`)."""
+    from .models.inference import OVERLOAD_REASON
+    absent = ev.absent.get(path)
+    why = absent.at(0) if absent is not None else None       # the compared scenario's own reason
+    return bool(why) and why.startswith(OVERLOAD_REASON)
 
 
 # ----------------------------------------------------------------------------- summaries and rendering
@@ -786,6 +842,8 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
                    f"mfu {r.extra.get('mfu', 0):.2f}")
         if "accelerator_power" in r.extra:
             cfg += f" GPU {r.extra['accelerator_power']:,.0f} W"
+        if r.extra.get("at_capacity"):
+            cfg += " at capacity"
         metric = d["metric"].strip()
         metric = d["scenario"].strip()[:8] if metric == "throughput" else metric
         metric = f"node power {metric[-3:-1]}" if metric.startswith("mean_power_per_8GPU_node") else metric
@@ -840,6 +898,7 @@ def json_doc(path: str, rows: list[Row]) -> dict:
                       "measured": num(r.measured) if r.fields else None,
                       "predicted": num(r.predicted) if r.fields else None,
                       "error": num(r.error) if r.fields else None, "covered": bool(r.fields),
+                      "at_capacity": bool(r.extra.get("at_capacity")),
                       "reason": r.reason or None} for r in rows],
             "summary": {name: {"rows": c["count"], "total": c["total"], "coverage": c["coverage"],
                                "median_abs_error": num(c["median"]), "median_error": num(c["bias"]),

@@ -1,7 +1,7 @@
 """Accelerator power that depends on the workload (compiler.models.power, the DVFS section; the workload outputs
 in compiler.models.workloads): hand calculations of the measured H100 SXM points and the model's laws.
 
-Reference points, one H100 SXM (the project's microbenchmark, 2026-11-27): idle 72 W; sustained 8192^3 bf16
+Reference points, one H100 SXM (reference/h100_microbench.md, 2026-11-27): idle 72 W; sustained 8192^3 bf16
 GEMMs at the 700 W limit with the SM clock throttled from 1,980 to 1,350 MHz (669 TFLOP/s sustained, 778 burst);
 decode-like (memory-bound) work at full clock below the limit.
 """

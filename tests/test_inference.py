@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 E_C = M.gemm_efficiency.value
 E_M = M.bandwidth_efficiency.value
 E_H100 = 0.65               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
-# an H100 SXM's draw (compiler/models/power.py, fitted on the microbench): P = 72 + 1,957 u_c x^3 + 104.5 u_m W,
+# an H100 SXM's draw (compiler/models/power.py, fitted on reference/h100_microbench.md): P = 72 + 1,957 u_c x^3 + 104.5 u_m W,
 # held at 700 W; compute rate at clock x: rho = 1 / (0.349 / x + 0.651). A dense GEMM (u_c = 1, u_m = 0.0731):
 F_H100 = 1 / (0.349 / ((700 - 72 - 104.5 * 0.0731) / 1957) ** (1 / 3) + 0.651)   # 0.860 (669 / 778 TFLOP/s)
 GEMM_SHARE = 778 / 989                                    # a large GEMM's share of the dense peak (u_c = 1)
@@ -677,8 +677,8 @@ def test_a_larger_token_budget_never_raises_ttft_at_the_same_load() -> None:
 
 
 def test_an_offered_load_above_capacity_is_an_overloaded_error(tmp_path) -> None:
-    """A service offered more than it carries has no steady latency: `overloaded` error with both numbers, exit 1;
-    the same service offered half its capacity passes the check."""
+    """A service offered more than it carries has no steady latency: `overloaded` error with both numbers, exit 1
+    (the error's, not an infeasible workload's); the same service offered half its capacity passes the check."""
     from click.testing import CliRunner
 
     from compiler.cli import main
@@ -691,4 +691,121 @@ def test_an_offered_load_above_capacity_is_an_overloaded_error(tmp_path) -> None
         path.write_text(text, encoding="utf-8")
         result = CliRunner().invoke(main, ["eval", str(path)])
         assert ("error[overloaded]" in result.output) == failing, result.output[-2000:]
+        assert "infeasible-workload" not in result.output
         assert (result.exit_code == 1) == failing
+
+
+# ----------------------------------------------------------------------------- overloaded: latencies absent
+OVERLOAD_SPEC = ("from systems import DGX_H100\nfrom models import Llama2_70B\nparam load = 5000 tok/s\n"
+                 "site s {\n  inference svc {\n    model = Llama2_70B\n    system = DGX_H100\n    accelerators = 8\n"
+                 "    scenario = \"server\"\n    offered_load = load\n  }\n}\n")
+STEADY = ("tokens_per_s", "batch", "batch_in_flight", "power", "usd_per_mtok", "tokens_per_joule", "offered_share",
+          "memory_utilization", "accelerator_power", "tp", "pp")
+
+
+def _overload_run(load: str):
+    from compiler import evaluate_text
+    results, sink = evaluate_text(OVERLOAD_SPEC, "o.factory", {"load": load})
+    assert results is not None, [d.message for d in sink.items]
+    return results, sink
+
+
+def _capacity() -> float:
+    return float(_overload_run("5000 tok/s")[0].values["s.svc.tokens_per_s"][0])
+
+
+def test_overloaded_latencies_are_absent_with_both_numbers() -> None:
+    """Law: offered more than its capacity c, a service's latency outputs (M.UNSTEADY_OUTPUTS and the queueing wait
+    detail.ttft_wait_time) are absent, with the reason "offered load above capacity" and both numbers; its
+    throughput, layout, batch, power and cost are the capacity point's, which it runs at: equal to those of the
+    same service with no offered load (its capacity point), and present."""
+    from compiler.display import format_quantity
+    c = _capacity()
+    results, sink = _overload_run(f"{2 * c!r} tok/s")
+    assert [d.code for d in sink.errors] == ["overloaded"]
+    reason = (f"offered load above capacity: offered {format_quantity(2 * c, 'tok/s')}, carries at most "
+              f"{format_quantity(c, 'tok/s')}")
+    for name in M.UNSTEADY_OUTPUTS + ("detail.ttft_wait_time",):
+        path = f"s.svc.{name}"
+        assert np.isnan(results.values[path][0]), path
+        assert results.absent[path].reason == reason and results.absent[path].mask.tolist() == [True], path
+    # the same service without an offered load is its capacity point: every steady figure equals it
+    from compiler import evaluate_text
+    alone, _ = evaluate_text(OVERLOAD_SPEC.replace("    offered_load = load\n", ""), "c.factory")
+    for name in STEADY:
+        if name == "offered_share" or name == "batch_in_flight":
+            continue
+        path = f"s.svc.{name}"
+        assert path not in results.absent, path
+        assert results.values[path][0] == alone.values[path][0], path
+    assert results.values["s.svc.batch_in_flight"][0] == results.values["s.svc.batch"][0]   # the full batch
+    assert results.values["s.svc.offered_share"][0] == pytest.approx(2.0)
+    assert "those shown are at capacity" not in sink.errors[0].message
+    assert "ttft_p99" in sink.errors[0].message and "absent" in sink.errors[0].message
+
+
+def test_an_offered_load_sweep_is_the_single_runs_and_only_overloaded_scenarios_are_absent() -> None:
+    """Law: a sweep over offered_load equals the runs one at a time, values, absences (mask and each scenario's
+    reason) and error codes; only the scenarios above capacity are absent; below the capacity every latency has
+    a value and the check passes."""
+    c = _capacity()
+    loads = [f"{f * c!r} tok/s" for f in (0.25, 0.9, 1.5, 3.0)]
+    swept, sink = _overload_run("[" + ", ".join(loads) + "]")
+    codes = set()
+    for i, load in enumerate(loads):
+        one, one_sink = _overload_run(load)
+        codes |= {d.code for d in one_sink.errors}
+        for path, value in one.values.items():
+            if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+                continue
+            got = float(np.broadcast_to(swept.values[path].astype(float), (len(loads),))[i])
+            want = float(value.astype(float).reshape(-1)[0])
+            assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, rel=1e-12, abs=0), path
+        for name in M.UNSTEADY_OUTPUTS:
+            path = f"s.svc.{name}"
+            over = i >= 2
+            assert (path in one.absent) == over and bool(swept.absent.get(path) and swept.absent[path].at(i)) == over
+            if over:
+                assert swept.absent[path].at(i) == one.absent[path].reason
+    assert {d.code for d in sink.errors} == codes == {"overloaded"}
+    check = next(c for c in swept.checks if "capacity" in c.name)
+    assert check.failing == [2, 3]
+
+
+def test_infeasible_and_overloaded_scenarios_keep_their_own_reasons() -> None:
+    """One sweep with a scenario that cannot run (bf16 Llama 2 70B, 138 GB, on one 80 GB H100) and one offered
+    more than its capacity: the latency is absent in both, each scenario with its own reason; the infeasible
+    workload error names only the first, the overloaded error only the second."""
+    from compiler import evaluate_text
+    text = OVERLOAD_SPEC.replace("accelerators = 8", "accelerators = gpus").replace(
+        'scenario = "server"', 'scenario = "server"\n    precision = "bf16"').replace(
+        "param load", "param gpus = 8\nparam load")
+    results, sink = evaluate_text(text, "m.factory", {"gpus": "[1, 8]", "load": "1000000 tok/s"})
+    absent = results.absent["s.svc.ttft_p99"]
+    assert absent.mask.tolist() == [True, True]
+    assert not absent.at(0).startswith("offered load above capacity")
+    assert absent.at(1).startswith("offered load above capacity")
+    assert {d.code for d in sink.errors} == {"infeasible-workload", "overloaded"}
+    infeasible = next(d for d in sink.errors if d.code == "infeasible-workload")
+    assert "offered load" not in infeasible.message
+
+
+def test_overloaded_reason_is_shown_in_the_table_report_and_json(tmp_path) -> None:
+    """Where the number would be: the eval table puts "n/a" and the reason on the row, the report shows
+    "n/a (reason)", results JSON holds null with the reason; the exit code is the error's (1)."""
+    c = _capacity()
+    path = tmp_path / "o.factory"
+    path.write_text(OVERLOAD_SPEC, encoding="utf-8")
+    define = ["-D", f"load={2 * c!r} tok/s"]
+    table = CliRunner().invoke(main, ["eval", str(path), *define])
+    assert table.exit_code == 1
+    row = next(line for line in table.output.splitlines() if line.startswith("s.svc.ttft_p99 "))
+    assert "n/a" in row and "offered load above capacity: offered" in row
+    doc = json.loads(CliRunner().invoke(main, ["eval", str(path), *define, "--format", "json"]).output)
+    quantity = doc["quantities"]["s.svc.tpot_mean"]
+    assert quantity["values"] == [None] and quantity["absent"]["reason"].startswith("offered load above capacity")
+    out = tmp_path / "build"
+    built = CliRunner().invoke(main, ["build", str(path), *define, "-o", str(out)])
+    assert built.exit_code == 1
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| Ttft p99 | n/a \\(offered load above capacity: offered" in report

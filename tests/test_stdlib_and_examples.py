@@ -50,8 +50,9 @@ def _figures(statements):
 # [S] secondary, [U] unverified or estimated, [D] derived by the arithmetic shown. A line saying "same" takes
 # the source (and date) of the nearest comment above it in the same block that cites one. An estimate or a
 # derivation cites nothing but says how it was made. Nothing cites the project's working notes, which do not
-# ship with it.
-UNSHIPPED = ("specs.md", "seed_claims.md", "h100_microbench.md", "/work/", "design brief", "specs brief")
+# ship with it. The H100 measurement ships as reference/h100_microbench.md and is cited by that path.
+UNSHIPPED = ("specs.md", "seed_claims.md", "/work/", "design brief", "specs brief")
+MICROBENCH = "reference/h100_microbench.md"
 _TAG = re.compile(r"\[[PSUD](?:/[PSUD])?\]")
 _CITES = re.compile(r"\[[PS][/\]]|\[[UD]/[PS]\]")
 # a year (1950-2039), not a quantity (1979 TFLOP/s, 2039 GB/s, 2048) nor part of a number (2,048; arXiv 2005.14165)
@@ -177,3 +178,24 @@ def test_nothing_shipped_cites_the_unshipped_notes(path: Path) -> None:
     cited = [f"{path.relative_to(ROOT)}:{number}: {name}" for number, line in enumerate(text.splitlines(), 1)
              for name in UNSHIPPED if name in line]
     assert not cited, "citations of files users do not have:\n" + "\n".join(cited)
+
+
+def test_the_h100_measurement_ships_and_is_cited_by_its_path() -> None:
+    """The H100 microbenchmark the models calibrate against is in the repository (reference/README.md gives its
+    provenance), equal to the shared copy when that is present, and every mention of it in shipped text names
+    that path (users do not have ../shared)."""
+    assert (ROOT / MICROBENCH).exists()
+    assert "h100_microbench.md" in (ROOT / "reference" / "README.md").read_text()
+    shared = next((p / "shared" / MICROBENCH for p in ROOT.parents[:2] if (p / "shared" / MICROBENCH).exists()), None)
+    if shared is not None:
+        assert (ROOT / MICROBENCH).read_bytes() == shared.read_bytes()
+    loose = []
+    for path in SHIPPED_TEXT + sorted((ROOT / "stdlib").rglob("*.factory")):
+        if path == ROOT / "reference" / "README.md":       # lists the files beside it by name
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            mentions = re.findall(r"[\w./-]*microbench\w*(?:\.md)?", line, re.I)
+            loose += [f"{path.relative_to(ROOT)}:{number}: {m}" for m in mentions
+                      if m != MICROBENCH and not m.endswith("/" + MICROBENCH)]
+    assert not loose, "mentions of the H100 measurement that do not name " + MICROBENCH + ":\n" + "\n".join(loose)
+

@@ -336,7 +336,7 @@ def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand
     """Llama 3.1 70B on 64 H100 (bf16, tp 8, pp 4, dp 2, micro-batch 1, 1F1B, no recomputation, sequence 1,024,
     512 sequences per step), written out:
       clock       H100 SXM at 700 W: x = ((700 - 72 - 104.5 x 0.0731) / 1,957)^(1/3) = 0.6818, rho = 1 / (0.349 /
-                  0.6818 + 0.651) = 669 / 778 = 0.860 (compiler/models/power.py, the project's H100 microbenchmark)
+                  0.6818 + 0.651) = 669 / 778 = 0.860 (compiler/models/power.py, reference/h100_microbench.md)
       compute     256 micro-batches per replica x 1,024 tokens x F / (8 x 4 x 989e12 x 0.860 x 0.55 x share(1,024
                   rows) = 639 / 770)
       TP overlap  exposed = max(tp_comm_time / 8, tp_comm_time - compute_time)
@@ -473,7 +473,7 @@ def test_published_llama3_405b_mfu_and_gpu_hours() -> None:
     """Predicted against published (arXiv 2407.21783 Table 4: BF16 MFU 43% on 8,192 H100, 41% on 16,384, 38% at
     131k context with CP 16; Llama 3.1 model card: 30.84M H100-hours for 405B): within 5 points (the model: 39.7%,
     37.1%, 34.9%). The rest of the gap: the recomputation of 2 of 8 layers per stage that the memory budget forces,
-    and the bf16 GEMM share carried from the FP8-fitted efficiency by the H100 microbenchmark's ratio."""
+    and the bf16 GEMM share carried from the FP8-fitted efficiency by the ratio measured in reference/h100_microbench.md."""
     v = _example("llama3_405b.factory")
     rows = (("tp8_pp16_8k", 0.43), ("tp8_pp16_16k", 0.41), ("long_context_cp16", 0.38))
     print()

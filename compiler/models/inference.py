@@ -91,9 +91,14 @@ Prefill of one request (time to first token):
     the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
     load keeps in flight (Little's law, the smallest batch that carries x_r):
             b = k x_r t_iter(b)        (bisection on [1, B]: b - k x_r t(b) rises through 0; b >= 1)
-    and every latency is taken at b (the mean step, TPOT, the budget's room pp C - b, the prompt's service
-    s(b)) with the queue utilization rho = x_r s(b) / O. At x_r >= c the latencies are the capacity
-    point's (`offered_share` = x / tokens_per_s says by how much the load exceeds what the service carries).
+    and every latency is taken at b (the mean step, TPOT, the budget's room pp C - b, the prompt's
+    service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r > c (`offered_share` = x / tokens_per_s
+    above 1) the queue of waiting prompts grows without bound: TTFT has no steady value, and neither has TPOT
+    (the queue is never empty, so every step carries as much prefill as the scheduler admits, not the Poisson
+    prompt load of the capacity point). The latency outputs (ttft, ttft_p50, ttft_p99, tpot, tpot_mean,
+    tpot_p99, tokens_per_s_per_user, detail.ttft_wait_time) are absent there ("offered load above capacity"
+    with both numbers) and the `overloaded` rule is an error; the service's throughput, batch in flight (the
+    full batch B: the excess waits outside it), power and cost stay the capacity point's, which it runs at.
     Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
     capacity itself, amplified there (docs/accuracy.md).
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
@@ -174,10 +179,12 @@ Factors and where they come from (`factory explain` prints each source):
           PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
           of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
-          memory-bound work keeps the full clock (the microbench: decode-like work stays below the limit).
-    m0    gemm_half_rows 128, fitted to the H100 GEMM measurement (2026-11-27; 0 on SRAM-only
+          memory-bound work keeps the full clock (reference/h100_microbench.md: decode-like work stays below the
+          limit).
+    m0    gemm_half_rows 128, fitted to the H100 GEMMs of reference/h100_microbench.md (2026-11-27; 0 on SRAM-only
           dataflow chips, which have no GPU tiles; their e_m: see SRAM-only chips below).
-    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100).
+    e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
+          reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
     step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
           coarse grid, all rows together, with the family factors refitted at each point: the pair that
@@ -248,8 +255,8 @@ gemm_efficiency = Assumption(
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
-    "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in the "
-    "project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
+    "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in "
+    "reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
@@ -291,7 +298,7 @@ default_output_tokens = Assumption(
 gemm_half_rows = Assumption(
     "gemm_half_rows", 128.0, "1",
     "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the bf16 and "
-    "fp8 GEMMs of the project's measurement on one H100 SXM 80 GB (PyTorch 2.11 cuBLAS, CUDA events, "
+    "fp8 GEMMs of reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS, CUDA events, "
     "2026-11-27): e(m) = e_max m / (m + m0) gives 0.26 of peak at m = 64, 0.53 at 256 (measured 0.55), 0.63 at "
     "512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
 link_efficiency = Assumption(
@@ -1220,20 +1227,92 @@ def feasible_only(ctx, s: dict, value):
     return value
 
 
+OVERLOAD_REASON = "offered load above capacity"
+# the outputs with no steady value when the offered load exceeds the capacity (absent there: `steady_only`)
+UNSTEADY_OUTPUTS = ("ttft", "ttft_p50", "ttft_p99", "tpot", "tpot_mean", "tpot_p99", "tokens_per_s_per_user")
+
+
+def overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
+    """The scenarios whose offered load exceeds the capacity (offered_share > 1, the workload feasible there),
+    as (mask over the scenarios, one reason per scenario with both numbers); None when there are none. The
+    capacity is offered_load / offered_share, the figure the `overloaded` rule reports."""
+    if not ctx.is_set("offered_load"):
+        return None
+    if "overloaded_scenarios" not in s:         # once per solve: every latency output asks
+        s["overloaded_scenarios"] = _overloaded_scenarios(ctx, s)
+    return s["overloaded_scenarios"]
+
+
+def _overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
+    n = ctx.ev.graph.scenario_count
+    share = np.broadcast_to(np.asarray(s["offered_share"], dtype=float).reshape(-1), (n,))
+    feasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) != 0, (n,))
+    over = feasible & (np.nan_to_num(share, nan=0.0) > 1 + 1e-9)
+    if not over.any():
+        return None
+    from ..display import format_quantity
+    offered = np.broadcast_to(np.asarray(ctx.get("offered_load"), dtype=float).reshape(-1), (n,))
+    texts: dict[tuple[float, float], str] = {}           # each distinct pair of numbers formatted once
+    reasons = [""] * n
+    for i in np.flatnonzero(over).tolist():
+        pair = (float(offered[i]), float(offered[i] / share[i]))
+        if pair not in texts:
+            texts[pair] = (f"{OVERLOAD_REASON}: offered {format_quantity(pair[0], 'tok/s')}, carries at most "
+                           f"{format_quantity(pair[1], 'tok/s')}")
+        reasons[i] = texts[pair]
+    return over, reasons
+
+
+def steady_only(ctx, s: dict, value):
+    """A latency figure (`value`): absent where the workload is infeasible (`feasible_only`) and, with no
+    diagnostic of its own (the `overloaded` rule gives the error), where its offered load exceeds its capacity:
+    the queue grows without bound there, so the figure has no steady value. One declaration carries both
+    reasons, each scenario its own."""
+    value = feasible_only(ctx, s, value)
+    unsteady = _unsteady(ctx, s)
+    if unsteady is not None:
+        ctx.absent(*unsteady)
+    return value
+
+
+def _unsteady(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
+    """Where a latency figure has no value: the overloaded scenarios and the infeasible ones, each with its own
+    reason (one declaration, so that neither reason overwrites the other); None when none is overloaded."""
+    found = overloaded_scenarios(ctx, s)
+    if found is None:
+        return None
+    if "unsteady" not in s:                     # once per solve
+        over, reasons = found
+        n = over.size
+        infeasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) == 0, (n,))
+        why = list(s["reason"]) if len(s["reason"]) == n else list(s["reason"]) * n
+        s["unsteady"] = (over | infeasible, [why[i] if infeasible[i] else reasons[i] for i in range(n)])
+    return s["unsteady"]
+
+
 def solve_inputs(ctx, kind: str) -> list[str]:
     """The quantities the cached solve of this workload read (for the inputs of its intermediates)."""
     entry = ctx.ev.model_memo.get((kind, ctx.path))
     return list(entry[1]) if entry is not None else []
 
 
-def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference") -> None:
+def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference",
+               unsteady: tuple[str, ...] = ()) -> None:
     """The named terms of the chosen configuration (`<workload>.detail.<name>`, seconds), for explain: read
-    by the output being computed, absent where the workload has no configuration."""
+    by the output being computed, absent where the workload has no configuration; the `unsteady` ones (a
+    queueing wait) also where the offered load exceeds the capacity (`overloaded_scenarios`)."""
     infeasible = np.asarray(s["feasible"]).reshape(-1) == 0
     absent = (infeasible, s["reason"]) if infeasible.any() else None
     inputs = solve_inputs(ctx, kind)
+    over = _unsteady(ctx, s) if unsteady else None
     for name, formula in terms.items():
-        ctx.intermediate(name, s[name], "s", formula, inputs, absent)
+        path = f"{ctx.path}.detail.{name}"
+        if over is not None and name in unsteady and path not in ctx.ev.values:
+            # both reasons in one declaration; no error of its own (the outputs and the `overloaded` rule give them)
+            ctx.ev.declare_absent(path, None, *over)
+            ctx.intermediate(name, s[name], "s", formula, inputs)
+        else:
+            ctx.intermediate(name, s[name], "s", formula, inputs, absent)
 
 
 DECODE_TERMS = {
@@ -1270,20 +1349,20 @@ def _value(name):
 def _tpot(ctx):
     s = solved(ctx)
     show_terms(ctx, s, DECODE_TERMS)
-    return feasible_only(ctx, s, s["tpot"])
+    return steady_only(ctx, s, s["tpot"])
 
 
 def _ttft(ctx):
     s = solved(ctx)
     s.setdefault("ttft_wait_time", s["ttft"] - s["prefill_time"])
-    show_terms(ctx, s, PREFILL_TERMS)
-    return feasible_only(ctx, s, s["ttft"])
+    show_terms(ctx, s, PREFILL_TERMS, unsteady=("ttft_wait_time",))
+    return steady_only(ctx, s, s["ttft"])
 
 
 def _latency(name):
     def compute(ctx):
         s = solved(ctx)
-        return feasible_only(ctx, s, s[name])
+        return steady_only(ctx, s, s[name])
     return compute
 
 
@@ -1337,7 +1416,7 @@ output("inference", "ep", "tp * pp for a mixture-of-experts model (experts shard
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)))
 output("inference", "tokens_per_s_per_user", "1 / tpot")(
-    lambda ctx: feasible_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
+    lambda ctx: steady_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
 output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelerators of one server or rack")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)
                               * Platform(ctx).per_system))
@@ -1397,7 +1476,8 @@ output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / 
 @rule("inference", Code.OVERLOADED, "the offered load is within the service's capacity")
 def overloaded(ctx):
     """offered_load > tokens_per_s (offered_share > 1): the queue grows without bound, latencies have no steady
-    value (the figures shown are those at capacity). Not applicable without an `offered_load`."""
+    value; the latency outputs (UNSTEADY_OUTPUTS) are absent in those scenarios (`steady_only`). Not applicable
+    without an `offered_load`."""
     from ..display import format_quantity
 
     if not ctx.is_set("offered_load"):
@@ -1411,5 +1491,5 @@ def overloaded(ctx):
     capacity = offered / float(np.broadcast_to(share, failing.shape)[i])
     message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
                f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
-               "steady value (those shown are at capacity)")
+               f"steady value ({', '.join(UNSTEADY_OUTPUTS)} are absent there)")
     return [(failing, message, [])]

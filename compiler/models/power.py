@@ -111,7 +111,7 @@ output("cpu", "power", "idle_power + utilization * (tdp - idle_power)")(
 #     compute rate at clock x relative to full clock: rho(x) = 1 / (s / x + 1 - s), s the share of a compute-bound
 #           kernel's time that scales with the SM clock (the rest waits on memory, L2 and launch at their own clocks)
 #
-# Fit, once, on one H100 SXM 80 GB (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27, +-3%) [P][D]:
+# Fit, once, on one H100 SXM 80 GB (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27, +-3%) [P][D]:
 #     P_idle = 72 W (idle board power at 1,980 MHz)
 #     b      = peak bandwidth * 8 bit/B * 3.9 pJ/bit = 3.35 TB/s * 8 * 3.9e-12 = 104.5 W at u_m = 1: HBM access
 #              energy (O'Connor et al., "Fine-Grained DRAM", MICRO 2017: HBM2 3.9 pJ/bit) [S]
@@ -130,12 +130,12 @@ idle_fraction_measured = 72.0 / REFERENCE_TDP
 gemm_peak_fraction = Assumption(
     "gemm_peak_fraction", 778.0 / 989.0, "1",
     "share of the dense peak a large GEMM reaches at full clock, the rate that is compute activity 1 [P]: "
-    "778 of 989 TFLOP/s bf16, 8192^3 on one H100 SXM (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27)")
+    "778 of 989 TFLOP/s bf16, 8192^3 on one H100 SXM (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27)")
 dynamic_power_share = Assumption(
     "dynamic_power_share", 1957.0 / REFERENCE_TDP, "1",
     "compute dynamic power at full clock and compute activity 1, as a share of TDP [D]: a = (700 - 72 - 104.5 * "
     "0.0731) / (1350 / 1980)^3 = 1,957 W on an H100 SXM, whose sustained GEMMs hold its 700 W limit at 1,350 of "
-    "1,980 MHz (the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]); other chips: the same share of their TDP [U]")
+    "1,980 MHz (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]); other chips: the same share of their TDP [U]")
 memory_power_share = Assumption(
     "memory_power_share", 104.5 / REFERENCE_TDP, "1",
     "memory power at full bandwidth as a share of TDP [S][D]: 3.35 TB/s * 8 bit * 3.9 pJ/bit = 104.5 W on an "
@@ -145,7 +145,7 @@ clock_scaled_share = Assumption(
     "clock_scaled_share", 0.349, "1",
     "share of a compute-bound kernel's time that scales with the SM clock [D]: 669 / 778 = 1 / (s / 0.6818 + "
     "1 - s), sustained against burst bf16 GEMM throughput at 1,350 and 1,980 MHz on an H100 SXM "
-    "(the project's H100 SXM microbenchmark: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P])")
+    "(reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P])")
 
 
 @dataclass(frozen=True)

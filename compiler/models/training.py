@@ -31,12 +31,12 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   ep = ep_in where the state fits with it (full recomputation), else ep_max; a spec's `ep` fixes it
     clock         rho = compute_clock_fraction (compiler/models/power.py): the compute rate of a compute-bound
                   phase at the clock the power limit min(tdp, `power_cap`) allows, over the full clock's (H100 SXM
-                  at 700 W: 0.860 = 669 / 778 TFLOP/s sustained against burst, the project's H100 microbenchmark)
+                  at 700 W: 0.860 = 669 / 778 TFLOP/s sustained against burst, reference/h100_microbench.md)
     GEMM share    e = e_t x share(precision) x share(mb s_c): the fitted efficiency e_t, times the large-GEMM
                   share of a narrow format relative to bf16 (fp8 70% of its peak against bf16 77% on the same
                   H100: 0.91), times the share of the large-shape rate at mb s_c rows (306, 542, 599, 639, 770
-                  TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: the project's H100 SXM
-                  microbenchmark, PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27 [P])
+                  TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: reference/h100_microbench.md,
+                  PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27 [P])
     compute       t_c = m mb s (F + F_rc) / (tp cp pp P rho e)  (per replica: its micro-batches through its stages)
     recompute     F_rc = 2 L s D (selective: the attention core's forward again) + r 2 A (full recomputation of a
                   share r of the layers: one more forward pass of them); none: 0
@@ -155,8 +155,8 @@ training_efficiency = Assumption(
     "training_gemm_efficiency", 0.55, "1",
     "achieved fraction of the dense bf16 peak FLOP/s in training matrix multiplies on large shapes at the full "
     "clock (the power-limited clock, compute_clock_fraction, multiplies it) [D] (fp8 and narrower formats: x 0.91, "
-    "their measured large-GEMM share of peak against bf16's on one H100 SXM, the project's H100 SXM "
-    "microbenchmark, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median log-error, all rows "
+    "their measured large-GEMM share of peak against bf16's on one H100 SXM, "
+    "reference/h100_microbench.md, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median log-error, all rows "
     "together) with training_step_overhead on MLPerf Training v3.1-v4.1 time-to-train in "
     "reference/mlperf_calibration.csv; see `factory validate`")
 failure_rate = Assumption(
@@ -203,12 +203,12 @@ RECOMPUTE = {"auto": -1.0, "none": 0.0, "selective": 1.0, "full": 2.0}
 ACT_BYTES = 2.0                                      # bytes per activation value (bf16)
 # GEMM efficiency by the rows of the product (tokens per chip per micro-batch), as a share of the large-shape
 # rate: bf16 C[M, 14336] = A[M, 4096] B on one H100 SXM, 542, 599, 639 TFLOP/s at M = 256, 512, 1,024 and
-# 760-778 on large shapes (M >= 2,048); 306 at M = 128 (the project's H100 SXM microbenchmark: PyTorch 2.11,
+# 760-778 on large shapes (M >= 2,048); 306 at M = 128 (reference/h100_microbench.md: PyTorch 2.11,
 # CUDA 13 cuBLAS, measured 2026-11-27 [P])
 GEMM_ROWS = np.array([128.0, 256.0, 512.0, 1024.0, 2048.0])
 GEMM_SHARE = np.array([306.0, 542.0, 599.0, 639.0, 770.0]) / 770.0
 # share of its peak a large GEMM reaches at a precision, relative to bf16: fp8 1,355-1,418 of 1,979 (70%)
-# against bf16 760-778 of 989 (77%) on the same H100 (the same microbenchmark [P]); narrower formats as fp8
+# against bf16 760-778 of 989 (77%) on the same H100 (reference/h100_microbench.md [P]); narrower formats as fp8
 PRECISION_SHARE = {"bf16": 1.0, "fp8": 0.70 / 0.77, "int8": 0.70 / 0.77, "fp4": 0.70 / 0.77}
 
 

@@ -130,7 +130,9 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
         u_c = ctx.get("tokens_per_s_per_chip") * _architecture_flops(ctx, I, O) / (share * peak)
         step_bytes = ctx.get("weights_per_chip") + ctx.get("batch") * (I + O / 2) * ctx.get("kv_per_token") / (
             ctx.get("tp") * ctx.get("pp"))
-        u_m = step_bytes / ctx.get("tpot") / chip.get("memory_bw")
+        # the decode step read from the solve, not the `tpot` output: that one is absent where the offered load
+        # exceeds the capacity, while the chips still run the capacity point's steps there
+        u_m = step_bytes / inf.solved(ctx)["tpot"] / chip.get("memory_bw")
     return np.clip(u_c, 0.0, 1.0), np.clip(u_m, 0.0, 1.0)
 
 

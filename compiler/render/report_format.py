@@ -9,7 +9,7 @@ import math
 import re
 
 from ..display import format_number, format_quantity
-from .view import ResultsView
+from .view import ABSENT_TEXT, ResultsView
 
 YEAR = 8760 * 3600.0
 # ---------------------------------------------------------------------------------------------- formatting
@@ -123,7 +123,8 @@ class _View(ResultsView):
             return text
         value = self.get(path, scenario)
         if value is None:
-            return "—"
+            why = self.absent(path, scenario)       # no value there, and the models say why (Results.absent)
+            return f"{ABSENT_TEXT} ({why})" if why else "—"
         unit, declared = self.unit(path), self.display(path)
         if unit == "s" and path.endswith("_hours"):
             hours = value / 3600.0

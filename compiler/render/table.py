@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from .view import ResultsView, problem_line, problems, scenarios_text
+from .view import ABSENT_TEXT, ResultsView, problem_line, problems, scenarios_text
 
 MAX_SCENARIOS_SHOWN = 6
 
@@ -27,6 +27,15 @@ def banner_lines(results, sink) -> list[str]:
     return [f"{found.headline()}:"] + [f"  {problem_line(p)}" for p in found.items]
 
 
+def _why_absent(view: ResultsView, path: str, shown: int) -> str:
+    """After a row with "n/a" cells: why the value is absent there ("  (n/a: the reason)"); "" when none is."""
+    reasons = [view.absent(path, s) for s in range(shown)]
+    found = sorted({r for r in reasons if r is not None})
+    if not found:
+        return ""
+    return f"  ({ABSENT_TEXT}: {found[0] if len(found) == 1 else view.results.absent[path].reason})"
+
+
 def render_table(results, sink, select: str | None) -> tuple[str, str]:
     view = ResultsView(results)
     n = results.scenario_count
@@ -37,7 +46,7 @@ def render_table(results, sink, select: str | None) -> tuple[str, str]:
     for path in paths:
         shown = [view.show(path, s) for s in range(min(n, MAX_SCENARIOS_SHOWN))]
         more = f"  ... ({n} scenarios)" if n > MAX_SCENARIOS_SHOWN else ""
-        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}")
+        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}{_why_absent(view, path, len(shown))}")
     banner = banner_lines(results, sink)
     if select:
         return "".join(line + "\n" for line in rows), "".join(line + "\n" for line in banner)

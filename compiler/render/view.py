@@ -78,6 +78,8 @@ class ResultsView:
         if found is None:
             return None
         i = self.scenario if scenario is None else scenario
+        if hasattr(found, "at"):            # each scenario's own reason (compiler.evaluate.Absent)
+            return found.at(i)
         mask = np.asarray(found.mask).reshape(-1)
         return found.reason if bool(mask[i if mask.size > 1 else 0]) else None
 
