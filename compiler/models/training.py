@@ -87,7 +87,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     step          t_step = t_c + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp + exposed t_dp
                   + exposed t_ep
     search        the fitting layout of least step time (the same tokens per step in every column); a spec's tp,
-                  pp, cp, dp, ep, virtual_stages, microbatch fix those coordinates
+                  pp, cp, dp, ep, virtual_stages, microbatch fix those coordinates. Columns no scenario can pick
+                  are pruned before the physics (not a layout, not the fixed coordinates; for the deadline's
+                  ladder also a memory lower bound), which changes no result (`PRUNE`, `_prune`)
     MFU           = G F / t_step / (n P): model FLOPs (recomputation not counted) over the peak of the precision
                   actually used (`precision`, default fp8 where the chip has it) of every chip the job holds
     time          T0 = tokens / G * t_step + eval_tokens * (eval FLOPs/token) / (n P rho e)
