@@ -662,7 +662,7 @@ def _solve(ctx) -> dict:
     return best
 
 
-LADDER_CHUNK = 32      # counts of the deadline's ladder evaluated at once, smallest first (with PRUNE)
+LADDER_CHUNK = 8       # counts of the deadline's ladder evaluated at once, smallest first (with PRUNE)
 
 
 def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
