@@ -1,6 +1,7 @@
-"""Benchmark: the inference configuration search as one vectorized pass vs a per-configuration Python loop.
+"""Benchmark: the inference configuration search as one vectorized pass vs a per-configuration Python loop;
+the training layout search with and without its pruning.
 
-Run: python bench/bench_search.py [--configs N]
+Run: python bench/bench_search.py [--configs N] [--part all|inference|training]
 
 The search space is tensor parallel x pipeline parallel x batch for Llama 2 70B (FP8) on 1,024 H100s with a
 72-chip scale-up domain (the grids of compiler/models/inference.py, widened until there are at least
@@ -9,6 +10,11 @@ throughput in one NumPy expression (compiler.models.inference.evaluate_configs) 
 does the same one configuration at a time (search_loop). Prints configurations per second for each and the
 ratio; the target is at least 1,000,000 configurations per second for the vectorized pass. This is a
 benchmark, not a timed test: nothing fails.
+
+Training (`--part training`): one evaluation of examples/moe_training_rubin_vs_blackwell.factory (three
+deadline ladders of ~5,000 layouts x 284 counts, one job on 2,016 GPUs) in CPU seconds, with the pruned search
+(compiler.models.training.PRUNE, the default) and the full enumeration, the candidate cells each evaluates,
+and whether every output agrees.
 """
 from __future__ import annotations
 
@@ -63,7 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=int, default=10_000, help="minimum number of configurations")
     parser.add_argument("--loop-sample", type=int, default=2_000, help="configurations timed in the Python loop")
+    parser.add_argument("--part", choices=("all", "inference", "training"), default="all")
     args = parser.parse_args()
+    if args.part != "inference":
+        training_search()
+    if args.part == "training":
+        return
 
     hw, arch, load = workload()
     tp, pp, b = grid(args.configs)
@@ -86,6 +97,48 @@ def main() -> None:
     t_s = best_of(lambda: M.search(hw_s, arch_s, load_s, (tp, pp, b)), repeat=3)
     print(f"{scenarios} scenarios x {n:,} configurations in one pass: {t_s * 1e3:.1f} ms "
           f"({scenarios * n / t_s:,.0f} configurations/s)")
+
+
+def training_search(repeat: int = 3) -> None:
+    """The training layout search on the MoE example (three deadline ladders and one fixed-count job):
+    CPU seconds per evaluation and the candidate cells (scenarios x columns) the physics evaluates, with the
+    pruning (compiler.models.training.PRUNE) and with the full enumeration, and whether the two agree on
+    every output."""
+    from compiler import evaluate_text
+    from compiler.models import training as T
+
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
+    path = os.path.join(root, "moe_training_rubin_vs_blackwell.factory")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    cells = []
+    step_configs = T.step_configs
+
+    def counted(*args):
+        q = step_configs(*args)
+        cells.append(q["t_step"].size)
+        return q
+
+    T.step_configs = counted
+    outcome = {}
+    try:
+        for prune in (False, True):
+            T.PRUNE = prune
+            times = []
+            for _ in range(repeat):
+                cells.clear()
+                t0 = time.process_time()
+                results, _ = evaluate_text(text, path, {}, root)
+                times.append(time.process_time() - t0)
+            outcome[prune] = (min(times), sum(cells), results)
+    finally:
+        T.step_configs, T.PRUNE = step_configs, True
+    same = all(np.array_equal(v, outcome[True][2].values[k], equal_nan=True)
+               for k, v in outcome[False][2].values.items() if isinstance(v, np.ndarray))
+    print(f"training search, {os.path.basename(path)} (CPU s per evaluation, best of {repeat}):")
+    for prune, label in ((False, "full enumeration"), (True, "pruned")):
+        print(f"  {label:17s} {outcome[prune][0]:6.2f} s   {outcome[prune][1]:12,} candidate cells")
+    print(f"  speed-up {outcome[False][0] / outcome[True][0]:.1f}x; every output identical: {same}")
 
 
 if __name__ == "__main__":

@@ -56,20 +56,10 @@ def _params(text: str) -> list[tuple[str, float, str]]:
     return out
 
 
-# Examples whose every evaluation runs the training layout search (~1-2 s): their sweep cases run under
-# `-m slow` only, so the default suite stays within CI's time (tests/test_laws.py keeps a default sweep law on
-# each of their representative parameters).
-HEAVY_EXAMPLES = {"moe_training_rubin_vs_blackwell"}
-
-
-def _marks(path):
-    return [pytest.mark.slow] if path.stem in HEAVY_EXAMPLES else []
-
-
 def _example_param_cases():
     for path in EXAMPLES:
         for name, number, unit in _params(path.read_text(encoding="utf-8")):
-            yield pytest.param(path, name, number, unit, id=f"{path.stem}-{name}", marks=_marks(path))
+            yield pytest.param(path, name, number, unit, id=f"{path.stem}-{name}")
 
 
 @pytest.mark.parametrize("path,name,number,unit", list(_example_param_cases()))
@@ -114,8 +104,7 @@ def _coordinate_cases():
         for kind, fields in COORDINATES.items():
             for field, values in fields.items():
                 if inject(text, kind, field) is not None:
-                    yield pytest.param(path, kind, field, values, id=f"{path.stem}-{kind}-{field}",
-                                       marks=_marks(path))
+                    yield pytest.param(path, kind, field, values, id=f"{path.stem}-{kind}-{field}")
 
 
 @pytest.mark.parametrize("path,kind,field,values", list(_coordinate_cases()))

@@ -87,7 +87,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     step          t_step = t_c + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp + exposed t_dp
                   + exposed t_ep
     search        the fitting layout of least step time (the same tokens per step in every column); a spec's tp,
-                  pp, cp, dp, ep, virtual_stages, microbatch fix those coordinates
+                  pp, cp, dp, ep, virtual_stages, microbatch fix those coordinates. Columns no scenario can pick
+                  are pruned before the physics (not a layout, not the fixed coordinates; for the deadline's
+                  ladder also a memory lower bound), which changes no result (`PRUNE`, `_prune`)
     MFU           = G F / t_step / (n P): model FLOPs (recomputation not counted) over the peak of the precision
                   actually used (`precision`, default fp8 where the chip has it) of every chip the job holds
     time          T0 = tokens / G * t_step + eval_tokens * (eval FLOPs/token) / (n P rho e)
@@ -239,6 +241,45 @@ def layouts():
 LAYOUTS = layouts()
 
 
+def _layout(hw, arch, job, tp, pp, cp, mb, v, n):
+    """The layout of every column, (scenarios, configurations): sequences per step, dp, chips in use,
+    micro-batches per replica and whether the column is a layout at all (divisibility, stages, the
+    interleaved schedule's conditions; the expert-parallel degree is checked with the memory). The global batch
+    is the workload's; data parallelism splits it, never grows it. Shared by `step_configs` and `_prune`, so
+    the search and its pruning read the same numbers."""
+    S, L, s, G = _col(hw["scaleup"]), _col(arch.layers), _col(job["seq"]), _col(job["batch"])
+    seqs = np.maximum(np.ceil(G / s - 1e-9), 1.0)                 # sequences per step
+    dp = np.minimum(np.floor(n / (tp * pp * cp) + 1e-9), np.floor(seqs / mb + 1e-9))
+    valid = ((dp >= 1) & (tp <= S + 1e-9) & _divides(tp, S) & (pp <= L) & (cp <= s)
+             & (v <= np.ceil(L / pp - 1e-9)) & (_col(job["interleave"]) + (v == 1) > 0))
+    dp = np.maximum(dp, 1.0)
+    used = dp * tp * pp * cp                           # chips in use; the rest of the allocation idles
+    per_replica = np.ceil(seqs / dp - 1e-9)            # sequences each replica processes in a step
+    m = np.ceil(per_replica / mb - 1e-9)               # micro-batches per step
+    valid = valid & ((v == 1) | (m >= pp))             # interleaving needs at least pp micro-batches in flight
+    return seqs, dp, used, m, valid
+
+
+def _state(arch, job, tp, pp, dp, cp, ep):
+    """Bytes of weights, gradients and optimizer state a chip holds (ZeRO stage `zero` over dp cp; experts
+    over dp cp / ep); LoRA: the frozen base at the precision's bytes."""
+    N, n_exp = _col(arch.params), _col(arch.expert_params)
+    n_dense = N - n_exp
+    zero, lora = _col(job["zero"]), _col(job["lora"])
+    d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
+
+    def per_param(d):      # bf16 weights and gradients, fp32 master weights and Adam moments (12 B)
+        return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / d
+    full = n_dense / (tp * pp) * per_param(d) + n_exp / (tp * pp * ep) * per_param(de)
+    frozen = (n_dense + n_exp / ep) / (tp * pp) * _col(job["wbytes"])
+    return np.where(lora > 0, frozen, full)
+
+
+def _inflight(L, pp, m, v, mb):
+    """Sequences x layers of activations in flight on the first stage (interleaved 1F1B: Narayanan et al. 2021)."""
+    return (L / pp) * np.minimum(pp, m) * np.where(v > 1, 1 + (pp - 1) / (pp * v), 1.0) * mb
+
+
 def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     """Step time and memory of every (tp, pp, cp, micro-batch, virtual stages, n) column: arrays (scenarios,
     configurations). The formulas are the module docstring's."""
@@ -250,19 +291,10 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     N, Aa, L, h, D = (_col(getattr(arch, k)) for k in ("params", "active", "layers", "hidden", "attn_width"))
     E, k_act, kvw, kv_split = (_col(getattr(arch, k)) for k in ("experts", "experts_active", "kv_width", "kv_split"))
     heads = _col(job["heads"])
-    s, G, et = _col(job["seq"]), _col(job["batch"]), _col(job["eff"])
+    s, et = _col(job["seq"]), _col(job["eff"])
     lora, lat, mode, zero = _col(job["lora"]), _col(job["lat"]), _col(job["recompute"]), _col(job["zero"])
     a = ACT_BYTES
-    # ---- layout: the global batch is the workload's; data parallelism splits it, never grows it
-    seqs = np.maximum(np.ceil(G / s - 1e-9), 1.0)                 # sequences per step
-    dp = np.minimum(np.floor(n / (tp * pp * cp) + 1e-9), np.floor(seqs / mb + 1e-9))
-    valid = ((dp >= 1) & (tp <= S + 1e-9) & _divides(tp, S) & (pp <= L) & (cp <= s)
-             & (v <= np.ceil(L / pp - 1e-9)) & (_col(job["interleave"]) + (v == 1) > 0))
-    dp = np.maximum(dp, 1.0)
-    used = dp * tp * pp * cp                           # chips in use; the rest of the allocation idles
-    per_replica = np.ceil(seqs / dp - 1e-9)            # sequences each replica processes in a step
-    m = np.ceil(per_replica / mb - 1e-9)               # micro-batches per step
-    valid = valid & ((v == 1) | (m >= pp))             # interleaving needs at least pp micro-batches in flight
+    seqs, dp, used, m, valid = _layout(hw, arch, job, tp, pp, cp, mb, v, n)
     sl = s / cp                                        # tokens of a sequence on one chip
     # ---- experts: in the scale-up domain when the state fits there, else over the fabric
     g_dom = np.maximum(np.floor(S / (tp * cp) + 1e-9), 1.0)         # EP ranks one domain holds
@@ -274,20 +306,13 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     usable = M * (1 - _col(job["reserve"]))
 
     def state(ep):
-        """Bytes of weights, gradients and optimizer state a chip holds (ZeRO-1 / distributed optimizer)."""
-        d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
-
-        def per_param(d):      # bf16 weights and gradients, fp32 master weights and Adam moments (12 B)
-            return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / d
-        full = n_dense / (tp * pp) * per_param(d) + n_exp / (tp * pp * ep) * per_param(de)
-        frozen = (n_dense + n_exp / ep) / (tp * pp) * _col(job["wbytes"])
-        return np.where(lora > 0, frozen, full)
+        return _state(arch, job, tp, pp, dp, cp, ep)
 
     # activations (Korthikanti et al. 2022), bytes per layer per sequence on one chip, with TP + SP and CP
     act_none = sl * h * (34.0 + 5.0 * heads * s / h) / tp
     act_sel = sl * h * 34.0 / tp
     act_full = sl * h * 2.0 / tp
-    inflight = (L / pp) * np.minimum(pp, m) * np.where(v > 1, 1 + (pp - 1) / (pp * v), 1.0) * mb
+    inflight = _inflight(L, pp, m, v, mb)
     fixed_ep = _col(job["ep_fixed"])
     ep = np.where(np.isfinite(fixed_ep), fixed_ep,
                   np.where(state(ep_in) + inflight * act_full <= usable, ep_in, ep_max))
@@ -357,11 +382,14 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "ep_comm_exposed_time": t_ep_exposed + z}
 
 
-def grid(n_values, max_tp: float):
+def grid(n_values, max_tp: float, layouts=None):
     """The layout candidates with their n, n innermost, as flat arrays; `n_values` is one list of counts for
-    every scenario, or a (scenarios, counts) array of each scenario's own counts (then n is one too)."""
+    every scenario, or a (scenarios, counts) array of each scenario's own counts (then n is one too).
+    `layouts`: which of LAYOUTS to take (a boolean per layout; all by default)."""
     tp, pp, cp, mb, v = LAYOUTS
     keep = tp <= max(max_tp, 1)
+    if layouts is not None:
+        keep = keep & layouts
     counts = np.asarray(n_values, dtype=float)
     idx = np.arange(keep.sum())
     i, j = (x.ravel() for x in np.meshgrid(idx, np.arange(counts.shape[-1]), indexing="ij"))
@@ -371,15 +399,85 @@ def grid(n_values, max_tp: float):
 FIXED = {"tp": "tp", "pp": "pp", "dp": "dp", "cp": "cp", "virtual_stages": "v", "microbatch": "mb"}
 
 
-def best_step(hw, arch, job, n_values, fixed: dict):
-    *layout, n = grid(n_values, float(np.max(hw["scaleup"])))
-    # columns no scenario of the block can use (more chips, stages or context ranks than any of them has) are
-    # dropped before the physics: they would be invalid in every row
-    tp, pp, cp, mb, v = layout
-    layers = float(np.max(arch.layers))
-    keep = ((tp * pp * cp <= np.max(n) + 1e-9) & (pp <= layers) & (v <= np.ceil(layers / pp - 1e-9))
-            & (cp <= float(np.max(job["seq"]))))
-    if keep.any() and not keep.all():
+# Pruning (PRUNE): before the physics, the search drops the columns that no scenario of the block can use, by
+# rules that never drop a column the search could pick, so it picks the same layout and the same numbers:
+#   - not a layout (`_layout`'s conditions: tp a power of two dividing the scale-up domain S, tp pp cp <= n,
+#     micro-batch <= sequences, pp <= L, cp <= s, v <= ceil(L / pp), interleaving only with pp > 1, m >= pp
+#     micro-batches and a schedule that allows it), or another than the coordinates the spec fixes;
+#   - (`fits_only`, for the deadline's ladder, which reads only the layouts that fit) a memory lower bound
+#     above the usable memory: the state at the largest expert-parallel degree the column allows (ep_max, or
+#     the spec's ep; the state never grows with ep) plus the activations in flight under full recomputation of
+#     every layer (the least any recomputation level holds) exceeds M (1 - reserve), with a 1e-6 margin for
+#     rounding. Without `fits_only` such columns stay: the reason of an infeasible scenario names the layout that
+#     needs the least memory.
+# The first column (tp = pp = cp = micro-batch = v = 1 at the first count) always stays: a scenario with no
+# layout at all reports its numbers, as the unpruned search did. Recomputation (the least that fits) and ZeRO
+# (the spec's) are no coordinates of the search, so there is nothing to prune there.
+PRUNE = True
+
+
+def _prune_layouts(hw, arch, job, fixed: dict) -> np.ndarray:
+    """Which of LAYOUTS some scenario of the block may pick at some count: `_layout`'s conditions that do not
+    read the count, and the fixed coordinates other than dp (a boolean per layout; the first always)."""
+    tp, pp, cp, mb, v = (x.reshape(1, -1) for x in LAYOUTS)
+    S, L, s, G = _col(hw["scaleup"]), _col(arch.layers), _col(job["seq"]), _col(job["batch"])
+    seqs = np.maximum(np.ceil(G / s - 1e-9), 1.0)
+    keep = ((np.floor(seqs / mb + 1e-9) >= 1) & (tp <= S + 1e-9) & _divides(tp, S) & (pp <= L) & (cp <= s)
+            & (v <= np.ceil(L / pp - 1e-9)) & (_col(job["interleave"]) + (v == 1) > 0))
+    coordinate = {"tp": tp, "pp": pp, "cp": cp, "v": v, "mb": mb}
+    for name, value in fixed.items():
+        if FIXED[name] in coordinate:
+            keep = keep & (np.abs(coordinate[FIXED[name]] - value) < 0.5)
+    keep = keep.any(axis=0)
+    keep[0] = True
+    return keep
+
+
+def _prune(hw, arch, job, layout, n, fixed: dict, fits_only: bool) -> np.ndarray:
+    """Which columns of `layout` (tp, pp, cp, mb, v flat) at counts `n` some scenario of the block may pick
+    (the rules above): a boolean per column."""
+    tp, pp, cp, mb, v = (np.asarray(x, dtype=float).reshape(1, -1) for x in layout)
+    n = np.asarray(n, dtype=float)
+    n = n.reshape(1, -1) if n.ndim < 2 else n
+    _, dp, _, m, keep = _layout(hw, arch, job, tp, pp, cp, mb, v, n)
+    coordinate = {"tp": tp, "pp": pp, "cp": cp, "dp": dp, "v": v, "mb": mb}
+    for name, value in fixed.items():
+        keep = keep & (np.abs(coordinate[FIXED[name]] - value) < 0.5)
+    keep = np.broadcast_to(keep, np.broadcast_shapes(keep.shape, tp.shape)).any(axis=0)
+    if fits_only:                      # the memory bound, on the columns left
+        keep[0] = True
+        tp, pp, cp, mb, v = (x[:, keep] for x in (tp, pp, cp, mb, v))
+        dp, m = (np.broadcast_to(x, np.broadcast_shapes(x.shape, keep.shape))[:, keep] for x in (dp, m))
+        E, L, h = _col(arch.experts), _col(arch.layers), _col(arch.hidden)
+        ep_max = np.where(E > 0, np.maximum(np.minimum(E, dp * cp), 1.0), 1.0)
+        fixed_ep = _col(job["ep_fixed"])
+        ep = np.where(np.isfinite(fixed_ep), fixed_ep, ep_max)
+        act_full = _col(job["seq"]) / cp * h * 2.0 / tp
+        floor = _state(arch, job, tp, pp, dp, cp, ep) + _inflight(L, pp, m, v, mb) * act_full
+        usable = _col(hw["memory"]) * (1 - _col(job["reserve"]))
+        room = ~(floor > usable + 1e-6 * np.abs(usable))                # a NaN bound drops nothing
+        keep[keep] = np.broadcast_to(room, np.broadcast_shapes(room.shape, tp.shape)).any(axis=0)
+    keep[0] = True
+    return keep
+
+
+def best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool = False):
+    """Step time and memory of every candidate column of the block (`step_configs`), with `ok` (fits, and the
+    spec's fixed coordinates) and `allowed` (a layout with the fixed coordinates). With PRUNE the columns no
+    scenario can use are dropped first (`_prune`; with `fits_only` also those that cannot fit in memory)."""
+    if PRUNE:
+        *layout, n = grid(n_values, float(np.max(hw["scaleup"])), _prune_layouts(hw, arch, job, fixed))
+        keep = _prune(hw, arch, job, layout, n, fixed, fits_only)
+    else:
+        *layout, n = grid(n_values, float(np.max(hw["scaleup"])))
+        # columns no scenario of the block can use (more chips, stages or context ranks than any of them has)
+        # are dropped before the physics: they would be invalid in every row
+        tp, pp, cp, _, v = layout
+        layers = float(np.max(arch.layers))
+        keep = ((tp * pp * cp <= np.max(n) + 1e-9) & (pp <= layers) & (v <= np.ceil(layers / pp - 1e-9))
+                & (cp <= float(np.max(job["seq"]))))
+        keep = keep if keep.any() else np.ones_like(keep)
+    if not keep.all():
         layout = [x[keep] for x in layout]
         n = n[..., keep]
     q = step_configs(hw, arch, job, *layout, n)
@@ -564,9 +662,16 @@ def _solve(ctx) -> dict:
     return best
 
 
+LADDER_CHUNK = 8       # counts of the deadline's ladder evaluated at once, smallest first (with PRUNE)
+
+
 def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
     """accelerators_needed: the smallest count of each scenario's ladder whose time to train meets its deadline.
-    Candidates: the geometric ladder N_LADDER and 1..64 scale-up domains of the scenario's own domain size."""
+    Candidates: the geometric ladder N_LADDER and 1..64 scale-up domains of the scenario's own domain size.
+    With PRUNE the ladder is taken smallest count first, LADDER_CHUNK counts at a time, and a scenario stops at
+    the first chunk where some count meets the deadline (the smallest such count is in it); a scenario that
+    misses the deadline reads the whole ladder (its reason gives the fastest time of all). Each chunk's
+    search keeps only the layouts that can fit (`_prune` with `fits_only`)."""
     from ..display import format_quantity
     cols, inverse = _distinct(_pack(hw, arch, job, fixed, tokens=tokens, eval_tokens=eval_tokens,
                                     deadline=ctx.get("deadline"), **_rates(ctx)), size)
@@ -574,28 +679,41 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
     layouts = LAYOUTS[0].size * (N_LADDER.size + domains.size)
     parts = []
     for rows in _blocks(_rows(cols), layouts):
-        hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows)
+        count = rows.stop - rows.start
+        hw_r = _unpack(cols, rows)[0]
         scale = np.asarray(hw_r["scaleup"], dtype=float)
         ladder = np.concatenate([N_LADDER + 0 * _col(scale), _col(scale) * domains], axis=1)
-        if scale.size == 1:
-            ladder = ladder[0]                       # one ladder for every row of the block
-        q2, ok2 = best_step(hw_r, arch_r, job_r, ladder, fixed_r)
-        ok2 = ok2 & np.isfinite(q2["n"])                # an overflowed layout (NaN) is no candidate
-        t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]))
-        t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
-                                 q2["n"], t_all)
-        meets = ok2 & (t_all <= _col(more["deadline"]))
-        need = np.where(meets, q2["n"], np.inf).min(axis=1)
-        fastest, deadline, top = np.broadcast_arrays(np.where(ok2, t_all, np.inf).min(axis=1), more["deadline"],
-                                                     np.max(ladder, axis=-1))
-        parts.append((rows.stop - rows.start, {
+        top = np.broadcast_to(np.max(ladder, axis=-1), (count,))
+        chunk = ladder.shape[1]
+        if PRUNE:
+            ladder, chunk = np.sort(ladder, axis=1), LADDER_CHUNK
+        need, fastest = np.full(count, np.inf), np.full(count, np.inf)
+        pending = np.ones(count, dtype=bool)             # no count of the ladder read so far meets the deadline
+        for start in range(0, ladder.shape[1], chunk):
+            if not pending.any():
+                break
+            mine = np.flatnonzero(pending)
+            hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows.start + mine if count > 1 else rows)
+            counts = ladder[:, start:start + chunk]
+            counts = counts[0] if scale.size == 1 else counts[mine]      # one ladder for every row of the block
+            q2, ok2 = best_step(hw_r, arch_r, job_r, counts, fixed_r, fits_only=True)
+            ok2 = ok2 & np.isfinite(q2["n"])                # an overflowed layout (NaN) is no candidate
+            t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]))
+            t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
+                                     q2["n"], t_all)
+            meets = ok2 & (t_all <= _col(more["deadline"]))
+            need[mine] = np.where(meets, q2["n"], np.inf).min(axis=1)
+            fastest[mine] = np.minimum(fastest[mine], np.where(ok2, t_all, np.inf).min(axis=1))
+            pending[mine] = ~np.isfinite(need[mine])
+        deadline = np.broadcast_to(_unpack(cols, rows)[4]["deadline"], (count,))
+        parts.append((count, {
             "accelerators_needed": np.where(np.isfinite(need), need, np.nan),
             "deadline_missed": ~np.isfinite(need),
             "deadline_reason": [
                 f"no accelerator count up to {top[i]:,.0f} (of this system) finishes the run within the deadline "
                 f"of {format_quantity(float(deadline[i]), 's')}: the fastest takes "
-                f"{format_quantity(float(fastest[i]), 's')}"
-                for i in range(fastest.size)]}))
+                f"{format_quantity(float(fastest[i]), 's')}" if not np.isfinite(need[i]) else ""
+                for i in range(count)]}))
     return _scatter(parts, inverse)
 
 
