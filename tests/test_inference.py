@@ -648,6 +648,26 @@ def test_offered_load_in_a_spec() -> None:
     assert v["b.tpot_mean"][0] < v["a.tpot_mean"][0] and v["b.ttft_p99"][0] < v["a.ttft_p99"][0]
 
 
+def test_power_is_the_operating_points_at_an_offered_load() -> None:
+    """Law: a service offered less than its capacity computes that share of its capacity's tokens with the rows
+    that load keeps in flight, so its compute utilization is the capacity point's times the share (hand: 0.4 and
+    0.8 of it) and its accelerator power falls with the load; offered exactly its capacity it draws what it draws
+    without an offered load. (Its memory utilization need not fall: fewer rows make shorter steps, each still
+    reading every weight, so the weights stream faster at a light load.)"""
+    base = ('from chips import H200\nfrom models import Llama2_70B\n'
+            'inference a {\n  model = Llama2_70B\n  chip = H200\n  accelerators = 8\n  scenario = "server"\n'
+            '  input_tokens = 222 tok\n  output_tokens = 294 tok\n}\n')
+    loaded = ''.join(f'inference {name} {{\n  model = Llama2_70B\n  chip = H200\n  accelerators = 8\n'
+                     f'  scenario = "server"\n  input_tokens = 222 tok\n  output_tokens = 294 tok\n'
+                     f'  offered_load = {share} * a.tokens_per_s\n}}\n'
+                     for name, share in (("low", 0.4), ("high", 0.8), ("full", 1.0)))
+    v = run(base + loaded)
+    for name, share in (("low", 0.4), ("high", 0.8)):
+        assert v[f"{name}.compute_utilization"][0] == pytest.approx(share * v["a.compute_utilization"][0], rel=1e-9)
+    assert v["low.accelerator_power"][0] < v["high.accelerator_power"][0] <= v["a.accelerator_power"][0]
+    assert v["full.accelerator_power"][0] == pytest.approx(v["a.accelerator_power"][0], rel=1e-9)
+
+
 # ----------------------------------------------------------------------------- chunked prefill over pipeline stages
 def _ttft_by_chunk(pp: float, chunks, share: float = 0.5):
     """TTFT p50 and p99 of one layout (tp 2, the given pp, batch limit 64) at half its capacity, per chunk size."""

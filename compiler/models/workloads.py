@@ -8,10 +8,12 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     site.time_to_train    = max(training.time_to_train)
 
 A workload's power at its own load (per inference service and training job; compiler.models.power):
-    compute_utilization u_c  inference: tokens_per_s_per_chip * FLOPs per output token / (0.787 * peak);
+    compute_utilization u_c  inference: tokens_per_s_per_chip * carried * FLOPs per output token / (0.787 * peak);
                              training: mfu / 0.787    (0.787 = 778 / 989: a large GEMM's share of peak)
-    memory_utilization  u_m  inference: (weights_per_chip + batch (I + O/2) kv_per_token / (tp pp)) / tpot
-                             / memory_bw; training: training_memory_utilization 0.3 [U]
+    memory_utilization  u_m  inference: (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / tpot
+                             / memory_bw, at the operating point (activity: carried = offered_share and b =
+                             batch_in_flight below the capacity, else 1 and batch); training:
+                             training_memory_utilization 0.3 [U]
     accelerator_power        inference: min(cap, P_idle + a u_c + b u_m) (one mean activity);
                              training: two phases, time-weighted (training_phases):
                                compute_bound_share f_c = min(compute_time / step_time, mfu / (0.787 rho)),
@@ -108,11 +110,13 @@ def _architecture_flops(ctx, I, O):
 def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
     """(u_c, u_m) of one accelerator while the workload runs (compiler.models.power's activities).
 
-    inference: u_c = tokens_per_s_per_chip * F / (gemm_peak_fraction * peak at its precision),
+    inference: u_c = tokens_per_s_per_chip * carried * F / (gemm_peak_fraction * peak at its precision),
                  F = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O FLOPs per output token (matrix
                  multiplies of decode and prefill, decode attention over the mean context, causal prefill
-                 attention); u_m = (weights_per_chip + batch (I + O/2) kv_per_token / (tp pp)) / tpot /
-                 memory_bw (the weights and the batch's KV cache streamed once per decode step)
+                 attention); u_m = (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / tpot /
+                 memory_bw (the weights and the batch's KV cache streamed once per decode step); at an
+                 `offered_load` below the capacity the operating point's: carried = offered_share, b =
+                 batch_in_flight and its step (tpot); else carried = 1, b = batch, the capacity point
     training:  u_c = mfu / gemm_peak_fraction; u_m = training_memory_utilization
     Both clipped to [0, 1]."""
     from . import inference as inf
@@ -127,12 +131,17 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
         I = ctx.get("input_tokens", inf.default_input_tokens)
         O = ctx.get("output_tokens", inf.default_output_tokens)
         peak = inf._peak(chip, inf._precision(ctx, platform))
-        u_c = ctx.get("tokens_per_s_per_chip") * _architecture_flops(ctx, I, O) / (share * peak)
-        step_bytes = ctx.get("weights_per_chip") + ctx.get("batch") * (I + O / 2) * ctx.get("kv_per_token") / (
-            ctx.get("tp") * ctx.get("pp"))
+        solve = inf.solved(ctx)
+        # the operating point: at an offered load below the capacity the service carries that load (a share
+        # offered_share of its capacity) with the rows that load keeps in flight (batch_in_flight, Little's
+        # law) and their shorter step; without an offered load, or above the capacity, the capacity point
+        carried = np.where(np.isfinite(solve["offered_share"]), np.minimum(solve["offered_share"], 1.0), 1.0)
+        u_c = ctx.get("tokens_per_s_per_chip") * carried * _architecture_flops(ctx, I, O) / (share * peak)
+        step_bytes = ctx.get("weights_per_chip") + solve["batch_in_flight"] * (I + O / 2) * ctx.get(
+            "kv_per_token") / (ctx.get("tp") * ctx.get("pp"))
         # the decode step read from the solve, not the `tpot` output: that one is absent where the offered load
         # exceeds the capacity, while the chips still run the capacity point's steps there
-        u_m = step_bytes / inf.solved(ctx)["tpot"] / chip.get("memory_bw")
+        u_m = step_bytes / solve["tpot"] / chip.get("memory_bw")
     return np.clip(u_c, 0.0, 1.0), np.clip(u_m, 0.0, 1.0)
 
 
