@@ -318,18 +318,26 @@ class _Binder(ExprVisitor):
     def model_reads(self, node: Node) -> None:
         """Bind the declared reads of a model output on its block: each `Read` walks its steps from the block
         (and, after `up:`, from each block it is in) to the member it names; a step or member the spec does
-        not place binds to nothing (a declaration is a superset of what one spec reads). The outputs of one
-        block share most reads: each (block, read) is expanded once."""
+        not place binds to nothing (a declaration is a superset of what one spec reads). A member of the
+        block itself is one lookup; the outputs of one block share their other reads: each (block, read)
+        is expanded once."""
         inst = node.instance
-        memo, block = self.read_memo, id(inst)
-        reads = self.reads
-        for read in node.expr.reads():
-            key = (block, read.text)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = self.expand(inst, read)
-            if found:
-                reads += found
+        own, other = node.expr.reads_split()
+        reads, nodes = self.reads, self.nodes
+        prefix = inst.path + "."
+        for member, set_only in own:
+            found = nodes.get(prefix + member)     # (lookup_member's MEMBER_NODE: nothing else is a value)
+            if found is not None and not (set_only and found.kind == "model"):
+                reads.append(prefix + member)
+        if other:
+            memo, block = self.read_memo, id(inst)
+            for read in other:
+                key = (block, read.text)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = self.expand(inst, read)
+                if found:
+                    reads += found
 
     def expand(self, inst: Instance, read) -> list[str]:
         nodes = self.nodes
@@ -452,7 +460,7 @@ def _bind(lowering, cancel) -> IR:
             if cancel is not None and done % 512 == 0 and cancel.is_set():
                 raise Cancelled(path)
             if node.kind == "model":
-                if node.expr.declared is None or node.instance is None:
+                if getattr(node.expr, "declared", None) is None or node.instance is None:
                     reads_of[path] = nothing            # a dynamic op: reads while it runs
                 else:
                     binder.reads = []

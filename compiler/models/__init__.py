@@ -87,6 +87,16 @@ class Output:
         """The declaration parsed (`declared_reads`)."""
         return declared_reads(self)
 
+    def reads_split(self) -> tuple:
+        """The declaration for binding: ((member, set_only) of the block's own members, the other `Read`s)."""
+        found = _SPLIT.get((self.kind, self.name))
+        if found is None:
+            reads = declared_reads(self) or ()
+            plain = [r for r in reads if not r.up and not r.steps]
+            found = _SPLIT[(self.kind, self.name)] = (tuple((r.member, r.set_only) for r in plain),
+                                                      tuple(r for r in reads if r.up or r.steps))
+        return found
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -156,6 +166,7 @@ def output(kind: str, name: str, formula: str, reads=None):
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}
+_SPLIT: dict[tuple[str, str], tuple] = {}
 
 
 def declared_reads(out: Output) -> tuple | None:
