@@ -212,6 +212,7 @@ class _Binder(ExprVisitor):
         self.depth = 0
         self.below: dict[tuple, list] = {}      # (block id, kind[, 1]) -> its parts of that kind (at any depth)
         self.read_memo: dict[tuple, list] = {}  # (block id, read text) -> the paths the read binds to
+        self.templates: dict[tuple, tuple] = {}  # (definition id, kind, output) -> the paths below it it reads
 
     def generic(self, expr, ctx, values):
         return _OTHER
@@ -318,36 +319,44 @@ class _Binder(ExprVisitor):
     def model_reads(self, node: Node) -> None:
         """Bind the declared reads of a model output on its block: each `Read` walks its steps from the block
         (and, after `up:`, from each block it is in) to the member it names; a step or member the spec does
-        not place binds to nothing (a declaration is a superset of what one spec reads). A member of the
-        block itself is one lookup; the outputs of one block share their other reads: each (block, read)
-        is expanded once."""
-        inst = node.instance
-        own, other = node.expr.reads_split()
-        reads, nodes = self.reads, self.nodes
+        not place binds to nothing (a declaration is a superset of what one spec reads). Cheaply: the reads
+        that stay inside the block (its members, its parts) bind to the same paths below every placement of
+        one block definition, so they are expanded once per definition and output and prefixed with the
+        instance's path; the others (`up:`, `ref:`) once per placed block and read."""
+        inst, out = node.instance, node.expr
+        inside, outside = out.reads_split()
         prefix = inst.path + "."
-        for member, set_only in own:
-            found = nodes.get(prefix + member)     # (lookup_member's MEMBER_NODE: nothing else is a value)
-            if found is not None and not (set_only and found.kind == "model"):
-                reads.append(prefix + member)
-        if other:
-            memo, block = self.read_memo, id(inst)
-            for read in other:
-                key = (block, read.text)
-                found = memo.get(key)
-                if found is None:
-                    found = memo[key] = self.expand(inst, read)
-                if found:
-                    reads += found
+        key = (id(inst.block), out.kind, out.name)
+        below = self.templates.get(key)
+        if below is None:
+            below = []
+            for read in inside:
+                below += [path[len(prefix):] for path in self.bound(inst, read)]
+            below = self.templates[key] = tuple(dict.fromkeys(below))
+        reads = self.reads
+        if below:
+            reads += [prefix + suffix for suffix in below]
+        for read in outside:
+            reads += self.bound(inst, read)
+
+    def bound(self, inst: Instance, read) -> list[str]:
+        """The paths one read binds to on one block (memoized: the outputs of a block share most reads; an
+        `up:` read is its member here and, memoized the same way, on the block above)."""
+        key = (id(inst), read.text)
+        found = self.read_memo.get(key)
+        if found is None:
+            if read.up:
+                found = self.expand(inst, read.here)
+                if inst.parent is not None:
+                    found = found + self.bound(inst.parent, read)
+            else:
+                found = self.expand(inst, read)
+            self.read_memo[key] = found
+        return found
 
     def expand(self, inst: Instance, read) -> list[str]:
         nodes = self.nodes
-        if read.up:
-            here = []
-            while inst is not None:
-                here.append(inst)
-                inst = inst.parent
-        else:
-            here = [inst]
+        here = [inst]
         before = len(self.reads)
         for op, arg in read.steps:
             here = self.step(here, op, arg)

@@ -73,6 +73,7 @@ class Read:
     member: str
     unit: str | None
     set_only: bool = False
+    here: "Read | None" = None      # an `up:` read as read on one block (without `up:`)
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,13 @@ class Output:
         return declared_reads(self)
 
     def reads_split(self) -> tuple:
-        """The declaration for binding: ((member, set_only) of the block's own members, the other `Read`s)."""
+        """The declaration for binding: (the `Read`s that stay inside the block: its members and its parts'
+        members; the others: `up:`, `ref:`, `parent`)."""
         found = _SPLIT.get((self.kind, self.name))
         if found is None:
             reads = declared_reads(self) or ()
-            plain = [r for r in reads if not r.up and not r.steps]
-            found = _SPLIT[(self.kind, self.name)] = (tuple((r.member, r.set_only) for r in plain),
-                                                      tuple(r for r in reads if r.up or r.steps))
+            inside = tuple(r for r in reads if not r.up and all(op in ("parts", "all") for op, _ in r.steps))
+            found = _SPLIT[(self.kind, self.name)] = (inside, tuple(r for r in reads if r not in inside))
         return found
 
 
@@ -154,9 +155,11 @@ def output(kind: str, name: str, formula: str, reads=None):
     spec = kind_spec(kind)
     if spec is None or name not in spec.fields or not spec.fields[name].output:
         raise ValueError(f"{kind}.{name} is not an output field in dsl/schema.py")
+    from .reads import READS
     if reads is None:
-        from .reads import READS
         reads = READS.get(f"{spec.name}.{name}")
+    elif f"{spec.name}.{name}" in READS:
+        raise ValueError(f"{spec.name}.{name} declares its reads twice: on its output and in compiler/models/reads.py")
     declared = None if reads is None else tuple(reads)
 
     def register(fn):
@@ -242,7 +245,8 @@ def parse_read(kind: str, output_name: str, text: str) -> Read:
         if not any(member in k.fields for k in all_kinds().values()):
             fail(f"no kind has a field `{member}`")
         unit = None
-    return Read(text, up, tuple(steps), member, unit, set_only)
+    return Read(text, up, tuple(steps), member, unit, set_only,
+                Read(text[3:], False, tuple(steps), member, unit, set_only) if up else None)
 
 
 def _reachable(kind: str) -> set[str]:
