@@ -336,8 +336,11 @@ class _Binder(ExprVisitor):
         reads = self.reads
         if below:
             reads += [prefix + suffix for suffix in below]
-        for read in outside:
-            reads += self.bound(inst, read)
+        if outside:
+            memo, block = self.read_memo, id(inst)
+            for read in outside:
+                found = memo.get((block, read.text))
+                reads += found if found is not None else self.bound(inst, read)
 
     def bound(self, inst: Instance, read) -> list[str]:
         """The paths one read binds to on one block (memoized: the outputs of a block share most reads; an
@@ -355,6 +358,8 @@ class _Binder(ExprVisitor):
         return found
 
     def expand(self, inst: Instance, read) -> list[str]:
+        """The paths a read (without `up:`) binds to on one block: the reference fields its steps read, then
+        the member on each block the steps reach."""
         nodes = self.nodes
         here = [inst]
         before = len(self.reads)
