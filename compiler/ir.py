@@ -21,19 +21,22 @@ imported definition a name reaches is instantiated here (`Lowering.definition`),
 before evaluation starts. A part selection read in an aggregate (`sum(rack.power)`) depends on each part's
 count and member.
 
-The boundary, stated honestly: a model output (`compiler.models.output`) is a Python function that reads
-its block through a `Context` (`ctx.get`, `ctx.parts(...)`, `ctx.ref`), and which members it reads depends
-on the spec (whether a field is set, which parts are placed); its inputs are only known by running it. So a
-`model` node's op declares its output (path, and the unit of its schema field) but no inputs (`dynamic: true`
-in the dump): the evaluator runs it at its place in the order and evaluates what it reads on demand
-(memoized; `Evaluator.demand` keeps that on a bounded stack), recording what it read in `Node.deps` for
-`factory explain`. The model's assumptions (`assumptions.<name>`) and intermediate terms
-(`<block>.detail.<name>`) appear as nodes only when a model creates them during evaluation. Everything else
-(fields, lets, params, counts, asserts) is bound statically, and the dump lists those edges; on every example
-the reads evaluation records equal them (tests/test_graph.py). The static edges are an ordering: if one were
-missed, the evaluator would still compute the node right (it evaluates an input it finds missing), only
-deeper on the stack. `evaluate(..., only_checks=True)` (`factory check`, the language server's asserts)
-does not bind: it evaluates what the asserts need, on demand.
+Model ops: a model output (`compiler.models.output`) is a Python function that reads its block through a
+`Context` (`ctx.get`, `ctx.parts(...)`, `ctx.ref`). What it may read is declared in the model's terms
+(`compiler.models.Read`: own members, `up:` the blocks it is in, `parts:`/`all:` its parts by kind, `ref:`
+a referenced definition); `_Binder.model_reads` expands the declaration per placed block with the same
+rules (a member is a node at `<block>.<name>`, `lookup_member`'s MEMBER_NODE; a reference's definition is
+`_Binder.value_of`), so a `model` node has static inputs and is ordered like any other. A declaration is a
+superset checked against runs (tests/test_model_reads.py), not a proof: the evaluator still evaluates on
+demand what a model reads that binding did not see (memoized; `Evaluator.demand` keeps that on a bounded
+stack), recording what it read in `Node.deps` for `factory explain`. An output that declares nothing is
+`dynamic` (no inputs; none is left). The model's assumptions (`assumptions.<name>`) and intermediate terms
+(`<block>.detail.<name>`) appear as nodes only when a model creates them during evaluation. Fields, lets,
+params, counts and asserts are bound from their expressions, and on every example the reads evaluation
+records equal them (tests/test_graph.py). The static edges are an ordering: if one were missed, the
+evaluator would still compute the node right (it evaluates an input it finds missing), only deeper on the
+stack. `evaluate(..., only_checks=True)` (`factory check`, the language server's asserts) does not bind:
+it evaluates what the asserts need, on demand.
 
 The order: Tarjan's strongly connected components over the static edges, started from the nodes in lowering
 order with inputs visited in reading order, so each node comes after its inputs and the evaluation order is
@@ -68,7 +71,7 @@ class IRNode:
     display: str               # the field's type in the schema: its display unit ("USD/yr"), text, choice...
     span: object               # dsl.source.Span | None
     inputs: list[int] = field(default_factory=list)
-    dynamic: bool = False      # a model op: its inputs are read while it runs (see the module docstring)
+    dynamic: bool = False      # a model op that declares no reads: they are read while it runs
     formula: str = ""          # the model's formula (model ops)
 
 
@@ -107,7 +110,7 @@ class IR:
             for i, path in enumerate(self.paths):
                 node = graph.nodes[path]
                 self._nodes.append(IRNode(i, path, node.kind, _op_of(node, swept), unit_of(lowering, node),
-                                          node.display or "", node.span, self.inputs[i], node.kind == "model",
+                                          node.display or "", node.span, self.inputs[i], _dynamic(node),
                                           node.formula or ""))
         return self._nodes
 
@@ -207,6 +210,9 @@ class _Binder(ExprVisitor):
         self.kinds = kinds          # path -> static value of a node whose value is a reference (memo)
         self.reads: list[str] = []
         self.depth = 0
+        self.below: dict[tuple, list] = {}      # (block id, kind[, 1]) -> its parts of that kind (at any depth)
+        self.read_memo: dict[tuple, list] = {}  # (block id, read text) -> the paths the read binds to
+        self.templates: dict[tuple, tuple] = {}  # (definition id, kind, output) -> the paths below it it reads
 
     def generic(self, expr, ctx, values):
         return _OTHER
@@ -309,7 +315,117 @@ class _Binder(ExprVisitor):
         return self.kinds[path]
 
 
+    # --- the declared reads of a model op (compiler.models.Read)
+    def model_reads(self, node: Node) -> None:
+        """Bind the declared reads of a model output on its block: each `Read` walks its steps from the block
+        (and, after `up:`, from each block it is in) to the member it names; a step or member the spec does
+        not place binds to nothing (a declaration is a superset of what one spec reads). Cheaply: the reads
+        that stay inside the block (its members, its parts) bind to the same paths below every placement of
+        one block definition, so they are expanded once per definition and output and prefixed with the
+        instance's path; the others (`up:`, `ref:`) once per placed block and read."""
+        inst, out = node.instance, node.expr
+        inside, outside = out.reads_split()
+        prefix = inst.path + "."
+        key = (id(inst.block), out.kind, out.name)
+        below = self.templates.get(key)
+        if below is None:
+            below = []
+            for read in inside:
+                below += [path[len(prefix):] for path in self.bound(inst, read)]
+            below = self.templates[key] = tuple(dict.fromkeys(below))
+        reads = self.reads
+        if below:
+            reads += [prefix + suffix for suffix in below]
+        if outside:
+            memo, block = self.read_memo, id(inst)
+            for read in outside:
+                found = memo.get((block, read.text))
+                reads += found if found is not None else self.bound(inst, read)
+
+    def bound(self, inst: Instance, read) -> list[str]:
+        """The paths one read binds to on one block (memoized: the outputs of a block share most reads; an
+        `up:` read is its member here and, memoized the same way, on the block above)."""
+        key = (id(inst), read.text)
+        found = self.read_memo.get(key)
+        if found is None:
+            if read.up:
+                found = self.expand(inst, read.here)
+                if inst.parent is not None:
+                    found = found + self.bound(inst.parent, read)
+            else:
+                found = self.expand(inst, read)
+            self.read_memo[key] = found
+        return found
+
+    def expand(self, inst: Instance, read) -> list[str]:
+        """The paths a read (without `up:`) binds to on one block: the reference fields its steps read, then
+        the member on each block the steps reach."""
+        nodes = self.nodes
+        here = [inst]
+        before = len(self.reads)
+        for op, arg in read.steps:
+            here = self.step(here, op, arg)
+            if not here:
+                break
+        found = self.reads[before:]             # the reference fields the steps read
+        del self.reads[before:]
+        member, set_only = read.member, read.set_only
+        for at in here:
+            path = f"{at.path}.{member}"
+            node = nodes.get(path)                 # (lookup_member's MEMBER_NODE: nothing else is a value)
+            if node is not None and not (set_only and node.kind == "model"):
+                found.append(path)
+        return found
+
+    def step(self, here: list[Instance], op: str, arg: str) -> list[Instance]:
+        if op == "parts":
+            if len(here) == 1:
+                return self.parts_of(here[0], arg)
+            return [p for at in here for p in self.parts_of(at, arg)]
+        if op == "all":
+            return [p for at in here for p in self.descendants(at, arg)]
+        if op == "ref":
+            picked = []
+            for at in here:
+                path = f"{at.path}.{arg}"
+                if path in self.nodes:
+                    self.reads.append(path)
+                    kind, value = self.value_of(path)
+                    if kind == _Kind.INST:
+                        picked.append(value)
+            return picked
+        return [at.parent for at in here if at.parent is not None]        # parent
+
+    def parts_of(self, inst: Instance, kind: str) -> list[Instance]:
+        """The direct parts of `kind` (memoized per block and kind)."""
+        key = (id(inst), kind, 1)
+        found = self.below.get(key)
+        if found is None:
+            found = self.below[key] = [p for p in inst.parts if canonical_kind(p.kind) == kind]
+        return found
+
+    def descendants(self, inst: Instance, kind: str) -> list[Instance]:
+        """The parts of `kind` at any depth under `inst` (memoized per block and kind: the outputs of one block
+        read the same parts)."""
+        key = (id(inst), kind)
+        found = self.below.get(key)
+        if found is None:
+            found = self.below[key] = []
+            work = list(reversed(inst.parts))
+            while work:
+                part = work.pop()
+                if canonical_kind(part.kind) == kind:
+                    found.append(part)
+                work += reversed(part.parts)
+        return found
+
+
 # ----------------------------------------------------------------------------- binding
+
+def _dynamic(node: Node) -> bool:
+    """A model op that declares no reads: its inputs are read while it runs."""
+    return node.kind == "model" and getattr(node.expr, "declared", None) is None
+
 
 def _op_of(node: Node, swept: set[str]) -> str:
     if node.kind == "model":
@@ -357,8 +473,15 @@ def _bind(lowering, cancel) -> IR:
             done += 1
             if cancel is not None and done % 512 == 0 and cancel.is_set():
                 raise Cancelled(path)
-            if node.kind == "model" or node.kind == "assumption" or type(node.expr) in literal \
-                    or node.expr is None or path in swept:
+            if node.kind == "model":
+                if getattr(node.expr, "declared", None) is None or node.instance is None:
+                    reads_of[path] = nothing            # a dynamic op: reads while it runs
+                else:
+                    binder.reads = []
+                    binder.model_reads(node)
+                    reads_of[path] = binder.reads
+                continue
+            if node.kind == "assumption" or type(node.expr) in literal or node.expr is None or path in swept:
                 reads_of[path] = nothing
                 continue
             binder.reads = []
@@ -487,8 +610,9 @@ def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
                 "type": node.display or None,
                 "at": str(node.span) if node.span is not None else None,
                 "inputs": sorted(paths[j] for j in node.inputs)}
-        if node.dynamic:
-            item["dynamic"] = True
+        if node.kind == "model":
+            if node.dynamic:
+                item["dynamic"] = True
             item["formula"] = node.formula
         elif node.op in ("expr", "count", "const", "sweep"):
             item["formula"] = _formula_text(graph.nodes[node.path], sources)
@@ -518,20 +642,23 @@ def graph_of_files(paths: list[str], defines: dict[str, str] | None, root: str |
 
 def dump_text(doc: dict) -> str:
     """The JSON document as text: one line per node in topological order (`path = formula  [kind op : unit]
-    at file:line:col`), its static inputs on the next line; a model op on one line (its inputs are read while
-    it runs, so none are listed; `--format json` has its formula and span)."""
+    at file:line:col`), its static inputs on the next line; a model op as `path  [model kind.output : unit]`
+    and its declared inputs (`--format json` has its formula and span)."""
     counts = doc["counts"]
     lines = [f"# {doc['spec']}: {counts['nodes']} nodes, {counts['edges']} static edges, {counts['checks']} assert(s), "
              f"{doc['scenarios']['count']} scenario(s)",
-             f"# each node after its inputs (<-); the {counts['dynamic']} model ops read theirs while they run"]
+             f"# each node after its inputs (<-)"
+             + (f"; the {counts['dynamic']} dynamic model ops read theirs while they run" if counts["dynamic"] else "")]
     if doc["scenarios"]["parameters"]:
         lines.append("# swept: " + ", ".join(doc["scenarios"]["parameters"]))
     for item in doc["nodes"]:
         unit = item["unit"] or "-"
         if item["type"] and item["type"] != item["unit"]:
             unit += f"; type {item['type']}"
-        if item.get("dynamic"):
+        if item["kind"] == "model":                 # its formula and span: `--format json`
             lines.append(f"{item['path']}  [{item['op']} : {unit}]")
+            if item["inputs"]:
+                lines.append("    <- " + ", ".join(item["inputs"]))
             continue
         formula = f" = {item['formula']}" if item.get("formula") else ""
         at = f"  at {item['at']}" if item["at"] else ""

@@ -4,8 +4,8 @@ Pipeline position: read by `compiler.lower` (which adds one graph node per outpu
 set itself) and run by `compiler.evaluate` (which hands each formula a `Context`). Imports numpy and
 `dsl.schema`; never imports `compiler.evaluate` (the context is its only window on the graph).
 
-A model is a function registered with `@output(kind, name, formula)`. `formula` is the human-readable
-formula `factory explain` prints; the function computes it from the context:
+A model is a function registered with `@output(kind, name, formula, reads=...)`. `formula` is the
+human-readable formula `factory explain` prints; the function computes it from the context:
 
     ctx.get(name, default)      a member's value (SI array); `default` may be an `Assumption`
     ctx.is_set(name)            the spec (or a definition it extends) sets this field
@@ -17,13 +17,21 @@ formula `factory explain` prints; the function computes it from the context:
 
 Every value is a float64 array over the scenario axis (length 1 or N). A spec overrides any output by
 setting the field; the model for it is then not used at all.
+
+What a model reads is declared, in the model's own terms (`Read`, docs/graph.md "Model ops"): `reads=` on
+`output`, else its entry in `compiler.models.reads.READS`. `compiler.ir` expands the declaration per placed
+block into the node's static inputs; tests/test_model_reads.py checks on every example and golden case that
+a model reads nothing it does not declare. A declaration naming a kind, field or reference the schema does
+not have is a ValueError when it is first bound (`declared_reads`), naming the output. An output without a
+declaration is `dynamic`: its inputs are read while it runs (none is left today).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from dsl.schema import kind as kind_spec
+from dsl.schema import QuantityKind, RefKind, kind as kind_spec, kinds as all_kinds
+from dsl.units import si_unit
 from dsl.diagnostics import Code
 
 
@@ -39,11 +47,56 @@ class Assumption:
 
 
 @dataclass(frozen=True)
+class Read:
+    """One declared read of a model output, in the model's terms (`text`), parsed:
+
+        tdp                          a member of the block itself (a field, a `let`, another output; `count`:
+                                     its own multiplicity)
+        up:utilization               the member on the block and on each block it is in (`ctx.inherited`,
+                                     `ctx.parent`); `up:` may lead any form below
+        parts:server.max_power       the member of each direct part of that kind (`parts:server.count`: their
+                                     multiplicities, declared where the model reads them)
+        all:chip.tdp                 the member of each part of that kind at any depth
+        ref:chip.tdp                 the reference field `chip` and the member of the definition it names
+        parent.parts:pdu.capacity    the block it is in (steps chain: `ref:rack.all:chip.tdp`)
+        set:ep                       (as the member) only where the spec sets it, not where a model computes it
+                                     (`ctx.is_set`: the outputs of one solve read each other only when given)
+        let:serving_efficiency       (as the member) a `let` the block may define: not a schema field
+
+    `steps` are (op, argument) pairs, op one of parts, all, ref, parent; `unit` the SI unit of the member's
+    schema field where the kind it is read on is known ("" for text, references and choices), None where not
+    (after `up:` or `parent`, which reach blocks of any kind)."""
+
+    text: str
+    up: bool
+    steps: tuple
+    member: str
+    unit: str | None
+    set_only: bool = False
+    here: "Read | None" = None      # an `up:` read as read on one block (without `up:`)
+
+
+@dataclass(frozen=True)
 class Output:
     kind: str
     name: str
     formula: str
     compute: Callable
+    declared: tuple | None = None   # the declared reads as written (`Read` forms); None: a dynamic op
+
+    def reads(self) -> tuple | None:
+        """The declaration parsed (`declared_reads`)."""
+        return declared_reads(self)
+
+    def reads_split(self) -> tuple:
+        """The declaration for binding: (the `Read`s that stay inside the block: its members and its parts'
+        members; the others: `up:`, `ref:`, `parent`)."""
+        found = _SPLIT.get((self.kind, self.name))
+        if found is None:
+            reads = declared_reads(self) or ()
+            inside = tuple(r for r in reads if not r.up and all(op in ("parts", "all") for op, _ in r.steps))
+            found = _SPLIT[(self.kind, self.name)] = (inside, tuple(r for r in reads if r not in inside))
+        return found
 
 
 @dataclass(frozen=True)
@@ -96,16 +149,123 @@ _LIMITS: list[Limit] = []
 _RULES: list[Rule] = []
 
 
-def output(kind: str, name: str, formula: str):
-    """Register `fn(ctx) -> array` as the model of `kind.name` (a schema field marked `output`)."""
+def output(kind: str, name: str, formula: str, reads=None):
+    """Register `fn(ctx) -> array` as the model of `kind.name` (a schema field marked `output`). `reads`: what
+    it reads (`Read` forms); default its entry in `compiler.models.reads.READS`."""
     spec = kind_spec(kind)
     if spec is None or name not in spec.fields or not spec.fields[name].output:
         raise ValueError(f"{kind}.{name} is not an output field in dsl/schema.py")
+    from .reads import READS
+    if reads is None:
+        reads = READS.get(f"{spec.name}.{name}")
+    elif f"{spec.name}.{name}" in READS:
+        raise ValueError(f"{spec.name}.{name} declares its reads twice: on its output and in compiler/models/reads.py")
+    declared = None if reads is None else tuple(reads)
 
     def register(fn):
-        _REGISTRY.setdefault(spec.name, {})[name] = Output(spec.name, name, formula, fn)
+        _REGISTRY.setdefault(spec.name, {})[name] = Output(spec.name, name, formula, fn, declared)
         return fn
     return register
+
+
+_PARSED: dict[tuple[str, str], tuple] = {}
+_SPLIT: dict[tuple[str, str], tuple] = {}
+
+
+def declared_reads(out: Output) -> tuple | None:
+    """The parsed declaration of an output (`Read`s), None for a dynamic op. Parsed when first bound, not
+    at import (a process that checks a spec without binding it parses none): a kind, reference or field
+    the schema does not have is a ValueError then, naming the output; tests/test_model_reads.py parses
+    every declaration."""
+    if out.declared is None:
+        return None
+    key = (out.kind, out.name)
+    found = _PARSED.get(key)
+    if found is None:
+        found = _PARSED[key] = tuple(parse_read(out.kind, out.name, text) for text in out.declared)
+    return found
+
+
+_STEPS = ("parts", "all", "ref")
+
+
+def parse_read(kind: str, output_name: str, text: str) -> Read:
+    """A declared read of `kind.output_name`, checked against the schema: a kind, field or reference it does
+    not have is a ValueError naming the output and the read."""
+    def fail(why: str):
+        raise ValueError(f"model output {kind}.{output_name}: declared read `{text}`: {why}")
+
+    up = text.startswith("up:")
+    segments = (text[3:] if up else text).split(".")
+    member = segments[-1]
+    steps = []
+    current = None if up else kind_spec(kind)           # the kind the next segment is read on (None: any)
+    for segment in segments[:-1]:
+        op, _, arg = segment.partition(":")
+        if segment == "parent":
+            steps.append(("parent", ""))
+            current = None
+        elif op in _STEPS and arg:
+            if op == "ref":
+                if current is not None:
+                    fspec = current.fields.get(arg)
+                    if fspec is None or not isinstance(fspec.kind, RefKind):
+                        fail(f"{current.name} has no reference field `{arg}`")
+                    current = kind_spec(fspec.kind.kind)
+                steps.append(("ref", arg))
+            else:
+                target = kind_spec(arg)
+                if target is None:
+                    fail(f"no kind `{arg}`")
+                if current is not None and target.name not in (current.contains if op == "parts"
+                                                              else _reachable(current.name)):
+                    fail(f"a {current.name} cannot hold a {target.name}" + (" directly" if op == "parts" else ""))
+                steps.append((op, target.name))
+                current = target
+        else:
+            fail(f"`{segment}` is not a step (parts:KIND, all:KIND, ref:FIELD, parent)")
+    set_only = member.startswith("set:")
+    if set_only:
+        member = member[4:]
+    if member.startswith("let:"):          # a `let` the block may define (stdlib: `let serving_efficiency`)
+        member = member[4:]
+        if not member.isidentifier():
+            fail("`let:` must be followed by a name")
+        unit = None
+    elif not member.isidentifier():
+        fail("it must end with a member name")
+    elif member == "count":
+        unit = "1" if current is not None else None
+    elif current is not None:
+        fspec = current.fields.get(member)
+        if fspec is None:
+            fail(f"{current.name} has no field `{member}`")
+        unit = _si_unit(fspec)
+    else:
+        if not any(member in k.fields for k in all_kinds().values()):
+            fail(f"no kind has a field `{member}`")
+        unit = None
+    return Read(text, up, tuple(steps), member, unit, set_only,
+                Read(text[3:], False, tuple(steps), member, unit, set_only) if up else None)
+
+
+def _reachable(kind: str) -> set[str]:
+    """The kinds a block of `kind` may hold at any depth (the schema's `contains`, followed)."""
+    found, work = set(), [kind]
+    while work:
+        spec = kind_spec(work.pop())
+        for inner in spec.contains if spec is not None else ():
+            if inner not in found:
+                found.add(inner)
+                work.append(inner)
+    return found
+
+
+def _si_unit(fspec) -> str:
+    """The SI unit of a schema field's values ("1" for a plain number, "" for text, choices, references)."""
+    if not isinstance(fspec.kind, QuantityKind):
+        return ""
+    return "1" if fspec.kind.number else si_unit(fspec.kind.dim)
 
 
 def limit(kind: str, name: str, measure: Callable, left: str, right: str, message: str) -> None:
@@ -162,3 +322,7 @@ def _load() -> None:
             _REGISTRY[kind] = dict(sorted(outputs.items(), key=lambda item: _place(item[1].compute)))
         _LIMITS.sort(key=lambda lim: _place(lim.measure))
         _RULES.sort(key=lambda r: _place(r.check))
+        from .reads import READS
+        stale = sorted(key for key in READS if key.rpartition(".")[2] not in _REGISTRY.get(key.rpartition(".")[0], {}))
+        if stale:
+            raise ValueError(f"compiler/models/reads.py declares reads of outputs no model has: {', '.join(stale)}")

@@ -36,7 +36,8 @@ for _name in ("heat_liquid", "heat_air"):
     output("hall", f"{_name}_all", f"{_name} * count")(_times_count(_name))
 
 
-@output("site", "cooling_towers", "sum of the counts of the cooling towers placed with a count")
+@output("site", "cooling_towers", "sum of the counts of the cooling towers placed with a count",
+        reads=("parts:cooling_tower.count",))
 def _cooling_towers(ctx):
     placed = [part for part in ctx.parts("cooling_tower") if part.count_is_explicit]
     if not placed:
