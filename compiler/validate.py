@@ -654,8 +654,9 @@ def _submission(row: Row) -> tuple:
 
 
 def measured_loads(rows: list[Row]) -> None:
-    """A latency row is measured at its submission's own throughput (MLPerf Server: the loadgen's offered rate,
-    the `throughput` row of the same round, benchmark, scenario, system and accelerators): its workload gets
+    """`--latency-at load` (run's latency_at="load"): a latency row is measured at its submission's own
+    throughput (MLPerf Server: the loadgen's offered rate, the `throughput` row of the same round, benchmark,
+    scenario, system and accelerators): its workload gets
     that throughput as `offered_load`, so its latencies are predicted at the measured operating point (the
     inference model's in-flight batch of that load), not at the model's own capacity. A latency row without
     its throughput row keeps the capacity point."""
