@@ -547,8 +547,12 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @click.option("--user", "user", is_flag=True,
               help="CSV_PATH holds your own measurements: columns spec, quantity, measured, unit (see docs/validate.md).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--latency-at", "latency_at", type=click.Choice(["capacity", "load"]), default="capacity",
+              show_default=True,
+              help="Compare TTFT/TPOT rows at the model's capacity point (an MLPerf Server result is the "
+                   "submitter's capacity under the latency limits) or at the submission's measured throughput.")
 @_guard
-def validate(csv_path, do_fit, user, fmt):
+def validate(csv_path, do_fit, user, fmt, latency_at):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power
     rows: predicted, measured and error per row; per category the median and worst error and the coverage; the rows
     not covered with the reason), or with --user your own CSV of spec outputs and measured values.
@@ -562,7 +566,7 @@ def validate(csv_path, do_fit, user, fmt):
 
     _require_files((csv_path,))
     try:
-        rows, sink = run_user(csv_path) if user else run(csv_path)
+        rows, sink = run_user(csv_path) if user else run(csv_path, latency_at=latency_at)
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
