@@ -32,6 +32,7 @@ class Lowering:
         self.scopes = checked.scopes
         self.sink = sink
         self.graph = Graph()
+        self.graph.nodes = self.nodes = LazyNodes()
         self.definition_instances: dict[int, Instance] = {}
 
     def run(self) -> Graph:
@@ -50,6 +51,7 @@ class Lowering:
                 if isinstance(stmt, n.Block):
                     self.graph.roots.append(self.instantiate(stmt, stmt.name, None, None))
         self.scenarios()
+        self.nodes.seal()               # definitions instantiated later (by binding or evaluation) add theirs at once
         return self.graph
 
     # ------------------------------------------------------------------ parameters and scenarios
@@ -118,16 +120,11 @@ class Lowering:
         return inst
 
     def add_models(self, inst: Instance) -> None:
-        """One node per model output the spec does not set itself; the block's built-in limits."""
+        """One node per model output the spec does not set itself (made when first read: `LazyNodes`); the
+        block's built-in limits."""
         outputs, limits = _models_of(inst.kind)
-        nodes = self.graph.nodes
-        prefix = inst.path + "."
-        block = inst.block
-        for name, model, unit, display in outputs:
-            path = prefix + name
-            if path not in nodes:
-                nodes[path] = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (),
-                                   model.formula, display)
+        if outputs:
+            self.nodes.add_outputs(inst, outputs)
         for lim in limits:
             self.graph.limits.append(LimitCheck(f"{inst.path}: {lim.message}", lim, inst))
 
@@ -145,7 +142,164 @@ class Lowering:
         return self.definition_instances[key]
 
 
+class Nodes(dict):
+    """`Graph.nodes` once every node is made (`LazyNodes.complete`): a plain dict."""
+
+    def complete(self) -> None:
+        pass
+
+    def add_outputs(self, inst: Instance, outputs: list) -> None:
+        _make_outputs(self, inst, outputs, None)
+
+
+class LazyNodes(Nodes):
+    """`Graph.nodes` (path -> Node) whose model-output nodes are made when first read.
+
+    A large spec's blocks have many more model outputs than a check reads (a 2,000-line spec: ~37,000 of its
+    ~62,000 nodes), so lowering records, per instance, that its outputs exist (`add_outputs`) and a model node
+    is made when a path is looked up (`in`, `[]`, `get`): the same Node, at the same place, as if lowering had
+    made it. Anything that reads the table whole (iterating it, its length, keys, values, items: binding, a
+    full evaluation, the graph dump, explain) first makes every node that is still missing and puts the table
+    in lowering's order (`complete`): the order in which lowering would have made them, each instance's
+    outputs after its own members and parts, then whatever was added after lowering (definitions binding or
+    evaluation instantiated, assumptions, a model's intermediate terms), in the order added. From then on the
+    table is a plain dict (its class becomes `Nodes`, so lookups cost nothing extra).
+
+    Before `seal()` (the end of lowering), `add_outputs` defers the outputs; after it (a definition
+    instantiated on demand) it makes them at once, as lowering did."""
+
+    def __init__(self):
+        super().__init__()
+        self._plan: list[tuple[int, Instance, list]] = []   # (plain entries before them, instance, outputs)
+        self._pending: dict[str, tuple[Instance, dict]] = {}   # instance path -> (it, its outputs by name)
+        self._made: set[str] = set()      # the deferred outputs made so far (entries out of lowering's order)
+        self._sealed = False
+
+    def add_outputs(self, inst: Instance, outputs: list) -> None:
+        if self._sealed:
+            _make_outputs(self, inst, outputs, None)
+            return
+        self._plan.append((dict.__len__(self) - len(self._made), inst, outputs))
+        self._pending[inst.path] = (inst, _outputs_by_name(inst.kind))
+
+    def seal(self) -> None:
+        self._sealed = True
+
+    def _make(self, path: str) -> Node | None:
+        """The deferred model node at `path`, made now; None when there is none."""
+        prefix, _, name = path.rpartition(".")
+        found = self._pending.get(prefix)
+        if found is None:
+            return None
+        inst, by_name = found
+        output = by_name.get(name)
+        if output is None:
+            return None
+        model, unit, display = output
+        block = inst.block
+        node = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (), model.formula,
+                    display)
+        dict.__setitem__(self, path, node)
+        self._made.add(path)
+        return node
+
+    def __contains__(self, path) -> bool:
+        return dict.__contains__(self, path) or self._make(path) is not None
+
+    def __missing__(self, path):
+        node = self._make(path)
+        if node is None:
+            raise KeyError(path)
+        return node
+
+    def get(self, path, default=None):
+        node = dict.get(self, path)
+        if node is None:
+            node = self._make(path)
+        return default if node is None else node
+
+    def complete(self) -> None:
+        """Make every deferred output and put the table in lowering's order (see the class docstring)."""
+        made = self._made
+        items = list(dict.items(self))
+        plain = [item for item in items if item[0] not in made] if made else items
+        made_nodes = {path: node for path, node in items if path in made} if made else {}
+        dict.clear(self)
+        done = 0
+        for position, inst, outputs in self._plan:
+            if position > done:
+                dict.update(self, plain[done:position])
+                done = position
+            _make_outputs(self, inst, outputs, made_nodes)
+        dict.update(self, plain[done:])
+        self._plan, self._pending, self._made = [], {}, set()
+        self.__class__ = Nodes
+
+    def __iter__(self):
+        self.complete()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.complete()
+        return dict.__len__(self)
+
+    def __reversed__(self):
+        self.complete()
+        return dict.__reversed__(self)
+
+    def keys(self):
+        self.complete()
+        return dict.keys(self)
+
+    def values(self):
+        self.complete()
+        return dict.values(self)
+
+    def items(self):
+        self.complete()
+        return dict.items(self)
+
+    def copy(self):
+        self.complete()
+        return dict(self)
+
+    def __eq__(self, other):
+        self.complete()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self.complete()
+        return dict.__repr__(self)
+
+
+def _make_outputs(nodes: dict, inst: Instance, outputs: list, made: dict | None) -> None:
+    """The nodes of the model outputs of `inst` that it does not set itself (lowering's rule), in their order;
+    `made`: nodes already made for some of them (kept, so what evaluation recorded on them stays)."""
+    prefix = inst.path + "."
+    block = inst.block
+    for name, model, unit, display in outputs:
+        path = prefix + name
+        if dict.__contains__(nodes, path):
+            continue
+        node = made.get(path) if made else None
+        if node is None:
+            node = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (),
+                        model.formula, display)
+        dict.__setitem__(nodes, path, node)
+
+
 _MODELS_OF: dict[str, tuple[list, list]] = {}   # kind name -> its outputs and limits (static: the registry)
+_OUTPUTS_BY_NAME: dict[str, dict[str, tuple]] = {}   # kind name -> output name -> (model, SI unit, declared unit)
+
+
+def _outputs_by_name(kind_name: str) -> dict[str, tuple]:
+    found = _OUTPUTS_BY_NAME.get(kind_name)
+    if found is None:
+        found = _OUTPUTS_BY_NAME[kind_name] = {name: (model, unit, display)
+                                               for name, model, unit, display in _models_of(kind_name)[0]}
+    return found
 
 
 def _models_of(kind_name: str) -> tuple[list, list]:
