@@ -35,6 +35,7 @@ from dsl import nodes as n
 from dsl.diagnostics import Code, Related, Sink
 from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
+from dsl.visit import every_expression
 
 from .graph import Graph, Instance, Node
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
@@ -128,6 +129,7 @@ class Evaluator:
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
         self.expr_depth = 0                         # expression walks in progress, one inside another
         self._walker = _ExprEval(self)
+        self.constants: dict[int, object] = {}      # id(expression) -> its value, if it reads nothing (`_constant`)
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []
@@ -232,6 +234,25 @@ class Evaluator:
                 raise EvalError(path)
         if len(stack) >= MAX_NESTED or self.expr_depth > MAX_EXPR_NESTING:
             raise _NeedValue(path, list(stack))
+        kind = node.kind
+        if kind != "model" and kind != "assumption":
+            value = self.constants.get(id(node.expr), _MISSING)
+            if value is _MISSING and not (kind == "param" and path in self.scenario_axis):
+                value = self._constant(node)
+            if value is not _VARIES and value is not _MISSING:   # reads nothing: no stack, no deps
+                if type(value) is np.ndarray:
+                    value = value.copy()
+                if reading:
+                    reading[-1].append(path)
+                if kind == "count" and isinstance(value, np.ndarray):
+                    try:
+                        self.check_count(node, value)
+                    except EvalError:
+                        self.failed.add(path)
+                        raise
+                values[path] = value
+                node.deps = []
+                return value
         if reading:
             reading[-1].append(path)
         stack.append(path)
@@ -265,6 +286,29 @@ class Evaluator:
         finally:
             stack.pop()
             reading.pop()
+
+    def _constant(self, node: Node) -> object:
+        """The value of a node whose expression reads no other quantity (a literal, or arithmetic, comparisons
+        and functions of literals: `8 * 700 W + 1 kW`), computed once per expression and kept in `constants`
+        (the placements of one definition share its expressions); `_VARIES` for any other expression. Such a
+        value is what the walk gives, it reads nothing (no `deps`), and it is never absent."""
+        expr = node.expr
+        key = id(expr)
+        if not _reads_nothing(expr):
+            self.constants[key] = _VARIES
+            return _VARIES
+        try:
+            if type(expr) is n.Number:           # a literal (most fields and counts): no walk
+                value = np.asarray([expr.value])
+            elif type(expr) is n.Quantity:
+                value = self._walker.visit_Quantity(expr, None, None)
+            else:
+                value = self.expr(expr, node.instance, node.module, agg=False)
+        except EvalError:
+            self.failed.add(node.path)
+            raise
+        self.constants[key] = value.copy() if type(value) is np.ndarray else value
+        return value
 
     # ------------------------------------------------------------------ absent values
     def scenario_mask(self, mask) -> np.ndarray:
@@ -586,6 +630,19 @@ class _ExprEval(ExprVisitor):
 
 
 _MISSING = object()
+_VARIES = object()          # `Evaluator.constants`: the expression reads other quantities
+_READS_NOTHING = frozenset((n.Number, n.Quantity, n.String, n.Bool, n.Arith, n.Unary, n.Power, n.Compare, n.Logic,
+                            n.Not, n.IfExpr))
+
+
+def _reads_nothing(expr) -> bool:
+    """True when `expr` is literals combined by operators and functions (no name, no aggregate): its value is
+    the same wherever it is read."""
+    for e in every_expression(expr):
+        t = type(e)
+        if t not in _READS_NOTHING and not (t is n.Call and e.func not in AGGREGATES):
+            return False
+    return True
 _WANTED: dict[tuple, frozenset] = {}        # the schema's canonical names of a tuple of kind names (static data)
 _REQUIRED = object()
 
@@ -801,11 +858,20 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     checks += evaluate_rules(ev)
     units = {}
     nodes = graph.nodes
+    by_expr: dict[int, str] = {}        # id(expression) -> its unit: the placements of one definition share it
     for path in ev.values:
         node = nodes[path]
         kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
-        units[path] = ("" if node.unit == "1" else node.unit) if kind == "model" or kind == "assumption" \
-            else unit_of(lowering, node)
+        if kind == "model" or kind == "assumption":
+            units[path] = "" if node.unit == "1" else node.unit
+        elif kind == "count":           # (a count's unit is "1" where its expression has no dimension)
+            units[path] = unit_of(lowering, node)
+        else:
+            key = id(node.expr)
+            unit = by_expr.get(key)
+            if unit is None:
+                unit = by_expr[key] = unit_of(lowering, node)
+            units[path] = unit
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
