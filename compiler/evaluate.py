@@ -240,8 +240,6 @@ class Evaluator:
             if value is _MISSING and not (kind == "param" and path in self.scenario_axis):
                 value = self._constant(node)
             if value is not _VARIES and value is not _MISSING:   # reads nothing: no stack, no deps
-                if type(value) is np.ndarray:
-                    value = value.copy()
                 if reading:
                     reading[-1].append(path)
                 if kind == "count" and isinstance(value, np.ndarray):
@@ -250,8 +248,7 @@ class Evaluator:
                     except EvalError:
                         self.failed.add(path)
                         raise
-                values[path] = value
-                node.deps = []
+                values[path] = value         # (its `deps` stay the Node's empty default)
                 return value
         if reading:
             reading[-1].append(path)
@@ -290,8 +287,10 @@ class Evaluator:
     def _constant(self, node: Node) -> object:
         """The value of a node whose expression reads no other quantity (a literal, or arithmetic, comparisons
         and functions of literals: `8 * 700 W + 1 kW`), computed once per expression and kept in `constants`
-        (the placements of one definition share its expressions); `_VARIES` for any other expression. Such a
-        value is what the walk gives, it reads nothing (no `deps`), and it is never absent."""
+        (the placements of one definition share its expressions, and their nodes share the one array, as a
+        model output that returns an input shares its data: no value is changed in place); `_VARIES` for any
+        other expression. Such a value is what the walk gives, it reads nothing (no `deps`), and it is never
+        absent."""
         expr = node.expr
         key = id(expr)
         if not _reads_nothing(expr):
@@ -307,7 +306,7 @@ class Evaluator:
         except EvalError:
             self.failed.add(node.path)
             raise
-        self.constants[key] = value.copy() if type(value) is np.ndarray else value
+        self.constants[key] = value
         return value
 
     # ------------------------------------------------------------------ absent values
@@ -690,8 +689,8 @@ class Context:
     def get(self, name: str, default=_REQUIRED) -> np.ndarray:
         ev = self.ev
         path = f"{self.inst.path}.{name}"
-        if path in ev.graph.nodes:
-            value = ev.values.get(path, _MISSING)
+        value = ev.values.get(path, _MISSING)
+        if value is not _MISSING or path in ev.graph.nodes:    # (a value computed already has its node)
             if value is _MISSING:
                 value = ev.node_value(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
@@ -859,18 +858,17 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     units = {}
     nodes = graph.nodes
     by_expr: dict[int, str] = {}        # id(expression) -> its unit: the placements of one definition share it
+    by_count: dict[int, str] = {}       # the same for multiplicities (whose unit is "1" where it has no dimension)
     for path in ev.values:
         node = nodes[path]
         kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
         if kind == "model" or kind == "assumption":
             units[path] = "" if node.unit == "1" else node.unit
-        elif kind == "count":           # (a count's unit is "1" where its expression has no dimension)
-            units[path] = unit_of(lowering, node)
         else:
-            key = id(node.expr)
-            unit = by_expr.get(key)
+            memo = by_count if kind == "count" else by_expr
+            unit = memo.get(id(node.expr))
             if unit is None:
-                unit = by_expr[key] = unit_of(lowering, node)
+                unit = memo[id(node.expr)] = unit_of(lowering, node)
             units[path] = unit
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
