@@ -256,9 +256,12 @@ class Evaluator:
         read: list[str] = []
         reading.append(read)
         try:
-            kind = node.kind
             if kind == "model":
-                value = self.model_value(node)
+                if self.quiet:                      # (`model_value`, inlined: one per model output)
+                    value = np.asarray(node.expr.compute(Context(self, node.instance, node)), dtype=float)
+                    value = value.reshape(-1)
+                else:
+                    value = self.model_value(node)
             elif kind == "param" and path in self.scenario_axis:
                 value = self.scenario_axis[path]
             elif kind == "assumption":
@@ -273,7 +276,9 @@ class Evaluator:
                     value = self.expr(expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
                     self.check_count(node, value)
-            value = self._apply_absent(path, value, read)
+            if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
+                    or value.dtype.kind != "f" or not math.isfinite(value[0]):
+                value = self._apply_absent(path, value, read)       # (not a finite scalar: the common case)
             values[path] = value
             node.deps = sorted(set(read)) if len(read) > 1 else read
             return value
@@ -403,10 +408,10 @@ class Evaluator:
     def count_of(self, inst: Instance) -> np.ndarray:
         count = inst.count
         if count is None:
-            return np.ones(1)
+            return np.array([1.0])               # (np.ones(1), without its Python-level call)
         value = self.values.get(count, _MISSING)
         if value is _MISSING:
-            value = self.node_value(count)
+            value = self._node_value(count) if self.stack else self.demand(count)
         elif self.reading:                      # computed already: noted as read, as node_value does
             self.reading[-1].append(count)
         found = self._float_counts.get(count)
@@ -424,7 +429,7 @@ class Evaluator:
     def member_value(self, found, inst: Instance, name: str, span, agg: bool):
         what, target = found
         if what == MEMBER_NODE:
-            return self.node_value(target)
+            return self._node_value(target) if self.stack else self.demand(target)
         if what == MEMBER_PART:
             return Selection([(self.count_of(target), target)]) if agg else target
         if what == MEMBER_KIND:
@@ -465,6 +470,13 @@ class _ExprEval(ExprVisitor):
 
     def __init__(self, ev: "Evaluator"):
         self.ev = ev
+
+    def _visit(self, t):
+        """The visit method for an expression type (`dsl.visit.ExprVisitor._visit`, one table for this class)."""
+        method = _EVAL_VISITS.get(t)
+        if method is None:
+            method = _EVAL_VISITS[t] = getattr(_ExprEval, "visit_" + t.__name__, _ExprEval.generic)
+        return method
 
     def generic(self, expr, ctx, values):
         raise EvalError(type(expr).__name__)
@@ -629,6 +641,7 @@ class _ExprEval(ExprVisitor):
 
 
 _MISSING = object()
+_EVAL_VISITS: dict[type, object] = {}    # expression type -> _ExprEval's visit method (`_ExprEval._visit`)
 _VARIES = object()          # `Evaluator.constants`: the expression reads other quantities
 _READS_NOTHING = frozenset((n.Number, n.Quantity, n.String, n.Bool, n.Arith, n.Unary, n.Power, n.Compare, n.Logic,
                             n.Not, n.IfExpr))
@@ -692,7 +705,7 @@ class Context:
         value = ev.values.get(path, _MISSING)
         if value is not _MISSING or path in ev.graph.nodes:    # (a value computed already has its node)
             if value is _MISSING:
-                value = ev.node_value(path)
+                value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
             if isinstance(value, np.ndarray):
@@ -908,8 +921,11 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
             rules = rules_of[inst.kind] = rules_for(inst.kind)
         for r in rules:
             try:
-                with np.errstate(all="ignore"):
+                if ev.quiet:                # (numpy's errors are ignored for the whole evaluation already)
                     findings = r.check(Context(ev, inst))
+                else:
+                    with np.errstate(all="ignore"):
+                        findings = r.check(Context(ev, inst))
             except EvalError:
                 continue
             if findings is None:            # the rule does not apply here (a site that places no hardware)
@@ -955,8 +971,11 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     lim = check.limit
     ctx = Context(ev, check.instance)
     try:
-        with np.errstate(all="ignore"):
+        if ev.quiet:                        # (numpy's errors are ignored for the whole evaluation already)
             measured = lim.measure(ctx)
+        else:
+            with np.errstate(all="ignore"):
+                measured = lim.measure(ctx)
     except EvalError:
         return None
     if measured is None:

@@ -221,15 +221,27 @@ class LazyNodes(Nodes):
         self._sealed = True
 
     def _make(self, path: str) -> Node | None:
-        """The node at `path` of a recorded instance, made now; None when there is none."""
+        """The node at `path` of a recorded instance, made now as lowering made it; None when there is none."""
         prefix, _, name = path.rpartition(".")
         found = self._pending.get(prefix)
         if found is None:
             return None
         inst, shape, count_module = found
-        node = _quantity_node(inst, shape, name, path, count_module)
-        if node is None:
-            return None
+        entry = shape.quantities.get(name)
+        if entry is not None:                           # a field or `let` it sets
+            _, member, module, kind, ftype = entry
+            node = Node(path, "", member.name_span, member.value, inst, module, kind, member.comment, (), "", ftype)
+        elif name == "count" and inst.count == path:    # placed `x N`: a quantity of the block it is placed in
+            count = inst.block.count
+            node = Node(path, "1", count.span, count, inst.parent, count_module, "count")
+        else:                                           # a model output it does not set
+            output = shape.by_output.get(name)
+            if output is None:
+                return None
+            model, unit, display = output
+            block = inst.block
+            node = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (), model.formula,
+                        display)
         dict.__setitem__(self, path, node)
         self._made.add(path)
         return node
@@ -302,24 +314,6 @@ class LazyNodes(Nodes):
     def __repr__(self) -> str:
         self.complete()
         return dict.__repr__(self)
-
-
-def _quantity_node(inst: Instance, shape: _Shape, name: str, path: str, count_module) -> Node | None:
-    """The node of `inst`'s member `name` (at `path`), as lowering makes it: a field or `let` it sets, the
-    multiplicity of the instance (`count`, when placed `x N`), or a model output it does not set."""
-    entry = shape.quantities.get(name)
-    if entry is not None:
-        _, member, module, kind, ftype = entry
-        return Node(path, "", member.name_span, member.value, inst, module, kind, member.comment, (), "", ftype)
-    if name == "count" and inst.count == path:        # placed `x N`: a quantity of the block it is placed in
-        count = inst.block.count
-        return Node(path, "1", count.span, count, inst.parent, count_module, "count")
-    output = shape.by_output.get(name)
-    if output is None:
-        return None
-    model, unit, display = output
-    block = inst.block
-    return Node(path, unit, block.name_span, model, inst, block.module, "model", None, (), model.formula, display)
 
 
 def _make_tree(nodes: dict, inst: Instance, shape_of, made: dict | None) -> None:
