@@ -130,6 +130,7 @@ class Evaluator:
         self.expr_depth = 0                         # expression walks in progress, one inside another
         self._walker = _ExprEval(self)
         self.constants: dict[int, object] = {}      # id(expression) -> its value, if it reads nothing (`_constant`)
+        self.good_counts: set[int] = set()          # id(expression) of the constant multiplicities checked valid
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []
@@ -242,12 +243,13 @@ class Evaluator:
             if value is not _VARIES and value is not _MISSING:   # reads nothing: no stack, no deps
                 if reading:
                     reading[-1].append(path)
-                if kind == "count" and isinstance(value, np.ndarray):
+                if kind == "count" and isinstance(value, np.ndarray) and id(node.expr) not in self.good_counts:
                     try:
                         self.check_count(node, value)
                     except EvalError:
                         self.failed.add(path)
                         raise
+                    self.good_counts.add(id(node.expr))      # (the same value passes the same test)
                 values[path] = value         # (its `deps` stay the Node's empty default)
                 return value
         if reading:
