@@ -664,8 +664,6 @@ _REQUIRED = object()
 class Context:
     """What a model sees of one placed instance (see `compiler.models` for the API)."""
 
-    __slots__ = ("_count", "ev", "inst", "node")      # (one is made per part a model reads: many)
-
     def __init__(self, ev: Evaluator, inst: Instance, node: Node | None = None, count=None):
         self.ev = ev
         self.inst = inst
@@ -802,17 +800,14 @@ class Context:
         parts = inst.parts
         if not parts:
             return []
-        chosen = inst.__dict__.get("_parts_of")     # kinds -> the parts of those kinds, found once per instance
-        if chosen is None or chosen[0] != len(parts):
-            chosen = inst.__dict__["_parts_of"] = (len(parts), {})
-        picked = chosen[1].get(kinds)
-        if picked is None:
-            wanted = _WANTED.get(kinds)
-            if wanted is None:
-                wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
-            picked = chosen[1][kinds] = [part for part in parts if canonical_kind(part.block.kind) in wanted]
+        wanted = _WANTED.get(kinds)
+        if wanted is None:
+            wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
+        canonical = inst.__dict__.get("_part_kinds")      # each part's schema kind, found once per instance
+        if canonical is None or len(canonical) != len(parts):
+            canonical = inst.__dict__["_part_kinds"] = [canonical_kind(p.block.kind) for p in parts]
         ev, node = self.ev, self.node
-        return [Context(ev, part, node) for part in picked]
+        return [Context(ev, part, node) for part, k in zip(parts, canonical) if k in wanted]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)
