@@ -870,21 +870,9 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
-    units = {}
-    nodes = graph.nodes
-    by_expr: dict[int, str] = {}        # id(expression) -> its unit: the placements of one definition share it
-    by_count: dict[int, str] = {}       # the same for multiplicities (whose unit is "1" where it has no dimension)
-    for path in ev.values:
-        node = nodes[path]
-        kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
-        if kind == "model" or kind == "assumption":
-            units[path] = "" if node.unit == "1" else node.unit
-        else:
-            memo = by_count if kind == "count" else by_expr
-            unit = memo.get(id(node.expr))
-            if unit is None:
-                unit = memo[id(node.expr)] = unit_of(lowering, node)
-            units[path] = unit
+    units = _Units(ev)
+    if not only_checks:                 # (a check's caller reads few units, if any: those are found when read)
+        units.fill()
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -892,6 +880,102 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
         from .checks import check_values
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     return results
+
+
+class Units(dict):
+    """`Results.units` once every unit is found (`_Units.fill`): a plain dict."""
+
+    def fill(self) -> None:
+        pass
+
+
+class _Units(Units):
+    """`Results.units`: the SI unit of each value (path -> unit), found once per expression (the placements of
+    one definition share theirs). `fill()` finds every one, in the order of the values, and makes the table a
+    plain dict (its class becomes `Units`); until then (an evaluation of the checks only) a unit is found when
+    it is read (`[]`, `get`, `in`), and reading the table whole (iterating it, its length, keys, values,
+    items) fills it first."""
+
+    def __init__(self, ev: Evaluator):
+        super().__init__()
+        self._ev = ev
+        self._by_expr: dict[int, str] = {}      # id(expression) -> its unit
+        self._by_count: dict[int, str] = {}     # the same for multiplicities ("1" where it has no dimension)
+        self._filled = False
+
+    def _unit(self, path: str) -> str:
+        node = self._ev.graph.nodes[path]
+        kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
+        if kind == "model" or kind == "assumption":
+            return "" if node.unit == "1" else node.unit
+        memo = self._by_count if kind == "count" else self._by_expr
+        unit = memo.get(id(node.expr))
+        if unit is None:
+            unit = memo[id(node.expr)] = unit_of(self._ev.lowering, node)
+        return unit
+
+    def fill(self) -> None:
+        if self._filled:
+            return
+        self._filled = True
+        given = dict(dict.items(self))          # (found, or set by a caller, before the table was read whole)
+        dict.clear(self)
+        unit = self._unit
+        for path in self._ev.values:
+            dict.__setitem__(self, path, given[path] if path in given else unit(path))
+        dict.update(self, given)
+        self.__class__ = Units
+
+    def __missing__(self, path):
+        if self._filled or path not in self._ev.values:
+            raise KeyError(path)
+        found = self._unit(path)
+        dict.__setitem__(self, path, found)
+        return found
+
+    def get(self, path, default=None):
+        if dict.__contains__(self, path):
+            return dict.__getitem__(self, path)
+        if self._filled or path not in self._ev.values:
+            return default
+        return self.__missing__(path)
+
+    def __contains__(self, path) -> bool:
+        return dict.__contains__(self, path) or (not self._filled and path in self._ev.values)
+
+    def __iter__(self):
+        self.fill()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.fill()
+        return dict.__len__(self)
+
+    def keys(self):
+        self.fill()
+        return dict.keys(self)
+
+    def values(self):
+        self.fill()
+        return dict.values(self)
+
+    def items(self):
+        self.fill()
+        return dict.items(self)
+
+    def copy(self):
+        self.fill()
+        return dict(self)
+
+    def __eq__(self, other):
+        self.fill()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self.fill()
+        return dict.__repr__(self)
 
 
 def scenario_names(ev: Evaluator, failing) -> str:
