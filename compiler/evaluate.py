@@ -40,7 +40,7 @@ from dsl.visit import every_expression
 from .graph import Graph, Instance, Node
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
-from .lower import Lowering
+from .lower import LazyNodes, Lowering
 from .models import Assumption
 
 
@@ -223,7 +223,13 @@ class Evaluator:
             raise Cancelled(path)
         if path in self.failed:
             raise EvalError(path)
-        node = self.graph.nodes[path]
+        nodes = self.graph.nodes
+        node = dict.get(nodes, path)
+        quick = None
+        if node is None:        # not made yet: a literal's value needs no node (`LazyNodes.expression_of`)
+            quick = nodes.expression_of(path) if type(nodes) is LazyNodes else None
+            if quick is None:
+                node = nodes[path]
         stack = self.stack
         if stack:
             if path in self.pending:
@@ -235,6 +241,23 @@ class Evaluator:
                 raise EvalError(path)
         if len(stack) >= MAX_NESTED or self.expr_depth > MAX_EXPR_NESTING:
             raise _NeedValue(path, list(stack))
+        if quick is not None:
+            kind, expr = quick
+            value = self.constants.get(id(expr), _MISSING)
+            if value is not _MISSING and value is not _VARIES:     # its value is known: its node is not needed
+                if reading:
+                    reading[-1].append(path)
+                if kind == "count" and isinstance(value, np.ndarray) and id(expr) not in self.good_counts:
+                    node = nodes[path]
+                    try:
+                        self.check_count(node, value)
+                    except EvalError:
+                        self.failed.add(path)
+                        raise
+                    self.good_counts.add(id(expr))
+                values[path] = value
+                return value
+            node = nodes[path]
         kind = node.kind
         if kind != "model" and kind != "assumption":
             value = self.constants.get(id(node.expr), _MISSING)

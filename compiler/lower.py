@@ -248,6 +248,21 @@ class LazyNodes(Nodes):
         self._made.add(path)
         return node
 
+    def expression_of(self, path: str) -> tuple | None:
+        """(node kind, expression) of the field, `let` or multiplicity at `path` of a recorded instance, without
+        making its node (evaluation reads a literal's value by its expression); None for anything else."""
+        prefix, _, name = path.rpartition(".")
+        found = self._pending.get(prefix)
+        if found is None:
+            return None
+        inst = found[0]
+        entry = found[1].quantities.get(name)
+        if entry is not None:
+            return entry[3], entry[1].value
+        if name == "count" and inst.count == path:
+            return "count", inst.block.count
+        return None
+
     def __contains__(self, path) -> bool:
         return dict.__contains__(self, path) or self._make(path) is not None
 
