@@ -13,7 +13,10 @@ runs; what it reads is evaluated on demand at that point. Each node records the 
 `compiler.ir.ExprVisitor`, so its own depth costs no Python frames): deeper needs (a model reading a chain of models, or
 `only_checks`, which evaluates only what the asserts need, on demand) go to a work list
 (`Evaluator.demand`), so no spec, however long its chains of references, needs a deep stack or a raised
-recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs.
+recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs. A quantity whose
+expression reads nothing (a literal, or arithmetic of literals: `8 * 700 W + 1 kW`) is computed once per
+expression (`Evaluator.constants`: the placements of a definition share it), and read without making its
+node where the node is not made yet (`compiler.lower.LazyNodes`).
 Values broadcast over the scenario axis: a swept parameter is an array of length N, everything else of
 length 1 until it meets one.
 
