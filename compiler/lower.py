@@ -190,7 +190,7 @@ class LazyNodes(Nodes):
     """`Graph.nodes` (path -> Node) whose nodes for the placed blocks are made when first read.
 
     A large spec places its definitions many times, and a check reads few of the quantities of each placement
-    (a 2,000-line spec: ~6,000 of its ~62,000 nodes; ~37,000 of them model outputs). So lowering builds the
+    (a 2,000-line spec: ~11,000 of its ~62,000 nodes; ~37,000 of them model outputs). So lowering builds the
     instances, their asserts and their built-in limits, and records each instance (`add_instance`); the node of
     one of its quantities (a field, a `let`, a multiplicity, a model output the spec does not set) is made
     when its path is looked up (`in`, `[]`, `get`): the same Node as lowering made before. Anything that reads
