@@ -13,7 +13,10 @@ runs; what it reads is evaluated on demand at that point. Each node records the 
 `compiler.ir.ExprVisitor`, so its own depth costs no Python frames): deeper needs (a model reading a chain of models, or
 `only_checks`, which evaluates only what the asserts need, on demand) go to a work list
 (`Evaluator.demand`), so no spec, however long its chains of references, needs a deep stack or a raised
-recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs.
+recursion limit. Multiplicities are counts, so a graph of a million-GPU site costs what its spec costs. A quantity whose
+expression reads nothing (a literal, or arithmetic of literals: `8 * 700 W + 1 kW`) is computed once per
+expression (`Evaluator.constants`: the placements of a definition share it), and read without making its
+node where the node is not made yet (`compiler.lower.LazyNodes`).
 Values broadcast over the scenario axis: a swept parameter is an array of length N, everything else of
 length 1 until it meets one.
 
@@ -37,11 +40,12 @@ from dsl import nodes as n
 from dsl.diagnostics import Code, Related, Sink
 from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
+from dsl.visit import every_expression
 
 from .graph import Graph, Instance, Node
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
-from .lower import Lowering
+from .lower import LazyNodes, Lowering
 from .models import Assumption
 
 
@@ -140,6 +144,8 @@ class Evaluator:
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
         self.expr_depth = 0                         # expression walks in progress, one inside another
         self._walker = _ExprEval(self)
+        self.constants: dict[int, object] = {}      # id(expression) -> its value, if it reads nothing (`_constant`)
+        self.good_counts: set[int] = set()          # id(expression) of the constant multiplicities checked valid
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []
@@ -232,7 +238,13 @@ class Evaluator:
             raise Cancelled(path)
         if path in self.failed:
             raise EvalError(path)
-        node = self.graph.nodes[path]
+        nodes = self.graph.nodes
+        node = dict.get(nodes, path)
+        quick = None
+        if node is None:        # not made yet: a literal's value needs no node (`LazyNodes.expression_of`)
+            quick = nodes.expression_of(path) if type(nodes) is LazyNodes else None
+            if quick is None:
+                node = nodes[path]
         stack = self.stack
         if stack:
             if path in self.pending:
@@ -244,15 +256,52 @@ class Evaluator:
                 raise EvalError(path)
         if len(stack) >= MAX_NESTED or self.expr_depth > MAX_EXPR_NESTING:
             raise _NeedValue(path, list(stack))
+        if quick is not None:
+            kind, expr = quick
+            value = self.constants.get(id(expr), _MISSING)
+            if value is not _MISSING and value is not _VARIES:     # its value is known: its node is not needed
+                if reading:
+                    reading[-1].append(path)
+                if kind == "count" and isinstance(value, np.ndarray) and id(expr) not in self.good_counts:
+                    node = nodes[path]
+                    try:
+                        self.check_count(node, value)
+                    except EvalError:
+                        self.failed.add(path)
+                        raise
+                    self.good_counts.add(id(expr))
+                values[path] = value
+                return value
+            node = nodes[path]
+        kind = node.kind
+        if kind != "model" and kind != "assumption":
+            value = self.constants.get(id(node.expr), _MISSING)
+            if value is _MISSING and not (kind == "param" and path in self.scenario_axis):
+                value = self._constant(node)
+            if value is not _VARIES and value is not _MISSING:   # reads nothing: no stack, no deps
+                if reading:
+                    reading[-1].append(path)
+                if kind == "count" and isinstance(value, np.ndarray) and id(node.expr) not in self.good_counts:
+                    try:
+                        self.check_count(node, value)
+                    except EvalError:
+                        self.failed.add(path)
+                        raise
+                    self.good_counts.add(id(node.expr))      # (the same value passes the same test)
+                values[path] = value         # (its `deps` stay the Node's empty default)
+                return value
         if reading:
             reading[-1].append(path)
         stack.append(path)
         read: list[str] = []
         reading.append(read)
         try:
-            kind = node.kind
             if kind == "model":
-                value = self.model_value(node)
+                if self.quiet:                      # (`model_value`, inlined: one per model output)
+                    value = np.asarray(node.expr.compute(Context(self, node.instance, node)), dtype=float)
+                    value = value.reshape(-1)
+                else:
+                    value = self.model_value(node)
             elif kind == "param" and path in self.scenario_axis:
                 value = self.scenario_axis[path]
             elif kind == "assumption":
@@ -267,7 +316,9 @@ class Evaluator:
                     value = self.expr(expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
                     self.check_count(node, value)
-            value = self._apply_absent(path, value, read)
+            if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
+                    or value.dtype.kind != "f" or not math.isfinite(value[0]):
+                value = self._apply_absent(path, value, read)       # (not a finite scalar: the common case)
             values[path] = value
             node.deps = sorted(set(read)) if len(read) > 1 else read
             return value
@@ -277,6 +328,31 @@ class Evaluator:
         finally:
             stack.pop()
             reading.pop()
+
+    def _constant(self, node: Node) -> object:
+        """The value of a node whose expression reads no other quantity (a literal, or arithmetic, comparisons
+        and functions of literals: `8 * 700 W + 1 kW`), computed once per expression and kept in `constants`
+        (the placements of one definition share its expressions, and their nodes share the one array, as a
+        model output that returns an input shares its data: no value is changed in place); `_VARIES` for any
+        other expression. Such a value is what the walk gives, it reads nothing (no `deps`), and it is never
+        absent."""
+        expr = node.expr
+        key = id(expr)
+        if not _reads_nothing(expr):
+            self.constants[key] = _VARIES
+            return _VARIES
+        try:
+            if type(expr) is n.Number:           # a literal (most fields and counts): no walk
+                value = np.asarray([expr.value])
+            elif type(expr) is n.Quantity:
+                value = self._walker.visit_Quantity(expr, None, None)
+            else:
+                value = self.expr(expr, node.instance, node.module, agg=False)
+        except EvalError:
+            self.failed.add(node.path)
+            raise
+        self.constants[key] = value
+        return value
 
     # ------------------------------------------------------------------ absent values
     def scenario_mask(self, mask) -> np.ndarray:
@@ -389,10 +465,10 @@ class Evaluator:
     def count_of(self, inst: Instance) -> np.ndarray:
         count = inst.count
         if count is None:
-            return np.ones(1)
+            return np.array([1.0])               # (np.ones(1), without its Python-level call)
         value = self.values.get(count, _MISSING)
         if value is _MISSING:
-            value = self.node_value(count)
+            value = self._node_value(count) if self.stack else self.demand(count)
         elif self.reading:                      # computed already: noted as read, as node_value does
             self.reading[-1].append(count)
         found = self._float_counts.get(count)
@@ -410,7 +486,7 @@ class Evaluator:
     def member_value(self, found, inst: Instance, name: str, span, agg: bool):
         what, target = found
         if what == MEMBER_NODE:
-            return self.node_value(target)
+            return self._node_value(target) if self.stack else self.demand(target)
         if what == MEMBER_PART:
             return Selection([(self.count_of(target), target)]) if agg else target
         if what == MEMBER_KIND:
@@ -451,6 +527,13 @@ class _ExprEval(ExprVisitor):
 
     def __init__(self, ev: "Evaluator"):
         self.ev = ev
+
+    def _visit(self, t):
+        """The visit method for an expression type (`dsl.visit.ExprVisitor._visit`, one table for this class)."""
+        method = _EVAL_VISITS.get(t)
+        if method is None:
+            method = _EVAL_VISITS[t] = getattr(_ExprEval, "visit_" + t.__name__, _ExprEval.generic)
+        return method
 
     def generic(self, expr, ctx, values):
         raise EvalError(type(expr).__name__)
@@ -615,6 +698,20 @@ class _ExprEval(ExprVisitor):
 
 
 _MISSING = object()
+_EVAL_VISITS: dict[type, object] = {}    # expression type -> _ExprEval's visit method (`_ExprEval._visit`)
+_VARIES = object()          # `Evaluator.constants`: the expression reads other quantities
+_READS_NOTHING = frozenset((n.Number, n.Quantity, n.String, n.Bool, n.Arith, n.Unary, n.Power, n.Compare, n.Logic,
+                            n.Not, n.IfExpr))
+
+
+def _reads_nothing(expr) -> bool:
+    """True when `expr` is literals combined by operators and functions (no name, no aggregate): its value is
+    the same wherever it is read."""
+    for e in every_expression(expr):
+        t = type(e)
+        if t not in _READS_NOTHING and not (t is n.Call and e.func not in AGGREGATES):
+            return False
+    return True
 _WANTED: dict[tuple, frozenset] = {}        # the schema's canonical names of a tuple of kind names (static data)
 _REQUIRED = object()
 
@@ -662,10 +759,10 @@ class Context:
     def get(self, name: str, default=_REQUIRED) -> np.ndarray:
         ev = self.ev
         path = f"{self.inst.path}.{name}"
-        if path in ev.graph.nodes:
-            value = ev.values.get(path, _MISSING)
+        value = ev.values.get(path, _MISSING)
+        if value is not _MISSING or path in ev.graph.nodes:    # (a value computed already has its node)
             if value is _MISSING:
-                value = ev.node_value(path)
+                value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
             if isinstance(value, np.ndarray):
@@ -828,13 +925,9 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
-    units = {}
-    nodes = graph.nodes
-    for path in ev.values:
-        node = nodes[path]
-        kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
-        units[path] = ("" if node.unit == "1" else node.unit) if kind == "model" or kind == "assumption" \
-            else unit_of(lowering, node)
+    units = _Units(ev)
+    if not only_checks:                 # (a check's caller reads few units, if any: those are found when read)
+        units.fill()
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -842,6 +935,102 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
         from .checks import check_values
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     return results
+
+
+class Units(dict):
+    """`Results.units` once every unit is found (`_Units.fill`): a plain dict."""
+
+    def fill(self) -> None:
+        pass
+
+
+class _Units(Units):
+    """`Results.units`: the SI unit of each value (path -> unit), found once per expression (the placements of
+    one definition share theirs). `fill()` finds every one, in the order of the values, and makes the table a
+    plain dict (its class becomes `Units`); until then (an evaluation of the checks only) a unit is found when
+    it is read (`[]`, `get`, `in`), and reading the table whole (iterating it, its length, keys, values,
+    items) fills it first."""
+
+    def __init__(self, ev: Evaluator):
+        super().__init__()
+        self._ev = ev
+        self._by_expr: dict[int, str] = {}      # id(expression) -> its unit
+        self._by_count: dict[int, str] = {}     # the same for multiplicities ("1" where it has no dimension)
+        self._filled = False
+
+    def _unit(self, path: str) -> str:
+        node = self._ev.graph.nodes[path]
+        kind = node.kind                # a model's unit is its own (`compiler.ir.unit_of`, inlined: one per value)
+        if kind == "model" or kind == "assumption":
+            return "" if node.unit == "1" else node.unit
+        memo = self._by_count if kind == "count" else self._by_expr
+        unit = memo.get(id(node.expr))
+        if unit is None:
+            unit = memo[id(node.expr)] = unit_of(self._ev.lowering, node)
+        return unit
+
+    def fill(self) -> None:
+        if self._filled:
+            return
+        self._filled = True
+        given = dict(dict.items(self))          # (found, or set by a caller, before the table was read whole)
+        dict.clear(self)
+        unit = self._unit
+        for path in self._ev.values:
+            dict.__setitem__(self, path, given[path] if path in given else unit(path))
+        dict.update(self, given)
+        self.__class__ = Units
+
+    def __missing__(self, path):
+        if self._filled or path not in self._ev.values:
+            raise KeyError(path)
+        found = self._unit(path)
+        dict.__setitem__(self, path, found)
+        return found
+
+    def get(self, path, default=None):
+        if dict.__contains__(self, path):
+            return dict.__getitem__(self, path)
+        if self._filled or path not in self._ev.values:
+            return default
+        return self.__missing__(path)
+
+    def __contains__(self, path) -> bool:
+        return dict.__contains__(self, path) or (not self._filled and path in self._ev.values)
+
+    def __iter__(self):
+        self.fill()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.fill()
+        return dict.__len__(self)
+
+    def keys(self):
+        self.fill()
+        return dict.keys(self)
+
+    def values(self):
+        self.fill()
+        return dict.values(self)
+
+    def items(self):
+        self.fill()
+        return dict.items(self)
+
+    def copy(self):
+        self.fill()
+        return dict(self)
+
+    def __eq__(self, other):
+        self.fill()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self.fill()
+        return dict.__repr__(self)
 
 
 def scenario_names(ev: Evaluator, failing) -> str:
@@ -873,8 +1062,11 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
             rules = rules_of[inst.kind] = rules_for(inst.kind)
         for r in rules:
             try:
-                with np.errstate(all="ignore"):
+                if ev.quiet:                # (numpy's errors are ignored for the whole evaluation already)
                     findings = r.check(Context(ev, inst))
+                else:
+                    with np.errstate(all="ignore"):
+                        findings = r.check(Context(ev, inst))
             except EvalError:
                 continue
             if findings is None:            # the rule does not apply here (a site that places no hardware)
@@ -920,8 +1112,11 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     lim = check.limit
     ctx = Context(ev, check.instance)
     try:
-        with np.errstate(all="ignore"):
+        if ev.quiet:                        # (numpy's errors are ignored for the whole evaluation already)
             measured = lim.measure(ctx)
+        else:
+            with np.errstate(all="ignore"):
+                measured = lim.measure(ctx)
     except EvalError:
         return None
     if measured is None:

@@ -5,7 +5,9 @@ and `compiler.graph`.
 Public function: `lower(checked, sink) -> Graph`.
 
 Every top-level block of an entry file is a root instance; its parts (`rack g: nvl72 x 16`) become child
-instances with a count node. Multiplicity is a count, never expanded: a part placed `x 1400` is one
+instances with a count node. The node of each quantity of a placed block (its fields, lets, count and the
+model outputs it does not set) is made when first read (`LazyNodes`): a check reads few of them, and the
+table makes the rest, in lowering's order, as soon as anything reads it whole. Multiplicity is a count, never expanded: a part placed `x 1400` is one
 instance whose quantities are per item, and aggregates multiply by the counts along the path.
 Parameters given a list or a range (in the spec or with -D) span the scenario axis (their Cartesian
 product, in declaration order). Definitions of imported modules become instances only when referenced.
@@ -32,7 +34,9 @@ class Lowering:
         self.scopes = checked.scopes
         self.sink = sink
         self.graph = Graph()
+        self.graph.nodes = self.nodes = LazyNodes(self)
         self.definition_instances: dict[int, Instance] = {}
+        self._shapes: dict[int, _Shape] = {}        # id(block) -> what lowering makes of it (`shape`)
 
     def run(self) -> Graph:
         program = self.checked.program
@@ -45,11 +49,13 @@ class Lowering:
                                                        "let", stmt.comment)
                 elif isinstance(stmt, n.Assert):
                     self.graph.checks.append(Check(_assert_name(stmt, None), stmt, None, module))
+        self.nodes.roots_start()
         for module in program.entries:
             for stmt in module.statements:
                 if isinstance(stmt, n.Block):
                     self.graph.roots.append(self.instantiate(stmt, stmt.name, None, None))
         self.scenarios()
+        self.nodes.seal()               # definitions instantiated later (by binding or evaluation) add theirs at once
         return self.graph
 
     # ------------------------------------------------------------------ parameters and scenarios
@@ -88,48 +94,59 @@ class Lowering:
         self.graph.scenario_count = total
 
     # ------------------------------------------------------------------ instances
-    def instantiate(self, block: n.Block, path: str, parent: Instance | None, count_node: str | None) -> Instance:
+    def instantiate(self, block: n.Block, path: str, parent: Instance | None, count_node: str | None,
+                    count_module: n.Module | None = None) -> Instance:
+        """The instance of `block` at `path` and its parts, with its asserts and built-in limits; the nodes of
+        its quantities are made when first read (`LazyNodes`), or at once for a definition instantiated after
+        lowering (`definition`). `count_module`: the module of the `x N` that places it (its count node's)."""
         inst = Instance(path, block, parent, count_node, base=self.scopes.base_of(block))
+        shape = self.shape(block)
+        prefix = path + "."
+        for name, member, module in shape.parts:
+            child_path = prefix + name
+            inst.parts.append(self.instantiate(member, child_path, inst,
+                                               child_path + ".count" if member.count is not None else None, module))
+        checks = self.graph.checks
+        for stmt, module in shape.asserts:
+            checks.append(Check(_assert_name(stmt, inst), stmt, inst, module))
+        limits = self.graph.limits
+        for lim in shape.limits:
+            limits.append(LimitCheck(f"{path}: {lim.message}", lim, inst))
+        self.nodes.add_instance(inst, shape, count_module)
+        return inst
+
+    def shape(self, block: n.Block) -> _Shape:
+        """What lowering makes of a block, wherever it is placed (memoized per block: a definition placed in
+        many racks is read once): its members in order, each a quantity (`field` or `let`: its node's kind,
+        module and the schema's type) or a part, by name; its asserts; its model outputs and limits."""
+        found = self._shapes.get(id(block))
+        if found is not None:
+            return found
         spec = kind_spec(block.kind)
         fields = spec.fields if spec is not None else {}
         members = self.scopes.members(block)
         owners = members.owner
-        nodes = self.graph.nodes
-        prefix = path + "."
+        order: list[tuple] = []
+        quantities: dict[str, tuple] = {}
+        parts: list[tuple] = []
         for name, member in members.values.items():
             module = owners.get(name, block).module
             t = type(member)
             if t is n.Field or t is n.Let:
                 fspec = fields.get(name) if t is n.Field else None
-                node_path = prefix + name
-                nodes[node_path] = Node(node_path, "", member.name_span, member.value, inst, module,
-                                        "field" if t is n.Field else "let", member.comment, (), "",
-                                        fspec.type if fspec is not None else "")
+                entry = (name, member, module, "field" if t is n.Field else "let",
+                         fspec.type if fspec is not None else "")
+                order.append(entry)
+                quantities[name] = entry
             elif t is n.Block:
-                child_path = prefix + name
-                child_count = None
-                if member.count is not None:
-                    child_count = child_path + ".count"
-                    nodes[child_count] = Node(child_count, "1", member.count.span, member.count, inst, module, "count")
-                inst.parts.append(self.instantiate(member, child_path, inst, child_count))
-        for stmt, owner in members.asserts:
-            self.graph.checks.append(Check(_assert_name(stmt, inst), stmt, inst, owner.module))
-        self.add_models(inst)
-        return inst
-
-    def add_models(self, inst: Instance) -> None:
-        """One node per model output the spec does not set itself; the block's built-in limits."""
-        outputs, limits = _models_of(inst.kind)
-        nodes = self.graph.nodes
-        prefix = inst.path + "."
-        block = inst.block
-        for name, model, unit, display in outputs:
-            path = prefix + name
-            if path not in nodes:
-                nodes[path] = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (),
-                                   model.formula, display)
-        for lim in limits:
-            self.graph.limits.append(LimitCheck(f"{inst.path}: {lim.message}", lim, inst))
+                entry = (name, member, module)
+                order.append(entry)
+                parts.append(entry)
+        outputs, limits = _models_of(block.kind)
+        found = self._shapes[id(block)] = _Shape(order, quantities, parts,
+                                                 [(stmt, owner.module) for stmt, owner in members.asserts],
+                                                 outputs, _outputs_by_name(block.kind), limits)
+        return found
 
     def definition(self, block: n.Block) -> Instance:
         """An imported (or top-level) definition referenced by name, instantiated once on demand."""
@@ -145,7 +162,223 @@ class Lowering:
         return self.definition_instances[key]
 
 
+class _Shape:
+    """What lowering makes of one block (`Lowering.shape`): `order` its members in order, a quantity as
+    (name, member, module, node kind, schema type) and a part as (name, member, module); `quantities` the
+    quantities by name; `parts` the parts; `asserts` (stmt, module); `outputs` its kind's model outputs
+    (name, model, SI unit, declared unit), also `by_output` by name; `limits` its built-in limits."""
+
+    __slots__ = ("asserts", "by_output", "limits", "order", "outputs", "parts", "quantities")
+
+    def __init__(self, order, quantities, parts, asserts, outputs, by_output, limits):
+        self.order, self.quantities, self.parts, self.asserts = order, quantities, parts, asserts
+        self.outputs, self.by_output, self.limits = outputs, by_output, limits
+
+
+class Nodes(dict):
+    """`Graph.nodes` once every node is made (`LazyNodes.complete`): a plain dict."""
+
+    def complete(self) -> None:
+        pass
+
+    def add_instance(self, inst: Instance, shape: _Shape, count_module: n.Module | None) -> None:
+        if inst.parent is None:         # a definition instantiated on demand, its parts first: all its nodes
+            _make_tree(self, inst, self._lowering.shape, None)
+
+
+class LazyNodes(Nodes):
+    """`Graph.nodes` (path -> Node) whose nodes for the placed blocks are made when first read.
+
+    A large spec places its definitions many times, and a check reads few of the quantities of each placement
+    (a 2,000-line spec: ~11,000 of its ~62,000 nodes; ~37,000 of them model outputs). So lowering builds the
+    instances, their asserts and their built-in limits, and records each instance (`add_instance`); the node of
+    one of its quantities (a field, a `let`, a multiplicity, a model output the spec does not set) is made
+    when its path is looked up (`in`, `[]`, `get`): the same Node as lowering made before. Anything that reads
+    the table whole (iterating it, its length, keys, values, items: binding, a full evaluation, the graph
+    dump, explain) first makes every node still missing and puts the table in lowering's order (`complete`):
+    the module's params and lets, then each instance's quantities in member order with each part's
+    multiplicity and nodes at its place, then its model outputs, then whatever was added after lowering
+    (definitions binding or evaluation instantiated, assumptions, a model's intermediate terms), in the order
+    added. From then on the table is a plain dict (its class becomes `Nodes`: lookups cost nothing extra).
+    A definition instantiated after lowering (`seal`) makes its nodes at once, as lowering did."""
+
+    def __init__(self, lowering: Lowering):
+        super().__init__()
+        self._lowering = lowering
+        self._pending: dict[str, tuple] = {}    # instance path -> it, its block's shape, its count's module
+        self._made: set[str] = set()          # the nodes made on demand so far
+        self._module_count = 0                # entries before the first instance's (params, module lets)
+        self._sealed = False
+
+    def roots_start(self) -> None:
+        self._module_count = dict.__len__(self) - len(self._made)
+
+    def add_instance(self, inst: Instance, shape: _Shape, count_module: n.Module | None) -> None:
+        if self._sealed:
+            Nodes.add_instance(self, inst, shape, count_module)
+        else:
+            self._pending[inst.path] = (inst, shape, count_module)
+
+    def seal(self) -> None:
+        self._sealed = True
+
+    def _make(self, path: str) -> Node | None:
+        """The node at `path` of a recorded instance, made now as lowering made it; None when there is none."""
+        prefix, _, name = path.rpartition(".")
+        found = self._pending.get(prefix)
+        if found is None:
+            return None
+        inst, shape, count_module = found
+        entry = shape.quantities.get(name)
+        if entry is not None:                           # a field or `let` it sets
+            _, member, module, kind, ftype = entry
+            node = Node(path, "", member.name_span, member.value, inst, module, kind, member.comment, (), "", ftype)
+        elif name == "count" and inst.count == path:    # placed `x N`: a quantity of the block it is placed in
+            count = inst.block.count
+            node = Node(path, "1", count.span, count, inst.parent, count_module, "count")
+        else:                                           # a model output it does not set
+            output = shape.by_output.get(name)
+            if output is None:
+                return None
+            model, unit, display = output
+            block = inst.block
+            node = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (), model.formula,
+                        display)
+        dict.__setitem__(self, path, node)
+        self._made.add(path)
+        return node
+
+    def expression_of(self, path: str) -> tuple | None:
+        """(node kind, expression) of the field, `let` or multiplicity at `path` of a recorded instance, without
+        making its node (evaluation reads a literal's value by its expression); None for anything else."""
+        prefix, _, name = path.rpartition(".")
+        found = self._pending.get(prefix)
+        if found is None:
+            return None
+        inst = found[0]
+        entry = found[1].quantities.get(name)
+        if entry is not None:
+            return entry[3], entry[1].value
+        if name == "count" and inst.count == path:
+            return "count", inst.block.count
+        return None
+
+    def __contains__(self, path) -> bool:
+        return dict.__contains__(self, path) or self._make(path) is not None
+
+    def __missing__(self, path):
+        node = self._make(path)
+        if node is None:
+            raise KeyError(path)
+        return node
+
+    def get(self, path, default=None):
+        node = dict.get(self, path)
+        if node is None:
+            node = self._make(path)
+        return default if node is None else node
+
+    def complete(self) -> None:
+        """Make every node still missing and put the table in lowering's order (see the class docstring)."""
+        made = self._made
+        items = list(dict.items(self))
+        plain = [item for item in items if item[0] not in made] if made else items
+        made_nodes = {path: node for path, node in items if path in made} if made else {}
+        dict.clear(self)
+        dict.update(self, plain[:self._module_count])
+        shape_of = self._lowering.shape
+        for root in self._lowering.graph.roots:
+            _make_tree(self, root, shape_of, made_nodes)
+        for path, node in plain[self._module_count:]:     # added after lowering (kept in place if made above)
+            dict.__setitem__(self, path, node)
+        self._pending, self._made = {}, set()
+        self.__class__ = Nodes
+
+    def __iter__(self):
+        self.complete()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.complete()
+        return dict.__len__(self)
+
+    def __reversed__(self):
+        self.complete()
+        return dict.__reversed__(self)
+
+    def keys(self):
+        self.complete()
+        return dict.keys(self)
+
+    def values(self):
+        self.complete()
+        return dict.values(self)
+
+    def items(self):
+        self.complete()
+        return dict.items(self)
+
+    def copy(self):
+        self.complete()
+        return dict(self)
+
+    def __eq__(self, other):
+        self.complete()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self.complete()
+        return dict.__repr__(self)
+
+
+def _make_tree(nodes: dict, inst: Instance, shape_of, made: dict | None) -> None:
+    """The nodes of `inst` and its parts, in lowering's order: each member in order (a part's multiplicity and
+    then its own nodes, at its place), then the model outputs it does not set. `made`: nodes made already
+    (kept: evaluation recorded what they read)."""
+    shape = shape_of(inst.block)
+    prefix = inst.path + "."
+    parts = iter(inst.parts)
+    for entry in shape.order:
+        if len(entry) == 5:
+            name, member, module, kind, ftype = entry
+            path = prefix + name
+            node = made.get(path) if made else None
+            if node is None:
+                node = Node(path, "", member.name_span, member.value, inst, module, kind, member.comment, (), "",
+                            ftype)
+            dict.__setitem__(nodes, path, node)
+        else:
+            part = next(parts)
+            if part.count is not None:
+                node = made.get(part.count) if made else None
+                if node is None:
+                    node = Node(part.count, "1", entry[1].count.span, entry[1].count, inst, entry[2], "count")
+                dict.__setitem__(nodes, part.count, node)
+            _make_tree(nodes, part, shape_of, made)
+    block = inst.block
+    for name, model, unit, display in shape.outputs:
+        path = prefix + name
+        if dict.__contains__(nodes, path):
+            continue
+        node = made.get(path) if made else None
+        if node is None:
+            node = Node(path, unit, block.name_span, model, inst, block.module, "model", None, (), model.formula,
+                        display)
+        dict.__setitem__(nodes, path, node)
+
+
 _MODELS_OF: dict[str, tuple[list, list]] = {}   # kind name -> its outputs and limits (static: the registry)
+_OUTPUTS_BY_NAME: dict[str, dict[str, tuple]] = {}   # kind name -> output name -> (model, SI unit, declared unit)
+
+
+def _outputs_by_name(kind_name: str) -> dict[str, tuple]:
+    found = _OUTPUTS_BY_NAME.get(kind_name)
+    if found is None:
+        found = _OUTPUTS_BY_NAME[kind_name] = {name: (model, unit, display)
+                                               for name, model, unit, display in _models_of(kind_name)[0]}
+    return found
 
 
 def _models_of(kind_name: str) -> tuple[list, list]:
