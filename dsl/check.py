@@ -17,8 +17,9 @@ the Python stack and every diagnostic keeps its top-down place. Typing a member 
 types the members its value reads. That nests; beyond MAX_NESTING expression levels the member is
 deferred: the outermost `member_type` call types it first, from a fresh stack, then retries. So a chain of
 thousands of lets needs no deep recursion, and the checker runs within Python's default recursion limit.
-Constant folding (`_const`, for multiplicities, ranges and exponents) recurses, and gives up (value
-unknown, nothing reported) past MAX_CONST_DEPTH levels.
+Constant folding (`_fold`, for multiplicities, ranges and exponents) runs on an explicit stack the same
+way (a form's fold is a generator that yields its parts), and gives up (value unknown, nothing reported) past
+MAX_CONST_DEPTH levels, which also ends a definition cycle.
 """
 from __future__ import annotations
 
@@ -816,18 +817,53 @@ class _Checker:
 
         A fold that makes infinity or NaN out of finite parts (`1 W / 0`) reports `non-finite` there."""
         try:
-            return self._const(expr, block, module, 0)
+            return self._fold((expr, block, module, 0))
         except (ArithmeticError, ValueError, TypeError, _TooDeep):
             return None
 
     def member_const(self, member, block, module):
         """The constant value of a field, let or param as read in `block`, or None (memoized)."""
         try:
-            return self._member_const(member, block, module, 0)
+            return self._fold(self._member_const(member, block, module, 0))
         except (ArithmeticError, ValueError, TypeError, _TooDeep):
             return None
 
+    def _fold(self, start):
+        """Run a constant fold on an explicit stack. `start` is a request (expr, block, module, depth) or a fold
+        already begun (a generator). Each form's fold (`_const`) returns its value, or for a form with parts is a
+        generator that yields a request for each part it needs, in reading order, and is sent that part's value;
+        so no expression depth or chain of names nests on the Python stack. A request deeper than
+        MAX_CONST_DEPTH gives up the whole fold (_TooDeep, as a definition cycle does)."""
+        stack: list[Generator] = []
+        request, value = (start, None) if type(start) is tuple else (None, None)
+        if request is None:
+            stack.append(start)
+        try:
+            while True:
+                if request is not None:
+                    if request[3] > MAX_CONST_DEPTH:
+                        raise _TooDeep
+                    folded = self._const(*request)
+                    request = None
+                    if type(folded) is GeneratorType:
+                        stack.append(folded)
+                        value = None                # starts it
+                    else:
+                        value = folded
+                if not stack:
+                    return value
+                try:
+                    request = stack[-1].send(value)
+                except StopIteration as done:
+                    stack.pop()
+                    value = done.value
+        except BaseException:
+            for gen in stack:
+                gen.close()
+            raise
+
     def _member_const(self, member, block, module, depth):
+        """The fold of a field, let or param as read in `block` (memoized), a generator for `_fold`."""
         key = (id(member), id(block))
         if key in self._values:
             return self._values[key]
@@ -835,15 +871,14 @@ class _Checker:
         if isinstance(value, n.RangeExpr):
             result = None
         elif block is None:  # a param or a let of a module
-            result = self._const(value, None, self._home.get(id(member), module), depth + 1)
+            result = yield (value, None, self._home.get(id(member), module), depth + 1)
         else:
-            result = self._const(value, block, block.module or module, depth + 1)
+            result = yield (value, block, block.module or module, depth + 1)
         self._values[key] = result
         return result
 
     def _const(self, expr, block, module, depth):  # noqa: C901 - one dispatch over the foldable kinds
-        if depth > MAX_CONST_DEPTH:
-            raise _TooDeep
+        """The fold of one expression: its value for a literal, else a generator (see `_fold`)."""
         kind = type(expr)
         if kind is n.Number or kind is n.Quantity:
             value = literal_si(expr)
@@ -851,13 +886,22 @@ class _Checker:
                 what = "number" if kind is n.Number or not math.isfinite(expr.value) else "quantity in SI units"
                 self._non_finite(expr.span, f"this {what} is too large: it reads as infinity")
             return value
+        if kind is n.Name:
+            return self._name_const(expr, block, module, depth)
+        if kind in (n.Unary, n.Arith, n.Power, n.ListExpr) or (
+                kind is n.Call and expr.func in ("ceil", "floor", "round", "min", "max", "abs") and expr.args):
+            return self._compound_const(expr, block, module, depth)
+        return None
+
+    def _compound_const(self, expr, block, module, depth):  # noqa: C901 - one dispatch over the foldable kinds
+        kind = type(expr)
         if kind is n.Unary:
-            v = self._const(expr.operand, block, module, depth + 1)
+            v = yield (expr.operand, block, module, depth + 1)
             return None if not isinstance(v, float) else (-v if expr.op == "-" else v)
         if kind is n.Arith:
-            acc = self._const(expr.operands[0], block, module, depth + 1)
+            acc = yield (expr.operands[0], block, module, depth + 1)
             for i, (op, operand) in enumerate(zip(expr.ops, expr.operands[1:]), start=1):
-                v = self._const(operand, block, module, depth + 1)
+                v = yield (operand, block, module, depth + 1)
                 if not isinstance(acc, float) or not isinstance(v, float):
                     return None
                 result = _ARITH[op](acc, v)
@@ -870,8 +914,8 @@ class _Checker:
                 acc = result
             return acc
         if kind is n.Power:
-            b = self._const(expr.base, block, module, depth + 1)
-            e = self._const(expr.exponent, block, module, depth + 1)
+            b = yield (expr.base, block, module, depth + 1)
+            e = yield (expr.exponent, block, module, depth + 1)
             if not isinstance(b, float) or not isinstance(e, float):
                 return None
             result, why = _power(b, e)
@@ -881,30 +925,27 @@ class _Checker:
         if kind is n.ListExpr:
             values = []
             for item in expr.items:
-                values.append(self._const(item, block, module, depth + 1))
+                values.append((yield (item, block, module, depth + 1)))
             return values if all(isinstance(v, float) for v in values) else None
-        if kind is n.Name:
-            return self._name_const(expr, block, module, depth)
-        if kind is n.Call and expr.func in ("ceil", "floor", "round", "min", "max", "abs") and expr.args:
-            values = []
-            for arg in expr.args:
-                values.append(self._const(arg, block, module, depth + 1))
-            if not all(isinstance(v, float) for v in values):
-                return None
-            f = {"ceil": math.ceil, "floor": math.floor, "round": round, "abs": abs}
-            if expr.func in f:
-                return float(f[expr.func](values[0])) if math.isfinite(values[0]) else values[0]
-            return float(min(values) if expr.func == "min" else max(values))
-        return None
+        values = []                                  # ceil, floor, round, min, max, abs
+        for arg in expr.args:
+            values.append((yield (arg, block, module, depth + 1)))
+        if not all(isinstance(v, float) for v in values):
+            return None
+        f = {"ceil": math.ceil, "floor": math.floor, "round": round, "abs": abs}
+        if expr.func in f:
+            return float(f[expr.func](values[0])) if math.isfinite(values[0]) else values[0]
+        return float(min(values) if expr.func == "min" else max(values))
 
     def _name_const(self, expr: n.Name, block, module, depth):
-        """The value a name reads, found by the checker's lookup rules (a member is read in its block)."""
+        """The value a name reads, found by the checker's lookup rules (a member is read in its block): None, or
+        the member's fold (a generator, or its memoized value)."""
         ident = expr.ident
         current = block.parent if expr.outward and block is not None else block
         while current is not None:
             found = self.scopes.members(current).values.get(ident)
             if found is not None:
-                return self._member_const(found, current, module, depth) \
+                return self._member_fold(found, current, module, depth) \
                     if isinstance(found, (n.Field, n.Let)) else None
             spec = kind_spec(current.kind)
             if spec is not None and ident in spec.fields:
@@ -912,8 +953,15 @@ class _Checker:
             current = current.parent
         found = self.scopes.module_lookup(module, ident)
         if isinstance(found, (n.Param, n.Let)):
-            return self._member_const(found, None, module, depth)
+            return self._member_fold(found, None, module, depth)
         return None
+
+    def _member_fold(self, member, block, module, depth):
+        """A member's memoized value, or the generator that folds it."""
+        key = (id(member), id(block))
+        if key in self._values:
+            return self._values[key]
+        return self._member_const(member, block, module, depth)
 
     def _non_finite(self, span, message: str) -> None:
         self.sink.error(Code.NON_FINITE, message, span,

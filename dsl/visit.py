@@ -19,15 +19,14 @@ order) and `generic` for the rest, and, when its context depends on how the sub-
 `context(ctx, how)` (called once per expression walked, not per sub-expression). A visit may return `Tail(expr, ctx)`: the result is that of another expression (a name
 read as the `let` it names), walked on the same stack. An exception raised by a visit abandons the walk.
 
-Not on it, by design: the checker's typing and constant folding (`dsl.check._Checker.expr`, `_const`). They
+Not on it, by design: the checker's typing and constant folding (`dsl.check._Checker.expr`, `_fold`). They
 are top-down: a parent reports between its sub-expressions (an unknown function before its arguments are typed,
 an `if`'s condition before its branches, each `and` operand as it is typed), and typing defers a member by how
-many expression levels are open (`MAX_NESTING`); a bottom-up walk would reorder their diagnostics. Typing runs
-on an explicit stack of its own (each compound form's method a generator that yields its sub-expressions in
-reading order), so it needs no recursion either (tests/test_visit.py types 100,000 levels). Folding recurses,
-bounded: it gives up past `MAX_CONST_DEPTH` (50) levels, and the builder refuses an expression deeper than
-`dsl.build.MAX_EXPR_DEPTH` (200 levels, `nesting-too-deep`); tests/test_robustness.py runs the deepest ones it
-lets through at Python's default recursion limit.
+many expression levels are open (`MAX_NESTING`); a bottom-up walk would reorder their diagnostics. Each runs on an
+explicit stack of its own (each compound form's method a generator that yields its sub-expressions in reading
+order), so neither recurses either (tests/test_visit.py types and folds 100,000 levels). Folding gives up past
+`MAX_CONST_DEPTH` (50) levels, and the builder refuses an expression deeper than `dsl.build.MAX_EXPR_DEPTH`
+(200 levels, `nesting-too-deep`).
 """
 from __future__ import annotations
 

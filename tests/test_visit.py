@@ -109,3 +109,22 @@ def test_the_type_checker_types_a_hundred_thousand_levels_without_recursion() ->
     assert typed == QType(parse_unit("W").dim)
     assert [d.code for d in sink.items] == [Code.TYPE_MISMATCH]
     assert len(checker.types) == depth + 4 and checker._level == 0
+
+
+def test_the_constant_fold_runs_a_hundred_thousand_levels_without_recursion(monkeypatch) -> None:
+    """The checker's constant fold (dsl.check._Checker.const) runs on an explicit stack too: with its depth cap
+    lifted, -(-(...(-(2 ^ 3) / 4)...)) 100,000 levels deep folds to 2 (an even number of negations; 8 / 4 by
+    hand) at Python's default recursion limit; with the cap (MAX_CONST_DEPTH) it gives up, value unknown."""
+    import dsl.check as C
+    from dsl.diagnostics import Sink
+
+    depth = 100_000
+    bottom = n.Arith(None, [n.Power(None, n.Number(None, 2.0, "2"), n.Number(None, 3.0, "3")),
+                            n.Number(None, 4.0, "4")], ["/"], [None])
+    expr = bottom
+    for _ in range(depth):
+        expr = n.Unary(None, "-", expr)
+    assert sys.getrecursionlimit() <= 10_000
+    assert C._Checker(None, Sink()).const(expr, None, None) is None          # past MAX_CONST_DEPTH
+    monkeypatch.setattr(C, "MAX_CONST_DEPTH", 10 * depth)
+    assert C._Checker(None, Sink()).const(expr, None, None) == 2.0
