@@ -191,6 +191,37 @@ TRAINING = {
                          method="full"),
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
+# Each submission's own global batch (sequences per optimizer step), where it is not the workload's: the
+# `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit of
+# 2026-12 snapshot), _v4.0 (62f111b7) and _v4.1, read 2026-12 [P]; keyed by benchmark and result directory (the
+# source column's `/results/<dir>/`). Every other submission of these two benchmarks ran the workload's batch
+# (8 and 2,048 sequences; the same logs) [P].
+TRAINING_BATCH = {
+    "llama2_70b_lora": {"a100_n8_ngc24.1_pytorch_deepspeed": 64, "h100_n4_ngc24.1_pytorch_deepspeed": 32,
+                        "eos_n128_ngc24.04_nemo": 128, "eos_n128_ngc24.09_nemo": 128, "l40s_n96_ngc24.04_nemo": 48,
+                        "64xSMC-H100-SXM-80GB": 64, "ND_H200_v5_n64_nemo": 64, "128xBM.GPU.H100.8": 16,
+                        "512xBM.GPU.H100.8": 64},
+    "gpt3": {"ND_H100_v5_n1344_pytorch": 2688, "eos-dfw_n1024_ngc23.09_nemo": 4096,
+             "eos-dfw_n1280_ngc23.09_nemo": 2560, "eos-dfw_n1344_ngc23.09_nemo": 2688,
+             "eos-dfw_n1344_ngc24.04_nemo": 2688, "eos-dfw_n768_ngc23.09_nemo": 3072, "eos_n96_ngc23.09_nemo": 3072,
+             "eos-dfw_n1452_ngc24.04_nemo": 2904, "eos_n64_ngc24.04_nemo": 2304,
+             "cloud-tpu-v5p-12288-maxtext": 6144, "cloud-tpu-v5p-3072-maxtext": 3072,
+             "cloud-tpu-v5p-4096-maxtext": 4096, "cloud-tpu-v5p-8192-maxtext": 4096,
+             "cloud-tpu-trillium-512-maxtext": 1536, "cloud-tpu-trillium-2048-maxtext": 4096,
+             "cloud-tpu-trillium-3072-maxtext": 6144, "1536xBM.GPU.H100.8": 3072, "3072xBM.GPU.H100.8": 3072},
+}
+# What a larger batch costs in samples: the MLPerf reference convergence points (mean samples, LoRA, or tokens,
+# GPT-3, to the target over the reference runs at each batch size), mlcommons/logging mlperf_logging/rcp_checker/
+# training_4.0.0/rcps_llama2_70b_lora.json (commit ced0239e) and training_4.1.0/rcps_gpt3.json (commit 652244d9)
+# [P] (GPT-3 6,144: the three runs that converged; the file's placeholders of 1 left out). Between two reference
+# batch sizes the mean is interpolated linearly in the batch, as rcp_checker interpolates a missing RCP [P].
+# A row's tokens (and evaluations: one every fixed number of samples, NeMo VAL_CHECK_INTERVAL = 384 for LoRA [P])
+# are the workload's times RCP(its batch) / RCP(the workload's batch): the workload's own figure stays the
+# log-read one (module docstring), the batch changes it by the reference runs' ratio.
+TRAINING_RCP = {
+    "llama2_70b_lora": {8: 3187.2, 16: 4051.2, 32: 6028.8, 128: 11289.6},
+    "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
+}
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
 # A training submission's own system where it differs from the workload defaults (a 400 Gb/s NIC per GPU, TP
 # communication overlapped with the GEMMs): NVIDIA's L40S LoRA runs, mlcommons/training_results_v4.0 (commit
@@ -199,6 +230,17 @@ TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantiz
 # nemo/config_L40S_16x4x2xtp4pp1cp2.sh and config_L40S_96x4x1xtp4pp1cp2.sh `TP_COMM_OVERLAP=False` (True in the
 # DGX H100 configurations: the overlap needs NVLink). The node size comes from the result path (`_n16`).
 TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"tp_comm_overlap": 0}}}
+# A submission whose software ran another layout and precision than the NeMo FP8 recipe the workload assumes,
+# by result directory: JuniperNetworks' Llama 2 70B LoRA (mlcommons/training_results_v4.0, commit 62f111b7,
+# read 2026-12 [P]): JuniperNetworks/benchmarks/llama2_70b_lora/implementations/pytorch (HF Trainer + PEFT,
+# "accelerate launch --bf16 True --per_device_train_batch_size 1 --use_gradient_checkpointing True
+# --use_flash_attn", run/run.sub; configs/ds_lora_config.json "bf16" enabled, "zero_optimization" "stage": 3):
+# bf16, no tensor, pipeline or context parallelism, one sequence per GPU, full recomputation, ZeRO-3 (the frozen
+# base sharded over all GPUs and all-gathered in every pass).
+TRAINING_SOFTWARE = {
+    name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
+    for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
+                 "a100_n8_ngc24.1_pytorch_deepspeed")}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -627,12 +669,17 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
     if kind != "power":
         nodes = _result_nodes(d.get("source", ""))
         fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else (n / nodes if nodes else min(n, 8))
-    fields.update(tokens=Q(job["tokens"], "tok"), eval_tokens=Q(job["eval"], "tok"), seq_len=Q(job["seq"], "tok"),
-                  global_batch=Q(job["batch"], "tok"), method=job["method"], failure_rate=Number(0) / Q(1, "s"))
+    batch, converge = _training_batch(TRAINING_NAMES.get(bench, bench), job, d.get("source", ""))
+    fields.update(tokens=Q(job["tokens"] * converge, "tok"), eval_tokens=Q(job["eval"] * converge, "tok"),
+                  seq_len=Q(job["seq"], "tok"), global_batch=Q(batch, "tok"), method=job["method"],
+                  failure_rate=Number(0) / Q(1, "s"))
     if chip.startswith("TPU"):
         fields["scaleout_bw"] = Q(50, "Gb/s")
     if chip in TRAINING_PRECISION:
         fields["precision"] = TRAINING_PRECISION[chip]
+    m = re.search(r"/results/([^/\s]+)/", d.get("source", ""))
+    for name, value in (TRAINING_SOFTWARE.get(m.group(1), {}) if m and kind != "power" else {}).items():
+        fields[name] = value if isinstance(value, str) else float(value)
     system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
     for name, (value, unit) in system.get("fields", {}).items():
         fields[name] = Q(value, unit)
@@ -642,6 +689,28 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         row.output = "system_power_dc" if "(DC)" in metric else "system_power"
     else:
         row.output = "time_to_train"
+
+
+def _rcp(table: dict, batch: float) -> float:
+    """The reference convergence point at `batch`, linear between the two nearest reference batch sizes (the
+    nearest end outside them)."""
+    sizes = sorted(table)
+    if batch <= sizes[0] or batch >= sizes[-1]:
+        return table[sizes[0] if batch <= sizes[0] else sizes[-1]]
+    hi = next(b for b in sizes if b >= batch)
+    lo = max(b for b in sizes if b <= batch)
+    return table[lo] if hi == lo else table[lo] + (table[hi] - table[lo]) * (batch - lo) / (hi - lo)
+
+
+def _training_batch(bench: str, job: dict, source: str) -> tuple[float, float]:
+    """(the global batch in tokens, the factor on the workload's tokens to converge) of a submission: its own
+    batch where TRAINING_BATCH has it (the result directory of its source), else the workload's."""
+    m = re.search(r"/results/([^/\s]+)/", source or "")
+    sequences = TRAINING_BATCH.get(bench, {}).get(m.group(1) if m else "")
+    if sequences is None or bench not in TRAINING_RCP:
+        return job["batch"], 1.0
+    table, base = TRAINING_RCP[bench], job["batch"] / job["seq"]
+    return sequences * job["seq"], _rcp(table, sequences) / _rcp(table, base)
 
 
 def _submission(row: Row) -> tuple:

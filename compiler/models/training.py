@@ -56,7 +56,11 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     DP comm       gradient reduce-scatter + parameter all-gather (ZeRO) over d = dp cp (experts: d_e = d / ep):
                   t_dp = 2 x 2 B x [N_d / (tp pp) (d - 1) / d + N_e / (tp pp ep) (d_e - 1) / d_e] / B_dp (x 1.5
                   with ZeRO-3: the weights are gathered again), B_dp = BL when all chips in use are one domain,
-                  else BO; exposed max(0, t_dp - 2/3 t_c) (bucketed, overlapped with the backward pass)
+                  else BO; exposed max(0, t_dp - 2/3 t_c) (bucketed, overlapped with the backward pass). LoRA
+                  (frozen base, adapter gradients negligible): 0, except under ZeRO-3 (DeepSpeed stage 3, as
+                  HF PEFT + DeepSpeed runs it), where the sharded base is all-gathered for the forward, the
+                  backward and each recomputed forward: t_dp = (2 + r) w [N_d / (tp pp) (d - 1) / d + N_e /
+                  (tp pp ep) (d_e - 1) / d_e] / B_dp
     EP comm       V = (4 + 2 r) (L / pp) m mb s_c k h a / ep bytes per peer (dispatch and combine, forward and
                   backward, again for the recomputed forward); of the ep - 1 peers, g - 1 = min(ep, S / (tp cp))
                   - 1 are in the domain and ep - g beyond it: t_ep = max(V (g - 1) / BL, V (ep - g) / (BO f_a2a));
@@ -68,7 +72,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     memory        state per chip (ZeRO stage z, `zero`, default 1 = Megatron's distributed optimizer):
                   [N_d / (tp pp)] (2 / d^[z>=3] + 2 / d^[z>=2] + 12 / d) + [N_e / (tp pp ep)] (same with d_e)
                   bytes: bf16 weights and gradients, fp32 master weights and Adam moments; LoRA: the frozen base
-                  at the precision's bytes, (N_d + N_e / ep) w / (tp pp)
+                  at the precision's bytes, (N_d + N_e / ep) w / (tp pp) (/ d with ZeRO-3: sharded as well)
                   activations per layer and sequence (Korthikanti et al. 2022, "Reducing Activation Recomputation
                   in Large Transformer Models", with TP + SP; s_c for s with CP):
                       none       s_c h (34 + 5 a_h s / h) / tp
@@ -154,7 +158,7 @@ from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelera
 from .power import compute_clock_fraction
 
 training_efficiency = Assumption(
-    "training_gemm_efficiency", 0.55, "1",
+    "training_gemm_efficiency", 0.56, "1",
     "achieved fraction of the dense bf16 peak FLOP/s in training matrix multiplies on large shapes at the full "
     "clock (the power-limited clock, compute_clock_fraction, multiplies it) [D] (fp8 and narrower formats: x 0.91, "
     "their measured large-GEMM share of peak against bf16's on one H100 SXM, "
@@ -176,7 +180,7 @@ restart_time = Assumption(
     "spares and reloading; with the Llama 3 failure rate this gives the >90% effective training time Meta "
     "reported (Llama 3 paper, 2024, via datacenterdynamics.com)")
 step_overhead = Assumption(
-    "training_step_overhead", 0.2, "s",
+    "training_step_overhead", 0.26, "s",
     "fixed time per optimizer step besides the micro-batches' work [D]: the optimizer step's kernels, the "
     "gradient-norm and loss all-reduces, launches and host synchronization; fitted once, globally, with "
     "training_gemm_efficiency on MLPerf Training v3.1-v4.1 time-to-train (reference/mlperf_calibration.csv: 0.19, "
@@ -271,7 +275,7 @@ def _state(arch, job, tp, pp, dp, cp, ep):
     def per_param(d):      # bf16 weights and gradients, fp32 master weights and Adam moments (12 B)
         return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / d
     full = n_dense / (tp * pp) * per_param(d) + n_exp / (tp * pp * ep) * per_param(de)
-    frozen = (n_dense + n_exp / ep) / (tp * pp) * _col(job["wbytes"])
+    frozen = (n_dense + n_exp / ep) / (tp * pp) * _col(job["wbytes"]) / np.where(zero >= 3, d, 1.0)
     return np.where(lora > 0, frozen, full)
 
 
@@ -351,8 +355,12 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
     grads = np.where(lora > 0, 0.0, 1.0) * 2.0 * (n_dense / (tp * pp) * (d - 1) / d
                                                    + n_exp / (tp * pp * ep) * (de - 1) / de)
+    # LoRA under ZeRO-3 (the frozen base sharded over d): its weights are all-gathered for the forward, the
+    # backward and each recomputed forward pass (2 + r), the adapters' gradients are negligible
+    gathers = np.where((lora > 0) & (zero >= 3), (2.0 + r) * (n_dense / (tp * pp) * (d - 1) / d
+                                                               + n_exp / (tp * pp * ep) * (de - 1) / de), 0.0)
     dp_bw = np.where(used <= S + 1e-9, BL, BO)
-    t_dp = np.where(zero >= 3, 3.0, 2.0) * grads / dp_bw     # ZeRO-3 also all-gathers the weights
+    t_dp = (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"])) / dp_bw  # ZeRO-3: weights too
     t_dp_exposed = np.maximum(t_dp - 2.0 / 3.0 * t_c, 0.0)
     # all-to-all: each token's k expert copies leave for the other ep - 1 ranks; the g - 1 in the domain go on
     # the scale-up links, the ep - g outside on the fabric at its all-to-all share of the NIC bandwidth
