@@ -17,7 +17,11 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
     training time-to-train   `time_to_train` rows against the training workload's `time_to_train`. The scale-up
                        domain is the submission's node (the node count of its result path, `_n16`), else 8;
                        a submission whose system differs from the defaults is described as it ran
-                       (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped).
+                       (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped;
+                       TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16). Each
+                       row runs its submission's own global batch (TRAINING_BATCH, from its result log) and the
+                       tokens to converge at that batch (the workload's, times the ratio of the MLPerf reference
+                       convergence points at the two batches: TRAINING_RCP).
     TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
                        `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
                        the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
@@ -88,10 +92,13 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
                      sequence 2,048; global batch 2,048 sequences (the 256-GPU log [P]); evaluation costs about one
                      training step per evaluation (same logs: 3 x 6.6 s of validation against 18.4 s steps), i.e.
-                     25 x 12 Mtok forward-only [D].
+                     25 x 12 Mtok forward-only [D]. Submissions with another global batch (1,536 to 6,144
+                     sequences) run their own, the tokens scaled by RCP(batch) / RCP(2,048) (TRAINING_BATCH).
     llama2_70b_lora  LoRA fine-tuning of Llama 2 70B on GovReport, sequence 8,192, global batch 8: 3,456 samples to
                      converge plus 9 evaluations of 173 samples (NVIDIA v4.1 B200 log b200_preview_nemo/
-                     llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]).
+                     llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]); a
+                     submission with another global batch (16 to 128 in the reference file) runs its own, with
+                     3,456 x RCP(batch) / RCP(8) samples (TRAINING_BATCH, TRAINING_RCP).
     llama31_405b     MLPerf Training v5.0 Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192, global
                      batch 1,152 sequences [U]; ~1.8 Gtok to the target [U][D] (NVIDIA's 2,496-GPU GB200 run took
                      27.3 min, which at ~40% MFU is 6 x 405e9 x 1.8e9 FLOP); evaluation ~5% of training [U]. Not
@@ -114,7 +121,10 @@ Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (F
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
 Training" ("we advanced our novel mixed-precision training approach to leverage the INT8 precision format",
-Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; applied to v5p too [U]); Trillium BF16 [U].
+Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; v5p too: `quantization=int8` in
+Google/benchmarks/gpt3/implementations/maxtext/cloud-tpu-v5p/v5p-*.sh, mlcommons/training_results_v4.1 [P]);
+Trillium BF16 here, though its v4.1 runs set `quantization=int8` as well (cloud-tpu-trillium/trillium-*.sh [P]),
+with full rematerialization and FSDP over the slice, which this model cannot describe yet (docs/accuracy.md).
 Scale-up domain: the alias file's `scaleup` (72 for GB200/GB300 NVL72, 2 for H100 NVL bridge pairs, 4 for H200 NVL
 bridge groups, the whole slice for TPU v5p, 256 for TPU v5e/v6e pods), else the accelerators per node (the source's
 `nodes=`; 8 otherwise); TPU scale-out 50 Gb/s per chip (DCN, Google TPU v5p page [P], systems.factory).
@@ -192,8 +202,8 @@ TRAINING = {
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
 # Each submission's own global batch (sequences per optimizer step), where it is not the workload's: the
-# `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit of
-# 2026-12 snapshot), _v4.0 (62f111b7) and _v4.1, read 2026-12 [P]; keyed by benchmark and result directory (the
+# `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit
+# d06288b2), _v4.0 (6fe95437) and _v4.1 (b87b9e39), read 2026-12 [P]; keyed by benchmark and result directory (the
 # source column's `/results/<dir>/`). Every other submission of these two benchmarks ran the workload's batch
 # (8 and 2,048 sequences; the same logs) [P].
 TRAINING_BATCH = {
@@ -231,7 +241,7 @@ TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantiz
 # DGX H100 configurations: the overlap needs NVLink). The node size comes from the result path (`_n16`).
 TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"tp_comm_overlap": 0}}}
 # A submission whose software ran another layout and precision than the NeMo FP8 recipe the workload assumes,
-# by result directory: JuniperNetworks' Llama 2 70B LoRA (mlcommons/training_results_v4.0, commit 62f111b7,
+# by result directory: JuniperNetworks' Llama 2 70B LoRA (mlcommons/training_results_v4.0, commit 6fe95437,
 # read 2026-12 [P]): JuniperNetworks/benchmarks/llama2_70b_lora/implementations/pytorch (HF Trainer + PEFT,
 # "accelerate launch --bf16 True --per_device_train_batch_size 1 --use_gradient_checkpointing True
 # --use_flash_attn", run/run.sub; configs/ds_lora_config.json "bf16" enabled, "zero_optimization" "stage": 3):
