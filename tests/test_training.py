@@ -646,3 +646,18 @@ def test_pruning_keeps_each_scenarios_own_deadline_ladder_in_one_block(monkeypat
         "    deadline = 30 day\n", "    deadline = 2 day\n    scaleup_size = su\n")
     diffs = _pruned_and_unpruned(monkeypatch, text, {"su": "[4, 36, 72]"})
     assert not diffs, "\n".join(diffs[:20])
+
+
+def test_lora_under_zero3_shards_the_frozen_base_and_gathers_it_each_pass_by_hand() -> None:
+    """LoRA on 8 H100 (bf16, tp = pp = cp = 1, one sequence per GPU, full recomputation): ZeRO-3 holds 1 / 8 of
+    the frozen base per GPU (ZeRO-1: all of it, which does not fit in 80 GB) and all-gathers it for the forward,
+    the backward and the recomputed forward: (2 + 1) x 2 B x N x 7 / 8 over the node's NVLink per step."""
+    fields = dict(model="Llama2_70B", system="DGX_H100", accelerators=8, seq_len="8192 tok", method='"lora"',
+                  tokens="10 Mtok", global_batch="65536 tok", precision='"bf16"', recompute='"full"', tp=1, pp=1,
+                  cp=1, microbatch=1)
+    v = run(HEAD + "site s {\n" + job("z3", zero=3, **fields) + "}\n")
+    n_params = 68_976_648_192
+    assert v["s.z3.dp"] == 8
+    assert v["s.z3.detail.dp_comm_time"] == pytest.approx(3 * 2 * n_params * 7 / 8 / 450e9, rel=1e-6)
+    assert v["s.z3.memory_per_accelerator"] < 80e9 * 0.9
+    assert v["s.z3.memory_per_accelerator"] > 2 * n_params / 8          # the shard, plus the activations
