@@ -17,7 +17,11 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
     training time-to-train   `time_to_train` rows against the training workload's `time_to_train`. The scale-up
                        domain is the submission's node (the node count of its result path, `_n16`), else 8;
                        a submission whose system differs from the defaults is described as it ran
-                       (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped).
+                       (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped;
+                       TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16). Each
+                       row runs its submission's own global batch (TRAINING_BATCH, from its result log) and the
+                       tokens to converge at that batch (the workload's, times the ratio of the MLPerf reference
+                       convergence points at the two batches: TRAINING_RCP).
     TTFT p50/p99, TPOT mean/p99   latency rows of Server/Interactive runs against the workload's outputs
                        `ttft_p50`, `ttft_p99`, `tpot_mean` and `tpot_p99` (the inference model's step in flight,
                        the step carrying the prompt and the queueing wait at that quantile; the mean decode step;
@@ -91,10 +95,13 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
                      sequence 2,048; global batch 2,048 sequences (the 256-GPU log [P]); evaluation costs about one
                      training step per evaluation (same logs: 3 x 6.6 s of validation against 18.4 s steps), i.e.
-                     25 x 12 Mtok forward-only [D].
+                     25 x 12 Mtok forward-only [D]. Submissions with another global batch (1,536 to 6,144
+                     sequences) run their own, the tokens scaled by RCP(batch) / RCP(2,048) (TRAINING_BATCH).
     llama2_70b_lora  LoRA fine-tuning of Llama 2 70B on GovReport, sequence 8,192, global batch 8: 3,456 samples to
                      converge plus 9 evaluations of 173 samples (NVIDIA v4.1 B200 log b200_preview_nemo/
-                     llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]).
+                     llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]); a
+                     submission with another global batch (16 to 128 in the reference file) runs its own, with
+                     3,456 x RCP(batch) / RCP(8) samples (TRAINING_BATCH, TRAINING_RCP).
     llama31_405b     MLPerf Training v5.0 Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192, global
                      batch 1,152 sequences [U]; ~1.8 Gtok to the target [U][D] (NVIDIA's 2,496-GPU GB200 run took
                      27.3 min, which at ~40% MFU is 6 x 405e9 x 1.8e9 FLOP); evaluation ~5% of training [U]. Not
@@ -117,7 +124,10 @@ Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (F
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
 Training" ("we advanced our novel mixed-precision training approach to leverage the INT8 precision format",
-Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; applied to v5p too [U]); Trillium BF16 [U].
+Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; v5p too: `quantization=int8` in
+Google/benchmarks/gpt3/implementations/maxtext/cloud-tpu-v5p/v5p-*.sh, mlcommons/training_results_v4.1 [P]);
+Trillium BF16 here, though its v4.1 runs set `quantization=int8` as well (cloud-tpu-trillium/trillium-*.sh [P]),
+with full rematerialization and FSDP over the slice, which this model cannot describe yet (docs/accuracy.md).
 Scale-up domain: the alias file's `scaleup` (72 for GB200/GB300 NVL72, 2 for H100 NVL bridge pairs, 4 for H200 NVL
 bridge groups, the whole slice for TPU v5p, 256 for TPU v5e/v6e pods), else the accelerators per node (the source's
 `nodes=`; 8 otherwise); TPU scale-out 50 Gb/s per chip (DCN, Google TPU v5p page [P], systems.factory).
@@ -194,6 +204,37 @@ TRAINING = {
                          method="full"),
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
+# Each submission's own global batch (sequences per optimizer step), where it is not the workload's: the
+# `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit
+# d06288b2), _v4.0 (6fe95437) and _v4.1 (b87b9e39), read 2026-12 [P]; keyed by benchmark and result directory (the
+# source column's `/results/<dir>/`). Every other submission of these two benchmarks ran the workload's batch
+# (8 and 2,048 sequences; the same logs) [P].
+TRAINING_BATCH = {
+    "llama2_70b_lora": {"a100_n8_ngc24.1_pytorch_deepspeed": 64, "h100_n4_ngc24.1_pytorch_deepspeed": 32,
+                        "eos_n128_ngc24.04_nemo": 128, "eos_n128_ngc24.09_nemo": 128, "l40s_n96_ngc24.04_nemo": 48,
+                        "64xSMC-H100-SXM-80GB": 64, "ND_H200_v5_n64_nemo": 64, "128xBM.GPU.H100.8": 16,
+                        "512xBM.GPU.H100.8": 64},
+    "gpt3": {"ND_H100_v5_n1344_pytorch": 2688, "eos-dfw_n1024_ngc23.09_nemo": 4096,
+             "eos-dfw_n1280_ngc23.09_nemo": 2560, "eos-dfw_n1344_ngc23.09_nemo": 2688,
+             "eos-dfw_n1344_ngc24.04_nemo": 2688, "eos-dfw_n768_ngc23.09_nemo": 3072, "eos_n96_ngc23.09_nemo": 3072,
+             "eos-dfw_n1452_ngc24.04_nemo": 2904, "eos_n64_ngc24.04_nemo": 2304,
+             "cloud-tpu-v5p-12288-maxtext": 6144, "cloud-tpu-v5p-3072-maxtext": 3072,
+             "cloud-tpu-v5p-4096-maxtext": 4096, "cloud-tpu-v5p-8192-maxtext": 4096,
+             "cloud-tpu-trillium-512-maxtext": 1536, "cloud-tpu-trillium-2048-maxtext": 4096,
+             "cloud-tpu-trillium-3072-maxtext": 6144, "1536xBM.GPU.H100.8": 3072, "3072xBM.GPU.H100.8": 3072},
+}
+# What a larger batch costs in samples: the MLPerf reference convergence points (mean samples, LoRA, or tokens,
+# GPT-3, to the target over the reference runs at each batch size), mlcommons/logging mlperf_logging/rcp_checker/
+# training_4.0.0/rcps_llama2_70b_lora.json (commit ced0239e) and training_4.1.0/rcps_gpt3.json (commit 652244d9)
+# [P] (GPT-3 6,144: the three runs that converged; the file's placeholders of 1 left out). Between two reference
+# batch sizes the mean is interpolated linearly in the batch, as rcp_checker interpolates a missing RCP [P].
+# A row's tokens (and evaluations: one every fixed number of samples, NeMo VAL_CHECK_INTERVAL = 384 for LoRA [P])
+# are the workload's times RCP(its batch) / RCP(the workload's batch): the workload's own figure stays the
+# log-read one (module docstring), the batch changes it by the reference runs' ratio.
+TRAINING_RCP = {
+    "llama2_70b_lora": {8: 3187.2, 16: 4051.2, 32: 6028.8, 128: 11289.6},
+    "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
+}
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
 # A training submission's own system where it differs from the workload defaults (a 400 Gb/s NIC per GPU, TP
 # communication overlapped with the GEMMs): NVIDIA's L40S LoRA runs, mlcommons/training_results_v4.0 (commit
@@ -202,6 +243,17 @@ TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantiz
 # nemo/config_L40S_16x4x2xtp4pp1cp2.sh and config_L40S_96x4x1xtp4pp1cp2.sh `TP_COMM_OVERLAP=False` (True in the
 # DGX H100 configurations: the overlap needs NVLink). The node size comes from the result path (`_n16`).
 TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"tp_comm_overlap": 0}}}
+# A submission whose software ran another layout and precision than the NeMo FP8 recipe the workload assumes,
+# by result directory: JuniperNetworks' Llama 2 70B LoRA (mlcommons/training_results_v4.0, commit 6fe95437,
+# read 2026-12 [P]): JuniperNetworks/benchmarks/llama2_70b_lora/implementations/pytorch (HF Trainer + PEFT,
+# "accelerate launch --bf16 True --per_device_train_batch_size 1 --use_gradient_checkpointing True
+# --use_flash_attn", run/run.sub; configs/ds_lora_config.json "bf16" enabled, "zero_optimization" "stage": 3):
+# bf16, no tensor, pipeline or context parallelism, one sequence per GPU, full recomputation, ZeRO-3 (the frozen
+# base sharded over all GPUs and all-gathered in every pass).
+TRAINING_SOFTWARE = {
+    name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
+    for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
+                 "a100_n8_ngc24.1_pytorch_deepspeed")}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -630,12 +682,17 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
     if kind != "power":
         nodes = _result_nodes(d.get("source", ""))
         fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else (n / nodes if nodes else min(n, 8))
-    fields.update(tokens=Q(job["tokens"], "tok"), eval_tokens=Q(job["eval"], "tok"), seq_len=Q(job["seq"], "tok"),
-                  global_batch=Q(job["batch"], "tok"), method=job["method"], failure_rate=Number(0) / Q(1, "s"))
+    batch, converge = _training_batch(TRAINING_NAMES.get(bench, bench), job, d.get("source", ""))
+    fields.update(tokens=Q(job["tokens"] * converge, "tok"), eval_tokens=Q(job["eval"] * converge, "tok"),
+                  seq_len=Q(job["seq"], "tok"), global_batch=Q(batch, "tok"), method=job["method"],
+                  failure_rate=Number(0) / Q(1, "s"))
     if chip.startswith("TPU"):
         fields["scaleout_bw"] = Q(50, "Gb/s")
     if chip in TRAINING_PRECISION:
         fields["precision"] = TRAINING_PRECISION[chip]
+    m = re.search(r"/results/([^/\s]+)/", d.get("source", ""))
+    for name, value in (TRAINING_SOFTWARE.get(m.group(1), {}) if m and kind != "power" else {}).items():
+        fields[name] = value if isinstance(value, str) else float(value)
     system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
     for name, (value, unit) in system.get("fields", {}).items():
         fields[name] = Q(value, unit)
@@ -645,6 +702,28 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         row.output = "system_power_dc" if "(DC)" in metric else "system_power"
     else:
         row.output = "time_to_train"
+
+
+def _rcp(table: dict, batch: float) -> float:
+    """The reference convergence point at `batch`, linear between the two nearest reference batch sizes (the
+    nearest end outside them)."""
+    sizes = sorted(table)
+    if batch <= sizes[0] or batch >= sizes[-1]:
+        return table[sizes[0] if batch <= sizes[0] else sizes[-1]]
+    hi = next(b for b in sizes if b >= batch)
+    lo = max(b for b in sizes if b <= batch)
+    return table[lo] if hi == lo else table[lo] + (table[hi] - table[lo]) * (batch - lo) / (hi - lo)
+
+
+def _training_batch(bench: str, job: dict, source: str) -> tuple[float, float]:
+    """(the global batch in tokens, the factor on the workload's tokens to converge) of a submission: its own
+    batch where TRAINING_BATCH has it (the result directory of its source), else the workload's."""
+    m = re.search(r"/results/([^/\s]+)/", source or "")
+    sequences = TRAINING_BATCH.get(bench, {}).get(m.group(1) if m else "")
+    if sequences is None or bench not in TRAINING_RCP:
+        return job["batch"], 1.0
+    table, base = TRAINING_RCP[bench], job["batch"] / job["seq"]
+    return sequences * job["seq"], _rcp(table, sequences) / _rcp(table, base)
 
 
 def _submission(row: Row) -> tuple:

@@ -339,21 +339,21 @@ def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand
     512 sequences per step), written out:
       clock       H100 SXM at 700 W: x = ((700 - 72 - 104.5 x 0.0731) / 1,957)^(1/3) = 0.6818, rho = 1 / (0.349 /
                   0.6818 + 0.651) = 669 / 778 = 0.860 (compiler/models/power.py, reference/h100_microbench.md)
-      compute     256 micro-batches per replica x 1,024 tokens x F / (8 x 4 x 989e12 x 0.860 x 0.55 x share(1,024
+      compute     256 micro-batches per replica x 1,024 tokens x F / (8 x 4 x 989e12 x 0.860 x 0.56 x share(1,024
                   rows) = 639 / 770)
       TP overlap  exposed = max(tp_comm_time / 8, tp_comm_time - compute_time)
-      fixed       0.2 s + 2 x 8 us x ceil(log2 64) = 0.200096 s
+      fixed       0.26 s + 2 x 8 us x ceil(log2 64) = 0.260096 s
       step        compute + bubble (3 / 256 of compute) + exposed TP + fixed + exposed PP, DP (none here)"""
     v = _swept(RECOMPUTE, "seq", "[1024]")
     run_ = "s.none"
     assert (v[f"{run_}.tp"], v[f"{run_}.pp"], v[f"{run_}.dp"], v[f"{run_}.microbatch"]) == (8, 4, 2, 1)
     rho = 669 / 778
-    compute = 256 * 1024 * v[f"{run_}.flops_per_token"] / (8 * 4 * 989e12 * rho * 0.55 * 639 / 770)
+    compute = 256 * 1024 * v[f"{run_}.flops_per_token"] / (8 * 4 * 989e12 * rho * 0.56 * 639 / 770)
     np.testing.assert_allclose(v[f"{run_}.detail.compute_time"], compute, rtol=2e-3)
     tp = v[f"{run_}.detail.tp_comm_time"]
     np.testing.assert_allclose(v[f"{run_}.detail.tp_comm_exposed_time"],
                                np.maximum(tp / 8, tp - v[f"{run_}.detail.compute_time"]), rtol=1e-12)
-    np.testing.assert_allclose(v[f"{run_}.detail.step_overhead_time"], 0.2 + 2 * 8e-6 * 6, rtol=1e-12)
+    np.testing.assert_allclose(v[f"{run_}.detail.step_overhead_time"], 0.26 + 2 * 8e-6 * 6, rtol=1e-12)
     terms = sum(v[f"{run_}.detail.{t}"] for t in ("compute_time", "bubble_time", "tp_comm_exposed_time",
                                                    "step_overhead_time", "pp_comm_exposed_time",
                                                    "dp_comm_exposed_time", "cp_comm_exposed_time",
@@ -646,3 +646,18 @@ def test_pruning_keeps_each_scenarios_own_deadline_ladder_in_one_block(monkeypat
         "    deadline = 30 day\n", "    deadline = 2 day\n    scaleup_size = su\n")
     diffs = _pruned_and_unpruned(monkeypatch, text, {"su": "[4, 36, 72]"})
     assert not diffs, "\n".join(diffs[:20])
+
+
+def test_lora_under_zero3_shards_the_frozen_base_and_gathers_it_each_pass_by_hand() -> None:
+    """LoRA on 8 H100 (bf16, tp = pp = cp = 1, one sequence per GPU, full recomputation): ZeRO-3 holds 1 / 8 of
+    the frozen base per GPU (ZeRO-1: all of it, which does not fit in 80 GB) and all-gathers it for the forward,
+    the backward and the recomputed forward: (2 + 1) x 2 B x N x 7 / 8 over the node's NVLink per step."""
+    fields = dict(model="Llama2_70B", system="DGX_H100", accelerators=8, seq_len="8192 tok", method='"lora"',
+                  tokens="10 Mtok", global_batch="65536 tok", precision='"bf16"', recompute='"full"', tp=1, pp=1,
+                  cp=1, microbatch=1)
+    v = run(HEAD + "site s {\n" + job("z3", zero=3, **fields) + "}\n")
+    n_params = 68_976_648_192
+    assert v["s.z3.dp"] == 8
+    assert v["s.z3.detail.dp_comm_time"] == pytest.approx(3 * 2 * n_params * 7 / 8 / 450e9, rel=1e-6)
+    assert v["s.z3.memory_per_accelerator"] < 80e9 * 0.9
+    assert v["s.z3.memory_per_accelerator"] > 2 * n_params / 8          # the shard, plus the activations

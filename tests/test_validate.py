@@ -407,3 +407,18 @@ def test_l40s_lora_rows_are_planned_as_the_submission_ran() -> None:
                 accelerator="NVIDIA H100-SXM5-80GB", num_accelerators="1024", metric="time_to_train",
                 value="1.5", unit="minutes", source=source.replace("l40s_n16", "eos_n128"))
     assert h100.fields["scaleup_size"] == 8 and "scaleout_bw" not in h100.fields and not h100.lets
+
+
+def test_a_training_row_runs_its_submissions_own_batch_and_the_rcp_samples_by_hand() -> None:
+    """The 512-GPU Oracle LoRA run logged global_batch_size 64: 64 sequences per step and 3,456 x RCP(64) /
+    RCP(8) samples, RCP(64) linear between the reference points at 32 (6,028.8) and 128 (11,289.6):
+    6,028.8 + (11,289.6 - 6,028.8) x 32 / 96 = 7,782.4; a submission not in the table keeps the workload's."""
+    from compiler import validate as V
+
+    job = V.TRAINING["llama2_70b_lora"]
+    source = "github.com/mlcommons/training_results_v4.1/tree/main/Oracle/results/512xBM.GPU.H100.8/llama2_70b_lora"
+    batch, factor = V._training_batch("llama2_70b_lora", job, source)
+    assert batch == 64 * 8192
+    assert factor == pytest.approx((6028.8 + (11289.6 - 6028.8) * 32 / 96) / 3187.2)
+    other = source.replace("512xBM.GPU.H100.8", "D74H-7U")
+    assert V._training_batch("llama2_70b_lora", job, other) == (8 * 8192, 1.0)
