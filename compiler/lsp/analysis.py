@@ -73,6 +73,7 @@ class Analysis:
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self.eval_diagnostics: list = []            # what evaluation adds (asserts, limits, feasibility)
+        self._checks_diagnostics: list | None = None  # what the checks alone add (checks_diagnostics)
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
         self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
         self.imports: set[str] = set()              # absolute paths of every module this version read
@@ -216,6 +217,32 @@ class Analysis:
             finally:
                 self._lock.release()
         return None
+
+    def checks_diagnostics(self) -> list:
+        """The diagnostics of the spec's asserts, built-in limits and rules alone (`evaluate(...,
+        only_checks=True)`: only what they read is evaluated, ~0.2 s on a 2,000-line spec where evaluating
+        everything takes seconds), so an editor shows them first; computed once per version, and the full
+        evaluation's once that has run (they include these). Empty for a spec with errors or a cancelled
+        evaluation."""
+        with self._lock:
+            if self._evaluated:
+                return self.eval_diagnostics
+            if self._checks_diagnostics is None:
+                self._checks_diagnostics = []
+                if self.checked is not None and not self.sink.has_errors():
+                    from compiler.evaluate import Cancelled, evaluate
+                    from compiler.lower import lower
+                    sink = Sink()
+                    for source in self.sink.sources.values():
+                        sink.add_source(source)
+                    try:
+                        lowering = lower(self.checked, sink)
+                        if not sink.has_errors():
+                            evaluate(lowering, sink, only_checks=True, cancel=self._cancel)
+                        self._checks_diagnostics = list(sink.items)
+                    except Cancelled:           # superseded by a newer version of the text
+                        pass
+            return self._checks_diagnostics
 
     def _evaluate(self) -> None:
         self._evaluated = True
