@@ -809,3 +809,59 @@ def test_overloaded_reason_is_shown_in_the_table_report_and_json(tmp_path) -> No
     assert built.exit_code == 1
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| Ttft p99 | n/a \\(offered load above capacity: offered" in report
+
+# ----------------------------------------------------------------------------- pipeline stages (micro-batch imbalance)
+def test_expected_max_of_poisson_counts_by_hand() -> None:
+    """E[max of n Poisson(lam)] = sum over k >= 0 of 1 - F(k)^n. Hand values: n = 1 is lam itself; n = 2, lam = 1:
+    F(0) = e^-1, F(1) = 2 e^-1, F(2) = 2.5 e^-1, ... summed below term by term; small lam: 1 - e^(-n lam) + O(lam^2)
+    (the chance that any of the n counts is non-zero)."""
+    f = M._poisson_max_mean
+    assert f(np.array([0.3, 2.0]), np.array([1, 1])) == pytest.approx([0.3, 2.0])
+    cdf, pmf, by_hand = math.exp(-1), math.exp(-1), 0.0
+    for k in range(1, 40):
+        by_hand += 1 - cdf ** 2
+        pmf *= 1 / k
+        cdf += pmf
+    assert float(f(np.array([1.0]), np.array([2]))[0]) == pytest.approx(by_hand, rel=1e-4)
+    assert float(f(np.array([1e-3]), np.array([4]))[0]) == pytest.approx(1 - math.exp(-4e-3), rel=2e-3)
+    # above lam = 20 the normal approximation: lam + sqrt(lam) c_2, c_2 = 1 / sqrt(pi) (two standard normals)
+    assert float(f(np.array([50.0]), np.array([2]))[0]) == pytest.approx(50 + math.sqrt(50 / math.pi), rel=1e-3)
+
+
+def test_pipeline_cycle_is_pp_times_the_heaviest_micro_batch() -> None:
+    """A closed pipeline (pp micro-batches, each re-entering stage 1 after it leaves stage pp; every stage takes
+    them in turn) simulated pass by pass: its cycle is pp x E[heaviest micro-batch's stage time], not the sum of
+    the micro-batches' times. Stage time of a micro-batch = 1 + Poisson(lam) (a prompt chunk of unit time each)."""
+    rng = np.random.default_rng(7)
+    pp, lam, rounds = 2, 0.5, 3000
+    free, ready = np.zeros(pp), np.zeros(pp)
+    for _ in range(rounds):
+        t = 1.0 + rng.poisson(lam, size=pp)
+        for j in range(pp):
+            x = ready[j]
+            for s in range(pp):
+                x = max(x, free[s]) + t[j]
+                free[s] = x
+            ready[j] = x
+    cycle = ready.max() / rounds
+    expected = pp * (1 + float(M._poisson_max_mean(np.array([lam]), np.array([pp]))[0]))
+    assert cycle == pytest.approx(expected, rel=0.03)
+    assert cycle > pp * (1 + lam) * 1.15                   # well above the balanced pipeline's sum
+
+
+def test_pipeline_tokens_laws() -> None:
+    """_pipeline_tokens: pp = 1 costs the step's own tokens; over pp > 1 stages never fewer than the step's
+    tokens and never more than pp budgets (a full budget fills every micro-batch alike); with no prompt tokens
+    (decode rows split evenly) no cost. Hand value: B = 400 rows, 200 prompt tokens in prompts of 100 (C = 8192),
+    pp = 2: lambda = 200 / (2 x 100) = 1, E[max of 2 Poisson(1)] = 1.5238, heaviest = 200 + 152.38 tokens,
+    the step costs 2 x 352.38 = 704.8 tokens instead of 600."""
+    B, prompt, I, C = np.array([400.0]), np.array([200.0]), np.array([100.0]), np.array([8192.0])
+    assert M._pipeline_tokens(B, prompt, np.array([1.0]), I, C)[0] == pytest.approx(600.0)
+    assert M._pipeline_tokens(B, prompt, np.array([2.0]), I, C)[0] == pytest.approx(704.76, rel=1e-3)
+    assert M._pipeline_tokens(B, np.array([0.0]), np.array([4.0]), I, C)[0] == pytest.approx(400.0)
+    full = M._pipeline_tokens(B, np.array([2 * 1024.0 - 400]), np.array([2.0]), np.array([4000.0]),
+                              np.array([1024.0]))
+    assert full[0] == pytest.approx(2 * 1024.0)            # the budget full in both micro-batches
+    for pp in (2.0, 4.0, 8.0):
+        t = M._pipeline_tokens(B, prompt, np.array([pp]), I, C)[0]
+        assert 600.0 <= t <= pp * 8192.0
