@@ -193,15 +193,17 @@ Factors and where they come from (`factory explain` prints each source):
           else `inference_gemm_efficiency` 0.65. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
           v5.0 closed, 1,075 rows) by `factory validate --fit`, with every step at its own power-limited clock:
-          Hopper FP8 (SXM-class: H100 SXM, H200, GH200) 0.65 (x 0.86 = 0.56 for a dense GEMM at 700 W, within
-          the measured fp8 burst ceiling of 0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe, H100 NVL,
-          H200 NVL) 0.45, Ada FP8 (L40S) 0.32, Blackwell FP4 0.63, CDNA3 FP8 (MI300X, MI325X) 0.34. The
-          global 0.65 is Hopper's value, for chips with no family value. docs/accuracy.md has the medians.
+          Hopper FP8 (SXM-class: H100 SXM, H200, H200-CTS, GH200) 0.67 (x 0.86 = 0.58 for a dense GEMM at
+          700 W, within the measured fp8 burst ceiling of 0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe,
+          H100 NVL, H200 NVL) 0.45, Ada FP8 (L40S) 0.30, Blackwell FP4 0.63, CDNA3 FP8 (MI300X, MI325X) 0.34
+          (refitted 2026-12-05 with the cost of pipeline stages). The global 0.65 is Hopper's value before that
+          refit, kept for chips with no family value. docs/accuracy.md has the medians.
     rho   the clock's compute rate (Clock, above): compiler.models.power's law at the step's activity. The
           chips' `dynamic_power` (a) where the TDP-scaled H100 fit does not hold: the GH100 die on add-in
           cards scaled to the SMs and the clock their peak assumes (H100 PCIe 1,172 W, H100 NVL 1,177 W,
           H200 NVL 1,180 W: a dense GEMM at 350 / 400 / 600 W computes at 0.84 / 0.85 / 0.90 of its
-          full-clock rate), GH200 the SXM die's 1,957 W under its 1 kW module limit (0.90), CDNA3 2,097 W
+          full-clock rate), GH200 and H200-CTS (MLPerf's "H200-SXM-141GB-CTS", the H200 at a 1 kW TGP) the SXM
+          die's 1,957 W under their 1 kW limit (0.90), CDNA3 2,097 W
           [U] (MI325X at 1 kW: 0.90). Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
           PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
           of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
@@ -248,11 +250,10 @@ weights once per layer of the model, not once per pipeline stage:
     (rewritten MatMul and reduce/broadcast kernels, asynchronous wafer I/O, speculative decoding; draft model
     and acceptance rate not published): Llama 3.1 405B's 969 tok/s (2024-11) is compared in
     examples/published/cerebras_inference.factory as this model times that published gain (docs/accuracy.md).
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +55-70%,
-Server +117-178%: the search serves it over pipeline stages, tp 1 x pp 4, with no all-reduce; at tp 8 x pp 1
-this model gives B200 Offline within 1%, and NVIDIA's published FP4 405B configuration runs no pipeline stages;
-layouts with pipeline stages are over-predicted against pp = 1 ones across the file, a cost of pipeline stages
-not modelled for want of a source; Hopper Server is within 0-12% since the pipeline fill of chunked prefill), H100 v4.1 submissions against v5.0 ones (the same chip gained
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 Server (+95-111%: its
+TTFT-bound search still serves it over 8-12 stages, whose full token-budget steps pay no imbalance; Offline
++41% to +54%, now at NVIDIA's own tp 2 x pp 1 since the cost of pipeline stages: what is left is the FP4 steps'
+rate, see docs/accuracy.md part B), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
 throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity: TTFT p50
