@@ -125,7 +125,7 @@ pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inf
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
 minimise the median absolute log error over all throughput (time-to-train) rows of their kind together, and the
-inference factor once more per chip family (FAMILIES: Hopper FP8 (SXM-class: H100 SXM, H200, GH200),
+inference factor once more per chip family (FAMILIES: Hopper FP8 (SXM-class: H100 SXM, H200, H200-CTS, GH200),
 Hopper add-in FP8 (the same die on 350-600 W PCIe cards: H100 PCIe, H100 NVL, H200 NVL), Ada FP8 (L40S), Blackwell
 FP4, CDNA3 FP8, each family's rows together; the value the chips' `serving_efficiency` takes), never per row. Chips
 without rows in the file (RTX PRO 6000, MI350X/MI355X, B300/GB300) are in no family: they keep the global default or

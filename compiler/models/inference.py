@@ -281,7 +281,10 @@ gemm_efficiency = Assumption(
     "achieved fraction of dense peak FLOP/s in large serving matrix multiplies at the full clock, for chips without "
     "a fitted family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted "
     "value (every chip's clock under its power limit is compiler/models/power.py's law, applied per step); fitted "
-    "on MLPerf Inference v4.1/v5.0 closed rows in reference/mlperf_calibration.csv by `factory validate --fit`")
+    "on MLPerf Inference v4.1/v5.0 closed rows in reference/mlperf_calibration.csv by `factory validate --fit`; "
+    "the 2026-12-05 refit (the cost of pipeline stages) moved Hopper to 0.67, a flat valley (the family's median "
+    "|log error| 0.060 at 0.65 and at 0.67): this default is kept at 0.65 so that chips outside the calibration "
+    "families do not move")
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
