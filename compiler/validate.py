@@ -203,7 +203,8 @@ TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
-FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper FP8", "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
+FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper FP8",
+            "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
             "H100_PCIe": "Hopper add-in FP8", "H100_NVL": "Hopper add-in FP8", "H200_NVL": "Hopper add-in FP8",
             "L40S": "Ada FP8",
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}

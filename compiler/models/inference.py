@@ -687,8 +687,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 def _pipeline_tokens(B: np.ndarray, prompt: np.ndarray, pp: np.ndarray, I: np.ndarray, C: np.ndarray) -> np.ndarray:
     """Tokens a step of pp pipeline stages costs: pp x those of its heaviest micro-batch (module docstring,
     "Pipeline stages"). A step's B decode rows split evenly, B / pp per micro-batch; its `prompt` tokens enter as
-    whole prompts or budget chunks, unit = min(I, C) tokens (C the budget of a micro-batch's pass), n ~ Poisson(lambda = prompt / (pp unit)) of
-    them in each micro-batch (requests finish and are replaced at independent times). The heaviest of the pp
+    whole prompts or budget chunks, unit = min(I, C) tokens (C the budget of a micro-batch's pass),
+    n ~ Poisson(lambda = prompt / (pp unit)) of them in each micro-batch (requests finish and are replaced at
+    independent times). The heaviest of the pp
     micro-batches carries B / pp + unit E[max of pp Poisson(lambda)] tokens, at most the budget C (a full
     budget fills every micro-batch alike) and at least the mean. pp = 1: the step's own tokens."""
     mean = (B + prompt) / pp
