@@ -702,7 +702,7 @@ def _pipeline_tokens(B: np.ndarray, prompt: np.ndarray, pp: np.ndarray, I: np.nd
 _POISSON_GRID = np.concatenate(([0.0], np.geomspace(1e-4, 20.0, 600)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _poisson_max_table(n: int) -> np.ndarray:
     """E[max of n independent Poisson(lam) counts] on _POISSON_GRID: the sum over k >= 0 of 1 - F(k)^n, to k = 120
     (the terms are below 1e-15 there at lam <= 20)."""
@@ -717,7 +717,7 @@ def _poisson_max_table(n: int) -> np.ndarray:
     return total
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _normal_max(n: int) -> float:
     """c_n = E[max of n standard normals], integrated on a grid."""
     x = np.linspace(-8.0, 8.0, 1601)
