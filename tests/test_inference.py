@@ -19,7 +19,7 @@ from compiler.models import inference as M
 ROOT = Path(__file__).resolve().parents[1]
 E_C = M.gemm_efficiency.value
 E_M = M.bandwidth_efficiency.value
-E_H100 = 0.65               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
+E_H100 = 0.67               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
 # an H100 SXM's draw (compiler/models/power.py, fitted on reference/h100_microbench.md): P = 72 + 1,957 u_c x^3 + 104.5 u_m W,
 # held at 700 W; compute rate at clock x: rho = 1 / (0.349 / x + 0.651). A dense GEMM (u_c = 1, u_m = 0.0731):
 F_H100 = 1 / (0.349 / ((700 - 72 - 104.5 * 0.0731) / 1957) ** (1 / 3) + 0.651)   # 0.860 (669 / 778 TFLOP/s)
@@ -104,7 +104,7 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
     I, O, B = 1000, 250, 256
     r = I / O
     T = B * (1 + r)                                  # 1,280 tokens per step: 256 decode + 1,024 prompt
-    gemm = T * 2 * A / (P * shape(T))                # e(1280) = 0.65 x 1280 / 1408 = 0.59
+    gemm = T * 2 * A / (P * shape(T))                # e(1280) = 0.67 x 1280 / 1408 = 0.61
     weights = A * 1 / (3.35e12 * E_M)
     attn_flops = B * (4 * L * (I + O / 2) * D + r * 4 * L * (I / 2) * D)
     attn = attn_flops / (P * E_H100)
@@ -127,16 +127,16 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
 def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     """Llama 2 70B, FP8 weights and KV, tp = 8 on one DGX H100, 64 sequences, 1,000-token prompts, 200 out.
 
-        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.65 x 384 / 512 = 0.49
-        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.49) = 6.85 ms at the full clock
+        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.67 x 384 / 512 = 0.5025
+        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.5025) = 6.66 ms at the full clock
         weights= 68.98e9 x 1 B / (8 x 3.35e12 x 0.75)      = 3.43 ms      (compute-bound: the max is the gemm)
-        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.65) = 0.04 ms
+        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.67) = 0.04 ms
         kv     = 64 x 1100 x (163,840 B / 8) / (3.35e12 x 0.75) = 0.57 ms (the max: KV reads bound attention)
         tp     = 2 x 80 [8 us + 384 x 8192 x 2 B x 2 x 7/8 / (450e9 x 0.8)] = 1.28 + 4.89 ms
         over   = 2 ms + 64 x 30 us = 3.92 ms;  layers = 80 x 5 us = 0.4 ms
         clock  : the matmuls keep the matrix units busy ~24% of the step (u_c), so the step draws
                  72 + 1,957 x 0.24 + 104.5 u_m < 700 W: the full clock (rho = 1)
-        step   = 6.85 + 0.57 + 6.17 + 3.92 + 0.4 = 17.9 ms -> 64 / 17.9 ms = 3,570 tok/s for the 8 GPUs
+        step   = 6.66 + 0.57 + 6.17 + 3.92 + 0.4 = 17.7 ms -> 64 / 17.7 ms = 3,610 tok/s for the 8 GPUs
     (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
     v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
@@ -153,7 +153,7 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     busy = (T * 2 * A + attn_flops) / (8 * GEMM_SHARE * 1979e12)
     assert busy / step == pytest.approx(0.24, abs=0.01)
     assert clock_rate(lambda rho: step, busy, (weights + kv) * E_M) == 1.0
-    assert gemm == pytest.approx(6.85e-3, rel=0.01) and step == pytest.approx(17.9e-3, rel=0.01)
+    assert gemm == pytest.approx(6.66e-3, rel=0.01) and step == pytest.approx(17.7e-3, rel=0.01)
     assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
 
@@ -829,3 +829,59 @@ def test_overloaded_reason_is_shown_in_the_table_report_and_json(tmp_path) -> No
     assert built.exit_code == 1
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| Ttft p99 | n/a \\(offered load above capacity: offered" in report
+
+# ----------------------------------------------------------------------------- pipeline stages (micro-batch imbalance)
+def test_expected_max_of_poisson_counts_by_hand() -> None:
+    """E[max of n Poisson(lam)] = sum over k >= 0 of 1 - F(k)^n. Hand values: n = 1 is lam itself; n = 2, lam = 1:
+    F(0) = e^-1, F(1) = 2 e^-1, F(2) = 2.5 e^-1, ... summed below term by term; small lam: 1 - e^(-n lam) + O(lam^2)
+    (the chance that any of the n counts is non-zero)."""
+    f = M._poisson_max_mean
+    assert f(np.array([0.3, 2.0]), np.array([1, 1])) == pytest.approx([0.3, 2.0])
+    cdf, pmf, by_hand = math.exp(-1), math.exp(-1), 0.0
+    for k in range(1, 40):
+        by_hand += 1 - cdf ** 2
+        pmf *= 1 / k
+        cdf += pmf
+    assert float(f(np.array([1.0]), np.array([2]))[0]) == pytest.approx(by_hand, rel=1e-4)
+    assert float(f(np.array([1e-3]), np.array([4]))[0]) == pytest.approx(1 - math.exp(-4e-3), rel=2e-3)
+    # above lam = 20 the normal approximation: lam + sqrt(lam) c_2, c_2 = 1 / sqrt(pi) (two standard normals)
+    assert float(f(np.array([50.0]), np.array([2]))[0]) == pytest.approx(50 + math.sqrt(50 / math.pi), rel=1e-3)
+
+
+def test_pipeline_cycle_is_pp_times_the_heaviest_micro_batch() -> None:
+    """A closed pipeline (pp micro-batches, each re-entering stage 1 after it leaves stage pp; every stage takes
+    them in turn) simulated pass by pass: its cycle is pp x E[heaviest micro-batch's stage time], not the sum of
+    the micro-batches' times. Stage time of a micro-batch = 1 + Poisson(lam) (a prompt chunk of unit time each)."""
+    rng = np.random.default_rng(7)
+    pp, lam, rounds = 2, 0.5, 3000
+    free, ready = np.zeros(pp), np.zeros(pp)
+    for _ in range(rounds):
+        t = 1.0 + rng.poisson(lam, size=pp)
+        for j in range(pp):
+            x = ready[j]
+            for s in range(pp):
+                x = max(x, free[s]) + t[j]
+                free[s] = x
+            ready[j] = x
+    cycle = ready.max() / rounds
+    expected = pp * (1 + float(M._poisson_max_mean(np.array([lam]), np.array([pp]))[0]))
+    assert cycle == pytest.approx(expected, rel=0.03)
+    assert cycle > pp * (1 + lam) * 1.15                   # well above the balanced pipeline's sum
+
+
+def test_pipeline_tokens_laws() -> None:
+    """_pipeline_tokens: pp = 1 costs the step's own tokens; over pp > 1 stages never fewer than the step's
+    tokens and never more than pp budgets (a full budget fills every micro-batch alike); with no prompt tokens
+    (decode rows split evenly) no cost. Hand value: B = 400 rows, 200 prompt tokens in prompts of 100 (C = 8192),
+    pp = 2: lambda = 200 / (2 x 100) = 1, E[max of 2 Poisson(1)] = 1.5238, heaviest = 200 + 152.38 tokens,
+    the step costs 2 x 352.38 = 704.8 tokens instead of 600."""
+    B, prompt, I, C = np.array([400.0]), np.array([200.0]), np.array([100.0]), np.array([8192.0])
+    assert M._pipeline_tokens(B, prompt, np.array([1.0]), I, C)[0] == pytest.approx(600.0)
+    assert M._pipeline_tokens(B, prompt, np.array([2.0]), I, C)[0] == pytest.approx(704.76, rel=1e-3)
+    assert M._pipeline_tokens(B, np.array([0.0]), np.array([4.0]), I, C)[0] == pytest.approx(400.0)
+    full = M._pipeline_tokens(B, np.array([2 * 1024.0 - 400]), np.array([2.0]), np.array([4000.0]),
+                              np.array([1024.0]))
+    assert full[0] == pytest.approx(2 * 1024.0)            # the budget full in both micro-batches
+    for pp in (2.0, 4.0, 8.0):
+        t = M._pipeline_tokens(B, prompt, np.array([pp]), I, C)[0]
+        assert 600.0 <= t <= pp * 8192.0
