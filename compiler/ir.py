@@ -211,10 +211,9 @@ class _Binder(ExprVisitor):
         self.reads: list[str] = []
         self.depth = 0
         self.below: dict[tuple, list] = {}      # (block id, kind[, 1]) -> its parts of that kind (at any depth)
-        self.read_memo: dict[tuple, list] = {}  # (block id, read text) -> the paths the read binds to
         self.templates: dict[tuple, dict] = {}  # (block layout, placed x N) -> output -> its reads below (offsets)
-        self.placed: dict[int, tuple] = {}      # block id -> (its templates, its `id_memo`, its path prefix)
-        self.id_memo: dict[int, dict] = {}      # block id -> read text -> the ids the read binds to (`bound_ids`)
+        self.placed: dict[int, tuple] = {}      # instance id -> (its templates, its `id_memo`, its path prefix)
+        self.id_memo: dict[int, dict] = {}      # instance id -> read text -> the ids it binds to (`bound_ids`)
         self.layouts: dict[int, int] = {}       # block id -> its layout's number (`layout`)
         self.layout_ids: dict[tuple, int] = {}  # layout -> its number
         self.paths: list[str] = []              # id -> path, numbered so far (`sync`)
@@ -362,7 +361,7 @@ class _Binder(ExprVisitor):
         template = templates.get(out.name)
         if template is None:
             inside, outside = out.reads_split()
-            below = self.ids_of(list(dict.fromkeys(p for read in inside for p in self.bound(inst, read))))
+            below = list(dict.fromkeys(i for read in inside for i in self.bound_ids(inst, read)))
             template = templates[out.name] = (
                 tuple(i - me for i in below),
                 self.paths[below[0]][len(prefix):] if below else "",
@@ -376,8 +375,7 @@ class _Binder(ExprVisitor):
                     and paths[hi] == prefix + last:
                 ids = [me + offset for offset in offsets]
             else:                                           # laid out otherwise: expand it here
-                ids = self.ids_of(list(dict.fromkeys(p for read in out.reads_split()[0]
-                                                     for p in self.bound(inst, read))))
+                ids = list(dict.fromkeys(i for read in out.reads_split()[0] for i in self.bound_ids(inst, read)))
         else:
             ids = []
         if outside:
@@ -401,54 +399,39 @@ class _Binder(ExprVisitor):
         return found
 
     def bound_ids(self, inst: Instance, read) -> list[int]:
-        """`bound` as ids, memoized the same way (an `up:` read: its ids here, then those on the block above)."""
+        """The ids one read binds to on one block (memoized: the outputs of a block share most reads; an `up:`
+        read is its member here and, memoized the same way, on the block above)."""
         memo = self.id_memo.get(id(inst))
         if memo is None:
             memo = self.id_memo[id(inst)] = {}
         found = memo.get(read.text)
         if found is None:
             if read.up:
-                found = self.ids_of(self.expand(inst, read.here))
+                found = self.expand(inst, read.here)
                 if inst.parent is not None:
                     found = found + self.bound_ids(inst.parent, read)
             else:
-                found = self.ids_of(self.expand(inst, read))
+                found = self.expand(inst, read)
             memo[read.text] = found
         return found
 
-    def bound(self, inst: Instance, read) -> list[str]:
-        """The paths one read binds to on one block (memoized: the outputs of a block share most reads; an
-        `up:` read is its member here and, memoized the same way, on the block above)."""
-        key = (id(inst), read.text)
-        found = self.read_memo.get(key)
-        if found is None:
-            if read.up:
-                found = self.expand(inst, read.here)
-                if inst.parent is not None:
-                    found = found + self.bound(inst.parent, read)
-            else:
-                found = self.expand(inst, read)
-            self.read_memo[key] = found
-        return found
-
-    def expand(self, inst: Instance, read) -> list[str]:
-        """The paths a read (without `up:`) binds to on one block: the reference fields its steps read, then
+    def expand(self, inst: Instance, read) -> list[int]:
+        """The ids a read (without `up:`) binds to on one block: the reference fields its steps read, then
         the member on each block the steps reach."""
-        nodes = self.nodes
         here = [inst]
         before = len(self.reads)
         for op, arg in read.steps:
             here = self.step(here, op, arg)
             if not here:
                 break
-        found = self.reads[before:]             # the reference fields the steps read
+        found = self.ids_of(self.reads[before:])    # the reference fields the steps read
         del self.reads[before:]
-        member, set_only = read.member, read.set_only
+        self.sync()                                 # (the definitions the steps instantiated, numbered)
+        index, member, set_only = self.index, read.member, read.set_only
         for at in here:
-            path = f"{at.path}.{member}"
-            node = nodes.get(path)                 # (lookup_member's MEMBER_NODE: nothing else is a value)
-            if node is not None and not (set_only and node.kind == "model"):
-                found.append(path)
+            i = index.get(f"{at.path}.{member}")    # (lookup_member's MEMBER_NODE: nothing else is a value)
+            if i is not None and not (set_only and self.nodes[self.paths[i]].kind == "model"):
+                found.append(i)
         return found
 
     def step(self, here: list[Instance], op: str, arg: str) -> list[Instance]:
