@@ -216,6 +216,7 @@ class _Binder(ExprVisitor):
         self.id_memo: dict[int, dict] = {}      # instance id -> read text -> the ids it binds to (`bound_ids`)
         self.layouts: dict[int, int] = {}       # block id -> its layout's number (`layout`)
         self.layout_ids: dict[tuple, int] = {}  # layout -> its number
+        self.named: frozenset | None = None     # the member names declarations read (`layout`)
         self.paths: list[str] = []              # id -> path, numbered so far (`sync`)
         self.index: dict[str, int] = {}         # path -> id
 
@@ -388,11 +389,19 @@ class _Binder(ExprVisitor):
     def layout(self, block: n.Block) -> int:
         """A number for what a block's placements hold below them, the same for blocks alike (a definition and
         each `rack r: rack_0 x 2` placing it): its kind, its quantities by name and kind, and its parts by name,
-        multiplicity and layout, in lowering's order (`Lowering.shape`); memoized per block."""
+        multiplicity and layout, in lowering's order (`Lowering.shape`); memoized per block. A `let` is only a
+        place unless a declaration or the schema names it (`compiler.models.declared_members`): rows that differ
+        only in their own `let` names share a layout."""
         found = self.layouts.get(id(block))
         if found is None:
             shape = self.lowering.shape(block)
-            entries = tuple((entry[0], entry[3]) if len(entry) == 5
+            if self.named is None:
+                from .models import declared_members
+                self.named = declared_members()
+            named = self.named
+            fields = kind_spec(block.kind).fields if kind_spec(block.kind) is not None else {}
+            entries = tuple(((entry[0] if entry[3] != "let" or entry[0] in named or entry[0] in fields else ""),
+                             entry[3]) if len(entry) == 5
                             else (entry[0], entry[1].count is not None, self.layout(entry[1]))
                             for entry in shape.order)
             found = self.layouts[id(block)] = self.layout_ids.setdefault((block.kind, entries), len(self.layout_ids))
