@@ -211,8 +211,14 @@ class _Binder(ExprVisitor):
         self.reads: list[str] = []
         self.depth = 0
         self.below: dict[tuple, list] = {}      # (block id, kind[, 1]) -> its parts of that kind (at any depth)
-        self.read_memo: dict[tuple, list] = {}  # (block id, read text) -> the paths the read binds to
-        self.templates: dict[tuple, tuple] = {}  # (definition id, kind, output) -> the paths below it it reads
+        self.templates: dict[tuple, dict] = {}  # (block layout, placed x N) -> output -> its reads below (offsets)
+        self.placed: dict[int, tuple] = {}      # instance id -> (its templates, its `id_memo`, its path prefix)
+        self.id_memo: dict[int, dict] = {}      # instance id -> read text -> the ids it binds to (`bound_ids`)
+        self.layouts: dict[int, int] = {}       # block id -> its layout's number (`layout`)
+        self.layout_ids: dict[tuple, int] = {}  # layout -> its number
+        self.named: frozenset | None = None     # the member names declarations read (`layout`)
+        self.paths: list[str] = []              # id -> path, numbered so far (`sync`)
+        self.index: dict[str, int] = {}         # path -> id
 
     def generic(self, expr, ctx, values):
         return _OTHER
@@ -316,65 +322,125 @@ class _Binder(ExprVisitor):
 
 
     # --- the declared reads of a model op (compiler.models.Read)
-    def model_reads(self, node: Node) -> None:
-        """Bind the declared reads of a model output on its block: each `Read` walks its steps from the block
-        (and, after `up:`, from each block it is in) to the member it names; a step or member the spec does
-        not place binds to nothing (a declaration is a superset of what one spec reads). Cheaply: the reads
-        that stay inside the block (its members, its parts) bind to the same paths below every placement of
-        one block definition, so they are expanded once per definition and output and prefixed with the
-        instance's path; the others (`up:`, `ref:`) once per placed block and read."""
-        inst, out = node.instance, node.expr
-        inside, outside = out.reads_split()
-        prefix = inst.path + "."
-        key = (id(inst.block), out.kind, out.name)
-        below = self.templates.get(key)
-        if below is None:
-            below = []
-            for read in inside:
-                below += [path[len(prefix):] for path in self.bound(inst, read)]
-            below = self.templates[key] = tuple(dict.fromkeys(below))
-        reads = self.reads
-        if below:
-            reads += [prefix + suffix for suffix in below]
-        if outside:
-            memo, block = self.read_memo, id(inst)
-            for read in outside:
-                found = memo.get((block, read.text))
-                reads += found if found is not None else self.bound(inst, read)
+    def sync(self) -> None:
+        """Number the nodes added to the graph since the last call (ids are positions in `graph.nodes`, which
+        only grows while binding: lowering's order, then the definitions binding instantiates)."""
+        paths, index = self.paths, self.index
+        if len(paths) < len(self.nodes):
+            for path in list(self.nodes)[len(paths):]:
+                index[path] = len(paths)
+                paths.append(path)
 
-    def bound(self, inst: Instance, read) -> list[str]:
-        """The paths one read binds to on one block (memoized: the outputs of a block share most reads; an
-        `up:` read is its member here and, memoized the same way, on the block above)."""
-        key = (id(inst), read.text)
-        found = self.read_memo.get(key)
+    def ids_of(self, found: list[str]) -> list[int]:
+        """The ids of existing nodes' paths (a definition a `ref:` step instantiated is numbered first)."""
+        index = self.index
+        ids = []
+        for path in found:
+            i = index.get(path)
+            if i is None:
+                self.sync()
+                i = index[path]
+            ids.append(i)
+        return ids
+
+    def model_reads(self, node: Node, me: int) -> list[int]:
+        """The ids of the declared reads of the model output `node` (id `me`) on its block, each once, in the
+        order first read: each `Read` walks its steps from the block (and, after `up:`, from each block it is
+        in) to the member it names; a step or member the spec does not place binds to nothing (a declaration
+        is a superset of what one spec reads). Cheaply: the reads that stay inside the block (its members, its
+        parts' members) are the same nodes below every block of one `layout` (a definition and each placement
+        of it), laid out alike (`compiler.lower._make_tree`), so they are expanded once per layout, output and
+        `x N` (its own `count`) as offsets from the op's own id, checked on each placement at both ends (else
+        expanded there); the others (`up:`, `ref:`) once per placed block and read (`bound_ids`)."""
+        inst, out = node.instance, node.expr
+        placed = self.placed.get(id(inst))
+        if placed is None:                              # (`count`: its own multiplicity, a node above it)
+            placed = self.placed[id(inst)] = (self.templates.setdefault((self.layout(inst.block),
+                                                                         inst.count is not None), {}),
+                                              self.id_memo.setdefault(id(inst), {}), inst.path + ".")
+        templates, memo, prefix = placed
+        template = templates.get(out.name)
+        if template is None:
+            inside, outside = out.reads_split()
+            below = list(dict.fromkeys(i for read in inside for i in self.bound_ids(inst, read)))
+            template = templates[out.name] = (
+                tuple(i - me for i in below),
+                self.paths[below[0]][len(prefix):] if below else "",
+                self.paths[below[-1]][len(prefix):] if below else "",
+                outside)
+        offsets, first, last, outside = template
+        if offsets:
+            paths = self.paths
+            lo, hi = me + offsets[0], me + offsets[-1]
+            if 0 <= lo < len(paths) and 0 <= hi < len(paths) and paths[lo] == prefix + first \
+                    and paths[hi] == prefix + last:
+                ids = [me + offset for offset in offsets]
+            else:                                           # laid out otherwise: expand it here
+                ids = list(dict.fromkeys(i for read in out.reads_split()[0] for i in self.bound_ids(inst, read)))
+        else:
+            ids = []
+        if outside:
+            for read in outside:
+                found = memo.get(read.text)
+                ids += found if found is not None else self.bound_ids(inst, read)
+            ids = list(dict.fromkeys(ids))
+        return ids
+
+    def layout(self, block: n.Block) -> int:
+        """A number for what a block's placements hold below them, the same for blocks alike (a definition and
+        each `rack r: rack_0 x 2` placing it): its kind, its quantities by name and kind, and its parts by name,
+        multiplicity and layout, in lowering's order (`Lowering.shape`); memoized per block. A `let` is only a
+        place unless a declaration or the schema names it (`compiler.models.declared_members`): rows that differ
+        only in their own `let` names share a layout."""
+        found = self.layouts.get(id(block))
+        if found is None:
+            shape = self.lowering.shape(block)
+            if self.named is None:
+                from .models import declared_members
+                self.named = declared_members()
+            named = self.named
+            fields = kind_spec(block.kind).fields if kind_spec(block.kind) is not None else {}
+            entries = tuple(((entry[0] if entry[3] != "let" or entry[0] in named or entry[0] in fields else ""),
+                             entry[3]) if len(entry) == 5
+                            else (entry[0], entry[1].count is not None, self.layout(entry[1]))
+                            for entry in shape.order)
+            found = self.layouts[id(block)] = self.layout_ids.setdefault((block.kind, entries), len(self.layout_ids))
+        return found
+
+    def bound_ids(self, inst: Instance, read) -> list[int]:
+        """The ids one read binds to on one block (memoized: the outputs of a block share most reads; an `up:`
+        read is its member here and, memoized the same way, on the block above)."""
+        memo = self.id_memo.get(id(inst))
+        if memo is None:
+            memo = self.id_memo[id(inst)] = {}
+        found = memo.get(read.text)
         if found is None:
             if read.up:
                 found = self.expand(inst, read.here)
                 if inst.parent is not None:
-                    found = found + self.bound(inst.parent, read)
+                    found = found + self.bound_ids(inst.parent, read)
             else:
                 found = self.expand(inst, read)
-            self.read_memo[key] = found
+            memo[read.text] = found
         return found
 
-    def expand(self, inst: Instance, read) -> list[str]:
-        """The paths a read (without `up:`) binds to on one block: the reference fields its steps read, then
+    def expand(self, inst: Instance, read) -> list[int]:
+        """The ids a read (without `up:`) binds to on one block: the reference fields its steps read, then
         the member on each block the steps reach."""
-        nodes = self.nodes
         here = [inst]
         before = len(self.reads)
         for op, arg in read.steps:
             here = self.step(here, op, arg)
             if not here:
                 break
-        found = self.reads[before:]             # the reference fields the steps read
+        found = self.ids_of(self.reads[before:])    # the reference fields the steps read
         del self.reads[before:]
-        member, set_only = read.member, read.set_only
+        self.sync()                                 # (the definitions the steps instantiated, numbered)
+        index, member, set_only = self.index, read.member, read.set_only
         for at in here:
-            path = f"{at.path}.{member}"
-            node = nodes.get(path)                 # (lookup_member's MEMBER_NODE: nothing else is a value)
-            if node is not None and not (set_only and node.kind == "model"):
-                found.append(path)
+            i = index.get(f"{at.path}.{member}")    # (lookup_member's MEMBER_NODE: nothing else is a value)
+            if i is not None and not (set_only and self.nodes[self.paths[i]].kind == "model"):
+                found.append(i)
         return found
 
     def step(self, here: list[Instance], op: str, arg: str) -> list[Instance]:
@@ -462,40 +528,46 @@ def _bind(lowering, cancel) -> IR:
     graph = lowering.graph
     swept = set(graph.sweep)
     kinds: dict[str, tuple] = {}
-    reads_of: dict[str, list[str]] = {}
     binder = _Binder(lowering, kinds)
+    paths, index = binder.paths, binder.index           # id -> path, path -> id: numbered as binding goes
+    inputs: list = []               # id -> the ids it reads (a model op), else the paths it reads (until the end)
     literal = (n.Number, n.Quantity, n.String, n.Bool)
-    nothing: list[str] = []
+    by_path: list[int] = []         # the ids whose inputs are still paths (an expression's reads)
+    nodes = graph.nodes
     done = 0
-    while done < len(graph.nodes):                 # binding may instantiate definitions: until none is new
-        for path in list(graph.nodes)[done:]:
-            node = graph.nodes[path]
-            done += 1
-            if cancel is not None and done % 512 == 0 and cancel.is_set():
+    while True:                                         # binding may instantiate definitions: until none is new
+        binder.sync()
+        end = len(paths)
+        if done == end:
+            break
+        for i in range(done, end):
+            path = paths[i]
+            node = nodes[path]
+            if cancel is not None and (i + 1) % 512 == 0 and cancel.is_set():
                 raise Cancelled(path)
             if node.kind == "model":
                 if getattr(node.expr, "declared", None) is None or node.instance is None:
-                    reads_of[path] = nothing            # a dynamic op: reads while it runs
+                    inputs.append(_NO_INPUTS)           # a dynamic op: reads while it runs
                 else:
-                    binder.reads = []
-                    binder.model_reads(node)
-                    reads_of[path] = binder.reads
+                    inputs.append(binder.model_reads(node, i) or _NO_INPUTS)
                 continue
             if node.kind == "assumption" or type(node.expr) in literal or node.expr is None or path in swept:
-                reads_of[path] = nothing
+                inputs.append(_NO_INPUTS)
                 continue
             binder.reads = []
             binder.walk(node.expr, (node.instance, node.module, False))
-            reads_of[path] = binder.reads
+            inputs.append(binder.reads)
+            by_path.append(i)
+        done = end
     checks = []
     for check in graph.checks:
         binder.reads = []
         binder.walk(check.stmt.expr, (check.instance, check.module, False))
         checks.append((check, binder.reads))
 
-    paths = list(graph.nodes)
-    index = {p: i for i, p in enumerate(paths)}
-    inputs = [_ids(reads_of[path], index) for path in paths]
+    binder.sync()
+    for i in by_path:
+        inputs[i] = _ids(inputs[i], index)
     ir_checks = [IRCheck(check.name, check.stmt.span, _ids(reads, index)) for check, reads in checks]
     return IR(lowering, paths, index, inputs, topological_order(inputs), ir_checks, swept)
 

@@ -186,6 +186,19 @@ def declared_reads(out: Output) -> tuple | None:
     return found
 
 
+def declared_members() -> frozenset:
+    """Every member name a declaration names (the name after its last step, without `set:` or `let:`), from
+    the texts as written: what binding must tell apart in a block's layout (`compiler.ir._Binder.layout`)."""
+    _load()
+    names = set()
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            for text in out.declared or ():
+                member = text.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+                names.add(member)
+    return frozenset(names)
+
+
 _STEPS = ("parts", "all", "ref")
 
 
