@@ -67,6 +67,8 @@ def main() -> None:
     parser.add_argument("--lines", default="1000,3000,9000")
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
+    if len(set(args.lines.split(","))) < 2:
+        parser.error("--lines needs at least two sizes to fit the growth exponent")
     print(f"pinned: {_pin_one_core()}")
     sizes, rows = [], []
     for target in (int(x) for x in args.lines.split(",")):
