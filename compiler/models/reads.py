@@ -88,6 +88,21 @@ _NETWORK = (
     "up:parts:rack.accelerators",
 )
 
+# the reads of most inference outputs: the solve's and the service's own fields
+_INFERENCE_OUTPUT = _INFERENCE_SOLVE + (
+    "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
+    "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+    "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw", "ref:chip.tdp",
+    "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp", "set:tp",
+)
+
+# the reads of most training outputs: the solve's and the job's own fields
+_TRAINING_OUTPUT = _TRAINING_SOLVE + (
+    "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
+    "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
+    "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",
+)
+
 READS: dict[str, tuple[str, ...]] = {
     # --- busway
     "busway.units_needed": (
@@ -425,29 +440,14 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power",
         "ref:rack.all:cpu.tdp", "ref:system.parts:chip.dynamic_power", "set:batch", "set:ep", "set:pp", "set:tp",
         "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role",),
-    "inference.accelerators_needed": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.accelerators_needed": _INFERENCE_OUTPUT,
     "inference.batch": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:pp", "set:tp",),
-    "inference.batch_in_flight": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.clock_fraction": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.batch_in_flight": _INFERENCE_OUTPUT,
+    "inference.clock_fraction": _INFERENCE_OUTPUT,
     "inference.compute_utilization": _INFERENCE_SOLVE + (
         "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -455,36 +455,11 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:cpu.tdp",
         "ref:system.parts:chip.dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
         "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role", "weights_per_chip",),
-    "inference.decode_accelerators": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.ep": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.feasible": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.kv_per_token": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.max_batch": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.decode_accelerators": _INFERENCE_OUTPUT,
+    "inference.ep": _INFERENCE_OUTPUT,
+    "inference.feasible": _INFERENCE_OUTPUT,
+    "inference.kv_per_token": _INFERENCE_OUTPUT,
+    "inference.max_batch": _INFERENCE_OUTPUT,
     "inference.memory_utilization": _INFERENCE_SOLVE + (
         "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -492,12 +467,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:cpu.tdp",
         "ref:system.parts:chip.dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
         "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role", "weights_per_chip",),
-    "inference.offered_share": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.offered_share": _INFERENCE_OUTPUT,
     "inference.power": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -521,18 +491,8 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:tp",),
-    "inference.prefill_accelerators": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.replicas": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.prefill_accelerators": _INFERENCE_OUTPUT,
+    "inference.replicas": _INFERENCE_OUTPUT,
     "inference.sustained_clock": _INFERENCE_SOLVE + (
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
@@ -577,77 +537,27 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
         "set:batch", "set:pp", "set:tp", "tokens_per_s",),
-    "inference.tokens_per_s": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.tokens_per_s_per_chip": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.tokens_per_s": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT,
     "inference.tokens_per_s_per_mw": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "power",
         "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
         "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
         "set:batch", "set:pp", "set:tp", "tokens_per_s",),
-    "inference.tokens_per_s_per_system": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.tokens_per_s_per_user": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT,
     "inference.tp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",),
-    "inference.tpot": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.tpot_mean": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.tpot_p99": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.ttft": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.ttft_p50": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
-    "inference.ttft_p99": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.tpot": _INFERENCE_OUTPUT,
+    "inference.tpot_mean": _INFERENCE_OUTPUT,
+    "inference.tpot_p99": _INFERENCE_OUTPUT,
+    "inference.ttft": _INFERENCE_OUTPUT,
+    "inference.ttft_p50": _INFERENCE_OUTPUT,
+    "inference.ttft_p99": _INFERENCE_OUTPUT,
     "inference.usd_per_mtok": _INFERENCE_SOLVE + (
         "accelerator_cost", "chip", "layer_latency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -659,12 +569,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:nic.power", "ref:system.parts:storage.power", "ref:system.parts:switch.power",
         "ref:system.peak_power", "ref:system.power", "set:batch", "set:pp", "set:tp", "tokens_per_s", "up:accelerators",
         "up:cost_per_accelerator_hour", "up:utilization", "utilization",),
-    "inference.weights_per_chip": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",
-        "set:tp",),
+    "inference.weights_per_chip": _INFERENCE_OUTPUT,
     # --- memory
     "memory.quantity": ("count", "up:count"),
     "memory.total_power": ("power", "quantity"),
@@ -1318,10 +1223,7 @@ READS: dict[str, tuple[str, ...]] = {
         "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
         "up:parts:ups.efficiency"),
     # --- training
-    "training.accelerator_hours": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.accelerator_hours": _TRAINING_OUTPUT,
     "training.accelerator_power": _TRAINING_SOLVE + (
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "mfu", "ref:chip.bf16", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -1348,10 +1250,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:switch.let:full_clock_power", "ref:system.parts:switch.let:serving_efficiency",
         "ref:system.parts:switch.let:serving_efficiency_fp4", "scaleout_bw", "set:cp", "set:ep", "set:microbatch",
         "set:pp", "set:tp", "set:virtual_stages", "step_time",),
-    "training.accelerators_needed": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.accelerators_needed": _TRAINING_OUTPUT,
     "training.compute_bound_share": _TRAINING_SOLVE + (
         "chip", "let:tp_comm_overlap", "mfu", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "scaleout_bw", "set:cp", "set:ep",
@@ -1391,10 +1290,7 @@ READS: dict[str, tuple[str, ...]] = {
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
         "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "scaleout_bw", "set:ep", "set:pp",
         "set:tp",),
-    "training.dp": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.dp": _TRAINING_OUTPUT,
     "training.energy": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "power", "pp_schedule", "ref:chip.fp8",
         "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
@@ -1404,26 +1300,11 @@ READS: dict[str, tuple[str, ...]] = {
         "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
         "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
         "restart_time", "scaleout_bw", "set:cp", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.feasible": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.flops_per_token": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.goodput": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.gpu_hours": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.memory_per_accelerator": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.feasible": _TRAINING_OUTPUT,
+    "training.flops_per_token": _TRAINING_OUTPUT,
+    "training.goodput": _TRAINING_OUTPUT,
+    "training.gpu_hours": _TRAINING_OUTPUT,
+    "training.memory_per_accelerator": _TRAINING_OUTPUT,
     "training.memory_utilization": _TRAINING_SOLVE + (
         "chip", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "mfu", "pp", "ref:chip.bf16", "ref:chip.fp8",
         "ref:chip.idle_power", "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory",
@@ -1449,10 +1330,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:switch.let:full_clock_power", "ref:system.parts:switch.let:serving_efficiency",
         "ref:system.parts:switch.let:serving_efficiency_fp4", "scaleout_bw", "set:cp", "set:ep", "set:microbatch",
         "set:virtual_stages", "tp",),
-    "training.mfu": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.mfu": _TRAINING_OUTPUT,
     "training.microbatch": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
         "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "restart_time",
@@ -1465,14 +1343,8 @@ READS: dict[str, tuple[str, ...]] = {
     "training.pp": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
         "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "scaleout_bw", "set:ep", "set:tp",),
-    "training.recompute_share": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.step_time": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.recompute_share": _TRAINING_OUTPUT,
+    "training.step_time": _TRAINING_OUTPUT,
     "training.sustained_clock": _TRAINING_SOLVE + (
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "ref:chip.bf16", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -1571,14 +1443,8 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:switch.let:serving_efficiency_fp4", "ref:system.parts:switch.power",
         "ref:system.psu_efficiency", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp",
         "set:virtual_stages",),
-    "training.time_to_train": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.tokens_per_s": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
-        "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
+    "training.time_to_train": _TRAINING_OUTPUT,
+    "training.tokens_per_s": _TRAINING_OUTPUT,
     "training.tp": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "set:ep", "set:pp",),
