@@ -8,7 +8,8 @@ Every top-level block of an entry file is a root instance; its parts (`rack g: n
 instances with a count node. The node of each quantity of a placed block (its fields, lets, count and the
 model outputs it does not set) is made when first read (`LazyNodes`): a check reads few of them, and the
 table makes the rest, in lowering's order, as soon as anything reads it whole. Multiplicity is a count,
-never expanded: a part placed `x 1400` is one instance whose quantities are per item, and aggregates multiply by the counts along the path.
+never expanded: a part placed `x 1400` is one instance whose quantities are per item, and aggregates
+multiply by the counts along the path.
 Parameters given a list or a range (in the spec or with -D) span the scenario axis (their Cartesian
 product, in declaration order). Definitions of imported modules become instances only when referenced.
 """
