@@ -42,7 +42,7 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
 
-from .graph import Graph, Instance, Node
+from .graph import CompletingDict, Graph, Instance, Node
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import LazyNodes, Lowering
@@ -927,7 +927,7 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     checks += evaluate_rules(ev)
     units = _Units(ev)
     if not only_checks:                 # (a check's caller reads few units, if any: those are found when read)
-        units.fill()
+        units.complete()
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -938,18 +938,18 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
 
 
 class Units(dict):
-    """`Results.units` once every unit is found (`_Units.fill`): a plain dict."""
+    """`Results.units` once every unit is found (`_Units.complete`): a plain dict."""
 
-    def fill(self) -> None:
+    def complete(self) -> None:
         pass
 
 
-class _Units(Units):
+class _Units(CompletingDict, Units):
     """`Results.units`: the SI unit of each value (path -> unit), found once per expression (the placements of
-    one definition share theirs). `fill()` finds every one, in the order of the values, and makes the table a
+    one definition share theirs). `complete()` finds every one, in the order of the values, and makes the table a
     plain dict (its class becomes `Units`); until then (an evaluation of the checks only) a unit is found when
     it is read (`[]`, `get`, `in`), and reading the table whole (iterating it, its length, keys, values,
-    items) fills it first."""
+    items) completes it first (`compiler.graph.CompletingDict`)."""
 
     def __init__(self, ev: Evaluator):
         super().__init__()
@@ -969,7 +969,7 @@ class _Units(Units):
             unit = memo[id(node.expr)] = unit_of(self._ev.lowering, node)
         return unit
 
-    def fill(self) -> None:
+    def complete(self) -> None:
         if self._filled:
             return
         self._filled = True
@@ -997,40 +997,6 @@ class _Units(Units):
 
     def __contains__(self, path) -> bool:
         return dict.__contains__(self, path) or (not self._filled and path in self._ev.values)
-
-    def __iter__(self):
-        self.fill()
-        return dict.__iter__(self)
-
-    def __len__(self) -> int:
-        self.fill()
-        return dict.__len__(self)
-
-    def keys(self):
-        self.fill()
-        return dict.keys(self)
-
-    def values(self):
-        self.fill()
-        return dict.values(self)
-
-    def items(self):
-        self.fill()
-        return dict.items(self)
-
-    def copy(self):
-        self.fill()
-        return dict(self)
-
-    def __eq__(self, other):
-        self.fill()
-        return dict.__eq__(self, other)
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        self.fill()
-        return dict.__repr__(self)
 
 
 def scenario_names(ev: Evaluator, failing) -> str:

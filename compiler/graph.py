@@ -12,6 +12,55 @@ from dsl import nodes as n
 from dsl.source import Span
 
 
+class CompletingDict(dict):
+    """A table that is made whole when it is read whole: each subclass's `complete()` adds what is still
+    missing (and typically turns the table into a plain dict subclass); every read of the whole table
+    (iterating it, its length, keys, values, items, a copy, ==, repr) completes it first. Single lookups
+    (`[]`, `get`, `in`) are each subclass's own. Used by `compiler.lower.LazyNodes` (nodes made when first
+    read) and `compiler.evaluate._Units` (units found when first read)."""
+
+    def complete(self) -> None:
+        raise NotImplementedError
+
+    def __iter__(self):
+        self.complete()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.complete()
+        return dict.__len__(self)
+
+    def __reversed__(self):
+        self.complete()
+        return dict.__reversed__(self)
+
+    def keys(self):
+        self.complete()
+        return dict.keys(self)
+
+    def values(self):
+        self.complete()
+        return dict.values(self)
+
+    def items(self):
+        self.complete()
+        return dict.items(self)
+
+    def copy(self):
+        self.complete()
+        return dict(self)
+
+    def __eq__(self, other):
+        self.complete()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self.complete()
+        return dict.__repr__(self)
+
+
 @dataclass(eq=False)
 class Instance:
     """One placed block: `path` is dotted from its root; `count` the node path of its multiplicity."""

@@ -23,7 +23,7 @@ from dsl.diagnostics import Code, Sink
 from dsl.schema import PLAIN_NUMBER_TYPES, kind as kind_spec
 from dsl.units import parse_unit, si_unit
 
-from .graph import Check, Graph, Instance, LimitCheck, Node
+from .graph import Check, CompletingDict, Graph, Instance, LimitCheck, Node
 from .models import limits_for, outputs_for
 
 MAX_SCENARIOS = 10_000_000
@@ -187,7 +187,7 @@ class Nodes(dict):
             _make_tree(self, inst, self._lowering.shape, None)
 
 
-class LazyNodes(Nodes):
+class LazyNodes(CompletingDict, Nodes):
     """`Graph.nodes` (path -> Node) whose nodes for the placed blocks are made when first read.
 
     A large spec places its definitions many times, and a check reads few of the quantities of each placement
@@ -294,44 +294,6 @@ class LazyNodes(Nodes):
             dict.__setitem__(self, path, node)
         self._pending, self._made = {}, set()
         self.__class__ = Nodes
-
-    def __iter__(self):
-        self.complete()
-        return dict.__iter__(self)
-
-    def __len__(self) -> int:
-        self.complete()
-        return dict.__len__(self)
-
-    def __reversed__(self):
-        self.complete()
-        return dict.__reversed__(self)
-
-    def keys(self):
-        self.complete()
-        return dict.keys(self)
-
-    def values(self):
-        self.complete()
-        return dict.values(self)
-
-    def items(self):
-        self.complete()
-        return dict.items(self)
-
-    def copy(self):
-        self.complete()
-        return dict(self)
-
-    def __eq__(self, other):
-        self.complete()
-        return dict.__eq__(self, other)
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        self.complete()
-        return dict.__repr__(self)
 
 
 def _make_tree(nodes: dict, inst: Instance, shape_of, made: dict | None) -> None:
