@@ -14,7 +14,8 @@ import dsl.build
 from dsl.build import Builder
 from dsl.diagnostics import Sink
 from dsl.gen_standalone import COMMAND, generate, grammar_sha256
-from dsl.parser import MAX_DEPTH, _PostLexer, _TooDeep, lalr_parser
+from dsl.format import _Recorder             # the post-lexer that records every token it is given
+from dsl.parser import MAX_DEPTH, _TooDeep, lalr_parser
 from dsl.resources import grammar_path
 from dsl.source import Source
 
@@ -33,22 +34,6 @@ def test_generating_it_again_gives_the_committed_bytes() -> None:
         pytest.skip(f"made with Lark {standalone.__version__}; Lark {lark.__version__} is installed")
     committed = (ROOT / "dsl" / "_parser_standalone.py").read_text(encoding="utf-8")
     assert generate() == committed, f"dsl/_parser_standalone.py is not what `{COMMAND}` writes; run it"
-
-
-class _Recorder(_PostLexer):
-    """The parser's post-lexer, recording every token it is given."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: list = []
-
-    def process(self, stream):
-        return super().process(self._tap(stream))
-
-    def _tap(self, stream):
-        for tok in stream:
-            self.tokens.append(tok)
-            yield tok
 
 
 def _token(tok) -> tuple | None:
