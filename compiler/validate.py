@@ -786,7 +786,8 @@ LATENCY_OPERATING_POINTS = ("capacity", "load")
 
 
 def run(path: str, lets=None, params=None, latency_at: str = "capacity") -> tuple[list[Row], object]:
-    """Read, plan and evaluate every row (one spec, one pass of the compiler); returns (rows, diagnostics).
+    """Read, plan and evaluate every row (one spec, one pass of the compiler; with `latency_at` "load", a second
+    for the latency rows above the model's capacity); returns (rows, diagnostics).
     `latency_at` is where a latency row is compared (module docstring, TTFT/TPOT): "capacity", the model's
     capacity point (the default: an MLPerf Server result is the submitter's own capacity under the latency
     limits); "load", the submission's measured throughput offered as `offered_load`, a row whose load exceeds

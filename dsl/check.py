@@ -824,7 +824,8 @@ class _Checker:
     def member_const(self, member, block, module):
         """The constant value of a field, let or param as read in `block`, or None (memoized)."""
         try:
-            return self._fold(self._member_const(member, block, module, 0))
+            found = self._member_fold(member, block, module, 0)
+            return self._fold(found) if type(found) is GeneratorType else found
         except (ArithmeticError, ValueError, TypeError, _TooDeep):
             return None
 
@@ -863,10 +864,9 @@ class _Checker:
             raise
 
     def _member_const(self, member, block, module, depth):
-        """The fold of a field, let or param as read in `block` (memoized), a generator for `_fold`."""
+        """The fold of a field, let or param as read in `block`, a generator for `_fold` that memoizes its value
+        (`_member_fold` reads the memo first)."""
         key = (id(member), id(block))
-        if key in self._values:
-            return self._values[key]
         value = member.value
         if isinstance(value, n.RangeExpr):
             result = None
