@@ -30,9 +30,11 @@ def kinds_markdown() -> str:
              "`temp` (a temperature point in degC), `choice:a|b` (one of the strings) or `ref:kind` (a definition",
              "of that kind). Numbers have declared ranges: " + "; ".join(
                  f"`{t}` {r.describe(lambda v: f'{v:g} K' if t in ('temp', 'K') else f'{v:g}')}" for t, r in RANGES.items()
-                 if t != "quantity") + "; any unit-typed field "
+                 if t not in ("quantity", "positive")) + "; any unit-typed field "
              + RANGES["quantity"].describe() + ". A value outside is an `out-of-range` error.",
-             "**required** fields must be set; **output** fields are computed by the models in",
+             "**required** fields must be set; **> 0** fields (a quantity a model divides by) must be "
+             + RANGES["positive"].describe() + ";",
+             "**output** fields are computed by the models in",
              "`compiler/models/` (see [models.md](models.md)) and may be set to override them.", "",
              "Aliases: " + ", ".join(f"`{a}` = `{k}`" for a, k in sorted(KIND_ALIASES.items())) + ".", ""]
     by_group: dict[str, list] = {}
@@ -46,7 +48,7 @@ def kinds_markdown() -> str:
                 lines += ["Holds: " + ", ".join(f"`{k}`" for k in spec.contains) + ".", ""]
             lines += ["| field | type | | meaning |", "|---|---|---|---|"]
             for f in spec.fields.values():
-                flag = "required" if f.required else ("output" if f.output else "")
+                flag = "required" if f.required else ("output" if f.output else ("> 0" if f.positive else ""))
                 lines.append(f"| `{f.name}` | `{f.type.replace('|', ' / ')}` | {flag} | {f.doc.replace('|', '/')} |")
             lines.append("")
     return "\n".join(lines)

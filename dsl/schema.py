@@ -95,6 +95,7 @@ class FieldSpec:
     required: bool = False
     output: bool = False
     doc: str = ""
+    positive: bool = False    # a quantity the models divide by: its range is RANGES["positive"] (`field_range`)
     kind: FieldKind = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -139,6 +140,7 @@ RANGES: dict[str, Range] = {
     "temp": Range(0.0),          # a temperature point: not below absolute zero (0 K)
     "K": Range(0.0, lo_open=True),  # a temperature rise across the racks: 0 would need an infinite flow
     "quantity": Range(0.0),      # every unit-typed field: powers, prices, sizes, rates, durations, flows
+    "positive": Range(0.0, lo_open=True),  # a unit-typed field marked `positive`: a quantity a model divides by
 }
 
 
@@ -147,6 +149,8 @@ def field_range(fspec: "FieldSpec") -> Range | None:
     kind = fspec.kind
     if not isinstance(kind, QuantityKind):
         return None
+    if fspec.positive:
+        return RANGES["positive"]
     return RANGES.get(kind.text) or RANGES["quantity"]
 
 
@@ -628,9 +632,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
-        offered_share fraction output   offered_load / tokens_per_s; above 1 the service cannot carry the load and its latencies are the capacity point's
-        max_num_tokens tok              token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
-        max_input_tokens tok            the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
+        offered_share fraction output   offered_load / tokens_per_s; above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
+        max_num_tokens tok positive     token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
+        max_input_tokens tok positive   the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
         depreciation_it        s        depreciation period of IT equipment
@@ -649,12 +653,13 @@ def _parse_fields(text: str) -> dict[str, FieldSpec]:
         if not parts:
             continue
         name, ftype, rest = parts[0], parts[1], parts[2:]
-        required = output = False
-        while rest and rest[0] in ("required", "output"):
+        required = output = positive = False
+        while rest and rest[0] in ("required", "output", "positive"):
             required |= rest[0] == "required"
             output |= rest[0] == "output"
+            positive |= rest[0] == "positive"
             rest = rest[1:]
-        out[name] = FieldSpec(name, ftype, required, output, " ".join(rest))
+        out[name] = FieldSpec(name, ftype, required, output, " ".join(rest), positive)
     return out
 
 

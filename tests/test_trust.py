@@ -72,6 +72,22 @@ def test_a_negative_tdp_is_refused_at_its_span(tmp_path) -> None:
     assert "spec.factory:2:9: error[out-of-range]: `tdp` of chip `c` must be >= 0 W; this is -700 W" in result.output
 
 
+@pytest.mark.parametrize("field", ["max_num_tokens", "max_input_tokens"])
+def test_a_zero_token_budget_or_longest_prompt_is_refused_at_its_span(tmp_path, field) -> None:
+    """A token budget or a longest prompt of 0 leaves no room for a prompt (the server model divides by it): once
+    it printed 2e-18 tok/s with exit 0. Refused where it is written, a literal by the check and a computed value
+    by the evaluation's range check; 1 token is in range (with a budget that small no layout may meet the
+    latency limits: that is the model's answer, not a range error)."""
+    body = ("from systems import DGX_H100\nfrom models import Llama2_70B\ninference svc {\n  model = Llama2_70B\n"
+            "  system = DGX_H100\n  accelerators = 8\n  scenario = \"server\"\n  %s = %s\n}\n")
+    column = len(f"  {field} = ") + 1
+    message = f"spec.factory:8:{column}: error[out-of-range]: `{field}` of inference `svc` must be > 0 tok; this is 0 tok"
+    for command, value in (("check", "0 tok"), ("eval", "8 tok - 8 tok")):
+        result = _run(command, _write(tmp_path, body % (field, value)))
+        assert result.exit_code == 1 and message in result.output, result.output[-1500:]
+    assert "out-of-range" not in [d.code for d in _diags(body % (field, "1 tok"))]
+
+
 @pytest.mark.parametrize("value, ok", [("80", True), ("2.5", False), ("-1", False), ("2^53", True),
                                        ("10^18", False), ("10^18 + 1", False)])
 def test_a_count_field_is_a_whole_number_up_to_2_pow_53(value, ok) -> None:
@@ -96,7 +112,8 @@ def test_a_csv_eval_with_a_range_error_says_so_on_stderr(tmp_path) -> None:
 
 
 def test_ranges_are_one_declaration_per_type() -> None:
-    """Every numeric field's range is its type's entry in RANGES; the range of an efficiency is (0, 1]."""
+    """Every numeric field's range is its type's entry in RANGES (a field marked `positive`, one a model divides
+    by: the entry "positive"); the range of an efficiency is (0, 1]."""
     from dsl.schema import RANGES, field_range, kinds
 
     for spec in kinds().values():
@@ -105,7 +122,8 @@ def test_ranges_are_one_declaration_per_type() -> None:
             if f.type in ("text", "bool") or f.type.startswith(("choice:", "ref:")):
                 assert r is None
             else:
-                assert r is RANGES.get(f.type, RANGES["quantity"]), (spec.name, f.name)
+                assert r is (RANGES["positive"] if f.positive else RANGES.get(f.type, RANGES["quantity"])), \
+                    (spec.name, f.name)
     assert kinds()["ups"].fields["efficiency"].type == "efficiency"
     eff = RANGES["efficiency"]
     assert not eff.contains(0.0) and eff.contains(1e-9) and eff.contains(1.0) and not eff.contains(96.0)
