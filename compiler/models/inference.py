@@ -55,9 +55,21 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 k beam rows costs at most what k independent sequences cost [U: the engine shares the prompt's
                 KV pages between beams; MLPerf GPT-J, beam_size 4, mlcommons/inference language/gpt-j README]
     TPOT        offline and single stream: t_iter. Server and interactive (MLPerf: TPOT of a request = its
-                mean inter-token time, held at the 99th percentile over requests): over its O steps a request
-                shares the steps with the prompts of Poisson arrivals, B on average, so B + z99 sqrt(B) at the
-                99th percentile (z99 = 2.326):  TPOT_p99 = t_iter evaluated with r (1 + z99 / sqrt(B))
+                mean inter-token time, held at the 99th percentile over requests; `_tpot_tail`): over its life
+                of O steps a request shares the steps with two independent random loads:
+                  prompt tokens  Poisson arrivals (B of them over O steps), each a prompt of mean I and
+                                 coefficient of variation cv (`prompt_length_cv`): the mean prompt tokens a
+                                 step, B r, spread by s_p = B r sqrt((1 + cv^2) / B)   (compound Poisson) [D]
+                  rows in flight an M/G/infinity count, Poisson around B, averaged over the request's life:
+                                 s_b = sqrt(2/3) sqrt(B)  (`row_averaging`: the variance of a window average
+                                 over one fixed service time is 2/3 of the point variance) [D]
+                with a = t(B + s_b rows) - t_iter and c = t(B r + s_p prompt tokens) - t_iter the step's
+                standard deviation is S = sqrt(a^2 + c^2), and TPOT_p99 = the step at its most likely point
+                of the level t_iter + z99 S (z99 = 2.326): B + z99 s_b a / S rows carrying B r + z99 s_p c / S
+                prompt tokens (a design point: exact on a step linear in both, and its terms add up). The
+                rows' spread is what makes the p99 TPOT ~7% above the mean step at B ~ 700 (measured on
+                MLPerf v5.0 H200 Llama 2 70B: TPOT mean / p99 median 0.93); cv = 1 and sqrt(2/3) are not
+                fitted
 
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
@@ -79,8 +91,12 @@ Prefill of one request (time to first token):
     I_max tokens (`max_input_tokens`, default unbounded). They clear in N_q = max(1, X_q / room + 1/2) steps (the
     last one ends mid-way on average), each a decode step plus its prompt tokens; the last one also carries the
     prompts behind it that it has room for, half a step's arrivals lam I t_iter / 2:
-            TTFT_q = 0.5 t_iter + N_q t_decode + (X_q + lam I t_iter / 2) kappa + fill          (inf when rho >= 1)
-    0.5 t_iter: the rest of the step in flight when the request arrives; t_decode the step of the b decode rows
+            TTFT_q = (0.5 + d) t_iter + N_q t_decode + (X_q + lam I t_iter / 2) kappa + fill    (inf when rho >= 1)
+    0.5 t_iter: the rest of the step in flight when the request arrives (TensorRT-LLM's executor fetches new
+    requests once a step, after the step in flight and its responses: executorImpl.cpp executionLoop [S]);
+    d = `first_token_delay` 0.25 mean steps [D]: what MLPerf runs with a light prompt queue measure beyond the
+    executor's 1.5 steps (TTFT p50 1.7-2.3 mean steps on Mixtral, B200 and H100 v4.1), not in any source
+    read [U], chosen once by a one-parameter scan (docs/accuracy.md, Latency v4); t_decode the step of the b decode rows
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
     The rate is cut until TTFT_p99 <= ttft_limit (_budget_utilization: TTFT_p99 rises with rho, its root by
@@ -185,7 +201,7 @@ compute and memory traffic inside an operator (the max), none between operators 
 KV cache of the mean context resident (paged); experts sharded with the weights over the replica (their
 exchange is the TP all-reduce); no speculative decoding; random arrivals delay the prompts only (one queue
 per replica); a request's TPOT is its mean step time, the 99th percentile taken over the prompts it shares
-steps with; each step computes at the clock the power limit allows its own mean activity (Clock, above),
+steps with and the rows in flight beside it (both normal at the request's life average); each step computes at the clock the power limit allows its own mean activity (Clock, above),
 memory traffic at the full memory clock.
 
 Factors and where they come from (`factory explain` prints each source):
@@ -256,9 +272,10 @@ TTFT-bound search still serves it over 8-12 stages, whose full token-budget step
 +41% to +54%, now at NVIDIA's own tp 2 x pp 1 since the cost of pipeline stages: what is left is the FP4 steps'
 rate, see docs/accuracy.md part B), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles at the submitted load (validate offers each latency row its submission's measured
-throughput; the model's capacity error of +-8% becomes a much larger latency error near capacity: TTFT p50
-16.8%, p99 38.8%, TPOT mean 16.7%, p99 11.0% median |error|; vLLM-served MI300X/MI325X TTFT ~4x short).
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 18.2%, p99 24.1%,
+TPOT mean 9.8%, p99 7.1% median |error|; where the capacity is off the latencies carry it; vLLM-served
+MI300X/MI325X TTFT ~4x short; NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
+slow, so the model serves it at tp 2 and pools two engines' token budgets into one queue: TTFT short).
 """
 from __future__ import annotations
 
@@ -795,7 +812,8 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
 
 def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q: float) -> np.ndarray:
     """Quantile q of the time to first token through the token budget queue. `parts` = (base, t_decode, kappa,
-    room, I, share, I_max): the rest of the step in flight plus the pipeline fill, a step of the decode rows
+    room, I, share, I_max): the rest of the step in flight, the first-token delay (`first_token_delay` mean
+    steps) and the pipeline fill, a step of the decode rows
     alone, a prompt token's time, the budget's room for prompt tokens per step, the mean prompt, the mean step
     over a full one (t_iter / t_full), the longest prompt. The prompt tokens to clear before a prompt's first
     token, those ahead of it and its own, X = A + I, are the sojourn of a FCFS queue of service s at utilization
