@@ -447,8 +447,8 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
     assert np.all(wide["tpot"][0][real] >= narrow["tpot"][0][real] * (1 - 1e-3))
     assert np.any(wide["tpot"][0][real] > narrow["tpot"][0][real] * 1.001)
     assert np.allclose(wide["t_iter"][0][real], narrow["t_iter"][0][real], rtol=1e-12)
-    late = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([1.25])), tp, pp, b)
-    base = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([0.25])), tp, pp, b)
+    late = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([1.4])), tp, pp, b)
+    base = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([0.4])), tp, pp, b)
     for name in ("ttft_p50", "ttft"):
         assert np.allclose(late[name][0][real] - base[name][0][real], base["t_iter"][0][real], rtol=1e-9)
     for name in ("t_iter", "tpot", "throughput"):
@@ -463,13 +463,13 @@ def test_ttft_percentiles_by_hand() -> None:
     standard deviation over its life is sqrt(2/3) sqrt(100) = 8.165 rows, and the p99 step is the step at
     100 + 2.326 x 8.165 = 118.99 rows: 2 + 118.99 x 0.03 + 0.4 = 5.970 ms.
     A token budget of 8192 leaves room = 8092 prompt tokens per step: the prompt queue is nearly idle, a prompt
-    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.25 t (first_token_delay) + t
-    = 1.75 x 5.4 = 9.45 ms.
+    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.4 t (first_token_delay) + t
+    = 1.9 x 5.4 = 10.26 ms.
     A budget of C = 400: room = 400 - 100 = 300 tokens per step; the prompts arrive at B / O = 1/3 per step,
     100 tokens a step, rho = 100 / 300 = 1/3; the tokens to clear (those ahead and its own) have the mean
     E[X] = I (1 + rho / (1 - rho)) = 450 (cv = 1), X_50 = 450 ln 2 = 311.9, X_99 = 450 ln 100 = 2,072.3, in
-    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.75 t + N t:
-        p50 = 2.2897 x 5.4 ms = 12.364 ms;   p99 = 8.1577 x 5.4 ms = 44.05 ms"""
+    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.9 t + N t:
+        p50 = 2.4397 x 5.4 ms = 13.174 ms;   p99 = 8.3077 x 5.4 ms = 44.86 ms"""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
                                                                          "memory")}})
@@ -479,11 +479,11 @@ def test_ttft_percentiles_by_hand() -> None:
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
     assert q["t_iter"][0, 0] == pytest.approx(t)
     assert q["tpot"][0, 0] == pytest.approx(2e-3 + (100 + 2.326 * math.sqrt(2 / 3) * 10) * 30e-6 + 80 * 5e-6)
-    assert q["ttft_p50"][0, 0] == pytest.approx(9.45e-3) and q["ttft"][0, 0] == pytest.approx(9.45e-3)
+    assert q["ttft_p50"][0, 0] == pytest.approx(10.26e-3) and q["ttft"][0, 0] == pytest.approx(10.26e-3)
     load.chunk_tokens = np.array([400.0])
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
-    assert q["ttft_p50"][0, 0] == pytest.approx(12.364e-3, rel=1e-4)
-    assert q["ttft"][0, 0] == pytest.approx(44.05e-3, rel=1e-4)
+    assert q["ttft_p50"][0, 0] == pytest.approx(13.174e-3, rel=1e-4)
+    assert q["ttft"][0, 0] == pytest.approx(44.86e-3, rel=1e-4)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 
