@@ -432,7 +432,8 @@ def test_tpot_tail_by_hand_on_a_linear_step() -> None:
 def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None:
     """Laws of the serving latencies on every layout and batch of the bench inputs, without a rate cut: the p99
     TPOT never falls as the prompt lengths spread more (cv 0.5 -> 1.5) and the mean step does not move; the
-    first-token delay d adds d mean steps to both TTFT quantiles and nothing else."""
+    first-token delay d adds d mean steps to both TTFT quantiles and nothing else; two scenarios with their own
+    cv and d in one pass give, bit for bit, what each gives alone."""
     hw, arch, load = _bench_inputs()
     load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
     tp, pp, b = M.config_grid(8, 16)
@@ -453,6 +454,13 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
         assert np.allclose(late[name][0][real] - base[name][0][real], base["t_iter"][0][real], rtol=1e-9)
     for name in ("t_iter", "tpot", "throughput"):
         assert np.allclose(late[name][0][real], base[name][0][real], rtol=1e-12)
+    # a sweep equals the runs one at a time: two scenarios (cv, d) = (0.5, 0.4) and (1.5, 1.4) in one pass
+    both = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5, 1.5]),
+                                                            first_token_delay=np.array([0.4, 1.4])), tp, pp, b)
+    one = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([1.5]),
+                                                           first_token_delay=np.array([1.4])), tp, pp, b)
+    for name in ("tpot", "ttft_p50", "ttft", "throughput"):
+        assert np.array_equal(both[name][0], narrow[name][0]) and np.array_equal(both[name][1], one[name][0]), name
 
 
 def test_ttft_percentiles_by_hand() -> None:
