@@ -789,7 +789,8 @@ def _tpot_tail(step, b, r, cv, z, averaging):
     S = sqrt(a^2 + c^2) (linear in each, independent), and the step reaches its 99th percentile t + z S at the
     most likely point of that level (the design point of a linear limit state): rows b + z s_b a / S and prompt
     tokens b r + z s_p c / S. The step is evaluated there, so its terms (`factory explain`) add up to the p99 TPOT.
-    z = 2.326; no spread (S = 0): the mean step."""
+    z = 2.326; no spread (S = 0): the mean step. Rows above the KV cache's room would wait for a slot rather than
+    run (an admission queue, not modelled): where the batch is the KV cache's, the p99 step is taken as if they ran."""
     prompt = b * r
     s_b = averaging * np.sqrt(b)
     s_p = prompt * np.sqrt((1 + cv ** 2) / b)
