@@ -67,9 +67,9 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 standard deviation is S = sqrt(a^2 + c^2), and TPOT_p99 = the step at its most likely point
                 of the level t_iter + z99 S (z99 = 2.326): B + z99 s_b a / S rows carrying B r + z99 s_p c / S
                 prompt tokens (a design point: exact on a step linear in both, and its terms add up). The
-                rows' spread is what makes the p99 TPOT ~7% above the mean step at B ~ 700 (measured on
-                MLPerf v5.0 H200 Llama 2 70B: TPOT mean / p99 median 0.93); cv = 1 and sqrt(2/3) are not
-                fitted
+                two spreads are of one size at B ~ 600 and put the p99 TPOT ~6% above the mean step
+                (measured on MLPerf v5.0 H200 Llama 2 70B: TPOT mean / p99 median 0.93); cv and sqrt(2/3) are
+                not fitted
 
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
