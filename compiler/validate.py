@@ -120,6 +120,12 @@ v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.
 Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
 closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
+length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
+known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
+above [S]); taken as an exponential shifted by the shortest prompt [U], the mean less the minimum is its standard
+deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174 ln 100 = 851, lies below the
+longest prompt). Mixtral 8x7B and Llama 3.1 405B: no length spread found, the model's default.
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
@@ -180,13 +186,15 @@ class Serving:
     beams: int = 1              # beam search: every request decodes `beams` sequences of output_tokens each
     budgets: dict = field(default_factory=dict)   # (scenario, chip or generation): max_num_tokens ("Token budget")
     max_input: float = 0.0      # the longest prompt, tokens ("Token budget"); 0: not known
+    prompt_cv: float = 0.0      # coefficient of variation of the prompt length ("Prompt lengths"); 0: not known
 
 
 SERVING = {
     "llama2-70b": Serving("Llama2_70B", 222.33, 294.45, {"server": (2.0, 0.200), "interactive": (0.450, 0.040)},
                           budgets={("server", "Hopper"): 1536, ("server", "H100_SXM"): 1024,
                                    ("server", "Blackwell"): 3584, ("interactive", "Hopper"): 256,
-                                   ("interactive", "Blackwell"): 768}, max_input=1021),
+                                   ("interactive", "Blackwell"): 768}, max_input=1021,
+                          prompt_cv=(222.33 - 48) / 222.33),
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)},
                             budgets={("server", "Hopper"): 8192, ("server", "Blackwell"): 10240}),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
@@ -651,6 +659,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["tpot_limit"] = Q(limits[1], "s")
     if serving.beams > 1:
         row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
+    if serving.prompt_cv and scenario != "offline":
+        row.lets["prompt_length_cv"] = float(serving.prompt_cv)   # the benchmark's prompt spread ("Prompt lengths")
     budget = serving.budgets.get((scenario, alias.chip),
                                  serving.budgets.get((scenario, GENERATIONS.get(FAMILIES.get(alias.chip, ""), ""))))
     if budget is not None and d.get("round", "").strip() == "inference-v5.0":

@@ -2,6 +2,7 @@
 `factory estimate`, and the seed claims (Cerebras, Groq, Maia 200) against examples/inference_shootout.factory."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -410,17 +411,73 @@ def test_latency_percentiles_are_ordered_and_rise_with_load() -> None:
         assert np.all(np.diff(q[name][order])[same] >= -1e-4 * q[name][order][1:][same]), name
 
 
+def test_tpot_tail_by_hand_on_a_linear_step() -> None:
+    """_tpot_tail on a step linear in its rows and prompt tokens, t = 10 ms + 0.2 ms x rows + 0.05 ms x prompt
+    tokens, at b = 400 rows carrying r = 0.75 prompt tokens per row (300 a step), cv = 1, z = 2.326:
+        mean step          10 + 80 + 15 = 105 ms
+        rows in flight     s_b = sqrt(2/3) sqrt(400) = 16.330 rows       a = 0.2 ms x 16.330 = 3.266 ms
+        prompt tokens      s_p = 300 sqrt((1 + 1) / 400) = 21.213 tok    c = 0.05 ms x 21.213 = 1.061 ms
+        S = sqrt(3.266^2 + 1.061^2) = 3.434 ms;  p99 = 105 + 2.326 x 3.434 = 112.99 ms
+    (on a linear step the design point gives the normal quantile t + z S exactly)."""
+    def step(share, rows):
+        return 10e-3 + 0.2e-3 * rows + 0.05e-3 * rows * share, {}
+    b, r, one = np.array([[400.0]]), np.array([[0.75]]), np.array([[1.0]])
+    p99, _ = M._tpot_tail(step, b, r, one, np.array([[2.326]]), np.array([[math.sqrt(2 / 3)]]))
+    assert float(p99[0, 0]) == pytest.approx(112.99e-3, rel=1e-4)
+    # no spread (z = 0): the mean step
+    mean, _ = M._tpot_tail(step, b, r, one, np.array([[0.0]]), np.array([[math.sqrt(2 / 3)]]))
+    assert float(mean[0, 0]) == pytest.approx(105e-3)
+
+
+def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None:
+    """Laws of the serving latencies on every layout and batch of the bench inputs, without a rate cut: the p99
+    TPOT never falls as the prompt lengths spread more (cv 0.5 -> 1.5) and the mean step does not move; the
+    first-token delay d adds d mean steps to both TTFT quantiles and nothing else; two scenarios with their own
+    cv and d in one pass give, bit for bit, what each gives alone."""
+    hw, arch, load = _bench_inputs()
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    tp, pp, b = M.config_grid(8, 16)
+    keep = b <= 512
+    tp, pp, b = tp[keep], pp[keep], b[keep]
+    narrow = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5])), tp, pp, b)
+    wide = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([1.5])), tp, pp, b)
+    real = (narrow["fits"][0] > 0) & (narrow["batch"][0] == b)
+    assert real.sum() > 100
+    # within 1e-3: over pp > 1 stages the step is not linear in its prompt tokens (the heaviest micro-batch's
+    # Poisson maximum), so the design point's direction moves with cv (pp = 10, b = 120: -0.08%)
+    assert np.all(wide["tpot"][0][real] >= narrow["tpot"][0][real] * (1 - 1e-3))
+    assert np.any(wide["tpot"][0][real] > narrow["tpot"][0][real] * 1.001)
+    assert np.allclose(wide["t_iter"][0][real], narrow["t_iter"][0][real], rtol=1e-12)
+    late = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([1.4])), tp, pp, b)
+    base = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([0.4])), tp, pp, b)
+    for name in ("ttft_p50", "ttft"):
+        assert np.allclose(late[name][0][real] - base[name][0][real], base["t_iter"][0][real], rtol=1e-9)
+    for name in ("t_iter", "tpot", "throughput"):
+        assert np.allclose(late[name][0][real], base[name][0][real], rtol=1e-12)
+    # a sweep equals the runs one at a time: two scenarios (cv, d) = (0.5, 0.4) and (1.5, 1.4) in one pass
+    both = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5, 1.5]),
+                                                            first_token_delay=np.array([0.4, 1.4])), tp, pp, b)
+    one = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([1.5]),
+                                                           first_token_delay=np.array([1.4])), tp, pp, b)
+    for name in ("tpot", "ttft_p50", "ttft", "throughput"):
+        assert np.array_equal(both[name][0], narrow[name][0]) and np.array_equal(both[name][1], one[name][0]), name
+
+
 def test_ttft_percentiles_by_hand() -> None:
     """With compute, memory and links made free, a step is its overheads alone, t = 2 ms + B x 30 us + 80 layers x
     5 us, whatever prompts it carries (a prompt token's time kappa = 0). For B = 100, I = O = 300, tp = pp = 1,
-    no latency limits: t = 2 + 3 + 0.4 = 5.4 ms, tpot_mean = tpot_p99 = t.
+    no latency limits: t = 2 + 3 + 0.4 = 5.4 ms = tpot_mean.
+    tpot_p99: the prompt tokens cost nothing here, so only the rows in flight spread a request's mean step: their
+    standard deviation over its life is sqrt(2/3) sqrt(100) = 8.165 rows, and the p99 step is the step at
+    100 + 2.326 x 8.165 = 118.99 rows: 2 + 118.99 x 0.03 + 0.4 = 5.970 ms.
     A token budget of 8192 leaves room = 8092 prompt tokens per step: the prompt queue is nearly idle, a prompt
-    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + t = 8.1 ms.
+    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.4 t (first_token_delay) + t
+    = 1.9 x 5.4 = 10.26 ms.
     A budget of C = 400: room = 400 - 100 = 300 tokens per step; the prompts arrive at B / O = 1/3 per step,
     100 tokens a step, rho = 100 / 300 = 1/3; the tokens to clear (those ahead and its own) have the mean
     E[X] = I (1 + rho / (1 - rho)) = 450 (cv = 1), X_50 = 450 ln 2 = 311.9, X_99 = 450 ln 100 = 2,072.3, in
-    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.5 t + N t:
-        p50 = 2.0397 x 5.4 ms = 11.014 ms;   p99 = 7.9077 x 5.4 ms = 42.70 ms"""
+    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.9 t + N t:
+        p50 = 2.4397 x 5.4 ms = 13.174 ms;   p99 = 8.3077 x 5.4 ms = 44.86 ms"""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
                                                                          "memory")}})
@@ -428,12 +485,13 @@ def test_ttft_percentiles_by_hand() -> None:
     load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
-    assert q["t_iter"][0, 0] == pytest.approx(t) and q["tpot"][0, 0] == pytest.approx(t)
-    assert q["ttft_p50"][0, 0] == pytest.approx(8.1e-3) and q["ttft"][0, 0] == pytest.approx(8.1e-3)
+    assert q["t_iter"][0, 0] == pytest.approx(t)
+    assert q["tpot"][0, 0] == pytest.approx(2e-3 + (100 + 2.326 * math.sqrt(2 / 3) * 10) * 30e-6 + 80 * 5e-6)
+    assert q["ttft_p50"][0, 0] == pytest.approx(10.26e-3) and q["ttft"][0, 0] == pytest.approx(10.26e-3)
     load.chunk_tokens = np.array([400.0])
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
-    assert q["ttft_p50"][0, 0] == pytest.approx(11.014e-3, rel=1e-4)
-    assert q["ttft"][0, 0] == pytest.approx(42.70e-3, rel=1e-4)
+    assert q["ttft_p50"][0, 0] == pytest.approx(13.174e-3, rel=1e-4)
+    assert q["ttft"][0, 0] == pytest.approx(44.86e-3, rel=1e-4)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 

@@ -262,6 +262,19 @@ def test_gptj_beam_search_is_four_beams_of_69_tokens() -> None:
     assert _row().lets == {}                                              # Llama 2 70B: one sequence per request
 
 
+def test_llama2_prompt_spread_is_the_shifted_exponential_of_its_min_and_mean() -> None:
+    """OpenOrca prompts of Llama 2 70B run from 48 tokens with mean 222.33: an exponential shifted by 48 has the
+    standard deviation 222.33 - 48 = 174.33, so cv = 174.33 / 222.33 = 0.7841. Given to the Server and Interactive
+    rows (the prompt queue and the p99 TPOT read it), not to Offline (no arrivals) nor to benchmarks without a
+    known spread (Mixtral)."""
+    server = _row(scenario="Server", metric="ttft_p99", value="900", unit="ms")
+    assert server.lets["prompt_length_cv"] == pytest.approx(0.7841, abs=1e-4)
+    interactive = _row(benchmark="llama2-70b-interactive-99", scenario="Server")
+    assert interactive.lets["prompt_length_cv"] == pytest.approx(0.7841, abs=1e-4)
+    assert "prompt_length_cv" not in _row().lets                                         # Offline
+    assert "prompt_length_cv" not in _row(benchmark="mixtral-8x7b", scenario="Server").lets
+
+
 def test_units_are_read_and_checked() -> None:
     """The measured value is converted by dsl.units: 1.5 minutes is 90 s; a unit of another dimension is a problem."""
     row = _row(round="training-v4.0", benchmark="gpt3", scenario="training closed", metric="time_to_train",
