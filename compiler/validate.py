@@ -144,9 +144,10 @@ pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inf
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
 minimise the median absolute log error over all throughput (time-to-train) rows of their kind together, and the
-inference factor once more per chip family (FAMILIES: Hopper FP8 (SXM-class: H100 SXM, H200, H200-CTS, GH200),
-Hopper add-in FP8 (the same die on 350-600 W PCIe cards: H100 PCIe, H100 NVL, H200 NVL), Ada FP8 (L40S), Blackwell
-FP4, CDNA3 FP8, each family's rows together; the value the chips' `serving_efficiency` takes), never per row. Chips
+inference factor once more per chip family (FAMILIES: Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, and the H200 NVL:
+the H200's die and HBM3e on a 600 W card, its power limit modelled by its clock, its rows at the H200's factor),
+Hopper add-in FP8 (the 80-94 GB H100 PCIe and H100 NVL cards), Ada FP8 (L40S), Blackwell FP4, CDNA3 FP8, each
+family's rows together; the value the chips' `serving_efficiency` takes), never per row. Chips
 without rows in the file (RTX PRO 6000, MI350X/MI355X, B300/GB300) are in no family: they keep the global default or
 a value carried from their architecture's family, as stdlib/chips.factory says.
 
@@ -267,8 +268,8 @@ POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200",
                  "MI300X": "MI300X_8GPU"}
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
 FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper FP8",
-            "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8",
-            "H100_PCIe": "Hopper add-in FP8", "H100_NVL": "Hopper add-in FP8", "H200_NVL": "Hopper add-in FP8",
+            "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8", "H200_NVL": "Hopper FP8",
+            "H100_PCIe": "Hopper add-in FP8", "H100_NVL": "Hopper add-in FP8",
             "L40S": "Ada FP8",
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
 # the chip generations whose MLPerf submissions run NVIDIA's TensorRT-LLM harness with its per-benchmark token budget

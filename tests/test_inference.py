@@ -370,6 +370,30 @@ def test_a_pcie_card_is_never_faster_than_the_same_die_on_nvswitch() -> None:
     assert np.all(slow >= nvlink) and np.any(slow[tp > 1] > 1.1 * nvlink[tp > 1])
 
 
+def test_h200_nvl_serves_the_h200s_rate_at_its_own_clock_by_hand() -> None:
+    """H200 NVL is the H200's die and memory on a 600 W card, in the H200's serving family (stdlib/chips.factory,
+    the same `serving_efficiency`): what differs is its clock. A dense step's rate is peak x rho at the card's
+    limit (compiler/models/power.py; H200: idle 72 W, b = 104.5 W, a = 1,957 W at 700 W; H200 NVL: idle 60 W,
+    b = 104.5 x 600 / 700 = 89.6 W, a = 1,180 W at 600 W; u_m = 0.0731):
+        H200      x = ((700 - 72 - 104.5 x 0.0731) / 1,957)^(1/3) = 0.682, rho = 1 / (0.349 / x + 0.651) = 0.860
+        H200 NVL  x = ((600 - 60 - 89.6 x 0.0731) / 1,180)^(1/3) = 0.768, rho = 0.904
+        ratio     1,670.5 x 0.904 / (1,979 x 0.860) = 0.888   (MLPerf v5.0, per chip: 0.84-0.87 on three benchmarks)
+    Llama 2 70B offline on one chip each (tp 1, the same batch: the memory is the same) is a compute-bound step,
+    so its tokens/s ratio is that one within 3% (its memory reads and overheads keep their speed), below 1."""
+    def rho(tdp, idle, b, a):
+        return 1 / (0.349 / ((tdp - idle - b * 0.0731) / a) ** (1 / 3) + 0.651)
+    sxm, nvl = rho(700, 72, 104.5, 1957), rho(600, 60, 104.5 * 600 / 700, 1180)
+    assert (sxm, nvl) == (pytest.approx(0.860, abs=1e-3), pytest.approx(0.904, abs=1e-3))
+    ratio = 1670.5 * nvl / (1979 * sxm)
+    assert ratio == pytest.approx(0.888, abs=1e-3)
+    same = dict(model="Llama2_70B", accelerators=1, precision='"fp8"', input_tokens="222 tok", output_tokens="294 tok")
+    v = run(spec(workload("nvl", chip="H200_NVL", **same) + workload("sxm", chip="H200", **same),
+                 imports="from chips import H200, H200_NVL\nfrom models import Llama2_70B\n"))
+    assert v["s.nvl.batch"][0] == v["s.sxm.batch"][0]
+    measured = v["s.nvl.tokens_per_s"][0] / v["s.sxm.tokens_per_s"][0]
+    assert measured == pytest.approx(ratio, rel=0.03) and measured < 1
+
+
 def test_beam_search_costs_less_than_as_many_independent_sequences() -> None:
     """k beams of one request share its prompt (prefilled once, its KV held once) and each step's weight reads: on
     every layout and batch of rows, a step of beam rows is never longer than a step of as many independent

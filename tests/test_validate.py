@@ -435,3 +435,20 @@ def test_a_training_row_runs_its_submissions_own_batch_and_the_rcp_samples_by_ha
     assert factor == pytest.approx((6028.8 + (11289.6 - 6028.8) * 32 / 96) / 3187.2)
     other = source.replace("512xBM.GPU.H100.8", "D74H-7U")
     assert V._training_batch("llama2_70b_lora", job, other) == (8 * 8192, 1.0)
+
+
+def test_each_family_carries_one_serving_efficiency() -> None:
+    """`validate --fit` fits one factor per chip family (FAMILIES, all the family's rows together); the stdlib
+    chips of a family must carry that one value, else a family's chips would be judged with factors nobody fitted.
+    The H200 NVL is in the H200's family (Hopper FP8: the same die and HBM3e, its 600 W limit modelled as its
+    clock), the 80-94 GB H100 PCIe and H100 NVL in Hopper add-in FP8 (docs/accuracy.md, "Hopper by mechanism")."""
+    from compiler.catalogue import describe
+    from compiler.validate import FAMILIES
+    by_family: dict[str, set] = {}
+    for chip in sorted(FAMILIES):
+        lets = tuple(sorted((row.name, row.si) for row in describe(chip).rows
+                            if row.name.startswith("serving_efficiency")))
+        assert lets, chip
+        by_family.setdefault(FAMILIES[chip], set()).add(lets)
+    assert all(len(values) == 1 for values in by_family.values()), by_family
+    assert FAMILIES["H200_NVL"] == FAMILIES["H200"] != FAMILIES["H100_NVL"] == FAMILIES["H100_PCIe"]

@@ -210,11 +210,14 @@ Factors and where they come from (`factory explain` prints each source):
           else `inference_gemm_efficiency` 0.65. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
           v5.0 closed, 1,075 rows) by `factory validate --fit`, with every step at its own power-limited clock:
-          Hopper FP8 (SXM-class: H100 SXM, H200, H200-CTS, GH200) 0.67 (x 0.86 = 0.58 for a dense GEMM at
+          Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, H200 NVL) 0.67 (x 0.86 = 0.58 for a dense GEMM at
           700 W, within the measured fp8 burst ceiling of 0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe,
-          H100 NVL, H200 NVL) 0.45, Ada FP8 (L40S) 0.30, Blackwell FP4 0.63, CDNA3 FP8 (MI300X, MI325X) 0.34
-          (refitted 2026-12-05 with the cost of pipeline stages). The global 0.65 is Hopper's value before that
-          refit, kept for chips with no family value. docs/accuracy.md has the medians.
+          H100 NVL) 0.37, Ada FP8 (L40S) 0.30, Blackwell FP4 0.63, CDNA3 FP8 (MI300X, MI325X) 0.34
+          (refitted 2026-12-05 with the cost of pipeline stages; the H200 NVL moved to Hopper FP8 the same day:
+          the H200's die and memory, its 600 W limit a lower clock through `dynamic_power` and `tdp` below, so a
+          dense step serves 1,670.5 x 0.904 / (1,979 x 0.860) = 0.888 of an H200 SXM's, measured 0.84-0.87 per
+          chip in MLPerf v5.0). The global 0.65 is Hopper's value before that refit, kept for chips with no family
+          value. docs/accuracy.md has the medians.
     rho   the clock's compute rate (Clock, above): compiler.models.power's law at the step's activity. The
           chips' `dynamic_power` (a) where the TDP-scaled H100 fit does not hold: the GH100 die on add-in
           cards scaled to the SMs and the clock their peak assumes (H100 PCIe 1,172 W, H100 NVL 1,177 W,
