@@ -890,7 +890,7 @@ def test_pipeline_tokens_laws() -> None:
 def test_the_fp4_gemm_knee_of_a_b200_by_hand() -> None:
     """Blackwell's FP4 GEMM knee (module docstring, "FP4 GEMM knee"): a GEMM of m rows costs a fixed time plus m
     per-row times, so its knee m0 = fixed / per-row grows with the rate. On the H100 (reference/h100_microbench.md,
-    K 4,096, N 14,336): t(m) = 12.5 us + 0.172 us m in bf16, 11.6 us + 0.084 us m in fp8 -> m0 73 and 138 rows, the
+    K 4,096, N 14,336): t(m) = 12.5 us + 0.172 us m in bf16, 11.6 us + 0.084 us m in fp8 -> m0 73 and 139 rows, the
     same fixed time at twice the rate. A B200's FP4 knee, the H100 fp8 one scaled by the rate:
 
         m0     = 128 x 9,000 / 1,979 = 582 rows                        (stdlib B200 `let gemm_half_rows_fp4`)

@@ -259,7 +259,7 @@ time t_0 (pipeline fill, the first K-blocks' loads, the epilogue and the last wa
 per-row time c = 2 K N / (e_c P), so e(m) = e_c m / (m + m0) with m0 = t_0 / c: the knee is the fixed time over
 the per-row time, and it moves to more rows as the rate P grows. Measured on one H100 SXM (K 4,096, N 14,336,
 reference/h100_microbench.md [P]): t(m) = 12.5 us + 0.172 us m in bf16 and 11.6 us + 0.084 us m in fp8 (m 256-4,096),
-the same fixed time at twice the rate, m0 73 -> 138 rows [D]. So on a chip whose FP4 rate is P_fp4 the knee is
+the same fixed time at twice the rate, m0 73 -> 139 rows [D]. So on a chip whose FP4 rate is P_fp4 the knee is
 taken as the H100 fp8 one scaled by the rate, with the same fixed time [U]:
     m0(chip, fp4) = gemm_half_rows x P_fp4 / P_fp8(H100 SXM) = 128 x P_fp4 / 1,979 TF
     B200 582 rows (9 PF), GB200 647 (10 PF), B300 873 (13.5 PF), GB300 970 (15 PF)   (stdlib/chips.factory)
