@@ -967,3 +967,34 @@ def test_pipeline_tokens_laws() -> None:
     for pp in (2.0, 4.0, 8.0):
         t = M._pipeline_tokens(B, prompt, np.array([pp]), I, C)[0]
         assert 600.0 <= t <= pp * 8192.0
+
+
+def test_the_fp4_gemm_knee_of_a_b200_by_hand() -> None:
+    """Blackwell's FP4 GEMM knee (module docstring, "FP4 GEMM knee"): a GEMM of m rows costs a fixed time plus m
+    per-row times, so its knee m0 = fixed / per-row grows with the rate. On the H100 (reference/h100_microbench.md,
+    K 4,096, N 14,336): t(m) = 12.5 us + 0.172 us m in bf16, 11.6 us + 0.084 us m in fp8 -> m0 73 and 139 rows, the
+    same fixed time at twice the rate. A B200's FP4 knee, the H100 fp8 one scaled by the rate:
+
+        m0     = 128 x 9,000 / 1,979 = 582 rows                        (stdlib B200 `let gemm_half_rows_fp4`)
+        Llama 3.1 405B, FP4, tp 2 x pp 1, 48 sequences of 9,400 prompt and 700 output tokens (offline):
+        T      = 48 (1 + 9400/700) = 692.6 rows;  e(T) = 0.74 x 692.6 / (692.6 + 582) = 0.402
+        gemm   = 692.6 x 2 x 405.85e9 / (2 x 9,000e12 x 0.402) = 77.7 ms at the full clock
+        (the H100's 128-row knee would give e = 0.625 and 50.0 ms: the knee costs this step 1.55x in its matmuls,
+        a 3,700-row Llama 2 70B step only 1.12x)"""
+    m0 = 128 * 9000 / 1979
+    assert m0 == pytest.approx(582, abs=0.5)
+    fit = 0.74                                  # stdlib/chips.factory B200 `let serving_efficiency_fp4`
+    v = run(spec(workload("b", model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"',
+                          kv_precision='"fp8"', tp=2, pp=1, batch=48, input_tokens="9400 tok",
+                          output_tokens="700 tok"), imports="from systems import DGX_B200\nfrom models import "
+                                                            "Llama3_1_405B\n"))
+    A = 405_853_388_800
+    T = 48 * (1 + 9400 / 700)
+    e = fit * T / (T + 582)
+    gemm = T * 2 * A / (2 * 9000e12 * e)
+    assert e == pytest.approx(0.402, abs=0.001) and gemm == pytest.approx(77.7e-3, rel=0.002)
+    full_clock = v["s.b.detail.decode_gemm_time"][0] * v["s.b.clock_fraction"][0]
+    assert full_clock == pytest.approx(gemm, rel=1e-6)
+    knee_cost = (T + 582) / T / ((T + 128) / T)
+    assert knee_cost == pytest.approx(1.553, abs=0.002)
+    assert (3700 + 582) / (3700 + 128) == pytest.approx(1.12, abs=0.005)

@@ -31,7 +31,8 @@ Memory (per chip):
 Decode step (every sequence of the batch advances one token; aggregated serving also carries the prefill
 of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
     tokens      T = B (1 + r);  GEMM rows per micro-batch m = T / pp;  per routed expert m_e = m k_act / E
-    GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows)
+    GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows,
+                on Blackwell FP4 scaled by the rate: FP4 GEMM knee, below)
     matmuls     t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (R P)
                 A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
     weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
@@ -212,7 +213,8 @@ Factors and where they come from (`factory explain` prints each source):
           v5.0 closed, 1,075 rows) by `factory validate --fit`, with every step at its own power-limited clock:
           Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, H200 NVL) 0.67 (x 0.86 = 0.58 for a dense GEMM at
           700 W, within the measured fp8 burst ceiling of 0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe,
-          H100 NVL) 0.37, Ada FP8 (L40S) 0.30, Blackwell FP4 0.63, CDNA3 FP8 (MI300X, MI325X) 0.34
+          H100 NVL) 0.37, Ada FP8 (L40S) 0.30, Blackwell FP4 0.74 (0.63 before its FP4 GEMM knee, below),
+          CDNA3 FP8 (MI300X, MI325X) 0.34
           (refitted 2026-12-05 with the cost of pipeline stages; the H200 NVL moved to Hopper FP8 the same day:
           the H200's die and memory, its 600 W limit a lower clock through `dynamic_power` and `tdp` below, so a
           dense step serves 1,670.5 x 0.904 / (1,979 x 0.860) = 0.888 of an H200 SXM's, measured 0.84-0.87 per
@@ -231,7 +233,8 @@ Factors and where they come from (`factory explain` prints each source):
           memory-bound work keeps the full clock (reference/h100_microbench.md: decode-like work stays below the
           limit).
     m0    gemm_half_rows 128, fitted to the H100 GEMMs of reference/h100_microbench.md (2026-11-27; 0 on SRAM-only
-          dataflow chips, which have no GPU tiles; their e_m: see SRAM-only chips below).
+          dataflow chips, which have no GPU tiles; their e_m: see SRAM-only chips below). The knee moves with the
+          rate (FP4 GEMM knee, below): a chip's `let gemm_half_rows_<precision>` replaces it (Blackwell FP4).
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
@@ -270,10 +273,26 @@ weights once per layer of the model, not once per pipeline stage:
     (rewritten MatMul and reduce/broadcast kernels, asynchronous wafer I/O, speculative decoding; draft model
     and acceptance rate not published): Llama 3.1 405B's 969 tok/s (2024-11) is compared in
     examples/published/cerebras_inference.factory as this model times that published gain (docs/accuracy.md).
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 Server (+95-111%: its
-TTFT-bound search still serves it over 8-12 stages, whose full token-budget steps pay no imbalance; Offline
-+41% to +54%, now at NVIDIA's own tp 2 x pp 1 since the cost of pipeline stages: what is left is the FP4 steps'
-rate, see docs/accuracy.md part B), H100 v4.1 submissions against v5.0 ones (the same chip gained
+FP4 GEMM knee (Blackwell; `_half_rows`, docs/accuracy.md "Accuracy v2, part D"). A GEMM of m rows takes a fixed
+time t_0 (pipeline fill, the first K-blocks' loads, the epilogue and the last wave of tiles) plus m times a
+per-row time c = 2 K N / (e_c P), so e(m) = e_c m / (m + m0) with m0 = t_0 / c: the knee is the fixed time over
+the per-row time, and it moves to more rows as the rate P grows. Measured on one H100 SXM (K 4,096, N 14,336,
+reference/h100_microbench.md [P]): t(m) = 12.5 us + 0.172 us m in bf16 and 11.6 us + 0.084 us m in fp8 (m 256-4,096),
+the same fixed time at twice the rate, m0 73 -> 139 rows [D]. So on a chip whose FP4 rate is P_fp4 the knee is
+taken as the H100 fp8 one scaled by the rate, with the same fixed time [U]:
+    m0(chip, fp4) = gemm_half_rows x P_fp4 / P_fp8(H100 SXM) = 128 x P_fp4 / 1,979 TF
+    B200 582 rows (9 PF), GB200 647 (10 PF), B300 873 (13.5 PF), GB300 970 (15 PF)   (stdlib/chips.factory)
+On a GB200 (cuBLASLt, Azure ND GB200 v6, egmsft/AI-benchmarking-guide [S]) FP4 reaches 0.64 of its 8,192^3 rate
+at 4,096^3 where FP8 reaches 0.97 of its own: the FP4 knee lies several times further out than the FP8 one.
+What it does: a step of few rows per micro-batch (Llama 3.1 405B Offline on a B200 at tp 2: 48 sequences
+carrying 659 prompt tokens, 707 rows, e 0.55 of e_c instead of 0.85, so the search now takes tp 4 with 177
+sequences, 2,600 rows, 0.82; Llama 2 70B Interactive, 357 decode rows) loses more than a step of thousands
+(Llama 2 70B Offline, 3,694 rows: 0.86 instead of 0.97); refit once with it, Blackwell FP4 e_c 0.63 -> 0.74
+(within the measured 0.76 of a GB200 8,192^3 FP4 GEMM). No chip outside Blackwell FP4 moves.
+
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +32% B200,
++38% GB200; Server +64% / +77%, after the FP4 GEMM knee above: the prefill-heavy steps of FP4 Blackwell are still
+too fast, see docs/accuracy.md part D), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 18.2%, p99 24.1%,
 TPOT mean 9.8%, p99 7.1% median |error|; where the capacity is off the latencies carry it; vLLM-served
@@ -1195,6 +1214,15 @@ def serving_efficiency(ctx, chip, precision: str) -> np.ndarray:
     return ctx.get("inference_gemm_efficiency", gemm_efficiency)
 
 
+def _half_rows(ctx, chip, precision: str) -> np.ndarray:
+    """m0 of the GEMM shape law: the workload's `gemm_half_rows`, else the chip's `let gemm_half_rows_<precision>`
+    (Blackwell FP4: its knee scaled from the H100's, stdlib/chips.factory), else the H100 fit."""
+    if ctx.is_set("gemm_half_rows"):
+        return ctx.get("gemm_half_rows")
+    name = f"gemm_half_rows_{precision}"
+    return chip.get(name) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -1261,7 +1289,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         stationary=platform.sram_only(),
         tp_exchanges=np.where(platform.sram_only(), SRAM_LAYER_STAGES, GPU_TP_EXCHANGES),
         coll_latency=ctx.get("collective_latency", collective_latency),
-        gemm_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),  # SRAM
+        gemm_half_rows=np.where(platform.sram_only(), 0.0, _half_rows(ctx, chip, precision)),  # SRAM
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
         link_eff=ctx.get("link_efficiency", link_efficiency),
         step_overhead=ctx.get("step_overhead", step_overhead),

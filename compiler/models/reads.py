@@ -53,6 +53,15 @@ _INFERENCE_SOLVE = (
     "ref:system.parts:switch.let:serving_efficiency", "ref:system.parts:switch.let:serving_efficiency_fp4",
     "ref:system.parts:switch.ports", "scaleup_size", "scenario", "serving", "set:demand", "set:offered_load", "system",
     "tpot_limit", "ttft_limit",
+    # the FP4 GEMM knee of Blackwell chips (`let gemm_half_rows_fp4`), read where serving_efficiency_fp4 is
+    "ref:rack.all:chip.let:gemm_half_rows_fp4", "ref:rack.all:cpu.let:gemm_half_rows_fp4",
+    "ref:rack.all:dpu.let:gemm_half_rows_fp4", "ref:rack.all:memory.let:gemm_half_rows_fp4",
+    "ref:rack.all:nic.let:gemm_half_rows_fp4", "ref:rack.all:server.let:gemm_half_rows_fp4",
+    "ref:rack.all:storage.let:gemm_half_rows_fp4", "ref:rack.all:switch.let:gemm_half_rows_fp4",
+    "ref:system.parts:chip.let:gemm_half_rows_fp4", "ref:system.parts:cpu.let:gemm_half_rows_fp4",
+    "ref:system.parts:dpu.let:gemm_half_rows_fp4", "ref:system.parts:memory.let:gemm_half_rows_fp4",
+    "ref:system.parts:nic.let:gemm_half_rows_fp4", "ref:system.parts:storage.let:gemm_half_rows_fp4",
+    "ref:system.parts:switch.let:gemm_half_rows_fp4",
 )
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
