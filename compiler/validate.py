@@ -102,10 +102,33 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]); a
                      submission with another global batch (16 to 128 in the reference file) runs its own, with
                      3,456 x RCP(batch) / RCP(8) samples (TRAINING_BATCH, TRAINING_RCP).
-    llama31_405b     MLPerf Training v5.0 Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192, global
-                     batch 1,152 sequences [U]; ~1.8 Gtok to the target [U][D] (NVIDIA's 2,496-GPU GB200 run took
-                     27.3 min, which at ~40% MFU is 6 x 405e9 x 1.8e9 FLOP); evaluation ~5% of training [U]. Not
-                     read from a result log: a placeholder until one is.
+    llama31_405b     MLPerf Training v5.0+ Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192 tokens,
+                     global batch 1,152 sequences (NVIDIA's v5.1 512-GPU log theia_ngpu512_ngc25.09_nemo/llama31_405b/
+                     result_0.txt "max_sequence_length", "global_batch_size" [P]); 322,560 samples to converge at that
+                     batch (the reference convergence point: mean "Epochs to converge" of llama31_405b_ref_1152,
+                     mlcommons/logging mlperf_logging/rcp_checker/training_5.1.0/rcps_llama31_405b.json, commit
+                     2c618616, "Reference RCPs before 5.0 submission" [P]), 2.64 Gtok; 4 evaluations of 5,760
+                     samples (the same log's "eval_samples" and its eval_accuracy points: the first at 276,480
+                     samples, then every 18,432 [P]). Another global batch scales the samples by the RCP table
+                     (TRAINING_RCP, same file: 1,008 to 9,216 sequences).
+    llama31_8b       MLPerf Training v5.1 Llama 3.1 8B pretraining on C4, sequence 8,192 tokens, global batch 16
+                     sequences (NVIDIA's v5.1 8-GPU log tyche_ngpu8_ngc25.09_nemo/llama31_8b/result_0.txt [P]; the
+                     smallest reference batch); 161,587 samples to converge at batch 16 (mean of llama31_8b_ref_16,
+                     mlcommons/logging rcp_checker/training_6.0.0/rcps_llama31_8b.json, commit f73c2c4a, "Reference
+                     RCPs before 5.1 submission" [P]; the training_5.1.0 file holds only a placeholder), 1.32 Gtok;
+                     an evaluation of 1,024 samples every 12,288 samples (the same log: "eval_samples", eval_accuracy
+                     at 12,288, 24,576, ... [P]), i.e. 1/12 of the training tokens forward-only [D]. Other batches
+                     (32 to 128) by the RCP table (TRAINING_RCP, same file).
+The MLPerf Inference v5.1 limits of the new benchmarks agree with NVIDIA's description of the round (NVIDIA blog
+"NVIDIA Blackwell Ultra Sets New Inference Records in MLPerf Debut", 2025-09-09, as distributed by pubt.io [S]):
+DeepSeek-R1 Server TTFT 2 s and 12.5 tokens/s/user (80 ms); Llama 3.1 405B Interactive 4.5 s and 12.5 tokens/s/user
+(80 ms); Llama 3.1 8B Server 2 s and 10 tokens/s/user (100 ms), Interactive 0.5 s and 33 tokens/s/user (30 ms).
+Units as the result summaries write them: MLPerf Inference v5.1's summary_results.json gives llama3.1-8b Interactive
+results in "Queries/s" although they are tokens/s (NVIDIA's 8x B200: Interactive 102,903 against Server 128,541
+and Offline 136,752 Tokens/s; 102,903 queries/s of ~128-token answers would be 13 Mtok/s); such a row is read in
+the unit UNIT_FIXES names (tok/s). Benchmarks that are not decoder language models (whisper, retinanet,
+stable-diffusion-xl, dlrm-v2, rgat, flux1, ...) have no workload description: their rows are listed as not covered
+(whatever unit they give), never an invalid row.
 Token budget (Server and Interactive rows on Hopper and Blackwell, `Serving.budgets`): the TensorRT-LLM runtime
 `max_num_tokens` of NVIDIA's MLPerf Inference v5.0 harness configs (closed/NVIDIA configs/<benchmark>/Server, as
 copied by partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/{llama2-70b,llama2-70b-interactive,
@@ -200,10 +223,13 @@ TRAINING = {
     "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, method="full"),
     "llama2_70b_lora": dict(model="Llama2_70B", tokens=3456 * 8192, seq=8192, batch=8 * 8192,
                             eval=9 * 173 * 8192, method="lora"),
-    "llama31_405b": dict(model="Llama3_1_405B", tokens=1.8e9, seq=8192, batch=1152 * 8192, eval=0.05 * 1.8e9,
-                         method="full"),
+    "llama31_405b": dict(model="Llama3_1_405B", tokens=322560 * 8192, seq=8192, batch=1152 * 8192,
+                         eval=4 * 5760 * 8192, method="full"),
+    "llama31_8b": dict(model="Llama3_1_8B", tokens=161587.2 * 8192, seq=8192, batch=16 * 8192,
+                       eval=161587.2 * 8192 / 12, method="full"),
 }
-TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
+TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b", "llama3.1-8b": "llama31_8b",
+                  "llama3_1_8b": "llama31_8b"}
 # Each submission's own global batch (sequences per optimizer step), where it is not the workload's: the
 # `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit
 # d06288b2), _v4.0 (6fe95437) and _v4.1 (b87b9e39), read 2026-12 [P]; keyed by benchmark and result directory (the
@@ -233,6 +259,10 @@ TRAINING_BATCH = {
 # log-read one (module docstring), the batch changes it by the reference runs' ratio.
 TRAINING_RCP = {
     "llama2_70b_lora": {8: 3187.2, 16: 4051.2, 32: 6028.8, 128: 11289.6},
+    # mlcommons/logging rcp_checker/training_5.1.0/rcps_llama31_405b.json (commit 2c618616) and training_6.0.0/
+    # rcps_llama31_8b.json (commit f73c2c4a), means of each batch's "Epochs to converge" (samples) [P]
+    "llama31_405b": {1008: 324576, 1152: 322560, 2304: 384000, 4608: 491520, 6912: 604800, 9216: 691200},
+    "llama31_8b": {16: 161587.2, 32: 179404.8, 64: 226713.6, 96: 278640, 128: 345907.2},
     "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
 }
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
@@ -275,6 +305,8 @@ COVERAGE_TARGET = 0.95      # of the throughput and time-to-train rows (issue 11
 # the unit a metric is measured in when the row gives none, and the dimension it must have
 METRIC_UNITS = {"throughput": "tok/s", "training": "min", "latency": "ms", "power": "W"}
 UNIT_NAMES = {"tokens/s": "tok/s", "minutes": "min", "minute": "min", "seconds": "s", "watts": "W"}
+# (benchmark, scenario, unit as written): the unit the value is in, where a result summary mislabels it (docstring)
+UNIT_FIXES = {("llama3.1-8b", "interactive", "queries/s"): "tok/s"}
 ALIASES_FILE = "accelerator_aliases.csv"
 
 
@@ -490,6 +522,10 @@ def _measured(row: Row, kind: str) -> str | None:
         return f"the measured value `{d['value']}` is not a finite number above 0"
     default = parse_unit(METRIC_UNITS[kind])
     text = (d.get("unit") or "").strip()
+    if kind == "throughput":
+        bench, interactive = _benchmark(d["benchmark"])
+        scenario = "interactive" if interactive else d["scenario"].strip().lower()
+        text = UNIT_FIXES.get((bench, scenario, text.lower()), text)
     text = UNIT_NAMES.get(text.lower(), text) or METRIC_UNITS[kind]
     try:
         unit = parse_unit(text)
@@ -565,6 +601,16 @@ def _category(row: Row) -> str:
     return "other"
 
 
+def _undescribed(benchmark: str, kind: str, metric: str) -> str:
+    """Why a row's benchmark cannot be compared (no workload description of its kind), or ""."""
+    if kind in ("throughput", "latency") or metric.startswith("system_power_avg"):
+        known = _benchmark(benchmark)[0] in SERVING
+    else:
+        bench = benchmark.strip().lower()
+        known = TRAINING_NAMES.get(bench, bench) in TRAINING
+    return "" if known else f"benchmark `{benchmark}` has no workload description"
+
+
 def plan(row: Row) -> None:
     """Fill in the workload block for a row (its fields, the output compared), or the reason it is not covered,
     or the problem that makes it unusable (row.problem: an `invalid-row`)."""
@@ -579,6 +625,10 @@ def plan(row: Row) -> None:
         return
     if not d["accelerator"].strip():
         row.reason = "the row names no accelerator"
+        return
+    undescribed = _undescribed(d["benchmark"], kind, metric)
+    if undescribed:                  # not a row we compare, whatever its unit says (module docstring)
+        row.reason = undescribed
         return
     n, problem = _count(row)
     problem = problem or _measured(row, kind)
