@@ -308,10 +308,25 @@ TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"
 # --use_flash_attn", run/run.sub; configs/ds_lora_config.json "bf16" enabled, "zero_optimization" "stage": 3):
 # bf16, no tensor, pipeline or context parallelism, one sequence per GPU, full recomputation, ZeRO-3 (the frozen
 # base sharded over all GPUs and all-gathered in every pass).
+# Keyed by result directory, or by "directory/benchmark" where one directory ran several benchmarks differently.
+# NVIDIA's MLPerf Training v5.1 runs that trained in NVFP4 (mlcommons/training_results_v5.1, commit 441d65f4, read
+# 2026-12-05 [P]): the launch configuration each NVIDIA/benchmarks/<benchmark>/implementations/<directory>/
+# README-<directory>.md names is a `*_fp4.sh` one (config_common_fp4.sh: "export FP4=True", "export FP8=False",
+# FP4_RECIPE="nvfp4"; attention in FP8): every Llama 3.1 405B run (GB200 at 512, 2,560 and 5,120 GPUs, GB300 at
+# 512) and the 8-GPU Llama 3.1 8B and LoRA runs; the 72- and 512-GPU 8B and LoRA runs name FP8 configurations.
 TRAINING_SOFTWARE = {
-    name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
-    for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
-                 "a100_n8_ngc24.1_pytorch_deepspeed")}
+    **{name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
+       for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
+                    "a100_n8_ngc24.1_pytorch_deepspeed")},
+    **{f"{directory}/{bench}": {"precision": "fp4"}
+       for directory, bench in (("hsg_ngpu2560_ngc25.09_nemo", "llama31_405b"),
+                                ("hsg_ngpu5120_ngc25.09_nemo", "llama31_405b"),
+                                ("theia_ngpu512_ngc25.09_nemo", "llama31_405b"),
+                                ("tyche_ngpu512_ngc25.09_nemo", "llama31_405b"),
+                                ("theia_ngpu8_ngc25.09_nemo", "llama31_8b"),
+                                ("tyche_ngpu8_ngc25.09_nemo", "llama31_8b"),
+                                ("theia_ngpu8_ngc25.09_nemo", "llama2_70b_lora"),
+                                ("tyche_ngpu8_ngc25.09_nemo", "llama2_70b_lora"))}}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -770,7 +785,9 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
     if chip in TRAINING_PRECISION:
         fields["precision"] = TRAINING_PRECISION[chip]
     m = re.search(r"/results/([^/\s]+)/", d.get("source", ""))
-    for name, value in (TRAINING_SOFTWARE.get(m.group(1), {}) if m and kind != "power" else {}).items():
+    software = TRAINING_SOFTWARE.get(f"{m.group(1)}/{TRAINING_NAMES.get(bench, bench)}",
+                                     TRAINING_SOFTWARE.get(m.group(1), {})) if m and kind != "power" else {}
+    for name, value in software.items():
         fields[name] = value if isinstance(value, str) else float(value)
     system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
     for name, (value, unit) in system.get("fields", {}).items():
