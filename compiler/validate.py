@@ -18,7 +18,8 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        domain is the submission's node (the node count of its result path, `_n16`), else 8;
                        a submission whose system differs from the defaults is described as it ran
                        (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped;
-                       TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16). Each
+                       TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16,
+                       NVIDIA's MLPerf Training v5.1 NVFP4 runs in fp4). Each
                        row runs its submission's own global batch (TRAINING_BATCH, from its result log) and the
                        tokens to converge at that batch (the workload's, times the ratio of the MLPerf reference
                        convergence points at the two batches: TRAINING_RCP).
