@@ -143,7 +143,15 @@ for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); o
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
 Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
-closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
+(the v5.1 harness's `max_input_len`: mlcommons/inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
+llama3_1-8b.py and GB300-NVL72_GB300-288GB_aarch64x72_TRT/Server/deepseek-r1.py, via fork ntuhpc@387c3dd0 [P]).
+The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Interactive 256 / 768, Mixtral 8,192 /
+10,240, 405B Server 2,560 at tp8 / 2,048 at tp4 on B200 and GB200) and add: 8B 1,536 (Hopper partners) and 12,000
+(B200, GB200) at tp1, 405B Interactive 2,560 at tp8 (H200), 1,536 at tp4 (B200), 1,024 at tp4 (GB200 NVL72), 405B
+Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
+they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
+Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
@@ -216,8 +224,10 @@ SERVING = {
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
                              budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
-    "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)}),
-    "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)}),
+    "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)},
+                           max_input=2540),
+    "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
+                           max_input=3140),
 }
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
