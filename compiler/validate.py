@@ -395,7 +395,12 @@ def aliases() -> tuple[Alias, ...]:
 
 
 def alias_for(accelerator: str) -> Alias | None:
-    """The alias of an accelerator name: an exact name first, else the longest fragment it contains."""
+    """The alias of an accelerator name: an exact name first, else the longest fragment it contains. A mixed system
+    ("AMD Instinct MI325X 256GB HBM3E (x16), AMD Instinct MI300X 192GB HBM3 (x8)", MLPerf Inference v5.1) is matched
+    by its largest part: all its accelerators are taken as that chip."""
+    parts = re.findall(r"([^,]+?)\s*\(x(\d+)\)", accelerator)
+    if len(parts) > 1:
+        return alias_for(max(parts, key=lambda part: int(part[1]))[0])
     name = _normal(accelerator)
     if not name:
         return None

@@ -132,6 +132,9 @@ def test_published_v51_figures_printed_as_a_sanity_check(shape) -> None:
     ("NVIDIA Blackwell Ultra GPU (B300-SXM-270GB)", "B300"), ("NVIDIA H200 NVL 141GB", "H200_NVL"),
     ("NVIDIA RTX Pro 6000 SE PCIe 96GB", "RTX_PRO_6000"), ("AMD Instinct MI355X 288GB HBM3e", "MI355X"),
     ("AMD Instinct MI325X 256GB HBM3E DLC", "MI325X"), ("Virtualized NVIDIA H200-SXM-141GB", "H200"),
+    # a mixed system is matched by its largest part (MangoBoost's v5.1 clusters)
+    ("AMD Instinct MI325X 256GB HBM3E (x16), AMD Instinct MI300X 192GB HBM3 (x8)", "MI325X"),
+    ("AMD Instinct MI300X 192GB HBM3 (x32), AMD Instinct MI325X 256GB HBM3e (x16)", "MI300X"),
 ])
 def test_newer_round_names(name, chip) -> None:
     assert alias_for(name).chip == chip
