@@ -689,14 +689,14 @@ def plan(row: Row) -> None:
     if undescribed:                  # not a row we compare, whatever its unit says (module docstring)
         row.reason = undescribed
         return
+    alias = alias_for(d["accelerator"])
+    if alias is None:                # not compared, whatever its count or value (a CPU-only row may give no count)
+        row.reason = f"no stdlib chip for `{d['accelerator']}` (add it to stdlib/{ALIASES_FILE})"
+        return
     n, problem = _count(row)
     problem = problem or _measured(row, kind)
     if problem is not None:
         row.problem = problem
-        return
-    alias = alias_for(d["accelerator"])
-    if alias is None:
-        row.reason = f"no stdlib chip for `{d['accelerator']}` (add it to stdlib/{ALIASES_FILE})"
         return
     chip = alias.chip
     system_name = d.get("system") or ""

@@ -90,14 +90,19 @@ def test_interactive_scenario_runs_each_benchmarks_own_limits(shape) -> None:
 
 def test_a_mislabelled_rate_is_read_in_tokens_and_other_benchmarks_are_not_invalid(tmp_path) -> None:
     """v5.1's summary writes llama3.1-8b Interactive in "Queries/s" (its values are tokens/s: below the same
-    system's Server tokens/s); a whisper row in Samples/s is not covered, not an invalid row."""
+    system's Server tokens/s); a whisper row in Samples/s and a CPU-only row without a count are not covered, not
+    invalid rows."""
     head = "round,benchmark,scenario,system,accelerator,num_accelerators,metric,value,unit,source\n"
     path = tmp_path / "m.csv"
     path.write_text(head + "inference-v5.1,llama3.1-8b,Interactive,s,NVIDIA B200-SXM-180GB,8,throughput,"
                     "102903,Queries/s,x\ninference-v5.1,whisper,Offline,s,NVIDIA B200-SXM-180GB,8,throughput,"
                     "20000,Samples/s,x\ninference-v5.1,llama3.1-8b,Offline,s,NVIDIA B200-SXM-180GB,8,throughput,"
                     "136752,Queries/s,x\n")
+    with open(path, "a") as fh:    # a CPU-only row as a held-out file may write it: no stdlib chip, no count
+        fh.write("inference-v5.1,llama3.1-8b,Server,s,Intel Xeon 6787P,,throughput,257.7,Tokens/s,x\n")
     out, sink = run(str(path))
+    xeon = next(r for r in out if r.line == 5)
+    assert not xeon.covered and xeon.reason.startswith("no stdlib chip for `Intel Xeon 6787P`")
     assert out[0].covered and out[0].measured == pytest.approx(102903.0)
     assert not out[1].covered and "no workload description" in out[1].reason
     assert [d.message.split(";")[0] for d in sink.items] == [   # the fix is for that benchmark and scenario only
