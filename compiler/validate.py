@@ -91,6 +91,15 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      20K" (mlcommons.org "DeepSeek-R1 inference 5.1", 2025-09 [S]); mean input ~800 and mean output
                      ~3,880 tokens [U] (reasoning chains; not read from a result log). Server 2 s / 80 ms;
                      interactive 1.5 s / 15 ms [P].
+    gpt-oss-120b     gpt-oss-120b (117B, 5.1B active; MLPerf Inference v6.0): the performance dataset, 6,396 samples
+                     (mlcommons/inference language/gpt-oss-120b/mlperf_gptoss.conf performance_sample_count [P]),
+                     "pubmed_summarization (synthetic)", longest prompt 15,330 tokens, outputs up to 10,240 (NVIDIA's
+                     v6.0 code/gpt-oss-120b/tensorrt/README.md dataset table, mlcommons/inference_results_v6.0 via
+                     fork gbeezybez@232fbf9 [P]); 1,278.20 output tokens per sample (the reference mean that TEST09
+                     checks, language/gpt-oss-120b/README.md [P]; NVIDIA's v6.0 8x B300 run: 103,961 tokens/s at
+                     79.40 samples/s, 1,309 per sample [P]); mean input ~4,000 tokens [U] (PubMed articles average
+                     3,016 words, Cohan et al., NAACL 2018 [S], ~1.3 tokens per word, plus the Harmony prompt; not
+                     read from the dataset). Server 3 s / 80 ms, interactive 2 s / 15 ms (mlperf_gptoss.conf [P]).
     gpt3             GPT-3 175B from a checkpoint to log-perplexity 2.69: 1.25 Gtok of training (1,258,291,200
                      tokens in NVIDIA's v4.1 256-GPU log, 1,231,110,144 in the 11,616-GPU log:
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
@@ -128,7 +137,8 @@ Units as the result summaries write them: MLPerf Inference v5.1's summary_result
 results in "Queries/s" although they are tokens/s (NVIDIA's 8x B200: Interactive 102,903 against Server 128,541
 and Offline 136,752 Tokens/s; 102,903 queries/s of ~128-token answers would be 13 Mtok/s); such a row is read in
 the unit UNIT_FIXES names (tok/s). Benchmarks that are not decoder language models (whisper, retinanet,
-stable-diffusion-xl, dlrm-v2, rgat, flux1, ...) have no workload description: their rows are listed as not covered
+stable-diffusion-xl, dlrm-v2, rgat, flux1, qwen3-vl-235b-a22b (vision-language), wan-2.2-t2v-a14b, dlrm-v3,
+yolo, ...) have no workload description: their rows are listed as not covered
 (whatever unit they give), never an invalid row.
 Token budget (Server and Interactive rows on Hopper and Blackwell, `Serving.budgets`): the TensorRT-LLM runtime
 `max_num_tokens` of NVIDIA's MLPerf Inference v5.0 harness configs (closed/NVIDIA configs/<benchmark>/Server, as
@@ -228,6 +238,8 @@ SERVING = {
                            max_input=2540),
     "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
                            max_input=3140),
+    "gpt-oss-120b": Serving("GPT_OSS_120B", 4000.0, 1278.2, {"server": (3.0, 0.080), "interactive": (2.0, 0.015)},
+                            max_input=15330),
 }
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
