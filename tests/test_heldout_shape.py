@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHAPE = ROOT / "tests" / "data" / "heldout_shape.csv"
 # not decoder language models (speech, graph, image, vision-language): no workload description
 NOT_DESCRIBED = {"flux1", "rgat", "whisper", "qwen3-vl-235b-a22b"}
-NO_CHIP = ("Arc Pro",)          # Intel Arc Pro B50/B60/B70 cards: no stdlib chip; and CPU-only rows (no accelerator)
+NO_CHIP = ("Arc Pro(R) B50",)   # Intel Arc Pro B50 (its bandwidth unsourced): no stdlib chip; and CPU-only rows
 
 
 @pytest.fixture(scope="module")
@@ -62,20 +62,26 @@ def test_the_file_has_the_reference_shape_and_the_new_names() -> None:
 
 def test_every_language_model_row_on_an_accelerator_is_compared(shape) -> None:
     rows, out, _ = shape
+    infeasible = []
     for r in out:
         d = r.data
         no_chip = not d["accelerator"].strip() or any(name in d["accelerator"] for name in NO_CHIP)
         expected = d["benchmark"] not in NOT_DESCRIBED and not no_chip
+        if expected and not r.covered and "found no configuration" in r.reason:
+            infeasible.append(r.label)   # planned and evaluated; the model meets no limit with these chips
+            continue
         assert r.covered == expected, (r.line, r.label, r.reason)
         if r.covered:
             assert math.isfinite(r.predicted) and r.predicted > 0, (r.line, r.label, r.predicted)
         else:
             assert r.reason.startswith(("the row names no accelerator", "no stdlib chip for", "benchmark `")), r.reason
     # (the file holds one row per distinct shape, so its covered fraction is not the rounds' own: docs/accuracy.md)
+    assert infeasible == ["inference-v6.0 gpt-oss-120b Server Intel(R) Arc Pro(R) B60 x4"]
     assert {r.chip for r in out if r.covered} >= {"GB200", "GB300", "B300", "MI355X", "MI350X", "RTX_PRO_6000",
-                                                  "RTX_PRO_4500", "H200_NVL", "MI325X"}
+                                                  "RTX_PRO_4500", "H200_NVL", "MI325X", "Arc_Pro_B60",
+                                                  "Arc_Pro_B60_Dual", "Arc_Pro_B70"}
     assert {r.data["benchmark"] for r in out if r.covered} >= {"gpt-oss-120b", "deepseek-r1", "llama3.1-8b",
-                                                               "llama31_8b", "llama31_405b"}
+                                                               "llama3_1-8b", "llama31_8b", "llama31_405b"}
 
 
 def test_interactive_scenario_runs_each_benchmarks_own_limits(shape) -> None:
@@ -141,6 +147,9 @@ def test_published_v51_figures_printed_as_a_sanity_check(shape) -> None:
     ("NVIDIA Blackwell Ultra GPU (B300-SXM-270GB)", "B300"), ("NVIDIA H200 NVL 141GB", "H200_NVL"),
     ("NVIDIA RTX Pro 6000 SE PCIe 96GB", "RTX_PRO_6000"), ("AMD Instinct MI355X 288GB HBM3e", "MI355X"),
     ("AMD Instinct MI325X 256GB HBM3E DLC", "MI325X"), ("Virtualized NVIDIA H200-SXM-141GB", "H200"),
+    ("NVIDIA RTX PRO 4500 Blackwell", "RTX_PRO_4500"), ("Intel(R) Arc Pro(R) B60", "Arc_Pro_B60"),
+    ("[MAXSUN] MS-Intel Arc Pro B60 Dual 48G Turbo", "Arc_Pro_B60_Dual"), ("Intel(R) Arc Pro(R) B70", "Arc_Pro_B70"),
+    ("AMD Instinct MI355X 288GB HBM3e (x87)", "MI355X"),
     # a mixed system is matched by its largest part (MangoBoost's v5.1 clusters)
     ("AMD Instinct MI325X 256GB HBM3E (x16), AMD Instinct MI300X 192GB HBM3 (x8)", "MI325X"),
     ("AMD Instinct MI300X 192GB HBM3 (x32), AMD Instinct MI325X 256GB HBM3e (x16)", "MI300X"),
