@@ -129,6 +129,20 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      an evaluation of 1,024 samples every 12,288 samples (the same log: "eval_samples", eval_accuracy
                      at 12,288, 24,576, ... [P]), i.e. 1/12 of the training tokens forward-only [D]. Other batches
                      (32 to 128) by the RCP table (TRAINING_RCP, same file).
+    gpt_oss_20b      MLPerf Training v6.0 gpt-oss-20b pretraining, sequence 8,192, global batch 16 sequences (the
+                     reference batch: mlcommons/logging rcp_checker/training_6.0.0/rcps_gpt_oss_20b.json, commit
+                     3ef491ef, "gpt_oss_20b_ref_16" [P]; NVIDIA's v6.0 8-GPU log theia_ngpu8_ngc26.04_nemo/
+                     gpt_oss_20b/result_0.txt "max_sequence_length": 8192, "eval_samples": 1024, evaluations every
+                     12,288 samples [P], mlcommons/training_results_v6.0 via fork Richardyu114@eabf23a0); 194,765
+                     samples to converge at batch 16 (mean of the RCP's 20 runs [P]), 1.60 Gtok; evaluation 1/12.
+    deepseekv3_671b  MLPerf Training v6.0 DeepSeek-V3 671B pretraining on C4 from a warm start, sequence 4,096, global
+                     batch 15,360 sequences or more (MLCommons, "DeepSeek-V3 ... MLPerf Training v6.0", mlcommons.org
+                     2026-05 [S]); 721,920 samples to converge at 15,360 (mean of deepseekv3_671b_ref_15360, rcp_checker
+                     training_6.1.0/rcps_deepseekv3_671b.json, commit 933e9f49 [P]), 2.96 Gtok; an evaluation after
+                     every step taking 1.4 s against 40 s steps (NVIDIA's 256-GPU log theia_ngpu256_ngc26.04_nemo/
+                     deepseekv3_671b/result_0.txt, same fork [P]): 3.5% of the time, written as forward-only tokens
+                     of 3 x 3.5% = 10.5% of the training tokens [D]. The multi-token-prediction module and the
+                     benchmark's 128k Llama-3 tokenizer (DeepSeek_V3 has 129,280 rows) are not modelled [U].
 The MLPerf Inference v5.1 limits of the new benchmarks agree with NVIDIA's description of the round (NVIDIA blog
 "NVIDIA Blackwell Ultra Sets New Inference Records in MLPerf Debut", 2025-09-09, as distributed by pubt.io [S]):
 DeepSeek-R1 Server TTFT 2 s and 12.5 tokens/s/user (80 ms); Llama 3.1 405B Interactive 4.5 s and 12.5 tokens/s/user
@@ -250,9 +264,13 @@ TRAINING = {
                          eval=4 * 5760 * 8192, method="full"),
     "llama31_8b": dict(model="Llama3_1_8B", tokens=161587.2 * 8192, seq=8192, batch=16 * 8192,
                        eval=161587.2 * 8192 / 12, method="full"),
+    "gpt_oss_20b": dict(model="GPT_OSS_20B", tokens=194764.8 * 8192, seq=8192, batch=16 * 8192,
+                        eval=194764.8 * 8192 / 12, method="full"),
+    "deepseekv3_671b": dict(model="DeepSeek_V3", tokens=721920 * 4096, seq=4096, batch=15360 * 4096,
+                            eval=0.105 * 721920 * 4096, method="full"),
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b", "llama3.1-8b": "llama31_8b",
-                  "llama3_1_8b": "llama31_8b"}
+                  "llama3_1_8b": "llama31_8b", "deepseek_v3_671b": "deepseekv3_671b", "gpt-oss-20b": "gpt_oss_20b"}
 # Each submission's own global batch (sequences per optimizer step), where it is not the workload's: the
 # `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit
 # d06288b2), _v4.0 (6fe95437) and _v4.1 (b87b9e39), read 2026-12 [P]; keyed by benchmark and result directory (the
@@ -314,6 +332,10 @@ TRAINING_RCP = {
     # rcps_llama31_8b.json (commit f73c2c4a), means of each batch's "Epochs to converge" (samples) [P]
     "llama31_405b": {1008: 324576, 1152: 322560, 2304: 384000, 4608: 491520, 6912: 604800, 9216: 691200},
     "llama31_8b": {16: 161587.2, 32: 179404.8, 64: 226713.6, 96: 278640, 128: 345907.2},
+    # training_6.0.0/rcps_gpt_oss_20b.json (commit 3ef491ef; only batch 16 has runs) and training_6.1.0/
+    # rcps_deepseekv3_671b.json (commit 933e9f49, "Reference RCPs before 6.0 submission") [P]
+    "gpt_oss_20b": {16: 194764.8},
+    "deepseekv3_671b": {15360: 721920, 16384: 767317.3, 18432: 857088},
     "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
 }
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)

@@ -81,7 +81,8 @@ def test_every_language_model_row_on_an_accelerator_is_compared(shape) -> None:
                                                   "RTX_PRO_4500", "H200_NVL", "MI325X", "Arc_Pro_B60",
                                                   "Arc_Pro_B60_Dual", "Arc_Pro_B70"}
     assert {r.data["benchmark"] for r in out if r.covered} >= {"gpt-oss-120b", "deepseek-r1", "llama3.1-8b",
-                                                               "llama3_1-8b", "llama31_8b", "llama31_405b"}
+                                                               "llama3_1-8b", "llama31_8b", "llama31_405b",
+                                                               "gpt_oss_20b", "deepseekv3_671b"}
 
 
 def test_interactive_scenario_runs_each_benchmarks_own_limits(shape) -> None:
@@ -129,6 +130,10 @@ def test_training_descriptions_by_hand() -> None:
     # 1,280 sequences: 322,560 + (384,000 - 322,560) x (1,280 - 1,152) / (2,304 - 1,152) = 329,386.7
     assert V._rcp(V.TRAINING_RCP["llama31_405b"], 1280) == pytest.approx(329386.67, rel=1e-6)
     assert V._rcp(V.TRAINING_RCP["llama31_8b"], 16) == pytest.approx((17 * 159744 + 3 * 172032) / 20)
+    # v6.0: gpt-oss-20b 194,764.8 samples at 16 x 8,192 tokens; DeepSeek-V3 721,920 at 15,360 x 4,096 tokens
+    assert V.TRAINING["gpt_oss_20b"]["tokens"] == pytest.approx(194764.8 * 8192)
+    assert V.TRAINING["deepseekv3_671b"]["tokens"] == 721920 * 4096
+    assert V.TRAINING["deepseekv3_671b"]["batch"] == 15360 * 4096
 
 
 def test_published_v51_figures_printed_as_a_sanity_check(shape) -> None:
