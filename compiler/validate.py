@@ -18,7 +18,8 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        domain is the submission's node (the node count of its result path, `_n16`), else 8;
                        a submission whose system differs from the defaults is described as it ran
                        (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped;
-                       TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16). Each
+                       TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16,
+                       NVIDIA's MLPerf Training v5.1 NVFP4 runs in fp4). Each
                        row runs its submission's own global batch (TRAINING_BATCH, from its result log) and the
                        tokens to converge at that batch (the workload's, times the ratio of the MLPerf reference
                        convergence points at the two batches: TRAINING_RCP).
@@ -90,6 +91,15 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      20K" (mlcommons.org "DeepSeek-R1 inference 5.1", 2025-09 [S]); mean input ~800 and mean output
                      ~3,880 tokens [U] (reasoning chains; not read from a result log). Server 2 s / 80 ms;
                      interactive 1.5 s / 15 ms [P].
+    gpt-oss-120b     gpt-oss-120b (117B, 5.1B active; MLPerf Inference v6.0): the performance dataset, 6,396 samples
+                     (mlcommons/inference language/gpt-oss-120b/mlperf_gptoss.conf performance_sample_count [P]),
+                     "pubmed_summarization (synthetic)", longest prompt 15,330 tokens, outputs up to 10,240 (NVIDIA's
+                     v6.0 code/gpt-oss-120b/tensorrt/README.md dataset table, mlcommons/inference_results_v6.0 via
+                     fork gbeezybez@232fbf9 [P]); 1,278.20 output tokens per sample (the reference mean that TEST09
+                     checks, language/gpt-oss-120b/README.md [P]; NVIDIA's v6.0 8x B300 run: 103,961 tokens/s at
+                     79.40 samples/s, 1,309 per sample [P]); mean input ~4,000 tokens [U] (PubMed articles average
+                     3,016 words, Cohan et al., NAACL 2018 [S], ~1.3 tokens per word, plus the Harmony prompt; not
+                     read from the dataset). Server 3 s / 80 ms, interactive 2 s / 15 ms (mlperf_gptoss.conf [P]).
     gpt3             GPT-3 175B from a checkpoint to log-perplexity 2.69: 1.25 Gtok of training (1,258,291,200
                      tokens in NVIDIA's v4.1 256-GPU log, 1,231,110,144 in the 11,616-GPU log:
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
@@ -102,10 +112,48 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]); a
                      submission with another global batch (16 to 128 in the reference file) runs its own, with
                      3,456 x RCP(batch) / RCP(8) samples (TRAINING_BATCH, TRAINING_RCP).
-    llama31_405b     MLPerf Training v5.0 Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192, global
-                     batch 1,152 sequences [U]; ~1.8 Gtok to the target [U][D] (NVIDIA's 2,496-GPU GB200 run took
-                     27.3 min, which at ~40% MFU is 6 x 405e9 x 1.8e9 FLOP); evaluation ~5% of training [U]. Not
-                     read from a result log: a placeholder until one is.
+    llama31_405b     MLPerf Training v5.0+ Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192 tokens,
+                     global batch 1,152 sequences (NVIDIA's v5.1 512-GPU log theia_ngpu512_ngc25.09_nemo/llama31_405b/
+                     result_0.txt "max_sequence_length", "global_batch_size" [P]); 322,560 samples to converge at that
+                     batch (the reference convergence point: mean "Epochs to converge" of llama31_405b_ref_1152,
+                     mlcommons/logging mlperf_logging/rcp_checker/training_5.1.0/rcps_llama31_405b.json, commit
+                     2c618616, "Reference RCPs before 5.0 submission" [P]), 2.64 Gtok; 4 evaluations of 5,760
+                     samples (the same log's "eval_samples" and its eval_accuracy points: the first at 276,480
+                     samples, then every 18,432 [P]). Another global batch scales the samples by the RCP table
+                     (TRAINING_RCP, same file: 1,008 to 9,216 sequences).
+    llama31_8b       MLPerf Training v5.1 Llama 3.1 8B pretraining on C4, sequence 8,192 tokens, global batch 16
+                     sequences (NVIDIA's v5.1 8-GPU log tyche_ngpu8_ngc25.09_nemo/llama31_8b/result_0.txt [P]; the
+                     smallest reference batch); 161,587 samples to converge at batch 16 (mean of llama31_8b_ref_16,
+                     mlcommons/logging rcp_checker/training_6.0.0/rcps_llama31_8b.json, commit f73c2c4a, "Reference
+                     RCPs before 5.1 submission" [P]; the training_5.1.0 file holds only a placeholder), 1.32 Gtok;
+                     an evaluation of 1,024 samples every 12,288 samples (the same log: "eval_samples", eval_accuracy
+                     at 12,288, 24,576, ... [P]), i.e. 1/12 of the training tokens forward-only [D]. Other batches
+                     (32 to 128) by the RCP table (TRAINING_RCP, same file).
+    gpt_oss_20b      MLPerf Training v6.0 gpt-oss-20b pretraining, sequence 8,192, global batch 16 sequences (the
+                     reference batch: mlcommons/logging rcp_checker/training_6.0.0/rcps_gpt_oss_20b.json, commit
+                     3ef491ef, "gpt_oss_20b_ref_16" [P]; NVIDIA's v6.0 8-GPU log theia_ngpu8_ngc26.04_nemo/
+                     gpt_oss_20b/result_0.txt "max_sequence_length": 8192, "eval_samples": 1024, evaluations every
+                     12,288 samples [P], mlcommons/training_results_v6.0 via fork Richardyu114@eabf23a0); 194,765
+                     samples to converge at batch 16 (mean of the RCP's 20 runs [P]), 1.60 Gtok; evaluation 1/12.
+    deepseekv3_671b  MLPerf Training v6.0 DeepSeek-V3 671B pretraining on C4 from a warm start, sequence 4,096, global
+                     batch 15,360 sequences or more (MLCommons, "DeepSeek-V3 ... MLPerf Training v6.0", mlcommons.org
+                     2026-05 [S]); 721,920 samples to converge at 15,360 (mean of deepseekv3_671b_ref_15360, rcp_checker
+                     training_6.1.0/rcps_deepseekv3_671b.json, commit 933e9f49 [P]), 2.96 Gtok; an evaluation after
+                     every step taking 1.4 s against 40 s steps (NVIDIA's 256-GPU log theia_ngpu256_ngc26.04_nemo/
+                     deepseekv3_671b/result_0.txt, same fork [P]): 3.5% of the time, written as forward-only tokens
+                     of 3 x 3.5% = 10.5% of the training tokens [D]. The multi-token-prediction module and the
+                     benchmark's 128k Llama-3 tokenizer (DeepSeek_V3 has 129,280 rows) are not modelled [U].
+The MLPerf Inference v5.1 limits of the new benchmarks agree with NVIDIA's description of the round (NVIDIA blog
+"NVIDIA Blackwell Ultra Sets New Inference Records in MLPerf Debut", 2025-09-09, as distributed by pubt.io [S]):
+DeepSeek-R1 Server TTFT 2 s and 12.5 tokens/s/user (80 ms); Llama 3.1 405B Interactive 4.5 s and 12.5 tokens/s/user
+(80 ms); Llama 3.1 8B Server 2 s and 10 tokens/s/user (100 ms), Interactive 0.5 s and 33 tokens/s/user (30 ms).
+Units as the result summaries write them: MLPerf Inference v5.1's summary_results.json gives llama3.1-8b Interactive
+results in "Queries/s" although they are tokens/s (NVIDIA's 8x B200: Interactive 102,903 against Server 128,541
+and Offline 136,752 Tokens/s; 102,903 queries/s of ~128-token answers would be 13 Mtok/s); such a row is read in
+the unit UNIT_FIXES names (tok/s). Benchmarks that are not decoder language models (whisper, retinanet,
+stable-diffusion-xl, dlrm-v2, rgat, flux1, qwen3-vl-235b-a22b (vision-language), wan-2.2-t2v-a14b, dlrm-v3,
+yolo, ...) have no workload description: their rows are listed as not covered
+(whatever unit they give), never an invalid row.
 Token budget (Server and Interactive rows on Hopper and Blackwell, `Serving.budgets`): the TensorRT-LLM runtime
 `max_num_tokens` of NVIDIA's MLPerf Inference v5.0 harness configs (closed/NVIDIA configs/<benchmark>/Server, as
 copied by partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/{llama2-70b,llama2-70b-interactive,
@@ -119,7 +167,15 @@ for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); o
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
 Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
-closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
+(the v5.1 harness's `max_input_len`: mlcommons/inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
+llama3_1-8b.py and GB300-NVL72_GB300-288GB_aarch64x72_TRT/Server/deepseek-r1.py, via fork ntuhpc@387c3dd0 [P]).
+The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Interactive 256 / 768, Mixtral 8,192 /
+10,240, 405B Server 2,560 at tp8 / 2,048 at tp4 on B200 and GB200) and add: 8B 1,536 (Hopper partners) and 12,000
+(B200, GB200) at tp1, 405B Interactive 2,560 at tp8 (H200), 1,536 at tp4 (B200), 1,024 at tp4 (GB200 NVL72), 405B
+Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
+they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
+Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
@@ -201,28 +257,67 @@ SERVING = {
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
                              budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
-    "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)}),
-    "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)}),
+    "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)},
+                           max_input=2540),
+    "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
+                           max_input=3140),
+    "gpt-oss-120b": Serving("GPT_OSS_120B", 4000.0, 1278.2, {"server": (3.0, 0.080), "interactive": (2.0, 0.015)},
+                            max_input=15330),
 }
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
     "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, method="full"),
     "llama2_70b_lora": dict(model="Llama2_70B", tokens=3456 * 8192, seq=8192, batch=8 * 8192,
                             eval=9 * 173 * 8192, method="lora"),
-    "llama31_405b": dict(model="Llama3_1_405B", tokens=1.8e9, seq=8192, batch=1152 * 8192, eval=0.05 * 1.8e9,
-                         method="full"),
+    "llama31_405b": dict(model="Llama3_1_405B", tokens=322560 * 8192, seq=8192, batch=1152 * 8192,
+                         eval=4 * 5760 * 8192, method="full"),
+    "llama31_8b": dict(model="Llama3_1_8B", tokens=161587.2 * 8192, seq=8192, batch=16 * 8192,
+                       eval=161587.2 * 8192 / 12, method="full"),
+    "gpt_oss_20b": dict(model="GPT_OSS_20B", tokens=194764.8 * 8192, seq=8192, batch=16 * 8192,
+                        eval=194764.8 * 8192 / 12, method="full"),
+    "deepseekv3_671b": dict(model="DeepSeek_V3", tokens=721920 * 4096, seq=4096, batch=15360 * 4096,
+                            eval=0.105 * 721920 * 4096, method="full"),
 }
-TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b"}
+TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b", "llama3.1-8b": "llama31_8b",
+                  "llama3_1_8b": "llama31_8b", "deepseek_v3_671b": "deepseekv3_671b", "gpt-oss-20b": "gpt_oss_20b"}
 # Each submission's own global batch (sequences per optimizer step), where it is not the workload's: the
 # `global_batch_size` of the submission's result_*.txt (mlperf_log), mlcommons/training_results_v3.1 (commit
 # d06288b2), _v4.0 (6fe95437) and _v4.1 (b87b9e39), read 2026-12 [P]; keyed by benchmark and result directory (the
 # source column's `/results/<dir>/`). Every other submission of these two benchmarks ran the workload's batch
-# (8 and 2,048 sequences; the same logs) [P].
+# (8 and 2,048 sequences; the same logs) [P]. MLPerf Training v5.0 and v5.1 likewise (the first result_*.txt of
+# each directory: mlcommons/training_results_v5.0 as mirrored by fork prishajain1/training_results_v5.0, commit
+# ab57af8; mlcommons/training_results_v5.1, commit 441d65f4; read 2026-12-05) [P]: LoRA, Llama 3.1 405B and 8B
+# submissions whose batch is not the workload's 8, 1,152 and 16 sequences. The batch is the submission's
+# configuration (an input, like its accelerator count), never its measured time.
 TRAINING_BATCH = {
     "llama2_70b_lora": {"a100_n8_ngc24.1_pytorch_deepspeed": 64, "h100_n4_ngc24.1_pytorch_deepspeed": 32,
                         "eos_n128_ngc24.04_nemo": 128, "eos_n128_ngc24.09_nemo": 128, "l40s_n96_ngc24.04_nemo": 48,
                         "64xSMC-H100-SXM-80GB": 64, "ND_H200_v5_n64_nemo": 64, "128xBM.GPU.H100.8": 16,
-                        "512xBM.GPU.H100.8": 64},
+                        "512xBM.GPU.H100.8": 64,
+                        # MLPerf Training v5.0 and v5.1 (below)
+                        "18xBM.GPU.GB200.4": 9, "1xKinabalux18x4GB200": 9, "2xXE9680Lx8B200-SXM-180GB": 16,
+                        "64xBM.GPU.H200.8": 64, "8xKinabalux18x4GB200": 72, "9xXE9712x4GB200": 9, "ARS-121GL-NB3": 9,
+                        "ARS-121GL-NBO_18": 9, "Cray-XD670-H200-SXM5-141GB_n8_v5.0": 16,
+                        "HPE-Cray-XD670-H200-SXM5-141GB_n4_24.09": 16, "gb300_n18_ngc25.04_nemo": 9, "hpf_n16": 16,
+                        "hpg.dgxb200x8.n16": 16, "hpg.dgxb200x8.n2": 16, "theia_ngpu512_ngc25.09_nemo": 64,
+                        "theia_ngpu72_ngc25.09_nemo": 9, "tyche_ngpu144_ngc25.04_nemo": 18,
+                        "tyche_ngpu512_ngc25.04_nemo": 64, "tyche_ngpu512_ngc25.09_nemo": 64,
+                        "tyche_ngpu72_ngc25.04_nemo": 9, "tyche_ngpu72_ngc25.09_nemo": 9},
+    "llama31_405b": {
+        "carina_ngpu1024_ngc25.04_nemo": 768, "carina_ngpu2048_ngc25.04_nemo": 1280,
+        "carina_ngpu2496_ngc25.04_nemo": 1248, "carina_ngpu512_ngc25.04_nemo": 896,
+        "eos-dfw_n1024_ngc25.01_nemo": 1536, "eos-dfw_n304_ngc25.01_nemo": 1216, "hpg.dgxb200x8.n32": 576,
+        "hpg.dgxb200x8.n56": 1008, "hsg_ngpu2560_ngc25.09_nemo": 960, "hsg_ngpu5120_ngc25.09_nemo": 1280,
+        "tyche_ngpu256_ngc25.04_nemo": 448, "tyche_ngpu512_ngc25.04_nemo": 896, "eos-dfw_n320_ngc25.01_nemo": 1120},
+    "llama31_8b": {
+        "1xC885A_M8-8xMI350X-OAM-288GB": 32, "2xXE9680Lx8B200-SXM-180GB": 32, "2xXE9685Lx8B200-SXM-180GB": 32,
+        "8xBM.GPU.B200.8": 32, "8xMI355X_2xEPYC_9575F": 32, "G893-ZX1-AAX4_pytorch": 32,
+        "HPE-Cray-XD670-H200-SXM5-141GB_n8_25.09": 32, "MI350X_EPYC_9575F_pytorch": 32,
+        "MI355X_EPYC_9575F_pytorch": 32, "XE9785L_8xMI355X": 32, "b200_8x8_ngc25.09": 32,
+        "gb300_n18_ngc25.04_nemo": 36, "hpf_n16": 64, "hpf_n8": 64, "hpg.dgxb200x8.n16": 64, "hpg.dgxb200x8.n2": 32,
+        "hpg.dgxb200x8.n32": 128, "hpg.dgxb200x8.n8": 32, "nebius_b200_n2": 32, "nebius_b200_n4": 32,
+        "theia_ngpu512_ngc25.09_nemo": 64, "theia_ngpu72_ngc25.09_nemo": 36, "tyche_ngpu512_ngc25.09_nemo": 64,
+        "tyche_ngpu72_ngc25.09_nemo": 36},
     "gpt3": {"ND_H100_v5_n1344_pytorch": 2688, "eos-dfw_n1024_ngc23.09_nemo": 4096,
              "eos-dfw_n1280_ngc23.09_nemo": 2560, "eos-dfw_n1344_ngc23.09_nemo": 2688,
              "eos-dfw_n1344_ngc24.04_nemo": 2688, "eos-dfw_n768_ngc23.09_nemo": 3072, "eos_n96_ngc23.09_nemo": 3072,
@@ -242,6 +337,14 @@ TRAINING_BATCH = {
 # log-read one (module docstring), the batch changes it by the reference runs' ratio.
 TRAINING_RCP = {
     "llama2_70b_lora": {8: 3187.2, 16: 4051.2, 32: 6028.8, 128: 11289.6},
+    # mlcommons/logging rcp_checker/training_5.1.0/rcps_llama31_405b.json (commit 2c618616) and training_6.0.0/
+    # rcps_llama31_8b.json (commit f73c2c4a), means of each batch's "Epochs to converge" (samples) [P]
+    "llama31_405b": {1008: 324576, 1152: 322560, 2304: 384000, 4608: 491520, 6912: 604800, 9216: 691200},
+    "llama31_8b": {16: 161587.2, 32: 179404.8, 64: 226713.6, 96: 278640, 128: 345907.2},
+    # training_6.0.0/rcps_gpt_oss_20b.json (commit 3ef491ef; only batch 16 has runs) and training_6.1.0/
+    # rcps_deepseekv3_671b.json (commit 933e9f49, "Reference RCPs before 6.0 submission") [P]
+    "gpt_oss_20b": {16: 194764.8},
+    "deepseekv3_671b": {15360: 721920, 16384: 767317.3, 18432: 857088},
     "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
 }
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
@@ -259,10 +362,25 @@ TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"
 # --use_flash_attn", run/run.sub; configs/ds_lora_config.json "bf16" enabled, "zero_optimization" "stage": 3):
 # bf16, no tensor, pipeline or context parallelism, one sequence per GPU, full recomputation, ZeRO-3 (the frozen
 # base sharded over all GPUs and all-gathered in every pass).
+# Keyed by result directory, or by "directory/benchmark" where one directory ran several benchmarks differently.
+# NVIDIA's MLPerf Training v5.1 runs that trained in NVFP4 (mlcommons/training_results_v5.1, commit 441d65f4, read
+# 2026-12-05 [P]): the launch configuration each NVIDIA/benchmarks/<benchmark>/implementations/<directory>/
+# README-<directory>.md names is a `*_fp4.sh` one (config_common_fp4.sh: "export FP4=True", "export FP8=False",
+# FP4_RECIPE="nvfp4"; attention in FP8): every Llama 3.1 405B run (GB200 at 512, 2,560 and 5,120 GPUs, GB300 at
+# 512) and the 8-GPU Llama 3.1 8B and LoRA runs; the 72- and 512-GPU 8B and LoRA runs name FP8 configurations.
 TRAINING_SOFTWARE = {
-    name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
-    for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
-                 "a100_n8_ngc24.1_pytorch_deepspeed")}
+    **{name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
+       for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
+                    "a100_n8_ngc24.1_pytorch_deepspeed")},
+    **{f"{directory}/{bench}": {"precision": "fp4"}
+       for directory, bench in (("hsg_ngpu2560_ngc25.09_nemo", "llama31_405b"),
+                                ("hsg_ngpu5120_ngc25.09_nemo", "llama31_405b"),
+                                ("theia_ngpu512_ngc25.09_nemo", "llama31_405b"),
+                                ("tyche_ngpu512_ngc25.09_nemo", "llama31_405b"),
+                                ("theia_ngpu8_ngc25.09_nemo", "llama31_8b"),
+                                ("tyche_ngpu8_ngc25.09_nemo", "llama31_8b"),
+                                ("theia_ngpu8_ngc25.09_nemo", "llama2_70b_lora"),
+                                ("tyche_ngpu8_ngc25.09_nemo", "llama2_70b_lora"))}}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -284,6 +402,8 @@ COVERAGE_TARGET = 0.95      # of the throughput and time-to-train rows (issue 11
 # the unit a metric is measured in when the row gives none, and the dimension it must have
 METRIC_UNITS = {"throughput": "tok/s", "training": "min", "latency": "ms", "power": "W"}
 UNIT_NAMES = {"tokens/s": "tok/s", "minutes": "min", "minute": "min", "seconds": "s", "watts": "W"}
+# (benchmark, scenario, unit as written): the unit the value is in, where a result summary mislabels it (docstring)
+UNIT_FIXES = {("llama3.1-8b", "interactive", "queries/s"): "tok/s"}
 ALIASES_FILE = "accelerator_aliases.csv"
 
 
@@ -318,7 +438,12 @@ def aliases() -> tuple[Alias, ...]:
 
 
 def alias_for(accelerator: str) -> Alias | None:
-    """The alias of an accelerator name: an exact name first, else the longest fragment it contains."""
+    """The alias of an accelerator name: an exact name first, else the longest fragment it contains. A mixed system
+    ("AMD Instinct MI325X 256GB HBM3E (x16), AMD Instinct MI300X 192GB HBM3 (x8)", MLPerf Inference v5.1) is matched
+    by its largest part: all its accelerators are taken as that chip."""
+    parts = re.findall(r"([^,]+?)\s*\(x(\d+)\)", accelerator)
+    if len(parts) > 1:
+        return alias_for(max(parts, key=lambda part: int(part[1]))[0])
     name = _normal(accelerator)
     if not name:
         return None
@@ -499,6 +624,10 @@ def _measured(row: Row, kind: str) -> str | None:
         return f"the measured value `{d['value']}` is not a finite number above 0"
     default = parse_unit(METRIC_UNITS[kind])
     text = (d.get("unit") or "").strip()
+    if kind == "throughput":
+        bench, interactive = _benchmark(d["benchmark"])
+        scenario = "interactive" if interactive else d["scenario"].strip().lower()
+        text = UNIT_FIXES.get((bench, scenario, text.lower()), text)
     text = UNIT_NAMES.get(text.lower(), text) or METRIC_UNITS[kind]
     try:
         unit = parse_unit(text)
@@ -574,6 +703,16 @@ def _category(row: Row) -> str:
     return "other"
 
 
+def _undescribed(benchmark: str, kind: str, metric: str) -> str:
+    """Why a row's benchmark cannot be compared (no workload description of its kind), or ""."""
+    if kind in ("throughput", "latency") or metric.startswith("system_power_avg"):
+        known = _benchmark(benchmark)[0] in SERVING
+    else:
+        bench = benchmark.strip().lower()
+        known = TRAINING_NAMES.get(bench, bench) in TRAINING
+    return "" if known else f"benchmark `{benchmark}` has no workload description"
+
+
 def plan(row: Row) -> None:
     """Fill in the workload block for a row (its fields, the output compared), or the reason it is not covered,
     or the problem that makes it unusable (row.problem: an `invalid-row`)."""
@@ -589,14 +728,18 @@ def plan(row: Row) -> None:
     if not d["accelerator"].strip():
         row.reason = "the row names no accelerator"
         return
+    undescribed = _undescribed(d["benchmark"], kind, metric)
+    if undescribed:                  # not a row we compare, whatever its unit says (module docstring)
+        row.reason = undescribed
+        return
+    alias = alias_for(d["accelerator"])
+    if alias is None:                # not compared, whatever its count or value (a CPU-only row may give no count)
+        row.reason = f"no stdlib chip for `{d['accelerator']}` (add it to stdlib/{ALIASES_FILE})"
+        return
     n, problem = _count(row)
     problem = problem or _measured(row, kind)
     if problem is not None:
         row.problem = problem
-        return
-    alias = alias_for(d["accelerator"])
-    if alias is None:
-        row.reason = f"no stdlib chip for `{d['accelerator']}` (add it to stdlib/{ALIASES_FILE})"
         return
     chip = alias.chip
     system_name = d.get("system") or ""
@@ -703,7 +846,9 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
     if chip in TRAINING_PRECISION:
         fields["precision"] = TRAINING_PRECISION[chip]
     m = re.search(r"/results/([^/\s]+)/", d.get("source", ""))
-    for name, value in (TRAINING_SOFTWARE.get(m.group(1), {}) if m and kind != "power" else {}).items():
+    software = TRAINING_SOFTWARE.get(f"{m.group(1)}/{TRAINING_NAMES.get(bench, bench)}",
+                                     TRAINING_SOFTWARE.get(m.group(1), {})) if m and kind != "power" else {}
+    for name, value in software.items():
         fields[name] = value if isinstance(value, str) else float(value)
     system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
     for name, (value, unit) in system.get("fields", {}).items():

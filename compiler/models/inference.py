@@ -32,7 +32,8 @@ Decode step (every sequence of the batch advances one token; aggregated serving 
 of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
     tokens      T = B (1 + r);  GEMM rows per micro-batch m = T / pp;  per routed expert m_e = m k_act / E
     GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows,
-                on Blackwell FP4 scaled by the rate: FP4 GEMM knee, below)
+                on Blackwell FP4 scaled by the rate for the dense GEMMs: FP4 GEMM knee, below; the routed
+                experts' grouped GEMM keeps gemm_half_rows)
     matmuls     t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (R P)
                 A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
     weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
@@ -289,6 +290,12 @@ carrying 659 prompt tokens, 707 rows, e 0.55 of e_c instead of 0.85, so the sear
 sequences, 2,600 rows, 0.82; Llama 2 70B Interactive, 357 decode rows) loses more than a step of thousands
 (Llama 2 70B Offline, 3,694 rows: 0.86 instead of 0.97); refit once with it, Blackwell FP4 e_c 0.63 -> 0.74
 (within the measured 0.76 of a GB200 8,192^3 FP4 GEMM). No chip outside Blackwell FP4 moves.
+The knee is a GEMM launch's fixed time. The routed experts of a MoE layer run as one grouped GEMM (TensorRT-LLM's
+and vLLM's fused MoE kernels: every expert's rows in one launch [P]), which pays that fixed time once for all its
+experts, so each expert keeps only its own tile quantization, the measured gemm_half_rows (128 rows):
+    e(m_e) = e_c m_e / (m_e + gemm_half_rows)      (routed experts, every chip)
+Taking the FP4 knee per expert made a model of 256 small experts pay 256 fixed times a layer: DeepSeek-R1 on 8 B300
+could not reach MLPerf's 15 ms Interactive TPOT that B300 systems met (v6.0) [D].
 
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +32% B200,
 +38% GB200; Server +64% / +77%, after the FP4 GEMM knee above: the prefill-heavy steps of FP4 Blackwell are still
@@ -505,6 +512,9 @@ class Load:
     stationary: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([False]))
     tp_exchanges: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([GPU_TP_EXCHANGES]))
     gemm_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
+    # the routed experts' knee: one grouped GEMM over the experts pays the FP4 knee's fixed time once, each expert
+    # only its own tile quantization, the measured (H100) gemm_half_rows ("FP4 GEMM knee" in the module docstring)
+    expert_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
     link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([link_efficiency.value]))
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
@@ -593,7 +603,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         routed_share = np.where(E > 0, k_act / np.where(E > 0, E, 1), 0.0)   # k / E: a token's share of an expert
     A_exp = n_exp * routed_share                                  # active parameters in routed experts
     A_dense = Aa - A_exp
-    m0, el = _col(load.gemm_half_rows), _col(load.link_eff)
+    m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
@@ -612,7 +622,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             prefill_share = tokens / B - 1                        # the prompt tokens the pipeline's pace carries
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
         rows_exp = rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
-        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0)) / (R * P)
+        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (R * P)
         attn_flops = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D)
         attn = attn_flops / (R * Pa * ec)
         per_micro = tokens / pp
@@ -639,7 +649,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
-    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0))
+    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0_exp))
                    / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
     pre_memory = weights / (tp * BW * em)
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
@@ -1290,6 +1300,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         tp_exchanges=np.where(platform.sram_only(), SRAM_LAYER_STAGES, GPU_TP_EXCHANGES),
         coll_latency=ctx.get("collective_latency", collective_latency),
         gemm_half_rows=np.where(platform.sram_only(), 0.0, _half_rows(ctx, chip, precision)),  # SRAM
+        expert_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
         link_eff=ctx.get("link_efficiency", link_efficiency),
         step_overhead=ctx.get("step_overhead", step_overhead),
