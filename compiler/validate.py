@@ -197,9 +197,10 @@ SERVING = {
 }
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
-    "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, method="full"),
-    "llama2_70b_lora": dict(model="Llama2_70B", tokens=3456 * 8192, seq=8192, batch=8 * 8192,
-                            eval=9 * 173 * 8192, method="lora"),
+    "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, evals=25,
+                 method="full"),
+    "llama2_70b_lora": dict(model="Llama2_70B", tokens=3187.2 * 8192, seq=8192, batch=8 * 8192,
+                            eval=3187.2 / 384 * 173 * 8192, evals=3187.2 / 384, startup=17.0, method="lora"),
     "llama31_405b": dict(model="Llama3_1_405B", tokens=1.8e9, seq=8192, batch=1152 * 8192, eval=0.05 * 1.8e9,
                          method="full"),
 }
@@ -235,6 +236,13 @@ TRAINING_RCP = {
     "llama2_70b_lora": {8: 3187.2, 16: 4051.2, 32: 6028.8, 128: 11289.6},
     "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
 }
+# Evaluations the LoRA recipe skips before its first, by global batch: NeMo's val_check_interval is (SKIP_EVALS + 1)
+# x VAL_CHECK_INTERVAL (384) samples for the first evaluation, then one every 384 (mlcommons/training_results_v4.0
+# commit 6fe95437 [P]: NVIDIA/benchmarks/llama2_70b_lora/implementations/nemo/conf/megatron_gpt_peft_tuning_config.
+# yaml; config_DGXH100_1x8x4xtp4pp1cp1.sh and _8x8x1xtp4pp1cp2.sh SKIP_EVALS=3 at batch 8, Dell's and Fujitsu's
+# copies of _64x8x1xtp4pp1cp2.sh 10 at batch 64, _128x8x1xtp4pp1cp2.sh 18 at 128; the logs agree: 5-6
+# evaluations from 1,536 samples at batch 8, 11 from 7,296 at batch 128). Linear between those batch sizes.
+TRAINING_FIRST_EVAL = {"llama2_70b_lora": {8: 3.0, 64: 10.0, 128: 18.0}}
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
 # A training submission's own system where it differs from the workload defaults (a 400 Gb/s NIC per GPU, TP
 # communication overlapped with the GEMMs): NVIDIA's L40S LoRA runs, mlcommons/training_results_v4.0 (commit
@@ -684,7 +692,9 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         nodes = _result_nodes(d.get("source", ""))
         fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else (n / nodes if nodes else min(n, 8))
     batch, converge = _training_batch(TRAINING_NAMES.get(bench, bench), job, d.get("source", ""))
-    fields.update(tokens=Q(job["tokens"] * converge, "tok"), eval_tokens=Q(job["eval"] * converge, "tok"),
+    evals = _evaluations(TRAINING_NAMES.get(bench, bench), job, batch, converge)
+    fields.update(tokens=Q(job["tokens"] * converge, "tok"), eval_tokens=Q(job["eval"] / job.get("evals", 1) * evals, "tok"),
+                  evaluations=evals, startup_time=Q(job.get("startup", 0.0), "s"),
                   seq_len=Q(job["seq"], "tok"), global_batch=Q(batch, "tok"), method=job["method"],
                   failure_rate=Number(0) / Q(1, "s"))
     if chip.startswith("TPU"):
@@ -703,6 +713,17 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         row.output = "system_power_dc" if "(DC)" in metric else "system_power"
     else:
         row.output = "time_to_train"
+
+
+def _evaluations(bench: str, job: dict, batch: float, converge: float) -> float:
+    """The evaluations of a run: one every fixed number of samples (the workload's `evals` over its samples), from
+    the first the recipe runs (TRAINING_FIRST_EVAL: after `skip` intervals at a global batch, linear between the
+    recipe's batch sizes); at least one."""
+    count = job.get("evals", 1) * converge
+    first = TRAINING_FIRST_EVAL.get(bench)
+    if first:
+        count = count - _rcp(first, batch / job["seq"])
+    return max(1.0, float(np.floor(count + 1e-9)))
 
 
 def _rcp(table: dict, batch: float) -> float:

@@ -160,7 +160,7 @@ from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelera
 from .power import compute_clock_fraction
 
 training_efficiency = Assumption(
-    "training_gemm_efficiency", 0.56, "1",
+    "training_gemm_efficiency", 0.58, "1",
     "achieved fraction of the dense bf16 peak FLOP/s in training matrix multiplies on large shapes at the full "
     "clock (the power-limited clock, compute_clock_fraction, multiplies it) [D] (fp8 and narrower formats: x 0.91, "
     "their measured large-GEMM share of peak against bf16's on one H100 SXM, "
@@ -187,6 +187,14 @@ step_overhead = Assumption(
     "gradient-norm and loss all-reduces, launches and host synchronization; fitted once, globally, with "
     "training_gemm_efficiency on MLPerf Training v3.1-v4.1 time-to-train, each row at its submission's own global "
     "batch (reference/mlperf_calibration.csv: 0.24, 0.26, 0.27 s give 5.8%, 5.0%, 5.2% median |error|)")
+eval_overhead = Assumption(
+    "training_eval_overhead", 0.44, "s",
+    "fixed time per evaluation pass besides its forward passes [D]: the switch from training to evaluation and "
+    "back (the validation loop's start, its data loader, the metric's all-reduce, logging); from NVIDIA's MLPerf "
+    "Training v4.0 Llama 2 70B LoRA log on 1,024 H100 (mlcommons/training_results_v4.0 commit 62f111b7, "
+    "NVIDIA/results/eos_n128_ngc24.04_nemo/llama2_70b_lora/result_0.txt [P]): 11 evaluations of 173 samples, "
+    "1.13-1.27 s each (eval_start to eval_stop), less their two forward rounds over 128 replicas of 8 GPUs "
+    "(2 x 0.18 s at the model's rate)")
 tp_overlap = Assumption(
     "tp_comm_overlap", 1.0, "1",
     "tensor-parallel communication overlap on (1) or off (0) [S]: with it each all-gather / reduce-scatter is split "
@@ -209,6 +217,19 @@ V_GRID = np.array([1, 2, 4, 8], dtype=float)          # virtual stages per chip 
 N_LADDER = np.unique(np.round(np.geomspace(1, 2 ** 21, 220)))   # accelerator counts for `deadline` (~7% apart)
 RECOMPUTE = {"auto": -1.0, "none": 0.0, "selective": 1.0, "full": 2.0}
 ACT_BYTES = 2.0                                      # bytes per activation value (bf16)
+# HBM bytes the elementwise work of one layer moves per token, in units of the hidden size h (forward and
+# backward): RMS norms, residual adds, the SwiGLU product, rotary embedding and the casts of GEMM inputs, each a
+# read and a write of bf16 activations (forward ~56 h bytes for a Llama-style layer with ffn = 3.5 h; the
+# backward about twice that): ~150 h [D] (docs/accuracy.md, "Training v3"); read at the copy rate measured on one
+# H100, 3.02 of 3.35 TB/s (reference/h100_microbench.md [P])
+ELEMENTWISE_BYTES = 150.0
+HBM_EFFICIENCY = 3.02 / 3.35
+# LoRA adapters (rank r << h) on the four linear maps of a layer: y = W x + B (A x) moves, per token, the input
+# (d_i) and output (d_o) of each adapted map about 4 times (forward: A x reads x, the B product's output is
+# written and added to W x; backward: the output gradient read, x read again for A's weight gradient, the input
+# gradient read and written back), 8 (d_i + d_o) bytes in bf16; for a Llama-style layer (attention width h,
+# K and V h / 4, ffn 3.5 h: qkv 2.25 h, o 2 h, gate-up 8 h, down 4.5 h) 8 x 16.75 h = 134 h [D]
+LORA_ADAPTER_BYTES = 134.0
 # GEMM efficiency by the rows of the product (tokens per chip per micro-batch), as a share of the large-shape
 # rate: bf16 C[M, 14336] = A[M, 4096] B on one H100 SXM, 542, 599, 639 TFLOP/s at M = 256, 512, 1,024 and
 # 760-778 on large shapes (M >= 2,048); 306 at M = 128 (reference/h100_microbench.md: PyTorch 2.11,
@@ -277,8 +298,16 @@ def _state(arch, job, tp, pp, dp, cp, ep):
     def per_param(d):      # bf16 weights and gradients, fp32 master weights and Adam moments (12 B)
         return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / d
     full = n_dense / (tp * pp) * per_param(d) + n_exp / (tp * pp * ep) * per_param(de)
-    frozen = (n_dense + n_exp / ep) / (tp * pp) * _col(job["wbytes"]) / np.where(zero >= 3, d, 1.0)
+    frozen = (n_dense + n_exp / ep) / (tp * pp) * frozen_bytes(job["wbytes"]) / np.where(zero >= 3, d, 1.0)
     return np.where(lora > 0, frozen, full)
+
+
+def frozen_bytes(wbytes):
+    """Bytes a frozen (LoRA base) weight holds per parameter: bf16 2; a narrower format twice its width, the weight
+    and its transposed (column-wise) copy, which the backward pass's input-gradient GEMM reads (Transformer
+    Engine keeps both for FP8 and MXFP8 weights: Hopper's FP8 tensor cores take only the TN layout) [S]."""
+    w = _col(wbytes)
+    return np.where(w < 2.0, 2.0 * w, w)
 
 
 def _inflight(L, pp, m, v, mb):
@@ -341,7 +370,10 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     extra = np.where(level >= 1, 2 * L * s * D, 0.0) + r * 2 * Aa                  # recomputed forward
     rate = P * _col(hw["clock"]) * et * gemm_shape_share(mb * sl)
     t_mb = mb * s * (model_flops + extra) / (tp * cp * pp * rate)    # one micro-batch through one stage (fwd+bwd)
-    t_c = m * t_mb
+    # elementwise work between the GEMMs: memory-bound, split over tp (sequence parallelism) and cp like the tokens
+    t_mem = (m * mb * sl * (L / pp) * (ELEMENTWISE_BYTES + np.where(lora > 0, LORA_ADAPTER_BYTES, 0.0)) * h / tp
+             / (_col(hw["memory_bw"]) * HBM_EFFICIENCY))
+    t_c = m * t_mb + t_mem
     bubble = t_c * (pp - 1) / (v * m)
     # ---- communication
     t_tp = np.where(tp > 1, (4 + 2 * r) * (L / pp) * m * (lat + mb * sl * h * a * 2 * (tp - 1) / tp / BL), 0.0)
@@ -383,7 +415,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "mfu": tokens_step * model_flops / t_step / (n * P), "n": n + z, "used": used + z,
             "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
             # the terms of one step, for `factory explain`
-            "compute_time": t_c + z, "recompute_time": m * mb * s * extra / (tp * cp * pp * rate) + z,
+            "compute_time": t_c + z, "elementwise_time": t_mem + z, "recompute_time": m * mb * s * extra / (tp * cp * pp * rate) + z,
             "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "tp_comm_exposed_time": t_tp_exposed + z,
             "step_overhead_time": t_fixed + z, "pp_comm_time": t_pp + z,
             "pp_comm_exposed_time": t_pp_exposed + z,
@@ -563,7 +595,7 @@ def _inputs(ctx):
     precision = ctx.text("precision", "bf16") if ctx.is_set("precision") else ("fp8" if chip.is_set("fp8") else "bf16")
     hw = {"peak": _peak(chip, precision), "clock": compute_clock_fraction(ctx, chip), "link": platform.link(),
           "scaleout": platform.scaleout(),
-          "memory": chip.get("memory"), "scaleup": platform.scaleup(), "alltoall_share": alltoall_share(ctx)}
+          "memory": chip.get("memory"), "memory_bw": chip.get("memory_bw"), "scaleup": platform.scaleup(), "alltoall_share": alltoall_share(ctx)}
     context = ctx.ref("model").get("context") if ctx.ref("model").is_set("context") else np.asarray([4096.0])
     seq = ctx.get("seq_len") if ctx.is_set("seq_len") else np.minimum(4096.0, context)
     job = {"seq": seq,
@@ -572,6 +604,8 @@ def _inputs(ctx):
            "lora": np.asarray([1.0 if ctx.text("method", "full") == "lora" else 0.0]),
            "lat": ctx.get("collective_latency", collective_latency),
            "overhead": ctx.get("training_step_overhead", step_overhead),
+           "eval_overhead": ctx.get("training_eval_overhead", eval_overhead),
+           "startup": ctx.get("startup_time", 0.0),
            "tp_overlap": ctx.get("tp_comm_overlap", tp_overlap),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
            "wbytes": np.asarray([PRECISION_BYTES[precision]]),
@@ -608,14 +642,38 @@ def solved(ctx) -> dict:
     return cached(ctx, "training", _solve)
 
 
-def _time(ctx, q, arch, job, hw, tokens, eval_tokens):
-    n = q["n"]
+def _time(ctx, q, arch, job, hw, tokens, eval_tokens, evaluations):
+    """T0: the steps to convergence and the evaluations (module docstring, `time` and `evaluation`)."""
     t0 = tokens / q["tokens_step"] * q["t_step"]
-    eval_flops = np.asarray(2 * arch.active + 2 * arch.layers * job["seq"] * arch.attn_width, dtype=float)
-    if np.ndim(n) == 2 and eval_flops.size > 1:       # candidates (scenario x layout): one row per scenario
-        eval_flops = eval_flops.reshape(-1, 1)
-    t0 = t0 + eval_tokens * eval_flops / (n * hw["peak"] * hw["clock"] * job["eff"])
-    return t0
+    startup = np.asarray(job["startup"], dtype=float)
+    if np.ndim(q["t_step"]) == 2 and startup.size > 1:     # candidates (scenario x layout): one row per scenario
+        startup = startup.reshape(-1, 1)
+    return t0 + evaluation_time(q, arch, job, hw, eval_tokens, evaluations) + startup
+
+
+def evaluation_time(q, arch, job, hw, eval_tokens, evaluations):
+    """Time of the run's evaluations (module docstring, `evaluation`): each evaluation's sequences are dealt out
+    to the dp replicas of the training layout, one sequence at a time through the pipeline, plus a fixed cost
+    per evaluation. Arrays shaped like q's (scenarios, or scenarios x candidate layouts)."""
+    tp, pp, cp, dp = q["tp"], q["pp"], q["cp"], q["dp"]
+    shape = np.shape(q["t_step"])
+    two_d = len(shape) == 2
+
+    def per_row(x):                      # a scenario's input against (scenarios x layouts) candidates
+        x = np.asarray(x, dtype=float)
+        return x.reshape(-1, 1) if two_d and x.size > 1 else x
+
+    s = per_row(job["seq"])
+    e_tok, count = per_row(eval_tokens), np.maximum(per_row(evaluations), 1.0)
+    eval_flops = per_row(2 * np.asarray(arch.active, dtype=float) + 2 * np.asarray(arch.layers, dtype=float)
+                         * np.asarray(job["seq"], dtype=float) * np.asarray(arch.attn_width, dtype=float))
+    rate = (per_row(hw["peak"]) * per_row(hw["clock"]) * per_row(job["eff"]) * gemm_shape_share(s / cp))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sequences = e_tok / (count * s)                      # sequences of one evaluation
+        rounds = np.ceil(sequences / dp - 1e-9)              # per replica, one sequence at a time
+        t_seq = s * eval_flops / (tp * cp * pp * rate)       # one sequence through one pipeline stage
+        each = per_row(job["eval_overhead"]) + (rounds + pp - 1) * t_seq
+    return np.where(e_tok > 0, count * each, 0.0)
 
 
 # Cost of the search: solved once per DISTINCT combination of the inputs that vary over the sweep, in blocks of
@@ -645,6 +703,7 @@ def _solve(ctx) -> dict:
     n = platform.accelerators()
     tokens = ctx.get("tokens", default_tokens)
     eval_tokens = ctx.get("eval_tokens", 0.0)
+    evaluations = ctx.get("evaluations", 1.0)
     fixed = _fixed(ctx)
     layouts = LAYOUTS[0].size
     size = max(np.size(v) for v in _pack(hw, arch, job, fixed, n=n).values())
@@ -660,13 +719,13 @@ def _solve(ctx) -> dict:
                           for i, bad in enumerate(part["feasible"] == 0)]
         parts.append((rows.stop - rows.start, part))
     best = _scatter(parts, inverse)
-    t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens)
+    t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(_rates(ctx), best["n"], t0)
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):
-        best.update(_deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size))
+        best.update(_deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size))
     else:
         best["accelerators_needed"] = best["n"]
     return best
@@ -675,7 +734,7 @@ def _solve(ctx) -> dict:
 LADDER_CHUNK = 8       # counts of the deadline's ladder evaluated at once, smallest first (with PRUNE)
 
 
-def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
+def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size) -> dict:
     """accelerators_needed: the smallest count of each scenario's ladder whose time to train meets its deadline.
     Candidates: the geometric ladder N_LADDER and 1..64 scale-up domains of the scenario's own domain size.
     With PRUNE the ladder is taken smallest count first, LADDER_CHUNK counts at a time, and a scenario stops at
@@ -684,6 +743,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
     search keeps only the layouts that can fit (`_prune` with `fits_only`)."""
     from ..display import format_quantity
     cols, inverse = _distinct(_pack(hw, arch, job, fixed, tokens=tokens, eval_tokens=eval_tokens,
+                                    evaluations=evaluations,
                                     deadline=ctx.get("deadline"), **_rates(ctx)), size)
     domains = np.arange(1, 65)
     layouts = LAYOUTS[0].size * (N_LADDER.size + domains.size)
@@ -708,7 +768,8 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, size) -> dict:
             counts = counts[0] if scale.size == 1 else counts[mine]      # one ladder for every row of the block
             q2, ok2 = best_step(hw_r, arch_r, job_r, counts, fixed_r, fits_only=True)
             ok2 = ok2 & np.isfinite(q2["n"])                # an overflowed layout (NaN) is no candidate
-            t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]))
+            t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]),
+                          _col(more["evaluations"]))
             t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
                                      q2["n"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
@@ -740,9 +801,11 @@ def _value(name):
 
 
 STEP_TERMS = {
-    "compute_time": "t_c = m mb s (F + F_rc) / (tp cp pp P rho e_t): the micro-batches' matrix multiplies, "
-                    "recomputation included",
+    "compute_time": "t_c = m mb s (F + F_rc) / (tp cp pp P rho e_t) + t_mem: the micro-batches' matrix multiplies, "
+                    "recomputation included, and their elementwise work (elementwise_time)",
     "recompute_time": "m mb s F_rc / (tp cp pp P rho e_t): the recomputed forward passes (part of compute_time)",
+    "elementwise_time": "m mb (s / cp) (L / pp) 150 h / tp / (HBM bandwidth x 0.90): the memory-bound elementwise "
+                        "work between the GEMMs (part of compute_time)",
     "bubble_time": "t_c (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v virtual stages)",
     "tp_comm_time": "(4 + 2 r) (L / pp) m [lat + mb (s / cp) h a 2 (tp - 1) / tp / BL]: tensor-parallel collectives",
     "tp_comm_exposed_time": "max(tp_comm_time / tp, tp_comm_time - t_c): with TP-comm overlap one chunk of tp "
