@@ -218,8 +218,9 @@ eval_overhead = Assumption(
     "training_eval_overhead", 0.44, "s",
     "fixed time per evaluation pass besides its forward passes [D]: the switch from training to evaluation and "
     "back (the validation loop's start, its data loader, the metric's all-reduce, logging); from NVIDIA's MLPerf "
-    "Training v4.0 Llama 2 70B LoRA logs at the same layout (tp 4 cp 2) on 64 and 1,024 H100 "
-    "(mlcommons/training_results_v4.0 commit 6fe95437, NVIDIA/results/eos_n8_ngc24.04_nemo and eos_n128_ngc24.04_nemo/"
+    "Training v4.0 (2024-06) Llama 2 70B LoRA logs at the same layout (tp 4 cp 2) on 64 and 1,024 H100 "
+    "(mlcommons/training_results_v4.0 commit 6fe95437, read 2026-12, NVIDIA/results/eos_n8_ngc24.04_nemo and "
+    "eos_n128_ngc24.04_nemo/"
     "llama2_70b_lora/result_0.txt, eval_start to eval_stop [P]): 173 samples in 22 rounds over 8 replicas take "
     "8.35-8.70 s, in 2 rounds over 128 replicas 1.13-1.27 s, so c_e + 22 t = 8.5 s and c_e + 2 t = 1.17 s give "
     "t = 0.367 s per sequence and c_e = 0.44 s")
