@@ -150,7 +150,7 @@ x 0.91) and c_0 = training_step_overhead 0.26 s, are fitted once, globally (medi
 together, never per row) on MLPerf Training v3.1-v4.1 time-to-train (GPT-3 175B and Llama-2-70B LoRA rows of
 reference/mlperf_calibration.csv, each described as its submission ran: its own global batch, compiler/validate.py
 TRAINING_BATCH; the LoRA recipe's evaluations and warm-up, TRAINING_FIRST_EVAL): e_t by `factory validate --fit`
-(0.58), c_0 on a 0.02 s grid at that e_t: 0.22, 0.24, 0.26, 0.28, 0.30 s give 6.3%, 6.1%, 5.9%, 6.6%, 6.9%
+(0.58), c_0 on a 0.02 s grid at that e_t: 0.22, 0.24, 0.26, 0.28, 0.30 s give 6.1%, 5.6%, 5.4%, 6.0%, 6.9%
 median |error| over 95 rows. (Before the evaluation, start-up, elementwise and frozen-weight terms: 0.56 and 0.26 s,
 5.0%, with the LoRA rows at 3,456 samples and 9 evaluations spread over all chips.) With the clock (0.86 on every
 chip whose power model is the H100's scaled by its TDP) e_t is the fraction at the full clock: 0.58 x 0.86 =
@@ -213,7 +213,7 @@ step_overhead = Assumption(
     "gradient-norm and loss all-reduces, launches and host synchronization; fitted once, globally, with "
     "training_gemm_efficiency on MLPerf Training v3.1-v4.1 time-to-train, each row at its submission's own global "
     "batch, its evaluations and warm-up (reference/mlperf_calibration.csv, at training_gemm_efficiency 0.58: 0.24, "
-    "0.26, 0.28 s give 6.1%, 5.9%, 6.6% median |error|)")
+    "0.26, 0.28 s give 5.6%, 5.4%, 6.0% median |error|)")
 eval_overhead = Assumption(
     "training_eval_overhead", 0.44, "s",
     "fixed time per evaluation pass besides its forward passes [D]: the switch from training to evaluation and "
