@@ -115,7 +115,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   actually used (`precision`, default fp8 where the chip has it) of every chip the job holds
     time          T0 = tokens / G * t_step + t_eval + t_start (`startup_time`: warm-up inside the timed run, e.g.
                   CUDA-graph capture and first iterations; default 0)
-    evaluation    E = `evaluations` passes (default 1) share eval_tokens: q_e = eval_tokens / (E s) sequences each,
+    evaluation    E = `evaluations` passes (default 1, at least 1) share eval_tokens: q_e = eval_tokens / (E s) sequences each,
                   dealt out to the dp replicas of the training layout one sequence at a time (micro-batch 1, forward
                   only): t_eval = E [c_e + (ceil(q_e / dp) + pp - 1) t_1], t_1 = s (2 A + 2 L s D) / (tp cp pp P rho
                   e share(s_c)) one sequence through one stage, c_e = `training_eval_overhead` 0.44 s (the switch to
