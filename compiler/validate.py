@@ -110,8 +110,9 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      block exceeds its steps at the steady rate by 16.3-19.0 s at 8, 64 and 1,024 H100 and 8 H200:
                      NeMo's WARMUP, CUDA-graph capture and first iterations [P]), 9.4 s in v4.1 and later (8.4-10.1 s
                      in NVIDIA's v4.1 logs eos_n128_ngc24.09_nemo, eos_n8_ngc24.09_nemo, b200_preview_nemo,
-                     mlcommons/training_results_v4.1 as mirrored by swsok/training_results_v4.1 [P]). A submission with another global batch (16 to
-                     128 in the reference file) runs its own, with 3,187 x RCP(batch) / RCP(8) samples
+                     mlcommons/training_results_v4.1 as mirrored by swsok/training_results_v4.1 [P]). A
+                     submission with another global batch (16 to 128 in the reference file) runs its own, with
+                     3,187 x RCP(batch) / RCP(8) samples
                      (TRAINING_BATCH, TRAINING_RCP); one without a logged batch (later rounds) one sequence per 8
                      GPUs where that exceeds 8 (TRAINING_GPUS_PER_SEQUENCE).
     llama31_405b     MLPerf Training v5.0 Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192, global
