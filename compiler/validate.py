@@ -105,13 +105,26 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
                      sequence 2,048; global batch 2,048 sequences (the 256-GPU log [P]); evaluation costs about one
                      training step per evaluation (same logs: 3 x 6.6 s of validation against 18.4 s steps), i.e.
-                     25 x 12 Mtok forward-only [D]. Submissions with another global batch (1,536 to 6,144
+                     25 evaluations of 12 Mtok forward-only [D] (the training model deals each evaluation's
+                     sequences out to the replicas: 0.5 s per evaluation on 11,616 H100, where NVIDIA's v4.0 log
+                     eos-dfw_n1452_ngc24.04_nemo/gpt3/result_0.txt shows 0.66-0.71 s, and 11.2 s on 512 in
+                     eos_n64_ngc24.04_nemo [P]). Submissions with another global batch (1,536 to 6,144
                      sequences) run their own, the tokens scaled by RCP(batch) / RCP(2,048) (TRAINING_BATCH).
-    llama2_70b_lora  LoRA fine-tuning of Llama 2 70B on GovReport, sequence 8,192, global batch 8: 3,456 samples to
-                     converge plus 9 evaluations of 173 samples (NVIDIA v4.1 B200 log b200_preview_nemo/
-                     llama2_70b_lora/result_0.txt "train_samples", "eval_samples", "samples_count" [P]); a
+    llama2_70b_lora  LoRA fine-tuning of Llama 2 70B on GovReport, sequence 8,192, global batch 8: 3,187.2 samples
+                     to converge, the mean of the MLPerf reference convergence points at batch 8 (TRAINING_RCP;
+                     the score is scaled to it where a submission converges faster, and NVIDIA's v4.0 runs at 8 GPUs
+                     stop at 2,688-3,456 samples, 3,187 on average: mlcommons/training_results_v4.0 commit 6fe95437
+                     NVIDIA/results/eos_ngc24.04_nemo/llama2_70b_lora/result_*.txt [P]); one evaluation of 173
+                     samples every 384 from the recipe's first (TRAINING_FIRST_EVAL: 5 at batch 8, 11 at 128, as
+                     the logs show); warm-up inside the timed run, by round: 17 s in v4.0 (the same logs' first
+                     block exceeds its steps at the steady rate by 16.3-19.0 s at 8, 64 and 1,024 H100 and 8 H200:
+                     NeMo's WARMUP, CUDA-graph capture and first iterations [P]), 9.4 s in v4.1 and later (8.4-10.1 s
+                     in NVIDIA's v4.1 logs eos_n128_ngc24.09_nemo, eos_n8_ngc24.09_nemo, b200_preview_nemo,
+                     mlcommons/training_results_v4.1 as mirrored by swsok/training_results_v4.1 [P]). A
                      submission with another global batch (16 to 128 in the reference file) runs its own, with
-                     3,456 x RCP(batch) / RCP(8) samples (TRAINING_BATCH, TRAINING_RCP).
+                     3,187 x RCP(batch) / RCP(8) samples
+                     (TRAINING_BATCH, TRAINING_RCP); one without a logged batch (later rounds) one sequence per 8
+                     GPUs where that exceeds 8 (TRAINING_GPUS_PER_SEQUENCE).
     llama31_405b     MLPerf Training v5.0+ Llama 3.1 405B on C4, continued from a checkpoint, sequence 8,192 tokens,
                      global batch 1,152 sequences (NVIDIA's v5.1 512-GPU log theia_ngpu512_ngc25.09_nemo/llama31_405b/
                      result_0.txt "max_sequence_length", "global_batch_size" [P]); 322,560 samples to converge at that
@@ -266,17 +279,22 @@ SERVING = {
 }
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
-    "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, method="full"),
-    "llama2_70b_lora": dict(model="Llama2_70B", tokens=3456 * 8192, seq=8192, batch=8 * 8192,
-                            eval=9 * 173 * 8192, method="lora"),
+    "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, evals=25,
+                 method="full"),
+    "llama2_70b_lora": dict(model="Llama2_70B", tokens=3187.2 * 8192, seq=8192, batch=8 * 8192,
+                            eval=3187.2 / 384 * 173 * 8192, evals=3187.2 / 384,
+                            startup={"training-v4.0": 17.0, "training-v4.1": 9.4}, method="lora"),
     "llama31_405b": dict(model="Llama3_1_405B", tokens=322560 * 8192, seq=8192, batch=1152 * 8192,
-                         eval=4 * 5760 * 8192, method="full"),
+                         eval=4 * 5760 * 8192, evals=4, method="full"),
     "llama31_8b": dict(model="Llama3_1_8B", tokens=161587.2 * 8192, seq=8192, batch=16 * 8192,
-                       eval=161587.2 * 8192 / 12, method="full"),
+                       eval=161587.2 * 8192 / 12,
+                       evals=161587.2 / 12288, method="full"),
     "gpt_oss_20b": dict(model="GPT_OSS_20B", tokens=194764.8 * 8192, seq=8192, batch=16 * 8192,
-                        eval=194764.8 * 8192 / 12, method="full"),
+                        eval=194764.8 * 8192 / 12,
+                        evals=194764.8 / 12288, method="full"),
     "deepseekv3_671b": dict(model="DeepSeek_V3", tokens=721920 * 4096, seq=4096, batch=15360 * 4096,
-                            eval=0.105 * 721920 * 4096, method="full"),
+                            eval=0.105 * 721920 * 4096,
+                            evals=721920 / 15360, method="full"),
 }
 TRAINING_NAMES = {"llama3.1-405b": "llama31_405b", "llama3_1_405b": "llama31_405b", "llama3.1-8b": "llama31_8b",
                   "llama3_1_8b": "llama31_8b", "deepseek_v3_671b": "deepseekv3_671b", "gpt-oss-20b": "gpt_oss_20b"}
@@ -327,6 +345,10 @@ TRAINING_BATCH = {
              "cloud-tpu-trillium-512-maxtext": 1536, "cloud-tpu-trillium-2048-maxtext": 4096,
              "cloud-tpu-trillium-3072-maxtext": 6144, "1536xBM.GPU.H100.8": 3072, "3072xBM.GPU.H100.8": 3072},
 }
+# A LoRA submission without its log read here (a later round's): one sequence per 8 GPUs where that is more than
+# the workload's 8, as every logged LoRA batch above 64 GPUs runs (TRAINING_BATCH: 16 at 128 GPUs, 48 at 384, 64 at
+# 512, 128 at 1,024; NVIDIA's recipes: one sequence per tp 4 x cp 2 replica) [D]
+TRAINING_GPUS_PER_SEQUENCE = {"llama2_70b_lora": 8}
 # What a larger batch costs in samples: the MLPerf reference convergence points (mean samples, LoRA, or tokens,
 # GPT-3, to the target over the reference runs at each batch size), mlcommons/logging mlperf_logging/rcp_checker/
 # training_4.0.0/rcps_llama2_70b_lora.json (commit ced0239e) and training_4.1.0/rcps_gpt3.json (commit 652244d9)
@@ -347,6 +369,13 @@ TRAINING_RCP = {
     "deepseekv3_671b": {15360: 721920, 16384: 767317.3, 18432: 857088},
     "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
 }
+# Evaluations the LoRA recipe skips before its first, by global batch: NeMo's val_check_interval is (SKIP_EVALS + 1)
+# x VAL_CHECK_INTERVAL (384) samples for the first evaluation, then one every 384 (mlcommons/training_results_v4.0
+# commit 6fe95437 [P]: NVIDIA/benchmarks/llama2_70b_lora/implementations/nemo/conf/megatron_gpt_peft_tuning_config.
+# yaml; config_DGXH100_1x8x4xtp4pp1cp1.sh and _8x8x1xtp4pp1cp2.sh SKIP_EVALS=3 at batch 8, Dell's and Fujitsu's
+# copies of _64x8x1xtp4pp1cp2.sh 10 at batch 64, _128x8x1xtp4pp1cp2.sh 18 at 128; the logs agree: 5-6
+# evaluations from 1,536 samples at batch 8, 11 from 7,296 at batch 128). Linear between those batch sizes.
+TRAINING_FIRST_EVAL = {"llama2_70b_lora": {8: 3.0, 64: 10.0, 128: 18.0}}
 TRAINING_PRECISION = {"TPU_v5e": "int8", "TPU_v5p": "int8"}   # Accurate Quantized Training (docstring)
 # A training submission's own system where it differs from the workload defaults (a 400 Gb/s NIC per GPU, TP
 # communication overlapped with the GEMMs): NVIDIA's L40S LoRA runs, mlcommons/training_results_v4.0 (commit
@@ -837,8 +866,11 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
     if kind != "power":
         nodes = _result_nodes(d.get("source", ""))
         fields["scaleup_size"] = _scaleup(alias, n, "") if alias.scaleup else (n / nodes if nodes else min(n, 8))
-    batch, converge = _training_batch(TRAINING_NAMES.get(bench, bench), job, d.get("source", ""))
-    fields.update(tokens=Q(job["tokens"] * converge, "tok"), eval_tokens=Q(job["eval"] * converge, "tok"),
+    batch, converge = _training_batch(TRAINING_NAMES.get(bench, bench), job, d.get("source", ""), n)
+    evals = _evaluations(TRAINING_NAMES.get(bench, bench), job, batch, converge)
+    fields.update(tokens=Q(job["tokens"] * converge, "tok"),
+                  eval_tokens=Q(job["eval"] / job.get("evals", 1) * evals, "tok"),
+                  evaluations=evals, startup_time=Q(_startup(job, d.get("round", "")), "s"),
                   seq_len=Q(job["seq"], "tok"), global_batch=Q(batch, "tok"), method=job["method"],
                   failure_rate=Number(0) / Q(1, "s"))
     if chip.startswith("TPU"):
@@ -861,6 +893,26 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
         row.output = "time_to_train"
 
 
+def _startup(job: dict, round_: str) -> float:
+    """The warm-up a round's software spends inside the timed run (the workload's `startup`: by round, a later
+    round than those listed takes the latest's)."""
+    startup = job.get("startup", 0.0)
+    if not isinstance(startup, dict):
+        return float(startup)
+    return float(startup.get(round_.strip(), startup[max(startup)]))
+
+
+def _evaluations(bench: str, job: dict, batch: float, converge: float) -> float:
+    """The evaluations of a run: one every fixed number of samples (the workload's `evals` over its samples), from
+    the first the recipe runs (TRAINING_FIRST_EVAL: after `skip` intervals at a global batch, linear between the
+    recipe's batch sizes); at least one."""
+    count = job.get("evals", 1) * converge
+    first = TRAINING_FIRST_EVAL.get(bench)
+    if first:
+        count = count - _rcp(first, batch / job["seq"])
+    return max(1.0, float(np.floor(count + 1e-9)))
+
+
 def _rcp(table: dict, batch: float) -> float:
     """The reference convergence point at `batch`, linear between the two nearest reference batch sizes (the
     nearest end outside them)."""
@@ -872,11 +924,16 @@ def _rcp(table: dict, batch: float) -> float:
     return table[lo] if hi == lo else table[lo] + (table[hi] - table[lo]) * (batch - lo) / (hi - lo)
 
 
-def _training_batch(bench: str, job: dict, source: str) -> tuple[float, float]:
+def _training_batch(bench: str, job: dict, source: str, n: float = 0.0) -> tuple[float, float]:
     """(the global batch in tokens, the factor on the workload's tokens to converge) of a submission: its own
-    batch where TRAINING_BATCH has it (the result directory of its source), else the workload's."""
+    batch where TRAINING_BATCH has it (the result directory of its source), else one sequence per
+    TRAINING_GPUS_PER_SEQUENCE accelerators where that is more than the workload's (the rule the logged batches
+    follow), else the workload's."""
     m = re.search(r"/results/([^/\s]+)/", source or "")
     sequences = TRAINING_BATCH.get(bench, {}).get(m.group(1) if m else "")
+    per = TRAINING_GPUS_PER_SEQUENCE.get(bench)
+    if sequences is None and per and np.floor(n / per) > job["batch"] / job["seq"]:
+        sequences = float(np.floor(n / per))
     if sequences is None or bench not in TRAINING_RCP:
         return job["batch"], 1.0
     table, base = TRAINING_RCP[bench], job["batch"] / job["seq"]

@@ -66,8 +66,9 @@ _INFERENCE_SOLVE = (
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
 _TRAINING_SOLVE = (
-    "accelerators", "deadline", "failure_rate", "global_batch", "method", "model", "precision", "rack", "recompute",
-    "ref:model.active_params", "ref:model.context", "ref:model.experts", "ref:model.experts_active",
+    "accelerators", "deadline", "evaluations", "failure_rate", "global_batch", "method", "model", "precision", "rack",
+    "recompute", "ref:chip.memory_bw", "ref:rack.all:chip.memory_bw", "ref:system.parts:chip.memory_bw",
+    "startup_time", "ref:model.active_params", "ref:model.context", "ref:model.experts", "ref:model.experts_active",
     "ref:model.head_dim", "ref:model.heads", "ref:model.hidden", "ref:model.kv_heads", "ref:model.layers",
     "ref:model.let:kv_cache_width", "ref:model.params", "ref:rack.accelerators", "ref:rack.all:chip.count",
     "ref:rack.all:chip.fp4", "ref:rack.all:chip.fp8", "ref:rack.all:chip.memory", "ref:rack.all:chip.scaleup_bw",
