@@ -57,17 +57,17 @@ def test_explain_ttft_shows_the_prefill_terms_and_they_add_up() -> None:
 def test_explain_step_time_shows_bubble_and_data_parallel_communication() -> None:
     w = "frontier_campus.frontier_run"
     inputs = explain_inputs(FLAGSHIP, f"{w}.step_time")
-    terms = ("compute_time", "recompute_time", "bubble_time", "tp_comm_time", "tp_comm_exposed_time",
+    terms = ("compute_time", "elementwise_time", "recompute_time", "bubble_time", "tp_comm_time", "tp_comm_exposed_time",
              "step_overhead_time", "pp_comm_time", "pp_comm_exposed_time", "cp_comm_time", "cp_comm_exposed_time",
              "dp_comm_time", "dp_comm_exposed_time", "ep_comm_time", "ep_comm_exposed_time")
     for term in terms:
         assert f"{w}.detail.{term}" in inputs, term
     v = evaluate_files([FLAGSHIP])[0].values
     t = {term: v[f"{w}.detail.{term}"][0] for term in terms}
-    # t_step = t_c + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp + exposed t_dp + exposed t_ep
-    # (recomputation is part of t_c)
+    # t_step = t_c + t_mem + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp + exposed t_dp
+    # + exposed t_ep (recomputation is part of t_c)
     assert v[f"{w}.step_time"][0] == pytest.approx(
-        t["compute_time"] + t["bubble_time"] + t["tp_comm_exposed_time"] + t["step_overhead_time"]
+        t["compute_time"] + t["elementwise_time"] + t["bubble_time"] + t["tp_comm_exposed_time"] + t["step_overhead_time"]
         + t["pp_comm_exposed_time"]
         + t["cp_comm_exposed_time"] + t["dp_comm_exposed_time"] + t["ep_comm_exposed_time"], rel=1e-12)
     assert t["recompute_time"] <= t["compute_time"]
