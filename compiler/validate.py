@@ -126,6 +126,16 @@ known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mea
 above [S]); taken as an exponential shifted by the shortest prompt [U], the mean less the minimum is its standard
 deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174 ln 100 = 851, lies below the
 longest prompt). Mixtral 8x7B and Llama 3.1 405B: no length spread found, the model's default.
+Scheduling rounds (`SCHEDULER_STEPS`, Server and Interactive rows): AMD's MLPerf Inference v5.0 Llama 2 70B Server
+harness runs vLLM with multi-step scheduling, `num_scheduler_steps: 9`, chunked prefill off, max_num_batched_tokens
+40,960, max_num_seqs 650, 8 data-parallel tp1 engines (harness_llm/models/llama2-70b/server_mi300x.yaml, as copied by
+partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/code/llama2-70b-99.9/, read 2026-12 [P]); vLLM's
+scheduler then admits new prompts once every 9 forward steps (vllm-project/vllm issue 6854, pull request 7000 [S]).
+The v5.0 rows of the CDNA3 chips (MI300X, MI325X) get `let scheduler_steps = 9` (the inference model's time to
+first token waits for the round in flight); the MI325X submitters (AMD, ASUSTeK, GigaComputing, Supermicro) are
+taken to run AMD's harness, MangoBoost's 32-GPU MI300X its own stack [U]. v4.1's AMD harness (vLLM behind AMD's
+request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and keeps 1: its TTFT (~7 steps on 8
+GPUs, ~3 on one) is not modelled.
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
@@ -273,6 +283,8 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
 # the chip generations whose MLPerf submissions run NVIDIA's TensorRT-LLM harness with its per-benchmark token budget
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
+# forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
+SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
@@ -667,6 +679,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
+    steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
+    if steps and scenario != "offline":
+        row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
     row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
                   "power": "system_power"}[kind]

@@ -496,6 +496,31 @@ def test_ttft_percentiles_by_hand() -> None:
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 
 
+def test_scheduling_rounds_by_hand() -> None:
+    """vLLM's multi-step scheduling (`scheduler_steps` n): a request waits for the end of the round in flight,
+    uniformly over its n - 1 further steps, so quantile q of TTFT gains q (n - 1) mean steps; TPOT and the
+    capacity (no TTFT limit) do not move. The free-compute step of test_ttft_percentiles_by_hand: t = 5.4 ms,
+    TTFT 10.26 ms at both quantiles with n = 1 (the nearly idle budget queue); with n = 9:
+        p50 = 10.26 + 0.50 x 8 x 5.4 = 31.86 ms;   p99 = 10.26 + 0.99 x 8 x 5.4 = 53.03 ms.
+    A sweep over n (1 and 9 in one pass) equals the runs one at a time."""
+    hw, arch, load = _bench_inputs()
+    fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
+                                                                         "memory")}})
+    load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    once = M.evaluate_configs(fast, arch, load, [1], [1], [100])
+    rounds = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([9.0])), [1], [1], [100])
+    assert rounds["ttft_p50"][0, 0] == pytest.approx(31.86e-3, rel=1e-9)
+    assert rounds["ttft"][0, 0] == pytest.approx(53.028e-3, rel=1e-9)
+    for name in ("t_iter", "tpot", "throughput"):
+        assert rounds[name][0, 0] == once[name][0, 0]
+    both = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([1.0, 9.0])),
+                              [1], [1], [100])
+    for name in ("ttft_p50", "ttft", "tpot", "throughput"):
+        swept = np.broadcast_to(both[name], (2,) + both[name].shape[1:])    # TPOT does not depend on n
+        assert swept[0, 0] == once[name][0, 0] and swept[1, 0] == rounds[name][0, 0], name
+
+
 def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
     """pp = 21 (a pipeline of 21 wafers) is not among the pipeline depths the search tries; fixed by the spec, it
     joins the grid (values below one chip do not)."""
@@ -509,11 +534,17 @@ def test_budget_utilization_meets_the_ttft_limit() -> None:
     """Law: the utilization the search allows (_budget_utilization) puts the p99 TTFT (_budget_ttft) exactly on the
     limit, in the one-step and the many-step regime; a limit the idle queue misses allows none; no limit allows 1."""
     I, room, t_d, kappa = np.array([222.0]), np.array([800.0]), np.array([0.15]), np.array([2e-5])
-    parts, cv = (np.array([0.09]), t_d, kappa, room, I, np.array([0.9]), np.array([np.inf])), np.array([1.0])
+    parts, cv = (np.array([0.09]), t_d, kappa, room, I, np.array([0.9]), np.array([np.inf]),
+                 np.array([0.0])), np.array([1.0])
+    rounds = parts[:7] + (np.array([8 * 0.15]),)            # scheduling rounds of 9 steps (scheduler_steps)
     for limit in (0.4, 1.0, 3.0):
         rho = M._budget_utilization(parts, None, np.array([limit]), cv)
         assert 0 < rho[0] < 1
         assert M._budget_ttft(parts, None, rho, cv, 0.99)[0] == pytest.approx(limit, rel=1e-9)
+    for limit in (2.0, 3.0):
+        rho = M._budget_utilization(rounds, None, np.array([limit]), cv)
+        assert 0 < rho[0] < M._budget_utilization(parts, None, np.array([limit]), cv)[0]
+        assert M._budget_ttft(rounds, None, rho, cv, 0.99)[0] == pytest.approx(limit, rel=1e-9)
     assert M._budget_utilization(parts, None, np.array([0.2]), cv)[0] == 0.0
     assert M._budget_utilization(parts, None, np.array([math.inf]), cv)[0] == 1.0
 
@@ -526,7 +557,7 @@ def test_longest_prompt_caps_the_ttft_tail_only() -> None:
     cv, rho = np.array([1.0]), np.array([0.5])
     def ttft(i_max, q):
         parts = (np.array([0.0]), np.array([0.0]), np.array([1e-3]), np.array([1e9]), np.array([1000.0]),
-                 np.array([0.0]), np.array([i_max]))
+                 np.array([0.0]), np.array([i_max]), np.array([0.0]))
         return float(M._budget_ttft(parts, None, rho, cv, q)[0])
     assert ttft(2000.0, 0.99) == pytest.approx(1000 * math.log(100) * 1e-3 + 2.0, rel=1e-12)
     assert ttft(2000.0, 0.99) < ttft(math.inf, 0.99) == ttft(4700.0, 0.99)

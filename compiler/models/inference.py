@@ -390,6 +390,16 @@ first_token_delay = Assumption(
     "reference/mlperf_calibration.csv, the value with the least sum of the TTFT p50 and p99 median |error| "
     "(docs/accuracy.md, Latency v4: 0 / 0.15 / 0.25 / 0.3 / 0.35 / 0.4 / 0.5 give TTFT p50 19.1 / 16.4 / 16.6 / "
     "16.8 / 15.6 / 15.6 / 18.3% and p99 24.7 / 23.7 / 22.2 / 21.4 / 21.0 / 20.5 / 22.5%)")
+scheduler_steps = Assumption(
+    "scheduler_steps", 1.0, "1",
+    "forward steps per scheduling round of a serving engine, in server and interactive scenarios [S]: 1 for an "
+    "engine that admits new requests before every step (TensorRT-LLM's executor loop fetches new requests once a "
+    "step: executorImpl.cpp executionLoop, NVIDIA/TensorRT-LLM, read 2026-12); n for vLLM's multi-step "
+    "scheduling (`num_scheduler_steps`: the scheduler runs once every n forward steps, so 'new prefill requests "
+    "will only start at every n steps', vllm-project/vllm issue 6854 and pull request 7000, 2024). A request "
+    "then waits for the rest of the round in flight, uniform over its n - 1 further steps: the quantile q of the "
+    "time to first token gains q (n - 1) mean steps. Set `let scheduler_steps = n` on the workload (MLPerf: "
+    "AMD's v5.0 vLLM harness runs 9, see compiler/validate.py)")
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
@@ -490,6 +500,7 @@ class Load:
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
     first_token_delay: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay.value]))
+    scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
@@ -655,7 +666,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         fill = (pp - 1) * np.minimum(C, I) * kappa
         service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
         parts = ((0.5 + _col(load.first_token_delay)) * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
-                 _col(load.input_max))
+                 _col(load.input_max), (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * t_mean)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -814,10 +825,12 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
 
 def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q: float) -> np.ndarray:
     """Quantile q of the time to first token through the token budget queue. `parts` = (base, t_decode, kappa,
-    room, I, share, I_max): the rest of the step in flight, the first-token delay (`first_token_delay` mean
-    steps) and the pipeline fill, a step of the decode rows
+    room, I, share, I_max, round_rest): the rest of the step in flight, the first-token delay (`first_token_delay`
+    mean steps) and the pipeline fill, a step of the decode rows
     alone, a prompt token's time, the budget's room for prompt tokens per step, the mean prompt, the mean step
-    over a full one (t_iter / t_full), the longest prompt. The prompt tokens to clear before a prompt's first
+    over a full one (t_iter / t_full), the longest prompt, and the further steps of a scheduling round,
+    (n - 1) t_iter (`scheduler_steps` n; 0 for an engine that admits requests every step): a request arriving
+    during a round waits for its end, uniformly over those steps, so quantile q waits q round_rest more. The prompt tokens to clear before a prompt's first
     token, those ahead of it and its own, X = A + I, are the sojourn of a FCFS queue of service s at utilization
     rho: Pollaczek-Khinchine mean E[X] = I (1 + w), w = rho c / (1 - rho) (E[A] = I w), c = (1 + cv^2) / 2,
     taken exponential, X_q = E[X] L_q, L_q = ln(1 / (1 - q)) (exact for M/M/1, cv = 1); a prompt is at most
@@ -825,13 +838,15 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     engines, not Llama 2 70B's 1,024 = 4.6 I). They take N = ceil(X / room) steps, N_q = max(1, X_q / room +
     1/2), each a decode step plus its prompt tokens; the last step also carries the prompts queued behind it that
     it has room for, on average half a step's arrivals, lam I t_iter / 2 = rho room share / 2:
-        TTFT_q = base + N_q t_decode + (X_q + rho room share / 2) kappa    (inf when rho >= 1: no steady queue)"""
-    base, t_decode, kappa, room, I, share, I_max = parts
+        TTFT_q = base + q round_rest + N_q t_decode + (X_q + rho room share / 2) kappa
+    (inf when rho >= 1: no steady queue)"""
+    base, t_decode, kappa, room, I, share, I_max, round_rest = parts
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(rho < 1, rho * c / np.maximum(1 - rho, 1e-12), np.inf)
     tokens = np.minimum(I * (1 + w) * L, I * w * L + I_max)
-    return base + np.maximum(1.0, tokens / room + 0.5) * t_decode + (tokens + 0.5 * rho * room * share) * kappa
+    return (base + q * round_rest + np.maximum(1.0, tokens / room + 0.5) * t_decode
+            + (tokens + 0.5 * rho * room * share) * kappa)
 
 
 def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.ndarray) -> np.ndarray:
@@ -1265,6 +1280,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         first_token_delay=ctx.get("first_token_delay", first_token_delay),
+        scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
