@@ -67,7 +67,9 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      (commit 96cf1b37, read 2026-12) [S][D]. The same file records NVIDIA's v5.0 DGX-H100 run as
                      4 replicas of tp 1 x pp 2, GPU batch 1,024. Server 2 s / 200 ms; interactive (`llama2-70b-interactive`) 450 ms / 40 ms [P].
     mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (language/mixtral-8x7b README [P]); 144.84 output
-                     tokens per sample [P]; mean input ~480 tokens [U]. Server 2 s / 200 ms [P].
+                     tokens per sample [P]; mean input ~480 tokens [U]; inputs at most 2,048 tokens ("Input max is
+                     2048, and output max is 1024", NVIDIA's review of the benchmark's rules, mlcommons/
+                     inference_policies pull request 295, 2024-06 [P]). Server 2 s / 200 ms [P].
     llama3.1-405b    8,313 samples, 684.68 output tokens per sample (language/llama3.1-405b README [P]); long-context
                      inputs, mean ~9,400 tokens [U]. Server 6 s / 175 ms; interactive 4.5 s / 80 ms [P].
     gptj             GPT-J 6B on CNN/DailyMail, 13,368 samples (mlperf.conf [P]; language/gpt-j README "entire
@@ -119,7 +121,7 @@ for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); o
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
 Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
-closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 2,048 (the rules above). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
@@ -133,7 +135,8 @@ partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/code/llama2-70b-99.9
 scheduler then admits new prompts once every 9 forward steps (vllm-project/vllm issue 6854, pull request 7000 [S]).
 The v5.0 rows of the CDNA3 chips (MI300X, MI325X) get `let scheduler_steps = 9` (the inference model's time to
 first token waits for the round in flight); the MI325X submitters (AMD, ASUSTeK, GigaComputing, Supermicro) are
-taken to run AMD's harness, MangoBoost's 32-GPU MI300X its own stack [U]. v4.1's AMD harness (vLLM behind AMD's
+taken to run AMD's harness [U]; MangoBoost's 32-GPU MI300X runs its own stack (LLMBoost), whose scheduling is not
+published: it gets the same 9 [U]. v4.1's AMD harness (vLLM behind AMD's
 request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and keeps 1: its TTFT (~7 steps on 8
 GPUs, ~3 on one) is not modelled.
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
@@ -206,7 +209,7 @@ SERVING = {
                                    ("interactive", "Blackwell"): 768}, max_input=1021,
                           prompt_cv=(222.33 - 48) / 222.33),
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)},
-                            budgets={("server", "Hopper"): 8192, ("server", "Blackwell"): 10240}),
+                            budgets={("server", "Hopper"): 8192, ("server", "Blackwell"): 10240}, max_input=2048),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
                              budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),

@@ -99,6 +99,14 @@ Prefill of one request (time to first token):
     read [U], chosen once by a one-parameter scan (docs/accuracy.md, Latency v4); t_decode the step of the b decode rows
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
+    Scheduling rounds (`scheduler_steps` n, 1 [S] for TensorRT-LLM, which admits requests before every step):
+    an engine that schedules once every n forward steps (vLLM's multi-step scheduling, `num_scheduler_steps`:
+    "new prefill requests will only start at every n steps", vllm-project/vllm issue 6854 [S]) makes a request
+    wait for the end of the round in flight, uniformly over its n - 1 further steps of mean length t_iter [D]:
+            TTFT_q += q (n - 1) t_iter                  (p50: half the round, p99: 0.99 of it)
+    TPOT and the step are unchanged (the prompts' work per step is the same on average); the rate cut below
+    includes it. MLPerf v5.0 AMD (vLLM, n = 9: compiler/validate.py "Scheduling rounds") measures TTFT p50 at
+    6.5-7.8 mean steps, where n = 1 gives ~1.9.
     The rate is cut until TTFT_p99 <= ttft_limit (_budget_utilization: TTFT_p99 rises with rho, its root by
     bisection).
     Disaggregated serving keeps the prefill pool's queue: service s = t_prefill, TTFT_q = t_prefill + t_iter + W_q,
@@ -272,9 +280,10 @@ TTFT-bound search still serves it over 8-12 stages, whose full token-budget step
 +41% to +54%, now at NVIDIA's own tp 2 x pp 1 since the cost of pipeline stages: what is left is the FP4 steps'
 rate, see docs/accuracy.md part B), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 18.2%, p99 24.1%,
-TPOT mean 9.8%, p99 7.1% median |error|; where the capacity is off the latencies carry it; vLLM-served
-MI300X/MI325X TTFT ~4x short; NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 12.8%, p99 18.2%,
+TPOT mean 9.7%, p99 8.5% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
+TTFT (vLLM behind AMD's batcher) ~3x short; KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
+slot); NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
 slow, so the model serves it at tp 2 and pools two engines' token budgets into one queue: TTFT short).
 """
 from __future__ import annotations
