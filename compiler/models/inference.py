@@ -1523,8 +1523,9 @@ PREFILL_TERMS = {
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
-                      "rest of the step in flight and the steps clearing the p99 prompt tokens of the token budget "
-                      "queue, less the prefill alone; the KV transfer (disaggregated)",
+                      "rest of the step in flight (and of the scheduling round: scheduler_steps) and the steps "
+                      "clearing the p99 prompt tokens of the token budget queue, less the prefill alone; the KV "
+                      "transfer (disaggregated)",
 }
 
 
