@@ -132,7 +132,8 @@ Scheduling rounds (`SCHEDULER_STEPS`, Server and Interactive rows): AMD's MLPerf
 harness runs vLLM with multi-step scheduling, `num_scheduler_steps: 9`, chunked prefill off, max_num_batched_tokens
 40,960, max_num_seqs 650, 8 data-parallel tp1 engines (harness_llm/models/llama2-70b/server_mi300x.yaml, as copied by
 partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/code/llama2-70b-99.9/, read 2026-12 [P]); vLLM's
-scheduler then admits new prompts once every 9 forward steps (vllm-project/vllm issue 6854, pull request 7000 [S]).
+scheduler then runs once every 9 forward steps and admits new prompts only then (vllm-project/vllm issues 9158 and
+6854, pull request 7000 [S]).
 The v5.0 rows of the CDNA3 chips (MI300X, MI325X) get `let scheduler_steps = 9` (the inference model's time to
 first token waits for the round in flight); the MI325X submitters (AMD, ASUSTeK, GigaComputing, Supermicro) are
 taken to run AMD's harness [U]; MangoBoost's 32-GPU MI300X runs its own stack (LLMBoost), whose scheduling is not

@@ -100,9 +100,11 @@ Prefill of one request (time to first token):
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
     Scheduling rounds (`scheduler_steps` n, 1 [S] for TensorRT-LLM, which admits requests before every step):
-    an engine that schedules once every n forward steps (vLLM's multi-step scheduling, `num_scheduler_steps`:
-    "new prefill requests will only start at every n steps", vllm-project/vllm issue 6854 [S]) makes a request
-    wait for the end of the round in flight, uniformly over its n - 1 further steps of mean length t_iter [D]:
+    an engine that schedules once every n forward steps (vLLM's multi-step scheduling, `num_scheduler_steps`,
+    "the maximum number of forward steps per scheduler call"; new prompts join only when the scheduler runs, as
+    the RFC's discussion expects: "new prefill requests will only start at every 8 steps", vllm-project/vllm
+    issues 9158 and 6854 [S]) makes a request wait for the end of the round in flight, uniformly over its n - 1
+    further steps of mean length t_iter [D]:
             TTFT_q += q (n - 1) t_iter                  (p50: half the round, p99: 0.99 of it)
     TPOT and the step are unchanged (the prompts' work per step is the same on average); the rate cut below
     includes it. MLPerf v5.0 AMD (vLLM, n = 9: compiler/validate.py "Scheduling rounds") measures TTFT p50 at
@@ -404,8 +406,9 @@ scheduler_steps = Assumption(
     "forward steps per scheduling round of a serving engine, in server and interactive scenarios [S]: 1 for an "
     "engine that admits new requests before every step (TensorRT-LLM's executor loop fetches new requests once a "
     "step: executorImpl.cpp executionLoop, NVIDIA/TensorRT-LLM, read 2026-12); n for vLLM's multi-step "
-    "scheduling (`num_scheduler_steps`: the scheduler runs once every n forward steps, so 'new prefill requests "
-    "will only start at every n steps', vllm-project/vllm issue 6854 and pull request 7000, 2024). A request "
+    "scheduling (`num_scheduler_steps`, 'the maximum number of forward steps per scheduler call': new prompts "
+    "join only when the scheduler runs, 'new prefill requests will only start at every 8 steps' in the RFC's "
+    "discussion; vllm-project/vllm issues 9158 and 6854, pull request 7000, 2024). A request "
     "then waits for the rest of the round in flight, uniform over its n - 1 further steps: the quantile q of the "
     "time to first token gains q (n - 1) mean steps. Set `let scheduler_steps = n` on the workload (MLPerf: "
     "AMD's v5.0 vLLM harness runs 9, see compiler/validate.py)")
