@@ -115,7 +115,7 @@ mixtral-8x7b,llama3_1-405b}/Server/__init__.py, read 2026-12 [P]; the H100 value
 FlashLab-MBZUAI/HBFSim h100-llama2-70b-calibration-protocol.json records [S]), written per tensor-parallel rank as
 the inference model reads it (an engine of tp ranks has tp times the budget): Llama 2 70B Server H200/GH200 1,536
 (tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
-Server H200 8,192, B200 10,240 (tp1; GH200 9,216 and H100 the default: the Hopper value is used); Llama 3.1 405B
+Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 sets none: TensorRT-LLM's default 8,192, the Hopper value); Llama 3.1 405B
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
 for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) and the
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
@@ -210,7 +210,8 @@ SERVING = {
                                    ("interactive", "Blackwell"): 768}, max_input=1021,
                           prompt_cv=(222.33 - 48) / 222.33),
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)},
-                            budgets={("server", "Hopper"): 8192, ("server", "Blackwell"): 10240}, max_input=2048),
+                            budgets={("server", "Hopper"): 8192, ("server", "GH200"): 9216,
+                                     ("server", "Blackwell"): 10240}, max_input=2048),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
                              budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
