@@ -282,7 +282,7 @@ TTFT-bound search still serves it over 8-12 stages, whose full token-budget step
 +41% to +54%, now at NVIDIA's own tp 2 x pp 1 since the cost of pipeline stages: what is left is the FP4 steps'
 rate, see docs/accuracy.md part B), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 12.8%, p99 18.2%,
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 12.8%, p99 18.1%,
 TPOT mean 9.7%, p99 8.5% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
 TTFT (vLLM behind AMD's batcher) ~3x short; KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
 slot); NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
