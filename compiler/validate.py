@@ -119,7 +119,10 @@ Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 sets none: TensorRT-LLM's
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
 for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) and the
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
-Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
+Server/__init__.py [P], set no budget and no chunked context; the harness is the C++ `harness_llm`,
+closed/NVIDIA/code/llama2-70b-99.9/tensorrt/harness.py [P]) keep the model's default (their TTFT p50 is 1.4-1.65 mean
+steps where v5.0's is ~1.9, and their p99 is wider than the model's light queue: docs/accuracy.md, Latency v5;
+not modelled). Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
 closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 2,048 (the rules above). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
