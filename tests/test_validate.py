@@ -128,9 +128,10 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
         assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
 
 
-# the measured gap per latency category at the model's capacity point (docs/accuracy.md, "Latency v3"): TPOT p99
+# the measured gap per latency category at the model's capacity point (docs/accuracy.md, "Latency v5"): TPOT p99
 # is within 10% (a plain assertion below); the others pass (XPASS) once they reach it, then become plain assertions
-LATENCY_GAPS = {"TTFT p50": "16.1%", "TTFT p99": "22.6%", "TPOT mean": "12.5%"}
+# (TPOT mean passes at 9.7%, on the edge: it moves with the throughput factors, so it stays non-strict for now)
+LATENCY_GAPS = {"TTFT p50": "12.4%", "TTFT p99": "17.8%", "TPOT mean": "9.7%"}
 LATENCY_WITHIN = ("TPOT p99",)
 
 
