@@ -68,7 +68,9 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      (commit 96cf1b37, read 2026-12) [S][D]. The same file records NVIDIA's v5.0 DGX-H100 run as
                      4 replicas of tp 1 x pp 2, GPU batch 1,024. Server 2 s / 200 ms; interactive (`llama2-70b-interactive`) 450 ms / 40 ms [P].
     mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (language/mixtral-8x7b README [P]); 144.84 output
-                     tokens per sample [P]; mean input ~480 tokens [U]. Server 2 s / 200 ms [P].
+                     tokens per sample [P]; mean input ~480 tokens [U]; inputs at most 2,048 tokens ("Input max is
+                     2048, and output max is 1024", NVIDIA's review of the benchmark's rules, mlcommons/
+                     inference_policies pull request 295, 2024-06 [P]). Server 2 s / 200 ms [P].
     llama3.1-405b    8,313 samples, 684.68 output tokens per sample (language/llama3.1-405b README [P]); long-context
                      inputs, mean ~9,400 tokens [U]. Server 6 s / 175 ms; interactive 4.5 s / 80 ms [P].
     gptj             GPT-J 6B on CNN/DailyMail, 13,368 samples (mlperf.conf [P]; language/gpt-j README "entire
@@ -174,13 +176,16 @@ mixtral-8x7b,llama3_1-405b}/Server/__init__.py, read 2026-12 [P]; the H100 value
 FlashLab-MBZUAI/HBFSim h100-llama2-70b-calibration-protocol.json records [S]), written per tensor-parallel rank as
 the inference model reads it (an engine of tp ranks has tp times the budget): Llama 2 70B Server H200/GH200 1,536
 (tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
-Server H200 8,192, B200 10,240 (tp1; GH200 9,216 and H100 the default: the Hopper value is used); Llama 3.1 405B
+Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 sets none: TensorRT-LLM's default 8,192, the Hopper value); Llama 3.1 405B
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
 for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) and the
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
-Server/__init__.py [P], set no budget) keep the model's default. Longest prompt (`max_input_tokens`): Llama 2 70B
+Server/__init__.py [P], set no budget and no chunked context; the harness is the C++ `harness_llm`,
+closed/NVIDIA/code/llama2-70b-99.9/tensorrt/harness.py [P]) keep the model's default (their TTFT p50 is 1.4-1.65 mean
+steps where v5.0's is ~1.9, and their p99 is wider than the model's light queue: docs/accuracy.md, Latency v5;
+not modelled). Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
-closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 2,048 (the rules above), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
 (the v5.1 harness's `max_input_len`: mlcommons/inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
 llama3_1-8b.py and GB300-NVL72_GB300-288GB_aarch64x72_TRT/Server/deepseek-r1.py, via fork ntuhpc@387c3dd0 [P]).
 The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Interactive 256 / 768, Mixtral 8,192 /
@@ -195,6 +200,18 @@ known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mea
 above [S]); taken as an exponential shifted by the shortest prompt [U], the mean less the minimum is its standard
 deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174 ln 100 = 851, lies below the
 longest prompt). Mixtral 8x7B and Llama 3.1 405B: no length spread found, the model's default.
+Scheduling rounds (`SCHEDULER_STEPS`, Server and Interactive rows): AMD's MLPerf Inference v5.0 Llama 2 70B Server
+harness runs vLLM with multi-step scheduling, `num_scheduler_steps: 9`, chunked prefill off, max_num_batched_tokens
+40,960, max_num_seqs 650, 8 data-parallel tp1 engines (harness_llm/models/llama2-70b/server_mi300x.yaml, as copied by
+partners: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/code/llama2-70b-99.9/, read 2026-12 [P]); vLLM's
+scheduler then runs once every 9 forward steps and admits new prompts only then (vllm-project/vllm issues 9158 and
+6854, pull request 7000 [S]).
+The v5.0 rows of the CDNA3 chips (MI300X, MI325X) get `let scheduler_steps = 9` (the inference model's time to
+first token waits for the round in flight); the MI325X submitters (AMD, ASUSTeK, GigaComputing, Supermicro) are
+taken to run AMD's harness [U]; MangoBoost's 32-GPU MI300X runs its own stack (LLMBoost), whose scheduling is not
+published: it gets the same 9 [U]. v4.1's AMD harness (vLLM behind AMD's
+request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and keeps 1: its TTFT (~7 steps on 8
+GPUs, ~3 on one) is not modelled.
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
@@ -266,7 +283,8 @@ SERVING = {
                                    ("interactive", "Blackwell"): 768}, max_input=1021,
                           prompt_cv=(222.33 - 48) / 222.33),
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)},
-                            budgets={("server", "Hopper"): 8192, ("server", "Blackwell"): 10240}),
+                            budgets={("server", "Hopper"): 8192, ("server", "GH200"): 9216,
+                                     ("server", "Blackwell"): 10240}, max_input=2048),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
                              budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
@@ -421,6 +439,8 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
             "B200": "Blackwell FP4", "GB200": "Blackwell FP4", "MI300X": "CDNA3 FP8", "MI325X": "CDNA3 FP8"}
 # the chip generations whose MLPerf submissions run NVIDIA's TensorRT-LLM harness with its per-benchmark token budget
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
+# forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
+SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
@@ -840,6 +860,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
+    steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
+    if steps and scenario != "offline":
+        row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
     row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
                   "power": "system_power"}[kind]

@@ -478,9 +478,9 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
         assert np.allclose(late[name][0][real] - base[name][0][real], base["t_iter"][0][real], rtol=1e-9)
     for name in ("t_iter", "tpot", "throughput"):
         assert np.allclose(late[name][0][real], base[name][0][real], rtol=1e-12)
-    # a sweep equals the runs one at a time: two scenarios (cv, d) = (0.5, 0.4) and (1.5, 1.4) in one pass
-    both = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5, 1.5]),
-                                                            first_token_delay=np.array([0.4, 1.4])), tp, pp, b)
+    # a sweep equals the runs one at a time: two scenarios (cv, d) = (0.5, the default d) and (1.5, 1.4) in one pass
+    both = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5, 1.5]), first_token_delay=
+                                                            np.array([M.first_token_delay.value, 1.4])), tp, pp, b)
     one = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([1.5]),
                                                            first_token_delay=np.array([1.4])), tp, pp, b)
     for name in ("tpot", "ttft_p50", "ttft", "throughput"):
@@ -495,13 +495,13 @@ def test_ttft_percentiles_by_hand() -> None:
     standard deviation over its life is sqrt(2/3) sqrt(100) = 8.165 rows, and the p99 step is the step at
     100 + 2.326 x 8.165 = 118.99 rows: 2 + 118.99 x 0.03 + 0.4 = 5.970 ms.
     A token budget of 8192 leaves room = 8092 prompt tokens per step: the prompt queue is nearly idle, a prompt
-    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.4 t (first_token_delay) + t
-    = 1.9 x 5.4 = 10.26 ms.
+    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.35 t (first_token_delay) + t
+    = 1.85 x 5.4 = 9.99 ms.
     A budget of C = 400: room = 400 - 100 = 300 tokens per step; the prompts arrive at B / O = 1/3 per step,
     100 tokens a step, rho = 100 / 300 = 1/3; the tokens to clear (those ahead and its own) have the mean
     E[X] = I (1 + rho / (1 - rho)) = 450 (cv = 1), X_50 = 450 ln 2 = 311.9, X_99 = 450 ln 100 = 2,072.3, in
-    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.9 t + N t:
-        p50 = 2.4397 x 5.4 ms = 13.174 ms;   p99 = 8.3077 x 5.4 ms = 44.86 ms"""
+    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.85 t + N t:
+        p50 = 2.3897 x 5.4 ms = 12.904 ms;   p99 = 8.2577 x 5.4 ms = 44.59 ms"""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
                                                                          "memory")}})
@@ -511,13 +511,38 @@ def test_ttft_percentiles_by_hand() -> None:
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
     assert q["t_iter"][0, 0] == pytest.approx(t)
     assert q["tpot"][0, 0] == pytest.approx(2e-3 + (100 + 2.326 * math.sqrt(2 / 3) * 10) * 30e-6 + 80 * 5e-6)
-    assert q["ttft_p50"][0, 0] == pytest.approx(10.26e-3) and q["ttft"][0, 0] == pytest.approx(10.26e-3)
+    assert q["ttft_p50"][0, 0] == pytest.approx(9.99e-3) and q["ttft"][0, 0] == pytest.approx(9.99e-3)
     load.chunk_tokens = np.array([400.0])
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
-    assert q["ttft_p50"][0, 0] == pytest.approx(13.174e-3, rel=1e-4)
-    assert q["ttft"][0, 0] == pytest.approx(44.86e-3, rel=1e-4)
+    assert q["ttft_p50"][0, 0] == pytest.approx(12.904e-3, rel=1e-4)
+    assert q["ttft"][0, 0] == pytest.approx(44.59e-3, rel=1e-4)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
+
+
+def test_scheduling_rounds_by_hand() -> None:
+    """vLLM's multi-step scheduling (`scheduler_steps` n): a request waits for the end of the round in flight,
+    uniformly over its n - 1 further steps, so quantile q of TTFT gains q (n - 1) mean steps; TPOT and the
+    capacity (no TTFT limit) do not move. The free-compute step of test_ttft_percentiles_by_hand: t = 5.4 ms,
+    TTFT 9.99 ms at both quantiles with n = 1 (the nearly idle budget queue); with n = 9:
+        p50 = 9.99 + 0.50 x 8 x 5.4 = 31.59 ms;   p99 = 9.99 + 0.99 x 8 x 5.4 = 52.758 ms.
+    A sweep over n (1 and 9 in one pass) equals the runs one at a time."""
+    hw, arch, load = _bench_inputs()
+    fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
+                                                                         "memory")}})
+    load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    once = M.evaluate_configs(fast, arch, load, [1], [1], [100])
+    rounds = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([9.0])), [1], [1], [100])
+    assert rounds["ttft_p50"][0, 0] == pytest.approx(31.59e-3, rel=1e-9)
+    assert rounds["ttft"][0, 0] == pytest.approx(52.758e-3, rel=1e-9)
+    for name in ("t_iter", "tpot", "throughput"):
+        assert rounds[name][0, 0] == once[name][0, 0]
+    both = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([1.0, 9.0])),
+                              [1], [1], [100])
+    for name in ("ttft_p50", "ttft", "tpot", "throughput"):
+        swept = np.broadcast_to(both[name], (2,) + both[name].shape[1:])    # TPOT does not depend on n
+        assert swept[0, 0] == once[name][0, 0] and swept[1, 0] == rounds[name][0, 0], name
 
 
 def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
@@ -533,11 +558,17 @@ def test_budget_utilization_meets_the_ttft_limit() -> None:
     """Law: the utilization the search allows (_budget_utilization) puts the p99 TTFT (_budget_ttft) exactly on the
     limit, in the one-step and the many-step regime; a limit the idle queue misses allows none; no limit allows 1."""
     I, room, t_d, kappa = np.array([222.0]), np.array([800.0]), np.array([0.15]), np.array([2e-5])
-    parts, cv = (np.array([0.09]), t_d, kappa, room, I, np.array([0.9]), np.array([np.inf])), np.array([1.0])
+    parts, cv = (np.array([0.09]), t_d, kappa, room, I, np.array([0.9]), np.array([np.inf]),
+                 np.array([0.0])), np.array([1.0])
+    rounds = parts[:7] + (np.array([8 * 0.15]),)            # scheduling rounds of 9 steps (scheduler_steps)
     for limit in (0.4, 1.0, 3.0):
         rho = M._budget_utilization(parts, None, np.array([limit]), cv)
         assert 0 < rho[0] < 1
         assert M._budget_ttft(parts, None, rho, cv, 0.99)[0] == pytest.approx(limit, rel=1e-9)
+    for limit in (2.0, 3.0):
+        rho = M._budget_utilization(rounds, None, np.array([limit]), cv)
+        assert 0 < rho[0] < M._budget_utilization(parts, None, np.array([limit]), cv)[0]
+        assert M._budget_ttft(rounds, None, rho, cv, 0.99)[0] == pytest.approx(limit, rel=1e-9)
     assert M._budget_utilization(parts, None, np.array([0.2]), cv)[0] == 0.0
     assert M._budget_utilization(parts, None, np.array([math.inf]), cv)[0] == 1.0
 
@@ -550,7 +581,7 @@ def test_longest_prompt_caps_the_ttft_tail_only() -> None:
     cv, rho = np.array([1.0]), np.array([0.5])
     def ttft(i_max, q):
         parts = (np.array([0.0]), np.array([0.0]), np.array([1e-3]), np.array([1e9]), np.array([1000.0]),
-                 np.array([0.0]), np.array([i_max]))
+                 np.array([0.0]), np.array([i_max]), np.array([0.0]))
         return float(M._budget_ttft(parts, None, rho, cv, q)[0])
     assert ttft(2000.0, 0.99) == pytest.approx(1000 * math.log(100) * 1e-3 + 2.0, rel=1e-12)
     assert ttft(2000.0, 0.99) < ttft(math.inf, 0.99) == ttft(4700.0, 0.99)

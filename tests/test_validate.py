@@ -128,9 +128,10 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
         assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
 
 
-# the measured gap per latency category at the model's capacity point (docs/accuracy.md, "Latency v3"): TPOT p99
+# the measured gap per latency category at the model's capacity point (docs/accuracy.md, "Latency v5"): TPOT p99
 # is within 10% (a plain assertion below); the others pass (XPASS) once they reach it, then become plain assertions
-LATENCY_GAPS = {"TTFT p50": "16.1%", "TTFT p99": "22.6%", "TPOT mean": "12.5%"}
+# (TPOT mean passes at 9.7%, on the edge: it moves with the throughput factors, so it stays non-strict for now)
+LATENCY_GAPS = {"TTFT p50": "12.4%", "TTFT p99": "17.8%", "TPOT mean": "9.7%"}
 LATENCY_WITHIN = ("TPOT p99",)
 
 
@@ -273,6 +274,24 @@ def test_llama2_prompt_spread_is_the_shifted_exponential_of_its_min_and_mean() -
     assert interactive.lets["prompt_length_cv"] == pytest.approx(0.7841, abs=1e-4)
     assert "prompt_length_cv" not in _row().lets                                         # Offline
     assert "prompt_length_cv" not in _row(benchmark="mixtral-8x7b", scenario="Server").lets
+
+
+def test_amd_v5_rows_run_vllm_scheduling_rounds_of_nine_steps() -> None:
+    """AMD's v5.0 Llama 2 70B Server harness runs vLLM with num_scheduler_steps 9 (compiler/validate.py "Scheduling
+    rounds"): its Server rows say `let scheduler_steps = 9`; not its Offline rows (no arrivals), not v4.1 (AMD's
+    batcher, before vLLM's multi-step scheduling), not NVIDIA's harness (one step a round)."""
+    mi325 = dict(accelerator="AMD Instinct MI325X 256GB HBM3", scenario="Server")
+    assert _row(**mi325, metric="ttft_p50", value="1000", unit="ms").lets["scheduler_steps"] == 9.0
+    assert _row(**mi325).lets["scheduler_steps"] == 9.0
+    assert "scheduler_steps" not in _row(accelerator="AMD Instinct MI325X 256GB HBM3").lets          # Offline
+    assert "scheduler_steps" not in _row(**{**mi325, "round": "inference-v4.1"}).lets
+    assert "scheduler_steps" not in _row(scenario="Server").lets                                    # H100
+
+
+def test_mixtral_prompts_are_at_most_2048_tokens_on_serving_rows() -> None:
+    """The benchmark's rules: inputs of at most 2,048 tokens (mlcommons/inference_policies pull request 295)."""
+    assert _row(benchmark="mixtral-8x7b", scenario="Server").fields["max_input_tokens"].value == 2048
+    assert "max_input_tokens" not in _row(benchmark="mixtral-8x7b").fields                           # Offline
 
 
 def test_units_are_read_and_checked() -> None:
