@@ -1100,3 +1100,10 @@ def test_the_search_spreads_experts_only_where_the_spec_sets_ep() -> None:
     d = 8 / (v["s.wide.tp"][0] * v["s.wide.pp"][0])
     n_exp = (671e9 - 37e9) * 256 / 248
     assert v["s.wide.weights_per_chip"][0] == pytest.approx((671e9 - n_exp) / (8 / d) + n_exp / 8, rel=1e-9)
+    # a spec's batch is the replica's: 4,096 sequences over d = 8 ranks of one chip each are 512 a rank, which
+    # fit where 4,096 on one rank would not (the replica's room is d times a rank's)
+    f = run(spec(workload("fixed", model="DeepSeek_V3", system="DGX_H200", accelerators=8, precision='"fp8"',
+                          ep=8, tp=1, pp=1, batch=4096), imports="from systems import DGX_H200\nfrom models import "
+                                                                "DeepSeek_V3\n"))
+    assert f["s.fixed.batch"][0] == 4096 and f["s.fixed.max_batch"][0] >= 4096
+    assert f["s.fixed.max_batch"][0] / 8 < 4096

@@ -665,7 +665,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             allowed = allowed & (np.abs(value - _col(fixed)) < 0.5)
     fits = allowed & (B >= 1)
     if load.fixed_batch is not None:
-        fits = fits & (max_batch >= _col(load.fixed_batch))
+        fits = fits & (d * max_batch >= _col(load.fixed_batch))    # the replica's batch over its d ranks
     B = np.maximum(B, 1.0)
 
     r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
