@@ -1107,3 +1107,20 @@ def test_the_search_spreads_experts_only_where_the_spec_sets_ep() -> None:
                                                                 "DeepSeek_V3\n"))
     assert f["s.fixed.batch"][0] == 4096 and f["s.fixed.max_batch"][0] >= 4096
     assert f["s.fixed.max_batch"][0] / 8 < 4096
+
+
+def test_an_ep_sweep_is_the_single_runs_and_a_dense_model_ignores_ep() -> None:
+    """`ep` swept over [8, 16] gives each single run's throughput and layout (tp pp d = ep: 16 chips of two
+    8-GPU domains take pp 2); on a dense model `ep` spreads nothing: the same throughput at every value."""
+    imports = "from systems import DGX_H200\nfrom models import DeepSeek_V3, Llama2_70B\n"
+    body = lambda e: (workload("w", model="DeepSeek_V3", system="DGX_H200", accelerators=16, precision='"fp8"',
+                               ep=e)
+                      + workload("l", model="Llama2_70B", system="DGX_H200", accelerators=8, precision='"fp8"',
+                                 ep=e))
+    sweep = run(imports + "param e = [8, 16]\nsite s {\n" + body("e") + "}\n")
+    for i, e in enumerate((8, 16)):
+        one = run(imports + "site s {\n" + body(e) + "}\n")
+        assert sweep["s.w.tokens_per_s"][i] == one["s.w.tokens_per_s"][0]
+        assert sweep["s.w.tp"][i] * sweep["s.w.pp"][i] <= e and sweep["s.w.ep"][i] == e
+    assert sweep["s.w.pp"][1] == 2
+    assert sweep["s.l.tokens_per_s"][0] == sweep["s.l.tokens_per_s"][1]
