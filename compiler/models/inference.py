@@ -5,7 +5,7 @@ and the registry only. `search()` is a pure NumPy function (also used by bench/b
 configuration (tensor parallel tp x pipeline parallel pp x batch B) is one column of a (scenarios x
 configurations) array, evaluated in one pass; nothing loops over configurations.
 
-Symbols (per replica of R = tp * pp chips; all quantities SI):
+Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below; all quantities SI):
     N, A        total and active parameters; L layers; h hidden size; D = heads * head_dim (attention width)
     w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5), per KV value (default fp8 when the chip has
                 fp8), per activation (2)
