@@ -1029,3 +1029,129 @@ def test_the_fp4_gemm_knee_of_a_b200_by_hand() -> None:
     knee_cost = (T + 582) / T / ((T + 128) / T)
     assert knee_cost == pytest.approx(1.553, abs=0.002)
     assert (3700 + 582) / (3700 + 128) == pytest.approx(1.12, abs=0.005)
+
+
+# ----------------------------------------------------------------------------- expert parallelism
+def _moe_inputs(chips: float = 8.0):
+    """A DeepSeek-V3-shaped model (671B, 37B active, 61 layers, hidden 7,168, 256 experts, 8 active, MLA cache
+    576 values) at FP8 on `chips` chips of 180 GB, 8 TB/s, 4.5 PFLOP/s, 900 GB/s per direction in one domain."""
+    hw = M.Hardware(peak=np.array([4500e12]), peak_attn=np.array([4500e12]), memory=np.array([180e9]),
+                    bandwidth=np.array([8e12]), link=np.array([900e9]), scaleout=np.array([50e9]),
+                    scaleup=np.array([chips]), chips=np.array([chips]))
+    N, A, E, k = 671e9, 37e9, 256.0, 8.0
+    arch = M.Architecture(params=np.array([N]), active=np.array([A]), layers=np.array([61.0]),
+                          hidden=np.array([7168.0]), attn_width=np.array([16384.0]), kv_width=np.array([576.0]),
+                          kv_split=np.array([1.0]), experts=np.array([E]), experts_active=np.array([k]),
+                          expert_params=np.array([(N - A) * E / (E - k)]))
+    load = M.Load(input_tokens=np.array([800.0]), output_tokens=np.array([3200.0]), weight_bytes=np.array([1.0]),
+                  kv_bytes=np.array([1.0]), ttft_limit=np.array([np.inf]), tpot_limit=np.array([np.inf]),
+                  gemm_eff=np.array([0.7]), bw_eff=np.array([0.75]), reserve=np.array([0.1]),
+                  layer_latency=np.array([5e-6]), coll_latency=np.array([8e-6]))
+    return hw, arch, load
+
+
+def test_expert_parallel_all_to_all_and_weights_by_hand() -> None:
+    """Expert parallelism over d = 8 attention ranks of one chip each (tp 1, pp 1), 256 sequences per rank:
+
+        experts   N_e = (671 - 37)e9 x 256 / 248 = 654.45e9 parameters (the routed experts: 8 of 256 active)
+        weights   W_chip = (671e9 - N_e) x 1 B + N_e x 1 B / 8 = 16.55 + 81.81 = 98.35 GB per chip (FP8)
+                  (d = 1 would hold all 671 GB on each chip)
+        tokens    T = 256 (1 + 800 / 3,200) = 320 per rank and step (chunked prefill r = I / O)
+        remote    a token's 8 experts land on (8 - 1)(1 - (7/8)^8) = 4.595 other ranks (expected distinct)
+        bytes     dispatch 1 B (FP8 weights: 8-bit activations) + combine 2 B (bf16) per value, 7,168 values
+        a2a       61 layers x [2 x 8 us + 320 x 4.595 x 7,168 x 3 B / (900 GB/s x 0.8)] = 61 x 59.9 us = 3.65 ms
+        rows      an expert sees d T k / E = 8 x 320 x 8 / 256 = 80 rows a step (320 x 8 / 256 = 10 at d = 1)
+        replica   8 chips decode 8 x 256 = 2,048 sequences (batch, per replica), one replica on 8 chips"""
+    hw, arch, load = _moe_inputs()
+    q = M.evaluate_configs(hw, arch, load, [1.0], [1.0], [256.0], [8.0])
+    n_exp = 634e9 * 256 / 248
+    assert n_exp == pytest.approx(654.45e9, rel=1e-4)
+    assert q["weights_per_chip"][0, 0] == pytest.approx(671e9 - n_exp + n_exp / 8, rel=1e-12)
+    assert q["weights_per_chip"][0, 0] == pytest.approx(98.35e9, rel=1e-3)
+    remote = 7 * (1 - (7 / 8) ** 8)
+    assert remote == pytest.approx(4.595, abs=1e-3)
+    a2a = 61 * (2 * 8e-6 + 320 * remote * 7168 * 3 / (900e9 * M.link_efficiency.value))
+    assert a2a == pytest.approx(3.65e-3, rel=2e-3)
+    assert q["decode_tp_time"][0, 0] == pytest.approx(a2a, rel=1e-12)       # tp 1: the all-to-all alone
+    assert q["batch"][0, 0] == 2048 and q["replicas"][0, 0] == 1 and q["ep"][0, 0] == 8
+    # the expert GEMMs at 80 rows: the matmul term is T 2 (A_dense / e(T) + A_exp / e(80)) / P
+    A_exp = n_exp * 8 / 256
+    e = (lambda m: 0.7 * m / (m + M0))
+    gemm = 320 * 2 * ((37e9 - A_exp) / e(320) + A_exp / e(80)) / 4500e12
+    rho = q["clock_fraction"][0, 0]
+    assert q["decode_gemm_time"][0, 0] * rho == pytest.approx(gemm, rel=1e-9)
+
+
+def test_one_attention_rank_is_todays_replica() -> None:
+    """d = 1 is the tp x pp replica: the experts sharded with the weights (N w / (tp pp) per chip), no
+    all-to-all, the same step and throughput as without the coordinate; a dense model ignores `ep`."""
+    hw, arch, load = _moe_inputs(64.0)
+    tp, pp, b = M.config_grid(8, 64)
+    keep = b <= 1024
+    tp, pp, b = tp[keep], pp[keep], b[keep]
+    plain = M.evaluate_configs(hw, arch, load, tp, pp, b)
+    ones = M.evaluate_configs(hw, arch, load, tp, pp, b, np.ones_like(tp))
+    for key in ("t_iter", "throughput", "weights_per_chip", "max_batch", "decode_tp_time", "ok"):
+        assert np.array_equal(plain[key], ones[key]), key
+    assert np.allclose(plain["weights_per_chip"][0], 671e9 / (tp * pp), rtol=1e-12)
+    assert np.all(plain["ep"][0] == tp * pp)
+    tp1 = tp == 1
+    assert np.all(plain["decode_tp_time"][0][tp1] == 0)                    # no collective at tp 1, d 1
+    hw_d, arch_d, load_d = _bench_inputs()                                  # dense: d > 1 is no layout
+    dense = M.evaluate_configs(hw_d, arch_d, load_d, [1.0, 1.0], [1.0, 1.0], [64.0, 64.0], [1.0, 8.0])
+    assert dense["allowed"][0].tolist() == [True, False] and dense["ep"][0].tolist() == [1, 1]
+
+
+def test_more_expert_parallelism_never_raises_weight_memory() -> None:
+    """At any tp x pp, more attention ranks d never raise a chip's weights (the dense share stays, the experts
+    spread wider) nor lower the sequences a rank's memory holds; the all-to-all grows from zero at d = 1."""
+    hw, arch, load = _moe_inputs(72.0)
+    ds = np.array([1.0, 2.0, 4.0, 8.0, 9.0, 18.0, 36.0, 72.0])
+    for tp, pp in ((1.0, 1.0), (2.0, 1.0), (1.0, 2.0), (4.0, 2.0)):
+        fit = ds * tp * pp <= 72
+        d = ds[fit]
+        q = M.evaluate_configs(hw, arch, load, np.full(d.size, tp), np.full(d.size, pp), np.full(d.size, 64.0), d)
+        w = q["weights_per_chip"][0]
+        assert np.all(np.diff(w) <= 0) and w[0] == pytest.approx(671e9 / (tp * pp))
+        per_rank = q["max_batch"][0] / d
+        assert np.all(np.diff(per_rank) >= 0)
+        a2a = q["decode_tp_time"][0] - q["decode_tp_time"][0][0]
+        assert a2a[0] == 0 and np.all(a2a[1:] > 0)
+
+
+def test_the_search_spreads_experts_only_where_the_spec_sets_ep() -> None:
+    """Without `ep` a MoE model runs tp x pp replicas (ep = tp pp, as before); with `ep = 8` on 8 H100s the
+    experts spread over 8 chips and the search picks among the layouts with tp pp d = 8 (on 8 H200s of 141 GB:
+    FP8 DeepSeek-V3 is 84 GB a chip over 8, 98 GB with every chip holding its own dense share)."""
+    v = run(spec(workload("free", model="DeepSeek_V3", system="DGX_H200", accelerators=8, precision='"fp8"')
+                 + workload("wide", model="DeepSeek_V3", system="DGX_H200", accelerators=8, precision='"fp8"',
+                            ep=8), imports="from systems import DGX_H200\nfrom models import DeepSeek_V3\n"))
+    assert v["s.free.ep"][0] == v["s.free.tp"][0] * v["s.free.pp"][0]
+    assert v["s.wide.ep"][0] == 8
+    d = 8 / (v["s.wide.tp"][0] * v["s.wide.pp"][0])
+    n_exp = (671e9 - 37e9) * 256 / 248
+    assert v["s.wide.weights_per_chip"][0] == pytest.approx((671e9 - n_exp) / (8 / d) + n_exp / 8, rel=1e-9)
+    # a spec's batch is the replica's: 4,096 sequences over d = 8 ranks of one chip each are 512 a rank, which
+    # fit where 4,096 on one rank would not (the replica's room is d times a rank's)
+    f = run(spec(workload("fixed", model="DeepSeek_V3", system="DGX_H200", accelerators=8, precision='"fp8"',
+                          ep=8, tp=1, pp=1, batch=4096), imports="from systems import DGX_H200\nfrom models import "
+                                                                "DeepSeek_V3\n"))
+    assert f["s.fixed.batch"][0] == 4096 and f["s.fixed.max_batch"][0] >= 4096
+    assert f["s.fixed.max_batch"][0] / 8 < 4096
+
+
+def test_an_ep_sweep_is_the_single_runs_and_a_dense_model_ignores_ep() -> None:
+    """`ep` swept over [8, 16] gives each single run's throughput and layout (tp pp d = ep: 16 chips of two
+    8-GPU domains take pp 2); on a dense model `ep` spreads nothing: the same throughput at every value."""
+    imports = "from systems import DGX_H200\nfrom models import DeepSeek_V3, Llama2_70B\n"
+    body = lambda e: (workload("w", model="DeepSeek_V3", system="DGX_H200", accelerators=16, precision='"fp8"',
+                               ep=e)
+                      + workload("l", model="Llama2_70B", system="DGX_H200", accelerators=8, precision='"fp8"',
+                                 ep=e))
+    sweep = run(imports + "param e = [8, 16]\nsite s {\n" + body("e") + "}\n")
+    for i, e in enumerate((8, 16)):
+        one = run(imports + "site s {\n" + body(e) + "}\n")
+        assert sweep["s.w.tokens_per_s"][i] == one["s.w.tokens_per_s"][0]
+        assert sweep["s.w.tp"][i] * sweep["s.w.pp"][i] <= e and sweep["s.w.ep"][i] == e
+    assert sweep["s.w.pp"][1] == 2
+    assert sweep["s.l.tokens_per_s"][0] == sweep["s.l.tokens_per_s"][1]

@@ -5,7 +5,7 @@ and the registry only. `search()` is a pure NumPy function (also used by bench/b
 configuration (tensor parallel tp x pipeline parallel pp x batch B) is one column of a (scenarios x
 configurations) array, evaluated in one pass; nothing loops over configurations.
 
-Symbols (per replica of R = tp * pp chips; all quantities SI):
+Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below; all quantities SI):
     N, A        total and active parameters; L layers; h hidden size; D = heads * head_dim (attention width)
     w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5), per KV value (default fp8 when the chip has
                 fp8), per activation (2)
@@ -22,7 +22,7 @@ Symbols (per replica of R = tp * pp chips; all quantities SI):
     e_l         achieved fraction of the scale-up link bandwidth by an all-reduce
 
 Memory (per chip):
-    weights     W_chip = N * w / R                                  (MoE: every expert is stored)
+    weights     W_chip = N * w / R             (MoE: every expert is stored; over d ranks: Expert parallelism)
     free        F = M * (1 - memory_reserve) - W_chip
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
@@ -137,6 +137,37 @@ Prefill of one request (time to first token):
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
     interactive 4.5 s / 80 ms; Llama 3.1 8B server 2 s / 100 ms, interactive 500 ms / 30 ms; DeepSeek-R1
     server 2 s / 80 ms, interactive 1.5 s / 15 ms; any other model: Llama 2 70B's.
+
+Expert parallelism (a mixture-of-experts model whose spec sets `ep`; otherwise d = 1 below, the tp x pp replica
+whose chips hold the experts with the other weights): attention data parallel, experts spread (TensorRT-LLM
+`enable_attention_dp` with `moe_expert_parallelism`, SGLang `--enable-dp-attention` with DeepEP [S]). A replica is
+d attention ranks of tp x pp chips each, R = tp pp d chips, all in one scale-up domain (tp d <= domain); each rank
+decodes its own B sequences (its own KV cache, its own prompt queue and token budget) and holds the dense layers
+and attention; the routed experts are spread over all R chips. `ep` (output) = R, the chips the experts are
+spread over; a spec's `ep` keeps the layouts with tp pp d = ep. d runs over the powers of two and the domain
+size over 1, 2, 4, 8 (72, 36, 18, 9 on an NVL72 rack) [D]. Per chip (N_e = expert parameters, N_d = N - N_e):
+    weights     W_chip = N_d w / (tp pp) + N_e w / (tp pp d)   (d = 1: N w / (tp pp); never more at larger d) [D]
+    fits        B_max per rank as above with this W_chip; the replica's batch (output) is d B
+    expert rows m_e = d (T / pp) k_act / E: an expert serves the tokens of all d ranks routed to it [D]
+    matmuls     t_gemm as above over the rank's tp pp chips (each chip's share of the experts' FLOPs is the same
+                T 2 A_exp / (tp pp): d T tokens over d times the chips), at e(m) and e(m_e)
+    weights     t_w = passes [N_d w / (tp pp) + N_e w touched(d T / pp) / (tp pp d)] / (BW e_m), touched(n) =
+                1 - (1 - k_act / E)^n: a chip reads its own experts that some token of the d ranks reached [D]
+    all-to-all  per MoE layer a dispatch (each token to the ranks of its k_act experts) and a combine (the
+                results back), each rank's tp chips sending a tp-th of its tokens:
+                t_a2a = L [2 lat + (T / pp) / tp  n_r h (a_d + a_c) / (BL e_l)],  n_r = (d - 1)(1 - (1 - 1/d)^k_act)
+                the expected distinct other ranks among a token's k_act experts (one copy per rank, DeepEP's and
+                TensorRT-LLM's dispatch) [D]; a_d = 1 B where the weights are 8-bit or narrower, else 2 B; a_c =
+                2 B ("FP8 dispatch, BF16 combine", deepseek-ai/DeepEP README [S]); every layer counted as MoE
+                (DeepSeek-V3's first 3 of 61 are dense: +5%) [U]; lat and e_l those of the TP all-reduce [U]
+                (DeepEP reports ~153 GB/s intranode on H800, NVLink 200 GB/s per direction: 0.77 [S]). It adds to
+                t_tp (decode_tp_time) and, with T -> I, to the prefill's communication
+    prefill     one prompt on its rank: I 2 (A_dense / e(I) + A_exp / (d e(I k_act / E))) / (tp P) + attention,
+                its experts' rows spread over the d ranks' chips; memory pp W_chip / (BW e_m)
+    throughput  replicas x d x B / (k t_iter); every latency is a rank's (its batch, its queue)
+    not modelled: the load imbalance between ranks (hot experts, uneven contexts: the step waits for the
+                slowest rank; EPLB's redundant experts), expert-parallel groups beyond the scale-up domain,
+                overlap of the all-to-all with compute (two-batch overlap) [U]
 
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
@@ -554,14 +585,24 @@ class Load:
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
     fixed_tp: np.ndarray | None = None          # set by the spec: one value per scenario (or one for all)
     fixed_pp: np.ndarray | None = None
+    fixed_ep: np.ndarray | None = None          # chips the experts are spread over (MoE), set by the spec
     fixed_batch: np.ndarray | None = None
     offered: np.ndarray | None = None           # offered load, counted output tokens/s of the whole service
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None,
-                fixed_tp: np.ndarray | None = None, fixed_pp: np.ndarray | None = None):
+                fixed_tp: np.ndarray | None = None, fixed_pp: np.ndarray | None = None,
+                domains: np.ndarray | None = None):
     """The (tp, pp, batch) candidates as three flat arrays (the configuration axis); a tp or pp the spec fixes
-    joins its grid when the grid lacks it (a pipeline of 21 wafers), so a fixed layout is always a candidate."""
+    joins its grid when the grid lacks it (a pipeline of 21 wafers), so a fixed layout is always a candidate.
+    `domains` (the scale-up domain sizes of a mixture-of-experts model's scenarios; None for a dense model): the
+    grid also runs the attention data-parallel ranks d of expert parallelism (module docstring, "Expert
+    parallelism"), powers of two and each domain divided by 1, 2, 4, 8, and returns (tp, pp, batch, d)."""
+    if domains is not None:
+        d = _ep_grid(max_tp, domains)
+        g_tp, g_pp, g_b = config_grid(max_tp, max_chips, batches, fixed_tp, fixed_pp)
+        g_d = np.repeat(d, g_tp.size)
+        return np.tile(g_tp, d.size), np.tile(g_pp, d.size), np.tile(g_b, d.size), g_d
     tp = TP_GRID[TP_GRID <= max(max_tp, 1)]
     pp = PP_GRID[PP_GRID <= max(max_chips, 1)]
     def joined(grid, fixed):
@@ -575,17 +616,41 @@ def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray
     return g_tp.ravel(), g_pp.ravel(), g_b.ravel()
 
 
+def _ep_grid(max_tp: float, domains: np.ndarray) -> np.ndarray:
+    """The attention data-parallel ranks d of the search (1 first): powers of two within the largest scale-up
+    domain, and each domain size over 1, 2, 4 and 8 where that is whole (72 = a GB200 NVL72 rack: 72, 36, 18, 9)."""
+    sizes = np.unique(np.asarray(domains, dtype=float).reshape(-1))
+    parts = [TP_GRID[TP_GRID <= max(max_tp, 1)]]
+    for n in (1.0, 2.0, 4.0, 8.0):
+        q = sizes / n
+        parts.append(q[(np.abs(q - np.round(q)) < 1e-9) & (q >= 1)])
+    return np.unique(np.concatenate(parts))
+
+
+def _ep_searched(arch: Architecture, load: Load) -> bool:
+    """Whether the search runs attention data-parallel ranks d > 1 (expert parallelism, module docstring): for a
+    mixture-of-experts model whose spec sets `ep` (the chips its experts are spread over); otherwise d = 1, the
+    tp x pp replica (docs/accuracy.md, "Expert parallelism in serving": searched freely, d > 1 moved every MoE
+    figure compared away from its measurement)."""
+    return load.fixed_ep is not None and bool(np.any(np.asarray(arch.experts) > 0))
+
+
 def _col(x) -> np.ndarray:
     return np.asarray(x, dtype=float).reshape(-1, 1)
 
 
-def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch) -> dict[str, np.ndarray]:
+def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch, ep=None) -> dict[str, np.ndarray]:
     """Every physical quantity of every configuration: arrays of shape (scenarios, configurations).
     `tp`, `pp` and `batch` are flat configuration arrays (one row for every scenario); `batch` may also be a
-    (scenarios, configurations) array, when the spec fixes a batch that differs per scenario."""
+    (scenarios, configurations) array, when the spec fixes a batch that differs per scenario (per replica: each
+    of its d attention ranks decodes batch / d). `ep`: the attention data-parallel ranks d of each configuration
+    (module docstring, "Expert parallelism"; None: d = 1, today's tp x pp replica)."""
     tp, pp = (np.asarray(v, dtype=float).reshape(1, -1) for v in (tp, pp))
+    d = np.ones_like(tp) if ep is None else np.asarray(ep, dtype=float).reshape(1, -1)
     batch = np.asarray(batch, dtype=float)
     batch = batch if batch.ndim == 2 else batch.reshape(1, -1)
+    if load.fixed_batch is not None:
+        batch = batch / d                                          # the spec's batch is the replica's
     P, Pa, M, BW, BL = (_col(v) for v in (hw.peak, hw.peak_attn, hw.memory, hw.bandwidth, hw.link))
     chips, scaleup = _col(hw.chips), _col(hw.scaleup)
     N, Aa, L, h, D = (_col(v) for v in (arch.params, arch.active, arch.layers, arch.hidden, arch.attn_width))
@@ -594,12 +659,17 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     ec, em = _col(load.gemm_eff), _col(load.bw_eff)
     lat, tl = _col(load.coll_latency), _col(load.layer_latency)
     a = ACTIVATION_BYTES
-    R = tp * pp
+    E = _col(arch.experts)
+    n_exp = _col(arch.expert_params)
+    G = tp * pp                                                   # chips of one attention rank (tp x pp)
+    R = G * d                                                     # chips of one replica
     replicas = np.floor(chips / R + 1e-9)
-    valid = (R <= chips + 1e-9) & (tp <= scaleup + 1e-9) & (pp <= L)
+    # expert parallelism: the d attention ranks and their experts' all-to-all stay within the scale-up domain;
+    # only a mixture-of-experts model has experts to spread (d = 1 otherwise)
+    valid = (R <= chips + 1e-9) & (tp * d <= scaleup + 1e-9) & (pp <= L) & ((d == 1) | (E > 0))
 
     weights = N * w
-    w_chip = weights / R
+    w_chip = (N - n_exp) * w / G + n_exp * w / R                  # dense share on the rank, experts over the replica
     free = M * (1 - _col(load.reserve)) - w_chip
     kv_token = L * _col(arch.kv_width) * kb                       # B per token, whole model
     kv_chip = kv_token / pp / np.minimum(tp, _col(arch.kv_split))
@@ -611,18 +681,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.single_stream:
         B = np.minimum(B, 1.0)
     allowed = valid                                               # layouts that exist, as the spec fixes them
-    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp)):
+    ep_chips = np.where(E > 0, R, 1.0)                            # chips the experts are spread over (`ep`)
+    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp), (load.fixed_ep, ep_chips)):
+        if fixed is not None and value is ep_chips:               # a dense model: `ep` fixes nothing
+            fixed = np.where(E > 0, _col(fixed), 1.0)
         if fixed is not None:
             allowed = allowed & (np.abs(value - _col(fixed)) < 0.5)
     fits = allowed & (B >= 1)
     if load.fixed_batch is not None:
-        fits = fits & (max_batch >= _col(load.fixed_batch))
+        fits = fits & (d * max_batch >= _col(load.fixed_batch))    # the replica's batch over its d ranks
     B = np.maximum(B, 1.0)
 
     r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
-    E = _col(arch.experts)
     k_act = _col(arch.experts_active)
-    n_exp = _col(arch.expert_params)
     with np.errstate(divide="ignore", invalid="ignore"):
         routed_share = np.where(E > 0, k_act / np.where(E > 0, E, 1), 0.0)   # k / E: a token's share of an expert
     A_exp = n_exp * routed_share                                  # active parameters in routed experts
@@ -631,6 +702,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
+    # expert parallelism over d attention ranks (module docstring): the all-to-all's remote copies of a token
+    # (the expected distinct other ranks among its k_act experts) and its bytes each way (dispatch at the
+    # weights' 8-bit activations where they are 8-bit or narrower, combine in bf16: DeepEP's formats)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        remote = np.where((d > 1) & (E > 0), (d - 1) * (1 - np.power(1 - 1 / d, k_act)), 0.0)
+    a2a_bytes = np.where(w <= 1, 1.0, a) + a
+    n_moe = np.where(E > 0, L, 0.0)                               # MoE layers (every layer [U])
+
+    def all_to_all(tokens_per_rank):
+        """Dispatch and combine of one MoE layer's `tokens_per_rank` tokens over L MoE layers, each rank's tp
+        chips sending a tp-th of them: two collectives a layer on the scale-up link."""
+        return np.where(remote > 0, n_moe * (2 * lat + tokens_per_rank / tp * remote * h * a2a_bytes / (BL * el)),
+                        0.0)
 
 
     power, clock_share = _power_law(hw)
@@ -645,23 +729,25 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             tokens = _pipeline_tokens(B, B * prefill_share, pp, I, tp * _col(load.chunk_tokens))
             prefill_share = tokens / B - 1                        # the prompt tokens the pipeline's pace carries
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
-        rows_exp = rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
-        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (R * P)
+        # an expert's rows: the tokens of all d attention ranks routed to it (expert parallelism)
+        rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
+        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (G * P)
         attn_flops = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D)
-        attn = attn_flops / (R * Pa * ec)
-        per_micro = tokens / pp
+        attn = attn_flops / (G * Pa * ec)
+        per_micro = d * tokens / pp                               # tokens reaching a stage's experts
         with np.errstate(divide="ignore", invalid="ignore"):
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
-        w_read = ((N - n_exp) + n_exp * touched) * w
-        t_weights = passes * w_read / R / (BW * em)
+        w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
+        t_weights = passes * w_read / (BW * em)
         t_kv = B * held * kv_chip / (BW * em)                     # a request's prompt KV read once per step
         t_tp = np.where(tp > 1, n_x * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
+        t_tp = t_tp + all_to_all(tokens / pp)                     # expert parallelism (d > 1): dispatch, combine
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + t_tp + t_pp + L * tl + t_over
-        busy = (tokens * 2 * Aa / P + attn_flops / Pa) / (R * gemm_share)     # at the rate of a large GEMM
+        busy = (tokens * 2 * Aa / P + attn_flops / Pa) / (G * gemm_share)     # at the rate of a large GEMM
         rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
         gemm, attn = gemm / rho, attn / rho
         t = at_rate(1.0)
@@ -673,12 +759,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
-    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / _shape_eff(ec, I * routed_share, m0_exp))
+    # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts
+    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / d / _shape_eff(ec, I * routed_share, m0_exp))
                    / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
-    pre_memory = weights / (tp * BW * em)
+    pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
-                + np.where(pp > 1, pp * lat, 0.0))
-    pre_busy = (I * 2 * Aa / P + 2 * L * I * I * D / Pa) / (tp * gemm_share)
+                + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I))
+    pre_busy = (I * 2 * (A_dense + A_exp / d) / P + 2 * L * I * I * D / Pa) / (tp * gemm_share)
     pre_rho = _sustained_rate(power, clock_share, pre_busy, pre_memory * em,
                               lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl)
     pre_compute = pre_compute / pre_rho
@@ -718,6 +805,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.queueing:
         terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
+    # (per attention rank: each of a replica's d ranks has its own batch and prompt queue; d x below)
     cv = _col(load.prompt_cv)
     if load.queueing and load.prefill_in_step:
         # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / s
@@ -743,7 +831,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # keeps in flight (Little's law): b = k x t_iter(b), the smallest batch that carries x (a replica's
         # tokens/s b / (k t_iter(b)) rise with b); found by bisection on [1, B] (b - k x t(b) rises through 0).
         # At or above the capacity the service runs at its capacity point (the latencies above).
-        x = _col(load.offered) / np.maximum(replicas, 1)
+        x = _col(load.offered) / np.maximum(replicas, 1) / d       # per attention rank
         offered_share = x / np.maximum(per_replica, 1e-300)
         under = offered_share < 1 - 1e-9
         lo, hi = np.ones_like(B), B + 0.0
@@ -763,13 +851,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_iter, tpot, ttft_p50, ttft = pick(t_b, t_iter), pick(tpot_b, tpot), pick(p50_b, ttft_p50), pick(p99_b, ttft)
         terms = {name: pick(terms_b[name], value) for name, value in terms.items()}
         in_flight = b
-    throughput = replicas * per_replica
+    throughput = replicas * d * per_replica
     z = 0 * B
-    return {"tp": tp + z, "pp": pp + z, "batch": B, "replicas": replicas + z, "max_batch": max_batch + z,
+    return {"tp": tp + z, "pp": pp + z, "ep_ranks": d + z, "ep": ep_chips + z, "batch": d * B,
+            "replicas": replicas + z, "max_batch": d * max_batch + z,
             "prefill_clock_fraction": pre_rho + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
-            "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": in_flight + z,
+            "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": d * in_flight + z,
             "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
@@ -965,14 +1054,17 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
+        moe = _ep_searched(arch, load)                           # expert parallelism: the d coordinate too
         grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
-                           np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp)
-    tp, pp, batch = grid
+                           np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp,
+                           np.asarray(hw.scaleup) if moe else None)
+    tp, pp, batch = grid[:3]
+    ep = grid[3] if len(grid) > 3 else None
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
         batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
     if load.single_stream:
         batch = np.ones_like(batch)
-    q = evaluate_configs(hw, arch, load, tp, pp, batch)
+    q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     if load.single_stream:
@@ -990,7 +1082,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     out["any_allowed"] = allowed.any(axis=1)
     out["any_fits"] = fits.any(axis=1)
     closest = np.argmin(np.where(allowed, q["weights_per_chip"], np.inf), axis=1)
-    for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp"):
+    for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp", "ep_ranks"):
         out["closest_" + name] = q[name][rows, closest]
     out["least_tpot"] = np.where(fits, q["tpot"], np.inf).min(axis=1)
     out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
@@ -1016,12 +1108,14 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
                 f"pp at most the layers)")
     if not best["any_fits"][i]:
         w, usable = at(best["closest_weights_per_chip"]), at(best["closest_usable"])
-        layout = f"tp x pp = {q(at(best['closest_tp']) * at(best['closest_pp']), '')}"
+        r = at(best["closest_tp"]) * at(best["closest_pp"])
+        d = at(best["closest_ep_ranks"])
+        layout = f"tp x pp = {q(r, '')}" if d <= 1 else f"tp x pp x d = {q(r * d, '')} (d attention ranks)"
         if w > usable:
-            r = at(best["closest_tp"]) * at(best["closest_pp"])
-            spread = f"; over {layout} chips that is {q(w, 'B')} per chip" if r > 1 else ""
+            spread = f"; over {layout} chips that is {q(w, 'B')} per chip" if r * d > 1 else ""
             return (f"the weights do not fit: {q(at(arch.params) / 1e9, '')} billion parameters x "
-                    f"{q(at(load.weight_bytes), '')} B = {q(w * r, 'B')}{spread}, but a chip has "
+                    f"{q(at(load.weight_bytes), '')} B = {q(at(arch.params) * at(load.weight_bytes), 'B')}{spread}, "
+                    f"but a chip has "
                     f"{q(usable, 'B')} usable ({q(at(hw.memory), 'B')} less the {q(at(load.reserve) * 100, '')}% "
                     f"memory reserve)")
         free = usable - w
@@ -1046,7 +1140,7 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
 
 def search_loop(hw: Hardware, arch: Architecture, load: Load, grid=None) -> float:
     """The same search as a Python loop over configurations (scenario 0): the baseline of the benchmark."""
-    tp_all, pp_all, b_all = grid if grid is not None else config_grid()
+    tp_all, pp_all, b_all = grid[:3] if grid is not None else config_grid()
     best = -math.inf
     for tp, pp, b in zip(tp_all, pp_all, b_all):
         q = evaluate_configs(hw, arch, load, [tp], [pp], [b])
@@ -1342,7 +1436,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
-        fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_batch=_fixed(ctx, "batch"),
+        fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_ep=_fixed(ctx, "ep"), fixed_batch=_fixed(ctx, "batch"),
         offered=_fixed(ctx, "offered_load"))
     return platform, arch, hw, load, scenario
 
@@ -1397,8 +1491,9 @@ def _solve(ctx) -> dict[str, np.ndarray]:
 
     # the search (and the reasons) once per distinct combination of its inputs over the sweep, in blocks of
     # bounded memory, scattered back to the scenarios (compiler/models/distinct.py): linear in distinct inputs
+    ranks = _ep_grid(float(np.max(hw.scaleup)), hw.scaleup).size if _ep_searched(arch, load) else 1
     best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
-                          TP_GRID.size * PP_GRID.size * BATCH_GRID.size)
+                          TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]
@@ -1406,7 +1501,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
                 decode_accelerators=np.zeros(1), chips=n)
     per_chip = tokens / np.maximum(n, 1)
     if ctx.is_set("demand"):
-        replica = best["tp"] * best["pp"]
+        replica = best["tp"] * best["pp"] * best["ep_ranks"]
         per_replica = tokens / np.maximum(best["replicas"], 1)
         best["accelerators_needed"] = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
     else:
@@ -1555,6 +1650,8 @@ DECODE_TERMS = {
     "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
+                      "(expert parallelism over d ranks: + L [2 lat + T / (pp tp) n_r h (a_d + a_c) / (BL e_l)], "
+                      "the all-to-all dispatch and combine) "
                       "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
@@ -1607,9 +1704,11 @@ for _name, _formula in (
         ("tp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch"),
-        ("replicas", "floor(accelerators / (tp * pp))"),
-        ("max_batch", "floor((memory (1 - reserve) - weights / (tp pp)) / (kv_chip (I / beams + O/2)))"),
-        ("weights_per_chip", "params * bytes(precision) / (tp * pp)"),
+        ("replicas", "floor(accelerators / (tp * pp * d)) (d: attention ranks sharing the experts, 1 unless `ep` "
+                     "is set on a MoE model)"),
+        ("max_batch", "d floor((memory (1 - reserve) - weights_per_chip) / (kv_chip (I / beams + O/2)))"),
+        ("weights_per_chip", "params * bytes(precision) / (tp * pp); MoE over d ranks: dense share / (tp pp) + "
+                             "experts / (tp pp d)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
                  "prefill queue's wait and the KV transfer)"),
@@ -1618,7 +1717,7 @@ for _name, _formula in (
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
-        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp)"),
+        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step; server: at most the rate the p99 TTFT "
                          "allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
@@ -1643,9 +1742,9 @@ output("inference", "batch_in_flight", "offered_load set and below capacity: b =
     _value("batch_in_flight"))
 output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 0 when no offered_load is set")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=0.0)))
-output("inference", "ep", "tp * pp for a mixture-of-experts model (experts sharded with the weights), else 1")(
-    lambda ctx: feasible_only(ctx, solved(ctx), np.where(architecture(ctx.ref("model")).experts > 0,
-                                                         solved(ctx)["tp"] * solved(ctx)["pp"], 1.0)))
+output("inference", "ep", "tp * pp * d for a mixture-of-experts model (the chips its experts are spread over: d "
+                         "attention data-parallel ranks of tp x pp chips, argmax of the search), else 1")(
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["ep"]))
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)))
 output("inference", "tokens_per_s_per_user", "1 / tpot")(

@@ -138,7 +138,7 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
         carried = np.where(np.isfinite(solve["offered_share"]), np.minimum(solve["offered_share"], 1.0), 1.0)
         u_c = ctx.get("tokens_per_s_per_chip") * carried * _architecture_flops(ctx, I, O) / (share * peak)
         step_bytes = ctx.get("weights_per_chip") + solve["batch_in_flight"] * (I + O / 2) * ctx.get(
-            "kv_per_token") / (ctx.get("tp") * ctx.get("pp"))
+            "kv_per_token") / (ctx.get("tp") * ctx.get("pp") * solve["ep_ranks"])   # per replica: d ranks
         # the decode step read from the solve, not the `tpot` output: that one is absent where the offered load
         # exceeds the capacity, while the chips still run the capacity point's steps there
         u_m = step_bytes / solve["tpot"] / chip.get("memory_bw")
