@@ -403,21 +403,28 @@ TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"
 # fp8_dot_product_attention defaults to FP8_DPA False, so attention runs in BF16 (`attention_precision`). The 8B
 # (llama31_8b/implementations/nemo/config_GB200_2x4x2xtp1pp1cp1_8b_fp4.sh sources config_common_fp8attn.sh) and LoRA
 # (llama2_70b_lora config_common.sh FP8_DPA=1) runs compute attention in FP8, the training model's default for FP4.
-# AMD's Llama 2 70B LoRA runs of MLPerf Training v5.1 (mlcommons/training_results_v5.1, commit 441d65f4, read
-# 2026-12-05 [P]; AMD/benchmarks/llama2_70b_lora/implementations/MI3{00,25,50,55}X_EPYC_9575F_pytorch_llama2_70b/
-# config_MI3*X_1x8x1.sh): TP=1, PP=1, CP=1, SP=False, MBS=1, MINIBS=1 (one sequence per GPU, 8 per step), FP8=True
-# with FP8_DPA=0 (attention in BF16), ENABLE_TRANSPOSE_CACHE=0; MI300X ACG=full ACL=21 (21 of 80 layers recomputed;
-# the model picks its own recomputation, the least that fits), the others none. The v5.0 AMD and the MangoBoost
-# (LLMBoost) configurations were not read: those rows keep the model's own layout.
-AMD_LORA = {"tp": 1, "pp": 1, "cp": 1, "microbatch": 1, "attention_precision": "bf16"}
+# The Llama 2 70B LoRA runs on AMD Instinct GPUs (AMD, MangoBoost, Supermicro), MLPerf Training v5.0
+# (mlcommons/training_results_v5.0 commit 0fdc28f) and v5.1 (commit 441d65f4), read 2026-12-05 [P]:
+# <submitter>/benchmarks/llama2_70b_lora/implementations/<directory>/config_MI3*X_<nodes>x8x1.sh all set TP=1, PP=1,
+# SP=False, MBS=1, MINIBS=1 (8 sequences per step: global_batch_size = MINIBS x GPUs / (TP PP) / CP), FP8=True with
+# FP8_DPA=0 (attention in BF16), FP8_ACTIVATION=True; CP=1 on one node, 2 on MangoBoost's 2-node and 4 on its 4-node
+# runs; MI300X ACG=full ACL=21 (21 of 80 layers recomputed; the model picks its own, the least that fits).
+def _amd_lora(cp: int) -> dict:
+    return {"tp": 1, "pp": 1, "cp": cp, "microbatch": 1, "attention_precision": "bf16"}
+
+
+AMD_LORA_CP = {"MI300X_EPYC_9575F_pytorch": 1, "MI325X_EPYC_9575F_pytorch": 1, "8xMI325X_2xEPYC_9575F": 1,
+               "MI300X_EPYC_9575F_pytorch_llama2_70b": 1, "MI325X_EPYC_9575F_pytorch_llama2_70b": 1,
+               "MI350X_EPYC_9575F_pytorch": 1, "MI355X_EPYC_9575F_pytorch": 1, "AS-8126GS-TNMR": 1,
+               "MI300X-LLMBoost-GPUBoost-1node": 1, "MI300X-LLMBoost-GPUBoost-2node": 2,
+               "MI300X-LLMBoost-GPUBoost-4node": 4, "MI325X-LLMBoost-GPUBoost-1node": 1,
+               "MI325X-LLMBoost-GPUBoost-2node": 2}
 TRAINING_LETS = ("tp_comm_overlap",)        # TRAINING_SOFTWARE entries that are lets of the workload, not fields
 TRAINING_SOFTWARE = {
     **{name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
        for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
                     "a100_n8_ngc24.1_pytorch_deepspeed")},
-    **{f"{directory}/llama2_70b_lora": AMD_LORA
-       for directory in ("MI300X_EPYC_9575F_pytorch_llama2_70b", "MI325X_EPYC_9575F_pytorch_llama2_70b",
-                         "MI350X_EPYC_9575F_pytorch", "MI355X_EPYC_9575F_pytorch")},
+    **{f"{directory}/llama2_70b_lora": _amd_lora(cp) for directory, cp in AMD_LORA_CP.items()},
     **{f"{directory}/llama31_405b": {"precision": "fp4", "attention_precision": "bf16", "tp_comm_overlap": 0}
        for directory in ("hsg_ngpu2560_ngc25.09_nemo", "hsg_ngpu5120_ngc25.09_nemo", "theia_ngpu512_ngc25.09_nemo",
                          "tyche_ngpu512_ngc25.09_nemo")},
