@@ -197,7 +197,9 @@ deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174
 longest prompt). Mixtral 8x7B and Llama 3.1 405B: no length spread found, the model's default.
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
-GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
+GPT-3 and LoRA use FP8 Transformer Engine recipes); NVIDIA's v5.1 NVFP4 runs train in FP4 (TRAINING_SOFTWARE: the
+405B ones with BF16 attention and TP overlap off, as their configs set), the AMD-GPU LoRA runs as their configs set
+(tp = pp = 1, one sequence per GPU, BF16 attention: AMD_LORA_CP); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
 Training" ("we advanced our novel mixed-precision training approach to leverage the INT8 precision format",
 Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; v5p too: `quantization=int8` in
 Google/benchmarks/gpt3/implementations/maxtext/cloud-tpu-v5p/v5p-*.sh, mlcommons/training_results_v4.1 [P]);

@@ -201,8 +201,12 @@ TPU v5e GPT-3 (-17%), H100 LoRA at 16 GPUs (-25%), H200 LoRA (+8%: its recipe ru
 see docs/accuracy.md). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 42.3% /
 39.3% / 37.4% against 43% / 41% / 38% (8,192 and 16,384 H100 at TP 8 PP 16; CP 16 at 131k), GPU-hours +0.7%
 against the 30.84M of the Llama 3.1 model card; DeepSeek-V3 -7.1% (pre-training) and -10.0% (with the context
-extension) against 2,664K and 2,788K H800-hours.
-Assumptions: one efficiency for every GEMM of a precision at a shape; activations in bf16; DP gradients reduced
+extension) against 2,664K and 2,788K H800-hours. Public NVFP4 figures (sanity checks, never fitted; docs/accuracy.md
+"Training v4"): Llama 3.1 405B on 512 GB300 55.2 min against 63.4 (-13%; -39% when the attention ran at the FP4
+rate), on 2,560 and 5,120 GB200 17.0 and 9.2 min against NVIDIA's 18.79 and 10; Llama 3.1 8B on 8 GB200 +14% (its
+fixed step cost c_0 is half of its 0.5 s step).
+Assumptions: one efficiency for every GEMM of a precision at a shape (FP4: with the chip's knee); activations in bf16
+(Transformer Engine may keep saved GEMM inputs in FP8/FP4, and recipes may store the SwiGLU input in FP8); DP gradients reduced
 in bf16; the logits of the last stage and the embedding's activations are not counted; the first and last
 pipeline stages hold as many layers as the others; the EP all-to-all sends every token once per active
 expert (no deduplication per node); expert tensor parallelism equals tp; tokens to convergence are the
