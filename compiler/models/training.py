@@ -694,9 +694,10 @@ def _inputs(ctx):
     precision = ctx.text("precision", "bf16") if ctx.is_set("precision") else ("fp8" if chip.is_set("fp8") else "bf16")
     attn = (ctx.text("attention_precision", ATTENTION_DEFAULT[precision]) if ctx.is_set("attention_precision")
             else ATTENTION_DEFAULT[precision])
-    if not any(chip.is_set(name) for name in {"bf16": ("bf16", "fp8"), "fp8": ("fp8", "bf16"),
-                                              "int8": ("int8", "fp8", "bf16")}[attn]):
-        attn = precision            # a chip that gives only its run's rate (VR_NVL72: NVFP4): attention at it [U]
+    # the format whose rate the chip gives (as _peak falls back), so the share matches the rate; a chip that gives
+    # only its run's rate (VR_NVL72: NVFP4) runs the attention at it [U]
+    chain = {"bf16": ("bf16", "fp8"), "fp8": ("fp8", "bf16"), "int8": ("int8", "fp8", "bf16")}[attn]
+    attn = next((name for name in chain if chip.is_set(name)), precision)
     knee = "gemm_half_rows_fp4"
     half_rows = chip.get(knee) if precision == "fp4" and chip.has(knee) else np.asarray([GEMM_HALF_ROWS_TABLE])
     hw = {"peak": _peak(chip, precision), "clock": compute_clock_fraction(ctx, chip), "link": platform.link(),
