@@ -214,7 +214,9 @@ request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and k
 GPUs, ~3 on one) is not modelled.
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
-GPT-3 and LoRA use FP8 Transformer Engine recipes); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
+GPT-3 and LoRA use FP8 Transformer Engine recipes); NVIDIA's v5.1 NVFP4 runs train in FP4 (TRAINING_SOFTWARE: the
+405B ones with BF16 attention and TP overlap off, as their configs set), the AMD-GPU LoRA runs as their configs set
+(tp = pp = 1, one sequence per GPU, BF16 attention: AMD_LORA_CP); Google's TPU v5e/v5p GPT-3 runs use INT8 "Accurate Quantized
 Training" ("we advanced our novel mixed-precision training approach to leverage the INT8 precision format",
 Google Cloud blog on MLPerf Training 3.1, quoted by chromeosphere.com [S]; v5p too: `quantization=int8` in
 Google/benchmarks/gpt3/implementations/maxtext/cloud-tpu-v5p/v5p-*.sh, mlcommons/training_results_v4.1 [P]);
@@ -413,18 +415,41 @@ TRAINING_SYSTEM = {"L40S": {"fields": {"scaleout_bw": (200, "Gb/s")}, "lets": {"
 # NVIDIA's MLPerf Training v5.1 runs that trained in NVFP4 (mlcommons/training_results_v5.1, commit 441d65f4, read
 # 2026-12-05 [P]): the launch configuration each NVIDIA/benchmarks/<benchmark>/implementations/<directory>/
 # README-<directory>.md names is a `*_fp4.sh` one (config_common_fp4.sh: "export FP4=True", "export FP8=False",
-# FP4_RECIPE="nvfp4"; attention in FP8): every Llama 3.1 405B run (GB200 at 512, 2,560 and 5,120 GPUs, GB300 at
-# 512) and the 8-GPU Llama 3.1 8B and LoRA runs; the 72- and 512-GPU 8B and LoRA runs name FP8 configurations.
+# FP4_RECIPE="nvfp4"): every Llama 3.1 405B run (GB200 at 512, 2,560 and 5,120 GPUs, GB300 at 512) and the 8-GPU
+# Llama 3.1 8B and LoRA runs; the 72- and 512-GPU 8B and LoRA runs name FP8 configurations. The 405B ones
+# (llama31_405b/implementations/<directory>/config_GB200_*xtp4pp8cp2_cg_fp4.sh, config_GB300_128x4x72xtp2pp8cp2_cg_
+# fp4.sh): config_common_fp4.sh "# TP overlap not supported yet / export TP_COMM_OVERLAP=False" (the tensor-parallel
+# collectives exposed: `tp_comm_overlap` 0), and none sources config_common_fp8attn.sh (FP8_DPA=True): custom.yaml
+# fp8_dot_product_attention defaults to FP8_DPA False, so attention runs in BF16 (`attention_precision`). The 8B
+# (llama31_8b/implementations/nemo/config_GB200_2x4x2xtp1pp1cp1_8b_fp4.sh sources config_common_fp8attn.sh) and LoRA
+# (llama2_70b_lora config_common.sh FP8_DPA=1) runs compute attention in FP8, the training model's default for FP4.
+# The Llama 2 70B LoRA runs on AMD Instinct GPUs (AMD, MangoBoost, Supermicro), MLPerf Training v5.0
+# (mlcommons/training_results_v5.0 commit 0fdc28f) and v5.1 (commit 441d65f4), read 2026-12-05 [P]:
+# <submitter>/benchmarks/llama2_70b_lora/implementations/<directory>/config_MI3*X_<nodes>x8x1.sh all set TP=1, PP=1,
+# SP=False, MBS=1, MINIBS=1 (8 sequences per step: global_batch_size = MINIBS x GPUs / (TP PP) / CP), FP8=True with
+# FP8_DPA=0 (attention in BF16), FP8_ACTIVATION=True; CP=1 on one node, 2 on MangoBoost's 2-node and 4 on its 4-node
+# runs; MI300X ACG=full ACL=21 (21 of 80 layers recomputed; the model picks its own, the least that fits).
+def _amd_lora(cp: int) -> dict:
+    return {"tp": 1, "pp": 1, "cp": cp, "microbatch": 1, "attention_precision": "bf16"}
+
+
+AMD_LORA_CP = {"MI300X_EPYC_9575F_pytorch": 1, "MI325X_EPYC_9575F_pytorch": 1, "8xMI325X_2xEPYC_9575F": 1,
+               "MI300X_EPYC_9575F_pytorch_llama2_70b": 1, "MI325X_EPYC_9575F_pytorch_llama2_70b": 1,
+               "MI350X_EPYC_9575F_pytorch": 1, "MI355X_EPYC_9575F_pytorch": 1, "AS-8126GS-TNMR": 1,
+               "MI300X-LLMBoost-GPUBoost-1node": 1, "MI300X-LLMBoost-GPUBoost-2node": 2,
+               "MI300X-LLMBoost-GPUBoost-4node": 4, "MI325X-LLMBoost-GPUBoost-1node": 1,
+               "MI325X-LLMBoost-GPUBoost-2node": 2}
+TRAINING_LETS = ("tp_comm_overlap",)        # TRAINING_SOFTWARE entries that are lets of the workload, not fields
 TRAINING_SOFTWARE = {
     **{name: {"precision": "bf16", "zero": 3, "recompute": "full", "tp": 1, "pp": 1, "cp": 1, "microbatch": 1}
        for name in ("h100_n1_ngc24.1_pytorch_deepspeed", "h100_n4_ngc24.1_pytorch_deepspeed",
                     "a100_n8_ngc24.1_pytorch_deepspeed")},
+    **{f"{directory}/llama2_70b_lora": _amd_lora(cp) for directory, cp in AMD_LORA_CP.items()},
+    **{f"{directory}/llama31_405b": {"precision": "fp4", "attention_precision": "bf16", "tp_comm_overlap": 0}
+       for directory in ("hsg_ngpu2560_ngc25.09_nemo", "hsg_ngpu5120_ngc25.09_nemo", "theia_ngpu512_ngc25.09_nemo",
+                         "tyche_ngpu512_ngc25.09_nemo")},
     **{f"{directory}/{bench}": {"precision": "fp4"}
-       for directory, bench in (("hsg_ngpu2560_ngc25.09_nemo", "llama31_405b"),
-                                ("hsg_ngpu5120_ngc25.09_nemo", "llama31_405b"),
-                                ("theia_ngpu512_ngc25.09_nemo", "llama31_405b"),
-                                ("tyche_ngpu512_ngc25.09_nemo", "llama31_405b"),
-                                ("theia_ngpu8_ngc25.09_nemo", "llama31_8b"),
+       for directory, bench in (("theia_ngpu8_ngc25.09_nemo", "llama31_8b"),
                                 ("tyche_ngpu8_ngc25.09_nemo", "llama31_8b"),
                                 ("theia_ngpu8_ngc25.09_nemo", "llama2_70b_lora"),
                                 ("tyche_ngpu8_ngc25.09_nemo", "llama2_70b_lora"))}}
@@ -904,7 +929,10 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
     software = TRAINING_SOFTWARE.get(f"{m.group(1)}/{TRAINING_NAMES.get(bench, bench)}",
                                      TRAINING_SOFTWARE.get(m.group(1), {})) if m and kind != "power" else {}
     for name, value in software.items():
-        fields[name] = value if isinstance(value, str) else float(value)
+        if name in TRAINING_LETS:
+            row.lets[name] = Number(value)
+        else:
+            fields[name] = value if isinstance(value, str) else float(value)
     system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
     for name, (value, unit) in system.get("fields", {}).items():
         fields[name] = Q(value, unit)

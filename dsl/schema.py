@@ -538,6 +538,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         global_batch  tok               tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
         method        choice:full|lora  full training, or LoRA fine-tuning (frozen base weights)
         precision     choice:bf16|fp8|fp4|int8  compute precision of the matrix multiplies
+        attention_precision choice:bf16|fp8|int8  precision of the attention core (default: the run's; fp8 when the run is fp4)
         recompute     choice:none|selective|full  activation recomputation (default: the least that fits in memory)
         pp_schedule   choice:1f1b|interleaved  pipeline schedule (default: interleaved where it is faster)
         zero          count             data-parallel sharding (ZeRO stage): 1 the optimizer state (default, Megatron's distributed optimizer), 2 also the gradients (FSDP without resharding), 3 also the weights

@@ -161,3 +161,28 @@ def test_published_v51_figures_printed_as_a_sanity_check(shape) -> None:
 ])
 def test_newer_round_names(name, chip) -> None:
     assert alias_for(name).chip == chip
+
+
+def test_nvidia_nvfp4_and_amd_lora_runs_are_described_as_their_configurations_ran(tmp_path) -> None:
+    """NVIDIA's v5.1 405B NVFP4 runs: FP4 linear layers, BF16 attention (no FP8_DPA), TP overlap off
+    (config_common_fp4.sh); AMD's v5.1 LoRA runs: tp = pp = cp = 1, one sequence per GPU, BF16 attention
+    (config_MI3*X_1x8x1.sh). The spec validate writes carries them; the 8B NVFP4 run keeps the FP8 attention default."""
+    head = "round,benchmark,scenario,system,accelerator,num_accelerators,metric,value,unit,source\n"
+    base = "https://github.com/mlcommons/training_results_v5.1/tree/main/"
+    path = tmp_path / "t.csv"
+    path.write_text(head
+                    + f"training-v5.1,llama31_405b,training closed,s,NVIDIA GB300,512,time_to_train,60,minutes,"
+                      f"{base}NVIDIA/results/theia_ngpu512_ngc25.09_nemo/llama31_405b\n"
+                    + f"training-v5.1,llama2_70b_lora,training closed,s,AMD Instinct MI355X,8,time_to_train,10,minutes,"
+                      f"{base}AMD/results/MI355X_EPYC_9575F_pytorch/llama2_70b_lora\n"
+                    + f"training-v5.1,llama31_8b,training closed,s,NVIDIA GB200,8,time_to_train,80,minutes,"
+                      f"{base}NVIDIA/results/tyche_ngpu8_ngc25.09_nemo/llama31_8b\n")
+    out, sink = run(str(path))
+    assert not sink.items and all(r.covered for r in out)
+    text = V.spec_text(out)
+    nvidia, amd, small = (text.split("training ")[i] for i in (1, 2, 3))
+    for line in ('precision = "fp4"', 'attention_precision = "bf16"', "let tp_comm_overlap = 0"):
+        assert line in nvidia
+    for line in ("tp = 1", "pp = 1", "cp = 1", "microbatch = 1", 'attention_precision = "bf16"'):
+        assert line in amd
+    assert 'precision = "fp4"' in small and "attention_precision" not in small

@@ -86,6 +86,16 @@ _TRAINING_SOLVE = (
     "ref:system.parts:storage.count", "ref:system.parts:switch.count", "ref:system.parts:switch.ports", "scaleup_size",
     "seq_len", "system", "tokens", "up:parts:network.alltoall_bw", "up:parts:network.injection_bw",
     "up:parts:network.role", "zero",
+    # NVFP4 training: the attention core's precision and the FP4 GEMM knee of Blackwell chips
+    "attention_precision", "ref:chip.let:gemm_half_rows_fp4",
+    "ref:rack.all:chip.let:gemm_half_rows_fp4", "ref:rack.all:cpu.let:gemm_half_rows_fp4",
+    "ref:rack.all:dpu.let:gemm_half_rows_fp4", "ref:rack.all:memory.let:gemm_half_rows_fp4",
+    "ref:rack.all:nic.let:gemm_half_rows_fp4", "ref:rack.all:server.let:gemm_half_rows_fp4",
+    "ref:rack.all:storage.let:gemm_half_rows_fp4", "ref:rack.all:switch.let:gemm_half_rows_fp4",
+    "ref:system.parts:chip.let:gemm_half_rows_fp4", "ref:system.parts:cpu.let:gemm_half_rows_fp4",
+    "ref:system.parts:dpu.let:gemm_half_rows_fp4", "ref:system.parts:memory.let:gemm_half_rows_fp4",
+    "ref:system.parts:nic.let:gemm_half_rows_fp4", "ref:system.parts:storage.let:gemm_half_rows_fp4",
+    "ref:system.parts:switch.let:gemm_half_rows_fp4",
 )
 
 # what most network outputs read (the fabric's parts, links and the placed accelerators)

@@ -37,7 +37,36 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   H100: 0.91), times the share of the large-shape rate at mb s_c rows (306, 542, 599, 639, 770
                   TFLOP/s at 128, 256, 512, 1,024, >= 2,048 rows, bf16 on one H100: reference/h100_microbench.md,
                   PyTorch 2.11, CUDA 13 cuBLAS, measured 2026-11-27 [P])
-    compute       t_c = m mb s (F + F_rc) / (tp cp pp P rho e)  (per replica: its micro-batches through its stages)
+    compute       t_c = m mb s [F_lin / (P rho e k) + F_att / (P_att rho e_att)] / (tp cp pp)  (per replica: its
+                  micro-batches through its stages), the sum of its parts each at its own precision's rate:
+                  F_lin = 6 A (LoRA 4 A) + r 2 A the linear layers' GEMMs (fprop, dgrad, wgrad) at the run's
+                  precision; F_att = 6 L s D + 2 L s D [selective or more] the attention core (QK^T, softmax,
+                  AV) at `attention_precision`'s peak P_att, e_att = e_t x share(attention precision) x
+                  share(mb s_c); k = 1 except NVFP4 (below)
+    NVFP4         (NVIDIA's recipe: Transformer Engine NVFP4BlockScaling for the fprop, dgrad and wgrad GEMMs of the
+                  linear layers; "Pretraining Large Language Models with NVFP4", NVIDIA, arXiv 2509.25149, 2025 [S];
+                  MLPerf Training v5.1 configs, mlcommons/training_results_v5.1 commit 441d65f4 [P]):
+                  linear GEMMs   at the FP4 peak, share 0.91 (as fp8 [D]) and the chip's FP4 knee: k = (m +
+                                 72.7) / (m + m0), m = mb s_c rows, m0 = the chip's `let gemm_half_rows_fp4`
+                                 (Blackwell: 128 x P_fp4 / 1,979 TF, the H100's fp8 knee at the FP4 rate, the inference
+                                 model's "FP4 GEMM knee" [D]), 72.7 the GEMM_SHARE table's own (bf16 on one H100:
+                                 12.5 us + 0.172 us per row, reference/h100_microbench.md [P]): GB300 at 4,096 rows
+                                 0.82, GB200 at 16,384 0.97 [D]
+                  attention      no FP4 kernel: FP8 (default; the v5.1 8B and LoRA recipes set FP8_DPA) or BF16
+                                 (`attention_precision`; the v5.1 405B recipes leave FP8_DPA off) [P]; a chip that
+                                 gives only its FP4 rate (Rubin) runs it at that rate [U]
+                  TP collectives `tp_comm_overlap` 0 in NVIDIA's v5.1 FP4 recipes ("TP overlap not supported yet",
+                                 config_common_fp4.sh [P]): validate describes those runs so (a spec sets it)
+                  casts          quantizing each GEMM input (row- and column-wise for wgrad) is memory-bound
+                                 elementwise work, inside t_mem's 150 h bytes [D] (fitted with FP8 casts, which move
+                                 more bytes than FP4's); the paper's random Hadamard transforms on the wgrad inputs,
+                                 stochastic rounding of the gradients and 2D (16 x 16) weight scaling are not costed
+                                 [U] (the v5.1 405B recipe turns all three off: NVTE_NVFP4_DISABLE_RHT /
+                                 _STOCHASTIC_ROUNDING / _2D_QUANTIZATION = 1; the 8B keeps SR and 2D) [P]
+                  not in FP4     the optimizer step (FP32 master weights and Adam moments: memory-bound, in c_0), the
+                                 norms and residuals (t_mem), the output layer (logits; counted in 6 A at the FP4 rate
+                                 [U]); the paper keeps some blocks in BF16, NVIDIA's MLPerf recipes none
+                                 (first_last_layers_bf16 False, num_layers_at_start/end_in_bf16 0) [P]
     elementwise   t_mem = m mb s_c (L / pp) (b_e + b_lora) h / tp / (B_hbm eta_hbm): the memory-bound work between
                   the GEMMs (norms, residual adds, SwiGLU, rotary, casts), which the GEMM rate does not cover:
                   b_e = 150 bytes per hidden unit, token and layer, forward and backward (a read and a write of bf16
@@ -117,8 +146,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   CUDA-graph capture and first iterations; default 0)
     evaluation    E = `evaluations` passes (default 1, at least 1) share eval_tokens: q_e = eval_tokens / (E s)
                   sequences each, dealt out to the dp replicas of the training layout one sequence at a time (micro-batch 1, forward
-                  only): t_eval = E [c_e + (ceil(q_e / dp) + pp - 1) (t_1 + t_1tp)], t_1 = s (2 A + 2 L s D) / (tp cp
-                  pp P rho e share(s_c)) one sequence through one stage, t_1tp = 2 (L / pp) [lat + s_c h a 2 (tp - 1)
+                  only): t_eval = E [c_e + (ceil(q_e / dp) + pp - 1) (t_1 + t_1tp)], t_1 = s [2 A / (P rho e k) + 2 L s
+                  D / (P_att rho e_att)] / (tp cp pp) (at s_c rows) one sequence through one stage, t_1tp = 2 (L / pp) [lat + s_c h a 2 (tp - 1)
                   / tp / BL] its forward TP collectives, exposed in a forward-only pass (no backward GEMMs to hide
                   them behind; NVIDIA's v4.0 logs: an evaluation sequence at tp 4 takes 1.2x its GEMM time on H100,
                   at tp 2 on H200 1.0x), c_e = `training_eval_overhead` 0.44 s (the switch to
@@ -172,8 +201,12 @@ TPU v5e GPT-3 (-17%), H100 LoRA at 16 GPUs (-25%), H200 LoRA (+8%: its recipe ru
 see docs/accuracy.md). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 42.3% /
 39.3% / 37.4% against 43% / 41% / 38% (8,192 and 16,384 H100 at TP 8 PP 16; CP 16 at 131k), GPU-hours +0.7%
 against the 30.84M of the Llama 3.1 model card; DeepSeek-V3 -7.1% (pre-training) and -10.0% (with the context
-extension) against 2,664K and 2,788K H800-hours.
-Assumptions: one efficiency for every GEMM of a precision at a shape; activations in bf16; DP gradients reduced
+extension) against 2,664K and 2,788K H800-hours. Public NVFP4 figures (sanity checks, never fitted; docs/accuracy.md
+"Training v4"): Llama 3.1 405B on 512 GB300 55.2 min against 63.4 (-13%; -39% when the attention ran at the FP4
+rate), on 2,560 and 5,120 GB200 17.0 and 9.2 min against NVIDIA's 18.79 and 10; Llama 3.1 8B on 8 GB200 +14% (its
+fixed step cost c_0 is half of its 0.5 s step).
+Assumptions: one efficiency for every GEMM of a precision at a shape (FP4: with the chip's knee); activations in bf16
+(Transformer Engine may keep saved GEMM inputs in FP8/FP4, and recipes may store the SwiGLU input in FP8); DP gradients reduced
 in bf16; the logits of the last stage and the embedding's activations are not counted; the first and last
 pipeline stages hold as many layers as the others; the EP all-to-all sends every token once per active
 expert (no deduplication per node); expert tensor parallelism equals tp; tokens to convergence are the
@@ -277,6 +310,22 @@ GEMM_SHARE = np.array([306.0, 542.0, 599.0, 639.0, 770.0]) / 770.0
 # share of its peak a large GEMM reaches at a precision, relative to bf16: fp8 1,355-1,418 of 1,979 (70%)
 # against bf16 760-778 of 989 (77%) on the same H100 (reference/h100_microbench.md [P]); narrower formats as fp8
 PRECISION_SHARE = {"bf16": 1.0, "fp8": 0.70 / 0.77, "int8": 0.70 / 0.77, "fp4": 0.70 / 0.77}
+# the rows at which the GEMM_SHARE table's own GEMM reaches half its large-shape rate: bf16 on one H100, t(m) =
+# 12.5 us + 0.172 us m (K 4,096, N 14,336; reference/h100_microbench.md [P]), m0 = 12.5 / 0.172 = 72.7 [D]. An FP4
+# GEMM of a chip with `let gemm_half_rows_fp4` (Blackwell: the same fixed time at its FP4 per-row rate,
+# stdlib/chips.factory) has its knee at that chip's m0 instead: share x (m + 72.7) / (m + m0) ("NVFP4" in the
+# module docstring)
+GEMM_HALF_ROWS_TABLE = 12.5 / 0.172
+# the attention core (QK^T, softmax, AV: Transformer Engine's fused DotProductAttention) has no FP4 kernel: an FP4
+# run computes it in FP8 (NVIDIA's MLPerf Training v5.1 NVFP4 recipes that set FP8_DPA) or BF16 (those that do
+# not), the spec's `attention_precision`; every other precision computes it at its own
+ATTENTION_DEFAULT = {"bf16": "bf16", "fp8": "fp8", "int8": "int8", "fp4": "fp8"}
+
+
+def fp4_knee(rows, half_rows):
+    """The further share of an FP4 GEMM's rate at `rows` rows, beyond the GEMM_SHARE table's: (m + 72.7) / (m + m0)
+    with m0 the chip's `gemm_half_rows_fp4` (1 where m0 is the table's own)."""
+    return (rows + GEMM_HALF_ROWS_TABLE) / (rows + half_rows)
 
 
 def gemm_shape_share(rows):
@@ -406,8 +455,13 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     # ---- compute
     model_flops = np.where(lora > 0, 4 * Aa, 6 * Aa) + 6 * L * s * D          # per token (attention: causal)
     extra = np.where(level >= 1, 2 * L * s * D, 0.0) + r * 2 * Aa                  # recomputed forward
-    rate = P * _col(hw["clock"]) * et * gemm_shape_share(mb * sl)
-    t_mb = mb * s * (model_flops + extra) / (tp * cp * pp * rate)    # one micro-batch through one stage (fwd+bwd)
+    # the linear layers' GEMMs at the run's precision (FP4: with the chip's FP4 knee), the attention core at its own
+    linear = np.where(lora > 0, 4 * Aa, 6 * Aa) + r * 2 * Aa
+    attention = 6 * L * s * D + np.where(level >= 1, 2 * L * s * D, 0.0)
+    shape = gemm_shape_share(mb * sl)
+    rate = P * _col(hw["clock"]) * et * shape * fp4_knee(mb * sl, _col(hw["half_rows"]))
+    rate_att = _col(hw["peak_attn"]) * _col(hw["clock"]) * _col(job["eff_attn"]) * shape
+    t_mb = mb * s * (linear / rate + attention / rate_att) / (tp * cp * pp)  # one micro-batch through one stage
     # elementwise work between the GEMMs: memory-bound, split over tp (sequence parallelism) and cp like the tokens
     t_mem = (m * mb * sl * (L / pp) * (ELEMENTWISE_BYTES + np.where(lora > 0, LORA_ADAPTER_BYTES, 0.0)) * h / tp
              / (_col(hw["memory_bw"]) * HBM_EFFICIENCY))
@@ -418,7 +472,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     cp_in = (tp * cp <= S + 1e-9) & _divides(tp * cp, S)
     t_cp = np.where(cp > 1, 3 * (L / pp) * m * (cp - 1) * (
         lat + mb * sl * kvw * a / np.minimum(tp, kv_split) / np.where(cp_in, BL, BO)), 0.0)
-    t_att = m * mb * s * (6 * L * s * D) / (tp * cp * pp * rate)          # attention's share of t_c
+    t_att = m * mb * s * (6 * L * s * D) / (tp * cp * pp * rate_att)      # attention's share of t_c
     t_cp_exposed = np.maximum(t_cp - t_att, 0.0)
     pp_in = tp * cp * pp <= S + 1e-9
     hop = lat + mb * sl * h * a / tp / np.where(pp_in, BL, BO)
@@ -459,7 +513,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
             # the terms of one step, for `factory explain`
             "compute_time": t_c + z, "elementwise_time": t_mem + z,
-            "recompute_time": m * mb * s * extra / (tp * cp * pp * rate) + z,
+            "recompute_time": m * mb * s * (r * 2 * Aa / rate + np.where(level >= 1, 2 * L * s * D, 0.0) / rate_att)
+                              / (tp * cp * pp) + z,
             "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "tp_comm_exposed_time": t_tp_exposed + z,
             "step_overhead_time": t_fixed + z, "pp_comm_time": t_pp + z,
             "pp_comm_exposed_time": t_pp_exposed + z,
@@ -637,7 +692,16 @@ def _inputs(ctx):
     arch = architecture(ctx.ref("model"))
     chip = platform.chip
     precision = ctx.text("precision", "bf16") if ctx.is_set("precision") else ("fp8" if chip.is_set("fp8") else "bf16")
+    attn = (ctx.text("attention_precision", ATTENTION_DEFAULT[precision]) if ctx.is_set("attention_precision")
+            else ATTENTION_DEFAULT[precision])
+    # the format whose rate the chip gives (as _peak falls back), so the share matches the rate; a chip that gives
+    # only its run's rate (VR_NVL72: NVFP4) runs the attention at it [U]
+    chain = {"bf16": ("bf16", "fp8"), "fp8": ("fp8", "bf16"), "int8": ("int8", "fp8", "bf16")}[attn]
+    attn = next((name for name in chain if chip.is_set(name)), precision)
+    knee = "gemm_half_rows_fp4"
+    half_rows = chip.get(knee) if precision == "fp4" and chip.has(knee) else np.asarray([GEMM_HALF_ROWS_TABLE])
     hw = {"peak": _peak(chip, precision), "clock": compute_clock_fraction(ctx, chip), "link": platform.link(),
+          "peak_attn": _peak(chip, attn), "half_rows": half_rows,
           "scaleout": platform.scaleout(),
           "memory": chip.get("memory"), "memory_bw": chip.get("memory_bw"), "scaleup": platform.scaleup(),
           "alltoall_share": alltoall_share(ctx)}
@@ -646,6 +710,7 @@ def _inputs(ctx):
     job = {"seq": seq,
            "batch": ctx.get("global_batch", default_global_batch),
            "eff": ctx.get("training_gemm_efficiency", training_efficiency) * PRECISION_SHARE[precision],
+           "eff_attn": ctx.get("training_gemm_efficiency", training_efficiency) * PRECISION_SHARE[attn],
            "lora": np.asarray([1.0 if ctx.text("method", "full") == "lora" else 0.0]),
            "lat": ctx.get("collective_latency", collective_latency),
            "overhead": ctx.get("training_step_overhead", step_overhead),
@@ -710,13 +775,17 @@ def evaluation_time(q, arch, job, hw, eval_tokens, evaluations):
 
     s = per_row(job["seq"])
     e_tok, count = per_row(eval_tokens), np.maximum(per_row(evaluations), 1.0)
-    eval_flops = per_row(2 * np.asarray(arch.active, dtype=float) + 2 * np.asarray(arch.layers, dtype=float)
-                         * np.asarray(job["seq"], dtype=float) * np.asarray(arch.attn_width, dtype=float))
-    rate = (per_row(hw["peak"]) * per_row(hw["clock"]) * per_row(job["eff"]) * gemm_shape_share(s / cp))
+    linear = per_row(2 * np.asarray(arch.active, dtype=float))
+    attention = per_row(2 * np.asarray(arch.layers, dtype=float) * np.asarray(job["seq"], dtype=float)
+                        * np.asarray(arch.attn_width, dtype=float))
+    shape = gemm_shape_share(s / cp)
+    rate = (per_row(hw["peak"]) * per_row(hw["clock"]) * per_row(job["eff"]) * shape
+            * fp4_knee(s / cp, per_row(hw["half_rows"])))
+    rate_att = per_row(hw["peak_attn"]) * per_row(hw["clock"]) * per_row(job["eff_attn"]) * shape
     with np.errstate(divide="ignore", invalid="ignore"):
         sequences = e_tok / (count * s)                      # sequences of one evaluation
         rounds = np.ceil(sequences / dp - 1e-9)              # per replica, one sequence at a time
-        t_seq = s * eval_flops / (tp * cp * pp * rate)       # one sequence through one pipeline stage
+        t_seq = s * (linear / rate + attention / rate_att) / (tp * cp * pp)   # one sequence through one stage
         # a forward-only pass has no backward GEMMs to hide its TP collectives behind: the forward's two
         # all-reduce equivalents per layer are exposed (NVIDIA's logs: 1.2x the GEMM time at tp 4)
         layers, h = per_row(arch.layers), per_row(arch.hidden)
@@ -851,9 +920,10 @@ def _value(name):
 
 
 STEP_TERMS = {
-    "compute_time": "t_c = m mb s (F + F_rc) / (tp cp pp P rho e_t): the micro-batches' matrix multiplies, "
-                    "recomputation included",
-    "recompute_time": "m mb s F_rc / (tp cp pp P rho e_t): the recomputed forward passes (part of compute_time)",
+    "compute_time": "t_c = m mb s [F_lin / (P rho e k) + F_att / (P_att rho e_att)] / (tp cp pp): the micro-batches' "
+                    "linear-layer GEMMs at the run's precision (FP4: with the chip's knee k) and attention core at "
+                    "its own, recomputation included",
+    "recompute_time": "the recomputed forward passes at their parts' rates (part of compute_time)",
     "elementwise_time": "t_mem = m mb (s / cp) (L / pp) (150 + 134 LoRA) h / tp / (HBM bandwidth x 0.90): the "
                         "memory-bound elementwise work between the matrix multiplies",
     "bubble_time": "(t_c + t_mem) (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v virtual stages)",
