@@ -31,7 +31,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   ep = ep_in where the state fits with it (full recomputation), else ep_max; a spec's `ep` fixes it
     clock         rho = compute_clock_fraction (compiler/models/power.py): the compute rate of a compute-bound
                   phase at the clock the power limit min(tdp, `power_cap`) allows, over the full clock's (H100 SXM
-                  at 700 W: 0.860 = 669 / 778 TFLOP/s sustained against burst, reference/h100_microbench.md)
+                  at 700 W: 0.682 = 1,350 / 1,980 MHz, the rate proportional to the clock; reference/h100_microbench.md)
     GEMM share    e = e_t x share(precision) x share(mb s_c): the fitted efficiency e_t, times the large-GEMM
                   share of a narrow format relative to bf16 (fp8 70% of its peak against bf16 77% on the same
                   H100: 0.91), times the share of the large-shape rate at mb s_c rows (306, 542, 599, 639, 770
