@@ -254,3 +254,27 @@ def test_mlperf_training_node_power_printed() -> None:
                      f"GPU {v['s.t.accelerator_power']:.0f} W  node {predicted:6.0f} W  measured {watts:6.0f} W  "
                      f"error {predicted / watts - 1:+.1%}")
     print("\n".join(lines))
+
+
+@pytest.mark.parametrize("scenario", ["offline", "server"])
+def test_throughput_never_rises_when_the_cap_drops_and_the_draw_stays_under_it(scenario) -> None:
+    """Law over whole inference workloads (the model's search at each cap): Llama 2 70B on a DGX H100 at per-GPU
+    limits 300-900 W serves no more tokens/s at a lower limit (every configuration's steps are no faster, so the
+    best one is no faster), and each GPU's draw (accelerator_power) never exceeds min(tdp, cap)."""
+    caps = (300, 400, 500, 600, 700, 900)
+    body = "".join(f"""  inference c{cap} {{
+    model = Llama2_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "{scenario}"
+    power_cap = {cap} W
+  }}
+""" for cap in caps)
+    results, sink = evaluate_text("from systems import DGX_H100\nfrom models import Llama2_70B\nsite s {\n" + body
+                                  + "}\n", "caps.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    tokens = [float(results.values[f"s.c{cap}.tokens_per_s"][0]) for cap in caps]
+    assert all(np.isfinite(tokens)) and all(b >= a * (1 - 1e-9) for a, b in zip(tokens, tokens[1:]))
+    assert tokens[0] < tokens[4]                          # 300 W does bind
+    for cap in caps:
+        assert float(results.values[f"s.c{cap}.accelerator_power"][0]) <= min(cap, 700) + 1e-9
