@@ -46,8 +46,9 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        the cap's clock, the rest of the step lighter; compiler.models.workloads), DC after its
                        PSUs. `system_power_avg` (MLPerf Inference power, whole system at the wall) against the
                        inference workload's `system_power` likewise; the rows in the reference file are all MaxQ
-                       (power-capped) submissions whose cap is not in the file, so they are listed as not
-                       covered. Benchmarks without a workload description (BERT, ResNet, ...: not language
+                       (power-capped) submissions, compared with the workload at their per-GPU power limit
+                       (`power_cap`, MAXQ_POWER_LIMIT: NVIDIA's configurations), as are their throughput and
+                       latency rows. Benchmarks without a workload description (BERT, ResNet, ...: not language
                        models) are not covered; `coverage of LLM training power rows` counts the others.
 
 Coverage is reported per category: covered rows / rows of the category (a row that cannot be read is an
@@ -456,6 +457,16 @@ TRAINING_SOFTWARE = {
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
+# The per-GPU power limit (W) of the power-capped (MaxQ) inference submissions, by result directory (the source
+# column's `/results/<dir>/`) and benchmark: the `power_limit` NVIDIA's harness sets on every GPU of that system
+# (nvidia-smi -pl), mlcommons/inference_results_v4.1 (commit a2f5d66d, read 2026-12-05) [P]: closed/NVIDIA/configs/
+# llama2-70b/Offline/__init__.py and llama2-70b/Server/__init__.py `class H200_SXM_141GBx8_MaxQ ... power_limit =
+# 500`; configs/mixtral-8x7b/Offline/__init__.py `H200_SXM_141GBx8_MaxQ ... power_limit = 500` (the Server
+# class, not in the stored copy, taken as the Offline one's: the two runs' measured system power agree within
+# 0.3%, 6,155 and 6,175 W [U]); configs/gptj/Offline/__init__.py and gptj/Server/__init__.py `power_limit = 350`.
+# The same files give H100 SXM 450 W (llama2-70b) and 350 W (gptj), H100 NVL 350 W, H100 PCIe 200 W (gptj) for
+# MaxQ systems that have no row in the reference file. A MaxQ row whose limit is not here stays not covered.
+MAXQ_POWER_LIMIT = {"H200-SXM-141GBx8_TRT_MaxQ": {"llama2-70b": 500.0, "mixtral-8x7b": 500.0, "gptj": 350.0}}
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
 FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper FP8",
             "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8", "H200_NVL": "Hopper FP8",
@@ -817,16 +828,29 @@ def plan(row: Row) -> None:
         return
     chip = alias.chip
     system_name = d.get("system") or ""
+    cap = None
     if "MaxQ" in system_name:
-        row.reason = "power-capped (MaxQ) submission: the cap is not in the file"
-        return
+        cap = _maxq_power_limit(row)
+        if cap is None:
+            row.reason = "power-capped (MaxQ) submission whose power limit is not known (MAXQ_POWER_LIMIT)"
+            return
     if kind in ("throughput", "latency") or (kind == "power" and metric.startswith("system_power_avg")):
         _plan_inference(row, n, alias, kind, metric)
     else:
         _plan_training(row, n, alias, kind, metric)
+    if cap is not None and row.fields:
+        row.fields["power_cap"] = Q(cap, "W")      # the submission's per-GPU power limit (MAXQ_POWER_LIMIT)
     if row.fields and row.output and row.output not in outputs_for(row.kind):
         row.reason = f"the {row.kind} model has no output `{row.output}`"
         row.fields = {}
+
+
+def _maxq_power_limit(row: Row) -> float | None:
+    """The per-accelerator power limit of a power-capped (MaxQ) submission: MAXQ_POWER_LIMIT by the result
+    directory of its source and its benchmark, else None."""
+    m = re.search(r"/results/([^/\s]+)/", row.data.get("source", "") or "")
+    bench, _ = _benchmark(row.data["benchmark"])
+    return MAXQ_POWER_LIMIT.get(m.group(1) if m else "", {}).get(bench)
 
 
 def _scaleup(alias: Alias, n: float, source: str) -> float:

@@ -22,8 +22,10 @@ GEMM_TIME = 2 * 8192 ** 3 / 669e12                  # 1.6435 ms per GEMM at the 
 U_M_GEMM = GEMM_BYTES / GEMM_TIME / 3.35e12         # 0.0731 of the 3.35 TB/s peak
 B_H100 = 3.35e12 * 8 * 3.9e-12                      # 104.5 W: HBM at 3.9 pJ/bit, full bandwidth
 X_GEMM = 1350 / 1980                                # 0.6818
-A_H100 = (700 - 72 - B_H100 * U_M_GEMM) / X_GEMM ** 3   # 1,957 W
-S_CLOCK = (1 / (669 / 778) - 1) / (1 / X_GEMM - 1)  # 0.349: 669/778 = 1 / (s / x + 1 - s)
+V_FLOOR = 0.72                                      # supply voltage floor / full-clock voltage (fitted on the H200)
+# dynamic power a u_c x v(x)^2, v(x) = max(0.72, x): 1,350 MHz lies on the voltage floor
+A_H100 = (700 - 72 - B_H100 * U_M_GEMM) / (X_GEMM * V_FLOOR ** 2)   # 620.4 / (0.6818 * 0.5184) = 1,755 W
+G_GEMM = 669 / 989 / X_GEMM                         # 0.992: the GEMM rate at the full clock, rate proportional to x
 
 
 class Chip:
@@ -47,12 +49,14 @@ H100 = Chip(tdp=700, idle_power=72)
 def test_fit_by_hand() -> None:
     assert U_M_GEMM == pytest.approx(0.0731, abs=1e-4)
     assert B_H100 == pytest.approx(104.52, abs=0.01)
-    assert A_H100 == pytest.approx(1957, abs=1)
+    assert A_H100 == pytest.approx(1755, abs=1)
     model = P.chip_power_model(H100)
     assert model.dynamic[0] == pytest.approx(A_H100, rel=1e-3)
     assert model.memory[0] == pytest.approx(B_H100, rel=1e-3)
-    assert P.clock_scaled_share.value == pytest.approx(S_CLOCK, abs=1e-3)
-    assert P.gemm_peak_fraction.value == pytest.approx(778 / 989)
+    assert model.floor[0] == pytest.approx(V_FLOOR)
+    assert P.clock_scaled_share.value == 1.0            # the compute rate is proportional to the clock
+    assert P.gemm_peak_fraction.value == pytest.approx(G_GEMM)
+    assert G_GEMM == pytest.approx(0.992, abs=1e-3)
 
 
 def test_h100_points_by_hand() -> None:
@@ -60,17 +64,61 @@ def test_h100_points_by_hand() -> None:
     # idle: no compute, no memory traffic
     assert P.chip_draw(model, 0.0, 0.0)[0] == pytest.approx(72.0)
     assert P.sustained_clock(model, 0.0, 0.0)[0] == 1.0
-    # sustained dense GEMM: at the 700 W limit, 1,350 MHz, 669 of 778 TFLOP/s
+    # sustained dense GEMM: at the 700 W limit, 1,350 MHz, 669 TFLOP/s (0.992 x 989 x 0.6818)
     x = P.sustained_clock(model, 1.0, U_M_GEMM)[0]
     assert x * 1980 == pytest.approx(1350, abs=2)
     assert P.chip_draw(model, 1.0, U_M_GEMM)[0] == pytest.approx(700.0)
-    assert P.compute_rate(x, P.clock_scaled_share.value) * 778 == pytest.approx(669, rel=2e-3)
-    # decode-like: a batch-64 weight GEMM reaches 162 of 778 TFLOP/s reading 2.58 of 3.35 TB/s:
-    # 72 + 1957 * 0.208 + 104.5 * 0.770 = 560 W, below 700 W, so full clock
-    u_c, u_m = 162 / 778, 2.58 / 3.35
+    assert P.compute_rate(x, P.clock_scaled_share.value) * G_GEMM * 989 == pytest.approx(669, rel=2e-3)
+    # decode-like: a batch-64 weight GEMM reaches 162 TFLOP/s reading 2.58 of 3.35 TB/s: its matrix units busy
+    # at most 162 / 981 = 0.165 of the time, 72 + 1755 * 0.165 + 104.5 * 0.770 = 442 W, below 700 W: full clock
+    u_c, u_m = 162 / (G_GEMM * 989), 2.58 / 3.35
     assert P.chip_draw(model, u_c, u_m)[0] == pytest.approx(72 + A_H100 * u_c + B_H100 * u_m, rel=1e-3)
-    assert P.chip_draw(model, u_c, u_m)[0] == pytest.approx(560, abs=2)
+    assert P.chip_draw(model, u_c, u_m)[0] == pytest.approx(442, abs=2)
     assert P.sustained_clock(model, u_c, u_m)[0] == 1.0
+
+
+def test_h200_at_500_w_by_hand() -> None:
+    """The H200 (GH100 die, 700 W TDP, idle 72 W) capped at 500 W, a compute-bound phase (u_c = 1, u_m = 0.0731):
+    headroom h = (500 - 72 - 104.5 x 0.0731) / 1,755 = 420.4 / 1,755 = 0.2395, below the voltage floor's
+    v0^3 = 0.3732, so the voltage stays at its floor and the power is linear in the clock: x = h / v0^2 =
+    0.2395 / 0.5184 = 0.462 (915 MHz); the rate is proportional: 0.462 / 0.6818 = 0.678 of the 700 W rate.
+    A lighter phase (u_c = 0.6, the compute kernels 60% of its time): h = 420.4 / 1,053 = 0.399 >= 0.3732, the
+    voltage scales with the clock: x = 0.399^(1/3) = 0.736."""
+    model = P.chip_power_model(Chip(tdp=700, idle_power=72), np.asarray([500.0]))
+    h = (500 - 72 - B_H100 * U_M_GEMM) / A_H100
+    assert h == pytest.approx(0.2395, abs=1e-4) and h < V_FLOOR ** 3
+    x = P.sustained_clock(model, 1.0, U_M_GEMM)[0]
+    assert x == pytest.approx(h / V_FLOOR ** 2, rel=1e-9)
+    assert x == pytest.approx(0.462, abs=1e-3)
+    assert P.compute_rate_at(model, 1.0, 1.0, U_M_GEMM)[0] / X_GEMM == pytest.approx(0.678, abs=1e-3)
+    # the draw at that clock is the cap: 72 + 1,755 x 0.462 x 0.72^2 + 104.5 x 0.0731 = 500 W
+    assert 72 + P.dynamic_draw(model, 1.0, x)[0] + B_H100 * U_M_GEMM == pytest.approx(500.0, rel=1e-9)
+    h_light = (500 - 72 - B_H100 * U_M_GEMM) / (A_H100 * 0.6)
+    assert P.sustained_clock(model, 0.6, U_M_GEMM)[0] == pytest.approx(h_light ** (1 / 3), rel=1e-9)
+    assert P.sustained_clock(model, 0.6, U_M_GEMM)[0] == pytest.approx(0.736, abs=1e-3)
+
+
+@pytest.mark.parametrize("u_m", [0.0, 0.0731, 0.5])
+@pytest.mark.parametrize("u_c", [0.2, 0.6, 1.0])
+def test_a_lower_cap_never_raises_the_rate_and_the_draw_never_exceeds_the_cap(u_c, u_m) -> None:
+    """Laws over the cap (100-1,000 W on the H100 SXM): the sustained clock and the compute rate never rise when
+    the cap drops; the power at the sustained clock, P_idle + a u_c x v(x)^2 + b u_m, never exceeds the cap
+    where the cap leaves headroom above idle and memory power, and equals it wherever the chip throttles."""
+    caps = np.linspace(100.0, 1000.0, 91)
+    rates, clocks = [], []
+    for cap in caps:
+        model = P.chip_power_model(H100, np.asarray([cap]))
+        x = P.sustained_clock(model, u_c, u_m)[0]
+        clocks.append(x)
+        rates.append(P.compute_rate_at(model, P.clock_scaled_share.value, u_c, u_m)[0])
+        draw = 72 + P.dynamic_draw(model, u_c, x)[0] + B_H100 * u_m
+        limit = min(cap, 700.0)
+        if limit > 72 + B_H100 * u_m + A_H100 * u_c * 0.05 * V_FLOOR ** 2:   # above the floor clock 0.05
+            assert draw <= limit * (1 + 1e-9)
+            if x < 1:
+                assert draw == pytest.approx(limit, rel=1e-9)
+        assert P.chip_draw(model, u_c, u_m)[0] <= limit + 1e-9
+    assert np.all(np.diff(clocks) >= -1e-12) and np.all(np.diff(rates) >= -1e-12)
 
 
 GRID = np.linspace(0.0, 1.0, 11)
@@ -97,7 +145,7 @@ def test_a_lower_cap_lowers_the_clock_and_a_cap_above_tdp_changes_nothing() -> N
     class Job(Chip):
         pass
     at_tdp = P.compute_clock_fraction(Job(), H100)[0]
-    assert at_tdp == pytest.approx(669 / 778, rel=2e-3)
+    assert at_tdp == pytest.approx(1350 / 1980, rel=2e-3)          # the rate proportional to the clock
     assert P.compute_clock_fraction(Job(power_cap=500), H100)[0] < at_tdp
     assert P.compute_clock_fraction(Job(power_cap=900), H100)[0] == pytest.approx(at_tdp)
 
@@ -145,7 +193,7 @@ def values():
 
 
 def test_workload_power_under_caps(values) -> None:
-    """Both caps bind (u_c ~0.4: 72 + 0.4 * 1957 > 500 W), so each accelerator draws its cap, and the DGX H100's
+    """Both caps bind (u_c ~0.3: 72 + 0.3 * 1755 > 500 W), so each accelerator draws its cap, and the DGX H100's
     wall power is linear in it: 8 GPUs, overhead 25% of the parts at full load scaled by the load, PSU 0.94, so
     100 W more per GPU is 8 * 100 * 1.25 / 0.94 = 1,063.8 W more at the wall."""
     assert values["s.a.accelerator_power"] == pytest.approx(500)
@@ -156,13 +204,12 @@ def test_workload_power_under_caps(values) -> None:
 
 
 def test_training_power_by_hand(values) -> None:
-    """The mean activity u_c = mfu / (778 / 989), u_m = 0.3 would draw min(700, 72 + 1957 u_c + 104.5 * 0.3) =
-    700 W (u_c ~0.47: ~1.0 kW at full clock), but the step is not one activity: its compute-bound share f_c
+    """The mean activity u_c = mfu / 0.992 (669 / 989 / 0.6818) is reported, but the draw is not that of one
+    activity: its compute-bound share f_c
     (compute_bound_share) runs at the cap and the rest at 72 + 0.35 * 628 = 291.8 W, so the draw is
     f_c * 700 + (1 - f_c) * 291.8, below the cap (tests/test_training_power_phases.py writes out one node)."""
-    u_c = min(1.0, values["s.t.mfu"] / (778 / 989))
+    u_c = min(1.0, values["s.t.mfu"] / G_GEMM)
     assert values["s.t.compute_utilization"] == pytest.approx(u_c)
-    assert min(700.0, 72 + A_H100 * u_c + B_H100 * 0.3) == pytest.approx(700.0)
     f_c = values["s.t.compute_bound_share"]
     assert 0 < f_c < 1
     assert values["s.t.accelerator_power"] == pytest.approx(f_c * 700 + (1 - f_c) * (72 + 0.35 * 628), rel=1e-3)
@@ -207,3 +254,27 @@ def test_mlperf_training_node_power_printed() -> None:
                      f"GPU {v['s.t.accelerator_power']:.0f} W  node {predicted:6.0f} W  measured {watts:6.0f} W  "
                      f"error {predicted / watts - 1:+.1%}")
     print("\n".join(lines))
+
+
+@pytest.mark.parametrize("scenario", ["offline", "server"])
+def test_throughput_never_rises_when_the_cap_drops_and_the_draw_stays_under_it(scenario) -> None:
+    """Law over whole inference workloads (the model's search at each cap): Llama 2 70B on a DGX H100 at per-GPU
+    limits 300-900 W serves no more tokens/s at a lower limit (every configuration's steps are no faster, so the
+    best one is no faster), and each GPU's draw (accelerator_power) never exceeds min(tdp, cap)."""
+    caps = (300, 400, 500, 600, 700, 900)
+    body = "".join(f"""  inference c{cap} {{
+    model = Llama2_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "{scenario}"
+    power_cap = {cap} W
+  }}
+""" for cap in caps)
+    results, sink = evaluate_text("from systems import DGX_H100\nfrom models import Llama2_70B\nsite s {\n" + body
+                                  + "}\n", "caps.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    tokens = [float(results.values[f"s.c{cap}.tokens_per_s"][0]) for cap in caps]
+    assert all(np.isfinite(tokens)) and all(b >= a * (1 - 1e-9) for a, b in zip(tokens, tokens[1:]))
+    assert tokens[0] < tokens[4]                          # 300 W does bind
+    for cap in caps:
+        assert float(results.values[f"s.c{cap}.accelerator_power"][0]) <= min(cap, 700) + 1e-9

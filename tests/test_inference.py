@@ -20,24 +20,29 @@ from compiler.models import inference as M
 ROOT = Path(__file__).resolve().parents[1]
 E_C = M.gemm_efficiency.value
 E_M = M.bandwidth_efficiency.value
-E_H100 = 0.67               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
-# an H100 SXM's draw (compiler/models/power.py, fitted on reference/h100_microbench.md): P = 72 + 1,957 u_c x^3 + 104.5 u_m W,
-# held at 700 W; compute rate at clock x: rho = 1 / (0.349 / x + 0.651). A dense GEMM (u_c = 1, u_m = 0.0731):
-F_H100 = 1 / (0.349 / ((700 - 72 - 104.5 * 0.0731) / 1957) ** (1 / 3) + 0.651)   # 0.860 (669 / 778 TFLOP/s)
-GEMM_SHARE = 778 / 989                                    # a large GEMM's share of the dense peak (u_c = 1)
+E_H100 = 0.85               # stdlib/chips.factory H100_SXM `let serving_efficiency` (Hopper FP8, validate --fit)
+# an H100 SXM's draw (compiler/models/power.py, fitted on reference/h100_microbench.md and NVIDIA's H200 at 500 /
+# 700 W): P = 72 + 1,755 u_c x v(x)^2 + 104.5 u_m W, v(x) = max(0.72, x) the supply voltage, held at 700 W; the
+# compute rate is proportional to the clock, rho = x. A dense GEMM (u_c = 1, u_m = 0.0731) sits on the voltage floor:
+B_H100 = 3.35e12 * 8 * 3.9e-12                                    # 104.5 W: HBM at 3.9 pJ/bit
+U_GEMM = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12    # 0.0731: the 8192^3 GEMM's traffic
+A_H100 = (700 - 72 - B_H100 * U_GEMM) / (1350 / 1980 * 0.72 ** 2)  # 1,755 W: that GEMM at 1,350 MHz holds 700 W
+F_H100 = (700 - 72 - B_H100 * U_GEMM) / A_H100 / 0.72 ** 2         # 0.6818 (1,350 of 1,980 MHz, 669 TFLOP/s)
 
 
 def clock_rate(duration, busy: float, moved: float, cap: float = 700.0) -> float:
     """The H100 SXM's compute rate rho at a phase's own activity, the power law written out: at rate rho the
-    phase takes duration(rho); u_c = busy / (rho t) (busy: its FLOPs at a large GEMM's rate at the full clock),
-    u_m = moved / t (its bytes at peak bandwidth); x = min(1, ((cap - 72 - 104.5 u_m) / (1,957 u_c))^(1/3));
-    two passes from the full clock, as the model iterates."""
+    phase takes duration(rho); u_c = busy / (rho t) (busy: its compute kernels' time at the full clock),
+    u_m = moved / t (its bytes at peak bandwidth); h = (cap - 72 - 104.5 u_m) / (1,755 u_c), x = 1 (h >= 1),
+    h^(1/3) (0.72^3 <= h < 1: the voltage scales with the clock), h / 0.72^2 (below: the voltage at its floor);
+    rho = x; two passes from the full clock, as the model iterates."""
     rho = 1.0
     for _ in range(2):
         t = duration(rho)
         u_c, u_m = min(busy / (rho * t), 1.0), min(moved / t, 1.0)
-        x = min(1.0, max((cap - 72 - 104.5 * u_m) / (1957 * u_c), 0.0) ** (1 / 3)) if u_c > 0 else 1.0
-        rho = 1 / (0.349 / max(x, 0.05) + 0.651)
+        h = max(cap - 72 - B_H100 * u_m, 0.0) / (A_H100 * u_c) if u_c > 0 else 1.0
+        x = 1.0 if h >= 1 else (h ** (1 / 3) if h >= 0.72 ** 3 else h / 0.72 ** 2)
+        rho = max(x, 0.05)
     return rho
 M0 = M.gemm_half_rows.value
 T0, TS = M.step_overhead.value, M.seq_overhead.value
@@ -112,8 +117,8 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
     kv = B * (I + O / 2) * (L * 2 * 8 * 128 * 1) / (3.35e12 * E_M)
     rest = L * M.layer_latency.value + T0 + B * TS
     at = (lambda rho: max(gemm / rho, weights) + max(attn / rho, kv) + rest)
-    rho = clock_rate(at, (T * 2 * A + attn_flops) / (GEMM_SHARE * P), (weights + kv) * E_M)
-    assert 0.86 < rho < 1                            # busier than memory-bound, lighter than a pure GEMM
+    rho = clock_rate(at, gemm + attn, (weights + kv) * E_M)
+    assert F_H100 < rho < 1                          # busier than memory-bound, lighter than a pure GEMM
     step = at(rho)
     assert v["s.off.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.off.clock_fraction"][0] == pytest.approx(rho, rel=1e-6)
@@ -121,23 +126,23 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
     pre_c = I * 2 * A / (P * shape(I)) + 2 * L * I * I * D / (P * E_H100)
     pre_m = A / (3.35e12 * E_M)
     pre_at = (lambda rho: max(pre_c / rho, pre_m) + L * M.layer_latency.value)
-    pre_rho = clock_rate(pre_at, (I * 2 * A + 2 * L * I * I * D) / (GEMM_SHARE * P), pre_m * E_M)
+    pre_rho = clock_rate(pre_at, pre_c, pre_m * E_M)
     assert v["s.off.ttft"][0] == pytest.approx(pre_at(pre_rho) + step, rel=1e-6)
 
 
 def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     """Llama 2 70B, FP8 weights and KV, tp = 8 on one DGX H100, 64 sequences, 1,000-token prompts, 200 out.
 
-        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.67 x 384 / 512 = 0.5025
-        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.5025) = 6.66 ms at the full clock
+        T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.85 x 384 / 512 = 0.6375
+        gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.6375) = 5.25 ms at the full clock
         weights= 68.98e9 x 1 B / (8 x 3.35e12 x 0.75)      = 3.43 ms      (compute-bound: the max is the gemm)
-        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.67) = 0.04 ms
+        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.85) = 0.04 ms
         kv     = 64 x 1100 x (163,840 B / 8) / (3.35e12 x 0.75) = 0.57 ms (the max: KV reads bound attention)
         tp     = 2 x 80 [8 us + 384 x 8192 x 2 B x 2 x 7/8 / (450e9 x 0.8)] = 1.28 + 4.89 ms
-        over   = 2 ms + 64 x 30 us = 3.92 ms;  layers = 80 x 5 us = 0.4 ms
-        clock  : the matmuls keep the matrix units busy ~24% of the step (u_c), so the step draws
-                 72 + 1,957 x 0.24 + 104.5 u_m < 700 W: the full clock (rho = 1)
-        step   = 6.66 + 0.57 + 6.17 + 3.92 + 0.4 = 17.7 ms -> 64 / 17.7 ms = 3,610 tok/s for the 8 GPUs
+        over   = 2 ms + 64 x 40 us = 4.56 ms;  layers = 80 x 5 us = 0.4 ms
+        step   = 5.25 + 0.57 + 6.17 + 4.56 + 0.4 = 16.96 ms -> 64 / 16.96 ms = 3,775 tok/s for the 8 GPUs
+        clock  : the compute kernels run 5.29 of the 16.96 ms (u_c = 0.312), the memory 0.177 of peak (u_m), so the
+                 step draws 72 + 1,755 x 0.312 + 104.5 x 0.177 = 638 W < 700 W: the full clock (rho = 1)
     (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
     v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
@@ -151,10 +156,11 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     kv = 64 * 1100 * (163_840 / 8) / (3.35e12 * E_M)
     tp = 2 * L * (M.collective_latency.value + T * h * 2 * 2 * 7 / 8 / (450e9 * M.link_efficiency.value))
     step = max(gemm, weights) + max(attn, kv) + tp + T0 + 64 * TS + L * M.layer_latency.value
-    busy = (T * 2 * A + attn_flops) / (8 * GEMM_SHARE * 1979e12)
-    assert busy / step == pytest.approx(0.24, abs=0.01)
+    busy = gemm + attn                                          # the compute kernels' time at the full clock
+    assert busy / step == pytest.approx(0.312, abs=0.001)
+    assert 72 + A_H100 * busy / step + B_H100 * (weights + kv) * E_M / step == pytest.approx(638, abs=0.5)
     assert clock_rate(lambda rho: step, busy, (weights + kv) * E_M) == 1.0
-    assert gemm == pytest.approx(6.66e-3, rel=0.01) and step == pytest.approx(17.7e-3, rel=0.01)
+    assert gemm == pytest.approx(5.25e-3, rel=0.01) and step == pytest.approx(16.96e-3, rel=0.01)
     assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
 
@@ -308,9 +314,10 @@ def test_disaggregated_pools_are_sized_to_the_demand() -> None:
     # prefill pool by hand: requests/s x prefill FLOPs / (peak x efficiency), rounded up
     A, L, D, I = 68_976_648_192, 80, 8192, 2000
     flops = I * 2 * A + 2 * L * I * I * D
-    # a chip that only prefills: its matrix units busy e_c / g of the time (0.65 / 0.787 = 0.83), so it throttles
-    rho = clock_rate(lambda rho: flops / (1979e12 * E_H100 * rho), flops / (GEMM_SHARE * 1979e12), 0.0)
-    assert 0.86 < rho < 0.9
+    # a chip that only prefills: its compute kernels run all the time (u_c = 1, no memory traffic counted), so it
+    # throttles to a dense GEMM's clock: h = (700 - 72) / 1,755 = 0.358 < 0.72^3, x = 0.358 / 0.72^2 = 0.690
+    rho = clock_rate(lambda rho: flops / (1979e12 * E_H100 * rho), flops / (1979e12 * E_H100), 0.0)
+    assert rho == pytest.approx((700 - 72) / A_H100 / 0.72 ** 2) and rho == pytest.approx(0.690, abs=1e-3)
     per_chip = 1979e12 * rho * E_H100 / (I * 2 * A + 2 * L * I * I * D)
     assert pre == math.ceil(100e3 / 200 / per_chip)
 
@@ -321,7 +328,8 @@ def test_a_power_cap_lowers_the_clock_and_raises_tokens_per_joule() -> None:
     v = run(spec(workload("full", **base) + workload("capped", **base, power_cap="450 W")))
     # the power law at the step's own activity: a cap lowers the clock, never below a dense GEMM's at that cap
     full, capped = v["s.full.clock_fraction"][0], v["s.capped.clock_fraction"][0]
-    gemm_at_450 = 1 / (0.349 / ((450 - 72 - 104.5 * 0.0731) / 1957) ** (1 / 3) + 0.651)       # 0.77
+    gemm_at_450 = (450 - 72 - B_H100 * U_GEMM) / A_H100 / 0.72 ** 2      # 0.407: on the voltage floor
+    assert gemm_at_450 == pytest.approx(0.407, abs=1e-3)
     assert gemm_at_450 <= capped < full <= 1
     assert v["s.capped.tokens_per_s"][0] < v["s.full.tokens_per_s"][0]
     assert v["s.capped.power"][0] < v["s.full.power"][0]
@@ -330,22 +338,24 @@ def test_a_power_cap_lowers_the_clock_and_raises_tokens_per_joule() -> None:
 
 def test_add_in_cards_clock_under_their_board_limit_by_hand() -> None:
     """The same GH100 die on 350-600 W cards: the die's dynamic power scaled to the clock each card's peak assumes
-    (stdlib/chips.factory dynamic_power), idle 10% of the TDP, memory power 104.5 W x TDP / 700 W. A dense GEMM
-    (u_c = 1, u_m = 0.0731): x = ((tdp - idle - b 0.0731) / a)^(1/3), rho = 1 / (0.349 / x + 0.651):
-        H100 PCIe  ((350 - 35 - 3.8) / 1,172)^(1/3) = 0.643, rho 0.838;  H100 NVL ((400 - 40 - 4.4) / 1,177)^(1/3)
-        = 0.671, rho 0.854;  H200 NVL ((600 - 60 - 6.5) / 1,180)^(1/3) = 0.768, rho 0.904
+    (stdlib/chips.factory dynamic_power), idle 10% of the TDP, memory power 104.5 W x TDP / 700 W, and the die's
+    voltage floor 0.72 of the SXM's full-clock voltage as a share of the card's own (0.72 / 0.885, / 0.844,
+    / 0.845: let voltage_floor). A dense GEMM (u_c = 1, u_m = 0.0731): h = (tdp - idle - b 0.0731) / a below
+    v0^3, so x = h / v0^2 on the voltage floor, rho = x:
+        H100 PCIe  (350 - 35 - 3.8) / 1,051 = 0.296, / 0.814^2 = 0.447;  H100 NVL (400 - 40 - 4.4) / 1,055 = 0.337,
+        / 0.853^2 = 0.463;  H200 NVL (600 - 60 - 6.5) / 1,059 = 0.504, / 0.852^2 = 0.694
     A card's steps run at least that fast (their own activity is at most a dense GEMM's)."""
     from compiler.models import power as P
     imports = "from chips import H100_PCIe, H100_NVL, H200_NVL\nfrom models import Llama2_70B\n"
     base = dict(model="Llama2_70B", accelerators=4, scaleup_size=4, precision='"fp8"')
     v = run(spec(workload("pcie", chip="H100_PCIe", **base) + workload("nvl", chip="H100_NVL", **base)
                  + workload("h200nvl", chip="H200_NVL", **base), imports=imports))
-    for name, tdp, a, gemm_rate in (("pcie", 350, 1172, 0.838), ("nvl", 400, 1177, 0.854),
-                                    ("h200nvl", 600, 1180, 0.904)):
-        x = ((tdp - 0.1 * tdp - 104.5 * tdp / 700 * 0.0731) / a) ** (1 / 3)
-        assert 1 / (0.349 / x + 0.651) == pytest.approx(gemm_rate, abs=1e-3), name
-        model = P.ChipPower(*(np.array([value]) for value in (0.1 * tdp, a, 104.5 * tdp / 700, tdp)))
-        assert P.compute_rate_at(model, 0.349, 1.0, P.GEMM_MEMORY_UTILIZATION)[0] == pytest.approx(gemm_rate, abs=1e-3)
+    for name, tdp, a, floor, gemm_rate in (("pcie", 350, 1051, 0.814, 0.447), ("nvl", 400, 1055, 0.853, 0.463),
+                                           ("h200nvl", 600, 1059, 0.852, 0.694)):
+        h = (tdp - 0.1 * tdp - B_H100 * tdp / 700 * U_GEMM) / a
+        assert h < floor ** 3 and h / floor ** 2 == pytest.approx(gemm_rate, abs=1e-3), name
+        model = P.ChipPower(*(np.array([value]) for value in (0.1 * tdp, a, B_H100 * tdp / 700, tdp, floor)))
+        assert P.compute_rate_at(model, 1.0, 1.0, P.GEMM_MEMORY_UTILIZATION)[0] == pytest.approx(gemm_rate, abs=1e-3)
         assert gemm_rate - 1e-3 <= v[f"s.{name}.clock_fraction"][0] <= 1
 
 
@@ -373,25 +383,28 @@ def test_a_pcie_card_is_never_faster_than_the_same_die_on_nvswitch() -> None:
 def test_h200_nvl_serves_the_h200s_rate_at_its_own_clock_by_hand() -> None:
     """H200 NVL is the H200's die and memory on a 600 W card, in the H200's serving family (stdlib/chips.factory,
     the same `serving_efficiency`): what differs is its clock. A dense step's rate is peak x rho at the card's
-    limit (compiler/models/power.py; H200: idle 72 W, b = 104.5 W, a = 1,957 W at 700 W; H200 NVL: idle 60 W,
-    b = 104.5 x 600 / 700 = 89.6 W, a = 1,180 W at 600 W; u_m = 0.0731):
-        H200      x = ((700 - 72 - 104.5 x 0.0731) / 1,957)^(1/3) = 0.682, rho = 1 / (0.349 / x + 0.651) = 0.860
-        H200 NVL  x = ((600 - 60 - 89.6 x 0.0731) / 1,180)^(1/3) = 0.768, rho = 0.904
-        ratio     1,670.5 x 0.904 / (1,979 x 0.860) = 0.888   (MLPerf v5.0, per chip: 0.84-0.87 on three benchmarks)
-    Llama 2 70B offline on one chip each (tp 1, the same batch: the memory is the same) is a compute-bound step,
-    so its tokens/s ratio is that one within 3% (its memory reads and overheads keep their speed), below 1."""
-    def rho(tdp, idle, b, a):
-        return 1 / (0.349 / ((tdp - idle - b * 0.0731) / a) ** (1 / 3) + 0.651)
-    sxm, nvl = rho(700, 72, 104.5, 1957), rho(600, 60, 104.5 * 600 / 700, 1180)
-    assert (sxm, nvl) == (pytest.approx(0.860, abs=1e-3), pytest.approx(0.904, abs=1e-3))
+    limit (compiler/models/power.py; H200: idle 72 W, b = 104.5 W, a = 1,755 W at 700 W, voltage floor 0.72;
+    H200 NVL: idle 60 W, b = 104.5 x 600 / 700 = 89.6 W, a = 1,059 W at 600 W, floor 0.852; u_m = 0.0731; both on
+    the voltage floor, x = h / v0^2, rho = x):
+        H200      x = (700 - 72 - 104.5 x 0.0731) / 1,755 / 0.72^2 = 0.682
+        H200 NVL  x = (600 - 60 - 89.6 x 0.0731) / 1,059 / 0.852^2 = 0.694
+        ratio     1,670.5 x 0.694 / (1,979 x 0.682) = 0.859   (MLPerf v5.0, per chip: 0.84-0.87 on three benchmarks)
+    Llama 2 70B offline on one chip each (tp 1, the same batch: the memory is the same) is lighter than a dense
+    GEMM (its compute kernels run part of the step), so each chip keeps more of its clock, the SXM module less
+    than the card (its limit leaves less headroom per unit of dynamic power): its tokens/s ratio lies between the
+    dense ratio and 1."""
+    def rho(tdp, idle, b, a, floor):
+        return (tdp - idle - b * U_GEMM) / a / floor ** 2
+    sxm, nvl = rho(700, 72, B_H100, A_H100, 0.72), rho(600, 60, B_H100 * 600 / 700, 1059, 0.852)
+    assert (sxm, nvl) == (pytest.approx(0.682, abs=1e-3), pytest.approx(0.694, abs=1e-3))
     ratio = 1670.5 * nvl / (1979 * sxm)
-    assert ratio == pytest.approx(0.888, abs=1e-3)
+    assert ratio == pytest.approx(0.859, abs=1e-3)
     same = dict(model="Llama2_70B", accelerators=1, precision='"fp8"', input_tokens="222 tok", output_tokens="294 tok")
     v = run(spec(workload("nvl", chip="H200_NVL", **same) + workload("sxm", chip="H200", **same),
                  imports="from chips import H200, H200_NVL\nfrom models import Llama2_70B\n"))
     assert v["s.nvl.batch"][0] == v["s.sxm.batch"][0]
     measured = v["s.nvl.tokens_per_s"][0] / v["s.sxm.tokens_per_s"][0]
-    assert measured == pytest.approx(ratio, rel=0.03) and measured < 1
+    assert ratio <= measured < 1
 
 
 def test_beam_search_costs_less_than_as_many_independent_sequences() -> None:
@@ -507,6 +520,7 @@ def test_ttft_percentiles_by_hand() -> None:
                                                                          "memory")}})
     load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
     load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    load.seq_overhead = np.array([30e-6])                 # the hand calculation's per-sequence overhead
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
     assert q["t_iter"][0, 0] == pytest.approx(t)
@@ -532,6 +546,7 @@ def test_scheduling_rounds_by_hand() -> None:
                                                                          "memory")}})
     load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
     load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    load.seq_overhead = np.array([30e-6])                 # the hand calculation's per-sequence overhead
     once = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     rounds = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([9.0])), [1], [1], [100])
     assert rounds["ttft_p50"][0, 0] == pytest.approx(31.59e-3, rel=1e-9)
@@ -1008,13 +1023,13 @@ def test_the_fp4_gemm_knee_of_a_b200_by_hand() -> None:
 
         m0     = 128 x 9,000 / 1,979 = 582 rows                        (stdlib B200 `let gemm_half_rows_fp4`)
         Llama 3.1 405B, FP4, tp 2 x pp 1, 48 sequences of 9,400 prompt and 700 output tokens (offline):
-        T      = 48 (1 + 9400/700) = 692.6 rows;  e(T) = 0.74 x 692.6 / (692.6 + 582) = 0.402
-        gemm   = 692.6 x 2 x 405.85e9 / (2 x 9,000e12 x 0.402) = 77.7 ms at the full clock
-        (the H100's 128-row knee would give e = 0.625 and 50.0 ms: the knee costs this step 1.55x in its matmuls,
+        T      = 48 (1 + 9400/700) = 692.6 rows;  e(T) = 0.90 x 692.6 / (692.6 + 582) = 0.489
+        gemm   = 692.6 x 2 x 405.85e9 / (2 x 9,000e12 x 0.489) = 63.9 ms at the full clock
+        (the H100's 128-row knee would give e = 0.760 and 41.1 ms: the knee costs this step 1.55x in its matmuls,
         a 3,700-row Llama 2 70B step only 1.12x)"""
     m0 = 128 * 9000 / 1979
     assert m0 == pytest.approx(582, abs=0.5)
-    fit = 0.74                                  # stdlib/chips.factory B200 `let serving_efficiency_fp4`
+    fit = 0.90                                  # stdlib/chips.factory B200 `let serving_efficiency_fp4`
     v = run(spec(workload("b", model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"',
                           kv_precision='"fp8"', tp=2, pp=1, batch=48, input_tokens="9400 tok",
                           output_tokens="700 tok"), imports="from systems import DGX_B200\nfrom models import "
@@ -1023,7 +1038,7 @@ def test_the_fp4_gemm_knee_of_a_b200_by_hand() -> None:
     T = 48 * (1 + 9400 / 700)
     e = fit * T / (T + 582)
     gemm = T * 2 * A / (2 * 9000e12 * e)
-    assert e == pytest.approx(0.402, abs=0.001) and gemm == pytest.approx(77.7e-3, rel=0.002)
+    assert e == pytest.approx(0.489, abs=0.001) and gemm == pytest.approx(63.9e-3, rel=0.002)
     full_clock = v["s.b.detail.decode_gemm_time"][0] * v["s.b.clock_fraction"][0]
     assert full_clock == pytest.approx(gemm, rel=1e-6)
     knee_cost = (T + 582) / T / ((T + 128) / T)

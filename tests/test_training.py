@@ -339,9 +339,9 @@ def test_more_recomputation_holds_less_memory_costs_more_compute_and_never_shrin
 def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand() -> None:
     """Llama 3.1 70B on 64 H100 (bf16, tp 8, pp 4, dp 2, micro-batch 1, 1F1B, no recomputation, sequence 1,024,
     512 sequences per step), written out:
-      clock       H100 SXM at 700 W: x = ((700 - 72 - 104.5 x 0.0731) / 1,957)^(1/3) = 0.6818, rho = 1 / (0.349 /
-                  0.6818 + 0.651) = 669 / 778 = 0.860 (compiler/models/power.py, reference/h100_microbench.md)
-      compute     256 micro-batches per replica x 1,024 tokens x F / (8 x 4 x 989e12 x 0.860 x 0.60 x share(1,024
+      clock       H100 SXM at 700 W, on the voltage floor 0.72: x = (700 - 72 - 104.5 x 0.0731) / 1,755 / 0.72^2 =
+                  0.6818 = 1,350 / 1,980 MHz, rho = x (compiler/models/power.py, reference/h100_microbench.md)
+      compute     256 micro-batches per replica x 1,024 tokens x F / (8 x 4 x 989e12 x 0.6818 x 0.76 x share(1,024
                   rows) = 639 / 770)
       elementwise 256 x 1,024 tokens x 80 / 4 layers x 150 x 8,192 B / 8 (sequence parallel) / (3.35 TB/s x 3.02 /
                   3.35) = 8.053e11 B / 3.02e12 B/s = 0.2667 s
@@ -351,8 +351,8 @@ def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand
     v = _swept(RECOMPUTE, "seq", "[1024]")
     run_ = "s.none"
     assert (v[f"{run_}.tp"], v[f"{run_}.pp"], v[f"{run_}.dp"], v[f"{run_}.microbatch"]) == (8, 4, 2, 1)
-    rho = 669 / 778
-    compute = 256 * 1024 * v[f"{run_}.flops_per_token"] / (8 * 4 * 989e12 * rho * 0.60 * 639 / 770)
+    rho = 1350 / 1980
+    compute = 256 * 1024 * v[f"{run_}.flops_per_token"] / (8 * 4 * 989e12 * rho * 0.76 * 639 / 770)
     np.testing.assert_allclose(v[f"{run_}.detail.compute_time"], compute, rtol=2e-3)
     elementwise = 256 * 1024 * (80 / 4) * 150 * 8192 / 8 / 3.02e12
     np.testing.assert_allclose(v[f"{run_}.detail.elementwise_time"], elementwise, rtol=1e-9)

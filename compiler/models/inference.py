@@ -217,17 +217,23 @@ Without it, the chips are split f = d / (p + d) to prefill so both pools run at 
 the KV transfer I * kv / scale-out bandwidth.
 
 Clock under a power limit (per chip; compiler.models.power is the one law, the one the training and power
-models use): P = P_idle + a u_c x^3 + b u_m, held at cap = min(power_cap, tdp), x the clock fraction, so a
-phase of activity (u_c, u_m) runs at x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3)) and computes at
-rho(x) = 1 / (s / x + 1 - s) of its full-clock rate (a, b, s fitted on the measured H100 SXM: 72 W idle,
-700 W at 1,350 of 1,980 MHz under sustained GEMM; other chips scaled by TDP or their `dynamic_power`). Each
-decode step (and each prefill) is one phase with its own activity:
-    u_c = F / (g P rho) / t     its FLOPs at a large GEMM's rate (g = gemm_peak_fraction 0.787) over its time
-    u_m = bytes / BW / t        its weight and KV reads at peak bandwidth over its time
+models use): P = P_idle + a u_c x v(x)^2 + b u_m, v(x) = max(v0, x) the supply voltage (at its floor v0 = 0.72
+below x = v0), held at cap = min(power_cap, tdp), x the clock fraction; a phase of activity (u_c, u_m) runs at
+the highest x whose draw fits the cap, h = (cap - P_idle - b u_m) / (a u_c): x = 1 (h >= 1), h^(1/3) (h >= v0^3),
+h / v0^2 (below), and computes at rho = x of its full-clock rate (a, b fitted on the measured H100 SXM: 72 W
+idle, 700 W at 1,350 of 1,980 MHz under sustained GEMM; v0 on NVIDIA's H200 at 500 and 700 W; other chips scaled
+by TDP or their `dynamic_power` and `let voltage_floor`). Each decode step (and each prefill) is one phase with
+its own activity:
+    u_c = (t_gemm + t_att) / (rho t)   its compute kernels' time at its clock over its time (t_gemm, t_att at
+                                       the full clock: a kernel running draws the dynamic power whatever its
+                                       efficiency [D]: the H200's 500 / 700 W ratio needs a serving step to draw
+                                       at least 0.68 of a dense GEMM's power per clock, more than its FLOP rate
+                                       gives; docs/accuracy.md 'The clock law under a power cap')
+    u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
     t(rho) = max(t_gemm / rho, t_w) + max(t_att / rho, t_kv) + the rest (memory keeps its clock)
-solved as a fixed point (two passes from rho = 1, within 0.03% of converged). A memory-bound decode step
-keeps the full clock; a prefill-heavy step throttles toward a dense GEMM's rho (0.86 on an H100 at 700 W).
-`clock_fraction` is the chosen step's rho.
+solved as a fixed point (two passes from rho = 1). A memory-bound decode step keeps the full clock; a
+prefill-heavy step throttles toward a dense GEMM's (0.68 on an H100 at 700 W, 1,350 MHz). `clock_fraction` is the
+chosen step's rho.
 
 Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
 model, at the utilization of the site or hall the workload is placed in when one sets it: each chip's
@@ -250,25 +256,26 @@ memory traffic at the full memory clock.
 Factors and where they come from (`factory explain` prints each source):
     e_c   the serving GEMM efficiency at large m, at the full clock: per chip family and precision, the
           chip's `let serving_efficiency_<precision>` or `let serving_efficiency` (stdlib/chips.factory),
-          else `inference_gemm_efficiency` 0.65. Each is fitted once, all rows of its family together (the
+          else `inference_gemm_efficiency` 0.85. Each is fitted once, all rows of its family together (the
           median |log error|, never per row), on reference/mlperf_calibration.csv (MLPerf Inference v4.1 and
           v5.0 closed, 1,075 rows) by `factory validate --fit`, with every step at its own power-limited clock:
-          Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, H200 NVL) 0.67 (x 0.86 = 0.58 for a dense GEMM at
-          700 W, within the measured fp8 burst ceiling of 0.68-0.72 on an H100), Hopper add-in FP8 (H100 PCIe,
-          H100 NVL) 0.37, Ada FP8 (L40S) 0.30, Blackwell FP4 0.74 (0.63 before its FP4 GEMM knee, below),
-          CDNA3 FP8 (MI300X, MI325X) 0.34
-          (refitted 2026-12-05 with the cost of pipeline stages; the H200 NVL moved to Hopper FP8 the same day:
-          the H200's die and memory, its 600 W limit a lower clock through `dynamic_power` and `tdp` below, so a
-          dense step serves 1,670.5 x 0.904 / (1,979 x 0.860) = 0.888 of an H200 SXM's, measured 0.84-0.87 per
-          chip in MLPerf v5.0). The global 0.65 is Hopper's value before that refit, kept for chips with no family
-          value. docs/accuracy.md has the medians.
+          Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, H200 NVL) 0.85 (x 0.68 = 0.58 for a dense GEMM at
+          700 W; below the measured fp8 GEMM rate at the full clock, 1,418 TFLOP/s in bursts at ~0.79 of it:
+          0.90 of peak), Hopper add-in FP8 (H100 PCIe, H100 NVL) 0.55, Ada FP8 (L40S) 0.33, Blackwell FP4 0.90 (with the FP4 GEMM knee, below),
+          CDNA3 FP8 (MI300X, MI325X) 0.46 (refitted 2026-12-05 with the clock law under a power cap and the
+          per-sequence overhead re-chosen with it; before: 0.67, 0.37, 0.30, 0.74, 0.34 with the flatter law).
+          The H200 NVL is the H200's die and memory, its 600 W limit a lower clock through `dynamic_power`,
+          `voltage_floor` and `tdp` below, so a dense step serves 1,670.5 x 0.694 / (1,979 x 0.682) = 0.859 of an
+          H200 SXM's, measured 0.84-0.87 per chip in MLPerf v5.0. The global 0.85 is the fit's over all rows, for
+          chips with no family value. docs/accuracy.md has the medians.
     rho   the clock's compute rate (Clock, above): compiler.models.power's law at the step's activity. The
           chips' `dynamic_power` (a) where the TDP-scaled H100 fit does not hold: the GH100 die on add-in
-          cards scaled to the SMs and the clock their peak assumes (H100 PCIe 1,172 W, H100 NVL 1,177 W,
-          H200 NVL 1,180 W: a dense GEMM at 350 / 400 / 600 W computes at 0.84 / 0.85 / 0.90 of its
-          full-clock rate), GH200 and H200-CTS (MLPerf's "H200-SXM-141GB-CTS", the H200 at a 1 kW TGP) the SXM
-          die's 1,957 W under their 1 kW limit (0.90), CDNA3 2,097 W
-          [U] (MI325X at 1 kW: 0.90). Add-in cards' TP links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
+          cards scaled to the SMs and the clock their peak assumes (H100 PCIe 1,051 W, H100 NVL 1,055 W,
+          H200 NVL 1,059 W) with the die's voltage floor over the card's top voltage (0.814, 0.853, 0.852: a
+          dense GEMM at 350 / 400 / 600 W computes at 0.45 / 0.46 / 0.69 of its full-clock rate), GH200 and
+          H200-CTS (MLPerf's "H200-SXM-141GB-CTS", the H200 at a 1 kW TGP) the SXM die's 1,755 W under their
+          1 kW limit (0.81), CDNA3 1,880 W [U] (MI300X at 750 W: 0.68, MI325X at 1 kW: 0.78). Add-in cards' TP
+          links are their `scaleup_bw`: PCIe Gen5 x16 (64 GB/s per direction,
           PCI-SIG) or the NVLink bridge (H100 NVL: 600 GB/s between a pair, NVIDIA), with the scale-up domain
           of the bridge group (validate: stdlib/accelerator_aliases.csv); L40S has PCIe Gen4 only. So a
           1 kW GH200 or MI325X runs its GEMMs faster than a 700 W H100 or 750 W MI300X of the same die;
@@ -280,10 +287,11 @@ Factors and where they come from (`factory explain` prints each source):
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
-    step_overhead 2 ms and seq_overhead 30 us per sequence: chosen once on the same calibration data (a
+    step_overhead 2 ms and seq_overhead 40 us per sequence: chosen once on the same calibration data (a
           coarse grid, all rows together, with the family factors refitted at each point: the pair that
           minimises the Offline, Server and Interactive medians while e_c stays at or below the measured
-          fp8 ceiling) [D]; the per-sequence term is what makes small fast models (Mixtral on B200)
+          fp8 ceiling; 30 us with the flatter clock law before 2026-12-05, 40 us with the clock law under a
+          power cap: 45 us would take Blackwell FP4 to 1.0) [D]; the per-sequence term is what makes small fast models (Mixtral on B200)
           slower per FLOP than large ones.
     layer_latency 5 us [U] (SRAM-only chips: G sram_stage_latency, below); collective latency 8 us [U];
           memory reserve 10% (vLLM default).
@@ -330,7 +338,9 @@ What it does: a step of few rows per micro-batch (Llama 3.1 405B Offline on a B2
 carrying 659 prompt tokens, 707 rows, e 0.55 of e_c instead of 0.85, so the search now takes tp 4 with 177
 sequences, 2,600 rows, 0.82; Llama 2 70B Interactive, 357 decode rows) loses more than a step of thousands
 (Llama 2 70B Offline, 3,694 rows: 0.86 instead of 0.97); refit once with it, Blackwell FP4 e_c 0.63 -> 0.74
-(within the measured 0.76 of a GB200 8,192^3 FP4 GEMM). No chip outside Blackwell FP4 moves.
+under the flatter clock law (0.76 measured on a GB200 8,192^3 FP4 GEMM); 0.90 at the full clock under the clock law
+with a voltage floor, which counts such measured GEMMs as throttled (factors above). No chip outside Blackwell FP4
+moves.
 The knee is a GEMM launch's fixed time. The routed experts of a MoE layer run as one grouped GEMM (TensorRT-LLM's
 and vLLM's fused MoE kernels: every expert's rows in one launch [P]), which pays that fixed time once for all its
 experts, so each expert keeps only its own tile quantization, the measured gemm_half_rows (128 rows):
@@ -366,14 +376,16 @@ from .power import workload_power_model
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 gemm_efficiency = Assumption(
-    "inference_gemm_efficiency", 0.65, "1",
+    "inference_gemm_efficiency", 0.85, "1",
     "achieved fraction of dense peak FLOP/s in large serving matrix multiplies at the full clock, for chips without "
     "a fitted family value (`let serving_efficiency` in stdlib/chips.factory) [D]: the Hopper family's fitted "
     "value (every chip's clock under its power limit is compiler/models/power.py's law, applied per step); fitted "
     "on MLPerf Inference v4.1/v5.0 closed rows in reference/mlperf_calibration.csv by `factory validate --fit`; "
-    "the 2026-12-05 refit (the cost of pipeline stages) moved Hopper to 0.67, a flat valley (the family's median "
-    "|log error| 0.060 at 0.65 and at 0.67): this default is kept at 0.65 so that chips outside the calibration "
-    "families do not move")
+    "the 2026-12-05 refit (the cost of pipeline stages) moved Hopper to 0.67 and kept this default at 0.65; the "
+    "refit with the clock law under a power cap (compute rate proportional to the clock, a supply-voltage floor; "
+    "docs/accuracy.md 'The clock law under a power cap', 2026-12-05) takes the fit's global value over all rows, "
+    "0.85 (Hopper FP8 0.85): every chip's clock moved with the law, so the old default no longer holds any chip "
+    "where it was")
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
@@ -432,9 +444,11 @@ step_overhead = Assumption(
     "fixed time per decode step outside the model's kernels [U]: the scheduler choosing the step's sequences "
     "and chunks, sampling, the host-device round trip (TensorRT-LLM and vLLM step loops, order of magnitude)")
 seq_overhead = Assumption(
-    "seq_overhead", 30e-6, "s",
-    "time per step and per sequence of the batch outside the matrix multiplies [U]: paged-KV block tables, "
-    "sampling and detokenization grow with the batch; ~5 us per sequence (order of magnitude)")
+    "seq_overhead", 40e-6, "s",
+    "time per step and per sequence of the batch outside the matrix multiplies [D]: paged-KV block tables, "
+    "sampling and detokenization grow with the batch; chosen on reference/mlperf_calibration.csv with the step "
+    "overhead (docstring, 'Factors'); 30 us before the clock law under a power cap, 40 us with it (the grid 20-60 us "
+    "with every family refitted at each point, docs/accuracy.md 'The clock law under a power cap')")
 
 beam_width = Assumption(
     "beams", 1.0, "1",
@@ -718,8 +732,6 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
 
     power, clock_share = _power_law(hw)
-    from .power import gemm_peak_fraction
-    gemm_share = gemm_peak_fraction.value
 
     def step(prefill_share, B=B):
         """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill); over pp > 1
@@ -747,7 +759,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + t_tp + t_pp + L * tl + t_over
-        busy = (tokens * 2 * Aa / P + attn_flops / Pa) / (G * gemm_share)     # at the rate of a large GEMM
+        busy = gemm + attn                                        # the compute kernels' time at the full clock
         rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
         gemm, attn = gemm / rho, attn / rho
         t = at_rate(1.0)
@@ -765,7 +777,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I))
-    pre_busy = (I * 2 * (A_dense + A_exp / d) / P + 2 * L * I * I * D / Pa) / (tp * gemm_share)
+    pre_busy = pre_compute                                        # its compute kernels' time at the full clock
     pre_rho = _sustained_rate(power, clock_share, pre_busy, pre_memory * em,
                               lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl)
     pre_compute = pre_compute / pre_rho
@@ -1004,10 +1016,11 @@ def _power_law(hw: Hardware):
     """The chip's draw law with its arrays as (scenarios, 1) columns, and s; (None, None) without one."""
     if hw.power is None:
         return None, None
+    from dataclasses import fields
+
     from .power import ChipPower
     model = hw.power
-    return (ChipPower(*(_col(v) for v in (model.idle, model.dynamic, model.memory, model.cap))),
-            _col(hw.clock_share))
+    return ChipPower(*(_col(getattr(model, f.name)) for f in fields(model))), _col(hw.clock_share)
 
 
 def _sustained_rate(power, share, busy, moved, duration) -> np.ndarray:
@@ -1513,11 +1526,11 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, n
     """`best`: the decode pool's search (no prefill in its steps), with its reasons."""
     I = load.input_tokens
     flops_request = I * 2 * arch.active + 2 * arch.layers * I * I * arch.attn_width
-    # requests/s per prefill chip, at the clock the power limit allows a chip that only prefills: its matrix
-    # units busy e_c / g of the time (g: a large GEMM's share of the peak), its weight reads negligible
-    from .power import compute_rate_at, gemm_peak_fraction
-    busy = np.minimum(load.gemm_eff / gemm_peak_fraction.value, 1.0)
-    p = hw.peak * compute_rate_at(hw.power, hw.clock_share, busy, 0.0) * load.gemm_eff / flops_request
+    # requests/s per prefill chip, at the clock the power limit allows a chip that only prefills: its compute
+    # kernels busy all the time (u_c = 1, as each step's compute time is its activity: Clock), its weight reads
+    # negligible
+    from .power import compute_rate_at
+    p = hw.peak * compute_rate_at(hw.power, hw.clock_share, 1.0, 0.0) * load.gemm_eff / flops_request
     d = best["throughput"] / np.maximum(best["chips_used"], 1) / load.output_tokens  # requests/s per decode chip
     O = load.output_tokens
     kv_transfer = I * best["kv_per_token"] / hw.scaleout

@@ -29,12 +29,15 @@ Formulas (all per item; parents multiply by their parts' counts):
                       + sum(count * row.it_power_outside_racks)      (a site's halls count their own)
     rack/row.power_limit_utilization = it_power / power_limit   (where the spec gives power_limit)
 
-A workload's own draw (the DVFS section below, the one place it lives): per accelerator
-    P = min(cap, P_idle + a u_c + b u_m),  sustained clock x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3)),
-    compute rate at x: rho = 1 / (s / x + 1 - s),   cap = min(tdp, power_cap)
-with a, b, s fitted once on the measured H100 SXM (72 W idle; 700 W at 1,350 of 1,980 MHz under sustained
-GEMM, 669 vs 778 TFLOP/s) and scaled by TDP for other chips; system_power_at() is the server or rack power
-with its accelerators at that draw. `compute_clock_fraction(workload, chip)` is the throughput models' factor.
+A workload's own draw (the DVFS section below, the one place it lives): per accelerator, x = f / f_max,
+    P = min(cap, P_idle + a u_c + b u_m) (the draw at the full clock, held at the cap when it throttles),
+    dynamic power at x: a u_c x v(x)^2, v(x) = max(v0, x) (the supply voltage, at its floor v0 below x = v0),
+    sustained clock: the highest x with P_idle + a u_c x v(x)^2 + b u_m <= cap, compute rate rho = x,
+    cap = min(tdp, power_cap)
+with a, b fitted once on the measured H100 SXM (72 W idle; 700 W at 1,350 of 1,980 MHz under sustained GEMM,
+669 TFLOP/s) and v0 = 0.72 on NVIDIA's H200 at 500 and 700 W (MLPerf Inference v4.1), scaled by TDP for other
+chips; system_power_at() is the server or rack power with its accelerators at that draw.
+`compute_clock_fraction(workload, chip)` is the throughput models' factor.
 A training step is not one activity: compiler.models.workloads.training_phases weights the draw of its
 compute-bound phases (u_c = 1, at the cap) and of its light ones (collectives, bubble, memory-bound kernels,
 comm_wait_utilization) by their shares of the step time.
@@ -98,69 +101,124 @@ output("cpu", "power", "idle_power + utilization * (tdp - idle_power)")(
 #
 # Per chip, x = f / f_max the SM clock fraction:
 #
-#     P(x) = P_idle + a * u_c * x^3 + b * u_m
+#     P(x) = P_idle + a * u_c * x * v(x)^2 + b * u_m,     v(x) = max(v0, x)
 #
-#     u_c   compute activity: the share of cycles the matrix units are busy at the rate of a large dense GEMM
-#           (1 for a compute-bound phase at any clock; a workload's u_c is its achieved FLOP/s over
-#           gemm_peak_fraction * peak at its precision)
+#     u_c   compute activity: the share of the phase's time its compute kernels run (inference: the step's
+#           matrix-multiply and attention time at its clock over the step time, whatever their efficiency; 1 for
+#           a compute-bound phase at any clock; the workload outputs' u_c is the achieved FLOP/s over
+#           gemm_peak_fraction * peak at its precision) [D]
 #     u_m   memory activity: bytes moved per second / peak memory bandwidth
-#     x^3   dynamic power C V^2 f with the supply voltage roughly proportional to f in the DVFS range
+#     x v^2 dynamic power C V^2 f [S: CMOS switching power]: the supply voltage V rises with the clock (V ~ f in the
+#           DVFS range [U]) above a floor below which it cannot go: V / V(f_max) = max(v0, x). Above x = v0 the
+#           dynamic power falls like x^3 with the clock, below it like x (the voltage held at its floor)
 #     cap   = min(tdp, power_cap): the board limit (the workload's `power_cap` where it sets one)
-#     sustained clock  x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3))   (the highest x with P(x) <= cap)
-#     draw             P = min(cap, P_idle + a u_c + b u_m)                   (the controller holds the cap)
-#     compute rate at clock x relative to full clock: rho(x) = 1 / (s / x + 1 - s), s the share of a compute-bound
-#           kernel's time that scales with the SM clock (the rest waits on memory, L2 and launch at their own clocks)
+#     sustained clock  with h = (cap - P_idle - b u_m) / (a u_c):  x = 1 (h >= 1), h^(1/3) (v0^3 <= h < 1),
+#                      h / v0^2 (h < v0^3: on the voltage floor); at least 0.05   (the highest x with P(x) <= cap)
+#     draw             P = min(cap, P_idle + a u_c + b u_m)                        (the controller holds the cap)
+#     compute rate at clock x relative to full clock: rho(x) = 1 / (s / x + 1 - s) with s = 1: rho = x, a kernel's
+#           compute time inversely proportional to the clock (memory keeps its own clock)
 #
-# Fit, once, on one H100 SXM 80 GB (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27, +-3%) [P][D]:
+# Fit, once [P][D]. On one H100 SXM 80 GB (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS,
+# nvidia-smi, measured 2026-11-27, +-3%):
 #     P_idle = 72 W (idle board power at 1,980 MHz)
 #     b      = peak bandwidth * 8 bit/B * 3.9 pJ/bit = 3.35 TB/s * 8 * 3.9e-12 = 104.5 W at u_m = 1: HBM access
 #              energy (O'Connor et al., "Fine-Grained DRAM", MICRO 2017: HBM2 3.9 pJ/bit) [S]
-#     a      : sustained 8192^3 bf16 GEMMs (u_c = 1) hold the 700 W limit at 1,350 of 1,980 MHz, x = 0.6818;
-#              their traffic 3 * 8192^2 * 2 B per 2 * 8192^3 / 669 TFLOP/s = 0.245 TB/s, u_m = 0.0731:
-#              a = (700 - 72 - 104.5 * 0.0731) / 0.6818^3 = 1,957 W
-#     s      : burst 778 TFLOP/s at full clock, sustained 669 at x = 0.6818: 669 / 778 = 1 / (s / 0.6818 + 1 - s)
-#              gives s = 0.349
-#     check  : decode-like work (u_m = 0.75, u_c <= 0.2: a batch-64 weight GEMM reaches 162 of 778 TFLOP/s) draws
-#              72 + 1957 * 0.2 + 104.5 * 0.75 = 541 W < 700 W at full clock, as measured (no throttling)
-# Other chips: P_idle, a and b scale with the TDP (P_idle = idle_power where the chip gives it), so every chip
-# throttles a dense GEMM to the same clock fraction at its TDP [U]; `dynamic_power` (a) and `memory_power`
-# (b) on a chip replace the scaled figures where a public measurement gives them.
+#     s      = 1: sustained GEMMs run 669 TFLOP/s at 1,350 MHz, 0.496 TFLOP/s per MHz; short bursts 778, which at
+#              1,980 MHz would be 0.393 per MHz, less per cycle than the throttled run: the bursts ran throttled
+#              too (~1,570 MHz [U]). So a large GEMM at the full clock runs g = 669 / 989 / 0.6818 = 0.992 of the
+#              dense peak (gemm_peak_fraction; the datasheet's 989 TFLOP/s is quoted at a boost clock below
+#              1,980 MHz [U])
+#     a      : sustained 8192^3 bf16 GEMMs (u_c = 1) hold the 700 W limit at 1,350 of 1,980 MHz, x = 0.6818,
+#              below the voltage floor; their traffic 3 * 8192^2 * 2 B per 2 * 8192^3 / 669 TFLOP/s = 0.245 TB/s,
+#              u_m = 0.0731: a = (700 - 72 - 104.5 * 0.0731) / (0.6818 * 0.72^2) = 620.4 / 0.3535 = 1,755 W
+# On NVIDIA's H200 (the same GH100 die, 700 W) run with the same software at three power limits (MLPerf Inference
+# v4.1 closed, Llama 2 70B Offline on 8 GPUs: 25,262 / 31,303 / 34,864 tok/s at 500 W (MaxQ, the limit from
+# NVIDIA's configuration: compiler/validate.py MAXQ_POWER_LIMIT) / 700 W / 1,000 W (H200-CTS); reference/
+# mlperf_calibration.csv lines 122, 116, 112), measured 0.807 / 1 / 1.114:
+#     v0     = 0.72: the floor that gives the model's 500 W / 700 W ratio 0.807 (0.68-0.74 give 0.813-0.798, the
+#              fit flat within the batch search's steps; docs/accuracy.md 'The clock law under a power cap').
+#              The model then gives 0.800 / 1 / 1.113 Offline and 0.786 / 1 / 1.113 Server (measured 0.791 /
+#              1 / 1.122): above the floor (700 -> 1,000 W) the cube law, below it (500 W) the linear one.
+#              V_min / V_max = 0.72 is the order of a GPU's DVFS range (about 0.7 V floor against about 1.0 V at
+#              the top clock [U])
+#     check  : decode-like work (u_m = 0.75, a batch-64 weight GEMM at 162 TFLOP/s: its matrix units busy at most
+#              162 / 981 = 0.165) draws 72 + 1,755 * 0.165 + 104.5 * 0.75 = 440 W < 700 W at full clock, as
+#              measured (no throttling)
+# Other chips: P_idle, a and b scale with the TDP (P_idle = idle_power where the chip gives it) and v0 is the
+# H100's, so every chip throttles a dense GEMM to the same clock fraction at its TDP [U]; `dynamic_power` (a),
+# `memory_power` (b) and `let voltage_floor` (v0) on a chip replace them where its die or clock differs (the GH100
+# die on add-in cards: a scaled to the clock their peak assumes, v0 = 0.72 of the SXM's top voltage over the
+# card's).
 REFERENCE_TDP = 700.0
 idle_fraction_measured = 72.0 / REFERENCE_TDP
+GEMM_CLOCK = 1350.0 / 1980.0             # x of sustained dense GEMMs at the H100 SXM's 700 W limit [P]
+GEMM_SUSTAINED_RATE = 669.0 / 989.0      # their bf16 rate there, of the dense peak [P]
+GEMM_MEMORY_UTILIZATION = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12   # 0.0731: the fit's GEMM
+H100_MEMORY_POWER = 3.35e12 * 8 * 3.9e-12                                          # 104.5 W [S]
+voltage_floor = Assumption(
+    "voltage_floor", 0.72, "1",
+    "the SM supply voltage's floor as a share of its value at the full clock, which is also the clock fraction "
+    "below which the voltage stays at that floor (V = V_max max(v0, x)) [D]: fitted once on NVIDIA's H200 run "
+    "at 500 and 700 W with the same software (MLPerf Inference v4.1 closed, Llama 2 70B Offline, H200-SXM-141GBx8 "
+    "MaxQ and MaxP, 2024-08: 25,262 against 31,303 tok/s, reference/mlperf_calibration.csv lines 122 and 116; the "
+    "500 W limit from NVIDIA's configuration, mlcommons/inference_results_v4.1 read 2026-12-05, compiler/validate.py "
+    "MAXQ_POWER_LIMIT [P]), docs/accuracy.md 'The clock law under a power cap'")
+
+
+def voltage(x, floor) -> np.ndarray:
+    """v(x) = max(v0, x): the supply voltage at clock fraction x relative to the full clock's."""
+    return np.maximum(np.asarray(floor, dtype=float), np.asarray(x, dtype=float))
+
+
+def _gemm_dynamic_power(floor) -> float:
+    """a = (700 - 72 - 104.5 u_gemm) / (x_g v(x_g)^2): the H100 SXM's compute dynamic power at the full clock,
+    from its sustained GEMMs holding 700 W at x_g = 1,350 / 1,980 MHz."""
+    x = GEMM_CLOCK
+    return (REFERENCE_TDP - 72.0 - H100_MEMORY_POWER * GEMM_MEMORY_UTILIZATION) / (x * float(voltage(x, floor)) ** 2)
+
+
 gemm_peak_fraction = Assumption(
-    "gemm_peak_fraction", 778.0 / 989.0, "1",
-    "share of the dense peak a large GEMM reaches at full clock, the rate that is compute activity 1 [P]: "
-    "778 of 989 TFLOP/s bf16, 8192^3 on one H100 SXM (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27)")
+    "gemm_peak_fraction", GEMM_SUSTAINED_RATE / GEMM_CLOCK, "1",
+    "share of the dense peak a large GEMM reaches at the full clock, the rate that is compute activity 1 [D]: "
+    "669 of 989 TFLOP/s bf16 sustained at 1,350 of 1,980 MHz (8192^3 on one H100 SXM, reference/h100_microbench.md: "
+    "PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]), the rate proportional to the clock: "
+    "669 / 989 / (1,350 / 1,980) = 0.992")
 dynamic_power_share = Assumption(
-    "dynamic_power_share", 1957.0 / REFERENCE_TDP, "1",
+    "dynamic_power_share", _gemm_dynamic_power(voltage_floor.value) / REFERENCE_TDP, "1",
     "compute dynamic power at full clock and compute activity 1, as a share of TDP [D]: a = (700 - 72 - 104.5 * "
-    "0.0731) / (1350 / 1980)^3 = 1,957 W on an H100 SXM, whose sustained GEMMs hold its 700 W limit at 1,350 of "
-    "1,980 MHz (reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]); other chips: the same share of their TDP [U]")
+    "0.0731) / (x v(x)^2), x = 1,350 / 1,980 = 0.6818 below the voltage floor 0.72: 620.4 / (0.6818 * 0.72^2) "
+    "= 1,755 W on an H100 SXM, whose sustained GEMMs hold its 700 W limit at 1,350 of 1,980 MHz "
+    "(reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]); other "
+    "chips: the same share of their TDP [U]")
 memory_power_share = Assumption(
-    "memory_power_share", 104.5 / REFERENCE_TDP, "1",
+    "memory_power_share", H100_MEMORY_POWER / REFERENCE_TDP, "1",
     "memory power at full bandwidth as a share of TDP [S][D]: 3.35 TB/s * 8 bit * 3.9 pJ/bit = 104.5 W on an "
     "H100 SXM (HBM2 access energy 3.9 pJ/bit: O'Connor et al., 'Fine-Grained DRAM', MICRO 2017); other chips: "
     "the same share of their TDP [U]")
 clock_scaled_share = Assumption(
-    "clock_scaled_share", 0.349, "1",
-    "share of a compute-bound kernel's time that scales with the SM clock [D]: 669 / 778 = 1 / (s / 0.6818 + "
-    "1 - s), sustained against burst bf16 GEMM throughput at 1,350 and 1,980 MHz on an H100 SXM "
-    "(reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P])")
+    "clock_scaled_share", 1.0, "1",
+    "share of a compute-bound kernel's time that scales with the SM clock [D]: 1, the rate proportional to the "
+    "clock. On an H100 SXM sustained bf16 GEMMs run 669 TFLOP/s at 1,350 MHz, 0.496 TFLOP/s per MHz, and short "
+    "bursts 778 (0.393 per MHz at 1,980 MHz: a burst that were at the full clock would be less efficient per "
+    "cycle than the throttled run, so the bursts themselves ran throttled, at about 778 / 0.496 = 1,570 MHz [U]; "
+    "reference/h100_microbench.md, 2026-11-27 [P]); the H200's MLPerf runs at 500, 700 and 1,000 W need it "
+    "(docs/accuracy.md 'The clock law under a power cap')")
 
 
 @dataclass(frozen=True)
 class ChipPower:
-    """The draw model of one chip, arrays over the scenarios (W)."""
+    """The draw model of one chip, arrays over the scenarios (W, and the voltage floor's share)."""
 
     idle: np.ndarray
     dynamic: np.ndarray      # a: compute dynamic power at full clock and u_c = 1
     memory: np.ndarray       # b: memory power at u_m = 1
     cap: np.ndarray          # min(tdp, power_cap)
+    floor: np.ndarray        # v0: the supply voltage's floor relative to its full-clock value
 
 
 def chip_power_model(chip, power_cap=None) -> ChipPower:
-    """P_idle, a, b and the cap of `chip` (a Context): its own figures where it gives them, else the H100 fit
-    scaled by its TDP."""
+    """P_idle, a, b, the cap and v0 of `chip` (a Context): its own figures where it gives them, else the H100
+    fit scaled by its TDP."""
     tdp = chip.get("tdp")
     idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * chip.get(A.idle_fraction.name,
                                                                                    A.idle_fraction)
@@ -169,18 +227,28 @@ def chip_power_model(chip, power_cap=None) -> ChipPower:
     memory = chip.get("memory_power") if chip.is_set("memory_power") else \
         tdp * chip.get(memory_power_share.name, memory_power_share)
     cap = tdp if power_cap is None else np.minimum(tdp, power_cap)
-    return ChipPower(idle, dynamic, memory, cap)
+    floor = chip.get(voltage_floor.name, voltage_floor)
+    return ChipPower(idle, dynamic, memory, cap, floor)
+
+
+def dynamic_draw(model: ChipPower, compute_util, x) -> np.ndarray:
+    """a u_c x v(x)^2: compute dynamic power at clock fraction x (C V^2 f, V = V_max max(v0, x))."""
+    return model.dynamic * np.asarray(compute_util, dtype=float) * x * voltage(x, model.floor) ** 2
 
 
 def sustained_clock(model: ChipPower, compute_util, memory_util) -> np.ndarray:
-    """x = min(1, ((cap - P_idle - b u_m) / (a u_c))^(1/3)): the highest clock fraction whose draw fits the cap
-    (1 where even full clock fits; a cap at or below idle plus memory power leaves the floor 0.05)."""
+    """The highest clock fraction x whose draw P_idle + a u_c x v(x)^2 + b u_m fits the cap: with the headroom
+    h = (cap - P_idle - b u_m) / (a u_c), x = 1 where h >= 1, x = h^(1/3) where v0^3 <= h < 1 (the voltage
+    scales with the clock), x = h / v0^2 below (the voltage at its floor); the floor 0.05 where the cap leaves
+    no headroom."""
     u_c = np.clip(np.asarray(compute_util, dtype=float), 0.0, 1.0)
     u_m = np.clip(np.asarray(memory_util, dtype=float), 0.0, 1.0)
     headroom = model.cap - model.idle - model.memory * u_m
     demand = model.dynamic * u_c
+    v0 = np.asarray(model.floor, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.where(demand > 0, np.cbrt(np.maximum(headroom, 0.0) / np.where(demand > 0, demand, 1.0)), 1.0)
+        h = np.where(demand > 0, np.maximum(headroom, 0.0) / np.where(demand > 0, demand, 1.0), np.inf)
+        x = np.where(h >= v0 ** 3, np.cbrt(np.minimum(h, 1.0)), h / (v0 * v0))
     return np.clip(x, 0.05, 1.0)
 
 
@@ -192,13 +260,14 @@ def chip_draw(model: ChipPower, compute_util, memory_util) -> np.ndarray:
 
 
 def compute_rate(x, share) -> np.ndarray:
-    """rho(x) = 1 / (s / x + 1 - s): compute-bound throughput at clock fraction x relative to full clock."""
+    """rho(x) = 1 / (s / x + 1 - s): compute-bound throughput at clock fraction x relative to full clock
+    (s = 1: rho = x)."""
     return 1.0 / (share / np.asarray(x, dtype=float) + 1.0 - share)
 
 
 def workload_power_model(ctx, chip) -> tuple[ChipPower, np.ndarray]:
     """The draw model of `chip` under the workload `ctx` (its `power_cap`, else the TDP) and the share s of a
-    compute-bound kernel's time that scales with the clock (the workload's `clock_scaled_share`, else 0.349)."""
+    compute-bound kernel's time that scales with the clock (the workload's `clock_scaled_share`, else 1)."""
     cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
     return chip_power_model(chip, cap), ctx.get(clock_scaled_share.name, clock_scaled_share)
 
@@ -211,15 +280,13 @@ def compute_rate_at(model: ChipPower, share, compute_util, memory_util) -> np.nd
 
 def compute_clock_fraction(ctx, chip) -> np.ndarray:
     """The throughput models' factor on compute peaks: rho(x) of a compute-bound phase (u_c = 1, the traffic of
-    a large GEMM, u_m = 0.0731) under min(tdp, the workload's `power_cap`). H100 SXM at 700 W: x = 0.682,
-    rho = 0.860 (669 / 778 TFLOP/s). Memory bandwidth is not scaled (HBM has its own clock). `ctx` is the
+    a large GEMM, u_m = 0.0731) under min(tdp, the workload's `power_cap`). H100 SXM at 700 W: x = rho = 0.682
+    (1,350 of 1,980 MHz, 669 TFLOP/s). Memory bandwidth is not scaled (HBM has its own clock). `ctx` is the
     workload (its `power_cap`, and overrides of the fitted shares), `chip` the chip's Context. The inference
     model takes the same law at each configuration's own activity (compute_rate_at)."""
     model, share = workload_power_model(ctx, chip)
     return compute_rate_at(model, share, 1.0, GEMM_MEMORY_UTILIZATION)
 
-
-GEMM_MEMORY_UTILIZATION = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12   # 0.0731: the fit's GEMM
 
 
 def _overhead(ctx, parts_peak):

@@ -8,16 +8,17 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     site.time_to_train    = max(training.time_to_train)
 
 A workload's power at its own load (per inference service and training job; compiler.models.power):
-    compute_utilization u_c  inference: tokens_per_s_per_chip * carried * FLOPs per output token / (0.787 * peak);
-                             training: mfu / 0.787    (0.787 = 778 / 989: a large GEMM's share of peak)
+    compute_utilization u_c  inference: tokens_per_s_per_chip * carried * FLOPs per output token / (0.992 * peak);
+                             training: mfu / 0.992    (0.992 = 669 / 989 / 0.6818: a large GEMM's share of
+                             peak at the full clock, compiler/models/power.py gemm_peak_fraction)
     memory_utilization  u_m  inference: (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / tpot
                              / memory_bw, at the operating point (activity: carried = offered_share and b =
                              batch_in_flight below the capacity, else 1 and batch); training:
                              training_memory_utilization 0.3 [U]
     accelerator_power        inference: min(cap, P_idle + a u_c + b u_m) (one mean activity);
                              training: two phases, time-weighted (training_phases):
-                               compute_bound_share f_c = min(compute_time / step_time, mfu / (0.787 rho)),
-                               rho = compute_clock_fraction (0.860 on an H100 at 700 W): the share of the step
+                               compute_bound_share f_c = min(compute_time / step_time, mfu / (0.992 rho)),
+                               rho = compute_clock_fraction (0.682 on an H100 at 700 W): the share of the step
                                its model FLOPs take at the rate of a compute-bound GEMM under the cap
                                P = f_c min(cap, P_idle + a + b 0.0731) + (1 - f_c) min(cap, P_idle + w (tdp -
                                P_idle)), w = comm_wait_utilization 0.35 [U]: the light phases are the exposed
@@ -164,10 +165,10 @@ def training_phases(ctx) -> dict[str, np.ndarray]:
         busy = compute_time / step_time                      (= mfu / e_t; the rest is bubble and exposed
                                                               collectives: training.detail.*)
         compute_share  f_c = min(busy, mfu / (g rho))        the time the step's model FLOPs take at the rate of
-                                                              a compute-bound GEMM under the cap (g = 0.787,
-                                                              rho = compute_clock_fraction: 0.860 on an H100)
+                                                              a compute-bound GEMM under the cap (g = 0.992,
+                                                              rho = compute_clock_fraction: 0.682 on an H100)
         compute_draw   P_c = min(cap, idle + a + b u_gemm)   u_c = 1 and a GEMM's traffic, u_gemm = 0.0731
-                                                              (H100: 72 + 1957 + 7.6 > 700, held at 700 W)
+                                                              (H100: 72 + 1755 + 7.6 > 700, held at 700 W)
         light_draw     P_w = min(cap, idle + w (tdp - idle)) w = comm_wait_utilization 0.35 (collective waits,
                                                               the pipeline bubble, memory-bound kernels)
         accelerator_power = f_c P_c + (1 - f_c) P_w           the time-weighted mean over the step
@@ -243,8 +244,9 @@ for _kind in ("inference", "training"):
     output(_kind, "memory_utilization", "bytes per decode step / tpot / memory_bw (training: "
            "training_memory_utilization)")(lambda ctx: _feasible_only(ctx, activity(ctx)[1]))
     output(_kind, "sustained_clock", {
-        "inference": "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3))",
-        "training": "min(1, ((cap - idle - b u_gemm) / a)^(1/3)): the clock of its compute-bound phases"}[_kind])(
+        "inference": "the highest x <= 1 with idle + a u_c x max(v0, x)^2 + b u_m <= cap",
+        "training": "the highest x <= 1 with idle + a x max(v0, x)^2 + b u_gemm <= cap: the clock of its "
+                    "compute-bound phases"}[_kind])(
         _sustained_clock)
     output(_kind, "accelerator_power", {
         "inference": "min(cap, idle + a * compute_utilization + b * memory_utilization)",
