@@ -492,6 +492,7 @@ chunk_tokens = Assumption(
     "set 256-10,240 per engine (validate uses them)")
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
+WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use
 ACTIVATION_BYTES = 2.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
@@ -1355,6 +1356,16 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     return chip.get(name) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
 
 
+def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray):
+    """A checkpoint whose layers are quantized to `precision` or to the next wider format, `bits` per weight on
+    average (ModelOpt auto_quantize `effective_bits`): the wide share s = (bits - b) / (b_wide - b) of the weights
+    and of every GEMM's FLOPs runs at the wide rate, so the GEMM rate is 1 / ((1 - s) / P + s / P_wide) and a weight
+    is b / 8 + s (b_wide - b) / 8 = bits / 8 bytes (module docstring, "Mixed weights")."""
+    b, b_wide = 8 * PRECISION_BYTES[precision], 8 * PRECISION_BYTES[WIDER_FORMAT[precision]]
+    share = np.clip((np.asarray(bits, dtype=float) - b) / (b_wide - b), 0.0, 1.0)
+    return 1.0 / ((1 - share) / peak + share / peak_wide), b / 8 + share * (b_wide - b) / 8
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -1396,6 +1407,10 @@ def _inputs(ctx, prefill_in_step: bool = True):
     kv_prec = _kv_precision(ctx, platform, precision)
     chip = platform.chip
     peak = _peak(chip, precision)                                 # at the full clock: the search applies the
+    weight_bytes = np.asarray([PRECISION_BYTES[precision]])
+    if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
+        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits"), precision, peak,
+                                            _peak(chip, WIDER_FORMAT[precision]))
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     memory = chip.get("memory")
@@ -1411,7 +1426,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     load = Load(
         input_tokens=ctx.get("input_tokens", default_input_tokens),
         output_tokens=ctx.get("output_tokens", default_output_tokens),
-        weight_bytes=np.asarray([PRECISION_BYTES[precision]]),
+        weight_bytes=weight_bytes,
         kv_bytes=np.asarray([PRECISION_BYTES[kv_prec]]),
         ttft_limit=ttft_limit, tpot_limit=tpot_limit,
         gemm_eff=serving_efficiency(ctx, chip, precision),
