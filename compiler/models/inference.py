@@ -7,15 +7,15 @@ configurations) array, evaluated in one pass; nothing loops over configurations.
 
 Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below; all quantities SI):
     N, A        total and active parameters; L layers; h hidden size; D = heads * head_dim (attention width)
-    w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5), per KV value (default fp8 when the chip has
-                fp8), per activation (2)
+    w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5; a mixed checkpoint bits / 8: Mixed weights,
+                below), per KV value (default fp8 when the chip has fp8), per activation (2)
     kv          KV bytes per token = L * kv_width * k, kv_width = 2 * kv_heads * head_dim, or the model's
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
     I, O        input and output tokens per request (output: per beam, counted once per request)
     k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
     r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
-    P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
-                rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
+    P, P_att    peak dense FLOP/s of one chip at the weight precision (a mixed checkpoint: P_eff, Mixed
+                weights, below), and for attention (the KV precision's rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
                 power limit allows that step at its own activity (Clock, below)
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
     e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
@@ -337,6 +337,22 @@ experts, so each expert keeps only its own tile quantization, the measured gemm_
     e(m_e) = e_c m_e / (m_e + gemm_half_rows)      (routed experts, every chip)
 Taking the FP4 knee per expert made a model of 256 small experts pay 256 fixed times a layer: DeepSeek-R1 on 8 B300
 could not reach MLPerf's 15 ms Interactive TPOT that B300 systems met (v6.0) [D].
+
+Mixed weights (`let weight_bits`, `_mixed_weights`; docs/accuracy.md "Mixed weights on current main"). A
+checkpoint whose layers are quantized either to the precision (b bits) or to the next wider format (b_wide: bf16 /
+fp16, 16 bits), `weight_bits` bits per weight on average (NVIDIA ModelOpt auto_quantize `effective_bits` [P]):
+    s     = (weight_bits - b) / (b_wide - b)               the wide share of the weights (clipped to 0..1)
+    P_eff = 1 / ((1 - s) / P + s / P_wide)                 every GEMM's FLOPs split as the weights are [U]
+    w     = b / 8 + s (b_wide - b) / 8 = weight_bits / 8   bytes a weight (weights, KV room, weight reads)
+P_eff replaces P in t_gemm and the prefill; the GEMM knee m0 stays the precision's [U]; P_att, the KV cache and the
+activations do not change. Which layers stay wide is not published; the FLOP share equal to the weight share is
+near the low end for Mixtral (wide expert layers only: s N (k_act / E) / A = 0.91 s of the FLOPs; wide layers
+that every token passes, attention: up to s N / A = 3.6 s) [D]. MLPerf Inference v5.0 Mixtral 8x7B:
+8.75 bits on Hopper (fp8 + fp16: s = 0.094, GEMMs 1.094x the FP8 time, w = 1.094 B), 7.25 on Blackwell (fp4 +
+fp16: s = 0.271, P_eff = P_fp4 / 1.8125 = 4,966 TFLOP/s on a B200, w = 0.906 B) (`effective_bits` of NVIDIA's v5.0
+configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/Cisco [P]). Not set unless a spec
+sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
+Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
 
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +32% B200,
 +38% GB200; Server +64% / +77%, after the FP4 GEMM knee above: the prefill-heavy steps of FP4 Blackwell are still
