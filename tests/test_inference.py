@@ -1197,3 +1197,21 @@ def test_a_mixed_precision_checkpoint_by_hand() -> None:
     for chip, keys in (("B200", ("b4", "b7_25", "b12")), ("H200", ("b8", "b8_75", "b12"))):
         tps = [v[f"s.{chip}_{k}.tokens_per_s"][0] for k in keys]
         assert tps[0] >= tps[1] >= tps[2] > 0
+
+
+def test_weight_bits_outside_the_checkpoints_range_is_an_error() -> None:
+    """An fp8 checkpoint mixed with bf16 averages 8 to 16 bits a weight; a bf16 one exactly 16: a value outside is
+    an `infeasible-workload` error naming both bounds, never a clipped checkpoint, and its figures have no value."""
+    imports = "from chips import H200\nfrom models import Mixtral_8x7B\n"
+    base = dict(model="Mixtral_8x7B", chip="H200", accelerators=2, scaleup_size=2, tp=2, pp=1, batch=64,
+                input_tokens="480 tok", output_tokens="145 tok")
+    body = (workload("fp8_20", precision='"fp8"', **base).replace("  }\n", "    let weight_bits = 20\n  }\n")
+            + workload("bf16_9", precision='"bf16"', **base).replace("  }\n", "    let weight_bits = 9\n  }\n"))
+    text = spec(body, imports=imports)
+    checked, sink = dsl.check_text(text, name="test.factory")
+    results = evaluate(lower(checked, sink), sink)
+    messages = [d.message for d in sink.errors if d.code == "infeasible-workload"]
+    assert any("`s.fp8_20` cannot run" in m and "= 20 bits" in m and "8 (all fp8) to 16 (all bf16)" in m
+               for m in messages), messages
+    assert any("`s.bf16_9` cannot run" in m and "= 9 bits" in m and "16 (all bf16)" in m for m in messages), messages
+    assert all(math.isnan(results.values[f"s.{w}.tokens_per_s"][0]) for w in ("fp8_20", "bf16_9"))

@@ -341,7 +341,8 @@ could not reach MLPerf's 15 ms Interactive TPOT that B300 systems met (v6.0) [D]
 Mixed weights (`let weight_bits`, `_mixed_weights`; docs/accuracy.md "Mixed weights on current main"). A
 checkpoint whose layers are quantized either to the precision (b bits) or to the next wider format (b_wide: bf16 /
 fp16, 16 bits), `weight_bits` bits per weight on average (NVIDIA ModelOpt auto_quantize `effective_bits` [P]):
-    s     = (weight_bits - b) / (b_wide - b)               the wide share of the weights (clipped to 0..1)
+    s     = (weight_bits - b) / (b_wide - b)               the wide share of the weights (weight_bits outside
+                                                           b..b_wide: an `infeasible-workload` error, its numbers)
     P_eff = 1 / ((1 - s) / P + s / P_wide)                 every GEMM's FLOPs split as the weights are [U]
     w     = b / 8 + s (b_wide - b) / 8 = weight_bits / 8   bytes a weight (weights, KV room, weight reads)
 P_eff replaces P in t_gemm and the prefill; the GEMM knee m0 stays the precision's [U]; P_att, the KV cache and the
@@ -1382,6 +1383,24 @@ def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray
     return 1.0 / ((1 - share) / peak + share / peak_wide), b / 8 + share * (b_wide - b) / 8
 
 
+def _weight_bits_range(bits, precision: str, best: dict) -> None:
+    """`let weight_bits` lies between the precision's bits and its wider format's (Mixed weights); where it does
+    not, the scenario has no configuration (an `infeasible-workload` error with the numbers), never a clipped
+    checkpoint."""
+    b = 8 * PRECISION_BYTES[precision]
+    b_wide = 8 * PRECISION_BYTES[WIDER_FORMAT.get(precision, precision)]
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    bits = np.broadcast_to(np.asarray(bits, dtype=float).reshape(-1), feasible.shape)
+    bad = ~((bits >= b - 1e-9) & (bits <= b_wide + 1e-9))
+    if not bad.any():
+        return
+    span = f"{b:g} (all {precision})" + (f" to {b_wide:g} (all {WIDER_FORMAT[precision]})" if b_wide > b else "")
+    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
+    best["reason"] = [f"`let weight_bits` = {x:g} bits per weight lies outside what a checkpoint of {precision} "
+                      f"and its wider format can average: {span}" if out else r
+                      for x, out, r in zip(bits, bad, best["reason"])]
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -1525,6 +1544,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     ranks = _ep_grid(float(np.max(hw.scaleup)), hw.scaleup).size if _ep_searched(arch, load) else 1
     best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
                           TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
+    if ctx.is_set("weight_bits"):                                 # a mixed checkpoint's bits out of its range
+        _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]
