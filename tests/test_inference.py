@@ -1170,3 +1170,63 @@ def test_an_ep_sweep_is_the_single_runs_and_a_dense_model_ignores_ep() -> None:
         assert sweep["s.w.tp"][i] * sweep["s.w.pp"][i] <= e and sweep["s.w.ep"][i] == e
     assert sweep["s.w.pp"][1] == 2
     assert sweep["s.l.tokens_per_s"][0] == sweep["s.l.tokens_per_s"][1]
+
+
+def test_a_mixed_precision_checkpoint_by_hand() -> None:
+    """Mixed weights (module docstring): NVIDIA's v5.0 Mixtral checkpoint on Blackwell has 7.25 bits per weight
+    between NVFP4 (4) and FP16 (16): a share s = (7.25 - 4) / (16 - 4) = 0.2708 of the weights and of every GEMM's
+    FLOPs at the bf16 rate, a quarter of the FP4 one: the GEMM rate is 9,000 / (0.7292 + 0.2708 x 4) = 4,966 TFLOP/s
+    on a B200 (1 / 1.8125 of its FP4 peak), and a weight takes 7.25 / 8 = 0.90625 bytes: Mixtral's 46.70e9
+    parameters are 42.32 GB. On Hopper, 8.75 bits between FP8 (8) and FP16: s = 0.75 / 8 = 0.09375, the GEMMs
+    take 0.90625 + 0.09375 x 2 = 1.09375 times the FP8 time. Laws: the precision's own bits change nothing; more
+    bits never run faster."""
+    imports = "from chips import B200, H200\nfrom models import Mixtral_8x7B\n"
+    body = ""
+    for chip, precision, bits in (("B200", "fp4", (4, 7.25, 12)), ("H200", "fp8", (8, 8.75, 12))):
+        base = dict(model="Mixtral_8x7B", chip=chip, accelerators=1, scaleup_size=1, tp=1, pp=1, batch=512,
+                    precision=f'"{precision}"', input_tokens="480 tok", output_tokens="145 tok")
+        body += workload(f"{chip}_plain", **base) + "".join(
+            workload(f"{chip}_b{str(b).replace('.', '_')}", **base).replace("  }\n", f"    let weight_bits = {b}\n  }}\n")
+            for b in bits)
+    v = run(spec(body, imports=imports))
+    share = (7.25 - 4) / (16 - 4)
+    assert share == pytest.approx(0.2708, abs=1e-4) and (1 - share) + 4 * share == pytest.approx(1.8125)
+    assert 9000 / 1.8125 == pytest.approx(4966, abs=1)
+    assert v["s.B200_b7_25.weights_per_chip"][0] == pytest.approx(46_702_792_704 * 7.25 / 8, rel=1e-12)
+    assert v["s.B200_b7_25.weights_per_chip"][0] == pytest.approx(42.32e9, rel=1e-3)
+    assert v["s.H200_b8_75.weights_per_chip"][0] == pytest.approx(46_702_792_704 * 8.75 / 8, rel=1e-12)
+    # the GEMM time at the full clock (the clock the power limit allows is a separate factor, clock_fraction)
+    full = {k: v[f"s.{k}.detail.decode_gemm_time"][0] * v[f"s.{k}.clock_fraction"][0]
+            for k in ("B200_plain", "B200_b4", "B200_b7_25", "B200_b12", "H200_plain", "H200_b8", "H200_b8_75",
+                      "H200_b12")}
+    assert full["B200_b4"] == pytest.approx(full["B200_plain"], rel=1e-12)
+    assert full["H200_b8"] == pytest.approx(full["H200_plain"], rel=1e-12)
+    assert full["B200_b7_25"] == pytest.approx(1.8125 * full["B200_plain"], rel=1e-9)
+    # (the H200's steps run below the full clock, a fixed point within 0.03% of converged: compare to 1e-3)
+    assert full["H200_b8_75"] == pytest.approx((1 - 0.09375 + 0.09375 * 2) * full["H200_plain"], rel=1e-3)
+    assert v["s.H200_b8_75.detail.decode_weights_time"][0] == pytest.approx(
+        1.09375 * v["s.H200_plain.detail.decode_weights_time"][0], rel=1e-12)    # 8.75 / 8 bytes a weight
+    assert full["B200_plain"] < full["B200_b7_25"] < full["B200_b12"]
+    assert full["H200_plain"] < full["H200_b8_75"] < full["H200_b12"]
+    # the weight read grows with the bytes a weight: tokens/s never rises with more bits
+    for chip, keys in (("B200", ("b4", "b7_25", "b12")), ("H200", ("b8", "b8_75", "b12"))):
+        tps = [v[f"s.{chip}_{k}.tokens_per_s"][0] for k in keys]
+        assert tps[0] >= tps[1] >= tps[2] > 0
+
+
+def test_weight_bits_outside_the_checkpoints_range_is_an_error() -> None:
+    """An fp8 checkpoint mixed with bf16 averages 8 to 16 bits a weight; a bf16 one exactly 16: a value outside is
+    an `infeasible-workload` error naming both bounds, never a clipped checkpoint, and its figures have no value."""
+    imports = "from chips import H200\nfrom models import Mixtral_8x7B\n"
+    base = dict(model="Mixtral_8x7B", chip="H200", accelerators=2, scaleup_size=2, tp=2, pp=1, batch=64,
+                input_tokens="480 tok", output_tokens="145 tok")
+    body = (workload("fp8_20", precision='"fp8"', **base).replace("  }\n", "    let weight_bits = 20\n  }\n")
+            + workload("bf16_9", precision='"bf16"', **base).replace("  }\n", "    let weight_bits = 9\n  }\n"))
+    text = spec(body, imports=imports)
+    checked, sink = dsl.check_text(text, name="test.factory")
+    results = evaluate(lower(checked, sink), sink)
+    messages = [d.message for d in sink.errors if d.code == "infeasible-workload"]
+    assert any("`s.fp8_20` cannot run" in m and "= 20 bits" in m and "8 (all fp8) to 16 (all bf16)" in m
+               for m in messages), messages
+    assert any("`s.bf16_9` cannot run" in m and "= 9 bits" in m and "16 (all bf16)" in m for m in messages), messages
+    assert all(math.isnan(results.values[f"s.{w}.tokens_per_s"][0]) for w in ("fp8_20", "bf16_9"))

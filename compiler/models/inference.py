@@ -7,15 +7,15 @@ configurations) array, evaluated in one pass; nothing loops over configurations.
 
 Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below; all quantities SI):
     N, A        total and active parameters; L layers; h hidden size; D = heads * head_dim (attention width)
-    w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5), per KV value (default fp8 when the chip has
-                fp8), per activation (2)
+    w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5; a mixed checkpoint bits / 8: Mixed weights,
+                below), per KV value (default fp8 when the chip has fp8), per activation (2)
     kv          KV bytes per token = L * kv_width * k, kv_width = 2 * kv_heads * head_dim, or the model's
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
     I, O        input and output tokens per request (output: per beam, counted once per request)
     k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
     r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
-    P, P_att    peak dense FLOP/s of one chip at the weight precision, and for attention (the KV precision's
-                rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
+    P, P_att    peak dense FLOP/s of one chip at the weight precision (a mixed checkpoint: P_eff, Mixed
+                weights, below), and for attention (the KV precision's rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
                 power limit allows that step at its own activity (Clock, below)
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
     e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
@@ -348,6 +348,23 @@ experts, so each expert keeps only its own tile quantization, the measured gemm_
 Taking the FP4 knee per expert made a model of 256 small experts pay 256 fixed times a layer: DeepSeek-R1 on 8 B300
 could not reach MLPerf's 15 ms Interactive TPOT that B300 systems met (v6.0) [D].
 
+Mixed weights (`let weight_bits`, `_mixed_weights`; docs/accuracy.md "Mixed weights on current main"). A
+checkpoint whose layers are quantized either to the precision (b bits) or to the next wider format (b_wide: bf16 /
+fp16, 16 bits), `weight_bits` bits per weight on average (NVIDIA ModelOpt auto_quantize `effective_bits` [P]):
+    s     = (weight_bits - b) / (b_wide - b)               the wide share of the weights (weight_bits outside
+                                                           b..b_wide: an `infeasible-workload` error, its numbers)
+    P_eff = 1 / ((1 - s) / P + s / P_wide)                 every GEMM's FLOPs split as the weights are [U]
+    w     = b / 8 + s (b_wide - b) / 8 = weight_bits / 8   bytes a weight (weights, KV room, weight reads)
+P_eff replaces P in t_gemm and the prefill; the GEMM knee m0 stays the precision's [U]; P_att, the KV cache and the
+activations do not change. Which layers stay wide is not published; the FLOP share equal to the weight share is
+near the low end for Mixtral (wide expert layers only: s N (k_act / E) / A = 0.91 s of the FLOPs; wide layers
+that every token passes, attention: up to s N / A = 3.6 s) [D]. MLPerf Inference v5.0 Mixtral 8x7B:
+8.75 bits on Hopper (fp8 + fp16: s = 0.094, GEMMs 1.094x the FP8 time, w = 1.094 B), 7.25 on Blackwell (fp4 +
+fp16: s = 0.271, P_eff = P_fp4 / 1.8125 = 4,966 TFLOP/s on a B200, w = 0.906 B) (`effective_bits` of NVIDIA's v5.0
+configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/Cisco [P]). Not set unless a spec
+sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
+Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
+
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +32% B200,
 +38% GB200; Server +64% / +77%, after the FP4 GEMM knee above: the prefill-heavy steps of FP4 Blackwell are still
 too fast, see docs/accuracy.md part D), H100 v4.1 submissions against v5.0 ones (the same chip gained
@@ -506,6 +523,7 @@ chunk_tokens = Assumption(
     "set 256-10,240 per engine (validate uses them)")
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
+WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use
 ACTIVATION_BYTES = 2.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
@@ -1368,6 +1386,34 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     return chip.get(name) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
 
 
+def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray):
+    """A checkpoint whose layers are quantized to `precision` or to the next wider format, `bits` per weight on
+    average (ModelOpt auto_quantize `effective_bits`): the wide share s = (bits - b) / (b_wide - b) of the weights
+    and of every GEMM's FLOPs runs at the wide rate, so the GEMM rate is 1 / ((1 - s) / P + s / P_wide) and a weight
+    is b / 8 + s (b_wide - b) / 8 = bits / 8 bytes (module docstring, "Mixed weights")."""
+    b, b_wide = 8 * PRECISION_BYTES[precision], 8 * PRECISION_BYTES[WIDER_FORMAT[precision]]
+    share = np.clip((np.asarray(bits, dtype=float) - b) / (b_wide - b), 0.0, 1.0)
+    return 1.0 / ((1 - share) / peak + share / peak_wide), b / 8 + share * (b_wide - b) / 8
+
+
+def _weight_bits_range(bits, precision: str, best: dict) -> None:
+    """`let weight_bits` lies between the precision's bits and its wider format's (Mixed weights); where it does
+    not, the scenario has no configuration (an `infeasible-workload` error with the numbers), never a clipped
+    checkpoint."""
+    b = 8 * PRECISION_BYTES[precision]
+    b_wide = 8 * PRECISION_BYTES[WIDER_FORMAT.get(precision, precision)]
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    bits = np.broadcast_to(np.asarray(bits, dtype=float).reshape(-1), feasible.shape)
+    bad = ~((bits >= b - 1e-9) & (bits <= b_wide + 1e-9))
+    if not bad.any():
+        return
+    span = f"{b:g} (all {precision})" + (f" to {b_wide:g} (all {WIDER_FORMAT[precision]})" if b_wide > b else "")
+    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
+    best["reason"] = [f"`let weight_bits` = {x:g} bits per weight lies outside what a checkpoint of {precision} "
+                      f"and its wider format can average: {span}" if out else r
+                      for x, out, r in zip(bits, bad, best["reason"])]
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -1409,6 +1455,10 @@ def _inputs(ctx, prefill_in_step: bool = True):
     kv_prec = _kv_precision(ctx, platform, precision)
     chip = platform.chip
     peak = _peak(chip, precision)                                 # at the full clock: the search applies the
+    weight_bytes = np.asarray([PRECISION_BYTES[precision]])
+    if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
+        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits"), precision, peak,
+                                            _peak(chip, WIDER_FORMAT[precision]))
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     memory = chip.get("memory")
@@ -1424,7 +1474,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     load = Load(
         input_tokens=ctx.get("input_tokens", default_input_tokens),
         output_tokens=ctx.get("output_tokens", default_output_tokens),
-        weight_bytes=np.asarray([PRECISION_BYTES[precision]]),
+        weight_bytes=weight_bytes,
         kv_bytes=np.asarray([PRECISION_BYTES[kv_prec]]),
         ttft_limit=ttft_limit, tpot_limit=tpot_limit,
         gemm_eff=serving_efficiency(ctx, chip, precision),
@@ -1507,6 +1557,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     ranks = _ep_grid(float(np.max(hw.scaleup)), hw.scaleup).size if _ep_searched(arch, load) else 1
     best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
                           TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
+    if ctx.is_set("weight_bits"):                                 # a mixed checkpoint's bits out of its range
+        _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]

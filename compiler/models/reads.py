@@ -53,6 +53,8 @@ _INFERENCE_SOLVE = (
     "ref:system.parts:switch.let:serving_efficiency", "ref:system.parts:switch.let:serving_efficiency_fp4",
     "ref:system.parts:switch.ports", "scaleup_size", "scenario", "serving", "set:demand", "set:offered_load", "system",
     "tpot_limit", "ttft_limit",
+    # a mixed-precision checkpoint's bits per weight and its wide format's rate (inference.py "Mixed weights")
+    "let:weight_bits", "ref:rack.all:chip.bf16",
     # the FP4 GEMM knee of Blackwell chips (`let gemm_half_rows_fp4`), read where serving_efficiency_fp4 is
     "ref:rack.all:chip.let:gemm_half_rows_fp4", "ref:rack.all:cpu.let:gemm_half_rows_fp4",
     "ref:rack.all:dpu.let:gemm_half_rows_fp4", "ref:rack.all:memory.let:gemm_half_rows_fp4",
