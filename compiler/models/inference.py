@@ -60,7 +60,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_ctx + t_tp + t_pp + t_over + L * layer_latency
                 (a roofline per operator: the matmuls stream the weights while they compute, generation
                 attention streams the KV cache; the parts run one after the other, as their kernels do;
-                `decode_attention_time` is t_att + t_ctx)
+                explain: `decode_attention_time` t_att, `decode_context_attention_time` t_ctx)
     pipeline    pp > 1: the step is pp times the stage time of its heaviest micro-batch, so T above (and the
                 prompt tokens r B in every term) becomes T_pp = pp (B / pp + u E[max of pp Poisson(lambda)]),
                 u = min(I, C), lambda = r B / (pp u), clipped to [T, max(T, pp C)] (Pipeline stages, below)
@@ -194,9 +194,9 @@ the weights or the KV cache of one sequence do not fit, no layout meets the late
 and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, tokens/J, $/Mtoken, ...) is
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
-decode_weights_time, decode_attention_time, decode_kv_time, decode_tp_time, decode_pp_time,
-decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
-ttft_wait_time).
+decode_weights_time, decode_attention_time, decode_context_attention_time, decode_kv_time, decode_tp_time,
+decode_pp_time, decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time,
+prefill_comm_time, prefill_time, ttft_wait_time).
 
 Pipeline stages (in-flight batching over pp > 1 stages; `_pipeline_tokens`). The engine keeps pp micro-batches
 in flight, one per stage; a request's rows stay in one micro-batch, which re-enters the first stage only when its
@@ -767,13 +767,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         busy = (tokens * 2 * Aa / P + attn_flops / Pa) / (G * gemm_share)     # at the rate of a large GEMM
         rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
         t = at_rate(rho)
-        gemm, attn = gemm / rho, (attn + attn_ctx) / rho             # explain: the step's attention, both kernels
+        gemm, attn, attn_ctx = gemm / rho, attn / rho, attn_ctx / rho
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
+                       decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
                        clock_fraction=rho + 0 * t)
 
     t_iter, terms = step(r)
-    t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
+    t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
     # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts
@@ -1667,7 +1668,11 @@ DECODE_TERMS = {
                         "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
                            "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
-    "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
+    "decode_attention_time": "t_att = B 4 L (I + O/2) D / (tp pp P_att e_c): the decode rows' attention (the "
+                             "generation kernel, overlapping the KV reads); P_att at most 4 head_dim x the chip's "
+                             "softmax_exp_rate",
+    "decode_context_attention_time": "t_ctx = B r 4 L (I/2) D / (tp pp P_att e_c): the prompt chunks' attention "
+                                     "(the context kernel, launched on its own: it adds to the step)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
                       "(expert parallelism over d ranks: + L [2 lat + T / (pp tp) n_r h (a_d + a_c) / (BL e_l)], "
@@ -1732,8 +1737,8 @@ for _name, _formula in (
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
                  "prefill queue's wait and the KV transfer)"),
-        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + t_overhead + layers * "
-                 "layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
+        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
+                 "+ layers * layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
