@@ -351,9 +351,10 @@ experts, so each expert keeps only its own tile quantization, the measured gemm_
 Taking the FP4 knee per expert made a model of 256 small experts pay 256 fixed times a layer: DeepSeek-R1 on 8 B300
 could not reach MLPerf's 15 ms Interactive TPOT that B300 systems met (v6.0) [D].
 
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +32% B200,
-+38% GB200; Server +64% / +77%, after the FP4 GEMM knee above: the prefill-heavy steps of FP4 Blackwell are still
-too fast, see docs/accuracy.md part D), H100 v4.1 submissions against v5.0 ones (the same chip gained
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +23% B200,
++28% GB200; Server +49% / +62%, after the FP4 GEMM knee above and the attention by its kernels: the prefill-heavy
+steps of FP4 Blackwell are still too fast and Blackwell Ultra's gain over them is ~1.18x per GPU where the model
+gives 1.55x, see docs/accuracy.md parts D and F), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 12.4%, p99 17.8%,
 TPOT mean 9.7%, p99 8.5% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
