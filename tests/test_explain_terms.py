@@ -37,8 +37,8 @@ def test_explain_tpot_shows_the_decode_step_terms_and_they_add_up() -> None:
     #        + layers * layer_latency (the prompt chunks' attention is its own kernel: it adds)
     # (b200_70b is a server workload: its TPOT is the step at the p99 prompt load, its tokens/s the mean step)
     expected = (max(t["decode_gemm_time"], t["decode_weights_time"]) + max(t["decode_attention_time"],
-                t["decode_kv_time"]) + t["decode_context_attention_time"] + t["decode_tp_time"] + t["decode_pp_time"] + t["decode_overhead_time"]
-                + t["layer_latency_time"])
+                t["decode_kv_time"]) + t["decode_context_attention_time"] + t["decode_tp_time"]
+                + t["decode_pp_time"] + t["decode_overhead_time"] + t["layer_latency_time"])
     assert v[f"{w}.tpot"][0] == pytest.approx(expected, rel=1e-12)
     assert t["layer_latency_time"] == pytest.approx(80 * 5e-6)          # 80 layers x 5 us
 
