@@ -27,16 +27,18 @@ def test_explain_tpot_shows_the_decode_step_terms_and_they_add_up() -> None:
     w = "shootout.b200_70b"
     inputs = explain_inputs(SHOOTOUT, f"{w}.tpot")
     terms = ("decode_gemm_time", "decode_weights_time", "decode_attention_time", "decode_kv_time",
-             "decode_tp_time", "decode_pp_time", "decode_overhead_time", "layer_latency_time")
+             "decode_context_attention_time", "decode_tp_time", "decode_pp_time", "decode_overhead_time",
+             "layer_latency_time")
     for term in terms:
         assert f"{w}.detail.{term}" in inputs and inputs[f"{w}.detail.{term}"]["formula"], term
     v = evaluate_files([SHOOTOUT])[0].values
     t = {term: v[f"{w}.detail.{term}"][0] for term in terms}
-    # tpot = max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + t_overhead + layers * layer_latency
+    # tpot = max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead
+    #        + layers * layer_latency (the prompt chunks' attention is its own kernel: it adds)
     # (b200_70b is a server workload: its TPOT is the step at the p99 prompt load, its tokens/s the mean step)
     expected = (max(t["decode_gemm_time"], t["decode_weights_time"]) + max(t["decode_attention_time"],
-                t["decode_kv_time"]) + t["decode_tp_time"] + t["decode_pp_time"] + t["decode_overhead_time"]
-                + t["layer_latency_time"])
+                t["decode_kv_time"]) + t["decode_context_attention_time"] + t["decode_tp_time"]
+                + t["decode_pp_time"] + t["decode_overhead_time"] + t["layer_latency_time"])
     assert v[f"{w}.tpot"][0] == pytest.approx(expected, rel=1e-12)
     assert t["layer_latency_time"] == pytest.approx(80 * 5e-6)          # 80 layers x 5 us
 

@@ -112,12 +112,12 @@ def test_prefill_and_offline_throughput_by_hand() -> None:
     T = B * (1 + r)                                  # 1,280 tokens per step: 256 decode + 1,024 prompt
     gemm = T * 2 * A / (P * shape(T))                # e(1280) = 0.67 x 1280 / 1408 = 0.61
     weights = A * 1 / (3.35e12 * E_M)
-    attn_flops = B * (4 * L * (I + O / 2) * D + r * 4 * L * (I / 2) * D)
-    attn = attn_flops / (P * E_H100)
+    attn = B * 4 * L * (I + O / 2) * D / (P * E_H100)              # generation: hides under the KV reads
+    attn_ctx = B * r * 4 * L * (I / 2) * D / (P * E_H100)           # context (prompt chunks): its own kernel
     kv = B * (I + O / 2) * (L * 2 * 8 * 128 * 1) / (3.35e12 * E_M)
     rest = L * M.layer_latency.value + T0 + B * TS
-    at = (lambda rho: max(gemm / rho, weights) + max(attn / rho, kv) + rest)
-    rho = clock_rate(at, gemm + attn, (weights + kv) * E_M)
+    at = (lambda rho: max(gemm / rho, weights) + max(attn / rho, kv) + attn_ctx / rho + rest)
+    rho = clock_rate(at, gemm + attn + attn_ctx, (weights + kv) * E_M)
     assert F_H100 < rho < 1                          # busier than memory-bound, lighter than a pure GEMM
     step = at(rho)
     assert v["s.off.tpot"][0] == pytest.approx(step, rel=1e-6)
@@ -136,13 +136,14 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
         T      = 64 (1 + 1000/200) = 384 tokens; e(384) = 0.85 x 384 / 512 = 0.6375
         gemm   = 384 x 2 x 68.98e9 / (8 x 1979e12 x 0.6375) = 5.25 ms at the full clock
         weights= 68.98e9 x 1 B / (8 x 3.35e12 x 0.75)      = 3.43 ms      (compute-bound: the max is the gemm)
-        attn   = 64 [4 x 80 x 1100 x 8192 + 5 x 4 x 80 x 500 x 8192] / (8 x 1979e12 x 0.85) = 0.04 ms
-        kv     = 64 x 1100 x (163,840 B / 8) / (3.35e12 x 0.75) = 0.57 ms (the max: KV reads bound attention)
+        attn   = 64 x 4 x 80 x 1100 x 8192 / (8 x 1979e12 x 0.85) = 0.014 ms (generation)
+        ctx    = 64 x 5 x 4 x 80 x 500 x 8192 / (8 x 1979e12 x 0.85) = 0.031 ms (context: its own kernel, adds)
+        kv     = 64 x 1100 x (163,840 B / 8) / (3.35e12 x 0.75) = 0.57 ms (the max: KV reads bound generation)
         tp     = 2 x 80 [8 us + 384 x 8192 x 2 B x 2 x 7/8 / (450e9 x 0.8)] = 1.28 + 4.89 ms
         over   = 2 ms + 64 x 40 us = 4.56 ms;  layers = 80 x 5 us = 0.4 ms
-        step   = 5.25 + 0.57 + 6.17 + 4.56 + 0.4 = 16.96 ms -> 64 / 16.96 ms = 3,775 tok/s for the 8 GPUs
-        clock  : the compute kernels run 5.29 of the 16.96 ms (u_c = 0.312), the memory 0.177 of peak (u_m), so the
-                 step draws 72 + 1,755 x 0.312 + 104.5 x 0.177 = 638 W < 700 W: the full clock (rho = 1)
+        step   = 5.25 + 0.57 + 0.03 + 6.17 + 4.56 + 0.4 = 16.99 ms -> 64 / 16.99 ms = 3,768 tok/s for the 8 GPUs
+        clock  : the compute kernels run 5.29 of the 16.99 ms (u_c = 0.312), the memory 0.177 of peak (u_m), so the
+                 step draws 72 + 1,755 x 0.312 + 104.5 x 0.177 = 637 W < 700 W: the full clock (rho = 1)
     (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
     v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
@@ -151,16 +152,16 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     T = 64 * (1 + 1000 / 200)
     gemm = T * 2 * A / (8 * 1979e12 * shape(T))
     weights = A / (8 * 3.35e12 * E_M)
-    attn_flops = 64 * (4 * L * 1100 * D + 5 * 4 * L * 500 * D)
-    attn = attn_flops / (8 * 1979e12 * E_H100)
+    attn = 64 * 4 * L * 1100 * D / (8 * 1979e12 * E_H100)
+    attn_ctx = 64 * 5 * 4 * L * 500 * D / (8 * 1979e12 * E_H100)
     kv = 64 * 1100 * (163_840 / 8) / (3.35e12 * E_M)
     tp = 2 * L * (M.collective_latency.value + T * h * 2 * 2 * 7 / 8 / (450e9 * M.link_efficiency.value))
-    step = max(gemm, weights) + max(attn, kv) + tp + T0 + 64 * TS + L * M.layer_latency.value
-    busy = gemm + attn                                          # the compute kernels' time at the full clock
+    step = max(gemm, weights) + max(attn, kv) + attn_ctx + tp + T0 + 64 * TS + L * M.layer_latency.value
+    busy = gemm + attn + attn_ctx                               # the compute kernels' time at the full clock
     assert busy / step == pytest.approx(0.312, abs=0.001)
-    assert 72 + A_H100 * busy / step + B_H100 * (weights + kv) * E_M / step == pytest.approx(638, abs=0.5)
+    assert 72 + A_H100 * busy / step + B_H100 * (weights + kv) * E_M / step == pytest.approx(637.4, abs=0.5)
     assert clock_rate(lambda rho: step, busy, (weights + kv) * E_M) == 1.0
-    assert gemm == pytest.approx(5.25e-3, rel=0.01) and step == pytest.approx(16.96e-3, rel=0.01)
+    assert gemm == pytest.approx(5.25e-3, rel=0.01) and step == pytest.approx(16.99e-3, rel=0.01)
     assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
 
@@ -1044,6 +1045,39 @@ def test_the_fp4_gemm_knee_of_a_b200_by_hand() -> None:
     knee_cost = (T + 582) / T / ((T + 128) / T)
     assert knee_cost == pytest.approx(1.553, abs=0.002)
     assert (3700 + 582) / (3700 + 128) == pytest.approx(1.12, abs=0.005)
+
+
+def test_attention_by_hand_softmax_exponentials_and_the_context_kernel() -> None:
+    """Attention on a B200 (module docstring, "Softmax exponentials" and "attention"): a score costs 4 head_dim
+    FLOP and one exponential, and a B200's special function units give 5e12 exponentials/s (stdlib B200
+    `let softmax_exp_rate`), so its attention rate is min(4,500, 4 x 128 x 5e12 / 1e12) = 2,560 TFLOP/s, not its FP8
+    rate. Llama 3.1 405B (126 layers, 128 heads of 128: D = 16,384), FP4 weights, FP8 KV, tp 2 x pp 1, 48
+    sequences of 9,400 prompt and 700 output tokens (offline, r = 9,400 / 700 = 13.43 prompt tokens a row):
+
+        generation  t_att = 48 x 4 x 126 x (9,400 + 350) x 16,384 / (2 x 2.56e15 x 0.90) =  0.84 ms
+        context     t_ctx = 48 x 13.43 x 4 x 126 x 4,700 x 16,384 / (2 x 2.56e15 x 0.90) =  5.43 ms
+        step        max(gemm, weights) + max(t_att, t_kv) + t_ctx + tp + pp + overheads + L layer_latency
+    (the context kernel runs on its own, so its time adds; the generation kernel hides under the KV reads)."""
+    v = run(spec(workload("b", model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"',
+                          kv_precision='"fp8"', tp=2, pp=1, batch=48, input_tokens="9400 tok",
+                          output_tokens="700 tok"), imports="from systems import DGX_B200\nfrom models import "
+                                                            "Llama3_1_405B\n"))
+    p_att = min(4500e12, 4 * 128 * 5e12)
+    assert p_att == 2560e12
+    B, L, D, I, O, e = 48, 126, 16384, 9400, 700, 0.90   # e: B200 serving_efficiency_fp4
+    t_att = B * 4 * L * (I + O / 2) * D / (2 * p_att * e)
+    t_ctx = B * (I / O) * 4 * L * (I / 2) * D / (2 * p_att * e)
+    assert t_att == pytest.approx(0.84e-3, rel=0.01) and t_ctx == pytest.approx(5.43e-3, rel=0.01)
+    rho = v["s.b.clock_fraction"][0]
+    d = {k: v[f"s.b.detail.{k}"][0] for k in ("decode_gemm_time", "decode_weights_time", "decode_attention_time",
+                                              "decode_context_attention_time", "decode_kv_time", "decode_tp_time",
+                                              "decode_pp_time", "decode_overhead_time", "layer_latency_time")}
+    assert d["decode_attention_time"] * rho == pytest.approx(t_att, rel=1e-6)
+    assert d["decode_context_attention_time"] * rho == pytest.approx(t_ctx, rel=1e-6)
+    step = (max(d["decode_gemm_time"], d["decode_weights_time"]) + max(t_att / rho, d["decode_kv_time"])
+            + t_ctx / rho + d["decode_tp_time"] + d["decode_pp_time"] + d["decode_overhead_time"]
+            + d["layer_latency_time"])
+    assert v["s.b.tpot"][0] == pytest.approx(step, rel=1e-6)
 
 
 # ----------------------------------------------------------------------------- expert parallelism

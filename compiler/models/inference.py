@@ -17,6 +17,12 @@ Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below
     P, P_att    peak dense FLOP/s of one chip at the weight precision (a mixed checkpoint: P_eff, Mixed
                 weights, below), and for attention (the KV precision's rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
                 power limit allows that step at its own activity (Clock, below)
+                Softmax exponentials: a score of attention costs 4 head_dim FLOP (QK^T and PV, 2 per
+                multiply-add) and one exponential on the special function units (MUFU.EX2), so a chip with
+                `let softmax_exp_rate` X (exponentials/s) has P_att = min(P_att, 4 head_dim X) [S]: B200 and GB200
+                5e12/s, 2.56 PFLOP/s at head_dim 128 (0.57 of their FP8 rate); B300 and GB300 10.7e12/s ("doubling
+                SFU throughput", NVIDIA), 5.5 PFLOP/s, binding only at head_dim 64 (2.7 PFLOP/s) (stdlib/chips.factory;
+                tensor cores and exponentials overlap in FlashAttention-style kernels: the slower one sets the rate)
     M, BW, BL   usable memory, memory bandwidth, scale-up link bandwidth per direction (scaleup_bw / 2)
     e_c, e_m    achieved fractions of peak FLOP/s (large GEMMs) and of memory bandwidth (see below)
     e_l         achieved fraction of the scale-up link bandwidth by an all-reduce
@@ -38,16 +44,23 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
     weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
                 W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
-    attention   t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (R P_att e_c)
+    attention   generation  t_att = B 4 L (I + O/2) D / (R P_att e_c)      (each decode row over its context)
+                context     t_ctx = B r 4 L (I/2) D / (R P_att e_c)        (the prompt chunks, causal)
                 KV       t_kv = B (I / k + O/2) kv_chip / (BW e_m)   (the beams' shared prompt read once)
+                The generation kernel streams the KV cache (its roofline: max(t_att, t_kv)); the prompt chunks'
+                attention is the context kernel (TensorRT-LLM's GPT attention: a fused FlashAttention kernel for
+                the context phase, masked MHA or XQA for the generation phase; in-flight batching packs the
+                context tokens ahead of the generation tokens, nvidia.github.io/TensorRT-LLM advanced/gpt-attention
+                and features/paged-attention-ifb-scheduler, read 2026-12 [S]), launched on its own: t_ctx adds
     TP comm     t_tp = n_x L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (n_x = 2 ring all-reduces per layer;
                 SRAM-only chips: n_x = G = 5, below)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step
-    step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_tp + t_pp + t_over + L * layer_latency
-                (a roofline per operator: the matmuls stream the weights while they compute, attention
-                streams the KV cache; the parts run one after the other, as their kernels do)
+    step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_ctx + t_tp + t_pp + t_over + L * layer_latency
+                (a roofline per operator: the matmuls stream the weights while they compute, generation
+                attention streams the KV cache; the parts run one after the other, as their kernels do;
+                explain: `decode_attention_time` t_att, `decode_context_attention_time` t_ctx)
     pipeline    pp > 1: the step is pp times the stage time of its heaviest micro-batch, so T above (and the
                 prompt tokens r B in every term) becomes T_pp = pp (B / pp + u E[max of pp Poisson(lambda)]),
                 u = min(I, C), lambda = r B / (pp u), clipped to [T, max(T, pp C)] (Pipeline stages, below)
@@ -181,9 +194,9 @@ the weights or the KV cache of one sequence do not fit, no layout meets the late
 and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, tokens/J, $/Mtoken, ...) is
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
-decode_weights_time, decode_attention_time, decode_kv_time, decode_tp_time, decode_pp_time,
-decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_time,
-ttft_wait_time).
+decode_weights_time, decode_attention_time, decode_context_attention_time, decode_kv_time, decode_tp_time,
+decode_pp_time, decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time,
+prefill_comm_time, prefill_time, ttft_wait_time).
 
 Pipeline stages (in-flight batching over pp > 1 stages; `_pipeline_tokens`). The engine keeps pp micro-batches
 in flight, one per stage; a request's rows stay in one micro-batch, which re-enters the first stage only when its
@@ -365,9 +378,10 @@ configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/C
 sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
 Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
 
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +32% B200,
-+38% GB200; Server +64% / +77%, after the FP4 GEMM knee above: the prefill-heavy steps of FP4 Blackwell are still
-too fast, see docs/accuracy.md part D), H100 v4.1 submissions against v5.0 ones (the same chip gained
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +23% B200,
++28% GB200; Server +49% / +62%, after the FP4 GEMM knee above and the attention by its kernels: the prefill-heavy
+steps of FP4 Blackwell are still too fast and Blackwell Ultra's gain over them is ~1.18x per GPU where the model
+gives 1.55x, see docs/accuracy.md parts D and F), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 12.4%, p99 17.8%,
 TPOT mean 9.7%, p99 8.5% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
@@ -763,7 +777,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
         gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (G * P)
         attn_flops = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D)
-        attn = attn_flops / (G * Pa * ec)
+        # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
+        # context kernel, launched on its own (module docstring, "attention"): it adds to the step
+        attn_ctx = B * prefill_share * 4 * L * (I / 2) * D / (G * Pa * ec)
+        attn = B * 4 * L * ctx * D / (G * Pa * ec)
         per_micro = d * tokens / pp                               # tokens reaching a stage's experts
         with np.errstate(divide="ignore", invalid="ignore"):
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
@@ -776,17 +793,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
-            return np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + t_tp + t_pp + L * tl + t_over
-        busy = gemm + attn                                        # the compute kernels' time at the full clock
+            return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
+                    + L * tl + t_over)
+        busy = gemm + attn + attn_ctx                             # the compute kernels' time at the full clock
         rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
-        gemm, attn = gemm / rho, attn / rho
-        t = at_rate(1.0)
+        t = at_rate(rho)
+        gemm, attn, attn_ctx = gemm / rho, attn / rho, attn_ctx / rho
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
+                       decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
                        clock_fraction=rho + 0 * t)
 
     t_iter, terms = step(r)
-    t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"]
+    t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
     # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts
@@ -1461,6 +1480,9 @@ def _inputs(ctx, prefill_in_step: bool = True):
                                             _peak(chip, WIDER_FORMAT[precision]))
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
+    if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's
+        head_dim = arch.attn_width / model.get("heads")           # rate: 4 head_dim FLOP per exponential
+        peak_attn = np.minimum(peak_attn, chip.get("softmax_exp_rate") * 4 * head_dim)   # ("Softmax exponentials")
     memory = chip.get("memory")
     bandwidth = chip.get("memory_bw")
     chips = platform.accelerators()
@@ -1712,7 +1734,11 @@ DECODE_TERMS = {
                         "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
                            "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
-    "decode_attention_time": "t_att = B [4 L (I + O/2) D + r 4 L (I/2) D] / (tp pp P_att e_c)",
+    "decode_attention_time": "t_att = B 4 L (I + O/2) D / (tp pp P_att e_c): the decode rows' attention (the "
+                             "generation kernel, overlapping the KV reads); P_att at most 4 head_dim x the chip's "
+                             "softmax_exp_rate",
+    "decode_context_attention_time": "t_ctx = B r 4 L (I/2) D / (tp pp P_att e_c): the prompt chunks' attention "
+                                     "(the context kernel, launched on its own: it adds to the step)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
                       "(expert parallelism over d ranks: + L [2 lat + T / (pp tp) n_r h (a_d + a_c) / (BL e_l)], "
@@ -1777,8 +1803,8 @@ for _name, _formula in (
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
                  "prefill queue's wait and the KV transfer)"),
-        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_tp + t_pp + t_overhead + layers * "
-                 "layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
+        ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
+                 "+ layers * layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),

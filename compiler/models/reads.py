@@ -64,6 +64,15 @@ _INFERENCE_SOLVE = (
     "ref:system.parts:dpu.let:gemm_half_rows_fp4", "ref:system.parts:memory.let:gemm_half_rows_fp4",
     "ref:system.parts:nic.let:gemm_half_rows_fp4", "ref:system.parts:storage.let:gemm_half_rows_fp4",
     "ref:system.parts:switch.let:gemm_half_rows_fp4",
+    # the softmax's exponential rate of Blackwell chips (`let softmax_exp_rate`), read like gemm_half_rows_fp4
+    "ref:rack.all:chip.let:softmax_exp_rate", "ref:rack.all:cpu.let:softmax_exp_rate",
+    "ref:rack.all:dpu.let:softmax_exp_rate", "ref:rack.all:memory.let:softmax_exp_rate",
+    "ref:rack.all:nic.let:softmax_exp_rate", "ref:rack.all:server.let:softmax_exp_rate",
+    "ref:rack.all:storage.let:softmax_exp_rate", "ref:rack.all:switch.let:softmax_exp_rate",
+    "ref:system.parts:chip.let:softmax_exp_rate", "ref:system.parts:cpu.let:softmax_exp_rate",
+    "ref:system.parts:dpu.let:softmax_exp_rate", "ref:system.parts:memory.let:softmax_exp_rate",
+    "ref:system.parts:nic.let:softmax_exp_rate", "ref:system.parts:storage.let:softmax_exp_rate",
+    "ref:system.parts:switch.let:softmax_exp_rate",
 )
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
