@@ -121,3 +121,72 @@ def test_declared_reads_carry_the_units_of_their_schema_fields() -> None:
     assert parse_read("inference", "tp", "ref:model.params").unit == "1"
     assert parse_read("chip", "power", "up:utilization").unit is None       # blocks of any kind
     assert parse_read("chip", "power", "let:serving_efficiency").unit is None
+
+
+def _steps_reach(kind: str, op: str) -> list[str]:
+    """The kinds a `parts:`/`all:` step from a block of `kind` reaches, from the schema's `contains` alone."""
+    from dsl.schema import kind as kind_spec
+
+    found, work = [], list(kind_spec(kind).contains)
+    while work:
+        inner = work.pop()
+        if inner not in found:
+            found.append(inner)
+            if op == "all":
+                work += kind_spec(inner).contains
+    return sorted(found)
+
+
+@pytest.mark.parametrize("kind, text, on, op", [
+    ("inference", "ref:system.parts:*.let:serving_efficiency", "server", "parts"),   # `system` names a server
+    ("inference", "ref:rack.all:*.count", "rack", "all"),
+    ("server", "parts:*.count", "server", "parts"),
+    ("site", "all:*.count", "site", "all"),
+    ("training", "ref:rack.parts:*.count", "rack", "parts"),
+])
+def test_a_wildcard_read_is_one_read_per_kind_its_step_reaches(kind: str, text: str, on: str, op: str) -> None:
+    """`*` for the kind of a step: the read once per kind the schema lets that step reach, sorted by kind."""
+    from compiler.models import expand_read, parse_reads
+
+    expanded = expand_read(kind, "power", text)
+    assert expanded == tuple(text.replace("*", one) for one in _steps_reach(on, op))
+    assert expand_read(kind, "power", text) == expanded                          # the same every time
+    assert [r.text for r in parse_reads(kind, "power", (text,))] == sorted(expanded)
+    assert expand_read(kind, "power", "ref:model.params") == ("ref:model.params",)   # no `*`: itself
+
+
+def test_a_server_holds_the_seven_part_kinds_a_system_wildcard_stands_for() -> None:
+    """By hand, from dsl/schema.py's server: `ref:system.parts:*` is these seven reads."""
+    from compiler.models import expand_read
+
+    assert expand_read("inference", "power", "ref:system.parts:*.count") == tuple(
+        f"ref:system.parts:{k}.count" for k in ("chip", "cpu", "dpu", "memory", "nic", "storage", "switch"))
+
+
+def test_a_declaration_with_a_wildcard_binds_what_its_reads_one_per_kind_bind() -> None:
+    """The parsed declaration is the same `Read`s, in the same (sorted) order, written either way."""
+    from compiler.models import parse_reads
+
+    kinds = ("chip", "cpu", "dpu", "memory", "nic", "storage", "switch")
+    per_kind = sorted([f"ref:system.parts:{k}.let:bf16_sparse" for k in kinds] + ["ref:chip.tdp", "model"])
+    with_wildcard = ("model", "ref:chip.tdp", "ref:system.parts:*.let:bf16_sparse",
+                     "ref:system.parts:chip.let:bf16_sparse")                  # (a repeat is one read)
+    assert parse_reads("inference", "power", with_wildcard) == parse_reads("inference", "power", per_kind)
+
+
+@pytest.mark.parametrize("text, why", [
+    ("ref:system.parts:*.tdpp", "(as `ref:system.parts:chip.tdpp`): chip has no field `tdpp`"),
+    ("ref:system.parts:*.bandwidth", "(as `ref:system.parts:chip.bandwidth`): chip has no field `bandwidth`"),
+    ("ref:sytem.parts:*.count", "inference has no reference field `sytem`"),
+    ("ref:system.prts:*.count", "is not a step"),
+    ("ref:model.parts:*.count", "a model holds no parts"),
+    ("up:parts:*.count", "`*` needs the kind it is read on"),
+    ("ref:system.*.count", "`*` is not a step"),
+    ("ref:system.parts:chip.*", "`*` stands for the kind of a `parts:` or `all:` step"),
+])
+def test_a_typo_in_a_wildcard_declaration_names_the_output_and_the_read(text: str, why: str) -> None:
+    from compiler.models import parse_reads
+
+    with pytest.raises(ValueError) as error:
+        parse_reads("inference", "power", (text,))
+    assert "inference.power" in str(error.value) and why in str(error.value) and f"`{text}`" in str(error.value)

@@ -22,8 +22,10 @@ What a model reads is declared, in the model's own terms (`Read`, docs/graph.md 
 `output`, else its entry in `compiler.models.reads.READS`. `compiler.ir` expands the declaration per placed
 block into the node's static inputs; tests/test_model_reads.py checks on every example and golden case that
 a model reads nothing it does not declare. A declaration naming a kind, field or reference the schema does
-not have is a ValueError when it is first bound (`declared_reads`), naming the output. An output without a
-declaration is `dynamic`: its inputs are read while it runs (none is left today).
+not have is a ValueError when it is first bound (`declared_reads`), naming the output. `*` in place of the
+kind of a `parts:`/`all:` step (`ref:system.parts:*.count`) stands for every kind the schema lets that step
+reach, one read each (`expand_read`). An output without a declaration is `dynamic`: its inputs are read
+while it runs (none is left today).
 """
 from __future__ import annotations
 
@@ -57,6 +59,9 @@ class Read:
         parts:server.max_power       the member of each direct part of that kind (`parts:server.count`: their
                                      multiplicities, declared where the model reads them)
         all:chip.tdp                 the member of each part of that kind at any depth
+        parts:*.count, all:*.count   `*` for the kind: the read once per kind the step can reach in the schema
+                                     (`parts:*` the kinds the block may hold directly, `all:*` at any depth),
+                                     sorted (`expand_read`); not after `up:` or `parent`
         ref:chip.tdp                 the reference field `chip` and the member of the definition it names
         parent.parts:pdu.capacity    the block it is in (steps chain: `ref:rack.all:chip.tdp`)
         set:ep                       (as the member) only where the spec sets it, not where a model computes it
@@ -182,7 +187,7 @@ def declared_reads(out: Output) -> tuple | None:
     key = (out.kind, out.name)
     found = _PARSED.get(key)
     if found is None:
-        found = _PARSED[key] = tuple(parse_read(out.kind, out.name, text) for text in out.declared)
+        found = _PARSED[key] = parse_reads(out.kind, out.name, out.declared)
     return found
 
 
@@ -202,11 +207,37 @@ def declared_members() -> frozenset:
 _STEPS = ("parts", "all", "ref")
 
 
-def parse_read(kind: str, output_name: str, text: str) -> Read:
+def parse_reads(kind: str, output_name: str, texts) -> tuple:
+    """A declaration of `kind.output_name` parsed: each read with `*` expanded (`expand_read`), then each read
+    parsed (`parse_read`). A declaration that uses `*` is its expanded reads, without repeats, sorted as
+    compiler/models/reads.py sorts its entries; one without `*` keeps its order. A read parsed on a kind is
+    parsed once (the shared tuples of reads.py are in many outputs' declarations)."""
+    if not any("*" in text for text in texts):
+        return tuple(_parsed_once(kind, output_name, text, text) for text in texts)
+    written = {}                                   # each read -> the read as written (with `*`, where it has one)
+    for text in texts:
+        for one in expand_read(kind, output_name, text):
+            written.setdefault(one, text)
+    return tuple(_parsed_once(kind, output_name, one, written[one]) for one in sorted(written))
+
+
+_READ_ON: dict[tuple[str, str], Read] = {}      # (kind, read) -> the read parsed on that kind
+
+
+def _parsed_once(kind: str, output_name: str, text: str, written: str) -> Read:
+    found = _READ_ON.get((kind, text))
+    if found is None:                              # (a read the schema does not have raises, naming this output)
+        found = _READ_ON[(kind, text)] = parse_read(kind, output_name, text, written)
+    return found
+
+
+def parse_read(kind: str, output_name: str, text: str, written: str | None = None) -> Read:
     """A declared read of `kind.output_name`, checked against the schema: a kind, field or reference it does
-    not have is a ValueError naming the output and the read."""
+    not have is a ValueError naming the output and the read (`written`: the read with `*` it comes from, as
+    the declaration writes it, named as well)."""
     def fail(why: str):
-        raise ValueError(f"model output {kind}.{output_name}: declared read `{text}`: {why}")
+        where = f"`{text}`" if written in (None, text) else f"`{written}` (as `{text}`)"
+        raise ValueError(f"model output {kind}.{output_name}: declared read {where}: {why}")
 
     up = text.startswith("up:")
     segments = (text[3:] if up else text).split(".")
@@ -214,29 +245,8 @@ def parse_read(kind: str, output_name: str, text: str) -> Read:
     steps = []
     current = None if up else kind_spec(kind)           # the kind the next segment is read on (None: any)
     for segment in segments[:-1]:
-        op, _, arg = segment.partition(":")
-        if segment == "parent":
-            steps.append(("parent", ""))
-            current = None
-        elif op in _STEPS and arg:
-            if op == "ref":
-                if current is not None:
-                    fspec = current.fields.get(arg)
-                    if fspec is None or not isinstance(fspec.kind, RefKind):
-                        fail(f"{current.name} has no reference field `{arg}`")
-                    current = kind_spec(fspec.kind.kind)
-                steps.append(("ref", arg))
-            else:
-                target = kind_spec(arg)
-                if target is None:
-                    fail(f"no kind `{arg}`")
-                if current is not None and target.name not in (current.contains if op == "parts"
-                                                              else _reachable(current.name)):
-                    fail(f"a {current.name} cannot hold a {target.name}" + (" directly" if op == "parts" else ""))
-                steps.append((op, target.name))
-                current = target
-        else:
-            fail(f"`{segment}` is not a step (parts:KIND, all:KIND, ref:FIELD, parent)")
+        step, current = _step(current, segment, fail)
+        steps.append(step)
     set_only = member.startswith("set:")
     if set_only:
         member = member[4:]
@@ -260,6 +270,65 @@ def parse_read(kind: str, output_name: str, text: str) -> Read:
         unit = None
     return Read(text, up, tuple(steps), member, unit, set_only,
                 Read(text[3:], False, tuple(steps), member, unit, set_only) if up else None)
+
+
+def _step(current, segment: str, fail) -> tuple:
+    """One step of a read (`parts:KIND`, `all:KIND`, `ref:FIELD`, `parent`) taken from `current` (a KindSpec;
+    None: a block of any kind): (the step as (op, argument), the kind it reaches or None)."""
+    op, _, arg = segment.partition(":")
+    if segment == "parent":
+        return ("parent", ""), None
+    if op not in _STEPS or not arg:
+        fail(f"`{segment}` is not a step (parts:KIND, all:KIND, ref:FIELD, parent)")
+    if op == "ref":
+        if current is None:
+            return ("ref", arg), None
+        fspec = current.fields.get(arg)
+        if fspec is None or not isinstance(fspec.kind, RefKind):
+            fail(f"{current.name} has no reference field `{arg}`")
+        return ("ref", arg), kind_spec(fspec.kind.kind)
+    target = kind_spec(arg)
+    if target is None:
+        fail(f"no kind `{arg}`")
+    if current is not None and target.name not in (current.contains if op == "parts" else _reachable(current.name)):
+        fail(f"a {current.name} cannot hold a {target.name}" + (" directly" if op == "parts" else ""))
+    return (op, target.name), target
+
+
+def expand_read(kind: str, output_name: str, text: str) -> tuple[str, ...]:
+    """A declared read with `*` for the kind of a `parts:`/`all:` step, as the reads it stands for: the read
+    once per kind that step can reach in the schema (`parts:*`: each kind the block may hold directly, its
+    `contains`; `all:*`: each kind it may hold at any depth), sorted by kind; `ref:system.parts:*.count` on
+    an inference is `ref:system.parts:chip.count`, `ref:system.parts:cpu.count`, ... (a server holds chip,
+    cpu, dpu, memory, nic, storage, switch). A read without `*` is itself. `parse_reads` parses each read it
+    stands for as any other: a path or member that one of those kinds does not have is a ValueError naming
+    the output and the read as written, so `*` is for a member every such kind has. `*` needs the kind it is
+    read on: not after `up:` or `parent` (blocks of any kind). A step before the `*` that the schema does not
+    have is a ValueError here."""
+    if "*" not in text:
+        return (text,)
+
+    def fail(why: str):
+        raise ValueError(f"model output {kind}.{output_name}: declared read `{text}`: {why}")
+
+    up = text.startswith("up:")
+    segments = (text[3:] if up else text).split(".")
+    current = None if up else kind_spec(kind)
+    for i, segment in enumerate(segments[:-1]):
+        op, _, arg = segment.partition(":")
+        if arg == "*" and op in ("parts", "all"):
+            if current is None:
+                fail("`*` needs the kind it is read on: not after `up:` or `parent`")
+            reached = current.contains if op == "parts" else _reachable(current.name)
+            if not reached:
+                fail(f"a {current.name} holds no parts: `{segment}` stands for nothing")
+            texts = []
+            for one in sorted(reached):
+                one_text = ("up:" if up else "") + ".".join(segments[:i] + [f"{op}:{one}"] + segments[i + 1:])
+                texts += expand_read(kind, output_name, one_text)
+            return tuple(texts)
+        _, current = _step(current, segment, fail)
+    fail("`*` stands for the kind of a `parts:` or `all:` step (`parts:*`, `all:*`)")
 
 
 def _reachable(kind: str) -> set[str]:
