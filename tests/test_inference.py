@@ -509,13 +509,13 @@ def test_ttft_percentiles_by_hand() -> None:
     standard deviation over its life is sqrt(2/3) sqrt(100) = 8.165 rows, and the p99 step is the step at
     100 + 2.326 x 8.165 = 118.99 rows: 2 + 118.99 x 0.03 + 0.4 = 5.970 ms.
     A token budget of 8192 leaves room = 8092 prompt tokens per step: the prompt queue is nearly idle, a prompt
-    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.35 t (first_token_delay) + t
-    = 1.85 x 5.4 = 9.99 ms.
+    rides the next step at both quantiles: TTFT = 0.5 t (the step in flight) + 0.225 t (first_token_delay) + t
+    = 1.725 x 5.4 = 9.315 ms.
     A budget of C = 400: room = 400 - 100 = 300 tokens per step; the prompts arrive at B / O = 1/3 per step,
     100 tokens a step, rho = 100 / 300 = 1/3; the tokens to clear (those ahead and its own) have the mean
     E[X] = I (1 + rho / (1 - rho)) = 450 (cv = 1), X_50 = 450 ln 2 = 311.9, X_99 = 450 ln 100 = 2,072.3, in
-    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.85 t + N t:
-        p50 = 2.3897 x 5.4 ms = 12.904 ms;   p99 = 8.2577 x 5.4 ms = 44.59 ms"""
+    N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.725 t + N t:
+        p50 = 2.2647 x 5.4 ms = 12.229 ms;   p99 = 8.1327 x 5.4 ms = 43.917 ms"""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
                                                                          "memory")}})
@@ -526,11 +526,11 @@ def test_ttft_percentiles_by_hand() -> None:
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
     assert q["t_iter"][0, 0] == pytest.approx(t)
     assert q["tpot"][0, 0] == pytest.approx(2e-3 + (100 + 2.326 * math.sqrt(2 / 3) * 10) * 30e-6 + 80 * 5e-6)
-    assert q["ttft_p50"][0, 0] == pytest.approx(9.99e-3) and q["ttft"][0, 0] == pytest.approx(9.99e-3)
+    assert q["ttft_p50"][0, 0] == pytest.approx(9.315e-3) and q["ttft"][0, 0] == pytest.approx(9.315e-3)
     load.chunk_tokens = np.array([400.0])
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
-    assert q["ttft_p50"][0, 0] == pytest.approx(12.904e-3, rel=1e-4)
-    assert q["ttft"][0, 0] == pytest.approx(44.59e-3, rel=1e-4)
+    assert q["ttft_p50"][0, 0] == pytest.approx(12.229e-3, rel=1e-4)
+    assert q["ttft"][0, 0] == pytest.approx(43.917e-3, rel=1e-4)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
     assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
 
@@ -539,8 +539,8 @@ def test_scheduling_rounds_by_hand() -> None:
     """vLLM's multi-step scheduling (`scheduler_steps` n): a request waits for the end of the round in flight,
     uniformly over its n - 1 further steps, so quantile q of TTFT gains q (n - 1) mean steps; TPOT and the
     capacity (no TTFT limit) do not move. The free-compute step of test_ttft_percentiles_by_hand: t = 5.4 ms,
-    TTFT 9.99 ms at both quantiles with n = 1 (the nearly idle budget queue); with n = 9:
-        p50 = 9.99 + 0.50 x 8 x 5.4 = 31.59 ms;   p99 = 9.99 + 0.99 x 8 x 5.4 = 52.758 ms.
+    TTFT 9.315 ms at both quantiles with n = 1 (the nearly idle budget queue); with n = 9:
+        p50 = 9.315 + 0.50 x 8 x 5.4 = 30.915 ms;   p99 = 9.315 + 0.99 x 8 x 5.4 = 52.083 ms.
     A sweep over n (1 and 9 in one pass) equals the runs one at a time."""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
@@ -550,8 +550,8 @@ def test_scheduling_rounds_by_hand() -> None:
     load.seq_overhead = np.array([30e-6])                 # the hand calculation's per-sequence overhead
     once = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     rounds = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([9.0])), [1], [1], [100])
-    assert rounds["ttft_p50"][0, 0] == pytest.approx(31.59e-3, rel=1e-9)
-    assert rounds["ttft"][0, 0] == pytest.approx(52.758e-3, rel=1e-9)
+    assert rounds["ttft_p50"][0, 0] == pytest.approx(30.915e-3, rel=1e-9)
+    assert rounds["ttft"][0, 0] == pytest.approx(52.083e-3, rel=1e-9)
     for name in ("t_iter", "tpot", "throughput"):
         assert rounds[name][0, 0] == once[name][0, 0]
     both = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([1.0, 9.0])),

@@ -109,9 +109,9 @@ Prefill of one request (time to first token):
             TTFT_q = (0.5 + d) t_iter + N_q t_decode + (X_q + lam I t_iter / 2) kappa + fill    (inf when rho >= 1)
     0.5 t_iter: the rest of the step in flight when the request arrives (TensorRT-LLM's executor fetches new
     requests once a step, after the step in flight and its responses: executorImpl.cpp executionLoop [S]);
-    d = `first_token_delay` 0.35 mean steps [D]: what MLPerf runs with a light prompt queue measure beyond the
+    d = `first_token_delay` 0.225 mean steps [D]: what MLPerf runs with a light prompt queue measure beyond the
     executor's 1.5 steps (TTFT p50 1.7-2.3 mean steps on Mixtral, B200 and H100 v4.1), not in any source
-    read [U], chosen by a one-parameter scan (docs/accuracy.md, Latency v4, rescanned in v5); t_decode the step of the b decode rows
+    read [U], chosen by a one-parameter scan (docs/accuracy.md, Latency v4, rescanned in v5 and v6); t_decode the step of the b decode rows
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
     Scheduling rounds (`scheduler_steps` n, 1 [S] for TensorRT-LLM, which admits requests before every step):
@@ -495,7 +495,7 @@ prompt_length_cv = Assumption(
     "exponential of mean 222 puts its 99th percentile at 1,022); it sets the prompt queue's Kingman factor "
     "(1 + cv^2) / 2 and so the server time to first token (cv = 1: the M/M/1 sojourn)")
 first_token_delay = Assumption(
-    "first_token_delay", 0.35, "1",
+    "first_token_delay", 0.225, "1",
     "time to first token beyond the token budget queue, in mean steps of the batch, in server and interactive "
     "scenarios [D]: TensorRT-LLM's executor loop (forwardSync of the step in flight, its responses, then "
     "fetchNewRequests, then forwardAsync of the next step: cpp/tensorrt_llm/executor/executorImpl.cpp "
@@ -506,7 +506,10 @@ first_token_delay = Assumption(
     "reference/mlperf_calibration.csv, the value with the least sum of the TTFT p50 and p99 median |error| "
     "(docs/accuracy.md, Latency v4: 0.4 then; rescanned in Latency v5 with AMD's scheduling rounds in place: "
     "0 / 0.15 / 0.25 / 0.3 / 0.35 / 0.4 / 0.45 / 0.5 give TTFT p50 17.8 / 15.0 / 13.6 / 12.8 / 12.4 / 12.8 / "
-    "14.2 / 16.3% and p99 17.9 / 18.3 / 18.4 / 18.0 / 17.8 / 18.1 / 17.7 / 18.2%: 0.35)")
+    "14.2 / 16.3% and p99 17.9 / 18.3 / 18.4 / 18.0 / 17.8 / 18.1 / 17.7 / 18.2%: 0.35; rescanned in Latency v6 on "
+    "the throughput model of the clock law under a power cap: 0 / 0.1 / 0.15 / 0.175 / 0.2 / 0.225 / 0.25 / 0.3 / "
+    "0.35 / 0.4 give TTFT p50 16.8 / 13.2 / 11.3 / 11.4 / 11.2 / 11.6 / 11.7 / 11.7 / 12.4 / 14.7% and p99 "
+    "21.8 / 22.1 / 20.8 / 21.1 / 21.2 / 20.4 / 20.6 / 21.4 / 20.7 / 20.6%: 0.225)")
 scheduler_steps = Assumption(
     "scheduler_steps", 1.0, "1",
     "forward steps per scheduling round of a serving engine, in server and interactive scenarios [S]: 1 for an "
