@@ -1298,7 +1298,7 @@ def fit(path: str) -> dict[str, float]:
     """The global efficiency factors that minimise the median |log error| (all throughput / time-to-train rows of a
     kind together), and for inference once more per chip family (FAMILIES: all the family's rows together, the
     chips' `serving_efficiency`); a factor with no row to fit on is left out."""
-    grid = [round(x, 3) for x in np.arange(0.30, 0.905, 0.01)]
+    grid = [round(x, 3) for x in np.arange(0.30, 1.005, 0.01)]
     found: dict[str, float] = {}
     for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
                               ("training", "training_gemm_efficiency", "time_to_train")):
