@@ -278,3 +278,63 @@ def test_throughput_never_rises_when_the_cap_drops_and_the_draw_stays_under_it(s
     assert tokens[0] < tokens[4]                          # 300 W does bind
     for cap in caps:
         assert float(results.values[f"s.c{cap}.accelerator_power"][0]) <= min(cap, 700) + 1e-9
+
+
+def test_b200_clock_under_a_large_fp4_gemm_by_hand() -> None:
+    """A B200 (stdlib: tdp 1,000 W only, so the H100 fit scaled by TDP) under a large FP4 GEMM (u_c = 1, the fit's
+    GEMM traffic u_m = 0.0731), by hand: P_idle = 0.10 x 1,000 = 100 W, a = 1,755.1 x 1,000 / 700 = 2,507.3 W,
+    b = 104.5 x 1,000 / 700 = 149.3 W; h = (1,000 - 100 - 149.3 x 0.0731) / 2,507.3 = 889.1 / 2,507.3 = 0.3546,
+    below v0^3 = 0.3732: on the voltage floor, x = 0.3546 / 0.72^2 = 0.684 (1,344 of 1,965 MHz), the FP4 rate
+    0.992 x 0.684 x 9,000 = 6,108 TFLOP/s. A GB200 (1,200 W, everything x 1.2) holds the same x: 6,786 of 10,000
+    TFLOP/s, against 5,262-5,604 sustained and 7,609 at 8,192^3 measured with cuBLASLt on an Azure ND GB200 v6
+    (egmsft/AI-benchmarking-guide; docs/accuracy.md 'Blackwell under its power limit')."""
+    a = 1755.1228589972352 * 1000 / 700
+    b = B_H100 * 1000 / 700
+    h = (1000 - 100 - b * U_M_GEMM) / a
+    assert a == pytest.approx(2507.3, abs=0.1) and h == pytest.approx(0.3546, abs=1e-4) and h < V_FLOOR ** 3
+    x = h / V_FLOOR ** 2
+    assert x == pytest.approx(0.684, abs=1e-3) and x * 1965 == pytest.approx(1344, abs=1)
+    results, sink = evaluate_text("""from systems import DGX_B200
+from models import Llama2_70B
+site s {
+  training t {
+    model = Llama2_70B
+    system = DGX_B200
+    accelerators = 8
+    method = "lora"
+    tokens = 1 Gtok
+    seq_len = 8192 tok
+    global_batch = 65536 tok
+  }
+}
+""", "b200.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    assert float(results.values["s.t.sustained_clock"][0]) == pytest.approx(x, rel=1e-6)   # the stdlib B200
+    b200 = P.chip_power_model(Chip(tdp=1000))
+    assert P.sustained_clock(b200, 1.0, U_M_GEMM)[0] == pytest.approx(x, rel=1e-9)
+    assert P.compute_rate(x, 1.0) * G_GEMM * 9000 == pytest.approx(6108, abs=2)
+    gb200 = P.chip_power_model(Chip(tdp=1200))
+    assert P.sustained_clock(gb200, 1.0, U_M_GEMM)[0] == pytest.approx(x, rel=1e-9)
+    assert P.compute_rate(x, 1.0) * G_GEMM * 10000 == pytest.approx(6786, abs=2)
+
+
+@pytest.mark.parametrize("k", [0.8, 1.25, 1.5])
+def test_a_chip_dynamic_power_moves_every_throttled_phase_alike(k) -> None:
+    """Law: scaling a chip's dynamic power a by k scales the sustained clock of every phase that throttles above
+    the voltage floor at both values by k^(-1/3) (x = h^(1/3), h = (cap - P_idle - b u_m) / (a u_c)), and on the
+    floor at both by 1 / k (x = h / v0^2), whatever its activities u_c, u_m. So no per-chip `dynamic_power` can
+    slow one throttled workload (Llama 3.1 405B's prompt-heavy steps) relative to another (Llama 2 70B's): their
+    ratio moves only where one of them stops throttling or crosses the floor (docs/accuracy.md 'Blackwell under
+    its power limit')."""
+    base = P.chip_power_model(Chip(tdp=1000))
+    scaled = P.ChipPower(base.idle, base.dynamic * k, base.memory, base.cap, base.floor)
+    checked = 0
+    for u_c, u_m in itertools.product(GRID[1:], GRID[:8]):
+        x0, x1 = P.sustained_clock(base, u_c, u_m)[0], P.sustained_clock(scaled, u_c, u_m)[0]
+        if V_FLOOR < min(x0, x1) and max(x0, x1) < 1:
+            assert x1 / x0 == pytest.approx(k ** (-1 / 3), rel=1e-9)
+            checked += 1
+        elif 0.05 < min(x0, x1) and max(x0, x1) < V_FLOOR:
+            assert x1 / x0 == pytest.approx(1 / k, rel=1e-9)
+            checked += 1
+    assert checked >= 10
