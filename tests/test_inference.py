@@ -501,6 +501,18 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
         assert np.array_equal(both[name][0], narrow[name][0]) and np.array_equal(both[name][1], one[name][0]), name
 
 
+def _overheads_only():
+    """The bench inputs with compute, memory and links made free (a step is its overheads alone), I = O = 300
+    tokens, no latency limits, 30 us per sequence: the step of the hand calculations below."""
+    hw, arch, load = _bench_inputs()
+    fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
+                                                                         "memory")}})
+    load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    load.seq_overhead = np.array([30e-6])
+    return fast, arch, load
+
+
 def test_ttft_percentiles_by_hand() -> None:
     """With compute, memory and links made free, a step is its overheads alone, t = 2 ms + B x 30 us + 80 layers x
     5 us, whatever prompts it carries (a prompt token's time kappa = 0). For B = 100, I = O = 300, tp = pp = 1,
@@ -516,12 +528,7 @@ def test_ttft_percentiles_by_hand() -> None:
     E[X] = I (1 + rho / (1 - rho)) = 450 (cv = 1), X_50 = 450 ln 2 = 311.9, X_99 = 450 ln 100 = 2,072.3, in
     N = max(1, X / 300 + 1/2) steps: N_50 = 1.5397, N_99 = 7.4077; TTFT = 0.825 t + N t:
         p50 = 2.3647 x 5.4 ms = 12.769 ms;   p99 = 8.2327 x 5.4 ms = 44.457 ms"""
-    hw, arch, load = _bench_inputs()
-    fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
-                                                                         "memory")}})
-    load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
-    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
-    load.seq_overhead = np.array([30e-6])                 # the hand calculation's per-sequence overhead
+    fast, arch, load = _overheads_only()
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     t = 2e-3 + 100 * 30e-6 + 80 * 5e-6
     assert q["t_iter"][0, 0] == pytest.approx(t)
@@ -542,12 +549,7 @@ def test_scheduling_rounds_by_hand() -> None:
     TTFT 9.855 ms at both quantiles with n = 1 (the nearly idle budget queue); with n = 9:
         p50 = 9.855 + 0.50 x 8 x 5.4 = 31.455 ms;   p99 = 9.855 + 0.99 x 8 x 5.4 = 52.623 ms.
     A sweep over n (1 and 9 in one pass) equals the runs one at a time."""
-    hw, arch, load = _bench_inputs()
-    fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
-                                                                         "memory")}})
-    load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
-    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
-    load.seq_overhead = np.array([30e-6])                 # the hand calculation's per-sequence overhead
+    fast, arch, load = _overheads_only()
     once = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     rounds = M.evaluate_configs(fast, arch, dataclasses.replace(load, scheduler_steps=np.array([9.0])), [1], [1], [100])
     assert rounds["ttft_p50"][0, 0] == pytest.approx(31.455e-3, rel=1e-9)
