@@ -383,13 +383,13 @@ configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/C
 sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
 Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
 
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +23% B200,
-+28% GB200; Server +49% / +62%, after the FP4 GEMM knee above and the attention by its kernels: the prefill-heavy
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +30% B200,
++36% GB200; Server +53% / +66%, after the FP4 GEMM knee above and the attention by its kernels: the prefill-heavy
 steps of FP4 Blackwell are still too fast and Blackwell Ultra's gain over them is ~1.18x per GPU where the model
 gives 1.55x, see docs/accuracy.md parts D and F), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 12.4%, p99 17.8%,
-TPOT mean 9.7%, p99 8.5% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.4%, p99 16.0%,
+TPOT mean 9.9%, p99 7.8% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
 TTFT (vLLM behind AMD's batcher) ~3x short; KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
 slot); NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
 slow, so the model serves it at tp 2 and pools two engines' token budgets into one queue: TTFT short).
