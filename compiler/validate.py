@@ -231,7 +231,7 @@ PCIe cards (H100 PCIe, H100 NVL, H200 NVL, L40S, RTX PRO 6000) are compared like
 pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inference model's compute and TP terms.
 
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
-each chosen on a grid (0.30..0.90 step 0.01, one spec evaluated once with the factor as a swept parameter) to
+each chosen on a grid (0.30..1.00 step 0.01, to 0.90 before 2026-12-05, when Blackwell FP4 sat on its edge; one spec evaluated once with the factor as a swept parameter) to
 minimise the median absolute log error over all throughput (time-to-train) rows of their kind together, and the
 inference factor once more per chip family (FAMILIES: Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, and the H200 NVL:
 the H200's die and HBM3e on a 600 W card, its power limit modelled by its clock, its rows at the H200's factor),
