@@ -183,8 +183,11 @@ for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); o
 v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
 Server/__init__.py [P], set no budget and no chunked context; the harness is the C++ `harness_llm`,
 closed/NVIDIA/code/llama2-70b-99.9/tensorrt/harness.py [P]) keep the model's default (their TTFT p50 is 1.4-1.65 mean
-steps where v5.0's is ~1.9, and their p99 is wider than the model's light queue: docs/accuracy.md, Latency v5;
-not modelled). Longest prompt (`max_input_tokens`): Llama 2 70B
+steps where v5.0's is ~1.9, and their p99 is wider than the model's light queue: docs/accuracy.md, Latency v5).
+Without chunked context the v4.1 NVIDIA-harness Server rows of Llama 2 70B and Mixtral 8x7B (every v4.1 chip but
+AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same harness [U]) get
+`let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
+first-token delay (compiler/models/inference.py "Whole prompts"; docs/accuracy.md, Latency v8). Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
 closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 2,048 (the rules above), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
 (the v5.1 harness's `max_input_len`: mlcommons/inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
@@ -479,6 +482,10 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
 # forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
 SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
+# NVIDIA's v4.1 harness runs prompts whole (no chunked context, "Token budget" above); AMD's (vLLM) does not apply
+WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
+WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
+VLLM_FAMILIES = ("CDNA3 FP8",)
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
@@ -911,6 +918,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
+    if (scenario != "offline" and d.get("round", "").strip() in WHOLE_PROMPT_ROUNDS
+            and FAMILIES.get(alias.chip, "") not in VLLM_FAMILIES and serving.model in WHOLE_PROMPT_MODELS):
+        row.lets["whole_prompts"] = 1.0              # NVIDIA's v4.1 harness: no chunked context ("Token budget")
     steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)

@@ -563,6 +563,41 @@ def test_scheduling_rounds_by_hand() -> None:
         assert swept[0, 0] == once[name][0, 0] and swept[1, 0] == rounds[name][0, 0], name
 
 
+def test_whole_prompts_by_hand() -> None:
+    """An engine without chunked context (`whole_prompts` 1, NVIDIA's v4.1 harness) runs a prompt whole in the step
+    after its arrival with every prompt that arrived during the step in flight. At one point of _budget_ttft:
+    base 5 ms (half a 10 ms step, no first-token delay), t_decode 10 ms, kappa 10 us a token, room 8,000, I = 200,
+    share 1, rho 0.05, cv 1 (c = 1): w = 0.05 / 0.95 = 0.052632, E[X] = 200 x 1.052632 = 210.526 tokens,
+    X_50 = 210.526 ln 2 = 145.925, X_99 = 210.526 ln 100 = 969.509, N = 1 step at both quantiles. The step's
+    arrivals m = rho room share = 400 tokens, standard deviation sqrt(400 x 200 x 2) = 400:
+        whole:   p50 = 5 + 10 + (145.925 + 400) x 0.01 = 20.459 ms;  p99 = 15 + (969.509 + 400 + 2.326 x 400) x 0.01
+                 = 37.999 ms
+        chunked: p50 = 15 + (145.925 + 200) x 0.01 = 18.459 ms;       p99 = 15 + (969.509 + 200) x 0.01 = 26.695 ms
+    On the free-compute step of test_ttft_percentiles_by_hand (kappa = 0) only the delay goes: TTFT = 1.5 x 5.4 =
+    8.1 ms at both quantiles (9.855 ms chunked). A sweep over whole_prompts (0 and 1 in one pass, the bench step
+    with a 2,048-token budget) equals the runs one at a time, and 0 is the default's result."""
+    parts = tuple(np.array([v]) for v in (5e-3, 10e-3, 1e-5, 8000.0, 200.0, 1.0, math.inf, 0.0))
+    rho, cv = np.array([0.05]), np.array([1.0])
+    whole = lambda q: float(M._budget_ttft(parts + (np.array([1.0]),), None, rho, cv, q)[0])
+    chunked = lambda q: float(M._budget_ttft(parts + (np.array([0.0]),), None, rho, cv, q)[0])
+    assert whole(0.50) == pytest.approx(20.459e-3, rel=1e-4) and whole(0.99) == pytest.approx(37.999e-3, rel=1e-4)
+    assert chunked(0.50) == pytest.approx(18.459e-3, rel=1e-4) and chunked(0.99) == pytest.approx(26.695e-3, rel=1e-4)
+    assert chunked(0.99) == float(M._budget_ttft(parts, None, rho, cv, 0.99)[0])      # 8 parts: chunked
+    fast, arch, load = _overheads_only()
+    q = M.evaluate_configs(fast, arch, dataclasses.replace(load, whole_prompts=np.array([1.0])), [1], [1], [100])
+    assert q["ttft_p50"][0, 0] == pytest.approx(8.1e-3, rel=1e-9) and q["ttft"][0, 0] == pytest.approx(8.1e-3, rel=1e-9)
+    hw, arch, load = _bench_inputs()
+    load.chunk_tokens = np.array([2048.0])
+    tp, pp, b = [2], [1], [256]
+    default = M.evaluate_configs(hw, arch, load, tp, pp, b)
+    both = M.evaluate_configs(hw, arch, dataclasses.replace(load, whole_prompts=np.array([0.0, 1.0])), tp, pp, b)
+    one = M.evaluate_configs(hw, arch, dataclasses.replace(load, whole_prompts=np.array([1.0])), tp, pp, b)
+    for name in ("ttft_p50", "ttft", "tpot", "throughput"):
+        swept = np.broadcast_to(both[name], (2,) + both[name].shape[1:])
+        assert swept[0, 0] == default[name][0, 0] and swept[1, 0] == one[name][0, 0], name
+    assert one["ttft"][0, 0] > default["ttft"][0, 0]
+
+
 def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
     """pp = 21 (a pipeline of 21 wafers) is not among the pipeline depths the search tries; fixed by the spec, it
     joins the grid (values below one chip do not)."""

@@ -114,6 +114,17 @@ Prefill of one request (time to first token):
     read [U], chosen by a one-parameter scan (docs/accuracy.md, Latency v4, rescanned in v5, v6 and v7); t_decode the step of the b decode rows
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
+    Whole prompts (`whole_prompts` 1; 0 by default) [P]: an engine without chunked context (NVIDIA's MLPerf v4.1
+    harness: its Llama 2 70B Server configs set neither `enable_chunked_context` nor a budget, mlcommons/
+    inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/Server/__init__.py; its Mixtral rows taken to run the
+    same harness [U]) runs a prompt's context whole in the step after its arrival, together with every prompt that
+    arrived during the step in flight, ahead of it or behind. That step carries the whole step's arrivals, a
+    compound Poisson sum of mean m = lam I t_iter and standard deviation sqrt(m I (1 + cv^2)), taken at its normal
+    quantile z_q (z_50 = 0, z_99 = 2.326) and added to the own prompt's quantile above [D] (a sum of quantiles,
+    which over-states the joint quantile a little), in place of half a step's mean arrivals; and d = 0 (the delay
+    is what chunked engines measure beyond the executor's 1.5 steps; the whole step's arrivals are v4.1's own):
+            TTFT_q = 0.5 t_iter + N_q t_decode + (X_q + m + z_q sqrt(m I (1 + cv^2))) kappa + fill
+    (docs/accuracy.md, Latency v8: v4.1 H100 Llama 2 70B TTFT p99 -25% -> -15%, H200 -17% -> -1%).
     Scheduling rounds (`scheduler_steps` n, 1 [S] for TensorRT-LLM, which admits requests before every step):
     an engine that schedules once every n forward steps (vLLM's multi-step scheduling, `num_scheduler_steps`,
     "the maximum number of forward steps per scheduler call"; new prompts join only when the scheduler runs, as
@@ -529,6 +540,17 @@ scheduler_steps = Assumption(
     "then waits for the rest of the round in flight, uniform over its n - 1 further steps: the quantile q of the "
     "time to first token gains q (n - 1) mean steps. Set `let scheduler_steps = n` on the workload (MLPerf: "
     "AMD's v5.0 vLLM harness runs 9, see compiler/validate.py)")
+whole_prompts = Assumption(
+    "whole_prompts", 0.0, "1",
+    "1 for a serving engine without chunked context, in server and interactive scenarios [P]: a prompt's context "
+    "runs whole in the step after its arrival, together with every prompt that arrived during the step in flight "
+    "(NVIDIA's MLPerf Inference v4.1 Llama 2 70B Server configs set neither chunked context nor a token budget: "
+    "mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/Server/__init__.py; v5.0's set "
+    "`enable_chunked_context`). The quantile q of the time to first token then carries the prompt tokens of the "
+    "whole step's arrivals, mean lam I t_iter and Poisson spread I sqrt(lam t_iter (1 + cv^2)) at its normal "
+    "quantile, in place of half a step's mean arrivals, and no `first_token_delay` (the delay is what chunked "
+    "engines measure beyond the executor's steps). 0: chunked context (TensorRT-LLM's v5.0 harness, vLLM). Set "
+    "`let whole_prompts = 1` on the workload (MLPerf v4.1 NVIDIA rows: compiler/validate.py)")
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
@@ -635,6 +657,7 @@ class Load:
     first_token_delay: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay.value]))
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
+    whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
@@ -857,8 +880,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         kappa = np.maximum(step(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
         fill = (pp - 1) * np.minimum(C, I) * kappa
         service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
-        parts = ((0.5 + _col(load.first_token_delay)) * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
-                 _col(load.input_max), (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * t_mean)
+        whole = _col(load.whole_prompts) > 0                        # no chunked context: no first-token delay
+        delay = np.where(whole, 0.0, _col(load.first_token_delay))
+        parts = ((0.5 + delay) * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
+                 _col(load.input_max), (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * t_mean, whole + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -1033,14 +1058,25 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     1/2), each a decode step plus its prompt tokens; the last step also carries the prompts queued behind it that
     it has room for, on average half a step's arrivals, lam I t_iter / 2 = rho room share / 2:
         TTFT_q = base + q round_rest + N_q t_decode + (X_q + rho room share / 2) kappa
-    (inf when rho >= 1: no steady queue)"""
-    base, t_decode, kappa, room, I, share, I_max, round_rest = parts
+    (inf when rho >= 1: no steady queue). `parts` may carry a ninth entry, whole (`whole_prompts`: an engine
+    without chunked context): where it is 1 the step carries the whole step's arrivals, m = rho room share, at
+    their normal quantile, m + z_q sqrt(m I (1 + cv^2)) (z_50 = 0, z_99 = 2.326), in place of m / 2 (its base then
+    holds no first-token delay: `latencies`)"""
+    base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
+    whole = rest[0] if rest else 0.0
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(rho < 1, rho * c / np.maximum(1 - rho, 1e-12), np.inf)
     tokens = np.minimum(I * (1 + w) * L, I * w * L + I_max)
-    return (base + q * round_rest + np.maximum(1.0, tokens / room + 0.5) * t_decode
-            + (tokens + 0.5 * rho * room * share) * kappa)
+    step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
+    z = _NORMAL_QUANTILE[q]
+    with np.errstate(invalid="ignore"):
+        whole_step = step_arrivals + z * np.sqrt(step_arrivals * I * (1 + cv ** 2))
+    others = np.where(whole > 0, whole_step, 0.5 * step_arrivals)
+    return (base + q * round_rest + np.maximum(1.0, tokens / room + 0.5) * t_decode + (tokens + others) * kappa)
+
+
+_NORMAL_QUANTILE = {0.50: 0.0, 0.99: 2.326}
 
 
 def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.ndarray) -> np.ndarray:
@@ -1527,6 +1563,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         first_token_delay=ctx.get("first_token_delay", first_token_delay),
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
+        whole_prompts=ctx.get("whole_prompts", whole_prompts),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
