@@ -399,7 +399,7 @@ Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Black
 steps of FP4 Blackwell are still too fast and Blackwell Ultra's gain over them is ~1.18x per GPU where the model
 gives 1.55x, see docs/accuracy.md parts D and F), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.4%, p99 16.0%,
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.7%, p99 15.0%,
 TPOT mean 9.9%, p99 7.8% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
 TTFT (vLLM behind AMD's batcher) ~3x short; KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
 slot); NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
@@ -545,7 +545,7 @@ whole_prompts = Assumption(
     "1 for a serving engine without chunked context, in server and interactive scenarios [P]: a prompt's context "
     "runs whole in the step after its arrival, together with every prompt that arrived during the step in flight "
     "(NVIDIA's MLPerf Inference v4.1 Llama 2 70B Server configs set neither chunked context nor a token budget: "
-    "mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/Server/__init__.py; v5.0's set "
+    "mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/Server/__init__.py, 2024-08; v5.0's set "
     "`enable_chunked_context`). The quantile q of the time to first token then carries the prompt tokens of the "
     "whole step's arrivals, mean lam I t_iter and Poisson spread I sqrt(lam t_iter (1 + cv^2)) at its normal "
     "quantile, in place of half a step's mean arrivals, and no `first_token_delay` (the delay is what chunked "
