@@ -111,41 +111,192 @@ _TRAINING_OUTPUT = _TRAINING_SOLVE + (
     "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",
 )
 
+# read sets that several outputs share word for word (each is named where it is used below)
+# read by busway.units_needed, generator.units_needed, pdu.units_needed, rectifier.units_needed,
+# switchgear.units_needed, transformer.units_needed, ups.units_needed
+_POWER_GEAR_UNITS_NEEDED = (
+    "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
+    "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
+    "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
+    "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
+    "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
+    "up:parts:transformer.efficiency", "up:parts:ups.efficiency")
+
+# read by busway.utilization, generator.utilization, pdu.utilization, rectifier.utilization, switchgear.utilization,
+# transformer.utilization, ups.utilization
+_POWER_GEAR_UTILIZATION = (
+    "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
+    "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
+    "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
+    "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
+    "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
+    "up:parts:ups.efficiency")
+
+# read by cdu.units_needed, crah.units_needed
+_COOLING_UNITS_NEEDED = (
+    "capacity", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency", "up:all:rectifier.efficiency",
+    "up:all:switchgear.efficiency", "up:all:transformer.efficiency", "up:all:ups.efficiency", "up:cdus", "up:crahs",
+    "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
+    "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
+    "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
+    "up:parts:ups.efficiency")
+
+# read by cdu.utilization, crah.utilization
+_COOLING_UTILIZATION = (
+    "capacity", "count", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
+    "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
+    "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
+    "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
+    "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
+    "up:parts:ups.efficiency")
+
+# read by hall.air_chillers_run, hall.air_free_cooling_hours
+_HALL_AIR_CHILLERS = (
+    "air_supply_temp", "heat_rejection", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
+    "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp")
+
+# read by hall.busway_loss, hall.busway_power_in, hall.busway_stage_efficiency, hall.pdu_loss, hall.pdu_power_in,
+# hall.pdu_stage_efficiency, hall.rectifier_loss, hall.rectifier_power_in, hall.rectifier_stage_efficiency,
+# hall.transformer_loss, hall.transformer_power_in, hall.transformer_stage_efficiency, hall.ups_loss,
+# hall.ups_power_in, hall.ups_stage_efficiency
+_HALL_POWER_STAGE = (
+    "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
+    "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
+    "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
+    "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
+    "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
+    "up:parts:transformer.efficiency", "up:parts:ups.efficiency")
+
+# read by hall.capex, site.capex
+_CAPEX = (
+    "capex_building", "capex_cooling", "capex_it", "capex_land", "capex_network", "capex_optics", "capex_power")
+
+# read by hall.cooling_power, hall.cooling_power_avg, hall.heat_rejected
+_HALL_COOLING = (
+    "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
+    "parts:cdu.capacity", "parts:cdu.power", "parts:crah.capacity", "parts:crah.power", "parts:pump.capacity",
+    "parts:pump.power", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
+    "up:mean_ambient_temp", "up:parts:chiller.cop", "up:supply_temp", "up:wet_bulb_temp")
+
+# read by hall.liquid_chillers_run, hall.liquid_free_cooling_hours
+_HALL_LIQUID_CHILLERS = (
+    "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
+    "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp")
+
+# read by hall.switchgear_loss, hall.switchgear_power_in, hall.switchgear_stage_efficiency, site.switchgear_loss,
+# site.switchgear_power_in, site.switchgear_stage_efficiency
+_SWITCHGEAR_STAGE = (
+    "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
+    "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution")
+
+# read by inference.accelerator_power, inference.sustained_clock
+_INFERENCE_POWER = _INFERENCE_SOLVE + (
+    "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
+    "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
+    "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
+    "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power",
+    "ref:rack.all:cpu.tdp", "ref:system.parts:chip.dynamic_power", "set:batch", "set:ep", "set:pp", "set:tp",
+    "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role",)
+
+# read by inference.compute_utilization, inference.memory_utilization
+_INFERENCE_UTILIZATION = _INFERENCE_SOLVE + (
+    "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
+    "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+    "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
+    "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:cpu.tdp",
+    "ref:system.parts:chip.dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
+    "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role", "weights_per_chip",)
+
+# read by inference.tokens_per_joule, inference.tokens_per_s_per_mw
+_INFERENCE_ENERGY = _INFERENCE_SOLVE + (
+    "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "power",
+    "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
+    "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
+    "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
+    "set:batch", "set:pp", "set:tp", "tokens_per_s",)
+
+# read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
+_NETWORK_TOPOLOGY = _NETWORK + (
+    "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",)
+
+# read by network.cables_active, network.cables_copper, network.cables_optical, network.transceivers
+_NETWORK_CABLES = _NETWORK + (
+    "aoc", "endpoint_transceiver", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach", "ref:aoc.speed",
+    "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price", "ref:endpoint_transceiver.speed",
+    "ref:transceiver.power", "ref:transceiver.price", "ref:transceiver.speed", "set:switches_core",
+    "set:switches_leaf", "set:switches_spine", "tiers", "transceiver",)
+
+# read by network.capex, network.capex_optics
+_NETWORK_CAPEX = _NETWORK + (
+    "aoc", "endpoint_transceiver", "in_systems", "nic", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach",
+    "ref:aoc.speed", "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price",
+    "ref:endpoint_transceiver.speed", "ref:nic.price", "ref:switch.price", "ref:transceiver.power",
+    "ref:transceiver.price", "ref:transceiver.speed", "switches_core", "switches_leaf", "switches_spine", "tiers",
+    "transceiver", "up:parts:rack.count",)
+
+# read by site.busway_loss, site.busway_power_in, site.busway_stage_efficiency, site.pdu_loss, site.pdu_power_in,
+# site.pdu_stage_efficiency, site.rectifier_loss, site.rectifier_power_in, site.rectifier_stage_efficiency,
+# site.switchgear_loss_outside_halls, site.switchgear_power_in_outside_halls,
+# site.switchgear_stage_efficiency_outside_halls, site.transformer_loss, site.transformer_power_in,
+# site.transformer_stage_efficiency, site.ups_loss, site.ups_power_in, site.ups_stage_efficiency
+_SITE_POWER_STAGE = (
+    "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
+    "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
+    "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
+    "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
+    "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
+    "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
+    "up:parts:ups.efficiency")
+
+# read by site.busway_loss_outside_halls, site.busway_power_in_outside_halls,
+# site.busway_stage_efficiency_outside_halls, site.pdu_loss_outside_halls, site.pdu_power_in_outside_halls,
+# site.pdu_stage_efficiency_outside_halls, site.rectifier_loss_outside_halls, site.rectifier_power_in_outside_halls,
+# site.rectifier_stage_efficiency_outside_halls, site.transformer_loss_outside_halls,
+# site.transformer_power_in_outside_halls, site.transformer_stage_efficiency_outside_halls,
+# site.ups_loss_outside_halls, site.ups_power_in_outside_halls, site.ups_stage_efficiency_outside_halls
+_SITE_POWER_STAGE_OUTSIDE_HALLS = (
+    "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
+    "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
+    "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution")
+
+# read by site.crahs_outside_halls, site.heat_air_outside_halls, site.heat_liquid_outside_halls
+_SITE_HEAT_OUTSIDE_HALLS = (
+    "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:hall.count", "parts:hall.heat_air",
+    "parts:hall.heat_liquid")
+
+# read by training.compute_utilization, training.memory_utilization
+_TRAINING_UTILIZATION = _TRAINING_SOLVE + (
+    "chip", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "mfu", "pp", "ref:chip.bf16", "ref:chip.fp8",
+    "ref:chip.idle_power", "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory",
+    "ref:chip.memory_bw", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.let:serving_efficiency_fp4",
+    "ref:rack.all:chip.memory_bw", "ref:rack.all:cpu.let:serving_efficiency_fp4",
+    "ref:rack.all:dpu.let:serving_efficiency_fp4", "ref:rack.all:memory.let:serving_efficiency_fp4",
+    "ref:rack.all:nic.let:serving_efficiency_fp4", "ref:rack.all:server.let:serving_efficiency_fp4",
+    "ref:rack.all:storage.let:serving_efficiency_fp4", "ref:rack.all:switch.let:serving_efficiency_fp4",
+    "ref:system.parts:chip.bf16", "ref:system.parts:chip.fp4", "ref:system.parts:chip.int8",
+    "ref:system.parts:*.let:bf16_sparse", "ref:system.parts:*.let:full_clock_power",
+    "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
+    "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
+    "set:microbatch", "set:virtual_stages", "tp",)
+
+# read by training.microbatch, training.virtual_stages
+_TRAINING_LAYOUT = _TRAINING_SOLVE + (
+    "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
+    "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "restart_time",
+    "scaleout_bw", "set:cp", "set:ep", "set:pp", "set:tp",)
+
+
 READS: dict[str, tuple[str, ...]] = {
     # --- busway
-    "busway.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "busway.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "busway.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "busway.utilization": _POWER_GEAR_UTILIZATION,
     # --- cable
     "cable.quantity": ("count", "up:count"),
     "cable.total_power": ("power", "quantity"),
     "cable.total_price": ("price", "quantity"),
     # --- cdu
-    "cdu.units_needed": (
-        "capacity", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency", "up:all:rectifier.efficiency",
-        "up:all:switchgear.efficiency", "up:all:transformer.efficiency", "up:all:ups.efficiency", "up:cdus", "up:crahs",
-        "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "cdu.utilization": (
-        "capacity", "count", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "cdu.units_needed": _COOLING_UNITS_NEEDED,
+    "cdu.utilization": _COOLING_UTILIZATION,
     # --- chip
     "chip.peak_power": ("tdp",),
     "chip.power": ("idle_power", "tdp", "up:utilization"),
@@ -159,72 +310,25 @@ READS: dict[str, tuple[str, ...]] = {
     "cpu.total_power": ("peak_power", "power", "quantity"),
     "cpu.total_price": ("price", "quantity"),
     # --- crah
-    "crah.units_needed": (
-        "capacity", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency", "up:all:rectifier.efficiency",
-        "up:all:switchgear.efficiency", "up:all:transformer.efficiency", "up:all:ups.efficiency", "up:cdus", "up:crahs",
-        "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "crah.utilization": (
-        "capacity", "count", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "crah.units_needed": _COOLING_UNITS_NEEDED,
+    "crah.utilization": _COOLING_UTILIZATION,
     # --- dpu
     "dpu.quantity": ("count", "up:count"),
     "dpu.total_power": ("power", "quantity"),
     "dpu.total_price": ("price", "quantity"),
     # --- generator
-    "generator.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "generator.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "generator.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "generator.utilization": _POWER_GEAR_UTILIZATION,
     # --- hall
     "hall.accelerators": ("parts:rack.accelerators", "parts:rack.count", "parts:row.accelerators", "parts:row.count"),
     "hall.accelerators_all": ("accelerators", "count"),
-    "hall.air_chillers_run": (
-        "air_supply_temp", "heat_rejection", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
-    "hall.air_free_cooling_hours": (
-        "air_supply_temp", "heat_rejection", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
+    "hall.air_chillers_run": _HALL_AIR_CHILLERS,
+    "hall.air_free_cooling_hours": _HALL_AIR_CHILLERS,
     "hall.airflow": ("heat_air", "up:air_delta_t"),
-    "hall.busway_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.busway_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.busway_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.capex": (
-        "capex_building", "capex_cooling", "capex_it", "capex_land", "capex_network", "capex_optics", "capex_power"),
+    "hall.busway_loss": _HALL_POWER_STAGE,
+    "hall.busway_power_in": _HALL_POWER_STAGE,
+    "hall.busway_stage_efficiency": _HALL_POWER_STAGE,
+    "hall.capex": _CAPEX,
     "hall.capex_building": ("it_power", "up:shell_cost"),
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
@@ -257,16 +361,8 @@ READS: dict[str, tuple[str, ...]] = {
         "up:parts:crah.redundancy", "up:parts:dry_cooler.capacity", "up:parts:dry_cooler.redundancy",
         "up:parts:pump.capacity", "up:parts:pump.redundancy", "up:supply_temp", "up:wet_bulb_temp"),
     "hall.coolant_flow": ("heat_liquid", "liquid_delta_t", "up:liquid_delta_t"),
-    "hall.cooling_power": (
-        "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
-        "parts:cdu.capacity", "parts:cdu.power", "parts:crah.capacity", "parts:crah.power", "parts:pump.capacity",
-        "parts:pump.power", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:parts:chiller.cop", "up:supply_temp", "up:wet_bulb_temp"),
-    "hall.cooling_power_avg": (
-        "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
-        "parts:cdu.capacity", "parts:cdu.power", "parts:crah.capacity", "parts:crah.power", "parts:pump.capacity",
-        "parts:pump.power", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:parts:chiller.cop", "up:supply_temp", "up:wet_bulb_temp"),
+    "hall.cooling_power": _HALL_COOLING,
+    "hall.cooling_power_avg": _HALL_COOLING,
     "hall.cost_per_accelerator_hour": ("accelerators", "tco_year"),
     "hall.cost_per_mw": ("capex", "it_power"),
     "hall.crahs": (
@@ -303,11 +399,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.heat_liquid": (
         "it_power", "parts:rack.count", "parts:rack.heat_liquid", "parts:row.count", "parts:row.heat_liquid"),
     "hall.heat_liquid_all": ("count", "heat_liquid"),
-    "hall.heat_rejected": (
-        "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
-        "parts:cdu.capacity", "parts:cdu.power", "parts:crah.capacity", "parts:crah.power", "parts:pump.capacity",
-        "parts:pump.power", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:parts:chiller.cop", "up:supply_temp", "up:wet_bulb_temp"),
+    "hall.heat_rejected": _HALL_COOLING,
     "hall.it_power": (
         "parts:network.power", "parts:rack.count", "parts:rack.it_power", "parts:row.count", "parts:row.it_power"),
     "hall.it_power_all": ("count", "it_power"),
@@ -315,39 +407,17 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.power", "parts:rack.count", "parts:rack.it_power_avg", "parts:row.count",
         "parts:row.it_power_avg"),
     "hall.it_power_outside_racks": ("parts:network.power", "parts:row.count", "parts:row.it_power_outside_racks"),
-    "hall.liquid_chillers_run": (
-        "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
-    "hall.liquid_free_cooling_hours": (
-        "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
-        "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
+    "hall.liquid_chillers_run": _HALL_LIQUID_CHILLERS,
+    "hall.liquid_free_cooling_hours": _HALL_LIQUID_CHILLERS,
     "hall.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "hall.opex_energy": ("facility_power_avg", "up:electricity_price"),
     "hall.opex_lease": ("it_power", "up:colocation_price"),
     "hall.opex_maintenance": ("capex", "capex_building", "capex_land"),
     "hall.opex_staff": ("it_power",),
     "hall.opex_water": ("up:water_price", "water_year"),
-    "hall.pdu_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.pdu_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.pdu_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+    "hall.pdu_loss": _HALL_POWER_STAGE,
+    "hall.pdu_power_in": _HALL_POWER_STAGE,
+    "hall.pdu_stage_efficiency": _HALL_POWER_STAGE,
     "hall.power_accelerators": (
         "parts:rack.count", "parts:rack.power_accelerators", "parts:row.count", "parts:row.power_accelerators"),
     "hall.power_chain_efficiency": ("it_power", "power_chain_loss"),
@@ -363,91 +433,25 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.power_network"),
     "hall.power_overhead": ("it_power", "power_accelerators", "power_cpus", "power_memory", "power_network"),
     "hall.pue": ("facility_power_avg", "it_power_avg"),
-    "hall.rectifier_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.rectifier_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.rectifier_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.switchgear_loss": (
-        "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-        "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "hall.switchgear_power_in": (
-        "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-        "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "hall.switchgear_stage_efficiency": (
-        "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-        "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
+    "hall.rectifier_loss": _HALL_POWER_STAGE,
+    "hall.rectifier_power_in": _HALL_POWER_STAGE,
+    "hall.rectifier_stage_efficiency": _HALL_POWER_STAGE,
+    "hall.switchgear_loss": _SWITCHGEAR_STAGE,
+    "hall.switchgear_power_in": _SWITCHGEAR_STAGE,
+    "hall.switchgear_stage_efficiency": _SWITCHGEAR_STAGE,
     "hall.tco_year": ("depreciation_year", "opex"),
-    "hall.transformer_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.transformer_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.transformer_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.ups_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.ups_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "hall.ups_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+    "hall.transformer_loss": _HALL_POWER_STAGE,
+    "hall.transformer_power_in": _HALL_POWER_STAGE,
+    "hall.transformer_stage_efficiency": _HALL_POWER_STAGE,
+    "hall.ups_loss": _HALL_POWER_STAGE,
+    "hall.ups_power_in": _HALL_POWER_STAGE,
+    "hall.ups_stage_efficiency": _HALL_POWER_STAGE,
     "hall.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
         "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp",
         "up:wet_bulb_temp"),
     # --- inference
-    "inference.accelerator_power": _INFERENCE_SOLVE + (
-        "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
-        "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
-        "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
-        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power",
-        "ref:rack.all:cpu.tdp", "ref:system.parts:chip.dynamic_power", "set:batch", "set:ep", "set:pp", "set:tp",
-        "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role",),
+    "inference.accelerator_power": _INFERENCE_POWER,
     "inference.accelerators_needed": _INFERENCE_OUTPUT,
     "inference.batch": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
@@ -456,25 +460,13 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:pp", "set:tp",),
     "inference.batch_in_flight": _INFERENCE_OUTPUT,
     "inference.clock_fraction": _INFERENCE_OUTPUT,
-    "inference.compute_utilization": _INFERENCE_SOLVE + (
-        "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:cpu.tdp",
-        "ref:system.parts:chip.dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
-        "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role", "weights_per_chip",),
+    "inference.compute_utilization": _INFERENCE_UTILIZATION,
     "inference.decode_accelerators": _INFERENCE_OUTPUT,
     "inference.ep": _INFERENCE_OUTPUT,
     "inference.feasible": _INFERENCE_OUTPUT,
     "inference.kv_per_token": _INFERENCE_OUTPUT,
     "inference.max_batch": _INFERENCE_OUTPUT,
-    "inference.memory_utilization": _INFERENCE_SOLVE + (
-        "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:cpu.tdp",
-        "ref:system.parts:chip.dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
-        "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role", "weights_per_chip",),
+    "inference.memory_utilization": _INFERENCE_UTILIZATION,
     "inference.offered_share": _INFERENCE_OUTPUT,
     "inference.power": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
@@ -499,13 +491,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:tp",),
     "inference.prefill_accelerators": _INFERENCE_OUTPUT,
     "inference.replicas": _INFERENCE_OUTPUT,
-    "inference.sustained_clock": _INFERENCE_SOLVE + (
-        "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
-        "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
-        "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
-        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power",
-        "ref:rack.all:cpu.tdp", "ref:system.parts:chip.dynamic_power", "set:batch", "set:ep", "set:pp", "set:tp",
-        "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role",),
+    "inference.sustained_clock": _INFERENCE_POWER,
     "inference.system_power": _INFERENCE_SOLVE + (
         "accelerator_power", "let:tp_comm_overlap", "ref:model.context", "ref:rack.all:chip.peak_power",
         "ref:rack.all:chip.power", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power", "ref:rack.all:cpu.tdp",
@@ -533,20 +519,10 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
         "ref:system.psu_efficiency", "set:batch", "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw",
         "up:parts:network.injection_bw", "up:parts:network.role",),
-    "inference.tokens_per_joule": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "power",
-        "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
-        "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
-        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
-        "set:batch", "set:pp", "set:tp", "tokens_per_s",),
+    "inference.tokens_per_joule": _INFERENCE_ENERGY,
     "inference.tokens_per_s": _INFERENCE_OUTPUT,
     "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT,
-    "inference.tokens_per_s_per_mw": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "power",
-        "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
-        "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
-        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
-        "set:batch", "set:pp", "set:tp", "tokens_per_s",),
+    "inference.tokens_per_s_per_mw": _INFERENCE_ENERGY,
     "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT,
     "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT,
     "inference.tp": _INFERENCE_SOLVE + (
@@ -575,39 +551,14 @@ READS: dict[str, tuple[str, ...]] = {
     "memory.total_power": ("power", "quantity"),
     "memory.total_price": ("price", "quantity"),
     # --- network
-    "network.alltoall_bw": _NETWORK + (
-        "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",),
-    "network.bisection_bw": _NETWORK + (
-        "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",),
-    "network.cables_active": _NETWORK + (
-        "aoc", "endpoint_transceiver", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach", "ref:aoc.speed",
-        "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price", "ref:endpoint_transceiver.speed",
-        "ref:transceiver.power", "ref:transceiver.price", "ref:transceiver.speed", "set:switches_core",
-        "set:switches_leaf", "set:switches_spine", "tiers", "transceiver",),
-    "network.cables_copper": _NETWORK + (
-        "aoc", "endpoint_transceiver", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach", "ref:aoc.speed",
-        "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price", "ref:endpoint_transceiver.speed",
-        "ref:transceiver.power", "ref:transceiver.price", "ref:transceiver.speed", "set:switches_core",
-        "set:switches_leaf", "set:switches_spine", "tiers", "transceiver",),
-    "network.cables_optical": _NETWORK + (
-        "aoc", "endpoint_transceiver", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach", "ref:aoc.speed",
-        "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price", "ref:endpoint_transceiver.speed",
-        "ref:transceiver.power", "ref:transceiver.price", "ref:transceiver.speed", "set:switches_core",
-        "set:switches_leaf", "set:switches_spine", "tiers", "transceiver",),
-    "network.capex": _NETWORK + (
-        "aoc", "endpoint_transceiver", "in_systems", "nic", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach",
-        "ref:aoc.speed", "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price",
-        "ref:endpoint_transceiver.speed", "ref:nic.price", "ref:switch.price", "ref:transceiver.power",
-        "ref:transceiver.price", "ref:transceiver.speed", "switches_core", "switches_leaf", "switches_spine", "tiers",
-        "transceiver", "up:parts:rack.count",),
-    "network.capex_optics": _NETWORK + (
-        "aoc", "endpoint_transceiver", "in_systems", "nic", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach",
-        "ref:aoc.speed", "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price",
-        "ref:endpoint_transceiver.speed", "ref:nic.price", "ref:switch.price", "ref:transceiver.power",
-        "ref:transceiver.price", "ref:transceiver.speed", "switches_core", "switches_leaf", "switches_spine", "tiers",
-        "transceiver", "up:parts:rack.count",),
-    "network.domains": _NETWORK + (
-        "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",),
+    "network.alltoall_bw": _NETWORK_TOPOLOGY,
+    "network.bisection_bw": _NETWORK_TOPOLOGY,
+    "network.cables_active": _NETWORK_CABLES,
+    "network.cables_copper": _NETWORK_CABLES,
+    "network.cables_optical": _NETWORK_CABLES,
+    "network.capex": _NETWORK_CAPEX,
+    "network.capex_optics": _NETWORK_CAPEX,
+    "network.domains": _NETWORK_TOPOLOGY,
     "network.endpoints": (
         "role", "up:accelerators", "up:all:chip.count", "up:all:cpu.count", "up:all:dpu.count", "up:all:memory.count",
         "up:all:nic.count", "up:all:rack.count", "up:all:row.count", "up:all:server.count", "up:all:storage.count",
@@ -615,10 +566,8 @@ READS: dict[str, tuple[str, ...]] = {
     "network.injection_bw": ("link_speed", "nic", "ref:nic.bandwidth", "role", "topology", "up:all:chip.scaleup_bw"),
     "network.link_speed": (
         "dims", "nic", "ref:nic.bandwidth", "ref:switch.port_speed", "role", "set:injection_bw", "switch", "topology"),
-    "network.max_endpoints": _NETWORK + (
-        "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",),
-    "network.ports": _NETWORK + (
-        "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",),
+    "network.max_endpoints": _NETWORK_TOPOLOGY,
+    "network.ports": _NETWORK_TOPOLOGY,
     "network.power": _NETWORK + (
         "aoc", "endpoint_transceiver", "in_systems", "nic", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach",
         "ref:aoc.speed", "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price",
@@ -634,30 +583,14 @@ READS: dict[str, tuple[str, ...]] = {
         "set:switches_core", "set:switches_leaf", "tiers",),
     "network.tiers": _NETWORK + (
         "set:switches_core", "set:switches_leaf", "set:switches_spine",),
-    "network.transceivers": _NETWORK + (
-        "aoc", "endpoint_transceiver", "ref:aoc.power", "ref:aoc.price", "ref:aoc.reach", "ref:aoc.speed",
-        "ref:endpoint_transceiver.power", "ref:endpoint_transceiver.price", "ref:endpoint_transceiver.speed",
-        "ref:transceiver.power", "ref:transceiver.price", "ref:transceiver.speed", "set:switches_core",
-        "set:switches_leaf", "set:switches_spine", "tiers", "transceiver",),
+    "network.transceivers": _NETWORK_CABLES,
     # --- nic
     "nic.quantity": ("count", "up:count"),
     "nic.total_power": ("power", "quantity"),
     "nic.total_price": ("price", "quantity"),
     # --- pdu
-    "pdu.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "pdu.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "pdu.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "pdu.utilization": _POWER_GEAR_UTILIZATION,
     # --- rack
     "rack.accelerators": (
         "parts:chip.count", "parts:dpu.count", "parts:nic.count", "parts:server.accelerators", "parts:server.count",
@@ -706,20 +639,8 @@ READS: dict[str, tuple[str, ...]] = {
     "rack.total_power": ("it_power", "quantity"),
     "rack.total_price": ("price", "quantity"),
     # --- rectifier
-    "rectifier.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "rectifier.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "rectifier.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "rectifier.utilization": _POWER_GEAR_UTILIZATION,
     # --- row
     "row.accelerators": ("parts:rack.accelerators", "parts:rack.count", "parts:switch.count"),
     "row.accelerators_all": ("accelerators", "count"),
@@ -782,44 +703,13 @@ READS: dict[str, tuple[str, ...]] = {
     "site.airflow_outside_halls": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:hall.count", "parts:hall.heat_air",
         "parts:hall.heat_liquid", "up:air_delta_t"),
-    "site.busway_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.busway_loss_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.busway_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.busway_power_in_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.busway_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.busway_stage_efficiency_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.capex": (
-        "capex_building", "capex_cooling", "capex_it", "capex_land", "capex_network", "capex_optics", "capex_power"),
+    "site.busway_loss": _SITE_POWER_STAGE,
+    "site.busway_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.busway_power_in": _SITE_POWER_STAGE,
+    "site.busway_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.busway_stage_efficiency": _SITE_POWER_STAGE,
+    "site.busway_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.capex": _CAPEX,
     "site.capex_building": (
         "it_power", "parts:hall.capex_building", "parts:hall.count", "parts:hall.it_power", "shell_cost",
         "up:shell_cost"),
@@ -900,9 +790,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:cooling_tower.redundancy", "parts:crah.capacity", "parts:crah.redundancy", "parts:dry_cooler.capacity",
         "parts:dry_cooler.redundancy", "parts:hall.count", "parts:hall.crahs", "parts:hall.heat_air",
         "parts:hall.heat_liquid", "parts:pump.capacity", "parts:pump.redundancy"),
-    "site.crahs_outside_halls": (
-        "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:hall.count", "parts:hall.heat_air",
-        "parts:hall.heat_liquid"),
+    "site.crahs_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
     "site.depreciation_facility_year": (
         "capex_building", "capex_cooling", "capex_power", "parts:finance.depreciation_facility",
         "parts:finance.discount_rate", "up:parts:finance.depreciation_facility", "up:parts:finance.discount_rate"),
@@ -935,15 +823,11 @@ READS: dict[str, tuple[str, ...]] = {
         "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
     "site.feed_utilization": ("facility_power", "utility_feed"),
     "site.heat_air": ("heat_liquid", "it_power"),
-    "site.heat_air_outside_halls": (
-        "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:hall.count", "parts:hall.heat_air",
-        "parts:hall.heat_liquid"),
+    "site.heat_air_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
     "site.heat_liquid": (
         "it_power", "parts:hall.count", "parts:hall.heat_liquid", "parts:rack.count", "parts:rack.heat_liquid",
         "parts:row.count", "parts:row.heat_liquid"),
-    "site.heat_liquid_outside_halls": (
-        "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:hall.count", "parts:hall.heat_air",
-        "parts:hall.heat_liquid"),
+    "site.heat_liquid_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
     "site.heat_rejected": (
         "air_supply_temp", "ambient_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
         "parts:cdu.capacity", "parts:cdu.power", "parts:chiller.capacity", "parts:chiller.cop", "parts:chiller.power",
@@ -973,42 +857,12 @@ READS: dict[str, tuple[str, ...]] = {
     "site.opex_maintenance": ("capex", "capex_building", "capex_land"),
     "site.opex_staff": ("it_power", "parts:finance.staff_cost"),
     "site.opex_water": ("up:water_price", "water_year"),
-    "site.pdu_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.pdu_loss_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.pdu_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.pdu_power_in_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.pdu_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.pdu_stage_efficiency_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
+    "site.pdu_loss": _SITE_POWER_STAGE,
+    "site.pdu_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.pdu_power_in": _SITE_POWER_STAGE,
+    "site.pdu_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.pdu_stage_efficiency": _SITE_POWER_STAGE,
+    "site.pdu_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
     "site.power_accelerators": (
         "parts:hall.count", "parts:hall.power_accelerators", "parts:rack.count", "parts:rack.power_accelerators",
         "parts:row.count", "parts:row.power_accelerators"),
@@ -1030,151 +884,34 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:rack.power_network", "parts:row.count", "parts:row.power_network"),
     "site.power_overhead": ("it_power", "power_accelerators", "power_cpus", "power_memory", "power_network"),
     "site.pue": ("facility_power_avg", "it_power_avg"),
-    "site.rectifier_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.rectifier_loss_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.rectifier_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.rectifier_power_in_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.rectifier_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.rectifier_stage_efficiency_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.switchgear_loss": (
-        "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-        "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.switchgear_loss_outside_halls": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.switchgear_power_in": (
-        "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-        "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.switchgear_power_in_outside_halls": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.switchgear_stage_efficiency": (
-        "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-        "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.switchgear_stage_efficiency_outside_halls": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "site.rectifier_loss": _SITE_POWER_STAGE,
+    "site.rectifier_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.rectifier_power_in": _SITE_POWER_STAGE,
+    "site.rectifier_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.rectifier_stage_efficiency": _SITE_POWER_STAGE,
+    "site.rectifier_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.switchgear_loss": _SWITCHGEAR_STAGE,
+    "site.switchgear_loss_outside_halls": _SITE_POWER_STAGE,
+    "site.switchgear_power_in": _SWITCHGEAR_STAGE,
+    "site.switchgear_power_in_outside_halls": _SITE_POWER_STAGE,
+    "site.switchgear_stage_efficiency": _SWITCHGEAR_STAGE,
+    "site.switchgear_stage_efficiency_outside_halls": _SITE_POWER_STAGE,
     "site.tco_year": ("depreciation_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
     "site.tokens_per_joule": ("parts:inference.power", "tokens_per_s"),
     "site.tokens_per_s": ("parts:inference.tokens_per_s",),
-    "site.transformer_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.transformer_loss_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.transformer_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.transformer_power_in_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.transformer_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.transformer_stage_efficiency_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.ups_loss": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.ups_loss_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.ups_power_in": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.ups_power_in_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
-    "site.ups_stage_efficiency": (
-        "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
-        "all:transformer.efficiency", "all:ups.efficiency", "distribution", "it_power", "parts:busway.efficiency",
-        "parts:hall.count", "parts:hall.distribution", "parts:hall.it_power", "parts:pdu.efficiency",
-        "parts:rectifier.efficiency", "parts:switchgear.efficiency", "parts:transformer.efficiency",
-        "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
-    "site.ups_stage_efficiency_outside_halls": (
-        "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
-        "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-        "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution"),
+    "site.transformer_loss": _SITE_POWER_STAGE,
+    "site.transformer_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.transformer_power_in": _SITE_POWER_STAGE,
+    "site.transformer_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.transformer_stage_efficiency": _SITE_POWER_STAGE,
+    "site.transformer_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.ups_loss": _SITE_POWER_STAGE,
+    "site.ups_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.ups_power_in": _SITE_POWER_STAGE,
+    "site.ups_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
+    "site.ups_stage_efficiency": _SITE_POWER_STAGE,
+    "site.ups_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
     "site.usd_per_mtok": ("parts:inference.tokens_per_s", "parts:inference.usd_per_mtok", "tokens_per_s"),
     "site.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg", "mean_ambient_temp",
@@ -1190,20 +927,8 @@ READS: dict[str, tuple[str, ...]] = {
     "switch.total_power": ("power", "quantity"),
     "switch.total_price": ("price", "quantity"),
     # --- switchgear
-    "switchgear.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "switchgear.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "switchgear.utilization": _POWER_GEAR_UTILIZATION,
     # --- training
     "training.accelerator_hours": _TRAINING_OUTPUT,
     "training.accelerator_power": _TRAINING_SOLVE + (
@@ -1224,19 +949,7 @@ READS: dict[str, tuple[str, ...]] = {
         "chip", "let:tp_comm_overlap", "mfu", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
-    "training.compute_utilization": _TRAINING_SOLVE + (
-        "chip", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "mfu", "pp", "ref:chip.bf16", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory",
-        "ref:chip.memory_bw", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.let:serving_efficiency_fp4",
-        "ref:rack.all:chip.memory_bw", "ref:rack.all:cpu.let:serving_efficiency_fp4",
-        "ref:rack.all:dpu.let:serving_efficiency_fp4", "ref:rack.all:memory.let:serving_efficiency_fp4",
-        "ref:rack.all:nic.let:serving_efficiency_fp4", "ref:rack.all:server.let:serving_efficiency_fp4",
-        "ref:rack.all:storage.let:serving_efficiency_fp4", "ref:rack.all:switch.let:serving_efficiency_fp4",
-        "ref:system.parts:chip.bf16", "ref:system.parts:chip.fp4", "ref:system.parts:chip.int8",
-        "ref:system.parts:*.let:bf16_sparse", "ref:system.parts:*.let:full_clock_power",
-        "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
-        "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
-        "set:microbatch", "set:virtual_stages", "tp",),
+    "training.compute_utilization": _TRAINING_UTILIZATION,
     "training.cost": _TRAINING_SOLVE + (
         "accelerator_cost", "accelerator_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
@@ -1262,24 +975,9 @@ READS: dict[str, tuple[str, ...]] = {
     "training.goodput": _TRAINING_OUTPUT,
     "training.gpu_hours": _TRAINING_OUTPUT,
     "training.memory_per_accelerator": _TRAINING_OUTPUT,
-    "training.memory_utilization": _TRAINING_SOLVE + (
-        "chip", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "mfu", "pp", "ref:chip.bf16", "ref:chip.fp8",
-        "ref:chip.idle_power", "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory",
-        "ref:chip.memory_bw", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.let:serving_efficiency_fp4",
-        "ref:rack.all:chip.memory_bw", "ref:rack.all:cpu.let:serving_efficiency_fp4",
-        "ref:rack.all:dpu.let:serving_efficiency_fp4", "ref:rack.all:memory.let:serving_efficiency_fp4",
-        "ref:rack.all:nic.let:serving_efficiency_fp4", "ref:rack.all:server.let:serving_efficiency_fp4",
-        "ref:rack.all:storage.let:serving_efficiency_fp4", "ref:rack.all:switch.let:serving_efficiency_fp4",
-        "ref:system.parts:chip.bf16", "ref:system.parts:chip.fp4", "ref:system.parts:chip.int8",
-        "ref:system.parts:*.let:bf16_sparse", "ref:system.parts:*.let:full_clock_power",
-        "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
-        "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
-        "set:microbatch", "set:virtual_stages", "tp",),
+    "training.memory_utilization": _TRAINING_UTILIZATION,
     "training.mfu": _TRAINING_OUTPUT,
-    "training.microbatch": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
-        "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "restart_time",
-        "scaleout_bw", "set:cp", "set:ep", "set:pp", "set:tp",),
+    "training.microbatch": _TRAINING_LAYOUT,
     "training.power": _TRAINING_SOLVE + (
         "accelerator_power", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule",
         "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp",
@@ -1349,44 +1047,17 @@ READS: dict[str, tuple[str, ...]] = {
     "training.tp": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "set:ep", "set:pp",),
-    "training.virtual_stages": _TRAINING_SOLVE + (
-        "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
-        "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "restart_time",
-        "scaleout_bw", "set:cp", "set:ep", "set:pp", "set:tp",),
+    "training.virtual_stages": _TRAINING_LAYOUT,
     # --- transceiver
     "transceiver.quantity": ("count", "up:count"),
     "transceiver.total_power": ("power", "quantity"),
     "transceiver.total_price": ("price", "quantity"),
     # --- transformer
-    "transformer.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "transformer.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "transformer.utilization": _POWER_GEAR_UTILIZATION,
     # --- ups
-    "ups.units_needed": (
-        "capacity", "efficiency", "redundancy", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
-        "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
-        "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-        "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
-    "ups.utilization": (
-        "capacity", "count", "efficiency", "units_needed", "up:all:busway.efficiency", "up:all:pdu.efficiency",
-        "up:all:rectifier.efficiency", "up:all:switchgear.efficiency", "up:all:transformer.efficiency",
-        "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
-        "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
-        "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-        "up:parts:ups.efficiency"),
+    "ups.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "ups.utilization": _POWER_GEAR_UTILIZATION,
 }
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}
