@@ -306,14 +306,8 @@ class Evaluator:
                 value = self.scenario_axis[path]
             elif kind == "assumption":
                 value = np.asarray([float(node.expr.value)])
-            else:
-                expr = node.expr
-                if type(expr) is n.Number:           # a literal (most fields and counts): no walk
-                    value = np.asarray([expr.value])
-                elif type(expr) is n.Quantity:
-                    value = self._walker.visit_Quantity(expr, None, None)
-                else:
-                    value = self.expr(expr, node.instance, node.module, agg=False)
+            else:                                    # (literals were answered above, by `_constant`)
+                value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
                     self.check_count(node, value)
             if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
