@@ -113,6 +113,22 @@ def test_sweeping_a_workload_coordinate_equals_the_single_runs(path, kind, field
     assert_sweep_equals_single_runs(text, "sweep_value", values)
 
 
+
+UNIT_COORDINATES = {"power_cap": (["400 W", "550 W", "700 W"], "W"), "max_num_tokens": (["512 tok", "8192 tok"], "tok")}
+
+
+@pytest.mark.parametrize("path,field", [pytest.param(path, field, id=f"{path.stem}-{field}") for path in EXAMPLES
+                                        for field in UNIT_COORDINATES
+                                        if inject(path.read_text(encoding="utf-8"), "inference", field)])
+def test_sweeping_an_inference_input_with_a_unit_equals_the_single_runs(path, field) -> None:
+    """A power cap (held in the chip's draw law, a dataclass inside the search's inputs) and a token budget: the
+    search solved once per distinct combination (compiler/models/distinct.py) gives every scenario its own
+    result, as the runs one at a time do."""
+    values, unit = UNIT_COORDINATES[field]
+    text = inject(path.read_text(encoding="utf-8"), "inference", field)
+    assert_sweep_equals_single_runs(text.replace("param sweep_value = 1\n", f"param sweep_value = 1 {unit}\n"),
+                                    "sweep_value", values)
+
 SMALL = """from systems import DGX_H100
 from models import Llama2_70B
 param tp = 8

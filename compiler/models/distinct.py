@@ -78,19 +78,37 @@ def _numeric(value) -> bool:
 
 
 def pack(groups: dict) -> dict:
-    """Columns (group, field) -> values of every numeric field of each group (a dataclass or a dict);
-    flags, texts and None are not columns: `unpack` keeps them from the group as it is."""
-    return {(g, k): v for g, obj in groups.items() for k, v in _fields(obj).items() if _numeric(v)}
+    """Columns (group, field, ...) -> values of every numeric field of each group (a dataclass or a dict), and
+    of every dataclass a group holds (the inference model's chip power law: its cap varies with `power_cap`),
+    keyed by the path to it; flags, texts and None are not columns: `unpack` keeps them as they are."""
+    cols = {}
+
+    def walk(path, obj):
+        for k, v in _fields(obj).items():
+            if _numeric(v):
+                cols[path + (k,)] = v
+            elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+                walk(path + (k,), v)
+
+    for g, obj in groups.items():
+        walk((g,), obj)
+    return cols
 
 
 def unpack(cols: dict, groups: dict, rows=slice(None)) -> dict:
     """The groups again (same types), each numeric field restricted to `rows` where it varies (a flat array)."""
     part = {key: v[rows] if v.size > 1 else v for key, v in cols.items()}
-    out = {}
-    for g, obj in groups.items():
-        mine = {k: v for (h, k), v in part.items() if h == g}
-        out[g] = dataclasses.replace(obj, **mine) if dataclasses.is_dataclass(obj) else {**dict(obj), **mine}
-    return out
+
+    def rebuild(path, obj):
+        depth = len(path)
+        mine = {key[depth]: v for key, v in part.items() if key[:depth] == path and len(key) == depth + 1}
+        for k, v in _fields(obj).items():
+            if dataclasses.is_dataclass(v) and not isinstance(v, type) and any(
+                    key[:depth + 1] == path + (k,) for key in part):
+                mine[k] = rebuild(path + (k,), v)
+        return dataclasses.replace(obj, **mine) if dataclasses.is_dataclass(obj) else {**dict(obj), **mine}
+
+    return {g: rebuild((g,), obj) for g, obj in groups.items()}
 
 
 def solve_distinct(solve, groups: dict, columns: int) -> dict:
