@@ -596,7 +596,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
         demand        tok/s             output tokens per second to serve (sizes the pools)
-        power_cap     W                 power limit per accelerator (below TDP lowers the clocks)
+        power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction          share of time the service is busy (for $/Mtoken; default service_utilization 0.6)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)

@@ -245,3 +245,36 @@ def test_batch_zero_says_a_replica_needs_a_sequence() -> None:
                   "    batch = 0\n  }\n}\n")
     [error] = sink.errors
     assert "batch = 0: a replica decodes at least one sequence" in error.message
+
+
+CAPPED = HEAD + """param cap = 300 W
+site s {
+  inference svc {
+    model = Llama2_70B
+    system = DGX_H100
+    accelerators = 8
+    power_cap = cap
+  }
+}
+"""
+
+
+def test_a_power_cap_that_leaves_no_power_to_compute_is_refused() -> None:
+    """An H100 SXM draws P_idle 72 W and, with no compute, its memory at a dense GEMM's traffic: b u_m = 104.5 W x
+    0.0731 = 7.6 W (compiler/models/power.py), 79.6 W in all. A 50 W cap leaves nothing to compute at any clock:
+    the workload is infeasible with both numbers, not the throughput of the clock law's lowest clock. A cap of
+    0 W is refused at the field's span. A sweep over 50 W and 300 W gives each scenario what its single run gives."""
+    from compiler.models.power import GEMM_MEMORY_UTILIZATION
+
+    assert round(72 + 104.5 * GEMM_MEMORY_UTILIZATION, 1) == 79.6
+    results, sink = run(CAPPED, {"cap": "50 W"})
+    [error] = sink.errors
+    assert error.code == "infeasible-workload" and "50 W" in error.message and "80 W" in error.message
+    assert results.values["s.svc.feasible"][0] == 0 and np.isnan(results.values["s.svc.tokens_per_s"][0])
+    zero, sink = evaluate_text(CAPPED.replace("param cap = 300 W", "param cap = 0 W"), "t.factory")
+    assert [d.code for d in sink.errors] == ["out-of-range"] and sink.errors[0].span.line == 10   # power_cap
+    swept, _ = run(CAPPED, {"cap": "[50 W, 300 W]"})
+    single, _ = run(CAPPED, {"cap": "300 W"})
+    assert swept.values["s.svc.feasible"].tolist() == [0, 1]
+    assert np.isnan(swept.values["s.svc.tokens_per_s"][0])
+    assert swept.values["s.svc.tokens_per_s"][1] == single.values["s.svc.tokens_per_s"][0] > 0

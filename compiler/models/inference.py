@@ -201,7 +201,8 @@ per tp value, vectorized: every scenario keeps only its own columns, so a sweep 
 time).
 
 Infeasible: when no configuration is kept in a scenario (no layout exists for the fixed tp/pp and the chips,
-the weights or the KV cache of one sequence do not fit, no layout meets the latency limits), `feasible` is 0
+the weights or the KV cache of one sequence do not fit, no layout meets the latency limits, the power cap is
+at or below the chip's draw with no compute: `_power_cap_floor`), `feasible` is 0
 and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, tokens/J, $/Mtoken, ...) is
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
@@ -1480,6 +1481,23 @@ def _weight_bits_range(bits, precision: str, best: dict) -> None:
                       for x, out, r in zip(bits, bad, best["reason"])]
 
 
+def _power_cap_floor(power, best: dict) -> None:
+    """A chip whose cap is at or below its draw with no compute (idle, and its memory traffic at a dense GEMM's)
+    cannot run the workload at any clock: the scenario has no configuration (an `infeasible-workload` error with
+    both numbers), never the throughput of the clock law's lowest clock."""
+    from .power import GEMM_MEMORY_UTILIZATION
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    cap, floor = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
+                  for v in (power.cap, power.idle + power.memory * GEMM_MEMORY_UTILIZATION))
+    bad = cap <= floor
+    if not bad.any():
+        return
+    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
+    best["reason"] = [f"the power cap {c:,.0f} W is at or below the chip's draw with no compute, {f:,.0f} W (idle and "
+                      f"memory): it leaves no power to compute at any clock" if out else r
+                      for c, f, out, r in zip(cap, floor, bad, best["reason"])]
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -1629,6 +1647,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
                           TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
     if ctx.is_set("weight_bits"):                                 # a mixed checkpoint's bits out of its range
         _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
+    if hw.power is not None:                                      # a power cap that leaves nothing to compute
+        _power_cap_floor(hw.power, best)
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]
