@@ -6,6 +6,8 @@ run's sink. Imports numpy, `dsl` and the evaluator's types.
 What it checks, in every scenario of the sweep:
   - a field the spec sets (a swept or computed value, not a constant: those `dsl.check` refuses at their
     span) lies in the range its type declares (`dsl.schema.RANGES`): `out-of-range`;
+  - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) lies in
+    the assumption's `range` (`compiler.models.Assumption`), constant or not: `out-of-range` at the let;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -25,6 +27,8 @@ from dsl.schema import field_range, kind as kind_spec
 from dsl.diagnostics import Code
 from dsl.visit import every_expression
 
+from .models import Assumption
+
 MAX_SCENARIOS_NAMED = 4
 
 
@@ -40,7 +44,7 @@ def check_values(ev, results) -> None:
         if node is None or not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
             continue
         if value.size == 1 and math.isfinite(value.flat[0]):     # one finite figure (most): a scalar test
-            rng = _range_of(node)
+            rng = _range_here(ev, node)
             if rng is None or (node.kind == "model" and (rng[0].lo is None or not value.flat[0] < rng[0].lo)):
                 continue                        # nothing to report: the loop below would find nothing bad
         v = _per_scenario(value.astype(float), count)
@@ -48,7 +52,7 @@ def check_values(ev, results) -> None:
             continue
         nonfinite = ~np.isfinite(v)
         out = np.zeros(count, dtype=bool)
-        rng = _range_of(node)
+        rng = _range_here(ev, node)
         if rng is not None:
             limit = rng[0]
             finite = np.isfinite(v)
@@ -67,7 +71,9 @@ def check_values(ev, results) -> None:
         for dep in node.deps:
             if dep in taint and dep != path:
                 explained |= taint[dep]
-        mask = _absent_mask(absent.get(path), count) | _infeasible(results, node, count)
+        mask = _absent_mask(absent.get(path), count)
+        if node.kind == "model":                # a workload's inputs are checked where it cannot run too
+            mask = mask | _infeasible(results, node, count)
         own = taint[path] & ~explained & ~mask
         if own.any():
             nonfinite, out, rng = found[path]
@@ -114,6 +120,13 @@ def _infeasible(results, node, count: int) -> np.ndarray:
         return np.zeros(count, dtype=bool)
     flat = _per_scenario(np.asarray(feasible, dtype=float), count)
     return np.zeros(count, dtype=bool) if flat is None else flat == 0
+
+
+def _range_here(ev, node):
+    """(Range, what declares it) for this node: a schema field's or model output's (`_range_of`), or, for a
+    `let` a model read in place of an assumption (`Evaluator.let_assumptions`), the assumption's."""
+    assumption = ev.let_assumptions.get(node.path) if node.kind == "let" else None
+    return (assumption.range, assumption) if assumption is not None else _range_of(node)
 
 
 def _range_of(node):
@@ -168,6 +181,15 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
             error(Code.NON_FINITE, message, _span_of(node), notes=notes)
+        elif isinstance(fspec, Assumption):     # a `let` in place of a model's assumption
+            def fmt(x: float) -> str:
+                return f"{x:g}" if fspec.unit == "1" else format_value(x, fspec.unit)
+
+            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
+                       f"{_scenarios(ev, results, where, count)}")
+            error(Code.OUT_OF_RANGE, message, _span_of(node),
+                  notes=[f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
+                         "docs/models.md gives its source)"])
         else:
             scale, written = field_unit(fspec)
 

@@ -152,6 +152,7 @@ class Evaluator:
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
+        self.let_assumptions: dict[str, Assumption] = {}   # path of a `let` a model read in place of an assumption
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -759,6 +760,9 @@ class Context:
                 value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
+            if isinstance(default, Assumption) and default.range is not None \
+                    and ev.graph.nodes[path].kind == "let":   # a spec's figure for an assumption: its range
+                ev.let_assumptions[path] = default            # is checked (compiler.checks)
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
@@ -835,7 +839,7 @@ class Context:
 
     def inherited(self, name: str, default=_REQUIRED) -> np.ndarray:
         level = self._nearest(name)
-        return level.get(name) if level is not None else self.get(name, default)
+        return level.get(name, default) if level is not None else self.get(name, default)
 
     def inherited_is_set(self, name: str) -> bool:
         return self._nearest(name) is not None

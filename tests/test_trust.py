@@ -179,6 +179,65 @@ def test_a_sweep_names_only_the_bad_scenarios() -> None:
     assert "is infinite in 1 of 3 scenarios (p = 0)" in diags[0].message
 
 
+# ----------------------------------------------------------------------------- a `let` in place of an assumption
+
+LET_ASSUMPTION = """from systems import DGX_H200
+from models import Llama2_70B
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+  let %s = %s
+}
+"""
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("scheduler_steps", "0", "must be a whole number from 1 to 2^53; it is 0"),
+    ("scheduler_steps", "2.5", "must be a whole number from 1 to 2^53; it is 2.5"),
+    ("first_token_delay", "-5", "must be >= 0; it is -5"),
+    ("prompt_length_cv", "-1", "must be >= 0; it is -1"),
+    ("inference_gemm_efficiency", "96", "must be in (0, 1]; it is 96"),
+    ("memory_reserve", "1", "must be in [0, 1); it is 1"),
+    ("seq_overhead", "-1 us", "must be >= 0 us; it is -1 us"),
+    ("whole_prompts", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
+])
+def test_a_let_in_place_of_an_assumption_is_refused_outside_its_range_at_its_span(name, value, message) -> None:
+    """A `let` a model reads in place of one of its assumptions (`let scheduler_steps = 0`) printed whatever the
+    formula made of it (a negative time to first token, with the error at the workload, not at the let). Its
+    assumption declares the values its formula holds for: outside them, one `out-of-range` error at the let's
+    value, and the figures computed from it are not reported again (a reserve of all memory also leaves the
+    workload infeasible: that error names the model's reason, this one the input)."""
+    diags = [d for d in _diags(LET_ASSUMPTION % (name, value)) if d.code != "infeasible-workload"]
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", 8, len(f"  let {name} = ") + 1)]
+    assert f"`svc.{name}` {message}" in diags[0].message
+    assert "replaces the model's assumption" in diags[0].notes[0]
+
+
+@pytest.mark.parametrize("name, value", [("scheduler_steps", "9"), ("first_token_delay", "0"),
+                                         ("prompt_length_cv", "0.78"), ("inference_gemm_efficiency", "1"),
+                                         ("memory_reserve", "0"), ("whole_prompts", "1")])
+def test_a_let_in_place_of_an_assumption_in_its_range_is_accepted(name, value) -> None:
+    assert [d.code for d in _diags(LET_ASSUMPTION % (name, value))] == []
+
+
+def test_a_chip_let_read_as_the_serving_efficiency_is_checked_too() -> None:
+    """The fitted family factors are chip `let`s (`let serving_efficiency`, stdlib/chips.factory): one of 96 is
+    refused at the chip's let, as the workload's `inference_gemm_efficiency` is."""
+    text = ("from chips import H200\nfrom models import Llama2_70B\nchip fast extends H200 {\n"
+            "  let serving_efficiency = 96\n}\ninference svc {\n  model = Llama2_70B\n  chip = fast\n"
+            "  accelerators = 8\n  scenario = \"offline\"\n}\n")
+    diags = _diags(text)
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
+
+
+def test_a_swept_let_in_place_of_an_assumption_names_the_bad_scenario() -> None:
+    diags = _diags(LET_ASSUMPTION % ("first_token_delay", "d") + "param d = 0.3\n", {"d": "[0.3, -1]"})
+    assert [d.code for d in diags] == ["out-of-range"]
+    assert "must be >= 0; it is -1 in 1 of 2 scenarios (d = -1)" in diags[0].message
+
+
 def test_a_negative_tdp_from_a_define_is_one_error_at_the_field() -> None:
     diags = _diags(SWEEP, {"tdp": "-700 W"})
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)]
@@ -201,7 +260,7 @@ def test_absent_values_are_not_flagged() -> None:
 
     results, sink = evaluate_text(SWEEP, "spec.factory", {"p": "[0, 1]"})
     assert [d.code for d in sink.errors] == ["non-finite"]
-    ev = types.SimpleNamespace(sink=Sink(), scenario_axis={"p": np.array([0.0, 1.0])},
+    ev = types.SimpleNamespace(sink=Sink(), let_assumptions={}, scenario_axis={"p": np.array([0.0, 1.0])},
                                number=lambda *a: (_ for _ in ()).throw(ValueError()))
     results.absent = {"s.per": types.SimpleNamespace(mask=np.array([True, False]), reason="test")}
     check_values(ev, results)

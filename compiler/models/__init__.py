@@ -32,20 +32,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from dsl.schema import QuantityKind, RefKind, kind as kind_spec, kinds as all_kinds
+from dsl.schema import QuantityKind, Range, RefKind, kind as kind_spec, kinds as all_kinds
 from dsl.units import si_unit
 from dsl.diagnostics import Code
 
 
+# The values an assumption's formula holds for (`Assumption.range`): a spec's `let` outside is refused.
+UNIT_FRACTION = Range(0.0, 1.0, lo_open=True)    # an achieved fraction of a peak: (0, 1]
+SHARE = Range(0.0, 1.0)                          # a share of a whole: [0, 1]
+RESERVE = Range(0.0, 1.0, hi_open=True)          # a share kept back, never all of it: [0, 1)
+NON_NEGATIVE = Range(0.0)                        # a time, a price, an energy, a spread: >= 0
+POSITIVE = Range(0.0, lo_open=True)              # a rate or a property of matter: > 0
+ABOVE_ONE = Range(1.0, lo_open=True)             # a ratio above one: > 1
+AT_LEAST_ONE = Range(1.0, 2.0 ** 53, integral=True)   # a whole number of steps, beams or chips: 1, 2, ...
+SWITCH = Range(0.0, 1.0, integral=True)          # off (0) or on (1)
+
+
 @dataclass(frozen=True)
 class Assumption:
-    """A default figure a model uses when the spec does not give one: value in SI, with its source."""
+    """A default figure a model uses when the spec does not give one: value in SI, with its source.
+
+    `range`: the values the model's formula holds for (SI), where a spec may give its own figure with a `let`
+    of the assumption's name (`let first_token_delay = 0.5`): a `let` outside it is an `out-of-range` error at
+    its span (compiler.checks), as a schema field's range is. None: any finite value."""
 
     name: str
     value: float
     unit: str          # SI unit of `value` ("1" for a ratio)
     source: str        # where it comes from, with its confidence tag
     point: bool = False  # a temperature point (shown in degC), not a difference
+    range: Range | None = None
 
 
 @dataclass(frozen=True)

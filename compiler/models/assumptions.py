@@ -8,7 +8,7 @@ with the reasoning given, [D] derived.
 """
 from __future__ import annotations
 
-from . import Assumption
+from . import ABOVE_ONE, Assumption, NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION
 
 HOUR = 3600.0
 YEAR = 8760 * HOUR
@@ -34,7 +34,7 @@ idle_fraction = Assumption(
 cpu_utilization = Assumption(
     "cpu_utilization", 0.5, "1",
     "host CPU load in an accelerator server [U]: data loading and kernel launch keep host CPUs "
-    "partly busy; set `utilization` on the cpu to change it")
+    "partly busy; set `utilization` on the cpu to change it", range=SHARE)
 cpu_idle_fraction = Assumption(
     "cpu_idle_fraction", 0.30, "1",
     "server CPU idle power as a share of TDP [U] (SPECpower results of recent Xeon/EPYC servers "
@@ -43,16 +43,16 @@ psu_efficiency = Assumption(
     "psu_efficiency", 0.94, "1",
     "server power-supply efficiency [S]: 80 PLUS Titanium requires 94% at 50% load at 230 V "
     "(CLEAResult 80 PLUS program); DGX H100 uses 6x 3.3 kW Titanium-class PSUs (unanswered.io summary "
-    "of the NVIDIA DGX H100/H200 user guide, 2023 [S])")
+    "of the NVIDIA DGX H100/H200 user guide, 2023 [S])", range=UNIT_FRACTION)
 overhead_fraction_air = Assumption(
     "overhead_fraction_air", 0.25, "1",
     "fans, DIMMs, drives, NVSwitches and board power of an air-cooled accelerator server, as a share "
     "of its chips' and NICs' power [U][D]: DGX H100 nameplate 10.2 kW x 0.94 PSU = 9.6 kW DC against "
-    "8x700 W GPU + 2x350 W CPU + NICs ~ 6.5 kW leaves ~3 kW at worst-case fan speed; ~25% at load")
+    "8x700 W GPU + 2x350 W CPU + NICs ~ 6.5 kW leaves ~3 kW at worst-case fan speed; ~25% at load", range=SHARE)
 overhead_fraction_liquid = Assumption(
     "overhead_fraction_liquid", 0.10, "1",
     "board, memory, drive and residual fan power of a liquid-cooled server as a share of its chips' "
-    "and NICs' power [U]: cold plates remove most fan power (fans drop from ~15% to ~3-5%)")
+    "and NICs' power [U]: cold plates remove most fan power (fans drop from ~15% to ~3-5%)", range=SHARE)
 
 # ------------------------------------------------------------------ power chain
 transformer_efficiency = Assumption(
@@ -80,15 +80,16 @@ power_shelf_efficiency = Assumption(
 # ------------------------------------------------------------------ thermal
 water_cp = Assumption("water_cp", 4186.0, "J/(kg*K)",
                       "specific heat of water at 25-40 degC, 4.18 kJ/(kg*K) [P] (CRC Handbook of Chemistry "
-                      "and Physics, 97th ed., 2016)")
+                      "and Physics, 97th ed., 2016)", range=POSITIVE)
 water_density = Assumption("water_density", 997.0, "kg/m^3",
                            "density of water at 25 degC, 997 kg/m^3 [P] (CRC Handbook of Chemistry and Physics, "
-                           "97th ed., 2016)")
+                           "97th ed., 2016)", range=POSITIVE)
 air_cp = Assumption("air_cp", 1006.0, "J/(kg*K)",
-                    "specific heat of dry air near 25 degC [P] (CRC Handbook of Chemistry and Physics, 97th ed., 2016)")
+                    "specific heat of dry air near 25 degC [P] (CRC Handbook of Chemistry and Physics, 97th ed., 2016)",
+                    range=POSITIVE)
 air_density = Assumption("air_density", 1.18, "kg/m^3",
                          "density of air at 25 degC, sea level [P] (CRC Handbook of Chemistry and Physics, "
-                         "97th ed., 2016)")
+                         "97th ed., 2016)", range=POSITIVE)
 liquid_delta_t = Assumption(
     "liquid_delta_t", 10.0, "K",
     "coolant temperature rise across direct-liquid-cooled racks [U]: OCP and vendor cold-plate designs "
@@ -114,15 +115,15 @@ mean_ambient_temp = Assumption(
 chiller_approach = Assumption(
     "chiller_approach", 8.0, "K",
     "condenser temperature above ambient, plus evaporator temperature below supply [U]: 5-10 K each "
-    "side for air-cooled chillers; 8 K lumps them")
+    "side for air-cooled chillers; 8 K lumps them", range=NON_NEGATIVE)
 carnot_fraction = Assumption(
     "carnot_fraction", 0.5, "1",
     "real chiller COP as a share of the Carnot COP [U]: air-cooled screw/centrifugal chillers reach "
-    "45-60% of Carnot at full load")
+    "45-60% of Carnot at full load", range=UNIT_FRACTION)
 economizer_approach = Assumption(
     "economizer_approach", 5.0, "K",
     "how much colder than the coolant supply the outdoor air must be for dry coolers alone to do the "
-    "job (free cooling) [U]")
+    "job (free cooling) [U]", range=NON_NEGATIVE)
 pump_fraction = Assumption(
     "pump_fraction", 0.02, "1",
     "CDU and facility-water pump power as a share of liquid heat [U]: 1-3% in vendor data for DLC loops")
@@ -131,13 +132,14 @@ crah_fan_fraction = Assumption(
     "CRAH fan power as a share of air-side heat [U]: EC-fan CRAHs draw 3-6% of their cooling duty")
 heat_rejection_fan_fraction = Assumption(
     "heat_rejection_fan_fraction", 0.015, "1",
-    "dry-cooler / cooling-tower fan power as a share of heat rejected [U]: 1-2% in vendor data")
+    "dry-cooler / cooling-tower fan power as a share of heat rejected [U]: 1-2% in vendor data", range=SHARE)
 evaporation_heat = Assumption(
     "evaporation_heat", 2.43e6, "J/kg",
-    "latent heat of evaporation of water at ~30 degC, 2.43 MJ/kg [P] (IAPWS-IF97 steam tables, 1997)")
+    "latent heat of evaporation of water at ~30 degC, 2.43 MJ/kg [P] (IAPWS-IF97 steam tables, 1997)", range=POSITIVE)
 cycles_of_concentration = Assumption(
     "cycles_of_concentration", 4.0, "1",
-    "cooling-tower cycles of concentration [U]: blowdown adds 1/(cycles-1) to evaporation; 3-6 is typical")
+    "cooling-tower cycles of concentration [U]: blowdown adds 1/(cycles-1) to evaporation; 3-6 is typical",
+    range=ABOVE_ONE)
 cdu_capacity = Assumption(
     "cdu_capacity", 1.5e6, "W",
     "in-row / facility CDU capacity when no `cdu` is given [U]: current 1.2-2.3 MW units "
@@ -157,15 +159,15 @@ build_cost_per_watt = Assumption(
     "build_cost_per_watt", 11.7, "USD/W",
     "US data-center construction cost per watt of critical load, average of 19 markets "
     "($9.3M-15.0M/MW, average $11.7M/MW; excludes IT, land, soft costs) [P]: Cushman & Wakefield, "
-    "Data Center Development Cost Guide 2025, pp. 8-9")
+    "Data Center Development Cost Guide 2025, pp. 8-9", range=NON_NEGATIVE)
 critical_share = Assumption(
     "critical_share", 0.53, "1",
     "share of construction cost in electrical and mechanical critical capacity (the rest is shell "
-    "21%, white space 10%, site 10%, other) [P]: Cushman & Wakefield 2025 guide, pp. 6-7")
+    "21%, white space 10%, site 10%, other) [P]: Cushman & Wakefield 2025 guide, pp. 6-7", range=SHARE)
 cooling_share_of_plant = Assumption(
     "cooling_share_of_plant", 0.4, "1",
     "share of the critical-capacity cost that is cooling (the rest is electrical) [U]: mechanical "
-    "is usually 35-45% of M&E cost")
+    "is usually 35-45% of M&E cost", range=SHARE)
 # Split of the per-watt plant cost among classes of gear, so that gear a spec places replaces the default
 # of its own class only (compiler.models.cost). Each category's shares add up to 1. [D] from the stdlib's
 # unit prices (stdlib/facility.factory, themselves [U]) per kW carried, times their usual redundancy.
@@ -194,14 +196,14 @@ plant_share_pump = Assumption("plant_share_pump", 0.03, "1", _COOLING_SPLIT + ":
 electricity_price = Assumption(
     "electricity_price", 0.0815 / 3.6e6, "USD/J",
     "US industrial electricity, 8.15 cents/kWh: East-North-Central / Mid-Atlantic 8.10-8.25 cents YTD "
-    "Jul-2024 [P]: EIA Electric Power Monthly Table 5.6.B")
+    "Jul-2024 [P]: EIA Electric Power Monthly Table 5.6.B", range=NON_NEGATIVE)
 water_price = Assumption(
     "water_price", 2.5, "USD/m^3",
     "US commercial water and sewer, ~$2-4 per m^3 [U] (AWWA/Black & Veatch rate surveys)")
 depreciation_it = Assumption(
     "depreciation_it", 5 * YEAR, "s",
     "useful life of servers and network gear [S]: hyperscalers depreciate servers over 5-6 years "
-    "(Microsoft, Alphabet and Meta 10-K filings 2023-2024)")
+    "(Microsoft, Alphabet and Meta 10-K filings 2023-2024)", range=POSITIVE)
 depreciation_facility = Assumption(
     "depreciation_facility", 20 * YEAR, "s",
     "useful life of the building and its power and cooling plant [U]: 15-20 years for M&E plant, "
@@ -212,12 +214,13 @@ maintenance_rate = Assumption(
     "support contracts on IT similar")
 staff_per_mw = Assumption(
     "staff_per_mw", 60000.0 / YEAR / 1e6, "USD/(s*W)",
-    "operations staff cost per year per MW of IT [U]: ~0.5 FTE per MW at ~$120k fully loaded")
+    "operations staff cost per year per MW of IT [U]: ~0.5 FTE per MW at ~$120k fully loaded", range=NON_NEGATIVE)
 service_utilization = Assumption(
     "service_utilization", 0.6, "1",
     "share of the hours an inference service is busy at its modelled throughput, for $/Mtoken [U]: a fleet "
     "sized for the daily peak of interactive traffic whose peak is ~1.5-1.8x its daily mean runs ~55-65% busy; "
-    "set `utilization` on the inference workload to change it (1: busy around the clock, as a batch job)")
+    "set `utilization` on the inference workload to change it (1: busy around the clock, as a batch job)",
+    range=UNIT_FRACTION)
 colocation_price = Assumption(
     "colocation_price", 184.06 / (1e3 * 2628000.0), "USD/W/s",
     "wholesale colocation asking rent, $184.06 per kW per month for a 250-500 kW requirement, average of North "

@@ -34,10 +34,15 @@ def models_markdown() -> str:
         for name in sorted(_REGISTRY[kind]):
             formula = _REGISTRY[kind][name].formula.replace("|", "\\|")
             lines.append(f"| {kind} | `{name}` | {formula} |")
-    lines += ["", "## Assumptions", "", "| name | value (SI) | unit | source |", "|---|---|---|---|"]
+    lines += ["", "## Assumptions", "",
+              "A spec gives its own figure for an assumption with a `let` of its name on the block that uses it",
+              "(`let first_token_delay = 0.5`); where a range is listed, a `let` outside it is an `out-of-range`",
+              "error at the let.", "",
+              "| name | value (SI) | unit | range (SI) | source |", "|---|---|---|---|---|"]
     for a in _assumptions():
         unit = "K (point)" if a.point else a.unit
-        lines.append(f"| `{a.name}` | {a.value:.6g} | {unit} | {a.source.replace('|', '/')} |")
+        span = a.range.describe() if a.range is not None else ""
+        lines.append(f"| `{a.name}` | {a.value:.6g} | {unit} | {span} | {a.source.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 

@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, limit, output
+from . import Assumption, NON_NEGATIVE, limit, output
 from . import assumptions as A
 from .thermal import SPARES, units_needed
 
@@ -106,7 +106,7 @@ chilled_water_offset = Assumption(
     "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical")
 wet_bulb_depression = Assumption(
     "wet_bulb_depression", 8.0, "K",
-    "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers")
+    "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers", range=NON_NEGATIVE)
 
 
 def _nearest_gear(ctx, kind):

@@ -416,7 +416,8 @@ import functools
 
 import numpy as np
 
-from . import Assumption, output, rule
+from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION, output,
+               rule)
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
@@ -433,16 +434,17 @@ gemm_efficiency = Assumption(
     "refit with the clock law under a power cap (compute rate proportional to the clock, a supply-voltage floor; "
     "docs/accuracy.md 'The clock law under a power cap', 2026-12-05) takes the fit's global value over all rows, "
     "0.85 (Hopper FP8 0.85): every chip's clock moved with the law, so the old default no longer holds any chip "
-    "where it was")
+    "where it was", range=UNIT_FRACTION)
 bandwidth_efficiency = Assumption(
     "inference_bandwidth_efficiency", 0.75, "1",
     "achieved fraction of peak HBM bandwidth when decode streams the weights and the KV cache [D]: weight GEMMs "
     "of 1..128 rows read at 2.39-2.63 TB/s of the 3.35 TB/s peak (0.71-0.79; a plain copy reaches 0.90) in "
-    "reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)")
+    "reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS GEMMs, CUDA events, 2026-11-27)",
+    range=UNIT_FRACTION)
 memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
-    "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments, read 2026)")
+    "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments, read 2026)", range=RESERVE)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -454,19 +456,20 @@ sram_stage_latency = Assumption(
     "slices, and the scheduling around it [D]: fitted once, with WSE-3's `sram_bandwidth_efficiency`, on the "
     "four batch-1 speeds published in 2024 (Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s, cerebras.ai blog "
     "2024-08-27; Groq Llama 2 7B 750 and 70B 300 tok/s, techpowerup.com news citing Groq, Feb 2024), least "
-    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%): docs/accuracy.md")
+    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%): docs/accuracy.md",
+    range=NON_NEGATIVE)
 collective_latency = Assumption(
     "collective_latency", 8e-6, "s",
     "latency of one small all-reduce or pipeline hop over the scale-up fabric [U]: NCCL all-reduce of a few "
-    "KB over NVLink on 8 GPUs takes ~5-10 us (nccl-tests order of magnitude)")
+    "KB over NVLink on 8 GPUs takes ~5-10 us (nccl-tests order of magnitude)", range=NON_NEGATIVE)
 scaleup_bw_default = Assumption(
     "scaleup_bw_default", 100e9, "B/s",
     "chip-to-chip bandwidth per direction when the chip gives no `scaleup_bw` (Groq RealScale, Cerebras "
-    "system I/O) [U]: order of magnitude of 8-16 SerDes lanes at 50-100 Gb/s")
+    "system I/O) [U]: order of magnitude of 8-16 SerDes lanes at 50-100 Gb/s", range=POSITIVE)
 scaleout_bw_default = Assumption(
     "scaleout_bw_default", 50e9, "B/s",
     "scale-out bandwidth per accelerator when the system lists no NICs [S]: one 400 Gb/s NIC per GPU, as in "
-    "DGX H100 and the Llama 3 cluster (Llama 3 paper, arXiv 2407.21783, 2024, via summaries [S])")
+    "DGX H100 and the Llama 3 cluster (Llama 3 paper, arXiv 2407.21783, 2024, via summaries [S])", range=POSITIVE)
 sparse_to_dense = Assumption(
     "sparse_to_dense", 0.5, "1",
     "dense rate as a share of a 'sparse' headline when a chip publishes only that (Cerebras WSE-3) [U]: "
@@ -482,36 +485,39 @@ gemm_half_rows = Assumption(
     "rows (tokens) at which a serving GEMM reaches half its large-shape efficiency [D]: fitted to the bf16 and "
     "fp8 GEMMs of reference/h100_microbench.md (one H100 SXM 80 GB, PyTorch 2.11 cuBLAS, CUDA events, "
     "2026-11-27): e(m) = e_max m / (m + m0) gives 0.26 of peak at m = 64, 0.53 at 256 (measured 0.55), 0.63 at "
-    "512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79")
+    "512 (0.61), 0.70 at 1,024 (0.65) for e_max = 0.79", range=NON_NEGATIVE)
 link_efficiency = Assumption(
     "link_efficiency", 0.80, "1",
     "achieved fraction of the scale-up link bandwidth by a tensor-parallel all-reduce [U]: nccl-tests on 8 "
-    "NVLink4 GPUs report a bus bandwidth of ~360-370 GB/s of the 450 GB/s per direction (order of magnitude)")
+    "NVLink4 GPUs report a bus bandwidth of ~360-370 GB/s of the 450 GB/s per direction (order of magnitude)",
+    range=UNIT_FRACTION)
 step_overhead = Assumption(
     "step_overhead", 2e-3, "s",
     "fixed time per decode step outside the model's kernels [U]: the scheduler choosing the step's sequences "
-    "and chunks, sampling, the host-device round trip (TensorRT-LLM and vLLM step loops, order of magnitude)")
+    "and chunks, sampling, the host-device round trip (TensorRT-LLM and vLLM step loops, order of magnitude)",
+    range=NON_NEGATIVE)
 seq_overhead = Assumption(
     "seq_overhead", 35e-6, "s",
     "time per step and per sequence of the batch outside the matrix multiplies [D]: paged-KV block tables, "
     "sampling and detokenization grow with the batch; chosen on reference/mlperf_calibration.csv with the step "
     "overhead (docstring, 'Factors'); 30 us before the clock law under a power cap, 40 us with it (the grid 20-60 us "
     "with every family refitted at each point, docs/accuracy.md 'The clock law under a power cap'), 35 us "
-    "rescanned with the latency rows (25-40 us, families refitted at each point: docs/accuracy.md 'Latency v7')")
+    "rescanned with the latency rows (25-40 us, families refitted at each point: docs/accuracy.md 'Latency v7')",
+    range=NON_NEGATIVE)
 
 beam_width = Assumption(
     "beams", 1.0, "1",
     "beam search width: sequences decoded per request [U] (1: greedy or sampled decoding). Set `let beams = k` on "
     "the workload: the k beams of a request are k rows of the batch that share the prompt (prefilled once, its "
     "KV cache held once) and each step's weight reads; the request counts its output_tokens once (MLPerf GPT-J: "
-    "beam_size 4, mlcommons/inference language/gpt-j README, read 2026 [P])")
+    "beam_size 4, mlcommons/inference language/gpt-j README, read 2026 [P])", range=AT_LEAST_ONE)
 prompt_length_cv = Assumption(
     "prompt_length_cv", 1.0, "1",
     "coefficient of variation of the prompt length of a serving benchmark [U]: an exponential-like spread (OpenOrca "
     "prompts of the MLPerf Llama 2 70B benchmark run from 48 to 1,021 tokens, mean 222: the sample sums in "
     "FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json, read 2026 [S]; an "
     "exponential of mean 222 puts its 99th percentile at 1,022); it sets the prompt queue's Kingman factor "
-    "(1 + cv^2) / 2 and so the server time to first token (cv = 1: the M/M/1 sojourn)")
+    "(1 + cv^2) / 2 and so the server time to first token (cv = 1: the M/M/1 sojourn)", range=NON_NEGATIVE)
 first_token_delay = Assumption(
     "first_token_delay", 0.325, "1",
     "time to first token beyond the token budget queue, in mean steps of the batch, in server and interactive "
@@ -529,7 +535,7 @@ first_token_delay = Assumption(
     "0.35 / 0.4 give TTFT p50 16.8 / 13.2 / 11.3 / 11.4 / 11.2 / 11.6 / 11.7 / 11.7 / 12.4 / 14.7% and p99 "
     "21.8 / 22.1 / 20.8 / 21.1 / 21.2 / 20.4 / 20.6 / 21.4 / 20.7 / 20.6%: 0.225; rescanned in Latency v7 with "
     "seq_overhead 35 us and its refit: 0.15 / 0.225 / 0.275 / 0.3 / 0.325 / 0.35 give TTFT p50 14.1 / 12.7 / 11.2 / "
-    "10.4 / 9.4 / 10.6% and p99 16.6 / 16.3 / 15.9 / 15.4 / 16.0 / 16.7%: 0.325)")
+    "10.4 / 9.4 / 10.6% and p99 16.6 / 16.3 / 15.9 / 15.4 / 16.0 / 16.7%: 0.325)", range=NON_NEGATIVE)
 scheduler_steps = Assumption(
     "scheduler_steps", 1.0, "1",
     "forward steps per scheduling round of a serving engine, in server and interactive scenarios [S]: 1 for an "
@@ -540,7 +546,7 @@ scheduler_steps = Assumption(
     "discussion; vllm-project/vllm issues 9158 and 6854, pull request 7000, 2024). A request "
     "then waits for the rest of the round in flight, uniform over its n - 1 further steps: the quantile q of the "
     "time to first token gains q (n - 1) mean steps. Set `let scheduler_steps = n` on the workload (MLPerf: "
-    "AMD's v5.0 vLLM harness runs 9, see compiler/validate.py)")
+    "AMD's v5.0 vLLM harness runs 9, see compiler/validate.py)", range=AT_LEAST_ONE)
 whole_prompts = Assumption(
     "whole_prompts", 0.0, "1",
     "1 for a serving engine without chunked context, in server and interactive scenarios [P]: a prompt's context "
@@ -551,13 +557,13 @@ whole_prompts = Assumption(
     "whole step's arrivals, mean lam I t_iter and Poisson spread I sqrt(lam t_iter (1 + cv^2)) at its normal "
     "quantile, in place of half a step's mean arrivals, and no `first_token_delay` (the delay is what chunked "
     "engines measure beyond the executor's steps). 0: chunked context (TensorRT-LLM's v5.0 harness, vLLM). Set "
-    "`let whole_prompts = 1` on the workload (MLPerf v4.1 NVIDIA rows: compiler/validate.py)")
+    "`let whole_prompts = 1` on the workload (MLPerf v4.1 NVIDIA rows: compiler/validate.py)", range=SWITCH)
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
     "for the p99 TPOT [D]: the rows in flight of a server are an M/G/infinity count (Poisson, variance b); "
     "averaged over a window as long as one service time its variance is 2/3 of the point variance for a fixed "
-    "service time (autocorrelation 1 - tau / S), 0.74 for an exponential one, so sqrt(2/3) = 0.82")
+    "service time (autocorrelation 1 - tau / S), 0.74 for an exponential one, so sqrt(2/3) = 0.82", range=SHARE)
 chunk_tokens = Assumption(
     "max_num_tokens", 8192.0, "tok",
     "token budget of one forward pass per tensor-parallel rank (the engine's budget is tp times it) [U]: TensorRT-LLM "
@@ -1437,10 +1443,10 @@ def serving_efficiency(ctx, chip, precision: str) -> np.ndarray:
     `let serving_efficiency_<precision>`, else its `let serving_efficiency` (fitted per chip family on the
     MLPerf rounds, cited in stdlib/chips.factory), else the global default."""
     if ctx.is_set("inference_gemm_efficiency"):
-        return ctx.get("inference_gemm_efficiency")
+        return ctx.get("inference_gemm_efficiency", gemm_efficiency)     # (the default names its range)
     for name in (f"serving_efficiency_{precision}", "serving_efficiency"):
         if chip.has(name):
-            return chip.get(name)
+            return chip.get(name, gemm_efficiency)
     return ctx.get("inference_gemm_efficiency", gemm_efficiency)
 
 
@@ -1448,9 +1454,9 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     """m0 of the GEMM shape law: the workload's `gemm_half_rows`, else the chip's `let gemm_half_rows_<precision>`
     (Blackwell FP4: its knee scaled from the H100's, stdlib/chips.factory), else the H100 fit."""
     if ctx.is_set("gemm_half_rows"):
-        return ctx.get("gemm_half_rows")
+        return ctx.get("gemm_half_rows", gemm_half_rows)                # (the default names its range)
     name = f"gemm_half_rows_{precision}"
-    return chip.get(name) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
+    return chip.get(name, gemm_half_rows) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
 
 
 def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray):
@@ -1514,7 +1520,7 @@ def _bandwidth_efficiency(ctx, platform: Platform) -> np.ndarray:
     if not sram.any():
         return hbm
     chip = platform.chip
-    sram_eff = chip.get("sram_bandwidth_efficiency") if chip.has("sram_bandwidth_efficiency") \
+    sram_eff = chip.get("sram_bandwidth_efficiency", bandwidth_efficiency) if chip.has("sram_bandwidth_efficiency") \
         else np.asarray([SRAM_BANDWIDTH_EFFICIENCY])
     return np.where(sram, sram_eff, hbm)
 

@@ -149,7 +149,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, limit, output, warn_unpriced
+from . import AT_LEAST_ONE, Assumption, NON_NEGATIVE, limit, output, warn_unpriced
 
 EPS = 1e-9
 GBPS = 1e9 / 8          # 1 Gb/s in B/s
@@ -184,33 +184,35 @@ acc_reach = Assumption(
 optic_energy_per_bit = Assumption(
     "optic_energy_per_bit", 16.0 / (800 * GBPS), "J/B",
     "pluggable optic power per unit of line rate: 16 W typical for an 800G twin-port OSFP, 20 pJ/bit "
-    "(docs.nvidia.com/networking/display/800gmms4x00ns/specifications, read 2026 [P])")
+    "(docs.nvidia.com/networking/display/800gmms4x00ns/specifications, read 2026 [P])", range=NON_NEGATIVE)
 optic_price_per_rate = Assumption(
     "optic_price_per_rate", 1200.0 / (800 * GBPS), "USD*s/B",
     "pluggable optic price per unit of line rate: ~$1,200 per 800G module, $1.5 per Gb/s [U] (stdlib "
-    "network.factory OSFP_800G_2xSR4, not verified)")
+    "network.factory OSFP_800G_2xSR4, not verified)", range=NON_NEGATIVE)
 dac_power = Assumption(
     "dac_power", 0.1, "W",
     "passive DAC power (its EEPROM): 'Power Consumption 0.1 W' (NVIDIA MCP4Y10-Nxxx specifications, read "
-    "2026 [P])")
+    "2026 [P])", range=NON_NEGATIVE)
 dac_price_per_rate = Assumption(
     "dac_price_per_rate", 250.0 / (800 * GBPS), "USD*s/B",
-    "passive DAC price per unit of line rate: ~$250 per 800G cable [U] (stdlib network.factory DAC_800G)")
+    "passive DAC price per unit of line rate: ~$250 per 800G cable [U] (stdlib network.factory DAC_800G)",
+    range=NON_NEGATIVE)
 acc_energy_per_bit = Assumption(
     "acc_energy_per_bit", 2.7 / (800 * GBPS), "J/B",
     "active copper cable power: 2.7 W for 800G, 1.5 W head end + 4 x 0.3 W tails (NVIDIA MCA7J70-Nxxx "
-    "specifications, docs.nvidia.com, read 2026, via stdlib network.factory ACC_800G [P])")
+    "specifications, docs.nvidia.com, read 2026, via stdlib network.factory ACC_800G [P])", range=NON_NEGATIVE)
 acc_price_per_rate = Assumption(
     "acc_price_per_rate", 450.0 / (800 * GBPS), "USD*s/B",
-    "active copper cable price per unit of line rate: ~$450 per 800G cable [U] (stdlib network.factory)")
+    "active copper cable price per unit of line rate: ~$450 per 800G cable [U] (stdlib network.factory)",
+    range=NON_NEGATIVE)
 torus_rack_chips = Assumption(
     "torus_rack_chips", 64.0, "1",
     "chips per rack of a torus: a 4 x 4 x 4 cube of TPU v4 / v5p chips per rack, its faces cabled "
     "optically through the pod's optical circuit switches [U] (Jouppi et al., 'TPU v4', ISCA 2023, from "
-    "memory, not re-read here)")
+    "memory, not re-read here)", range=AT_LEAST_ONE)
 fiber_price = Assumption(
     "fiber_price", 100.0, "USD",
-    "one fibre patch or MPO trunk between two transceivers, ~$50-150 by length [U]")
+    "one fibre patch or MPO trunk between two transceivers, ~$50-150 by length [U]", range=NON_NEGATIVE)
 
 
 # ------------------------------------------------------------------ array helpers

@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, limit, output
+from . import Assumption, SHARE, limit, output
 from . import assumptions as A
 from .power import FACILITY_KINDS
 
 liquid_fraction_liquid = Assumption(
     "liquid_fraction_liquid", 0.85, "1",
     "share of a liquid-cooled rack's heat captured by cold plates [U]: GB200 NVL72 is often quoted at "
-    "~85% liquid, with no primary source; NVIDIA does not publish the fraction")
+    "~85% liquid, with no primary source; NVIDIA does not publish the fraction", range=SHARE)
 liquid_fraction_hybrid = Assumption(
     "liquid_fraction_hybrid", 0.70, "1",
-    "share of heat captured by liquid in a hybrid server (cold plates on GPUs only) [U]")
+    "share of heat captured by liquid in a hybrid server (cold plates on GPUs only) [U]", range=SHARE)
 
 SPARES = {"N": 0, "N+1": 1, "N+2": 2}
 

@@ -221,7 +221,7 @@ import dataclasses
 
 import numpy as np
 
-from . import Assumption, output
+from . import Assumption, NON_NEGATIVE, RESERVE, SHARE, UNIT_FRACTION, output
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelerator_cost, architecture, cached,
                         collective_latency)
@@ -234,7 +234,7 @@ training_efficiency = Assumption(
     "their measured large-GEMM share of peak against bf16's on one H100 SXM, "
     "reference/h100_microbench.md, PyTorch 2.11 cuBLAS, measured 2026-11-27 [P]): fitted once (median log-error, all rows "
     "together) with training_step_overhead on MLPerf Training v3.1-v4.1 time-to-train in "
-    "reference/mlperf_calibration.csv; see `factory validate`")
+    "reference/mlperf_calibration.csv; see `factory validate`", range=UNIT_FRACTION)
 failure_rate = Assumption(
     "failure_rate", 419 / (54 * 86400 * 16384), "1/s",
     "unexpected interruptions per accelerator per second [S][D]: Llama 3 405B pre-training, 419 unexpected "
@@ -255,7 +255,7 @@ step_overhead = Assumption(
     "gradient-norm and loss all-reduces, launches and host synchronization; fitted once, globally, with "
     "training_gemm_efficiency on MLPerf Training v3.1-v4.1 time-to-train, each row at its submission's own global "
     "batch, its evaluations and warm-up (reference/mlperf_calibration.csv, at training_gemm_efficiency 0.76: 0.22, "
-    "0.25, 0.28 s give 4.9%, 3.9%, 5.4% median |error|)")
+    "0.25, 0.28 s give 4.9%, 3.9%, 5.4% median |error|)", range=NON_NEGATIVE)
 eval_overhead = Assumption(
     "training_eval_overhead", 0.44, "s",
     "fixed time per evaluation pass besides its forward passes [D]: the switch from training to evaluation and "
@@ -265,15 +265,16 @@ eval_overhead = Assumption(
     "eos_n128_ngc24.04_nemo/"
     "llama2_70b_lora/result_0.txt, eval_start to eval_stop [P]): 173 samples in 22 rounds over 8 replicas take "
     "8.35-8.70 s, in 2 rounds over 128 replicas 1.13-1.27 s, so c_e + 22 t = 8.5 s and c_e + 2 t = 1.17 s give "
-    "t = 0.367 s per sequence and c_e = 0.44 s")
+    "t = 0.367 s per sequence and c_e = 0.44 s", range=NON_NEGATIVE)
 tp_overlap = Assumption(
     "tp_comm_overlap", 1.0, "1",
     "tensor-parallel communication overlap on (1) or off (0) [S]: with it each all-gather / reduce-scatter is split "
     "into tp chunks pipelined with the GEMM's (Wang et al., ASPLOS 2023; Megatron-Core / Transformer Engine "
-    "`tp_comm_overlap`, on in NVIDIA's MLPerf Training GPT-3 NeMo configurations), one chunk's transfer exposed")
+    "`tp_comm_overlap`, on in NVIDIA's MLPerf Training GPT-3 NeMo configurations), one chunk's transfer exposed",
+    range=SHARE)
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
-    "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]")
+    "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]", range=RESERVE)
 default_tokens = Assumption("default_training_tokens", 1e12, "tok", "token budget when the job gives none [U]")
 default_global_batch = Assumption(
     "default_global_batch", 4 * 2 ** 20, "tok",
