@@ -44,9 +44,11 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
     weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
                 W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
-    attention   generation  t_att = B 4 L (I + O/2) D / (R P_att e_c)      (each decode row over its context)
-                context     t_ctx = B r 4 L (I/2) D / (R P_att e_c)        (the prompt chunks, causal)
+    attention   generation  t_att = B F_gen L (I + O/2) / (R P_att e_c)    (each decode row over its context)
+                context     t_ctx = B r F_ctx L (I/2) / (R P_att e_c)      (the prompt chunks, causal)
                 KV       t_kv = B (I / k + O/2) kv_chip / (BW e_m)   (the beams' shared prompt read once)
+                F_gen = F_ctx = 4 D FLOP per attended position, layer and token; latent attention (MLA) and
+                sliding-window layers change F and the positions: "Attention of latent and windowed layers" below
                 The generation kernel streams the KV cache (its roofline: max(t_att, t_kv)); the prompt chunks'
                 attention is the context kernel (TensorRT-LLM's GPT attention: a fused FlashAttention kernel for
                 the context phase, masked MHA or XQA for the generation phase; in-flight batching packs the
@@ -87,7 +89,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 not fitted
 
 Prefill of one request (time to first token):
-    t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c),
+    t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c),
                 W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
     TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
             ttft_p50 = ttft_p99 = TTFT there.
@@ -189,9 +191,56 @@ size over 1, 2, 4, 8 (72, 36, 18, 9 on an NVL72 rack) [D]. Per chip (N_e = exper
     prefill     one prompt on its rank: I 2 (A_dense / e(I) + A_exp / (d e(I k_act / E))) / (tp P) + attention,
                 its experts' rows spread over the d ranks' chips; memory pp W_chip / (BW e_m)
     throughput  replicas x d x B / (k t_iter); every latency is a rank's (its batch, its queue)
-    not modelled: the load imbalance between ranks (hot experts, uneven contexts: the step waits for the
-                slowest rank; EPLB's redundant experts), expert-parallel groups beyond the scale-up domain,
-                overlap of the all-to-all with compute (two-batch overlap) [U]
+    imbalance   the step waits for the chip that receives the most (token, expert) pairs: a layer's experts lie
+                on tp d chips, n = d (T / pp) k_act pairs a step routed to them (one prompt: I k_act), each to one
+                chip of c = tp d with probability 1 / c (multinomial routing over equally loaded chips), the busiest
+                chip's count in its normal approximation, E[max] = n / c + z_c sqrt(n (1/c)(1 - 1/c)):
+                    gamma = 1 + z_c sqrt((c - 1) / n),   z_c = E[max of c standard normals] (_normal_max) [D]
+                multiplies the routed experts' GEMM time (t_gemm's A_exp term, the prefill's) and the all-to-all's
+                bytes (the busiest chip receives gamma times the mean); 1 at d = 1 (every expert split over tp).
+                It is small at serving batches (DeepSeek-V3 at d = 8, 320 tokens a rank: 1.026; d = 72, 10 rows a
+                rank: ~1.4). Measured routing is far more uneven than multinomial: TensorRT-LLM's DeepSeek-R1 on 32
+                GB200 at EP 32 (1,024 pairs a rank on average) saw the hottest rank at 2.56x the mean without a
+                load balancer (multinomial: 1.06x) and 1.11x with EPLB's redundant experts (std 52 against the
+                multinomial 32) (NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog4_Scaling_Expert_Parallelism_in_
+                TensorRT-LLM.md, Table 1 [P]): this term is the floor that a perfect balancer leaves, not the
+                unbalanced skew (hot experts are a property of the data, not modelled) [U]
+    not modelled: uneven contexts between attention ranks (NVIDIA's `adp_balancing`), expert-parallel groups
+                beyond the scale-up domain, overlap of the all-to-all with compute (two-batch overlap) [U]
+
+Attention of latent and windowed layers (architecture(), attention_flops, windowed_length, prompt_attended):
+    latent      DeepSeek's multi-head latent attention (MLA, the model's `let kv_lora_rank` c and
+                `let qk_rope_head_dim` p; DeepSeek-V2 arXiv 2405.04434 section 2.1: the up-projections W^UK and
+                W^UV can be absorbed into W^Q and W^O) caches c + p values per token and layer and, absorbed, every
+                head scores a query of c + p against the cached latent and sums the latent (c values):
+                    F_gen = 2 heads (d_k + d_v) = 2 heads (2 c + p)       (DeepSeek-V3: 2 x 128 x 1,088 = 278,528)
+                FLOP per cached position, layer and decoded token ("The number of FLOPs is roughly
+                2 h_q s_q s_k (d_k + d_v)", deepseek-ai/FlashMLA docs/20250422-new-kernel-deep-dive.md, read via the
+                vendored copy yoyocubano/aigotajob arsenal/deepseek/FlashMLA [S]; d_k 576, d_v 512 there), 4.25x the
+                4 D = 65,536 of plain attention over 128 heads of 128: a decode kernel that FlashMLA finds
+                compute-bound on H800 at h_q s_q >= 128 in BF16 (its roofline with the KV read, t_kv, stays). At
+                FP8 (1-byte KV, FP8 rate) on Blackwell its 483 FLOP per byte stay below a B200's or GB300's ridge
+                (~750): the term binds only where the KV precision's rate is low against the bandwidth. The prompt's
+                context kernel decompresses keys of head_dim + p and values of head_dim (TensorRT-LLM and SGLang run
+                MLA's prefill as multi-head attention [S]):  F_ctx = 2 heads (2 head_dim + p)  (81,920). The
+                decompression of a chunked prompt's earlier latent (kv_b_proj over its prefix) is not counted [U].
+                The softmax cap (P_att <= X x F_gen / heads, "Softmax exponentials") takes the generation kernel's
+                FLOPs per score (2,176 for MLA: never binding); the context kernel shares that P_att [U].
+    windowed    a model with `let sliding_window` W and `let sliding_layers` L_w (gpt-oss: 128 and 18 of 36,
+                huggingface/transformers configuration_gpt_oss.py "sliding_window: int | None = 128" and layer_types
+                alternating "sliding_attention" / "full_attention" [P]; a window without a count: every layer)
+                attends in those layers to at most W positions. Over the layers, a decode row with n in context
+                attends to and reads
+                    n_w = ((L - L_w) n + L_w min(W, n)) / L       positions per layer on average [D]
+                (n = I + O/2 for t_att; I / k + O/2 for t_kv), and a prompt's tokens (causal) to
+                    ((L - L_w) I / 2 + L_w (W - W^2 / (2 I))) / L     (I > W; I / 2 when I <= W) [D]
+                in t_ctx and the prefill. The KV memory (B_max) stays the whole context in every layer: TensorRT-LLM
+                allocates each layer's cache at the sequence length unless its KvCacheConfig is given the layers'
+                windows (`max_attention_window`; PR #6768 "Support SWA KV cache" then detaches out-of-window blocks),
+                and NVIDIA's v6.0 gpt-oss configs set none (closed/NVIDIA/configs/GB200-NVL72_GB200-186GB_aarch64x4/
+                Interactive/disagg_decode/gpt-oss-120b.yml, mlcommons/inference_results_v6.0 via fork
+                gbeezybez@232fbf9 [P]) [U]. gpt-oss at I = 4,000, O = 1,278: 0.514 of the reads and generation
+                FLOPs, 0.53 of the prompt attention.
 
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
@@ -236,7 +285,7 @@ and GB200 tp 2 x pp 1 (was tp 1 x pp 4; NVIDIA's FP4 405B harness config: tensor
 pipeline_parallelism 1), on H100 tp 8 and on H200 tp 4 (were tp 4 x pp 2 and tp 2 x pp 4).
 
 Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
-r = 0; a prefill chip serves p = P e_c / (I 2 A + 2 L I^2 D) requests/s; the decode pool d requests/s
+r = 0; a prefill chip serves p = P e_c / (I 2 A + L I^2 F_ctx / 2) requests/s; the decode pool d requests/s
 per chip. With `demand` D_t: prefill chips = ceil(D_t / O / p), decode chips = ceil(D_t / (O d)).
 Without it, the chips are split f = d / (p + d) to prefill so both pools run at the same rate. TTFT adds
 the KV transfer I * kv / scale-out bandwidth.
@@ -631,6 +680,12 @@ class Architecture:
     experts: np.ndarray         # routed experts (0: dense)
     experts_active: np.ndarray
     expert_params: np.ndarray   # parameters in routed experts
+    # attention FLOPs per attended position per layer of one query token, all heads (module docstring, "Attention
+    # of latent and windowed layers"): the generation kernel's and the context (prompt) kernel's; None: 4 D
+    attn_decode: np.ndarray | None = None
+    attn_context: np.ndarray | None = None
+    window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # sliding window, tokens
+    window_layers: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([0.0]))   # layers it bounds
 
 
 @dataclass
@@ -726,6 +781,50 @@ def _col(x) -> np.ndarray:
     return np.asarray(x, dtype=float).reshape(-1, 1)
 
 
+def attention_flops(arch: Architecture) -> tuple[np.ndarray, np.ndarray]:
+    """(F_gen, F_ctx): attention FLOPs per attended position, per layer, of one query token over all heads, in the
+    generation (decode) kernel and in the context (prompt) kernel (module docstring, "Attention of latent and
+    windowed layers"). A model without latent attention: 4 D both (QK^T and PV over heads x head_dim, 2 FLOP per
+    multiply-add)."""
+    plain = 4 * np.asarray(arch.attn_width, dtype=float)
+    gen = plain if arch.attn_decode is None else np.asarray(arch.attn_decode, dtype=float)
+    ctx = plain if arch.attn_context is None else np.asarray(arch.attn_context, dtype=float)
+    return gen, ctx
+
+
+def windowed_length(length, arch: Architecture) -> np.ndarray:
+    """The positions a token attends to (or a sequence holds in its KV cache), averaged over the layers, when
+    `length` are in its context: min(W, length) in the window_layers sliding-window layers, `length` in the others
+    [D] (module docstring, "Attention of latent and windowed layers")."""
+    L, W, Lw = (_col(v) for v in (arch.layers, arch.window, arch.window_layers))
+    length = np.asarray(length, dtype=float)
+    return ((L - Lw) * length + Lw * np.minimum(W, length)) / L
+
+
+def prompt_attended(I, arch: Architecture) -> np.ndarray:
+    """The positions a prompt token attends to in causal prefill, averaged over the prompt's I tokens and the
+    layers: I / 2 in a full layer; in a sliding-window layer sum_i min(i, W) / I = W - W^2 / (2 I) when I > W (else
+    I / 2) [D]."""
+    L, W, Lw = (_col(v) for v in (arch.layers, arch.window, arch.window_layers))
+    I = np.asarray(I, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        window = np.where(I > W, W - W * W / (2 * np.maximum(I, 1e-300)), I / 2)
+    return ((L - Lw) * I / 2 + Lw * window) / L
+
+
+def expert_imbalance(assignments, chips) -> np.ndarray:
+    """gamma = E[max over c chips of the routed (token, expert) pairs a chip receives] / their mean, the routing
+    multinomial (each of n pairs to one of c equal chips) in its normal approximation: the mean n / c, the standard
+    deviation sqrt(n (1/c)(1 - 1/c)), so gamma = 1 + z_c sqrt((c - 1) / n), z_c = E[max of c standard normals]
+    (_normal_max) [D] (module docstring, "Expert parallelism": rank imbalance). c = 1 or n = 0: 1."""
+    n, c = np.broadcast_arrays(np.asarray(assignments, dtype=float), np.asarray(chips, dtype=float))
+    z = np.zeros_like(c)
+    for v in np.unique(np.round(c[c > 1.5])):
+        z = np.where(np.round(c) == v, _normal_max(int(v)), z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300)), 1.0)
+
+
 def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch, ep=None) -> dict[str, np.ndarray]:
     """Every physical quantity of every configuration: arrays of shape (scenarios, configurations).
     `tp`, `pp` and `batch` are flat configuration arrays (one row for every scenario); `batch` may also be a
@@ -763,6 +862,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     k = np.maximum(_col(load.beams), 1.0)                         # beams per request (rows of the batch)
     ctx = I + O / 2                                               # context a decode row attends to
     held = I / k + O / 2                                          # KV held per row: the beams share the prompt
+    # a sliding window bounds the positions a windowed layer attends to and reads (windowed_length: the layer-mean
+    # positions); the memory keeps every layer's whole context (held): the engine allocates the KV cache of every
+    # layer at the sequence length unless it is given the layers' windows (module docstring, "Attention of latent
+    # and windowed layers")
+    ctx, read = windowed_length(ctx, arch), windowed_length(held, arch)
+    F_gen, F_ctx = (_col(v) for v in attention_flops(arch))       # FLOPs per attended position, layer, token
+    pre_att = prompt_attended(I, arch)                            # a prompt token's mean attended positions
     max_batch = np.floor(np.maximum(free, 0) / (kv_chip * held))
     B = np.minimum(batch, max_batch)
     if load.single_stream:
@@ -796,12 +902,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         remote = np.where((d > 1) & (E > 0), (d - 1) * (1 - np.power(1 - 1 / d, k_act)), 0.0)
     a2a_bytes = np.where(w <= 1, 1.0, a) + a
     n_moe = np.where(E > 0, L, 0.0)                               # MoE layers (every layer [U])
+    # rank imbalance: a layer's experts lie on tp d chips; the step waits for the one that receives the most of
+    # the (token, expert) pairs (expert_imbalance; 1 at d = 1, where every expert is split over the tp chips)
+    moe_chips = np.where((d > 1) & (E > 0), tp * d, 1.0)
 
-    def all_to_all(tokens_per_rank):
+    def imbalance(tokens):
+        return expert_imbalance(tokens * k_act, moe_chips)
+
+    def all_to_all(tokens_per_rank, gamma=1.0):
         """Dispatch and combine of one MoE layer's `tokens_per_rank` tokens over L MoE layers, each rank's tp
-        chips sending a tp-th of them: two collectives a layer on the scale-up link."""
-        return np.where(remote > 0, n_moe * (2 * lat + tokens_per_rank / tp * remote * h * a2a_bytes / (BL * el)),
-                        0.0)
+        chips sending a tp-th of them: two collectives a layer on the scale-up link, the busiest chip receiving
+        gamma times the mean."""
+        return np.where(remote > 0, n_moe * (2 * lat + gamma * tokens_per_rank / tp * remote * h * a2a_bytes
+                                             / (BL * el)), 0.0)
 
 
     power, clock_share = _power_law(hw)
@@ -816,20 +929,21 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
         # an expert's rows: the tokens of all d attention ranks routed to it (expert parallelism)
         rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
-        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0) + A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (G * P)
-        attn_flops = B * (4 * L * ctx * D + prefill_share * 4 * L * (I / 2) * D)
+        gamma = imbalance(d * rows)                               # the busiest chip's share of the expert pairs
+        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0)
+                             + gamma * A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (G * P)
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
-        attn_ctx = B * prefill_share * 4 * L * (I / 2) * D / (G * Pa * ec)
-        attn = B * 4 * L * ctx * D / (G * Pa * ec)
+        attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec)
+        attn = B * L * F_gen * ctx / (G * Pa * ec)
         per_micro = d * tokens / pp                               # tokens reaching a stage's experts
         with np.errstate(divide="ignore", invalid="ignore"):
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em)
-        t_kv = B * held * kv_chip / (BW * em)                     # a request's prompt KV read once per step
+        t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
         t_tp = np.where(tp > 1, n_x * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
-        t_tp = t_tp + all_to_all(tokens / pp)                     # expert parallelism (d > 1): dispatch, combine
+        t_tp = t_tp + all_to_all(tokens / pp, gamma)              # expert parallelism (d > 1): dispatch, combine
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
 
@@ -850,11 +964,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
     # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts
-    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0) + A_exp / d / _shape_eff(ec, I * routed_share, m0_exp))
-                   / (tp * P) + 2 * L * I * I * D / (tp * Pa * ec))
+    pre_gamma = imbalance(I)                                      # one prompt's pairs over the tp d chips
+    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0)
+                            + pre_gamma * A_exp / d / _shape_eff(ec, I * routed_share, m0_exp))
+                   / (tp * P) + I * L * F_ctx * pre_att / (tp * Pa * ec))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
-                + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I))
+                + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I, pre_gamma))
     pre_busy = pre_compute                                        # its compute kernels' time at the full clock
     pre_rho = _sustained_rate(power, clock_share, pre_busy, pre_memory * em,
                               lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl)
@@ -952,7 +1068,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": d * in_flight + z,
             "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
-            "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * ctx,
+            "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + O / 2),
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_time": t_prefill}
@@ -1409,8 +1525,22 @@ def architecture(model) -> Architecture:
     # parameters in routed experts: what is not active is in experts; active ones are k of E experts
     with np.errstate(divide="ignore", invalid="ignore"):
         expert_params = np.where(experts > k_act, (params - active) * experts / np.maximum(experts - k_act, 1), 0.0)
+    plain = 4 * heads * head_dim                                  # QK^T and PV over heads x head_dim
+    attn_decode = attn_context = plain
+    if model.has("kv_lora_rank") and model.has("qk_rope_head_dim"):
+        # latent attention (DeepSeek MLA; module docstring, "Attention of latent and windowed layers"): generation
+        # with the up-projections absorbed scores over the latent and the rope key (d_k = c + rope) and sums the
+        # latent (d_v = c) for every head; the prompt's context kernel decompresses keys of head_dim + rope and
+        # values of head_dim
+        c, rope = model.get("kv_lora_rank"), model.get("qk_rope_head_dim")
+        attn_decode = 2 * heads * (2 * c + rope)
+        attn_context = 2 * heads * (2 * head_dim + rope)
+    window = model.get("sliding_window") if model.has("sliding_window") else np.asarray([np.inf])
+    window_layers = (model.get("sliding_layers") if model.has("sliding_layers")
+                     else np.where(np.isfinite(window), layers, 0.0))   # a window without a count: every layer
     return Architecture(params, active, layers, hidden, heads * head_dim, kv_width, kv_split, experts, k_act,
-                        np.minimum(expert_params, params))
+                        np.minimum(expert_params, params), attn_decode + 0 * layers, attn_context + 0 * layers,
+                        window + 0 * layers, window_layers + 0 * layers)
 
 
 def _precision(ctx, platform: Platform) -> str:
@@ -1552,8 +1682,9 @@ def _inputs(ctx, prefill_in_step: bool = True):
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's
-        head_dim = arch.attn_width / model.get("heads")           # rate: 4 head_dim FLOP per exponential
-        peak_attn = np.minimum(peak_attn, chip.get("softmax_exp_rate") * 4 * head_dim)   # ("Softmax exponentials")
+        per_score = attention_flops(arch)[0] / model.get("heads")   # rate: a score's FLOPs per exponential (4
+        peak_attn = np.minimum(peak_attn, chip.get("softmax_exp_rate") * per_score)   # head_dim; MLA: Attention of
+        # latent and windowed layers) ("Softmax exponentials")
     memory = chip.get("memory")
     bandwidth = chip.get("memory_bw")
     chips = platform.accelerators()
@@ -1673,7 +1804,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, np.ndarray]:
     """`best`: the decode pool's search (no prefill in its steps), with its reasons."""
     I = load.input_tokens
-    flops_request = I * 2 * arch.active + 2 * arch.layers * I * I * arch.attn_width
+    attended = prompt_attended(_col(I), arch).reshape(-1)        # a prompt token's mean attended positions
+    flops_request = I * 2 * arch.active + I * arch.layers * attention_flops(arch)[1] * attended
     # requests/s per prefill chip, at the clock the power limit allows a chip that only prefills: its compute
     # kernels busy all the time (u_c = 1, as each step's compute time is its activity: Clock), its weight reads
     # negligible
@@ -1808,10 +1940,11 @@ DECODE_TERMS = {
                         "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
                            "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
-    "decode_attention_time": "t_att = B 4 L (I + O/2) D / (tp pp P_att e_c): the decode rows' attention (the "
-                             "generation kernel, overlapping the KV reads); P_att at most 4 head_dim x the chip's "
-                             "softmax_exp_rate",
-    "decode_context_attention_time": "t_ctx = B r 4 L (I/2) D / (tp pp P_att e_c): the prompt chunks' attention "
+    "decode_attention_time": "t_att = B F_gen L (I + O/2) / (tp pp P_att e_c): the decode rows' attention (the "
+                             "generation kernel, overlapping the KV reads; F_gen 4 D, latent attention 2 heads "
+                             "(2 c + p); a sliding window bounds the positions); P_att at most F_gen / heads x the "
+                             "chip's softmax_exp_rate",
+    "decode_context_attention_time": "t_ctx = B r F_ctx L (I/2) / (tp pp P_att e_c): the prompt chunks' attention "
                                      "(the context kernel, launched on its own: it adds to the step)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
@@ -1824,7 +1957,7 @@ DECODE_TERMS = {
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
 PREFILL_TERMS = {
-    "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + 2 L I^2 D / (tp P_att e_c)",
+    "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c)",
     "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
     "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops "
                          "(SRAM-only chips: 5 L exchanges)",
