@@ -6,8 +6,9 @@ run's sink. Imports numpy, `dsl` and the evaluator's types.
 What it checks, in every scenario of the sweep:
   - a field the spec sets (a swept or computed value, not a constant: those `dsl.check` refuses at their
     span) lies in the range its type declares (`dsl.schema.RANGES`): `out-of-range`;
-  - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) lies in
-    the assumption's `range` (`compiler.models.Assumption`), constant or not: `out-of-range` at the let;
+  - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) or as an
+    option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
+    declares (`compiler.models`), constant or not: `out-of-range` at the let;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -27,7 +28,7 @@ from dsl.schema import field_range, kind as kind_spec
 from dsl.diagnostics import Code
 from dsl.visit import every_expression
 
-from .models import Assumption
+from .models import Assumption, Option
 
 MAX_SCENARIOS_NAMED = 4
 
@@ -124,9 +125,9 @@ def _infeasible(results, node, count: int) -> np.ndarray:
 
 def _range_here(ev, node):
     """(Range, what declares it) for this node: a schema field's or model output's (`_range_of`), or, for a
-    `let` a model read in place of an assumption (`Evaluator.let_assumptions`), the assumption's."""
-    assumption = ev.let_assumptions.get(node.path) if node.kind == "let" else None
-    return (assumption.range, assumption) if assumption is not None else _range_of(node)
+    `let` a model read in place of an assumption or as an option (`Evaluator.let_ranges`), theirs."""
+    declared = ev.let_ranges.get(node.path) if node.kind == "let" else None
+    return (declared.range, declared) if declared is not None else _range_of(node)
 
 
 def _range_of(node):
@@ -181,15 +182,16 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
             error(Code.NON_FINITE, message, _span_of(node), notes=notes)
-        elif isinstance(fspec, Assumption):     # a `let` in place of a model's assumption
+        elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
                 return f"{x:g}" if fspec.unit == "1" else format_value(x, fspec.unit)
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
                        f"{_scenarios(ev, results, where, count)}")
-            error(Code.OUT_OF_RANGE, message, _span_of(node),
-                  notes=[f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
-                         "docs/models.md gives its source)"])
+            note = (f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
+                    "docs/models.md gives its source)" if isinstance(fspec, Assumption)
+                    else f"the model reads this `let` as {fspec.meaning}")
+            error(Code.OUT_OF_RANGE, message, _span_of(node), notes=[note])
         else:
             scale, written = field_unit(fspec)
 

@@ -46,7 +46,7 @@ from .graph import CompletingDict, Graph, Instance, Node
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import LazyNodes, Lowering
-from .models import Assumption
+from .models import Assumption, Option
 
 
 MAX_COUNT = RANGES["count"].hi
@@ -152,7 +152,7 @@ class Evaluator:
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
-        self.let_assumptions: dict[str, Assumption] = {}   # path of a `let` a model read in place of an assumption
+        self.let_ranges: dict[str, Assumption | Option] = {}   # a `let` a model read for an assumption or option
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -760,15 +760,15 @@ class Context:
                 value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
-            if isinstance(default, Assumption) and default.range is not None \
-                    and ev.graph.nodes[path].kind == "let":   # a spec's figure for an assumption: its range
-                ev.let_assumptions[path] = default            # is checked (compiler.checks)
+            if isinstance(default, (Assumption, Option)) and default.range is not None \
+                    and ev.graph.nodes[path].kind == "let":   # a spec's figure for an assumption or option:
+                ev.let_ranges[path] = default                 # its range is checked (compiler.checks)
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
         if isinstance(default, Assumption):
             return self.ev.assumption(default)
-        if default is _REQUIRED or default is None:
+        if default is _REQUIRED or default is None or isinstance(default, Option):
             self.missing(name)
         return np.asarray([float(default)])
 

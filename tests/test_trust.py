@@ -232,6 +232,19 @@ def test_a_chip_let_read_as_the_serving_efficiency_is_checked_too() -> None:
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
 
 
+@pytest.mark.parametrize("name, value, message", [("kv_lora_rank", "-512", "must be > 0; it is -512"),
+                                                  ("sliding_layers", "2.5", "a whole number from 0 to 2^53")])
+def test_a_model_option_let_is_refused_outside_its_range_at_its_span(name, value, message) -> None:
+    """A `let` a model reads with no default (a model's latent width, its sliding-window layers) is checked
+    against the range its `Option` declares, at the let."""
+    text = ("from models import DeepSeek_V3\nfrom systems import DGX_H200\nmodel m extends DeepSeek_V3 {\n"
+            f"  let {name} = {value}\n}}\ninference w {{\n  model = m\n  system = DGX_H200\n  accelerators = 8\n"
+            "  scenario = \"offline\"\n}\n")
+    diags = _diags(text)
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
+    assert message in diags[0].message and "the model reads this `let` as" in diags[0].notes[0]
+
+
 def test_a_swept_let_in_place_of_an_assumption_names_the_bad_scenario() -> None:
     diags = _diags(LET_ASSUMPTION % ("first_token_delay", "d") + "param d = 0.3\n", {"d": "[0.3, -1]"})
     assert [d.code for d in diags] == ["out-of-range"]
@@ -260,7 +273,7 @@ def test_absent_values_are_not_flagged() -> None:
 
     results, sink = evaluate_text(SWEEP, "spec.factory", {"p": "[0, 1]"})
     assert [d.code for d in sink.errors] == ["non-finite"]
-    ev = types.SimpleNamespace(sink=Sink(), let_assumptions={}, scenario_axis={"p": np.array([0.0, 1.0])},
+    ev = types.SimpleNamespace(sink=Sink(), let_ranges={}, scenario_axis={"p": np.array([0.0, 1.0])},
                                number=lambda *a: (_ for _ in ()).throw(ValueError()))
     results.absent = {"s.per": types.SimpleNamespace(mask=np.array([True, False]), reason="test")}
     check_values(ev, results)

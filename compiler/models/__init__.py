@@ -45,6 +45,7 @@ NON_NEGATIVE = Range(0.0)                        # a time, a price, an energy, a
 POSITIVE = Range(0.0, lo_open=True)              # a rate or a property of matter: > 0
 ABOVE_ONE = Range(1.0, lo_open=True)             # a ratio above one: > 1
 AT_LEAST_ONE = Range(1.0, 2.0 ** 53, integral=True)   # a whole number of steps, beams or chips: 1, 2, ...
+WHOLE_NUMBER = Range(0.0, 2.0 ** 53, integral=True)   # a count that may be none: 0, 1, 2, ...
 SWITCH = Range(0.0, 1.0, integral=True)          # off (0) or on (1)
 
 
@@ -62,6 +63,18 @@ class Assumption:
     source: str        # where it comes from, with its confidence tag
     point: bool = False  # a temperature point (shown in degC), not a difference
     range: Range | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A figure a model reads from a spec's `let` where it has no default (a model's latent width, a chip's rate of
+    exponentials): the model uses the `let` only where the block defines it. `range`: the values the formula holds
+    for (SI); a `let` outside it is an `out-of-range` error at its span, as for an `Assumption`."""
+
+    name: str
+    unit: str          # SI unit ("1" for a ratio or a count)
+    range: Range
+    meaning: str
 
 
 @dataclass(frozen=True)

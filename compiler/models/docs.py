@@ -8,18 +8,23 @@ from __future__ import annotations
 import inspect
 import sys
 
-from . import Assumption, _load, _REGISTRY
+from . import Assumption, Option, _load, _REGISTRY
 from . import assumptions  # noqa: F401  (its assumptions are listed)
 
 
-def _assumptions() -> list[Assumption]:
-    found: dict[str, Assumption] = {}
+def _declared(kind: type) -> list:
+    """Every `Assumption` (or `Option`) the model modules define, by name."""
+    found: dict[str, object] = {}
     modules = [m for name, m in sorted(sys.modules.items()) if name.startswith("compiler.models.")]
     for module in modules:
         for _, value in inspect.getmembers(module):
-            if isinstance(value, Assumption):
+            if isinstance(value, kind):
                 found[value.name] = value
     return [found[name] for name in sorted(found)]
+
+
+def _assumptions() -> list[Assumption]:
+    return _declared(Assumption)
 
 
 def models_markdown() -> str:
@@ -43,6 +48,12 @@ def models_markdown() -> str:
         unit = "K (point)" if a.point else a.unit
         span = a.range.describe() if a.range is not None else ""
         lines.append(f"| `{a.name}` | {a.value:.6g} | {unit} | {span} | {a.source.replace('|', '/')} |")
+    lines += ["", "## Options", "",
+              "A `let` a model reads only where the block defines it (no default); outside its range, an",
+              "`out-of-range` error at the let.", "", "| name | unit | range (SI) | what the model reads it as |",
+              "|---|---|---|---|"]
+    for o in _declared(Option):
+        lines.append(f"| `{o.name}` | {o.unit} | {o.range.describe()} | {o.meaning} |")
     return "\n".join(lines) + "\n"
 
 

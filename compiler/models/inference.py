@@ -465,14 +465,23 @@ import functools
 
 import numpy as np
 
-from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION, output,
-               rule)
+from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, Option, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION,
+               WHOLE_NUMBER, output, rule)
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
 from .power import workload_power_model
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
+# `let`s of a model or chip the models read where the block defines them (no default; module docstring)
+KV_CACHE_WIDTH = Option("kv_cache_width", "1", POSITIVE, "the values a token caches per layer (latent attention)")
+KV_LORA_RANK = Option("kv_lora_rank", "1", POSITIVE, "the latent width c of latent attention")
+QK_ROPE_HEAD_DIM = Option("qk_rope_head_dim", "1", NON_NEGATIVE, "the rope key width of latent attention")
+SLIDING_WINDOW = Option("sliding_window", "1", POSITIVE, "the tokens a sliding-window layer attends to")
+SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of sliding-window layers")
+SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
+
+
 gemm_efficiency = Assumption(
     "inference_gemm_efficiency", 0.85, "1",
     "achieved fraction of dense peak FLOP/s in large serving matrix multiplies at the full clock, for chips without "
@@ -1517,7 +1526,7 @@ def architecture(model) -> Architecture:
     head_dim = model.get("head_dim") if model.is_set("head_dim") else hidden / heads
     kv_heads = model.get("kv_heads") if model.is_set("kv_heads") else heads
     if model.has("kv_cache_width"):
-        kv_width, kv_split = model.get("kv_cache_width"), np.ones(1)
+        kv_width, kv_split = model.get("kv_cache_width", KV_CACHE_WIDTH), np.ones(1)
     else:
         kv_width, kv_split = 2 * kv_heads * head_dim, kv_heads
     experts = model.get("experts") if model.is_set("experts") else np.zeros(1)
@@ -1532,11 +1541,11 @@ def architecture(model) -> Architecture:
         # with the up-projections absorbed scores over the latent and the rope key (d_k = c + rope) and sums the
         # latent (d_v = c) for every head; the prompt's context kernel decompresses keys of head_dim + rope and
         # values of head_dim
-        c, rope = model.get("kv_lora_rank"), model.get("qk_rope_head_dim")
+        c, rope = model.get("kv_lora_rank", KV_LORA_RANK), model.get("qk_rope_head_dim", QK_ROPE_HEAD_DIM)
         attn_decode = 2 * heads * (2 * c + rope)
         attn_context = 2 * heads * (2 * head_dim + rope)
-    window = model.get("sliding_window") if model.has("sliding_window") else np.asarray([np.inf])
-    window_layers = (model.get("sliding_layers") if model.has("sliding_layers")
+    window = model.get("sliding_window", SLIDING_WINDOW) if model.has("sliding_window") else np.asarray([np.inf])
+    window_layers = (model.get("sliding_layers", SLIDING_LAYERS) if model.has("sliding_layers")
                      else np.where(np.isfinite(window), layers, 0.0))   # a window without a count: every layer
     return Architecture(params, active, layers, hidden, heads * head_dim, kv_width, kv_split, experts, k_act,
                         np.minimum(expert_params, params), attn_decode + 0 * layers, attn_context + 0 * layers,
@@ -1683,7 +1692,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's
         per_score = attention_flops(arch)[0] / model.get("heads")   # rate: a score's FLOPs per exponential (4
-        peak_attn = np.minimum(peak_attn, chip.get("softmax_exp_rate") * per_score)   # head_dim; MLA: Attention of
+        peak_attn = np.minimum(peak_attn, chip.get("softmax_exp_rate", SOFTMAX_EXP_RATE) * per_score)   # head_dim; MLA: Attention of
         # latent and windowed layers) ("Softmax exponentials")
     memory = chip.get("memory")
     bandwidth = chip.get("memory_bw")
