@@ -428,9 +428,9 @@ Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Black
 steps of FP4 Blackwell are still too fast and Blackwell Ultra's gain over them is ~1.18x per GPU where the model
 gives 1.55x, see docs/accuracy.md parts D and F), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.7%, p99 15.0%,
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.4%, p99 14.4%,
 TPOT mean 9.9%, p99 7.8% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
-TTFT (vLLM behind AMD's batcher) ~3x short; KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
+TTFT behind its harness batcher +6..+14% (was ~3x short; "Harness batcher" above); KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
 slot); NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
 slow, so the model serves it at tp 2 and pools two engines' token budgets into one queue: TTFT short).
 """
