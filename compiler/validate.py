@@ -179,11 +179,15 @@ the inference model reads it (an engine of tp ranks has tp times the budget): Ll
 (tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
 Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 sets none: TensorRT-LLM's default 8,192, the Hopper value); Llama 3.1 405B
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
-for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) and the
-v4.1 rows (an older harness: its Server configs, mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
-Server/__init__.py [P], set no budget and no chunked context; the harness is the C++ `harness_llm`,
-closed/NVIDIA/code/llama2-70b-99.9/tensorrt/harness.py [P]) keep the model's default (their TTFT p50 is 1.4-1.65 mean
-steps where v5.0's is ~1.9, and their p99 is wider than the model's light queue: docs/accuracy.md, Latency v5).
+for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) keep the
+model's default. The v4.1 rows run an older harness (the C++ `harness_llm`, closed/NVIDIA/code/llama2-70b-99.9/
+tensorrt/harness.py [P]) whose Server configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/
+Server/__init__.py [P]) set no chunked context; every engine of the benchmark is built with `max_num_tokens = 4096`
+a forward pass (the parent GPUBaseConfig, configs/llama2-70b/__init__.py, passed to trtllm-build by
+code/llama2-70b/tensorrt/builder.py [P]; the partners' copies say the same), which TensorRT-LLM's micro-batch
+scheduler fills with the decode rows and whole prompts, first come first served (`WHOLE_PROMPT_BUDGETS`, per rank at
+the config's tp: 2,048 on H100 SXM and NVL at tp2, 4,096 on H200, H200-CTS and GH200 at tp1; B200 (a preview
+system), H100 PCIe and L40S have no published v4.1 Server config and keep the default; docs/accuracy.md, Latency v9).
 Without chunked context the v4.1 NVIDIA-harness Server rows of Llama 2 70B and Mixtral 8x7B (every v4.1 chip but
 AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same harness [U]) get
 `let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
@@ -214,8 +218,13 @@ The v5.0 rows of the CDNA3 chips (MI300X, MI325X) get `let scheduler_steps = 9` 
 first token waits for the round in flight); the MI325X submitters (AMD, ASUSTeK, GigaComputing, Supermicro) are
 taken to run AMD's harness [U]; MangoBoost's 32-GPU MI300X runs its own stack (LLMBoost), whose scheduling is not
 published: it gets the same 9 [U]. v4.1's AMD harness (vLLM behind AMD's
-request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and keeps 1: its TTFT (~7 steps on 8
-GPUs, ~3 on one) is not modelled.
+request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and keeps 1.
+Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
+harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
+test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
+the requests it collects as one batch to the next of its 8 data-parallel vLLM engines every `--batcher-threshold`
+0.3 s: the v4.1 rows of the CDNA3 chips get `let batch_window = 0.3` (the inference model's "Harness batcher": the
+time to first token waits for the batch and its whole prefill; docs/accuracy.md, Latency v9).
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
 GPT-3 and LoRA use FP8 Transformer Engine recipes); NVIDIA's v5.1 NVFP4 runs train in FP4 (TRAINING_SOFTWARE: the
@@ -486,6 +495,14 @@ SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
 WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
 WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
 VLLM_FAMILIES = ("CDNA3 FP8",)
+# NVIDIA's v4.1 Llama 2 70B engines: `max_num_tokens = 4096` a forward pass of the engine (GPUBaseConfig), per
+# tensor-parallel rank at the tp of its Server config (2 on H100 SXM and NVL, 1 on H200, H200-CTS, GH200) ("Token
+# budget" above); chips without a published v4.1 Server config (B200, H100 PCIe, L40S) keep the model's default
+WHOLE_PROMPT_BUDGETS = {("Llama2_70B", "H100_SXM"): 2048, ("Llama2_70B", "H100_NVL"): 2048,
+                        ("Llama2_70B", "H200"): 4096, ("Llama2_70B", "H200_CTS"): 4096,
+                        ("Llama2_70B", "GH200"): 4096, ("Llama2_70B", "GH200_96GB"): 4096}
+# a harness-side batcher's window, seconds, by round and chip family: AMD's v4.1 vLLM harness ("Harness batcher")
+BATCH_WINDOWS = {("inference-v4.1", "CDNA3 FP8"): 0.3}
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
 LATENCY_CATEGORIES = {"ttft_p50": "TTFT p50", "ttft_p99": "TTFT p99", "tpot_mean": "TPOT mean",
                       "tpot_p99": "TPOT p99"}
@@ -921,6 +938,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     if (scenario != "offline" and d.get("round", "").strip() in WHOLE_PROMPT_ROUNDS
             and FAMILIES.get(alias.chip, "") not in VLLM_FAMILIES and serving.model in WHOLE_PROMPT_MODELS):
         row.lets["whole_prompts"] = 1.0              # NVIDIA's v4.1 harness: no chunked context ("Token budget")
+        engine_budget = WHOLE_PROMPT_BUDGETS.get((serving.model, alias.chip))
+        if engine_budget:
+            fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
+    window = BATCH_WINDOWS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
+    if window and scenario != "offline":
+        row.lets["batch_window"] = float(window)     # AMD's v4.1 harness-side batcher ("Harness batcher" above)
     steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)

@@ -599,6 +599,36 @@ def test_whole_prompts_by_hand() -> None:
     assert one["ttft"][0, 0] > default["ttft"][0, 0]
 
 
+def test_batcher_ttft_by_hand() -> None:
+    """A harness-side batcher (`batch_window` tau, AMD's v4.1 vLLM harness: compiler/models/inference.py "Harness
+    batcher"). At tau = 0.3 s, 70 requests/s over the service, a 150 ms mean step, 150 us a prefill token, no
+    per-layer latency, prompts of mean I = 200 tokens with cv 1 (exponential: E[L^2] = 2 I^2 = 80,000, E[L^3] =
+    6 I^3 = 48e6): the batch leaves every period = 0.3 + 0.3 / (1 + 70 x 0.3) = 0.313636 s and holds 70 x 0.313636
+    = 21.9545 requests besides this one.
+        mean  = 0.313636 / 2 + 0.15 / 2 + 150e-6 x 200 x 22.9545              = 0.920455 s
+        var   = 0.313636^2 / 12 + 0.15^2 / 12 + (150e-6)^2 (200^2 + 21.9545 x 80,000) = 0.0504906 s^2 (sd 0.224701)
+        third = (150e-6)^3 (2 x 200^3 + 21.9545 x 48e6)                       = 3.61064e-3 s^3, g = 0.31825
+        p50 = 0.920455 - 0.224701 x 0.31825 / 6                               = 0.908536 s
+        p99 = 0.920455 + 0.224701 (2.326 + (2.326^2 - 1) 0.31825 / 6)         = 1.495673 s
+    Laws: no batcher (tau = 0) leaves every result of the model as it was; the time to first token grows with the
+    window and with the load (a larger batch to prefill); p99 above p50."""
+    a = lambda v: np.array([v])
+    ttft = lambda q, window=0.3, lam=70.0: float(M._batcher_ttft(a(window), a(lam), a(0.15), a(150e-6), a(0.0),
+                                                                 a(200.0), a(1.0), q)[0])
+    assert ttft(0.50) == pytest.approx(0.908536, rel=1e-5) and ttft(0.99) == pytest.approx(1.495673, rel=1e-5)
+    assert ttft(0.50, window=0.1) < ttft(0.50) < ttft(0.50, window=0.5)
+    assert ttft(0.99, lam=10.0) < ttft(0.99) < ttft(0.99, lam=100.0)
+    hw, arch, load = _bench_inputs()
+    tp, pp, b = [1, 2], [1, 1], [128, 256]
+    default = M.evaluate_configs(hw, arch, load, tp, pp, b)
+    off = M.evaluate_configs(hw, arch, dataclasses.replace(load, batch_window=np.array([0.0])), tp, pp, b)
+    on = M.evaluate_configs(hw, arch, dataclasses.replace(load, batch_window=np.array([0.3])), tp, pp, b)
+    for name in ("ttft_p50", "ttft", "tpot", "throughput"):
+        assert np.array_equal(default[name], off[name]), name
+    assert np.all(on["ttft"] > on["ttft_p50"]) and np.all(on["ttft_p50"] > 0.15)   # at least half the window
+    assert np.array_equal(on["tpot"], default["tpot"])
+
+
 def test_a_fixed_layout_off_the_grid_is_a_candidate() -> None:
     """pp = 21 (a pipeline of 21 wafers) is not among the pipeline depths the search tries; fixed by the spec, it
     joins the grid (values below one chip do not)."""
