@@ -53,6 +53,9 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
 
 Coverage is reported per category: covered rows / rows of the category (a row that cannot be read is an
 `invalid-row` diagnostic, in no category). The issue's target is >= 95% of the throughput and time-to-train rows.
+Throughput and latency rows of an MLCommons reference-implementation run (the CM system id's `-reference-` part:
+the reference SUT fed by one client worker through an API server) are not covered: they measure that harness, not
+the accelerators (REFERENCE_IMPLEMENTATION_REASON; docs/accuracy.md "Add-in cards").
 
 Accelerator names are data: stdlib/accelerator_aliases.csv maps every accelerator string of the result files to
 a stdlib chip, with the precision its inference submissions ran and its scale-up domain (see that file).
@@ -824,6 +827,26 @@ def _undescribed(benchmark: str, kind: str, metric: str) -> str:
     return "" if known else f"benchmark `{benchmark}` has no workload description"
 
 
+# MLCommons reference implementations run through the CM automation name their system `<sut>-reference-<device>-
+# <framework>-<version>-<config>` (mlcommons/inference_results_v4.1 closed/NeuralMagic/systems/vLLM_8xL40S-reference-
+# cpu-pytorch-v2.3.1-default_config.json, read 2026-12-05 [P]). Such a run measures the reference harness, not the
+# accelerators: NeuralMagic's 8x L40S Llama 2 70B ran the reference SUT (`--implementation=reference`) sending the
+# samples from one client worker (`--num_workers=1`) to a vLLM 0.5.2 OpenAI server (`--api_server`), its Server
+# load set by hand (`--server_target_qps`; "Scheduled samples per second: 2.00024" = 592 tok/s), Offline 948 tok/s
+# (measurements/<system>/llama2-70b-99/{offline,server}/README.md, user.conf `target_qps = 3` [P]) where the same
+# eight cards under TensorRT-LLM measured 3,482-3,718 tok/s (Dell, Fujitsu). Its throughput and latency rows are
+# therefore not compared (a rule by the kind of run, as the MaxQ power limit is: docs/accuracy.md "Add-in cards").
+REFERENCE_IMPLEMENTATION_REASON = ("an MLCommons reference-implementation run (CM `-reference-` system): its rate is the "
+                                   "reference harness's (one client worker to an API server), not the accelerators'")
+
+
+def _reference_implementation(system: str) -> bool:
+    """Whether a row's system is an MLCommons reference-implementation run (the CM name's `-reference-` part, in
+    the bracketed system id that the calibration file carries after the system name)."""
+    ident = re.findall(r"\[([^\]]+)\]", system)
+    return any("-reference-" in f"-{i.strip().lower()}-" for i in ident)
+
+
 def plan(row: Row) -> None:
     """Fill in the workload block for a row (its fields, the output compared), or the reason it is not covered,
     or the problem that makes it unusable (row.problem: an `invalid-row`)."""
@@ -854,6 +877,9 @@ def plan(row: Row) -> None:
         return
     chip = alias.chip
     system_name = d.get("system") or ""
+    if kind in ("throughput", "latency") and _reference_implementation(system_name):
+        row.reason = REFERENCE_IMPLEMENTATION_REASON
+        return
     cap = None
     if "MaxQ" in system_name:
         cap = _maxq_power_limit(row)

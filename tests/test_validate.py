@@ -237,6 +237,19 @@ def test_an_accelerator_without_a_stdlib_chip_is_listed_with_the_reason() -> Non
     assert not row.covered and row.reason.startswith("no stdlib chip for `Acme X1`")
 
 
+def test_a_reference_implementation_run_is_not_compared() -> None:
+    """An MLCommons reference-implementation run (the CM system id's `-reference-` part) measures its harness (one
+    client worker to an API server), not the cards: its throughput and latency rows are listed with that reason;
+    the same cards under a vendor harness, or the word elsewhere in the system name, are compared."""
+    nm = "NeuralMagic: Crusoe Cloud L40S (8x L40S PCIe, vLLM, FP8) [vLLM_8xL40S-reference-cpu-pytorch-v2.3.1-default_config]"
+    for metric, unit in (("throughput", "Tokens/s"), ("ttft_p99", "ms")):
+        row = _row(system=nm, accelerator="NVIDIA L40S", metric=metric, unit=unit, scenario="Server", value="500")
+        assert not row.covered and "reference-implementation run" in row.reason, metric
+    dell = "Dell: Dell PowerEdge XE7745 (8x L40S, TensorRT) [XE7745_L40Sx8_TRT]"
+    assert _row(system=dell, accelerator="NVIDIA L40S").covered
+    assert _row(system="a reference system [XE7745_L40Sx8_TRT]", accelerator="NVIDIA L40S").covered
+
+
 def test_interactive_in_both_spellings_is_one_category_with_its_own_limits() -> None:
     """v5.0 runs `llama2-70b-interactive-*` as scenario Server; later rounds call the scenario Interactive."""
     old = _row(benchmark="llama2-70b-interactive-99", scenario="Server")
