@@ -1148,6 +1148,33 @@ def test_attention_by_hand_softmax_exponentials_and_the_context_kernel() -> None
     assert v["s.b.tpot"][0] == pytest.approx(step, rel=1e-6)
 
 
+def test_nvlink5_all_reduce_by_hand() -> None:
+    """The tensor-parallel all-reduces of a step on NVLink5 (module docstring, "e_l"; docs/accuracy.md "NVLink5
+    all-reduce"): a B200's `let link_efficiency` 0.64 (NCCL all-reduce bus bandwidth 551 / 574 GB/s at 67 / 134 MB on
+    GB200 and GB300 trays, over NVLink5's 900 GB/s per direction), where NVLink4 keeps the default 0.80. Llama 3.1
+    405B (126 layers, hidden 16,384), FP4, tp 4 x pp 1, 177 sequences of 9,400 prompt and 684.68 output tokens
+    (offline: r = 9,400 / 684.68 = 13.729 prompt tokens a row):
+
+        tokens    T = 177 x (1 + 13.729) = 2,607.1 a step; a message T x 16,384 x 2 B = 85.4 MB
+        one       8 us + T x 16,384 x 2 B x 2 x (4 - 1) / 4 / (900 GB/s x 0.64) = 8 + 222.5 = 230.5 us
+        step      2 all-reduces x 126 layers x 230.5 us = 58.08 ms        (at 0.80: 2 x 126 x 186.0 us = 46.88 ms)
+
+    A workload's own `let link_efficiency` replaces the chip's (law: the bandwidth term scales as 1 / e_l)."""
+    imports = "from systems import DGX_B200\nfrom models import Llama3_1_405B\n"
+    fields = dict(model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"', kv_precision='"fp8"',
+                  tp=4, pp=1, batch=177, input_tokens="9400 tok", output_tokens="684.68 tok")
+    v = run(spec(workload("chip", **fields) + workload("own", **fields, **{"let link_efficiency": 0.8}), imports))
+    T = 177 * (1 + 9400 / 684.68)
+    bytes_moved = T * 16384 * 2 * 2 * (4 - 1) / 4
+    one = 8e-6 + bytes_moved / (900e9 * 0.64)
+    assert one == pytest.approx(230.5e-6, rel=1e-3)
+    assert v["s.chip.detail.decode_tp_time"][0] == pytest.approx(2 * 126 * one, rel=1e-6)
+    assert v["s.chip.detail.decode_tp_time"][0] == pytest.approx(58.08e-3, rel=1e-3)
+    own = 2 * 126 * (8e-6 + bytes_moved / (900e9 * 0.8))
+    assert v["s.own.detail.decode_tp_time"][0] == pytest.approx(own, rel=1e-6)
+    assert own == pytest.approx(46.88e-3, rel=1e-3)
+
+
 # ----------------------------------------------------------------------------- expert parallelism
 def _moe_inputs(chips: float = 8.0):
     """A DeepSeek-V3-shaped model (671B, 37B active, 61 layers, hidden 7,168, 256 experts, 8 active, MLA cache

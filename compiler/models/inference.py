@@ -390,7 +390,12 @@ Factors and where they come from (`factory explain` prints each source):
           rate (FP4 GEMM knee, below): a chip's `let gemm_half_rows_<precision>` replaces it (Blackwell FP4).
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
-    e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude).
+    e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude; NCCL on an
+          8-GPU H200, NVLS: 0.84-0.93 of 450 GB/s at 67-134 MB with the 8 us latency, Azure ND H200 v5 [S]); a chip's
+          `let link_efficiency` replaces it where its fabric was measured: NVLink5 (B200, GB200, B300, GB300) 0.64, NCCL
+          all-reduce on 4-GPU GB200 and GB300 trays, 551 / 574 GB/s bus bandwidth at 67 / 134 MB, the sizes of a 405B
+          serving step's all-reduces (Azure ND GB200 v6 / GB300 v6, egmsft/AI-benchmarking-guide [S]): NVLink5 doubles
+          the link, the all-reduce gains ~1.4x (docs/accuracy.md "NVLink5 all-reduce").
     step_overhead 2 ms and seq_overhead 35 us per sequence: chosen on the same calibration data (a
           coarse grid, all rows together, with the family factors refitted at each point: the pair that
           minimises the Offline, Server and Interactive medians while e_c stays at or below the measured
@@ -472,10 +477,12 @@ configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/C
 sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
 Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
 
-Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +30% B200,
-+36% GB200; Server +53% / +66%, after the FP4 GEMM knee above and the attention by its kernels: the prefill-heavy
-steps of FP4 Blackwell are still too fast and Blackwell Ultra's gain over them is ~1.18x per GPU where the model
-gives 1.55x, see docs/accuracy.md parts D and F), H100 v4.1 submissions against v5.0 ones (the same chip gained
+Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +24% B200,
++29% GB200; Server +47% / +60%, after the FP4 GEMM knee above, the attention by its kernels and NVLink5's measured
+all-reduce efficiency: the prefill-heavy steps of FP4 Blackwell are still too fast, 70B's too when prompts dominate,
+and Blackwell Ultra's gain over them is ~1.18x per GPU where the model gives 1.55x; the 70B rows that carry the
+Blackwell FP4 fit are 43% per-sequence overhead, so they pin matmuls plus per-row time, not the matmul rate: see
+docs/accuracy.md parts D and F and "NVLink5 all-reduce"), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
 TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.4%, p99 14.4%,
 TPOT mean 9.9%, p99 7.8% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
@@ -1680,6 +1687,14 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     return chip.get(name, gemm_half_rows) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
 
 
+def _chip_or_default(ctx, chip, name: str, default: Assumption) -> np.ndarray:
+    """The workload's `name`, else the chip's `let name` (a value measured on that chip's scale-up fabric:
+    NVLink5's `link_efficiency`, stdlib/chips.factory and the module docstring's "e_l"), else the default."""
+    if ctx.is_set(name):
+        return ctx.get(name)
+    return chip.get(name) if chip.has(name) else ctx.get(name, default)
+
+
 def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray):
     """A checkpoint whose layers are quantized to `precision` or to the next wider format, `bits` per weight on
     average (ModelOpt auto_quantize `effective_bits`): the wide share s = (bits - b) / (b_wide - b) of the weights
@@ -1802,7 +1817,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         gemm_half_rows=np.where(platform.sram_only(), 0.0, _half_rows(ctx, chip, precision)),  # SRAM
         expert_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
-        link_eff=ctx.get("link_efficiency", link_efficiency),
+        link_eff=_chip_or_default(ctx, chip, "link_efficiency", link_efficiency),
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),

@@ -58,6 +58,12 @@ _INFERENCE_SOLVE = (
     "ref:rack.all:nic.let:softmax_exp_rate", "ref:rack.all:server.let:softmax_exp_rate",
     "ref:rack.all:storage.let:softmax_exp_rate", "ref:rack.all:switch.let:softmax_exp_rate",
     "ref:system.parts:*.let:softmax_exp_rate",
+    # the measured all-reduce efficiency of a chip's scale-up fabric (NVLink5: `let link_efficiency`), read likewise
+    "ref:rack.all:chip.let:link_efficiency", "ref:rack.all:cpu.let:link_efficiency",
+    "ref:rack.all:dpu.let:link_efficiency", "ref:rack.all:memory.let:link_efficiency",
+    "ref:rack.all:nic.let:link_efficiency", "ref:rack.all:server.let:link_efficiency",
+    "ref:rack.all:storage.let:link_efficiency", "ref:rack.all:switch.let:link_efficiency",
+    "ref:system.parts:*.let:link_efficiency",
 )
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
