@@ -181,7 +181,7 @@ def test_every_published_run_is_compared_at_its_recipes_layout() -> None:
 
 def test_a_fixed_virtual_stage_count_off_the_search_grid_runs_with_the_interleaved_bubble() -> None:
     """Llama 3 70B on 64 H100 at TP 4, PP 8 (the recipe's): VP 5 (10 layers a stage, 2 per virtual stage) is a
-    layout, with the interleaved 1F1B bubble (t_c + t_mem) (pp - 1) / (v m), m = 32 micro-batches a replica (256
+    layout, with the interleaved 1F1B bubble (t_c + t_mem) (pp - 1) / (v m), m = 128 micro-batches a replica (256
     sequences over dp 2, micro-batch 1); left free, the search never picks an off-grid count (V_SEARCH)."""
     import numpy as np
 
