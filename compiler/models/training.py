@@ -22,7 +22,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   (and count in MFU and hours). tp a power of two that DIVIDES S: a TP group lies in one NVLink
                   domain and the groups tile it (never straddling two 8-GPU HGX nodes or 72-GPU racks);
                   pp <= L; v virtual stages <= ceil(L / pp), v > 1 only with m >= pp (interleaving needs a pipeline
-                  full of micro-batches) and not with `pp_schedule = "1f1b"`
+                  full of micro-batches) and not with `pp_schedule = "1f1b"`; the search picks v among 1, 2, 4, 8
+                  (V_SEARCH), a spec may fix any of 1-8, 10, 12, 16, 20, 24 (V_GRID: recipes run VP 3, 5, 12, 20,
+                  24; NVIDIA's Megatron-Bridge performance summary, Llama 3 70B at PP 4 and 8 with VP 5 [P])
     micro-batches per replica: q_r = ceil(q / dp) sequences, m = ceil(q_r / mb) micro-batches
     context par.  cp splits each sequence: s_c = s / cp tokens on a chip (ring attention passes K and V around)
     sequence par. on whenever tp > 1 (Megatron-LM): activations outside the matmuls are split over tp too (the
@@ -285,7 +287,13 @@ MICRO_GRID = np.array([1.0, 2.0, 4.0])
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
 PP_GRID = np.array([1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64], dtype=float)
 CP_GRID = np.array([1, 2, 4, 8, 16, 32], dtype=float)
-V_GRID = np.array([1, 2, 4, 8], dtype=float)          # virtual stages per chip (interleaved schedule); 1: 1F1B
+# virtual stages per chip (interleaved schedule; 1: 1F1B). The free search picks among V_SEARCH; the other values
+# are layouts a spec may fix, as recipes run them (NVIDIA's Megatron-Bridge performance recipes: Llama 3 70B at
+# PP 4 or 8 with VP 5, Qwen3 235B at VP 3 and 12, Qwen3 30B at VP 24, Llama 3 70B LoRA at VP 20; docs/
+# performance-summary-archive.md, NVIDIA-NeMo/Megatron-Bridge commit 067f987d [P]), so a recipe's layout is never
+# refused while the searched layouts (and every figure that does not fix them) stay as they were
+V_GRID = np.array([1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24], dtype=float)
+V_SEARCH = np.array([1, 2, 4, 8], dtype=float)
 N_LADDER = np.unique(np.round(np.geomspace(1, 2 ** 21, 220)))   # accelerator counts for `deadline` (~7% apart)
 RECOMPUTE = {"auto": -1.0, "none": 0.0, "selective": 1.0, "full": 2.0}
 ACT_BYTES = 2.0                                      # bytes per activation value (bf16)
@@ -567,6 +575,8 @@ def _prune_layouts(hw, arch, job, fixed: dict) -> np.ndarray:
     keep = ((np.floor(seqs / mb + 1e-9) >= 1) & (tp <= S + 1e-9) & _divides(tp, S) & (pp <= L) & (cp <= s)
             & (v <= np.ceil(L / pp - 1e-9)) & (_col(job["interleave"]) + (v == 1) > 0))
     coordinate = {"tp": tp, "pp": pp, "cp": cp, "v": v, "mb": mb}
+    if "virtual_stages" not in fixed:
+        keep = keep & np.isin(v, V_SEARCH)           # the off-grid virtual stages only where a spec fixes them
     for name, value in fixed.items():
         if FIXED[name] in coordinate:
             keep = keep & (np.abs(coordinate[FIXED[name]] - value) < 0.5)
@@ -627,6 +637,9 @@ def best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool = False):
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     ok = q["fits"]
     allowed = q["valid"] > 0
+    if "virtual_stages" not in fixed:                # the free search: V_SEARCH only (see V_GRID)
+        searched = np.isin(q["v"], V_SEARCH)
+        ok, allowed = ok & searched, allowed & searched
     for name, value in fixed.items():
         ok = ok & (np.abs(q[FIXED[name]] - value) < 0.5)
         allowed = allowed & (np.abs(q[FIXED[name]] - value) < 0.5)
@@ -971,7 +984,7 @@ for _name, _out, _formula in (
         ("dp", "dp", "min(accelerators / (tp pp cp), sequences per step / micro-batch)"),
         ("ep", "ep", ("MoE: min(experts, dp cp, ranks in one scale-up domain) when the state fits so, else "
                       "min(experts, dp cp); dense: 1")),
-        ("virtual_stages", "v", "argmin over 1, 2, 4, 8 (interleaved schedule; 1: 1F1B)"),
+        ("virtual_stages", "v", "argmin over 1, 2, 4, 8 (interleaved schedule; 1: 1F1B; a spec may fix others)"),
         ("microbatch", "mb", "argmin over micro-batch sizes"),
         ("recompute_share", "recompute", "the fewest whole layers per stage recomputed in full that fit in memory"),
         ("memory_per_accelerator", "memory_need", ("weights + gradients + optimizer state (ZeRO over dp cp) + "
