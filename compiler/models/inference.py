@@ -438,7 +438,7 @@ Per MoE layer and micro-batch pass on a chip, E experts of N x K weights each, m
     FLOPs     each touched expert's rows padded to the tile: e(m_e / u) with u = 1 - (1 - k / E)^(d T / pp) the
               share of experts some token reached (an untouched expert has no tile; u = 1 at serving batches)
     fixed     moe_layer_latency (27 us [D]) a layer pass: router GEMM, top-k, permutation, quantization, the two
-              grouped GEMMs' launch and pipeline fill, activation, finalize
+              grouped GEMMs' launch and pipeline fill, activation, finalize (0 on SRAM-only chips: no kernels)
     rows      the expanded (token, expert) rows: each pair's h values written and read back at the dispatch
               precision (permute -> FC1, a_d = 1 B at 8-bit or narrower weights, else 2) and in bf16 (FC2 ->
               finalize, a = 2 B): 2 (a_d + a) h bytes a pair at BW e_m; a chip handles every pair at d = 1 (its
@@ -539,7 +539,8 @@ moe_layer_latency = Assumption(
     "FC2, finalize) against the experts touched, B200, DeepSeek-V3 shape at TP8, NVFP4, 1-384 tokens "
     "(TRTLLM-Gen column of docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md, NVIDIA/TensorRT-LLM [P]); "
     "the same chip's MoE call outside its two grouped GEMMs measured 22 us in Megatron-LM's vLLM fused MoE "
-    "(NVIDIA/Megatron-LM PR 6454 [S]); taken for every GPU [U]", range=NON_NEGATIVE)
+    "(NVIDIA/Megatron-LM PR 6454 [S]); taken for every GPU [U]; 0 on SRAM-only chips (no kernel launches)",
+    range=NON_NEGATIVE)
 sram_stage_latency = Assumption(
     "sram_stage_latency", 0.5e-6, "s",
     "fixed on-die time of one dependent GEMM stage of a transformer layer on an SRAM-only chip (Groq LPU, "
@@ -1776,7 +1777,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         expert_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
         link_eff=ctx.get("link_efficiency", link_efficiency),
-        moe_layer_latency=ctx.get("moe_layer_latency", moe_layer_latency),
+        # a GPU's MoE kernels' fixed time; a dataflow chip's layer stages are sram_stage_latency's (no kernels)
+        moe_layer_latency=np.where(platform.sram_only(), 0.0, ctx.get("moe_layer_latency", moe_layer_latency)),
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
