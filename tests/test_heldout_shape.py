@@ -76,7 +76,10 @@ def test_every_language_model_row_on_an_accelerator_is_compared(shape) -> None:
         else:
             assert r.reason.startswith(("the row names no accelerator", "no stdlib chip for", "benchmark `")), r.reason
     # (the file holds one row per distinct shape, so its covered fraction is not the rounds' own: docs/accuracy.md)
-    assert infeasible == ["inference-v6.0 gpt-oss-120b Server Intel(R) Arc Pro(R) B60 x4"]
+    # (gpt-oss-120b Server on 4 Arc Pro B60 met no limit while the routed experts' grouped GEMM padded every
+    # expert's tile; padding only the experts some token reached, it runs batch 2 at a 72 ms TPOT: docs/accuracy.md
+    # "The routed experts' grouped GEMM by its shape")
+    assert infeasible == []
     assert {r.chip for r in out if r.covered} >= {"GB200", "GB300", "B300", "MI355X", "MI350X", "RTX_PRO_6000",
                                                   "RTX_PRO_4500", "H200_NVL", "MI325X", "Arc_Pro_B60",
                                                   "Arc_Pro_B60_Dual", "Arc_Pro_B70"}

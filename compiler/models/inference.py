@@ -39,7 +39,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     tokens      T = B (1 + r);  GEMM rows per micro-batch m = T / pp;  per routed expert m_e = m k_act / E
     GEMM shape  e(m) = e_c m / (m + m0)      (tiles of 64-128 rows idle SMs at small m; m0 = gemm_half_rows,
                 on Blackwell FP4 scaled by the rate for the dense GEMMs: FP4 GEMM knee, below; the routed
-                experts' grouped GEMM keeps gemm_half_rows)
+                experts' grouped GEMM keeps gemm_half_rows, at the rows of a touched expert, m_e / u: Routed
+                experts' grouped GEMM, below)
     matmuls     t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (R P)
                 A_exp = N_experts k_act / E (active routed-expert parameters), A_dense = A - A_exp
     weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
@@ -59,7 +60,10 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step
+    MoE module  t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)] (routed experts' fixed time and
+                expanded rows; 0 for a dense model: Routed experts' grouped GEMM, below)
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_ctx + t_tp + t_pp + t_over + L * layer_latency
+                + t_moe
                 (a roofline per operator: the matmuls stream the weights while they compute, generation
                 attention streams the KV cache; the parts run one after the other, as their kernels do;
                 explain: `decode_attention_time` t_att, `decode_context_attention_time` t_ctx)
@@ -91,6 +95,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c),
                 W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
+            + t_moe(I)  (MoE: the routed experts' fixed time and the prompt's expanded rows)
     TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
             ttft_p50 = ttft_p99 = TTFT there.
     server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill with a token
@@ -284,8 +289,8 @@ and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, to
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
 decode_weights_time, decode_attention_time, decode_context_attention_time, decode_kv_time, decode_tp_time,
-decode_pp_time, decode_overhead_time, layer_latency_time; prefill_compute_time, prefill_memory_time,
-prefill_comm_time, prefill_time, ttft_wait_time).
+decode_pp_time, decode_overhead_time, decode_moe_time, layer_latency_time; prefill_compute_time,
+prefill_memory_time, prefill_comm_time, prefill_moe_time, prefill_time, ttft_wait_time).
 
 Pipeline stages (in-flight batching over pp > 1 stages; `_pipeline_tokens`). The engine keeps pp micro-batches
 in flight, one per stage; a request's rows stay in one micro-batch, which re-enters the first stage only when its
@@ -460,6 +465,34 @@ experts, so each expert keeps only its own tile quantization, the measured gemm_
 Taking the FP4 knee per expert made a model of 256 small experts pay 256 fixed times a layer: DeepSeek-R1 on 8 B300
 could not reach MLPerf's 15 ms Interactive TPOT that B300 systems met (v6.0) [D].
 
+Routed experts' grouped GEMM (`moe_module`; docs/accuracy.md "The routed experts' grouped GEMM by its shape").
+Per MoE layer and micro-batch pass on a chip, E experts of N x K weights each, m_e = d (T / pp) k / E rows each:
+    weights   the touched experts' bytes at the streaming efficiency e_m (W_read above: read once a pass)
+    FLOPs     each touched expert's rows padded to the tile: e(m_e / u) with u = 1 - (1 - k / E)^(d T / pp) the
+              share of experts some token reached (an untouched expert has no tile; u = 1 at serving batches)
+    fixed     moe_layer_latency (27 us [D]) a layer pass: router GEMM, top-k, permutation, quantization, the two
+              grouped GEMMs' launch and pipeline fill, activation, finalize (0 on SRAM-only chips: no kernels)
+    rows      the expanded (token, expert) rows: each pair's h values written and read back at the dispatch
+              precision (permute -> FC1, a_d = 1 B at 8-bit or narrower weights, else 2) and in bf16 (FC2 ->
+              finalize, a = 2 B): 2 (a_d + a) h bytes a pair at BW e_m; a chip handles every pair at d = 1 (its
+              slice of each expert), the busiest of the tp d chips gamma / (tp d) of the d ranks' pairs at d > 1
+    t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)]  (decode_moe_time; prefill: T -> I, d = 1
+              at its rank)
+Sources: TensorRT-LLM's measured per-rank MoE module latency on one B200 at TP8, DeepSeek-V3 shape in NVFP4, 1-384
+tokens (TRTLLM-Gen column, NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md [P]): with
+the rows' bytes fixed as above, a line through the 14 points against the experts touched has slope 0.518 us an
+expert, what an expert's NVFP4 slice with its FP8 block scales (3 x 7,168 x 256 x 0.5625 B = 3.10 MB) takes at
+8 TB/s x 0.75 (0.516 us), and intercept 27 us; the law is within 7% of every point from 8 tokens up (one token
++17%). So the grouped GEMM of experts of 4-12 rows streams at the model's e_m, not lower; DeepGEMM's masked
+grouped GEMM at 32 rows an expert streams at 98-99% of the measured read peak (deepseek-ai/DeepGEMM PR 380 [S]);
+DeepGEMM's dense FP8 GEMMs of 64 rows (one expert's shape) on an H800 run at 0.50-0.80 of 3.35 TB/s, the
+narrow ones (N 2,112: 17 tiles for 132 SMs) lowest (README, 2025-02 [P]). TensorRT-LLM's part-2 EP blog's 75 us
+for the first grouped GEMM at EP 16 on GB200 (16 experts' FC1, 264 MB with scales, 16-32 rows each: 0.44 of the
+peak counted alone) is the older kernel of mid-2025 or the module's fixed time on one GEMM; not used [D].
+Not modelled: the FP4 block scales' bytes in the weights (every FP4 GEMM: +12.5% NVFP4, +6.25% MXFP4; a change
+of every Blackwell FP4 row, left to a refit), hot experts (skewed routing: fewer touched at small batch, a
+busier chip at large), the shared expert on a side stream.
+
 Mixed weights (`let weight_bits`, `_mixed_weights`; docs/accuracy.md "Mixed weights on current main"). A
 checkpoint whose layers are quantized either to the precision (b bits) or to the next wider format (b_wide: bf16 /
 fp16, 16 bits), `weight_bits` bits per weight on average (NVIDIA ModelOpt auto_quantize `effective_bits` [P]):
@@ -542,6 +575,16 @@ layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
     "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it")
+moe_layer_latency = Assumption(
+    "moe_layer_latency", 27e-6, "s",
+    "fixed time of one routed-expert (MoE) layer per micro-batch pass beyond its weight reads, its tile-padded "
+    "FLOPs and its expanded rows' traffic (module docstring, \"Routed experts' grouped GEMM\") [D]: the intercept "
+    "of TensorRT-LLM's measured per-rank MoE module latency (router GEMM, top-k, quantization, FC1, activation, "
+    "FC2, finalize) against the experts touched, B200, DeepSeek-V3 shape at TP8, NVFP4, 1-384 tokens "
+    "(TRTLLM-Gen column of docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md, NVIDIA/TensorRT-LLM [P]); "
+    "the same chip's MoE call outside its two grouped GEMMs measured 22 us in Megatron-LM's vLLM fused MoE "
+    "(NVIDIA/Megatron-LM PR 6454 [S]); taken for every GPU [U]; 0 on SRAM-only chips (no kernel launches)",
+    range=NON_NEGATIVE)
 sram_stage_latency = Assumption(
     "sram_stage_latency", 0.5e-6, "s",
     "fixed on-die time of one dependent GEMM stage of a transformer layer on an SRAM-only chip (Groq LPU, "
@@ -766,6 +809,8 @@ class Load:
     # only its own tile quantization, the measured (H100) gemm_half_rows ("FP4 GEMM knee" in the module docstring)
     expert_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
     link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([link_efficiency.value]))
+    # a routed-expert layer's fixed time per micro-batch pass (module docstring, "Routed experts' grouped GEMM")
+    moe_layer_latency: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([moe_layer_latency.value]))
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
@@ -965,6 +1010,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     def imbalance(tokens):
         return expert_imbalance(tokens * k_act, moe_chips)
 
+    # the routed experts' module beyond its weight reads and tile-padded FLOPs (module docstring, "Routed
+    # experts' grouped GEMM"): per MoE layer and micro-batch pass a fixed time, and the expanded (token, expert)
+    # rows' traffic: a pair's h values written and read back at the dispatch precision (permute -> FC1) and
+    # in bf16 (FC2 -> finalize), 2 (a_d + a) bytes a value
+    t_moe_fixed, pair_bytes = _col(load.moe_layer_latency), 2 * a2a_bytes
+
+    def moe_module(tokens, gamma=1.0):
+        """The routed-expert layers' fixed time and expanded-row traffic over the L MoE layer passes of a chip,
+        `tokens` reaching a layer's experts (all d ranks' tokens of a micro-batch): at d = 1 every tp chip
+        handles every pair (its slice of each expert), at d > 1 the busiest of the tp d chips gamma / (tp d)."""
+        pairs = tokens * k_act * gamma / moe_chips
+        return np.where(E > 0, n_moe * (t_moe_fixed + pairs * h * pair_bytes / (BW * em)), 0.0)
+
     def all_to_all(tokens_per_rank, gamma=1.0):
         """Dispatch and combine of one MoE layer's `tokens_per_rank` tokens over L MoE layers, each rank's tp
         chips sending a tp-th of them: two collectives a layer on the scale-up link, the busiest chip receiving
@@ -986,15 +1044,17 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # an expert's rows: the tokens of all d attention ranks routed to it (expert parallelism)
         rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
         gamma = imbalance(d * rows)                               # the busiest chip's share of the expert pairs
+        per_micro = d * tokens / pp                               # tokens reaching a stage's experts
+        with np.errstate(divide="ignore", invalid="ignore"):
+            touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
+        # the grouped GEMM pads the rows of the experts some token reached (an untouched expert has no tile): an
+        # expert's tile-quantized rows are those of a touched one, m_e / touched (module docstring)
         gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0)
-                             + gamma * A_exp / _shape_eff(ec, rows_exp, m0_exp)) / (G * P)
+                             + gamma * A_exp / _shape_eff(ec, rows_exp / touched, m0_exp)) / (G * P)
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
         attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec)
         attn = B * L * F_gen * ctx / (G * Pa * ec)
-        per_micro = d * tokens / pp                               # tokens reaching a stage's experts
-        with np.errstate(divide="ignore", invalid="ignore"):
-            touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em)
         t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
@@ -1002,10 +1062,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_tp = t_tp + all_to_all(tokens / pp, gamma)              # expert parallelism (d > 1): dispatch, combine
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
+        t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
-                    + L * tl + t_over)
+                    + L * tl + t_over + t_moe)
         busy = gemm + attn + attn_ctx                             # the compute kernels' time at the full clock
         rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
         t = at_rate(rho)
@@ -1013,6 +1074,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
                        decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
+                       decode_moe_time=t_moe + 0 * t,
                        clock_fraction=rho + 0 * t)
 
     t_iter, terms = step(r)
@@ -1021,17 +1083,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts
     pre_gamma = imbalance(I)                                      # one prompt's pairs over the tp d chips
+    pre_touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), I), 1.0)   # experts it reaches
     pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0)
-                            + pre_gamma * A_exp / d / _shape_eff(ec, I * routed_share, m0_exp))
+                            + pre_gamma * A_exp / d / _shape_eff(ec, I * routed_share / pre_touched, m0_exp))
                    / (tp * P) + I * L * F_ctx * pre_att / (tp * Pa * ec))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I, pre_gamma))
+    pre_moe = moe_module(I, pre_gamma)                            # its routed-expert layers' fixed time and rows
     pre_busy = pre_compute                                        # its compute kernels' time at the full clock
     pre_rho = _sustained_rate(power, clock_share, pre_busy, pre_memory * em,
-                              lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl)
+                              lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl + pre_moe)
     pre_compute = pre_compute / pre_rho
-    t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl
+    t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl + pre_moe
     # a batch of prompts prefilled together (a harness batcher: _batcher_ttft): p0 + kappa_p S for S prompt tokens,
     # its GEMMs at S rows (S / e(S) = (S + m0) / e_c: the half-rows give the constant), attention at the mean
     # prompt's context, the TP all-reduces per token
@@ -1134,7 +1198,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + O / 2),
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
-            "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_time": t_prefill}
+            "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
+            "prefill_time": t_prefill}
 
 
 def _pipeline_tokens(B: np.ndarray, prompt: np.ndarray, pp: np.ndarray, I: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -1691,8 +1756,8 @@ def _chip_or_default(ctx, chip, name: str, default: Assumption) -> np.ndarray:
     """The workload's `name`, else the chip's `let name` (a value measured on that chip's scale-up fabric:
     NVLink5's `link_efficiency`, stdlib/chips.factory and the module docstring's "e_l"), else the default."""
     if ctx.is_set(name):
-        return ctx.get(name)
-    return chip.get(name) if chip.has(name) else ctx.get(name, default)
+        return ctx.get(name, default)                    # (the default names the range a `let` is checked in)
+    return chip.get(name, default) if chip.has(name) else ctx.get(name, default)
 
 
 def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray):
@@ -1818,6 +1883,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         expert_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
         link_eff=_chip_or_default(ctx, chip, "link_efficiency", link_efficiency),
+        # a GPU's MoE kernels' fixed time; a dataflow chip's layer stages are sram_stage_latency's (no kernels)
+        moe_layer_latency=np.where(platform.sram_only(), 0.0, ctx.get("moe_layer_latency", moe_layer_latency)),
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
@@ -2060,6 +2127,9 @@ DECODE_TERMS = {
                       "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
+    "decode_moe_time": "L [moe_layer_latency + (T / pp) k gamma / c h 2 (a_d + a) / (BW e_m)]: the routed-expert "
+                       "layers' fixed time and their expanded (token, expert) rows' traffic (c = 1 at d = 1, else "
+                       "tp d; 0 for a dense model)",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step "
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
@@ -2069,7 +2139,10 @@ PREFILL_TERMS = {
     "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops "
                          "(SRAM-only chips: 5 L exchanges)",
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
-    "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time",
+    "prefill_moe_time": "L [moe_layer_latency + I k gamma / c h 2 (a_d + a) / (BW e_m)]: the routed-expert layers' "
+                        "fixed time and expanded rows (0 for a dense model)",
+    "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time "
+                    "+ prefill_moe_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
                       "rest of the step in flight (and of the scheduling round: scheduler_steps) and the steps "
                       "clearing the p99 prompt tokens of the token budget queue, less the prefill alone; the KV "
