@@ -581,9 +581,10 @@ moe_layer_latency = Assumption(
     "FLOPs and its expanded rows' traffic (module docstring, \"Routed experts' grouped GEMM\") [D]: the intercept "
     "of TensorRT-LLM's measured per-rank MoE module latency (router GEMM, top-k, quantization, FC1, activation, "
     "FC2, finalize) against the experts touched, B200, DeepSeek-V3 shape at TP8, NVFP4, 1-384 tokens "
-    "(TRTLLM-Gen column of docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md, NVIDIA/TensorRT-LLM [P]); "
+    "(TRTLLM-Gen column of TensorRT-LLM's tech blog 24 'MoE as dense GEMM', https://github.com/NVIDIA/"
+    "TensorRT-LLM/blob/main/docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md, read 2026-12 [P]); "
     "the same chip's MoE call outside its two grouped GEMMs measured 22 us in Megatron-LM's vLLM fused MoE "
-    "(NVIDIA/Megatron-LM PR 6454 [S]); taken for every GPU [U]; 0 on SRAM-only chips (no kernel launches)",
+    "(NVIDIA/Megatron-LM PR 6454, read 2026-12 [S]); taken for every GPU [U]; 0 on SRAM-only chips (no kernel launches)",
     range=NON_NEGATIVE)
 sram_stage_latency = Assumption(
     "sram_stage_latency", 0.5e-6, "s",
