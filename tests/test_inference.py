@@ -468,6 +468,53 @@ def test_tpot_tail_by_hand_on_a_linear_step() -> None:
     assert float(mean[0, 0]) == pytest.approx(105e-3)
 
 
+def test_serving_step_mixture_by_hand() -> None:
+    """The serving step mixture (_step_mixture, _prompt_lumps) by hand, on Llama 3.1 405B's MLPerf Server load
+    (I = 9,400, O = 684.68) at NVIDIA's H200 budget of 2,560 tokens a step and b = 16 rows (the measured rows in
+    flight), on a roofline step t = max(80 us x tokens, 20 ms) + 5 ms (tokens = rows + prompt tokens; the 20 ms
+    weight read hides 250 tokens of GEMMs):
+        prompt tokens a step   b r = 16 x 9,400 / 684.68 = 219.66
+        room                   2,560 - 16 = 2,544 < I: a loaded step carries lump = 2,544 (a chunk of the budget)
+        share loaded           f = 219.66 / 2,544 = 0.086346
+        loaded step            max(80 us x 2,560, 20 ms) + 5 ms = 209.8 ms (compute-bound)
+        decode-only step       max(80 us x 16, 20 ms) + 5 ms = 25.0 ms (the weight read)
+        mean step              0.086346 x 209.8 + 0.913654 x 25.0 = 40.957 ms
+    where the step at the mean load, 235.66 tokens, is 25.0 ms: the weight read hides the mean prompt load but
+    not a loaded step's chunk. The rest of the step in flight at a random arrival is the length-biased residual
+    E[t^2] / (2 E[t]) = (0.086346 x 209.8^2 + 0.913654 x 25^2) / (2 x 40.957) = 53.37 ms (not 20.48). The p99
+    TPOT (_tpot_tail, cv = 1) reads the mixture: s_p = 219.66 sqrt(2 / 16) = 77.66 prompt tokens over a life
+    move f by 77.66 / 2,544, c = 0.030527 x 184.8 ms = 5.64 ms; the rows barely move it (a decode-only step is
+    weight-bound, a loaded one fills the budget whatever the rows): p99 = 40.96 + 2.326 x 5.64 ~ 54.08 ms.
+    Laws: on a step linear in its prompt tokens the mixture is the step at the mean load; a mean load of a whole
+    prompt or more (Llama 2 70B Server: 560 tokens a step of 222-token prompts, room 829) is every step's load,
+    f = 1; a mean load below a prompt and a room below a prompt (Interactive: 71 a step, room 166 < 222) is
+    loaded steps of the room, f = 71 / 166 = 0.42771."""
+    def roofline(share, rows):
+        tokens = rows * (1 + share)
+        return np.maximum(80e-6 * tokens, 20e-3) + 5e-3, {"gemm_or_weights": np.maximum(80e-6 * tokens, 20e-3)}
+
+    b, r, I = np.array([[16.0]]), np.array([[9400 / 684.68]]), np.array([[9400.0]])
+
+    def served(share, rows):
+        return M._step_mixture(roofline, rows, share, 2560 - rows, I)
+
+    t, terms = served(r, b)
+    assert float(t[0, 0]) == pytest.approx(40.957e-3, rel=1e-4)
+    assert float(terms["gemm_or_weights"][0, 0]) == pytest.approx(40.957e-3 - 5e-3, rel=1e-4)   # terms add up
+    assert float(roofline(r, b)[0][0, 0]) == pytest.approx(25.0e-3)                           # the mean load's step
+    f = 219.66466 / 2544
+    assert float(0.5 * (f * 0.2098 ** 2 + (1 - f) * 0.025 ** 2) / t[0, 0]) == pytest.approx(53.37e-3, rel=1e-3)
+    p99, _ = M._tpot_tail(served, b, r, np.array([[1.0]]), np.array([[2.326]]), np.array([[math.sqrt(2 / 3)]]))
+    assert float(p99[0, 0]) == pytest.approx(54.08e-3, rel=1e-3)
+
+    def linear(share, rows):
+        return 10e-3 + 0.2e-3 * rows + 0.05e-3 * rows * share, {}
+    mixed, _ = M._step_mixture(linear, b, r, 2560 - b, I)
+    assert float(mixed[0, 0]) == pytest.approx(float(linear(r, b)[0][0, 0]), rel=1e-12)
+    lump, share = M._prompt_lumps(np.array([560.0, 71.0]), np.array([829.0, 166.0]), np.array([222.0, 222.0]))
+    assert lump.tolist() == [560.0, 166.0] and share[0] == 1.0 and share[1] == pytest.approx(0.42771, rel=1e-4)
+
+
 def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None:
     """Laws of the serving latencies on every layout and batch of the bench inputs, without a rate cut: the p99
     TPOT never falls as the prompt lengths spread more (cv 0.5 -> 1.5) and the mean step does not move; the
@@ -882,7 +929,10 @@ def _ttft_by_chunk(pp: float, chunks, share: float = 0.5):
 def test_a_larger_token_budget_never_raises_ttft_at_the_same_load() -> None:
     """Law: at the same offered load and pp = 1 a larger token budget (max_num_tokens) never raises TTFT p50 or p99:
     more room for prompt tokens per step, a less busy prompt queue, fewer steps to clear it; a budget far above
-    what the steps carry changes almost nothing more. The budget moves TTFT only, never the decode step. (Over
+    what the steps carry changes almost nothing more. The budget moves the mean decode step only through the size
+    of a loaded step's prompt work (the serving step mixture, _step_mixture: lump = min(room, max(I, b r))): on a
+    step convex in its prompt tokens a larger lump never lowers the mean step, and once the room holds a whole
+    prompt (tp C - b >= I: budgets 2,048 and up here, 4,032 >= 4,000) the budget moves TTFT only. (Over
     pp > 1 stages the first chunk of a prompt also pays the pipeline fill (pp - 1) min(C, I) kappa, which grows
     with C: no monotone law there.)"""
     chunks = [512.0, 2048.0, 8192.0, 1e6, 1e7]
@@ -890,7 +940,9 @@ def test_a_larger_token_budget_never_raises_ttft_at_the_same_load() -> None:
     assert np.all(np.diff(p50) <= 1e-12) and np.all(np.diff(p99) <= 1e-12)
     assert p99[0] > p99[-1]                                       # the queue is real at a small budget
     assert p99[-1] == pytest.approx(p99[-2], rel=1e-3)
-    assert np.all(q["tpot"][:, 0] == q["tpot"][0, 0])            # the budget moves TTFT only, not the decode step
+    tpot = q["tpot"][:, 0]
+    assert np.all(np.diff(tpot) >= -1e-12)                        # a larger lump never lowers the mean step
+    assert np.all(tpot[1:] == tpot[1])                           # room >= I: the budget moves TTFT only
 
 
 def test_an_offered_load_above_capacity_is_an_overloaded_error(tmp_path) -> None:

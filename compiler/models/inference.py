@@ -70,6 +70,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     pipeline    pp > 1: the step is pp times the stage time of its heaviest micro-batch, so T above (and the
                 prompt tokens r B in every term) becomes T_pp = pp (B / pp + u E[max of pp Poisson(lambda)]),
                 u = min(I, C), lambda = r B / (pp u), clipped to [T, max(T, pp C)] (Pipeline stages, below)
+    serving    server and interactive: the steps are a mixture, not the mean load (Serving step mixture, below):
+                t_iter = f t(lump) + (1 - f) t(0), lump = min(room, max(I, B r)), f = B r / lump
     replica throughput = B / (k t_iter) counted tokens/s;  service tokens/s = floor(chips / R) * B / (k t_iter)
     beam search (k > 1): the k beams are k rows sharing the request's prompt (one prefill, its KV held and read
                 once) and each step's weight reads; each beam attends to the whole context (I + O/2), so a step of
@@ -90,7 +92,38 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 prompt tokens (a design point: exact on a step linear in both, and its terms add up). The
                 two spreads are of one size at B ~ 600 and put the p99 TPOT ~6% above the mean step
                 (measured on MLPerf v5.0 H200 Llama 2 70B: TPOT mean / p99 median 0.93); cv and sqrt(2/3) are
-                not fitted
+                not fitted. t(.) is the serving step mixture: a request's prompt tokens over its life set its
+                share of loaded steps, so the p99 reads the mixture's spread
+
+Serving step mixture (server and interactive, chunked or whole prompts; `_step_mixture`, `_prompt_lumps`) [P/D]:
+    TensorRT-LLM's micro-batch scheduler fills a step with the decode rows first, then gives the context requests,
+    first come first served, chunks of min(remaining prompt, remaining budget) tokens (kFIRST_COME_FIRST_SERVED in
+    NVIDIA/TensorRT-LLM cpp/tensorrt_llm/batch_manager/microBatchScheduler.cpp, read 2026-12 [P]; without chunking
+    whole prompts while they fit, the same file). Prompt work therefore arrives in lumps: a prompt longer than the
+    step's room = pp C - B fills whole steps with chunks until its last one, a shorter one rides whole on one step,
+    and a step with nothing queued carries the decode rows alone. Where prompts are long against the mean load a
+    step (Llama 3.1 405B: I = 9,400, B r ~ 220 at 16 rows, room 2,544) the engine runs two kinds of step:
+        loaded       lump = min(room, max(I, B r)) prompt tokens (the room, a whole prompt, or the mean load where a
+                     step's arrivals exceed a prompt: then every step is loaded), at t(lump)
+        decode-only  no prompt tokens, at t(0) (weight-read-bound at small B)
+    in the shares f = B r / lump and 1 - f that keep the prompt token rate [D]. The mean step, its terms (mixed
+    alike), TPOT mean and the Little's-law throughput read t_iter = f t(lump) + (1 - f) t(0); the p99 TPOT reads it
+    through _tpot_tail; the time to first token waits for the rest of the step in flight, the length-biased
+    residual E[t^2] / (2 E[t]) = (f t(lump)^2 + (1 - f) t(0)^2) / (2 t_iter) (0.5 t_iter where f = 1). The step
+    is linear in its prompt tokens where it is compute-bound (t_gemm is affine in its rows through e(m): T / e(m)
+    = (T + pp m0) / e_c), so the mixture equals the mean load there (every Llama 2 70B and Mixtral row of the
+    MLPerf file); it differs where the weight read hides the mean prompt load but not a loaded step's (the mixture
+    is longer: convexity of the roofline) and over pp > 1 stages, where a loaded step fills every micro-batch to
+    its budget (no Poisson imbalance: `_pipeline_tokens` clips at C) and a decode-only step splits evenly, in place
+    of the mean load's scattered chunks (Pipeline stages, below). That assumes the backlog fills every
+    micro-batch, as the prompt queue's service I t_full / room (below) does: TensorRT-LLM's PyTorch executor
+    lets a request's later chunks run while its earlier ones are in flight ("Non-final context chunks are not
+    added" to the in-flight set, nvidia.github.io/TensorRT-LLM/torch/scheduler.html, read 2026-12 [S]); its C++
+    runtime (trtGptModelInflightBatching.cpp) puts every scheduled context request in the in-flight set, so
+    there a lone long prompt loads one micro-batch a cycle [P] (not modelled: docs/accuracy.md, Latency v12). An
+    engine without chunked prefill that runs prompts in their own steps, pausing decode (vLLM's default
+    scheduler with chunked prefill off: AMD's MLPerf harness), is taken as the same mixture: on its
+    compute-bound steps a separate prefill step costs the same GEMM rows plus one step's fixed costs [D].
 
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c),
@@ -114,7 +147,8 @@ Prefill of one request (time to first token):
     last one ends mid-way on average), each a decode step plus its prompt tokens; the last one also carries the
     prompts behind it that it has room for, half a step's arrivals lam I t_iter / 2:
             TTFT_q = (0.5 + d) t_iter + N_q t_decode + (X_q + lam I t_iter / 2) kappa + fill    (inf when rho >= 1)
-    0.5 t_iter: the rest of the step in flight when the request arrives (TensorRT-LLM's executor fetches new
+    0.5 t_iter: the rest of the step in flight when the request arrives (over the serving step mixture its
+    length-biased residual, (f t(lump)^2 + (1 - f) t(0)^2) / (2 t_iter); TensorRT-LLM's executor fetches new
     requests once a step, after the step in flight and its responses: executorImpl.cpp executionLoop [S]);
     d = `first_token_delay` 0.325 mean steps [D]: what MLPerf runs with a light prompt queue measure beyond the
     executor's 1.5 steps (TTFT p50 1.7-2.3 mean steps on Mixtral, B200 and H100 v4.1), not in any source
@@ -517,8 +551,9 @@ and Blackwell Ultra's gain over them is ~1.18x per GPU where the model gives 1.5
 Blackwell FP4 fit are 43% per-sequence overhead, so they pin matmuls plus per-row time, not the matmul rate: see
 docs/accuracy.md parts D and F and "NVLink5 all-reduce"), H100 v4.1 submissions against v5.0 ones (the same chip gained
 ~29% in software between the rounds; one factor sits between them), MI325X (its 1 kW board and larger memory),
-TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.4%, p99 14.4%,
-TPOT mean 9.9%, p99 7.8% median |error|; where the capacity is off the latencies carry it; AMD's v4.1 MI300X
+TTFT and TPOT percentiles (validate compares them at the model's capacity point: TTFT p50 9.4%, p99 14.3%,
+TPOT mean 9.2%, p99 7.9% median |error|; where the capacity is off the latencies carry it; Llama 3.1 405B's TPOT
+p99 -15..-29% under a right mean: its outputs' spread is not modelled, "Serving step mixture"; AMD's v4.1 MI300X
 TTFT behind its harness batcher +6..+14% (was ~3x short; "Harness batcher" above); KV-bound H100 80 GB Mixtral TTFT p99 -62% (requests wait for a
 slot); NVIDIA runs Llama 2 70B Interactive at tp 1, where the model's step is ~17%
 slow, so the model serves it at tp 2 and pools two engines' token budgets into one queue: TTFT short).
@@ -1078,7 +1113,22 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                        decode_moe_time=t_moe + 0 * t,
                        clock_fraction=rho + 0 * t)
 
-    t_iter, terms = step(r)
+    # a serving replica (server, interactive) runs its prompt work in lumps: steps that carry a budget's room of
+    # prompt chunks (or a whole prompt) and decode-only steps, mixed at the prompt token rate (_step_mixture)
+    mixing = load.queueing and load.prefill_in_step and not load.single_stream
+
+    def room_for(b):
+        """Prompt tokens a step of b decode rows has room for: pp micro-batches of the budget C, less the rows."""
+        return np.maximum(pp * tp * _col(load.chunk_tokens) - b, 1e-9)
+
+    def served(prefill_share, B=B):
+        """The mean step at `prefill_share` prompt tokens per decoded row: a serving replica's mixture of loaded
+        and decode-only steps (_step_mixture); offline and a single stream: the step at the mean load."""
+        if not mixing:
+            return step(prefill_share, B)
+        return _step_mixture(step, B, prefill_share, room_for(B), I)
+
+    t_iter, terms = served(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
@@ -1108,13 +1158,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         """At b decoded rows in flight: the mean step, TPOT (p99 in server scenarios) with its terms, TTFT p50
         and p99 before the queueing wait, and a prompt's service time in the prompt queue. Aggregated server
         scenarios: the parts of the token budget queue's TTFT (_budget_ttft) in place of p50, None for p99."""
-        t_mean, step_terms = step(r, b)
+        t_mean, step_terms = served(r, b)
         if not load.queueing:
             ttft_b = t_prefill if load.single_stream else t_prefill + t_mean
             return t_mean, t_mean, step_terms, ttft_b, ttft_b, t_prefill
         # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests
         # (_tpot_tail): the step at the most likely (rows, prompt tokens) of a request's life at that percentile
-        tpot_b, step_terms = _tpot_tail(step, b, r, _col(load.prompt_cv), _col(load.tail_z),
+        tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
                                         _col(load.row_averaging))   # the terms explain shows
         if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
             ttft_b = t_prefill + t_mean
@@ -1123,16 +1173,21 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # forward pass and micro-batch): each step carries the b decode rows first, then prompt chunks first come
         # first served up to the budget, room = pp C - b prompt tokens per step (_budget_ttft)
         C = tp * _col(load.chunk_tokens)
-        room = np.maximum(pp * C - b, 1e-9)
+        room = room_for(b)
         t_decode = step(0.0, b)[0]
         t_full = step(room / b, b)[0]
+        # the rest of the step in flight when a request arrives: the steps' length-biased residual,
+        # E[t^2] / (2 E[t]) over the mixture (half the mean step where every step carries the mean load)
+        lump, loaded = _prompt_lumps(b * r, room, I)
+        t_lump = step(lump / b, b)[0]
+        in_flight_rest = 0.5 * (loaded * t_lump ** 2 + (1 - loaded) * t_decode ** 2) / np.maximum(t_mean, 1e-300)
         own = np.minimum(room, I)                                   # a prompt token's time on the replica, from
         kappa = np.maximum(step(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
         fill = (pp - 1) * np.minimum(C, I) * kappa
         service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
         whole = _col(load.whole_prompts) > 0                        # no chunked context: no first-token delay
         delay = np.where(whole, 0.0, _col(load.first_token_delay))
-        parts = ((0.5 + delay) * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
+        parts = (in_flight_rest + delay * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
                  _col(load.input_max), (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0)
         return t_mean, tpot_b, step_terms, parts, None, service_b
@@ -1173,7 +1228,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         lo, hi = np.ones_like(B), B + 0.0
         for _ in range(40):
             mid = 0.5 * (lo + hi)
-            above = mid >= k * x * step(r, mid)[0]
+            above = mid >= k * x * served(r, mid)[0]
             lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
         b = np.where(under, hi, B)
         t_b, tpot_b, terms_b, p50_b, p99_b, service_b = latencies(b)
@@ -1201,6 +1256,33 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
             "prefill_time": t_prefill}
+
+
+def _prompt_lumps(prompt: np.ndarray, room: np.ndarray, I: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The prompt tokens of a loaded serving step, and the share of steps that are loaded, for `prompt` tokens a
+    step on average (module docstring, "Serving step mixture"): lump = min(room, max(I, prompt)), f = prompt /
+    lump (<= 1; 1 where the step's mean load is at least a whole prompt or fills the room)."""
+    lump = np.maximum(np.minimum(room, np.maximum(I, prompt)), 1e-9)
+    return lump, np.clip(prompt / lump, 0.0, 1.0)
+
+
+def _step_mixture(step, b, prefill_share, room, I):
+    """The mean serving step of b decode rows carrying b * prefill_share prompt tokens a step on average, as a
+    chunked-prefill engine runs them (module docstring, "Serving step mixture"): prompt work comes in lumps, so
+    the steps are of two kinds. Loaded steps carry lump = min(room, max(I, b prefill_share)) prompt tokens (the
+    budget's room of a long prompt's chunks, a whole shorter prompt, or the mean where a step's arrivals exceed
+    a prompt); decode-only steps carry none. The share of loaded steps keeps the prompt token rate,
+    f = b prefill_share / lump, and the mean step and its terms are
+        t = f t(lump) + (1 - f) t(0)
+    (the terms mixed alike, so they add up to t). `step` is evaluate_configs' step(prefill_share, B) -> (t, terms);
+    returns the same pair. Equal to the step at the mean load where f = 1, or where the step is linear in its
+    prompt tokens (a compute-bound step: t_gemm is affine in its rows through e(m), "GEMM shape")."""
+    prompt = b * prefill_share
+    lump, f = _prompt_lumps(prompt, room, I)
+    t_load, terms_load = step(lump / b, b)
+    t_idle, terms_idle = step(0.0 * prompt, b)
+    terms = {name: f * terms_load[name] + (1 - f) * terms_idle[name] for name in terms_load}
+    return f * t_load + (1 - f) * t_idle, terms
 
 
 def _pipeline_tokens(B: np.ndarray, prompt: np.ndarray, pp: np.ndarray, I: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -1272,7 +1354,9 @@ def _tpot_tail(step, b, r, cv, z, averaging):
     most likely point of that level (the design point of a linear limit state): rows b + z s_b a / S and prompt
     tokens b r + z s_p c / S. The step is evaluated there, so its terms (`factory explain`) add up to the p99 TPOT.
     z = 2.326; no spread (S = 0): the mean step. Rows above the KV cache's room would wait for a slot rather than
-    run (an admission queue, not modelled): where the batch is the KV cache's, the p99 step is taken as if they ran."""
+    run (an admission queue, not modelled): where the batch is the KV cache's, the p99 step is taken as if they ran.
+    In server and interactive scenarios `step` is the serving step mixture (_step_mixture): the request's prompt
+    tokens set its share of loaded steps, f = prompt / lump, so the tail reads the mixture's spread."""
     prompt = b * r
     s_b = averaging * np.sqrt(b)
     s_p = prompt * np.sqrt((1 + cv ** 2) / b)
@@ -2192,7 +2276,8 @@ for _name, _formula in (
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
                  "prefill queue's wait and the KV transfer)"),
         ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
-                 "+ layers * layer_latency (server, interactive: with the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
+                 "+ layers * layer_latency (server, interactive: the mixture of loaded and decode-only steps, "
+                 "f t(lump) + (1 - f) t(0), at the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
@@ -2206,12 +2291,16 @@ for _name, _formula in (
     output("inference", _name, _formula)(compute)
 
 for _name, _key, _formula in (
-        ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, 0.5 of the step in flight + "
+        ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, the rest of the step in "
+                                 "flight (E[t^2] / (2 E[t]) over the step mixture) + "
                                  "N_50 steps clearing X_50 prompt tokens of the token budget queue (FCFS, "
                                  "room = pp tp max_num_tokens - b per step); offline and single stream: ttft"),
-        ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): 0.5 of the step in flight + N_99 steps "
+        ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): the rest of the step in flight + "
+                             "N_99 steps "
                              "clearing X_99 prompt tokens of the token budget queue"),
-        ("tpot_mean", "t_iter", "mean time per output token: one decode step at the mean prompt load"),
+        ("tpot_mean", "t_iter", "mean time per output token: one decode step at the mean prompt load (server and "
+                                "interactive: the mean of loaded and decode-only steps, f t(lump) + (1 - f) t(0), "
+                                "lump = min(room, max(I, b r)), f = b r / lump)"),
         ("tpot_p99", "tpot", "99th percentile over requests of their mean time per output token (= tpot): the step "
                              "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
     output("inference", _name, _formula)(_latency(_key))
