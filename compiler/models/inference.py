@@ -546,7 +546,8 @@ kv_cache_fraction = Assumption(
     "KvCacheConfig `free_gpu_memory_fraction`, 'the fraction of free GPU memory' after the engine is loaded, "
     "default 0.9 (nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html, llm-api/reference/KvCacheConfig.html, "
     "read 2026-12); NVIDIA's MLPerf harness sets it as `kvcache_free_gpu_mem_frac` (0.90-0.95 in the v5.0 configs, "
-    "compiler/validate.py 'KV cache budget'). With it set: F = f (M (1 - memory_reserve) - W_chip - A_ws), "
+    "read in docs/accuracy.md 'Memory capacity and the KV cache budget'; not given to validate's rows). With it "
+    "set: F = f (M (1 - memory_reserve) - W_chip - A_ws), "
     "A_ws = max_num_tokens A_layer a / h the activation workspace (module docstring, Memory); vLLM's law "
     "(gpu_memory_utilization u: F = u M - W - A) is f = 1 with memory_reserve = 1 - u", range=SHARE)
 layer_latency = Assumption(
@@ -808,7 +809,8 @@ def kv_budget(memory, reserve, weights, fraction, tokens, act_per_token):
     outputs of one layer's matmuls, A / L / h values of `a` bytes [D]). TensorRT-LLM [P]: the KV cache takes
     `free_gpu_memory_fraction` of the memory free once the engine (weights, activation workspace) is loaded
     (nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html and reference/memory.md, read 2026-12); NVIDIA's MLPerf
-    configs set it as kvcache_free_gpu_mem_frac (compiler/validate.py 'KV cache budget'). vLLM [P]: KV = u M - W -
+    configs set it as kvcache_free_gpu_mem_frac (read in docs/accuracy.md 'Memory capacity and the KV cache
+    budget'; not given to validate's rows). vLLM [P]: KV = u M - W -
     peak activations of a max_num_batched_tokens pass (its profile run), i.e. f = 1, reserve = 1 - u. Not held:
     the CUDA context and library workspaces (~0.5 GiB; CUDA's deviceQuery sees 81,106 MiB of the H100's 81,559
     [S]) [U]."""
