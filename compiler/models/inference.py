@@ -29,7 +29,15 @@ Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below
 
 Memory (per chip):
     weights     W_chip = N * w / R             (MoE: every expert is stored; over d ranks: Expert parallelism)
-    free        F = M * (1 - memory_reserve) - W_chip
+    free        F = M * (1 - memory_reserve) - W_chip                  (kv_cache_fraction not set: vLLM's law at
+                gpu_memory_utilization = 1 - memory_reserve, the activations inside the reserve)
+                F = f (M (1 - memory_reserve) - W_chip - A_ws)          (`let kv_cache_fraction` f > 0: TensorRT-LLM's
+                free_gpu_memory_fraction of the memory free after the engine's weights and activation workspace;
+                f = 1 and memory_reserve = 1 - u is vLLM's law with its profiled activations, kv_budget)
+                A_ws = max_num_tokens (A / L) a / h                     (activation workspace per chip [D]: the
+                engine sizes it for its token budget; a token's outputs of one layer's matmuls, summed, are the
+                layer's active weights over the hidden width; TensorRT reuses the buffers, so this is an upper
+                bound [U]); M is the capacity the driver reports (nvidia-smi / rocm-smi, stdlib/chips.factory)
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
                 k beams of a request hold its prompt's KV once); B counts decoded rows (beams)
@@ -606,6 +614,17 @@ memory_reserve = Assumption(
     "memory_reserve", 0.10, "1",
     "share of accelerator memory kept for activations, workspace and fragmentation [S]: vLLM's default "
     "gpu_memory_utilization = 0.9 (docs.vllm.ai engine arguments, read 2026)", range=RESERVE)
+kv_cache_fraction = Assumption(
+    "kv_cache_fraction", 0.0, "1",
+    "share of the memory left free after the weights and the activation workspace that the engine gives the KV "
+    "cache (0: not set, the memory_reserve law F = M (1 - memory_reserve) - W_chip) [P]: TensorRT-LLM's "
+    "KvCacheConfig `free_gpu_memory_fraction`, 'the fraction of free GPU memory' after the engine is loaded, "
+    "default 0.9 (nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html, llm-api/reference/KvCacheConfig.html, "
+    "read 2026-12); NVIDIA's MLPerf harness sets it as `kvcache_free_gpu_mem_frac` (0.90-0.95 in the v5.0 configs, "
+    "read in docs/accuracy.md 'Memory capacity and the KV cache budget'; not given to validate's rows). With it "
+    "set: F = f (M (1 - memory_reserve) - W_chip - A_ws), "
+    "A_ws = max_num_tokens A_layer a / h the activation workspace (module docstring, Memory); vLLM's law "
+    "(gpu_memory_utilization u: F = u M - W - A) is f = 1 with memory_reserve = 1 - u", range=SHARE)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -858,6 +877,7 @@ class Load:
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
+    kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
@@ -867,6 +887,23 @@ class Load:
     fixed_ep: np.ndarray | None = None          # chips the experts are spread over (MoE), set by the spec
     fixed_batch: np.ndarray | None = None
     offered: np.ndarray | None = None           # offered load, counted output tokens/s of the whole service
+
+
+def kv_budget(memory, reserve, weights, fraction, tokens, act_per_token):
+    """Memory per chip for the KV cache (module docstring, Memory). `fraction` 0 (not set): the memory_reserve
+    law, F = M (1 - reserve) - W_chip (vLLM's gpu_memory_utilization = 1 - reserve, the activations inside the
+    reserve [S]: docs.vllm.ai engine arguments). `fraction` f > 0: F = f (M (1 - reserve) - W_chip - A_ws), with the
+    activation workspace A_ws = tokens act_per_token (`max_num_tokens` per tensor-parallel rank times a token's
+    outputs of one layer's matmuls, A / L / h values of `a` bytes [D]). TensorRT-LLM [P]: the KV cache takes
+    `free_gpu_memory_fraction` of the memory free once the engine (weights, activation workspace) is loaded
+    (nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html and reference/memory.md, read 2026-12); NVIDIA's MLPerf
+    configs set it as kvcache_free_gpu_mem_frac (read in docs/accuracy.md 'Memory capacity and the KV cache
+    budget'; not given to validate's rows). vLLM [P]: KV = u M - W -
+    peak activations of a max_num_batched_tokens pass (its profile run), i.e. f = 1, reserve = 1 - u. Not held:
+    the CUDA context and library workspaces (~0.5 GiB; CUDA's deviceQuery sees 81,106 MiB of the H100's 81,559
+    [S]) [U]."""
+    usable = memory * (1 - reserve) - weights
+    return np.where(fraction > 0, fraction * (usable - tokens * act_per_token), usable)
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None,
@@ -993,7 +1030,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     weights = N * w
     w_chip = (N - n_exp) * w / G + n_exp * w / R                  # dense share on the rank, experts over the replica
-    free = M * (1 - _col(load.reserve)) - w_chip
+    free = kv_budget(M, _col(load.reserve), w_chip, _col(load.kv_fraction), _col(load.chunk_tokens),
+                     Aa / L / h * ACTIVATION_BYTES)
     kv_token = L * _col(arch.kv_width) * kb                       # B per token, whole model
     kv_chip = kv_token / pp / np.minimum(tp, _col(arch.kv_split))
     k = np.maximum(_col(load.beams), 1.0)                         # beams per request (rows of the batch)
@@ -1979,6 +2017,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
+        kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
