@@ -218,7 +218,8 @@ B200 6,144; v4.1 (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-
 commit a2f5d66d [P]): Offline H100 SXM 896 (tp 2), H200 and GH200 806, Server H100 SXM 1,024 (tp 2), H200 896,
 GH200 806, H100 NVL 1,300 / 640, H200-CTS as v5.0; the partners' configs of the add-in cards (docs/accuracy.md
 "Add-in cards" [P]): L40S 1,024 (v4.1 Fujitsu, v5.0 Dell), H100 PCIe 896 (v4.1 ASUSTeK), H200 NVL 2,048 (v5.0
-Dell). v4.1's Mixtral Server config is not in the stored copy: no cap. KV fractions (`kvcache_free_gpu_mem_frac`,
+Dell); Quanta's v5.0 configs (closed/Quanta_Cloud_Technology/configs/ in the same copy [P]): GH200 96 GB Llama 2 70B
+2,048 (tp 1, Offline and Server), Mixtral 4,096 (Offline), H100 PCIe Llama 2 70B Server 2,048 (tp 2). v4.1's Mixtral Server config is not in the stored copy: no cap. KV fractions (`kvcache_free_gpu_mem_frac`,
 same files [P]): 0.95 on v5.0 Llama 2 70B H100 SXM (pp 2) and B200 and v5.0 Mixtral B200 Offline; 0.90 in every
 v4.1 config and the other v5.0 ones that set it; TensorRT-LLM's default 0.90 where none is set (KvCacheConfig
 free_gpu_memory_fraction, nvidia.github.io/TensorRT-LLM [P]).
@@ -542,8 +543,11 @@ ENGINE_BATCH = {
     **_caps(V50, L2, "server", H100_SXM=2048, H100_NVL=640, H200=2048, GH200=2048, H200_CTS=850, H200_CTS_x8=1024,
             B200=2048, L40S=1024, H200_NVL=2048),
     **_caps(V50, L2, "interactive", H200=512, B200=768),
-    **_caps(V50, MX, "offline", H100_SXM=896, H200=3072, H200_CTS=3072, GH200=4096, B200=6144),
+    **_caps(V50, MX, "offline", H100_SXM=896, H200=3072, H200_CTS=3072, GH200=4096, B200=6144, GH200_96GB=4096),
     **_caps(V50, MX, "server", H100_SXM=896, H200=3072, H200_CTS=3072, GH200=4096, B200=6144),
+    # v5.0 Quanta (QCT) configs, same copy, closed/Quanta_Cloud_Technology/configs/{llama2-70b,mixtral-8x7b}/
+    # {Offline,Server}/__init__.py: S74G GH200 96 GB (tp 1) and D54U H100 PCIe (tp 2, Server)
+    **_caps(V50, L2, "offline", GH200_96GB=2048), **_caps(V50, L2, "server", GH200_96GB=2048, H100_PCIe=2048),
     # v4.1, NVIDIA's configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/); the add-in cards
     # from the partners' configs (docs/accuracy.md "Add-in cards": L40S Fujitsu v4.1 / Dell v5.0, H100 PCIe ASUSTeK)
     **_caps(V41, L2, "offline", H100_SXM=896, H100_NVL=1300, H200=806, GH200=806, H200_CTS=850, H200_CTS_x8=784,
