@@ -205,6 +205,24 @@ The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Intera
 Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
 they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
 Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: `ENGINE_LIMITS_APPLIED`):
+the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
+max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
+compiler/models/inference.py `engine_batch_cap`), and the KV cache's share of the memory free after the engine
+(`let kv_cache_fraction` with `memory_reserve` 0). Figures [P]: MLPerf Inference v5.0 closed/NVIDIA configs as
+copied by partners (ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/{llama2-70b,llama2-70b-interactive,
+mixtral-8x7b}/{Offline,Server}/__init__.py, read 2026-12): Llama 2 70B Offline and Server H100 SXM 1,024 at pp 2
+(2,048 sequences), H200, GH200 and B200 2,048, H100 NVL 1,300 / 640 (tp 2), H200-CTS 850 (x1) and 784 / 1,024
+(x8); Interactive H200 512, B200 768; Mixtral Offline and Server H100 896, H200 and H200-CTS 3,072, GH200 4,096,
+B200 6,144; v4.1 (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/{Offline,Server}/__init__.py,
+commit a2f5d66d [P]): Offline H100 SXM 896 (tp 2), H200 and GH200 806, Server H100 SXM 1,024 (tp 2), H200 896,
+GH200 806, H100 NVL 1,300 / 640, H200-CTS as v5.0; the partners' configs of the add-in cards (docs/accuracy.md
+"Add-in cards" [P]): L40S 1,024 (v4.1 Fujitsu, v5.0 Dell), H100 PCIe 896 (v4.1 ASUSTeK), H200 NVL 2,048 (v5.0
+Dell); Quanta's v5.0 configs (closed/Quanta_Cloud_Technology/configs/ in the same copy [P]): GH200 96 GB Llama 2 70B
+2,048 (tp 1, Offline and Server), Mixtral 4,096 (Offline), H100 PCIe Llama 2 70B Server 2,048 (tp 2). v4.1's Mixtral Server config is not in the stored copy: no cap. KV fractions (`kvcache_free_gpu_mem_frac`,
+same files [P]): 0.95 on v5.0 Llama 2 70B H100 SXM (pp 2) and B200 and v5.0 Mixtral B200 Offline; 0.90 in every
+v4.1 config and the other v5.0 ones that set it; TensorRT-LLM's default 0.90 where none is set (KvCacheConfig
+free_gpu_memory_fraction, nvidia.github.io/TensorRT-LLM [P]).
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
@@ -504,6 +522,67 @@ VLLM_FAMILIES = ("CDNA3 FP8",)
 WHOLE_PROMPT_BUDGETS = {("Llama2_70B", "H100_SXM"): 2048, ("Llama2_70B", "H100_NVL"): 2048,
                         ("Llama2_70B", "H200"): 4096, ("Llama2_70B", "H200_CTS"): 4096,
                         ("Llama2_70B", "GH200"): 4096, ("Llama2_70B", "GH200_96GB"): 4096}
+def _caps(round_: str, model: str, scenario: str, **chips) -> dict:
+    """ENGINE_BATCH entries of one round, model and scenario: chip=cap, or chip_xN=cap for a system of N."""
+    out = {}
+    for name, cap in chips.items():
+        chip, _, n = name.partition("_x")
+        out[(round_, model, scenario, chip, int(n)) if n else (round_, model, scenario, chip)] = cap
+    return out
+
+
+V50, V41, L2, MX = "inference-v5.0", "inference-v4.1", "Llama2_70B", "Mixtral_8x7B"
+# NVIDIA's engines' batch caps ("Engine limits" above): the sequences one TensorRT-LLM engine (a tp x pp
+# replica) holds, its config's `gpu_batch_size` (the engine's max_batch_size) times its pp, by round, model, scenario
+# and chip; (..., chip, accelerators) where one chip's configs differ by system size (H200-CTS x1 and x8)
+ENGINE_BATCH = {
+    # v5.0, NVIDIA's configs (ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/, as copied by a partner);
+    # H100 SXM: gpu_batch_size 1,024 at pp 2 = 2,048 sequences an engine (its tp 2 Server config: 2,048 as well)
+    **_caps(V50, L2, "offline", H100_SXM=2048, H100_NVL=1300, H200=2048, GH200=2048, H200_CTS=850, H200_CTS_x8=784,
+            B200=2048, L40S=1024, H200_NVL=2048),
+    **_caps(V50, L2, "server", H100_SXM=2048, H100_NVL=640, H200=2048, GH200=2048, H200_CTS=850, H200_CTS_x8=1024,
+            B200=2048, L40S=1024, H200_NVL=2048),
+    **_caps(V50, L2, "interactive", H200=512, B200=768),
+    **_caps(V50, MX, "offline", H100_SXM=896, H200=3072, H200_CTS=3072, GH200=4096, B200=6144, GH200_96GB=4096),
+    **_caps(V50, MX, "server", H100_SXM=896, H200=3072, H200_CTS=3072, GH200=4096, B200=6144),
+    # v5.0 Quanta (QCT) configs, same copy, closed/Quanta_Cloud_Technology/configs/{llama2-70b,mixtral-8x7b}/
+    # {Offline,Server}/__init__.py: S74G GH200 96 GB (tp 1) and D54U H100 PCIe (tp 2, Server)
+    **_caps(V50, L2, "offline", GH200_96GB=2048), **_caps(V50, L2, "server", GH200_96GB=2048, H100_PCIe=2048),
+    # v4.1, NVIDIA's configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/); the add-in cards
+    # from the partners' configs (docs/accuracy.md "Add-in cards": L40S Fujitsu v4.1 / Dell v5.0, H100 PCIe ASUSTeK)
+    **_caps(V41, L2, "offline", H100_SXM=896, H100_NVL=1300, H200=806, GH200=806, H200_CTS=850, H200_CTS_x8=784,
+            H100_PCIe=896, L40S=1024),
+    **_caps(V41, L2, "server", H100_SXM=1024, H100_NVL=640, H200=896, GH200=806, H200_CTS=850, H200_CTS_x8=1024,
+            H100_PCIe=896, L40S=1024),
+}
+# the KV cache's share of the memory free after the engine is loaded (`let kv_cache_fraction`, "Engine limits" above):
+# NVIDIA's harness configs' kvcache_free_gpu_mem_frac where they set one, else TensorRT-LLM's default 0.90
+KV_FRACTION_DEFAULT = 0.90
+KV_FRACTIONS = {("inference-v5.0", "Llama2_70B", "offline", "H100_SXM"): 0.95,
+                ("inference-v5.0", "Llama2_70B", "server", "H100_SXM"): 0.95,
+                ("inference-v5.0", "Llama2_70B", "offline", "B200"): 0.95,
+                ("inference-v5.0", "Llama2_70B", "server", "B200"): 0.95,
+                ("inference-v5.0", "Mixtral_8x7B", "offline", "B200"): 0.95}
+TRTLLM_FAMILIES = ("Hopper FP8", "Hopper add-in FP8", "Ada FP8", "Blackwell FP4")   # NVIDIA chips: TensorRT-LLM
+# whether validate's rows get ENGINE_BATCH and KV_FRACTIONS: measured with the driver's binary capacities and not
+# applied (they raise the latency medians at the model's capacity point: docs/accuracy.md "Engine limits as data")
+ENGINE_LIMITS_APPLIED = False
+
+
+def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
+    """The lets of one NVIDIA-harness row's engine ("Engine limits" in the module docstring): `max_batch_size`, the
+    engine's batch cap (ENGINE_BATCH, by round, model, scenario and chip, or that and the system size), where a
+    config gives one; `kv_cache_fraction` (KV_FRACTIONS, else TensorRT-LLM's default) with `memory_reserve` 0 (the
+    fraction is of the driver's whole memory less the loaded engine) on every chip that runs TensorRT-LLM
+    (TRTLLM_FAMILIES). Other chips (AMD's vLLM harness, TPUs, ...): none."""
+    lets = {}
+    cap = ENGINE_BATCH.get((round_, model, scenario, chip, int(n)), ENGINE_BATCH.get((round_, model, scenario, chip)))
+    if cap is not None:
+        lets["max_batch_size"] = float(cap)
+    if FAMILIES.get(chip, "") in TRTLLM_FAMILIES:
+        lets["kv_cache_fraction"] = KV_FRACTIONS.get((round_, model, scenario, chip), KV_FRACTION_DEFAULT)
+        lets["memory_reserve"] = 0.0
+    return lets
 # a harness-side batcher's window, seconds, by round and chip family: AMD's v4.1 vLLM harness ("Harness batcher")
 BATCH_WINDOWS = {("inference-v4.1", "CDNA3 FP8"): 0.3}
 LATENCY_OUTPUTS = {"ttft_p50": "ttft_p50", "ttft_p99": "ttft_p99", "tpot_mean": "tpot_mean", "tpot_p99": "tpot_p99"}
@@ -967,6 +1046,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         engine_budget = WHOLE_PROMPT_BUDGETS.get((serving.model, alias.chip))
         if engine_budget:
             fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
+    if ENGINE_LIMITS_APPLIED:                        # measured, not applied ("Engine limits" above)
+        row.lets.update(engine_limits(d.get("round", "").strip(), serving.model, scenario, alias.chip, n))
     window = BATCH_WINDOWS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if window and scenario != "offline":
         row.lets["batch_window"] = float(window)     # AMD's v4.1 harness-side batcher ("Harness batcher" above)

@@ -41,6 +41,9 @@ Memory (per chip):
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
                 k beams of a request hold its prompt's KV once); B counts decoded rows (beams)
+    engine cap  B <= floor(max_batch_size / d)                       (`let max_batch_size`: the sequences one
+                serving engine, a tp x pp replica, holds at most; TensorRT-LLM's max_batch_size x pp; not set: no
+                cap; engine_batch_cap)
 
 Decode step (every sequence of the batch advances one token; aggregated serving also carries the prefill
 of the requests that replace finished ones, r * B prompt tokens per step: chunked prefill):
@@ -591,6 +594,8 @@ QK_ROPE_HEAD_DIM = Option("qk_rope_head_dim", "1", NON_NEGATIVE, "the rope key w
 SLIDING_WINDOW = Option("sliding_window", "1", POSITIVE, "the tokens a sliding-window layer attends to")
 SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of sliding-window layers")
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
+MAX_BATCH_SIZE = Option("max_batch_size", "1", AT_LEAST_ONE,
+                        "the sequences one serving engine (a tp x pp replica) holds at most (engine batch cap)")
 
 
 gemm_efficiency = Assumption(
@@ -878,6 +883,7 @@ class Load:
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
+    batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
@@ -904,6 +910,19 @@ def kv_budget(memory, reserve, weights, fraction, tokens, act_per_token):
     [S]) [U]."""
     usable = memory * (1 - reserve) - weights
     return np.where(fraction > 0, fraction * (usable - tokens * act_per_token), usable)
+
+
+def engine_batch_cap(cap, d) -> np.ndarray:
+    """The most sequences an attention rank decodes at once under the serving engine's batch cap (`let
+    max_batch_size` on the workload: sequences per engine, one engine being a tp x pp replica; not set: no cap,
+    the batch is the KV cache's and the search's), B <= floor(cap / d) over the replica's d attention ranks
+    (1 without expert parallelism) [D]. TensorRT-LLM [P]: an engine's `max_batch_size` bounds the requests of one
+    micro-batch, and the in-flight batcher keeps max_batch_size x pp sequences (`mMaxNumSequences = mMaxBatchSize
+    * worldConfig.getPipelineParallelism()`, NVIDIA/TensorRT-LLM cpp/tensorrt_llm/batch_manager/trtGptModel.h,
+    read 2026-12); the cap given here is that count, the sequences of the whole engine. NVIDIA's MLPerf harness
+    builds the engine with its config's `gpu_batch_size` as max_batch_size (compiler/validate.py "Engine
+    limits" for the figures)."""
+    return np.floor(_col(cap) / np.asarray(d, dtype=float) + 1e-9)
 
 
 def config_grid(max_tp: float = 128, max_chips: float = 1e9, batches: np.ndarray | None = None,
@@ -1045,7 +1064,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     F_gen, F_ctx = (_col(v) for v in attention_flops(arch))       # FLOPs per attended position, layer, token
     pre_att = prompt_attended(I, arch)                            # a prompt token's mean attended positions
     max_batch = np.floor(np.maximum(free, 0) / (kv_chip * held))
-    B = np.minimum(batch, max_batch)
+    cap = engine_batch_cap(load.batch_cap, d)                     # the engine's max batch, per attention rank
+    B = np.minimum(np.minimum(batch, max_batch), cap)
     if load.single_stream:
         B = np.minimum(B, 1.0)
     allowed = valid                                               # layouts that exist, as the spec fixes them
@@ -1057,7 +1077,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             allowed = allowed & (np.abs(value - _col(fixed)) < 0.5)
     fits = allowed & (B >= 1)
     if load.fixed_batch is not None:
-        fits = fits & (d * max_batch >= _col(load.fixed_batch))    # the replica's batch over its d ranks
+        fits = fits & (d * np.minimum(max_batch, cap) >= _col(load.fixed_batch))   # the replica's batch, d ranks
     B = np.maximum(B, 1.0)
 
     r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
@@ -2018,6 +2038,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
+        batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
+                   else np.asarray([np.inf])),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
@@ -2305,7 +2327,7 @@ def _always(name):
 for _name, _formula in (
         ("tp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
-        ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch"),
+        ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch, B <= max_batch_size"),
         ("replicas", "floor(accelerators / (tp * pp * d)) (d: attention ranks sharing the experts, 1 unless `ep` "
                      "is set on a MoE model)"),
         ("max_batch", "d floor((memory (1 - reserve) - weights_per_chip) / (kv_chip (I / beams + O/2)))"),
