@@ -24,6 +24,8 @@ How a row is described (all [P] from the page and Megatron-Bridge's recipes, exc
   `cfg.comm_overlap.tp_comm_overlap = False` (src/megatron/bridge/perf_recipes/llama/gb200/llama31.py, gb300/llama31.py,
   gb200/llama3.py `*_nvfp4_config`, Megatron-Bridge commit 067f987d, 2026-08: recipes of a later container than the
   rows' 26.04.01, the same setting as NVIDIA's MLPerf Training v5.1 FP4 configs [P]);
+- MoE: the expert all-to-all exposed (`let ep_comm_overlap = 0`) where the recipe leaves `moe_a2a_overlap` False
+  (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 in 26.04.01; `A2A_OVERLAP` below);
 - global batch GBS x sequence; no interruptions (`failure_rate` 0): the page's figure is the steady step rate.
 """
 from __future__ import annotations
