@@ -24,6 +24,8 @@ How a row is described (all [P] from the page and Megatron-Bridge's recipes, exc
   `cfg.comm_overlap.tp_comm_overlap = False` (src/megatron/bridge/perf_recipes/llama/gb200/llama31.py, gb300/llama31.py,
   gb200/llama3.py `*_nvfp4_config`, Megatron-Bridge commit 067f987d, 2026-08: recipes of a later container than the
   rows' 26.04.01, the same setting as NVIDIA's MLPerf Training v5.1 FP4 configs [P]);
+- MoE: the expert all-to-all exposed (`let ep_comm_overlap = 0`) where the recipe leaves `moe_a2a_overlap` False
+  (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 in 26.04.01; `A2A_OVERLAP` below);
 - global batch GBS x sequence; no interruptions (`failure_rate` 0): the page's figure is the steady step rate.
 """
 from __future__ import annotations
@@ -48,6 +50,12 @@ PRECISIONS = {"BF16": "bf16", "FP8": "fp8", "MXFP8": "fp8", "NVFP4": "fp4"}
 MODELS = {"LLAMA3_8B": "Llama3_1_8B", "LLAMA3_70B": "Llama3_1_70B", "LLAMA3.1_405B": "Llama3_1_405B",
           "DeepSeekV3": "DeepSeek_V3", "DeepSeekV3 (w/ MTP)": "DeepSeek_V3_MTP", "GPT OSS 120B": "GPT_OSS_120B"}
 MOE = {"DeepSeek_V3", "DeepSeek_V3_MTP", "GPT_OSS_120B"}
+# the MoE rows whose recipe overlaps the expert-parallel all-to-all (`moe_a2a_overlap=True`): in Megatron-Bridge's
+# scripts/performance/configs/{deepseek,gpt_oss}/*_workload_base_configs.py only GPT_OSS_120B_PRETRAIN_CONFIG_
+# GB200_BF16_V2 (GBS 1,280) sets it, at v0.4.0 (2026-04-16, the 26.04 recipes); v0.2.0 and v0.2.2 (the 25.11
+# recipes) set it for none, and the default is False (scripts/performance/utils/utils.py WorkloadBaseConfig) [P].
+# Every other MoE row runs with `let ep_comm_overlap = 0` (the dispatch and combine wait in full)
+A2A_OVERLAP = {("DGX-GB200", "GPT OSS 120B", "1280", "26.04.01")}
 
 
 def reference_rows() -> list[dict]:
@@ -101,6 +109,8 @@ def build_spec(rows: list[dict]) -> str:
                   f"    virtual_stages = {r['vp']}"]
         if model in MOE:
             lines.append(f"    ep = {r['ep']}")
+            if (r["system"], r["model"], r["gbs"], r["container"]) not in A2A_OVERLAP:
+                lines.append("    let ep_comm_overlap = 0        # the recipe sets moe_a2a_overlap = False")
         lines += [f"    zero = {3 if int(r['fsdp']) > 0 else 1}" + ("            # FSDP" if int(r["fsdp"]) > 0 else ""),
                   "    failure_rate = 0 / 1 s",
                   "  }"]

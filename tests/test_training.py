@@ -478,6 +478,54 @@ site s {
     assert np.all(np.diff(steps) > 0)
 
 
+MOE_H800 = """from systems import HGX_H800
+from models import DeepSeek_V3
+site s {
+  training moe {
+    model = DeepSeek_V3
+    system = HGX_H800
+    accelerators = 2048
+    scaleout_bw = 50 GB/s
+    precision = "fp8"
+    seq_len = 4096 tok
+    global_batch = 15360 * 4096 tok
+    tokens = 1 Ttok
+    tp = 1
+    pp = 16
+    ep = 64
+    microbatch = 1
+  }
+}
+"""
+
+
+def test_moe_token_permutation_traffic_by_hand() -> None:
+    """DeepSeek-V3 (h 7,168, 61 layers, k = 8) on 2,048 H800 at tp 1, pp 16, ep 64, micro-batch 1, 15,360
+    sequences of 4,096 a step: dp = 2,048 / 16 = 128, m = 15,360 / 128 = 120 micro-batches. Each MoE layer's
+    permute and unpermute, forward and backward, read a token and write its k copies (or the reverse) in bf16:
+    4 x 2 B x (k + 1) = 72 h bytes a token and layer, beside the 150 h of the layer's other elementwise work:
+    elementwise = 120 x 4,096 tokens x 61 / 16 layers x (150 + 72) x 7,168 B / (3.35 TB/s x 3.02 / 3.35) = 0.9874 s
+    (compiler/models/training.py `permute_bytes`)."""
+    v = run(MOE_H800)
+    assert (v["s.moe.dp"], v["s.moe.microbatch"]) == (128, 1)
+    assert T.permute_bytes(8.0) == 72.0
+    by_hand = 120 * 4096 * (61 / 16) * (150 + 72) * 7168 / 3.02e12
+    np.testing.assert_allclose(v["s.moe.detail.elementwise_time"], by_hand, rtol=1e-9)
+
+
+def test_turning_ep_overlap_off_exposes_all_of_the_all_to_all() -> None:
+    """Law: with `let ep_comm_overlap = 0` (Megatron-Bridge's recipes' `moe_a2a_overlap = False`) the exposed
+    expert all-to-all is all of ep_comm_time, and the step grows by exactly the part the overlap had hidden,
+    min(ep_comm_time, compute_time); nothing else in the step moves."""
+    on = run(MOE_H800)
+    off = run(MOE_H800.replace("microbatch = 1", "microbatch = 1\n    let ep_comm_overlap = 0"))
+    t_ep, t_c = on["s.moe.detail.ep_comm_time"], on["s.moe.detail.compute_time"]
+    assert on["s.moe.detail.ep_comm_exposed_time"] == pytest.approx(max(t_ep - t_c, 0.0), rel=1e-12)
+    assert off["s.moe.detail.ep_comm_exposed_time"] == pytest.approx(off["s.moe.detail.ep_comm_time"], rel=1e-12)
+    assert off["s.moe.detail.ep_comm_time"] == pytest.approx(t_ep, rel=1e-12)
+    assert off["s.moe.step_time"] - on["s.moe.step_time"] == pytest.approx(min(t_ep, t_c), rel=1e-9)
+
+
 def test_a_tensor_parallel_group_never_leaves_its_scale_up_domain() -> None:
     """TP groups lie within one NVLink domain and tile it: tp divides the domain (an 8-GPU HGX node, a 36- or
     72-GPU NVL rack), so no group straddles two domains, whatever the model and the chip count."""

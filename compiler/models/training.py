@@ -69,12 +69,17 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                                  norms and residuals (t_mem), the output layer (logits; counted in 6 A at the FP4 rate
                                  [U]); the paper keeps some blocks in BF16, NVIDIA's MLPerf recipes none
                                  (first_last_layers_bf16 False, num_layers_at_start/end_in_bf16 0) [P]
-    elementwise   t_mem = m mb s_c (L / pp) (b_e + b_lora) h / tp / (B_hbm eta_hbm): the memory-bound work between
-                  the GEMMs (norms, residual adds, SwiGLU, rotary, casts), which the GEMM rate does not cover:
+    elementwise   t_mem = m mb s_c (L / pp) (b_e + b_lora + b_perm) h / tp / (B_hbm eta_hbm): the memory-bound work
+                  between the GEMMs (norms, residual adds, SwiGLU, rotary, casts), which the GEMM rate does not cover:
                   b_e = 150 bytes per hidden unit, token and layer, forward and backward (a read and a write of bf16
                   activations per elementwise op, ~56 h forward for a Llama-style layer, twice that backward) [D];
                   LoRA adds its adapters' b_lora = 134: y = W x + B (A x) moves each adapted map's input and output
-                  ~4 times, 8 (d_i + d_o) bytes, 16.75 h summed over qkv, o, gate-up and down [D]; B_hbm the chip's
+                  ~4 times, 8 (d_i + d_o) bytes, 16.75 h summed over qkv, o, gate-up and down [D]; an MoE layer adds
+                  its token permutation b_perm = 8 (k + 1): permute and unpermute, forward and backward, each read a
+                  token and write its k copies (or the reverse) in bf16 (Megatron-Core: the flex dispatcher of
+                  DeepEP / HybridEP fuses the global permute into the dispatch, a local permute stays; the all-to-all
+                  dispatcher permutes globally and locally, NVIDIA/Megatron-LM docs/discussions/deepseek-v3-gb200-
+                  optimization, 2025-11 [P]; counted once [D]); B_hbm the chip's
                   memory bandwidth at eta_hbm = 3.02 / 3.35, the copy rate measured on one H100
                   (reference/h100_microbench.md [P]); split over tp by sequence parallelism, over cp by the tokens
     recompute     F_rc = 2 L s D (selective: the attention core's forward again) + r 2 A (full recomputation of a
@@ -108,7 +113,11 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     EP comm       V = (4 + 2 r) (L / pp) m mb s_c k h a / ep bytes per peer (dispatch and combine, forward and
                   backward, again for the recomputed forward); of the ep - 1 peers, g - 1 = min(ep, S / (tp cp))
                   - 1 are in the domain and ep - g beyond it: t_ep = max(V (g - 1) / BL, V (ep - g) / (BO f_a2a));
-                  exposed max(0, t_ep - t_c) (overlapped with other micro-batches' computation, as DualPipe)
+                  exposed max(0, t_ep - t_c) (overlapped with other micro-batches' computation, as DualPipe);
+                  `ep_comm_overlap` 0 exposes all of it (Megatron-Core's default; Megatron-Bridge's performance
+                  recipes of DeepSeek-V3 and GPT-OSS until 2026-04 set `moe_a2a_overlap = False`, but GB200 GPT-OSS
+                  at GBS 1,280; NVIDIA's GB200 guide: the 1F1B all-to-all overlap costs more host time than it
+                  hides on NVL72 [P]): a spec describing such a run sets it
     fabric        f_a2a = network.alltoall_bw / network.injection_bw of the `scale_out` network of the nearest
                   enclosing block that holds one (1 without one; a job's `let alltoall_share` sets it): an
                   oversubscribed leaf (3:1) gives every peer a third of its NIC for the all-to-all; ring
@@ -202,8 +211,9 @@ and FSDP within the 256-chip slice, which the rows do not yet describe: docs/acc
 TPU v5e GPT-3 (-17%), H100 LoRA at 16 GPUs (-25%), H200 LoRA (+8%: its recipe runs tp 2 with fp8 activations,
 see docs/accuracy.md). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 42.3% /
 39.3% / 37.4% against 43% / 41% / 38% (8,192 and 16,384 H100 at TP 8 PP 16; CP 16 at 131k), GPU-hours +0.7%
-against the 30.84M of the Llama 3.1 model card; DeepSeek-V3 -7.1% (pre-training) and -10.0% (with the context
-extension) against 2,664K and 2,788K H800-hours. Public NVFP4 figures (sanity checks, never fitted; docs/accuracy.md
+against the 30.84M of the Llama 3.1 model card; DeepSeek-V3 -5.5% (pre-training) and -8.4% (with the context
+extension) against 2,664K and 2,788K H800-hours (agreeing through an all-to-all without per-node deduplication,
+docs/accuracy.md "Training v6"). Public NVFP4 figures (sanity checks, never fitted; docs/accuracy.md
 "Training v4"): Llama 3.1 405B on 512 GB300 55.2 min against 63.4 (-13%; -39% when the attention ran at the FP4
 rate), on 2,560 and 5,120 GB200 17.0 and 9.2 min against NVIDIA's 18.79 and 10; Llama 3.1 8B on 8 GB200 +14% (its
 fixed step cost c_0 is half of its 0.5 s step).
@@ -274,6 +284,14 @@ tp_overlap = Assumption(
     "into tp chunks pipelined with the GEMM's (Wang et al., ASPLOS 2023; Megatron-Core / Transformer Engine "
     "`tp_comm_overlap`, on in NVIDIA's MLPerf Training GPT-3 NeMo configurations), one chunk's transfer exposed",
     range=SHARE)
+ep_overlap = Assumption(
+    "ep_comm_overlap", 1.0, "1",
+    "expert-parallel all-to-all overlap on (1) or off (0) [P]: with it the dispatch and combine of one micro-batch "
+    "run behind another's computation (DeepSeek-V3's DualPipe, arXiv 2412.19437 section 3.2.1; Megatron-Core "
+    "`overlap_moe_expert_parallel_comm`), exposed only where they outlast it; off, they wait in full "
+    "(Megatron-Bridge's performance recipes until 2026-04 leave `moe_a2a_overlap` False for DeepSeek-V3 and "
+    "GPT-OSS but GB200 GPT-OSS at GBS 1,280: scripts/performance/configs/*/..._workload_base_configs.py, "
+    "NVIDIA-NeMo/Megatron-Bridge v0.2.0, v0.4.0)", range=SHARE)
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
     "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]", range=RESERVE)
@@ -340,6 +358,19 @@ def fp4_knee(rows, half_rows):
 def gemm_shape_share(rows):
     """Share of the large-shape GEMM rate at `rows` tokens per product (interpolated in log rows)."""
     return np.interp(np.log(np.maximum(rows, 1.0)), np.log(GEMM_ROWS), GEMM_SHARE)
+
+
+# MoE token permutation, per token and MoE layer in units of h: Megatron's permute (before the experts' grouped GEMMs)
+# reads a token and writes its k expanded copies, unpermute reads the k expert outputs and writes their weighted
+# sum; each again in the backward pass (the gradients flow the same copies the other way): 4 passes x (k + 1) h
+# values x 2 bytes (bf16) = 8 (k + 1) h bytes [D] (DeepSeek-V3, k = 8: 72 h; GPT-OSS, k = 4: 40 h; beside the 150 h
+# of a dense layer's elementwise work, which counts its own SwiGLU)
+PERMUTE_PASSES = 4.0
+
+
+def permute_bytes(k):
+    """HBM bytes per token and MoE layer, in units of h, that the token permutation moves: 8 (k + 1) [D]."""
+    return PERMUTE_PASSES * ACT_BYTES * (k + 1.0)
 
 
 def _col(x) -> np.ndarray:
@@ -472,7 +503,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     rate_att = _col(hw["peak_attn"]) * _col(hw["clock"]) * _col(job["eff_attn"]) * shape
     t_mb = mb * s * (linear / rate + attention / rate_att) / (tp * cp * pp)  # one micro-batch through one stage
     # elementwise work between the GEMMs: memory-bound, split over tp (sequence parallelism) and cp like the tokens
-    t_mem = (m * mb * sl * (L / pp) * (ELEMENTWISE_BYTES + np.where(lora > 0, LORA_ADAPTER_BYTES, 0.0)) * h / tp
+    t_mem = (m * mb * sl * (L / pp) * (ELEMENTWISE_BYTES + np.where(lora > 0, LORA_ADAPTER_BYTES, 0.0)
+                                        + np.where(moe, permute_bytes(k_act), 0.0)) * h / tp
              / (_col(hw["memory_bw"]) * HBM_EFFICIENCY))
     t_c = m * t_mb
     bubble = (t_c + t_mem) * (pp - 1) / (v * m)
@@ -502,7 +534,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     g = np.minimum(ep, g_dom)
     volume = (4 + 2 * r) * (L / pp) * m * mb * sl * k_act * h * a / ep
     t_ep = np.where(moe & (ep > 1), np.maximum(volume * (g - 1) / BL, volume * (ep - g) / (BO * fa2a)), 0.0)
-    t_ep_exposed = np.maximum(t_ep - t_c, 0.0)
+    t_ep_exposed = np.where(_col(job["ep_overlap"]) > 0, np.maximum(t_ep - t_c, 0.0), t_ep)
     # TP-comm overlap: each all-gather / reduce-scatter is split into tp chunks pipelined with the GEMM's chunks
     # (ring exchange): only one chunk's transfer waits, unless the transfers outlast the computation
     # LoRA: the input gradients' reduce-scatters of the qkv and fc1 GEMMs, which Transformer Engine overlaps in bulk
@@ -731,6 +763,7 @@ def _inputs(ctx):
            "eval_overhead": ctx.get("training_eval_overhead", eval_overhead),
            "startup": ctx.get("startup_time", 0.0),
            "tp_overlap": ctx.get("tp_comm_overlap", tp_overlap),
+           "ep_overlap": ctx.get("ep_comm_overlap", ep_overlap),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
            "wbytes": np.asarray([PRECISION_BYTES[precision]]),
            "heads": ctx.ref("model").get("heads"),
@@ -938,8 +971,9 @@ STEP_TERMS = {
                     "linear-layer GEMMs at the run's precision (FP4: with the chip's knee k) and attention core at "
                     "its own, recomputation included",
     "recompute_time": "the recomputed forward passes at their parts' rates (part of compute_time)",
-    "elementwise_time": "t_mem = m mb (s / cp) (L / pp) (150 + 134 LoRA) h / tp / (HBM bandwidth x 0.90): the "
-                        "memory-bound elementwise work between the matrix multiplies",
+    "elementwise_time": "t_mem = m mb (s / cp) (L / pp) (150 + 134 LoRA + 8 (k + 1) MoE) h / tp / (HBM bandwidth "
+                        "x 0.90): the memory-bound elementwise work between the matrix multiplies (MoE: the token "
+                        "permutation's k copies)",
     "bubble_time": "(t_c + t_mem) (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v virtual stages)",
     "tp_comm_time": "(4 + 2 r) (L / pp) m [lat + mb (s / cp) h a 2 (tp - 1) / tp / BL]: tensor-parallel collectives",
     "tp_comm_exposed_time": "b + max((tp_comm_time - b) / tp, tp_comm_time - b - t_c): with TP-comm overlap one "
@@ -955,7 +989,8 @@ STEP_TERMS = {
     "dp_comm_exposed_time": "max(0, dp_comm_time - 2/3 t_c): the part not hidden behind the backward pass",
     "ep_comm_time": "max(V (g - 1) / BL, V (ep - g) / (BO f_a2a)), V = (4 + 2 r) (L / pp) m mb (s / cp) k h a / ep: "
                     "expert-parallel all-to-alls (f_a2a: the fabric's all-to-all share)",
-    "ep_comm_exposed_time": "max(0, ep_comm_time - t_c): the part not overlapped with another micro-batch",
+    "ep_comm_exposed_time": "max(0, ep_comm_time - t_c): the part not overlapped with another micro-batch "
+                            "(ep_comm_overlap 0: all of it)",
 }
 TIME_TERMS = {"time_without_failures": "tokens / G * step_time + evaluations x (c_e + (ceil(q_e / dp) + pp - 1) t_1) "
                                        "+ startup_time: the run without interruptions"}
