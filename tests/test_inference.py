@@ -1614,7 +1614,9 @@ def test_elementwise_kernels_by_hand() -> None:
         per token     358,894 B a layer on a chip (21.9 h), x 126 layers = 45.2 MB at 8 TB/s x 3.02 / 3.35: 6.27 us
         step          T = 177 x (1 + 9,400 / 684.68) = 2,607.1 tokens: 16.35 ms;  prefill 9,400 tokens: 58.9 ms
 
-    Laws: the replicated part does not shrink with tp; the default (0) counts nothing."""
+    Laws: the replicated part does not shrink with tp; `gemm_swiglu` 1 (SwiGLU in the gate-up GEMM's epilogue) removes
+    the SiLU-and-multiply and its quantize, (3 a + a + q) f / tp; the default (0) counts nothing; the step's terms add
+    up to the TPOT."""
     h, D, kv, L, A = 16384.0, 16384.0, 2048.0, 126.0, 405853388800.0
     f = (A / L - h * (2 * D + kv)) / (3 * h)
     assert f == pytest.approx(53927.3, rel=1e-5)
@@ -1625,6 +1627,8 @@ def test_elementwise_kernels_by_hand() -> None:
     got = M.elementwise_bytes(np.array([h]), np.array([D]), np.array([kv]), np.array([L]), np.array([A]),
                               np.array([4.0]), np.array([0.5]), np.array([1.0]))
     assert got[0] == pytest.approx(per_chip, rel=1e-9)
+    fused = M.elementwise_bytes(*(np.array([x]) for x in (h, D, kv, L, A, 4.0, 0.5, 1.0, 1.0)))
+    assert got[0] - fused[0] == pytest.approx((6 * f + (2 + q) * f) / 4, rel=1e-9)   # gemm_swiglu: no SwiGLU kernel
     wide = M.elementwise_bytes(*(np.array([x]) for x in (h, D, kv, L, A, 8.0, 0.5, 1.0)))
     assert wide[0] - 2 * h * (3 * 2 + q) == pytest.approx(split / 8, rel=1e-9)   # only the split part shrinks
     per_token = L * per_chip / (8e12 * 3.02 / 3.35)

@@ -152,7 +152,10 @@ E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + k
     SiLU-and-mul     read gate and up (2 a f), write a f; then its quantization (a + q) f      (columns: over tp)
                      (flashinfer silu_and_mul, then the NVFP4 GEMM's fp4_quantize of its input: TensorRT-LLM
                      _torch/modules/gated_mlp.py and linear.py NVFP4 apply [P]; a fused SwiGLU-NVFP4 quantize
-                     exists in later FlashInfer / vLLM releases, not counted)
+                     exists in later FlashInfer / vLLM releases, not counted). `let gemm_swiglu = 1`: the gate-up
+                     GEMM applies SwiGLU in its epilogue and writes the FP8 product (TensorRT-LLM's
+                     `gemm_swiglu_plugin` fp8 on Hopper, NVIDIA's v5.0 Llama 2 70B configs: compiler/validate.py
+                     GEMM_SWIGLU [P]): neither kernel runs
     b_el = 2 h (3 a + q) + [a (2 D + kv) + k kv + (a + q) (D + f) + 3 a f] / tp     (quantize terms 0 for bf16)
     Llama 3.1 405B NVFP4 at tp 4: 21.9 h (13.1 h replicated); the training model's forward share of its 150 h is ~56 h
     (every op unfused, bf16). The kernels stream at the copy rate e_copy = 3.02 / 3.35 (one H100,
@@ -662,6 +665,12 @@ elementwise_kernels = Assumption(
     "the prefill (module docstring, 'Elementwise work'; decode_elementwise_time, prefill_elementwise_time); 0 (the "
     "default until the family factors are refit with it: docs/accuracy.md 'Elementwise work in the inference "
     "step') leaves them out, as the fitted factors absorbed them [D]", range=SWITCH)
+gemm_swiglu = Assumption(
+    "gemm_swiglu", 0.0, "1",
+    "1: the engine's gate-up GEMM applies SwiGLU in its epilogue and writes the FP8 product, so no SiLU-and-multiply "
+    "or quantize kernel runs (TensorRT-LLM's `gemm_swiglu_plugin` fp8, Hopper; NVIDIA's MLPerf v5.0 Llama 2 70B "
+    "configs set it on H100 SXM, H200, GH200 and H200 NVL, ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/"
+    "llama2-70b/Server/__init__.py [P]; not in v4.1); counted only with `elementwise_kernels` 1", range=SWITCH)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -920,6 +929,7 @@ class Load:
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
+    gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
@@ -1041,7 +1051,7 @@ def expert_imbalance(assignments, chips) -> np.ndarray:
         return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300)), 1.0)
 
 
-def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes) -> np.ndarray:
+def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in_gemm=0.0) -> np.ndarray:
     """HBM bytes one chip's memory-bound kernels move per token and layer of a forward pass (module docstring,
     "Elementwise work"), from the model's columns (hidden h, attention width D, KV width, layers L, active
     parameters), the tensor-parallel degree and the weight and KV bytes per value: the two add-RMSNorms with
@@ -1051,14 +1061,17 @@ def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes) -> np.nda
     exist where the GEMMs take 8-bit or narrower inputs (weights of at most 1 byte: q = 1 for FP8, 0.5 + 1/16 for
     NVFP4, a value and its share of the E4M3 scale of 16 values); bf16 GEMMs: the norms write 2 h a, no quantize.
     a = 2 (bf16 activations); the SwiGLU width from the active parameters of a layer, f = (A / L - h (2 D + kv))
-    / (3 h) (every active expert's; embeddings included: +1% at 405B, +13% at 8B) [D]."""
+    / (3 h) (every active expert's; embeddings included: +1% at 405B, +13% at 8B) [D]. `swiglu_in_gemm` 1: the
+    gate-up GEMM applies SwiGLU in its epilogue and writes the quantized product (TensorRT-LLM's
+    `gemm_swiglu_plugin`), so the SiLU-and-multiply and its quantize kernel move nothing."""
     a = ACTIVATION_BYTES
     w = np.asarray(weight_bytes, dtype=float)
     quant = np.where(w <= 1.0 + 1e-9, 1.0, 0.0)                      # the GEMMs take quantized inputs
     q = np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)                    # bytes of a quantized activation value
     f = np.maximum(active / L - h * (2 * D + kv), 0.0) / (3 * h)
     replicated = 2 * h * (4 * a + quant * (q - a))                   # add-RMSNorm: 4 a, fused quantize: 3 a + q
-    split = (a * (D + kv) + a * D + kv_bytes * kv + quant * (a + q) * D + 3 * a * f + quant * (a + q) * f)
+    swiglu = (1 - np.asarray(swiglu_in_gemm, dtype=float)) * (3 * a * f + quant * (a + q) * f)
+    split = a * (D + kv) + a * D + kv_bytes * kv + quant * (a + q) * D + swiglu
     return replicated + split / tp
 
 
@@ -1136,7 +1149,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
     # the quantization of their outputs replicated over tp; rotary, KV write, SwiGLU split), at the copy rate
     el_rate = BW * ELEMENTWISE_BANDWIDTH_EFFICIENCY
-    el_layer = (_col(load.elementwise) * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb)
+    el_layer = (_col(load.elementwise) * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb,
+                                                           _col(load.gemm_swiglu))
                 / el_rate)                                        # s per token and layer (0: not counted)
     # expert parallelism over d attention ranks (module docstring): the all-to-all's remote copies of a token
     # (the expected distinct other ranks among its k_act experts) and its bytes each way (dispatch at the
@@ -2093,6 +2107,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
+        gemm_swiglu=ctx.get("gemm_swiglu", gemm_swiglu),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
