@@ -516,6 +516,12 @@ SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
 WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
 WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
 VLLM_FAMILIES = ("CDNA3 FP8",)
+# NVIDIA's v5.0 Llama 2 70B engines on Hopper build the gate-up GEMM with SwiGLU in its epilogue (`gemm_swiglu_plugin`
+# fp8 in the H100 SXM, H200, GH200 and H200 NVL configs, Offline, Server and Interactive; not in v4.1's configs, nor in
+# the H100 NVL and H200-CTS ones: ntuhpc/mlperf_inference_results_v5.0 closed/*/configs/llama2-70b [P]): the model's
+# SiLU-and-multiply kernel is not run there (inference.py "Elementwise work"; counted with elementwise_kernels 1)
+GEMM_SWIGLU = {("inference-v5.0", "Llama2_70B")}
+GEMM_SWIGLU_CHIPS = ("H100_SXM", "H200", "GH200", "GH200_96GB", "H200_NVL")
 # NVIDIA's v4.1 Llama 2 70B engines: `max_num_tokens = 4096` a forward pass of the engine (GPUBaseConfig), per
 # tensor-parallel rank at the tp of its Server config (2 on H100 SXM and NVL, 1 on H200, H200-CTS, GH200) ("Token
 # budget" above); chips without a published v4.1 Server config (B200, H100 PCIe, L40S) keep the model's default
@@ -1051,6 +1057,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     window = BATCH_WINDOWS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if window and scenario != "offline":
         row.lets["batch_window"] = float(window)     # AMD's v4.1 harness-side batcher ("Harness batcher" above)
+    if (d.get("round", "").strip(), serving.model) in GEMM_SWIGLU and alias.chip in GEMM_SWIGLU_CHIPS:
+        row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
     steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)

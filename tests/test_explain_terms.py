@@ -28,7 +28,7 @@ def test_explain_tpot_shows_the_decode_step_terms_and_they_add_up() -> None:
     inputs = explain_inputs(SHOOTOUT, f"{w}.tpot")
     terms = ("decode_gemm_time", "decode_weights_time", "decode_attention_time", "decode_kv_time",
              "decode_context_attention_time", "decode_tp_time", "decode_pp_time", "decode_overhead_time",
-             "layer_latency_time")
+             "layer_latency_time", "decode_elementwise_time")
     for term in terms:
         assert f"{w}.detail.{term}" in inputs and inputs[f"{w}.detail.{term}"]["formula"], term
     v = evaluate_files([SHOOTOUT])[0].values
@@ -38,7 +38,8 @@ def test_explain_tpot_shows_the_decode_step_terms_and_they_add_up() -> None:
     # (b200_70b is a server workload: its TPOT is the step at the p99 prompt load, its tokens/s the mean step)
     expected = (max(t["decode_gemm_time"], t["decode_weights_time"]) + max(t["decode_attention_time"],
                 t["decode_kv_time"]) + t["decode_context_attention_time"] + t["decode_tp_time"]
-                + t["decode_pp_time"] + t["decode_overhead_time"] + t["layer_latency_time"])
+                + t["decode_pp_time"] + t["decode_overhead_time"] + t["layer_latency_time"]
+                + t["decode_elementwise_time"])
     assert v[f"{w}.tpot"][0] == pytest.approx(expected, rel=1e-12)
     assert t["layer_latency_time"] == pytest.approx(80 * 5e-6)          # 80 layers x 5 us
 
@@ -52,7 +53,8 @@ def test_explain_ttft_shows_the_prefill_terms_and_they_add_up() -> None:
     v = evaluate_files([SHOOTOUT])[0].values
     d = {k.rsplit(".", 1)[1]: v[k][0] for k in v if k.startswith(f"{w}.detail.")}
     assert d["prefill_time"] == pytest.approx(max(d["prefill_compute_time"], d["prefill_memory_time"])
-                                              + d["prefill_comm_time"] + d["layer_latency_time"], rel=1e-12)
+                                              + d["prefill_comm_time"] + d["layer_latency_time"]
+                                              + d["prefill_elementwise_time"], rel=1e-12)
     assert v[f"{w}.ttft"][0] == pytest.approx(d["prefill_time"] + d["ttft_wait_time"], rel=1e-12)
 
 

@@ -1600,3 +1600,52 @@ def test_expert_imbalance_law() -> None:
     counts = rng.multinomial(2048, np.full(8, 1 / 8), size=4000)
     simulated = counts.max(axis=1).mean() / (2048 / 8)
     assert M.expert_imbalance(2048.0, 8.0) == pytest.approx(simulated, rel=0.01)
+
+
+def test_elementwise_kernels_by_hand() -> None:
+    """The memory-bound elementwise kernels of the step (module docstring, "Elementwise work"; docs/accuracy.md
+    "Elementwise work in the inference step"), switched on by `let elementwise_kernels = 1`. Llama 3.1 405B (126
+    layers, h = D = 16,384, 8 KV heads of 128: kv = 2,048, 405.853e9 parameters), NVFP4 (q = 0.5 + 1/16 bytes a
+    quantized value), FP8 KV cache, tp 4 x pp 1, 177 sequences of 9,400 + 684.68 tokens on a B200 (8 TB/s):
+
+        SwiGLU width  f = (405.853e9 / 126 - 16,384 x (2 x 16,384 + 2,048)) / (3 x 16,384) = 53,927 (53,248 + embeddings)
+        replicated    2 h (3 a + q) = 2 x 16,384 x 6.5625 = 215,040 B      (two add-RMSNorms, quantize fused; every rank)
+        split         a (2 D + kv) + k kv + (a + q) D + 3 a f + (a + q) f = 575,417 B, over tp 4: 143,854 B
+        per token     358,894 B a layer on a chip (21.9 h), x 126 layers = 45.2 MB at 8 TB/s x 3.02 / 3.35: 6.27 us
+        step          T = 177 x (1 + 9,400 / 684.68) = 2,607.1 tokens: 16.35 ms;  prefill 9,400 tokens: 58.9 ms
+
+    Laws: the replicated part does not shrink with tp; `gemm_swiglu` 1 (SwiGLU in the gate-up GEMM's epilogue) removes
+    the SiLU-and-multiply and its quantize, (3 a + a + q) f / tp; the default (0) counts nothing; the step's terms add
+    up to the TPOT."""
+    h, D, kv, L, A = 16384.0, 16384.0, 2048.0, 126.0, 405853388800.0
+    f = (A / L - h * (2 * D + kv)) / (3 * h)
+    assert f == pytest.approx(53927.3, rel=1e-5)
+    q = 0.5 + 1 / 16
+    split = 2 * (2 * D + kv) + 1 * kv + (2 + q) * D + 6 * f + (2 + q) * f
+    per_chip = 2 * h * (3 * 2 + q) + split / 4
+    assert per_chip == pytest.approx(358894, rel=1e-5)
+    got = M.elementwise_bytes(np.array([h]), np.array([D]), np.array([kv]), np.array([L]), np.array([A]),
+                              np.array([4.0]), np.array([0.5]), np.array([1.0]))
+    assert got[0] == pytest.approx(per_chip, rel=1e-9)
+    fused = M.elementwise_bytes(*(np.array([x]) for x in (h, D, kv, L, A, 4.0, 0.5, 1.0, 1.0)))
+    assert got[0] - fused[0] == pytest.approx((6 * f + (2 + q) * f) / 4, rel=1e-9)   # gemm_swiglu: no SwiGLU kernel
+    wide = M.elementwise_bytes(*(np.array([x]) for x in (h, D, kv, L, A, 8.0, 0.5, 1.0)))
+    assert wide[0] - 2 * h * (3 * 2 + q) == pytest.approx(split / 8, rel=1e-9)   # only the split part shrinks
+    per_token = L * per_chip / (8e12 * 3.02 / 3.35)
+    assert per_token == pytest.approx(6.27e-6, rel=1e-3)
+    imports = "from systems import DGX_B200\nfrom models import Llama3_1_405B\n"
+    fields = dict(model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"', kv_precision='"fp8"',
+                  tp=4, pp=1, batch=177, input_tokens="9400 tok", output_tokens="684.68 tok")
+    v = run(spec(workload("on", **fields, **{"let elementwise_kernels": 1}) + workload("off", **fields), imports))
+    T = 177 * (1 + 9400 / 684.68)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(T * per_token, rel=1e-6)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(16.35e-3, rel=1e-3)
+    assert v["s.on.detail.prefill_elementwise_time"][0] == pytest.approx(9400 * per_token, rel=1e-6)
+    assert v["s.off.detail.decode_elementwise_time"][0] == 0.0
+    assert v["s.off.detail.prefill_elementwise_time"][0] == 0.0
+    d = {k.rsplit(".", 1)[1]: v[k][0] for k in v if k.startswith("s.on.detail.")}   # the step's terms add up
+    step = (max(d["decode_gemm_time"], d["decode_weights_time"]) + max(d["decode_attention_time"], d["decode_kv_time"])
+            + d["decode_context_attention_time"] + d["decode_tp_time"] + d["decode_pp_time"]
+            + d["decode_overhead_time"] + d["layer_latency_time"] + d["decode_moe_time"] + d["decode_elementwise_time"])
+    assert v["s.on.tpot"][0] == pytest.approx(step, rel=1e-9)
+    assert v["s.on.tpot"][0] > v["s.off.tpot"][0]

@@ -272,7 +272,18 @@ def test_gptj_beam_search_is_four_beams_of_69_tokens() -> None:
     server = _row(benchmark="gptj-99.9", scenario="Server")
     assert server.fields["ttft_limit"].value == 20.0                     # mlperf.conf target_latency 20,000 ms
     assert server.fields["tpot_limit"].value * 69 == pytest.approx(20.0)
-    assert _row().lets == {}                                              # Llama 2 70B: one sequence per request
+    assert "beams" not in _row().lets                                     # Llama 2 70B: one sequence per request
+
+
+def test_v5_hopper_llama2_engines_run_swiglu_in_the_gemm() -> None:
+    """NVIDIA's v5.0 Llama 2 70B configs on H100 SXM, H200, GH200 and H200 NVL build `gemm_swiglu_plugin: fp8` (the
+    SwiGLU in the gate-up GEMM's epilogue, GEMM_SWIGLU): those rows say `let gemm_swiglu = 1`; v4.1's configs, the
+    H100 NVL's, Blackwell's and the 405B's do not."""
+    assert _row().lets.get("gemm_swiglu") == 1.0
+    assert _row(accelerator="NVIDIA H200-SXM-141GB", scenario="Server").lets.get("gemm_swiglu") == 1.0
+    for other in (_row(round="inference-v4.1"), _row(accelerator="NVIDIA H100-NVL-94GB"),
+                  _row(accelerator="NVIDIA B200-SXM-180GB"), _row(benchmark="llama3.1-405b")):
+        assert "gemm_swiglu" not in other.lets
 
 
 def test_llama2_prompt_spread_is_the_shifted_exponential_of_its_min_and_mean() -> None:

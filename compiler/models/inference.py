@@ -73,8 +73,9 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 stream); L layer_latency per step
     MoE module  t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)] (routed experts' fixed time and
                 expanded rows; 0 for a dense model: Routed experts' grouped GEMM, below)
+    elementwise t_el = T (L / pp) b_el / (BW e_copy)  (`elementwise_kernels` 1; 0 by default: Elementwise work, below)
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_ctx + t_tp + t_pp + t_over + L * layer_latency
-                + t_moe
+                + t_moe + t_el
                 (a roofline per operator: the matmuls stream the weights while they compute, generation
                 attention streams the KV cache; the parts run one after the other, as their kernels do;
                 explain: `decode_attention_time` t_att, `decode_context_attention_time` t_ctx)
@@ -136,10 +137,42 @@ Serving step mixture (server and interactive, chunked or whole prompts; `_step_m
     scheduler with chunked prefill off: AMD's MLPerf harness), is taken as the same mixture: on its
     compute-bound steps a separate prefill step costs the same GEMM rows plus one step's fixed costs [D].
 
+Elementwise work (`elementwise_bytes`; `let elementwise_kernels = 1`, 0 by default until the family factors are refit
+with it: docs/accuracy.md "Elementwise work in the inference step") [D from the kernels below]. Between the matrix
+multiplies a forward pass runs memory-bound kernels whose bytes the GEMM rate does not cover. Per token and layer,
+on one chip (a = 2 bytes of a bf16 activation, q the GEMM input's quantized value: FP8 1, NVFP4 0.5 + 1/16 with its
+E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + kv)) / (3 h)):
+    add-RMSNorm x2   read the input and the residual, write the residual and the normed output quantized (the
+                     norm's quantization fused: NVIDIA's v5.0 Blackwell MLPerf configs build with
+                     `norm_quant_fusion` enable, ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/
+                     llama3_1-405b/Offline/__init__.py [P]; TensorRT-LLM's PyTorch Llama fuses add + RMSNorm + FP8/NVFP4
+                     quant into the all-reduce at tp > 1, AllReduceFusionOp.RESIDUAL_RMS_NORM_QUANT_NVFP4,
+                     tensorrt_llm/_torch/models/modeling_llama.py [P]): 2 h (3 a + q); bf16 GEMMs 2 h 4 a.
+                     Replicated on every tensor-parallel rank (each needs the whole input of its column shard; no
+                     sequence parallelism in these engines' inference [U])
+    rotary + KV      read q, k, v (a (D + kv)), write q (a D) and k, v into the cache (k kv)     (heads: over tp)
+    attention out    its quantization for the output GEMM, (a + q) D                          (over tp)
+    SiLU-and-mul     read gate and up (2 a f), write a f; then its quantization (a + q) f      (columns: over tp)
+                     (flashinfer silu_and_mul, then the NVFP4 GEMM's fp4_quantize of its input: TensorRT-LLM
+                     _torch/modules/gated_mlp.py and linear.py NVFP4 apply [P]; a fused SwiGLU-NVFP4 quantize
+                     exists in later FlashInfer / vLLM releases, not counted). `let gemm_swiglu = 1`: the gate-up
+                     GEMM applies SwiGLU in its epilogue and writes the FP8 product (TensorRT-LLM's
+                     `gemm_swiglu_plugin` fp8 on Hopper, NVIDIA's v5.0 Llama 2 70B configs: compiler/validate.py
+                     GEMM_SWIGLU [P]): neither kernel runs
+    b_el = 2 h (3 a + q) + [a (2 D + kv) + k kv + (a + q) (D + f) + 3 a f] / tp     (quantize terms 0 for bf16)
+    Llama 3.1 405B NVFP4 at tp 4: 21.9 h (13.1 h replicated); the training model's forward share of its 150 h is ~56 h
+    (every op unfused, bf16). The kernels stream at the copy rate e_copy = 3.02 / 3.35 (one H100,
+    reference/h100_microbench.md [P]) at the full memory clock; their bytes count in the step's memory activity
+    (Clock, below). The decode step carries T (L / pp) of them (pp stages of T / pp tokens through L / pp layers),
+    the prefill I L, the batcher's per-token prefill cost kappa_p L b_el / (BW e_copy). Not counted: the logits
+    and sampling (vocabulary x 4 bytes per decoded row, not per layer), the GEMMs' own activation reads and
+    writes (inside their roofline).
+
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c),
                 W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
             + t_moe(I)  (MoE: the routed experts' fixed time and the prompt's expanded rows)
+            + I L b_el / (BW e_copy)  (the elementwise kernels, `elementwise_kernels` 1)
     TTFT  = t_pre + t_iter (offline: a new request waits for the step in flight; single stream: t_pre only);
             ttft_p50 = ttft_p99 = TTFT there.
     server and interactive scenarios (requests arrive at random, MLPerf Server), chunked prefill with a token
@@ -334,8 +367,9 @@ and every figure of the workload (tp, pp, batch, tokens/s, TTFT, TPOT, power, to
 absent there (`ctx.infeasible`: NaN, null in JSON) with the reason and its numbers, an `infeasible-workload`
 error. `factory explain` shows the chosen configuration's terms as `<workload>.detail.*` (decode_gemm_time,
 decode_weights_time, decode_attention_time, decode_context_attention_time, decode_kv_time, decode_tp_time,
-decode_pp_time, decode_overhead_time, decode_moe_time, layer_latency_time; prefill_compute_time,
-prefill_memory_time, prefill_comm_time, prefill_moe_time, prefill_time, ttft_wait_time).
+decode_pp_time, decode_overhead_time, decode_moe_time, decode_elementwise_time, layer_latency_time;
+prefill_compute_time, prefill_memory_time, prefill_comm_time, prefill_moe_time, prefill_elementwise_time,
+prefill_time, ttft_wait_time).
 
 Pipeline stages (in-flight batching over pp > 1 stages; `_pipeline_tokens`). The engine keeps pp micro-batches
 in flight, one per stage; a request's rows stay in one micro-batch, which re-enters the first stage only when its
@@ -630,6 +664,18 @@ kv_cache_fraction = Assumption(
     "set: F = f (M (1 - memory_reserve) - W_chip - A_ws), "
     "A_ws = max_num_tokens A_layer a / h the activation workspace (module docstring, Memory); vLLM's law "
     "(gpu_memory_utilization u: F = u M - W - A) is f = 1 with memory_reserve = 1 - u", range=SHARE)
+elementwise_kernels = Assumption(
+    "elementwise_kernels", 0.0, "1",
+    "1 counts the memory-bound elementwise kernels of every token's pass through a layer in the decode step and "
+    "the prefill (module docstring, 'Elementwise work'; decode_elementwise_time, prefill_elementwise_time); 0 (the "
+    "default until the family factors are refit with it: docs/accuracy.md 'Elementwise work in the inference "
+    "step') leaves them out, as the fitted factors absorbed them [D]", range=SWITCH)
+gemm_swiglu = Assumption(
+    "gemm_swiglu", 0.0, "1",
+    "1: the engine's gate-up GEMM applies SwiGLU in its epilogue and writes the FP8 product, so no SiLU-and-multiply "
+    "or quantize kernel runs (TensorRT-LLM's `gemm_swiglu_plugin` fp8, Hopper; NVIDIA's MLPerf v5.0 Llama 2 70B "
+    "configs set it on H100 SXM, H200, GH200 and H200 NVL, ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/"
+    "llama2-70b/Server/__init__.py [P]; not in v4.1); counted only with `elementwise_kernels` 1", range=SWITCH)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -786,6 +832,10 @@ chunk_tokens = Assumption(
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use
 ACTIVATION_BYTES = 2.0
+NVFP4_VALUE_BYTES = 0.5 + 1.0 / 16   # an NVFP4 value and its share of the FP8 (E4M3) scale of its 16-value block [P]
+# the memory-bound elementwise kernels stream at the copy rate measured on one H100, 3.02 of 3.35 TB/s
+# (reference/h100_microbench.md [P]; the training model's HBM_EFFICIENCY)
+ELEMENTWISE_BANDWIDTH_EFFICIENCY = 3.02 / 3.35
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
 GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
@@ -884,6 +934,8 @@ class Load:
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
+    elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
+    gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
@@ -1018,6 +1070,30 @@ def expert_imbalance(assignments, chips) -> np.ndarray:
         return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300)), 1.0)
 
 
+def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in_gemm=0.0) -> np.ndarray:
+    """HBM bytes one chip's memory-bound kernels move per token and layer of a forward pass (module docstring,
+    "Elementwise work"), from the model's columns (hidden h, attention width D, KV width, layers L, active
+    parameters), the tensor-parallel degree and the weight and KV bytes per value: the two add-RMSNorms with
+    their outputs' quantization fused, replicated on every tensor-parallel rank, 2 h (3 a + q), and over tp the
+    head- and column-split kernels: rotary embedding and the KV-cache write a (2 D + kv) + k kv, the attention
+    output's quantization (a + q) D, SiLU-and-multiply 3 a f and its quantization (a + q) f. Quantization kernels
+    exist where the GEMMs take 8-bit or narrower inputs (weights of at most 1 byte: q = 1 for FP8, 0.5 + 1/16 for
+    NVFP4, a value and its share of the E4M3 scale of 16 values); bf16 GEMMs: the norms write 2 h a, no quantize.
+    a = 2 (bf16 activations); the SwiGLU width from the active parameters of a layer, f = (A / L - h (2 D + kv))
+    / (3 h) (every active expert's; embeddings included: +1% at 405B, +13% at 8B) [D]. `swiglu_in_gemm` 1: the
+    gate-up GEMM applies SwiGLU in its epilogue and writes the quantized product (TensorRT-LLM's
+    `gemm_swiglu_plugin`), so the SiLU-and-multiply and its quantize kernel move nothing."""
+    a = ACTIVATION_BYTES
+    w = np.asarray(weight_bytes, dtype=float)
+    quant = np.where(w <= 1.0 + 1e-9, 1.0, 0.0)                      # the GEMMs take quantized inputs
+    q = np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)                    # bytes of a quantized activation value
+    f = np.maximum(active / L - h * (2 * D + kv), 0.0) / (3 * h)
+    replicated = 2 * h * (4 * a + quant * (q - a))                   # add-RMSNorm: 4 a, fused quantize: 3 a + q
+    swiglu = (1 - np.asarray(swiglu_in_gemm, dtype=float)) * (3 * a * f + quant * (a + q) * f)
+    split = a * (D + kv) + a * D + kv_bytes * kv + quant * (a + q) * D + swiglu
+    return replicated + split / tp
+
+
 def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch, ep=None) -> dict[str, np.ndarray]:
     """Every physical quantity of every configuration: arrays of shape (scenarios, configurations).
     `tp`, `pp` and `batch` are flat configuration arrays (one row for every scenario); `batch` may also be a
@@ -1090,6 +1166,12 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
+    # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
+    # the quantization of their outputs replicated over tp; rotary, KV write, SwiGLU split), at the copy rate
+    el_rate = BW * ELEMENTWISE_BANDWIDTH_EFFICIENCY
+    el_layer = (_col(load.elementwise) * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb,
+                                                           _col(load.gemm_swiglu))
+                / el_rate)                                        # s per token and layer (0: not counted)
     # expert parallelism over d attention ranks (module docstring): the all-to-all's remote copies of a token
     # (the expected distinct other ranks among its k_act experts) and its bytes each way (dispatch at the
     # weights' 8-bit activations where they are 8-bit or narrower, combine in bf16: DeepEP's formats)
@@ -1157,18 +1239,20 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
         t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
+        t_el = tokens * (L / pp) * el_layer                       # elementwise kernels: T tokens, L / pp layers a pass
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
-                    + L * tl + t_over + t_moe)
+                    + L * tl + t_over + t_moe + t_el)
         busy = gemm + attn + attn_ctx                             # the compute kernels' time at the full clock
-        rho = _sustained_rate(power, clock_share, busy, (t_weights + t_kv) * em, at_rate)
+        moved = (t_weights + t_kv) * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
+        rho = _sustained_rate(power, clock_share, busy, moved, at_rate)
         t = at_rate(rho)
         gemm, attn, attn_ctx = gemm / rho, attn / rho, attn_ctx / rho
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
                        decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
-                       decode_moe_time=t_moe + 0 * t,
+                       decode_moe_time=t_moe + 0 * t, decode_elementwise_time=t_el + 0 * t,
                        clock_fraction=rho + 0 * t)
 
     # a serving replica (server, interactive) runs its prompt work in lumps: steps that carry a budget's room of
@@ -1200,16 +1284,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I, pre_gamma))
     pre_moe = moe_module(I, pre_gamma)                            # its routed-expert layers' fixed time and rows
+    pre_el = I * L * el_layer                                     # its elementwise kernels, every layer
     pre_busy = pre_compute                                        # its compute kernels' time at the full clock
-    pre_rho = _sustained_rate(power, clock_share, pre_busy, pre_memory * em,
-                              lambda rho: np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl + pre_moe)
+    pre_rho = _sustained_rate(power, clock_share, pre_busy,
+                              pre_memory * em + pre_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY,
+                              lambda rho: (np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl + pre_moe
+                                           + pre_el))
     pre_compute = pre_compute / pre_rho
-    t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl + pre_moe
+    t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl + pre_moe + pre_el
     # a batch of prompts prefilled together (a harness batcher: _batcher_ttft): p0 + kappa_p S for S prompt tokens,
     # its GEMMs at S rows (S / e(S) = (S + m0) / e_c: the half-rows give the constant), attention at the mean
     # prompt's context, the TP all-reduces per token
     kappa_p = ((2 * (A_dense + A_exp / d) / (tp * P * ec) + 2 * L * I * D / (tp * Pa * ec)) / pre_rho
-               + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0))
+               + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0) + L * el_layer)
     p0 = m0 * 2 * A_dense / (tp * P * ec) / pre_rho + np.where(tp > 1, n_x * L * lat, 0.0) + L * tl
 
     def latencies(b):
@@ -1313,6 +1400,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
+            "prefill_elementwise_time": pre_el + z,
             "prefill_time": t_prefill}
 
 
@@ -2040,6 +2128,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
                    else np.asarray([np.inf])),
+        elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
+        gemm_swiglu=ctx.get("gemm_swiglu", gemm_swiglu),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
@@ -2276,6 +2366,11 @@ DECODE_TERMS = {
     "decode_moe_time": "L [moe_layer_latency + (T / pp) k gamma / c h 2 (a_d + a) / (BW e_m)]: the routed-expert "
                        "layers' fixed time and their expanded (token, expert) rows' traffic (c = 1 at d = 1, else "
                        "tp d; 0 for a dense model)",
+    "decode_elementwise_time": "t_el = T (L / pp) b_el / (BW e_copy): the memory-bound kernels between the "
+                               "matrix multiplies (add-RMSNorms, activation quantization, rotary and KV write, "
+                               "SwiGLU), b_el = 2 h (4 a + a + q) + [a (2 D + kv) + k kv + (a + q) (D + f) + 3 a f] "
+                               "/ tp bytes per token and layer on a chip (the norms replicated over tp), e_copy "
+                               "3.02 / 3.35",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step "
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
@@ -2287,8 +2382,10 @@ PREFILL_TERMS = {
     "layer_latency_time": DECODE_TERMS["layer_latency_time"],
     "prefill_moe_time": "L [moe_layer_latency + I k gamma / c h 2 (a_d + a) / (BW e_m)]: the routed-expert layers' "
                         "fixed time and expanded rows (0 for a dense model)",
+    "prefill_elementwise_time": "I L b_el / (BW e_copy): the prompt's memory-bound elementwise kernels "
+                                "(decode_elementwise_time's b_el)",
     "prefill_time": "max(prefill_compute_time, prefill_memory_time) + prefill_comm_time + layer_latency_time "
-                    "+ prefill_moe_time",
+                    "+ prefill_moe_time + prefill_elementwise_time",
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
                       "rest of the step in flight (and of the scheduling round: scheduler_steps) and the steps "
                       "clearing the p99 prompt tokens of the token budget queue, less the prefill alone; the KV "
@@ -2337,7 +2434,7 @@ for _name, _formula in (
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
                  "prefill queue's wait and the KV transfer)"),
         ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
-                 "+ layers * layer_latency (server, interactive: the mixture of loaded and decode-only steps, "
+                 "+ layers * layer_latency + t_elementwise (server, interactive: the mixture of loaded and decode-only steps, "
                  "f t(lump) + (1 - f) t(0), at the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
