@@ -170,7 +170,10 @@ KV cache; the same blog [P]). Per verify step of B rows:
     Check [D]: DeepSeek-R1 FP4 on 8 B200 at tp 8 and batch 1, n_d = 3, tau = 2.82: the model's per-token step
     is 1.56 ms against 3.44 ms without drafts (2.2x; TensorRT-LLM measured 2.28x and 2.16x at 1k/2k tokens).
     Not modelled [U]: acceptance that differs between requests (a request of low acceptance sets the p99 TPOT:
-    MLPerf takes the TPOT percentile over requests), tree drafts (topk > 1), relaxed acceptance. MLPerf Inference
+    MLPerf takes the TPOT percentile over requests), tree drafts (topk > 1), relaxed acceptance, a draft head
+    stored wider than the target (MLPerf's rules keep the reference head's precision: FP8 beside an FP4 target
+    reads twice the bytes a draft pass; the passes are taken at the target's), sampling and verification work that
+    grows with q in the per-sequence overhead. MLPerf Inference
     v6.0 DeepSeek-R1 Interactive is the one benchmark whose rules allow it (n_d = 3, topk 1, the reference MTP
     head at its own precision: compiler/validate.py).
 
@@ -2040,6 +2043,8 @@ def _draft_tau(ctx) -> np.ndarray:
     (Leviathan et al. 2023, arXiv 2211.17192, eq. 1: the expected tokens of a step whose drafts are each accepted
     with chance a, up to the first rejection, plus the target's own token); k + 1 at a = 1. k = 0: 1."""
     k = np.asarray(ctx.get("draft_tokens", draft_tokens), dtype=float)
+    if not np.any(k > 0):                                         # no drafts: nothing else to read
+        return np.ones_like(k)
     if ctx.is_set("draft_accepted_length"):
         tau = np.asarray(ctx.get("draft_accepted_length"), dtype=float)
     else:
