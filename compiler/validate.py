@@ -166,6 +166,25 @@ The MLPerf Inference v5.1 limits of the new benchmarks agree with NVIDIA's descr
 "NVIDIA Blackwell Ultra Sets New Inference Records in MLPerf Debut", 2025-09-09, as distributed by pubt.io [S]):
 DeepSeek-R1 Server TTFT 2 s and 12.5 tokens/s/user (80 ms); Llama 3.1 405B Interactive 4.5 s and 12.5 tokens/s/user
 (80 ms); Llama 3.1 8B Server 2 s and 10 tokens/s/user (100 ms), Interactive 0.5 s and 33 tokens/s/user (30 ms).
+Speculative decoding (`Serving.drafts`, `let draft_tokens` and `let draft_accepted_length` on the row's workload: the
+inference model's "Speculative decoding"): MLPerf Inference v6.0 allows it for one benchmark and scenario, DeepSeek-R1
+Interactive, "EAGLE-style decoding with deepseek-ai/deepseek-r1 MTP head", `speculative-num-steps=3`,
+`speculative-eagle-topk=1.0`, the reference MTP head "at the same precision as provided" and no manipulation of the
+acceptance rate (mlcommons/inference_policies inference_rules.adoc, appendix-speculative-decoding, added 2025-12-03,
+commit 4c7c231; mlcommons/inference language/deepseek-r1/README.md "Speculative Decoding" and utils/backend_registry.py
+`speculative_num_steps` 3, `speculative_topk` 1, commit c098f806 "add MTP to ds-r1 ref. impl", 2025-12-19; read
+2026-12 [P]); the v6.0 Interactive configs run it so (`decoding_type: MTP`, `num_nextn_predict_layers: 3`,
+`max_total_draft_tokens: 3`: closed/NVIDIA/configs/GB300-NVL72_GB300-288GB_aarch64x16/Interactive/disagg_decode/
+deepseek-r1.yml and closed/{GigaComputing,Dell,ASUSTeK,Google}/configs/*B[23]00*/Interactive/deepseek-r1.py, fork
+gbeezybez/inference_results_v6.0 [P]). The acceptance is the benchmark's own (its dataset, its head): no published
+figure for MLPerf's prompts was found, so the rows take TensorRT-LLM's measured mean accepted length of DeepSeek-R1's
+MTP head at 3 draft tokens, strict top-1, 2.82 (1k/2k prompts of its own: NVIDIA/TensorRT-LLM docs/source/blogs/
+tech_blog/blog1_Pushing_Latency_Boundaries_Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md [S]). The rows
+of rounds from v6.0 on get them (later rules keep the entry [P]); v5.1 had no such rule and its DeepSeek-R1 configs set
+no speculative decoding (no `speculative`, `mtp` or `nextn` in any closed/*/configs/*/deepseek-r1.py of fork
+ntuhpc/inference_results_v5.1@387c3dd0 [P]); Server and Offline run none in either round (their v6.0 configs, e.g.
+closed/NVIDIA/configs/GB300-NVL72_GB300-288GB_aarch64x72/Server/deepseek-r1.py, set none [P]). gpt-oss-120b
+Interactive's EAGLE3 entry was added to the rules on 2026-05-18 (commit 4c1dc9c), after v6.0: not given.
 Units as the result summaries write them: MLPerf Inference v5.1's summary_results.json gives llama3.1-8b Interactive
 results in "Queries/s" although they are tokens/s (NVIDIA's 8x B200: Interactive 102,903 against Server 128,541
 and Offline 136,752 Tokens/s; 102,903 queries/s of ~128-token answers would be 13 Mtok/s); such a row is read in
@@ -310,6 +329,9 @@ class Serving:
     budgets: dict = field(default_factory=dict)   # (scenario, chip or generation): max_num_tokens ("Token budget")
     max_input: float = 0.0      # the longest prompt, tokens ("Token budget"); 0: not known
     prompt_cv: float = 0.0      # coefficient of variation of the prompt length ("Prompt lengths"); 0: not known
+    # speculative decoding the rules fix ("Speculative decoding"): scenario -> (first round, draft tokens, mean
+    # accepted length tau)
+    drafts: dict = field(default_factory=dict)
 
 
 SERVING = {
@@ -329,7 +351,7 @@ SERVING = {
     "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)},
                            max_input=2540),
     "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
-                           max_input=3140),
+                           max_input=3140, drafts={"interactive": (6.0, 3, 2.82)}),
     "gpt-oss-120b": Serving("GPT_OSS_120B", 4000.0, 1278.2, {"server": (3.0, 0.080), "interactive": (2.0, 0.015)},
                             max_input=15330),
 }
@@ -990,6 +1012,12 @@ def _maxq_power_limit(row: Row) -> float | None:
     return MAXQ_POWER_LIMIT.get(m.group(1) if m else "", {}).get(bench)
 
 
+def _round_version(name: str) -> float:
+    """The version of an MLPerf round name (`inference-v6.0` -> 6.0); 0 where it names none."""
+    m = re.search(r"-v(\d+(?:\.\d+)?)", name or "")
+    return float(m.group(1)) if m else 0.0
+
+
 def _scaleup(alias: Alias, n: float, source: str) -> float:
     if alias.scaleup == "all":
         return n
@@ -1059,6 +1087,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         row.lets["batch_window"] = float(window)     # AMD's v4.1 harness-side batcher ("Harness batcher" above)
     if (d.get("round", "").strip(), serving.model) in GEMM_SWIGLU and alias.chip in GEMM_SWIGLU_CHIPS:
         row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
+
+    draft = serving.drafts.get(scenario)
+    if draft and _round_version(d.get("round", "")) >= draft[0]:
+        row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")
+        row.lets["draft_accepted_length"] = float(draft[2])
     steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)

@@ -168,6 +168,50 @@ E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + k
     and sampling (vocabulary x 4 bytes per decoded row, not per layer), the GEMMs' own activation reads and
     writes (inside their roofline).
 
+Speculative decoding (`let draft_tokens` n_d, 0 by default; `let draft_accepted_length` tau or `let
+draft_acceptance` a; `step()` in evaluate_configs) [P/S/D]: a draft head proposes n_d tokens a row, the target
+verifies them in one forward pass and keeps the longest accepted prefix plus its own next token (Leviathan et al.
+2023, arXiv 2211.17192 [P]; TensorRT-LLM's MTP: "we will extend them to the input token ... and input a total of 6
+tokens to the main model", NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog2_DeepSeek_R1_MTP_Implementation_
+and_Optimization.md, read 2026-12 [P]). DeepSeek's draft head is its multi-token-prediction (MTP) module, one
+transformer layer sharing the embedding and output head (DeepSeek-V3 technical report, arXiv 2412.19437, section
+2.2 [P]), run n_d times in a chain ("MTP Eagle: it reuses the same MTP module and repeats multiple times", its own
+KV cache; the same blog [P]). Per verify step of B rows:
+    rows        q = n_d + 1 query tokens a row: T = B (q + r tau) through every GEMM, TP exchange and expert
+                (the prompt chunks of tau decoded tokens ride along); the KV cache of each row is read once
+                (the generation kernel takes the q tokens of a row together: "for MTP, there will be K+1 input
+                tokens ... a causal mask is enough", the same blog [P]); attention FLOPs q times a row's
+                t_att; the draft positions' own KV (n_d of I + O/2) is left out [U]
+    drafts      t_draft = n_d (t(B, q = 1) - t_over) / L: n_d passes of one layer of the plain decode step at the
+                B rows (the MTP module is an MoE layer of the target's shape [P]; the shared output head's GEMM of
+                each pass and the first pass's up to tau tokens a row are left out [U]); the module's weights
+                and its KV cache take 1 / L more memory [D]
+    tokens      tau a row per verify step, 1 <= tau <= n_d + 1: tau = (1 - a^(n_d + 1)) / (1 - a) for a
+                per-token acceptance a (Leviathan et al., eq. 1 [P]; DeepSeek-V3's MTP: "the acceptance rate of
+                the second token prediction ranges between 85% and 90%", "1.8 times TPS", report section 5.4.3
+                [P]), or a measured mean accepted length (TensorRT-LLM, DeepSeek-R1 FP4 on 8 B200, strict top-1,
+                1-5 draft tokens: tau = 1.92, 2.58, 2.82, 2.99, 3.01; per-user speedup 1.78x, 2.25x, 2.28x,
+                2.21x, 2.15x at batch 1: blog1_Pushing_Latency_Boundaries_Optimizing_DeepSeek-R1_Performance_on_
+                NVIDIA_B200_GPUs.md, 'Autoregressive MTP Layers', read 2026-12 [S]); acceptance falls with the
+                draft position, so a measured tau beats the geometric law at n_d > 1 (a = 0.92 from tau(1) would
+                give 3.55 at n_d = 3, measured 2.82)
+    per token   step() = (t_verify + t_draft) / tau, its terms / tau alike (`decode_draft_time` the drafts'):
+                every law above then reads a decoded token's time, so TPOT = step() (p99: _tpot_tail over the
+                same per-token step), throughput = B / (k step()), the step mixture's room (pp C - B q) / tau and
+                its whole prompt I / tau (per decoded token), and the time to first token's rest of the step in
+                flight and first-token delay tau step() (a real verify step). n_d = 0: tau = q = 1 and every
+                number is today's exactly (tests/test_inference.py). tau = 1 with n_d > 0 never helps (a verify
+                step of q > 1 tokens is never shorter, and the drafts add); the capacity search picks the batch.
+    Check [D]: DeepSeek-R1 FP4 on 8 B200 at tp 8 and batch 1, n_d = 3, tau = 2.82: the model's per-token step
+    is 1.56 ms against 3.44 ms without drafts (2.2x; TensorRT-LLM measured 2.28x and 2.16x at 1k/2k tokens).
+    Not modelled [U]: acceptance that differs between requests (a request of low acceptance sets the p99 TPOT:
+    MLPerf takes the TPOT percentile over requests), tree drafts (topk > 1), relaxed acceptance, a draft head
+    stored wider than the target (MLPerf's rules keep the reference head's precision: FP8 beside an FP4 target
+    reads twice the bytes a draft pass; the passes are taken at the target's), sampling and verification work that
+    grows with q in the per-sequence overhead. MLPerf Inference
+    v6.0 DeepSeek-R1 Interactive is the one benchmark whose rules allow it (n_d = 3, topk 1, the reference MTP
+    head at its own precision: compiler/validate.py).
+
 Prefill of one request (time to first token):
     t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c),
                 W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
@@ -434,7 +478,8 @@ else the system's purchase price over its IT depreciation life plus its energy a
 Assumptions: GEMM efficiency depends on the rows only (not on K, N or the tile shapes); perfect overlap of
 compute and memory traffic inside an operator (the max), none between operators or with communication; the
 KV cache of the mean context resident (paged); experts sharded with the weights over the replica (their
-exchange is the TP all-reduce); no speculative decoding; random arrivals delay the prompts only (one queue
+exchange is the TP all-reduce); speculative decoding only where the workload sets draft tokens (Speculative
+decoding, above), at one mean accepted length for every request; random arrivals delay the prompts only (one queue
 per replica); a request's TPOT is its mean step time, the 99th percentile taken over the prompts it shares
 steps with and the rows in flight beside it (both normal at the request's life average); each step computes at the clock the power limit allows its own mean activity (Clock, above),
 memory traffic at the full memory clock.
@@ -615,6 +660,7 @@ import numpy as np
 
 from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, Option, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION,
                WHOLE_NUMBER, output, rule)
+from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
@@ -753,6 +799,33 @@ beam_width = Assumption(
     "the workload: the k beams of a request are k rows of the batch that share the prompt (prefilled once, its "
     "KV cache held once) and each step's weight reads; the request counts its output_tokens once (MLPerf GPT-J: "
     "beam_size 4, mlcommons/inference language/gpt-j README, read 2026 [P])", range=AT_LEAST_ONE)
+draft_tokens = Assumption(
+    "draft_tokens", 0.0, "1",
+    "speculative decoding: draft tokens a decode row proposes per verify step of the target [U] (0: none, every "
+    "step decodes one token a row). Set `let draft_tokens = k` on the workload with `let draft_accepted_length` "
+    "tau (or `let draft_acceptance` a): each verify step runs k + 1 query tokens a row and k layer-sized draft "
+    "passes (the model's multi-token-prediction head, EAGLE-style: module docstring, 'Speculative decoding'). "
+    "MLPerf Inference v6.0 DeepSeek-R1 Interactive fixes k = 3 (mlcommons/inference_policies inference_rules.adoc "
+    "appendix-speculative-decoding, `speculative-num-steps=3`, `speculative-eagle-topk=1`, read 2026-12 [P])",
+    range=WHOLE_NUMBER)
+draft_acceptance = Assumption(
+    "draft_acceptance", 0.85, "1",
+    "speculative decoding: the chance a draft token is accepted given the ones before it were, the same at every "
+    "position [P]: 'the acceptance rate of the second token prediction ranges between 85% and 90%' (DeepSeek-V3 "
+    "technical report, arXiv 2412.19437 section 5.4.3: its MTP head, one draft token); the lower end. It sets the "
+    "mean accepted length tau = (1 - a^(k+1)) / (1 - a) (Leviathan et al. 2023, arXiv 2211.17192, eq. 1) where "
+    "`let draft_accepted_length` is not set; measured acceptance falls with the position (TensorRT-LLM: tau 1.92 "
+    "at k = 1, 2.82 at k = 3, not 3.19), so a measured tau is preferred", range=SHARE)
+draft_accepted_length = Assumption(
+    "draft_accepted_length", 1.0, "1",
+    "speculative decoding: the mean tokens a decode row gains per verify step, tau, the accepted draft tokens and "
+    "the target's own token (1 <= tau <= draft_tokens + 1) [S]: TensorRT-LLM measured 1.92 / 2.58 / 2.82 / 2.99 / "
+    "3.01 at 1-5 draft tokens (DeepSeek-R1 FP4 on 8 B200, MTP, autoregressive 'MTP Eagle', strict top-1 "
+    "acceptance, ISL/OSL 1k/2k: https://github.com/NVIDIA/TensorRT-LLM/blob/main/docs/source/blogs/tech_blog/"
+    "blog1_Pushing_Latency_Boundaries_Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md, 'Autoregressive MTP "
+    "Layers', read 2026-12). Not set: "
+    "from `draft_acceptance`. Set `let draft_accepted_length = tau` on the workload with `let draft_tokens`",
+    range=Range(1.0))
 prompt_length_cv = Assumption(
     "prompt_length_cv", 1.0, "1",
     "coefficient of variation of the prompt length of a serving benchmark [U]: an exponential-like spread (OpenOrca "
@@ -925,6 +998,10 @@ class Load:
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
+    # speculative decoding: draft tokens k a row per verify step, and the mean tokens a row a verify step
+    # yields, tau in [1, k + 1] (module docstring, "Speculative decoding"; k = 0, tau = 1: none)
+    draft_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([draft_tokens.value]))
+    draft_tau: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
     first_token_delay: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay.value]))
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
@@ -1125,6 +1202,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     weights = N * w
     w_chip = (N - n_exp) * w / G + n_exp * w / R                  # dense share on the rank, experts over the replica
+    # speculative decoding (module docstring, "Speculative decoding"): a verify step runs q = n_d + 1 query tokens
+    # a decode row and yields tau of them; n_d = 0: q = tau = 1, the plain decode step (the same numbers exactly).
+    # The draft head (one layer of the target's shape: DeepSeek's MTP module) holds 1 / L more weights and KV
+    n_d = _col(load.draft_tokens)
+    tau = np.where(n_d > 0, _col(load.draft_tau), 1.0)
+    q_rows = 1.0 + n_d
+    drafting = bool(np.any(n_d > 0))
+    w_chip = np.where(n_d > 0, w_chip * (1 + 1 / L), w_chip)
     free = kv_budget(M, _col(load.reserve), w_chip, _col(load.kv_fraction), _col(load.chunk_tokens),
                      Aa / L / h * ACTIVATION_BYTES)
     kv_token = L * _col(arch.kv_width) * kb                       # B per token, whole model
@@ -1139,7 +1224,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     ctx, read = windowed_length(ctx, arch), windowed_length(held, arch)
     F_gen, F_ctx = (_col(v) for v in attention_flops(arch))       # FLOPs per attended position, layer, token
     pre_att = prompt_attended(I, arch)                            # a prompt token's mean attended positions
-    max_batch = np.floor(np.maximum(free, 0) / (kv_chip * held))
+    held_kv = np.where(n_d > 0, kv_chip * (1 + 1 / L), kv_chip)   # the draft head's layer holds its KV too
+    max_batch = np.floor(np.maximum(free, 0) / (held_kv * held))
     cap = engine_batch_cap(load.batch_cap, d)                     # the engine's max batch, per attention rank
     B = np.minimum(np.minimum(batch, max_batch), cap)
     if load.single_stream:
@@ -1209,13 +1295,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     power, clock_share = _power_law(hw)
 
-    def step(prefill_share, B=B):
-        """One decode step of B sequences carrying `prefill_share` * B prompt tokens (chunked prefill); over pp > 1
-        stages the step is pp times the heaviest micro-batch's stage time (_pipeline_tokens)."""
-        tokens = B * (1 + prefill_share)                          # tokens through the model per step
+    def verify(prefill_share, B=B, q=q_rows):
+        """One decode step of B sequences of q query tokens each (1; a verify step: its draft tokens too) carrying
+        `prefill_share` * B prompt tokens (chunked prefill); over pp > 1 stages the step is pp times the heaviest
+        micro-batch's stage time (_pipeline_tokens)."""
+        tokens = B * (q + prefill_share)                          # tokens through the model per step
         if not load.single_stream:                                # one stream: no micro-batches to unbalance
-            tokens = _pipeline_tokens(B, B * prefill_share, pp, I, tp * _col(load.chunk_tokens))
-            prefill_share = tokens / B - 1                        # the prompt tokens the pipeline's pace carries
+            tokens = _pipeline_tokens(B * q, B * prefill_share, pp, I, tp * _col(load.chunk_tokens))
+            prefill_share = tokens / B - q                        # the prompt tokens the pipeline's pace carries
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
         # an expert's rows: the tokens of all d attention ranks routed to it (expert parallelism)
         rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
@@ -1230,7 +1317,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
         attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec)
-        attn = B * L * F_gen * ctx / (G * Pa * ec)
+        attn = B * q * L * F_gen * ctx / (G * Pa * ec)            # every query token over its row's context
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em)
         t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
@@ -1253,22 +1340,42 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                        decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
                        decode_moe_time=t_moe + 0 * t, decode_elementwise_time=t_el + 0 * t,
+                       decode_draft_time=0 * t,
                        clock_fraction=rho + 0 * t)
+
+    def step(prefill_share, B=B):
+        """The decode step of B sequences at `prefill_share` prompt tokens per decoded token, per decoded token of a
+        row: without draft tokens the verify step of one query token a row. With n_d > 0 draft tokens (module
+        docstring, "Speculative decoding") a verify step of q = n_d + 1 query tokens a row carries the prompt
+        tokens of its tau decoded tokens, and the draft head runs n_d layer-sized passes over the B rows (each
+        1 / L of a plain decode step without its scheduler overhead); the step and its terms are divided by tau,
+        so every caller's step is the time of one decoded token a row."""
+        if not drafting:
+            return verify(prefill_share, B)
+        t, terms = verify(prefill_share * tau, B)
+        t_plain, plain = verify(0.0 * prefill_share, B, 1.0)
+        draft = np.where(n_d > 0, n_d * (t_plain - plain["decode_overhead_time"]) / L, 0.0)
+        terms = {name: (value if name == "clock_fraction" else value / tau) for name, value in terms.items()}
+        terms["decode_draft_time"] = draft / tau
+        return (t + draft) / tau, terms
 
     # a serving replica (server, interactive) runs its prompt work in lumps: steps that carry a budget's room of
     # prompt chunks (or a whole prompt) and decode-only steps, mixed at the prompt token rate (_step_mixture)
     mixing = load.queueing and load.prefill_in_step and not load.single_stream
 
     def room_for(b):
-        """Prompt tokens a step of b decode rows has room for: pp micro-batches of the budget C, less the rows."""
-        return np.maximum(pp * tp * _col(load.chunk_tokens) - b, 1e-9)
+        """Prompt tokens a step of b decode rows has room for: pp micro-batches of the budget C, less the rows (a
+        verify step's q query tokens a row), counted per decoded token (/ tau: step() carries tau of them)."""
+        return np.maximum(pp * tp * _col(load.chunk_tokens) - b * q_rows, 1e-9) / tau
+
+    I_tok = I / tau                     # a whole prompt in the prompt tokens step() counts (per decoded token)
 
     def served(prefill_share, B=B):
         """The mean step at `prefill_share` prompt tokens per decoded row: a serving replica's mixture of loaded
         and decode-only steps (_step_mixture); offline and a single stream: the step at the mean load."""
         if not mixing:
             return step(prefill_share, B)
-        return _step_mixture(step, B, prefill_share, room_for(B), I)
+        return _step_mixture(step, B, prefill_share, room_for(B), I_tok)
 
     t_iter, terms = served(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
@@ -1323,17 +1430,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_full = step(room / b, b)[0]
         # the rest of the step in flight when a request arrives: the steps' length-biased residual,
         # E[t^2] / (2 E[t]) over the mixture (half the mean step where every step carries the mean load)
-        lump, loaded = _prompt_lumps(b * r, room, I)
+        lump, loaded = _prompt_lumps(b * r, room, I_tok)
         t_lump = step(lump / b, b)[0]
-        in_flight_rest = 0.5 * (loaded * t_lump ** 2 + (1 - loaded) * t_decode ** 2) / np.maximum(t_mean, 1e-300)
-        own = np.minimum(room, I)                                   # a prompt token's time on the replica, from
+        # (speculative decoding: a step is tau decoded tokens long, tau x step())
+        in_flight_rest = 0.5 * tau * (loaded * t_lump ** 2 + (1 - loaded) * t_decode ** 2) / np.maximum(t_mean, 1e-300)
+        own = np.minimum(room, I_tok)                               # a prompt token's time on the replica, from
         kappa = np.maximum(step(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
         fill = (pp - 1) * np.minimum(C, I) * kappa
         service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
         whole = _col(load.whole_prompts) > 0                        # no chunked context: no first-token delay
         delay = np.where(whole, 0.0, _col(load.first_token_delay))
-        parts = (in_flight_rest + delay * t_mean + fill, t_decode, kappa, room, I, np.minimum(t_mean / t_full, 1.0),
-                 _col(load.input_max), (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * t_mean, whole + 0.0 * I,
+        parts = (in_flight_rest + delay * tau * t_mean + fill, t_decode, kappa, room, I,
+                 np.minimum(t_mean / t_full, 1.0), _col(load.input_max),
+                 (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
@@ -1398,7 +1507,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + O / 2),
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
-            **terms, "layer_latency_time": L * tl + z, "prefill_compute_time": pre_compute,
+            **terms, "layer_latency_time": L * tl / tau + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
             "prefill_elementwise_time": pre_el + z,
             "prefill_time": t_prefill}
@@ -2036,6 +2145,39 @@ def _power_cap_floor(power, best: dict) -> None:
                       for c, f, out, r in zip(cap, floor, bad, best["reason"])]
 
 
+def _draft_tau(ctx) -> np.ndarray:
+    """Speculative decoding's mean tokens a decode row gains per verify step (module docstring, "Speculative
+    decoding"): `let draft_accepted_length` tau where given, else from the per-token acceptance a of
+    `draft_acceptance` over k = `draft_tokens` drafts, tau = 1 + a + ... + a^k = (1 - a^(k+1)) / (1 - a)
+    (Leviathan et al. 2023, arXiv 2211.17192, eq. 1: the expected tokens of a step whose drafts are each accepted
+    with chance a, up to the first rejection, plus the target's own token); k + 1 at a = 1. k = 0: 1."""
+    k = np.asarray(ctx.get("draft_tokens", draft_tokens), dtype=float)
+    if not np.any(k > 0):                                         # no drafts: nothing else to read
+        return np.ones_like(k)
+    if ctx.is_set("draft_accepted_length"):
+        tau = np.asarray(ctx.get("draft_accepted_length"), dtype=float)
+    else:
+        a = np.asarray(ctx.get("draft_acceptance", draft_acceptance), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau = np.where(a < 1, (1 - np.power(a, k + 1)) / np.where(a < 1, 1 - a, 1.0), k + 1)
+    return np.where(k > 0, tau, 1.0)
+
+
+def _draft_length_range(k, tau, best: dict) -> None:
+    """`let draft_accepted_length` tau is at most draft_tokens + 1 (every draft accepted, and the target's own
+    token); where it is not, the scenario has no configuration (an `infeasible-workload` error with the numbers),
+    never a clipped gain."""
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    k, tau = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape) for v in (k, tau))
+    bad = (k > 0) & (tau > k + 1 + 1e-9)
+    if not bad.any():
+        return
+    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
+    best["reason"] = [f"`let draft_accepted_length` = {t:g} tokens per verify step exceeds what {x:g} draft tokens "
+                      f"can give: {x + 1:g} (every draft accepted, and the target's own token)" if out else r
+                      for t, x, out, r in zip(tau, k, bad, best["reason"])]
+
+
 def _fixed(ctx, name: str) -> np.ndarray | None:
     """A coordinate the spec fixes: its value in every scenario (a sweep of `tp` fixes a different tp in each)."""
     return ctx.get(name) if ctx.is_set(name) else None
@@ -2119,6 +2261,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
+        draft_tokens=ctx.get("draft_tokens", draft_tokens), draft_tau=_draft_tau(ctx),
         first_token_delay=ctx.get("first_token_delay", first_token_delay),
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
@@ -2196,6 +2339,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
     if hw.power is not None:                                      # a power cap that leaves nothing to compute
         _power_cap_floor(hw.power, best)
+    if ctx.is_set("draft_accepted_length"):                       # more accepted tokens than drafts can give
+        _draft_length_range(load.draft_tokens, load.draft_tau, best)
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]
@@ -2363,6 +2508,10 @@ DECODE_TERMS = {
                       "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
+    "decode_draft_time": "n_d (t(B, q = 1) - t_over) / L / tau: speculative decoding's n_d draft-head passes over "
+                         "the B rows, each a layer-sized pass of a plain decode step, per decoded token (tau "
+                         "tokens a verify step; every other term of the verify step is / tau alike; 0 without "
+                         "draft tokens)",
     "decode_moe_time": "L [moe_layer_latency + (T / pp) k gamma / c h 2 (a_d + a) / (BW e_m)]: the routed-expert "
                        "layers' fixed time and their expanded (token, expert) rows' traffic (c = 1 at d = 1, else "
                        "tp d; 0 for a dense model)",
@@ -2434,14 +2583,15 @@ for _name, _formula in (
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
                  "prefill queue's wait and the KV transfer)"),
         ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
-                 "+ layers * layer_latency + t_elementwise (server, interactive: the mixture of loaded and decode-only steps, "
-                 "f t(lump) + (1 - f) t(0), at the p99 prompt load r (1 + 2.326 / sqrt(B)))"),
+                 "+ layers * layer_latency + t_elementwise (server, interactive: the mixture of loaded and decode-only "
+                 "steps, f t(lump) + (1 - f) t(0), at the p99 prompt load r (1 + 2.326 / sqrt(B))); speculative "
+                 "decoding (draft_tokens > 0): the verify step's terms and t_draft, all / tau"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
         ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d)"),
-        ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step; server: at most the rate the p99 TTFT "
-                         "allows)"),
+        ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
+                         "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
                            "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3)) (compiler.models.power)")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
