@@ -2155,7 +2155,7 @@ def _draft_tau(ctx) -> np.ndarray:
     if not np.any(k > 0):                                         # no drafts: nothing else to read
         return np.ones_like(k)
     if ctx.is_set("draft_accepted_length"):
-        tau = np.asarray(ctx.get("draft_accepted_length"), dtype=float)
+        tau = np.asarray(ctx.get("draft_accepted_length", draft_accepted_length), dtype=float)
     else:
         a = np.asarray(ctx.get("draft_acceptance", draft_acceptance), dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
