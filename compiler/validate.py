@@ -94,18 +94,26 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      611 per sample [P][D], ~128 tokens at ~4.8 characters per Llama 3 token [U]. Server 2 s / 100 ms;
                      interactive 500 ms / 30 ms [P].
     deepseek-r1      DeepSeek-R1 671B (37B active), 4,388 samples (mlperf.conf [P]); "a maximum output length of
-                     20K" (mlcommons.org "DeepSeek-R1 inference 5.1", 2025-09 [S]); mean input ~800 and mean output
-                     ~3,880 tokens [U] (reasoning chains; not read from a result log). Server 2 s / 80 ms;
-                     interactive 1.5 s / 15 ms [P].
+                     20K" (mlcommons.org "DeepSeek-R1 inference 5.1", 2025-09 [S]); 3,886.23 output tokens per
+                     sample (the reference's "mean-output-tok-len": 3886.2274 over "num-samples": 4388,
+                     mlcommons/inference language/deepseek-r1/README.md, and the submission checker's
+                     TOKENS_PER_SAMPLE 0.9 x 3886.2274, tools/submission/submission_checker/constants.py, commit
+                     b66003e1, read 2026-12 [P]); mean input 803.79 tokens (3,527,036 over the 4,388 samples, min 52,
+                     max 3,140, std 405.6: the per-sample `tok_input_len` of mlperf_deepseek_r1_dataset_4388_fp8_eval.pkl
+                     as openshift-psap/performance-dashboard datasets/summaries/deepseek-r1.csv lists it, commit
+                     52a7418 2026-03-03 [P]; its `tok_ref_output_len` capped at 20,000 gives the reference's
+                     3,886.2 to the token [D]). Server 2 s / 80 ms; interactive 1.5 s / 15 ms [P].
     gpt-oss-120b     gpt-oss-120b (117B, 5.1B active; MLPerf Inference v6.0): the performance dataset, 6,396 samples
                      (mlcommons/inference language/gpt-oss-120b/mlperf_gptoss.conf performance_sample_count [P]),
                      "pubmed_summarization (synthetic)", longest prompt 15,330 tokens, outputs up to 10,240 (NVIDIA's
                      v6.0 code/gpt-oss-120b/tensorrt/README.md dataset table, mlcommons/inference_results_v6.0 via
                      fork gbeezybez@232fbf9 [P]); 1,278.20 output tokens per sample (the reference mean that TEST09
                      checks, language/gpt-oss-120b/README.md [P]; NVIDIA's v6.0 8x B300 run: 103,961 tokens/s at
-                     79.40 samples/s, 1,309 per sample [P]); mean input ~4,000 tokens [U] (PubMed articles average
-                     3,016 words, Cohan et al., NAACL 2018 [S], ~1.3 tokens per word, plus the Harmony prompt; not
-                     read from the dataset). Server 3 s / 80 ms, interactive 2 s / 15 ms (mlperf_gptoss.conf [P]).
+                     79.40 samples/s, 1,309 per sample [P]); mean input 5,010.64 tokens (32,048,077 over the 6,396
+                     samples, min 600, max 15,330 as NVIDIA's table, std 2,243.7: the `num_tokens` of the
+                     performance set perf_eval_ref.parquet as openshift-psap/performance-dashboard
+                     datasets/summaries/gpt-oss.csv lists it, commit 52a7418 2026-03-03 [P]; the project had ~4,000
+                     [U] before). Server 3 s / 80 ms, interactive 2 s / 15 ms (mlperf_gptoss.conf [P]).
     gpt3             GPT-3 175B from a checkpoint to log-perplexity 2.69: 1.25 Gtok of training (1,258,291,200
                      tokens in NVIDIA's v4.1 256-GPU log, 1,231,110,144 in the 11,616-GPU log:
                      training_results_v4.1 NVIDIA/results/eos*_nemo/gpt3/result_0.txt "trained_samples" [P]);
@@ -247,7 +255,12 @@ length, `let prompt_length_cv` on the workload (the inference model's prompt que
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
 above [S]); taken as an exponential shifted by the shortest prompt [U], the mean less the minimum is its standard
 deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174 ln 100 = 851, lies below the
-longest prompt). Mixtral 8x7B and Llama 3.1 405B: no length spread found, the model's default.
+longest prompt). DeepSeek-R1: cv = 405.6 / 803.79 = 0.505 and gpt-oss-120b: cv = 2,243.7 / 5,010.64 = 0.448, each
+the population spread of its dataset's per-sample prompt lengths (the performance-dashboard summaries above [P]).
+Mixtral 8x7B and Llama 3.1 405B: no prompt-length spread found (docs/accuracy.md "Dataset lengths, sourced" lists
+where we looked), the model's default. Output-length spreads (not read by the model; docs/accuracy.md "Dataset
+lengths, sourced"): cv of the generated lengths in the submitters' TEST06 logs, Llama 2 70B 0.59, Mixtral 0.74,
+Llama 3.1 405B 0.35, DeepSeek-R1 1.07 (reference outputs 1.11).
 Scheduling rounds (`SCHEDULER_STEPS`, Server and Interactive rows): AMD's MLPerf Inference v5.0 Llama 2 70B Server
 harness runs vLLM with multi-step scheduling, `num_scheduler_steps: 9`, chunked prefill off, max_num_batched_tokens
 40,960, max_num_seqs 650, 8 data-parallel tp1 engines (harness_llm/models/llama2-70b/server_mi300x.yaml, as copied by
@@ -350,10 +363,10 @@ SERVING = {
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
     "llama3.1-8b": Serving("Llama3_1_8B", 900.0, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)},
                            max_input=2540),
-    "deepseek-r1": Serving("DeepSeek_R1", 800.0, 3880.0, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
-                           max_input=3140, drafts={"interactive": (6.0, 3, 2.82)}),
-    "gpt-oss-120b": Serving("GPT_OSS_120B", 4000.0, 1278.2, {"server": (3.0, 0.080), "interactive": (2.0, 0.015)},
-                            max_input=15330),
+    "deepseek-r1": Serving("DeepSeek_R1", 803.79, 3886.23, {"server": (2.0, 0.080), "interactive": (1.5, 0.015)},
+                           max_input=3140, prompt_cv=405.64 / 803.79, drafts={"interactive": (6.0, 3, 2.82)}),
+    "gpt-oss-120b": Serving("GPT_OSS_120B", 5010.64, 1278.2, {"server": (3.0, 0.080), "interactive": (2.0, 0.015)},
+                            max_input=15330, prompt_cv=2243.73 / 5010.64),
 }
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
