@@ -9,6 +9,8 @@ What it checks, in every scenario of the sweep:
   - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) or as an
     option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
     declares (`compiler.models`), constant or not: `out-of-range` at the let;
+  - such a `let` has the dimension of the assumption or option it replaces (`let layer_latency = 5` would be
+    5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -38,6 +40,7 @@ def check_values(ev, results) -> None:
     count = max(int(results.scenario_count), 1)
     absent = getattr(results, "absent", None) or {}
     graph = results.graph
+    _check_let_units(ev, results)
     taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
     for path, value in results.values.items():
@@ -79,6 +82,32 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def _check_let_units(ev, results) -> None:
+    """A `let` a model reads for one of its assumptions or options (`Evaluator.let_units`) is in that figure's
+    dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and
+    `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field."""
+    from dsl.units import DIMENSIONLESS, dimension_name, parse_unit, si_unit
+
+    def describe(dim) -> str:
+        return "a plain number" if dim == DIMENSIONLESS else f"{dimension_name(dim)} ({si_unit(dim)})"
+
+    for path, declared in sorted(getattr(ev, "let_units", {}).items()):
+        node = results.graph.nodes.get(path)
+        unit = results.units.get(path)
+        if node is None or unit is None:
+            continue
+        try:
+            have, want = parse_unit(unit).dim, parse_unit(declared.unit).dim
+        except (ValueError, KeyError):
+            continue
+        if have != want:
+            what = "assumption" if isinstance(declared, Assumption) else "option"
+            ev.sink.error(Code.UNIT_MISMATCH, f"`{path}` is {describe(have)}, but the model reads it as its "
+                          f"{what} `{declared.name}`, which is {describe(want)}", _span_of(node),
+                          help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
+                          else "write a plain number, without a unit")
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:

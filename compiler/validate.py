@@ -244,7 +244,7 @@ Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inf
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
 the requests it collects as one batch to the next of its 8 data-parallel vLLM engines every `--batcher-threshold`
-0.3 s: the v4.1 rows of the CDNA3 chips get `let batch_window = 0.3` (the inference model's "Harness batcher": the
+0.3 s: the v4.1 rows of the CDNA3 chips get `let batch_window = 0.3 s` (the inference model's "Harness batcher": the
 time to first token waits for the batch and its whole prefill; docs/accuracy.md, Latency v9).
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
@@ -1050,7 +1050,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         row.lets.update(engine_limits(d.get("round", "").strip(), serving.model, scenario, alias.chip, n))
     window = BATCH_WINDOWS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if window and scenario != "offline":
-        row.lets["batch_window"] = float(window)     # AMD's v4.1 harness-side batcher ("Harness batcher" above)
+        row.lets["batch_window"] = Q(window, "s")    # AMD's v4.1 harness-side batcher ("Harness batcher" above)
     steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
@@ -1546,7 +1546,12 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             at("quantity", f"`{quantity}` has no value in `{spec}`" + (f" ({getattr(reason, 'reason', reason)})"
                                                                        if reason else ""))
             continue
-        out.append(UserRow(line, spec, quantity, unit.to_si(value), si, float(values[0]), data.get("note", "")))
+        measured = unit.to_si(value)
+        if measured * float(values[0]) < 0:         # predicted / measured - 1 means nothing across zero
+            at("measured", f"measured value `{data['measured']}` {unit_text} and the prediction "
+                           f"{float(values[0]):.6g} {si} have opposite signs: the relative error is not defined")
+            continue
+        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", "")))
     return out, sink
 
 

@@ -245,6 +245,60 @@ def test_a_model_option_let_is_refused_outside_its_range_at_its_span(name, value
     assert message in diags[0].message and "the model reads this `let` as" in diags[0].notes[0]
 
 
+@pytest.mark.parametrize("name, value, have, want", [
+    ("layer_latency", "5", "a plain number", "time (s)"),           # forgot `us`: 5 s a layer to the model
+    ("seq_overhead", "35 kW", "power (W)", "time (s)"),
+    ("batch_window", "0.3", "a plain number", "time (s)"),
+    ("max_num_tokens", "4096", "a plain number", "tokens (tok)"),
+    ("first_token_delay", "1 s", "time (s)", "a plain number"),
+    ("max_batch_size", "1 s", "time (s)", "a plain number"),
+    ("kv_cache_fraction", "0.9 s", "time (s)", "a plain number"),
+])
+def test_a_let_in_place_of_an_assumption_has_its_unit(name, value, have, want) -> None:
+    """The model reads a `let` for one of its assumptions or options as an SI figure in the assumption's unit:
+    `let layer_latency = 5` was 5 s a layer (a workload that cannot run, blamed on its latency limits) and
+    `let max_batch_size = 1 s` a cap of 1, both silently. Of another dimension: one `unit-mismatch` at the let's
+    value, as a field of the wrong unit is."""
+    diags = [d for d in _diags(LET_ASSUMPTION % (name, value)) if d.code != "infeasible-workload"]
+    diags = [d for d in diags if not d.message.startswith("check failed")]
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("unit-mismatch", 8, len(f"  let {name} = ") + 1)]
+    assert f"`svc.{name}` is {have}, but the model reads it as its" in diags[0].message
+    assert f"`{name}`, which is {want}" in diags[0].message
+
+
+@pytest.mark.parametrize("name, value", [("layer_latency", "5 us"), ("batch_window", "300 ms"),
+                                         ("max_num_tokens", "4096 tok"), ("max_batch_size", "64")])
+def test_a_let_in_place_of_an_assumption_in_its_unit_is_accepted(name, value) -> None:
+    assert [d.code for d in _diags(LET_ASSUMPTION % (name, value))] == []
+
+
+@pytest.mark.parametrize("name", ["ep_comm_overlap", "tp_comm_overlap"])
+def test_an_overlap_switch_is_on_or_off(name) -> None:
+    """`ep_comm_overlap` and `tp_comm_overlap` are switches: the training model hides the communication where the
+    value is above 0, so 0.5 ran as 1 (all overlapped) without a word. Only 0 and 1 are accepted."""
+    text = ("from systems import HGX_H800\nfrom models import DeepSeek_V3\ntraining t {\n  model = DeepSeek_V3\n"
+            "  system = HGX_H800\n  accelerators = 256\n  precision = \"fp8\"\n  tp = 1\n  pp = 8\n  ep = 32\n"
+            f"  let {name} = %s\n}}\n")
+    diags = _diags(text % "0.5")
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 11)], [d.message for d in diags]
+    assert "must be a whole number from 0 to 1; it is 0.5" in diags[0].message
+    assert [d.code for d in _diags(text % "0")] == [] and [d.code for d in _diags(text % "1")] == []
+
+
+def test_more_sliding_window_layers_than_layers_cannot_run() -> None:
+    """`let sliding_layers` L_w counts some of a model's L layers; the other L - L_w attend to the whole context.
+    gpt-oss-20b (24 layers) with L_w = 30 printed a throughput from -6 full-attention layers: now the workload
+    has no configuration, with both numbers; L_w = L (every layer windowed) still runs."""
+    text = ("from models import GPT_OSS_20B\nfrom systems import DGX_H200\nmodel m extends GPT_OSS_20B {\n"
+            "  let sliding_layers = %s\n}\ninference w {\n  model = m\n  system = DGX_H200\n  accelerators = 8\n"
+            "  scenario = \"offline\"\n}\n")
+    results, sink = evaluate_text(text % "30", "spec.factory")
+    assert "infeasible-workload" in [d.code for d in sink.errors]
+    assert any("`let sliding_layers` = 30 is more than its 24 layers" in d.message for d in sink.errors)
+    assert not np.isfinite(results.values["w.tokens_per_s"]).any()
+    assert [d.code for d in _diags(text % "24")] == []
+
+
 def test_a_swept_let_in_place_of_an_assumption_names_the_bad_scenario() -> None:
     diags = _diags(LET_ASSUMPTION % ("first_token_delay", "d") + "param d = 0.3\n", {"d": "[0.3, -1]"})
     assert [d.code for d in diags] == ["out-of-range"]

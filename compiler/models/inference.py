@@ -1931,6 +1931,21 @@ def _weight_bits_range(bits, precision: str, best: dict) -> None:
                       for x, out, r in zip(bits, bad, best["reason"])]
 
 
+def _window_layers_range(arch: Architecture, best: dict) -> None:
+    """A model's `let sliding_layers` counts some of its `layers` (module docstring, "Attention of latent and
+    windowed layers": L - L_w layers attend to the whole context); where it exceeds them, the scenario has no
+    configuration (an `infeasible-workload` error with both numbers), never a negative count of full layers."""
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    layers, windowed = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
+                        for v in (arch.layers, arch.window_layers))
+    bad = windowed > layers
+    if not bad.any():
+        return
+    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
+    best["reason"] = [f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if out else r
+                      for w, n, out, r in zip(windowed, layers, bad, best["reason"])]
+
+
 def _power_cap_floor(power, best: dict) -> None:
     """A chip whose cap is at or below its draw with no compute (idle, and its memory traffic at a dense GEMM's)
     cannot run the workload at any clock: the scenario has no configuration (an `infeasible-workload` error with
@@ -1973,7 +1988,7 @@ def _layer_latency(ctx, platform: Platform) -> np.ndarray:
     """The workload's `layer_latency`, else per scenario: on SRAM-only chips the dependent GEMM stages of a
     layer times the on-die stage latency (SRAM_LAYER_STAGES x sram_stage_latency), else the GPU default."""
     if ctx.is_set("layer_latency"):
-        return ctx.get("layer_latency")
+        return ctx.get("layer_latency", layer_latency)      # (a `let` of it: its unit is checked, compiler.checks)
     sram = platform.sram_only()
     gpu = ctx.get("layer_latency", layer_latency)
     if not sram.any():
@@ -2106,6 +2121,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
     if hw.power is not None:                                      # a power cap that leaves nothing to compute
         _power_cap_floor(hw.power, best)
+    _window_layers_range(arch, best)                              # more sliding-window layers than layers
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]
