@@ -248,6 +248,22 @@ def test_spec_without_a_facility_still_renders(tmp_path) -> None:
     assert report.render_markdown(results, "bare.factory", sink).startswith("## ")
 
 
+def test_checks_only_on_definitions_render_no_empty_table() -> None:
+    """A published-run spec places no rack: its one check passes on the stdlib server's definition
+    (examples/published/llama3_405b.factory). The Checks section printed a table header with no row and then
+    "1 more pass": it now says what passed, with no empty table in either report."""
+    text = ("from systems import HGX_H100\nfrom models import Llama3_1_8B\nsite s {\n  training t {\n"
+            "    model = Llama3_1_8B\n    system = HGX_H100\n    accelerators = 8\n  }\n}\n")
+    results, sink = evaluate_text(text, "runs.factory")
+    md = report.render_markdown(results, "runs.factory", sink)
+    checks = md.split("### Checks", 1)[1].split("<details>", 1)[0]
+    assert "| | Check |" not in checks and "more pass" not in checks
+    assert re.search(r"\d+ pass on the definitions themselves; nothing in the plan places them", checks)
+    html = report.render_html(results, "runs.factory", sink)
+    section = html.split('id="checks"', 1)[1].split("</section>", 1)[0]
+    assert "<thead>" not in section and "more pass" not in section and "pass on the definitions" in section
+
+
 def test_build_errors_exit_with_the_contract_codes(tmp_path) -> None:
     result, _ = _build(tmp_path, tmp_path / "missing.factory")
     assert result.exit_code == 2
