@@ -215,7 +215,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             def fmt(x: float) -> str:
                 return f"{x:g}" if fspec.unit == "1" else format_value(x, fspec.unit)
 
-            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
+            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
             note = (f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
                     "docs/models.md gives its source)" if isinstance(fspec, Assumption)
@@ -227,9 +227,20 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             def fmt(x: float) -> str:
                 return f"{x / scale:g} {written}" if written else f"{x:g}"
 
-            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
+            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
             error(Code.OUT_OF_RANGE, message, _span_of(node))
+
+
+def _values_text(values: np.ndarray, where: np.ndarray, fmt) -> str:
+    """The distinct bad values in scenario order (`0, 2.5, -3`), at most MAX_SCENARIOS_NAMED of them."""
+    seen: list[float] = []
+    for i in where:
+        x = float(values[i])
+        if x not in seen:
+            seen.append(x)
+    more = ", ..." if len(seen) > MAX_SCENARIOS_NAMED else ""
+    return ", ".join(fmt(x) for x in seen[:MAX_SCENARIOS_NAMED]) + more
 
 
 def _span_of(node):

@@ -285,6 +285,20 @@ def test_an_overlap_switch_is_on_or_off(name) -> None:
     assert [d.code for d in _diags(text % "0")] == [] and [d.code for d in _diags(text % "1")] == []
 
 
+def test_a_swept_engine_cap_below_one_names_each_bad_value_and_the_cap_as_the_reason() -> None:
+    """`let max_batch_size = c` swept over 0, 2.5, -3 and 1: the range error named only the first bad value ("it
+    is 0 in 3 of 4 scenarios (c = 0; c = 2.5; c = -3)"), and the workload's reason for c <= 0 blamed memory
+    ("the KV cache of one sequence does not fit: 22.53 MB per chip ..., 63.18 GB free"), which a cap of
+    floor(c / d) = 0 sequences an engine is not. Now both say what they are."""
+    diags = _diags(LET_ASSUMPTION % ("max_batch_size", "c") + "param c = 1\n", {"c": "[0, 2.5, -3, 1]"})
+    out = [d for d in diags if d.code == "out-of-range"]
+    assert len(out) == 1 and "it is 0, 2.5, -3 in 3 of 4 scenarios" in out[0].message
+    infeasible = [d for d in diags if d.code == "infeasible-workload"]
+    assert len(infeasible) == 1 and "KV cache" not in infeasible[0].message
+    assert "`let max_batch_size` = 0 leaves an engine no sequence to decode" in infeasible[0].message
+    assert "`let max_batch_size` = -3 leaves an engine no sequence to decode" in infeasible[0].message
+
+
 def test_more_sliding_window_layers_than_layers_cannot_run() -> None:
     """`let sliding_layers` L_w counts some of a model's L layers; the other L - L_w attend to the whole context.
     gpt-oss-20b (24 layers) with L_w = 30 printed a throughput from -6 full-attention layers: now the workload

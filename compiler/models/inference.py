@@ -1651,6 +1651,10 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
             return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
                     f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "
                     f"weights, room for {q(at(best['closest_max_batch']), '')} sequences")
+        cap = at(load.batch_cap)
+        if np.isfinite(cap) and at(engine_batch_cap(cap, max(d, 1.0))) < 1:   # the engine's cap, not its memory
+            return (f"`let max_batch_size` = {cap:g} leaves an engine no sequence to decode"
+                    + (f" on each of its d = {q(d, '')} attention ranks" if d > 1 else ""))
         return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
                 f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
     parts = []
