@@ -1533,7 +1533,13 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             continue
         si = results.units.get(quantity, "1")
         qdim = parse_unit(si).dim
-        if unit.dim != qdim or unit.point:
+        node = results.graph.nodes.get(quantity)
+        point = node is not None and node.display == "temp"     # a temperature point (degC or K both read)
+        if unit.dim == qdim and unit.point and not point:
+            at("unit", f"unit `{unit_text}` is a temperature point; `{quantity}` is a temperature difference: "
+                       f"write it in K", Code.UNIT_MISMATCH)
+            continue
+        if unit.dim != qdim:
             at("unit", f"unit `{unit_text}` is {_dimension(unit.dim)}; `{quantity}` is {_dimension(qdim)} "
                        f"(SI unit {si})", Code.UNIT_MISMATCH)
             continue

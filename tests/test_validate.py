@@ -464,6 +464,24 @@ def test_user_csv_a_measured_value_of_the_other_sign_is_refused(tmp_path) -> Non
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 
+def test_user_csv_reads_a_temperature_in_degc(tmp_path) -> None:
+    """lab.chilled_water_temp is a temperature point: the air supply 24 degC less the coil's 6 K offset
+    (assumptions air_supply_temp, chilled_water_offset) = 18 degC = 291.15 K. Measured as `18,degC` the row was
+    refused with "unit `degC` is temperature difference; ... is temperature difference"; it now compares
+    (error 0), as `291.15,K` does. A difference (liquid_delta_t, 10 K) given in degC is still refused, saying
+    why."""
+    lab = USER.parent / "lab.factory"
+    bad = tmp_path / "t.csv"
+    bad.write_text("spec,quantity,measured,unit\n"
+                   f"{lab},lab.chilled_water_temp,18,degC\n{lab},lab.chilled_water_temp,291.15,K\n"
+                   f"{lab},assumptions.liquid_delta_t,10,degC\n{lab},assumptions.liquid_delta_t,10,K\n")
+    rows, sink = run_user(str(bad))
+    assert [r.line for r in rows] == [2, 3, 5]
+    assert rows[0].measured == pytest.approx(291.15) and rows[0].error == pytest.approx(0, abs=1e-9)
+    assert [(d.code, d.span.line) for d in sink.items] == [("unit-mismatch", 4)]
+    assert "is a temperature point; `assumptions.liquid_delta_t` is a temperature difference" in sink.items[0].message
+
+
 def test_user_csv_missing_columns_is_a_usage_error(tmp_path) -> None:
     bad = tmp_path / "u.csv"
     bad.write_text("spec,value\nx,1\n")
