@@ -41,6 +41,7 @@ def check_values(ev, results) -> None:
     absent = getattr(results, "absent", None) or {}
     graph = results.graph
     _check_let_units(ev, results)
+    _check_misspelt_lets(ev, results)
     taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
     for path, value in results.values.items():
@@ -108,6 +109,52 @@ def _check_let_units(ev, results) -> None:
                           f"{what} `{declared.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
+
+
+WORKLOAD_KINDS = ("inference", "training")
+
+
+def _model_let_names() -> frozenset[str]:
+    """The names a model reads from a `let` (every `Assumption` and `Option` of compiler.models)."""
+    global _MODEL_LET_NAMES
+    if _MODEL_LET_NAMES is None:
+        import sys
+
+        names = set()
+        for name, module in sorted(sys.modules.items()):
+            if name.startswith("compiler.models") and module is not None:
+                names.update(v.name for v in vars(module).values() if isinstance(v, (Assumption, Option)))
+        _MODEL_LET_NAMES = frozenset(names)
+    return _MODEL_LET_NAMES
+
+
+_MODEL_LET_NAMES: frozenset[str] | None = None
+
+
+def _check_misspelt_lets(ev, results) -> None:
+    """A `let` on a workload that nothing reads and whose name is one letter or so from a figure the models read
+    (`let max_batch_sise = 64`) changed nothing, silently: `unknown-name` warning at its name, with the name
+    the model reads."""
+    from dsl.diagnostics import suggest
+
+    graph = results.graph
+    lets = [node for node in graph.nodes.values() if node.kind == "let" and node.instance is not None
+            and node.instance.kind in WORKLOAD_KINDS]
+    if not lets:
+        return
+    known = _model_let_names()
+    read = set()
+    for node in graph.nodes.values():
+        read.update(node.deps)
+    for node in lets:
+        name = node.path.rpartition(".")[2]
+        if name in known or node.path in read:
+            continue
+        close = suggest(name, known, cutoff=0.85)
+        if close is not None:
+            ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model and no expression: did you mean "
+                            f"`{close}`, which the models read?", node.span,
+                            help=f"rename it `let {close} = ...`")
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:

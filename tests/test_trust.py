@@ -299,6 +299,20 @@ def test_a_swept_engine_cap_below_one_names_each_bad_value_and_the_cap_as_the_re
     assert "`let max_batch_size` = -3 leaves an engine no sequence to decode" in infeasible[0].message
 
 
+def test_a_misspelt_model_let_on_a_workload_is_a_warning_naming_the_figure() -> None:
+    """`let max_batch_sise = 1` (for `max_batch_size`) was read by nothing and changed nothing: the same throughput
+    as without it, and no word. A workload `let` that nothing reads, a letter from a name the models read, is an
+    `unknown-name` warning at its name with that name; a `let` of the user's own (`let my_figure = 3`) is not."""
+    _, sink = evaluate_text(LET_ASSUMPTION % ("max_batch_sise", "1"), "spec.factory")
+    warned = [d for d in sink.items if d.code == "unknown-name"]
+    assert [(d.severity, d.span.line, d.span.col) for d in warned] == [("warning", 8, 7)]
+    assert "did you mean `max_batch_size`" in warned[0].message
+    _, sink = evaluate_text(LET_ASSUMPTION % ("my_figure", "3"), "spec.factory")
+    assert "unknown-name" not in [d.code for d in sink.items]
+    _, sink = evaluate_text(LET_ASSUMPTION % ("max_batch_size", "64"), "spec.factory")
+    assert "unknown-name" not in [d.code for d in sink.items]
+
+
 def test_more_sliding_window_layers_than_layers_cannot_run() -> None:
     """`let sliding_layers` L_w counts some of a model's L layers; the other L - L_w attend to the whole context.
     gpt-oss-20b (24 layers) with L_w = 30 printed a throughput from -6 full-attention layers: now the workload
