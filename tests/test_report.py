@@ -181,6 +181,17 @@ def test_markdown_has_the_kpi_table(starter) -> None:
     assert "### Checks" in md and "✅" in md
 
 
+def test_markdown_bom_says_what_cost_all_counts_as_the_html_does(starter) -> None:
+    """The flagship's BOM lists ConnectX8 x 103,680 at $3k, "Cost, all" $311M, inside GB300 NVL72 racks priced
+    whole ($3.5M each): that $311M is in the racks' IT capex, not added to the network capex. report.html said so
+    under its BOM; report.md, read alone, did not."""
+    note = "Costs of parts inside a system priced as a whole are part of that system's price."
+    md = (starter / "report.md").read_text(encoding="utf-8")
+    html = (starter / "report.html").read_text(encoding="utf-8")
+    assert "#### Bill of materials" in md and note in md
+    assert note.replace("'", "&#39;") in html or note in html
+
+
 def test_hostile_text_is_escaped(tmp_path) -> None:
     spec = tmp_path / "evil.factory"
     spec.write_text(HOSTILE, encoding="utf-8")
