@@ -253,6 +253,7 @@ def test_a_model_option_let_is_refused_outside_its_range_at_its_span(name, value
     ("first_token_delay", "1 s", "time (s)", "a plain number"),
     ("max_batch_size", "1 s", "time (s)", "a plain number"),
     ("kv_cache_fraction", "0.9 s", "time (s)", "a plain number"),
+    ("weight_bits", "9 s", "time (s)", "a plain number"),
 ])
 def test_a_let_in_place_of_an_assumption_has_its_unit(name, value, have, want) -> None:
     """The model reads a `let` for one of its assumptions or options as an SI figure in the assumption's unit:

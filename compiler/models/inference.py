@@ -594,6 +594,7 @@ QK_ROPE_HEAD_DIM = Option("qk_rope_head_dim", "1", NON_NEGATIVE, "the rope key w
 SLIDING_WINDOW = Option("sliding_window", "1", POSITIVE, "the tokens a sliding-window layer attends to")
 SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of sliding-window layers")
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
+WEIGHT_BITS = Option("weight_bits", "1", POSITIVE, "the checkpoint's bits per weight on average (Mixed weights)")
 MAX_BATCH_SIZE = Option("max_batch_size", "1", AT_LEAST_ONE,
                         "the sequences one serving engine (a tp x pp replica) holds at most (engine batch cap)")
 
@@ -2010,7 +2011,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     peak = _peak(chip, precision)                                 # at the full clock: the search applies the
     weight_bytes = np.asarray([PRECISION_BYTES[precision]])
     if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
-        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits"), precision, peak,
+        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
                                             _peak(chip, WIDER_FORMAT[precision]))
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
@@ -2122,7 +2123,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
                           TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
     if ctx.is_set("weight_bits"):                                 # a mixed checkpoint's bits out of its range
-        _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
+        _weight_bits_range(ctx.get("weight_bits", WEIGHT_BITS), _precision(ctx, platform), best)
     if hw.power is not None:                                      # a power cap that leaves nothing to compute
         _power_cap_floor(hw.power, best)
     _window_layers_range(arch, best)                              # more sliding-window layers than layers
