@@ -314,6 +314,23 @@ def test_a_misspelt_model_let_on_a_workload_is_a_warning_naming_the_figure() -> 
     assert "unknown-name" not in [d.code for d in sink.items]
 
 
+@pytest.mark.parametrize("kind, body", [
+    ("inference", '  system = DGX_H200\n  accelerators = 8\n  scenario = "offline"\n'),
+    ("training", '  system = HGX_H800\n  accelerators = 2048\n  precision = "fp8"\n  tp = 1\n  pp = 16\n  ep = 64\n'),
+])
+@pytest.mark.parametrize("active", ["0", "300"])
+def test_routed_experts_outside_1_to_e_cannot_run(kind, body, active) -> None:
+    """DeepSeek-V3 routes a token to k of E = 256 experts, 1 <= k <= E. With `experts_active = 300` inference
+    printed 3,403 tok/s and training blamed memory; with 0, training printed 4.16 Mtok/s, faster than the real
+    k = 8 (3.75 Mtok/s). Now the workload has no configuration, the reason naming k and E."""
+    text = (f"from models import DeepSeek_V3\nfrom systems import DGX_H200, HGX_H800\nmodel m extends DeepSeek_V3 {{\n"
+            f"  experts_active = {active}\n}}\n{kind} w {{\n  model = m\n{body}}}\n")
+    results, sink = evaluate_text(text, "spec.factory")
+    reasons = [d.message for d in sink.errors if d.code == "infeasible-workload"]
+    assert len(reasons) == 1 and f"experts_active = {active} of its 256 experts" in reasons[0], reasons
+    assert not np.isfinite(results.values["w.tokens_per_s"]).any()
+
+
 def test_more_sliding_window_layers_than_layers_cannot_run() -> None:
     """`let sliding_layers` L_w counts some of a model's L layers; the other L - L_w attend to the whole context.
     gpt-oss-20b (24 layers) with L_w = 30 printed a throughput from -6 full-attention layers: now the workload

@@ -1936,19 +1936,26 @@ def _weight_bits_range(bits, precision: str, best: dict) -> None:
                       for x, out, r in zip(bits, bad, best["reason"])]
 
 
-def _window_layers_range(arch: Architecture, best: dict) -> None:
-    """A model's `let sliding_layers` counts some of its `layers` (module docstring, "Attention of latent and
-    windowed layers": L - L_w layers attend to the whole context); where it exceeds them, the scenario has no
-    configuration (an `infeasible-workload` error with both numbers), never a negative count of full layers."""
+def _model_shape_range(arch: Architecture, best: dict) -> None:
+    """A model's counts that name a part of another: `let sliding_layers` L_w of its `layers` L (module docstring,
+    "Attention of latent and windowed layers": L - L_w layers attend to the whole context) and, with `experts`
+    E > 0, `experts_active` k of them, 1 <= k <= E (a token's routed experts). Where one is outside, the scenario
+    has no configuration (an `infeasible-workload` error with the numbers), never a throughput from negative full
+    layers or from more experts than the model has."""
     feasible = np.asarray(best["feasible"]).reshape(-1)
-    layers, windowed = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
-                        for v in (arch.layers, arch.window_layers))
-    bad = windowed > layers
+    layers, windowed, experts, active = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
+                                         for v in (arch.layers, arch.window_layers, arch.experts, arch.experts_active))
+    too_many_windowed = windowed > layers
+    bad_routing = (experts > 0) & ((active < 1) | (active > experts))
+    bad = too_many_windowed | bad_routing
     if not bad.any():
         return
     best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
-    best["reason"] = [f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if out else r
-                      for w, n, out, r in zip(windowed, layers, bad, best["reason"])]
+    best["reason"] = [
+        (f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if lw else
+         f"the model's experts_active = {k:g} of its {e:g} experts: a token is routed to 1 to {e:g} of them")
+        if out else r
+        for w, n, k, e, lw, out, r in zip(windowed, layers, active, experts, too_many_windowed, bad, best["reason"])]
 
 
 def _power_cap_floor(power, best: dict) -> None:
@@ -2126,7 +2133,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         _weight_bits_range(ctx.get("weight_bits", WEIGHT_BITS), _precision(ctx, platform), best)
     if hw.power is not None:                                      # a power cap that leaves nothing to compute
         _power_cap_floor(hw.power, best)
-    _window_layers_range(arch, best)                              # more sliding-window layers than layers
+    _model_shape_range(arch, best)                                # windowed layers, routed experts
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]

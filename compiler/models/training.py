@@ -235,8 +235,8 @@ import numpy as np
 
 from . import Assumption, NON_NEGATIVE, RESERVE, SWITCH, UNIT_FRACTION, output
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
-from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelerator_cost, architecture, cached,
-                        collective_latency)
+from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, accelerator_cost,
+                        architecture, cached, collective_latency)
 from .power import compute_clock_fraction
 
 training_efficiency = Assumption(
@@ -885,6 +885,7 @@ def _solve(ctx) -> dict:
                           for i, bad in enumerate(part["feasible"] == 0)]
         parts.append((rows.stop - rows.start, part))
     best = _scatter(parts, inverse)
+    _model_shape_range(arch, best)                              # windowed layers, routed experts (as inference)
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(_rates(ctx), best["n"], t0)
