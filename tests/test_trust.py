@@ -122,12 +122,25 @@ def test_ranges_are_one_declaration_per_type() -> None:
             if f.type in ("text", "bool") or f.type.startswith(("choice:", "ref:")):
                 assert r is None
             else:
-                assert r is (RANGES["positive"] if f.positive else RANGES.get(f.type, RANGES["quantity"])), \
+                positive = RANGES["positive count"] if f.type == "count" else RANGES["positive"]
+                assert r is (positive if f.positive else RANGES.get(f.type, RANGES["quantity"])), \
                     (spec.name, f.name)
     assert kinds()["ups"].fields["efficiency"].type == "efficiency"
     eff = RANGES["efficiency"]
     assert not eff.contains(0.0) and eff.contains(1e-9) and eff.contains(1.0) and not eff.contains(96.0)
     assert RANGES["count"].contains(2.0 ** 53) and not RANGES["count"].contains(2.0 ** 53 + 2)
+
+
+@pytest.mark.parametrize("field", ["params", "layers", "hidden", "heads", "kv_heads", "head_dim"])
+def test_a_model_dimension_of_zero_is_refused_at_its_span(field) -> None:
+    """A model's sizes are counts the models divide by (head_dim = hidden / heads, the KV cache per token
+    2 kv_heads head_dim layers): `kv_heads = 0` printed "the KV cache of one sequence does not fit: nan B per
+    chip ... nan B free after nan B of weights". Each is a whole number of at least 1, refused at its value."""
+    text = ("model m {\n  params = 8e9\n  layers = 32\n  hidden = 4096\n  heads = 32\n  kv_heads = 8\n"
+            "  head_dim = 128\n}\n").replace(f"  {field} = ", f"  {field} = 0 * ")
+    diags = _diags(text)
+    assert [d.code for d in diags] == ["out-of-range"], [d.message for d in diags]
+    assert f"`{field}` of model `m` must be a whole number from 1 to 2^53; this is 0" in diags[0].message
 
 
 def test_stdlib_and_examples_are_in_range() -> None:
