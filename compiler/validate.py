@@ -725,6 +725,9 @@ def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dic
     missing = columns - set(header)
     if missing:
         raise ValueError(f"missing columns {', '.join(sorted(missing))}")
+    twice = sorted({h for h in header if h in columns and header.count(h) > 1})
+    if twice:                   # a row would keep the last one's value and point at the first's column
+        raise ValueError(f"the header names {', '.join(twice)} more than once")
     rows: list[tuple[int, dict]] = []
     last = reader.line_num
     while True:

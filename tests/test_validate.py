@@ -482,6 +482,15 @@ def test_user_csv_reads_a_temperature_in_degc(tmp_path) -> None:
     assert "is a temperature point; `assumptions.liquid_delta_t` is a temperature difference" in sink.items[0].message
 
 
+def test_a_column_named_twice_is_a_usage_error(tmp_path) -> None:
+    """`spec,quantity,measured,unit,unit`: each row kept the second unit (`W`) and pointed at the first column's
+    text (`tok/s`) when it said `W` was the wrong kind. A header that names a column it reads twice is refused."""
+    bad = tmp_path / "u.csv"
+    bad.write_text(f"spec,quantity,measured,unit,unit\n{USER.parent / 'lab.factory'},lab.board_power,5.6,kW,W\n")
+    result = CliRunner().invoke(main, ["validate", "--user", str(bad)])
+    assert result.exit_code == 2 and "the header names unit more than once" in result.output
+
+
 def test_user_csv_missing_columns_is_a_usage_error(tmp_path) -> None:
     bad = tmp_path / "u.csv"
     bad.write_text("spec,value\nx,1\n")
