@@ -9,6 +9,8 @@ What it checks, in every scenario of the sweep:
   - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) or as an
     option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
     declares (`compiler.models`), constant or not: `out-of-range` at the let;
+  - such a `let` has the dimension of the assumption or option it replaces (`let layer_latency = 5` would be
+    5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -38,6 +40,8 @@ def check_values(ev, results) -> None:
     count = max(int(results.scenario_count), 1)
     absent = getattr(results, "absent", None) or {}
     graph = results.graph
+    _check_let_units(ev, results)
+    _check_misspelt_lets(ev, results)
     taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
     for path, value in results.values.items():
@@ -79,6 +83,78 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def _check_let_units(ev, results) -> None:
+    """A `let` a model reads for one of its assumptions or options (`Evaluator.let_units`) is in that figure's
+    dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and
+    `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field."""
+    from dsl.units import DIMENSIONLESS, dimension_name, parse_unit, si_unit
+
+    def describe(dim) -> str:
+        return "a plain number" if dim == DIMENSIONLESS else f"{dimension_name(dim)} ({si_unit(dim)})"
+
+    for path, declared in sorted(getattr(ev, "let_units", {}).items()):
+        node = results.graph.nodes.get(path)
+        unit = results.units.get(path)
+        if node is None or unit is None:
+            continue
+        try:
+            have, want = parse_unit(unit).dim, parse_unit(declared.unit).dim
+        except (ValueError, KeyError):
+            continue
+        if have != want:
+            what = "assumption" if isinstance(declared, Assumption) else "option"
+            ev.sink.error(Code.UNIT_MISMATCH, f"`{path}` is {describe(have)}, but the model reads it as its "
+                          f"{what} `{declared.name}`, which is {describe(want)}", _span_of(node),
+                          help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
+                          else "write a plain number, without a unit")
+
+
+WORKLOAD_KINDS = ("inference", "training")
+
+
+def _model_let_names() -> frozenset[str]:
+    """The names a model reads from a `let` (every `Assumption` and `Option` of compiler.models)."""
+    global _MODEL_LET_NAMES
+    if _MODEL_LET_NAMES is None:
+        import sys
+
+        names = set()
+        for name, module in sorted(sys.modules.items()):
+            if name.startswith("compiler.models") and module is not None:
+                names.update(v.name for v in vars(module).values() if isinstance(v, (Assumption, Option)))
+        _MODEL_LET_NAMES = frozenset(names)
+    return _MODEL_LET_NAMES
+
+
+_MODEL_LET_NAMES: frozenset[str] | None = None
+
+
+def _check_misspelt_lets(ev, results) -> None:
+    """A `let` on a workload that nothing reads and whose name is one letter or so from a figure the models read
+    (`let max_batch_sise = 64`) changed nothing, silently: `unknown-name` warning at its name, with the name
+    the model reads."""
+    from dsl.diagnostics import suggest
+
+    graph = results.graph
+    lets = [node for node in graph.nodes.values() if node.kind == "let" and node.instance is not None
+            and node.instance.kind in WORKLOAD_KINDS]
+    if not lets:
+        return
+    known = _model_let_names()
+    read = set()
+    for node in graph.nodes.values():
+        read.update(node.deps)
+    for node in lets:
+        name = node.path.rpartition(".")[2]
+        if name in known or node.path in read:
+            continue
+        close = suggest(name, known, cutoff=0.85)
+        if close is not None:
+            ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model and no expression: did you mean "
+                            f"`{close}`, which the models read?", node.span,
+                            help=f"rename it `let {close} = ...`")
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:
@@ -186,7 +262,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             def fmt(x: float) -> str:
                 return f"{x:g}" if fspec.unit == "1" else format_value(x, fspec.unit)
 
-            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
+            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
             note = (f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
                     "docs/models.md gives its source)" if isinstance(fspec, Assumption)
@@ -198,9 +274,20 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             def fmt(x: float) -> str:
                 return f"{x / scale:g} {written}" if written else f"{x:g}"
 
-            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {fmt(v)}"
+            message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
             error(Code.OUT_OF_RANGE, message, _span_of(node))
+
+
+def _values_text(values: np.ndarray, where: np.ndarray, fmt) -> str:
+    """The distinct bad values in scenario order (`0, 2.5, -3`), at most MAX_SCENARIOS_NAMED of them."""
+    seen: list[float] = []
+    for i in where:
+        x = float(values[i])
+        if x not in seen:
+            seen.append(x)
+    more = ", ..." if len(seen) > MAX_SCENARIOS_NAMED else ""
+    return ", ".join(fmt(x) for x in seen[:MAX_SCENARIOS_NAMED]) + more
 
 
 def _span_of(node):

@@ -153,6 +153,7 @@ class Evaluator:
         self.absent: dict[str, Absent] = {}
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
         self.let_ranges: dict[str, Assumption | Option] = {}   # a `let` a model read for an assumption or option
+        self.let_units: dict[str, Assumption | Option] = {}    # every such `let`: its unit is checked
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -760,9 +761,10 @@ class Context:
                 value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
-            if isinstance(default, (Assumption, Option)) and default.range is not None \
-                    and ev.graph.nodes[path].kind == "let":   # a spec's figure for an assumption or option:
-                ev.let_ranges[path] = default                 # its range is checked (compiler.checks)
+            if isinstance(default, (Assumption, Option)) and ev.graph.nodes[path].kind == "let":
+                ev.let_units[path] = default                  # a spec's figure for an assumption or option: its
+                if default.range is not None:                 # unit and range are checked (compiler.checks)
+                    ev.let_ranges[path] = default
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)

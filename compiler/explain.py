@@ -29,12 +29,39 @@ def _value_text(results, node: Node) -> str:
         return "(not computed)"
     unit = results.units.get(node.path, "")
     values = value.astype(float).ravel()
+    reasons = _absent_reasons(results, node.path, values)
+    if reasons and len(reasons) == values.size:         # no value anywhere: n/a with the models' reason
+        return f"n/a ({reasons[0]})" + (f" in all {values.size} scenarios" if values.size > 1 else "")
     first = format_quantity(float(values[0]), unit, node.display)
+    if reasons:                                         # a value in some scenarios only
+        shown = values[np.isfinite(values)]
+        low = format_quantity(float(np.min(shown)), unit, node.display)
+        high = format_quantity(float(np.max(shown)), unit, node.display)
+        span = low if low == high else f"{low} .. {high}"
+        return f"{span} in {shown.size} of {values.size} scenarios; n/a in {len(reasons)} ({reasons[0]})"
     if values.size > 1 and not np.all(values == values[0]):
         low = format_quantity(float(np.nanmin(values)), unit, node.display)
         high = format_quantity(float(np.nanmax(values)), unit, node.display)
         return f"{low} .. {high} over {values.size} scenarios"
     return first
+
+
+def _absent_reasons(results, path: str, values: np.ndarray) -> list[str]:
+    """Why the quantity has no value, one text per scenario where it has none (`Results.absent`: an infeasible
+    workload), in scenario order; empty where it has a value everywhere."""
+    found = getattr(results, "absent", {}).get(path)
+    if found is None:
+        return []
+    out = []
+    for i in np.flatnonzero(~np.isfinite(values)):
+        if hasattr(found, "at"):
+            reason = found.at(int(i))
+        else:
+            mask = np.asarray(found.mask).reshape(-1)
+            reason = found.reason if bool(mask[i if mask.size > 1 else 0]) else None
+        if reason is not None:
+            out.append(str(reason))
+    return out
 
 
 def _formula(node: Node, sources) -> str:

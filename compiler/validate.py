@@ -276,7 +276,7 @@ Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inf
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
 the requests it collects as one batch to the next of its 8 data-parallel vLLM engines every `--batcher-threshold`
-0.3 s: the v4.1 rows of the CDNA3 chips get `let batch_window = 0.3` (the inference model's "Harness batcher": the
+0.3 s: the v4.1 rows of the CDNA3 chips get `let batch_window = 0.3 s` (the inference model's "Harness batcher": the
 time to first token waits for the batch and its whole prefill; docs/accuracy.md, Latency v9).
 Precision (inference): per accelerator name in stdlib/accelerator_aliases.csv (FP8 on Hopper, GH200, Gaudi 2,
 MI300X/MI325X; FP4 on Blackwell; BF16 on A100). Training uses FP8 where the chip has it (NVIDIA's MLPerf Training
@@ -766,6 +766,9 @@ def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dic
     missing = columns - set(header)
     if missing:
         raise ValueError(f"missing columns {', '.join(sorted(missing))}")
+    twice = sorted({h for h in header if h in columns and header.count(h) > 1})
+    if twice:                   # a row would keep the last one's value and point at the first's column
+        raise ValueError(f"the header names {', '.join(twice)} more than once")
     rows: list[tuple[int, dict]] = []
     last = reader.line_num
     while True:
@@ -1097,10 +1100,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         row.lets.update(engine_limits(d.get("round", "").strip(), serving.model, scenario, alias.chip, n))
     window = BATCH_WINDOWS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
     if window and scenario != "offline":
-        row.lets["batch_window"] = float(window)     # AMD's v4.1 harness-side batcher ("Harness batcher" above)
+        row.lets["batch_window"] = Q(window, "s")    # AMD's v4.1 harness-side batcher ("Harness batcher" above)
     if (d.get("round", "").strip(), serving.model) in GEMM_SWIGLU and alias.chip in GEMM_SWIGLU_CHIPS:
         row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
-
     draft = serving.drafts.get(scenario)
     if draft and _round_version(d.get("round", "")) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")
@@ -1587,7 +1589,13 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             continue
         si = results.units.get(quantity, "1")
         qdim = parse_unit(si).dim
-        if unit.dim != qdim or unit.point:
+        node = results.graph.nodes.get(quantity)
+        point = node is not None and node.display == "temp"     # a temperature point (degC or K both read)
+        if unit.dim == qdim and unit.point and not point:
+            at("unit", f"unit `{unit_text}` is a temperature point; `{quantity}` is a temperature difference: "
+                       f"write it in K", Code.UNIT_MISMATCH)
+            continue
+        if unit.dim != qdim:
             at("unit", f"unit `{unit_text}` is {_dimension(unit.dim)}; `{quantity}` is {_dimension(qdim)} "
                        f"(SI unit {si})", Code.UNIT_MISMATCH)
             continue
@@ -1600,7 +1608,12 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             at("quantity", f"`{quantity}` has no value in `{spec}`" + (f" ({getattr(reason, 'reason', reason)})"
                                                                        if reason else ""))
             continue
-        out.append(UserRow(line, spec, quantity, unit.to_si(value), si, float(values[0]), data.get("note", "")))
+        measured = unit.to_si(value)
+        if measured * float(values[0]) < 0:         # predicted / measured - 1 means nothing across zero
+            at("measured", f"measured value `{data['measured']}` {unit_text} and the prediction "
+                           f"{float(values[0]):.6g} {si} have opposite signs: the relative error is not defined")
+            continue
+        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", "")))
     return out, sink
 
 

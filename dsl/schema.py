@@ -141,6 +141,7 @@ RANGES: dict[str, Range] = {
     "K": Range(0.0, lo_open=True),  # a temperature rise across the racks: 0 would need an infinite flow
     "quantity": Range(0.0),      # every unit-typed field: powers, prices, sizes, rates, durations, flows
     "positive": Range(0.0, lo_open=True),  # a unit-typed field marked `positive`: a quantity a model divides by
+    "positive count": Range(1.0, 2.0 ** 53, integral=True),  # a count marked `positive`: a model divides by it
 }
 
 
@@ -150,7 +151,7 @@ def field_range(fspec: "FieldSpec") -> Range | None:
     if not isinstance(kind, QuantityKind):
         return None
     if fspec.positive:
-        return RANGES["positive"]
+        return RANGES["positive count"] if kind.text == "count" else RANGES["positive"]
     return RANGES.get(kind.text) or RANGES["quantity"]
 
 
@@ -508,13 +509,13 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     "pump": ("cooling", "A pump.", _COOLING_GEAR, ""),
     "model": ("workload", "A neural network model's architecture (dense or mixture-of-experts). A model with "
               "latent attention (MLA) gives `let kv_cache_width = ...`: values cached per token and layer.", """
-        params        count   required  total parameters
+        params        count   required positive  total parameters
         active_params count             parameters active per token (MoE); defaults to params
-        layers        count             transformer layers
-        hidden        count             hidden size
-        heads         count             attention heads
-        kv_heads      count             key/value heads (GQA); defaults to heads
-        head_dim      count             size of one head; defaults to hidden / heads
+        layers        count   positive  transformer layers
+        hidden        count   positive  hidden size
+        heads         count   positive  attention heads
+        kv_heads      count   positive  key/value heads (GQA); defaults to heads
+        head_dim      count   positive  size of one head; defaults to hidden / heads
         ffn           count             feed-forward inner size (of one expert for MoE)
         vocab         count             vocabulary size
         experts       count             routed experts per MoE layer (0 or unset: dense)

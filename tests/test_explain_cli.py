@@ -46,3 +46,35 @@ def test_explain_unknown_path_suggests(monkeypatch) -> None:
     result = explain(FLAGSHIP, "frontier_campus.pu")
     assert result.exit_code == 2
     assert "did you mean `frontier_campus.pue`?" in result.output
+
+
+SERVICE = """from systems import DGX_H100
+from models import Llama3_1_70B
+param cap = 0
+inference w {
+  model = Llama3_1_70B
+  system = DGX_H100
+  accelerators = 8
+  precision = "fp8"
+  scenario = "server"
+  input_tokens = 1000 tok
+  output_tokens = 200 tok
+  let max_batch_size = cap
+}
+"""
+
+
+def test_explain_of_a_figure_the_models_leave_absent_says_why_not_nan(tmp_path) -> None:
+    """A workload that cannot run has no throughput (eval: "n/a (n/a: the reason)", null in JSON); explain printed
+    "w.tokens_per_s = nan tok/s". It now prints n/a with the models' reason, and in a sweep the scenarios that
+    have a value and those that do not."""
+    spec = tmp_path / "svc.factory"
+    spec.write_text(SERVICE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(spec), "w.tokens_per_s", "--depth", "0"])
+    assert result.exit_code == 1, result.output            # the workload's error (and the cap's range error)
+    first = result.stdout.splitlines()[0]
+    assert "nan" not in first
+    assert first.startswith("w.tokens_per_s = n/a (`let max_batch_size` = 0 leaves an engine no sequence")
+    result = CliRunner().invoke(main, ["explain", str(spec), "w.tokens_per_s", "--depth", "0", "-D", "cap=[0,64]"])
+    first = result.stdout.splitlines()[0]
+    assert "nan" not in first and " in 1 of 2 scenarios; n/a in 1 (`let max_batch_size` = 0" in first

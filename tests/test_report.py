@@ -181,6 +181,17 @@ def test_markdown_has_the_kpi_table(starter) -> None:
     assert "### Checks" in md and "✅" in md
 
 
+def test_markdown_bom_says_what_cost_all_counts_as_the_html_does(starter) -> None:
+    """The flagship's BOM lists ConnectX8 x 103,680 at $3k, "Cost, all" $311M, inside GB300 NVL72 racks priced
+    whole ($3.5M each): that $311M is in the racks' IT capex, not added to the network capex. report.html said so
+    under its BOM; report.md, read alone, did not."""
+    note = "Costs of parts inside a system priced as a whole are part of that system's price."
+    md = (starter / "report.md").read_text(encoding="utf-8")
+    html = (starter / "report.html").read_text(encoding="utf-8")
+    assert "#### Bill of materials" in md and note in md
+    assert note.replace("'", "&#39;") in html or note in html
+
+
 def test_hostile_text_is_escaped(tmp_path) -> None:
     spec = tmp_path / "evil.factory"
     spec.write_text(HOSTILE, encoding="utf-8")
@@ -246,6 +257,22 @@ def test_spec_without_a_facility_still_renders(tmp_path) -> None:
     html = report.render_html(results, "bare.factory", sink)
     assert "places no site" in html
     assert report.render_markdown(results, "bare.factory", sink).startswith("## ")
+
+
+def test_checks_only_on_definitions_render_no_empty_table() -> None:
+    """A published-run spec places no rack: its one check passes on the stdlib server's definition
+    (examples/published/llama3_405b.factory). The Checks section printed a table header with no row and then
+    "1 more pass": it now says what passed, with no empty table in either report."""
+    text = ("from systems import HGX_H100\nfrom models import Llama3_1_8B\nsite s {\n  training t {\n"
+            "    model = Llama3_1_8B\n    system = HGX_H100\n    accelerators = 8\n  }\n}\n")
+    results, sink = evaluate_text(text, "runs.factory")
+    md = report.render_markdown(results, "runs.factory", sink)
+    checks = md.split("### Checks", 1)[1].split("<details>", 1)[0]
+    assert "| | Check |" not in checks and "more pass" not in checks
+    assert re.search(r"\d+ pass on the definitions themselves; nothing in the plan places them", checks)
+    html = report.render_html(results, "runs.factory", sink)
+    section = html.split('id="checks"', 1)[1].split("</section>", 1)[0]
+    assert "<thead>" not in section and "more pass" not in section and "pass on the definitions" in section
 
 
 def test_build_errors_exit_with_the_contract_codes(tmp_path) -> None:

@@ -122,12 +122,25 @@ def test_ranges_are_one_declaration_per_type() -> None:
             if f.type in ("text", "bool") or f.type.startswith(("choice:", "ref:")):
                 assert r is None
             else:
-                assert r is (RANGES["positive"] if f.positive else RANGES.get(f.type, RANGES["quantity"])), \
+                positive = RANGES["positive count"] if f.type == "count" else RANGES["positive"]
+                assert r is (positive if f.positive else RANGES.get(f.type, RANGES["quantity"])), \
                     (spec.name, f.name)
     assert kinds()["ups"].fields["efficiency"].type == "efficiency"
     eff = RANGES["efficiency"]
     assert not eff.contains(0.0) and eff.contains(1e-9) and eff.contains(1.0) and not eff.contains(96.0)
     assert RANGES["count"].contains(2.0 ** 53) and not RANGES["count"].contains(2.0 ** 53 + 2)
+
+
+@pytest.mark.parametrize("field", ["params", "layers", "hidden", "heads", "kv_heads", "head_dim"])
+def test_a_model_dimension_of_zero_is_refused_at_its_span(field) -> None:
+    """A model's sizes are counts the models divide by (head_dim = hidden / heads, the KV cache per token
+    2 kv_heads head_dim layers): `kv_heads = 0` printed "the KV cache of one sequence does not fit: nan B per
+    chip ... nan B free after nan B of weights". Each is a whole number of at least 1, refused at its value."""
+    text = ("model m {\n  params = 8e9\n  layers = 32\n  hidden = 4096\n  heads = 32\n  kv_heads = 8\n"
+            "  head_dim = 128\n}\n").replace(f"  {field} = ", f"  {field} = 0 * ")
+    diags = _diags(text)
+    assert [d.code for d in diags] == ["out-of-range"], [d.message for d in diags]
+    assert f"`{field}` of model `m` must be a whole number from 1 to 2^53; this is 0" in diags[0].message
 
 
 def test_stdlib_and_examples_are_in_range() -> None:
@@ -243,6 +256,106 @@ def test_a_model_option_let_is_refused_outside_its_range_at_its_span(name, value
     diags = _diags(text)
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
     assert message in diags[0].message and "the model reads this `let` as" in diags[0].notes[0]
+
+
+@pytest.mark.parametrize("name, value, have, want", [
+    ("layer_latency", "5", "a plain number", "time (s)"),           # forgot `us`: 5 s a layer to the model
+    ("seq_overhead", "35 kW", "power (W)", "time (s)"),
+    ("batch_window", "0.3", "a plain number", "time (s)"),
+    ("max_num_tokens", "4096", "a plain number", "tokens (tok)"),
+    ("first_token_delay", "1 s", "time (s)", "a plain number"),
+    ("max_batch_size", "1 s", "time (s)", "a plain number"),
+    ("kv_cache_fraction", "0.9 s", "time (s)", "a plain number"),
+    ("weight_bits", "9 s", "time (s)", "a plain number"),
+])
+def test_a_let_in_place_of_an_assumption_has_its_unit(name, value, have, want) -> None:
+    """The model reads a `let` for one of its assumptions or options as an SI figure in the assumption's unit:
+    `let layer_latency = 5` was 5 s a layer (a workload that cannot run, blamed on its latency limits) and
+    `let max_batch_size = 1 s` a cap of 1, both silently. Of another dimension: one `unit-mismatch` at the let's
+    value, as a field of the wrong unit is."""
+    diags = [d for d in _diags(LET_ASSUMPTION % (name, value)) if d.code != "infeasible-workload"]
+    diags = [d for d in diags if not d.message.startswith("check failed")]
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("unit-mismatch", 8, len(f"  let {name} = ") + 1)]
+    assert f"`svc.{name}` is {have}, but the model reads it as its" in diags[0].message
+    assert f"`{name}`, which is {want}" in diags[0].message
+
+
+@pytest.mark.parametrize("name, value", [("layer_latency", "5 us"), ("batch_window", "300 ms"),
+                                         ("max_num_tokens", "4096 tok"), ("max_batch_size", "64")])
+def test_a_let_in_place_of_an_assumption_in_its_unit_is_accepted(name, value) -> None:
+    assert [d.code for d in _diags(LET_ASSUMPTION % (name, value))] == []
+
+
+@pytest.mark.parametrize("name", ["ep_comm_overlap", "tp_comm_overlap"])
+def test_an_overlap_switch_is_on_or_off(name) -> None:
+    """`ep_comm_overlap` and `tp_comm_overlap` are switches: the training model hides the communication where the
+    value is above 0, so 0.5 ran as 1 (all overlapped) without a word. Only 0 and 1 are accepted."""
+    text = ("from systems import HGX_H800\nfrom models import DeepSeek_V3\ntraining t {\n  model = DeepSeek_V3\n"
+            "  system = HGX_H800\n  accelerators = 256\n  precision = \"fp8\"\n  tp = 1\n  pp = 8\n  ep = 32\n"
+            f"  let {name} = %s\n}}\n")
+    diags = _diags(text % "0.5")
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 11)], [d.message for d in diags]
+    assert "must be a whole number from 0 to 1; it is 0.5" in diags[0].message
+    assert [d.code for d in _diags(text % "0")] == [] and [d.code for d in _diags(text % "1")] == []
+
+
+def test_a_swept_engine_cap_below_one_names_each_bad_value_and_the_cap_as_the_reason() -> None:
+    """`let max_batch_size = c` swept over 0, 2.5, -3 and 1: the range error named only the first bad value ("it
+    is 0 in 3 of 4 scenarios (c = 0; c = 2.5; c = -3)"), and the workload's reason for c <= 0 blamed memory
+    ("the KV cache of one sequence does not fit: 22.53 MB per chip ..., 63.18 GB free"), which a cap of
+    floor(c / d) = 0 sequences an engine is not. Now both say what they are."""
+    diags = _diags(LET_ASSUMPTION % ("max_batch_size", "c") + "param c = 1\n", {"c": "[0, 2.5, -3, 1]"})
+    out = [d for d in diags if d.code == "out-of-range"]
+    assert len(out) == 1 and "it is 0, 2.5, -3 in 3 of 4 scenarios" in out[0].message
+    infeasible = [d for d in diags if d.code == "infeasible-workload"]
+    assert len(infeasible) == 1 and "KV cache" not in infeasible[0].message
+    assert "`let max_batch_size` = 0 leaves an engine no sequence to decode" in infeasible[0].message
+    assert "`let max_batch_size` = -3 leaves an engine no sequence to decode" in infeasible[0].message
+
+
+def test_a_misspelt_model_let_on_a_workload_is_a_warning_naming_the_figure() -> None:
+    """`let max_batch_sise = 1` (for `max_batch_size`) was read by nothing and changed nothing: the same throughput
+    as without it, and no word. A workload `let` that nothing reads, a letter from a name the models read, is an
+    `unknown-name` warning at its name with that name; a `let` of the user's own (`let my_figure = 3`) is not."""
+    _, sink = evaluate_text(LET_ASSUMPTION % ("max_batch_sise", "1"), "spec.factory")
+    warned = [d for d in sink.items if d.code == "unknown-name"]
+    assert [(d.severity, d.span.line, d.span.col) for d in warned] == [("warning", 8, 7)]
+    assert "did you mean `max_batch_size`" in warned[0].message
+    _, sink = evaluate_text(LET_ASSUMPTION % ("my_figure", "3"), "spec.factory")
+    assert "unknown-name" not in [d.code for d in sink.items]
+    _, sink = evaluate_text(LET_ASSUMPTION % ("max_batch_size", "64"), "spec.factory")
+    assert "unknown-name" not in [d.code for d in sink.items]
+
+
+@pytest.mark.parametrize("kind, body", [
+    ("inference", '  system = DGX_H200\n  accelerators = 8\n  scenario = "offline"\n'),
+    ("training", '  system = HGX_H800\n  accelerators = 2048\n  precision = "fp8"\n  tp = 1\n  pp = 16\n  ep = 64\n'),
+])
+@pytest.mark.parametrize("active", ["0", "300"])
+def test_routed_experts_outside_1_to_e_cannot_run(kind, body, active) -> None:
+    """DeepSeek-V3 routes a token to k of E = 256 experts, 1 <= k <= E. With `experts_active = 300` inference
+    printed 3,403 tok/s and training blamed memory; with 0, training printed 4.16 Mtok/s, faster than the real
+    k = 8 (3.75 Mtok/s). Now the workload has no configuration, the reason naming k and E."""
+    text = (f"from models import DeepSeek_V3\nfrom systems import DGX_H200, HGX_H800\nmodel m extends DeepSeek_V3 {{\n"
+            f"  experts_active = {active}\n}}\n{kind} w {{\n  model = m\n{body}}}\n")
+    results, sink = evaluate_text(text, "spec.factory")
+    reasons = [d.message for d in sink.errors if d.code == "infeasible-workload"]
+    assert len(reasons) == 1 and f"experts_active = {active} of its 256 experts" in reasons[0], reasons
+    assert not np.isfinite(results.values["w.tokens_per_s"]).any()
+
+
+def test_more_sliding_window_layers_than_layers_cannot_run() -> None:
+    """`let sliding_layers` L_w counts some of a model's L layers; the other L - L_w attend to the whole context.
+    gpt-oss-20b (24 layers) with L_w = 30 printed a throughput from -6 full-attention layers: now the workload
+    has no configuration, with both numbers; L_w = L (every layer windowed) still runs."""
+    text = ("from models import GPT_OSS_20B\nfrom systems import DGX_H200\nmodel m extends GPT_OSS_20B {\n"
+            "  let sliding_layers = %s\n}\ninference w {\n  model = m\n  system = DGX_H200\n  accelerators = 8\n"
+            "  scenario = \"offline\"\n}\n")
+    results, sink = evaluate_text(text % "30", "spec.factory")
+    assert "infeasible-workload" in [d.code for d in sink.errors]
+    assert any("`let sliding_layers` = 30 is more than its 24 layers" in d.message for d in sink.errors)
+    assert not np.isfinite(results.values["w.tokens_per_s"]).any()
+    assert [d.code for d in _diags(text % "24")] == []
 
 
 def test_a_swept_let_in_place_of_an_assumption_names_the_bad_scenario() -> None:

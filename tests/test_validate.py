@@ -323,8 +323,9 @@ def test_v41_rows_carry_their_harness_engines() -> None:
     assert "max_num_tokens" not in _row(round="inference-v4.1").fields                              # Offline
     assert _row(scenario="Server").fields["max_num_tokens"].value == 1024                         # v5.0 H100
     amd = dict(accelerator="AMD Instinct MI300X-NPS1-SPX-192GB-750W", **v41)
-    assert _row(**amd).lets["batch_window"] == 0.3
-    assert _row(**amd, metric="ttft_p99", value="1600", unit="ms").lets["batch_window"] == 0.3
+    window = _row(**amd).lets["batch_window"]                      # a time: `let batch_window = 0.3 s`
+    assert (window.value, window.unit) == (0.3, "s")
+    assert _row(**amd, metric="ttft_p99", value="1600", unit="ms").lets["batch_window"] == window
     assert "batch_window" not in _row(**{**amd, "round": "inference-v5.0"}).lets
     assert "batch_window" not in _row(**{**amd, "scenario": "Offline"}).lets
     assert "batch_window" not in _row(**v41).lets                                                   # NVIDIA
@@ -457,6 +458,48 @@ def test_user_csv_cli(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["rows"][0]["error"] == pytest.approx(0, abs=1e-12) and doc["rows"][0]["unit"] == "J"
+
+
+def test_user_csv_a_measured_value_of_the_other_sign_is_refused(tmp_path) -> None:
+    """The error is predicted / measured - 1: lab.board_power is 8 x 700 W = 5.6 kW, so a measured -5.6 kW
+    printed an error of -200% as if it were a measurement the model missed. Across zero the ratio means nothing:
+    `invalid-row` at the measured value, exit code 1, the other rows compared."""
+    bad = tmp_path / "u.csv"
+    lab = USER.parent / "lab.factory"
+    bad.write_text(f"spec,quantity,measured,unit\n{lab},lab.board_power,-5.6,kW\n{lab},lab.board_power,5.6,kW\n")
+    rows, sink = run_user(str(bad))
+    assert [r.line for r in rows] == [3] and rows[0].error == pytest.approx(0, abs=1e-12)
+    assert [(d.code, d.span.line) for d in sink.items] == [("invalid-row", 2)]
+    assert "opposite signs" in sink.items[0].message
+    result = CliRunner().invoke(main, ["validate", "--user", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_user_csv_reads_a_temperature_in_degc(tmp_path) -> None:
+    """lab.chilled_water_temp is a temperature point: the air supply 24 degC less the coil's 6 K offset
+    (assumptions air_supply_temp, chilled_water_offset) = 18 degC = 291.15 K. Measured as `18,degC` the row was
+    refused with "unit `degC` is temperature difference; ... is temperature difference"; it now compares
+    (error 0), as `291.15,K` does. A difference (liquid_delta_t, 10 K) given in degC is still refused, saying
+    why."""
+    lab = USER.parent / "lab.factory"
+    bad = tmp_path / "t.csv"
+    bad.write_text("spec,quantity,measured,unit\n"
+                   f"{lab},lab.chilled_water_temp,18,degC\n{lab},lab.chilled_water_temp,291.15,K\n"
+                   f"{lab},assumptions.liquid_delta_t,10,degC\n{lab},assumptions.liquid_delta_t,10,K\n")
+    rows, sink = run_user(str(bad))
+    assert [r.line for r in rows] == [2, 3, 5]
+    assert rows[0].measured == pytest.approx(291.15) and rows[0].error == pytest.approx(0, abs=1e-9)
+    assert [(d.code, d.span.line) for d in sink.items] == [("unit-mismatch", 4)]
+    assert "is a temperature point; `assumptions.liquid_delta_t` is a temperature difference" in sink.items[0].message
+
+
+def test_a_column_named_twice_is_a_usage_error(tmp_path) -> None:
+    """`spec,quantity,measured,unit,unit`: each row kept the second unit (`W`) and pointed at the first column's
+    text (`tok/s`) when it said `W` was the wrong kind. A header that names a column it reads twice is refused."""
+    bad = tmp_path / "u.csv"
+    bad.write_text(f"spec,quantity,measured,unit,unit\n{USER.parent / 'lab.factory'},lab.board_power,5.6,kW,W\n")
+    result = CliRunner().invoke(main, ["validate", "--user", str(bad)])
+    assert result.exit_code == 2 and "the header names unit more than once" in result.output
 
 
 def test_user_csv_missing_columns_is_a_usage_error(tmp_path) -> None:

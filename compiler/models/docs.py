@@ -42,7 +42,8 @@ def models_markdown() -> str:
     lines += ["", "## Assumptions", "",
               "A spec gives its own figure for an assumption with a `let` of its name on the block that uses it",
               "(`let first_token_delay = 0.5`); where a range is listed, a `let` outside it is an `out-of-range`",
-              "error at the let.", "",
+              "error at the let, and a `let` of another dimension than the unit listed (`let layer_latency = 5`",
+              "for 5 us) a `unit-mismatch` error.", "",
               "| name | value (SI) | unit | range (SI) | source |", "|---|---|---|---|---|"]
     for a in _assumptions():
         unit = "K (point)" if a.point else a.unit
@@ -50,7 +51,8 @@ def models_markdown() -> str:
         lines.append(f"| `{a.name}` | {a.value:.6g} | {unit} | {span} | {a.source.replace('|', '/')} |")
     lines += ["", "## Options", "",
               "A `let` a model reads only where the block defines it (no default); outside its range, an",
-              "`out-of-range` error at the let.", "", "| name | unit | range (SI) | what the model reads it as |",
+              "`out-of-range` error at the let; of another dimension than its unit, a `unit-mismatch` error.", "",
+              "| name | unit | range (SI) | what the model reads it as |",
               "|---|---|---|---|"]
     for o in _declared(Option):
         lines.append(f"| `{o.name}` | {o.unit} | {o.range.describe()} | {o.meaning} |")

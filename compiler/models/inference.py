@@ -674,6 +674,7 @@ QK_ROPE_HEAD_DIM = Option("qk_rope_head_dim", "1", NON_NEGATIVE, "the rope key w
 SLIDING_WINDOW = Option("sliding_window", "1", POSITIVE, "the tokens a sliding-window layer attends to")
 SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of sliding-window layers")
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
+WEIGHT_BITS = Option("weight_bits", "1", POSITIVE, "the checkpoint's bits per weight on average (Mixed weights)")
 MAX_BATCH_SIZE = Option("max_batch_size", "1", AT_LEAST_ONE,
                         "the sequences one serving engine (a tp x pp replica) holds at most (engine batch cap)")
 
@@ -1848,6 +1849,10 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
             return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
                     f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "
                     f"weights, room for {q(at(best['closest_max_batch']), '')} sequences")
+        cap = at(load.batch_cap)
+        if np.isfinite(cap) and at(engine_batch_cap(cap, max(d, 1.0))) < 1:   # the engine's cap, not its memory
+            return (f"`let max_batch_size` = {cap:g} leaves an engine no sequence to decode"
+                    + (f" on each of its d = {q(d, '')} attention ranks" if d > 1 else ""))
         return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
                 f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
     parts = []
@@ -2128,6 +2133,28 @@ def _weight_bits_range(bits, precision: str, best: dict) -> None:
                       for x, out, r in zip(bits, bad, best["reason"])]
 
 
+def _model_shape_range(arch: Architecture, best: dict) -> None:
+    """A model's counts that name a part of another: `let sliding_layers` L_w of its `layers` L (module docstring,
+    "Attention of latent and windowed layers": L - L_w layers attend to the whole context) and, with `experts`
+    E > 0, `experts_active` k of them, 1 <= k <= E (a token's routed experts). Where one is outside, the scenario
+    has no configuration (an `infeasible-workload` error with the numbers), never a throughput from negative full
+    layers or from more experts than the model has."""
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    layers, windowed, experts, active = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
+                                         for v in (arch.layers, arch.window_layers, arch.experts, arch.experts_active))
+    too_many_windowed = windowed > layers
+    bad_routing = (experts > 0) & ((active < 1) | (active > experts))
+    bad = too_many_windowed | bad_routing
+    if not bad.any():
+        return
+    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
+    best["reason"] = [
+        (f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if lw else
+         f"the model's experts_active = {k:g} of its {e:g} experts: a token is routed to 1 to {e:g} of them")
+        if out else r
+        for w, n, k, e, lw, out, r in zip(windowed, layers, active, experts, too_many_windowed, bad, best["reason"])]
+
+
 def _power_cap_floor(power, best: dict) -> None:
     """A chip whose cap is at or below its draw with no compute (idle, and its memory traffic at a dense GEMM's)
     cannot run the workload at any clock: the scenario has no configuration (an `infeasible-workload` error with
@@ -2203,7 +2230,7 @@ def _layer_latency(ctx, platform: Platform) -> np.ndarray:
     """The workload's `layer_latency`, else per scenario: on SRAM-only chips the dependent GEMM stages of a
     layer times the on-die stage latency (SRAM_LAYER_STAGES x sram_stage_latency), else the GPU default."""
     if ctx.is_set("layer_latency"):
-        return ctx.get("layer_latency")
+        return ctx.get("layer_latency", layer_latency)      # (a `let` of it: its unit is checked, compiler.checks)
     sram = platform.sram_only()
     gpu = ctx.get("layer_latency", layer_latency)
     if not sram.any():
@@ -2221,7 +2248,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     peak = _peak(chip, precision)                                 # at the full clock: the search applies the
     weight_bytes = np.asarray([PRECISION_BYTES[precision]])
     if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
-        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits"), precision, peak,
+        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
                                             _peak(chip, WIDER_FORMAT[precision]))
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
@@ -2336,11 +2363,12 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
                           TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
     if ctx.is_set("weight_bits"):                                 # a mixed checkpoint's bits out of its range
-        _weight_bits_range(ctx.get("weight_bits"), _precision(ctx, platform), best)
+        _weight_bits_range(ctx.get("weight_bits", WEIGHT_BITS), _precision(ctx, platform), best)
     if hw.power is not None:                                      # a power cap that leaves nothing to compute
         _power_cap_floor(hw.power, best)
     if ctx.is_set("draft_accepted_length"):                       # more accepted tokens than drafts can give
         _draft_length_range(load.draft_tokens, load.draft_tau, best)
+    _model_shape_range(arch, best)                                # windowed layers, routed experts
     if serving == "disaggregated":
         return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
     tokens = best["throughput"]

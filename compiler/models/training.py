@@ -233,10 +233,10 @@ import dataclasses
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, RESERVE, SHARE, UNIT_FRACTION, output
+from . import Assumption, NON_NEGATIVE, RESERVE, SWITCH, UNIT_FRACTION, output
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
-from .inference import (PRECISION_BYTES, Architecture, Platform, _peak, accelerator_cost, architecture, cached,
-                        collective_latency)
+from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, accelerator_cost,
+                        architecture, cached, collective_latency)
 from .power import compute_clock_fraction
 
 training_efficiency = Assumption(
@@ -283,7 +283,7 @@ tp_overlap = Assumption(
     "tensor-parallel communication overlap on (1) or off (0) [S]: with it each all-gather / reduce-scatter is split "
     "into tp chunks pipelined with the GEMM's (Wang et al., ASPLOS 2023; Megatron-Core / Transformer Engine "
     "`tp_comm_overlap`, on in NVIDIA's MLPerf Training GPT-3 NeMo configurations), one chunk's transfer exposed",
-    range=SHARE)
+    range=SWITCH)
 ep_overlap = Assumption(
     "ep_comm_overlap", 1.0, "1",
     "expert-parallel all-to-all overlap on (1) or off (0) [P]: with it the dispatch and combine of one micro-batch "
@@ -291,7 +291,7 @@ ep_overlap = Assumption(
     "`overlap_moe_expert_parallel_comm`), exposed only where they outlast it; off, they wait in full "
     "(Megatron-Bridge's performance recipes until 2026-04 leave `moe_a2a_overlap` False for DeepSeek-V3 and "
     "GPT-OSS but GB200 GPT-OSS at GBS 1,280: scripts/performance/configs/*/..._workload_base_configs.py, "
-    "NVIDIA-NeMo/Megatron-Bridge v0.2.0, v0.4.0)", range=SHARE)
+    "NVIDIA-NeMo/Megatron-Bridge v0.2.0, v0.4.0)", range=SWITCH)
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
     "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]", range=RESERVE)
@@ -885,6 +885,7 @@ def _solve(ctx) -> dict:
                           for i, bad in enumerate(part["feasible"] == 0)]
         parts.append((rows.stop - rows.start, part))
     best = _scatter(parts, inverse)
+    _model_shape_range(arch, best)                              # windowed layers, routed experts (as inference)
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(_rates(ctx), best["n"], t0)
