@@ -442,6 +442,49 @@ def test_adding_a_priced_rack_never_lowers_capex(path: Path) -> None:
     assert total(after) > total(before)
 
 
+_NIC_SPEC = """from chips import H100_SXM
+nic cx7 {
+  bandwidth = 400 Gb/s
+  power = 25 W
+  price = %s
+}
+server box {
+  chip gpu: H100_SXM x 8
+%s}
+rack r {
+  server s: box x 2
+}
+site x {
+  location = "lab"
+  hall h {
+    rack rr: r x 3
+  }
+}
+"""
+
+
+def test_a_priced_nic_inside_a_server_adds_its_price_to_capex() -> None:
+    """A NIC placed in a server priced by its parts (no `price` of its own) costs its price: 8 NICs x 2 servers x 3
+    racks x $2,000 = $96,000 of capex_network at the site, and the site's capex rises by at least that (its power
+    adds building, power and cooling too). Before, a server had no capex_network: its NICs' prices were dropped
+    (the capex rose by only their 25 W of plant)."""
+    without = evaluate(_NIC_SPEC % ("2000 USD", ""), "nic.factory")
+    with_nics = evaluate(_NIC_SPEC % ("2000 USD", "  nic n: cx7 x 8\n"), "nic.factory")
+    assert with_nics.values and not with_nics.errors, with_nics.errors
+    added = 8 * 2 * 3 * 2000.0
+    assert same(float(with_nics.values["x.capex_network"][0]) - float(without.values["x.capex_network"][0]), added)
+    assert float(with_nics.values["x.capex"][0]) - float(without.values["x.capex"][0]) >= added
+
+
+def test_a_server_priced_as_a_whole_holds_its_nics_in_its_price() -> None:
+    """A server with its own `price` includes what it holds: its NICs add nothing to capex_network."""
+    spec = (_NIC_SPEC % ("2000 USD", "  nic n: cx7 x 8\n  price = 300000 USD\n"))
+    run = evaluate(spec, "nic.factory")
+    assert run.values and not run.errors, run.errors
+    assert float(run.values["x.capex_network"][0]) == 0.0
+    assert same(float(run.values["x.capex_it"][0]), 6 * 300000.0)
+
+
 # ----------------------------------------------------------------------------- 5. no silent NaN, inf or negative
 
 def _silent_bad_values(text: str, name: str) -> list[str]:

@@ -615,7 +615,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:storage.price", "parts:switch.count", "parts:switch.price", "price"),
     "rack.capex_network": (
         "parts:chip.count", "parts:dpu.count", "parts:network.capex", "parts:network.capex_optics", "parts:nic.count",
-        "parts:server.count", "parts:storage.count", "parts:switch.count"),
+        "parts:server.capex_network", "parts:server.count", "parts:storage.count", "parts:switch.count"),
     "rack.capex_optics": ("parts:network.capex", "parts:network.capex_optics"),
     "rack.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "rack.heat_air": ("heat_liquid", "it_power"),
@@ -684,6 +684,9 @@ READS: dict[str, tuple[str, ...]] = {
     # --- server
     "server.accelerators": ("parts:*.count",),
     "server.capex_it": ("parts:*.count", "parts:*.price", "price"),
+    "server.capex_network": (
+        "parts:dpu.count", "parts:dpu.price", "parts:nic.count", "parts:nic.price", "parts:switch.count",
+        "parts:switch.price", "price"),
     "server.heat_air": ("heat_liquid", "peak_power"),
     "server.heat_liquid": ("cooling", "liquid_fraction", "peak_power"),
     "server.peak_power": (
