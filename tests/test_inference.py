@@ -468,6 +468,63 @@ def test_tpot_tail_by_hand_on_a_linear_step() -> None:
     assert float(mean[0, 0]) == pytest.approx(105e-3)
 
 
+def test_tpot_tail_output_spread_by_hand_and_laws() -> None:
+    """The p99 TPOT over requests of spread output lengths (_tpot_tail, `output_length_cv`):
+      grid        cv = 1 is the exponential, whose quantiles are -ln(1 - p): _gamma_grid's x_k at the bins'
+                  middle probabilities p_k; every grid's mean is 1 (the mean output) after _output_grid
+      by hand     on a step linear in its prompt tokens only, t = 10 ms + 0.05 ms x prompt tokens (b = 400,
+                  r = 0.75, prompt cv 1: c = 1.061 ms, a = 0), a request of x O steps has S(x) = c / sqrt(x), so
+                  the p99 over requests is t + z_eff c with sum_k w_k Q(z_eff sqrt(x_k)) = Q(2.326) = 1.0008%
+                  (Q by math.erfc here), and z_eff >= 2.326 (Jensen: Q(z sqrt v) is convex in v, mean v = 1)
+      laws        cv 0 gives the model without output spread bit for bit; the p99 never falls as cv grows
+                  (0 .. 1.5), on the linear step and on every layout and batch of the bench inputs; the mean step
+                  does not move."""
+    exp_x, weights = M._gamma_grid(1.0)
+    mids = 0.5 * (M._OUTPUT_BIN_EDGES[1:] + M._OUTPUT_BIN_EDGES[:-1])
+    assert np.allclose(exp_x, -np.log(1 - mids), rtol=1e-9) and math.isclose(weights.sum(), 1.0)
+    lengths = np.array([[684.68], [294.45], [144.84], [3886.23]])
+    x, w = M._output_grid(np.array([[0.35], [0.59], [0.74], [1.07]]), lengths)
+    assert np.allclose(x[:, 0, :] @ w, 1.0, rtol=1e-12) and np.all(x[:, 0, :] * lengths >= 2.0 - 1e-9)
+
+    def prompt_only(share, rows):
+        return 10e-3 + 0.05e-3 * rows * share, {}
+    b, r, one, z, avg = (np.array([[v]]) for v in (400.0, 0.75, 1.0, 2.326, math.sqrt(2 / 3)))
+    t = 10e-3 + 0.05e-3 * 300
+    c = 0.05e-3 * 300 * math.sqrt(2 / 400)
+    p99, _ = M._tpot_tail(prompt_only, b, r, one, z, avg, np.array([[1.0]]), np.array([[294.45]]))
+    z_eff = (float(p99[0, 0]) - t) / c
+    xs, ws = M._output_grid(np.array([[1.0]]), np.array([[294.45]]))
+    tail = sum(wk * 0.5 * math.erfc(z_eff * math.sqrt(xk) / math.sqrt(2)) for xk, wk in zip(xs[0, 0], ws))
+    assert tail == pytest.approx(0.5 * math.erfc(2.326 / math.sqrt(2)), rel=1e-5)
+    assert z_eff > 2.326
+
+    def linear(share, rows):
+        return 10e-3 + 0.2e-3 * rows + 0.05e-3 * rows * share, {}
+    today, _ = M._tpot_tail(linear, b, r, one, z, avg)
+    zero, _ = M._tpot_tail(linear, b, r, one, z, avg, np.array([[0.0]]), np.array([[294.45]]))
+    assert np.array_equal(today, zero)
+    cvs = np.linspace(0.0, 1.5, 16).reshape(-1, 1)
+    tails = M._tpot_tail(linear, b + 0 * cvs, r, one, z, avg, cvs, np.array([[294.45]]))[0][:, 0]
+    assert np.all(np.diff(tails) >= 0) and tails[-1] > tails[0] * 1.01
+
+    hw, arch, load = _bench_inputs()
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    tp, pp, bb = M.config_grid(8, 16)
+    keep = bb <= 512
+    tp, pp, bb = tp[keep], pp[keep], bb[keep]
+    base = M.evaluate_configs(hw, arch, load, tp, pp, bb)
+    runs = [M.evaluate_configs(hw, arch, dataclasses.replace(load, output_cv=np.array([cv])), tp, pp, bb)
+            for cv in (0.0, 0.35, 0.74, 1.07)]
+    for name in ("tpot", "ttft", "ttft_p50", "throughput", "t_iter"):
+        assert np.array_equal(runs[0][name], base[name]), name
+    real = (base["fits"][0] > 0) & (base["batch"][0] == bb)
+    assert real.sum() > 100
+    for narrow, wide in zip(runs, runs[1:]):
+        assert np.all(wide["tpot"][0][real] >= narrow["tpot"][0][real])
+        assert np.array_equal(wide["t_iter"][0][real], narrow["t_iter"][0][real])
+    assert np.any(runs[-1]["tpot"][0][real] > runs[0]["tpot"][0][real] * 1.01)
+
+
 def test_serving_step_mixture_by_hand() -> None:
     """The serving step mixture (_step_mixture, _prompt_lumps) by hand, on Llama 3.1 405B's MLPerf Server load
     (I = 9,400, O = 684.68) at NVIDIA's H200 budget of 2,560 tokens a step and b = 16 rows (the measured rows in

@@ -105,7 +105,10 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 two spreads are of one size at B ~ 600 and put the p99 TPOT ~6% above the mean step
                 (measured on MLPerf v5.0 H200 Llama 2 70B: TPOT mean / p99 median 0.93); cv and sqrt(2/3) are
                 not fitted. t(.) is the serving step mixture: a request's prompt tokens over its life set its
-                share of loaded steps, so the p99 reads the mixture's spread
+                share of loaded steps, so the p99 reads the mixture's spread. Output lengths
+                (`output_length_cv` > 0, default 0: every request lives O steps): a request of x O steps has
+                spreads s_p / sqrt(x) and s_b sqrt(g(x) / g(1)), and the p99 over requests is the quantile of the
+                mixture of normals over a gamma grid of x (mean 1, that cv): t_iter + z_eff S [D, shape U]
 
 Serving step mixture (server and interactive, chunked or whole prompts; `_step_mixture`, `_prompt_lumps`) [P/D]:
     TensorRT-LLM's micro-batch scheduler fills a step with the decode rows first, then gives the context requests,
@@ -885,6 +888,15 @@ batch_window = Assumption(
     "2024-08). 0: every request goes to its engine as it arrives. Set `let batch_window = 0.3 s` on the workload "
     "(MLPerf v4.1 AMD rows: compiler/validate.py); the time to first token is then the batcher's "
     "(_batcher_ttft)", range=NON_NEGATIVE)
+output_length_cv = Assumption(
+    "output_length_cv", 0.0, "1",
+    "coefficient of variation of the output length of a serving benchmark, for the p99 TPOT over requests "
+    "(_tpot_tail) [D]: a request's TPOT averages the step over its own o output steps, so a short request's "
+    "varies more; the p99 over requests is the quantile of the mixture over a gamma distribution of o with the "
+    "mean output and this cv (the shape [U]; it matches the Llama 2 70B TEST06 p10 / p50 / p90 104 / 258 / 522 "
+    "with 104 / 259 / 523). MLPerf's TEST06 logs give 0.59 (Llama 2 70B), 0.74 (Mixtral 8x7B), 0.35 (Llama 3.1 "
+    "405B), 1.07 (DeepSeek-R1) (docs/accuracy.md, \"Dataset lengths, sourced\"). 0: every request lives the mean "
+    "output (the model before)", range=Range(0.0, 3.0))
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
@@ -1004,6 +1016,7 @@ class Load:
     draft_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([draft_tokens.value]))
     draft_tau: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
+    output_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([output_length_cv.value]))
     first_token_delay: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay.value]))
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
@@ -1418,7 +1431,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests
         # (_tpot_tail): the step at the most likely (rows, prompt tokens) of a request's life at that percentile
         tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
-                                        _col(load.row_averaging))   # the terms explain shows
+                                        _col(load.row_averaging), _col(load.output_cv), O)   # explain's terms
         if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
             ttft_b = t_prefill + t_mean
             return t_mean, tpot_b, step_terms, ttft_b, ttft_b, t_prefill
@@ -1596,9 +1609,9 @@ def _poisson_max_mean(lam: np.ndarray, n: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tpot_tail(step, b, r, cv, z, averaging):
+def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0):
     """The p99 TPOT over requests at b rows in flight carrying r prompt tokens per row a step, and its step
-    terms. A request's TPOT is its mean step over its life of O steps (O the mean output). Two independent
+    terms. A request's TPOT is its mean step over its life of o steps (O the mean output). Two independent
     sources spread it between requests:
       prompt tokens   arrivals are Poisson, b / O a step, each a prompt of mean I and coefficient of variation
                       cv: over O steps b arrivals, so the mean prompt tokens a step, b r, have the compound-Poisson
@@ -1612,7 +1625,16 @@ def _tpot_tail(step, b, r, cv, z, averaging):
     z = 2.326; no spread (S = 0): the mean step. Rows above the KV cache's room would wait for a slot rather than
     run (an admission queue, not modelled): where the batch is the KV cache's, the p99 step is taken as if they ran.
     In server and interactive scenarios `step` is the serving step mixture (_step_mixture): the request's prompt
-    tokens set its share of loaded steps, f = prompt / lump, so the tail reads the mixture's spread."""
+    tokens set its share of loaded steps, f = prompt / lump, so the tail reads the mixture's spread.
+    Output lengths (`output_length_cv` > 0): a request of o = x O steps averages over x O steps, so its spreads
+    are s_p / sqrt(x) (b x arrivals) and s_b sqrt(g(x) / g(1)), g the variance share of an M/G/infinity count
+    averaged over x service times (autocorrelation 1 - tau for fixed lives [D]): g(x) = 1 - x / 3 (x <= 1),
+    1 / x - 1 / (3 x^2) (x > 1), g(1) = 2/3; S(x) = sqrt((a k_b(x))^2 + (c k_p(x))^2) (a, c taken linear [U]).
+    x runs over a fixed grid of gamma quantiles (_output_grid: mean 1, cv output_cv, o >= 2 steps), and the
+    p99 over requests is that of the mixture of normals N(t, S(x)): z_eff with sum_k w_k Q(z_eff S / S(x_k)) =
+    Q(z) (bisection, Q the normal tail), in place of z at the same design point (the p99 is t + z_eff S). The
+    mixture's tail is at least the mean life's (Q(z sqrt(v)) is convex in v = S^2 / S(x)^2, whose grid mean is
+    >= 1), and output_cv 0 takes z itself (today's model, bit for bit)."""
     prompt = b * r
     s_b = averaging * np.sqrt(b)
     s_p = prompt * np.sqrt((1 + cv ** 2) / b)
@@ -1622,8 +1644,109 @@ def _tpot_tail(step, b, r, cv, z, averaging):
     S = np.sqrt(a * a + c * c)
     with np.errstate(divide="ignore", invalid="ignore"):
         u_b, u_p = (np.where(S > 0, x / np.where(S > 0, S, 1.0), 0.0) for x in (a, c))
+    output_cv = np.asarray(output_cv, dtype=float)
+    if np.any(output_cv > 0):
+        z = np.where(output_cv > 0, _output_mixture_z(a, c, S, output_cv, output, z), z)
     rows = b + z * s_b * u_b
     return step((prompt + z * s_p * u_p) / rows, rows)
+
+
+# the probability bins of the output-length grid: finer where the short requests set the p99 over requests
+_OUTPUT_BIN_EDGES = np.array([0.0, 0.001, 0.002, 0.004, 0.007, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15,
+                              0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
+OUTPUT_MIN_STEPS = 2.0          # the shortest request's decode steps [U] (TEST06 minima: 4-5 tokens)
+
+
+@functools.lru_cache(maxsize=64)
+def _gamma_grid(cv: float) -> tuple[np.ndarray, np.ndarray]:
+    """(x_k, w_k): output lengths over their mean at the middle probability of each bin of _OUTPUT_BIN_EDGES,
+    and the bins' probabilities, for a gamma distribution of mean 1 and coefficient of variation cv (shape
+    1 / cv^2): the regularized lower incomplete gamma P(k, k x) (series, else Legendre's continued fraction:
+    Numerical Recipes 6.2) inverted by bisection. Deterministic, computed once per cv."""
+    shape = 1.0 / (cv * cv)
+    log_norm = math.lgamma(shape)
+
+    def lower(y):                     # P(shape, y)
+        if y <= 0:
+            return 0.0
+        if y < shape + 1:
+            term = total = 1.0 / shape
+            for n in range(1, 1000):
+                term *= y / (shape + n)
+                total += term
+                if term < total * 1e-15:
+                    break
+            return total * math.exp(-y + shape * math.log(y) - log_norm)
+        b_ = y + 1 - shape                      # modified Lentz for Q(shape, y)
+        D, C = 1 / b_, 1 / 1e-300
+        f = D
+        for n in range(1, 1000):
+            an = -n * (n - shape)
+            b_ += 2
+            D = an * D + b_
+            D = 1 / (D if abs(D) > 1e-300 else 1e-300)
+            C = b_ + an / C
+            C = C if abs(C) > 1e-300 else 1e-300
+            delta = C * D
+            f *= delta
+            if abs(delta - 1) < 1e-15:
+                break
+        return 1.0 - f * math.exp(-y + shape * math.log(y) - log_norm)
+
+    mids = 0.5 * (_OUTPUT_BIN_EDGES[1:] + _OUTPUT_BIN_EDGES[:-1])
+    xs = []
+    for p in mids:
+        lo, hi = 0.0, 1.0
+        while lower(hi * shape) < p:
+            hi *= 2
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if lower(mid * shape) < p else (lo, mid)
+        xs.append(0.5 * (lo + hi))
+    return np.array(xs), np.diff(_OUTPUT_BIN_EDGES)
+
+
+def _output_grid(output_cv: np.ndarray, output: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, w): per row of output_cv (a column), the output-length grid over the mean, shape (rows, 1, K) with
+    its weights (K,): _gamma_grid's quantiles held at OUTPUT_MIN_STEPS steps at least, scaled so the grid's
+    mean is 1 (the mean output O exactly). Rows with cv 0: every request the mean (x = 1)."""
+    cvs = np.broadcast_to(np.asarray(output_cv, dtype=float).reshape(-1), (np.size(output_cv),))
+    weights = np.diff(_OUTPUT_BIN_EDGES)
+    grid = np.ones((cvs.size, weights.size))
+    for value in np.unique(cvs[cvs > 0]):
+        grid[cvs == value] = _gamma_grid(float(value))[0]
+    lengths = np.asarray(output, dtype=float).reshape(-1, 1) + 0.0 * grid
+    grid = np.maximum(grid, OUTPUT_MIN_STEPS / np.maximum(lengths, OUTPUT_MIN_STEPS))
+    grid = grid / (grid @ weights)[:, None]
+    return grid[:, None, :], weights
+
+
+def _normal_tail(x: np.ndarray) -> np.ndarray:
+    """Q(x) = P(N(0, 1) > x) for x >= 0: erfc(x / sqrt 2) / 2 by Abramowitz and Stegun 7.1.26 (error < 1.5e-7)."""
+    y = x / math.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * y)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return 0.5 * poly * np.exp(-y * y)
+
+
+def _output_mixture_z(a, c, S, output_cv, output, z):
+    """z_eff of _tpot_tail's output-length mixture: sum_k w_k Q(z_eff / r_k) = Q(z), r_k = S(x_k) / S, by 40
+    bisections on [0, z max r_k] (the left side falls with z_eff). Rows without spread (S = 0): z."""
+    x, w = _output_grid(output_cv, output)
+    g = lambda v: np.where(v <= 1, 1 - v / 3, 1 / v - 1 / (3 * v * v))
+    k_b2, k_p2 = g(x) / (2.0 / 3.0), 1.0 / x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.sqrt((a[..., None] ** 2 * k_b2 + c[..., None] ** 2 * k_p2)
+                        / np.where(S > 0, S * S, 1.0)[..., None])
+    z_col = np.broadcast_to(np.asarray(z, dtype=float), S.shape)
+    target = _normal_tail(z_col)
+    lo, hi = np.zeros_like(S), z_col * np.max(ratio, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            above = (_normal_tail(mid[..., None] / ratio) @ w) > target     # above the 1% level: go higher
+            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return np.where(S > 0, 0.5 * (lo + hi), z_col)
 
 
 def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) -> np.ndarray:
@@ -2288,6 +2411,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         step_overhead=ctx.get("step_overhead", step_overhead),
         seq_overhead=ctx.get("seq_overhead", seq_overhead),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
+        output_cv=ctx.get("output_length_cv", output_length_cv),
         draft_tokens=ctx.get("draft_tokens", draft_tokens), draft_tau=_draft_tau(ctx),
         first_token_delay=ctx.get("first_token_delay", first_token_delay),
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
