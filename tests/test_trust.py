@@ -358,6 +358,23 @@ def test_more_sliding_window_layers_than_layers_cannot_run() -> None:
     assert [d.code for d in _diags(text % "24")] == []
 
 
+@pytest.mark.parametrize("kv_heads, ok", [("8", True), ("64", True), ("96", False), ("6", False)])
+def test_kv_heads_must_divide_the_query_heads(kv_heads, ok) -> None:
+    """Grouped-query attention shares each key/value head among heads / kv_heads query heads, a whole number:
+    Llama 2 70B's 64 heads take 8 (or 64) KV heads. 96 KV heads sized a KV cache larger than the attention has,
+    silently; 6 split the heads unevenly. Now the workload has no configuration, with both numbers."""
+    text = ("from models import Llama2_70B\nfrom systems import DGX_H200\nmodel m extends Llama2_70B {\n"
+            f"  kv_heads = {kv_heads}\n}}\ninference w {{\n  model = m\n  system = DGX_H200\n  accelerators = 8\n"
+            "  scenario = \"offline\"\n}\n")
+    results, sink = evaluate_text(text, "spec.factory")
+    if ok:
+        assert not sink.has_errors(), [d.message for d in sink.errors]
+        return
+    reasons = [d.message for d in sink.errors if d.code == "infeasible-workload"]
+    assert len(reasons) == 1 and f"kv_heads = {kv_heads} does not divide its 64 query heads" in reasons[0], reasons
+    assert not np.isfinite(results.values["w.tokens_per_s"]).any()
+
+
 def test_a_swept_let_in_place_of_an_assumption_names_the_bad_scenario() -> None:
     diags = _diags(LET_ASSUMPTION % ("first_token_delay", "d") + "param d = 0.3\n", {"d": "[0.3, -1]"})
     assert [d.code for d in diags] == ["out-of-range"]

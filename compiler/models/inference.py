@@ -980,6 +980,8 @@ class Architecture:
     attn_context: np.ndarray | None = None
     window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # sliding window, tokens
     window_layers: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([0.0]))   # layers it bounds
+    heads: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))      # query heads
+    kv_heads: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))   # key/value heads (GQA)
 
 
 @dataclass
@@ -2171,7 +2173,7 @@ def architecture(model) -> Architecture:
                      else np.where(np.isfinite(window), layers, 0.0))   # a window without a count: every layer
     return Architecture(params, active, layers, hidden, heads * head_dim, kv_width, kv_split, experts, k_act,
                         np.minimum(expert_params, params), attn_decode + 0 * layers, attn_context + 0 * layers,
-                        window + 0 * layers, window_layers + 0 * layers)
+                        window + 0 * layers, window_layers + 0 * layers, heads + 0 * layers, kv_heads + 0 * layers)
 
 
 def _precision(ctx, platform: Platform) -> str:
@@ -2259,23 +2261,31 @@ def _weight_bits_range(bits, precision: str, best: dict) -> None:
 def _model_shape_range(arch: Architecture, best: dict) -> None:
     """A model's counts that name a part of another: `let sliding_layers` L_w of its `layers` L (module docstring,
     "Attention of latent and windowed layers": L - L_w layers attend to the whole context) and, with `experts`
-    E > 0, `experts_active` k of them, 1 <= k <= E (a token's routed experts). Where one is outside, the scenario
-    has no configuration (an `infeasible-workload` error with the numbers), never a throughput from negative full
-    layers or from more experts than the model has."""
+    E > 0, `experts_active` k of them, 1 <= k <= E (a token's routed experts), and `kv_heads` of its `heads`, a
+    divisor of them (grouped-query attention: each key/value head serves heads / kv_heads query heads). Where one
+    is outside, the scenario has no configuration (an `infeasible-workload` error with the numbers), never a
+    throughput from negative full layers, from more experts than the model has, or from a KV cache sized by more
+    key/value heads than query heads."""
     feasible = np.asarray(best["feasible"]).reshape(-1)
-    layers, windowed, experts, active = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
-                                         for v in (arch.layers, arch.window_layers, arch.experts, arch.experts_active))
+    layers, windowed, experts, active, heads, kv_heads = (
+        np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
+        for v in (arch.layers, arch.window_layers, arch.experts, arch.experts_active, arch.heads, arch.kv_heads))
     too_many_windowed = windowed > layers
     bad_routing = (experts > 0) & ((active < 1) | (active > experts))
-    bad = too_many_windowed | bad_routing
+    # grouped-query attention: each key/value head serves heads / kv_heads query heads, a whole number >= 1
+    bad_groups = (kv_heads > heads) | (np.mod(heads, np.maximum(kv_heads, 1)) != 0)
+    bad = too_many_windowed | bad_routing | bad_groups
     if not bad.any():
         return
     best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
     best["reason"] = [
         (f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if lw else
-         f"the model's experts_active = {k:g} of its {e:g} experts: a token is routed to 1 to {e:g} of them")
+         f"the model's experts_active = {k:g} of its {e:g} experts: a token is routed to 1 to {e:g} of them" if lr else
+         f"the model's kv_heads = {kv:g} does not divide its {q:g} query heads (grouped-query attention shares each "
+         f"key/value head among a whole number of query heads)")
         if out else r
-        for w, n, k, e, lw, out, r in zip(windowed, layers, active, experts, too_many_windowed, bad, best["reason"])]
+        for w, n, k, e, kv, q, lw, lr, out, r in zip(windowed, layers, active, experts, kv_heads, heads,
+                                                      too_many_windowed, bad_routing, bad, best["reason"])]
 
 
 def _power_cap_floor(power, best: dict) -> None:
