@@ -280,7 +280,9 @@ Prefill of one request (time to first token):
             var   = period^2 / 12 + t_iter^2 / 12 + kappa_p^2 (I^2 cv^2 + lam_all period E[L^2])
             third = kappa_p^3 (2 I^3 cv^4 + lam_all period E[L^3])
             TTFT_q = mean + sd (z_q + (z_q^2 - 1) g / 6),  g = third / sd^3 clipped to [0, 2]  (Cornish-Fisher)
-    in place of the token budget queue above (inf when rho >= 1). Not modelled: the 96-request cap (it binds above
+    in place of the token budget queue above (inf when rho >= 1), and never below it: holding requests back cannot
+    bring a first token forward, and the formula has no engine queue of its own, so at a short window the engine's
+    queue is the floor, TTFT_q = max(batcher, queue) [D]. Not modelled: the 96-request cap (it binds above
     96 / tau = 320 requests/s), the decode rows' pause during the batch's prefill (TPOT keeps the mean prompt load
     of every step). MLPerf v4.1 MI300X (docs/accuracy.md, "Latency v9"): TTFT p99 -67..-69% -> +6..+14% on 8 GPUs,
     -33% -> +8% on one; measured on 8 GPUs 1.60-1.72 s (p50 0.99-1.21 s), where the batch of ~22 prompts
@@ -1797,7 +1799,8 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     if np.any(window > 0):
         lam_all = engines * step_arrivals / np.maximum(I * t_mean, 1e-300)   # requests/s of the whole service
         batched = _batcher_ttft(window, lam_all, t_mean, kappa_p, t_layers, I, cv, q)
-        chunked = np.where(window > 0, np.where(rho < 1, batched, np.inf), chunked)
+        # holding requests back cannot bring a first token forward: the engine's own queue is a floor [D]
+        chunked = np.where(window > 0, np.where(rho < 1, np.maximum(batched, chunked), np.inf), chunked)
     return chunked
 
 
