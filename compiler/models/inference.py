@@ -2278,17 +2278,22 @@ def _model_shape_range(arch: Architecture, best: dict) -> None:
     # grouped-query attention: each key/value head serves heads / kv_heads query heads, a whole number >= 1
     bad_groups = (kv_heads > heads) | (np.mod(heads, np.maximum(kv_heads, 1)) != 0)
     bad = too_many_windowed | bad_routing | bad_groups
-    if not bad.any():
-        return
-    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
-    best["reason"] = [
-        (f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if lw else
-         f"the model's experts_active = {k:g} of its {e:g} experts: a token is routed to 1 to {e:g} of them" if lr else
-         f"the model's kv_heads = {kv:g} does not divide its {q:g} query heads (grouped-query attention shares each "
-         f"key/value head among a whole number of query heads)")
-        if out else r
-        for w, n, k, e, kv, q, lw, lr, out, r in zip(windowed, layers, active, experts, kv_heads, heads,
-                                                      too_many_windowed, bad_routing, bad, best["reason"])]
+    if bad.any():
+        _refuse(best, bad, [
+            f"the model's `let sliding_layers` = {w:g} is more than its {n:g} layers" if lw else
+            f"the model's experts_active = {k:g} of its {e:g} experts: a token is routed to 1 to {e:g} of them" if lr
+            else f"the model's kv_heads = {kv:g} does not divide its {q:g} query heads (grouped-query attention "
+                 f"shares each key/value head among a whole number of query heads)"
+            for w, n, k, e, kv, q, lw, lr in zip(windowed, layers, active, experts, kv_heads, heads,
+                                                 too_many_windowed, bad_routing)])
+
+
+def _refuse(best: dict, bad: np.ndarray, reasons: list[str]) -> None:
+    """The scenarios where `bad` holds have no configuration: `feasible` 0 there, and the reason given for each
+    (`reasons`, one per scenario) in place of the search's."""
+    shape = np.shape(best["feasible"])
+    best["feasible"] = np.where(bad, 0, np.asarray(best["feasible"]).reshape(-1)).reshape(shape)
+    best["reason"] = [new if out else old for new, out, old in zip(reasons, bad, best["reason"])]
 
 
 def _power_cap_floor(power, best: dict) -> None:
@@ -2300,12 +2305,9 @@ def _power_cap_floor(power, best: dict) -> None:
     cap, floor = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape)
                   for v in (power.cap, power.idle + power.memory * GEMM_MEMORY_UTILIZATION))
     bad = cap <= floor
-    if not bad.any():
-        return
-    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
-    best["reason"] = [f"the power cap {c:,.0f} W is at or below the chip's draw with no compute, {f:,.0f} W (idle and "
-                      f"memory): it leaves no power to compute at any clock" if out else r
-                      for c, f, out, r in zip(cap, floor, bad, best["reason"])]
+    if bad.any():
+        _refuse(best, bad, [f"the power cap {c:,.0f} W is at or below the chip's draw with no compute, {f:,.0f} W "
+                            f"(idle and memory): it leaves no power to compute at any clock" for c, f in zip(cap, floor)])
 
 
 def _draft_tau(ctx) -> np.ndarray:
@@ -2333,12 +2335,10 @@ def _draft_length_range(k, tau, best: dict) -> None:
     feasible = np.asarray(best["feasible"]).reshape(-1)
     k, tau = (np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), feasible.shape) for v in (k, tau))
     bad = (k > 0) & (tau > k + 1 + 1e-9)
-    if not bad.any():
-        return
-    best["feasible"] = np.where(bad, 0, feasible).reshape(np.shape(best["feasible"]))
-    best["reason"] = [f"`let draft_accepted_length` = {t:g} tokens per verify step exceeds what {x:g} draft tokens "
-                      f"can give: {x + 1:g} (every draft accepted, and the target's own token)" if out else r
-                      for t, x, out, r in zip(tau, k, bad, best["reason"])]
+    if bad.any():
+        _refuse(best, bad, [f"`let draft_accepted_length` = {t:g} tokens per verify step exceeds what {x:g} draft "
+                            f"tokens can give: {x + 1:g} (every draft accepted, and the target's own token)"
+                            for t, x in zip(tau, k)])
 
 
 def _fixed(ctx, name: str) -> np.ndarray | None:
