@@ -20,6 +20,7 @@ division by zero in a spec's expression is reported at the divisor's span; anyth
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -30,7 +31,7 @@ from dsl.schema import field_range, kind as kind_spec
 from dsl.diagnostics import Code
 from dsl.visit import every_expression
 
-from .models import Assumption, Option
+from .models import Assumption, Option, declared
 
 MAX_SCENARIOS_NAMED = 4
 
@@ -86,7 +87,7 @@ def check_values(ev, results) -> None:
 
 
 def _check_let_units(ev, results) -> None:
-    """A `let` a model reads for one of its assumptions or options (`Evaluator.let_units`) is in that figure's
+    """A `let` a model reads for one of its assumptions or options (`Evaluator.let_declared`) is in that figure's
     dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and
     `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field."""
     from dsl.units import DIMENSIONLESS, dimension_name, parse_unit, si_unit
@@ -94,19 +95,19 @@ def _check_let_units(ev, results) -> None:
     def describe(dim) -> str:
         return "a plain number" if dim == DIMENSIONLESS else f"{dimension_name(dim)} ({si_unit(dim)})"
 
-    for path, declared in sorted(getattr(ev, "let_units", {}).items()):
+    for path, figure in sorted(ev.let_declared.items()):
         node = results.graph.nodes.get(path)
         unit = results.units.get(path)
         if node is None or unit is None:
             continue
         try:
-            have, want = parse_unit(unit).dim, parse_unit(declared.unit).dim
+            have, want = parse_unit(unit).dim, parse_unit(figure.unit).dim
         except (ValueError, KeyError):
             continue
         if have != want:
-            what = "assumption" if isinstance(declared, Assumption) else "option"
+            what = "assumption" if isinstance(figure, Assumption) else "option"
             ev.sink.error(Code.UNIT_MISMATCH, f"`{path}` is {describe(have)}, but the model reads it as its "
-                          f"{what} `{declared.name}`, which is {describe(want)}", _span_of(node),
+                          f"{what} `{figure.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
 
@@ -114,21 +115,10 @@ def _check_let_units(ev, results) -> None:
 WORKLOAD_KINDS = ("inference", "training")
 
 
+@functools.cache
 def _model_let_names() -> frozenset[str]:
     """The names a model reads from a `let` (every `Assumption` and `Option` of compiler.models)."""
-    global _MODEL_LET_NAMES
-    if _MODEL_LET_NAMES is None:
-        import sys
-
-        names = set()
-        for name, module in sorted(sys.modules.items()):
-            if name.startswith("compiler.models") and module is not None:
-                names.update(v.name for v in vars(module).values() if isinstance(v, (Assumption, Option)))
-        _MODEL_LET_NAMES = frozenset(names)
-    return _MODEL_LET_NAMES
-
-
-_MODEL_LET_NAMES: frozenset[str] | None = None
+    return frozenset(d.name for d in declared())
 
 
 def _check_misspelt_lets(ev, results) -> None:
@@ -201,9 +191,11 @@ def _infeasible(results, node, count: int) -> np.ndarray:
 
 def _range_here(ev, node):
     """(Range, what declares it) for this node: a schema field's or model output's (`_range_of`), or, for a
-    `let` a model read in place of an assumption or as an option (`Evaluator.let_ranges`), theirs."""
-    declared = ev.let_ranges.get(node.path) if node.kind == "let" else None
-    return (declared.range, declared) if declared is not None else _range_of(node)
+    `let` a model read in place of an assumption or as an option (`Evaluator.let_declared`), theirs."""
+    figure = ev.let_declared.get(node.path) if node.kind == "let" else None
+    if figure is not None and figure.range is not None:
+        return figure.range, figure
+    return _range_of(node)
 
 
 def _range_of(node):

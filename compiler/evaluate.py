@@ -152,8 +152,8 @@ class Evaluator:
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
-        self.let_ranges: dict[str, Assumption | Option] = {}   # a `let` a model read for an assumption or option
-        self.let_units: dict[str, Assumption | Option] = {}    # every such `let`: its unit is checked
+        # a `let` a model read for one of its assumptions or options: its unit and range are checked (compiler.checks)
+        self.let_declared: dict[str, Assumption | Option] = {}
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -762,9 +762,7 @@ class Context:
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
             if isinstance(default, (Assumption, Option)) and ev.graph.nodes[path].kind == "let":
-                ev.let_units[path] = default                  # a spec's figure for an assumption or option: its
-                if default.range is not None:                 # unit and range are checked (compiler.checks)
-                    ev.let_ranges[path] = default
+                ev.let_declared[path] = default               # a spec's figure for an assumption or option
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)

@@ -9,24 +9,15 @@ import pytest
 
 import compiler.validate as V
 from compiler.models import inference as M
-from compiler.validate import Row, plan
+from serving_inputs import llama2_70b_inputs  # tests/ is on the path
+from test_validate import _row as validate_row
+from compiler.validate import Row
 
 
 def _inputs():
     """One H100-like chip (80 GB, FP8 weights and KV) serving Llama 2 70B (68.98e9 parameters, 80 layers, KV
     width 2,048, 8 KV heads) at I = 300, O = 294, memory_reserve 0.1."""
-    hw = M.Hardware(peak=np.array([1979e12]), peak_attn=np.array([1979e12]), memory=np.array([80e9]),
-                    bandwidth=np.array([3.35e12]), link=np.array([450e9]), scaleout=np.array([50e9]),
-                    scaleup=np.array([8.0]), chips=np.array([8.0]))
-    arch = M.Architecture(params=np.array([68.98e9]), active=np.array([68.98e9]), layers=np.array([80.0]),
-                          hidden=np.array([8192.0]), attn_width=np.array([8192.0]), kv_width=np.array([2048.0]),
-                          kv_split=np.array([8.0]), experts=np.zeros(1), experts_active=np.zeros(1),
-                          expert_params=np.zeros(1))
-    load = M.Load(input_tokens=np.array([300.0]), output_tokens=np.array([294.0]), weight_bytes=np.array([1.0]),
-                  kv_bytes=np.array([1.0]), ttft_limit=np.array([2.0]), tpot_limit=np.array([0.2]),
-                  gemm_eff=np.array([0.82]), bw_eff=np.array([0.75]), reserve=np.array([0.1]),
-                  layer_latency=np.array([5e-6]), coll_latency=np.array([8e-6]), queueing=True)
-    return hw, arch, load
+    return llama2_70b_inputs(gemm_eff=np.array([0.82]), bw_eff=np.array([0.75]), queueing=True)
 
 
 def test_kv_room_by_hand_and_the_cap_below_it() -> None:
@@ -90,13 +81,8 @@ def test_a_workload_let_caps_the_search() -> None:
 
 # ----------------------------------------------------------------------------- validate's engine limits (data)
 def _row(**kw) -> Row:
-    data = {"round": "inference-v5.0", "benchmark": "llama2-70b-99", "scenario": "Server", "system": "sys",
-            "accelerator": "NVIDIA H100-SXM-80GB", "num_accelerators": "8", "metric": "throughput",
-            "value": "24000", "unit": "Tokens/s", "source": "x; nodes=1"}
-    data.update(kw)
-    row = Row(2, data)
-    plan(row)
-    return row
+    """A planned v5.0 8x H100 SXM Llama 2 70B Server row (test_validate's row, in the Server scenario)."""
+    return validate_row(**{"scenario": "Server", **kw})
 
 
 def test_engine_limits_from_the_configs() -> None:

@@ -14,6 +14,7 @@ from compiler import validate as V
 from compiler.evaluate import evaluate
 from compiler.lower import lower
 from compiler.models import inference as M
+from serving_inputs import llama2_70b_inputs  # tests/ is on the path
 
 E_C, E_M = M.gemm_efficiency.value, M.bandwidth_efficiency.value
 M0, T0, TS = M.gemm_half_rows.value, M.step_overhead.value, M.seq_overhead.value
@@ -22,19 +23,7 @@ M0, T0, TS = M.gemm_half_rows.value, M.step_overhead.value, M.seq_overhead.value
 def _dense(**load):
     """A Llama-2-70B-shaped dense model at 1 byte a weight and KV value on one 80 GB chip of 1,979 TFLOP/s and
     3.35 TB/s (no power law: the full clock)."""
-    hw = M.Hardware(peak=np.array([1979e12]), peak_attn=np.array([1979e12]), memory=np.array([80e9]),
-                    bandwidth=np.array([3.35e12]), link=np.array([450e9]), scaleout=np.array([50e9]),
-                    scaleup=np.array([8.0]), chips=np.array([8.0]))
-    arch = M.Architecture(params=np.array([68.98e9]), active=np.array([68.98e9]), layers=np.array([80.0]),
-                          hidden=np.array([8192.0]), attn_width=np.array([8192.0]), kv_width=np.array([2048.0]),
-                          kv_split=np.array([8.0]), experts=np.zeros(1), experts_active=np.zeros(1),
-                          expert_params=np.zeros(1))
-    base = dict(input_tokens=np.array([300.0]), output_tokens=np.array([294.0]), weight_bytes=np.array([1.0]),
-                kv_bytes=np.array([1.0]), ttft_limit=np.array([2.0]), tpot_limit=np.array([0.2]),
-                gemm_eff=np.array([E_C]), bw_eff=np.array([E_M]), reserve=np.array([0.1]),
-                layer_latency=np.array([5e-6]), coll_latency=np.array([8e-6]))
-    base.update(load)
-    return hw, arch, M.Load(**base)
+    return llama2_70b_inputs(**load)
 
 
 def _moe(**load):

@@ -403,7 +403,7 @@ def test_absent_values_are_not_flagged() -> None:
 
     results, sink = evaluate_text(SWEEP, "spec.factory", {"p": "[0, 1]"})
     assert [d.code for d in sink.errors] == ["non-finite"]
-    ev = types.SimpleNamespace(sink=Sink(), let_ranges={}, scenario_axis={"p": np.array([0.0, 1.0])},
+    ev = types.SimpleNamespace(sink=Sink(), let_declared={}, scenario_axis={"p": np.array([0.0, 1.0])},
                                number=lambda *a: (_ for _ in ()).throw(ValueError()))
     results.absent = {"s.per": types.SimpleNamespace(mask=np.array([True, False]), reason="test")}
     check_values(ev, results)

@@ -422,6 +422,23 @@ def _place(fn) -> tuple[int, int]:
     return (where, code.co_firstlineno if code is not None else 0)
 
 
+def declared(kind=None) -> list:
+    """Every `Assumption` and `Option` (or those of `kind`) the model modules define, sorted by name: what a spec
+    may give with a `let` of that name (compiler.checks) and what docs/models.md lists (compiler.models.docs)."""
+    import inspect
+    import sys
+
+    _load()
+    kind = kind or (Assumption, Option)
+    found: dict[str, object] = {}
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("compiler.models.") and module is not None:
+            for _, value in inspect.getmembers(module):
+                if isinstance(value, kind):
+                    found[value.name] = value
+    return [found[name] for name in sorted(found)]
+
+
 def _load() -> None:
     global _loaded
     if not _loaded:

@@ -5,26 +5,12 @@ Run: python3 -m compiler.models.docs > docs/models.md
 """
 from __future__ import annotations
 
-import inspect
-import sys
-
-from . import Assumption, Option, _load, _REGISTRY
+from . import Assumption, Option, _load, _REGISTRY, declared
 from . import assumptions  # noqa: F401  (its assumptions are listed)
 
 
-def _declared(kind: type) -> list:
-    """Every `Assumption` (or `Option`) the model modules define, by name."""
-    found: dict[str, object] = {}
-    modules = [m for name, m in sorted(sys.modules.items()) if name.startswith("compiler.models.")]
-    for module in modules:
-        for _, value in inspect.getmembers(module):
-            if isinstance(value, kind):
-                found[value.name] = value
-    return [found[name] for name in sorted(found)]
-
-
 def _assumptions() -> list[Assumption]:
-    return _declared(Assumption)
+    return declared(Assumption)
 
 
 def models_markdown() -> str:
@@ -54,7 +40,7 @@ def models_markdown() -> str:
               "`out-of-range` error at the let; of another dimension than its unit, a `unit-mismatch` error.", "",
               "| name | unit | range (SI) | what the model reads it as |",
               "|---|---|---|---|"]
-    for o in _declared(Option):
+    for o in declared(Option):
         lines.append(f"| `{o.name}` | {o.unit} | {o.range.describe()} | {o.meaning} |")
     return "\n".join(lines) + "\n"
 
