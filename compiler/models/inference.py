@@ -1434,8 +1434,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             return t_mean, t_mean, step_terms, ttft_b, ttft_b, t_prefill
         # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests
         # (_tpot_tail): the step at the most likely (rows, prompt tokens) of a request's life at that percentile
+        # (its terms are the ones explain shows)
         tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
-                                        _col(load.row_averaging), _col(load.output_cv), O)   # explain's terms
+                                        _col(load.row_averaging), _col(load.output_cv), O, t_mean)
         if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
             ttft_b = t_prefill + t_mean
             return t_mean, tpot_b, step_terms, ttft_b, ttft_b, t_prefill
@@ -1613,7 +1614,7 @@ def _poisson_max_mean(lam: np.ndarray, n: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0):
+def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=None):
     """The p99 TPOT over requests at b rows in flight carrying r prompt tokens per row a step, and its step
     terms. A request's TPOT is its mean step over its life of o steps (O the mean output). Two independent
     sources spread it between requests:
@@ -1638,11 +1639,13 @@ def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0):
     p99 over requests is that of the mixture of normals N(t, S(x)): z_eff with sum_k w_k Q(z_eff S / S(x_k)) =
     Q(z) (bisection, Q the normal tail), in place of z at the same design point (the p99 is t + z_eff S). The
     mixture's tail is at least the mean life's (Q(z sqrt(v)) is convex in v = S^2 / S(x)^2, whose grid mean is
-    >= 1), and output_cv 0 takes z itself (today's model, bit for bit)."""
+    >= 1), and output_cv 0 takes z itself (today's model, bit for bit). `t_mean`: the mean step step(r, b)[0],
+    where the caller has it already."""
     prompt = b * r
     s_b = averaging * np.sqrt(b)
     s_p = prompt * np.sqrt((1 + cv ** 2) / b)
-    t_mean = step(r, b)[0]
+    if t_mean is None:
+        t_mean = step(r, b)[0]
     a = step(r * b / (b + s_b), b + s_b)[0] - t_mean
     c = step((prompt + s_p) / b, b)[0] - t_mean
     S = np.sqrt(a * a + c * c)
