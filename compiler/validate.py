@@ -1057,6 +1057,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     if kind == "latency" and scenario == "offline":
         row.reason = "latency percentiles of an Offline run are not compared (no arrival process)"
         return
+    round_, family = d.get("round", "").strip(), FAMILIES.get(alias.chip, "")   # the row's round, chip family
     fields: dict = {"model": Ref(serving.model)}
     if kind == "power":
         system = POWER_SYSTEMS.get(alias.chip)
@@ -1085,29 +1086,29 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     if serving.prompt_cv and scenario != "offline":
         row.lets["prompt_length_cv"] = float(serving.prompt_cv)   # the benchmark's prompt spread ("Prompt lengths")
     budget = serving.budgets.get((scenario, alias.chip),
-                                 serving.budgets.get((scenario, GENERATIONS.get(FAMILIES.get(alias.chip, ""), ""))))
-    if budget is not None and d.get("round", "").strip() == "inference-v5.0":
+                                 serving.budgets.get((scenario, GENERATIONS.get(family, ""))))
+    if budget is not None and round_ == "inference-v5.0":
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
-    if (scenario != "offline" and d.get("round", "").strip() in WHOLE_PROMPT_ROUNDS
-            and FAMILIES.get(alias.chip, "") not in VLLM_FAMILIES and serving.model in WHOLE_PROMPT_MODELS):
+    if (scenario != "offline" and round_ in WHOLE_PROMPT_ROUNDS
+            and family not in VLLM_FAMILIES and serving.model in WHOLE_PROMPT_MODELS):
         row.lets["whole_prompts"] = 1.0              # NVIDIA's v4.1 harness: no chunked context ("Token budget")
         engine_budget = WHOLE_PROMPT_BUDGETS.get((serving.model, alias.chip))
         if engine_budget:
             fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
     if ENGINE_LIMITS_APPLIED:                        # measured, not applied ("Engine limits" above)
-        row.lets.update(engine_limits(d.get("round", "").strip(), serving.model, scenario, alias.chip, n))
-    window = BATCH_WINDOWS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
+        row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
+    window = BATCH_WINDOWS.get((round_, family))
     if window and scenario != "offline":
         row.lets["batch_window"] = Q(window, "s")    # AMD's v4.1 harness-side batcher ("Harness batcher" above)
-    if (d.get("round", "").strip(), serving.model) in GEMM_SWIGLU and alias.chip in GEMM_SWIGLU_CHIPS:
+    if (round_, serving.model) in GEMM_SWIGLU and alias.chip in GEMM_SWIGLU_CHIPS:
         row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
     draft = serving.drafts.get(scenario)
-    if draft and _round_version(d.get("round", "")) >= draft[0]:
+    if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")
         row.lets["draft_accepted_length"] = float(draft[2])
-    steps = SCHEDULER_STEPS.get((d.get("round", "").strip(), FAMILIES.get(alias.chip, "")))
+    steps = SCHEDULER_STEPS.get((round_, family))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
