@@ -255,9 +255,12 @@ free_gpu_memory_fraction, nvidia.github.io/TensorRT-LLM [P]).
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
-above [S]); taken as an exponential shifted by the shortest prompt [U], the mean less the minimum is its standard
-deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174 ln 100 = 851, lies below the
-longest prompt). DeepSeek-R1: cv = 405.6 / 803.79 = 0.505 and gpt-oss-120b: cv = 2,243.7 / 5,010.64 = 0.448, each
+above [S]) and population standard deviation 171.50: cv = 171.50 / 222.33 = 0.771, the `tok_input_length` of all
+24,576 samples of open_orca_gpt4_tokenized_llama.sampled_24576.pkl as extracted in openshift-psap/
+performance-dashboard mlperf-data/summaries/llama2-70b-99.csv (commit 7cd1065d, 2025-11-04; its sums, 5,463,976
+input and 5,379,553 reference-output tokens, are HBFSim's) [P]; it was 0.784 [D], an exponential shifted by the
+shortest prompt (the mean less the minimum its standard deviation), close to the data (p99 791 against that
+shape's 851). DeepSeek-R1: cv = 405.6 / 803.79 = 0.505 and gpt-oss-120b: cv = 2,243.7 / 5,010.64 = 0.448, each
 the population spread of its dataset's per-sample prompt lengths (the performance-dashboard summaries above [P]).
 Mixtral 8x7B: cv = 328.62 / 427.39 = 0.769, the population spread of the `tok_input_len` of the benchmark's
 09292024_mixtral_15k_mintoken2_v1.pkl (all 15,000 samples, 35 to 1,948 tokens, sum 6,410,905), as extracted in
@@ -360,7 +363,7 @@ SERVING = {
                           budgets={("server", "Hopper"): 1536, ("server", "H100_SXM"): 1024,
                                    ("server", "Blackwell"): 3584, ("interactive", "Hopper"): 256,
                                    ("interactive", "Blackwell"): 768}, max_input=1021,
-                          prompt_cv=(222.33 - 48) / 222.33),
+                          prompt_cv=171.50 / 222.33),    # the dataset's population spread ("Prompt lengths") [P]
     # NVIDIA's v5.0 Mixtral checkpoints are mixed (8.75 bits Hopper, 7.25 Blackwell: `let weight_bits`); not given to
     # the rows: it worsens the medians on this file (docs/accuracy.md "Mixed weights on current main")
     # prompts (the `tok_input_len` of the benchmark's 09292024_mixtral_15k_mintoken2_v1.pkl, "Prompt lengths" above

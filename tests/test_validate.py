@@ -130,7 +130,7 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
 
 # the measured gap per latency category at the model's capacity point (docs/accuracy.md, "Latency v7"): TTFT p50,
 # TPOT mean and TPOT p99 are within 10% (plain assertions); TTFT p99 passes (XPASS) once it reaches it
-LATENCY_GAPS = {"TTFT p99": "14.4%"}
+LATENCY_GAPS = {"TTFT p99": "12.3%"}
 LATENCY_WITHIN = ("TTFT p50", "TPOT mean", "TPOT p99")
 
 
@@ -286,15 +286,17 @@ def test_v5_hopper_llama2_engines_run_swiglu_in_the_gemm() -> None:
         assert "gemm_swiglu" not in other.lets
 
 
-def test_llama2_prompt_spread_is_the_shifted_exponential_of_its_min_and_mean() -> None:
-    """OpenOrca prompts of Llama 2 70B run from 48 tokens with mean 222.33: an exponential shifted by 48 has the
-    standard deviation 222.33 - 48 = 174.33, so cv = 174.33 / 222.33 = 0.7841. Given to the Server and Interactive
+def test_llama2_prompt_spread_is_its_datasets() -> None:
+    """OpenOrca prompts of Llama 2 70B: mean 222.33, population std 171.50 (all 24,576 samples), cv = 171.50 / 222.33
+    = 0.7714, a little below what an exponential shifted by the shortest prompt (48 tokens) would give, (222.33 - 48)
+    / 222.33 = 0.7841: the data's tail is shorter (p99 791 tokens against 48 + 174.33 ln 100 = 851). Given to the Server and Interactive
     rows (the prompt queue and the p99 TPOT read it), not to Offline (no arrivals) nor to benchmarks without a
     known spread (Llama 3.1 405B)."""
     server = _row(scenario="Server", metric="ttft_p99", value="900", unit="ms")
-    assert server.lets["prompt_length_cv"] == pytest.approx(0.7841, abs=1e-4)
+    assert server.lets["prompt_length_cv"] == pytest.approx(171.50 / 222.33, abs=1e-4)
+    assert server.lets["prompt_length_cv"] < (222.33 - 48) / 222.33
     interactive = _row(benchmark="llama2-70b-interactive-99", scenario="Server")
-    assert interactive.lets["prompt_length_cv"] == pytest.approx(0.7841, abs=1e-4)
+    assert interactive.lets["prompt_length_cv"] == pytest.approx(171.50 / 222.33, abs=1e-4)
     assert "prompt_length_cv" not in _row().lets                                         # Offline
     assert "prompt_length_cv" not in _row(benchmark="llama3.1-405b", scenario="Server").lets
 
