@@ -344,7 +344,7 @@ def test_mixtral_prompt_spread_is_the_mixture_of_its_three_sets() -> None:
     """Hand calculation, the law of total variance over the three equal sets of 5,000 prompts (mean, population std
     in tokens; docs/accuracy.md "Mixtral's dataset lengths, sourced"): GSM8K 665.592 / 23.53, OpenOrca 415.389 /
     457.13, MBXP 201.200 / 80.02. Mean = (665.592 + 415.389 + 201.200) / 3 = 427.394; E[L^2] = the mean of
-    std^2 + mean^2 = (443,567.3 + 381,517.6 + 46,884.4) / 3 = 290,656.4; variance = 290,656.4 - 427.394^2 =
+    std^2 + mean^2 = (443,566.4 + 381,515.9 + 46,884.6) / 3 = 290,655.6; variance = 290,655.6 - 427.394^2 =
     107,990; std 328.6, cv 0.769: a mixture spread far wider than its largest set's share would suggest (GSM8K's
     prompts alone vary by 3.5%). The Server rows carry it; Offline has no arrivals."""
     sets = [(665.592, 23.53), (415.389, 457.13), (201.200, 80.02)]
