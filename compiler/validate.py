@@ -72,9 +72,10 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      (commit 96cf1b37, read 2026-12) [S][D]. The same file records NVIDIA's v5.0 DGX-H100 run as
                      4 replicas of tp 1 x pp 2, GPU batch 1,024. Server 2 s / 200 ms; interactive (`llama2-70b-interactive`) 450 ms / 40 ms [P].
     mixtral-8x7b     OpenOrca + GSM8K + MBXP, 5k samples each (language/mixtral-8x7b README [P]); 144.84 output
-                     tokens per sample [P]; mean input ~480 tokens [U]; inputs at most 2,048 tokens ("Input max is
+                     tokens per sample [P]; mean input 480 tokens [U] (the dataset's is 427.39 [P], not given:
+                     "Prompt lengths" below); inputs at most 2,048 tokens by the rules ("Input max is
                      2048, and output max is 1024", NVIDIA's review of the benchmark's rules, mlcommons/
-                     inference_policies pull request 295, 2024-06 [P]). Server 2 s / 200 ms [P].
+                     inference_policies pull request 295, 2024-06 [P]), 1,948 in the dataset [P]. Server 2 s / 200 ms [P].
     llama3.1-405b    8,313 samples, 684.68 output tokens per sample (language/llama3.1-405b README [P]); long-context
                      inputs, mean ~9,400 tokens [U]. Server 6 s / 175 ms; interactive 4.5 s / 80 ms [P].
     gptj             GPT-J 6B on CNN/DailyMail, 13,368 samples (mlperf.conf [P]; language/gpt-j README "entire
@@ -223,7 +224,8 @@ AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same
 `let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
 first-token delay (compiler/models/inference.py "Whole prompts"; docs/accuracy.md, Latency v8). Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
-closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 2,048 (the rules above), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
+closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 1,948 (the dataset's longest
+prompt, "Prompt lengths" below; the rules allow 2,048), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
 (the v5.1 harness's `max_input_len`: mlcommons/inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
 llama3_1-8b.py and GB300-NVL72_GB300-288GB_aarch64x72_TRT/Server/deepseek-r1.py, via fork ntuhpc@387c3dd0 [P]).
 The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Interactive 256 / 768, Mixtral 8,192 /
@@ -253,12 +255,21 @@ free_gpu_memory_fraction, nvidia.github.io/TensorRT-LLM [P]).
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
-above [S]); taken as an exponential shifted by the shortest prompt [U], the mean less the minimum is its standard
-deviation: cv = (222.33 - 48) / 222.33 = 0.78 [D] (its 99th percentile, 48 + 174 ln 100 = 851, lies below the
-longest prompt). DeepSeek-R1: cv = 405.6 / 803.79 = 0.505 and gpt-oss-120b: cv = 2,243.7 / 5,010.64 = 0.448, each
+above [S]) and population standard deviation 171.50: cv = 171.50 / 222.33 = 0.771, the `tok_input_length` of all
+24,576 samples of open_orca_gpt4_tokenized_llama.sampled_24576.pkl as extracted in openshift-psap/
+performance-dashboard mlperf-data/summaries/llama2-70b-99.csv (commit 7cd1065d, 2025-11-04; its sums, 5,463,976
+input and 5,379,553 reference-output tokens, are HBFSim's) [P]; it was 0.784 [D], an exponential shifted by the
+shortest prompt (the mean less the minimum its standard deviation), close to the data (p99 791 against that
+shape's 851). DeepSeek-R1: cv = 405.6 / 803.79 = 0.505 and gpt-oss-120b: cv = 2,243.7 / 5,010.64 = 0.448, each
 the population spread of its dataset's per-sample prompt lengths (the performance-dashboard summaries above [P]).
-Mixtral 8x7B and Llama 3.1 405B: no prompt-length spread found (docs/accuracy.md "Dataset lengths, sourced" lists
-where we looked), the model's default. Output-length spreads (not read by the model; docs/accuracy.md "Dataset
+Mixtral 8x7B: cv = 328.62 / 427.39 = 0.769, the population spread of the `tok_input_len` of the benchmark's
+09292024_mixtral_15k_mintoken2_v1.pkl (all 15,000 samples, 35 to 1,948 tokens, sum 6,410,905), as extracted in
+openshift-psap/performance-dashboard mlperf-data/summaries/mixtral-8x7b.csv (commit 67033bae, 2025-11-20; its
+output column sums to 2,172,643 = 15,000 x 144.84, the README's tokens per sample; rows 6486/6489/6630/6733 hold the
+OpenOrca prompts of 146/192/267/259 tokens that mlcommons/inference issue 1777 prints) [P]. A mixture of three sets
+(GSM8K's few-shot prompts 666 +- 24, OpenOrca 415 +- 457, MBXP 201 +- 80 tokens [D], docs/accuracy.md "Mixtral's
+dataset lengths, sourced"). Its mean input is not given (480 [U] kept, see there). Llama 3.1 405B: no spread
+given (the same repository's summary holds it: docs/accuracy.md), the model's default. Output-length spreads (not read by the model; docs/accuracy.md "Dataset
 lengths, sourced"): cv of the generated lengths in the submitters' TEST06 logs, Llama 2 70B 0.59, Mixtral 0.74,
 Llama 3.1 405B 0.35, DeepSeek-R1 1.07 (reference outputs 1.11).
 Scheduling rounds (`SCHEDULER_STEPS`, Server and Interactive rows): AMD's MLPerf Inference v5.0 Llama 2 70B Server
@@ -352,12 +363,17 @@ SERVING = {
                           budgets={("server", "Hopper"): 1536, ("server", "H100_SXM"): 1024,
                                    ("server", "Blackwell"): 3584, ("interactive", "Hopper"): 256,
                                    ("interactive", "Blackwell"): 768}, max_input=1021,
-                          prompt_cv=(222.33 - 48) / 222.33),
+                          prompt_cv=171.50 / 222.33),    # the dataset's population spread ("Prompt lengths") [P]
     # NVIDIA's v5.0 Mixtral checkpoints are mixed (8.75 bits Hopper, 7.25 Blackwell: `let weight_bits`); not given to
     # the rows: it worsens the medians on this file (docs/accuracy.md "Mixed weights on current main")
+    # prompts (the `tok_input_len` of the benchmark's 09292024_mixtral_15k_mintoken2_v1.pkl, "Prompt lengths" above
+    # [P]): 35 to 1,948 tokens, mean 427.39 (6,410,905 over 15,000), population std 328.62, cv 0.7689. The mean input
+    # stays 480 [U]: at 427.39 the Mixtral throughput rows move +7.6% (the model's prefill is fast, docs/accuracy.md
+    # "Mixtral's dataset lengths, sourced"); the spread and the longest prompt are the dataset's.
     "mixtral-8x7b": Serving("Mixtral_8x7B", 480.0, 144.84, {"server": (2.0, 0.200)},
                             budgets={("server", "Hopper"): 8192, ("server", "GH200"): 9216,
-                                     ("server", "Blackwell"): 10240}, max_input=2048),
+                                     ("server", "Blackwell"): 10240}, max_input=1948,
+                            prompt_cv=328.62 / 427.39),
     "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
                              budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
