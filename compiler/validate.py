@@ -254,6 +254,13 @@ Dell); Quanta's v5.0 configs (closed/Quanta_Cloud_Technology/configs/ in the sam
 same files [P]): 0.95 on v5.0 Llama 2 70B H100 SXM (pp 2) and B200 and v5.0 Mixtral B200 Offline; 0.90 in every
 v4.1 config and the other v5.0 ones that set it; TensorRT-LLM's default 0.90 where none is set (KvCacheConfig
 free_gpu_memory_fraction, nvidia.github.io/TensorRT-LLM [P]).
+KV room (`OUTPUT_CVS`, `KV_ROOM_APPLIED`; measured, NOT applied): the output-length spread of each benchmark (cv of
+the tokens a request generates, the submitters' TEST06 accuracy logs [P/D]: Llama 2 70B 0.59, Mixtral 8x7B 0.74,
+Llama 3.1 405B 0.35, DeepSeek-R1 1.07; docs/accuracy.md "Dataset lengths, sourced") given to Server rows as
+`output_length_cv` with `let kv_room_wait = 1` (the length-biased KV a row holds and the Erlang-C wait for KV room,
+compiler/models/inference.py kv_slots, _kv_room_wait). Not applied: with the engines' memory (binary capacities,
+KV_FRACTIONS) the B200 and H100 Mixtral caches hold more rows than the submitters ran, and every variant raised
+TTFT p50 above 10% (docs/accuracy.md "KV room in Server").
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
@@ -628,6 +635,12 @@ TRTLLM_FAMILIES = ("Hopper FP8", "Hopper add-in FP8", "Ada FP8", "Blackwell FP4"
 # whether validate's rows get ENGINE_BATCH and KV_FRACTIONS: measured with the driver's binary capacities and not
 # applied (they raise the latency medians at the model's capacity point: docs/accuracy.md "Engine limits as data")
 ENGINE_LIMITS_APPLIED = False
+# the output-length spread of each benchmark's model, cv of the tokens a request generates (the submitters' TEST06
+# accuracy logs, docs/accuracy.md "Dataset lengths, sourced" [P/D]); the KV room of a Server row reads it
+OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "DeepSeek_R1": 1.07}
+# whether validate's Server rows get the KV cache as the engines fill it (`let kv_room_wait` with the benchmark's
+# `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server")
+KV_ROOM_APPLIED = False
 
 
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
@@ -1119,6 +1132,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
             fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
     if ENGINE_LIMITS_APPLIED:                        # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
+    if KV_ROOM_APPLIED and scenario == "server" and serving.model in OUTPUT_CVS:
+        row.lets["kv_room_wait"] = 1.0               # the KV cache as the engines fill it ("KV room" above)
+        row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
     window = BATCH_WINDOWS.get((round_, family))
     if window and scenario != "offline":
         row.lets["batch_window"] = Q(window, "s")    # AMD's v4.1 harness-side batcher ("Harness batcher" above)

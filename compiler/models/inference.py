@@ -41,6 +41,13 @@ Memory (per chip):
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
                 k beams of a request hold its prompt's KV once); B counts decoded rows (beams)
+    KV room     (`let kv_room_wait` 1, server and interactive; 0 by default: docs/accuracy.md "KV room in Server")
+                a row holds I / k + (1 + cv_O^2) O / 2 on average over the rows in flight (length-biased: a request
+                of o tokens is in flight o steps; cv_O `output_length_cv`), so the cache holds c = F / (kv_chip
+                (I / k + (1 + cv_O^2) O / 2)) rows and B_max = floor(c) (kv_slots); a new request waits for KV room
+                as an Erlang-C queue of c slots at the requests in flight a = rho O t_iter / s, service O t_iter
+                (_kv_room_wait), its quantile added to TTFT p50 and p99, the rate cut holding the sum at ttft_limit.
+                The step's KV reads keep I / k + O / 2 [U]
     engine cap  B <= floor(max_batch_size / d)                       (`let max_batch_size`: the sequences one
                 serving engine, a tp x pp replica, holds at most; TensorRT-LLM's max_batch_size x pp; not set: no
                 cap; engine_batch_cap)
@@ -716,6 +723,16 @@ kv_cache_fraction = Assumption(
     "set: F = f (M (1 - memory_reserve) - W_chip - A_ws), "
     "A_ws = max_num_tokens A_layer a / h the activation workspace (module docstring, Memory); vLLM's law "
     "(gpu_memory_utilization u: F = u M - W - A) is f = 1 with memory_reserve = 1 - u", range=SHARE)
+kv_room_wait = Assumption(
+    "kv_room_wait", 0.0, "1",
+    "1: the KV cache as a serving engine fills it, in server and interactive scenarios (kv_slots, _kv_room_wait) "
+    "[P/D]: a row in flight holds, on average over the rows in flight, I + (1 + cv_O^2) O / 2 tokens of KV (a "
+    "request of o output tokens stays o steps: length-biased; cv_O `output_length_cv`), the cache holds c = F / "
+    "(kv_chip (I + (1 + cv_O^2) O / 2)) of them (the batch never above c), and a new request waits for KV room "
+    "when the rows in flight fill it (TensorRT-LLM's MAX_UTILIZATION capacity scheduler: a context that does not "
+    "fit stops the walk, capacityScheduler.cpp): the Erlang-C wait of c slots at a rows, service a request's life "
+    "O t_iter, added to TTFT p50 and p99 and to the p99 the rate cut holds at ttft_limit. 0: the mean context "
+    "I + O / 2, no wait (the model before). Off by default: docs/accuracy.md 'KV room in Server'", range=SWITCH)
 elementwise_kernels = Assumption(
     "elementwise_kernels", 0.0, "1",
     "1 counts the memory-bound elementwise kernels of every token's pass through a layer in the decode step and "
@@ -1028,6 +1045,7 @@ class Load:
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
+    kv_room_wait: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_room_wait.value]))
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
@@ -1057,6 +1075,42 @@ def kv_budget(memory, reserve, weights, fraction, tokens, act_per_token):
     [S]) [U]."""
     usable = memory * (1 - reserve) - weights
     return np.where(fraction > 0, fraction * (usable - tokens * act_per_token), usable)
+
+
+def kv_slots(free, kv_token, prompt, output, output_cv) -> np.ndarray:
+    """The rows in flight one chip's KV cache holds on average, c = F / (kv_token (I + (1 + cv_O^2) O / 2)) [D]:
+    a row holds its prompt and the tokens it has generated; over the rows in flight (an M/G/infinity population)
+    a request of o output tokens is present o steps, so the rows seen are length-biased and their mean age is
+    E[o^2] / (2 E[o]) = (1 + cv_O^2) O / 2 (renewal theory: the mean residual life; cv_O 0 gives the mean context
+    I + O / 2 of the model before). `prompt` is I / k for k beams (the beams hold their prompt's KV once). cv_O
+    [P/D]: MLPerf's TEST06 accuracy logs, Llama 2 70B 0.59, Mixtral 8x7B 0.74, Llama 3.1 405B 0.35 (docs/
+    accuracy.md 'Dataset lengths, sourced'). Not counted [U]: the last block's rounding (TensorRT-LLM pages of
+    32-64 tokens: half a block a row), the prompt's spread (it adds to the variance of the cache's fill, not its
+    mean)."""
+    return np.maximum(free, 0) / (kv_token * (prompt + (1 + output_cv ** 2) * output / 2))
+
+
+def _kv_room_wait(slots, rows, life, q: float) -> np.ndarray:
+    """Quantile q of a new request's wait for KV room: an Erlang-C (M/M/c) queue of c = `slots` requests the
+    cache holds, a = `rows` requests in flight, service a request's life S = O t_iter (`kv_room_wait`) [D]. A
+    context that does not fit waits first come first served for the blocks finished requests free (TensorRT-LLM's
+    MAX_UTILIZATION capacity scheduler, batch_scheduler_policy max_util in NVIDIA's MLPerf configs [P]:
+    cpp/tensorrt_llm/batch_manager/capacityScheduler.cpp stops its walk at the first new context whose blocks do
+    not fit). Halfin-Whitt (c large, c - a of order sqrt(a)): beta = (c - a) / sqrt(a), the chance to wait
+    P_w = 1 / (1 + beta Phi(beta) / phi(beta)), and the wait, given one, exponential of mean S / (c - a), so
+        W_q = S / (c - a) ln(P_w / (1 - q))    (0 where P_w <= 1 - q; inf where a >= c)
+    Assumptions [U]: slots of the mean length-biased size (kv_slots; the token pool's fill spreads more with
+    the prompt's spread), exponential lives (Erlang-C; the TEST06 output cv 0.35-1.07 is below 1 but for
+    DeepSeek-R1), the wait unaffected by the requests the scheduler pauses."""
+    c, a = np.asarray(slots, dtype=float), np.maximum(np.asarray(rows, dtype=float), 1e-12)
+    gap = c - a
+    beta = np.clip(gap / np.sqrt(a), 0.0, 30.0)
+    phi_ratio = beta * (1 - _normal_tail(beta)) * math.sqrt(2 * math.pi) * np.exp(beta ** 2 / 2)   # beta Phi / phi
+    p_wait = 1 / (1 + phi_ratio)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wait = np.where(p_wait > 1 - q, life / np.maximum(gap, 1e-12) * np.log(np.maximum(p_wait / (1 - q), 1.0)),
+                        0.0)
+    return np.where(gap > 0, wait, np.inf)
 
 
 def engine_batch_cap(cap, d) -> np.ndarray:
@@ -1243,7 +1297,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     F_gen, F_ctx = (_col(v) for v in attention_flops(arch))       # FLOPs per attended position, layer, token
     pre_att = prompt_attended(I, arch)                            # a prompt token's mean attended positions
     held_kv = np.where(n_d > 0, kv_chip * (1 + 1 / L), kv_chip)   # the draft head's layer holds its KV too
-    max_batch = np.floor(np.maximum(free, 0) / (held_kv * held))
+    # the rows the KV cache holds on average (kv_slots: the length-biased context with `kv_room_wait`, else the
+    # mean context held); the batch is never above it
+    room_wait = (_col(load.kv_room_wait) > 0) & load.queueing
+    slots = kv_slots(free, held_kv, I / k, O, np.where(room_wait, _col(load.output_cv), 0.0))
+    max_batch = np.floor(slots)
     cap = engine_batch_cap(load.batch_cap, d)                     # the engine's max batch, per attention rank
     B = np.minimum(np.minimum(batch, max_batch), cap)
     if load.single_stream:
@@ -1466,6 +1524,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
+    kv_wait_p99 = np.zeros_like(B)          # the wait for KV room at the capacity point (`kv_room_wait`)
     if load.queueing:
         terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
@@ -1474,10 +1533,19 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.queueing and load.prefill_in_step:
         # the arrival rate is cut until the p99 TTFT fits: lambda <= rho_max / s
         parts = ttft_p50                    # (base, t_decode, kappa, room, I, share, I_max): _budget_ttft
-        rho_max = _budget_utilization(parts, service, _col(load.ttft_limit), cv)
+        # the wait for KV room (`kv_room_wait`): requests in flight at utilization rho, rho O t_iter / service
+        # (Little's law over a request's life O t_iter), against the cache's slots (a request's k beams: k rows)
+        life = O * t_iter
+        room_wait_q = (lambda rho, q, life=life, service=service:
+                       np.where(room_wait, _kv_room_wait(slots / k, rho * life / service, life, q), 0.0))
+        rho_max = _budget_utilization(parts, service, _col(load.ttft_limit), cv,
+                                      extra=room_wait_q if np.any(room_wait) else None)
         per_replica = np.minimum(per_replica, rho_max / service * O)
         rho = per_replica / O * service
         ttft_p50, ttft = (_budget_ttft(parts, service, rho, cv, q) for q in (0.50, 0.99))
+        if np.any(room_wait):
+            kv_wait_p99 = room_wait_q(rho, 0.99)
+            ttft_p50, ttft = ttft_p50 + room_wait_q(rho, 0.50), ttft + kv_wait_p99
     elif load.queueing:
         # disaggregated: the prompts queue for the prefill pool, the arrival rate cut until the p99 TTFT fits
         budget = _col(load.ttft_limit) - ttft
@@ -1508,6 +1576,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         if load.queueing and load.prefill_in_step:
             rho_b = x / O * service_b
             p50_b, p99_b = (_budget_ttft(p50_b, service_b, rho_b, cv, q) for q in (0.50, 0.99))
+            if np.any(room_wait):           # the KV room wait at the offered load's requests in flight
+                life_b = O * t_b
+                p50_b, p99_b = (p + np.where(room_wait, _kv_room_wait(slots / k, x / O * life_b, life_b, q), 0.0)
+                                for p, q in ((p50_b, 0.50), (p99_b, 0.99)))
         elif load.queueing:
             rho_b = x / O * service_b
             p50_b, p99_b = p50_b + _wait(service_b, rho_b, 0.50), p99_b + _wait(service_b, rho_b, 0.99)
@@ -1525,6 +1597,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": d * in_flight + z,
             "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + O / 2),
+            "kv_slots": d * slots + z, "kv_wait_p99": kv_wait_p99 + z,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl / tau + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
@@ -1837,15 +1910,17 @@ def _batcher_ttft(window, lam_all, t_mean, kappa_p, t_layers, I, cv, q: float) -
 _NORMAL_QUANTILE = {0.50: 0.0, 0.99: 2.326}
 
 
-def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.ndarray) -> np.ndarray:
+def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.ndarray, extra=None) -> np.ndarray:
     """Largest utilization of the token budget queue whose p99 TTFT fits `limit`: _budget_ttft rises with rho
     (from its idle value at rho = 0 to infinity at rho = 1), so the root of TTFT_99(rho) = limit by bisection;
-    0 when even the idle queue misses the limit, 1 without a limit."""
+    0 when even the idle queue misses the limit, 1 without a limit. `extra(rho, q)`: a further wait that rises
+    with rho, added to the p99 (the KV room wait, _kv_room_wait)."""
     lo = np.zeros(np.broadcast_shapes(np.shape(limit), *(np.shape(p) for p in parts)))
     hi = np.ones_like(lo)
     for _ in range(50):
         mid = 0.5 * (lo + hi)
-        fits = _budget_ttft(parts, service, mid, cv, 0.99) <= limit
+        p99 = _budget_ttft(parts, service, mid, cv, 0.99)
+        fits = (p99 if extra is None else p99 + extra(mid, 0.99)) <= limit
         lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
     idle_fits = _budget_ttft(parts, service, np.zeros_like(lo), cv, 0.99) <= limit
     return np.where(np.isfinite(limit), np.where(idle_fits, lo, 0.0), 1.0)
@@ -2436,6 +2511,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
+        kv_room_wait=ctx.get("kv_room_wait", kv_room_wait),
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
                    else np.asarray([np.inf])),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
