@@ -236,6 +236,14 @@ The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Intera
 Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
 they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
 Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+Serial context chunks (`SERIAL_CHUNKS_APPLIED`; measured, NOT applied): NVIDIA's v5.0 harness builds TensorRT engines
+(`trtllm_build_flags`) run by TensorRT-LLM's C++ in-flight batching runtime, which keeps a scheduled context request
+in flight until its micro-batch has left the last pipeline stage (trtGptModelInflightBatching.cpp forwardAsync [P]):
+over pp > 1 stages a long prompt advances one chunk a cycle (`let serial_context_chunks = 1`, compiler/models/
+inference.py). The v5.0 405B Server layouts (tp2 pp2 on B200 and GB200, budget 1,024; tp8 pp1 on H200, 2,560) and the
+v5.1 ones (B200 tp4 pp1, 2,048; GB300 tp2 pp1, 1,536) are NVIDIA's (closed/Cisco/configs/llama3_1-405b/Server in
+ntuhpc/mlperf_inference_results_v5.0, closed/NVIDIA/configs/*/Server/llama3_1-405b.py in ykamiset/
+inference_results_v5.1 [P]).
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: `ENGINE_LIMITS_APPLIED`):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -641,6 +649,12 @@ OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "
 # whether validate's Server rows get the KV cache as the engines fill it (`let kv_room_wait` with the benchmark's
 # `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server")
 KV_ROOM_APPLIED = False
+
+# whether the rows of NVIDIA's v5.0 harness (those given its token budget) get `let serial_context_chunks = 1`: its
+# TensorRT-LLM C++ runtime keeps a context request in flight with its micro-batch ("Serial context chunks" above);
+# not applied: it raises the Server median through the Hopper 405B layouts (docs/accuracy.md, "Llama 3.1 405B Server
+# on Blackwell at NVIDIA's layout")
+SERIAL_CHUNKS_APPLIED = False
 
 
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
@@ -1122,6 +1136,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
                                  serving.budgets.get((scenario, GENERATIONS.get(family, ""))))
     if budget is not None and round_ == "inference-v5.0":
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
+        if SERIAL_CHUNKS_APPLIED:                    # measured, not applied ("Serial context chunks" above)
+            row.lets["serial_context_chunks"] = 1.0  # its C++ runtime: one chunk a micro-batch a pipeline cycle
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
     if (scenario != "offline" and round_ in WHOLE_PROMPT_ROUNDS

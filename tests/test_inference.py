@@ -1713,3 +1713,41 @@ def test_elementwise_kernels_by_hand() -> None:
             + d["decode_overhead_time"] + d["layer_latency_time"] + d["decode_moe_time"] + d["decode_elementwise_time"])
     assert v["s.on.tpot"][0] == pytest.approx(step, rel=1e-9)
     assert v["s.on.tpot"][0] > v["s.off.tpot"][0]
+
+
+def test_serial_context_chunks_by_hand() -> None:
+    """TensorRT-LLM's C++ runtime keeps a context request in flight with its micro-batch (`serial_context_chunks`
+    1): over n = pp stages a prompt longer than a micro-batch's room advances one chunk a cycle, so the prompt queue
+    is n servers of room / n tokens a step. At one point of _budget_ttft: base 0, t_decode 20 ms, kappa 0.1 ms a
+    token, room 2,000, I = 9,400, share 1, I_max 20,000, rho 0.5, cv 1 (c = 1), half a step's arrivals 500 tokens.
+      n = 2: the chance to wait 0.5^(sqrt 6 - 1) = 0.5^1.44949 = 0.36615 (Sakasegawa), w = 0.36615 / 0.5 = 0.73230;
+             p50 X = 9,400 (2 + 0.73230) ln 2 = 17,802.5 tokens: (17,802.5 / 2,000 + 0.5) x 20 ms + (17,802.5 + 500)
+             x 0.1 ms = 188.0 + 1,830.3 = 2,018.3 ms; p99 X = min(9,400 x 2.73230 x ln 100, 9,400 x 0.73230 x ln 100 +
+             2 x 20,000) = 71,700.3: 727.0 + 7,220.0 = 7,947.0 ms
+      n = 1: w = 0.5 / 0.5 = 1; p50 X = 9,400 x 2 ln 2 = 13,031.2: 140.3 + 1,353.1 = 1,493.4 ms; p99 X = min(86,577,
+             9,400 ln 100 + 20,000) = 63,288.6: 642.9 + 6,378.9 = 7,021.7 ms (the queue without the switch)
+    The serving step mixture at 200 prompt tokens a step: serial over 2 stages loads full steps (lump = room 2,000)
+    in a share 1 - exp(-2 x 200 / 2,000) = 0.18127 (without: 200 / 2,000 = 0.1); a 900-token prompt (under a
+    micro-batch's 1,000) is one server's: lump 900, f = 200 / 900. In the search at pp = 1 the switch changes
+    nothing; at pp = 2 a prompt's first token comes later (p50)."""
+    parts = tuple(np.array([v]) for v in (0.0, 0.02, 1e-4, 2000.0, 9400.0, 1.0, 20000.0, 0.0,
+                                          0.0, 0.05, 0.0, 0.0, 1.0, 0.0, 0.0))
+    rho, cv = np.array([0.5]), np.array([1.0])
+    ttft = lambda n, q: float(M._budget_ttft(parts + (np.array([n]),), None, rho, cv, q)[0])
+    assert ttft(2.0, 0.50) == pytest.approx(2.0183, rel=1e-4) and ttft(2.0, 0.99) == pytest.approx(7.9470, rel=1e-4)
+    assert ttft(1.0, 0.50) == pytest.approx(1.4934, rel=1e-4) and ttft(1.0, 0.99) == pytest.approx(7.0217, rel=1e-4)
+    assert ttft(1.0, 0.99) == float(M._budget_ttft(parts[:8], None, rho, cv, 0.99)[0])   # 8 parts: one server
+    prompt, room = np.array([200.0]), np.array([2000.0])
+    lump, f = M._prompt_lumps(prompt, room, np.array([9400.0]), np.array([2.0]))
+    assert lump[0] == 2000.0 and f[0] == pytest.approx(1 - math.exp(-0.2), rel=1e-12)
+    assert M._prompt_lumps(prompt, room, np.array([9400.0]))[1][0] == pytest.approx(0.1, rel=1e-12)
+    lump, f = M._prompt_lumps(prompt, room, np.array([900.0]), np.array([2.0]))
+    assert lump[0] == 900.0 and f[0] == pytest.approx(200 / 900, rel=1e-12)
+    hw, arch, load = llama2_70b_inputs(queueing=True, input_tokens=np.array([9400.0]), output_tokens=np.array([684.0]),
+                                       ttft_limit=np.array([6.0]), chunk_tokens=np.array([512.0]))
+    serial = dataclasses.replace(load, serial_chunks=np.array([1.0]))
+    for name in ("ttft_p50", "ttft", "tpot", "throughput"):
+        assert M.evaluate_configs(hw, arch, serial, [4], [1], [16])[name][0, 0] == \
+            M.evaluate_configs(hw, arch, load, [4], [1], [16])[name][0, 0], name
+    assert M.evaluate_configs(hw, arch, serial, [2], [2], [16])["ttft_p50"][0, 0] > \
+        M.evaluate_configs(hw, arch, load, [2], [2], [16])["ttft_p50"][0, 0]

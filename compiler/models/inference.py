@@ -253,6 +253,23 @@ Prefill of one request (time to first token):
     read [U], chosen by a one-parameter scan (docs/accuracy.md, Latency v4, rescanned in v5, v6 and v7); t_decode the step of the b decode rows
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
+    Serial context chunks (`serial_context_chunks` 1; 0 by default) [P/D]: TensorRT-LLM's C++ runtime (the
+    TensorRT engine flow of NVIDIA's MLPerf v5.0/v5.1 harness) keeps a scheduled context request in the in-flight
+    set until its micro-batch leaves the last stage (trtGptModelInflightBatching.cpp forwardAsync: "Add to set of
+    requests in flight" for the context and generation requests; the micro-batch scheduler skips those in flight,
+    NVIDIA/TensorRT-LLM, read 2026-12 [P]). Over pp > 1 stages a prompt longer than a micro-batch's room (I > room
+    / pp) then advances one chunk a pipeline cycle: the prompt queue is n = pp servers of room / pp tokens a step
+    (the same total rate: s and rho unchanged), not one of room (_serial_servers). Its own prompt counts n times
+    (n I / room full cycles), its wait is the n-server queue's: the chance to wait rho^(sqrt(2 (n + 1)) - 1)
+    (Sakasegawa's approximation of Erlang C, 1977 [S]; rho at n = 1) in place of rho,
+            X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max),  w_n = rho^(sqrt(2 (n + 1)) - 1) c / (1 - rho)
+    and no fill (each of a lone prompt's cycles passes every stage). Its steps: a cycle with any micro-batch
+    loaded is a full one (pp x its heaviest micro-batch's stage), so the serving step mixture's loaded step is
+    t_full and its share f = max(1 - exp(-n B r / room), B r / room) (_prompt_lumps: the chance that one of the
+    n B r / room prompts in service, taken Poisson, loads a micro-batch [D]). n = 1 (pp = 1, shorter prompts, or
+    the switch 0): the formulas above exactly. docs/accuracy.md "Llama 3.1 405B Server on Blackwell at NVIDIA's
+    layout": at NVIDIA's v5.0 B200 layout (tp2 pp2, 1,024-token budget) and the measured loads it brings TPOT
+    mean -27% -> -6%, TTFT p99 -18% -> -1%; not given to validate (compiler/validate.py SERIAL_CHUNKS_APPLIED).
     Whole prompts (`whole_prompts` 1; 0 by default) [P]: an engine without chunked context (NVIDIA's MLPerf v4.1
     harness: its Llama 2 70B Server configs do not set `enable_chunked_context`, mlcommons/inference_results_v4.1
     closed/NVIDIA/configs/llama2-70b/Server/__init__.py; their parent GPUBaseConfig, configs/llama2-70b/__init__.py,
@@ -897,6 +914,18 @@ whole_prompts = Assumption(
     "quantile, in place of half a step's mean arrivals, and no `first_token_delay` (the delay is what chunked "
     "engines measure beyond the executor's steps). 0: chunked context (TensorRT-LLM's v5.0 harness, vLLM). Set "
     "`let whole_prompts = 1` on the workload (MLPerf v4.1 NVIDIA rows: compiler/validate.py)", range=SWITCH)
+serial_context_chunks = Assumption(
+    "serial_context_chunks", 0.0, "1",
+    "1 for a serving engine whose context request stays in flight with its micro-batch over pipeline stages, in "
+    "server and interactive scenarios [P]: TensorRT-LLM's C++ in-flight batching runtime (the TensorRT engine "
+    "flow NVIDIA's MLPerf Inference v5.0 harness builds) puts every scheduled context request in the in-flight "
+    "set until its micro-batch has left the last stage, and the micro-batch scheduler skips it meanwhile "
+    "(cpp/tensorrt_llm/batch_manager/trtGptModelInflightBatching.cpp forwardAsync, 'Add to set of requests in "
+    "flight' for contextRequests and generationRequests, NVIDIA/TensorRT-LLM, read 2026-12), so over pp > 1 "
+    "stages a prompt longer than a micro-batch's room advances one chunk a pipeline cycle: the prompt queue is pp "
+    "servers of room / pp tokens a step, not one of room (_serial_servers). 0: the PyTorch executor's scheduler, "
+    "which lets a request's later chunks run while earlier ones are in flight. Set `let serial_context_chunks = 1` "
+    "on the workload (MLPerf v5.0 NVIDIA-harness rows: compiler/validate.py)", range=SWITCH)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -1042,6 +1071,7 @@ class Load:
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
+    serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
@@ -1438,6 +1468,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # a serving replica (server, interactive) runs its prompt work in lumps: steps that carry a budget's room of
     # prompt chunks (or a whole prompt) and decode-only steps, mixed at the prompt token rate (_step_mixture)
     mixing = load.queueing and load.prefill_in_step and not load.single_stream
+    # a prompt's chunks one micro-batch a pipeline cycle (`serial_context_chunks`, TensorRT-LLM's C++ runtime): the
+    # prompt queue is pp servers (_serial_servers)
+    stages = np.where((_col(load.serial_chunks) > 0) & (pp > 1), pp + 0.0, 1.0) if mixing else 1.0
 
     def room_for(b):
         """Prompt tokens a step of b decode rows has room for: pp micro-batches of the budget C, less the rows (a
@@ -1451,7 +1484,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         and decode-only steps (_step_mixture); offline and a single stream: the step at the mean load."""
         if not mixing:
             return step(prefill_share, B)
-        return _step_mixture(step, B, prefill_share, room_for(B), I_tok)
+        return _step_mixture(step, B, prefill_share, room_for(B), I_tok, stages)
 
     t_iter, terms = served(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
@@ -1507,20 +1540,23 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_full = step(room / b, b)[0]
         # the rest of the step in flight when a request arrives: the steps' length-biased residual,
         # E[t^2] / (2 E[t]) over the mixture (half the mean step where every step carries the mean load)
-        lump, loaded = _prompt_lumps(b * r, room, I_tok)
+        lump, loaded = _prompt_lumps(b * r, room, I_tok, stages)
         t_lump = step(lump / b, b)[0]
         # (speculative decoding: a step is tau decoded tokens long, tau x step())
         in_flight_rest = 0.5 * tau * (loaded * t_lump ** 2 + (1 - loaded) * t_decode ** 2) / np.maximum(t_mean, 1e-300)
         own = np.minimum(room, I_tok)                               # a prompt token's time on the replica, from
         kappa = np.maximum(step(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
-        fill = (pp - 1) * np.minimum(C, I) * kappa
+        servers = _serial_servers(stages, room, I_tok)              # 1, or pp where chunks go one a cycle
+        # (each of a lone prompt's cycles passes every stage: its own pp-fold count below holds the fill)
+        fill = np.where(servers > 1, 0.0, (pp - 1) * np.minimum(C, I) * kappa)
         service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
         whole = _col(load.whole_prompts) > 0                        # no chunked context: no first-token delay
         delay = np.where(whole, 0.0, _col(load.first_token_delay))
         parts = (in_flight_rest + delay * tau * t_mean + fill, t_decode, kappa, room, I,
                  np.minimum(t_mean / t_full, 1.0), _col(load.input_max),
                  (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
-                 t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0)
+                 t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0,
+                 servers + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -1605,15 +1641,34 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "prefill_time": t_prefill}
 
 
-def _prompt_lumps(prompt: np.ndarray, room: np.ndarray, I: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _serial_servers(stages, room, I):
+    """Servers of the prompt queue where a prompt's chunks go one micro-batch a pipeline cycle (`serial_context_
+    chunks`; `stages` = pp there, else 1): a prompt longer than a micro-batch's room, room / pp, is served by one
+    micro-batch at a time, so the queue is pp servers of room / pp prompt tokens a step; a shorter prompt rides
+    whole in one micro-batch beside others (one server of the room, as without the switch) [P/D]."""
+    return np.where((stages > 1) & (I * stages > room), stages, 1.0)
+
+
+def _prompt_lumps(prompt: np.ndarray, room: np.ndarray, I: np.ndarray, stages=1.0) -> tuple[np.ndarray, np.ndarray]:
     """The prompt tokens of a loaded serving step, and the share of steps that are loaded, for `prompt` tokens a
     step on average (module docstring, "Serving step mixture"): lump = min(room, max(I, prompt)), f = prompt /
-    lump (<= 1; 1 where the step's mean load is at least a whole prompt or fills the room)."""
+    lump (<= 1; 1 where the step's mean load is at least a whole prompt or fills the room).
+    Serial chunks over c = pp servers (_serial_servers > 1): each prompt in service loads one micro-batch to its
+    room / c, and a step with any micro-batch loaded costs a full one (the cycle is pp times its heaviest
+    micro-batch's stage: Pipeline stages), so lump = room at the cost of a full step and f = P(a prompt in
+    service); the mean prompts in service are a = c prompt / room, f = max(1 - exp(-a), prompt / room) (the
+    infinite-server idle probability exp(-a) [D], at least the share a full room needs)."""
     lump = np.maximum(np.minimum(room, np.maximum(I, prompt)), 1e-9)
-    return lump, np.clip(prompt / lump, 0.0, 1.0)
+    f = np.clip(prompt / lump, 0.0, 1.0)
+    servers = _serial_servers(stages, room, I)
+    if np.all(servers == 1):
+        return lump, f
+    full = np.maximum(room, 1e-9)
+    busy = np.clip(np.maximum(1 - np.exp(-servers * prompt / full), prompt / full), 0.0, 1.0)
+    return np.where(servers > 1, full, lump), np.where(servers > 1, busy, f)
 
 
-def _step_mixture(step, b, prefill_share, room, I):
+def _step_mixture(step, b, prefill_share, room, I, stages=1.0):
     """The mean serving step of b decode rows carrying b * prefill_share prompt tokens a step on average, as a
     chunked-prefill engine runs them (module docstring, "Serving step mixture"): prompt work comes in lumps, so
     the steps are of two kinds. Loaded steps carry lump = min(room, max(I, b prefill_share)) prompt tokens (the
@@ -1625,7 +1680,7 @@ def _step_mixture(step, b, prefill_share, room, I):
     returns the same pair. Equal to the step at the mean load where f = 1, or where the step is linear in its
     prompt tokens (a compute-bound step: t_gemm is affine in its rows through e(m), "GEMM shape")."""
     prompt = b * prefill_share
-    lump, f = _prompt_lumps(prompt, room, I)
+    lump, f = _prompt_lumps(prompt, room, I, stages)
     t_load, terms_load = step(lump / b, b)
     t_idle, terms_idle = step(0.0 * prompt, b)
     terms = {name: f * terms_load[name] + (1 - f) * terms_idle[name] for name in terms_load}
@@ -1856,13 +1911,18 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     (inf when rho >= 1: no steady queue). `parts` may carry a ninth entry, whole (`whole_prompts`: an engine
     without chunked context): where it is 1 the step carries the whole step's arrivals, m = rho room share, at
     their normal quantile, m + z_q sqrt(m I (1 + cv^2)) (z_50 = 0, z_99 = 2.326), in place of m / 2 (its base then
-    holds no first-token delay: `latencies`)"""
+    holds no first-token delay: `latencies`). Its sixteenth entry, n, is the prompt queue's servers (serial context
+    chunks, module docstring: 1 without them): the own prompt counts n times and the chance to wait is
+    rho^(sqrt(2 (n + 1)) - 1) (Sakasegawa), X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max)"""
     base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
     whole = rest[0] if rest else 0.0
+    servers = rest[7] if len(rest) > 7 else 1.0
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(rho < 1, rho * c / np.maximum(1 - rho, 1e-12), np.inf)
-    tokens = np.minimum(I * (1 + w) * L, I * w * L + I_max)
+        # the chance that a prompt waits: rho for one server; over n servers Sakasegawa's rho^(sqrt(2 (n + 1)) - 1)
+        busy = np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
+        w = np.where(rho < 1, busy * c / np.maximum(1 - rho, 1e-12), np.inf)
+    tokens = np.minimum(I * (servers + w) * L, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
     z = _NORMAL_QUANTILE[q]
     with np.errstate(invalid="ignore"):
@@ -2508,6 +2568,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
+        serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
