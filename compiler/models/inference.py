@@ -747,7 +747,8 @@ kv_room_wait = Assumption(
     "request of o output tokens stays o steps: length-biased; cv_O `output_length_cv`), the cache holds c = F / "
     "(kv_chip (I + (1 + cv_O^2) O / 2)) of them (the batch never above c), and a new request waits for KV room "
     "when the rows in flight fill it (TensorRT-LLM's MAX_UTILIZATION capacity scheduler: a context that does not "
-    "fit stops the walk, capacityScheduler.cpp): the Erlang-C wait of c slots at a rows, service a request's life "
+    "fit stops the walk, NVIDIA/TensorRT-LLM cpp/tensorrt_llm/batch_manager/capacityScheduler.cpp, read 2026-12): "
+    "the Erlang-C wait of c slots at a rows, service a request's life "
     "O t_iter, added to TTFT p50 and p99 and to the p99 the rate cut holds at ttft_limit. 0: the mean context "
     "I + O / 2, no wait (the model before). Off by default: docs/accuracy.md 'KV room in Server'", range=SWITCH)
 elementwise_kernels = Assumption(
