@@ -26,6 +26,12 @@ How a row is described (all [P] from the page and Megatron-Bridge's recipes, exc
   rows' 26.04.01, the same setting as NVIDIA's MLPerf Training v5.1 FP4 configs [P]);
 - MoE: the expert all-to-all exposed (`let ep_comm_overlap = 0`) where the recipe leaves `moe_a2a_overlap` False
   (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 in 26.04.01; `A2A_OVERLAP` below);
+- MoE: the dispatcher's device-host synchronisation every MoE layer (`let moe_sync_free = 0`, the training model's
+  "MoE host sync"): the 25.11 and 26.04 recipes run dropless MoE with the alltoall or HybridEP flex dispatcher, no
+  expert capacity and at most partial CUDA graphs (`cuda_graph_scope` attn, moe_router, moe_preprocess; never
+  full_iteration, which the dense Llama recipes use): scripts/performance/configs/{deepseek,gpt_oss}/
+  *_workload_base_configs.py at v0.2.0, v0.2.2 and v0.4.0 [P]; sync-free MoE came with the fused grouped MLP of the
+  later releases (NVIDIA's fusion-kernel blog, 2026-06 [S]);
 - global batch GBS x sequence; no interruptions (`failure_rate` 0): the page's figure is the steady step rate.
 """
 from __future__ import annotations
@@ -111,6 +117,7 @@ def build_spec(rows: list[dict]) -> str:
             lines.append(f"    ep = {r['ep']}")
             if (r["system"], r["model"], r["gbs"], r["container"]) not in A2A_OVERLAP:
                 lines.append("    let ep_comm_overlap = 0        # the recipe sets moe_a2a_overlap = False")
+            lines.append("    let moe_sync_free = 0          # dropless dispatch with a device-host sync (25.11, 26.04)")
         lines += [f"    zero = {3 if int(r['fsdp']) > 0 else 1}" + ("            # FSDP" if int(r["fsdp"]) > 0 else ""),
                   "    failure_rate = 0 / 1 s",
                   "  }"]
