@@ -25,7 +25,8 @@ How a row is described (all [P] from the page and Megatron-Bridge's recipes, exc
   gb200/llama3.py `*_nvfp4_config`, Megatron-Bridge commit 067f987d, 2026-08: recipes of a later container than the
   rows' 26.04.01, the same setting as NVIDIA's MLPerf Training v5.1 FP4 configs [P]);
 - MoE: the expert all-to-all exposed (`let ep_comm_overlap = 0`) where the recipe leaves `moe_a2a_overlap` False
-  (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 in 26.04.01; `A2A_OVERLAP` below);
+  (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 and B200 DeepSeek-V3 MXFP8 in 26.04.01, whose
+  recipes are Megatron-Bridge v0.4.2's; `A2A_OVERLAP` below);
 - MoE: the dispatcher's device-host synchronisation every MoE layer (`let moe_sync_free = 0`, the training model's
   "MoE host sync"): the 25.11 and 26.04 recipes run dropless MoE with the alltoall or HybridEP flex dispatcher, no
   expert capacity and at most partial CUDA graphs (`cuda_graph_scope` attn, moe_router, moe_preprocess; never
@@ -56,12 +57,15 @@ PRECISIONS = {"BF16": "bf16", "FP8": "fp8", "MXFP8": "fp8", "NVFP4": "fp4"}
 MODELS = {"LLAMA3_8B": "Llama3_1_8B", "LLAMA3_70B": "Llama3_1_70B", "LLAMA3.1_405B": "Llama3_1_405B",
           "DeepSeekV3": "DeepSeek_V3", "DeepSeekV3 (w/ MTP)": "DeepSeek_V3_MTP", "GPT OSS 120B": "GPT_OSS_120B"}
 MOE = {"DeepSeek_V3", "DeepSeek_V3_MTP", "GPT_OSS_120B"}
-# the MoE rows whose recipe overlaps the expert-parallel all-to-all (`moe_a2a_overlap=True`): in Megatron-Bridge's
-# scripts/performance/configs/{deepseek,gpt_oss}/*_workload_base_configs.py only GPT_OSS_120B_PRETRAIN_CONFIG_
-# GB200_BF16_V2 (GBS 1,280) sets it, at v0.4.0 (2026-04-16, the 26.04 recipes); v0.2.0 and v0.2.2 (the 25.11
-# recipes) set it for none, and the default is False (scripts/performance/utils/utils.py WorkloadBaseConfig) [P].
-# Every other MoE row runs with `let ep_comm_overlap = 0` (the dispatch and combine wait in full)
-A2A_OVERLAP = {("DGX-GB200", "GPT OSS 120B", "1280", "26.04.01")}
+# the MoE rows whose recipe overlaps the expert-parallel all-to-all (`moe_a2a_overlap=True`), read in Megatron-
+# Bridge's scripts/performance/configs/{deepseek,gpt_oss}/*_workload_base_configs.py [P]. The 26.04.01 rows ran the
+# recipes of tag v0.4.2 (2026-05-28): its layouts are the rows' (B300 DeepSeek-V3 pp 8 mb 2 ep 8, B200 pp 8 vp 2 ep
+# 32), where v0.4.0 (2026-04-16) had pp 16 ep 8 for both; at v0.4.2 DEEPSEEK_V3_PRETRAIN_CONFIG_B200_FP8_MX_V2 (DeepEP,
+# pp 8 vp 2 ep 32) and GPT_OSS_120B_PRETRAIN_CONFIG_GB200_BF16_V2 set it True, every other 26.04.01 MoE row False.
+# The 25.11 recipes (v0.2.0, v0.2.2) set it only for DeepSeek-V3 on H100 (not a row); the default is False
+# (scripts/performance/utils/utils.py WorkloadBaseConfig). Every other MoE row runs with `let ep_comm_overlap = 0`
+# (the dispatch and combine wait in full)
+A2A_OVERLAP = {("DGX-GB200", "GPT OSS 120B", "1280", "26.04.01"), ("DGX-B200", "DeepSeekV3", "4096", "26.04.01")}
 
 
 def reference_rows() -> list[dict]:
