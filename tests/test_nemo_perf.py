@@ -66,6 +66,18 @@ MOE = {"DeepSeek_V3", "DeepSeek_V3_MTP", "GPT_OSS_120B"}
 # (scripts/performance/utils/utils.py WorkloadBaseConfig). Every other MoE row runs with `let ep_comm_overlap = 0`
 # (the dispatch and combine wait in full)
 A2A_OVERLAP = {("DGX-GB200", "GPT OSS 120B", "1280", "26.04.01"), ("DGX-B200", "DeepSeekV3", "4096", "26.04.01")}
+# the MoE rows whose recipe captures no partial CUDA graph of the attention, router and EP preprocessing
+# (`cuda_graph_scope` attn, moe_router, moe_preprocess absent or empty; `let moe_static_graphs = 0`), same files [P]:
+# 26.04.01 (v0.4.2) DEEPSEEK_V3_PRETRAIN_CONFIG_GB300_V1 `cuda_graph_scope=[]` (its FP8_MX V2), GPT_OSS_120B_PRETRAIN_
+# CONFIG_{GB200,B200,H100}_BF16_V1 (none set; the V2 rows inherit); 25.11 (v0.2.0 / v0.2.2) DEEPSEEK_V3_GB200_BASE_
+# CONFIG `["moe_router", "moe_preprocess"]` (the attention not captured), DEEPSEEK_V3_B200_BASE_CONFIG and
+# GPT_OSS_120B_{GB200,B200,H100}_BF16_BASE_CONFIG (none). GB300 and B300 GPT-OSS, GB200, B300 and B200 DeepSeek-V3
+# MXFP8 (26.04.01) and GB300 DeepSeek-V3 BF16 (25.11) capture all three
+NO_STATIC_GRAPHS = {("DGX-GB300", "DeepSeekV3", "MXFP8", "26.04.01"), ("DGX-GB200", "GPT OSS 120B", "BF16", "26.04.01"),
+                    ("DGX-B200", "GPT OSS 120B", "BF16", "26.04.01"), ("DGX-H100", "GPT OSS 120B", "BF16", "26.04.01"),
+                    ("DGX-GB200", "DeepSeekV3", "BF16", "25.11"), ("DGX-B200", "DeepSeekV3 (w/ MTP)", "MXFP8", "25.11"),
+                    ("DGX-GB200", "GPT OSS 120B", "BF16", "25.11"), ("DGX-B200", "GPT OSS 120B", "BF16", "25.11"),
+                    ("DGX-H100", "GPT OSS 120B", "BF16", "25.11")}
 
 
 def reference_rows() -> list[dict]:
@@ -122,6 +134,8 @@ def build_spec(rows: list[dict]) -> str:
             if (r["system"], r["model"], r["gbs"], r["container"]) not in A2A_OVERLAP:
                 lines.append("    let ep_comm_overlap = 0        # the recipe sets moe_a2a_overlap = False")
             lines.append("    let moe_sync_free = 0          # dropless dispatch with a device-host sync (25.11, 26.04)")
+            if (r["system"], r["model"], r["precision"], r["container"]) in NO_STATIC_GRAPHS:
+                lines.append("    let moe_static_graphs = 0      # no partial CUDA graphs of attention, router, preprocess")
         lines += [f"    zero = {3 if int(r['fsdp']) > 0 else 1}" + ("            # FSDP" if int(r["fsdp"]) > 0 else ""),
                   "    failure_rate = 0 / 1 s",
                   "  }"]

@@ -145,23 +145,28 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   (the optimizer step's kernels, the gradient-norm and loss reductions, launches and host
                   synchronization, which do not shrink with the per-chip work; fitted once with e_t) plus the
                   latency terms of the step's two tree reductions over all chips in use
-    MoE host sync t_sync = (1 + r) m (L_moe / pp) c_s where the stack waits on the host for the tokens per expert
-                  (`moe_sync_free` 0), else 0 (the default): L_moe = L - `dense_layers` MoE layers, c_s =
-                  `moe_sync_time` 1.72 ms a MoE layer and micro-batch (forward and backward; a recomputed forward
-                  syncs again, r). A dropless dispatcher learns each expert's token count on the GPU; Megatron-Core's
-                  alltoall and flex dispatchers copy it to the host (the all-to-all's split sizes, the grouped
-                  GEMM's per-expert shapes) and DeepEP's normal kernels poll it from the host (csrc/deep_ep.cpp [P]),
-                  so the GPU's queue drains every MoE layer and the routed experts after it run at the host's launch
-                  rate, which no CUDA graph can capture (NVIDIA's GB200 guide, NVIDIA/Megatron-LM docs/discussions/
-                  deepseek-v3-gb200-optimization, commit eb0783b6, 2025-11: "the routed experts part still has some
-                  CPU overhead"; removing the sync "at least a 10% additional performance gain" at 970 TFLOP/s a
-                  GPU [P]). c_s [D]: that 10% of the guide's own step (256 GB200, tp1 pp8 vp4 ep32, micro-batch 1,
-                  2,048 x 4,096 tokens: 8.78 s at 260 GFLOP a token), 1 - 1 / 1.1 = 0.80 s over its 464 MoE layer
-                  passes a GPU, a lower bound; host time, the same for every chip and host CPU [U]. It stretches the
-                  stage like its work (in the bubble). Sync-free stacks (NVIDIA's 2026 fused grouped MLP with device-
-                  initiated grouped GEMMs and full-iteration CUDA graphs; the MLPerf Training v6.0 DeepSeek-V3
-                  `*_full_cg.sh` runs [P]) set nothing; NeMo's 25.11 and 26.04 recipes synchronise
-                  (tests/test_nemo_perf.py sets 0); evaluation passes are not charged [U]
+    MoE host sync t_sync = (1 + r) m (L_moe / pp) (c_s + [no static graphs] c_g) where the stack waits on the host
+                  for the tokens per expert (`moe_sync_free` 0), else 0 (the default); L_moe = L - `dense_layers`
+                  MoE layers; r the recomputed share (a recomputed forward syncs again). A dropless dispatcher
+                  learns each expert's token count on the GPU; Megatron-Core's alltoall and flex dispatchers copy it
+                  to the host (the all-to-all's split sizes, the grouped GEMM's per-expert shapes) and DeepEP's
+                  normal kernels poll it from the host (csrc/deep_ep.cpp [P]), so the GPU's queue drains every MoE
+                  layer and what follows runs at the host's launch rate until the host is ahead again. Both constants
+                  are host time, taken for every chip and host CPU [U], from NVIDIA's DeepSeek-V3 GB200 guide
+                  (NVIDIA/Megatron-LM docs/discussions/deepseek-v3-gb200-optimization, commit eb0783b6, 2025-11 [P];
+                  256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, 2,048 x 4,096 tokens: 64 micro-batches x 58 / 8 = 464
+                  MoE layer passes a GPU, 260 GFLOP a token) [D]:
+                    c_s = `moe_sync_time` 1.72 ms a MoE layer and micro-batch (forward and backward): the routed
+                          experts, which no CUDA graph can capture ("the routed experts part still has some CPU
+                          overhead"); removing the sync "at least a 10% additional performance gain" at its final
+                          970 TFLOP/s: 1 - 1 / 1.1 of the 8.78 s step over 464 passes, a lower bound
+                    c_g = `moe_launch_time` 2.38 ms more where the layer's static parts (attention, router, EP
+                          preprocessing) are not captured in partial CUDA graphs (`moe_static_graphs` 0): the
+                          guide's "CUDA Graphs" step, 610.71 -> 663.27 TFLOP/s, 13.95 -> 12.85 s over 464 passes
+                  It stretches the stage like its work (in the bubble). Sync-free stacks (NVIDIA's 2026 fused
+                  grouped MLP with device-initiated grouped GEMMs and full-iteration CUDA graphs; the MLPerf Training
+                  v6.0 DeepSeek-V3 `*_full_cg.sh` runs [P]) set nothing; NeMo's 25.11 and 26.04 recipes synchronise
+                  (tests/test_nemo_perf.py sets it, and which rows graph what); evaluation passes are not charged [U]
     step          t_step = t_c + t_mem + t_sync + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp
                   + exposed t_dp + exposed t_ep
     search        the fitting layout of least step time (the same tokens per step in every column); a spec's tp,
@@ -330,6 +335,21 @@ moe_sync_time = Assumption(
     "3,731 tok/s = 8.78 s, 1 - 1 / 1.1 of it is 0.80 s over 64 micro-batches x 58 / 8 MoE layers = 464 passes: "
     "1.72 ms a pass (a lower bound: 'at least'); host time, taken for every chip and host CPU [U]",
     range=NON_NEGATIVE)
+moe_static_graphs = Assumption(
+    "moe_static_graphs", 1.0, "1",
+    "with the MoE host sync (`moe_sync_free` 0): the static parts of a MoE layer (attention, router, EP "
+    "preprocessing) captured in partial CUDA graphs (1, the default: Megatron-Core `cuda_graph_scope` attn, "
+    "moe_router, moe_preprocess) or launched op by op after each sync (0), which exposes `moe_launch_time` more a "
+    "MoE layer and micro-batch (module docstring, 'MoE host sync')", range=SWITCH)
+moe_launch_time = Assumption(
+    "moe_launch_time", 2.38e-3, "s",
+    "host launch time of a MoE layer's static parts (attention, router, EP preprocessing) a micro-batch, exposed "
+    "behind the dispatcher's device-host sync when they are not CUDA-graphed (`moe_static_graphs` 0) [D]: NVIDIA's "
+    "DeepSeek-V3 GB200 guide (NVIDIA/Megatron-LM docs/discussions/deepseek-v3-gb200-optimization, commit "
+    "eb0783b6, 2025-11 [P]) measured 610.71 -> 663.27 TFLOP/s a GPU from capturing them (`--cuda-graph-scope attn "
+    "moe_router moe_preprocess`) at 256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, 2,048 x 4,096 tokens: at 260 "
+    "GFLOP a token the step went 13.95 -> 12.85 s, 1.10 s over 464 MoE layer passes a GPU: 2.38 ms; host time, "
+    "taken for every chip, host CPU and attention kind [U]", range=NON_NEGATIVE)
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
     "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]", range=RESERVE)
@@ -551,8 +571,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     # MoE host sync: each MoE layer's dispatcher waits on the host for the tokens per expert (once a micro-batch,
     # again for a recomputed forward), unless the stack is sync-free; the stall lengthens the stage like its work
     moe_layers = np.where(moe, np.clip(L - _col(job["dense_layers"]), 0.0, L), 0.0)
-    t_sync = np.where(moe & (_col(job["sync_free"]) <= 0),
-                      (1 + r) * m * (moe_layers / pp) * _col(job["sync_time"]), 0.0)
+    stall = _col(job["sync_time"]) + np.where(_col(job["static_graphs"]) > 0, 0.0, _col(job["launch_time"]))
+    t_sync = np.where(moe & (_col(job["sync_free"]) <= 0), (1 + r) * m * (moe_layers / pp) * stall, 0.0)
     bubble = (t_c + t_mem + t_sync) * (pp - 1) / (v * m)
     # ---- communication
     t_tp = np.where(tp > 1, (4 + 2 * r) * (L / pp) * m * (lat + mb * sl * h * a * 2 * (tp - 1) / tp / BL), 0.0)
@@ -813,6 +833,8 @@ def _inputs(ctx):
            "ep_overlap": ctx.get("ep_comm_overlap", ep_overlap),
            "sync_free": ctx.get("moe_sync_free", moe_sync_free),
            "sync_time": ctx.get("moe_sync_time", moe_sync_time),
+           "static_graphs": ctx.get("moe_static_graphs", moe_static_graphs),
+           "launch_time": ctx.get("moe_launch_time", moe_launch_time),
            "dense_layers": (ctx.ref("model").get("dense_layers", MOE_DENSE_LAYERS)
                             if ctx.ref("model").has("dense_layers") else np.zeros(1)),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
@@ -1026,8 +1048,9 @@ STEP_TERMS = {
     "elementwise_time": "t_mem = m mb (s / cp) (L / pp) (150 + 134 LoRA + 8 (k + 1) MoE) h / tp / (HBM bandwidth "
                         "x 0.90): the memory-bound elementwise work between the matrix multiplies (MoE: the token "
                         "permutation's k copies)",
-    "moe_sync_time": "(1 + r) m (L_moe / pp) c_s: the MoE layers' device-host synchronisation (c_s = "
-                     "moe_sync_time a MoE layer and micro-batch; 0 with moe_sync_free 1, the default)",
+    "moe_sync_time": "(1 + r) m (L_moe / pp) (c_s + c_g): the MoE layers' device-host synchronisation (c_s = "
+                     "moe_sync_time a MoE layer and micro-batch, c_g = moe_launch_time where moe_static_graphs is "
+                     "0; all 0 with moe_sync_free 1, the default)",
     "bubble_time": "(t_c + t_mem + t_sync) (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v "
                    "virtual stages)",
     "tp_comm_time": "(4 + 2 r) (L / pp) m [lat + mb (s / cp) h a 2 (tp - 1) / tp / BL]: tensor-parallel collectives",
