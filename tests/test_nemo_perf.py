@@ -133,9 +133,9 @@ def build_spec(rows: list[dict]) -> str:
             lines.append(f"    ep = {r['ep']}")
             if (r["system"], r["model"], r["gbs"], r["container"]) not in A2A_OVERLAP:
                 lines.append("    let ep_comm_overlap = 0        # the recipe sets moe_a2a_overlap = False")
-            lines.append("    let moe_sync_free = 0          # dropless dispatch with a device-host sync (25.11, 26.04)")
+            lines.append("    let moe_sync_free = 0          # dropless dispatch, a device-host sync (25.11, 26.04)")
             if (r["system"], r["model"], r["precision"], r["container"]) in NO_STATIC_GRAPHS:
-                lines.append("    let moe_static_graphs = 0      # no partial CUDA graphs of attention, router, preprocess")
+                lines.append("    let moe_static_graphs = 0      # no CUDA graphs of attention, router, preprocess")
         lines += [f"    zero = {3 if int(r['fsdp']) > 0 else 1}" + ("            # FSDP" if int(r["fsdp"]) > 0 else ""),
                   "    failure_rate = 0 / 1 s",
                   "  }"]

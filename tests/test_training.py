@@ -552,7 +552,8 @@ def test_moe_static_parts_without_cuda_graphs_by_hand() -> None:
     micro-batch (the GB200 guide's 610.71 -> 663.27 TFLOP/s from capturing them: 13.95 -> 12.85 s over 464 passes):
         moe_sync_time = 120 x 3.625 x (1.72 + 2.38) ms = 1.7835 s
     Without the sync (`moe_sync_free` 1) the host runs ahead of the GPU and neither is charged."""
-    sync = MOE_H800.replace("microbatch = 1", "microbatch = 1\n    let moe_sync_free = 0\n    let moe_static_graphs = 0")
+    sync = MOE_H800.replace("microbatch = 1",
+                            "microbatch = 1\n    let moe_sync_free = 0\n    let moe_static_graphs = 0")
     np.testing.assert_allclose(run(sync)["s.moe.detail.moe_sync_time"], 120 * (58 / 16) * (1.72e-3 + 2.38e-3),
                                rtol=1e-12)
     free = MOE_H800.replace("microbatch = 1", "microbatch = 1\n    let moe_static_graphs = 0")

@@ -328,8 +328,9 @@ moe_sync_time = Assumption(
     "moe_sync_time", 1.72e-3, "s",
     "GPU time lost a MoE layer and micro-batch (forward and backward) to the dispatcher's device-host "
     "synchronisation and the host-bound launches of the routed experts after it, where `moe_sync_free` is 0 [D]: "
-    "NVIDIA's DeepSeek-V3 GB200 guide (NVIDIA/Megatron-LM docs/discussions/deepseek-v3-gb200-optimization, commit "
-    "eb0783b6, 2025-11 [P]) estimates that removing the sync (full CUDA graphs) gains 'at least 10%' at its final "
+    "NVIDIA's DeepSeek-V3 GB200 guide (github.com/NVIDIA/Megatron-LM/blob/eb0783b6/docs/discussions/"
+    "deepseek-v3-gb200-optimization, 2025-11 [P]) estimates that removing the sync (full CUDA graphs) gains "
+    "'at least 10%' at its final "
     "970 TFLOP/s a GPU (256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, global batch 2,048 x 4,096): at NeMo's 260 "
     "GFLOP a token (reference/nemo_training_perf.csv, DeepSeek-V3 MXFP8 rows) the step is 32,768 tokens / "
     "3,731 tok/s = 8.78 s, 1 - 1 / 1.1 of it is 0.80 s over 64 micro-batches x 58 / 8 MoE layers = 464 passes: "
@@ -338,15 +339,17 @@ moe_sync_time = Assumption(
 moe_static_graphs = Assumption(
     "moe_static_graphs", 1.0, "1",
     "with the MoE host sync (`moe_sync_free` 0): the static parts of a MoE layer (attention, router, EP "
-    "preprocessing) captured in partial CUDA graphs (1, the default: Megatron-Core `cuda_graph_scope` attn, "
-    "moe_router, moe_preprocess) or launched op by op after each sync (0), which exposes `moe_launch_time` more a "
-    "MoE layer and micro-batch (module docstring, 'MoE host sync')", range=SWITCH)
+    "preprocessing) captured in partial CUDA graphs (1, the default: Megatron-Core `--cuda-graph-scope attn "
+    "moe_router moe_preprocess`, as NVIDIA's GB200 DeepSeek-V3 guide runs it, 2025-11 [P]) or launched op by op "
+    "after each sync (0), which exposes `moe_launch_time` more a MoE layer and micro-batch (module docstring, "
+    "'MoE host sync')", range=SWITCH)
 moe_launch_time = Assumption(
     "moe_launch_time", 2.38e-3, "s",
     "host launch time of a MoE layer's static parts (attention, router, EP preprocessing) a micro-batch, exposed "
     "behind the dispatcher's device-host sync when they are not CUDA-graphed (`moe_static_graphs` 0) [D]: NVIDIA's "
-    "DeepSeek-V3 GB200 guide (NVIDIA/Megatron-LM docs/discussions/deepseek-v3-gb200-optimization, commit "
-    "eb0783b6, 2025-11 [P]) measured 610.71 -> 663.27 TFLOP/s a GPU from capturing them (`--cuda-graph-scope attn "
+    "DeepSeek-V3 GB200 guide (github.com/NVIDIA/Megatron-LM/blob/eb0783b6/docs/discussions/"
+    "deepseek-v3-gb200-optimization, 2025-11 [P]) measured 610.71 -> 663.27 TFLOP/s a GPU from capturing them "
+    "(`--cuda-graph-scope attn "
     "moe_router moe_preprocess`) at 256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, 2,048 x 4,096 tokens: at 260 "
     "GFLOP a token the step went 13.95 -> 12.85 s, 1.10 s over 464 MoE layer passes a GPU: 2.38 ms; host time, "
     "taken for every chip, host CPU and attention kind [U]", range=NON_NEGATIVE)
