@@ -164,8 +164,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                           preprocessing) are not captured in partial CUDA graphs (`moe_static_graphs` 0): the
                           guide's "CUDA Graphs" step, 610.71 -> 663.27 TFLOP/s, 13.95 -> 12.85 s over 464 passes
                   It stretches the stage like its work (in the bubble). Sync-free stacks (NVIDIA's 2026 fused
-                  grouped MLP with device-initiated grouped GEMMs and full-iteration CUDA graphs; the MLPerf Training
-                  v6.0 DeepSeek-V3 `*_full_cg.sh` runs [P]) set nothing; NeMo's 25.11 and 26.04 recipes synchronise
+                  grouped MLP with device-initiated grouped GEMMs and full-iteration CUDA graphs; NVIDIA's MLPerf
+                  Training v6.0 DeepSeek-V3 `*_full_cg.sh` and gpt-oss-20b runs, the latter with a static expert-rank
+                  capacity "for CG" and the CuteDSL fused grouped MLP [P]) set nothing; NeMo's 25.11 and 26.04 recipes synchronise
                   (tests/test_nemo_perf.py sets it, and which rows graph what); evaluation passes are not charged [U]
     step          t_step = t_c + t_mem + t_sync + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp
                   + exposed t_dp + exposed t_ep
