@@ -25,7 +25,14 @@ How a row is described (all [P] from the page and Megatron-Bridge's recipes, exc
   gb200/llama3.py `*_nvfp4_config`, Megatron-Bridge commit 067f987d, 2026-08: recipes of a later container than the
   rows' 26.04.01, the same setting as NVIDIA's MLPerf Training v5.1 FP4 configs [P]);
 - MoE: the expert all-to-all exposed (`let ep_comm_overlap = 0`) where the recipe leaves `moe_a2a_overlap` False
-  (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 in 26.04.01; `A2A_OVERLAP` below);
+  (every DeepSeek-V3 and GPT-OSS row but GB200 GPT-OSS at GBS 1,280 and B200 DeepSeek-V3 MXFP8 in 26.04.01, whose
+  recipes are Megatron-Bridge v0.4.2's; `A2A_OVERLAP` below);
+- MoE: the dispatcher's device-host synchronisation every MoE layer (`let moe_sync_free = 0`, the training model's
+  "MoE host sync"): the 25.11 and 26.04 recipes run dropless MoE with the alltoall or HybridEP flex dispatcher, no
+  expert capacity and at most partial CUDA graphs (`cuda_graph_scope` attn, moe_router, moe_preprocess; never
+  full_iteration, which the dense Llama recipes use): scripts/performance/configs/{deepseek,gpt_oss}/
+  *_workload_base_configs.py at v0.2.0, v0.2.2 and v0.4.0 [P]; sync-free MoE came with the fused grouped MLP of the
+  later releases (NVIDIA's fusion-kernel blog, 2026-06 [S]);
 - global batch GBS x sequence; no interruptions (`failure_rate` 0): the page's figure is the steady step rate.
 """
 from __future__ import annotations
@@ -50,12 +57,27 @@ PRECISIONS = {"BF16": "bf16", "FP8": "fp8", "MXFP8": "fp8", "NVFP4": "fp4"}
 MODELS = {"LLAMA3_8B": "Llama3_1_8B", "LLAMA3_70B": "Llama3_1_70B", "LLAMA3.1_405B": "Llama3_1_405B",
           "DeepSeekV3": "DeepSeek_V3", "DeepSeekV3 (w/ MTP)": "DeepSeek_V3_MTP", "GPT OSS 120B": "GPT_OSS_120B"}
 MOE = {"DeepSeek_V3", "DeepSeek_V3_MTP", "GPT_OSS_120B"}
-# the MoE rows whose recipe overlaps the expert-parallel all-to-all (`moe_a2a_overlap=True`): in Megatron-Bridge's
-# scripts/performance/configs/{deepseek,gpt_oss}/*_workload_base_configs.py only GPT_OSS_120B_PRETRAIN_CONFIG_
-# GB200_BF16_V2 (GBS 1,280) sets it, at v0.4.0 (2026-04-16, the 26.04 recipes); v0.2.0 and v0.2.2 (the 25.11
-# recipes) set it for none, and the default is False (scripts/performance/utils/utils.py WorkloadBaseConfig) [P].
-# Every other MoE row runs with `let ep_comm_overlap = 0` (the dispatch and combine wait in full)
-A2A_OVERLAP = {("DGX-GB200", "GPT OSS 120B", "1280", "26.04.01")}
+# the MoE rows whose recipe overlaps the expert-parallel all-to-all (`moe_a2a_overlap=True`), read in Megatron-
+# Bridge's scripts/performance/configs/{deepseek,gpt_oss}/*_workload_base_configs.py [P]. The 26.04.01 rows ran the
+# recipes of tag v0.4.2 (2026-05-28): its layouts are the rows' (B300 DeepSeek-V3 pp 8 mb 2 ep 8, B200 pp 8 vp 2 ep
+# 32), where v0.4.0 (2026-04-16) had pp 16 ep 8 for both; at v0.4.2 DEEPSEEK_V3_PRETRAIN_CONFIG_B200_FP8_MX_V2 (DeepEP,
+# pp 8 vp 2 ep 32) and GPT_OSS_120B_PRETRAIN_CONFIG_GB200_BF16_V2 set it True, every other 26.04.01 MoE row False.
+# The 25.11 recipes (v0.2.0, v0.2.2) set it only for DeepSeek-V3 on H100 (not a row); the default is False
+# (scripts/performance/utils/utils.py WorkloadBaseConfig). Every other MoE row runs with `let ep_comm_overlap = 0`
+# (the dispatch and combine wait in full)
+A2A_OVERLAP = {("DGX-GB200", "GPT OSS 120B", "1280", "26.04.01"), ("DGX-B200", "DeepSeekV3", "4096", "26.04.01")}
+# the MoE rows whose recipe captures no partial CUDA graph of the attention, router and EP preprocessing
+# (`cuda_graph_scope` attn, moe_router, moe_preprocess absent or empty; `let moe_static_graphs = 0`), same files [P]:
+# 26.04.01 (v0.4.2) DEEPSEEK_V3_PRETRAIN_CONFIG_GB300_V1 `cuda_graph_scope=[]` (its FP8_MX V2), GPT_OSS_120B_PRETRAIN_
+# CONFIG_{GB200,B200,H100}_BF16_V1 (none set; the V2 rows inherit); 25.11 (v0.2.0 / v0.2.2) DEEPSEEK_V3_GB200_BASE_
+# CONFIG `["moe_router", "moe_preprocess"]` (the attention not captured), DEEPSEEK_V3_B200_BASE_CONFIG and
+# GPT_OSS_120B_{GB200,B200,H100}_BF16_BASE_CONFIG (none). GB300 and B300 GPT-OSS, GB200, B300 and B200 DeepSeek-V3
+# MXFP8 (26.04.01) and GB300 DeepSeek-V3 BF16 (25.11) capture all three
+NO_STATIC_GRAPHS = {("DGX-GB300", "DeepSeekV3", "MXFP8", "26.04.01"), ("DGX-GB200", "GPT OSS 120B", "BF16", "26.04.01"),
+                    ("DGX-B200", "GPT OSS 120B", "BF16", "26.04.01"), ("DGX-H100", "GPT OSS 120B", "BF16", "26.04.01"),
+                    ("DGX-GB200", "DeepSeekV3", "BF16", "25.11"), ("DGX-B200", "DeepSeekV3 (w/ MTP)", "MXFP8", "25.11"),
+                    ("DGX-GB200", "GPT OSS 120B", "BF16", "25.11"), ("DGX-B200", "GPT OSS 120B", "BF16", "25.11"),
+                    ("DGX-H100", "GPT OSS 120B", "BF16", "25.11")}
 
 
 def reference_rows() -> list[dict]:
@@ -111,6 +133,9 @@ def build_spec(rows: list[dict]) -> str:
             lines.append(f"    ep = {r['ep']}")
             if (r["system"], r["model"], r["gbs"], r["container"]) not in A2A_OVERLAP:
                 lines.append("    let ep_comm_overlap = 0        # the recipe sets moe_a2a_overlap = False")
+            lines.append("    let moe_sync_free = 0          # dropless dispatch, a device-host sync (25.11, 26.04)")
+            if (r["system"], r["model"], r["precision"], r["container"]) in NO_STATIC_GRAPHS:
+                lines.append("    let moe_static_graphs = 0      # no CUDA graphs of attention, router, preprocess")
         lines += [f"    zero = {3 if int(r['fsdp']) > 0 else 1}" + ("            # FSDP" if int(r["fsdp"]) > 0 else ""),
                   "    failure_rate = 0 / 1 s",
                   "  }"]

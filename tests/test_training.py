@@ -526,6 +526,51 @@ def test_turning_ep_overlap_off_exposes_all_of_the_all_to_all() -> None:
     assert off["s.moe.step_time"] - on["s.moe.step_time"] == pytest.approx(min(t_ep, t_c), rel=1e-9)
 
 
+def test_moe_host_sync_by_hand() -> None:
+    """DeepSeek-V3 on 2,048 H800 at tp 1, pp 16 (v 1), ep 64, micro-batch 1: m = 120 micro-batches, 61 - 3 = 58
+    MoE layers (`dense_layers` 3), no recomputation at this layout. With the dispatcher's device-host sync
+    (`let moe_sync_free = 0`) each MoE layer and micro-batch loses c_s = 1.72 ms (the GB200 guide's 'at least 10%'
+    of its 8.78 s step over its 464 MoE layer passes):
+        moe_sync_time = (1 + r) m (58 / 16) c_s = 120 x 3.625 x 1.72 ms = 0.7482 s
+    and the step grows by it plus its share of the bubble, t_sync (1 + (pp - 1) / (v m)) = 0.7482 x (1 + 15 / 120)
+    = 0.8417 s; nothing else moves. The default (`moe_sync_free` 1) charges nothing."""
+    free = run(MOE_H800)
+    sync = run(MOE_H800.replace("microbatch = 1", "microbatch = 1\n    let moe_sync_free = 0"))
+    assert free["s.moe.detail.moe_sync_time"] == 0.0
+    assert sync["s.moe.recompute_share"] == 0.0 and sync["s.moe.virtual_stages"] == 1
+    by_hand = 120 * (58 / 16) * 1.72e-3
+    np.testing.assert_allclose(sync["s.moe.detail.moe_sync_time"], by_hand, rtol=1e-12)
+    np.testing.assert_allclose(sync["s.moe.step_time"] - free["s.moe.step_time"], by_hand * (1 + 15 / 120),
+                               rtol=1e-9)
+    for term in ("compute_time", "elementwise_time", "ep_comm_exposed_time", "dp_comm_exposed_time"):
+        assert sync[f"s.moe.detail.{term}"] == free[f"s.moe.detail.{term}"], term
+
+
+def test_moe_static_parts_without_cuda_graphs_by_hand() -> None:
+    """With the sync and the static parts of each MoE layer (attention, router, EP preprocessing) not CUDA-graphed
+    (`let moe_static_graphs = 0`), their host launches wait behind the sync too: c_g = 2.38 ms more a MoE layer and
+    micro-batch (the GB200 guide's 610.71 -> 663.27 TFLOP/s from capturing them: 13.95 -> 12.85 s over 464 passes):
+        moe_sync_time = 120 x 3.625 x (1.72 + 2.38) ms = 1.7835 s
+    Without the sync (`moe_sync_free` 1) the host runs ahead of the GPU and neither is charged."""
+    sync = MOE_H800.replace("microbatch = 1",
+                            "microbatch = 1\n    let moe_sync_free = 0\n    let moe_static_graphs = 0")
+    np.testing.assert_allclose(run(sync)["s.moe.detail.moe_sync_time"], 120 * (58 / 16) * (1.72e-3 + 2.38e-3),
+                               rtol=1e-12)
+    free = MOE_H800.replace("microbatch = 1", "microbatch = 1\n    let moe_static_graphs = 0")
+    assert run(free)["s.moe.detail.moe_sync_time"] == 0.0
+
+
+def test_moe_host_sync_is_a_fixed_time_a_layer_pass() -> None:
+    """Law: the host stall is a time a MoE layer and micro-batch, not a rate: doubling the micro-batches a step (the
+    global batch, same layout) doubles it; a dense model has none, whatever the switch."""
+    sync = MOE_H800.replace("microbatch = 1", "microbatch = 1\n    let moe_sync_free = 0")
+    one = run(sync)["s.moe.detail.moe_sync_time"]
+    two = run(sync.replace("15360 * 4096 tok", "30720 * 4096 tok"))["s.moe.detail.moe_sync_time"]
+    np.testing.assert_allclose(two, 2 * one, rtol=1e-12)
+    dense = run(sync.replace("DeepSeek_V3", "Llama3_1_70B").replace("    ep = 64\n", ""))
+    assert dense["s.moe.detail.moe_sync_time"] == 0.0
+
+
 def test_a_tensor_parallel_group_never_leaves_its_scale_up_domain() -> None:
     """TP groups lie within one NVLink domain and tile it: tp divides the domain (an 8-GPU HGX node, a 36- or
     72-GPU NVL rack), so no group straddles two domains, whatever the model and the chip count."""

@@ -84,7 +84,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   (reference/h100_microbench.md [P]); split over tp by sequence parallelism, over cp by the tokens
     recompute     F_rc = 2 L s D (selective: the attention core's forward again) + r 2 A (full recomputation of a
                   share r of the layers: one more forward pass of them); none: 0
-    PP bubble     (t_c + t_mem) (pp - 1) / (v m)               (1F1B: v = 1; interleaved: v virtual stages)
+    PP bubble     (t_c + t_mem + t_sync) (pp - 1) / (v m)      (1F1B: v = 1; interleaved: v virtual stages)
     TP comm       t_tp = (4 + 2 r) (L / pp) m [lat + mb s_c h a 2 (tp - 1) / tp / BL]: 2 all-reduce equivalents
                   forward, 2 backward, 2 r for the recomputed forward; sequence parallelism's backward re-gather
                   of the inputs for the weight gradients overlaps the input-gradient GEMM. Overlap (`tp_comm_overlap`
@@ -145,7 +145,30 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   (the optimizer step's kernels, the gradient-norm and loss reductions, launches and host
                   synchronization, which do not shrink with the per-chip work; fitted once with e_t) plus the
                   latency terms of the step's two tree reductions over all chips in use
-    step          t_step = t_c + t_mem + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp
+    MoE host sync t_sync = (1 + r) m (L_moe / pp) (c_s + [no static graphs] c_g) where the stack waits on the host
+                  for the tokens per expert (`moe_sync_free` 0), else 0 (the default); L_moe = L - `dense_layers`
+                  MoE layers; r the recomputed share (a recomputed forward syncs again). A dropless dispatcher
+                  learns each expert's token count on the GPU; Megatron-Core's alltoall and flex dispatchers copy it
+                  to the host (the all-to-all's split sizes, the grouped GEMM's per-expert shapes) and DeepEP's
+                  normal kernels poll it from the host (csrc/deep_ep.cpp [P]), so the GPU's queue drains every MoE
+                  layer and what follows runs at the host's launch rate until the host is ahead again. Both constants
+                  are host time, taken for every chip and host CPU [U], from NVIDIA's DeepSeek-V3 GB200 guide
+                  (NVIDIA/Megatron-LM docs/discussions/deepseek-v3-gb200-optimization, commit eb0783b6, 2025-11 [P];
+                  256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, 2,048 x 4,096 tokens: 64 micro-batches x 58 / 8 = 464
+                  MoE layer passes a GPU, 260 GFLOP a token) [D]:
+                    c_s = `moe_sync_time` 1.72 ms a MoE layer and micro-batch (forward and backward): the routed
+                          experts, which no CUDA graph can capture ("the routed experts part still has some CPU
+                          overhead"); removing the sync "at least a 10% additional performance gain" at its final
+                          970 TFLOP/s: 1 - 1 / 1.1 of the 8.78 s step over 464 passes, a lower bound
+                    c_g = `moe_launch_time` 2.38 ms more where the layer's static parts (attention, router, EP
+                          preprocessing) are not captured in partial CUDA graphs (`moe_static_graphs` 0): the
+                          guide's "CUDA Graphs" step, 610.71 -> 663.27 TFLOP/s, 13.95 -> 12.85 s over 464 passes
+                  It stretches the stage like its work (in the bubble). Sync-free stacks (NVIDIA's 2026 fused
+                  grouped MLP with device-initiated grouped GEMMs and full-iteration CUDA graphs; NVIDIA's MLPerf
+                  Training v6.0 DeepSeek-V3 `*_full_cg.sh` and gpt-oss-20b runs, the latter with a static expert-rank
+                  capacity "for CG" and the CuteDSL fused grouped MLP [P]) set nothing; NeMo's 25.11 and 26.04 recipes synchronise
+                  (tests/test_nemo_perf.py sets it, and which rows graph what); evaluation passes are not charged [U]
+    step          t_step = t_c + t_mem + t_sync + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp
                   + exposed t_dp + exposed t_ep
     search        the fitting layout of least step time (the same tokens per step in every column); a spec's tp,
                   pp, cp, dp, ep, virtual_stages, microbatch fix those coordinates. Columns no scenario can pick
@@ -181,7 +204,7 @@ coordinates), `feasible` is 0 and the job's figures (layout, step time, MFU, tim
 energy, cost, memory) are absent with the reason and its numbers (`ctx.infeasible`, an `infeasible-workload`
 error); accelerators_needed is absent where no count on the ladder meets the deadline. `factory explain` shows
 the step's terms as `<job>.detail.*` (compute_time, elementwise_time, recompute_time, bubble_time, tp_comm_time,
-tp_comm_exposed_time, step_overhead_time, pp_comm_time,
+tp_comm_exposed_time, moe_sync_time, step_overhead_time, pp_comm_time,
 pp_comm_exposed_time, cp_comm_time, cp_comm_exposed_time, dp_comm_time, dp_comm_exposed_time, ep_comm_time,
 ep_comm_exposed_time; time_without_failures). Power: the workload-dependent wall power
 (compiler/models/workloads.py, two phases: compute-bound at the power-limited clock, the rest light), power =
@@ -292,6 +315,45 @@ ep_overlap = Assumption(
     "(Megatron-Bridge's performance recipes until 2026-04 leave `moe_a2a_overlap` False for DeepSeek-V3 and "
     "GPT-OSS but GB200 GPT-OSS at GBS 1,280: scripts/performance/configs/*/..._workload_base_configs.py, "
     "NVIDIA-NeMo/Megatron-Bridge v0.2.0, v0.4.0)", range=SWITCH)
+moe_sync_free = Assumption(
+    "moe_sync_free", 1.0, "1",
+    "MoE layers without a device-host synchronisation (1, the default: the per-expert split sizes stay on the GPU, "
+    "device-initiated grouped GEMMs and full-iteration CUDA graphs, NVIDIA's 2026 stack: cuDNN / Transformer Engine "
+    "fused grouped MLP, 'sync-free MoE execution for full-iteration CUDA Graphs', developer.nvidia.com/blog/"
+    "boosting-moe-training-throughput-with-advanced-fusion-kernels, 2026-06 [S]; NVIDIA's MLPerf Training v6.0 "
+    "DeepSeek-V3 `*_full_cg.sh` configurations [P]) or with it (0: each MoE layer's dispatcher copies the tokens "
+    "per expert to the host and waits, Megatron-Core's alltoall and flex dispatchers, DeepEP's normal kernels, "
+    "whose host polls the received counts, csrc/deep_ep.cpp 'DeepEP error: CPU recv timeout' [P]): the host "
+    "stall `moe_sync_time` a MoE layer and micro-batch (module docstring, 'MoE host sync')", range=SWITCH)
+moe_sync_time = Assumption(
+    "moe_sync_time", 1.72e-3, "s",
+    "GPU time lost a MoE layer and micro-batch (forward and backward) to the dispatcher's device-host "
+    "synchronisation and the host-bound launches of the routed experts after it, where `moe_sync_free` is 0 [D]: "
+    "NVIDIA's DeepSeek-V3 GB200 guide (github.com/NVIDIA/Megatron-LM/blob/eb0783b6/docs/discussions/"
+    "deepseek-v3-gb200-optimization, 2025-11 [P]) estimates that removing the sync (full CUDA graphs) gains "
+    "'at least 10%' at its final "
+    "970 TFLOP/s a GPU (256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, global batch 2,048 x 4,096): at NeMo's 260 "
+    "GFLOP a token (reference/nemo_training_perf.csv, DeepSeek-V3 MXFP8 rows) the step is 32,768 tokens / "
+    "3,731 tok/s = 8.78 s, 1 - 1 / 1.1 of it is 0.80 s over 64 micro-batches x 58 / 8 MoE layers = 464 passes: "
+    "1.72 ms a pass (a lower bound: 'at least'); host time, taken for every chip and host CPU [U]",
+    range=NON_NEGATIVE)
+moe_static_graphs = Assumption(
+    "moe_static_graphs", 1.0, "1",
+    "with the MoE host sync (`moe_sync_free` 0): the static parts of a MoE layer (attention, router, EP "
+    "preprocessing) captured in partial CUDA graphs (1, the default: Megatron-Core `--cuda-graph-scope attn "
+    "moe_router moe_preprocess`, as NVIDIA's GB200 DeepSeek-V3 guide runs it, 2025-11 [P]) or launched op by op "
+    "after each sync (0), which exposes `moe_launch_time` more a MoE layer and micro-batch (module docstring, "
+    "'MoE host sync')", range=SWITCH)
+moe_launch_time = Assumption(
+    "moe_launch_time", 2.38e-3, "s",
+    "host launch time of a MoE layer's static parts (attention, router, EP preprocessing) a micro-batch, exposed "
+    "behind the dispatcher's device-host sync when they are not CUDA-graphed (`moe_static_graphs` 0) [D]: NVIDIA's "
+    "DeepSeek-V3 GB200 guide (github.com/NVIDIA/Megatron-LM/blob/eb0783b6/docs/discussions/"
+    "deepseek-v3-gb200-optimization, 2025-11 [P]) measured 610.71 -> 663.27 TFLOP/s a GPU from capturing them "
+    "(`--cuda-graph-scope attn "
+    "moe_router moe_preprocess`) at 256 GB200, tp1 pp8 vp4 ep32, micro-batch 1, 2,048 x 4,096 tokens: at 260 "
+    "GFLOP a token the step went 13.95 -> 12.85 s, 1.10 s over 464 MoE layer passes a GPU: 2.38 ms; host time, "
+    "taken for every chip, host CPU and attention kind [U]", range=NON_NEGATIVE)
 training_reserve = Assumption(
     "training_memory_reserve", 0.10, "1",
     "share of accelerator memory kept free in training (allocator fragmentation, workspace) [U]", range=RESERVE)
@@ -321,6 +383,9 @@ ACT_BYTES = 2.0                                      # bytes per activation valu
 # backward about twice that): ~150 h [D] (docs/accuracy.md, "Training v3"); read at the copy rate measured on one
 # H100, 3.02 of 3.35 TB/s (reference/h100_microbench.md [P])
 ELEMENTWISE_BYTES = 150.0
+# dense layers of a MoE model (`let dense_layers` on the model: DeepSeek-V3's first 3, "first_k_dense_replace"): no
+# dispatcher, no host sync; a model without the let has every layer MoE
+MOE_DENSE_LAYERS = 0.0
 HBM_EFFICIENCY = 3.02 / 3.35
 # LoRA adapters (rank r << h) on the four linear maps of a layer: y = W x + B (A x) moves, per token, the input
 # (d_i) and output (d_o) of each adapted map about 4 times (forward: A x reads x, the B product's output is
@@ -507,7 +572,12 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
                                         + np.where(moe, permute_bytes(k_act), 0.0)) * h / tp
              / (_col(hw["memory_bw"]) * HBM_EFFICIENCY))
     t_c = m * t_mb
-    bubble = (t_c + t_mem) * (pp - 1) / (v * m)
+    # MoE host sync: each MoE layer's dispatcher waits on the host for the tokens per expert (once a micro-batch,
+    # again for a recomputed forward), unless the stack is sync-free; the stall lengthens the stage like its work
+    moe_layers = np.where(moe, np.clip(L - _col(job["dense_layers"]), 0.0, L), 0.0)
+    stall = _col(job["sync_time"]) + np.where(_col(job["static_graphs"]) > 0, 0.0, _col(job["launch_time"]))
+    t_sync = np.where(moe & (_col(job["sync_free"]) <= 0), (1 + r) * m * (moe_layers / pp) * stall, 0.0)
+    bubble = (t_c + t_mem + t_sync) * (pp - 1) / (v * m)
     # ---- communication
     t_tp = np.where(tp > 1, (4 + 2 * r) * (L / pp) * m * (lat + mb * sl * h * a * 2 * (tp - 1) / tp / BL), 0.0)
     cp_in = (tp * cp <= S + 1e-9) & _divides(tp * cp, S)
@@ -544,7 +614,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     t_tp_exposed = np.where(_col(job["tp_overlap"]) > 0,
                             bulk + np.maximum((t_tp - bulk) / tp, t_tp - bulk - t_c), t_tp)
     t_fixed = _col(job["overhead"]) + 2.0 * lat * np.ceil(np.log2(np.maximum(used, 1.0)))
-    t_step = t_c + t_mem + bubble + t_tp_exposed + t_fixed + t_pp_exposed + t_cp_exposed + t_dp_exposed + t_ep_exposed
+    t_step = (t_c + t_mem + t_sync + bubble + t_tp_exposed + t_fixed + t_pp_exposed + t_cp_exposed + t_dp_exposed
+              + t_ep_exposed)
     tokens_step = seqs * s
     z = 0 * t_step
     return {"t_step": t_step, "fits": fits, "tokens_step": tokens_step + z, "flops": model_flops + z,
@@ -553,7 +624,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "mfu": tokens_step * model_flops / t_step / (n * P), "n": n + z, "used": used + z,
             "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
             # the terms of one step, for `factory explain`
-            "compute_time": t_c + z, "elementwise_time": t_mem + z,
+            "compute_time": t_c + z, "elementwise_time": t_mem + z, "moe_sync_time": t_sync + z,
             "recompute_time": m * mb * s * (r * 2 * Aa / rate + np.where(level >= 1, 2 * L * s * D, 0.0) / rate_att)
                               / (tp * cp * pp) + z,
             "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "tp_comm_exposed_time": t_tp_exposed + z,
@@ -764,6 +835,12 @@ def _inputs(ctx):
            "startup": ctx.get("startup_time", 0.0),
            "tp_overlap": ctx.get("tp_comm_overlap", tp_overlap),
            "ep_overlap": ctx.get("ep_comm_overlap", ep_overlap),
+           "sync_free": ctx.get("moe_sync_free", moe_sync_free),
+           "sync_time": ctx.get("moe_sync_time", moe_sync_time),
+           "static_graphs": ctx.get("moe_static_graphs", moe_static_graphs),
+           "launch_time": ctx.get("moe_launch_time", moe_launch_time),
+           "dense_layers": (ctx.ref("model").get("dense_layers", MOE_DENSE_LAYERS)
+                            if ctx.ref("model").has("dense_layers") else np.zeros(1)),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
            "wbytes": np.asarray([PRECISION_BYTES[precision]]),
            "heads": ctx.ref("model").get("heads"),
@@ -975,7 +1052,11 @@ STEP_TERMS = {
     "elementwise_time": "t_mem = m mb (s / cp) (L / pp) (150 + 134 LoRA + 8 (k + 1) MoE) h / tp / (HBM bandwidth "
                         "x 0.90): the memory-bound elementwise work between the matrix multiplies (MoE: the token "
                         "permutation's k copies)",
-    "bubble_time": "(t_c + t_mem) (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v virtual stages)",
+    "moe_sync_time": "(1 + r) m (L_moe / pp) (c_s + c_g): the MoE layers' device-host synchronisation (c_s = "
+                     "moe_sync_time a MoE layer and micro-batch, c_g = moe_launch_time where moe_static_graphs is "
+                     "0; all 0 with moe_sync_free 1, the default)",
+    "bubble_time": "(t_c + t_mem + t_sync) (pp - 1) / (v m): the pipeline bubble (1F1B: v = 1; interleaved: v "
+                   "virtual stages)",
     "tp_comm_time": "(4 + 2 r) (L / pp) m [lat + mb (s / cp) h a 2 (tp - 1) / tp / BL]: tensor-parallel collectives",
     "tp_comm_exposed_time": "b + max((tp_comm_time - b) / tp, tp_comm_time - b - t_c): with TP-comm overlap one "
                             "chunk of tp waits; LoRA also b = tp_comm_time / (4 + 2 r), the reduce-scatters hidden "
@@ -1026,8 +1107,8 @@ for _name, _out, _formula in (
         ("memory_per_accelerator", "memory_need", ("weights + gradients + optimizer state (ZeRO over dp cp) + "
                                                    "activations in flight")),
         ("flops_per_token", "flops", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)"),
-        ("step_time", "t_step", ("t_c + t_mem + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp "
-                                  "+ exposed t_dp + exposed t_ep")),
+        ("step_time", "t_step", ("t_c + t_mem + t_sync + bubble + exposed t_tp + t_fix + exposed t_pp "
+                                  "+ exposed t_cp + exposed t_dp + exposed t_ep")),
         ("mfu", "mfu", "tokens/step * flops_per_token / step_time / (accelerators * peak at the precision)"),
         ("goodput", "goodput", "1 - (c / tau + lam (r + tau / 2)), tau = sqrt(2 c / lam)"),
         ("time_to_train", "time_to_train", "(tokens / G * step_time + evaluation + startup_time) / goodput"),
