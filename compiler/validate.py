@@ -302,6 +302,23 @@ first token waits for the round in flight); the MI325X submitters (AMD, ASUSTeK,
 taken to run AMD's harness [U]; MangoBoost's 32-GPU MI300X runs its own stack (LLMBoost), whose scheduling is not
 published: it gets the same 9 [U]. v4.1's AMD harness (vLLM behind AMD's
 request batcher, `--enable-batcher`) predates vLLM's multi-step scheduling and keeps 1.
+Attention-data-parallel balance (`ADP_BALANCE_STEPS`, DeepSeek-R1 Server rows): NVIDIA's DeepSeek-R1 engines run the
+attention data-parallel over the 8 GPUs of a tensor-parallel group with the experts spread over them (`tensor_parallelism`
+8, `moe_expert_parallelism` 8, `enable_attention_dp` True), whole prompts (`enable_chunked_context` False), the
+max_util scheduler, and TensorRT-LLM's ADP balancer (`adp_balancing_enable` True, `adp_balancing_timeout_iters` T,
+`adp_balancing_batching_wait_iters` 2-3 in Server) in every v5.1 and v6.0 closed config (mlcommons/
+inference_results_v5.1 closed/NVIDIA/configs/{B200-SXM-180GBx8,GB200-NVL72_GB200-186GB_aarch64x72,GB300-NVL72_GB300-
+288GB_aarch64x72_TRT}/Server/deepseek-r1.py via fork ntuhpc@387c3dd0; v6.0 closed/NVIDIA/configs/*/Server/
+deepseek-r1.py via fork gbeezybez@232fbf9 [P]). The balancer holds every new context back until all attention ranks
+have one or T steps have passed since the last release (`_balance_adp_requests` of tensorrt_llm/_torch/pyexecutor/
+py_executor.py: the wait counter counts every step whose ranks do not all hold a context and releases them at T;
+the blog "ADP Balance Strategy", docs/source/blogs/tech_blog/blog10_ADP_Balance_Strategy.md, read 2026-12 [P]). At a
+Server load a TP group of 8 ranks receives 0.3-0.45 prompts a step (Little's law on the v5.1 logs), so the 8 ranks
+never all hold one and the contexts leave every T steps: a request waits the rest of that round, the law of
+`scheduler_steps` = T (a uniform share of T - 1 further steps [D]). NVIDIA's T by round and chip: v5.1 B200 9,
+GB200 9, GB300 6; v6.0 B200 6, B300 9, GB200 9, GB300 9 (partners' B200 configs set 6 or 9: the chip's NVIDIA value
+is taken [U]). It moves the time to first token only (the rate cut holds it at ttft_limit); the prompts released
+together and their whole-prompt step are not modelled (docs/accuracy.md "DeepSeek-R1 as NVIDIA ran it").
 Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
@@ -582,6 +599,12 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
 # forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
 SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
+# TensorRT-LLM's attention-data-parallel balancer releases new contexts once every `adp_balancing_timeout_iters` steps
+# at Server loads: NVIDIA's DeepSeek-R1 Server configs, by round and chip ("Attention-data-parallel balance" above)
+ADP_BALANCE_STEPS = {("inference-v5.1", "B200"): 9, ("inference-v5.1", "GB200"): 9, ("inference-v5.1", "GB300"): 6,
+                     ("inference-v6.0", "B200"): 6, ("inference-v6.0", "B300"): 9, ("inference-v6.0", "GB200"): 9,
+                     ("inference-v6.0", "GB300"): 9}
+ADP_BALANCE_MODELS = ("DeepSeek_R1",)        # the benchmarks whose NVIDIA engines run attention data parallel
 # NVIDIA's v4.1 harness runs prompts whole (no chunked context, "Token budget" above); AMD's (vLLM) does not apply
 WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
 WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
@@ -1163,6 +1186,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     steps = SCHEDULER_STEPS.get((round_, family))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
+    adp = ADP_BALANCE_STEPS.get((round_, alias.chip))
+    if adp and scenario == "server" and serving.model in ADP_BALANCE_MODELS:
+        row.lets["scheduler_steps"] = float(adp)     # the ADP balancer's release ("Attention-data-parallel balance")
     row.kind, row.fields, row.chip, row.model = "inference", fields, alias.chip, serving.model
     row.output = {"throughput": "tokens_per_s", "latency": LATENCY_OUTPUTS.get(metric, ""),
                   "power": "system_power"}[kind]

@@ -47,7 +47,10 @@ Memory (per chip):
                 (I / k + (1 + cv_O^2) O / 2)) rows and B_max = floor(c) (kv_slots); a new request waits for KV room
                 as an Erlang-C queue of c slots at the requests in flight a = rho O t_iter / s, service O t_iter
                 (_kv_room_wait), its quantile added to TTFT p50 and p99, the rate cut holding the sum at ttft_limit.
-                The step's KV reads keep I / k + O / 2 [U]
+                The step's KV reads keep I / k + O / 2 [U], unless `let kv_length_biased` 1 (0 by default; every
+                scenario): the rows of a step are length-biased as the cache's are, so the step's KV reads, its
+                generation attention and the cache's rows all take I + (1 + cv_O^2) O / 2 (in_flight_age [D];
+                docs/accuracy.md "DeepSeek-R1 as NVIDIA ran it")
     engine cap  B <= floor(max_batch_size / d)                       (`let max_batch_size`: the sequences one
                 serving engine, a tp x pp replica, holds at most; TensorRT-LLM's max_batch_size x pp; not set: no
                 cap; engine_batch_cap)
@@ -751,6 +754,14 @@ kv_room_wait = Assumption(
     "the Erlang-C wait of c slots at a rows, service a request's life "
     "O t_iter, added to TTFT p50 and p99 and to the p99 the rate cut holds at ttft_limit. 0: the mean context "
     "I + O / 2, no wait (the model before). Off by default: docs/accuracy.md 'KV room in Server'", range=SWITCH)
+kv_length_biased = Assumption(
+    "kv_length_biased", 0.0, "1",
+    "1: the rows in flight are length-biased in every scenario (in_flight_age) [D]: a row has generated "
+    "(1 + cv_O^2) O / 2 tokens on average over the rows of a step (cv_O `output_length_cv`), so the KV cache holds "
+    "c = F / (kv_chip (I + (1 + cv_O^2) O / 2)) rows (the batch never above it) and each step's KV reads and "
+    "generation attention cover I + (1 + cv_O^2) O / 2 positions a row. 0: the mean context I + O / 2 (the model "
+    "before; `kv_room_wait` alone lengthens only the memory a row holds). compiler/validate.py gives it to the "
+    "DeepSeek-R1 rows (output cv 1.07: docs/accuracy.md 'DeepSeek-R1 as NVIDIA ran it')", range=SWITCH)
 elementwise_kernels = Assumption(
     "elementwise_kernels", 0.0, "1",
     "1 counts the memory-bound elementwise kernels of every token's pass through a layer in the decode step and "
@@ -1077,6 +1088,7 @@ class Load:
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     kv_room_wait: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_room_wait.value]))
+    kv_biased: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_length_biased.value]))
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
@@ -1119,6 +1131,21 @@ def kv_slots(free, kv_token, prompt, output, output_cv) -> np.ndarray:
     32-64 tokens: half a block a row), the prompt's spread (it adds to the variance of the cache's fill, not its
     mean)."""
     return np.maximum(free, 0) / (kv_token * (prompt + (1 + output_cv ** 2) * output / 2))
+
+
+def in_flight_age(output, output_cv) -> np.ndarray:
+    """The mean number of tokens a decode row in flight has generated, over the rows of a step: (1 + cv_O^2) O / 2
+    [D]. A continuous-batching engine (in-flight batching: a finished request's slot takes the next one at once)
+    keeps a request of o output tokens in the batch for o steps, so a step sees requests in proportion to their
+    length, and a request seen is uniformly far into its life: E[age] = E[o^2] / (2 E[o]) = (1 + cv_O^2) O / 2
+    (renewal theory, the mean age of the renewal interval covering a random time; kv_slots uses the same age for
+    the memory). It holds in every scenario whose batch is refilled as requests finish (Offline too: the steady
+    state of a full batch); the step's KV reads and the generation attention scale with I + age, as the cache's
+    fill does. cv_O 0 gives O / 2, the model before. cv_O [P/D]: MLPerf TEST06 logs (DeepSeek-R1 1.07: the rows in
+    flight hold 2.14 O / 2, docs/accuracy.md 'Dataset lengths, sourced'). Applied with `let kv_length_biased = 1`
+    (0 by default); compiler/validate.py gives it to the DeepSeek-R1 rows (docs/accuracy.md 'DeepSeek-R1 as
+    NVIDIA ran it')."""
+    return (1 + np.asarray(output_cv, dtype=float) ** 2) * np.asarray(output, dtype=float) / 2
 
 
 def _kv_room_wait(slots, rows, life, q: float) -> np.ndarray:
@@ -1318,8 +1345,12 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     kv_token = L * _col(arch.kv_width) * kb                       # B per token, whole model
     kv_chip = kv_token / pp / np.minimum(tp, _col(arch.kv_split))
     k = np.maximum(_col(load.beams), 1.0)                         # beams per request (rows of the batch)
-    ctx = I + O / 2                                               # context a decode row attends to
-    held = I / k + O / 2                                          # KV held per row: the beams share the prompt
+    # the mean age of a row in flight: O / 2, or length-biased (1 + cv_O^2) O / 2 (`kv_length_biased`:
+    # in_flight_age)
+    biased = _col(load.kv_biased) > 0
+    age = in_flight_age(O, np.where(biased, _col(load.output_cv), 0.0))
+    ctx = I + age                                                 # context a decode row attends to
+    held = I / k + age                                            # KV held per row: the beams share the prompt
     # a sliding window bounds the positions a windowed layer attends to and reads (windowed_length: the layer-mean
     # positions); the memory keeps every layer's whole context (held): the engine allocates the KV cache of every
     # layer at the sequence length unless it is given the layers' windows (module docstring, "Attention of latent
@@ -1331,7 +1362,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # the rows the KV cache holds on average (kv_slots: the length-biased context with `kv_room_wait`, else the
     # mean context held); the batch is never above it
     room_wait = (_col(load.kv_room_wait) > 0) & load.queueing
-    slots = kv_slots(free, held_kv, I / k, O, np.where(room_wait, _col(load.output_cv), 0.0))
+    slots = kv_slots(free, held_kv, I / k, O, np.where(room_wait | biased, _col(load.output_cv), 0.0))
     max_batch = np.floor(slots)
     cap = engine_batch_cap(load.batch_cap, d)                     # the engine's max batch, per attention rank
     B = np.minimum(np.minimum(batch, max_batch), cap)
@@ -1633,7 +1664,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": d * in_flight + z,
             "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
-            "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + O / 2),
+            "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + age),
             "kv_slots": d * slots + z, "kv_wait_p99": kv_wait_p99 + z,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
             **terms, "layer_latency_time": L * tl / tau + z, "prefill_compute_time": pre_compute,
@@ -2574,6 +2605,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         kv_room_wait=ctx.get("kv_room_wait", kv_room_wait),
+        kv_biased=ctx.get("kv_length_biased", kv_length_biased),
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
                    else np.asarray([np.inf])),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
@@ -2807,7 +2839,8 @@ DECODE_TERMS = {
                              "chip's softmax_exp_rate",
     "decode_context_attention_time": "t_ctx = B r F_ctx L (I/2) / (tp pp P_att e_c): the prompt chunks' attention "
                                      "(the context kernel, launched on its own: it adds to the step)",
-    "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams)",
+    "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams; "
+                      "O/2 is (1 + cv_O^2) O / 2 with kv_length_biased)",
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
                       "(expert parallelism over d ranks: + L [2 lat + T / (pp tp) n_r h (a_d + a_c) / (BL e_l)], "
                       "the all-to-all dispatch and combine) "
