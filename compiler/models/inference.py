@@ -186,7 +186,7 @@ BF16 GEMM measured on an H100 SXM at large shapes (760-778 TFLOP/s, reference/h1
 for a whole prompt and for the chunks of a long one (a chunk's keys run over its prompt's prefix) [U]; the same
 shape on every chip and at FP8 [U] (FlashAttention-3's FP8 causal kernel reaches ~850 TFLOP/s at 16k, ~0.61 of a
 measured FP8 GEMM: a lower ratio, not used). Llama 2 70B at I = 222: 0.24 (attention is 0.2% of a prompt token's
-FLOPs, so +0.6% to its prefill); Mixtral at 480: 0.39 (+0.8%); 405B at 9,400: 0.79 (4.8% -> 6.1%). Considered and
+FLOPs, so +0.7% to its prefill); Mixtral at 480: 0.39 (+0.8%); 405B at 9,400: 0.79 (4.8% -> 6.1%). Considered and
 left out [D]: the chunks of a long prompt re-read the KV of its earlier chunks (kv I^2 / (2 c) bytes a layer over
 c-token chunks), but the context kernel's FLOPs per byte read, 4 D c / (kv_width k) (16 c for Llama 2 70B FP8, 32 c for
 405B), exceed a chip's FLOP-to-byte ratio (~600 for an H100 at FP8) at every budget chunk c >= 64, so the re-read
