@@ -67,7 +67,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     weights     t_w = pp W_read / (R BW e_m)        (SRAM-only chips: L W_read / (R BW e_m), below)
                 W_read = N_dense w + N_experts w (1 - (1 - k_act / E)^(T / pp))   (experts touched)
     attention   generation  t_att = B F_gen L (I + O/2) / (R P_att e_c)    (each decode row over its context)
-                context     t_ctx = B r F_ctx L (I/2) / (R P_att e_c)      (the prompt chunks, causal)
+                context     t_ctx = B r F_ctx L (I/2) / (R P_att e_c e_fmha(I))   (the prompt chunks, causal;
+                            e_fmha the context kernel's rate against a GEMM's: Context attention kernel, below)
                 KV       t_kv = B (I / k + O/2) kv_chip / (BW e_m)   (the beams' shared prompt read once)
                 F_gen = F_ctx = 4 D FLOP per attended position, layer and token; latent attention (MLA) and
                 sliding-window layers change F and the positions: "Attention of latent and windowed layers" below
@@ -181,6 +182,27 @@ E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + k
     and sampling (vocabulary x 4 bytes per decoded row, not per layer), the GEMMs' own activation reads and
     writes (inside their roofline).
 
+Context attention kernel (`context_attention_efficiency`; docs/accuracy.md "The cost of the prompt") [D from S/P]. A
+prompt's causal attention runs in a fused kernel (TensorRT-LLM's context FMHA, in FP8 where the checkpoint is FP8 or
+NVFP4: trtllm-bench's engine build sets `use_fp8_context_fmha` then, NVIDIA/TensorRT-LLM tensorrt_llm/bench/build/
+build.py @000a01de [P]) whose rate is below a dense GEMM's and rises with the prompt's length: a short causal triangle has few key tiles per query block to spread
+the softmax, rescaling and epilogue over, and a large share of half-masked diagonal tiles. Its rate over a prompt of
+n tokens, as a fraction of the dense GEMM rate e_c the matmuls get:
+    e_fmha(n) = a n / (n + n_half),   a = 0.84,  n_half = 565 tokens
+from FlashAttention-3's causal forward on one H100 SXM5 (head_dim 128, BF16, 1,830 MHz): 292 / 423 / 521 / 579 / 602 /
+616 TFLOP/s at 512 / 1k / 2k / 4k / 8k / 16k tokens (Shah et al. 2024, arXiv 2407.08608, Fig. 5d [S: the figure's
+labels]), fitted R n / (n + n_half) by least squares (R = 648 TFLOP/s, n_half = 565 [D]); a = 648 / 770, the dense
+BF16 GEMM measured on an H100 SXM at large shapes (760-778 TFLOP/s, reference/h100_microbench.md [P]). Taken at n = I
+for a whole prompt and for the chunks of a long one (a chunk's keys run over its prompt's prefix) [U]; the same
+shape on every chip and at FP8 [U] (FlashAttention-3's FP8 causal kernel reaches ~850 TFLOP/s at 16k, ~0.61 of a
+measured FP8 GEMM: a lower ratio, not used). Llama 2 70B at I = 222: 0.24 (attention is 0.2% of a prompt token's
+FLOPs, so +0.7% to its prefill); Mixtral at 480: 0.39 (+0.8%); 405B at 9,400: 0.79 (4.8% -> 6.1%). Considered and
+left out [D]: the chunks of a long prompt re-read the KV of its earlier chunks (kv I^2 / (2 c) bytes a layer over
+c-token chunks), but the context kernel's FLOPs per byte read, 4 D c / (kv_width k) (16 c for Llama 2 70B FP8, 32 c for
+405B), exceed a chip's FLOP-to-byte ratio (~600 for an H100 at FP8) at every budget chunk c >= 64, so the re-read
+hides under the kernel's compute; and a context request's own overhead (its setup and the first token's sampling)
+is one decode row's: the model's O steps of `seq_overhead` a request already count the first token.
+
 Speculative decoding (`let draft_tokens` n_d, 0 by default; `let draft_accepted_length` tau or `let
 draft_acceptance` a; `step()` in evaluate_configs) [P/S/D]: a draft head proposes n_d tokens a row, the target
 verifies them in one forward pass and keeps the longest accepted prefix plus its own next token (Leviathan et al.
@@ -226,7 +248,7 @@ KV cache; the same blog [P]). Per verify step of B rows:
     head at its own precision: compiler/validate.py).
 
 Prefill of one request (time to first token):
-    t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c),
+    t_pre = max(I 2 (A_dense / e(I) + A_exp / e(I k_act / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c e_fmha(I)),
                 W / (tp BW e_m)) + n_x L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat + L layer_latency
             + t_moe(I)  (MoE: the routed experts' fixed time and the prompt's expanded rows)
             + I L b_el / (BW e_copy)  (the elementwise kernels, `elementwise_kernels` 1)
@@ -300,7 +322,7 @@ Prefill of one request (time to first token):
     rest of the engine's step in flight (uniform over t_iter) and the batch's prefill, p0 + kappa_p S for its S
     prompt tokens (the request's own prompt and Poisson(lam_all period) others of gamma-distributed lengths, mean
     I, cv `prompt_length_cv`: E[L^2] = I^2 (1 + cv^2), E[L^3] = I^3 (1 + cv^2)(1 + 2 cv^2)); kappa_p = 2 A / (tp P
-    e_c) + 2 L I D / (tp P_att e_c) (+ the TP all-reduces per token) at the prefill's clock, p0 = m0 2 A_dense /
+    e_c) + 2 L I D / (tp P_att e_c e_fmha(I)) (+ the TP all-reduces per token) at the prefill's clock, p0 = m0 2 A_dense /
     (tp P e_c) + L layer_latency (the GEMMs at S rows: S / e(S) = (S + m0) / e_c). Its quantile q is taken from the
     sum's first three cumulants (independent parts; the uniforms' third cumulants are 0):
             mean  = period / 2 + t_iter / 2 + p0 + kappa_p I (1 + lam_all period)
@@ -982,6 +1004,14 @@ NVFP4_VALUE_BYTES = 0.5 + 1.0 / 16   # an NVFP4 value and its share of the FP8 (
 # the memory-bound elementwise kernels stream at the copy rate measured on one H100, 3.02 of 3.35 TB/s
 # (reference/h100_microbench.md [P]; the training model's HBM_EFFICIENCY)
 ELEMENTWISE_BANDWIDTH_EFFICIENCY = 3.02 / 3.35
+# the context (prompt) attention kernel's rate against a dense GEMM's, e_fmha(n) = a n / (n + n_half) over a prompt
+# of n tokens (context_attention_efficiency; module docstring "Context attention kernel"): FlashAttention-3's causal
+# forward, head_dim 128, BF16, one H100 SXM5 at 1,830 MHz, 292 / 423 / 521 / 579 / 602 / 616 TFLOP/s at 512 / 1k / 2k /
+# 4k / 8k / 16k tokens (Shah et al., arXiv 2407.08608, Fig. 5d [S: the figure's labels as transcribed]), least squares
+# R n / (n + n_half): R = 648 TFLOP/s, n_half = 565 tokens [D]; a = R over the dense BF16 GEMM measured on an H100 SXM,
+# 760-778 TFLOP/s at large shapes (reference/h100_microbench.md [P]): 648 / 770 = 0.84 [D]
+CONTEXT_ATTENTION_RATIO = 0.84
+CONTEXT_ATTENTION_HALF_LENGTH = 565.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
 GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
@@ -1264,6 +1294,18 @@ def prompt_attended(I, arch: Architecture) -> np.ndarray:
     return ((L - Lw) * I / 2 + Lw * window) / L
 
 
+def context_attention_efficiency(I) -> np.ndarray:
+    """e_fmha(I) = a I / (I + n_half): the rate of the context (prompt) attention kernel over a prompt of I tokens as a
+    fraction of the dense GEMM rate e_c the model gives the matmuls (module docstring, "Context attention kernel") [D
+    from S]: a fused causal attention kernel computes a prompt's triangle in tiles of ~128 x 128 scores; a short prompt
+    has few tiles per query block to spread its softmax, rescaling and epilogue over and a large share of half-masked
+    diagonal tiles, so its rate rises with the length (FlashAttention-3, H100, causal, head_dim 128: 292 TFLOP/s at
+    512 tokens, 616 at 16k), to a = 0.84 of a dense GEMM's at long prompts (CONTEXT_ATTENTION_RATIO, _HALF_LENGTH).
+    The same shape on every chip [U]: no published causal-kernel table by length was read for other chips."""
+    I = np.asarray(I, dtype=float)
+    return CONTEXT_ATTENTION_RATIO * I / (I + CONTEXT_ATTENTION_HALF_LENGTH)
+
+
 def expert_imbalance(assignments, chips) -> np.ndarray:
     """gamma = E[max over c chips of the routed (token, expert) pairs a chip receives] / their mean, the routing
     multinomial (each of n pairs to one of c equal chips) in its normal approximation: the mean n / c, the standard
@@ -1358,6 +1400,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     ctx, read = windowed_length(ctx, arch), windowed_length(held, arch)
     F_gen, F_ctx = (_col(v) for v in attention_flops(arch))       # FLOPs per attended position, layer, token
     pre_att = prompt_attended(I, arch)                            # a prompt token's mean attended positions
+    e_fmha = context_attention_efficiency(I)                      # the context kernel's rate against a GEMM's
     held_kv = np.where(n_d > 0, kv_chip * (1 + 1 / L), kv_chip)   # the draft head's layer holds its KV too
     # the rows the KV cache holds on average (kv_slots: the length-biased context with `kv_room_wait`, else the
     # mean context held); the batch is never above it
@@ -1454,7 +1497,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                              + gamma * A_exp / _shape_eff(ec, rows_exp / touched, m0_exp)) / (G * P)
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
-        attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec)
+        attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec * e_fmha)
         attn = B * q * L * F_gen * ctx / (G * Pa * ec)            # every query token over its row's context
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em)
@@ -1527,7 +1570,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), I), 1.0)   # experts it reaches
     pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0)
                             + pre_gamma * A_exp / d / _shape_eff(ec, I * routed_share / pre_touched, m0_exp))
-                   / (tp * P) + I * L * F_ctx * pre_att / (tp * Pa * ec))
+                   / (tp * P) + I * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
     pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I, pre_gamma))
@@ -1543,7 +1586,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # a batch of prompts prefilled together (a harness batcher: _batcher_ttft): p0 + kappa_p S for S prompt tokens,
     # its GEMMs at S rows (S / e(S) = (S + m0) / e_c: the half-rows give the constant), attention at the mean
     # prompt's context, the TP all-reduces per token
-    kappa_p = ((2 * (A_dense + A_exp / d) / (tp * P * ec) + 2 * L * I * D / (tp * Pa * ec)) / pre_rho
+    kappa_p = ((2 * (A_dense + A_exp / d) / (tp * P * ec) + 2 * L * I * D / (tp * Pa * ec * e_fmha)) / pre_rho
                + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0) + L * el_layer)
     p0 = m0 * 2 * A_dense / (tp * P * ec) / pre_rho + np.where(tp > 1, n_x * L * lat, 0.0) + L * tl
 
@@ -2837,7 +2880,7 @@ DECODE_TERMS = {
                              "generation kernel, overlapping the KV reads; F_gen 4 D, latent attention 2 heads "
                              "(2 c + p); a sliding window bounds the positions); P_att at most F_gen / heads x the "
                              "chip's softmax_exp_rate",
-    "decode_context_attention_time": "t_ctx = B r F_ctx L (I/2) / (tp pp P_att e_c): the prompt chunks' attention "
+    "decode_context_attention_time": "t_ctx = B r F_ctx L (I/2) / (tp pp P_att e_c e_fmha(I)): the prompt chunks' attention "
                                      "(the context kernel, launched on its own: it adds to the step)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams; "
                       "O/2 is (1 + cv_O^2) O / 2 with kv_length_biased)",
@@ -2863,7 +2906,8 @@ DECODE_TERMS = {
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
 PREFILL_TERMS = {
-    "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + L I^2 F_ctx / 2 / (tp P_att e_c)",
+    "prefill_compute_time": "I 2 (A_dense / e(I) + A_exp / e(I k / E)) / (tp P) + L I^2 F_ctx / 2 "
+                            "/ (tp P_att e_c e_fmha(I)), e_fmha(I) = 0.84 I / (I + 565)",
     "prefill_memory_time": "W / (tp BW e_m): reading the weights once",
     "prefill_comm_time": "2 L [lat + I h a 2 (tp - 1) / tp / (BL e_l)] + pp lat: all-reduces and pipeline hops "
                          "(SRAM-only chips: 5 L exchanges)",
