@@ -782,8 +782,9 @@ kv_length_biased = Assumption(
     "(1 + cv_O^2) O / 2 tokens on average over the rows of a step (cv_O `output_length_cv`), so the KV cache holds "
     "c = F / (kv_chip (I + (1 + cv_O^2) O / 2)) rows (the batch never above it) and each step's KV reads and "
     "generation attention cover I + (1 + cv_O^2) O / 2 positions a row. 0: the mean context I + O / 2 (the model "
-    "before; `kv_room_wait` alone lengthens only the memory a row holds). compiler/validate.py gives it to the "
-    "DeepSeek-R1 rows (output cv 1.07: docs/accuracy.md 'DeepSeek-R1 as NVIDIA ran it')", range=SWITCH)
+    "before; `kv_room_wait` alone lengthens only the memory a row holds). Off by default and not given to "
+    "validate's rows: on every benchmark with a sourced output cv it raises TTFT p50 above 10% (docs/accuracy.md "
+    "'DeepSeek-R1 as NVIDIA ran it')", range=SWITCH)
 elementwise_kernels = Assumption(
     "elementwise_kernels", 0.0, "1",
     "1 counts the memory-bound elementwise kernels of every token's pass through a layer in the decode step and "
