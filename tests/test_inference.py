@@ -1561,6 +1561,53 @@ def test_a_mixed_precision_checkpoint_by_hand() -> None:
         assert tps[0] >= tps[1] >= tps[2] > 0
 
 
+def test_fp4_checkpoints_by_gemm_by_hand() -> None:
+    """FP4 checkpoints by GEMM (module docstring): NVIDIA's MLPerf v5.1 DeepSeek-R1 FP4 checkpoint keeps fused_a,
+    q_b_proj and kv_b_proj of its 61 layers, the 58 routers and lm_head in bf16: N_w = 61 (7,168 x 2,112 + 1,536 x
+    24,576 + 512 x 32,768) + 58 x 7,168 x 256 + 129,280 x 7,168 = 5,282,660,352 of A = 37e9 active, s_w = 0.14277.
+    On a B200 (FP4 9,000, bf16 2,250 TFLOP/s: 4x) its GEMMs take 0.85723 + 0.14277 x 4 = 1.42832 times the all-FP4
+    time, and its weights (671e9, tp 8) (671e9 x 0.5 + 5.2827e9 x 1.5) / 8 = 42.928 GB a chip. gpt-oss-120b keeps
+    N_w = 36 (26,550,144 + 368,768) + 201,088 x 2,880 = 1,548,214,272 of A = 5,132,849,472 in bf16 (s_w = 0.30163)
+    and runs its experts W4A8 (the FP8 rate, half the FP4 one): the routed share A_exp / A = (N - A) E / (E - k) x
+    k / E / A = 0.70197 is clipped to 1 - s_w = 0.69837, so every GEMM is wide: 0.30163 x 4 + 0.69837 x 2 = 2.60325
+    times the all-FP4 time. Law: a model without the lets (or with N_w = 0 at 4-bit experts) is the FP4 model."""
+    imports = "from systems import DGX_B200\nfrom models import DeepSeek_R1, GPT_OSS_120B\n"
+    models = ('model R1_ckpt extends DeepSeek_R1 {\n  let fp4_bf16_params = 5282660352\n'
+              '  let fp4_expert_activation_bits = 4\n}\n'
+              'model R1_all_fp4 extends DeepSeek_R1 {\n  let fp4_bf16_params = 0\n'
+              '  let fp4_expert_activation_bits = 4\n}\n'
+              'model OSS_ckpt extends GPT_OSS_120B {\n  let fp4_bf16_params = 1548214272\n'
+              '  let fp4_expert_activation_bits = 8\n}\n'
+              'model OSS_all_fp4 extends GPT_OSS_120B {\n  let fp4_bf16_params = 0\n'
+              '  let fp4_expert_activation_bits = 4\n}\n')
+    body = "".join(workload(name, model=m, system="DGX_B200", accelerators=8, precision='"fp4"', tp=8, pp=1,
+                            batch=64, input_tokens="1000 tok", output_tokens="1000 tok")
+                   for name, m in (("r1", "R1_ckpt"), ("r1_fp4", "R1_all_fp4"), ("oss", "OSS_ckpt"),
+                                   ("oss_fp4", "OSS_all_fp4")))
+    v = run(imports + models + "site s {\n" + body + "\n}\n")
+    n_w = 61 * (7168 * (1536 + 576) + 1536 * 128 * 192 + 512 * 128 * 256) + 58 * 7168 * 256 + 129280 * 7168
+    assert n_w == 5_282_660_352
+    s_w = n_w / 37e9
+    assert s_w == pytest.approx(0.14277, abs=1e-5)
+    # the GEMM time at the full clock (the clock the power limit allows is a separate factor, clock_fraction)
+    full = {k: v[f"s.{k}.detail.decode_gemm_time"][0] * v[f"s.{k}.clock_fraction"][0]
+            for k in ("r1", "r1_fp4", "oss", "oss_fp4")}
+    assert full["r1"] == pytest.approx(((1 - s_w) + s_w * 9000 / 2250) * full["r1_fp4"], rel=1e-9)
+    assert full["r1"] / full["r1_fp4"] == pytest.approx(1.42832, abs=1e-5)
+    assert v["s.r1.weights_per_chip"][0] == pytest.approx((671e9 * 0.5 + n_w * 1.5) / 8, rel=1e-12)
+    assert v["s.r1_fp4.weights_per_chip"][0] == pytest.approx(671e9 * 0.5 / 8, rel=1e-12)
+    n_oss, a_oss, n_w_oss = 116_829_156_672, 5_132_849_472, 36 * (26_550_144 + 368_768) + 201_088 * 2_880
+    assert n_w_oss == 1_548_214_272
+    s_w_oss = n_w_oss / a_oss
+    s_x = min((n_oss - a_oss) * 128 / 124 * 4 / 128 / a_oss, 1 - s_w_oss)
+    assert (s_w_oss, s_x) == (pytest.approx(0.30163, abs=1e-5), pytest.approx(0.69837, abs=1e-5))
+    assert full["oss"] == pytest.approx((s_w_oss * 4 + s_x * 2) * full["oss_fp4"], rel=1e-9)
+    assert full["oss"] / full["oss_fp4"] == pytest.approx(2.60325, abs=1e-5)
+    assert v["s.oss.weights_per_chip"][0] == pytest.approx((n_oss * 0.5 + n_w_oss * 1.5) / 8, rel=1e-12)
+    for wide, fp4 in (("r1", "r1_fp4"), ("oss", "oss_fp4")):    # wider GEMMs and bytes never run faster
+        assert v[f"s.{wide}.tokens_per_s"][0] <= v[f"s.{fp4}.tokens_per_s"][0]
+
+
 def test_weight_bits_outside_the_checkpoints_range_is_an_error() -> None:
     """An fp8 checkpoint mixed with bf16 averages 8 to 16 bits a weight; a bf16 one exactly 16: a value outside is
     an `infeasible-workload` error naming both bounds, never a clipped checkpoint, and its figures have no value."""

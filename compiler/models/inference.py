@@ -688,6 +688,30 @@ configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/C
 sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
 Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
 
+FP4 checkpoints by GEMM (`let fp4_bf16_params`, `let fp4_expert_activation_bits` of a model; `_fp4_checkpoint_by_gemm`;
+docs/accuracy.md "The precision each GEMM of NVIDIA's Blackwell checkpoints runs at"). At `precision = "fp4"` a
+model's FP4 checkpoint may keep some GEMMs wide and run its routed experts with wider activations:
+    s_w   = N_w / A                                  the bf16 share of a token's GEMM FLOPs (N_w GEMM parameters
+                                                     every token passes through: attention projections, router,
+                                                     unembedding; none of them routed)
+    s_x   = A_exp / A  (bits 8 or 16; 0 at 4)       the routed experts' share, at their activations' rate P_x
+                                                     (W4A8: the FP8 rate; W4A16: the bf16 rate; clipped to 1 - s_w)
+    P_eff = 1 / (s_w / P_bf16 + s_x / P_x + (1 - s_w - s_x) / P_fp4)
+    w     = 0.5 + N_w (2 - 0.5) / N                  bytes a weight on average (weights, KV room, weight reads)
+P_eff replaces P as the Mixed weights' rate does (`let weight_bits` on the workload takes precedence); the knee m0
+stays the FP4 one and the shares are spread over the dense and expert GEMMs' shape efficiencies alike, and the
+wide bytes over the weights read at the experts' touched share [U: the wide parameters are dense, read every step:
+at small decode batches the reads are undercounted by up to N_w (2 - 0.5) (1 - touched) / R]. Sources [P]:
+NVIDIA's MLPerf v5.1 DeepSeek-R1 checkpoint excludes fused_a, q_b_proj and kv_b_proj of every layer, the routers
+and lm_head from NVFP4 (closed/NVIDIA/code/deepseek-r1/tensorrt/hf_quant_config.json: N_w = 5.28e9 of A = 37e9,
+s_w = 0.143, a B200's GEMMs 1.43x the all-FP4 time); gpt-oss-120b's released checkpoint is MXFP4 in the experts only
+(attention, router and unembedding bf16: N_w = 1.55e9 of 5.13e9) and TensorRT-LLM runs MXFP4 experts with MXFP8
+activations on Blackwell (`get_mxfp4_quant_algo`: W4A8_MXFP4_MXFP8 on SM >= 100 for the CUTLASS and TRTLLM MoE
+backends; tensorrt_llm/_torch/model_config.py): on a B200 2.60x the all-FP4 time. NVIDIA's Llama 2 70B and Llama 3.1
+405B FP4 checkpoints quantize every linear layer of the transformer blocks to NVFP4 weights and activations
+(TensorRT-LLM examples/quantization/quantize.py --qformat nvfp4 = ModelOpt NVFP4_DEFAULT_CFG, lm_head excluded;
+v5.0 configs `gemm_plugin` fp4, `norm_quant_fusion`): they set neither.
+
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +24% B200,
 +29% GB200; Server +47% / +60%, after the FP4 GEMM knee above, the attention by its kernels and NVLink5's measured
 all-reduce efficiency: the prefill-heavy steps of FP4 Blackwell are still too fast, 70B's too when prompts dominate,
@@ -729,6 +753,11 @@ SLIDING_WINDOW = Option("sliding_window", "1", POSITIVE, "the tokens a sliding-w
 SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of sliding-window layers")
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
 WEIGHT_BITS = Option("weight_bits", "1", POSITIVE, "the checkpoint's bits per weight on average (Mixed weights)")
+FP4_BF16_PARAMS = Option("fp4_bf16_params", "1", NON_NEGATIVE,
+                         "the GEMM parameters a model's FP4 checkpoint keeps in bf16 (FP4 checkpoints by GEMM)")
+FP4_EXPERT_ACTIVATION_BITS = Option("fp4_expert_activation_bits", "1", POSITIVE,
+                                    "the activation bits of the routed experts' GEMMs of a model's FP4 checkpoint "
+                                    "(4, 8 or 16; FP4 checkpoints by GEMM)")
 MAX_BATCH_SIZE = Option("max_batch_size", "1", AT_LEAST_ONE,
                         "the sequences one serving engine (a tp x pp replica) holds at most (engine batch cap)")
 
@@ -2457,6 +2486,27 @@ def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray
     return 1.0 / ((1 - share) / peak + share / peak_wide), b / 8 + share * (b_wide - b) / 8
 
 
+def _fp4_checkpoint_by_gemm(model, arch, peak: np.ndarray, peak_fp8: np.ndarray, peak_bf16: np.ndarray):
+    """An FP4 checkpoint whose GEMMs do not all run at the FP4 rate (module docstring, "FP4 checkpoints by GEMM"):
+    the model's `let fp4_bf16_params` N_w GEMM parameters kept in bf16 (every token's: attention projections,
+    router, unembedding) run at the bf16 rate, the routed experts at the rate of their activations' format
+    (`let fp4_expert_activation_bits` 4, 8 or 16: W4A4, W4A8, W4A16), the rest at the FP4 rate. Shares of a
+    token's GEMM FLOPs s_w = N_w / A, s_x = A_exp / A (0 at 4 bits), the rate 1 / (s_w / P_bf16 + s_x / P_x +
+    (1 - s_w - s_x) / P), and a weight b / 8 + N_w (2 - b / 8) / N bytes on average. Returns (rate, bytes)."""
+    active, params = arch.active, arch.params
+    wide = model.get("fp4_bf16_params", FP4_BF16_PARAMS) if model.has("fp4_bf16_params") else np.zeros(1)
+    s_wide = np.clip(wide / active, 0.0, 1.0)
+    bits = (model.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)
+            if model.has("fp4_expert_activation_bits") else np.asarray([4.0]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(arch.experts > 0, arch.experts_active / np.where(arch.experts > 0, arch.experts, 1), 0.0)
+    s_exp = np.where(bits > 4, np.clip(arch.expert_params * share / active, 0.0, 1.0 - s_wide), 0.0)
+    peak_exp = np.where(bits > 8, peak_bf16, peak_fp8)
+    rate = 1.0 / (s_wide / peak_bf16 + s_exp / peak_exp + (1 - s_wide - s_exp) / peak)
+    b = PRECISION_BYTES["fp4"]
+    return rate, b + np.minimum(wide, params) * (PRECISION_BYTES["bf16"] - b) / params
+
+
 def _weight_bits_range(bits, precision: str, best: dict) -> None:
     """`let weight_bits` lies between the precision's bits and its wider format's (Mixed weights); where it does
     not, the scenario has no configuration (an `infeasible-workload` error with the numbers), never a clipped
@@ -2600,6 +2650,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
     if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
         peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
                                             _peak(chip, WIDER_FORMAT[precision]))
+    elif precision == "fp4" and (model.has("fp4_bf16_params") or model.has("fp4_expert_activation_bits")):
+        peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8"), _peak(chip, "bf16"))
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's
