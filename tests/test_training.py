@@ -346,7 +346,9 @@ def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand
       elementwise 256 x 1,024 tokens x 80 / 4 layers x 150 x 8,192 B / 8 (sequence parallel) / (3.35 TB/s x 3.02 /
                   3.35) = 8.053e11 B / 3.02e12 B/s = 0.2667 s
       TP overlap  exposed = max(tp_comm_time / 8, tp_comm_time - compute_time)
-      fixed       0.25 s + 2 x 8 us x ceil(log2 64) = 0.250096 s
+      fixed       0.25 s + the optimizer step, (38 B x 70,553,706,496 / (8 x 4 x 2) parameters of the chip's shard
+                  + 2 B x 70,553,706,496 / (8 x 4) it holds) / 3.02 TB/s = 0.015332 s, + 2 x 8 us x ceil(log2 64)
+                  = 0.265428 s
       step        compute + elementwise + bubble (3 / 256 of both) + exposed TP + fixed + exposed PP, DP (none)"""
     v = _swept(RECOMPUTE, "seq", "[1024]")
     run_ = "s.none"
@@ -359,7 +361,9 @@ def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand
     tp = v[f"{run_}.detail.tp_comm_time"]
     np.testing.assert_allclose(v[f"{run_}.detail.tp_comm_exposed_time"],
                                np.maximum(tp / 8, tp - v[f"{run_}.detail.compute_time"]), rtol=1e-12)
-    np.testing.assert_allclose(v[f"{run_}.detail.step_overhead_time"], 0.25 + 2 * 8e-6 * 6, rtol=1e-12)
+    optimizer = (38 * 70553706496 / (8 * 4 * 2) + 2 * 70553706496 / (8 * 4)) / 3.02e12
+    np.testing.assert_allclose(v[f"{run_}.detail.optimizer_time"], optimizer, rtol=1e-9)
+    np.testing.assert_allclose(v[f"{run_}.detail.step_overhead_time"], 0.25 + optimizer + 2 * 8e-6 * 6, rtol=1e-9)
     terms = sum(v[f"{run_}.detail.{t}"] for t in ("compute_time", "elementwise_time", "bubble_time",
                                                    "tp_comm_exposed_time",
                                                    "step_overhead_time", "pp_comm_exposed_time",
@@ -368,6 +372,79 @@ def test_compute_at_the_power_limited_clock_tp_overlap_and_step_overhead_by_hand
     np.testing.assert_allclose(v[f"{run_}.step_time"], terms, rtol=1e-12)
     np.testing.assert_allclose(v[f"{run_}.detail.bubble_time"], 3 / 256 * (v[f"{run_}.detail.compute_time"]
                                                                           + elementwise), rtol=1e-9)
+
+
+OPTIMIZER = """from systems import DGX_H100
+from models import Llama3_1_70B, Llama3_1_405B
+param n = 64
+site s {
+""" + "".join(f"""  training {name} {{
+    model = {model}
+    system = DGX_H100
+    accelerators = n
+    seq_len = 4096 tok
+    global_batch = 1024 * 4096 tok
+    precision = "bf16"
+    method = "{method}"
+    tp = 8
+    pp = {pp}
+    cp = 1
+    microbatch = 1
+    virtual_stages = 1
+    tokens = 1 Ttok
+  }}
+""" for name, model, pp, method in (("small", "Llama3_1_70B", 8, "full"), ("large", "Llama3_1_405B", 8, "full"),
+                                    ("lora", "Llama3_1_70B", 8, "lora"))) + "}\n"
+
+
+def test_optimizer_step_grows_with_parameters_per_gpu_and_shards_over_data_parallel_ranks() -> None:
+    """The optimizer step (module docstring `fixed`, t_opt): Adam over the chip's shard of the fp32 state, 38 bytes
+    a parameter of the shard, and the zeroing of the bf16 gradient buffer, 2 bytes a parameter the chip holds, at the
+    HBM copy rate (3.35 TB/s x 3.02 / 3.35 = 3.02 TB/s on an H100 SXM). Laws at tp 8 pp 8 and a fixed global batch
+    of 1,024 sequences:
+      - more parameters a chip, more time: 405B over 70B at the same layout takes 405.85 / 70.55 as long;
+      - doubling the data-parallel replicas (128 -> 256 -> 512 GPUs, dp 2 -> 4 -> 8) halves the shard's part and
+        leaves the rest as it is (the parameters a chip holds do not change with dp at a fixed tp pp);
+      - by hand: 70B on 128 GPUs, dp 2: (38 B x 70,553,706,496 / (8 x 8 x 2) + 2 B x 70,553,706,496 / (8 x 8))
+        / 3.02e12 B/s = 6.936 + 0.730 = 7.666 ms;
+      - LoRA (frozen base, the adapters' state negligible): 0."""
+    v = _swept(OPTIMIZER, "n", "[128, 256, 512]")
+    small, large, lora = (v[f"s.{w}.detail.optimizer_time"] for w in ("small", "large", "lora"))
+    np.testing.assert_array_equal(v["s.small.dp"], [2, 4, 8])
+    held = 2 * 70553706496 / (8 * 8) / 3.02e12                                    # the gradient buffer's memset
+    np.testing.assert_allclose(small[0], 38 * 70553706496 / (8 * 8 * 2) / 3.02e12 + held, rtol=1e-9)
+    shard = small - held
+    np.testing.assert_allclose(shard[1:] / shard[:-1], 0.5, rtol=1e-9)            # dp doubles: the shard halves
+    np.testing.assert_allclose(large / small, 405853388800 / 70553706496, rtol=1e-12)
+    assert np.all(lora == 0)
+    # the fixed cost holds it: c_0 + t_opt + 2 lat ceil(log2 n) (collective latency 8 us)
+    fixed = T.step_overhead.value + small + 2 * 8e-6 * np.ceil(np.log2([128, 256, 512]))
+    np.testing.assert_allclose(v["s.small.detail.step_overhead_time"], fixed, rtol=1e-9)
+
+
+def test_the_layout_search_minimises_time_to_train_evaluations_included() -> None:
+    """The search picks the layout of least time to train, steps and evaluations together (an evaluation runs at
+    the training layout, one sequence at a time per replica, so fewer and wider replicas evaluate slower). GPT-3 175B
+    on 512 H100 as MLPerf runs it (2,048 sequences of 2,048 tokens a step, 1.25 Gtok, 25 evaluations of 12 Mtok):
+      - without evaluations the search's layout is the one of least step time;
+      - with them, the chosen layout trains no slower than that step-time layout fixed with the same evaluations,
+        and its step is no shorter (it trades step time for evaluation time, or is the same layout)."""
+    def spec(extra: str, fixed: dict | None = None) -> str:
+        fields = dict(model="GPT3_175B", system="DGX_H100", accelerators=512, seq_len="2048 tok",
+                      global_batch="2048 * 2048 tok", tokens="1.25 Gtok", failure_rate="0 / 1 s")
+        fields.update(fixed or {})
+        text = job("g", **fields)
+        return HEAD + "site s {\n" + text.replace("  }\n", extra + "  }\n") + "}\n"
+    evals = "    eval_tokens = 300 Mtok\n    evaluations = 25\n"
+    bare = run(spec(""))
+    layout = {k: int(bare[f"s.g.{k}"]) for k in ("tp", "pp", "cp", "virtual_stages", "microbatch")}
+    free = run(spec(evals))
+    pinned = run(spec(evals, layout))
+    assert pinned["s.g.step_time"] == pytest.approx(bare["s.g.step_time"], rel=1e-12)
+    assert free["s.g.time_to_train"] <= pinned["s.g.time_to_train"] * (1 + 1e-12)
+    assert free["s.g.step_time"] >= bare["s.g.step_time"] * (1 - 1e-12)
+    print(f"\nGPT-3 175B, 512 H100: step-time layout {layout}: {pinned['s.g.time_to_train'] / 60:.2f} min; "
+          f"chosen tp {free['s.g.tp']:.0f} pp {free['s.g.pp']:.0f}: {free['s.g.time_to_train'] / 60:.2f} min")
 
 
 def test_evaluation_rounds_fixed_cost_and_start_up_by_hand() -> None:

@@ -65,7 +65,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                                  stochastic rounding of the gradients and 2D (16 x 16) weight scaling are not costed
                                  [U] (the v5.1 405B recipe turns all three off: NVTE_NVFP4_DISABLE_RHT /
                                  _STOCHASTIC_ROUNDING / _2D_QUANTIZATION = 1; the 8B keeps SR and 2D) [P]
-                  not in FP4     the optimizer step (FP32 master weights and Adam moments: memory-bound, in c_0), the
+                  not in FP4     the optimizer step (FP32 master weights and Adam moments: memory-bound, t_opt), the
                                  norms and residuals (t_mem), the output layer (logits; counted in 6 A at the FP4 rate
                                  [U]); the paper keeps some blocks in BF16, NVIDIA's MLPerf recipes none
                                  (first_last_layers_bf16 False, num_layers_at_start/end_in_bf16 0) [P]
@@ -141,10 +141,20 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   on the fewest whole layers of a stage (r = ceil(r* ceil(L / pp)) / ceil(L / pp), r* solving
                   state + in flight x ((1 - r) selective + r full) = usable); fits: state + activations <= M (1 -
                   reserve)
-    fixed         t_fix = c_0 + 2 lat ceil(log2(chips in use)) per optimizer step: c_0 = `training_step_overhead`
-                  (the optimizer step's kernels, the gradient-norm and loss reductions, launches and host
-                  synchronization, which do not shrink with the per-chip work; fitted once with e_t) plus the
-                  latency terms of the step's two tree reductions over all chips in use
+    fixed         t_fix = c_0 + t_opt + 2 lat ceil(log2(chips in use)) per optimizer step:
+                  t_opt = [38 B (N_d / (tp pp d) + N_e / (tp pp ep d_e)) + 2 B (N_d + N_e / ep) / (tp pp)] /
+                  (B_hbm eta_hbm), the optimizer step (Adam, Megatron's distributed optimizer: fp32 main weights,
+                  gradients and two moments sharded over the d = dp cp ranks, NVIDIA/Megatron-LM docs/user-guide/
+                  features/dist_optimizer.md [P]), memory-bound: over the chip's shard the gradient norm reads the
+                  fp32 gradient (4 B), Adam reads gradient, weight and moments (16) and writes weight and moments
+                  (12), the weight is cast to the bf16 buffer the all-gather sends (4 + 2); over every parameter the
+                  chip holds the bf16 gradient buffer is zeroed for the next step (2) [D]; LoRA: 0 (the adapters).
+                  GPT-3 175B at 10,752 H100 (tp 8 pp 6 dp 224): 2.6 ms; at 512 (tp 8 pp 4 dp 16): 7.9 ms; Llama 3.1
+                  8B on 8 GB200 (dp 8): 7.5 ms; 70B on 64 H100 (tp 8 pp 4 dp 2): 15.3 ms; 70B fully trained on 8
+                  H100 (tp 8, dp 1): 0.117 s. c_0 = `training_step_overhead` (the rest: the gradient-norm and loss
+                  reductions, the data loader, logging, launches and host synchronization, which do not shrink with
+                  the per-chip work; fitted once with e_t) plus the latency terms of the step's two tree reductions
+                  over all chips in use (docs/accuracy.md "Training v8": what NVIDIA's step logs say c_0 holds)
     MoE host sync t_sync = (1 + r) m (L_moe / pp) (c_s + [no static graphs] c_g) where the stack waits on the host
                   for the tokens per expert (`moe_sync_free` 0), else 0 (the default); L_moe = L - `dense_layers`
                   MoE layers; r the recomputed share (a recomputed forward syncs again). A dropless dispatcher
@@ -170,7 +180,10 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   (tests/test_nemo_perf.py sets it, and which rows graph what); evaluation passes are not charged [U]
     step          t_step = t_c + t_mem + t_sync + bubble + exposed t_tp + t_fix + exposed t_pp + exposed t_cp
                   + exposed t_dp + exposed t_ep
-    search        the fitting layout of least step time (the same tokens per step in every column); a spec's tp,
+    search        the fitting layout of least time to train T0 (the steps and the evaluations, which run at the
+                  training layout, one sequence at a time per replica: fewer, wider replicas evaluate slower;
+                  without evaluations the layout of least step time, the same tokens per step in every
+                  column; an MLPerf submitter tunes the timed run, evaluations included); a spec's tp,
                   pp, cp, dp, ep, virtual_stages, microbatch fix those coordinates. Columns no scenario can pick
                   are pruned before the physics (not a layout, not the fixed coordinates; for the deadline's
                   ladder also a memory lower bound), which changes no result (`PRUNE`, `_prune`)
@@ -204,7 +217,7 @@ coordinates), `feasible` is 0 and the job's figures (layout, step time, MFU, tim
 energy, cost, memory) are absent with the reason and its numbers (`ctx.infeasible`, an `infeasible-workload`
 error); accelerators_needed is absent where no count on the ladder meets the deadline. `factory explain` shows
 the step's terms as `<job>.detail.*` (compute_time, elementwise_time, recompute_time, bubble_time, tp_comm_time,
-tp_comm_exposed_time, moe_sync_time, step_overhead_time, pp_comm_time,
+tp_comm_exposed_time, moe_sync_time, step_overhead_time, optimizer_time, pp_comm_time,
 pp_comm_exposed_time, cp_comm_time, cp_comm_exposed_time, dp_comm_time, dp_comm_exposed_time, ep_comm_time,
 ep_comm_exposed_time; time_without_failures). Power: the workload-dependent wall power
 (compiler/models/workloads.py, two phases: compute-bound at the power-limited clock, the rest light), power =
@@ -286,11 +299,13 @@ restart_time = Assumption(
     "reported (Llama 3 paper, 2024, via datacenterdynamics.com)")
 step_overhead = Assumption(
     "training_step_overhead", 0.25, "s",
-    "fixed time per optimizer step besides the micro-batches' work [D]: the optimizer step's kernels, the "
-    "gradient-norm and loss all-reduces, launches and host synchronization; fitted once, globally, with "
+    "fixed time per optimizer step besides the micro-batches' work and the optimizer step's HBM traffic "
+    "(t_opt, module docstring `fixed`) [D]: the gradient-norm and loss all-reduces, the data loader, logging, "
+    "launches and host synchronization; fitted once, globally, with "
     "training_gemm_efficiency on MLPerf Training v3.1-v4.1 time-to-train, each row at its submission's own global "
     "batch, its evaluations and warm-up (reference/mlperf_calibration.csv, at training_gemm_efficiency 0.76: 0.22, "
-    "0.25, 0.28 s give 4.9%, 3.9%, 5.4% median |error|)", range=NON_NEGATIVE)
+    "0.25, 0.28 s give 4.9%, 3.9%, 5.4% median |error|; the same with t_opt counted, re-scanned 2026-12-05)",
+    range=NON_NEGATIVE)
 eval_overhead = Assumption(
     "training_eval_overhead", 0.44, "s",
     "fixed time per evaluation pass besides its forward passes [D]: the switch from training to evaluation and "
@@ -436,6 +451,31 @@ PERMUTE_PASSES = 4.0
 def permute_bytes(k):
     """HBM bytes per token and MoE layer, in units of h, that the token permutation moves: 8 (k + 1) [D]."""
     return PERMUTE_PASSES * ACT_BYTES * (k + 1.0)
+
+
+# The optimizer step (Adam with Megatron's distributed optimizer: bf16 weights, fp32 main gradients, fp32 main weights
+# and both moments sharded over the d = dp cp data-parallel ranks, "bf16 parameters, fp32 gradients: 6 + 12/d" bytes
+# of state a parameter; NVIDIA/Megatron-LM docs/user-guide/features/dist_optimizer.md, "Key Steps", commit d98e8a64
+# [P]), HBM bytes [D]:
+#   a parameter of the chip's shard: the gradient norm (clipping) reads the fp32 main gradient (4); the fused Adam
+#   kernel reads gradient, main weight and two moments (16) and writes weight and moments (12); the updated main
+#   weight is cast into the bf16 weight buffer that the parameter all-gather sends (read 4, write 2): 38
+#   a parameter the chip holds: the gradient buffer the backward accumulates into is zeroed for the next step
+#   (Megatron's zero_grad_buffer, a memset) in the reduction's precision, bf16 in NVIDIA's MLPerf GPT-3 recipe
+#   (conf/optim/distributed_fused_adam.yaml `grad_sync_dtype: bf16`, mlcommons/training_results_v4.0 NVIDIA/
+#   benchmarks/gpt3/implementations/nemo [P]): 2 (4 where gradients are reduced in fp32 [U])
+OPTIMIZER_SHARD_BYTES = 4.0 + 16.0 + 12.0 + 4.0 + 2.0
+OPTIMIZER_HELD_BYTES = 2.0
+
+
+def optimizer_step_time(dense_held, expert_held, d, d_e, memory_bw):
+    """Seconds of the optimizer step on one chip (module docstring, `fixed`): memory-bound, OPTIMIZER_SHARD_BYTES
+    (38) a parameter of its shard (the dense parameters it holds over d, the experts over d_e data-parallel ranks)
+    and OPTIMIZER_HELD_BYTES (2) a parameter it holds, at the chip's HBM bandwidth times the measured copy
+    efficiency (HBM_EFFICIENCY)."""
+    shard = dense_held / d + expert_held / d_e
+    held = dense_held + expert_held
+    return (OPTIMIZER_SHARD_BYTES * shard + OPTIMIZER_HELD_BYTES * held) / (memory_bw * HBM_EFFICIENCY)
 
 
 def _col(x) -> np.ndarray:
@@ -613,7 +653,10 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     bulk = np.where(lora > 0, t_tp / (4 + 2 * r), 0.0)
     t_tp_exposed = np.where(_col(job["tp_overlap"]) > 0,
                             bulk + np.maximum((t_tp - bulk) / tp, t_tp - bulk - t_c), t_tp)
-    t_fixed = _col(job["overhead"]) + 2.0 * lat * np.ceil(np.log2(np.maximum(used, 1.0)))
+    # the optimizer step: memory-bound over the chip's shard of the fp32 state (LoRA: the adapters', negligible)
+    t_opt = np.where(lora > 0, 0.0, optimizer_step_time(n_dense / (tp * pp), n_exp / (tp * pp * ep), d, de,
+                                                         _col(hw["memory_bw"])))
+    t_fixed = _col(job["overhead"]) + t_opt + 2.0 * lat * np.ceil(np.log2(np.maximum(used, 1.0)))
     t_step = (t_c + t_mem + t_sync + bubble + t_tp_exposed + t_fixed + t_pp_exposed + t_cp_exposed + t_dp_exposed
               + t_ep_exposed)
     tokens_step = seqs * s
@@ -628,7 +671,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "recompute_time": m * mb * s * (r * 2 * Aa / rate + np.where(level >= 1, 2 * L * s * D, 0.0) / rate_att)
                               / (tp * cp * pp) + z,
             "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "tp_comm_exposed_time": t_tp_exposed + z,
-            "step_overhead_time": t_fixed + z, "pp_comm_time": t_pp + z,
+            "step_overhead_time": t_fixed + z, "optimizer_time": t_opt + z, "pp_comm_time": t_pp + z,
             "pp_comm_exposed_time": t_pp_exposed + z,
             "cp_comm_time": t_cp + z, "cp_comm_exposed_time": t_cp_exposed + z,
             "dp_comm_time": t_dp + z, "dp_comm_exposed_time": t_dp_exposed + z, "ep_comm_time": t_ep + z,
@@ -949,14 +992,20 @@ def _solve(ctx) -> dict:
     evaluations = ctx.get("evaluations", 1.0)
     fixed = _fixed(ctx)
     layouts = LAYOUTS[0].size
-    size = max(np.size(v) for v in _pack(hw, arch, job, fixed, n=n).values())
+    size = max(np.size(v) for v in _pack(hw, arch, job, fixed, n=n, tokens=tokens, eval_tokens=eval_tokens,
+                                         evaluations=evaluations).values())
     # each distinct scenario's best layout among its own candidates (tp, pp, micro-batch at its own n)
-    cols, inverse = _distinct(_pack(hw, arch, job, fixed, n=n), size)
+    cols, inverse = _distinct(_pack(hw, arch, job, fixed, n=n, tokens=tokens, eval_tokens=eval_tokens,
+                                    evaluations=evaluations), size)
     parts = []
     for rows in _blocks(_rows(cols), layouts):
         hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows)
         q, ok = best_step(hw_r, arch_r, job_r, _col(more["n"]), fixed_r)
-        score = np.where(ok, -q["t_step"] / q["tokens_step"], -np.inf)
+        # the layout of least time to train: the steps and the evaluations, which run at the training layout (one
+        # sequence at a time per replica: fewer, wider replicas evaluate slower); least step time where none is set
+        t_all = _time(ctx, q, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]),
+                      _col(more["evaluations"]))
+        score = np.where(ok & np.isfinite(t_all), -t_all, -np.inf)
         part = _pick(q, score, q["allowed"])
         part["reason"] = [why_infeasible(part, arch_r, hw_r, more["n"], fixed_r, i) if bad else ""
                           for i, bad in enumerate(part["feasible"] == 0)]
@@ -1061,7 +1110,10 @@ STEP_TERMS = {
     "tp_comm_exposed_time": "b + max((tp_comm_time - b) / tp, tp_comm_time - b - t_c): with TP-comm overlap one "
                             "chunk of tp waits; LoRA also b = tp_comm_time / (4 + 2 r), the reduce-scatters hidden "
                             "behind weight-gradient GEMMs in full training (b = 0); tp_comm_overlap 0: all of it",
-    "step_overhead_time": "c_0 + 2 lat ceil(log2(chips in use)): the fixed cost of an optimizer step",
+    "step_overhead_time": "c_0 + t_opt + 2 lat ceil(log2(chips in use)): the fixed cost of an optimizer step",
+    "optimizer_time": "t_opt = [38 B x (N_d / (tp pp d) + N_e / (tp pp ep d_e)) + 2 B x (N_d + N_e / ep) / (tp pp)] "
+                      "/ (HBM bandwidth x 0.90): the Adam step over the chip's shard of the fp32 state and the "
+                      "gradient buffer's zeroing (part of step_overhead_time; LoRA: 0)",
     "pp_comm_time": "2 v m [lat + mb (s / cp) h a / tp / B_pp]: pipeline sends between stages",
     "pp_comm_exposed_time": "2 (pp - 1) [lat + mb (s / cp) h a / tp / B_pp]: the sends of the pipeline's fill and "
                             "drain (the others overlap computation: asynchronous point-to-point)",
@@ -1095,9 +1147,10 @@ def _needed(ctx):
 
 
 for _name, _out, _formula in (
-        ("tp", "tp", "argmin over the layouts of step time, fitting in memory (tp divides the scale-up domain)"),
-        ("pp", "pp", "argmin over the layouts of step time, fitting in memory"),
-        ("cp", "cp", "argmin over the layouts of step time, fitting in memory"),
+        ("tp", "tp", "argmin over the layouts of time to train (step time without evaluations), fitting in memory "
+                     "(tp divides the scale-up domain)"),
+        ("pp", "pp", "argmin over the layouts of time to train (step time without evaluations), fitting in memory"),
+        ("cp", "cp", "argmin over the layouts of time to train (step time without evaluations), fitting in memory"),
         ("dp", "dp", "min(accelerators / (tp pp cp), sequences per step / micro-batch)"),
         ("ep", "ep", ("MoE: min(experts, dp cp, ranks in one scale-up domain) when the state fits so, else "
                       "min(experts, dp cp); dense: 1")),
