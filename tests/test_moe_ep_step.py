@@ -92,21 +92,21 @@ def test_hot_expert_imbalance_by_hand_and_against_tensorrt_llm_routing() -> None
     rank_std = math.sqrt(31 / 32768 + 1.28 ** 2 * 31 / 256)
     assert rank_std == pytest.approx(0.447, abs=1e-3)
     assert rank_std / (491.6 / 1024) - 1 == pytest.approx(-0.069, abs=0.005)
-    g32 = M.expert_imbalance(32768.0, 32.0, 256.0, 1.28)
+    g32 = M.rank_imbalance(32768.0, 32.0, 256.0, 1.28, 32.0)
     assert g32 == pytest.approx(1 + M._normal_max(32) * rank_std, rel=1e-12)
     assert 1.85 < g32 < 2.56                                            # below the measured hottest rank
-    g8 = M.expert_imbalance(8 * 512 * 8.0, 8.0, 256.0, 1.28)
+    g8 = M.rank_imbalance(8 * 512 * 8.0, 8.0, 256.0, 1.28, 8.0)
     assert g8 == pytest.approx(1 + M._normal_max(8) * math.sqrt(7 / 32768 + 1.28 ** 2 * 7 / 256), rel=1e-12)
     assert g8 == pytest.approx(1.30, abs=0.01)
-    assert M.expert_imbalance(32768.0, 8.0, 256.0, 0.0) == pytest.approx(M.expert_imbalance(32768.0, 8.0))
+    assert M.rank_imbalance(32768.0, 8.0, 256.0, 0.0, 8.0) == pytest.approx(M.expert_imbalance(32768.0, 8.0))
     # laws: more popular spread, more imbalance; the data term does not shrink with the batch
     cvs = np.array([0.0, 0.5, 1.0, 1.28, 2.0])
-    assert np.all(np.diff(M.expert_imbalance(32768.0, 8.0, 256.0, cvs)) > 0)
+    assert np.all(np.diff(M.rank_imbalance(32768.0, 8.0, 256.0, cvs, 8.0)) > 0)
     n = np.array([1e3, 1e4, 1e5, 1e7])
-    g = M.expert_imbalance(n, 8.0, 256.0, 1.28)
+    g = M.rank_imbalance(n, 8.0, 256.0, 1.28, 8.0)
     assert np.all(np.diff(g) < 0) and g[-1] == pytest.approx(1 + M._normal_max(8) * 1.28 * math.sqrt(7 / 256),
                                                                rel=1e-3)
-    assert M.expert_imbalance(0.0, 8.0, 256.0, 1.28) == 1.0 and M.expert_imbalance(1e4, 1.0, 256.0, 1.28) == 1.0
+    assert M.rank_imbalance(0.0, 8.0, 256.0, 1.28, 8.0) == 1.0 and M.rank_imbalance(1e4, 1.0, 256.0, 1.28, 1.0) == 1.0
 
 
 def test_hot_experts_only_at_expert_parallelism() -> None:

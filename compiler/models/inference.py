@@ -390,7 +390,7 @@ size over 1, 2, 4, 8 (72, 36, 18, 9 on an NVL72 rack) [D]. Per chip (N_e = exper
                     gamma = 1 + z_c sqrt((c - 1) / n + cv_e^2 (d - 1) / E),   z_c = E[max of c standard normals]
                 (_normal_max) [D]; the second term is the experts' own popularity (hot experts): E experts whose
                 loads over a layer spread with a coefficient of variation cv_e (the model's `let
-                expert_popularity_cv`), a rank's load the sum of its E / d (expert_imbalance). It multiplies the
+                expert_popularity_cv`), a rank's load the sum of its E / d (rank_imbalance). It multiplies the
                 routed experts' GEMM time (t_gemm's A_exp term, the prefill's), the expanded rows (t_moe) and the
                 all-to-all's bytes (the busiest chip receives gamma times the mean); 1 at d = 1 (every expert split
                 over tp). The multinomial alone is small at serving batches (DeepSeek-V3 at d = 8, 320 tokens a
@@ -797,16 +797,6 @@ kv_length_biased = Assumption(
     "generation attention cover I + (1 + cv_O^2) O / 2 positions a row. 0: the mean context I + O / 2 (the model "
     "before; `kv_room_wait` alone lengthens only the memory a row holds). compiler/validate.py gives it to the "
     "DeepSeek-R1 rows (output cv 1.07: docs/accuracy.md 'DeepSeek-R1 as NVIDIA ran it')", range=SWITCH)
-adp_balance = Assumption(
-    "adp_balance", 0.0, "1",
-    "1: the attention-data-parallel ranks start their contexts together (TensorRT-LLM's ADP balancer, "
-    "attention_dp_config enable_balance; NVIDIA's MLPerf DeepSeek-R1 configs' adp_balancing_enable), so at "
-    "expert parallelism (d > 1) every rank carries the mean prompt tokens of a step. 0 (TensorRT-LLM's default): "
-    "each rank starts a context when a slot of its own frees, and the ranks' per-rank work (dense GEMMs, context "
-    "attention, dispatch) waits for the rank with the most prompt tokens of the step: E[max of d Poisson(lambda)] "
-    "contexts of I tokens, lambda = B r / I a rank (adp_context_excess) [D]; module docstring, 'Expert "
-    "parallelism', ADP contexts; NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/bloc_x_adp-scheduler-opt.md [P]",
-    range=SWITCH)
 elementwise_kernels = Assumption(
     "elementwise_kernels", 0.0, "1",
     "1 counts the memory-bound elementwise kernels of every token's pass through a layer in the decode step and "
@@ -819,6 +809,16 @@ gemm_swiglu = Assumption(
     "or quantize kernel runs (TensorRT-LLM's `gemm_swiglu_plugin` fp8, Hopper; NVIDIA's MLPerf v5.0 Llama 2 70B "
     "configs set it on H100 SXM, H200, GH200 and H200 NVL, ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/"
     "llama2-70b/Server/__init__.py, 2025, read 2026-12 [P]; not in v4.1); counted only with `elementwise_kernels` 1", range=SWITCH)
+adp_balance = Assumption(
+    "adp_balance", 0.0, "1",
+    "1: the attention-data-parallel ranks start their contexts together (TensorRT-LLM's ADP balancer, "
+    "attention_dp_config enable_balance; NVIDIA's MLPerf DeepSeek-R1 configs' adp_balancing_enable), so at "
+    "expert parallelism (d > 1) every rank carries the mean prompt tokens of a step. 0 (TensorRT-LLM's default): "
+    "each rank starts a context when a slot of its own frees, and the ranks' per-rank work (dense GEMMs, context "
+    "attention, dispatch) waits for the rank with the most prompt tokens of the step: E[max of d Poisson(lambda)] "
+    "contexts of I tokens, lambda = B r / I a rank (adp_context_excess) [D]; module docstring, 'Expert "
+    "parallelism', ADP contexts; NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/bloc_x_adp-scheduler-opt.md [P]",
+    range=SWITCH)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -1027,6 +1027,10 @@ NVFP4_VALUE_BYTES = 0.5 + 1.0 / 16   # an NVFP4 value and its share of the FP8 (
 # the memory-bound elementwise kernels stream at the copy rate measured on one H100, 3.02 of 3.35 TB/s
 # (reference/h100_microbench.md [P]; the training model's HBM_EFFICIENCY)
 ELEMENTWISE_BANDWIDTH_EFFICIENCY = 3.02 / 3.35
+SRAM_BANDWIDTH_EFFICIENCY = 0.80
+SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
+GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
+Z99 = 2.326                 # the standard normal's 99th percentile
 # The expert-parallel all-to-all, one MoE layer's dispatch + combine (module docstring, "Expert parallelism"):
 # TensorRT-LLM's NVLinkOneSided kernels on GB200 NVL72, DeepSeek-V3 shape (h 7,168, top-8 of 256, perfect router),
 # BF16 both ways, EP 8 (NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog18_Optimizing_MoE_Communication_with_
@@ -1040,10 +1044,6 @@ EP_A2A_FLOOR = 49.9e-6
 EP_A2A_LATENCY = 32.1e-6
 EP_A2A_EFFICIENCY = 0.76
 NVFP4_DISPATCH_BYTES = 4032 / 7168    # B a value dispatched as NVFP4 (values + E4M3 scales, blog18 "Post-Quant Dispatch" [P])
-SRAM_BANDWIDTH_EFFICIENCY = 0.80
-SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
-GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
-Z99 = 2.326                 # the standard normal's 99th percentile
 # TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
 # `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
 # `tpot_latency`, in ms; `*.Server.target_latency_percentile = 99`), read 2026-12 at commit 001712e9 [P].
@@ -1326,27 +1326,38 @@ def prompt_attended(I, arch: Architecture) -> np.ndarray:
     return ((L - Lw) * I / 2 + Lw * window) / L
 
 
-def expert_imbalance(assignments, chips, experts=None, popularity_cv=0.0, ranks=None) -> np.ndarray:
-    """gamma = E[max over c chips of the routed (token, expert) pairs a chip receives] / their mean, in the normal
-    approximation of a chip's count (module docstring, "Expert parallelism": rank imbalance) [D]:
-
-        gamma = 1 + z_c sqrt((c - 1) / n + cv_e^2 (r - 1) / E),   z_c = E[max of c standard normals] (_normal_max)
-
-    (c - 1) / n: the routing multinomial, each of n pairs to one of c equally popular chips (relative variance
-    (1 - 1/c) / (n / c)); cv_e^2 (r - 1) / E: hot experts, the E experts' loads spread with a coefficient of
-    variation cv_e (`let expert_popularity_cv` of the model) and a chip's load the sum of its rank's E / r experts
-    (r = ranks the experts are spread over, c by default: relative variance (E / r) (cv_e / E)^2 r^2 (1 - 1/r),
-    the last factor sampling E / r of E experts without replacement). The two add as independent variances. c = 1
-    or n = 0: 1 (no popularity term without a count: the step has no pairs)."""
-    n, c, r, E, cv = np.broadcast_arrays(
-        np.asarray(assignments, dtype=float), np.asarray(chips, dtype=float),
-        np.asarray(chips if ranks is None else ranks, dtype=float),
-        np.asarray(np.inf if experts is None else experts, dtype=float), np.asarray(popularity_cv, dtype=float))
+def expert_imbalance(assignments, chips) -> np.ndarray:
+    """gamma = E[max over c chips of the routed (token, expert) pairs a chip receives] / their mean, the routing
+    multinomial (each of n pairs to one of c equal chips) in its normal approximation: the mean n / c, the standard
+    deviation sqrt(n (1/c)(1 - 1/c)), so gamma = 1 + z_c sqrt((c - 1) / n), z_c = E[max of c standard normals]
+    (_normal_max) [D] (module docstring, "Expert parallelism": rank imbalance). c = 1 or n = 0: 1."""
+    n, c = np.broadcast_arrays(np.asarray(assignments, dtype=float), np.asarray(chips, dtype=float))
     z = np.zeros_like(c)
     for v in np.unique(np.round(c[c > 1.5])):
         z = np.where(np.round(c) == v, _normal_max(int(v)), z)
     with np.errstate(divide="ignore", invalid="ignore"):
-        hot = np.where((E > 0) & np.isfinite(E), cv * cv * np.maximum(r - 1, 0) / np.where(E > 0, E, 1), 0.0)
+        return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300)), 1.0)
+
+
+def rank_imbalance(assignments, chips, experts, popularity_cv, ranks) -> np.ndarray:
+    """gamma with hot experts: E[max over c chips of the routed (token, expert) pairs a chip receives] / their
+    mean, in the normal approximation of a chip's count (module docstring, "Expert parallelism": rank imbalance) [D]:
+
+        gamma = 1 + z_c sqrt((c - 1) / n + cv_e^2 (r - 1) / E),   z_c = E[max of c standard normals] (_normal_max)
+
+    (c - 1) / n: the routing multinomial, each of n pairs to one of c equally popular chips (expert_imbalance, the
+    law at cv_e = 0); cv_e^2 (r - 1) / E: hot experts, the E experts' loads spread with a coefficient of variation
+    cv_e (`let expert_popularity_cv` of the model) and a chip's load the sum of its rank's E / r experts (r = the
+    ranks the experts are spread over: relative variance (E / r) (cv_e / E)^2 r^2 (1 - 1/r), the last factor
+    sampling E / r of E experts without replacement). The two add as independent variances. c = 1 or n = 0: 1."""
+    n, c, r, E, cv = np.broadcast_arrays(
+        np.asarray(assignments, dtype=float), np.asarray(chips, dtype=float), np.asarray(ranks, dtype=float),
+        np.asarray(experts, dtype=float), np.asarray(popularity_cv, dtype=float))
+    z = np.zeros_like(c)
+    for v in np.unique(np.round(c[c > 1.5])):
+        z = np.where(np.round(c) == v, _normal_max(int(v)), z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hot = np.where(E > 0, cv * cv * np.maximum(r - 1, 0) / np.where(E > 0, E, 1), 0.0)
         return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300) + hot), 1.0)
 
 
@@ -1480,13 +1491,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     dispatch_bytes = np.where(w <= 0.5, NVFP4_DISPATCH_BYTES, np.where(w <= 1, 1.0, a)) + a
     n_moe = np.where(E > 0, L, 0.0)                               # MoE layers (every layer [U])
     # rank imbalance: a layer's experts lie on tp d chips; the step waits for the one that receives the most of
-    # the (token, expert) pairs (expert_imbalance; 1 at d = 1, where every expert is split over the tp chips);
+    # the (token, expert) pairs (rank_imbalance; 1 at d = 1, where every expert is split over the tp chips);
     # the experts' own popularity (hot experts, `let expert_popularity_cv`) over the d ranks adds its variance
     moe_chips = np.where((d > 1) & (E > 0), tp * d, 1.0)
     expert_cv = _col(arch.expert_cv)
 
     def imbalance(tokens):
-        return expert_imbalance(tokens * k_act, moe_chips, E, expert_cv, np.where(moe_chips > 1, d, 1.0))
+        return rank_imbalance(tokens * k_act, moe_chips, E, expert_cv, np.where(moe_chips > 1, d, 1.0))
 
     # ranks that start their contexts on their own (module docstring, "Expert parallelism", ADP contexts): no
     # balancer, and the ranks' slots free at random steps -- output lengths that vary, or requests that arrive
@@ -1545,7 +1556,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                 + (rank_tokens - tokens) * 2 * A_dense / e_dense) / (G * P)   # the busiest rank's extra prompt rows
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
-        attn_ctx = B * prefill_share * excess * L * F_ctx * pre_att / (G * Pa * ec)
+        attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec)
         attn = B * q * L * F_gen * ctx / (G * Pa * ec)            # every query token over its row's context
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em)
@@ -1556,6 +1567,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
         t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
         t_el = rank_tokens * (L / pp) * el_layer                  # elementwise kernels: T tokens, L / pp layers a pass
+        attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
@@ -2472,7 +2484,7 @@ def architecture(model) -> Architecture:
     window_layers = (model.get("sliding_layers", SLIDING_LAYERS) if model.has("sliding_layers")
                      else np.where(np.isfinite(window), layers, 0.0))   # a window without a count: every layer
     expert_cv = (model.get("expert_popularity_cv", EXPERT_POPULARITY_CV) if model.has("expert_popularity_cv")
-                 else np.zeros(1))                                # hot experts (expert_imbalance); 0: not measured
+                 else np.zeros(1))                                # hot experts (rank_imbalance); 0: not measured
     return Architecture(params, active, layers, hidden, heads * head_dim, kv_width, kv_split, experts, k_act,
                         np.minimum(expert_params, params), attn_decode + 0 * layers, attn_context + 0 * layers,
                         window + 0 * layers, window_layers + 0 * layers, heads + 0 * layers, kv_heads + 0 * layers,
