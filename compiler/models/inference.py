@@ -817,7 +817,8 @@ adp_balance = Assumption(
     "each rank starts a context when a slot of its own frees, and the ranks' per-rank work (dense GEMMs, context "
     "attention, dispatch) waits for the rank with the most prompt tokens of the step: E[max of d Poisson(lambda)] "
     "contexts of I tokens, lambda = B r / I a rank (adp_context_excess) [D]; module docstring, 'Expert "
-    "parallelism', ADP contexts; NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/bloc_x_adp-scheduler-opt.md [P]",
+    "parallelism', ADP contexts; https://github.com/NVIDIA/TensorRT-LLM/blob/main/docs/source/blogs/tech_blog/"
+    "bloc_x_adp-scheduler-opt.md, read 2026-12-05 [P]",
     range=SWITCH)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
