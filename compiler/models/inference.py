@@ -390,13 +390,18 @@ size over 1, 2, 4, 8 (72, 36, 18, 9 on an NVL72 rack) [D]. Per chip (N_e = exper
                 1 - (1 - k_act / E)^n: a chip reads its own experts that some token of the d ranks reached [D]
     all-to-all  per MoE layer a dispatch (each token to the ranks of its k_act experts) and a combine (the
                 results back), each rank's tp chips sending a tp-th of its tokens:
-                t_a2a = L [2 lat + (T / pp) / tp  n_r h (a_d + a_c) / (BL e_l)],  n_r = (d - 1)(1 - (1 - 1/d)^k_act)
-                the expected distinct other ranks among a token's k_act experts (one copy per rank, DeepEP's and
-                TensorRT-LLM's dispatch) [D]; a_d = 1 B where the weights are 8-bit or narrower, else 2 B; a_c =
-                2 B ("FP8 dispatch, BF16 combine", deepseek-ai/DeepEP README [S]); every layer counted as MoE
-                (DeepSeek-V3's first 3 of 61 are dense: +5%) [U]; lat and e_l those of the TP all-reduce [U]
-                (DeepEP reports ~153 GB/s intranode on H800, NVLink 200 GB/s per direction: 0.77 [S]). It adds to
-                t_tp (decode_tp_time) and, with T -> I, to the prefill's communication
+                t_a2a = L max(t_floor, t_0 + gamma (T / pp) / tp  n_r h (a_d + a_c) / (BL e_a)),
+                n_r = (d - 1)(1 - (1 - 1/d)^k_act) the expected distinct other ranks among a token's k_act experts
+                (one copy per rank, DeepEP's and TensorRT-LLM's dispatch) [D]; a_d = 0.5625 B where the experts are
+                4-bit (TensorRT-LLM's post-quant NVFP4 dispatch, 4,032 B a 7,168-wide token), 1 B where 8-bit,
+                else 2 B; a_c = 2 B (combine in bf16); t_floor = 49.9 us, t_0 = 32.1 us, e_a = 0.76: TensorRT-LLM's
+                NVLinkOneSided dispatch + combine on GB200 at EP 8 (DeepSeek-V3 shape, 1-2,048 tokens a rank,
+                blog18_Optimizing_MoE_Communication_with_One_Sided_AlltoAll_Over_NVLink.md [P]; the law within
+                -10% to +3% of the table from 64 tokens up, the floor below: tests/test_moe_ep_step.py) taken for
+                every chip and EP size [U]; every layer counted as MoE (DeepSeek-V3's first 3 of 61 are dense: +5%)
+                [U]. It adds to t_tp (decode_tp_time) and, with T -> I, to the prefill's communication.
+                (Before 2026-12-05: 2 lat + bytes / (BL e_l), the TP all-reduce's 8 us and 0.64, FP8 dispatch:
+                within 5% at 512 tokens, 17-34 us a layer short below 128.)
     prefill     one prompt on its rank: I 2 (A_dense / e(I) + A_exp / (d e(I k_act / E))) / (tp P) + attention,
                 its experts' rows spread over the d ranks' chips; memory pp W_chip / (BW e_m)
     throughput  replicas x d x B / (k t_iter); every latency is a rank's (its batch, its queue)
@@ -404,18 +409,46 @@ size over 1, 2, 4, 8 (72, 36, 18, 9 on an NVL72 rack) [D]. Per chip (N_e = exper
                 on tp d chips, n = d (T / pp) k_act pairs a step routed to them (one prompt: I k_act), each to one
                 chip of c = tp d with probability 1 / c (multinomial routing over equally loaded chips), the busiest
                 chip's count in its normal approximation, E[max] = n / c + z_c sqrt(n (1/c)(1 - 1/c)):
-                    gamma = 1 + z_c sqrt((c - 1) / n),   z_c = E[max of c standard normals] (_normal_max) [D]
-                multiplies the routed experts' GEMM time (t_gemm's A_exp term, the prefill's) and the all-to-all's
-                bytes (the busiest chip receives gamma times the mean); 1 at d = 1 (every expert split over tp).
-                It is small at serving batches (DeepSeek-V3 at d = 8, 320 tokens a rank: 1.026; d = 72, 10 rows a
-                rank: ~1.4). Measured routing is far more uneven than multinomial: TensorRT-LLM's DeepSeek-R1 on 32
-                GB200 at EP 32 (1,024 pairs a rank on average) saw the hottest rank at 2.56x the mean without a
-                load balancer (multinomial: 1.06x) and 1.11x with EPLB's redundant experts (std 52 against the
-                multinomial 32) (NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog4_Scaling_Expert_Parallelism_in_
-                TensorRT-LLM.md, Table 1 [P]): this term is the floor that a perfect balancer leaves, not the
-                unbalanced skew (hot experts are a property of the data, not modelled) [U]
-    not modelled: uneven contexts between attention ranks (NVIDIA's `adp_balancing`), expert-parallel groups
-                beyond the scale-up domain, overlap of the all-to-all with compute (two-batch overlap) [U]
+                    gamma = 1 + z_c sqrt((c - 1) / n + cv_e^2 (d - 1) / E),   z_c = E[max of c standard normals]
+                (_normal_max) [D]; the second term is the experts' own popularity (hot experts): E experts whose
+                loads over a layer spread with a coefficient of variation cv_e (the model's `let
+                expert_popularity_cv`), a rank's load the sum of its E / d (rank_imbalance). It multiplies the
+                routed experts' GEMM time (t_gemm's A_exp term, the prefill's), the expanded rows (t_moe) and the
+                all-to-all's bytes (the busiest chip receives gamma times the mean); 1 at d = 1 (every expert split
+                over tp). The multinomial alone is small at serving batches (DeepSeek-V3 at d = 8, 320 tokens a
+                rank: 1.026; d = 72, 10 rows a rank: ~1.4). Measured routing is far more uneven: TensorRT-LLM's
+                DeepSeek-R1 on 32 GB200 at EP 32, no load balancer, 8 experts a rank (NVIDIA/TensorRT-LLM docs/
+                source/blogs/tech_blog/blog4_Scaling_Expert_Parallelism_in_TensorRT-LLM.md, Table 1 [P]): by expert
+                slot mean 128, std 164.1 (164.1 / 128 = 1.282; less the multinomial's 1 / 128 of its square, cv_e =
+                1.279 ~ 1.28); by rank mean 1,024, std 491.6 (0.480; the law's sqrt(31 / 32,768 + 1.28^2 x 31 / 256)
+                = 0.447, -7%), the hottest rank at 2.56x the mean on average over layers and steps (the law's normal
+                maximum 1 + 2.07 x 0.447 = 1.93: the skewed loads' maximum is heavier than a normal one, so gamma is
+                low here by ~25% [U]). DeepSeek-V3/R1 carry cv_e = 1.28 (stdlib; a machine-translation dataset;
+                GSM8K "also imbalanced", no figure; the MLPerf dataset's own spread unmeasured [U]). With
+                EPLB's redundant experts the rank std fell to 52 (gamma 1.11x): a spec with a balancer leaves
+                expert_popularity_cv unset (the multinomial floor). NVIDIA's MLPerf v5.1 DeepSeek-R1 configs set
+                no EP load balancer (closed/NVIDIA/configs/*/deepseek-r1.py: no moe_load_balancer) [P].
+    ADP contexts  the d ranks meet at every MoE layer (dispatch and combine), so a step's per-rank work (dense
+                GEMMs, context attention, elementwise kernels, dispatch) lasts as long as the busiest rank's; the
+                experts' work is the d ranks' sum. Without TensorRT-LLM's ADP balancer (`let adp_balance` 0, its
+                default) a rank starts a whole prompt of I tokens when one of its own slots frees: lambda = B r / I
+                contexts a step, Poisson, and the busiest rank carries excess = E[max of d Poisson(lambda)] /
+                lambda times the mean prompt tokens (adp_context_excess) [D] ("in a given iteration, some ranks
+                might be processing context while others are doing generation ... the Attention time will be
+                completely dominated by the context processing time", NVIDIA/TensorRT-LLM docs/source/blogs/
+                tech_blog/bloc_x_adp-scheduler-opt.md [P]): the T of those per-rank terms is T + B r (excess - 1).
+                It applies where the ranks' slots free at random steps: output lengths that vary (output_length_cv
+                > 0) or a latency-limited scenario (arrivals over time); an offline queue of equal lengths (trtllm-
+                bench's fixed 1K/2K) refills every rank in the same steps, lockstep [D]. With the balancer (`let
+                adp_balance` 1: NVIDIA's MLPerf configs, adp_balancing_enable) every rank carries the mean. Check
+                (tests/test_moe_ep_step.py, the blog's GB200 run at the MLPerf lengths, 512 rows a rank): measured
+                balanced / unbalanced 34,140 / 25,664 = 1.33, the law 1.13 -- it carries about 40% of the measured
+                loss (the rest: eager steps below, prompt-length spread) [D].
+    not modelled: CUDA graphs under attention DP run only when every rank's batch is generation-only and of one
+                size (TensorRT-LLM cuda_graph_runner.py `maybe_get_cuda_graph`: `tp_allgather([can_run_cuda_graph,
+                batch_size])`, else eager) [P], so every step with a context anywhere runs eager on all ranks; its
+                host cost has no public figure here [U]. Expert-parallel groups beyond the scale-up domain,
+                overlap of the all-to-all with compute (two-batch overlap) [U]
 
 Attention of latent and windowed layers (architecture(), attention_flops, windowed_length, prompt_attended):
     latent      DeepSeek's multi-head latent attention (MLA, the model's `let kv_lora_rank` c and
@@ -751,6 +784,8 @@ KV_LORA_RANK = Option("kv_lora_rank", "1", POSITIVE, "the latent width c of late
 QK_ROPE_HEAD_DIM = Option("qk_rope_head_dim", "1", NON_NEGATIVE, "the rope key width of latent attention")
 SLIDING_WINDOW = Option("sliding_window", "1", POSITIVE, "the tokens a sliding-window layer attends to")
 SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of sliding-window layers")
+EXPERT_POPULARITY_CV = Option("expert_popularity_cv", "1", NON_NEGATIVE,
+                              "the coefficient of variation of the routed experts' loads over a layer (hot experts)")
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
 WEIGHT_BITS = Option("weight_bits", "1", POSITIVE, "the checkpoint's bits per weight on average (Mixed weights)")
 FP4_BF16_PARAMS = Option("fp4_bf16_params", "1", NON_NEGATIVE,
@@ -826,6 +861,17 @@ gemm_swiglu = Assumption(
     "or quantize kernel runs (TensorRT-LLM's `gemm_swiglu_plugin` fp8, Hopper; NVIDIA's MLPerf v5.0 Llama 2 70B "
     "configs set it on H100 SXM, H200, GH200 and H200 NVL, ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/"
     "llama2-70b/Server/__init__.py, 2025, read 2026-12 [P]; not in v4.1); counted only with `elementwise_kernels` 1", range=SWITCH)
+adp_balance = Assumption(
+    "adp_balance", 0.0, "1",
+    "1: the attention-data-parallel ranks start their contexts together (TensorRT-LLM's ADP balancer, "
+    "attention_dp_config enable_balance; NVIDIA's MLPerf DeepSeek-R1 configs' adp_balancing_enable), so at "
+    "expert parallelism (d > 1) every rank carries the mean prompt tokens of a step. 0 (TensorRT-LLM's default): "
+    "each rank starts a context when a slot of its own frees, and the ranks' per-rank work (dense GEMMs, context "
+    "attention, dispatch) waits for the rank with the most prompt tokens of the step: E[max of d Poisson(lambda)] "
+    "contexts of I tokens, lambda = B r / I a rank (adp_context_excess) [D]; module docstring, 'Expert "
+    "parallelism', ADP contexts; https://github.com/NVIDIA/TensorRT-LLM/blob/main/docs/source/blogs/tech_blog/"
+    "bloc_x_adp-scheduler-opt.md, read 2026-12-05 [P]",
+    range=SWITCH)
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
@@ -1046,6 +1092,19 @@ SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
 GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
 Z99 = 2.326                 # the standard normal's 99th percentile
+# The expert-parallel all-to-all, one MoE layer's dispatch + combine (module docstring, "Expert parallelism"):
+# TensorRT-LLM's NVLinkOneSided kernels on GB200 NVL72, DeepSeek-V3 shape (h 7,168, top-8 of 256, perfect router),
+# BF16 both ways, EP 8 (NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog18_Optimizing_MoE_Communication_with_
+# One_Sided_AlltoAll_Over_NVLink.md, "Scaling With Batch Size and EP Size", read 2026-12-05 [P]): dispatch + combine
+# 49.9 us at 1 token a rank (18.9 + 31.0), 50.9 at 32, 69.8 at 128, 181.2 at 512, 634.4 at 2,048. A token goes to 7
+# other ranks at 14,336 B each way: the line through 128 and 2,048 tokens is 32.1 us + 0.2935 us a token, i.e. the
+# 200,704 remote bytes a token (both ways) at 0.76 of the 900 GB/s a direction [D]; below ~64 tokens the pair of
+# kernels stays at its one-token floor (barriers, launch) [P]. Taken for every chip and EP size [U] (EP 64: -5%
+# bandwidth at 2,048 tokens, the same floor within 10%, same table).
+EP_A2A_FLOOR = 49.9e-6
+EP_A2A_LATENCY = 32.1e-6
+EP_A2A_EFFICIENCY = 0.76
+NVFP4_DISPATCH_BYTES = 4032 / 7168    # B a value dispatched as NVFP4 (values + E4M3 scales, blog18 "Post-Quant Dispatch" [P])
 # TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
 # `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
 # `tpot_latency`, in ms; `*.Server.target_latency_percentile = 99`), read 2026-12 at commit 001712e9 [P].
@@ -1102,6 +1161,9 @@ class Architecture:
     window_layers: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([0.0]))   # layers it bounds
     heads: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))      # query heads
     kv_heads: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))   # key/value heads (GQA)
+    # the spread of the routed experts' loads (hot experts: a property of the model on its data; 0 = equal
+    # popularity, the multinomial alone): module docstring, "Expert parallelism", imbalance
+    expert_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([0.0]))
 
 
 @dataclass
@@ -1149,6 +1211,7 @@ class Load:
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     kv_room_wait: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_room_wait.value]))
     kv_biased: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_length_biased.value]))
+    adp_balance: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([adp_balance.value]))
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
@@ -1349,6 +1412,28 @@ def expert_imbalance(assignments, chips) -> np.ndarray:
         return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300)), 1.0)
 
 
+def rank_imbalance(assignments, chips, experts, popularity_cv, ranks) -> np.ndarray:
+    """gamma with hot experts: E[max over c chips of the routed (token, expert) pairs a chip receives] / their
+    mean, in the normal approximation of a chip's count (module docstring, "Expert parallelism": rank imbalance) [D]:
+
+        gamma = 1 + z_c sqrt((c - 1) / n + cv_e^2 (r - 1) / E),   z_c = E[max of c standard normals] (_normal_max)
+
+    (c - 1) / n: the routing multinomial, each of n pairs to one of c equally popular chips (expert_imbalance, the
+    law at cv_e = 0); cv_e^2 (r - 1) / E: hot experts, the E experts' loads spread with a coefficient of variation
+    cv_e (`let expert_popularity_cv` of the model) and a chip's load the sum of its rank's E / r experts (r = the
+    ranks the experts are spread over: relative variance (E / r) (cv_e / E)^2 r^2 (1 - 1/r), the last factor
+    sampling E / r of E experts without replacement). The two add as independent variances. c = 1 or n = 0: 1."""
+    n, c, r, E, cv = np.broadcast_arrays(
+        np.asarray(assignments, dtype=float), np.asarray(chips, dtype=float), np.asarray(ranks, dtype=float),
+        np.asarray(experts, dtype=float), np.asarray(popularity_cv, dtype=float))
+    z = np.zeros_like(c)
+    for v in np.unique(np.round(c[c > 1.5])):
+        z = np.where(np.round(c) == v, _normal_max(int(v)), z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hot = np.where(E > 0, cv * cv * np.maximum(r - 1, 0) / np.where(E > 0, E, 1), 0.0)
+        return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300) + hot), 1.0)
+
+
 def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in_gemm=0.0) -> np.ndarray:
     """HBM bytes one chip's memory-bound kernels move per token and layer of a forward pass (module docstring,
     "Elementwise work"), from the model's columns (hidden h, attention width D, KV width, layers L, active
@@ -1475,13 +1560,24 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     with np.errstate(divide="ignore", invalid="ignore"):
         remote = np.where((d > 1) & (E > 0), (d - 1) * (1 - np.power(1 - 1 / d, k_act)), 0.0)
     a2a_bytes = np.where(w <= 1, 1.0, a) + a
+    # the all-to-all's own payload (EP_A2A_*): TensorRT-LLM dispatches NVFP4 activations where the experts are
+    # 4-bit (post-quant dispatch, 4,032 B a 7,168-wide token), else as a2a_bytes; combine in bf16
+    dispatch_bytes = np.where(w <= 0.5, NVFP4_DISPATCH_BYTES, np.where(w <= 1, 1.0, a)) + a
     n_moe = np.where(E > 0, L, 0.0)                               # MoE layers (every layer [U])
     # rank imbalance: a layer's experts lie on tp d chips; the step waits for the one that receives the most of
-    # the (token, expert) pairs (expert_imbalance; 1 at d = 1, where every expert is split over the tp chips)
+    # the (token, expert) pairs (rank_imbalance; 1 at d = 1, where every expert is split over the tp chips);
+    # the experts' own popularity (hot experts, `let expert_popularity_cv`) over the d ranks adds its variance
     moe_chips = np.where((d > 1) & (E > 0), tp * d, 1.0)
+    expert_cv = _col(arch.expert_cv)
 
     def imbalance(tokens):
-        return expert_imbalance(tokens * k_act, moe_chips)
+        return rank_imbalance(tokens * k_act, moe_chips, E, expert_cv, np.where(moe_chips > 1, d, 1.0))
+
+    # ranks that start their contexts on their own (module docstring, "Expert parallelism", ADP contexts): no
+    # balancer, and the ranks' slots free at random steps -- output lengths that vary, or requests that arrive
+    # over time (a latency limit: server, interactive); an offline queue of equal lengths refills in lockstep
+    adp_on = ((d > 1) & (E > 0) & (_col(load.adp_balance) <= 0)
+              & ((_col(load.output_cv) > 0) | np.isfinite(_col(load.tpot_limit))))
 
     # the routed experts' module beyond its weight reads and tile-padded FLOPs (module docstring, "Routed
     # experts' grouped GEMM"): per MoE layer and micro-batch pass a fixed time, and the expanded (token, expert)
@@ -1498,10 +1594,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     def all_to_all(tokens_per_rank, gamma=1.0):
         """Dispatch and combine of one MoE layer's `tokens_per_rank` tokens over L MoE layers, each rank's tp
-        chips sending a tp-th of them: two collectives a layer on the scale-up link, the busiest chip receiving
-        gamma times the mean."""
-        return np.where(remote > 0, n_moe * (2 * lat + gamma * tokens_per_rank / tp * remote * h * a2a_bytes
-                                             / (BL * el)), 0.0)
+        chips sending a tp-th of them, the busiest chip receiving gamma times the mean: a layer's pair of kernels
+        takes max(EP_A2A_FLOOR, EP_A2A_LATENCY + bytes / (BL EP_A2A_EFFICIENCY)) (TensorRT-LLM's NVLink one-sided
+        all-to-all as measured: module docstring, "Expert parallelism", all-to-all)."""
+        moved = gamma * tokens_per_rank / tp * remote * h * dispatch_bytes / (BL * EP_A2A_EFFICIENCY)
+        return np.where(remote > 0, n_moe * np.maximum(EP_A2A_FLOOR, EP_A2A_LATENCY + moved), 0.0)
 
 
     power, clock_share = _power_law(hw)
@@ -1519,12 +1616,18 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
         gamma = imbalance(d * rows)                               # the busiest chip's share of the expert pairs
         per_micro = d * tokens / pp                               # tokens reaching a stage's experts
+        # attention data parallelism without the balancer (adp_balance 0, d > 1): the ranks' own work waits for
+        # the rank with the most prompt tokens this step (whole prompts of I tokens, Poisson a rank: module
+        # docstring, "Expert parallelism", ADP contexts); the experts' work is the d ranks' sum, the mean's
+        excess = np.where(adp_on, adp_context_excess(B * prefill_share / np.maximum(I, 1.0), d), 1.0)
+        rank_tokens = tokens + B * prefill_share * (excess - 1)  # the busiest rank's tokens through its layers
         with np.errstate(divide="ignore", invalid="ignore"):
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         # the grouped GEMM pads the rows of the experts some token reached (an untouched expert has no tile): an
         # expert's tile-quantized rows are those of a touched one, m_e / touched (module docstring)
-        gemm = tokens * 2 * (A_dense / _shape_eff(ec, rows, m0)
-                             + gamma * A_exp / _shape_eff(ec, rows_exp / touched, m0_exp)) / (G * P)
+        e_dense = _shape_eff(ec, rank_tokens / pp, m0)
+        gemm = (tokens * 2 * (A_dense / e_dense + gamma * A_exp / _shape_eff(ec, rows_exp / touched, m0_exp))
+                + (rank_tokens - tokens) * 2 * A_dense / e_dense) / (G * P)   # the busiest rank's extra prompt rows
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
         attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec * e_fmha)
@@ -1532,12 +1635,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em)
         t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
-        t_tp = np.where(tp > 1, n_x * L * (lat + tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
-        t_tp = t_tp + all_to_all(tokens / pp, gamma)              # expert parallelism (d > 1): dispatch, combine
-        t_pp = np.where(pp > 1, pp * lat + tokens * h * a / (BL * el), 0.0)
+        t_tp = np.where(tp > 1, n_x * L * (lat + rank_tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
+        t_tp = t_tp + all_to_all(rank_tokens / pp, gamma)         # expert parallelism (d > 1): dispatch, combine
+        t_pp = np.where(pp > 1, pp * lat + rank_tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
         t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
-        t_el = tokens * (L / pp) * el_layer                       # elementwise kernels: T tokens, L / pp layers a pass
+        t_el = rank_tokens * (L / pp) * el_layer                  # elementwise kernels: T tokens, L / pp layers a pass
+        attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
@@ -1790,6 +1894,42 @@ def _step_mixture(step, b, prefill_share, room, I, stages=1.0):
     t_idle, terms_idle = step(0.0 * prompt, b)
     terms = {name: f * terms_load[name] + (1 - f) * terms_idle[name] for name in terms_load}
     return f * t_load + (1 - f) * t_idle, terms
+
+
+ADP_POISSON_EXACT = 50.0     # contexts a rank a step up to which E[max of d Poisson] is summed exactly
+
+
+def adp_context_excess(contexts, ranks) -> np.ndarray:
+    """E[max over d ranks of the contexts a rank starts in a step] / their mean, the contexts of a rank Poisson
+    with mean lambda (`contexts`, = B r / I: a rank's rows finish and are refilled independently) [D] (module
+    docstring, "Expert parallelism", ADP contexts):
+
+        E[max] = sum_{k >= 0} (1 - F(k)^d),   F the Poisson(lambda) distribution function
+
+    summed exactly up to lambda = 50 (k to lambda + 8 sqrt(lambda) + 8), above that its normal approximation
+    lambda + z_d sqrt(lambda) (z_d = E[max of d standard normals]). lambda -> 0: (1 - (1 - lambda)^d) / lambda -> d
+    (a step has at most one context, on one rank: the busiest carries it all); lambda -> inf: 1. d <= 1 or
+    lambda = 0: 1."""
+    lam, d = np.broadcast_arrays(np.asarray(contexts, dtype=float), np.asarray(ranks, dtype=float))
+    out = np.ones_like(lam)
+    active = (d > 1.5) & (lam > 0)
+    if not np.any(active):
+        return out
+    small = active & (lam <= ADP_POISSON_EXACT)
+    if np.any(small):
+        l_s, d_s = lam[small], d[small]
+        k_max = int(np.ceil(np.max(l_s) + 8 * np.sqrt(np.max(l_s)) + 8))
+        pmf, cdf, e_max = np.exp(-l_s), np.zeros_like(l_s), np.zeros_like(l_s)
+        for k in range(k_max + 1):
+            cdf = cdf + pmf
+            e_max = e_max + (1 - np.power(np.minimum(cdf, 1.0), d_s))
+            pmf = pmf * l_s / (k + 1)
+        out[small] = e_max / l_s
+    large = active & (lam > ADP_POISSON_EXACT)
+    if np.any(large):
+        z = np.array([_normal_max(int(v)) for v in np.round(d[large])])
+        out[large] = 1 + z / np.sqrt(lam[large])
+    return out
 
 
 def _pipeline_tokens(B: np.ndarray, prompt: np.ndarray, pp: np.ndarray, I: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -2417,9 +2557,12 @@ def architecture(model) -> Architecture:
     window = model.get("sliding_window", SLIDING_WINDOW) if model.has("sliding_window") else np.asarray([np.inf])
     window_layers = (model.get("sliding_layers", SLIDING_LAYERS) if model.has("sliding_layers")
                      else np.where(np.isfinite(window), layers, 0.0))   # a window without a count: every layer
+    expert_cv = (model.get("expert_popularity_cv", EXPERT_POPULARITY_CV) if model.has("expert_popularity_cv")
+                 else np.zeros(1))                                # hot experts (rank_imbalance); 0: not measured
     return Architecture(params, active, layers, hidden, heads * head_dim, kv_width, kv_split, experts, k_act,
                         np.minimum(expert_params, params), attn_decode + 0 * layers, attn_context + 0 * layers,
-                        window + 0 * layers, window_layers + 0 * layers, heads + 0 * layers, kv_heads + 0 * layers)
+                        window + 0 * layers, window_layers + 0 * layers, heads + 0 * layers, kv_heads + 0 * layers,
+                        expert_cv + 0 * layers)
 
 
 def _precision(ctx, platform: Platform) -> str:
@@ -2702,6 +2845,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         kv_room_wait=ctx.get("kv_room_wait", kv_room_wait),
         kv_biased=ctx.get("kv_length_biased", kv_length_biased),
+        adp_balance=ctx.get("adp_balance", adp_balance),
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
                    else np.asarray([np.inf])),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
