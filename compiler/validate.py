@@ -93,7 +93,8 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      2,048 tokens (language/llama3.1-8b PREPROCESSING.md [P]); mean input 870.73 tokens (11,639,915
                      over the 13,368 samples, 79 to 2,540, population std 430.06: the `tok_input` lengths of
                      cnn_eval.json as extracted in openshift-psap/performance-dashboard mlperf-data/summaries/
-                     llama3-1-8b-datacenter.csv, commit 7cd1065d, 2025-11-04 [P]; was ~900 [U]); output: the accuracy reference generates 8,167,644 characters over 13,368 samples,
+                     llama3-1-8b-datacenter.csv, commit 7cd1065d, 2025-11-04 [P]; was ~900 [U]); output: the
+                     accuracy reference generates 8,167,644 characters over 13,368 samples,
                      611 per sample [P][D], ~128 tokens at ~4.8 characters per Llama 3 token [U]. Server 2 s / 100 ms;
                      interactive 500 ms / 30 ms [P].
     deepseek-r1      DeepSeek-R1 671B (37B active), 4,388 samples (mlperf.conf [P]); "a maximum output length of
@@ -285,10 +286,12 @@ openshift-psap/performance-dashboard mlperf-data/summaries/mixtral-8x7b.csv (com
 output column sums to 2,172,643 = 15,000 x 144.84, the README's tokens per sample; rows 6486/6489/6630/6733 hold the
 OpenOrca prompts of 146/192/267/259 tokens that mlcommons/inference issue 1777 prints) [P]. A mixture of three sets
 (GSM8K's few-shot prompts 666 +- 24, OpenOrca 415 +- 457, MBXP 201 +- 80 tokens [D], docs/accuracy.md "Mixtral's
-dataset lengths, sourced"). Its mean input is not given (480 [U] kept, see there). Llama 3.1 8B: cv = 430.06 / 870.73 = 0.494, the same
+dataset lengths, sourced"). Its mean input is not given (480 [U] kept, see there). Llama 3.1 8B: cv = 430.06 /
+870.73 = 0.494, the same
 repository's summary of the benchmark's cnn_eval.json (its input lengths are the tokenized prompts; its output
 column is a characters / 4 estimate of the reference summaries, not read) [P]. Llama 3.1 405B: no spread
-given (the same repository's summary holds it: docs/accuracy.md), the model's default. Output-length spreads (not read by the model; docs/accuracy.md "Dataset
+given (the same repository's summary holds it: docs/accuracy.md), the model's default. Output-length spreads (not
+read by the model; docs/accuracy.md "Dataset
 lengths, sourced"): cv of the generated lengths in the submitters' TEST06 logs, Llama 2 70B 0.59, Mixtral 0.74,
 Llama 3.1 405B 0.35, DeepSeek-R1 1.07 (reference outputs 1.11).
 Scheduling rounds (`SCHEDULER_STEPS`, Server and Interactive rows): AMD's MLPerf Inference v5.0 Llama 2 70B Server
