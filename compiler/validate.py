@@ -588,7 +588,13 @@ POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200",
 # 0.3%, 6,155 and 6,175 W [U]); configs/gptj/Offline/__init__.py and gptj/Server/__init__.py `power_limit = 350`.
 # The same files give H100 SXM 450 W (llama2-70b) and 350 W (gptj), H100 NVL 350 W, H100 PCIe 200 W (gptj) for
 # MaxQ systems that have no row in the reference file. A MaxQ row whose limit is not here stays not covered.
-MAXQ_POWER_LIMIT = {"H200-SXM-141GBx8_TRT_MaxQ": {"llama2-70b": 500.0, "mixtral-8x7b": 500.0, "gptj": 350.0}}
+# MLPerf Inference v6.0 (2026-04): Dell_MangoBoost's "PowerEdge XE9785 (MI355X Power Cap 1000W)", its accelerator
+# "AMD Instinct MI355X 288GB HBM3e (Power Cap 1000 W)" (closed/Dell_MangoBoost/systems/
+# 8xMI355X_2xEPYC_9965_Power_Cap_1000W.json, gbeezybez/inference_results_v6.0@232fbf9, read 2026-12-05) [P]: a system
+# named "Power Cap" is power-capped as a MaxQ one is (POWER_CAPPED_NAMES).
+MAXQ_POWER_LIMIT = {"H200-SXM-141GBx8_TRT_MaxQ": {"llama2-70b": 500.0, "mixtral-8x7b": 500.0, "gptj": 350.0},
+                    "8xMI355X_2xEPYC_9965_Power_Cap_1000W": {"llama2-70b": 1000.0}}
+POWER_CAPPED_NAMES = ("maxq", "power cap")   # a system name holding one of these (any case) runs power-capped
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
 FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper FP8",
             "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8", "H200_NVL": "Hopper FP8",
@@ -599,6 +605,20 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
 # forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
 SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
+# ... and by round, model, scenario and chip where the submitter's configs differ by chip, taken before the family's:
+# AMD's MLPerf Inference v5.1 harness configs (`num_scheduler_steps` of vllm_engine_config; ntuhpc/inference_results_v5.1
+# closed/AMD/code/llama2-70b-99/harness_llm/models/llama2-70b/{server,interactive}_{mi300x,mi325x}.yaml and
+# closed/AMD/code/mixtral-8x7b/harness_llm/models/mixtral-8x7b/server_{mi300x,mi325x}.yaml, read 2026-12-05 [P]); the
+# MI325X Interactive config runs vLLM's V1 engine (`VLLM_USE_V1: 1`, `num_scheduler_steps: 1`, chunked prefill on).
+# AMD's v6.0 MI355X and Cisco's MI350X configs run V1 with async scheduling, one step a round: the default, no entry
+# (gbeezybez/inference_results_v6.0 closed/AMD/src/llama2-70b-99/*_mi355x.yaml, closed/Cisco/src/code/llama2-70b-99/
+# *_mi350x.yaml [P]; docs/accuracy.md "CDNA4 as AMD ran it")
+SCHEDULER_STEPS_BY_CHIP = {("inference-v5.1", "Llama2_70B", "server", "MI300X"): 9,
+                           ("inference-v5.1", "Llama2_70B", "server", "MI325X"): 9,
+                           ("inference-v5.1", "Llama2_70B", "interactive", "MI300X"): 8,
+                           ("inference-v5.1", "Llama2_70B", "interactive", "MI325X"): 1,
+                           ("inference-v5.1", "Mixtral_8x7B", "server", "MI300X"): 8,
+                           ("inference-v5.1", "Mixtral_8x7B", "server", "MI325X"): 10}
 # TensorRT-LLM's attention-data-parallel balancer releases new contexts once every `adp_balancing_timeout_iters` steps
 # at Server loads: NVIDIA's DeepSeek-R1 Server configs, by round and chip ("Attention-data-parallel balance" above)
 ADP_BALANCE_STEPS = {("inference-v5.1", "B200"): 9, ("inference-v5.1", "GB200"): 9, ("inference-v5.1", "GB300"): 6,
@@ -1074,7 +1094,7 @@ def plan(row: Row) -> None:
         row.reason = REFERENCE_IMPLEMENTATION_REASON
         return
     cap = None
-    if "MaxQ" in system_name:
+    if any(name in system_name.lower() for name in POWER_CAPPED_NAMES):
         cap = _maxq_power_limit(row)
         if cap is None:
             row.reason = "power-capped (MaxQ) submission whose power limit is not known (MAXQ_POWER_LIMIT)"
@@ -1183,7 +1203,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")
         row.lets["draft_accepted_length"] = float(draft[2])
-    steps = SCHEDULER_STEPS.get((round_, family))
+    steps = SCHEDULER_STEPS_BY_CHIP.get((round_, serving.model, scenario, alias.chip),
+                                        SCHEDULER_STEPS.get((round_, family)))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
     adp = ADP_BALANCE_STEPS.get((round_, alias.chip))
