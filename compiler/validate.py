@@ -60,6 +60,14 @@ the accelerators (REFERENCE_IMPLEMENTATION_REASON; docs/accuracy.md "Add-in card
 Accelerator names are data: stdlib/accelerator_aliases.csv maps every accelerator string of the result files to
 a stdlib chip, with the precision its inference submissions ran and its scale-up domain (see that file).
 
+Mixed systems (`mixed_parts`, `_plan_parts`): a system whose accelerator name lists parts of several kinds
+("AMD Instinct MI300X 192GB HBM3 (x32), AMD Instinct MI325X 256GB HBM3e (x16)", MLPerf Inference v5.1; "... (x8)
+and ... (x8) and ... (x8)", v6.0: MangoBoost's and Dell_MangoBoost's LLMBoost clusters) runs one engine per GPU
+(tp 1) behind one load balancer, so its throughput row is predicted as the sum of its parts', each part planned
+as a row of its own chip and count (its scale-up domain at most 8, the node) [D]; the row's chip and config
+columns are its first part's. Latency rows of a mixed system, and a row whose parts do not add up to its count,
+keep its largest part's plan (`alias_for`).
+
 What each benchmark is (the workload the row ran), with sources. Per-benchmark latency limits (TTFT p99 / TPOT
 p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 2026) [P], and agree with the
 "limits TTFT .. ms, TPOT .. ms" of the latency rows in reference/mlperf_calibration.csv [P]:
@@ -761,13 +769,24 @@ def aliases() -> tuple[Alias, ...]:
     return tuple(out)
 
 
+def mixed_parts(accelerator: str) -> list[tuple[str, int]]:
+    """The parts of a mixed system's accelerator name, (name, count) each, in the order written: "A (x32), B (x16)"
+    (MLPerf Inference v5.1) or "A (x8) and B (x8) and C (x8)" (v6.0); [] for a name of one kind (one part, or no
+    `(xN)` count)."""
+    parts = re.findall(r"([^,]+?)\s*\(x(\d+)\)", accelerator)
+    if len(parts) < 2:
+        return []
+    return [(re.sub(r"^\s*(and\s+)?", "", name).strip(), int(n)) for name, n in parts]
+
+
 def alias_for(accelerator: str) -> Alias | None:
     """The alias of an accelerator name: an exact name first, else the longest fragment it contains. A mixed system
     ("AMD Instinct MI325X 256GB HBM3E (x16), AMD Instinct MI300X 192GB HBM3 (x8)", MLPerf Inference v5.1) is matched
-    by its largest part: all its accelerators are taken as that chip."""
-    parts = re.findall(r"([^,]+?)\s*\(x(\d+)\)", accelerator)
-    if len(parts) > 1:
-        return alias_for(max(parts, key=lambda part: int(part[1]))[0])
+    by its largest part: all its accelerators are taken as that chip (a throughput row is then re-planned as the
+    sum of its parts: `_plan_parts`, "Mixed systems" in the module docstring)."""
+    parts = mixed_parts(accelerator)
+    if parts:
+        return alias_for(max(parts, key=lambda part: part[1])[0])
     name = _normal(accelerator)
     if not name:
         return None
@@ -1108,6 +1127,32 @@ def plan(row: Row) -> None:
     if row.fields and row.output and row.output not in outputs_for(row.kind):
         row.reason = f"the {row.kind} model has no output `{row.output}`"
         row.fields = {}
+    _plan_parts(row)
+
+
+def _plan_parts(row: Row) -> None:
+    """A mixed system's throughput row (module docstring, "Mixed systems"): each part of its accelerator name
+    (mixed_parts) is planned as a row of its own, `count` accelerators of its chip in one node's scale-up domain
+    (at most 8, the source's `nodes=` dropped), and the row's prediction is the sum of the parts' (a data-parallel
+    cluster whose load balancer gives each part the requests it can serve [D]: AMD's and MangoBoost's tp-1 engines,
+    one a GPU). The row evaluates its first part itself and keeps the others in `extra["parts"]`; a row whose parts
+    do not add up to its count, or one of whose parts is not covered, keeps the plan of its largest part."""
+    parts = mixed_parts(row.data.get("accelerator", ""))
+    if not parts or row.kind != "inference" or row.output != "tokens_per_s" or not row.fields:
+        return
+    if sum(n for _, n in parts) != row.fields.get("accelerators"):
+        return
+    source = re.sub(r"nodes=\d+", "", row.data.get("source", "") or "")
+    subs = []
+    for name, count in parts:
+        sub = Row(row.line, {**row.data, "accelerator": name, "num_accelerators": str(count), "source": source})
+        plan(sub)
+        if not sub.fields:
+            return
+        subs.append(sub)
+    first = subs[0]
+    row.fields, row.lets, row.chip, row.model, row.scale = first.fields, first.lets, first.chip, first.model, first.scale
+    row.extra["parts"] = subs[1:]
 
 
 def _maxq_power_limit(row: Row) -> float | None:
@@ -1391,9 +1436,14 @@ def run(path: str, lets=None, params=None, latency_at: str = "capacity") -> tupl
     rows = [r for r in rows if not r.problem]
     if latency_at == "load":
         measured_loads(rows)
-    sink, evaluated = _evaluate(rows, lets, params, problems)
+    parts = [part for r in rows for part in r.extra.get("parts", ())]
+    sink, evaluated = _evaluate(rows + parts, lets, params, problems)
     if not evaluated:
         return rows, sink
+    for r in rows:                  # a mixed system: the sum of its parts ("Mixed systems")
+        for part in r.extra.get("parts", ()):
+            r.predicted += part.predicted
+            r.extra["values"] = r.extra["values"] + part.extra["values"]
     overloaded = [r for r in rows if r.extra.get("overloaded")]
     if overloaded:                  # compared at the model's capacity point (module docstring)
         for r in overloaded:

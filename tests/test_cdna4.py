@@ -95,3 +95,33 @@ def test_amds_scheduler_steps_by_chip_and_scenario(tmp_path) -> None:
     assert got[("v5.1", "Mixtral_8x7B", "server", "MI325X")] == 10
     assert all(v is None for k, v in got.items() if k[2] == "offline" or k[3] == "MI355X")
     assert V.SCHEDULER_STEPS[("inference-v5.0", "CDNA3 FP8")] == 9
+
+
+def test_a_mixed_system_names_its_parts() -> None:
+    """Both ways the rounds write a mixed system: "A (x32), B (x16)" (v5.1) and "A (x8) and B (x8) and C (x8)"
+    (v6.0); a name of one kind has no parts."""
+    assert V.mixed_parts("AMD Instinct MI300X 192GB HBM3 (x32), AMD Instinct MI325X 256GB HBM3e (x16)") == [
+        ("AMD Instinct MI300X 192GB HBM3", 32), ("AMD Instinct MI325X 256GB HBM3e", 16)]
+    assert [n for n, _ in V.mixed_parts("AMD Instinct MI300X 192GB HBM3 (x8) and AMD Instinct MI325X 256GB HBM3e "
+                                        "(x8) and AMD Instinct MI355X 288GB HBM3e (x8)")] == [
+        "AMD Instinct MI300X 192GB HBM3", "AMD Instinct MI325X 256GB HBM3e", "AMD Instinct MI355X 288GB HBM3e"]
+    assert V.mixed_parts("AMD Instinct MI355X 288GB HBM3e (x87)") == []
+    assert V.mixed_parts("AMD Instinct MI355X 288GB HBM3e") == []
+
+
+def test_a_mixed_system_serves_the_sum_of_its_parts(tmp_path) -> None:
+    """Law (a data-parallel cluster of tp-1 engines, each part at its own capacity): Dell_MangoBoost's v6.0 8x MI300X +
+    8x MI325X + 8x MI355X Llama 2 70B Offline row predicts the sum of the three 8-GPU single-chip rows of the same
+    round and scenario, by hand: P(8 MI300X) + P(8 MI325X) + P(8 MI355X); before, all 24 were taken as MI300X."""
+    def offline(r):
+        return r["round"] == "inference-v6.0" and r["benchmark"] == "llama2-70b-99" and r["scenario"] == "Offline"
+    mixed = _heldout_rows(lambda r: offline(r) and " and " in r["accelerator"])
+    assert len(mixed) == 1 and mixed[0]["num_accelerators"] == "24"
+    singles = [{**mixed[0], "accelerator": name, "num_accelerators": "8",
+                "system": f"one part {i}", "source": ""} for i, name in enumerate((
+                    "AMD Instinct MI300X 192GB HBM3", "AMD Instinct MI325X 256GB HBM3e",
+                    "AMD Instinct MI355X 288GB HBM3e"))]
+    out = _run(mixed + singles, tmp_path)
+    assert [r.chip for r in out[1:]] == ["MI300X", "MI325X", "MI355X"]
+    assert out[0].predicted == pytest.approx(sum(r.predicted for r in out[1:]), rel=1e-9)
+    assert out[0].predicted > 24 / 8 * out[1].predicted      # more than 24 MI300X: a third of it is MXFP4 MI355X
