@@ -62,10 +62,14 @@ a stdlib chip, with the precision its inference submissions ran and its scale-up
 
 Mixed systems (`mixed_parts`, `_plan_parts`): a system whose accelerator name lists parts of several kinds
 ("AMD Instinct MI300X 192GB HBM3 (x32), AMD Instinct MI325X 256GB HBM3e (x16)", MLPerf Inference v5.1; "... (x8)
-and ... (x8) and ... (x8)", v6.0: MangoBoost's and Dell_MangoBoost's LLMBoost clusters) runs one engine per GPU
-(tp 1) behind one load balancer, so its throughput row is predicted as the sum of its parts', each part planned
-as a row of its own chip and count (its scale-up domain at most 8, the node) [D]; the row's chip and config
-columns are its first part's. Latency rows of a mixed system, and a row whose parts do not add up to its count,
+and ... (x8) and ... (x8)", v6.0: MangoBoost's and Dell_MangoBoost's LLMBoost clusters) runs one LLMBoost service
+per node (`server.py --accelerator_name mi300x` / `mi325x` on each node, its `tp` flag default 1) and one LoadGen
+client spreading the queries over the nodes' servers (`client.py --sut_server_addr` a list, scheduler round_robin
+or weighted_random with per-node `scheduler_weights`): ntuhpc/inference_results_v5.1 closed/MangoBoost/code/
+llama2-70b-99/README.md section 3, server.py, client.py, read 2026-12-05 [P]. Its throughput row is therefore
+predicted as the sum of its parts', each part planned as a row of its own chip and count (its scale-up domain at
+most 8, the node) [D], each part served at its own capacity (the weights set to the parts' rates [U]); the row's
+chip and config columns are its first part's. Latency rows of a mixed system, and a row whose parts do not add up to its count,
 keep its largest part's plan (`alias_for`).
 
 What each benchmark is (the workload the row ran), with sources. Per-benchmark latency limits (TTFT p99 / TPOT
@@ -1133,9 +1137,8 @@ def plan(row: Row) -> None:
 def _plan_parts(row: Row) -> None:
     """A mixed system's throughput row (module docstring, "Mixed systems"): each part of its accelerator name
     (mixed_parts) is planned as a row of its own, `count` accelerators of its chip in one node's scale-up domain
-    (at most 8, the source's `nodes=` dropped), and the row's prediction is the sum of the parts' (a data-parallel
-    cluster whose load balancer gives each part the requests it can serve [D]: AMD's and MangoBoost's tp-1 engines,
-    one a GPU). The row evaluates its first part itself and keeps the others in `extra["parts"]`; a row whose parts
+    (at most 8, the source's `nodes=` dropped), and the row's prediction is the sum of the parts' (one service a
+    node behind one client that spreads the queries by per-node weights [P], each part at its own capacity [U]). The row evaluates its first part itself and keeps the others in `extra["parts"]`; a row whose parts
     do not add up to its count, or one of whose parts is not covered, keeps the plan of its largest part."""
     parts = mixed_parts(row.data.get("accelerator", ""))
     if not parts or row.kind != "inference" or row.output != "tokens_per_s" or not row.fields:
