@@ -60,6 +60,18 @@ the accelerators (REFERENCE_IMPLEMENTATION_REASON; docs/accuracy.md "Add-in card
 Accelerator names are data: stdlib/accelerator_aliases.csv maps every accelerator string of the result files to
 a stdlib chip, with the precision its inference submissions ran and its scale-up domain (see that file).
 
+Mixed systems (`mixed_parts`, `_plan_parts`): a system whose accelerator name lists parts of several kinds
+("AMD Instinct MI300X 192GB HBM3 (x32), AMD Instinct MI325X 256GB HBM3e (x16)", MLPerf Inference v5.1; "... (x8)
+and ... (x8) and ... (x8)", v6.0: MangoBoost's and Dell_MangoBoost's LLMBoost clusters) runs one LLMBoost service
+per node (`server.py --accelerator_name mi300x` / `mi325x` on each node, its `tp` flag default 1) and one LoadGen
+client spreading the queries over the nodes' servers (`client.py --sut_server_addr` a list, scheduler round_robin
+or weighted_random with per-node `scheduler_weights`): ntuhpc/inference_results_v5.1 closed/MangoBoost/code/
+llama2-70b-99/README.md section 3, server.py, client.py, read 2026-12-05 [P]. Its throughput row is therefore
+predicted as the sum of its parts', each part planned as a row of its own chip and count (its scale-up domain at
+most 8, the node) [D], each part served at its own capacity (the weights set to the parts' rates [U]); the row's
+chip and config columns are its first part's. Latency rows of a mixed system, and a row whose parts do not add up to its count,
+keep its largest part's plan (`alias_for`).
+
 What each benchmark is (the workload the row ran), with sources. Per-benchmark latency limits (TTFT p99 / TPOT
 p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 2026) [P], and agree with the
 "limits TTFT .. ms, TPOT .. ms" of the latency rows in reference/mlperf_calibration.csv [P]:
@@ -591,7 +603,13 @@ POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200",
 # 0.3%, 6,155 and 6,175 W [U]); configs/gptj/Offline/__init__.py and gptj/Server/__init__.py `power_limit = 350`.
 # The same files give H100 SXM 450 W (llama2-70b) and 350 W (gptj), H100 NVL 350 W, H100 PCIe 200 W (gptj) for
 # MaxQ systems that have no row in the reference file. A MaxQ row whose limit is not here stays not covered.
-MAXQ_POWER_LIMIT = {"H200-SXM-141GBx8_TRT_MaxQ": {"llama2-70b": 500.0, "mixtral-8x7b": 500.0, "gptj": 350.0}}
+# MLPerf Inference v6.0 (2026-04): Dell_MangoBoost's "PowerEdge XE9785 (MI355X Power Cap 1000W)", its accelerator
+# "AMD Instinct MI355X 288GB HBM3e (Power Cap 1000 W)" (closed/Dell_MangoBoost/systems/
+# 8xMI355X_2xEPYC_9965_Power_Cap_1000W.json, gbeezybez/inference_results_v6.0@232fbf9, read 2026-12-05) [P]: a system
+# named "Power Cap" is power-capped as a MaxQ one is (POWER_CAPPED_NAMES).
+MAXQ_POWER_LIMIT = {"H200-SXM-141GBx8_TRT_MaxQ": {"llama2-70b": 500.0, "mixtral-8x7b": 500.0, "gptj": 350.0},
+                    "8xMI355X_2xEPYC_9965_Power_Cap_1000W": {"llama2-70b": 1000.0}}
+POWER_CAPPED_NAMES = ("maxq", "power cap")   # a system name holding one of these (any case) runs power-capped
 # chip families whose serving efficiency is fitted together (`let serving_efficiency...` in stdlib/chips.factory)
 FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper FP8",
             "GH200": "Hopper FP8", "GH200_96GB": "Hopper FP8", "H200_NVL": "Hopper FP8",
@@ -602,6 +620,20 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
 # forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
 SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
+# ... and by round, model, scenario and chip where the submitter's configs differ by chip, taken before the family's:
+# AMD's MLPerf Inference v5.1 harness configs (`num_scheduler_steps` of vllm_engine_config; ntuhpc/inference_results_v5.1
+# closed/AMD/code/llama2-70b-99/harness_llm/models/llama2-70b/{server,interactive}_{mi300x,mi325x}.yaml and
+# closed/AMD/code/mixtral-8x7b/harness_llm/models/mixtral-8x7b/server_{mi300x,mi325x}.yaml, read 2026-12-05 [P]); the
+# MI325X Interactive config runs vLLM's V1 engine (`VLLM_USE_V1: 1`, `num_scheduler_steps: 1`, chunked prefill on).
+# AMD's v6.0 MI355X and Cisco's MI350X configs run V1 with async scheduling, one step a round: the default, no entry
+# (gbeezybez/inference_results_v6.0 closed/AMD/src/llama2-70b-99/*_mi355x.yaml, closed/Cisco/src/code/llama2-70b-99/
+# *_mi350x.yaml [P]; docs/accuracy.md "CDNA4 as AMD ran it")
+SCHEDULER_STEPS_BY_CHIP = {("inference-v5.1", "Llama2_70B", "server", "MI300X"): 9,
+                           ("inference-v5.1", "Llama2_70B", "server", "MI325X"): 9,
+                           ("inference-v5.1", "Llama2_70B", "interactive", "MI300X"): 8,
+                           ("inference-v5.1", "Llama2_70B", "interactive", "MI325X"): 1,
+                           ("inference-v5.1", "Mixtral_8x7B", "server", "MI300X"): 8,
+                           ("inference-v5.1", "Mixtral_8x7B", "server", "MI325X"): 10}
 # TensorRT-LLM's attention-data-parallel balancer releases new contexts once every `adp_balancing_timeout_iters` steps
 # at Server loads: NVIDIA's DeepSeek-R1 Server configs, by round and chip ("Attention-data-parallel balance" above)
 ADP_BALANCE_STEPS = {("inference-v5.1", "B200"): 9, ("inference-v5.1", "GB200"): 9, ("inference-v5.1", "GB300"): 6,
@@ -744,13 +776,24 @@ def aliases() -> tuple[Alias, ...]:
     return tuple(out)
 
 
+def mixed_parts(accelerator: str) -> list[tuple[str, int]]:
+    """The parts of a mixed system's accelerator name, (name, count) each, in the order written: "A (x32), B (x16)"
+    (MLPerf Inference v5.1) or "A (x8) and B (x8) and C (x8)" (v6.0); [] for a name of one kind (one part, or no
+    `(xN)` count)."""
+    parts = re.findall(r"([^,]+?)\s*\(x(\d+)\)", accelerator)
+    if len(parts) < 2:
+        return []
+    return [(re.sub(r"^\s*(and\s+)?", "", name).strip(), int(n)) for name, n in parts]
+
+
 def alias_for(accelerator: str) -> Alias | None:
     """The alias of an accelerator name: an exact name first, else the longest fragment it contains. A mixed system
     ("AMD Instinct MI325X 256GB HBM3E (x16), AMD Instinct MI300X 192GB HBM3 (x8)", MLPerf Inference v5.1) is matched
-    by its largest part: all its accelerators are taken as that chip."""
-    parts = re.findall(r"([^,]+?)\s*\(x(\d+)\)", accelerator)
-    if len(parts) > 1:
-        return alias_for(max(parts, key=lambda part: int(part[1]))[0])
+    by its largest part: all its accelerators are taken as that chip (a throughput row is then re-planned as the
+    sum of its parts: `_plan_parts`, "Mixed systems" in the module docstring)."""
+    parts = mixed_parts(accelerator)
+    if parts:
+        return alias_for(max(parts, key=lambda part: part[1])[0])
     name = _normal(accelerator)
     if not name:
         return None
@@ -1077,7 +1120,7 @@ def plan(row: Row) -> None:
         row.reason = REFERENCE_IMPLEMENTATION_REASON
         return
     cap = None
-    if "MaxQ" in system_name:
+    if any(name in system_name.lower() for name in POWER_CAPPED_NAMES):
         cap = _maxq_power_limit(row)
         if cap is None:
             row.reason = "power-capped (MaxQ) submission whose power limit is not known (MAXQ_POWER_LIMIT)"
@@ -1091,6 +1134,31 @@ def plan(row: Row) -> None:
     if row.fields and row.output and row.output not in outputs_for(row.kind):
         row.reason = f"the {row.kind} model has no output `{row.output}`"
         row.fields = {}
+    _plan_parts(row)
+
+
+def _plan_parts(row: Row) -> None:
+    """A mixed system's throughput row (module docstring, "Mixed systems"): each part of its accelerator name
+    (mixed_parts) is planned as a row of its own, `count` accelerators of its chip in one node's scale-up domain
+    (at most 8, the source's `nodes=` dropped), and the row's prediction is the sum of the parts' (one service a
+    node behind one client that spreads the queries by per-node weights [P], each part at its own capacity [U]). The row evaluates its first part itself and keeps the others in `extra["parts"]`; a row whose parts
+    do not add up to its count, or one of whose parts is not covered, keeps the plan of its largest part."""
+    parts = mixed_parts(row.data.get("accelerator", ""))
+    if not parts or row.kind != "inference" or row.output != "tokens_per_s" or not row.fields:
+        return
+    if sum(n for _, n in parts) != row.fields.get("accelerators"):
+        return
+    source = re.sub(r"nodes=\d+", "", row.data.get("source", "") or "")
+    subs = []
+    for name, count in parts:
+        sub = Row(row.line, {**row.data, "accelerator": name, "num_accelerators": str(count), "source": source})
+        plan(sub)
+        if not sub.fields:
+            return
+        subs.append(sub)
+    first = subs[0]
+    row.fields, row.lets, row.chip, row.model, row.scale = first.fields, first.lets, first.chip, first.model, first.scale
+    row.extra["parts"] = subs[1:]
 
 
 def _maxq_power_limit(row: Row) -> float | None:
@@ -1186,7 +1254,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")
         row.lets["draft_accepted_length"] = float(draft[2])
-    steps = SCHEDULER_STEPS.get((round_, family))
+    steps = SCHEDULER_STEPS_BY_CHIP.get((round_, serving.model, scenario, alias.chip),
+                                        SCHEDULER_STEPS.get((round_, family)))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
     adp = ADP_BALANCE_STEPS.get((round_, alias.chip))
@@ -1373,9 +1442,14 @@ def run(path: str, lets=None, params=None, latency_at: str = "capacity") -> tupl
     rows = [r for r in rows if not r.problem]
     if latency_at == "load":
         measured_loads(rows)
-    sink, evaluated = _evaluate(rows, lets, params, problems)
+    parts = [part for r in rows for part in r.extra.get("parts", ())]
+    sink, evaluated = _evaluate(rows + parts, lets, params, problems)
     if not evaluated:
         return rows, sink
+    for r in rows:                  # a mixed system: the sum of its parts ("Mixed systems")
+        for part in r.extra.get("parts", ()):
+            r.predicted += part.predicted
+            r.extra["values"] = r.extra["values"] + part.extra["values"]
     overloaded = [r for r in rows if r.extra.get("overloaded")]
     if overloaded:                  # compared at the model's capacity point (module docstring)
         for r in overloaded:
