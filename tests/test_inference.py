@@ -1794,6 +1794,55 @@ def test_elementwise_kernels_by_hand() -> None:
     assert v["s.on.tpot"][0] > v["s.off.tpot"][0]
 
 
+def test_swiglu_kernel_by_hand() -> None:
+    """The SwiGLU MLP's separate SiLU-and-multiply kernel and its quantization (`let swiglu_kernel = 1`; module
+    docstring "Elementwise work"; docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0"): TensorRT-LLM's
+    `use_fused_mlp` runs one gate-up GEMM and then this kernel unless `gemm_swiglu_plugin` fp8 puts SwiGLU in the
+    GEMM's epilogue (NVIDIA's MLPerf v4.1 Llama 2 70B engines: the first; its v5.0 Hopper engines: the second).
+    Llama 2 70B (80 layers, h = D = 8,192, 8 KV heads of 128: kv = 2,048 for K and V, 68,976,648,192 parameters), FP8, tp 1 x pp 1, 900 sequences
+    of 222.33 + 294.45 tokens on an H200 (4.8 TB/s):
+
+        f = (68,976,648,192 / 80 - 8,192 x (2 x 8,192 + 2,048)) / (3 x 8,192) = 28,939.3 (28,672 + embeddings)
+        bytes   read gate and up 2 a f, write a f, quantize (a + q) f = (6 + 3) f = 260,454 B a token and layer
+        time    x 80 layers = 20.84 MB at 4.8 TB/s x 3.02 / 3.35 = 4.327 TB/s: 4.815 us a token
+        step    T = 900 x (1 + 222.33 / 294.45) = 1,579.6 tokens: 7.606 ms;  prefill 222.33 tokens: 1.071 ms
+
+    Laws: `gemm_swiglu` 1 removes it; the default (0) counts nothing; it is the SwiGLU part of elementwise_bytes (the
+    difference gemm_swiglu makes there) and falls as 1 / tp; the step's terms still add up to the TPOT."""
+    h, D, kv, L, A = 8192.0, 8192.0, 2048.0, 80.0, 68976648192.0
+    f = (A / L - h * (2 * D + kv)) / (3 * h)
+    assert f == pytest.approx(28939.34, rel=1e-6)
+    col = lambda *xs: (np.array([x]) for x in xs)                                  # noqa: E731
+    got = M.swiglu_kernel_bytes(*col(h, D, kv, L, A, 1.0, 1.0))
+    assert got[0] == pytest.approx(9 * f, rel=1e-12)
+    assert 9 * f == pytest.approx(260454, rel=1e-5)
+    full = M.elementwise_bytes(*col(h, D, kv, L, A, 1.0, 1.0, 1.0))
+    fused = M.elementwise_bytes(*col(h, D, kv, L, A, 1.0, 1.0, 1.0, 1.0))
+    assert full[0] - fused[0] == pytest.approx(got[0], rel=1e-12)               # the same SwiGLU bytes
+    assert M.swiglu_kernel_bytes(*col(h, D, kv, L, A, 4.0, 1.0))[0] == pytest.approx(got[0] / 4, rel=1e-12)
+    per_token = L * 9 * f / (4.8e12 * 3.02 / 3.35)
+    assert per_token == pytest.approx(4.815e-6, rel=1e-3)
+    imports = "from systems import DGX_H200\nfrom models import Llama2_70B\n"
+    fields = dict(model="Llama2_70B", system="DGX_H200", accelerators=8, precision='"fp8"', kv_precision='"fp8"',
+                  tp=1, pp=1, batch=900, input_tokens="222.33 tok", output_tokens="294.45 tok")
+    v = run(spec(workload("on", **fields, **{"let swiglu_kernel": 1})
+                 + workload("fused", **fields, **{"let swiglu_kernel": 1, "let gemm_swiglu": 1})
+                 + workload("off", **fields), imports))
+    T = 900 * (1 + 222.33 / 294.45)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(T * per_token, rel=1e-6)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(7.606e-3, rel=1e-3)
+    assert v["s.on.detail.prefill_elementwise_time"][0] == pytest.approx(222.33 * per_token, rel=1e-6)
+    for name in ("fused", "off"):
+        assert v[f"s.{name}.detail.decode_elementwise_time"][0] == 0.0
+        assert v[f"s.{name}.detail.prefill_elementwise_time"][0] == 0.0
+    d = {k.rsplit(".", 1)[1]: v[k][0] for k in v if k.startswith("s.on.detail.")}   # the step's terms add up
+    step = (max(d["decode_gemm_time"], d["decode_weights_time"]) + max(d["decode_attention_time"], d["decode_kv_time"])
+            + d["decode_context_attention_time"] + d["decode_tp_time"] + d["decode_pp_time"]
+            + d["decode_overhead_time"] + d["layer_latency_time"] + d["decode_moe_time"] + d["decode_elementwise_time"])
+    assert v["s.on.tpot"][0] == pytest.approx(step, rel=1e-9)
+    assert v["s.on.tpot"][0] > v["s.fused.tpot"][0]
+
+
 def test_serial_context_chunks_by_hand() -> None:
     """TensorRT-LLM's C++ runtime keeps a context request in flight with its micro-batch (`serial_context_chunks`
     1): over n = pp stages a prompt longer than a micro-batch's room advances one chunk a cycle, so the prompt queue

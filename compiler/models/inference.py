@@ -172,7 +172,9 @@ E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + k
                      exists in later FlashInfer / vLLM releases, not counted). `let gemm_swiglu = 1`: the gate-up
                      GEMM applies SwiGLU in its epilogue and writes the FP8 product (TensorRT-LLM's
                      `gemm_swiglu_plugin` fp8 on Hopper, NVIDIA's v5.0 Llama 2 70B configs: compiler/validate.py
-                     GEMM_SWIGLU [P]): neither kernel runs
+                     GEMM_SWIGLU [P]): neither kernel runs. `let swiglu_kernel = 1` (with elementwise_kernels 0)
+                     counts only this SiLU-and-multiply and its quantize, 3 a f + (a + q) f over tp
+                     (swiglu_kernel_bytes; off by default: docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0")
     b_el = 2 h (3 a + q) + [a (2 D + kv) + k kv + (a + q) (D + f) + 3 a f] / tp     (quantize terms 0 for bf16)
     Llama 3.1 405B NVFP4 at tp 4: 21.9 h (13.1 h replicated); the training model's forward share of its 150 h is ~56 h
     (every op unfused, bf16). The kernels stream at the copy rate e_copy = 3.02 / 3.35 (one H100,
@@ -861,6 +863,13 @@ gemm_swiglu = Assumption(
     "or quantize kernel runs (TensorRT-LLM's `gemm_swiglu_plugin` fp8, Hopper; NVIDIA's MLPerf v5.0 Llama 2 70B "
     "configs set it on H100 SXM, H200, GH200 and H200 NVL, ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/"
     "llama2-70b/Server/__init__.py, 2025, read 2026-12 [P]; not in v4.1); counted only with `elementwise_kernels` 1", range=SWITCH)
+swiglu_kernel = Assumption(
+    "swiglu_kernel", 0.0, "1",
+    "1 counts, where `elementwise_kernels` is 0, only the SiLU-and-multiply kernel of the SwiGLU MLP and its "
+    "quantization (3 a f + (a + q) f bytes per token and layer, over tp), unless `gemm_swiglu` 1 fuses them into the "
+    "gate-up GEMM (module docstring, 'Elementwise work'; TensorRT-LLM v0.13 perf-overview 'Known issues: Fused "
+    "Matmul + Gated-SiLU': `use_fused_mlp` alone runs one GEMM then a separate SwiGLU kernel [P]). 0: not counted "
+    "(the fitted factors absorbed it; docs/accuracy.md 'Hopper Llama 2 70B, v4.1 against v5.0')", range=SWITCH)
 adp_balance = Assumption(
     "adp_balance", 0.0, "1",
     "1: the attention-data-parallel ranks start their contexts together (TensorRT-LLM's ADP balancer, "
@@ -1215,6 +1224,7 @@ class Load:
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
+    swiglu_kernel: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([swiglu_kernel.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
@@ -1434,6 +1444,21 @@ def rank_imbalance(assignments, chips, experts, popularity_cv, ranks) -> np.ndar
         return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300) + hot), 1.0)
 
 
+def swiglu_kernel_bytes(h, D, kv, L, active, tp, weight_bytes) -> np.ndarray:
+    """HBM bytes per token and layer, on one chip, of the SwiGLU MLP's SiLU-and-multiply kernel and the quantization
+    of its output (module docstring, "Elementwise work"): read gate and up (2 a f), write the product (a f), then
+    quantize it for the down GEMM where that takes 8-bit or narrower inputs ((a + q) f); the columns split over tp.
+    The same term elementwise_bytes counts for SwiGLU; f = (A / L - h (2 D + kv)) / (3 h) [D]. Llama 2 70B FP8 at
+    tp 1 (f = 28,939: the FFN's 28,672 and the embeddings' share): 9 f = 260,454 bytes a token and layer, 20.8 MB a
+    token over 80 layers, 4.82 us on an H200 at 4.8 TB/s x 3.02 / 3.35 (tests/test_inference.py)."""
+    a = ACTIVATION_BYTES
+    w = np.asarray(weight_bytes, dtype=float)
+    quant = np.where(w <= 1.0 + 1e-9, 1.0, 0.0)
+    q = np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)
+    f = np.maximum(active / L - h * (2 * D + kv), 0.0) / (3 * h)
+    return (3 * a * f + quant * (a + q) * f) / tp
+
+
 def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in_gemm=0.0) -> np.ndarray:
     """HBM bytes one chip's memory-bound kernels move per token and layer of a forward pass (module docstring,
     "Elementwise work"), from the model's columns (hidden h, attention width D, KV width, layers L, active
@@ -1551,8 +1576,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
     # the quantization of their outputs replicated over tp; rotary, KV write, SwiGLU split), at the copy rate
     el_rate = BW * ELEMENTWISE_BANDWIDTH_EFFICIENCY
-    el_layer = (_col(load.elementwise) * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb,
-                                                           _col(load.gemm_swiglu))
+    el_all = _col(load.elementwise)
+    el_layer = ((el_all * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb, _col(load.gemm_swiglu))
+                 + (1 - el_all) * _col(load.swiglu_kernel) * (1 - _col(load.gemm_swiglu))
+                 * swiglu_kernel_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w))
                 / el_rate)                                        # s per token and layer (0: not counted)
     # expert parallelism over d attention ranks (module docstring): the all-to-all's remote copies of a token
     # (the expected distinct other ranks among its k_act experts) and its bytes each way (dispatch at the
@@ -2850,6 +2877,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
                    else np.asarray([np.inf])),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
         gemm_swiglu=ctx.get("gemm_swiglu", gemm_swiglu),
+        swiglu_kernel=ctx.get("swiglu_kernel", swiglu_kernel),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
