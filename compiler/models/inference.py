@@ -867,8 +867,9 @@ swiglu_kernel = Assumption(
     "swiglu_kernel", 0.0, "1",
     "1 counts, where `elementwise_kernels` is 0, only the SiLU-and-multiply kernel of the SwiGLU MLP and its "
     "quantization (3 a f + (a + q) f bytes per token and layer, over tp), unless `gemm_swiglu` 1 fuses them into the "
-    "gate-up GEMM (module docstring, 'Elementwise work'; TensorRT-LLM v0.13 docs, 2024, perf-overview 'Known issues: Fused "
-    "Matmul + Gated-SiLU': `use_fused_mlp` alone runs one GEMM then a separate SwiGLU kernel [P]). 0: not counted "
+    "gate-up GEMM (module docstring, 'Elementwise work'; TensorRT-LLM v0.13 docs, 2024, perf-overview 'Known "
+    "issues: Fused Matmul + Gated-SiLU': `use_fused_mlp` alone runs one GEMM then a separate SwiGLU kernel [P]). "
+    "0: not counted "
     "(the fitted factors absorbed it; docs/accuracy.md 'Hopper Llama 2 70B, v4.1 against v5.0')", range=SWITCH)
 adp_balance = Assumption(
     "adp_balance", 0.0, "1",
