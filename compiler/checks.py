@@ -162,14 +162,15 @@ def _model_let_names() -> frozenset[str]:
 
 
 @functools.cache
-def _let_places() -> tuple[dict[str, str], frozenset[str]]:
-    """(the options the models read only from a definition the workload names, each with that definition's kind:
-    `expert_popularity_cv` -> "model", `softmax_exp_rate` -> "chip"; the serving and training models' assumptions
-    they read from no definition, only from the workload: `moe_sync_free`), from the models' declared reads
-    (`ref:model.let:...`)."""
+def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]]:
+    """(the options the models read only from a definition the workload names, each with that definition's kind
+    and the workload kinds that read it: `fp4_bf16_params` -> ("model", {"inference"}); the serving and training
+    models' assumptions they read from no definition, only from the workload: `moe_sync_free`), from the models'
+    declared reads (`ref:model.let:...`)."""
     from .models import _REGISTRY, _load
     _load()
     places: dict[str, set[str]] = {}
+    readers: dict[str, set[str]] = {}          # the workload kinds whose models read it
     for outputs in _REGISTRY.values():
         for out in outputs.values():
             for text in out.declared or ():
@@ -177,8 +178,10 @@ def _let_places() -> tuple[dict[str, str], frozenset[str]]:
                 if found:
                     places.setdefault(name, set()).add(
                         "model" if before.startswith("ref:model.") else "workload" if not before else "chip")
+                    readers.setdefault(name, set()).add(out.kind)
     options = {d.name for d in declared(Option)}
-    on_definitions = {name: next(iter(where)) for name, where in sorted(places.items())
+    on_definitions = {name: (next(iter(where)), frozenset(readers[name] & set(WORKLOAD_KINDS)))
+                      for name, where in sorted(places.items())
                       if name in options and len(where) == 1 and where != {"workload"}}
     from .models import inference, training
     workload_figures = {value.name for module in (inference, training) for value in vars(module).values()
@@ -218,9 +221,11 @@ def _check_misspelt_lets(ev, results) -> None:
                                      f"serves the model")
             continue
         if name in on_definitions:
-            where = on_definitions[name]
+            where, kinds = on_definitions[name]
+            only = (f" (for {' and '.join(sorted(kinds))} workloads only)"
+                    if kinds and node.instance.kind not in kinds else "")
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from "
-                            f"the {where}'s definition, not from the workload", node.span,
+                            f"the {where}'s definition{only}, not from the workload", node.span,
                             help=f"move `let {name} = ...` into the `{where}` block the workload names")
             continue
         if name in known:

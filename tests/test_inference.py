@@ -1664,7 +1664,8 @@ def test_every_serving_opt_in_on_gives_finite_figures() -> None:
         body += workload(f"moe_{scenario}", model="DeepSeek_V3", system="DGX_H200", accelerators=8, tp=1, ep=8,
                          precision='"fp8"', scenario=f'"{scenario}"', input_tokens="3000 tok",
                          output_tokens="800 tok", **limits).replace("  }\n", lets)
-    v = run(spec(body, imports="from systems import DGX_H100, DGX_H200\nfrom models import Llama2_70B, DeepSeek_V3\n"))
+    v = run(spec(body, imports="from systems import DGX_H100, DGX_H200\n"
+                               "from models import Llama2_70B, DeepSeek_V3\n"))
     for name in ("dense_offline", "dense_server", "dense_interactive", "moe_offline", "moe_server",
                  "moe_interactive"):
         figures = _workload_values(v, name)

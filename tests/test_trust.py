@@ -624,7 +624,7 @@ def test_a_define_given_twice_with_two_values_is_refused(tmp_path) -> None:
     assert result.exit_code == 2 and "`p` is given twice (1 and 2)" in result.output
 
 
-# ----------------------------------------------------------------------------- the session's model lets, as a user meets them
+# ----------------------------------------------------------------------------- this session's model lets, as met
 @pytest.mark.parametrize("name, value, message", [
     ("kv_room_wait", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
     ("kv_length_biased", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
@@ -734,3 +734,11 @@ def test_a_model_let_on_the_workload_or_a_workload_let_on_the_model_is_a_warning
     assert "from the workload, not from the model's definition" in warned[0].message
     assert "from the model's definition, not from the workload" in warned[1].message
     assert not sink.has_errors()
+
+
+def test_a_misplaced_let_names_the_workloads_that_read_it() -> None:
+    """`let fp4_bf16_params` on a training job: only inference reads it (from the model), which the warning says."""
+    _, sink = evaluate_text(MOE_TRAINING % ("", "DeepSeek_V3", "  let fp4_bf16_params = 1e9\n"), "spec.factory")
+    warned = [d for d in sink.items if d.code == "unknown-name"]
+    assert [(d.severity, d.span.line) for d in warned] == [("warning", 11)], [d.message for d in sink.items]
+    assert "from the model's definition (for inference workloads only), not from the workload" in warned[0].message
