@@ -10,7 +10,11 @@ What it checks, in every scenario of the sweep:
     option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
     declares (`compiler.models`), constant or not: `out-of-range` at the let;
   - such a `let` has the dimension of the assumption or option it replaces (`let layer_latency = 5` would be
-    5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let;
+    5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let (and no range error);
+  - an option's `let` that is a part of a field of its block (`Option.at_most`: `let dense_layers` of the
+    model's layers) is not above it: `out-of-range` at the let;
+  - a `let` the models read in another block (a model's option on the workload, a workload's assumption on the
+    model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -41,13 +45,16 @@ def check_values(ev, results) -> None:
     count = max(int(results.scenario_count), 1)
     absent = getattr(results, "absent", None) or {}
     graph = results.graph
-    _check_let_units(ev, results)
+    wrong_unit = _check_let_units(ev, results)
+    _check_let_bounds(ev, results, count, wrong_unit)
     _check_misspelt_lets(ev, results)
     taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
     for path, value in results.values.items():
         node = graph.nodes.get(path)
         if node is None or not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
+            continue
+        if path in wrong_unit:                  # a `let` in another unit: its unit-mismatch error says it all
             continue
         if value.size == 1 and math.isfinite(value.flat[0]):     # one finite figure (most): a scalar test
             rng = _range_here(ev, node)
@@ -86,15 +93,17 @@ def check_values(ev, results) -> None:
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
 
 
-def _check_let_units(ev, results) -> None:
+def _check_let_units(ev, results) -> set[str]:
     """A `let` a model reads for one of its assumptions or options (`Evaluator.let_declared`) is in that figure's
     dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and
-    `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field."""
+    `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field (and no range
+    error besides: `let adp_balance = 1 kW` is not "1000, outside 0 to 1"). Returns the paths of those lets."""
     from dsl.units import DIMENSIONLESS, dimension_name, parse_unit, si_unit
 
     def describe(dim) -> str:
         return "a plain number" if dim == DIMENSIONLESS else f"{dimension_name(dim)} ({si_unit(dim)})"
 
+    wrong: set[str] = set()
     for path, figure in sorted(ev.let_declared.items()):
         node = results.graph.nodes.get(path)
         unit = results.units.get(path)
@@ -105,11 +114,42 @@ def _check_let_units(ev, results) -> None:
         except (ValueError, KeyError):
             continue
         if have != want:
+            wrong.add(path)
             what = "assumption" if isinstance(figure, Assumption) else "option"
             ev.sink.error(Code.UNIT_MISMATCH, f"`{path}` is {describe(have)}, but the model reads it as its "
                           f"{what} `{figure.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
+    return wrong
+
+
+def _check_let_bounds(ev, results, count: int, wrong_unit: set[str]) -> None:
+    """An option's `let` that is a part of a field of its own block (`Option.at_most`: `let fp4_bf16_params` of the
+    model's active parameters, `let dense_layers` of its layers) is not above that field, in every scenario: the
+    model would clip it silently. Otherwise `out-of-range` at the let's value, with the field and its value."""
+    from .evaluate import format_value
+
+    for path, figure in sorted(ev.let_declared.items()):
+        if not isinstance(figure, Option) or not figure.at_most or path in wrong_unit:
+            continue
+        node = results.graph.nodes.get(path)
+        owner = path.rpartition(".")[0]
+        bound_name = next((name for name in figure.at_most if f"{owner}.{name}" in results.values), None)
+        if node is None or bound_name is None:
+            continue
+        value = _per_scenario(np.asarray(results.values[path], dtype=float), count)
+        bound = _per_scenario(np.asarray(results.values[f"{owner}.{bound_name}"], dtype=float), count)
+        if value is None or bound is None:
+            continue
+        with np.errstate(invalid="ignore"):
+            over = np.isfinite(value) & np.isfinite(bound) & (value > bound)
+        if over.any():
+            where = np.flatnonzero(over)
+            i = int(where[0])
+            ev.sink.error(Code.OUT_OF_RANGE, f"`{path}` must be at most `{owner}.{bound_name}` "
+                          f"({format_value(float(bound[i]), figure.unit)}); it is "
+                          f"{format_value(float(value[i]), figure.unit)}{_scenarios(ev, results, where, count)}",
+                          _span_of(node), notes=[f"the model reads this `let` as {figure.meaning}"])
 
 
 WORKLOAD_KINDS = ("inference", "training")
@@ -121,24 +161,74 @@ def _model_let_names() -> frozenset[str]:
     return frozenset(d.name for d in declared())
 
 
+@functools.cache
+def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]]:
+    """(the options the models read only from a definition the workload names, each with that definition's kind
+    and the workload kinds that read it: `fp4_bf16_params` -> ("model", {"inference"}); the serving and training
+    models' assumptions they read from no definition, only from the workload: `moe_sync_free`), from the models'
+    declared reads (`ref:model.let:...`)."""
+    from .models import _REGISTRY, _load
+    _load()
+    places: dict[str, set[str]] = {}
+    readers: dict[str, set[str]] = {}          # the workload kinds whose models read it
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            for text in out.declared or ():
+                before, found, name = text.rpartition("let:")
+                if found:
+                    places.setdefault(name, set()).add(
+                        "model" if before.startswith("ref:model.") else "workload" if not before else "chip")
+                    readers.setdefault(name, set()).add(out.kind)
+    options = {d.name for d in declared(Option)}
+    on_definitions = {name: (next(iter(where)), frozenset(readers[name] & set(WORKLOAD_KINDS)))
+                      for name, where in sorted(places.items())
+                      if name in options and len(where) == 1 and where != {"workload"}}
+    from .models import inference, training
+    workload_figures = {value.name for module in (inference, training) for value in vars(module).values()
+                        if isinstance(value, Assumption)}
+    on_workloads = frozenset(name for name in workload_figures if not places.get(name, set()) - {"workload"})
+    return on_definitions, on_workloads
+
+
 def _check_misspelt_lets(ev, results) -> None:
     """A `let` on a workload that nothing reads and whose name is one letter or so from a figure the models read
     (`let max_batch_sise = 64`) changed nothing, silently: `unknown-name` warning at its name, with the name
-    the model reads."""
+    the model reads. So did a `let` the models read in another block: on a workload, one they read from the
+    model's or chip's definition (`let expert_popularity_cv` belongs in the `model` block); on a model's
+    definition, an assumption they read from the workload (`let moe_sync_free = 0` belongs in the `training`
+    block): `unknown-name` warning at it, naming the block that takes it."""
     from dsl.diagnostics import suggest
 
     graph = results.graph
     lets = [node for node in graph.nodes.values() if node.kind == "let" and node.instance is not None
-            and node.instance.kind in WORKLOAD_KINDS]
+            and node.instance.kind in WORKLOAD_KINDS + ("model",)]
     if not lets:
         return
     known = _model_let_names()
+    on_definitions, on_workloads = _let_places()
     read = set()
     for node in graph.nodes.values():
         read.update(node.deps)
     for node in lets:
         name = node.path.rpartition(".")[2]
-        if name in known or node.path in read:
+        if node.path in read:
+            continue
+        if node.instance.kind == "model":
+            if name in on_workloads:
+                ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read "
+                                f"`{name}` from the workload, not from the model's definition", node.span,
+                                help=f"move `let {name} = ...` into the inference or training block that "
+                                     f"serves the model")
+            continue
+        if name in on_definitions:
+            where, kinds = on_definitions[name]
+            only = (f" (for {' and '.join(sorted(kinds))} workloads only)"
+                    if kinds and node.instance.kind not in kinds else "")
+            ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from "
+                            f"the {where}'s definition{only}, not from the workload", node.span,
+                            help=f"move `let {name} = ...` into the `{where}` block the workload names")
+            continue
+        if name in known:
             continue
         close = suggest(name, known, cutoff=0.85)
         if close is not None:
@@ -150,6 +240,8 @@ def _check_misspelt_lets(ev, results) -> None:
 def _outside(limit, v: np.ndarray) -> np.ndarray:
     """Where the finite values `v` fall outside `limit` (a `dsl.schema.Range`; `Range.contains`, vectorized)."""
     out = np.zeros(v.shape, dtype=bool)
+    if limit.values is not None:
+        return ~np.isin(v, limit.values)
     if limit.lo is not None:
         out |= (v <= limit.lo) if limit.lo_open else (v < limit.lo)
     if limit.hi is not None:

@@ -105,16 +105,20 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class Range:
-    """The values a field of one type may take: lo..hi (None: unbounded), each end open or closed."""
+    """The values a field of one type may take: lo..hi (None: unbounded), each end open or closed; `values`, where
+    given, the only ones (a format's bits: 4, 8 or 16)."""
 
     lo: float | None = None
     hi: float | None = None
     lo_open: bool = False
     hi_open: bool = False
     integral: bool = False
+    values: tuple[float, ...] | None = None
 
     def contains(self, value: float) -> bool:
         """Is `value` (SI, finite) in the range?"""
+        if self.values is not None:
+            return value in self.values
         if self.lo is not None and (value < self.lo or (self.lo_open and value == self.lo)):
             return False
         if self.hi is not None and (value > self.hi or (self.hi_open and value == self.hi)):
@@ -122,7 +126,10 @@ class Range:
         return not self.integral or value == int(value)
 
     def describe(self, fmt=lambda v: f"{v:g}") -> str:
-        """`in (0, 1]`, `>= 0`, `a whole number from 0 to 2^53`; `fmt` writes a bound in the field's unit."""
+        """`in (0, 1]`, `>= 0`, `a whole number from 0 to 2^53`, `one of 4, 8, 16`; `fmt` writes a bound in the
+        field's unit."""
+        if self.values is not None:
+            return "one of " + ", ".join(fmt(v) for v in self.values)
         if self.integral:
             hi = "2^53" if self.hi == 2.0 ** 53 else fmt(self.hi)
             return f"a whole number from {fmt(self.lo)} to {hi}"

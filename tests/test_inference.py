@@ -1610,6 +1610,72 @@ def test_fp4_checkpoints_by_gemm_by_hand() -> None:
         assert v[f"s.{wide}.tokens_per_s"][0] <= v[f"s.{fp4}.tokens_per_s"][0]
 
 
+def _workload_values(v: dict, name: str) -> dict[str, float]:
+    prefix = f"s.{name}."
+    return {k[len(prefix):]: float(np.asarray(x, dtype=float).reshape(-1)[0]) for k, x in v.items()
+            if k.startswith(prefix) and isinstance(x, np.ndarray) and x.dtype.kind in "fiu"}
+
+
+def test_fp4_lets_at_none_wide_are_the_fp4_model() -> None:
+    """Law (FP4 checkpoints by GEMM): `let fp4_bf16_params = 0` with 4-bit expert activations keeps no GEMM wide,
+    so every figure of the workload is the model's without the lets (DeepSeek-V3 at fp4, which sets neither)."""
+    imports = "from systems import DGX_B200\nfrom models import DeepSeek_V3\n"
+    models = ('model V3_none_wide extends DeepSeek_V3 {\n  let fp4_bf16_params = 0\n'
+              '  let fp4_expert_activation_bits = 4\n}\n')
+    body = "".join(workload(name, model=m, system="DGX_B200", accelerators=8, precision='"fp4"', tp=1, ep=8,
+                            scenario='"server"', input_tokens="2000 tok", output_tokens="1000 tok",
+                            ttft_limit="2 s", tpot_limit="100 ms")
+                   for name, m in (("plain", "DeepSeek_V3"), ("lets", "V3_none_wide")))
+    v = run(imports + models + "site s {\n" + body + "\n}\n")
+    plain, lets = _workload_values(v, "plain"), _workload_values(v, "lets")
+    assert plain.keys() == lets.keys() and plain["feasible"] == 1
+    for key in plain:
+        assert lets[key] == pytest.approx(plain[key], rel=1e-12, abs=0.0), key
+
+
+def test_moe_lets_leave_a_dense_model_as_it_was() -> None:
+    """Law: a dense model has no routed experts, so the MoE lets (`expert_popularity_cv` of the model, the
+    workload's `adp_balance`) move none of its figures."""
+    models = "model L70_lets extends Llama2_70B {\n  let expert_popularity_cv = 2\n}\n"
+    base = dict(system="DGX_H100", accelerators=8, precision='"fp8"', scenario='"server"',
+                input_tokens="2000 tok", output_tokens="1000 tok", ttft_limit="2 s", tpot_limit="100 ms")
+    body = (workload("plain", model="Llama2_70B", **base)
+            + workload("lets", model="L70_lets", **base).replace("  }\n", "    let adp_balance = 1\n  }\n"))
+    v = run(spec(models + body).replace("site s {\n" + models, models + "site s {\n"))
+    plain, lets = _workload_values(v, "plain"), _workload_values(v, "lets")
+    assert plain["feasible"] == 1
+    for key in plain:
+        assert lets[key] == plain[key], key
+
+
+def test_every_serving_opt_in_on_gives_finite_figures() -> None:
+    """Law: switching every serving opt-in on (`kv_room_wait`, `kv_length_biased`, `serial_context_chunks`,
+    `adp_balance`, hot experts), with a spread of output lengths, in each scenario, on a dense model with a
+    pipeline and a MoE model at expert parallelism, never gives a NaN, an infinity or a negative figure, and
+    a server plan meets its TTFT limit."""
+    lets = ("    let output_length_cv = 1.5\n    let kv_room_wait = 1\n    let kv_length_biased = 1\n"
+            "    let serial_context_chunks = 1\n    let adp_balance = 1\n  }\n")
+    body = ""
+    for scenario in ("offline", "server", "interactive"):
+        limits = dict(ttft_limit="3 s", tpot_limit="150 ms") if scenario != "offline" else {}
+        body += workload(f"dense_{scenario}", model="Llama2_70B", system="DGX_H100", accelerators=8, tp=2, pp=2,
+                         precision='"fp8"', scenario=f'"{scenario}"', input_tokens="3000 tok",
+                         output_tokens="800 tok", **limits).replace("  }\n", lets)
+        body += workload(f"moe_{scenario}", model="DeepSeek_V3", system="DGX_H200", accelerators=8, tp=1, ep=8,
+                         precision='"fp8"', scenario=f'"{scenario}"', input_tokens="3000 tok",
+                         output_tokens="800 tok", **limits).replace("  }\n", lets)
+    v = run(spec(body, imports="from systems import DGX_H100, DGX_H200\n"
+                               "from models import Llama2_70B, DeepSeek_V3\n"))
+    for name in ("dense_offline", "dense_server", "dense_interactive", "moe_offline", "moe_server",
+                 "moe_interactive"):
+        figures = _workload_values(v, name)
+        assert figures["feasible"] == 1, name
+        bad = {k: x for k, x in figures.items() if not math.isfinite(x) or x < 0}
+        assert not bad, (name, bad)
+        if "ttft_limit" in figures:
+            assert figures["ttft"] <= figures["ttft_limit"] * (1 + 1e-12), name
+
+
 def test_weight_bits_outside_the_checkpoints_range_is_an_error() -> None:
     """An fp8 checkpoint mixed with bf16 averages 8 to 16 bits a weight; a bf16 one exactly 16: a value outside is
     an `infeasible-workload` error naming both bounds, never a clipped checkpoint, and its figures have no value."""

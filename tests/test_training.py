@@ -648,6 +648,37 @@ def test_moe_host_sync_is_a_fixed_time_a_layer_pass() -> None:
     assert dense["s.moe.detail.moe_sync_time"] == 0.0
 
 
+def test_moe_lets_leave_a_dense_model_as_it_was() -> None:
+    """Law: a dense model has no MoE layer, so the MoE host sync's lets (`moe_sync_free` 0, `moe_static_graphs` 0,
+    their times) and the model's `dense_layers` move none of its figures; the optimizer step is in them, finite."""
+    text = """from systems import HGX_H800
+from models import Llama3_1_70B
+model L70 extends Llama3_1_70B {
+  let dense_layers = 80
+}
+site s {
+""" + "".join(f"""  training {name} {{
+    model = {model}
+    system = HGX_H800
+    accelerators = 512
+    precision = "fp8"
+    seq_len = 8192 tok
+    global_batch = 1024 * 8192 tok
+    tokens = 1 Ttok
+{lets}  }}
+""" for name, model, lets in (
+        ("plain", "Llama3_1_70B", ""),
+        ("lets", "L70", "    let moe_sync_free = 0\n    let moe_static_graphs = 0\n    let moe_sync_time = 5 ms\n"
+                        "    let moe_launch_time = 5 ms\n"))) + "}\n"
+    v = run(text)
+    plain = {k[len("s.plain."):]: x for k, x in v.items() if k.startswith("s.plain.")}
+    lets = {k[len("s.lets."):]: x for k, x in v.items() if k.startswith("s.lets.")}
+    assert plain["feasible"] == 1 and lets["detail.moe_sync_time"] == 0.0
+    assert 0 < plain["detail.optimizer_time"] < plain["detail.step_overhead_time"]
+    for key in plain:
+        assert lets[key] == plain[key], key
+
+
 def test_a_tensor_parallel_group_never_leaves_its_scale_up_domain() -> None:
     """TP groups lie within one NVLink domain and tile it: tp divides the domain (an 8-GPU HGX node, a 36- or
     72-GPU NVL rack), so no group straddles two domains, whatever the model and the chip count."""

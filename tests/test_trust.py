@@ -622,3 +622,123 @@ def test_a_define_given_twice_with_two_values_is_refused(tmp_path) -> None:
     """Was silently the last one."""
     result = _run("eval", _write(tmp_path, SWEEP), "-D", "p=1", "-D", "p=2")
     assert result.exit_code == 2 and "`p` is given twice (1 and 2)" in result.output
+
+
+# ----------------------------------------------------------------------------- this session's model lets, as met
+@pytest.mark.parametrize("name, value, message", [
+    ("kv_room_wait", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
+    ("kv_length_biased", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
+    ("serial_context_chunks", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
+    ("adp_balance", "-1", "must be a whole number from 0 to 1; it is -1"),
+])
+def test_the_serving_switches_are_on_or_off(name, value, message) -> None:
+    """`kv_room_wait`, `kv_length_biased`, `serial_context_chunks` and `adp_balance` are switches: 0.5 or -1 is
+    one `out-of-range` error at the let's value."""
+    diags = [d for d in _diags(LET_ASSUMPTION % (name, value)) if d.code != "infeasible-workload"]
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", 8, len(f"  let {name} = ") + 1)]
+    assert f"`svc.{name}` {message}" in diags[0].message
+
+
+def test_a_switch_in_a_unit_is_one_unit_error_not_a_range_error_too() -> None:
+    """`let adp_balance = 1 kW` gave two errors at one span: the unit's and "must be a whole number from 0 to 1;
+    it is 1000", a number the user never wrote. The unit error alone says what is wrong."""
+    diags = _diags(LET_ASSUMPTION % ("adp_balance", "1 kW"))
+    assert [(d.code, d.span.line) for d in diags] == [("unit-mismatch", 8)], [d.message for d in diags]
+
+
+MOE_TRAINING = ("from systems import HGX_H800\nfrom models import DeepSeek_V3\n%straining t {\n  model = %s\n"
+                "  system = HGX_H800\n  accelerators = 256\n  precision = \"fp8\"\n  tp = 1\n  pp = 8\n  ep = 32\n"
+                "%s}\n")
+
+
+@pytest.mark.parametrize("let, code, message", [
+    ("let moe_sync_free = 0.5", "out-of-range", "must be a whole number from 0 to 1; it is 0.5"),
+    ("let moe_static_graphs = 0.5", "out-of-range", "must be a whole number from 0 to 1; it is 0.5"),
+    ("let moe_sync_time = -1 ms", "out-of-range", "must be >= 0 us; it is -1 ms"),
+    ("let moe_launch_time = -2 ms", "out-of-range", "must be >= 0 us; it is -2 ms"),
+    ("let moe_sync_time = 5", "unit-mismatch", "is a plain number, but the model reads it as its assumption"),
+    ("let moe_sync_time = 5 kW", "unit-mismatch", "is power (W), but the model reads it as its assumption"),
+])
+def test_the_moe_host_sync_lets_are_checked_at_their_span(let, code, message) -> None:
+    """The MoE host sync's switches are 0 or 1 and its times are non-negative times: anything else is one error at
+    the let's value (line 11), never a stall from 5 s or 5 kW."""
+    diags = _diags(MOE_TRAINING % ("", "DeepSeek_V3", f"  {let}\n"))
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [(code, 11, len(let.split("=")[0]) + 5)], \
+        [d.message for d in diags]
+    assert message in diags[0].message
+
+
+@pytest.mark.parametrize("let, message", [
+    ("let dense_layers = -3", "must be a whole number from 0 to 2^53; it is -3"),
+    ("let dense_layers = 2.5", "must be a whole number from 0 to 2^53; it is 2.5"),
+    ("let dense_layers = 62", "must be at most `m.layers` (61); it is 62"),
+])
+def test_dense_layers_is_a_count_of_the_models_layers(let, message) -> None:
+    """`let dense_layers` on a MoE model (DeepSeek-V3's first 3) was read with no check: -3 or 62 were clipped
+    to every layer MoE or none, 2.5 made 58.5 MoE layers, all silently. It is a whole number of the model's
+    layers: outside, one `out-of-range` error at the let naming the bound."""
+    diags = _diags(MOE_TRAINING % (f"model m extends DeepSeek_V3 {{\n  {let}\n}}\n", "m", ""))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
+    assert message in diags[0].message
+    assert [d.code for d in _diags(MOE_TRAINING % ("model m extends DeepSeek_V3 {\n  let dense_layers = 61\n}\n",
+                                                   "m", ""))] == []
+
+
+FP4_MODEL = ("from models import DeepSeek_R1, Llama2_70B\nfrom systems import DGX_B200\nmodel m extends %s {\n"
+             "  let %s = %s\n}\ninference w {\n  model = m\n  system = DGX_B200\n  accelerators = 8\n"
+             "  precision = \"fp4\"\n  scenario = \"offline\"\n}\n")
+
+
+@pytest.mark.parametrize("value", ["3", "0", "5.5", "32"])
+def test_expert_activation_bits_are_a_format_of_4_8_or_16(value) -> None:
+    """`let fp4_expert_activation_bits` selects the routed experts' activation format: 4 (FP4), 8 (FP8) or 16
+    (bf16). 3 ran as 4, 5.5 as 8 and 32 as 16, silently; now one `out-of-range` error at the let."""
+    diags = _diags(FP4_MODEL % ("DeepSeek_R1", "fp4_expert_activation_bits", value))
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", 4, 36)], [d.message for d in diags]
+    assert f"must be one of 4, 8, 16; it is {value}" in diags[0].message
+    for good in ("4", "8", "16"):
+        assert _diags(FP4_MODEL % ("DeepSeek_R1", "fp4_expert_activation_bits", good)) == []
+
+
+@pytest.mark.parametrize("base, value, message", [
+    ("DeepSeek_R1", "40e9", "must be at most `m.active_params` (37,000,000,000); it is 40,000,000,000"),
+    ("Llama2_70B", "70e9", "must be at most `m.params` (68,980,000,000); it is 70,000,000,000"),
+])
+def test_fp4_bf16_params_are_a_part_of_the_active_parameters(base, value, message) -> None:
+    """`let fp4_bf16_params` N_w counts GEMM parameters every token passes through, a part of the active ones A:
+    above A the model clipped the bf16 share to 1 while it counted N_w wide bytes, silently. Now one
+    `out-of-range` error at the let naming A (a dense model's: its params); A itself is accepted."""
+    diags = _diags(FP4_MODEL % (base, "fp4_bf16_params", value))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
+    assert message in diags[0].message
+    assert _diags(FP4_MODEL % ("DeepSeek_R1", "fp4_bf16_params", "37e9")) == []
+
+
+def test_expert_popularity_cv_is_not_negative() -> None:
+    diags = _diags(FP4_MODEL % ("DeepSeek_R1", "expert_popularity_cv", "-0.5"))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
+    assert "must be >= 0; it is -0.5" in diags[0].message
+
+
+def test_a_model_let_on_the_workload_or_a_workload_let_on_the_model_is_a_warning() -> None:
+    """`let expert_popularity_cv = 3` on the inference block (the models read it from the model's definition) and
+    `let adp_balance = 1` on the model (the models read it from the workload) were read by nothing and changed
+    nothing, without a word: each is an `unknown-name` warning at its name, saying where it belongs."""
+    text = ("from models import DeepSeek_R1\nfrom systems import DGX_B200\nmodel m extends DeepSeek_R1 {\n"
+            "  let adp_balance = 1\n}\ninference w {\n  model = m\n  system = DGX_B200\n  accelerators = 8\n"
+            "  precision = \"fp4\"\n  scenario = \"offline\"\n  let expert_popularity_cv = 3\n}\n")
+    _, sink = evaluate_text(text, "spec.factory")
+    warned = [d for d in sink.items if d.code == "unknown-name"]
+    assert [(d.severity, d.span.line) for d in warned] == [("warning", 4), ("warning", 12)], \
+        [d.message for d in sink.items]
+    assert "from the workload, not from the model's definition" in warned[0].message
+    assert "from the model's definition, not from the workload" in warned[1].message
+    assert not sink.has_errors()
+
+
+def test_a_misplaced_let_names_the_workloads_that_read_it() -> None:
+    """`let fp4_bf16_params` on a training job: only inference reads it (from the model), which the warning says."""
+    _, sink = evaluate_text(MOE_TRAINING % ("", "DeepSeek_V3", "  let fp4_bf16_params = 1e9\n"), "spec.factory")
+    warned = [d for d in sink.items if d.code == "unknown-name"]
+    assert [(d.severity, d.span.line) for d in warned] == [("warning", 11)], [d.message for d in sink.items]
+    assert "from the model's definition (for inference workloads only), not from the workload" in warned[0].message

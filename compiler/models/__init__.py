@@ -69,12 +69,15 @@ class Assumption:
 class Option:
     """A figure a model reads from a spec's `let` where it has no default (a model's latent width, a chip's rate of
     exponentials): the model uses the `let` only where the block defines it. `range`: the values the formula holds
-    for (SI); a `let` outside it is an `out-of-range` error at its span, as for an `Assumption`."""
+    for (SI); a `let` outside it is an `out-of-range` error at its span, as for an `Assumption`. `at_most`: the
+    fields of the same block that bound it, the first the block has (a part of a whole: `fp4_bf16_params` of the
+    active parameters, `dense_layers` of the layers); a `let` above it is an `out-of-range` error at its span."""
 
     name: str
     unit: str          # SI unit ("1" for a ratio or a count)
     range: Range
     meaning: str
+    at_most: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,15 @@ def models_markdown() -> str:
         span = a.range.describe() if a.range is not None else ""
         lines.append(f"| `{a.name}` | {a.value:.6g} | {unit} | {span} | {a.source.replace('|', '/')} |")
     lines += ["", "## Options", "",
-              "A `let` a model reads only where the block defines it (no default); outside its range, an",
-              "`out-of-range` error at the let; of another dimension than its unit, a `unit-mismatch` error.", "",
+              "A `let` a model reads only where the block defines it (no default); outside its range (or above",
+              "the field of its block it is a part of: `at most`), an `out-of-range` error at the let; of another",
+              "dimension than its unit, a `unit-mismatch` error.", "",
               "| name | unit | range (SI) | what the model reads it as |",
               "|---|---|---|---|"]
     for o in declared(Option):
-        lines.append(f"| `{o.name}` | {o.unit} | {o.range.describe()} | {o.meaning} |")
+        bound = (", at most the block's " + " (else ".join(f"`{f}`" for f in o.at_most) + ")" * (len(o.at_most) - 1)
+                 if o.at_most else "")
+        lines.append(f"| `{o.name}` | {o.unit} | {o.range.describe()}{bound} | {o.meaning} |")
     return "\n".join(lines) + "\n"
 
 

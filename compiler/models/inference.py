@@ -791,8 +791,9 @@ EXPERT_POPULARITY_CV = Option("expert_popularity_cv", "1", NON_NEGATIVE,
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
 WEIGHT_BITS = Option("weight_bits", "1", POSITIVE, "the checkpoint's bits per weight on average (Mixed weights)")
 FP4_BF16_PARAMS = Option("fp4_bf16_params", "1", NON_NEGATIVE,
-                         "the GEMM parameters a model's FP4 checkpoint keeps in bf16 (FP4 checkpoints by GEMM)")
-FP4_EXPERT_ACTIVATION_BITS = Option("fp4_expert_activation_bits", "1", POSITIVE,
+                         "the GEMM parameters a model's FP4 checkpoint keeps in bf16 (FP4 checkpoints by GEMM), "
+                         "every token's: at most its active parameters", at_most=("active_params", "params"))
+FP4_EXPERT_ACTIVATION_BITS = Option("fp4_expert_activation_bits", "1", Range(4.0, 16.0, values=(4.0, 8.0, 16.0)),
                                     "the activation bits of the routed experts' GEMMs of a model's FP4 checkpoint "
                                     "(4, 8 or 16; FP4 checkpoints by GEMM)")
 MAX_BATCH_SIZE = Option("max_batch_size", "1", AT_LEAST_ONE,
@@ -3099,13 +3100,17 @@ def show_terms(ctx, s: dict, terms: dict[str, str], kind: str = "inference",
 
 DECODE_TERMS = {
     "decode_gemm_time": "t_gemm = T 2 (A_dense / e(m) + A_exp / e(m_e)) / (tp pp P), T = B (1 + r), "
-                        "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step",
+                        "e(m) = e_c m / (m + m0): the matrix multiplies of one decode step (expert parallelism: "
+                        "A_exp's x gamma, the busiest chip's share of the expert pairs, hot experts by the "
+                        "model's expert_popularity_cv; without the ADP balancer, adp_balance 0, + the busiest "
+                        "rank's extra prompt rows at A_dense; an FP4 checkpoint by GEMM: P_eff of "
+                        "fp4_bf16_params and fp4_expert_activation_bits)",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
                            "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
     "decode_attention_time": "t_att = B F_gen L (I + O/2) / (tp pp P_att e_c): the decode rows' attention (the "
                              "generation kernel, overlapping the KV reads; F_gen 4 D, latent attention 2 heads "
                              "(2 c + p); a sliding window bounds the positions); P_att at most F_gen / heads x the "
-                             "chip's softmax_exp_rate",
+                             "chip's softmax_exp_rate; O/2 is (1 + cv_O^2) O / 2 with kv_length_biased",
     "decode_context_attention_time": "t_ctx = B r F_ctx L (I/2) / (tp pp P_att e_c e_fmha(I)): the prompt chunks' attention "
                                      "(the context kernel, launched on its own: it adds to the step)",
     "decode_kv_time": "t_kv = B (I / k + O/2) kv_chip / (BW e_m): reading the KV cache of the batch (k beams; "
@@ -3147,7 +3152,8 @@ PREFILL_TERMS = {
     "ttft_wait_time": "ttft - prefill_time: the decode step in flight (offline); server and interactive: the "
                       "rest of the step in flight (and of the scheduling round: scheduler_steps) and the steps "
                       "clearing the p99 prompt tokens of the token budget queue, less the prefill alone; the KV "
-                      "transfer (disaggregated)",
+                      "transfer (disaggregated); with kv_room_wait 1, the wait for KV room (the Erlang-C wait "
+                      "of the rows the cache holds, _kv_room_wait)",
 }
 
 

@@ -269,7 +269,7 @@ import dataclasses
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, RESERVE, SWITCH, UNIT_FRACTION, output
+from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, output
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, accelerator_cost,
                         architecture, cached, collective_latency)
@@ -400,7 +400,9 @@ ACT_BYTES = 2.0                                      # bytes per activation valu
 ELEMENTWISE_BYTES = 150.0
 # dense layers of a MoE model (`let dense_layers` on the model: DeepSeek-V3's first 3, "first_k_dense_replace"): no
 # dispatcher, no host sync; a model without the let has every layer MoE
-MOE_DENSE_LAYERS = 0.0
+DENSE_LAYERS = Option("dense_layers", "1", WHOLE_NUMBER,
+                      "the dense layers of a MoE model, without a dispatcher or its host sync (DeepSeek-V3's first "
+                      "3, `first_k_dense_replace`; none without the let): at most its layers", at_most=("layers",))
 HBM_EFFICIENCY = 3.02 / 3.35
 # LoRA adapters (rank r << h) on the four linear maps of a layer: y = W x + B (A x) moves, per token, the input
 # (d_i) and output (d_o) of each adapted map about 4 times (forward: A x reads x, the B product's output is
@@ -882,7 +884,7 @@ def _inputs(ctx):
            "sync_time": ctx.get("moe_sync_time", moe_sync_time),
            "static_graphs": ctx.get("moe_static_graphs", moe_static_graphs),
            "launch_time": ctx.get("moe_launch_time", moe_launch_time),
-           "dense_layers": (ctx.ref("model").get("dense_layers", MOE_DENSE_LAYERS)
+           "dense_layers": (ctx.ref("model").get("dense_layers", DENSE_LAYERS)
                             if ctx.ref("model").has("dense_layers") else np.zeros(1)),
            "reserve": ctx.get("training_memory_reserve", training_reserve),
            "wbytes": np.asarray([PRECISION_BYTES[precision]]),
