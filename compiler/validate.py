@@ -19,7 +19,8 @@ accelerator, num_accelerators, metric, value, unit, source). The measured value 
                        a submission whose system differs from the defaults is described as it ran
                        (TRAINING_SYSTEM: NVIDIA's L40S nodes, 200 Gb/s per GPU, TP communication not overlapped;
                        TRAINING_SOFTWARE: JuniperNetworks' HF PEFT + DeepSpeed ZeRO-3 LoRA runs in bf16,
-                       NVIDIA's MLPerf Training v5.1 NVFP4 runs in fp4). Each
+                       NVIDIA's MLPerf Training v5.1 NVFP4 runs in fp4; TRAINING_CUDA_GRAPHS: the CUDA-graph
+                       scope each run's config_*.sh sets, `let cuda_graphs`, none where not listed). Each
                        row runs its submission's own global batch (TRAINING_BATCH, from its result log) and the
                        tokens to converge at that batch (the workload's, times the ratio of the MLPerf reference
                        convergence points at the two batches: TRAINING_RCP).
@@ -591,6 +592,47 @@ TRAINING_SOFTWARE = {
                                 ("tyche_ngpu8_ngc25.09_nemo", "llama31_8b"),
                                 ("theia_ngpu8_ngc25.09_nemo", "llama2_70b_lora"),
                                 ("tyche_ngpu8_ngc25.09_nemo", "llama2_70b_lora"))}}
+# The scope of the CUDA graphs each run captured (`let cuda_graphs`: 1 per layer, 2 full iteration; a run not
+# listed: 0, none, the training model's default), by (round, result directory, benchmark), read from the
+# configuration its directory's README / name points at (the config_*.sh of each run set its environment) [P]:
+# mlcommons/training_results_v4.0 (commit 6fe95437) NVIDIA/benchmarks/gpt3/implementations/nemo/
+# config_DGXH100_1344x8x6x4x6_mbs1_cg.sh and _1452x8x6x4x6_mbs1_cg.sh `export LAYER_CUDA_GRAPH=1` (conf/custom.yaml
+# `enable_cuda_graph: ${oc.env:LAYER_CUDA_GRAPH,False}`, per layer); no other v4.0 GPT-3 or Llama 2 70B LoRA
+# configuration of any submitter sets it. mlcommons/training_results_v4.1 (commit read 2026-12-05): NVIDIA gpt3
+# eos-dfw_n1452_ngc24.04_nemo/config_DGXH100_1452x8x6x4x6_mbs1_cg.sh and b200_n8_preview_nemo/
+# config_DGXB200_8x8x1024x4x8_mbs2_cg.sh; llama2_70b_lora eos_n8_ngc24.09_nemo/config_DGXH100_8x8x1xtp4pp1cp2.sh,
+# eos_n128_ngc24.09_nemo/config_DGXH100_128x8x1xtp4pp1cp2.sh, b200_preview_nemo/config_DGXB200_1x8x2xtp1pp1cp2.sh;
+# Azure nemo/configs/config_DGXH200_64x8x2xtp4pp1cp2.sh; Dell nemo/configs/config_DGXH100_8x8x1xtp4pp1cp2.sh;
+# Oracle BM.GPU.H100.{64,128,512}/configs/config_DGXH100_{8,16,64}x8x1xtp4pp1cp2.sh: all `export LAYER_CUDA_GRAPH=1`.
+# Not graphed in v4.1: NVIDIA's 1-node LoRA (1x8x4, H200 1x8x2) and 32/64-node GPT-3 (eos_n32/n64_ngc24.09),
+# Lambda's 1cc configurations, every 1-node partner configuration; Dell's 16- and 32-GPU LoRA runs have no
+# configuration of their size in the repository (left at none [U]).
+# mlcommons/training_results_v5.0 (commit 0fdc28f): NVIDIA llama2_70b_lora tyche_ngpu72/144/512_ngc25.04_nemo
+# config_GB200_*x4x1xtp1pp1cp8.sh `LAYER_CUDA_GRAPH=0`, `MCORE_CUDA_GRAPH=1` (Megatron-Core's per-layer graphs),
+# nyx_n1 / tyche_ngpu8 both 0; llama31_405b tyche_ngpu256/512_ngc25.04_nemo *_cg*.sh source config_common_cg.sh
+# `FULL_CUDA_GRAPH=True`; eos-dfw_n*_ngc25.01_nemo (H100) none. mlcommons/training_results_v5.1 (commit 441d65f4):
+# llama31_405b */config_common_cg.sh `FULL_CUDA_GRAPH=1`, `MCORE_CUDA_GRAPH=1` (every 405B configuration is a
+# `_cg` one); llama31_8b nemo/config_common_cg.sh likewise, sourced by every 8B configuration, but the 8-GPU
+# ones (config_GB200_2x4x2xtp1pp1cp1_8b_fp4.sh, config_GB300_2x4x2...) `export FULL_CUDA_GRAPH=0` (per layer);
+# llama2_70b_lora nemo/config_GB*_*.sh `MCORE_CUDA_GRAPH=1` (per layer). Partners' v5.x runs: not read yet (none).
+_V41_LORA_GRAPHED = ("eos_n8_ngc24.09_nemo", "eos_n128_ngc24.09_nemo", "b200_preview_nemo", "ND_H200_v5_n64_nemo",
+                     "8xXE9680x8H100-SXM-80GB", "8xXE9680x8H100-SXM-80GB-POWER", "64xBM.GPU.H100.8",
+                     "128xBM.GPU.H100.8", "512xBM.GPU.H100.8")
+TRAINING_CUDA_GRAPHS = {
+    **{("training-v4.0", directory, "gpt3"): 1 for directory in ("eos-dfw_n1344_ngc24.04_nemo",
+                                                                 "eos-dfw_n1452_ngc24.04_nemo")},
+    **{("training-v4.1", directory, "gpt3"): 1 for directory in ("eos-dfw_n1452_ngc24.04_nemo",
+                                                                 "b200_n8_preview_nemo")},
+    **{("training-v4.1", directory, "llama2_70b_lora"): 1 for directory in _V41_LORA_GRAPHED},
+    **{("training-v5.0", f"tyche_ngpu{n}_ngc25.04_nemo", "llama2_70b_lora"): 1 for n in (72, 144, 512)},
+    **{("training-v5.0", f"tyche_ngpu{n}_ngc25.04_nemo", "llama31_405b"): 2 for n in (256, 512)},
+    **{("training-v5.1", directory, "llama31_405b"): 2
+       for directory in ("hsg_ngpu2560_ngc25.09_nemo", "hsg_ngpu5120_ngc25.09_nemo", "theia_ngpu512_ngc25.09_nemo",
+                         "tyche_ngpu512_ngc25.09_nemo")},
+    **{("training-v5.1", f"{system}_ngpu{n}_ngc25.09_nemo", "llama31_8b"): 1 if n == 8 else 2
+       for system in ("theia", "tyche") for n in (8, 72, 512)},
+    **{("training-v5.1", f"{system}_ngpu{n}_ngc25.09_nemo", "llama2_70b_lora"): 1
+       for system in ("theia", "tyche") for n in (8, 72, 512)}}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -1312,6 +1354,10 @@ def _plan_training(row: Row, n: float, alias: Alias, kind: str, metric: str) -> 
             row.lets[name] = Number(value)
         else:
             fields[name] = value if isinstance(value, str) else float(value)
+    graphs = TRAINING_CUDA_GRAPHS.get((d.get("round", "").strip(), m.group(1) if m else "",
+                                       TRAINING_NAMES.get(bench, bench)))
+    if graphs is not None and kind != "power":
+        row.lets["cuda_graphs"] = Number(graphs)
     system = TRAINING_SYSTEM.get(chip, {}) if kind != "power" else {}
     for name, (value, unit) in system.get("fields", {}).items():
         fields[name] = Q(value, unit)

@@ -33,6 +33,7 @@ How a row is described (all [P] from the page and Megatron-Bridge's recipes, exc
   full_iteration, which the dense Llama recipes use): scripts/performance/configs/{deepseek,gpt_oss}/
   *_workload_base_configs.py at v0.2.0, v0.2.2 and v0.4.0 [P]; sync-free MoE came with the fused grouped MLP of the
   later releases (NVIDIA's fusion-kernel blog, 2026-06 [S]);
+- CUDA graphs: `let cuda_graphs = 2` (full iteration) where the recipe sets `cuda_graph_impl="local"` (FULL_GRAPHS);
 - global batch GBS x sequence; no interruptions (`failure_rate` 0): the page's figure is the steady step rate.
 """
 from __future__ import annotations
@@ -79,6 +80,15 @@ NO_STATIC_GRAPHS = {("DGX-GB300", "DeepSeekV3", "MXFP8", "26.04.01"), ("DGX-GB20
                     ("DGX-GB200", "GPT OSS 120B", "BF16", "25.11"), ("DGX-B200", "GPT OSS 120B", "BF16", "25.11"),
                     ("DGX-H100", "GPT OSS 120B", "BF16", "25.11")}
 
+# the dense rows whose recipe captures CUDA graphs (`let cuda_graphs`: 2 full iteration), same files [P]: the 25.11
+# (v0.2.0) LLAMA3_8B_{GB300,GB200,B200}_{FP8_CS,FP8_MX}_BASE_CONFIG set `cuda_graph_impl="local"`,
+# `cuda_graph_scope="full_iteration"` (the GB300 rows ran micro-batch 2 where the base configuration has 4: its graph
+# setting taken [U]); every other dense row's recipe sets `cuda_graph_impl` "none" or leaves it unset (Megatron-Core's
+# default "none"): the 26.04.01 (v0.4.2) 70B and 405B V2 configurations, the NVFP4 ones explicitly "none" with scope
+# full_iteration, and the 25.11 H100 8B / 70B / 405B and B200 405B ones. The MoE rows' partial graphs are the MoE
+# model's `moe_static_graphs` (their host launches behind the sync); their steps keep `ungraphed_host_time` [U]
+FULL_GRAPHS = {(system, "LLAMA3_8B", precision, "25.11") for system in ("DGX-GB300", "DGX-GB200", "DGX-B200")
+               for precision in ("FP8", "MXFP8")}
 
 def reference_rows() -> list[dict]:
     text = "".join(line for line in open(REFERENCE, encoding="utf-8") if not line.startswith("#"))
@@ -136,6 +146,8 @@ def build_spec(rows: list[dict]) -> str:
             lines.append("    let moe_sync_free = 0          # dropless dispatch, a device-host sync (25.11, 26.04)")
             if (r["system"], r["model"], r["precision"], r["container"]) in NO_STATIC_GRAPHS:
                 lines.append("    let moe_static_graphs = 0      # no CUDA graphs of attention, router, preprocess")
+        if (r["system"], r["model"], r["precision"], r["container"]) in FULL_GRAPHS:
+            lines.append("    let cuda_graphs = 2            # cuda_graph_impl local, scope full_iteration")
         lines += [f"    zero = {3 if int(r['fsdp']) > 0 else 1}" + ("            # FSDP" if int(r["fsdp"]) > 0 else ""),
                   "    failure_rate = 0 / 1 s",
                   "  }"]

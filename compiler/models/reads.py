@@ -73,7 +73,7 @@ _TRAINING_SOLVE = (
     "accelerators", "deadline", "evaluations", "failure_rate", "global_batch", "method", "model", "precision", "rack",
     "recompute", "ref:chip.memory_bw", "ref:rack.all:chip.memory_bw", "ref:system.parts:chip.memory_bw", "startup_time",
     "let:ep_comm_overlap", "let:moe_sync_free", "let:moe_sync_time", "let:moe_static_graphs",
-    "let:moe_launch_time", "ref:model.let:dense_layers",
+    "let:moe_launch_time", "let:cuda_graphs", "let:ungraphed_host_time", "ref:model.let:dense_layers",
     "ref:model.active_params", "ref:model.context", "ref:model.experts", "ref:model.experts_active",
     "ref:model.head_dim", "ref:model.heads", "ref:model.hidden", "ref:model.kv_heads", "ref:model.layers",
     "ref:model.let:expert_popularity_cv", "ref:model.let:kv_cache_width", "ref:model.let:kv_lora_rank",
