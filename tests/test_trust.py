@@ -742,3 +742,15 @@ def test_a_misplaced_let_names_the_workloads_that_read_it() -> None:
     warned = [d for d in sink.items if d.code == "unknown-name"]
     assert [(d.severity, d.span.line) for d in warned] == [("warning", 11)], [d.message for d in sink.items]
     assert "from the model's definition (for inference workloads only), not from the workload" in warned[0].message
+
+
+@pytest.mark.parametrize("value", ["1.5", "3", "-1"])
+def test_cuda_graphs_is_a_scope_of_0_1_or_2(value) -> None:
+    """`let cuda_graphs` names the CUDA-graph scope of a training run: 0 none, 1 per layer, 2 full iteration.
+    1.5 or 3 would have run as "graphed" (any value above 0 skips the ungraphed host time), silently; now one
+    `out-of-range` error at the let's value."""
+    diags = _diags(MOE_TRAINING % ("", "DeepSeek_V3", f"  let cuda_graphs = {value}\n"))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 11)], [d.message for d in diags]
+    assert f"must be one of 0, 1, 2; it is {value}" in diags[0].message
+    for good in ("0", "1", "2"):
+        assert _diags(MOE_TRAINING % ("", "DeepSeek_V3", f"  let cuda_graphs = {good}\n")) == []

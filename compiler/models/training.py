@@ -282,6 +282,7 @@ import dataclasses
 import numpy as np
 
 from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, output
+from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, accelerator_cost,
                         architecture, cached, collective_latency)
@@ -380,7 +381,7 @@ cuda_graphs = Assumption(
     "each transformer layer's forward and backward: NVIDIA's `LAYER_CUDA_GRAPH=1` / `MCORE_CUDA_GRAPH=1`, "
     "NeMo `enable_cuda_graph`), 2 full iteration (`FULL_CUDA_GRAPH=1`, NVIDIA's MLPerf Training v5.x "
     "config_common_cg.sh); a graphed step does not pay `ungraphed_host_time` (module docstring, `fixed`)",
-    range=NON_NEGATIVE)
+    range=Range(0.0, 2.0, values=(0.0, 1.0, 2.0)))
 ungraphed_host_time = Assumption(
     "ungraphed_host_time", 0.10, "s",
     "host time a step exposes where the run captures no CUDA graph (`cuda_graphs` 0), on top of "
