@@ -380,7 +380,8 @@ cuda_graphs = Assumption(
     "v4.0 Llama 2 70B LoRA configurations set none), 1 per layer (Transformer Engine / Megatron-Core graphs of "
     "each transformer layer's forward and backward: NVIDIA's `LAYER_CUDA_GRAPH=1` / `MCORE_CUDA_GRAPH=1`, "
     "NeMo `enable_cuda_graph`), 2 full iteration (`FULL_CUDA_GRAPH=1`, NVIDIA's MLPerf Training v5.x "
-    "config_common_cg.sh); a graphed step does not pay `ungraphed_host_time` (module docstring, `fixed`)",
+    "config_common_cg.sh; NVIDIA's MLPerf Training configurations, mlcommons/training_results_v3.1-v5.1, 2023-2025); "
+    "a graphed step does not pay `ungraphed_host_time` (module docstring, `fixed`)",
     range=Range(0.0, 2.0, values=(0.0, 1.0, 2.0)))
 ungraphed_host_time = Assumption(
     "ungraphed_host_time", 0.10, "s",
@@ -388,7 +389,8 @@ ungraphed_host_time = Assumption(
     "training_step_overhead [D]: NVIDIA's MLPerf Training Llama 2 70B LoRA step logs at one layout (tp 4 cp 2, "
     "one micro-batch of 80 layers a GPU) without (v4.0, NGC 24.04) and with per-layer CUDA graphs (v4.1, 24.09, "
     "config_DGXH100_8x8x1xtp4pp1cp2.sh and _128x8x1xtp4pp1cp2.sh `export LAYER_CUDA_GRAPH=1`): 0.637 -> 0.541 s "
-    "on 64 H100, 0.651 -> 0.549 s on 1,024 (mlcommons/training_results_v4.0 and v4.1 NVIDIA/results/eos_n8_* and "
+    "on 64 H100, 0.651 -> 0.549 s on 1,024 (mlcommons/training_results_v4.0, 2024-06, and v4.1, 2024-11, "
+    "NVIDIA/results/eos_n8_* and "
     "eos_n128_*/llama2_70b_lora/result_0.txt, block_start to block_stop, docs/accuracy.md 'Training v8' [P]): "
     "0.096 and 0.102 s, a lower bound (v4.1 ran attention in BF16, FP8_DPA=0); 1.2 ms a layer pass, the order "
     "of ~200 kernels a layer pass (forward, backward, FP8 casts and amax updates) at ~6 us of host time each [U]. "
