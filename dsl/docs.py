@@ -26,7 +26,7 @@ def kinds_markdown() -> str:
     lines = ["# Block kinds", "",
              "Every kind of block a spec can write, with its fields. Generated from `dsl/schema.py` by",
              "`python3 -m dsl.docs kinds`. A field's type is a unit (any unit of that dimension is accepted:",
-             "`W` takes `kW` and `MW`), a plain number (`count`, `ratio`, `fraction`, `efficiency`), `text`, `bool`,",
+             "`W` takes `kW` and `MW`), a plain number (`count`, `ratio`, `fraction`, `efficiency`, `stage`), `text`, `bool`,",
              "`temp` (a temperature point in degC), `choice:a|b` (one of the strings) or `ref:kind` (a definition",
              "of that kind). Numbers have declared ranges: " + "; ".join(
                  f"`{t}` {r.describe(lambda v: f'{v:g} K' if t in ('temp', 'K') else f'{v:g}')}" for t, r in RANGES.items()

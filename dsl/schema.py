@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .units import DIMENSIONLESS, Dim, UnitError, parse_unit
 
-PLAIN_NUMBER_TYPES = ("count", "ratio", "fraction", "efficiency")
+PLAIN_NUMBER_TYPES = ("count", "ratio", "fraction", "efficiency", "stage")
 
 
 # ----------------------------------------------------------------------------- typed field kinds
@@ -141,6 +141,7 @@ class Range:
 # One range per field type. A count is exact only up to 2^53 (float64 has 53 bits of mantissa).
 RANGES: dict[str, Range] = {
     "count": Range(0.0, 2.0 ** 53, integral=True),
+    "stage": Range(0.0, 3.0, integral=True),   # a ZeRO stage: 0 (none) to 3 (weights sharded too)
     "ratio": Range(0.0),
     "fraction": Range(0.0, 1.0),
     "efficiency": Range(0.0, 1.0, lo_open=True),
@@ -550,7 +551,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         attention_precision choice:bf16|fp8|int8  precision of the attention core (default: the run's; fp8 when the run is fp4)
         recompute     choice:none|selective|full  activation recomputation (default: the least that fits in memory)
         pp_schedule   choice:1f1b|interleaved  pipeline schedule (default: interleaved where it is faster)
-        zero          count             data-parallel sharding (ZeRO stage): 1 the optimizer state (default, Megatron's distributed optimizer), 2 also the gradients (FSDP without resharding), 3 also the weights
+        zero          stage             data-parallel sharding (ZeRO stage): 0 none (every data-parallel rank holds the whole optimizer state), 1 the optimizer state (default, Megatron's distributed optimizer), 2 also the gradients (FSDP without resharding), 3 also the weights
         deadline      s                 time the run must finish in (gives accelerators_needed)
         utilization   fraction          average accelerator utilization
         failure_rate  1/s               interruptions per accelerator per second (default: Llama 3, 16k H100)

@@ -983,3 +983,33 @@ def test_the_fp4_knee_falls_with_fewer_rows_and_vanishes_where_m0_is_the_tables(
     k = T.fp4_knee(rows, 970.0)
     assert np.all(np.diff(k) > 0) and np.all(k < 1) and k[-1] > 0.999
     assert T.fp4_knee(4096.0, 970.0) == pytest.approx((4096 + 72.674) / (4096 + 970), rel=1e-4)
+
+
+def test_zero_stage_0_holds_the_whole_optimizer_state_on_every_rank_by_hand() -> None:
+    """ZeRO stage 0 (no sharding, plain data parallelism) keeps the fp32 main weights and both Adam moments, 12 B a
+    parameter, on every data-parallel rank; stage 1 shards them over the d ranks. `zero = 0` was read as stage 1
+    (12 / d), so a layout that does not fit was reported as fitting. GPT-3 175B on 128 H100 at tp 8 pp 8 (dp 2):
+    the state per GPU differs by 12 B x N / (tp pp) x (1 - 1 / 2), and the optimizer step reads and writes the
+    whole state at stage 0 (twice the shard's 38 B a parameter; the 2 B zeroing is the same)."""
+    fields = dict(model="GPT3_175B", system="DGX_H100", accelerators=128, seq_len="2048 tok", tokens="1 Gtok",
+                  global_batch="2048 * 2048 tok", precision='"bf16"', recompute='"full"', tp=8, pp=8, cp=1,
+                  microbatch=1)
+    v = run(HEAD + "site s {\n" + job("z0", zero=0, **fields) + job("z1", zero=1, **fields) + "}\n")
+    held = 175e9 / (8 * 8)                  # GPT3_175B's params in stdlib/models.factory
+    assert v["s.z0.dp"] == v["s.z1.dp"] == 2
+    assert v["s.z0.memory_per_accelerator"] - v["s.z1.memory_per_accelerator"] == pytest.approx(12 * held / 2,
+                                                                                                rel=1e-3)
+    bw = 3.35e12 * T.HBM_EFFICIENCY
+    assert v["s.z0.detail.optimizer_time"] - v["s.z1.detail.optimizer_time"] == pytest.approx(38 * held / 2 / bw,
+                                                                                              rel=1e-3)
+
+
+@pytest.mark.parametrize("stage", ["4", "1.5", "-1"])
+def test_a_zero_stage_outside_0_to_3_is_refused_at_its_span(stage) -> None:
+    """ZeRO stages are 0, 1, 2 and 3: `zero = 4` ran as 3 and 1.5 as 1, silently; now one `out-of-range` error
+    at the value."""
+    text = HEAD + "site s {\n" + job("j", model="GPT3_175B", system="DGX_H100", accelerators=64, zero=stage) + "}\n"
+    checked, sink = dsl.check_text(text, name="test.factory")
+    errors = [d for d in sink.items if d.code == "out-of-range"]
+    assert len(errors) == 1 and errors[0].span.line == 8, [d.message for d in sink.items]
+    assert f"must be a whole number from 0 to 3; this is {stage}" in errors[0].message

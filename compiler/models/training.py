@@ -122,8 +122,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   enclosing block that holds one (1 without one; a job's `let alltoall_share` sets it): an
                   oversubscribed leaf (3:1) gives every peer a third of its NIC for the all-to-all; ring
                   collectives (DP, CP, PP) keep the NIC rate (a locality-ordered ring crosses each uplink once)
-    memory        state per chip (ZeRO stage z, `zero`, default 1 = Megatron's distributed optimizer):
-                  [N_d / (tp pp)] (2 / d^[z>=3] + 2 / d^[z>=2] + 12 / d) + [N_e / (tp pp ep)] (same with d_e)
+    memory        state per chip (ZeRO stage z, `zero`, default 1 = Megatron's distributed optimizer; 0: none):
+                  [N_d / (tp pp)] (2 / d^[z>=3] + 2 / d^[z>=2] + 12 / d^[z>=1]) + [N_e / (tp pp ep)] (same with d_e)
                   bytes: bf16 weights and gradients, fp32 master weights and Adam moments; LoRA: the frozen base
                   at w_f bytes, (N_d + N_e / ep) w_f / (tp pp) (/ d with ZeRO-3: sharded as well); w_f = 2 in
                   bf16, twice the width of a narrower format (fp8: the weight and its transposed copy, which the
@@ -567,7 +567,7 @@ def _state(arch, job, tp, pp, dp, cp, ep):
     d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
 
     def per_param(d):      # bf16 weights and gradients, fp32 master weights and Adam moments (12 B)
-        return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / d
+        return 2.0 / np.where(zero >= 3, d, 1.0) + 2.0 / np.where(zero >= 2, d, 1.0) + 12.0 / np.where(zero >= 1, d, 1.0)
     full = n_dense / (tp * pp) * per_param(d) + n_exp / (tp * pp * ep) * per_param(de)
     frozen = (n_dense + n_exp / ep) / (tp * pp) * frozen_bytes(job["wbytes"]) / np.where(zero >= 3, d, 1.0)
     return np.where(lora > 0, frozen, full)
@@ -692,8 +692,11 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     bulk = np.where(lora > 0, t_tp / (4 + 2 * r), 0.0)
     t_tp_exposed = np.where(_col(job["tp_overlap"]) > 0,
                             bulk + np.maximum((t_tp - bulk) / tp, t_tp - bulk - t_c), t_tp)
-    # the optimizer step: memory-bound over the chip's shard of the fp32 state (LoRA: the adapters', negligible)
-    t_opt = np.where(lora > 0, 0.0, optimizer_step_time(n_dense / (tp * pp), n_exp / (tp * pp * ep), d, de,
+    # the optimizer step: memory-bound over the chip's shard of the fp32 state (LoRA: the adapters', negligible;
+    # ZeRO stage 0: every data-parallel rank updates the whole state it holds)
+    sharded = zero >= 1
+    t_opt = np.where(lora > 0, 0.0, optimizer_step_time(n_dense / (tp * pp), n_exp / (tp * pp * ep),
+                                                         np.where(sharded, d, 1.0), np.where(sharded, de, 1.0),
                                                          _col(hw["memory_bw"])))
     # the host's launches of a step without CUDA graphs (per step; a graphed run, per layer or whole, does not pay it)
     t_host = np.where(_col(job["graphs"]) > 0, 0.0, _col(job["ungraphed"]))
