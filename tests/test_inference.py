@@ -17,7 +17,7 @@ from compiler.cli import main
 from compiler.evaluate import evaluate
 from compiler.lower import lower
 from compiler.models import inference as M
-from serving_inputs import llama2_70b_inputs  # tests/ is on the path
+from serving_inputs import deepseek_v3_inputs, llama2_70b_inputs  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 E_C = M.gemm_efficiency.value
@@ -1324,20 +1324,9 @@ def test_nvlink5_all_reduce_by_hand() -> None:
 # ----------------------------------------------------------------------------- expert parallelism
 def _moe_inputs(chips: float = 8.0):
     """A DeepSeek-V3-shaped model (671B, 37B active, 61 layers, hidden 7,168, 256 experts, 8 active, MLA cache
-    576 values) at FP8 on `chips` chips of 180 GB, 8 TB/s, 4.5 PFLOP/s, 900 GB/s per direction in one domain."""
-    hw = M.Hardware(peak=np.array([4500e12]), peak_attn=np.array([4500e12]), memory=np.array([180e9]),
-                    bandwidth=np.array([8e12]), link=np.array([900e9]), scaleout=np.array([50e9]),
-                    scaleup=np.array([chips]), chips=np.array([chips]))
-    N, A, E, k = 671e9, 37e9, 256.0, 8.0
-    arch = M.Architecture(params=np.array([N]), active=np.array([A]), layers=np.array([61.0]),
-                          hidden=np.array([7168.0]), attn_width=np.array([16384.0]), kv_width=np.array([576.0]),
-                          kv_split=np.array([1.0]), experts=np.array([E]), experts_active=np.array([k]),
-                          expert_params=np.array([(N - A) * E / (E - k)]))
-    load = M.Load(input_tokens=np.array([800.0]), output_tokens=np.array([3200.0]), weight_bytes=np.array([1.0]),
-                  kv_bytes=np.array([1.0]), ttft_limit=np.array([np.inf]), tpot_limit=np.array([np.inf]),
-                  gemm_eff=np.array([0.7]), bw_eff=np.array([0.75]), reserve=np.array([0.1]),
-                  layer_latency=np.array([5e-6]), coll_latency=np.array([8e-6]))
-    return hw, arch, load
+    576 values) at FP8 on `chips` chips of 180 GB, 8 TB/s, 4.5 PFLOP/s, 900 GB/s per direction in one domain;
+    800 input and 3,200 output tokens (tests/serving_inputs.py)."""
+    return deepseek_v3_inputs(chips)
 
 
 def test_expert_parallel_all_to_all_and_weights_by_hand() -> None:

@@ -12,28 +12,17 @@ import numpy as np
 import pytest
 
 from compiler.models import inference as M
+from serving_inputs import deepseek_v3_inputs  # tests/ is on the path
 
 
 def deepseek_ep_inputs(weight_bytes: float = 1.0, popularity_cv: float = 1.28, chips: float = 8.0,
                        balance: float = 1.0):
-    """A DeepSeek-V3-shaped model (671B, 37B active, 61 layers, hidden 7,168, 256 experts, 8 active, MLA cache 576
-    values, hot experts cv 1.28) on `chips` chips of 180 GB, 8 TB/s, 4.5 PFLOP/s, 900 GB/s a direction in one
-    domain; 800 input and 2,000 output tokens (tests/test_inference.py _moe_inputs, with the popularity); the ADP
-    ranks balanced (`adp_balance` 1) unless `balance` is 0."""
-    hw = M.Hardware(peak=np.array([4500e12]), peak_attn=np.array([4500e12]), memory=np.array([180e9]),
-                    bandwidth=np.array([8e12]), link=np.array([900e9]), scaleout=np.array([50e9]),
-                    scaleup=np.array([chips]), chips=np.array([chips]))
-    N, A, E, k = 671e9, 37e9, 256.0, 8.0
-    arch = M.Architecture(params=np.array([N]), active=np.array([A]), layers=np.array([61.0]),
-                          hidden=np.array([7168.0]), attn_width=np.array([16384.0]), kv_width=np.array([576.0]),
-                          kv_split=np.array([1.0]), experts=np.array([E]), experts_active=np.array([k]),
-                          expert_params=np.array([(N - A) * E / (E - k)]), expert_cv=np.array([popularity_cv]))
-    load = M.Load(input_tokens=np.array([800.0]), output_tokens=np.array([2000.0]),
-                  weight_bytes=np.array([weight_bytes]), kv_bytes=np.array([1.0]), ttft_limit=np.array([np.inf]),
-                  tpot_limit=np.array([np.inf]), gemm_eff=np.array([0.7]), bw_eff=np.array([0.75]),
-                  reserve=np.array([0.1]), layer_latency=np.array([5e-6]), coll_latency=np.array([8e-6]),
-                  adp_balance=np.array([balance]))
-    return hw, arch, load
+    """A DeepSeek-V3-shaped model (tests/serving_inputs.py: 671B, 37B active, 61 layers, 256 experts, 8 active, MLA
+    cache 576 values) with hot experts (cv 1.28) on `chips` chips of 180 GB, 8 TB/s, 4.5 PFLOP/s, 900 GB/s a
+    direction in one domain; 800 input and 2,000 output tokens; the ADP ranks balanced (`adp_balance` 1) unless
+    `balance` is 0."""
+    return deepseek_v3_inputs(chips, output_tokens=2000.0, weight_bytes=weight_bytes, popularity_cv=popularity_cv,
+                              adp_balance=np.array([balance]))
 
 # NVLinkOneSided dispatch + combine, GB200 NVL72, DeepSeek-V3 shape (h 7,168, top-8 of 256), BF16 both ways,
 # EP 8, tokens a rank -> (dispatch us, combine us): NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/
