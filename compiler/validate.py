@@ -436,6 +436,36 @@ SERVING = {
     "gpt-oss-120b": Serving("GPT_OSS_120B", 5010.64, 1278.2, {"server": (3.0, 0.080), "interactive": (2.0, 0.015)},
                             max_input=15330, prompt_cv=2243.73 / 5010.64),
 }
+# The format the engines compute a benchmark's released checkpoint in, where it is not what the alias's precision
+# gives (docs/accuracy.md "gpt-oss-120b by platform"): (benchmark, chip or generation) -> (workload fields, lets).
+# gpt-oss-120b's checkpoint is MXFP4 experts, bf16 attention / router / unembedding (openai/gpt-oss-120b model card,
+# 2025-08 [S]); the model's own lets give TensorRT-LLM's Blackwell W4A8_MXFP4_MXFP8 (RTX PRO 6000 included: SM 120
+# >= 100, HPE's v6.0 configs moe_backend CUTLASS) and AMD's mxfp4_fp8 on MI355X [P]. Chips without FP4 tensor cores
+# run the experts W4A16 (4-bit weights dequantized in the kernel, bf16 GEMMs): `precision` fp4 (the weights) and
+# `let fp4_expert_activation_bits` 16 (every GEMM at the bf16 rate).
+#  - Hopper: RedHat's v6.0 8x H200 (llm-d 0.5.0, vLLM 0.14.1, 8 replicas of tp 1, the released openai-gpt-oss-120b,
+#    no quantization or --kv-cache-dtype argument: closed/RedHat/src/gpt-oss-120b/setup/llm-d/H200/
+#    override_ms_gptoss120b_{offline,server}_v050.yaml, deploy_gptoss120b_v050.sh, systems/8xH200-LLM-D-Openshift.json,
+#    https://github.com/gbeezybez/inference_results_v6.0 @232fbf9, read 2026-12-05 [P]); vLLM's MXFP4 MoE on SM 90 is
+#    FlashInfer "MXFP4 BF16", Marlin or Triton, bf16 activations (`get_mxfp4_backend`, `mxfp4_w4a16_moe_quant_config`,
+#    https://github.com/vllm-project/vllm/blob/main/vllm/model_executor/layers/quantization/mxfp4.py, 2025-2026 [P];
+#    TensorRT-LLM likewise: `get_mxfp4_quant_algo` W4A16_MXFP4 below SM 100, tensorrt_llm/_torch/model_config.py [P]);
+#    KV cache vLLM's default "auto", the model's bf16 [P: no argument sets it].
+#  - Intel Arc Pro B60 / B60 Dual / B70 (Xe2: XMX bf16 / int8, no FP8 or FP4): vLLM XPU on /model/gpt-oss-120b-mxfp4,
+#    dtype bfloat16, kv_cache_dtype fp8 (closed/Intel/src/gpt-oss-120b/pytorch-xpu/model_init/gpt-oss-120b/
+#    init_env_shared, SUT.py `load_model`, same fork, read 2026-12-05 [P]); vLLM on XPU: "Using ipex marlin backend"
+#    (IpexMxfp4MoEMethod, mxfp4.py above [P]): W4A16.
+#  - MI355X: the model's W4A8 is AMD's (Quark --quant_scheme mxfp4_fp8, lm_head / self_attn / router excluded), but
+#    its KV cache is bf16: neither the Quark command (no --kv_cache_dtype, unlike AMD's Llama 2 70B) nor the vLLM
+#    engine configs (no kv_cache_dtype; dtype auto) set one (closed/AMD/setup/gpt-oss-120b/dataset_and_model/
+#    prepare_model.sh, closed/AMD/src/gpt-oss-120b/{offline,server}_mi355x.yaml, same fork, read 2026-12-05 [P]).
+_W4A16 = {"fp4_expert_activation_bits": 16.0}
+CHECKPOINT_FORMATS = {
+    ("gpt-oss-120b", "Hopper"): ({"precision": "fp4", "kv_precision": "bf16"}, _W4A16),
+    ("gpt-oss-120b", "MI355X"): ({"kv_precision": "bf16"}, {}),
+    **{("gpt-oss-120b", chip): ({"precision": "fp4", "kv_precision": "fp8"}, _W4A16)
+       for chip in ("Arc_Pro_B60", "Arc_Pro_B60_Dual", "Arc_Pro_B70")},
+}
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj"}
 TRAINING = {
     "gpt3": dict(model="GPT3_175B", tokens=1.25e9, seq=2048, batch=2048 * 2048, eval=25 * 12e6, evals=25,
@@ -1270,6 +1300,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["tpot_limit"] = Q(limits[1], "s")
     if serving.beams > 1:
         row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
+    checkpoint = CHECKPOINT_FORMATS.get((bench, alias.chip),
+                                        CHECKPOINT_FORMATS.get((bench, GENERATIONS.get(family, ""))))
+    if checkpoint is not None:                       # the engine's compute format ("gpt-oss-120b by platform")
+        fields.update(checkpoint[0])
+        row.lets.update(checkpoint[1])
     if serving.prompt_cv and scenario != "offline":
         row.lets["prompt_length_cv"] = float(serving.prompt_cv)   # the benchmark's prompt spread ("Prompt lengths")
     budget = serving.budgets.get((scenario, alias.chip),

@@ -1599,6 +1599,36 @@ def test_fp4_checkpoints_by_gemm_by_hand() -> None:
         assert v[f"s.{wide}.tokens_per_s"][0] <= v[f"s.{fp4}.tokens_per_s"][0]
 
 
+def test_fp4_weights_at_bf16_gemms_on_hopper_by_hand() -> None:
+    """W4A16 (docs/accuracy.md "gpt-oss-120b by platform"): on a chip without FP4 tensor cores (H200: bf16 989,
+    fp8 1,979 TFLOP/s) the engines run gpt-oss-120b's MXFP4 experts with bf16 activations (vLLM's SM 90 MXFP4 MoE
+    backends, TensorRT-LLM's W4A16_MXFP4). `precision` fp4 (the weights) with the workload's `let
+    fp4_expert_activation_bits = 16`: s_w = 0.30163 (attention, router, unembedding) and the routed share clipped to
+    1 - s_w = 0.69837 both at the bf16 rate, nothing left at the FP4 rate, so the GEMMs take exactly the time of the
+    all-bf16 model (same shape-efficiency law: the H200 has no FP4 knee or FP4 efficiency of its own), while the
+    weights are (N x 0.5 + N_w x 1.5) / tp bytes: (116,829,156,672 x 0.5 + 1,548,214,272 x 1.5) / 2 = 30.369 GB a
+    chip at tp 2, not N x 2 / 2 = 116.83 GB (the all-bf16 model, which needs the two chips). The model's own W4A8
+    (no workload let) takes s_w + s_x x 989 / 1,979 = 0.65064 of that time (its experts at the FP8 rate)."""
+    imports = "from systems import DGX_H200\nfrom models import GPT_OSS_120B\n"
+    fields = dict(model="GPT_OSS_120B", system="DGX_H200", accelerators=2, tp=2, pp=1, batch=64,
+                  input_tokens="1000 tok", output_tokens="1000 tok")
+    w4a16 = workload("w4a16", precision='"fp4"', **fields).replace(
+        "  }\n", "    let fp4_expert_activation_bits = 16\n  }\n")
+    body = w4a16 + workload("w4a8", precision='"fp4"', **fields) + workload("bf16", precision='"bf16"', **fields)
+    v = run(imports + "site s {\n" + body + "\n}\n")
+    full = {k: v[f"s.{k}.detail.decode_gemm_time"][0] * v[f"s.{k}.clock_fraction"][0]
+            for k in ("w4a16", "w4a8", "bf16")}
+    assert full["w4a16"] == pytest.approx(full["bf16"], rel=1e-9)
+    n, a, n_w = 116_829_156_672, 5_132_849_472, 1_548_214_272
+    s_w = n_w / a
+    s_x = 1 - s_w                                   # the routed share 0.70197 clipped (test above)
+    assert full["w4a8"] == pytest.approx((s_w + s_x * 989 / 1979) * full["bf16"], rel=1e-9)
+    assert full["w4a8"] / full["bf16"] == pytest.approx(0.65064, abs=1e-5)
+    assert v["s.w4a16.weights_per_chip"][0] == pytest.approx((n * 0.5 + n_w * 1.5) / 2, rel=1e-12)
+    assert v["s.w4a16.weights_per_chip"][0] == pytest.approx(30.369e9, rel=1e-4)
+    assert v["s.bf16.weights_per_chip"][0] == pytest.approx(n * 2 / 2, rel=1e-12)
+
+
 def _workload_values(v: dict, name: str) -> dict[str, float]:
     prefix = f"s.{name}."
     return {k[len(prefix):]: float(np.asarray(x, dtype=float).reshape(-1)[0]) for k, x in v.items()

@@ -575,3 +575,29 @@ def test_each_family_carries_one_serving_efficiency() -> None:
         by_family.setdefault(FAMILIES[chip], set()).add(lets)
     assert all(len(values) == 1 for values in by_family.values()), by_family
     assert FAMILIES["H200_NVL"] == FAMILIES["H200"] != FAMILIES["H100_NVL"] == FAMILIES["H100_PCIe"]
+
+
+def test_gpt_oss_compute_format_by_platform() -> None:
+    """gpt-oss-120b by platform (docs/accuracy.md): the engines compute the released MXFP4 checkpoint as the chip
+    allows. Hopper (RedHat's vLLM on H200) and Intel Xe2 (vLLM XPU) run W4A16: `precision` fp4 (the weights) with
+    the workload's `let fp4_expert_activation_bits` 16; KV bf16 on the H200 (vLLM's default, no argument sets it),
+    fp8 on the Arc cards (Intel's kv_cache_dtype). Blackwell (B300, RTX PRO 6000) and MI355X keep the alias's fp4
+    and the model's own W4A8 lets (MI355X with a bf16 KV cache: AMD sets none); another benchmark on the same H200
+    keeps fp8."""
+    oss = dict(round="inference-v6.0", benchmark="gpt-oss-120b", value="1")
+    h200 = _row(accelerator="NVIDIA H200-SXM-141GB", **oss)
+    assert (h200.fields["precision"], h200.fields["kv_precision"]) == ("fp4", "bf16")
+    assert h200.lets["fp4_expert_activation_bits"] == 16.0
+    for name in ("Intel(R) Arc Pro(R) B60", "Intel(R) Arc Pro(R) B70", "MS-Intel Arc Pro B60 Dual 48G Turbo"):
+        arc = _row(accelerator=name, num_accelerators="4", **oss)
+        assert (arc.fields["precision"], arc.fields["kv_precision"]) == ("fp4", "fp8"), name
+        assert arc.lets["fp4_expert_activation_bits"] == 16.0, name
+    for name in ("NVIDIA B300-SXM-270GB", "NVIDIA RTX PRO 6000 Blackwell Server Edition"):
+        row = _row(accelerator=name, **oss)
+        assert row.fields["precision"] == "fp4" and "kv_precision" not in row.fields, name
+        assert "fp4_expert_activation_bits" not in row.lets, name
+    mi355x = _row(accelerator="AMD Instinct MI355X", **oss)      # AMD's W4A8 (the model's), its KV cache bf16
+    assert (mi355x.fields["precision"], mi355x.fields["kv_precision"]) == ("fp4", "bf16")
+    assert "fp4_expert_activation_bits" not in mi355x.lets
+    llama = _row(accelerator="NVIDIA H200-SXM-141GB")
+    assert llama.fields["precision"] == "fp8" and "fp4_expert_activation_bits" not in llama.lets

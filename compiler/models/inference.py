@@ -745,7 +745,14 @@ activations on Blackwell (`get_mxfp4_quant_algo`: W4A8_MXFP4_MXFP8 on SM >= 100 
 backends; tensorrt_llm/_torch/model_config.py): on a B200 2.60x the all-FP4 time. NVIDIA's Llama 2 70B and Llama 3.1
 405B FP4 checkpoints quantize every linear layer of the transformer blocks to NVFP4 weights and activations
 (TensorRT-LLM examples/quantization/quantize.py --qformat nvfp4 = ModelOpt NVFP4_DEFAULT_CFG, lm_head excluded;
-v5.0 configs `gemm_plugin` fp4, `norm_quant_fusion`): they set neither.
+v5.0 configs `gemm_plugin` fp4, `norm_quant_fusion`): they set neither. The workload's `let
+fp4_expert_activation_bits` (4, 8 or 16) replaces the model's: the engine's kernels where the chip decides them. On
+chips without FP4 tensor cores the MXFP4 experts run W4A16 (4-bit weights dequantized in the kernel, bf16 GEMMs):
+vLLM on SM 90 (FlashInfer "MXFP4 BF16", Marlin or Triton; on Intel XPU "ipex marlin": vllm/model_executor/layers/
+quantization/mxfp4.py `get_mxfp4_backend`, https://github.com/vllm-project/vllm, 2025-2026 [P]) and TensorRT-LLM
+below SM 100 (`get_mxfp4_quant_algo` W4A16_MXFP4 [P]): at 16 bits s_x + s_w = 1 for gpt-oss-120b, every GEMM at
+the bf16 rate, the weights still 0.5 B (docs/accuracy.md "gpt-oss-120b by platform"; validate sets it for Hopper
+and Intel Arc rows). MXFP4's E8M0 scale, one byte a block of 32 (4.25 bits a weight), is not counted [U].
 
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +24% B200,
 +29% GB200; Server +47% / +60%, after the FP4 GEMM knee above, the attention by its kernels and NVLink5's measured
@@ -795,7 +802,7 @@ FP4_BF16_PARAMS = Option("fp4_bf16_params", "1", NON_NEGATIVE,
                          "every token's: at most its active parameters", at_most=("active_params", "params"))
 FP4_EXPERT_ACTIVATION_BITS = Option("fp4_expert_activation_bits", "1", Range(4.0, 16.0, values=(4.0, 8.0, 16.0)),
                                     "the activation bits of the routed experts' GEMMs of a model's FP4 checkpoint "
-                                    "(4, 8 or 16; FP4 checkpoints by GEMM)")
+                                    "(4, 8 or 16; FP4 checkpoints by GEMM); a workload's replaces its model's")
 MAX_BATCH_SIZE = Option("max_batch_size", "1", AT_LEAST_ONE,
                         "the sequences one serving engine (a tp x pp replica) holds at most (engine batch cap)")
 
@@ -2658,18 +2665,22 @@ def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray
     return 1.0 / ((1 - share) / peak + share / peak_wide), b / 8 + share * (b_wide - b) / 8
 
 
-def _fp4_checkpoint_by_gemm(model, arch, peak: np.ndarray, peak_fp8: np.ndarray, peak_bf16: np.ndarray):
+def _fp4_checkpoint_by_gemm(model, arch, peak: np.ndarray, peak_fp8: np.ndarray, peak_bf16: np.ndarray,
+                            bits: np.ndarray | None = None):
     """An FP4 checkpoint whose GEMMs do not all run at the FP4 rate (module docstring, "FP4 checkpoints by GEMM"):
     the model's `let fp4_bf16_params` N_w GEMM parameters kept in bf16 (every token's: attention projections,
     router, unembedding) run at the bf16 rate, the routed experts at the rate of their activations' format
     (`let fp4_expert_activation_bits` 4, 8 or 16: W4A4, W4A8, W4A16), the rest at the FP4 rate. Shares of a
     token's GEMM FLOPs s_w = N_w / A, s_x = A_exp / A (0 at 4 bits), the rate 1 / (s_w / P_bf16 + s_x / P_x +
-    (1 - s_w - s_x) / P), and a weight b / 8 + N_w (2 - b / 8) / N bytes on average. Returns (rate, bytes)."""
+    (1 - s_w - s_x) / P), and a weight b / 8 + N_w (2 - b / 8) / N bytes on average. `bits`, where given, is the
+    engine's expert activation width (the workload's `let fp4_expert_activation_bits`: W4A16 on chips without FP4
+    tensor cores, "FP4 checkpoints by GEMM") and replaces the model's. Returns (rate, bytes)."""
     active, params = arch.active, arch.params
     wide = model.get("fp4_bf16_params", FP4_BF16_PARAMS) if model.has("fp4_bf16_params") else np.zeros(1)
     s_wide = np.clip(wide / active, 0.0, 1.0)
-    bits = (model.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)
-            if model.has("fp4_expert_activation_bits") else np.asarray([4.0]))
+    if bits is None:
+        bits = (model.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)
+                if model.has("fp4_expert_activation_bits") else np.asarray([4.0]))
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(arch.experts > 0, arch.experts_active / np.where(arch.experts > 0, arch.experts, 1), 0.0)
     s_exp = np.where(bits > 4, np.clip(arch.expert_params * share / active, 0.0, 1.0 - s_wide), 0.0)
@@ -2822,8 +2833,12 @@ def _inputs(ctx, prefill_in_step: bool = True):
     if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
         peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
                                             _peak(chip, WIDER_FORMAT[precision]))
-    elif precision == "fp4" and (model.has("fp4_bf16_params") or model.has("fp4_expert_activation_bits")):
-        peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8"), _peak(chip, "bf16"))
+    elif precision == "fp4" and (model.has("fp4_bf16_params") or model.has("fp4_expert_activation_bits")
+                                 or ctx.is_set("fp4_expert_activation_bits")):
+        engine_bits = (ctx.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)   # the engine's kernels
+                       if ctx.is_set("fp4_expert_activation_bits") else None)               # (W4A16 on Hopper)
+        peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8"), _peak(chip, "bf16"),
+                                                     engine_bits)
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's

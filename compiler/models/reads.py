@@ -47,7 +47,7 @@ _INFERENCE_SOLVE = (
     # a mixed-precision checkpoint's bits per weight and its wide format's rate (inference.py "Mixed weights")
     "let:weight_bits", "ref:rack.all:chip.bf16",
     # an FP4 checkpoint's GEMMs by precision (inference.py "FP4 checkpoints by GEMM")
-    "ref:model.let:fp4_bf16_params", "ref:model.let:fp4_expert_activation_bits",
+    "ref:model.let:fp4_bf16_params", "ref:model.let:fp4_expert_activation_bits", "let:fp4_expert_activation_bits",
     # the FP4 GEMM knee of Blackwell chips (`let gemm_half_rows_fp4`), read where serving_efficiency_fp4 is
     "ref:rack.all:chip.let:gemm_half_rows_fp4", "ref:rack.all:cpu.let:gemm_half_rows_fp4",
     "ref:rack.all:dpu.let:gemm_half_rows_fp4", "ref:rack.all:memory.let:gemm_half_rows_fp4",
