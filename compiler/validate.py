@@ -696,7 +696,9 @@ SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
 # scenario: AMD's v5.0 Llama 2 70B configs `num_scheduler_steps` 11 Offline (offline_mi325x.yaml) and 9 Server
 # (server_mi300x.yaml), as copied by a partner: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/code/
 # llama2-70b-99.9/harness_llm/models/llama2-70b/, 2025, read 2026-12-05 [P]; MangoBoost's MI300X (LLMBoost) taken alike
-# [U]; v4.1's harness predates vLLM's multi-step scheduling (0.6.0, 2024-09) and keeps 1; the v5.1 rows of
+# [U]; v4.1's harness predates vLLM's multi-step scheduling (0.6.0, 2024-09) and sets no `--num-scheduler-steps`
+# (mlcommons/inference_results_v4.1 closed/AMD/code/llama2-70b-99.9/test_VllmFp8/test_VllmFp8_SyncServer_audit.sh,
+# 2024-08 [P]): it keeps 1; the v5.1 rows of
 # SCHEDULER_STEPS_BY_CHIP (AMD's vLLM `num_scheduler_steps`) take theirs (docs/accuracy.md "MI325X: multi-step host work")
 HOST_STEPS = {("inference-v5.0", "CDNA3 FP8", "offline"): 11, ("inference-v5.0", "CDNA3 FP8", "server"): 9}
 # ... and by round, model, scenario and chip where the submitter's configs differ by chip, taken before the family's:
