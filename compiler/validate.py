@@ -692,6 +692,15 @@ FAMILIES = {"H100_SXM": "Hopper FP8", "H200": "Hopper FP8", "H200_CTS": "Hopper 
 GENERATIONS = {"Hopper FP8": "Hopper", "Hopper add-in FP8": "Hopper", "Blackwell FP4": "Blackwell"}
 # forward steps per scheduling round of the serving engine, by round and chip family ("Scheduling rounds")
 SCHEDULER_STEPS = {("inference-v5.0", "CDNA3 FP8"): 9}
+# forward steps per host round (`host_steps`: the per-step overheads are paid once a round), by round, family and
+# scenario: AMD's v5.0 Llama 2 70B configs `num_scheduler_steps` 11 Offline (offline_mi325x.yaml) and 9 Server
+# (server_mi300x.yaml), as copied by a partner: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/code/
+# llama2-70b-99.9/harness_llm/models/llama2-70b/, 2025, read 2026-12-05 [P]; MangoBoost's MI300X (LLMBoost) taken alike
+# [U]; v4.1's harness predates vLLM's multi-step scheduling (0.6.0, 2024-09) and sets no `--num-scheduler-steps`
+# (mlcommons/inference_results_v4.1 closed/AMD/code/llama2-70b-99.9/test_VllmFp8/test_VllmFp8_SyncServer_audit.sh,
+# 2024-08 [P]): it keeps 1; the v5.1 rows of
+# SCHEDULER_STEPS_BY_CHIP (AMD's vLLM `num_scheduler_steps`) take theirs (docs/accuracy.md "MI325X: multi-step host work")
+HOST_STEPS = {("inference-v5.0", "CDNA3 FP8", "offline"): 11, ("inference-v5.0", "CDNA3 FP8", "server"): 9}
 # ... and by round, model, scenario and chip where the submitter's configs differ by chip, taken before the family's:
 # AMD's MLPerf Inference v5.1 harness configs (`num_scheduler_steps` of vllm_engine_config; ntuhpc/inference_results_v5.1
 # closed/AMD/code/llama2-70b-99/harness_llm/models/llama2-70b/{server,interactive}_{mi300x,mi325x}.yaml and
@@ -1341,6 +1350,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
                                         SCHEDULER_STEPS.get((round_, family)))
     if steps and scenario != "offline":
         row.lets["scheduler_steps"] = float(steps)   # vLLM's multi-step scheduling ("Scheduling rounds" above)
+    host = HOST_STEPS.get((round_, family, scenario)) or SCHEDULER_STEPS_BY_CHIP.get((round_, serving.model, scenario,
+                                                                                      alias.chip))
+    if host:
+        row.lets["host_steps"] = float(host)         # the host work once a multi-step round ("Scheduling rounds")
     adp = ADP_BALANCE_STEPS.get((round_, alias.chip))
     if adp and scenario == "server" and serving.model in ADP_BALANCE_MODELS:
         row.lets["scheduler_steps"] = float(adp)     # the ADP balancer's release ("Attention-data-parallel balance")

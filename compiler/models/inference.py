@@ -346,7 +346,12 @@ Prefill of one request (time to first token):
     further steps of mean length t_iter [D]:
             TTFT_q += q (n - 1) t_iter                  (p50: half the round, p99: 0.99 of it)
     TPOT and the step are unchanged (the prompts' work per step is the same on average); the rate cut below
-    includes it. MLPerf v5.0 AMD (vLLM, n = 9: compiler/validate.py "Scheduling rounds") measures TTFT p50 at
+    includes it. The same engine does its host work once a round (`host_steps` n_h, 1 by default: vLLM's
+    multi-step scheduling prepares n_h steps' inputs at once and the steps between advance on the GPU), so a step
+    carries the per-step overheads over n_h [P/D]:
+            t_over = (t0 + B ts) / n_h
+    MLPerf v5.0 AMD (n_h = 11 Offline, 9 Server, AMD's configs: compiler/validate.py "Scheduling rounds"):
+    MI325X Llama 2 70B Offline -20% -> -13% before a refit (the overhead is 95 of 820 ms of the model's step). MLPerf v5.0 AMD (vLLM, n = 9: compiler/validate.py "Scheduling rounds") measures TTFT p50 at
     6.5-7.8 mean steps, where n = 1 gives ~1.9.
     The rate is cut until TTFT_p99 <= ttft_limit (_budget_utilization: TTFT_p99 rises with rho, its root by
     bisection).
@@ -1030,6 +1035,18 @@ scheduler_steps = Assumption(
     "then waits for the rest of the round in flight, uniform over its n - 1 further steps: the quantile q of the "
     "time to first token gains q (n - 1) mean steps. Set `let scheduler_steps = n` on the workload (MLPerf: "
     "AMD's v5.0 vLLM harness runs 9, see compiler/validate.py)", range=AT_LEAST_ONE)
+host_steps = Assumption(
+    "host_steps", 1.0, "1",
+    "forward steps over which a serving engine does its per-step host work once (the step's scheduling, its "
+    "inputs' preparation and its outputs' processing: `step_overhead` and `seq_overhead`, which are per step and "
+    "per sequence of a step with n = 1) [P/D]: vLLM's multi-step scheduling runs the scheduler and prepares the "
+    "inputs once per `num_scheduler_steps` n forward steps ('performs scheduling and input preparation once and "
+    "runs the model for n consecutive steps ... spreads the CPU overhead across multiple steps', +28% throughput "
+    "on Llama 70B on 4 H100: vLLM v0.6.0 release blog, 2024-09-05, https://github.com/vllm-project/"
+    "vllm-project.github.io/blob/main/_posts/2024-09-05-perf-update.md [P]; vllm-project/vllm pull request 7000); a step then carries t0 / n + B ts / n of host "
+    "time (the whole overhead taken as host work [U]: AMD's MLPerf configs also set `detokenize: False`). 1: every "
+    "step pays it (TensorRT-LLM's executor loop, vLLM before 0.6.0). Set `let host_steps = n` on the workload "
+    "(MLPerf v5.0 AMD rows, Offline 11 and Server 9: compiler/validate.py 'Scheduling rounds')", range=AT_LEAST_ONE)
 whole_prompts = Assumption(
     "whole_prompts", 0.0, "1",
     "1 for a serving engine without chunked context, in server and interactive scenarios [P]: a prompt's context "
@@ -2874,8 +2891,9 @@ def _inputs(ctx, prefill_in_step: bool = True):
         link_eff=_chip_or_default(ctx, chip, "link_efficiency", link_efficiency),
         # a GPU's MoE kernels' fixed time; a dataflow chip's layer stages are sram_stage_latency's (no kernels)
         moe_layer_latency=np.where(platform.sram_only(), 0.0, ctx.get("moe_layer_latency", moe_layer_latency)),
-        step_overhead=ctx.get("step_overhead", step_overhead),
-        seq_overhead=ctx.get("seq_overhead", seq_overhead),
+        # per-step host work done once every host_steps forward steps (vLLM multi-step scheduling: host_steps)
+        step_overhead=ctx.get("step_overhead", step_overhead) / ctx.get("host_steps", host_steps),
+        seq_overhead=ctx.get("seq_overhead", seq_overhead) / ctx.get("host_steps", host_steps),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         output_cv=ctx.get("output_length_cv", output_length_cv),
         draft_tokens=ctx.get("draft_tokens", draft_tokens), draft_tau=_draft_tau(ctx),
