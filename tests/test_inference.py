@@ -1848,6 +1848,15 @@ def test_expert_imbalance_law() -> None:
     assert M.expert_imbalance(2048.0, 8.0) == pytest.approx(simulated, rel=0.01)
 
 
+def _step_from_terms(v: dict, name: str) -> float:
+    """The decode step rebuilt from the terms `factory explain` shows for workload `name` (its detail.* outputs):
+    the GEMMs or the weight reads, attention or the KV reads, then every other term added."""
+    d = {k.rsplit(".", 1)[1]: v[k][0] for k in v if k.startswith(f"{name}.detail.")}
+    return (max(d["decode_gemm_time"], d["decode_weights_time"]) + max(d["decode_attention_time"], d["decode_kv_time"])
+            + d["decode_context_attention_time"] + d["decode_tp_time"] + d["decode_pp_time"]
+            + d["decode_overhead_time"] + d["layer_latency_time"] + d["decode_moe_time"] + d["decode_elementwise_time"])
+
+
 def test_elementwise_kernels_by_hand() -> None:
     """The memory-bound elementwise kernels of the step (module docstring, "Elementwise work"; docs/accuracy.md
     "Elementwise work in the inference step"), switched on by `let elementwise_kernels = 1`. Llama 3.1 405B (126
@@ -1889,11 +1898,7 @@ def test_elementwise_kernels_by_hand() -> None:
     assert v["s.on.detail.prefill_elementwise_time"][0] == pytest.approx(9400 * per_token, rel=1e-6)
     assert v["s.off.detail.decode_elementwise_time"][0] == 0.0
     assert v["s.off.detail.prefill_elementwise_time"][0] == 0.0
-    d = {k.rsplit(".", 1)[1]: v[k][0] for k in v if k.startswith("s.on.detail.")}   # the step's terms add up
-    step = (max(d["decode_gemm_time"], d["decode_weights_time"]) + max(d["decode_attention_time"], d["decode_kv_time"])
-            + d["decode_context_attention_time"] + d["decode_tp_time"] + d["decode_pp_time"]
-            + d["decode_overhead_time"] + d["layer_latency_time"] + d["decode_moe_time"] + d["decode_elementwise_time"])
-    assert v["s.on.tpot"][0] == pytest.approx(step, rel=1e-9)
+    assert v["s.on.tpot"][0] == pytest.approx(_step_from_terms(v, "s.on"), rel=1e-9)   # the step's terms add up
     assert v["s.on.tpot"][0] > v["s.off.tpot"][0]
 
 
@@ -1938,11 +1943,7 @@ def test_swiglu_kernel_by_hand() -> None:
     for name in ("fused", "off"):
         assert v[f"s.{name}.detail.decode_elementwise_time"][0] == 0.0
         assert v[f"s.{name}.detail.prefill_elementwise_time"][0] == 0.0
-    d = {k.rsplit(".", 1)[1]: v[k][0] for k in v if k.startswith("s.on.detail.")}   # the step's terms add up
-    step = (max(d["decode_gemm_time"], d["decode_weights_time"]) + max(d["decode_attention_time"], d["decode_kv_time"])
-            + d["decode_context_attention_time"] + d["decode_tp_time"] + d["decode_pp_time"]
-            + d["decode_overhead_time"] + d["layer_latency_time"] + d["decode_moe_time"] + d["decode_elementwise_time"])
-    assert v["s.on.tpot"][0] == pytest.approx(step, rel=1e-9)
+    assert v["s.on.tpot"][0] == pytest.approx(_step_from_terms(v, "s.on"), rel=1e-9)   # the step's terms add up
     assert v["s.on.tpot"][0] > v["s.fused.tpot"][0]
 
 
