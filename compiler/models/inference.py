@@ -1478,11 +1478,16 @@ def swiglu_kernel_bytes(h, D, kv, L, active, tp, weight_bytes) -> np.ndarray:
     tp 1 (f = 28,939: the FFN's 28,672 and the embeddings' share): 9 f = 260,454 bytes a token and layer, 20.8 MB a
     token over 80 layers, 4.82 us on an H200 at 4.8 TB/s x 3.02 / 3.35 (tests/test_inference.py)."""
     a = ACTIVATION_BYTES
-    w = np.asarray(weight_bytes, dtype=float)
-    quant = np.where(w <= 1.0 + 1e-9, 1.0, 0.0)
-    q = np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)
+    quant, q = _quantized_inputs(weight_bytes)
     f = np.maximum(active / L - h * (2 * D + kv), 0.0) / (3 * h)
     return (3 * a * f + quant * (a + q) * f) / tp
+
+
+def _quantized_inputs(weight_bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(1 where the GEMMs take quantized inputs, weights of at most 1 byte, else 0; the bytes of a quantized
+    activation value: 0.5 + 1/16 for NVFP4, 1 for FP8), for the elementwise kernels that write them."""
+    w = np.asarray(weight_bytes, dtype=float)
+    return np.where(w <= 1.0 + 1e-9, 1.0, 0.0), np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)
 
 
 def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in_gemm=0.0) -> np.ndarray:
@@ -1499,14 +1504,12 @@ def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in
     gate-up GEMM applies SwiGLU in its epilogue and writes the quantized product (TensorRT-LLM's
     `gemm_swiglu_plugin`), so the SiLU-and-multiply and its quantize kernel move nothing."""
     a = ACTIVATION_BYTES
-    w = np.asarray(weight_bytes, dtype=float)
-    quant = np.where(w <= 1.0 + 1e-9, 1.0, 0.0)                      # the GEMMs take quantized inputs
-    q = np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)                    # bytes of a quantized activation value
-    f = np.maximum(active / L - h * (2 * D + kv), 0.0) / (3 * h)
+    quant, q = _quantized_inputs(weight_bytes)
     replicated = 2 * h * (4 * a + quant * (q - a))                   # add-RMSNorm: 4 a, fused quantize: 3 a + q
-    swiglu = (1 - np.asarray(swiglu_in_gemm, dtype=float)) * (3 * a * f + quant * (a + q) * f)
-    split = a * (D + kv) + a * D + kv_bytes * kv + quant * (a + q) * D + swiglu
-    return replicated + split / tp
+    swiglu = (1 - np.asarray(swiglu_in_gemm, dtype=float)) * swiglu_kernel_bytes(h, D, kv, L, active, tp,
+                                                                                  weight_bytes)
+    split = a * (D + kv) + a * D + kv_bytes * kv + quant * (a + q) * D
+    return replicated + split / tp + swiglu
 
 
 def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch, ep=None) -> dict[str, np.ndarray]:
