@@ -1439,13 +1439,9 @@ def expert_imbalance(assignments, chips) -> np.ndarray:
     """gamma = E[max over c chips of the routed (token, expert) pairs a chip receives] / their mean, the routing
     multinomial (each of n pairs to one of c equal chips) in its normal approximation: the mean n / c, the standard
     deviation sqrt(n (1/c)(1 - 1/c)), so gamma = 1 + z_c sqrt((c - 1) / n), z_c = E[max of c standard normals]
-    (_normal_max) [D] (module docstring, "Expert parallelism": rank imbalance). c = 1 or n = 0: 1."""
-    n, c = np.broadcast_arrays(np.asarray(assignments, dtype=float), np.asarray(chips, dtype=float))
-    z = np.zeros_like(c)
-    for v in np.unique(np.round(c[c > 1.5])):
-        z = np.where(np.round(c) == v, _normal_max(int(v)), z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((c > 1.5) & (n > 0), 1 + z * np.sqrt((c - 1) / np.maximum(n, 1e-300)), 1.0)
+    (_normal_max) [D] (module docstring, "Expert parallelism": rank imbalance). c = 1 or n = 0: 1. The law of
+    rank_imbalance with equally popular experts."""
+    return rank_imbalance(assignments, chips, 0.0, 0.0, 1.0)
 
 
 def rank_imbalance(assignments, chips, experts, popularity_cv, ranks) -> np.ndarray:
