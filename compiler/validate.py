@@ -1269,6 +1269,12 @@ def _scaleup(alias: Alias, n: float, source: str) -> float:
     return n / nodes if nodes else min(n, 8)
 
 
+def _by_chip(table: dict, first: str, chip: str, family: str):
+    """table[(first, chip)], else table[(first, the chip's generation)] (GENERATIONS: "Hopper", "Blackwell"), else
+    None: data given for one chip or for every chip of its generation."""
+    return table.get((first, chip), table.get((first, GENERATIONS.get(family, ""))))
+
+
 def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) -> None:
     d = row.data
     bench, interactive = _benchmark(d["benchmark"])
@@ -1309,15 +1315,13 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         fields["tpot_limit"] = Q(limits[1], "s")
     if serving.beams > 1:
         row.lets = {"beams": float(serving.beams)}   # the beams of a request: rows sharing its prompt (inference)
-    checkpoint = CHECKPOINT_FORMATS.get((bench, alias.chip),
-                                        CHECKPOINT_FORMATS.get((bench, GENERATIONS.get(family, ""))))
+    checkpoint = _by_chip(CHECKPOINT_FORMATS, bench, alias.chip, family)
     if checkpoint is not None:                       # the engine's compute format ("gpt-oss-120b by platform")
         fields.update(checkpoint[0])
         row.lets.update(checkpoint[1])
     if serving.prompt_cv and scenario != "offline":
         row.lets["prompt_length_cv"] = float(serving.prompt_cv)   # the benchmark's prompt spread ("Prompt lengths")
-    budget = serving.budgets.get((scenario, alias.chip),
-                                 serving.budgets.get((scenario, GENERATIONS.get(family, ""))))
+    budget = _by_chip(serving.budgets, scenario, alias.chip, family)
     if budget is not None and round_ == "inference-v5.0":
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
         if SERIAL_CHUNKS_APPLIED:                    # measured, not applied ("Serial context chunks" above)
