@@ -1038,11 +1038,10 @@ def _solve(ctx) -> dict:
     evaluations = ctx.get("evaluations", 1.0)
     fixed = _fixed(ctx)
     layouts = LAYOUTS[0].size
-    size = max(np.size(v) for v in _pack(hw, arch, job, fixed, n=n, tokens=tokens, eval_tokens=eval_tokens,
-                                         evaluations=evaluations).values())
+    packed = _pack(hw, arch, job, fixed, n=n, tokens=tokens, eval_tokens=eval_tokens, evaluations=evaluations)
+    size = max(np.size(v) for v in packed.values())
     # each distinct scenario's best layout among its own candidates (tp, pp, micro-batch at its own n)
-    cols, inverse = _distinct(_pack(hw, arch, job, fixed, n=n, tokens=tokens, eval_tokens=eval_tokens,
-                                    evaluations=evaluations), size)
+    cols, inverse = _distinct(packed, size)
     parts = []
     for rows in _blocks(_rows(cols), layouts):
         hw_r, arch_r, job_r, fixed_r, more = _unpack(cols, rows)
