@@ -7,7 +7,8 @@ configurations) array, evaluated in one pass; nothing loops over configurations.
 
 Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below; all quantities SI):
     N, A        total and active parameters; L layers; h hidden size; D = heads * head_dim (attention width)
-    w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5; a mixed checkpoint bits / 8: Mixed weights,
+    w, k, a     bytes per weight (bf16 2, fp8/int8 1, fp4 0.5 + its block's scale: FP4 weights; a mixed checkpoint
+                bits / 8: Mixed weights,
                 below), per KV value (default fp8 when the chip has fp8), per activation (2)
     kv          KV bytes per token = L * kv_width * k, kv_width = 2 * kv_heads * head_dim, or the model's
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
@@ -728,6 +729,15 @@ configs/mixtral-8x7b, as copied in ntuhpc/mlperf_inference_results_v5.0 closed/C
 sets it: validate does not give the v5.0 Mixtral rows their bits, since on the calibration file it moves Hopper
 Mixtral v5.0 from 3-8% slow to 10-15% slow and raises the Server median 7.6% -> 9.0% (docs/accuracy.md).
 
+FP4 weights (`fp4_weight_bytes`; `let fp4_scale_block`) [P]: an FP4 weight is stored as a 4-bit E2M1 value and its
+share of the 8-bit scale of its block, b4 = 0.5 + 1 / block bytes: NVFP4 (NVIDIA Blackwell and its FP4 checkpoints)
+scales blocks of 16 values with an E4M3 (plus one FP32 scale a tensor, left out: 4 bytes in millions of values),
+0.5625 B; MXFP4 (OCP MX v1.0: AMD CDNA4, AWS Trainium3, the released gpt-oss checkpoints) blocks of 32 with an E8M0,
+0.53125 B. The block is the workload's `let`, else the model's (the checkpoint's format: gpt-oss 32), else the
+chip's (stdlib/chips.factory: MI350X, MI355X, Trainium3 32), else 16. It sets the weights' memory, the KV room left
+and the weight reads; the GEMM rate stays the format's (the scales are applied in the tensor cores). Before
+2026-12-05 an FP4 weight was 0.5 B: Llama 3.1 405B NVFP4 at tp 2 held 101.5 GB a chip where it holds 114.1 GB.
+
 FP4 checkpoints by GEMM (`let fp4_bf16_params`, `let fp4_expert_activation_bits` of a model; `_fp4_checkpoint_by_gemm`;
 docs/accuracy.md "The precision each GEMM of NVIDIA's Blackwell checkpoints runs at"). At `precision = "fp4"` a
 model's FP4 checkpoint may keep some GEMMs wide and run its routed experts with wider activations:
@@ -737,7 +747,8 @@ model's FP4 checkpoint may keep some GEMMs wide and run its routed experts with 
     s_x   = A_exp / A  (bits 8 or 16; 0 at 4)       the routed experts' share, at their activations' rate P_x
                                                      (W4A8: the FP8 rate; W4A16: the bf16 rate; clipped to 1 - s_w)
     P_eff = 1 / (s_w / P_bf16 + s_x / P_x + (1 - s_w - s_x) / P_fp4)
-    w     = 0.5 + N_w (2 - 0.5) / N                  bytes a weight on average (weights, KV room, weight reads)
+    w     = b4 + N_w (2 - b4) / N                    bytes a weight on average (weights, KV room, weight reads;
+                                                     b4 the FP4 weight's bytes: FP4 weights, above)
 P_eff replaces P as the Mixed weights' rate does (`let weight_bits` on the workload takes precedence); the knee m0
 stays the FP4 one and the shares are spread over the dense and expert GEMMs' shape efficiencies alike, and the
 wide bytes over the weights read at the experts' touched share [U: the wide parameters are dense, read every step:
@@ -1112,6 +1123,15 @@ PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use
 ACTIVATION_BYTES = 2.0
 NVFP4_VALUE_BYTES = 0.5 + 1.0 / 16   # an NVFP4 value and its share of the FP8 (E4M3) scale of its 16-value block [P]
+fp4_scale_block = Assumption(
+    "fp4_scale_block", 16.0, "1",
+    "the FP4 weights that share one 8-bit scale, so an FP4 weight is stored in 0.5 + 1 / block bytes (FP4 "
+    "weights, module docstring) [P]: 16 for NVFP4, an E2M1 value per 16-value block with one E4M3 scale (and one "
+    "FP32 scale per tensor, negligible), NVIDIA's Blackwell format and its FP4 checkpoints' (developer.nvidia.com/blog/"
+    "introducing-nvfp4-for-efficient-and-accurate-low-precision-inference, 2025-06); 32 for MXFP4, one E8M0 scale per "
+    "32 values (OCP Microscaling Formats (MX) Specification v1.0, opencompute.org, 2023-09), AMD CDNA4's and the "
+    "released gpt-oss checkpoints' format. A workload's, else its model's (the checkpoint), else its chip's `let`",
+    range=Range(1.0, 1024.0, integral=True))
 # the memory-bound elementwise kernels stream at the copy rate measured on one H100, 3.02 of 3.35 TB/s
 # (reference/h100_microbench.md [P]; the training model's HBM_EFFICIENCY)
 ELEMENTWISE_BANDWIDTH_EFFICIENCY = 3.02 / 3.35
@@ -2681,8 +2701,21 @@ def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray
     return 1.0 / ((1 - share) / peak + share / peak_wide), b / 8 + share * (b_wide - b) / 8
 
 
+def fp4_weight_bytes(ctx, model, chip) -> np.ndarray:
+    """Bytes an FP4 weight is stored in: 0.5 for its E2M1 value plus its share of the 8-bit scale of its block,
+    1 / `fp4_scale_block` (16 values for NVFP4, 32 for MXFP4; module docstring, "FP4 weights"). The block is the
+    workload's `let`, else its model's (the checkpoint's format), else its chip's (the vendor's format)."""
+    if ctx.is_set("fp4_scale_block"):
+        block = ctx.get("fp4_scale_block", fp4_scale_block)
+    elif model.has("fp4_scale_block"):
+        block = model.get("fp4_scale_block", fp4_scale_block)
+    else:
+        block = _chip_or_default(ctx, chip, "fp4_scale_block", fp4_scale_block)
+    return PRECISION_BYTES["fp4"] + 1.0 / np.asarray(block, dtype=float)
+
+
 def _fp4_checkpoint_by_gemm(model, arch, peak: np.ndarray, peak_fp8: np.ndarray, peak_bf16: np.ndarray,
-                            bits: np.ndarray | None = None):
+                            bits: np.ndarray | None = None, fp4_bytes=PRECISION_BYTES["fp4"]):
     """An FP4 checkpoint whose GEMMs do not all run at the FP4 rate (module docstring, "FP4 checkpoints by GEMM"):
     the model's `let fp4_bf16_params` N_w GEMM parameters kept in bf16 (every token's: attention projections,
     router, unembedding) run at the bf16 rate, the routed experts at the rate of their activations' format
@@ -2702,7 +2735,7 @@ def _fp4_checkpoint_by_gemm(model, arch, peak: np.ndarray, peak_fp8: np.ndarray,
     s_exp = np.where(bits > 4, np.clip(arch.expert_params * share / active, 0.0, 1.0 - s_wide), 0.0)
     peak_exp = np.where(bits > 8, peak_bf16, peak_fp8)
     rate = 1.0 / (s_wide / peak_bf16 + s_exp / peak_exp + (1 - s_wide - s_exp) / peak)
-    b = PRECISION_BYTES["fp4"]
+    b = fp4_bytes                                                 # an FP4 weight with its block's scale
     return rate, b + np.minimum(wide, params) * (PRECISION_BYTES["bf16"] - b) / params
 
 
@@ -2846,6 +2879,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
     chip = platform.chip
     peak = _peak(chip, precision)                                 # at the full clock: the search applies the
     weight_bytes = np.asarray([PRECISION_BYTES[precision]])
+    if precision == "fp4":                                        # an FP4 weight and its block's scale (FP4 weights)
+        weight_bytes = fp4_weight_bytes(ctx, model, chip)
     if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
         peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
                                             _peak(chip, WIDER_FORMAT[precision]))
@@ -2854,7 +2889,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         engine_bits = (ctx.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)   # the engine's kernels
                        if ctx.is_set("fp4_expert_activation_bits") else None)               # (W4A16 on Hopper)
         peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8"), _peak(chip, "bf16"),
-                                                     engine_bits)
+                                                     engine_bits, weight_bytes)
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's

@@ -48,6 +48,13 @@ _INFERENCE_SOLVE = (
     "let:weight_bits", "ref:rack.all:chip.bf16",
     # an FP4 checkpoint's GEMMs by precision (inference.py "FP4 checkpoints by GEMM")
     "ref:model.let:fp4_bf16_params", "ref:model.let:fp4_expert_activation_bits", "let:fp4_expert_activation_bits",
+    # an FP4 weight's block scale (inference.py "FP4 weights"): the workload's, the model's or the chip's block
+    "let:fp4_scale_block", "ref:model.let:fp4_scale_block",
+    "ref:rack.all:chip.let:fp4_scale_block", "ref:rack.all:cpu.let:fp4_scale_block",
+    "ref:rack.all:dpu.let:fp4_scale_block", "ref:rack.all:memory.let:fp4_scale_block",
+    "ref:rack.all:nic.let:fp4_scale_block", "ref:rack.all:server.let:fp4_scale_block",
+    "ref:rack.all:storage.let:fp4_scale_block", "ref:rack.all:switch.let:fp4_scale_block",
+    "ref:system.parts:*.let:fp4_scale_block",
     # the FP4 GEMM knee of Blackwell chips (`let gemm_half_rows_fp4`), read where serving_efficiency_fp4 is
     "ref:rack.all:chip.let:gemm_half_rows_fp4", "ref:rack.all:cpu.let:gemm_half_rows_fp4",
     "ref:rack.all:dpu.let:gemm_half_rows_fp4", "ref:rack.all:memory.let:gemm_half_rows_fp4",
