@@ -71,7 +71,8 @@ of its rows within 10% (more than half within 10% puts the median at or below 10
     bootstrap   RESAMPLES (2,000) resamples, each drawing as many clusters as the category has, with replacement,
                 and keeping every row of each cluster drawn; the median |error| of each resample (np.median's, the
                 mean of the two middle rows of an even count); the interval is their 2.5th and 97.5th percentiles.
-                A fixed seed (SEED, the same for every category): the same input prints the same interval.
+                A fixed seed (SEED, the same for every category; NumPy's default_rng): the same input prints the same
+                interval.
     assumes     the clusters are exchangeable draws from the submissions the model will be asked about: the
                 interval is the sampling uncertainty of the median over WHICH configurations were submitted.
     does not    cover systematic model error (a bias shared by every row of a chip or benchmark moves the median
