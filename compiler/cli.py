@@ -554,7 +554,8 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @_guard
 def validate(csv_path, do_fit, user, fmt, latency_at):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power
-    rows: predicted, measured and error per row; per category the median and worst error and the coverage; the rows
+    rows: predicted, measured and error per row; per category the median error with its 95% interval (a bootstrap
+    over the submissions' configurations), the share of rows within 10%, the worst error and the coverage; the rows
     not covered with the reason), or with --user your own CSV of spec outputs and measured values.
 
     A row that cannot be read (too few fields, an unclosed quote, a measured value that is not a number above 0, a

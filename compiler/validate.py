@@ -58,6 +58,31 @@ Throughput and latency rows of an MLCommons reference-implementation run (the CM
 the reference SUT fed by one client worker through an API server) are not covered: they measure that harness, not
 the accelerators (REFERENCE_IMPLEMENTATION_REASON; docs/accuracy.md "Add-in cards").
 
+How sure a category's median |error| is (`summary`, `median_interval`): the acceptance gate is "every category's
+median |error| <= 10%", and a median of a few hundred rows that come in clusters can move by a point when one row
+moves. Each category therefore also gets a 95% interval of its median |error| by a cluster bootstrap, and the share
+of its rows within 10% (more than half within 10% puts the median at or below 10%, fewer than half above it).
+    cluster     one submission's configuration (`cluster_key`): round, benchmark without its accuracy suffix,
+                scenario, system, accelerator and count. Rows of one cluster are not independent draws: the
+                `-99` and `-99.9` variants are often the same run listed twice, and a submission's rows share its
+                system and software. Resampling rows would count such a run twice as evidence and narrow the
+                interval for nothing; resampling whole clusters does not (a run listed twice leaves the
+                interval as it is).
+    bootstrap   RESAMPLES (2,000) resamples, each drawing as many clusters as the category has, with replacement,
+                and keeping every row of each cluster drawn; the median |error| of each resample (np.median's, the
+                mean of the two middle rows of an even count); the interval is their 2.5th and 97.5th percentiles.
+                A fixed seed (SEED, the same for every category; NumPy's default_rng): the same input prints the same
+                interval.
+    assumes     the clusters are exchangeable draws from the submissions the model will be asked about: the
+                interval is the sampling uncertainty of the median over WHICH configurations were submitted.
+    does not    cover systematic model error (a bias shared by every row of a chip or benchmark moves the median
+    cover       and the whole interval with it), the rounds held out of the file (v5.1 on, other chips), nor the
+                likeness of different submitters' runs of one chip and benchmark: those are separate clusters
+                though the model predicts them alike (clustered by the model's configuration, the workload
+                block, the intervals come out wider: TTFT p99 8.2-20.2% against 9.3-17.5%, 2026-12-05). A
+                category of one cluster gets an interval of zero width at its median: no evidence of spread, not
+                certainty.
+
 Accelerator names are data: stdlib/accelerator_aliases.csv maps every accelerator string of the result files to
 a stdlib chip, with the precision its inference submissions ran and its scale-up domain (see that file).
 
@@ -1618,8 +1643,60 @@ def _overloaded(ev, path: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- summaries and rendering
+GATE = 0.10                 # issue 11's acceptance: every category's median |error| <= 10%
+RESAMPLES = 2000            # cluster-bootstrap resamples of each category (fixed: byte-identical output)
+SEED = 20261205             # the bootstrap's seed, the same for every category
+INTERVAL = (2.5, 97.5)      # percentiles of the resampled medians: a 95% interval
+
+
+def cluster_key(row: Row) -> tuple:
+    """The submission configuration a row belongs to, its bootstrap cluster: round, benchmark without its accuracy
+    suffix (`-99` and `-99.9` are often one run listed twice), scenario, system, accelerator and count."""
+    d = row.data
+    bench = re.sub(r"-99(\.9)?$", "", (d.get("benchmark") or "").strip().lower())
+    return ((d.get("round") or "").strip(), bench, *((d.get(k) or "").strip() for k in (
+        "scenario", "system", "accelerator", "num_accelerators")))
+
+
+def resample_counts(clusters: int, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
+    """(resamples, clusters) counts: how often each cluster is drawn when `clusters` clusters are drawn with
+    replacement, once per resample (each row sums to `clusters`)."""
+    drawn = np.random.default_rng(seed).integers(0, clusters, size=(resamples, clusters))
+    offsets = clusters * np.arange(resamples)[:, None]
+    return np.bincount((drawn + offsets).ravel(), minlength=resamples * clusters).reshape(resamples, clusters)
+
+
+def bootstrap_medians(values, clusters, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
+    """The median of each cluster-bootstrap resample of `values` (`clusters` labels each value with any hashable,
+    numbered in order of first appearance): a resample draws as many clusters as there are, with replacement
+    (`resample_counts`), and keeps every value of each cluster drawn, a cluster drawn twice counting twice; its
+    median is np.median's (the mean of the two middle values of an even count). Vectorised: the values are sorted
+    once, and a resample's middle values are read off the cumulative counts of the sorted values."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    ids: dict = {}
+    label = np.array([ids.setdefault(c, len(ids)) for c in clusters], dtype=np.int64)[order]
+    cumulative = np.cumsum(resample_counts(len(ids), resamples, seed)[:, label], axis=1)
+    total = cumulative[:, -1]                                  # values in each resample (>= 1)
+    # the sorted value at 0-based position p is the first whose cumulative count exceeds p
+    lower = (cumulative <= ((total - 1) // 2)[:, None]).sum(axis=1)
+    upper = (cumulative <= (total // 2)[:, None]).sum(axis=1)
+    return (values[order][lower] + values[order][upper]) / 2
+
+
+def median_interval(abs_errors, clusters, resamples: int = RESAMPLES, seed: int = SEED) -> tuple[float, float]:
+    """The 95% cluster-bootstrap interval of the median of `abs_errors`: the 2.5th and 97.5th percentiles
+    (np.percentile, linear) of the `bootstrap_medians`; (nan, nan) for no rows."""
+    if not len(abs_errors):
+        return math.nan, math.nan
+    lo, hi = np.percentile(bootstrap_medians(abs_errors, clusters, resamples, seed), INTERVAL)
+    return float(lo), float(hi)
+
+
 def summary(rows: list[Row]) -> dict[str, dict]:
-    """Per category: compared rows, median and worst |error|, median signed error, and coverage."""
+    """Per category: compared rows, median and worst |error|, median signed error, coverage, the 95% cluster-
+    bootstrap interval of the median |error| (`median_interval`, clusters by `cluster_key`), the number of
+    clusters and the share of rows within the 10% gate."""
     out: dict[str, dict] = {}
     for r in rows:
         cat = out.setdefault(r.category, {"errors": [], "rows": [], "total": 0})
@@ -1632,10 +1709,15 @@ def summary(rows: list[Row]) -> dict[str, dict]:
         cat.update(count=len(errs), coverage=len(errs) / cat["total"] if cat["total"] else 0.0)
         if len(errs):
             worst = int(np.argmax(np.abs(errs)))
+            clusters = [cluster_key(r) for r in cat["rows"]]
+            lo, hi = median_interval(np.abs(errs), clusters)
             cat.update(median=float(np.median(np.abs(errs))), bias=float(np.median(errs)),
-                       worst=float(abs(errs[worst])), worst_row=cat["rows"][worst])
+                       worst=float(abs(errs[worst])), worst_row=cat["rows"][worst],
+                       interval=(lo, hi), clusters=len(set(clusters)),
+                       within=float(np.mean(np.abs(errs) <= GATE)))
         else:
-            cat.update(median=math.nan, bias=math.nan, worst=math.nan, worst_row=None)
+            cat.update(median=math.nan, bias=math.nan, worst=math.nan, worst_row=None,
+                       interval=(math.nan, math.nan), clusters=0, within=math.nan)
     return out
 
 
@@ -1699,8 +1781,10 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
         head = f"{name}: {cat['count']} rows compared of {cat['total']} (coverage {cat['coverage']:.1%})"
         if cat["count"]:
             w = cat["worst_row"]
-            head += (f", median |error| {cat['median']:.1%} (median signed {cat['bias']:+.1%}), worst "
-                     f"{cat['worst']:.1%} (line {w.line}: {w.label})")
+            lo, hi = cat["interval"]
+            head += (f", median |error| {cat['median']:.1%} (95% interval {lo:.1%}-{hi:.1%} over {cat['clusters']} "
+                     f"configurations; {cat['within']:.1%} of rows within {GATE:.0%}), median signed "
+                     f"{cat['bias']:+.1%}, worst {cat['worst']:.1%} (line {w.line}: {w.label})")
         lines.append(head)
     done, total = coverage(rows)
     if total:
@@ -1742,12 +1826,17 @@ def json_doc(path: str, rows: list[Row]) -> dict:
                       "at_capacity": bool(r.extra.get("at_capacity")),
                       "reason": r.reason or None} for r in rows],
             "summary": {name: {"rows": c["count"], "total": c["total"], "coverage": c["coverage"],
-                               "median_abs_error": num(c["median"]), "median_error": num(c["bias"]),
+                               "median_abs_error": num(c["median"]),
+                               "median_abs_error_interval": [num(x) for x in c["interval"]] if c["count"] else None,
+                               "clusters": c["clusters"], "within_gate": num(c["within"]) if c["count"] else None,
+                               "median_error": num(c["bias"]),
                                "worst_abs_error": num(c["worst"]),
                                "worst_line": c["worst_row"].line if c["worst_row"] else None}
                         for name, c in sorted(cats.items())},
             "coverage": {"covered": done, "total": total, "fraction": done / total if total else None,
-                         "target": COVERAGE_TARGET}}
+                         "target": COVERAGE_TARGET},
+            "interval": {"method": "cluster bootstrap", "confidence": 0.95, "resamples": RESAMPLES, "seed": SEED,
+                         "gate": GATE}}
 
 
 def fit(path: str) -> dict[str, float]:

@@ -144,6 +144,31 @@ def test_issue_11_latency_within_10_percent(validated, name) -> None:
 
 
 @needs_csv
+def test_how_sure_each_median_is(validated) -> None:
+    """Per category of the reference file: the 95% cluster-bootstrap interval holds the median, its clusters are
+    at most its rows (the -99/-99.9 variants of a run are one), and the gate reads off the share of rows within
+    10%: more than half within 10% puts the median at or below 10%, fewer than half above it. The summary line
+    prints them in a fixed shape, and twice the same."""
+    cats = summary(validated)
+    text = render(validated, show_uncovered=False)
+    assert text == render(validated, show_uncovered=False)
+    for name, cat in cats.items():
+        if not cat["count"]:
+            continue
+        lo, hi = cat["interval"]
+        assert lo <= cat["median"] <= hi, name
+        assert 1 <= cat["clusters"] <= cat["count"], name
+        if cat["within"] > 0.5:
+            assert cat["median"] <= 0.10, name
+        if cat["within"] < 0.5:
+            assert cat["median"] > 0.10, name
+        line = next(x for x in text.splitlines() if x.startswith(f"{name}: "))
+        assert (f"median |error| {cat['median']:.1%} (95% interval {lo:.1%}-{hi:.1%} over {cat['clusters']} "
+                f"configurations; {cat['within']:.1%} of rows within 10%), median signed {cat['bias']:+.1%}, "
+                f"worst {cat['worst']:.1%} (line ") in line, line
+
+
+@needs_csv
 def test_coverage_fractions(validated) -> None:
     """Every row is in exactly one category; a category's coverage is its compared rows over its rows; the
     throughput and time-to-train rows are covered at the issue's target, 95%."""
@@ -431,6 +456,12 @@ def test_cli_json_summary() -> None:
     assert set(doc["summary"]) >= set(THROUGHPUT_CATEGORIES)
     covered = [r for r in doc["rows"] if r["covered"]]
     assert covered and all(r["predicted"] > 0 and math.isfinite(r["error"]) for r in covered)
+    assert doc["interval"]["resamples"] > 0 and doc["interval"]["confidence"] == 0.95
+    for name, cat in doc["summary"].items():
+        if cat["rows"]:
+            lo, hi = cat["median_abs_error_interval"]
+            assert lo <= cat["median_abs_error"] <= hi and 0 <= cat["within_gate"] <= 1, name
+            assert 1 <= cat["clusters"] <= cat["rows"], name
 
 
 def test_a_file_of_the_wrong_shape_is_a_usage_error(tmp_path) -> None:
