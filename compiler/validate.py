@@ -283,6 +283,23 @@ inference.py). The v5.0 405B Server layouts (tp2 pp2 on B200 and GB200, budget 1
 v5.1 ones (B200 tp4 pp1, 2,048; GB300 tp2 pp1, 1,536) are NVIDIA's (closed/Cisco/configs/llama3_1-405b/Server in
 ntuhpc/mlperf_inference_results_v5.0, closed/NVIDIA/configs/*/Server/llama3_1-405b.py in ykamiset/
 inference_results_v5.1 [P]).
+Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: `LAYOUTS_APPLIED`, `LAYOUT_SCENARIOS`):
+the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
+the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
+mixtral-8x7b}/{Offline,Server}/__init__.py), v5.0 (as copied by Cisco, ntuhpc/mlperf_inference_results_v5.0 closed/
+Cisco/configs/{llama2-70b,llama2-70b-interactive,mixtral-8x7b,llama3_1-405b}/{Offline,Server}/__init__.py; the H100
+SXM Llama 2 70B engine is the "PP2" one, tp 1 pp 2, whose target 107 qps NVIDIA's own user.conf sets), v5.1 (fork
+ntuhpc/inference_results_v5.1 closed/NVIDIA/configs/<system>/<Scenario>/<benchmark>.py), keyed by round, model,
+scenario and chip; a partner's own config where it names another layout for its system or NVIDIA has none, keyed
+by the row's result directory (Cisco's C885A H100 SXM Llama 2 70B Server tp 2, C245 M8 H100 NVL tp 1; Dell's
+XE7745 L40S tp 2 and H200 NVL tp 1; Llama 3.1 405B on 8x H100 SXM: Dell TP8PP1 Offline / TP4PP2 Server, Quanta
+TP8PP1; v4.1 Fujitsu's L40S tp 4, ASUSTeK's H100 PCIe tp 2). A row with a layout gets `tp` and `pp` fixed in its
+workload and, where the config sets one (rounds LAYOUT_BUDGET_ROUNDS), the engine's budget per rank as
+`max_num_tokens` (engine budget / tp: TensorRT-LLM's budget is the engine's, the model's is per rank); other rows are
+searched. Given to Offline rows only: with them Offline 7.0% -> 6.7% (the 405B Offline engines at pp 2 carry 1,536-
+token chunks, not whole 9,400-token prompts a micro-batch), every other category unchanged; at the Server and
+Interactive layouts the latency model binds early (Interactive 0.8% -> 24.0% at H200's tp 1 engine, TTFT p99 13.3% ->
+15.5%), so those are measured, not applied (docs/accuracy.md "Submitters' layouts as data").
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: `ENGINE_LIMITS_APPLIED`):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -837,14 +854,15 @@ class Layout:
 
 
 # The submitters' engine layouts, read from their harness configs ("Layouts" in the module docstring) [P]:
-_V50 = ("ntuhpc/mlperf_inference_results_v5.0 (fork of mlcommons/inference_results_v5.0, commit cf354115) closed/"
-        "Cisco/configs/{0}/{1}/__init__.py (NVIDIA's configs as copied by a partner), read 2026-12-05")
-_V50_PARTNER = "ntuhpc/mlperf_inference_results_v5.0 (commit cf354115) closed/{0}/configs/{1}/{2}, read 2026-12-05"
-_V41 = ("mlcommons/inference_results_v4.1 (commit a2f5d66d) closed/NVIDIA/configs/{0}/{1}/__init__.py, read "
-        "2026-12-05")
-_V41_PARTNER = "mlcommons/inference_results_v4.1 (commit a2f5d66d) closed/{0}/configs/{1}/{2}/custom.py, read 2026-12"
-_V51 = ("ntuhpc/inference_results_v5.1 (fork of mlcommons/inference_results_v5.1, commit 387c3dd0) closed/NVIDIA/"
-        "configs/{0}/{1}/{2}.py, read 2026-12-05")
+_GH = "https://github.com/"
+_V50 = (_GH + "ntuhpc/mlperf_inference_results_v5.0/blob/cf354115/closed/Cisco/configs/{0}/{1}/__init__.py (NVIDIA's "
+        "configs as copied by a partner; fork of mlcommons/inference_results_v5.0), read 2026-12-05")
+_V50_PARTNER = _GH + "ntuhpc/mlperf_inference_results_v5.0/blob/cf354115/closed/{0}/configs/{1}/{2}, read 2026-12-05"
+_V41 = _GH + "mlcommons/inference_results_v4.1/blob/198fc467/closed/NVIDIA/configs/{0}/{1}/__init__.py, read 2026-12-05"
+_V41_PARTNER = (_GH + "mlcommons/inference_results_v4.1/blob/198fc467/closed/{0}/configs/{1}/{2}/custom.py, read "
+                "2026-12-05")
+_V51 = (_GH + "ntuhpc/inference_results_v5.1/blob/387c3dd0/closed/NVIDIA/configs/{0}/{1}/{2}.py (fork of "
+        "mlcommons/inference_results_v5.1), read 2026-12-05")
 
 
 def _layouts(round_: str, model: str, scenarios: tuple, source: str, **chips) -> dict:

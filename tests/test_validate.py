@@ -649,6 +649,18 @@ def test_submitters_layouts_are_sourced_data() -> None:
         assert "{" not in layout.source, (key, layout.source)          # every placeholder filled
 
 
+@needs_csv
+def test_every_partner_layout_names_a_submission_of_the_file() -> None:
+    """A LAYOUT_SYSTEMS key is a round and a `submitter/result directory` that some row of the reference file comes
+    from (a misspelt directory would silently leave its rows to the search)."""
+    from compiler.validate import LAYOUT_SYSTEMS, _result_system
+
+    with open(CSV, newline="", encoding="utf-8") as fh:
+        submissions = {(r["round"], _result_system(r["source"])) for r in csv.DictReader(fh)}
+    for key in LAYOUT_SYSTEMS:
+        assert (key[0], key[3]) in submissions, key
+
+
 def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     """Law ("Layouts"): an Offline row whose submission's layout is known gets exactly that tp and pp in its workload
     and its engine's budget per tensor-parallel rank (the model's `max_num_tokens` is per rank: an engine of tp ranks
@@ -669,7 +681,8 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     # Llama 2 70B on H100 SXM: NVIDIA's "PP2" engine, 1,024 tokens at tp 1
     assert layout(_row()) == (1.0, 2.0, 1024.0)
     # 405B on 8x H100 SXM: NVIDIA submitted none; Dell's and Quanta's own configs say TP8PP1
-    dell = "https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/Dell/results/XE9680_H100_SXM_80GBx8_TRT"
+    dell = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/Dell/results/"
+            "XE9680_H100_SXM_80GBx8_TRT")
     assert layout(_row(**{**b200, "accelerator": "NVIDIA H100-SXM-80GB", "source": dell})) == (8.0, 1.0, None)
     assert V._result_system(dell + " (value read ...)") == "Dell/XE9680_H100_SXM_80GBx8_TRT"
     other = dell.replace("Dell/results/XE9680", "Other/results/X")
