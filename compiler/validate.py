@@ -283,6 +283,23 @@ inference.py). The v5.0 405B Server layouts (tp2 pp2 on B200 and GB200, budget 1
 v5.1 ones (B200 tp4 pp1, 2,048; GB300 tp2 pp1, 1,536) are NVIDIA's (closed/Cisco/configs/llama3_1-405b/Server in
 ntuhpc/mlperf_inference_results_v5.0, closed/NVIDIA/configs/*/Server/llama3_1-405b.py in ykamiset/
 inference_results_v5.1 [P]).
+Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: `LAYOUTS_APPLIED`, `LAYOUT_SCENARIOS`):
+the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
+the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
+mixtral-8x7b}/{Offline,Server}/__init__.py), v5.0 (as copied by Cisco, ntuhpc/mlperf_inference_results_v5.0 closed/
+Cisco/configs/{llama2-70b,llama2-70b-interactive,mixtral-8x7b,llama3_1-405b}/{Offline,Server}/__init__.py; the H100
+SXM Llama 2 70B engine is the "PP2" one, tp 1 pp 2, whose target 107 qps NVIDIA's own user.conf sets), v5.1 (fork
+ntuhpc/inference_results_v5.1 closed/NVIDIA/configs/<system>/<Scenario>/<benchmark>.py), keyed by round, model,
+scenario and chip; a partner's own config where it names another layout for its system or NVIDIA has none, keyed
+by the row's result directory (Cisco's C885A H100 SXM Llama 2 70B Server tp 2, C245 M8 H100 NVL tp 1; Dell's
+XE7745 L40S tp 2 and H200 NVL tp 1; Llama 3.1 405B on 8x H100 SXM: Dell TP8PP1 Offline / TP4PP2 Server, Quanta
+TP8PP1; v4.1 Fujitsu's L40S tp 4, ASUSTeK's H100 PCIe tp 2). A row with a layout gets `tp` and `pp` fixed in its
+workload and, where the config sets one (rounds LAYOUT_BUDGET_ROUNDS), the engine's budget per rank as
+`max_num_tokens` (engine budget / tp: TensorRT-LLM's budget is the engine's, the model's is per rank); other rows are
+searched. Given to Offline rows only: with them Offline 7.0% -> 6.7% (the 405B Offline engines at pp 2 carry 1,536-
+token chunks, not whole 9,400-token prompts a micro-batch), every other category unchanged; at the Server and
+Interactive layouts the latency model binds early (Interactive 0.8% -> 24.0% at H200's tp 1 engine, TTFT p99 13.3% ->
+15.5%), so those are measured, not applied (docs/accuracy.md "Submitters' layouts as data").
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: `ENGINE_LIMITS_APPLIED`):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -825,6 +842,156 @@ KV_ROOM_APPLIED = False
 SERIAL_CHUNKS_APPLIED = False
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The engine a submission's harness config builds: tensor- and pipeline-parallel ranks of one replica, the
+    runtime `max_num_tokens` of the whole engine where the config sets one (0: not set), and where it is written."""
+
+    tp: int
+    pp: int
+    budget: float
+    source: str
+
+
+# The submitters' engine layouts, read from their harness configs ("Layouts" in the module docstring) [P]:
+_GH = "https://github.com/"
+_V50 = (_GH + "ntuhpc/mlperf_inference_results_v5.0/blob/cf354115/closed/Cisco/configs/{0}/{1}/__init__.py (NVIDIA's "
+        "configs as copied by a partner; fork of mlcommons/inference_results_v5.0), read 2026-12-05")
+_V50_PARTNER = _GH + "ntuhpc/mlperf_inference_results_v5.0/blob/cf354115/closed/{0}/configs/{1}/{2}, read 2026-12-05"
+_V41 = _GH + "mlcommons/inference_results_v4.1/blob/198fc467/closed/NVIDIA/configs/{0}/{1}/__init__.py, read 2026-12-05"
+_V41_PARTNER = (_GH + "mlcommons/inference_results_v4.1/blob/198fc467/closed/{0}/configs/{1}/{2}/custom.py, read "
+                "2026-12-05")
+_V51 = (_GH + "ntuhpc/inference_results_v5.1/blob/387c3dd0/closed/NVIDIA/configs/{0}/{1}/{2}.py (fork of "
+        "mlcommons/inference_results_v5.1), read 2026-12-05")
+
+
+def _layouts(round_: str, model: str, scenarios: tuple, source: str, **chips) -> dict:
+    """LAYOUTS entries of one round and model for each scenario: chip=(tp, pp) or (tp, pp, engine budget); the
+    source's {} placeholders take the scenario's config directory name (Offline, Server)."""
+    out = {}
+    for scenario in scenarios:
+        for chip, layout in chips.items():
+            tp, pp, budget = (*layout, 0.0) if len(layout) == 2 else layout
+            out[(round_, model, scenario, chip)] = Layout(tp, pp, float(budget),
+                                                          source.format(scenario.capitalize()))
+    return out
+
+
+_OS, _S, _I = ("offline", "server"), ("server",), ("interactive",)
+LAYOUTS = {
+    # MLPerf Inference v4.1, NVIDIA's configs (`tensor_parallelism`, `pipeline_parallelism` of the config classes;
+    # the base classes set tp 2 pp 1, the one-GPU systems tp 1)
+    **_layouts("inference-v4.1", "Llama2_70B", _OS, _V41.format("llama2-70b", "{}"),
+               H100_SXM=(2, 1), H100_NVL=(2, 1), H200=(1, 1), H200_CTS=(1, 1), GH200=(1, 1)),
+    **_layouts("inference-v4.1", "Mixtral_8x7B", _OS, _V41.format("mixtral-8x7b", "{}"),
+               H100_SXM=(1, 1), H200=(1, 1), GH200=(1, 1)),
+    # MLPerf Inference v5.0, NVIDIA's configs; Llama 2 70B on H100 SXM: the "PP2" workload setting (NVIDIA's own
+    # DGX-H100 run: its user.conf target_qps 107 is H100_SXM_80GB_PP2x4's, closed/NVIDIA/measurements/
+    # DGX-H100_H100-SXM-80GBx8_TRT/llama2-70b-99/Server/user.conf in the same fork [P]), the runtime budget 1,024 a
+    # micro-batch
+    **_layouts("inference-v5.0", "Llama2_70B", _OS, _V50.format("llama2-70b", "{}"),
+               H100_SXM=(1, 2, 1024), H100_NVL=(2, 1), H200=(1, 1, 1536), GH200=(1, 1, 1536), B200=(1, 1, 3584)),
+    **_layouts("inference-v5.0", "Llama2_70B", ("offline",), _V50.format("llama2-70b", "Offline"),
+               H200_CTS=(1, 1, 1024)),
+    **_layouts("inference-v5.0", "Llama2_70B", _S, _V50.format("llama2-70b", "Server"), H200_CTS=(1, 1)),
+    **_layouts("inference-v5.0", "Llama2_70B", _I, _V50.format("llama2-70b-interactive", "Server"),
+               H200=(1, 1, 256), B200=(1, 1, 768)),
+    **_layouts("inference-v5.0", "Mixtral_8x7B", _OS, _V50.format("mixtral-8x7b", "{}"),
+               H100_SXM=(1, 1), H200=(1, 1), H200_CTS=(1, 1), GH200=(1, 1), B200=(1, 1)),
+    # Llama 3.1 405B: Offline TP4PP2 (H200) and TP2PP2 (B200, GB200; GB200 NVL72's Triton configs TP2PP2DP18);
+    # Server TP8PP1 at 2,560 tokens (H200), TP2PP2 at 1,024 (B200, GB200)
+    **_layouts("inference-v5.0", "Llama3_1_405B", ("offline",), _V50.format("llama3_1-405b", "Offline"),
+               H200=(4, 2, 1536), B200=(2, 2, 1536), GB200=(2, 2, 1536)),
+    **_layouts("inference-v5.0", "Llama3_1_405B", _S, _V50.format("llama3_1-405b", "Server"),
+               H200=(8, 1, 2560), B200=(2, 2, 1024), GB200=(2, 2, 1024)),
+    # MLPerf Inference v5.1, NVIDIA's configs (llm_fields.tensor_parallelism / pipeline_parallelism of the Custom
+    # harness's WorkloadSetting; runtime max_num_tokens)
+    **_layouts("inference-v5.1", "Llama2_70B", _OS, _V51.format("B200-SXM-180GBx8", "{}", "llama2-70b"),
+               B200=(1, 1, 3584)),
+    **_layouts("inference-v5.1", "Llama2_70B", _OS, _V51.format("GB200-NVL72_GB200-186GB_aarch64x4", "{}",
+                                                                "llama2-70b"), GB200=(1, 1, 3584)),
+    **_layouts("inference-v5.1", "Llama2_70B", _I, _V51.format("B200-SXM-180GBx8", "Interactive", "llama2-70b"),
+               B200=(1, 1, 768)),
+    **_layouts("inference-v5.1", "Llama3_1_8B", _OS + _I, _V51.format("B200-SXM-180GBx8", "{}", "llama3_1-8b"),
+               B200=(1, 1, 12000)),
+    **_layouts("inference-v5.1", "Llama3_1_8B", _OS + _I, _V51.format("GB200-NVL72_GB200-186GB_aarch64x4", "{}",
+                                                                      "llama3_1-8b"), GB200=(1, 1, 12000)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", ("offline",),
+               _V51.format("B200-SXM-180GBx8", "Offline", "llama3_1-405b"), B200=(2, 2, 1536)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", ("offline",),
+               _V51.format("GB200-NVL72_GB200-186GB_aarch64x72", "Offline", "llama3_1-405b"), GB200=(2, 2, 1536)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", _S, _V51.format("B200-SXM-180GBx8", "Server", "llama3_1-405b"),
+               B200=(4, 1, 2048)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", _I,
+               _V51.format("B200-SXM-180GBx8", "Interactive", "llama3_1-405b"), B200=(4, 1, 1536)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", _I,
+               _V51.format("GB200-NVL72_GB200-186GB_aarch64x72", "Interactive", "llama3_1-405b"),
+               GB200=(4, 1, 1024)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", ("offline",),
+               _V51.format("GB300-NVL72_GB300-288GB_aarch64x72_TRT", "Offline", "llama3_1-405b"),
+               GB300=(2, 1, 1536)),
+    **_layouts("inference-v5.1", "Llama3_1_405B", _S,
+               _V51.format("GB300-NVL72_GB300-288GB_aarch64x72_TRT", "Server", "llama3_1-405b"),
+               GB300=(2, 1, 1536)),
+}
+# a partner's own config where it names another layout than NVIDIA's for its system, or where NVIDIA has none
+# (round, model, scenario, "submitter/result directory" of the row's source)
+LAYOUT_SYSTEMS = {
+    # Cisco's C885A M8 8x H100 SXM Llama 2 70B Server: class C885A_H100_SXMx8_TP2x4 ("TP2"); its Offline is PP2
+    ("inference-v5.0", "Llama2_70B", "server", "Cisco/C885A_H100_SXMx8_TRT"):
+        Layout(2, 1, 0.0, _V50_PARTNER.format("Cisco", "llama2-70b/Server", "__init__.py")),
+    # Cisco's C245 M8 2x H100 NVL: two one-card engines (docs/accuracy.md "Add-in cards")
+    ("inference-v5.0", "Llama2_70B", "server", "Cisco/C245M8_H100NVL_94GBx2_TRT"):
+        Layout(1, 1, 0.0, _V50_PARTNER.format("Cisco", "llama2-70b/Server", "custom.py")),
+    # Dell's XE7745: 8x L40S tp 2 (four engines), 8x H200 NVL the Hopper base (tp 1, 1,536 tokens; Interactive 256)
+    **{("inference-v5.0", "Llama2_70B", s, "Dell/XE7745_L40Sx8_TRT"):
+       Layout(2, 1, 0.0, _V50_PARTNER.format("Dell", f"llama2-70b/{s.capitalize()}", "custom.py")) for s in _OS},
+    ("inference-v5.0", "Llama2_70B", "server", "Dell/XE7745_H200_NVL_141GBx8_TRT"):
+        Layout(1, 1, 1536.0, _V50_PARTNER.format("Dell", "llama2-70b/Server", "custom.py")),
+    ("inference-v5.0", "Llama2_70B", "interactive", "Dell/XE7745_H200_NVL_141GBx8_TRT"):
+        Layout(1, 1, 256.0, _V50_PARTNER.format("Dell", "llama2-70b-interactive/Server", "custom.py")),
+    # Llama 3.1 405B on 8x H100 SXM (NVIDIA submitted none): Dell's XE9680 Offline TP8PP1, Server TP4PP2 at 2,560
+    # tokens; Quanta's D74H-7U TP8PP1 in both (Server 2,560)
+    ("inference-v5.0", "Llama3_1_405B", "offline", "Dell/XE9680_H100_SXM_80GBx8_TRT"):
+        Layout(8, 1, 0.0, _V50_PARTNER.format("Dell", "llama3_1-405b/Offline", "custom.py")),
+    ("inference-v5.0", "Llama3_1_405B", "server", "Dell/XE9680_H100_SXM_80GBx8_TRT"):
+        Layout(4, 2, 2560.0, _V50_PARTNER.format("Dell", "llama3_1-405b/Server", "custom.py")),
+    ("inference-v5.0", "Llama3_1_405B", "offline", "Quanta_Cloud_Technology/D74U_7U_H100_SXM_80GBx8_TRT"):
+        Layout(8, 1, 0.0, _V50_PARTNER.format("Quanta_Cloud_Technology", "llama3_1-405b/Offline", "__init__.py")),
+    ("inference-v5.0", "Llama3_1_405B", "server", "Quanta_Cloud_Technology/D74U_7U_H100_SXM_80GBx8_TRT"):
+        Layout(8, 1, 2560.0, _V50_PARTNER.format("Quanta_Cloud_Technology", "llama3_1-405b/Server", "__init__.py")),
+    # MLPerf Inference v4.1: Fujitsu's CDI 8x L40S tp 4 (two engines); ASUSTeK's 4x H100 NVL and 8x H100 PCIe tp 2
+    **{("inference-v4.1", "Llama2_70B", s, "Fujitsu/CDI_L40Sx8_TRT"):
+       Layout(4, 1, 0.0, _V41_PARTNER.format("Fujitsu", "llama2-70b", s.capitalize())) for s in _OS},
+    **{("inference-v4.1", "Llama2_70B", s, "ASUSTeK/ESC8000A_E12_H100x8_TRT"):
+       Layout(2, 1, 0.0, _V41_PARTNER.format("ASUSTeK", "llama2-70b", s.capitalize())) for s in _OS},
+}
+# whether validate's inference rows get the layout of LAYOUTS / LAYOUT_SYSTEMS (`tp`, `pp` fixed in the workload,
+# with the entry's engine budget as `max_num_tokens` per rank) in place of the search's, and in which scenarios:
+# Offline only. Server and Interactive at the submitters' layouts were measured and are NOT applied: Interactive
+# 0.8% -> 24.0% (H200 at its tp 1 engine is held by the model's TTFT p99 at 60 rows where 83 ran), TTFT p99 13.3% ->
+# 15.5% (docs/accuracy.md "Submitters' layouts as data")
+LAYOUTS_APPLIED = True
+LAYOUT_SCENARIOS = ("offline",)
+# the rounds whose rows take the entry's engine budget with the layout (v4.1's whole-prompt budgets stay
+# WHOLE_PROMPT_BUDGETS; Server and Interactive rows of v5.0 otherwise take Serving.budgets)
+LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1")
+
+
+def _result_system(source: str) -> str:
+    """`submitter/result directory` of a row's source (`.../closed/Dell/results/XE9680_H100_SXM_80GBx8_TRT/...`:
+    `Dell/XE9680_H100_SXM_80GBx8_TRT`), else ''."""
+    m = re.search(r"closed/([^/\s]+)/results/([^/\s]+)", source or "")
+    return f"{m.group(1)}/{m.group(2)}" if m else ""
+
+
+def layout_for(round_: str, model: str, scenario: str, chip: str, source: str) -> Layout | None:
+    """The layout a row's submission ran: the partner's own (LAYOUT_SYSTEMS, by its result directory), else the
+    chip's in NVIDIA's configs of the round (LAYOUTS), else None (the model searches)."""
+    own = LAYOUT_SYSTEMS.get((round_, model, scenario, _result_system(source)))
+    return own if own is not None else LAYOUTS.get((round_, model, scenario, chip))
+
+
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
     """The lets of one NVIDIA-harness row's engine ("Engine limits" in the module docstring): `max_batch_size`, the
     engine's batch cap (ENGINE_BATCH, by round, model, scenario and chip, or that and the system size), where a
@@ -1359,6 +1526,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         engine_budget = WHOLE_PROMPT_BUDGETS.get((serving.model, alias.chip))
         if engine_budget:
             fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
+    layout = layout_for(round_, serving.model, scenario, alias.chip, d.get("source", ""))
+    if LAYOUTS_APPLIED and layout is not None and scenario in LAYOUT_SCENARIOS:   # the submitter's engine ("Layouts")
+        fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
+        if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
+            fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
     if ENGINE_LIMITS_APPLIED:                        # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if KV_ROOM_APPLIED and scenario == "server" and serving.model in OUTPUT_CVS:

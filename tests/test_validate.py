@@ -632,3 +632,70 @@ def test_gpt_oss_compute_format_by_platform() -> None:
     assert "fp4_expert_activation_bits" not in mi355x.lets
     llama = _row(accelerator="NVIDIA H200-SXM-141GB")
     assert llama.fields["precision"] == "fp8" and "fp4_expert_activation_bits" not in llama.lets
+
+
+def test_submitters_layouts_are_sourced_data() -> None:
+    """Every layout validate can give a row (compiler/validate.py "Layouts": LAYOUTS by round, model, scenario and
+    chip; LAYOUT_SYSTEMS by a partner's result directory) is a whole engine of at least one rank a coordinate, with a
+    non-negative engine budget, and names the harness config it was read from, with the date it was read."""
+    from compiler.validate import LAYOUT_SYSTEMS, LAYOUTS
+
+    assert len(LAYOUTS) >= 40 and len(LAYOUT_SYSTEMS) >= 10
+    for key, layout in {**LAYOUTS, **LAYOUT_SYSTEMS}.items():
+        assert key[0].startswith("inference-v") and key[2] in ("offline", "server", "interactive"), key
+        assert int(layout.tp) == layout.tp >= 1 and int(layout.pp) == layout.pp >= 1, key
+        assert layout.budget >= 0, key
+        assert "/configs/" in layout.source and re.search(r"read 20\d\d", layout.source), (key, layout.source)
+        assert "{" not in layout.source, (key, layout.source)          # every placeholder filled
+
+
+@needs_csv
+def test_every_partner_layout_names_a_submission_of_the_file() -> None:
+    """A LAYOUT_SYSTEMS key is a round and a `submitter/result directory` that some row of the reference file comes
+    from (a misspelt directory would silently leave its rows to the search)."""
+    from compiler.validate import LAYOUT_SYSTEMS, _result_system
+
+    with open(CSV, newline="", encoding="utf-8") as fh:
+        submissions = {(r["round"], _result_system(r["source"])) for r in csv.DictReader(fh)}
+    for key in LAYOUT_SYSTEMS:
+        assert (key[0], key[3]) in submissions, key
+
+
+def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
+    """Law ("Layouts"): an Offline row whose submission's layout is known gets exactly that tp and pp in its workload
+    and its engine's budget per tensor-parallel rank (the model's `max_num_tokens` is per rank: an engine of tp ranks
+    carries tp times it); a partner's own config wins over NVIDIA's for its system; a row without a known layout,
+    and every Server and Interactive row (measured, not applied), is searched as before."""
+    import compiler.validate as V
+
+    def layout(row):
+        f = row.fields
+        budget = f["max_num_tokens"].value if "max_num_tokens" in f else None
+        return f.get("tp"), f.get("pp"), budget
+
+    b200 = dict(benchmark="llama3.1-405b", accelerator="NVIDIA B200-SXM-180GB", value="1500")
+    # NVIDIA's v5.0 TP2PP2 engine, runtime max_num_tokens 1,536 a micro-batch: 1,536 / 2 = 768 per rank
+    assert layout(_row(**b200)) == (2.0, 2.0, 768.0)
+    # H200 TP4PP2 at 1,536: 384 per rank
+    assert layout(_row(**{**b200, "accelerator": "NVIDIA H200-SXM-141GB"})) == (4.0, 2.0, 384.0)
+    # Llama 2 70B on H100 SXM: NVIDIA's "PP2" engine, 1,024 tokens at tp 1
+    assert layout(_row()) == (1.0, 2.0, 1024.0)
+    # 405B on 8x H100 SXM: NVIDIA submitted none; Dell's and Quanta's own configs say TP8PP1
+    dell = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/Dell/results/"
+            "XE9680_H100_SXM_80GBx8_TRT")
+    assert layout(_row(**{**b200, "accelerator": "NVIDIA H100-SXM-80GB", "source": dell})) == (8.0, 1.0, None)
+    assert V._result_system(dell + " (value read ...)") == "Dell/XE9680_H100_SXM_80GBx8_TRT"
+    other = dell.replace("Dell/results/XE9680", "Other/results/X")
+    assert layout(_row(**{**b200, "accelerator": "NVIDIA H100-SXM-80GB", "source": other})) == (None, None, None)
+    # no config read for Mixtral on H100 NVL: searched
+    assert layout(_row(benchmark="mixtral-8x7b", accelerator="NVIDIA H100-NVL-94GB")) == (None, None, None)
+    # Server rows keep the search and Serving.budgets (1,024 per rank for H100 SXM, 2,560 / 8 = 320 for 405B Hopper)
+    assert layout(_row(scenario="Server")) == (None, None, 1024.0)
+    assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (None, None, 320.0)
+    # the switch off: every row searched, Offline rows without a budget
+    monkeypatch.setattr(V, "LAYOUTS_APPLIED", False)
+    assert layout(_row(**b200)) == (None, None, None)
+    # Server layouts as measured (not applied): NVIDIA's TP8PP1 with its 2,560-token engine on H200
+    monkeypatch.setattr(V, "LAYOUTS_APPLIED", True)
+    monkeypatch.setattr(V, "LAYOUT_SCENARIOS", ("offline", "server", "interactive"))
+    assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (8.0, 1.0, 320.0)
