@@ -898,7 +898,8 @@ adp_balance = Assumption(
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
-    "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it")
+    "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it",
+    range=NON_NEGATIVE)
 moe_layer_latency = Assumption(
     "moe_layer_latency", 27e-6, "s",
     "fixed time of one routed-expert (MoE) layer per micro-batch pass beyond its weight reads, its tile-padded "
@@ -935,7 +936,7 @@ sparse_to_dense = Assumption(
     "sparse_to_dense", 0.5, "1",
     "dense rate as a share of a 'sparse' headline when a chip publishes only that (Cerebras WSE-3) [U]: "
     "2:4 structured sparsity doubles the headline (NVIDIA's Hopper and Blackwell datasheets, "
-    "2022-2024, headline with sparsity: H100 FP8 3,958 TF sparse, 1,979 dense)")
+    "2022-2024, headline with sparsity: H100 FP8 3,958 TF sparse, 1,979 dense)", range=UNIT_FRACTION)
 default_input_tokens = Assumption(
     "default_input_tokens", 1024.0, "tok", "prompt length when the workload gives none [U]: a chat-style prompt")
 default_output_tokens = Assumption(
@@ -1106,7 +1107,7 @@ chunk_tokens = Assumption(
     "the decode rows first, then prompt chunks first come first served up to the budget: a small budget queues the "
     "prompts (server TTFT). Over pp pipeline stages a chunk passes the stages one after another, so the first chunk "
     "of a prompt pays the pipeline fill (pp - 1) x its stage time. NVIDIA's MLPerf Inference v5.0 Server configs "
-    "set 256-10,240 per engine (validate uses them)")
+    "set 256-10,240 per engine (validate uses them)", range=POSITIVE)
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use

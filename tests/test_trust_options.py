@@ -1,0 +1,116 @@
+"""Trust, as a new user meets the models' options: every `let` a model reads in place of one of its assumptions is
+checked against the values its formula holds for, at the let; a let in a wrong unit is one error, not a cascade;
+a let no model reads, or a switch that does nothing where it is set, says so (a warning), never silently."""
+from __future__ import annotations
+
+import pytest
+
+from compiler import evaluate_text
+
+
+def _items(text: str) -> list:
+    """Every diagnostic of checking and evaluating `text` but the `unpriced` / price warnings these specs earn."""
+    _, sink = evaluate_text(text, "spec.factory")
+    return [d for d in sink.items if d.code not in ("unpriced", "model-input-missing")]
+
+
+def _errors(text: str) -> list:
+    return [d for d in _items(text) if d.severity == "error"]
+
+
+CHIP_LET = """from chips import H200
+from models import Llama2_70B
+chip hot extends H200 {
+  let %s = %s
+}
+inference svc {
+  model = Llama2_70B
+  chip = hot
+  accelerators = 8
+  scenario = "offline"
+}
+"""
+
+WORKLOAD_LET = """from systems import DGX_H200
+from models import Llama2_70B
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "%s"
+  let %s = %s
+}
+"""
+
+TRAINING_LET = """from systems import DGX_H100
+from models import Llama2_70B
+training t {
+  model = Llama2_70B
+  system = DGX_H100
+  accelerators = 64
+  precision = "fp8"
+  let %s = %s
+}
+"""
+
+
+BARE_H200 = ("  bf16 = 989 TFLOP/s\n  fp8 = 1979 TFLOP/s\n  memory = 141 GB\n  memory_bw = 4.8 TB/s\n"
+             "  scaleup_bw = 900 GB/s\n  tdp = 700 W\n")      # an H200 without its idle_power
+
+
+# ----------------------------------------------------------------------------- ranges of replaced assumptions
+@pytest.mark.parametrize("name, value, message", [
+    # the chip's power model (compiler/models/power.py): a floor voltage of 5 ran the chip at 5% of its clock,
+    # a negative dynamic power share printed a negative board power (flagged at the output, not the let), a
+    # negative memory power share freed power for compute (+9% tokens), all without an error at the let
+    ("voltage_floor", "5", "must be in (0, 1]; it is 5"),
+    ("voltage_floor", "0", "must be in (0, 1]; it is 0"),
+    ("dynamic_power_share", "-1", "must be > 0; it is -1"),
+    ("memory_power_share", "-2", "must be >= 0; it is -2"),
+    ("idle_fraction", "-0.5", "must be in [0, 1]; it is -0.5"),
+])
+def test_a_chip_power_let_is_refused_outside_its_range_at_its_span(name, value, message) -> None:
+    text = CHIP_LET % (name, value)
+    if name == "idle_fraction":                 # read only where the chip gives no idle_power (the H200 does)
+        text = text.replace("chip hot extends H200 {", "chip hot {\n" + BARE_H200)
+    diags = _errors(text)
+    line = text.splitlines().index(f"  let {name} = {value}") + 1
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", line, len(f"  let {name} = ") + 1)], \
+        [d.message for d in diags]
+    assert message in diags[0].message
+
+
+@pytest.mark.parametrize("scenario, name, value, message", [
+    # -1 made the clock's share of a kernel's time negative: 1.44 of the full clock and +73% tokens, silently
+    ("offline", "clock_scaled_share", "-1", "must be in [0, 1]; it is -1"),
+    ("offline", "clock_scaled_share", "5", "must be in [0, 1]; it is 5"),
+    # a negative time a layer made the step's fixed layer time -4 ms and the throughput higher, silently
+    ("offline", "layer_latency", "-50 us", "must be >= 0 us; it is -50 us"),
+    # a `let max_num_tokens` of -5 tok (the field's range is > 0; the let was not checked) gave "the shortest
+    # time to first token is 916.5 yr" at the workload, not an error at the let
+    ("server", "max_num_tokens", "-5 tok", "must be > 0 tok; it is -5 tok"),
+])
+def test_a_workload_let_in_place_of_an_assumption_is_refused_outside_its_range(scenario, name, value, message) -> None:
+    diags = [d for d in _errors(WORKLOAD_LET % (scenario, name, value)) if d.code != "infeasible-workload"]
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", 8, len(f"  let {name} = ") + 1)], \
+        [d.message for d in diags]
+    assert message in diags[0].message
+
+
+@pytest.mark.parametrize("name, value, message", [
+    # a negative failure rate or restart time raised the goodput (to 1), silently; a negative checkpoint time
+    # gave NaN hours, energy and cost, reported at the workload and not at the let
+    ("failure_rate", "-0.001 Hz", "must be >= 0"),
+    ("checkpoint_time", "-10 s", "must be >= 0 us; it is -10 s"),
+    ("restart_time", "-1 s", "must be >= 0 us; it is -1 s"),
+])
+def test_a_training_let_in_place_of_an_assumption_is_refused_outside_its_range(name, value, message) -> None:
+    diags = _errors(TRAINING_LET % (name, value))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 8)], [d.message for d in diags]
+    assert message in diags[0].message
+
+
+@pytest.mark.parametrize("name, value", [("voltage_floor", "0.72"), ("dynamic_power_share", "2.5"),
+                                         ("memory_power_share", "0")])
+def test_a_chip_power_let_in_its_range_is_accepted(name, value) -> None:
+    assert _errors(CHIP_LET % (name, value)) == []
