@@ -48,7 +48,9 @@ def check_values(ev, results) -> None:
     wrong_unit = _check_let_units(ev, results)
     _check_let_bounds(ev, results, count, wrong_unit)
     _check_misspelt_lets(ev, results)
-    taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
+    # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
+    # figures computed from it are its unit-mismatch error's, not errors of their own
+    taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
     for path, value in results.values.items():
         node = graph.nodes.get(path)

@@ -114,3 +114,15 @@ def test_a_training_let_in_place_of_an_assumption_is_refused_outside_its_range(n
                                          ("memory_power_share", "0")])
 def test_a_chip_power_let_in_its_range_is_accepted(name, value) -> None:
     assert _errors(CHIP_LET % (name, value)) == []
+
+
+# ----------------------------------------------------------------------------- one error for a let in a wrong unit
+def test_a_let_in_a_wrong_unit_is_one_error_not_one_per_figure_computed_from_it() -> None:
+    """`let softmax_exp_rate = 0` (no unit) on a chip: the unit-mismatch at the let, and then 15 `non-finite`
+    errors (NaN clock fraction, infinite TTFT, ...) at the workload for the figures the model computed from it.
+    A let in a wrong unit is bad in every scenario: the figures read from it are its error's, not errors of their
+    own (as for a let out of its range: `let softmax_exp_rate = 0 Hz` is one out-of-range error)."""
+    diags = _errors(CHIP_LET % ("softmax_exp_rate", "0"))
+    assert [(d.code, d.span.line) for d in diags] == [("unit-mismatch", 4)], [d.message for d in diags]
+    diags = _errors(CHIP_LET % ("softmax_exp_rate", "0 Hz"))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
