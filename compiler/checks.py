@@ -14,7 +14,9 @@ What it checks, in every scenario of the sweep:
   - an option's `let` that is a part of a field of its block (`Option.at_most`: `let dense_layers` of the
     model's layers) is not above it: `out-of-range` at the let;
   - a `let` the models read in another block (a model's option on the workload, a workload's assumption on the
-    model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it;
+    model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it; so did
+    a workload's `let` named as a figure the models read that no model of this workload read (`let cuda_graphs`
+    on an inference workload, `let default_input_tokens` for the field `input_tokens`): a warning saying why;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -231,12 +233,67 @@ def _check_misspelt_lets(ev, results) -> None:
                             help=f"move `let {name} = ...` into the `{where}` block the workload names")
             continue
         if name in known:
+            if node.instance.kind in WORKLOAD_KINDS:
+                _warn_unread(ev, node, name)
             continue
         close = suggest(name, known, cutoff=0.85)
         if close is not None:
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model and no expression: did you mean "
                             f"`{close}`, which the models read?", node.span,
                             help=f"rename it `let {close} = ...`")
+
+
+# assumptions that are a field's default, not a `let` a model reads: the field that replaces each
+FIELD_DEFAULTS = {"default_input_tokens": "input_tokens", "default_output_tokens": "output_tokens",
+                  "default_training_tokens": "tokens", "default_global_batch": "global_batch"}
+# lets the inference model reads only in some workloads: where (the `unknown-name` warning's words)
+READ_WHERE = {"fp4_expert_activation_bits": "with precision \"fp4\"",
+              "draft_acceptance": "with `let draft_tokens` above 0 (and no `draft_accepted_length`)",
+              "draft_accepted_length": "with `let draft_tokens` above 0"}
+
+
+@functools.cache
+def _workload_readers() -> dict[str, frozenset[str]]:
+    """The workload kinds whose models read a `let` of each name from the workload: the assumptions of the
+    inference and training models (`kv_room_wait` -> {"inference"}, `cuda_graphs` -> {"training"}) and their
+    declared `let:` reads."""
+    from .models import _REGISTRY, _load, inference, training
+    _load()
+    readers: dict[str, set[str]] = {}
+    for kind, module in (("inference", inference), ("training", training)):
+        for value in vars(module).values():
+            if isinstance(value, Assumption):
+                readers.setdefault(value.name, set()).add(kind)
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            if out.kind in WORKLOAD_KINDS:
+                for text in out.declared or ():
+                    if text.startswith("let:"):
+                        readers.setdefault(text[len("let:"):], set()).add(out.kind)
+    return {name: frozenset(kinds) for name, kinds in readers.items()}
+
+
+def _warn_unread(ev, node, name: str) -> None:
+    """A `let` on a workload with the name of a figure the models read, that no model of this workload read (and no
+    expression): it changed nothing, so it is an `unknown-name` warning saying why -- a field's default
+    (`let default_input_tokens`: the field is `input_tokens`), a figure of the other workload kind (`let
+    cuda_graphs` on an inference workload), or one the model reads only where it applies (`let
+    fp4_expert_activation_bits` with an fp8 precision)."""
+    kind = node.instance.kind
+    readers = _workload_readers().get(name, frozenset())
+    if name in FIELD_DEFAULTS:
+        field = FIELD_DEFAULTS[name]
+        why, fix = (f"`{name}` is the default of the field `{field}`, not a `let` the models read",
+                    f"set `{field} = ...` on the workload")
+    elif readers and kind not in readers:
+        why, fix = (f"the models read `{name}` on {' and '.join(sorted(readers))} workloads only",
+                    f"remove the `let`, or move it to the {' or '.join(sorted(readers))} block it is meant for")
+    else:
+        where = READ_WHERE.get(name, "where it applies (docs/models.md says where)")
+        why, fix = (f"the {kind} model reads `{name}` only {where}, not in this workload",
+                    "remove the `let`, or set what it applies to")
+    ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model, so it changes nothing: {why}",
+                    node.span, help=fix)
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:

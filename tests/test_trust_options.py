@@ -126,3 +126,34 @@ def test_a_let_in_a_wrong_unit_is_one_error_not_one_per_figure_computed_from_it(
     assert [(d.code, d.span.line) for d in diags] == [("unit-mismatch", 4)], [d.message for d in diags]
     diags = _errors(CHIP_LET % ("softmax_exp_rate", "0 Hz"))
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 4)], [d.message for d in diags]
+
+
+# ----------------------------------------------------------------------------- a let no model reads says so
+@pytest.mark.parametrize("kind, let, words", [
+    # a training figure on an inference workload, an inference one on a training job
+    ("inference", "let cuda_graphs = 1", "the models read `cuda_graphs` on training workloads only"),
+    ("training", "let kv_room_wait = 1", "the models read `kv_room_wait` on inference workloads only"),
+    # an assumption that is a field's default, not a let
+    ("inference", "let default_input_tokens = 5 tok",
+     "`default_input_tokens` is the default of the field `input_tokens`"),
+    # read only with an FP4 checkpoint, and only with drafts
+    ("inference", "let fp4_expert_activation_bits = 8", "reads `fp4_expert_activation_bits` only with precision"),
+    ("inference", "let draft_accepted_length = 2", "only with `let draft_tokens` above 0"),
+])
+def test_a_let_with_a_models_name_that_no_model_reads_is_a_warning(kind, let, words) -> None:
+    """A `let` named as a figure the models read (so not a misspelling), on a workload whose model does not read
+    it, changed nothing without a word (`let cuda_graphs = 1` on an inference workload, `let default_input_tokens`
+    where the field is `input_tokens`, `let fp4_expert_activation_bits` with fp8 weights): an `unknown-name`
+    warning at the let saying why; the spec still evaluates (no error)."""
+    name = let.split()[1]
+    text = (WORKLOAD_LET % ("offline", name, let.split("= ")[1]) if kind == "inference"
+            else TRAINING_LET % (name, let.split("= ")[1]))
+    items = _items(text)
+    assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "unknown-name", 8)], \
+        [d.message for d in items]
+    assert "is read by no model, so it changes nothing" in items[0].message and words in items[0].message
+
+
+def test_a_let_the_model_reads_has_no_unread_warning() -> None:
+    assert _items(WORKLOAD_LET % ("server", "kv_room_wait", "1")) == []
+    assert _items(TRAINING_LET % ("cuda_graphs", "1")) == []
