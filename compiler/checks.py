@@ -16,7 +16,9 @@ What it checks, in every scenario of the sweep:
   - a `let` the models read in another block (a model's option on the workload, a workload's assumption on the
     model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it; so did
     a workload's `let` named as a figure the models read that no model of this workload read (`let cuda_graphs`
-    on an inference workload, `let default_input_tokens` for the field `input_tokens`): a warning saying why;
+    on an inference workload, `let default_input_tokens` for the field `input_tokens`): `no-effect` warning
+    saying why; and so did a `let` a model reads where it does nothing (`_idle_rules`: `let kv_room_wait = 1` in
+    an offline scenario, `let moe_sync_free = 0` on a dense model): `no-effect` warning at it;
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -50,6 +52,7 @@ def check_values(ev, results) -> None:
     wrong_unit = _check_let_units(ev, results)
     _check_let_bounds(ev, results, count, wrong_unit)
     _check_misspelt_lets(ev, results)
+    _check_idle_lets(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -246,7 +249,7 @@ def _check_misspelt_lets(ev, results) -> None:
 # assumptions that are a field's default, not a `let` a model reads: the field that replaces each
 FIELD_DEFAULTS = {"default_input_tokens": "input_tokens", "default_output_tokens": "output_tokens",
                   "default_training_tokens": "tokens", "default_global_batch": "global_batch"}
-# lets the inference model reads only in some workloads: where (the `unknown-name` warning's words)
+# lets the inference model reads only in some workloads: where (the `no-effect` warning's words)
 READ_WHERE = {"fp4_expert_activation_bits": "with precision \"fp4\"",
               "draft_acceptance": "with `let draft_tokens` above 0 (and no `draft_accepted_length`)",
               "draft_accepted_length": "with `let draft_tokens` above 0"}
@@ -275,7 +278,7 @@ def _workload_readers() -> dict[str, frozenset[str]]:
 
 def _warn_unread(ev, node, name: str) -> None:
     """A `let` on a workload with the name of a figure the models read, that no model of this workload read (and no
-    expression): it changed nothing, so it is an `unknown-name` warning saying why -- a field's default
+    expression): it changed nothing, so it is a `no-effect` warning saying why -- a field's default
     (`let default_input_tokens`: the field is `input_tokens`), a figure of the other workload kind (`let
     cuda_graphs` on an inference workload), or one the model reads only where it applies (`let
     fp4_expert_activation_bits` with an fp8 precision)."""
@@ -292,8 +295,131 @@ def _warn_unread(ev, node, name: str) -> None:
         where = READ_WHERE.get(name, "where it applies (docs/models.md says where)")
         why, fix = (f"the {kind} model reads `{name}` only {where}, not in this workload",
                     "remove the `let`, or set what it applies to")
-    ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model, so it changes nothing: {why}",
+    ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` is read by no model, so it changes nothing: {why}",
                     node.span, help=fix)
+
+
+QUEUEING = ("server", "interactive")
+
+
+@functools.cache
+def _idle_rules() -> tuple:
+    """(workload kind, let name, its default, where it does nothing, why) for the lets a model reads that change
+    nothing in some settings (the model's docstrings say so): `where(get)` gives, per scenario, True where the
+    let does nothing; `get(name, default)` reads the workload's member (a field, a `let`, an output) or the
+    default. A layout the search picks (`pp`, `tp`, `ep` not set) is no such setting: the let may have moved the
+    search. Only where a model reads the let: an unread one is `_warn_unread`'s."""
+    from .models import inference as I, training as T
+
+    def offline(get):
+        return ~np.isin(get("scenario", "offline"), QUEUEING)
+
+    queue_only = "the model reads it only in server and interactive scenarios (a queue of arriving requests)"
+    rules = [("inference", a.name, a.value, offline, queue_only)
+             for a in (I.kv_room_wait, I.whole_prompts, I.batch_window, I.scheduler_steps, I.first_token_delay,
+                       I.prompt_length_cv, I.row_averaging)]
+    rules += [
+        ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
+         lambda get: offline(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
+         "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "
+         "scenarios; this workload fixes pp 1 or has no queue"),
+        ("inference", I.output_length_cv.name, I.output_length_cv.value,
+         lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0),
+         "the output-length spread enters the p99 TPOT and the KV room of a server's queue, or the rows in flight "
+         "with `kv_length_biased` 1; this workload has neither"),
+        ("inference", I.kv_length_biased.name, I.kv_length_biased.value,
+         lambda get: get(I.output_length_cv.name, I.output_length_cv.value) <= 0,
+         "with `output_length_cv` 0 the length-biased age of a row, (1 + cv^2) O / 2, is the mean O / 2: set "
+         "`let output_length_cv`"),
+        ("inference", I.gemm_swiglu.name, I.gemm_swiglu.value,
+         lambda get: (get(I.elementwise_kernels.name, 0.0) <= 0) & (get(I.swiglu_kernel.name, 0.0) <= 0),
+         "it removes the SwiGLU kernel's bytes, which are counted only with `elementwise_kernels` 1 or "
+         "`swiglu_kernel` 1"),
+        ("inference", I.swiglu_kernel.name, I.swiglu_kernel.value,
+         lambda get: get(I.elementwise_kernels.name, 0.0) > 0,
+         "`elementwise_kernels` 1 already counts the SwiGLU kernel among every elementwise kernel"),
+        ("inference", I.adp_balance.name, I.adp_balance.value,
+         lambda get: (get("model.experts", 0.0) <= 0) | (not get.is_set("ep")),
+         "the ADP balancer acts across attention data-parallel ranks, which run only for a mixture-of-experts model "
+         "whose workload sets `ep`"),
+        ("training", T.moe_sync_free.name, T.moe_sync_free.value, lambda get: get("model.experts", 0.0) <= 0,
+         "a dense model has no MoE dispatcher"),
+        ("training", T.ep_overlap.name, T.ep_overlap.value,
+         lambda get: (get("model.experts", 0.0) <= 0) | (get.is_set("ep") & (get("ep", 1.0) <= 1)),
+         "there is no expert all-to-all on a dense model or at a fixed ep 1"),
+        ("training", T.ungraphed_host_time.name, T.ungraphed_host_time.value,
+         lambda get: get(T.cuda_graphs.name, T.cuda_graphs.value) > 0,
+         "a run that captures CUDA graphs (`cuda_graphs` 1 or 2) does not pay it"),
+        ("training", T.tp_overlap.name, T.tp_overlap.value, lambda get: get.is_set("tp") & (get("tp", 1.0) <= 1),
+         "there are no tensor-parallel collectives at a fixed tp 1"),
+    ]
+    for figure in (T.moe_sync_time, T.moe_static_graphs, T.moe_launch_time):
+        rules.append(("training", figure.name, figure.value,
+                      lambda get: (get("model.experts", 0.0) <= 0)
+                      | (get(T.moe_sync_free.name, T.moe_sync_free.value) > 0),
+                      "it is a cost of the MoE host sync, which runs only for a mixture-of-experts model with "
+                      "`moe_sync_free` 0"))
+    return tuple(rules)
+
+
+class _Getter:
+    """`get(name, default)`: a workload's member per scenario (`model.<field>`: its model's), else the default;
+    `get.is_set(name)`: whether the spec sets it (not left to a model)."""
+
+    def __init__(self, results, inst, count: int):
+        self.results, self.inst, self.count = results, inst, count
+        model = results.values.get(f"{inst.path}.model")
+        self.model = getattr(model, "path", None)
+
+    def path(self, name: str) -> str | None:
+        if name.startswith("model."):
+            return f"{self.model}.{name[len('model.'):]}" if self.model else None
+        return f"{self.inst.path}.{name}"
+
+    def is_set(self, name: str) -> bool:
+        node = self.results.graph.nodes.get(self.path(name))
+        return node is not None and node.kind not in ("model", "count")
+
+    def __call__(self, name: str, default) -> np.ndarray:
+        path = self.path(name)
+        value = self.results.values.get(path) if path is not None else None
+        if value is None:
+            return np.full(self.count, default)
+        flat = np.asarray(value).reshape(-1)
+        if flat.size == 1:
+            return np.full(self.count, flat[0])
+        return flat if flat.size == self.count else np.full(self.count, default)
+
+
+def _check_idle_lets(ev, results, count: int) -> None:
+    """A `let` a model reads that changes nothing where it is set (`_idle_rules`: `let kv_room_wait = 1` in an
+    offline scenario, `let serial_context_chunks = 1` at pp 1, `let moe_sync_free = 0` on a dense model): a
+    `no-effect` warning at the let, saying why. Only where its value is not the default (setting the default
+    changes nothing anyway) and in every scenario of a sweep (where it acts in some, it is not idle)."""
+    from .evaluate import format_value
+
+    rules: dict[tuple[str, str], list] = {}
+    for kind, name, default, idle, why in _idle_rules():
+        rules.setdefault((kind, name), []).append((default, idle, why))
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "let" or inst is None or (inst.kind, node.path.rpartition(".")[2]) not in rules \
+                or node.path.rpartition(".")[0] != inst.path:
+            continue
+        name = node.path.rpartition(".")[2]
+        value = results.values.get(node.path)
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
+            continue
+        flat = _per_scenario(np.asarray(value, dtype=float), count)
+        for default, idle, why in rules[(inst.kind, name)]:
+            if flat is None or not np.any(flat != default):
+                continue
+            with np.errstate(invalid="ignore"):
+                where = np.asarray(idle(_Getter(results, inst, count)), dtype=bool).reshape(-1)
+            if where.size in (1, count) and np.all(where):
+                shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
+                ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
+                                _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:

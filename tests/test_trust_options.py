@@ -75,8 +75,8 @@ def test_a_chip_power_let_is_refused_outside_its_range_at_its_span(name, value, 
         text = text.replace("chip hot extends H200 {", "chip hot {\n" + BARE_H200)
     diags = _errors(text)
     line = text.splitlines().index(f"  let {name} = {value}") + 1
-    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", line, len(f"  let {name} = ") + 1)], \
-        [d.message for d in diags]
+    col = len(f"  let {name} = ") + 1
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("out-of-range", line, col)], [d.message for d in diags]
     assert message in diags[0].message
 
 
@@ -149,7 +149,7 @@ def test_a_let_with_a_models_name_that_no_model_reads_is_a_warning(kind, let, wo
     text = (WORKLOAD_LET % ("offline", name, let.split("= ")[1]) if kind == "inference"
             else TRAINING_LET % (name, let.split("= ")[1]))
     items = _items(text)
-    assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "unknown-name", 8)], \
+    assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "no-effect", 8)], \
         [d.message for d in items]
     assert "is read by no model, so it changes nothing" in items[0].message and words in items[0].message
 
@@ -157,3 +157,92 @@ def test_a_let_with_a_models_name_that_no_model_reads_is_a_warning(kind, let, wo
 def test_a_let_the_model_reads_has_no_unread_warning() -> None:
     assert _items(WORKLOAD_LET % ("server", "kv_room_wait", "1")) == []
     assert _items(TRAINING_LET % ("cuda_graphs", "1")) == []
+
+
+# ----------------------------------------------------------------------------- a let that does nothing here says so
+def _outputs(text: str) -> dict:
+    import numpy as np
+    results, _ = evaluate_text(text, "spec.factory")
+    return {path: np.asarray(v, dtype=float) for path, v in results.values.items()
+            if path.startswith(("svc.", "t.")) and isinstance(v, np.ndarray) and v.dtype.kind in "fiu"}
+
+
+def _same(a: dict, b: dict, let_path: str) -> bool:
+    import numpy as np
+    return all(np.array_equal(a[k], b[k], equal_nan=True) for k in a if k != let_path) and \
+        set(a) - {let_path} == set(b) - {let_path}
+
+
+INFERENCE_IDLE = [
+    # (scenario, the let, other lines): serving-queue figures in an offline scenario
+    ("offline", "let kv_room_wait = 1", ""),
+    ("offline", "let whole_prompts = 1", ""),
+    ("offline", "let batch_window = 0.3 s", ""),
+    ("offline", "let scheduler_steps = 9", ""),
+    ("offline", "let output_length_cv = 0.6", ""),
+    # serial chunks at a fixed pp 1; the length bias without an output-length spread
+    ("server", "let serial_context_chunks = 1", "  pp = 1\n"),
+    ("server", "let kv_length_biased = 1", ""),
+    # the SwiGLU switches where nothing counts the kernel, or where every elementwise kernel is counted already
+    ("offline", "let gemm_swiglu = 1", ""),
+    ("offline", "let swiglu_kernel = 1", "  let elementwise_kernels = 1\n"),
+    # the ADP balancer on a dense model
+    ("server", "let adp_balance = 1", ""),
+]
+
+
+@pytest.mark.parametrize("scenario, let, other", INFERENCE_IDLE)
+def test_an_inference_let_that_changes_nothing_here_is_a_warning_and_changes_nothing(scenario, let, other) -> None:
+    """A switch the model reads where it has no effect (`let kv_room_wait = 1` in an offline scenario, `let
+    serial_context_chunks = 1` at pp 1, `let gemm_swiglu = 1` with no SwiGLU kernel counted) was silently ignored:
+    a `no-effect` warning at the let's value saying why, and no error. The law behind each: every output is the
+    same without the let."""
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    items = _items(text)
+    line = text.splitlines().index(f"  {let}") + 1
+    assert [(d.severity, d.code, d.span.line, d.span.col) for d in items] == \
+        [("warning", "no-effect", line, len(let.split("=")[0]) + 5)], [d.message for d in items]
+    assert "changes nothing here" in items[0].message
+    assert _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
+
+
+@pytest.mark.parametrize("scenario, let, other", [
+    ("server", "let kv_room_wait = 1", "  let output_length_cv = 0.6\n"),
+    ("server", "let kv_length_biased = 1", "  let output_length_cv = 0.6\n"),
+    ("offline", "let gemm_swiglu = 1", "  let elementwise_kernels = 1\n"),
+    ("offline", "let swiglu_kernel = 1", ""),
+])
+def test_the_same_let_where_it_acts_has_no_warning_and_changes_the_outputs(scenario, let, other) -> None:
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    assert _items(text) == []
+    assert not _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
+
+
+MOE_TRAINING = TRAINING_LET.replace("Llama2_70B", "DeepSeek_V3").replace("DGX_H100", "HGX_H800").replace(
+    "accelerators = 64", "accelerators = 256")
+
+
+@pytest.mark.parametrize("template, let, other", [
+    (TRAINING_LET, "let moe_sync_free = 0", ""),                 # a dense model has no MoE dispatcher
+    (TRAINING_LET, "let ep_comm_overlap = 0", ""),               # nor an expert all-to-all
+    (MOE_TRAINING, "let moe_static_graphs = 0", ""),             # a cost of the host sync, off by default
+    (TRAINING_LET, "let ungraphed_host_time = 1 s", "  let cuda_graphs = 1\n"),
+    (TRAINING_LET, "let tp_comm_overlap = 0", "  tp = 1\n"),
+])
+def test_a_training_let_that_changes_nothing_here_is_a_warning_and_changes_nothing(template, let, other) -> None:
+    base = template.replace("  let %s = %s\n", other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    items = _items(text)
+    assert [(d.severity, d.code) for d in items] == [("warning", "no-effect")], [d.message for d in items]
+    assert items[0].span.line == text.splitlines().index(f"  {let}") + 1
+    assert _same(_outputs(base), _outputs(text), f"t.{let.split()[1]}")
+
+
+def test_a_swept_switch_that_acts_in_some_scenarios_has_no_warning() -> None:
+    """Over a sweep of the scenario's output spread, `kv_length_biased` acts where the spread is above 0: no
+    warning (it is idle only where it is idle in every scenario)."""
+    text = ("param cv = [0, 0.6]\n" + WORKLOAD_LET % ("server", "kv_length_biased", "1")).replace(
+        "}\n", "  let output_length_cv = cv\n}\n")
+    assert [d.code for d in _items(text)] == []
