@@ -246,3 +246,28 @@ def test_a_swept_switch_that_acts_in_some_scenarios_has_no_warning() -> None:
     text = ("param cv = [0, 0.6]\n" + WORKLOAD_LET % ("server", "kv_length_biased", "1")).replace(
         "}\n", "  let output_length_cv = cv\n}\n")
     assert [d.code for d in _items(text)] == []
+
+
+# ----------------------------------------------------------------------------- a sweep of text is refused
+def test_a_parameter_list_of_text_is_an_error_at_the_list_not_a_workload_with_no_outputs(tmp_path) -> None:
+    """`param sc = ["offline", "server"]` with `scenario = sc` made no scenarios and gave the workload no value:
+    `factory eval` printed no tokens/s, no diagnostic, and exited 0. A sweep is of numbers: a list of text is one
+    `type-mismatch` error at its first text value (exit 1; from -D, exit 2); one text value, and -D of one, work."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = tmp_path / "spec.factory"
+    spec.write_text((WORKLOAD_LET % ("offline", "x", "1")).replace('scenario = "offline"', "scenario = sc")
+                    .replace("  let x = 1\n", "").replace("inference svc", 'param sc = ["offline", "server"]\n'
+                                                                         "inference svc"), encoding="utf-8")
+    diags = _errors(spec.read_text())
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("type-mismatch", 3, 13)], [d.message for d in diags]
+    assert "sweeps numbers" in diags[0].message
+    result = CliRunner().invoke(main, ["eval", str(spec)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["eval", str(spec), "-D", 'sc=["server", "offline"]'])
+    assert result.exit_code == 2 and "type-mismatch" in result.output
+    spec.write_text(spec.read_text().replace('["offline", "server"]', '"offline"'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(spec), "-D", 'sc="server"', "--select", "svc.tokens_per_s"])
+    assert result.exit_code == 0 and "svc.tokens_per_s" in result.output
