@@ -227,8 +227,8 @@ def _check_misspelt_lets(ev, results) -> None:
                                 help=f"move `let {name} = ...` into the inference or training block that "
                                      f"serves the model")
             continue
-        if name in on_definitions:
-            where, kinds = on_definitions[name]
+        if name in on_definitions or name in _definition_lets():
+            where, kinds = on_definitions.get(name) or (_definition_lets()[name], frozenset())
             only = (f" (for {' and '.join(sorted(kinds))} workloads only)"
                     if kinds and node.instance.kind not in kinds else "")
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from "
@@ -244,6 +244,28 @@ def _check_misspelt_lets(ev, results) -> None:
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model and no expression: did you mean "
                             f"`{close}`, which the models read?", node.span,
                             help=f"rename it `let {close} = ...`")
+
+
+@functools.cache
+def _definition_lets() -> dict[str, str]:
+    """The `let`s the models read only from a definition a workload names, never from the workload, with that
+    definition's kind: the chip figures of the declared reads (`ref:system.parts:*.let:serving_efficiency`, ...),
+    and the chip's power model's assumptions (compiler/models/power.py reads them from the chip)."""
+    from .models import _REGISTRY, _load, power
+    from .models import assumptions as A
+    _load()
+    places: dict[str, set[str]] = {}
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            for text in out.declared or ():
+                before, found, name = text.rpartition("let:")
+                if found:
+                    places.setdefault(name, set()).add(
+                        "model" if before.startswith("ref:model.") else "chip" if before else "workload")
+    found = {name: next(iter(where)) for name, where in places.items() if len(where) == 1 and where != {"workload"}}
+    for figure in (power.voltage_floor, power.dynamic_power_share, power.memory_power_share, A.idle_fraction):
+        found.setdefault(figure.name, "chip")
+    return found
 
 
 # assumptions that are a field's default, not a `let` a model reads: the field that replaces each

@@ -271,3 +271,15 @@ def test_a_parameter_list_of_text_is_an_error_at_the_list_not_a_workload_with_no
     spec.write_text(spec.read_text().replace('["offline", "server"]', '"offline"'), encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(spec), "-D", 'sc="server"', "--select", "svc.tokens_per_s"])
     assert result.exit_code == 0 and "svc.tokens_per_s" in result.output
+
+
+@pytest.mark.parametrize("let", ["let serving_efficiency = 0.5", "let voltage_floor = 0.5"])
+def test_a_chip_let_on_the_workload_is_a_warning_naming_the_chip(let) -> None:
+    """`let serving_efficiency = 0.5` (a chip's fitted family factor) or `let voltage_floor` (the chip's power
+    model) on an inference workload changed nothing without a word: neither is a model option, so the misplaced-let
+    warning did not know them. Now an `unknown-name` warning at the let naming the chip's definition."""
+    name, value = let.split()[1], let.split("= ")[1]
+    items = _items(WORKLOAD_LET % ("server", name, value))
+    assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "unknown-name", 8)], \
+        [d.message for d in items]
+    assert f"the models read `{name}` from the chip's definition, not from the workload" in items[0].message
