@@ -283,3 +283,22 @@ def test_a_chip_let_on_the_workload_is_a_warning_naming_the_chip(let) -> None:
     assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "unknown-name", 8)], \
         [d.message for d in items]
     assert f"the models read `{name}` from the chip's definition, not from the workload" in items[0].message
+
+
+# ----------------------------------------------------------------------------- explain names what an option adds
+@pytest.mark.parametrize("let, term, words", [
+    # the host work once every host_steps forward steps: the printed 1.1 ms was not step_overhead + B seq_overhead
+    ("let host_steps = 4", "decode_overhead_time", "(step_overhead + B seq_overhead) / host_steps"),
+    # swiglu_kernel alone counts only the SwiGLU kernel, not the b_el the formula wrote out
+    ("let swiglu_kernel = 1", "decode_elementwise_time", "swiglu_kernel 1 alone: b_el = [3 a f + (a + q) f] / tp"),
+])
+def test_explain_shows_the_formula_an_option_changes(tmp_path, let, term, words) -> None:
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = tmp_path / "spec.factory"
+    spec.write_text(WORKLOAD_LET % ("server", let.split()[1], let.split("= ")[1]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(spec), f"svc.detail.{term}", "--depth", "1"])
+    assert result.exit_code == 0, result.output
+    assert words in result.output and f"svc.{let.split()[1]} = " in result.output

@@ -3153,7 +3153,8 @@ DECODE_TERMS = {
                       "the all-to-all dispatch and combine) "
                       "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
-    "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
+    "decode_overhead_time": "(step_overhead + B seq_overhead) / host_steps: scheduling, sampling, block tables per "
+                            "step, done once every host_steps forward steps (1: every step)",
     "decode_draft_time": "n_d (t(B, q = 1) - t_over) / L / tau: speculative decoding's n_d draft-head passes over "
                          "the B rows, each a layer-sized pass of a plain decode step, per decoded token (tau "
                          "tokens a verify step; every other term of the verify step is / tau alike; 0 without "
@@ -3165,7 +3166,9 @@ DECODE_TERMS = {
                                "matrix multiplies (add-RMSNorms, activation quantization, rotary and KV write, "
                                "SwiGLU), b_el = 2 h (4 a + a + q) + [a (2 D + kv) + k kv + (a + q) (D + f) + 3 a f] "
                                "/ tp bytes per token and layer on a chip (the norms replicated over tp), e_copy "
-                               "3.02 / 3.35",
+                               "3.02 / 3.35, with elementwise_kernels 1 (gemm_swiglu 1: without the SwiGLU terms); "
+                               "swiglu_kernel 1 alone: b_el = [3 a f + (a + q) f] / tp, the SwiGLU kernel only; "
+                               "0 otherwise",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step "
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
