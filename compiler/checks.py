@@ -17,8 +17,11 @@ What it checks, in every scenario of the sweep:
     model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it; so did
     a workload's `let` named as a figure the models read that no model of this workload read (`let cuda_graphs`
     on an inference workload, `let default_input_tokens` for the field `input_tokens`): `no-effect` warning
-    saying why; and so did a `let` a model reads where it does nothing (`_idle_rules`: `let kv_room_wait = 1` in
-    an offline scenario, `let moe_sync_free = 0` on a dense model): `no-effect` warning at it;
+    saying why; so did a model definition's `let` that no model of the workloads serving it read (`let
+    dense_layers` of a model only inference serves, `let fp4_bf16_params` served at fp8): `no-effect`; and so did a
+    `let` a model reads where it does nothing (`_idle_rules`: `let kv_room_wait = 1` in an offline scenario, `let
+    moe_sync_free = 0` or `let expert_popularity_cv` on a dense model): `no-effect` warning at it (never at a
+    stdlib definition's let);
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -193,7 +196,9 @@ def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]
     from .models import inference, training
     workload_figures = {value.name for module in (inference, training) for value in vars(module).values()
                         if isinstance(value, Assumption)}
-    on_workloads = frozenset(name for name in workload_figures if not places.get(name, set()) - {"workload"})
+    workload_options = {name for name, where in places.items() if name in options and where == {"workload"}}
+    on_workloads = frozenset(name for name in workload_figures | workload_options
+                             if not places.get(name, set()) - {"workload"})
     return on_definitions, on_workloads
 
 
@@ -226,6 +231,8 @@ def _check_misspelt_lets(ev, results) -> None:
                                 f"`{name}` from the workload, not from the model's definition", node.span,
                                 help=f"move `let {name} = ...` into the inference or training block that "
                                      f"serves the model")
+            elif name in known and not str(node.span.file).startswith("<stdlib>"):
+                _warn_unread_model(ev, results, node, name)
             continue
         if name in on_definitions or name in _definition_lets():
             where, kinds = on_definitions.get(name) or (_definition_lets()[name], frozenset())
@@ -274,7 +281,10 @@ FIELD_DEFAULTS = {"default_input_tokens": "input_tokens", "default_output_tokens
 # lets the inference model reads only in some workloads: where (the `no-effect` warning's words)
 READ_WHERE = {"fp4_expert_activation_bits": "with precision \"fp4\"",
               "draft_acceptance": "with `let draft_tokens` above 0 (and no `draft_accepted_length`)",
-              "draft_accepted_length": "with `let draft_tokens` above 0"}
+              "draft_accepted_length": "with `let draft_tokens` above 0",
+              "fp4_bf16_params": "with precision \"fp4\"",
+              "kv_lora_rank": "with `let qk_rope_head_dim` too (latent attention)",
+              "qk_rope_head_dim": "with `let kv_lora_rank` too (latent attention)"}
 
 
 @functools.cache
@@ -326,7 +336,7 @@ QUEUEING = ("server", "interactive")
 
 @functools.cache
 def _idle_rules() -> tuple:
-    """(workload kind, let name, its default, where it does nothing, why) for the lets a model reads that change
+    """(block kind, let name, its default, where it does nothing, why) for the lets a model reads that change
     nothing in some settings (the model's docstrings say so): `where(get)` gives, per scenario, True where the
     let does nothing; `get(name, default)` reads the workload's member (a field, a `let`, an output) or the
     default. A layout the search picks (`pp`, `tp`, `ep` not set) is no such setting: the let may have moved the
@@ -361,7 +371,7 @@ def _idle_rules() -> tuple:
          lambda get: get(I.elementwise_kernels.name, 0.0) > 0,
          "`elementwise_kernels` 1 already counts the SwiGLU kernel among every elementwise kernel"),
         ("inference", I.adp_balance.name, I.adp_balance.value,
-         lambda get: (get("model.experts", 0.0) <= 0) | (not get.is_set("ep")),
+         lambda get: (get("model.experts", 0.0) <= 0) | ~get.is_set("ep"),
          "the ADP balancer acts across attention data-parallel ranks, which run only for a mixture-of-experts model "
          "whose workload sets `ep`"),
         ("training", T.moe_sync_free.name, T.moe_sync_free.value, lambda get: get("model.experts", 0.0) <= 0,
@@ -375,6 +385,11 @@ def _idle_rules() -> tuple:
         ("training", T.tp_overlap.name, T.tp_overlap.value, lambda get: get.is_set("tp") & (get("tp", 1.0) <= 1),
          "there are no tensor-parallel collectives at a fixed tp 1"),
     ]
+    dense = "a dense model has no routed experts (no `experts` above 0)"
+    rules += [("model", option.name, math.nan, lambda get: ~get.is_set("experts") | (get("experts", 1.0) <= 0), dense)
+              for option in (I.EXPERT_POPULARITY_CV, I.FP4_EXPERT_ACTIVATION_BITS, T.DENSE_LAYERS)]
+    rules.append(("model", I.SLIDING_LAYERS.name, math.nan, lambda get: ~get.is_set(I.SLIDING_WINDOW.name),
+                  "without `let sliding_window` no layer attends to a window"))
     for figure in (T.moe_sync_time, T.moe_static_graphs, T.moe_launch_time):
         rules.append(("training", figure.name, figure.value,
                       lambda get: (get("model.experts", 0.0) <= 0)
@@ -398,9 +413,9 @@ class _Getter:
             return f"{self.model}.{name[len('model.'):]}" if self.model else None
         return f"{self.inst.path}.{name}"
 
-    def is_set(self, name: str) -> bool:
+    def is_set(self, name: str) -> np.ndarray:
         node = self.results.graph.nodes.get(self.path(name))
-        return node is not None and node.kind not in ("model", "count")
+        return np.full(self.count, node is not None and node.kind not in ("model", "count"))
 
     def __call__(self, name: str, default) -> np.ndarray:
         path = self.path(name)
@@ -426,8 +441,8 @@ def _check_idle_lets(ev, results, count: int) -> None:
     for node in results.graph.nodes.values():
         inst = node.instance
         if node.kind != "let" or inst is None or (inst.kind, node.path.rpartition(".")[2]) not in rules \
-                or node.path.rpartition(".")[0] != inst.path:
-            continue
+                or node.path.rpartition(".")[0] != inst.path or str(node.span.file).startswith("<stdlib>"):
+            continue                            # (a stdlib definition's let is not the user's to change)
         name = node.path.rpartition(".")[2]
         value = results.values.get(node.path)
         if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
@@ -442,6 +457,46 @@ def _check_idle_lets(ev, results, count: int) -> None:
                 shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
                 ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
                                 _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
+
+
+@functools.cache
+def _model_let_readers() -> dict[str, frozenset[str]]:
+    """The workload kinds whose models read each `let` of a model's definition (`ref:model.let:dense_layers` ->
+    {"training"})."""
+    from .models import _REGISTRY, _load
+    _load()
+    readers: dict[str, set[str]] = {}
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            for text in out.declared or ():
+                if text.startswith("ref:model.let:") and out.kind in WORKLOAD_KINDS:
+                    readers.setdefault(text[len("ref:model.let:"):], set()).add(out.kind)
+    return {name: frozenset(kinds) for name, kinds in readers.items()}
+
+
+def _warn_unread_model(ev, results, node, name: str) -> None:
+    """A `let` of a model's definition (in the spec, not the stdlib) named as an option the models read, that no
+    model of the workloads serving it read (`let dense_layers` of a model only inference serves, `let kv_lora_rank`
+    without `qk_rope_head_dim`, `let fp4_bf16_params` served at fp8): a `no-effect` warning saying why. A
+    definition no workload serves is a library entry: nothing is said."""
+    model = node.instance.path
+    kinds = set()
+    for path, value in results.values.items():
+        owner = results.graph.nodes.get(path)
+        if path.endswith(".model") and getattr(value, "path", None) == model and owner is not None \
+                and owner.instance is not None and owner.instance.kind in WORKLOAD_KINDS:
+            kinds.add(owner.instance.kind)
+    if not kinds:
+        return
+    readers = _model_let_readers().get(name, frozenset())
+    serving = " and ".join(sorted(kinds))
+    if readers and not readers & kinds:
+        why = f"only {' and '.join(sorted(readers))} workloads read `{name}`, and `{model}` serves {serving} ones"
+    else:
+        where = READ_WHERE.get(name, "where it applies (docs/models.md says where)")
+        why = f"the {serving} model reads `{name}` only {where}, not in the workloads that serve `{model}`"
+    ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` is read by no model, so it changes nothing: {why}", node.span,
+                    help="remove the `let`, or set what it applies to")
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:
