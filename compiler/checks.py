@@ -14,7 +14,8 @@ What it checks, in every scenario of the sweep:
   - an option's `let` that is a part of a field of its block (`Option.at_most`: `let dense_layers` of the
     model's layers) is not above it: `out-of-range` at the let;
   - a `let` the models read in another block (a model's option on the workload, a workload's assumption on the
-    model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it; so did
+    model's definition, either on a chip, server or site) or one letter from a name they read changed nothing:
+    `unknown-name` warning at it; so did
     a workload's `let` named as a figure the models read that no model of this workload read (`let cuda_graphs`
     on an inference workload, `let default_input_tokens` for the field `input_tokens`): `no-effect` warning
     saying why; so did a model definition's `let` that no model of the workloads serving it read (`let
@@ -213,7 +214,7 @@ def _check_misspelt_lets(ev, results) -> None:
 
     graph = results.graph
     lets = [node for node in graph.nodes.values() if node.kind == "let" and node.instance is not None
-            and node.instance.kind in WORKLOAD_KINDS + ("model",)]
+            and node.path.rpartition(".")[0] == node.instance.path]
     if not lets:
         return
     known = _model_let_names()
@@ -221,9 +222,16 @@ def _check_misspelt_lets(ev, results) -> None:
     read = set()
     for node in graph.nodes.values():
         read.update(node.deps)
+    elsewhere: set = set()
     for node in lets:
         name = node.path.rpartition(".")[2]
         if node.path in read:
+            continue
+        if node.instance.kind not in WORKLOAD_KINDS + ("model",):
+            where = (node.span.file, node.span.start)   # a definition and each placed copy: one warning
+            if where not in elsewhere:
+                elsewhere.add(where)
+                _warn_elsewhere(ev, node, name, on_definitions, on_workloads)
             continue
         if node.instance.kind == "model":
             if name in on_workloads:
@@ -251,6 +259,28 @@ def _check_misspelt_lets(ev, results) -> None:
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model and no expression: did you mean "
                             f"`{close}`, which the models read?", node.span,
                             help=f"rename it `let {close} = ...`")
+
+
+def _warn_elsewhere(ev, node, name: str, on_definitions, on_workloads) -> None:
+    """A `let` on a block that is neither a workload nor a model (a chip, a server, the site) named as a figure the
+    models read only from a workload (`let kv_room_wait`, `let moe_sync_free`) or from a model's definition (`let
+    expert_popularity_cv`): no model read it there, silently. An `unknown-name` warning at it, naming the block
+    that takes it. (A stdlib definition's own lets are not the user's to move; chip figures on a server are the
+    chip's reads' business, not checked here.)"""
+    if str(node.span.file).startswith("<stdlib>"):
+        return
+    kind = node.instance.kind
+    if name in on_workloads or (name in _workload_readers() and name not in _definition_lets()
+                                and name not in on_definitions):
+        readers = _workload_readers().get(name) or frozenset(WORKLOAD_KINDS)
+        where = " or ".join(sorted(readers))
+        ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from the "
+                        f"{where} workload, not from a {kind}", node.span,
+                        help=f"move `let {name} = ...` into the {where} block it is meant for")
+    elif on_definitions.get(name, ("",))[0] == "model":
+        ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from the "
+                        f"model's definition, not from a {kind}", node.span,
+                        help=f"move `let {name} = ...` into the `model` block the workload names")
 
 
 @functools.cache

@@ -350,3 +350,19 @@ def test_a_model_let_where_it_acts_and_a_library_model_no_workload_serves_have_n
     assert _items(MODEL_LET % ("Llama2_70B", "sliding_layers = 10\n  let sliding_window = 1000", "fp8")) == []
     unserved = (MODEL_LET % ("Llama2_70B", "kv_lora_rank = 512", "fp8")).replace("model = m", "model = Llama2_70B")
     assert _items(unserved) == []
+
+
+def test_a_workload_or_model_let_on_a_chip_server_or_site_is_a_warning_naming_its_block() -> None:
+    """`let kv_room_wait = 1` on a chip, `let scheduler_steps = 9` on a server, `let whole_prompts = 1` on the
+    site, `let expert_popularity_cv` on a chip: no model reads them there, and each changed nothing without a word.
+    One `unknown-name` warning at each (one for a chip definition and its placed copies), naming where it belongs."""
+    text = ("from chips import H200\nfrom models import Llama2_70B\nchip g extends H200 {\n  let kv_room_wait = 1\n"
+            "  let expert_popularity_cv = 2\n  price = 1 USD\n}\nserver box {\n  chip gpu: g x 8\n"
+            "  let scheduler_steps = 9\n  price = 1 USD\n}\nsite s {\n  let whole_prompts = 1\n  inference svc {\n"
+            "    model = Llama2_70B\n    system = box\n    accelerators = 8\n    scenario = \"server\"\n  }\n}\n")
+    items = _items(text)
+    assert [(d.severity, d.code, d.span.line) for d in items] == \
+        [("warning", "unknown-name", line) for line in (4, 5, 10, 14)], [d.message for d in items]
+    assert "from the inference workload, not from a chip" in items[0].message
+    assert "from the model's definition, not from a chip" in items[1].message
+    assert "not from a server" in items[2].message and "not from a site" in items[3].message
