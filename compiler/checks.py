@@ -131,7 +131,45 @@ def _check_let_units(ev, results) -> set[str]:
                           f"{what} `{figure.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
+    for node in _field_lets(ev, results):
+        unit = results.units.get(node.path)
+        fspec = _field_of(node)
+        try:
+            have = parse_unit(unit).dim if unit is not None else None
+        except (ValueError, KeyError):
+            continue
+        want = fspec.kind.dim
+        if have is not None and have != want:
+            wrong.add(node.path)
+            ev.sink.error(Code.UNIT_MISMATCH, f"`{node.path}` is {describe(have)}, but the model reads it as the "
+                          f"field `{fspec.name}`, which is {describe(want)}", _span_of(node),
+                          help=f"write `{fspec.name} = ...` (the field) in a unit of {dimension_name(want)}"
+                          if want != DIMENSIONLESS else f"write `{fspec.name} = ...` (the field), without a unit")
     return wrong
+
+
+def _field_of(node):
+    """The schema field a `let` of its block is named as (`let input_tokens` on an inference workload), or None."""
+    inst = node.instance
+    spec = kind_spec(inst.kind) if inst is not None else None
+    return spec.fields.get(node.path.rpartition(".")[2]) if spec is not None else None
+
+
+def _field_lets(ev, results) -> list:
+    """The `let`s named as a quantity field of their block that a model reads in place of the field (`let
+    input_tokens = 5000 tok`, `let tp = 2`) and not as one of its assumptions (those are `let_declared`'s): their
+    unit and range are the field's."""
+    from dsl.schema import QuantityKind
+
+    found = []
+    for path, node in results.graph.nodes.items():
+        if node.kind != "let" or path in ev.let_declared or node.instance is None \
+                or path.rpartition(".")[0] != node.instance.path:
+            continue
+        fspec = _field_of(node)
+        if fspec is not None and isinstance(fspec.kind, QuantityKind):
+            found.append(node)
+    return found
 
 
 def _check_let_bounds(ev, results, count: int, wrong_unit: set[str]) -> None:
@@ -579,6 +617,11 @@ def _range_here(ev, node):
     figure = ev.let_declared.get(node.path) if node.kind == "let" else None
     if figure is not None and figure.range is not None:
         return figure.range, figure
+    if node.kind == "let" and node.instance is not None \
+            and node.path.rpartition(".")[0] == node.instance.path:
+        fspec = _field_of(node)             # a `let` named as a field: the field's range (`let input_tokens`)
+        if fspec is not None and field_range(fspec) is not None:
+            return field_range(fspec), fspec
     return _range_of(node)
 
 

@@ -144,6 +144,12 @@ class _Checker:
                 self.block(stmt, module, block)
             elif isinstance(stmt, n.Field):
                 self.field(stmt, block, module, spec)
+            elif isinstance(stmt, n.Let) and spec is not None and stmt.name in spec.fields \
+                    and not isinstance(spec.fields[stmt.name].kind, QuantityKind):
+                # a `let` named as a text, choice, reference or true/false field is read as the field (`let
+                # precision = "fp7"` reached the model unchecked: an internal error; `let precision = 4`, bf16):
+                # it is checked as the field is
+                self.field(stmt, block, module, spec)
             elif isinstance(stmt, n.Let):
                 self.member_type(stmt, block, module)
             elif isinstance(stmt, n.Assert):

@@ -366,3 +366,52 @@ def test_a_workload_or_model_let_on_a_chip_server_or_site_is_a_warning_naming_it
     assert "from the inference workload, not from a chip" in items[0].message
     assert "from the model's definition, not from a chip" in items[1].message
     assert "not from a server" in items[2].message and "not from a site" in items[3].message
+
+
+# ----------------------------------------------------------------------------- a let named as a field is the field
+@pytest.mark.parametrize("let, code, words", [
+    # reached the model unchecked: "internal error: KeyError: 'fp7'", exit 2
+    ('let precision = "fp7"', "invalid-value", '`precision` cannot be "fp7"'),
+    # ran as bf16, silently
+    ("let precision = 4", "type-mismatch", "`precision` takes one of"),
+    # a prompt of -5 tokens gave a negative prefill time and 4.7x the tokens/s; 5 kW was read as 5,000 tokens
+    ("let input_tokens = -5 tok", "out-of-range", "`svc.input_tokens` must be >= 0 tok; it is -5 tok"),
+    ("let input_tokens = 5 kW", "unit-mismatch", "`svc.input_tokens` is power (W)"),
+    # a limit of 5 (no unit) was 5 s
+    ("let ttft_limit = 5", "unit-mismatch", "reads it as the field `ttft_limit`, which is time (s)"),
+])
+def test_a_let_named_as_a_field_is_checked_as_the_field(let, code, words) -> None:
+    """The models read a `let` named as a field of its block in place of the field (`let tp = 2` fixes tp), but
+    the field's checks did not reach it: its choices, type, unit and range. Now each is the field's error at the
+    let's value (and the workload's consequences, if any, are not errors of their own)."""
+    name, value = let.split()[1], let.split("= ")[1]
+    diags = [d for d in _errors(WORKLOAD_LET % ("server", name, value)) if d.code != "infeasible-workload"]
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [(code, 8, len(f"  let {name} = ") + 1)], \
+        [d.message for d in diags]
+    assert words in diags[0].message
+
+
+def test_a_let_named_as_a_field_in_its_type_and_range_is_the_field() -> None:
+    with_let = _outputs(WORKLOAD_LET % ("server", "input_tokens", "2000 tok"))
+    with_field = _outputs((WORKLOAD_LET % ("server", "x", "1")).replace("  let x = 1\n", "  input_tokens = 2000 tok\n"))
+    assert _errors(WORKLOAD_LET % ("server", "input_tokens", "2000 tok")) == []
+    assert _same(with_let, with_field, "svc.input_tokens")
+
+
+@pytest.mark.parametrize("param, value", [("param p = \"fp7\"\n", "p"),
+                                          ("param n = 2\n", "if n > 1 then \"fp7\" else \"fp8\"")])
+def test_a_choice_computed_outside_its_choices_is_an_error_not_an_internal_error(tmp_path, param, value) -> None:
+    """`precision = p` with `param p = "fp7"` (or an `if` that gives "fp7") passed the literal check and reached
+    the model: "internal error: KeyError: 'fp7'", exit 2. Now `invalid-value` at the value, exit 1."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    text = param + (WORKLOAD_LET % ("offline", "x", "1")).replace("  let x = 1\n", f"  precision = {value}\n")
+    diags = _errors(text)
+    assert [(d.code, d.span.line, d.span.col) for d in diags] == [("invalid-value", 9, 15)], [d.message for d in diags]
+    assert '`svc.precision` is "fp7"; it is one of "bf16", "fp8", "fp4", "int8"' in diags[0].message
+    spec = tmp_path / "spec.factory"
+    spec.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(spec)])
+    assert result.exit_code == 1 and "internal error" not in result.output
