@@ -416,9 +416,13 @@ def _idle_rules() -> tuple:
 
     queue_only = "the model reads it only in server and interactive scenarios (a queue of arriving requests)"
     rules = [("inference", a.name, a.value, offline, queue_only)
-             for a in (I.kv_room_wait, I.whole_prompts, I.batch_window, I.scheduler_steps, I.first_token_delay,
-                       I.prompt_length_cv, I.row_averaging)]
+             for a in (I.kv_room_wait, I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv,
+                       I.row_averaging)]
     rules += [
+        ("inference", I.first_token_delay.name, I.first_token_delay.value,
+         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the delay is what engines with chunked context measure beyond their steps, in server and interactive "
+         "scenarios; with `whole_prompts` 1, or no queue, there is none"),
         ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
          lambda get: offline(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
          "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "

@@ -182,6 +182,8 @@ INFERENCE_IDLE = [
     ("offline", "let batch_window = 0.3 s", ""),
     ("offline", "let scheduler_steps = 9", ""),
     ("offline", "let output_length_cv = 0.6", ""),
+    # an engine without chunked context has no first-token delay
+    ("server", "let first_token_delay = 1", "  let whole_prompts = 1\n"),
     # serial chunks at a fixed pp 1; the length bias without an output-length spread
     ("server", "let serial_context_chunks = 1", "  pp = 1\n"),
     ("server", "let kv_length_biased = 1", ""),
