@@ -417,3 +417,14 @@ def test_a_choice_computed_outside_its_choices_is_an_error_not_an_internal_error
     spec.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(spec)])
     assert result.exit_code == 1 and "internal error" not in result.output
+
+
+def test_a_chip_whose_draw_without_compute_reaches_its_tdp_cannot_run_and_the_message_says_tdp() -> None:
+    """`let memory_power_share = 50` (in its range, >= 0) puts the H200's draw with no compute at its 72 W idle + 50
+    x 700 W x 0.07313 (a dense GEMM's memory utilization) = 72 + 2,560 = 2,632 W, above its 700 W TDP: no clock is
+    left to compute at, an `infeasible-workload` error with both numbers. It said "the power cap 700 W" where no
+    power_cap was set: the limit is the TDP."""
+    diags = _errors(CHIP_LET % ("memory_power_share", "50"))
+    assert [d.code for d in diags] == ["infeasible-workload"], [d.message for d in diags]
+    assert "the power limit 700 W (the chip's TDP, or a power_cap below it)" in diags[0].message
+    assert "2,632 W (idle and memory)" in diags[0].message

@@ -2770,8 +2770,9 @@ def _power_cap_floor(power, best: dict) -> None:
                   for v in (power.cap, power.idle + power.memory * GEMM_MEMORY_UTILIZATION))
     bad = cap <= floor
     if bad.any():
-        _refuse(best, bad, [f"the power cap {c:,.0f} W is at or below the chip's draw with no compute, {f:,.0f} W "
-                            f"(idle and memory): it leaves no power to compute at any clock" for c, f in zip(cap, floor)])
+        _refuse(best, bad, [f"the power limit {c:,.0f} W (the chip's TDP, or a power_cap below it) is at or below "
+                            f"the chip's draw with no compute, {f:,.0f} W (idle and memory): it leaves no power to "
+                            "compute at any clock" for c, f in zip(cap, floor)])
 
 
 def _draft_tau(ctx) -> np.ndarray:
