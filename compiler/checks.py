@@ -428,9 +428,11 @@ def _idle_rules() -> tuple:
          "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "
          "scenarios; this workload fixes pp 1 or has no queue"),
         ("inference", I.output_length_cv.name, I.output_length_cv.value,
-         lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0),
-         "the output-length spread enters the p99 TPOT and the KV room of a server's queue, or the rows in flight "
-         "with `kv_length_biased` 1; this workload has neither"),
+         lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0)
+         & ~(_expert_ranks(get) & (get(I.adp_balance.name, I.adp_balance.value) <= 0)),
+         "the output-length spread enters the p99 TPOT and the KV room of a server's queue, the rows in flight "
+         "with `kv_length_biased` 1, or the attention ranks' context imbalance without the ADP balancer; this "
+         "workload has none of them"),
         ("inference", I.kv_length_biased.name, I.kv_length_biased.value,
          lambda get: get(I.output_length_cv.name, I.output_length_cv.value) <= 0,
          "with `output_length_cv` 0 the length-biased age of a row, (1 + cv^2) O / 2, is the mean O / 2: set "
@@ -442,8 +444,7 @@ def _idle_rules() -> tuple:
         ("inference", I.swiglu_kernel.name, I.swiglu_kernel.value,
          lambda get: get(I.elementwise_kernels.name, 0.0) > 0,
          "`elementwise_kernels` 1 already counts the SwiGLU kernel among every elementwise kernel"),
-        ("inference", I.adp_balance.name, I.adp_balance.value,
-         lambda get: (get("model.experts", 0.0) <= 0) | ~get.is_set("ep"),
+        ("inference", I.adp_balance.name, I.adp_balance.value, lambda get: ~_expert_ranks(get),
          "the ADP balancer acts across attention data-parallel ranks, which run only for a mixture-of-experts model "
          "whose workload sets `ep`"),
         ("training", T.moe_sync_free.name, T.moe_sync_free.value, lambda get: get("model.experts", 0.0) <= 0,
@@ -469,6 +470,12 @@ def _idle_rules() -> tuple:
                       "it is a cost of the MoE host sync, which runs only for a mixture-of-experts model with "
                       "`moe_sync_free` 0"))
     return tuple(rules)
+
+
+def _expert_ranks(get) -> np.ndarray:
+    """Where the inference model runs attention data-parallel ranks: a mixture-of-experts model whose workload
+    sets `ep` (inference._ep_searched)."""
+    return (get("model.experts", 0.0) > 0) & get.is_set("ep")
 
 
 class _Getter:
