@@ -544,8 +544,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         eval_tokens   tok               forward-only tokens processed during the run (evaluation)
         evaluations   count             evaluation passes the eval_tokens are split into (default 1)
         startup_time  s                 time the run spends before its steady steps (warm-up, graph capture; default 0)
-        seq_len       tok               sequence length (default 4096, or the model's context if shorter)
-        global_batch  tok               tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
+        seq_len       tok      positive sequence length (default 4096, or the model's context if shorter)
+        global_batch  tok      positive tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
         method        choice:full|lora  full training, or LoRA fine-tuning (frozen base weights)
         precision     choice:bf16|fp8|fp4|int8  compute precision of the matrix multiplies
         attention_precision choice:bf16|fp8|int8  precision of the attention core (default: the run's; fp8 when the run is fp4)

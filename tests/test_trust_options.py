@@ -467,3 +467,12 @@ def test_every_no_effect_warning_leaves_every_output_as_it_was() -> None:
             warned += 1
             assert _same(_outputs(base), _outputs(text), f"svc.{name}"), (model, scenario, aux, let)
     assert warned > 100
+
+
+@pytest.mark.parametrize("field", ["global_batch", "seq_len"])
+def test_a_training_jobs_zero_batch_or_sequence_is_refused_at_its_span(field) -> None:
+    """`global_batch = 0 tok` ran silently at one sequence per replica (its raise is for small batches, not for
+    none); `seq_len = 0 tok` said "no parallel layout exists". Both are positive: out-of-range at the value."""
+    diags = _errors((TRAINING_LET % ("x", "1")).replace("  let x = 1\n", f"  {field} = 0 tok\n"))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 8)], [d.message for d in diags]
+    assert "must be > 0 tok; this is 0 tok" in diags[0].message
