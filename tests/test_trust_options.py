@@ -377,7 +377,7 @@ def test_a_workload_or_model_let_on_a_chip_server_or_site_is_a_warning_naming_it
     # ran as bf16, silently
     ("let precision = 4", "type-mismatch", "`precision` takes one of"),
     # a prompt of -5 tokens gave a negative prefill time and 4.7x the tokens/s; 5 kW was read as 5,000 tokens
-    ("let input_tokens = -5 tok", "out-of-range", "`svc.input_tokens` must be >= 0 tok; it is -5 tok"),
+    ("let input_tokens = -5 tok", "out-of-range", "`svc.input_tokens` must be > 0 tok; it is -5 tok"),
     ("let input_tokens = 5 kW", "unit-mismatch", "`svc.input_tokens` is power (W)"),
     # a limit of 5 (no unit) was 5 s
     ("let ttft_limit = 5", "unit-mismatch", "reads it as the field `ttft_limit`, which is time (s)"),
@@ -476,3 +476,13 @@ def test_a_training_jobs_zero_batch_or_sequence_is_refused_at_its_span(field) ->
     diags = _errors((TRAINING_LET % ("x", "1")).replace("  let x = 1\n", f"  {field} = 0 tok\n"))
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 8)], [d.message for d in diags]
     assert "must be > 0 tok; this is 0 tok" in diags[0].message
+
+
+@pytest.mark.parametrize("field, value", [("input_tokens", "0 tok"), ("output_tokens", "0 tok"),
+                                          ("scaleup_size", "0")])
+def test_a_serving_workloads_zero_prompt_output_or_domain_is_refused_at_its_span(field, value) -> None:
+    """`output_tokens = 0 tok` (or a prompt of none) said "each layout that fits misses tpot_limit or
+    ttft_limit", the limits blamed for a request with nothing to generate; `scaleup_size = 0` "no parallel layout
+    exists". Each is positive: out-of-range at the value."""
+    diags = _errors((WORKLOAD_LET % ("server", "x", "1")).replace("  let x = 1\n", f"  {field} = {value}\n"))
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 8)], [d.message for d in diags]
