@@ -14,7 +14,15 @@ What it checks, in every scenario of the sweep:
   - an option's `let` that is a part of a field of its block (`Option.at_most`: `let dense_layers` of the
     model's layers) is not above it: `out-of-range` at the let;
   - a `let` the models read in another block (a model's option on the workload, a workload's assumption on the
-    model's definition) or one letter from a name they read changed nothing: `unknown-name` warning at it;
+    model's definition, either on a chip, server or site) or one letter from a name they read changed nothing:
+    `unknown-name` warning at it; so did
+    a workload's `let` named as a figure the models read that no model of this workload read (`let cuda_graphs`
+    on an inference workload, `let default_input_tokens` for the field `input_tokens`): `no-effect` warning
+    saying why; so did a model definition's `let` that no model of the workloads serving it read (`let
+    dense_layers` of a model only inference serves, `let fp4_bf16_params` served at fp8): `no-effect`; and so did a
+    `let` a model reads where it does nothing (`_idle_rules`: `let kv_room_wait = 1` in an offline scenario, `let
+    moe_sync_free = 0` or `let expert_popularity_cv` on a dense model): `no-effect` warning at it (never at a
+    stdlib definition's let);
   - every numeric quantity is finite, and a model output of a field that cannot be negative (powers,
     costs, counts, ...) is not negative: `non-finite`.
 Values a model flags absent (`Results.absent[path].mask`, True where absent) are skipped, and so are a
@@ -48,7 +56,10 @@ def check_values(ev, results) -> None:
     wrong_unit = _check_let_units(ev, results)
     _check_let_bounds(ev, results, count, wrong_unit)
     _check_misspelt_lets(ev, results)
-    taint: dict[str, np.ndarray] = {}          # per scenario: the value is bad (absent or not)
+    _check_idle_lets(ev, results, count)
+    # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
+    # figures computed from it are its unit-mismatch error's, not errors of their own
+    taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
     for path, value in results.values.items():
         node = graph.nodes.get(path)
@@ -120,7 +131,45 @@ def _check_let_units(ev, results) -> set[str]:
                           f"{what} `{figure.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
+    for node in _field_lets(ev, results):
+        unit = results.units.get(node.path)
+        fspec = _field_of(node)
+        try:
+            have = parse_unit(unit).dim if unit is not None else None
+        except (ValueError, KeyError):
+            continue
+        want = fspec.kind.dim
+        if have is not None and have != want:
+            wrong.add(node.path)
+            ev.sink.error(Code.UNIT_MISMATCH, f"`{node.path}` is {describe(have)}, but the model reads it as the "
+                          f"field `{fspec.name}`, which is {describe(want)}", _span_of(node),
+                          help=f"write `{fspec.name} = ...` (the field) in a unit of {dimension_name(want)}"
+                          if want != DIMENSIONLESS else f"write `{fspec.name} = ...` (the field), without a unit")
     return wrong
+
+
+def _field_of(node):
+    """The schema field a `let` of its block is named as (`let input_tokens` on an inference workload), or None."""
+    inst = node.instance
+    spec = kind_spec(inst.kind) if inst is not None else None
+    return spec.fields.get(node.path.rpartition(".")[2]) if spec is not None else None
+
+
+def _field_lets(ev, results) -> list:
+    """The `let`s named as a quantity field of their block that a model reads in place of the field (`let
+    input_tokens = 5000 tok`, `let tp = 2`) and not as one of its assumptions (those are `let_declared`'s): their
+    unit and range are the field's."""
+    from dsl.schema import QuantityKind
+
+    found = []
+    for path, node in results.graph.nodes.items():
+        if node.kind != "let" or path in ev.let_declared or node.instance is None \
+                or path.rpartition(".")[0] != node.instance.path:
+            continue
+        fspec = _field_of(node)
+        if fspec is not None and isinstance(fspec.kind, QuantityKind):
+            found.append(node)
+    return found
 
 
 def _check_let_bounds(ev, results, count: int, wrong_unit: set[str]) -> None:
@@ -186,7 +235,9 @@ def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]
     from .models import inference, training
     workload_figures = {value.name for module in (inference, training) for value in vars(module).values()
                         if isinstance(value, Assumption)}
-    on_workloads = frozenset(name for name in workload_figures if not places.get(name, set()) - {"workload"})
+    workload_options = {name for name, where in places.items() if name in options and where == {"workload"}}
+    on_workloads = frozenset(name for name in workload_figures | workload_options
+                             if not places.get(name, set()) - {"workload"})
     return on_definitions, on_workloads
 
 
@@ -201,7 +252,7 @@ def _check_misspelt_lets(ev, results) -> None:
 
     graph = results.graph
     lets = [node for node in graph.nodes.values() if node.kind == "let" and node.instance is not None
-            and node.instance.kind in WORKLOAD_KINDS + ("model",)]
+            and node.path.rpartition(".")[0] == node.instance.path]
     if not lets:
         return
     known = _model_let_names()
@@ -209,9 +260,16 @@ def _check_misspelt_lets(ev, results) -> None:
     read = set()
     for node in graph.nodes.values():
         read.update(node.deps)
+    elsewhere: set = set()
     for node in lets:
         name = node.path.rpartition(".")[2]
         if node.path in read:
+            continue
+        if node.instance.kind not in WORKLOAD_KINDS + ("model",):
+            where = (node.span.file, node.span.start)   # a definition and each placed copy: one warning
+            if where not in elsewhere:
+                elsewhere.add(where)
+                _warn_elsewhere(ev, node, name, on_definitions, on_workloads)
             continue
         if node.instance.kind == "model":
             if name in on_workloads:
@@ -219,9 +277,11 @@ def _check_misspelt_lets(ev, results) -> None:
                                 f"`{name}` from the workload, not from the model's definition", node.span,
                                 help=f"move `let {name} = ...` into the inference or training block that "
                                      f"serves the model")
+            elif name in known and not str(node.span.file).startswith("<stdlib>"):
+                _warn_unread_model(ev, results, node, name)
             continue
-        if name in on_definitions:
-            where, kinds = on_definitions[name]
+        if name in on_definitions or name in _definition_lets():
+            where, kinds = on_definitions.get(name) or (_definition_lets()[name], frozenset())
             only = (f" (for {' and '.join(sorted(kinds))} workloads only)"
                     if kinds and node.instance.kind not in kinds else "")
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from "
@@ -229,12 +289,293 @@ def _check_misspelt_lets(ev, results) -> None:
                             help=f"move `let {name} = ...` into the `{where}` block the workload names")
             continue
         if name in known:
+            if node.instance.kind in WORKLOAD_KINDS:
+                _warn_unread(ev, node, name)
             continue
         close = suggest(name, known, cutoff=0.85)
         if close is not None:
             ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model and no expression: did you mean "
                             f"`{close}`, which the models read?", node.span,
                             help=f"rename it `let {close} = ...`")
+
+
+def _warn_elsewhere(ev, node, name: str, on_definitions, on_workloads) -> None:
+    """A `let` on a block that is neither a workload nor a model (a chip, a server, the site) named as a figure the
+    models read only from a workload (`let kv_room_wait`, `let moe_sync_free`) or from a model's definition (`let
+    expert_popularity_cv`): no model read it there, silently. An `unknown-name` warning at it, naming the block
+    that takes it. (A stdlib definition's own lets are not the user's to move; chip figures on a server are the
+    chip's reads' business, not checked here.)"""
+    if str(node.span.file).startswith("<stdlib>"):
+        return
+    kind = node.instance.kind
+    if name in on_workloads or (name in _workload_readers() and name not in _definition_lets()
+                                and name not in on_definitions):
+        readers = _workload_readers().get(name) or frozenset(WORKLOAD_KINDS)
+        where = " or ".join(sorted(readers))
+        ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from the "
+                        f"{where} workload, not from a {kind}", node.span,
+                        help=f"move `let {name} = ...` into the {where} block it is meant for")
+    elif on_definitions.get(name, ("",))[0] == "model":
+        ev.sink.warning(Code.UNKNOWN_NAME, f"`{node.path}` is read by no model: the models read `{name}` from the "
+                        f"model's definition, not from a {kind}", node.span,
+                        help=f"move `let {name} = ...` into the `model` block the workload names")
+
+
+@functools.cache
+def _definition_lets() -> dict[str, str]:
+    """The `let`s the models read only from a definition a workload names, never from the workload, with that
+    definition's kind: the chip figures of the declared reads (`ref:system.parts:*.let:serving_efficiency`, ...),
+    and the chip's power model's assumptions (compiler/models/power.py reads them from the chip)."""
+    from .models import _REGISTRY, _load, power
+    from .models import assumptions as A
+    _load()
+    places: dict[str, set[str]] = {}
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            for text in out.declared or ():
+                before, found, name = text.rpartition("let:")
+                if found:
+                    places.setdefault(name, set()).add(
+                        "model" if before.startswith("ref:model.") else "chip" if before else "workload")
+    found = {name: next(iter(where)) for name, where in places.items() if len(where) == 1 and where != {"workload"}}
+    for figure in (power.voltage_floor, power.dynamic_power_share, power.memory_power_share, A.idle_fraction):
+        found.setdefault(figure.name, "chip")
+    return found
+
+
+# assumptions that are a field's default, not a `let` a model reads: the field that replaces each
+FIELD_DEFAULTS = {"default_input_tokens": "input_tokens", "default_output_tokens": "output_tokens",
+                  "default_training_tokens": "tokens", "default_global_batch": "global_batch"}
+# lets the inference model reads only in some workloads: where (the `no-effect` warning's words)
+READ_WHERE = {"fp4_expert_activation_bits": "with precision \"fp4\"",
+              "draft_acceptance": "with `let draft_tokens` above 0 (and no `draft_accepted_length`)",
+              "draft_accepted_length": "with `let draft_tokens` above 0",
+              "fp4_bf16_params": "with precision \"fp4\"",
+              "kv_lora_rank": "with `let qk_rope_head_dim` too (latent attention)",
+              "qk_rope_head_dim": "with `let kv_lora_rank` too (latent attention)"}
+
+
+@functools.cache
+def _workload_readers() -> dict[str, frozenset[str]]:
+    """The workload kinds whose models read a `let` of each name from the workload: the assumptions of the
+    inference and training models (`kv_room_wait` -> {"inference"}, `cuda_graphs` -> {"training"}) and their
+    declared `let:` reads."""
+    from .models import _REGISTRY, _load, inference, training
+    _load()
+    readers: dict[str, set[str]] = {}
+    for kind, module in (("inference", inference), ("training", training)):
+        for value in vars(module).values():
+            if isinstance(value, Assumption):
+                readers.setdefault(value.name, set()).add(kind)
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            if out.kind in WORKLOAD_KINDS:
+                for text in out.declared or ():
+                    if text.startswith("let:"):
+                        readers.setdefault(text[len("let:"):], set()).add(out.kind)
+    return {name: frozenset(kinds) for name, kinds in readers.items()}
+
+
+def _warn_unread(ev, node, name: str) -> None:
+    """A `let` on a workload with the name of a figure the models read, that no model of this workload read (and no
+    expression): it changed nothing, so it is a `no-effect` warning saying why -- a field's default
+    (`let default_input_tokens`: the field is `input_tokens`), a figure of the other workload kind (`let
+    cuda_graphs` on an inference workload), or one the model reads only where it applies (`let
+    fp4_expert_activation_bits` with an fp8 precision)."""
+    kind = node.instance.kind
+    readers = _workload_readers().get(name, frozenset())
+    if name in FIELD_DEFAULTS:
+        field = FIELD_DEFAULTS[name]
+        why, fix = (f"`{name}` is the default of the field `{field}`, not a `let` the models read",
+                    f"set `{field} = ...` on the workload")
+    elif readers and kind not in readers:
+        why, fix = (f"the models read `{name}` on {' and '.join(sorted(readers))} workloads only",
+                    f"remove the `let`, or move it to the {' or '.join(sorted(readers))} block it is meant for")
+    else:
+        where = READ_WHERE.get(name, "where it applies (docs/models.md says where)")
+        why, fix = (f"the {kind} model reads `{name}` only {where}, not in this workload",
+                    "remove the `let`, or set what it applies to")
+    ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` is read by no model, so it changes nothing: {why}",
+                    node.span, help=fix)
+
+
+QUEUEING = ("server", "interactive")
+
+
+@functools.cache
+def _idle_rules() -> tuple:
+    """(block kind, let name, its default, where it does nothing, why) for the lets a model reads that change
+    nothing in some settings (the model's docstrings say so): `where(get)` gives, per scenario, True where the
+    let does nothing; `get(name, default)` reads the workload's member (a field, a `let`, an output) or the
+    default. A layout the search picks (`pp`, `tp`, `ep` not set) is no such setting: the let may have moved the
+    search. Only where a model reads the let: an unread one is `_warn_unread`'s."""
+    from .models import inference as I, training as T
+
+    def offline(get):
+        return ~np.isin(get("scenario", "offline"), QUEUEING)
+
+    queue_only = "the model reads it only in server and interactive scenarios (a queue of arriving requests)"
+    rules = [("inference", a.name, a.value, offline, queue_only)
+             for a in (I.kv_room_wait, I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv,
+                       I.row_averaging)]
+    rules += [
+        ("inference", I.first_token_delay.name, I.first_token_delay.value,
+         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the delay is what engines with chunked context measure beyond their steps, in server and interactive "
+         "scenarios; with `whole_prompts` 1, or no queue, there is none"),
+        ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
+         lambda get: offline(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
+         "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "
+         "scenarios; this workload fixes pp 1 or has no queue"),
+        ("inference", I.output_length_cv.name, I.output_length_cv.value,
+         lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0)
+         & ~(_expert_ranks(get) & (get(I.adp_balance.name, I.adp_balance.value) <= 0)),
+         "the output-length spread enters the p99 TPOT and the KV room of a server's queue, the rows in flight "
+         "with `kv_length_biased` 1, or the attention ranks' context imbalance without the ADP balancer; this "
+         "workload has none of them"),
+        ("inference", I.kv_length_biased.name, I.kv_length_biased.value,
+         lambda get: get(I.output_length_cv.name, I.output_length_cv.value) <= 0,
+         "with `output_length_cv` 0 the length-biased age of a row, (1 + cv^2) O / 2, is the mean O / 2: set "
+         "`let output_length_cv`"),
+        ("inference", I.gemm_swiglu.name, I.gemm_swiglu.value,
+         lambda get: (get(I.elementwise_kernels.name, 0.0) <= 0) & (get(I.swiglu_kernel.name, 0.0) <= 0),
+         "it removes the SwiGLU kernel's bytes, which are counted only with `elementwise_kernels` 1 or "
+         "`swiglu_kernel` 1"),
+        ("inference", I.swiglu_kernel.name, I.swiglu_kernel.value,
+         lambda get: get(I.elementwise_kernels.name, 0.0) > 0,
+         "`elementwise_kernels` 1 already counts the SwiGLU kernel among every elementwise kernel"),
+        ("inference", I.adp_balance.name, I.adp_balance.value, lambda get: ~_expert_ranks(get),
+         "the ADP balancer acts across attention data-parallel ranks, which run only for a mixture-of-experts model "
+         "whose workload sets `ep`"),
+        ("training", T.moe_sync_free.name, T.moe_sync_free.value, lambda get: get("model.experts", 0.0) <= 0,
+         "a dense model has no MoE dispatcher"),
+        ("training", T.ep_overlap.name, T.ep_overlap.value,
+         lambda get: (get("model.experts", 0.0) <= 0) | (get.is_set("ep") & (get("ep", 1.0) <= 1)),
+         "there is no expert all-to-all on a dense model or at a fixed ep 1"),
+        ("training", T.ungraphed_host_time.name, T.ungraphed_host_time.value,
+         lambda get: get(T.cuda_graphs.name, T.cuda_graphs.value) > 0,
+         "a run that captures CUDA graphs (`cuda_graphs` 1 or 2) does not pay it"),
+        ("training", T.tp_overlap.name, T.tp_overlap.value, lambda get: get.is_set("tp") & (get("tp", 1.0) <= 1),
+         "there are no tensor-parallel collectives at a fixed tp 1"),
+    ]
+    dense = "a dense model has no routed experts (no `experts` above 0)"
+    rules += [("model", option.name, math.nan, lambda get: ~get.is_set("experts") | (get("experts", 1.0) <= 0), dense)
+              for option in (I.EXPERT_POPULARITY_CV, I.FP4_EXPERT_ACTIVATION_BITS, T.DENSE_LAYERS)]
+    rules.append(("model", I.SLIDING_LAYERS.name, math.nan, lambda get: ~get.is_set(I.SLIDING_WINDOW.name),
+                  "without `let sliding_window` no layer attends to a window"))
+    for figure in (T.moe_sync_time, T.moe_static_graphs, T.moe_launch_time):
+        rules.append(("training", figure.name, figure.value,
+                      lambda get: (get("model.experts", 0.0) <= 0)
+                      | (get(T.moe_sync_free.name, T.moe_sync_free.value) > 0),
+                      "it is a cost of the MoE host sync, which runs only for a mixture-of-experts model with "
+                      "`moe_sync_free` 0"))
+    return tuple(rules)
+
+
+def _expert_ranks(get) -> np.ndarray:
+    """Where the inference model runs attention data-parallel ranks: a mixture-of-experts model whose workload
+    sets `ep` (inference._ep_searched)."""
+    return (get("model.experts", 0.0) > 0) & get.is_set("ep")
+
+
+class _Getter:
+    """`get(name, default)`: a workload's member per scenario (`model.<field>`: its model's), else the default;
+    `get.is_set(name)`: whether the spec sets it (not left to a model)."""
+
+    def __init__(self, results, inst, count: int):
+        self.results, self.inst, self.count = results, inst, count
+        model = results.values.get(f"{inst.path}.model")
+        self.model = getattr(model, "path", None)
+
+    def path(self, name: str) -> str | None:
+        if name.startswith("model."):
+            return f"{self.model}.{name[len('model.'):]}" if self.model else None
+        return f"{self.inst.path}.{name}"
+
+    def is_set(self, name: str) -> np.ndarray:
+        node = self.results.graph.nodes.get(self.path(name))
+        return np.full(self.count, node is not None and node.kind not in ("model", "count"))
+
+    def __call__(self, name: str, default) -> np.ndarray:
+        path = self.path(name)
+        value = self.results.values.get(path) if path is not None else None
+        if value is None:
+            return np.full(self.count, default)
+        flat = np.asarray(value).reshape(-1)
+        if flat.size == 1:
+            return np.full(self.count, flat[0])
+        return flat if flat.size == self.count else np.full(self.count, default)
+
+
+def _check_idle_lets(ev, results, count: int) -> None:
+    """A `let` a model reads that changes nothing where it is set (`_idle_rules`: `let kv_room_wait = 1` in an
+    offline scenario, `let serial_context_chunks = 1` at pp 1, `let moe_sync_free = 0` on a dense model): a
+    `no-effect` warning at the let, saying why. Only where its value is not the default (setting the default
+    changes nothing anyway) and in every scenario of a sweep (where it acts in some, it is not idle)."""
+    from .evaluate import format_value
+
+    rules: dict[tuple[str, str], list] = {}
+    for kind, name, default, idle, why in _idle_rules():
+        rules.setdefault((kind, name), []).append((default, idle, why))
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "let" or inst is None or (inst.kind, node.path.rpartition(".")[2]) not in rules \
+                or node.path.rpartition(".")[0] != inst.path or str(node.span.file).startswith("<stdlib>"):
+            continue                            # (a stdlib definition's let is not the user's to change)
+        name = node.path.rpartition(".")[2]
+        value = results.values.get(node.path)
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
+            continue
+        flat = _per_scenario(np.asarray(value, dtype=float), count)
+        for default, idle, why in rules[(inst.kind, name)]:
+            if flat is None or not np.any(flat != default):
+                continue
+            with np.errstate(invalid="ignore"):
+                where = np.asarray(idle(_Getter(results, inst, count)), dtype=bool).reshape(-1)
+            if where.size in (1, count) and np.all(where):
+                shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
+                ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
+                                _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
+
+
+@functools.cache
+def _model_let_readers() -> dict[str, frozenset[str]]:
+    """The workload kinds whose models read each `let` of a model's definition (`ref:model.let:dense_layers` ->
+    {"training"})."""
+    from .models import _REGISTRY, _load
+    _load()
+    readers: dict[str, set[str]] = {}
+    for outputs in _REGISTRY.values():
+        for out in outputs.values():
+            for text in out.declared or ():
+                if text.startswith("ref:model.let:") and out.kind in WORKLOAD_KINDS:
+                    readers.setdefault(text[len("ref:model.let:"):], set()).add(out.kind)
+    return {name: frozenset(kinds) for name, kinds in readers.items()}
+
+
+def _warn_unread_model(ev, results, node, name: str) -> None:
+    """A `let` of a model's definition (in the spec, not the stdlib) named as an option the models read, that no
+    model of the workloads serving it read (`let dense_layers` of a model only inference serves, `let kv_lora_rank`
+    without `qk_rope_head_dim`, `let fp4_bf16_params` served at fp8): a `no-effect` warning saying why. A
+    definition no workload serves is a library entry: nothing is said."""
+    model = node.instance.path
+    kinds = set()
+    for path, value in results.values.items():
+        owner = results.graph.nodes.get(path)
+        if path.endswith(".model") and getattr(value, "path", None) == model and owner is not None \
+                and owner.instance is not None and owner.instance.kind in WORKLOAD_KINDS:
+            kinds.add(owner.instance.kind)
+    if not kinds:
+        return
+    readers = _model_let_readers().get(name, frozenset())
+    serving = " and ".join(sorted(kinds))
+    if readers and not readers & kinds:
+        why = f"only {' and '.join(sorted(readers))} workloads read `{name}`, and `{model}` serves {serving} ones"
+    else:
+        where = READ_WHERE.get(name, "where it applies (docs/models.md says where)")
+        why = f"the {serving} model reads `{name}` only {where}, not in the workloads that serve `{model}`"
+    ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` is read by no model, so it changes nothing: {why}", node.span,
+                    help="remove the `let`, or set what it applies to")
 
 
 def _outside(limit, v: np.ndarray) -> np.ndarray:
@@ -287,6 +628,11 @@ def _range_here(ev, node):
     figure = ev.let_declared.get(node.path) if node.kind == "let" else None
     if figure is not None and figure.range is not None:
         return figure.range, figure
+    if node.kind == "let" and node.instance is not None \
+            and node.path.rpartition(".")[0] == node.instance.path:
+        fspec = _field_of(node)             # a `let` named as a field: the field's range (`let input_tokens`)
+        if fspec is not None and field_range(fspec) is not None:
+            return field_range(fspec), fspec
     return _range_of(node)
 
 

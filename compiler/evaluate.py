@@ -826,8 +826,27 @@ class Context:
         if path in self.ev.graph.nodes:
             value = self.ev.node_value(path)
             if isinstance(value, str):
+                self._check_choice(name, path, value)
                 return value
         return default
+
+    def _check_choice(self, name: str, path: str, value: str) -> None:
+        """A choice field's text computed by an expression (`precision = p`, a `param p = "fp7"`; `if ... then
+        "fp7" else ...`) is one of its choices, as a literal is (`dsl.check`): otherwise an `invalid-value` error
+        at the value, once, and the figures that read it are not computed (the model never sees "fp7")."""
+        spec = kind_spec(self.inst.kind)
+        fkind = getattr(spec.fields.get(name), "kind", None) if spec is not None else None
+        choices = getattr(fkind, "choices", None)
+        if choices is None or value in choices:
+            return
+        reported = self.ev.__dict__.setdefault("bad_choices", set())
+        if path not in reported:
+            reported.add(path)
+            node = self.ev.graph.nodes[path]
+            span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+            self.ev.sink.error(Code.INVALID_VALUE, f"`{path}` is \"{value}\"; it is one of "
+                               + ", ".join(f'"{c}"' for c in choices), span)
+        raise EvalError(path)
 
     def _nearest(self, name: str) -> "Context | None":
         level: Context | None = self

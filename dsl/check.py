@@ -144,6 +144,12 @@ class _Checker:
                 self.block(stmt, module, block)
             elif isinstance(stmt, n.Field):
                 self.field(stmt, block, module, spec)
+            elif isinstance(stmt, n.Let) and spec is not None and stmt.name in spec.fields \
+                    and not isinstance(spec.fields[stmt.name].kind, QuantityKind):
+                # a `let` named as a text, choice, reference or true/false field is read as the field (`let
+                # precision = "fp7"` reached the model unchecked: an internal error; `let precision = 4`, bf16):
+                # it is checked as the field is
+                self.field(stmt, block, module, spec)
             elif isinstance(stmt, n.Let):
                 self.member_type(stmt, block, module)
             elif isinstance(stmt, n.Assert):
@@ -244,7 +250,8 @@ class _Checker:
     def param(self, stmt: n.Param, module: n.Module) -> None:
         if isinstance(stmt.value, n.RangeExpr):
             self.range(stmt.value, module)
-        self.empty_sweep(stmt.value)
+        if not self.empty_sweep(stmt.value):
+            self.text_sweep(stmt.value)
         self.member_type(stmt, None, module)
 
     def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
@@ -254,6 +261,21 @@ class _Checker:
                             value.span, help="give at least one value: `[1000]`, or a single value `1000`")
             return True
         return False
+
+    def text_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
+        """A parameter's list sweeps numbers: a list of text or true/false values (`["offline", "server"]`) made no
+        scenarios, and every block that read it had no value, silently (a workload with no outputs, exit 0). An
+        error at the first such value."""
+        if not isinstance(value, n.ListExpr):
+            return False
+        item = next((i for i in value.items if isinstance(i, (n.String, n.Bool))), None)
+        if item is None:
+            return False
+        self.sink.error(Code.TYPE_MISMATCH, "a parameter's list sweeps numbers (with their units); text and "
+                        "true/false values cannot be swept", item.span,
+                        help="give the parameter one value and evaluate the spec once per value with "
+                             "`-D name=value`")
+        return True
 
     def range(self, rng: n.RangeExpr, module: n.Module) -> object | None:
         parts = [rng.start, rng.stop] + ([rng.step] if rng.step is not None else [])
@@ -1169,7 +1191,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         stmt = parsed.statements[0]
         param, module = params[name]
         value = stmt.value
-        if checker.empty_sweep(value):
+        if checker.empty_sweep(value) or checker.text_sweep(value):
             continue
         new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
         if isinstance(new_t, ListT):

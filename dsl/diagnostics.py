@@ -72,6 +72,7 @@ class Code:
     INTERNAL_ERROR = "internal-error"
     OUT_OF_RANGE = "out-of-range"
     INVALID_ROW = "invalid-row"
+    NO_EFFECT = "no-effect"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -140,6 +141,10 @@ CODES: dict[str, tuple[str, str]] = {
                      "scenario, naming the scenarios."),
     Code.INVALID_ROW: ("validate", "A row of a measurements CSV cannot be read (too few fields, a bad number, a value "
                     "that is zero or negative); the row is skipped."),
+    Code.NO_EFFECT: ("evaluate", "A `let` named as a figure the models read changes nothing where it is set: no model of "
+                  "the workload reads it (a training option on an inference workload), or the model reads it where it "
+                  "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
+                  "option on a dense model); a warning saying why."),
 }
 
 

@@ -538,14 +538,14 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         rack          ref:rack          or a rack-scale system (one scale-up domain when it holds switches)
         chip          ref:chip          or bare chips (scale-up domain: `scaleup_size`)
         accelerators  count             accelerators used (default: one system or rack)
-        scaleup_size  count             chips in one scale-up (NVLink) domain (default: from the system)
+        scaleup_size  count    positive chips in one scale-up (NVLink) domain (default: from the system)
         scaleout_bw   B/s               scale-out bandwidth per accelerator (default: the system's NICs)
         tokens        tok               training tokens to process
         eval_tokens   tok               forward-only tokens processed during the run (evaluation)
         evaluations   count             evaluation passes the eval_tokens are split into (default 1)
         startup_time  s                 time the run spends before its steady steps (warm-up, graph capture; default 0)
-        seq_len       tok               sequence length (default 4096, or the model's context if shorter)
-        global_batch  tok               tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
+        seq_len       tok      positive sequence length (default 4096, or the model's context if shorter)
+        global_batch  tok      positive tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
         method        choice:full|lora  full training, or LoRA fine-tuning (frozen base weights)
         precision     choice:bf16|fp8|fp4|int8  compute precision of the matrix multiplies
         attention_precision choice:bf16|fp8|int8  precision of the attention core (default: the run's; fp8 when the run is fp4)
@@ -596,13 +596,13 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         rack          ref:rack          or a rack-scale system (one scale-up domain when it holds switches)
         chip          ref:chip          or bare chips (scale-up domain: `scaleup_size`)
         accelerators  count             accelerators used (default: one system or rack)
-        scaleup_size  count             chips in one scale-up domain (default: the system's; SRAM-only chips: all)
+        scaleup_size  count    positive chips in one scale-up domain (default: the system's; SRAM-only chips: all)
         precision     choice:bf16|fp8|fp4|int8  weight and matrix-multiply precision
         kv_precision  choice:bf16|fp8|fp4|int8  KV-cache precision (default: fp8 if the chip has it)
         scenario      choice:offline|server|interactive|single_stream  MLPerf-style scenario
         serving       choice:aggregated|disaggregated  prefill and decode on the same chips, or separate pools
-        input_tokens  tok               prompt length (mean)
-        output_tokens tok               generated tokens per request (mean)
+        input_tokens  tok      positive prompt length (mean)
+        output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
         demand        tok/s             output tokens per second to serve (sizes the pools)

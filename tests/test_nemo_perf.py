@@ -130,7 +130,7 @@ def build_spec(rows: list[dict]) -> str:
                  f"    precision = \"{PRECISIONS[r['precision']]}\"          # {r['precision']} ({r['container']})"]
         if PRECISIONS[r["precision"]] != "bf16":
             lines.append('    attention_precision = "bf16"')
-        if r["precision"] == "NVFP4":
+        if r["precision"] == "NVFP4" and int(r["tp"]) > 1:      # (at tp 1 there is nothing to overlap)
             lines.append("    let tp_comm_overlap = 0        # the NVFP4 recipes set tp_comm_overlap = False")
         lines += [f"    seq_len = {r['seq']} tok",
                   f"    global_batch = {r['gbs']} * {r['seq']} tok",

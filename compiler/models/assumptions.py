@@ -30,7 +30,7 @@ comm_wait_utilization = Assumption(
 idle_fraction = Assumption(
     "idle_fraction", 0.10, "1",
     "accelerator idle power as a share of TDP [U]: H100 SXM idles at roughly 60-100 W of 700 W in "
-    "nvidia-smi reports; set `idle_power` on the chip to change it")
+    "nvidia-smi reports; set `idle_power` on the chip to change it", range=SHARE)
 cpu_utilization = Assumption(
     "cpu_utilization", 0.5, "1",
     "host CPU load in an accelerator server [U]: data loading and kernel launch keep host CPUs "

@@ -909,7 +909,8 @@ adp_balance = Assumption(
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
-    "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it")
+    "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it",
+    range=NON_NEGATIVE)
 moe_layer_latency = Assumption(
     "moe_layer_latency", 27e-6, "s",
     "fixed time of one routed-expert (MoE) layer per micro-batch pass beyond its weight reads, its tile-padded "
@@ -946,7 +947,7 @@ sparse_to_dense = Assumption(
     "sparse_to_dense", 0.5, "1",
     "dense rate as a share of a 'sparse' headline when a chip publishes only that (Cerebras WSE-3) [U]: "
     "2:4 structured sparsity doubles the headline (NVIDIA's Hopper and Blackwell datasheets, "
-    "2022-2024, headline with sparsity: H100 FP8 3,958 TF sparse, 1,979 dense)")
+    "2022-2024, headline with sparsity: H100 FP8 3,958 TF sparse, 1,979 dense)", range=UNIT_FRACTION)
 default_input_tokens = Assumption(
     "default_input_tokens", 1024.0, "tok", "prompt length when the workload gives none [U]: a chat-style prompt")
 default_output_tokens = Assumption(
@@ -1117,7 +1118,7 @@ chunk_tokens = Assumption(
     "the decode rows first, then prompt chunks first come first served up to the budget: a small budget queues the "
     "prompts (server TTFT). Over pp pipeline stages a chunk passes the stages one after another, so the first chunk "
     "of a prompt pays the pipeline fill (pp - 1) x its stage time. NVIDIA's MLPerf Inference v5.0 Server configs "
-    "set 256-10,240 per engine (validate uses them)")
+    "set 256-10,240 per engine (validate uses them)", range=POSITIVE)
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use
@@ -2802,8 +2803,9 @@ def _power_cap_floor(power, best: dict) -> None:
                   for v in (power.cap, power.idle + power.memory * GEMM_MEMORY_UTILIZATION))
     bad = cap <= floor
     if bad.any():
-        _refuse(best, bad, [f"the power cap {c:,.0f} W is at or below the chip's draw with no compute, {f:,.0f} W "
-                            f"(idle and memory): it leaves no power to compute at any clock" for c, f in zip(cap, floor)])
+        _refuse(best, bad, [f"the power limit {c:,.0f} W (the chip's TDP, or a power_cap below it) is at or below "
+                            f"the chip's draw with no compute, {f:,.0f} W (idle and memory): it leaves no power to "
+                            "compute at any clock" for c, f in zip(cap, floor)])
 
 
 def _draft_tau(ctx) -> np.ndarray:
@@ -3187,7 +3189,8 @@ DECODE_TERMS = {
                       "the all-to-all dispatch and combine) "
                       "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
-    "decode_overhead_time": "step_overhead + B seq_overhead: scheduling, sampling, block tables per step",
+    "decode_overhead_time": "(step_overhead + B seq_overhead) / host_steps: scheduling, sampling, block tables per "
+                            "step, done once every host_steps forward steps (1: every step)",
     "decode_draft_time": "n_d (t(B, q = 1) - t_over) / L / tau: speculative decoding's n_d draft-head passes over "
                          "the B rows, each a layer-sized pass of a plain decode step, per decoded token (tau "
                          "tokens a verify step; every other term of the verify step is / tau alike; 0 without "
@@ -3199,7 +3202,9 @@ DECODE_TERMS = {
                                "matrix multiplies (add-RMSNorms, activation quantization, rotary and KV write, "
                                "SwiGLU), b_el = 2 h (4 a + a + q) + [a (2 D + kv) + k kv + (a + q) (D + f) + 3 a f] "
                                "/ tp bytes per token and layer on a chip (the norms replicated over tp), e_copy "
-                               "3.02 / 3.35",
+                               "3.02 / 3.35, with elementwise_kernels 1 (gemm_swiglu 1: without the SwiGLU terms); "
+                               "swiglu_kernel 1 alone: b_el = [3 a f + (a + q) f] / tp, the SwiGLU kernel only; "
+                               "0 otherwise",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step "
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import Assumption, limit, output
+from . import NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION, Assumption, limit, output
 from . import assumptions as A
 
 DEVICE_KINDS = ("chip", "cpu", "server")                         # have power (average) and peak_power
@@ -162,7 +162,7 @@ voltage_floor = Assumption(
     "at 500 and 700 W with the same software (MLPerf Inference v4.1 closed, Llama 2 70B Offline, H200-SXM-141GBx8 "
     "MaxQ and MaxP, 2024-08: 25,262 against 31,303 tok/s, reference/mlperf_calibration.csv lines 122 and 116; the "
     "500 W limit from NVIDIA's configuration, mlcommons/inference_results_v4.1 read 2026-12-05, compiler/validate.py "
-    "MAXQ_POWER_LIMIT [P]), docs/accuracy.md 'The clock law under a power cap'")
+    "MAXQ_POWER_LIMIT [P]), docs/accuracy.md 'The clock law under a power cap'", range=UNIT_FRACTION)
 
 
 def voltage(x, floor) -> np.ndarray:
@@ -182,19 +182,19 @@ gemm_peak_fraction = Assumption(
     "share of the dense peak a large GEMM reaches at the full clock, the rate that is compute activity 1 [D]: "
     "669 of 989 TFLOP/s bf16 sustained at 1,350 of 1,980 MHz (8192^3 on one H100 SXM, reference/h100_microbench.md: "
     "PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]), the rate proportional to the clock: "
-    "669 / 989 / (1,350 / 1,980) = 0.992")
+    "669 / 989 / (1,350 / 1,980) = 0.992", range=UNIT_FRACTION)
 dynamic_power_share = Assumption(
     "dynamic_power_share", _gemm_dynamic_power(voltage_floor.value) / REFERENCE_TDP, "1",
     "compute dynamic power at full clock and compute activity 1, as a share of TDP [D]: a = (700 - 72 - 104.5 * "
     "0.0731) / (x v(x)^2), x = 1,350 / 1,980 = 0.6818 below the voltage floor 0.72: 620.4 / (0.6818 * 0.72^2) "
     "= 1,755 W on an H100 SXM, whose sustained GEMMs hold its 700 W limit at 1,350 of 1,980 MHz "
     "(reference/h100_microbench.md: PyTorch 2.11, CUDA 13 cuBLAS, nvidia-smi, measured 2026-11-27 [P]); other "
-    "chips: the same share of their TDP [U]")
+    "chips: the same share of their TDP [U]", range=POSITIVE)
 memory_power_share = Assumption(
     "memory_power_share", H100_MEMORY_POWER / REFERENCE_TDP, "1",
     "memory power at full bandwidth as a share of TDP [S][D]: 3.35 TB/s * 8 bit * 3.9 pJ/bit = 104.5 W on an "
     "H100 SXM (HBM2 access energy 3.9 pJ/bit: O'Connor et al., 'Fine-Grained DRAM', MICRO 2017); other chips: "
-    "the same share of their TDP [U]")
+    "the same share of their TDP [U]", range=NON_NEGATIVE)
 clock_scaled_share = Assumption(
     "clock_scaled_share", 1.0, "1",
     "share of a compute-bound kernel's time that scales with the SM clock [D]: 1, the rate proportional to the "
@@ -202,7 +202,7 @@ clock_scaled_share = Assumption(
     "bursts 778 (0.393 per MHz at 1,980 MHz: a burst that were at the full clock would be less efficient per "
     "cycle than the throttled run, so the bursts themselves ran throttled, at about 778 / 0.496 = 1,570 MHz [U]; "
     "reference/h100_microbench.md, 2026-11-27 [P]); the H200's MLPerf runs at 500, 700 and 1,000 W need it "
-    "(docs/accuracy.md 'The clock law under a power cap')")
+    "(docs/accuracy.md 'The clock law under a power cap')", range=SHARE)
 
 
 @dataclass(frozen=True)

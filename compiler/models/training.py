@@ -300,16 +300,16 @@ failure_rate = Assumption(
     "failure_rate", 419 / (54 * 86400 * 16384), "1/s",
     "unexpected interruptions per accelerator per second [S][D]: Llama 3 405B pre-training, 419 unexpected "
     "interruptions in a 54-day snapshot on 16,384 H100 (datacenterdynamics.com quoting the Llama 3 paper, "
-    "arXiv 2407.21783 Table 5, 2024)")
+    "arXiv 2407.21783 Table 5, 2024)", range=NON_NEGATIVE)
 checkpoint_time = Assumption(
     "checkpoint_time", 30.0, "s",
     "blocking time to write one checkpoint [U]: asynchronous checkpointing stalls training only while the "
-    "state is copied out of HBM (tens of seconds at 405B scale)")
+    "state is copied out of HBM (tens of seconds at 405B scale)", range=NON_NEGATIVE)
 restart_time = Assumption(
     "restart_time", 180.0, "s",
     "time lost per interruption besides the work since the last checkpoint [U]: detection, re-scheduling on "
     "spares and reloading; with the Llama 3 failure rate this gives the >90% effective training time Meta "
-    "reported (Llama 3 paper, 2024, via datacenterdynamics.com)")
+    "reported (Llama 3 paper, 2024, via datacenterdynamics.com)", range=NON_NEGATIVE)
 step_overhead = Assumption(
     "training_step_overhead", 0.15, "s",
     "fixed time per optimizer step besides the micro-batches' work, the optimizer step's HBM traffic (t_opt) and "
