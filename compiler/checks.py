@@ -308,6 +308,8 @@ def _warn_elsewhere(ev, node, name: str, on_definitions, on_workloads) -> None:
     if str(node.span.file).startswith("<stdlib>"):
         return
     kind = node.instance.kind
+    if kind in _read_places().get(name, ()):            # read from this kind of block too (a chip's own figure)
+        return
     if name in on_workloads or (name in _workload_readers() and name not in _definition_lets()
                                 and name not in on_definitions):
         readers = _workload_readers().get(name) or frozenset(WORKLOAD_KINDS)
@@ -322,12 +324,11 @@ def _warn_elsewhere(ev, node, name: str, on_definitions, on_workloads) -> None:
 
 
 @functools.cache
-def _definition_lets() -> dict[str, str]:
-    """The `let`s the models read only from a definition a workload names, never from the workload, with that
-    definition's kind: the chip figures of the declared reads (`ref:system.parts:*.let:serving_efficiency`, ...),
-    and the chip's power model's assumptions (compiler/models/power.py reads them from the chip)."""
-    from .models import _REGISTRY, _load, power
-    from .models import assumptions as A
+def _read_places() -> dict[str, frozenset[str]]:
+    """Where the models' declared reads take each `let` from: "workload", "model" (`ref:model.let:...`) or "chip"
+    (a definition the workload's system names: `ref:system.parts:*.let:...`, `ref:rack.all:chip.let:...`); a let
+    read from several (`fp4_scale_block`: the workload's, else the model's, else the chip's) has several."""
+    from .models import _REGISTRY, _load
     _load()
     places: dict[str, set[str]] = {}
     for outputs in _REGISTRY.values():
@@ -337,7 +338,18 @@ def _definition_lets() -> dict[str, str]:
                 if found:
                     places.setdefault(name, set()).add(
                         "model" if before.startswith("ref:model.") else "chip" if before else "workload")
-    found = {name: next(iter(where)) for name, where in places.items() if len(where) == 1 and where != {"workload"}}
+    return {name: frozenset(where) for name, where in places.items()}
+
+
+@functools.cache
+def _definition_lets() -> dict[str, str]:
+    """The `let`s the models read only from a definition a workload names, never from the workload, with that
+    definition's kind: the chip figures of the declared reads (`ref:system.parts:*.let:serving_efficiency`, ...),
+    and the chip's power model's assumptions (compiler/models/power.py reads them from the chip)."""
+    from .models import power
+    from .models import assumptions as A
+    found = {name: next(iter(where)) for name, where in _read_places().items()
+             if len(where) == 1 and where != {"workload"}}
     for figure in (power.voltage_floor, power.dynamic_power_share, power.memory_power_share, A.idle_fraction):
         found.setdefault(figure.name, "chip")
     return found

@@ -370,6 +370,15 @@ def test_a_workload_or_model_let_on_a_chip_server_or_site_is_a_warning_naming_it
     assert "not from a server" in items[2].message and "not from a site" in items[3].message
 
 
+def test_a_let_the_models_read_from_a_chip_too_is_no_warning_on_a_chip() -> None:
+    """`let fp4_scale_block` is read from the workload, else the model, else the chip (the vendor's FP4 format):
+    on a user's chip it is the chip's own figure, and it changes the weights a chip holds, so no warning."""
+    text = ("from chips import B200\nfrom models import Llama3_1_405B\nchip mx extends B200 {\n"
+            "  let fp4_scale_block = 32\n  price = 1 USD\n}\nsite s {\n  inference svc {\n"
+            "    model = Llama3_1_405B\n    chip = mx\n    accelerators = 8\n    precision = \"fp4\"\n  }\n}\n")
+    assert [d.message for d in _items(text)] == []
+
+
 # ----------------------------------------------------------------------------- a let named as a field is the field
 @pytest.mark.parametrize("let, code, words", [
     # reached the model unchecked: "internal error: KeyError: 'fp7'", exit 2
