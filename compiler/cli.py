@@ -551,8 +551,14 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
               show_default=True,
               help="Compare TTFT/TPOT rows at the model's capacity point (an MLPerf Server result is the "
                    "submitter's capacity under the latency limits) or at the submission's measured throughput.")
+@click.option("--with", "with_", multiple=True, metavar="MECHANISM",
+              help="Apply a mechanism that is measured but not applied (serial_context_chunks, engine_limits, "
+                   "kv_room, swiglu_kernel; layouts in Server and Interactive too) in every scenario it concerns, "
+                   "to reproduce docs/accuracy.md's figures. Repeatable.")
+@click.option("--without", "without", multiple=True, metavar="MECHANISM",
+              help="Leave out a mechanism validate applies (layouts). Repeatable.")
 @_guard
-def validate(csv_path, do_fit, user, fmt, latency_at):
+def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power
     rows: predicted, measured and error per row; per category the median error with its 95% interval (a bootstrap
     over the submissions' configurations), the share of rows within 10%, the worst error and the coverage; the rows
@@ -563,11 +569,20 @@ def validate(csv_path, do_fit, user, fmt, latency_at):
     are compared, and the exit code is 1."""
     import csv
 
-    from .validate import fit, json_doc, render, render_user, run, run_user
+    from .validate import fit, json_doc, mechanisms_with, render, render_user, run, run_user
 
     _require_files((csv_path,))
     try:
-        rows, sink = run_user(csv_path) if user else run(csv_path, latency_at=latency_at)
+        mechanisms = mechanisms_with(with_, without)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if user and (with_ or without):
+        click.echo("error: --with and --without apply to validate's MLPerf rows, not to --user measurements",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        rows, sink = run_user(csv_path) if user else run(csv_path, latency_at=latency_at, mechanisms=mechanisms)
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -589,14 +604,20 @@ def validate(csv_path, do_fit, user, fmt, latency_at):
             click.echo(render_user(rows), nl=False)
         sys.exit(_exit_code(sink))
     if fmt == "json":
-        out = {"format_version": FORMAT_VERSION, **json_doc(csv_path, rows), "diagnostics": _diagnostics_json(sink)}
+        out = {"format_version": FORMAT_VERSION, **json_doc(csv_path, rows),
+               "mechanisms": {name: list(scenarios) for name, scenarios in mechanisms.items()},
+               "diagnostics": _diagnostics_json(sink)}
         if do_fit:
-            out["fit"] = fit(csv_path)
+            out["fit"] = fit(csv_path, mechanisms)
         click.echo(json.dumps(out, indent=2))
     else:
         click.echo(render(rows), nl=False)
+        if with_ or without:        # not validate's own comparison: say which mechanisms it applied
+            click.echo("mechanisms applied: " + (", ".join(f"{name} ({', '.join(scenarios)})"
+                                                         for name, scenarios in mechanisms.items() if scenarios)
+                                                 or "none"))
         if do_fit:
-            found = fit(csv_path)
+            found = fit(csv_path, mechanisms)
             click.echo("\nbest global factors: " + (", ".join(f"{k} = {v:g}" for k, v in found.items())
                                                     or "none (no compared rows to fit on)"))
     sys.exit(_exit_code(sink))

@@ -275,7 +275,7 @@ The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Intera
 Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
 they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
 Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
-Serial context chunks (`SERIAL_CHUNKS_APPLIED`; measured, NOT applied): NVIDIA's v5.0 harness builds TensorRT engines
+Serial context chunks (MECHANISMS "serial_context_chunks"; measured, NOT applied): NVIDIA's v5.0 harness builds TensorRT engines
 (`trtllm_build_flags`) run by TensorRT-LLM's C++ in-flight batching runtime, which keeps a scheduled context request
 in flight until its micro-batch has left the last pipeline stage (trtGptModelInflightBatching.cpp forwardAsync [P]):
 over pp > 1 stages a long prompt advances one chunk a cycle (`let serial_context_chunks = 1`, compiler/models/
@@ -283,7 +283,7 @@ inference.py). The v5.0 405B Server layouts (tp2 pp2 on B200 and GB200, budget 1
 v5.1 ones (B200 tp4 pp1, 2,048; GB300 tp2 pp1, 1,536) are NVIDIA's (closed/Cisco/configs/llama3_1-405b/Server in
 ntuhpc/mlperf_inference_results_v5.0, closed/NVIDIA/configs/*/Server/llama3_1-405b.py in ykamiset/
 inference_results_v5.1 [P]).
-Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: `LAYOUTS_APPLIED`, `LAYOUT_SCENARIOS`):
+Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
 the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
 the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
 mixtral-8x7b}/{Offline,Server}/__init__.py), v5.0 (as copied by Cisco, ntuhpc/mlperf_inference_results_v5.0 closed/
@@ -300,7 +300,7 @@ searched. Given to Offline rows only: with them Offline 7.0% -> 6.7% (the 405B O
 token chunks, not whole 9,400-token prompts a micro-batch), every other category unchanged; at the Server and
 Interactive layouts the latency model binds early (Interactive 0.8% -> 24.0% at H200's tp 1 engine, TTFT p99 13.3% ->
 15.5%), so those are measured, not applied (docs/accuracy.md "Submitters' layouts as data").
-Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: `ENGINE_LIMITS_APPLIED`):
+Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: MECHANISMS "engine_limits"):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
 compiler/models/inference.py `engine_batch_cap`), and the KV cache's share of the memory free after the engine
@@ -318,7 +318,7 @@ Dell); Quanta's v5.0 configs (closed/Quanta_Cloud_Technology/configs/ in the sam
 same files [P]): 0.95 on v5.0 Llama 2 70B H100 SXM (pp 2) and B200 and v5.0 Mixtral B200 Offline; 0.90 in every
 v4.1 config and the other v5.0 ones that set it; TensorRT-LLM's default 0.90 where none is set (KvCacheConfig
 free_gpu_memory_fraction, nvidia.github.io/TensorRT-LLM [P]).
-KV room (`OUTPUT_CVS`, `KV_ROOM_APPLIED`; measured, NOT applied): the output-length spread of each benchmark (cv of
+KV room (`OUTPUT_CVS`, MECHANISMS "kv_room"; measured, NOT applied): the output-length spread of each benchmark (cv of
 the tokens a request generates, the submitters' TEST06 accuracy logs [P/D]: Llama 2 70B 0.59, Mixtral 8x7B 0.74,
 Llama 3.1 405B 0.35, DeepSeek-R1 1.07; docs/accuracy.md "Dataset lengths, sourced") given to Server rows as
 `output_length_cv` with `let kv_room_wait = 1` (the length-biased KV a row holds and the Erlang-C wait for KV room,
@@ -775,8 +775,7 @@ GEMM_SWIGLU = {("inference-v5.0", "Llama2_70B")}
 GEMM_SWIGLU_CHIPS = ("H100_SXM", "H200", "GH200", "GH200_96GB", "H200_NVL")
 # measured, NOT applied: every row counts the separate SwiGLU kernel (`let swiglu_kernel = 1`) that the GEMM_SWIGLU rows'
 # fused GEMM does without; with one refit it raised TTFT p50 and TPOT mean above 10% and the TensorRT-LLM perf check
-# (docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0")
-SWIGLU_KERNEL_APPLIED = False
+# (docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0"): MECHANISMS "swiglu_kernel"
 # NVIDIA's v4.1 Llama 2 70B engines: `max_num_tokens = 4096` a forward pass of the engine (GPUBaseConfig), per
 # tensor-parallel rank at the tp of its Server config (2 on H100 SXM and NVL, 1 on H200, H200-CTS, GH200) ("Token
 # budget" above); chips without a published v4.1 Server config (B200, H100 PCIe, L40S) keep the model's default
@@ -826,20 +825,18 @@ KV_FRACTIONS = {("inference-v5.0", "Llama2_70B", "offline", "H100_SXM"): 0.95,
                 ("inference-v5.0", "Mixtral_8x7B", "offline", "B200"): 0.95}
 TRTLLM_FAMILIES = ("Hopper FP8", "Hopper add-in FP8", "Ada FP8", "Blackwell FP4")   # NVIDIA chips: TensorRT-LLM
 # whether validate's rows get ENGINE_BATCH and KV_FRACTIONS: measured with the driver's binary capacities and not
-# applied (they raise the latency medians at the model's capacity point: docs/accuracy.md "Engine limits as data")
-ENGINE_LIMITS_APPLIED = False
+# applied (they raise the latency medians at the model's capacity point: docs/accuracy.md "Engine limits as data"):
+# MECHANISMS "engine_limits"
 # the output-length spread of each benchmark's model, cv of the tokens a request generates (the submitters' TEST06
 # accuracy logs, docs/accuracy.md "Dataset lengths, sourced" [P/D]); the KV room of a Server row reads it
 OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "DeepSeek_R1": 1.07}
 # whether validate's Server rows get the KV cache as the engines fill it (`let kv_room_wait` with the benchmark's
-# `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server")
-KV_ROOM_APPLIED = False
+# `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server"): MECHANISMS "kv_room"
 
 # whether the rows of NVIDIA's v5.0 harness (those given its token budget) get `let serial_context_chunks = 1`: its
 # TensorRT-LLM C++ runtime keeps a context request in flight with its micro-batch ("Serial context chunks" above);
 # not applied: it raises the Server median through the Hopper 405B layouts (docs/accuracy.md, "Llama 3.1 405B Server
-# on Blackwell at NVIDIA's layout")
-SERIAL_CHUNKS_APPLIED = False
+# on Blackwell at NVIDIA's layout"): MECHANISMS "serial_context_chunks"
 
 
 @dataclass(frozen=True)
@@ -970,12 +967,40 @@ LAYOUT_SYSTEMS = {
 # with the entry's engine budget as `max_num_tokens` per rank) in place of the search's, and in which scenarios:
 # Offline only. Server and Interactive at the submitters' layouts were measured and are NOT applied: Interactive
 # 0.8% -> 24.0% (H200 at its tp 1 engine is held by the model's TTFT p99 at 60 rows where 83 ran), TTFT p99 13.3% ->
-# 15.5% (docs/accuracy.md "Submitters' layouts as data")
-LAYOUTS_APPLIED = True
-LAYOUT_SCENARIOS = ("offline",)
+# 15.5% (docs/accuracy.md "Submitters' layouts as data"): MECHANISMS "layouts"
 # the rounds whose rows take the entry's engine budget with the layout (v4.1's whole-prompt budgets stay
 # WHOLE_PROMPT_BUDGETS; Server and Interactive rows of v5.0 otherwise take Serving.budgets)
 LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1")
+
+
+# The mechanisms built and measured on this file that a row takes only where they are applied, and the scenarios
+# where validate applies each (an empty tuple: measured, not applied; docs/accuracy.md has each one's numbers).
+# `validate --with NAME` applies one in every scenario it concerns (MECHANISM_SCENARIOS) and `--without NAME` in
+# none, so each "measured, not applied" figure of docs/accuracy.md is one command (`run`'s `mechanisms`).
+MECHANISMS = {
+    "layouts": ("offline",),           # the submitters' engine layouts (LAYOUTS, LAYOUT_SYSTEMS) and budgets
+    "serial_context_chunks": (),       # v5.0 NVIDIA-harness rows: one context chunk a micro-batch a pipeline cycle
+    "engine_limits": (),               # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
+    "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
+    "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
+}
+MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
+                       "serial_context_chunks": ("server", "interactive"),
+                       "engine_limits": ("offline", "server", "interactive"),
+                       "kv_room": ("server",),
+                       "swiglu_kernel": ("offline", "server", "interactive")}
+
+
+def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
+    """MECHANISMS with the named ones applied in every scenario they concern (`on`) or in none (`off`); an unknown
+    name is a ValueError naming the known ones."""
+    for name in (*on, *off):
+        if name not in MECHANISMS:
+            raise ValueError(f"unknown mechanism {name!r}; known: {', '.join(MECHANISMS)}")
+    out = dict(MECHANISMS)
+    out.update({name: MECHANISM_SCENARIOS[name] for name in on})
+    out.update({name: () for name in off})
+    return out
 
 
 def _result_system(source: str) -> str:
@@ -1363,9 +1388,11 @@ def _reference_implementation(system: str) -> bool:
     return any("-reference-" in f"-{i.strip().lower()}-" for i in ident)
 
 
-def plan(row: Row) -> None:
+def plan(row: Row, mechanisms: dict | None = None) -> None:
     """Fill in the workload block for a row (its fields, the output compared), or the reason it is not covered,
-    or the problem that makes it unusable (row.problem: an `invalid-row`)."""
+    or the problem that makes it unusable (row.problem: an `invalid-row`); `mechanisms` says where each measured
+    mechanism applies (MECHANISMS when None)."""
+    mechanisms = MECHANISMS if mechanisms is None else mechanisms
     from .models import outputs_for
 
     d = row.data
@@ -1403,7 +1430,7 @@ def plan(row: Row) -> None:
             row.reason = "power-capped (MaxQ) submission whose power limit is not known (MAXQ_POWER_LIMIT)"
             return
     if kind in ("throughput", "latency") or (kind == "power" and metric.startswith("system_power_avg")):
-        _plan_inference(row, n, alias, kind, metric)
+        _plan_inference(row, n, alias, kind, metric, mechanisms)
     else:
         _plan_training(row, n, alias, kind, metric)
     if cap is not None and row.fields:
@@ -1411,10 +1438,10 @@ def plan(row: Row) -> None:
     if row.fields and row.output and row.output not in outputs_for(row.kind):
         row.reason = f"the {row.kind} model has no output `{row.output}`"
         row.fields = {}
-    _plan_parts(row)
+    _plan_parts(row, mechanisms)
 
 
-def _plan_parts(row: Row) -> None:
+def _plan_parts(row: Row, mechanisms: dict) -> None:
     """A mixed system's throughput row (module docstring, "Mixed systems"): each part of its accelerator name
     (mixed_parts) is planned as a row of its own, `count` accelerators of its chip in one node's scale-up domain
     (at most 8, the source's `nodes=` dropped), and the row's prediction is the sum of the parts' (one service a
@@ -1429,7 +1456,7 @@ def _plan_parts(row: Row) -> None:
     subs = []
     for name, count in parts:
         sub = Row(row.line, {**row.data, "accelerator": name, "num_accelerators": str(count), "source": source})
-        plan(sub)
+        plan(sub, mechanisms)
         if not sub.fields:
             return
         subs.append(sub)
@@ -1467,7 +1494,7 @@ def _by_chip(table: dict, first: str, chip: str, family: str):
     return table.get((first, chip), table.get((first, GENERATIONS.get(family, ""))))
 
 
-def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) -> None:
+def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, mechanisms: dict) -> None:
     d = row.data
     bench, interactive = _benchmark(d["benchmark"])
     serving = SERVING.get(bench)
@@ -1516,7 +1543,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
     budget = _by_chip(serving.budgets, scenario, alias.chip, family)
     if budget is not None and round_ == "inference-v5.0":
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
-        if SERIAL_CHUNKS_APPLIED:                    # measured, not applied ("Serial context chunks" above)
+        if scenario in mechanisms["serial_context_chunks"]:   # measured, not applied ("Serial context chunks")
             row.lets["serial_context_chunks"] = 1.0  # its C++ runtime: one chunk a micro-batch a pipeline cycle
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
@@ -1527,13 +1554,13 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         if engine_budget:
             fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
     layout = layout_for(round_, serving.model, scenario, alias.chip, d.get("source", ""))
-    if LAYOUTS_APPLIED and layout is not None and scenario in LAYOUT_SCENARIOS:   # the submitter's engine ("Layouts")
+    if layout is not None and scenario in mechanisms["layouts"]:   # the submitter's engine ("Layouts")
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
-    if ENGINE_LIMITS_APPLIED:                        # measured, not applied ("Engine limits" above)
+    if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
-    if KV_ROOM_APPLIED and scenario == "server" and serving.model in OUTPUT_CVS:
+    if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
         row.lets["kv_room_wait"] = 1.0               # the KV cache as the engines fill it ("KV room" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
     window = BATCH_WINDOWS.get((round_, family))
@@ -1541,7 +1568,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str) ->
         row.lets["batch_window"] = Q(window, "s")    # AMD's v4.1 harness-side batcher ("Harness batcher" above)
     if (round_, serving.model) in GEMM_SWIGLU and alias.chip in GEMM_SWIGLU_CHIPS:
         row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
-    if SWIGLU_KERNEL_APPLIED:                        # measured, not applied (SWIGLU_KERNEL_APPLIED above)
+    if scenario in mechanisms["swiglu_kernel"]:      # measured, not applied (GEMM_SWIGLU above)
         row.lets["swiglu_kernel"] = 1.0              # the separate SiLU-and-multiply kernel where it runs
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:
@@ -1723,9 +1750,11 @@ def spec_text(rows: list[Row], lets=None, params=None) -> str:
 LATENCY_OPERATING_POINTS = ("capacity", "load")
 
 
-def run(path: str, lets=None, params=None, latency_at: str = "capacity") -> tuple[list[Row], object]:
+def run(path: str, lets=None, params=None, latency_at: str = "capacity",
+        mechanisms: dict | None = None) -> tuple[list[Row], object]:
     """Read, plan and evaluate every row (one spec, one pass of the compiler; with `latency_at` "load", a second
-    for the latency rows above the model's capacity); returns (rows, diagnostics).
+    for the latency rows above the model's capacity); returns (rows, diagnostics). `mechanisms`: where each
+    measured mechanism applies (MECHANISMS when None; `mechanisms_with`).
     `latency_at` is where a latency row is compared (module docstring, TTFT/TPOT): "capacity", the model's
     capacity point (the default: an MLPerf Server result is the submitter's own capacity under the latency
     limits); "load", the submission's measured throughput offered as `offered_load`, a row whose load exceeds
@@ -1737,7 +1766,7 @@ def run(path: str, lets=None, params=None, latency_at: str = "capacity") -> tupl
     problems = Sink()
     rows = read_csv(path, problems)
     for r in rows:
-        plan(r)
+        plan(r, mechanisms)
         if r.problem:
             _row_problem(problems, problems.sources[path], r.line, r.problem)
     rows = [r for r in rows if not r.problem]
@@ -2011,7 +2040,7 @@ def json_doc(path: str, rows: list[Row]) -> dict:
                          "gate": GATE}}
 
 
-def fit(path: str) -> dict[str, float]:
+def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
     """The global efficiency factors that minimise the median |log error| (all throughput / time-to-train rows of a
     kind together), and for inference once more per chip family (FAMILIES: all the family's rows together, the
     chips' `serving_efficiency`); a factor with no row to fit on is left out."""
@@ -2019,7 +2048,7 @@ def fit(path: str) -> dict[str, float]:
     found: dict[str, float] = {}
     for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
                               ("training", "training_gemm_efficiency", "time_to_train")):
-        rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid})
+        rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid}, mechanisms=mechanisms)
         fitted = [r for r in rows if r.kind == kind and r.fields and r.output == output]
         errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
                            for r in fitted])

@@ -104,8 +104,8 @@ def test_engine_limits_from_the_configs() -> None:
 def test_engine_limits_are_not_applied_to_validate_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Measured, not applied (docs/accuracy.md "Engine limits as data"): a row carries none of the lets; with the
     switch on it carries the config's."""
-    assert not V.ENGINE_LIMITS_APPLIED
+    assert V.MECHANISMS["engine_limits"] == ()
     assert "max_batch_size" not in _row().lets and "kv_cache_fraction" not in _row().lets
-    monkeypatch.setattr(V, "ENGINE_LIMITS_APPLIED", True)
+    monkeypatch.setitem(V.MECHANISMS, "engine_limits", V.MECHANISM_SCENARIOS["engine_limits"])
     row = _row()
     assert row.lets["max_batch_size"] == 2048 and row.lets["kv_cache_fraction"] == 0.95

@@ -108,4 +108,4 @@ def test_a_batch_near_the_cache_is_held_to_the_limit_by_its_rate() -> None:
 def test_the_option_is_off_by_default() -> None:
     assert M.kv_room_wait.value == 0.0
     from compiler import validate as V
-    assert V.KV_ROOM_APPLIED is False
+    assert V.MECHANISMS["kv_room"] == ()

@@ -693,9 +693,40 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     assert layout(_row(scenario="Server")) == (None, None, 1024.0)
     assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (None, None, 320.0)
     # the switch off: every row searched, Offline rows without a budget
-    monkeypatch.setattr(V, "LAYOUTS_APPLIED", False)
+    monkeypatch.setitem(V.MECHANISMS, "layouts", ())
     assert layout(_row(**b200)) == (None, None, None)
     # Server layouts as measured (not applied): NVIDIA's TP8PP1 with its 2,560-token engine on H200
-    monkeypatch.setattr(V, "LAYOUTS_APPLIED", True)
-    monkeypatch.setattr(V, "LAYOUT_SCENARIOS", ("offline", "server", "interactive"))
+    monkeypatch.setitem(V.MECHANISMS, "layouts", V.MECHANISM_SCENARIOS["layouts"])
     assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (8.0, 1.0, 320.0)
+
+
+def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
+    """`validate --with NAME` applies a measured, not-applied mechanism in every scenario it concerns and says so;
+    `--without NAME` leaves out one validate applies; the default is MECHANISMS; an unknown name is a usage error
+    (exit 2) naming the known ones. A row planned with `--with engine_limits` carries the engine's lets, without it
+    none; `--without layouts` searches an Offline row whose layout is known."""
+    import compiler.validate as V
+    assert V.mechanisms_with() == V.MECHANISMS
+    on = V.mechanisms_with(on=("engine_limits",))
+    assert on["engine_limits"] == V.MECHANISM_SCENARIOS["engine_limits"] and on["layouts"] == V.MECHANISMS["layouts"]
+    assert V.mechanisms_with(off=("layouts",))["layouts"] == ()
+    with pytest.raises(ValueError, match="known: layouts, serial_context_chunks"):
+        V.mechanisms_with(on=("kv_rooms",))
+    server = _row(scenario="Server")
+    planned = Row(server.line, dict(server.data))
+    V.plan(planned, on)
+    assert planned.lets["max_batch_size"] == 2048 and "max_batch_size" not in server.lets
+    offline = Row(1, {"round": "inference-v5.0", "benchmark": "llama3.1-405b", "scenario": "Offline",
+                      "accelerator": "NVIDIA B200-SXM-180GB", "num_accelerators": "8", "metric": "throughput",
+                      "value": "1500", "unit": "Tokens/s", "system": "", "source": ""})
+    searched = Row(offline.line, dict(offline.data))
+    V.plan(offline)
+    V.plan(searched, V.mechanisms_with(off=("layouts",)))
+    assert (offline.fields["tp"], offline.fields["pp"]) == (2.0, 2.0) and "tp" not in searched.fields
+    csv_path = tmp_path / "rows.csv"
+    csv_path.write_text("round,benchmark,scenario,accelerator,num_accelerators,metric,value,unit\n"
+                        "inference-v5.0,llama2-70b-99,Offline,NVIDIA H200-SXM-141GB,8,throughput,34000,Tokens/s\n")
+    out = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "kv_room", "--without", "layouts"])
+    assert out.exit_code == 0 and "mechanisms applied: kv_room (server)" in out.output, out.output
+    bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
+    assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output

@@ -297,7 +297,7 @@ Prefill of one request (time to first token):
     n B r / room prompts in service, taken Poisson, loads a micro-batch [D]). n = 1 (pp = 1, shorter prompts, or
     the switch 0): the formulas above exactly. docs/accuracy.md "Llama 3.1 405B Server on Blackwell at NVIDIA's
     layout": at NVIDIA's v5.0 B200 layout (tp2 pp2, 1,024-token budget) and the measured loads it brings TPOT
-    mean -27% -> -6%, TTFT p99 -18% -> -1%; not given to validate (compiler/validate.py SERIAL_CHUNKS_APPLIED).
+    mean -27% -> -6%, TTFT p99 -18% -> -1%; not given to validate (`validate --with serial_context_chunks`).
     Whole prompts (`whole_prompts` 1; 0 by default) [P]: an engine without chunked context (NVIDIA's MLPerf v4.1
     harness: its Llama 2 70B Server configs do not set `enable_chunked_context`, mlcommons/inference_results_v4.1
     closed/NVIDIA/configs/llama2-70b/Server/__init__.py; their parent GPUBaseConfig, configs/llama2-70b/__init__.py,
