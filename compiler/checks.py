@@ -218,15 +218,13 @@ def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]
     declared reads (`ref:model.let:...`)."""
     from .models import _REGISTRY, _load
     _load()
-    places: dict[str, set[str]] = {}
+    places = _read_places()
     readers: dict[str, set[str]] = {}          # the workload kinds whose models read it
     for outputs in _REGISTRY.values():
         for out in outputs.values():
             for text in out.declared or ():
                 before, found, name = text.rpartition("let:")
                 if found:
-                    places.setdefault(name, set()).add(
-                        "model" if before.startswith("ref:model.") else "workload" if not before else "chip")
                     readers.setdefault(name, set()).add(out.kind)
     options = {d.name for d in declared(Option)}
     on_definitions = {name: (next(iter(where)), frozenset(readers[name] & set(WORKLOAD_KINDS)))
