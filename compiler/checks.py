@@ -433,6 +433,10 @@ def _idle_rules() -> tuple:
          lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
          "the delay is what engines with chunked context measure beyond their steps, in server and interactive "
          "scenarios; with `whole_prompts` 1, or no queue, there is none"),
+        ("inference", I.context_chunk_unit.name, I.context_chunk_unit.value,
+         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the rounding of a non-final context chunk takes room from the prompt queue of server and interactive "
+         "scenarios with chunked context; with `whole_prompts` 1, or no queue, a prompt is not chunked that way"),
         ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
          lambda get: offline(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
          "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "

@@ -275,6 +275,12 @@ The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Intera
 Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
 they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
 Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+Chunk unit (`TRTLLM_TOKENS_PER_BLOCK`; applied): TensorRT-LLM's micro-batch scheduler rounds a context chunk that
+is not a prompt's last down to whole KV cache blocks (cpp/tensorrt_llm/batch_manager/microBatchScheduler.cpp [P]),
+`tokens_per_block` 32 in NVIDIA's configs (inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
+llama2-70b.py [P]), so the Server and Interactive rows of the TensorRT-LLM chips that chunk their contexts (every
+NVIDIA-harness row but v4.1's whole prompts) get `let context_chunk_unit = 32 tok`: (32 - 1) / 2 tokens of a step's
+budget a micro-batch unused on average (compiler/models/inference.py; docs/accuracy.md "Chunk unit").
 Serial context chunks (MECHANISMS "serial_context_chunks"; measured, NOT applied): NVIDIA's v5.0 harness builds TensorRT engines
 (`trtllm_build_flags`) run by TensorRT-LLM's C++ in-flight batching runtime, which keeps a scheduled context request
 in flight until its micro-batch has left the last pipeline stage (trtGptModelInflightBatching.cpp forwardAsync [P]):
@@ -824,6 +830,9 @@ KV_FRACTIONS = {("inference-v5.0", "Llama2_70B", "offline", "H100_SXM"): 0.95,
                 ("inference-v5.0", "Llama2_70B", "server", "B200"): 0.95,
                 ("inference-v5.0", "Mixtral_8x7B", "offline", "B200"): 0.95}
 TRTLLM_FAMILIES = ("Hopper FP8", "Hopper add-in FP8", "Ada FP8", "Blackwell FP4")   # NVIDIA chips: TensorRT-LLM
+# the KV cache block of NVIDIA's TensorRT-LLM engines, to which a non-final context chunk is rounded down
+# (`let context_chunk_unit`, "Chunk unit" above): `tokens_per_block` 32 in NVIDIA's configs
+TRTLLM_TOKENS_PER_BLOCK = 32
 # whether validate's rows get ENGINE_BATCH and KV_FRACTIONS: measured with the driver's binary capacities and not
 # applied (they raise the latency medians at the model's capacity point: docs/accuracy.md "Engine limits as data"):
 # MECHANISMS "engine_limits"
@@ -1553,6 +1562,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         engine_budget = WHOLE_PROMPT_BUDGETS.get((serving.model, alias.chip))
         if engine_budget:
             fields["max_num_tokens"] = Q(engine_budget, "tok")   # the v4.1 engine's budget, per rank ("Token budget")
+    if scenario != "offline" and family in TRTLLM_FAMILIES and "whole_prompts" not in row.lets:
+        row.lets["context_chunk_unit"] = Q(TRTLLM_TOKENS_PER_BLOCK, "tok")   # a chunk is whole KV blocks ("Chunk unit")
     layout = layout_for(round_, serving.model, scenario, alias.chip, d.get("source", ""))
     if layout is not None and scenario in mechanisms["layouts"]:   # the submitter's engine ("Layouts")
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)

@@ -1029,6 +1029,30 @@ def test_a_larger_token_budget_never_raises_ttft_at_the_same_load() -> None:
     assert np.all(tpot[1:] == tpot[1])                           # room >= I: the budget moves TTFT only
 
 
+def test_a_chunk_unit_takes_half_a_unit_of_room_a_micro_batch() -> None:
+    """Chunk unit (`let context_chunk_unit`, room_for): TensorRT-LLM rounds a context chunk that is not a prompt's
+    last down to whole KV blocks of u tokens, so a step that ends inside a prompt leaves (u - 1) / 2 tokens of its
+    budget unused on average, per micro-batch. By hand at pp 1, tp 2: the room tp C - b - (u - 1) / 2 with u = 33 and
+    C = 512 per rank is the room of u = 1 at C = 512 - 16 / 2 = 504 per rank: the same TTFT at the same load, to the
+    last digit. Law: a coarser unit never lowers TTFT (less room, a busier prompt queue); u = 1 is no rounding."""
+    def ttft(chunks, unit):
+        hw, arch, load = _bench_inputs()
+        hw.chips, hw.scaleup = np.array([8.0]), np.array([8.0])
+        load.input_tokens = np.array([4000.0])
+        load.ttft_limit = np.array([60.0])
+        capacity = M.evaluate_configs(hw, arch, load, [2], [1], [64])["throughput"][0, 0]
+        loaded = M.Load(**{**load.__dict__, "chunk_tokens": np.asarray(chunks, dtype=float),
+                           "chunk_unit": np.asarray(unit, dtype=float), "offered": np.array([0.5 * capacity])})
+        q = M.evaluate_configs(hw, arch, loaded, [2], [1], [64])
+        return q["ttft_p50"][:, 0], q["ttft"][:, 0]
+
+    p50_unit, p99_unit = ttft([512.0], [33.0])
+    p50_budget, p99_budget = ttft([504.0], [1.0])
+    assert p50_unit[0] == pytest.approx(p50_budget[0], rel=1e-12) and p99_unit[0] == pytest.approx(p99_budget[0], rel=1e-12)
+    p50, p99 = ttft([512.0] * 4, [1.0, 16.0, 32.0, 64.0])
+    assert np.all(np.diff(p50) >= -1e-12) and np.all(np.diff(p99) >= -1e-12) and p99[-1] > p99[0]
+
+
 def test_an_offered_load_above_capacity_is_an_overloaded_error(tmp_path) -> None:
     """A service offered more than it carries has no steady latency: `overloaded` error with both numbers, exit 1
     (the error's, not an infeasible workload's); the same service offered half its capacity passes the check."""

@@ -262,7 +262,9 @@ Prefill of one request (time to first token):
     come first served): every forward pass of a micro-batch carries at most C = tp x `max_num_tokens` tokens
     (`max_num_tokens` per tensor-parallel rank, 8192 [U]; MLPerf: NVIDIA's per-benchmark values, see
     compiler/validate.py), the decode rows first, then prompt chunks in arrival order. A step of the replica (pp
-    micro-batches) has room = pp C - b prompt tokens. The prompts are a FCFS single-server queue on that room:
+    micro-batches) has room = pp C - b prompt tokens, less pp (u - 1) / 2 where a context chunk that is not a
+    prompt's last is rounded down to whole units of u tokens (`context_chunk_unit`: TensorRT-LLM's KV block, 32 in
+    NVIDIA's MLPerf engines; 1, no rounding, by default) [P/D]. The prompts are a FCFS single-server queue on that room:
     with a backlog the steps are full (pp C tokens, t_full), a mean prompt takes s = I t_full / room of them,
     and at request rate lam the utilization is rho = lam s (b r / room at the Little's-law batch). The prompt
     tokens to clear before a prompt's first token, those ahead of it and its own, X, have the
@@ -1119,6 +1121,14 @@ chunk_tokens = Assumption(
     "prompts (server TTFT). Over pp pipeline stages a chunk passes the stages one after another, so the first chunk "
     "of a prompt pays the pipeline fill (pp - 1) x its stage time. NVIDIA's MLPerf Inference v5.0 Server configs "
     "set 256-10,240 per engine (validate uses them)", range=POSITIVE)
+context_chunk_unit = Assumption(
+    "context_chunk_unit", 1.0, "tok",
+    "the tokens a context chunk that is not a prompt's last is a multiple of: TensorRT-LLM's micro-batch scheduler "
+    "rounds such a chunk down to the KV cache block (`tokens_per_block`) when it does not fit the step's budget "
+    "(cpp/tensorrt_llm/batch_manager/microBatchScheduler.cpp, NVIDIA/TensorRT-LLM, read 2026-12 [P]), so a step "
+    "that ends inside a prompt leaves (unit - 1) / 2 tokens of its budget unused on average, per micro-batch [D]; "
+    "NVIDIA's MLPerf configs set tokens_per_block 32 (inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/"
+    "Server/llama2-70b.py, 2025-09 [P]). 1: no rounding (vLLM's chunked prefill, whole prompts)", range=AT_LEAST_ONE)
 
 PRECISION_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int8": 1.0}
 WIDER_FORMAT = {"fp4": "bf16", "fp8": "bf16", "int8": "bf16"}     # the format a mixed checkpoint's other layers use
@@ -1264,6 +1274,7 @@ class Load:
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
+    chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     kv_room_wait: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_room_wait.value]))
     kv_biased: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_length_biased.value]))
@@ -1756,8 +1767,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     def room_for(b):
         """Prompt tokens a step of b decode rows has room for: pp micro-batches of the budget C, less the rows (a
-        verify step's q query tokens a row), counted per decoded token (/ tau: step() carries tau of them)."""
-        return np.maximum(pp * tp * _col(load.chunk_tokens) - b * q_rows, 1e-9) / tau
+        verify step's q query tokens a row), less (u - 1) / 2 a micro-batch where a non-final context chunk is
+        rounded down to a unit u (`context_chunk_unit`: the KV block), counted per decoded token (/ tau: step()
+        carries tau of them)."""
+        rounding = pp * (_col(load.chunk_unit) - 1) / 2
+        return np.maximum(pp * tp * _col(load.chunk_tokens) - b * q_rows - rounding, 1e-9) / tau
 
     I_tok = I / tau                     # a whole prompt in the prompt tokens step() counts (per decoded token)
 
@@ -2940,6 +2954,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
+        chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         kv_room_wait=ctx.get("kv_room_wait", kv_room_wait),
         kv_biased=ctx.get("kv_length_biased", kv_length_biased),
@@ -3289,7 +3304,7 @@ for _name, _key, _formula in (
         ("ttft_p50", "ttft_p50", "median time to first token: server and interactive, the rest of the step in "
                                  "flight (E[t^2] / (2 E[t]) over the step mixture) + "
                                  "N_50 steps clearing X_50 prompt tokens of the token budget queue (FCFS, "
-                                 "room = pp tp max_num_tokens - b per step); offline and single stream: ttft"),
+                                 "room = pp tp max_num_tokens - b - pp (context_chunk_unit - 1) / 2 per step); offline and single stream: ttft"),
         ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): the rest of the step in flight + "
                              "N_99 steps "
                              "clearing X_99 prompt tokens of the token budget queue"),
