@@ -803,74 +803,6 @@ def test_longest_prompt_caps_the_ttft_tail_only() -> None:
     assert ttft(2000.0, 0.50) == ttft(math.inf, 0.50)
 
 
-def test_incomplete_gamma_by_hand() -> None:
-    """_gamma_pq against closed forms: shape 1, P = 1 - e^-z; shape 1/2, P = erf(sqrt z); shape 3, Q = e^-z (1 + z +
-    z^2 / 2) (the Poisson sum); P + Q = 1; P(k, 0) = 0."""
-    z = np.array([0.0, 0.05, 0.7, 1.9, 2.0, 4.5, 12.0, 40.0])
-    P, Q = M._gamma_pq(1.0, z)
-    assert np.allclose(Q, np.exp(-z), rtol=1e-13, atol=0) and np.allclose(P + Q, 1.0, rtol=0, atol=1e-15)
-    P, _ = M._gamma_pq(0.5, z)
-    assert np.allclose(P, [math.erf(math.sqrt(v)) for v in z], rtol=0, atol=1e-14)
-    _, Q = M._gamma_pq(3.0, z)
-    assert np.allclose(Q, np.exp(-z) * (1 + z + z * z / 2), rtol=1e-13, atol=0)
-    assert M._gamma_pq(2.5, np.array([0.0]))[0][0] == 0.0
-
-
-def test_gamma_prompt_queue_by_hand() -> None:
-    """The prompt tokens a request clears before its first token, X = Y + A, in mean prompts (`gamma_prompt_queue`,
-    module docstring "Prompt queue quantile"): its own prompt Y gamma of shape k = 1 / cv^2 truncated at I_max / I,
-    the work ahead A = 0 with probability 1 - rho, else exponential of mean c / (1 - rho), c = (1 + cv^2) / 2.
-      rho -> 0: the gamma's own quantile. cv = 1 / sqrt 2 (k = 2, scale 1/2): P(Y > x) = e^-2x (1 + 2x); = 0.5 at
-        2x = 1.678347, = 0.01 at 2x = 6.638352: X_50 = 0.839173, X_99 = 3.319176 (an exponential: 0.693, 4.605).
-      cv = 1, no bound: Y exponential, X the M/M/1 sojourn, exponential of mean 1 / (1 - rho): X_q = ln(1 / (1 - q))
-        / (1 - rho), the default (exponential) formula exactly.
-      cv = 1, rho = 0.5, I_max = 2 I: tau = 2, beta = 1 - 1/2 = 1/2; above the bound P(X > x) = rho e^(-x / tau)
-        E[e^(Y / tau)] with E[e^(Y / tau)] = (1 / beta)(1 - e^(-2 beta)) / (1 - e^-2) = 1.264241 / 0.864665 = 1.462117:
-        0.731059 e^(-x / 2) = 0.01 at X_99 = 2 ln 73.1059 = 8.583817 (the default's cap, min(2 ln 100, ln 100 + 2) =
-        6.605, understates it).
-    Laws: the quantiles rise with rho; X_99 rises with cv (at rho 0 and 0.5; the median of a wider gamma falls, so
-    X_50 does not); the table's interpolation stays within 3e-3 of the bisection at off-grid rho; through
-    _budget_ttft, the switch at cv = 1 without a bound gives the default's TTFT."""
-    sojourn = lambda rho, cv, cap, q, n=1.0: M._prompt_sojourn(np.asarray(rho, float), np.array([cv]),
-                                                                np.array([cap]), n, q)
-    cv2 = 1 / math.sqrt(2)
-    assert sojourn([0.0], cv2, math.inf, 0.50)[0] == pytest.approx(0.839173, rel=1e-6)
-    assert sojourn([0.0], cv2, math.inf, 0.99)[0] == pytest.approx(3.319176, rel=1e-6)
-    rho = np.linspace(0.0, 0.98, 50)
-    for q in (0.50, 0.99):
-        assert np.allclose(sojourn(rho, 1.0, math.inf, q), math.log(1 / (1 - q)) / (1 - rho), rtol=1e-9)
-    assert sojourn([0.5], 1.0, 2.0, 0.99)[0] == pytest.approx(8.583817, rel=1e-5)
-    assert sojourn([1.0], 0.77, 4.6, 0.99)[0] == math.inf
-    for cv in (0.43, 0.77, 1.0, 1.5):
-        for cap, n in ((math.inf, 1.0), (1021 / 222.33, 1.0), (1021 / 222.33, 2.0)):
-            for q in (0.50, 0.99):
-                assert np.all(np.diff(sojourn(rho, cv, cap, q, n)) > 0), (cv, cap, n, q)
-    for r in (0.0, 0.5):
-        p99 = [sojourn([r], cv, math.inf, 0.99)[0] for cv in (0.43, 0.77, 1.0, 1.5)]
-        assert np.all(np.diff(p99) > 0), (r, p99)
-    # the table against the bisection at utilizations between its points
-    for cv, cap in ((0.77, 1021 / 222.33), (0.43, 19988 / 9428.64), (1.5, math.inf)):
-        k, theta = 1 / cv ** 2, cv ** 2
-        below = M._gamma_pq(k, np.array([cap / theta]))[0][0] if math.isfinite(cap) else 1.0
-        for r in (0.013, 0.37, 0.81):
-            tau = (1 + cv ** 2) / 2 / (1 - r)
-            lo, hi = 0.0, 500.0
-            for _ in range(100):
-                mid = 0.5 * (lo + hi)
-                tail = M._sojourn_tail(np.array([mid]), k, theta, cap, r, tau, below)[0]
-                lo, hi = (mid, hi) if tail > 0.01 else (lo, mid)
-            assert sojourn([r], cv, cap, 0.99)[0] == pytest.approx(hi, rel=3e-3), (cv, r)
-    parts = tuple(np.array([v]) for v in (5e-3, 10e-3, 1e-5, 800.0, 200.0, 1.0, math.inf, 0.0,
-                                          0.0, 0.05, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0))
-    for rho_ in (0.0, 0.3, 0.8):
-        for q in (0.50, 0.99):
-            default = M._budget_ttft(parts, None, np.array([rho_]), np.array([1.0]), q)[0]
-            gamma = M._budget_ttft(parts + (np.array([1.0]),), None, np.array([rho_]), np.array([1.0]), q)[0]
-            assert gamma == pytest.approx(default, rel=1e-9), (rho_, q)
-    narrow = M._budget_ttft(parts + (np.array([1.0]),), None, np.array([0.3]), np.array([0.77]), 0.99)[0]
-    assert narrow < M._budget_ttft(parts, None, np.array([0.3]), np.array([0.77]), 0.99)[0]
-
-
 def test_sram_chips_pipeline_the_model_across_many_chips() -> None:
     v = run(spec(workload("groq", model="Llama2_70B", system="GroqNode", accelerators=576, precision='"int8"',
                           scenario='"single_stream"'),
@@ -1810,11 +1742,11 @@ def test_moe_lets_leave_a_dense_model_as_it_was() -> None:
 
 def test_every_serving_opt_in_on_gives_finite_figures() -> None:
     """Law: switching every serving opt-in on (`kv_room_wait`, `kv_length_biased`, `serial_context_chunks`,
-    `adp_balance`, `gamma_prompt_queue`, hot experts), with a spread of output lengths, in each scenario, on a dense model with a
+    `adp_balance`, hot experts), with a spread of output lengths, in each scenario, on a dense model with a
     pipeline and a MoE model at expert parallelism, never gives a NaN, an infinity or a negative figure, and
     a server plan meets its TTFT limit."""
     lets = ("    let output_length_cv = 1.5\n    let kv_room_wait = 1\n    let kv_length_biased = 1\n"
-            "    let serial_context_chunks = 1\n    let adp_balance = 1\n    let gamma_prompt_queue = 1\n  }\n")
+            "    let serial_context_chunks = 1\n    let adp_balance = 1\n  }\n")
     body = ""
     for scenario in ("offline", "server", "interactive"):
         limits = dict(ttft_limit="3 s", tpot_limit="150 ms") if scenario != "offline" else {}

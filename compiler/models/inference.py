@@ -283,26 +283,6 @@ Prefill of one request (time to first token):
     read [U], chosen by a one-parameter scan (docs/accuracy.md, Latency v4, rescanned in v5, v6 and v7); t_decode the step of the b decode rows
     alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
-    Prompt queue quantile (`gamma_prompt_queue` 1; 0 by default: docs/accuracy.md "The prompt queue's quantile from
-    its parts") [D]: X_q from its parts in place of the exponential. In mean prompts (I = 1): X = n Y + A, the own
-    prompt Y gamma of shape k = 1 / cv^2 and scale cv^2 (mean 1, cv `prompt_length_cv`) truncated at b = I_max / I
-    (conditioned on Y <= b; n the prompt queue's servers, Serial context chunks below: 1 without them); the work
-    ahead of it A = 0 with probability 1 - p (p = rho^(sqrt(2 (n + 1)) - 1), rho for one server), else exponential
-    of mean tau = E[A] / p = c / (1 - rho) (the Pollaczek-Khinchine mean E[A] = w, the M/G/1 wait's conditional
-    mean; an exponential conditional wait is the heavy-traffic form, exact for M/M/1 [S: Kingman 1962]). With G =
-    n Y of shape k and scale theta = n cv^2, F its CDF P(k, x / theta) and F_b = F(n b):
-            P(X > x) = ((F_b - F(x))^+ + p e^(-x / tau) E[e^(G / tau); G <= min(x, n b)]) / F_b
-            E[e^(G / tau); G <= m] = (1 - theta / tau)^-k P(k, beta m),  beta = 1 / theta - 1 / tau > 0
-    (where beta <= 0, cv > 1 at a light load, the positive series (m / theta)^k / Gamma(k) sum_j (-beta m)^j /
-    (j! (k + j))); P(k, z) the regularized incomplete gamma function (_gamma_pq: series and continued fraction,
-    Numerical Recipes 6.2 [S]). X_q is the root of P(X > x) = 1 - q by bisection, tabulated once per (cv, b, n) as
-    X_q (1 - rho) on 257 utilizations rho = (i / 256)^2 (its limit at rho = 1: c ln(1 / (1 - q))) and interpolated
-    linearly in rho (within 3e-3 of the root between the points; _sojourn_table, _prompt_sojourn). Checks: rho -> 0
-    gives the gamma's own quantile (cv 0.771: X_99 = 3.59 I, not the exponential's 4.61 I); cv = 1 without a bound
-    gives the exponential formula exactly; a bound cuts the own prompt, not the wait (cv 1, rho 0.5, b 2: X_99 =
-    8.58 I where the default's min(I (1 + w) L_q, I w L_q + I_max) gives 6.61 I). Assumptions: Poisson arrivals, a
-    FCFS queue on the budget's room, prompt lengths independent of the queue, gamma-shaped (the Llama 2 70B
-    dataset's median is 0.68 of its mean, a gamma's of cv 0.771 0.81: it over-states the median prompt [P]).
     Serial context chunks (`serial_context_chunks` 1; 0 by default) [P/D]: TensorRT-LLM's C++ runtime (the
     TensorRT engine flow of NVIDIA's MLPerf v5.0/v5.1 harness) keeps a scheduled context request in the in-flight
     set until its micro-batch leaves the last stage (trtGptModelInflightBatching.cpp forwardAsync: "Add to set of
@@ -1105,15 +1085,6 @@ serial_context_chunks = Assumption(
     "servers of room / pp tokens a step, not one of room (_serial_servers). 0: the PyTorch executor's scheduler, "
     "which lets a request's later chunks run while earlier ones are in flight. Set `let serial_context_chunks = 1` "
     "on the workload (MLPerf v5.0 NVIDIA-harness rows: compiler/validate.py)", range=SWITCH)
-gamma_prompt_queue = Assumption(
-    "gamma_prompt_queue", 0.0, "1",
-    "1 to take the prompt tokens a server request clears before its first token, its own prompt and those queued "
-    "ahead of it, from their parts (module docstring, 'Prompt queue quantile') [D]: its own prompt gamma with the "
-    "workload's mean and `prompt_length_cv`, truncated at `max_input_tokens`; the work ahead of it 0 with the chance "
-    "1 - rho that the queue is idle (Sakasegawa's rho^(sqrt(2 (n + 1)) - 1) over n servers), else exponential with "
-    "the Pollaczek-Khinchine conditional mean; the quantile of the sum by bisection (tabulated once per spread). "
-    "0: the sum taken exponential with the Pollaczek-Khinchine mean (exact for exponential prompts, cv 1, "
-    "unbounded); docs/accuracy.md 'The prompt queue's quantile from its parts' measured both", range=SWITCH)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -1301,7 +1272,6 @@ class Load:
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
-    gamma_queue: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gamma_prompt_queue.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -1882,7 +1852,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  np.minimum(t_mean / t_full, 1.0), _col(load.input_max),
                  (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0,
-                 servers + 0.0 * I, _col(load.gamma_queue) + 0.0 * I)
+                 servers + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -2275,23 +2245,16 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     their normal quantile, m + z_q sqrt(m I (1 + cv^2)) (z_50 = 0, z_99 = 2.326), in place of m / 2 (its base then
     holds no first-token delay: `latencies`). Its sixteenth entry, n, is the prompt queue's servers (serial context
     chunks, module docstring: 1 without them): the own prompt counts n times and the chance to wait is
-    rho^(sqrt(2 (n + 1)) - 1) (Sakasegawa), X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max). Its seventeenth,
-    `gamma_prompt_queue`: where it is 1, X_q from its parts, the own prompt gamma (cv, truncated at I_max) and the
-    wait 0 or exponential with the M/G/1 conditional mean, in place of the exponential (_prompt_sojourn, module
-    docstring "Prompt queue quantile")"""
+    rho^(sqrt(2 (n + 1)) - 1) (Sakasegawa), X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max)"""
     base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
     whole = rest[0] if rest else 0.0
     servers = rest[7] if len(rest) > 7 else 1.0
-    gamma = rest[8] if len(rest) > 8 else 0.0
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
         # the chance that a prompt waits: rho for one server; over n servers Sakasegawa's rho^(sqrt(2 (n + 1)) - 1)
         busy = np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho, 1e-12), np.inf)
     tokens = np.minimum(I * (servers + w) * L, I * w * L + servers * I_max)
-    if np.any(gamma > 0):
-        # `gamma_prompt_queue`: the own prompt gamma, the wait M/G/1's, their sum's quantile (_prompt_sojourn)
-        tokens = np.where(gamma > 0, I * _prompt_sojourn(rho, cv, I_max / np.maximum(I, 1e-12), servers, q), tokens)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
     z = _NORMAL_QUANTILE[q]
     with np.errstate(invalid="ignore"):
@@ -2307,145 +2270,6 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # holding requests back cannot bring a first token forward: the engine's own queue is a floor [D]
         chunked = np.where(window > 0, np.where(rho < 1, np.maximum(batched, chunked), np.inf), chunked)
     return chunked
-
-
-def _gamma_pq(k: float, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The regularized incomplete gamma functions P(k, z) = gamma(k, z) / Gamma(k) and Q = 1 - P, for a shape
-    k > 0 and z >= 0 (the CDF and survival of a gamma variable of shape k and scale 1 at z): the series
-    P = z^k e^-z / Gamma(k + 1) sum_j z^j / ((k + 1) ... (k + j)) where z < k + 1, else the continued fraction of Q
-    (modified Lentz), each to full double precision (Numerical Recipes, 3rd ed., 2007, section 6.2, gser / gcf)."""
-    z = np.asarray(z, dtype=float)
-    P, Q = np.zeros_like(z), np.ones_like(z)
-    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
-        front = np.exp(k * np.log(z) - z - math.lgamma(k))       # z^k e^-z / Gamma(k); 0 at z = 0
-        series = (z > 0) & (z < k + 1)
-        if np.any(series):
-            x = z[series]
-            term = np.full_like(x, 1.0 / k)
-            total = term.copy()
-            for j in range(1, 1_000):
-                term = term * x / (k + j)
-                total = total + term
-                if np.all(term <= total * 1e-17):
-                    break
-            P[series] = np.minimum(total * front[series], 1.0)
-            Q[series] = 1.0 - P[series]
-        tail = z >= k + 1
-        if np.any(tail):
-            x = z[tail]
-            tiny = 1e-300
-            b = x + 1.0 - k
-            c = np.full_like(x, 1.0 / tiny)
-            d = 1.0 / b
-            h = d.copy()
-            for i in range(1, 1_000):
-                an = -i * (i - k)
-                b = b + 2.0
-                d = an * d + b
-                d = np.where(np.abs(d) < tiny, tiny, d)
-                c = b + an / c
-                c = np.where(np.abs(c) < tiny, tiny, c)
-                d = 1.0 / d
-                delta = d * c
-                h = h * delta
-                if np.all(np.abs(delta - 1.0) <= 1e-15):
-                    break
-            Q[tail] = front[tail] * h
-            P[tail] = 1.0 - Q[tail]
-    return P, Q
-
-
-_SOJOURN_QUANTILES = (0.50, 0.99)      # the quantiles of TTFT the models ask for
-_SOJOURN_GRID = np.linspace(0.0, 1.0, 257) ** 2   # utilizations of the prompt queue the table holds (denser near 0)
-
-
-def _sojourn_tail(x, k, theta, cap, wait, tau, below_cap):
-    """P(X > x) for X = Y + A in mean prompts (module docstring, "Prompt queue quantile"): Y gamma of shape k and
-    scale theta truncated at cap (F its CDF P(k, y / theta), F_c = F(cap) = `below_cap`), A = 0 with probability
-    1 - wait, else exponential of mean tau:
-        P(X > x) = ((F_c - F(x))^+ + wait e^(-x / tau) E[e^(G / tau); G <= min(x, cap)]) / F_c
-    with E[e^(G / tau); G <= m] = (1 - theta / tau)^-k P(k, beta m), beta = 1 / theta - 1 / tau > 0; where beta <= 0
-    (cv > 1 at a light load) the series (m / theta)^k / Gamma(k) sum_j (-beta m)^j / (j! (k + j))."""
-    own = np.where(x < cap, below_cap - _gamma_pq(k, np.minimum(x, cap) / theta)[0], 0.0)
-    m = np.minimum(x, cap)
-    beta = 1.0 / theta - 1.0 / tau
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        tilted = np.where(beta > 0, np.power(np.maximum(theta * beta, 1e-300), -k)
-                          * _gamma_pq(k, np.maximum(beta, 0) * m)[0], 0.0)
-        if np.any(beta <= 0):
-            y = np.where(beta <= 0, -beta * m, 0.0)
-            term = np.ones_like(y)
-            total = term / k
-            for j in range(1, 1_000):
-                term = term * y / j
-                total = total + term / (k + j)
-                if np.all(term / (k + j) <= total * 1e-17):
-                    break
-            tilted = np.where(beta <= 0, np.exp(k * np.log(m / theta) - math.lgamma(k)) * total, tilted)
-        queued = np.where(wait > 0, wait * np.exp(-x / tau) * tilted, 0.0)
-    return (np.maximum(own, 0.0) + queued) / below_cap
-
-
-@functools.lru_cache(maxsize=64)
-def _sojourn_table(cv: float, cap: float, servers: float) -> np.ndarray:
-    """X_q (1 - rho) / I on _SOJOURN_GRID for each q of _SOJOURN_QUANTILES (rows), for prompts of coefficient of
-    variation cv at most cap = I_max / I mean prompts, over `servers` n (module docstring, "Prompt queue quantile"):
-    the root of P(X > x) = 1 - q by bisection at each utilization (a bracket from A's and Y's quantiles, 200
-    halvings: to double precision); at rho = 1 its limit c ln(1 / (1 - q)), c = (1 + cv^2) / 2. A cv below 0.01 is
-    taken as fixed prompts (Y = n min(1, cap): X_q = Y + tau max(0, ln(wait / (1 - q))))."""
-    rho = _SOJOURN_GRID[None, :-1]
-    q = np.array(_SOJOURN_QUANTILES)[:, None]
-    c = (1 + cv ** 2) / 2
-    wait = np.power(rho, math.sqrt(2 * (servers + 1)) - 1)          # Sakasegawa; rho for one server
-    tau = c / (1 - rho)                                              # E[A] / wait = c / (1 - rho) mean prompts
-    ncap = servers * cap
-    with np.errstate(divide="ignore"):
-        queue_q = tau * np.maximum(np.log(wait / (1 - q)), 0.0)      # A's quantile alone
-        queue_hi = tau * np.maximum(np.log(2 * wait / (1 - q)), 0.0)
-    if cv < 0.01:
-        x = servers * min(1.0, cap) + queue_q + 0.0 * rho
-    else:
-        k, theta = 1 / cv ** 2, servers * cv ** 2
-        below_cap = _gamma_pq(k, np.array([ncap / theta]))[0][0] if math.isfinite(ncap) else 1.0
-        # Cantelli: P(G > n (1 + cv t)) <= 1 / (1 + t^2) <= (1 - q) / 2 at t = sqrt(2 / (1 - q))
-        own_hi = np.minimum(ncap, servers * (1 + cv * np.sqrt(2 / (1 - q))))
-        lo, hi = queue_q + 0.0 * rho, own_hi + queue_hi
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            above = _sojourn_tail(mid, k, theta, ncap, wait, tau, below_cap) > 1 - q
-            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-            if np.all(hi - lo <= 1e-10 * hi):
-                break
-        x = hi
-    table = np.concatenate([x * (1 - rho), c * np.log(1 / (1 - q))], axis=1)
-    table.setflags(write=False)
-    return table
-
-
-def _prompt_sojourn(rho: np.ndarray, cv: np.ndarray, cap: np.ndarray, servers, q: float) -> np.ndarray:
-    """Quantile q of the prompt tokens a prompt clears before its first token, in mean prompts, X_q / I (module
-    docstring, "Prompt queue quantile"): the table of _sojourn_table for each (cv, cap, n) of the inputs, linear in
-    rho between its points, over 1 - rho; inf at rho >= 1."""
-    rho, cv, cap, servers = np.broadcast_arrays(np.asarray(rho, float), np.asarray(cv, float), np.asarray(cap, float),
-                                                np.asarray(servers, float))
-    row = _SOJOURN_QUANTILES.index(q)
-    r = np.clip(rho, 0.0, 1.0)
-    out = np.empty(r.shape)
-    keys = (cv, cap, servers)
-    if all(np.all(a == a.flat[0]) for a in keys):
-        groups = [(None, tuple(float(a.flat[0]) for a in keys))]
-    else:
-        flat = np.stack([a.ravel() for a in keys], axis=1)
-        uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
-        groups = [((inverse.reshape(r.shape) == i), tuple(float(v) for v in key)) for i, key in enumerate(uniq)]
-    for mask, key in groups:
-        table = _sojourn_table(*key)[row]
-        if mask is None:
-            out[...] = np.interp(r, _SOJOURN_GRID, table)
-        else:
-            out[mask] = np.interp(r[mask], _SOJOURN_GRID, table)
-    with np.errstate(divide="ignore"):
-        return np.where(rho < 1, out / np.maximum(1 - r, 0.0), np.inf)
 
 
 def _cornish_fisher(mean, var, third, q: float) -> np.ndarray:
@@ -3128,7 +2952,6 @@ def _inputs(ctx, prefill_in_step: bool = True):
         row_averaging=ctx.get("row_averaging", row_averaging),
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
-        gamma_queue=ctx.get("gamma_prompt_queue", gamma_prompt_queue),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
