@@ -569,7 +569,8 @@ def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
     are compared, and the exit code is 1."""
     import csv
 
-    from .validate import fit, json_doc, mechanisms_with, render, render_user, run, run_user
+    from .validate import (fit, json_doc, mechanisms_with, render, render_user, run, run_user,
+                           user_json_doc)
 
     _require_files((csv_path,))
     try:
@@ -595,9 +596,7 @@ def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
         click.echo(render_text(sink.items, sink.sources), err=True)
     if user:
         if fmt == "json":
-            out = {"format_version": FORMAT_VERSION, "file": csv_path,
-                   "rows": [{"line": r.line, "spec": r.spec, "quantity": r.quantity, "unit": r.unit,
-                             "measured": r.measured, "predicted": r.predicted, "error": r.error} for r in rows],
+            out = {"format_version": FORMAT_VERSION, **user_json_doc(csv_path, rows),
                    "diagnostics": _diagnostics_json(sink)}
             click.echo(json.dumps(out, indent=2))
         else:

@@ -421,7 +421,9 @@ optionally note). Each spec (a path relative to the CSV) is evaluated once; the 
 as `factory explain` and the results JSON name it) is compared with the measured value converted to SI by
 dsl.units. A unit of another dimension than the quantity's is a `unit-mismatch` at the unit's CSV line:col, an
 unknown unit `unknown-unit`, an unknown quantity `unknown-name` (with the closest name), a spec that does not
-evaluate its own diagnostics; those rows are skipped and the exit code is 1.
+evaluate its own diagnostics; those rows are skipped and the exit code is 1. The summary (`user_summary`) is over
+all compared rows: median |error| with its 95% cluster-bootstrap interval (`median_interval`; a cluster is one
+figure, spec file and quantity path: `user_cluster_key`), the share within 10%, median signed error, worst row.
 """
 from __future__ import annotations
 
@@ -1917,20 +1919,25 @@ def summary(rows: list[Row]) -> dict[str, dict]:
             cat["errors"].append(r.error)
             cat["rows"].append(r)
     for cat in out.values():
-        errs = np.asarray(cat["errors"], dtype=float)
-        cat.update(count=len(errs), coverage=len(errs) / cat["total"] if cat["total"] else 0.0)
-        if len(errs):
-            worst = int(np.argmax(np.abs(errs)))
-            clusters = [cluster_key(r) for r in cat["rows"]]
-            lo, hi = median_interval(np.abs(errs), clusters)
-            cat.update(median=float(np.median(np.abs(errs))), bias=float(np.median(errs)),
-                       worst=float(abs(errs[worst])), worst_row=cat["rows"][worst],
-                       interval=(lo, hi), clusters=len(set(clusters)),
-                       within=float(np.mean(np.abs(errs) <= GATE)))
-        else:
-            cat.update(median=math.nan, bias=math.nan, worst=math.nan, worst_row=None,
-                       interval=(math.nan, math.nan), clusters=0, within=math.nan)
+        cat.update(coverage=len(cat["errors"]) / cat["total"] if cat["total"] else 0.0)
+        cat.update(error_stats(cat["errors"], cat["rows"], [cluster_key(r) for r in cat["rows"]]))
     return out
+
+
+def error_stats(errors, rows, clusters) -> dict:
+    """The summary of one group of compared rows (`errors` their signed errors, `rows` the rows, `clusters` each
+    row's bootstrap cluster): count, median |error| and its 95% interval (`median_interval`), the number of
+    clusters, the share of rows within the 10% gate, the median signed error, the worst |error| and its row; nan
+    (and no row) for an empty group."""
+    errs = np.asarray(errors, dtype=float)
+    if not len(errs):
+        return {"count": 0, "median": math.nan, "bias": math.nan, "worst": math.nan, "worst_row": None,
+                "interval": (math.nan, math.nan), "clusters": 0, "within": math.nan}
+    worst = int(np.argmax(np.abs(errs)))
+    return {"count": len(errs), "median": float(np.median(np.abs(errs))), "bias": float(np.median(errs)),
+            "worst": float(abs(errs[worst])), "worst_row": rows[worst],
+            "interval": median_interval(np.abs(errs), clusters), "clusters": len(set(clusters)),
+            "within": float(np.mean(np.abs(errs) <= GATE))}
 
 
 def coverage(rows: list[Row], categories=THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY,)) -> tuple[int, int]:
@@ -2088,10 +2095,25 @@ class UserRow:
     unit: str = ""                    # SI unit of the quantity
     predicted: float = math.nan
     note: str = ""
+    spec_path: str = ""               # the spec file, resolved against the CSV's folder and normalised
 
     @property
     def error(self) -> float:
         return self.predicted / self.measured - 1 if self.measured else math.nan
+
+
+def user_cluster_key(row: UserRow) -> tuple:
+    """A user row's bootstrap cluster: the figure it measures, its spec file (resolved) and quantity path. A user
+    row carries no submission identity; what makes two rows one piece of evidence is that they measure one
+    prediction (the same run measured again, at another software release, say), so their errors are not
+    independent draws. Resampling them as one cluster keeps a figure measured twice from narrowing the interval."""
+    return os.path.normpath(row.spec_path or row.spec), row.quantity
+
+
+def user_summary(rows: list[UserRow]) -> dict:
+    """`error_stats` of the compared user rows, all together (clusters by `user_cluster_key`)."""
+    kept = [r for r in rows if np.isfinite(r.error)]
+    return error_stats([r.error for r in kept], kept, [user_cluster_key(r) for r in kept])
 
 
 def run_user(path: str) -> tuple[list[UserRow], object]:
@@ -2174,7 +2196,8 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             at("measured", f"measured value `{data['measured']}` {unit_text} and the prediction "
                            f"{float(values[0]):.6g} {si} have opposite signs: the relative error is not defined")
             continue
-        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", "")))
+        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", ""),
+                           os.path.normpath(spec_path)))
     return out, sink
 
 
@@ -2183,11 +2206,35 @@ def render_user(rows: list[UserRow]) -> str:
     for r in rows:
         lines.append(f"{r.line:>5}  {r.spec[-28:]:<28} {r.quantity[-36:]:<36} {r.measured:>14.6g} "
                      f"{r.predicted:>14.6g} {r.error:>+8.1%}  ({r.unit})")
-    errs = [abs(r.error) for r in rows if np.isfinite(r.error)]
+    s = user_summary(rows)
     lines.append("")
-    if errs:
-        lines.append(f"user: {len(errs)} rows compared, median |error| {float(np.median(errs)):.1%}, "
-                     f"worst {max(errs):.1%}")
+    if s["count"]:
+        lo, hi = s["interval"]
+        w = s["worst_row"]
+        lines.append(f"user: {s['count']} rows compared, median |error| {s['median']:.1%} (95% interval "
+                     f"{lo:.1%}-{hi:.1%} over {s['clusters']} spec quantities; {s['within']:.1%} of rows within "
+                     f"{GATE:.0%}), median signed {s['bias']:+.1%}, worst {s['worst']:.1%} (line {w.line}: "
+                     f"{w.quantity})")
     else:
         lines.append("user: no rows compared")
     return "\n".join(lines) + "\n"
+
+
+def user_json_doc(path: str, rows: list[UserRow]) -> dict:
+    """The `--user --format json` document (without diagnostics and format_version, which the CLI adds): the rows,
+    their `summary` (the keys of `json_doc`'s per-category summary) and the `interval` method."""
+    def num(x):
+        return float(x) if x is not None and np.isfinite(x) else None
+
+    s = user_summary(rows)
+    return {"file": path,
+            "rows": [{"line": r.line, "spec": r.spec, "quantity": r.quantity, "unit": r.unit,
+                      "measured": num(r.measured), "predicted": num(r.predicted), "error": num(r.error)}
+                     for r in rows],
+            "summary": {"rows": s["count"], "median_abs_error": num(s["median"]),
+                        "median_abs_error_interval": [num(x) for x in s["interval"]] if s["count"] else None,
+                        "clusters": s["clusters"], "within_gate": num(s["within"]),
+                        "median_error": num(s["bias"]), "worst_abs_error": num(s["worst"]),
+                        "worst_line": s["worst_row"].line if s["worst_row"] else None},
+            "interval": {"method": "cluster bootstrap", "cluster": "spec and quantity", "confidence": 0.95,
+                         "resamples": RESAMPLES, "seed": SEED, "gate": GATE}}

@@ -510,6 +510,35 @@ def test_user_csv_cli(tmp_path) -> None:
     assert doc["rows"][0]["error"] == pytest.approx(0, abs=1e-12) and doc["rows"][0]["unit"] == "J"
 
 
+def test_user_csv_summary_has_its_interval(tmp_path) -> None:
+    """measured.csv's three compared rows: errors 0 and -9.09% of lab.run_energy (one figure measured twice: one
+    cluster), 0 of lab.board_power (another). Median |error| 0; a resample draws 2 clusters: run_energy twice
+    (rows 0, 9.09%, 0, 9.09%: median 4.55%) with probability 1/4, else median 0; so the 95% interval is
+    [0, 4.55%]. Within 10%: all three; worst 9.09% at line 3. The JSON carries the same, and two runs print the
+    same bytes."""
+    args = ["validate", "--user", str(USER), "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1                       # rows 5-7 cannot be read
+    doc = json.loads(result.stdout)
+    s = doc["summary"]
+    assert s["rows"] == 3 and s["clusters"] == 2 and s["worst_line"] == 3
+    assert s["median_abs_error"] == pytest.approx(0, abs=1e-12) and s["within_gate"] == 1.0
+    assert s["median_abs_error_interval"] == pytest.approx([0, (1 - 6 / 6.6) / 2], abs=1e-12)
+    assert s["worst_abs_error"] == pytest.approx(1 - 6 / 6.6) and s["median_error"] == pytest.approx(0, abs=1e-12)
+    assert doc["interval"]["cluster"] == "spec and quantity" and doc["interval"]["confidence"] == 0.95
+    assert CliRunner().invoke(main, args).stdout == result.stdout
+    text = CliRunner().invoke(main, ["validate", "--user", str(USER)]).stdout
+    assert "(95% interval 0.0%-4.5% over 2 spec quantities; 100.0% of rows within 10%)" in text
+    assert "worst 9.1% (line 3: lab.run_energy)" in text
+    # no row compared: the summary says so with nulls, not NaN
+    none = tmp_path / "none.csv"
+    none.write_text(f"spec,quantity,measured,unit\n{USER.parent / 'lab.factory'},lab.board_powr,5.6,kW\n")
+    doc = json.loads(CliRunner().invoke(main, ["validate", "--user", str(none), "--format", "json"]).stdout)
+    assert doc["summary"] == {"rows": 0, "median_abs_error": None, "median_abs_error_interval": None,
+                              "clusters": 0, "within_gate": None, "median_error": None, "worst_abs_error": None,
+                              "worst_line": None}
+
+
 def test_user_csv_a_measured_value_of_the_other_sign_is_refused(tmp_path) -> None:
     """The error is predicted / measured - 1: lab.board_power is 8 x 700 W = 5.6 kW, so a measured -5.6 kW
     printed an error of -200% as if it were a measurement the model missed. Across zero the ratio means nothing:

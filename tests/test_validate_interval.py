@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compiler.validate import Row, bootstrap_medians, cluster_key, median_interval, resample_counts
+from compiler.validate import (Row, UserRow, bootstrap_medians, cluster_key, median_interval, render_user,
+                               resample_counts, user_cluster_key, user_summary)
 
 
 def _made_up(seed: int) -> tuple[np.ndarray, list[int]]:
@@ -109,3 +110,54 @@ def test_a_cluster_is_one_submission_configuration() -> None:
                   {"accelerator": "NVIDIA H200-SXM-141GB"}, {"num_accelerators": "16"},
                   {"benchmark": "llama2-70b-interactive-99"}):
         assert cluster_key(_row(**other)) != one
+
+
+# ----------------------------------------------------------------------------- --user rows
+def _user(line: int, quantity: str, predicted: float, measured: float = 100.0, spec: str = "lab.factory") -> UserRow:
+    return UserRow(line, spec, quantity, measured, "W", predicted)
+
+
+def test_three_user_figures_by_hand() -> None:
+    """Three figures measured once each: errors +2%, -5%, +30% (predicted 102, 95, 130 against 100), three
+    clusters. All rows: median |error| 5%. A resample draws 3 of the figures with replacement; its median is the
+    value drawn at least twice, else (one of each, 6/27) 5%: 2% with probability (1 + 3 + 3)/27 = 7/27, 30% with
+    7/27, 5% with 13/27. Both ends hold more than 2.5%, so the 95% interval is [2%, 30%], the least and greatest
+    |error|; within 10%: 2 of 3 rows; worst 30% at line 4."""
+    rows = [_user(2, "lab.a", 102.0), _user(3, "lab.b", 95.0), _user(4, "lab.c", 130.0)]
+    s = user_summary(rows)
+    assert s["count"] == 3 and s["clusters"] == 3
+    assert s["median"] == pytest.approx(0.05) and s["bias"] == pytest.approx(0.02)
+    assert s["interval"] == pytest.approx((0.02, 0.30))
+    assert 0.02 - 1e-12 <= s["interval"][0] <= s["median"] <= s["interval"][1] <= 0.30 + 1e-12
+    assert s["within"] == pytest.approx(2 / 3)
+    assert s["worst"] == pytest.approx(0.30) and s["worst_row"].line == 4
+    text = render_user(rows)
+    assert text == render_user(rows)                    # the same rows print the same text, interval included
+    assert ("user: 3 rows compared, median |error| 5.0% (95% interval 2.0%-30.0% over 3 spec quantities; 66.7% "
+            "of rows within 10%), median signed +2.0%, worst 30.0% (line 4: lab.c)") in text
+
+
+def test_a_user_figure_is_one_cluster() -> None:
+    """A user row has no submission: its cluster is the figure it measures, spec file and quantity path. The same
+    quantity of another spec, or another quantity of the same spec, is another cluster; the same spec named by
+    another path to the same file is the same."""
+    one = user_cluster_key(UserRow(2, "lab.factory", "lab.a", spec_path="/x/lab.factory"))
+    assert user_cluster_key(UserRow(9, "./lab.factory", "lab.a", 3.0, "W", 4.0, spec_path="/x/./lab.factory")) == one
+    assert user_cluster_key(UserRow(2, "lab.factory", "lab.b", spec_path="/x/lab.factory")) != one
+    assert user_cluster_key(UserRow(2, "lab.factory", "lab.a", spec_path="/y/lab.factory")) != one
+
+
+def test_a_user_figure_measured_again_narrows_nothing() -> None:
+    """Every figure measured twice alike (the same run at two releases): the median, the interval and the cluster
+    count stay."""
+    errs = [1.02, 0.95, 1.30, 0.90, 1.11, 1.04, 0.75]
+    rows = [_user(i + 2, f"lab.q{i}", 100 * e) for i, e in enumerate(errs)]
+    twice = rows + [_user(i + 20, f"lab.q{i}", 100 * e) for i, e in enumerate(errs)]
+    s, s2 = user_summary(rows), user_summary(twice)
+    assert (s2["median"], s2["interval"], s2["clusters"]) == (s["median"], s["interval"], s["clusters"])
+
+
+def test_no_user_rows_no_interval() -> None:
+    s = user_summary([])
+    assert s["count"] == 0 and s["worst_row"] is None and all(np.isnan(s["interval"]))
+    assert render_user([]).endswith("user: no rows compared\n")
