@@ -223,7 +223,7 @@ def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]
     for outputs in _REGISTRY.values():
         for out in outputs.values():
             for text in out.declared or ():
-                before, found, name = text.rpartition("let:")
+                _, found, name = text.rpartition("let:")
                 if found:
                     readers.setdefault(name, set()).add(out.kind)
     options = {d.name for d in declared(Option)}
