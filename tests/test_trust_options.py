@@ -3,6 +3,7 @@ checked against the values its formula holds for, at the let; a let in a wrong u
 a let no model reads, or a switch that does nothing where it is set, says so (a warning), never silently."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from compiler import evaluate_text
@@ -495,3 +496,39 @@ def test_a_serving_workloads_zero_prompt_output_or_domain_is_refused_at_its_span
     exists". Each is positive: out-of-range at the value."""
     diags = _errors((WORKLOAD_LET % ("server", "x", "1")).replace("  let x = 1\n", f"  {field} = {value}\n"))
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 8)], [d.message for d in diags]
+
+
+# ----------------------------------------------------------------------------- a request's beams fit in the batch
+@pytest.mark.parametrize("other, words", [
+    # the KV cache of every layout has room for fewer rows than one request's beams; the most, at tp 8:
+    # (141 GB x 0.9 - 68.977 GB / 8) / (163,840 B/tok / 8 x (1,024 / 1e6 + 256 / 2) tok) = 45,119.08: 45,119 rows
+    # (68.977e9 fp8 weights: the parameters the model's shape counts, as the inference model reads them)
+    ("  let beams = 1e6\n", "k = 1,000,000 beams are 1,000,000 rows of the batch, decoded together (`let beams`), "
+                            "but the KV cache has room for at most 45,119 rows on any layout"),
+    ("  let beams = 4\n  batch = 2\n", "batch = 2 rows holds less than one request: one request's k = 4 beams"),
+    ("  let beams = 4\n  let max_batch_size = 2\n", "`let max_batch_size` = 2 leaves an engine fewer rows than one "
+                                                  "request: one request's k = 4 beams"),
+])
+def test_a_batch_with_room_for_fewer_rows_than_one_requests_beams_cannot_run(other, words) -> None:
+    """`let beams = 1e6` gave a batch of 2,761 rows, 0.003 of one request, and 0.05 tok/s, with no flag: the
+    inference model decodes a request's k beams as k rows of the batch, together (module docstring, `fits`), so a
+    batch holds at least one request, k <= B. A cache, an engine cap or a fixed batch with room for fewer than k
+    rows cannot run the workload: one `infeasible-workload` error with the numbers, no tokens/s."""
+    text = (WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", other))
+    diags = _errors(text)
+    assert [d.code for d in diags] == ["infeasible-workload"], [d.message for d in diags]
+    assert words in diags[0].message
+    assert np.isnan(_outputs(text)["svc.tokens_per_s"]).all()
+
+
+def test_a_single_stream_of_beams_decodes_one_whole_request_a_step() -> None:
+    """A single stream runs one request: its k beams are k rows of one batch (batch = k), and each step yields
+    that request's next token, counted once, so tokens/s x TPOT = 1 for any k (it was 1 / k: a batch of one row,
+    a k-th of a request). Law: the same for 1 and 4 beams; 4 beams' rows share the prompt (KV I / 4 + O / 2 a row),
+    so their step is at most four independent sequences' and at least one's."""
+    runs = {k: _outputs(WORKLOAD_LET % ("single_stream", "beams", k)) for k in (1, 4)}
+    for k, out in runs.items():
+        assert out["svc.batch"][0] == k
+        assert out["svc.tokens_per_s"][0] * out["svc.tpot"][0] == pytest.approx(1.0, rel=1e-9)
+    assert runs[4]["svc.tpot"][0] >= runs[1]["svc.tpot"][0]
+    assert _errors(WORKLOAD_LET % ("single_stream", "beams", 4)) == []
