@@ -424,23 +424,47 @@ def _idle_rules() -> tuple:
     def offline(get):
         return ~np.isin(get("scenario", "offline"), QUEUEING)
 
+    def no_prompt_queue(get):
+        """No prompt chunks on the decode steps: offline, or disaggregated serving (inference.py `prefill_in_step`
+        False: the prompts are prefilled on their own pool, the decode steps carry none)."""
+        return offline(get) | np.isin(get("serving", "aggregated"), ("disaggregated",))
+
     queue_only = "the model reads it only in server and interactive scenarios (a queue of arriving requests)"
-    rules = [("inference", a.name, a.value, offline, queue_only)
-             for a in (I.kv_room_wait, I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv,
-                       I.row_averaging)]
+    prompt_queue_only = ("the model reads it only in the prompt queue of aggregated server and interactive scenarios "
+                         "(prompt chunks riding on the decode steps); offline, or with `serving = \"disaggregated\"` "
+                         "(the prompts prefilled on their own pool), there is none")
+    rules = [("inference", a.name, a.value, offline, queue_only) for a in (I.row_averaging,)]
+    rules += [("inference", a.name, a.value, no_prompt_queue, prompt_queue_only)
+              for a in (I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv)]
     rules += [
+        ("inference", I.kv_room_wait.name, I.kv_room_wait.value,
+         lambda get: offline(get) | (np.isin(get("serving", "aggregated"), ("disaggregated",))
+                                     & ((get(I.output_length_cv.name, I.output_length_cv.value) <= 0)
+                                        | (get(I.kv_length_biased.name, I.kv_length_biased.value) > 0))),
+         "the model reads it only in server and interactive scenarios: the wait for KV room in the aggregated "
+         "prompt queue, and the length-biased rows of the cache, which with `serving = \"disaggregated\"` count "
+         "only with `output_length_cv` above 0 (and `kv_length_biased` 0)"),
+        ("inference", I.chunk_tokens.name, I.chunk_tokens.value,
+         lambda get: np.isin(get("serving", "aggregated"), ("disaggregated",))
+         & (get(I.kv_cache_fraction.name, I.kv_cache_fraction.value) <= 0),
+         "the token budget of a forward pass bounds the prompt chunks on the decode steps, which with "
+         "`serving = \"disaggregated\"` carry none, and sizes the activation workspace only with "
+         "`let kv_cache_fraction` above 0"),
         ("inference", I.first_token_delay.name, I.first_token_delay.value,
-         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
-         "the delay is what engines with chunked context measure beyond their steps, in server and interactive "
-         "scenarios; with `whole_prompts` 1, or no queue, there is none"),
+         lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the delay is what engines with chunked context measure beyond their steps, in the prompt queue of "
+         "aggregated server and interactive scenarios; with `whole_prompts` 1, disaggregated serving, or no queue, "
+         "there is none"),
         ("inference", I.context_chunk_unit.name, I.context_chunk_unit.value,
-         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
-         "the rounding of a non-final context chunk takes room from the prompt queue of server and interactive "
-         "scenarios with chunked context; with `whole_prompts` 1, or no queue, a prompt is not chunked that way"),
+         lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the rounding of a non-final context chunk takes room from the prompt queue of aggregated server and "
+         "interactive scenarios with chunked context; with `whole_prompts` 1, disaggregated serving, or no queue, "
+         "a prompt is not chunked that way"),
         ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
-         lambda get: offline(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
-         "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "
-         "scenarios; this workload fixes pp 1 or has no queue"),
+         lambda get: no_prompt_queue(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
+         "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in the prompt queue of "
+         "aggregated server and interactive scenarios; this workload fixes pp 1, serves disaggregated, or has no "
+         "queue"),
         ("inference", I.output_length_cv.name, I.output_length_cv.value,
          lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0)
          & ~(_expert_ranks(get) & (get(I.adp_balance.name, I.adp_balance.value) <= 0)),

@@ -225,6 +225,52 @@ def test_the_same_let_where_it_acts_has_no_warning_and_changes_the_outputs(scena
     assert not _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
 
 
+DISAGGREGATED = '  serving = "disaggregated"\n'
+
+
+@pytest.mark.parametrize("scenario, let, other", [
+    # the prompts are prefilled on their own pool (inference.py `prefill_in_step` False): the decode steps carry no
+    # prompt chunks, so the aggregated prompt queue's figures change nothing
+    ("server", "let whole_prompts = 1", ""),
+    ("server", "let scheduler_steps = 9", ""),
+    ("interactive", "let batch_window = 0.3 s", ""),
+    ("server", "let first_token_delay = 1", ""),
+    ("server", "let prompt_length_cv = 2", "  let output_length_cv = 0.5\n"),
+    ("interactive", "let context_chunk_unit = 64 tok", ""),
+    ("server", "let serial_context_chunks = 1", "  pp = 2\n"),
+    # no Erlang-C wait for KV room, and the cache's rows are the mean's without an output spread
+    ("server", "let kv_room_wait = 1", ""),
+    # the budget bounds no prompt chunks; it sizes the activation workspace only with a kv_cache_fraction
+    ("offline", "let max_num_tokens = 2000 tok", ""),
+    ("single_stream", "let max_num_tokens = 2000 tok", ""),
+])
+def test_a_prompt_queue_let_in_disaggregated_serving_is_a_warning_and_changes_nothing(scenario, let, other) -> None:
+    """`serving = "disaggregated"` with `let whole_prompts = 1`, `let scheduler_steps = 9`, `let batch_window`,
+    `let first_token_delay` (the aggregated prompt queue's figures: the decode pool's steps carry no prompt) changed
+    nothing without a word: a `no-effect` warning at the let; the law behind it: every output is the same without
+    the let."""
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, DISAGGREGATED + other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    items = _items(text)
+    line = text.splitlines().index(f"  {let}") + 1
+    assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "no-effect", line)], \
+        [d.message for d in items]
+    assert "changes nothing here" in items[0].message
+    assert _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
+
+
+@pytest.mark.parametrize("scenario, let, other", [
+    ("server", "let row_averaging = 0.5", ""),                       # the p99 TPOT's rows in flight
+    ("server", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n"),   # the cache's length-biased rows
+    ("server", "let max_num_tokens = 2000 tok", "  let kv_cache_fraction = 0.9\n"),   # the activation workspace
+])
+def test_the_same_lets_where_disaggregated_serving_reads_them_have_no_warning(scenario, let, other) -> None:
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, DISAGGREGATED + other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    assert _items(text) == []
+    assert not _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
+
+
 MOE_TRAINING = TRAINING_LET.replace("Llama2_70B", "DeepSeek_V3").replace("DGX_H100", "HGX_H800").replace(
     "accelerators = 64", "accelerators = 256")
 
