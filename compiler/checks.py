@@ -728,7 +728,11 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             error(Code.NON_FINITE, message, _span_of(node), notes=notes)
         elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
-                return f"{x:g}" if fspec.unit == "1" else format_value(x, fspec.unit)
+                # a zero in the figure's own unit ("0 s", "0 1/s"), not in the smallest step of its unit's
+                # display ladder ("0 us", "0 1/yr"), which a zero falls to
+                if fspec.unit == "1":
+                    return f"{x:g}"
+                return f"0 {fspec.unit}" if x == 0 else format_value(x, fspec.unit)
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
