@@ -595,3 +595,21 @@ def test_a_zero_bound_of_a_lets_range_is_written_in_the_figures_own_unit(templat
     diags = _errors(template % (name, value))
     assert [d.code for d in diags] == ["out-of-range"], [d.message for d in diags]
     assert diags[0].message.startswith(message), diags[0].message
+
+
+@pytest.mark.parametrize("param, line, words", [
+    ("", "  utilization = 0\n", "`utilization` of inference `svc` must be in (0, 1]; this is 0"),
+    ("param u = [0, 0.5]\n", "  utilization = u\n", "`svc.utilization` must be in (0, 1]; it is 0 in 1 of 2 scenarios"),
+    ("", "  let utilization = 0\n", "`svc.utilization` must be in (0, 1]; it is 0"),
+])
+def test_an_inference_services_zero_utilization_is_refused_at_its_span(param, line, words) -> None:
+    """$/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization) (compiler/models/cost.py,
+    service_duty_cycle): `utilization = 0` gave an infinite $/Mtoken, a `non-finite` error at the workload's name,
+    not at the value. The service's busy share is a fraction the model divides by, (0, 1] as `service_utilization`
+    is: one `out-of-range` error at the value, whether written, swept or set by a `let`."""
+    text = param + (WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", line))
+    diags = _errors(text)
+    at = text.splitlines().index(line.rstrip("\n")) + 1
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", at)], [d.message for d in diags]
+    assert words in diags[0].message
+    assert _errors(text.replace("= 0\n", "= 1\n").replace("[0, 0.5]", "[1, 0.5]")) == []
