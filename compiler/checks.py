@@ -728,11 +728,11 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             error(Code.NON_FINITE, message, _span_of(node), notes=notes)
         elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
-                # a zero in the figure's own unit ("0 s", "0 1/s"), not in the smallest step of its unit's
-                # display ladder ("0 us", "0 1/yr"), which a zero falls to
                 if fspec.unit == "1":
                     return f"{x:g}"
-                return f"0 {fspec.unit}" if x == 0 else format_value(x, fspec.unit)
+                return f"0 {zero_unit}" if x == 0 else format_value(x, fspec.unit)
+
+            zero_unit = _zero_unit(fspec.unit, v)
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
@@ -749,6 +749,17 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
             error(Code.OUT_OF_RANGE, message, _span_of(node))
+
+
+def _zero_unit(si_unit: str, beside: float) -> str:
+    """The unit a zero bound of a range is written in: the unit of the value shown beside it (`must be >= 0 ms;
+    it is -2 ms`), else the step of the unit's display ladder that shows 1 of the SI unit (`0 s`, `0 1/s`,
+    `0 USD/kWh`). Zero is zero in every unit, so the ladder, which picks the largest step whose value is >= 1, has
+    no step for it and falls to its smallest (`0 us`, `0 1/yr`)."""
+    from .display import display_unit
+    if beside != 0 and math.isfinite(beside):
+        return display_unit(beside, si_unit)[1]
+    return display_unit(1.0, si_unit)[1]
 
 
 def _values_text(values: np.ndarray, where: np.ndarray, fmt) -> str:

@@ -216,7 +216,7 @@ inference svc {
     ("prompt_length_cv", "-1", "must be >= 0; it is -1"),
     ("inference_gemm_efficiency", "96", "must be in (0, 1]; it is 96"),
     ("memory_reserve", "1", "must be in [0, 1); it is 1"),
-    ("seq_overhead", "-1 us", "must be >= 0 s; it is -1 us"),
+    ("seq_overhead", "-1 us", "must be >= 0 us; it is -1 us"),
     ("whole_prompts", "0.5", "must be a whole number from 0 to 1; it is 0.5"),
 ])
 def test_a_let_in_place_of_an_assumption_is_refused_outside_its_range_at_its_span(name, value, message) -> None:
@@ -657,8 +657,8 @@ MOE_TRAINING = ("from systems import HGX_H800\nfrom models import DeepSeek_V3\n%
 @pytest.mark.parametrize("let, code, message", [
     ("let moe_sync_free = 0.5", "out-of-range", "must be a whole number from 0 to 1; it is 0.5"),
     ("let moe_static_graphs = 0.5", "out-of-range", "must be a whole number from 0 to 1; it is 0.5"),
-    ("let moe_sync_time = -1 ms", "out-of-range", "must be >= 0 s; it is -1 ms"),
-    ("let moe_launch_time = -2 ms", "out-of-range", "must be >= 0 s; it is -2 ms"),
+    ("let moe_sync_time = -1 ms", "out-of-range", "must be >= 0 ms; it is -1 ms"),
+    ("let moe_launch_time = -2 ms", "out-of-range", "must be >= 0 ms; it is -2 ms"),
     ("let moe_sync_time = 5", "unit-mismatch", "is a plain number, but the model reads it as its assumption"),
     ("let moe_sync_time = 5 kW", "unit-mismatch", "is power (W), but the model reads it as its assumption"),
 ])

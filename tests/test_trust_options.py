@@ -86,7 +86,7 @@ def test_a_chip_power_let_is_refused_outside_its_range_at_its_span(name, value, 
     ("offline", "clock_scaled_share", "-1", "must be in [0, 1]; it is -1"),
     ("offline", "clock_scaled_share", "5", "must be in [0, 1]; it is 5"),
     # a negative time a layer made the step's fixed layer time -4 ms and the throughput higher, silently
-    ("offline", "layer_latency", "-50 us", "must be >= 0 s; it is -50 us"),
+    ("offline", "layer_latency", "-50 us", "`svc.layer_latency` must be >= 0 us; it is -50 us"),
     # a `let max_num_tokens` of -5 tok (the field's range is > 0; the let was not checked) gave "the shortest
     # time to first token is 916.5 yr" at the workload, not an error at the let
     ("server", "max_num_tokens", "-5 tok", "must be > 0 tok; it is -5 tok"),
@@ -584,14 +584,17 @@ def test_a_single_stream_of_beams_decodes_one_whole_request_a_step() -> None:
     # a zero bound fell to the smallest step of its unit's display ladder: "must be > 0 1/yr; it is 0 1/yr",
     # "must be >= 0 us; it is -10 s"
     (CHIP_LET, "softmax_exp_rate", "0 Hz", "`hot.softmax_exp_rate` must be > 0 1/s; it is 0 1/s"),
-    (TRAINING_LET, "failure_rate", "-0.001 Hz", "`t.failure_rate` must be >= 0 1/s; it is -3.6 1/h"),
+    (TRAINING_LET, "failure_rate", "-0.001 Hz", "`t.failure_rate` must be >= 0 1/h; it is -3.6 1/h"),
     (TRAINING_LET, "checkpoint_time", "-10 s", "`t.checkpoint_time` must be >= 0 s; it is -10 s"),
+    (WORKLOAD_LET.replace("%s", "offline", 1), "layer_latency", "-50 us", "`svc.layer_latency` must be >= 0 us; it is -50 us"),
+    (WORKLOAD_LET.replace("%s", "offline", 1), "electricity_price", "-0.1 USD/kWh",
+     "`svc.electricity_price` must be >= 0 USD/kWh; it is -0.1 USD/kWh"),
 ])
-def test_a_zero_bound_of_a_lets_range_is_written_in_the_figures_own_unit(template, name, value, message) -> None:
+def test_a_zero_bound_of_a_lets_range_is_written_in_a_readable_unit(template, name, value, message) -> None:
     """Zero is zero in every unit, so the display ladder (which picks the largest step whose value is >= 1) has no
-    step for it and fell to its smallest: the range of a `let` in place of an assumption wrote its zero bound (and a
-    zero value) as "0 1/yr" or "0 us". Now in the figure's own unit, as the field ranges write theirs ("0 tok");
-    a value that is not zero keeps its readable unit (-3.6 1/h)."""
+    step for it and fell to its smallest: the range of a `let` in place of an assumption wrote its zero bound as
+    "must be > 0 1/yr; it is 0 1/yr" or "must be >= 0 us; it is -10 s" (and, had it been written in SI, "0 USD/J").
+    Now in the unit of the value beside it, else the step that shows 1 of the figure's SI unit (1/s)."""
     diags = _errors(template % (name, value))
     assert [d.code for d in diags] == ["out-of-range"], [d.message for d in diags]
     assert diags[0].message.startswith(message), diags[0].message
