@@ -57,6 +57,7 @@ def check_values(ev, results) -> None:
     _check_let_bounds(ev, results, count, wrong_unit)
     _check_misspelt_lets(ev, results)
     _check_idle_lets(ev, results, count)
+    _check_power_cap_above_tdp(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -355,7 +356,8 @@ def _definition_lets() -> dict[str, str]:
 
 # assumptions that are a field's default, not a `let` a model reads: the field that replaces each
 FIELD_DEFAULTS = {"default_input_tokens": "input_tokens", "default_output_tokens": "output_tokens",
-                  "default_training_tokens": "tokens", "default_global_batch": "global_batch"}
+                  "default_training_tokens": "tokens", "default_global_batch": "global_batch",
+                  "service_utilization": "utilization"}
 # lets the inference model reads only in some workloads: where (the `no-effect` warning's words)
 READ_WHERE = {"fp4_expert_activation_bits": "with precision \"fp4\"",
               "draft_acceptance": "with `let draft_tokens` above 0 (and no `draft_accepted_length`)",
@@ -574,6 +576,31 @@ def _check_idle_lets(ev, results, count: int) -> None:
                 shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
                 ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
                                 _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
+
+
+def _check_power_cap_above_tdp(ev, results, count: int) -> None:
+    """An inference workload's `power_cap` above its chip's TDP in every scenario changes nothing: the power model
+    holds the chip at min(tdp, power_cap) (compiler/models/power.py `chip_power_model`), so the limit is the TDP.
+    A `no-effect` warning at the value with both numbers (a cap at the TDP is the TDP written out: nothing said)."""
+    from .evaluate import Context, EvalError, format_value
+    from .models.inference import Platform
+
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "inference" \
+                or node.path != f"{inst.path}.power_cap":
+            continue
+        cap = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        try:
+            tdp = _per_scenario(np.asarray(Platform(Context(ev, inst)).chip.get("tdp"), dtype=float), count)
+        except EvalError:
+            continue                            # (a chip without a TDP: its own diagnostic says so)
+        if cap is None or tdp is None or not np.all(cap > tdp):
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {format_value(float(cap[0]), 'W')} changes nothing here: "
+                        f"it is above the chip's TDP, {format_value(float(tdp[0]), 'W')}, and a chip draws at most "
+                        "min(tdp, power_cap)", _span_of(node),
+                        help="remove `power_cap`, or set one below the TDP to lower the clocks")
 
 
 @functools.cache

@@ -616,3 +616,42 @@ def test_an_inference_services_zero_utilization_is_refused_at_its_span(param, li
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", at)], [d.message for d in diags]
     assert words in diags[0].message
     assert _errors(text.replace("= 0\n", "= 1\n").replace("[0, 0.5]", "[1, 0.5]")) == []
+
+
+# ----------------------------------------------------------------------------- serving economics and power fields
+def test_a_power_cap_above_the_tdp_is_a_warning_and_changes_nothing() -> None:
+    """The power model holds a chip at min(tdp, power_cap) (compiler/models/power.py): `power_cap = 1000 W` on the
+    H200 (TDP 700 W) changed nothing without a word. A `no-effect` warning at the value with both numbers; the law
+    behind it: every output is the one without the cap. A cap at the TDP is the TDP written out (nothing said), and
+    one below it lowers the clocks (no warning, fewer tokens/s)."""
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", "")
+    above = base.replace("}\n", "  power_cap = 1000 W\n}\n")
+    items = _items(above)
+    assert [(d.severity, d.code, d.span.line, d.span.col) for d in items] == [("warning", "no-effect", 8, 15)], \
+        [d.message for d in items]
+    assert "`svc.power_cap` = 1 kW changes nothing here: it is above the chip's TDP, 700 W" in items[0].message
+    assert _same(_outputs(base), _outputs(above), "svc.power_cap")
+    assert _items(base.replace("}\n", "  power_cap = 700 W\n}\n")) == []
+    below = base.replace("}\n", "  power_cap = 500 W\n}\n")
+    assert _items(below) == []
+    assert _outputs(below)["svc.tokens_per_s"][0] < _outputs(base)["svc.tokens_per_s"][0]
+
+
+def test_a_let_of_the_service_utilization_on_a_workload_names_the_field_that_sets_it() -> None:
+    """`let service_utilization = 0` on an inference workload changed nothing (the assumption is the default of the
+    field `utilization`), and the warning said only "where it applies (docs/models.md says where)": it names the
+    field now, as for `let default_input_tokens`."""
+    items = _items(WORKLOAD_LET % ("offline", "service_utilization", "0.5"))
+    assert [(d.code, d.span.line) for d in items] == [("no-effect", 8)], [d.message for d in items]
+    assert "`service_utilization` is the default of the field `utilization`" in items[0].message
+
+
+@pytest.mark.parametrize("serving", ["aggregated", "disaggregated"])
+def test_a_zero_demand_is_refused_at_its_span(serving) -> None:
+    """`demand = 0 tok/s` with disaggregated serving sized pools of no chips serving no tokens: tokens/J, tokens/s
+    per MW and $/Mtoken 0 / 0, three `non-finite` errors at the workload's name. A demand is what the pools are
+    sized for and the figures divide by: > 0, one `out-of-range` error at the value."""
+    text = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", f'  serving = "{serving}"\n  demand = 0 tok/s\n')
+    diags = _errors(text)
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 9)], [d.message for d in diags]
+    assert "`demand` of inference `svc` must be > 0 tok/s; this is 0 tok/s" in diags[0].message
