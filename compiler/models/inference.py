@@ -987,7 +987,8 @@ beam_width = Assumption(
     "beams", 1.0, "1",
     "beam search width: sequences decoded per request [U] (1: greedy or sampled decoding). Set `let beams = k` on "
     "the workload: the k beams of a request are k rows of the batch that share the prompt (prefilled once, its "
-    "KV cache held once) and each step's weight reads; the request counts its output_tokens once (MLPerf GPT-J: "
+    "KV cache held once) and each step's weight reads; the request counts its output_tokens once; a batch holds "
+    "at least one request, k rows (fewer: infeasible), and a single stream runs one request's k rows (MLPerf GPT-J: "
     "beam_size 4, mlcommons/inference language/gpt-j README, read 2026 [P])", range=AT_LEAST_ONE)
 draft_tokens = Assumption(
     "draft_tokens", 0.0, "1",
