@@ -590,11 +590,16 @@ def _check_power_cap_above_tdp(ev, results, count: int) -> None:
         if node.kind != "field" or inst is None or inst.kind != "inference" \
                 or node.path != f"{inst.path}.power_cap":
             continue
+        if not isinstance(results.values.get(f"{inst.path}.accelerator_power"), np.ndarray):
+            continue                            # the power model did not run (its own diagnostic says why)
         cap = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
         try:
-            tdp = _per_scenario(np.asarray(Platform(Context(ev, inst)).chip.get("tdp"), dtype=float), count)
+            chip = Platform(Context(ev, inst)).chip
+            if not chip.has("tdp"):
+                continue
+            tdp = _per_scenario(np.asarray(chip.get("tdp"), dtype=float), count)
         except EvalError:
-            continue                            # (a chip without a TDP: its own diagnostic says so)
+            continue
         if cap is None or tdp is None or not np.all(cap > tdp):
             continue
         ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {format_value(float(cap[0]), 'W')} changes nothing here: "
