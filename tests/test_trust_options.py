@@ -240,6 +240,7 @@ DISAGGREGATED = '  serving = "disaggregated"\n'
     ("server", "let serial_context_chunks = 1", "  pp = 2\n"),
     # no Erlang-C wait for KV room, and the cache's rows are the mean's without an output spread
     ("server", "let kv_room_wait = 1", ""),
+    ("interactive", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n  let kv_length_biased = 1\n"),
     # the budget bounds no prompt chunks; it sizes the activation workspace only with a kv_cache_fraction
     ("offline", "let max_num_tokens = 2000 tok", ""),
     ("single_stream", "let max_num_tokens = 2000 tok", ""),
