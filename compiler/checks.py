@@ -443,15 +443,15 @@ def _idle_rules() -> tuple:
          lambda get: offline(get) | (np.isin(get("serving", "aggregated"), ("disaggregated",))
                                      & ((get(I.output_length_cv.name, I.output_length_cv.value) <= 0)
                                         | (get(I.kv_length_biased.name, I.kv_length_biased.value) > 0))),
-         "the model reads it only in server and interactive scenarios: the wait for KV room in the aggregated "
-         "prompt queue, and the length-biased rows of the cache, which with `serving = \"disaggregated\"` count "
-         "only with `output_length_cv` above 0 (and `kv_length_biased` 0)"),
+         ("the model reads it only in server and interactive scenarios: the wait for KV room in the aggregated "
+          "prompt queue, and the length-biased rows of the cache, which with `serving = \"disaggregated\"` count "
+          "only with `output_length_cv` above 0 (and `kv_length_biased` 0)")),
         ("inference", I.chunk_tokens.name, I.chunk_tokens.value,
          lambda get: np.isin(get("serving", "aggregated"), ("disaggregated",))
          & (get(I.kv_cache_fraction.name, I.kv_cache_fraction.value) <= 0),
-         "the token budget of a forward pass bounds the prompt chunks on the decode steps, which with "
-         "`serving = \"disaggregated\"` carry none, and sizes the activation workspace only with "
-         "`let kv_cache_fraction` above 0"),
+         ("the token budget of a forward pass bounds the prompt chunks on the decode steps, which with "
+          "`serving = \"disaggregated\"` carry none, and sizes the activation workspace only with "
+          "`let kv_cache_fraction` above 0")),
         ("inference", I.first_token_delay.name, I.first_token_delay.value,
          lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
          "the delay is what engines with chunked context measure beyond their steps, in the prompt queue of "

@@ -550,11 +550,11 @@ def test_a_serving_workloads_zero_prompt_output_or_domain_is_refused_at_its_span
     # the KV cache of every layout has room for fewer rows than one request's beams; the most, at tp 8:
     # (141 GB x 0.9 - 68.977 GB / 8) / (163,840 B/tok / 8 x (1,024 / 1e6 + 256 / 2) tok) = 45,119.08: 45,119 rows
     # (68.977e9 fp8 weights: the parameters the model's shape counts, as the inference model reads them)
-    ("  let beams = 1e6\n", "k = 1,000,000 beams are 1,000,000 rows of the batch, decoded together (`let beams`), "
-                            "but the KV cache has room for at most 45,119 rows on any layout"),
+    ("  let beams = 1e6\n", ("k = 1,000,000 beams are 1,000,000 rows of the batch, decoded together (`let beams`), "
+                             "but the KV cache has room for at most 45,119 rows on any layout")),
     ("  let beams = 4\n  batch = 2\n", "batch = 2 rows holds less than one request: one request's k = 4 beams"),
-    ("  let beams = 4\n  let max_batch_size = 2\n", "`let max_batch_size` = 2 leaves an engine fewer rows than one "
-                                                  "request: one request's k = 4 beams"),
+    ("  let beams = 4\n  let max_batch_size = 2\n", ("`let max_batch_size` = 2 leaves an engine fewer rows than "
+                                                   "one request: one request's k = 4 beams")),
 ])
 def test_a_batch_with_room_for_fewer_rows_than_one_requests_beams_cannot_run(other, words) -> None:
     """`let beams = 1e6` gave a batch of 2,761 rows, 0.003 of one request, and 0.05 tok/s, with no flag: the
