@@ -57,6 +57,7 @@ def check_values(ev, results) -> None:
     _check_let_bounds(ev, results, count, wrong_unit)
     _check_misspelt_lets(ev, results)
     _check_idle_lets(ev, results, count)
+    _check_power_cap_above_tdp(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -355,7 +356,8 @@ def _definition_lets() -> dict[str, str]:
 
 # assumptions that are a field's default, not a `let` a model reads: the field that replaces each
 FIELD_DEFAULTS = {"default_input_tokens": "input_tokens", "default_output_tokens": "output_tokens",
-                  "default_training_tokens": "tokens", "default_global_batch": "global_batch"}
+                  "default_training_tokens": "tokens", "default_global_batch": "global_batch",
+                  "service_utilization": "utilization"}
 # lets the inference model reads only in some workloads: where (the `no-effect` warning's words)
 READ_WHERE = {"fp4_expert_activation_bits": "with precision \"fp4\"",
               "draft_acceptance": "with `let draft_tokens` above 0 (and no `draft_accepted_length`)",
@@ -424,23 +426,47 @@ def _idle_rules() -> tuple:
     def offline(get):
         return ~np.isin(get("scenario", "offline"), QUEUEING)
 
+    def no_prompt_queue(get):
+        """No prompt chunks on the decode steps: offline, or disaggregated serving (inference.py `prefill_in_step`
+        False: the prompts are prefilled on their own pool, the decode steps carry none)."""
+        return offline(get) | np.isin(get("serving", "aggregated"), ("disaggregated",))
+
     queue_only = "the model reads it only in server and interactive scenarios (a queue of arriving requests)"
-    rules = [("inference", a.name, a.value, offline, queue_only)
-             for a in (I.kv_room_wait, I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv,
-                       I.row_averaging)]
+    prompt_queue_only = ("the model reads it only in the prompt queue of aggregated server and interactive scenarios "
+                         "(prompt chunks riding on the decode steps); offline, or with `serving = \"disaggregated\"` "
+                         "(the prompts prefilled on their own pool), there is none")
+    rules = [("inference", a.name, a.value, offline, queue_only) for a in (I.row_averaging,)]
+    rules += [("inference", a.name, a.value, no_prompt_queue, prompt_queue_only)
+              for a in (I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv)]
     rules += [
+        ("inference", I.kv_room_wait.name, I.kv_room_wait.value,
+         lambda get: offline(get) | (np.isin(get("serving", "aggregated"), ("disaggregated",))
+                                     & ((get(I.output_length_cv.name, I.output_length_cv.value) <= 0)
+                                        | (get(I.kv_length_biased.name, I.kv_length_biased.value) > 0))),
+         ("the model reads it only in server and interactive scenarios: the wait for KV room in the aggregated "
+          "prompt queue, and the length-biased rows of the cache, which with `serving = \"disaggregated\"` count "
+          "only with `output_length_cv` above 0 (and `kv_length_biased` 0)")),
+        ("inference", I.chunk_tokens.name, I.chunk_tokens.value,
+         lambda get: np.isin(get("serving", "aggregated"), ("disaggregated",))
+         & (get(I.kv_cache_fraction.name, I.kv_cache_fraction.value) <= 0),
+         ("the token budget of a forward pass bounds the prompt chunks on the decode steps, which with "
+          "`serving = \"disaggregated\"` carry none, and sizes the activation workspace only with "
+          "`let kv_cache_fraction` above 0")),
         ("inference", I.first_token_delay.name, I.first_token_delay.value,
-         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
-         "the delay is what engines with chunked context measure beyond their steps, in server and interactive "
-         "scenarios; with `whole_prompts` 1, or no queue, there is none"),
+         lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the delay is what engines with chunked context measure beyond their steps, in the prompt queue of "
+         "aggregated server and interactive scenarios; with `whole_prompts` 1, disaggregated serving, or no queue, "
+         "there is none"),
         ("inference", I.context_chunk_unit.name, I.context_chunk_unit.value,
-         lambda get: offline(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
-         "the rounding of a non-final context chunk takes room from the prompt queue of server and interactive "
-         "scenarios with chunked context; with `whole_prompts` 1, or no queue, a prompt is not chunked that way"),
+         lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
+         "the rounding of a non-final context chunk takes room from the prompt queue of aggregated server and "
+         "interactive scenarios with chunked context; with `whole_prompts` 1, disaggregated serving, or no queue, "
+         "a prompt is not chunked that way"),
         ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
-         lambda get: offline(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
-         "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in server and interactive "
-         "scenarios; this workload fixes pp 1 or has no queue"),
+         lambda get: no_prompt_queue(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
+         "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in the prompt queue of "
+         "aggregated server and interactive scenarios; this workload fixes pp 1, serves disaggregated, or has no "
+         "queue"),
         ("inference", I.output_length_cv.name, I.output_length_cv.value,
          lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0)
          & ~(_expert_ranks(get) & (get(I.adp_balance.name, I.adp_balance.value) <= 0)),
@@ -550,6 +576,36 @@ def _check_idle_lets(ev, results, count: int) -> None:
                 shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
                 ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
                                 _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
+
+
+def _check_power_cap_above_tdp(ev, results, count: int) -> None:
+    """An inference workload's `power_cap` above its chip's TDP in every scenario changes nothing: the power model
+    holds the chip at min(tdp, power_cap) (compiler/models/power.py `chip_power_model`), so the limit is the TDP.
+    A `no-effect` warning at the value with both numbers (a cap at the TDP is the TDP written out: nothing said)."""
+    from .evaluate import Context, EvalError, format_value
+    from .models.inference import Platform
+
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "inference" \
+                or node.path != f"{inst.path}.power_cap":
+            continue
+        if not isinstance(results.values.get(f"{inst.path}.accelerator_power"), np.ndarray):
+            continue                            # the power model did not run (its own diagnostic says why)
+        cap = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        try:
+            chip = Platform(Context(ev, inst)).chip
+            if not chip.has("tdp"):
+                continue
+            tdp = _per_scenario(np.asarray(chip.get("tdp"), dtype=float), count)
+        except EvalError:
+            continue
+        if cap is None or tdp is None or not np.all(cap > tdp):
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {format_value(float(cap[0]), 'W')} changes nothing here: "
+                        f"it is above the chip's TDP, {format_value(float(tdp[0]), 'W')}, and a chip draws at most "
+                        "min(tdp, power_cap)", _span_of(node),
+                        help="remove `power_cap`, or set one below the TDP to lower the clocks")
 
 
 @functools.cache
@@ -704,7 +760,11 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             error(Code.NON_FINITE, message, _span_of(node), notes=notes)
         elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
-                return f"{x:g}" if fspec.unit == "1" else format_value(x, fspec.unit)
+                if fspec.unit == "1":
+                    return f"{x:g}"
+                return f"0 {zero_unit}" if x == 0 else format_value(x, fspec.unit)
+
+            zero_unit = _zero_unit(fspec.unit, v)
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
@@ -721,6 +781,17 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
             error(Code.OUT_OF_RANGE, message, _span_of(node))
+
+
+def _zero_unit(si_unit: str, beside: float) -> str:
+    """The unit a zero bound of a range is written in: the unit of the value shown beside it (`must be >= 0 ms;
+    it is -2 ms`), else the step of the unit's display ladder that shows 1 of the SI unit (`0 s`, `0 1/s`,
+    `0 USD/kWh`). Zero is zero in every unit, so the ladder, which picks the largest step whose value is >= 1, has
+    no step for it and falls to its smallest (`0 us`, `0 1/yr`)."""
+    from .display import display_unit
+    if beside != 0 and math.isfinite(beside):
+        return display_unit(beside, si_unit)[1]
+    return display_unit(1.0, si_unit)[1]
 
 
 def _values_text(values: np.ndarray, where: np.ndarray, fmt) -> str:

@@ -150,6 +150,7 @@ RANGES: dict[str, Range] = {
     "quantity": Range(0.0),      # every unit-typed field: powers, prices, sizes, rates, durations, flows
     "positive": Range(0.0, lo_open=True),  # a unit-typed field marked `positive`: a quantity a model divides by
     "positive count": Range(1.0, 2.0 ** 53, integral=True),  # a count marked `positive`: a model divides by it
+    "positive fraction": Range(0.0, 1.0, lo_open=True),  # a fraction marked `positive`: a share a model divides by
 }
 
 
@@ -159,7 +160,7 @@ def field_range(fspec: "FieldSpec") -> Range | None:
     if not isinstance(kind, QuantityKind):
         return None
     if fspec.positive:
-        return RANGES["positive count"] if kind.text == "count" else RANGES["positive"]
+        return RANGES.get(f"positive {kind.text}") or RANGES["positive"]
     return RANGES.get(kind.text) or RANGES["quantity"]
 
 
@@ -605,10 +606,10 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s             output tokens per second to serve (sizes the pools)
+        demand        tok/s    positive output tokens per second to serve (sizes the pools; $/Mtoken and tokens/J divide by it)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
-        utilization   fraction          share of time the service is busy (for $/Mtoken; default service_utilization 0.6)
+        utilization   fraction positive share of time the service is busy (for $/Mtoken, which divides by it; default service_utilization 0.6)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)

@@ -113,7 +113,8 @@ def test_a_csv_eval_with_a_range_error_says_so_on_stderr(tmp_path) -> None:
 
 def test_ranges_are_one_declaration_per_type() -> None:
     """Every numeric field's range is its type's entry in RANGES (a field marked `positive`, one a model divides
-    by: the entry "positive"); the range of an efficiency is (0, 1]."""
+    by: the entry "positive <type>" where there is one -- a count from 1, a fraction in (0, 1] -- else
+    "positive"); the range of an efficiency is (0, 1]."""
     from dsl.schema import RANGES, field_range, kinds
 
     for spec in kinds().values():
@@ -122,10 +123,12 @@ def test_ranges_are_one_declaration_per_type() -> None:
             if f.type in ("text", "bool") or f.type.startswith(("choice:", "ref:")):
                 assert r is None
             else:
-                positive = RANGES["positive count"] if f.type == "count" else RANGES["positive"]
+                positive = RANGES.get(f"positive {f.type}", RANGES["positive"])
                 assert r is (positive if f.positive else RANGES.get(f.type, RANGES["quantity"])), \
                     (spec.name, f.name)
     assert kinds()["ups"].fields["efficiency"].type == "efficiency"
+    share = RANGES["positive fraction"]
+    assert not share.contains(0.0) and share.contains(1.0) and not share.contains(1.5)
     eff = RANGES["efficiency"]
     assert not eff.contains(0.0) and eff.contains(1e-9) and eff.contains(1.0) and not eff.contains(96.0)
     assert RANGES["count"].contains(2.0 ** 53) and not RANGES["count"].contains(2.0 ** 53 + 2)
@@ -654,8 +657,8 @@ MOE_TRAINING = ("from systems import HGX_H800\nfrom models import DeepSeek_V3\n%
 @pytest.mark.parametrize("let, code, message", [
     ("let moe_sync_free = 0.5", "out-of-range", "must be a whole number from 0 to 1; it is 0.5"),
     ("let moe_static_graphs = 0.5", "out-of-range", "must be a whole number from 0 to 1; it is 0.5"),
-    ("let moe_sync_time = -1 ms", "out-of-range", "must be >= 0 us; it is -1 ms"),
-    ("let moe_launch_time = -2 ms", "out-of-range", "must be >= 0 us; it is -2 ms"),
+    ("let moe_sync_time = -1 ms", "out-of-range", "must be >= 0 ms; it is -1 ms"),
+    ("let moe_launch_time = -2 ms", "out-of-range", "must be >= 0 ms; it is -2 ms"),
     ("let moe_sync_time = 5", "unit-mismatch", "is a plain number, but the model reads it as its assumption"),
     ("let moe_sync_time = 5 kW", "unit-mismatch", "is power (W), but the model reads it as its assumption"),
 ])

@@ -3,6 +3,7 @@ checked against the values its formula holds for, at the let; a let in a wrong u
 a let no model reads, or a switch that does nothing where it is set, says so (a warning), never silently."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from compiler import evaluate_text
@@ -85,7 +86,7 @@ def test_a_chip_power_let_is_refused_outside_its_range_at_its_span(name, value, 
     ("offline", "clock_scaled_share", "-1", "must be in [0, 1]; it is -1"),
     ("offline", "clock_scaled_share", "5", "must be in [0, 1]; it is 5"),
     # a negative time a layer made the step's fixed layer time -4 ms and the throughput higher, silently
-    ("offline", "layer_latency", "-50 us", "must be >= 0 us; it is -50 us"),
+    ("offline", "layer_latency", "-50 us", "`svc.layer_latency` must be >= 0 us; it is -50 us"),
     # a `let max_num_tokens` of -5 tok (the field's range is > 0; the let was not checked) gave "the shortest
     # time to first token is 916.5 yr" at the workload, not an error at the let
     ("server", "max_num_tokens", "-5 tok", "must be > 0 tok; it is -5 tok"),
@@ -101,8 +102,8 @@ def test_a_workload_let_in_place_of_an_assumption_is_refused_outside_its_range(s
     # a negative failure rate or restart time raised the goodput (to 1), silently; a negative checkpoint time
     # gave NaN hours, energy and cost, reported at the workload and not at the let
     ("failure_rate", "-0.001 Hz", "must be >= 0"),
-    ("checkpoint_time", "-10 s", "must be >= 0 us; it is -10 s"),
-    ("restart_time", "-1 s", "must be >= 0 us; it is -1 s"),
+    ("checkpoint_time", "-10 s", "must be >= 0 s; it is -10 s"),
+    ("restart_time", "-1 s", "must be >= 0 s; it is -1 s"),
 ])
 def test_a_training_let_in_place_of_an_assumption_is_refused_outside_its_range(name, value, message) -> None:
     diags = _errors(TRAINING_LET % (name, value))
@@ -219,6 +220,53 @@ def test_an_inference_let_that_changes_nothing_here_is_a_warning_and_changes_not
 ])
 def test_the_same_let_where_it_acts_has_no_warning_and_changes_the_outputs(scenario, let, other) -> None:
     base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    assert _items(text) == []
+    assert not _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
+
+
+DISAGGREGATED = '  serving = "disaggregated"\n'
+
+
+@pytest.mark.parametrize("scenario, let, other", [
+    # the prompts are prefilled on their own pool (inference.py `prefill_in_step` False): the decode steps carry no
+    # prompt chunks, so the aggregated prompt queue's figures change nothing
+    ("server", "let whole_prompts = 1", ""),
+    ("server", "let scheduler_steps = 9", ""),
+    ("interactive", "let batch_window = 0.3 s", ""),
+    ("server", "let first_token_delay = 1", ""),
+    ("server", "let prompt_length_cv = 2", "  let output_length_cv = 0.5\n"),
+    ("interactive", "let context_chunk_unit = 64 tok", ""),
+    ("server", "let serial_context_chunks = 1", "  pp = 2\n"),
+    # no Erlang-C wait for KV room, and the cache's rows are the mean's without an output spread
+    ("server", "let kv_room_wait = 1", ""),
+    ("interactive", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n  let kv_length_biased = 1\n"),
+    # the budget bounds no prompt chunks; it sizes the activation workspace only with a kv_cache_fraction
+    ("offline", "let max_num_tokens = 2000 tok", ""),
+    ("single_stream", "let max_num_tokens = 2000 tok", ""),
+])
+def test_a_prompt_queue_let_in_disaggregated_serving_is_a_warning_and_changes_nothing(scenario, let, other) -> None:
+    """`serving = "disaggregated"` with `let whole_prompts = 1`, `let scheduler_steps = 9`, `let batch_window`,
+    `let first_token_delay` (the aggregated prompt queue's figures: the decode pool's steps carry no prompt) changed
+    nothing without a word: a `no-effect` warning at the let; the law behind it: every output is the same without
+    the let."""
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, DISAGGREGATED + other)
+    text = base.replace("}\n", f"  {let}\n}}\n")
+    items = _items(text)
+    line = text.splitlines().index(f"  {let}") + 1
+    assert [(d.severity, d.code, d.span.line) for d in items] == [("warning", "no-effect", line)], \
+        [d.message for d in items]
+    assert "changes nothing here" in items[0].message
+    assert _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
+
+
+@pytest.mark.parametrize("scenario, let, other", [
+    ("server", "let row_averaging = 0.5", ""),                       # the p99 TPOT's rows in flight
+    ("server", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n"),   # the cache's length-biased rows
+    ("server", "let max_num_tokens = 2000 tok", "  let kv_cache_fraction = 0.9\n"),   # the activation workspace
+])
+def test_the_same_lets_where_disaggregated_serving_reads_them_have_no_warning(scenario, let, other) -> None:
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, DISAGGREGATED + other)
     text = base.replace("}\n", f"  {let}\n}}\n")
     assert _items(text) == []
     assert not _same(_outputs(base), _outputs(text), f"svc.{let.split()[1]}")
@@ -495,3 +543,116 @@ def test_a_serving_workloads_zero_prompt_output_or_domain_is_refused_at_its_span
     exists". Each is positive: out-of-range at the value."""
     diags = _errors((WORKLOAD_LET % ("server", "x", "1")).replace("  let x = 1\n", f"  {field} = {value}\n"))
     assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 8)], [d.message for d in diags]
+
+
+# ----------------------------------------------------------------------------- a request's beams fit in the batch
+@pytest.mark.parametrize("other, words", [
+    # the KV cache of every layout has room for fewer rows than one request's beams; the most, at tp 8:
+    # (141 GB x 0.9 - 68.977 GB / 8) / (163,840 B/tok / 8 x (1,024 / 1e6 + 256 / 2) tok) = 45,119.08: 45,119 rows
+    # (68.977e9 fp8 weights: the parameters the model's shape counts, as the inference model reads them)
+    ("  let beams = 1e6\n", ("k = 1,000,000 beams are 1,000,000 rows of the batch, decoded together (`let beams`), "
+                             "but the KV cache has room for at most 45,119 rows on any layout")),
+    ("  let beams = 4\n  batch = 2\n", "batch = 2 rows holds less than one request: one request's k = 4 beams"),
+    ("  let beams = 4\n  let max_batch_size = 2\n", ("`let max_batch_size` = 2 leaves an engine fewer rows than "
+                                                   "one request: one request's k = 4 beams")),
+])
+def test_a_batch_with_room_for_fewer_rows_than_one_requests_beams_cannot_run(other, words) -> None:
+    """`let beams = 1e6` gave a batch of 2,761 rows, 0.003 of one request, and 0.05 tok/s, with no flag: the
+    inference model decodes a request's k beams as k rows of the batch, together (module docstring, `fits`), so a
+    batch holds at least one request, k <= B. A cache, an engine cap or a fixed batch with room for fewer than k
+    rows cannot run the workload: one `infeasible-workload` error with the numbers, no tokens/s."""
+    text = (WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", other))
+    diags = _errors(text)
+    assert [d.code for d in diags] == ["infeasible-workload"], [d.message for d in diags]
+    assert words in diags[0].message
+    assert np.isnan(_outputs(text)["svc.tokens_per_s"]).all()
+
+
+def test_a_single_stream_of_beams_decodes_one_whole_request_a_step() -> None:
+    """A single stream runs one request: its k beams are k rows of one batch (batch = k), and each step yields
+    that request's next token, counted once, so tokens/s x TPOT = 1 for any k (it was 1 / k: a batch of one row,
+    a k-th of a request). Law: the same for 1 and 4 beams; 4 beams' rows share the prompt (KV I / 4 + O / 2 a row),
+    so their step is at most four independent sequences' and at least one's."""
+    runs = {k: _outputs(WORKLOAD_LET % ("single_stream", "beams", k)) for k in (1, 4)}
+    for k, out in runs.items():
+        assert out["svc.batch"][0] == k
+        assert out["svc.tokens_per_s"][0] * out["svc.tpot"][0] == pytest.approx(1.0, rel=1e-9)
+    assert runs[4]["svc.tpot"][0] >= runs[1]["svc.tpot"][0]
+    assert _errors(WORKLOAD_LET % ("single_stream", "beams", 4)) == []
+
+
+@pytest.mark.parametrize("template, name, value, message", [
+    # a zero bound fell to the smallest step of its unit's display ladder: "must be > 0 1/yr; it is 0 1/yr",
+    # "must be >= 0 us; it is -10 s"
+    (CHIP_LET, "softmax_exp_rate", "0 Hz", "`hot.softmax_exp_rate` must be > 0 1/s; it is 0 1/s"),
+    (TRAINING_LET, "failure_rate", "-0.001 Hz", "`t.failure_rate` must be >= 0 1/h; it is -3.6 1/h"),
+    (TRAINING_LET, "checkpoint_time", "-10 s", "`t.checkpoint_time` must be >= 0 s; it is -10 s"),
+    (WORKLOAD_LET.replace("%s", "offline", 1), "layer_latency", "-50 us", "`svc.layer_latency` must be >= 0 us; it is -50 us"),
+    (WORKLOAD_LET.replace("%s", "offline", 1), "electricity_price", "-0.1 USD/kWh",
+     "`svc.electricity_price` must be >= 0 USD/kWh; it is -0.1 USD/kWh"),
+])
+def test_a_zero_bound_of_a_lets_range_is_written_in_a_readable_unit(template, name, value, message) -> None:
+    """Zero is zero in every unit, so the display ladder (which picks the largest step whose value is >= 1) has no
+    step for it and fell to its smallest: the range of a `let` in place of an assumption wrote its zero bound as
+    "must be > 0 1/yr; it is 0 1/yr" or "must be >= 0 us; it is -10 s" (and, had it been written in SI, "0 USD/J").
+    Now in the unit of the value beside it, else the step that shows 1 of the figure's SI unit (1/s)."""
+    diags = _errors(template % (name, value))
+    assert [d.code for d in diags] == ["out-of-range"], [d.message for d in diags]
+    assert diags[0].message.startswith(message), diags[0].message
+
+
+@pytest.mark.parametrize("param, line, words", [
+    ("", "  utilization = 0\n", "`utilization` of inference `svc` must be in (0, 1]; this is 0"),
+    ("param u = [0, 0.5]\n", "  utilization = u\n", "`svc.utilization` must be in (0, 1]; it is 0 in 1 of 2 scenarios"),
+    ("", "  let utilization = 0\n", "`svc.utilization` must be in (0, 1]; it is 0"),
+])
+def test_an_inference_services_zero_utilization_is_refused_at_its_span(param, line, words) -> None:
+    """$/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization) (compiler/models/cost.py,
+    service_duty_cycle): `utilization = 0` gave an infinite $/Mtoken, a `non-finite` error at the workload's name,
+    not at the value. The service's busy share is a fraction the model divides by, (0, 1] as `service_utilization`
+    is: one `out-of-range` error at the value, whether written, swept or set by a `let`."""
+    text = param + (WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", line))
+    diags = _errors(text)
+    at = text.splitlines().index(line.rstrip("\n")) + 1
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", at)], [d.message for d in diags]
+    assert words in diags[0].message
+    assert _errors(text.replace("= 0\n", "= 1\n").replace("[0, 0.5]", "[1, 0.5]")) == []
+
+
+# ----------------------------------------------------------------------------- serving economics and power fields
+def test_a_power_cap_above_the_tdp_is_a_warning_and_changes_nothing() -> None:
+    """The power model holds a chip at min(tdp, power_cap) (compiler/models/power.py): `power_cap = 1000 W` on the
+    H200 (TDP 700 W) changed nothing without a word. A `no-effect` warning at the value with both numbers; the law
+    behind it: every output is the one without the cap. A cap at the TDP is the TDP written out (nothing said), and
+    one below it lowers the clocks (no warning, fewer tokens/s)."""
+    base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", "")
+    above = base.replace("}\n", "  power_cap = 1000 W\n}\n")
+    items = _items(above)
+    assert [(d.severity, d.code, d.span.line, d.span.col) for d in items] == [("warning", "no-effect", 8, 15)], \
+        [d.message for d in items]
+    assert "`svc.power_cap` = 1 kW changes nothing here: it is above the chip's TDP, 700 W" in items[0].message
+    assert _same(_outputs(base), _outputs(above), "svc.power_cap")
+    assert _items(base.replace("}\n", "  power_cap = 700 W\n}\n")) == []
+    below = base.replace("}\n", "  power_cap = 500 W\n}\n")
+    assert _items(below) == []
+    assert _outputs(below)["svc.tokens_per_s"][0] < _outputs(base)["svc.tokens_per_s"][0]
+
+
+def test_a_let_of_the_service_utilization_on_a_workload_names_the_field_that_sets_it() -> None:
+    """`let service_utilization = 0` on an inference workload changed nothing (the assumption is the default of the
+    field `utilization`), and the warning said only "where it applies (docs/models.md says where)": it names the
+    field now, as for `let default_input_tokens`."""
+    items = _items(WORKLOAD_LET % ("offline", "service_utilization", "0.5"))
+    assert [(d.code, d.span.line) for d in items] == [("no-effect", 8)], [d.message for d in items]
+    assert "`service_utilization` is the default of the field `utilization`" in items[0].message
+
+
+@pytest.mark.parametrize("serving", ["aggregated", "disaggregated"])
+def test_a_zero_demand_is_refused_at_its_span(serving) -> None:
+    """`demand = 0 tok/s` with disaggregated serving sized pools of no chips serving no tokens: tokens/J, tokens/s
+    per MW and $/Mtoken 0 / 0, three `non-finite` errors at the workload's name. A demand is what the pools are
+    sized for and the figures divide by: > 0, one `out-of-range` error at the value."""
+    text = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % ("offline", f'  serving = "{serving}"\n  demand = 0 tok/s\n')
+    diags = _errors(text)
+    assert [(d.code, d.span.line) for d in diags] == [("out-of-range", 9)], [d.message for d in diags]
+    assert "`demand` of inference `svc` must be > 0 tok/s; this is 0 tok/s" in diags[0].message

@@ -41,7 +41,10 @@ Memory (per chip):
                 bound [U]); M is the capacity the driver reports (nvidia-smi / rocm-smi, stdlib/chips.factory)
     KV          kv_chip = kv / pp / min(tp, kv_heads)                (heads split over tp; MLA latent: / 1)
     fits        B_max = floor(F / (kv_chip * (I / k + O / 2)))       (paged KV: the mean context is held; the
-                k beams of a request hold its prompt's KV once); B counts decoded rows (beams)
+                k beams of a request hold its prompt's KV once); B counts decoded rows (beams), and a batch holds
+                at least one request: k <= B <= B_max (a request's k beams are decoded together, so a cache, an
+                engine cap or a fixed batch with room for fewer than k rows cannot run it: infeasible); a single
+                stream decodes one request, its k rows: B = k
     KV room     (`let kv_room_wait` 1, server and interactive; 0 by default: docs/accuracy.md "KV room in Server")
                 a row holds I / k + (1 + cv_O^2) O / 2 on average over the rows in flight (length-biased: a request
                 of o tokens is in flight o steps; cv_O `output_length_cv`), so the cache holds c = F / (kv_chip
@@ -496,7 +499,7 @@ Attention of latent and windowed layers (architecture(), attention_flops, window
 
 Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
-TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at batch 1). A spec that sets tp,
+TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at one request, a batch of its k beam rows). A spec that sets tp,
 pp or batch fixes that coordinate (a tp or pp off the grid joins it), in each scenario to that scenario's value (a sweep of tp is one search
 per tp value, vectorized: every scenario keeps only its own columns, so a sweep equals the runs one at a
 time).
@@ -984,7 +987,8 @@ beam_width = Assumption(
     "beams", 1.0, "1",
     "beam search width: sequences decoded per request [U] (1: greedy or sampled decoding). Set `let beams = k` on "
     "the workload: the k beams of a request are k rows of the batch that share the prompt (prefilled once, its "
-    "KV cache held once) and each step's weight reads; the request counts its output_tokens once (MLPerf GPT-J: "
+    "KV cache held once) and each step's weight reads; the request counts its output_tokens once; a batch holds "
+    "at least one request, k rows (fewer: infeasible), and a single stream runs one request's k rows (MLPerf GPT-J: "
     "beam_size 4, mlcommons/inference language/gpt-j README, read 2026 [P])", range=AT_LEAST_ONE)
 draft_tokens = Assumption(
     "draft_tokens", 0.0, "1",
@@ -1607,7 +1611,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     cap = engine_batch_cap(load.batch_cap, d)                     # the engine's max batch, per attention rank
     B = np.minimum(np.minimum(batch, max_batch), cap)
     if load.single_stream:
-        B = np.minimum(B, 1.0)
+        B = np.minimum(B, k)                                      # one request: its k beam rows
     allowed = valid                                               # layouts that exist, as the spec fixes them
     ep_chips = np.where(E > 0, R, 1.0)                            # chips the experts are spread over (`ep`)
     for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp), (load.fixed_ep, ep_chips)):
@@ -1615,7 +1619,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             fixed = np.where(E > 0, _col(fixed), 1.0)
         if fixed is not None:
             allowed = allowed & (np.abs(value - _col(fixed)) < 0.5)
-    fits = allowed & (B >= 1)
+    fits = allowed & (B >= k)                                     # at least one request: its k beam rows
     if load.fixed_batch is not None:
         fits = fits & (d * np.minimum(max_batch, cap) >= _col(load.fixed_batch))   # the replica's batch, d ranks
     B = np.maximum(B, 1.0)
@@ -2384,8 +2388,8 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     ep = grid[3] if len(grid) > 3 else None
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
         batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
-    if load.single_stream:
-        batch = np.ones_like(batch)
+    if load.single_stream:                 # one request: its k beam rows (evaluate_configs keeps B = k)
+        batch = np.maximum(_col(load.beams), 1.0) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
     q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
@@ -2406,6 +2410,8 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     closest = np.argmin(np.where(allowed, q["weights_per_chip"], np.inf), axis=1)
     for name in ("weights_per_chip", "usable", "kv_sequence", "max_batch", "tp", "pp", "ep_ranks"):
         out["closest_" + name] = q[name][rows, closest]
+    # the most rows a layout's KV cache holds per attention rank (a request's k beams need k of them)
+    out["most_rows"] = np.where(allowed, q["max_batch"] / q["ep_ranks"], -np.inf).max(axis=1)
     out["least_tpot"] = np.where(fits, q["tpot"], np.inf).min(axis=1)
     out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
     return out
@@ -2443,6 +2449,11 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
         free = usable - w
         if load.fixed_batch is not None and at(load.fixed_batch) < 1:
             return f"batch = {q(at(load.fixed_batch), '')}: a replica decodes at least one sequence"
+        beams = at(load.beams)
+        request = (f"one request's k = {q(beams, '')} beams are {q(beams, '')} rows of the batch, decoded "
+                   "together (`let beams`)")
+        if load.fixed_batch is not None and at(load.fixed_batch) < beams:
+            return f"batch = {q(at(load.fixed_batch), '')} rows holds less than one request: {request}"
         if load.fixed_batch is not None and at(best["closest_max_batch"]) >= 1:
             return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
                     f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "
@@ -2451,6 +2462,12 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
         if np.isfinite(cap) and at(engine_batch_cap(cap, max(d, 1.0))) < 1:   # the engine's cap, not its memory
             return (f"`let max_batch_size` = {cap:g} leaves an engine no sequence to decode"
                     + (f" on each of its d = {q(d, '')} attention ranks" if d > 1 else ""))
+        if np.isfinite(cap) and at(engine_batch_cap(cap, max(d, 1.0))) < beams:
+            return (f"`let max_batch_size` = {cap:g} leaves an engine fewer rows than one request: {request}")
+        if 1 <= at(best["most_rows"]) < beams:
+            return (f"{request}, but the KV cache has room for at most {q(at(best['most_rows']), '')} rows on "
+                    f"any layout (each holding I / k + O / 2 = "
+                    f"{q(at(load.input_tokens) / beams + at(load.output_tokens) / 2, 'tok')} of KV)")
         return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
                 f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
     parts = []
