@@ -2389,7 +2389,9 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
         batch = _col(load.fixed_batch) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
     if load.single_stream:                 # one request: its k beam rows (evaluate_configs keeps B = k)
-        batch = np.maximum(_col(load.beams), 1.0) + 0 * np.asarray(batch, dtype=float).reshape(1, -1)
+        shape = np.asarray(batch, dtype=float)
+        shape = shape if shape.ndim == 2 else shape.reshape(1, -1)   # (scenarios, configurations) where fixed
+        batch = np.maximum(_col(load.beams), 1.0) + 0 * shape
     q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
