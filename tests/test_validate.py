@@ -759,3 +759,18 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     assert out.exit_code == 0 and "mechanisms applied: kv_room (server)" in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output
+
+
+def test_the_edge_llama3_1_8b_is_the_datacenter_workload() -> None:
+    """MLPerf's edge `llama3_1-8b-edge` serves the same model on a 5,000-sample subset of the same evaluation set
+    (BENCHMARK_NAMES): its Offline row plans exactly the workload of the datacenter benchmark's row on the same
+    system; its SingleStream row is named as not compared, not as an unknown benchmark."""
+    base = {"round": "inference-v5.1", "scenario": "Offline", "system": "s", "accelerator": "NVIDIA H200-SXM-141GB",
+            "num_accelerators": "1", "metric": "throughput", "value": "5000", "unit": "Tokens/s", "source": "x"}
+    edge, center = Row(2, {**base, "benchmark": "llama3.1-8b-edge"}), Row(3, {**base, "benchmark": "llama3.1-8b"})
+    plan(edge)
+    plan(center)
+    assert edge.covered and edge.category == "inference Offline" and edge.key == center.key
+    single = Row(4, {**base, "benchmark": "llama3_1-8b-edge", "scenario": "SingleStream"})
+    plan(single)
+    assert not single.covered and single.reason == "scenario `SingleStream` is not compared"
