@@ -774,3 +774,50 @@ def test_the_edge_llama3_1_8b_is_the_datacenter_workload() -> None:
     single = Row(4, {**base, "benchmark": "llama3_1-8b-edge", "scenario": "SingleStream"})
     plan(single)
     assert not single.covered and single.reason == "scenario `SingleStream` is not compared"
+
+# ----------------------------------------------------------------------------- session 9 (a): desktop and inference cards
+# The GPUs named in MLPerf Inference v5.1/v6.0 system descriptions (closed/*/systems/*.json accelerator_model_name)
+# that had no alias before: each maps to its own stdlib chip (stdlib/accelerator_aliases.csv).
+DESKTOP_CARDS = [("NVIDIA GeForce RTX 4090", "RTX_4090", "fp8"), ("NVIDIA L4-PCIe-24GB", "L4", "fp8"),
+                 ("NVIDIA RTX 4000 Ada-PCIe-20GB", "RTX_4000_Ada", "fp8"),
+                 ("NVIDIA RTX-2000E-Ada-16GB", "RTX_2000E_Ada", "fp8"),
+                 ("NVIDIA GeForce GTX 1650 Ti", "GTX_1650_Ti", "bf16")]
+
+
+@pytest.mark.parametrize("name, chip, precision", DESKTOP_CARDS)
+def test_mlperf_desktop_and_inference_card_names_map_to_their_chips(name, chip, precision) -> None:
+    alias = alias_for(name)
+    assert (alias.chip, alias.precision) == (chip, precision)
+    assert alias_for(name.upper()).chip == chip          # names compare case-insensitively
+
+
+def test_llama3_8b_offline_on_one_of_each_desktop_card() -> None:
+    """Llama 3.1 8B (8.03e9 parameters) Offline on one card of each: finite tokens/s where the weights fit, and a
+    clear `infeasible-workload` where they do not, never NaN silently.
+    Fit, by hand: FP8 weights 8.03 GB < the 16-24 GB of the Ada cards (less the 10% reserve: 14.4 GB on the
+    RTX 2000E); the GTX 1650 Ti has no FP8, its 16-bit weights are 16.06 GB > 4 GB x 0.9 = 3.6 GB.
+    Roofline law: every token costs at least 2 x params FLOP, so tokens/s <= dense peak / (2 x 8.03e9)
+    (RTX 4090 FP8 330.3 TFLOP/s: 20,567 tok/s; L4 242.5: 15,100; RTX 4000 Ada 163.8: 10,199; RTX 2000E 95.95: 5,974)."""
+    import dsl
+    import numpy as np
+
+    from compiler.evaluate import evaluate
+    from compiler.lower import lower
+
+    cards = [chip for _, chip, _ in DESKTOP_CARDS]
+    body = "".join(f"  inference {chip.lower()} {{\n    model = Llama3_1_8B\n    chip = {chip}\n    accelerators = 1\n"
+                   f"    precision = \"{precision}\"\n    scenario = \"offline\"\n    input_tokens = 1000 tok\n"
+                   f"    output_tokens = 200 tok\n  }}\n" for _, chip, precision in DESKTOP_CARDS)
+    text = f"from chips import {', '.join(cards)}\nfrom models import Llama3_1_8B\nsite s {{\n{body}}}\n"
+    checked, sink = dsl.check_text(text, name="cards.factory")
+    assert checked is not None and not sink.has_errors(), [d.message for d in sink.items]
+    values = evaluate(lower(checked, sink), sink).values
+    errors = [d for d in sink.errors]
+    assert [d.code for d in errors] == ["infeasible-workload"], [d.message for d in errors]
+    assert "s.gtx_1650_ti" in errors[0].message and "weights do not fit" in errors[0].message
+    assert values["s.gtx_1650_ti.feasible"][0] == 0 and np.isnan(values["s.gtx_1650_ti.tokens_per_s"][0])
+    for chip, peak in (("RTX_4090", 330.3e12), ("L4", 242.5e12), ("RTX_4000_Ada", 163.8e12),
+                       ("RTX_2000E_Ada", 95.95e12)):
+        rate = values[f"s.{chip.lower()}.tokens_per_s"][0]
+        assert values[f"s.{chip.lower()}.feasible"][0] == 1 and np.isfinite(rate) and rate > 0, chip
+        assert rate <= peak / (2 * 8.03e9), chip
