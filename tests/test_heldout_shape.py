@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHAPE = ROOT / "tests" / "data" / "heldout_shape.csv"
 # not decoder language models (speech, graph, image, vision-language): no workload description
 NOT_DESCRIBED = {"flux1", "rgat", "whisper", "qwen3-vl-235b-a22b"}
-NO_CHIP = ("Arc Pro(R) B50",)   # Intel Arc Pro B50 (its bandwidth unsourced): no stdlib chip; and CPU-only rows
+NO_CHIP = ()   # every accelerator of the file has a stdlib chip (Intel Arc Pro B50 since session 9); CPU-only rows name none
 
 
 @pytest.fixture(scope="module")
