@@ -146,6 +146,7 @@ class Evaluator:
         self._walker = _ExprEval(self)
         self.constants: dict[int, object] = {}      # id(expression) -> its value, if it reads nothing (`_constant`)
         self.good_counts: set[int] = set()          # id(expression) of the constant multiplicities checked valid
+        self.bad_choices: set[str] = set()          # choice fields computed outside their choices, reported once
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []
@@ -839,9 +840,8 @@ class Context:
         choices = getattr(fkind, "choices", None)
         if choices is None or value in choices:
             return
-        reported = self.ev.__dict__.setdefault("bad_choices", set())
-        if path not in reported:
-            reported.add(path)
+        if path not in self.ev.bad_choices:
+            self.ev.bad_choices.add(path)
             node = self.ev.graph.nodes[path]
             span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
             self.ev.sink.error(Code.INVALID_VALUE, f"`{path}` is \"{value}\"; it is one of "
