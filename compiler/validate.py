@@ -1946,6 +1946,30 @@ def error_stats(errors, rows, clusters) -> dict:
             "within": float(np.mean(np.abs(errs) <= GATE))}
 
 
+def _json_number(x):
+    """A finite number for the JSON documents, else None (NaN and inf are not JSON)."""
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def stats_text(stats: dict, clusters: str, worst: str) -> str:
+    """The summary clause of one `error_stats` group as validate prints it: median |error| with its interval over
+    `clusters` (what a cluster is, plural), the share within the gate, the median signed error and the worst row
+    (`worst`: how that row is named)."""
+    lo, hi = stats["interval"]
+    return (f"median |error| {stats['median']:.1%} (95% interval {lo:.1%}-{hi:.1%} over {stats['clusters']} "
+            f"{clusters}; {stats['within']:.1%} of rows within {GATE:.0%}), median signed {stats['bias']:+.1%}, "
+            f"worst {stats['worst']:.1%} (line {stats['worst_row'].line}: {worst})")
+
+
+def stats_json(stats: dict) -> dict:
+    """The JSON summary of one `error_stats` group (validate's categories and `--user` alike)."""
+    return {"rows": stats["count"], "median_abs_error": _json_number(stats["median"]),
+            "median_abs_error_interval": [_json_number(x) for x in stats["interval"]] if stats["count"] else None,
+            "clusters": stats["clusters"], "within_gate": _json_number(stats["within"]),
+            "median_error": _json_number(stats["bias"]), "worst_abs_error": _json_number(stats["worst"]),
+            "worst_line": stats["worst_row"].line if stats["worst_row"] else None}
+
+
 def coverage(rows: list[Row], categories=THROUGHPUT_CATEGORIES + (TRAINING_CATEGORY,)) -> tuple[int, int]:
     """(covered, total) rows over the given categories (default: throughput and time-to-train)."""
     sel = [r for r in rows if r.category in categories]
@@ -2005,11 +2029,7 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
         cat = cats[name]
         head = f"{name}: {cat['count']} rows compared of {cat['total']} (coverage {cat['coverage']:.1%})"
         if cat["count"]:
-            w = cat["worst_row"]
-            lo, hi = cat["interval"]
-            head += (f", median |error| {cat['median']:.1%} (95% interval {lo:.1%}-{hi:.1%} over {cat['clusters']} "
-                     f"configurations; {cat['within']:.1%} of rows within {GATE:.0%}), median signed "
-                     f"{cat['bias']:+.1%}, worst {cat['worst']:.1%} (line {w.line}: {w.label})")
+            head += ", " + stats_text(cat, "configurations", cat["worst_row"].label)
         lines.append(head)
     done, total = coverage(rows)
     if total:
@@ -2035,9 +2055,6 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
 
 def json_doc(path: str, rows: list[Row]) -> dict:
     """The `--format json` document (without diagnostics and format_version, which the CLI adds)."""
-    def num(x):
-        return float(x) if x is not None and np.isfinite(x) else None
-
     cats = summary(rows)
     done, total = coverage(rows)
     return {"file": path,
@@ -2045,18 +2062,12 @@ def json_doc(path: str, rows: list[Row]) -> dict:
                       "scenario": r.data.get("scenario"), "metric": r.data.get("metric"),
                       "accelerator": r.data.get("accelerator"), "accelerators": r.data.get("num_accelerators"),
                       "category": r.category, "kind": r.kind or None, "unit": r.unit or None,
-                      "measured": num(r.measured) if r.fields else None,
-                      "predicted": num(r.predicted) if r.fields else None,
-                      "error": num(r.error) if r.fields else None, "covered": bool(r.fields),
+                      "measured": _json_number(r.measured) if r.fields else None,
+                      "predicted": _json_number(r.predicted) if r.fields else None,
+                      "error": _json_number(r.error) if r.fields else None, "covered": bool(r.fields),
                       "at_capacity": bool(r.extra.get("at_capacity")),
                       "reason": r.reason or None} for r in rows],
-            "summary": {name: {"rows": c["count"], "total": c["total"], "coverage": c["coverage"],
-                               "median_abs_error": num(c["median"]),
-                               "median_abs_error_interval": [num(x) for x in c["interval"]] if c["count"] else None,
-                               "clusters": c["clusters"], "within_gate": num(c["within"]) if c["count"] else None,
-                               "median_error": num(c["bias"]),
-                               "worst_abs_error": num(c["worst"]),
-                               "worst_line": c["worst_row"].line if c["worst_row"] else None}
+            "summary": {name: {"rows": c["count"], "total": c["total"], "coverage": c["coverage"], **stats_json(c)}
                         for name, c in sorted(cats.items())},
             "coverage": {"covered": done, "total": total, "fraction": done / total if total else None,
                          "target": COVERAGE_TARGET},
@@ -2215,12 +2226,7 @@ def render_user(rows: list[UserRow]) -> str:
     s = user_summary(rows)
     lines.append("")
     if s["count"]:
-        lo, hi = s["interval"]
-        w = s["worst_row"]
-        lines.append(f"user: {s['count']} rows compared, median |error| {s['median']:.1%} (95% interval "
-                     f"{lo:.1%}-{hi:.1%} over {s['clusters']} spec quantities; {s['within']:.1%} of rows within "
-                     f"{GATE:.0%}), median signed {s['bias']:+.1%}, worst {s['worst']:.1%} (line {w.line}: "
-                     f"{w.quantity})")
+        lines.append(f"user: {s['count']} rows compared, " + stats_text(s, "spec quantities", s["worst_row"].quantity))
     else:
         lines.append("user: no rows compared")
     return "\n".join(lines) + "\n"
@@ -2229,18 +2235,11 @@ def render_user(rows: list[UserRow]) -> str:
 def user_json_doc(path: str, rows: list[UserRow]) -> dict:
     """The `--user --format json` document (without diagnostics and format_version, which the CLI adds): the rows,
     their `summary` (the keys of `json_doc`'s per-category summary) and the `interval` method."""
-    def num(x):
-        return float(x) if x is not None and np.isfinite(x) else None
-
     s = user_summary(rows)
     return {"file": path,
             "rows": [{"line": r.line, "spec": r.spec, "quantity": r.quantity, "unit": r.unit,
-                      "measured": num(r.measured), "predicted": num(r.predicted), "error": num(r.error)}
+                      "measured": _json_number(r.measured), "predicted": _json_number(r.predicted), "error": _json_number(r.error)}
                      for r in rows],
-            "summary": {"rows": s["count"], "median_abs_error": num(s["median"]),
-                        "median_abs_error_interval": [num(x) for x in s["interval"]] if s["count"] else None,
-                        "clusters": s["clusters"], "within_gate": num(s["within"]),
-                        "median_error": num(s["bias"]), "worst_abs_error": num(s["worst"]),
-                        "worst_line": s["worst_row"].line if s["worst_row"] else None},
+            "summary": stats_json(s),
             "interval": {"method": "cluster bootstrap", "cluster": "spec and quantity", "confidence": 0.95,
                          "resamples": RESAMPLES, "seed": SEED, "gate": GATE}}
