@@ -217,16 +217,9 @@ def _let_places() -> tuple[dict[str, tuple[str, frozenset[str]]], frozenset[str]
     and the workload kinds that read it: `fp4_bf16_params` -> ("model", {"inference"}); the serving and training
     models' assumptions they read from no definition, only from the workload: `moe_sync_free`), from the models'
     declared reads (`ref:model.let:...`)."""
-    from .models import _REGISTRY, _load
-    _load()
     places = _read_places()
-    readers: dict[str, set[str]] = {}          # the workload kinds whose models read it
-    for outputs in _REGISTRY.values():
-        for out in outputs.values():
-            for text in out.declared or ():
-                _, found, name = text.rpartition("let:")
-                if found:
-                    readers.setdefault(name, set()).add(out.kind)
+    readers = {name: frozenset().union(*by_place.values())      # the kinds whose models read it, anywhere
+               for name, by_place in _declared_let_reads().items()}
     options = {d.name for d in declared(Option)}
     on_definitions = {name: (next(iter(where)), frozenset(readers[name] & set(WORKLOAD_KINDS)))
                       for name, where in sorted(places.items())
@@ -323,21 +316,29 @@ def _warn_elsewhere(ev, node, name: str, on_definitions, on_workloads) -> None:
 
 
 @functools.cache
-def _read_places() -> dict[str, frozenset[str]]:
-    """Where the models' declared reads take each `let` from: "workload", "model" (`ref:model.let:...`) or "chip"
-    (a definition the workload's system names: `ref:system.parts:*.let:...`, `ref:rack.all:chip.let:...`); a let
-    read from several (`fp4_scale_block`: the workload's, else the model's, else the chip's) has several."""
+def _declared_let_reads() -> dict[str, dict[str, frozenset[str]]]:
+    """The models' declared reads of each `let`, by the block kind they take it from -- "workload", "model"
+    (`ref:model.let:...`) or "chip" (a definition the workload's system names: `ref:system.parts:*.let:...`,
+    `ref:rack.all:chip.let:...`) -- with the kinds of the outputs that read it there (`fp4_scale_block`: from the
+    workload, the model and the chip, for inference)."""
     from .models import _REGISTRY, _load
     _load()
-    places: dict[str, set[str]] = {}
+    reads: dict[str, dict[str, set[str]]] = {}
     for outputs in _REGISTRY.values():
         for out in outputs.values():
             for text in out.declared or ():
                 before, found, name = text.rpartition("let:")
                 if found:
-                    places.setdefault(name, set()).add(
-                        "model" if before.startswith("ref:model.") else "chip" if before else "workload")
-    return {name: frozenset(where) for name, where in places.items()}
+                    place = "model" if before.startswith("ref:model.") else "chip" if before else "workload"
+                    reads.setdefault(name, {}).setdefault(place, set()).add(out.kind)
+    return {name: {place: frozenset(kinds) for place, kinds in by_place.items()} for name, by_place in reads.items()}
+
+
+@functools.cache
+def _read_places() -> dict[str, frozenset[str]]:
+    """Where the models' declared reads take each `let` from (`_declared_let_reads`' block kinds); a let read from
+    several (`fp4_scale_block`: the workload's, else the model's, else the chip's) has several."""
+    return {name: frozenset(by_place) for name, by_place in _declared_let_reads().items()}
 
 
 @functools.cache
@@ -372,19 +373,16 @@ def _workload_readers() -> dict[str, frozenset[str]]:
     """The workload kinds whose models read a `let` of each name from the workload: the assumptions of the
     inference and training models (`kv_room_wait` -> {"inference"}, `cuda_graphs` -> {"training"}) and their
     declared `let:` reads."""
-    from .models import _REGISTRY, _load, inference, training
-    _load()
+    from .models import inference, training
     readers: dict[str, set[str]] = {}
     for kind, module in (("inference", inference), ("training", training)):
         for value in vars(module).values():
             if isinstance(value, Assumption):
                 readers.setdefault(value.name, set()).add(kind)
-    for outputs in _REGISTRY.values():
-        for out in outputs.values():
-            if out.kind in WORKLOAD_KINDS:
-                for text in out.declared or ():
-                    if text.startswith("let:"):
-                        readers.setdefault(text[len("let:"):], set()).add(out.kind)
+    for name, by_place in _declared_let_reads().items():
+        kinds = by_place.get("workload", frozenset()) & set(WORKLOAD_KINDS)
+        if kinds:
+            readers.setdefault(name, set()).update(kinds)
     return {name: frozenset(kinds) for name, kinds in readers.items()}
 
 
