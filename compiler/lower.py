@@ -21,7 +21,7 @@ from dsl import nodes as n
 from dsl.check import Checked, literal_si
 from dsl.diagnostics import Code, Sink
 from dsl.schema import PLAIN_NUMBER_TYPES, kind as kind_spec
-from dsl.units import parse_unit, si_unit
+from dsl.units import UnitError, parse_unit, si_unit
 
 from .graph import Check, CompletingDict, Graph, Instance, LimitCheck, Node
 from .models import limits_for, outputs_for
@@ -47,7 +47,7 @@ class Lowering:
                     self.param(stmt, module)
                 elif isinstance(stmt, n.Let):
                     self.graph.nodes[stmt.name] = Node(stmt.name, "", stmt.name_span, stmt.value, None, module,
-                                                       "let", stmt.comment)
+                                                       "let", stmt.comment, (), "", written_unit(stmt.value))
                 elif isinstance(stmt, n.Assert):
                     self.graph.checks.append(Check(_assert_name(stmt, None), stmt, None, module))
         self.nodes.roots_start()
@@ -136,7 +136,7 @@ class Lowering:
             if t is n.Field or t is n.Let:
                 fspec = fields.get(name) if t is n.Field else None
                 entry = (name, member, module, "field" if t is n.Field else "let",
-                         fspec.type if fspec is not None else "")
+                         fspec.type if fspec is not None else written_unit(member.value) if t is n.Let else "")
                 order.append(entry)
                 quantities[name] = entry
             elif t is n.Block:
@@ -354,6 +354,21 @@ def _models_of(kind_name: str) -> tuple[list, list]:
                    for name, model in outputs_for(kind_name).items()]
         found = _MODELS_OF[kind_name] = (outputs, limits_for(kind_name))
     return found
+
+
+def written_unit(value) -> str:
+    """The unit a `let` is shown in: the unit its literal was written in (`let lease = 180 USD/kW/month` reads
+    180 USD/kW/month, not its SI equivalent 0.2466 USD/kWh; `let gpu_hours = 30.84e6 h` stays in hours), ''
+    for any other expression (its value is shown on its dimension's ladder)."""
+    while isinstance(value, n.Unary):
+        value = value.operand
+    if not isinstance(value, n.Quantity) or value.unit in ("", "1"):
+        return ""
+    try:
+        point = parse_unit(value.unit).point
+    except UnitError:
+        return ""
+    return "temp" if point else value.unit      # a temperature point (degC, degF) is shown as fields show one
 
 
 def _si_of_type(ftype: str) -> str:

@@ -82,3 +82,28 @@ def test_report_figures_keep_their_significant_digits() -> None:
     assert fmt(61_562 / 60000.0, "flow_liquid") == "61,600 L/min"
     assert fmt(2.544e6, "money") == "$2.54M"
     assert fmt(0.1234e-6, "money_mtok") == "$0.12 / Mtok"
+
+
+LET_SHOWN = [
+    # a `let` written as a literal reads in the unit it was written in; on a ladder, the ladder's best step
+    ("let lease = 180 USD/kW/month", "180 USD/kW/month"),       # not 0.2466 USD/kWh, its SI equal
+    ("let gpu_hours = 30.84e6 h", "30,840,000 h"),               # not 3,521 yr
+    ("let inlet = 25 degC", "25 degC"),                           # a temperature point, not 1.088 degC
+    ("let rise = 10 K", "10 K"),                                  # a temperature difference
+    ("let link = 800 Gb/s", "800 Gb/s"),                          # bits stay bits
+    ("let share = 50 %", "50 %"),
+    ("let it_load = 500000 W", "500 kW"),                         # on the watt ladder
+    ("let debt = -3 h", "-3 h"),
+    ("let twice = 2 * 3 h", "6 h"),                               # an expression: its dimension's ladder
+]
+
+
+@pytest.mark.parametrize("source, shown", LET_SHOWN)
+def test_a_let_literal_reads_in_its_written_unit(source, shown) -> None:
+    from compiler import evaluate_text
+
+    results, sink = evaluate_text(source + "\n", "let.factory")
+    assert results is not None, sink.items
+    name = source.split()[1]
+    value = float(results.values[name].reshape(-1)[0])
+    assert format_quantity(value, results.units[name], results.graph.nodes[name].display) == shown
