@@ -945,6 +945,7 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     units = _Units(ev)
     if not only_checks:                 # (a check's caller reads few units, if any: those are found when read)
         units.complete()
+        inherit_let_displays(graph.nodes, units)
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -952,6 +953,38 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
         from .checks import check_values
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     return results
+
+
+def inherit_let_displays(nodes: dict, units: dict) -> None:
+    """A `let` computed from other quantities reads in their unit: `let total_hours = a.gpu_hours +
+    b.gpu_hours` shows in hours, as its inputs do (declared `h`), not on the time ladder (291.7 yr beside a
+    published 2,788,000 h). The rule: the inputs it read that have its own SI unit all show in one declared
+    unit d; then so does the let (inputs of other units, `total / published - 1`, say nothing). A let with
+    a written unit (lowering's `written_unit`) keeps it; a let of lets inherits what they inherited (its
+    inputs are decided first, depth first)."""
+    def undecided(path: str) -> bool:
+        node = nodes.get(path)
+        return node is not None and node.kind == "let" and not node.display and bool(node.deps)
+
+    decided: set[str] = set()
+    for start in [p for p in nodes if undecided(p)]:
+        stack = [start]                 # depth first, without recursion (a chain of lets may be long)
+        while stack:
+            path = stack[-1]
+            if path in decided:
+                stack.pop()
+                continue
+            node, unit = nodes[path], units.get(path, "")
+            same = [dep for dep in node.deps if units.get(dep, "") == unit]
+            waiting = [dep for dep in same if undecided(dep) and dep not in decided and dep not in stack]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            decided.add(path)
+            found = {nodes[dep].display if dep in nodes else "" for dep in same}
+            if len(found) == 1 and unit not in ("", "1"):
+                node.display = found.pop()
 
 
 class Units(dict):

@@ -107,3 +107,19 @@ def test_a_let_literal_reads_in_its_written_unit(source, shown) -> None:
     name = source.split()[1]
     value = float(results.values[name].reshape(-1)[0])
     assert format_quantity(value, results.units[name], results.graph.nodes[name].display) == shown
+
+
+@pytest.mark.parametrize("source, name, shown", [
+    # a let computed from quantities of its own unit reads in their declared unit; other inputs say nothing
+    ("let a = 2e6 h\nlet b = 1e6 h\nlet total = a + b\n", "total", "3,000,000 h"),    # not 342.5 yr
+    ("let a = 2e6 h\nlet total = a + a\nlet more = total * 2\n", "more", "8,000,000 h"),   # a let of lets
+    ("let a = 2e6 h\nlet b = 3 yr\nlet mixed = a + b\n", "mixed", "231.3 yr"),    # two units: the ladder
+    ("let a = 2e6 h\nlet b = 1e6 h\nlet error = a / b - 1\n", "error", "1"),      # another unit: a number
+])
+def test_a_computed_let_reads_in_its_inputs_unit(source, name, shown) -> None:
+    from compiler import evaluate_text
+
+    results, sink = evaluate_text(source, "let.factory")
+    assert results is not None, sink.items
+    value = float(results.values[name].reshape(-1)[0])
+    assert format_quantity(value, results.units[name], results.graph.nodes[name].display) == shown
