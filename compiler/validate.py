@@ -2249,6 +2249,9 @@ def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], U
             at("spec", f"spec file `{spec}` " + ("is not a file" if os.path.exists(spec_path) else "does not exist")
                        + f" ({spec_path}; a spec is named relative to the CSV's folder)", Code.FILE_UNREADABLE)
             continue
+        if not spec_path.endswith(".factory"):  # (this CSV named by mistake: a syntax error on every line)
+            at("spec", f"spec `{spec}` is not a .factory file")
+            continue
         if spec_path not in evaluated:
             results, spec_sink = evaluate_files([spec_path])
             evaluated[spec_path] = (results if results is not None and not spec_sink.has_errors() else None,
@@ -2270,7 +2273,7 @@ def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], U
             at("quantity", f"`{quantity}` is not a quantity of `{spec}`" + (f" (did you mean `{close}`?)" if close
                                                                              else ""), Code.UNKNOWN_NAME)
             continue
-        si = results.units.get(quantity, "1")
+        si = results.units.get(quantity) or "1"            # ("" for a plain number, as a PUE)
         qdim = parse_unit(si).dim
         point = node is not None and node.display == "temp"     # a temperature point (degC or K both read)
         if unit.dim == qdim and unit.point and not point:

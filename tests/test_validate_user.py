@@ -164,6 +164,27 @@ def test_a_spec_file_that_does_not_exist_is_refused_at_its_column(tmp_path) -> N
     assert str(tmp_path / "none.factory") in sink.items[0].message
 
 
+def test_a_plain_number_is_compared_with_no_unit_or_in_percent(tmp_path) -> None:
+    """A quantity without a unit (a PUE, a ratio) has the unit text "": reading it stopped the whole file with
+    "error: cannot read unit ``" (exit 2, no row compared). r = 3 W / 2 W = 1.5: measured 1.5 (no unit), 150 %
+    and 1.5 `1` all compare with error 0; 1.5 W is refused (a power is not a plain number)."""
+    (tmp_path / "ratio.factory").write_text("site z {\n  let r = 3 W / 2 W\n}\n")
+    csv = _write(tmp_path / "m.csv", "spec,quantity,measured,unit,note\nratio.factory,z.r,1.5,,\n"
+                 "ratio.factory,z.r,150,%,\nratio.factory,z.r,1.5,1,\nratio.factory,z.r,1.5,W,\n")
+    rows, sink = run_user(str(csv))
+    assert [r.line for r in rows] == [2, 3, 4] and all(r.error == pytest.approx(0, abs=1e-12) for r in rows)
+    assert _codes(sink) == [("unit-mismatch", 5, len("ratio.factory,z.r,1.5,") + 1)]
+
+
+def test_a_spec_that_is_not_a_factory_file_is_refused_without_its_parse_errors(tmp_path) -> None:
+    """Naming the CSV itself as the spec printed a syntax error for every line of the CSV; a spec must be a
+    `.factory` file: the row is refused at its spec column, and nothing else is reported."""
+    csv = _write(tmp_path / "m.csv", HEADER + f"m.csv,x,1,W\n{LAB},lab.board_power,5.6,kW\n")
+    rows, sink = run_user(str(csv))
+    assert [r.line for r in rows] == [3] and _codes(sink) == [("invalid-row", 2, 1)]
+    assert "is not a .factory file" in sink.items[0].message
+
+
 def test_a_field_count_off_and_an_unclosed_quote_say_so(tmp_path) -> None:
     csv = _write(tmp_path / "m.csv", HEADER + f"{LAB},lab.board_power,5.6\n{LAB},lab.board_power,5.6,kW\n"
                  f"{LAB},lab.board_power,\"5.6,kW\n")
