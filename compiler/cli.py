@@ -546,6 +546,9 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @click.option("--fit", "do_fit", is_flag=True, help="Also print the global efficiency factors that fit the file best.")
 @click.option("--user", "user", is_flag=True,
               help="CSV_PATH holds your own measurements: columns spec, quantity, measured, unit (see docs/validate.md).")
+@click.option("--all-diagnostics", "all_diagnostics", is_flag=True,
+              help="With --user: also show the specs' warnings about outputs that no row compares (counted, and "
+                   "hidden, by default).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--latency-at", "latency_at", type=click.Choice(["capacity", "load"]), default="capacity",
               show_default=True,
@@ -558,7 +561,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @click.option("--without", "without", multiple=True, metavar="MECHANISM",
               help="Leave out a mechanism validate applies (layouts). Repeatable.")
 @_guard
-def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
+def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power
     rows: predicted, measured and error per row; per category the median error with its 95% interval (a bootstrap
     over the submissions' configurations), the share of rows within 10%, the worst error and the coverage; the rows
@@ -566,7 +569,8 @@ def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
 
     A row that cannot be read (too few fields, an unclosed quote, a measured value that is not a number above 0, a
     unit of the wrong kind) is reported at its line (`invalid-row`, `unit-mismatch`, ...) and skipped; the others
-    are compared, and the exit code is 1."""
+    are compared, and the exit code is 1. With --user a spec's warnings about outputs that no row compares (a $/Mtok
+    that cannot be priced, say, where only tokens/s is compared) are counted in one line and not shown."""
     import csv
 
     from .validate import (fit, json_doc, mechanisms_with, render, render_user, run, run_user,
@@ -582,8 +586,12 @@ def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
         click.echo("error: --with and --without apply to validate's MLPerf rows, not to --user measurements",
                    err=True)
         sys.exit(EXIT_USAGE)
+    if all_diagnostics and not user:
+        click.echo("error: --all-diagnostics applies to --user measurements", err=True)
+        sys.exit(EXIT_USAGE)
     try:
-        rows, sink = run_user(csv_path) if user else run(csv_path, latency_at=latency_at, mechanisms=mechanisms)
+        rows, sink = (run_user(csv_path, all_diagnostics) if user else
+                      run(csv_path, latency_at=latency_at, mechanisms=mechanisms))
     except (ValueError, KeyError, csv.Error) as exc:
         click.echo(f"error: {csv_path}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -595,9 +603,13 @@ def validate(csv_path, do_fit, user, fmt, latency_at, with_, without):
     if sink.items:                  # rows that cannot be read: reported at their line, skipped, exit 1
         click.echo(render_text(sink.items, sink.sources), err=True)
     if user:
+        if sink.hidden:             # counted, so that nothing is dropped silently
+            count = len(sink.hidden)
+            click.echo(f"{count} warning{'s' if count != 1 else ''} about outputs that no row compares "
+                       f"{'are' if count != 1 else 'is'} hidden; --all-diagnostics shows them", err=True)
         if fmt == "json":
             out = {"format_version": FORMAT_VERSION, **user_json_doc(csv_path, rows),
-                   "diagnostics": _diagnostics_json(sink)}
+                   "diagnostics": _diagnostics_json(sink), "hidden_warnings": len(sink.hidden)}
             click.echo(json.dumps(out, indent=2))
         else:
             click.echo(render_user(rows), nl=False)

@@ -778,7 +778,8 @@ class Context:
         what = f"`{node.path}`" if node is not None else "a computed figure"
         self.ev.sink.warning(Code.MODEL_INPUT_MISSING, f"{what} cannot be computed: {self.inst.kind} "
                              f"`{self.inst.path}` does not give `{name}`",
-                             self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`")
+                             self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`",
+                             quantities=[node.path] if node is not None else [])
         raise EvalError(self._path(name))
 
     def infeasible(self, mask, reason) -> None:

@@ -421,9 +421,12 @@ optionally note). Each spec (a path relative to the CSV) is evaluated once; the 
 as `factory explain` and the results JSON name it) is compared with the measured value converted to SI by
 dsl.units. A unit of another dimension than the quantity's is a `unit-mismatch` at the unit's CSV line:col, an
 unknown unit `unknown-unit`, an unknown quantity `unknown-name` (with the closest name), a spec that does not
-evaluate its own diagnostics; those rows are skipped and the exit code is 1. The summary (`user_summary`) is over
-all compared rows: median |error| with its 95% cluster-bootstrap interval (`median_interval`; a cluster is one
-figure, spec file and quantity path: `user_cluster_key`), the share within 10%, median signed error, worst row.
+evaluate its own diagnostics (once), a row repeated field for field `invalid-row`; those rows are skipped and the
+exit code is 1. A spec's warnings about outputs (`Diagnostic.quantities`) that no row compares, directly or through
+what a compared quantity was computed from, are held back and counted (`UserSink.hidden`; docs/validate.md). The
+summary (`user_summary`) is over all compared rows: median |error| with its 95% cluster-bootstrap interval
+(`median_interval`; a cluster is one figure, spec file and quantity path: `user_cluster_key`), the share within
+10%, median signed error, worst row.
 """
 from __future__ import annotations
 
@@ -436,7 +439,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from dsl.diagnostics import Code
+from dsl.diagnostics import WARNING, Code, Sink
 from dsl.spec_builder import Block, Field, FromImport, Let, Module, Name, Number, Param
 from dsl.spec_builder import Name as Ref, Quantity as Q     # the row planners' short names for spec values
 
@@ -1198,9 +1201,12 @@ def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dic
         raise ValueError("the file is empty: a header line naming the columns is needed") from None
     except csv.Error as exc:
         raise ValueError(f"the header line cannot be read: {exc}") from None
+    if not any(header):
+        raise ValueError("the first line is empty: it must be the header line naming the columns")
     missing = columns - set(header)
-    if missing:
-        raise ValueError(f"missing columns {', '.join(sorted(missing))}")
+    if missing:                 # (the header as read: a `;` or tab separator, or capitals, show at once)
+        raise ValueError(f"missing columns {', '.join(sorted(missing))} (the header line reads "
+                         f"`{source.line_text(1)[:120]}`; columns are separated by commas, names in lower case)")
     twice = sorted({h for h in header if h in columns and header.count(h) > 1})
     if twice:                   # a row would keep the last one's value and point at the first's column
         raise ValueError(f"the header names {', '.join(twice)} more than once")
@@ -1224,6 +1230,8 @@ def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dic
             why = f"the row has {len(fields)} fields; the header has {len(header)}"
             if last > first and any("\n" in f for f in fields):
                 why += f" (a quote opened on this line is closed only on line {last}, or never)"
+            elif source.line_text(first).count('"') % 2:
+                why += " (a quote opened on this line is never closed)"
             _row_problem(sink, source, first, why)
             continue
         rows.append((first, dict(zip(header, fields))))
@@ -2133,17 +2141,70 @@ def user_summary(rows: list[UserRow]) -> dict:
     return error_stats([r.error for r in kept], kept, [user_cluster_key(r) for r in kept])
 
 
-def run_user(path: str) -> tuple[list[UserRow], object]:
-    """Compare user measurements with spec outputs (module docstring). Returns (compared rows, diagnostics)."""
-    from dsl.diagnostics import Sink, suggest
+class UserSink(Sink):
+    """The diagnostics of a `--user` run (`run_user`), and `hidden`: the warnings about outputs that no row
+    compares (`Diagnostic.quantities` naming none of the compared quantities nor any quantity those were computed
+    from), held back so that a file comparing tokens/s does not bury its own problems under a warning for every
+    $/Mtok its specs cannot price. `--all-diagnostics` shows them; the CLI counts them in one line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: list = []
+
+
+def _read_closure(graph, paths) -> set[str]:
+    """`paths` and every quantity their evaluation read, transitively (`Node.deps`, recorded by the evaluator)."""
+    nodes = graph.nodes
+    seen: set[str] = set()
+    todo = list(paths)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        node = nodes.get(path)
+        if node is not None:
+            todo.extend(node.deps)
+    return seen
+
+
+def _spec_diagnostics(results, spec_sink, compared: set[str]) -> tuple[list, list]:
+    """(shown, hidden): one spec's diagnostics for rows that compare the quantities `compared`. Hidden is a
+    warning about outputs (its `quantities`) none of which a compared quantity is or was computed from. All are
+    shown when the spec has errors (its rows are refused), and when a compared quantity could not be computed
+    and no warning names it (any warning may say why: its reads are not recorded)."""
+    items = spec_sink.items
+    about = [d for d in items if d.quantities and d.severity == WARNING]
+    if results is None or spec_sink.has_errors() or not about:
+        return list(items), []
+    named = {q for d in about for q in d.quantities}
+    if any(q not in results.values and q in results.graph.nodes and q not in named
+           for q in compared):
+        return list(items), []
+    read = _read_closure(results.graph, compared)
+    hide = {id(d) for d in about if read.isdisjoint(d.quantities)}
+    return [d for d in items if id(d) not in hide], [d for d in items if id(d) in hide]
+
+
+def _key(diag) -> tuple:
+    return diag.code, diag.message, diag.span
+
+
+def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], UserSink]:
+    """Compare user measurements with spec outputs (module docstring). Returns (compared rows, diagnostics); the
+    diagnostics hold back, in `hidden`, the warnings about outputs no row compares (`UserSink`), unless
+    `all_diagnostics`."""
+    from dsl.diagnostics import suggest
     from dsl.units import UnitError, parse_unit
 
     from . import evaluate_files
 
-    sink = Sink()
+    sink = UserSink()
     table, source = _read_table(path, USER_COLUMNS, sink)
     base = os.path.dirname(os.path.abspath(path))
-    evaluated: dict[str, object] = {}
+    evaluated: dict[str, tuple] = {}              # spec file -> (Results or None, its Sink)
+    compared: dict[str, set[str]] = {}            # spec file -> the quantities its rows name
+    first_line: dict[tuple, int] = {}             # a row's fields -> the line that gave them first
     out: list[UserRow] = []
     for line, data in table:
         columns = _field_columns(source.line_text(line))
@@ -2153,14 +2214,27 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             col, width = columns[header.index(name)] if header.index(name) < len(columns) else (0, 1)
             _row_problem(sink, source, line, why, code, col, width)
 
+        fields = tuple(v.strip() for v in data.values())
+        if fields in first_line:                # pasted twice: one measurement must not count twice
+            _row_problem(sink, source, line, f"the row repeats line {first_line[fields]} field for field: a "
+                         "measurement counts once (a second measurement that agrees needs a column, such as a "
+                         "note or a date, that tells the two apart)")
+            continue
+        first_line[fields] = line
         spec = data["spec"].strip()
         quantity = data["quantity"].strip()
         if not spec or not quantity:
             at("spec" if not spec else "quantity", "the row names no spec" if not spec else "the row names no quantity")
             continue
-        value = _number(data["measured"])
-        if value is None or not math.isfinite(value) or value == 0:
-            at("measured", f"measured value `{data['measured']}` is not a finite number other than 0")
+        text = data["measured"].strip()
+        value = _number(text)
+        if value is None:
+            at("measured", f"measured value `{text}` is not a number (write a plain number such as 1500 or 1.5e3: "
+                           "no thousands separators, the unit in the `unit` column)")
+            continue
+        if not math.isfinite(value) or value == 0:
+            at("measured", f"measured value `{text}` is " + ("0: the relative error to 0 is not defined"
+                                                              if value == 0 else "not finite"))
             continue
         unit_text = data["unit"].strip() or "1"
         try:
@@ -2170,34 +2244,46 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             at("unit", f"unknown unit `{unit_text}`" + (f" (did you mean `{hint}`?)" if hint else ""),
                Code.UNKNOWN_UNIT)
             continue
-        spec_path = spec if os.path.isabs(spec) else os.path.join(base, spec)
+        spec_path = os.path.normpath(spec if os.path.isabs(spec) else os.path.join(base, spec))
+        if not os.path.isfile(spec_path):
+            at("spec", f"spec file `{spec}` " + ("is not a file" if os.path.exists(spec_path) else "does not exist")
+                       + f" ({spec_path}; a spec is named relative to the CSV's folder)", Code.FILE_UNREADABLE)
+            continue
+        if not spec_path.endswith(".factory"):  # (this CSV named by mistake: a syntax error on every line)
+            at("spec", f"spec `{spec}` is not a .factory file")
+            continue
         if spec_path not in evaluated:
             results, spec_sink = evaluate_files([spec_path])
-            for src in spec_sink.sources.values():
-                sink.add_source(src)
-            for diag in spec_sink.items:
-                sink.report(diag)
-            evaluated[spec_path] = results if results is not None and not spec_sink.has_errors() else None
-        results = evaluated[spec_path]
+            evaluated[spec_path] = (results if results is not None and not spec_sink.has_errors() else None,
+                                    spec_sink)
+            compared[spec_path] = set()
+        results = evaluated[spec_path][0]
         if results is None:
-            at("spec", f"spec `{spec}` does not evaluate (see its diagnostics)")
+            at("spec", f"spec `{spec}` has errors (shown at their own lines): its rows are not compared")
+            continue
+        node = results.graph.nodes.get(quantity)
+        if node is not None:
+            compared[spec_path].add(quantity)
+        if quantity not in results.values and node is not None:
+            at("quantity", f"`{quantity}` has no value in `{spec}`: it could not be computed (the spec's warnings "
+                           "say why)")
             continue
         if quantity not in results.values or not isinstance(results.values[quantity], np.ndarray):
             close = suggest(quantity, [k for k, v in results.values.items() if isinstance(v, np.ndarray)])
             at("quantity", f"`{quantity}` is not a quantity of `{spec}`" + (f" (did you mean `{close}`?)" if close
                                                                              else ""), Code.UNKNOWN_NAME)
             continue
-        si = results.units.get(quantity, "1")
+        si = results.units.get(quantity) or "1"            # ("" for a plain number, as a PUE)
         qdim = parse_unit(si).dim
-        node = results.graph.nodes.get(quantity)
         point = node is not None and node.display == "temp"     # a temperature point (degC or K both read)
         if unit.dim == qdim and unit.point and not point:
             at("unit", f"unit `{unit_text}` is a temperature point; `{quantity}` is a temperature difference: "
                        f"write it in K", Code.UNIT_MISMATCH)
             continue
         if unit.dim != qdim:
-            at("unit", f"unit `{unit_text}` is {_dimension(unit.dim)}; `{quantity}` is {_dimension(qdim)} "
-                       f"(SI unit {si})", Code.UNIT_MISMATCH)
+            at("unit", (f"unit `{unit_text}` is {_dimension(unit.dim)}" if data["unit"].strip() else
+                        "the row gives no unit") + f"; `{quantity}` is {_dimension(qdim)} (SI unit {si})",
+               Code.UNIT_MISMATCH)
             continue
         values = np.asarray(results.values[quantity], dtype=float).ravel()
         if values.size != 1:
@@ -2210,11 +2296,24 @@ def run_user(path: str) -> tuple[list[UserRow], object]:
             continue
         measured = unit.to_si(value)
         if measured * float(values[0]) < 0:         # predicted / measured - 1 means nothing across zero
-            at("measured", f"measured value `{data['measured']}` {unit_text} and the prediction "
+            at("measured", f"measured value `{text}` {unit_text} and the prediction "
                            f"{float(values[0]):.6g} {si} have opposite signs: the relative error is not defined")
             continue
-        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", ""),
-                           os.path.normpath(spec_path)))
+        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", ""), spec_path))
+    held: list = []
+    for spec_path, (results, spec_sink) in evaluated.items():
+        for src in spec_sink.sources.values():
+            sink.add_source(src)
+        shown, hidden = ((spec_sink.items, []) if all_diagnostics else
+                         _spec_diagnostics(results, spec_sink, compared[spec_path]))
+        for diag in shown:
+            sink.report(diag)
+        held.extend(hidden)
+    seen = {_key(d) for d in sink.items}
+    for diag in held:                           # once each, and none that another spec's rows show
+        if _key(diag) not in seen:
+            seen.add(_key(diag))
+            sink.hidden.append(diag)
     return out, sink
 
 
@@ -2226,7 +2325,8 @@ def render_user(rows: list[UserRow]) -> str:
     s = user_summary(rows)
     lines.append("")
     if s["count"]:
-        lines.append(f"user: {s['count']} rows compared, " + stats_text(s, "spec quantities", s["worst_row"].quantity))
+        rows_text = f"{s['count']} row{'s' if s['count'] != 1 else ''}"
+        lines.append(f"user: {rows_text} compared, " + stats_text(s, "spec quantities", s["worst_row"].quantity))
     else:
         lines.append("user: no rows compared")
     return "\n".join(lines) + "\n"

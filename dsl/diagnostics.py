@@ -163,6 +163,10 @@ class Diagnostic:
     related: list[Related] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     help: str | None = None
+    # the computed quantities (dotted paths) the diagnostic is about, when it is about outputs (one that cannot be
+    # computed, a capex left incomplete); empty when it concerns the spec as a whole. `factory validate --user`
+    # shows such a warning only to a row that compares one of them or a quantity computed from one.
+    quantities: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         out: dict = {"severity": self.severity, "code": self.code, "message": self.message}

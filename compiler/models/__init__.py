@@ -166,8 +166,10 @@ def warn_unpriced(part, figure: str) -> None:
         if diag.code == Code.UNPRICED and diag.message == message and diag.span == inst.block.name_span:
             if note not in diag.notes and len(diag.notes) < 8:
                 diag.notes.append(note)
+            if figure not in diag.quantities:
+                diag.quantities.append(figure)
             return
-    sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note],
+    sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note], quantities=[figure],
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
 @dataclass(frozen=True)
 class Rule:
