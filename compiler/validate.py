@@ -331,6 +331,11 @@ Llama 3.1 405B 0.35, DeepSeek-R1 1.07; docs/accuracy.md "Dataset lengths, source
 compiler/models/inference.py kv_slots, _kv_room_wait). Not applied: with the engines' memory (binary capacities,
 KV_FRACTIONS) the B200 and H100 Mixtral caches hold more rows than the submitters ran, and every variant raised
 TTFT p50 above 10% (docs/accuracy.md "KV room in Server").
+FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
+activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
+the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
+activation quantization"). Not applied: the refit takes Blackwell FP4 e_c to the grid's top (1.0) and moves the
+held-out Blackwell 405B rows further out (docs/accuracy.md "FP4 activation quantization on Blackwell").
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
 length, `let prompt_length_cv` on the workload (the inference model's prompt queue and p99 TPOT read it; 1 when not
 known). Llama 2 70B (OpenOrca): the prompts run from 48 to 1,021 tokens with mean 222.33 (the HBFSim protocol file
@@ -1003,12 +1008,14 @@ MECHANISMS = {
     "engine_limits": (),               # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
     "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
     "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
+    "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
                        "engine_limits": ("offline", "server", "interactive"),
                        "kv_room": ("server",),
-                       "swiglu_kernel": ("offline", "server", "interactive")}
+                       "swiglu_kernel": ("offline", "server", "interactive"),
+                       "fp4_quantize": ("offline", "server", "interactive")}
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1597,6 +1604,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
     if scenario in mechanisms["swiglu_kernel"]:      # measured, not applied (GEMM_SWIGLU above)
         row.lets["swiglu_kernel"] = 1.0              # the separate SiLU-and-multiply kernel where it runs
+    if scenario in mechanisms["fp4_quantize"]:       # measured, not applied ("FP4 activation quantization")
+        row.lets["fp4_quantize_kernels"] = 1.0       # NVFP4 GEMM inputs' quantize kernels (0 bytes off FP4)
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")

@@ -2002,6 +2002,62 @@ def test_swiglu_kernel_by_hand() -> None:
     assert v["s.on.tpot"][0] > v["s.fused.tpot"][0]
 
 
+def test_fp4_quantize_kernels_by_hand() -> None:
+    """The kernels TensorRT-LLM's NVFP4 flow runs beside the FP4 GEMMs for the inputs no norm writes quantized
+    (`let fp4_quantize_kernels = 1`; module docstring "FP4 activation quantization"; docs/accuracy.md "FP4
+    activation quantization on Blackwell"): the attention output's quantize for the O GEMM and the SiLU-and-multiply
+    and its quantize for the down GEMM. Llama 2 70B (80 layers, h = D = 8,192, kv = 2,048, 68,976,648,192
+    parameters), FP4 (NVFP4: q = 0.5 + 1/16 = 0.5625 bytes a value), tp 1 x pp 1, 900 sequences of 222.33 + 294.45
+    tokens on a B200 (8 TB/s):
+
+        f = 28,939.3 (test_swiglu_kernel_by_hand)
+        bytes   attention output (a + q) D = 2.5625 x 8,192 = 20,992
+                SiLU-and-multiply 3 a f = 6 f, its quantize (a + q) f = 2.5625 f: 8.5625 f = 247,793.1
+                268,785.1 B a token and layer
+        time    x 80 layers = 21.50 MB at 8 TB/s x 3.02 / 3.35 = 7.212 TB/s: 2.9816 us a token
+        step    T = 900 x (1 + 222.33 / 294.45) = 1,579.6 tokens: 4.710 ms;  prefill 222.33 tokens: 0.6629 ms
+
+    Laws: 0 off FP4 (the same let on an FP8 H200 row moves nothing), 0 with the switch off; it falls as 1 / tp;
+    with `swiglu_kernel` 1 the SwiGLU bytes are counted once (the sum is the same); a MoE model's routed experts
+    are left out (f of the dense parameters); the step's terms still add up to the TPOT."""
+    h, D, kv, L, A = 8192.0, 8192.0, 2048.0, 80.0, 68976648192.0
+    f = (A / L - h * (2 * D + kv)) / (3 * h)
+    q = 0.5 + 1 / 16
+    col = lambda *xs: (np.array([x]) for x in xs)                                  # noqa: E731
+    got = M.fp4_quantize_bytes(*col(h, D, kv, L, A, 1.0, 0.5625))
+    assert got[0] == pytest.approx((2 + q) * D + (3 * 2 + 2 + q) * f, rel=1e-12)
+    assert got[0] == pytest.approx(268785.1, rel=1e-6)
+    assert M.fp4_quantize_bytes(*col(h, D, kv, L, A, 4.0, 0.5625))[0] == pytest.approx(got[0] / 4, rel=1e-12)
+    assert M.fp4_quantize_bytes(*col(h, D, kv, L, A, 1.0, 1.0))[0] == 0.0            # FP8 weights: nothing
+    assert M.fp4_quantize_bytes(*col(h, D, kv, L, A, 1.0, 2.0))[0] == 0.0            # bf16: nothing
+    counted = M.fp4_quantize_bytes(*col(h, D, kv, L, A, 1.0, 0.5625, 1.0))           # SwiGLU counted elsewhere
+    assert counted[0] == pytest.approx((2 + q) * D, rel=1e-12)
+    assert counted[0] + M.swiglu_kernel_bytes(*col(h, D, kv, L, A, 1.0, 0.5625))[0] == pytest.approx(got[0], rel=1e-12)
+    dense_only = M.fp4_quantize_bytes(*col(h, D, kv, L, h * (2 * D + kv) * L, 1.0, 0.5625))
+    assert dense_only[0] == pytest.approx((2 + q) * D, rel=1e-12)                 # no dense FFN: no SwiGLU
+    per_token = L * got[0] / (8e12 * 3.02 / 3.35)
+    assert per_token == pytest.approx(2.9816e-6, rel=1e-4)
+    imports = "from systems import DGX_B200, DGX_H200\nfrom models import Llama2_70B\n"
+    fields = dict(model="Llama2_70B", accelerators=8, kv_precision='"fp8"', tp=1, pp=1, batch=900,
+                  input_tokens="222.33 tok", output_tokens="294.45 tok")
+    fp4 = dict(fields, system="DGX_B200", precision='"fp4"')
+    fp8 = dict(fields, system="DGX_H200", precision='"fp8"')
+    v = run(spec(workload("on", **fp4, **{"let fp4_quantize_kernels": 1})
+                 + workload("both", **fp4, **{"let fp4_quantize_kernels": 1, "let swiglu_kernel": 1})
+                 + workload("off", **fp4) + workload("fp8on", **fp8, **{"let fp4_quantize_kernels": 1})
+                 + workload("fp8off", **fp8), imports))
+    T = 900 * (1 + 222.33 / 294.45)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(T * per_token, rel=1e-6)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(4.710e-3, rel=1e-3)
+    assert v["s.on.detail.prefill_elementwise_time"][0] == pytest.approx(222.33 * per_token, rel=1e-6)
+    assert v["s.both.detail.decode_elementwise_time"][0] == pytest.approx(T * per_token, rel=1e-9)
+    assert v["s.off.detail.decode_elementwise_time"][0] == 0.0
+    assert v["s.fp8on.detail.decode_elementwise_time"][0] == 0.0
+    assert v["s.fp8on.tpot"][0] == v["s.fp8off.tpot"][0]
+    assert v["s.on.tpot"][0] == pytest.approx(_step_from_terms(v, "s.on"), rel=1e-9)   # the step's terms add up
+    assert v["s.on.tpot"][0] > v["s.off.tpot"][0]
+
+
 def test_serial_context_chunks_by_hand() -> None:
     """TensorRT-LLM's C++ runtime keeps a context request in flight with its micro-batch (`serial_context_chunks`
     1): over n = pp stages a prompt longer than a micro-batch's room advances one chunk a cycle, so the prompt queue

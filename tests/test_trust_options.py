@@ -191,6 +191,7 @@ INFERENCE_IDLE = [
     # the SwiGLU switches where nothing counts the kernel, or where every elementwise kernel is counted already
     ("offline", "let gemm_swiglu = 1", ""),
     ("offline", "let swiglu_kernel = 1", "  let elementwise_kernels = 1\n"),
+    ("offline", "let fp4_quantize_kernels = 1", "  let elementwise_kernels = 1\n"),
     # the ADP balancer on a dense model
     ("server", "let adp_balance = 1", ""),
 ]
@@ -507,7 +508,8 @@ def test_every_no_effect_warning_leaves_every_output_as_it_was() -> None:
     lets = ["let kv_room_wait = 1", "let whole_prompts = 1", "let batch_window = 0.3 s", "let scheduler_steps = 9",
             "let prompt_length_cv = 2", "let row_averaging = 0.5", "let first_token_delay = 1",
             "let serial_context_chunks = 1", "let output_length_cv = 0.8", "let kv_length_biased = 1",
-            "let gemm_swiglu = 1", "let swiglu_kernel = 1", "let adp_balance = 1"]
+            "let gemm_swiglu = 1", "let swiglu_kernel = 1", "let adp_balance = 1",
+            "let fp4_quantize_kernels = 1"]
     models = [("Llama2_70B", "DGX_H200", ""), ("DeepSeek_R1", "DGX_B200", '  precision = "fp4"\n  ep = 8\n')]
     auxes = ["", "  let elementwise_kernels = 1\n", "  let whole_prompts = 1\n  let output_length_cv = 0.5\n",
              "  pp = 1\n  let kv_length_biased = 1\n"]

@@ -761,6 +761,24 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output
 
 
+def test_fp4_quantize_is_measured_not_applied() -> None:
+    """MECHANISMS "fp4_quantize" (docs/accuracy.md "FP4 activation quantization on Blackwell"): not applied, so no
+    row carries `fp4_quantize_kernels` and the model's default is 0 (today's step); `--with fp4_quantize` gives the
+    let to every Offline, Server and Interactive row (the model counts the kernels only where the GEMMs are NVFP4)."""
+    import compiler.validate as V
+    from compiler.models import inference as M
+    assert V.MECHANISMS["fp4_quantize"] == () and M.fp4_quantize_kernels.value == 0.0
+    assert V.MECHANISM_SCENARIOS["fp4_quantize"] == ("offline", "server", "interactive")
+    base = {"round": "inference-v5.0", "benchmark": "llama2-70b-99", "accelerator": "NVIDIA B200-SXM-180GB",
+            "num_accelerators": "8", "metric": "throughput", "value": "98000", "unit": "Tokens/s", "system": "",
+            "source": ""}
+    for scenario in ("Offline", "Server"):
+        off, on = Row(1, {**base, "scenario": scenario}), Row(2, {**base, "scenario": scenario})
+        V.plan(off)
+        V.plan(on, V.mechanisms_with(on=("fp4_quantize",)))
+        assert "fp4_quantize_kernels" not in off.lets and on.lets["fp4_quantize_kernels"] == 1.0
+
+
 def test_the_edge_llama3_1_8b_is_the_datacenter_workload() -> None:
     """MLPerf's edge `llama3_1-8b-edge` serves the same model on a 5,000-sample subset of the same evaluation set
     (BENCHMARK_NAMES): its Offline row plans exactly the workload of the datacenter benchmark's row on the same

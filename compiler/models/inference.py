@@ -188,6 +188,29 @@ E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + k
     and sampling (vocabulary x 4 bytes per decoded row, not per layer), the GEMMs' own activation reads and
     writes (inside their roofline).
 
+FP4 activation quantization (`let fp4_quantize_kernels = 1`, 0 by default: docs/accuracy.md "FP4 activation
+quantization on Blackwell"; `fp4_quantize_bytes`) [P/D]. An NVFP4 GEMM multiplies FP4 weights by FP4 activations
+(W4A4: NVIDIA's MLPerf Llama checkpoints, "The precision each GEMM ... runs at" in docs/accuracy.md), so every
+input of an FP4 GEMM is quantized first: read the bf16 activation, write E2M1 values and an E4M3 scale per 16 in
+the GEMM's swizzled scale layout (q = 0.5 + 1/16 bytes a value). TensorRT-LLM's TensorRT flow, which NVIDIA's
+MLPerf v5.0 Blackwell harness builds (`gemm_plugin` fp4, `norm_quant_fusion` enable, `use_fp8_context_fmha`
+enable; `fuse_fp4_quant` and `gemm_swiglu_plugin` not set: ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/
+llama2-70b/Server/__init__.py and configs/llama3_1-405b, 2025 [P]): FP4Linear / FP4RowLinear take a pre-quantized
+(values, scales) pair where the RMSNorm wrote one (QKV and gate-up: `norm_quant_fusion`), else call
+quantize_to_fp4_tensor, a separate kernel, before fp4_gemm (O and down: the attention output and the SwiGLU
+product) (github.com/NVIDIA/TensorRT-LLM/blob/main/tensorrt_llm/quantization/layers.py; the fused SwiGLU GEMM plugin
+"only supports fp8", tensorrt_llm/layers/mlp.py FusedGatedMLP, read 2026-12 [P]). So per token and layer a chip
+moves, beside the matmuls,
+    b_q4 = [(a + q) D + 3 a f + (a + q) f] / tp     attention-output quantize, SiLU-and-multiply, its quantize
+at the copy rate e_copy (Elementwise work, above: the same terms, counted alone), in the decode step for all T
+tokens and in the prefill for its I (decode_elementwise_time, prefill_elementwise_time). On Hopper FP8 engines the
+same inputs are written FP8 by fused epilogues (`gemm_swiglu_plugin` fp8 in NVIDIA's v5.0 Hopper configs), so
+nothing is counted off FP4. f is the dense layers' (the routed experts' activation and quantization are inside
+the MoE module's measured fixed time). Scale layout: the quantize kernel writes the swizzled layout itself (the
+fp4_gemm plugin takes its scales as written), no separate pass [P]. Llama 2 70B tp 1 on a B200: 268,785 bytes a
+token and layer, 2.98 us a token (the GEMMs: ~16.7 us at e_c 0.92, so +18% a token). Validate: MECHANISMS
+"fp4_quantize", measured, not applied (the refit takes Blackwell FP4 e_c to the grid's top, 1.0).
+
 Context attention kernel (`context_attention_efficiency`; docs/accuracy.md "The cost of the prompt") [D from S/P]. A
 prompt's causal attention runs in a fused kernel (TensorRT-LLM's context FMHA, in FP8 where the checkpoint is FP8 or
 NVFP4: trtllm-bench's engine build sets `use_fp8_context_fmha` then, NVIDIA/TensorRT-LLM tensorrt_llm/bench/build/
@@ -900,6 +923,15 @@ swiglu_kernel = Assumption(
     "issues: Fused Matmul + Gated-SiLU': `use_fused_mlp` alone runs one GEMM then a separate SwiGLU kernel [P]). "
     "0: not counted "
     "(the fitted factors absorbed it; docs/accuracy.md 'Hopper Llama 2 70B, v4.1 against v5.0')", range=SWITCH)
+fp4_quantize_kernels = Assumption(
+    "fp4_quantize_kernels", 0.0, "1",
+    "1 counts, where `elementwise_kernels` is 0 and the GEMMs take NVFP4 activations (FP4 weights), the kernels "
+    "TensorRT-LLM's NVFP4 flow runs beside the matmuls for the inputs no norm writes quantized: the attention "
+    "output's quantize (a + q) D, the SiLU-and-multiply 3 a f and its quantize (a + q) f bytes per token and layer, "
+    "over tp (module docstring, 'FP4 activation quantization'; NVIDIA/TensorRT-LLM tensorrt_llm/quantization/"
+    "layers.py FP4RowLinear.forward, quantize_to_fp4_tensor before fp4_gemm; tensorrt_llm/layers/mlp.py "
+    "FusedGatedMLP: the fused SwiGLU GEMM plugin 'only supports fp8'; read 2026-12 [P]). 0: not counted (today's "
+    "model; docs/accuracy.md 'FP4 activation quantization on Blackwell')", range=SWITCH)
 adp_balance = Assumption(
     "adp_balance", 0.0, "1",
     "1: the attention-data-parallel ranks start their contexts together (TensorRT-LLM's ADP balancer, "
@@ -1287,6 +1319,7 @@ class Load:
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
     swiglu_kernel: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([swiglu_kernel.value]))
+    fp4_quantize: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([fp4_quantize_kernels.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     single_stream: bool = False
@@ -1522,6 +1555,24 @@ def _quantized_inputs(weight_bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.where(w <= 1.0 + 1e-9, 1.0, 0.0), np.where(w < 0.75, NVFP4_VALUE_BYTES, 1.0)
 
 
+def fp4_quantize_bytes(h, D, kv, L, dense_active, tp, weight_bytes, swiglu_counted=0.0) -> np.ndarray:
+    """HBM bytes per token and layer, on one chip, of the kernels TensorRT-LLM's NVFP4 flow runs for the GEMM inputs
+    that no norm writes quantized (module docstring, "FP4 activation quantization"): the attention output's
+    quantize for the O GEMM, (a + q) D, and the SwiGLU MLP's SiLU-and-multiply and its quantize for the down GEMM,
+    3 a f + (a + q) f (swiglu_kernel_bytes, left out where `swiglu_counted` 1 already counts it), over tp; q = 0.5 +
+    1/16 (an NVFP4 value and its E4M3 scale's share). Only where the weights are NVFP4 (weight_bytes < 0.75; 0
+    elsewhere). f from the dense active parameters (a MoE model's routed experts run in the MoE module, whose
+    measured fixed time holds their activation and quantization). Llama 2 70B at tp 1 (f = 28,939.3): (2.5625 x
+    8,192 + 8.5625 x 28,939.3) = 268,785 bytes a token and layer, 21.5 MB a token over 80 layers, 2.98 us on a B200 at
+    8 TB/s x 3.02 / 3.35 (tests/test_inference.py)."""
+    a = ACTIVATION_BYTES
+    quant, q = _quantized_inputs(weight_bytes)
+    fp4 = np.where(np.asarray(weight_bytes, dtype=float) < 0.75, 1.0, 0.0) * quant
+    swiglu = (1 - np.asarray(swiglu_counted, dtype=float)) * swiglu_kernel_bytes(h, D, kv, L, dense_active, tp,
+                                                                                  weight_bytes)
+    return fp4 * ((a + q) * D / tp + swiglu)
+
+
 def elementwise_bytes(h, D, kv, L, active, tp, weight_bytes, kv_bytes, swiglu_in_gemm=0.0) -> np.ndarray:
     """HBM bytes one chip's memory-bound kernels move per token and layer of a forward pass (module docstring,
     "Elementwise work"), from the model's columns (hidden h, attention width D, KV width, layers L, active
@@ -1640,7 +1691,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     el_all = _col(load.elementwise)
     el_layer = ((el_all * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb, _col(load.gemm_swiglu))
                  + (1 - el_all) * _col(load.swiglu_kernel) * (1 - _col(load.gemm_swiglu))
-                 * swiglu_kernel_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w))
+                 * swiglu_kernel_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w)
+                 + (1 - el_all) * _col(load.fp4_quantize)          # NVFP4 inputs' quantize kernels (FP4 only)
+                 * fp4_quantize_bytes(h, D, _col(arch.kv_width), L, A_dense, tp, w,
+                                      np.maximum(_col(load.swiglu_kernel), _col(load.gemm_swiglu))))
                 / el_rate)                                        # s per token and layer (0: not counted)
     # expert parallelism over d attention ranks (module docstring): the all-to-all's remote copies of a token
     # (the expected distinct other ranks among its k_act experts) and its bytes each way (dispatch at the
@@ -2983,6 +3037,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
         gemm_swiglu=ctx.get("gemm_swiglu", gemm_swiglu),
         swiglu_kernel=ctx.get("swiglu_kernel", swiglu_kernel),
+        fp4_quantize=ctx.get("fp4_quantize_kernels", fp4_quantize_kernels),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
@@ -3238,7 +3293,9 @@ DECODE_TERMS = {
                                "/ tp bytes per token and layer on a chip (the norms replicated over tp), e_copy "
                                "3.02 / 3.35, with elementwise_kernels 1 (gemm_swiglu 1: without the SwiGLU terms); "
                                "swiglu_kernel 1 alone: b_el = [3 a f + (a + q) f] / tp, the SwiGLU kernel only; "
-                               "0 otherwise",
+                               "fp4_quantize_kernels 1 on NVFP4 weights: + [(a + q) D + 3 a f + (a + q) f] / tp "
+                               "(f of the dense layers), the attention output's and the SwiGLU product's NVFP4 "
+                               "quantize and the SwiGLU kernel; 0 otherwise",
     "layer_latency_time": "layers * layer_latency: fixed kernel and synchronization time per step "
                           "(SRAM-only chips: layer_latency = 5 dependent GEMM stages x sram_stage_latency)",
 }
