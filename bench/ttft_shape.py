@@ -40,8 +40,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from compiler import validate as V  # noqa: E402
-from compiler.models import inference as M  # noqa: E402
+from compiler import validate as V
+from compiler.models import inference as M
 
 CALIBRATION = ROOT / "reference" / "mlperf_calibration.csv"
 PERCENTILES = ROOT / "reference" / "mlperf_ttft_percentiles.csv"
@@ -84,7 +84,7 @@ SWEPT = (("llama2-70b-99", "H200-SXM"), ("llama2-70b-99", "B200"), ("llama2-70b-
 
 def sweep() -> None:
     """The model's TPOT mean, TTFT p50 and p99 as the offered load rises, against the measured runs."""
-    measured = list(csv.DictReader(open(PERCENTILES)))
+    measured = read_csv(PERCENTILES)
     offered = V.measured_loads
 
     def one(r: V.Row, bench: str, chip: str) -> bool:
@@ -124,11 +124,16 @@ def sweep() -> None:
                   f"{t50:6.0f} {t99:6.0f}  p99/p50 {t99 / t50:.2f}  {m['system'][:44]}")
 
 
+def read_csv(path: Path) -> list[dict]:
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
 def main() -> None:
     if "--sweep" in sys.argv[1:]:
         sweep()
         return
-    measured = {r["source"]: r for r in csv.DictReader(open(PERCENTILES))}
+    measured = {r["source"]: r for r in read_csv(PERCENTILES)}
     rows, _ = V.run(str(CALIBRATION))
     p99 = {source(r): r for r in rows if r.category == "TTFT p99" and np.isfinite(r.predicted)}
     p50 = {source(r): r for r in rows if r.category == "TTFT p50"}
@@ -137,10 +142,10 @@ def main() -> None:
     for src, row in p99.items():
         m = measured[src[0]]
         ms = {k: float(m[f"ttft_{k}_ms"]) / 1e3 for k in ("p50", "p90", "p99", "p99.9")}
-        points.append(dict(group=group(row.data["benchmark"]), round=row.data["round"][-4:], m=ms,
-                           p={"p50": p50[src].predicted, "p90": read["0.9"][src].predicted, "p99": row.predicted,
-                              "p99.9": read["0.999"][src].predicted},
-                           rho=read["rho"][src].predicted))
+        points.append({"group": group(row.data["benchmark"]), "round": row.data["round"][-4:], "m": ms,
+                       "p": {"p50": p50[src].predicted, "p90": read["0.9"][src].predicted, "p99": row.predicted,
+                             "p99.9": read["0.999"][src].predicted},
+                       "rho": read["rho"][src].predicted})
     med = st.median
 
     def ratios(title, key):
@@ -155,7 +160,7 @@ def main() -> None:
         for k in sorted(groups):
             v = groups[k]
 
-            def pair(f):
+            def pair(f, v=v):
                 return f"{med(f(x['m']) for x in v):5.2f} {med(f(x['p']) for x in v):6.2f}"
             within = sum(abs(x["p"]["p99"] / x["m"]["p99"] - 1) <= 0.10 for x in v)
             print(f"{k:30} {len(v):4d} | {pair(lambda d: d['p90'] / d['p50'])} | "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,15 @@ import pytest
 from compiler import validate as V
 
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = list(csv.DictReader(open(ROOT / "reference" / "mlperf_ttft_percentiles.csv")))
-CALIBRATION = list(csv.DictReader(open(ROOT / "reference" / "mlperf_calibration.csv")))
+
+
+def _read(name: str) -> list[dict]:
+    with open(ROOT / "reference" / name) as f:
+        return list(csv.DictReader(f))
+
+
+ROWS = _read("mlperf_ttft_percentiles.csv")
+CALIBRATION = _read("mlperf_calibration.csv")
 TTFT = ("min", "p50", "p90", "p95", "p97", "p99", "p99.9", "max")
 TPOT = ("p50", "p90", "p99", "p99.9")
 
@@ -44,10 +52,10 @@ def test_quantiles_never_fall_and_the_limits_are_the_benchmarks(row) -> None:
     (compiler/validate.py SERVING, scenario Server or its interactive variant); a run completes at most the
     samples it was sent."""
     ttft = [_ms(row, f"ttft_{k}") for k in TTFT]
-    assert all(b >= a for a, b in zip(ttft, ttft[1:])), ttft
+    assert all(b >= a for a, b in pairwise(ttft)), ttft
     assert ttft[0] <= _ms(row, "ttft_mean") <= ttft[-1]
     tpot = [_ms(row, f"tpot_{k}") for k in TPOT]
-    assert all(b >= a for a, b in zip(tpot, tpot[1:])), tpot
+    assert all(b >= a for a, b in pairwise(tpot)), tpot
     bench, interactive = V._benchmark(row["benchmark"])
     limits = V.SERVING[bench].limits["interactive" if interactive else "server"]
     assert _ms(row, "ttft_limit") == pytest.approx(1e3 * limits[0])
