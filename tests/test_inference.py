@@ -713,6 +713,37 @@ def test_whole_prompts_by_hand() -> None:
     assert one["ttft"][0, 0] > default["ttft"][0, 0]
 
 
+def test_ttft_quantile_at_any_q_by_hand() -> None:
+    """The prompt queue's TTFT law read at any quantile q (docs/accuracy.md "The TTFT distribution, measured"):
+    the tokens to clear are exponential, X_q = E[X] ln(1 / (1 - q)), so above its constant parts the TTFT's
+    quantiles keep the exponential's spacing: (T_99 - T_50) / (T_90 - T_50) = ln 50 / ln 5 = 2.4307 and
+    (T_99.9 - T_99) / (T_99 - T_90) = 1 wherever N_q = 1 step and no bound binds. The point of
+    test_whole_prompts_by_hand (E[X] = 210.526 tokens, N = 1, 15 ms + (X_q + 200) x 10 us chunked):
+        X_90 = 210.526 ln 10 = 484.755  -> T_90 = 21.8475 ms;   X_99.9 = 210.526 ln 1000 = 1,454.264 -> 31.5426 ms
+    whole prompts add the step's arrivals at their normal quantile, m + z_q sd (m = sd = 400 tokens), z from the
+    exact inverse away from the two reported quantiles (z_90 = 1.28155, z_99.9 = 3.09023):
+        T_90 = 15 + (484.755 + 400 + 1.28155 x 400) x 0.01 = 28.9738 ms;  T_99.9 = 45.9036 ms
+    The p50 and p99 stay those of the table (z_99 = 2.326), and the quantile rises with q."""
+    parts = tuple(np.array([v]) for v in (5e-3, 10e-3, 1e-5, 8000.0, 200.0, 1.0, math.inf, 0.0))
+    rho, cv = np.array([0.05]), np.array([1.0])
+    chunked = lambda q: float(M._budget_ttft(parts, None, rho, cv, q)[0])
+    whole = lambda q: float(M._budget_ttft(parts + (np.array([1.0]),), None, rho, cv, q)[0])
+    assert chunked(0.90) == pytest.approx(21.8475e-3, rel=1e-5)
+    assert chunked(0.999) == pytest.approx(31.5426e-3, rel=1e-5)
+    t50, t90, t99, t999 = (chunked(q) for q in (0.50, 0.90, 0.99, 0.999))
+    assert (t99 - t50) / (t90 - t50) == pytest.approx(math.log(50) / math.log(5), rel=1e-9)
+    assert (t999 - t99) / (t99 - t90) == pytest.approx(1.0, rel=1e-9)
+    assert whole(0.90) == pytest.approx(28.9738e-3, rel=1e-5)
+    assert whole(0.999) == pytest.approx(45.9036e-3, rel=1e-5)
+    assert whole(0.99) == pytest.approx(37.999e-3, rel=1e-4)          # the table's z_99 = 2.326, as before
+    assert M._normal_quantile(0.99) == 2.326 and M._normal_quantile(0.5) == 0.0
+    assert M._normal_quantile(0.9) == pytest.approx(1.281552, rel=1e-6)
+    qs = (0.1, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999)
+    for f in (chunked, whole):
+        values = [f(q) for q in qs]
+        assert all(b > a for a, b in zip(values, values[1:])), values
+
+
 @pytest.mark.parametrize("load", ["2000 tok/s", "8300 tok/s"])
 def test_a_batcher_never_brings_the_first_token_forward(load) -> None:
     """Holding requests back in a harness batcher cannot make a first token come sooner than the engine's own
