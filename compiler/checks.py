@@ -105,6 +105,42 @@ def check_values(ev, results) -> None:
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
 
 
+def let_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """Why no model may run on the `let` `node`, which a model has just read as `value` (`Context.get`), and in
+    which scenarios (a bool array over them), or None:
+    the figure it stands for (an assumption or option, `Evaluator.let_declared`, else the field it is named as)
+    has another dimension (the `unit-mismatch` of `_check_let_units`), or the value lies outside that figure's
+    range in some scenarios (the `out-of-range` of `_report`). The model is then not run on it
+    (`compiler.evaluate.Evaluator.refuse_let`): its outputs there, and every figure computed from them, are absent
+    with this reason, and the let's own error is the one diagnostic. The tests are those of `check_values`, so a let it
+    reports is one no model ran on, and one it passes ran."""
+    from dsl.units import parse_unit
+    from .ir import unit_of
+
+    figure = ev.let_declared.get(node.path)
+    fspec = _field_of(node) if figure is None and node.instance is not None \
+        and node.path.rpartition(".")[0] == node.instance.path else None
+    try:
+        want = parse_unit(figure.unit).dim if figure is not None else \
+            fspec.kind.dim if fspec is not None and field_range(fspec) is not None else None
+        have = parse_unit(unit_of(ev.lowering, node)).dim if want is not None else None
+    except (ValueError, KeyError):      # a unit not written as the language writes it (`J/(kg*K)`): range only
+        want = have = None
+    count = max(int(ev.graph.scenario_count), 1)
+    if want is not None and have != want:
+        return (f"not computed: `{node.path}` is in another unit than its model reads (the error at the let)",
+                np.ones(count, dtype=bool))
+    rng = _range_here(ev, node)
+    v = _per_scenario(np.asarray(value, dtype=float), count) if value.dtype.kind in "fiub" else None
+    if rng is None or v is None:
+        return None
+    finite = np.isfinite(v)
+    out = finite & _outside(rng[0], np.where(finite, v, 0.0))
+    if out.any():
+        return f"not computed: `{node.path}` is outside its range (the error at the let)", out
+    return None
+
+
 def _check_let_units(ev, results) -> set[str]:
     """A `let` a model reads for one of its assumptions or options (`Evaluator.let_declared`) is in that figure's
     dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and

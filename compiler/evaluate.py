@@ -56,6 +56,18 @@ class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
 
 
+class RefusedLet(EvalError):
+    """A model read a `let` that the figure it stands for refuses in every scenario (outside the figure's range,
+    or in another unit: `compiler.checks.let_refusal`): the model is not run on it. The output being computed is
+    absent in every scenario with `reason` (NaN, null in JSON), and so is every figure computed from it; the let's
+    own error, at its span, is the only diagnostic (`compiler.checks.check_values`). (Refused in some scenarios of
+    a sweep only: `Evaluator.refuse_let`.)"""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path)
+        self.reason = reason
+
+
 class _NeedValue(BaseException):
     """`path` must be evaluated before the node that asked for it, which it needed through `via` (the nodes
     being evaluated, outermost first); raised deep in the stack, handled by `Evaluator.demand`. A
@@ -155,6 +167,13 @@ class Evaluator:
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
         # a `let` a model read for one of its assumptions or options: its unit and range are checked (compiler.checks)
         self.let_declared: dict[str, Assumption | Option] = {}
+        # refused lets (`refuse_let`): a let a model read -> (why no model runs on it, in which scenarios) or None;
+        # the lets refused in some scenarios only; the workloads reading them -> those scenarios; the figures not
+        # computed there (a model that read a refused let, and all computed from it) -> (scenarios, why)
+        self.let_refusals: dict[tuple, tuple[str, np.ndarray] | None] = {}
+        self.refused_lets: dict[str, tuple[np.ndarray, str]] = {}
+        self.refusing: dict[str, tuple[np.ndarray, str]] = {}
+        self.refused: dict[str, tuple[np.ndarray, str]] = {}
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -313,11 +332,22 @@ class Evaluator:
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
                     self.check_count(node, value)
+            if (self.refused or self.refused_lets) and type(value) is np.ndarray and value.dtype.kind in "fiub":
+                self._refused_input(path, kind, read)
             if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
                     or value.dtype.kind != "f" or not math.isfinite(value[0]):
                 value = self._apply_absent(path, value, read)       # (not a finite scalar: the common case)
             values[path] = value
             node.deps = sorted(set(read)) if len(read) > 1 else read
+            return value
+        except RefusedLet as refused:
+            if kind != "model":
+                self.failed.add(path)
+                raise
+            # the model read a let its figure refuses: not run; absent everywhere, as is what is computed from it
+            self._declare_refused(path, self.scenario_mask(True), refused.reason)
+            value = values[path] = self._apply_absent(path, np.full(1, np.nan), read)
+            node.deps = sorted(set(read))
             return value
         except EvalError:
             self.failed.add(path)
@@ -355,10 +385,16 @@ class Evaluator:
     def scenario_mask(self, mask) -> np.ndarray:
         return np.broadcast_to(np.asarray(mask, dtype=bool).reshape(-1), (self.graph.scenario_count,)).copy()
 
-    def declare_absent(self, path: str, inst: Instance | None, mask, reason) -> None:
+    def declare_absent(self, path: str, inst: Instance | None, mask, reason, refusal: bool = False) -> None:
         """`path` has no value where `mask` holds, because `reason` (one text, or one per scenario); `inst` is
-        the workload that cannot run (None: the figure just does not exist there, no error)."""
+        the workload that cannot run (None: the figure just does not exist there, no error). A model of a workload
+        that read a `let` refused in some scenarios ran there on another value (`refuse_let`): what it declares
+        there is not said (those scenarios are absent for the refusal, `refusal`)."""
         mask = self.scenario_mask(mask)
+        if self.refusing and not refusal:
+            owner = inst if inst is not None else self._owner(path)
+            if owner is not None and owner.path in self.refusing:
+                mask &= ~self.refusing[owner.path][0]
         if not mask.any():
             return
         text = self._reason_text(mask, reason)
@@ -427,6 +463,53 @@ class Evaluator:
                 self.absent[path] = Absent(mask, first.reason, first.origin,
                                            tuple(r if m else "" for r, m in zip(first.reasons, mask)))
         return value
+
+    def _owner(self, path: str) -> Instance | None:
+        """The block of the quantity `path`, else (a model's intermediate term not made yet) of the model being
+        computed."""
+        node = dict.get(self.graph.nodes, path)
+        if node is None and self.stack:
+            node = dict.get(self.graph.nodes, self.stack[-1])
+        return node.instance if node is not None else None
+
+    def _declare_refused(self, path: str, mask: np.ndarray, reason: str) -> None:
+        self.declare_absent(path, None, mask, reason, refusal=True)
+        before = self.refused.get(path)
+        self.refused[path] = (mask if before is None else mask | before[0], reason)
+
+    def _refused_input(self, path: str, kind: str, read: list[str]) -> None:
+        """Where `path` read a figure left uncomputed for a refused `let` (or, a model, the let itself where it is
+        refused), it is absent for the same reason, whatever it computed from what it read (a comparison, a count, a
+        `where`, a clip turn a NaN into a plausible number): no figure is computed from a let its figure refuses."""
+        causes = [self.refused[p] for p in read if p in self.refused]
+        if kind == "model":
+            causes += [self.refused_lets[p] for p in read if p in self.refused_lets]
+        if causes:
+            self._declare_refused(path, np.logical_or.reduce([mask for mask, _ in causes]), causes[0][1])
+
+    def refuse_let(self, node: Node, value: np.ndarray, reader: Node | None) -> np.ndarray:
+        """The `let` `node` as the model `reader` being computed may read it (`value`, over the scenarios). Outside
+        the range of the figure it stands for, or in another unit (`compiler.checks.let_refusal`, found once per
+        let): in every scenario, `RefusedLet` (the model is not run); in some scenarios of a sweep, the model runs
+        on the let's value of its first scenario that is in range in place of the refused ones (a value the spec
+        gives), and what it computes there is absent (`_refused_input`), as is what its workload declares there."""
+        key = (node.path, node.path in self.let_declared)     # (the figure it stands for, if any, is known)
+        if key not in self.let_refusals:
+            from .checks import let_refusal
+            self.let_refusals[key] = let_refusal(self, node, value)
+        found = self.let_refusals[key]
+        if found is None:
+            return value
+        reason, mask = found
+        if mask.all():
+            raise RefusedLet(node.path, reason)
+        self.refused_lets[node.path] = (mask, reason)
+        owner = reader.instance if reader is not None else None
+        if owner is not None:
+            before = self.refusing.get(owner.path)
+            self.refusing[owner.path] = (mask if before is None else mask | before[0], reason)
+        flat = value.reshape(-1)
+        return np.where(mask, flat[np.flatnonzero(~mask)[0]], flat)
 
     def model_value(self, node: Node) -> np.ndarray:
         if self.quiet:
@@ -762,8 +845,12 @@ class Context:
                 value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
-            if isinstance(default, (Assumption, Option)) and ev.graph.nodes[path].kind == "let":
-                ev.let_declared[path] = default               # a spec's figure for an assumption or option
+            node = ev.graph.nodes[path]
+            if node.kind == "let":
+                if isinstance(default, (Assumption, Option)):
+                    ev.let_declared[path] = default           # a spec's figure for an assumption or option
+                if isinstance(value, np.ndarray):
+                    value = ev.refuse_let(node, value, self.node)   # no model runs on a let out of its range
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
@@ -806,6 +893,8 @@ class Context:
             value = np.asarray(value, dtype=float).reshape(-1)
             if absent is not None:
                 ev.declare_absent(path, self.inst, *absent)
+            if self.inst.path in ev.refusing:       # a term of a model run on a refused let's stand-in value
+                ev._declare_refused(path, *ev.refusing[self.inst.path])
             ev.values[path] = ev._apply_absent(path, value, [])
         ev._note_read(path)
         return ev.values[path]
@@ -1110,12 +1199,19 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
         span = limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
         return CheckResult(check.name, True, lim.message, span)
     # a limit that does not vary over the sweep holds or fails in every scenario alike
-    ok = np.broadcast_to(left <= right * (1 + 1e-9), (max(left.size, right.size, ev.graph.scenario_count),))
+    shape = (max(left.size, right.size, ev.graph.scenario_count),)
+    ok = np.broadcast_to(left <= right * (1 + 1e-9), shape)
+    # a side with no value (NaN: absent, as a figure a refused `let` left uncomputed; a NaN that is not absent is
+    # its own `non-finite` error) is no finding: the limit is judged where both sides have one, and not at all
+    # where neither scenario has
+    judged = np.broadcast_to(~np.isnan(left) & ~np.isnan(right), shape)
+    if not judged.any():
+        return None
     limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")
     span = limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
-    if ok.all():
+    if (ok | ~judged).all():
         return CheckResult(check.name, True, lim.message, span)
-    failing = [int(i) for i in np.flatnonzero(~ok)]
+    failing = [int(i) for i in np.flatnonzero(~ok & judged)]
     i = failing[0]
     unit = _unit_of_path(ev, f"{check.instance.path}.{lim.left}")
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
