@@ -8,7 +8,9 @@ What it checks, in every scenario of the sweep:
     span) lies in the range its type declares (`dsl.schema.RANGES`): `out-of-range`;
   - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) or as an
     option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
-    declares (`compiler.models`), constant or not: `out-of-range` at the let;
+    declares (`compiler.models`), constant or not: `out-of-range` at the let (and no model ran on it there:
+    `let_refusal`, which the evaluator asks as a model reads the let, so what the model would compute from it is
+    absent, not a second diagnostic);
   - such a `let` has the dimension of the assumption or option it replaces (`let layer_latency = 5` would be
     5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let (and no range error);
   - an option's `let` that is a part of a field of its block (`Option.at_most`: `let dense_layers` of the

@@ -25,7 +25,10 @@ reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure
 the value is NaN there and `Results.absent[path]` holds the mask and the reason (and each scenario's own reason,
 `Absent.at`, when they differ: a sweep with an infeasible scenario and an overloaded one keeps both; a second
 declaration never overwrites the first's reason). A quantity computed from an absent one that is left without a
-finite value is absent too, for the same reason. Each infeasible workload
+finite value is absent too, for the same reason. No model runs on a `let` that the figure it stands for refuses
+(outside the range of the assumption or option it replaces, or in another unit: `Evaluator.refuse_let`, when
+`Context.get` reads it): the model's output is absent where the let is refused, and so is every quantity read from
+it there, finite or not; the let's own error (compiler.checks) is the only diagnostic. Each infeasible workload
 gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
 the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
