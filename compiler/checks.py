@@ -140,7 +140,33 @@ def let_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
     out = finite & _outside(rng[0], np.where(finite, v, 0.0))
     if out.any():
         return f"not computed: `{node.path}` is outside its range (the error at the let)", out
+    bound = _bound_of(ev, node.path, figure)
+    if bound is not None:
+        over = finite & np.isfinite(bound[1]) & (np.where(finite, v, 0.0) > bound[1])
+        if over.any():
+            return f"not computed: `{node.path}` is above `{bound[0]}` (the error at the let)", over
     return None
+
+
+def _bound_of(ev, path: str, figure):
+    """(path, value over the scenarios) of the field of the let's own block that bounds an option's `let`
+    (`Option.at_most`, the first the block has: `_check_let_bounds`), or None."""
+    from .evaluate import EvalError
+
+    if not isinstance(figure, Option) or not figure.at_most:
+        return None
+    owner = path.rpartition(".")[0]
+    bound_path = next((f"{owner}.{name}" for name in figure.at_most if f"{owner}.{name}" in ev.graph.nodes), None)
+    if bound_path is None:
+        return None
+    try:
+        value = ev.node_value(bound_path)
+    except EvalError:
+        return None
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
+        return None
+    flat = _per_scenario(np.asarray(value, dtype=float), max(int(ev.graph.scenario_count), 1))
+    return None if flat is None else (bound_path, flat)
 
 
 def _check_let_units(ev, results) -> set[str]:

@@ -1030,7 +1030,7 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
                     ev.node_value(path)
                 except EvalError:
                     pass
-    checks = [evaluate_check(ev, check) for check in graph.checks]
+    checks = [c for c in (evaluate_check(ev, check) for check in graph.checks) if c is not None]
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
@@ -1232,13 +1232,25 @@ def _unit_of_path(ev: Evaluator, path: str) -> str:
     return unit_of(ev.lowering, node)
 
 
-def evaluate_check(ev: Evaluator, check) -> CheckResult:
+def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
+    """An assert, judged in every scenario but those where it read a figure left uncomputed for a refused `let`
+    (`Evaluator.refused`: the let's error says why; the assert is no second one); None where it is judged in none."""
     stmt = check.stmt
     message = stmt.message or "assert"
+    read: list[str] = []
+    ev.reading.append(read)
     try:
         value = np.asarray(ev.expr(stmt.expr, check.instance, check.module, agg=False), dtype=bool)
     except EvalError:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
+    finally:
+        ev.reading.pop()
+    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused else []
+    if refused:
+        judged = ~np.logical_or.reduce(refused)
+        if not judged.any():
+            return None
+        value = np.broadcast_to(value.reshape(-1), judged.shape) | ~judged
     if value.size == 1 and value[0]:            # holds in every scenario alike
         return CheckResult(check.name, True, message, stmt.span)
     # an assert that does not vary over the sweep holds or fails in every scenario alike

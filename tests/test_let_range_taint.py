@@ -426,3 +426,34 @@ def test_a_let_refused_in_some_scenarios_of_a_sweep_leaves_only_those_uncomputed
         assert np.array_equal(got[1:], np.asarray(value, dtype=float).reshape(-1)[:1], equal_nan=True), (p, got, value)
         if p in readers:
             assert np.isnan(got[0]), (p, got)
+
+
+@pytest.mark.parametrize("option", [o.name for o in declared(Option) if o.at_most])
+def test_an_option_above_the_field_it_is_a_part_of_is_one_error_and_no_output_is_computed_from_it(option) -> None:
+    """An option's let bounded by a field of its block (`Option.at_most`: `let fp4_bf16_params` of the model's
+    active parameters) above that field: its `out-of-range` error alone (before, the model ran on it: "the weights do
+    not fit: 671 billion parameters x 2 B" at the workload), and the outputs of every model that read it absent."""
+    text, line_text = lets_read()[(option, option)]
+    above = f"let {option} = 1e15"                 # above any model's parameters or layers, inside the range
+    text = text.replace(line_text, above)
+    results, sink = evaluate_text(text, "spec.factory")
+    line = text.splitlines().index(f"  {above}") + 1
+    errors = [d for d in sink.items if d.severity == "error"]
+    assert [(d.code, d.span.line) for d in errors] == [("out-of-range", line)], [d.message for d in errors]
+    assert "must be at most" in errors[0].message
+    path = next(p for p, node in results.graph.nodes.items() if node.kind == "let" and p.endswith(f".{option}"))
+    readers = [p for p, node in results.graph.nodes.items() if node.kind == "model" and path in node.deps]
+    assert readers and all(np.isnan(np.asarray(results.values[r], dtype=float)).all() for r in readers)
+
+
+def test_an_assert_on_a_figure_a_refused_let_left_uncomputed_is_not_judged_there() -> None:
+    """`assert svc.tokens_per_s > 1 tok/s` beside `let fp4_scale_block = 0` failed with "`svc.tokens_per_s` = no
+    value": a second error from the refused let. It is judged only where the figure has a value: not at all here
+    (the let's error alone), and in the scenario in range of a sweep (where it holds)."""
+    text = TEMPLATES["inference_fp4_drafts"][1].replace("#LET#", "let fp4_scale_block = %s") \
+        + 'assert svc.tokens_per_s > 1 tok/s, "serves"\n'
+    _, sink = evaluate_text(text % "0", "spec.factory")
+    assert [d.code for d in sink.items if d.severity == "error"] == ["out-of-range"]
+    results, sink = evaluate_text("param c = 16\n" + text % "c", "spec.factory", {"c": "[0, 16]"})
+    assert [d.code for d in sink.items if d.severity == "error"] == ["out-of-range"]
+    assert [c.ok for c in results.checks if c.name.endswith("serves")] == [True]
