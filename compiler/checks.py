@@ -9,7 +9,7 @@ What it checks, in every scenario of the sweep:
   - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) or as an
     option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
     declares (`compiler.models`), constant or not: `out-of-range` at the let (and no model ran on it there:
-    `let_refusal`, which the evaluator asks as a model reads the let, so what the model would compute from it is
+    `read_refusal`, which the evaluator asks as a model reads the let, so what the model would compute from it is
     absent, not a second diagnostic);
   - such a `let` has the dimension of the assumption or option it replaces (`let layer_latency = 5` would be
     5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let (and no range error);
@@ -107,20 +107,21 @@ def check_values(ev, results) -> None:
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
 
 
-def let_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
-    """Why no model may run on the `let` `node`, which a model has just read as `value` (`Context.get`), and in
-    which scenarios (a bool array over them), or None:
-    the figure it stands for (an assumption or option, `Evaluator.let_declared`, else the field it is named as)
+def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """Why no model may run on the `let` (or swept or computed field) `node`, which a model has just read as `value`
+    (`Context.get`), and in which scenarios (a bool array over them), or None:
+    the figure a let stands for (an assumption or option, `Evaluator.let_declared`, else the field it is named as)
     has another dimension (the `unit-mismatch` of `_check_let_units`), or the value lies outside that figure's
-    range in some scenarios (the `out-of-range` of `_report`). The model is then not run on it
-    (`compiler.evaluate.Evaluator.refuse_let`): its outputs there, and every figure computed from them, are absent
+    range (a field's: its type's) in some scenarios (the `out-of-range` of `_report`). The model is then not run on it
+    (`compiler.evaluate.Evaluator.refuse_read`): its outputs there, and every figure computed from them, are absent
     with this reason, and the let's own error is the one diagnostic. The tests are those of `check_values`, so a let it
     reports is one no model ran on, and one it passes ran."""
     from dsl.units import parse_unit
     from .ir import unit_of
 
+    what = "let" if node.kind == "let" else "field"
     figure = ev.let_declared.get(node.path)
-    fspec = _field_of(node) if figure is None and node.instance is not None \
+    fspec = _field_of(node) if what == "let" and figure is None and node.instance is not None \
         and node.path.rpartition(".")[0] == node.instance.path else None
     try:
         want = parse_unit(figure.unit).dim if figure is not None else \
@@ -130,7 +131,7 @@ def let_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
         want = have = None
     count = max(int(ev.graph.scenario_count), 1)
     if want is not None and have != want:
-        return (f"not computed: `{node.path}` is in another unit than its model reads (the error at the let)",
+        return (f"not computed: `{node.path}` is in another unit than its model reads (the error at the {what})",
                 np.ones(count, dtype=bool))
     rng = _range_here(ev, node)
     v = _per_scenario(np.asarray(value, dtype=float), count) if value.dtype.kind in "fiub" else None
@@ -139,7 +140,7 @@ def let_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
     finite = np.isfinite(v)
     out = finite & _outside(rng[0], np.where(finite, v, 0.0))
     if out.any():
-        return f"not computed: `{node.path}` is outside its range (the error at the let)", out
+        return f"not computed: `{node.path}` is outside its range (the error at the {what})", out
     bound = _bound_of(ev, node.path, figure)
     if bound is not None:
         over = finite & np.isfinite(bound[1]) & (np.where(finite, v, 0.0) > bound[1])

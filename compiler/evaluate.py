@@ -26,9 +26,10 @@ the value is NaN there and `Results.absent[path]` holds the mask and the reason 
 `Absent.at`, when they differ: a sweep with an infeasible scenario and an overloaded one keeps both; a second
 declaration never overwrites the first's reason). A quantity computed from an absent one that is left without a
 finite value is absent too, for the same reason. No model runs on a `let` that the figure it stands for refuses
-(outside the range of the assumption or option it replaces, or in another unit: `Evaluator.refuse_let`, when
-`Context.get` reads it): the model's output is absent where the let is refused, and so is every quantity read from
-it there, finite or not; the let's own error (compiler.checks) is the only diagnostic. Each infeasible workload
+(outside the range of the assumption or option it replaces, or in another unit), nor on a swept or computed field
+outside its type's range (`Evaluator.refuse_read`, when `Context.get` reads it): the model's output is absent where
+the value is refused, and so is every quantity read from it there, finite or not; an assert or a limit is not judged
+there; the value's own error (compiler.checks) is the only diagnostic. Each infeasible workload
 gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
 the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
@@ -61,10 +62,10 @@ class EvalError(Exception):
 
 class RefusedLet(EvalError):
     """A model read a `let` that the figure it stands for refuses in every scenario (outside the figure's range,
-    or in another unit: `compiler.checks.let_refusal`): the model is not run on it. The output being computed is
+    or in another unit: `compiler.checks.read_refusal`): the model is not run on it. The output being computed is
     absent in every scenario with `reason` (NaN, null in JSON), and so is every figure computed from it; the let's
     own error, at its span, is the only diagnostic (`compiler.checks.check_values`). (Refused in some scenarios of
-    a sweep only: `Evaluator.refuse_let`.)"""
+    a sweep only: `Evaluator.refuse_read`.)"""
 
     def __init__(self, path: str, reason: str):
         super().__init__(path)
@@ -170,13 +171,16 @@ class Evaluator:
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
         # a `let` a model read for one of its assumptions or options: its unit and range are checked (compiler.checks)
         self.let_declared: dict[str, Assumption | Option] = {}
-        # refused lets (`refuse_let`): a let a model read -> (why no model runs on it, in which scenarios) or None;
+        # refused lets (`refuse_read`): a let a model read -> (why no model runs on it, in which scenarios) or None;
         # the lets refused in some scenarios only; the workloads reading them -> those scenarios; the figures not
         # computed there (a model that read a refused let, and all computed from it) -> (scenarios, why)
-        self.let_refusals: dict[tuple, tuple[str, np.ndarray] | None] = {}
-        self.refused_lets: dict[str, tuple[np.ndarray, str]] = {}
+        self.read_refusals: dict[tuple, tuple[str, np.ndarray] | None] = {}
+        self.refused_inputs: dict[str, tuple[np.ndarray, str]] = {}
         self.refusing: dict[str, tuple[np.ndarray, str]] = {}
         self.refused: dict[str, tuple[np.ndarray, str]] = {}
+        # the values are checked once computed (compiler.checks.check_values: a refused read's error is reported),
+        # so a check that reads a refused figure is no finding of its own; not so for the asserts alone (`only_checks`)
+        self.values_checked = True
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -335,7 +339,7 @@ class Evaluator:
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
                     self.check_count(node, value)
-            if (self.refused or self.refused_lets) and type(value) is np.ndarray and value.dtype.kind in "fiub":
+            if (self.refused or self.refused_inputs) and type(value) is np.ndarray and value.dtype.kind in "fiub":
                 self._refused_input(path, kind, read)
             if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
                     or value.dtype.kind != "f" or not math.isfinite(value[0]):
@@ -391,7 +395,7 @@ class Evaluator:
     def declare_absent(self, path: str, inst: Instance | None, mask, reason, refusal: bool = False) -> None:
         """`path` has no value where `mask` holds, because `reason` (one text, or one per scenario); `inst` is
         the workload that cannot run (None: the figure just does not exist there, no error). A model of a workload
-        that read a `let` refused in some scenarios ran there on another value (`refuse_let`): what it declares
+        that read a `let` refused in some scenarios ran there on another value (`refuse_read`): what it declares
         there is not said (those scenarios are absent for the refusal, `refusal`)."""
         mask = self.scenario_mask(mask)
         if self.refusing and not refusal:
@@ -486,27 +490,29 @@ class Evaluator:
         `where`, a clip turn a NaN into a plausible number): no figure is computed from a let its figure refuses."""
         causes = [self.refused[p] for p in read if p in self.refused]
         if kind == "model":
-            causes += [self.refused_lets[p] for p in read if p in self.refused_lets]
+            causes += [self.refused_inputs[p] for p in read if p in self.refused_inputs]
         if causes:
             self._declare_refused(path, np.logical_or.reduce([mask for mask, _ in causes]), causes[0][1])
 
-    def refuse_let(self, node: Node, value: np.ndarray, reader: Node | None) -> np.ndarray:
-        """The `let` `node` as the model `reader` being computed may read it (`value`, over the scenarios). Outside
-        the range of the figure it stands for, or in another unit (`compiler.checks.let_refusal`, found once per
-        let): in every scenario, `RefusedLet` (the model is not run); in some scenarios of a sweep, the model runs
-        on the let's value of its first scenario that is in range in place of the refused ones (a value the spec
-        gives), and what it computes there is absent (`_refused_input`), as is what its workload declares there."""
+    def refuse_read(self, node: Node, value: np.ndarray, reader: Node | None) -> np.ndarray:
+        """The `let` (or swept or computed field) `node` as the model `reader` being computed may read it (`value`,
+        over the scenarios). Outside the range of the figure it stands for (a let: the assumption or option it
+        replaces, or the field it is named as; a field: its type's), or a let in another unit
+        (`compiler.checks.read_refusal`, found once per quantity): in every scenario, `RefusedLet` (the model is not
+        run); in some scenarios of a sweep, the model runs on the value of its first scenario that is in range in
+        place of the refused ones (a value the spec gives), and what it computes there is absent
+        (`_refused_input`), as is what its workload declares there."""
         key = (node.path, node.path in self.let_declared)     # (the figure it stands for, if any, is known)
-        if key not in self.let_refusals:
-            from .checks import let_refusal
-            self.let_refusals[key] = let_refusal(self, node, value)
-        found = self.let_refusals[key]
+        if key not in self.read_refusals:
+            from .checks import read_refusal
+            self.read_refusals[key] = read_refusal(self, node, value)
+        found = self.read_refusals[key]
         if found is None:
             return value
         reason, mask = found
         if mask.all():
             raise RefusedLet(node.path, reason)
-        self.refused_lets[node.path] = (mask, reason)
+        self.refused_inputs[node.path] = (mask, reason)
         owner = reader.instance if reader is not None else None
         if owner is not None:
             before = self.refusing.get(owner.path)
@@ -849,11 +855,15 @@ class Context:
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
             node = ev.graph.nodes[path]
-            if node.kind == "let":
+            kind = node.kind
+            if kind == "let":
                 if isinstance(default, (Assumption, Option)):
                     ev.let_declared[path] = default           # a spec's figure for an assumption or option
                 if isinstance(value, np.ndarray):
-                    value = ev.refuse_let(node, value, self.node)   # no model runs on a let out of its range
+                    value = ev.refuse_read(node, value, self.node)   # no model runs on a let out of its range
+            elif kind == "field" and type(value) is np.ndarray \
+                    and ev.constants.get(id(node.expr), _VARIES) is _VARIES:
+                value = ev.refuse_read(node, value, self.node)   # nor on a swept or computed field out of its range
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
@@ -998,6 +1008,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
 def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
+    ev.values_checked = not only_checks
     ev.quiet = True
     graph = lowering.graph
     if not only_checks:
@@ -1204,10 +1215,10 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     # a limit that does not vary over the sweep holds or fails in every scenario alike
     shape = (max(left.size, right.size, ev.graph.scenario_count),)
     ok = np.broadcast_to(left <= right * (1 + 1e-9), shape)
-    # a side with no value (NaN: absent, as a figure a refused `let` left uncomputed; a NaN that is not absent is
-    # its own `non-finite` error) is no finding: the limit is judged where both sides have one, and not at all
-    # where neither scenario has
-    judged = np.broadcast_to(~np.isnan(left) & ~np.isnan(right), shape)
+    # a side with no value (NaN: absent, as a figure a refused `let` left uncomputed, with its own error; a NaN that
+    # is not absent is its own `non-finite` error) is no finding: the limit is judged where both sides have a value,
+    # and is no check at all where no scenario has (when the values are checked: `Evaluator.values_checked`)
+    judged = np.broadcast_to(~np.isnan(left) & ~np.isnan(right) | (not ev.values_checked), shape)
     if not judged.any():
         return None
     limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")
@@ -1245,7 +1256,7 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
     finally:
         ev.reading.pop()
-    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused else []
+    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused and ev.values_checked else []
     if refused:
         judged = ~np.logical_or.reduce(refused)
         if not judged.any():

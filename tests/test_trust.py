@@ -307,7 +307,7 @@ def test_a_swept_engine_cap_below_one_names_each_bad_value_and_no_model_runs_on_
     is 0 in 3 of 4 scenarios (c = 0; c = 2.5; c = -3)"), and the workload's reason for c <= 0 blamed memory
     ("the KV cache of one sequence does not fit: 22.53 MB per chip ..., 63.18 GB free"), which a cap of
     floor(c / d) = 0 sequences an engine is not. Now the range error names each bad value, and no model runs on
-    them (compiler.evaluate `refuse_let`): the workload's figures are absent there, with no second diagnostic
+    them (compiler.evaluate `refuse_read`): the workload's figures are absent there, with no second diagnostic
     computed from the refused value; the scenario in range has its figures."""
     spec = LET_ASSUMPTION % ("max_batch_size", "c") + "param c = 1\n"
     diags = _diags(spec, {"c": "[0, 2.5, -3, 1]"})
