@@ -60,7 +60,7 @@ class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
 
 
-class RefusedLet(EvalError):
+class RefusedRead(EvalError):
     """A model read a `let` that the figure it stands for refuses in every scenario (outside the figure's range,
     or in another unit: `compiler.checks.read_refusal`): the model is not run on it. The output being computed is
     absent in every scenario with `reason` (NaN, null in JSON), and so is every figure computed from it; the let's
@@ -347,7 +347,7 @@ class Evaluator:
             values[path] = value
             node.deps = sorted(set(read)) if len(read) > 1 else read
             return value
-        except RefusedLet as refused:
+        except RefusedRead as refused:
             if kind != "model":
                 self.failed.add(path)
                 raise
@@ -498,7 +498,7 @@ class Evaluator:
         """The `let` (or swept or computed field) `node` as the model `reader` being computed may read it (`value`,
         over the scenarios). Outside the range of the figure it stands for (a let: the assumption or option it
         replaces, or the field it is named as; a field: its type's), or a let in another unit
-        (`compiler.checks.read_refusal`, found once per quantity): in every scenario, `RefusedLet` (the model is not
+        (`compiler.checks.read_refusal`, found once per quantity): in every scenario, `RefusedRead` (the model is not
         run); in some scenarios of a sweep, the model runs on the value of its first scenario that is in range in
         place of the refused ones (a value the spec gives), and what it computes there is absent
         (`_refused_input`), as is what its workload declares there."""
@@ -511,7 +511,7 @@ class Evaluator:
             return value
         reason, mask = found
         if mask.all():
-            raise RefusedLet(node.path, reason)
+            raise RefusedRead(node.path, reason)
         self.refused_inputs[node.path] = (mask, reason)
         owner = reader.instance if reader is not None else None
         if owner is not None:

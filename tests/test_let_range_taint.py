@@ -11,7 +11,10 @@ that read the let is absent (NaN in every scenario, null in JSON, listed in `Res
 The cases are generated, not listed: each template spec below is evaluated once as it is, with `Context.get` watched,
 which records every `let` name a model reads with a ranged assumption or option as its default and the block it reads
 it on (`lets_read`); each such let is then set just outside its declared range on that block. Options (read only where
-a block defines them) are placed on the block kinds their declared reads name (`_declared_let_reads`).
+a block defines them) are placed on the block kinds their declared reads name (`_declared_let_reads`). The same law
+holds for a let refused in one scenario of a sweep (the other scenario's figures are those of the value in range), for
+an option above the field it is a part of (`Option.at_most`), for a swept field outside its type's range (every ranged
+field the templates' models read, watched the same way: `fields_read`), and for an assert that reads a refused figure.
 """
 from __future__ import annotations
 
