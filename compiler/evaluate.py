@@ -62,7 +62,8 @@ class EvalError(Exception):
 
 class RefusedRead(EvalError):
     """A model read a `let` that the figure it stands for refuses in every scenario (outside the figure's range,
-    or in another unit: `compiler.checks.read_refusal`): the model is not run on it. The output being computed is
+    or in another unit), or a computed field outside its type's range (`compiler.checks.read_refusal`): the model is
+    not run on it. The output being computed is
     absent in every scenario with `reason` (NaN, null in JSON), and so is every figure computed from it; the let's
     own error, at its span, is the only diagnostic (`compiler.checks.check_values`). (Refused in some scenarios of
     a sweep only: `Evaluator.refuse_read`.)"""
@@ -171,9 +172,10 @@ class Evaluator:
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
         # a `let` a model read for one of its assumptions or options: its unit and range are checked (compiler.checks)
         self.let_declared: dict[str, Assumption | Option] = {}
-        # refused lets (`refuse_read`): a let a model read -> (why no model runs on it, in which scenarios) or None;
-        # the lets refused in some scenarios only; the workloads reading them -> those scenarios; the figures not
-        # computed there (a model that read a refused let, and all computed from it) -> (scenarios, why)
+        # refused reads (`refuse_read`): a let or field a model read -> (why no model runs on it, in which
+        # scenarios) or None; those refused in some scenarios only; the workloads reading them -> those scenarios;
+        # the figures not computed there (a model that read a refused value, and all computed from it) -> (scenarios,
+        # why)
         self.read_refusals: dict[tuple, tuple[str, np.ndarray] | None] = {}
         self.refused_inputs: dict[str, tuple[np.ndarray, str]] = {}
         self.refusing: dict[str, tuple[np.ndarray, str]] = {}
