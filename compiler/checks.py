@@ -8,7 +8,9 @@ What it checks, in every scenario of the sweep:
     span) lies in the range its type declares (`dsl.schema.RANGES`): `out-of-range`;
   - a `let` that a model reads in place of one of its assumptions (`let first_token_delay = 0.5`) or as an
     option without a default (`let kv_lora_rank = 512`) lies in the `range` the `Assumption` or `Option`
-    declares (`compiler.models`), constant or not: `out-of-range` at the let;
+    declares (`compiler.models`), constant or not: `out-of-range` at the let (and no model ran on it there:
+    `read_refusal`, which the evaluator asks as a model reads the let, so what the model would compute from it is
+    absent, not a second diagnostic);
   - such a `let` has the dimension of the assumption or option it replaces (`let layer_latency = 5` would be
     5 s to the model, `let max_batch_size = 1 s` is no count): `unit-mismatch` at the let (and no range error);
   - an option's `let` that is a part of a field of its block (`Option.at_most`: `let dense_layers` of the
@@ -103,6 +105,69 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """Why no model may run on the `let` (or swept or computed field) `node`, which a model has just read as `value`
+    (`Context.get`), and in which scenarios (a bool array over them), or None:
+    the figure a let stands for (an assumption or option, `Evaluator.let_declared`, else the field it is named as)
+    has another dimension (the `unit-mismatch` of `_check_let_units`), or the value lies outside that figure's
+    range (a field's: its type's) in some scenarios (the `out-of-range` of `_report`). The model is then not run on it
+    (`compiler.evaluate.Evaluator.refuse_read`): its outputs there, and every figure computed from them, are absent
+    with this reason, and the let's own error is the one diagnostic. The tests are those of `check_values`, so a let it
+    reports is one no model ran on, and one it passes ran."""
+    from dsl.units import parse_unit
+    from .ir import unit_of
+
+    what = "let" if node.kind == "let" else "field"
+    figure = ev.let_declared.get(node.path)
+    fspec = _field_of(node) if what == "let" and figure is None and node.instance is not None \
+        and node.path.rpartition(".")[0] == node.instance.path else None
+    try:
+        want = parse_unit(figure.unit).dim if figure is not None else \
+            fspec.kind.dim if fspec is not None and field_range(fspec) is not None else None
+        have = parse_unit(unit_of(ev.lowering, node)).dim if want is not None else None
+    except (ValueError, KeyError):      # a unit not written as the language writes it (`J/(kg*K)`): range only
+        want = have = None
+    count = max(int(ev.graph.scenario_count), 1)
+    if want is not None and have != want:
+        return (f"not computed: `{node.path}` is in another unit than its model reads (the error at the {what})",
+                np.ones(count, dtype=bool))
+    rng = _range_here(ev, node)
+    v = _per_scenario(np.asarray(value, dtype=float), count) if value.dtype.kind in "fiub" else None
+    if rng is None or v is None:
+        return None
+    finite = np.isfinite(v)
+    out = finite & _outside(rng[0], np.where(finite, v, 0.0))
+    if out.any():
+        return f"not computed: `{node.path}` is outside its range (the error at the {what})", out
+    bound = _bound_of(ev, node.path, figure)
+    if bound is not None:
+        over = finite & np.isfinite(bound[1]) & (np.where(finite, v, 0.0) > bound[1])
+        if over.any():
+            return f"not computed: `{node.path}` is above `{bound[0]}` (the error at the let)", over
+    return None
+
+
+def _bound_of(ev, path: str, figure):
+    """(path, value over the scenarios) of the field of the let's own block that bounds an option's `let`
+    (`Option.at_most`, the first the block has: `_check_let_bounds`), or None."""
+    from .evaluate import EvalError
+
+    if not isinstance(figure, Option) or not figure.at_most:
+        return None
+    owner = path.rpartition(".")[0]
+    bound_path = next((f"{owner}.{name}" for name in figure.at_most if f"{owner}.{name}" in ev.graph.nodes), None)
+    if bound_path is None:
+        return None
+    try:
+        value = ev.node_value(bound_path)
+    except EvalError:
+        return None
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
+        return None
+    flat = _per_scenario(np.asarray(value, dtype=float), max(int(ev.graph.scenario_count), 1))
+    return None if flat is None else (bound_path, flat)
 
 
 def _check_let_units(ev, results) -> set[str]:

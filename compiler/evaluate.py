@@ -25,7 +25,11 @@ reason)` for a workload that cannot run, `ctx.absent(mask, reason)` for a figure
 the value is NaN there and `Results.absent[path]` holds the mask and the reason (and each scenario's own reason,
 `Absent.at`, when they differ: a sweep with an infeasible scenario and an overloaded one keeps both; a second
 declaration never overwrites the first's reason). A quantity computed from an absent one that is left without a
-finite value is absent too, for the same reason. Each infeasible workload
+finite value is absent too, for the same reason. No model runs on a `let` that the figure it stands for refuses
+(outside the range of the assumption or option it replaces, or in another unit), nor on a swept or computed field
+outside its type's range (`Evaluator.refuse_read`, when `Context.get` reads it): the model's output is absent where
+the value is refused, and so is every quantity read from it there, finite or not; an assert or a limit is not judged
+there; the value's own error (compiler.checks) is the only diagnostic. Each infeasible workload
 gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
 the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
@@ -54,6 +58,19 @@ MAX_COUNT = RANGES["count"].hi
 
 class EvalError(Exception):
     """A value that cannot be computed; already reported, abandons the current quantity."""
+
+
+class RefusedRead(EvalError):
+    """A model read a `let` that the figure it stands for refuses in every scenario (outside the figure's range,
+    or in another unit), or a computed field outside its type's range (`compiler.checks.read_refusal`): the model is
+    not run on it. The output being computed is
+    absent in every scenario with `reason` (NaN, null in JSON), and so is every figure computed from it; the let's
+    own error, at its span, is the only diagnostic (`compiler.checks.check_values`). (Refused in some scenarios of
+    a sweep only: `Evaluator.refuse_read`.)"""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path)
+        self.reason = reason
 
 
 class _NeedValue(BaseException):
@@ -155,6 +172,17 @@ class Evaluator:
         self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
         # a `let` a model read for one of its assumptions or options: its unit and range are checked (compiler.checks)
         self.let_declared: dict[str, Assumption | Option] = {}
+        # refused reads (`refuse_read`): a let or field a model read -> (why no model runs on it, in which
+        # scenarios) or None; those refused in some scenarios only; the workloads reading them -> those scenarios;
+        # the figures not computed there (a model that read a refused value, and all computed from it) -> (scenarios,
+        # why)
+        self.read_refusals: dict[tuple, tuple[str, np.ndarray] | None] = {}
+        self.refused_inputs: dict[str, tuple[np.ndarray, str]] = {}
+        self.refusing: dict[str, tuple[np.ndarray, str]] = {}
+        self.refused: dict[str, tuple[np.ndarray, str]] = {}
+        # the values are checked once computed (compiler.checks.check_values: a refused read's error is reported),
+        # so a check that reads a refused figure is no finding of its own; not so for the asserts alone (`only_checks`)
+        self.values_checked = True
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -313,11 +341,22 @@ class Evaluator:
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
                     self.check_count(node, value)
+            if (self.refused or self.refused_inputs) and type(value) is np.ndarray and value.dtype.kind in "fiub":
+                self._refused_input(path, kind, read)
             if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
                     or value.dtype.kind != "f" or not math.isfinite(value[0]):
                 value = self._apply_absent(path, value, read)       # (not a finite scalar: the common case)
             values[path] = value
             node.deps = sorted(set(read)) if len(read) > 1 else read
+            return value
+        except RefusedRead as refused:
+            if kind != "model":
+                self.failed.add(path)
+                raise
+            # the model read a let its figure refuses: not run; absent everywhere, as is what is computed from it
+            self._declare_refused(path, self.scenario_mask(True), refused.reason)
+            value = values[path] = self._apply_absent(path, np.full(1, np.nan), read)
+            node.deps = sorted(set(read))
             return value
         except EvalError:
             self.failed.add(path)
@@ -355,10 +394,16 @@ class Evaluator:
     def scenario_mask(self, mask) -> np.ndarray:
         return np.broadcast_to(np.asarray(mask, dtype=bool).reshape(-1), (self.graph.scenario_count,)).copy()
 
-    def declare_absent(self, path: str, inst: Instance | None, mask, reason) -> None:
+    def declare_absent(self, path: str, inst: Instance | None, mask, reason, refusal: bool = False) -> None:
         """`path` has no value where `mask` holds, because `reason` (one text, or one per scenario); `inst` is
-        the workload that cannot run (None: the figure just does not exist there, no error)."""
+        the workload that cannot run (None: the figure just does not exist there, no error). A model of a workload
+        that read a `let` refused in some scenarios ran there on another value (`refuse_read`): what it declares
+        there is not said (those scenarios are absent for the refusal, `refusal`)."""
         mask = self.scenario_mask(mask)
+        if self.refusing and not refusal:
+            owner = inst if inst is not None else self._owner(path)
+            if owner is not None and owner.path in self.refusing:
+                mask &= ~self.refusing[owner.path][0]
         if not mask.any():
             return
         text = self._reason_text(mask, reason)
@@ -427,6 +472,55 @@ class Evaluator:
                 self.absent[path] = Absent(mask, first.reason, first.origin,
                                            tuple(r if m else "" for r, m in zip(first.reasons, mask)))
         return value
+
+    def _owner(self, path: str) -> Instance | None:
+        """The block of the quantity `path`, else (a model's intermediate term not made yet) of the model being
+        computed."""
+        node = dict.get(self.graph.nodes, path)
+        if node is None and self.stack:
+            node = dict.get(self.graph.nodes, self.stack[-1])
+        return node.instance if node is not None else None
+
+    def _declare_refused(self, path: str, mask: np.ndarray, reason: str) -> None:
+        self.declare_absent(path, None, mask, reason, refusal=True)
+        before = self.refused.get(path)
+        self.refused[path] = (mask if before is None else mask | before[0], reason)
+
+    def _refused_input(self, path: str, kind: str, read: list[str]) -> None:
+        """Where `path` read a figure left uncomputed for a refused `let` (or, a model, the let itself where it is
+        refused), it is absent for the same reason, whatever it computed from what it read (a comparison, a count, a
+        `where`, a clip turn a NaN into a plausible number): no figure is computed from a let its figure refuses."""
+        causes = [self.refused[p] for p in read if p in self.refused]
+        if kind == "model":
+            causes += [self.refused_inputs[p] for p in read if p in self.refused_inputs]
+        if causes:
+            self._declare_refused(path, np.logical_or.reduce([mask for mask, _ in causes]), causes[0][1])
+
+    def refuse_read(self, node: Node, value: np.ndarray, reader: Node | None) -> np.ndarray:
+        """The `let` (or swept or computed field) `node` as the model `reader` being computed may read it (`value`,
+        over the scenarios). Outside the range of the figure it stands for (a let: the assumption or option it
+        replaces, or the field it is named as; a field: its type's), or a let in another unit
+        (`compiler.checks.read_refusal`, found once per quantity): in every scenario, `RefusedRead` (the model is not
+        run); in some scenarios of a sweep, the model runs on the value of its first scenario that is in range in
+        place of the refused ones (a value the spec gives), and what it computes there is absent
+        (`_refused_input`), as is what its workload declares there."""
+        key = (node.path, node.path in self.let_declared)     # (the figure it stands for, if any, is known)
+        if key not in self.read_refusals:
+            from .checks import read_refusal
+            self.read_refusals[key] = read_refusal(self, node, value)
+        found = self.read_refusals[key]
+        if found is None:
+            return value
+        reason, mask = found
+        if mask.all():
+            raise RefusedRead(node.path, reason)
+        self.refused_inputs[node.path] = (mask, reason)
+        owner = reader.instance if reader is not None else None
+        if owner is not None:
+            before = self.refusing.get(owner.path)
+            self.refusing[owner.path] = (mask if before is None else mask | before[0], reason)
+        flat = value.reshape(-1)
+        return np.where(mask, flat[np.flatnonzero(~mask)[0]], flat)
 
     def model_value(self, node: Node) -> np.ndarray:
         if self.quiet:
@@ -762,8 +856,16 @@ class Context:
                 value = ev._node_value(path) if ev.stack else ev.demand(path)
             elif ev.reading:                    # computed already: noted as read, as node_value does
                 ev.reading[-1].append(path)
-            if isinstance(default, (Assumption, Option)) and ev.graph.nodes[path].kind == "let":
-                ev.let_declared[path] = default               # a spec's figure for an assumption or option
+            node = ev.graph.nodes[path]
+            kind = node.kind
+            if kind == "let":
+                if isinstance(default, (Assumption, Option)):
+                    ev.let_declared[path] = default           # a spec's figure for an assumption or option
+                if isinstance(value, np.ndarray):
+                    value = ev.refuse_read(node, value, self.node)   # no model runs on a let out of its range
+            elif kind == "field" and type(value) is np.ndarray \
+                    and ev.constants.get(id(node.expr), _VARIES) is _VARIES:
+                value = ev.refuse_read(node, value, self.node)   # nor on a swept or computed field out of its range
             if isinstance(value, np.ndarray):
                 return value.astype(float) if value.dtype.kind == "b" else value
             raise EvalError(path)
@@ -807,6 +909,8 @@ class Context:
             value = np.asarray(value, dtype=float).reshape(-1)
             if absent is not None:
                 ev.declare_absent(path, self.inst, *absent)
+            if self.inst.path in ev.refusing:       # a term of a model run on a refused let's stand-in value
+                ev._declare_refused(path, *ev.refusing[self.inst.path])
             ev.values[path] = ev._apply_absent(path, value, [])
         ev._note_read(path)
         return ev.values[path]
@@ -907,6 +1011,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
 def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
+    ev.values_checked = not only_checks
     ev.quiet = True
     graph = lowering.graph
     if not only_checks:
@@ -939,7 +1044,7 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
                     ev.node_value(path)
                 except EvalError:
                     pass
-    checks = [evaluate_check(ev, check) for check in graph.checks]
+    checks = [c for c in (evaluate_check(ev, check) for check in graph.checks) if c is not None]
     checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
@@ -1144,12 +1249,19 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
         span = limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
         return CheckResult(check.name, True, lim.message, span)
     # a limit that does not vary over the sweep holds or fails in every scenario alike
-    ok = np.broadcast_to(left <= right * (1 + 1e-9), (max(left.size, right.size, ev.graph.scenario_count),))
+    shape = (max(left.size, right.size, ev.graph.scenario_count),)
+    ok = np.broadcast_to(left <= right * (1 + 1e-9), shape)
+    # a side with no value (NaN: absent, as a figure a refused `let` left uncomputed, with its own error; a NaN that
+    # is not absent is its own `non-finite` error) is no finding: the limit is judged where both sides have a value,
+    # and is no check at all where no scenario has (when the values are checked: `Evaluator.values_checked`)
+    judged = np.broadcast_to(~np.isnan(left) & ~np.isnan(right) | (not ev.values_checked), shape)
+    if not judged.any():
+        return None
     limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")
     span = limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
-    if ok.all():
+    if (ok | ~judged).all():
         return CheckResult(check.name, True, lim.message, span)
-    failing = [int(i) for i in np.flatnonzero(~ok)]
+    failing = [int(i) for i in np.flatnonzero(~ok & judged)]
     i = failing[0]
     unit = _unit_of_path(ev, f"{check.instance.path}.{lim.left}")
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
@@ -1167,13 +1279,25 @@ def _unit_of_path(ev: Evaluator, path: str) -> str:
     return unit_of(ev.lowering, node)
 
 
-def evaluate_check(ev: Evaluator, check) -> CheckResult:
+def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
+    """An assert, judged in every scenario but those where it read a figure left uncomputed for a refused `let`
+    (`Evaluator.refused`: the let's error says why; the assert is no second one); None where it is judged in none."""
     stmt = check.stmt
     message = stmt.message or "assert"
+    read: list[str] = []
+    ev.reading.append(read)
     try:
         value = np.asarray(ev.expr(stmt.expr, check.instance, check.module, agg=False), dtype=bool)
     except EvalError:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
+    finally:
+        ev.reading.pop()
+    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused and ev.values_checked else []
+    if refused:
+        judged = ~np.logical_or.reduce(refused)
+        if not judged.any():
+            return None
+        value = np.broadcast_to(value.reshape(-1), judged.shape) | ~judged
     if value.size == 1 and value[0]:            # holds in every scenario alike
         return CheckResult(check.name, True, message, stmt.span)
     # an assert that does not vary over the sweep holds or fails in every scenario alike

@@ -138,7 +138,9 @@ CODES: dict[str, tuple[str, str]] = {
     # declared ranges and input files
     Code.OUT_OF_RANGE: ("check", "A field's value is outside the range its type declares (an efficiency in (0, 1], a "
                      "power or price >= 0, a count a whole number up to 2^53): at its span when constant, else per "
-                     "scenario, naming the scenarios."),
+                     "scenario, naming the scenarios. A `let` a model reads in place of an assumption or option, "
+                     "outside that figure's range, is one at the let: no model runs on it, so what it would compute "
+                     "has no value in those scenarios (null in JSON), and no other diagnostic comes of it."),
     Code.INVALID_ROW: ("validate", "A row of a measurements CSV cannot be read (too few fields, a bad number, a value "
                     "that is zero or negative); the row is skipped."),
     Code.NO_EFFECT: ("evaluate", "A `let` named as a figure the models read changes nothing where it is set: no model of "

@@ -74,7 +74,8 @@ def test_explain_of_a_figure_the_models_leave_absent_says_why_not_nan(tmp_path) 
     assert result.exit_code == 1, result.output            # the workload's error (and the cap's range error)
     first = result.stdout.splitlines()[0]
     assert "nan" not in first
-    assert first.startswith("w.tokens_per_s = n/a (`let max_batch_size` = 0 leaves an engine no sequence")
+    # (a cap of 0 is refused: the model does not run on it, so the reason is the refusal's: compiler.evaluate)
+    assert first.startswith("w.tokens_per_s = n/a (not computed: `w.max_batch_size` is outside its range")
     result = CliRunner().invoke(main, ["explain", str(spec), "w.tokens_per_s", "--depth", "0", "-D", "cap=[0,64]"])
     first = result.stdout.splitlines()[0]
-    assert "nan" not in first and " in 1 of 2 scenarios; n/a in 1 (`let max_batch_size` = 0" in first
+    assert "nan" not in first and " in 1 of 2 scenarios; n/a in 1 (not computed: `w.max_batch_size`" in first

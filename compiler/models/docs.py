@@ -29,7 +29,8 @@ def models_markdown() -> str:
               "A spec gives its own figure for an assumption with a `let` of its name on the block that uses it",
               "(`let first_token_delay = 0.5`); where a range is listed, a `let` outside it is an `out-of-range`",
               "error at the let, and a `let` of another dimension than the unit listed (`let layer_latency = 5`",
-              "for 5 us) a `unit-mismatch` error.", "",
+              "for 5 us) a `unit-mismatch` error. No model runs on such a `let`: what it would compute has no",
+              "value in the scenarios where the let is refused (null in JSON).", "",
               "| name | value (SI) | unit | range (SI) | source |", "|---|---|---|---|---|"]
     for a in _assumptions():
         unit = "K (point)" if a.point else a.unit
