@@ -800,7 +800,7 @@ import functools
 import numpy as np
 
 from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, Option, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION,
-               WHOLE_NUMBER, output, rule)
+               WHOLE_NUMBER, output, rule, unpriced_parts, warn_unpriced)
 from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
@@ -3368,14 +3368,22 @@ output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, show
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 
 
-def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
-    """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy."""
+def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
+    """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy. Where the
+    system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings name the
+    workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
     if ctx.is_set("accelerator_cost"):
         return ctx.get("accelerator_cost")
     def own():
         life = ctx.get("depreciation_it", A.depreciation_it)
         price = ctx.get("electricity_price", A.electricity_price)
-        return platform.capex_per_chip() / life + platform.wall_power_per_chip() * price
+        capex = platform.capex_per_chip()
+        holder = platform.rack if platform.rack is not None else platform.system
+        if holder is not None:
+            for part in unpriced_parts(holder):
+                warn_unpriced(part, f"{ctx.path}.{figure}",
+                              note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
+        return capex / life + platform.wall_power_per_chip() * price
 
     level = ctx.parent
     while level is not None:
@@ -3394,7 +3402,8 @@ def _usd_per_token(ctx):
     s = solved(ctx)
     from .cost import service_duty_cycle
     util = service_duty_cycle(ctx)      # the workload's `utilization`, else service_utilization (0.6) [U]
-    return feasible_only(ctx, s, accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util))
+    return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok") * s["chips"]
+                         / (ctx.get("tokens_per_s") * util))
 
 
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization), "
