@@ -125,6 +125,8 @@ def _power_sections(view: _View, subject) -> dict:
     if component is not None:
         component["note"] = note
     stages = []
+    if not it > 0:          # workloads only, no racks: no power chain to show (no 0 W meter, as the key figures)
+        return {"component": component, "stages": stages}
     for path, label, hint in ((f"{p}.facility_power", "At the utility meter", "peak facility power"),
                               (f"{p}.power_chain_loss", "Power-chain losses", "transformers, UPS or rectifiers, "
                                "distribution"),
