@@ -8,8 +8,9 @@ that caught them (each fixed in its own commit):
 2. A sweep equals the runs one at a time through the CLI: scenario k of `eval -D p=[a,b] --format json` is,
    number for number (the JSON text) and unit for unit, the single run `-D p=<k-th>`. Caught: a list of
    quantities (`-D "days=[30 day,90 day]"`) lost its unit (JSON unit "1", the table `2,592,000`).
-3. A missing price never gives a cost silently: a workload whose system (or rack) holds parts without a price
-   has its `usd_per_mtok` or `cost` named in their `unpriced` warnings; pricing the system raises that cost.
+3. A missing price never gives a cost silently: a workload whose system (or rack), or whose site's TCO, holds
+   parts without a price has its `usd_per_mtok` or `cost` named in their `unpriced` warnings; pricing them
+   raises that cost.
    Caught: the Rubin training run cost $18k against Blackwell's $427k, the GPUs counted $0, and the warnings
    named only the rack's capex.
 4. A ratio of no power has no value: the PUE and the efficiencies of a site that places no racks are absent
@@ -174,6 +175,48 @@ def test_an_inference_service_on_an_unpriced_system_names_its_usd_per_mtok() -> 
     notes = _notes(sink)
     assert any("`shootout.groq_70b.usd_per_mtok`" in n for n in notes), notes
     assert not any("maia_70b.usd_per_mtok" in n for n in notes)       # it sets its accelerator_cost itself
+
+
+_UNPRICED_SITE = """from models import Llama3_1_70B
+chip plain {
+  bf16 = 989 TFLOP/s
+  fp8 = 1979 TFLOP/s
+  memory = 80 GB
+  memory_bw = 3.35 TB/s
+  scaleup_bw = 900 GB/s
+  tdp = 700 W
+%s}
+server box {
+  chip gpu: plain x 8
+  max_power = 10.2 kW
+}
+site s {
+  hall h {
+    rack r {
+      server node: box x 2
+    }
+  }
+  inference svc {
+    model = Llama3_1_70B
+    system = box
+    accelerators = 16
+    precision = "fp8"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+"""
+
+
+def test_a_service_costed_by_its_sites_tco_names_the_unpriced_parts_in_it() -> None:
+    """The service's $/Mtoken is the site's TCO per accelerator-hour: with the GPUs unpriced, their warning names
+    it; priced, the $/Mtoken rises and no warning is left."""
+    _, sink, unpriced = _values(_UNPRICED_SITE % "", "site.factory")
+    assert any("`s.svc.usd_per_mtok`" in n and "s.cost_per_accelerator_hour" in n for n in _notes(sink)), _notes(sink)
+    _, sink2, priced = _values(_UNPRICED_SITE % "  price = 27500 USD\n", "site.factory")
+    assert not [d for d in sink2.items if d.code == "unpriced"]
+    assert priced["s.svc.usd_per_mtok"][0] > unpriced["s.svc.usd_per_mtok"][0]
 
 
 # ----------------------------------------------------------------------------- 4. a ratio of no power

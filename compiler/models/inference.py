@@ -3370,8 +3370,8 @@ output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, show
 
 def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
     """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy. Where the
-    system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings name the
-    workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
+    site's or the system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings
+    name the workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
     if ctx.is_set("accelerator_cost"):
         return ctx.get("accelerator_cost")
     def own():
@@ -3385,14 +3385,21 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
                               note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
         return capex / life + platform.wall_power_per_chip() * price
 
+    def site_tco(site):
+        tco = site.get("cost_per_accelerator_hour")
+        for part in unpriced_parts(site):
+            warn_unpriced(part, f"{ctx.path}.{figure}", note=f"`{ctx.path}.{figure}` counts it as $0 "
+                          f"(through `{site.path}.cost_per_accelerator_hour`)")
+        return tco
+
     level = ctx.parent
     while level is not None:
         if level.kind == "site" and level.has("cost_per_accelerator_hour"):
             acc = level.get("accelerators")
             if np.all(acc > 0):
-                return level.get("cost_per_accelerator_hour")
+                return site_tco(level)
             if np.any(acc > 0):       # per scenario: the site's TCO where it places accelerators
-                return np.where(acc > 0, level.get("cost_per_accelerator_hour"), own())
+                return np.where(acc > 0, site_tco(level), own())
         level = level.parent
     return own()
 
