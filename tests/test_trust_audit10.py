@@ -24,6 +24,9 @@ that caught them (each fixed in its own commit):
 7. `extends` overriding one field changes only what depends on it.
 8. The table, the JSON and the report agree on every number they share; two runs are byte-identical; exit
    codes follow the contract (0 clean or warnings, 1 errors and infeasible workloads, 2 usage; plan 0 / 3).
+   Caught: the report's training table showed "Accelerators —" beside a time to train of 310 days for a run
+   whose deadline is 60 days (its figures are for one NVL72 rack, the model's default; the deadline's
+   `accelerators_needed`, 396, was not in the table).
 9. No output of the published examples is NaN, inf or negative without its reason.
 """
 from __future__ import annotations
@@ -404,6 +407,25 @@ def test_the_reports_key_figures_agree_with_its_results_json(path: Path, tmp_pat
         assert math.isclose(_report_number(shown), value, rel_tol=0.01), f"{label}: {shown} vs {value}"
         compared += 1
     assert compared >= 3
+
+
+def test_the_reports_training_table_says_which_count_its_figures_are_for(tmp_path) -> None:
+    """A run sized by a deadline shows, beside its figures, the count they are for (accelerator_hours /
+    time_to_train, the model's default of one system) and its accelerators_needed; never a blank count beside a
+    time to train longer than the deadline."""
+    result = _cli("build", str(MOE), "-o", str(tmp_path))
+    quantities = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["quantities"]
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    header = next(line for line in md.splitlines() if line.startswith("| Workload |") and "Time to train" in line)
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    for run in ("blackwell_fp8", "rubin_fp4", "gb200_run"):
+        row = next(line for line in md.splitlines() if line.startswith(f"| {run.replace('_', chr(92) + '_')} |"))
+        cells = dict(zip(columns, [c.strip() for c in row.strip("|").split("|")]))
+        q = {k.rsplit(".", 1)[1]: v["values"][0] for k, v in quantities.items() if k.startswith(f"moe_training.{run}.")}
+        ran = q["accelerator_hours"] / q["time_to_train"]
+        assert _report_number(cells["Accelerators"].split(" ")[0]) == pytest.approx(ran), cells
+        assert _report_number(cells["Accelerators needed"]) == pytest.approx(q["accelerators_needed"]), cells
+    assert result.exit_code == 0
 
 
 @pytest.mark.parametrize("path", [STARTER, MOE], ids=lambda p: p.stem)
