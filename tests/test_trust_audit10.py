@@ -26,7 +26,9 @@ that caught them (each fixed in its own commit):
    codes follow the contract (0 clean or warnings, 1 errors and infeasible workloads, 2 usage; plan 0 / 3).
    Caught: the report's training table showed "Accelerators —" beside a time to train of 310 days for a run
    whose deadline is 60 days (its figures are for one NVL72 rack, the model's default; the deadline's
-   `accelerators_needed`, 396, was not in the table).
+   `accelerators_needed`, 396, was not in the table); the key figure "$ per million tokens" was labelled "TCO
+   over tokens served" where it is the services' accelerator-hours over their tokens ($0.28 against the
+   flagship's TCO over its tokens, $0.67).
 9. No output of the published examples is NaN, inf or negative without its reason.
 """
 from __future__ import annotations
@@ -426,6 +428,20 @@ def test_the_reports_training_table_says_which_count_its_figures_are_for(tmp_pat
         assert _report_number(cells["Accelerators"].split(" ")[0]) == pytest.approx(ran), cells
         assert _report_number(cells["Accelerators needed"]) == pytest.approx(q["accelerators_needed"]), cells
     assert result.exit_code == 0
+
+
+def test_the_reports_dollars_per_mtok_says_what_it_divides(tmp_path) -> None:
+    """The flagship's $/Mtoken (its chat service's accelerator-hours at the site's TCO rate, over its tokens at
+    a 0.6 duty cycle) is not the site's TCO over the tokens served (the training halls are in that TCO): the
+    report's note must not say it is."""
+    _cli("build", str(FLAGSHIP), "-o", str(tmp_path))
+    q = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["quantities"]
+    per_mtok = q["frontier_campus.usd_per_mtok"]["values"][0]
+    tco_over_tokens = q["frontier_campus.tco_year"]["values"][0] / q["frontier_campus.tokens_per_s"]["values"][0]
+    row = next(line for line in (tmp_path / "report.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| $ per million tokens |"))
+    if not math.isclose(per_mtok, tco_over_tokens, rel_tol=0.01):
+        assert "TCO over tokens" not in row, (row, per_mtok, tco_over_tokens)
 
 
 @pytest.mark.parametrize("path", [STARTER, MOE], ids=lambda p: p.stem)

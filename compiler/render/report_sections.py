@@ -41,10 +41,11 @@ KPIS = (
     Kpi("pue", "PUE", "ratio", "annual average"),
     Kpi("tokens_per_s", "Tokens per second", "tok_s", "served, all workloads", facility=False),
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
-    Kpi("time_to_train", "Time to train", "duration", "training run, wall clock", facility=False),
+    Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
     Kpi("capex", "Capex", "money", "IT, network, facility, land"),
     Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
-    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "TCO over tokens served", facility=False),
+    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over their tokens",
+        facility=False),
 )
 
 # the power model's split of the peak IT power (compiler.models.power: power_<key>, power_overhead)
