@@ -30,6 +30,9 @@ that caught them (each fixed in its own commit):
    over tokens served" where it is the services' accelerator-hours over their tokens ($0.28 against the
    flagship's TCO over its tokens, $0.67).
 9. No output of the published examples is NaN, inf or negative without its reason.
+10. Conservation and identities on every example: heat to air + heat to liquid = IT power; facility power = IT +
+    chain losses + cooling; averages never above peaks; a service's tokens/s = per chip x accelerators =
+    tokens/J x power; a run's accelerator-hours = accelerators x time to train, its energy = power x time.
 """
 from __future__ import annotations
 
@@ -510,3 +513,45 @@ def test_published_examples_have_no_silent_nan_inf_or_negative(path: Path) -> No
         elif kind in ("model", "count", "assumption") and np.any(v[given] < 0):
             bad.append(f"{p} = {v.tolist()} < 0")
     assert not bad, bad
+
+
+# ----------------------------------------------------------------------------- 10. conservation and identities
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+@pytest.mark.parametrize("path", EXAMPLES + PUBLISHED, ids=lambda p: p.stem)
+def test_conservation_and_identities_hold_on_every_example(path: Path) -> None:
+    _, _, v = _values(path.read_text(encoding="utf-8"), str(path))
+    bad = []
+    for p in [p for p in v if p.endswith(".it_power")]:
+        b = p[:-len(".it_power")]
+        it = v[p][0]
+        if b + ".heat_air" in v and b + ".heat_liquid" in v and not _close(v[b + ".heat_air"][0]
+                                                                           + v[b + ".heat_liquid"][0], it):
+            bad.append(f"{b}: heat to air + to liquid != IT power")
+        if b + ".facility_power" in v and not _close(it + v[b + ".power_chain_loss"][0] + v[b + ".cooling_power"][0],
+                                                     v[b + ".facility_power"][0]):
+            bad.append(f"{b}: facility power != IT + losses + cooling")
+        for avg, peak in ((".it_power_avg", ".it_power"), (".facility_power_avg", ".facility_power")):
+            if b + avg in v and b + peak in v and v[b + avg][0] > v[b + peak][0] * (1 + 1e-9):
+                bad.append(f"{b}{avg} above {peak}")
+    for p in [p for p in v if p.endswith(".tokens_per_s_per_chip")]:
+        b = p[:-len(".tokens_per_s_per_chip")]
+        tokens = v[b + ".tokens_per_s"][0]
+        if math.isnan(tokens):
+            continue
+        if b + ".accelerators" in v and not _close(v[p][0] * v[b + ".accelerators"][0], tokens):
+            bad.append(f"{b}: tokens/s != per chip x accelerators")
+        if b + ".power" in v and not _close(v[b + ".tokens_per_joule"][0] * v[b + ".power"][0], tokens):
+            bad.append(f"{b}: tokens/s != tokens/J x power")
+    for p in [p for p in v if p.endswith(".accelerator_hours")]:
+        b = p[:-len(".accelerator_hours")]
+        if math.isnan(v[p][0]):
+            continue
+        if b + ".accelerators" in v and not _close(v[p][0], v[b + ".accelerators"][0] * v[b + ".time_to_train"][0]):
+            bad.append(f"{b}: accelerator-hours != accelerators x time to train")
+        if b + ".energy" in v and not _close(v[b + ".energy"][0], v[b + ".power"][0] * v[b + ".time_to_train"][0]):
+            bad.append(f"{b}: energy != power x time to train")
+    assert not bad, bad[:10]
