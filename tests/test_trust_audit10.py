@@ -15,7 +15,8 @@ that caught them (each fixed in its own commit):
    named only the rack's capex.
 4. A ratio of no power has no value: the PUE and the efficiencies of a site that places no racks are absent
    with their reason (never 0), and the report shows no power chain of 0 W for it. Caught: `pue` 0,
-   `power_chain_efficiency` 0 ("0.0%" in the report).
+   `power_chain_efficiency` 0 ("0.0%" in the report). A PUE the spec sets is at least 1: `pue = 0.9` gave a
+   facility drawing less than its IT, with exit 0.
 5. The bill of materials counts each dollar once: the `total_price` of the IT parts placed in a site add up
    to its `capex_it`. Caught: NICs and DPUs inside a rack priced as a whole showed their own cost ($492M on
    the flagship) beside the rack's price, which holds them.
@@ -250,6 +251,22 @@ def test_the_report_shows_no_power_chain_for_a_site_without_racks(tmp_path) -> N
     assert result.exit_code == 0, result.output
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "Power-chain efficiency | 0.0%" not in md and "At the utility meter | 0 W" not in md
+
+
+@pytest.mark.parametrize("where", ["site", "hall"])
+def test_a_pue_set_below_one_is_an_error_not_a_facility_that_makes_power(where: str) -> None:
+    """`pue = 0.9` on the site (or the hall) gave a facility drawing 50.8 kW on average for 56.4 kW of IT, and
+    exit 0. A PUE below 1 fails a limit with both powers; 1.3 holds and scales the average power by it."""
+    text = STARTER.read_text(encoding="utf-8")
+    anchor = '  location = "existing office data room"\n' if where == "site" else "    power_feed = 120 kW"
+    assert anchor in text
+    for pue, failing in (("0.9", True), ("1.3", False)):
+        spec = text.replace(anchor, anchor + f"\n  pue = {pue}\n" if where == "site" else anchor + f"\n    pue = {pue}")
+        results, sink, v = _values(spec, str(STARTER))
+        errors = [d for d in sink.items if d.severity == "error" and d.code == "limit-exceeded"]
+        assert bool(errors) == failing, [d.message for d in sink.items]
+        block = "headquarters" if where == "site" else "headquarters.server_room"
+        assert math.isclose(v[f"{block}.facility_power_avg"][0], float(pue) * v[f"{block}.it_power_avg"][0])
 
 
 def test_the_stage_efficiencies_outside_halls_are_absent_when_all_it_is_in_halls() -> None:

@@ -538,7 +538,17 @@ def _power_gear_units(kind: str):
     return measure
 
 
+def _pue_floor(ctx):
+    """A `pue` the spec sets: the facility's average power it gives is not below the IT power it feeds (a PUE
+    below 1 would make power); none when the models compute the PUE (it is >= 1 by construction)."""
+    if not ctx.is_set("pue"):
+        return None
+    return ctx.get("it_power_avg"), ctx.get("facility_power_avg")
+
+
 for _kind in ("hall", "site"):
+    limit(_kind, "pue-floor", _pue_floor, "it_power_avg", "facility_power_avg",
+          "the PUE set on it is at least 1 (the facility draws at least the power of its IT)")
     for _gear in POWER_GEAR + ("generator",):
         _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear + "s")
         limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed",
