@@ -323,6 +323,22 @@ def test_doubling_the_racks_leaves_every_per_rack_figure_alone() -> None:
         assert math.isclose(two[p][0], 2 * one[p][0], rel_tol=1e-12), p
 
 
+def test_a_multiplicity_equals_the_blocks_written_out() -> None:
+    """`hall data_hall x 2` gives the site the figures of two identical halls written one by one (a count is a
+    count, not a loop), and nine rows of forty racks the figures of one row of 360."""
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    hall = text[text.index("  hall data_hall x halls {"):text.index("  # Back end")]
+    counted = text.replace(hall, hall.replace("x halls {", "x 2 {"))
+    written = text.replace(hall, hall.replace("hall data_hall x halls {", "hall data_hall_a {")
+                           + hall.replace("hall data_hall x halls {", "hall data_hall_b {"))
+    one_row = text.replace("row pod x rows_per_hall {", "row pod x 1 {").replace(
+        "rack nvl: GB300_NVL72 x racks_per_row", "rack nvl: GB300_NVL72 x rows_per_hall * racks_per_row")
+    runs = [_values(t, str(FLAGSHIP))[2] for t in (counted, written, text, one_row)]
+    site = [p for p in runs[0] if p.startswith("frontier_campus.") and p.count(".") == 1]
+    assert not _differences({p: runs[0][p] for p in site}, {p: runs[1][p] for p in site})
+    assert not _differences({p: runs[2][p] for p in site}, {p: runs[3][p] for p in site})
+
+
 def test_doubling_a_disaggregated_services_demand_doubles_its_pools_not_its_rates() -> None:
     text = SHOOTOUT.read_text(encoding="utf-8")
     _, _, one = _values(text, str(SHOOTOUT))
