@@ -164,6 +164,7 @@ class Evaluator:
         self.constants: dict[int, object] = {}      # id(expression) -> its value, if it reads nothing (`_constant`)
         self.good_counts: set[int] = set()          # id(expression) of the constant multiplicities checked valid
         self.bad_choices: set[str] = set()          # choice fields computed outside their choices, reported once
+        self.unpriced: dict[str, list] = {}         # figure path -> the parts without a price it counts as $0
         self.cancel = None                          # a threading.Event that stops the evaluation (`evaluate`)
         self.quiet = False                          # numpy's floating-point errors ignored throughout (`evaluate`)
         self.reading: list[list[str]] = []

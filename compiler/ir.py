@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 
 from dsl import nodes as n
 from dsl.schema import kind as kind_spec
+from dsl.types import ListT
 from dsl.visit import AGGREGATES, SELECTION, Tail  # noqa: F401 - AGGREGATES and Tail: the evaluator's too
 from dsl.visit import ExprVisitor as BaseExprVisitor
 
@@ -647,6 +648,8 @@ def unit_of(lowering, node: Node) -> str:
     t = checked.types.get(id(expr))
     if t is None and isinstance(node.expr, n.ListExpr) and node.expr.items:
         t = checked.types.get(id(node.expr.items[0]))
+    if isinstance(t, ListT):        # a list of scenario values (`param days = [30 day, 90 day]`): its items' unit
+        t = t.elem
     dim = getattr(t, "dim", None)
     if dim is None:
         return "1" if node.kind == "count" else ""

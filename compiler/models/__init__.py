@@ -149,19 +149,23 @@ class Limit:
     message: str
 
 
-def warn_unpriced(part, figure: str) -> None:
+def warn_unpriced(part, figure: str, note: str | None = None) -> None:
     """An `unpriced` warning at the part's span: it counts $0, so `figure` (a dotted output path) and the
-    capex rolled up from it are incomplete. Nothing when a server or rack holding it is priced as a whole
-    (its price covers the part). One warning per part of a definition; each figure it affects is a note."""
+    capex rolled up from it are incomplete (`note` says so otherwise). Nothing when a server or rack holding
+    it is priced as a whole (its price covers the part). One warning per part of a definition; each figure it
+    affects is a note. The evaluator keeps, per figure, the parts it counts as $0 (`unpriced_parts`)."""
     level = part.parent
     while level is not None:
         if level.kind in ("server", "rack") and level.is_set("price"):
             return
         level = level.parent
+    parts = part.ev.unpriced.setdefault(figure, [])
+    if not any(p.inst is part.inst for p in parts):
+        parts.append(part)
     inst = part.inst
     sink = part.ev.sink
     message = f"{inst.kind} `{inst.block.name}` has no price: it counts as $0 in the capex that includes it"
-    note = f"`{figure}` is incomplete (and every capex rolled up from it)"
+    note = note or f"`{figure}` is incomplete (and every capex rolled up from it)"
     for diag in sink.items:
         if diag.code == Code.UNPRICED and diag.message == message and diag.span == inst.block.name_span:
             if note not in diag.notes and len(diag.notes) < 8:
@@ -171,6 +175,17 @@ def warn_unpriced(part, figure: str) -> None:
             return
     sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note], quantities=[figure],
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
+def unpriced_parts(ctx, figure_name: str = "capex_it") -> list:
+    """The parts without a price that the `figure_name` of `ctx` and of the blocks inside it count as $0
+    (those `warn_unpriced` reported: read `ctx`'s figure first, which evaluates the ones inside)."""
+    inside = ctx.path + "."
+    found = []
+    for figure, parts in sorted(ctx.ev.unpriced.items()):
+        if figure.startswith(inside) and figure.endswith("." + figure_name):
+            found += [p for p in parts if not any(f.inst is p.inst for f in found)]
+    return found
+
+
 @dataclass(frozen=True)
 class Rule:
     """A built-in check of one kind that states its own findings: `check(ctx)` returns a list of

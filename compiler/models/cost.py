@@ -56,7 +56,8 @@ $/Mtoken of an inference service (compiler.models.inference reads `service_duty_
 Bill of materials, per placed rack, server, chip, CPU, memory, storage, switch, NIC, DPU, transceiver and
 cable (none for a definition on its own, which is not in the plan):
       quantity    = count * the counts of the blocks it is in, up to the top
-      total_price = quantity * price                          (where the price is given)
+      total_price = quantity * price                          (where the price is given; none for a part
+                    inside a server or rack priced as a whole: that price holds it)
       total_power = quantity * peak power: peak_power (chip, CPU, server), it_power (rack), power (others;
                     where given)
 
@@ -363,8 +364,20 @@ def _bom_total(field_of):
     return compute
 
 
+def _total_price(ctx):
+    """quantity * price; none (absent, with the reason) for a part inside a server or rack priced as a whole,
+    whose price already holds it: its price is not a cost of its own (the capex counts the system's price)."""
+    level = ctx.parent
+    while level is not None:
+        if _whole_system(level):
+            ctx.absent(np.ones(1, dtype=bool), f"in the price of `{level.path}`, which holds it")
+            return np.full(1, np.nan)
+        level = level.parent
+    return _bom_total(lambda kind: "price")(ctx)
+
+
 for _kind in BOM_KINDS:
     output(_kind, "quantity", "count * the counts of the blocks it is in")(_quantity)
-    output(_kind, "total_price", "quantity * price")(_bom_total(lambda kind: "price"))
+    output(_kind, "total_price", "quantity * price; none inside a server or rack priced as a whole")(_total_price)
     output(_kind, "total_power", "quantity * peak power (peak_power, it_power or power)")(
         _bom_total(lambda kind: _PEAK_FIELD.get(kind, "power")))

@@ -20,6 +20,8 @@ Power chain (efficiency eta from the meter to the IT load):
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
     a site's <stage>_loss / _power_in / _stage_efficiency _outside_halls: the same for the chain of the IT
                        it holds outside its halls alone
+    an efficiency (and the PUE) where no power flows (out + loss = 0; a site that places no racks) has no
+    value: absent, `n/a` in the table and null in JSON with the reason, never 0
     Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
     pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
 
@@ -191,7 +193,9 @@ def _stage_output(kind: str, what: str, own: bool = False):
         if kind not in flows:
             ctx.not_applicable()
         out, loss = flows[kind]
-        return {"loss": loss, "power_in": out + loss, "efficiency": out / _nonzero(out + loss)}[what]
+        if what == "efficiency":
+            return _ratio(ctx, out, out + loss, f"no power flows through its {kind} stage")
+        return {"loss": loss, "power_in": out + loss}[what]
     return compute
 
 
@@ -292,6 +296,15 @@ def _nonzero(x):
     return np.where(x == 0, 1.0, x)
 
 
+def _ratio(ctx, num, den, nothing: str):
+    """num / den, an efficiency or a PUE: absent (no value; `nothing` says why) where den is 0, as a ratio
+    of no power has none (never a 0 that reads as a plant losing everything)."""
+    empty = np.asarray(den) <= 0
+    if np.any(empty):
+        ctx.absent(empty, nothing)
+    return np.where(empty, np.nan, num / _nonzero(den))
+
+
 def stream_cooling(ctx, peak: bool):
     """(cooling power, mechanical heat load, total heat rejected) of the heat this block cools itself."""
     liquid, air = _direct_heat(ctx, peak)
@@ -372,8 +385,9 @@ def _feed_utilization(ctx):
 
 
 for _kind in ("hall", "site"):
-    output(_kind, "power_chain_efficiency", "it_power / (it_power + power_chain_loss)")(
-        lambda ctx: ctx.get("it_power") / _nonzero(ctx.get("it_power") + ctx.get("power_chain_loss")))
+    output(_kind, "power_chain_efficiency", "it_power / (it_power + power_chain_loss); none without IT power")(
+        lambda ctx: _ratio(ctx, ctx.get("it_power"), ctx.get("it_power") + ctx.get("power_chain_loss"),
+                           f"no IT power: the {ctx.kind} places no racks or servers"))
     output(_kind, "power_chain_loss", "it_power * (1 / eta - 1), eta = product of power-gear efficiencies")(
         lambda ctx: _loss(ctx, peak=True))
     for _stage in POWER_GEAR:
@@ -400,8 +414,9 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("it_power") + ctx.get("power_chain_loss") + ctx.get("cooling_power"))
     output(_kind, "feed_utilization", "facility_power / power_feed (hall) or utility_feed (site)")(_feed_utilization)
     output(_kind, "facility_power_avg", "it_power_avg + average chain loss + cooling_power_avg")(_facility_avg)
-    output(_kind, "pue", "facility_power_avg / it_power_avg")(
-        lambda ctx: ctx.get("facility_power_avg") / _nonzero(ctx.get("it_power_avg")))
+    output(_kind, "pue", "facility_power_avg / it_power_avg; none without IT power")(
+        lambda ctx: _ratio(ctx, ctx.get("facility_power_avg"), ctx.get("it_power_avg"),
+                           f"no IT power: the {ctx.kind} places no racks or servers"))
     output(_kind, "energy_year", "facility_power_avg * 8760 h")(
         lambda ctx: ctx.get("facility_power_avg") * A.YEAR)
     output(_kind, "cdus", "ceil(heat_liquid / cdu.capacity) + spares")(lambda ctx: _count(ctx, "cdus", _cdus_own))
@@ -523,7 +538,17 @@ def _power_gear_units(kind: str):
     return measure
 
 
+def _pue_floor(ctx):
+    """A `pue` the spec sets: the facility's average power it gives is not below the IT power it feeds (a PUE
+    below 1 would make power); none when the models compute the PUE (it is >= 1 by construction)."""
+    if not ctx.is_set("pue"):
+        return None
+    return ctx.get("it_power_avg"), ctx.get("facility_power_avg")
+
+
 for _kind in ("hall", "site"):
+    limit(_kind, "pue-floor", _pue_floor, "it_power_avg", "facility_power_avg",
+          "the PUE set on it is at least 1 (the facility draws at least the power of its IT)")
     for _gear in POWER_GEAR + ("generator",):
         _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear + "s")
         limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed",

@@ -823,7 +823,7 @@ import functools
 import numpy as np
 
 from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, Option, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION,
-               WHOLE_NUMBER, output, rule)
+               WHOLE_NUMBER, output, rule, unpriced_parts, warn_unpriced)
 from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
@@ -3435,23 +3435,38 @@ output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, show
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 
 
-def accelerator_cost(ctx, platform: Platform) -> np.ndarray:
-    """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy."""
+def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
+    """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy. Where the
+    site's or the system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings
+    name the workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
     if ctx.is_set("accelerator_cost"):
         return ctx.get("accelerator_cost")
     def own():
         life = ctx.get("depreciation_it", A.depreciation_it)
         price = ctx.get("electricity_price", A.electricity_price)
-        return platform.capex_per_chip() / life + platform.wall_power_per_chip() * price
+        capex = platform.capex_per_chip()
+        holder = platform.rack if platform.rack is not None else platform.system
+        if holder is not None:
+            for part in unpriced_parts(holder):
+                warn_unpriced(part, f"{ctx.path}.{figure}",
+                              note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
+        return capex / life + platform.wall_power_per_chip() * price
+
+    def site_tco(site):
+        tco = site.get("cost_per_accelerator_hour")
+        for part in unpriced_parts(site):
+            warn_unpriced(part, f"{ctx.path}.{figure}", note=f"`{ctx.path}.{figure}` counts it as $0 "
+                          f"(through `{site.path}.cost_per_accelerator_hour`)")
+        return tco
 
     level = ctx.parent
     while level is not None:
         if level.kind == "site" and level.has("cost_per_accelerator_hour"):
             acc = level.get("accelerators")
             if np.all(acc > 0):
-                return level.get("cost_per_accelerator_hour")
+                return site_tco(level)
             if np.any(acc > 0):       # per scenario: the site's TCO where it places accelerators
-                return np.where(acc > 0, level.get("cost_per_accelerator_hour"), own())
+                return np.where(acc > 0, site_tco(level), own())
         level = level.parent
     return own()
 
@@ -3461,7 +3476,8 @@ def _usd_per_token(ctx):
     s = solved(ctx)
     from .cost import service_duty_cycle
     util = service_duty_cycle(ctx)      # the workload's `utilization`, else service_utilization (0.6) [U]
-    return feasible_only(ctx, s, accelerator_cost(ctx, platform) * s["chips"] / (ctx.get("tokens_per_s") * util))
+    return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok") * s["chips"]
+                         / (ctx.get("tokens_per_s") * util))
 
 
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization), "

@@ -1241,5 +1241,5 @@ output("training", "power", "accelerators * system_power / accelerators per syst
 output("training", "energy", "power * time_to_train")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("power") * ctx.get("time_to_train")))
 output("training", "cost", "accelerator_hours * cost per accelerator-hour")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx))))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost")))
 

@@ -41,10 +41,11 @@ KPIS = (
     Kpi("pue", "PUE", "ratio", "annual average"),
     Kpi("tokens_per_s", "Tokens per second", "tok_s", "served, all workloads", facility=False),
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
-    Kpi("time_to_train", "Time to train", "duration", "training run, wall clock", facility=False),
+    Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
     Kpi("capex", "Capex", "money", "IT, network, facility, land"),
     Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
-    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "TCO over tokens served", facility=False),
+    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over their tokens",
+        facility=False),
 )
 
 # the power model's split of the peak IT power (compiler.models.power: power_<key>, power_overhead)
@@ -68,7 +69,8 @@ WORKLOAD_COLUMNS = {
                   ("tokens_per_s_per_user", "Tokens/s per user", "tok_s"),
                   ("tokens_per_s_per_mw", "Tokens/s per MW", "tok_s_mw"), ("tokens_per_joule", "Tokens per joule", "tok_j"),
                   ("ttft", "TTFT", ""), ("tpot", "TPOT", ""), ("usd_per_mtok", "$ per Mtok", "money_mtok")),
-    "training": (("accelerators", "Accelerators", "count"), ("tokens_per_s", "Tokens/s", "tok_s"),
+    "training": (("accelerators", "Accelerators", "count"), ("accelerators_needed", "Accelerators needed", "count"),
+                 ("tokens_per_s", "Tokens/s", "tok_s"),
                  ("mfu", "MFU", "percent"), ("goodput", "Goodput", "percent"),
                  ("time_to_train", "Time to train", "duration"), ("energy", "Energy", ""), ("cost", "Cost", "money")),
 }
@@ -125,6 +127,8 @@ def _power_sections(view: _View, subject) -> dict:
     if component is not None:
         component["note"] = note
     stages = []
+    if not it > 0:          # workloads only, no racks: no power chain to show (no 0 W meter, as the key figures)
+        return {"component": component, "stages": stages}
     for path, label, hint in ((f"{p}.facility_power", "At the utility meter", "peak facility power"),
                               (f"{p}.power_chain_loss", "Power-chain losses", "transformers, UPS or rectifiers, "
                                "distribution"),
@@ -239,19 +243,36 @@ def _workload_tables(view: _View, subject) -> list[dict]:
             continue
         columns = [(name, label, style) for name, label, style in WORKLOAD_COLUMNS[kind]
                    if any(view.get(f"{i.path}.{name}") is not None for i in insts)]
-        rows = []
+        rows, defaulted = [], False
         for inst in insts:
             cells = []
             for name, _, style in columns:
                 path = f"{inst.path}.{name}"
                 value = view.get(path)
+                if name == "accelerators" and value is None and _ran_on(view, inst) is not None:
+                    cells.append(f"{fmt(_ran_on(view, inst), 'count')} (default)")
+                    defaulted = True
+                    continue
                 cells.append(fmt(value, style) if style and value is not None else view.show(path))
             system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
             rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
                          "model": _ref_name(inst, "model"), "system": system})
+        note = ("Accelerators marked (default) are not set in the spec: the row's figures are for that count, "
+                "the model's own (one system, or the pools a demand sizes)"
+                + ("; Accelerators needed is the smallest count that meets the run's deadline" if kind == "training"
+                   else "") + ".") if defaulted else ""
         tables.append({"kind": kind, "title": "Inference services" if kind == "inference" else "Training runs",
-                       "columns": [label for _, label, _ in columns], "rows": rows})
+                       "columns": [label for _, label, _ in columns], "rows": rows, "note": note})
     return tables
+
+
+def _ran_on(view: _View, inst) -> float | None:
+    """The accelerators a workload's figures are for when the spec sets none: a training run's
+    accelerator_hours / time_to_train, a service's tokens_per_s / tokens_per_s_per_chip (None if not computed)."""
+    num, den = (("accelerator_hours", "time_to_train") if inst.kind == "training"
+                else ("tokens_per_s", "tokens_per_s_per_chip"))
+    a, b = view.get(f"{inst.path}.{num}"), view.get(f"{inst.path}.{den}")
+    return round(a / b) if a is not None and b else None
 
 
 def _ref_name(inst, field_name: str) -> str:
