@@ -306,6 +306,24 @@ searched. Given to Offline rows only: with them Offline 7.0% -> 6.7% (the 405B O
 token chunks, not whole 9,400-token prompts a micro-batch), every other category unchanged; at the Server and
 Interactive layouts the latency model binds early (Interactive 0.8% -> 24.0% at H200's tp 1 engine, TTFT p99 13.3% ->
 15.5%), so those are measured, not applied (docs/accuracy.md "Submitters' layouts as data").
+Disaggregated runs (`DISAGGREGATED`, `disaggregation_for`; applied to Server and Interactive rows: MECHANISMS
+"disaggregated"): the submissions that served prefill and decode on separate pools (NVIDIA Dynamo with TensorRT-LLM
+context and generation workers), read from the submitters' configs [P]. MLPerf Inference v5.1: NVIDIA's open-division
+GB200 NVL72 Llama 3.1 405B Interactive (`..._Dynamo`: 14 prefill workers at tp 4 + 4 decode workers at tp 4); v6.0,
+NVIDIA's closed GB200 and GB300 NVL72 x72 runs of gpt-oss-120b, DeepSeek-R1 and Llama 3.1 405B Interactive and Llama
+3.1 405B Server (the configs' `dynamo_cluster`: its workers and their TensorRT-LLM engines; which of a config's
+variants ran is named by the result's user.conf `target_qps` and by NVIDIA's dynamo_disagg REPRODUCE.md: each entry's
+source is its URL; docs/accuracy.md "Disaggregated runs planned as they ran"). Neither the system name nor the
+system description of a v6.0 row says so (every NVIDIA v6.0 system lists Dynamo in its software), so a row is matched
+by its submission: division, submitter and result directory of its source (`closed/NVIDIA/results/<dir>/`), else the
+`Submitter: ... [dir]` of its system column (closed). A matched row
+runs the workload with `serving = "disaggregated"` (compiler/models/inference.py, "Disaggregated serving": the decode
+pool searched without prompts in its steps, the prefill pool at the compute rate, the chips split so both pools
+serve the same rate, prefill + decode = the row's accelerators) and the decode workers' engine fixed: `tp` (a rank's
+tensor parallelism), `pp` 1 and, for an attention-data-parallel worker of a mixture-of-experts model (TensorRT-LLM
+`enable_attention_dp`), `ep` = its chips (d = ep / tp ranks, the experts spread over all). The split itself is the
+model's (the submitters' worker counts are recorded, and the law test checks they sum to the row's count; the model
+has no input that fixes the prefill pool). The calibration rounds (v4.1, v5.0) have no disaggregated LLM submission.
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: MECHANISMS "engine_limits"):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -998,6 +1016,86 @@ LAYOUT_SYSTEMS = {
 LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1")
 
 
+@dataclass(frozen=True)
+class Disaggregation:
+    """A disaggregated submission ("Disaggregated runs" in the module docstring): its prefill (context) workers and
+    the chips of each, its decode (generation) workers, a decode rank's tensor parallelism and the attention
+    data-parallel ranks of a decode worker (1: none; TensorRT-LLM `enable_attention_dp` with tensor_parallel_size
+    = ranks x tp and moe_expert_parallel_size = ranks x tp), and where it is written."""
+
+    prefill_workers: int
+    prefill_chips_each: int
+    decode_workers: int
+    decode_tp: int
+    decode_ranks: int
+    source: str
+
+    @property
+    def prefill_chips(self) -> int:
+        return self.prefill_workers * self.prefill_chips_each
+
+    @property
+    def decode_chips(self) -> int:
+        return self.decode_workers * self.decode_tp * self.decode_ranks
+
+
+_V60 = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/configs/{0} (fork of "
+        "mlcommons/inference_results_v6.0; the variant run: the result's user.conf target_qps and "
+        "closed/NVIDIA/scripts/slurm_llm/dynamo_disagg/REPRODUCE.md), read 2026-12-05")
+_V51_OPEN = (_GH + "mlcommons/inference_results_v5.1/blob/965182b0/open/NVIDIA/configs/"
+             "GB200-NVL72_GB200-186GB_aarch64x72_Dynamo/Interactive/llama3_1-405b.py and closed/NVIDIA/scripts/"
+             "slurm_llm/dynamo/trtllm/llama3_1-405b/disagg/{README.md,disagg_18node.sbatch} (NUM_PREFILL_WORKERS 14, "
+             "NUM_DECODE_WORKERS 4, tensor_parallel_size 4 both), read 2026-12-05")
+_GB200_72, _GB300_72 = "GB200-NVL72_GB200-186GB_aarch64x72", "GB300-NVL72_GB300-288GB_aarch64x72"
+
+
+def _v60_disagg(directory: str, system: str, model: str, benchmark: str, scenarios: tuple, workers: tuple,
+                prefill: str, decode: str) -> dict:
+    """DISAGGREGATED entries of one NVIDIA v6.0 x72 config: workers = (prefill workers, chips each, decode
+    workers, decode tp, decode ranks); prefill / decode the worker engine configs (<system dir>/<Scenario>/...)."""
+    out = {}
+    for scenario in scenarios:
+        where = (f"{system}/{scenario.capitalize()}/{benchmark}.py; workers: {prefill.format(scenario.capitalize())}"
+                 f", {decode.format(scenario.capitalize())}")
+        out[("inference-v6.0", model, scenario, f"closed/NVIDIA/{directory}")] = Disaggregation(
+            *workers, _V60.format(where))
+    return out
+
+
+# (round, model, scenario, "division/submitter/result directory") -> the run's pools [P]
+DISAGGREGATED = {
+    # v5.1 open: 14 context workers tp 4 + 4 generation workers tp 4 = 56 + 16 (its closed twin ran aggregated)
+    ("inference-v5.1", "Llama3_1_405B", "interactive", "open/NVIDIA/GB200-NVL72_GB200-186GB_aarch64x72_Dynamo"):
+        Disaggregation(14, 4, 4, 4, 1, _V51_OPEN),
+    # v6.0 gpt-oss-120b Interactive: context workers tp 1; generation workers tensor_parallel_size 4 with
+    # enable_attention_dp and moe_expert_parallel_size 4 (4 ranks of tp 1): GB200 24 + 12 x 4, GB300 20 + 13 x 4
+    **_v60_disagg(_GB200_72 + "_TRT", _GB200_72, "GPT_OSS_120B", "gpt-oss-120b", ("interactive",), (24, 1, 12, 1, 4),
+                  "GB200-NVL72_GB200-186GB_aarch64x1/{}/disagg_prefill/gpt-oss-120b.yml",
+                  "GB200-NVL72_GB200-186GB_aarch64x4/{}/disagg_decode/gpt-oss-120b.yml"),
+    **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "GPT_OSS_120B", "gpt-oss-120b", ("interactive",), (20, 1, 13, 1, 4),
+                  "GB300-NVL72_GB300-288GB_aarch64x1/{}/disagg_prefill/gpt-oss-120b.yml",
+                  "GB300-NVL72_GB300-288GB_aarch64x4/{}/disagg_decode/gpt-oss-120b.yml"),
+    # v6.0 DeepSeek-R1 Interactive (its EXPORTS is the dynamo endpoint): context workers DEP4 (GB200) / DEP2
+    # (GB300), generation workers DEP16 (tensor_parallel_size 16, enable_attention_dp, moe_expert_parallel_size 16;
+    # MTP 3, as SERVING's drafts): GB200 2 x 4 + 4 x 16, GB300 4 x 2 + 4 x 16
+    **_v60_disagg(_GB200_72 + "_TRT", _GB200_72, "DeepSeek_R1", "deepseek-r1", ("interactive",), (2, 4, 4, 1, 16),
+                  "GB200-NVL72_GB200-186GB_aarch64x4/{}/disagg_prefill/deepseek-r1.yml",
+                  "GB200-NVL72_GB200-186GB_aarch64x16/{}/disagg_decode/deepseek-r1.yml"),
+    **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "DeepSeek_R1", "deepseek-r1", ("interactive",), (4, 2, 4, 1, 16),
+                  "GB300-NVL72_GB300-288GB_aarch64x2/{}/disagg_prefill/deepseek-r1.yml",
+                  "GB300-NVL72_GB300-288GB_aarch64x16/{}/disagg_decode/deepseek-r1.yml"),
+    # v6.0 Llama 3.1 405B Server and Interactive (user.conf target_qps: the dynamo_cluster variant's 22.4 / 22.2 on
+    # GB200, 29.4 / 29.3 on GB300): context workers tp 4 (GB200) / tp 2 (GB300), generation workers tp 8 / tp 4:
+    # GB200 14 x 4 + 2 x 8, GB300 26 x 2 + 5 x 4
+    **_v60_disagg(_GB200_72 + "_TRT", _GB200_72, "Llama3_1_405B", "llama3_1-405b", ("server", "interactive"),
+                  (14, 4, 2, 8, 1), "GB200-NVL72_GB200-186GB_aarch64x4/{}/disagg_prefill/llama3_1-405b.yaml",
+                  "GB200-NVL72_GB200-186GB_aarch64x8/{}/disagg_decode/llama3_1-405b.yaml"),
+    **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "Llama3_1_405B", "llama3_1-405b", ("server", "interactive"),
+                  (26, 2, 5, 4, 1), "GB300-NVL72_GB300-288GB_aarch64x2/{}/disagg_prefill/llama3_1-405b.yaml",
+                  "GB300-NVL72_GB300-288GB_aarch64x4/{}/disagg_decode/llama3_1-405b.yaml"),
+}
+
+
 # The mechanisms built and measured on this file that a row takes only where they are applied, and the scenarios
 # where validate applies each (an empty tuple: measured, not applied; docs/accuracy.md has each one's numbers).
 # `validate --with NAME` applies one in every scenario it concerns (MECHANISM_SCENARIOS) and `--without NAME` in
@@ -1009,13 +1107,15 @@ MECHANISMS = {
     "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
     "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
+    "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
                        "engine_limits": ("offline", "server", "interactive"),
                        "kv_room": ("server",),
                        "swiglu_kernel": ("offline", "server", "interactive"),
-                       "fp4_quantize": ("offline", "server", "interactive")}
+                       "fp4_quantize": ("offline", "server", "interactive"),
+                       "disaggregated": ("server", "interactive")}
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1042,6 +1142,22 @@ def layout_for(round_: str, model: str, scenario: str, chip: str, source: str) -
     chip's in NVIDIA's configs of the round (LAYOUTS), else None (the model searches)."""
     own = LAYOUT_SYSTEMS.get((round_, model, scenario, _result_system(source)))
     return own if own is not None else LAYOUTS.get((round_, model, scenario, chip))
+
+
+def _submission_dir(source: str, system: str) -> str:
+    """`division/submitter/result directory` of a row: from its source (`.../open/NVIDIA/results/<dir>/...`), else
+    from its system column (`NVIDIA: ... [<dir>]`, taken as closed), else ''."""
+    m = re.search(r"(closed|open)/([^/\s]+)/results/([^/\s]+)", source or "")
+    if m:
+        return f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
+    m = re.match(r"\s*([^:\[\]]+?)\s*:.*\[([^\[\]\s]+)\]\s*$", system or "")
+    return f"closed/{m.group(1)}/{m.group(2)}" if m else ""
+
+
+def disaggregation_for(round_: str, model: str, scenario: str, source: str, system: str) -> Disaggregation | None:
+    """The prefill and decode pools of a disaggregated submission (DISAGGREGATED, by round, model, scenario and the
+    row's submission), else None (the row runs aggregated)."""
+    return DISAGGREGATED.get((round_, model, scenario, _submission_dir(source, system)))
 
 
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
@@ -1592,6 +1708,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
+    pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
+    if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
+        fields["serving"] = "disaggregated"
+        fields["tp"], fields["pp"] = float(pools.decode_tp), 1.0          # a decode rank's engine
+        if pools.decode_ranks > 1:
+            fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
@@ -1862,6 +1984,9 @@ def _evaluate(rows: list[Row], lets, params, problems):
         r.predicted = float(result[0])
         for name in (("tp", "pp", "batch") if r.kind == "inference" else ("tp", "pp", "dp", "mfu")):
             r.extra[name] = float(value(r.block, name)[0])
+        if r.fields.get("serving") == "disaggregated":   # the pools the model split the row's chips into
+            for name in ("ep", "prefill_accelerators", "decode_accelerators"):
+                r.extra[name] = float(value(r.block, name)[0])
         if r.category in POWER_CATEGORIES:
             r.extra["accelerator_power"] = float(value(r.block, "accelerator_power")[0])
         r.extra["overloaded"] = (not np.isfinite(r.predicted)
@@ -2026,6 +2151,9 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
         d = r.data
         if r.kind == "inference":
             cfg = f"tp{r.extra.get('tp', 0):g} pp{r.extra.get('pp', 0):g} B{r.extra.get('batch', 0):g}"
+            if "prefill_accelerators" in r.extra:      # disaggregated: the decode pool's engine and both pools
+                cfg += (f" ep{r.extra['ep']:g} disaggregated {r.extra['prefill_accelerators']:g} prefill + "
+                        f"{r.extra['decode_accelerators']:g} decode")
         else:
             cfg = (f"tp{r.extra.get('tp', 0):g} pp{r.extra.get('pp', 0):g} dp{r.extra.get('dp', 0):g} "
                    f"mfu {r.extra.get('mfu', 0):.2f}")
