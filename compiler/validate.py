@@ -310,10 +310,11 @@ Disaggregated runs (`DISAGGREGATED`, `disaggregation_for`; applied to Server and
 "disaggregated"): the submissions that served prefill and decode on separate pools (NVIDIA Dynamo with TensorRT-LLM
 context and generation workers), read from the submitters' configs [P]. MLPerf Inference v5.1: NVIDIA's open-division
 GB200 NVL72 Llama 3.1 405B Interactive (`..._Dynamo`: 14 prefill workers at tp 4 + 4 decode workers at tp 4); v6.0,
-NVIDIA's closed GB200 and GB300 NVL72 x72 runs of gpt-oss-120b, DeepSeek-R1 and Llama 3.1 405B Interactive and Llama
-3.1 405B Server (the configs' `dynamo_cluster`: its workers and their TensorRT-LLM engines; which of a config's
-variants ran is named by the result's user.conf `target_qps` and by NVIDIA's dynamo_disagg REPRODUCE.md: each entry's
-source is its URL; docs/accuracy.md "Disaggregated runs planned as they ran"). Neither the system name nor the
+NVIDIA's closed GB200 and GB300 NVL72 x72 runs of gpt-oss-120b, DeepSeek-R1 and Llama 3.1 405B Interactive, Llama
+3.1 405B Server, and Llama 2 70B Server and Interactive (the configs' `dynamo_cluster`: its workers and their
+TensorRT-LLM engines; Llama 2 70B: NVIDIA's disaggregated TensorRT-LLM script, 28 + 44 servers of tp 1; which of a
+config's variants ran is named by the result's user.conf `target_qps` and `min_query_count` and by NVIDIA's
+REPRODUCE.md files: each entry's source is its URL; docs/accuracy.md "Disaggregated runs planned as they ran"). Neither the system name nor the
 system description of a v6.0 row says so (every NVIDIA v6.0 system lists Dynamo in its software), so a row is matched
 by its submission: division, submitter and result directory of its source (`closed/NVIDIA/results/<dir>/`), else the
 `Submitter: ... [dir]` of its system column (closed). A matched row
@@ -1047,6 +1048,11 @@ _V51_OPEN = (_GH + "mlcommons/inference_results_v5.1/blob/965182b0/open/NVIDIA/c
              "slurm_llm/dynamo/trtllm/llama3_1-405b/disagg/{README.md,disagg_18node.sbatch} (NUM_PREFILL_WORKERS 14, "
              "NUM_DECODE_WORKERS 4, tensor_parallel_size 4 both), read 2026-12-05")
 _GB200_72, _GB300_72 = "GB200-NVL72_GB200-186GB_aarch64x72", "GB300-NVL72_GB300-288GB_aarch64x72"
+_L2_DISAGG = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/scaleout/REPRODUCE.md "
+              "(\"Server (disaggregated ...)\", \"Interactive (disaggregated ...)\": --ctx-num-servers 28 "
+              "--gen-num-servers 44) and "
+              "closed/NVIDIA/scripts/slurm_llm/disagg_trtllm_llama2_70b/llama2_70b_disagg.sh (fork of "
+              "mlcommons/inference_results_v6.0), read 2026-12-05")
 
 
 def _v60_disagg(directory: str, system: str, model: str, benchmark: str, scenarios: tuple, workers: tuple,
@@ -1093,6 +1099,12 @@ DISAGGREGATED = {
     **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "Llama3_1_405B", "llama3_1-405b", ("server", "interactive"),
                   (26, 2, 5, 4, 1), "GB300-NVL72_GB300-288GB_aarch64x2/{}/disagg_prefill/llama3_1-405b.yaml",
                   "GB300-NVL72_GB300-288GB_aarch64x4/{}/disagg_decode/llama3_1-405b.yaml"),
+    # v6.0 Llama 2 70B Server and Interactive on GB200 and GB300 x72: 28 context servers + 44 generation servers, tp 1
+    # each (llama2_70b_disagg.sh's default --ctx-tp-size / --gen-tp-size 1; the results' user.conf target_qps 3,000 /
+    # 2,790 on GB200, 3,200 / 3,000 on GB300 are the commands' --target-qps)
+    **{("inference-v6.0", "Llama2_70B", scenario, f"closed/NVIDIA/{system}_TRT"):
+       Disaggregation(28, 1, 44, 1, 1, _L2_DISAGG)
+       for scenario in ("server", "interactive") for system in (_GB200_72, _GB300_72)},
 }
 
 

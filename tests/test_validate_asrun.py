@@ -31,7 +31,8 @@ def _planned(row: V.Row, mechanisms=None) -> V.Row:
 def test_every_entry_pools_add_up_to_its_system() -> None:
     """prefill workers x chips each + decode workers x tp x ranks = the accelerators of the submission's system (the
     `x72` of its result directory): GB200 gpt-oss 24 x 1 + 12 x 1 x 4 = 72, 405B 14 x 4 + 2 x 8 = 72, DeepSeek-R1
-    2 x 4 + 4 x 16 = 72; GB300 gpt-oss 20 + 13 x 4 = 72, 405B 26 x 2 + 5 x 4 = 72, DeepSeek-R1 4 x 2 + 4 x 16 = 72."""
+    2 x 4 + 4 x 16 = 72; GB300 gpt-oss 20 + 13 x 4 = 72, 405B 26 x 2 + 5 x 4 = 72, DeepSeek-R1 4 x 2 + 4 x 16 = 72;
+    Llama 2 70B on both 28 x 1 + 44 x 1 = 72."""
     assert V.DISAGGREGATED
     for (round_, model, scenario, where), pools in V.DISAGGREGATED.items():
         size = int(re.search(r"x(\d+)(?:_[A-Za-z]+)?$", where).group(1))
@@ -43,6 +44,9 @@ def test_every_entry_pools_add_up_to_its_system() -> None:
     assert (gpt.prefill_chips, gpt.decode_chips) == (24, 48)
     dense = V.DISAGGREGATED[("inference-v6.0", "Llama3_1_405B", "server", f"closed/NVIDIA/{GB200_72}")]
     assert (dense.prefill_chips, dense.decode_chips, dense.decode_ranks) == (56, 16, 1)
+    llama = V.DISAGGREGATED[("inference-v6.0", "Llama2_70B", "interactive", f"closed/NVIDIA/{GB200_72}")]
+    assert (llama.prefill_chips, llama.decode_chips) == (28, 44)
+    assert len(V.DISAGGREGATED) == 13      # 1 of v5.1 (open) + 12 of v6.0 (docs/accuracy.md's table)
 
 
 def test_a_matched_row_runs_disaggregated_at_the_decode_workers_engine() -> None:
