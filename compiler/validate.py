@@ -295,7 +295,9 @@ the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1
 mixtral-8x7b}/{Offline,Server}/__init__.py), v5.0 (as copied by Cisco, ntuhpc/mlperf_inference_results_v5.0 closed/
 Cisco/configs/{llama2-70b,llama2-70b-interactive,mixtral-8x7b,llama3_1-405b}/{Offline,Server}/__init__.py; the H100
 SXM Llama 2 70B engine is the "PP2" one, tp 1 pp 2, whose target 107 qps NVIDIA's own user.conf sets), v5.1 (fork
-ntuhpc/inference_results_v5.1 closed/NVIDIA/configs/<system>/<Scenario>/<benchmark>.py), keyed by round, model,
+ntuhpc/inference_results_v5.1 closed/NVIDIA/configs/<system>/<Scenario>/<benchmark>.py), v6.0 Offline (the engine
+of the smaller "atomic" system config that NVIDIA's scaleout/REPRODUCE.md copies for each x8 / x72 result; B200 its
+own configs: gbeezybez/inference_results_v6.0 closed/NVIDIA/configs/, _V60_ATOMIC's URL), keyed by round, model,
 scenario and chip; a partner's own config where it names another layout for its system or NVIDIA has none, keyed
 by the row's result directory (Cisco's C885A H100 SXM Llama 2 70B Server tp 2, C245 M8 H100 NVL tp 1; Dell's
 XE7745 L40S tp 2 and H200 NVL tp 1; Llama 3.1 405B on 8x H100 SXM: Dell TP8PP1 Offline / TP4PP2 Server, Quanta
@@ -904,6 +906,9 @@ _V41_PARTNER = (_GH + "mlcommons/inference_results_v4.1/blob/198fc467/closed/{0}
                 "2026-12-05")
 _V51 = (_GH + "ntuhpc/inference_results_v5.1/blob/387c3dd0/closed/NVIDIA/configs/{0}/{1}/{2}.py (fork of "
         "mlcommons/inference_results_v5.1), read 2026-12-05")
+_V60_ATOMIC = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/configs/{0}/Offline/{1}.py (the "
+               "engine closed/NVIDIA/scaleout/REPRODUCE.md runs for the round's x8 / x72 result, its --atomic-system; "
+               "fork of mlcommons/inference_results_v6.0), read 2026-12-05")
 
 
 def _layouts(round_: str, model: str, scenarios: tuple, source: str, **chips) -> dict:
@@ -974,6 +979,36 @@ LAYOUTS = {
     **_layouts("inference-v5.1", "Llama3_1_405B", _S,
                _V51.format("GB300-NVL72_GB300-288GB_aarch64x72_TRT", "Server", "llama3_1-405b"),
                GB300=(2, 1, 1536)),
+    # MLPerf Inference v6.0, NVIDIA's Offline engines: an x8 / x72 result is copies of one engine of a smaller
+    # ("atomic") system config behind the endpoint harness (scaleout/REPRODUCE.md: 405B B300x2 x 4, GB200 x4 x 18,
+    # GB300 x2 x 36; Llama 2 70B and gpt-oss-120b x1 copies); B200 (no NVIDIA v6.0 Offline LLM result; the partners'
+    # runs take NVIDIA's B200-SXM-180GBx8 configs) its own configs
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx2", "llama3_1-405b"),
+               B300=(2, 1, 1536)),
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",),
+               _V60_ATOMIC.format("GB300-NVL72_GB300-288GB_aarch64x2", "llama3_1-405b"), GB300=(2, 1, 1536)),
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",),
+               _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x4", "llama3_1-405b"), GB200=(1, 4, 512)),
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama3_1-405b"),
+               B200=(2, 2, 1536)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx1", "llama2-70b"),
+               B300=(1, 1, 4608)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",),
+               _V60_ATOMIC.format("GB300-NVL72_GB300-288GB_aarch64x1", "llama2-70b"), GB300=(1, 1, 4608)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",),
+               _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x1", "llama2-70b"), GB200=(1, 1, 3584)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama2-70b"),
+               B200=(1, 1, 3584)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx8", "gpt-oss-120b"),
+               B300=(1, 1, 13914)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",),
+               _V60_ATOMIC.format("GB300-NVL72_GB300-288GB_aarch64x1", "gpt-oss-120b"), GB300=(1, 1, 13914)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",),
+               _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x1", "gpt-oss-120b"), GB200=(1, 1, 13914)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "gpt-oss-120b"),
+               B200=(1, 1, 2048)),
+    **_layouts("inference-v6.0", "Llama3_1_8B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama3_1-8b"),
+               B200=(1, 1, 12000)),
 }
 # a partner's own config where it names another layout than NVIDIA's for its system, or where NVIDIA has none
 # (round, model, scenario, "submitter/result directory" of the row's source)
@@ -1014,7 +1049,7 @@ LAYOUT_SYSTEMS = {
 # 15.5% (docs/accuracy.md "Submitters' layouts as data"): MECHANISMS "layouts"
 # the rounds whose rows take the entry's engine budget with the layout (v4.1's whole-prompt budgets stay
 # WHOLE_PROMPT_BUDGETS; Server and Interactive rows of v5.0 otherwise take Serving.budgets)
-LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1")
+LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
 
 
 @dataclass(frozen=True)

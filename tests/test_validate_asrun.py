@@ -127,3 +127,23 @@ def test_the_model_splits_the_rows_chips_into_two_pools(tmp_path) -> None:
 @pytest.mark.parametrize("name", ["disaggregated"])
 def test_the_mechanism_is_applied_where_it_concerns(name) -> None:
     assert V.MECHANISMS[name] == V.MECHANISM_SCENARIOS[name] == ("server", "interactive")
+
+
+def test_v60_offline_rows_run_nvidias_atomic_engine() -> None:
+    """MLPerf Inference v6.0 Offline: an x72 result is copies of one smaller system's engine (scaleout/REPRODUCE.md);
+    GB200 405B runs GB200 x4's tp 1 pp 4 at 512 tokens (512 a rank), B200 405B tp 2 pp 2 at 1,536 (768 a rank). The
+    Server and Interactive rows keep the search (MECHANISMS "layouts" is Offline only)."""
+    for scenario in ("Offline", "Server"):
+        row = _planned(_row("inference-v6.0", "llama3.1-405b", scenario, SYSTEM, "NVIDIA GB200", 72,
+                            V60 + GB200_72 + f"/llama3.1-405b/{scenario}"))
+        if scenario == "Offline":
+            assert (row.fields["tp"], row.fields["pp"]) == (1.0, 4.0)
+            assert row.fields["max_num_tokens"].value == 512.0
+        else:                                 # disaggregated: the decode workers' tp 8 (DISAGGREGATED), no budget
+            assert row.fields["tp"] == 8.0 and "max_num_tokens" not in row.fields
+    b200 = _planned(_row("inference-v6.0", "llama3.1-405b", "Offline", "Google: NVIDIA DGX B200 [B200-SXM-180GBx8_TRT]",
+                         "NVIDIA B200-SXM-180GB", 8, ""))
+    assert (b200.fields["tp"], b200.fields["pp"], b200.fields["max_num_tokens"].value) == (2.0, 2.0, 768.0)
+    v60 = [k for k in V.LAYOUTS if k[0] == "inference-v6.0"]
+    assert v60 and all(k[2] == "offline" for k in v60)
+    assert all("gbeezybez/inference_results_v6.0" in V.LAYOUTS[k].source for k in v60)
