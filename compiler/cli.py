@@ -559,7 +559,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
                    "kv_room, swiglu_kernel, fp4_quantize; layouts in Server and Interactive too) in every scenario it concerns, "
                    "to reproduce docs/accuracy.md's figures. Repeatable.")
 @click.option("--without", "without", multiple=True, metavar="MECHANISM",
-              help="Leave out a mechanism validate applies (layouts). Repeatable.")
+              help="Leave out a mechanism validate applies (layouts, disaggregated). Repeatable.")
 @_guard
 def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power

@@ -295,7 +295,9 @@ the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1
 mixtral-8x7b}/{Offline,Server}/__init__.py), v5.0 (as copied by Cisco, ntuhpc/mlperf_inference_results_v5.0 closed/
 Cisco/configs/{llama2-70b,llama2-70b-interactive,mixtral-8x7b,llama3_1-405b}/{Offline,Server}/__init__.py; the H100
 SXM Llama 2 70B engine is the "PP2" one, tp 1 pp 2, whose target 107 qps NVIDIA's own user.conf sets), v5.1 (fork
-ntuhpc/inference_results_v5.1 closed/NVIDIA/configs/<system>/<Scenario>/<benchmark>.py), keyed by round, model,
+ntuhpc/inference_results_v5.1 closed/NVIDIA/configs/<system>/<Scenario>/<benchmark>.py), v6.0 Offline (the engine
+of the smaller "atomic" system config that NVIDIA's scaleout/REPRODUCE.md copies for each x8 / x72 result; B200 its
+own configs: gbeezybez/inference_results_v6.0 closed/NVIDIA/configs/, _V60_ATOMIC's URL), keyed by round, model,
 scenario and chip; a partner's own config where it names another layout for its system or NVIDIA has none, keyed
 by the row's result directory (Cisco's C885A H100 SXM Llama 2 70B Server tp 2, C245 M8 H100 NVL tp 1; Dell's
 XE7745 L40S tp 2 and H200 NVL tp 1; Llama 3.1 405B on 8x H100 SXM: Dell TP8PP1 Offline / TP4PP2 Server, Quanta
@@ -306,6 +308,25 @@ searched. Given to Offline rows only: with them Offline 7.0% -> 6.7% (the 405B O
 token chunks, not whole 9,400-token prompts a micro-batch), every other category unchanged; at the Server and
 Interactive layouts the latency model binds early (Interactive 0.8% -> 24.0% at H200's tp 1 engine, TTFT p99 13.3% ->
 15.5%), so those are measured, not applied (docs/accuracy.md "Submitters' layouts as data").
+Disaggregated runs (`DISAGGREGATED`, `disaggregation_for`; applied to Server and Interactive rows: MECHANISMS
+"disaggregated"): the submissions that served prefill and decode on separate pools (NVIDIA Dynamo with TensorRT-LLM
+context and generation workers), read from the submitters' configs [P]. MLPerf Inference v5.1: NVIDIA's open-division
+GB200 NVL72 Llama 3.1 405B Interactive (`..._Dynamo`: 14 prefill workers at tp 4 + 4 decode workers at tp 4); v6.0,
+NVIDIA's closed GB200 and GB300 NVL72 x72 runs of gpt-oss-120b, DeepSeek-R1 and Llama 3.1 405B Interactive, Llama
+3.1 405B Server, and Llama 2 70B Server and Interactive (the configs' `dynamo_cluster`: its workers and their
+TensorRT-LLM engines; Llama 2 70B: NVIDIA's disaggregated TensorRT-LLM script, 28 + 44 servers of tp 1; which of a
+config's variants ran is named by the result's user.conf `target_qps` and `min_query_count` and by NVIDIA's
+REPRODUCE.md files: each entry's source is its URL; docs/accuracy.md "Disaggregated runs planned as they ran"). Neither the system name nor the
+system description of a v6.0 row says so (every NVIDIA v6.0 system lists Dynamo in its software), so a row is matched
+by its submission: division, submitter and result directory of its source (`closed/NVIDIA/results/<dir>/`), else the
+`Submitter: ... [dir]` of its system column (closed). A matched row
+runs the workload with `serving = "disaggregated"` (compiler/models/inference.py, "Disaggregated serving": the decode
+pool searched without prompts in its steps, the prefill pool at the compute rate, the chips split so both pools
+serve the same rate, prefill + decode = the row's accelerators) and the decode workers' engine fixed: `tp` (a rank's
+tensor parallelism), `pp` 1 and, for an attention-data-parallel worker of a mixture-of-experts model (TensorRT-LLM
+`enable_attention_dp`), `ep` = its chips (d = ep / tp ranks, the experts spread over all). The split itself is the
+model's (the submitters' worker counts are recorded, and the law test checks they sum to the row's count; the model
+has no input that fixes the prefill pool). The calibration rounds (v4.1, v5.0) have no disaggregated LLM submission.
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: MECHANISMS "engine_limits"):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -885,6 +906,9 @@ _V41_PARTNER = (_GH + "mlcommons/inference_results_v4.1/blob/198fc467/closed/{0}
                 "2026-12-05")
 _V51 = (_GH + "ntuhpc/inference_results_v5.1/blob/387c3dd0/closed/NVIDIA/configs/{0}/{1}/{2}.py (fork of "
         "mlcommons/inference_results_v5.1), read 2026-12-05")
+_V60_ATOMIC = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/configs/{0}/Offline/{1}.py (the "
+               "engine closed/NVIDIA/scaleout/REPRODUCE.md runs for the round's x8 / x72 result, its --atomic-system; "
+               "fork of mlcommons/inference_results_v6.0), read 2026-12-05")
 
 
 def _layouts(round_: str, model: str, scenarios: tuple, source: str, **chips) -> dict:
@@ -955,6 +979,36 @@ LAYOUTS = {
     **_layouts("inference-v5.1", "Llama3_1_405B", _S,
                _V51.format("GB300-NVL72_GB300-288GB_aarch64x72_TRT", "Server", "llama3_1-405b"),
                GB300=(2, 1, 1536)),
+    # MLPerf Inference v6.0, NVIDIA's Offline engines: an x8 / x72 result is copies of one engine of a smaller
+    # ("atomic") system config behind the endpoint harness (scaleout/REPRODUCE.md: 405B B300x2 x 4, GB200 x4 x 18,
+    # GB300 x2 x 36; Llama 2 70B and gpt-oss-120b x1 copies); B200 (no NVIDIA v6.0 Offline LLM result; the partners'
+    # runs take NVIDIA's B200-SXM-180GBx8 configs) its own configs
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx2", "llama3_1-405b"),
+               B300=(2, 1, 1536)),
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",),
+               _V60_ATOMIC.format("GB300-NVL72_GB300-288GB_aarch64x2", "llama3_1-405b"), GB300=(2, 1, 1536)),
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",),
+               _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x4", "llama3_1-405b"), GB200=(1, 4, 512)),
+    **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama3_1-405b"),
+               B200=(2, 2, 1536)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx1", "llama2-70b"),
+               B300=(1, 1, 4608)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",),
+               _V60_ATOMIC.format("GB300-NVL72_GB300-288GB_aarch64x1", "llama2-70b"), GB300=(1, 1, 4608)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",),
+               _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x1", "llama2-70b"), GB200=(1, 1, 3584)),
+    **_layouts("inference-v6.0", "Llama2_70B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama2-70b"),
+               B200=(1, 1, 3584)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx8", "gpt-oss-120b"),
+               B300=(1, 1, 13914)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",),
+               _V60_ATOMIC.format("GB300-NVL72_GB300-288GB_aarch64x1", "gpt-oss-120b"), GB300=(1, 1, 13914)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",),
+               _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x1", "gpt-oss-120b"), GB200=(1, 1, 13914)),
+    **_layouts("inference-v6.0", "GPT_OSS_120B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "gpt-oss-120b"),
+               B200=(1, 1, 2048)),
+    **_layouts("inference-v6.0", "Llama3_1_8B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama3_1-8b"),
+               B200=(1, 1, 12000)),
 }
 # a partner's own config where it names another layout than NVIDIA's for its system, or where NVIDIA has none
 # (round, model, scenario, "submitter/result directory" of the row's source)
@@ -995,7 +1049,98 @@ LAYOUT_SYSTEMS = {
 # 15.5% (docs/accuracy.md "Submitters' layouts as data"): MECHANISMS "layouts"
 # the rounds whose rows take the entry's engine budget with the layout (v4.1's whole-prompt budgets stay
 # WHOLE_PROMPT_BUDGETS; Server and Interactive rows of v5.0 otherwise take Serving.budgets)
-LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1")
+LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
+
+
+@dataclass(frozen=True)
+class Disaggregation:
+    """A disaggregated submission ("Disaggregated runs" in the module docstring): its prefill (context) workers and
+    the chips of each, its decode (generation) workers, a decode rank's tensor parallelism and the attention
+    data-parallel ranks of a decode worker (1: none; TensorRT-LLM `enable_attention_dp` with tensor_parallel_size
+    = ranks x tp and moe_expert_parallel_size = ranks x tp), and where it is written."""
+
+    prefill_workers: int
+    prefill_chips_each: int
+    decode_workers: int
+    decode_tp: int
+    decode_ranks: int
+    source: str
+
+    @property
+    def prefill_chips(self) -> int:
+        return self.prefill_workers * self.prefill_chips_each
+
+    @property
+    def decode_chips(self) -> int:
+        return self.decode_workers * self.decode_tp * self.decode_ranks
+
+
+_V60 = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/configs/{0} (fork of "
+        "mlcommons/inference_results_v6.0; the variant run: the result's user.conf target_qps and "
+        "closed/NVIDIA/scripts/slurm_llm/dynamo_disagg/REPRODUCE.md), read 2026-12-05")
+_V51_OPEN = (_GH + "mlcommons/inference_results_v5.1/blob/965182b0/open/NVIDIA/configs/"
+             "GB200-NVL72_GB200-186GB_aarch64x72_Dynamo/Interactive/llama3_1-405b.py and closed/NVIDIA/scripts/"
+             "slurm_llm/dynamo/trtllm/llama3_1-405b/disagg/{README.md,disagg_18node.sbatch} (NUM_PREFILL_WORKERS 14, "
+             "NUM_DECODE_WORKERS 4, tensor_parallel_size 4 both), read 2026-12-05")
+_GB200_72, _GB300_72 = "GB200-NVL72_GB200-186GB_aarch64x72", "GB300-NVL72_GB300-288GB_aarch64x72"
+_L2_DISAGG = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/scaleout/REPRODUCE.md "
+              "(\"Server (disaggregated ...)\", \"Interactive (disaggregated ...)\": --ctx-num-servers 28 "
+              "--gen-num-servers 44) and "
+              "closed/NVIDIA/scripts/slurm_llm/disagg_trtllm_llama2_70b/llama2_70b_disagg.sh (fork of "
+              "mlcommons/inference_results_v6.0), read 2026-12-05")
+
+
+def _v60_disagg(directory: str, system: str, model: str, benchmark: str, scenarios: tuple, workers: tuple,
+                prefill: str, decode: str) -> dict:
+    """DISAGGREGATED entries of one NVIDIA v6.0 x72 config: workers = (prefill workers, chips each, decode
+    workers, decode tp, decode ranks); prefill / decode the worker engine configs (<system dir>/<Scenario>/...)."""
+    out = {}
+    for scenario in scenarios:
+        where = (f"{system}/{scenario.capitalize()}/{benchmark}.py; workers: {prefill.format(scenario.capitalize())}"
+                 f", {decode.format(scenario.capitalize())}")
+        out[("inference-v6.0", model, scenario, f"closed/NVIDIA/{directory}")] = Disaggregation(
+            *workers, _V60.format(where))
+    return out
+
+
+# (round, model, scenario, "division/submitter/result directory") -> the run's pools [P]
+DISAGGREGATED = {
+    # v5.1 open: 14 context workers tp 4 + 4 generation workers tp 4 = 56 + 16 (its closed twin ran aggregated)
+    ("inference-v5.1", "Llama3_1_405B", "interactive", "open/NVIDIA/GB200-NVL72_GB200-186GB_aarch64x72_Dynamo"):
+        Disaggregation(14, 4, 4, 4, 1, _V51_OPEN),
+    # v6.0 gpt-oss-120b Interactive: context workers tp 1; generation workers tensor_parallel_size 4 with
+    # enable_attention_dp and moe_expert_parallel_size 4 (4 ranks of tp 1): GB200 24 + 12 x 4, GB300 20 + 13 x 4
+    **_v60_disagg(_GB200_72 + "_TRT", _GB200_72, "GPT_OSS_120B", "gpt-oss-120b", ("interactive",), (24, 1, 12, 1, 4),
+                  "GB200-NVL72_GB200-186GB_aarch64x1/{}/disagg_prefill/gpt-oss-120b.yml",
+                  "GB200-NVL72_GB200-186GB_aarch64x4/{}/disagg_decode/gpt-oss-120b.yml"),
+    **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "GPT_OSS_120B", "gpt-oss-120b", ("interactive",), (20, 1, 13, 1, 4),
+                  "GB300-NVL72_GB300-288GB_aarch64x1/{}/disagg_prefill/gpt-oss-120b.yml",
+                  "GB300-NVL72_GB300-288GB_aarch64x4/{}/disagg_decode/gpt-oss-120b.yml"),
+    # v6.0 DeepSeek-R1 Interactive (its EXPORTS is the dynamo endpoint): context workers DEP4 (GB200) / DEP2
+    # (GB300), generation workers DEP16 (tensor_parallel_size 16, enable_attention_dp, moe_expert_parallel_size 16;
+    # MTP 3, as SERVING's drafts): GB200 2 x 4 + 4 x 16, GB300 4 x 2 + 4 x 16
+    **_v60_disagg(_GB200_72 + "_TRT", _GB200_72, "DeepSeek_R1", "deepseek-r1", ("interactive",), (2, 4, 4, 1, 16),
+                  "GB200-NVL72_GB200-186GB_aarch64x4/{}/disagg_prefill/deepseek-r1.yml",
+                  "GB200-NVL72_GB200-186GB_aarch64x16/{}/disagg_decode/deepseek-r1.yml"),
+    **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "DeepSeek_R1", "deepseek-r1", ("interactive",), (4, 2, 4, 1, 16),
+                  "GB300-NVL72_GB300-288GB_aarch64x2/{}/disagg_prefill/deepseek-r1.yml",
+                  "GB300-NVL72_GB300-288GB_aarch64x16/{}/disagg_decode/deepseek-r1.yml"),
+    # v6.0 Llama 3.1 405B Server and Interactive (user.conf target_qps: the dynamo_cluster variant's 22.4 / 22.2 on
+    # GB200, 29.4 / 29.3 on GB300): context workers tp 4 (GB200) / tp 2 (GB300), generation workers tp 8 / tp 4:
+    # GB200 14 x 4 + 2 x 8, GB300 26 x 2 + 5 x 4
+    **_v60_disagg(_GB200_72 + "_TRT", _GB200_72, "Llama3_1_405B", "llama3_1-405b", ("server", "interactive"),
+                  (14, 4, 2, 8, 1), "GB200-NVL72_GB200-186GB_aarch64x4/{}/disagg_prefill/llama3_1-405b.yaml",
+                  "GB200-NVL72_GB200-186GB_aarch64x8/{}/disagg_decode/llama3_1-405b.yaml"),
+    **_v60_disagg(_GB300_72 + "_TRT", _GB300_72, "Llama3_1_405B", "llama3_1-405b", ("server", "interactive"),
+                  (26, 2, 5, 4, 1), "GB300-NVL72_GB300-288GB_aarch64x2/{}/disagg_prefill/llama3_1-405b.yaml",
+                  "GB300-NVL72_GB300-288GB_aarch64x4/{}/disagg_decode/llama3_1-405b.yaml"),
+    # v6.0 Llama 2 70B Server and Interactive on GB200 and GB300 x72: 28 context servers + 44 generation servers, tp 1
+    # each (llama2_70b_disagg.sh's default --ctx-tp-size / --gen-tp-size 1; the results' user.conf target_qps 3,000 /
+    # 2,790 on GB200, 3,200 / 3,000 on GB300 are the commands' --target-qps)
+    **{("inference-v6.0", "Llama2_70B", scenario, f"closed/NVIDIA/{system}_TRT"):
+       Disaggregation(28, 1, 44, 1, 1, _L2_DISAGG)
+       for scenario in ("server", "interactive") for system in (_GB200_72, _GB300_72)},
+}
 
 
 # The mechanisms built and measured on this file that a row takes only where they are applied, and the scenarios
@@ -1009,13 +1154,15 @@ MECHANISMS = {
     "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
     "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
+    "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
                        "engine_limits": ("offline", "server", "interactive"),
                        "kv_room": ("server",),
                        "swiglu_kernel": ("offline", "server", "interactive"),
-                       "fp4_quantize": ("offline", "server", "interactive")}
+                       "fp4_quantize": ("offline", "server", "interactive"),
+                       "disaggregated": ("server", "interactive")}
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1042,6 +1189,22 @@ def layout_for(round_: str, model: str, scenario: str, chip: str, source: str) -
     chip's in NVIDIA's configs of the round (LAYOUTS), else None (the model searches)."""
     own = LAYOUT_SYSTEMS.get((round_, model, scenario, _result_system(source)))
     return own if own is not None else LAYOUTS.get((round_, model, scenario, chip))
+
+
+def _submission_dir(source: str, system: str) -> str:
+    """`division/submitter/result directory` of a row: from its source (`.../open/NVIDIA/results/<dir>/...`), else
+    from its system column (`NVIDIA: ... [<dir>]`, taken as closed), else ''."""
+    m = re.search(r"(closed|open)/([^/\s]+)/results/([^/\s]+)", source or "")
+    if m:
+        return f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
+    m = re.match(r"\s*([^:\[\]]+?)\s*:.*\[([^\[\]\s]+)\]\s*$", system or "")
+    return f"closed/{m.group(1)}/{m.group(2)}" if m else ""
+
+
+def disaggregation_for(round_: str, model: str, scenario: str, source: str, system: str) -> Disaggregation | None:
+    """The prefill and decode pools of a disaggregated submission (DISAGGREGATED, by round, model, scenario and the
+    row's submission), else None (the row runs aggregated)."""
+    return DISAGGREGATED.get((round_, model, scenario, _submission_dir(source, system)))
 
 
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
@@ -1592,6 +1755,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
+    pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
+    if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
+        fields["serving"] = "disaggregated"
+        fields["tp"], fields["pp"] = float(pools.decode_tp), 1.0          # a decode rank's engine
+        if pools.decode_ranks > 1:
+            fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
@@ -1862,6 +2031,9 @@ def _evaluate(rows: list[Row], lets, params, problems):
         r.predicted = float(result[0])
         for name in (("tp", "pp", "batch") if r.kind == "inference" else ("tp", "pp", "dp", "mfu")):
             r.extra[name] = float(value(r.block, name)[0])
+        if r.fields.get("serving") == "disaggregated":   # the pools the model split the row's chips into
+            for name in ("ep", "prefill_accelerators", "decode_accelerators"):
+                r.extra[name] = float(value(r.block, name)[0])
         if r.category in POWER_CATEGORIES:
             r.extra["accelerator_power"] = float(value(r.block, "accelerator_power")[0])
         r.extra["overloaded"] = (not np.isfinite(r.predicted)
@@ -2026,6 +2198,9 @@ def render(rows: list[Row], show_uncovered: bool = True) -> str:
         d = r.data
         if r.kind == "inference":
             cfg = f"tp{r.extra.get('tp', 0):g} pp{r.extra.get('pp', 0):g} B{r.extra.get('batch', 0):g}"
+            if "prefill_accelerators" in r.extra:      # disaggregated: the decode pool's engine and both pools
+                cfg += (f" ep{r.extra['ep']:g} disaggregated {r.extra['prefill_accelerators']:g} prefill + "
+                        f"{r.extra['decode_accelerators']:g} decode")
         else:
             cfg = (f"tp{r.extra.get('tp', 0):g} pp{r.extra.get('pp', 0):g} dp{r.extra.get('dp', 0):g} "
                    f"mfu {r.extra.get('mfu', 0):.2f}")
