@@ -398,13 +398,14 @@ class Evaluator:
     def declare_absent(self, path: str, inst: Instance | None, mask, reason, refusal: bool = False) -> None:
         """`path` has no value where `mask` holds, because `reason` (one text, or one per scenario); `inst` is
         the workload that cannot run (None: the figure just does not exist there, no error). A model of a workload
-        that read a `let` refused in some scenarios ran there on another value (`refuse_read`): what it declares
-        there is not said (those scenarios are absent for the refusal, `refusal`)."""
+        that read a `let` refused in some scenarios ran there on another value (`refuse_read`): the workload's
+        infeasibility there is not said (those scenarios are absent for the refusal, `refusal`); a figure's own
+        absence is (a site with no IT outside its halls has no efficiency there in every scenario), and where its
+        model read the refused let the refusal's reason replaces it (`_refused_input`, after the model ran)."""
         mask = self.scenario_mask(mask)
-        if self.refusing and not refusal:
-            owner = inst if inst is not None else self._owner(path)
-            if owner is not None and owner.path in self.refusing:
-                mask &= ~self.refusing[owner.path][0]
+        if self.refusing and not refusal and inst is not None and inst.path in self.refusing:
+            mask &= ~self.refusing[inst.path][0]     # (a figure's own absence stays: where its model read the
+            #                                          refused let, `_refused_input` then gives the refusal's reason)
         if not mask.any():
             return
         text = self._reason_text(mask, reason)
@@ -473,14 +474,6 @@ class Evaluator:
                 self.absent[path] = Absent(mask, first.reason, first.origin,
                                            tuple(r if m else "" for r, m in zip(first.reasons, mask)))
         return value
-
-    def _owner(self, path: str) -> Instance | None:
-        """The block of the quantity `path`, else (a model's intermediate term not made yet) of the model being
-        computed."""
-        node = dict.get(self.graph.nodes, path)
-        if node is None and self.stack:
-            node = dict.get(self.graph.nodes, self.stack[-1])
-        return node.instance if node is not None else None
 
     def _declare_refused(self, path: str, mask: np.ndarray, reason: str) -> None:
         self.declare_absent(path, None, mask, reason, refusal=True)
