@@ -139,26 +139,62 @@ class Analysis:
 
     # ------------------------------------------------------------------ resolution
     def resolve(self, occ: Occurrence) -> object | None:
-        """The definition an occurrence refers to: a Block, Field, Let, Param or Module."""
+        """The definition an occurrence refers to: a Block, Field, Let, Param or Module (for a selection by
+        kind that reaches several parts, the first; `targets` has them all)."""
+        found = self.targets(occ)
+        return found[0] if found else None
+
+    def targets(self, occ: Occurrence) -> list:
+        """Every definition an occurrence refers to, read as the checker reads it (`dsl.check`): a bare name
+        is a member of the enclosing blocks (innermost first), else a selection by kind of their parts
+        (`server` in `sum(server.max_power)`: every server part), else a name of the module; each `.name`
+        after it is a member of each part reached (or a selection by kind of their parts)."""
         scopes = self.checked.scopes if self.checked is not None else None
         if scopes is None:
-            return None
+            return []
         node = occ.node
         if occ.role == DEFINITION:
-            return node
+            return [node]
         if occ.role == BASE:
-            return scopes.base_of(node)
-        if occ.role == IMPORTED:
+            found = scopes.base_of(node)
+        elif occ.role == IMPORTED:
             stmt, name = node
             imported = self.checked.program.imported(occ.module, stmt)
-            return scopes.module_lookup(imported, name) if imported is not None else None
-        if occ.role == NAME:
-            return scopes.lookup_name(node, occ.block, occ.module)
-        if occ.role == ATTR:
-            return self._attr_target(node, occ.block, occ.module)
-        return None
+            found = scopes.module_lookup(imported, name) if imported is not None else None
+        elif occ.role == NAME:
+            return self._name_targets(node, occ.block, occ.module)
+        elif occ.role == ATTR:
+            return self._attr_targets(node, occ.block, occ.module)
+        else:
+            found = None
+        return [found] if found is not None else []
 
-    def _attr_target(self, expr: n.Attr, block, module) -> object | None:
+    def _select(self, block: n.Block, kind_name: str) -> list[n.Block]:
+        """The parts of `block` (after inheritance) whose kind is `kind_name` (`rack` selects every rack)."""
+        wanted = kind_spec(kind_name)
+        if wanted is None:
+            return []
+        return [m for m in self.checked.scopes.members(block).values.values()
+                if type(m) is n.Block and kind_spec(m.kind) is wanted]
+
+    def _name_targets(self, expr: n.Name, block: n.Block | None, module: n.Module) -> list:
+        scopes = self.checked.scopes
+        current = block.parent if expr.outward and block is not None else block
+        while current is not None:
+            found = scopes.members(current).values.get(expr.ident)
+            if found is not None:
+                return [found]
+            spec = kind_spec(current.kind)
+            if spec is not None and expr.ident in spec.fields:
+                return []                 # a field of the block's kind that it does not set: no definition
+            selected = self._select(current, expr.ident)
+            if selected:
+                return selected
+            current = current.parent
+        found = scopes.module_lookup(module, expr.ident)
+        return [found] if found is not None else []
+
+    def _attr_targets(self, expr: n.Attr, block, module) -> list:
         scopes = self.checked.scopes
         chain = []
         current = expr
@@ -166,24 +202,18 @@ class Analysis:
             chain.append(current.name)
             current = current.obj
         if not isinstance(current, n.Name):
-            return None
-        found = scopes.lookup_name(current, block, module)
+            return []
+        found = self._name_targets(current, block, module)
         for name in reversed(chain):
-            if isinstance(found, n.Module):
-                found = scopes.module_lookup(found, name)
-            elif isinstance(found, n.Block):
-                target = scopes.base_of(found) if not found.has_body and found.base else found
-                members = scopes.members(found).values
-                found = members.get(name)
-                if found is None and target is not None:
-                    found = scopes.members(target).values.get(name)
-                if found is None:     # a selection by kind (`rack.server`): the first part of that kind
-                    spec = kind_spec(name)
-                    parts = [m for m in scopes.members(target or block).values.values()
-                             if isinstance(m, n.Block) and kind_spec(m.kind) is spec] if spec else []
-                    found = parts[0] if parts else None
-            else:
-                return None
+            reached: list = []
+            for item in found:
+                if isinstance(item, n.Module):
+                    member = scopes.module_lookup(item, name)
+                    reached += [member] if member is not None else []
+                elif isinstance(item, n.Block):
+                    member = scopes.members(item).values.get(name)
+                    reached += [member] if member is not None else self._select(item, name)
+            found = list({id(x): x for x in reached}.values())
         return found
 
     def definition_span(self, target: object) -> Span | None:
@@ -194,8 +224,12 @@ class Analysis:
         return None
 
     def references(self, target: object) -> list[Span]:
-        """Every occurrence in this document that refers to `target` (its definition included)."""
-        return [occ.span for occ in self.occurrences if self.resolve(occ) is target]
+        """Every occurrence in this document that names `target` (its definition included): a selection by
+        kind that reaches it (`server` for a part `node`) refers to it but does not name it."""
+        name = getattr(target, "name", None)
+        return [occ.span for occ in self.occurrences
+                if any(t is target for t in self.targets(occ))
+                and (name is None or self.text[occ.span.start:occ.span.end].endswith(name))]
 
     # ------------------------------------------------------------------ values
     @property
