@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.lsp.analysis import Analysis, hover_markdown
+from compiler.lsp.analysis import Analysis, RenameRefused, hover_markdown, rename_edits
 
 SPEC = '''from chips import H100_SXM
 
@@ -34,6 +34,12 @@ site office {
 '''
 
 
+def _apply(text: str, edits) -> str:
+    for span, new in sorted(edits, key=lambda e: -e[0].start):
+        text = text[:span.start] + new + text[span.end:]
+    return text
+
+
 @pytest.fixture(scope="module")
 def office(tmp_path_factory) -> Analysis:
     folder = tmp_path_factory.mktemp("uses")
@@ -56,3 +62,34 @@ def test_a_selection_by_kind_refers_to_the_members_it_reaches(office) -> None:
     # the selection's head names a kind, not the part: it is no reference to rename
     node = office.resolve(office.at(SPEC.index("server node") + 8))
     assert [s.start for s in office.references(node)] == [SPEC.index("server node") + 7]
+
+
+def test_a_rename_keeps_the_spec_meaning_the_same(office) -> None:
+    """Law: after a rename the spec has no diagnostic it did not have, and the new name is referred to from
+    exactly the places the old one was. `draw` is also read through `rack.draw` (a selection by kind)."""
+    edits = rename_edits(office, SPEC.index("let draw") + 5, "load")
+    renamed = _apply(SPEC, edits)
+    assert len(edits) == 3 and "rack.load" in renamed and "draw" not in renamed
+    after = Analysis(renamed, office.path, office.root)
+    assert after.sink.items == []
+    for new_name, why in (("if", "not a name"), ("power_limit", "duplicate-definition"),
+                          ("total", "")):            # `total` would not break the rack: it is the hall's
+        if not why:
+            assert rename_edits(office, SPEC.index("let draw") + 5, new_name)
+            continue
+        with pytest.raises(RenameRefused, match=why):
+            rename_edits(office, SPEC.index("let draw") + 5, new_name)
+    with pytest.raises(RenameRefused, match="field"):    # a field's name is the kind's
+        rename_edits(office, SPEC.index("power_limit = 25") + 2, "cap")
+    with pytest.raises(RenameRefused, match="invalid-count"):   # `x racks` in the hall would read the let
+        rename_edits(office, SPEC.index("param racks") + 7, "total")
+
+
+def test_a_rename_that_would_capture_a_name_is_refused(tmp_path: Path) -> None:
+    """Renaming the module's `a` to `b` would make `c = a * 2` read the site's own `b`: no diagnostic says
+    so, the references law does."""
+    text = "let a = 2\nsite s {\n  let b = 3\n  let c = a * 2\n}\n"
+    analysis = Analysis(text, str(tmp_path / "cap.factory"), str(tmp_path))
+    with pytest.raises(RenameRefused, match="refer"):
+        rename_edits(analysis, 4, "b")
+    assert len(rename_edits(analysis, 4, "z")) == 2

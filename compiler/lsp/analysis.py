@@ -64,6 +64,7 @@ class Analysis:
         self.source = Source(path, text)
         self.buffers = dict(buffers or {})           # the other open documents this version was checked with
         session = session if session is not None else dsl.Session()
+        self.session = session
         self.checked, self.sink = session.check_text(text, path, root=root, buffers=self.buffers)
         self.module: n.Module | None = None
         self.occurrences: list[Occurrence] = []
@@ -656,6 +657,81 @@ def _enclosing_block(analysis: Analysis, offset: int) -> n.Block | None:
             if best is None or stmt.span.start >= best.span.start:
                 best = stmt
     return best
+
+
+# ----------------------------------------------------------------------------- rename
+
+class RenameRefused(Exception):
+    """A rename that would change what the spec means; the message says why (the editor shows it)."""
+
+
+def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
+    """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
+    this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
+    field (its name is the kind's), or the definition is in another file, or `new_name` is no name, or the
+    renamed text would not mean the same: the law is that the renamed spec has no diagnostic the old one did
+    not have, and its new name is referred to from exactly the places the old one was (no capture by, or of,
+    another definition of that name)."""
+    import re
+
+    from dsl.parser import KEYWORDS
+
+    occ = analysis.at(offset)
+    target = analysis.resolve(occ) if occ is not None else None
+    if target is None:
+        raise RenameRefused("there is no name here to rename")
+    if isinstance(target, n.Field):
+        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
+    decl = analysis.definition_span(target)
+    if decl is None or decl.file != analysis.path or isinstance(target, n.Module):
+        raise RenameRefused(f"`{getattr(target, 'name', '?')}` is defined in another file")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    old = target.name
+    spans = analysis.references(target)
+    if decl not in spans:
+        spans.append(decl)
+    edits = []
+    for span in sorted(set(spans), key=lambda s: s.start):
+        text = analysis.text[span.start:span.end]      # a base (`extends a.b`) keeps its module prefix
+        start = span.start + len(text) - len(old)
+        edits.append((analysis.source.span(start, start + len(old)), new_name))
+    if new_name == old:
+        return edits
+    # the law: apply the edits, check again, compare
+    shift, pieces, last = 0, [], 0
+    moved = {}
+    for span, text in edits:
+        pieces += [analysis.text[last:span.start], text]
+        last = span.end
+        moved[span.start] = span.start + shift
+        shift += len(text) - (span.end - span.start)
+    renamed_text = "".join(pieces) + analysis.text[last:]
+    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
+
+    def problems(a: Analysis) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        for d in a.sink.items:
+            if d.severity in ("error", "warning"):
+                counts[(d.severity, d.code)] = counts.get((d.severity, d.code), 0) + 1
+        return counts
+    before_problems, after_problems = problems(analysis), problems(after)
+    for key, count in sorted(after_problems.items()):
+        if count > before_problems.get(key, 0):
+            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    new_decl = after.at(moved[_name_span_in(edits, decl).start])
+    new_target = after.resolve(new_decl) if new_decl is not None else None
+    refs_after = sorted(s.start for s in after.references(new_target)) if new_target is not None else []
+    if refs_after != sorted(moved.values()):
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
+                            f"(`{new_name}` is already visible there)")
+    return edits
+
+
+def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
+    """The edit span that renames the definition `decl` (the edit spans cover the name only)."""
+    return next(span for span, _ in edits if decl.start <= span.start and span.end <= decl.end)
 
 
 # ----------------------------------------------------------------------------- code actions
