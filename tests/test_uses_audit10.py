@@ -93,3 +93,49 @@ def test_a_rename_that_would_capture_a_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RenameRefused, match="refer"):
         rename_edits(analysis, 4, "b")
     assert len(rename_edits(analysis, 4, "z")) == 2
+
+
+# ------------------------------------------------------------------------------------------- plan
+PLAN_SPEC = '''server box {
+  max_power = 10 kW
+  price = 1000 USD
+}
+site s {
+  electricity_price = 0.1 USD/kWh
+  hall h {
+    rack r x 2 {
+      server n: box x 4
+    }
+    let x = 5 kW
+    let rent = 3 USD/h
+  }
+}
+'''
+
+
+def _plan(tmp_path: Path, old: str, new: str, *extra: str, fmt: str = "json"):
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    a, b = tmp_path / "old.factory", tmp_path / "new.factory"
+    a.write_text(old)
+    b.write_text(new)
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt, *extra])
+    return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
+
+
+def test_a_part_change_shows_each_side_as_eval_reads_it(tmp_path: Path) -> None:
+    """Law: each side of a changed let reads in its own unit, the one it is declared in (`factory eval`
+    prints `5 kW` and `5 h`); the old value is never shown in the new value's unit (5 kW is not 1.389 h)."""
+    new = PLAN_SPEC.replace("let x = 5 kW", "let x = 5 h").replace("rent = 3 USD/h", "rent = 4 USD/h")
+    result, text = _plan(tmp_path, PLAN_SPEC, new, fmt="text")
+    assert result.exit_code == 3, result.output
+    assert "x: 5 kW -> 5 h" in text
+    assert "rent: $3.00/h -> $4.00/h" in text
+    _, doc = _plan(tmp_path, PLAN_SPEC, new)
+    (hall,) = [p for p in doc["parts"] if p["path"] == "s.h"]
+    x = {d["what"]: d for d in hall["details"]}["x"]
+    assert (x["old"], x["old_unit"], x["new"], x["unit"]) == (5000.0, "W", 18000.0, "s")
