@@ -170,7 +170,11 @@ def _same(a, b) -> bool:
 
 
 def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
-    """The plan document (the JSON output; see PlanDocument for its schema)."""
+    """The plan document (the JSON output; see PlanDocument for its schema). A new spec that could not be
+    evaluated has no figures, parts or checks to compare: nothing is listed as removed, absent or fixed (its
+    errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new)."""
+    if not new.evaluated:
+        old = Snapshot(old.spec, old.evaluated, diagnostics=old.diagnostics, sink=old.sink)
     kpis = []
     for path in sorted(set(old.kpis) | set(new.kpis), key=lambda p: (p.rpartition(".")[0], list(KPIS).index(
             (old.kpis.get(p) or new.kpis.get(p))[0]))):

@@ -139,3 +139,15 @@ def test_a_part_change_shows_each_side_as_eval_reads_it(tmp_path: Path) -> None:
     (hall,) = [p for p in doc["parts"] if p["path"] == "s.h"]
     x = {d["what"]: d for d in hall["details"]}["x"]
     assert (x["old"], x["old_unit"], x["new"], x["unit"]) == (5000.0, "W", 18000.0, "s")
+
+
+def test_a_new_spec_that_cannot_be_evaluated_removes_nothing(tmp_path: Path) -> None:
+    """Law: when the new spec has errors that stop evaluation, nothing is known of its figures, so the plan
+    lists no part as removed, no KPI as absent and no failing check of the old spec as fixed; exit 1."""
+    old = PLAN_SPEC.replace("  hall h {", "  hall h {\n    assert x <= 1 kW, \"small\"")
+    broken = PLAN_SPEC.replace("max_power = 10 kW", "max_power = 10 kWW")
+    result, doc = _plan(tmp_path, old, broken)
+    assert result.exit_code == 1
+    assert doc["new_evaluated"] is False
+    assert doc["parts"] == [] and doc["kpis"] == [] and doc["checks"]["fixed"] == []
+    assert [d["code"] for d in doc["new_diagnostics"]] == ["unknown-unit"]
