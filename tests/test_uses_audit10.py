@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.lsp.analysis import Analysis, RenameRefused, hover_markdown, rename_edits
+from compiler.lsp.analysis import Analysis, RenameRefused, completions, hover_markdown, rename_edits
 
 SPEC = '''from chips import H100_SXM
 
@@ -93,6 +93,23 @@ def test_a_rename_that_would_capture_a_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RenameRefused, match="refer"):
         rename_edits(analysis, 4, "b")
     assert len(rename_edits(analysis, 4, "z")) == 2
+
+
+@pytest.mark.parametrize("typed, units", [
+    ("    let k = 2 ", True), ("    power_limit = 2.5e3 k", True),        # right after a number: its unit
+    ("    let k = DGX_B200 ", False),                                     # a name that ends in digits
+    ("    server n: DGX_B200 x 2 ", False),                               # a count takes no unit
+    ("    # 4 ", False), ('    location = "room 4 ', False),              # a comment, a string
+])
+def test_units_are_proposed_only_right_after_a_number(tmp_path: Path, typed: str, units: bool) -> None:
+    """Law: completion proposes units where the grammar takes one (a NUMBER then its UNIT), and nothing
+    inside a comment or a string that is not a choice."""
+    text = "from systems import DGX_B200\nsite s {\n  rack r x 2 {\n" + typed
+    analysis = Analysis(text + "\n  }\n}\n", str(tmp_path / "c.factory"), str(tmp_path))
+    kinds = {c.kind for c in completions(analysis, len(text))}
+    assert ("unit" in kinds) == units, kinds
+    if typed.lstrip().startswith(("#", "location")):
+        assert kinds == set()
 
 
 # ------------------------------------------------------------------------------------------- plan

@@ -505,17 +505,20 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     scopes = known.checked.scopes if known is not None and known.checked is not None else None
 
     import re
-    # a unit after a number
-    if re.search(r"\d\s+$", head) or re.search(r"\d\s+[A-Za-z%$]+$", before):
-        return _unit_completions(before, kind_name)
-    # a choice inside a string: `distribution = "`
+    inside = _scan(text, offset)[1]
+    if inside == "comment":
+        return []
+    # a choice inside a string: `distribution = "`; nothing else inside a string
     m = re.match(r'\s*([A-Za-z_]\w*)\s*=\s*"[^"]*$', before)
-    if m and kind_name is not None:
-        spec = kind_spec(kind_name)
+    if inside == "string":
+        spec = kind_spec(kind_name) if m and kind_name is not None else None
         fspec = spec.fields.get(m.group(1)) if spec is not None else None
         if fspec is not None and fspec.type.startswith("choice:"):
             return [Completion(c, "choice", fspec.doc) for c in fspec.type[len("choice:"):].split("|")]
         return []
+    # a unit right after a number (not after a name that ends in digits, `DGX_B200 `, nor a count, `x 2 `)
+    if re.search(_NUMBER_THEN_SPACE + r"$", head) or re.search(_NUMBER_THEN_SPACE + r"[A-Za-z%$]+$", before):
+        return _unit_completions(before, kind_name)
     # a definition after `kind name:` or `extends`
     m = re.match(r"\s*([A-Za-z_]\w*)\s+[A-Za-z_]\w*\s*(?::|extends)\s*[\w.]*$", before)
     if m and scopes is not None and module is not None:
@@ -607,6 +610,9 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
     return out
 
 
+# a number token (grammar/factory.lark's NUMBER) that is not the end of a name, not a count after `x`, and
+# the spaces after it
+_NUMBER_THEN_SPACE = (r"(?<![\w.])(?<!\bx )(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?\s+")
 _DENOMINATORS = ("s", "h", "day", "yr", "kWh", "MWh", "tok", "Mtok", "min", "K", "kg")
 
 
@@ -617,25 +623,31 @@ def _trailing_word(text: str) -> str:
     return text[i:]
 
 
-def _enclosing_kind(text: str, offset: int) -> str | None:
-    """The kind of the innermost block open at `offset`, read from the text (strings and comments skipped),
-    so that completion works in a buffer that does not parse: the first word of the `{`'s line."""
+def _scan(text: str, offset: int) -> tuple[list[int], str | None]:
+    """Read `text` up to `offset` as the lexer does: (the offsets of the `{` still open there, and what the
+    cursor is inside: "comment", "string" or None for code)."""
     opens: list[int] = []
     i = 0
     while i < offset:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
-            i = offset if j < 0 else j
+            if j < 0 or j >= offset:
+                return opens, "comment"
+            i = j
             continue
         if c == '"':
             if text.startswith('"""', i):
                 j = text.find('"""', i + 3)
-                i = offset if j < 0 else j + 3
+                if j < 0 or j + 3 > offset:
+                    return opens, "string"
+                i = j + 3
             else:
                 j = i + 1
                 while j < offset and text[j] not in '"\n':
                     j += 2 if text[j] == "\\" else 1
+                if j >= offset:
+                    return opens, "string"
                 i = j + 1
             continue
         if c == "{":
@@ -643,6 +655,13 @@ def _enclosing_kind(text: str, offset: int) -> str | None:
         elif c == "}" and opens:
             opens.pop()
         i += 1
+    return opens, None
+
+
+def _enclosing_kind(text: str, offset: int) -> str | None:
+    """The kind of the innermost block open at `offset`, read from the text (strings and comments skipped),
+    so that completion works in a buffer that does not parse: the first word of the `{`'s line."""
+    opens, _inside = _scan(text, offset)
     if not opens:
         return None
     brace = opens[-1]
