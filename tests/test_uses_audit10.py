@@ -95,6 +95,26 @@ def test_a_rename_that_would_capture_a_name_is_refused(tmp_path: Path) -> None:
     assert len(rename_edits(analysis, 4, "z")) == 2
 
 
+def test_the_hover_of_a_model_output_shows_what_eval_prints(tmp_path: Path) -> None:
+    """Law: a figure the spec reads but does not set (`r.it_power`, a model's output; `it_power` of the hall
+    itself) hovers with the same value text as `factory eval` prints for it."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    text = SPEC.replace("    let total = sum(rack.draw)",
+                        "    let total = sum(rack.draw)\n    let p = r.it_power + it_power")
+    spec = tmp_path / "outputs.factory"
+    spec.write_text(text)
+    printed = dict(line.split(None, 1) for line in CliRunner().invoke(main, ["eval", str(spec)]).stdout.splitlines()
+                   if line.startswith("office.room."))
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    for needle, delta, path in (("r.it_power", 3, "office.room.r.it_power"),
+                                ("+ it_power", 3, "office.room.it_power")):
+        hover, _ = hover_markdown(analysis, text.index(needle) + delta)
+        assert hover.startswith("**output** `it_power`") and f"= **{printed[path].strip()}**" in hover, hover
+
+
 @pytest.mark.parametrize("typed, units", [
     ("    let k = 2 ", True), ("    power_limit = 2.5e3 k", True),        # right after a number: its unit
     ("    let k = DGX_B200 ", False),                                     # a name that ends in digits

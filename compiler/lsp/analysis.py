@@ -195,27 +195,50 @@ class Analysis:
         found = scopes.module_lookup(module, expr.ident)
         return [found] if found is not None else []
 
-    def _attr_targets(self, expr: n.Attr, block, module) -> list:
-        scopes = self.checked.scopes
-        chain = []
-        current = expr
-        while isinstance(current, n.Attr):
-            chain.append(current.name)
-            current = current.obj
-        if not isinstance(current, n.Name):
+    def _attr_targets(self, expr, block, module) -> list:
+        """The targets of a name or a dotted name (`rack.server.max_power`)."""
+        if isinstance(expr, n.Name):
+            return self._name_targets(expr, block, module)
+        if not isinstance(expr, n.Attr):
             return []
-        found = self._name_targets(current, block, module)
-        for name in reversed(chain):
-            reached: list = []
-            for item in found:
-                if isinstance(item, n.Module):
-                    member = scopes.module_lookup(item, name)
-                    reached += [member] if member is not None else []
-                elif isinstance(item, n.Block):
-                    member = scopes.members(item).values.get(name)
-                    reached += [member] if member is not None else self._select(item, name)
-            found = list({id(x): x for x in reached}.values())
-        return found
+        return self._members_named(self._attr_targets(expr.obj, block, module), expr.name)
+
+    def _members_named(self, found: list, name: str) -> list:
+        scopes = self.checked.scopes
+        reached: list = []
+        for item in found:
+            if isinstance(item, n.Module):
+                member = scopes.module_lookup(item, name)
+                reached += [member] if member is not None else []
+            elif isinstance(item, n.Block):
+                member = scopes.members(item).values.get(name)
+                reached += [member] if member is not None else self._select(item, name)
+        return list({id(x): x for x in reached}.values())
+
+    def kind_field(self, occ: Occurrence) -> tuple[list[n.Block], str] | None:
+        """For a name that reads a field of a block's kind which the block does not set (a model's output:
+        `chat.tokens_per_s`, or `it_power` inside the rack): (the blocks it is read from, the field's name)."""
+        if self.checked is None or occ.role not in (NAME, ATTR):
+            return None
+        scopes = self.checked.scopes
+        if occ.role == NAME:
+            expr = occ.node
+            current = occ.block.parent if expr.outward and occ.block is not None else occ.block
+            while current is not None:
+                if expr.ident in scopes.members(current).values:
+                    return None
+                spec = kind_spec(current.kind)
+                if spec is not None and expr.ident in spec.fields:
+                    return [current], expr.ident
+                if self._select(current, expr.ident):
+                    return None
+                current = current.parent
+            return None
+        name = occ.node.name
+        owners = [b for b in self._attr_targets(occ.node.obj, occ.block, occ.module)
+                  if isinstance(b, n.Block) and name not in scopes.members(b).values
+                  and kind_spec(b.kind) is not None and name in kind_spec(b.kind).fields]
+        return (owners, name) if owners else None
 
     def definition_span(self, target: object) -> Span | None:
         if isinstance(target, n.Block) or isinstance(target, (n.Field, n.Let, n.Param)):
@@ -391,10 +414,11 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     if occ is None:
         return None
     target = analysis.resolve(occ)
-    if target is None:
-        return None
     from compiler.display import format_quantity
     import numpy as np
+    if target is None:
+        read = analysis.kind_field(occ)
+        return (_kind_field_markdown(analysis, *read, format_quantity, np), occ.span) if read else None
 
     lines: list[str] = []
     if isinstance(target, n.Block):
@@ -454,6 +478,24 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     else:
         return None
     return "\n".join(lines), occ.span
+
+
+def _kind_field_markdown(analysis: Analysis, blocks: list[n.Block], name: str, format_quantity, np) -> str:
+    """A field of a kind that the block does not set: what the kind says of it, and its value where the
+    spec places the block (the models compute it, or it takes its default)."""
+    block = blocks[0]
+    fspec = kind_spec(block.kind).fields[name]
+    lines = [f"**{'output' if fspec.output else 'field'}** `{name}` of {block.kind} `{block.name}`: {fspec.type}"]
+    if fspec.doc:
+        lines += ["", fspec.doc]
+    results = analysis.results_within(VALUE_WAIT_S)
+    if results is not None:
+        paths = [f"{inst.path}.{name}" for b in blocks for inst in analysis.instances_of(b)]
+        shown = _summary([(p, results.values[p], results.units.get(p, ""), results.graph.nodes[p].display)
+                          for p in paths if p in results.values and p in results.graph.nodes], format_quantity, np)
+        if shown:
+            lines += ["", f"= **{shown}**"]
+    return "\n".join(lines)
 
 
 def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
