@@ -7,8 +7,9 @@ null: infeasible workload, non-finite) is "absent", never a number. Imports `com
 What is compared (one scenario, `--scenario`, 1 = the first):
 
     KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
-             $/Mtok, capex, opex, TCO per year, time to train, ...): old, new, absolute change
-             new - old and relative change (new - old) / |old| (none when old is 0 or absent).
+             $/Mtok, time to first token and per output token (the latencies a service is held to), capex,
+             opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
+             change (new - old) / |old| (none when old is 0 or absent).
     parts    every placed block by instance path: added, removed, or changed (its definition, its count
              per parent item, or a field/let the spec sets: old -> new).
     checks   asserts and physical-limit checks by name: newly failing (ok before, failing now, or new and
@@ -62,6 +63,8 @@ KPIS: dict[str, str] = {
     "accelerators": "accelerators",
     "tokens_per_s": "tokens/s",
     "usd_per_mtok": "$/Mtok",
+    "ttft": "time to first token",
+    "tpot": "time per output token",
     "time_to_train": "time to train",
     "capex": "capex",
     "opex": "opex per year",

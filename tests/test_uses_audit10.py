@@ -188,3 +188,36 @@ def test_a_new_spec_that_cannot_be_evaluated_removes_nothing(tmp_path: Path) -> 
     assert doc["new_evaluated"] is False
     assert doc["parts"] == [] and doc["kpis"] == [] and doc["checks"]["fixed"] == []
     assert [d["code"] for d in doc["new_diagnostics"]] == ["unknown-unit"]
+
+
+SERVING = '''from systems import DGX_H100
+from models import Llama3_1_70B
+
+site lab {
+  electricity_price = 0.1 USD/kWh
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    precision = "fp8"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_a_plan_shows_the_latencies_a_service_is_held_to_and_reverses(tmp_path: Path) -> None:
+    """Laws: a change that moves a service's latency shows it (time to first token and per output token are
+    KPIs, as tokens/s and $/Mtok are); `plan A B` and `plan B A` give opposite changes of every KPI."""
+    slower = SERVING.replace('precision = "fp8"', 'precision = "bf16"')
+    result, ab = _plan(tmp_path, SERVING, slower)
+    assert result.exit_code == 3, result.output
+    _, ba = _plan(tmp_path, slower, SERVING)
+    forward = {k["path"]: k for k in ab["kpis"]}
+    backward = {k["path"]: k for k in ba["kpis"]}
+    assert forward.keys() == backward.keys()
+    for path, k in forward.items():
+        assert k["change"] == pytest.approx(-backward[path]["change"], rel=1e-12, abs=0.0), path
+    for name in ("ttft", "tpot"):
+        k = forward[f"lab.chat.{name}"]
+        assert k["changed"] and k["unit"] == "s" and k["change"] == pytest.approx(k["new"] - k["old"])
