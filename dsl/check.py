@@ -162,6 +162,8 @@ class _Checker:
             self.required(block, spec)
 
     def required(self, block: n.Block, spec) -> None:
+        if block.base and self.scopes.base_of(block) is None:
+            return                # its base is unknown or wrong (reported there): what it would set is unknown
         values = self.scopes.members(block).values
         missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)]
         for f in missing:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.lsp.analysis import Analysis, RenameRefused, completions, hover_markdown, rename_edits
+from compiler.lsp.analysis import (Analysis, RenameRefused, completions, hover_markdown, quick_fixes,
+                                   rename_edits)
 
 SPEC = '''from chips import H100_SXM
 
@@ -130,6 +131,16 @@ def test_units_are_proposed_only_right_after_a_number(tmp_path: Path, typed: str
     assert ("unit" in kinds) == units, kinds
     if typed.lstrip().startswith(("#", "location")):
         assert kinds == set()
+
+
+@pytest.mark.parametrize("base", ["Nope", "office", "hgx"])      # unknown; a site; a server, not a chip
+def test_a_part_whose_base_is_wrong_is_one_error(tmp_path: Path, base: str) -> None:
+    """Law: one mistake, one diagnostic. A part whose base is unknown or of another kind is reported at the
+    base; the fields the base would have set (a chip's `tdp`) are not also reported missing."""
+    text = SPEC.replace("chip gpu: H100_SXM x 8", f"chip gpu: {base} x 8")
+    analysis = Analysis(text, str(tmp_path / "b.factory"), str(tmp_path))
+    assert [d.code for d in analysis.sink.errors if d.code == "missing-field"] == []
+    assert len(analysis.sink.errors) == 1, [d.message for d in analysis.sink.errors]
 
 
 # ------------------------------------------------------------------------------------------- plan
