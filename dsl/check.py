@@ -30,7 +30,7 @@ from typing import Generator
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
-from .resolve import Scopes, report_star_clash
+from .resolve import Scopes, report_star_clash, stdlib_hint
 from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, QuantityKind, RefKind, field_range,
                      kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
@@ -410,7 +410,8 @@ class _Checker:
         if ident in FUNCTIONS:
             self.sink.error(Code.TYPE_MISMATCH, f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
             return None
-        help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module))
+        help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module)) \
+            or stdlib_hint(ident, module)
         if help_text is None:
             try:
                 parse_unit(ident)

@@ -143,6 +143,27 @@ def test_a_part_whose_base_is_wrong_is_one_error(tmp_path: Path, base: str) -> N
     assert len(analysis.sink.errors) == 1, [d.message for d in analysis.sink.errors]
 
 
+def test_a_stdlib_name_without_its_import_is_one_error_that_its_quick_fix_clears(tmp_path: Path) -> None:
+    """Laws: one mistake gives one diagnostic (a part whose base is unknown is not also missing the fields
+    the base would set); an unknown name the stdlib defines says which import it needs, and applying the
+    quick fix (or the completion with its import) gives a spec that checks clean."""
+    path = str(tmp_path / "q.factory")
+    text = '"""A box."""\nserver s {\n  chip gpu: H100_SXM x 8\n}\n'
+    analysis = Analysis(text, path, str(tmp_path))
+    (diag,) = analysis.sink.items
+    assert diag.code == "unknown-name" and "from chips import H100_SXM" in diag.help
+    (fix,) = quick_fixes(analysis)
+    _diag, span, new_text, _title, how = fix
+    fixed = text[:span.start] + new_text + text[span.end:]
+    assert how == "insert" and Analysis(fixed, path, str(tmp_path)).sink.items == []
+    typing = text.replace("H100_SXM x 8", "H1")
+    item = next(c for c in completions(Analysis(typing, path, str(tmp_path)), typing.index("H1") + 2)
+                if c.label == "H100_SXM")
+    at, line = item.import_line
+    done = typing[:at] + line + typing[at:].replace("H1\n", "H100_SXM x 8\n")
+    assert Analysis(done, path, str(tmp_path)).sink.items == [], done
+
+
 # ------------------------------------------------------------------------------------------- plan
 PLAN_SPEC = '''server box {
   max_power = 10 kW

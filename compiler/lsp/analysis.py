@@ -525,6 +525,7 @@ class Completion:
     detail: str = ""
     doc: str = ""
     insert: str | None = None
+    import_line: tuple[int, str] | None = None     # (offset, text): the import the completion needs, added with it
 
 
 MAX_HOVER_ROWS = 16
@@ -571,12 +572,14 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
             if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
                 doc = (found.doc or "").strip().splitlines()
                 out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
-        if not out and wanted is not None:       # nothing imported yet: offer the stdlib's
+        if not out and wanted is not None:       # nothing imported yet: offer the stdlib's, with their import
             from compiler import catalogue
+            at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
             for entry in catalogue.catalogue():
                 if kind_spec(entry.kind) is wanted:
+                    line = f"{before_line}from {entry.module} import {entry.name}\n"
                     out.append(Completion(entry.name, "definition", f"{entry.kind} (from {entry.module} import)",
-                                          entry.doc))
+                                          entry.doc, import_line=(at, line)))
         return out
     # the start of a statement
     if not head.strip():
@@ -800,7 +803,8 @@ def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
 def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
     """(diagnostic, span, new text, title, "replace" | "insert") for each diagnostic with a mechanical fix:
     a "did you mean `x`?" replaces the span; a missing required field inserts `name = ` as the block's
-    first line (the value is the author's to give)."""
+    first line (the value is the author's to give); a stdlib name not imported inserts its import line after
+    the file's imports."""
     import re
     out = []
     for diag in analysis.sink.items:
@@ -810,6 +814,10 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                                                                                 diag.message)
         if m and diag.code != Code.MISSING_FIELD:
             out.append((diag, diag.span, m.group(1), f"Replace with `{m.group(1)}`", "replace"))
+        elif re.search(r"add `(from \w+ import \w+)`", diag.help or "") and analysis.module is not None:
+            line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
+            at, before = _import_offset(analysis)
+            out.append((diag, analysis.source.span(at, at), before + line + "\n", f"Add `{line}`", "insert"))
         elif diag.code == Code.MISSING_FIELD:
             fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
             brace = analysis.text.find("{", diag.span.start)
@@ -822,3 +830,21 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                 out.append((diag, analysis.source.span(at, at), f"{indent}{fm.group(1)} = \n",
                             f"Add the required field `{fm.group(1)}`", "insert"))
     return out
+
+
+def _import_offset(analysis: Analysis) -> tuple[int, str]:
+    """Where a new import line goes, and the line break it needs before it: after the file's last top-level
+    import, else after its doc string, else at the top."""
+    text = analysis.text
+    at = 0
+    stripped = text.lstrip()
+    if stripped.startswith('"""'):
+        close = text.find('"""', len(text) - len(stripped) + 3)
+        if close >= 0:
+            end = text.find("\n", close + 3)
+            at = len(text) if end < 0 else end + 1
+    for stmt in analysis.module.statements:
+        if isinstance(stmt, n.Import):
+            end = text.find("\n", stmt.span.end)
+            at = max(at, len(text) if end < 0 else end + 1)
+    return at, ("\n" if at == len(text) and text and not text.endswith("\n") else "")

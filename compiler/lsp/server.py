@@ -175,6 +175,11 @@ def _offset(analysis: Analysis, pos: t.Position) -> int:
     return min(line_start + col, len(analysis.text))
 
 
+def _insert(analysis: Analysis, offset: int, text: str) -> t.TextEdit:
+    pos = _position(analysis, offset)
+    return t.TextEdit(range=t.Range(start=pos, end=pos), new_text=text)
+
+
 def _uri(path: str) -> str:
     from pathlib import Path
     return Path(path).resolve().as_uri() if os.path.isabs(path) or os.path.exists(path) else path
@@ -358,7 +363,8 @@ def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionLis
     if analysis is None:
         return None
     items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
-                              documentation=c.doc or None, insert_text=c.insert)
+                              documentation=c.doc or None, insert_text=c.insert,
+                              additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
              for c in completions(analysis, _offset(analysis, params.position))]
     return t.CompletionList(is_incomplete=False, items=items)
 
