@@ -253,3 +253,22 @@ def test_a_plan_shows_the_latencies_a_service_is_held_to_and_reverses(tmp_path: 
     for name in ("ttft", "tpot"):
         k = forward[f"lab.chat.{name}"]
         assert k["changed"] and k["unit"] == "s" and k["change"] == pytest.approx(k["new"] - k["old"])
+
+
+def test_an_import_changed_on_disk_makes_the_values_fresh(tmp_path: Path) -> None:
+    """Law: the editor's answers are those of the files as they are: an imported file that is not open and
+    changes on disk (another program saved it) makes the document's analysis stale, so its next hover reads
+    the new value."""
+    import os
+
+    common = tmp_path / "common.factory"
+    common.write_text("let budget = 10 kW\n")
+    text = 'from "./common.factory" import budget\nlet twice = budget * 2\n'
+    analysis = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path))
+    assert not analysis.stale(text, {})
+    assert "20 kW" in hover_markdown(analysis, text.index("twice") + 1)[0]
+    common.write_text("let budget = 15 kW\n")
+    os.utime(common, ns=(os.stat(common).st_atime_ns, os.stat(common).st_mtime_ns + 10**9))
+    assert analysis.stale(text, {})
+    fresh = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path))
+    assert "30 kW" in hover_markdown(fresh, text.index("twice") + 1)[0]

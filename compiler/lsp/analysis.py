@@ -12,6 +12,7 @@ over the scenarios). Walks are iterative: expressions can be deep (`dsl.visit.ev
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -53,6 +54,15 @@ class Hint:
     label: str
 
 
+def _stamp(path: str) -> tuple[int, int] | None:
+    """(modification time in ns, size) of a file, None when it cannot be read: enough to see it changed."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 class Analysis:
     """One checked (and, lazily, evaluated) version of a document."""
 
@@ -86,14 +96,18 @@ class Analysis:
         if self.checked is not None and self.checked.program.entries:
             self.module = self.checked.program.entries[0]
             self._index(self.module)
+        # the files on disk this version read (imports not open in the editor), as they were when it was checked
+        self.disk = {p: _stamp(p) for p in sorted(self.imports) if p != path and p not in self.buffers}
 
     def stale(self, text: str, buffers: dict[str, str]) -> bool:
         """Whether this version no longer answers for `text` with the open documents `buffers`: its own text
-        changed, or a document it imports was opened, changed or closed."""
+        changed, or a document it imports was opened, changed or closed, or a file it imports that is not open
+        changed on disk (saved by another program, a `git checkout`)."""
         if text != self.text:
             return True
-        return any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers)
-                   if p != self.path)
+        if any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers) if p != self.path):
+            return True
+        return any(_stamp(p) != stamp for p, stamp in self.disk.items() if p not in buffers)
 
     # ------------------------------------------------------------------ index
     def _index(self, module: n.Module) -> None:
