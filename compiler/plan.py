@@ -439,6 +439,8 @@ def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
+    if not doc["old_evaluated"]:
+        return "The old spec has errors, so it could not be evaluated: every figure and part below is new."
     if not doc["changed"]:
         return "No change to the plan's figures, parts or checks."
     sentences = []

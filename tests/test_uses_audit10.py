@@ -220,6 +220,9 @@ def test_a_new_spec_that_cannot_be_evaluated_removes_nothing(tmp_path: Path) -> 
     assert doc["new_evaluated"] is False
     assert doc["parts"] == [] and doc["kpis"] == [] and doc["checks"]["fixed"] == []
     assert [d["code"] for d in doc["new_diagnostics"]] == ["unknown-unit"]
+    # the other way round every figure is new, and the plan says why rather than "goes from absent"
+    result, text = _plan(tmp_path, broken, PLAN_SPEC, fmt="text")
+    assert result.exit_code == 3 and "The old spec has errors" in text.splitlines()[1]
 
 
 SERVING = '''from systems import DGX_H100
