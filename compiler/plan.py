@@ -7,8 +7,9 @@ null: infeasible workload, non-finite) is "absent", never a number. Imports `com
 What is compared (one scenario, `--scenario`, 1 = the first):
 
     KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
-             $/Mtok, capex, opex, TCO per year, time to train, ...): old, new, absolute change
-             new - old and relative change (new - old) / |old| (none when old is 0 or absent).
+             $/Mtok, time to first token and per output token (the latencies a service is held to), capex,
+             opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
+             change (new - old) / |old| (none when old is 0 or absent).
     parts    every placed block by instance path: added, removed, or changed (its definition, its count
              per parent item, or a field/let the spec sets: old -> new).
     checks   asserts and physical-limit checks by name: newly failing (ok before, failing now, or new and
@@ -62,6 +63,8 @@ KPIS: dict[str, str] = {
     "accelerators": "accelerators",
     "tokens_per_s": "tokens/s",
     "usd_per_mtok": "$/Mtok",
+    "ttft": "time to first token",
+    "tpot": "time per output token",
     "time_to_train": "time to train",
     "capex": "capex",
     "opex": "opex per year",
@@ -84,7 +87,7 @@ class Part:
     kind: str
     definition: str
     count: Optional[float]
-    fields: dict[str, object]
+    fields: dict[str, tuple[object, str, str]]     # name -> (value: SI number, text or None; SI unit; declared unit)
 
 
 @dataclass
@@ -133,7 +136,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
         if node.instance is not None and node.kind in ("field", "let") and node.instance.path + "." + \
                 path.rpartition(".")[2] == path:
             unit = quantities[path]["unit"] if path in quantities else ""
-            fields_of.setdefault(node.instance.path, {})[path.rpartition(".")[2]] = (value(path), unit)
+            fields_of.setdefault(node.instance.path, {})[path.rpartition(".")[2]] = (value(path), unit,
+                                                                                   node.display or "")
 
     def walk(inst) -> None:
         definition = ".".join(inst.block.base) if inst.block.base else inst.block.name
@@ -169,7 +173,11 @@ def _same(a, b) -> bool:
 
 
 def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
-    """The plan document (the JSON output; see PlanDocument for its schema)."""
+    """The plan document (the JSON output; see PlanDocument for its schema). A new spec that could not be
+    evaluated has no figures, parts or checks to compare: nothing is listed as removed, absent or fixed (its
+    errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new)."""
+    if not new.evaluated:
+        old = Snapshot(old.spec, old.evaluated, diagnostics=old.diagnostics, sink=old.sink)
     kpis = []
     for path in sorted(set(old.kpis) | set(new.kpis), key=lambda p: (p.rpartition(".")[0], list(KPIS).index(
             (old.kpis.get(p) or new.kpis.get(p))[0]))):
@@ -192,13 +200,17 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
         details = []
         if a.kind != b.kind or a.definition != b.definition:
             details.append({"what": "definition", "old": f"{a.kind} {a.definition}",
-                            "new": f"{b.kind} {b.definition}", "unit": ""})
+                            "new": f"{b.kind} {b.definition}", "unit": "", "old_unit": "", "display_unit": "",
+                            "old_display_unit": ""})
         if not _same(a.count, b.count):
-            details.append({"what": "count", "old": a.count, "new": b.count, "unit": "1"})
+            details.append({"what": "count", "old": a.count, "new": b.count, "unit": "1", "old_unit": "1",
+                            "display_unit": "", "old_display_unit": ""})
         for name in sorted(set(a.fields) | set(b.fields)):
-            (va, ua), (vb, ub) = a.fields.get(name, (None, "")), b.fields.get(name, (None, ""))
-            if not _same(va, vb):
-                details.append({"what": name, "old": va, "new": vb, "unit": ub or ua})
+            (va, ua, da), (vb, ub, db) = a.fields.get(name, (None, "", "")), b.fields.get(name, (None, "", ""))
+            if not _same(va, vb) or (va is not None and vb is not None and ua != ub):
+                # each side in its own unit: a let rewritten from kW to h changes its dimension too
+                details.append({"what": name, "old": va, "new": vb, "unit": ub or ua, "old_unit": ua or ub,
+                                "display_unit": db or da, "old_display_unit": da or db})
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
                           "details": details})
@@ -416,13 +428,19 @@ def _signed(delta: Optional[float], unit: str, display: str = "") -> str:
 
 
 def _detail_value(d: dict, key: str) -> str:
-    return _fmt(d[key], d["unit"]) if d["unit"] else _fmt(d[key], "1")
+    """One side of a part's change, in its own unit and read as the spec declares it (as `factory eval`
+    shows it)."""
+    unit = d.get("old_unit", d["unit"]) if key == "old" else d["unit"]
+    display = d.get("old_display_unit", "") if key == "old" else d.get("display_unit", "")
+    return _fmt(d[key], unit or "1", display)
 
 
 def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
+    if not doc["old_evaluated"]:
+        return "The old spec has errors, so it could not be evaluated: every figure and part below is new."
     if not doc["changed"]:
         return "No change to the plan's figures, parts or checks."
     sentences = []
@@ -545,7 +563,13 @@ class PartDetail(_Strict):
     what: str = Field(description="definition, count, or the name of a field or let")
     old: Optional[float | str] = Field(description="SI value, text, or null when absent")
     new: Optional[float | str]
-    unit: str = Field(description="SI unit of a numeric old/new; empty for text")
+    unit: str = Field(description="SI unit of a numeric new (and old, unless old_unit differs); empty for text")
+    old_unit: str = Field("", description="SI unit of a numeric old (differs from unit when the dimension "
+                                          "changed); an added field (older plans lack it)")
+    display_unit: str = Field("", description="the unit new is declared in, for display; an added field "
+                                              "(older plans lack it)")
+    old_display_unit: str = Field("", description="the unit old is declared in, for display; an added field "
+                                                  "(older plans lack it)")
 
 
 class PartChange(_Strict):

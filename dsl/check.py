@@ -30,7 +30,7 @@ from typing import Generator
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
-from .resolve import Scopes, report_star_clash
+from .resolve import Scopes, report_star_clash, stdlib_hint
 from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, QuantityKind, RefKind, field_range,
                      kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
@@ -162,6 +162,8 @@ class _Checker:
             self.required(block, spec)
 
     def required(self, block: n.Block, spec) -> None:
+        if block.base and self.scopes.base_of(block) is None:
+            return                # its base is unknown or wrong (reported there): what it would set is unknown
         values = self.scopes.members(block).values
         missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)]
         for f in missing:
@@ -408,7 +410,8 @@ class _Checker:
         if ident in FUNCTIONS:
             self.sink.error(Code.TYPE_MISMATCH, f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
             return None
-        help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module))
+        help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module)) \
+            or stdlib_hint(ident, module)
         if help_text is None:
             try:
                 parse_unit(ident)

@@ -16,6 +16,8 @@ members, the module scopes) lives in `Scopes`, never in the syntax tree, which m
 """
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 
 from . import nodes as n
@@ -325,7 +327,8 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
         report_star_clash(scopes, module, block.base[0], block.base_span)
     if target is None:
         sink.error(Code.UNKNOWN_NAME, f"`{dotted}` is not defined", block.base_span,
-                   help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module)))
+                   help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module))
+                   or (stdlib_hint(dotted, module) if len(block.base) == 1 else None))
     elif not isinstance(target, n.Block):
         sink.error(Code.WRONG_KIND, f"`{dotted}` is not a definition, so `{block.name}` cannot extend it",
                    block.base_span)
@@ -337,6 +340,29 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
     else:
         return target
     return None
+
+
+@functools.cache
+def _stdlib_homes() -> dict[str, str]:
+    """Definition name -> the stdlib module that defines it at its top level (`H100_SXM` -> `chips`), read
+    from the stdlib's text: the first word of a line that starts at column 0 is a kind, the second a name."""
+    from .resources import stdlib_dir, stdlib_modules
+
+    homes: dict[str, str] = {}
+    for module in stdlib_modules():
+        text = (stdlib_dir() / f"{module}.factory").read_text(encoding="utf-8")
+        for kind_word, name in re.findall(r"^([a-z_]+)[ \t]+([A-Za-z_][A-Za-z0-9_]*)\b", text, re.M):
+            if kind_spec(kind_word) is not None:
+                homes.setdefault(name, module)
+    return homes
+
+
+def stdlib_hint(name: str, module: n.Module) -> str | None:
+    """"add `from chips import H100_SXM`" for a name the spec does not define but the stdlib does."""
+    home = _stdlib_homes().get(name)
+    if home is None or module.name == home:
+        return None
+    return f"`{name}` is in the stdlib: add `from {home} import {name}` at the top of the file"
 
 
 def report_star_clash(scopes: Scopes, module: n.Module, name: str, span) -> None:

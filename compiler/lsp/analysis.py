@@ -12,6 +12,7 @@ over the scenarios). Walks are iterative: expressions can be deep (`dsl.visit.ev
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -53,6 +54,15 @@ class Hint:
     label: str
 
 
+def _stamp(path: str) -> tuple[int, int] | None:
+    """(modification time in ns, size) of a file, None when it cannot be read: enough to see it changed."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 class Analysis:
     """One checked (and, lazily, evaluated) version of a document."""
 
@@ -64,6 +74,7 @@ class Analysis:
         self.source = Source(path, text)
         self.buffers = dict(buffers or {})           # the other open documents this version was checked with
         session = session if session is not None else dsl.Session()
+        self.session = session
         self.checked, self.sink = session.check_text(text, path, root=root, buffers=self.buffers)
         self.module: n.Module | None = None
         self.occurrences: list[Occurrence] = []
@@ -85,14 +96,18 @@ class Analysis:
         if self.checked is not None and self.checked.program.entries:
             self.module = self.checked.program.entries[0]
             self._index(self.module)
+        # the files on disk this version read (imports not open in the editor), as they were when it was checked
+        self.disk = {p: _stamp(p) for p in sorted(self.imports) if p != path and p not in self.buffers}
 
     def stale(self, text: str, buffers: dict[str, str]) -> bool:
         """Whether this version no longer answers for `text` with the open documents `buffers`: its own text
-        changed, or a document it imports was opened, changed or closed."""
+        changed, or a document it imports was opened, changed or closed, or a file it imports that is not open
+        changed on disk (saved by another program, a `git checkout`)."""
         if text != self.text:
             return True
-        return any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers)
-                   if p != self.path)
+        if any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers) if p != self.path):
+            return True
+        return any(_stamp(p) != stamp for p, stamp in self.disk.items() if p not in buffers)
 
     # ------------------------------------------------------------------ index
     def _index(self, module: n.Module) -> None:
@@ -139,52 +154,105 @@ class Analysis:
 
     # ------------------------------------------------------------------ resolution
     def resolve(self, occ: Occurrence) -> object | None:
-        """The definition an occurrence refers to: a Block, Field, Let, Param or Module."""
+        """The definition an occurrence refers to: a Block, Field, Let, Param or Module (for a selection by
+        kind that reaches several parts, the first; `targets` has them all)."""
+        found = self.targets(occ)
+        return found[0] if found else None
+
+    def targets(self, occ: Occurrence) -> list:
+        """Every definition an occurrence refers to, read as the checker reads it (`dsl.check`): a bare name
+        is a member of the enclosing blocks (innermost first), else a selection by kind of their parts
+        (`server` in `sum(server.max_power)`: every server part), else a name of the module; each `.name`
+        after it is a member of each part reached (or a selection by kind of their parts)."""
         scopes = self.checked.scopes if self.checked is not None else None
         if scopes is None:
-            return None
+            return []
         node = occ.node
         if occ.role == DEFINITION:
-            return node
+            return [node]
         if occ.role == BASE:
-            return scopes.base_of(node)
-        if occ.role == IMPORTED:
+            found = scopes.base_of(node)
+        elif occ.role == IMPORTED:
             stmt, name = node
             imported = self.checked.program.imported(occ.module, stmt)
-            return scopes.module_lookup(imported, name) if imported is not None else None
-        if occ.role == NAME:
-            return scopes.lookup_name(node, occ.block, occ.module)
-        if occ.role == ATTR:
-            return self._attr_target(node, occ.block, occ.module)
-        return None
+            found = scopes.module_lookup(imported, name) if imported is not None else None
+        elif occ.role == NAME:
+            return self._name_targets(node, occ.block, occ.module)
+        elif occ.role == ATTR:
+            return self._attr_targets(node, occ.block, occ.module)
+        else:
+            found = None
+        return [found] if found is not None else []
 
-    def _attr_target(self, expr: n.Attr, block, module) -> object | None:
+    def _select(self, block: n.Block, kind_name: str) -> list[n.Block]:
+        """The parts of `block` (after inheritance) whose kind is `kind_name` (`rack` selects every rack)."""
+        wanted = kind_spec(kind_name)
+        if wanted is None:
+            return []
+        return [m for m in self.checked.scopes.members(block).values.values()
+                if type(m) is n.Block and kind_spec(m.kind) is wanted]
+
+    def _name_targets(self, expr: n.Name, block: n.Block | None, module: n.Module) -> list:
         scopes = self.checked.scopes
-        chain = []
-        current = expr
-        while isinstance(current, n.Attr):
-            chain.append(current.name)
-            current = current.obj
-        if not isinstance(current, n.Name):
+        current = block.parent if expr.outward and block is not None else block
+        while current is not None:
+            found = scopes.members(current).values.get(expr.ident)
+            if found is not None:
+                return [found]
+            spec = kind_spec(current.kind)
+            if spec is not None and expr.ident in spec.fields:
+                return []                 # a field of the block's kind that it does not set: no definition
+            selected = self._select(current, expr.ident)
+            if selected:
+                return selected
+            current = current.parent
+        found = scopes.module_lookup(module, expr.ident)
+        return [found] if found is not None else []
+
+    def _attr_targets(self, expr, block, module) -> list:
+        """The targets of a name or a dotted name (`rack.server.max_power`)."""
+        if isinstance(expr, n.Name):
+            return self._name_targets(expr, block, module)
+        if not isinstance(expr, n.Attr):
+            return []
+        return self._members_named(self._attr_targets(expr.obj, block, module), expr.name)
+
+    def _members_named(self, found: list, name: str) -> list:
+        scopes = self.checked.scopes
+        reached: list = []
+        for item in found:
+            if isinstance(item, n.Module):
+                member = scopes.module_lookup(item, name)
+                reached += [member] if member is not None else []
+            elif isinstance(item, n.Block):
+                member = scopes.members(item).values.get(name)
+                reached += [member] if member is not None else self._select(item, name)
+        return list({id(x): x for x in reached}.values())
+
+    def kind_field(self, occ: Occurrence) -> tuple[list[n.Block], str] | None:
+        """For a name that reads a field of a block's kind which the block does not set (a model's output:
+        `chat.tokens_per_s`, or `it_power` inside the rack): (the blocks it is read from, the field's name)."""
+        if self.checked is None or occ.role not in (NAME, ATTR):
             return None
-        found = scopes.lookup_name(current, block, module)
-        for name in reversed(chain):
-            if isinstance(found, n.Module):
-                found = scopes.module_lookup(found, name)
-            elif isinstance(found, n.Block):
-                target = scopes.base_of(found) if not found.has_body and found.base else found
-                members = scopes.members(found).values
-                found = members.get(name)
-                if found is None and target is not None:
-                    found = scopes.members(target).values.get(name)
-                if found is None:     # a selection by kind (`rack.server`): the first part of that kind
-                    spec = kind_spec(name)
-                    parts = [m for m in scopes.members(target or block).values.values()
-                             if isinstance(m, n.Block) and kind_spec(m.kind) is spec] if spec else []
-                    found = parts[0] if parts else None
-            else:
-                return None
-        return found
+        scopes = self.checked.scopes
+        if occ.role == NAME:
+            expr = occ.node
+            current = occ.block.parent if expr.outward and occ.block is not None else occ.block
+            while current is not None:
+                if expr.ident in scopes.members(current).values:
+                    return None
+                spec = kind_spec(current.kind)
+                if spec is not None and expr.ident in spec.fields:
+                    return [current], expr.ident
+                if self._select(current, expr.ident):
+                    return None
+                current = current.parent
+            return None
+        name = occ.node.name
+        owners = [b for b in self._attr_targets(occ.node.obj, occ.block, occ.module)
+                  if isinstance(b, n.Block) and name not in scopes.members(b).values
+                  and kind_spec(b.kind) is not None and name in kind_spec(b.kind).fields]
+        return (owners, name) if owners else None
 
     def definition_span(self, target: object) -> Span | None:
         if isinstance(target, n.Block) or isinstance(target, (n.Field, n.Let, n.Param)):
@@ -194,8 +262,12 @@ class Analysis:
         return None
 
     def references(self, target: object) -> list[Span]:
-        """Every occurrence in this document that refers to `target` (its definition included)."""
-        return [occ.span for occ in self.occurrences if self.resolve(occ) is target]
+        """Every occurrence in this document that names `target` (its definition included): a selection by
+        kind that reaches it (`server` for a part `node`) refers to it but does not name it."""
+        name = getattr(target, "name", None)
+        return [occ.span for occ in self.occurrences
+                if any(t is target for t in self.targets(occ))
+                and (name is None or self.text[occ.span.start:occ.span.end].endswith(name))]
 
     # ------------------------------------------------------------------ values
     @property
@@ -356,10 +428,11 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     if occ is None:
         return None
     target = analysis.resolve(occ)
-    if target is None:
-        return None
     from compiler.display import format_quantity
     import numpy as np
+    if target is None:
+        read = analysis.kind_field(occ)
+        return (_kind_field_markdown(analysis, *read, format_quantity, np), occ.span) if read else None
 
     lines: list[str] = []
     if isinstance(target, n.Block):
@@ -421,6 +494,24 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     return "\n".join(lines), occ.span
 
 
+def _kind_field_markdown(analysis: Analysis, blocks: list[n.Block], name: str, format_quantity, np) -> str:
+    """A field of a kind that the block does not set: what the kind says of it, and its value where the
+    spec places the block (the models compute it, or it takes its default)."""
+    block = blocks[0]
+    fspec = kind_spec(block.kind).fields[name]
+    lines = [f"**{'output' if fspec.output else 'field'}** `{name}` of {block.kind} `{block.name}`: {fspec.type}"]
+    if fspec.doc:
+        lines += ["", fspec.doc]
+    results = analysis.results_within(VALUE_WAIT_S)
+    if results is not None:
+        paths = [f"{inst.path}.{name}" for b in blocks for inst in analysis.instances_of(b)]
+        shown = _summary([(p, results.values[p], results.units.get(p, ""), results.graph.nodes[p].display)
+                          for p in paths if p in results.values and p in results.graph.nodes], format_quantity, np)
+        if shown:
+            lines += ["", f"= **{shown}**"]
+    return "\n".join(lines)
+
+
 def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
     for stmt, block in analysis.statements:
         if stmt is member:
@@ -448,6 +539,7 @@ class Completion:
     detail: str = ""
     doc: str = ""
     insert: str | None = None
+    import_line: tuple[int, str] | None = None     # (offset, text): the import the completion needs, added with it
 
 
 MAX_HOVER_ROWS = 16
@@ -470,17 +562,20 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     scopes = known.checked.scopes if known is not None and known.checked is not None else None
 
     import re
-    # a unit after a number
-    if re.search(r"\d\s+$", head) or re.search(r"\d\s+[A-Za-z%$]+$", before):
-        return _unit_completions(before, kind_name)
-    # a choice inside a string: `distribution = "`
+    inside = _scan(text, offset)[1]
+    if inside == "comment":
+        return []
+    # a choice inside a string: `distribution = "`; nothing else inside a string
     m = re.match(r'\s*([A-Za-z_]\w*)\s*=\s*"[^"]*$', before)
-    if m and kind_name is not None:
-        spec = kind_spec(kind_name)
+    if inside == "string":
+        spec = kind_spec(kind_name) if m and kind_name is not None else None
         fspec = spec.fields.get(m.group(1)) if spec is not None else None
         if fspec is not None and fspec.type.startswith("choice:"):
             return [Completion(c, "choice", fspec.doc) for c in fspec.type[len("choice:"):].split("|")]
         return []
+    # a unit right after a number (not after a name that ends in digits, `DGX_B200 `, nor a count, `x 2 `)
+    if re.search(_NUMBER_THEN_SPACE + r"$", head) or re.search(_NUMBER_THEN_SPACE + r"[A-Za-z%$]+$", before):
+        return _unit_completions(before, kind_name)
     # a definition after `kind name:` or `extends`
     m = re.match(r"\s*([A-Za-z_]\w*)\s+[A-Za-z_]\w*\s*(?::|extends)\s*[\w.]*$", before)
     if m and scopes is not None and module is not None:
@@ -491,12 +586,14 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
             if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
                 doc = (found.doc or "").strip().splitlines()
                 out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
-        if not out and wanted is not None:       # nothing imported yet: offer the stdlib's
+        if not out and wanted is not None:       # nothing imported yet: offer the stdlib's, with their import
             from compiler import catalogue
+            at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
             for entry in catalogue.catalogue():
                 if kind_spec(entry.kind) is wanted:
+                    line = f"{before_line}from {entry.module} import {entry.name}\n"
                     out.append(Completion(entry.name, "definition", f"{entry.kind} (from {entry.module} import)",
-                                          entry.doc))
+                                          entry.doc, import_line=(at, line)))
         return out
     # the start of a statement
     if not head.strip():
@@ -572,6 +669,9 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
     return out
 
 
+# a number token (grammar/factory.lark's NUMBER) that is not the end of a name, not a count after `x`, and
+# the spaces after it
+_NUMBER_THEN_SPACE = (r"(?<![\w.])(?<!\bx )(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?\s+")
 _DENOMINATORS = ("s", "h", "day", "yr", "kWh", "MWh", "tok", "Mtok", "min", "K", "kg")
 
 
@@ -582,25 +682,31 @@ def _trailing_word(text: str) -> str:
     return text[i:]
 
 
-def _enclosing_kind(text: str, offset: int) -> str | None:
-    """The kind of the innermost block open at `offset`, read from the text (strings and comments skipped),
-    so that completion works in a buffer that does not parse: the first word of the `{`'s line."""
+def _scan(text: str, offset: int) -> tuple[list[int], str | None]:
+    """Read `text` up to `offset` as the lexer does: (the offsets of the `{` still open there, and what the
+    cursor is inside: "comment", "string" or None for code)."""
     opens: list[int] = []
     i = 0
     while i < offset:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
-            i = offset if j < 0 else j
+            if j < 0 or j >= offset:
+                return opens, "comment"
+            i = j
             continue
         if c == '"':
             if text.startswith('"""', i):
                 j = text.find('"""', i + 3)
-                i = offset if j < 0 else j + 3
+                if j < 0 or j + 3 > offset:
+                    return opens, "string"
+                i = j + 3
             else:
                 j = i + 1
                 while j < offset and text[j] not in '"\n':
                     j += 2 if text[j] == "\\" else 1
+                if j >= offset:
+                    return opens, "string"
                 i = j + 1
             continue
         if c == "{":
@@ -608,6 +714,13 @@ def _enclosing_kind(text: str, offset: int) -> str | None:
         elif c == "}" and opens:
             opens.pop()
         i += 1
+    return opens, None
+
+
+def _enclosing_kind(text: str, offset: int) -> str | None:
+    """The kind of the innermost block open at `offset`, read from the text (strings and comments skipped),
+    so that completion works in a buffer that does not parse: the first word of the `{`'s line."""
+    opens, _inside = _scan(text, offset)
     if not opens:
         return None
     brace = opens[-1]
@@ -624,12 +737,88 @@ def _enclosing_block(analysis: Analysis, offset: int) -> n.Block | None:
     return best
 
 
+# ----------------------------------------------------------------------------- rename
+
+class RenameRefused(Exception):
+    """A rename that would change what the spec means; the message says why (the editor shows it)."""
+
+
+def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
+    """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
+    this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
+    field (its name is the kind's), or the definition is in another file, or `new_name` is no name, or the
+    renamed text would not mean the same: the law is that the renamed spec has no diagnostic the old one did
+    not have, and its new name is referred to from exactly the places the old one was (no capture by, or of,
+    another definition of that name)."""
+    import re
+
+    from dsl.parser import KEYWORDS
+
+    occ = analysis.at(offset)
+    target = analysis.resolve(occ) if occ is not None else None
+    if target is None:
+        raise RenameRefused("there is no name here to rename")
+    if isinstance(target, n.Field):
+        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
+    decl = analysis.definition_span(target)
+    if decl is None or decl.file != analysis.path or isinstance(target, n.Module):
+        raise RenameRefused(f"`{getattr(target, 'name', '?')}` is defined in another file")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    old = target.name
+    spans = analysis.references(target)
+    if decl not in spans:
+        spans.append(decl)
+    edits = []
+    for span in sorted(set(spans), key=lambda s: s.start):
+        text = analysis.text[span.start:span.end]      # a base (`extends a.b`) keeps its module prefix
+        start = span.start + len(text) - len(old)
+        edits.append((analysis.source.span(start, start + len(old)), new_name))
+    if new_name == old:
+        return edits
+    # the law: apply the edits, check again, compare
+    shift, pieces, last = 0, [], 0
+    moved = {}
+    for span, text in edits:
+        pieces += [analysis.text[last:span.start], text]
+        last = span.end
+        moved[span.start] = span.start + shift
+        shift += len(text) - (span.end - span.start)
+    renamed_text = "".join(pieces) + analysis.text[last:]
+    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
+
+    def problems(a: Analysis) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        for d in a.sink.items:
+            if d.severity in ("error", "warning"):
+                counts[(d.severity, d.code)] = counts.get((d.severity, d.code), 0) + 1
+        return counts
+    before_problems, after_problems = problems(analysis), problems(after)
+    for key, count in sorted(after_problems.items()):
+        if count > before_problems.get(key, 0):
+            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    new_decl = after.at(moved[_name_span_in(edits, decl).start])
+    new_target = after.resolve(new_decl) if new_decl is not None else None
+    refs_after = sorted(s.start for s in after.references(new_target)) if new_target is not None else []
+    if refs_after != sorted(moved.values()):
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
+                            f"(`{new_name}` is already visible there)")
+    return edits
+
+
+def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
+    """The edit span that renames the definition `decl` (the edit spans cover the name only)."""
+    return next(span for span, _ in edits if decl.start <= span.start and span.end <= decl.end)
+
+
 # ----------------------------------------------------------------------------- code actions
 
 def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
     """(diagnostic, span, new text, title, "replace" | "insert") for each diagnostic with a mechanical fix:
     a "did you mean `x`?" replaces the span; a missing required field inserts `name = ` as the block's
-    first line (the value is the author's to give)."""
+    first line (the value is the author's to give); a stdlib name not imported inserts its import line after
+    the file's imports."""
     import re
     out = []
     for diag in analysis.sink.items:
@@ -639,6 +828,10 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                                                                                 diag.message)
         if m and diag.code != Code.MISSING_FIELD:
             out.append((diag, diag.span, m.group(1), f"Replace with `{m.group(1)}`", "replace"))
+        elif re.search(r"add `(from \w+ import \w+)`", diag.help or "") and analysis.module is not None:
+            line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
+            at, before = _import_offset(analysis)
+            out.append((diag, analysis.source.span(at, at), before + line + "\n", f"Add `{line}`", "insert"))
         elif diag.code == Code.MISSING_FIELD:
             fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
             brace = analysis.text.find("{", diag.span.start)
@@ -651,3 +844,21 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                 out.append((diag, analysis.source.span(at, at), f"{indent}{fm.group(1)} = \n",
                             f"Add the required field `{fm.group(1)}`", "insert"))
     return out
+
+
+def _import_offset(analysis: Analysis) -> tuple[int, str]:
+    """Where a new import line goes, and the line break it needs before it: after the file's last top-level
+    import, else after its doc string, else at the top."""
+    text = analysis.text
+    at = 0
+    stripped = text.lstrip()
+    if stripped.startswith('"""'):
+        close = text.find('"""', len(text) - len(stripped) + 3)
+        if close >= 0:
+            end = text.find("\n", close + 3)
+            at = len(text) if end < 0 else end + 1
+    for stmt in analysis.module.statements:
+        if isinstance(stmt, n.Import):
+            end = text.find("\n", stmt.span.end)
+            at = max(at, len(text) if end < 0 else end + 1)
+    return at, ("\n" if at == len(text) and text and not text.endswith("\n") else "")

@@ -22,13 +22,15 @@ import os
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 import dsl
 
-from .analysis import Analysis, completions, hover_markdown, quick_fixes
+from .analysis import Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits
 
 DEBOUNCE_S = 0.15
+REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
 
 _COMPLETION_KINDS = {
@@ -171,6 +173,11 @@ def _offset(analysis: Analysis, pos: t.Position) -> int:
     starts = analysis.source._line_starts
     line_start = starts[pos.line] if pos.line < len(starts) else len(analysis.text)
     return min(line_start + col, len(analysis.text))
+
+
+def _insert(analysis: Analysis, offset: int, text: str) -> t.TextEdit:
+    pos = _position(analysis, offset)
+    return t.TextEdit(range=t.Range(start=pos, end=pos), new_text=text)
 
 
 def _uri(path: str) -> str:
@@ -316,27 +323,21 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
 
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
-@_guarded
 def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    found = _target_at(ls, params.text_document.uri, params.position)
-    if found is None:
+    """Renames a definition of this document and every name that refers to it; a rename that would change
+    what the spec means is refused with its reason (`analysis.rename_edits`), which the editor shows."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        edits = rename_edits(analysis, _offset(analysis, params.position), params.new_name)
+    except RenameRefused as exc:
+        raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
+    except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
+        log.exception("rename failed")
         return None
-    analysis, target = found
-    decl = analysis.definition_span(target)
-    if decl is None or decl.file != analysis.path or not params.new_name.isidentifier():
-        return None                          # only definitions of this document are renamed here
-    spans = analysis.references(target)
-    if decl not in spans:
-        spans.append(decl)
-    edits = []
-    for span in spans:
-        # an attribute's span is its name; a base (`extends a.b`) keeps its module prefix
-        text = analysis.text[span.start:span.end]
-        old = target.name
-        start = span.start + text.rfind(old) if text.endswith(old) else span.start
-        edits.append(t.TextEdit(range=_range(analysis, analysis.source.span(start, start + len(old))),
-                                new_text=params.new_name))
-    return t.WorkspaceEdit(changes={params.text_document.uri: edits})
+    return t.WorkspaceEdit(changes={params.text_document.uri: [
+        t.TextEdit(range=_range(analysis, span), new_text=text) for span, text in edits]})
 
 
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -362,7 +363,8 @@ def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionLis
     if analysis is None:
         return None
     items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
-                              documentation=c.doc or None, insert_text=c.insert)
+                              documentation=c.doc or None, insert_text=c.insert,
+                              additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
              for c in completions(analysis, _offset(analysis, params.position))]
     return t.CompletionList(is_incomplete=False, items=items)
 

@@ -1,0 +1,277 @@
+"""Laws of the three ways people use factory-dsl (session 10 audit): the editor (compiler/lsp), plans in CI
+(compiler/plan.py) and diagrams. Each test states a law a user relies on; the specs are small and written here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.lsp.analysis import (Analysis, RenameRefused, completions, hover_markdown, quick_fixes,
+                                   rename_edits)
+
+SPEC = '''from chips import H100_SXM
+
+param racks = 4
+
+server hgx {
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+}
+
+rack air_rack {
+  server node: hgx x 2
+  power_limit = 25 kW
+  let draw = sum(server.max_power)
+  assert draw <= power_limit, "fits"
+}
+
+site office {
+  electricity_price = 0.12 USD/kWh
+  hall room {
+    rack r: air_rack x racks
+    let total = sum(rack.draw)
+  }
+}
+'''
+
+
+def _apply(text: str, edits) -> str:
+    for span, new in sorted(edits, key=lambda e: -e[0].start):
+        text = text[:span.start] + new + text[span.end:]
+    return text
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Analysis:
+    folder = tmp_path_factory.mktemp("uses")
+    return Analysis(SPEC, str(folder / "office.factory"), str(folder))
+
+
+# ------------------------------------------------------------------------------------------- editor
+def test_a_selection_by_kind_refers_to_the_members_it_reaches(office) -> None:
+    """`sum(server.max_power)` and `sum(rack.draw)` read the field and the let of the parts they select (the
+    checker's reading): hover, go-to-definition and references see them as the plain name `draw` does."""
+    field = office.resolve(office.at(SPEC.index("server.max_power") + 8))
+    assert field is not None and field.name == "max_power" and field.name_span.start == SPEC.index("max_power = 10.2")
+    let = office.resolve(office.at(SPEC.index("rack.draw") + 6))
+    assert let is office.resolve(office.at(SPEC.index("let draw") + 5))
+    starts = sorted(s.start for s in office.references(let))
+    assert starts == sorted([SPEC.index("let draw") + 4, SPEC.index("draw <= "), SPEC.index("rack.draw") + 5])
+    hover, _ = hover_markdown(office, SPEC.index("rack.draw") + 6)
+    plain, _ = hover_markdown(office, SPEC.index("draw <= ") + 1)
+    assert hover == plain and "20.4 kW" in hover          # 2 servers x 10.2 kW
+    # the selection's head names a kind, not the part: it is no reference to rename
+    node = office.resolve(office.at(SPEC.index("server node") + 8))
+    assert [s.start for s in office.references(node)] == [SPEC.index("server node") + 7]
+
+
+def test_a_rename_keeps_the_spec_meaning_the_same(office) -> None:
+    """Law: after a rename the spec has no diagnostic it did not have, and the new name is referred to from
+    exactly the places the old one was. `draw` is also read through `rack.draw` (a selection by kind)."""
+    edits = rename_edits(office, SPEC.index("let draw") + 5, "load")
+    renamed = _apply(SPEC, edits)
+    assert len(edits) == 3 and "rack.load" in renamed and "draw" not in renamed
+    after = Analysis(renamed, office.path, office.root)
+    assert after.sink.items == []
+    for new_name, why in (("if", "not a name"), ("power_limit", "duplicate-definition"),
+                          ("total", "")):            # `total` would not break the rack: it is the hall's
+        if not why:
+            assert rename_edits(office, SPEC.index("let draw") + 5, new_name)
+            continue
+        with pytest.raises(RenameRefused, match=why):
+            rename_edits(office, SPEC.index("let draw") + 5, new_name)
+    with pytest.raises(RenameRefused, match="field"):    # a field's name is the kind's
+        rename_edits(office, SPEC.index("power_limit = 25") + 2, "cap")
+    with pytest.raises(RenameRefused, match="invalid-count"):   # `x racks` in the hall would read the let
+        rename_edits(office, SPEC.index("param racks") + 7, "total")
+
+
+def test_a_rename_that_would_capture_a_name_is_refused(tmp_path: Path) -> None:
+    """Renaming the module's `a` to `b` would make `c = a * 2` read the site's own `b`: no diagnostic says
+    so, the references law does."""
+    text = "let a = 2\nsite s {\n  let b = 3\n  let c = a * 2\n}\n"
+    analysis = Analysis(text, str(tmp_path / "cap.factory"), str(tmp_path))
+    with pytest.raises(RenameRefused, match="refer"):
+        rename_edits(analysis, 4, "b")
+    assert len(rename_edits(analysis, 4, "z")) == 2
+
+
+def test_the_hover_of_a_model_output_shows_what_eval_prints(tmp_path: Path) -> None:
+    """Law: a figure the spec reads but does not set (`r.it_power`, a model's output; `it_power` of the hall
+    itself) hovers with the same value text as `factory eval` prints for it."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    text = SPEC.replace("    let total = sum(rack.draw)",
+                        "    let total = sum(rack.draw)\n    let p = r.it_power + it_power")
+    spec = tmp_path / "outputs.factory"
+    spec.write_text(text)
+    printed = dict(line.split(None, 1) for line in CliRunner().invoke(main, ["eval", str(spec)]).stdout.splitlines()
+                   if line.startswith("office.room."))
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    for needle, delta, path in (("r.it_power", 3, "office.room.r.it_power"),
+                                ("+ it_power", 3, "office.room.it_power")):
+        hover, _ = hover_markdown(analysis, text.index(needle) + delta)
+        assert hover.startswith("**output** `it_power`") and f"= **{printed[path].strip()}**" in hover, hover
+
+
+@pytest.mark.parametrize("typed, units", [
+    ("    let k = 2 ", True), ("    power_limit = 2.5e3 k", True),        # right after a number: its unit
+    ("    let k = DGX_B200 ", False),                                     # a name that ends in digits
+    ("    server n: DGX_B200 x 2 ", False),                               # a count takes no unit
+    ("    # 4 ", False), ('    location = "room 4 ', False),              # a comment, a string
+])
+def test_units_are_proposed_only_right_after_a_number(tmp_path: Path, typed: str, units: bool) -> None:
+    """Law: completion proposes units where the grammar takes one (a NUMBER then its UNIT), and nothing
+    inside a comment or a string that is not a choice."""
+    text = "from systems import DGX_B200\nsite s {\n  rack r x 2 {\n" + typed
+    analysis = Analysis(text + "\n  }\n}\n", str(tmp_path / "c.factory"), str(tmp_path))
+    kinds = {c.kind for c in completions(analysis, len(text))}
+    assert ("unit" in kinds) == units, kinds
+    if typed.lstrip().startswith(("#", "location")):
+        assert kinds == set()
+
+
+@pytest.mark.parametrize("base", ["Nope", "office", "hgx"])      # unknown; a site; a server, not a chip
+def test_a_part_whose_base_is_wrong_is_one_error(tmp_path: Path, base: str) -> None:
+    """Law: one mistake, one diagnostic. A part whose base is unknown or of another kind is reported at the
+    base; the fields the base would have set (a chip's `tdp`) are not also reported missing."""
+    text = SPEC.replace("chip gpu: H100_SXM x 8", f"chip gpu: {base} x 8")
+    analysis = Analysis(text, str(tmp_path / "b.factory"), str(tmp_path))
+    assert [d.code for d in analysis.sink.errors if d.code == "missing-field"] == []
+    assert len(analysis.sink.errors) == 1, [d.message for d in analysis.sink.errors]
+
+
+def test_a_stdlib_name_without_its_import_is_one_error_that_its_quick_fix_clears(tmp_path: Path) -> None:
+    """Laws: one mistake gives one diagnostic (a part whose base is unknown is not also missing the fields
+    the base would set); an unknown name the stdlib defines says which import it needs, and applying the
+    quick fix (or the completion with its import) gives a spec that checks clean."""
+    path = str(tmp_path / "q.factory")
+    text = '"""A box."""\nserver s {\n  chip gpu: H100_SXM x 8\n}\n'
+    analysis = Analysis(text, path, str(tmp_path))
+    (diag,) = analysis.sink.items
+    assert diag.code == "unknown-name" and "from chips import H100_SXM" in diag.help
+    (fix,) = quick_fixes(analysis)
+    _diag, span, new_text, _title, how = fix
+    fixed = text[:span.start] + new_text + text[span.end:]
+    assert how == "insert" and Analysis(fixed, path, str(tmp_path)).sink.items == []
+    typing = text.replace("H100_SXM x 8", "H1")
+    item = next(c for c in completions(Analysis(typing, path, str(tmp_path)), typing.index("H1") + 2)
+                if c.label == "H100_SXM")
+    at, line = item.import_line
+    done = typing[:at] + line + typing[at:].replace("H1\n", "H100_SXM x 8\n")
+    assert Analysis(done, path, str(tmp_path)).sink.items == [], done
+
+
+# ------------------------------------------------------------------------------------------- plan
+PLAN_SPEC = '''server box {
+  max_power = 10 kW
+  price = 1000 USD
+}
+site s {
+  electricity_price = 0.1 USD/kWh
+  hall h {
+    rack r x 2 {
+      server n: box x 4
+    }
+    let x = 5 kW
+    let rent = 3 USD/h
+  }
+}
+'''
+
+
+def _plan(tmp_path: Path, old: str, new: str, *extra: str, fmt: str = "json"):
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    a, b = tmp_path / "old.factory", tmp_path / "new.factory"
+    a.write_text(old)
+    b.write_text(new)
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt, *extra])
+    return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
+
+
+def test_a_part_change_shows_each_side_as_eval_reads_it(tmp_path: Path) -> None:
+    """Law: each side of a changed let reads in its own unit, the one it is declared in (`factory eval`
+    prints `5 kW` and `5 h`); the old value is never shown in the new value's unit (5 kW is not 1.389 h)."""
+    new = PLAN_SPEC.replace("let x = 5 kW", "let x = 5 h").replace("rent = 3 USD/h", "rent = 4 USD/h")
+    result, text = _plan(tmp_path, PLAN_SPEC, new, fmt="text")
+    assert result.exit_code == 3, result.output
+    assert "x: 5 kW -> 5 h" in text
+    assert "rent: $3.00/h -> $4.00/h" in text
+    _, doc = _plan(tmp_path, PLAN_SPEC, new)
+    (hall,) = [p for p in doc["parts"] if p["path"] == "s.h"]
+    x = {d["what"]: d for d in hall["details"]}["x"]
+    assert (x["old"], x["old_unit"], x["new"], x["unit"]) == (5000.0, "W", 18000.0, "s")
+
+
+def test_a_new_spec_that_cannot_be_evaluated_removes_nothing(tmp_path: Path) -> None:
+    """Law: when the new spec has errors that stop evaluation, nothing is known of its figures, so the plan
+    lists no part as removed, no KPI as absent and no failing check of the old spec as fixed; exit 1."""
+    old = PLAN_SPEC.replace("  hall h {", "  hall h {\n    assert x <= 1 kW, \"small\"")
+    broken = PLAN_SPEC.replace("max_power = 10 kW", "max_power = 10 kWW")
+    result, doc = _plan(tmp_path, old, broken)
+    assert result.exit_code == 1
+    assert doc["new_evaluated"] is False
+    assert doc["parts"] == [] and doc["kpis"] == [] and doc["checks"]["fixed"] == []
+    assert [d["code"] for d in doc["new_diagnostics"]] == ["unknown-unit"]
+    # the other way round every figure is new, and the plan says why rather than "goes from absent"
+    result, text = _plan(tmp_path, broken, PLAN_SPEC, fmt="text")
+    assert result.exit_code == 3 and "The old spec has errors" in text.splitlines()[1]
+
+
+SERVING = '''from systems import DGX_H100
+from models import Llama3_1_70B
+
+site lab {
+  electricity_price = 0.1 USD/kWh
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    precision = "fp8"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_a_plan_shows_the_latencies_a_service_is_held_to_and_reverses(tmp_path: Path) -> None:
+    """Laws: a change that moves a service's latency shows it (time to first token and per output token are
+    KPIs, as tokens/s and $/Mtok are); `plan A B` and `plan B A` give opposite changes of every KPI."""
+    slower = SERVING.replace('precision = "fp8"', 'precision = "bf16"')
+    result, ab = _plan(tmp_path, SERVING, slower)
+    assert result.exit_code == 3, result.output
+    _, ba = _plan(tmp_path, slower, SERVING)
+    forward = {k["path"]: k for k in ab["kpis"]}
+    backward = {k["path"]: k for k in ba["kpis"]}
+    assert forward.keys() == backward.keys()
+    for path, k in forward.items():
+        assert k["change"] == pytest.approx(-backward[path]["change"], rel=1e-12, abs=0.0), path
+    for name in ("ttft", "tpot"):
+        k = forward[f"lab.chat.{name}"]
+        assert k["changed"] and k["unit"] == "s" and k["change"] == pytest.approx(k["new"] - k["old"])
+
+
+def test_an_import_changed_on_disk_makes_the_values_fresh(tmp_path: Path) -> None:
+    """Law: the editor's answers are those of the files as they are: an imported file that is not open and
+    changes on disk (another program saved it) makes the document's analysis stale, so its next hover reads
+    the new value."""
+    import os
+
+    common = tmp_path / "common.factory"
+    common.write_text("let budget = 10 kW\n")
+    text = 'from "./common.factory" import budget\nlet twice = budget * 2\n'
+    analysis = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path))
+    assert not analysis.stale(text, {})
+    assert "20 kW" in hover_markdown(analysis, text.index("twice") + 1)[0]
+    common.write_text("let budget = 15 kW\n")
+    os.utime(common, ns=(os.stat(common).st_atime_ns, os.stat(common).st_mtime_ns + 10**9))
+    assert analysis.stale(text, {})
+    fresh = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path))
+    assert "30 kW" in hover_markdown(fresh, text.index("twice") + 1)[0]
