@@ -498,9 +498,10 @@ def _idle_rules() -> tuple:
     prompt_queue_only = ("the model reads it only in the prompt queue of aggregated server and interactive scenarios "
                          "(prompt chunks riding on the decode steps); offline, or with `serving = \"disaggregated\"` "
                          "(the prompts prefilled on their own pool), there is none")
-    rules = [("inference", a.name, a.value, offline, queue_only) for a in (I.row_averaging,)]
+    # (prompt_length_cv: the aggregated prompt queue's and, disaggregated, the prefill pool's queue)
+    rules = [("inference", a.name, a.value, offline, queue_only) for a in (I.row_averaging, I.prompt_length_cv)]
     rules += [("inference", a.name, a.value, no_prompt_queue, prompt_queue_only)
-              for a in (I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv)]
+              for a in (I.whole_prompts, I.batch_window, I.scheduler_steps)]
     rules += [
         ("inference", I.kv_room_wait.name, I.kv_room_wait.value,
          lambda get: offline(get) | (np.isin(get("serving", "aggregated"), ("disaggregated",))
@@ -509,12 +510,6 @@ def _idle_rules() -> tuple:
          ("the model reads it only in server and interactive scenarios: the wait for KV room in the aggregated "
           "prompt queue, and the length-biased rows of the cache, which with `serving = \"disaggregated\"` count "
           "only with `output_length_cv` above 0 (and `kv_length_biased` 0)")),
-        ("inference", I.chunk_tokens.name, I.chunk_tokens.value,
-         lambda get: np.isin(get("serving", "aggregated"), ("disaggregated",))
-         & (get(I.kv_cache_fraction.name, I.kv_cache_fraction.value) <= 0),
-         ("the token budget of a forward pass bounds the prompt chunks on the decode steps, which with "
-          "`serving = \"disaggregated\"` carry none, and sizes the activation workspace only with "
-          "`let kv_cache_fraction` above 0")),
         ("inference", I.first_token_delay.name, I.first_token_delay.value,
          lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
          "the delay is what engines with chunked context measure beyond their steps, in the prompt queue of "

@@ -1759,6 +1759,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
         fields["tp"], fields["pp"] = float(pools.decode_tp), 1.0          # a decode rank's engine
+        fields["prefill_accelerators"] = float(pools.prefill_chips)       # the run's split: its prefill pool
+        fields["prefill_tp"] = float(pools.prefill_chips_each)            # and a prefill worker's chips
         if pools.decode_ranks > 1:
             fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)

@@ -631,7 +631,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tpot_mean     s       output    mean time per output token (one decode step at the mean load)
         tpot_p99      s       output    99th percentile over requests of the time per output token (= tpot)
         feasible      count   output    1 when a configuration meets the memory and latency limits, else 0
-        prefill_accelerators count output accelerators in the prefill pool (disaggregated)
+        prefill_accelerators count output accelerators in the prefill pool (disaggregated; set it to fix it)
+        prefill_tp    count   output    tensor-parallel degree of one prefill worker (disaggregated; set it to fix it)
+        prefill_batch count   output    whole prompts one prefill pass carries (disaggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated)
         accelerators_needed count output accelerators needed to serve `demand`
         power         W       output    wall power of the servers used, while serving
