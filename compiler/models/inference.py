@@ -384,10 +384,9 @@ Prefill of one request (time to first token):
     6.5-7.8 mean steps, where n = 1 gives ~1.9.
     The rate is cut until TTFT_p99 <= ttft_limit (_budget_utilization: TTFT_p99 rises with rho, its root by
     bisection).
-    Disaggregated serving keeps the prefill pool's queue: service s = t_prefill, TTFT_q = t_prefill + t_iter + W_q,
-    W_q = s ln(rho / (1 - q)) / (1 - rho) / 2 (M/M/1 waiting-time tail halved for deterministic service).
-    replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
-    (= t_iter, the mean step), tpot_p99 (= tpot).
+    Disaggregated serving has no prompt queue on the decode replicas: their prompts queue at the prefill pool
+    ("Disaggregated serving", below). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean (= t_iter, the mean
+    step), tpot_p99 (= tpot).
     Offered load (`offered_load` x, counted output tokens/s of the service; default: none, the latencies above
     are the capacity point's): the layout (tp, pp) and the configured batch B stay the capacity point's (what
     the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
@@ -563,11 +562,57 @@ published configurations do: Llama 2 70B on H100 SXM tp 2 x pp 1 (was tp 1 x pp 
 and GB200 tp 2 x pp 1 (was tp 1 x pp 4; NVIDIA's FP4 405B harness config: tensor_parallelism 2,
 pipeline_parallelism 1), on H100 tp 8 and on H200 tp 4 (were tp 4 x pp 2 and tp 2 x pp 4).
 
-Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
-r = 0; a prefill chip serves p = P e_c / (I 2 A + L I^2 F_ctx / 2) requests/s; the decode pool d requests/s
-per chip. With `demand` D_t: prefill chips = ceil(D_t / O / p), decode chips = ceil(D_t / (O d)).
-Without it, the chips are split f = d / (p + d) to prefill so both pools run at the same rate. TTFT adds
-the KV transfer I * kv / scale-out bandwidth.
+Disaggregated serving (`serving = "disaggregated"`; `_disaggregated`; 2026-12-05, docs/accuracy.md "Disaggregated
+serving: the pools as they run"): a prefill pool of c workers and a decode pool of replicas, the prompt's KV cache
+sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generation workers, llm-d, SGLang PD [S]).
+    decode pool    the search above with r = 0: a replica (tp pp d chips, R_d) decodes B rows, no prompt in its
+                   steps, B / (k t_iter) counted tokens/s within the TPOT limit; its rate is its steps' alone (the
+                   prefill it does not run sets nothing; before 2026-12-05 a replica was held at rho_max O / t_prefill
+                   of its own prefill). Its requests/s r_d = B / (k t_iter O). Searched over the accelerators the
+                   prefill pool leaves (a given split), else the workload's.
+    prefill worker tp_p ranks at pp 1 (`prefill_tp` fixes it) running passes of n whole prompts, the aggregated
+                   prefill's step ("Prefill of one request" above) at S = n I rows: GEMMs at e(S) (experts at their
+                   rows, over the tp_p chips), each prompt's own causal attention (n x L I^2 F_ctx / 2 at e_fmha(I)),
+                   the weights read once, the TP all-reduces of S tokens, L layer_latency, the MoE module and the
+                   elementwise kernels of S tokens, the clock at the pass's own activity:
+                       t_pass = max(t_compute(S), W_chip / (BW e_m)) + t_comm(S) + L t_l + t_moe(S) + t_el(S)
+                   n <= floor(tp_p max_num_tokens / I) (its token budget; at least 1: a longer prompt runs alone) and
+                   <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
+                   tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
+                   limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
+                   else half the accelerators) [D]. A prompt longer than the budget is one pass, not chunks [U].
+                   An attention-DP worker of a mixture-of-experts model (DeepSeek's DEP4) is taken as tp_p = its
+                   chips [U].
+    prefill queue  the prompts (Poisson at lam requests/s) queue for the c workers: M/G/c in the Allen-Cunneen
+                   form the aggregated prompt queue uses for its servers, utilization rho = lam / (c mu), the chance
+                   to wait P_w = rho^(sqrt(2 (c + 1)) - 1) (Sakasegawa 1977 [S]; rho at c = 1), the wait of those who
+                   wait exponential at the M/M/c rate c mu (1 - rho), scaled by Kingman's (1 + cv^2) / 2 (cv
+                   `prompt_length_cv`: a pass's time follows its prompts' lengths [U]):
+                       W_q = ln(max(P_w / (1 - q), 1)) (1 + cv^2) / 2 / (c mu (1 - rho))     (prefill_pool_wait)
+                   (c = 1, cv = 0: the M/M/1 tail halved, the law before 2026-12-05). A pass is taken at n prompts
+                   at every load (a lighter load would run shorter passes: the figure is high there) [U].
+    KV transfer    t_xfer = I kv / (min(tp_p, kv_split) BW_link e_l): a prompt's KV, every layer, from the prefill
+                   worker's chips that hold distinct KV heads, each over its own link; BW_link the scale-up link
+                   (scaleup_bw / 2, NVLink) where both pools lie in one scale-up domain (prefill + decode <=
+                   scaleup_size: an NVL72 rack's 72), else the scale-out network (the NICs' bandwidth per chip),
+                   e_l the all-reduce's link efficiency taken for a bulk copy [U]. Overlap with the pass (layer by
+                   layer, as NIXL can) is not counted [U].
+    TTFT           TTFT_q = W_q + t_pass + t_xfer + t_iter   (the decode replica's step that admits the request
+                   and emits its first token [U]; offline and single stream: no wait); explain: prefill_time
+                   (t_pass), detail.prefill_queue_time (W_99), detail.kv_transfer_time.
+    pools          prefill_accelerators = c tp_p (or as given), decode_accelerators = reps R_d, replicas = reps:
+                   with `demand` D (lam = D / O): reps = ceil(lam / r_d), c the fewest workers with
+                   c mu rho_max(c) >= lam (rho_max: the largest rho whose TTFT_99 fits the limit, by bisection;
+                   integer bisection on c: the capacity rises with c); a given prefill pool that cannot carry lam
+                   is infeasible. Without a demand, on N accelerators: a given prefill pool leaves N - it to decode;
+                   else c maximizes min(P(c), D(c)), P(c) = c mu rho_max(c) rising, D(c) = floor((N - c tp_p) /
+                   R_d) r_d falling, at their crossing (integer bisection); prefill + decode = N. tokens/s = O
+                   min(P(c), reps r_d) (the demand when set): the binding pool is the smaller. The offered load's
+                   latencies take rho at offered / O (the decode side's batch in flight: the search's replicas).
+                   Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
+                   no worker or no replica, or the first token without a queue misses the TTFT limit.
+    validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
+                   DISAGGREGATED: prefill_accelerators and prefill_tp, the decode engine's tp and ep).
 
 Clock under a power limit (per chip; compiler.models.power is the one law, the one the training and power
 models use): P = P_idle + a u_c x v(x)^2 + b u_m, v(x) = max(v0, x) the supply voltage (at its floor v0 = 0.72
