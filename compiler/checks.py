@@ -60,6 +60,7 @@ def check_values(ev, results) -> None:
     _check_misspelt_lets(ev, results)
     _check_idle_lets(ev, results, count)
     _check_power_cap_above_tdp(ev, results, count)
+    _check_pools_of_aggregated_serving(ev, results)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -637,6 +638,23 @@ def _check_idle_lets(ev, results, count: int) -> None:
                 shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
                 ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
                                 _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
+
+
+def _check_pools_of_aggregated_serving(ev, results) -> None:
+    """`prefill_accelerators` or `prefill_tp` set on an inference workload that does not serve disaggregated: the
+    model reads them only for its prefill pool (compiler/models/inference.py "Disaggregated serving"), so they change
+    nothing: a `no-effect` warning at the value."""
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "inference" \
+                or node.path not in (f"{inst.path}.prefill_accelerators", f"{inst.path}.prefill_tp"):
+            continue
+        serving = results.values.get(f"{inst.path}.serving")
+        if serving is not None and np.any(np.asarray(serving).reshape(-1) == "disaggregated"):
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: the prefill pool exists only with "
+                        "`serving = \"disaggregated\"`", _span_of(node),
+                        help="remove it, or set `serving = \"disaggregated\"`")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

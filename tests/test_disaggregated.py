@@ -162,3 +162,21 @@ def test_a_fixed_prefill_pool_too_small_for_the_demand_is_infeasible() -> None:
     v = run(spec(workload("dis", **SMALL, scenario='"server"', demand="200 ktok/s", prefill_accelerators=1,
                           accelerators=64)), errors=("infeasible-workload",))
     assert v["s.dis.feasible"][0] == 0
+
+
+def test_a_prefill_pool_on_an_aggregated_service_is_a_warning() -> None:
+    """`prefill_accelerators` / `prefill_tp` are read only for the prefill pool: set on an aggregated service they
+    change nothing, a `no-effect` warning at the value; on a disaggregated one nothing is said."""
+    import dsl
+    from compiler.evaluate import evaluate
+    from compiler.lower import lower
+
+    def items(serving: str) -> list:
+        text = spec(workload("w", model="Llama3_1_8B", system="DGX_H100", precision='"fp8"', serving=serving,
+                             prefill_accelerators=2, prefill_tp=1))
+        checked, sink = dsl.check_text(text, name="t.factory")
+        evaluate(lower(checked, sink), sink)
+        return [(d.severity, d.code, d.span.line) for d in sink.items]
+
+    assert items('"aggregated"') == [("warning", "no-effect", 9), ("warning", "no-effect", 10)]
+    assert items('"disaggregated"') == []
