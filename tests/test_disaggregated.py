@@ -180,3 +180,19 @@ def test_a_prefill_pool_on_an_aggregated_service_is_a_warning() -> None:
 
     assert items('"aggregated"') == [("warning", "no-effect", 9), ("warning", "no-effect", 10)]
     assert items('"disaggregated"') == []
+
+
+def test_a_sweep_of_the_prefill_pool_equals_the_runs_one_at_a_time() -> None:
+    imports = "from systems import DGX_H100\nfrom models import Llama3_1_8B\nparam p = [2, 4, 6]\n"
+    fields = dict(SMALL, scenario='"server"', accelerators=16)
+    swept = run(spec(workload("dis", **fields, prefill_accelerators="p"), imports))
+    for i, pre in enumerate((2, 4, 6)):
+        one = outputs(scenario='"server"', accelerators=16, prefill_accelerators=pre)
+        for name in ("tokens_per_s", "ttft_p99", "decode_accelerators", "replicas", "prefill_tp"):
+            assert swept[f"s.dis.{name}"][i] == pytest.approx(one[name], rel=1e-12), (pre, name)
+
+
+def test_a_prefill_pool_of_every_accelerator_leaves_none_to_decode() -> None:
+    v = run(spec(workload("dis", **SMALL, scenario='"server"', accelerators=8, prefill_accelerators=8)),
+            errors=("infeasible-workload",))
+    assert v["s.dis.feasible"][0] == 0

@@ -3189,13 +3189,14 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         if ctx.is_set("prefill_accelerators") and not demand:
             rest = np.maximum(hw.chips - ctx.get("prefill_accelerators"), 0.0)
             return _disaggregated(ctx, platform, arch, hw, load, scenario,
-                                  searched(dataclasses.replace(hw, chips=rest)))
+                                  searched(dataclasses.replace(hw, chips=rest)), rest)
         found = _disaggregated(ctx, platform, arch, hw, load, scenario, searched(hw))
         crowded = (np.asarray(found["tp"] * found["pp"] * found["ep_ranks"]) > hw.chips - found["prefill_tp"])
         if demand or not np.any(crowded & np.isfinite(np.asarray(found["prefill_tp"], dtype=float))):
             return found
         rest = np.maximum(hw.chips - np.nan_to_num(found["prefill_tp"], nan=0.0), 0.0)
-        return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)))
+        return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)),
+                              rest)
     best = searched(hw)
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
@@ -3210,10 +3211,11 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     return best
 
 
-def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, np.ndarray]:
+def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> dict[str, np.ndarray]:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
-    pools, the prefill queue and the KV transfer are found here."""
+    pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
+    given (the prefill pool's complement), None: all of them."""
     n_sc = np.size(best["feasible"])
     flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()   # noqa: E731
     I, O = flat(load.input_tokens), flat(load.output_tokens)
@@ -3279,7 +3281,15 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, n
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
     reasons = [""] * n_sc
-    bad = ~pre_fits
+    searched_bad = np.asarray(best["feasible"], dtype=float).reshape(-1) == 0   # the decode search's own reason
+    searched_bad = np.broadcast_to(searched_bad, (n_sc,))
+    bad = ~pre_fits | searched_bad
+    if left is not None:                  # a prefill pool that leaves no accelerator to decode
+        empty = flat(left) < 1
+        for i in np.flatnonzero(empty & pre_fits):
+            reasons[i] = (f"the prefill pool of {flat(hw.chips)[i] - flat(left)[i]:g} accelerator(s) leaves none of "
+                          f"the {flat(hw.chips)[i]:g} to decode")
+        searched_bad = searched_bad & ~empty
     if ctx.is_set("demand"):
         lam = flat(ctx.get("demand")) / O
         reps = np.ceil(lam / rep_rate - 1e-9)
@@ -3345,8 +3355,8 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, n
         lam_op = tokens / O
     none = (c < 1) | (reps < 1)
     for i in np.flatnonzero(none & ~bad):
-        reasons[i] = (f"disaggregated serving needs a prefill worker of tp {tp_p[i]:g} and a decode replica of "
-                      f"{R_d[i]:g} accelerators: the pools hold {c[i]:g} workers and {reps[i]:g} replicas")
+        reasons[i] = (f"disaggregated serving needs a prefill worker of {tp_p[i]:g} accelerator(s) and a decode "
+                      f"replica of {R_d[i]:g}: the pools hold {c[i]:g} worker(s) and {reps[i]:g} replica(s)")
     bad = bad | none
     late = queueing & (budget < 0)
     for i in np.flatnonzero(late & ~bad):
@@ -3355,7 +3365,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, n
                       f"{1e3 * transfer(total)[i]:,.1f} ms, decode step {1e3 * t_dec[i]:,.1f} ms): above the TTFT "
                       f"limit {1e3 * limit[i]:,.0f} ms")
     bad = bad | late
-    for i in np.flatnonzero(~pre_fits):
+    for i in np.flatnonzero(~pre_fits & ~searched_bad):
         reasons[i] = "no prefill worker layout (tp at pp 1 within the scale-up domain) holds the weights and a prompt"
     # the latencies at the operating load: the offered load where it is below the capacity, else the capacity's
     lam_q = lam_op
