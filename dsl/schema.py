@@ -614,8 +614,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
         ep            count   output    chips the experts are spread over (MoE)
-        batch         count   output    sequences decoded together per replica (set it to fix it)
-        replicas      count   output    model replicas
+        batch         count   output    sequences decoded together per replica (set it to fix it; disaggregated: per decode replica)
+        replicas      count   output    model replicas (disaggregated: the decode pool's replicas)
         max_batch     count   output    largest batch that fits in memory at the chosen parallelism
         weights_per_chip B    output    weight bytes held by each chip
         kv_per_token  B/tok   output    KV-cache bytes per token (all layers)
