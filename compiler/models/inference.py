@@ -3366,7 +3366,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
                       f"limit {1e3 * limit[i]:,.0f} ms")
     bad = bad | late
     for i in np.flatnonzero(~pre_fits & ~searched_bad):
-        reasons[i] = "no prefill worker layout (tp at pp 1 within the scale-up domain) holds the weights and a prompt"
+        which = f"prefill_tp {flat(fixed_tp)[i]:g}" if fixed_tp is not None else "a power-of-two tp"
+        reasons[i] = (f"no prefill worker layout holds the weights and a prompt ({which} at pp 1, within the "
+                      f"scale-up domain of {flat(hw.scaleup)[i]:g} accelerators)")
     # the latencies at the operating load: the offered load where it is below the capacity, else the capacity's
     lam_q = lam_op
     offered_share = np.full(n_sc, np.nan)
