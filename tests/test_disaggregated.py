@@ -74,7 +74,7 @@ def test_a_tight_ttft_limit_adds_prefill_workers_by_hand() -> None:
     link = NVLINK_H100 if total <= 8 else SCALEOUT_DGX_H100
     xfer = I * KV_8B / (link * E_L)
     assert v["detail.kv_transfer_time"] == pytest.approx(xfer, rel=1e-9)
-    p99 = lambda workers: wait(lam / (workers * mu), workers, mu, 0.99) + t_pass + xfer + t_dec   # noqa: E731
+    p99 = lambda workers: wait(lam / (workers * mu), workers, mu, 0.99) + t_pass + xfer + t_dec
     assert c > math.ceil(lam / mu)                        # more workers than the capacity needs: the queue binds
     assert p99(c) <= 0.2 < p99(c - 1)
     assert v["ttft_p99"] == pytest.approx(p99(c), rel=1e-9)

@@ -3217,7 +3217,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
     given (the prefill pool's complement), None: all of them."""
     n_sc = np.size(best["feasible"])
-    flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()   # noqa: E731
+    flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()
     I, O = flat(load.input_tokens), flat(load.output_tokens)
     queueing = load.queueing
     # the prefill worker: tp_p ranks at pp 1 (`prefill_tp` fixes it) running passes of n whole prompts (at most
