@@ -196,3 +196,17 @@ def test_a_prefill_pool_of_every_accelerator_leaves_none_to_decode() -> None:
     v = run(spec(workload("dis", **SMALL, scenario='"server"', accelerators=8, prefill_accelerators=8)),
             errors=("infeasible-workload",))
     assert v["s.dis.feasible"][0] == 0
+
+
+def test_a_pass_of_several_prompts_is_longer_than_one_and_serves_more() -> None:
+    """Offline (no TTFT limit) the worker's pass carries as many prompts as its budget holds: 8,192 / 2,000 -> 4 at
+    the default budget, 1 at a 2,000-token budget. The 4-prompt pass is longer than the 1-prompt pass (it does
+    four prompts' GEMM rows and attention) but at most 4 times it (the weights are read once, the GEMMs run at
+    more rows), so the worker serves at least as many requests a second."""
+    four = outputs(scenario='"offline"', accelerators=16, prefill_accelerators=4, prefill_tp=1)
+    one = outputs(scenario='"offline"', accelerators=16, prefill_accelerators=4, prefill_tp=1,
+                  max_num_tokens="2000 tok")
+    assert (four["prefill_batch"], one["prefill_batch"]) == (4, 1)
+    t4, t1 = four["detail.prefill_time"], one["detail.prefill_time"]
+    assert t1 < t4 <= 4 * t1
+    assert 4 / t4 >= 1 / t1
