@@ -60,6 +60,7 @@ def check_values(ev, results) -> None:
     _check_misspelt_lets(ev, results)
     _check_idle_lets(ev, results, count)
     _check_power_cap_above_tdp(ev, results, count)
+    _check_pools_of_aggregated_serving(ev, results)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -498,9 +499,10 @@ def _idle_rules() -> tuple:
     prompt_queue_only = ("the model reads it only in the prompt queue of aggregated server and interactive scenarios "
                          "(prompt chunks riding on the decode steps); offline, or with `serving = \"disaggregated\"` "
                          "(the prompts prefilled on their own pool), there is none")
-    rules = [("inference", a.name, a.value, offline, queue_only) for a in (I.row_averaging,)]
+    # (prompt_length_cv: the aggregated prompt queue's and, disaggregated, the prefill pool's queue)
+    rules = [("inference", a.name, a.value, offline, queue_only) for a in (I.row_averaging, I.prompt_length_cv)]
     rules += [("inference", a.name, a.value, no_prompt_queue, prompt_queue_only)
-              for a in (I.whole_prompts, I.batch_window, I.scheduler_steps, I.prompt_length_cv)]
+              for a in (I.whole_prompts, I.batch_window, I.scheduler_steps)]
     rules += [
         ("inference", I.kv_room_wait.name, I.kv_room_wait.value,
          lambda get: offline(get) | (np.isin(get("serving", "aggregated"), ("disaggregated",))
@@ -509,12 +511,6 @@ def _idle_rules() -> tuple:
          ("the model reads it only in server and interactive scenarios: the wait for KV room in the aggregated "
           "prompt queue, and the length-biased rows of the cache, which with `serving = \"disaggregated\"` count "
           "only with `output_length_cv` above 0 (and `kv_length_biased` 0)")),
-        ("inference", I.chunk_tokens.name, I.chunk_tokens.value,
-         lambda get: np.isin(get("serving", "aggregated"), ("disaggregated",))
-         & (get(I.kv_cache_fraction.name, I.kv_cache_fraction.value) <= 0),
-         ("the token budget of a forward pass bounds the prompt chunks on the decode steps, which with "
-          "`serving = \"disaggregated\"` carry none, and sizes the activation workspace only with "
-          "`let kv_cache_fraction` above 0")),
         ("inference", I.first_token_delay.name, I.first_token_delay.value,
          lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) > 0),
          "the delay is what engines with chunked context measure beyond their steps, in the prompt queue of "
@@ -642,6 +638,23 @@ def _check_idle_lets(ev, results, count: int) -> None:
                 shown = format_value(float(flat[0]), results.units.get(node.path, "1"))
                 ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {shown} changes nothing here: {why}",
                                 _span_of(node), help=f"remove the `let`, or set what `{name}` acts on")
+
+
+def _check_pools_of_aggregated_serving(ev, results) -> None:
+    """`prefill_accelerators` or `prefill_tp` set on an inference workload that does not serve disaggregated: the
+    model reads them only for its prefill pool (compiler/models/inference.py "Disaggregated serving"), so they change
+    nothing: a `no-effect` warning at the value."""
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "inference" \
+                or node.path not in (f"{inst.path}.prefill_accelerators", f"{inst.path}.prefill_tp"):
+            continue
+        serving = results.values.get(f"{inst.path}.serving")
+        if serving is not None and np.any(np.asarray(serving).reshape(-1) == "disaggregated"):
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: the prefill pool exists only with "
+                        "`serving = \"disaggregated\"`", _span_of(node),
+                        help="remove it, or set `serving = \"disaggregated\"`")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

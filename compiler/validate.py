@@ -321,12 +321,12 @@ system description of a v6.0 row says so (every NVIDIA v6.0 system lists Dynamo 
 by its submission: division, submitter and result directory of its source (`closed/NVIDIA/results/<dir>/`), else the
 `Submitter: ... [dir]` of its system column (closed). A matched row
 runs the workload with `serving = "disaggregated"` (compiler/models/inference.py, "Disaggregated serving": the decode
-pool searched without prompts in its steps, the prefill pool at the compute rate, the chips split so both pools
-serve the same rate, prefill + decode = the row's accelerators) and the decode workers' engine fixed: `tp` (a rank's
-tensor parallelism), `pp` 1 and, for an attention-data-parallel worker of a mixture-of-experts model (TensorRT-LLM
-`enable_attention_dp`), `ep` = its chips (d = ep / tp ranks, the experts spread over all). The split itself is the
-model's (the submitters' worker counts are recorded, and the law test checks they sum to the row's count; the model
-has no input that fixes the prefill pool). The calibration rounds (v4.1, v5.0) have no disaggregated LLM submission.
+pool searched without prompts in its steps, the prefill workers' passes by the aggregated prefill step, their M/G/c
+queue and the KV transfer in the time to first token), the decode workers' engine fixed: `tp` (a rank's tensor
+parallelism), `pp` 1 and, for an attention-data-parallel worker of a mixture-of-experts model (TensorRT-LLM
+`enable_attention_dp`), `ep` = its chips (d = ep / tp ranks, the experts spread over all); and the run's split:
+`prefill_accelerators` = its prefill workers' chips and `prefill_tp` = a worker's chips (since 2026-12-05;
+docs/accuracy.md "Disaggregated serving: the pools as they run"). The calibration rounds (v4.1, v5.0) have no disaggregated LLM submission.
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: MECHANISMS "engine_limits"):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -1759,6 +1759,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
         fields["tp"], fields["pp"] = float(pools.decode_tp), 1.0          # a decode rank's engine
+        fields["prefill_accelerators"] = float(pools.prefill_chips)       # the run's split: its prefill pool
+        fields["prefill_tp"] = float(pools.prefill_chips_each)            # and a prefill worker's chips
         if pools.decode_ranks > 1:
             fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)

@@ -614,8 +614,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
         ep            count   output    chips the experts are spread over (MoE)
-        batch         count   output    sequences decoded together per replica (set it to fix it)
-        replicas      count   output    model replicas
+        batch         count   output    sequences decoded together per replica (set it to fix it; disaggregated: per decode replica)
+        replicas      count   output    model replicas (disaggregated: the decode pool's replicas)
         max_batch     count   output    largest batch that fits in memory at the chosen parallelism
         weights_per_chip B    output    weight bytes held by each chip
         kv_per_token  B/tok   output    KV-cache bytes per token (all layers)
@@ -631,7 +631,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tpot_mean     s       output    mean time per output token (one decode step at the mean load)
         tpot_p99      s       output    99th percentile over requests of the time per output token (= tpot)
         feasible      count   output    1 when a configuration meets the memory and latency limits, else 0
-        prefill_accelerators count output accelerators in the prefill pool (disaggregated)
+        prefill_accelerators count output accelerators in the prefill pool (disaggregated; set it to fix it)
+        prefill_tp    count   output    tensor-parallel degree of one prefill worker (disaggregated; set it to fix it)
+        prefill_batch count   output    whole prompts one prefill pass carries (disaggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated)
         accelerators_needed count output accelerators needed to serve `demand`
         power         W       output    wall power of the servers used, while serving

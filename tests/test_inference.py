@@ -305,15 +305,7 @@ def test_disaggregated_pools_are_sized_to_the_demand() -> None:
                                                   "accelerators_needed"))
     assert pre >= 1 and dec >= 1 and pre + dec == need
     assert v["s.dis.tokens_per_s"][0] == pytest.approx(100e3)
-    # prefill pool by hand: requests/s x prefill FLOPs / (peak x efficiency), rounded up
-    A, L, D, I = 68_976_648_192, 80, 8192, 2000
-    flops = I * 2 * A + 2 * L * I * I * D
-    # a chip that only prefills: its compute kernels run all the time (u_c = 1, no memory traffic counted), so it
-    # throttles to a dense GEMM's clock: h = (700 - 72) / 1,755 = 0.358 < 0.72^3, x = 0.358 / 0.72^2 = 0.690
-    rho = clock_rate(lambda rho: flops / (1979e12 * E_H100 * rho), flops / (1979e12 * E_H100), 0.0)
-    assert rho == pytest.approx((700 - 72) / A_H100 / 0.72 ** 2) and rho == pytest.approx(0.690, abs=1e-3)
-    per_chip = 1979e12 * rho * E_H100 / (I * 2 * A + 2 * L * I * I * D)
-    assert pre == math.ceil(100e3 / 200 / per_chip)
+    # the pools by hand (worker passes, the prefill queue, the KV transfer): tests/test_disaggregated.py
 
 
 def test_a_power_cap_lowers_the_clock_and_raises_tokens_per_joule() -> None:
@@ -635,8 +627,11 @@ def test_ttft_percentiles_by_hand() -> None:
     q = M.evaluate_configs(fast, arch, load, [1], [1], [100])
     assert q["ttft_p50"][0, 0] == pytest.approx(12.769e-3, rel=1e-4)
     assert q["ttft"][0, 0] == pytest.approx(44.457e-3, rel=1e-4)
-    assert float(M._wait(np.array(10e-3), np.array(0.5), 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
-    assert float(M._wait(np.array(10e-3), np.array(0.5), 0.50)) == 0.0
+    # the prefill pool's wait (disaggregated) at one server of 100 requests/s and a deterministic service (cv 0):
+    # the M/M/1 tail halved, 0.5 x 10 ms x ln(0.5 / 0.01) / (1 - 0.5) = 39.12 ms; the median waits nothing
+    one = (np.array(1.0), np.array(100.0), np.array(0.0))
+    assert float(M.prefill_pool_wait(np.array(0.5), *one, 0.99)) == pytest.approx(39.12e-3, rel=1e-3)
+    assert float(M.prefill_pool_wait(np.array(0.5), *one, 0.50)) == 0.0
 
 
 def test_scheduling_rounds_by_hand() -> None:

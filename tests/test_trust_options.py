@@ -236,15 +236,11 @@ DISAGGREGATED = '  serving = "disaggregated"\n'
     ("server", "let scheduler_steps = 9", ""),
     ("interactive", "let batch_window = 0.3 s", ""),
     ("server", "let first_token_delay = 1", ""),
-    ("server", "let prompt_length_cv = 2", "  let output_length_cv = 0.5\n"),
     ("interactive", "let context_chunk_unit = 64 tok", ""),
     ("server", "let serial_context_chunks = 1", "  pp = 2\n"),
     # no Erlang-C wait for KV room, and the cache's rows are the mean's without an output spread
     ("server", "let kv_room_wait = 1", ""),
     ("interactive", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n  let kv_length_biased = 1\n"),
-    # the budget bounds no prompt chunks; it sizes the activation workspace only with a kv_cache_fraction
-    ("offline", "let max_num_tokens = 2000 tok", ""),
-    ("single_stream", "let max_num_tokens = 2000 tok", ""),
 ])
 def test_a_prompt_queue_let_in_disaggregated_serving_is_a_warning_and_changes_nothing(scenario, let, other) -> None:
     """`serving = "disaggregated"` with `let whole_prompts = 1`, `let scheduler_steps = 9`, `let batch_window`,
@@ -265,6 +261,10 @@ def test_a_prompt_queue_let_in_disaggregated_serving_is_a_warning_and_changes_no
     ("server", "let row_averaging = 0.5", ""),                       # the p99 TPOT's rows in flight
     ("server", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n"),   # the cache's length-biased rows
     ("server", "let max_num_tokens = 2000 tok", "  let kv_cache_fraction = 0.9\n"),   # the activation workspace
+    # the prefill pool's queue (Kingman's factor of its M/G/c wait) and its workers' budget (prompts a pass):
+    # compiler/models/inference.py "Disaggregated serving"
+    ("server", "let prompt_length_cv = 2", ""),
+    ("offline", "let max_num_tokens = 2000 tok", ""),
 ])
 def test_the_same_lets_where_disaggregated_serving_reads_them_have_no_warning(scenario, let, other) -> None:
     base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, DISAGGREGATED + other)

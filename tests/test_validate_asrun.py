@@ -57,9 +57,12 @@ def test_a_matched_row_runs_disaggregated_at_the_decode_workers_engine() -> None
     assert row.covered
     assert row.fields["serving"] == "disaggregated"
     assert (row.fields["tp"], row.fields["pp"], row.fields["ep"]) == (1.0, 1.0, 4.0)
+    # the run's split: 24 context workers of one GPU each
+    assert (row.fields["prefill_accelerators"], row.fields["prefill_tp"]) == (24.0, 1.0)
     dense = _planned(_row("inference-v6.0", "llama3.1-405b", "Server", SYSTEM, "NVIDIA GB200", 72,
                           V60 + GB200_72 + "/llama3.1-405b/Server"))
     assert dense.fields["serving"] == "disaggregated" and dense.fields["tp"] == 8.0 and "ep" not in dense.fields
+    assert (dense.fields["prefill_accelerators"], dense.fields["prefill_tp"]) == (56.0, 4.0)   # 14 workers of tp 4
 
 
 def test_the_system_column_matches_when_the_source_names_no_result_directory() -> None:
@@ -106,9 +109,9 @@ def test_no_calibration_row_is_disaggregated() -> None:
                                     r.data.get("source", ""), r.data.get("system", "")) is None
 
 
-def test_the_model_splits_the_rows_chips_into_two_pools(tmp_path) -> None:
-    """Evaluated: the matched row's prefill and decode pools are both used and sum to its 72 accelerators (the
-    model's balanced split, compiler/models/inference.py "Disaggregated serving"), at the decode workers' engine."""
+def test_the_row_runs_the_split_it_recorded(tmp_path) -> None:
+    """Evaluated: the matched row's prefill and decode pools are the run's (DISAGGREGATED: 24 prefill GPUs, 12
+    decode workers of 4) and sum to its 72 accelerators, at the decode workers' engine (12 replicas of 4 ranks)."""
     path = tmp_path / "d.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         fh.write(HEAD)
@@ -118,7 +121,7 @@ def test_the_model_splits_the_rows_chips_into_two_pools(tmp_path) -> None:
     row = out[0]
     assert row.covered and not sink.errors
     pre, dec = row.extra["prefill_accelerators"], row.extra["decode_accelerators"]
-    assert pre >= 1 and dec >= 1 and pre + dec == 72
+    assert (pre, dec) == (24.0, 48.0) and pre + dec == 72
     assert row.extra["ep"] == 4.0 and row.extra["tp"] == 1.0
     text = V.render(out, show_uncovered=False)
     assert f"disaggregated {pre:g} prefill + {dec:g} decode" in text

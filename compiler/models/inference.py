@@ -384,10 +384,9 @@ Prefill of one request (time to first token):
     6.5-7.8 mean steps, where n = 1 gives ~1.9.
     The rate is cut until TTFT_p99 <= ttft_limit (_budget_utilization: TTFT_p99 rises with rho, its root by
     bisection).
-    Disaggregated serving keeps the prefill pool's queue: service s = t_prefill, TTFT_q = t_prefill + t_iter + W_q,
-    W_q = s ln(rho / (1 - q)) / (1 - rho) / 2 (M/M/1 waiting-time tail halved for deterministic service).
-    replica tokens/s = min(B / (k t_iter), rho_max O / s). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean
-    (= t_iter, the mean step), tpot_p99 (= tpot).
+    Disaggregated serving has no prompt queue on the decode replicas: their prompts queue at the prefill pool
+    ("Disaggregated serving", below). Outputs: ttft_p50, ttft_p99 (= ttft), tpot_mean (= t_iter, the mean
+    step), tpot_p99 (= tpot).
     Offered load (`offered_load` x, counted output tokens/s of the service; default: none, the latencies above
     are the capacity point's): the layout (tp, pp) and the configured batch B stay the capacity point's (what
     the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
@@ -563,11 +562,57 @@ published configurations do: Llama 2 70B on H100 SXM tp 2 x pp 1 (was tp 1 x pp 
 and GB200 tp 2 x pp 1 (was tp 1 x pp 4; NVIDIA's FP4 405B harness config: tensor_parallelism 2,
 pipeline_parallelism 1), on H100 tp 8 and on H200 tp 4 (were tp 4 x pp 2 and tp 2 x pp 4).
 
-Disaggregated serving (prefill and decode pools, as NVIDIA Dynamo): the decode pool is searched with
-r = 0; a prefill chip serves p = P e_c / (I 2 A + L I^2 F_ctx / 2) requests/s; the decode pool d requests/s
-per chip. With `demand` D_t: prefill chips = ceil(D_t / O / p), decode chips = ceil(D_t / (O d)).
-Without it, the chips are split f = d / (p + d) to prefill so both pools run at the same rate. TTFT adds
-the KV transfer I * kv / scale-out bandwidth.
+Disaggregated serving (`serving = "disaggregated"`; `_disaggregated`; 2026-12-05, docs/accuracy.md "Disaggregated
+serving: the pools as they run"): a prefill pool of c workers and a decode pool of replicas, the prompt's KV cache
+sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generation workers, llm-d, SGLang PD [S]).
+    decode pool    the search above with r = 0: a replica (tp pp d chips, R_d) decodes B rows, no prompt in its
+                   steps, B / (k t_iter) counted tokens/s within the TPOT limit; its rate is its steps' alone (the
+                   prefill it does not run sets nothing; before 2026-12-05 a replica was held at rho_max O / t_prefill
+                   of its own prefill). Its requests/s r_d = B / (k t_iter O). Searched over the accelerators the
+                   prefill pool leaves (a given split), else the workload's.
+    prefill worker tp_p ranks at pp 1 (`prefill_tp` fixes it) running passes of n whole prompts, the aggregated
+                   prefill's step ("Prefill of one request" above) at S = n I rows: GEMMs at e(S) (experts at their
+                   rows, over the tp_p chips), each prompt's own causal attention (n x L I^2 F_ctx / 2 at e_fmha(I)),
+                   the weights read once, the TP all-reduces of S tokens, L layer_latency, the MoE module and the
+                   elementwise kernels of S tokens, the clock at the pass's own activity:
+                       t_pass = max(t_compute(S), W_chip / (BW e_m)) + t_comm(S) + L t_l + t_moe(S) + t_el(S)
+                   n <= floor(tp_p max_num_tokens / I) (its token budget; at least 1: a longer prompt runs alone) and
+                   <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
+                   tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
+                   limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
+                   else half the accelerators) [D]. A prompt longer than the budget is one pass, not chunks [U].
+                   An attention-DP worker of a mixture-of-experts model (DeepSeek's DEP4) is taken as tp_p = its
+                   chips [U].
+    prefill queue  the prompts (Poisson at lam requests/s) queue for the c workers: M/G/c in the Allen-Cunneen
+                   form the aggregated prompt queue uses for its servers, utilization rho = lam / (c mu), the chance
+                   to wait P_w = rho^(sqrt(2 (c + 1)) - 1) (Sakasegawa 1977 [S]; rho at c = 1), the wait of those who
+                   wait exponential at the M/M/c rate c mu (1 - rho), scaled by Kingman's (1 + cv^2) / 2 (cv
+                   `prompt_length_cv`: a pass's time follows its prompts' lengths [U]):
+                       W_q = ln(max(P_w / (1 - q), 1)) (1 + cv^2) / 2 / (c mu (1 - rho))     (prefill_pool_wait)
+                   (c = 1, cv = 0: the M/M/1 tail halved, the law before 2026-12-05). A pass is taken at n prompts
+                   at every load (a lighter load would run shorter passes: the figure is high there) [U].
+    KV transfer    t_xfer = I kv / (min(tp_p, kv_split) BW_link e_l): a prompt's KV, every layer, from the prefill
+                   worker's chips that hold distinct KV heads, each over its own link; BW_link the scale-up link
+                   (scaleup_bw / 2, NVLink) where both pools lie in one scale-up domain (prefill + decode <=
+                   scaleup_size: an NVL72 rack's 72), else the scale-out network (the NICs' bandwidth per chip),
+                   e_l the all-reduce's link efficiency taken for a bulk copy [U]. Overlap with the pass (layer by
+                   layer, as NIXL can) is not counted [U].
+    TTFT           TTFT_q = W_q + t_pass + t_xfer + t_iter   (the decode replica's step that admits the request
+                   and emits its first token [U]; offline and single stream: no wait); explain: prefill_time
+                   (t_pass), detail.prefill_queue_time (W_99), detail.kv_transfer_time.
+    pools          prefill_accelerators = c tp_p (or as given), decode_accelerators = reps R_d, replicas = reps:
+                   with `demand` D (lam = D / O): reps = ceil(lam / r_d), c the fewest workers with
+                   c mu rho_max(c) >= lam (rho_max: the largest rho whose TTFT_99 fits the limit, by bisection;
+                   integer bisection on c: the capacity rises with c); a given prefill pool that cannot carry lam
+                   is infeasible. Without a demand, on N accelerators: a given prefill pool leaves N - it to decode;
+                   else c maximizes min(P(c), D(c)), P(c) = c mu rho_max(c) rising, D(c) = floor((N - c tp_p) /
+                   R_d) r_d falling, at their crossing (integer bisection); prefill + decode = N. tokens/s = O
+                   min(P(c), reps r_d) (the demand when set): the binding pool is the smaller. The offered load's
+                   latencies take rho at offered / O (the decode side's batch in flight: the search's replicas).
+                   Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
+                   no worker or no replica, or the first token without a queue misses the TTFT limit.
+    validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
+                   DISAGGREGATED: prefill_accelerators and prefill_tp, the decode engine's tp and ep).
 
 Clock under a power limit (per chip; compiler.models.power is the one law, the one the training and power
 models use): P = P_idle + a u_c x v(x)^2 + b u_m, v(x) = max(v0, x) the supply voltage (at its floor v0 = 0.72
@@ -1322,6 +1367,7 @@ class Load:
     fp4_quantize: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([fp4_quantize_kernels.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
+    prefill_pass: bool = False          # a disaggregated prefill worker: n whole prompts a pass (prefill_prompts_per_pass)
     single_stream: bool = False
     queueing: bool = False              # random arrivals: TTFT is the p99 with queueing for the prefill
     fixed_tp: np.ndarray | None = None          # set by the spec: one value per scenario (or one for all)
@@ -1844,17 +1890,22 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
     t_memory = terms["decode_weights_time"] + terms["decode_kv_time"]
 
-    # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts
-    pre_gamma = imbalance(I)                                      # one prompt's pairs over the tp d chips
-    pre_touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), I), 1.0)   # experts it reaches
-    pre_compute = (I * 2 * (A_dense / _shape_eff(ec, I, m0)
-                            + pre_gamma * A_exp / d / _shape_eff(ec, I * routed_share / pre_touched, m0_exp))
-                   / (tp * P) + I * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
+    # one prompt alone: its rank's dense layers, its experts' rows spread over the d ranks' experts. A
+    # disaggregated prefill worker (`prefill_pass`) runs n whole prompts a pass, S = n I rows, each prompt's
+    # attention its own (module docstring, "Disaggregated serving"); n = 1 elsewhere (S = I exactly)
+    n_pass = (np.minimum(batch, prefill_prompts_per_pass(tp, _col(load.chunk_tokens), I, free, held_kv))
+              if load.prefill_pass else 1.0)                      # (prefill_pass: `batch` is the prompts searched)
+    S = n_pass * I                                                # prompt tokens of one prefill pass
+    pre_gamma = imbalance(S)                                      # the pass's pairs over the tp d chips
+    pre_touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), S), 1.0)   # experts it reaches
+    pre_compute = (S * 2 * (A_dense / _shape_eff(ec, S, m0)
+                            + pre_gamma * A_exp / d / _shape_eff(ec, S * routed_share / pre_touched, m0_exp))
+                   / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
-    pre_comm = (np.where(tp > 1, n_x * L * (lat + I * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
-                + np.where(pp > 1, pp * lat, 0.0) + all_to_all(I, pre_gamma))
-    pre_moe = moe_module(I, pre_gamma)                            # its routed-expert layers' fixed time and rows
-    pre_el = I * L * el_layer                                     # its elementwise kernels, every layer
+    pre_comm = (np.where(tp > 1, n_x * L * (lat + S * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
+                + np.where(pp > 1, pp * lat, 0.0) + all_to_all(S, pre_gamma))
+    pre_moe = moe_module(S, pre_gamma)                            # its routed-expert layers' fixed time and rows
+    pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
     pre_busy = pre_compute                                        # its compute kernels' time at the full clock
     pre_rho = _sustained_rate(power, clock_share, pre_busy,
                               pre_memory * em + pre_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY,
@@ -1882,9 +1933,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # (its terms are the ones explain shows)
         tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
                                         _col(load.row_averaging), _col(load.output_cv), O, t_mean)
-        if not load.prefill_in_step:         # disaggregated: the prompt queue is the prefill itself
-            ttft_b = t_prefill + t_mean
-            return t_mean, tpot_b, step_terms, ttft_b, ttft_b, t_prefill
+        if not load.prefill_in_step:         # disaggregated: the prompts queue at the prefill pool (_disaggregated);
+            # the decode worker's own part of the first token is the step that admits the transferred request
+            return t_mean, tpot_b, step_terms, t_mean, t_mean, t_prefill
         # the token budget queue (chunked prefill, TensorRT-LLM's in-flight batcher with `max_num_tokens` C per
         # forward pass and micro-batch): each step carries the b decode rows first, then prompt chunks first come
         # first served up to the budget, room = pp C - b prompt tokens per step (_budget_ttft)
@@ -1936,14 +1987,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         if np.any(room_wait):
             kv_wait_p99 = room_wait_q(rho, 0.99)
             ttft_p50, ttft = ttft_p50 + room_wait_q(rho, 0.50), ttft + kv_wait_p99
-    elif load.queueing:
-        # disaggregated: the prompts queue for the prefill pool, the arrival rate cut until the p99 TTFT fits
-        budget = _col(load.ttft_limit) - ttft
-        rho_max = _max_utilization(service, budget)
-        per_replica = np.minimum(per_replica, rho_max / service * O)
-        rho = per_replica / O * service
-        ttft_p50 = ttft_p50 + _wait(service, rho, 0.50)
-        ttft = ttft + _wait(service, rho, 0.99)
+    # disaggregated: the decode replica runs no prefill, so its rate is its decode steps' alone; the prompts' queue,
+    # the prefill pool's capacity and the KV transfer are the pools' (_disaggregated)
     # the limits hold at the capacity point (a lower offered load only shortens the latencies)
     ok = fits & (tpot <= _col(load.tpot_limit) * (1 + 1e-9)) & (ttft <= _col(load.ttft_limit) * (1 + 1e-9))
     in_flight = B + 0.0
@@ -1970,9 +2015,6 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                 life_b = O * t_b
                 p50_b, p99_b = (p + np.where(room_wait, _kv_room_wait(slots / k, x / O * life_b, life_b, q), 0.0)
                                 for p, q in ((p50_b, 0.50), (p99_b, 0.99)))
-        elif load.queueing:
-            rho_b = x / O * service_b
-            p50_b, p99_b = p50_b + _wait(service_b, rho_b, 0.50), p99_b + _wait(service_b, rho_b, 0.99)
         pick = (lambda at_load, at_capacity: np.where(under, at_load, at_capacity))
         t_iter, tpot, ttft_p50, ttft = pick(t_b, t_iter), pick(tpot_b, tpot), pick(p50_b, ttft_p50), pick(p99_b, ttft)
         terms = {name: pick(terms_b[name], value) for name, value in terms.items()}
@@ -1992,7 +2034,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             **terms, "layer_latency_time": L * tl / tau + z, "prefill_compute_time": pre_compute,
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
             "prefill_elementwise_time": pre_el + z,
-            "prefill_time": t_prefill}
+            "prefill_time": t_prefill, "prefill_prompts": n_pass + z}
 
 
 def _serial_servers(stages, room, I):
@@ -2418,25 +2460,43 @@ def _sustained_rate(power, share, busy, moved, duration) -> np.ndarray:
     return rho
 
 
-def _wait(service: np.ndarray, rho: np.ndarray, q: float = 0.99) -> np.ndarray:
-    """Quantile q of the queueing wait of a single server: the M/M/1 tail P(W > t) = rho exp(-(1 - rho) t / s)
-    gives t_q = s ln(rho / (1 - q)) / (1 - rho) (0 when rho <= 1 - q), halved for a deterministic service time
-    (Kingman: (1 + c_s^2) / 2, c_s = 0)."""
+def prefill_prompts_per_pass(tp, budget, I, free, kv_chip) -> np.ndarray:
+    """Whole prompts a disaggregated prefill worker of tp ranks carries in one forward pass (module docstring,
+    "Disaggregated serving"): as many as its token budget tp C holds, n = floor(tp C / I), at most as many as its
+    free memory holds the KV of, floor(F / (kv_chip I)), and at least one (a prompt longer than the budget is
+    prefilled alone)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(rho < 1, 0.5 * service * np.log(np.maximum(rho / (1 - q), 1.0)) / np.maximum(1 - rho, 1e-12),
-                        np.inf)
+        held = np.floor(np.maximum(free, 0.0) / np.maximum(kv_chip * I, 1e-300))
+        return np.maximum(np.minimum(np.floor(tp * budget / np.maximum(I, 1e-300)), held), 1.0)
 
 
-def _max_utilization(service: np.ndarray, budget: np.ndarray) -> np.ndarray:
-    """Largest utilization whose p99 wait fits `budget`: the root of ln(100 rho) = k (1 - rho), k = 2 budget /
-    service (Newton's method; the function is concave and increasing, so the iterates climb to the root from
-    below after the first step). 0 when the budget is negative."""
+def prefill_pool_wait(rho, servers, rate, cv, q: float) -> np.ndarray:
+    """Quantile q of a prompt's wait for a worker of the prefill pool (module docstring, "Disaggregated serving"):
+    `servers` c workers, each serving `rate` mu requests/s at a full pass, utilization rho = lam / (c mu). M/G/c
+    in the Allen-Cunneen form the aggregated prompt queue uses for its servers (_budget_ttft): the chance to wait
+    P_w = rho^(sqrt(2 (c + 1)) - 1) (Sakasegawa 1977; P_w = rho at c = 1), the wait of those who wait exponential
+    with the M/M/c rate c mu (1 - rho), scaled by Kingman's (1 + cv^2) / 2 (cv: the service time's coefficient of
+    variation):
+        W_q = ln(max(P_w / (1 - q), 1)) (1 + cv^2) / 2 / (c mu (1 - rho))       (inf at rho >= 1)
+    (c = 1, cv = 0: the M/M/1 tail halved for a deterministic service, the law before 2026-12-05)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.clip(2 * budget / service, 0.0, 1e12)            # no limit (an infinite budget): rho -> 1
-        rho = np.ones(np.broadcast_shapes(np.shape(k), np.shape(service)))
-        for _ in range(8):
-            rho = np.clip(rho - (np.log(100 * rho) - k * (1 - rho)) / (1 / rho + k), 0.01, 1.0)
-    return np.where(budget >= 0, rho, 0.0)
+        busy = np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
+        tail = np.log(np.maximum(busy / (1 - q), 1.0)) * (1 + cv ** 2) / 2
+        return np.where(rho < 1, tail / np.maximum(servers * rate * (1 - rho), 1e-300), np.inf)
+
+
+def prefill_pool_utilization(servers, rate, cv, budget) -> np.ndarray:
+    """Largest utilization of the prefill pool whose p99 wait (prefill_pool_wait) fits `budget` s (the TTFT limit
+    less the pass, the KV transfer and the decode step): the wait rises with rho from 0, so the root by bisection;
+    0 where the budget is negative, 1 without a limit."""
+    budget = np.asarray(budget, dtype=float)
+    lo = np.zeros(np.broadcast_shapes(np.shape(servers), np.shape(rate), np.shape(budget)))
+    hi = np.ones_like(lo)
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        fits = prefill_pool_wait(mid, servers, rate, cv, 0.99) <= budget
+        lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+    return np.where(np.isfinite(budget), np.where(budget >= 0, lo, 0.0), 1.0)
 
 
 def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
@@ -3108,20 +3168,39 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     # the search (and the reasons) once per distinct combination of its inputs over the sweep, in blocks of
     # bounded memory, scattered back to the scenarios (compiler/models/distinct.py): linear in distinct inputs
     ranks = _ep_grid(float(np.max(hw.scaleup)), hw.scaleup).size if _ep_searched(arch, load) else 1
-    best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
-                          TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
-    if ctx.is_set("weight_bits"):                                 # a mixed checkpoint's bits out of its range
-        _weight_bits_range(ctx.get("weight_bits", WEIGHT_BITS), _precision(ctx, platform), best)
-    if hw.power is not None:                                      # a power cap that leaves nothing to compute
-        _power_cap_floor(hw.power, best)
-    if ctx.is_set("draft_accepted_length"):                       # more accepted tokens than drafts can give
-        _draft_length_range(load.draft_tokens, load.draft_tau, best)
-    _model_shape_range(arch, best)                                # windowed layers, routed experts
+
+    def searched(hw):
+        best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
+                              TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
+        if ctx.is_set("weight_bits"):                             # a mixed checkpoint's bits out of its range
+            _weight_bits_range(ctx.get("weight_bits", WEIGHT_BITS), _precision(ctx, platform), best)
+        if hw.power is not None:                                  # a power cap that leaves nothing to compute
+            _power_cap_floor(hw.power, best)
+        if ctx.is_set("draft_accepted_length"):                   # more accepted tokens than drafts can give
+            _draft_length_range(load.draft_tokens, load.draft_tau, best)
+        _model_shape_range(arch, best)                            # windowed layers, routed experts
+        return best
+
     if serving == "disaggregated":
-        return _disaggregated(ctx, platform, arch, hw, load, scenario, best)
+        # the decode pool's search: over the accelerators the prefill pool leaves (a given split without a demand;
+        # the searched split: at least one prefill worker's, the search again where the first decode replica
+        # left none), else over the accelerators (a demand sizes the pools)
+        demand = ctx.is_set("demand")
+        if ctx.is_set("prefill_accelerators") and not demand:
+            rest = np.maximum(hw.chips - ctx.get("prefill_accelerators"), 0.0)
+            return _disaggregated(ctx, platform, arch, hw, load, scenario,
+                                  searched(dataclasses.replace(hw, chips=rest)), rest)
+        found = _disaggregated(ctx, platform, arch, hw, load, scenario, searched(hw))
+        crowded = (np.asarray(found["tp"] * found["pp"] * found["ep_ranks"]) > hw.chips - found["prefill_tp"])
+        if demand or not np.any(crowded & np.isfinite(np.asarray(found["prefill_tp"], dtype=float))):
+            return found
+        rest = np.maximum(hw.chips - np.nan_to_num(found["prefill_tp"], nan=0.0), 0.0)
+        return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)),
+                              rest)
+    best = searched(hw)
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
-                decode_accelerators=np.zeros(1), chips=n)
+                decode_accelerators=np.zeros(1), prefill_tp=np.zeros(1), prefill_batch=np.zeros(1), chips=n)
     per_chip = tokens / np.maximum(n, 1)
     if ctx.is_set("demand"):
         replica = best["tp"] * best["pp"] * best["ep_ranks"]
@@ -3132,34 +3211,195 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     return best
 
 
-def _disaggregated(ctx, platform, arch, hw, load, scenario, best) -> dict[str, np.ndarray]:
-    """`best`: the decode pool's search (no prefill in its steps), with its reasons."""
-    I = load.input_tokens
-    attended = prompt_attended(_col(I), arch).reshape(-1)        # a prompt token's mean attended positions
-    flops_request = I * 2 * arch.active + I * arch.layers * attention_flops(arch)[1] * attended
-    # requests/s per prefill chip, at the clock the power limit allows a chip that only prefills: its compute
-    # kernels busy all the time (u_c = 1, as each step's compute time is its activity: Clock), its weight reads
-    # negligible
-    from .power import compute_rate_at
-    p = hw.peak * compute_rate_at(hw.power, hw.clock_share, 1.0, 0.0) * load.gemm_eff / flops_request
-    d = best["throughput"] / np.maximum(best["chips_used"], 1) / load.output_tokens  # requests/s per decode chip
-    O = load.output_tokens
-    kv_transfer = I * best["kv_per_token"] / hw.scaleout
-    ttft = best["t_prefill"] + kv_transfer + best["t_iter"]
-    if ctx.is_set("demand"):
-        demand = ctx.get("demand")
-        n_pre = np.ceil(demand / O / p - 1e-9)
-        n_dec = np.ceil(demand / O / d - 1e-9)
-        tokens = demand + 0 * (n_pre + n_dec)
+def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> dict[str, np.ndarray]:
+    """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
+    prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
+    pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
+    given (the prefill pool's complement), None: all of them."""
+    n_sc = np.size(best["feasible"])
+    flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()
+    I, O = flat(load.input_tokens), flat(load.output_tokens)
+    queueing = load.queueing
+    # the prefill worker: tp_p ranks at pp 1 (`prefill_tp` fixes it) running passes of n whole prompts (at most
+    # its token budget's, prefill_prompts_per_pass), the aggregated prefill's step (evaluate_configs at
+    # prefill_pass); searched over tp_p and n: the most requests/s a chip the pool carries within the TTFT limit,
+    # mu rho_max(c) / tp_p at the pool's size c (the given pool's, the demand's c = ceil(lam / mu), else half the
+    # accelerators)
+    fixed_tp = _fixed(ctx, "prefill_tp")
+    pre_load = dataclasses.replace(load, prefill_pass=True, queueing=False, single_stream=False, fixed_tp=fixed_tp,
+                                   fixed_pp=None, fixed_ep=None, fixed_batch=None, offered=None)
+    tps = TP_GRID[TP_GRID <= max(float(np.max(hw.scaleup)), 1.0)]
+    if fixed_tp is not None:
+        tps = np.unique(np.concatenate([tps, np.asarray(fixed_tp, dtype=float).reshape(-1)]))
+    rows_k = float(np.max(np.maximum(load.beams, 1.0)))
+    tp_grid, n_grid = (g.reshape(-1) for g in np.meshgrid(tps, np.maximum(PREFILL_PASS_GRID, rows_k)))
+    q = evaluate_configs(hw, arch, pre_load, tp_grid, np.ones_like(tp_grid), n_grid)
+    shape = (n_sc, tp_grid.size)
+    q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
+                                                            *PREFILL_PARTS)}
+    t_dec = flat(best["t_iter"])
+    limit = flat(load.ttft_limit)
+    cv = flat(load.prompt_cv)
+    mu_all = q["prefill_prompts"] / q["prefill_time"]
+    n = flat(hw.chips)
+    if ctx.is_set("prefill_accelerators"):
+        c_ref = np.floor(flat(ctx.get("prefill_accelerators"))[:, None] / q["tp"] + 1e-9)
+    elif ctx.is_set("demand"):
+        c_ref = np.ceil(flat(ctx.get("demand"))[:, None] / O[:, None] / mu_all - 1e-9)
     else:
-        n = hw.chips
-        f = d / (p + d)
-        n_pre = np.ceil(n * f)
-        n_dec = n - n_pre
-        tokens = np.minimum(n_pre * p, n_dec * d) * O
-    best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft, prefill_accelerators=n_pre,
-                decode_accelerators=n_dec, accelerators_needed=n_pre + n_dec, chips=n_pre + n_dec)
+        c_ref = np.floor(n[:, None] / 2 / q["tp"] + 1e-9)
+    c_ref = np.maximum(c_ref, 1.0)
+    budget_all = limit[:, None] - q["prefill_time"] - t_dec[:, None]
+    share = prefill_pool_utilization(c_ref, mu_all, cv[:, None], budget_all) if queueing else 1.0
+    fits = q["fits"] > 0
+    score = np.where(fits & (share > 0), mu_all * share / q["tp"],
+                     np.where(fits, -q["prefill_time"] * 1e-9 - 1.0, -np.inf))
+    pick = np.argmax(score, axis=1)
+    at = (np.arange(n_sc), pick)
+    pre_fits = np.isfinite(score[at])
+    tp_p, t_pass, n_pass = q["tp"][at], q["prefill_time"][at], q["prefill_prompts"][at]
+    mu = n_pass / t_pass                                          # requests/s of one worker at full passes
+    # a decode replica: tp pp d chips, its requests/s at its TPOT limit (the search's)
+    R_d = flat(best["tp"]) * flat(best["pp"]) * flat(best["ep_ranks"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rep_rate = flat(best["throughput"]) / np.maximum(flat(best["replicas"]), 1.0) / O
+    kv_bytes = I * flat(best["kv_per_token"])                     # one prompt's KV, every layer
+    senders = np.minimum(tp_p, flat(arch.kv_split))               # the prefill chips holding distinct KV heads
+    e_l = flat(load.link_eff)
+
+    def transfer(total):
+        """The KV transfer of one prompt: over the scale-up links (NVLink) where both pools lie in one scale-up
+        domain, else over the scale-out (backend) network."""
+        link = np.where(total <= flat(hw.scaleup) + 1e-9, flat(hw.link), flat(hw.scaleout)) * e_l
+        return kv_bytes / (senders * link)
+
+    def capacity(c, budget):
+        """Requests/s c workers carry with the p99 TTFT within the limit (all of c mu without a queue)."""
+        rho = prefill_pool_utilization(c, mu, cv, budget) if queueing else np.ones_like(c)
+        return c * mu * rho
+
+    fixed_pre = ctx.is_set("prefill_accelerators")
+    pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
+    reasons = [""] * n_sc
+    searched_bad = np.asarray(best["feasible"], dtype=float).reshape(-1) == 0   # the decode search's own reason
+    searched_bad = np.broadcast_to(searched_bad, (n_sc,))
+    bad = ~pre_fits | searched_bad
+    if left is not None:                  # a prefill pool that leaves no accelerator to decode
+        empty = flat(left) < 1
+        for i in np.flatnonzero(empty & pre_fits):
+            reasons[i] = (f"the prefill pool of {flat(hw.chips)[i] - flat(left)[i]:g} accelerator(s) leaves none of "
+                          f"the {flat(hw.chips)[i]:g} to decode")
+        searched_bad = searched_bad & ~empty
+    if ctx.is_set("demand"):
+        lam = flat(ctx.get("demand")) / O
+        reps = np.ceil(lam / rep_rate - 1e-9)
+        dec = reps * R_d
+        if fixed_pre:
+            c = np.floor(pre_set / tp_p + 1e-9)
+            pre = pre_set
+        else:
+            # the fewest workers whose capacity carries lam: capacity(c) rises with c (more servers, lower
+            # utilization); integer bisection on (lo, hi], capacity(lo) < lam
+            lo = np.maximum(np.ceil(lam / mu - 1e-9) - 1, 0.0)
+            hi = np.ceil(lam / mu / 0.05) + 1
+            for _ in range(64):
+                mid = np.floor(0.5 * (lo + hi))
+                total = mid * tp_p + dec
+                ok = capacity(mid, limit - t_pass - transfer(total) - t_dec) >= lam * (1 - 1e-12)
+                active = hi - lo > 1
+                lo, hi = np.where(active & ~ok, mid, lo), np.where(active & ok, mid, hi)
+            c = hi
+            pre = c * tp_p
+        total = pre + dec
+        budget = limit - t_pass - transfer(total) - t_dec
+        short = capacity(c, budget) < lam * (1 - 1e-9)
+        tokens = flat(ctx.get("demand"))
+        lam_op = lam
+        for i in np.flatnonzero(short & ~bad):
+            reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) carries "
+                          f"at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, below the demand "
+                          f"{tokens[i]:,.0f} tok/s")
+        bad = bad | short
+    else:
+        if fixed_pre:
+            pre = pre_set
+            c = np.floor(pre / tp_p + 1e-9)
+        else:
+            # the split that serves the most: P(c) = capacity(c) rises, D(c) = floor((n - c tp_p) / R_d) rep_rate
+            # falls with the workers c; the best is at their crossing: c* the most workers with P(c) <= D(c)
+            # (integer bisection on [0, c_max]), then c* or c* + 1, whichever serves more (c* on a tie)
+            c_max = np.floor((n - R_d) / tp_p + 1e-9)
+
+            def served(c):
+                dec_c = n - c * tp_p
+                P = capacity(c, limit - t_pass - transfer(n) - t_dec)
+                D = np.floor(dec_c / R_d + 1e-9) * rep_rate
+                return P, D
+
+            lo, hi = np.zeros(n_sc), np.maximum(c_max, 0.0) + 1
+            for _ in range(64):
+                mid = np.floor(0.5 * (lo + hi))
+                P, D = served(mid)
+                active = hi - lo > 1
+                lo, hi = np.where(active & (P <= D), mid, lo), np.where(active & (P > D), mid, hi)
+            first = np.maximum(lo, 1.0)
+            second = np.minimum(lo + 1, np.maximum(c_max, 1.0))
+            f1, f2 = (np.minimum(*served(x)) for x in (first, second))
+            c = np.where(f2 > f1 * (1 + 1e-12), second, first)
+            pre = c * tp_p
+        dec = n - pre
+        reps = np.floor(dec / R_d + 1e-9)
+        total = n
+        budget = limit - t_pass - transfer(total) - t_dec
+        tokens = np.minimum(capacity(c, budget), reps * rep_rate) * O
+        lam_op = tokens / O
+    none = (c < 1) | (reps < 1)
+    for i in np.flatnonzero(none & ~bad):
+        reasons[i] = (f"disaggregated serving needs a prefill worker of {tp_p[i]:g} accelerator(s) and a decode "
+                      f"replica of {R_d[i]:g}: the pools hold {c[i]:g} worker(s) and {reps[i]:g} replica(s)")
+    bad = bad | none
+    late = queueing & (budget < 0)
+    for i in np.flatnonzero(late & ~bad):
+        reasons[i] = (f"the first token takes {1e3 * (limit[i] - budget[i]):,.0f} ms without a queue (prefill pass "
+                      f"{1e3 * t_pass[i]:,.0f} ms of {n_pass[i]:g} prompts at tp {tp_p[i]:g}, KV transfer "
+                      f"{1e3 * transfer(total)[i]:,.1f} ms, decode step {1e3 * t_dec[i]:,.1f} ms): above the TTFT "
+                      f"limit {1e3 * limit[i]:,.0f} ms")
+    bad = bad | late
+    for i in np.flatnonzero(~pre_fits & ~searched_bad):
+        which = f"prefill_tp {flat(fixed_tp)[i]:g}" if fixed_tp is not None else "a power-of-two tp"
+        reasons[i] = (f"no prefill worker layout holds the weights and a prompt ({which} at pp 1, within the "
+                      f"scale-up domain of {flat(hw.scaleup)[i]:g} accelerators)")
+    # the latencies at the operating load: the offered load where it is below the capacity, else the capacity's
+    lam_q = lam_op
+    offered_share = np.full(n_sc, np.nan)
+    if load.offered is not None:
+        offered = flat(load.offered)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            offered_share = offered / tokens
+        lam_q = np.where(offered_share < 1, offered / O, lam_op)
+    ttft_fixed = t_pass + transfer(total) + t_dec
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = lam_q / (c * mu)
+    if queueing:
+        wait = prefill_pool_wait(rho, c, mu, cv, 0.99)
+        ttft_p50, ttft = ttft_fixed + prefill_pool_wait(rho, c, mu, cv, 0.50), ttft_fixed + wait
+    else:
+        wait = np.zeros(n_sc)
+        ttft_p50 = ttft = ttft_fixed
+    best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft_p50, prefill_accelerators=pre,
+                decode_accelerators=dec, accelerators_needed=pre + dec, chips=pre + dec, replicas=reps,
+                prefill_tp=tp_p, prefill_batch=n_pass, prefill_time=t_pass, offered_share=offered_share,
+                kv_transfer_time=transfer(total), prefill_queue_time=wait,
+                **{name: q[name][at] for name in PREFILL_PARTS})
+    if bad.any():
+        _refuse(best, bad, [r if r else old for r, old in zip(reasons, best["reason"])])
     return best
+
+
+# the prompts a prefill worker's pass may carry (searched, at most its budget's: prefill_prompts_per_pass)
+PREFILL_PASS_GRID = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256], dtype=float)
+PREFILL_PARTS = ("prefill_compute_time", "prefill_memory_time", "prefill_comm_time", "prefill_moe_time",
+                 "prefill_elementwise_time")
 
 
 def _reason(best: dict, arch: Architecture, load: Load, hw: Hardware) -> list[str]:
@@ -3340,10 +3580,22 @@ def _tpot(ctx):
     return steady_only(ctx, s, s["tpot"])
 
 
+# the parts of a disaggregated service's first token beside the prefill pass (shown only where it serves so)
+DISAGGREGATED_TERMS = {
+    "kv_transfer_time": "I kv / (min(prefill_tp, kv_heads) BW_link e_l): one prompt's KV cache from its prefill worker "
+                        "to its decode replica, over the scale-up links (chip scaleup_bw / 2) where both pools lie in "
+                        "one scale-up domain, else the scale-out network (the NICs' bandwidth per chip)",
+    "prefill_queue_time": "the p99 wait for a prefill worker: ln(max(P_w / 0.01, 1)) (1 + cv^2) / 2 / (c mu (1 - rho)), "
+                          "P_w = rho^(sqrt(2 (c + 1)) - 1), c workers of mu = n / t_pass requests/s (M/G/c, "
+                          "Allen-Cunneen with Sakasegawa's P_w)",
+}
+
+
 def _ttft(ctx):
     s = solved(ctx)
     s.setdefault("ttft_wait_time", s["ttft"] - s["prefill_time"])
-    show_terms(ctx, s, PREFILL_TERMS, unsteady=("ttft_wait_time",))
+    terms = {**PREFILL_TERMS, **DISAGGREGATED_TERMS} if "kv_transfer_time" in s else PREFILL_TERMS
+    show_terms(ctx, s, terms, unsteady=("ttft_wait_time", "prefill_queue_time"))
     return steady_only(ctx, s, s["ttft"])
 
 
@@ -3363,20 +3615,29 @@ for _name, _formula in (
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch, B <= max_batch_size"),
         ("replicas", "floor(accelerators / (tp * pp * d)) (d: attention ranks sharing the experts, 1 unless `ep` "
-                     "is set on a MoE model)"),
+                     "is set on a MoE model); disaggregated: the decode pool's replicas, floor(decode_accelerators / "
+                     "(tp pp d))"),
         ("max_batch", "d floor((memory (1 - reserve) - weights_per_chip) / (kv_chip (I / beams + O/2)))"),
         ("weights_per_chip", "params * bytes(precision) / (tp * pp); MoE over d ranks: dense share / (tp pp) + "
                              "experts / (tp pp d)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
-        ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: + the "
-                 "prefill queue's wait and the KV transfer)"),
+        ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: the "
+                 "prefill pool's p99 wait (M/G/c) + the prefill pass t_pass + the KV transfer + the decode step)"),
         ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
                  "+ layers * layer_latency + t_elementwise (server, interactive: the mixture of loaded and decode-only "
                  "steps, f t(lump) + (1 - f) t(0), at the p99 prompt load r (1 + 2.326 / sqrt(B))); speculative "
                  "decoding (draft_tokens > 0): the verify step's terms and t_draft, all / tau"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
-        ("prefill_accelerators", "demand / O / (P e_c / prefill FLOPs), or the balanced split"),
-        ("decode_accelerators", "demand / (decode tokens/s per chip), or the balanced split"),
+        ("prefill_accelerators", "disaggregated: c tp_p, c the fewest prefill workers whose p99 TTFT fits at demand / O "
+                                 "requests/s (M/G/c, mu = n / t_pass a worker), or the split that serves the most; "
+                                 "set it to fix it (0 when aggregated)"),
+        ("prefill_tp", "disaggregated: a prefill worker's tensor parallelism, argmax of requests/s per chip n / "
+                       "(t_pass tp_p) within the TTFT limit; set it to fix it (0 when aggregated)"),
+        ("prefill_batch", "disaggregated: whole prompts a prefill pass carries, n <= floor(prefill_tp max_num_tokens / "
+                          "I) (and the prompts' KV within the free memory), searched with prefill_tp (0 when "
+                          "aggregated)"),
+        ("decode_accelerators", "disaggregated: ceil(demand / O / decode replica's requests/s) x its chips, or the "
+                                "accelerators less the prefill pool"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),

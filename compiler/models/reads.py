@@ -44,6 +44,8 @@ _INFERENCE_SOLVE = (
     "ref:system.parts:memory.bandwidth", "ref:system.parts:nic.bandwidth", "ref:system.parts:nic.ports",
     "ref:system.parts:storage.bandwidth", "ref:system.parts:switch.ports", "scaleup_size", "scenario", "serving",
     "set:demand", "set:offered_load", "system", "tpot_limit", "ttft_limit",
+    # disaggregated serving: the prefill pool and its workers' layout, when the spec fixes them
+    "set:prefill_accelerators", "set:prefill_tp",
     # a mixed-precision checkpoint's bits per weight and its wide format's rate (inference.py "Mixed weights")
     "let:weight_bits", "ref:rack.all:chip.bf16",
     # an FP4 checkpoint's GEMMs by precision (inference.py "FP4 checkpoints by GEMM")
@@ -512,6 +514,8 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:tp",),
     "inference.prefill_accelerators": _INFERENCE_OUTPUT,
+    "inference.prefill_batch": _INFERENCE_OUTPUT,
+    "inference.prefill_tp": _INFERENCE_OUTPUT,
     "inference.replicas": _INFERENCE_OUTPUT,
     "inference.sustained_clock": _INFERENCE_POWER,
     "inference.system_power": _INFERENCE_SOLVE + (
