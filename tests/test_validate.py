@@ -696,7 +696,8 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     """Law ("Layouts"): an Offline row whose submission's layout is known gets exactly that tp and pp in its workload
     and its engine's budget per tensor-parallel rank (the model's `max_num_tokens` is per rank: an engine of tp ranks
     carries tp times it); a partner's own config wins over NVIDIA's for its system; a row without a known layout,
-    and every Server and Interactive row (measured, not applied), is searched as before."""
+    and every Server and Interactive row (measured, not applied) but those whose mean prompt is longer than the
+    engine's budget ("Long-prompt layouts": the 405B rows), is searched as before."""
     import compiler.validate as V
 
     def layout(row):
