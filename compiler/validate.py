@@ -303,11 +303,11 @@ and so the rate the TTFT limit allows. Today: Llama 3.1 405B (9,428.64 tokens ag
 Without it the search ran the 405B Blackwell Server rows at tp 4 x pp 2 with 2,048-token chunks where NVIDIA's engines
 run tp 2 x pp 2 at 1,024 (+55% / +62%); with it, the serial chunks and the 405B prompt distribution: docs/accuracy.md
 "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point".
-Own prompt spread (MECHANISMS "own_prompt_spread"; measured, NOT applied): `let own_prompt_spread = 1` on Server and
-Interactive rows, the prompt queue's quantile with the request's own prompt at the benchmark's spread where a prompt
-spans more than one step (compiler/models/inference.py `_own_prompt_tokens`; only the 405B rows move). Not applied:
-it moves only the TTFT p50 (the p99 keeps its bound), the Blackwell 405B rows toward the runs and the Dell H100 one
-away (docs/accuracy.md "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point").
+Own prompt spread (MECHANISMS "own_prompt_spread"; applied since 2026-12-05): `let own_prompt_spread = 1` on Server
+and Interactive rows, the prompt queue's quantile with the request's own prompt at the benchmark's spread where a
+prompt spans more than one step (compiler/models/inference.py `_own_prompt_tokens`; on this file only the 13 405B
+TTFT p50 rows move: the p99 keeps its bound, so no rate moves; docs/accuracy.md "Llama 3.1 405B Server on Blackwell:
+the layout, the chunks, the operating point").
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
 the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
 the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
@@ -1033,7 +1033,7 @@ MECHANISMS = {
     "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
     "long_prompt_layouts": ("server", "interactive"),   # the layout where a mean prompt exceeds its engine's budget
-    "own_prompt_spread": (),           # the prompt queue's quantile with the own prompt at its spread (long prompts)
+    "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
@@ -1637,7 +1637,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["swiglu_kernel"] = 1.0              # the separate SiLU-and-multiply kernel where it runs
     if scenario in mechanisms["fp4_quantize"]:       # measured, not applied ("FP4 activation quantization")
         row.lets["fp4_quantize_kernels"] = 1.0       # NVFP4 GEMM inputs' quantize kernels (0 bytes off FP4)
-    if scenario in mechanisms["own_prompt_spread"]:  # measured, not applied ("Own prompt spread")
+    if scenario in mechanisms["own_prompt_spread"]:  # applied ("Own prompt spread")
         row.lets["own_prompt_spread"] = 1.0          # the own prompt's quantile at the benchmark's spread
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:

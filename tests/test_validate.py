@@ -733,6 +733,9 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
                           "source": dell})) == (4.0, 2.0, 640.0)
     # ... with NVIDIA's v5.0 runtime's serial context chunks (MECHANISMS "serial_context_chunks", applied)
     assert _row(**{**b200, "scenario": "Server"}).lets["serial_context_chunks"] == 1.0
+    # ... and the own prompt at its spread in the prompt queue's quantile (MECHANISMS "own_prompt_spread", applied)
+    assert _row(**{**b200, "scenario": "Server"}).lets["own_prompt_spread"] == 1.0
+    assert "own_prompt_spread" not in _row(**b200).lets                                  # Offline: no queue
     monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", ())
     assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (None, None, 320.0)
     monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", V.MECHANISM_SCENARIOS["long_prompt_layouts"])
@@ -772,7 +775,7 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
                         "inference-v5.0,llama2-70b-99,Offline,NVIDIA H200-SXM-141GB,8,throughput,34000,Tokens/s\n")
     out = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "kv_room", "--without", "layouts"])
     applied = ("mechanisms applied: serial_context_chunks (server, interactive), kv_room (server), "
-               "long_prompt_layouts (server, interactive)")
+               "long_prompt_layouts (server, interactive), own_prompt_spread (server, interactive)")
     assert out.exit_code == 0 and applied in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output

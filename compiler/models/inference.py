@@ -1133,7 +1133,7 @@ own_prompt_spread = Assumption(
     "cumulants (Cornish-Fisher, _own_prompt_tokens), capped at I w L_q + n I_max as before. 0: the present law, "
     "X_q = I (n + w) L_q, which spreads the own prompt as an exponential (median 0.69 I; the Llama 3.1 405B "
     "prompts have p50 1.07 I, p99 2.01 I: docs/accuracy.md 'Llama 3.1 405B Server on Blackwell: the layout, the "
-    "chunks, the operating point'). Off by default (validate --with own_prompt_spread)", range=SWITCH)
+    "chunks, the operating point'). Off by default; validate gives it to its Server and Interactive rows", range=SWITCH)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
