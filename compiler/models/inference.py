@@ -328,6 +328,14 @@ Prefill of one request (time to first token):
     mean -27% -> -6%, TTFT p99 -18% -> -1%; given to validate's v5.0 NVIDIA-harness rows since 2026-12-05, with
     the 405B rows at the submitters' engines (docs/accuracy.md "Llama 3.1 405B Server on Blackwell: the layout,
     the chunks, the operating point").
+    Own prompt spread (`own_prompt_spread` 1; 0 by default) [D]: where a prompt spans more than one step (n I >
+    room), the tokens cleared before the first token are X = n I_own + A with the own prompt a gamma of mean I and
+    cv `prompt_length_cv` (counted n times) and the wait A the M/G/1 one (0 with probability 1 - p, p the chance to
+    wait above; else an exponential of mean m = I c / (1 - rho), so E[A] = I w): X_q by Cornish-Fisher from
+    k1 = n I + p m, k2 = (n I cv)^2 + (2 p - p^2) m^2, k3 = 2 (n I)^3 cv^4 + (6 p - 6 p^2 + 2 p^3) m^3
+    (_own_prompt_tokens), in place of I (n + w) L_q and under the same cap I w L_q + n I_max. The exponential law
+    puts a lone prompt's median at 0.69 I where the Llama 3.1 405B prompts' is 1.07 I (cv 0.431); validate gives it
+    to its Server and Interactive rows (on its file only the 405B TTFT p50 rows move).
     Whole prompts (`whole_prompts` 1; 0 by default) [P]: an engine without chunked context (NVIDIA's MLPerf v4.1
     harness: its Llama 2 70B Server configs do not set `enable_chunked_context`, mlcommons/inference_results_v4.1
     closed/NVIDIA/configs/llama2-70b/Server/__init__.py; their parent GPUBaseConfig, configs/llama2-70b/__init__.py,
