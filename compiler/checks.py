@@ -526,6 +526,9 @@ def _idle_rules() -> tuple:
          "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in the prompt queue of "
          "aggregated server and interactive scenarios; this workload fixes pp 1, serves disaggregated, or has no "
          "queue"),
+        ("inference", I.own_prompt_spread.name, I.own_prompt_spread.value, no_prompt_queue,
+         "the own prompt's spread is read in the prompt queue of aggregated server and interactive scenarios; this "
+         "workload serves disaggregated or has no queue"),
         ("inference", I.output_length_cv.name, I.output_length_cv.value,
          lambda get: offline(get) & (get(I.kv_length_biased.name, I.kv_length_biased.value) <= 0)
          & ~(_expert_ranks(get) & (get(I.adp_balance.name, I.adp_balance.value) <= 0)),

@@ -555,11 +555,12 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
               help="Compare TTFT/TPOT rows at the model's capacity point (an MLPerf Server result is the "
                    "submitter's capacity under the latency limits) or at the submission's measured throughput.")
 @click.option("--with", "with_", multiple=True, metavar="MECHANISM",
-              help="Apply a mechanism that is measured but not applied (serial_context_chunks, engine_limits, "
-                   "kv_room, swiglu_kernel, fp4_quantize; layouts in Server and Interactive too) in every scenario it concerns, "
-                   "to reproduce docs/accuracy.md's figures. Repeatable.")
+              help="Apply a mechanism that is measured but not applied (engine_limits, kv_room, swiglu_kernel, "
+                   "fp4_quantize; layouts in Server and Interactive too) in every scenario it "
+                   "concerns, to reproduce docs/accuracy.md's figures. Repeatable.")
 @click.option("--without", "without", multiple=True, metavar="MECHANISM",
-              help="Leave out a mechanism validate applies (layouts, disaggregated). Repeatable.")
+              help="Leave out a mechanism validate applies (layouts, serial_context_chunks, long_prompt_layouts, "
+                   "own_prompt_spread, disaggregated). Repeatable.")
 @_guard
 def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power

@@ -115,7 +115,12 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      2048, and output max is 1024", NVIDIA's review of the benchmark's rules, mlcommons/
                      inference_policies pull request 295, 2024-06 [P]), 1,948 in the dataset [P]. Server 2 s / 200 ms [P].
     llama3.1-405b    8,313 samples, 684.68 output tokens per sample (language/llama3.1-405b README [P]); long-context
-                     inputs, mean ~9,400 tokens [U]. Server 6 s / 175 ms; interactive 4.5 s / 80 ms [P].
+                     inputs, mean 9,428.64 tokens (sum 78,380,323), population std 4,066.9 (cv 0.431), min 476,
+                     p50 10,112, longest 19,988: the per-sample input lengths of the benchmark's dataset as
+                     extracted in openshift-psap/performance-dashboard mlperf-data/summaries/llama3-1-405b.csv
+                     (commit 739352b6, read 2026-12-05) [P] (given since 2026-12-05; ~9,400 [U] and the default
+                     spread before: docs/accuracy.md "Llama 3.1 405B Server on Blackwell: the layout, the chunks,
+                     the operating point"). Server 6 s / 175 ms; interactive 4.5 s / 80 ms [P].
     gptj             GPT-J 6B on CNN/DailyMail, 13,368 samples (mlperf.conf [P]; language/gpt-j README "entire
                      validation set (13368 samples) using beam search, beam_size=4" [P]). Output: loadgen counts 69
                      tokens per sample (mlperf.conf `gptj.*.token_latency_scaling_factor = 69` [P]); input: CNN/DM
@@ -281,7 +286,8 @@ is not a prompt's last down to whole KV cache blocks (cpp/tensorrt_llm/batch_man
 llama2-70b.py [P]), so the Server and Interactive rows of the TensorRT-LLM chips that chunk their contexts (every
 NVIDIA-harness row but v4.1's whole prompts) get `let context_chunk_unit = 32 tok`: (32 - 1) / 2 tokens of a step's
 budget a micro-batch unused on average (compiler/models/inference.py; docs/accuracy.md "Chunk unit").
-Serial context chunks (MECHANISMS "serial_context_chunks"; measured, NOT applied): NVIDIA's v5.0 harness builds TensorRT engines
+Serial context chunks (MECHANISMS "serial_context_chunks"; applied since 2026-12-05, with the long-prompt layouts
+below: the rows it moves are the 405B ones at pp 2): NVIDIA's v5.0 harness builds TensorRT engines
 (`trtllm_build_flags`) run by TensorRT-LLM's C++ in-flight batching runtime, which keeps a scheduled context request
 in flight until its micro-batch has left the last pipeline stage (trtGptModelInflightBatching.cpp forwardAsync [P]):
 over pp > 1 stages a long prompt advances one chunk a cycle (`let serial_context_chunks = 1`, compiler/models/
@@ -289,6 +295,19 @@ inference.py). The v5.0 405B Server layouts (tp2 pp2 on B200 and GB200, budget 1
 v5.1 ones (B200 tp4 pp1, 2,048; GB300 tp2 pp1, 1,536) are NVIDIA's (closed/Cisco/configs/llama3_1-405b/Server in
 ntuhpc/mlperf_inference_results_v5.0, closed/NVIDIA/configs/*/Server/llama3_1-405b.py in ykamiset/
 inference_results_v5.1 [P]).
+Long-prompt layouts (MECHANISMS "long_prompt_layouts"; applied to Server and Interactive rows since 2026-12-05): a
+Server or Interactive row takes its submission's layout (`LAYOUTS`, below) where the engine's budget a micro-batch is
+smaller than the benchmark's mean prompt: a prompt then spans several of the engine's steps, so the budget the
+submitter set, not one the search scales with its tp (`max_num_tokens` is per rank), paces the time to first token
+and so the rate the TTFT limit allows. Today: Llama 3.1 405B (9,428.64 tokens against 1,024-2,560), v5.0 and v5.1.
+Without it the search ran the 405B Blackwell Server rows at tp 4 x pp 2 with 2,048-token chunks where NVIDIA's engines
+run tp 2 x pp 2 at 1,024 (+55% / +62%); with it, the serial chunks and the 405B prompt distribution: docs/accuracy.md
+"Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point".
+Own prompt spread (MECHANISMS "own_prompt_spread"; applied since 2026-12-05): `let own_prompt_spread = 1` on Server
+and Interactive rows, the prompt queue's quantile with the request's own prompt at the benchmark's spread where a
+prompt spans more than one step (compiler/models/inference.py `_own_prompt_tokens`; on this file only the 13 405B
+TTFT p50 rows move: the p99 keeps its bound, so no rate moves; docs/accuracy.md "Llama 3.1 405B Server on Blackwell:
+the layout, the chunks, the operating point").
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
 the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
 the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
@@ -376,8 +395,9 @@ OpenOrca prompts of 146/192/267/259 tokens that mlcommons/inference issue 1777 p
 dataset lengths, sourced"). Its mean input is not given (480 [U] kept, see there). Llama 3.1 8B: cv = 430.06 /
 870.73 = 0.494, the same
 repository's summary of the benchmark's cnn_eval.json (its input lengths are the tokenized prompts; its output
-column is a characters / 4 estimate of the reference summaries, not read) [P]. Llama 3.1 405B: no spread
-given (the same repository's summary holds it: docs/accuracy.md), the model's default. Output-length spreads (not
+column is a characters / 4 estimate of the reference summaries, not read) [P]. Llama 3.1 405B: cv = 4,066.9 /
+9,428.64 = 0.431, longest 19,988, the same repository's summary of the benchmark's prompts (its entry above; given
+since 2026-12-05 with the long-prompt layouts and serial chunks). Output-length spreads (not
 read by the model; docs/accuracy.md "Dataset
 lengths, sourced"): cv of the generated lengths in the submitters' TEST06 logs, Llama 2 70B 0.59, Mixtral 0.74,
 Llama 3.1 405B 0.35, DeepSeek-R1 1.07 (reference outputs 1.11).
@@ -505,8 +525,10 @@ SERVING = {
                             budgets={("server", "Hopper"): 8192, ("server", "GH200"): 9216,
                                      ("server", "Blackwell"): 10240}, max_input=1948,
                             prompt_cv=328.62 / 427.39),
-    "llama3.1-405b": Serving("Llama3_1_405B", 9400.0, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
-                             budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=20000),
+    # prompts: mean 9,428.64, population std 4,066.9, longest 19,988 (the dataset's, module docstring [P])
+    "llama3.1-405b": Serving("Llama3_1_405B", 9428.64, 684.68, {"server": (6.0, 0.175), "interactive": (4.5, 0.080)},
+                             budgets={("server", "Hopper"): 320, ("server", "Blackwell"): 512}, max_input=19988,
+                             prompt_cv=4066.9 / 9428.64),
     "gptj": Serving("GPT_J_6B", 900.0, 69.0, {"server": (20.0, 20.0 / 69)}, beams=4),
     "llama3.1-8b": Serving("Llama3_1_8B", 870.73, 128.0, {"server": (2.0, 0.100), "interactive": (0.5, 0.030)},
                            max_input=2540, prompt_cv=430.06 / 870.73),   # "Prompt lengths" [P]
@@ -881,8 +903,9 @@ OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "
 
 # whether the rows of NVIDIA's v5.0 harness (those given its token budget) get `let serial_context_chunks = 1`: its
 # TensorRT-LLM C++ runtime keeps a context request in flight with its micro-batch ("Serial context chunks" above);
-# not applied: it raises the Server median through the Hopper 405B layouts (docs/accuracy.md, "Llama 3.1 405B Server
-# on Blackwell at NVIDIA's layout"): MECHANISMS "serial_context_chunks"
+# applied since 2026-12-05 with the long-prompt layouts and the 405B prompt distribution (alone it raised the Server
+# median through the Hopper 405B layouts the search picked: docs/accuracy.md, "Llama 3.1 405B Server on Blackwell:
+# the layout, the chunks, the operating point"): MECHANISMS "serial_context_chunks"
 
 
 @dataclass(frozen=True)
@@ -1149,12 +1172,14 @@ DISAGGREGATED = {
 # none, so each "measured, not applied" figure of docs/accuracy.md is one command (`run`'s `mechanisms`).
 MECHANISMS = {
     "layouts": ("offline",),           # the submitters' engine layouts (LAYOUTS, LAYOUT_SYSTEMS) and budgets
-    "serial_context_chunks": (),       # v5.0 NVIDIA-harness rows: one context chunk a micro-batch a pipeline cycle
+    "serial_context_chunks": ("server", "interactive"),   # v5.0 NVIDIA-harness rows: one chunk a micro-batch a cycle
     "engine_limits": (),               # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
     "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
     "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
     "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
+    "long_prompt_layouts": ("server", "interactive"),   # the layout where a mean prompt exceeds its engine's budget
+    "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
@@ -1162,7 +1187,9 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "kv_room": ("server",),
                        "swiglu_kernel": ("offline", "server", "interactive"),
                        "fp4_quantize": ("offline", "server", "interactive"),
-                       "disaggregated": ("server", "interactive")}
+                       "disaggregated": ("server", "interactive"),
+                       "long_prompt_layouts": ("server", "interactive"),
+                       "own_prompt_spread": ("server", "interactive")}
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1751,7 +1778,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario != "offline" and family in TRTLLM_FAMILIES and "whole_prompts" not in row.lets:
         row.lets["context_chunk_unit"] = Q(TRTLLM_TOKENS_PER_BLOCK, "tok")   # a chunk is whole KV blocks ("Chunk unit")
     layout = layout_for(round_, serving.model, scenario, alias.chip, d.get("source", ""))
-    if layout is not None and scenario in mechanisms["layouts"]:   # the submitter's engine ("Layouts")
+    # a prompt longer than the engine's budget a micro-batch spans several of its steps: the submitter's engine
+    # paces the first token ("Long-prompt layouts")
+    long_prompt = (layout is not None and scenario in mechanisms["long_prompt_layouts"]
+                   and 0 < layout.budget < serving.input_tokens)
+    if layout is not None and (scenario in mechanisms["layouts"] or long_prompt):   # the submitter's engine
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
@@ -1777,6 +1808,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["swiglu_kernel"] = 1.0              # the separate SiLU-and-multiply kernel where it runs
     if scenario in mechanisms["fp4_quantize"]:       # measured, not applied ("FP4 activation quantization")
         row.lets["fp4_quantize_kernels"] = 1.0       # NVFP4 GEMM inputs' quantize kernels (0 bytes off FP4)
+    if scenario in mechanisms["own_prompt_spread"]:  # applied ("Own prompt spread")
+        row.lets["own_prompt_spread"] = 1.0          # the own prompt's quantile at the benchmark's spread
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")

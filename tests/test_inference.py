@@ -2120,3 +2120,33 @@ def test_serial_context_chunks_by_hand() -> None:
             M.evaluate_configs(hw, arch, load, [4], [1], [16])[name][0, 0], name
     assert M.evaluate_configs(hw, arch, serial, [2], [2], [16])["ttft_p50"][0, 0] > \
         M.evaluate_configs(hw, arch, load, [2], [2], [16])["ttft_p50"][0, 0]
+
+
+def test_own_prompt_spread_by_hand() -> None:
+    """`own_prompt_spread` 1: the prompt tokens cleared before a first token, X = n I_own + A, with the own prompt a
+    gamma of mean I and cv, counted n times, and the wait A = 0 (probability 1 - p) or an exponential of mean m
+    (_own_prompt_tokens), the quantile by Cornish-Fisher. The point of test_serial_context_chunks_by_hand (t_decode
+    20 ms, kappa 0.1 ms, room 2,000, I = 9,400, I_max 20,000, rho 0.5, n = 2, half a step's arrivals 500 tokens) at
+    the 405B spread cv 0.431: c = (1 + 0.431^2) / 2 = 0.59288; p = 0.5^(sqrt 6 - 1) = 0.36615; m = 9,400 x 0.59288 /
+    0.5 = 11,146.2; w = p c / (1 - rho) = 0.43417.
+      k1 = 2 x 9,400 + 0.36615 x 11,146.2 = 22,881.2;  k2 = (18,800 x 0.431)^2 + (2p - p^2) m^2 = 1.39978e8 (sd
+      11,831.2);  k3 = 2 x 18,800^3 x 0.431^4 + (6p - 6p^2 + 2p^3) m^3 = 2.52282e12, skewness g = k3 / sd^3 = 1.5233
+      p50: X = 22,881.2 + 11,831.2 (0 - 1.5233 / 6) = 19,877.3 (cap 9,400 x 0.43417 ln 2 + 40,000 = 42,828.9):
+           TTFT = (19,877.3 / 2,000 + 0.5) x 20 ms + (19,877.3 + 500) x 0.1 ms = 208.8 + 2,037.7 = 2,246.5 ms,
+           where the exponential law gives X = 9,400 (2 + 0.43417) ln 2 = 15,860.0: 1,804.6 ms
+      p99: X = 22,881.2 + 11,831.2 (2.326 + (2.326^2 - 1) 1.5233 / 6) = 63,648.3 > the cap 9,400 x 0.43417 ln 100 +
+           40,000 = 58,794.5: the cap, as without the switch (6,527.4 ms)
+    At rho = 0 (no wait) the p50 is the gamma's alone: 18,800 + 8,102.8 (-2 x 0.431 / 6) = 17,635.9 tokens. A prompt
+    that fits one step (n I <= room) keeps the present law."""
+    parts = tuple(np.array([v]) for v in (0.0, 0.02, 1e-4, 2000.0, 9400.0, 1.0, 20000.0, 0.0,
+                                          0.0, 0.05, 0.0, 0.0, 1.0, 0.0, 0.0, 2.0))
+    rho, cv = np.array([0.5]), np.array([0.431])
+    ttft = lambda spread, q, r=rho, p=parts: float(M._budget_ttft(p + (np.array([spread]),), None, r, cv, q)[0])
+    assert ttft(1.0, 0.50) == pytest.approx(2.2465, rel=1e-4) and ttft(0.0, 0.50) == pytest.approx(1.8046, rel=1e-4)
+    assert ttft(1.0, 0.99) == ttft(0.0, 0.99) == pytest.approx(6.5274, rel=1e-4)
+    assert ttft(0.0, 0.99) == float(M._budget_ttft(parts, None, rho, cv, 0.99)[0])   # 16 parts: the switch off
+    own = M._own_prompt_tokens(np.array([9400.0]), 2.0, 0.431, 0.0, 0.0, 0.50)
+    assert own[0] == pytest.approx(18800 - 8102.8 * 2 * 0.431 / 6, rel=1e-4)
+    short = tuple(np.array([v]) for v in (0.0, 0.02, 1e-4, 2000.0, 900.0, 1.0, 2000.0, 0.0,
+                                          0.0, 0.05, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0))
+    assert ttft(1.0, 0.50, p=short) == ttft(0.0, 0.50, p=short)                      # 900 tokens fit one step

@@ -315,15 +315,17 @@ def test_llama2_prompt_spread_is_its_datasets() -> None:
     """OpenOrca prompts of Llama 2 70B: mean 222.33, population std 171.50 (all 24,576 samples), cv = 171.50 / 222.33
     = 0.7714, a little below what an exponential shifted by the shortest prompt (48 tokens) would give, (222.33 - 48)
     / 222.33 = 0.7841: the data's tail is shorter (p99 791 tokens against 48 + 174.33 ln 100 = 851). Given to the Server and Interactive
-    rows (the prompt queue and the p99 TPOT read it), not to Offline (no arrivals) nor to benchmarks without a
-    known spread (Llama 3.1 405B)."""
+    rows (the prompt queue and the p99 TPOT read it), not to Offline (no arrivals). Llama 3.1 405B's is its
+    dataset's too (4,066.9 / 9,428.64 = 0.431, longest 19,988: compiler/validate.py SERVING)."""
     server = _row(scenario="Server", metric="ttft_p99", value="900", unit="ms")
     assert server.lets["prompt_length_cv"] == pytest.approx(171.50 / 222.33, abs=1e-4)
     assert server.lets["prompt_length_cv"] < (222.33 - 48) / 222.33
     interactive = _row(benchmark="llama2-70b-interactive-99", scenario="Server")
     assert interactive.lets["prompt_length_cv"] == pytest.approx(171.50 / 222.33, abs=1e-4)
     assert "prompt_length_cv" not in _row().lets                                         # Offline
-    assert "prompt_length_cv" not in _row(benchmark="llama3.1-405b", scenario="Server").lets
+    big = _row(benchmark="llama3.1-405b", scenario="Server")
+    assert big.lets["prompt_length_cv"] == pytest.approx(0.4313, abs=1e-4)
+    assert big.fields["input_tokens"].value == 9428.64 and big.fields["max_input_tokens"].value == 19988
 
 
 def test_amd_v5_rows_run_vllm_scheduling_rounds_of_nine_steps() -> None:
@@ -694,7 +696,8 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     """Law ("Layouts"): an Offline row whose submission's layout is known gets exactly that tp and pp in its workload
     and its engine's budget per tensor-parallel rank (the model's `max_num_tokens` is per rank: an engine of tp ranks
     carries tp times it); a partner's own config wins over NVIDIA's for its system; a row without a known layout,
-    and every Server and Interactive row (measured, not applied), is searched as before."""
+    and every Server and Interactive row (measured, not applied) but those whose mean prompt is longer than the
+    engine's budget ("Long-prompt layouts": the 405B rows), is searched as before."""
     import compiler.validate as V
 
     def layout(row):
@@ -718,9 +721,24 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     assert layout(_row(**{**b200, "accelerator": "NVIDIA H100-SXM-80GB", "source": other})) == (None, None, None)
     # no config read for Mixtral on H100 NVL: searched
     assert layout(_row(benchmark="mixtral-8x7b", accelerator="NVIDIA H100-NVL-94GB")) == (None, None, None)
-    # Server rows keep the search and Serving.budgets (1,024 per rank for H100 SXM, 2,560 / 8 = 320 for 405B Hopper)
+    # Server rows keep the search and Serving.budgets (1,024 per rank for H100 SXM) where the prompt fits the
+    # engine's budget (Llama 2 70B: 222 tokens against 1,024)
     assert layout(_row(scenario="Server")) == (None, None, 1024.0)
+    # long prompts ("Long-prompt layouts"): a 405B prompt (9,428.64 tokens) spans several steps of NVIDIA's engines,
+    # so its Server rows run the submission's engine: TP8PP1 at 2,560 on H200 (320 per rank), TP2PP2 at 1,024 on
+    # B200 (512 per rank), Dell's TP4PP2 at 2,560 on H100 (640 per rank)
+    assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (8.0, 1.0, 320.0)
+    assert layout(_row(**{**b200, "scenario": "Server"})) == (2.0, 2.0, 512.0)
+    assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H100-SXM-80GB",
+                          "source": dell})) == (4.0, 2.0, 640.0)
+    # ... with NVIDIA's v5.0 runtime's serial context chunks (MECHANISMS "serial_context_chunks", applied)
+    assert _row(**{**b200, "scenario": "Server"}).lets["serial_context_chunks"] == 1.0
+    # ... and the own prompt at its spread in the prompt queue's quantile (MECHANISMS "own_prompt_spread", applied)
+    assert _row(**{**b200, "scenario": "Server"}).lets["own_prompt_spread"] == 1.0
+    assert "own_prompt_spread" not in _row(**b200).lets                                  # Offline: no queue
+    monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", ())
     assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (None, None, 320.0)
+    monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", V.MECHANISM_SCENARIOS["long_prompt_layouts"])
     # the switch off: every row searched, Offline rows without a budget
     monkeypatch.setitem(V.MECHANISMS, "layouts", ())
     assert layout(_row(**b200)) == (None, None, None)
@@ -756,7 +774,9 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     csv_path.write_text("round,benchmark,scenario,accelerator,num_accelerators,metric,value,unit\n"
                         "inference-v5.0,llama2-70b-99,Offline,NVIDIA H200-SXM-141GB,8,throughput,34000,Tokens/s\n")
     out = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "kv_room", "--without", "layouts"])
-    assert out.exit_code == 0 and "mechanisms applied: kv_room (server)" in out.output, out.output
+    applied = ("mechanisms applied: serial_context_chunks (server, interactive), kv_room (server), "
+               "long_prompt_layouts (server, interactive), own_prompt_spread (server, interactive)")
+    assert out.exit_code == 0 and applied in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output
 

@@ -325,7 +325,17 @@ Prefill of one request (time to first token):
     n B r / room prompts in service, taken Poisson, loads a micro-batch [D]). n = 1 (pp = 1, shorter prompts, or
     the switch 0): the formulas above exactly. docs/accuracy.md "Llama 3.1 405B Server on Blackwell at NVIDIA's
     layout": at NVIDIA's v5.0 B200 layout (tp2 pp2, 1,024-token budget) and the measured loads it brings TPOT
-    mean -27% -> -6%, TTFT p99 -18% -> -1%; not given to validate (`validate --with serial_context_chunks`).
+    mean -27% -> -6%, TTFT p99 -18% -> -1%; given to validate's v5.0 NVIDIA-harness rows since 2026-12-05, with
+    the 405B rows at the submitters' engines (docs/accuracy.md "Llama 3.1 405B Server on Blackwell: the layout,
+    the chunks, the operating point").
+    Own prompt spread (`own_prompt_spread` 1; 0 by default) [D]: where a prompt spans more than one step (n I >
+    room), the tokens cleared before the first token are X = n I_own + A with the own prompt a gamma of mean I and
+    cv `prompt_length_cv` (counted n times) and the wait A the M/G/1 one (0 with probability 1 - p, p the chance to
+    wait above; else an exponential of mean m = I c / (1 - rho), so E[A] = I w): X_q by Cornish-Fisher from
+    k1 = n I + p m, k2 = (n I cv)^2 + (2 p - p^2) m^2, k3 = 2 (n I)^3 cv^4 + (6 p - 6 p^2 + 2 p^3) m^3
+    (_own_prompt_tokens), in place of I (n + w) L_q and under the same cap I w L_q + n I_max. The exponential law
+    puts a lone prompt's median at 0.69 I where the Llama 3.1 405B prompts' is 1.07 I (cv 0.431); validate gives it
+    to its Server and Interactive rows (on its file only the 405B TTFT p50 rows move).
     Whole prompts (`whole_prompts` 1; 0 by default) [P]: an engine without chunked context (NVIDIA's MLPerf v4.1
     harness: its Llama 2 70B Server configs do not set `enable_chunked_context`, mlcommons/inference_results_v4.1
     closed/NVIDIA/configs/llama2-70b/Server/__init__.py; their parent GPUBaseConfig, configs/llama2-70b/__init__.py,
@@ -1166,6 +1176,17 @@ serial_context_chunks = Assumption(
     "servers of room / pp tokens a step, not one of room (_serial_servers). 0: the PyTorch executor's scheduler, "
     "which lets a request's later chunks run while earlier ones are in flight. Set `let serial_context_chunks = 1` "
     "on the workload (MLPerf v5.0 NVIDIA-harness rows: compiler/validate.py)", range=SWITCH)
+own_prompt_spread = Assumption(
+    "own_prompt_spread", 0.0, "1",
+    "1 to read the prompt queue's quantile with the request's own prompt at the benchmark's spread where a prompt "
+    "spans more than one step (n I > room), in server and interactive scenarios [D]: the prompt tokens cleared "
+    "before the first token, X = n I_own + A, the own prompt a gamma of mean I and coefficient of variation "
+    "`prompt_length_cv` (counted n times over n serial-chunk servers) and the work ahead A the M/G/1 wait (0 with "
+    "probability 1 - p, else an exponential of mean I c / (1 - rho): E[A] = I w), the quantile from the sum's three "
+    "cumulants (Cornish-Fisher, _own_prompt_tokens), capped at I w L_q + n I_max as before. 0: the present law, "
+    "X_q = I (n + w) L_q, which spreads the own prompt as an exponential (median 0.69 I; the Llama 3.1 405B "
+    "prompts have p50 1.07 I, p99 2.01 I: docs/accuracy.md 'Llama 3.1 405B Server on Blackwell: the layout, the "
+    "chunks, the operating point'). Off by default; validate gives it to its Server and Interactive rows", range=SWITCH)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -1353,6 +1374,7 @@ class Load:
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
+    own_spread: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([own_prompt_spread.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -1961,7 +1983,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  np.minimum(t_mean / t_full, 1.0), _col(load.input_max),
                  (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0,
-                 servers + 0.0 * I)
+                 servers + 0.0 * I, _col(load.own_spread) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -2345,16 +2367,24 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     their normal quantile, m + z_q sqrt(m I (1 + cv^2)) (z_50 = 0, z_99 = 2.326), in place of m / 2 (its base then
     holds no first-token delay: `latencies`). Its sixteenth entry, n, is the prompt queue's servers (serial context
     chunks, module docstring: 1 without them): the own prompt counts n times and the chance to wait is
-    rho^(sqrt(2 (n + 1)) - 1) (Sakasegawa), X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max)"""
+    rho^(sqrt(2 (n + 1)) - 1) (Sakasegawa), X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max). Its seventeenth,
+    `own_prompt_spread` (0 without it): where it is 1 and the own prompt spans more than one step (n I > room),
+    I (n + w_n) L_q is replaced by the quantile of the own prompt at its spread plus the wait (_own_prompt_tokens),
+    under the same cap."""
     base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
     whole = rest[0] if rest else 0.0
     servers = rest[7] if len(rest) > 7 else 1.0
+    spread = rest[8] if len(rest) > 8 else 0.0
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
         # the chance that a prompt waits: rho for one server; over n servers Sakasegawa's rho^(sqrt(2 (n + 1)) - 1)
         busy = np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho, 1e-12), np.inf)
-    tokens = np.minimum(I * (servers + w) * L, I * w * L + servers * I_max)
+    law = I * (servers + w) * L
+    if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
+        own = _own_prompt_tokens(I, servers, cv, busy, I * c / np.maximum(1 - np.clip(rho, 0.0, 1.0), 1e-12), q)
+        law = np.where((spread > 0) & (servers * I > room) & (rho < 1), own, law)
+    tokens = np.minimum(law, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
     z = _normal_quantile(q)
     with np.errstate(invalid="ignore"):
@@ -2370,6 +2400,21 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # holding requests back cannot bring a first token forward: the engine's own queue is a floor [D]
         chunked = np.where(window > 0, np.where(rho < 1, np.maximum(batched, chunked), np.inf), chunked)
     return chunked
+
+
+def _own_prompt_tokens(I, n, cv, p, m, q: float) -> np.ndarray:
+    """Quantile q of the prompt tokens cleared before a first token, X = n I_own + A (`own_prompt_spread`): the own
+    prompt I_own a gamma of mean I and coefficient of variation cv, counted n times (n serial-chunk servers: n I /
+    room cycles), and the work ahead A, 0 with probability 1 - p and else an exponential of mean m (the M/G/1
+    wait: E[A] = p m = I w). Independent parts, so the cumulants add:
+        k1 = n I + p m,   k2 = (n I cv)^2 + (2 p - p^2) m^2,   k3 = 2 (n I)^3 cv^4 + (6 p - 6 p^2 + 2 p^3) m^3
+    (a gamma's third cumulant 2 k theta^3 = 2 mean^3 cv^4; the mixture's raw moments E[A^j] = j! p m^j), and X_q
+    by the Cornish-Fisher expansion to the skewness term (_cornish_fisher, skewness clipped to [0, 2]) [D]."""
+    mu = n * I
+    k1 = mu + p * m
+    k2 = (mu * cv) ** 2 + (2 * p - p * p) * m * m
+    k3 = 2 * mu ** 3 * cv ** 4 + (6 * p - 6 * p * p + 2 * p ** 3) * m ** 3
+    return np.maximum(_cornish_fisher(k1, k2, k3, q), 0.0)
 
 
 def _cornish_fisher(mean, var, third, q: float) -> np.ndarray:
@@ -3095,6 +3140,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         row_averaging=ctx.get("row_averaging", row_averaging),
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
+        own_spread=ctx.get("own_prompt_spread", own_prompt_spread),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
