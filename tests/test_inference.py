@@ -2150,3 +2150,68 @@ def test_own_prompt_spread_by_hand() -> None:
     short = tuple(np.array([v]) for v in (0.0, 0.02, 1e-4, 2000.0, 900.0, 1.0, 2000.0, 0.0,
                                           0.0, 0.05, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0))
     assert ttft(1.0, 0.50, p=short) == ttft(0.0, 0.50, p=short)                      # 900 tokens fit one step
+
+
+def test_row_count_elasticity_by_hand_and_laws() -> None:
+    """The rows in flight as a birth-death count (`row_count_elasticity`, _tpot_tail, row_elasticity):
+      birth-death  rows arrive at lambda and leave after O steps of t(N) = t0 + k N: death rate N / (O t(N)), so
+                   pi(N + 1) / pi(N) = rho (t0 / k + N + 1) / (N + 1), rho = lambda O k: the negative binomial of
+                   shape t0 / k + 1, variance = mean / (1 - rho). At t0 10 ms, k 0.2 ms, O 300, lambda 14.815 /s:
+                   rho 0.8889, mean 408, variance 3,672 = 9.0 x the mean, where Poisson is 1 x (summed exactly here)
+      eps by hand  on t = 10 ms + 0.2 ms x rows + 0.05 ms x prompt tokens at b 400 rows, r 0.75 (P = 300): the prompt
+                   tokens a step grow with t at a fixed rate (P = lambda I t), so eps = t0 / (t0 + k_b b) = 10 / 90 =
+                   0.1111 (not 1 - 80 / 105); the rows' spread sqrt(2/3 x 400) = 16.33 becomes 16.33 x sqrt(w(eps) /
+                   (eps w(1))), w(x) = 2 (x - 1 + e^-x) / x^2: w(0.1111) = 0.9641, w(1) = 0.7358, 16.33 x sqrt(11.79)
+                   = 56.1 rows, and the p99 of the linear step is t + z
+                   sqrt((0.2 ms s_b)^2 + (0.05 ms s_p)^2), s_p = 300 sqrt(2 / 400) (prompt cv 1)
+      laws         0 gives the model before bit for bit; a step flat in its rows (eps = 1) keeps the Poisson spread;
+                   the p99 never falls with it on, the mean step does not move."""
+    t0, k, O, lam = 10e-3, 0.2e-3, 300.0, 14.815
+    rho = lam * O * k
+    n = np.arange(0, 20000)
+    log_ratio = np.log(rho * (t0 / k + n[1:]) / n[1:])
+    log_pi = np.concatenate([[0.0], np.cumsum(log_ratio)])
+    pi = np.exp(log_pi - log_pi.max())
+    pi /= pi.sum()
+    mean = float(n @ pi)
+    var = float(((n - mean) ** 2) @ pi)
+    assert mean == pytest.approx((t0 / k + 1) * rho / (1 - rho), rel=1e-6)
+    assert var == pytest.approx(mean / (1 - rho), rel=1e-6) and var / mean == pytest.approx(9.0, rel=1e-3)
+
+    def linear(share, rows):
+        return 10e-3 + 0.2e-3 * rows + 0.05e-3 * rows * share, {}
+    b, r, one, z, avg = (np.array([[v]]) for v in (400.0, 0.75, 1.0, 2.326, math.sqrt(2 / 3)))
+    t = 10e-3 + 0.2e-3 * 400 + 0.05e-3 * 300
+    s_b0 = math.sqrt(2 / 3 * 400)
+    a0 = 0.2e-3 * s_b0
+    s_p = 300 * math.sqrt(2 / 400)
+    c = 0.05e-3 * s_p
+    eps = float(M.row_elasticity(np.array([[a0]]), np.array([[s_b0]]), b, np.array([[c]]), np.array([[s_p]]),
+                                 np.array([[300.0]]), np.array([[t]]))[0, 0])
+    assert eps == pytest.approx(10 / 90, rel=1e-9)
+    w = lambda x: 2 * (x - 1 + math.exp(-x)) / x ** 2
+    s_b = s_b0 * math.sqrt(w(eps) / (eps * w(1.0)))
+    assert s_b == pytest.approx(56.1, abs=0.05)
+    p99, _ = M._tpot_tail(linear, b, r, one, z, avg, elastic=np.array([[1.0]]))
+    assert float(p99[0, 0]) == pytest.approx(t + 2.326 * math.hypot(0.2e-3 * s_b, c), rel=1e-9)
+
+    before, _ = M._tpot_tail(linear, b, r, one, z, avg)
+    off, _ = M._tpot_tail(linear, b, r, one, z, avg, elastic=np.array([[0.0]]))
+    assert np.array_equal(before, off) and float(p99[0, 0]) > float(before[0, 0])
+
+    def flat(share, rows):
+        return 10e-3 + 0.05e-3 * rows * share, {}
+    assert np.allclose(M._tpot_tail(flat, b, r, one, z, avg, elastic=np.array([[1.0]]))[0],
+                       M._tpot_tail(flat, b, r, one, z, avg)[0], rtol=1e-12)
+
+    hw, arch, load = _bench_inputs()
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    tp, pp, bb = M.config_grid(8, 16)
+    keep = bb <= 512
+    tp, pp, bb = tp[keep], pp[keep], bb[keep]
+    base = M.evaluate_configs(hw, arch, load, tp, pp, bb)
+    on = M.evaluate_configs(hw, arch, dataclasses.replace(load, row_elastic=np.array([1.0])), tp, pp, bb)
+    real = (base["fits"][0] > 0) & (base["batch"][0] == bb)
+    assert real.sum() > 100
+    assert np.all(on["tpot"][0][real] >= base["tpot"][0][real] * (1 - 1e-12))
+    assert np.array_equal(on["t_iter"][0][real], base["t_iter"][0][real])

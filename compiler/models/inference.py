@@ -123,7 +123,24 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 share of loaded steps, so the p99 reads the mixture's spread. Output lengths
                 (`output_length_cv` > 0, default 0: every request lives O steps): a request of x O steps has
                 spreads s_p / sqrt(x) and s_b sqrt(g(x) / g(1)), and the p99 over requests is the quantile of the
-                mixture of normals over a gamma grid of x (mean 1, that cv): t_iter + z_eff S [D, shape U]
+                mixture of normals over a gamma grid of x (mean 1, that cv): t_iter + z_eff S [D, shape U].
+                Rows as a birth-death count (`row_count_elasticity` 1, default 0: the Poisson count above): rows
+                arrive at lambda and leave after O steps of t(N), so linearized at b the count has variance b / eps,
+                eps = 1 - e_b / (1 - e_P) (e_b = b a / (s_b t), e_P = B r c / (s_p t): the step's shares that grow with
+                the rows and with the prompt tokens, which grow with t at a fixed rate; a linear step t0 + k (N + P):
+                eps = t0 / (t0 + k N), the negative binomial exactly), and correlation time L / eps, so s_b =
+                row_averaging sqrt(b w(eps) / (eps w(1))), w(x) = 2 (x - 1 + e^-x) / x^2 [D]. Not given to
+                validate: docs/accuracy.md "TPOT mean by mechanism"
+    LoadGen's TPOT (https://github.com/mlcommons/inference/blob/master/loadgen/logging.cc
+                AsyncLog::RecordSampleCompletion and loadgen/results.cc PerformanceSummary::ProcessTokenLatencies,
+                read 2026-12 at b66003e1 [P]): a request's TPOT is
+                (latency - TTFT) / (tokens - 1); the mean is over requests, unweighted by their tokens, and the
+                percentiles are the sorted per-request values. In a stationary run the mean over requests is the
+                row-weighted step E[N t(N)] / E[N] = t(b) + Var(N) t'(b) / b (+0.1-0.2% at Poisson rows, not
+                modelled); tpot_mean = t_iter. A run starts with the engine empty and stops issuing at
+                max(600 s, the dataset's queries / rate) (mlperf.conf min_duration, min_query_count): its ramp and
+                drain are not modelled (docs/accuracy.md "TPOT mean by mechanism": bounded by the measured
+                mean / p50)
 
 Serving step mixture (server and interactive, chunked or whole prompts; `_step_mixture`, `_prompt_lumps`) [P/D]:
     TensorRT-LLM's micro-batch scheduler fills a step with the decode rows first, then gives the context requests,
@@ -1206,6 +1223,16 @@ output_length_cv = Assumption(
     "with 104 / 259 / 523). MLPerf's TEST06 logs give 0.59 (Llama 2 70B), 0.74 (Mixtral 8x7B), 0.35 (Llama 3.1 "
     "405B), 1.07 (DeepSeek-R1) (docs/accuracy.md, \"Dataset lengths, sourced\"). 0: every request lives the mean "
     "output (the model before)", range=Range(0.0, 3.0))
+row_count_elasticity = Assumption(
+    "row_count_elasticity", 0.0, "1",
+    "1: the rows in flight of a server spread as a birth-death count whose departures slow as the batch grows, "
+    "for the p99 TPOT (_tpot_tail) [D]: requests arrive at rate lambda (Poisson) and a row leaves after O steps "
+    "of t(N), so the death rate is N / (O t(N)); linearized at the mean b its variance is b / eps with eps = 1 - "
+    "b t'(b) / t(b) (the throughput's elasticity in the batch; a linear step t0 + c N: the negative binomial "
+    "stationary count, variance b / eps exactly) and its correlation time L / eps (L = O t, the life), so a "
+    "request's life average keeps w(eps) / w(1) of the share row_averaging keeps at eps = 1, w(x) = 2 (x - 1 + "
+    "e^-x) / x^2 (an Ornstein-Uhlenbeck window average). 0: the M/G/infinity count (Poisson, variance b; the model "
+    "before, bit for bit). docs/accuracy.md \"TPOT mean by mechanism\"", range=SWITCH)
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
@@ -1372,6 +1399,7 @@ class Load:
     first_token_delay: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay.value]))
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
+    row_elastic: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_count_elasticity.value]))
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
     own_spread: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([own_prompt_spread.value]))
@@ -1954,7 +1982,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # (_tpot_tail): the step at the most likely (rows, prompt tokens) of a request's life at that percentile
         # (its terms are the ones explain shows)
         tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
-                                        _col(load.row_averaging), _col(load.output_cv), O, t_mean)
+                                        _col(load.row_averaging), _col(load.output_cv), O, t_mean,
+                                        _col(load.row_elastic))
         if not load.prefill_in_step:         # disaggregated: the prompts queue at the prefill pool (_disaggregated);
             # the decode worker's own part of the first token is the step that admits the transferred request
             return t_mean, tpot_b, step_terms, t_mean, t_mean, t_prefill
@@ -2196,7 +2225,7 @@ def _poisson_max_mean(lam: np.ndarray, n: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=None):
+def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=None, elastic=0.0):
     """The p99 TPOT over requests at b rows in flight carrying r prompt tokens per row a step, and its step
     terms. A request's TPOT is its mean step over its life of o steps (O the mean output). Two independent
     sources spread it between requests:
@@ -2230,6 +2259,12 @@ def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=N
         t_mean = step(r, b)[0]
     a = step(r * b / (b + s_b), b + s_b)[0] - t_mean
     c = step((prompt + s_p) / b, b)[0] - t_mean
+    elastic = np.asarray(elastic, dtype=float)
+    if np.any(elastic > 0):          # `row_count_elasticity`: the birth-death count, variance b / eps
+        eps = row_elasticity(a, s_b, b, c, s_p, prompt, t_mean)
+        s_new = s_b * np.sqrt(_window_share(eps) / (eps * _window_share(1.0)))
+        s_b = np.where(elastic > 0, s_new, s_b)
+        a = np.where(elastic > 0, step(r * b / (b + s_b), b + s_b)[0] - t_mean, a)
     S = np.sqrt(a * a + c * c)
     with np.errstate(divide="ignore", invalid="ignore"):
         u_b, u_p = (np.where(S > 0, x / np.where(S > 0, S, 1.0), 0.0) for x in (a, c))
@@ -2238,6 +2273,30 @@ def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=N
         z = np.where(output_cv > 0, _output_mixture_z(a, c, S, output_cv, output, z), z)
     rows = b + z * s_b * u_b
     return step((prompt + z * s_p * u_p) / rows, rows)
+
+
+ELASTICITY_FLOOR = 0.02     # the least throughput elasticity the row count's linearization takes [U]
+
+
+def row_elasticity(a, s_b, b, c, s_p, prompt, t_mean):
+    """eps = 1 - b t'(b) / t(b), the elasticity of a replica's throughput b / t(b) in its rows at a fixed request
+    rate: the step t = f(b, P) carries P = lambda I t prompt tokens, so dt/db = f_b / (1 - f_P P / t) and eps =
+    1 - e_b / (1 - e_P), e_b = b f_b / t and e_P = P f_P / t the shares of the step that grow with the rows and
+    with the prompt tokens (f_b = a / s_b, f_P = c / s_p: the step's rises over s_b more rows and s_p more prompt
+    tokens). A linear step t0 + k (b + P): eps = t0 / (t0 + k b). Held in [ELASTICITY_FLOOR, 1]."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.maximum(t_mean, 1e-300)
+        e_b = np.where(s_b > 0, a / np.where(s_b > 0, s_b, 1.0), 0.0) * b / t
+        e_p = np.where(s_p > 0, c / np.where(s_p > 0, s_p, 1.0), 0.0) * prompt / t
+        eps = 1.0 - e_b / np.maximum(1.0 - e_p, 1e-12)
+    return np.clip(eps, ELASTICITY_FLOOR, 1.0)
+
+
+def _window_share(x):
+    """w(x) = 2 (x - 1 + e^-x) / x^2: the variance share of an Ornstein-Uhlenbeck process of correlation time tau
+    that survives its average over a window x tau (1 at x -> 0, 2 e^-1 at x = 1)."""
+    x = np.asarray(x, dtype=float)
+    return 2.0 * (x - 1.0 + np.exp(-x)) / (x * x)
 
 
 # the probability bins of the output-length grid: finer where the short requests set the p99 over requests
@@ -3138,6 +3197,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         first_token_delay=ctx.get("first_token_delay", first_token_delay),
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
+        row_elastic=ctx.get("row_count_elasticity", row_count_elasticity),
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
         own_spread=ctx.get("own_prompt_spread", own_prompt_spread),
