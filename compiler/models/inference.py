@@ -780,6 +780,19 @@ Per MoE layer and micro-batch pass on a chip, E experts of N x K weights each, m
               slice of each expert), the busiest of the tp d chips gamma / (tp d) of the d ranks' pairs at d > 1
     t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)]  (decode_moe_time; prefill: T -> I, d = 1
               at its rank)
+    tiles     (`let expert_gemm_tiles` 1, 0 by default; docs/accuracy.md "The MoE decode step at attention DP + EP")
+              the FLOPs' padding of TensorRT-LLM's / FlashInfer's TRTLLM-Gen fused MoE kernels, which size the CTA
+              tile from the mean rows an expert, t = the next power of two of m kept within 8 and 64 ("Cap to 8-64
+              tokens per CTA tile as it's the range supported by the kernel": `calculate_tile_tokens_dim`,
+              flashinfer-ai/flashinfer and vllm-project/vllm, and tensorrt_llm/_torch/modules/fused_moe/
+              fused_moe_trtllm_gen.py, read 2026-12-05 [P]): e = e_c m / (t ceil(m / t)) (expert_tile_efficiency)
+              in place of e(m) = e_c m / (m + expert_half_rows); never below it (t ceil(m / t) <= m + 63). The
+              shape law stays for every other grouped GEMM (CUTLASS, the TensorRT engines' MoE plugin: Mixtral's
+              v5.0 engines, where the tile law moves Mixtral Offline 4.1% -> 5.8% and Server 4.3% -> 8.1%, i.e.
+              those kernels are not TRTLLM-Gen's). validate gives it to gpt-oss-120b on datacenter Blackwell (the
+              submitters' `moe_backend` TRTLLM: EXPERT_GEMM_TILES). At gpt-oss-120b's 23 rows an expert (EP 4, 185
+              rows a rank) the tile rate is 0.72 e_c against the shape law's 0.15 e_c: the experts' W4A8 GEMM is
+              then bound by its weights' reads, not its padded FLOPs.
 Sources: TensorRT-LLM's measured per-rank MoE module latency on one B200 at TP8, DeepSeek-V3 shape in NVFP4, 1-384
 tokens (TRTLLM-Gen column, NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md [P]): with
 the rows' bytes fixed as above, a line through the 14 points against the experts touched has slope 0.518 us an
@@ -993,9 +1006,10 @@ expert_gemm_tiles = Assumption(
     "FlashInfer's TRTLLM-Gen fused MoE kernels (the MoE backend TRTLLM on Blackwell), t = the next power of two of "
     "the mean rows an expert, kept within 8 and 64 tokens a CTA tile, so an expert of m rows runs at e_c m / (t "
     "ceil(m / t)) (expert_tile_efficiency; module docstring, 'Routed experts' grouped GEMM') [P]: "
-    "flashinfer-ai/flashinfer and vllm-project/vllm `calculate_tile_tokens_dim` / `_get_tile_tokens_dim` ('Cap to "
-    "8-64 tokens per CTA tile as it's the range supported by the kernel'), NVIDIA/TensorRT-LLM "
-    "tensorrt_llm/_torch/modules/fused_moe/fused_moe_trtllm_gen.py, read 2026-12-05. 0: the shape law e(m) = e_c m "
+    "`calculate_tile_tokens_dim` / `_get_tile_tokens_dim` ('Cap to 8-64 tokens per CTA tile as it's the range "
+    "supported by the kernel') of https://github.com/flashinfer-ai/flashinfer and https://github.com/vllm-project/"
+    "vllm, and https://github.com/NVIDIA/TensorRT-LLM/blob/main/tensorrt_llm/_torch/modules/fused_moe/"
+    "fused_moe_trtllm_gen.py, read 2026-12-05. 0: the shape law e(m) = e_c m "
     "/ (m + expert_half_rows) of every other grouped GEMM (today's model; docs/accuracy.md 'The MoE decode step at "
     "attention DP + EP')",
     range=SWITCH)
