@@ -3611,7 +3611,8 @@ DECODE_TERMS = {
                         "A_exp's x gamma, the busiest chip's share of the expert pairs, hot experts by the "
                         "model's expert_popularity_cv; without the ADP balancer, adp_balance 0, + the busiest "
                         "rank's extra prompt rows at A_dense; an FP4 checkpoint by GEMM: P_eff of "
-                        "fp4_bf16_params and fp4_expert_activation_bits)",
+                        "fp4_bf16_params and fp4_expert_activation_bits; expert_gemm_tiles 1: e(m_e) = e_c m_e / "
+                        "(t ceil(m_e / t)), t the TRTLLM-Gen MoE tile, a power of two within 8-64)",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
                            "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
     "decode_attention_time": "t_att = B F_gen L (I + O/2) / (tp pp P_att e_c): the decode rows' attention (the "
