@@ -579,7 +579,8 @@ CHECKPOINT_FORMATS = {
 # closed/NVIDIA/configs/*/{Offline,Server,Interactive}/gpt-oss-120b.py and the disaggregated decode workers' `moe_config:
 # backend: TRTLLM`, closed/NVIDIA/configs/GB200-NVL72_GB200-186GB_aarch64x4/Interactive/disagg_decode/gpt-oss-120b.yml,
 # https://github.com/gbeezybez/inference_results_v6.0 @232fbf9, a fork of mlcommons/inference_results_v6.0, read
-# 2026-12-05 [P]). Not HPE's RTX PRO 6000 (`moe_backend` CUTLASS) nor NVIDIA's DeepSeek-R1 engines (WIDEEP, CUTLASS).
+# 2026-12-05 [P]). Not HPE's RTX PRO 6000 (`moe_backend` CUTLASS) nor NVIDIA's DeepSeek-R1 engines (v5.1 WIDEEP, CUTLASS; v6.0
+# CUTEDSL, WIDEEP, CUTLASS: closed/NVIDIA/configs/*/deepseek-r1.py and the disaggregated workers' yml, same fork).
 EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200", "GB300")}
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj",
                    "llama3.1-8b-edge": "llama3.1-8b", "llama3_1-8b-edge": "llama3.1-8b"}
