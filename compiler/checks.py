@@ -549,6 +549,9 @@ def _idle_rules() -> tuple:
         ("inference", I.fp4_quantize_kernels.name, I.fp4_quantize_kernels.value,
          lambda get: get(I.elementwise_kernels.name, 0.0) > 0,
          "`elementwise_kernels` 1 already counts the quantize kernels among every elementwise kernel"),
+        ("inference", I.expert_gemm_tiles.name, I.expert_gemm_tiles.value,
+         lambda get: get("model.experts", 0.0) <= 0,
+         "it sets the tile of the routed experts' grouped GEMM, which only a mixture-of-experts model has"),
         ("inference", I.adp_balance.name, I.adp_balance.value, lambda get: ~_expert_ranks(get),
          "the ADP balancer acts across attention data-parallel ranks, which run only for a mixture-of-experts model "
          "whose workload sets `ep`"),

@@ -577,6 +577,16 @@ CHECKPOINT_FORMATS = {
 # mlcommons/inference language/llama3.1-8b/README.md "5000 samples (edge)" and loadgen/mlperf.conf
 # `llama3_1-8b-edge.*.performance_sample_count_override = 5000`, read 2026-12-05 [P]): the datacenter benchmark's
 # lengths, the subset taken as representative [U]; its SingleStream rows are not compared (scenario)
+# The routed experts' grouped GEMM kernel of each benchmark's engine where it is TensorRT-LLM's / FlashInfer's
+# TRTLLM-Gen fused MoE, whose CTA tile holds the next power of two of an expert's mean rows within 8-64 (inference.py
+# expert_tile_efficiency, `let expert_gemm_tiles`; docs/accuracy.md "The MoE decode step at attention DP + EP"): the
+# gpt-oss-120b engines on datacenter Blackwell (NVIDIA's and its partners' v6.0 configs: `moe_backend` TRTLLM in
+# closed/NVIDIA/configs/*/{Offline,Server,Interactive}/gpt-oss-120b.py and the disaggregated decode workers' `moe_config:
+# backend: TRTLLM`, closed/NVIDIA/configs/GB200-NVL72_GB200-186GB_aarch64x4/Interactive/disagg_decode/gpt-oss-120b.yml,
+# https://github.com/gbeezybez/inference_results_v6.0 @232fbf9, a fork of mlcommons/inference_results_v6.0, read
+# 2026-12-05 [P]). Not HPE's RTX PRO 6000 (`moe_backend` CUTLASS) nor NVIDIA's DeepSeek-R1 engines (v5.1 WIDEEP, CUTLASS; v6.0
+# CUTEDSL, WIDEEP, CUTLASS: closed/NVIDIA/configs/*/deepseek-r1.py and the disaggregated workers' yml, same fork).
+EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200", "GB300")}
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj",
                    "llama3.1-8b-edge": "llama3.1-8b", "llama3_1-8b-edge": "llama3.1-8b"}
 TRAINING = {
@@ -1186,6 +1196,7 @@ MECHANISMS = {
     "long_prompt_layouts": ("server", "interactive"),   # the layout where a mean prompt exceeds its engine's budget
     "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
     "row_count_elasticity": (),        # the rows in flight as a birth-death count whose departures slow with the batch
+    "expert_gemm_tiles": ("offline", "server", "interactive"),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
@@ -1196,7 +1207,8 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "disaggregated": ("server", "interactive"),
                        "long_prompt_layouts": ("server", "interactive"),
                        "own_prompt_spread": ("server", "interactive"),
-                       "row_count_elasticity": ("server", "interactive")}
+                       "row_count_elasticity": ("server", "interactive"),
+                       "expert_gemm_tiles": ("offline", "server", "interactive")}
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1819,6 +1831,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["own_prompt_spread"] = 1.0          # the own prompt's quantile at the benchmark's spread
     if scenario in mechanisms["row_count_elasticity"]:   # measured, not applied ("Row count elasticity")
         row.lets["row_count_elasticity"] = 1.0       # the rows in flight spread as b / eps, not Poisson
+    if scenario in mechanisms["expert_gemm_tiles"] and (bench, alias.chip) in EXPERT_GEMM_TILES:
+        row.lets["expert_gemm_tiles"] = 1.0          # the engine's TRTLLM-Gen MoE tiles ("MoE decode step at ADP")
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")

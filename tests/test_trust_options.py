@@ -194,6 +194,8 @@ INFERENCE_IDLE = [
     ("offline", "let fp4_quantize_kernels = 1", "  let elementwise_kernels = 1\n"),
     # the ADP balancer on a dense model
     ("server", "let adp_balance = 1", ""),
+    # the routed experts' grouped GEMM tile on a dense model
+    ("offline", "let expert_gemm_tiles = 1", ""),
 ]
 
 

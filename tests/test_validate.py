@@ -775,8 +775,9 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
                         "inference-v5.0,llama2-70b-99,Offline,NVIDIA H200-SXM-141GB,8,throughput,34000,Tokens/s\n")
     out = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "kv_room", "--without", "layouts"])
     applied = ("mechanisms applied: serial_context_chunks (server, interactive), kv_room (server), "
-               "disaggregated (server, interactive), long_prompt_layouts (server, interactive), "
-               "own_prompt_spread (server, interactive)")
+               "disaggregated (server, interactive), "
+               "long_prompt_layouts (server, interactive), own_prompt_spread (server, interactive), "
+               "expert_gemm_tiles (offline, server, interactive)")
     assert out.exit_code == 0 and applied in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output

@@ -797,6 +797,19 @@ Per MoE layer and micro-batch pass on a chip, E experts of N x K weights each, m
               slice of each expert), the busiest of the tp d chips gamma / (tp d) of the d ranks' pairs at d > 1
     t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)]  (decode_moe_time; prefill: T -> I, d = 1
               at its rank)
+    tiles     (`let expert_gemm_tiles` 1, 0 by default; docs/accuracy.md "The MoE decode step at attention DP + EP")
+              the FLOPs' padding of TensorRT-LLM's / FlashInfer's TRTLLM-Gen fused MoE kernels, which size the CTA
+              tile from the mean rows an expert, t = the next power of two of m kept within 8 and 64 ("Cap to 8-64
+              tokens per CTA tile as it's the range supported by the kernel": `calculate_tile_tokens_dim`,
+              flashinfer-ai/flashinfer and vllm-project/vllm, and tensorrt_llm/_torch/modules/fused_moe/
+              fused_moe_trtllm_gen.py, read 2026-12-05 [P]): e = e_c m / (t ceil(m / t)) (expert_tile_efficiency)
+              in place of e(m) = e_c m / (m + expert_half_rows); never below it (t ceil(m / t) <= m + 63). The
+              shape law stays for every other grouped GEMM (CUTLASS, the TensorRT engines' MoE plugin: Mixtral's
+              v5.0 engines, where the tile law moves Mixtral Offline 4.1% -> 5.8% and Server 4.3% -> 8.1%, i.e.
+              those kernels are not TRTLLM-Gen's). validate gives it to gpt-oss-120b on datacenter Blackwell (the
+              submitters' `moe_backend` TRTLLM: EXPERT_GEMM_TILES). At gpt-oss-120b's 23 rows an expert (EP 4, 185
+              rows a rank) the tile rate is 0.72 e_c against the shape law's 0.15 e_c: the experts' W4A8 GEMM is
+              then bound by its weights' reads, not its padded FLOPs.
 Sources: TensorRT-LLM's measured per-rank MoE module latency on one B200 at TP8, DeepSeek-V3 shape in NVFP4, 1-384
 tokens (TRTLLM-Gen column, NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md [P]): with
 the rows' bytes fixed as above, a line through the 14 points against the experts touched has slope 0.518 us an
@@ -1004,6 +1017,19 @@ fp4_quantize_kernels = Assumption(
     "layers.py FP4RowLinear.forward, quantize_to_fp4_tensor before fp4_gemm; tensorrt_llm/layers/mlp.py "
     "FusedGatedMLP: the fused SwiGLU GEMM plugin 'only supports fp8'; read 2026-12 [P]). 0: not counted (today's "
     "model; docs/accuracy.md 'FP4 activation quantization on Blackwell')", range=SWITCH)
+expert_gemm_tiles = Assumption(
+    "expert_gemm_tiles", 0.0, "1",
+    "1: the routed experts' grouped GEMM pads each touched expert's rows to the tile of TensorRT-LLM's and "
+    "FlashInfer's TRTLLM-Gen fused MoE kernels (the MoE backend TRTLLM on Blackwell), t = the next power of two of "
+    "the mean rows an expert, kept within 8 and 64 tokens a CTA tile, so an expert of m rows runs at e_c m / (t "
+    "ceil(m / t)) (expert_tile_efficiency; module docstring, 'Routed experts' grouped GEMM') [P]: "
+    "`calculate_tile_tokens_dim` / `_get_tile_tokens_dim` ('Cap to 8-64 tokens per CTA tile as it's the range "
+    "supported by the kernel') of https://github.com/flashinfer-ai/flashinfer and https://github.com/vllm-project/"
+    "vllm, and https://github.com/NVIDIA/TensorRT-LLM/blob/main/tensorrt_llm/_torch/modules/fused_moe/"
+    "fused_moe_trtllm_gen.py, read 2026-12-05. 0: the shape law e(m) = e_c m "
+    "/ (m + expert_half_rows) of every other grouped GEMM (today's model; docs/accuracy.md 'The MoE decode step at "
+    "attention DP + EP')",
+    range=SWITCH)
 adp_balance = Assumption(
     "adp_balance", 0.0, "1",
     "1: the attention-data-parallel ranks start their contexts together (TensorRT-LLM's ADP balancer, "
@@ -1410,6 +1436,8 @@ class Load:
     kv_room_wait: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_room_wait.value]))
     kv_biased: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_length_biased.value]))
     adp_balance: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([adp_balance.value]))
+    # the routed experts' grouped GEMM at the TRTLLM-Gen kernels' tile (1) or the shape law (0): expert_tile_efficiency
+    expert_tiles: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([expert_gemm_tiles.value]))
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
@@ -1839,6 +1867,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         return np.where(remote > 0, n_moe * np.maximum(EP_A2A_FLOOR, EP_A2A_LATENCY + moved), 0.0)
 
 
+    tiles = _col(load.expert_tiles) > 0
+
+    def expert_eff(rows_expert):
+        """The routed experts' grouped GEMM rate at `rows_expert` rows a touched expert: the TRTLLM-Gen kernels'
+        tile (`expert_gemm_tiles` 1: expert_tile_efficiency) or the shape law at expert_half_rows (module
+        docstring, "Routed experts' grouped GEMM")."""
+        return np.where(tiles, expert_tile_efficiency(ec, rows_expert), _shape_eff(ec, rows_expert, m0_exp))
+
     power, clock_share = _power_law(hw)
 
     def verify(prefill_share, B=B, q=q_rows):
@@ -1864,7 +1900,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # the grouped GEMM pads the rows of the experts some token reached (an untouched expert has no tile): an
         # expert's tile-quantized rows are those of a touched one, m_e / touched (module docstring)
         e_dense = _shape_eff(ec, rank_tokens / pp, m0)
-        gemm = (tokens * 2 * (A_dense / e_dense + gamma * A_exp / _shape_eff(ec, rows_exp / touched, m0_exp))
+        gemm = (tokens * 2 * (A_dense / e_dense + gamma * A_exp / expert_eff(rows_exp / touched))
                 + (rank_tokens - tokens) * 2 * A_dense / e_dense) / (G * P)   # the busiest rank's extra prompt rows
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
@@ -1949,7 +1985,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_gamma = imbalance(S)                                      # the pass's pairs over the tp d chips
     pre_touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), S), 1.0)   # experts it reaches
     pre_compute = (S * 2 * (A_dense / _shape_eff(ec, S, m0)
-                            + pre_gamma * A_exp / d / _shape_eff(ec, S * routed_share / pre_touched, m0_exp))
+                            + pre_gamma * A_exp / d / expert_eff(S * routed_share / pre_touched))
                    / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
     pre_comm = (np.where(tp > 1, n_x * L * (lat + S * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
@@ -2403,6 +2439,22 @@ def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) ->
     docstring); at M = 0 (no token reaches an expert) the GEMM does no work, so its efficiency is moot (1e-9
     keeps 0 / e finite)."""
     return np.maximum(peak_eff * rows / np.maximum(rows + half_rows, 1e-30), 1e-9)
+
+
+def expert_tile_efficiency(peak_eff, rows) -> np.ndarray:
+    """Achieved fraction of peak FLOP/s of a routed expert's GEMM of `rows` rows in TensorRT-LLM's / FlashInfer's
+    TRTLLM-Gen fused MoE kernel (`let expert_gemm_tiles` 1) [P]: the kernel's CTA tile holds t tokens, t the next
+    power of two of the mean rows an expert, kept within 8 and 64 (`calculate_tile_tokens_dim`: "Cap to 8-64 tokens
+    per CTA tile as it's the range supported by the kernel"), and an expert's rows are padded to whole tiles:
+        e = e_c m / (t ceil(m / t)),   t = min(max(2^ceil(log2 m), 8), 64)
+    (m = 23: t 32, e 0.72 e_c; m = 3: t 8, 0.375 e_c; m = 100: t 64, 100 / 128 = 0.78 e_c). The rows are the mean
+    of a touched expert (the kernel sizes its tile from the mean; each expert's own rows vary around it [U]).
+    m = 0 does no work (1e-9 keeps 0 / e finite)."""
+    m = np.maximum(np.asarray(rows, dtype=float), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tile = np.clip(np.exp2(np.ceil(np.log2(np.maximum(m, 1.0)))), 8.0, 64.0)
+    padded = tile * np.ceil(m / tile)
+    return np.maximum(peak_eff * m / np.maximum(padded, 1e-30), 1e-9)
 
 
 def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q: float) -> np.ndarray:
@@ -3208,6 +3260,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         kv_room_wait=ctx.get("kv_room_wait", kv_room_wait),
         kv_biased=ctx.get("kv_length_biased", kv_length_biased),
         adp_balance=ctx.get("adp_balance", adp_balance),
+        expert_tiles=ctx.get("expert_gemm_tiles", expert_gemm_tiles),
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
                    else np.asarray([np.inf])),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
@@ -3618,7 +3671,8 @@ DECODE_TERMS = {
                         "A_exp's x gamma, the busiest chip's share of the expert pairs, hot experts by the "
                         "model's expert_popularity_cv; without the ADP balancer, adp_balance 0, + the busiest "
                         "rank's extra prompt rows at A_dense; an FP4 checkpoint by GEMM: P_eff of "
-                        "fp4_bf16_params and fp4_expert_activation_bits)",
+                        "fp4_bf16_params and fp4_expert_activation_bits; expert_gemm_tiles 1: e(m_e) = e_c m_e / "
+                        "(t ceil(m_e / t)), t the TRTLLM-Gen MoE tile, a power of two within 8-64)",
     "decode_weights_time": "t_weights = pp W_read / (tp pp BW e_m): streaming the weights once per step "
                            "(SRAM-only chips: L instead of pp, each layer read by the region that holds it)",
     "decode_attention_time": "t_att = B F_gen L (I + O/2) / (tp pp P_att e_c): the decode rows' attention (the "
