@@ -278,3 +278,30 @@ def test_an_import_changed_on_disk_makes_the_values_fresh(tmp_path: Path) -> Non
     assert analysis.stale(text, {})
     fresh = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path))
     assert "30 kW" in hover_markdown(fresh, text.index("twice") + 1)[0]
+
+
+# ------------------------------------------------------------------------------------------- keywords as names
+@pytest.mark.parametrize("form", ["let {w} = 1\n", "param {w} = 1\n", "chip {w} {{\n  tdp = 1 W\n}}\n",
+                                  "server s {{\n  let {w} = 1\n}}\n",
+                                  "chip c {{\n  tdp = 1 W\n}}\nserver s {{\n  chip {w}: c x 2\n}}\n"])
+def test_a_definition_named_by_a_keyword_is_one_error_at_its_name(form: str) -> None:
+    """Laws: every definition can be referred to. A definition (let, param, block, part) named by a word the
+    grammar reads as a keyword where a name could be read is one `reserved-name` error, at the name; a keyword of
+    the grammar that it does not refuse (`x`, `step`, `as`, `extends`: words of a header, a range or an import
+    only) is read as that name in an expression."""
+    import dsl
+    from dsl.parser import KEYWORDS
+    from dsl.resolve import RESERVED_NAMES
+
+    assert RESERVED_NAMES <= set(KEYWORDS)
+    for word in RESERVED_NAMES:
+        text = form.format(w=word)
+        _checked, sink = dsl.check_text(text, "kw.factory")
+        assert [d.code for d in sink.items] == ["reserved-name"], (text, [d.message for d in sink.items])
+        span = sink.items[0].span
+        assert text[span.start:span.end] == word and "keyword" in sink.items[0].message
+    if form.startswith(("let", "param")):
+        for word in sorted(set(KEYWORDS) - RESERVED_NAMES):
+            text = form.format(w=word) + f"let reads = {word} + 1\n"
+            _checked, sink = dsl.check_text(text, "kw.factory")
+            assert sink.items == [], (text, [d.message for d in sink.items])
