@@ -915,3 +915,74 @@ def _division_by_zero(ev, node, bad: np.ndarray):
             if divisor is not None and np.any((divisor == 0) & bad):
                 return operand.span, "division by zero: this divisor is 0"
     return None, None
+
+
+MAX_PLACES_NAMED = 4
+
+
+def merge_placements(sink, start: int, graph) -> None:
+    """One diagnostic per mistake: the evaluator reports per instance, so a line of a definition that the spec
+    also places (`mixed.fabric` and `campus.a.m.fabric`, one span) gave the same warning once per instance. The
+    diagnostics reported from `sink.items[start]` on that share severity, code, span, help and notes, and whose
+    messages differ only in the instance path they name (a backquoted path that begins with one), are merged
+    into the first, with a note naming the other instances it applies to (`MAX_PLACES_NAMED`, then a count)."""
+    import re
+
+    items = sink.items[start:]
+    by_place: dict[tuple, int] = {}
+    for d in items:
+        if d.span is not None:
+            key = (d.severity, d.code, d.span)
+            by_place[key] = by_place.get(key, 0) + 1
+    if all(c < 2 for c in by_place.values()):
+        return
+    paths: set[str] = set()
+    todo = list(graph.roots)
+    while todo:
+        inst = todo.pop()
+        paths.add(inst.path)
+        todo.extend(inst.parts)
+
+    def place(token: str) -> str | None:        # the longest instance path the token begins with
+        head = token
+        while head:
+            if head in paths:
+                return head
+            head = head.rpartition(".")[0]
+        return None
+
+    def generic(message: str) -> tuple[str, str | None]:
+        found: list[str] = []
+
+        def strip(m) -> str:
+            where = place(m.group(1))
+            if where is None:
+                return m.group(0)
+            found.append(where)
+            return "`\x00" + m.group(1)[len(where):] + "`"
+        text = re.sub(r"`([A-Za-z_][\w.]*)`", strip, message)
+        return text, (found[0] if found and len(set(found)) == 1 else None)
+
+    merged: dict[tuple, tuple[object, list[str]]] = {}
+    kept = []
+    for d in items:
+        if d.span is None or by_place[(d.severity, d.code, d.span)] < 2:
+            kept.append(d)
+            continue
+        text, where = generic(d.message)
+        key = (d.severity, d.code, d.span, d.help, tuple(d.notes), text)
+        if where is None or key not in merged:
+            kept.append(d)
+            if where is not None:
+                merged[key] = (d, [])
+            continue
+        first, others = merged[key]
+        others.append(where)
+        first.quantities += [q for q in d.quantities if q not in first.quantities]
+        first.related += [r for r in d.related if r not in first.related]
+    for first, others in merged.values():
+        if others:
+            named = ", ".join(f"`{p}`" for p in others[:MAX_PLACES_NAMED])
+            more = f" and {len(others) - MAX_PLACES_NAMED} more" if len(others) > MAX_PLACES_NAMED else ""
+            first.notes = [*first.notes, f"the same holds at {named}{more} (one line, {len(others) + 1} instances)"]
+    sink.items[start:] = kept

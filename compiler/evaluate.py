@@ -1003,6 +1003,15 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
 
 
 def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
+    from .checks import merge_placements
+
+    start = len(sink.items)
+    results = _evaluate_all(lowering, sink, only_checks, cancel, ir)
+    merge_placements(sink, start, lowering.graph)   # one line of a definition and its placements: one diagnostic
+    return results
+
+
+def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
     ev.values_checked = not only_checks

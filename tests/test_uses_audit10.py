@@ -305,3 +305,39 @@ def test_a_definition_named_by_a_keyword_is_one_error_at_its_name(form: str) -> 
             text = form.format(w=word) + f"let reads = {word} + 1\n"
             _checked, sink = dsl.check_text(text, "kw.factory")
             assert sink.items == [], (text, [d.message for d in sink.items])
+
+
+# ------------------------------------------------------------------------------------------- one mistake, one diagnostic
+PLACED_TWICE = '''from systems import DGX_H200
+from models import Llama2_70B
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+  let cuda_graphs = 1
+}
+site campus {
+  inference a: svc
+}
+site annex {
+  inference b: svc
+}
+'''
+
+
+def test_a_definition_and_its_placements_give_one_diagnostic_per_line(tmp_path: Path) -> None:
+    """Law: one mistake, one diagnostic. The evaluator reports per instance; diagnostics at one span with one
+    code whose messages differ only in the instance they name are one, which names the other instances (the
+    definition `svc` and its placements `campus.a`, `annex.b` share the line of the `let`)."""
+    from compiler import check_text
+
+    _checks, sink = check_text(PLACED_TWICE, str(tmp_path / "placed.factory"))
+    warnings = [d for d in sink.items if d.code == "no-effect"]
+    assert len(warnings) == 1, [d.message for d in warnings]
+    places = {"svc", "campus.a", "annex.b"}
+    named = [p for p in places if f"`{p}." in warnings[0].message or f"`{p}`" in " ".join(warnings[0].notes)]
+    assert sorted(named) == sorted(places), (warnings[0].message, warnings[0].notes)
+    keys = [(d.severity, d.code, d.span) for d in sink.items]
+    assert len(keys) == len(set(keys))
+
