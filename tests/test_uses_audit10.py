@@ -341,3 +341,27 @@ def test_a_definition_and_its_placements_give_one_diagnostic_per_line(tmp_path: 
     keys = [(d.severity, d.code, d.span) for d in sink.items]
     assert len(keys) == len(set(keys))
 
+
+def test_a_plan_lists_a_definition_once_and_its_placements_as_parts(tmp_path: Path) -> None:
+    """Laws: a plan lists placed parts, and each definition once, as a definition: a top-level block that the
+    spec places or extends elsewhere (`hgx`, `air_rack`) has role "definition", and no part inside it is
+    listed (`air_rack.node` is the definition's template, not a part). So one edit to a definition shows at the
+    definition and at each placement, never a third time as a part of another definition; reversed, the same
+    parts change."""
+    new = SPEC.replace("max_power = 10.2 kW", "max_power = 11 kW")
+    _, doc = _plan(tmp_path, SPEC, new)
+    assert {p["path"] for p in doc["parts"]} >= {"hgx", "office.room.r.node"}
+    roles = {p["path"]: p.get("role") for p in doc["parts"]}
+    definitions = {p for p, role in roles.items() if role == "definition"}
+    assert definitions and all("." not in p for p in definitions)
+    assert not any(p.startswith(d + ".") for p in roles for d in definitions), roles
+    seen: dict[tuple, int] = {}
+    for p in doc["parts"]:
+        for d in p["details"]:
+            key = (d["what"], d["old"], d["new"])
+            seen[key] = seen.get(key, 0) + (p["role"] == "definition")
+    assert seen and all(count <= 1 for count in seen.values()), seen
+    rows = [p["path"] for p in doc["parts"] for d in p["details"] if d["what"] == "max_power"]
+    assert sorted(rows) == ["hgx", "office.room.r.node"]          # the definition, its one placement
+    _, back = _plan(tmp_path, new, SPEC)
+    assert sorted(p["path"] for p in back["parts"]) == sorted(roles)
