@@ -50,21 +50,24 @@ from .models import Assumption, Option, declared
 MAX_SCENARIOS_NAMED = 4
 
 
-def check_values(ev, results) -> None:
-    """Report out-of-range and non-finite values of `results` (evaluated by `ev`) into `ev.sink`."""
+def check_values(ev, results, only: set[str] | None = None) -> None:
+    """Report out-of-range and non-finite values of `results` (evaluated by `ev`) into `ev.sink`. `only`: the
+    paths to check (`check_refused_reads`), each as the whole check does; None: every value, and the lets' rules."""
     count = max(int(results.scenario_count), 1)
     absent = getattr(results, "absent", None) or {}
     graph = results.graph
-    wrong_unit = _check_let_units(ev, results)
-    _check_let_bounds(ev, results, count, wrong_unit)
-    _check_misspelt_lets(ev, results)
-    _check_idle_lets(ev, results, count)
-    _check_power_cap_above_tdp(ev, results, count)
+    wrong_unit = _check_let_units(ev, results, only)
+    _check_let_bounds(ev, results, count, wrong_unit, only)
+    if only is None:
+        _check_misspelt_lets(ev, results)
+        _check_idle_lets(ev, results, count)
+        _check_power_cap_above_tdp(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
-    for path, value in results.values.items():
+    for path, value in (results.values.items() if only is None else
+                        [(p, results.values[p]) for p in sorted(only) if p in results.values]):
         node = graph.nodes.get(path)
         if node is None or not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
             continue
@@ -105,6 +108,15 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def check_refused_reads(ev, results) -> None:
+    """When only the checks are evaluated (`evaluate(..., only_checks=True)`, the editor's first evaluation): the
+    error of each `let` or field a model refused to read (`read_refusal`), exactly as the whole evaluation's
+    `check_values` reports it, so that what the checks show first is a part of what the whole evaluation shows."""
+    only = {path for (path, _declared), found in ev.read_refusals.items() if found is not None}
+    if only:
+        check_values(ev, results, only)
 
 
 def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
@@ -170,7 +182,7 @@ def _bound_of(ev, path: str, figure):
     return None if flat is None else (bound_path, flat)
 
 
-def _check_let_units(ev, results) -> set[str]:
+def _check_let_units(ev, results, only: set[str] | None = None) -> set[str]:
     """A `let` a model reads for one of its assumptions or options (`Evaluator.let_declared`) is in that figure's
     dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and
     `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field (and no range
@@ -182,6 +194,8 @@ def _check_let_units(ev, results) -> set[str]:
 
     wrong: set[str] = set()
     for path, figure in sorted(ev.let_declared.items()):
+        if only is not None and path not in only:
+            continue
         node = results.graph.nodes.get(path)
         unit = results.units.get(path)
         if node is None or unit is None:
@@ -197,7 +211,7 @@ def _check_let_units(ev, results) -> set[str]:
                           f"{what} `{figure.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
-    for node in _field_lets(ev, results):
+    for node in _field_lets(ev, results, only):
         unit = results.units.get(node.path)
         fspec = _field_of(node)
         try:
@@ -221,14 +235,15 @@ def _field_of(node):
     return spec.fields.get(node.path.rpartition(".")[2]) if spec is not None else None
 
 
-def _field_lets(ev, results) -> list:
+def _field_lets(ev, results, only: set[str] | None = None) -> list:
     """The `let`s named as a quantity field of their block that a model reads in place of the field (`let
     input_tokens = 5000 tok`, `let tp = 2`) and not as one of its assumptions (those are `let_declared`'s): their
     unit and range are the field's."""
     from dsl.schema import QuantityKind
 
     found = []
-    for path, node in results.graph.nodes.items():
+    nodes = results.graph.nodes
+    for path, node in (nodes.items() if only is None else [(p, nodes[p]) for p in sorted(only) if p in nodes]):
         if node.kind != "let" or path in ev.let_declared or node.instance is None \
                 or path.rpartition(".")[0] != node.instance.path:
             continue
@@ -238,14 +253,15 @@ def _field_lets(ev, results) -> list:
     return found
 
 
-def _check_let_bounds(ev, results, count: int, wrong_unit: set[str]) -> None:
+def _check_let_bounds(ev, results, count: int, wrong_unit: set[str], only: set[str] | None = None) -> None:
     """An option's `let` that is a part of a field of its own block (`Option.at_most`: `let fp4_bf16_params` of the
     model's active parameters, `let dense_layers` of its layers) is not above that field, in every scenario: the
     model would clip it silently. Otherwise `out-of-range` at the let's value, with the field and its value."""
     from .evaluate import format_value
 
     for path, figure in sorted(ev.let_declared.items()):
-        if not isinstance(figure, Option) or not figure.at_most or path in wrong_unit:
+        if not isinstance(figure, Option) or not figure.at_most or path in wrong_unit \
+                or (only is not None and path not in only):
             continue
         node = results.graph.nodes.get(path)
         owner = path.rpartition(".")[0]

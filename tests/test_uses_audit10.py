@@ -307,7 +307,7 @@ def test_a_definition_named_by_a_keyword_is_one_error_at_its_name(form: str) -> 
             assert sink.items == [], (text, [d.message for d in sink.items])
 
 
-# ------------------------------------------------------------------------------------------- one mistake, one diagnostic
+# ----------------------------------------------------------------------------------- one mistake, one diagnostic
 PLACED_TWICE = '''from systems import DGX_H200
 from models import Llama2_70B
 inference svc {
@@ -365,3 +365,98 @@ def test_a_plan_lists_a_definition_once_and_its_placements_as_parts(tmp_path: Pa
     assert sorted(rows) == ["hgx", "office.room.r.node"]          # the definition, its one placement
     _, back = _plan(tmp_path, new, SPEC)
     assert sorted(p["path"] for p in back["parts"]) == sorted(roles)
+
+
+# ------------------------------------------------------------------------------ the editor shows what check shows
+OUT_OF_RANGE_LET = '''from systems import DGX_H200
+from models import Llama2_70B
+param u = [0.5, 1.5]
+param n = [-5 tok, 100 tok]
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+  input_tokens = n
+  let utilization = u
+  assert tokens_per_s > 1 tok/s, "fast"
+}
+'''
+
+
+async def _published_like_check(specs: list[Path], expected: dict) -> dict:
+    """Open each spec in a real server (one session) and wait until what it published equals `expected` (uri ->
+    sorted diagnostics), or 60 s; returns what it published last, by uri."""
+    import asyncio
+    import os
+    import sys
+
+    from lsprotocol import types as t
+    from pygls.lsp.client import LanguageClient
+
+    client = LanguageClient("factory-test", "1")
+    last: dict[str, list] = {}
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        last[params.uri] = sorted((d.range.start.line, d.range.start.character, d.code, d.message.split("\n")[0])
+                                  for d in params.diagnostics)
+
+    root = Path(__file__).resolve().parents[1]
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(root),
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+    try:
+        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities()))
+        client.initialized(t.InitializedParams())
+        for spec in specs:
+            client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+                uri=spec.as_uri(), language_id="factory", version=1, text=spec.read_text(encoding="utf-8"))))
+        for _ in range(300):
+            if all(last.get(uri) == want for uri, want in expected.items()):
+                break
+            await asyncio.sleep(0.2)
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return last
+
+
+def test_the_editor_publishes_every_error_check_reports_at_its_span(tmp_path: Path) -> None:
+    """Law: every diagnostic `factory check` reports for a spec, the language server publishes for it, at the same
+    file, line and column, with the same code and message: the examples, and specs whose lets and fields are outside
+    their range (a let or field refused in some scenarios of a sweep, and a definition with an out-of-range let that
+    the spec imports and places: its error is in the imported file, so it is published there). The first stage the
+    server publishes (the checks alone) is a part of what check reports: a refused let's error, never an assert
+    judged on the figures the let left uncomputed."""
+    import asyncio
+
+    from compiler import check_files
+    from compiler.lsp.analysis import Analysis
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "common.factory").write_text(OUT_OF_RANGE_LET.replace("input_tokens = n", "input_tokens = 100 tok")
+                                             .replace("let utilization = u", "let utilization = 1.5"))
+    (tmp_path / "main.factory").write_text('from "./common.factory" import svc\nsite s {\n  inference chat: svc\n}\n')
+    (tmp_path / "sweep.factory").write_text(OUT_OF_RANGE_LET)
+    flagship = (root / "examples" / "flagship_campus.factory").read_text()
+    (tmp_path / "flagship.factory").write_text(flagship.replace("    tpot_limit = 50 ms", "    tpot_limit = 50 ms\n"
+                                                                "    let utilization = 1.5"))
+    specs = [root / "examples" / "enterprise_starter.factory", tmp_path / "flagship.factory",
+             tmp_path / "sweep.factory", tmp_path / "main.factory"]
+    expected: dict[str, list] = {}
+    for spec in specs:
+        expected.setdefault(spec.as_uri(), [])
+        _checks, sink = check_files([str(spec)])
+        for d in sink.items:
+            uri = Path(d.span.file).resolve().as_uri()
+            expected.setdefault(uri, []).append((d.span.line - 1, d.span.col - 1, d.code, d.message.split("\n")[0]))
+        # the first stage: a part of the whole
+        text = spec.read_text()
+        analysis = Analysis(text, str(spec), str(spec.parent))
+        first = {(d.code, d.message, d.span) for d in analysis.checks_diagnostics()}
+        assert first <= {(d.code, d.message, d.span) for d in sink.items}, first
+    expected = {uri: sorted(v) for uri, v in expected.items()}
+    assert sum(len(v) for v in expected.values()) >= 4
+    published = asyncio.run(_published_like_check(specs, expected))
+    assert {uri: published.get(uri) for uri in expected} == expected

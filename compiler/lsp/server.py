@@ -9,7 +9,11 @@ Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change, in t
 (syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules'
 (only what they read is evaluated: ~0.2 s on a 2,000-line spec, bench/bench_check.py); then the whole
 evaluation's (ranges and finite values of every figure, infeasible workloads). The last two are computed in a
-worker thread and published only if the text has not changed meanwhile.
+worker thread and published only if the text has not changed meanwhile. The second stage holds the error of each
+`let` or field a model refused to read (`compiler.checks.check_refused_reads`) and no assert judged on what it left
+uncomputed, so each stage shows a part of what `factory check` reports, and the last shows all of it: a diagnostic
+in an imported file (a definition the document places, with a let out of its range) is published for that file, at
+its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
@@ -52,6 +56,10 @@ class FactoryServer(LanguageServer):
         self.inlay_hints = False
         self.session = dsl.Session()          # the parse cache of imported files, shared by every document
         self.open_uris: set[str] = set()
+        self.own: dict[str, list[t.Diagnostic]] = {}      # uri -> its analysis's diagnostics in its own text
+        # target uri -> source uri -> the diagnostics the source's analysis found in the target (an imported file:
+        # `factory check main.factory` reports an error of a definition main places at its line in common.factory)
+        self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
 
     def buffers(self, but: str) -> dict[str, str]:
         """Absolute path -> text of every open document except `but`: imports read these before the disk."""
@@ -97,11 +105,45 @@ class FactoryServer(LanguageServer):
                     items += analysis.eval_diagnostics
             except Exception:  # noqa: BLE001
                 log.exception("evaluation failed for %s", uri)
-        diagnostics = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
-        doc = self.workspace.get_text_document(uri)
-        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
-                                                                          version=doc.version))
+        self.own[uri] = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
+        elsewhere: dict[str, list[t.Diagnostic]] = {}       # what it found in the files it imports
+        for d in items:
+            if d.span is not None and d.span.file != analysis.path:
+                path = analysis.files.get(d.span.file, d.span.file)
+                if os.path.isabs(path):
+                    elsewhere.setdefault(_uri(path), []).append(_diagnostic(d, analysis))
+        targets = {target for target, by in self.foreign.items() if uri in by} | set(elsewhere)
+        for target in sorted(targets - {uri}):
+            if target in elsewhere:
+                self.foreign.setdefault(target, {})[uri] = elsewhere[target]
+            else:
+                self.foreign[target].pop(uri, None)
+            self.send(target)
+        self.send(uri)
         return analysis
+
+    def send(self, uri: str) -> None:
+        """Publish a file's diagnostics: its own analysis's (an open document), and those the open documents that
+        import it found in it, each once."""
+        found, seen = [], set()
+        for diag in self.own.get(uri, []) + [d for source in sorted(self.foreign.get(uri, {}))
+                                            for d in self.foreign[uri][source]]:
+            key = (diag.range.start.line, diag.range.start.character, diag.range.end.line, diag.range.end.character,
+                   diag.code, diag.message)
+            if key not in seen:
+                seen.add(key)
+                found.append(diag)
+        version = self.workspace.get_text_document(uri).version if uri in self.open_uris else None
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=found,
+                                                                          version=version))
+
+    def forget(self, uri: str) -> None:
+        """A document closed: its own diagnostics go, and so do those it found in the files it imports."""
+        self.own.pop(uri, None)
+        for target in sorted(target for target, by in self.foreign.items() if uri in by):
+            self.foreign[target].pop(uri)
+            self.send(target)
+        self.send(uri)
 
     async def publish_dependents(self, uri: str) -> None:
         """Re-check the other open documents that import `uri` (its unsaved text is what they now see)."""
@@ -130,8 +172,8 @@ class FactoryServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("evaluation failed for %s", uri)
             return
-        if self.analyses.get(uri) is analysis and analysis.eval_diagnostics:
-            self.publish(uri)
+        if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found):
+            self.publish(uri)           # (also when it clears what the checks alone found)
 
 
 server = FactoryServer()
@@ -257,7 +299,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     ls.open_uris.discard(uri)
     ls.analyses.pop(uri, None)
     await ls.publish_dependents(uri)
-    ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.forget(uri)
 
 
 def _guarded(func):
