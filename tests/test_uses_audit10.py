@@ -460,3 +460,67 @@ def test_the_editor_publishes_every_error_check_reports_at_its_span(tmp_path: Pa
     assert sum(len(v) for v in expected.values()) >= 4
     published = asyncio.run(_published_like_check(specs, expected))
     assert {uri: published.get(uri) for uri in expected} == expected
+
+
+async def _imported_file_saved_elsewhere(tmp: Path) -> tuple[list, list]:
+    import asyncio
+    import os
+    import sys
+
+    from lsprotocol import types as t
+    from pygls.lsp.client import LanguageClient
+
+    common, spec = tmp / "common.factory", tmp / "main.factory"
+    common.write_text("let budget = 10 kW\n", encoding="utf-8")
+    spec.write_text('from "./common.factory" import budget\nassert budget >= 20 kW, "enough"\n', encoding="utf-8")
+    client = LanguageClient("factory-test", "1")
+    history: list[list[str]] = []
+    registered: list = []
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        if params.uri == spec.as_uri():
+            history.append([d.code for d in params.diagnostics])
+
+    @client.feature(t.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: t.RegistrationParams) -> None:
+        registered.extend(params.registrations)
+
+    root = Path(__file__).resolve().parents[1]
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(root),
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+
+    async def until(condition) -> None:
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.1)
+    try:
+        capabilities = t.ClientCapabilities(workspace=t.WorkspaceClientCapabilities(
+            did_change_watched_files=t.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)))
+        await client.initialize_async(t.InitializeParams(capabilities=capabilities, root_uri=tmp.as_uri()))
+        client.initialized(t.InitializedParams())
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+            uri=spec.as_uri(), language_id="factory", version=1, text=spec.read_text(encoding="utf-8"))))
+        await until(lambda: ["assert-failed"] in history)
+        common.write_text("let budget = 30 kW\n", encoding="utf-8")          # saved by another program
+        client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[t.FileEvent(
+            uri=common.as_uri(), type=t.FileChangeType.Changed)]))
+        await until(lambda: history[-1] == [])
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return history, registered
+
+
+def test_an_import_changed_on_disk_republishes_its_importers_diagnostics(tmp_path: Path) -> None:
+    """Law: the diagnostics shown are those of the files as they are. The server registers a watcher of the
+    workspace's .factory files (`workspace/didChangeWatchedFiles`), and when an imported file that is not open
+    changes on disk, it publishes the diagnostics of the open documents that import it again: raising the
+    budget in common.factory clears main's failed assert without an edit to main."""
+    import asyncio
+
+    history, registered = asyncio.run(_imported_file_saved_elsewhere(tmp_path))
+    assert [r.method for r in registered] == ["workspace/didChangeWatchedFiles"]
+    assert ["assert-failed"] in history and history[-1] == [], history

@@ -15,6 +15,8 @@ uncomputed, so each stage shows a part of what `factory check` reports, and the 
 in an imported file (a definition the document places, with a let out of its range) is published for that file, at
 its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
+A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
+`**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -254,6 +256,43 @@ def initialize(ls: FactoryServer, params: t.InitializeParams) -> None:
     factory = options.get("factory", options) if isinstance(options, dict) else {}
     if isinstance(factory, dict) and "inlayHints" in factory:
         ls.inlay_hints = bool(factory["inlayHints"])
+
+
+WATCHED = "**/*.factory"          # the files whose changes on disk the server is told of (as pygls servers register)
+
+
+@server.feature(t.INITIALIZED)
+async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
+    """Ask the editor to tell the server when a .factory file of the workspace changes on disk (saved by another
+    program, a `git checkout`), where it can register watchers (`workspace.didChangeWatchedFiles`)."""
+    capabilities = ls.client_capabilities.workspace if ls.client_capabilities is not None else None
+    watched = capabilities.did_change_watched_files if capabilities is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    try:
+        await ls.client_register_capability_async(t.RegistrationParams(registrations=[t.Registration(
+            id="factory-watched-files", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=t.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[t.FileSystemWatcher(glob_pattern=WATCHED)]))]))
+    except Exception:  # noqa: BLE001 - an editor that refuses gets the diagnostics on its next edit
+        log.exception("registering the file watcher failed")
+
+
+@server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatchedFilesParams) -> None:
+    """A .factory file changed, was created or deleted on disk: re-check the open documents that read it (or that
+    could not find an import, which it may now be), unless it is open itself (its buffer is what they read)."""
+    changed = {os.path.realpath(_path(c.uri)) for c in params.changes if c.uri not in ls.open_uris}
+    if not changed:
+        return
+    for uri in sorted(ls.open_uris):
+        analysis = ls.analyses.get(uri)
+        if analysis is None:
+            continue
+        missing = any(d.code == "import-not-found" for d in analysis.sink.items)
+        if missing or analysis.imports & changed:
+            analysis.cancel()          # stale: the next analysis reads the files as they are now
+            await ls.publish_in_stages(uri)
 
 
 @server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
