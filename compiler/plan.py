@@ -39,6 +39,8 @@ value passes the change gates. Violations are reported, never skipped.
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
 unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
+`--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
+the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
 request comment (a headline sentence, a KPI table, parts and checks folded in <details>).

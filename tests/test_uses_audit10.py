@@ -524,3 +524,21 @@ def test_an_import_changed_on_disk_republishes_its_importers_diagnostics(tmp_pat
     history, registered = asyncio.run(_imported_file_saved_elsewhere(tmp_path))
     assert [r.method for r in registered] == ["workspace/didChangeWatchedFiles"]
     assert ["assert-failed"] in history and history[-1] == [], history
+
+
+def test_the_scenario_a_plan_compares_does_not_scope_its_exit_code(tmp_path: Path) -> None:
+    """Law (docs/ci.md, the contract's exit codes): `--scenario` chooses the figures a plan compares; an assert that
+    fails in another scenario is an error of the spec, so `plan A A --scenario 2` exits 1, as `factory check A`
+    does, with the assert among the failing checks."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = PLAN_SPEC.replace("site s {", "param load = [30 kW, 5 kW]\nsite s {").replace(
+        "    let x = 5 kW", "    let x = load\n    assert x <= 10 kW, \"small\"")
+    result, doc = _plan(tmp_path, spec, spec, "--scenario", "2")
+    assert result.exit_code == 1 and doc["changed"] is False
+    assert doc["checks"]["failing"] and doc["checks"]["newly_failing"] == []
+    path = tmp_path / "a.factory"
+    path.write_text(spec)
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 1
