@@ -542,3 +542,61 @@ def test_the_scenario_a_plan_compares_does_not_scope_its_exit_code(tmp_path: Pat
     path = tmp_path / "a.factory"
     path.write_text(spec)
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 1
+
+
+# ------------------------------------------------------------------------------------------- smaller editor laws
+def test_completion_offers_only_the_keywords_the_grammar_takes_there(tmp_path: Path) -> None:
+    """Law: a keyword is offered only where the grammar takes it: in an expression the expression's keywords (`if`,
+    `and`, `true`, ...), never a statement's (`import`, `from`, `param`, `let`); at a statement of a block `let`
+    and `assert`, never `import`, `from` or `param` (misplaced there); at a statement of the module all five."""
+    from compiler.lsp.analysis import BLOCK_KEYWORDS, EXPRESSION_KEYWORDS, MODULE_KEYWORDS
+
+    text = "let a = 1\nlet b = a \nserver s {\n  \n}\n\n"
+    analysis = Analysis(text, str(tmp_path / "k.factory"), str(tmp_path))
+
+    def keywords(offset: int) -> set[str]:
+        return {c.label for c in completions(analysis, offset) if c.kind == "keyword"}
+    assert keywords(text.index("a \n") + 2) == set(EXPRESSION_KEYWORDS)
+    assert keywords(text.index("{\n  \n") + 4) == set(BLOCK_KEYWORDS)
+    assert keywords(len(text)) == set(MODULE_KEYWORDS)
+    assert not set(EXPRESSION_KEYWORDS) & (set(MODULE_KEYWORDS) | set(BLOCK_KEYWORDS))
+
+
+def test_units_are_offered_by_how_common_they_are(tmp_path: Path) -> None:
+    """Law: after `max_power = 12 ` the units of power come in the order the editor shows them (sortText, which
+    it sorts by), most written first: every unit the stdlib writes before every unit it never writes, so `W`,
+    `kW` and `MW` come before `BTU/day` (alphabetically, `BTU/day` came first)."""
+    from compiler.lsp.analysis import _units_written
+
+    text = "server s {\n  max_power = 12 \n}\n"
+    analysis = Analysis(text, str(tmp_path / "u.factory"), str(tmp_path))
+    offered = completions(analysis, text.index("12 ") + 3)
+    labels = [c.label for c in sorted(offered, key=lambda c: c.sort)]
+    assert labels == [c.label for c in offered] and len({c.sort for c in offered}) == len(offered)
+    written = _units_written()
+    counts = [written.get(label, 0) for label in labels]
+    assert counts == sorted(counts, reverse=True)
+    assert {"W", "kW", "MW"} <= set(labels[:5]) and labels.index("MW") < labels.index("BTU/day")
+
+
+def test_the_hover_of_a_selection_shows_every_part_it_reaches(tmp_path: Path) -> None:
+    """Law: the hover of a name shows every definition it refers to: `server.max_power` in a rack that places two
+    servers reaches both fields, so it shows both values (10.2 kW and 12 kW) and their count, not the first alone."""
+    text = SPEC.replace("  server node: hgx x 2\n", "  server node: hgx x 2\n  server spare: big\n").replace(
+        "rack air_rack {", "server big {\n  chip gpu: H100_SXM x 8\n  max_power = 12 kW\n}\n\nrack air_rack {")
+    analysis = Analysis(text, str(tmp_path / "sel.factory"), str(tmp_path))
+    offset = text.index("server.max_power") + len("server.") + 2
+    assert len(analysis.targets(analysis.at(offset))) == 2
+    hover, _ = hover_markdown(analysis, offset)
+    assert "**2**" in hover and "10.2 kW" in hover and "12 kW" in hover, hover
+    hover, _ = hover_markdown(analysis, text.index("server.max_power") + 2)
+    assert "`node`" in hover and "`spare`" in hover, hover
+
+
+def test_an_inlay_hint_never_repeats_a_literal(tmp_path: Path) -> None:
+    """Law: an inlay hint shows a value the text does not: never a literal, signed (`= -5 kW`) or not; a value
+    computed from it is shown (`-5 kW * 2` = -10 kW)."""
+    text = "let a = -5 kW\nlet b = a * 2\nlet c = +3\nlet d = -(-2)\n"
+    analysis = Analysis(text, str(tmp_path / "i.factory"), str(tmp_path))
+    hints = {text.count("\n", 0, h.offset): h.label for h in analysis.inlay_hints()}
+    assert hints == {1: " = -10 kW"}

@@ -444,7 +444,7 @@ def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionLis
     if analysis is None:
         return None
     items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
-                              documentation=c.doc or None, insert_text=c.insert,
+                              documentation=c.doc or None, insert_text=c.insert, sort_text=c.sort,
                               additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
              for c in completions(analysis, _offset(analysis, params.position))]
     return t.CompletionList(is_incomplete=False, items=items)
