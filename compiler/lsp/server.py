@@ -32,6 +32,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 import dsl
+from dsl.diagnostics import Code
 
 from .analysis import Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits
 
@@ -289,7 +290,7 @@ async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatched
         analysis = ls.analyses.get(uri)
         if analysis is None:
             continue
-        missing = any(d.code == "import-not-found" for d in analysis.sink.items)
+        missing = any(d.code == Code.IMPORT_NOT_FOUND for d in analysis.sink.items)
         if missing or analysis.imports & changed:
             analysis.cancel()          # stale: the next analysis reads the files as they are now
             await ls.publish_in_stages(uri)
