@@ -594,8 +594,9 @@ EXPRESSION_KEYWORDS = ("if", "then", "else", "and", "or", "not", "true", "false"
 
 def completions(analysis: Analysis, offset: int) -> list[Completion]:
     """What may be typed at `offset`, by context: after `:`/`extends` a definition of the right kind,
-    after a number a unit, inside a choice field's string its choices, at the start of a statement the
-    fields of the enclosing kind and the kinds it may contain, elsewhere the names in scope."""
+    after a number a unit (most common first), inside a choice field's string its choices, at the start of a
+    statement the statement keywords of that place, the fields of the enclosing kind and the kinds it may contain,
+    elsewhere the expression keywords and the names in scope."""
     text = analysis.text
     line_start = text.rfind("\n", 0, offset) + 1
     before = text[line_start:offset]
@@ -642,8 +643,8 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         return out
     # the start of a statement
     if not head.strip():
-        inside = bool(_scan(text, offset)[0])             # in a block's body
-        out = [Completion(k, "keyword") for k in (BLOCK_KEYWORDS if inside else MODULE_KEYWORDS)]
+        in_block = bool(_scan(text, offset)[0])           # a `{` still open: a statement of a block's body
+        out = [Completion(k, "keyword") for k in (BLOCK_KEYWORDS if in_block else MODULE_KEYWORDS)]
         spec = kind_spec(kind_name) if kind_name is not None else None
         if spec is not None:
             for fname, fspec in spec.fields.items():
