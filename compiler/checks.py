@@ -50,22 +50,25 @@ from .models import Assumption, Option, declared
 MAX_SCENARIOS_NAMED = 4
 
 
-def check_values(ev, results) -> None:
-    """Report out-of-range and non-finite values of `results` (evaluated by `ev`) into `ev.sink`."""
+def check_values(ev, results, only: set[str] | None = None) -> None:
+    """Report out-of-range and non-finite values of `results` (evaluated by `ev`) into `ev.sink`. `only`: the
+    paths to check (`check_refused_reads`), each as the whole check does; None: every value, and the lets' rules."""
     count = max(int(results.scenario_count), 1)
     absent = getattr(results, "absent", None) or {}
     graph = results.graph
-    wrong_unit = _check_let_units(ev, results)
-    _check_let_bounds(ev, results, count, wrong_unit)
-    _check_misspelt_lets(ev, results)
-    _check_idle_lets(ev, results, count)
-    _check_power_cap_above_tdp(ev, results, count)
-    _check_pools_of_aggregated_serving(ev, results)
+    wrong_unit = _check_let_units(ev, results, only)
+    _check_let_bounds(ev, results, count, wrong_unit, only)
+    if only is None:
+        _check_misspelt_lets(ev, results)
+        _check_idle_lets(ev, results, count)
+        _check_power_cap_above_tdp(ev, results, count)
+        _check_pools_of_aggregated_serving(ev, results)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
     found: dict[str, tuple[np.ndarray, np.ndarray, object]] = {}  # path -> (non-finite, out of range, range)
-    for path, value in results.values.items():
+    for path, value in (results.values.items() if only is None else
+                        [(p, results.values[p]) for p in sorted(only) if p in results.values]):
         node = graph.nodes.get(path)
         if node is None or not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
             continue
@@ -106,6 +109,15 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+
+
+def check_refused_reads(ev, results) -> None:
+    """When only the checks are evaluated (`evaluate(..., only_checks=True)`, the editor's first evaluation): the
+    error of each `let` or field a model refused to read (`read_refusal`), exactly as the whole evaluation's
+    `check_values` reports it, so that what the checks show first is a part of what the whole evaluation shows."""
+    only = {path for (path, _declared), found in ev.read_refusals.items() if found is not None}
+    if only:
+        check_values(ev, results, only)
 
 
 def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
@@ -171,7 +183,7 @@ def _bound_of(ev, path: str, figure):
     return None if flat is None else (bound_path, flat)
 
 
-def _check_let_units(ev, results) -> set[str]:
+def _check_let_units(ev, results, only: set[str] | None = None) -> set[str]:
     """A `let` a model reads for one of its assumptions or options (`Evaluator.let_declared`) is in that figure's
     dimension: the model takes its SI value in the assumption's unit, so `let layer_latency = 5` would be 5 s and
     `let seq_overhead = 35 kW` a time. Otherwise `unit-mismatch` at the let's value, as for a field (and no range
@@ -183,6 +195,8 @@ def _check_let_units(ev, results) -> set[str]:
 
     wrong: set[str] = set()
     for path, figure in sorted(ev.let_declared.items()):
+        if only is not None and path not in only:
+            continue
         node = results.graph.nodes.get(path)
         unit = results.units.get(path)
         if node is None or unit is None:
@@ -198,7 +212,7 @@ def _check_let_units(ev, results) -> set[str]:
                           f"{what} `{figure.name}`, which is {describe(want)}", _span_of(node),
                           help=f"write the value in a unit of {dimension_name(want)}" if want != DIMENSIONLESS
                           else "write a plain number, without a unit")
-    for node in _field_lets(ev, results):
+    for node in _field_lets(ev, results, only):
         unit = results.units.get(node.path)
         fspec = _field_of(node)
         try:
@@ -222,14 +236,15 @@ def _field_of(node):
     return spec.fields.get(node.path.rpartition(".")[2]) if spec is not None else None
 
 
-def _field_lets(ev, results) -> list:
+def _field_lets(ev, results, only: set[str] | None = None) -> list:
     """The `let`s named as a quantity field of their block that a model reads in place of the field (`let
     input_tokens = 5000 tok`, `let tp = 2`) and not as one of its assumptions (those are `let_declared`'s): their
     unit and range are the field's."""
     from dsl.schema import QuantityKind
 
     found = []
-    for path, node in results.graph.nodes.items():
+    nodes = results.graph.nodes
+    for path, node in (nodes.items() if only is None else [(p, nodes[p]) for p in sorted(only) if p in nodes]):
         if node.kind != "let" or path in ev.let_declared or node.instance is None \
                 or path.rpartition(".")[0] != node.instance.path:
             continue
@@ -239,14 +254,15 @@ def _field_lets(ev, results) -> list:
     return found
 
 
-def _check_let_bounds(ev, results, count: int, wrong_unit: set[str]) -> None:
+def _check_let_bounds(ev, results, count: int, wrong_unit: set[str], only: set[str] | None = None) -> None:
     """An option's `let` that is a part of a field of its own block (`Option.at_most`: `let fp4_bf16_params` of the
     model's active parameters, `let dense_layers` of its layers) is not above that field, in every scenario: the
     model would clip it silently. Otherwise `out-of-range` at the let's value, with the field and its value."""
     from .evaluate import format_value
 
     for path, figure in sorted(ev.let_declared.items()):
-        if not isinstance(figure, Option) or not figure.at_most or path in wrong_unit:
+        if not isinstance(figure, Option) or not figure.at_most or path in wrong_unit \
+                or (only is not None and path not in only):
             continue
         node = results.graph.nodes.get(path)
         owner = path.rpartition(".")[0]
@@ -934,3 +950,74 @@ def _division_by_zero(ev, node, bad: np.ndarray):
             if divisor is not None and np.any((divisor == 0) & bad):
                 return operand.span, "division by zero: this divisor is 0"
     return None, None
+
+
+MAX_PLACES_NAMED = 4
+
+
+def merge_placements(sink, start: int, graph) -> None:
+    """One diagnostic per mistake: the evaluator reports per instance, so a line of a definition that the spec
+    also places (`mixed.fabric` and `campus.a.m.fabric`, one span) gave the same warning once per instance. The
+    diagnostics reported from `sink.items[start]` on that share severity, code, span, help and notes, and whose
+    messages differ only in the instance path they name (a backquoted path that begins with one), are merged
+    into the first, with a note naming the other instances it applies to (`MAX_PLACES_NAMED`, then a count)."""
+    import re
+
+    items = sink.items[start:]
+    by_place: dict[tuple, int] = {}
+    for d in items:
+        if d.span is not None:
+            key = (d.severity, d.code, d.span)
+            by_place[key] = by_place.get(key, 0) + 1
+    if all(c < 2 for c in by_place.values()):
+        return
+    paths: set[str] = set()
+    todo = list(graph.roots)
+    while todo:
+        inst = todo.pop()
+        paths.add(inst.path)
+        todo.extend(inst.parts)
+
+    def place(token: str) -> str | None:        # the longest instance path the token begins with
+        head = token
+        while head:
+            if head in paths:
+                return head
+            head = head.rpartition(".")[0]
+        return None
+
+    def generic(message: str) -> tuple[str, str | None]:
+        found: list[str] = []
+
+        def strip(m) -> str:
+            where = place(m.group(1))
+            if where is None:
+                return m.group(0)
+            found.append(where)
+            return "`\x00" + m.group(1)[len(where):] + "`"
+        text = re.sub(r"`([A-Za-z_][\w.]*)`", strip, message)
+        return text, (found[0] if found and len(set(found)) == 1 else None)
+
+    merged: dict[tuple, tuple[object, list[str]]] = {}
+    kept = []
+    for d in items:
+        if d.span is None or by_place[(d.severity, d.code, d.span)] < 2:
+            kept.append(d)
+            continue
+        text, where = generic(d.message)
+        key = (d.severity, d.code, d.span, d.help, tuple(d.notes), text)
+        if where is None or key not in merged:
+            kept.append(d)
+            if where is not None:
+                merged[key] = (d, [])
+            continue
+        first, others = merged[key]
+        others.append(where)
+        first.quantities += [q for q in d.quantities if q not in first.quantities]
+        first.related += [r for r in d.related if r not in first.related]
+    for first, others in merged.values():
+        if others:
+            named = ", ".join(f"`{p}`" for p in others[:MAX_PLACES_NAMED])
+            more = f" and {len(others) - MAX_PLACES_NAMED} more" if len(others) > MAX_PLACES_NAMED else ""
+            first.notes = [*first.notes, f"the same holds at {named}{more} (one line, {len(others) + 1} instances)"]
+    sink.items[start:] = kept

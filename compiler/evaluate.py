@@ -1003,6 +1003,15 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
 
 
 def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
+    from .checks import merge_placements
+
+    start = len(sink.items)
+    results = _evaluate_all(lowering, sink, only_checks, cancel, ir)
+    merge_placements(sink, start, lowering.graph)   # one line of a definition and its placements: one diagnostic
+    return results
+
+
+def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
     ev.cancel = cancel
     ev.values_checked = not only_checks
@@ -1052,6 +1061,9 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
     if not only_checks:
         from .checks import check_values
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
+    elif ev.read_refusals:
+        from .checks import check_refused_reads
+        check_refused_reads(ev, results)    # the error of each let a model refused: what the checks did not judge
     return results
 
 
@@ -1248,7 +1260,10 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     # a side with no value (NaN: absent, as a figure a refused `let` left uncomputed, with its own error; a NaN that
     # is not absent is its own `non-finite` error) is no finding: the limit is judged where both sides have a value,
     # and is no check at all where no scenario has (when the values are checked: `Evaluator.values_checked`)
-    judged = np.broadcast_to(~np.isnan(left) & ~np.isnan(right) | (not ev.values_checked), shape)
+    # (only the checks evaluated: a NaN side is judged, as no non-finite error will say it, unless a refused read
+    # may explain it: the refusal's error says it, `check_refused_reads`)
+    unexplained = not ev.values_checked and not (ev.refused or ev.refused_inputs)
+    judged = np.broadcast_to(~np.isnan(left) & ~np.isnan(right) | unexplained, shape)
     if not judged.any():
         return None
     limit_node = ev.graph.nodes.get(f"{check.instance.path}.{lim.right}")
@@ -1286,7 +1301,7 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
     finally:
         ev.reading.pop()
-    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused and ev.values_checked else []
+    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused else []
     if refused:
         judged = ~np.logical_or.reduce(refused)
         if not judged.any():

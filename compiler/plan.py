@@ -11,7 +11,11 @@ What is compared (one scenario, `--scenario`, 1 = the first):
              opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
              change (new - old) / |old| (none when old is 0 or absent).
     parts    every placed block by instance path: added, removed, or changed (its definition, its count
-             per parent item, or a field/let the spec sets: old -> new).
+             per parent item, or a field/let the spec sets: old -> new). A top-level block that the spec
+             places or extends elsewhere (`server hgx_h100 {...}` placed as `server node: hgx_h100`) is a
+             definition: listed once, by its name, with role "definition" and its own fields and lets only
+             (its parts and figures are those of its placements), so one edit to a definition shows at
+             the definition and where it is placed, never again as the definition's own parts.
     checks   asserts and physical-limit checks by name: newly failing (ok before, failing now, or new and
              failing) and fixed (failing before, ok now or gone).
 
@@ -35,6 +39,8 @@ value passes the change gates. Violations are reported, never skipped.
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
 unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
+`--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
+the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
 request comment (a headline sentence, a KPI table, parts and checks folded in <details>).
@@ -88,6 +94,7 @@ class Part:
     definition: str
     count: Optional[float]
     fields: dict[str, tuple[object, str, str]]     # name -> (value: SI number, text or None; SI unit; declared unit)
+    role: str = "part"                             # "part" (placed) or "definition" (placed or extended elsewhere)
 
 
 @dataclass
@@ -139,9 +146,21 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             fields_of.setdefault(node.instance.path, {})[path.rpartition(".")[2]] = (value(path), unit,
                                                                                    node.display or "")
 
+    # the definitions: the top-level blocks some instance or top-level block is based on (placed or extended)
+    based: set[int] = set()
+    todo = list(results.graph.roots)
+    while todo:
+        inst = todo.pop()
+        if inst.base is not None:
+            based.add(id(inst.base))
+        todo.extend(inst.parts)
+
     def walk(inst) -> None:
         definition = ".".join(inst.block.base) if inst.block.base else inst.block.name
         count = value(inst.count) if inst.count else 1.0
+        if inst.parent is None and id(inst.block) in based:   # listed once, as a definition; its parts are placed
+            snap.parts[inst.path] = Part(inst.kind, definition, None, fields_of.get(inst.path, {}), "definition")
+            return
         snap.parts[inst.path] = Part(inst.kind, definition, count, fields_of.get(inst.path, {}))
         if inst.kind in _KPI_KINDS:
             for name in KPIS:
@@ -195,14 +214,17 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
         if a is None or b is None:
             p = a or b
             parts.append({"path": path, "kind": p.kind, "change": "removed" if b is None else "added",
-                          "definition": p.definition, "details": []})
+                          "definition": p.definition, "role": p.role, "details": []})
             continue
         details = []
+        if a.role != b.role:
+            details.append({"what": "role", "old": a.role, "new": b.role, "unit": "", "old_unit": "",
+                            "display_unit": "", "old_display_unit": ""})
         if a.kind != b.kind or a.definition != b.definition:
             details.append({"what": "definition", "old": f"{a.kind} {a.definition}",
                             "new": f"{b.kind} {b.definition}", "unit": "", "old_unit": "", "display_unit": "",
                             "old_display_unit": ""})
-        if not _same(a.count, b.count):
+        if not _same(a.count, b.count) and a.role == b.role == "part":
             details.append({"what": "count", "old": a.count, "new": b.count, "unit": "1", "old_unit": "1",
                             "display_unit": "", "old_display_unit": ""})
         for name in sorted(set(a.fields) | set(b.fields)):
@@ -213,7 +235,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
                                 "display_unit": db or da, "old_display_unit": da or db})
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
-                          "details": details})
+                          "role": b.role, "details": details})
     newly_failing = sorted(name for name, ok in new.checks.items() if not ok and old.checks.get(name, True))
     fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, True))
     changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed) \
@@ -475,7 +497,9 @@ def render_text(doc: dict) -> str:
         lines.append("parts:")
         for p in doc["parts"]:
             mark = {"added": "+", "removed": "-", "changed": "~"}[p["change"]]
-            lines.append(f"  {mark} {p['kind']} {p['path']} ({p['definition']})")
+            what = f"definition {p['kind']} {p['path']}" if p.get("role") == "definition" else \
+                f"{p['kind']} {p['path']} ({p['definition']})"
+            lines.append(f"  {mark} {what}")
             for d in p["details"]:
                 lines.append(f"      {d['what']}: {_detail_value(d, 'old')} -> {_detail_value(d, 'new')}")
         lines.append("")
@@ -531,8 +555,9 @@ def render_markdown(doc: dict) -> str:
         for p in doc["parts"]:
             details = "; ".join(f"{_md(d['what'])}: {_md(_detail_value(d, 'old'))} → {_md(_detail_value(d, 'new'))}"
                                 for d in p["details"])
-            out.append(f"- **{p['change']}** {p['kind']} `{_md(p['path'])}` ({_md(p['definition'])})"
-                       + (f": {details}" if details else ""))
+            what = f"definition {p['kind']} `{_md(p['path'])}`" if p.get("role") == "definition" else \
+                f"{p['kind']} `{_md(p['path'])}` ({_md(p['definition'])})"
+            out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
     if doc["checks"]["fixed"]:
         out += [f"<details><summary>{len(doc['checks']['fixed'])} check(s) fixed</summary>", ""]
@@ -560,7 +585,7 @@ class Kpi(_Strict):
 
 
 class PartDetail(_Strict):
-    what: str = Field(description="definition, count, or the name of a field or let")
+    what: str = Field(description="definition, count, role, or the name of a field or let")
     old: Optional[float | str] = Field(description="SI value, text, or null when absent")
     new: Optional[float | str]
     unit: str = Field(description="SI unit of a numeric new (and old, unless old_unit differs); empty for text")
@@ -577,6 +602,11 @@ class PartChange(_Strict):
     kind: str
     change: Literal["added", "removed", "changed"]
     definition: str
+    role: Literal["part", "definition"] = Field("part", description="part: a placed block (path from its root); "
+                                                "definition: a top-level block the spec places or extends "
+                                                "elsewhere, listed once with its own fields and lets (its parts "
+                                                "are listed where it is placed); an added field (older plans "
+                                                "lack it)")
     details: list[PartDetail]
 
 

@@ -178,9 +178,12 @@ class _Checker:
             return
         fspec = spec.fields.get(stmt.name)
         if fspec is None:
+            from .resolve import RESERVED_NAMES
+
             hint = did_you_mean(stmt.name, spec.fields)
+            own = f"{stmt.name}_" if stmt.name in RESERVED_NAMES else stmt.name      # (a keyword names nothing)
             self.sink.error(Code.UNKNOWN_FIELD, f"a {spec.name} has no field `{stmt.name}`", stmt.name_span,
-                            help=hint or f"use `let {stmt.name} = ...` for a value of your own",
+                            help=hint or f"use `let {own} = ...` for a value of your own",
                             notes=[f"{spec.name} fields: " + ", ".join(sorted(spec.fields))] if not hint else [])
             return
         self.conform(stmt.value, actual, fspec, f"`{stmt.name}`")

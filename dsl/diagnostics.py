@@ -41,6 +41,7 @@ class Code:
     UNKNOWN_FIELD = "unknown-field"
     MISSING_FIELD = "missing-field"
     DUPLICATE_DEFINITION = "duplicate-definition"
+    RESERVED_NAME = "reserved-name"
     WRONG_KIND = "wrong-kind"
     MISPLACED_BLOCK = "misplaced-block"
     MISPLACED_STATEMENT = "misplaced-statement"
@@ -101,6 +102,8 @@ CODES: dict[str, tuple[str, str]] = {
     Code.UNKNOWN_FIELD: ("check", "A block sets a field its kind does not have. Use `let` for your own values."),
     Code.MISSING_FIELD: ("check", "A block (after inheritance) leaves a required field of its kind unset."),
     Code.DUPLICATE_DEFINITION: ("resolve", "Two definitions in one scope share a name."),
+    Code.RESERVED_NAME: ("resolve", "A definition (`let`, `param`, block) is named by a keyword of the language "
+                      "(`let if = 1`): no expression could refer to it, since there the word reads as the keyword."),
     Code.WRONG_KIND: ("check", "A block extends, or a field refers to, a definition of another kind."),
     Code.MISPLACED_BLOCK: ("check", "A block is nested inside a kind that cannot contain it (a hall inside a rack)."),
     Code.MISPLACED_STATEMENT: ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),

@@ -225,6 +225,23 @@ class Scopes:
         return found
 
 
+# The keywords a definition may not be named by: the words that start a statement or are part of an expression, so
+# that no expression could refer to the definition (`let if = 1`: `if` there starts an `if ... then ... else`).
+# `x`, `step`, `as` and `extends` (dsl.parser.KEYWORDS) are keywords only in a block's header, a range or an
+# import, where no name is read: `let x = 1` is read as `x` everywhere else.
+RESERVED_NAMES = frozenset(("import", "from", "param", "let", "assert", "if", "then", "else", "and", "or", "not",
+                            "true", "false"))
+
+
+def _check_reserved(what: object, sink: Sink) -> None:
+    """A definition named by a keyword: `reserved-name` at its name."""
+    name = getattr(what, "name", None)
+    if name in RESERVED_NAMES:
+        noun = "let" if isinstance(what, n.Let) else "param" if isinstance(what, n.Param) else what.kind
+        sink.error(Code.RESERVED_NAME, f"`{name}` is a keyword, so it cannot name a {noun}: nothing could refer "
+                   f"to it", what.name_span, help=f"choose another name, e.g. `{name}_`")
+
+
 def resolve(program: Program, sink: Sink) -> Scopes:
     """Module scopes, then every block's base (each bound once, on first use), then inheritance cycles.
 
@@ -234,8 +251,15 @@ def resolve(program: Program, sink: Sink) -> Scopes:
         scope = scopes.modules[module.path] = _module_scope(program, module, sink)
         if len(scope.star) >= 2:
             scopes.multi_star.add(module.path)
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, (n.Block, n.Param, n.Let)):
+                _check_reserved(stmt, sink)
     blocks = _all_blocks(program)
     for block in blocks:
+        for stmt in block.body:
+            if isinstance(stmt, (n.Block, n.Param, n.Let)):     # (a field's name is its kind's: unknown-field)
+                _check_reserved(stmt, sink)
         _check_duplicates(block, sink)
         if block.base:
             scopes.bind_bases(block)

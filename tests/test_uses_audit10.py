@@ -278,3 +278,325 @@ def test_an_import_changed_on_disk_makes_the_values_fresh(tmp_path: Path) -> Non
     assert analysis.stale(text, {})
     fresh = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path))
     assert "30 kW" in hover_markdown(fresh, text.index("twice") + 1)[0]
+
+
+# ------------------------------------------------------------------------------------------- keywords as names
+@pytest.mark.parametrize("form", ["let {w} = 1\n", "param {w} = 1\n", "chip {w} {{\n  tdp = 1 W\n}}\n",
+                                  "server s {{\n  let {w} = 1\n}}\n",
+                                  "chip c {{\n  tdp = 1 W\n}}\nserver s {{\n  chip {w}: c x 2\n}}\n"])
+def test_a_definition_named_by_a_keyword_is_one_error_at_its_name(form: str) -> None:
+    """Laws: every definition can be referred to. A definition (let, param, block, part) named by a word the
+    grammar reads as a keyword where a name could be read is one `reserved-name` error, at the name; a keyword of
+    the grammar that it does not refuse (`x`, `step`, `as`, `extends`: words of a header, a range or an import
+    only) is read as that name in an expression."""
+    import dsl
+    from dsl.parser import KEYWORDS
+    from dsl.resolve import RESERVED_NAMES
+
+    assert RESERVED_NAMES <= set(KEYWORDS)
+    for word in RESERVED_NAMES:
+        text = form.format(w=word)
+        _checked, sink = dsl.check_text(text, "kw.factory")
+        assert [d.code for d in sink.items] == ["reserved-name"], (text, [d.message for d in sink.items])
+        span = sink.items[0].span
+        assert text[span.start:span.end] == word and "keyword" in sink.items[0].message
+    if form.startswith(("let", "param")):
+        for word in sorted(set(KEYWORDS) - RESERVED_NAMES):
+            text = form.format(w=word) + f"let reads = {word} + 1\n"
+            _checked, sink = dsl.check_text(text, "kw.factory")
+            assert sink.items == [], (text, [d.message for d in sink.items])
+
+
+# ----------------------------------------------------------------------------------- one mistake, one diagnostic
+PLACED_TWICE = '''from systems import DGX_H200
+from models import Llama2_70B
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+  let cuda_graphs = 1
+}
+site campus {
+  inference a: svc
+}
+site annex {
+  inference b: svc
+}
+'''
+
+
+def test_a_definition_and_its_placements_give_one_diagnostic_per_line(tmp_path: Path) -> None:
+    """Law: one mistake, one diagnostic. The evaluator reports per instance; diagnostics at one span with one
+    code whose messages differ only in the instance they name are one, which names the other instances (the
+    definition `svc` and its placements `campus.a`, `annex.b` share the line of the `let`)."""
+    from compiler import check_text
+
+    _checks, sink = check_text(PLACED_TWICE, str(tmp_path / "placed.factory"))
+    warnings = [d for d in sink.items if d.code == "no-effect"]
+    assert len(warnings) == 1, [d.message for d in warnings]
+    places = {"svc", "campus.a", "annex.b"}
+    named = [p for p in places if f"`{p}." in warnings[0].message or f"`{p}`" in " ".join(warnings[0].notes)]
+    assert sorted(named) == sorted(places), (warnings[0].message, warnings[0].notes)
+    keys = [(d.severity, d.code, d.span) for d in sink.items]
+    assert len(keys) == len(set(keys))
+
+
+def test_a_plan_lists_a_definition_once_and_its_placements_as_parts(tmp_path: Path) -> None:
+    """Laws: a plan lists placed parts, and each definition once, as a definition: a top-level block that the
+    spec places or extends elsewhere (`hgx`, `air_rack`) has role "definition", and no part inside it is
+    listed (`air_rack.node` is the definition's template, not a part). So one edit to a definition shows at the
+    definition and at each placement, never a third time as a part of another definition; reversed, the same
+    parts change."""
+    new = SPEC.replace("max_power = 10.2 kW", "max_power = 11 kW")
+    _, doc = _plan(tmp_path, SPEC, new)
+    assert {p["path"] for p in doc["parts"]} >= {"hgx", "office.room.r.node"}
+    roles = {p["path"]: p.get("role") for p in doc["parts"]}
+    definitions = {p for p, role in roles.items() if role == "definition"}
+    assert definitions and all("." not in p for p in definitions)
+    assert not any(p.startswith(d + ".") for p in roles for d in definitions), roles
+    seen: dict[tuple, int] = {}
+    for p in doc["parts"]:
+        for d in p["details"]:
+            key = (d["what"], d["old"], d["new"])
+            seen[key] = seen.get(key, 0) + (p["role"] == "definition")
+    assert seen and all(count <= 1 for count in seen.values()), seen
+    rows = [p["path"] for p in doc["parts"] for d in p["details"] if d["what"] == "max_power"]
+    assert sorted(rows) == ["hgx", "office.room.r.node"]          # the definition, its one placement
+    _, back = _plan(tmp_path, new, SPEC)
+    assert sorted(p["path"] for p in back["parts"]) == sorted(roles)
+
+
+# ------------------------------------------------------------------------------ the editor shows what check shows
+OUT_OF_RANGE_LET = '''from systems import DGX_H200
+from models import Llama2_70B
+param u = [0.5, 1.5]
+param n = [-5 tok, 100 tok]
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+  input_tokens = n
+  let utilization = u
+  assert tokens_per_s > 1 tok/s, "fast"
+}
+'''
+
+
+async def _published_like_check(specs: list[Path], expected: dict) -> dict:
+    """Open each spec in a real server (one session) and wait until what it published equals `expected` (uri ->
+    sorted diagnostics), or 60 s; returns what it published last, by uri."""
+    import asyncio
+    import os
+    import sys
+
+    from lsprotocol import types as t
+    from pygls.lsp.client import LanguageClient
+
+    client = LanguageClient("factory-test", "1")
+    last: dict[str, list] = {}
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        last[params.uri] = sorted((d.range.start.line, d.range.start.character, d.code, d.message.split("\n")[0])
+                                  for d in params.diagnostics)
+
+    root = Path(__file__).resolve().parents[1]
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(root),
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+    try:
+        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities()))
+        client.initialized(t.InitializedParams())
+        for spec in specs:
+            client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+                uri=spec.as_uri(), language_id="factory", version=1, text=spec.read_text(encoding="utf-8"))))
+        for _ in range(300):
+            if all(last.get(uri) == want for uri, want in expected.items()):
+                break
+            await asyncio.sleep(0.2)
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return last
+
+
+def test_the_editor_publishes_every_error_check_reports_at_its_span(tmp_path: Path) -> None:
+    """Law: every diagnostic `factory check` reports for a spec, the language server publishes for it, at the same
+    file, line and column, with the same code and message: the examples, and specs whose lets and fields are outside
+    their range (a let or field refused in some scenarios of a sweep, and a definition with an out-of-range let that
+    the spec imports and places: its error is in the imported file, so it is published there). The first stage the
+    server publishes (the checks alone) is a part of what check reports: a refused let's error, never an assert
+    judged on the figures the let left uncomputed."""
+    import asyncio
+
+    from compiler import check_files
+    from compiler.lsp.analysis import Analysis
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "common.factory").write_text(OUT_OF_RANGE_LET.replace("input_tokens = n", "input_tokens = 100 tok")
+                                             .replace("let utilization = u", "let utilization = 1.5"))
+    (tmp_path / "main.factory").write_text('from "./common.factory" import svc\nsite s {\n  inference chat: svc\n}\n')
+    (tmp_path / "sweep.factory").write_text(OUT_OF_RANGE_LET)
+    flagship = (root / "examples" / "flagship_campus.factory").read_text()
+    (tmp_path / "flagship.factory").write_text(flagship.replace("    tpot_limit = 50 ms", "    tpot_limit = 50 ms\n"
+                                                                "    let utilization = 1.5"))
+    specs = [root / "examples" / "enterprise_starter.factory", tmp_path / "flagship.factory",
+             tmp_path / "sweep.factory", tmp_path / "main.factory"]
+    expected: dict[str, list] = {}
+    for spec in specs:
+        expected.setdefault(spec.as_uri(), [])
+        _checks, sink = check_files([str(spec)])
+        for d in sink.items:
+            uri = Path(d.span.file).resolve().as_uri()
+            expected.setdefault(uri, []).append((d.span.line - 1, d.span.col - 1, d.code, d.message.split("\n")[0]))
+        # the first stage: a part of the whole
+        text = spec.read_text()
+        analysis = Analysis(text, str(spec), str(spec.parent))
+        first = {(d.code, d.message, d.span) for d in analysis.checks_diagnostics()}
+        assert first <= {(d.code, d.message, d.span) for d in sink.items}, first
+    expected = {uri: sorted(v) for uri, v in expected.items()}
+    assert sum(len(v) for v in expected.values()) >= 4
+    published = asyncio.run(_published_like_check(specs, expected))
+    assert {uri: published.get(uri) for uri in expected} == expected
+
+
+async def _imported_file_saved_elsewhere(tmp: Path) -> tuple[list, list]:
+    import asyncio
+    import os
+    import sys
+
+    from lsprotocol import types as t
+    from pygls.lsp.client import LanguageClient
+
+    common, spec = tmp / "common.factory", tmp / "main.factory"
+    common.write_text("let budget = 10 kW\n", encoding="utf-8")
+    spec.write_text('from "./common.factory" import budget\nassert budget >= 20 kW, "enough"\n', encoding="utf-8")
+    client = LanguageClient("factory-test", "1")
+    history: list[list[str]] = []
+    registered: list = []
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        if params.uri == spec.as_uri():
+            history.append([d.code for d in params.diagnostics])
+
+    @client.feature(t.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: t.RegistrationParams) -> None:
+        registered.extend(params.registrations)
+
+    root = Path(__file__).resolve().parents[1]
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(root),
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+
+    async def until(condition) -> None:
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.1)
+    try:
+        capabilities = t.ClientCapabilities(workspace=t.WorkspaceClientCapabilities(
+            did_change_watched_files=t.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)))
+        await client.initialize_async(t.InitializeParams(capabilities=capabilities, root_uri=tmp.as_uri()))
+        client.initialized(t.InitializedParams())
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+            uri=spec.as_uri(), language_id="factory", version=1, text=spec.read_text(encoding="utf-8"))))
+        await until(lambda: ["assert-failed"] in history)
+        common.write_text("let budget = 30 kW\n", encoding="utf-8")          # saved by another program
+        client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[t.FileEvent(
+            uri=common.as_uri(), type=t.FileChangeType.Changed)]))
+        await until(lambda: history[-1] == [])
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return history, registered
+
+
+def test_an_import_changed_on_disk_republishes_its_importers_diagnostics(tmp_path: Path) -> None:
+    """Law: the diagnostics shown are those of the files as they are. The server registers a watcher of the
+    workspace's .factory files (`workspace/didChangeWatchedFiles`), and when an imported file that is not open
+    changes on disk, it publishes the diagnostics of the open documents that import it again: raising the
+    budget in common.factory clears main's failed assert without an edit to main."""
+    import asyncio
+
+    history, registered = asyncio.run(_imported_file_saved_elsewhere(tmp_path))
+    assert [r.method for r in registered] == ["workspace/didChangeWatchedFiles"]
+    assert ["assert-failed"] in history and history[-1] == [], history
+
+
+def test_the_scenario_a_plan_compares_does_not_scope_its_exit_code(tmp_path: Path) -> None:
+    """Law (docs/ci.md, the contract's exit codes): `--scenario` chooses the figures a plan compares; an assert that
+    fails in another scenario is an error of the spec, so `plan A A --scenario 2` exits 1, as `factory check A`
+    does, with the assert among the failing checks."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = PLAN_SPEC.replace("site s {", "param load = [30 kW, 5 kW]\nsite s {").replace(
+        "    let x = 5 kW", "    let x = load\n    assert x <= 10 kW, \"small\"")
+    result, doc = _plan(tmp_path, spec, spec, "--scenario", "2")
+    assert result.exit_code == 1 and doc["changed"] is False
+    assert doc["checks"]["failing"] and doc["checks"]["newly_failing"] == []
+    path = tmp_path / "a.factory"
+    path.write_text(spec)
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 1
+
+
+# ------------------------------------------------------------------------------------------- smaller editor laws
+def test_completion_offers_only_the_keywords_the_grammar_takes_there(tmp_path: Path) -> None:
+    """Law: a keyword is offered only where the grammar takes it: in an expression the expression's keywords (`if`,
+    `and`, `true`, ...), never a statement's (`import`, `from`, `param`, `let`); at a statement of a block `let`
+    and `assert`, never `import`, `from` or `param` (misplaced there); at a statement of the module all five."""
+    from compiler.lsp.analysis import BLOCK_KEYWORDS, EXPRESSION_KEYWORDS, MODULE_KEYWORDS
+
+    text = "let a = 1\nlet b = a \nserver s {\n  \n}\n\n"
+    analysis = Analysis(text, str(tmp_path / "k.factory"), str(tmp_path))
+
+    def keywords(offset: int) -> set[str]:
+        return {c.label for c in completions(analysis, offset) if c.kind == "keyword"}
+    assert keywords(text.index("a \n") + 2) == set(EXPRESSION_KEYWORDS)
+    assert keywords(text.index("{\n  \n") + 4) == set(BLOCK_KEYWORDS)
+    assert keywords(len(text)) == set(MODULE_KEYWORDS)
+    assert not set(EXPRESSION_KEYWORDS) & (set(MODULE_KEYWORDS) | set(BLOCK_KEYWORDS))
+
+
+def test_units_are_offered_by_how_common_they_are(tmp_path: Path) -> None:
+    """Law: after `max_power = 12 ` the units of power come in the order the editor shows them (sortText, which
+    it sorts by), most written first: every unit the stdlib writes before every unit it never writes, so `W`,
+    `kW` and `MW` come before `BTU/day` (alphabetically, `BTU/day` came first)."""
+    from compiler.lsp.analysis import _units_written
+
+    text = "server s {\n  max_power = 12 \n}\n"
+    analysis = Analysis(text, str(tmp_path / "u.factory"), str(tmp_path))
+    offered = completions(analysis, text.index("12 ") + 3)
+    labels = [c.label for c in sorted(offered, key=lambda c: c.sort)]
+    assert labels == [c.label for c in offered] and len({c.sort for c in offered}) == len(offered)
+    written = _units_written()
+    counts = [written.get(label, 0) for label in labels]
+    assert counts == sorted(counts, reverse=True)
+    assert {"W", "kW", "MW"} <= set(labels[:5]) and labels.index("MW") < labels.index("BTU/day")
+
+
+def test_the_hover_of_a_selection_shows_every_part_it_reaches(tmp_path: Path) -> None:
+    """Law: the hover of a name shows every definition it refers to: `server.max_power` in a rack that places two
+    servers reaches both fields, so it shows both values (10.2 kW and 12 kW) and their count, not the first alone."""
+    text = SPEC.replace("  server node: hgx x 2\n", "  server node: hgx x 2\n  server spare: big\n").replace(
+        "rack air_rack {", "server big {\n  chip gpu: H100_SXM x 8\n  max_power = 12 kW\n}\n\nrack air_rack {")
+    analysis = Analysis(text, str(tmp_path / "sel.factory"), str(tmp_path))
+    offset = text.index("server.max_power") + len("server.") + 2
+    assert len(analysis.targets(analysis.at(offset))) == 2
+    hover, _ = hover_markdown(analysis, offset)
+    assert "**2**" in hover and "10.2 kW" in hover and "12 kW" in hover, hover
+    hover, _ = hover_markdown(analysis, text.index("server.max_power") + 2)
+    assert "`node`" in hover and "`spare`" in hover, hover
+
+
+def test_an_inlay_hint_never_repeats_a_literal(tmp_path: Path) -> None:
+    """Law: an inlay hint shows a value the text does not: never a literal, signed (`= -5 kW`) or not; a value
+    computed from it is shown (`-5 kW * 2` = -10 kW)."""
+    text = "let a = -5 kW\nlet b = a * 2\nlet c = +3\nlet d = -(-2)\n"
+    analysis = Analysis(text, str(tmp_path / "i.factory"), str(tmp_path))
+    hints = {text.count("\n", 0, h.offset): h.label for h in analysis.inlay_hints()}
+    assert hints == {1: " = -10 kW"}

@@ -393,7 +393,7 @@ class Analysis:
         for stmt, _block in self.statements:
             if not isinstance(stmt, (n.Field, n.Let, n.Param)) or not (start <= stmt.span.start <= end):
                 continue
-            if isinstance(stmt.value, (n.Number, n.Quantity, n.String, n.Bool)):
+            if _literal(stmt.value):
                 continue
             shown = _summary(self.values_of(stmt), format_quantity, np)
             if shown:
@@ -401,6 +401,13 @@ class Analysis:
                 line_end = len(self.text) if line_end < 0 else line_end
                 hints.append(Hint(line_end, f" = {shown}"))
         return hints
+
+
+def _literal(expr) -> bool:
+    """A value written as it is (`5 kW`, `-5 kW`, `"fp8"`, `true`): an inlay hint would only repeat it."""
+    while isinstance(expr, n.Unary):
+        expr = expr.operand
+    return isinstance(expr, (n.Number, n.Quantity, n.String, n.Bool))
 
 
 def _summary(values, format_quantity, np) -> str:
@@ -427,9 +434,12 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     occ = analysis.at(offset)
     if occ is None:
         return None
-    target = analysis.resolve(occ)
+    targets = analysis.targets(occ)
+    target = targets[0] if targets else None
     from compiler.display import format_quantity
     import numpy as np
+    if len(targets) > 1:
+        return _selection_markdown(analysis, occ, targets, format_quantity, np), occ.span
     if target is None:
         read = analysis.kind_field(occ)
         return (_kind_field_markdown(analysis, *read, format_quantity, np), occ.span) if read else None
@@ -494,6 +504,37 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     return "\n".join(lines), occ.span
 
 
+MAX_SELECTED_SHOWN = 8
+
+
+def _selection_markdown(analysis: Analysis, occ: Occurrence, targets: list, format_quantity, np) -> str:
+    """A name that reaches several definitions (a selection by kind: `server` in `sum(server.max_power)` selects every
+    server part): how many, and each one (its kind, name, owner and value), up to MAX_SELECTED_SHOWN."""
+    name = analysis.text[occ.span.start:occ.span.end]
+    noun = "parts" if all(isinstance(x, n.Block) for x in targets) else "definitions"
+    lines = [f"`{name}` selects **{len(targets)}** {noun}:", ""]
+    values = []
+    for target in targets[:MAX_SELECTED_SHOWN]:
+        if isinstance(target, n.Block):
+            what = f"{target.kind} `{target.name}`" + (f": `{'.'.join(target.base)}`" if target.base else "")
+        else:
+            what = ("field" if isinstance(target, n.Field) else "let" if isinstance(target, n.Let) else "param") + \
+                f" `{target.name}`"
+        owner = _owner_block(analysis, target, occ)
+        if owner is not None:
+            what += f" of {owner.kind} `{owner.name}`"
+        found = analysis.values_of(target) if not isinstance(target, n.Block) else []
+        values += found
+        shown = _summary(found, format_quantity, np)
+        lines.append(f"- {what}" + (f" = **{shown}**" if shown else ""))
+    if len(targets) > MAX_SELECTED_SHOWN:
+        lines.append(f"- and {len(targets) - MAX_SELECTED_SHOWN} more")
+    shown = _summary(values, format_quantity, np) if len(targets) <= MAX_SELECTED_SHOWN else ""
+    if shown and " .. " in shown:
+        lines += ["", f"from {shown}"]
+    return "\n".join(lines)
+
+
 def _kind_field_markdown(analysis: Analysis, blocks: list[n.Block], name: str, format_quantity, np) -> str:
     """A field of a kind that the block does not set: what the kind says of it, and its value where the
     spec places the block (the models compute it, or it takes its default)."""
@@ -540,17 +581,22 @@ class Completion:
     doc: str = ""
     insert: str | None = None
     import_line: tuple[int, str] | None = None     # (offset, text): the import the completion needs, added with it
+    sort: str | None = None       # the order the editor lists it in (LSP sortText); None: by label
 
 
 MAX_HOVER_ROWS = 16
-KEYWORDS = ("import", "from", "param", "let", "assert", "extends", "if", "then", "else", "and", "or", "not",
-            "true", "false")
+# the keywords completion offers, by where the grammar takes them (grammar/factory.lark): a statement of the module,
+# a statement of a block (no import or param there: misplaced-statement), and an expression
+MODULE_KEYWORDS = ("let", "assert", "param", "import", "from")
+BLOCK_KEYWORDS = ("let", "assert")
+EXPRESSION_KEYWORDS = ("if", "then", "else", "and", "or", "not", "true", "false")
 
 
 def completions(analysis: Analysis, offset: int) -> list[Completion]:
     """What may be typed at `offset`, by context: after `:`/`extends` a definition of the right kind,
-    after a number a unit, inside a choice field's string its choices, at the start of a statement the
-    fields of the enclosing kind and the kinds it may contain, elsewhere the names in scope."""
+    after a number a unit (most common first), inside a choice field's string its choices, at the start of a
+    statement the statement keywords of that place, the fields of the enclosing kind and the kinds it may contain,
+    elsewhere the expression keywords and the names in scope."""
     text = analysis.text
     line_start = text.rfind("\n", 0, offset) + 1
     before = text[line_start:offset]
@@ -597,7 +643,8 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         return out
     # the start of a statement
     if not head.strip():
-        out = [Completion(k, "keyword") for k in ("let", "assert", "param", "import", "from")]
+        in_block = bool(_scan(text, offset)[0])           # a `{` still open: a statement of a block's body
+        out = [Completion(k, "keyword") for k in (BLOCK_KEYWORDS if in_block else MODULE_KEYWORDS)]
         spec = kind_spec(kind_name) if kind_name is not None else None
         if spec is not None:
             for fname, fspec in spec.fields.items():
@@ -615,7 +662,7 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     # names in scope
     if scopes is None or module is None:
         return []
-    out = [Completion(k, "keyword") for k in KEYWORDS]
+    out = [Completion(k, "keyword") for k in EXPRESSION_KEYWORDS]
     dotted = re.search(r"([A-Za-z_][\w.]*)\.\w*$", before)
     if dotted:
         target = scopes.lookup_dotted(dotted.group(1).split("."), block, module)
@@ -640,11 +687,13 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
     from dsl.units import UnitError, parse_unit, table
 
     names = set(table().all_names())
+    usage: dict[str, int] = {}            # unit -> how many fields of the schema are declared in it
     for spec in all_kinds().values():
         for fspec in spec.fields.values():
             try:
                 parse_unit(fspec.type)
                 names.add(fspec.type)
+                usage[fspec.type] = usage.get(fspec.type, 0) + 1
             except UnitError:
                 continue
     m = re.match(r"\s*([A-Za-z_]\w*)\s*=", before)
@@ -658,6 +707,7 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
             wanted = None
     if wanted is not None:                 # rates and prices: every unit over a common denominator
         names |= {f"{a}/{b}" for a in table().all_names() for b in _DENOMINATORS}
+    written = _units_written()
     out = []
     for name in sorted(names):
         try:
@@ -666,7 +716,32 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
             continue
         if wanted is None or dim == wanted:
             out.append(Completion(name, "unit"))
+    # by how common they are: how often the stdlib writes them (`kW`, `MW`, `W`, ...), then how many of the schema's
+    # fields are declared in them, then simple before compound, short before long (`W` before `BTU/day`)
+    out.sort(key=lambda c: (-written.get(c.label, 0), -usage.get(c.label, 0), "/" in c.label, len(c.label), c.label))
+    for i, c in enumerate(out):
+        c.sort = f"{i:05d}"
     return out
+
+
+_WRITTEN: dict[str, int] = {}
+
+
+def _units_written() -> dict[str, int]:
+    """unit -> how many quantities of the stdlib's .factory files are written in it (read once per process)."""
+    if not _WRITTEN:
+        import re
+
+        from dsl.resources import stdlib_dir
+
+        counts: dict[str, int] = {"": 0}
+        for path in sorted(stdlib_dir().glob("*.factory")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                code = line.split("#", 1)[0]
+                for m in re.finditer(r"(?<![\w.])\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?\s+([A-Za-z%$][\w^*/]*)", code):
+                    counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+        _WRITTEN.update(counts)
+    return _WRITTEN
 
 
 # a number token (grammar/factory.lark's NUMBER) that is not the end of a name, not a count after `x`, and

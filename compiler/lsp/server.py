@@ -9,8 +9,14 @@ Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change, in t
 (syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules'
 (only what they read is evaluated: ~0.2 s on a 2,000-line spec, bench/bench_check.py); then the whole
 evaluation's (ranges and finite values of every figure, infeasible workloads). The last two are computed in a
-worker thread and published only if the text has not changed meanwhile.
+worker thread and published only if the text has not changed meanwhile. The second stage holds the error of each
+`let` or field a model refused to read (`compiler.checks.check_refused_reads`) and no assert judged on what it left
+uncomputed, so each stage shows a part of what `factory check` reports, and the last shows all of it: a diagnostic
+in an imported file (a definition the document places, with a let out of its range) is published for that file, at
+its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
+A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
+`**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -26,6 +32,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 import dsl
+from dsl.diagnostics import Code
 
 from .analysis import Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits
 
@@ -52,6 +59,10 @@ class FactoryServer(LanguageServer):
         self.inlay_hints = False
         self.session = dsl.Session()          # the parse cache of imported files, shared by every document
         self.open_uris: set[str] = set()
+        self.own: dict[str, list[t.Diagnostic]] = {}      # uri -> its analysis's diagnostics in its own text
+        # target uri -> source uri -> the diagnostics the source's analysis found in the target (an imported file:
+        # `factory check main.factory` reports an error of a definition main places at its line in common.factory)
+        self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
 
     def buffers(self, but: str) -> dict[str, str]:
         """Absolute path -> text of every open document except `but`: imports read these before the disk."""
@@ -97,11 +108,45 @@ class FactoryServer(LanguageServer):
                     items += analysis.eval_diagnostics
             except Exception:  # noqa: BLE001
                 log.exception("evaluation failed for %s", uri)
-        diagnostics = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
-        doc = self.workspace.get_text_document(uri)
-        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
-                                                                          version=doc.version))
+        self.own[uri] = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
+        elsewhere: dict[str, list[t.Diagnostic]] = {}       # what it found in the files it imports
+        for d in items:
+            if d.span is not None and d.span.file != analysis.path:
+                path = analysis.files.get(d.span.file, d.span.file)
+                if os.path.isabs(path):
+                    elsewhere.setdefault(_uri(path), []).append(_diagnostic(d, analysis))
+        targets = {target for target, by in self.foreign.items() if uri in by} | set(elsewhere)
+        for target in sorted(targets - {uri}):
+            if target in elsewhere:
+                self.foreign.setdefault(target, {})[uri] = elsewhere[target]
+            else:
+                self.foreign[target].pop(uri, None)
+            self.send(target)
+        self.send(uri)
         return analysis
+
+    def send(self, uri: str) -> None:
+        """Publish a file's diagnostics: its own analysis's (an open document), and those the open documents that
+        import it found in it, each once."""
+        found, seen = [], set()
+        for diag in self.own.get(uri, []) + [d for source in sorted(self.foreign.get(uri, {}))
+                                            for d in self.foreign[uri][source]]:
+            key = (diag.range.start.line, diag.range.start.character, diag.range.end.line, diag.range.end.character,
+                   diag.code, diag.message)
+            if key not in seen:
+                seen.add(key)
+                found.append(diag)
+        version = self.workspace.get_text_document(uri).version if uri in self.open_uris else None
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=found,
+                                                                          version=version))
+
+    def forget(self, uri: str) -> None:
+        """A document closed: its own diagnostics go, and so do those it found in the files it imports."""
+        self.own.pop(uri, None)
+        for target in sorted(target for target, by in self.foreign.items() if uri in by):
+            self.foreign[target].pop(uri)
+            self.send(target)
+        self.send(uri)
 
     async def publish_dependents(self, uri: str) -> None:
         """Re-check the other open documents that import `uri` (its unsaved text is what they now see)."""
@@ -130,8 +175,8 @@ class FactoryServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("evaluation failed for %s", uri)
             return
-        if self.analyses.get(uri) is analysis and analysis.eval_diagnostics:
-            self.publish(uri)
+        if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found):
+            self.publish(uri)           # (also when it clears what the checks alone found)
 
 
 server = FactoryServer()
@@ -214,6 +259,43 @@ def initialize(ls: FactoryServer, params: t.InitializeParams) -> None:
         ls.inlay_hints = bool(factory["inlayHints"])
 
 
+WATCHED = "**/*.factory"          # the files whose changes on disk the server is told of (as pygls servers register)
+
+
+@server.feature(t.INITIALIZED)
+async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
+    """Ask the editor to tell the server when a .factory file of the workspace changes on disk (saved by another
+    program, a `git checkout`), where it can register watchers (`workspace.didChangeWatchedFiles`)."""
+    capabilities = ls.client_capabilities.workspace if ls.client_capabilities is not None else None
+    watched = capabilities.did_change_watched_files if capabilities is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    try:
+        await ls.client_register_capability_async(t.RegistrationParams(registrations=[t.Registration(
+            id="factory-watched-files", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=t.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[t.FileSystemWatcher(glob_pattern=WATCHED)]))]))
+    except Exception:  # noqa: BLE001 - an editor that refuses gets the diagnostics on its next edit
+        log.exception("registering the file watcher failed")
+
+
+@server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatchedFilesParams) -> None:
+    """A .factory file changed, was created or deleted on disk: re-check the open documents that read it (or that
+    could not find an import, which it may now be), unless it is open itself (its buffer is what they read)."""
+    changed = {os.path.realpath(_path(c.uri)) for c in params.changes if c.uri not in ls.open_uris}
+    if not changed:
+        return
+    for uri in sorted(ls.open_uris):
+        analysis = ls.analyses.get(uri)
+        if analysis is None:
+            continue
+        missing = any(d.code == Code.IMPORT_NOT_FOUND for d in analysis.sink.items)
+        if missing or analysis.imports & changed:
+            analysis.cancel()          # stale: the next analysis reads the files as they are now
+            await ls.publish_in_stages(uri)
+
+
 @server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
 def did_change_configuration(ls: FactoryServer, params: t.DidChangeConfigurationParams) -> None:
     settings = params.settings or {}
@@ -257,7 +339,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     ls.open_uris.discard(uri)
     ls.analyses.pop(uri, None)
     await ls.publish_dependents(uri)
-    ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.forget(uri)
 
 
 def _guarded(func):
@@ -363,7 +445,7 @@ def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionLis
     if analysis is None:
         return None
     items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
-                              documentation=c.doc or None, insert_text=c.insert,
+                              documentation=c.doc or None, insert_text=c.insert, sort_text=c.sort,
                               additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
              for c in completions(analysis, _offset(analysis, params.position))]
     return t.CompletionList(is_incomplete=False, items=items)
