@@ -35,27 +35,28 @@ def _codes(sink) -> list[tuple[str, int, int]]:
 
 # ----------------------------------------------------------------------------- what a row is shown
 def test_warnings_about_outputs_no_row_compares_are_counted_not_shown(tmp_path) -> None:
-    """Only tokens/s and IT power are compared: the two `usd_per_mtok` that cannot be computed and the GPU that
-    counts $0 in the capex concern neither, so none is shown; the three are counted in one line on stderr, and
-    `--all-diagnostics` shows exactly them. What is compared and printed on stdout does not change."""
+    """Only tokens/s and IT power are compared: the two `usd_per_mtok` that cannot be computed (one warning: the
+    H200's missing price, the same line for both workloads) and the GPU that counts $0 in the capex concern
+    neither, so none is shown; the two are counted in one line on stderr, and `--all-diagnostics` shows exactly
+    them. What is compared and printed on stdout does not change."""
     csv = _write(tmp_path / "m.csv", HEADER + f"{SERVE},bench.a.tokens_per_s,12000,tok/s\n{SERVE},lab.it_power,8,kW\n")
     rows, sink = run_user(str(csv))
     assert [r.line for r in rows] == [2, 3] and sink.items == []
-    assert sorted(d.code for d in sink.hidden) == ["model-input-missing", "model-input-missing", "unpriced"]
+    assert sorted(d.code for d in sink.hidden) == ["model-input-missing", "unpriced"]
     assert sorted(q for d in sink.hidden for q in d.quantities if q.endswith("usd_per_mtok")) == \
         ["bench.a.usd_per_mtok", "bench.b.usd_per_mtok"]
     result = _cli(csv)
     assert result.exit_code == 0, result.output
-    assert result.stderr == "3 warnings about outputs that no row compares are hidden; --all-diagnostics shows them\n"
+    assert result.stderr == "2 warnings about outputs that no row compares are hidden; --all-diagnostics shows them\n"
     every = _cli(csv, "--all-diagnostics")
     assert every.exit_code == 0 and every.stdout == result.stdout
-    assert every.stderr.count("warning[model-input-missing]") == 2 and every.stderr.count("warning[unpriced]") == 1
+    assert every.stderr.count("warning[model-input-missing]") == 1 and every.stderr.count("warning[unpriced]") == 1
     assert "hidden" not in every.stderr
     _, shown_all = run_user(str(csv), all_diagnostics=True)
     assert sorted(map(_key, shown_all.items)) == sorted(map(_key, sink.items + sink.hidden))   # nothing lost
     assert shown_all.hidden == []
     doc = json.loads(_cli(csv, "--format", "json").stdout)
-    assert doc["diagnostics"] == [] and doc["hidden_warnings"] == 3
+    assert doc["diagnostics"] == [] and doc["hidden_warnings"] == 2
     assert json.loads(_cli(csv, "--format", "json", "--all-diagnostics").stdout)["hidden_warnings"] == 0
 
 
@@ -65,19 +66,19 @@ def _key(d) -> tuple:
 
 def test_a_warning_about_what_the_compared_quantity_is_computed_from_is_shown(tmp_path) -> None:
     """`lab.capex` rolls up `lab.room.r.node.capex_it`, which the unpriced GPU leaves incomplete: the warning bears
-    on the compared figure (it is low by the GPUs' price) and is shown; the two $/Mtok warnings are not."""
+    on the compared figure (it is low by the GPUs' price) and is shown; the $/Mtok warning is not."""
     csv = _write(tmp_path / "m.csv", HEADER + f"{SERVE},lab.capex,120000,USD\n")
     rows, sink = run_user(str(csv))
     assert [r.line for r in rows] == [2]
-    assert [d.code for d in sink.items] == ["unpriced"] and len(sink.hidden) == 2
+    assert [d.code for d in sink.items] == ["unpriced"] and len(sink.hidden) == 1
     assert "lab.room.r.node.capex_it" in sink.items[0].quantities
 
 
 def test_a_quantity_that_cannot_be_computed_is_said_so_with_its_warning(tmp_path) -> None:
     """`bench.a.usd_per_mtok` exists but has no value (the H200 has no price). It was reported as "not a quantity
     of the spec (did you mean `...`?)"; it is now refused as having no value, at the quantity's column, with the
-    warning that says why; the other workload's $/Mtok warning stays hidden, and the site's tokens/s (which
-    reads both workloads' tokens/s, not their cost) is compared."""
+    warning that says why (one for both workloads: the H200's missing price, merged across them), and the site's
+    tokens/s (which reads both workloads' tokens/s, not their cost) is compared."""
     csv = _write(tmp_path / "m.csv", HEADER + f"{SERVE},bench.a.usd_per_mtok,0.01,USD/Mtok\n"
                  f"{SERVE},bench.tokens_per_s,16000,tok/s\n")
     rows, sink = run_user(str(csv))
@@ -85,19 +86,19 @@ def test_a_quantity_that_cannot_be_computed_is_said_so_with_its_warning(tmp_path
     row, warning = sink.items
     assert (row.code, row.span.line, row.span.col) == ("invalid-row", 2, len(str(SERVE)) + 2)
     assert "`bench.a.usd_per_mtok` has no value" in row.message and "could not be computed" in row.message
-    assert warning.code == "model-input-missing" and warning.quantities == ["bench.a.usd_per_mtok"]
-    assert [d.quantities for d in sink.hidden if d.code == "model-input-missing"] == [["bench.b.usd_per_mtok"]]
+    assert warning.code == "model-input-missing"
+    assert warning.quantities == ["bench.a.usd_per_mtok", "bench.b.usd_per_mtok"]
+    assert [d.code for d in sink.hidden] == ["unpriced"]
     assert _cli(csv).exit_code == 1
 
 
 def test_a_quantity_that_fails_without_a_warning_of_its_own_shows_every_warning(tmp_path) -> None:
     """`bench.usd_per_mtok` (the site's) fails because its workloads' $/Mtok do, and no warning names it: which
-    warnings say why is not recorded (a failed quantity keeps no reads), so all three are shown, none hidden."""
+    warnings say why is not recorded (a failed quantity keeps no reads), so both are shown, none hidden."""
     csv = _write(tmp_path / "m.csv", HEADER + f"{SERVE},bench.usd_per_mtok,0.01,USD/Mtok\n")
     rows, sink = run_user(str(csv))
     assert rows == [] and sink.hidden == []
-    assert sorted(d.code for d in sink.items) == ["invalid-row", "model-input-missing", "model-input-missing",
-                                                  "unpriced"]
+    assert sorted(d.code for d in sink.items) == ["invalid-row", "model-input-missing", "unpriced"]
 
 
 def test_a_spec_with_errors_shows_them_once_and_refuses_each_of_its_rows(tmp_path) -> None:
