@@ -124,6 +124,8 @@ class Absent:
     reason: str
     origin: str = ""                 # the quantity that was declared absent (itself, or what it was computed from)
     reasons: tuple[str, ...] = ()    # each scenario's own reason ("" where it has a value); () when one for all
+    everywhere: bool = False         # absent in every scenario whatever the swept values: declared with a mask
+                                     # that reads no parameter (a chunked sweep writes it once, not as a column)
 
     def at(self, scenario: int) -> str | None:
         """Why there is no value at `scenario` (its own reason when each has one), None when there is one."""
@@ -400,6 +402,8 @@ class Evaluator:
         the workload that cannot run (None: the figure just does not exist there, no error). A model of a workload
         that read a `let` refused in some scenarios ran there on another value (`refuse_read`): what it declares
         there is not said (those scenarios are absent for the refusal, `refusal`)."""
+        given = np.asarray(mask, dtype=bool)
+        everywhere = given.size == 1 and bool(given.reshape(-1)[0])
         mask = self.scenario_mask(mask)
         if self.refusing and not refusal:
             owner = inst if inst is not None else self._owner(path)
@@ -409,15 +413,18 @@ class Evaluator:
             return
         text = self._reason_text(mask, reason)
         before = self.absent.get(path)
+        everywhere = (everywhere and bool(mask.all())) or getattr(before, "everywhere", False)
         if isinstance(reason, str) and (before is None or (before.reason == text and not before.reasons)):
             union = mask if before is None else mask | before.mask
-            self.absent[path] = Absent(union, text, path)            # one reason for all (the common case)
+            self.absent[path] = Absent(union, text, path,            # one reason for all (the common case)
+                                       everywhere=everywhere)
         else:                   # a reason per scenario, or a second one: each scenario keeps its own
             each = self._reasons_by_scenario(mask, reason)
             if before is not None:
                 each = np.where(mask, each, self._reasons_by_scenario(before.mask, before.reasons or before.reason))
             union = mask if before is None else mask | before.mask
-            self.absent[path] = Absent(union, self._reason_text(union, each), path, tuple(each.tolist()))
+            self.absent[path] = Absent(union, self._reason_text(union, each), path, tuple(each.tolist()),
+                                       everywhere)
         if inst is None:
             return
         if inst.path in self.infeasible:
@@ -471,7 +478,8 @@ class Evaluator:
                 mask = np.logical_or.reduce([c.mask for c in causes]) & bad
                 first = causes[0]
                 self.absent[path] = Absent(mask, first.reason, first.origin,
-                                           tuple(r if m else "" for r, m in zip(first.reasons, mask)))
+                                           tuple(r if m else "" for r, m in zip(first.reasons, mask)),
+                                           any(c.everywhere for c in causes) and bool(mask.all()))
         return value
 
     def _owner(self, path: str) -> Instance | None:

@@ -224,6 +224,9 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
     absent = getattr(results, "absent", None) or {}
     for path, info in absent.items():         # absent values (Results.absent): NaN, written empty / null
         if path in columns:
+            if getattr(info, "everywhere", False):    # absent whatever the swept values: a constant, not a column
+                columns[path] = np.full(1, np.nan)
+                continue
             mask = np.asarray(getattr(info, "mask", True), dtype=bool)
             columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
     return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items)
