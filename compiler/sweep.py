@@ -1013,6 +1013,9 @@ def results_summary(results, select: str | None = None) -> str:
                if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.size in (1, n)}
     absent = getattr(results, "absent", None) or {}
     picked = select_columns(numeric, select)
+    for p in picked:       # absent whatever the swept values: a constant of no value, as a streamed sweep writes it
+        if getattr(absent.get(p), "everywhere", False):
+            numeric[p] = np.full(1, np.nan)
     varying = [p for p in picked if numeric[p].size == n and p not in sweep_params]
     feasible = np.ones(n, dtype=bool)
     failing: dict[str, int] = {}
