@@ -402,8 +402,6 @@ class Evaluator:
         the workload that cannot run (None: the figure just does not exist there, no error). A model of a workload
         that read a `let` refused in some scenarios ran there on another value (`refuse_read`): what it declares
         there is not said (those scenarios are absent for the refusal, `refusal`)."""
-        given = np.asarray(mask, dtype=bool)
-        everywhere = given.size == 1 and bool(given.reshape(-1)[0])
         mask = self.scenario_mask(mask)
         if self.refusing and not refusal:
             owner = inst if inst is not None else self._owner(path)
@@ -413,18 +411,15 @@ class Evaluator:
             return
         text = self._reason_text(mask, reason)
         before = self.absent.get(path)
-        everywhere = (everywhere and bool(mask.all())) or getattr(before, "everywhere", False)
         if isinstance(reason, str) and (before is None or (before.reason == text and not before.reasons)):
             union = mask if before is None else mask | before.mask
-            self.absent[path] = Absent(union, text, path,            # one reason for all (the common case)
-                                       everywhere=everywhere)
+            self.absent[path] = Absent(union, text, path)            # one reason for all (the common case)
         else:                   # a reason per scenario, or a second one: each scenario keeps its own
             each = self._reasons_by_scenario(mask, reason)
             if before is not None:
                 each = np.where(mask, each, self._reasons_by_scenario(before.mask, before.reasons or before.reason))
             union = mask if before is None else mask | before.mask
-            self.absent[path] = Absent(union, self._reason_text(union, each), path, tuple(each.tolist()),
-                                       everywhere)
+            self.absent[path] = Absent(union, self._reason_text(union, each), path, tuple(each.tolist()))
         if inst is None:
             return
         if inst.path in self.infeasible:
@@ -478,8 +473,7 @@ class Evaluator:
                 mask = np.logical_or.reduce([c.mask for c in causes]) & bad
                 first = causes[0]
                 self.absent[path] = Absent(mask, first.reason, first.origin,
-                                           tuple(r if m else "" for r, m in zip(first.reasons, mask)),
-                                           any(c.everywhere for c in causes) and bool(mask.all()))
+                                           tuple(r if m else "" for r, m in zip(first.reasons, mask)))
         return value
 
     def _owner(self, path: str) -> Instance | None:
@@ -901,6 +895,7 @@ class Context:
         if self.node is None:
             raise ValueError("infeasible() is for model outputs")
         self.ev.declare_absent(self.node.path, self.inst, mask, reason)
+        self._everywhere(mask)
 
     def intermediate(self, name: str, value, unit: str, formula: str, inputs: list[str] | None = None,
                      absent=None) -> np.ndarray:
@@ -930,6 +925,14 @@ class Context:
         if self.node is None:
             raise ValueError("absent() is for model outputs")
         self.ev.declare_absent(self.node.path, None, mask, reason)
+        self._everywhere(mask)
+
+    def _everywhere(self, mask) -> None:
+        """A mask that reads no swept parameter (one value) and holds: absent whatever the swept values."""
+        given = np.asarray(mask, dtype=bool)
+        found = self.ev.absent.get(self.node.path)
+        if found is not None and given.size == 1 and bool(given.reshape(-1)[0]) and found.mask.all():
+            found.everywhere = True
 
     def not_applicable(self):
         """The output does not apply to this block (a site with no inference has no tokens/s): no value,
