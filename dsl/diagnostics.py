@@ -126,7 +126,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.NON_FINITE: ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
     Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
-    Code.UNPRICED: ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
+    Code.UNPRICED: ("evaluate", "A part has no price, or a site that places IT gives no `land_price`, so it counts as $0; the capex figures that include it are named as incomplete."),
     Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
     Code.OVERLOADED: ("evaluate", "An inference workload is offered more load (`offered_load`) than it can carry: its queue would grow without bound, so its latencies have no steady value. Both numbers are shown; its latency figures (TTFT, TPOT and tokens/s per user) are absent in those scenarios, with the reason."),
     Code.OVER_COMMITTED: ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),

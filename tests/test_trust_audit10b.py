@@ -2,6 +2,14 @@
 
 Each test states a law over the examples or over small specs written here, never a value an example set:
 
+1. A missing price never counts as $0 silently, over every price field of the schema (generated: every input field
+   whose unit holds USD, each set once in tests/data/priced_everything.factory): removing it leaves each cost
+   figure where a stand-in puts it (a sourced default, the site's TCO), or where pricing it at 0 puts it only with
+   an `unpriced` warning naming that figure or one it is rolled up from. And every price is counted: pricing it at
+   0 lowers a cost figure the models compute (capex, opex, TCO, $/Mtoken, a run's cost).
+   Caught: a site without `land_price` counted its land $0 silently (capex, cost per MW); an unpriced transceiver
+   or cable of a network block was not named in its `capex_optics`; transceivers inside a switch and the power
+   shelves of a rack not priced as a whole were counted in no capex at all.
 4. A sweep's JSON names the scenarios each failing check fails in (`checks[].failing`, 0-based): they are the
    scenarios whose single run (`-D p=<k-th>`) fails that check, and a passing check has no such field.
    Caught: a failing check said only "in 1 of 2 scenarios" (in its diagnostic), the JSON not which.
@@ -13,12 +21,19 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 from click.testing import CliRunner
 
+from compiler import evaluate_text
 from compiler.cli import main
 from compiler.render.results_schema import Results
+from dsl.schema import QuantityKind, kinds
+from dsl.units import si_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +46,126 @@ def _write(tmp_path: Path, text: str, name: str = "spec.factory") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ----------------------------------------------------------------------------- 1. no price counts $0 silently
+
+PRICED = ROOT / "tests" / "data" / "priced_everything.factory"
+_HEADER = re.compile(r"^\s*(\w+)\s+\w+\s*(?::[^{]*)?\{\s*$")
+_FIELD = re.compile(r"^\s*(\w+)\s*=\s*([^#]*)")
+
+
+def _price_fields() -> set[tuple[str, str]]:
+    """Every (kind, field) of the schema that a spec sets and whose unit holds a currency."""
+    return {(k.name, name) for k in kinds().values() for name, f in k.fields.items()
+            if isinstance(f.kind, QuantityKind) and not f.kind.number and not f.output and "USD" in si_unit(f.kind.dim)}
+
+
+def _price_lines() -> list[tuple[int, str, str]]:
+    """(line index, kind, field) of each price field the fixture sets, the kind read from the enclosing block."""
+    fields, stack, found = _price_fields(), [], []
+    for i, line in enumerate(PRICED.read_text(encoding="utf-8").splitlines()):
+        if _HEADER.match(line):
+            stack.append(_HEADER.match(line).group(1))
+        elif line.strip() == "}":
+            stack.pop()
+        elif (m := _FIELD.match(line)) and stack and (stack[-1], m.group(1)) in fields:
+            found.append((i, stack[-1], m.group(1)))
+    return found
+
+
+def _costs(text: str):
+    """(results, sink, {path: values}) of the USD figures the models compute (no `price` nor `total_price`)."""
+    results, sink = evaluate_text(text, str(PRICED))
+    assert results is not None and not sink.has_errors(), [d.message for d in sink.items]
+    out = {}
+    for path, value in results.values.items():
+        node = results.graph.nodes.get(path)
+        if (node is not None and node.kind == "model" and "USD" in (results.units.get(path) or "")
+                and not path.endswith(".total_price") and isinstance(value, np.ndarray)):
+            out[path] = np.asarray(value, dtype=float).reshape(-1)
+    return results, sink, out
+
+
+def _named(results, sink, path: str) -> bool:
+    """A warning names `path` or a figure it is computed from (the capex it is rolled up from)."""
+    named = {q for d in sink.items for q in (d.quantities or ())}
+    seen, work = set(), [path]
+    while work:
+        p = work.pop()
+        if p in named:
+            return True
+        if p not in seen:
+            seen.add(p)
+            node = results.graph.nodes.get(p)
+            work += list(node.deps or ()) if node is not None else []
+    return False
+
+
+def _inside_priced_system(results, path: str) -> bool:
+    """The figure's block is inside a server or rack priced as a whole (its price holds the parts)."""
+    node = results.graph.nodes.get(path)
+    level = node.instance.parent if node is not None and node.instance is not None else None
+    while level is not None:
+        if level.kind in ("server", "rack") and f"{level.path}.price" in results.values:
+            return True
+        level = level.parent
+    return False
+
+
+def _edited(line: int, new: str | None) -> str:
+    lines = PRICED.read_text(encoding="utf-8").splitlines()
+    if new is None:
+        del lines[line]
+    else:
+        lines[line] = new
+    return "\n".join(lines) + "\n"
+
+
+def _zeroed(line: int) -> str:
+    text = PRICED.read_text(encoding="utf-8").splitlines()[line]
+    name, value = _FIELD.match(text).groups()
+    return _edited(line, f"  {name} = 0 * ({value.strip()})")
+
+
+def test_the_fixture_sets_every_price_field_of_the_schema() -> None:
+    assert _price_fields() - {(k, f) for _, k, f in _price_lines()} == set()
+
+
+@pytest.mark.parametrize("line,kind,name", _price_lines(), ids=lambda v: str(v))
+def test_a_missing_price_never_counts_as_zero_silently(line: int, kind: str, name: str) -> None:
+    _, _, priced = _costs(PRICED.read_text(encoding="utf-8"))
+    removed_results, removed_sink, removed = _costs(_edited(line, None))
+    _, _, zero = _costs(_zeroed(line))
+    silent = []
+    for path, before in priced.items():
+        if path not in removed or path not in zero or _inside_priced_system(removed_results, path):
+            continue
+        after, at_zero = removed[path], zero[path]
+        counted_zero = (after < before * (1 - 1e-12)) & np.isclose(after, at_zero, rtol=1e-12, atol=0.0)
+        if counted_zero.any() and path not in removed_results.absent and not _named(removed_results, removed_sink,
+                                                                                      path):
+            silent.append(f"{path}: {before.tolist()} -> {after.tolist()}")
+    assert not silent, f"{kind}.{name} removed counts $0 without a warning naming: {silent[:6]}"
+
+
+@pytest.mark.parametrize("line,kind,name", _price_lines(), ids=lambda v: str(v))
+def test_every_price_is_counted_in_a_cost(line: int, kind: str, name: str) -> None:
+    results, _, priced = _costs(PRICED.read_text(encoding="utf-8"))
+    _, _, zero = _costs(_zeroed(line))
+    lowered = [p for p, v in priced.items() if p in zero and (zero[p] < v * (1 - 1e-12)).any()
+               and not _inside_priced_system(results, p)]
+    assert lowered, f"{kind}.{name} at 0 lowers no cost figure: it is counted nowhere"
+
+
+def test_a_site_without_land_price_says_its_land_counts_zero() -> None:
+    text = PRICED.read_text(encoding="utf-8")
+    line = next(i for i, _, name in _price_lines() if name == "land_price")
+    _, sink, _ = _costs(_edited(line, None))
+    land = [d for d in sink.items if d.code == "unpriced" and "land_price" in d.message]
+    assert [d.quantities for d in land] == [["s.capex_land"]]     # the leased site rents its land: no warning
+    _, sink, _ = _costs(text)
+    assert not [d for d in sink.items if "land_price" in d.message]
 
 
 # ----------------------------------------------------------------------------- 4. failing scenarios named

@@ -365,6 +365,10 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.capex_optics", "parts:row.count"),
     "hall.capex_power": (
         "it_power", "parts:busway.count", "parts:busway.price", "parts:pdu.count", "parts:pdu.price",
+        "parts:rack.count", "parts:rack.parts:power_shelf.count", "parts:rack.parts:power_shelf.price",
+        "parts:rack.price", "parts:row.count", "parts:row.parts:rack.count",
+        "parts:row.parts:rack.parts:power_shelf.count", "parts:row.parts:rack.parts:power_shelf.price",
+        "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost"),
     "hall.cdus": (
@@ -626,7 +630,9 @@ READS: dict[str, tuple[str, ...]] = {
     "rack.capex_network": (
         "parts:chip.count", "parts:dpu.count", "parts:network.capex", "parts:network.capex_optics", "parts:nic.count",
         "parts:server.capex_network", "parts:server.count", "parts:storage.count", "parts:switch.count"),
-    "rack.capex_optics": ("parts:network.capex", "parts:network.capex_optics"),
+    "rack.capex_optics": (
+        "parts:network.capex", "parts:network.capex_optics", "parts:switch.count",
+        "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price"),
     "rack.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "rack.heat_air": ("heat_liquid", "it_power"),
     "rack.heat_liquid": (
@@ -672,7 +678,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
         "parts:switch.count"),
     "row.capex_optics": (
-        "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count"),
+        "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
+        "parts:switch.count", "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price"),
     "row.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "row.heat_air": ("heat_liquid", "it_power"),
     "row.heat_liquid": ("it_power", "parts:rack.count", "parts:rack.heat_liquid", "parts:switch.count"),
@@ -696,7 +703,7 @@ READS: dict[str, tuple[str, ...]] = {
     "server.capex_it": ("parts:*.count", "parts:*.price", "price"),
     "server.capex_network": (
         "parts:dpu.count", "parts:dpu.price", "parts:nic.count", "parts:nic.price", "parts:switch.count",
-        "parts:switch.price", "price"),
+        "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price", "parts:switch.price", "price"),
     "server.heat_air": ("heat_liquid", "peak_power"),
     "server.heat_liquid": ("cooling", "liquid_fraction", "peak_power"),
     "server.peak_power": (
@@ -747,7 +754,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
-    "site.capex_land": ("land_price", "parts:hall.capex_land", "parts:hall.count"),
+    "site.capex_land": ("it_power", "land_price", "parts:hall.capex_land", "parts:hall.count"),
     "site.capex_network": (
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
         "parts:rack.capex_network", "parts:rack.count", "parts:row.capex_network", "parts:row.count"),
@@ -757,6 +764,10 @@ READS: dict[str, tuple[str, ...]] = {
     "site.capex_power": (
         "it_power", "parts:busway.count", "parts:busway.price", "parts:generator.count", "parts:generator.price",
         "parts:hall.capex_power", "parts:hall.count", "parts:hall.it_power", "parts:pdu.count", "parts:pdu.price",
+        "parts:rack.count", "parts:rack.parts:power_shelf.count", "parts:rack.parts:power_shelf.price",
+        "parts:rack.price", "parts:row.count", "parts:row.parts:rack.count",
+        "parts:row.parts:rack.parts:power_shelf.count", "parts:row.parts:rack.parts:power_shelf.price",
+        "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "plant_cost",
         "up:plant_cost"),
