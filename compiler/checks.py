@@ -60,6 +60,7 @@ def check_values(ev, results) -> None:
     _check_misspelt_lets(ev, results)
     _check_idle_lets(ev, results, count)
     _check_power_cap_above_tdp(ev, results, count)
+    _check_ordered_pairs(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -672,6 +673,54 @@ def _check_power_cap_above_tdp(ev, results, count: int) -> None:
                         f"it is above the chip's TDP, {format_value(float(tdp[0]), 'W')}, and a chip draws at most "
                         "min(tdp, power_cap)", _span_of(node),
                         help="remove `power_cap`, or set one below the TDP to lower the clocks")
+
+
+def _check_ordered_pairs(ev, results, count: int) -> None:
+    """Two fields of one block whose values are ordered by what they mean (`dsl.schema.ORDERED`: a chip's
+    idle_power at most its tdp, a site's wet bulb at most its dry bulb): where the lower is above the upper, an
+    `out-of-range` error at the lower field's value with both numbers (and the scenarios, in a sweep), as a value
+    outside its own range is; the upper's place is a note. One error per place: the same definition placed again is
+    named in a note. Scenarios where either has no value are not judged."""
+    from dsl.schema import ORDERED
+
+    from .display import format_quantity
+
+    pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
+    reported: dict = {}
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None:
+            continue
+        name = node.path.rpartition(".")[2]
+        found = pairs.get((inst.kind, name))
+        if found is None or node.path != f"{inst.path}.{name}":
+            continue
+        upper, why = found
+        upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
+        low = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        high = _per_scenario(np.asarray(results.values.get(f"{inst.path}.{upper}", np.nan), dtype=float), count)
+        if upper_node is None or low is None or high is None:
+            continue
+        bad = np.isfinite(low) & np.isfinite(high) & (low > high)
+        if not bad.any():
+            continue
+        i = int(np.flatnonzero(bad)[0])
+        unit, declared = results.units.get(node.path, ""), kind_spec(inst.kind).fields[name].type
+        span = _span_of(node)
+        key = (span, name)
+        if key in reported:
+            if len(reported[key].notes) < 8:
+                reported[key].notes.append(f"also `{node.path}`")
+            continue
+        upper_span = _span_of(upper_node)
+        notes = [why] + ([f"`{upper}` is set at {upper_span.file}:{upper_span.line}:{upper_span.col}"]
+                         if upper_span is not None else [])
+        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        reported[key] = ev.sink.error(
+            Code.OUT_OF_RANGE, f"`{node.path}` must be at most `{upper}` "
+            f"({format_quantity(float(high[i]), unit, declared)}); it is "
+            f"{format_quantity(float(low[i]), unit, declared)}{where}",
+            span, notes=notes, help=f"check the units and the figures of `{name}` and `{upper}`")
 
 
 @functools.cache

@@ -10,6 +10,11 @@ Each test states a law over the examples or over small specs written here, never
    Caught: a site without `land_price` counted its land $0 silently (capex, cost per MW); an unpriced transceiver
    or cable of a network block was not named in its `capex_optics`; transceivers inside a switch and the power
    shelves of a rack not priced as a whole were counted in no capex at all.
+2. Two fields of one block whose values are ordered by what they mean (`dsl.schema.ORDERED`: idle below TDP, wet
+   bulb below dry bulb, the mean prompt below the longest, ...): the lower above the upper is refused as a value
+   outside its own range is (`out-of-range` at the lower's value, both numbers, exit 1; in a sweep, the scenarios
+   where it is); in order, nothing. Generated from the table, one small spec per kind.
+   Caught: a chip with `idle_power` above its TDP was accepted without a diagnostic.
 4. A sweep's JSON names the scenarios each failing check fails in (`checks[].failing`, 0-based): they are the
    scenarios whose single run (`-D p=<k-th>`) fails that check, and a passing check has no such field.
    Caught: a failing check said only "in 1 of 2 scenarios" (in its diagnostic), the JSON not which.
@@ -166,6 +171,60 @@ def test_a_site_without_land_price_says_its_land_counts_zero() -> None:
     assert [d.quantities for d in land] == [["s.capex_land"]]     # the leased site rents its land: no warning
     _, sink, _ = _costs(text)
     assert not [d for d in sink.items if "land_price" in d.message]
+
+
+# ----------------------------------------------------------------------------- 2. ordered pairs
+
+_PAIR_SPECS = {       # one block of each kind with the two fields of a pair written at {pair}
+    "chip": "chip g {\n  tdp = 700 W\n  idle_power = 70 W\n{pair}}\n",
+    "cpu": "cpu c {\n  tdp = 350 W\n  idle_power = 50 W\n{pair}}\n",
+    "server": "server n {\n  max_power = 10 kW\n  idle_power = 200 W\n{pair}}\n",
+    "site": "site s {\n  ambient_temp = 35 degC\n{pair}}\n",
+    "inference": ("from models import Llama3_1_8B\nfrom chips import H100_SXM\nsite s {\n  inference i {\n"
+                  "    model = Llama3_1_8B\n    chip = H100_SXM\n    accelerators = 8\n    scenario = \"offline\"\n"
+                  "    output_tokens = 100 tok\n{pair}  }\n}\n"),
+    "training": ("from models import Llama3_1_8B\nfrom chips import H100_SXM\nsite s {\n  training t {\n"
+                 "    model = Llama3_1_8B\n    chip = H100_SXM\n    accelerators = 64\n    tokens = 1 Ttok\n"
+                 "{pair}  }\n}\n"),
+}
+_PAIR_VALUES = {"W": ("700 W", "1400 W"), "temp": ("20 degC", "40 degC"), "tok": ("2048 tok", "4096 tok")}
+
+
+def _ordered():
+    from dsl.schema import ORDERED
+    return list(ORDERED)
+
+
+def _pair_spec(kind: str, lower: str, upper: str, low: str, high: str) -> str:
+    text = _PAIR_SPECS[kind]
+    lines = [line for line in text.split("\n") if not re.match(rf"\s*({lower}|{upper}) =", line)]
+    return "\n".join(lines).replace("{pair}", f"  {lower} = {low}\n  {upper} = {high}\n")
+
+
+@pytest.mark.parametrize("kind,lower,upper,why", _ordered(), ids=lambda v: str(v)[:20])
+def test_an_ordered_pair_out_of_order_is_refused_at_the_lower_value(kind, lower, upper, why) -> None:
+    from dsl.schema import kind as kind_spec
+    small, large = _PAIR_VALUES[kind_spec(kind).fields[lower].type]
+    _, sink = evaluate_text(_pair_spec(kind, lower, upper, small, large), "pair.factory")
+    assert not [d for d in sink.errors if "must be at most" in d.message], [d.message for d in sink.errors]
+    text = _pair_spec(kind, lower, upper, large, small)
+    _, sink = evaluate_text(text, "pair.factory")
+    found = [d for d in sink.errors if d.code == "out-of-range" and f"must be at most `{upper}`" in d.message]
+    assert len(found) == 1, [d.message for d in sink.items]
+    line = text.split("\n")[found[0].span.line - 1]
+    assert line.strip() == f"{lower} = {large}" and why in found[0].notes
+
+
+def test_an_ordered_pair_out_of_order_in_some_scenarios_names_them(tmp_path: Path) -> None:
+    spec = _write(tmp_path, _PAIR_SPECS["chip"].replace("idle_power = 70 W", "idle_power = idle")
+                  .replace("{pair}", "") + "param idle = 70 W\n")
+    result = _cli("check", str(spec), "-D", "idle=[70 W,800 W,700 W]")
+    assert result.exit_code == 1
+    assert "must be at most `tdp` (700 W); it is 800 W in 1 of 3 scenarios (idle = 800 W)" in result.output
+
+
+def test_every_kind_of_an_ordered_pair_has_a_spec_here() -> None:
+    assert {kind for kind, *_ in _ordered()} <= set(_PAIR_SPECS)
 
 
 # ----------------------------------------------------------------------------- 4. failing scenarios named
