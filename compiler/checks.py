@@ -61,6 +61,8 @@ def check_values(ev, results) -> None:
     _check_idle_lets(ev, results, count)
     _check_power_cap_above_tdp(ev, results, count)
     _check_ordered_pairs(ev, results, count)
+    from .plausible import check_plausible
+    check_plausible(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}

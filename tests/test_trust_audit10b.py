@@ -15,6 +15,10 @@ Each test states a law over the examples or over small specs written here, never
    outside its own range is (`out-of-range` at the lower's value, both numbers, exit 1; in a sweep, the scenarios
    where it is); in order, nothing. Generated from the table, one small spec per kind.
    Caught: a chip with `idle_power` above its TDP was accepted without a diagnostic.
+3. A key input more than ten times beyond the range published figures span (compiler/plausible.py: electricity
+   price, colocation rent, a chip's TDP, each range with its source and date) is an `implausible-value` warning at
+   its value, exit 0 (the value is used); inside the tolerance, nothing. Generated from the table: 1000 times
+   either end warns, the published ends do not. Caught: 80 USD/kWh gave no warning.
 4. A sweep's JSON names the scenarios each failing check fails in (`checks[].failing`, 0-based): they are the
    scenarios whose single run (`-D p=<k-th>`) fails that check, and a passing check has no such field.
    Caught: a failing check said only "in 1 of 2 scenarios" (in its diagnostic), the JSON not which.
@@ -225,6 +229,44 @@ def test_an_ordered_pair_out_of_order_in_some_scenarios_names_them(tmp_path: Pat
 
 def test_every_kind_of_an_ordered_pair_has_a_spec_here() -> None:
     assert {kind for kind, *_ in _ordered()} <= set(_PAIR_SPECS)
+
+
+# ----------------------------------------------------------------------------- 3. implausible key inputs
+
+def _plausible():
+    from compiler.plausible import PLAUSIBLE
+    return list(PLAUSIBLE)
+
+
+def _one_field(kind: str, field: str, value: float, shown: str) -> str:
+    """A block of `kind` setting only `field` (the table's kinds need nothing else)."""
+    return f"{kind} b {{\n  {field} = {value!r} {shown}\n}}\n"
+
+
+@pytest.mark.parametrize("entry", _plausible(), ids=lambda e: f"{e.kind}.{e.field}")
+def test_a_key_input_far_beyond_its_published_range_warns_and_is_used(entry) -> None:
+    from compiler.plausible import TOLERANCE
+    from dsl.units import parse_unit
+
+    assert parse_unit(entry.shown).to_si(1.0) == pytest.approx(entry.scale, rel=1e-12)
+    assert entry.low <= entry.high and re.search(r"(19|20)\d\d", entry.source), "a dated source"
+    for value in (entry.low, entry.high, entry.low / TOLERANCE * 1.01, entry.high * TOLERANCE * 0.99):
+        _, sink = evaluate_text(_one_field(entry.kind, entry.field, value / entry.scale, entry.shown), "p.factory")
+        assert not [d for d in sink.items if d.code == "implausible-value"], value
+    for value in (entry.low / 1000, entry.high * 1000):
+        text = _one_field(entry.kind, entry.field, value / entry.scale, entry.shown)
+        results, sink = evaluate_text(text, "p.factory")
+        found = [d for d in sink.items if d.code == "implausible-value"]
+        assert len(found) == 1 and found[0].severity == "warning" and not sink.has_errors()
+        assert found[0].span.line == 2 and f"published range: {entry.source}" in found[0].notes
+        assert results.values[f"b.{entry.field}"][0] == pytest.approx(value, rel=1e-9)     # used as written
+
+
+def test_a_thousandfold_electricity_price_warns_with_exit_0(tmp_path: Path) -> None:
+    spec = _write(tmp_path, "site s {\n  electricity_price = 80 USD/kWh\n}\n")
+    result = _cli("check", str(spec))
+    assert result.exit_code == 0 and "warning[implausible-value]" in result.output
+    assert "80 USD/kWh is more than 10 times beyond the published 0.0575-0.4239 USD/kWh" in result.output
 
 
 # ----------------------------------------------------------------------------- 4. failing scenarios named
