@@ -22,6 +22,11 @@ Each test states a law over the examples or over small specs written here, never
 4. A sweep's JSON names the scenarios each failing check fails in (`checks[].failing`, 0-based): they are the
    scenarios whose single run (`-D p=<k-th>`) fails that check, and a passing check has no such field.
    Caught: a failing check said only "in 1 of 2 scenarios" (in its diagnostic), the JSON not which.
+5. A workload's `power` ("wall power of the servers used, while serving") is its own load's, as its `system_power`
+   ("... at this load") is: power = accelerators x system_power / accelerators per system, and the site's average
+   utilization (which sets the placed racks' power) moves neither. Caught: a Cerebras CS-3 serving at batch 1 had
+   `power` 19.89 kW (the site's default utilization 0.85) beside `system_power` 2.46 kW (its own load); its
+   tokens per joule divided by the first.
 6. A chunked sweep writes a column only for a quantity that can vary: one absent in every scenario whatever the
    swept values (the PUE of a site that places no racks) is a constant of no value in FILE.meta.json, not a
    column of empty cells. Caught: fourteen such columns in a sweep of a site's feed.
@@ -309,6 +314,32 @@ def test_a_sweeps_json_names_the_scenarios_each_failing_check_fails_in(tmp_path:
             assert check["failing"] == expected, check
         for k, single in enumerate(singles):          # a single run names its one scenario, 0
             assert single[check["name"]].get("failing", []) == ([0] if k in expected else [])
+
+
+# ----------------------------------------------------------------------------- 5. a service's power at its load
+
+CEREBRAS = ROOT / "examples" / "published" / "cerebras_inference.factory"
+
+
+@pytest.mark.parametrize("utilization", [None, "0.3", "1"])
+def test_a_services_power_is_its_own_load_whatever_the_sites_utilization(utilization) -> None:
+    text = CEREBRAS.read_text(encoding="utf-8")
+    if utilization is not None:
+        text = text.replace("site cerebras {\n", f"site cerebras {{\n  utilization = {utilization}\n")
+    results, sink = evaluate_text(text, str(CEREBRAS))
+    assert not sink.has_errors()
+    v = results.values
+    for service in ("llama8b", "llama70b", "llama405b"):
+        path = f"cerebras.{service}"
+        # one CS-3 system holds one accelerator (a wafer)
+        assert v[f"{path}.power"][0] == pytest.approx(v[f"{path}.accelerators"][0] * v[f"{path}.system_power"][0],
+                                                      rel=1e-12)
+        assert v[f"{path}.tokens_per_joule"][0] == pytest.approx(v[f"{path}.tokens_per_s"][0] / v[f"{path}.power"][0],
+                                                                 rel=1e-12)
+    baseline, _ = evaluate_text(CEREBRAS.read_text(encoding="utf-8"), str(CEREBRAS))
+    for service in ("llama8b", "llama70b", "llama405b"):
+        path = f"cerebras.{service}.power"
+        assert v[path][0] == pytest.approx(baseline.values[path][0], rel=1e-12)
 
 
 # ----------------------------------------------------------------------------- 6. absent everywhere: no column
