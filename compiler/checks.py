@@ -61,6 +61,7 @@ def check_values(ev, results) -> None:
     _check_idle_lets(ev, results, count)
     _check_power_cap_above_tdp(ev, results, count)
     _check_ordered_pairs(ev, results, count)
+    _check_workload_headlines(ev, results, count)
     from .plausible import check_plausible
     check_plausible(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
@@ -675,6 +676,46 @@ def _check_power_cap_above_tdp(ev, results, count: int) -> None:
                         f"it is above the chip's TDP, {format_value(float(tdp[0]), 'W')}, and a chip draws at most "
                         "min(tdp, power_cap)", _span_of(node),
                         help="remove `power_cap`, or set one below the TDP to lower the clocks")
+
+
+HEADLINES = {"inference": ("tokens_per_s", "throughput"), "training": ("time_to_train", "time to train")}
+
+
+def _check_workload_headlines(ev, results, count: int) -> None:
+    """A placed workload whose headline figure (HEADLINES) its model could not compute for a missing input (the
+    `model-input-missing` warnings name it; a chip without the rate of the precision it serves at): an
+    `uncomputed-workload` error at the workload naming the input, and the figure absent with that reason (null in
+    JSON, n/a in the table and the report), not left out silently with exit 0. A figure absent for a reason of its
+    own (an infeasible workload, a refused let) is its own diagnostic's."""
+    from .evaluate import Absent
+
+    for node in list(results.graph.nodes.values()):
+        inst = node.instance
+        headline = HEADLINES.get(inst.kind) if inst is not None else None
+        if headline is None or node.kind != "model" or node.path != f"{inst.path}.{headline[0]}" \
+                or inst.parent is None or node.path in results.values:
+            continue
+        causes = [d for d in ev.sink.items if d.code == Code.MODEL_INPUT_MISSING
+                  and any(q.startswith(inst.path + ".") for q in d.quantities)]
+        if not causes:
+            continue                             # not computed for a reason of its own, said where it arose
+        why = causes[0].message.partition("cannot be computed: ")[2] or causes[0].message
+        reason = f"its {headline[1]} cannot be computed: {why}"
+        results.values[node.path] = np.full(count, np.nan)
+        results.absent[node.path] = Absent(np.ones(count, dtype=bool), reason, node.path)
+        results.units[node.path] = node.unit
+        level = inst.parent                      # the site's sum over its workloads is missing for the same reason
+        while level is not None:
+            total = f"{level.path}.{headline[0]}"
+            if total in results.graph.nodes and total not in results.values:
+                results.values[total] = np.full(count, np.nan)
+                results.absent[total] = Absent(np.ones(count, dtype=bool), f"`{inst.path}`: {reason}", node.path)
+                results.units[total] = results.graph.nodes[total].unit
+            level = level.parent
+        ev.sink.error(Code.UNCOMPUTED_WORKLOAD, f"`{inst.path}` has no {headline[1]}: {why}",
+                      inst.block.name_span, quantities=[node.path],
+                      notes=[f"`{node.path}` and the figures computed from it have no value (null in JSON)"],
+                      help="give the missing figure, or ask for what the hardware has (a `precision` its chip gives)")
 
 
 def _check_ordered_pairs(ev, results, count: int) -> None:

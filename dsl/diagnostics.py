@@ -74,6 +74,7 @@ class Code:
     INVALID_ROW = "invalid-row"
     NO_EFFECT = "no-effect"
     IMPLAUSIBLE = "implausible-value"
+    UNCOMPUTED_WORKLOAD = "uncomputed-workload"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -151,6 +152,11 @@ CODES: dict[str, tuple[str, str]] = {
     Code.IMPLAUSIBLE: ("evaluate", "A key input (an electricity price, a colocation rent, a chip's TDP) is more than ten "
                     "times beyond the range published figures span (compiler/plausible.py gives each range with its "
                     "source and date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used."),
+    Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
+                            "run's time to train) cannot be computed: an input its model needs is missing (a chip "
+                            "without the rate of the precision it runs at), named here. The figure is absent (null in "
+                            "JSON, n/a with the reason in the table and the report); an error, as an infeasible "
+                            "workload is: the spec must give the input or ask for what the hardware has."),
 }
 
 

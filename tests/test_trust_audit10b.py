@@ -19,6 +19,11 @@ Each test states a law over the examples or over small specs written here, never
    price, colocation rent, a chip's TDP, each range with its source and date) is an `implausible-value` warning at
    its value, exit 0 (the value is used); inside the tolerance, nothing. Generated from the table: 1000 times
    either end warns, the published ends do not. Caught: 80 USD/kWh gave no warning.
+7. Every placed workload's headline (an inference service's tokens/s, a training run's time to train) has a value,
+   or is absent with the reason in the JSON, the table and the report, beside an error (exit 1): a workload whose
+   headline cannot be computed is a spec that cannot give what it asks, as an infeasible one is.
+   Caught: any inference on Rubin (stdlib VR_NVL72, no public BF16 rate) had no tokens/s at all, not even a line
+   in the table, only `model-input-missing` warnings on intermediate figures, exit 0.
 4. A sweep's JSON names the scenarios each failing check fails in (`checks[].failing`, 0-based): they are the
    scenarios whose single run (`-D p=<k-th>`) fails that check, and a passing check has no such field.
    Caught: a failing check said only "in 1 of 2 scenarios" (in its diagnostic), the JSON not which.
@@ -340,6 +345,54 @@ def test_a_services_power_is_its_own_load_whatever_the_sites_utilization(utiliza
     for service in ("llama8b", "llama70b", "llama405b"):
         path = f"cerebras.{service}.power"
         assert v[path][0] == pytest.approx(baseline.values[path][0], rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- 7. a missing headline is visible
+
+_RUBIN = """from systems import VR_NVL72
+from models import Llama3_1_70B
+site s {
+  inference chat {
+    model = Llama3_1_70B
+    rack = VR_NVL72
+    accelerators = 72
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.factory")) + [CEREBRAS], ids=lambda p: p.stem)
+def test_every_workloads_headline_has_a_value_or_a_reason(path: Path) -> None:
+    results, sink = evaluate_text(path.read_text(encoding="utf-8"), str(path))
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if inst is None or inst.parent is None or inst.kind not in ("inference", "training") or node.kind != "model":
+            continue
+        if node.path == f"{inst.path}.{'tokens_per_s' if inst.kind == 'inference' else 'time_to_train'}":
+            assert node.path in results.values, f"{node.path} has no value and no reason"
+            if np.isnan(results.values[node.path]).any():
+                assert node.path in results.absent and results.absent[node.path].reason
+
+
+def test_a_workload_whose_throughput_cannot_be_computed_says_why_and_exits_1(tmp_path: Path) -> None:
+    spec = _write(tmp_path, _RUBIN)
+    table = _cli("eval", str(spec))
+    assert table.exit_code == 1
+    assert "error[uncomputed-workload]" in table.output and "does not give `bf16`" in table.output
+    line = next(line for line in table.output.splitlines() if line.startswith("s.chat.tokens_per_s"))
+    assert "n/a" in line and "bf16" in line
+    doc = json.loads(_cli("eval", str(spec), "--format", "json").output)
+    Results.model_validate(doc)
+    quantity = doc["quantities"]["s.chat.tokens_per_s"]
+    assert quantity["unit"] == "tok/s" and quantity["values"] == [None] and "bf16" in quantity["absent"]["reason"]
+    assert doc["quantities"]["s.tokens_per_s"]["values"] == [None]       # the site's sum, for the same reason
+    out = tmp_path / "build"
+    assert _cli("build", str(spec), "-o", str(out)).exit_code == 1
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert any("Tokens per second | n/a" in line and "bf16" in line for line in report.splitlines())
 
 
 # ----------------------------------------------------------------------------- 6. absent everywhere: no column
