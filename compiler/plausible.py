@@ -84,7 +84,7 @@ def check_plausible(ev, results, count: int) -> None:
         shown = float(values[np.flatnonzero(bad)[0]]) / entry.scale
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
         reported[key] = ev.sink.warning(
-            Code.IMPLAUSIBLE, f"`{node.path}` = {format_number(shown)} {entry.shown} is more than {TOLERANCE:g} "
+            Code.IMPLAUSIBLE_VALUE, f"`{node.path}` = {format_number(shown)} {entry.shown} is more than {TOLERANCE:g} "
             f"times beyond the published {format_number(entry.low / entry.scale)}-"
             f"{format_number(entry.high / entry.scale)} {entry.shown}{where}: a unit slip?", span,
             notes=[f"published range: {entry.source}",

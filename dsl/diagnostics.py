@@ -73,7 +73,7 @@ class Code:
     OUT_OF_RANGE = "out-of-range"
     INVALID_ROW = "invalid-row"
     NO_EFFECT = "no-effect"
-    IMPLAUSIBLE = "implausible-value"
+    IMPLAUSIBLE_VALUE = "implausible-value"
     UNCOMPUTED_WORKLOAD = "uncomputed-workload"
 
 
@@ -149,7 +149,7 @@ CODES: dict[str, tuple[str, str]] = {
                   "the workload reads it (a training option on an inference workload), or the model reads it where it "
                   "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
                   "option on a dense model); a warning saying why."),
-    Code.IMPLAUSIBLE: ("evaluate", "A key input (an electricity price, a colocation rent, a chip's TDP) is more than ten "
+    Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity price, a colocation rent, a chip's TDP) is more than ten "
                     "times beyond the range published figures span (compiler/plausible.py gives each range with its "
                     "source and date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
