@@ -60,10 +60,6 @@ def check_values(ev, results) -> None:
     _check_misspelt_lets(ev, results)
     _check_idle_lets(ev, results, count)
     _check_power_cap_above_tdp(ev, results, count)
-    _check_ordered_pairs(ev, results, count)
-    _check_workload_headlines(ev, results, count)
-    from .plausible import check_plausible
-    check_plausible(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -109,6 +105,10 @@ def check_values(ev, results) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+    _check_ordered_pairs(ev, results, count)     # (session 10's audit: after the per-value checks)
+    _check_workload_headlines(ev, results, count)
+    from .plausible import check_plausible
+    check_plausible(ev, results, count)
 
 
 def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
