@@ -45,7 +45,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from click.testing import CliRunner
 
 from compiler import evaluate_text
@@ -366,7 +365,7 @@ site s {
 
 @pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.factory")) + [CEREBRAS], ids=lambda p: p.stem)
 def test_every_workloads_headline_has_a_value_or_a_reason(path: Path) -> None:
-    results, sink = evaluate_text(path.read_text(encoding="utf-8"), str(path))
+    results, _ = evaluate_text(path.read_text(encoding="utf-8"), str(path))
     for node in results.graph.nodes.values():
         inst = node.instance
         if inst is None or inst.parent is None or inst.kind not in ("inference", "training") or node.kind != "model":
