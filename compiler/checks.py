@@ -109,6 +109,10 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         if own.any():
             nonfinite, out, rng = found[path]
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
+    _check_ordered_pairs(ev, results, count)     # (session 10's audit: after the per-value checks)
+    _check_workload_headlines(ev, results, count)
+    from .plausible import check_plausible
+    check_plausible(ev, results, count)
 
 
 def check_refused_reads(ev, results) -> None:
@@ -707,6 +711,94 @@ def _check_power_cap_above_tdp(ev, results, count: int) -> None:
                         f"it is above the chip's TDP, {format_value(float(tdp[0]), 'W')}, and a chip draws at most "
                         "min(tdp, power_cap)", _span_of(node),
                         help="remove `power_cap`, or set one below the TDP to lower the clocks")
+
+
+HEADLINES = {"inference": ("tokens_per_s", "throughput"), "training": ("time_to_train", "time to train")}
+
+
+def _check_workload_headlines(ev, results, count: int) -> None:
+    """A placed workload whose headline figure (HEADLINES) its model could not compute for a missing input (the
+    `model-input-missing` warnings name it; a chip without the rate of the precision it serves at): an
+    `uncomputed-workload` error at the workload naming the input, and the figure absent with that reason (null in
+    JSON, n/a in the table and the report), not left out silently with exit 0. A figure absent for a reason of its
+    own (an infeasible workload, a refused let) is its own diagnostic's."""
+    from .evaluate import Absent
+
+    for node in list(results.graph.nodes.values()):
+        inst = node.instance
+        headline = HEADLINES.get(inst.kind) if inst is not None else None
+        if headline is None or node.kind != "model" or node.path != f"{inst.path}.{headline[0]}" \
+                or inst.parent is None or node.path in results.values:
+            continue
+        causes = [d for d in ev.sink.items if d.code == Code.MODEL_INPUT_MISSING
+                  and any(q.startswith(inst.path + ".") for q in d.quantities)]
+        if not causes:
+            continue                             # not computed for a reason of its own, said where it arose
+        why = causes[0].message.partition("cannot be computed: ")[2] or causes[0].message
+        reason = f"its {headline[1]} cannot be computed: {why}"
+        results.values[node.path] = np.full(count, np.nan)
+        results.absent[node.path] = Absent(np.ones(count, dtype=bool), reason, node.path)
+        results.units[node.path] = node.unit
+        level = inst.parent                      # the site's sum over its workloads is missing for the same reason
+        while level is not None:
+            total = f"{level.path}.{headline[0]}"
+            if total in results.graph.nodes and total not in results.values:
+                results.values[total] = np.full(count, np.nan)
+                results.absent[total] = Absent(np.ones(count, dtype=bool), f"`{inst.path}`: {reason}", node.path)
+                results.units[total] = results.graph.nodes[total].unit
+            level = level.parent
+        ev.sink.error(Code.UNCOMPUTED_WORKLOAD, f"`{inst.path}` has no {headline[1]}: {why}",
+                      inst.block.name_span, quantities=[node.path],
+                      notes=[f"`{node.path}` and the figures computed from it have no value (null in JSON)"],
+                      help="give the missing figure, or ask for what the hardware has (a `precision` its chip gives)")
+
+
+def _check_ordered_pairs(ev, results, count: int) -> None:
+    """Two fields of one block whose values are ordered by what they mean (`dsl.schema.ORDERED`: a chip's
+    idle_power at most its tdp, a site's wet bulb at most its dry bulb): where the lower is above the upper, an
+    `out-of-range` error at the lower field's value with both numbers (and the scenarios, in a sweep), as a value
+    outside its own range is; the upper's place is a note. One error per place: the same definition placed again is
+    named in a note. Scenarios where either has no value are not judged."""
+    from dsl.schema import ORDERED
+
+    from .display import format_quantity
+
+    pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
+    reported: dict = {}
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None:
+            continue
+        name = node.path.rpartition(".")[2]
+        found = pairs.get((inst.kind, name))
+        if found is None or node.path != f"{inst.path}.{name}":
+            continue
+        upper, why = found
+        upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
+        low = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        high = _per_scenario(np.asarray(results.values.get(f"{inst.path}.{upper}", np.nan), dtype=float), count)
+        if upper_node is None or low is None or high is None:
+            continue
+        bad = np.isfinite(low) & np.isfinite(high) & (low > high)
+        if not bad.any():
+            continue
+        i = int(np.flatnonzero(bad)[0])
+        unit, declared = results.units.get(node.path, ""), kind_spec(inst.kind).fields[name].type
+        span = _span_of(node)
+        key = (span, name)
+        if key in reported:
+            if len(reported[key].notes) < 8:
+                reported[key].notes.append(f"also `{node.path}`")
+            continue
+        upper_span = _span_of(upper_node)
+        notes = [why] + ([f"`{upper}` is set at {upper_span.file}:{upper_span.line}:{upper_span.col}"]
+                         if upper_span is not None else [])
+        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        reported[key] = ev.sink.error(
+            Code.OUT_OF_RANGE, f"`{node.path}` must be at most `{upper}` "
+            f"({format_quantity(float(high[i]), unit, declared)}); it is "
+            f"{format_quantity(float(low[i]), unit, declared)}{where}",
+            span, notes=notes, help=f"check the units and the figures of `{name}` and `{upper}`")
 
 
 @functools.cache

@@ -124,6 +124,8 @@ class Absent:
     reason: str
     origin: str = ""                 # the quantity that was declared absent (itself, or what it was computed from)
     reasons: tuple[str, ...] = ()    # each scenario's own reason ("" where it has a value); () when one for all
+    everywhere: bool = False         # absent in every scenario whatever the swept values: declared with a mask
+                                     # that reads no parameter (a chunked sweep writes it once, not as a column)
 
     def at(self, scenario: int) -> str | None:
         """Why there is no value at `scenario` (its own reason when each has one), None when there is one."""
@@ -886,6 +888,7 @@ class Context:
         if self.node is None:
             raise ValueError("infeasible() is for model outputs")
         self.ev.declare_absent(self.node.path, self.inst, mask, reason)
+        self._everywhere(mask)
 
     def intermediate(self, name: str, value, unit: str, formula: str, inputs: list[str] | None = None,
                      absent=None) -> np.ndarray:
@@ -915,6 +918,14 @@ class Context:
         if self.node is None:
             raise ValueError("absent() is for model outputs")
         self.ev.declare_absent(self.node.path, None, mask, reason)
+        self._everywhere(mask)
+
+    def _everywhere(self, mask) -> None:
+        """A mask that reads no swept parameter (one value) and holds: absent whatever the swept values."""
+        given = np.asarray(mask, dtype=bool)
+        found = self.ev.absent.get(self.node.path)
+        if found is not None and given.size == 1 and bool(given.reshape(-1)[0]) and found.mask.all():
+            found.everywhere = True
 
     def not_applicable(self):
         """The output does not apply to this block (a site with no inference has no tokens/s): no value,

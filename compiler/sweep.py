@@ -224,9 +224,20 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
     absent = getattr(results, "absent", None) or {}
     for path, info in absent.items():         # absent values (Results.absent): NaN, written empty / null
         if path in columns:
+            if _everywhere(absent, info):             # absent whatever the swept values: a constant, not a column
+                columns[path] = np.full(1, np.nan)
+                continue
             mask = np.asarray(getattr(info, "mask", True), dtype=bool)
             columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
     return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items)
+
+
+def _everywhere(absent: dict, info) -> bool:
+    """Absent in every scenario whatever the swept values: declared so (`Absent.everywhere`), or computed from a
+    figure that is, and absent in every scenario with it."""
+    origin = absent.get(getattr(info, "origin", ""), info)
+    return bool(getattr(info, "everywhere", False) or (getattr(origin, "everywhere", False)
+                                                       and np.asarray(getattr(info, "mask", False)).all()))
 
 
 # ---------------------------------------------------------------------------------------------- parallel
@@ -1010,6 +1021,9 @@ def results_summary(results, select: str | None = None) -> str:
                if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.size in (1, n)}
     absent = getattr(results, "absent", None) or {}
     picked = select_columns(numeric, select)
+    for p in picked:       # absent whatever the swept values: a constant of no value, as a streamed sweep writes it
+        if p in absent and _everywhere(absent, absent[p]):
+            numeric[p] = np.full(1, np.nan)
     varying = [p for p in picked if numeric[p].size == n and p not in sweep_params]
     feasible = np.ones(n, dtype=bool)
     failing: dict[str, int] = {}

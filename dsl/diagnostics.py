@@ -74,6 +74,8 @@ class Code:
     OUT_OF_RANGE = "out-of-range"
     INVALID_ROW = "invalid-row"
     NO_EFFECT = "no-effect"
+    IMPLAUSIBLE_VALUE = "implausible-value"
+    UNCOMPUTED_WORKLOAD = "uncomputed-workload"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -129,7 +131,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.NON_FINITE: ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
     Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
-    Code.UNPRICED: ("evaluate", "A part has no price, so it counts as $0; the capex figures that include it are named as incomplete."),
+    Code.UNPRICED: ("evaluate", "A part has no price, or a site that places IT gives no `land_price`, so it counts as $0; the capex figures that include it are named as incomplete."),
     Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
     Code.OVERLOADED: ("evaluate", "An inference workload is offered more load (`offered_load`) than it can carry: its queue would grow without bound, so its latencies have no steady value. Both numbers are shown; its latency figures (TTFT, TPOT and tokens/s per user) are absent in those scenarios, with the reason."),
     Code.OVER_COMMITTED: ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),
@@ -150,6 +152,14 @@ CODES: dict[str, tuple[str, str]] = {
                   "the workload reads it (a training option on an inference workload), or the model reads it where it "
                   "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
                   "option on a dense model); a warning saying why."),
+    Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity price, a colocation rent, a chip's TDP) is more than ten "
+                    "times beyond the range published figures span (compiler/plausible.py gives each range with its "
+                    "source and date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used."),
+    Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
+                            "run's time to train) cannot be computed: an input its model needs is missing (a chip "
+                            "without the rate of the precision it runs at), named here. The figure is absent (null in "
+                            "JSON, n/a with the reason in the table and the report); an error, as an infeasible "
+                            "workload is: the spec must give the input or ask for what the hardware has."),
 }
 
 

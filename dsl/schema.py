@@ -154,6 +154,21 @@ RANGES: dict[str, Range] = {
 }
 
 
+# Pairs of fields of one kind whose values are ordered by what they mean, (kind, lower, upper, why): a value above
+# its bound is refused as a value outside its range is (`out-of-range` at the lower field's value, in the
+# scenarios where it is; compiler/checks.py), whichever of the two the spec wrote.
+ORDERED: tuple[tuple[str, str, str, str], ...] = (
+    ("chip", "idle_power", "tdp", "a chip idles below what it draws at full load"),
+    ("cpu", "idle_power", "tdp", "a CPU idles below what it draws at full load"),
+    ("server", "idle_power", "max_power", "a server idles below its nameplate input power"),
+    ("server", "overhead_power", "max_power", "the board, fans and drives are part of the server's input power"),
+    ("site", "wet_bulb_temp", "ambient_temp", "a wet-bulb temperature is never above the dry-bulb one"),
+    ("site", "mean_ambient_temp", "ambient_temp", "the annual mean is below the design (hottest hours') dry bulb"),
+    ("inference", "input_tokens", "max_input_tokens", "the mean prompt is no longer than the longest one"),
+    ("training", "seq_len", "global_batch", "an optimizer step holds at least one whole sequence"),
+)
+
+
 def field_range(fspec: "FieldSpec") -> Range | None:
     """The declared range of a field (None for text, bool, choice and ref fields)."""
     kind = fspec.kind

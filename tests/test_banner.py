@@ -25,6 +25,7 @@ server node {
 }
 
 site s {
+  land_price = 0 USD
   hall h {
     rack r x racks {
       server n: node x 2

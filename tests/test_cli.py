@@ -16,6 +16,7 @@ server node {
 }
 
 site s {
+  land_price = 0 USD
   hall h {
     rack r x racks {
       server n: node x 2

@@ -175,6 +175,7 @@ server node {
   chip c: lpu x 8
 }
 site s {
+  land_price = 0 USD
   hall h { rack r { server n: node x 4 } }
 }
 """
@@ -343,6 +344,7 @@ chip gpu { tdp = 700 W
 server node { chip g: gpu x 8
   nic n: cx x 8 }
 site s {
+  land_price = 0 USD
   hall h {
     rack r x 32 { server n: node x 4 }
     network fabric {

@@ -37,6 +37,7 @@ site office {
   hall room {
     rack r: air_rack x racks
   }
+  land_price = 0 USD
 }
 '''
 

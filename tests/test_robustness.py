@@ -156,6 +156,7 @@ site office {
   }
   inference chat {
     model = llama70b
+    system = hgx_h100
     precision = "fp8"
     scenario = "server"
     input_tokens = 2000 tok

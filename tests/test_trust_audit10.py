@@ -200,6 +200,7 @@ server box {
   max_power = 10.2 kW
 }
 site s {
+  land_price = 0 USD
   hall h {
     rack r {
       server node: box x 2

@@ -175,6 +175,20 @@ def warn_unpriced(part, figure: str, note: str | None = None) -> None:
             return
     sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note], quantities=[figure],
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
+def warn_unpriced_field(ctx, field: str, figure: str, what: str) -> None:
+    """An `unpriced` warning at the block's span: it gives no `field` (a price with no default figure, `what` it
+    prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it."""
+    parts = ctx.ev.unpriced.setdefault(figure, [])
+    if not any(p.inst is ctx.inst for p in parts):
+        parts.append(ctx)
+    inst = ctx.inst
+    ctx.ev.sink.warning(Code.UNPRICED, f"{inst.kind} `{inst.block.name}` gives no `{field}`: {what} counts as $0 in "
+                        f"`{figure}`", inst.block.name_span,
+                        notes=[f"`{figure}` is incomplete (and every capex rolled up from it)"], quantities=[figure],
+                        help=f"set `{field} = ...` on `{inst.block.name}` (`{field} = 0 USD` where it truly costs "
+                             "nothing)")
+
+
 def unpriced_parts(ctx, figure_name: str = "capex_it") -> list:
     """The parts without a price that the `figure_name` of `ctx` and of the blocks inside it count as $0
     (those `warn_unpriced` reported: read `ctx`'s figure first, which evaluates the ones inside)."""

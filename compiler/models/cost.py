@@ -7,7 +7,8 @@ Formulas:
     server.capex_it     = price, else sum(count * part.price) of its chips, CPUs, memory and drives
                           (NICs, DPUs and switches inside count as network, optics as optics)
     rack.capex_it       = price when the rack is priced as a whole system, else servers and chips inside
-    capex_network/optics: switches, NICs, DPUs / transceivers and cables outside priced systems
+    capex_network/optics: switches, NICs, DPUs / transceivers and cables outside priced systems (the
+                          transceivers inside a switch too: a server's in its capex_network, it has no optics)
     hall/site: plant cost per W: plant_cost, else build_cost_per_watt * critical_share; of it
                cooling_share_of_plant is cooling, the rest electrical. Per class of gear:
       class cost     = sum(units * price) of the gear of the class placed on the block (units sized by
@@ -18,7 +19,8 @@ Formulas:
                        distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
       cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
                        pump 0.03        (shares in compiler.models.assumptions, each category's sum 1)
-      capex_power    = halls' capex_power + sum of the power classes' costs
+      capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
+                       placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
       Example: 10 MW hall, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one priced CDU class
       placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M + 18.36 M.
@@ -33,7 +35,8 @@ Formulas:
       Example: 10 MW of IT at $184.06/kW-month: opex_lease = 10,000 kW * 184.06 * 12 = $22.09M a year,
       replacing (11.7 $/W * 10 MW = $117M of building and plant) / 20 yr = $5.85M of depreciation a year
       and 3% maintenance on the plant's $62M ($1.86M).
-      capex_land     = land_price
+      capex_land     = land_price (a site's); a site that places IT, gives none and does not lease counts its
+                       land $0 with an `unpriced` warning (as an unpriced part); `land_price = 0 USD` where free
       capex          = the sum of the categories
       depreciation_it_year       = (it + network + optics) * CRF(r, life_it)
       depreciation_facility_year = (power + cooling + building) * CRF(r, life_facility)
@@ -73,7 +76,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import assumptions as A
-from . import output, warn_unpriced
+from . import output, warn_unpriced, warn_unpriced_field
 from .facility import halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
@@ -141,16 +144,28 @@ def _network_blocks(ctx, optics: bool):
     return total
 
 
+def _switch_optics(ctx, figure):
+    """The transceivers placed inside the switches placed here: switch count * transceiver count * price (a switch
+    has no cost figure of its own: they were counted nowhere)."""
+    total = np.zeros(1)
+    for switch in ctx.parts("switch"):
+        for optic in switch.parts(*OPTICS_KINDS):
+            total = total + switch.count * optic.count * price_of(optic, ctx, figure)
+    return total
+
+
 def _capex_network(ctx):
     if _whole_system(ctx):
         return np.zeros(1)
-    return _rolled(ctx, "capex_network", NETWORK_KINDS) + _network_blocks(ctx, optics=False)
+    own_optics = _switch_optics(ctx, "capex_network") if ctx.kind == "server" else 0.0   # a server has no optics figure
+    return _rolled(ctx, "capex_network", NETWORK_KINDS) + _network_blocks(ctx, optics=False) + own_optics
 
 
 def _capex_optics(ctx):
     if _whole_system(ctx):
         return np.zeros(1)
-    return _rolled(ctx, "capex_optics", OPTICS_KINDS) + _network_blocks(ctx, optics=True)
+    return _rolled(ctx, "capex_optics", OPTICS_KINDS) + _network_blocks(ctx, optics=True) + _switch_optics(
+        ctx, "capex_optics")
 
 
 output("server", "capex_it", "price, else sum(count * part.price)")(_capex_it)
@@ -205,10 +220,24 @@ def _plant_share(ctx, cooling: bool):
     return per_watt * (share if cooling else 1 - share)
 
 
+def _rack_shelves(ctx, figure):
+    """The power shelves in the racks placed here (directly or in rows), units * price: racks have no power figure
+    of their own, so their shelves are power gear of the hall or site (none in a rack priced as a whole: in it)."""
+    total = np.zeros(1)
+    racks = [(rack, rack.count) for rack in ctx.parts("rack")]
+    racks += [(rack, row.count * rack.count) for row in ctx.parts("row") for rack in row.parts("rack")]
+    for rack, units in racks:
+        if not _whole_system(rack):
+            for shelf in rack.parts("power_shelf"):
+                total = total + units * shelf.count * price_of(shelf, ctx, figure)
+    return total
+
+
 def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
-    ancestor places it (priced there), else own IT * plant cost per W * category share * class share."""
-    total = np.zeros(1)
+    ancestor places it (priced there), else own IT * plant cost per W * category share * class share.
+    Power adds the power shelves of the racks placed here (`_rack_shelves`), leased or not (the tenant's racks)."""
+    total = _rack_shelves(ctx, name) if not cooling else np.zeros(1)
     if leased(ctx):
         return total                  # the lessor's plant: rented in opex_lease, not bought
     own_it = ctx.get("it_power")
@@ -290,6 +319,21 @@ def _lease(ctx):
     return ctx.inherited("colocation_price") * ctx.get("it_power")
 
 
+def _land(ctx):
+    """The site's `land_price` plus its halls' (0: a hall's land is its site's). A site that places IT and gives no
+    land price counts its land as $0 with an `unpriced` warning naming `capex_land` (so `capex` and `cost_per_mw`
+    are incomplete), as an unpriced part is; none for a site that leases (`colocation_price`: the lessor's land)
+    or places no IT (a site of workloads only: no building to stand anywhere)."""
+    total = sum((h.count * h.get("capex_land") for h in halls(ctx)), np.zeros(1))
+    if ctx.kind != "site":
+        return total
+    if ctx.is_set("land_price"):
+        return total + ctx.get("land_price")
+    if not leased(ctx) and np.any(ctx.get("it_power") > 0):
+        warn_unpriced_field(ctx, "land_price", f"{ctx.path}.capex_land", "its land")
+    return total
+
+
 def _per(ctx, numerator: str, denominator: str, why: str):
     """numerator / denominator. A block whose denominator is 0 in every scenario has no such figure at all (a
     site of pure workloads has no cost per accelerator-hour: not applicable, like tokens/s where nothing is
@@ -308,9 +352,8 @@ for _kind in ("hall", "site"):
     output(_kind, "capex_cooling", "sum(units * price) of cooling gear, else it_power * plant cost per W")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost")(_building)
-    output(_kind, "capex_land", "land_price")(
-        lambda ctx: ctx.get("land_price", 0.0) + sum((h.count * h.get("capex_land") for h in halls(ctx)),
-                                                     np.zeros(1)))
+    output(_kind, "capex_land", "land_price (a site's; none is $0 with an `unpriced` warning unless it leases)")(
+        _land)
     output(_kind, "capex", " + ".join(CAPEX_PARTS))(
         lambda ctx: sum((ctx.get(name) for name in CAPEX_PARTS), np.zeros(1)))
     output(_kind, "depreciation_it_year", "(capex_it + capex_network + capex_optics) * CRF(rate, depreciation_it)")(

@@ -660,12 +660,13 @@ solved as a fixed point (two passes from rho = 1). A memory-bound decode step ke
 prefill-heavy step throttles toward a dense GEMM's (0.68 on an H100 at 700 W, 1,350 MHz). `clock_fraction` is the
 chosen step's rho.
 
-Power and cost: wall power = accelerators x the system's average wall power per accelerator (its power
-model, at the utilization of the site or hall the workload is placed in when one sets it: each chip's
-idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's
-wall multiplier peak wall power / peak parts power), lowered by (tdp - cap) / psu_efficiency per chip
-under a cap; tokens/J =
-tokens/s / power; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), utilization
+Power and cost: wall power while serving = accelerators x system_power / accelerators per system (the service's
+own load, compiler.models.workloads: its accelerators at accelerator_power, which a cap bounds; bare chips:
+accelerators x accelerator_power), as a training run's; tokens/J = tokens/s / power. The energy in the cost per
+accelerator-hour below is the system's average wall power per accelerator (its power model at the utilization of
+the site or hall it is placed in: each chip's idle + u (tdp - idle) replaces its power at the system's own
+utilization, times the server's and rack's wall multiplier peak wall power / peak parts power): an hour paid is
+paid busy or idle; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), utilization
 the workload's `utilization`, else service_utilization 0.6 [U] (compiler/models/cost.py service_duty_cycle); the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
 else the system's purchase price over its IT depreciation life plus its energy at the default price.
@@ -3840,16 +3841,17 @@ output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelera
 
 
 def _power(ctx):
-    platform = Platform(ctx)
+    """The wall power of the servers used while serving, at the service's own load: accelerators * system_power /
+    accelerators per system (bare chips: accelerators * accelerator_power, which a power_cap bounds), as a training
+    run's. It was the system at the site's average `utilization` (0.85 by default, whatever the service does): a
+    Cerebras CS-3 at batch 1 drew 19.89 kW there against 2.46 kW of system_power at its own load."""
+    from .workloads import wall_power_per_accelerator
     s = solved(ctx)
-    per_chip = platform.wall_power_per_chip()
-    if ctx.is_set("power_cap"):
-        tdp = platform.chip.get("tdp")
-        per_chip = per_chip - np.maximum(tdp - ctx.get("power_cap"), 0) / platform.psu_efficiency()
-    return feasible_only(ctx, s, per_chip * s["chips"])
+    return feasible_only(ctx, s, wall_power_per_accelerator(ctx) * s["chips"])
 
 
-output("inference", "power", "accelerators * system wall power per accelerator (less the cap's saving)")(_power)
+output("inference", "power", "accelerators * system_power / accelerators per system (bare chips: accelerators * "
+       "accelerator_power): the wall power at the service's own load")(_power)
 output("inference", "tokens_per_joule", "tokens_per_s / power")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
 output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, shown per MW)")(

@@ -760,9 +760,16 @@ def _nics_counted(ctx) -> np.ndarray:
 def _field(ctx, part, field: str):
     """The part's power or price; a part without a price counts $0 with an `unpriced` warning."""
     if field == "price" and not part.is_set("price"):
-        warn_unpriced(part, f"{ctx.path}.capex")
+        _warn_unpriced(ctx, part)
         return np.zeros(1)
     return part.get(field, 0.0)
+
+
+def _warn_unpriced(ctx, part) -> None:
+    """An unpriced part of the network counts $0 in its `capex`, and a transceiver or cable in its `capex_optics`."""
+    warn_unpriced(part, f"{ctx.path}.capex")
+    if part.kind in ("transceiver", "cable"):
+        warn_unpriced(part, f"{ctx.path}.capex_optics")
 
 
 def _placed(ctx, kinds, field):
@@ -791,7 +798,7 @@ def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
         optics = optics + (power if field == "power" else price)
     if field == "price" and counted:
         for part in bill["media"].unpriced:
-            warn_unpriced(part, f"{ctx.path}.capex")
+            _warn_unpriced(ctx, part)
     nics = _nics_counted(ctx)
     nic_part = nics * _field(ctx, ctx.ref("nic"), field) if np.any(nics) else np.zeros(1)
     placed_optics = _placed(ctx, ("transceiver", "cable"), field)

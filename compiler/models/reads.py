@@ -367,6 +367,10 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.capex_optics", "parts:row.count"),
     "hall.capex_power": (
         "it_power", "parts:busway.count", "parts:busway.price", "parts:pdu.count", "parts:pdu.price",
+        "parts:rack.count", "parts:rack.parts:power_shelf.count", "parts:rack.parts:power_shelf.price",
+        "parts:rack.price", "parts:row.count", "parts:row.parts:rack.count",
+        "parts:row.parts:rack.parts:power_shelf.count", "parts:row.parts:rack.parts:power_shelf.price",
+        "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost"),
     "hall.cdus": (
@@ -493,21 +497,8 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.memory_utilization": _INFERENCE_UTILIZATION,
     "inference.offered_share": _INFERENCE_OUTPUT,
     "inference.power": _INFERENCE_SOLVE + (
-        "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
-        "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.power",
-        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.peak_power",
-        "ref:rack.all:chip.power", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power", "ref:rack.all:cpu.tdp",
-        "ref:rack.all:dpu.power", "ref:rack.all:memory.power", "ref:rack.all:nic.power",
-        "ref:rack.all:server.peak_power", "ref:rack.all:server.power", "ref:rack.all:storage.power",
-        "ref:rack.all:switch.power", "ref:rack.it_power", "ref:rack.it_power_avg", "ref:rack.parts:chip.count",
-        "ref:rack.parts:chip.peak_power", "ref:rack.parts:chip.power", "ref:rack.parts:dpu.count",
-        "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count", "ref:rack.parts:nic.power",
-        "ref:rack.parts:server.count", "ref:rack.parts:server.peak_power", "ref:rack.parts:server.power",
-        "ref:rack.parts:storage.count", "ref:rack.parts:storage.power", "ref:rack.parts:switch.count",
-        "ref:rack.parts:switch.power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.peak_power",
-        "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power", "ref:system.peak_power", "ref:system.power",
-        "ref:system.psu_efficiency", "set:batch", "set:pp", "set:tp", "up:utilization",),
+        "accelerator_power", "chip", "ref:rack.parts:chip.count", "ref:system.parts:chip.count", "set:batch", "set:pp",
+        "set:tp", "system_power",),
     "inference.pp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -630,7 +621,9 @@ READS: dict[str, tuple[str, ...]] = {
     "rack.capex_network": (
         "parts:chip.count", "parts:dpu.count", "parts:network.capex", "parts:network.capex_optics", "parts:nic.count",
         "parts:server.capex_network", "parts:server.count", "parts:storage.count", "parts:switch.count"),
-    "rack.capex_optics": ("parts:network.capex", "parts:network.capex_optics"),
+    "rack.capex_optics": (
+        "parts:network.capex", "parts:network.capex_optics", "parts:switch.count",
+        "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price"),
     "rack.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "rack.heat_air": ("heat_liquid", "it_power"),
     "rack.heat_liquid": (
@@ -676,7 +669,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
         "parts:switch.count"),
     "row.capex_optics": (
-        "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count"),
+        "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
+        "parts:switch.count", "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price"),
     "row.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "row.heat_air": ("heat_liquid", "it_power"),
     "row.heat_liquid": ("it_power", "parts:rack.count", "parts:rack.heat_liquid", "parts:switch.count"),
@@ -700,7 +694,7 @@ READS: dict[str, tuple[str, ...]] = {
     "server.capex_it": ("parts:*.count", "parts:*.price", "price"),
     "server.capex_network": (
         "parts:dpu.count", "parts:dpu.price", "parts:nic.count", "parts:nic.price", "parts:switch.count",
-        "parts:switch.price", "price"),
+        "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price", "parts:switch.price", "price"),
     "server.heat_air": ("heat_liquid", "peak_power"),
     "server.heat_liquid": ("cooling", "liquid_fraction", "peak_power"),
     "server.peak_power": (
@@ -751,7 +745,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
-    "site.capex_land": ("land_price", "parts:hall.capex_land", "parts:hall.count"),
+    "site.capex_land": ("it_power", "land_price", "parts:hall.capex_land", "parts:hall.count"),
     "site.capex_network": (
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
         "parts:rack.capex_network", "parts:rack.count", "parts:row.capex_network", "parts:row.count"),
@@ -761,6 +755,10 @@ READS: dict[str, tuple[str, ...]] = {
     "site.capex_power": (
         "it_power", "parts:busway.count", "parts:busway.price", "parts:generator.count", "parts:generator.price",
         "parts:hall.capex_power", "parts:hall.count", "parts:hall.it_power", "parts:pdu.count", "parts:pdu.price",
+        "parts:rack.count", "parts:rack.parts:power_shelf.count", "parts:rack.parts:power_shelf.price",
+        "parts:rack.price", "parts:row.count", "parts:row.parts:rack.count",
+        "parts:row.parts:rack.parts:power_shelf.count", "parts:row.parts:rack.parts:power_shelf.price",
+        "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "plant_cost",
         "up:plant_cost"),

@@ -67,6 +67,7 @@ BOM_GROUPS = (("Compute", ("rack", "server", "chip", "cpu", "memory", "storage")
 WORKLOAD_COLUMNS = {
     "inference": (("accelerators", "Accelerators", "count"), ("tokens_per_s", "Tokens/s", "tok_s"),
                   ("tokens_per_s_per_user", "Tokens/s per user", "tok_s"),
+                  ("power", "Power while serving", "power"),   # its servers at its own load (inference.power)
                   ("tokens_per_s_per_mw", "Tokens/s per MW", "tok_s_mw"), ("tokens_per_joule", "Tokens per joule", "tok_j"),
                   ("ttft", "TTFT", ""), ("tpot", "TPOT", ""), ("usd_per_mtok", "$ per Mtok", "money_mtok")),
     "training": (("accelerators", "Accelerators", "count"), ("accelerators_needed", "Accelerators needed", "count"),

@@ -43,10 +43,20 @@ def results_json(results: Results, spec: str, diagnostics: list[dict], select: s
         "spec": spec,
         "scenarios": {"count": results.scenario_count, "parameters": results.parameters},
         "quantities": quantities,
-        "checks": [{"name": c.name, "ok": c.ok, "message": c.message,
-                    "location": c.span.to_json() if c.span else None} for c in results.checks],
+        "checks": [_check_json(c, results.scenario_count) for c in results.checks],
         "diagnostics": diagnostics,
     }
+
+
+def _check_json(check, count: int) -> dict:
+    """A check as the contract writes it; a failing one names the 0-based scenarios it fails in (`failing`: every
+    scenario where it could not be evaluated, or fails whatever the swept values)."""
+    out = {"name": check.name, "ok": check.ok, "message": check.message,
+           "location": check.span.to_json() if check.span else None}
+    if not check.ok:
+        failing = sorted({int(i) for i in check.failing if 0 <= int(i) < count})
+        out["failing"] = failing or list(range(count))
+    return out
 
 
 def _json_number(value: float):

@@ -66,6 +66,9 @@ class Check(_Strict):
     ok: bool
     message: str
     location: Optional[Location]
+    failing: Optional[list[int]] = Field(default=None, description="added in version 1 (fields are only ever "
+                                         "added): present only when the check fails (ok false): the 0-based "
+                                         "indices of the scenarios it fails in")
 
 
 class Results(_Strict):
