@@ -2215,3 +2215,34 @@ def test_row_count_elasticity_by_hand_and_laws() -> None:
     assert real.sum() > 100
     assert np.all(on["tpot"][0][real] >= base["tpot"][0][real] * (1 - 1e-12))
     assert np.array_equal(on["t_iter"][0][real], base["t_iter"][0][real])
+
+
+def test_run_ramp_deficit_by_hand_and_laws() -> None:
+    """The shortfall of a run from an empty engine (`run_ramp_deficit`, _ramp_deficit):
+      by hand  t = 10 ms + 0.2 ms x rows + 0.05 ms x prompt tokens at b 400 rows, P 300 (t 105 ms): e_b = 80 / 105,
+               e_P = 15 / 105, eps = 1 - e_b / (1 - e_P) = 1 - 80 / 90 = 1 / 9; life O t = 300 x 0.105 = 31.5 s,
+               tau = life / eps = 283.5 s; over T = 600 s the mean rows fall short by D = (283.5 / 600) (1 -
+               e^(-600 / 283.5)) = 0.4725 x 0.87955 = 0.41559 and the mean step by (1 - eps) D = 8 / 9 x 0.41559
+               = 0.36941 (central differences are exact on a linear step)
+      laws     a step flat in its rows and prompts (eps 1) has none; a longer run has less; 0 gives the model before
+               bit for bit, and a positive bound keeps a subset of the capacity points (never a new one)."""
+    def linear(b, P):
+        return 10e-3 + 0.2e-3 * b + 0.05e-3 * P
+    b, P = np.array([[400.0]]), np.array([[300.0]])
+    life = 300 * linear(b, P)
+    d = float(M._ramp_deficit(linear, b, P, life, 600.0)[0, 0])
+    tau = 31.5 * 9
+    assert d == pytest.approx(8 / 9 * (tau / 600) * (1 - math.exp(-600 / tau)), rel=1e-9)
+    assert d == pytest.approx(0.36941, abs=5e-5)
+    assert float(M._ramp_deficit(lambda b, P: 0 * b + 10e-3, b, P, life, 600.0)[0, 0]) == 0.0
+    assert float(M._ramp_deficit(linear, b, P, life, 1800.0)[0, 0]) < d
+
+    hw, arch, load = _bench_inputs()
+    tp, pp, bb = M.config_grid(8, 16)
+    keep = bb <= 1024
+    tp, pp, bb = tp[keep], pp[keep], bb[keep]
+    base = M.evaluate_configs(hw, arch, load, tp, pp, bb)
+    off = M.evaluate_configs(hw, arch, dataclasses.replace(load, ramp_deficit=np.array([0.0])), tp, pp, bb)
+    on = M.evaluate_configs(hw, arch, dataclasses.replace(load, ramp_deficit=np.array([0.03])), tp, pp, bb)
+    assert all(np.array_equal(base[k], off[k]) for k in ("ok", "throughput", "tpot", "ttft"))
+    assert base["ok"].sum() > 100 and np.all(base["ok"][on["ok"]]) and on["ok"].sum() < base["ok"].sum()
