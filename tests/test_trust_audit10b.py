@@ -39,6 +39,7 @@ Each test states a law over the examples or over small specs written here, never
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from pathlib import Path
@@ -90,6 +91,13 @@ def _price_lines() -> list[tuple[int, str, str]]:
         elif (m := _FIELD.match(line)) and stack and (stack[-1], m.group(1)) in fields:
             found.append((i, stack[-1], m.group(1)))
     return found
+
+
+@functools.cache
+def _costs_of(text: str):
+    """`_costs`, kept for the texts both price laws evaluate (the priced fixture, each price at 0: 38 small specs),
+    so each is evaluated once; the results are only read."""
+    return _costs(text)
 
 
 def _costs(text: str):
@@ -152,9 +160,9 @@ def test_the_fixture_sets_every_price_field_of_the_schema() -> None:
 
 @pytest.mark.parametrize("line,kind,name", _price_lines(), ids=lambda v: str(v))
 def test_a_missing_price_never_counts_as_zero_silently(line: int, kind: str, name: str) -> None:
-    _, _, priced = _costs(PRICED.read_text(encoding="utf-8"))
+    _, _, priced = _costs_of(PRICED.read_text(encoding="utf-8"))
     removed_results, removed_sink, removed = _costs(_edited(line, None))
-    _, _, zero = _costs(_zeroed(line))
+    _, _, zero = _costs_of(_zeroed(line))
     silent = []
     for path, before in priced.items():
         if path not in removed or path not in zero or _inside_priced_system(removed_results, path):
@@ -169,8 +177,8 @@ def test_a_missing_price_never_counts_as_zero_silently(line: int, kind: str, nam
 
 @pytest.mark.parametrize("line,kind,name", _price_lines(), ids=lambda v: str(v))
 def test_every_price_is_counted_in_a_cost(line: int, kind: str, name: str) -> None:
-    results, _, priced = _costs(PRICED.read_text(encoding="utf-8"))
-    _, _, zero = _costs(_zeroed(line))
+    results, _, priced = _costs_of(PRICED.read_text(encoding="utf-8"))
+    _, _, zero = _costs_of(_zeroed(line))
     lowered = [p for p, v in priced.items() if p in zero and (zero[p] < v * (1 - 1e-12)).any()
                and not _inside_priced_system(results, p)]
     assert lowered, f"{kind}.{name} at 0 lowers no cost figure: it is counted nowhere"
