@@ -27,6 +27,7 @@ import pytest
 
 from compiler import evaluate_text
 from compiler.models import Assumption, Option, declared
+from sampling import sampled  # tests/ is on the path
 
 # Each template has a `#LET#` line where an option's let goes (its block: `workload`, `model` or `chip`, the places of
 # `compiler.checks._declared_let_reads`); an assumption's let goes on the block the watched model read it on.
@@ -330,7 +331,7 @@ def _cases() -> list[tuple[str, str]]:
 NAN_TEXT = re.compile(r"\b(nan|inf|infinite|infinity)\b", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("let, figure", _cases())
+@pytest.mark.parametrize("let, figure", sampled(_cases(), 2))
 def test_a_let_outside_its_range_is_one_error_at_the_let_and_no_output_is_computed_from_it(let, figure) -> None:
     text, line_text = lets_read()[(let, figure)]
     results, sink = evaluate_text(text, "spec.factory")
@@ -406,7 +407,7 @@ def _sweep_cases() -> list[tuple[str, str]]:
     return [(let, figure) for let, figure in _cases() if figure in figures and figures[figure].unit == "1"]
 
 
-@pytest.mark.parametrize("let, figure", _sweep_cases())
+@pytest.mark.parametrize("let, figure", sampled(_sweep_cases(), 3))
 def test_a_let_refused_in_some_scenarios_of_a_sweep_leaves_only_those_uncomputed(let, figure) -> None:
     """Swept over the refused value and the figure's default, the let is one error naming the refused scenario;
     there every output of a model that read it is absent, and in the other scenario every figure is the one the

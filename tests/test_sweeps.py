@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from sampling import sampled  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
@@ -62,7 +63,7 @@ def _example_param_cases():
             yield pytest.param(path, name, number, unit, id=f"{path.stem}-{name}")
 
 
-@pytest.mark.parametrize("path,name,number,unit", list(_example_param_cases()))
+@pytest.mark.parametrize("path,name,number,unit", sampled(_example_param_cases(), 2))
 def test_sweeping_an_example_parameter_equals_the_single_runs(path, name, number, unit) -> None:
     if number == int(number):          # counts stay whole numbers
         values = [f"{v:g} {unit}".strip() for v in (max(int(number) // 2, 1), int(number), 2 * int(number))]
@@ -107,7 +108,7 @@ def _coordinate_cases():
                     yield pytest.param(path, kind, field, values, id=f"{path.stem}-{kind}-{field}")
 
 
-@pytest.mark.parametrize("path,kind,field,values", list(_coordinate_cases()))
+@pytest.mark.parametrize("path,kind,field,values", sampled(_coordinate_cases(), 2))
 def test_sweeping_a_workload_coordinate_equals_the_single_runs(path, kind, field, values) -> None:
     text = inject(path.read_text(encoding="utf-8"), kind, field)
     assert_sweep_equals_single_runs(text, "sweep_value", values)
