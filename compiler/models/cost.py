@@ -408,13 +408,13 @@ def _bom_total(field_of):
 
 
 def _total_price(ctx):
-    """quantity * price; none (absent, with the reason) for a part inside a server or rack priced as a whole,
-    whose price already holds it: its price is not a cost of its own (the capex counts the system's price)."""
+    """quantity * price; none for a part inside a server or rack priced as a whole, whose price already holds it:
+    its price is not a cost of its own (the capex counts the system's price). Not applicable there, as for a part
+    with no price given (`_bom_total`): no value, never a NaN."""
     level = ctx.parent
     while level is not None:
         if _whole_system(level):
-            ctx.absent(np.ones(1, dtype=bool), f"in the price of `{level.path}`, which holds it")
-            return np.full(1, np.nan)
+            ctx.not_applicable()
         level = level.parent
     return _bom_total(lambda kind: "price")(ctx)
 

@@ -19,7 +19,8 @@ Power chain (efficiency eta from the meter to the IT load):
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
     a site's <stage>_loss / _power_in / _stage_efficiency _outside_halls: the same for the chain of the IT
-                       it holds outside its halls alone
+                       it holds outside its halls alone (no efficiency where it holds none there in any
+                       scenario: that chain does not exist, as a stage it does not place)
     an efficiency (and the PUE) where no power flows (out + loss = 0; a site that places no racks) has no
     value: absent, `n/a` in the table and null in JSON with the reason, never 0
     Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
@@ -194,6 +195,8 @@ def _stage_output(kind: str, what: str, own: bool = False):
             ctx.not_applicable()
         out, loss = flows[kind]
         if what == "efficiency":
+            if own and not np.any(out + loss > 0):      # no IT outside its halls in any scenario: no such chain
+                ctx.not_applicable()
             return _ratio(ctx, out, out + loss, f"no power flows through its {kind} stage")
         return {"loss": loss, "power_in": out + loss}[what]
     return compute
