@@ -753,6 +753,30 @@ def _check_workload_headlines(ev, results, count: int) -> None:
                       help="give the missing figure, or ask for what the hardware has (a `precision` its chip gives)")
 
 
+def _table_fields(results, table: dict):
+    """(node, its block, the field's name, table entry) for each field node set on its own block whose (kind, name)
+    `table` holds: the fields a table of per-field checks (ordered pairs, plausibility) judges."""
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None:
+            continue
+        name = node.path.rpartition(".")[2]
+        entry = table.get((inst.kind, name))
+        if entry is not None and node.path == f"{inst.path}.{name}":
+            yield node, inst, name, entry
+
+
+def _noted_again(reported: dict, key, path: str) -> bool:
+    """One diagnostic per place: where `key` (its code or field and span) was reported already, `path` (another
+    placement of the same definition) is named in a note of that diagnostic (at most 8) and True is returned."""
+    first = reported.get(key)
+    if first is None:
+        return False
+    if len(first.notes) < 8:
+        first.notes.append(f"also `{path}`")
+    return True
+
+
 def _check_ordered_pairs(ev, results, count: int) -> None:
     """Two fields of one block whose values are ordered by what they mean (`dsl.schema.ORDERED`: a chip's
     idle_power at most its tdp, a site's wet bulb at most its dry bulb): where the lower is above the upper, an
@@ -765,15 +789,7 @@ def _check_ordered_pairs(ev, results, count: int) -> None:
 
     pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
     reported: dict = {}
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None:
-            continue
-        name = node.path.rpartition(".")[2]
-        found = pairs.get((inst.kind, name))
-        if found is None or node.path != f"{inst.path}.{name}":
-            continue
-        upper, why = found
+    for node, inst, name, (upper, why) in _table_fields(results, pairs):
         upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
         low = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
         high = _per_scenario(np.asarray(results.values.get(f"{inst.path}.{upper}", np.nan), dtype=float), count)
@@ -786,9 +802,7 @@ def _check_ordered_pairs(ev, results, count: int) -> None:
         unit, declared = results.units.get(node.path, ""), kind_spec(inst.kind).fields[name].type
         span = _span_of(node)
         key = (span, name)
-        if key in reported:
-            if len(reported[key].notes) < 8:
-                reported[key].notes.append(f"also `{node.path}`")
+        if _noted_again(reported, key, node.path):
             continue
         upper_span = _span_of(upper_node)
         notes = [why] + ([f"`{upper}` is set at {upper_span.file}:{upper_span.line}:{upper_span.col}"]
@@ -922,11 +936,8 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
     def error(code: str, message: str, span, **kw) -> None:
         """One diagnostic per place and field: the same field of another instance is named in a note."""
         key = (code, span, node.path.rpartition(".")[2])
-        first = reported.get(key)
-        if first is None:
+        if not _noted_again(reported, key, node.path):
             reported[key] = ev.sink.error(code, message, span, **kw)
-        elif len(first.notes) < 8:
-            first.notes.append(f"also `{node.path}`")
 
     values = _per_scenario(np.asarray(results.values[node.path], dtype=float), count)
     unit = results.units.get(node.path, "")

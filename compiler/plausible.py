@@ -55,19 +55,12 @@ def check_plausible(ev, results, count: int) -> None:
     """An `implausible-value` warning at each field of PLAUSIBLE that the spec sets (constant, swept or computed)
     beyond its tolerance in some scenario: the value, the plausible range and its source. One warning per place
     (the same definition placed again is named in a note)."""
-    from .checks import _per_scenario, _scenarios, _span_of
+    from .checks import _noted_again, _per_scenario, _scenarios, _span_of, _table_fields
     from .display import format_number
 
     table = {(p.kind, p.field): p for p in PLAUSIBLE}
     reported: dict = {}
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None:
-            continue
-        name = node.path.rpartition(".")[2]
-        entry = table.get((inst.kind, name))
-        if entry is None or node.path != f"{inst.path}.{name}":
-            continue
+    for node, _, name, entry in _table_fields(results, table):
         values = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
         if values is None:
             continue
@@ -77,9 +70,7 @@ def check_plausible(ev, results, count: int) -> None:
             continue
         span = _span_of(node)
         key = (span, name)
-        if key in reported:
-            if len(reported[key].notes) < 8:
-                reported[key].notes.append(f"also `{node.path}`")
+        if _noted_again(reported, key, node.path):
             continue
         shown = float(values[np.flatnonzero(bad)[0]]) / entry.scale
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
