@@ -1,4 +1,5 @@
-"""Shared by the model tests: evaluate a spec held in memory and read one figure (SI, first scenario)."""
+"""Shared by the model tests: evaluate a spec held in memory and read one figure (SI, first scenario), or every
+figure over the scenarios."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,3 +16,14 @@ def run(text: str, defines: dict[str, str] | None = None):
 
 def value(results, path: str) -> float:
     return float(np.asarray(results.values[path]).ravel()[0])
+
+
+def scenario_values(results) -> dict[str, np.ndarray]:
+    """Every numeric figure of `results` as a float array over its scenarios (a constant broadcast to them)."""
+    n = results.scenario_count
+    values = {}
+    for path, value in results.values.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
+            arr = np.asarray(value, dtype=float)
+            values[path] = np.broadcast_to(arr, (n,)) if arr.size in (1, n) else arr
+    return values

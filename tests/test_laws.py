@@ -38,6 +38,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from spec_eval import scenario_values  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
@@ -63,11 +64,7 @@ def evaluate(text: str, name: str, defines: dict[str, str] | None = None) -> Run
     if results is None:
         return Run({}, {}, errors, list(sink.items), 0)
     n = results.scenario_count
-    values = {}
-    for path, value in results.values.items():
-        if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-            arr = np.asarray(value, dtype=float)
-            values[path] = np.broadcast_to(arr, (n,)) if arr.size in (1, n) else arr
+    values = scenario_values(results)
     checks: dict[str, set[int]] = {}
     for c in results.checks:
         key = f"{c.name} @{c.span.line if c.span else '?'}"

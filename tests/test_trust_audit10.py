@@ -49,6 +49,7 @@ from click.testing import CliRunner
 from compiler import evaluate_text
 from compiler.cli import main
 from dsl.units import parse_unit
+from spec_eval import scenario_values  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
@@ -64,13 +65,7 @@ def _values(text: str, name: str = "spec.factory", defines: dict[str, str] | Non
     """(results, sink, {path: float array over the scenarios}) of a spec held in memory."""
     results, sink = evaluate_text(text, name, defines)
     assert results is not None, [d.message for d in sink.items]
-    n = results.scenario_count
-    values = {}
-    for path, value in results.values.items():
-        if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-            arr = np.asarray(value, dtype=float)
-            values[path] = np.broadcast_to(arr, (n,)) if arr.size in (1, n) else arr
-    return results, sink, values
+    return results, sink, scenario_values(results)
 
 
 def _differences(a: dict, b: dict, rel: float = 1e-9) -> list[str]:
