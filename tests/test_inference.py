@@ -183,6 +183,16 @@ def _bench_inputs():
     return llama2_70b_inputs(scaleup=72.0, chips=1024.0, queueing=True)
 
 
+def _unlimited_grid():
+    """The bench inputs without latency limits, and the configurations of 8 chips up to 16-way with at most 512
+    rows: (hw, arch, load, tp, pp, batch)."""
+    hw, arch, load = _bench_inputs()
+    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
+    tp, pp, batch = M.config_grid(8, 16)
+    keep = batch <= 512
+    return hw, arch, load, tp[keep], pp[keep], batch[keep]
+
+
 # ----------------------------------------------------------------------------- laws of the decode step
 def _step(hw, arch, load, tp, pp, batch) -> np.ndarray:
     return M.evaluate_configs(hw, arch, load, tp, pp, batch)["t_iter"][0]
@@ -491,11 +501,7 @@ def test_tpot_tail_output_spread_by_hand_and_laws() -> None:
     tails = M._tpot_tail(linear, b + 0 * cvs, r, one, z, avg, cvs, np.array([[294.45]]))[0][:, 0]
     assert np.all(np.diff(tails) >= 0) and tails[-1] > tails[0] * 1.01
 
-    hw, arch, load = _bench_inputs()
-    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
-    tp, pp, bb = M.config_grid(8, 16)
-    keep = bb <= 512
-    tp, pp, bb = tp[keep], pp[keep], bb[keep]
+    hw, arch, load, tp, pp, bb = _unlimited_grid()
     base = M.evaluate_configs(hw, arch, load, tp, pp, bb)
     runs = [M.evaluate_configs(hw, arch, dataclasses.replace(load, output_cv=np.array([cv])), tp, pp, bb)
             for cv in (0.0, 0.35, 0.74, 1.07)]
@@ -561,11 +567,7 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
     TPOT never falls as the prompt lengths spread more (cv 0.5 -> 1.5) and the mean step does not move; the
     first-token delay d adds d mean steps to both TTFT quantiles and nothing else; two scenarios with their own
     cv and d in one pass give, bit for bit, what each gives alone."""
-    hw, arch, load = _bench_inputs()
-    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
-    tp, pp, b = M.config_grid(8, 16)
-    keep = b <= 512
-    tp, pp, b = tp[keep], pp[keep], b[keep]
+    hw, arch, load, tp, pp, b = _unlimited_grid()
     narrow = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5])), tp, pp, b)
     wide = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([1.5])), tp, pp, b)
     real = (narrow["fits"][0] > 0) & (narrow["batch"][0] == b)
@@ -2204,11 +2206,7 @@ def test_row_count_elasticity_by_hand_and_laws() -> None:
     assert np.allclose(M._tpot_tail(flat, b, r, one, z, avg, elastic=np.array([[1.0]]))[0],
                        M._tpot_tail(flat, b, r, one, z, avg)[0], rtol=1e-12)
 
-    hw, arch, load = _bench_inputs()
-    load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
-    tp, pp, bb = M.config_grid(8, 16)
-    keep = bb <= 512
-    tp, pp, bb = tp[keep], pp[keep], bb[keep]
+    hw, arch, load, tp, pp, bb = _unlimited_grid()
     base = M.evaluate_configs(hw, arch, load, tp, pp, bb)
     on = M.evaluate_configs(hw, arch, dataclasses.replace(load, row_elastic=np.array([1.0])), tp, pp, bb)
     real = (base["fits"][0] > 0) & (base["batch"][0] == bb)
