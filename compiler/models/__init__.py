@@ -149,19 +149,31 @@ class Limit:
     message: str
 
 
+def priced_system_above(part):
+    """The server or rack above `part` priced as a whole (its price holds the part), else None."""
+    level = part.parent
+    while level is not None:
+        if level.kind in ("server", "rack") and level.is_set("price"):
+            return level
+        level = level.parent
+    return None
+
+
+def _counted_as_zero(ev, figure: str, part) -> None:
+    """Keep `part` (once) among the parts without a price that `figure` counts as $0 (`unpriced_parts`)."""
+    parts = ev.unpriced.setdefault(figure, [])
+    if not any(p.inst is part.inst for p in parts):
+        parts.append(part)
+
+
 def warn_unpriced(part, figure: str, note: str | None = None) -> None:
     """An `unpriced` warning at the part's span: it counts $0, so `figure` (a dotted output path) and the
     capex rolled up from it are incomplete (`note` says so otherwise). Nothing when a server or rack holding
     it is priced as a whole (its price covers the part). One warning per part of a definition; each figure it
     affects is a note. The evaluator keeps, per figure, the parts it counts as $0 (`unpriced_parts`)."""
-    level = part.parent
-    while level is not None:
-        if level.kind in ("server", "rack") and level.is_set("price"):
-            return
-        level = level.parent
-    parts = part.ev.unpriced.setdefault(figure, [])
-    if not any(p.inst is part.inst for p in parts):
-        parts.append(part)
+    if priced_system_above(part) is not None:
+        return
+    _counted_as_zero(part.ev, figure, part)
     inst = part.inst
     sink = part.ev.sink
     message = f"{inst.kind} `{inst.block.name}` has no price: it counts as $0 in the capex that includes it"
@@ -175,12 +187,12 @@ def warn_unpriced(part, figure: str, note: str | None = None) -> None:
             return
     sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note], quantities=[figure],
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
+
+
 def warn_unpriced_field(ctx, field: str, figure: str, what: str) -> None:
     """An `unpriced` warning at the block's span: it gives no `field` (a price with no default figure, `what` it
     prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it."""
-    parts = ctx.ev.unpriced.setdefault(figure, [])
-    if not any(p.inst is ctx.inst for p in parts):
-        parts.append(ctx)
+    _counted_as_zero(ctx.ev, figure, ctx)
     inst = ctx.inst
     ctx.ev.sink.warning(Code.UNPRICED, f"{inst.kind} `{inst.block.name}` gives no `{field}`: {what} counts as $0 in "
                         f"`{figure}`", inst.block.name_span,

@@ -76,7 +76,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import assumptions as A
-from . import output, warn_unpriced, warn_unpriced_field
+from . import output, priced_system_above, warn_unpriced, warn_unpriced_field
 from .facility import halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
@@ -411,11 +411,8 @@ def _total_price(ctx):
     """quantity * price; none for a part inside a server or rack priced as a whole, whose price already holds it:
     its price is not a cost of its own (the capex counts the system's price). Not applicable there, as for a part
     with no price given (`_bom_total`): no value, never a NaN."""
-    level = ctx.parent
-    while level is not None:
-        if _whole_system(level):
-            ctx.not_applicable()
-        level = level.parent
+    if priced_system_above(ctx) is not None:
+        ctx.not_applicable()
     return _bom_total(lambda kind: "price")(ctx)
 
 
