@@ -138,11 +138,9 @@ def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
 
     what = "let" if node.kind == "let" else "field"
     figure = ev.let_declared.get(node.path)
-    fspec = _field_of(node) if what == "let" and figure is None and node.instance is not None \
-        and node.path.rpartition(".")[0] == node.instance.path else None
+    fspec = _field_let_spec(ev, node) if what == "let" and figure is None else None
     try:
-        want = parse_unit(figure.unit).dim if figure is not None else \
-            fspec.kind.dim if fspec is not None and field_range(fspec) is not None else None
+        want = parse_unit(figure.unit).dim if figure is not None else fspec.kind.dim if fspec is not None else None
         have = parse_unit(unit_of(ev.lowering, node)).dim if want is not None else None
     except (ValueError, KeyError):      # a unit not written as the language writes it (`J/(kg*K)`): range only
         want = have = None
@@ -244,18 +242,20 @@ def _field_lets(ev, results, only: set[str] | None = None) -> list:
     """The `let`s named as a quantity field of their block that a model reads in place of the field (`let
     input_tokens = 5000 tok`, `let tp = 2`) and not as one of its assumptions (those are `let_declared`'s): their
     unit and range are the field's."""
+    nodes = results.graph.nodes
+    chosen = nodes.values() if only is None else [nodes[p] for p in sorted(only) if p in nodes]
+    return [node for node in chosen if node.kind == "let" and _field_let_spec(ev, node) is not None]
+
+
+def _field_let_spec(ev, node):
+    """The quantity field of its own block that the `let` `node` is named as and a model reads it for (not one of
+    its assumptions or options: those are `let_declared`'s), or None: its unit and range are that field's."""
     from dsl.schema import QuantityKind
 
-    found = []
-    nodes = results.graph.nodes
-    for path, node in (nodes.items() if only is None else [(p, nodes[p]) for p in sorted(only) if p in nodes]):
-        if node.kind != "let" or path in ev.let_declared or node.instance is None \
-                or path.rpartition(".")[0] != node.instance.path:
-            continue
-        fspec = _field_of(node)
-        if fspec is not None and isinstance(fspec.kind, QuantityKind):
-            found.append(node)
-    return found
+    if node.path in ev.let_declared or node.instance is None or node.path.rpartition(".")[0] != node.instance.path:
+        return None
+    fspec = _field_of(node)
+    return fspec if fspec is not None and isinstance(fspec.kind, QuantityKind) else None
 
 
 def _check_let_bounds(ev, results, count: int, wrong_unit: set[str], only: set[str] | None = None) -> None:
