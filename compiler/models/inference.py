@@ -2548,8 +2548,7 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     spread = rest[8] if len(rest) > 8 else 0.0
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
-        # the chance that a prompt waits: rho for one server; over n servers Sakasegawa's rho^(sqrt(2 (n + 1)) - 1)
-        busy = np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
+        busy = _waiting_chance(rho, servers)
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho, 1e-12), np.inf)
     law = I * (servers + w) * L
     if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
@@ -2628,18 +2627,34 @@ def _normal_quantile(q: float) -> float:
     return NormalDist().inv_cdf(q)
 
 
+def _waiting_chance(rho, servers) -> np.ndarray:
+    """The chance that a request waits in a queue of `servers` c at utilization rho: rho for one server; over c
+    servers Sakasegawa's rho^(sqrt(2 (c + 1)) - 1) (Sakasegawa 1977)."""
+    return np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
+
+
+def _largest_fitting(quantile_at, limit, shape) -> np.ndarray:
+    """The largest utilization in [0, 1] whose quantile_at(rho) fits `limit`, for a quantile that rises with rho:
+    the root by bisection (50 halvings), 0 where even rho = 0 misses it (the callers say what that means)."""
+    lo = np.zeros(shape)
+    hi = np.ones_like(lo)
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        fits = quantile_at(mid) <= limit
+        lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+    return lo
+
+
 def _budget_utilization(parts, service: np.ndarray, limit: np.ndarray, cv: np.ndarray, extra=None) -> np.ndarray:
     """Largest utilization of the token budget queue whose p99 TTFT fits `limit`: _budget_ttft rises with rho
     (from its idle value at rho = 0 to infinity at rho = 1), so the root of TTFT_99(rho) = limit by bisection;
     0 when even the idle queue misses the limit, 1 without a limit. `extra(rho, q)`: a further wait that rises
     with rho, added to the p99 (the KV room wait, _kv_room_wait)."""
-    lo = np.zeros(np.broadcast_shapes(np.shape(limit), *(np.shape(p) for p in parts)))
-    hi = np.ones_like(lo)
-    for _ in range(50):
-        mid = 0.5 * (lo + hi)
-        p99 = _budget_ttft(parts, service, mid, cv, 0.99)
-        fits = (p99 if extra is None else p99 + extra(mid, 0.99)) <= limit
-        lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+    def p99(rho):
+        ttft = _budget_ttft(parts, service, rho, cv, 0.99)
+        return ttft if extra is None else ttft + extra(rho, 0.99)
+
+    lo = _largest_fitting(p99, limit, np.broadcast_shapes(np.shape(limit), *(np.shape(p) for p in parts)))
     idle_fits = _budget_ttft(parts, service, np.zeros_like(lo), cv, 0.99) <= limit
     return np.where(np.isfinite(limit), np.where(idle_fits, lo, 0.0), 1.0)
 
@@ -2696,7 +2711,7 @@ def prefill_pool_wait(rho, servers, rate, cv, q: float) -> np.ndarray:
         W_q = ln(max(P_w / (1 - q), 1)) (1 + cv^2) / 2 / (c mu (1 - rho))       (inf at rho >= 1)
     (c = 1, cv = 0: the M/M/1 tail halved for a deterministic service, the law before 2026-12-05)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        busy = np.power(np.clip(rho, 0.0, 1.0), np.sqrt(2 * (servers + 1)) - 1)
+        busy = _waiting_chance(rho, servers)
         tail = np.log(np.maximum(busy / (1 - q), 1.0)) * (1 + cv ** 2) / 2
         return np.where(rho < 1, tail / np.maximum(servers * rate * (1 - rho), 1e-300), np.inf)
 
@@ -2706,12 +2721,8 @@ def prefill_pool_utilization(servers, rate, cv, budget) -> np.ndarray:
     less the pass, the KV transfer and the decode step): the wait rises with rho from 0, so the root by bisection;
     0 where the budget is negative, 1 without a limit."""
     budget = np.asarray(budget, dtype=float)
-    lo = np.zeros(np.broadcast_shapes(np.shape(servers), np.shape(rate), np.shape(budget)))
-    hi = np.ones_like(lo)
-    for _ in range(50):
-        mid = 0.5 * (lo + hi)
-        fits = prefill_pool_wait(mid, servers, rate, cv, 0.99) <= budget
-        lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+    lo = _largest_fitting(lambda rho: prefill_pool_wait(rho, servers, rate, cv, 0.99), budget,
+                          np.broadcast_shapes(np.shape(servers), np.shape(rate), np.shape(budget)))
     return np.where(np.isfinite(budget), np.where(budget >= 0, lo, 0.0), 1.0)
 
 
