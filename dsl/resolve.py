@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
 from .loader import Program
+from .parser import KEYWORDS
 from .schema import kind as kind_spec
 
 
@@ -227,10 +228,9 @@ class Scopes:
 
 # The keywords a definition may not be named by: the words that start a statement or are part of an expression, so
 # that no expression could refer to the definition (`let if = 1`: `if` there starts an `if ... then ... else`).
-# `x`, `step`, `as` and `extends` (dsl.parser.KEYWORDS) are keywords only in a block's header, a range or an
-# import, where no name is read: `let x = 1` is read as `x` everywhere else.
-RESERVED_NAMES = frozenset(("import", "from", "param", "let", "assert", "if", "then", "else", "and", "or", "not",
-                            "true", "false"))
+# The grammar's other keywords, `x`, `step`, `as` and `extends`, are keywords only in a block's header, a range or
+# an import, where no name is read: `let x = 1` is read as `x` everywhere else.
+RESERVED_NAMES = frozenset(KEYWORDS) - {"x", "step", "as", "extends"}
 
 
 def _check_reserved(what: object, sink: Sink) -> None:
