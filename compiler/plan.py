@@ -185,6 +185,13 @@ def _change(old: Optional[float], new: Optional[float]) -> tuple[Optional[float]
     return delta, (delta / abs(old) if old != 0 else None)
 
 
+def _detail(what: str, old, new, unit: str = "", old_unit: str = "", display: str = "",
+            old_display: str = "") -> dict:
+    """One change of a part (PartDetail): what changed, each side's value, SI unit and declared display unit."""
+    return {"what": what, "old": old, "new": new, "unit": unit, "old_unit": old_unit, "display_unit": display,
+            "old_display_unit": old_display}
+
+
 def _same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
@@ -218,21 +225,16 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
             continue
         details = []
         if a.role != b.role:
-            details.append({"what": "role", "old": a.role, "new": b.role, "unit": "", "old_unit": "",
-                            "display_unit": "", "old_display_unit": ""})
+            details.append(_detail("role", a.role, b.role))
         if a.kind != b.kind or a.definition != b.definition:
-            details.append({"what": "definition", "old": f"{a.kind} {a.definition}",
-                            "new": f"{b.kind} {b.definition}", "unit": "", "old_unit": "", "display_unit": "",
-                            "old_display_unit": ""})
+            details.append(_detail("definition", f"{a.kind} {a.definition}", f"{b.kind} {b.definition}"))
         if not _same(a.count, b.count) and a.role == b.role == "part":
-            details.append({"what": "count", "old": a.count, "new": b.count, "unit": "1", "old_unit": "1",
-                            "display_unit": "", "old_display_unit": ""})
+            details.append(_detail("count", a.count, b.count, "1", "1"))
         for name in sorted(set(a.fields) | set(b.fields)):
             (va, ua, da), (vb, ub, db) = a.fields.get(name, (None, "", "")), b.fields.get(name, (None, "", ""))
             if not _same(va, vb) or (va is not None and vb is not None and ua != ub):
                 # each side in its own unit: a let rewritten from kW to h changes its dimension too
-                details.append({"what": name, "old": va, "new": vb, "unit": ub or ua, "old_unit": ua or ub,
-                                "display_unit": db or da, "old_display_unit": da or db})
+                details.append(_detail(name, va, vb, ub or ua, ua or ub, db or da, da or db))
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
                           "role": b.role, "details": details})
