@@ -555,6 +555,10 @@ def _idle_rules() -> tuple:
          "the output-length spread enters the p99 TPOT and the KV room of a server's queue, the rows in flight "
          "with `kv_length_biased` 1, or the attention ranks' context imbalance without the ADP balancer; this "
          "workload has none of them"),
+        ("inference", I.kv_wait_service_spread.name, I.kv_wait_service_spread.value,
+         lambda get: no_prompt_queue(get) | (get(I.kv_room_wait.name, I.kv_room_wait.value) <= 0),
+         "it shapes the wait for KV room, which the model adds only with `kv_room_wait` 1 in the prompt queue of "
+         "aggregated server and interactive scenarios"),
         ("inference", I.kv_length_biased.name, I.kv_length_biased.value,
          lambda get: get(I.output_length_cv.name, I.output_length_cv.value) <= 0,
          "with `output_length_cv` 0 the length-biased age of a row, (1 + cv^2) O / 2, is the mean O / 2: set "

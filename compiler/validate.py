@@ -371,6 +371,12 @@ Llama 3.1 405B 0.35, DeepSeek-R1 1.07; docs/accuracy.md "Dataset lengths, source
 compiler/models/inference.py kv_slots, _kv_room_wait). Not applied: with the engines' memory (binary capacities,
 KV_FRACTIONS) the B200 and H100 Mixtral caches hold more rows than the submitters ran, and every variant raised
 TTFT p50 above 10% (docs/accuracy.md "KV room in Server").
+KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmarks in OUTPUT_CVS get
+`kv_room_wait` 1 (the batch capped at the rows the KV pool holds at their length-biased context), their
+`output_length_cv` and `kv_wait_service_spread` 1 (the excess waits for a slot as an M/G/c queue: slots freed after
+each row's own output length; compiler/models/inference.py _kv_room_wait). With `--with engine_limits` too, the pool
+is TensorRT-LLM's fraction of the memory the engine leaves. Not applied: docs/accuracy.md "A hard cap on rows in
+flight".
 Row count elasticity (MECHANISMS "row_count_elasticity"; measured, NOT applied): `let row_count_elasticity = 1` on
 Server and Interactive rows, the rows in flight spread as a birth-death count whose departures slow as the batch grows
 (variance b / eps, eps the throughput's elasticity in the rows; compiler/models/inference.py `_tpot_tail`). Not
@@ -1195,6 +1201,7 @@ MECHANISMS = {
     "serial_context_chunks": ("server", "interactive"),   # v5.0 NVIDIA-harness rows: one chunk a micro-batch a cycle
     "engine_limits": (),               # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
     "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
+    "kv_cap": (),                      # the rows capped at the KV pool, the excess waiting M/G/c for a slot
     "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
     "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
@@ -1208,6 +1215,7 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "serial_context_chunks": ("server", "interactive"),
                        "engine_limits": ("offline", "server", "interactive"),
                        "kv_room": ("server",),
+                       "kv_cap": ("server",),
                        "swiglu_kernel": ("offline", "server", "interactive"),
                        "fp4_quantize": ("offline", "server", "interactive"),
                        "disaggregated": ("server", "interactive"),
@@ -1831,6 +1839,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
         row.lets["kv_room_wait"] = 1.0               # the KV cache as the engines fill it ("KV room" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
+    if scenario in mechanisms["kv_cap"] and serving.model in OUTPUT_CVS:   # measured, not applied ("KV cap" above)
+        row.lets["kv_room_wait"] = 1.0               # the batch capped at the rows the KV pool holds
+        row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
+        row.lets["kv_wait_service_spread"] = 1.0     # the excess waits for a slot as an M/G/c queue
     window = BATCH_WINDOWS.get((round_, family))
     if window and scenario != "offline":
         row.lets["batch_window"] = Q(window, "s")    # AMD's v4.1 harness-side batcher ("Harness batcher" above)

@@ -188,6 +188,8 @@ INFERENCE_IDLE = [
     # serial chunks at a fixed pp 1; the length bias without an output-length spread
     ("server", "let serial_context_chunks = 1", "  pp = 1\n"),
     ("server", "let kv_length_biased = 1", ""),
+    # the wait's M/G/c shape without the wait for KV room
+    ("server", "let kv_wait_service_spread = 1", "  let output_length_cv = 0.6\n"),
     # the SwiGLU switches where nothing counts the kernel, or where every elementwise kernel is counted already
     ("offline", "let gemm_swiglu = 1", ""),
     ("offline", "let swiglu_kernel = 1", "  let elementwise_kernels = 1\n"),

@@ -51,6 +51,11 @@ Memory (per chip):
                 (I / k + (1 + cv_O^2) O / 2)) rows and B_max = floor(c) (kv_slots); a new request waits for KV room
                 as an Erlang-C queue of c slots at the requests in flight a = rho O t_iter / s, service O t_iter
                 (_kv_room_wait), its quantile added to TTFT p50 and p99, the rate cut holding the sum at ttft_limit.
+                With `let kv_wait_service_spread` 1 (0 by default; validate MECHANISMS "kv_cap", docs/accuracy.md
+                "A hard cap on rows in flight") the slots are released after general lives, O_i t_iter with cv_O:
+                an M/G/c wait, the Erlang-C chance to wait P_w and, given a wait, an exponential of mean
+                g S / (c - a), g = (1 + cv_O^2) / 2 (Lee and Longton's M/G/c approximation [S]), so
+                W_q = g S / (c - a) ln(P_w / (1 - q)); g = 1 is the Erlang-C wait above.
                 The step's KV reads keep I / k + O / 2 [U], unless `let kv_length_biased` 1 (0 by default; every
                 scenario): the rows of a step are length-biased as the cache's are, so the step's KV reads, its
                 generation attention and the cache's rows all take I + (1 + cv_O^2) O / 2 (in_flight_age [D];
@@ -995,6 +1000,16 @@ kv_room_wait = Assumption(
     "the Erlang-C wait of c slots at a rows, service a request's life "
     "O t_iter, added to TTFT p50 and p99 and to the p99 the rate cut holds at ttft_limit. 0: the mean context "
     "I + O / 2, no wait (the model before). Off by default: docs/accuracy.md 'KV room in Server'", range=SWITCH)
+kv_wait_service_spread = Assumption(
+    "kv_wait_service_spread", 0.0, "1",
+    "1: the wait for KV room (`kv_room_wait` 1) is an M/G/c queue's: the rows in flight leave after their own "
+    "output lengths, O_i steps with cv_O `output_length_cv`, so the wait given one is exponential of mean "
+    "(1 + cv_O^2) / 2 x S / (c - a) (the M/G/c approximation W(M/G/c) = (1 + cv_S^2) / 2 W(M/M/c): A. M. Lee and "
+    "P. A. Longton, Operational Research Quarterly 10, 1959; W. Whitt, 'Approximations for the GI/G/m queue', "
+    "Production and Operations Management 2(2), 1993 [S]) where 0 keeps the Erlang-C wait (exponential lives, "
+    "the model before). The chance to wait stays the Erlang-C one (the rows in flight, an M/G/infinity count, are "
+    "Poisson whatever the lives' law) [U]. Off by default: docs/accuracy.md 'A hard cap on rows in flight'",
+    range=SWITCH)
 kv_length_biased = Assumption(
     "kv_length_biased", 0.0, "1",
     "1: the rows in flight are length-biased in every scenario (in_flight_age) [D]: a row has generated "
@@ -1464,6 +1479,8 @@ class Load:
     kv_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_cache_fraction.value]))
     kv_room_wait: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_room_wait.value]))
     kv_biased: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([kv_length_biased.value]))
+    kv_wait_spread: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.asarray([kv_wait_service_spread.value]))
     adp_balance: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([adp_balance.value]))
     # the routed experts' grouped GEMM at the TRTLLM-Gen kernels' tile (1) or the shape law (0): expert_tile_efficiency
     expert_tiles: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([expert_gemm_tiles.value]))
@@ -1529,7 +1546,7 @@ def in_flight_age(output, output_cv) -> np.ndarray:
     return (1 + np.asarray(output_cv, dtype=float) ** 2) * np.asarray(output, dtype=float) / 2
 
 
-def _kv_room_wait(slots, rows, life, q: float) -> np.ndarray:
+def _kv_room_wait(slots, rows, life, q: float, shape=1.0) -> np.ndarray:
     """Quantile q of a new request's wait for KV room: an Erlang-C (M/M/c) queue of c = `slots` requests the
     cache holds, a = `rows` requests in flight, service a request's life S = O t_iter (`kv_room_wait`) [D]. A
     context that does not fit waits first come first served for the blocks finished requests free (TensorRT-LLM's
@@ -1537,7 +1554,9 @@ def _kv_room_wait(slots, rows, life, q: float) -> np.ndarray:
     cpp/tensorrt_llm/batch_manager/capacityScheduler.cpp stops its walk at the first new context whose blocks do
     not fit). Halfin-Whitt (c large, c - a of order sqrt(a)): beta = (c - a) / sqrt(a), the chance to wait
     P_w = 1 / (1 + beta Phi(beta) / phi(beta)), and the wait, given one, exponential of mean S / (c - a), so
-        W_q = S / (c - a) ln(P_w / (1 - q))    (0 where P_w <= 1 - q; inf where a >= c)
+        W_q = g S / (c - a) ln(P_w / (1 - q))    (0 where P_w <= 1 - q; inf where a >= c)
+    with g = `shape` 1 (Erlang C) or (1 + cv_O^2) / 2 where the lives are general (`kv_wait_service_spread`: the
+    M/G/c approximation of Lee and Longton, 1959 [S]).
     Assumptions [U]: slots of the mean length-biased size (kv_slots; the token pool's fill spreads more with
     the prompt's spread), exponential lives (Erlang-C; the TEST06 output cv 0.35-1.07 is below 1 but for
     DeepSeek-R1), the wait unaffected by the requests the scheduler pauses."""
@@ -1547,8 +1566,8 @@ def _kv_room_wait(slots, rows, life, q: float) -> np.ndarray:
     phi_ratio = beta * (1 - _normal_tail(beta)) * math.sqrt(2 * math.pi) * np.exp(beta ** 2 / 2)   # beta Phi / phi
     p_wait = 1 / (1 + phi_ratio)
     with np.errstate(divide="ignore", invalid="ignore"):
-        wait = np.where(p_wait > 1 - q, life / np.maximum(gap, 1e-12) * np.log(np.maximum(p_wait / (1 - q), 1.0)),
-                        0.0)
+        wait = np.where(p_wait > 1 - q,
+                        shape * life / np.maximum(gap, 1e-12) * np.log(np.maximum(p_wait / (1 - q), 1.0)), 0.0)
     return np.where(gap > 0, wait, np.inf)
 
 
@@ -1810,6 +1829,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # the rows the KV cache holds on average (kv_slots: the length-biased context with `kv_room_wait`, else the
     # mean context held); the batch is never above it
     room_wait = (_col(load.kv_room_wait) > 0) & load.queueing
+    # the wait's shape: Erlang C (1) or M/G/c with the output lengths' spread, (1 + cv_O^2) / 2
+    wait_shape = np.where(_col(load.kv_wait_spread) > 0, (1 + _col(load.output_cv) ** 2) / 2, 1.0)
     slots = kv_slots(free, held_kv, I / k, O, np.where(room_wait | biased, _col(load.output_cv), 0.0))
     max_batch = np.floor(slots)
     cap = engine_batch_cap(load.batch_cap, d)                     # the engine's max batch, per attention rank
@@ -2094,7 +2115,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # (Little's law over a request's life O t_iter), against the cache's slots (a request's k beams: k rows)
         life = O * t_iter
         room_wait_q = (lambda rho, q, life=life, service=service:
-                       np.where(room_wait, _kv_room_wait(slots / k, rho * life / service, life, q), 0.0))
+                       np.where(room_wait, _kv_room_wait(slots / k, rho * life / service, life, q, wait_shape), 0.0))
         rho_max = _budget_utilization(parts, service, _col(load.ttft_limit), cv,
                                       extra=room_wait_q if np.any(room_wait) else None)
         per_replica = np.minimum(per_replica, rho_max / service * O)
@@ -2135,7 +2156,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             p50_b, p99_b = (_budget_ttft(p50_b, service_b, rho_b, cv, q) for q in (0.50, 0.99))
             if np.any(room_wait):           # the KV room wait at the offered load's requests in flight
                 life_b = O * t_b
-                p50_b, p99_b = (p + np.where(room_wait, _kv_room_wait(slots / k, x / O * life_b, life_b, q), 0.0)
+                p50_b, p99_b = (p + np.where(room_wait, _kv_room_wait(slots / k, x / O * life_b, life_b, q,
+                                                                      wait_shape), 0.0)
                                 for p, q in ((p50_b, 0.50), (p99_b, 0.99)))
         pick = (lambda at_load, at_capacity: np.where(under, at_load, at_capacity))
         t_iter, tpot, ttft_p50, ttft = pick(t_b, t_iter), pick(tpot_b, tpot), pick(p50_b, ttft_p50), pick(p99_b, ttft)
@@ -3331,6 +3353,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         kv_fraction=ctx.get("kv_cache_fraction", kv_cache_fraction),
         kv_room_wait=ctx.get("kv_room_wait", kv_room_wait),
         kv_biased=ctx.get("kv_length_biased", kv_length_biased),
+        kv_wait_spread=ctx.get("kv_wait_service_spread", kv_wait_service_spread),
         adp_balance=ctx.get("adp_balance", adp_balance),
         expert_tiles=ctx.get("expert_gemm_tiles", expert_gemm_tiles),
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
