@@ -37,6 +37,8 @@ class Chip:
     def is_set(self, name):
         return name in self.fields
 
+    has = is_set
+
     def get(self, name, default=None):
         if name in self.fields:
             return np.asarray([float(self.fields[name])])
@@ -316,6 +318,54 @@ site s {
     gb200 = P.chip_power_model(Chip(tdp=1200))
     assert P.sustained_clock(gb200, 1.0, U_M_GEMM)[0] == pytest.approx(x, rel=1e-9)
     assert P.compute_rate(x, 1.0) * G_GEMM * 10000 == pytest.approx(6786, abs=2)
+
+
+def test_blackwell_ultra_fp4_dynamic_power_by_hand() -> None:
+    """Blackwell Ultra under a large NVFP4 GEMM (compiler/models/power.py "FP4 dynamic power"; docs/accuracy.md
+    "Llama 3.1 405B Offline on Blackwell Ultra"), by hand. The same 4NP die doing 1.5x the dense FP4 work a clock
+    draws a_fp4 = a(GB200) x 15 / 10 = 1,755.1 x 1,200 / 700 x 1.5 = 4,513.2 W (stdlib GB300 `let
+    fp4_dynamic_power = 4513 W`); P_idle = 140 W, b = 104.5 x 2 = 209.0 W; h = (1,400 - 140 - 209.0 x 0.0731)
+    / 4,513 = 1,244.7 / 4,513 = 0.2758, on the voltage floor: x = 0.2758 / 0.72^2 = 0.532, the FP4 rate 0.992 x
+    0.532 x 15,000 = 7,917 TFLOP/s (Azure ND GB300 v6 cuBLASLt: 8,555-8,640). A GB200 gives 6,786, so the ratio is
+    1,244.7 / 1,066.9 = 1.167, the board limits' headroom, where the TDP-scaled a gave the peaks' 1.5 (10,179).
+    An FP8 run on the same chip keeps the TDP-scaled a (3,510 W) and the clock of every chip at its TDP, 0.684."""
+    a_gb200 = 1755.1228589972352 * 1200 / 700
+    a_fp4 = a_gb200 * 15 / 10
+    assert a_gb200 == pytest.approx(3008.8, abs=0.1) and a_fp4 == pytest.approx(4513, abs=0.5)
+    b = B_H100 * 2
+    head_gb300 = 1400 - 140 - b * U_M_GEMM
+    head_gb200 = 1200 - 120 - b * 1200 / 1400 * U_M_GEMM
+    h = head_gb300 / 4513
+    assert head_gb300 == pytest.approx(1244.7, abs=0.1) and h == pytest.approx(0.2758, abs=1e-4) and h < V_FLOOR ** 3
+    x = h / V_FLOOR ** 2
+    assert x == pytest.approx(0.532, abs=1e-3)
+    assert G_GEMM * x * 15000 == pytest.approx(7917, abs=2)
+    x_gb200 = head_gb200 / a_gb200 / V_FLOOR ** 2
+    assert G_GEMM * x * 15000 / (G_GEMM * x_gb200 * 10000) == pytest.approx(head_gb300 / head_gb200, rel=1e-3)
+    assert head_gb300 / head_gb200 == pytest.approx(1.167, abs=1e-3)
+    # the law reads the let only at fp4
+    ultra = Chip(tdp=1400, fp4_dynamic_power=4513)
+    assert P.sustained_clock(P.chip_power_model(ultra, None, "fp4"), 1.0, U_M_GEMM)[0] == pytest.approx(x, rel=1e-6)
+    for precision in ("fp8", "bf16", None):
+        assert P.chip_power_model(ultra, None, precision).dynamic[0] == pytest.approx(1755.1228589972352 * 2)
+    # the stdlib GB300, through a workload: fp4 on the floor at 0.532, fp8 at every chip's 0.684
+    for precision, clock in (("fp4", x), ("fp8", 0.684)):
+        results, sink = evaluate_text(f"""from systems import GB300_compute_tray
+from models import Llama3_1_8B
+site s {{
+  training t {{
+    model = Llama3_1_8B
+    system = GB300_compute_tray
+    accelerators = 4
+    precision = "{precision}"
+    tokens = 1 Gtok
+    seq_len = 8192 tok
+    global_batch = 65536 tok
+  }}
+}}
+""", "gb300.factory")
+        assert not sink.errors, [d.message for d in sink.errors]
+        assert float(results.values["s.t.sustained_clock"][0]) == pytest.approx(clock, abs=1e-3)
 
 
 @pytest.mark.parametrize("k", [0.8, 1.25, 1.5])

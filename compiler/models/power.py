@@ -205,6 +205,26 @@ clock_scaled_share = Assumption(
     "(docs/accuracy.md 'The clock law under a power cap')", range=SHARE)
 
 
+# FP4 dynamic power (docs/accuracy.md "Llama 3.1 405B Offline on Blackwell Ultra", s11-bwultra, 2026-12-05). The
+# law's a is the compute dynamic power of a full-rate GEMM at the full clock in the workload's format (u_c = 1 at
+# that format's peak); scaled by the TDP it assumes the peak is reached at a draw proportional to the board limit.
+# That holds across one die's clocks, not across a wider datapath: Blackwell Ultra (B300, GB300) is the Blackwell
+# die (TSMC 4NP, 208e9 transistors, two reticle dies; NVIDIA technical blog "Inside NVIDIA Blackwell Ultra: The Chip
+# Powering the AI Factory Era", 2025-08 [S]) with tensor cores that do 1.5x the dense NVFP4 work a clock (15 against
+# 10 PFLOP/s dense per GPU, GB300 against GB200, FP8 and BF16 unchanged; Hot Chips 2025 as reported by Tom's
+# Hardware, "Nvidia shares Blackwell Ultra's secrets", 2025-08 [S]) under a board limit raised only 1,200 -> 1,400 W
+# (the MLPerf system descriptions' TGP [P]). With the energy of an FP4 MAC a property of the process and the
+# datapath (the same 4NP tensor cores) [U], a full-rate NVFP4 GEMM draws
+#     a_fp4(Ultra) = a(Blackwell twin) x P_fp4(Ultra) / P_fp4(twin)      (GB300: 3,008.8 x 15 / 10 = 4,513 W)
+# (`let fp4_dynamic_power` on the chip), so on the voltage floor a large FP4 GEMM runs at rate ~ (cap - P_idle
+# - b u_m) P_fp4 / a_fp4: GB300 / GB200 = 1,244.7 / 1,066.9 = 1.167, the board limits' headroom, not the peaks'
+# 1.5. Checked against the one direct measurement (Azure ND GB300 v6, cuBLASLt FP4 16,384^3 and 32,768^3 after
+# 10,000 warm-up iterations: 8,640 / 8,555 TFLOP/s, egmsft/AI-benchmarking-guide Azure_Results, 2025 [S]): the law
+# 7,917 (-8%), the TDP-scaled a 10,179 (+18%). FP8 and BF16 keep the TDP-scaled a (equal peaks; Azure GB300 FP8
+# 3,257-3,309 against the law's 3,393).
+FP4_DYNAMIC_POWER = "fp4_dynamic_power"
+
+
 @dataclass(frozen=True)
 class ChipPower:
     """The draw model of one chip, arrays over the scenarios (W, and the voltage floor's share)."""
@@ -216,14 +236,17 @@ class ChipPower:
     floor: np.ndarray        # v0: the supply voltage's floor relative to its full-clock value
 
 
-def chip_power_model(chip, power_cap=None) -> ChipPower:
+def chip_power_model(chip, power_cap=None, precision=None) -> ChipPower:
     """P_idle, a, b, the cap and v0 of `chip` (a Context): its own figures where it gives them, else the H100
-    fit scaled by its TDP."""
+    fit scaled by its TDP. At `precision` "fp4" a chip's `let fp4_dynamic_power` (the compute dynamic power of a
+    full-rate NVFP4 GEMM at the full clock) replaces a: see FP4 dynamic power below."""
     tdp = chip.get("tdp")
     idle = chip.get("idle_power") if chip.is_set("idle_power") else tdp * chip.get(A.idle_fraction.name,
                                                                                    A.idle_fraction)
     dynamic = chip.get("dynamic_power") if chip.is_set("dynamic_power") else \
         tdp * chip.get(dynamic_power_share.name, dynamic_power_share)
+    if precision == "fp4" and chip.has(FP4_DYNAMIC_POWER):
+        dynamic = chip.get(FP4_DYNAMIC_POWER)
     memory = chip.get("memory_power") if chip.is_set("memory_power") else \
         tdp * chip.get(memory_power_share.name, memory_power_share)
     cap = tdp if power_cap is None else np.minimum(tdp, power_cap)
@@ -269,7 +292,12 @@ def workload_power_model(ctx, chip) -> tuple[ChipPower, np.ndarray]:
     """The draw model of `chip` under the workload `ctx` (its `power_cap`, else the TDP) and the share s of a
     compute-bound kernel's time that scales with the clock (the workload's `clock_scaled_share`, else 1)."""
     cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
-    return chip_power_model(chip, cap), ctx.get(clock_scaled_share.name, clock_scaled_share)
+    return chip_power_model(chip, cap, workload_precision(ctx)), ctx.get(clock_scaled_share.name, clock_scaled_share)
+
+
+def workload_precision(ctx) -> str | None:
+    """The workload's `precision` where it sets one (the format of its GEMMs), else None."""
+    return ctx.text("precision", "") if ctx.is_set("precision") else None
 
 
 def compute_rate_at(model: ChipPower, share, compute_util, memory_util) -> np.ndarray:

@@ -154,9 +154,9 @@ def _feasible_only(ctx, value):
 
 def _chip_model(ctx):
     from .inference import Platform
-    from .power import chip_power_model
+    from .power import chip_power_model, workload_precision
     cap = ctx.get("power_cap") if ctx.kind == "inference" and ctx.is_set("power_cap") else None
-    return chip_power_model(Platform(ctx).chip, cap)
+    return chip_power_model(Platform(ctx).chip, cap, workload_precision(ctx))
 
 
 def training_phases(ctx) -> dict[str, np.ndarray]:
