@@ -308,6 +308,15 @@ and Interactive rows, the prompt queue's quantile with the request's own prompt 
 prompt spans more than one step (compiler/models/inference.py `_own_prompt_tokens`; on this file only the 13 405B
 TTFT p50 rows move: the p99 keeps its bound, so no rate moves; docs/accuracy.md "Llama 3.1 405B Server on Blackwell:
 the layout, the chunks, the operating point").
+Engine budgets (`ENGINE_BUDGETS`, `SUBMISSION_BUDGETS`; applied to v5.0 Server and Interactive rows since 2026-12-05:
+MECHANISMS "engine_budgets"): where a submission's engines ran another `max_num_tokens` than its generation's value
+in `Serving.budgets`, the row takes its own, the engine's tokens over the engine's tp per rank [P]. The add-in cards'
+Llama 2 70B Server engines (H100 NVL, H100 PCIe, L40S; tp 2) set no budget and so run the parent GPUBaseConfig's
+2,048 a forward pass, not the Hopper 1,536 a rank (3,072 at tp 2) or the model's default 8,192 a rank; Fujitsu's 8x
+H100 NVL Interactive engine runs tp 2 at 256 (128 a rank, not 256); Lenovo's 4x and Supermicro's 8x H200 SXM Mixtral
+engines 16,384 and Supermicro's GH200 96 GB 9,216 (not 8,192). The per-rank value is the submitter's tp's: the search
+picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
+search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
 the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
 the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
@@ -1094,6 +1103,32 @@ LAYOUT_SYSTEMS = {
 # WHOLE_PROMPT_BUDGETS; Server and Interactive rows of v5.0 otherwise take Serving.budgets)
 LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
 
+# The engine budget (`max_num_tokens` of the whole TensorRT-LLM engine) where the engines of a v5.0 Server or
+# Interactive row did not run the generation's value of Serving.budgets ("Engine budgets" in the module docstring;
+# docs/accuracy.md "Engine budgets: the add-in cards and the partners' own"): (engine tokens, the engine's tp), given
+# to the row per rank, tokens / tp (the model's convention). By chip, the add-in cards, whose configs set no
+# `max_num_tokens` and so run the parent GPUBaseConfig's 2,048 a forward pass (closed/Dell/configs/llama2-70b/
+# __init__.py, runtime flags `max_num_tokens` 2048; NVIDIA's H100_NVL_94GB_TP2x1 Server config sets tp 2 and no budget:
+# closed/Cisco/configs/llama2-70b/Server/__init__.py; Quanta's D54U H100 PCIe tp 2, closed/Quanta_Cloud_Technology/
+# configs/llama2-70b/Server/__init__.py; Dell's XE7745 and HPE's DL380a L40S tp 2, closed/{Dell,HPE}/configs/
+# llama2-70b/Server/custom.py) [P]; Fujitsu's 8x H100 NVL Llama 2 70B Interactive engine, tp 2 at 256 tokens
+# (closed/Fujitsu/configs/llama2-70b-interactive/Server/custom.py) [P]; every path here in
+# https://github.com/ntuhpc/mlperf_inference_results_v5.0/tree/cf354115 (a fork of mlcommons/inference_results_v5.0),
+# read 2026-12-05
+ENGINE_BUDGETS = {
+    **{("inference-v5.0", "Llama2_70B", "server", chip): (2048.0, 2.0) for chip in ("H100_NVL", "H100_PCIe", "L40S")},
+    ("inference-v5.0", "Llama2_70B", "interactive", "H100_NVL"): (256.0, 2.0),
+}
+# ... and by a partner's own config, keyed by its result directory (as LAYOUT_SYSTEMS): the Mixtral 8x7B Server engines
+# (tp 1) whose runtime flags set another budget than NVIDIA's (H200 8,192, GH200 9,216): Lenovo's SR675 V3 4x H200 SXM
+# 16,384 (class SR675V3_H200_SXMX4, closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), Supermicro's AS-4125GS-
+# TNHR2-LCC and SYS-821GE-TNHR 8x H200 SXM 16,384 and ARS-111GL-NHR 1x GH200 96 GB 9,216 (`9 * 1024`; closed/
+# Supermicro/configs/mixtral-8x7b/Server/custom.py) [P]
+_MX_OWN = {"Lenovo/SR675v3_H200_SXMx4_TRT": 16384.0, "Supermicro/AS_4125GS_TNHR2_LCC_H200_SXM_141GBX8_TRT": 16384.0,
+           "Supermicro/SYS_821GE_TNHR_H200_SXM_141GBX8_TRT": 16384.0, "Supermicro/ARS_111GL_NHR_TRT": 9216.0}
+SUBMISSION_BUDGETS = {("inference-v5.0", "Mixtral_8x7B", "server", system): (tokens, 1.0)
+                      for system, tokens in _MX_OWN.items()}
+
 
 @dataclass(frozen=True)
 class Disaggregation:
@@ -1199,6 +1234,7 @@ MECHANISMS = {
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
     "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
     "long_prompt_layouts": ("server", "interactive"),   # the layout where a mean prompt exceeds its engine's budget
+    "engine_budgets": ("server", "interactive"),   # v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)
     "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
     "row_count_elasticity": (),        # the rows in flight as a birth-death count whose departures slow with the batch
     "run_ramp": (),                    # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
@@ -1212,6 +1248,7 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "fp4_quantize": ("offline", "server", "interactive"),
                        "disaggregated": ("server", "interactive"),
                        "long_prompt_layouts": ("server", "interactive"),
+                       "engine_budgets": ("server", "interactive"),
                        "own_prompt_spread": ("server", "interactive"),
                        "row_count_elasticity": ("server", "interactive"),
                        "run_ramp": ("server", "interactive"),
@@ -1799,6 +1836,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
         if scenario in mechanisms["serial_context_chunks"]:   # measured, not applied ("Serial context chunks")
             row.lets["serial_context_chunks"] = 1.0  # its C++ runtime: one chunk a micro-batch a pipeline cycle
+    own = SUBMISSION_BUDGETS.get((round_, serving.model, scenario, _result_system(d.get("source", ""))),
+                                 ENGINE_BUDGETS.get((round_, serving.model, scenario, alias.chip)))
+    if own is not None and scenario in mechanisms["engine_budgets"]:
+        fields["max_num_tokens"] = Q(own[0] / own[1], "tok")   # the engine's own budget, per rank ("Engine budgets")
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
     if (scenario != "offline" and round_ in WHOLE_PROMPT_ROUNDS
