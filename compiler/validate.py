@@ -263,8 +263,10 @@ Server/__init__.py [P]) set no chunked context; every engine of the benchmark is
 a forward pass (the parent GPUBaseConfig, configs/llama2-70b/__init__.py, passed to trtllm-build by
 code/llama2-70b/tensorrt/builder.py [P]; the partners' copies say the same), which TensorRT-LLM's micro-batch
 scheduler fills with the decode rows and whole prompts, first come first served (`WHOLE_PROMPT_BUDGETS`, per rank at
-the config's tp: 2,048 on H100 SXM and NVL at tp2, 4,096 on H200, H200-CTS and GH200 at tp1; B200 (a preview
-system), H100 PCIe and L40S have no published v4.1 Server config and keep the default; docs/accuracy.md, Latency v9).
+the config's tp: 2,048 on H100 SXM and NVL at tp2, 4,096 on H200, H200-CTS and GH200 at tp1; the partners' H100 PCIe
+(ASUSTeK, tp 2) 2,048 and L40S (Fujitsu, tp 4) the engine's 4,096 at the search's tp 2, 2,048 (docs/accuracy.md
+"Engine budgets: the add-in cards and the partners' own"); B200 (a preview system) has no published v4.1 Server
+config and keeps the default; docs/accuracy.md, Latency v9).
 Without chunked context the v4.1 NVIDIA-harness Server rows of Llama 2 70B and Mixtral 8x7B (every v4.1 chip but
 AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same harness [U]) get
 `let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
@@ -872,10 +874,16 @@ GEMM_SWIGLU_CHIPS = ("H100_SXM", "H200", "GH200", "GH200_96GB", "H200_NVL")
 # (docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0"): MECHANISMS "swiglu_kernel"
 # NVIDIA's v4.1 Llama 2 70B engines: `max_num_tokens = 4096` a forward pass of the engine (GPUBaseConfig), per
 # tensor-parallel rank at the tp of its Server config (2 on H100 SXM and NVL, 1 on H200, H200-CTS, GH200) ("Token
-# budget" above); chips without a published v4.1 Server config (B200, H100 PCIe, L40S) keep the model's default
+# budget" above); B200 (a preview system, no published v4.1 Server config) keeps the model's default. The add-in
+# cards' partner configs inherit the same parent (docs/accuracy.md "Latency v11"): ASUSTeK's ESC8000A-E12 H100 PCIe
+# tp 2 (2,048 a rank) and Fujitsu's CDI L40S tp 4 (mlcommons/inference_results_v4.1 closed/Fujitsu/configs/llama2-70b/
+# Server/custom.py `tensor_parallelism = 4` [P]), given as its engine's 4,096 at the search's tp 2 (2,048 a rank:
+# validate runs its Server rows at the search's layout) (docs/accuracy.md "Engine budgets: the add-in cards and the
+# partners' own")
 WHOLE_PROMPT_BUDGETS = {("Llama2_70B", "H100_SXM"): 2048, ("Llama2_70B", "H100_NVL"): 2048,
                         ("Llama2_70B", "H200"): 4096, ("Llama2_70B", "H200_CTS"): 4096,
-                        ("Llama2_70B", "GH200"): 4096, ("Llama2_70B", "GH200_96GB"): 4096}
+                        ("Llama2_70B", "GH200"): 4096, ("Llama2_70B", "GH200_96GB"): 4096,
+                        ("Llama2_70B", "H100_PCIe"): 2048, ("Llama2_70B", "L40S"): 2048}
 def _caps(round_: str, model: str, scenario: str, **chips) -> dict:
     """ENGINE_BATCH entries of one round, model and scenario: chip=cap, or chip_xN=cap for a system of N."""
     out = {}

@@ -715,7 +715,10 @@ def test_engine_budgets_are_the_submitters_own_per_rank(monkeypatch) -> None:
     assert budget(**mixtral) == 8192                                    # NVIDIA's H200 Mixtral engine: the table's
     assert budget(scenario="Server", accelerator="NVIDIA H200-SXM-141GB") == 1536     # not an add-in card
     assert budget(accelerator="NVIDIA L40S") is None                    # Offline: no token budget queue
-    assert budget(round="inference-v4.1", scenario="Server", accelerator="NVIDIA H100-NVL-94GB") == 2048   # v4.1's
+    # v4.1's whole-prompt engines (WHOLE_PROMPT_BUDGETS): the parent's 4,096 a forward pass over the tp 2 of NVIDIA's
+    # H100 NVL and ASUSTeK's H100 PCIe configs; Fujitsu's L40S engine (tp 4) at the search's tp 2: 4,096 / 2
+    for chip in ("NVIDIA H100-NVL-94GB", "NVIDIA H100-PCIe-80GB", "NVIDIA L40S"):
+        assert budget(round="inference-v4.1", scenario="Server", accelerator=chip) == 4096 / 2, chip
     for key, (tokens, tp) in {**V.ENGINE_BUDGETS, **V.SUBMISSION_BUDGETS}.items():
         assert key[0] == "inference-v5.0" and key[2] in ("server", "interactive") and tokens > 0 and tp >= 1, key
     monkeypatch.setitem(V.MECHANISMS, "engine_budgets", ())
