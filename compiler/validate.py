@@ -254,7 +254,8 @@ mixtral-8x7b,llama3_1-405b}/Server/__init__.py, read 2026-12 [P]; the H100 value
 FlashLab-MBZUAI/HBFSim h100-llama2-70b-calibration-protocol.json records [S]), written per tensor-parallel rank as
 the inference model reads it (an engine of tp ranks has tp times the budget): Llama 2 70B Server H200/GH200 1,536
 (tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
-Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 sets none: TensorRT-LLM's default 8,192, the Hopper value); Llama 3.1 405B
+Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 and H200-CTS set none and run the parent's 16,384: "Engine
+budgets" below); Llama 3.1 405B
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
 for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) keep the
 model's default. The v4.1 rows run an older harness (the C++ `harness_llm`, closed/NVIDIA/code/llama2-70b-99.9/
@@ -315,8 +316,9 @@ MECHANISMS "engine_budgets"): where a submission's engines ran another `max_num_
 in `Serving.budgets`, the row takes its own, the engine's tokens over the engine's tp per rank [P]. The add-in cards'
 Llama 2 70B Server engines (H100 NVL, H100 PCIe, L40S; tp 2) set no budget and so run the parent GPUBaseConfig's
 2,048 a forward pass, not the Hopper 1,536 a rank (3,072 at tp 2) or the model's default 8,192 a rank; Fujitsu's 8x
-H100 NVL Interactive engine runs tp 2 at 256 (128 a rank, not 256); Lenovo's 4x and Supermicro's 8x H200 SXM Mixtral
-engines 16,384 and Supermicro's GH200 96 GB 9,216 (not 8,192). The per-rank value is the submitter's tp's: the search
+H100 NVL Interactive engine runs tp 2 at 256 (128 a rank, not 256); NVIDIA's H100 SXM and H200-CTS and Lenovo's H100
+NVL Mixtral engines set none and run the Mixtral parent's 16,384, Lenovo's 4x and Supermicro's 8x H200 SXM Mixtral
+engines set 16,384 and Supermicro's GH200 96 GB 9,216 (not 8,192). The per-rank value is the submitter's tp's: the search
 picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
 search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
@@ -1120,12 +1122,17 @@ LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
 # closed/Cisco/configs/llama2-70b/Server/__init__.py; Quanta's D54U H100 PCIe tp 2, closed/Quanta_Cloud_Technology/
 # configs/llama2-70b/Server/__init__.py; Dell's XE7745 and HPE's DL380a L40S tp 2, closed/{Dell,HPE}/configs/
 # llama2-70b/Server/custom.py) [P]; Fujitsu's 8x H100 NVL Llama 2 70B Interactive engine, tp 2 at 256 tokens
-# (closed/Fujitsu/configs/llama2-70b-interactive/Server/custom.py) [P]; every path here in
+# (closed/Fujitsu/configs/llama2-70b-interactive/Server/custom.py) [P]; NVIDIA's Mixtral 8x7B Server classes for H100
+# SXM and H200-CTS, and Lenovo's SR650a V4 H100 NVL, set none and run the Mixtral parent's `16 * 1024` (build and
+# runtime; closed/Google/configs/mixtral-8x7b/__init__.py, NVIDIA's copy; the classes in closed/Oracle/configs/
+# mixtral-8x7b/Server/__init__.py and closed/Lenovo/configs/mixtral-8x7b/Server/custom.py) [P]; every path here in
 # https://github.com/ntuhpc/mlperf_inference_results_v5.0/tree/cf354115 (a fork of mlcommons/inference_results_v5.0),
 # read 2026-12-05
 ENGINE_BUDGETS = {
     **{("inference-v5.0", "Llama2_70B", "server", chip): (2048.0, 2.0) for chip in ("H100_NVL", "H100_PCIe", "L40S")},
     ("inference-v5.0", "Llama2_70B", "interactive", "H100_NVL"): (256.0, 2.0),
+    **{("inference-v5.0", "Mixtral_8x7B", "server", chip): (16384.0, 1.0)
+       for chip in ("H100_SXM", "H100_NVL", "H200_CTS")},
 }
 # ... and by a partner's own config, keyed by its result directory (as LAYOUT_SYSTEMS): the Mixtral 8x7B Server engines
 # (tp 1) whose runtime flags set another budget than NVIDIA's (H200 8,192, GH200 9,216): Lenovo's SR675 V3 4x H200 SXM

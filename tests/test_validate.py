@@ -713,6 +713,7 @@ def test_engine_budgets_are_the_submitters_own_per_rank(monkeypatch) -> None:
     mixtral = dict(benchmark="mixtral-8x7b", scenario="Server", accelerator="NVIDIA H200-SXM-141GB")
     assert budget(**mixtral, source=lenovo) == 16384
     assert budget(**mixtral) == 8192                                    # NVIDIA's H200 Mixtral engine: the table's
+    assert budget(**{**mixtral, "accelerator": "NVIDIA H100-SXM-80GB"}) == 16384     # the Mixtral parent's, at tp 1
     assert budget(scenario="Server", accelerator="NVIDIA H200-SXM-141GB") == 1536     # not an add-in card
     assert budget(accelerator="NVIDIA L40S") is None                    # Offline: no token budget queue
     # v4.1's whole-prompt engines (WHOLE_PROMPT_BUDGETS): the parent's 4,096 a forward pass over the tp 2 of NVIDIA's
