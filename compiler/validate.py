@@ -318,7 +318,8 @@ Llama 2 70B Server engines (H100 NVL, H100 PCIe, L40S; tp 2) set no budget and s
 2,048 a forward pass, not the Hopper 1,536 a rank (3,072 at tp 2) or the model's default 8,192 a rank; Fujitsu's 8x
 H100 NVL Interactive engine runs tp 2 at 256 (128 a rank, not 256); NVIDIA's H100 SXM and H200-CTS and Lenovo's H100
 NVL Mixtral engines set none and run the Mixtral parent's 16,384, Lenovo's 4x and Supermicro's 8x H200 SXM Mixtral
-engines set 16,384 and Supermicro's GH200 96 GB 9,216 (not 8,192). The per-rank value is the submitter's tp's: the search
+engines set 16,384 and Supermicro's GH200 96 GB 9,216 (not 8,192); HPE's XD670 8x H100 SXM Interactive engine
+runs NVIDIA's 256-token H200 class at tp 2 (128 a rank). The per-rank value is the submitter's tp's: the search
 picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
 search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
@@ -1141,8 +1142,14 @@ ENGINE_BUDGETS = {
 # Supermicro/configs/mixtral-8x7b/Server/custom.py) [P]
 _MX_OWN = {"Lenovo/SR675v3_H200_SXMx4_TRT": 16384.0, "Supermicro/AS_4125GS_TNHR2_LCC_H200_SXM_141GBX8_TRT": 16384.0,
            "Supermicro/SYS_821GE_TNHR_H200_SXM_141GBX8_TRT": 16384.0, "Supermicro/ARS_111GL_NHR_TRT": 9216.0}
-SUBMISSION_BUDGETS = {("inference-v5.0", "Mixtral_8x7B", "server", system): (tokens, 1.0)
-                      for system, tokens in _MX_OWN.items()}
+# HPE's Cray XD670 8x H100 SXM Llama 2 70B Interactive engine: NVIDIA's H200 Interactive class (256 tokens) at tp 2
+# (class HPE_CRAY_XD670_H100_SXM_80GBX8(H200_SXM_141GBx8), `tensor_parallelism` 2: closed/HPE/configs/
+# llama2-70b-interactive/Server/custom.py; both of HPE's XD670 H100 result directories) [P]
+SUBMISSION_BUDGETS = {**{("inference-v5.0", "Mixtral_8x7B", "server", system): (tokens, 1.0)
+                         for system, tokens in _MX_OWN.items()},
+                      **{("inference-v5.0", "Llama2_70B", "interactive", f"HPE/{system}"): (256.0, 2.0)
+                         for system in ("HPE_Cray_XD670_H100_SXM_80GBx8_TRT",
+                                        "HPE_Cray_XD670_H100_SXM_80GBx8_HPE_VAST_TRT")}}
 
 
 @dataclass(frozen=True)

@@ -712,6 +712,11 @@ def test_engine_budgets_are_the_submitters_own_per_rank(monkeypatch) -> None:
               "SR675v3_H200_SXMx4_TRT/mixtral-8x7b/Server")
     mixtral = dict(benchmark="mixtral-8x7b", scenario="Server", accelerator="NVIDIA H200-SXM-141GB")
     assert budget(**mixtral, source=lenovo) == 16384
+    hpe = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/HPE/results/"
+           "HPE_Cray_XD670_H100_SXM_80GBx8_TRT/llama2-70b-interactive-99/Server")
+    interactive = dict(benchmark="llama2-70b-interactive-99", scenario="Server", accelerator="NVIDIA H100-SXM-80GB")
+    assert budget(**interactive, source=hpe) == 256 / 2         # NVIDIA's 256-token H200 class at HPE's tp 2
+    assert budget(**interactive) == 256                         # the Hopper generation's, per rank
     assert budget(**mixtral) == 8192                                    # NVIDIA's H200 Mixtral engine: the table's
     assert budget(**{**mixtral, "accelerator": "NVIDIA H100-SXM-80GB"}) == 16384     # the Mixtral parent's, at tp 1
     assert budget(scenario="Server", accelerator="NVIDIA H200-SXM-141GB") == 1536     # not an add-in card
