@@ -317,8 +317,8 @@ in `Serving.budgets`, the row takes its own, the engine's tokens over the engine
 Llama 2 70B Server engines (H100 NVL, H100 PCIe, L40S; tp 2) set no budget and so run the parent GPUBaseConfig's
 2,048 a forward pass, not the Hopper 1,536 a rank (3,072 at tp 2) or the model's default 8,192 a rank; Fujitsu's 8x
 H100 NVL Interactive engine runs tp 2 at 256 (128 a rank, not 256); NVIDIA's H100 SXM and H200-CTS and Lenovo's H100
-NVL Mixtral engines set none and run the Mixtral parent's 16,384, Lenovo's 4x and Supermicro's 8x H200 SXM Mixtral
-engines set 16,384 and Supermicro's GH200 96 GB 9,216 (not 8,192); HPE's XD670 8x H100 SXM Interactive engine
+NVL and Quanta's H100 PCIe Mixtral engines set none and run the Mixtral parent's 16,384, Lenovo's 4x and
+Supermicro's 8x H200 SXM Mixtral engines set 16,384 and the GH200 96 GB engines (Quanta, Supermicro) 9,216 (not 8,192); HPE's XD670 8x H100 SXM Interactive engine
 runs NVIDIA's 256-token H200 class at tp 2 (128 a rank). The per-rank value is the submitter's tp's: the search
 picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
 search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
@@ -1126,22 +1126,25 @@ LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
 # (closed/Fujitsu/configs/llama2-70b-interactive/Server/custom.py) [P]; NVIDIA's Mixtral 8x7B Server classes for H100
 # SXM and H200-CTS, and Lenovo's SR650a V4 H100 NVL, set none and run the Mixtral parent's `16 * 1024` (build and
 # runtime; closed/Google/configs/mixtral-8x7b/__init__.py, NVIDIA's copy; the classes in closed/Oracle/configs/
-# mixtral-8x7b/Server/__init__.py and closed/Lenovo/configs/mixtral-8x7b/Server/custom.py) [P]; every path here in
+# mixtral-8x7b/Server/__init__.py and closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), as does Quanta's D54U H100
+# PCIe (tp 1, closed/Quanta_Cloud_Technology/configs/mixtral-8x7b/Server/__init__.py); both GH200 96 GB Mixtral engines,
+# Quanta's S74G and Supermicro's ARS-111GL-NHR, set runtime `9 * 1024` (the same file; closed/Supermicro/configs/
+# mixtral-8x7b/Server/custom.py) where the generation's value is 8,192 [P]; every path here in
 # https://github.com/ntuhpc/mlperf_inference_results_v5.0/tree/cf354115 (a fork of mlcommons/inference_results_v5.0),
 # read 2026-12-05
 ENGINE_BUDGETS = {
     **{("inference-v5.0", "Llama2_70B", "server", chip): (2048.0, 2.0) for chip in ("H100_NVL", "H100_PCIe", "L40S")},
     ("inference-v5.0", "Llama2_70B", "interactive", "H100_NVL"): (256.0, 2.0),
     **{("inference-v5.0", "Mixtral_8x7B", "server", chip): (16384.0, 1.0)
-       for chip in ("H100_SXM", "H100_NVL", "H200_CTS")},
+       for chip in ("H100_SXM", "H100_NVL", "H100_PCIe", "H200_CTS")},
+    ("inference-v5.0", "Mixtral_8x7B", "server", "GH200_96GB"): (9216.0, 1.0),
 }
 # ... and by a partner's own config, keyed by its result directory (as LAYOUT_SYSTEMS): the Mixtral 8x7B Server engines
-# (tp 1) whose runtime flags set another budget than NVIDIA's (H200 8,192, GH200 9,216): Lenovo's SR675 V3 4x H200 SXM
-# 16,384 (class SR675V3_H200_SXMX4, closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), Supermicro's AS-4125GS-
-# TNHR2-LCC and SYS-821GE-TNHR 8x H200 SXM 16,384 and ARS-111GL-NHR 1x GH200 96 GB 9,216 (`9 * 1024`; closed/
-# Supermicro/configs/mixtral-8x7b/Server/custom.py) [P]
+# (tp 1) whose runtime flags set another budget than NVIDIA's H200 8,192: Lenovo's SR675 V3 4x H200 SXM 16,384 (class
+# SR675V3_H200_SXMX4, closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), Supermicro's AS-4125GS-TNHR2-LCC and
+# SYS-821GE-TNHR 8x H200 SXM 16,384 (closed/Supermicro/configs/mixtral-8x7b/Server/custom.py) [P]
 _MX_OWN = {"Lenovo/SR675v3_H200_SXMx4_TRT": 16384.0, "Supermicro/AS_4125GS_TNHR2_LCC_H200_SXM_141GBX8_TRT": 16384.0,
-           "Supermicro/SYS_821GE_TNHR_H200_SXM_141GBX8_TRT": 16384.0, "Supermicro/ARS_111GL_NHR_TRT": 9216.0}
+           "Supermicro/SYS_821GE_TNHR_H200_SXM_141GBX8_TRT": 16384.0}
 # HPE's Cray XD670 8x H100 SXM Llama 2 70B Interactive engine: NVIDIA's H200 Interactive class (256 tokens) at tp 2
 # (class HPE_CRAY_XD670_H100_SXM_80GBX8(H200_SXM_141GBx8), `tensor_parallelism` 2: closed/HPE/configs/
 # llama2-70b-interactive/Server/custom.py; both of HPE's XD670 H100 result directories) [P]
