@@ -254,7 +254,8 @@ mixtral-8x7b,llama3_1-405b}/Server/__init__.py, read 2026-12 [P]; the H100 value
 FlashLab-MBZUAI/HBFSim h100-llama2-70b-calibration-protocol.json records [S]), written per tensor-parallel rank as
 the inference model reads it (an engine of tp ranks has tp times the budget): Llama 2 70B Server H200/GH200 1,536
 (tp1), H100 1,024 (tp1 pp2, per micro-batch), B200 3,584 (tp1); Interactive H200 256, B200 768 (tp1); Mixtral
-Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 sets none: TensorRT-LLM's default 8,192, the Hopper value); Llama 3.1 405B
+Server H200 8,192, GH200 9,216, B200 10,240 (tp1; H100 and H200-CTS set none and run the parent's 16,384: "Engine
+budgets" below); Llama 3.1 405B
 Server H200 2,560 at tp8 = 320 per rank, B200/GB200 1,024 at tp2 pp2 = 512 per rank. The same generation's value
 for its other chips (H100 NVL, H200 NVL, PCIe cards run the same harness [U]); other chips (AMD, vLLM) keep the
 model's default. The v4.1 rows run an older harness (the C++ `harness_llm`, closed/NVIDIA/code/llama2-70b-99.9/
@@ -263,8 +264,10 @@ Server/__init__.py [P]) set no chunked context; every engine of the benchmark is
 a forward pass (the parent GPUBaseConfig, configs/llama2-70b/__init__.py, passed to trtllm-build by
 code/llama2-70b/tensorrt/builder.py [P]; the partners' copies say the same), which TensorRT-LLM's micro-batch
 scheduler fills with the decode rows and whole prompts, first come first served (`WHOLE_PROMPT_BUDGETS`, per rank at
-the config's tp: 2,048 on H100 SXM and NVL at tp2, 4,096 on H200, H200-CTS and GH200 at tp1; B200 (a preview
-system), H100 PCIe and L40S have no published v4.1 Server config and keep the default; docs/accuracy.md, Latency v9).
+the config's tp: 2,048 on H100 SXM and NVL at tp2, 4,096 on H200, H200-CTS and GH200 at tp1; the partners' H100 PCIe
+(ASUSTeK, tp 2) 2,048 and L40S (Fujitsu, tp 4) the engine's 4,096 at the search's tp 2, 2,048 (docs/accuracy.md
+"Engine budgets: the add-in cards and the partners' own"); B200 (a preview system) has no published v4.1 Server
+config and keeps the default; docs/accuracy.md, Latency v9).
 Without chunked context the v4.1 NVIDIA-harness Server rows of Llama 2 70B and Mixtral 8x7B (every v4.1 chip but
 AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same harness [U]) get
 `let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
@@ -308,6 +311,17 @@ and Interactive rows, the prompt queue's quantile with the request's own prompt 
 prompt spans more than one step (compiler/models/inference.py `_own_prompt_tokens`; on this file only the 13 405B
 TTFT p50 rows move: the p99 keeps its bound, so no rate moves; docs/accuracy.md "Llama 3.1 405B Server on Blackwell:
 the layout, the chunks, the operating point").
+Engine budgets (`ENGINE_BUDGETS`, `SUBMISSION_BUDGETS`; applied to v5.0 Server and Interactive rows since 2026-12-05:
+MECHANISMS "engine_budgets"): where a submission's engines ran another `max_num_tokens` than its generation's value
+in `Serving.budgets`, the row takes its own, the engine's tokens over the engine's tp per rank [P]. The add-in cards'
+Llama 2 70B Server engines (H100 NVL, H100 PCIe, L40S; tp 2) set no budget and so run the parent GPUBaseConfig's
+2,048 a forward pass, not the Hopper 1,536 a rank (3,072 at tp 2) or the model's default 8,192 a rank; Fujitsu's 8x
+H100 NVL Interactive engine runs tp 2 at 256 (128 a rank, not 256); NVIDIA's H100 SXM and H200-CTS and Lenovo's H100
+NVL and Quanta's H100 PCIe Mixtral engines set none and run the Mixtral parent's 16,384, Lenovo's 4x and
+Supermicro's 8x H200 SXM Mixtral engines set 16,384 and the GH200 96 GB engines (Quanta, Supermicro) 9,216 (not 8,192); HPE's XD670 8x H100 SXM Interactive engine
+runs NVIDIA's 256-token H200 class at tp 2 (128 a rank). The per-rank value is the submitter's tp's: the search
+picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
+search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
 the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
 the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
@@ -869,10 +883,16 @@ GEMM_SWIGLU_CHIPS = ("H100_SXM", "H200", "GH200", "GH200_96GB", "H200_NVL")
 # (docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0"): MECHANISMS "swiglu_kernel"
 # NVIDIA's v4.1 Llama 2 70B engines: `max_num_tokens = 4096` a forward pass of the engine (GPUBaseConfig), per
 # tensor-parallel rank at the tp of its Server config (2 on H100 SXM and NVL, 1 on H200, H200-CTS, GH200) ("Token
-# budget" above); chips without a published v4.1 Server config (B200, H100 PCIe, L40S) keep the model's default
+# budget" above); B200 (a preview system, no published v4.1 Server config) keeps the model's default. The add-in
+# cards' partner configs inherit the same parent (docs/accuracy.md "Latency v11"): ASUSTeK's ESC8000A-E12 H100 PCIe
+# tp 2 (2,048 a rank) and Fujitsu's CDI L40S tp 4 (mlcommons/inference_results_v4.1 closed/Fujitsu/configs/llama2-70b/
+# Server/custom.py `tensor_parallelism = 4` [P]), given as its engine's 4,096 at the search's tp 2 (2,048 a rank:
+# validate runs its Server rows at the search's layout) (docs/accuracy.md "Engine budgets: the add-in cards and the
+# partners' own")
 WHOLE_PROMPT_BUDGETS = {("Llama2_70B", "H100_SXM"): 2048, ("Llama2_70B", "H100_NVL"): 2048,
                         ("Llama2_70B", "H200"): 4096, ("Llama2_70B", "H200_CTS"): 4096,
-                        ("Llama2_70B", "GH200"): 4096, ("Llama2_70B", "GH200_96GB"): 4096}
+                        ("Llama2_70B", "GH200"): 4096, ("Llama2_70B", "GH200_96GB"): 4096,
+                        ("Llama2_70B", "H100_PCIe"): 2048, ("Llama2_70B", "L40S"): 2048}
 def _caps(round_: str, model: str, scenario: str, **chips) -> dict:
     """ENGINE_BATCH entries of one round, model and scenario: chip=cap, or chip_xN=cap for a system of N."""
     out = {}
@@ -1100,6 +1120,46 @@ LAYOUT_SYSTEMS = {
 # WHOLE_PROMPT_BUDGETS; Server and Interactive rows of v5.0 otherwise take Serving.budgets)
 LAYOUT_BUDGET_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
 
+# The engine budget (`max_num_tokens` of the whole TensorRT-LLM engine) where the engines of a v5.0 Server or
+# Interactive row did not run the generation's value of Serving.budgets ("Engine budgets" in the module docstring;
+# docs/accuracy.md "Engine budgets: the add-in cards and the partners' own"): (engine tokens, the engine's tp), given
+# to the row per rank, tokens / tp (the model's convention). By chip, the add-in cards, whose configs set no
+# `max_num_tokens` and so run the parent GPUBaseConfig's 2,048 a forward pass (closed/Dell/configs/llama2-70b/
+# __init__.py, runtime flags `max_num_tokens` 2048; NVIDIA's H100_NVL_94GB_TP2x1 Server config sets tp 2 and no budget:
+# closed/Cisco/configs/llama2-70b/Server/__init__.py; Quanta's D54U H100 PCIe tp 2, closed/Quanta_Cloud_Technology/
+# configs/llama2-70b/Server/__init__.py; Dell's XE7745 and HPE's DL380a L40S tp 2, closed/{Dell,HPE}/configs/
+# llama2-70b/Server/custom.py) [P]; Fujitsu's 8x H100 NVL Llama 2 70B Interactive engine, tp 2 at 256 tokens
+# (closed/Fujitsu/configs/llama2-70b-interactive/Server/custom.py) [P]; NVIDIA's Mixtral 8x7B Server classes for H100
+# SXM and H200-CTS, and Lenovo's SR650a V4 H100 NVL, set none and run the Mixtral parent's `16 * 1024` (build and
+# runtime; closed/Google/configs/mixtral-8x7b/__init__.py, NVIDIA's copy; the classes in closed/Oracle/configs/
+# mixtral-8x7b/Server/__init__.py and closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), as does Quanta's D54U H100
+# PCIe (tp 1, closed/Quanta_Cloud_Technology/configs/mixtral-8x7b/Server/__init__.py); both GH200 96 GB Mixtral engines,
+# Quanta's S74G and Supermicro's ARS-111GL-NHR, set runtime `9 * 1024` (the same file; closed/Supermicro/configs/
+# mixtral-8x7b/Server/custom.py) where the generation's value is 8,192 [P]; every path here in
+# https://github.com/ntuhpc/mlperf_inference_results_v5.0/tree/cf354115 (a fork of mlcommons/inference_results_v5.0),
+# read 2026-12-05
+ENGINE_BUDGETS = {
+    **{("inference-v5.0", "Llama2_70B", "server", chip): (2048.0, 2.0) for chip in ("H100_NVL", "H100_PCIe", "L40S")},
+    ("inference-v5.0", "Llama2_70B", "interactive", "H100_NVL"): (256.0, 2.0),
+    **{("inference-v5.0", "Mixtral_8x7B", "server", chip): (16384.0, 1.0)
+       for chip in ("H100_SXM", "H100_NVL", "H100_PCIe", "H200_CTS")},
+    ("inference-v5.0", "Mixtral_8x7B", "server", "GH200_96GB"): (9216.0, 1.0),
+}
+# ... and by a partner's own config, keyed by its result directory (as LAYOUT_SYSTEMS): the Mixtral 8x7B Server engines
+# (tp 1) whose runtime flags set another budget than NVIDIA's H200 8,192: Lenovo's SR675 V3 4x H200 SXM 16,384 (class
+# SR675V3_H200_SXMX4, closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), Supermicro's AS-4125GS-TNHR2-LCC and
+# SYS-821GE-TNHR 8x H200 SXM 16,384 (closed/Supermicro/configs/mixtral-8x7b/Server/custom.py) [P]
+_MX_OWN = {"Lenovo/SR675v3_H200_SXMx4_TRT": 16384.0, "Supermicro/AS_4125GS_TNHR2_LCC_H200_SXM_141GBX8_TRT": 16384.0,
+           "Supermicro/SYS_821GE_TNHR_H200_SXM_141GBX8_TRT": 16384.0}
+# HPE's Cray XD670 8x H100 SXM Llama 2 70B Interactive engine: NVIDIA's H200 Interactive class (256 tokens) at tp 2
+# (class HPE_CRAY_XD670_H100_SXM_80GBX8(H200_SXM_141GBx8), `tensor_parallelism` 2: closed/HPE/configs/
+# llama2-70b-interactive/Server/custom.py; both of HPE's XD670 H100 result directories) [P]
+SUBMISSION_BUDGETS = {**{("inference-v5.0", "Mixtral_8x7B", "server", system): (tokens, 1.0)
+                         for system, tokens in _MX_OWN.items()},
+                      **{("inference-v5.0", "Llama2_70B", "interactive", f"HPE/{system}"): (256.0, 2.0)
+                         for system in ("HPE_Cray_XD670_H100_SXM_80GBx8_TRT",
+                                        "HPE_Cray_XD670_H100_SXM_80GBx8_HPE_VAST_TRT")}}
+
 
 @dataclass(frozen=True)
 class Disaggregation:
@@ -1206,6 +1266,7 @@ MECHANISMS = {
     "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
     "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
     "long_prompt_layouts": ("server", "interactive"),   # the layout where a mean prompt exceeds its engine's budget
+    "engine_budgets": ("server", "interactive"),   # v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)
     "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
     "row_count_elasticity": (),        # the rows in flight as a birth-death count whose departures slow with the batch
     "run_ramp": (),                    # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
@@ -1220,6 +1281,7 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "fp4_quantize": ("offline", "server", "interactive"),
                        "disaggregated": ("server", "interactive"),
                        "long_prompt_layouts": ("server", "interactive"),
+                       "engine_budgets": ("server", "interactive"),
                        "own_prompt_spread": ("server", "interactive"),
                        "row_count_elasticity": ("server", "interactive"),
                        "run_ramp": ("server", "interactive"),
@@ -1807,6 +1869,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["max_num_tokens"] = Q(budget, "tok")  # the token budget of NVIDIA's harness ("Token budget" above)
         if scenario in mechanisms["serial_context_chunks"]:   # measured, not applied ("Serial context chunks")
             row.lets["serial_context_chunks"] = 1.0  # its C++ runtime: one chunk a micro-batch a pipeline cycle
+    own = SUBMISSION_BUDGETS.get((round_, serving.model, scenario, _result_system(d.get("source", ""))),
+                                 ENGINE_BUDGETS.get((round_, serving.model, scenario, alias.chip)))
+    if own is not None and scenario in mechanisms["engine_budgets"]:
+        fields["max_num_tokens"] = Q(own[0] / own[1], "tok")   # the engine's own budget, per rank ("Engine budgets")
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
     if (scenario != "offline" and round_ in WHOLE_PROMPT_ROUNDS

@@ -692,6 +692,59 @@ def test_every_partner_layout_names_a_submission_of_the_file() -> None:
         assert (key[0], key[3]) in submissions, key
 
 
+def test_engine_budgets_are_the_submitters_own_per_rank(monkeypatch) -> None:
+    """Law ("Engine budgets"): a v5.0 Server or Interactive row whose engines ran their own `max_num_tokens` gets it
+    per tensor-parallel rank, the engine's tokens over the engine's tp (the model's budget is per rank: an engine of
+    tp ranks carries tp times it), in place of its generation's Serving.budgets value; a partner's own config wins
+    over the chip's; Offline and v4.1 rows, and other chips, keep theirs; `--without engine_budgets` gives back the
+    generation's value. By hand: the add-in cards' parent-config 2,048 tokens at tp 2 = 1,024 a rank; Fujitsu's H100
+    NVL Interactive 256 at tp 2 = 128; Lenovo's H200 Mixtral 16,384 at tp 1 = 16,384."""
+    import compiler.validate as V
+
+    def budget(**kw):
+        f = _row(**kw).fields
+        return f["max_num_tokens"].value if "max_num_tokens" in f else None
+
+    for chip in ("NVIDIA H100-NVL-94GB", "NVIDIA H100-PCIe-80GB", "NVIDIA L40S"):
+        assert budget(scenario="Server", accelerator=chip) == 2048 / 2, chip
+    assert budget(benchmark="llama2-70b-interactive-99", scenario="Server", accelerator="NVIDIA H100-NVL-94GB") == 128
+    lenovo = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/Lenovo/results/"
+              "SR675v3_H200_SXMx4_TRT/mixtral-8x7b/Server")
+    mixtral = dict(benchmark="mixtral-8x7b", scenario="Server", accelerator="NVIDIA H200-SXM-141GB")
+    assert budget(**mixtral, source=lenovo) == 16384
+    hpe = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/HPE/results/"
+           "HPE_Cray_XD670_H100_SXM_80GBx8_TRT/llama2-70b-interactive-99/Server")
+    interactive = dict(benchmark="llama2-70b-interactive-99", scenario="Server", accelerator="NVIDIA H100-SXM-80GB")
+    assert budget(**interactive, source=hpe) == 256 / 2         # NVIDIA's 256-token H200 class at HPE's tp 2
+    assert budget(**interactive) == 256                         # the Hopper generation's, per rank
+    assert budget(**mixtral) == 8192                                    # NVIDIA's H200 Mixtral engine: the table's
+    assert budget(**{**mixtral, "accelerator": "NVIDIA H100-SXM-80GB"}) == 16384     # the Mixtral parent's, at tp 1
+    assert budget(scenario="Server", accelerator="NVIDIA H200-SXM-141GB") == 1536     # not an add-in card
+    assert budget(accelerator="NVIDIA L40S") is None                    # Offline: no token budget queue
+    # v4.1's whole-prompt engines (WHOLE_PROMPT_BUDGETS): the parent's 4,096 a forward pass over the tp 2 of NVIDIA's
+    # H100 NVL and ASUSTeK's H100 PCIe configs; Fujitsu's L40S engine (tp 4) at the search's tp 2: 4,096 / 2
+    for chip in ("NVIDIA H100-NVL-94GB", "NVIDIA H100-PCIe-80GB", "NVIDIA L40S"):
+        assert budget(round="inference-v4.1", scenario="Server", accelerator=chip) == 4096 / 2, chip
+    for key, (tokens, tp) in {**V.ENGINE_BUDGETS, **V.SUBMISSION_BUDGETS}.items():
+        assert key[0] == "inference-v5.0" and key[2] in ("server", "interactive") and tokens > 0 and tp >= 1, key
+    monkeypatch.setitem(V.MECHANISMS, "engine_budgets", ())
+    assert budget(scenario="Server", accelerator="NVIDIA H100-PCIe-80GB") == 1536     # the Hopper generation's
+    assert budget(scenario="Server", accelerator="NVIDIA L40S") is None                # Ada: the model's default
+    assert budget(**mixtral, source=lenovo) == 8192
+
+
+@needs_csv
+def test_every_partner_budget_names_a_submission_of_the_file() -> None:
+    """A SUBMISSION_BUDGETS key is a round and a `submitter/result directory` some row of the reference file comes
+    from (a misspelt directory would silently leave its rows at the generation's budget)."""
+    from compiler.validate import SUBMISSION_BUDGETS, _result_system
+
+    with open(CSV, newline="", encoding="utf-8") as fh:
+        submissions = {(r["round"], _result_system(r["source"])) for r in csv.DictReader(fh)}
+    for key in SUBMISSION_BUDGETS:
+        assert (key[0], key[3]) in submissions, key
+
+
 def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     """Law ("Layouts"): an Offline row whose submission's layout is known gets exactly that tp and pp in its workload
     and its engine's budget per tensor-parallel rank (the model's `max_num_tokens` is per rank: an engine of tp ranks
@@ -776,7 +829,8 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     out = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "kv_room", "--without", "layouts"])
     applied = ("mechanisms applied: serial_context_chunks (server, interactive), kv_room (server), "
                "disaggregated (server, interactive), "
-               "long_prompt_layouts (server, interactive), own_prompt_spread (server, interactive), "
+               "long_prompt_layouts (server, interactive), engine_budgets (server, interactive), "
+               "own_prompt_spread (server, interactive), "
                "expert_gemm_tiles (offline, server, interactive)")
     assert out.exit_code == 0 and applied in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
