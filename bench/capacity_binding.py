@@ -1,6 +1,6 @@
 """What binds the model's capacity point against what binds the submitters' runs (TTFT p99 rows).
 
-    PYTHONPATH=. python3 bench/capacity_binding.py            (~6 s CPU: validate once, the search's grid kept)
+    PYTHONPATH=. python3 bench/capacity_binding.py            (~3 s CPU: validate once, the search's grid kept)
     PYTHONPATH=. python3 bench/capacity_binding.py --rows     (and every row of the groups below)
     PYTHONPATH=. python3 bench/capacity_binding.py --curve    (~60 s CPU: the model's TTFT p99 at each run's own
                                                               TPOT p99, along the model's load curve)
@@ -15,14 +15,15 @@ validate compares, which constraint binds the model's point and at what fraction
 batch of the grid at the same layout is refused:
 
 - `TPOT`: the next batch's TPOT p99 exceeds the limit (the point is TPOT-bound at the grid's resolution);
-- `TTFT`: the rate was cut until the TTFT p99 fits (`_budget_utilization`), or the next batch's TTFT misses;
+- `TTFT-cut`: this point's own rate was cut until its TTFT p99 fits (`_budget_utilization`);
 - `KV`: the batch is the rows the KV cache holds (the grid's batch clipped to them), or the next does not fit;
 - `TTFT-next`: the next batch meets the TPOT limit but the TTFT p99 limit cuts its rate below this one's;
 - `peak`: the next batch fits every limit uncut but carries less throughput (the throughput curve's maximum);
   `layout`: the best point is its layout's last batch.
 
 A measurement harness, not the product: it wraps `evaluate_configs` to keep the search's whole grid of the scenario
-it solves; every number validate prints is unchanged.
+it solves; every number validate prints is unchanged. docs/accuracy.md "What binds the capacity point" has the
+tables this prints and what they say.
 """
 from __future__ import annotations
 

@@ -384,8 +384,9 @@ keeps every passing category (docs/accuracy.md "The operating point a run from e
 Batch refinement (MECHANISMS "batch_refinement"; measured, NOT applied): `let batch_refinement = BATCH_REFINEMENT` (8)
 on Server and Interactive rows, the search's geometric batch grid (ratio 1.146) refined around each capacity point, so
 the point meets its binding limit (TPOT p99 at ~0.99 of the limit where the grid stops at 0.88-0.91, 1.00 on H200
-Interactive). Not applied: TTFT p99 12.5% -> 18.9%, TPOT mean 9.8% -> 14.3%; the submitters' runs sit at 0.84-0.91
-of the TPOT p99 limit, where the grid happens to stop (docs/accuracy.md "What binds the capacity point").
+Interactive). Not applied: TTFT p99 12.5% -> 18.6%, TPOT mean 9.8% -> 14.9%, TTFT p50 8.9% -> 12.4%; the submitters'
+runs sit at 0.84-0.91 of the TPOT p99 limit, where the grid happens to stop (docs/accuracy.md "What binds the capacity
+point").
 FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
 activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
 the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
