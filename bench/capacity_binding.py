@@ -15,7 +15,8 @@ validate compares, which constraint binds the model's point and at what fraction
 batch of the grid at the same layout is refused:
 
 - `TPOT`: the next batch's TPOT p99 exceeds the limit (the point is TPOT-bound at the grid's resolution);
-- `TTFT-cut`: this point's own rate was cut until its TTFT p99 fits (`_budget_utilization`);
+- `TTFT-cut`: this point's own rate was cut until its TTFT p99 fits (`_budget_utilization`); `TTFT`: the next
+  batch misses the TTFT limit even at an idle queue;
 - `KV`: the batch is the rows the KV cache holds (the grid's batch clipped to them), or the next does not fit;
 - `TTFT-next`: the next batch meets the TPOT limit but the TTFT p99 limit cuts its rate below this one's;
 - `peak`: the next batch fits every limit uncut but carries less throughput (the throughput curve's maximum);
