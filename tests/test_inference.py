@@ -2244,3 +2244,38 @@ def test_run_ramp_deficit_by_hand_and_laws() -> None:
     on = M.evaluate_configs(hw, arch, dataclasses.replace(load, ramp_deficit=np.array([0.03])), tp, pp, bb)
     assert all(np.array_equal(base[k], off[k]) for k in ("ok", "throughput", "tpot", "ttft"))
     assert base["ok"].sum() > 100 and np.all(base["ok"][on["ok"]]) and on["ok"].sum() < base["ok"].sum()
+
+
+def test_batch_refinement_by_hand_and_laws() -> None:
+    """The capacity point between the batch grid's points (`batch_refinement` n, _refined_batches):
+      by hand  on a grid 1, 2, 4, 8, 16 a capacity point at B = 4 with n = 2 adds the batches 2 x (8 / 2)^(j / 4),
+               j = 1, 2, 3: 2.828, 4 and 5.657 (between its neighbours 2 and 8); at the grid's first batch (B = 1,
+               n = 1) the lower neighbour is B itself: 1 x (2 / 1)^(1 / 2) = 1.414; n = 0 repeats B
+      laws     0 gives the search before bit for bit; with n > 0 the capacity point carries at least the grid's
+               throughput, still meets both limits, and its batch lies between the grid's neighbours of the grid
+               point; where the TPOT p99 limit binds the grid's point, the refined one sits closer to the limit."""
+    grid = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    sub = M._refined_batches(np.array([4.0, 1.0, 8.0]), np.array([2.0, 1.0, 0.0]), grid)
+    assert sub.shape == (3, 3)
+    assert sub[0] == pytest.approx([2 * 2 ** 0.5, 4.0, 4 * 2 ** 0.5], rel=1e-12)
+    assert sub[1, 0] == pytest.approx(2 ** 0.5, rel=1e-12)
+    assert np.all(sub[2] == 8.0)
+
+    hw, arch, load = _bench_inputs()
+    hw = dataclasses.replace(hw, chips=np.array([8.0]), scaleup=np.array([8.0]))
+    load = dataclasses.replace(load, tpot_limit=np.array([0.1]))         # a limit the grid's point stops short of
+    base = M.search(hw, arch, load)
+    off = M.search(hw, arch, dataclasses.replace(load, refine=np.array([0.0])))
+    on = M.search(hw, arch, dataclasses.replace(load, refine=np.array([8.0])))
+    assert all(np.array_equal(base[k], off[k]) for k in ("throughput", "tpot", "ttft", "batch", "tp", "pp"))
+    assert on["throughput"][0] >= base["throughput"][0]
+    assert on["tpot"][0] <= load.tpot_limit[0] * (1 + 1e-9) and on["ttft"][0] <= load.ttft_limit[0] * (1 + 1e-9)
+    B = base["batch"][0]
+    at = int(np.searchsorted(M.BATCH_GRID, B * (1 - 1e-9)))
+    assert M.BATCH_GRID[at - 1] <= on["batch"][0] <= M.BATCH_GRID[at + 1]
+    # TPOT-bound here (the grid's 538 rows at 0.94 of the limit): the refined point is within one sub-step of the
+    # limit. B_prev and B_next are two grid steps apart (ratio <= 1.146^2 at these rows), so a sub-step is at most
+    # (1.146^2)^(1 / 16) = 1.146^(1 / 8) = 1.0172 x the rows, and a step with a fixed part grows at most in
+    # proportion to its rows: the next sub-step's TPOT, above the limit, is at most 1.0172 x the refined one
+    assert base["tpot"][0] < 0.95 * load.tpot_limit[0] and on["batch"][0] > B
+    assert on["tpot"][0] >= load.tpot_limit[0] / 1.146 ** (1 / 8)
