@@ -257,8 +257,10 @@ def _plausible():
 
 
 def _one_field(kind: str, field: str, value: float, shown: str) -> str:
-    """A block of `kind` setting only `field` (the table's kinds need nothing else)."""
-    return f"{kind} b {{\n  {field} = {value!r} {shown}\n}}\n"
+    """A block of `kind` setting `field` (line 2), and a chip's required TDP (the table's other kinds need nothing
+    else)."""
+    required = "  tdp = 700 W\n" if kind == "chip" and field != "tdp" else ""
+    return f"{kind} b {{\n  {field} = {value!r} {shown}\n{required}}}\n"
 
 
 @pytest.mark.parametrize("entry", _plausible(), ids=lambda e: f"{e.kind}.{e.field}")
