@@ -42,6 +42,11 @@ _YEAR = 365 * 86400.0           # as the unit `yr`
 # [U] (rack and server prices, facility gear prices) has no entry. (kind, field) is unique.
 _STDLIB_CHIPS = "the accelerators of stdlib/chips.factory and stdlib/systems.factory, each figure cited there (read 2026)"
 
+_ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip in an EC2 Capacity Block, rates in force "
+                     "until 2025-01-01: aws.amazon.com/ec2/capacityblocks/pricing) to $12.29 (one H100 of a p5.48xlarge "
+                     "on demand, $98.32 an hour for 8: The Next Platform, 2023-07-27); DeepSeek-V3's $2 per H800 "
+                     "GPU-hour (arXiv 2412.19437, 2024-12) lies inside")
+
 PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("site", "electricity_price", 0.0575 / _KWH, 0.4239 / _KWH, "USD/kWh", 1 / _KWH,
               "US state averages 5.75 cents/kWh (New Mexico, industrial) to 42.39 cents/kWh (Hawaii, residential): "
@@ -69,6 +74,13 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               "useful lives of servers and network gear in 10-K and 10-Q filings: 2 years (Microsoft network "
               "equipment before July 2020: Microsoft 10-Q, 2020-10-27) to 6 years (Microsoft from fiscal 2023: "
               "10-K, 2022-07-28; Alphabet from 2023: 10-K, 2023-02-03)"),
+    Plausible("finance", "discount_rate", 0.051 / _YEAR, 0.074 / _YEAR, "%/yr", 0.01 / _YEAR,
+              "weighted average cost of capital of Digital Realty, a data-centre REIT: 5.1-7.4% per year "
+              "(valueinvesting.io, DLR WACC, read 2026)"),
+    Plausible("training", "accelerator_cost", 0.968 / 3600, 98.32 / 8 / 3600, "USD/h", 1 / 3600,
+              _ACCELERATOR_HOUR),
+    Plausible("inference", "accelerator_cost", 0.968 / 3600, 98.32 / 8 / 3600, "USD/h", 1 / 3600,
+              _ACCELERATOR_HOUR),
     Plausible("rack", "power_limit", 2e3, 600e3, "kW", 1e3,
               "rack densities: 2-5 kW for many years and 12 kW on average in 2024 (AFCOM, State of the Data Center "
               "report 2024, via blog.enconnex.com, read 2026) to 600 kW (NVIDIA's Kyber rack for Rubin Ultra NVL576, "

@@ -13,7 +13,7 @@
 5. The warning reaches the three uses: `factory check`, `factory build` (its diagnostics on stderr, results.json
    and the report) and the editor (the whole evaluation's diagnostics, the LSP's third stage).
 
-Each spec is one small block (a chip gets its required TDP), so the file runs in a few CPU seconds.
+Each spec is one small block (a chip gets its required TDP, a workload its model), so the file runs in a few CPU seconds.
 """
 from __future__ import annotations
 
@@ -35,10 +35,17 @@ SHIPPED = sorted((ROOT / "stdlib").glob("*.factory")) + sorted((ROOT / "examples
 _IDS = {"ids": lambda e: f"{e.kind}.{e.field}"}
 
 
+# What a block of each kind needs beside the field judged: a chip its TDP, a workload its model (defined after it).
+_REQUIRED = {"chip": ("  tdp = 700 W\n", ""), "training": ("  model = m\n", "model m {\n  params = 8000000000\n}\n"),
+             "inference": ("  model = m\n", "model m {\n  params = 8000000000\n}\n")}
+
+
 def _spec(entry, value_si: float) -> str:
-    """A block of the entry's kind setting its field on line 2 (in its shown unit), and a chip's required TDP."""
-    required = "  tdp = 700 W\n" if entry.kind == "chip" and entry.field != "tdp" else ""
-    return f"{entry.kind} b {{\n  {entry.field} = {value_si / entry.scale!r} {entry.shown}\n{required}}}\n"
+    """A block of the entry's kind setting its field on line 2 (in its shown unit), and what the kind requires."""
+    inside, after = _REQUIRED.get(entry.kind, ("", ""))
+    if entry.kind == "chip" and entry.field == "tdp":
+        inside = ""
+    return f"{entry.kind} b {{\n  {entry.field} = {value_si / entry.scale!r} {entry.shown}\n{inside}}}\n{after}"
 
 
 def _implausible(sink) -> list:

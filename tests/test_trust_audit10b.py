@@ -257,10 +257,14 @@ def _plausible():
 
 
 def _one_field(kind: str, field: str, value: float, shown: str) -> str:
-    """A block of `kind` setting `field` (line 2), and a chip's required TDP (the table's other kinds need nothing
-    else)."""
-    required = "  tdp = 700 W\n" if kind == "chip" and field != "tdp" else ""
-    return f"{kind} b {{\n  {field} = {value!r} {shown}\n{required}}}\n"
+    """A block of `kind` setting `field` (line 2), and a chip's required TDP or a workload's model (the table's other
+    kinds need nothing else)."""
+    required, after = "", ""
+    if kind == "chip" and field != "tdp":
+        required = "  tdp = 700 W\n"
+    if kind in ("training", "inference"):
+        required, after = "  model = m\n", "model m {\n  params = 8000000000\n}\n"
+    return f"{kind} b {{\n  {field} = {value!r} {shown}\n{required}}}\n{after}"
 
 
 @pytest.mark.parametrize("entry", _plausible(), ids=lambda e: f"{e.kind}.{e.field}")
