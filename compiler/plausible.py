@@ -36,6 +36,7 @@ class Plausible:
 _KWH = 3.6e6
 _KW_MONTH = 1e3 * 2628000.0     # one kW for one month (1/12 of 365 days), as compiler.models.assumptions
 _YEAR = 365 * 86400.0           # as the unit `yr`
+_GBIT_S = 1e9 / 8               # one Gb/s in SI (bytes per second)
 
 # The stdlib's figures (each cited beside it in stdlib/*.factory) are a published range where the stdlib spans a
 # field's market; a field the stdlib holds one class of (a CPU, a NIC, a switch) or whose figures are estimates
@@ -46,6 +47,10 @@ _ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip
                      "until 2025-01-01: aws.amazon.com/ec2/capacityblocks/pricing) to $12.29 (one H100 of a p5.48xlarge "
                      "on demand, $98.32 an hour for 8: The Next Platform, 2023-07-27); DeepSeek-V3's $2 per H800 "
                      "GPU-hour (arXiv 2412.19437, 2024-12) lies inside")
+
+_LINK_RATE = ("Ethernet and InfiniBand link rates: 10 Gb/s (IEEE Std 802.3ae-2002, 10 Gb/s Ethernet, 2002) to 1.6 Tb/s "
+              "(ConnectX-9 SuperNIC, GTC DC 2025-10, and 1.6T OSFP modules of stdlib/network.factory, each cited there, "
+              "read 2026)")
 
 PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("site", "electricity_price", 0.0575 / _KWH, 0.4239 / _KWH, "USD/kWh", 1 / _KWH,
@@ -91,6 +96,9 @@ PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("chip", "tdp", 50.0, 23e3, "W", 1.0,
               "the accelerators of stdlib/chips.factory, each TDP cited there (read 2026): 50 W (GTX 1650 Ti, RTX "
               "2000E Ada) to 23 kW (Cerebras WSE-3, a whole wafer)"),
+    Plausible("inference", "power_cap", 50.0, 23e3, "W", 1.0,
+              "a power limit per accelerator, within the TDPs of stdlib/chips.factory, each cited there (read 2026): "
+              "50 W (GTX 1650 Ti, RTX 2000E Ada) to 23 kW (Cerebras WSE-3, a whole wafer)"),
     Plausible("chip", "price", 349.0, 35000.0, "USD", 1.0,
               f"{_STDLIB_CHIPS}: $349 (Intel Arc Pro B50, 2025-09) to $35,000 (B200, 2024-10)"),
     Plausible("chip", "memory", 230e6, 288e9, "GB", 1e9,
@@ -107,6 +115,8 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               f"{_STDLIB_CHIPS}, dense: 500 TFLOP/s (GB10) to 35,000 TFLOP/s (Rubin)"),
     Plausible("chip", "int8", 85e12, 1.836e15, "TFLOP/s", 1e12,
               f"{_STDLIB_CHIPS}, dense: 85 TOP/s (Jetson AGX Orin 64GB) to 1,836 TOP/s (TPU v6e)"),
+    Plausible("nic", "bandwidth", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
+    Plausible("transceiver", "speed", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
 )
 
 

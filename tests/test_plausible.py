@@ -13,7 +13,7 @@
 5. The warning reaches the three uses: `factory check`, `factory build` (its diagnostics on stderr, results.json
    and the report) and the editor (the whole evaluation's diagnostics, the LSP's third stage).
 
-Each spec is one small block (a chip gets its required TDP, a workload its model), so the file runs in a few CPU seconds.
+Each spec is one small block (with what its kind requires), so the file runs in a few CPU seconds.
 """
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ SHIPPED = sorted((ROOT / "stdlib").glob("*.factory")) + sorted((ROOT / "examples
 _IDS = {"ids": lambda e: f"{e.kind}.{e.field}"}
 
 
-# What a block of each kind needs beside the field judged: a chip its TDP, a workload its model (defined after it).
-_REQUIRED = {"chip": ("  tdp = 700 W\n", ""), "training": ("  model = m\n", "model m {\n  params = 8000000000\n}\n"),
+# What a block of each kind needs beside the field judged: a chip its TDP, a NIC or an optic its power, a workload
+# its model (defined after it).
+_REQUIRED = {"chip": ("  tdp = 700 W\n", ""), "nic": ("  power = 20 W\n", ""), "transceiver": ("  power = 20 W\n", ""), "training": ("  model = m\n", "model m {\n  params = 8000000000\n}\n"),
              "inference": ("  model = m\n", "model m {\n  params = 8000000000\n}\n")}
 
 
