@@ -39,8 +39,11 @@ _YEAR = 365 * 86400.0           # as the unit `yr`
 _GBIT_S = 1e9 / 8               # one Gb/s in SI (bytes per second)
 
 # The stdlib's figures (each cited beside it in stdlib/*.factory) are a published range where the stdlib spans a
-# field's market; a field the stdlib holds one class of (a CPU, a NIC, a switch) or whose figures are estimates
-# [U] (rack and server prices, facility gear prices) has no entry. (kind, field) is unique.
+# field's market. (kind, field) is unique. Not judged, for want of a published range: totals that scale with the
+# plan (land_price, staff_cost, feeds, areas); prices the stdlib only estimates [U] (servers, racks, switches,
+# optics, power and cooling gear); a CPU's figures (one class in the stdlib); depreciation_facility (no dated
+# source found yet); a switch's port_speed (the stdlib's NVLink trays write aggregates). Fractions and
+# efficiencies need no entry: their type's range (0..1) already refuses a percent written as a number.
 _STDLIB_CHIPS = "the accelerators of stdlib/chips.factory and stdlib/systems.factory, each figure cited there (read 2026)"
 
 _ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip in an EC2 Capacity Block, rates in force "
@@ -91,8 +94,9 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               "report 2024, via blog.enconnex.com, read 2026) to 600 kW (NVIDIA's Kyber rack for Rubin Ultra NVL576, "
               "GTC 2025: tomshardware.com, 2025-03-20)"),
     Plausible("server", "max_power", 2447.0, 23e3, "kW", 1e3,
-              "the servers of stdlib/systems.factory, each figure cited there (read 2026): 2.45 kW (a TPU v5p "
-              "host) to 23 kW (Cerebras CS-3)"),
+              "the servers of stdlib/systems.factory, each figure cited or derived there (read 2026): 2.45 kW "
+              "(a four-chip TPU v5p host, derived from its chips' power) to 23 kW (Cerebras CS-3, 2024); the DGX "
+              "H100's 10.2 kW and the DGX B200's 14.3 kW (NVIDIA user guides, 2023-2025) lie inside"),
     Plausible("chip", "tdp", 50.0, 23e3, "W", 1.0,
               "the accelerators of stdlib/chips.factory, each TDP cited there (read 2026): 50 W (GTX 1650 Ti, RTX "
               "2000E Ada) to 23 kW (Cerebras WSE-3, a whole wafer)"),
@@ -106,7 +110,7 @@ PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("chip", "memory_bw", 192e9, 21e15, "TB/s", 1e12,
               f"{_STDLIB_CHIPS}: 0.192 TB/s (GTX 1650 Ti) to 21,000 TB/s (Cerebras WSE-3's on-wafer SRAM)"),
     Plausible("chip", "scaleup_bw", 32e9, 3.6e12, "TB/s", 1e12,
-              f"{_STDLIB_CHIPS}: 0.032 TB/s (PCIe 4.0 x16 of a GTX 1650 Ti) to 3.6 TB/s (Rubin's NVLink 6)"),
+              f"{_STDLIB_CHIPS}: 0.032 TB/s (PCIe 3.0 x16 of a GTX 1650 Ti, both ways) to 3.6 TB/s (Rubin's NVLink 6)"),
     Plausible("chip", "bf16", 6.083e12, 2.517e15, "TFLOP/s", 1e12,
               f"{_STDLIB_CHIPS}, dense: 6.08 TFLOP/s (GTX 1650 Ti) to 2,517 TFLOP/s (MI355X)"),
     Plausible("chip", "fp8", 95.95e12, 5.033e15, "TFLOP/s", 1e12,
