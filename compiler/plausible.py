@@ -41,9 +41,9 @@ _GBIT_S = 1e9 / 8               # one Gb/s in SI (bytes per second)
 # The stdlib's figures (each cited beside it in stdlib/*.factory) are a published range where the stdlib spans a
 # field's market. (kind, field) is unique. Not judged, for want of a published range: totals that scale with the
 # plan (land_price, staff_cost, feeds, areas); prices the stdlib only estimates [U] (servers, racks, switches,
-# optics, power and cooling gear); a CPU's figures (one class in the stdlib); depreciation_facility (no dated
-# source found yet); a switch's port_speed (the stdlib's NVLink trays write aggregates). Fractions and
-# efficiencies need no entry: their type's range (0..1) already refuses a percent written as a number.
+# optics, power and cooling gear); a CPU's figures (one class in the stdlib); a switch's port_speed (the stdlib's
+# NVLink trays write aggregates); outputs (PUE), which are computed. Fractions and efficiencies need no entry:
+# their type's range (0..1) already refuses a percent written as a number (85 for 0.85).
 _STDLIB_CHIPS = "the accelerators of stdlib/chips.factory and stdlib/systems.factory, each figure cited there (read 2026)"
 
 _ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip in an EC2 Capacity Block, rates in force "
@@ -82,6 +82,10 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               "useful lives of servers and network gear in 10-K and 10-Q filings: 2 years (Microsoft network "
               "equipment before July 2020: Microsoft 10-Q, 2020-10-27) to 6 years (Microsoft from fiscal 2023: "
               "10-K, 2022-07-28; Alphabet from 2023: 10-K, 2023-02-03)"),
+    Plausible("finance", "depreciation_facility", 15 * _YEAR, 39 * _YEAR, "yr", _YEAR,
+              "US tax recovery periods (MACRS, IRC section 168(e)) of a building and its improvements: 15 years "
+              "(15-year property, qualified improvement property) to 39 years (nonresidential real property): IRS "
+              "Publication 946, How to Depreciate Property, and IRS TCJA depreciation course 73083a (2019-05)"),
     Plausible("finance", "discount_rate", 0.051 / _YEAR, 0.074 / _YEAR, "%/yr", 0.01 / _YEAR,
               "weighted average cost of capital of Digital Realty, a data-centre REIT: 5.1-7.4% per year "
               "(valueinvesting.io, DLR WACC, read 2026)"),

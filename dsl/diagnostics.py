@@ -154,7 +154,7 @@ CODES: dict[str, tuple[str, str]] = {
                   "option on a dense model); a warning saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
-                    "NIC's or optic's link rate, an accelerator-hour price, an IT depreciation period, a discount rate) is more than ten times beyond "
+                    "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "
                     "the range published figures span (compiler/plausible.py gives each range with its source and "
                     "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
                     "is not judged)."),
