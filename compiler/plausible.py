@@ -7,8 +7,9 @@ A value the schema allows (its range) can still be a typo by a factor of 1000: 8
 700 kW. Each entry of PLAUSIBLE names a field of one kind, the range published figures span (SI, with the source
 and its date), and is judged with a tolerance of TOLERANCE on either side: only a value more than ten times below
 the lowest published figure or above the highest is an `implausible-value` warning at its span, with the range and
-the source, in the scenarios where it is. A warning, never an error: the value is used as written (an unusual
-contract can be real); the figures computed from it are as trustworthy as it is.
+the source, in the scenarios where it is. A zero is not judged: no unit slip makes a figure exactly 0, and a zero
+is a choice (free water, a part whose price is in its system's). A warning, never an error: the value is used as
+written (an unusual contract can be real); the figures computed from it are as trustworthy as it is.
 """
 from __future__ import annotations
 
@@ -34,6 +35,25 @@ class Plausible:
 
 _KWH = 3.6e6
 _KW_MONTH = 1e3 * 2628000.0     # one kW for one month (1/12 of 365 days), as compiler.models.assumptions
+_YEAR = 365 * 86400.0           # as the unit `yr`
+_GBIT_S = 1e9 / 8               # one Gb/s in SI (bytes per second)
+
+# The stdlib's figures (each cited beside it in stdlib/*.factory) are a published range where the stdlib spans a
+# field's market. (kind, field) is unique. Not judged, for want of a published range: totals that scale with the
+# plan (land_price, staff_cost, feeds, areas); prices the stdlib only estimates [U] (servers, racks, switches,
+# optics, power and cooling gear); a CPU's figures (one class in the stdlib); a switch's port_speed (the stdlib's
+# NVLink trays write aggregates); outputs (PUE), which are computed. Fractions and efficiencies need no entry:
+# their type's range (0..1) already refuses a percent written as a number (85 for 0.85).
+_STDLIB_CHIPS = "the accelerators of stdlib/chips.factory and stdlib/systems.factory, each figure cited there (read 2026)"
+
+_ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip in an EC2 Capacity Block, rates in force "
+                     "until 2025-01-01: aws.amazon.com/ec2/capacityblocks/pricing) to $12.29 (one H100 of a p5.48xlarge "
+                     "on demand, $98.32 an hour for 8: The Next Platform, 2023-07-27); DeepSeek-V3's $2 per H800 "
+                     "GPU-hour (arXiv 2412.19437, 2024-12) lies inside")
+
+_LINK_RATE = ("Ethernet and InfiniBand link rates: 10 Gb/s (IEEE Std 802.3ae-2002, 10 Gb/s Ethernet, 2002) to 1.6 Tb/s "
+              "(ConnectX-9 SuperNIC, GTC DC 2025-10, and 1.6T OSFP modules of stdlib/network.factory, each cited there, "
+              "read 2026)")
 
 PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("site", "electricity_price", 0.0575 / _KWH, 0.4239 / _KWH, "USD/kWh", 1 / _KWH,
@@ -45,9 +65,66 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               "wholesale colocation asking rent for 250-500 kW in North American primary markets, $174.06 (H1 2024) "
               "and $184.06 per kW-month (H2 2024): CBRE, North America Data Center Trends H1 2024 (2024-08-19) and "
               "H2 2024 (2025-02-26)"),
+    Plausible("site", "shell_cost", 9.3 * 0.41, 15.0 * 0.41, "USD/W", 1.0,
+              "US construction cost $9.3-15.0 per W of critical load over 19 markets, of which shell 21%, white "
+              "space 10% and site work 10% (41%): Cushman & Wakefield, Data Center Development Cost Guide 2025, "
+              "pp. 6-9 (2025), as stdlib/facility.factory"),
+    Plausible("site", "plant_cost", 9.3 * 0.53, 15.0 * 0.53, "USD/W", 1.0,
+              "US construction cost $9.3-15.0 per W of critical load over 19 markets, of which critical electrical "
+              "and mechanical capacity 53%: Cushman & Wakefield, Data Center Development Cost Guide 2025, pp. 6-9 "
+              "(2025), as stdlib/facility.factory"),
+    Plausible("site", "water_price", 0.05, 3.14, "USD/m^3", 1.0,
+              "water tariffs of GWI's 2011 Water Tariff Survey (308 cities), lowest $0.05/m^3 (India) and highest "
+              "$3.14/m^3 (USA) in its three largest countries: D. Zetland, aguanomics.com (2011-10-04); the mean "
+              "combined water and wastewater tariff of 568 cities, $2.16/m^3 in 2019, lies inside: IWA H2Open "
+              "Journal, Drivers of change in urban water and wastewater tariffs (2020)"),
+    Plausible("finance", "depreciation_it", 2 * _YEAR, 6 * _YEAR, "yr", _YEAR,
+              "useful lives of servers and network gear in 10-K and 10-Q filings: 2 years (Microsoft network "
+              "equipment before July 2020: Microsoft 10-Q, 2020-10-27) to 6 years (Microsoft from fiscal 2023: "
+              "10-K, 2022-07-28; Alphabet from 2023: 10-K, 2023-02-03)"),
+    Plausible("finance", "depreciation_facility", 15 * _YEAR, 39 * _YEAR, "yr", _YEAR,
+              "US tax recovery periods (MACRS, IRC section 168(e)) of a building and its improvements: 15 years "
+              "(15-year property, qualified improvement property) to 39 years (nonresidential real property): IRS "
+              "Publication 946, How to Depreciate Property, and IRS TCJA depreciation course 73083a (2019-05)"),
+    Plausible("finance", "discount_rate", 0.051 / _YEAR, 0.074 / _YEAR, "%/yr", 0.01 / _YEAR,
+              "weighted average cost of capital of Digital Realty, a data-centre REIT: 5.1-7.4% per year "
+              "(valueinvesting.io, DLR WACC, read 2026)"),
+    Plausible("training", "accelerator_cost", 0.968 / 3600, 98.32 / 8 / 3600, "USD/h", 1 / 3600,
+              _ACCELERATOR_HOUR),
+    Plausible("inference", "accelerator_cost", 0.968 / 3600, 98.32 / 8 / 3600, "USD/h", 1 / 3600,
+              _ACCELERATOR_HOUR),
+    Plausible("rack", "power_limit", 2e3, 600e3, "kW", 1e3,
+              "rack densities: 2-5 kW for many years and 12 kW on average in 2024 (AFCOM, State of the Data Center "
+              "report 2024, via blog.enconnex.com, read 2026) to 600 kW (NVIDIA's Kyber rack for Rubin Ultra NVL576, "
+              "GTC 2025: tomshardware.com, 2025-03-20)"),
+    Plausible("server", "max_power", 2447.0, 23e3, "kW", 1e3,
+              "the servers of stdlib/systems.factory, each figure cited or derived there (read 2026): 2.45 kW "
+              "(a four-chip TPU v5p host, derived from its chips' power) to 23 kW (Cerebras CS-3, 2024); the DGX "
+              "H100's 10.2 kW and the DGX B200's 14.3 kW (NVIDIA user guides, 2023-2025) lie inside"),
     Plausible("chip", "tdp", 50.0, 23e3, "W", 1.0,
               "the accelerators of stdlib/chips.factory, each TDP cited there (read 2026): 50 W (GTX 1650 Ti, RTX "
               "2000E Ada) to 23 kW (Cerebras WSE-3, a whole wafer)"),
+    Plausible("inference", "power_cap", 50.0, 23e3, "W", 1.0,
+              "a power limit per accelerator, within the TDPs of stdlib/chips.factory, each cited there (read 2026): "
+              "50 W (GTX 1650 Ti, RTX 2000E Ada) to 23 kW (Cerebras WSE-3, a whole wafer)"),
+    Plausible("chip", "price", 349.0, 35000.0, "USD", 1.0,
+              f"{_STDLIB_CHIPS}: $349 (Intel Arc Pro B50, 2025-09) to $35,000 (B200, 2024-10)"),
+    Plausible("chip", "memory", 230e6, 288e9, "GB", 1e9,
+              f"{_STDLIB_CHIPS}: 0.23 GB of SRAM (Groq LPU) to 288 GB of HBM (GB300, Rubin)"),
+    Plausible("chip", "memory_bw", 192e9, 21e15, "TB/s", 1e12,
+              f"{_STDLIB_CHIPS}: 0.192 TB/s (GTX 1650 Ti) to 21,000 TB/s (Cerebras WSE-3's on-wafer SRAM)"),
+    Plausible("chip", "scaleup_bw", 32e9, 3.6e12, "TB/s", 1e12,
+              f"{_STDLIB_CHIPS}: 0.032 TB/s (PCIe 3.0 x16 of a GTX 1650 Ti, both ways) to 3.6 TB/s (Rubin's NVLink 6)"),
+    Plausible("chip", "bf16", 6.083e12, 2.517e15, "TFLOP/s", 1e12,
+              f"{_STDLIB_CHIPS}, dense: 6.08 TFLOP/s (GTX 1650 Ti) to 2,517 TFLOP/s (MI355X)"),
+    Plausible("chip", "fp8", 95.95e12, 5.033e15, "TFLOP/s", 1e12,
+              f"{_STDLIB_CHIPS}, dense: 96 TFLOP/s (RTX 2000E Ada) to 5,033 TFLOP/s (MI355X)"),
+    Plausible("chip", "fp4", 500e12, 35e15, "TFLOP/s", 1e12,
+              f"{_STDLIB_CHIPS}, dense: 500 TFLOP/s (GB10) to 35,000 TFLOP/s (Rubin)"),
+    Plausible("chip", "int8", 85e12, 1.836e15, "TFLOP/s", 1e12,
+              f"{_STDLIB_CHIPS}, dense: 85 TOP/s (Jetson AGX Orin 64GB) to 1,836 TOP/s (TPU v6e)"),
+    Plausible("nic", "bandwidth", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
+    Plausible("transceiver", "speed", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
 )
 
 
@@ -65,7 +142,7 @@ def check_plausible(ev, results, count: int) -> None:
         if values is None:
             continue
         lo, hi = entry.low / TOLERANCE, entry.high * TOLERANCE
-        bad = np.isfinite(values) & ((values < lo) | (values > hi))
+        bad = np.isfinite(values) & (values != 0) & ((values < lo) | (values > hi))
         if not bad.any():
             continue
         span = _span_of(node)

@@ -152,9 +152,12 @@ CODES: dict[str, tuple[str, str]] = {
                   "the workload reads it (a training option on an inference workload), or the model reads it where it "
                   "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
                   "option on a dense model); a warning saying why."),
-    Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity price, a colocation rent, a chip's TDP) is more than ten "
-                    "times beyond the range published figures span (compiler/plausible.py gives each range with its "
-                    "source and date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used."),
+    Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
+                    "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
+                    "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "
+                    "the range published figures span (compiler/plausible.py gives each range with its source and "
+                    "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
+                    "is not judged)."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
                             "run's time to train) cannot be computed: an input its model needs is missing (a chip "
                             "without the rate of the precision it runs at), named here. The figure is absent (null in "

@@ -257,8 +257,16 @@ def _plausible():
 
 
 def _one_field(kind: str, field: str, value: float, shown: str) -> str:
-    """A block of `kind` setting only `field` (the table's kinds need nothing else)."""
-    return f"{kind} b {{\n  {field} = {value!r} {shown}\n}}\n"
+    """A block of `kind` setting `field` (line 2), and a chip's required TDP, a NIC's or optic's power or a
+    workload's model (the table's other kinds need nothing else)."""
+    required, after = "", ""
+    if kind == "chip" and field != "tdp":
+        required = "  tdp = 700 W\n"
+    if kind in ("nic", "transceiver"):
+        required = "  power = 20 W\n"
+    if kind in ("training", "inference"):
+        required, after = "  model = m\n", "model m {\n  params = 8000000000\n}\n"
+    return f"{kind} b {{\n  {field} = {value!r} {shown}\n{required}}}\n{after}"
 
 
 @pytest.mark.parametrize("entry", _plausible(), ids=lambda e: f"{e.kind}.{e.field}")

@@ -412,7 +412,7 @@ def test_a_workload_or_model_let_on_a_chip_server_or_site_is_a_warning_naming_it
     site, `let expert_popularity_cv` on a chip: no model reads them there, and each changed nothing without a word.
     One `unknown-name` warning at each (one for a chip definition and its placed copies), naming where it belongs."""
     text = ("from chips import H200\nfrom models import Llama2_70B\nchip g extends H200 {\n  let kv_room_wait = 1\n"
-            "  let expert_popularity_cv = 2\n  price = 1 USD\n}\nserver box {\n  chip gpu: g x 8\n"
+            "  let expert_popularity_cv = 2\n  price = 20000 USD\n}\nserver box {\n  chip gpu: g x 8\n"
             "  let scheduler_steps = 9\n  price = 1 USD\n}\nsite s {\n  let whole_prompts = 1\n  inference svc {\n"
             "    model = Llama2_70B\n    system = box\n    accelerators = 8\n    scenario = \"server\"\n  }\n}\n")
     items = _items(text)
@@ -427,7 +427,7 @@ def test_a_let_the_models_read_from_a_chip_too_is_no_warning_on_a_chip() -> None
     """`let fp4_scale_block` is read from the workload, else the model, else the chip (the vendor's FP4 format):
     on a user's chip it is the chip's own figure, and it changes the weights a chip holds, so no warning."""
     text = ("from chips import B200\nfrom models import Llama3_1_405B\nchip mx extends B200 {\n"
-            "  let fp4_scale_block = 32\n  price = 1 USD\n}\nsite s {\n  inference svc {\n"
+            "  let fp4_scale_block = 32\n  price = 20000 USD\n}\nsite s {\n  inference svc {\n"
             "    model = Llama3_1_405B\n    chip = mx\n    accelerators = 8\n    precision = \"fp4\"\n  }\n}\n")
     assert [d.message for d in _items(text)] == []
 
