@@ -9,7 +9,9 @@ What is compared (one scenario, `--scenario`, 1 = the first):
     KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
              $/Mtok, time to first token and per output token (the latencies a service is held to), capex,
              opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
-             change (new - old) / |old| (none when old is 0 or absent).
+             change (new - old) / |old| (none when old is 0 or absent). A figure that counts a part
+             without a price as $0 (it depends on a figure an `unpriced` warning names) is marked
+             incomplete on that side: its change is not a real one, and a gate on it cannot be checked.
     parts    every placed block by instance path: added, removed, or changed (its definition, its count
              per parent item, or a field/let the spec sets: old -> new). A top-level block that the spec
              places or extends elsewhere (`server hgx_h100 {...}` placed as `server node: hgx_h100`) is a
@@ -109,6 +111,7 @@ class Snapshot:
     checks: dict[str, bool] = field(default_factory=dict)
     diagnostics: list[dict] = field(default_factory=list)
     sink: object = None
+    incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -173,7 +176,29 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
     for root_inst in results.graph.roots:
         walk(root_inst)
+    snap.incomplete = _unpriced_kpis(results, sink, set(snap.kpis))
     return snap
+
+
+def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
+    """The KPIs that read, at any depth (the reads evaluation recorded, `Node.deps`), a figure an `unpriced`
+    warning names as counting a part without a price as $0 (`Diagnostic.quantities`)."""
+    from dsl.diagnostics import Code
+
+    figures = {q for d in sink.items if d.code == Code.UNPRICED for q in d.quantities}
+    if not figures:
+        return set()
+    readers: dict[str, list[str]] = {}
+    for path, node in results.graph.nodes.items():
+        for dep in node.deps:
+            readers.setdefault(dep, []).append(path)
+    reached, todo = set(figures), list(figures)
+    while todo:
+        for reader in readers.get(todo.pop(), ()):
+            if reader not in reached:
+                reached.add(reader)
+                todo.append(reader)
+    return kpis & reached
 
 
 # ------------------------------------------------------------------------------------------- compare
@@ -211,10 +236,12 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
         o = old.kpis[path][3] if path in old.kpis else None
         n = new.kpis[path][3] if path in new.kpis else None
         delta, rel = _change(o, n)
-        changed = (path in old.kpis) != (path in new.kpis) or not _same(o, n)
+        old_incomplete, new_incomplete = path in old.incomplete, path in new.incomplete
+        changed = (path in old.kpis) != (path in new.kpis) or not _same(o, n) or old_incomplete != new_incomplete
         kpis.append({"path": path, "name": name, "label": KPIS[name], "unit": unit, "display_unit": display,
                      "old": o, "new": n,
-                     "change": delta, "relative_change": rel, "changed": changed})
+                     "change": delta, "relative_change": rel, "changed": changed,
+                     "old_incomplete": old_incomplete, "new_incomplete": new_incomplete})
     parts = []
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)
@@ -319,6 +346,14 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
     new, delta, rel = kpi["new"], kpi["change"], kpi["relative_change"]
     shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
     entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": ""}
+    bound = key in ("max", "min")
+    if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
+            and not (key == "min" and new is not None and new >= limit):
+        # an incomplete figure is a lower bound (a part without a price counts as $0): only a `min` it already
+        # meets holds for the whole figure; a change between lower bounds says nothing
+        entry.update(ok=False, message=f"{kpi['path']} counts a part without a price as $0 (`unpriced`), so "
+                                       f"`{key} = {shown_limit}` cannot be checked")
+        return entry
     if key in ("max", "min"):
         if new is None:
             entry.update(ok=False, message=f"{kpi['path']} is absent, so `{key} = {shown_limit}` cannot be met")
@@ -471,9 +506,10 @@ def headline(doc: dict) -> str:
     for name in ("tco_year", "usd_per_mtok", "facility_power"):
         for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
             owner = k["path"].rpartition(".")[0]
-            if k["change"] is None:
+            if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
+                note = _unpriced_note(k)
                 sentences.append(f"{k['label']} of {owner} goes from {_fmt(k['old'], k['unit'], k['display_unit'])} to "
-                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}")
+                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}" + (f" ({note})" if note else ""))
             else:
                 verb = "increase" if k["change"] > 0 else "decrease"
                 sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
@@ -485,6 +521,12 @@ def headline(doc: dict) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _unpriced_note(k: dict) -> str:
+    """Which side of a KPI counts a part without a price as $0 (`unpriced`), in words; "" when neither."""
+    sides = [word for side, word in (("old", "before"), ("new", "after")) if k.get(f"{side}_incomplete")]
+    return f"incomplete {' and '.join(sides)}: a part without a price counts as $0" if sides else ""
+
+
 def render_text(doc: dict) -> str:
     lines = [f"plan: {doc['old']} -> {doc['new']}", headline(doc), ""]
     changed = [k for k in doc["kpis"] if k["changed"]]
@@ -493,7 +535,8 @@ def render_text(doc: dict) -> str:
         width = max(len(k["path"]) for k in changed)
         for k in changed:
             lines.append(f"  {k['path']:<{width}}  {_fmt(k['old'], k['unit'], k['display_unit'])} -> {_fmt(k['new'], k['unit'], k['display_unit'])}  "
-                         f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})")
+                         f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})"
+                         + (f"  [{_unpriced_note(k)}]" if _unpriced_note(k) else ""))
         lines.append("")
     if doc["parts"]:
         lines.append("parts:")
@@ -548,10 +591,15 @@ def render_markdown(doc: dict) -> str:
     if changed:
         out += ["| KPI | of | before | after | change |", "|---|---|--:|--:|--:|"]
         for k in changed:
-            out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {_md(_fmt(k['old'], k['unit'], k['display_unit']))} "
-                       f"| {_md(_fmt(k['new'], k['unit'], k['display_unit']))} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
+            old, new = (_md(_fmt(k[side], k["unit"], k["display_unit"])) + (" (incomplete)" if k.get(f"{side}_incomplete")
+                                                                             else "") for side in ("old", "new"))
+            out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {old} "
+                       f"| {new} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
                        f"({_pct(k['relative_change'])}) |")
         out.append("")
+        if any(_unpriced_note(k) for k in changed):
+            out += ["(incomplete): the figure counts a part without a price as $0 (an `unpriced` warning names it), "
+                    "so its change is not a real one.", ""]
     if doc["parts"]:
         out += [f"<details><summary>{len(doc['parts'])} part(s) added, removed or changed</summary>", ""]
         for p in doc["parts"]:
@@ -584,6 +632,10 @@ class Kpi(_Strict):
     change: Optional[float] = Field(description="new - old, SI; null when either is absent")
     relative_change: Optional[float] = Field(description="(new - old) / |old|; null when old is 0 or absent")
     changed: bool
+    old_incomplete: bool = Field(False, description="old counts a part without a price as $0 (it reads a figure an "
+                                                    "`unpriced` warning names); an added field (older plans lack it)")
+    new_incomplete: bool = Field(False, description="new counts a part without a price as $0; an added field "
+                                                    "(older plans lack it)")
 
 
 class PartDetail(_Strict):

@@ -226,3 +226,32 @@ def test_a_reference_change_is_a_part_change(specs, tmp_path) -> None:
     assert {"what": "model", "old": "models.Llama3_1_70B", "new": "models.Llama3_1_405B", "unit": ""} in _core(
         chat["details"])
     assert {k["path"]: k for k in doc["kpis"]}["frontier_campus.chat.usd_per_mtok"]["change"] > 0
+
+
+STARTER = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+
+
+def test_a_figure_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_change(tmp_path) -> None:
+    """The H100 servers swapped for H200 ones, whose stdlib chip has no price: capex "falls" by the GPUs' price.
+    Laws: the cost KPIs that read the $0 part (capex, opex, TCO, $/accelerator-hour) are marked incomplete on the
+    new side and the power ones are not; the reverse plan marks the old side (the flags swap, as old and new
+    do); a plan of the new spec against itself is no change; the headline states no decrease; a gate on an
+    incomplete figure cannot be checked (violated), but a `min` the lower bound already meets holds."""
+    from compiler.plan import headline, snapshot
+
+    swapped = STARTER.replace("from chips import H100_SXM,", "from chips import H200,").replace(
+        "H100_SXM x 8", "H200 x 8")
+    (tmp_path / "a.factory").write_text(STARTER)
+    (tmp_path / "b.factory").write_text(swapped)
+    a, b = (snapshot([str(tmp_path / f"{n}.factory")], n, {}, None, 0) for n in "ab")
+    forward, backward, same = compare(a, b), compare(b, a), compare(b, b)
+    cost = {"capex", "opex", "tco_year", "cost_per_accelerator_hour"}
+    incomplete = {k["name"] for k in forward["kpis"] if k["new_incomplete"]}
+    assert incomplete == cost and not any(k["old_incomplete"] for k in forward["kpis"])
+    assert [(k["old_incomplete"], k["new_incomplete"]) for k in backward["kpis"]] == \
+        [(k["new_incomplete"], k["old_incomplete"]) for k in forward["kpis"]]
+    assert not same["changed"] and exit_code(same, "error") == 0
+    assert "decrease" not in headline(forward) and "incomplete after" in headline(forward)
+    gated = compare(a, b, {"tco_year": {"max_increase": ("relative", 0.05)}, "capex": {"min": ("absolute", 1.0)}})
+    verdict = {g["path"].rpartition(".")[2]: g["ok"] for g in gated["policy"]}
+    assert verdict == {"tco_year": False, "capex": True} and exit_code(gated, "error") == 4
