@@ -109,3 +109,35 @@ def test_cooling_view_reads_whether_chillers_run() -> None:
     assert (f"crahs_{room}", f"chillers_{room}") in before
     after = diagram_dot(_with_outputs(CASES / "air_room.factory", {f"{room}.air_chillers_run": 0.0}), "cooling")
     assert (f"crahs_{room}", f"towers_{room}") in _edges(after) and "free cooling" in after
+
+
+def test_physical_view_draws_every_watt_of_a_containers_it_power() -> None:
+    """Law: a site's, hall's or row's IT power is the sum of what the physical view draws inside it: its halls,
+    rows, racks and servers (count x IT power) and the IT gear on its equipment card (networks, switches, NICs
+    ...: `draws ...`, each gear's power as the diagram writes it). The flagship drew its networks' 21 MW
+    without a figure, so its campus's 223 MW IT could not be read off its halls' 202 MW."""
+    from compiler.render.diagram_base import _Plan, _q
+    from compiler.render.diagram_physical import IT_GEAR
+
+    results, sink = run_pipeline([str(CASES / "campus.factory")], {}, None, evaluate_all=True)
+    dot, plan = diagram_dot(results, "physical"), _Plan(results)
+    todo, checked = list(results.graph.roots), 0
+    while todo:
+        inst = todo.pop()
+        todo.extend(inst.parts)
+        if plan.kind(inst) not in ("site", "hall", "row"):
+            continue
+        drawn = 0.0
+        for part in inst.parts:
+            count = plan.count(part) or 1.0
+            if plan.kind(part) in ("hall", "row", "rack"):
+                drawn += count * plan.get(part, "it_power")
+            elif plan.kind(part) == "server":
+                drawn += count * plan.get(part, "peak_power")
+            elif plan.kind(part) in IT_GEAR:
+                power = plan.get(part, "power")
+                drawn += count * power
+                assert f"draws {_q(power, 'W')}" in dot, part.path
+        assert abs(drawn - plan.get(inst, "it_power")) <= 1e-9 * plan.get(inst, "it_power"), inst.path
+        checked += 1
+    assert checked >= 4          # the site, its two halls, their rows

@@ -15,6 +15,8 @@ from .diagram_base import (
     _x)
 
 
+# gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
+IT_GEAR = ("storage", "nic", "dpu", "switch", "transceiver", "cable", "network")
 SKIP_PHYSICAL = ("training", "inference", "finance", "model", "chip", "cpu", "memory")
 WRAP = 4                 # sibling boxes per line before the next line starts
 
@@ -162,6 +164,11 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
             switches = plan.get(part, "switches")
             if switches:
                 details.append(f"{_count_text(switches)} switches")
+        if kind in IT_GEAR:          # counted in the container's IT (it_power_outside_racks): say how much
+            draw = plan.get(part, "power")
+            if draw is not None:
+                details.append(f"draws {_q(draw, 'W')}" + (" in all" if kind == "network" else " each"
+                                                           if count not in (None, 1) else ""))
         bullet = _font("\u25a0", 9, PALETTE[group][0])
         rows.append(f"{bullet} {_font(_esc(what, 0), 10, PALETTE[group][0])}  "
                     + _esc(text + note + (" \u00b7 " + " \u00b7 ".join(details) if details else ""), 110))
