@@ -141,3 +141,45 @@ def test_physical_view_draws_every_watt_of_a_containers_it_power() -> None:
         assert abs(drawn - plan.get(inst, "it_power")) <= 1e-9 * plan.get(inst, "it_power"), inst.path
         checked += 1
     assert checked >= 4          # the site, its two halls, their rows
+
+
+WORKLOADS_ONLY = '''
+from systems import DGX_H100
+from models import Llama3_1_8B
+
+site compare {
+  inference given {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    precision = "bf16"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+  inference sized {
+    model = Llama3_1_8B
+    system = DGX_H100
+    precision = "bf16"
+    scenario = "single_stream"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_physical_view_of_a_site_of_workloads_lists_each_with_its_accelerators(tmp_path) -> None:
+    """A site that places no building but runs workloads (the shoot-out and MoE examples) was drawn "(empty)".
+    Law: the view lists every workload of the spec once, with the system it names and its accelerator count as
+    the results hold it (given, else `accelerators_needed`)."""
+    spec = tmp_path / "workloads.factory"
+    spec.write_text(WORKLOADS_ONLY)
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "physical")
+    assert "(empty)" not in dot and "2 workload(s)" in dot
+    for name, field in (("given", "accelerators"), ("sized", "accelerators_needed")):
+        n = int(round(float(results.values[f"compare.{name}.{field}"][0])))
+        line = f"inference {name} \u00b7 Llama3_1_8B on DGX_H100 \u00b7 {n:,} accelerator{'' if n == 1 else 's'}"
+        assert dot.count(line) == 1, (line, dot)

@@ -17,6 +17,7 @@ from .diagram_base import (
 
 # gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
 IT_GEAR = ("storage", "nic", "dpu", "switch", "transceiver", "cable", "network")
+WORKLOADS = ("training", "inference")
 SKIP_PHYSICAL = ("training", "inference", "finance", "model", "chip", "cpu", "memory")
 WRAP = 4                 # sibling boxes per line before the next line starts
 
@@ -128,8 +129,10 @@ def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> 
                 if anchor:
                     anchors.append(anchor)
         if gear_node is None and not anchors:
+            workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
             gear_node = plan.ids("empty", inst.path)
-            c.node(gear_node, _card(_esc("(empty)"), group="note", title_size=10))
+            c.node(gear_node, _workload_card(plan, workloads) if workloads else
+                   _card(_esc("(empty)"), group="note", title_size=10))
         if gear_node is None and len(anchors) == 1:
             return anchors[0]
         head = gear_node or _hidden_head(c, plan, inst.path)
@@ -176,6 +179,29 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
         rows.append(_esc(f"\u2026 and {len(gear) - MAX_LIST * 2} more"))
     return _card(_b("Equipment"), rows, caption=_esc(f"PLACED IN {plan.kind(inst).upper()} {inst.block.name}", 0),
                  group="load", title_size=11)
+
+
+def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
+    """A container that places no hall, row, rack, server or gear but runs workloads (a comparison of systems,
+    no building): each workload with its model, the system it names and its accelerators (given, else the
+    count the model finds it needs), where the view drew "(empty)" and hid them."""
+    rows = []
+    for w in workloads[:MAX_LIST * 2]:
+        on = next((plan.results.values.get(f"{w.path}.{ref}") for ref in ("system", "rack", "server")
+                   if plan.results.values.get(f"{w.path}.{ref}") is not None), None)
+        model = plan.results.values.get(f"{w.path}.model")
+        given, needed = plan.get(w, "accelerators"), plan.get(w, "accelerators_needed")
+        n = given if given is not None else needed
+        count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
+                 + (" needed" if given is None else ""))
+        what = " on ".join(x.block.name for x in (model, on) if isinstance(x, Instance))
+        rows.append(_esc(f"{plan.kind(w)} {w.block.name}" + (f" \u00b7 {what}" if what else "") + f" \u00b7 {count}",
+                         110))
+    if len(workloads) > MAX_LIST * 2:
+        rows.append(_esc(f"\u2026 and {len(workloads) - MAX_LIST * 2} more"))
+    return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc("NO HALL, RACK OR SERVER PLACED: THE "
+                                                                       "SYSTEMS THE WORKLOADS NAME", 0),
+                 group="compute", title_size=11)
 
 
 def _server_line(plan: _Plan, server: Instance, count: float | None) -> str:
