@@ -183,3 +183,33 @@ def test_physical_view_of_a_site_of_workloads_lists_each_with_its_accelerators(t
         n = int(round(float(results.values[f"compare.{name}.{field}"][0])))
         line = f"inference {name} \u00b7 Llama3_1_8B on DGX_H100 \u00b7 {n:,} accelerator{'' if n == 1 else 's'}"
         assert dot.count(line) == 1, (line, dot)
+
+
+def test_edge_label_text_keeps_clear_of_its_edge(monkeypatch) -> None:
+    """Law: the text of a label on a vertical edge starts at least EDGE_GAP (less half a point of rounding) to
+    the right of the edge, with each Graphviz program there is here. dot sets a label's box against its
+    edge: the network view's "800 Gb/s" touched the line, and the embedded program drew "oversubscription
+    1:1 (non-blocking)" across it."""
+    import shutil
+
+    import pytest
+
+    from compiler import graphviz_backend
+    from compiler.render.diagram_base import EDGE_GAP
+
+    programs = [p for p, here in (("system", shutil.which("dot")), ("embedded", graphviz_backend._embedded()))
+                if here]
+    if not programs:
+        pytest.skip("no Graphviz program here")
+    dot = _dot(CASES / "campus.factory", "network")
+    for program in programs:
+        monkeypatch.setenv("FACTORY_GRAPHVIZ", program)
+        svg = graphviz_backend.render(dot, "svg").decode()
+        vertical = 0
+        for edge in re.findall(r'class="edge">(.*?)</g>', svg, re.S):
+            xs = {float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", re.search(r' d="([^"]*)"', edge).group(1))}
+            starts = [float(x) for x in re.findall(r'text-anchor="start" x="(-?[\d.]+)"', edge)]
+            if len(xs) == 1 and starts:
+                vertical += 1
+                assert min(starts) >= xs.pop() + EDGE_GAP - 0.5, (program, edge)
+        assert vertical >= 3, program

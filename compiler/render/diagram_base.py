@@ -122,9 +122,17 @@ def _cluster_label(title: str, rows: list[str] = (), caption: str | None = None)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
+EDGE_GAP = 4             # points between an edge and its label's text
+
 def _edge_label(*lines: str) -> str:
-    """An edge's HTML-like label from plain text lines (escaped here)."""
-    return "<" + "<BR/>".join(_font(_room(_esc(line, 0)), 9, MUTED) for line in lines if line) + ">"
+    """An edge's HTML-like label from plain text lines (escaped here), in a cell padded by EDGE_GAP: dot puts
+    a label's box against its edge, and a bare text box let the text touch the line (the embedded Graphviz,
+    whose lines centre differently, drew a long line across it)."""
+    text = "<BR/>".join(_font(_room(_esc(line, 0)), 9, MUTED) for line in lines if line)
+    if not text:
+        return "<>"
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{EDGE_GAP}"><TR><TD>{text}</TD></TR>'
+            "</TABLE>>")
 
 
 def _x(count: float | None) -> str:
