@@ -213,3 +213,17 @@ def test_edge_label_text_keeps_clear_of_its_edge(monkeypatch) -> None:
                 vertical += 1
                 assert min(starts) >= xs.pop() + EDGE_GAP - 0.5, (program, edge)
         assert vertical >= 3, program
+
+
+def test_diagrams_write_money_as_the_report_does() -> None:
+    """The network view wrote a fabric's capex as "1.29 GUSD" and "964 MUSD" where the report and the plan write
+    $1.29B. Law: no view of the campus case writes a scaled currency unit, and each network's capex is there in
+    the report's form."""
+    from compiler.render.report_format import _money
+
+    results, sink = run_pipeline([str(CASES / "campus.factory")], {}, None, evaluate_all=True)
+    for view in ("physical", "network", "power", "cooling"):
+        assert "USD" not in diagram_dot(results, view), view
+    network = diagram_dot(results, "network")
+    for net in ("compute_fabric", "frontend"):
+        assert f"capex {_money(float(results.values[f'campus.{net}.capex'][0]))[0]}" in network

@@ -171,6 +171,9 @@ def _q(value: float | None, unit: str) -> str:
     """A quantity for a diagram label: SI value in a readable unit, three significant digits."""
     if value is None:
         return "n/a"
+    if unit == "USD":                      # money as the report writes it ($1.29B, not 1.29 GUSD)
+        from .report_format import _money
+        return _money(value)[0]
     if unit == "K_point":
         return f"{_sig(value - 273.15)} \u00b0C"
     if unit == "m^3/s":
