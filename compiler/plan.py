@@ -274,7 +274,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
            "kpis": kpis, "parts": parts,
            "checks": {"newly_failing": newly_failing, "fixed": fixed,
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
-           "new_diagnostics": new.diagnostics, "policy": []}
+           "new_diagnostics": new.diagnostics, "policy": [],
+           "old_diagnostics": old.diagnostics if not old.evaluated else []}
     if policy:
         doc["policy"] = apply_policy(policy, kpis)
     return doc
@@ -565,6 +566,12 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
+def _md_diagnostic(d: dict) -> str:
+    loc = d.get("location")
+    where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
+    return f"- `{_md(where)}{d['severity']}[{d['code']}]`: {_md(d['message'])}"
+
+
 def render_markdown(doc: dict) -> str:
     """A pull-request comment: headline, KPI table, details folded."""
     out = [f"### factory plan: `{_md(doc['new'])}`", "", f"**{_md(headline(doc))}**", ""]
@@ -575,13 +582,16 @@ def render_markdown(doc: dict) -> str:
         out.append("")
     elif doc["policy"]:
         out += [f":white_check_mark: Policy: all {len(doc['policy'])} gates met", ""]
+    old_errors = [d for d in doc.get("old_diagnostics", []) if d["severity"] == "error"]
+    if old_errors:
+        out += [f"<details><summary>{len(old_errors)} error(s) in the old spec (why it could not be evaluated)"
+                "</summary>", ""]
+        out += [_md_diagnostic(d) for d in old_errors[:50]]
+        out += ["", "</details>", ""]
     problems = [d for d in doc["new_diagnostics"] if d["severity"] in ("error", "warning")]
     if problems:
         out += [f"<details><summary>{len(problems)} error(s) and warning(s) in the new spec</summary>", ""]
-        for d in problems[:50]:
-            loc = d.get("location")
-            where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
-            out.append(f"- `{_md(where)}{d['severity']}[{d['code']}]`: {_md(d['message'])}")
+        out += [_md_diagnostic(d) for d in problems[:50]]
         out += ["", "</details>", ""]
     if doc["checks"]["newly_failing"]:
         out.append(":warning: **Newly failing checks:** " + ", ".join(f"`{_md(c)}`" for c in
@@ -692,6 +702,9 @@ class PlanDocument(_Strict):
     checks: Checks
     new_diagnostics: list[dict]
     policy: list[Gate]
+    old_diagnostics: list[dict] = Field(default_factory=list, description="the old spec's diagnostics when it "
+                                        "could not be evaluated (why every figure is new); an added field (older "
+                                        "plans lack it)")
 
 
 def plan_schema() -> str:

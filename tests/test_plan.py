@@ -255,3 +255,25 @@ def test_a_figure_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_chang
     gated = compare(a, b, {"tco_year": {"max_increase": ("relative", 0.05)}, "capex": {"min": ("absolute", 1.0)}})
     verdict = {g["path"].rpartition(".")[2]: g["ok"] for g in gated["policy"]}
     assert verdict == {"tco_year": False, "capex": True} and exit_code(gated, "error") == 4
+
+
+def test_an_old_spec_that_cannot_be_evaluated_says_why(tmp_path) -> None:
+    """The old spec imports a module that does not exist (a base branch that was broken): the plan said "the old
+    spec has errors" and dropped them. Law: the plan's `old_diagnostics` are the errors `factory check OLD`
+    reports, and the Markdown comment and standard error name each at its file:line:col."""
+    from compiler.plan import render_markdown, snapshot
+
+    broken = STARTER.replace("from chips import", "from chipz import")
+    (tmp_path / "old.factory").write_text(broken)
+    (tmp_path / "new.factory").write_text(STARTER)
+    old, new = (snapshot([str(tmp_path / f"{n}.factory")], str(tmp_path / f"{n}.factory"), {}, None, 0)
+                for n in ("old", "new"))
+    doc = compare(old, new)
+    checked = json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "old.factory"), "--format", "json"]).stdout)
+    errors = [d for d in checked["diagnostics"] if d["severity"] == "error"]
+    assert not doc["old_evaluated"] and doc["old_diagnostics"] == errors and errors
+    markdown = render_markdown(doc)
+    result = CliRunner().invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")])
+    for d in errors:
+        where = f"{d['location']['file']}:{d['location']['line']}:{d['location']['col']}"
+        assert f"{where}: error[{d['code']}]" in markdown and f"{where}: error[{d['code']}]" in result.stderr
