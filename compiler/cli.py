@@ -472,7 +472,7 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         if any(d.code in _CLI_CODES for d in snap.sink.errors):
             click.echo(render_text(snap.sink.items, snap.sink.sources), err=True)
             sys.exit(EXIT_USAGE)
-    doc = compare(old, new, policy)
+    doc = compare(old, new, policy, scenario - 1)
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2))
     elif fmt == "markdown":

@@ -112,6 +112,8 @@ class Snapshot:
     diagnostics: list[dict] = field(default_factory=list)
     sink: object = None
     incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
+    scenario_count: int = 1
+    parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -139,7 +141,12 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             return other.path
         return other if isinstance(other, str) else None
 
-    snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink)
+    snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink, scenario_count=results.scenario_count)
+    if results.scenario_count > 1:            # the swept parameters' values in the scenario compared
+        from .render.view import ResultsView
+
+        view = ResultsView(results, scenario)
+        snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
     snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -223,7 +230,16 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
+def _scenario_text(snap: Snapshot, scenario: int) -> str:
+    """`scenario 1 of 2 (racks = 4)`: which of a sweep's scenarios the plan compares."""
+    from .display import format_quantity
+
+    values = ", ".join(f"{name} = {format_quantity(v, unit) if v is not None else 'absent'}"
+                       for name, (v, unit) in snap.parameters.items())
+    return f"scenario {scenario + 1} of {snap.scenario_count:,}" + (f" ({values})" if values else "")
+
+
+def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: int = 0) -> dict:
     """The plan document (the JSON output; see PlanDocument for its schema). A new spec that could not be
     evaluated has no figures, parts or checks to compare: nothing is listed as removed, absent or fixed (its
     errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new)."""
@@ -276,6 +292,11 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
+    if old.scenario_count > 1 or new.scenario_count > 1:
+        doc["scenarios"] = {"compared": scenario + 1, **{
+            side: {"count": snap.scenario_count, "parameters": {k: v for k, (v, _) in snap.parameters.items()},
+                   "text": _scenario_text(snap, scenario)} if snap.evaluated else None
+            for side, snap in (("old", old), ("new", new))}}
     if policy:
         doc["policy"] = apply_policy(policy, kpis)
     return doc
@@ -528,8 +549,21 @@ def _unpriced_note(k: dict) -> str:
     return f"incomplete {' and '.join(sides)}: a part without a price counts as $0" if sides else ""
 
 
+def _scenario_lines(doc: dict) -> list[str]:
+    """Which scenario of a sweep the figures are: one line when both sides say the same, else one each."""
+    sides = doc.get("scenarios")
+    if not sides:
+        return []
+    texts = [(side, sides[side]["text"]) for side in ("old", "new") if sides.get(side)]
+    hint = " (--scenario N compares another)"
+    if len({t for _, t in texts}) == 1:
+        return [texts[0][1] + hint]
+    return [f"{side}: {text}" + hint for side, text in texts]
+
+
 def render_text(doc: dict) -> str:
-    lines = [f"plan: {doc['old']} -> {doc['new']}", headline(doc), ""]
+    lines = [f"plan: {doc['old']} -> {doc['new']}"] + [f"compared: {note}" for note in _scenario_lines(doc)] \
+        + [headline(doc), ""]
     changed = [k for k in doc["kpis"] if k["changed"]]
     if changed:
         lines.append("KPIs:")
@@ -574,7 +608,8 @@ def _md_diagnostic(d: dict) -> str:
 
 def render_markdown(doc: dict) -> str:
     """A pull-request comment: headline, KPI table, details folded."""
-    out = [f"### factory plan: `{_md(doc['new'])}`", "", f"**{_md(headline(doc))}**", ""]
+    out = [f"### factory plan: `{_md(doc['new'])}`", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+        + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
     if bad:
         out.append(f":x: **Policy: {len(bad)} gate(s) violated**")
@@ -688,6 +723,19 @@ class Gate(_Strict):
     message: str
 
 
+class ScenarioOf(_Strict):
+    count: int = Field(description="the spec's scenarios")
+    parameters: dict[str, Optional[float]] = Field(description="each swept parameter's value (SI) in the scenario "
+                                                               "compared")
+    text: str = Field(description="the same, in words: `scenario 1 of 2 (racks = 4)`")
+
+
+class Scenarios(_Strict):
+    compared: int = Field(description="the scenario compared (--scenario, 1 = the first)")
+    old: Optional[ScenarioOf] = Field(description="null: the old spec could not be evaluated")
+    new: Optional[ScenarioOf]
+
+
 class PlanDocument(_Strict):
     """The document `factory plan --format json` prints. Fields are only ever added."""
 
@@ -702,6 +750,8 @@ class PlanDocument(_Strict):
     checks: Checks
     new_diagnostics: list[dict]
     policy: list[Gate]
+    scenarios: Optional[Scenarios] = Field(None, description="present when a spec is a sweep of several scenarios: "
+                                           "which one the figures are; an added field (older plans lack it)")
     old_diagnostics: list[dict] = Field(default_factory=list, description="the old spec's diagnostics when it "
                                         "could not be evaluated (why every figure is new); an added field (older "
                                         "plans lack it)")

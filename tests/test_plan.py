@@ -277,3 +277,26 @@ def test_an_old_spec_that_cannot_be_evaluated_says_why(tmp_path) -> None:
     for d in errors:
         where = f"{d['location']['file']}:{d['location']['line']}:{d['location']['col']}"
         assert f"{where}: error[{d['code']}]" in markdown and f"{where}: error[{d['code']}]" in result.stderr
+
+
+def test_a_plan_of_a_sweep_says_which_scenario_it_compares(tmp_path) -> None:
+    """A spec swept over `racks = [4, 6]`: the plan compared scenario 1 and said nothing of it. Law: the plan at
+    --scenario k names scenario k of 2 with the parameter's value there, and its KPIs are those of the plan of
+    the same specs with the parameter fixed at that value."""
+    from compiler.plan import render_markdown, render_text, snapshot
+
+    def write(name, racks, price):
+        text = STARTER.replace("param racks = 4", f"param racks = {racks}").replace("0.12 USD/kWh", price)
+        (tmp_path / name).write_text(text)
+        return str(tmp_path / name)
+
+    swept = [write("a.factory", "[4, 6]", "0.12 USD/kWh"), write("b.factory", "[4, 6]", "0.15 USD/kWh")]
+    fixed = [write("a6.factory", "6", "0.12 USD/kWh"), write("b6.factory", "6", "0.15 USD/kWh")]
+    doc = compare(*(snapshot([p], p, {}, None, 1) for p in swept), scenario=1)
+    plain = compare(*(snapshot([p], p, {}, None, 0) for p in fixed))
+    assert doc["scenarios"]["compared"] == 2
+    assert doc["scenarios"]["new"] == {"count": 2, "parameters": {"racks": 6.0}, "text": "scenario 2 of 2 (racks = 6)"}
+    assert [(k["path"], k["old"], k["new"]) for k in doc["kpis"]] == [(k["path"], k["old"], k["new"]) for k in plain["kpis"]]
+    assert "scenarios" not in plain
+    assert "compared: scenario 2 of 2 (racks = 6)" in render_text(doc)
+    assert "Compared: scenario 2 of 2 (racks = 6)" in render_markdown(doc)
