@@ -227,3 +227,18 @@ def test_diagrams_write_money_as_the_report_does() -> None:
     network = diagram_dot(results, "network")
     for net in ("compute_fabric", "frontend"):
         assert f"capex {_money(float(results.values[f'campus.{net}.capex'][0]))[0]}" in network
+
+
+def test_power_and_cooling_views_of_a_site_that_draws_nothing_say_so(tmp_path) -> None:
+    """The MoE example's site places only workloads: its power view drew a transformer, a UPS and a PDU of
+    "η n/a · in 0 W" and its cooling view "Chillers × 0". Law: a site of 0 W IT gets one note in each of the two
+    views, and no stage or plant."""
+    spec = tmp_path / "workloads.factory"
+    spec.write_text(WORKLOADS_ONLY)
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert float(results.values["compare.it_power"][0]) == 0
+    for view, note, drawn in (("power", "No power chain to draw", ("Transformer", "UPS", "PDU", "IT LOAD")),
+                              ("cooling", "No heat to draw", ("Chillers", "IT HEAT", "OUTDOORS"))):
+        dot = diagram_dot(results, view)
+        assert dot.count(note) == 1 and "2 workload(s) run on the systems they name" in dot, view
+        assert not any(word in dot for word in drawn), view

@@ -350,6 +350,20 @@ def _note(g, plan: _Plan, ident: str, title: str, rows: list[str]) -> None:
     g.node(plan.ids("note", ident), _card(_esc(title, 0), [_esc(r, 0) for r in rows], group="note", dashed=True))
 
 
+def _draws_nothing(plan: _Plan, root: Instance) -> bool:
+    """A site or hall with no IT power (it places only workloads, which run on the systems they name): the power
+    and cooling views draw a note for it, not a chain of 0 W stages and a plant of no chillers."""
+    return plan.kind(root) in ("site", "hall") and plan.get(root, "it_power") == 0
+
+
+def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
+    workloads = [p for p in root.parts if plan.kind(p) in ("training", "inference")]
+    rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power (no hall, rack or server)"]
+    if workloads:
+        rows.append(f"its {len(workloads)} workload(s) run on the systems they name: see the physical view")
+    _note(g, plan, f"{what}:{root.path}", f"No {what} to draw", rows)
+
+
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
     names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
     title = f"{names} \u2014 {view}"
