@@ -300,3 +300,35 @@ def test_a_plan_of_a_sweep_says_which_scenario_it_compares(tmp_path) -> None:
     assert "scenarios" not in plain
     assert "compared: scenario 2 of 2 (racks = 6)" in render_text(doc)
     assert "Compared: scenario 2 of 2 (racks = 6)" in render_markdown(doc)
+
+
+def test_the_plan_of_b_to_a_is_the_negation_of_a_to_b(tmp_path) -> None:
+    """Laws, on a change of several kinds at once (a new hall, a price, a rack count): B -> A lists the same
+    KPIs with old and new swapped and the change negated; added parts become removed ones and a changed part's
+    details swap old and new; newly failing checks become fixed ones; a spec against itself is no change."""
+    from compiler.plan import snapshot
+
+    changed = STARTER.replace("param energy_price = 0.12", "param energy_price = 0.15").replace(
+        "    assert gpus == 64, \"four racks of two 8-GPU servers\"\n  }\n",
+        "    assert gpus == 64, \"four racks of two 8-GPU servers\"\n  }\n  hall annex {\n    power_feed = 60 kW\n"
+        "    rack gpu: air_rack x 2\n    assert count(rack.server.chip) == 64, \"a full room\"\n  }\n")
+    assert "annex" in changed
+    (tmp_path / "a.factory").write_text(STARTER)
+    (tmp_path / "b.factory").write_text(changed)
+    a, b = (snapshot([str(tmp_path / f"{n}.factory")], n, {}, None, 0) for n in "ab")
+    forward, backward = compare(a, b), compare(b, a)
+    assert forward["changed"] and not compare(a, a)["changed"] and not compare(b, b)["changed"]
+    fk, bk = {k["path"]: k for k in forward["kpis"]}, {k["path"]: k for k in backward["kpis"]}
+    assert fk.keys() == bk.keys() and any(k["changed"] for k in fk.values())
+    for path, k in fk.items():
+        assert (k["old"], k["new"], k["changed"]) == (bk[path]["new"], bk[path]["old"], bk[path]["changed"])
+        if k["change"] is not None:
+            assert bk[path]["change"] == pytest.approx(-k["change"], rel=1e-12, abs=0)
+    flip = {"added": "removed", "removed": "added", "changed": "changed"}
+    fp, bp = {p["path"]: p for p in forward["parts"]}, {p["path"]: p for p in backward["parts"]}
+    assert fp.keys() == bp.keys() and {p["change"] for p in fp.values()} >= {"added", "changed"}
+    for path, p in fp.items():
+        assert bp[path]["change"] == flip[p["change"]]
+        assert {(d["what"], d["old"], d["new"]) for d in p["details"]} == \
+            {(d["what"], d["new"], d["old"]) for d in bp[path]["details"]}
+    assert forward["checks"]["newly_failing"] == backward["checks"]["fixed"] == ["headquarters.annex: a full room"]
