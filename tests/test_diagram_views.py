@@ -242,3 +242,32 @@ def test_power_and_cooling_views_of_a_site_that_draws_nothing_say_so(tmp_path) -
         dot = diagram_dot(results, view)
         assert dot.count(note) == 1 and "2 workload(s) run on the systems they name" in dot, view
         assert not any(word in dot for word in drawn), view
+
+
+def test_a_rack_cards_lines_add_up_to_its_it_power() -> None:
+    """Law (compiler/models/power.py): a rack's IT power is the sum of its parts' peak power over its power
+    shelves' efficiency; the card draws each part with what it adds (a server's or switch's draw, a shelf's η),
+    so the figure on the card is the sum of its lines. The GB300 NVL72 card listed 9 switch trays and 8 power
+    shelves with no figure, and 18 x 7.38 kW = 133 kW did not make its 140 kW."""
+    import html
+
+    from compiler.render.diagram_base import _Plan, _q
+
+    results, sink = run_pipeline([str(CASES / "campus.factory")], {}, None, evaluate_all=True)
+    dot, plan = html.unescape(diagram_dot(results, "physical")), _Plan(results)
+    racks = [inst for inst, _ in plan.find(results.graph.roots[-1], ("rack",))]
+    assert racks
+    for rack in racks:
+        drawn, eta = 0.0, 1.0
+        for part in rack.parts:
+            kind, count = plan.kind(part), plan.count(part) or 1.0
+            if kind == "power_shelf":
+                eta = plan.get(part, "efficiency") or plan.assumption("power_shelf_efficiency")
+                assert f"({'Power shelf'}) \u00b7 \u03b7 {eta * 100:.1f}%" in dot, rack.path
+            elif kind in ("server", "chip"):
+                drawn += count * plan.get(part, "peak_power")
+            elif kind in ("switch", "nic", "dpu", "storage"):
+                drawn += count * plan.get(part, "power")
+                each = " each" if count != 1 else ""
+                assert re.search(rf"{plan.definition(part)} \([^)]*\) \u00b7 {re.escape(_q(plan.get(part, 'power'), 'W'))}{each}", dot)
+        assert abs(drawn / eta - plan.get(rack, "it_power")) <= 1e-9 * plan.get(rack, "it_power"), rack.path

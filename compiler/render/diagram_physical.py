@@ -245,13 +245,30 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
             rows.append("\u25aa " + _server_line(plan, part, plan.count(part)))
         else:
             label = GEAR_TITLE.get(kind, kind)
-            rows.append(_esc(f"\u25ab {_count_text(plan.count(part))} \u00d7 {plan.definition(part)} ({label})", 110))
+            n = plan.count(part)
+            rows.append(_esc(f"\u25ab {_count_text(n)} \u00d7 {plan.definition(part)} ({label})"
+                             + _rack_part_power(plan, part, n), 110))
     if len(inner) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(inner) - MAX_LIST} more"))
     if count not in (None, 1) and it is not None:
         rows.append(_b(f"total {_q(plan.get(rack, 'it_power_all'), 'W')}"
                        + (f" \u00b7 {_count_text(plan.get(rack, 'accelerators_all'))} accelerators" if acc else "")))
     return _card(title, rows, caption=caption, group=group, title_size=13)
+
+
+def _rack_part_power(plan: _Plan, part: Instance, count: float | None) -> str:
+    """What a rack's part adds to its IT power (compiler/models/power.py: the parts' peak power, over the power
+    shelves' efficiency): a device's draw, a power shelf's efficiency; so the rack's figure can be read off
+    its lines."""
+    kind = plan.kind(part)
+    if kind == "power_shelf":
+        eta = plan.get(part, "efficiency")
+        eta = eta if eta is not None else plan.assumption("power_shelf_efficiency")
+        return f" \u00b7 \u03b7 {_pct(eta)}" if eta is not None else ""
+    draw = plan.get(part, "peak_power" if kind == "chip" else "power")
+    if draw is None or kind not in ("chip",) + IT_GEAR:
+        return ""
+    return f" \u00b7 {_q(draw, 'W')}" + (" each" if count not in (None, 1) else "")
 
 
 def _server_card(plan: _Plan, server: Instance, count: float | None) -> str:
