@@ -354,20 +354,38 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
 
 
 def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
-    """One entry per gate and KPI it applies to: {path, gate, limit, actual, ok, message}."""
+    """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied}. A gate that applies
+    to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
+    violated, naming the closest KPI; by a short name that no site or workload of either spec has (a shared
+    policy), it is listed as not applied."""
+    import difflib
+
     out = []
+    paths = sorted(k["path"] for k in kpis)
     for target, rules in sorted(policy.items()):
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
                 out.append(_gate(kpi, key, mode, limit))
+        if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
+            continue
+        close = difflib.get_close_matches(target, paths, 1)
+        for key, (mode, limit) in sorted(rules.items()):
+            shown = f"{limit * 100:g}%" if mode == "relative" else f"{limit:g}"
+            if "." in target:
+                out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
+                            "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"
+                                       + (f" (did you mean `{close[0]}`?)" if close else "")})
+            else:
+                out.append({"path": target, "gate": key, "limit": shown, "ok": True, "applied": False,
+                            "message": f"no site or workload of either spec has `{target}`: not applied"})
     return out
 
 
 def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
     new, delta, rel = kpi["new"], kpi["change"], kpi["relative_change"]
     shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
-    entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": ""}
+    entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": "", "applied": True}
     bound = key in ("max", "min")
     if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
             and not (key == "min" and new is not None and new >= limit):
@@ -590,8 +608,11 @@ def render_text(doc: dict) -> str:
             lines.append("")
     if doc["policy"]:
         bad = [g for g in doc["policy"] if not g["ok"]]
-        lines.append(f"policy: {len(doc['policy']) - len(bad)} of {len(doc['policy'])} gates met")
+        idle = [g for g in doc["policy"] if g.get("applied") is False and g["ok"]]
+        counted = len(doc["policy"]) - len(idle)
+        lines.append(f"policy: {counted - len(bad)} of {counted} gates met")
         lines += [f"  VIOLATED {g['path']} {g['gate']} {g['limit']}: {g['message']}" for g in bad]
+        lines += [f"  NOT APPLIED [{g['path']}] {g['gate']} {g['limit']}: {g['message']}" for g in idle]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -615,8 +636,12 @@ def render_markdown(doc: dict) -> str:
         out.append(f":x: **Policy: {len(bad)} gate(s) violated**")
         out += [f"- `{_md(g['path'])}` {g['gate']} {_md(g['limit'])}: {_md(g['message'])}" for g in bad]
         out.append("")
-    elif doc["policy"]:
-        out += [f":white_check_mark: Policy: all {len(doc['policy'])} gates met", ""]
+    idle = [g for g in doc["policy"] if g.get("applied") is False and g["ok"]]
+    if not bad and len(doc["policy"]) > len(idle):
+        out += [f":white_check_mark: Policy: all {len(doc['policy']) - len(idle)} gates met", ""]
+    if idle:
+        out += [f"- not applied: `{_md(g['path'])}` {g['gate']} {_md(g['limit'])}: {_md(g['message'])}"
+                for g in idle] + [""]
     old_errors = [d for d in doc.get("old_diagnostics", []) if d["severity"] == "error"]
     if old_errors:
         out += [f"<details><summary>{len(old_errors)} error(s) in the old spec (why it could not be evaluated)"
@@ -721,6 +746,9 @@ class Gate(_Strict):
     limit: str
     ok: bool
     message: str
+    applied: bool = Field(True, description="false: the gate's target is no KPI of either spec (a full path: "
+                                            "violated; a short name: not applied); an added field (older plans "
+                                            "lack it)")
 
 
 class ScenarioOf(_Strict):

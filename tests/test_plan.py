@@ -332,3 +332,19 @@ def test_the_plan_of_b_to_a_is_the_negation_of_a_to_b(tmp_path) -> None:
         assert {(d["what"], d["old"], d["new"]) for d in p["details"]} == \
             {(d["what"], d["new"], d["old"]) for d in bp[path]["details"]}
     assert forward["checks"]["newly_failing"] == backward["checks"]["fixed"] == ["headquarters.annex: a full room"]
+
+
+def test_a_gate_that_names_no_kpi_is_reported_never_dropped() -> None:
+    """A policy with `["headquarter.capex"] max = 1e6` (a typo of headquarters) passed a $2.7M capex silently,
+    and `[tokens_per_s]` on a site without workloads said nothing. Laws: every gate of the policy is in the
+    plan's `policy`; one whose full path is no KPI of either spec is violated (exit 4) and names the closest
+    KPI; one whose short name no site or workload has is listed as not applied and leaves the exit code as is."""
+    old = Snapshot("a", True, kpis={"headquarters.capex": ("capex", "USD", "", 2.0e6)})
+    new = Snapshot("b", True, kpis={"headquarters.capex": ("capex", "USD", "", 2.7e6)})
+    typo = compare(old, new, {"headquarter.capex": {"max": ("absolute", 1e6)}})
+    assert [(g["path"], g["ok"], g["applied"]) for g in typo["policy"]] == [("headquarter.capex", False, False)]
+    assert "did you mean `headquarters.capex`" in typo["policy"][0]["message"] and exit_code(typo, "error") == 4
+    shared = compare(old, new, {"tokens_per_s": {"max_decrease": ("relative", 0.02)}, "capex": {"max": ("absolute", 3e6)}})
+    assert [(g["path"], g["ok"], g["applied"]) for g in shared["policy"]] == [
+        ("headquarters.capex", True, True), ("tokens_per_s", True, False)]
+    assert exit_code(shared, "error") == 3
