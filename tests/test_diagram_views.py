@@ -178,11 +178,19 @@ def test_physical_view_of_a_site_of_workloads_lists_each_with_its_accelerators(t
     results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
     assert results is not None, [d.message for d in sink.items]
     dot = diagram_dot(results, "physical")
-    assert "(empty)" not in dot and "2 workload(s)" in dot
+    assert "(empty)" not in dot and "2 workload(s)" in dot and "cannot run" not in dot
     for name, field in (("given", "accelerators"), ("sized", "accelerators_needed")):
         n = int(round(float(results.values[f"compare.{name}.{field}"][0])))
         line = f"inference {name} \u00b7 Llama3_1_8B on DGX_H100 \u00b7 {n:,} accelerator{'' if n == 1 else 's'}"
         assert dot.count(line) == 1, (line, dot)
+    # a workload that cannot run (70B weights in 16 bits on one 80 GB GPU) is marked, the other is not
+    spec.write_text(WORKLOADS_ONLY.replace("accelerators = 8", "accelerators = 1").replace(
+        "model = Llama3_1_8B\n    system = DGX_H100\n    accelerators", "model = Llama3_1_70B\n    system = DGX_H100\n"
+        "    accelerators").replace("import Llama3_1_8B", "import Llama3_1_8B, Llama3_1_70B"))
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    lines = [row for row in diagram_dot(results, "physical").split("<TR>") if "inference " in row]   # a row each
+    marked = {name for name in ("given", "sized") if any(f"inference {name} " in x and "cannot run" in x for x in lines)}
+    assert marked == {"given"}, lines
 
 
 def test_edge_label_text_keeps_clear_of_its_edge(monkeypatch) -> None:

@@ -195,8 +195,11 @@ def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
         count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
                  + (" needed" if given is None else ""))
         what = " on ".join(x.block.name for x in (model, on) if isinstance(x, Instance))
-        rows.append(_esc(f"{plan.kind(w)} {w.block.name}" + (f" \u00b7 {what}" if what else "") + f" \u00b7 {count}",
-                         110))
+        row = _esc(f"{plan.kind(w)} {w.block.name}" + (f" \u00b7 {what}" if what else "") + f" \u00b7 {count}", 110)
+        outcome = "tokens_per_s" if plan.kind(w) == "inference" else "time_to_train"
+        if plan.absent(f"{w.path}.{outcome}") is not None:       # infeasible: its figures have no value
+            row += _font(_esc(" \u00b7 cannot run (infeasible-workload)", 0), None, ALERT)
+        rows.append(row)
     if len(workloads) > MAX_LIST * 2:
         rows.append(_esc(f"\u2026 and {len(workloads) - MAX_LIST * 2} more"))
     return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc("NO HALL, RACK OR SERVER PLACED: THE "
