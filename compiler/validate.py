@@ -1213,6 +1213,7 @@ MECHANISM_TABLE = {
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
+MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
 
 
 # the shortfall of a run's mean step below its steady one that a capacity point may carry (`run_ramp_deficit`): the
