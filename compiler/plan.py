@@ -621,26 +621,33 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
+def _code(text: str) -> str:
+    """A Markdown code span outside a table: its text as is (GitHub shows `&lt;` in a code span as those four
+    characters, so `<stdlib>` must not be escaped there), a backtick inside taken care of by a longer fence."""
+    text = str(text).replace("\n", " ")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def _md_diagnostic(d: dict) -> str:
     loc = d.get("location")
     where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
-    return f"- `{_md(where)}{d['severity']}[{d['code']}]`: {_md(d['message'])}"
+    return f"- {_code(where + d['severity'] + '[' + d['code'] + ']')}: {_md(d['message'])}"
 
 
 def render_markdown(doc: dict) -> str:
     """A pull-request comment: headline, KPI table, details folded."""
-    out = [f"### factory plan: `{_md(doc['new'])}`", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+    out = [f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
     if bad:
         out.append(f":x: **Policy: {len(bad)} gate(s) violated**")
-        out += [f"- `{_md(g['path'])}` {g['gate']} {_md(g['limit'])}: {_md(g['message'])}" for g in bad]
+        out += [f"- {_code(g['path'])} {g['gate']} {_md(g['limit'])}: {_md(g['message'])}" for g in bad]
         out.append("")
     idle = [g for g in doc["policy"] if g.get("applied") is False and g["ok"]]
     if not bad and len(doc["policy"]) > len(idle):
         out += [f":white_check_mark: Policy: all {len(doc['policy']) - len(idle)} gates met", ""]
     if idle:
-        out += [f"- not applied: `{_md(g['path'])}` {g['gate']} {_md(g['limit'])}: {_md(g['message'])}"
+        out += [f"- not applied: {_code(g['path'])} {g['gate']} {_md(g['limit'])}: {_md(g['message'])}"
                 for g in idle] + [""]
     old_errors = [d for d in doc.get("old_diagnostics", []) if d["severity"] == "error"]
     if old_errors:
@@ -654,7 +661,7 @@ def render_markdown(doc: dict) -> str:
         out += [_md_diagnostic(d) for d in problems[:50]]
         out += ["", "</details>", ""]
     if doc["checks"]["newly_failing"]:
-        out.append(":warning: **Newly failing checks:** " + ", ".join(f"`{_md(c)}`" for c in
+        out.append(":warning: **Newly failing checks:** " + ", ".join(_code(c) for c in
                                                                       doc["checks"]["newly_failing"]))
         out.append("")
     changed = [k for k in doc["kpis"] if k["changed"]]
@@ -675,13 +682,13 @@ def render_markdown(doc: dict) -> str:
         for p in doc["parts"]:
             details = "; ".join(f"{_md(d['what'])}: {_md(_detail_value(d, 'old'))} → {_md(_detail_value(d, 'new'))}"
                                 for d in p["details"])
-            what = f"definition {p['kind']} `{_md(p['path'])}`" if p.get("role") == "definition" else \
-                f"{p['kind']} `{_md(p['path'])}` ({_md(p['definition'])})"
+            what = f"definition {p['kind']} {_code(p['path'])}" if p.get("role") == "definition" else \
+                f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
             out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
     if doc["checks"]["fixed"]:
         out += [f"<details><summary>{len(doc['checks']['fixed'])} check(s) fixed</summary>", ""]
-        out += [f"- `{_md(c)}`" for c in doc["checks"]["fixed"]]
+        out += [f"- {_code(c)}" for c in doc["checks"]["fixed"]]
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 

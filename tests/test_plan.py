@@ -348,3 +348,21 @@ def test_a_gate_that_names_no_kpi_is_reported_never_dropped() -> None:
     assert [(g["path"], g["ok"], g["applied"]) for g in shared["policy"]] == [
         ("headquarters.capex", True, True), ("tokens_per_s", True, False)]
     assert exit_code(shared, "error") == 3
+
+
+def test_markdown_code_spans_hold_their_text_as_written() -> None:
+    """GitHub shows `&lt;` inside a code span as four characters: a diagnostic at `<stdlib>/systems.factory`
+    was commented as `&lt;stdlib&gt;/systems.factory`. Law: every code span of the comment is its text
+    unescaped; outside code spans `<` is escaped."""
+    import re
+
+    from compiler.plan import render_markdown
+
+    doc = compare(Snapshot("a", True), Snapshot("b <new>", True, diagnostics=[
+        {"severity": "warning", "code": "unpriced", "message": "chip <x> has no price",
+         "location": {"file": "<stdlib>/systems.factory", "line": 345, "col": 8}}], checks={"s: fits <= 1 MW": False}))
+    text = render_markdown(doc)
+    spans = re.findall(r"`+ ?([^`]+?) ?`+", text)
+    assert "<stdlib>/systems.factory:345:8: warning[unpriced]" in spans and "s: fits <= 1 MW" in spans
+    assert not any("&lt;" in span or "&gt;" in span for span in spans)
+    assert "chip &lt;x&gt; has no price" in text
