@@ -114,6 +114,7 @@ class Snapshot:
     incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
     scenario_count: int = 1
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
+    absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -178,6 +179,9 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                 if path in quantities:
                     snap.kpis[path] = (name, quantities[path]["unit"], results.graph.nodes[path].display,
                                        value(path))
+                    why = quantities[path].get("absent")
+                    if why and scenario in why["scenarios"]:
+                        snap.absent[path] = (why["reason"], why["origin"])
         for part in inst.parts:
             walk(part)
 
@@ -239,6 +243,27 @@ def _scenario_text(snap: Snapshot, scenario: int) -> str:
     return f"scenario {scenario + 1} of {snap.scenario_count:,}" + (f" ({values})" if values else "")
 
 
+def _why(snap: Snapshot, path: str) -> Optional[dict]:
+    """Why a KPI has no value on that side (Results.absent: the reason and the figure it comes from), or None."""
+    if path not in snap.absent:
+        return None
+    reason, origin = snap.absent[path]
+    return {"reason": reason, "origin": origin}
+
+
+def _absent_notes(kpis: list[dict]) -> list[str]:
+    """One line per distinct reason a changed KPI became (or was) absent, naming the block it comes from."""
+    seen: list[str] = []
+    for k in kpis:
+        for side, word in (("new", "after"), ("old", "before")):
+            why = k.get(f"{side}_absent")
+            if why:
+                line = f"absent {word}: `{why['origin'].rpartition('.')[0]}`: {why['reason']}"
+                if line not in seen:
+                    seen.append(line)
+    return seen
+
+
 def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: int = 0) -> dict:
     """The plan document (the JSON output; see PlanDocument for its schema). A new spec that could not be
     evaluated has no figures, parts or checks to compare: nothing is listed as removed, absent or fixed (its
@@ -252,12 +277,14 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
         o = old.kpis[path][3] if path in old.kpis else None
         n = new.kpis[path][3] if path in new.kpis else None
         delta, rel = _change(o, n)
-        old_incomplete, new_incomplete = path in old.incomplete, path in new.incomplete
+        # a figure with no value is absent, not incomplete
+        old_incomplete, new_incomplete = path in old.incomplete and o is not None, path in new.incomplete and n is not None
         changed = (path in old.kpis) != (path in new.kpis) or not _same(o, n) or old_incomplete != new_incomplete
         kpis.append({"path": path, "name": name, "label": KPIS[name], "unit": unit, "display_unit": display,
                      "old": o, "new": n,
                      "change": delta, "relative_change": rel, "changed": changed,
-                     "old_incomplete": old_incomplete, "new_incomplete": new_incomplete})
+                     "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
+                     "old_absent": _why(old, path), "new_absent": _why(new, path)})
     parts = []
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)
@@ -590,6 +617,7 @@ def render_text(doc: dict) -> str:
             lines.append(f"  {k['path']:<{width}}  {_fmt(k['old'], k['unit'], k['display_unit'])} -> {_fmt(k['new'], k['unit'], k['display_unit'])}  "
                          f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})"
                          + (f"  [{_unpriced_note(k)}]" if _unpriced_note(k) else ""))
+        lines += [f"  ({note})" for note in _absent_notes(changed)]
         lines.append("")
     if doc["parts"]:
         lines.append("parts:")
@@ -674,6 +702,7 @@ def render_markdown(doc: dict) -> str:
                        f"| {new} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
                        f"({_pct(k['relative_change'])}) |")
         out.append("")
+        out += [f"- {_md(note)}" for note in _absent_notes(changed)] + ([""] if _absent_notes(changed) else [])
         if any(_unpriced_note(k) for k in changed):
             out += ["(incomplete): the figure counts a part without a price as $0 (an `unpriced` warning names it), "
                     "so its change is not a real one.", ""]
@@ -698,6 +727,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Absent(_Strict):
+    reason: str = Field(description="why the figure has no value, with its numbers")
+    origin: str = Field(description="the figure the absence comes from (a workload's output)")
+
+
 class Kpi(_Strict):
     path: str
     name: str
@@ -713,6 +747,9 @@ class Kpi(_Strict):
                                                     "`unpriced` warning names); an added field (older plans lack it)")
     new_incomplete: bool = Field(False, description="new counts a part without a price as $0; an added field "
                                                     "(older plans lack it)")
+    old_absent: Optional[Absent] = Field(None, description="why old has no value (Results.absent), or null; an "
+                                                           "added field (older plans lack it)")
+    new_absent: Optional[Absent] = Field(None, description="why new has no value, or null; an added field")
 
 
 class PartDetail(_Strict):

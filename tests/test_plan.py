@@ -350,6 +350,46 @@ def test_a_gate_that_names_no_kpi_is_reported_never_dropped() -> None:
     assert exit_code(shared, "error") == 3
 
 
+WORKLOAD = '''
+from systems import DGX_H100
+from models import Llama3_1_8B, Llama3_1_70B
+
+site lab {
+  inference chat {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 1
+    precision = "bf16"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_a_figure_that_became_absent_says_why(tmp_path) -> None:
+    """The 8B model swapped for the 70B one on one 80 GB GPU: its weights do not fit, and the plan printed
+    "151 tok/s -> absent (n/a, n/a)" with no reason beside it. Laws: each KPI that has no value carries the
+    reason and origin the results JSON gives it (`new_absent`; the reverse plan's `old_absent`); the text
+    and the Markdown comment state each distinct reason once under the KPIs, naming the block it comes from;
+    an absent figure is never marked incomplete."""
+    from compiler.plan import render_markdown, render_text, snapshot
+
+    (tmp_path / "a.factory").write_text(WORKLOAD)
+    (tmp_path / "b.factory").write_text(WORKLOAD.replace("model = Llama3_1_8B", "model = Llama3_1_70B"))
+    a, b = (snapshot([str(tmp_path / f"{n}.factory")], n, {}, None, 0) for n in "ab")
+    forward, backward = compare(a, b), compare(b, a)
+    quantities = json.loads(CliRunner().invoke(main, ["eval", str(tmp_path / "b.factory"), "--format", "json"]).stdout)["quantities"]
+    absent = [k for k in forward["kpis"] if k["new"] is None]
+    assert absent and all(k["new_absent"] == {key: quantities[k["path"]]["absent"][key] for key in ("reason", "origin")}
+                          and not k["new_incomplete"] for k in absent)
+    assert [k["old_absent"] for k in backward["kpis"]] == [k["new_absent"] for k in forward["kpis"]]
+    reasons = {k["new_absent"]["reason"] for k in absent if k["changed"]}
+    assert reasons and all(render_text(forward).count(r) == 1 and render_markdown(forward).count(
+        f"- absent after: `lab.chat`: {r}") == 1 for r in reasons)
+
+
 def test_markdown_code_spans_hold_their_text_as_written() -> None:
     """GitHub shows `&lt;` inside a code span as four characters: a diagnostic at `<stdlib>/systems.factory`
     was commented as `&lt;stdlib&gt;/systems.factory`. Law: every code span of the comment is its text
