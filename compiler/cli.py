@@ -472,13 +472,16 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         if any(d.code in _CLI_CODES for d in snap.sink.errors):
             click.echo(render_text(snap.sink.items, snap.sink.sources), err=True)
             sys.exit(EXIT_USAGE)
-    doc = compare(old, new, policy)
+    doc = compare(old, new, policy, scenario - 1)
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2))
     elif fmt == "markdown":
         click.echo(render_markdown(doc), nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
+    if not old.evaluated:             # why every figure is new: the old spec's errors, whatever the format
+        click.echo(f"the old spec ({old.spec}) could not be evaluated:", err=True)
+        click.echo(render_text(old.sink.errors, old.sink.sources), err=True)
     if new.sink.items and fmt == "text":
         click.echo(render_text(new.sink.items, new.sink.sources), err=True)
     sys.exit(exit_code(doc, fail_on))
@@ -560,7 +563,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
                    "too) in every scenario it concerns, to reproduce docs/accuracy.md's figures. Repeatable.")
 @click.option("--without", "without", multiple=True, metavar="MECHANISM",
               help="Leave out a mechanism validate applies (layouts, serial_context_chunks, long_prompt_layouts, "
-                   "own_prompt_spread, disaggregated). Repeatable.")
+                   "engine_budgets, own_prompt_spread, disaggregated, expert_gemm_tiles). Repeatable.")
 @_guard
 def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power

@@ -9,7 +9,9 @@ What is compared (one scenario, `--scenario`, 1 = the first):
     KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
              $/Mtok, time to first token and per output token (the latencies a service is held to), capex,
              opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
-             change (new - old) / |old| (none when old is 0 or absent).
+             change (new - old) / |old| (none when old is 0 or absent). A figure that counts a part
+             without a price as $0 (it depends on a figure an `unpriced` warning names) is marked
+             incomplete on that side: its change is not a real one, and a gate on it cannot be checked.
     parts    every placed block by instance path: added, removed, or changed (its definition, its count
              per parent item, or a field/let the spec sets: old -> new). A top-level block that the spec
              places or extends elsewhere (`server hgx_h100 {...}` placed as `server node: hgx_h100`) is a
@@ -109,6 +111,10 @@ class Snapshot:
     checks: dict[str, bool] = field(default_factory=dict)
     diagnostics: list[dict] = field(default_factory=list)
     sink: object = None
+    incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
+    scenario_count: int = 1
+    parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
+    absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -136,7 +142,12 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             return other.path
         return other if isinstance(other, str) else None
 
-    snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink)
+    snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink, scenario_count=results.scenario_count)
+    if results.scenario_count > 1:            # the swept parameters' values in the scenario compared
+        from .render.view import ResultsView
+
+        view = ResultsView(results, scenario)
+        snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
     snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -168,12 +179,37 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                 if path in quantities:
                     snap.kpis[path] = (name, quantities[path]["unit"], results.graph.nodes[path].display,
                                        value(path))
+                    why = quantities[path].get("absent")
+                    if why and scenario in why["scenarios"]:
+                        snap.absent[path] = (why["reason"], why["origin"])
         for part in inst.parts:
             walk(part)
 
     for root_inst in results.graph.roots:
         walk(root_inst)
+    snap.incomplete = _unpriced_kpis(results, sink, set(snap.kpis))
     return snap
+
+
+def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
+    """The KPIs that read, at any depth (the reads evaluation recorded, `Node.deps`), a figure an `unpriced`
+    warning names as counting a part without a price as $0 (`Diagnostic.quantities`)."""
+    from dsl.diagnostics import Code
+
+    figures = {q for d in sink.items if d.code == Code.UNPRICED for q in d.quantities}
+    if not figures:
+        return set()
+    readers: dict[str, list[str]] = {}
+    for path, node in results.graph.nodes.items():
+        for dep in node.deps:
+            readers.setdefault(dep, []).append(path)
+    reached, todo = set(figures), list(figures)
+    while todo:
+        for reader in readers.get(todo.pop(), ()):
+            if reader not in reached:
+                reached.add(reader)
+                todo.append(reader)
+    return kpis & reached
 
 
 # ------------------------------------------------------------------------------------------- compare
@@ -198,7 +234,37 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
+def _scenario_text(snap: Snapshot, scenario: int) -> str:
+    """`scenario 1 of 2 (racks = 4)`: which of a sweep's scenarios the plan compares."""
+    from .display import format_quantity
+
+    values = ", ".join(f"{name} = {format_quantity(v, unit) if v is not None else 'absent'}"
+                       for name, (v, unit) in snap.parameters.items())
+    return f"scenario {scenario + 1} of {snap.scenario_count:,}" + (f" ({values})" if values else "")
+
+
+def _why(snap: Snapshot, path: str) -> Optional[dict]:
+    """Why a KPI has no value on that side (Results.absent: the reason and the figure it comes from), or None."""
+    if path not in snap.absent:
+        return None
+    reason, origin = snap.absent[path]
+    return {"reason": reason, "origin": origin}
+
+
+def _absent_notes(kpis: list[dict]) -> list[str]:
+    """One line per distinct reason a changed KPI became (or was) absent, naming the block it comes from."""
+    seen: list[str] = []
+    for k in kpis:
+        for side, word in (("new", "after"), ("old", "before")):
+            why = k.get(f"{side}_absent")
+            if why:
+                line = f"absent {word}: `{why['origin'].rpartition('.')[0]}`: {why['reason']}"
+                if line not in seen:
+                    seen.append(line)
+    return seen
+
+
+def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: int = 0) -> dict:
     """The plan document (the JSON output; see PlanDocument for its schema). A new spec that could not be
     evaluated has no figures, parts or checks to compare: nothing is listed as removed, absent or fixed (its
     errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new)."""
@@ -211,10 +277,14 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
         o = old.kpis[path][3] if path in old.kpis else None
         n = new.kpis[path][3] if path in new.kpis else None
         delta, rel = _change(o, n)
-        changed = (path in old.kpis) != (path in new.kpis) or not _same(o, n)
+        # a figure with no value is absent, not incomplete
+        old_incomplete, new_incomplete = path in old.incomplete and o is not None, path in new.incomplete and n is not None
+        changed = (path in old.kpis) != (path in new.kpis) or not _same(o, n) or old_incomplete != new_incomplete
         kpis.append({"path": path, "name": name, "label": KPIS[name], "unit": unit, "display_unit": display,
                      "old": o, "new": n,
-                     "change": delta, "relative_change": rel, "changed": changed})
+                     "change": delta, "relative_change": rel, "changed": changed,
+                     "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
+                     "old_absent": _why(old, path), "new_absent": _why(new, path)})
     parts = []
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)
@@ -247,7 +317,13 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None) -> dict:
            "kpis": kpis, "parts": parts,
            "checks": {"newly_failing": newly_failing, "fixed": fixed,
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
-           "new_diagnostics": new.diagnostics, "policy": []}
+           "new_diagnostics": new.diagnostics, "policy": [],
+           "old_diagnostics": old.diagnostics if not old.evaluated else []}
+    if old.scenario_count > 1 or new.scenario_count > 1:
+        doc["scenarios"] = {"compared": scenario + 1, **{
+            side: {"count": snap.scenario_count, "parameters": {k: v for k, (v, _) in snap.parameters.items()},
+                   "text": _scenario_text(snap, scenario)} if snap.evaluated else None
+            for side, snap in (("old", old), ("new", new))}}
     if policy:
         doc["policy"] = apply_policy(policy, kpis)
     return doc
@@ -305,20 +381,46 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
 
 
 def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
-    """One entry per gate and KPI it applies to: {path, gate, limit, actual, ok, message}."""
+    """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied}. A gate that applies
+    to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
+    violated, naming the closest KPI; by a short name that no site or workload of either spec has (a shared
+    policy), it is listed as not applied."""
+    import difflib
+
     out = []
+    paths = sorted(k["path"] for k in kpis)
     for target, rules in sorted(policy.items()):
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
                 out.append(_gate(kpi, key, mode, limit))
+        if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
+            continue
+        close = difflib.get_close_matches(target, paths, 1)
+        for key, (mode, limit) in sorted(rules.items()):
+            shown = f"{limit * 100:g}%" if mode == "relative" else f"{limit:g}"
+            if "." in target:
+                out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
+                            "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"
+                                       + (f" (did you mean `{close[0]}`?)" if close else "")})
+            else:
+                out.append({"path": target, "gate": key, "limit": shown, "ok": True, "applied": False,
+                            "message": f"no site or workload of either spec has `{target}`: not applied"})
     return out
 
 
 def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
     new, delta, rel = kpi["new"], kpi["change"], kpi["relative_change"]
     shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
-    entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": ""}
+    entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": "", "applied": True}
+    bound = key in ("max", "min")
+    if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
+            and not (key == "min" and new is not None and new >= limit):
+        # an incomplete figure is a lower bound (a part without a price counts as $0): only a `min` it already
+        # meets holds for the whole figure; a change between lower bounds says nothing
+        entry.update(ok=False, message=f"{kpi['path']} counts a part without a price as $0 (`unpriced`), so "
+                                       f"`{key} = {shown_limit}` cannot be checked")
+        return entry
     if key in ("max", "min"):
         if new is None:
             entry.update(ok=False, message=f"{kpi['path']} is absent, so `{key} = {shown_limit}` cannot be met")
@@ -471,9 +573,10 @@ def headline(doc: dict) -> str:
     for name in ("tco_year", "usd_per_mtok", "facility_power"):
         for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
             owner = k["path"].rpartition(".")[0]
-            if k["change"] is None:
+            if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
+                note = _unpriced_note(k)
                 sentences.append(f"{k['label']} of {owner} goes from {_fmt(k['old'], k['unit'], k['display_unit'])} to "
-                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}")
+                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}" + (f" ({note})" if note else ""))
             else:
                 verb = "increase" if k["change"] > 0 else "decrease"
                 sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
@@ -485,15 +588,36 @@ def headline(doc: dict) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _unpriced_note(k: dict) -> str:
+    """Which side of a KPI counts a part without a price as $0 (`unpriced`), in words; "" when neither."""
+    sides = [word for side, word in (("old", "before"), ("new", "after")) if k.get(f"{side}_incomplete")]
+    return f"incomplete {' and '.join(sides)}: a part without a price counts as $0" if sides else ""
+
+
+def _scenario_lines(doc: dict) -> list[str]:
+    """Which scenario of a sweep the figures are: one line when both sides say the same, else one each."""
+    sides = doc.get("scenarios")
+    if not sides:
+        return []
+    texts = [(side, sides[side]["text"]) for side in ("old", "new") if sides.get(side)]
+    hint = " (--scenario N compares another)"
+    if len({t for _, t in texts}) == 1:
+        return [texts[0][1] + hint]
+    return [f"{side}: {text}" + hint for side, text in texts]
+
+
 def render_text(doc: dict) -> str:
-    lines = [f"plan: {doc['old']} -> {doc['new']}", headline(doc), ""]
+    lines = [f"plan: {doc['old']} -> {doc['new']}"] + [f"compared: {note}" for note in _scenario_lines(doc)] \
+        + [headline(doc), ""]
     changed = [k for k in doc["kpis"] if k["changed"]]
     if changed:
         lines.append("KPIs:")
         width = max(len(k["path"]) for k in changed)
         for k in changed:
             lines.append(f"  {k['path']:<{width}}  {_fmt(k['old'], k['unit'], k['display_unit'])} -> {_fmt(k['new'], k['unit'], k['display_unit'])}  "
-                         f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})")
+                         f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})"
+                         + (f"  [{_unpriced_note(k)}]" if _unpriced_note(k) else ""))
+        lines += [f"  ({note})" for note in _absent_notes(changed)]
         lines.append("")
     if doc["parts"]:
         lines.append("parts:")
@@ -512,8 +636,11 @@ def render_text(doc: dict) -> str:
             lines.append("")
     if doc["policy"]:
         bad = [g for g in doc["policy"] if not g["ok"]]
-        lines.append(f"policy: {len(doc['policy']) - len(bad)} of {len(doc['policy'])} gates met")
+        idle = [g for g in doc["policy"] if g.get("applied") is False and g["ok"]]
+        counted = len(doc["policy"]) - len(idle)
+        lines.append(f"policy: {counted - len(bad)} of {counted} gates met")
         lines += [f"  VIOLATED {g['path']} {g['gate']} {g['limit']}: {g['message']}" for g in bad]
+        lines += [f"  NOT APPLIED [{g['path']}] {g['gate']} {g['limit']}: {g['message']}" for g in idle]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -522,48 +649,75 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
+def _code(text: str) -> str:
+    """A Markdown code span outside a table: its text as is (GitHub shows `&lt;` in a code span as those four
+    characters, so `<stdlib>` must not be escaped there), a backtick inside taken care of by a longer fence."""
+    text = str(text).replace("\n", " ")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _md_diagnostic(d: dict) -> str:
+    loc = d.get("location")
+    where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
+    return f"- {_code(where + d['severity'] + '[' + d['code'] + ']')}: {_md(d['message'])}"
+
+
 def render_markdown(doc: dict) -> str:
     """A pull-request comment: headline, KPI table, details folded."""
-    out = [f"### factory plan: `{_md(doc['new'])}`", "", f"**{_md(headline(doc))}**", ""]
+    out = [f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+        + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
     if bad:
         out.append(f":x: **Policy: {len(bad)} gate(s) violated**")
-        out += [f"- `{_md(g['path'])}` {g['gate']} {_md(g['limit'])}: {_md(g['message'])}" for g in bad]
+        out += [f"- {_code(g['path'])} {g['gate']} {_md(g['limit'])}: {_md(g['message'])}" for g in bad]
         out.append("")
-    elif doc["policy"]:
-        out += [f":white_check_mark: Policy: all {len(doc['policy'])} gates met", ""]
+    idle = [g for g in doc["policy"] if g.get("applied") is False and g["ok"]]
+    if not bad and len(doc["policy"]) > len(idle):
+        out += [f":white_check_mark: Policy: all {len(doc['policy']) - len(idle)} gates met", ""]
+    if idle:
+        out += [f"- not applied: {_code(g['path'])} {g['gate']} {_md(g['limit'])}: {_md(g['message'])}"
+                for g in idle] + [""]
+    old_errors = [d for d in doc.get("old_diagnostics", []) if d["severity"] == "error"]
+    if old_errors:
+        out += [f"<details><summary>{len(old_errors)} error(s) in the old spec (why it could not be evaluated)"
+                "</summary>", ""]
+        out += [_md_diagnostic(d) for d in old_errors[:50]]
+        out += ["", "</details>", ""]
     problems = [d for d in doc["new_diagnostics"] if d["severity"] in ("error", "warning")]
     if problems:
         out += [f"<details><summary>{len(problems)} error(s) and warning(s) in the new spec</summary>", ""]
-        for d in problems[:50]:
-            loc = d.get("location")
-            where = f"{loc['file']}:{loc['line']}:{loc['col']}: " if loc else ""
-            out.append(f"- `{_md(where)}{d['severity']}[{d['code']}]`: {_md(d['message'])}")
+        out += [_md_diagnostic(d) for d in problems[:50]]
         out += ["", "</details>", ""]
     if doc["checks"]["newly_failing"]:
-        out.append(":warning: **Newly failing checks:** " + ", ".join(f"`{_md(c)}`" for c in
+        out.append(":warning: **Newly failing checks:** " + ", ".join(_code(c) for c in
                                                                       doc["checks"]["newly_failing"]))
         out.append("")
     changed = [k for k in doc["kpis"] if k["changed"]]
     if changed:
         out += ["| KPI | of | before | after | change |", "|---|---|--:|--:|--:|"]
         for k in changed:
-            out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {_md(_fmt(k['old'], k['unit'], k['display_unit']))} "
-                       f"| {_md(_fmt(k['new'], k['unit'], k['display_unit']))} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
+            old, new = (_md(_fmt(k[side], k["unit"], k["display_unit"])) + (" (incomplete)" if k.get(f"{side}_incomplete")
+                                                                             else "") for side in ("old", "new"))
+            out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {old} "
+                       f"| {new} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
                        f"({_pct(k['relative_change'])}) |")
         out.append("")
+        out += [f"- {_md(note)}" for note in _absent_notes(changed)] + ([""] if _absent_notes(changed) else [])
+        if any(_unpriced_note(k) for k in changed):
+            out += ["(incomplete): the figure counts a part without a price as $0 (an `unpriced` warning names it), "
+                    "so its change is not a real one.", ""]
     if doc["parts"]:
         out += [f"<details><summary>{len(doc['parts'])} part(s) added, removed or changed</summary>", ""]
         for p in doc["parts"]:
             details = "; ".join(f"{_md(d['what'])}: {_md(_detail_value(d, 'old'))} → {_md(_detail_value(d, 'new'))}"
                                 for d in p["details"])
-            what = f"definition {p['kind']} `{_md(p['path'])}`" if p.get("role") == "definition" else \
-                f"{p['kind']} `{_md(p['path'])}` ({_md(p['definition'])})"
+            what = f"definition {p['kind']} {_code(p['path'])}" if p.get("role") == "definition" else \
+                f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
             out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
     if doc["checks"]["fixed"]:
         out += [f"<details><summary>{len(doc['checks']['fixed'])} check(s) fixed</summary>", ""]
-        out += [f"- `{_md(c)}`" for c in doc["checks"]["fixed"]]
+        out += [f"- {_code(c)}" for c in doc["checks"]["fixed"]]
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -571,6 +725,11 @@ def render_markdown(doc: dict) -> str:
 # ------------------------------------------------------------------------------------------- schema
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Absent(_Strict):
+    reason: str = Field(description="why the figure has no value, with its numbers")
+    origin: str = Field(description="the figure the absence comes from (a workload's output)")
 
 
 class Kpi(_Strict):
@@ -584,6 +743,13 @@ class Kpi(_Strict):
     change: Optional[float] = Field(description="new - old, SI; null when either is absent")
     relative_change: Optional[float] = Field(description="(new - old) / |old|; null when old is 0 or absent")
     changed: bool
+    old_incomplete: bool = Field(False, description="old counts a part without a price as $0 (it reads a figure an "
+                                                    "`unpriced` warning names); an added field (older plans lack it)")
+    new_incomplete: bool = Field(False, description="new counts a part without a price as $0; an added field "
+                                                    "(older plans lack it)")
+    old_absent: Optional[Absent] = Field(None, description="why old has no value (Results.absent), or null; an "
+                                                           "added field (older plans lack it)")
+    new_absent: Optional[Absent] = Field(None, description="why new has no value, or null; an added field")
 
 
 class PartDetail(_Strict):
@@ -624,6 +790,22 @@ class Gate(_Strict):
     limit: str
     ok: bool
     message: str
+    applied: bool = Field(True, description="false: the gate's target is no KPI of either spec (a full path: "
+                                            "violated; a short name: not applied); an added field (older plans "
+                                            "lack it)")
+
+
+class ScenarioOf(_Strict):
+    count: int = Field(description="the spec's scenarios")
+    parameters: dict[str, Optional[float]] = Field(description="each swept parameter's value (SI) in the scenario "
+                                                               "compared")
+    text: str = Field(description="the same, in words: `scenario 1 of 2 (racks = 4)`")
+
+
+class Scenarios(_Strict):
+    compared: int = Field(description="the scenario compared (--scenario, 1 = the first)")
+    old: Optional[ScenarioOf] = Field(description="null: the old spec could not be evaluated")
+    new: Optional[ScenarioOf]
 
 
 class PlanDocument(_Strict):
@@ -640,6 +822,11 @@ class PlanDocument(_Strict):
     checks: Checks
     new_diagnostics: list[dict]
     policy: list[Gate]
+    scenarios: Optional[Scenarios] = Field(None, description="present when a spec is a sweep of several scenarios: "
+                                           "which one the figures are; an added field (older plans lack it)")
+    old_diagnostics: list[dict] = Field(default_factory=list, description="the old spec's diagnostics when it "
+                                        "could not be evaluated (why every figure is new); an added field (older "
+                                        "plans lack it)")
 
 
 def plan_schema() -> str:

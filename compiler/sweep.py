@@ -40,6 +40,7 @@ _CHUNK_COUNT = re.compile(r" \(in [\d,]+ of [\d,]+ scenarios\)")
 INTERRUPT = threading.Event()          # set by Ctrl-C while a stream runs (see `interruptible`)
 _STREAMING = threading.Event()
 DEFAULT_CHUNK = 20_000
+FAILING_LISTED = 1_000   # FILE.meta.json lists the first this many failing scenarios of each check, by index
 
 
 class SweepError(Exception):
@@ -184,6 +185,7 @@ class ChunkResult:
     failing: dict[str, int]
     check_messages: dict[str, str]
     diagnostics: list
+    failing_rows: dict[str, np.ndarray] = field(default_factory=dict)   # first FAILING_LISTED, sweep indices
 
 
 def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
@@ -207,6 +209,7 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
             columns[path] = value.astype(float, copy=False).reshape(-1)
     feasible = np.ones(size, dtype=bool)
     failing: dict[str, int] = {}
+    failing_rows: dict[str, np.ndarray] = {}
     messages: dict[str, str] = {}
     for check in results.checks:
         messages[check.name] = check.message
@@ -216,9 +219,10 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
         rows = np.asarray(check.failing, dtype=np.int64)
         if rows.size == 0:                    # could not be evaluated, or a scalar failure: every scenario
             rows = np.arange(size)
-        rows = rows[rows < size]
+        rows = np.unique(rows[(rows >= 0) & (rows < size)])
         feasible[rows] = False
-        failing[check.name] = int(np.unique(rows).size)
+        failing[check.name] = int(rows.size)
+        failing_rows[check.name] = rows[:FAILING_LISTED] + chunk.start
     units = {p: results.units.get(p, "") for p in columns}
     displays = {p: getattr(graph.nodes.get(p), "display", "") or "" for p in columns}
     absent = getattr(results, "absent", None) or {}
@@ -229,7 +233,7 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
                 continue
             mask = np.asarray(getattr(info, "mask", True), dtype=bool)
             columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
-    return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items)
+    return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items, failing_rows)
 
 
 def _everywhere(absent: dict, info) -> bool:
@@ -794,6 +798,7 @@ class Outcome:
     summary: Summary
     diagnostics: list
     seconds: float = 0.0
+    failing_rows: dict[str, list[int]] = field(default_factory=dict)   # the first FAILING_LISTED of each check
 
 
 def select_columns(paths, select: str | None) -> list[str]:
@@ -827,6 +832,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     units: dict[str, str] = {}
     displays: dict[str, str] = {}
     failing: dict[str, int] = {}
+    failing_rows: dict[str, list[int]] = {}
     messages: dict[str, str] = {}
     diagnostics: list = []
     seen_diags: set = set()
@@ -861,6 +867,9 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             summary.add(table, result.chunk.start, size, varying + list(plan.sweep))
             for name, count in result.failing.items():
                 failing[name] = failing.get(name, 0) + count
+                listed = failing_rows.setdefault(name, [])
+                if count and len(listed) < FAILING_LISTED:
+                    listed.extend(int(i) for i in result.failing_rows[name][:FAILING_LISTED - len(listed)])
             messages.update(result.check_messages)
             for d in result.diagnostics:
                 # a check's "(in N of M scenarios)" counts one chunk: drop it (the summary counts the sweep)
@@ -894,7 +903,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
         if writer is not None:
             writer.close()
     outcome = Outcome(written, plan.count, interrupted, constants, units, displays, columns, failing, messages,
-                      summary, diagnostics, time.perf_counter() - started)
+                      summary, diagnostics, time.perf_counter() - started, failing_rows)
     return outcome
 
 
@@ -971,7 +980,8 @@ def metadata(plan: Plan, spec: str, outcome: Outcome, output_format: str) -> dic
         "units": {p: (outcome.units.get(p) or "1") for p in outcome.columns if p not in ("scenario", "feasible")},
         "constants": {p: {"unit": outcome.units.get(p) or "1", "value": v if math.isfinite(v) else None}
                       for p, v in sorted(outcome.constants.items())},
-        "checks": [{"name": name, "message": outcome.check_messages.get(name, ""), "failing_scenarios": n}
+        "checks": [{"name": name, "message": outcome.check_messages.get(name, ""), "failing_scenarios": n,
+                    "failing": outcome.failing_rows.get(name, []), "failing_listed_all": n <= FAILING_LISTED}
                    for name, n in sorted(outcome.failing.items())],
     }
 

@@ -519,6 +519,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from dsl.diagnostics import WARNING, Code, Sink
@@ -1258,42 +1259,36 @@ DISAGGREGATED = {
 }
 
 
-# The mechanisms built and measured on this file that a row takes only where they are applied, and the scenarios
-# where validate applies each (an empty tuple: measured, not applied; docs/accuracy.md has each one's numbers).
-# `validate --with NAME` applies one in every scenario it concerns (MECHANISM_SCENARIOS) and `--without NAME` in
-# none, so each "measured, not applied" figure of docs/accuracy.md is one command (`run`'s `mechanisms`).
-MECHANISMS = {
-    "layouts": ("offline",),           # the submitters' engine layouts (LAYOUTS, LAYOUT_SYSTEMS) and budgets
-    "serial_context_chunks": ("server", "interactive"),   # v5.0 NVIDIA-harness rows: one chunk a micro-batch a cycle
-    "engine_limits": (),               # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
-    "kv_room": (),                     # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
-    "kv_cap": (),                      # the rows capped at the KV pool, the excess waiting M/G/c for a slot
-    "swiglu_kernel": (),               # the separate SiLU-and-multiply kernel where the engine runs one
-    "fp4_quantize": (),                # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
-    "disaggregated": ("server", "interactive"),   # the disaggregated submissions' pools (DISAGGREGATED)
-    "long_prompt_layouts": ("server", "interactive"),   # the layout where a mean prompt exceeds its engine's budget
-    "engine_budgets": ("server", "interactive"),   # v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)
-    "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
-    "row_count_elasticity": (),        # the rows in flight as a birth-death count whose departures slow with the batch
-    "run_ramp": (),                    # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
-    "batch_refinement": (),            # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
-    "expert_gemm_tiles": ("offline", "server", "interactive"),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
+# The mechanisms built and measured on this file that a row takes only where they are applied: one table, each
+# name with the scenarios where validate applies it (`applied`; empty: measured, not applied; docs/accuracy.md has
+# each one's numbers) and the scenarios it concerns (`concerns`). `validate --with NAME` applies one in every
+# scenario it concerns and `--without NAME` in none, so each "measured, not applied" figure of docs/accuracy.md is
+# one command (`run`'s `mechanisms`: name -> the scenarios where it applies; MECHANISMS is the default).
+class Mechanism(NamedTuple):
+    applied: tuple[str, ...]
+    concerns: tuple[str, ...]
+
+
+_ALL, _LIVE = ("offline", "server", "interactive"), ("server", "interactive")
+MECHANISM_TABLE = {
+    "layouts": Mechanism(("offline",), _ALL),   # the submitters' engine layouts (LAYOUTS, LAYOUT_SYSTEMS), budgets
+    "serial_context_chunks": Mechanism(_LIVE, _LIVE),   # v5.0 NVIDIA-harness rows: one chunk a micro-batch a cycle
+    "engine_limits": Mechanism((), _ALL),       # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
+    "kv_room": Mechanism((), ("server",)),      # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
+    "kv_cap": Mechanism((), ("server",)),       # the rows capped at the KV pool, the excess waiting M/G/c for a slot
+    "swiglu_kernel": Mechanism((), _ALL),       # the separate SiLU-and-multiply kernel where the engine runs one
+    "fp4_quantize": Mechanism((), _ALL),        # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
+    "disaggregated": Mechanism(_LIVE, _LIVE),   # the disaggregated submissions' pools (DISAGGREGATED)
+    "long_prompt_layouts": Mechanism(_LIVE, _LIVE),   # the layout where a mean prompt exceeds its engine's budget
+    "engine_budgets": Mechanism(_LIVE, _LIVE),  # v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)
+    "own_prompt_spread": Mechanism(_LIVE, _LIVE),     # the own prompt at its spread in the prompt queue's quantile
+    "row_count_elasticity": Mechanism((), _LIVE),     # the rows in flight as a birth-death count whose departures slow with the batch
+    "run_ramp": Mechanism((), _LIVE),           # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
+    "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
+    "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
-MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
-                       "serial_context_chunks": ("server", "interactive"),
-                       "engine_limits": ("offline", "server", "interactive"),
-                       "kv_room": ("server",),
-                       "kv_cap": ("server",),
-                       "swiglu_kernel": ("offline", "server", "interactive"),
-                       "fp4_quantize": ("offline", "server", "interactive"),
-                       "disaggregated": ("server", "interactive"),
-                       "long_prompt_layouts": ("server", "interactive"),
-                       "engine_budgets": ("server", "interactive"),
-                       "own_prompt_spread": ("server", "interactive"),
-                       "row_count_elasticity": ("server", "interactive"),
-                       "run_ramp": ("server", "interactive"),
-                       "batch_refinement": ("server", "interactive"),
-                       "expert_gemm_tiles": ("offline", "server", "interactive")}
+MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
+MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
 
 
 # the shortfall of a run's mean step below its steady one that a capacity point may carry (`run_ramp_deficit`): the
@@ -1312,7 +1307,7 @@ def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
         if name not in MECHANISMS:
             raise ValueError(f"unknown mechanism {name!r}; known: {', '.join(MECHANISMS)}")
     out = dict(MECHANISMS)
-    out.update({name: MECHANISM_SCENARIOS[name] for name in on})
+    out.update({name: MECHANISM_TABLE[name].concerns for name in on})
     out.update({name: () for name in off})
     return out
 

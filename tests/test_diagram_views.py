@@ -109,3 +109,173 @@ def test_cooling_view_reads_whether_chillers_run() -> None:
     assert (f"crahs_{room}", f"chillers_{room}") in before
     after = diagram_dot(_with_outputs(CASES / "air_room.factory", {f"{room}.air_chillers_run": 0.0}), "cooling")
     assert (f"crahs_{room}", f"towers_{room}") in _edges(after) and "free cooling" in after
+
+
+def test_physical_view_draws_every_watt_of_a_containers_it_power() -> None:
+    """Law: a site's, hall's or row's IT power is the sum of what the physical view draws inside it: its halls,
+    rows, racks and servers (count x IT power) and the IT gear on its equipment card (networks, switches, NICs
+    ...: `draws ...`, each gear's power as the diagram writes it). The flagship drew its networks' 21 MW
+    without a figure, so its campus's 223 MW IT could not be read off its halls' 202 MW."""
+    from compiler.render.diagram_base import _Plan, _q
+    from compiler.render.diagram_physical import IT_GEAR
+
+    results, sink = run_pipeline([str(CASES / "campus.factory")], {}, None, evaluate_all=True)
+    dot, plan = diagram_dot(results, "physical"), _Plan(results)
+    todo, checked = list(results.graph.roots), 0
+    while todo:
+        inst = todo.pop()
+        todo.extend(inst.parts)
+        if plan.kind(inst) not in ("site", "hall", "row"):
+            continue
+        drawn = 0.0
+        for part in inst.parts:
+            count = plan.count(part) or 1.0
+            if plan.kind(part) in ("hall", "row", "rack"):
+                drawn += count * plan.get(part, "it_power")
+            elif plan.kind(part) == "server":
+                drawn += count * plan.get(part, "peak_power")
+            elif plan.kind(part) in IT_GEAR:
+                power = plan.get(part, "power")
+                drawn += count * power
+                assert f"draws {_q(power, 'W')}" in dot, part.path
+        assert abs(drawn - plan.get(inst, "it_power")) <= 1e-9 * plan.get(inst, "it_power"), inst.path
+        checked += 1
+    assert checked >= 4          # the site, its two halls, their rows
+
+
+WORKLOADS_ONLY = '''
+from systems import DGX_H100
+from models import Llama3_1_8B
+
+site compare {
+  inference given {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    precision = "bf16"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+  inference sized {
+    model = Llama3_1_8B
+    system = DGX_H100
+    precision = "bf16"
+    scenario = "single_stream"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_physical_view_of_a_site_of_workloads_lists_each_with_its_accelerators(tmp_path) -> None:
+    """A site that places no building but runs workloads (the shoot-out and MoE examples) was drawn "(empty)".
+    Law: the view lists every workload of the spec once, with the system it names and its accelerator count as
+    the results hold it (given, else `accelerators_needed`)."""
+    spec = tmp_path / "workloads.factory"
+    spec.write_text(WORKLOADS_ONLY)
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "physical")
+    assert "(empty)" not in dot and "2 workload(s)" in dot and "cannot run" not in dot
+    for name, field in (("given", "accelerators"), ("sized", "accelerators_needed")):
+        n = int(round(float(results.values[f"compare.{name}.{field}"][0])))
+        line = f"inference {name} \u00b7 Llama3_1_8B on DGX_H100 \u00b7 {n:,} accelerator{'' if n == 1 else 's'}"
+        assert dot.count(line) == 1, (line, dot)
+    # a workload that cannot run (70B weights in 16 bits on one 80 GB GPU) is marked, the other is not
+    spec.write_text(WORKLOADS_ONLY.replace("accelerators = 8", "accelerators = 1").replace(
+        "model = Llama3_1_8B\n    system = DGX_H100\n    accelerators", "model = Llama3_1_70B\n    system = DGX_H100\n"
+        "    accelerators").replace("import Llama3_1_8B", "import Llama3_1_8B, Llama3_1_70B"))
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    lines = [row for row in diagram_dot(results, "physical").split("<TR>") if "inference " in row]   # a row each
+    marked = {name for name in ("given", "sized") if any(f"inference {name} " in x and "cannot run" in x for x in lines)}
+    assert marked == {"given"}, lines
+
+
+def test_edge_label_text_keeps_clear_of_its_edge(monkeypatch) -> None:
+    """Law: the text of a label on a vertical edge starts at least EDGE_GAP (less half a point of rounding) to
+    the right of the edge, with each Graphviz program there is here. dot sets a label's box against its
+    edge: the network view's "800 Gb/s" touched the line, and the embedded program drew "oversubscription
+    1:1 (non-blocking)" across it."""
+    import shutil
+
+    import pytest
+
+    from compiler import graphviz_backend
+    from compiler.render.diagram_base import EDGE_GAP
+
+    programs = [p for p, here in (("system", shutil.which("dot")), ("embedded", graphviz_backend._embedded()))
+                if here]
+    if not programs:
+        pytest.skip("no Graphviz program here")
+    dot = _dot(CASES / "campus.factory", "network")
+    for program in programs:
+        monkeypatch.setenv("FACTORY_GRAPHVIZ", program)
+        svg = graphviz_backend.render(dot, "svg").decode()
+        vertical = 0
+        for edge in re.findall(r'class="edge">(.*?)</g>', svg, re.S):
+            xs = {float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", re.search(r' d="([^"]*)"', edge).group(1))}
+            starts = [float(x) for x in re.findall(r'text-anchor="start" x="(-?[\d.]+)"', edge)]
+            if len(xs) == 1 and starts:
+                vertical += 1
+                assert min(starts) >= xs.pop() + EDGE_GAP - 0.5, (program, edge)
+        assert vertical >= 3, program
+
+
+def test_diagrams_write_money_as_the_report_does() -> None:
+    """The network view wrote a fabric's capex as "1.29 GUSD" and "964 MUSD" where the report and the plan write
+    $1.29B. Law: no view of the campus case writes a scaled currency unit, and each network's capex is there in
+    the report's form."""
+    from compiler.render.report_format import _money
+
+    results, sink = run_pipeline([str(CASES / "campus.factory")], {}, None, evaluate_all=True)
+    for view in ("physical", "network", "power", "cooling"):
+        assert "USD" not in diagram_dot(results, view), view
+    network = diagram_dot(results, "network")
+    for net in ("compute_fabric", "frontend"):
+        assert f"capex {_money(float(results.values[f'campus.{net}.capex'][0]))[0]}" in network
+
+
+def test_power_and_cooling_views_of_a_site_that_draws_nothing_say_so(tmp_path) -> None:
+    """The MoE example's site places only workloads: its power view drew a transformer, a UPS and a PDU of
+    "η n/a · in 0 W" and its cooling view "Chillers × 0". Law: a site of 0 W IT gets one note in each of the two
+    views, and no stage or plant."""
+    spec = tmp_path / "workloads.factory"
+    spec.write_text(WORKLOADS_ONLY)
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert float(results.values["compare.it_power"][0]) == 0
+    for view, note, drawn in (("power", "No power chain to draw", ("Transformer", "UPS", "PDU", "IT LOAD")),
+                              ("cooling", "No heat to draw", ("Chillers", "IT HEAT", "OUTDOORS"))):
+        dot = diagram_dot(results, view)
+        assert dot.count(note) == 1 and "2 workload(s) run on the systems they name" in dot, view
+        assert not any(word in dot for word in drawn), view
+
+
+def test_a_rack_cards_lines_add_up_to_its_it_power() -> None:
+    """Law (compiler/models/power.py): a rack's IT power is the sum of its parts' peak power over its power
+    shelves' efficiency; the card draws each part with what it adds (a server's or switch's draw, a shelf's η),
+    so the figure on the card is the sum of its lines. The GB300 NVL72 card listed 9 switch trays and 8 power
+    shelves with no figure, and 18 x 7.38 kW = 133 kW did not make its 140 kW."""
+    import html
+
+    from compiler.render.diagram_base import _Plan, _q
+
+    results, sink = run_pipeline([str(CASES / "campus.factory")], {}, None, evaluate_all=True)
+    dot, plan = html.unescape(diagram_dot(results, "physical")), _Plan(results)
+    racks = [inst for inst, _ in plan.find(results.graph.roots[-1], ("rack",))]
+    assert racks
+    for rack in racks:
+        drawn, eta = 0.0, 1.0
+        for part in rack.parts:
+            kind, count = plan.kind(part), plan.count(part) or 1.0
+            if kind == "power_shelf":
+                eta = plan.get(part, "efficiency") or plan.assumption("power_shelf_efficiency")
+                assert f"({'Power shelf'}) \u00b7 \u03b7 {eta * 100:.1f}%" in dot, rack.path
+            elif kind in ("server", "chip"):
+                drawn += count * plan.get(part, "peak_power")
+            elif kind in ("switch", "nic", "dpu", "storage"):
+                drawn += count * plan.get(part, "power")
+                each = " each" if count != 1 else ""
+                assert re.search(rf"{plan.definition(part)} \([^)]*\) \u00b7 {re.escape(_q(plan.get(part, 'power'), 'W'))}{each}", dot)
+        assert abs(drawn / eta - plan.get(rack, "it_power")) <= 1e-9 * plan.get(rack, "it_power"), rack.path

@@ -106,6 +106,6 @@ def test_engine_limits_are_not_applied_to_validate_rows(monkeypatch: pytest.Monk
     switch on it carries the config's."""
     assert V.MECHANISMS["engine_limits"] == ()
     assert "max_batch_size" not in _row().lets and "kv_cache_fraction" not in _row().lets
-    monkeypatch.setitem(V.MECHANISMS, "engine_limits", V.MECHANISM_SCENARIOS["engine_limits"])
+    monkeypatch.setitem(V.MECHANISMS, "engine_limits", V.MECHANISM_TABLE["engine_limits"].concerns)
     row = _row()
     assert row.lets["max_batch_size"] == 2048 and row.lets["kv_cache_fraction"] == 0.95

@@ -226,3 +226,183 @@ def test_a_reference_change_is_a_part_change(specs, tmp_path) -> None:
     assert {"what": "model", "old": "models.Llama3_1_70B", "new": "models.Llama3_1_405B", "unit": ""} in _core(
         chat["details"])
     assert {k["path"]: k for k in doc["kpis"]}["frontier_campus.chat.usd_per_mtok"]["change"] > 0
+
+
+STARTER = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+
+
+def test_a_figure_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_change(tmp_path) -> None:
+    """The H100 servers swapped for H200 ones, whose stdlib chip has no price: capex "falls" by the GPUs' price.
+    Laws: the cost KPIs that read the $0 part (capex, opex, TCO, $/accelerator-hour) are marked incomplete on the
+    new side and the power ones are not; the reverse plan marks the old side (the flags swap, as old and new
+    do); a plan of the new spec against itself is no change; the headline states no decrease; a gate on an
+    incomplete figure cannot be checked (violated), but a `min` the lower bound already meets holds."""
+    from compiler.plan import headline, snapshot
+
+    swapped = STARTER.replace("from chips import H100_SXM,", "from chips import H200,").replace(
+        "H100_SXM x 8", "H200 x 8")
+    (tmp_path / "a.factory").write_text(STARTER)
+    (tmp_path / "b.factory").write_text(swapped)
+    a, b = (snapshot([str(tmp_path / f"{n}.factory")], n, {}, None, 0) for n in "ab")
+    forward, backward, same = compare(a, b), compare(b, a), compare(b, b)
+    cost = {"capex", "opex", "tco_year", "cost_per_accelerator_hour"}
+    incomplete = {k["name"] for k in forward["kpis"] if k["new_incomplete"]}
+    assert incomplete == cost and not any(k["old_incomplete"] for k in forward["kpis"])
+    assert [(k["old_incomplete"], k["new_incomplete"]) for k in backward["kpis"]] == \
+        [(k["new_incomplete"], k["old_incomplete"]) for k in forward["kpis"]]
+    assert not same["changed"] and exit_code(same, "error") == 0
+    assert "decrease" not in headline(forward) and "incomplete after" in headline(forward)
+    gated = compare(a, b, {"tco_year": {"max_increase": ("relative", 0.05)}, "capex": {"min": ("absolute", 1.0)}})
+    verdict = {g["path"].rpartition(".")[2]: g["ok"] for g in gated["policy"]}
+    assert verdict == {"tco_year": False, "capex": True} and exit_code(gated, "error") == 4
+
+
+def test_an_old_spec_that_cannot_be_evaluated_says_why(tmp_path) -> None:
+    """The old spec imports a module that does not exist (a base branch that was broken): the plan said "the old
+    spec has errors" and dropped them. Law: the plan's `old_diagnostics` are the errors `factory check OLD`
+    reports, and the Markdown comment and standard error name each at its file:line:col."""
+    from compiler.plan import render_markdown, snapshot
+
+    broken = STARTER.replace("from chips import", "from chipz import")
+    (tmp_path / "old.factory").write_text(broken)
+    (tmp_path / "new.factory").write_text(STARTER)
+    old, new = (snapshot([str(tmp_path / f"{n}.factory")], str(tmp_path / f"{n}.factory"), {}, None, 0)
+                for n in ("old", "new"))
+    doc = compare(old, new)
+    checked = json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "old.factory"), "--format", "json"]).stdout)
+    errors = [d for d in checked["diagnostics"] if d["severity"] == "error"]
+    assert not doc["old_evaluated"] and doc["old_diagnostics"] == errors and errors
+    markdown = render_markdown(doc)
+    result = CliRunner().invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")])
+    for d in errors:
+        where = f"{d['location']['file']}:{d['location']['line']}:{d['location']['col']}"
+        assert f"{where}: error[{d['code']}]" in markdown and f"{where}: error[{d['code']}]" in result.stderr
+
+
+def test_a_plan_of_a_sweep_says_which_scenario_it_compares(tmp_path) -> None:
+    """A spec swept over `racks = [4, 6]`: the plan compared scenario 1 and said nothing of it. Law: the plan at
+    --scenario k names scenario k of 2 with the parameter's value there, and its KPIs are those of the plan of
+    the same specs with the parameter fixed at that value."""
+    from compiler.plan import render_markdown, render_text, snapshot
+
+    def write(name, racks, price):
+        text = STARTER.replace("param racks = 4", f"param racks = {racks}").replace("0.12 USD/kWh", price)
+        (tmp_path / name).write_text(text)
+        return str(tmp_path / name)
+
+    swept = [write("a.factory", "[4, 6]", "0.12 USD/kWh"), write("b.factory", "[4, 6]", "0.15 USD/kWh")]
+    fixed = [write("a6.factory", "6", "0.12 USD/kWh"), write("b6.factory", "6", "0.15 USD/kWh")]
+    doc = compare(*(snapshot([p], p, {}, None, 1) for p in swept), scenario=1)
+    plain = compare(*(snapshot([p], p, {}, None, 0) for p in fixed))
+    assert doc["scenarios"]["compared"] == 2
+    assert doc["scenarios"]["new"] == {"count": 2, "parameters": {"racks": 6.0}, "text": "scenario 2 of 2 (racks = 6)"}
+    assert [(k["path"], k["old"], k["new"]) for k in doc["kpis"]] == [(k["path"], k["old"], k["new"]) for k in plain["kpis"]]
+    assert "scenarios" not in plain
+    assert "compared: scenario 2 of 2 (racks = 6)" in render_text(doc)
+    assert "Compared: scenario 2 of 2 (racks = 6)" in render_markdown(doc)
+
+
+def test_the_plan_of_b_to_a_is_the_negation_of_a_to_b(tmp_path) -> None:
+    """Laws, on a change of several kinds at once (a new hall, a price, a rack count): B -> A lists the same
+    KPIs with old and new swapped and the change negated; added parts become removed ones and a changed part's
+    details swap old and new; newly failing checks become fixed ones; a spec against itself is no change."""
+    from compiler.plan import snapshot
+
+    changed = STARTER.replace("param energy_price = 0.12", "param energy_price = 0.15").replace(
+        "    assert gpus == 64, \"four racks of two 8-GPU servers\"\n  }\n",
+        "    assert gpus == 64, \"four racks of two 8-GPU servers\"\n  }\n  hall annex {\n    power_feed = 60 kW\n"
+        "    rack gpu: air_rack x 2\n    assert count(rack.server.chip) == 64, \"a full room\"\n  }\n")
+    assert "annex" in changed
+    (tmp_path / "a.factory").write_text(STARTER)
+    (tmp_path / "b.factory").write_text(changed)
+    a, b = (snapshot([str(tmp_path / f"{n}.factory")], n, {}, None, 0) for n in "ab")
+    forward, backward = compare(a, b), compare(b, a)
+    assert forward["changed"] and not compare(a, a)["changed"] and not compare(b, b)["changed"]
+    fk, bk = {k["path"]: k for k in forward["kpis"]}, {k["path"]: k for k in backward["kpis"]}
+    assert fk.keys() == bk.keys() and any(k["changed"] for k in fk.values())
+    for path, k in fk.items():
+        assert (k["old"], k["new"], k["changed"]) == (bk[path]["new"], bk[path]["old"], bk[path]["changed"])
+        if k["change"] is not None:
+            assert bk[path]["change"] == pytest.approx(-k["change"], rel=1e-12, abs=0)
+    flip = {"added": "removed", "removed": "added", "changed": "changed"}
+    fp, bp = {p["path"]: p for p in forward["parts"]}, {p["path"]: p for p in backward["parts"]}
+    assert fp.keys() == bp.keys() and {p["change"] for p in fp.values()} >= {"added", "changed"}
+    for path, p in fp.items():
+        assert bp[path]["change"] == flip[p["change"]]
+        assert {(d["what"], d["old"], d["new"]) for d in p["details"]} == \
+            {(d["what"], d["new"], d["old"]) for d in bp[path]["details"]}
+    assert forward["checks"]["newly_failing"] == backward["checks"]["fixed"] == ["headquarters.annex: a full room"]
+
+
+def test_a_gate_that_names_no_kpi_is_reported_never_dropped() -> None:
+    """A policy with `["headquarter.capex"] max = 1e6` (a typo of headquarters) passed a $2.7M capex silently,
+    and `[tokens_per_s]` on a site without workloads said nothing. Laws: every gate of the policy is in the
+    plan's `policy`; one whose full path is no KPI of either spec is violated (exit 4) and names the closest
+    KPI; one whose short name no site or workload has is listed as not applied and leaves the exit code as is."""
+    old = Snapshot("a", True, kpis={"headquarters.capex": ("capex", "USD", "", 2.0e6)})
+    new = Snapshot("b", True, kpis={"headquarters.capex": ("capex", "USD", "", 2.7e6)})
+    typo = compare(old, new, {"headquarter.capex": {"max": ("absolute", 1e6)}})
+    assert [(g["path"], g["ok"], g["applied"]) for g in typo["policy"]] == [("headquarter.capex", False, False)]
+    assert "did you mean `headquarters.capex`" in typo["policy"][0]["message"] and exit_code(typo, "error") == 4
+    shared = compare(old, new, {"tokens_per_s": {"max_decrease": ("relative", 0.02)}, "capex": {"max": ("absolute", 3e6)}})
+    assert [(g["path"], g["ok"], g["applied"]) for g in shared["policy"]] == [
+        ("headquarters.capex", True, True), ("tokens_per_s", True, False)]
+    assert exit_code(shared, "error") == 3
+
+
+WORKLOAD = '''
+from systems import DGX_H100
+from models import Llama3_1_8B, Llama3_1_70B
+
+site lab {
+  inference chat {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 1
+    precision = "bf16"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_a_figure_that_became_absent_says_why(tmp_path) -> None:
+    """The 8B model swapped for the 70B one on one 80 GB GPU: its weights do not fit, and the plan printed
+    "151 tok/s -> absent (n/a, n/a)" with no reason beside it. Laws: each KPI that has no value carries the
+    reason and origin the results JSON gives it (`new_absent`; the reverse plan's `old_absent`); the text
+    and the Markdown comment state each distinct reason once under the KPIs, naming the block it comes from;
+    an absent figure is never marked incomplete."""
+    from compiler.plan import render_markdown, render_text, snapshot
+
+    (tmp_path / "a.factory").write_text(WORKLOAD)
+    (tmp_path / "b.factory").write_text(WORKLOAD.replace("model = Llama3_1_8B", "model = Llama3_1_70B"))
+    a, b = (snapshot([str(tmp_path / f"{n}.factory")], n, {}, None, 0) for n in "ab")
+    forward, backward = compare(a, b), compare(b, a)
+    quantities = json.loads(CliRunner().invoke(main, ["eval", str(tmp_path / "b.factory"), "--format", "json"]).stdout)["quantities"]
+    absent = [k for k in forward["kpis"] if k["new"] is None]
+    assert absent and all(k["new_absent"] == {key: quantities[k["path"]]["absent"][key] for key in ("reason", "origin")}
+                          and not k["new_incomplete"] for k in absent)
+    assert [k["old_absent"] for k in backward["kpis"]] == [k["new_absent"] for k in forward["kpis"]]
+    reasons = {k["new_absent"]["reason"] for k in absent if k["changed"]}
+    assert reasons and all(render_text(forward).count(r) == 1 and render_markdown(forward).count(
+        f"- absent after: `lab.chat`: {r}") == 1 for r in reasons)
+
+
+def test_markdown_code_spans_hold_their_text_as_written() -> None:
+    """GitHub shows `&lt;` inside a code span as four characters: a diagnostic at `<stdlib>/systems.factory`
+    was commented as `&lt;stdlib&gt;/systems.factory`. Law: every code span of the comment is its text
+    unescaped; outside code spans `<` is escaped."""
+    import re
+
+    from compiler.plan import render_markdown
+
+    doc = compare(Snapshot("a", True), Snapshot("b <new>", True, diagnostics=[
+        {"severity": "warning", "code": "unpriced", "message": "chip <x> has no price",
+         "location": {"file": "<stdlib>/systems.factory", "line": 345, "col": 8}}], checks={"s: fits <= 1 MW": False}))
+    text = render_markdown(doc)
+    spans = re.findall(r"`+ ?([^`]+?) ?`+", text)
+    assert "<stdlib>/systems.factory:345:8: warning[unpriced]" in spans and "s: fits <= 1 MW" in spans
+    assert not any("&lt;" in span or "&gt;" in span for span in spans)
+    assert "chip &lt;x&gt; has no price" in text

@@ -267,6 +267,31 @@ def test_summary_table_and_meta(spec_file, tmp_path):
     assert all(c not in meta["columns"] for c in meta["constants"])
 
 
+def test_meta_names_the_failing_scenarios_by_index(spec_file, tmp_path, monkeypatch):
+    """Law: a check's `failing` in FILE.meta.json is, in order and whatever the chunk size, the `failing` of the
+    in-memory results JSON; the union over the checks is the scenarios whose row says `feasible` false; past
+    FAILING_LISTED it is the first ones, and `failing_listed_all` says so."""
+    name = "spec: the campus fits its 1 MW feed"
+    in_memory = json.loads(CliRunner().invoke(main, ["eval", spec_file, "--format", "json"]).output)
+    expected = next(c["failing"] for c in in_memory["checks"] if c["name"] == name)
+    for chunk in ("1", "5", "1000"):
+        out = tmp_path / f"f{chunk}.csv"
+        _run_eval([spec_file, "--output", str(out), "--chunk-size", chunk])
+        rows = list(csv.DictReader(out.open()))
+        checks = json.loads((tmp_path / f"f{chunk}.csv.meta.json").read_text())["checks"]
+        check = next(c for c in checks if c["name"] == name)
+        assert check["failing_listed_all"] and check["failing"] == expected
+        assert check["failing_scenarios"] == len(expected) > 0
+        union = sorted({i for c in checks for i in c["failing"]})
+        assert union == [int(r["scenario"]) for r in rows if r["feasible"] == "false"]
+    monkeypatch.setattr(sweep, "FAILING_LISTED", 3)
+    out = tmp_path / "few.csv"
+    _run_eval([spec_file, "--output", str(out), "--chunk-size", "2"])
+    checks = json.loads((tmp_path / "few.csv.meta.json").read_text())["checks"]
+    check = next(c for c in checks if c["name"] == name)
+    assert check["failing"] == expected[:3] and not check["failing_listed_all"]
+
+
 @pytest.mark.slow          # a LocalCluster takes seconds to start
 def test_dask_local_cluster_gives_the_same_bytes(spec_file, tmp_path):
     pytest.importorskip("distributed")

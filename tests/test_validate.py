@@ -791,13 +791,29 @@ def test_a_row_with_a_known_layout_runs_exactly_it(monkeypatch) -> None:
     assert "own_prompt_spread" not in _row(**b200).lets                                  # Offline: no queue
     monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", ())
     assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (None, None, 320.0)
-    monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", V.MECHANISM_SCENARIOS["long_prompt_layouts"])
+    monkeypatch.setitem(V.MECHANISMS, "long_prompt_layouts", V.MECHANISM_TABLE["long_prompt_layouts"].concerns)
     # the switch off: every row searched, Offline rows without a budget
     monkeypatch.setitem(V.MECHANISMS, "layouts", ())
     assert layout(_row(**b200)) == (None, None, None)
     # Server layouts as measured (not applied): NVIDIA's TP8PP1 with its 2,560-token engine on H200
-    monkeypatch.setitem(V.MECHANISMS, "layouts", V.MECHANISM_SCENARIOS["layouts"])
+    monkeypatch.setitem(V.MECHANISMS, "layouts", V.MECHANISM_TABLE["layouts"].concerns)
     assert layout(_row(**{**b200, "scenario": "Server", "accelerator": "NVIDIA H200-SXM-141GB"})) == (8.0, 1.0, 320.0)
+
+
+def test_with_and_without_help_names_what_the_mechanism_table_allows() -> None:
+    """Law: `validate --help` lists, under --without, exactly the mechanisms validate applies somewhere (their
+    `applied` is not empty) and, under --with, exactly those it does not apply everywhere they concern (`applied`
+    short of `concerns`): the help is written by hand (cli.py does not import the validate module) and is held to
+    MECHANISM_TABLE here."""
+    import re
+    import compiler.validate as V
+    from compiler.cli import main
+    options = {o.name: getattr(o, "help", "") or "" for o in main.commands["validate"].params}
+    words = {k: set(re.findall(r"[a-z][a-z0-9_]*", options[k])) for k in ("with_", "without")}
+    assert all(w in V.MECHANISM_TABLE for k in words for w in words[k] if "_" in w)   # no name the table lacks
+    named = {k: words[k] & set(V.MECHANISM_TABLE) for k in words}
+    assert named["without"] == {n for n, m in V.MECHANISM_TABLE.items() if m.applied}
+    assert named["with_"] == {n for n, m in V.MECHANISM_TABLE.items() if set(m.applied) != set(m.concerns)}
 
 
 def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
@@ -808,7 +824,7 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     import compiler.validate as V
     assert V.mechanisms_with() == V.MECHANISMS
     on = V.mechanisms_with(on=("engine_limits",))
-    assert on["engine_limits"] == V.MECHANISM_SCENARIOS["engine_limits"] and on["layouts"] == V.MECHANISMS["layouts"]
+    assert on["engine_limits"] == V.MECHANISM_TABLE["engine_limits"].concerns and on["layouts"] == V.MECHANISMS["layouts"]
     assert V.mechanisms_with(off=("layouts",))["layouts"] == ()
     with pytest.raises(ValueError, match="known: layouts, serial_context_chunks"):
         V.mechanisms_with(on=("kv_rooms",))
@@ -844,7 +860,7 @@ def test_fp4_quantize_is_measured_not_applied() -> None:
     import compiler.validate as V
     from compiler.models import inference as M
     assert V.MECHANISMS["fp4_quantize"] == () and M.fp4_quantize_kernels.value == 0.0
-    assert V.MECHANISM_SCENARIOS["fp4_quantize"] == ("offline", "server", "interactive")
+    assert V.MECHANISM_TABLE["fp4_quantize"].concerns == ("offline", "server", "interactive")
     base = {"round": "inference-v5.0", "benchmark": "llama2-70b-99", "accelerator": "NVIDIA B200-SXM-180GB",
             "num_accelerators": "8", "metric": "throughput", "value": "98000", "unit": "Tokens/s", "system": "",
             "source": ""}

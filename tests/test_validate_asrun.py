@@ -129,7 +129,7 @@ def test_the_row_runs_the_split_it_recorded(tmp_path) -> None:
 
 @pytest.mark.parametrize("name", ["disaggregated"])
 def test_the_mechanism_is_applied_where_it_concerns(name) -> None:
-    assert V.MECHANISMS[name] == V.MECHANISM_SCENARIOS[name] == ("server", "interactive")
+    assert V.MECHANISMS[name] == V.MECHANISM_TABLE[name].concerns == ("server", "interactive")
 
 
 def test_v60_offline_rows_run_nvidias_atomic_engine() -> None:

@@ -122,9 +122,17 @@ def _cluster_label(title: str, rows: list[str] = (), caption: str | None = None)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
+EDGE_GAP = 4             # points between an edge and its label's text
+
 def _edge_label(*lines: str) -> str:
-    """An edge's HTML-like label from plain text lines (escaped here)."""
-    return "<" + "<BR/>".join(_font(_room(_esc(line, 0)), 9, MUTED) for line in lines if line) + ">"
+    """An edge's HTML-like label from plain text lines (escaped here), in a cell padded by EDGE_GAP: dot puts
+    a label's box against its edge, and a bare text box let the text touch the line (the embedded Graphviz,
+    whose lines centre differently, drew a long line across it)."""
+    text = "<BR/>".join(_font(_room(_esc(line, 0)), 9, MUTED) for line in lines if line)
+    if not text:
+        return "<>"
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{EDGE_GAP}"><TR><TD>{text}</TD></TR>'
+            "</TABLE>>")
 
 
 def _x(count: float | None) -> str:
@@ -163,6 +171,9 @@ def _q(value: float | None, unit: str) -> str:
     """A quantity for a diagram label: SI value in a readable unit, three significant digits."""
     if value is None:
         return "n/a"
+    if unit == "USD":                      # money as the report writes it ($1.29B, not 1.29 GUSD)
+        from .report_format import _money
+        return _money(value)[0]
     if unit == "K_point":
         return f"{_sig(value - 273.15)} \u00b0C"
     if unit == "m^3/s":
@@ -337,6 +348,20 @@ class _Cluster:
 
 def _note(g, plan: _Plan, ident: str, title: str, rows: list[str]) -> None:
     g.node(plan.ids("note", ident), _card(_esc(title, 0), [_esc(r, 0) for r in rows], group="note", dashed=True))
+
+
+def _draws_nothing(plan: _Plan, root: Instance) -> bool:
+    """A site or hall with no IT power (it places only workloads, which run on the systems they name): the power
+    and cooling views draw a note for it, not a chain of 0 W stages and a plant of no chillers."""
+    return plan.kind(root) in ("site", "hall") and plan.get(root, "it_power") == 0
+
+
+def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
+    workloads = [p for p in root.parts if plan.kind(p) in ("training", "inference")]
+    rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power (no hall, rack or server)"]
+    if workloads:
+        rows.append(f"its {len(workloads)} workload(s) run on the systems they name: see the physical view")
+    _note(g, plan, f"{what}:{root.path}", f"No {what} to draw", rows)
 
 
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _gear_sizing,
-    MAX_LIST, _note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
+    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _esc, _gear_sizing,
+    MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
 
 
 def _cooling(plan: _Plan) -> str:
@@ -32,7 +32,9 @@ def _cooling(plan: _Plan) -> str:
     if not roots:
         _note(g, plan, "cooling", "No heat to draw", ["the spec places no site, hall, row or rack"])
     for root in roots:
-        if plan.kind(root) in ("site", "hall"):
+        if _draws_nothing(plan, root):
+            _nothing_note(g, plan, root, "heat")
+        elif plan.kind(root) in ("site", "hall"):
             _cooling_root(g, plan, root)
         else:
             _cooling_racks(g, plan, root, plan.count(root) or 0.0, plan.ids("rackheat", root.path))

@@ -15,6 +15,9 @@ from .diagram_base import (
     _x)
 
 
+# gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
+IT_GEAR = ("storage", "nic", "dpu", "switch", "transceiver", "cable", "network")
+WORKLOADS = ("training", "inference")
 SKIP_PHYSICAL = ("training", "inference", "finance", "model", "chip", "cpu", "memory")
 WRAP = 4                 # sibling boxes per line before the next line starts
 
@@ -126,8 +129,10 @@ def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> 
                 if anchor:
                     anchors.append(anchor)
         if gear_node is None and not anchors:
+            workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
             gear_node = plan.ids("empty", inst.path)
-            c.node(gear_node, _card(_esc("(empty)"), group="note", title_size=10))
+            c.node(gear_node, _workload_card(plan, workloads) if workloads else
+                   _card(_esc("(empty)"), group="note", title_size=10))
         if gear_node is None and len(anchors) == 1:
             return anchors[0]
         head = gear_node or _hidden_head(c, plan, inst.path)
@@ -162,6 +167,11 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
             switches = plan.get(part, "switches")
             if switches:
                 details.append(f"{_count_text(switches)} switches")
+        if kind in IT_GEAR:          # counted in the container's IT (it_power_outside_racks): say how much
+            draw = plan.get(part, "power")
+            if draw is not None:
+                details.append(f"draws {_q(draw, 'W')}" + (" in all" if kind == "network" else " each"
+                                                           if count not in (None, 1) else ""))
         bullet = _font("\u25a0", 9, PALETTE[group][0])
         rows.append(f"{bullet} {_font(_esc(what, 0), 10, PALETTE[group][0])}  "
                     + _esc(text + note + (" \u00b7 " + " \u00b7 ".join(details) if details else ""), 110))
@@ -169,6 +179,32 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
         rows.append(_esc(f"\u2026 and {len(gear) - MAX_LIST * 2} more"))
     return _card(_b("Equipment"), rows, caption=_esc(f"PLACED IN {plan.kind(inst).upper()} {inst.block.name}", 0),
                  group="load", title_size=11)
+
+
+def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
+    """A container that places no hall, row, rack, server or gear but runs workloads (a comparison of systems,
+    no building): each workload with its model, the system it names and its accelerators (given, else the
+    count the model finds it needs), where the view drew "(empty)" and hid them."""
+    rows = []
+    for w in workloads[:MAX_LIST * 2]:
+        on = next((plan.results.values.get(f"{w.path}.{ref}") for ref in ("system", "rack", "server")
+                   if plan.results.values.get(f"{w.path}.{ref}") is not None), None)
+        model = plan.results.values.get(f"{w.path}.model")
+        given, needed = plan.get(w, "accelerators"), plan.get(w, "accelerators_needed")
+        n = given if given is not None else needed
+        count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
+                 + (" needed" if given is None else ""))
+        what = " on ".join(x.block.name for x in (model, on) if isinstance(x, Instance))
+        row = _esc(f"{plan.kind(w)} {w.block.name}" + (f" \u00b7 {what}" if what else "") + f" \u00b7 {count}", 110)
+        outcome = "tokens_per_s" if plan.kind(w) == "inference" else "time_to_train"
+        if plan.absent(f"{w.path}.{outcome}") is not None:       # infeasible: its figures have no value
+            row += _font(_esc(" \u00b7 cannot run (infeasible-workload)", 0), None, ALERT)
+        rows.append(row)
+    if len(workloads) > MAX_LIST * 2:
+        rows.append(_esc(f"\u2026 and {len(workloads) - MAX_LIST * 2} more"))
+    return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc("NO HALL, RACK OR SERVER PLACED: THE "
+                                                                       "SYSTEMS THE WORKLOADS NAME", 0),
+                 group="compute", title_size=11)
 
 
 def _server_line(plan: _Plan, server: Instance, count: float | None) -> str:
@@ -212,13 +248,30 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
             rows.append("\u25aa " + _server_line(plan, part, plan.count(part)))
         else:
             label = GEAR_TITLE.get(kind, kind)
-            rows.append(_esc(f"\u25ab {_count_text(plan.count(part))} \u00d7 {plan.definition(part)} ({label})", 110))
+            n = plan.count(part)
+            rows.append(_esc(f"\u25ab {_count_text(n)} \u00d7 {plan.definition(part)} ({label})"
+                             + _rack_part_power(plan, part, n), 110))
     if len(inner) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(inner) - MAX_LIST} more"))
     if count not in (None, 1) and it is not None:
         rows.append(_b(f"total {_q(plan.get(rack, 'it_power_all'), 'W')}"
                        + (f" \u00b7 {_count_text(plan.get(rack, 'accelerators_all'))} accelerators" if acc else "")))
     return _card(title, rows, caption=caption, group=group, title_size=13)
+
+
+def _rack_part_power(plan: _Plan, part: Instance, count: float | None) -> str:
+    """What a rack's part adds to its IT power (compiler/models/power.py: the parts' peak power, over the power
+    shelves' efficiency): a device's draw, a power shelf's efficiency; so the rack's figure can be read off
+    its lines."""
+    kind = plan.kind(part)
+    if kind == "power_shelf":
+        eta = plan.get(part, "efficiency")
+        eta = eta if eta is not None else plan.assumption("power_shelf_efficiency")
+        return f" \u00b7 \u03b7 {_pct(eta)}" if eta is not None else ""
+    draw = plan.get(part, "peak_power" if kind == "chip" else "power")
+    if draw is None or kind not in ("chip",) + IT_GEAR:
+        return ""
+    return f" \u00b7 {_q(draw, 'W')}" + (" each" if count not in (None, 1) else "")
 
 
 def _server_card(plan: _Plan, server: Instance, count: float | None) -> str:

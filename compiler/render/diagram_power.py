@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, _font, _gear_sizing,
-    GEAR_TITLE, MAX_LIST, _note, _own, PALETTE, _pct, _Plan, _q, _root_title, _x)
+    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _esc, _font,
+    _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _x)
 
 
 @dataclass
@@ -83,6 +83,9 @@ def _power(plan: _Plan) -> str:
               ["the facility model computes the power chain of halls and sites;",
                "place the racks in a `hall` (and the halls in a `site`)"])
     for root in roots:
+        if _draws_nothing(plan, root):
+            _nothing_note(g, plan, root, "power chain")
+            continue
         _power_root(g, plan, root)
     return g.source
 
