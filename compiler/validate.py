@@ -401,6 +401,13 @@ and Interactive rows, a capacity point is kept only where a 600-s run from an em
 short of the steady one by at most 3%, the measured TPOT mean / p50; compiler/models/inference.py `_ramp_deficit`).
 Not applied: Server 7.3% -> 17.5% (signed +1.6% -> -16.5%), TTFT p50 8.9% -> 56.0%; no bound between 0.01 and 0.58
 keeps every passing category (docs/accuracy.md "The operating point a run from empty reaches").
+Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, and "knee_power_all", every chip; measured,
+NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its FLOPs at e_c (the knee, m0 rows) draws
+no compute power in the clock law (the matrix units idle while the weights stream), so a power-capped card decodes
+small batches at a higher clock. At the measured runs' own rows in flight the add-in cards' step then matches (H100 NVL
+pair +17..+29% -> -3..+1%, L40S +25..+28% -> +5..+7%), but the capacity point runs further up the flat throughput
+curve: on the add-in cards Server 7.3% -> 7.7%, TPOT mean 9.4% -> 9.7%, their TPOT rows unchanged (+132..+189%); on
+every chip TTFT p50 8.9% -> 11.0%, TPOT mean 12.4% (docs/accuracy.md "The add-in cards' decode step").
 FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
 activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
 the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
@@ -1270,6 +1277,8 @@ MECHANISMS = {
     "own_prompt_spread": ("server", "interactive"),   # the own prompt at its spread in the prompt queue's quantile
     "row_count_elasticity": (),        # the rows in flight as a birth-death count whose departures slow with the batch
     "run_ramp": (),                    # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
+    "knee_power": (),                  # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
+    "knee_power_all": (),              # the same on every chip (`gemm_knee_power` 0)
     "expert_gemm_tiles": ("offline", "server", "interactive"),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
 MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
@@ -1285,6 +1294,8 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
                        "own_prompt_spread": ("server", "interactive"),
                        "row_count_elasticity": ("server", "interactive"),
                        "run_ramp": ("server", "interactive"),
+                       "knee_power": ("offline", "server", "interactive"),
+                       "knee_power_all": ("offline", "server", "interactive"),
                        "expert_gemm_tiles": ("offline", "server", "interactive")}
 
 
@@ -1292,6 +1303,10 @@ MECHANISM_SCENARIOS = {"layouts": ("offline", "server", "interactive"),
 # measured runs' TPOT mean / p50, median 0.984 over 155 runs, 0.97-1.00 by group (reference/mlperf_ttft_percentiles.csv,
 # 2026-12; docs/accuracy.md "TPOT mean by mechanism", table 2) [D]
 RUN_RAMP_DEFICIT = 0.03
+# the add-in cards whose decode step was set against the measured runs' (rows in flight, TPOT mean) pairs with the
+# GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", measured, not applied):
+# docs/accuracy.md "The add-in cards' decode step"
+KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1924,6 +1939,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["row_count_elasticity"] = 1.0       # the rows in flight spread as b / eps, not Poisson
     if scenario in mechanisms["run_ramp"]:           # measured, not applied ("Run ramp")
         row.lets["run_ramp_deficit"] = RUN_RAMP_DEFICIT   # the mean step a run from empty may fall short by
+    if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
+            or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
+        row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
     if scenario in mechanisms["expert_gemm_tiles"] and (bench, alias.chip) in EXPERT_GEMM_TILES:
         row.lets["expert_gemm_tiles"] = 1.0          # the engine's TRTLLM-Gen MoE tiles ("MoE decode step at ADP")
     draft = serving.drafts.get(scenario)
