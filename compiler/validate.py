@@ -406,8 +406,9 @@ NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its
 no compute power in the clock law (the matrix units idle while the weights stream), so a power-capped card decodes
 small batches at a higher clock. At the measured runs' own rows in flight the add-in cards' step then matches (H100 NVL
 pair +17..+29% -> -3..+1%, L40S +25..+28% -> +5..+7%), but the capacity point runs further up the flat throughput
-curve: on the add-in cards Server 7.3% -> 7.7%, TPOT mean 9.4% -> 9.7%, their TPOT rows unchanged (+132..+189%); on
-every chip TTFT p50 8.9% -> 11.0%, TPOT mean 12.4% (docs/accuracy.md "The add-in cards' decode step").
+curve: on the add-in cards Server 7.3% -> 7.7%, TPOT mean 9.4% -> 9.7%, their Llama 2 70B TPOT rows unchanged
+(H100 NVL +26..+189%); on every chip TTFT p50 8.9% -> 11.0%, TPOT mean 12.4% (docs/accuracy.md "The add-in cards'
+decode step").
 FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
 activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
 the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
