@@ -407,6 +407,14 @@ the point meets its binding limit (TPOT p99 at ~0.99 of the limit where the grid
 Interactive). Not applied: TTFT p99 12.5% -> 18.6%, TPOT mean 9.8% -> 14.9%, TTFT p50 8.9% -> 12.4%; the submitters'
 runs sit at 0.84-0.91 of the TPOT p99 limit, where the grid happens to stop (docs/accuracy.md "What binds the capacity
 point").
+Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, and "knee_power_all", every chip; measured,
+NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its FLOPs at e_c (the knee, m0 rows) draws
+no compute power in the clock law (the matrix units idle while the weights stream), so a power-capped card decodes
+small batches at a higher clock. At the measured runs' own rows in flight the add-in cards' step then matches (H100 NVL
+pair +17..+29% -> -3..+1%, L40S +25..+28% -> +5..+7%), but the capacity point runs further up the flat throughput
+curve: on the add-in cards Server 7.3% -> 7.7%, TPOT mean 9.4% -> 9.7%, their Llama 2 70B TPOT rows unchanged
+(H100 NVL +26..+189%); on every chip TTFT p50 8.9% -> 11.0%, TPOT mean 12.4% (docs/accuracy.md "The add-in cards'
+decode step").
 FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
 activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
 the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
@@ -1285,6 +1293,8 @@ MECHANISM_TABLE = {
     "row_count_elasticity": Mechanism((), _LIVE),     # the rows in flight as a birth-death count whose departures slow with the batch
     "run_ramp": Mechanism((), _LIVE),           # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
     "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
+    "knee_power": Mechanism((), _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
+    "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -1298,6 +1308,10 @@ RUN_RAMP_DEFICIT = 0.03
 # sub-steps of the batch grid around a Server / Interactive capacity point (`batch_refinement`): 8 puts the point
 # within 1/16 of a grid step (~0.9% of the rows) of its binding limit (docs/accuracy.md "What binds the capacity point")
 BATCH_REFINEMENT = 8
+# the add-in cards whose decode step was set against the measured runs' (rows in flight, TPOT mean) pairs with the
+# GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", measured, not applied):
+# docs/accuracy.md "The add-in cards' decode step"
+KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 
 
 def mechanisms_with(on=(), off=()) -> dict[str, tuple[str, ...]]:
@@ -1932,6 +1946,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["run_ramp_deficit"] = RUN_RAMP_DEFICIT   # the mean step a run from empty may fall short by
     if scenario in mechanisms["batch_refinement"]:   # measured, not applied ("Batch refinement")
         row.lets["batch_refinement"] = BATCH_REFINEMENT   # the capacity point at its binding limit, not the grid's
+    if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
+            or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
+        row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
     if scenario in mechanisms["expert_gemm_tiles"] and (bench, alias.chip) in EXPERT_GEMM_TILES:
         row.lets["expert_gemm_tiles"] = 1.0          # the engine's TRTLLM-Gen MoE tiles ("MoE decode step at ADP")
     draft = serving.drafts.get(scenario)

@@ -685,7 +685,10 @@ its own activity:
                                        the full clock: a kernel running draws the dynamic power whatever its
                                        efficiency [D]: the H200's 500 / 700 W ratio needs a serving step to draw
                                        at least 0.68 of a dense GEMM's power per clock, more than its FLOP rate
-                                       gives; docs/accuracy.md 'The clock law under a power cap')
+                                       gives; docs/accuracy.md 'The clock law under a power cap'); with
+                                       `let gemm_knee_power` k < 1 the GEMMs' knee time counts k-fold:
+                                       t_gemm -> t_flops + k (t_gemm - t_flops), t_flops their FLOPs at e_c
+                                       (default 1; docs/accuracy.md "The add-in cards' decode step")
     u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
     t(rho) = max(t_gemm / rho, t_w) + max(t_att / rho, t_kv) + the rest (memory keeps its clock)
 solved as a fixed point (two passes from rho = 1). A memory-bound decode step keeps the full clock; a
@@ -1302,6 +1305,18 @@ row_count_elasticity = Assumption(
     "request's life average keeps w(eps) / w(1) of the share row_averaging keeps at eps = 1, w(x) = 2 (x - 1 + "
     "e^-x) / x^2 (an Ornstein-Uhlenbeck window average). 0: the M/G/infinity count (Poisson, variance b; the model "
     "before, bit for bit). docs/accuracy.md \"TPOT mean by mechanism\"", range=SWITCH)
+gemm_knee_power = Assumption(
+    "gemm_knee_power", 1.0, "1",
+    "share of a large GEMM's compute activity that a decode GEMM's knee time draws, in the clock law under a power "
+    "cap (_sustained_rate's u_c) [D]: the knee e(m) = e_c m / (m + m0) is the time a GEMM of m rows takes beyond "
+    "m rows at the large-GEMM rate e_c; at small m the GEMM streams its weights (reference/h100_microbench.md, "
+    "2026-11-27: fp8 4,096 x 14,336 at M = 64 and 256 take 35.9 and 33.1 us, bound by the weight read; 'memory-"
+    "bound work (decode-like) runs at the full clock and below the power limit'), so its matrix units idle for "
+    "that time. 1: the knee's time counts as compute activity (the model before, bit for bit); 0: only the "
+    "FLOPs at e_c do (u_c's GEMM part T 2 A / (G P e_c) / (rho t), the attention kernels' time beside it), which "
+    "raises the clock a power-capped card decodes at "
+    "small batches (H100 NVL at 400 W, L40S and H100 PCIe at 350 W). Not given to validate (MECHANISMS "
+    "\"knee_power\"): docs/accuracy.md \"The add-in cards' decode step\"", range=SHARE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
     "the largest shortfall of a Server run's mean rows-in-flight (and so of its mean step) that a capacity point "
@@ -1495,6 +1510,7 @@ class Load:
     row_elastic: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_count_elasticity.value]))
     ramp_deficit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([run_ramp_deficit.value]))
     refine: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_refinement.value]))
+    knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
     own_spread: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([own_prompt_spread.value]))
@@ -1882,6 +1898,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     A_dense = Aa - A_exp
     m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
+    knee_power = _col(load.knee_power)                            # the knee's share of compute activity
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
@@ -1995,7 +2012,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
                     + L * tl + t_over + t_moe + t_el)
-        busy = gemm + attn + attn_ctx                             # the compute kernels' time at the full clock
+        # the compute kernels' time at the full clock; the GEMMs' knee time (beyond their FLOPs at e_c) counts as
+        # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
+        # stream)
+        flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
+        busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn + attn_ctx
         moved = (t_weights + t_kv) * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
         rho = _sustained_rate(power, clock_share, busy, moved, at_rate)
         t = at_rate(rho)
@@ -3403,6 +3424,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         row_elastic=ctx.get("row_count_elasticity", row_count_elasticity),
         ramp_deficit=ctx.get("run_ramp_deficit", run_ramp_deficit),
         refine=ctx.get("batch_refinement", batch_refinement),
+        knee_power=ctx.get("gemm_knee_power", gemm_knee_power),
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
         own_spread=ctx.get("own_prompt_spread", own_prompt_spread),
