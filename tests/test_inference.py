@@ -2316,3 +2316,17 @@ def test_capacity_solve_lands_on_the_limit_and_is_monotone() -> None:
     chips = np.array([8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0])
     more = M.search(dataclasses.replace(hw, chips=chips), arch, dataclasses.replace(load, solve=np.array([1.0])))
     assert np.all(np.diff(more["throughput"]) >= -1e-9 * more["throughput"][1:])
+
+
+def test_operating_fraction_holds_the_point_to_f_times_each_limit() -> None:
+    """`let operating_fraction = f`: the capacity point meets f x each limit, so by hand 0.9 of a 50 ms TPOT p99
+    limit and 2 s TTFT p99 limit is the point of limits 45 ms and 1.8 s, output for output; the default (1) is the
+    limits themselves. With `capacity_solve` 1 the solved TPOT p99 sits within 0.2% below 45 ms (TPOT-bound here)."""
+    base = dict(model="Llama2_70B", system="DGX_H100", accelerators=8, scenario='"server"')
+    v = run(spec(workload("margin", **base, ttft_limit="2 s", tpot_limit="50 ms")[:-4]
+                 + "    let operating_fraction = 0.9\n    let capacity_solve = 1\n  }\n"
+                 + workload("tight", **base, ttft_limit="1.8 s", tpot_limit="45 ms")[:-4]
+                 + "    let capacity_solve = 1\n  }\n"))
+    for name in ("tokens_per_s", "tpot_p99", "ttft_p99", "batch", "tp"):
+        assert v[f"s.margin.{name}"][0] == pytest.approx(v[f"s.tight.{name}"][0], rel=1e-12)
+    assert 0.045 * 0.998 <= v["s.margin.tpot_p99"][0] <= 0.045 * (1 + 1e-9)

@@ -4040,7 +4040,9 @@ def _always(name):
 for _name, _formula in (
         ("tp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
-        ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch, B <= max_batch_size"),
+        ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch, B <= max_batch_size; "
+                  "server: B on a geometric grid (72 points, ratio 1.146: up to one grid step short of the binding "
+                  "limit) unless `capacity_solve` 1 solves it, the limits x `operating_fraction`"),
         ("replicas", "floor(accelerators / (tp * pp * d)) (d: attention ranks sharing the experts, 1 unless `ep` "
                      "is set on a MoE model); disaggregated: the decode pool's replicas, floor(decode_accelerators / "
                      "(tp pp d))"),
