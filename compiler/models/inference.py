@@ -1542,6 +1542,7 @@ class Load:
     ramp_deficit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([run_ramp_deficit.value]))
     refine: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_refinement.value]))
     solve: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_solve.value]))
+    limit_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))  # f, in the limits
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
     own_spread: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([own_prompt_spread.value]))
@@ -3014,12 +3015,16 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
         return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
                 f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
     parts = []
+    f = at(load.limit_fraction)
+
+    def limit(x):                   # the limit the point is held to (x `operating_fraction` where it is set)
+        return q(x, "s") if f == 1 else f"{q(x / f, 's')} x operating_fraction {f:g} = {q(x, 's')}"
     if at(best["least_tpot"]) > at(load.tpot_limit):
         parts.append(f"the fastest decode step that fits takes {q(at(best['least_tpot']), 's')} > tpot_limit "
-                     f"{q(at(load.tpot_limit), 's')}")
+                     f"{limit(at(load.tpot_limit))}")
     if at(best["least_ttft"]) > at(load.ttft_limit):
         parts.append(f"the shortest time to first token is {q(at(best['least_ttft']), 's')} > ttft_limit "
-                     f"{q(at(load.ttft_limit), 's')}")
+                     f"{limit(at(load.ttft_limit))}")
     return "no layout meets the latency limits: " + ("; ".join(parts) or
                                                        "each layout that fits misses tpot_limit or ttft_limit")
 
@@ -3516,6 +3521,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         ramp_deficit=ctx.get("run_ramp_deficit", run_ramp_deficit),
         refine=ctx.get("batch_refinement", batch_refinement),
         solve=ctx.get("capacity_solve", capacity_solve),
+        limit_fraction=fraction,
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
         own_spread=ctx.get("own_prompt_spread", own_prompt_spread),
