@@ -178,7 +178,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 TPOT p99 limit 40-60 ms in 0.5 ms steps: 6 distinct capacities in 41 points, steps up to 7.5% in
                 tokens/s, 7.0% in $/Mtok, 6.0% in TTFT p99; the grid's capacity 0.1-6.3% below the solved one;
                 bench/capacity_staircase.py). `capacity_solve` 1 (default 0) solves the batch instead: on every
-                layout within one grid step of the best (_solved_batches), the largest batch between the grid's
+                layout that can win (_solved_batches: its best grid score x B_next / B* reaches the best; a
+                replica's throughput grows at most in proportion to its rows), the largest batch between the grid's
                 neighbours B_prev < B* < B_next of its best grid batch where
                     rising(B) = TPOT p99 <= f tpot_limit and TTFT p99 <= f ttft_limit
                                 and the throughput at B (1 + 1e-6) is not lower (or fails a limit)
@@ -2893,7 +2894,6 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
 SOLVE_POINTS = 256        # batches tried between the grid's neighbours (bracket ln(B_next / B_prev) <= 0.27 at
 #                           B >= 40 rows: the root to 0.27 / 257 = 1.1e-3 in ln B, ~1 row at 600 rows)
 SOLVE_PROBE = 1e-6        # the relative step of the rising test: score(B (1 + probe)) against score(B)
-SOLVE_REACH = 1.15        # a layout is solved where its best grid score is above the best's / this (one grid step)
 
 
 def _solved_batches(hw: Hardware, arch: Architecture, load: Load, tp, pp, ep, score: np.ndarray, scored):
@@ -2902,28 +2902,29 @@ def _solved_batches(hw: Hardware, arch: Architecture, load: Load, tp, pp, ep, sc
         rising(B) = ok(B) and (not ok(B (1 + p)) or score(B (1 + p)) >= score(B)),   p = SOLVE_PROBE,
     both latency limits hold and the throughput still rises. rising holds at B_prev (or B* where B_prev fails) and
     not at B_next (which fails a limit or carries less), so its root is the point: a TPOT-bound point at its TPOT
-    limit, a TTFT-bound one where its rate cut starts to lower the throughput, a KV-bound one at the rows the
-    cache holds. The root by a section of the bracket at SOLVE_POINTS geometric points evaluated at once (one
-    vectorized evaluation: a bisection's 16 sequential ones cost validate 5x its time), the last where rising
-    holds kept. Assumes rising holds on one interval of the bracket (the throughput unimodal in B there); where it
-    does not, the grid's own point still stands (the caller keeps the better). Layouts whose best grid score is
-    below the scenario's best / SOLVE_REACH are not solved (one grid step more rows, the throughput at most in
-    proportion, cannot lift them to it). Returns the evaluated columns at each solved batch, (scenarios, solved
-    layouts), `ok` false where rising held nowhere; None where no layout is solved. `score`: the grid's
-    (scenarios, layouts x BATCH_GRID) scores, the batch the fastest axis (config_grid)."""
+    limit, a TTFT-bound one where its rate cut starts to lower the throughput, a KV-bound one at the rows the cache
+    holds. The root by a section of the bracket at SOLVE_POINTS geometric points evaluated at once (one vectorized
+    evaluation: a bisection's 16 sequential ones cost validate 5x its time), the last where rising holds kept.
+    Assumes rising holds on one interval of the bracket (the throughput unimodal in B there); where it does not, the
+    grid's own point still stands (the caller keeps the better). A layout is solved only where its best grid score x
+    B_next / B* reaches the scenario's best: a replica's throughput B / t_iter(B) grows at most in proportion to its
+    rows B (its step never shorter with more rows), so no other can win. Returns the evaluated columns at each
+    solved batch, (scenarios, solved layouts), `ok` false where rising held nowhere; None where no layout is solved.
+    `score`: the grid's (scenarios, layouts x BATCH_GRID) scores, the batch the fastest axis (config_grid)."""
     n_b = BATCH_GRID.size
     S = score.shape[0]
     grid3 = score.reshape(S, -1, n_b)
-    layout_best = grid3.max(axis=2)                                  # (S, L)
-    chosen = np.flatnonzero((np.isfinite(layout_best)
-                             & (layout_best * SOLVE_REACH >= layout_best.max(axis=1, keepdims=True))).any(axis=0))
+    k = np.argmax(grid3, axis=2)                                     # (S, L) each layout's best grid batch's index
+    layout_best = grid3.max(axis=2)
+    reach = BATCH_GRID[np.minimum(k + 1, n_b - 1)] / BATCH_GRID[k]   # B_next / B*: the most the solve can add
+    can_win = layout_best * reach * (1 + 1e-9) >= layout_best.max(axis=1, keepdims=True)
+    chosen = np.flatnonzero((np.isfinite(layout_best) & can_win).any(axis=0))
     if chosen.size == 0:
         return None
-    grid3 = grid3[:, chosen, :]                                      # (S, C, batches)
+    grid3, k = grid3[:, chosen, :], k[:, chosen]                     # (S, C, batches), (S, C)
     first = chosen * n_b                                             # a layout's first grid column
     l_tp, l_pp = np.ravel(tp)[first], np.ravel(pp)[first]
     l_ep = np.ravel(ep)[first] if ep is not None else None
-    k = np.argmax(grid3, axis=2)                                     # (S, C) the best grid batch's index
     below = np.isfinite(np.take_along_axis(grid3, np.maximum(k - 1, 0)[..., None], 2)[..., 0])
     lo = np.log(BATCH_GRID[np.where(below, np.maximum(k - 1, 0), k)])
     hi = np.log(BATCH_GRID[np.minimum(k + 1, n_b - 1)])
