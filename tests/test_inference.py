@@ -2279,3 +2279,54 @@ def test_batch_refinement_by_hand_and_laws() -> None:
     # proportion to its rows: the next sub-step's TPOT, above the limit, is at most 1.0172 x the refined one
     assert base["tpot"][0] < 0.95 * load.tpot_limit[0] and on["batch"][0] > B
     assert on["tpot"][0] >= load.tpot_limit[0] / 1.146 ** (1 / 8)
+
+
+def test_capacity_solve_lands_on_the_limit_and_is_monotone() -> None:
+    """The capacity point's batch solved between the grid's points (`capacity_solve`, _solved_batches):
+      by hand  the solve brackets the layout's best grid batch B* by its grid neighbours, at most two grid steps
+               apart (here the grid's 538 rows, bracket 469-616: ln(616 / 469) = 0.2726), and tries SOLVE_POINTS =
+               256 batches inside it, so its batch is at most 0.2726 / 257 = 1.06e-3 in ln B below the root (on
+               the rounded grid's small batches the bracket is wider, 1-3 rows). A TPOT-bound point's TPOT p99
+               grows at most in proportion to its rows (a step with a fixed part), so the solved TPOT p99 is at
+               least limit x e^(-1.06e-3) = 0.99894 x the limit: the point lands on the limit within 0.11%
+      laws     0 gives the search before bit for bit; 1 never carries less throughput than the grid's point and
+               meets both limits; a looser TPOT limit never lowers the throughput; more chips never lower it."""
+    hw, arch, load = _bench_inputs()
+    hw = dataclasses.replace(hw, chips=np.array([8.0]), scaleup=np.array([8.0]))
+    load = dataclasses.replace(load, tpot_limit=np.array([0.1]))         # the grid's point stops short of it
+    base = M.search(hw, arch, load)
+    off = M.search(hw, arch, dataclasses.replace(load, solve=np.array([0.0])))
+    on = M.search(hw, arch, dataclasses.replace(load, solve=np.array([1.0])))
+    assert all(np.array_equal(base[k], off[k]) for k in ("throughput", "tpot", "ttft", "batch", "tp", "pp"))
+    assert on["throughput"][0] >= base["throughput"][0]
+    assert on["tpot"][0] <= load.tpot_limit[0] * (1 + 1e-9) and on["ttft"][0] <= load.ttft_limit[0] * (1 + 1e-9)
+    assert base["tpot"][0] < 0.95 * load.tpot_limit[0]                  # the grid stops > 5% short here
+    at = int(np.searchsorted(M.BATCH_GRID, base["batch"][0] * (1 - 1e-9)))
+    assert M.BATCH_GRID[at - 1: at + 2].tolist() == [469.0, 538.0, 616.0]   # the bracket by hand: ln(616 / 469)
+    assert M.SOLVE_POINTS == 256                                          # = 0.2726, / 257 = 1.061e-3
+    assert M.BATCH_GRID[at - 1] <= on["batch"][0] <= M.BATCH_GRID[at + 1]
+    assert on["tpot"][0] >= load.tpot_limit[0] * math.exp(-0.2726 / 257)
+
+    # monotone laws, one scenario per limit (and per chip count), both solved
+    limits = np.arange(0.05, 0.2001, 0.005)
+    swept = M.search(hw, arch, dataclasses.replace(load, tpot_limit=limits, solve=np.array([1.0])))
+    assert np.all(swept["feasible"] > 0)
+    assert np.all(np.diff(swept["throughput"]) >= -1e-9 * swept["throughput"][1:])
+    assert np.all(swept["tpot"] <= limits * (1 + 1e-9))
+    chips = np.array([8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0])
+    more = M.search(dataclasses.replace(hw, chips=chips), arch, dataclasses.replace(load, solve=np.array([1.0])))
+    assert np.all(np.diff(more["throughput"]) >= -1e-9 * more["throughput"][1:])
+
+
+def test_operating_fraction_holds_the_point_to_f_times_each_limit() -> None:
+    """`let operating_fraction = f`: the capacity point meets f x each limit, so by hand 0.9 of a 50 ms TPOT p99
+    limit and 2 s TTFT p99 limit is the point of limits 45 ms and 1.8 s, output for output; the default (1) is the
+    limits themselves. With `capacity_solve` 1 the solved TPOT p99 sits within 0.2% below 45 ms (TPOT-bound here)."""
+    base = dict(model="Llama2_70B", system="DGX_H100", accelerators=8, scenario='"server"')
+    v = run(spec(workload("margin", **base, ttft_limit="2 s", tpot_limit="50 ms")[:-4]
+                 + "    let operating_fraction = 0.9\n    let capacity_solve = 1\n  }\n"
+                 + workload("tight", **base, ttft_limit="1.8 s", tpot_limit="45 ms")[:-4]
+                 + "    let capacity_solve = 1\n  }\n"))
+    for name in ("tokens_per_s", "tpot_p99", "ttft_p99", "batch", "tp"):
+        assert v[f"s.margin.{name}"][0] == pytest.approx(v[f"s.tight.{name}"][0], rel=1e-12)
+    assert 0.045 * 0.998 <= v["s.margin.tpot_p99"][0] <= 0.045 * (1 + 1e-9)
