@@ -44,8 +44,13 @@ unreadable file or policy, a git ref that does not exist) or an internal error. 
 `--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
 the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
+Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
+unit, listed first) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes
+sum to the KPI changes).
+
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
-request comment (a headline sentence, a KPI table, parts and checks folded in <details>).
+request comment (a headline sentence, inputs and KPI tables, cost by part, parts and checks folded in
+<details>); github (workflow commands: annotations and notices).
 """
 from __future__ import annotations
 
@@ -664,8 +669,8 @@ def headline(doc: dict) -> str:
             owner = k["path"].rpartition(".")[0]
             if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
                 note = _unpriced_note(k)
-                sentences.append(f"{k['label']} of {owner} goes from {_fmt(k['old'], k['unit'], k['display_unit'])} to "
-                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}" + (f" ({note})" if note else ""))
+                before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
+                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else ""))
             else:
                 verb = "increase" if k["change"] > 0 else "decrease"
                 sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
@@ -822,6 +827,27 @@ def render_markdown(doc: dict) -> str:
         out += [f"- {_code(c)}" for c in doc["checks"]["fixed"]]
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_github(doc: dict) -> str:
+    """GitHub Actions workflow commands (annotations on the run and the pull request): the headline, each
+    changed input, each site's capex and opex change (the totals of the cost rows as printed) as notices, and
+    each violated policy gate as an error. The new spec's own diagnostics are annotated at their lines by
+    `compiler.ci_formats.github_commands` (the CLI prints them first)."""
+    from .ci_formats import escape_data, escape_property
+    from .plan_costs import _sections, _total_text
+
+    def command(level: str, title: str, message: str) -> str:
+        return f"::{level} title={escape_property(title)}::{escape_data(message)}"
+
+    lines = [command("notice", "factory plan", headline(doc))]
+    lines += [command("notice", "factory plan: input", line) for line in _input_lines(doc)]
+    for site, cost, _, total, incomplete in _sections(doc.get("costs", [])):
+        lines.append(command("notice", f"factory plan: {cost} of {site}",
+                             _total_text(cost, total, incomplete).split(": ", 1)[1]))
+    lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
+              for g in doc["policy"] if not g["ok"]]
+    return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------------------------------- schema

@@ -168,3 +168,14 @@ def test_two_values_that_print_the_same_are_told_apart() -> None:
     assert (old, new) == ("120.001 kW", "120.002 kW")
     # equal values, and values that already print apart, are as `_fmt` shows them
     assert _fmt_pair(1.5, 1.5, "1") == ("1.5", "1.5") and _fmt_pair(1.0, 2.0, "1") == ("1", "2")
+
+
+def test_github_format_annotates_inputs_and_cost_totals(specs) -> None:
+    result, text = _run(specs["a"], specs["b"], "github")
+    assert result.exit_code == 3
+    lines = text.splitlines()
+    assert all(line.startswith("::") for line in lines)
+    assert "::notice title=factory plan%3A input::param racks: 4 -> 8 (+4, +100.0%25)" in lines
+    _, plain = _run(specs["a"], specs["b"], "text")
+    _, total = _printed_rows_and_total(plain, "headquarters: capex")
+    assert f"::notice title=factory plan%3A capex of headquarters::+${total:,}" in lines
