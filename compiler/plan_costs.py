@@ -35,11 +35,14 @@ SECONDS_PER_YEAR = 365 * 86400.0
 IT_KINDS = ("rack", "server", "chip", "cpu", "memory", "storage")
 NETWORK_KINDS = ("switch", "nic", "dpu", "transceiver", "cable")
 LEAF_KINDS = ("chip", "cpu", "memory", "storage", "switch", "nic", "dpu", "transceiver", "cable")
+POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway", "generator")   # cost.py's classes
+COOLING_GEAR = ("cdu", "crah", "chiller", "dry_cooler", "cooling_tower", "pump")
+SIZED_BY_MODEL = {"cdu": "cdus", "crah": "crahs", "chiller": "chillers", "dry_cooler": "dry_coolers"}
 CAPEX_CATEGORIES = {            # category -> (the figures it sums, label of its model row)
     "it": (("capex_it",), "IT not listed by part"),
     "network": (("capex_network", "capex_optics"), "network and optics (modelled)"),
-    "power": (("capex_power",), "power plant and gear"),
-    "cooling": (("capex_cooling",), "cooling plant and gear"),
+    "power": (("capex_power",), "power plant per W of IT"),
+    "cooling": (("capex_cooling",), "cooling plant per W of IT"),
     "building": (("capex_building",), "building shell"),
     "land": (("capex_land",), "land"),
 }
@@ -78,7 +81,9 @@ def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
         halls = [h for h in site.parts if h.kind == "hall"]
         groups = [(site, 1.0, halls)] + [(h, _count(h, value), []) for h in halls]
         for group, mult, inner_halls in groups:
-            own = list(_part_items(site.path, group, mult, inner_halls, value))
+            leased = value(f"{site.path}.colocation_price") is not None or \
+                value(f"{group.path}.colocation_price") is not None
+            own = list(_part_items(site.path, group, mult, inner_halls, value, leased))
             for item in own:
                 items[(item.site, item.group, item.key)] = item
             for category, (figures, label) in CAPEX_CATEGORIES.items():
@@ -122,32 +127,48 @@ def _group_figure(group, mult, inner_halls, figures, value) -> Optional[float]:
     return total
 
 
-def _part_items(site: str, group, mult: float, skip, value):
-    """The priced parts placed in `group` (not inside the halls in `skip`, which are groups of their own)."""
+def _part_items(site: str, group, mult: float, skip, value, leased: bool):
+    """The priced parts placed in `group` (not inside the halls in `skip`, which are groups of their own): the
+    parts with a bill-of-materials price, `network` blocks, the power and cooling gear placed on the group
+    itself (units * price, the units the thermal model sizes for CDUs, CRAHs, chillers and dry coolers placed
+    without a count; none when the site leases its plant) and the power shelves of racks not priced whole."""
     skip_ids = {id(h) for h in skip}
-    todo = [(p, mult * _count(p, value)) for p in reversed(group.parts) if id(p) not in skip_ids]
+    todo = [(p, mult * _count(p, value), True) for p in reversed(group.parts) if id(p) not in skip_ids]
     while todo:
-        inst, mult = todo.pop()
+        inst, units, direct = todo.pop()
         price = value(f"{inst.path}.total_price")
         quantity = value(f"{inst.path}.quantity")
         definition = ".".join(inst.block.base) if inst.block.base else inst.block.name
+        label = f"{inst.kind} {definition}"
         if isinstance(price, float):
             category = "it" if inst.kind in IT_KINDS else "network"
-            yield CostItem(site, group.path, inst.path, f"{inst.kind} {definition}", category, "capex", price,
+            yield CostItem(site, group.path, inst.path, label, category, "capex", price,
                            quantity if isinstance(quantity, float) else None)
             continue                          # what is inside is held by this price
         if inst.kind == "network":
             capex = value(f"{inst.path}.capex")
             if isinstance(capex, float):
                 yield CostItem(site, group.path, inst.path, f"network {definition}", "network", "capex",
-                               mult * capex)
+                               units * capex)
+            continue
+        gear = (direct and not leased and inst.kind in POWER_GEAR + COOLING_GEAR) or \
+            (inst.kind == "power_shelf" and inst.parent is not None and inst.parent.kind == "rack")
+        if gear:
+            if direct and inst.kind in SIZED_BY_MODEL and not inst.count:
+                sized = value(f"{group.path}.{SIZED_BY_MODEL[inst.kind]}")
+                units = mult * sized if isinstance(sized, float) else units
+            unit_price = value(f"{inst.path}.price")
+            category = "cooling" if inst.kind in COOLING_GEAR else "power"
+            priced = isinstance(unit_price, float)
+            yield CostItem(site, group.path, inst.path, label, category, "capex",
+                           units * unit_price if priced else 0.0, units, unpriced=not priced)
             continue
         if isinstance(quantity, float) and (inst.kind in LEAF_KINDS or (inst.kind == "server" and not any(
                 p.kind in ("chip", "cpu", "memory", "storage") for p in inst.parts))):
-            yield CostItem(site, group.path, inst.path, f"{inst.kind} {definition}",
+            yield CostItem(site, group.path, inst.path, label,
                            "it" if inst.kind in IT_KINDS else "network", "capex", 0.0, quantity, unpriced=True)
             continue
-        todo.extend((p, mult * _count(p, value)) for p in reversed(inst.parts))
+        todo.extend((p, units * _count(p, value), False) for p in reversed(inst.parts))
 
 
 # ------------------------------------------------------------------------------------------- compare

@@ -42,6 +42,13 @@ def specs(tmp_path_factory) -> dict[str, Path]:
                    ("gpus == 64", "gpus == 128"), ("power_feed = 120 kW", "power_feed = 240 kW")),
         # the CPUs of every server doubled: one part's count, nothing else edited
         "cpus": _edit(STARTER, ("cpu host: Xeon_8480C x 2", "cpu host: Xeon_8480C x 4")),
+        # floor PDUs placed in the room, two then four (stdlib PDU_300kVA: price = 60000 USD)
+        "pdu2": _edit(STARTER, ("from chips import H100_SXM, Xeon_8480C",
+                                "from chips import H100_SXM, Xeon_8480C\nfrom facility import PDU_300kVA"),
+                      ("power_feed = 120 kW", "power_feed = 120 kW\n    pdu floor: PDU_300kVA x 2")),
+        "pdu4": _edit(STARTER, ("from chips import H100_SXM, Xeon_8480C",
+                                "from chips import H100_SXM, Xeon_8480C\nfrom facility import PDU_300kVA"),
+                      ("power_feed = 120 kW", "power_feed = 120 kW\n    pdu floor: PDU_300kVA x 4")),
         # a drive without a price added to the server
         "unpriced": _edit(STARTER, ("cpu host: Xeon_8480C x 2",
                                     "cpu host: Xeon_8480C x 2\n  storage nvme x 8 { capacity = 3.84 TB }")),
@@ -179,3 +186,15 @@ def test_github_format_annotates_inputs_and_cost_totals(specs) -> None:
     _, plain = _run(specs["a"], specs["b"], "text")
     _, total = _printed_rows_and_total(plain, "headquarters: capex")
     assert f"::notice title=factory plan%3A capex of headquarters::+${total:,}" in lines
+
+
+def test_power_gear_placed_in_a_hall_is_a_row_of_units_times_price(specs) -> None:
+    result, doc = _run(specs["pdu2"], specs["pdu4"])
+    assert result.exit_code == 3, result.output
+    (pdu,) = [r for r in doc["costs"] if r["item"] == "headquarters.server_room.floor"]
+    # 2 -> 4 PDUs at the stdlib's 60,000 USD each
+    assert (pdu["category"], pdu["old_count"], pdu["new_count"]) == ("power", 2, 4)
+    assert (pdu["old"], pdu["new"], pdu["change"]) == (120_000, 240_000, 120_000)
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    capex = sum(r["change"] for r in doc["costs"] if r["cost"] == "capex")
+    assert math.isclose(capex, kpis["headquarters.capex"]["change"], rel_tol=1e-9)
