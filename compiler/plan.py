@@ -121,6 +121,7 @@ class Snapshot:
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
     absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
     inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
+    input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
 
 
@@ -202,6 +203,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             written = getattr(node.expr, "unit", "") if type(node.expr).__name__ == "Quantity" else ""
             snap.inputs[path] = (node.kind, value(path), quantities[path]["unit"] if path in quantities else "",
                                  written or node.display or "")
+            if node.span is not None:
+                snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
     snap.costs = cost_items(results, value)
     return snap
 
@@ -334,7 +337,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                        "display_unit": wb or wa, "old_display_unit": wa or wb,
                        "change": delta, "relative_change": rel,
                        "status": "added" if name not in old.inputs else "removed" if name not in new.inputs
-                       else "changed"})
+                       else "changed",
+                       "location": new.input_places.get(name) or old.input_places.get(name)})
     from .plan_costs import compare_costs
 
     costs = compare_costs(old.costs, new.costs)
@@ -521,10 +525,13 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
 
 
 def _relabel(snap: Snapshot, tree: str, top: str) -> None:
-    """Diagnostics of the base point into the temporary tree: show them at the repository's paths."""
+    """Diagnostics (and the places of inputs) of the base point into the temporary tree: show them at the
+    repository's paths."""
     def fix(loc):
         if loc and loc.get("file", "").startswith(tree + os.sep):
             loc["file"] = os.path.relpath(os.path.join(top, os.path.relpath(loc["file"], tree)))
+    for place in snap.input_places.values():
+        fix(place)
     for d in snap.diagnostics:
         fix(d.get("location"))
         for r in d.get("related", []):
@@ -677,7 +684,8 @@ def headline(doc: dict) -> str:
                                  f"({_pct(k['relative_change'])})")
     if not sentences:
         n = sum(1 for k in doc["kpis"] if k["changed"])
-        sentences.append(f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
+        inputs = len(doc.get("inputs", []))
+        sentences.append((f"{inputs} input(s), " if inputs else "") + f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
     text = "; ".join(sentences[:3])
     return text[0].upper() + text[1:] + "."
 
@@ -834,14 +842,18 @@ def render_github(doc: dict) -> str:
     changed input, each site's capex and opex change (the totals of the cost rows as printed) as notices, and
     each violated policy gate as an error. The new spec's own diagnostics are annotated at their lines by
     `compiler.ci_formats.github_commands` (the CLI prints them first)."""
-    from .ci_formats import escape_data, escape_property
+    from .ci_formats import _display_path, escape_data, escape_property
     from .plan_costs import _sections, _total_text
 
     def command(level: str, title: str, message: str) -> str:
         return f"::{level} title={escape_property(title)}::{escape_data(message)}"
 
     lines = [command("notice", "factory plan", headline(doc))]
-    lines += [command("notice", "factory plan: input", line) for line in _input_lines(doc)]
+    for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
+        where = i.get("location")
+        props = "" if not where or i["status"] == "removed" else \
+            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+        lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
     for site, cost, _, total, incomplete in _sections(doc.get("costs", [])):
         lines.append(command("notice", f"factory plan: {cost} of {site}",
                              _total_text(cost, total, incomplete).split(": ", 1)[1]))
@@ -918,6 +930,8 @@ class Input(_Strict):
     old_display_unit: str
     change: Optional[float] = Field(description="new - old, SI; null unless both are numbers of one unit")
     relative_change: Optional[float] = Field(description="(new - old) / |old|; null when old is 0 or absent")
+    location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of its name in the "
+                                                     "new spec (the old one's when removed), or null")
 
 
 class CostRow(_Strict):

@@ -182,7 +182,9 @@ def test_github_format_annotates_inputs_and_cost_totals(specs) -> None:
     assert result.exit_code == 3
     lines = text.splitlines()
     assert all(line.startswith("::") for line in lines)
-    assert "::notice title=factory plan%3A input::param racks: 4 -> 8 (+4, +100.0%25)" in lines
+    racks = next(line for line in lines if "param racks:" in line)        # at the param's line in the new spec
+    assert racks.startswith("::notice file=") and ",line=8,col=7,title=factory plan%3A input::" in racks
+    assert racks.endswith("::param racks: 4 -> 8 (+4, +100.0%25)")
     _, plain = _run(specs["a"], specs["b"], "text")
     _, total = _printed_rows_and_total(plain, "headquarters: capex")
     assert f"::notice title=factory plan%3A capex of headquarters::+${total:,}" in lines
@@ -198,3 +200,15 @@ def test_power_gear_placed_in_a_hall_is_a_row_of_units_times_price(specs) -> Non
     kpis = {k["path"]: k for k in doc["kpis"]}
     capex = sum(r["change"] for r in doc["costs"] if r["cost"] == "capex")
     assert math.isclose(capex, kpis["headquarters.capex"]["change"], rel_tol=1e-9)
+
+
+def test_a_top_level_let_is_an_input(tmp_path) -> None:
+    a, b = tmp_path / "a.factory", tmp_path / "b.factory"
+    a.write_text(_edit(STARTER, ("param servers_per_rack = 2", "param servers_per_rack = 2\nlet budget = 3 MW * 2")))
+    b.write_text(_edit(STARTER, ("param servers_per_rack = 2", "param servers_per_rack = 2\nlet budget = 3 MW * 3")))
+    result, doc = _run(a, b)
+    assert result.exit_code == 3 and doc["changed"]                    # an input changed: a change (exit 3)
+    (budget,) = doc["inputs"]
+    assert (budget["kind"], budget["old"], budget["new"], budget["unit"]) == ("let", 6e6, 9e6, "W")
+    _, text = _run(a, b, "text")
+    assert "let budget: 6 MW -> 9 MW (+3 MW, +50.0%)" in text and "1 input(s), 0 KPI(s) and 0 part(s) change" in text
