@@ -64,6 +64,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .plan_costs import render_cost_markdown, render_cost_text
+
 EXIT_NO_CHANGE, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_CHANGED, EXIT_POLICY = 0, 1, 2, 3, 4
 PLAN_FORMAT_VERSION = "1"
 SECONDS_PER_YEAR = 365 * 86400.0
@@ -551,9 +553,6 @@ def exit_code(doc: dict, fail_on: str) -> int:
 
 
 # ------------------------------------------------------------------------------------------- render
-from .plan_costs import render_cost_markdown, render_cost_text  # noqa: E402  (rendering helpers, no cycle)
-
-
 def _fmt(value, unit: str, display: str = "") -> str:
     """A value in readable units: dollars as $1.2M, costs per time per year (or per hour when the field is
     declared in USD/h), everything else as `factory eval` shows it."""
