@@ -436,8 +436,9 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
               help="TOML gates on KPIs, e.g. [usd_per_mtok] max_increase = \"5%\"; a violated gate exits 4.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "none"]), default="error", show_default=True,
               help="Which diagnostics of the new spec make the exit code 1.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="json: schema in docs/plan.schema.json; markdown: a pull-request comment.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "github"]), default="text",
+              show_default=True, help="json: schema in docs/plan.schema.json; markdown: a pull-request comment; "
+              "github: workflow commands (annotations).")
 @click.option("--scenario", default=1, show_default=True, type=click.IntRange(min=1),
               help="Which scenario of a parameter sweep to compare (1 = the first).")
 @_define_option
@@ -477,6 +478,11 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         click.echo(json.dumps(doc, indent=2))
     elif fmt == "markdown":
         click.echo(render_markdown(doc), nl=False)
+    elif fmt == "github":
+        from .ci_formats import github_commands
+        from .plan import render_github
+
+        click.echo(github_commands(new.sink.items, [specs[-1]]) + render_github(doc), nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
     if not old.evaluated:             # why every figure is new: the old spec's errors, whatever the format

@@ -44,8 +44,13 @@ unreadable file or policy, a git ref that does not exist) or an internal error. 
 `--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
 the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
+Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
+unit, listed first) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes
+sum to the KPI changes).
+
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
-request comment (a headline sentence, a KPI table, parts and checks folded in <details>).
+request comment (a headline sentence, inputs and KPI tables, cost by part, parts and checks folded in
+<details>); github (workflow commands: annotations and notices).
 """
 from __future__ import annotations
 
@@ -58,6 +63,8 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .plan_costs import render_cost_markdown, render_cost_text
 
 EXIT_NO_CHANGE, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_CHANGED, EXIT_POLICY = 0, 1, 2, 3, 4
 PLAN_FORMAT_VERSION = "1"
@@ -115,12 +122,16 @@ class Snapshot:
     scenario_count: int = 1
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
     absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
+    inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
+    input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
+    costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
     """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model."""
     from . import evaluate_files
     from .graph import Instance
+    from .plan_costs import cost_items
     from .render.results import results_json
 
     results, sink = evaluate_files(paths, defines, root, True)
@@ -188,6 +199,15 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     for root_inst in results.graph.roots:
         walk(root_inst)
     snap.incomplete = _unpriced_kpis(results, sink, set(snap.kpis))
+    for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
+        if node.instance is None and node.kind in ("param", "let") and node.module is not None \
+                and not getattr(node.module, "is_stdlib", False):
+            written = getattr(node.expr, "unit", "") if type(node.expr).__name__ == "Quantity" else ""
+            snap.inputs[path] = (node.kind, value(path), quantities[path]["unit"] if path in quantities else "",
+                                 written or node.display or "")
+            if node.span is not None:
+                snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
+    snap.costs = cost_items(results, value)
     return snap
 
 
@@ -308,13 +328,29 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
                           "role": b.role, "details": details})
+    inputs = []
+    for name in sorted(set(old.inputs) | set(new.inputs)):
+        (ka, va, ua, wa), (kb, vb, ub, wb) = old.inputs.get(name, ("", None, "", "")), new.inputs.get(name, ("", None, "", ""))
+        if name in old.inputs and name in new.inputs and _same(va, vb) and ua == ub:
+            continue
+        numeric = isinstance(va, float) and isinstance(vb, float) and ua == ub
+        delta, rel = _change(va, vb) if numeric else (None, None)
+        inputs.append({"name": name, "kind": kb or ka, "old": va, "new": vb, "unit": ub or ua, "old_unit": ua or ub,
+                       "display_unit": wb or wa, "old_display_unit": wa or wb,
+                       "change": delta, "relative_change": rel,
+                       "status": "added" if name not in old.inputs else "removed" if name not in new.inputs
+                       else "changed",
+                       "location": new.input_places.get(name) or old.input_places.get(name)})
+    from .plan_costs import compare_costs
+
+    costs = compare_costs(old.costs, new.costs)
     newly_failing = sorted(name for name, ok in new.checks.items() if not ok and old.checks.get(name, True))
     fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, True))
     changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed) \
-        or old.evaluated != new.evaluated
+        or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
     doc = {"plan_format_version": PLAN_FORMAT_VERSION, "old": old.spec, "new": new.spec,
            "old_evaluated": old.evaluated, "new_evaluated": new.evaluated, "changed": changed,
-           "kpis": kpis, "parts": parts,
+           "inputs": inputs, "kpis": kpis, "parts": parts, "costs": costs,
            "checks": {"newly_failing": newly_failing, "fixed": fixed,
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
@@ -491,10 +527,13 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
 
 
 def _relabel(snap: Snapshot, tree: str, top: str) -> None:
-    """Diagnostics of the base point into the temporary tree: show them at the repository's paths."""
+    """Diagnostics (and the places of inputs) of the base point into the temporary tree: show them at the
+    repository's paths."""
     def fix(loc):
         if loc and loc.get("file", "").startswith(tree + os.sep):
             loc["file"] = os.path.relpath(os.path.join(top, os.path.relpath(loc["file"], tree)))
+    for place in snap.input_places.values():
+        fix(place)
     for d in snap.diagnostics:
         fix(d.get("location"))
         for r in d.get("related", []):
@@ -530,12 +569,51 @@ def _fmt(value, unit: str, display: str = "") -> str:
     return format_quantity(value, unit, display)
 
 
+def _fmt_pair(old, new, unit: str, display: str = "") -> tuple[str, str]:
+    """Both sides of a change as `_fmt` shows them; when two different numbers would print the same (PUE
+    1.0832 and 1.0834 both "1.083"), both are shown in the same unit with as many significant digits as it
+    takes to tell them apart (up to 15)."""
+    a, b = _fmt(old, unit, display), _fmt(new, unit, display)
+    if a != b or not isinstance(old, float) or not isinstance(new, float) or old == new:
+        return a, b
+    from .display import _declared_factor, display_unit
+
+    ref = old if abs(old) >= abs(new) else new
+    offset, name = 0.0, ""
+    if unit in ("USD", "USD/s"):
+        scale = (3600.0 if display == "USD/h" else SECONDS_PER_YEAR) if unit == "USD/s" else 1.0
+        per = ("/h" if display == "USD/h" else "/yr") if unit == "USD/s" else ""
+        big = abs(ref) * scale
+        factor, suffix = next(((f, x) for f, x in ((1e9, "B"), (1e6, "M"), (1e3, "k")) if big >= f), (1.0, ""))
+        scale, prefix, name = scale / factor, "$", suffix + per
+    elif unit == "K_point" or (display == "temp" and unit == "K"):
+        scale, offset, prefix, name = 1.0, -273.15, "", " degC"
+    else:
+        declared = _declared_factor(display, unit)
+        if declared:
+            scale, prefix, name = 1.0 / declared, "", " " + display
+        else:
+            shown, shown_unit = display_unit(ref, unit, display)
+            scale = shown / ref if ref else 1.0
+            prefix, name = "", (" " + shown_unit if shown_unit and shown_unit != "1" else "")
+    for digits in range(5, 16):
+        x, y = (f"{v * scale + offset:.{digits}g}" for v in (old, new))
+        if x != y:
+            break
+
+    def text(v: str) -> str:
+        return ("-" + prefix + v[1:] if v.startswith("-") else prefix + v) + name
+    return text(x), text(y)
+
+
 def _usd(value: float) -> str:
     sign = "-" if value < 0 else ""
     v = abs(value)
     for factor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if v >= factor:
             return f"{sign}${v / factor:,.3g}{suffix}"
+    if 0 < v < 0.005:                                     # a change of a fraction of a cent: its digits
+        return f"{sign}${v:.2g}"
     return f"{sign}${v:,.2f}" if v < 100 else f"{sign}${v:,.0f}"
 
 
@@ -561,6 +639,28 @@ def _detail_value(d: dict, key: str) -> str:
     return _fmt(d[key], unit or "1", display)
 
 
+def _detail_pair(d: dict) -> tuple[str, str]:
+    """Both sides of a part's change (or an input's), told apart when they would print the same."""
+    if d.get("old_unit", d["unit"]) == d["unit"] and d.get("old_display_unit", "") == d.get("display_unit", ""):
+        return _fmt_pair(d["old"], d["new"], d["unit"] or "1", d.get("display_unit", ""))
+    return _detail_value(d, "old"), _detail_value(d, "new")
+
+
+def _input_lines(doc: dict) -> list[str]:
+    """`param energy_price: 0.12 USD/kWh -> 0.15 USD/kWh (+0.03 USD/kWh, +25.0%)`: each changed param and
+    top-level let, in the unit it is written in."""
+    out = []
+    for i in doc.get("inputs", []):
+        old, new = _detail_pair(i)
+        change = ""
+        if i["change"] is not None:
+            change = f" ({_signed(i['change'], i['unit'] or '1', i['display_unit'])}, {_pct(i['relative_change'])})"
+        elif i["status"] != "changed":
+            change = f" ({i['status']})"
+        out.append(f"{i['kind']} {i['name']}: {old} -> {new}{change}")
+    return out
+
+
 def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
     if not doc["new_evaluated"]:
@@ -575,15 +675,16 @@ def headline(doc: dict) -> str:
             owner = k["path"].rpartition(".")[0]
             if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
                 note = _unpriced_note(k)
-                sentences.append(f"{k['label']} of {owner} goes from {_fmt(k['old'], k['unit'], k['display_unit'])} to "
-                                 f"{_fmt(k['new'], k['unit'], k['display_unit'])}" + (f" ({note})" if note else ""))
+                before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
+                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else ""))
             else:
                 verb = "increase" if k["change"] > 0 else "decrease"
                 sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
                                  f"({_pct(k['relative_change'])})")
     if not sentences:
         n = sum(1 for k in doc["kpis"] if k["changed"])
-        sentences.append(f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
+        inputs = len(doc.get("inputs", []))
+        sentences.append((f"{inputs} input(s), " if inputs else "") + f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
     text = "; ".join(sentences[:3])
     return text[0].upper() + text[1:] + "."
 
@@ -609,16 +710,20 @@ def _scenario_lines(doc: dict) -> list[str]:
 def render_text(doc: dict) -> str:
     lines = [f"plan: {doc['old']} -> {doc['new']}"] + [f"compared: {note}" for note in _scenario_lines(doc)] \
         + [headline(doc), ""]
+    if doc.get("inputs"):
+        lines += ["inputs:"] + [f"  {line}" for line in _input_lines(doc)] + [""]
     changed = [k for k in doc["kpis"] if k["changed"]]
     if changed:
         lines.append("KPIs:")
         width = max(len(k["path"]) for k in changed)
         for k in changed:
-            lines.append(f"  {k['path']:<{width}}  {_fmt(k['old'], k['unit'], k['display_unit'])} -> {_fmt(k['new'], k['unit'], k['display_unit'])}  "
+            old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
+            lines.append(f"  {k['path']:<{width}}  {old} -> {new}  "
                          f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})"
                          + (f"  [{_unpriced_note(k)}]" if _unpriced_note(k) else ""))
         lines += [f"  ({note})" for note in _absent_notes(changed)]
         lines.append("")
+    lines += render_cost_text(doc.get("costs", []))
     if doc["parts"]:
         lines.append("parts:")
         for p in doc["parts"]:
@@ -627,7 +732,7 @@ def render_text(doc: dict) -> str:
                 f"{p['kind']} {p['path']} ({p['definition']})"
             lines.append(f"  {mark} {what}")
             for d in p["details"]:
-                lines.append(f"      {d['what']}: {_detail_value(d, 'old')} -> {_detail_value(d, 'new')}")
+                lines.append(f"      {d['what']}: {' -> '.join(_detail_pair(d))}")
         lines.append("")
     for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed")):
         if doc["checks"][key]:
@@ -692,12 +797,20 @@ def render_markdown(doc: dict) -> str:
         out.append(":warning: **Newly failing checks:** " + ", ".join(_code(c) for c in
                                                                       doc["checks"]["newly_failing"]))
         out.append("")
+    if doc.get("inputs"):
+        out += ["| input | before | after | change |", "|---|--:|--:|--:|"]
+        for i in doc["inputs"]:
+            old, new = _detail_pair(i)
+            change = f"{_signed(i['change'], i['unit'] or '1', i['display_unit'])} ({_pct(i['relative_change'])})" \
+                if i["change"] is not None else (i["status"] if i["status"] != "changed" else "")
+            out.append(f"| {i['kind']} `{_md(i['name'])}` | {_md(old)} | {_md(new)} | {_md(change)} |")
+        out.append("")
     changed = [k for k in doc["kpis"] if k["changed"]]
     if changed:
         out += ["| KPI | of | before | after | change |", "|---|---|--:|--:|--:|"]
         for k in changed:
-            old, new = (_md(_fmt(k[side], k["unit"], k["display_unit"])) + (" (incomplete)" if k.get(f"{side}_incomplete")
-                                                                             else "") for side in ("old", "new"))
+            old, new = (_md(text) + (" (incomplete)" if k.get(f"{side}_incomplete") else "") for side, text in
+                        zip(("old", "new"), _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])))
             out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {old} "
                        f"| {new} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
                        f"({_pct(k['relative_change'])}) |")
@@ -706,10 +819,11 @@ def render_markdown(doc: dict) -> str:
         if any(_unpriced_note(k) for k in changed):
             out += ["(incomplete): the figure counts a part without a price as $0 (an `unpriced` warning names it), "
                     "so its change is not a real one.", ""]
+    out += render_cost_markdown(doc.get("costs", []), _md, _code)
     if doc["parts"]:
         out += [f"<details><summary>{len(doc['parts'])} part(s) added, removed or changed</summary>", ""]
         for p in doc["parts"]:
-            details = "; ".join(f"{_md(d['what'])}: {_md(_detail_value(d, 'old'))} → {_md(_detail_value(d, 'new'))}"
+            details = "; ".join(f"{_md(d['what'])}: {' → '.join(_md(t) for t in _detail_pair(d))}"
                                 for d in p["details"])
             what = f"definition {p['kind']} {_code(p['path'])}" if p.get("role") == "definition" else \
                 f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
@@ -720,6 +834,31 @@ def render_markdown(doc: dict) -> str:
         out += [f"- {_code(c)}" for c in doc["checks"]["fixed"]]
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_github(doc: dict) -> str:
+    """GitHub Actions workflow commands (annotations on the run and the pull request): the headline, each
+    changed input, each site's capex and opex change (the totals of the cost rows as printed) as notices, and
+    each violated policy gate as an error. The new spec's own diagnostics are annotated at their lines by
+    `compiler.ci_formats.github_commands` (the CLI prints them first)."""
+    from .ci_formats import _display_path, escape_data, escape_property
+    from .plan_costs import _sections, _total_text
+
+    def command(level: str, title: str, message: str) -> str:
+        return f"::{level} title={escape_property(title)}::{escape_data(message)}"
+
+    lines = [command("notice", "factory plan", headline(doc))]
+    for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
+        where = i.get("location")
+        props = "" if not where or i["status"] == "removed" else \
+            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+        lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
+    for site, cost, _, total, incomplete in _sections(doc.get("costs", [])):
+        lines.append(command("notice", f"factory plan: {cost} of {site}",
+                             _total_text(cost, total, incomplete).split(": ", 1)[1]))
+    lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
+              for g in doc["policy"] if not g["ok"]]
+    return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------------------------------- schema
@@ -778,6 +917,44 @@ class PartChange(_Strict):
     details: list[PartDetail]
 
 
+class Input(_Strict):
+    name: str = Field(description="the param or top-level let")
+    kind: Literal["param", "let"]
+    status: Literal["added", "removed", "changed"]
+    old: Optional[float | str] = Field(description="SI value, text, or null when absent")
+    new: Optional[float | str]
+    unit: str = Field(description="SI unit of new (and old, unless old_unit differs)")
+    old_unit: str
+    display_unit: str = Field(description="the unit new is written in (`USD/kWh`), for display; may be empty")
+    old_display_unit: str
+    change: Optional[float] = Field(description="new - old, SI; null unless both are numbers of one unit")
+    relative_change: Optional[float] = Field(description="(new - old) / |old|; null when old is 0 or absent")
+    location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of its name in the "
+                                                     "new spec (the old one's when removed), or null")
+
+
+class CostRow(_Strict):
+    site: str
+    group: str = Field(description="the hall (its figures times its count) or the site (what it holds outside "
+                                   "its halls) the row belongs to")
+    item: str = Field(description="a part's path, or `GROUP:CATEGORY` for what the model computes beyond the "
+                                  "listed parts (plant per W, building shell, energy, staff, ...)")
+    label: str = Field(description="`chip H100_SXM`, `power plant and gear`, `energy`")
+    category: Literal["it", "network", "power", "cooling", "building", "land", "energy", "maintenance", "staff",
+                      "water", "lease"]
+    cost: Literal["capex", "opex"]
+    unit: Literal["USD", "USD/yr"] = Field(description="capex in USD; opex in USD per year (365 days)")
+    old_count: Optional[float] = Field(description="units placed (times every count above); null for a "
+                                                   "model row or a part not in the old spec")
+    new_count: Optional[float]
+    old: Optional[float] = Field(description="null: not in the old spec (counts $0)")
+    new: Optional[float]
+    change: float = Field(description="new - old, a missing side counting 0; the changes of a site's rows sum "
+                                      "to its capex (opex) change")
+    old_unpriced: bool = Field(description="the part has no price in the old spec (the model counts it $0)")
+    new_unpriced: bool
+
+
 class Checks(_Strict):
     newly_failing: list[str]
     fixed: list[str]
@@ -819,6 +996,11 @@ class PlanDocument(_Strict):
     changed: bool
     kpis: list[Kpi]
     parts: list[PartChange]
+    inputs: list[Input] = Field(default_factory=list, description="each param and top-level let that changed, "
+                                "old -> new; an added field (older plans lack it)")
+    costs: list[CostRow] = Field(default_factory=list, description="cost by part: the changed rows of each "
+                                 "site's capex and opex (compiler/plan_costs.py); an added field (older plans "
+                                 "lack it)")
     checks: Checks
     new_diagnostics: list[dict]
     policy: list[Gate]

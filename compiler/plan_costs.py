@@ -1,0 +1,333 @@
+"""Cost by part for `factory plan` (after Infracost's diff): each priced part of a site, its count and cost
+old -> new, grouped by site and hall, and the rest of each cost category as the model computes it.
+
+Pipeline position: a helper of `compiler.plan` (reads the same results JSON values; imports nothing of the
+models). The rows of one site partition its capex and opex exactly (so their changes sum to the KPI
+table's capex and opex changes):
+
+    groups      the site itself (what it holds outside its halls) and each hall, a hall counted as
+                placed (`hall data_hall x 4`: its figures x 4)
+    part rows   (capex) every placed part with a bill-of-materials price (`total_price` = quantity * price,
+                already multiplied by every count above it: cost.py): racks, servers, chips, CPUs, memory,
+                drives, switches, NICs, DPUs, transceivers, cables; a part inside a server or rack priced as
+                a whole is held by that price and not listed. A leaf part with no price is listed as
+                unpriced (the model counts it $0, with an `unpriced` warning). A `network` block (a fabric
+                whose switches and optics the network model sizes) is one row: its capex.
+    model rows  per group and category, what the part rows do not hold: group figure - its part rows,
+                categories it (capex_it), network (capex_network + capex_optics), power plant and gear
+                (capex_power), cooling plant and gear (capex_cooling), building shell (capex_building), land
+                (capex_land). The group figure is the hall's figure x its count, or the site's figure minus
+                its halls' (a site's capex is its halls' plus its own: cost.py). A model row of |value|
+                <= 1e-9 of its group's figure is float noise and is not listed.
+    opex rows   the site's opex per year: energy, maintenance, staff, water, colocation lease, in the site's
+                group only (a site's opex is not the sum of its halls': its staff may be a fixed cost,
+                its energy is its facility power's, with the gear it holds outside the halls).
+
+Rows are compared by key (site, group, part path or category); a row missing on one side counts $0 there.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+SECONDS_PER_YEAR = 365 * 86400.0
+IT_KINDS = ("rack", "server", "chip", "cpu", "memory", "storage")
+NETWORK_KINDS = ("switch", "nic", "dpu", "transceiver", "cable")
+LEAF_KINDS = ("chip", "cpu", "memory", "storage", "switch", "nic", "dpu", "transceiver", "cable")
+POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway", "generator")   # cost.py's classes
+COOLING_GEAR = ("cdu", "crah", "chiller", "dry_cooler", "cooling_tower", "pump")
+SIZED_BY_MODEL = {"cdu": "cdus", "crah": "crahs", "chiller": "chillers", "dry_cooler": "dry_coolers"}
+CAPEX_CATEGORIES = {            # category -> (the figures it sums, label of its model row)
+    "it": (("capex_it",), "IT not listed by part"),
+    "network": (("capex_network", "capex_optics"), "network and optics (modelled)"),
+    "power": (("capex_power",), "power plant per W of IT"),
+    "cooling": (("capex_cooling",), "cooling plant per W of IT"),
+    "building": (("capex_building",), "building shell"),
+    "land": (("capex_land",), "land"),
+}
+OPEX_CATEGORIES = {
+    "energy": ("opex_energy", "energy"),
+    "maintenance": ("opex_maintenance", "maintenance"),
+    "staff": ("opex_staff", "staff"),
+    "water": ("opex_water", "water"),
+    "lease": ("opex_lease", "colocation lease"),
+}
+_NOISE = 1e-9
+
+
+@dataclass
+class CostItem:
+    """One priced thing of a site: capex in USD, or opex in USD per year."""
+
+    site: str
+    group: str
+    key: str                      # the part's path, or `group:category` for a model row
+    label: str                    # `chip H100_SXM`, `power plant and gear`
+    category: str
+    cost: str                     # "capex" | "opex"
+    value: float
+    count: Optional[float] = None
+    unpriced: bool = False
+
+
+def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
+    """Every site's cost rows, by (site, group, key). `value(path)` reads a figure of the compared scenario
+    (None when absent)."""
+    items: dict[tuple[str, str, str], CostItem] = {}
+    for site in results.graph.roots:
+        if site.kind != "site" or value(f"{site.path}.capex") is None:
+            continue
+        halls = [h for h in site.parts if h.kind == "hall"]
+        groups = [(site, 1.0, halls)] + [(h, _count(h, value), []) for h in halls]
+        for group, mult, inner_halls in groups:
+            leased = value(f"{site.path}.colocation_price") is not None or \
+                value(f"{group.path}.colocation_price") is not None
+            own = list(_part_items(site.path, group, mult, inner_halls, value, leased))
+            for item in own:
+                items[(item.site, item.group, item.key)] = item
+            for category, (figures, label) in CAPEX_CATEGORIES.items():
+                total = _group_figure(group, mult, inner_halls, figures, value)
+                if total is None:
+                    continue
+                rest = total - sum(i.value for i in own if i.category == category)
+                if abs(rest) > _NOISE * max(abs(total), 1.0):
+                    items[(site.path, group.path, f"{group.path}:{category}")] = CostItem(
+                        site.path, group.path, f"{group.path}:{category}", label, category, "capex", rest)
+        for category, (figure, label) in OPEX_CATEGORIES.items():     # the site's: not a sum of its halls'
+            total = value(f"{site.path}.{figure}")
+            if isinstance(total, float) and total != 0:
+                items[(site.path, site.path, f"{site.path}:{category}")] = CostItem(
+                    site.path, site.path, f"{site.path}:{category}", label, category, "opex",
+                    total * SECONDS_PER_YEAR)
+    return items
+
+
+def _count(inst, value) -> float:
+    if not inst.count:
+        return 1.0
+    v = value(inst.count)
+    return float(v) if isinstance(v, (int, float)) else 1.0
+
+
+def _group_figure(group, mult, inner_halls, figures, value) -> Optional[float]:
+    """The group's own share of figures: a hall's figure x its count; a site's minus its halls'."""
+    total = 0.0
+    for figure in figures:
+        v = value(f"{group.path}.{figure}")
+        if v is None:
+            if figure in ("capex_optics", "opex_lease"):       # not every block has these
+                continue
+            return None
+        total += mult * v
+        for hall in inner_halls:
+            h = value(f"{hall.path}.{figure}")
+            if h is not None:
+                total -= _count(hall, value) * h
+    return total
+
+
+def _part_items(site: str, group, mult: float, skip, value, leased: bool):
+    """The priced parts placed in `group` (not inside the halls in `skip`, which are groups of their own): the
+    parts with a bill-of-materials price, `network` blocks, the power and cooling gear placed on the group
+    itself (units * price, the units the thermal model sizes for CDUs, CRAHs, chillers and dry coolers placed
+    without a count; none when the site leases its plant) and the power shelves of racks not priced whole."""
+    skip_ids = {id(h) for h in skip}
+    todo = [(p, mult * _count(p, value), True) for p in reversed(group.parts) if id(p) not in skip_ids]
+    while todo:
+        inst, units, direct = todo.pop()
+        price = value(f"{inst.path}.total_price")
+        quantity = value(f"{inst.path}.quantity")
+        definition = ".".join(inst.block.base) if inst.block.base else inst.block.name
+        label = f"{inst.kind} {definition}"
+        if isinstance(price, float):
+            category = "it" if inst.kind in IT_KINDS else "network"
+            yield CostItem(site, group.path, inst.path, label, category, "capex", price,
+                           quantity if isinstance(quantity, float) else None)
+            continue                          # what is inside is held by this price
+        if inst.kind == "network":
+            capex = value(f"{inst.path}.capex")
+            if isinstance(capex, float):
+                yield CostItem(site, group.path, inst.path, f"network {definition}", "network", "capex",
+                               units * capex)
+            continue
+        gear = (direct and not leased and inst.kind in POWER_GEAR + COOLING_GEAR) or \
+            (inst.kind == "power_shelf" and inst.parent is not None and inst.parent.kind == "rack")
+        if gear:
+            if direct and inst.kind in SIZED_BY_MODEL and not inst.count:
+                sized = value(f"{group.path}.{SIZED_BY_MODEL[inst.kind]}")
+                units = mult * sized if isinstance(sized, float) else units
+            unit_price = value(f"{inst.path}.price")
+            category = "cooling" if inst.kind in COOLING_GEAR else "power"
+            priced = isinstance(unit_price, float)
+            yield CostItem(site, group.path, inst.path, label, category, "capex",
+                           units * unit_price if priced else 0.0, units, unpriced=not priced)
+            continue
+        if isinstance(quantity, float) and (inst.kind in LEAF_KINDS or (inst.kind == "server" and not any(
+                p.kind in ("chip", "cpu", "memory", "storage") for p in inst.parts))):
+            yield CostItem(site, group.path, inst.path, label,
+                           "it" if inst.kind in IT_KINDS else "network", "capex", 0.0, quantity, unpriced=True)
+            continue
+        todo.extend((p, units * _count(p, value), False) for p in reversed(inst.parts))
+
+
+# ------------------------------------------------------------------------------------------- compare
+def _close(a: Optional[float], b: Optional[float]) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or math.isclose(a, b, rel_tol=_NOISE, abs_tol=0.0)
+
+
+def compare_costs(old: dict, new: dict) -> list[dict]:
+    """The changed cost rows (CostRow), in key order; a row missing on one side is null there and counts $0."""
+    rows = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        one = b or a
+        changed = a is None or b is None or not _close(a.value, b.value) or not _close(a.count, b.count) \
+            or a.unpriced != b.unpriced
+        if not changed:
+            continue
+        rows.append({"site": one.site, "group": one.group, "item": one.key, "label": one.label,
+                     "category": one.category, "cost": one.cost,
+                     "unit": "USD" if one.cost == "capex" else "USD/yr",
+                     "old_count": a.count if a else None, "new_count": b.count if b else None,
+                     "old": a.value if a else None, "new": b.value if b else None,
+                     "change": (b.value if b else 0.0) - (a.value if a else 0.0),
+                     "old_unpriced": bool(a and a.unpriced), "new_unpriced": bool(b and b.unpriced)})
+    return rows
+
+
+# ------------------------------------------------------------------------------------------- render
+def _dollars(value: float, per: str) -> int:
+    """A row's value as printed: whole dollars (opex per month: the year's / 12)."""
+    return int(round(value / 12.0 if per == "mo" else value))
+
+
+def _money(dollars: int, signed: bool = False) -> str:
+    sign = ("+" if dollars > 0 else "-" if dollars < 0 else "") if signed else ("-" if dollars < 0 else "")
+    return f"{sign}${abs(dollars):,}"
+
+
+def _count_text(n: Optional[float]) -> str:
+    if n is None:
+        return ""
+    return f"{n:,.0f}" if n == round(n) else f"{n:,.4g}"
+
+
+def printed(row: dict) -> dict:
+    """A row as printed: before, after and change in whole dollars (capex) or dollars per month (opex);
+    the change is after - before as printed, so that the printed rows add up to the printed total. An
+    unpriced side (the model counts it $0) is shown as `unpriced` and its row's change as n/a."""
+    per = "mo" if row["cost"] == "opex" else ""
+    suffix = "/mo" if per else ""
+    old = None if row["old"] is None else _dollars(row["old"], per)
+    new = None if row["new"] is None else _dollars(row["new"], per)
+    unpriced = row["old_unpriced"] or row["new_unpriced"]
+
+    def side(v, is_unpriced):
+        return "unpriced" if is_unpriced else ("-" if v is None else _money(v) + suffix)
+
+    change = None if unpriced else (new or 0) - (old or 0)
+    if change is None:
+        change_text = "n/a (unpriced)"
+    elif change == 0:
+        change_text = "~$0" + suffix          # a change under half a dollar
+    else:
+        change_text = _money(change, True) + suffix
+    counts = ""
+    if row["old_count"] is not None or row["new_count"] is not None:
+        o, n = _count_text(row["old_count"]) or "-", _count_text(row["new_count"]) or "-"
+        counts = o if o == n else f"{o} -> {n}"
+    return {"old": side(old, row["old_unpriced"]), "new": side(new, row["new_unpriced"]),
+            "change": change_text, "change_dollars": change, "count": counts}
+
+
+def _sorted(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (-abs(r["change"]), r["item"]))
+
+
+def _mark(row: dict) -> str:
+    return "+" if row["old"] is None else "-" if row["new"] is None else "~"
+
+
+def _what(row: dict) -> str:
+    if ":" in row["item"]:
+        return f"{row['label']} (model)"
+    return f"{row['item']} ({row['label']})"
+
+
+def _sections(rows: list[dict]):
+    """(site, cost, [(group, rows sorted by |change|)], printed total) for each site and cost type."""
+    for site in sorted({r["site"] for r in rows}):
+        for cost in ("capex", "opex"):
+            mine = [r for r in rows if r["site"] == site and r["cost"] == cost]
+            if not mine:
+                continue
+            groups = [(g, _sorted([r for r in mine if r["group"] == g]))
+                      for g in sorted({r["group"] for r in mine}, key=lambda g: (g != site, g))]
+            total = sum(printed(r)["change_dollars"] or 0 for r in mine)
+            incomplete = sum(1 for r in mine if printed(r)["change_dollars"] is None)
+            yield site, cost, groups, total, incomplete
+
+
+ROUNDING_NOTE = ("each row is rounded to the dollar (opex: per month, the year's / 12); a row's change is "
+                 "after - before as printed, and the total is the sum of the rows' changes as printed")
+
+
+def _total_text(cost: str, total: int, incomplete: int) -> str:
+    text = f"total {cost} change: {_money(total, True)}" if cost == "capex" else \
+        f"total opex change: {_money(total, True)}/mo ({_money(12 * total, True)}/yr)"
+    if incomplete:
+        text += f", not counting {incomplete} unpriced row(s) (the model counts them $0)"
+    return text
+
+
+def render_cost_text(rows: list[dict]) -> list[str]:
+    """Per site, a capex and an opex-per-month table: group lines, then the group's rows sorted by |change|
+    (mark, part, count, before -> after, change), then the total, which is the sum of the printed changes."""
+    if not rows:
+        return []
+    lines = ["cost by part (changed rows):"]
+    for site, cost, groups, total, incomplete in _sections(rows):
+        table = [(_mark(r), _what(r), printed(r)) for _, mine in groups for r in mine]
+        widths = [max(len(t[1]) for t in table), max(len(t[2]["count"]) for t in table),
+                  max(len(t[2]["old"]) for t in table), max(len(t[2]["new"]) for t in table),
+                  max(len(t[2]["change"]) for t in table)]
+        lines.append(f"  {site}: {'capex' if cost == 'capex' else 'opex per month'}")
+        for group, mine in groups:
+            lines.append(f"    {group}{' (site)' if group == site else ''}")
+            for r in mine:
+                p = printed(r)
+                lines.append(f"      {_mark(r)} {_what(r):<{widths[0]}}  {p['count']:>{widths[1]}}  "
+                             f"{p['old']:>{widths[2]}} -> {p['new']:>{widths[3]}}  {p['change']:>{widths[4]}}".rstrip())
+        lines.append(f"    {_total_text(cost, total, incomplete)}")
+    return lines + [f"  ({ROUNDING_NOTE})", ""]
+
+
+def render_cost_markdown(rows: list[dict], md, code, fold_over: int = 10) -> list[str]:
+    """One table per site and cost type (group rows in bold); folded in <details> when it has more than
+    `fold_over` rows, its summary giving the total."""
+    if not rows:
+        return []
+    out = []
+    for site, cost, groups, total, incomplete in _sections(rows):
+        count = sum(len(m) for _, m in groups)
+        title = f"{'Capex' if cost == 'capex' else 'Opex per month'} by part of {code(site)}: " \
+                f"{md(_total_text(cost, total, incomplete).split(': ', 1)[1])}"
+        table = ["| | part | count | before | after | change |", "|---|---|--:|--:|--:|--:|"]
+        for group, mine in groups:
+            table.append(f"| | **{md(group)}**{' (site)' if group == site else ''} | | | | |")
+            for r in mine:
+                p = printed(r)
+                what = md(r["label"]) + " (model)" if ":" in r["item"] else \
+                    f"{md(r['label'])} `{md(r['item'])}`"
+                table.append(f"| {_mark(r)} | {what} | {md(p['count']).replace(' -&gt; ', ' → ')} | {md(p['old'])} | {md(p['new'])} "
+                             f"| {md(p['change'])} |")
+        table.append(f"| | **total** | | | | **{md(_money(total, True) + ('' if cost == 'capex' else '/mo'))}** |")
+        if count > fold_over:
+            out += [f"<details><summary>{title} ({count} rows)</summary>", ""] + table + ["", "</details>", ""]
+        else:
+            out += [f"**{title}**", ""] + table + [""]
+    out += [f"<sub>Cost by part: {md(ROUNDING_NOTE)}.</sub>", ""]
+    return out
