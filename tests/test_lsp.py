@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from lsprotocol import types as t
 from pygls.lsp.client import LanguageClient
 
@@ -270,3 +271,88 @@ def test_the_checks_are_published_before_the_whole_evaluation(tmp_path: Path) ->
     failed = {key(d) for d in analysis.eval_diagnostics if d.severity == "error"}
     assert failed and failed <= {key(d) for d in first}
     assert analysis.checks_diagnostics() is analysis.eval_diagnostics
+
+
+# ----------------------------------------------------------------------------- the editor shows what build shows
+
+EXAMPLES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "examples").rglob("*.factory"))
+ENTERPRISE = "examples/enterprise_starter.factory"
+# a broken variant of the enterprise example: (the line replaced, what replaces it), and what it breaks
+BROKEN = {
+    "idle-above-nameplate": ('  height = 8 U\n', '  height = 8 U\n  idle_power = 12 kW\n'),   # ORDERED server
+    "chip-idle-above-tdp": ('from chips import H100_SXM, Xeon_8480C\n',
+                            'from chips import H100_SXM, Xeon_8480C\nchip hot {\n  tdp = 700 W\n  idle_power = 900 W\n}\n'
+                            'server box {\n  chip gpu: hot x 8\n}\n'),
+    "price-unit-slip": ('0.12 USD/kWh', '120 USD/kWh'),                                          # plausibility
+    "tdp-unit-slip": ('from chips import H100_SXM, Xeon_8480C\n',
+                      'from chips import H100_SXM, Xeon_8480C\nchip big {\n  tdp = 700 kW\n}\n'),
+    "wet-bulb-above-dry-bulb": ('  land_price = 0 USD', '  land_price = 0 USD\n  ambient_temp = 30 degC\n'
+                                '  wet_bulb_temp = 35 degC'),                                   # ORDERED site
+    "let-out-of-its-range": ('  height = 42 U\n', '  height = 42 U\n  let utilization = 1.5\n'),
+    "unit-typo": ('power_limit = 25 kW', 'power_limit = 25 kWW'),
+    "name-typo": ('x racks', 'x rackz'),
+    "assert-fails": ('gpus == 64', 'gpus == 65'),
+}
+# What the editor's first evaluation (the checks alone, `Analysis.checks_diagnostics`) leaves to the whole one, and
+# why (README "In an editor"): each needs a model that only the whole evaluation runs. Everything else `factory
+# build` reports is shown by the check at once or by the checks' stage.
+LEFT_TO_THE_WHOLE_EVALUATION = {
+    "unpriced": "a part with no price is found by the cost model, which no assert, limit or rule reads",
+    "out-of-range": "at a `let` only: a let standing for a model's assumption is judged when that model runs",
+}
+
+
+def _editor_and_build(path: Path, text: str) -> tuple[set, set, set]:
+    """(the editor's first diagnostics: the check's and the checks' stage's, the editor's last: the check's and
+    the whole evaluation's, what `factory build` reports), each as a set of (code, file, line, col)."""
+    from compiler.cli import run_pipeline
+
+    def key(d) -> tuple:
+        return (d.code, d.span.file, d.span.line, d.span.col) if d.span is not None else (d.code,)
+    path.write_text(text, encoding="utf-8")
+    analysis = Analysis(text, str(path), str(path.parent))
+    first = {key(d) for d in [*analysis.sink.items, *analysis.checks_diagnostics()]}
+    analysis.results
+    last = {key(d) for d in [*analysis.sink.items, *analysis.eval_diagnostics]}
+    _results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)      # what `factory build` runs
+    return first, last, {key(d) for d in sink.items}
+
+
+def _assert_the_editor_shows_what_build_shows(path: Path, text: str) -> set:
+    first, last, build = _editor_and_build(path, text)
+    assert last == build                          # the editor's last publish is build's diagnostics, at their columns
+    assert first <= build                         # what it shows first is a part of them ...
+    lines = text.splitlines()
+    for code, file, line, _col in sorted(build - first):        # ... and leaves only what needs the models
+        assert code in LEFT_TO_THE_WHOLE_EVALUATION, (code, file, line)
+        if code == "out-of-range" and file == str(path):
+            assert lines[line - 1].lstrip().startswith("let "), lines[line - 1]
+    return build
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_editor_shows_what_build_shows_for_every_example(tmp_path: Path, example: str) -> None:
+    """Law: for every example, the set of (code, file, line, col) the editor shows once the whole evaluation has run
+    is the set `factory build` reports; what it shows first (the check, then the asserts', limits' and rules'
+    evaluation) is a part of it that lacks only what `LEFT_TO_THE_WHOLE_EVALUATION` names, each with its reason."""
+    source = ROOT / example                       # (the examples import the stdlib only: they check alike anywhere)
+    _assert_the_editor_shows_what_build_shows(tmp_path / source.name, source.read_text())
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_the_editor_shows_what_build_shows_for_a_broken_spec(tmp_path: Path, broken: str) -> None:
+    """The same law for broken variants of an example; and each one's mistake is reported. An idle power above the
+    TDP or the nameplate, a wet bulb above the dry bulb, a price or a TDP a thousand times off (`dsl.schema.ORDERED`,
+    `compiler.plausible`) are judged on the figures the spec writes, so the editor shows them in its first stage,
+    as the user types (they were shown only once everything else had been computed: seconds on a large spec)."""
+    old, new = BROKEN[broken]
+    text = (ROOT / ENTERPRISE).read_text()
+    assert old in text
+    path = tmp_path / f"{broken}.factory"
+    build = _assert_the_editor_shows_what_build_shows(path, text.replace(old, new, 1))
+    first, _last, _build = _editor_and_build(path, text.replace(old, new, 1))
+    assert build, broken
+    if broken in ("idle-above-nameplate", "chip-idle-above-tdp", "price-unit-slip", "tdp-unit-slip",
+                  "wet-bulb-above-dry-bulb"):
+        shown_first = {k for k in build if k[0] in ("out-of-range", "implausible-value")}
+        assert shown_first and shown_first <= first, build - first

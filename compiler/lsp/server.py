@@ -6,8 +6,9 @@ are 1-based lines and columns, converted at this boundary (`_range`, `_offset`).
 UTF-16 code units, as LSP's default position encoding requires.
 
 Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change, in three stages: the check's
-(syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules'
-(only what they read is evaluated: ~0.2 s on a 2,000-line spec, bench/bench_check.py); then the whole
+(syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules',
+with the ordered pairs and implausible inputs of the figures it writes (`compiler.checks.check_field_tables`; only
+what they read is evaluated: ~0.25 s on a 2,000-line spec, bench/bench_check.py); then the whole
 evaluation's (ranges and finite values of every figure, infeasible workloads). The last two are computed in a
 worker thread and published only if the text has not changed meanwhile. The second stage holds the error of each
 `let` or field a model refused to read (`compiler.checks.check_refused_reads`) and no assert judged on what it left
