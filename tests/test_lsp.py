@@ -356,3 +356,59 @@ def test_the_editor_shows_what_build_shows_for_a_broken_spec(tmp_path: Path, bro
                   "wet-bulb-above-dry-bulb"):
         shown_first = {k for k in build if k[0] in ("out-of-range", "implausible-value")}
         assert shown_first and shown_first <= first, build - first
+
+
+# ----------------------------------------------------------------------------- positions in imported files
+
+async def _published(tmp: Path, opened: Path) -> dict[str, list[t.Diagnostic]]:
+    """Open `opened` in a real server and return what it published, by uri, once it published for every file."""
+    client = LanguageClient("factory-test", "1")
+    last: dict[str, list[t.Diagnostic]] = {}
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        last[params.uri] = list(params.diagnostics)
+
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT),
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(), root_uri=tmp.as_uri()))
+        client.initialized(t.InitializedParams())
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+            uri=opened.as_uri(), language_id="factory", version=1, text=opened.read_text(encoding="utf-8"))))
+        for _ in range(300):
+            if len([u for u, found in last.items() if found]) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return last
+
+
+def _utf16(line: str, col0: int) -> int:
+    return len(line[:col0].encode("utf-16-le")) // 2
+
+
+def test_a_diagnostic_in_an_imported_file_is_placed_in_utf16_code_units(tmp_path: Path) -> None:
+    """Law (LSP's default position encoding, utf-16): a column the server publishes counts UTF-16 code units, in the
+    document and in every file it imports alike: an emoji before the span is two units (one character), a CJK
+    character one. The error in common.factory, found by checking main.factory, is published for common.factory
+    at the column where `nope` starts: units before it = characters before it + 1 (the emoji's second unit). (It was
+    published in characters, one column to the left, for an imported file.) Its end, and the document's own
+    diagnostic after the same characters, follow the same rule."""
+    line = 'let pick = if "🚀中" == "x" then 1 kW else nope'
+    (tmp_path / "common.factory").write_text(line + "\n", encoding="utf-8")
+    main = tmp_path / "main.factory"
+    main.write_text('from "./common.factory" import pick\nlet y = if "🚀中" == "y" then pick else nada\n',
+                    encoding="utf-8")
+    published = asyncio.run(_published(tmp_path, main))
+    (found,) = published[(tmp_path / "common.factory").as_uri()]
+    col = line.index("nope")
+    assert (found.code, found.range.start.line) == ("unknown-name", 0)
+    assert found.range.start.character == _utf16(line, col) == col + 1
+    assert found.range.end.character == _utf16(line, col + 4)
+    (own,) = published[main.as_uri()]
+    own_line = main.read_text(encoding="utf-8").splitlines()[1]
+    assert own.range.start.character == _utf16(own_line, own_line.index("nada")) == own_line.index("nada") + 1

@@ -197,17 +197,23 @@ def _utf16_col(line_text: str, col0: int) -> int:
     return len(line_text[:col0].encode("utf-16-le")) // 2
 
 
+def _position_in(source, offset: int) -> t.Position:
+    line, col = source.line_col(offset)
+    return t.Position(line=line - 1, character=_utf16_col(source.line_text(line), col - 1))
+
+
 def _position(analysis: Analysis, offset: int) -> t.Position:
-    line, col = analysis.source.line_col(offset)
-    text = analysis.source.line_text(line)
-    return t.Position(line=line - 1, character=_utf16_col(text, col - 1))
+    return _position_in(analysis.source, offset)
 
 
 def _range(analysis: Analysis, span) -> t.Range:
-    if span.file != analysis.path:
+    """A span of the document or of a file it imports (its text is the check's: `Sink.sources`), in UTF-16 code
+    units either way (an emoji before the span is two, a CJK character one)."""
+    source = analysis.source if span.file == analysis.path else analysis.sink.sources.get(span.file)
+    if source is None:              # (no text to count in: a `-D` value; never published)
         return t.Range(start=t.Position(line=span.line - 1, character=span.col - 1),
                        end=t.Position(line=span.end_line - 1, character=span.end_col - 1))
-    return t.Range(start=_position(analysis, span.start), end=_position(analysis, span.end))
+    return t.Range(start=_position_in(source, span.start), end=_position_in(source, span.end))
 
 
 def _offset(analysis: Analysis, pos: t.Position) -> int:
