@@ -412,3 +412,32 @@ def test_a_diagnostic_in_an_imported_file_is_placed_in_utf16_code_units(tmp_path
     (own,) = published[main.as_uri()]
     own_line = main.read_text(encoding="utf-8").splitlines()[1]
     assert own.range.start.character == _utf16(own_line, own_line.index("nada")) == own_line.index("nada") + 1
+
+
+# ----------------------------------------------------------------------------- completion
+
+@pytest.mark.parametrize("example", ["examples/enterprise_starter.factory", "examples/flagship_campus.factory"])
+def test_completion_never_offers_a_field_the_block_sets(tmp_path: Path, example: str) -> None:
+    """Law: at the start of a statement inside a block, the fields completion offers are exactly the kind's input
+    fields the block does not set yet: accepting one never makes a second `name =` (a `duplicate` error), and none is
+    lost. (It offered every field, `max_power` again in a server that sets it.) Checked at an empty line opened at the
+    top of every block of the example, and with the block's last line half typed (the buffer does not parse)."""
+    import re
+
+    from dsl import nodes as n
+    from dsl.schema import kind as kind_spec
+
+    text = re.sub(r"\{\n", "{\n\n", (ROOT / example).read_text())
+    analysis = Analysis(text, str(tmp_path / "c.factory"), str(tmp_path))
+    assert analysis.sink.errors == []
+    blocks = [stmt for stmt, _ in analysis.statements if isinstance(stmt, n.Block) and stmt.has_body]
+    assert len(blocks) >= 4
+    for block in blocks:
+        at = text.index("{\n\n", block.span.start) + 2
+        offered = {c.label for c in completions(analysis, at) if c.kind == "field"}
+        sets = {s.name for s in block.body if isinstance(s, n.Field)}
+        inputs = {name for name, f in kind_spec(block.kind).fields.items() if not f.output}
+        assert offered == inputs - sets, (block.name, offered & sets, inputs - sets - offered)
+        half = text[:at] + "  pow" + text[at:]                  # typing a name: the buffer no longer parses
+        typing = Analysis(half, str(tmp_path / "c.factory"), str(tmp_path))
+        assert {c.label for c in completions(typing, at + 5) if c.kind == "field"} == inputs - sets, block.name

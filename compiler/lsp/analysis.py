@@ -647,8 +647,9 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         out = [Completion(k, "keyword") for k in (BLOCK_KEYWORDS if in_block else MODULE_KEYWORDS)]
         spec = kind_spec(kind_name) if kind_name is not None else None
         if spec is not None:
+            written = _fields_written(text, offset)
             for fname, fspec in spec.fields.items():
-                if fspec.output:
+                if fspec.output or fname in written:        # (a field set twice is an error: duplicate)
                     continue
                 out.append(Completion(fname, "field", fspec.type, fspec.doc, insert=f"{fname} = "))
             contains = spec.contains
@@ -790,6 +791,51 @@ def _scan(text: str, offset: int) -> tuple[list[int], str | None]:
             opens.pop()
         i += 1
     return opens, None
+
+
+def _fields_written(text: str, offset: int) -> set[str]:
+    """The names the innermost block open at `offset` sets (`name = ...` statements of its own body, on lines other
+    than the cursor's), read from the text as `_scan` reads it, so that completion does not offer a field the block
+    already sets (a second one is a `duplicate` error) while the buffer does not parse."""
+    import re
+
+    opens, _inside = _scan(text, offset)
+    if not opens:
+        return set()
+    cursor_line = text.rfind("\n", 0, offset) + 1
+    statement = re.compile(r"[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)")
+    written: set[str] = set()
+    depth, i, line_start = 0, opens[-1] + 1, False
+    while i < len(text):
+        if line_start and depth == 0 and i != cursor_line:
+            m = statement.match(text, i)
+            if m:
+                written.add(m.group(1))
+        c, line_start = text[i], False
+        if c == "\n":
+            line_start = True
+        elif c == "#":                              # a comment: to the end of its line
+            j = text.find("\n", i)
+            i = len(text) if j < 0 else j
+            continue
+        elif c == '"':                              # a string: to its closing quote (one line), or `"""`
+            if text.startswith('"""', i):
+                j = text.find('"""', i + 3)
+                i = len(text) if j < 0 else j + 3
+            else:
+                j = i + 1
+                while j < len(text) and text[j] not in '"\n':
+                    j += 2 if text[j] == "\\" else 1
+                i = j + 1 if j < len(text) and text[j] == '"' else j
+            continue
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return written
 
 
 def _enclosing_kind(text: str, offset: int) -> str | None:
