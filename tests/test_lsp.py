@@ -441,3 +441,28 @@ def test_completion_never_offers_a_field_the_block_sets(tmp_path: Path, example:
         half = text[:at] + "  pow" + text[at:]                  # typing a name: the buffer no longer parses
         typing = Analysis(half, str(tmp_path / "c.factory"), str(tmp_path))
         assert {c.label for c in completions(typing, at + 5) if c.kind == "field"} == inputs - sets, block.name
+
+
+# ----------------------------------------------------------------------------- hover
+
+def test_the_hover_of_a_unit_says_what_it_is_in_si(tmp_path: Path) -> None:
+    """Law: every unit the examples write after a number has a hover (it had none) that names its dimension and its
+    value in the SI unit results JSON gives, by hand: 1 kW = 1000 W; 1 USD/kWh = 1/(3.6e6 J) USD = 2.77778e-07
+    USD/J; 1 U = 1.75 in = 0.04445 m; a temperature point is an offset, x degC = x + 273.15 K."""
+    import re
+
+    from compiler.lsp.analysis import unit_markdown
+
+    text = (ROOT / "examples" / "flagship_campus.factory").read_text()
+    analysis = Analysis(text, str(tmp_path / "u.factory"), str(tmp_path))
+    assert len(analysis.units) >= 20
+    for span, unit in analysis.units:
+        shown, where = hover_markdown(analysis, span.start + 1)
+        assert where == span and shown.startswith(f"**unit** `{unit}`: ") and "not a unit" not in shown, shown
+        factor = re.search(rf"1 {re.escape(unit)} = (\S+) ", shown)
+        from dsl.units import parse_unit
+        assert factor is None or abs(float(factor.group(1)) / parse_unit(unit).factor - 1) < 1e-5, shown
+    assert "1 kW = 1000 W (SI" in unit_markdown("kW")
+    assert "1 USD/kWh = 2.77778e-07 USD/J" in unit_markdown("USD/kWh") and "price of energy" in unit_markdown("USD/kWh")
+    assert "1 U = 0.04445 m" in unit_markdown("U")
+    assert "x degC = x + 273.15 K" in unit_markdown("degC")

@@ -79,6 +79,7 @@ class Analysis:
         self.module: n.Module | None = None
         self.occurrences: list[Occurrence] = []
         self.statements: list[tuple[object, n.Block | None]] = []   # every statement with its block
+        self.units: list[tuple[Span, str]] = []      # (span, text) of every unit written after a number
         self._results = None
         self._evaluated = False
         self._lock = threading.Lock()
@@ -142,6 +143,12 @@ class Analysis:
                 self._add(e.span, NAME, e, block, module)
             elif isinstance(e, n.Attr):
                 self._add(e.name_span, ATTR, e, block, module)
+            elif isinstance(e, n.Quantity) and e.unit_span is not None and e.unit_span.file == self.path:
+                self.units.append((e.unit_span, e.unit))
+
+    def unit_at(self, offset: int) -> tuple[Span, str] | None:
+        """(its span, the unit) of the unit written at `offset` (`kW` in `10.2 kW`; a cursor right after it counts)."""
+        return next(((span, unit) for span, unit in self.units if span.start <= offset <= span.end), None)
 
     def at(self, offset: int) -> Occurrence | None:
         """The name occurrence under `offset` (a cursor right after a name counts)."""
@@ -433,7 +440,8 @@ def _summary(values, format_quantity, np) -> str:
 def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     occ = analysis.at(offset)
     if occ is None:
-        return None
+        unit = analysis.unit_at(offset)
+        return (unit_markdown(unit[1]), unit[0]) if unit is not None else None
     targets = analysis.targets(occ)
     target = targets[0] if targets else None
     from compiler.display import format_quantity
@@ -502,6 +510,42 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     else:
         return None
     return "\n".join(lines), occ.span
+
+
+def unit_markdown(text: str) -> str:
+    """What a unit written in a spec means (stdlib/units.txt, the one table the checker reads): its dimension, each
+    unit it is made of (with its prefix), and its value in the SI unit that results JSON gives (1 kW = 1000 W);
+    a temperature point (degC) says it is a point, with its offset."""
+    import re
+
+    from dsl.units import PREFIX_SETS, dimension_name, parse_unit, si_unit, table
+
+    try:
+        parsed = parse_unit(text)
+    except ValueError:
+        return f"**unit** `{text}`: not a unit of stdlib/units.txt"
+    what = "temperature (a point on the scale)" if parsed.point else dimension_name(parsed.dim)
+    lines = [f"**unit** `{text}`: {what}", ""]
+    units = table().units
+    for name in dict.fromkeys(re.findall(r"[^*/^]+", text)):
+        if name.lstrip("-").isdigit():
+            continue
+        if name in units:
+            lines.append(f"- `{name}`: {units[name].description}")
+            continue
+        for size in (2, 1):
+            prefix, base = name[:size], units.get(name[size:])
+            if base is not None and prefix in PREFIX_SETS[base.prefixes]:
+                lines.append(f"- `{name}`: {prefix} ({PREFIX_SETS[base.prefixes][prefix]:g}) x `{base.name}`, "
+                             f"{base.description}")
+                break
+    si = si_unit(parsed.dim)
+    if parsed.point:
+        scale = "" if parsed.factor == 1 else f"{parsed.factor:.6g} "
+        lines += ["", f"x {text} = {scale}x + {parsed.offset:g} {si}; a difference of two points is in K"]
+    elif text != si:
+        lines += ["", f"1 {text} = {parsed.factor:.6g} {si} (SI, as results JSON gives it)"]
+    return "\n".join(lines)
 
 
 MAX_SELECTED_SHOWN = 8
