@@ -466,3 +466,35 @@ def test_the_hover_of_a_unit_says_what_it_is_in_si(tmp_path: Path) -> None:
     assert "1 USD/kWh = 2.77778e-07 USD/J" in unit_markdown("USD/kWh") and "price of energy" in unit_markdown("USD/kWh")
     assert "1 U = 0.04445 m" in unit_markdown("U")
     assert "x degC = x + 273.15 K" in unit_markdown("degC")
+
+
+def test_the_hover_of_a_stdlib_part_shows_its_figures_with_their_sources(tmp_path: Path) -> None:
+    """Law: hovering a stdlib part a spec places (`H100_SXM` in `chip gpu: H100_SXM x 8`) shows where it is defined
+    and each figure its definition writes, as the stdlib file's line writes it, with the source its comment cites
+    (document and date): read here from the file's own lines. It showed the doc string only, so a new user could
+    not see the 700 W of a TDP nor where it comes from without opening the file."""
+    import re
+
+    from dsl import nodes as n
+
+    text = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+    analysis = Analysis(text, str(tmp_path / "h.factory"), str(tmp_path))
+    shown = 0
+    for occ in analysis.occurrences:
+        target = analysis.resolve(occ)
+        if occ.role != "base" or not isinstance(target, n.Block) or target.name_span.file == analysis.path:
+            continue
+        hover, _ = hover_markdown(analysis, occ.span.start + 1)
+        file = target.name_span.file.replace("<stdlib>", str(ROOT / "stdlib"))
+        assert f"Defined at `{target.name_span.file}:{target.name_span.line}:" in hover
+        lines = Path(file).read_text().splitlines()
+        body = lines[target.span.line:target.span.end_line - 1]
+        for line in body:
+            m = re.match(r"\s*(let )?([a-z_]\w*) = (.*?)\s*(?:#\s*(.*))?$", line)
+            if m:
+                expected = f"- `{m.group(1) or ''}{m.group(2)} = {m.group(3)}`" + (f": {m.group(4)}" if m.group(4) else "")
+                assert expected in hover.splitlines(), (expected, hover)
+                shown += 1
+    assert shown >= 10
+    assert "- `tdp = 700 W`: configurable TDP. Llama 3.1 model card" in hover_markdown(
+        analysis, text.index("H100_SXM x 8") + 1)[0]

@@ -463,6 +463,8 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
             lines += ["", target.doc.strip()]
         elif spec is not None and spec.doc:
             lines += ["", spec.doc]
+        if target.name_span.file != analysis.path:          # a part of the stdlib or of another file
+            lines += _figures_written(analysis, target)
         rows = []
         instances = analysis.instances_of(target)
         results = analysis.results_within(0) if instances else None
@@ -546,6 +548,28 @@ def unit_markdown(text: str) -> str:
     elif text != si:
         lines += ["", f"1 {text} = {parsed.factor:.6g} {si} (SI, as results JSON gives it)"]
     return "\n".join(lines)
+
+
+def _figures_written(analysis: Analysis, block: n.Block) -> list[str]:
+    """The lines of a hover that show a definition of another file (a stdlib chip): where it is, then each figure it
+    writes as written (`tdp = 700 W`), with the source its comment cites (document and date: the stdlib's rule), as
+    the file reads; rust-analyzer shows an item's signature from another crate the same way."""
+    source = analysis.sink.sources.get(block.name_span.file)
+    lines = ["", f"Defined at `{block.name_span}`"]
+    if source is None:
+        return lines
+    figures = []
+    for stmt in block.body:
+        if isinstance(stmt, (n.Field, n.Let)) and getattr(stmt.value, "span", None) is not None:
+            written = source.text[stmt.value.span.start:stmt.value.span.end]
+            what = "let " if isinstance(stmt, n.Let) else ""
+            cited = f": {stmt.comment.lstrip('# ').strip()}" if stmt.comment else ""
+            figures.append(f"- `{what}{stmt.name} = {written}`{cited}")
+    if figures:
+        lines += ["", *figures[:MAX_HOVER_ROWS]]
+        if len(figures) > MAX_HOVER_ROWS:
+            lines.append(f"- ... and {len(figures) - MAX_HOVER_ROWS} more (go to definition)")
+    return lines
 
 
 MAX_SELECTED_SHOWN = 8
