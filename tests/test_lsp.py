@@ -498,3 +498,46 @@ def test_the_hover_of_a_stdlib_part_shows_its_figures_with_their_sources(tmp_pat
     assert shown >= 10
     assert "- `tdp = 700 W`: configurable TDP. Llama 3.1 model card" in hover_markdown(
         analysis, text.index("H100_SXM x 8") + 1)[0]
+
+
+# ----------------------------------------------------------------------------- quick fixes
+
+# the commonest mistakes of a new user, each a change to the enterprise example: (what is replaced, by what)
+MISTAKES = {
+    "unit typo": ("power_limit = 25 kW", "power_limit = 25 kWW"),
+    "unit spelt as elsewhere": ("power_limit = 25 kW", "power_limit = 25 KW"),
+    "no unit": ("power_limit = 25 kW", "power_limit = 25"),
+    "field typo": ("power_limit = 25 kW", "power_limt = 25 kW"),
+    "name typo": ("x racks", "x rackz"),
+    "kind typo": ("rack air_rack {", "rakc air_rack {"),
+    "choice typo": ('cooling = "air"\n  height = 8 U', 'cooling = "ari"\n  height = 8 U'),
+    "choice without quotes": ('cooling = "air"\n  height = 8 U', 'cooling = air\n  height = 8 U'),
+    "import left out": ("from chips import H100_SXM, Xeon_8480C", "from chips import Xeon_8480C"),
+    "imported name typo": ("from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480"),
+    "module typo": ("from chips import", "from chipz import"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake: str) -> None:
+    """Law: each of a new user's commonest mistakes gets a quick fix, and applying any quick fix offered removes the
+    diagnostic it fixes and adds no error the spec did not have. (A misspelt choice, `"ari"`, was replaced by `air`
+    without its quotes: an unknown name. A plain number where a quantity goes, `power_limit = 25`, and a choice
+    written without quotes, `cooling = air`, had no fix.)"""
+    from collections import Counter
+
+    old, new = MISTAKES[mistake]
+    source = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+    assert old in source
+    text = source.replace(old, new, 1)
+    path = str(tmp_path / "m.factory")
+    analysis = Analysis(text, path, str(tmp_path))
+    fixes = quick_fixes(analysis)
+    assert fixes, [(d.code, d.message, d.help) for d in analysis.sink.items]
+    errors_before = Counter(d.code for d in analysis.sink.errors)
+    for diag, span, new_text, title, _how in fixes:
+        fixed = text[:span.start] + new_text + text[span.end:]
+        after = Analysis(fixed, path, str(tmp_path))
+        assert not [d for d in after.sink.items if d.code == diag.code and d.message == diag.message], (title, fixed)
+        added = Counter(d.code for d in after.sink.errors) - errors_before
+        assert not added, (title, [(d.code, d.message) for d in after.sink.errors])

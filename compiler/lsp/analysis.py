@@ -1003,9 +1003,13 @@ def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
 
 # ----------------------------------------------------------------------------- code actions
 
+UNITS_OFFERED = 3
+
+
 def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
     """(diagnostic, span, new text, title, "replace" | "insert") for each diagnostic with a mechanical fix:
-    a "did you mean `x`?" replaces the span; a missing required field inserts `name = ` as the block's
+    a "did you mean `x`?" replaces the span; a plain number where a field takes a quantity (`power_limit = 25`) gets
+    one of the UNITS_OFFERED commonest units of the field's dimension (kW, W, MW: as completion orders them); a missing required field inserts `name = ` as the block's
     first line (the value is the author's to give); a stdlib name not imported inserts its import line after
     the file's imports."""
     import re
@@ -1016,7 +1020,16 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
         m = re.search(r"did you mean `([^`]+)`\?", diag.help or "") or re.search(r"did you mean `([^`]+)`\?",
                                                                                 diag.message)
         if m and diag.code != Code.MISSING_FIELD:
-            out.append((diag, diag.span, m.group(1), f"Replace with `{m.group(1)}`", "replace"))
+            new = m.group(1)
+            if analysis.text.startswith('"', diag.span.start) and not new.startswith('"'):
+                new = f'"{new}"'            # a choice misspelt inside its quotes (`"ari"`) keeps them: `"air"`
+            out.append((diag, diag.span, new, f"Replace with `{new}`", "replace"))
+        elif diag.code == Code.UNIT_MISMATCH and (diag.help or "").startswith("write its unit after the number"):
+            number = analysis.text[diag.span.start:diag.span.end]         # `power_limit = 25`: the commonest units
+            line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
+            before = analysis.text[line_start:diag.span.end] + " "
+            for unit in _unit_completions(before, _enclosing_kind(analysis.text, diag.span.start))[:UNITS_OFFERED]:
+                out.append((diag, diag.span, f"{number} {unit.label}", f"Add the unit `{unit.label}`", "replace"))
         elif re.search(r"add `(from \w+ import \w+)`", diag.help or "") and analysis.module is not None:
             line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
             at, before = _import_offset(analysis)
