@@ -71,8 +71,9 @@ async def _session(tmp: Path) -> dict:
     await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT), env=env)
     out: dict = {}
     try:
-        await client.initialize_async(t.InitializeParams(
-            capabilities=t.ClientCapabilities(), root_uri=tmp.as_uri(),
+        out["initialize"] = await client.initialize_async(t.InitializeParams(
+            capabilities=t.ClientCapabilities(text_document=t.TextDocumentClientCapabilities(
+                rename=t.RenameClientCapabilities(prepare_support=True))), root_uri=tmp.as_uri(),
             initialization_options={"factory": {"inlayHints": True}}))
         client.initialized(t.InitializedParams())
         broken = SPEC.replace("power_limit = 25 kW", "power_limit = 25 TB/s")
@@ -105,6 +106,8 @@ async def _session(tmp: Path) -> dict:
                                              end=t.Position(line=30, character=0))))
         out["formatting"] = await client.text_document_formatting_async(t.DocumentFormattingParams(
             text_document=doc, options=t.FormattingOptions(tab_size=2, insert_spaces=True)))
+        out["prepare_rename"] = await client.text_document_prepare_rename_async(t.PrepareRenameParams(
+            text_document=doc, position=_pos(SPEC, "air_rack x racks", 3)))
         out["rename"] = await client.text_document_rename_async(t.RenameParams(
             text_document=doc, position=_pos(SPEC, "air_rack {", 1), new_name="liquid_rack"))
         client.text_document_did_change(t.DidChangeTextDocumentParams(
@@ -152,6 +155,9 @@ def test_scripted_session(tmp_path: Path) -> None:
     hints = [h.label for h in out["hints"]]
     assert " = 20.4 kW" in hints                                      # draw = sum(server.max_power)
     assert list(out["formatting"]) == []                                    # already formatted
+    assert out["initialize"].capabilities.rename_provider.prepare_provider
+    prepared = out["prepare_rename"]
+    assert prepared.placeholder == "air_rack" and prepared.range.start == _pos(SPEC, "air_rack x racks")
     edits = out["rename"].changes[(tmp_path / "office.factory").as_uri()]
     assert len(edits) == 2 and all(e.new_text == "liquid_rack" for e in edits)
     assert any(d.code == "unknown-name" for d in out["typo"])
@@ -541,3 +547,32 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
         assert not [d for d in after.sink.items if d.code == diag.code and d.message == diag.message], (title, fixed)
         added = Counter(d.code for d in after.sink.errors) - errors_before
         assert not added, (title, [(d.code, d.message) for d in after.sink.errors])
+
+
+def test_prepare_rename_agrees_with_rename(tmp_path: Path) -> None:
+    """Law: at every name of a spec, prepareRename accepts exactly where rename with a fresh name succeeds, and the
+    range it gives is the name under the cursor, one of the rename's edits; where it refuses, rename refuses with the
+    same reason. (The server had no prepareRename: the editor asked for a new name over a field, a stdlib part or a
+    keyword, and refused only after it was typed.)"""
+    from compiler.lsp.analysis import RenameRefused, rename_edits, rename_range
+
+    text = SPEC.replace("  let draw", "  let share = draw / 2\n  let draw")
+    analysis = Analysis(text, str(tmp_path / "r.factory"), str(tmp_path))
+    accepted = refused = 0
+    for occ in analysis.occurrences:
+        for offset in (occ.span.start, occ.span.end):
+            try:
+                edits = rename_edits(analysis, offset, "fresh_name")
+            except RenameRefused as exc:
+                try:
+                    rename_range(analysis, offset)
+                    raise AssertionError(f"prepareRename accepted {text[occ.span.start:occ.span.end]!r}")
+                except RenameRefused as prepared:
+                    assert str(prepared) == str(exc)
+                refused += 1
+                continue
+            span, name = rename_range(analysis, offset)
+            assert text[span.start:span.end] == name and span.start <= offset <= span.end
+            assert span in [e for e, _ in edits]
+            accepted += 1
+    assert accepted >= 10 and refused >= 4

@@ -943,15 +943,7 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
 
     from dsl.parser import KEYWORDS
 
-    occ = analysis.at(offset)
-    target = analysis.resolve(occ) if occ is not None else None
-    if target is None:
-        raise RenameRefused("there is no name here to rename")
-    if isinstance(target, n.Field):
-        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
-    decl = analysis.definition_span(target)
-    if decl is None or decl.file != analysis.path or isinstance(target, n.Module):
-        raise RenameRefused(f"`{getattr(target, 'name', '?')}` is defined in another file")
+    _occ, target, decl = _rename_target(analysis, offset)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
         raise RenameRefused(f"`{new_name}` is not a name a spec can use")
     old = target.name
@@ -994,6 +986,32 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
         raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
                             f"(`{new_name}` is already visible there)")
     return edits
+
+
+def _rename_target(analysis: Analysis, offset: int) -> tuple[Occurrence, object, Span]:
+    """(the occurrence under `offset`, the definition it names, that definition's name span) when it can be renamed
+    here; RenameRefused with the reason otherwise (no name, a field, a definition of another file)."""
+    occ = analysis.at(offset)
+    target = analysis.resolve(occ) if occ is not None else None
+    if target is None:
+        raise RenameRefused("there is no name here to rename")
+    if isinstance(target, n.Field):
+        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
+    decl = analysis.definition_span(target)
+    if decl is None or decl.file != analysis.path or isinstance(target, n.Module):
+        raise RenameRefused(f"`{getattr(target, 'name', '?')}` is defined in another file")
+    if not analysis.text[occ.span.start:occ.span.end].endswith(target.name):
+        raise RenameRefused(f"`{analysis.text[occ.span.start:occ.span.end]}` selects parts by their kind here; "
+                            f"rename `{target.name}` where it is named")
+    return occ, target, decl
+
+
+def rename_range(analysis: Analysis, offset: int) -> tuple[Span, str]:
+    """LSP's prepareRename: (the span of the name under `offset`, the name) when it can be renamed, so the editor
+    asks for a new name only then, over that name alone (`b` of `extends a.b`); RenameRefused with the reason
+    otherwise, before the user types a name (rust-analyzer answers prepareRename the same way)."""
+    occ, target, _decl = _rename_target(analysis, offset)
+    return analysis.source.span(occ.span.end - len(target.name), occ.span.end), target.name
 
 
 def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:

@@ -35,7 +35,8 @@ from pygls.lsp.server import LanguageServer
 import dsl
 from dsl.diagnostics import Code
 
-from .analysis import Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits
+from .analysis import (Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits,
+                       rename_range)
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -409,6 +410,22 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     elif decl is not None and decl not in spans:
         spans.insert(0, decl)
     return [_location(analysis, s) for s in spans]
+
+
+@server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: FactoryServer, params: t.PrepareRenameParams) -> t.PrepareRenamePlaceholder | None:
+    """The name under the cursor and its range, when it can be renamed; else the reason, before a name is typed."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        span, name = rename_range(analysis, _offset(analysis, params.position))
+    except RenameRefused as exc:
+        raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
+    except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
+        log.exception("prepare rename failed")
+        return None
+    return t.PrepareRenamePlaceholder(range=_range(analysis, span), placeholder=name)
 
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
