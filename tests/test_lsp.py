@@ -43,6 +43,19 @@ site office {
 '''
 
 
+async def _stop(client: LanguageClient) -> None:
+    """Stop the client and its server. pygls's `stop` waits for the server to exit, which it does only when told
+    (`exit`): after a failed assertion it never is, and the test hung in place of failing. So the server is given
+    10 s to exit, then killed."""
+    server = getattr(client, "_server", None)
+    if server is not None and server.returncode is None:
+        try:
+            await asyncio.wait_for(server.wait(), 10)
+        except asyncio.TimeoutError:
+            server.kill()
+    await client.stop()
+
+
 def _pos(text: str, needle: str, delta: int = 0) -> t.Position:
     offset = text.index(needle) + delta
     line = text.count("\n", 0, offset)
@@ -127,7 +140,7 @@ async def _session(tmp: Path) -> dict:
         await client.shutdown_async(None)
         client.exit(None)
     finally:
-        await client.stop()
+        await _stop(client)
     return out
 
 
@@ -249,7 +262,7 @@ async def _two_documents(tmp: Path) -> list[list[str]]:
         await client.shutdown_async(None)
         client.exit(None)
     finally:
-        await client.stop()
+        await _stop(client)
     return seen[spec.as_uri()]
 
 
@@ -389,7 +402,7 @@ async def _published(tmp: Path, opened: Path) -> dict[str, list[t.Diagnostic]]:
         await client.shutdown_async(None)
         client.exit(None)
     finally:
-        await client.stop()
+        await _stop(client)
     return last
 
 
