@@ -926,6 +926,47 @@ def _enclosing_block(analysis: Analysis, offset: int) -> n.Block | None:
     return best
 
 
+# ----------------------------------------------------------------------------- semantic tokens
+
+# LSP's standard token types and modifiers the server uses (the legend it registers, in this order)
+TOKEN_TYPES = ("namespace", "class", "parameter", "variable", "property", "type")
+TOKEN_MODIFIERS = ("declaration", "readonly", "defaultLibrary")
+
+
+def semantic_tokens(analysis: Analysis) -> list[tuple[Span, str, tuple[str, ...]]]:
+    """(span, token type, modifiers) of each name and unit of the document, by what it means as the checker reads
+    it, which a TextMate grammar cannot know: a definition or a part (`class`), a field or a figure a model computes
+    (`property`), a `let` (`variable`), a `param` (`parameter`, readonly), a module (`namespace`), a unit (`type`);
+    `declaration` where it is defined, `defaultLibrary` where the stdlib defines it. In document order, one name
+    each (a dotted base, `chips.H100_SXM`, colours its last name)."""
+    out: list[tuple[Span, str, tuple[str, ...]]] = []
+    kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter", n.Module: "namespace"}
+    for occ in analysis.occurrences:
+        targets = analysis.targets(occ)
+        target = targets[0] if targets else None
+        if target is None:
+            if not analysis.kind_field(occ):
+                continue
+            kind, mods = "property", ()              # a field of the kind the block does not set: a model output
+        else:
+            kind = kinds.get(type(target))
+            if kind is None:
+                continue
+            mods = tuple(m for m, on in (
+                ("declaration", occ.role == DEFINITION), ("readonly", isinstance(target, n.Param)),
+                ("defaultLibrary", str(getattr(getattr(target, "name_span", None), "file", "")).startswith("<stdlib>")))
+                if on)
+        span = occ.span
+        name = getattr(target, "name", None)
+        written = analysis.text[span.start:span.end]
+        if name and written.endswith(name) and len(written) > len(name):
+            span = analysis.source.span(span.end - len(name), span.end)
+        out.append((span, kind, mods))
+    out += [(span, "type", ()) for span, _unit in analysis.units]
+    out.sort(key=lambda token: token[0].start)
+    return out
+
+
 # ----------------------------------------------------------------------------- rename
 
 class RenameRefused(Exception):

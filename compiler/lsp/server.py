@@ -35,8 +35,8 @@ from pygls.lsp.server import LanguageServer
 import dsl
 from dsl.diagnostics import Code
 
-from .analysis import (Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits,
-                       rename_range)
+from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
+                       quick_fixes, rename_edits, rename_range, semantic_tokens)
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -473,6 +473,30 @@ def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionLis
                               additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
              for c in completions(analysis, _offset(analysis, params.position))]
     return t.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                t.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS)))
+@_guarded
+def semantic_tokens_full(ls: FactoryServer, params: t.SemanticTokensParams) -> t.SemanticTokens | None:
+    """Each name and unit by what it means (`analysis.semantic_tokens`), encoded as LSP requires: five integers per
+    token (line and start relative to the previous token's, length, type, modifier bits), in UTF-16 code units."""
+    analysis = ls.analysis(params.text_document.uri)
+    return t.SemanticTokens(data=_encode_tokens(analysis)) if analysis is not None else None
+
+
+def _encode_tokens(analysis: Analysis) -> list[int]:
+    data: list[int] = []
+    line = start = 0
+    for span, kind, mods in semantic_tokens(analysis):
+        begin, end = _position(analysis, span.start), _position(analysis, span.end)
+        if end.line != begin.line:
+            continue                        # (a token is one line; names and units always are)
+        data += [begin.line - line, begin.character - (start if begin.line == line else 0),
+                 end.character - begin.character, TOKEN_TYPES.index(kind),
+                 sum(1 << TOKEN_MODIFIERS.index(m) for m in mods)]
+        line, start = begin.line, begin.character
+    return data
 
 
 @server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
