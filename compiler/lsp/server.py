@@ -18,6 +18,8 @@ its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
+Requests besides: hover, completion, definition, references, prepareRename and rename, document symbols, semantic
+tokens (full), inlay hints, formatting and code actions (quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
