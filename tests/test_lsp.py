@@ -119,6 +119,8 @@ async def _session(tmp: Path) -> dict:
                                              end=t.Position(line=30, character=0))))
         out["formatting"] = await client.text_document_formatting_async(t.DocumentFormattingParams(
             text_document=doc, options=t.FormattingOptions(tab_size=2, insert_spaces=True)))
+        out["signature"] = await client.text_document_signature_help_async(t.SignatureHelpParams(
+            text_document=doc, position=_pos(SPEC, "sum(server", 4)))
         out["prepare_rename"] = await client.text_document_prepare_rename_async(t.PrepareRenameParams(
             text_document=doc, position=_pos(SPEC, "air_rack x racks", 3)))
         out["rename"] = await client.text_document_rename_async(t.RenameParams(
@@ -168,6 +170,7 @@ def test_scripted_session(tmp_path: Path) -> None:
     hints = [h.label for h in out["hints"]]
     assert " = 20.4 kW" in hints                                      # draw = sum(server.max_power)
     assert list(out["formatting"]) == []                                    # already formatted
+    assert out["signature"].signatures[0].label.startswith("sum(") and out["signature"].active_parameter == 0
     assert out["initialize"].capabilities.rename_provider.prepare_provider
     prepared = out["prepare_rename"]
     assert prepared.placeholder == "air_rack" and prepared.range.start == _pos(SPEC, "air_rack x racks")
@@ -638,3 +641,27 @@ def test_semantic_tokens_colour_each_name_by_what_it_means(tmp_path: Path) -> No
     expected = sorted((occ.span.line - 1, kinds[type(analysis.resolve(occ))]) for occ in analysis.occurrences
                       if type(analysis.resolve(occ)) in kinds)
     assert sorted((l, k) for l, _w, k, _m in decoded if k != "type") == expected
+
+
+# ----------------------------------------------------------------------------- signature help
+
+def test_signature_help_names_the_function_and_parameter_the_cursor_is_in(tmp_path: Path) -> None:
+    """Law: inside a call of each built-in function (`dsl.check.FUNCTIONS`) the signature help is that function's,
+    its label the one the checker's messages quote, each parameter a part of the label (LSP's rule for a parameter
+    given as a string), and the active parameter the count of the call's own commas before the cursor (a nested
+    call's do not count); outside a call, after it closes, or inside a string there is none. (There was no
+    signature help: `clamp(` showed nothing of what it takes.)"""
+    from dsl.check import FUNCTIONS
+
+    from compiler.lsp.analysis import signature_at
+
+    def at(typed: str):
+        return signature_at(Analysis(typed, str(tmp_path / "s.factory"), str(tmp_path)), len(typed))
+    for name, quoted in FUNCTIONS.items():
+        found = at(f"let v = {name}(")
+        assert found is not None and found.label == quoted.partition(": ")[0] and found.active == 0, name
+        assert found.label.startswith(f"{name}(") and all(p in found.label for p in found.parameters), found
+    assert at("let v = clamp(1 kW, ").active == 1
+    assert at("let v = clamp(1 kW, max(2 kW, 3 kW), ").active == 2            # max's comma is max's own
+    assert at("let v = clamp(1 kW, max(2 kW, ").label.startswith("max(")        # the innermost call
+    assert at("let v = max(2, 3)") is None and at('let v = "sum(') is None and at("let v = 2 * (1 + ") is None

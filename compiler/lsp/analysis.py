@@ -926,6 +926,55 @@ def _enclosing_block(analysis: Analysis, offset: int) -> n.Block | None:
     return best
 
 
+# ----------------------------------------------------------------------------- signature help
+
+@dataclass
+class Signature:
+    label: str                    # `clamp(x, lo, hi)`
+    doc: str                      # what it computes
+    parameters: list[str]         # the labels of its parameters, as the label writes them
+    active: int                   # the parameter the cursor is in (0-based)
+
+
+def signature_at(analysis: Analysis, offset: int) -> Signature | None:
+    """The built-in function whose call the cursor is inside (`clamp(x, |`), with the parameter it is in: the
+    innermost `(` still open on the text before it (strings and comments skipped, within the statement), preceded by
+    a function's name (`dsl.check.FUNCTIONS`, the table the checker's messages quote). None elsewhere."""
+    import re
+
+    from dsl.check import FUNCTIONS
+
+    text = analysis.text
+    opens, inside = _scan(text, offset)
+    if inside is not None:
+        return None
+    start = max(opens[-1] + 1 if opens else 0, text.rfind("\n", 0, offset) + 1)
+    stack: list[tuple[int, int]] = []          # (offset of each open `(`, commas at its level so far)
+    i = start
+    while i < offset:
+        c = text[i]
+        if c == '"':
+            j = text.find('"', i + 1)
+            i = offset if j < 0 or j >= offset else j + 1
+            continue
+        if c == "(":
+            stack.append((i, 0))
+        elif c == ")" and stack:
+            stack.pop()
+        elif c == "," and stack:
+            stack[-1] = (stack[-1][0], stack[-1][1] + 1)
+        i += 1
+    while stack:
+        paren, commas = stack.pop()
+        m = re.search(r"([A-Za-z_]\w*)\s*$", text[start:paren])
+        if m and m.group(1) in FUNCTIONS:
+            label, _, doc = FUNCTIONS[m.group(1)].partition(": ")
+            call = label.split(" or ")[0]                       # `max(a, b, ...) or max(rack.power)`: the first
+            params = [p.strip() for p in call[call.index("(") + 1:call.rindex(")")].split(",")]
+            return Signature(label, doc, params, min(commas, len(params) - 1))
+    return None
+
+
 # ----------------------------------------------------------------------------- semantic tokens
 
 # LSP's standard token types and modifiers the server uses (the legend it registers, in this order)

@@ -18,7 +18,7 @@ its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
-Requests besides: hover, completion, definition, references, prepareRename and rename, document symbols, semantic
+Requests besides: hover, completion, signature help (the built-in functions), definition, references, prepareRename and rename, document symbols, semantic
 tokens (full), inlay hints, formatting and code actions (quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
@@ -38,7 +38,7 @@ import dsl
 from dsl.diagnostics import Code
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
-                       quick_fixes, rename_edits, rename_range, semantic_tokens)
+                       quick_fixes, rename_edits, rename_range, semantic_tokens, signature_at)
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -499,6 +499,20 @@ def _encode_tokens(analysis: Analysis) -> list[int]:
                  sum(1 << TOKEN_MODIFIERS.index(m) for m in mods)]
         line, start = begin.line, begin.character
     return data
+
+
+@server.feature(t.TEXT_DOCUMENT_SIGNATURE_HELP, t.SignatureHelpOptions(trigger_characters=["(", ","]))
+@_guarded
+def signature_help(ls: FactoryServer, params: t.SignatureHelpParams) -> t.SignatureHelp | None:
+    """The built-in function the cursor is in a call of (`sum(`, `clamp(x, `), with the parameter it is at."""
+    analysis = ls.analysis(params.text_document.uri)
+    found = signature_at(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    if found is None:
+        return None
+    return t.SignatureHelp(signatures=[t.SignatureInformation(
+        label=found.label, documentation=found.doc,
+        parameters=[t.ParameterInformation(label=p) for p in found.parameters])],
+        active_signature=0, active_parameter=found.active)
 
 
 @server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
