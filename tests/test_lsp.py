@@ -665,3 +665,39 @@ def test_signature_help_names_the_function_and_parameter_the_cursor_is_in(tmp_pa
     assert at("let v = clamp(1 kW, max(2 kW, 3 kW), ").active == 2            # max's comma is max's own
     assert at("let v = clamp(1 kW, max(2 kW, ").label.startswith("max(")        # the innermost call
     assert at("let v = max(2, 3)") is None and at('let v = "sum(') is None and at("let v = 2 * (1 + ") is None
+
+
+def test_the_units_offered_after_a_number_are_those_its_field_takes(tmp_path: Path) -> None:
+    """Law: after `field = 1 ` in a block, for every quantity field of every kind, each unit completion offers has the
+    field's dimension and is a temperature point exactly where the field is one, and the first one offered, accepted,
+    gives no unit-mismatch or temperature-point error; the field's completion item says the dimension and the units
+    it is most often written in. (A plain-number field, `overhead_fraction = 0.5 `, was offered every unit, W and GB
+    first; a temperature point, `ambient_temp = 30 `, K, which the check refuses.)"""
+    from dsl.schema import QuantityKind, kinds
+    from dsl.units import DIMENSIONLESS, dimension_name, parse_unit
+
+    from compiler.lsp.analysis import _field_detail
+
+    checked, accepted_for = 0, set()
+    for kind_name, spec in sorted(kinds().items()):
+        for name, fspec in sorted(spec.fields.items()):
+            if fspec.output or not isinstance(fspec.kind, QuantityKind):
+                continue
+            text = f"{kind_name} probe {{\n  {name} = 1 \n}}\n"
+            analysis = Analysis(text, str(tmp_path / "u.factory"), str(tmp_path))
+            offered = [c.label for c in completions(analysis, text.index("= 1 ") + 4)]
+            assert offered, (kind_name, name)
+            for unit in offered:
+                parsed = parse_unit(unit)
+                assert (parsed.dim, parsed.point) == (fspec.kind.dim, fspec.kind.point), (kind_name, name, unit)
+            detail = _field_detail(kind_name, name)
+            if fspec.kind.dim != DIMENSIONLESS and not fspec.kind.point:
+                assert detail.startswith(dimension_name(fspec.kind.dim) + ": ") and offered[0] in detail, detail
+            checked += 1
+            if (fspec.kind.dim, fspec.kind.point, offered[0]) in accepted_for:
+                continue                                  # (accepted once per dimension and unit: the test's time)
+            accepted_for.add((fspec.kind.dim, fspec.kind.point, offered[0]))
+            accepted = Analysis(text.replace("= 1 ", f"= 1 {offered[0]}"), str(tmp_path / "u.factory"), str(tmp_path))
+            assert not [d for d in accepted.sink.errors if d.code in ("unit-mismatch", "temperature-point")], \
+                (kind_name, name, offered[0], [d.message for d in accepted.sink.errors])
+    assert checked >= 50 and len(accepted_for) >= 10

@@ -12,6 +12,7 @@ over the scenarios). Walks are iterative: expressions can be deep (`dsl.visit.ev
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass, field
@@ -719,7 +720,7 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
             for fname, fspec in spec.fields.items():
                 if fspec.output or fname in written:        # (a field set twice is an error: duplicate)
                     continue
-                out.append(Completion(fname, "field", fspec.type, fspec.doc, insert=f"{fname} = "))
+                out.append(Completion(fname, "field", _field_detail(spec.name, fname), fspec.doc, insert=f"{fname} = "))
             contains = spec.contains
         else:
             contains = tuple(all_kinds())
@@ -748,12 +749,46 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _field_detail(kind_name: str, field_name: str) -> str:
+    """What a field takes, for its completion item: a quantity's dimension and the units it is most often written in
+    (`power: W, kW, MW`, as unit completion orders them), a choice's choices, else the declared type."""
+    from dsl.schema import ChoiceKind, QuantityKind
+    from dsl.units import DIMENSIONLESS, dimension_name
+
+    fspec = kind_spec(kind_name).fields[field_name]
+    if isinstance(fspec.kind, ChoiceKind):
+        return "one of " + ", ".join(f'"{c}"' for c in fspec.kind.choices)
+    if isinstance(fspec.kind, QuantityKind) and not fspec.kind.point:
+        units = [c.label for c in _unit_completions(f"{field_name} = 1 ", kind_name)]
+        common = [u for u in units if _units_written().get(u, 0) > 0][:3] or units[:1]   # as the stdlib writes
+        if fspec.kind.dim == DIMENSIONLESS:
+            return f"a plain number ({fspec.type})"
+        return f"{dimension_name(fspec.kind.dim)}: {', '.join(common)}" if common else fspec.type
+    return fspec.type
+
+
 def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
     """Every unit name (with its prefixes) and every compound unit the schema's fields use; after
     `field = 12 ` only those of the field's dimension, when the field is known."""
     import re
 
-    from dsl.units import UnitError, parse_unit, table
+    from dsl.schema import QuantityKind
+
+    m = re.match(r"\s*([A-Za-z_]\w*)\s*=", before)
+    spec = kind_spec(kind_name) if kind_name is not None else None
+    fspec = spec.fields.get(m.group(1)) if m and spec is not None else None
+    wanted = point = None
+    if fspec is not None and isinstance(fspec.kind, QuantityKind):
+        wanted, point = fspec.kind.dim, fspec.kind.point   # (a plain-number field, `ratio`: `%` and `ppm`)
+    return [Completion(name, "unit", sort=f"{i:05d}") for i, name in enumerate(_units_of(wanted, point))]
+
+
+@functools.lru_cache(maxsize=256)
+def _units_of(wanted, point) -> tuple[str, ...]:
+    """The units of dimension `wanted` (a temperature point or not: `point`; None: every unit), most common first
+    (computed once per dimension: a completion after a number is a lookup)."""
+    from dsl.units import DIMENSIONLESS, UnitError, parse_unit, table
 
     names = set(table().all_names())
     usage: dict[str, int] = {}            # unit -> how many fields of the schema are declared in it
@@ -765,32 +800,22 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
                 usage[fspec.type] = usage.get(fspec.type, 0) + 1
             except UnitError:
                 continue
-    m = re.match(r"\s*([A-Za-z_]\w*)\s*=", before)
-    spec = kind_spec(kind_name) if kind_name is not None else None
-    fspec = spec.fields.get(m.group(1)) if m and spec is not None else None
-    wanted = None
-    if fspec is not None:
-        try:
-            wanted = parse_unit(fspec.type).dim
-        except UnitError:
-            wanted = None
-    if wanted is not None:                 # rates and prices: every unit over a common denominator
+    if wanted is not None and wanted != DIMENSIONLESS and not point:     # rates and prices: over a denominator
         names |= {f"{a}/{b}" for a in table().all_names() for b in _DENOMINATORS}
     written = _units_written()
     out = []
     for name in sorted(names):
         try:
-            dim = parse_unit(name).dim
+            parsed = parse_unit(name)
         except UnitError:
             continue
-        if wanted is None or dim == wanted:
-            out.append(Completion(name, "unit"))
+        # a temperature point field takes a point (degC), any other a difference (K): the check's temperature-point
+        if wanted is None or (parsed.dim == wanted and parsed.point == point):
+            out.append(name)
     # by how common they are: how often the stdlib writes them (`kW`, `MW`, `W`, ...), then how many of the schema's
     # fields are declared in them, then simple before compound, short before long (`W` before `BTU/day`)
-    out.sort(key=lambda c: (-written.get(c.label, 0), -usage.get(c.label, 0), "/" in c.label, len(c.label), c.label))
-    for i, c in enumerate(out):
-        c.sort = f"{i:05d}"
-    return out
+    out.sort(key=lambda u: (-written.get(u, 0), -usage.get(u, 0), "/" in u, len(u), u))
+    return tuple(out)
 
 
 _WRITTEN: dict[str, int] = {}
