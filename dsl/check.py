@@ -228,8 +228,8 @@ class _Checker:
                 bare = isinstance(expr, n.Number) and actual.dim == DIMENSIONLESS     # `power_limit = 25`
                 self.sink.error(Code.UNIT_MISMATCH, f"{what} is {_with_unit(expected, None, fspec)} but this is "
                                 f"{_with_unit(actual, expr)}", expr.span,
-                                help=f"write its unit after the number, like `{expr.text} {fspec.type}`" if bare
-                                else None)
+                                help=f"write its unit after the number, like `{expr.text} "
+                                f"{'degC' if expected.point else fspec.type}`" if bare else None)
             return
         if not same(expected, actual):
             self.mismatch(expr, f"{what} takes {expected.describe()}, not {actual.describe()}")

@@ -537,6 +537,7 @@ MISTAKES = {
     "import left out": ("from chips import H100_SXM, Xeon_8480C", "from chips import Xeon_8480C"),
     "imported name typo": ("from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480"),
     "module typo": ("from chips import", "from chipz import"),
+    "temperature without unit": ("  land_price = 0 USD", "  land_price = 0 USD\n  ambient_temp = 30"),
 }
 
 
@@ -545,7 +546,8 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
     """Law: each of a new user's commonest mistakes gets a quick fix, and applying any quick fix offered removes the
     diagnostic it fixes and adds no error the spec did not have. (A misspelt choice, `"ari"`, was replaced by `air`
     without its quotes: an unknown name. A plain number where a quantity goes, `power_limit = 25`, and a choice
-    written without quotes, `cooling = air`, had no fix.)"""
+    written without quotes, `cooling = air`, had no fix.) A help that shows what to write, applied, is right too."""
+    import re
     from collections import Counter
 
     old, new = MISTAKES[mistake]
@@ -563,6 +565,12 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
         assert not [d for d in after.sink.items if d.code == diag.code and d.message == diag.message], (title, fixed)
         added = Counter(d.code for d in after.sink.errors) - errors_before
         assert not added, (title, [(d.code, d.message) for d in after.sink.errors])
+    for diag in analysis.sink.items:              # a help that shows what to write (`like `30 degC``) is right too
+        shown = re.search(r"like `([^`]+)`$", diag.help or "")
+        if shown and diag.span.file == path:
+            after = Analysis(text[:diag.span.start] + shown.group(1) + text[diag.span.end:], path, str(tmp_path))
+            assert not [d for d in after.sink.items if d.code == diag.code], (diag.help, after.sink.items)
+            assert not Counter(d.code for d in after.sink.errors) - errors_before, (diag.help, after.sink.errors)
 
 
 def test_prepare_rename_agrees_with_rename(tmp_path: Path) -> None:

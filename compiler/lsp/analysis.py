@@ -760,12 +760,18 @@ def _field_detail(kind_name: str, field_name: str) -> str:
     if isinstance(fspec.kind, ChoiceKind):
         return "one of " + ", ".join(f'"{c}"' for c in fspec.kind.choices)
     if isinstance(fspec.kind, QuantityKind) and not fspec.kind.point:
-        units = [c.label for c in _unit_completions(f"{field_name} = 1 ", kind_name)]
-        common = [u for u in units if _units_written().get(u, 0) > 0][:3] or units[:1]   # as the stdlib writes
+        common = _common_units(f"{field_name} = 1 ", kind_name)
         if fspec.kind.dim == DIMENSIONLESS:
             return f"a plain number ({fspec.type})"
         return f"{dimension_name(fspec.kind.dim)}: {', '.join(common)}" if common else fspec.type
     return fspec.type
+
+
+def _common_units(before: str, kind_name: str | None) -> list[str]:
+    """The UNITS_OFFERED units the stdlib writes most of those completion offers after `before` (`max_power = 1 `:
+    W, kW, MW), or its first where the stdlib writes none of them."""
+    units = [c.label for c in _unit_completions(before, kind_name)]
+    return [u for u in units if _units_written().get(u, 0) > 0][:UNITS_OFFERED] or units[:1]
 
 
 def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
@@ -1161,8 +1167,8 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             number = analysis.text[diag.span.start:diag.span.end]         # `power_limit = 25`: the commonest units
             line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
             before = analysis.text[line_start:diag.span.end] + " "
-            for unit in _unit_completions(before, _enclosing_kind(analysis.text, diag.span.start))[:UNITS_OFFERED]:
-                out.append((diag, diag.span, f"{number} {unit.label}", f"Add the unit `{unit.label}`", "replace"))
+            for unit in _common_units(before, _enclosing_kind(analysis.text, diag.span.start)):
+                out.append((diag, diag.span, f"{number} {unit}", f"Add the unit `{unit}`", "replace"))
         elif re.search(r"add `(from \w+ import \w+)`", diag.help or "") and analysis.module is not None:
             line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
             at, before = _import_offset(analysis)
