@@ -709,3 +709,37 @@ def test_the_units_offered_after_a_number_are_those_its_field_takes(tmp_path: Pa
             assert not [d for d in accepted.sink.errors if d.code in ("unit-mismatch", "temperature-point")], \
                 (kind_name, name, offered[0], [d.message for d in accepted.sink.errors])
     assert checked >= 50 and len(accepted_for) >= 10
+
+
+# ----------------------------------------------------------------------------- outline while typing
+
+@pytest.mark.parametrize("typed", ["  rack extra: ", "  let x = (", "  chip g: H100_SXM x", '  cooling = "'])
+def test_the_outline_stays_while_a_statement_is_half_typed(tmp_path: Path, typed: str) -> None:
+    """Law: while the text does not parse, the outline is the last parsed version's (the server keeps it as the
+    analysis's fallback), every symbol moved to where its text now is: each one's name range covers its name in the
+    new text, and each range lies inside the new text. (The outline was empty for as long as a statement was half
+    typed: it blinked away on every keystroke.) Typed at the top of a block, in the middle of the example, and on the
+    last line."""
+    from compiler.lsp.analysis import Symbol
+
+    text = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+    path = str(tmp_path / "o.factory")
+    parsed = Analysis(text, path, str(tmp_path))
+    assert parsed.module is not None
+
+    def flat(symbols: list[Symbol]) -> list[Symbol]:
+        out = []
+        for sym in symbols:
+            out += [sym, *flat(sym.children)]
+        return out
+    names = [s.name for s in flat(parsed.symbols())]
+    for at in (text.index("{\n") + 2, text.index("  rack gpu"), len(text)):
+        broken = text[:at] + typed + "\n" + text[at:]
+        typing = Analysis(broken, path, str(tmp_path))
+        assert typing.module is None and typing.symbols() == []
+        typing.fallback = parsed
+        moved = flat(typing.outline())
+        assert [s.name for s in moved] == names
+        for sym in moved:
+            assert broken[sym.selection.start:sym.selection.end] == sym.name, (sym.name, at)
+            assert 0 <= sym.span.start <= sym.selection.start <= sym.selection.end <= sym.span.end <= len(broken)

@@ -391,6 +391,24 @@ class Analysis:
                     into.append(Symbol(stmt.name, kind, stmt.span, stmt.name_span))
         return out
 
+    def outline(self) -> list[Symbol]:
+        """The document's symbols; while its text does not parse (a statement half typed), those of the last version
+        that parsed (`fallback`), each span moved to where that text now is (`moved_offset`): the outline stays
+        while the user types, as rust-analyzer's does on its error-tolerant tree. A symbol the edit falls inside
+        keeps its place, its end moved with the edit."""
+        if self.module is not None or self.fallback is None:
+            return self.symbols()
+        old = self.fallback.text
+        prefix, suffix = _common_ends(old, self.text)
+
+        def move(span: Span) -> Span:
+            return self.source.span(moved_offset(span.start, old, self.text, prefix, suffix),
+                                    moved_offset(span.end, old, self.text, prefix, suffix))
+
+        def convert(sym: Symbol) -> Symbol:
+            return Symbol(sym.name, sym.kind, move(sym.span), move(sym.selection), [convert(c) for c in sym.children])
+        return [convert(sym) for sym in self.fallback.symbols()]
+
     def inlay_hints(self, start: int = 0, end: int | None = None) -> list[Hint]:
         """`= value` at the end of each field, let and param line whose value is computed (not a literal)."""
         from compiler.display import format_quantity
@@ -409,6 +427,32 @@ class Analysis:
                 line_end = len(self.text) if line_end < 0 else line_end
                 hints.append(Hint(line_end, f" = {shown}"))
         return hints
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """(the length of the common prefix of two texts, cut back to the start of a line, and that of their longest
+    common suffix not overlapping it): what one edit left unchanged on either side. The prefix ends at a line start so
+    that a line typed above a like one (`  chip g` above `  chip gpu`) is read as inserted before it, not as `g`
+    grown into it."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    prefix = old.rfind("\n", 0, prefix) + 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+def moved_offset(offset: int, old: str, new: str, prefix: int, suffix: int) -> int:
+    """Where `offset` of `old` is in `new`, one edit later: unchanged before the edit, shifted by the edit's change in
+    length after it, and at the end of the edited text inside it."""
+    if offset <= prefix:
+        return offset
+    if offset >= len(old) - suffix:
+        return offset + len(new) - len(old)
+    return len(new) - suffix
 
 
 def _literal(expr) -> bool:

@@ -461,7 +461,7 @@ def document_symbols(ls: FactoryServer, params: t.DocumentSymbolParams) -> list[
                                 range=_range(analysis, sym.span), selection_range=_range(analysis, sym.selection),
                                 children=[convert(c) for c in sym.children] or None)
     # built without recursion on the AST; symbol nesting follows block nesting (bounded by the parser)
-    return [convert(s) for s in analysis.symbols()]
+    return [convert(s) for s in analysis.outline()]
 
 
 @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"']))
