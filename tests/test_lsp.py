@@ -743,3 +743,20 @@ def test_the_outline_stays_while_a_statement_is_half_typed(tmp_path: Path, typed
         for sym in moved:
             assert broken[sym.selection.start:sym.selection.end] == sym.name, (sym.name, at)
             assert 0 <= sym.span.start <= sym.selection.start <= sym.selection.end <= sym.span.end <= len(broken)
+
+
+def test_the_hover_of_a_built_in_function_says_what_it_computes(tmp_path: Path) -> None:
+    """Law: hovering the name of each built-in function in a call shows it as the checker's messages quote it
+    (`dsl.check.FUNCTIONS`), over the name; a name that is not a call, or a function's name inside a string or a
+    comment, shows no function. (It showed nothing: `sum` in `sum(server.max_power)` was no name the index knew.)"""
+    from dsl.check import FUNCTIONS
+
+    for name, quoted in FUNCTIONS.items():
+        text = f'let a = 2\nlet v = {name}(a)   # {name}(a)\nlet w = "{name}(a)"\n'
+        analysis = Analysis(text, str(tmp_path / "f.factory"), str(tmp_path))
+        shown, span = hover_markdown(analysis, text.index(f"{name}(") + 1)
+        label, _, doc = quoted.partition(": ")
+        assert shown == f"**function** `{label}`\n\n{doc}" and text[span.start:span.end] == name
+        in_comment = hover_markdown(analysis, text.index(f"# {name}(") + 3)
+        in_string = hover_markdown(analysis, text.index(f'"{name}(') + 2)
+        assert in_comment is None and in_string is None, name

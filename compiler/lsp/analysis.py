@@ -486,7 +486,9 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     occ = analysis.at(offset)
     if occ is None:
         unit = analysis.unit_at(offset)
-        return (unit_markdown(unit[1]), unit[0]) if unit is not None else None
+        if unit is not None:
+            return unit_markdown(unit[1]), unit[0]
+        return _function_markdown(analysis, offset)
     targets = analysis.targets(occ)
     target = targets[0] if targets else None
     from compiler.display import format_quantity
@@ -557,6 +559,23 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     else:
         return None
     return "\n".join(lines), occ.span
+
+
+def _function_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
+    """The hover of a built-in function's name in a call (`sum` in `sum(server.max_power)`): what it computes, as the
+    checker's messages quote it (`dsl.check.FUNCTIONS`)."""
+    import re
+
+    from dsl.check import FUNCTIONS
+
+    text = analysis.text
+    line_start, line_end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
+    for m in re.finditer(r"([A-Za-z_]\w*)\s*\(", text[line_start:len(text) if line_end < 0 else line_end]):
+        start, end = line_start + m.start(1), line_start + m.end(1)
+        if start <= offset <= end and m.group(1) in FUNCTIONS and _scan(text, start)[1] is None:
+            label, _, doc = FUNCTIONS[m.group(1)].partition(": ")
+            return f"**function** `{label}`\n\n{doc}", analysis.source.span(start, end)
+    return None
 
 
 def unit_markdown(text: str) -> str:
