@@ -121,6 +121,8 @@ async def _session(tmp: Path) -> dict:
             text_document=doc, options=t.FormattingOptions(tab_size=2, insert_spaces=True)))
         out["signature"] = await client.text_document_signature_help_async(t.SignatureHelpParams(
             text_document=doc, position=_pos(SPEC, "sum(server", 4)))
+        out["highlight"] = await client.text_document_document_highlight_async(t.DocumentHighlightParams(
+            text_document=doc, position=_pos(SPEC, "x racks", 3)))
         out["prepare_rename"] = await client.text_document_prepare_rename_async(t.PrepareRenameParams(
             text_document=doc, position=_pos(SPEC, "air_rack x racks", 3)))
         out["rename"] = await client.text_document_rename_async(t.RenameParams(
@@ -171,6 +173,12 @@ def test_scripted_session(tmp_path: Path) -> None:
     assert " = 20.4 kW" in hints                                      # draw = sum(server.max_power)
     assert list(out["formatting"]) == []                                    # already formatted
     assert out["signature"].signatures[0].label.startswith("sum(") and out["signature"].active_parameter == 0
+    # the highlights of a name are its references: `param racks` (written) and `x racks` (read)
+    assert sorted((h.range.start.line, h.kind) for h in out["highlight"]) == [
+        (_pos(SPEC, "param racks").line, t.DocumentHighlightKind.Write),
+        (_pos(SPEC, "x racks").line, t.DocumentHighlightKind.Read)]
+    assert sorted((h.range.start.line, h.range.start.character) for h in out["highlight"]) == sorted(
+        (r.range.start.line, r.range.start.character) for r in out["references"])
     assert out["initialize"].capabilities.rename_provider.prepare_provider
     prepared = out["prepare_rename"]
     assert prepared.placeholder == "air_rack" and prepared.range.start == _pos(SPEC, "air_rack x racks")

@@ -18,8 +18,9 @@ its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
-Requests besides: hover, completion, signature help (the built-in functions), definition, references, prepareRename and rename, document symbols, semantic
-tokens (full), inlay hints, formatting and code actions (quick fixes), each over `compiler.lsp.analysis`.
+Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
+highlights, prepareRename and rename, document symbols (kept while a statement is half typed), semantic tokens
+(full), inlay hints, formatting and code actions (quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -412,6 +413,22 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     elif decl is not None and decl not in spans:
         spans.insert(0, decl)
     return [_location(analysis, s) for s in spans]
+
+
+@server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+@_guarded
+def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> list[t.DocumentHighlight] | None:
+    """Every place of this document that names what the name under the cursor refers to (its references, as
+    find-references gives them): its definition a write, the others reads; a keyword or a kind's word is none of
+    them (the editor's own highlighting would mark every `server`, the kind and the selection alike)."""
+    found = _target_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, target = found
+    decl = analysis.definition_span(target)
+    return [t.DocumentHighlight(range=_range(analysis, span),
+                                kind=t.DocumentHighlightKind.Write if span == decl else t.DocumentHighlightKind.Read)
+            for span in analysis.references(target) if span.file == analysis.path]
 
 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
