@@ -768,3 +768,21 @@ def test_the_hover_of_a_built_in_function_says_what_it_computes(tmp_path: Path) 
         in_comment = hover_markdown(analysis, text.index(f"# {name}(") + 3)
         in_string = hover_markdown(analysis, text.index(f'"{name}(') + 2)
         assert in_comment is None and in_string is None, name
+
+
+def test_completion_while_typing_reads_the_block_the_cursor_is_in(tmp_path: Path) -> None:
+    """Law: while the buffer does not parse, the names completion offers are those of the block the cursor is in,
+    read on the last version that parsed with the cursor moved to where that text was. (It used the cursor's offset
+    in the new text on the old text: after some lines typed in rack `a`, that offset lay in rack `b`, whose names it
+    offered.)"""
+    text = "rack a {\n  let a_only = 1\n}\nrack b {\n  let b_only = 2\n}\n"
+    path = str(tmp_path / "t.factory")
+    parsed = Analysis(text, path, str(tmp_path))
+    typed = "".join(f"  let v{i} = (\n" for i in range(8)) + "  let w = "
+    at = text.index("}\nrack b")
+    broken = text[:at] + typed + text[at:]
+    typing = Analysis(broken, path, str(tmp_path))
+    assert typing.module is None
+    typing.fallback = parsed
+    names = {c.label for c in completions(typing, at + len(typed)) if c.kind == "name"}
+    assert "a_only" in names and "b_only" not in names, names

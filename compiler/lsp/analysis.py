@@ -455,6 +455,20 @@ def moved_offset(offset: int, old: str, new: str, prefix: int, suffix: int) -> i
     return len(new) - suffix
 
 
+def _offset_in(known: Analysis, text: str, offset: int) -> int:
+    """Where `offset` of `text` (a buffer that does not parse) is in the text of `known`, the last version that
+    parsed: the same place before the edit between them, shifted back after it, and the start of the edited lines
+    inside it (the block the user is typing in). `offset` itself when `known` is that text's own analysis."""
+    if known.text == text:
+        return offset
+    prefix, suffix = _common_ends(known.text, text)
+    if offset <= prefix:
+        return offset
+    if offset >= len(text) - suffix:
+        return offset - len(text) + len(known.text)
+    return prefix
+
+
 def _literal(expr) -> bool:
     """A value written as it is (`5 kW`, `-5 kW`, `"fp8"`, `true`): an inlay hint would only repeat it."""
     while isinstance(expr, n.Unary):
@@ -735,7 +749,7 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     head = before[:len(before) - len(_trailing_word(before))]      # the line before the word being typed
     kind_name = _enclosing_kind(text, offset)          # textual: works while the buffer does not parse
     known = analysis if analysis.module is not None else analysis.fallback
-    block = _enclosing_block(known, offset) if known is not None else None
+    block = _enclosing_block(known, _offset_in(known, text, offset)) if known is not None else None
     module = known.module if known is not None else None
     scopes = known.checked.scopes if known is not None and known.checked is not None else None
 
