@@ -306,6 +306,7 @@ def test_the_checks_are_published_before_the_whole_evaluation(tmp_path: Path) ->
 # ----------------------------------------------------------------------------- the editor shows what build shows
 
 EXAMPLES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "examples").rglob("*.factory"))
+FAST_EXAMPLES = ("examples/enterprise_starter.factory", "examples/flagship_campus.factory")   # the rest: `slow`
 ENTERPRISE = "examples/enterprise_starter.factory"
 # a broken variant of the enterprise example: (the line replaced, what replaces it), and what it breaks
 BROKEN = {
@@ -360,7 +361,8 @@ def _assert_the_editor_shows_what_build_shows(path: Path, text: str) -> set:
     return build
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("example", [e if e in FAST_EXAMPLES else pytest.param(e, marks=pytest.mark.slow)
+                                     for e in EXAMPLES])
 def test_the_editor_shows_what_build_shows_for_every_example(tmp_path: Path, example: str) -> None:
     """Law: for every example, the set of (code, file, line, col) the editor shows once the whole evaluation has run
     is the set `factory build` reports; what it shows first (the check, then the asserts', limits' and rules'
