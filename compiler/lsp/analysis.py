@@ -1083,6 +1083,42 @@ def signature_at(analysis: Analysis, offset: int) -> Signature | None:
     return None
 
 
+# ----------------------------------------------------------------------------- workspace symbols
+
+def matches(query: str, name: str) -> bool:
+    """Whether `query`'s letters appear in `name` in order, case ignored (`h1sxm` finds `H100_SXM`), as editors filter
+    symbols; an empty query matches every name."""
+    it = iter(name.lower())
+    return all(c in it for c in query.lower())
+
+
+def stdlib_symbols(query: str) -> list[tuple[str, str, str, Span]]:
+    """(name, kind, module, span of the name) of every stdlib definition whose name `matches` `query`: what
+    `workspace/symbol` finds in the stdlib (rust-analyzer's finds the dependencies' items too), so `H100` is one
+    search away without knowing it lives in chips.factory. Read from the catalogue `factory list` shows."""
+    from compiler import catalogue
+    from dsl.resources import stdlib_dir
+
+    out = []
+    for entry in catalogue.catalogue():
+        if not matches(query, entry.name):
+            continue
+        path = stdlib_dir() / f"{entry.module}.factory"
+        source = _stdlib_source(str(path))
+        line = source.line_text(entry.line)
+        col = line.find(f" {entry.name}") + 1
+        start = source._line_starts[entry.line - 1] + col
+        out.append((entry.name, entry.kind, entry.module, source.span(start, start + len(entry.name))))
+    return sorted(out, key=lambda found: query.lower() not in found[0].lower())   # (stable) the query's letters
+                                                                                     # together first
+
+
+@functools.lru_cache(maxsize=32)
+def _stdlib_source(path: str) -> Source:
+    with open(path, encoding="utf-8") as handle:
+        return Source(path, handle.read())
+
+
 # ----------------------------------------------------------------------------- semantic tokens
 
 # LSP's standard token types and modifiers the server uses (the legend it registers, in this order)

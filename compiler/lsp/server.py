@@ -19,8 +19,9 @@ A broken buffer never crashes the server: a failure inside a request is logged a
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
-highlights, prepareRename and rename, document symbols (kept while a statement is half typed), semantic tokens
-(full), inlay hints, formatting and code actions (quick fixes), each over `compiler.lsp.analysis`.
+highlights, workspace symbols (the stdlib's definitions and the open documents'), prepareRename and rename, document
+symbols (kept while a statement is half typed), semantic tokens (full), inlay hints, formatting and code actions
+(quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -39,7 +40,8 @@ import dsl
 from dsl.diagnostics import Code
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
-                       quick_fixes, rename_edits, rename_range, semantic_tokens, signature_at)
+                       matches, quick_fixes, rename_edits, rename_range, semantic_tokens, signature_at,
+                       stdlib_symbols, _stdlib_source)
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -413,6 +415,32 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     elif decl is not None and decl not in spans:
         spans.insert(0, decl)
     return [_location(analysis, s) for s in spans]
+
+
+@server.feature(t.WORKSPACE_SYMBOL)
+@_guarded
+def workspace_symbols(ls: FactoryServer, params: t.WorkspaceSymbolParams) -> list[t.SymbolInformation] | None:
+    """The definitions whose names match the query (`analysis.matches`): those of the stdlib, then those of the open
+    documents (their outlines)."""
+    out = []
+    for name, kind, module, span in stdlib_symbols(params.query):
+        source = _stdlib_source(span.file)
+        out.append(t.SymbolInformation(name=name, kind=t.SymbolKind.Class, container_name=f"{module} ({kind})",
+                                       location=t.Location(uri=_uri(span.file), range=t.Range(
+                                           start=_position_in(source, span.start), end=_position_in(source, span.end)))))
+    for uri in sorted(ls.open_uris):
+        analysis = ls.analysis(uri)
+        if analysis is None:
+            continue
+        todo = list(analysis.outline())
+        while todo:
+            sym = todo.pop(0)
+            todo.extend(sym.children)
+            if matches(params.query, sym.name):
+                out.append(t.SymbolInformation(name=sym.name, kind=_SYMBOL_KINDS.get(sym.kind, t.SymbolKind.Class),
+                                               container_name=sym.kind, location=t.Location(
+                                                   uri=uri, range=_range(analysis, sym.selection))))
+    return out
 
 
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
