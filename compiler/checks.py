@@ -790,14 +790,30 @@ def _table_fields(results, table: dict):
     for (kind, name), entry in table.items():
         by_kind.setdefault(kind, []).append((name, entry))
     nodes = results.graph.nodes
-    todo = list(reversed(results.graph.roots))
-    while todo:
-        inst = todo.pop()
-        todo.extend(reversed(inst.parts))
+    for inst in _placed_in_order(results.graph):
         for name, entry in by_kind.get(inst.kind, ()):
             node = nodes.get(f"{inst.path}.{name}")
             if node is not None and node.kind == "field" and node.instance is inst:
                 yield node, inst, name, entry
+
+
+def _placed_in_order(graph) -> list:
+    """Every placed block of `graph`, depth first in order: walked once per graph and kept on it (its instances are
+    fixed by lowering), as each table's check reads them."""
+    found = graph.__dict__.get("_placed_in_order")
+    if found is None:
+        found, todo = [], list(reversed(graph.roots))
+        while todo:
+            inst = todo.pop()
+            found.append(inst)
+            todo.extend(reversed(inst.parts))
+        graph.__dict__["_placed_in_order"] = found
+    return found
+
+
+def _scalar(value) -> bool:
+    """A value of one number (a float or int array of size 1): compared without array arithmetic."""
+    return isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu"
 
 
 def _noted_again(reported: dict, key, path: str) -> bool:
@@ -825,8 +841,11 @@ def _check_ordered_pairs(ev, results, count: int) -> None:
     reported: dict = {}
     for node, inst, name, (upper, why) in _table_fields(results, pairs):
         upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
-        low = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
-        high = _per_scenario(np.asarray(results.values.get(f"{inst.path}.{upper}", np.nan), dtype=float), count)
+        low_value, high_value = results.values.get(node.path), results.values.get(f"{inst.path}.{upper}")
+        if _scalar(low_value) and _scalar(high_value) and not low_value.flat[0] > high_value.flat[0]:
+            continue                    # one figure each, in order (most): no array arithmetic
+        low = _per_scenario(np.asarray(np.nan if low_value is None else low_value, dtype=float), count)
+        high = _per_scenario(np.asarray(np.nan if high_value is None else high_value, dtype=float), count)
         if upper_node is None or low is None or high is None:
             continue
         bad = np.isfinite(low) & np.isfinite(high) & (low > high)
