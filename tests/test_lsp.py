@@ -815,3 +815,67 @@ def test_workspace_symbols_find_every_stdlib_definition_by_its_name() -> None:
     assert matches("h1sxm", "H100_SXM") and not matches("sxmh", "H100_SXM") and matches("", "x")
     found = [name for name, *_ in stdlib_symbols("h100")]
     assert found[0].startswith("H100") and all("h100" in n.lower() for n in found[:3])
+
+
+def test_a_hover_waiting_for_values_does_not_hold_the_server(tmp_path: Path) -> None:
+    """Law: while a hover waits for an evaluation still running (up to `VALUE_WAIT_S`, its values), the server's
+    event loop goes on running, so the keystrokes that arrive meanwhile are read and checked; the hover then answers
+    with what it has (the field's doc and type) without the values. The evaluation is held running here by holding
+    its lock from this thread; the loop's ticks of 10 ms are measured. (A hover ran on the server's thread and held
+    every message behind it for 0.3 s: bench/bench_lsp.py's hover on a 2,000-line spec took 0.33 s.)"""
+    import time
+
+    from pygls.workspace import Workspace
+
+    from compiler.lsp import server as lsp_server
+    from compiler.lsp.analysis import VALUE_WAIT_S
+
+    ls = lsp_server.FactoryServer()
+    ls.protocol._workspace = Workspace(tmp_path.as_uri())
+    uri = (tmp_path / "h.factory").as_uri()
+    ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=1, text=SPEC))
+    ls.open_uris.add(uri)
+    analysis = ls.analysis(uri)
+    params = t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri), position=_pos(SPEC, "max_power = 10", 2))
+
+    async def hover_while_ticking():
+        task = asyncio.ensure_future(lsp_server.hover(ls, params))
+        gaps, last = [], time.perf_counter()
+        while not task.done():
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        return task.result(), gaps
+    analysis._lock.acquire()                          # an evaluation still running
+    try:
+        answer, gaps = asyncio.run(hover_while_ticking())
+    finally:
+        analysis._lock.release()
+    assert answer is not None and "**field** `max_power`" in answer.contents.value
+    assert sum(gaps) >= VALUE_WAIT_S * 0.9 and len(gaps) >= 5 and max(gaps) < VALUE_WAIT_S * 2 / 3, gaps
+
+
+def test_a_hover_never_runs_the_whole_evaluation_in_its_own_thread(tmp_path: Path) -> None:
+    """Law: for an analysis the server evaluates in its stages (`background`), asking for values within a time
+    (a hover's `results_within`) waits for that evaluation and never runs it in the asking thread: the answer is None
+    when it is not done in time, the values once it is, and an evaluation no stage began is begun elsewhere. (A hover
+    that found the evaluation not yet begun ran all of it itself: 3.2 s for one hover on a 2,000-line spec.)"""
+    import threading
+
+    analysis = Analysis(SPEC, str(tmp_path / "b.factory"), str(tmp_path))
+    analysis.background = True
+    analysis._lock.acquire()                          # a stage is evaluating it
+    try:
+        assert analysis.results_within(0.05) is None and not analysis._evaluated
+    finally:
+        analysis._lock.release()
+    ran_in: list[str] = []
+    original = analysis._evaluate_now
+
+    def recording() -> None:
+        ran_in.append(threading.current_thread().name)
+        original()
+    analysis._evaluate_now = recording
+    assert analysis.results_within(30) is not None          # begun elsewhere, waited for
+    assert ran_in and ran_in[0] != threading.current_thread().name

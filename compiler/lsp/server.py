@@ -96,6 +96,7 @@ class FactoryServer(LanguageServer):
                 return None
             if current.module is None and previous is not None:
                 current.fallback = previous if previous.module is not None else previous.fallback
+            current.background = True         # publish_in_stages evaluates it: a hover waits, never evaluates
             self.analyses[uri] = current
         return current
 
@@ -370,16 +371,23 @@ def _guarded(func):
 # ----------------------------------------------------------------------------- requests
 
 @server.feature(t.TEXT_DOCUMENT_HOVER)
-@_guarded
-def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
-    analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
+    """The hover's text is made in a worker thread: it may wait for an evaluation still running (up to
+    `analysis.VALUE_WAIT_S`), and on the server's own thread that held every message behind it, keystrokes
+    included. The analysis is looked up here, on the server's thread, as every other request does."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        offset = _offset(analysis, params.position)
+        found = await asyncio.get_running_loop().run_in_executor(None, hover_markdown, analysis, offset)
+        if found is None:
+            return None
+        text, span = found
+        return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=_range(analysis, span))
+    except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
+        log.exception("hover failed")
         return None
-    found = hover_markdown(analysis, _offset(analysis, params.position))
-    if found is None:
-        return None
-    text, span = found
-    return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=_range(analysis, span))
 
 
 def _target_at(ls: FactoryServer, uri: str, position: t.Position):
@@ -561,16 +569,21 @@ def signature_help(ls: FactoryServer, params: t.SignatureHelpParams) -> t.Signat
 
 
 @server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
-@_guarded
-def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.InlayHint] | None:
+async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.InlayHint] | None:
+    """Made in a worker thread, as a hover is (its values may wait for an evaluation still running)."""
     if not ls.inlay_hints:
         return []
-    analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
+        hints = await asyncio.get_running_loop().run_in_executor(None, analysis.inlay_hints, start, end)
+        return [t.InlayHint(position=_position(analysis, h.offset), label=h.label, kind=t.InlayHintKind.Type,
+                            padding_left=True) for h in hints]
+    except Exception:  # noqa: BLE001
+        log.exception("inlay hints failed")
         return None
-    start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
-    return [t.InlayHint(position=_position(analysis, h.offset), label=h.label, kind=t.InlayHintKind.Type,
-                        padding_left=True) for h in analysis.inlay_hints(start, end)]
 
 
 @server.feature(t.TEXT_DOCUMENT_FORMATTING)
