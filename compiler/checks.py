@@ -124,6 +124,34 @@ def check_refused_reads(ev, results) -> None:
         check_values(ev, results, only)
 
 
+def check_field_tables(ev, results) -> None:
+    """When only the checks are evaluated (the editor's first evaluation): the ordered pairs (`dsl.schema.ORDERED`,
+    `_check_ordered_pairs`) and the plausibility of key inputs (`compiler.plausible`), which the whole evaluation's
+    `check_values` judges last. Their fields are evaluated here, on demand (most are written as literals: a chip's
+    `tdp`, a site's `electricity_price`), so the editor shows `idle_power = 900 W` above `tdp = 700 W` as the user
+    types, not only once everything else has been computed; the findings are the whole evaluation's, at the same
+    spans (tests/test_lsp.py: the editor shows what `factory build` shows)."""
+    from dsl.schema import ORDERED
+
+    from .evaluate import EvalError
+    from .plausible import PLAUSIBLE
+
+    table = {(kind, lower): upper for kind, lower, upper, _why in ORDERED}
+    for p in PLAUSIBLE:
+        table.setdefault((p.kind, p.field), "")          # (no upper field to read)
+    for node, inst, _name, upper in list(_table_fields(results, table)):
+        for path in (node.path, f"{inst.path}.{upper}" if upper else None):
+            if path is not None and path in results.graph.nodes:
+                try:
+                    ev.node_value(path)
+                except EvalError:
+                    pass
+    count = max(int(results.scenario_count), 1)
+    _check_ordered_pairs(ev, results, count)
+    from .plausible import check_plausible
+    check_plausible(ev, results, count)
+
+
 def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
     """Why no model may run on the `let` (or swept or computed field) `node`, which a model has just read as `value`
     (`Context.get`), and in which scenarios (a bool array over them), or None:
@@ -759,15 +787,37 @@ def _check_workload_headlines(ev, results, count: int) -> None:
 
 def _table_fields(results, table: dict):
     """(node, its block, the field's name, table entry) for each field node set on its own block whose (kind, name)
-    `table` holds: the fields a table of per-field checks (ordered pairs, plausibility) judges."""
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None:
-            continue
-        name = node.path.rpartition(".")[2]
-        entry = table.get((inst.kind, name))
-        if entry is not None and node.path == f"{inst.path}.{name}":
-            yield node, inst, name, entry
+    `table` holds: the fields a table of per-field checks (ordered pairs, plausibility) judges. Found by walking the
+    placed blocks (depth first, in order) and looking up only the table's fields of each, so that an evaluation of
+    the checks alone (the editor's, whose graph makes a node when first read) does not make every node."""
+    by_kind: dict[str, list] = {}
+    for (kind, name), entry in table.items():
+        by_kind.setdefault(kind, []).append((name, entry))
+    nodes = results.graph.nodes
+    for inst in _placed_in_order(results.graph):
+        for name, entry in by_kind.get(inst.kind, ()):
+            node = nodes.get(f"{inst.path}.{name}")
+            if node is not None and node.kind == "field" and node.instance is inst:
+                yield node, inst, name, entry
+
+
+def _placed_in_order(graph) -> list:
+    """Every placed block of `graph`, depth first in order: walked once per graph and kept on it (its instances are
+    fixed by lowering), as each table's check reads them."""
+    found = graph.__dict__.get("_placed_in_order")
+    if found is None:
+        found, todo = [], list(reversed(graph.roots))
+        while todo:
+            inst = todo.pop()
+            found.append(inst)
+            todo.extend(reversed(inst.parts))
+        graph.__dict__["_placed_in_order"] = found
+    return found
+
+
+def _scalar(value) -> bool:
+    """A value of one number (a float or int array of size 1): compared without array arithmetic."""
+    return isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu"
 
 
 def _noted_again(reported: dict, key, path: str) -> bool:
@@ -795,8 +845,11 @@ def _check_ordered_pairs(ev, results, count: int) -> None:
     reported: dict = {}
     for node, inst, name, (upper, why) in _table_fields(results, pairs):
         upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
-        low = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
-        high = _per_scenario(np.asarray(results.values.get(f"{inst.path}.{upper}", np.nan), dtype=float), count)
+        low_value, high_value = results.values.get(node.path), results.values.get(f"{inst.path}.{upper}")
+        if _scalar(low_value) and _scalar(high_value) and not low_value.flat[0] > high_value.flat[0]:
+            continue                    # one figure each, in order (most): no array arithmetic
+        low = _per_scenario(np.asarray(np.nan if low_value is None else low_value, dtype=float), count)
+        high = _per_scenario(np.asarray(np.nan if high_value is None else high_value, dtype=float), count)
         if upper_node is None or low is None or high is None:
             continue
         bad = np.isfinite(low) & np.isfinite(high) & (low > high)

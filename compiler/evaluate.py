@@ -1072,9 +1072,11 @@ def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir)
     if not only_checks:
         from .checks import check_values
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
-    elif ev.read_refusals:
-        from .checks import check_refused_reads
-        check_refused_reads(ev, results)    # the error of each let a model refused: what the checks did not judge
+    else:
+        from .checks import check_refused_reads, check_field_tables
+        check_field_tables(ev, results)    # idle power above TDP, an implausible price: as the user types
+        if ev.read_refusals:
+            check_refused_reads(ev, results)    # the error of each let a model refused: what the checks did not judge
     return results
 
 

@@ -186,6 +186,11 @@ class _Checker:
                             help=hint or f"use `let {own} = ...` for a value of your own",
                             notes=[f"{spec.name} fields: " + ", ".join(sorted(spec.fields))] if not hint else [])
             return
+        if actual is None and isinstance(stmt.value, n.Name) and isinstance(fspec.kind, ChoiceKind) \
+                and stmt.value.ident in fspec.kind.choices:        # `cooling = air`: a choice is text, in quotes
+            for diag in self.sink.items:
+                if diag.code == Code.UNKNOWN_NAME and diag.span == stmt.value.span and diag.help is None:
+                    diag.help = f'did you mean `"{stmt.value.ident}"`? (a choice is written in quotes)'
         self.conform(stmt.value, actual, fspec, f"`{stmt.name}`")
 
     def conform(self, expr: n.Expr, actual: object, fspec: FieldSpec, what: str) -> None:
@@ -220,8 +225,11 @@ class _Checker:
                                 "point", expr.span, help="a difference is written in K, like `10 K`")
                 return
             if expected.dim != actual.dim:
+                bare = isinstance(expr, n.Number) and actual.dim == DIMENSIONLESS     # `power_limit = 25`
                 self.sink.error(Code.UNIT_MISMATCH, f"{what} is {_with_unit(expected, None, fspec)} but this is "
-                                f"{_with_unit(actual, expr)}", expr.span)
+                                f"{_with_unit(actual, expr)}", expr.span,
+                                help=f"write its unit after the number, like `{expr.text} "
+                                f"{'degC' if expected.point else fspec.type}`" if bare else None)
             return
         if not same(expected, actual):
             self.mismatch(expr, f"{what} takes {expected.describe()}, not {actual.describe()}")

@@ -12,6 +12,7 @@ over the scenarios). Walks are iterative: expressions can be deep (`dsl.visit.ev
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass, field
@@ -79,10 +80,13 @@ class Analysis:
         self.module: n.Module | None = None
         self.occurrences: list[Occurrence] = []
         self.statements: list[tuple[object, n.Block | None]] = []   # every statement with its block
+        self.units: list[tuple[Span, str]] = []      # (span, text) of every unit written after a number
         self._results = None
         self._evaluated = False
         self._lock = threading.Lock()
         self._cancel = threading.Event()
+        self._finished = threading.Event()         # set once the whole evaluation has run (or found nothing to do)
+        self.background = False                     # the server evaluates it in its stages: requests only wait
         self.eval_diagnostics: list = []            # what evaluation adds (asserts, limits, feasibility)
         self._checks_diagnostics: list | None = None  # what the checks alone add (checks_diagnostics)
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
@@ -142,6 +146,12 @@ class Analysis:
                 self._add(e.span, NAME, e, block, module)
             elif isinstance(e, n.Attr):
                 self._add(e.name_span, ATTR, e, block, module)
+            elif isinstance(e, n.Quantity) and e.unit_span is not None and e.unit_span.file == self.path:
+                self.units.append((e.unit_span, e.unit))
+
+    def unit_at(self, offset: int) -> tuple[Span, str] | None:
+        """(its span, the unit) of the unit written at `offset` (`kW` in `10.2 kW`; a cursor right after it counts)."""
+        return next(((span, unit) for span, unit in self.units if span.start <= offset <= span.end), None)
 
     def at(self, offset: int) -> Occurrence | None:
         """The name occurrence under `offset` (a cursor right after a name counts)."""
@@ -280,7 +290,15 @@ class Analysis:
 
     def results_within(self, seconds: float):
         """The results if they are (or become) ready within `seconds`; None otherwise (a hover must not
-        wait for a long evaluation; the evaluation goes on in the server's worker thread)."""
+        wait for a long evaluation; the evaluation goes on in the server's worker thread). An analysis the server
+        evaluates in its stages (`background`) is only waited for: a hover that found the lock free before the
+        stage took it ran the whole evaluation itself (3.2 s for one hover on a 2,000-line spec, bench_lsp.py)."""
+        if self.background:
+            if self.checked is None or self.sink.has_errors() or self.cancelled:
+                return None                 # (nothing will be evaluated)
+            if not self._evaluated and not self._lock.locked():     # no stage has begun (a file changed on disk
+                threading.Thread(target=lambda: self.results, daemon=True).start()   # with no watcher): begin one
+            return self._results if self._finished.wait(seconds) else None
         if self._lock.acquire(timeout=seconds):
             try:
                 if not self._evaluated:
@@ -318,6 +336,12 @@ class Analysis:
 
     def _evaluate(self) -> None:
         self._evaluated = True
+        try:
+            self._evaluate_now()
+        finally:
+            self._finished.set()
+
+    def _evaluate_now(self) -> None:
         if self.checked is None or self.sink.has_errors():
             return
         from compiler.evaluate import Cancelled, evaluate
@@ -383,6 +407,24 @@ class Analysis:
                     into.append(Symbol(stmt.name, kind, stmt.span, stmt.name_span))
         return out
 
+    def outline(self) -> list[Symbol]:
+        """The document's symbols; while its text does not parse (a statement half typed), those of the last version
+        that parsed (`fallback`), each span moved to where that text now is (`moved_offset`): the outline stays
+        while the user types, as rust-analyzer's does on its error-tolerant tree. A symbol the edit falls inside
+        keeps its place, its end moved with the edit."""
+        if self.module is not None or self.fallback is None:
+            return self.symbols()
+        old = self.fallback.text
+        prefix, suffix = _common_ends(old, self.text)
+
+        def move(span: Span) -> Span:
+            return self.source.span(moved_offset(span.start, old, self.text, prefix, suffix),
+                                    moved_offset(span.end, old, self.text, prefix, suffix))
+
+        def convert(sym: Symbol) -> Symbol:
+            return Symbol(sym.name, sym.kind, move(sym.span), move(sym.selection), [convert(c) for c in sym.children])
+        return [convert(sym) for sym in self.fallback.symbols()]
+
     def inlay_hints(self, start: int = 0, end: int | None = None) -> list[Hint]:
         """`= value` at the end of each field, let and param line whose value is computed (not a literal)."""
         from compiler.display import format_quantity
@@ -401,6 +443,46 @@ class Analysis:
                 line_end = len(self.text) if line_end < 0 else line_end
                 hints.append(Hint(line_end, f" = {shown}"))
         return hints
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """(the length of the common prefix of two texts, cut back to the start of a line, and that of their longest
+    common suffix not overlapping it): what one edit left unchanged on either side. The prefix ends at a line start so
+    that a line typed above a like one (`  chip g` above `  chip gpu`) is read as inserted before it, not as `g`
+    grown into it."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    prefix = old.rfind("\n", 0, prefix) + 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+def moved_offset(offset: int, old: str, new: str, prefix: int, suffix: int) -> int:
+    """Where `offset` of `old` is in `new`, one edit later: unchanged before the edit, shifted by the edit's change in
+    length after it, and at the end of the edited text inside it."""
+    if offset <= prefix:
+        return offset
+    if offset >= len(old) - suffix:
+        return offset + len(new) - len(old)
+    return len(new) - suffix
+
+
+def _offset_in(known: Analysis, text: str, offset: int) -> int:
+    """Where `offset` of `text` (a buffer that does not parse) is in the text of `known`, the last version that
+    parsed: the same place before the edit between them, shifted back after it, and the start of the edited lines
+    inside it (the block the user is typing in). `offset` itself when `known` is that text's own analysis."""
+    if known.text == text:
+        return offset
+    prefix, suffix = _common_ends(known.text, text)
+    if offset <= prefix:
+        return offset
+    if offset >= len(text) - suffix:
+        return offset - len(text) + len(known.text)
+    return prefix
 
 
 def _literal(expr) -> bool:
@@ -433,7 +515,10 @@ def _summary(values, format_quantity, np) -> str:
 def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     occ = analysis.at(offset)
     if occ is None:
-        return None
+        unit = analysis.unit_at(offset)
+        if unit is not None:
+            return unit_markdown(unit[1]), unit[0]
+        return _function_markdown(analysis, offset)
     targets = analysis.targets(occ)
     target = targets[0] if targets else None
     from compiler.display import format_quantity
@@ -455,6 +540,8 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
             lines += ["", target.doc.strip()]
         elif spec is not None and spec.doc:
             lines += ["", spec.doc]
+        if target.name_span.file != analysis.path:          # a part of the stdlib or of another file
+            lines += _figures_written(analysis, target)
         rows = []
         instances = analysis.instances_of(target)
         results = analysis.results_within(0) if instances else None
@@ -502,6 +589,81 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     else:
         return None
     return "\n".join(lines), occ.span
+
+
+def _function_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
+    """The hover of a built-in function's name in a call (`sum` in `sum(server.max_power)`): what it computes, as the
+    checker's messages quote it (`dsl.check.FUNCTIONS`)."""
+    import re
+
+    from dsl.check import FUNCTIONS
+
+    text = analysis.text
+    line_start, line_end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
+    for m in re.finditer(r"([A-Za-z_]\w*)\s*\(", text[line_start:len(text) if line_end < 0 else line_end]):
+        start, end = line_start + m.start(1), line_start + m.end(1)
+        if start <= offset <= end and m.group(1) in FUNCTIONS and _scan(text, start)[1] is None:
+            label, _, doc = FUNCTIONS[m.group(1)].partition(": ")
+            return f"**function** `{label}`\n\n{doc}", analysis.source.span(start, end)
+    return None
+
+
+def unit_markdown(text: str) -> str:
+    """What a unit written in a spec means (stdlib/units.txt, the one table the checker reads): its dimension, each
+    unit it is made of (with its prefix), and its value in the SI unit that results JSON gives (1 kW = 1000 W);
+    a temperature point (degC) says it is a point, with its offset."""
+    import re
+
+    from dsl.units import PREFIX_SETS, dimension_name, parse_unit, si_unit, table
+
+    try:
+        parsed = parse_unit(text)
+    except ValueError:
+        return f"**unit** `{text}`: not a unit of stdlib/units.txt"
+    what = "temperature (a point on the scale)" if parsed.point else dimension_name(parsed.dim)
+    lines = [f"**unit** `{text}`: {what}", ""]
+    units = table().units
+    for name in dict.fromkeys(re.findall(r"[^*/^]+", text)):
+        if name.lstrip("-").isdigit():
+            continue
+        if name in units:
+            lines.append(f"- `{name}`: {units[name].description}")
+            continue
+        for size in (2, 1):
+            prefix, base = name[:size], units.get(name[size:])
+            if base is not None and prefix in PREFIX_SETS[base.prefixes]:
+                lines.append(f"- `{name}`: {prefix} ({PREFIX_SETS[base.prefixes][prefix]:g}) x `{base.name}`, "
+                             f"{base.description}")
+                break
+    si = si_unit(parsed.dim)
+    if parsed.point:
+        scale = "" if parsed.factor == 1 else f"{parsed.factor:.6g} "
+        lines += ["", f"x {text} = {scale}x + {parsed.offset:g} {si}; a difference of two points is in K"]
+    elif text != si:
+        lines += ["", f"1 {text} = {parsed.factor:.6g} {si} (SI, as results JSON gives it)"]
+    return "\n".join(lines)
+
+
+def _figures_written(analysis: Analysis, block: n.Block) -> list[str]:
+    """The lines of a hover that show a definition of another file (a stdlib chip): where it is, then each figure it
+    writes as written (`tdp = 700 W`), with the source its comment cites (document and date: the stdlib's rule), as
+    the file reads; rust-analyzer shows an item's signature from another crate the same way."""
+    source = analysis.sink.sources.get(block.name_span.file)
+    lines = ["", f"Defined at `{block.name_span}`"]
+    if source is None:
+        return lines
+    figures = []
+    for stmt in block.body:
+        if isinstance(stmt, (n.Field, n.Let)) and getattr(stmt.value, "span", None) is not None:
+            written = source.text[stmt.value.span.start:stmt.value.span.end]
+            what = "let " if isinstance(stmt, n.Let) else ""
+            cited = f": {stmt.comment.lstrip('# ').strip()}" if stmt.comment else ""
+            figures.append(f"- `{what}{stmt.name} = {written}`{cited}")
+    if figures:
+        lines += ["", *figures[:MAX_HOVER_ROWS]]
+        if len(figures) > MAX_HOVER_ROWS:
+            lines.append(f"- ... and {len(figures) - MAX_HOVER_ROWS} more (go to definition)")
+    return lines
 
 
 MAX_SELECTED_SHOWN = 8
@@ -603,7 +765,7 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     head = before[:len(before) - len(_trailing_word(before))]      # the line before the word being typed
     kind_name = _enclosing_kind(text, offset)          # textual: works while the buffer does not parse
     known = analysis if analysis.module is not None else analysis.fallback
-    block = _enclosing_block(known, offset) if known is not None else None
+    block = _enclosing_block(known, _offset_in(known, text, offset)) if known is not None else None
     module = known.module if known is not None else None
     scopes = known.checked.scopes if known is not None and known.checked is not None else None
 
@@ -647,10 +809,11 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         out = [Completion(k, "keyword") for k in (BLOCK_KEYWORDS if in_block else MODULE_KEYWORDS)]
         spec = kind_spec(kind_name) if kind_name is not None else None
         if spec is not None:
+            written = _fields_written(text, offset)
             for fname, fspec in spec.fields.items():
-                if fspec.output:
+                if fspec.output or fname in written:        # (a field set twice is an error: duplicate)
                     continue
-                out.append(Completion(fname, "field", fspec.type, fspec.doc, insert=f"{fname} = "))
+                out.append(Completion(fname, "field", _field_detail(spec.name, fname), fspec.doc, insert=f"{fname} = "))
             contains = spec.contains
         else:
             contains = tuple(all_kinds())
@@ -679,12 +842,52 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _field_detail(kind_name: str, field_name: str) -> str:
+    """What a field takes, for its completion item: a quantity's dimension and the units it is most often written in
+    (`power: W, kW, MW`, as unit completion orders them), a choice's choices, else the declared type."""
+    from dsl.schema import ChoiceKind, QuantityKind
+    from dsl.units import DIMENSIONLESS, dimension_name
+
+    fspec = kind_spec(kind_name).fields[field_name]
+    if isinstance(fspec.kind, ChoiceKind):
+        return "one of " + ", ".join(f'"{c}"' for c in fspec.kind.choices)
+    if isinstance(fspec.kind, QuantityKind) and not fspec.kind.point:
+        common = _common_units(f"{field_name} = 1 ", kind_name)
+        if fspec.kind.dim == DIMENSIONLESS:
+            return f"a plain number ({fspec.type})"
+        return f"{dimension_name(fspec.kind.dim)}: {', '.join(common)}" if common else fspec.type
+    return fspec.type
+
+
+def _common_units(before: str, kind_name: str | None) -> list[str]:
+    """The UNITS_OFFERED units the stdlib writes most of those completion offers after `before` (`max_power = 1 `:
+    W, kW, MW), or its first where the stdlib writes none of them."""
+    units = [c.label for c in _unit_completions(before, kind_name)]
+    return [u for u in units if _units_written().get(u, 0) > 0][:UNITS_OFFERED] or units[:1]
+
+
 def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
     """Every unit name (with its prefixes) and every compound unit the schema's fields use; after
     `field = 12 ` only those of the field's dimension, when the field is known."""
     import re
 
-    from dsl.units import UnitError, parse_unit, table
+    from dsl.schema import QuantityKind
+
+    m = re.match(r"\s*([A-Za-z_]\w*)\s*=", before)
+    spec = kind_spec(kind_name) if kind_name is not None else None
+    fspec = spec.fields.get(m.group(1)) if m and spec is not None else None
+    wanted = point = None
+    if fspec is not None and isinstance(fspec.kind, QuantityKind):
+        wanted, point = fspec.kind.dim, fspec.kind.point   # (a plain-number field, `ratio`: `%` and `ppm`)
+    return [Completion(name, "unit", sort=f"{i:05d}") for i, name in enumerate(_units_of(wanted, point))]
+
+
+@functools.lru_cache(maxsize=256)
+def _units_of(wanted, point) -> tuple[str, ...]:
+    """The units of dimension `wanted` (a temperature point or not: `point`; None: every unit), most common first
+    (computed once per dimension: a completion after a number is a lookup)."""
+    from dsl.units import DIMENSIONLESS, UnitError, parse_unit, table
 
     names = set(table().all_names())
     usage: dict[str, int] = {}            # unit -> how many fields of the schema are declared in it
@@ -696,32 +899,22 @@ def _unit_completions(before: str, kind_name: str | None) -> list[Completion]:
                 usage[fspec.type] = usage.get(fspec.type, 0) + 1
             except UnitError:
                 continue
-    m = re.match(r"\s*([A-Za-z_]\w*)\s*=", before)
-    spec = kind_spec(kind_name) if kind_name is not None else None
-    fspec = spec.fields.get(m.group(1)) if m and spec is not None else None
-    wanted = None
-    if fspec is not None:
-        try:
-            wanted = parse_unit(fspec.type).dim
-        except UnitError:
-            wanted = None
-    if wanted is not None:                 # rates and prices: every unit over a common denominator
+    if wanted is not None and wanted != DIMENSIONLESS and not point:     # rates and prices: over a denominator
         names |= {f"{a}/{b}" for a in table().all_names() for b in _DENOMINATORS}
     written = _units_written()
     out = []
     for name in sorted(names):
         try:
-            dim = parse_unit(name).dim
+            parsed = parse_unit(name)
         except UnitError:
             continue
-        if wanted is None or dim == wanted:
-            out.append(Completion(name, "unit"))
+        # a temperature point field takes a point (degC), any other a difference (K): the check's temperature-point
+        if wanted is None or (parsed.dim == wanted and parsed.point == point):
+            out.append(name)
     # by how common they are: how often the stdlib writes them (`kW`, `MW`, `W`, ...), then how many of the schema's
     # fields are declared in them, then simple before compound, short before long (`W` before `BTU/day`)
-    out.sort(key=lambda c: (-written.get(c.label, 0), -usage.get(c.label, 0), "/" in c.label, len(c.label), c.label))
-    for i, c in enumerate(out):
-        c.sort = f"{i:05d}"
-    return out
+    out.sort(key=lambda u: (-written.get(u, 0), -usage.get(u, 0), "/" in u, len(u), u))
+    return tuple(out)
 
 
 _WRITTEN: dict[str, int] = {}
@@ -792,6 +985,51 @@ def _scan(text: str, offset: int) -> tuple[list[int], str | None]:
     return opens, None
 
 
+def _fields_written(text: str, offset: int) -> set[str]:
+    """The names the innermost block open at `offset` sets (`name = ...` statements of its own body, on lines other
+    than the cursor's), read from the text as `_scan` reads it, so that completion does not offer a field the block
+    already sets (a second one is a `duplicate` error) while the buffer does not parse."""
+    import re
+
+    opens, _inside = _scan(text, offset)
+    if not opens:
+        return set()
+    cursor_line = text.rfind("\n", 0, offset) + 1
+    statement = re.compile(r"[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)")
+    written: set[str] = set()
+    depth, i, line_start = 0, opens[-1] + 1, False
+    while i < len(text):
+        if line_start and depth == 0 and i != cursor_line:
+            m = statement.match(text, i)
+            if m:
+                written.add(m.group(1))
+        c, line_start = text[i], False
+        if c == "\n":
+            line_start = True
+        elif c == "#":                              # a comment: to the end of its line
+            j = text.find("\n", i)
+            i = len(text) if j < 0 else j
+            continue
+        elif c == '"':                              # a string: to its closing quote (one line), or `"""`
+            if text.startswith('"""', i):
+                j = text.find('"""', i + 3)
+                i = len(text) if j < 0 else j + 3
+            else:
+                j = i + 1
+                while j < len(text) and text[j] not in '"\n':
+                    j += 2 if text[j] == "\\" else 1
+                i = j + 1 if j < len(text) and text[j] == '"' else j
+            continue
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return written
+
+
 def _enclosing_kind(text: str, offset: int) -> str | None:
     """The kind of the innermost block open at `offset`, read from the text (strings and comments skipped),
     so that completion works in a buffer that does not parse: the first word of the `{`'s line."""
@@ -812,6 +1050,132 @@ def _enclosing_block(analysis: Analysis, offset: int) -> n.Block | None:
     return best
 
 
+# ----------------------------------------------------------------------------- signature help
+
+@dataclass
+class Signature:
+    label: str                    # `clamp(x, lo, hi)`
+    doc: str                      # what it computes
+    parameters: list[str]         # the labels of its parameters, as the label writes them
+    active: int                   # the parameter the cursor is in (0-based)
+
+
+def signature_at(analysis: Analysis, offset: int) -> Signature | None:
+    """The built-in function whose call the cursor is inside (`clamp(x, |`), with the parameter it is in: the
+    innermost `(` still open on the text before it (strings and comments skipped, within the statement), preceded by
+    a function's name (`dsl.check.FUNCTIONS`, the table the checker's messages quote). None elsewhere."""
+    import re
+
+    from dsl.check import FUNCTIONS
+
+    text = analysis.text
+    opens, inside = _scan(text, offset)
+    if inside is not None:
+        return None
+    start = max(opens[-1] + 1 if opens else 0, text.rfind("\n", 0, offset) + 1)
+    stack: list[tuple[int, int]] = []          # (offset of each open `(`, commas at its level so far)
+    i = start
+    while i < offset:
+        c = text[i]
+        if c == '"':
+            j = text.find('"', i + 1)
+            i = offset if j < 0 or j >= offset else j + 1
+            continue
+        if c == "(":
+            stack.append((i, 0))
+        elif c == ")" and stack:
+            stack.pop()
+        elif c == "," and stack:
+            stack[-1] = (stack[-1][0], stack[-1][1] + 1)
+        i += 1
+    while stack:
+        paren, commas = stack.pop()
+        m = re.search(r"([A-Za-z_]\w*)\s*$", text[start:paren])
+        if m and m.group(1) in FUNCTIONS:
+            label, _, doc = FUNCTIONS[m.group(1)].partition(": ")
+            call = label.split(" or ")[0]                       # `max(a, b, ...) or max(rack.power)`: the first
+            params = [p.strip() for p in call[call.index("(") + 1:call.rindex(")")].split(",")]
+            return Signature(label, doc, params, min(commas, len(params) - 1))
+    return None
+
+
+# ----------------------------------------------------------------------------- workspace symbols
+
+def matches(query: str, name: str) -> bool:
+    """Whether `query`'s letters appear in `name` in order, case ignored (`h1sxm` finds `H100_SXM`), as editors filter
+    symbols; an empty query matches every name."""
+    it = iter(name.lower())
+    return all(c in it for c in query.lower())
+
+
+def stdlib_symbols(query: str) -> list[tuple[str, str, str, Span]]:
+    """(name, kind, module, span of the name) of every stdlib definition whose name `matches` `query`: what
+    `workspace/symbol` finds in the stdlib (rust-analyzer's finds the dependencies' items too), so `H100` is one
+    search away without knowing it lives in chips.factory. Read from the catalogue `factory list` shows."""
+    from compiler import catalogue
+    from dsl.resources import stdlib_dir
+
+    out = []
+    for entry in catalogue.catalogue():
+        if not matches(query, entry.name):
+            continue
+        path = stdlib_dir() / f"{entry.module}.factory"
+        source = _stdlib_source(str(path))
+        line = source.line_text(entry.line)
+        col = line.find(f" {entry.name}") + 1
+        start = source._line_starts[entry.line - 1] + col
+        out.append((entry.name, entry.kind, entry.module, source.span(start, start + len(entry.name))))
+    return sorted(out, key=lambda found: query.lower() not in found[0].lower())   # (stable) the query's letters
+                                                                                     # together first
+
+
+@functools.lru_cache(maxsize=32)
+def _stdlib_source(path: str) -> Source:
+    with open(path, encoding="utf-8") as handle:
+        return Source(path, handle.read())
+
+
+# ----------------------------------------------------------------------------- semantic tokens
+
+# LSP's standard token types and modifiers the server uses (the legend it registers, in this order)
+TOKEN_TYPES = ("namespace", "class", "parameter", "variable", "property", "type")
+TOKEN_MODIFIERS = ("declaration", "readonly", "defaultLibrary")
+
+
+def semantic_tokens(analysis: Analysis) -> list[tuple[Span, str, tuple[str, ...]]]:
+    """(span, token type, modifiers) of each name and unit of the document, by what it means as the checker reads
+    it, which a TextMate grammar cannot know: a definition or a part (`class`), a field or a figure a model computes
+    (`property`), a `let` (`variable`), a `param` (`parameter`, readonly), a module (`namespace`), a unit (`type`);
+    `declaration` where it is defined, `defaultLibrary` where the stdlib defines it. In document order, one name
+    each (a dotted base, `chips.H100_SXM`, colours its last name)."""
+    out: list[tuple[Span, str, tuple[str, ...]]] = []
+    kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter", n.Module: "namespace"}
+    for occ in analysis.occurrences:
+        targets = analysis.targets(occ)
+        target = targets[0] if targets else None
+        if target is None:
+            if not analysis.kind_field(occ):
+                continue
+            kind, mods = "property", ()              # a field of the kind the block does not set: a model output
+        else:
+            kind = kinds.get(type(target))
+            if kind is None:
+                continue
+            mods = tuple(m for m, on in (
+                ("declaration", occ.role == DEFINITION), ("readonly", isinstance(target, n.Param)),
+                ("defaultLibrary", str(getattr(getattr(target, "name_span", None), "file", "")).startswith("<stdlib>")))
+                if on)
+        span = occ.span
+        name = getattr(target, "name", None)
+        written = analysis.text[span.start:span.end]
+        if name and written.endswith(name) and len(written) > len(name):
+            span = analysis.source.span(span.end - len(name), span.end)
+        out.append((span, kind, mods))
+    out += [(span, "type", ()) for span, _unit in analysis.units]
+    out.sort(key=lambda token: token[0].start)
+    return out
+
+
 # ----------------------------------------------------------------------------- rename
 
 class RenameRefused(Exception):
@@ -829,15 +1193,7 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
 
     from dsl.parser import KEYWORDS
 
-    occ = analysis.at(offset)
-    target = analysis.resolve(occ) if occ is not None else None
-    if target is None:
-        raise RenameRefused("there is no name here to rename")
-    if isinstance(target, n.Field):
-        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
-    decl = analysis.definition_span(target)
-    if decl is None or decl.file != analysis.path or isinstance(target, n.Module):
-        raise RenameRefused(f"`{getattr(target, 'name', '?')}` is defined in another file")
+    _occ, target, decl = _rename_target(analysis, offset)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
         raise RenameRefused(f"`{new_name}` is not a name a spec can use")
     old = target.name
@@ -882,6 +1238,32 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
     return edits
 
 
+def _rename_target(analysis: Analysis, offset: int) -> tuple[Occurrence, object, Span]:
+    """(the occurrence under `offset`, the definition it names, that definition's name span) when it can be renamed
+    here; RenameRefused with the reason otherwise (no name, a field, a definition of another file)."""
+    occ = analysis.at(offset)
+    target = analysis.resolve(occ) if occ is not None else None
+    if target is None:
+        raise RenameRefused("there is no name here to rename")
+    if isinstance(target, n.Field):
+        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
+    decl = analysis.definition_span(target)
+    if decl is None or decl.file != analysis.path or isinstance(target, n.Module):
+        raise RenameRefused(f"`{getattr(target, 'name', '?')}` is defined in another file")
+    if not analysis.text[occ.span.start:occ.span.end].endswith(target.name):
+        raise RenameRefused(f"`{analysis.text[occ.span.start:occ.span.end]}` selects parts by their kind here; "
+                            f"rename `{target.name}` where it is named")
+    return occ, target, decl
+
+
+def rename_range(analysis: Analysis, offset: int) -> tuple[Span, str]:
+    """LSP's prepareRename: (the span of the name under `offset`, the name) when it can be renamed, so the editor
+    asks for a new name only then, over that name alone (`b` of `extends a.b`); RenameRefused with the reason
+    otherwise, before the user types a name (rust-analyzer answers prepareRename the same way)."""
+    occ, target, _decl = _rename_target(analysis, offset)
+    return analysis.source.span(occ.span.end - len(target.name), occ.span.end), target.name
+
+
 def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
     """The edit span that renames the definition `decl` (the edit spans cover the name only)."""
     return next(span for span, _ in edits if decl.start <= span.start and span.end <= decl.end)
@@ -889,9 +1271,13 @@ def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
 
 # ----------------------------------------------------------------------------- code actions
 
+UNITS_OFFERED = 3
+
+
 def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
     """(diagnostic, span, new text, title, "replace" | "insert") for each diagnostic with a mechanical fix:
-    a "did you mean `x`?" replaces the span; a missing required field inserts `name = ` as the block's
+    a "did you mean `x`?" replaces the span; a plain number where a field takes a quantity (`power_limit = 25`) gets
+    one of the UNITS_OFFERED commonest units of the field's dimension (kW, W, MW: as completion orders them); a missing required field inserts `name = ` as the block's
     first line (the value is the author's to give); a stdlib name not imported inserts its import line after
     the file's imports."""
     import re
@@ -902,7 +1288,16 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
         m = re.search(r"did you mean `([^`]+)`\?", diag.help or "") or re.search(r"did you mean `([^`]+)`\?",
                                                                                 diag.message)
         if m and diag.code != Code.MISSING_FIELD:
-            out.append((diag, diag.span, m.group(1), f"Replace with `{m.group(1)}`", "replace"))
+            new = m.group(1)
+            if analysis.text.startswith('"', diag.span.start) and not new.startswith('"'):
+                new = f'"{new}"'            # a choice misspelt inside its quotes (`"ari"`) keeps them: `"air"`
+            out.append((diag, diag.span, new, f"Replace with `{new}`", "replace"))
+        elif diag.code == Code.UNIT_MISMATCH and (diag.help or "").startswith("write its unit after the number"):
+            number = analysis.text[diag.span.start:diag.span.end]         # `power_limit = 25`: the commonest units
+            line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
+            before = analysis.text[line_start:diag.span.end] + " "
+            for unit in _common_units(before, _enclosing_kind(analysis.text, diag.span.start)):
+                out.append((diag, diag.span, f"{number} {unit}", f"Add the unit `{unit}`", "replace"))
         elif re.search(r"add `(from \w+ import \w+)`", diag.help or "") and analysis.module is not None:
             line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
             at, before = _import_offset(analysis)

@@ -6,8 +6,9 @@ are 1-based lines and columns, converted at this boundary (`_range`, `_offset`).
 UTF-16 code units, as LSP's default position encoding requires.
 
 Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change, in three stages: the check's
-(syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules'
-(only what they read is evaluated: ~0.2 s on a 2,000-line spec, bench/bench_check.py); then the whole
+(syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules',
+with the ordered pairs and implausible inputs of the figures it writes (`compiler.checks.check_field_tables`; only
+what they read is evaluated: ~0.25 s on a 2,000-line spec, bench/bench_check.py); then the whole
 evaluation's (ranges and finite values of every figure, infeasible workloads). The last two are computed in a
 worker thread and published only if the text has not changed meanwhile. The second stage holds the error of each
 `let` or field a model refused to read (`compiler.checks.check_refused_reads`) and no assert judged on what it left
@@ -17,6 +18,10 @@ its span, beside that file's own (`send`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
+Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
+highlights, workspace symbols (the stdlib's definitions and the open documents'), prepareRename and rename, document
+symbols (kept while a statement is half typed), semantic tokens (full), inlay hints, formatting and code actions
+(quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -34,7 +39,9 @@ from pygls.lsp.server import LanguageServer
 import dsl
 from dsl.diagnostics import Code
 
-from .analysis import Analysis, RenameRefused, completions, hover_markdown, quick_fixes, rename_edits
+from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
+                       matches, quick_fixes, rename_edits, rename_range, semantic_tokens, signature_at,
+                       stdlib_symbols, _stdlib_source)
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -89,6 +96,7 @@ class FactoryServer(LanguageServer):
                 return None
             if current.module is None and previous is not None:
                 current.fallback = previous if previous.module is not None else previous.fallback
+            current.background = True         # publish_in_stages evaluates it: a hover waits, never evaluates
             self.analyses[uri] = current
         return current
 
@@ -196,17 +204,23 @@ def _utf16_col(line_text: str, col0: int) -> int:
     return len(line_text[:col0].encode("utf-16-le")) // 2
 
 
+def _position_in(source, offset: int) -> t.Position:
+    line, col = source.line_col(offset)
+    return t.Position(line=line - 1, character=_utf16_col(source.line_text(line), col - 1))
+
+
 def _position(analysis: Analysis, offset: int) -> t.Position:
-    line, col = analysis.source.line_col(offset)
-    text = analysis.source.line_text(line)
-    return t.Position(line=line - 1, character=_utf16_col(text, col - 1))
+    return _position_in(analysis.source, offset)
 
 
 def _range(analysis: Analysis, span) -> t.Range:
-    if span.file != analysis.path:
+    """A span of the document or of a file it imports (its text is the check's: `Sink.sources`), in UTF-16 code
+    units either way (an emoji before the span is two, a CJK character one)."""
+    source = analysis.source if span.file == analysis.path else analysis.sink.sources.get(span.file)
+    if source is None:              # (no text to count in: a `-D` value; never published)
         return t.Range(start=t.Position(line=span.line - 1, character=span.col - 1),
                        end=t.Position(line=span.end_line - 1, character=span.end_col - 1))
-    return t.Range(start=_position(analysis, span.start), end=_position(analysis, span.end))
+    return t.Range(start=_position_in(source, span.start), end=_position_in(source, span.end))
 
 
 def _offset(analysis: Analysis, pos: t.Position) -> int:
@@ -357,16 +371,23 @@ def _guarded(func):
 # ----------------------------------------------------------------------------- requests
 
 @server.feature(t.TEXT_DOCUMENT_HOVER)
-@_guarded
-def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
-    analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
+    """The hover's text is made in a worker thread: it may wait for an evaluation still running (up to
+    `analysis.VALUE_WAIT_S`), and on the server's own thread that held every message behind it, keystrokes
+    included. The analysis is looked up here, on the server's thread, as every other request does."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        offset = _offset(analysis, params.position)
+        found = await asyncio.get_running_loop().run_in_executor(None, hover_markdown, analysis, offset)
+        if found is None:
+            return None
+        text, span = found
+        return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=_range(analysis, span))
+    except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
+        log.exception("hover failed")
         return None
-    found = hover_markdown(analysis, _offset(analysis, params.position))
-    if found is None:
-        return None
-    text, span = found
-    return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=_range(analysis, span))
 
 
 def _target_at(ls: FactoryServer, uri: str, position: t.Position):
@@ -404,6 +425,64 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     return [_location(analysis, s) for s in spans]
 
 
+@server.feature(t.WORKSPACE_SYMBOL)
+@_guarded
+def workspace_symbols(ls: FactoryServer, params: t.WorkspaceSymbolParams) -> list[t.SymbolInformation] | None:
+    """The definitions whose names match the query (`analysis.matches`): those of the stdlib, then those of the open
+    documents (their outlines)."""
+    out = []
+    for name, kind, module, span in stdlib_symbols(params.query):
+        source = _stdlib_source(span.file)
+        out.append(t.SymbolInformation(name=name, kind=t.SymbolKind.Class, container_name=f"{module} ({kind})",
+                                       location=t.Location(uri=_uri(span.file), range=t.Range(
+                                           start=_position_in(source, span.start), end=_position_in(source, span.end)))))
+    for uri in sorted(ls.open_uris):
+        analysis = ls.analysis(uri)
+        if analysis is None:
+            continue
+        todo = list(analysis.outline())
+        while todo:
+            sym = todo.pop(0)
+            todo.extend(sym.children)
+            if matches(params.query, sym.name):
+                out.append(t.SymbolInformation(name=sym.name, kind=_SYMBOL_KINDS.get(sym.kind, t.SymbolKind.Class),
+                                               container_name=sym.kind, location=t.Location(
+                                                   uri=uri, range=_range(analysis, sym.selection))))
+    return out
+
+
+@server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+@_guarded
+def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> list[t.DocumentHighlight] | None:
+    """Every place of this document that names what the name under the cursor refers to (its references, as
+    find-references gives them): its definition a write, the others reads; a keyword or a kind's word is none of
+    them (the editor's own highlighting would mark every `server`, the kind and the selection alike)."""
+    found = _target_at(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, target = found
+    decl = analysis.definition_span(target)
+    return [t.DocumentHighlight(range=_range(analysis, span),
+                                kind=t.DocumentHighlightKind.Write if span == decl else t.DocumentHighlightKind.Read)
+            for span in analysis.references(target) if span.file == analysis.path]
+
+
+@server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: FactoryServer, params: t.PrepareRenameParams) -> t.PrepareRenamePlaceholder | None:
+    """The name under the cursor and its range, when it can be renamed; else the reason, before a name is typed."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        span, name = rename_range(analysis, _offset(analysis, params.position))
+    except RenameRefused as exc:
+        raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
+    except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
+        log.exception("prepare rename failed")
+        return None
+    return t.PrepareRenamePlaceholder(range=_range(analysis, span), placeholder=name)
+
+
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
     """Renames a definition of this document and every name that refers to it; a rename that would change
@@ -435,7 +514,7 @@ def document_symbols(ls: FactoryServer, params: t.DocumentSymbolParams) -> list[
                                 range=_range(analysis, sym.span), selection_range=_range(analysis, sym.selection),
                                 children=[convert(c) for c in sym.children] or None)
     # built without recursion on the AST; symbol nesting follows block nesting (bounded by the parser)
-    return [convert(s) for s in analysis.symbols()]
+    return [convert(s) for s in analysis.outline()]
 
 
 @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"']))
@@ -451,17 +530,60 @@ def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionLis
     return t.CompletionList(is_incomplete=False, items=items)
 
 
-@server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
+@server.feature(t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                t.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS)))
 @_guarded
-def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.InlayHint] | None:
+def semantic_tokens_full(ls: FactoryServer, params: t.SemanticTokensParams) -> t.SemanticTokens | None:
+    """Each name and unit by what it means (`analysis.semantic_tokens`), encoded as LSP requires: five integers per
+    token (line and start relative to the previous token's, length, type, modifier bits), in UTF-16 code units."""
+    analysis = ls.analysis(params.text_document.uri)
+    return t.SemanticTokens(data=_encode_tokens(analysis)) if analysis is not None else None
+
+
+def _encode_tokens(analysis: Analysis) -> list[int]:
+    data: list[int] = []
+    line = start = 0
+    for span, kind, mods in semantic_tokens(analysis):
+        begin, end = _position(analysis, span.start), _position(analysis, span.end)
+        if end.line != begin.line:
+            continue                        # (a token is one line; names and units always are)
+        data += [begin.line - line, begin.character - (start if begin.line == line else 0),
+                 end.character - begin.character, TOKEN_TYPES.index(kind),
+                 sum(1 << TOKEN_MODIFIERS.index(m) for m in mods)]
+        line, start = begin.line, begin.character
+    return data
+
+
+@server.feature(t.TEXT_DOCUMENT_SIGNATURE_HELP, t.SignatureHelpOptions(trigger_characters=["(", ","]))
+@_guarded
+def signature_help(ls: FactoryServer, params: t.SignatureHelpParams) -> t.SignatureHelp | None:
+    """The built-in function the cursor is in a call of (`sum(`, `clamp(x, `), with the parameter it is at."""
+    analysis = ls.analysis(params.text_document.uri)
+    found = signature_at(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    if found is None:
+        return None
+    return t.SignatureHelp(signatures=[t.SignatureInformation(
+        label=found.label, documentation=found.doc,
+        parameters=[t.ParameterInformation(label=p) for p in found.parameters])],
+        active_signature=0, active_parameter=found.active)
+
+
+@server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
+async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.InlayHint] | None:
+    """Made in a worker thread, as a hover is (its values may wait for an evaluation still running)."""
     if not ls.inlay_hints:
         return []
-    analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
+        hints = await asyncio.get_running_loop().run_in_executor(None, analysis.inlay_hints, start, end)
+        return [t.InlayHint(position=_position(analysis, h.offset), label=h.label, kind=t.InlayHintKind.Type,
+                            padding_left=True) for h in hints]
+    except Exception:  # noqa: BLE001
+        log.exception("inlay hints failed")
         return None
-    start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
-    return [t.InlayHint(position=_position(analysis, h.offset), label=h.label, kind=t.InlayHintKind.Type,
-                        padding_left=True) for h in analysis.inlay_hints(start, end)]
 
 
 @server.feature(t.TEXT_DOCUMENT_FORMATTING)
