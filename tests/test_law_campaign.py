@@ -14,6 +14,8 @@ with a value a spec set.
    - power: facility >= IT, average <= peak, PUE >= 1, heat to air + heat to liquid = IT power, heat rejected
      >= IT power, IT power = the sum of its five buckets (accelerators, CPUs, memory, network, overhead), each
      >= 0 (site and every hall);
+   - gear: a site's CRAHs and CDUs are its halls' (times their count) and its own; a site that holds all its IT
+     in halls feeds and cools nothing outside them (no heat, no CRAH there);
    - cost: capex = the sum of its seven categories; tco_year = depreciation + opex; the bill of materials
      counts each dollar once: the parts' total_price plus the fabrics' capex = capex_it + network + optics;
    - workload: an infeasible service has no tokens/s and an error; tokens/s per chip x 2 FLOPs per active
@@ -37,6 +39,9 @@ Defects this campaign found (each fixed in its own commit, its law test beside i
 - `power_overhead` (IT power less the four buckets) came out -1.1e-11 W on a site of Cerebras racks and a
   fabric: the same parts summed in two orders. A negative power is an error (`non-finite`), so a sound spec
   exited 1. Round-off within 1e-9 of the peak now reads 0 (`test_overhead_round_off_is_no_error`).
+- A site of three halls of Maia 200 racks (all its IT in halls) counted 7 CRAHs, its halls' 6 and one "outside
+  the halls" for 5.8e-11 W of heat: the site's heat less its halls' (sums in two orders) sized a spare unit.
+  The heat, IT power and chain outside the halls take the same round-off rule (`models.left_over`).
 """
 from __future__ import annotations
 
@@ -212,6 +217,20 @@ def power_and_cost_breaches(results) -> list[str]:
         tco, depreciation, opex = v(scope + ".tco_year"), v(scope + ".depreciation_year"), v(scope + ".opex")
         if None not in (tco, depreciation, opex) and not close(tco, depreciation + opex):
             out.append(f"{scope}: tco_year {tco} is not depreciation {depreciation} + opex {opex}")
+    # a site's gear is its halls' and its own; IT all in halls leaves nothing outside them to feed or cool
+    hall_paths = [p[:-len(".crahs")] for p in results.values
+                  if p.startswith("s.") and p.count(".") == 2 and p.endswith(".crahs") and kind_of(results, p) == "hall"]
+    outside = v("s.it_power_outside_halls")
+    for unit in ("crahs", "cdus"):
+        site, own = v(f"s.{unit}"), v(f"s.{unit}_outside_halls")
+        in_halls = sum(v(h + ".count") * v(f"{h}.{unit}") for h in hall_paths)
+        if site is not None and own is not None and site != in_halls + own:
+            out.append(f"s.{unit} = {site} is not the halls' {in_halls} + its own {own}")
+        if outside == 0 and own:
+            out.append(f"{own} {unit} outside the halls, where the site holds no IT outside them")
+    for name in ("heat_air", "heat_liquid", "it_power"):
+        if outside == 0 and v(f"s.{name}_outside_halls"):
+            out.append(f"s.{name}_outside_halls = {v(f's.{name}_outside_halls')} where no IT is outside the halls")
     # the bill of materials: each dollar once
     listed = sum(x for p in results.values if p.startswith("s.") and p.endswith(".total_price")
                  and (x := v(p)) is not None)
