@@ -38,6 +38,10 @@ with a value a spec set.
 5. The report prints the JSON's figures (`test_the_reports_key_figures_are_the_json_to_one_percent`): each key
    figure of report.md is its results.json value to 1%.
 
+6. Gear placed with a count carries the heat or fails (`test_gear_placed_with_a_count_carries_the_heat_or_fails`):
+   CRAHs, CDUs, chillers and dry coolers placed `x k` where the thermal model needs more: a `limit-exceeded`
+   error.
+
 The default run takes a fixed sample of the seeds (tests/sampling.py); `-m slow` runs them all.
 Defects this campaign found (each fixed in its own commit, its law test beside it):
 - `power_overhead` (IT power less the four buckets) came out -1.1e-11 W on a site of Cerebras racks and a
@@ -48,6 +52,9 @@ Defects this campaign found (each fixed in its own commit, its law test beside i
   The heat, IT power and chain outside the halls take the same round-off rule (`models.left_over`).
 - The report's "$ per million tokens" printed dollars below $1 to the cent: $0.0261 / Mtok read "$0.03"
   (15% off), $0.0227 read "$0.02". Below $1 a figure keeps three significant digits, cents at least.
+- A site placing `chiller c: Chiller_AC_500ton x 1` beside 40 GB300 NVL72 racks (5.6 MW of IT) printed
+  `chillers` 5 and priced one, exit 0: CDUs and CRAHs had a limit on the units placed, chillers and dry
+  coolers none. Both now have it (`chiller-capacity`, `dry-cooler-capacity`, compiler.models.thermal).
 """
 from __future__ import annotations
 
@@ -408,6 +415,36 @@ def test_sweep_json_equals_single_runs(seed: int, knob: str, values: list) -> No
                      f"{fails_alone.get(n, False)} alone" for n in sorted(set(fails_swept) | set(fails_alone))
                      if fails_swept.get(n, False) != fails_alone.get(n, False)]
     assert not breaches, f"seed {seed}, -D {knob}={values}:\n{text}\n" + "\n".join(breaches[:20])
+
+
+# ----------------------------------------------------------------------------- 6. placed gear carries the load
+
+PLACED_GEAR = [  # (where, the placement, the model's count it must cover)
+    ("hall", "crah air: CRAH_150kW x {k}", "s.hh.crahs"),
+    ("hall", "cdu loop: CDU_row_2MW x {k}", "s.hh.cdus"),
+    ("site", "chiller c: Chiller_AC_500ton x {k}", "s.chillers"),
+    ("site", "dry_cooler d: DryCooler_1MW x {k}", "s.dry_coolers"),
+]
+
+
+@pytest.mark.parametrize("seed,gear", sampled([(s, g) for s in SEEDS for g in range(len(PLACED_GEAR))], 16))
+def test_gear_placed_with_a_count_carries_the_heat_or_fails(seed: int, gear: int) -> None:
+    """Cooling gear placed with a count (`chiller c: X x k`) is priced for k units: where the thermal model needs
+    more to remove the heat the IT draws, a `limit-exceeded` error says so (exit 1), never a short plant priced
+    silently. Caught: chillers and dry coolers had no such limit (1 chiller placed of 5 needed: exit 0)."""
+    where, placement, needed = PLACED_GEAR[gear]
+    d = {**draw(seed), "gear": False}
+    k = 1 + seed % 3
+    text = spec_text(d).replace("site s {\n", 'site s {\n  heat_rejection = "dry_cooler"\n', 1)
+    line = "    " + placement.format(k=k) + "\n"
+    text = (text.replace("  hall hh x h {\n", "  hall hh x h {\n" + line, 1) if where == "hall"
+            else text.replace("site s {\n", "site s {\n  " + line.lstrip(), 1))
+    results, sink = run(text)
+    assert results is not None
+    units = value(results, needed)
+    if units is not None and units > k:
+        assert any(d_.code == "limit-exceeded" and f"placed = {k}" in " ".join(d_.notes) for d_ in sink.items), (
+            f"{needed} = {units} needed, {k} placed, and no limit fails:\n{text}")
 
 
 # ----------------------------------------------------------------------------- 5. the report prints the JSON's figures

@@ -146,6 +146,24 @@ for _kind, _measured, _limit, _message in (
         ("hall", "facility_power", "power_feed", "the hall's peak facility power is within its feed"),
         ("site", "facility_power", "utility_feed", "the site's peak facility power is within the utility feed")):
     limit(_kind, _limit, _given_limit(_measured, _limit), _measured, _limit, _message)
+
+
+def _placed_plant(gear_kind: str, needed: str):
+    """A limit on a site that places chillers or dry coolers (a site's plant: never in a hall) with a count: the
+    units the thermal model sizes (the site's `chillers` / `dry_coolers`, its halls' heat included) <= units
+    placed. Without it, `chiller c: X x 1` where 5 are needed priced one and failed nothing."""
+    def measure(ctx):
+        declared = _declared_count(ctx, gear_kind)
+        return None if declared is None else (ctx.get(needed), declared)
+    return measure
+
+
+limit("site", "chiller-capacity", _placed_plant("chiller", "chillers"), "chillers needed", "chillers placed",
+      "the chillers placed can carry the heat that needs compressors (with spares)")
+limit("site", "dry-cooler-capacity", _placed_plant("dry_cooler", "dry_coolers"), "dry coolers needed",
+      "dry coolers placed", "the dry coolers placed can reject the heat (with spares)")
+
+
 for _kind in ("hall", "site"):
     limit(_kind, "cdu-capacity", _placed_units("cdu"), "cdus needed", "cdus placed",
           "the CDUs placed can carry the liquid heat (with spares)")
