@@ -39,7 +39,7 @@ with a value a spec set.
    figure of report.md is its results.json value to 1%.
 
 6. Gear placed with a count carries the heat or fails (`test_gear_placed_with_a_count_carries_the_heat_or_fails`):
-   CRAHs, CDUs, chillers and dry coolers placed `x k` where the thermal model needs more: a `limit-exceeded`
+   CRAHs, CDUs, chillers, dry coolers and cooling towers placed `x k` where the thermal model needs more: a `limit-exceeded`
    error.
 
 The default run takes a fixed sample of the seeds (tests/sampling.py); `-m slow` runs them all.
@@ -54,11 +54,13 @@ Defects this campaign found (each fixed in its own commit, its law test beside i
   (15% off), $0.0227 read "$0.02". Below $1 a figure keeps three significant digits, cents at least.
 - A site placing `chiller c: Chiller_AC_500ton x 1` beside 40 GB300 NVL72 racks (5.6 MW of IT) printed
   `chillers` 5 and priced one, exit 0: CDUs and CRAHs had a limit on the units placed, chillers and dry
-  coolers none. Both now have it (`chiller-capacity`, `dry-cooler-capacity`, compiler.models.thermal).
+  coolers none. Both now have it (`chiller-capacity`, `dry-cooler-capacity`, compiler.models.thermal), and so
+  have cooling towers (`cooling-tower-capacity`: one 5 MW tower placed for 6 MW of heat rejected, exit 0).
 """
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 
@@ -424,6 +426,7 @@ PLACED_GEAR = [  # (where, the placement, the model's count it must cover)
     ("hall", "cdu loop: CDU_row_2MW x {k}", "s.hh.cdus"),
     ("site", "chiller c: Chiller_AC_500ton x {k}", "s.chillers"),
     ("site", "dry_cooler d: DryCooler_1MW x {k}", "s.dry_coolers"),
+    ("site", "cooling_tower ct: CoolingTower_5MW x {k}", None),     # towers: ceil(heat rejected / 5 MW) + 1
 ]
 
 
@@ -435,13 +438,18 @@ def test_gear_placed_with_a_count_carries_the_heat_or_fails(seed: int, gear: int
     where, placement, needed = PLACED_GEAR[gear]
     d = {**draw(seed), "gear": False}
     k = 1 + seed % 3
-    text = spec_text(d).replace("site s {\n", 'site s {\n  heat_rejection = "dry_cooler"\n', 1)
+    rejection = "cooling_tower" if "cooling_tower" in placement else "dry_cooler"
+    text = spec_text(d).replace("site s {\n", f'site s {{\n  heat_rejection = "{rejection}"\n', 1)
     line = "    " + placement.format(k=k) + "\n"
     text = (text.replace("  hall hh x h {\n", "  hall hh x h {\n" + line, 1) if where == "hall"
             else text.replace("site s {\n", "site s {\n  " + line.lstrip(), 1))
     results, sink = run(text)
     assert results is not None
-    units = value(results, needed)
+    if needed is None:
+        rejected = value(results, "s.heat_rejected") or 0.0
+        units = math.ceil(rejected / 5e6 - 1e-9) + 1 if rejected > 0 else 0
+    else:
+        units = value(results, needed)
     if units is not None and units > k:
         assert any(d_.code == "limit-exceeded" and f"placed = {k}" in " ".join(d_.notes) for d_ in sink.items), (
             f"{needed} = {units} needed, {k} placed, and no limit fails:\n{text}")

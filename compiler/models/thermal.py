@@ -164,6 +164,21 @@ limit("site", "dry-cooler-capacity", _placed_plant("dry_cooler", "dry_coolers"),
       "dry coolers placed", "the dry coolers placed can reject the heat (with spares)")
 
 
+def _placed_towers(ctx):
+    """A limit on a site that rejects its heat through the cooling towers it places: ceil(heat rejected / tower
+    capacity) + spares <= towers placed (their count, 1 where none is written: towers are not sized by the
+    model). Without it, one 5 MW tower priced for 6 MW of heat rejected failed nothing."""
+    towers = ctx.parts("cooling_tower")
+    if not towers or ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
+        return None
+    placed = sum((tower.count for tower in towers), np.zeros(1))
+    return units_needed(ctx, "cooling_tower", ctx.get("heat_rejected"), None), placed   # a tower is placed
+
+
+limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed", "cooling towers placed",
+      "the cooling towers placed can reject the heat (with spares)")
+
+
 for _kind in ("hall", "site"):
     limit(_kind, "cdu-capacity", _placed_units("cdu"), "cdus needed", "cdus placed",
           "the CDUs placed can carry the liquid heat (with spares)")
