@@ -39,7 +39,7 @@ with a value a spec set.
    figure of report.md is its results.json value to 1%.
 
 6. Gear placed with a count carries the heat or fails (`test_gear_placed_with_a_count_carries_the_heat_or_fails`):
-   CRAHs, CDUs, chillers, dry coolers and cooling towers placed `x k` where the thermal model needs more: a `limit-exceeded`
+   CRAHs, CDUs, chillers, dry coolers, cooling towers and pumps placed `x k` where the thermal model needs more: a `limit-exceeded`
    error.
 
 The default run takes a fixed sample of the seeds (tests/sampling.py); `-m slow` runs them all.
@@ -55,7 +55,8 @@ Defects this campaign found (each fixed in its own commit, its law test beside i
 - A site placing `chiller c: Chiller_AC_500ton x 1` beside 40 GB300 NVL72 racks (5.6 MW of IT) printed
   `chillers` 5 and priced one, exit 0: CDUs and CRAHs had a limit on the units placed, chillers and dry
   coolers none. Both now have it (`chiller-capacity`, `dry-cooler-capacity`, compiler.models.thermal), and so
-  have cooling towers (`cooling-tower-capacity`: one 5 MW tower placed for 6 MW of heat rejected, exit 0).
+  have cooling towers (`cooling-tower-capacity`: one 5 MW tower placed for 6 MW of heat rejected, exit 0) and
+  pumps (`pump-capacity`).
 """
 from __future__ import annotations
 
@@ -427,6 +428,7 @@ PLACED_GEAR = [  # (where, the placement, the model's count it must cover)
     ("site", "chiller c: Chiller_AC_500ton x {k}", "s.chillers"),
     ("site", "dry_cooler d: DryCooler_1MW x {k}", "s.dry_coolers"),
     ("site", "cooling_tower ct: CoolingTower_5MW x {k}", None),     # towers: ceil(heat rejected / 5 MW) + 1
+    ("hall", "pump p: Pump_3500kW x {k}", None),                    # pumps: ceil(heat to liquid / 3.517 MW) + 1
 ]
 
 
@@ -445,9 +447,10 @@ def test_gear_placed_with_a_count_carries_the_heat_or_fails(seed: int, gear: int
             else text.replace("site s {\n", "site s {\n  " + line.lstrip(), 1))
     results, sink = run(text)
     assert results is not None
-    if needed is None:
-        rejected = value(results, "s.heat_rejected") or 0.0
-        units = math.ceil(rejected / 5e6 - 1e-9) + 1 if rejected > 0 else 0
+    if needed is None:          # towers on the heat rejected; pumps (1,000 tons of cooling each) on the liquid heat
+        load, capacity = ((value(results, "s.heat_rejected") or 0.0, 5e6) if "tower" in placement
+                          else (value(results, "s.hh.heat_liquid") or 0.0, 1000 * 3516.8528420667))
+        units = math.ceil(load / capacity - 1e-9) + 1 if load > 0 else 0
     else:
         units = value(results, needed)
     if units is not None and units > k:

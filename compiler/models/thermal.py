@@ -179,6 +179,26 @@ limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed",
       "the cooling towers placed can reject the heat (with spares)")
 
 
+def _placed_pumps(ctx):
+    """A limit on a hall or site that places pumps: ceil(liquid heat they carry / pump capacity) + spares <= pumps
+    placed (their count, 1 where none is written). A site's pumps carry its halls' liquid heat but for halls that
+    place pumps of their own. Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
+    pumps = ctx.parts("pump")
+    if not pumps:
+        return None
+    carried = ctx.get("heat_liquid")
+    for hall in ctx.parts("hall"):
+        if hall.parts("pump"):
+            carried = carried - hall.count * hall.get("heat_liquid")
+    placed = sum((pump.count for pump in pumps), np.zeros(1))
+    return units_needed(ctx, "pump", carried, None), placed       # a pump is placed: its capacity
+
+
+for _kind in ("hall", "site"):
+    limit(_kind, "pump-capacity", _placed_pumps, "pumps needed", "pumps placed",
+          "the pumps placed can carry the liquid heat (with spares)")
+
+
 for _kind in ("hall", "site"):
     limit(_kind, "cdu-capacity", _placed_units("cdu"), "cdus needed", "cdus placed",
           "the CDUs placed can carry the liquid heat (with spares)")
