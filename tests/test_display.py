@@ -81,7 +81,8 @@ def test_report_figures_keep_their_significant_digits() -> None:
     assert fmt(1_909_731 / 3600.0, "flow_air") == "1,910,000 m³/h"      # three significant digits
     assert fmt(61_562 / 60000.0, "flow_liquid") == "61,600 L/min"
     assert fmt(2.544e6, "money") == "$2.54M"
-    assert fmt(0.1234e-6, "money_mtok") == "$0.12 / Mtok"
+    assert fmt(0.1234e-6, "money_mtok") == "$0.123 / Mtok"
+    assert fmt(0.0261e-6, "money_mtok") == "$0.0261 / Mtok"          # not $0.03, 15% off
 
 
 LET_SHOWN = [

@@ -149,6 +149,14 @@ class Limit:
     message: str
 
 
+def left_over(total, parts):
+    """total - parts, where both are sums of the same placed figures taken in different orders (a site's IT
+    power and its halls', a peak and its buckets): a remainder within 1e-9 of the total is that round-off and
+    is 0, so that it neither reads as a negative power (an error) nor sizes a spare unit for 1e-11 W."""
+    rest = total - parts
+    return rest * (abs(rest) > 1e-9 * abs(total))
+
+
 def priced_system_above(part):
     """The server or rack above `part` priced as a whole (its price holds the part), else None."""
     level = part.parent

@@ -83,7 +83,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, limit, output
+from . import Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
 from .thermal import SPARES, units_needed
 
@@ -165,10 +165,7 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
 
 def _own_stages(ctx, peak: bool):
     """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs)."""
-    it = ctx.get("it_power" if peak else "it_power_avg")
-    for hall in halls(ctx):
-        it = it - hall.count * hall.get("it_power" if peak else "it_power_avg")
-    out, stages = it, []
+    out, stages = _own_it(ctx, peak), []
     for kind, eta in reversed(chain_stages(ctx)):
         loss = out * (1 / eta - 1)
         stages.append((kind, (out, loss)))
@@ -288,11 +285,13 @@ def _direct_heat(ctx, peak: bool):
     """Heat (liquid, air) of the IT this block cools itself (a site's halls cool their own)."""
     scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
     liquid, air = ctx.get("heat_liquid") * scale, ctx.get("heat_air") * scale
+    in_halls_liquid, in_halls_air = np.zeros(1), np.zeros(1)
     for hall in halls(ctx):
         hall_scale = np.ones(1) if peak else hall.get("it_power_avg") / _nonzero(hall.get("it_power"))
-        liquid = liquid - hall.count * hall.get("heat_liquid") * hall_scale
-        air = air - hall.count * hall.get("heat_air") * hall_scale
-    return np.maximum(liquid, 0.0), np.maximum(air, 0.0)
+        in_halls_liquid = in_halls_liquid + hall.count * hall.get("heat_liquid") * hall_scale
+        in_halls_air = in_halls_air + hall.count * hall.get("heat_air") * hall_scale
+    # round-off of the halls' heat summed twice is none: 6e-11 W of it sized a spare CRAH outside the halls
+    return np.maximum(left_over(liquid, in_halls_liquid), 0.0), np.maximum(left_over(air, in_halls_air), 0.0)
 
 
 def _nonzero(x):
@@ -435,10 +434,8 @@ for _kind in ("hall", "site"):
 # ------------------------------------------------------------------ a site's IT outside its halls
 def _own_it(ctx, peak: bool):
     name = "it_power" if peak else "it_power_avg"
-    it = ctx.get(name)
-    for hall in halls(ctx):
-        it = it - hall.count * hall.get(name)
-    return np.maximum(it, 0.0)
+    in_halls = sum((hall.count * hall.get(name) for hall in halls(ctx)), np.zeros(1))
+    return np.maximum(left_over(ctx.get(name), in_halls), 0.0)
 
 
 output("site", "it_power_outside_halls", "it_power - sum(count * hall.it_power)")(lambda ctx: _own_it(ctx, True))

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION, Assumption, limit, output
+from . import NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION, Assumption, left_over, limit, output
 from . import assumptions as A
 
 DEVICE_KINDS = ("chip", "cpu", "server")                         # have power (average) and peak_power
@@ -435,10 +435,10 @@ def _bucket(kinds: tuple[str, ...], name: str):
 
 
 def _overhead_bucket(ctx):
-    total = ctx.get("peak_power" if ctx.kind == "server" else "it_power")
-    for bucket in POWER_BUCKETS:
-        total = total - ctx.get(f"power_{bucket}")
-    return total
+    """peak power - the four buckets: the same parts summed in different orders, so where nothing is left over
+    the difference is round-off (-1e-11 W of a 206 kW site: a negative figure, an error), 0 (`left_over`)."""
+    buckets = sum((ctx.get(f"power_{bucket}") for bucket in POWER_BUCKETS), np.zeros(1))
+    return left_over(ctx.get("peak_power" if ctx.kind == "server" else "it_power"), buckets)
 
 
 for _kind in ("server", "rack", "row", "hall", "site"):

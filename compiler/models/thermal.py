@@ -146,6 +146,59 @@ for _kind, _measured, _limit, _message in (
         ("hall", "facility_power", "power_feed", "the hall's peak facility power is within its feed"),
         ("site", "facility_power", "utility_feed", "the site's peak facility power is within the utility feed")):
     limit(_kind, _limit, _given_limit(_measured, _limit), _measured, _limit, _message)
+
+
+def _placed_plant(gear_kind: str, needed: str):
+    """A limit on a site that places chillers or dry coolers (a site's plant: never in a hall) with a count: the
+    units the thermal model sizes (the site's `chillers` / `dry_coolers`, its halls' heat included) <= units
+    placed. Without it, `chiller c: X x 1` where 5 are needed priced one and failed nothing."""
+    def measure(ctx):
+        declared = _declared_count(ctx, gear_kind)
+        return None if declared is None else (ctx.get(needed), declared)
+    return measure
+
+
+limit("site", "chiller-capacity", _placed_plant("chiller", "chillers"), "chillers needed", "chillers placed",
+      "the chillers placed can carry the heat that needs compressors (with spares)")
+limit("site", "dry-cooler-capacity", _placed_plant("dry_cooler", "dry_coolers"), "dry coolers needed",
+      "dry coolers placed", "the dry coolers placed can reject the heat (with spares)")
+
+
+def _placed_towers(ctx):
+    """A limit on a site that rejects its heat through the cooling towers it places: ceil(heat rejected / tower
+    capacity) + spares <= towers placed (their count, 1 where none is written: towers are not sized by the
+    model). Without it, one 5 MW tower priced for 6 MW of heat rejected failed nothing."""
+    towers = ctx.parts("cooling_tower")
+    if not towers or ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
+        return None
+    placed = sum((tower.count for tower in towers), np.zeros(1))
+    return units_needed(ctx, "cooling_tower", ctx.get("heat_rejected"), None), placed   # a tower is placed
+
+
+limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed", "cooling towers placed",
+      "the cooling towers placed can reject the heat (with spares)")
+
+
+def _placed_pumps(ctx):
+    """A limit on a hall or site that places pumps: ceil(liquid heat they carry / pump capacity) + spares <= pumps
+    placed (their count, 1 where none is written). A site's pumps carry its halls' liquid heat but for halls that
+    place pumps of their own. Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
+    pumps = ctx.parts("pump")
+    if not pumps:
+        return None
+    carried = ctx.get("heat_liquid")
+    for hall in ctx.parts("hall"):
+        if hall.parts("pump"):
+            carried = carried - hall.count * hall.get("heat_liquid")
+    placed = sum((pump.count for pump in pumps), np.zeros(1))
+    return units_needed(ctx, "pump", carried, None), placed       # a pump is placed: its capacity
+
+
+for _kind in ("hall", "site"):
+    limit(_kind, "pump-capacity", _placed_pumps, "pumps needed", "pumps placed",
+          "the pumps placed can carry the liquid heat (with spares)")
+
+
 for _kind in ("hall", "site"):
     limit(_kind, "cdu-capacity", _placed_units("cdu"), "cdus needed", "cdus placed",
           "the CDUs placed can carry the liquid heat (with spares)")

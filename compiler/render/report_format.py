@@ -34,11 +34,15 @@ def _money(value: float) -> tuple[str, str]:
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if magnitude >= factor * 0.9995:
             return f"{sign}${_sig(magnitude / factor)}{suffix}", ""
-    if magnitude >= 1:
+    if magnitude >= 1 or magnitude == 0:
         return f"{sign}${_sig(magnitude, 3)}", ""
-    if magnitude >= 0.01:
-        return f"{sign}${magnitude:.2f}", ""
-    return f"{sign}${_sig(magnitude, 2)}", ""
+    # below $1, three significant digits as above and at least the cents: $0.50, $0.242, $0.0261 (to the cent
+    # alone, $0.0261 / Mtok read $0.03, 15% off, and $0.0227 read $0.02)
+    decimals = max(2, 2 - int(math.floor(math.log10(magnitude))))
+    text = f"{magnitude:.{decimals}f}"
+    while text.endswith("0") and len(text.partition(".")[2]) > 2:
+        text = text[:-1]
+    return f"{sign}${text}", ""
 
 
 def _duration(seconds: float) -> tuple[str, str]:
