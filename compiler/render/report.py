@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from ..display import format_quantity
 from ..evaluate import Results
-from .report_format import YEAR, _anchor, fmt, fmt_parts, _humanize, _SCALE, _View  # noqa: F401 - YEAR, fmt: API
+from .report_format import YEAR, _anchor, flagged_quantities, fmt, fmt_parts, _humanize, _SCALE, _View  # noqa: F401
 from .report_charts import line_chart
 from .report_sections import (
     _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
@@ -78,11 +78,11 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
         anchor = _anchor("d", subject.path, kpi.key)
         card = {"key": kpi.key, "label": kpi.label, "sub": kpi.sub, "note": note, "available": series is not None,
                 "number": "—", "unit": "", "range": "", "anchor": anchor, "text": "not modelled",
-                "missing": missing}
+                "missing": missing, "flag": view.flags.get(paths[0], "") if paths else ""}
         if series is not None:
             value = float(series[view.scenario])
             card["number"], card["unit"] = fmt_parts(value, kpi.style)
-            card["text"] = fmt(value, kpi.style)
+            card["text"] = view.mark(fmt(value, kpi.style), *paths)
             finite = series[np.isfinite(series)]
             if series.size > 1 and finite.size:
                 low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)
@@ -232,6 +232,7 @@ def _doc_parts(doc: str) -> tuple[str, list[str]]:
 def report_context(results: Results, spec: str, sink, diagrams: dict | None = None) -> dict:
     """Everything the templates show, formatted, sorted and escaped-ready (plain strings and Markup SVG)."""
     view = _View(results, 0)
+    view.flags = flagged_quantities(results, sink)
     sources = getattr(sink, "sources", {}) or {}
     subjects = _subjects(results)
     subjects_ctx = [_subject_context(results, view, s, sources, len(subjects) > 1) for s in subjects]

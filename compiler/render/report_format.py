@@ -113,8 +113,50 @@ def _humanize(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- values
+FLAG_TEXT = {"unpriced": "incomplete: counts unpriced parts as $0"}
+
+
+def flagged_quantities(results, sink) -> dict[str, str]:
+    """{path: why}: every quantity a warning or an error is about (`Diagnostic.quantities`: a capex that counts
+    an unpriced part as $0, a figure that could not be computed) and every quantity computed from one
+    (`Node.deps`, transitively), with the diagnostics' codes. The report marks these figures where it shows
+    them, so a flagged number never reads as a clean one."""
+    named: dict[str, set[str]] = {}
+    for d in (sink.items if sink is not None else []):
+        if d.severity in ("error", "warning"):
+            for q in d.quantities:
+                named.setdefault(q, set()).add(d.code)
+    if not named or results is None:
+        return {}
+    users: dict[str, list[str]] = {}
+    for path, node in results.graph.nodes.items():
+        for dep in node.deps:
+            users.setdefault(dep, []).append(path)
+    codes: dict[str, set[str]] = {}
+    for start, start_codes in named.items():
+        todo = [start]
+        while todo:
+            path = todo.pop()
+            have = codes.setdefault(path, set())
+            if start_codes <= have:
+                continue
+            have |= start_codes
+            todo.extend(users.get(path, ()))
+    return {path: "; ".join(FLAG_TEXT.get(c, f"see warning {c}") for c in sorted(c)) for path, c in codes.items()}
+
+
 class _View(ResultsView):
-    """Scalar reads of the results at one scenario, as the report shows them."""
+    """Scalar reads of the results at one scenario, as the report shows them; `flags` holds the figures a
+    diagnostic is about (`flagged_quantities`), which `mark` shows with their reason."""
+
+    flags: dict[str, str] = {}
+
+    def mark(self, text: str, *paths: str) -> str:
+        """`text` (a figure shown for `paths`) with the reason it is flagged, when one of them is."""
+        why = sorted({self.flags[p] for p in paths if p in self.flags})
+        if not why or text in ("—", ""):
+            return text
+        return f"{text} (⚠ {'; '.join(why)})"
 
     def show(self, path: str, scenario: int | None = None) -> str:
         """A quantity in the report's style: money as $2.54M, per-year rates per year, else readable units."""

@@ -93,18 +93,21 @@ def _members(results: Results, path: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- sections
-def _breakdown(view: _View, rows: list[tuple[str, float]], style: str, title: str, total: float | None):
-    rows = [(label, value) for label, value in rows if value is not None]
+def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: float | None, total_path: str = ""):
+    """Rows (label, value[, output path]) and their total; a row or total a diagnostic is about is marked."""
+    rows = [(r[0], r[1], r[2] if len(r) > 2 else "") for r in rows if r[1] is not None]
     if not rows:
         return None
-    if not any(v != 0 for _, v in rows):
+    if not any(v != 0 for _, v, _ in rows):
         return None
-    rows = [(label, value) for label, value in rows if value != 0]          # categories with nothing in them
-    total = total if total else sum(v for _, v in rows)
-    items = [{"label": label, "value": fmt(value, style), "share": fmt(value / total, "percent") if total else "—"}
-             for label, value in rows]
-    chart_rows = [(label, value, fmt(value, style)) for label, value in rows if value > 0]
-    return {"rows": items, "total": fmt(total, style), "chart": bar_chart(chart_rows, title) if chart_rows else None}
+    rows = [(label, value, path) for label, value, path in rows if value != 0]   # categories with nothing in them
+    total = total if total else sum(v for _, v, _ in rows)
+    items = [{"label": label, "value": view.mark(fmt(value, style), path),
+              "share": fmt(value / total, "percent") if total else "—"}
+             for label, value, path in rows]
+    chart_rows = [(label, value, fmt(value, style)) for label, value, _ in rows if value > 0]
+    return {"rows": items, "total": view.mark(fmt(total, style), total_path),
+            "chart": bar_chart(chart_rows, title) if chart_rows else None}
 
 
 def _power_sections(view: _View, subject) -> dict:
@@ -151,10 +154,10 @@ def _power_sections(view: _View, subject) -> dict:
 
 def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
-    capex = _breakdown(view, [(label, view.get(f"{p}.{name}")) for name, label in CAPEX], "money",
-                       "Capex by category", view.get(f"{p}.capex"))
-    year = _breakdown(view, [(label, view.get(f"{p}.{name}")) for name, label in COST_YEAR], "money_year",
-                      "Cost per year", view.get(f"{p}.tco_year"))
+    capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
+                       "Capex by category", view.get(f"{p}.capex"), f"{p}.capex")
+    year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
+                      "money_year", "Cost per year", view.get(f"{p}.tco_year"), f"{p}.tco_year")
     extra = []
     for name, label, style in (("cost_per_accelerator_hour", "Cost per accelerator-hour", "money_hour"),
                                ("cost_per_mw", "Capex per MW of IT", "money_mw"),
@@ -162,7 +165,7 @@ def _cost_sections(view: _View, subject) -> dict:
                                ("depreciation_year", "Depreciation per year", "money_year")):
         value = view.get(f"{p}.{name}")
         if value is not None:
-            extra.append({"label": label, "value": fmt(value, style)})
+            extra.append({"label": label, "value": view.mark(fmt(value, style), f"{p}.{name}")})
     return {"capex": capex, "year": year, "unit_costs": extra}
 
 
@@ -176,11 +179,13 @@ def _halls(view: _View, subject) -> dict | None:
     for hall in halls:
         count = view.mult(hall, subject) if hall is not subject else 1.0
         rows.append({"name": hall.path[len(subject.path) + 1:] or hall.block.name, "count": fmt(count, "count"),
-                     "cells": [fmt(view.get(f"{hall.path}.{name}"), style) for name, _, style in columns]})
+                     "cells": [view.mark(fmt(view.get(f"{hall.path}.{name}"), style), f"{hall.path}.{name}")
+                               for name, _, style in columns]})
     total = None
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
         total = {"name": "Site total", "count": "",
-                 "cells": [fmt(view.get(f"{subject.path}.{name}"), style) for name, _, style in columns]}
+                 "cells": [view.mark(fmt(view.get(f"{subject.path}.{name}"), style), f"{subject.path}.{name}")
+                           for name, _, style in columns]}
     return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total,
             "per_item": any(r["count"] not in ("1", "") for r in rows)}
 
@@ -197,7 +202,9 @@ def _bom(view: _View, subject) -> dict:
             item = inst.block.base[-1] if inst.block.base else inst.block.name
             key = (inst.kind, item)
             line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
-                                          "price": None, "total_power": None, "total_price": None, "where": []})
+                                          "price": None, "total_power": None, "total_price": None, "where": [],
+                                          "paths": []})
+            line["paths"].append(f"{inst.path}.total_price")
             line["qty"] += view.get(f"{inst.path}.quantity") or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
@@ -219,7 +226,8 @@ def _bom(view: _View, subject) -> dict:
                          "unit_power": fmt(line["power"], "power"),
                          "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
                          "unit_price": fmt(line["price"], "money"),
-                         "total_price": fmt(line["total_price"], "money") if line["total_price"] is not None else "—",
+                         "total_price": view.mark(fmt(line["total_price"], "money"), *line["paths"])
+                         if line["total_price"] is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
         if rows:
             groups.append({"title": title, "rows": rows})
@@ -228,7 +236,7 @@ def _bom(view: _View, subject) -> dict:
         if inst.kind != "network":
             continue
         results = view.results
-        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.show(p)}
+        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.mark(view.show(p), p)}
                   for p in _members(results, inst.path) if not p.endswith(".count")]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
@@ -254,7 +262,7 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                     cells.append(f"{fmt(_ran_on(view, inst), 'count')} (default)")
                     defaulted = True
                     continue
-                cells.append(fmt(value, style) if style and value is not None else view.show(path))
+                cells.append(view.mark(fmt(value, style) if style and value is not None else view.show(path), path))
             system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
             rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
                          "model": _ref_name(inst, "model"), "system": system})
@@ -308,7 +316,7 @@ def _workloads(view: _View, subject) -> list[dict]:
             value = view.results.values.get(path)
             if isinstance(value, np.ndarray) or isinstance(value, str):
                 label = _humanize(path.rsplit(".", 1)[-1])
-                fields.append({"label": label[:1].upper() + label[1:], "value": view.show(path),
+                fields.append({"label": label[:1].upper() + label[1:], "value": view.mark(view.show(path), path),
                                "computed": bool(node is not None and node.kind == "model")})
         out.append({"name": inst.path[len(subject.path) + 1:], "kind": inst.kind,
                     "doc": inst.block.doc or "", "fields": fields})
