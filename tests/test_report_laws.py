@@ -65,3 +65,43 @@ def test_an_unpriced_part_marks_the_cost_it_leaves_incomplete() -> None:
     rows = {r["name"]: r for t in context["subjects"][0]["workload_tables"] for r in t["rows"]}
     assert "unpriced parts as $0" in rows["rubin_fp4"]["cells"][-1]
     assert "⚠" not in rows["gb200_run"]["cells"][-1]
+
+
+def _shown(context) -> list[tuple[str, str, str]]:
+    """(output path, where, text) of every figure the report shows for a known output path."""
+    out = []
+    for subject in context["subjects"]:
+        for card in subject["kpis"]:
+            if card["available"]:
+                out.append((f"{subject['path']}.{card['key']}", "key figures", card["text"]))
+        for table in subject["workload_tables"]:
+            for row in table["rows"]:
+                for name, cell in zip(_column_keys(table), row["cells"]):
+                    if "(default)" not in cell:
+                        out.append((f"{subject['path']}.{row['name']}.{name}", table["title"], cell))
+        for workload in subject["workloads"]:
+            for field in workload["fields"]:
+                out.append((field["path"], f"workload {workload['name']}", field["value"]))
+    return out
+
+
+def test_the_same_figure_reads_the_same_everywhere_in_one_report(built) -> None:
+    """One output, one text: the key figures, the workload comparison tables and each workload's own table
+    show a figure in one style (MFU 17.5% in both tables, never 0.1754 in one of them)."""
+    _, _, context, _ = built
+    seen: dict[str, tuple[str, str]] = {}
+    for path, where, text in _shown(context):
+        if path in seen:
+            assert seen[path][1] == text, (path, seen[path], (where, text))
+        seen.setdefault(path, (where, text))
+
+
+def test_a_share_reads_as_a_percentage(built) -> None:
+    """Every output declared a fraction (MFU, goodput, utilizations) is printed with its % sign."""
+    results, _, context, _ = built
+    for subject in context["subjects"]:
+        for workload in subject["workloads"]:
+            for field in workload["fields"]:
+                node = results.graph.nodes.get(field["path"])
+                if node is not None and getattr(node, "display", "") == "fraction" and field["value"][:1].isdigit():
+                    assert field["value"].split(" ")[0].endswith("%"), (field["path"], field["value"])

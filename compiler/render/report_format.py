@@ -168,6 +168,10 @@ class _View(ResultsView):
             why = self.absent(path, scenario)       # no value there, and the models say why (Results.absent)
             return f"{ABSENT_TEXT} ({why})" if why else "—"
         unit, declared = self.unit(path), self.display(path)
+        if declared == "fraction":                  # a share reads as one: 17.5%, never 0.1754
+            return fmt(value, "percent")
+        if path.endswith(".feasible") and value in (0.0, 1.0):
+            return "yes" if value else "no"
         if unit == "s" and path.endswith("_hours"):
             hours = value / 3600.0
             return f"{_sig(hours / 1e6)}M h" if hours >= 1e6 else f"{_sig(hours)} h"

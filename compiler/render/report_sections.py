@@ -75,6 +75,10 @@ WORKLOAD_COLUMNS = {
                  ("mfu", "MFU", "percent"), ("goodput", "Goodput", "percent"),
                  ("time_to_train", "Time to train", "duration"), ("energy", "Energy", ""), ("cost", "Cost", "money")),
 }
+# one style per output name, wherever the report shows it (key figures, workload tables, a workload's own
+# figures): the same figure never reads "17.5%" in one table and "0.1754" in the next
+FIELD_STYLES = {**{k.key: k.style for k in KPIS if k.facility is False},
+                **{name: style for columns in WORKLOAD_COLUMNS.values() for name, _, style in columns if style}}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
               "tokens_per_joule")
 
@@ -315,8 +319,12 @@ def _workloads(view: _View, subject) -> list[dict]:
             node = view.results.graph.nodes.get(path)
             value = view.results.values.get(path)
             if isinstance(value, np.ndarray) or isinstance(value, str):
-                label = _humanize(path.rsplit(".", 1)[-1])
-                fields.append({"label": label[:1].upper() + label[1:], "value": view.mark(view.show(path), path),
+                name = path.rsplit(".", 1)[-1]
+                label = _humanize(name)
+                number = view.get(path)
+                shown = fmt(number, FIELD_STYLES[name]) if name in FIELD_STYLES and number is not None \
+                    else view.show(path)
+                fields.append({"label": label[:1].upper() + label[1:], "value": view.mark(shown, path), "path": path,
                                "computed": bool(node is not None and node.kind == "model")})
         out.append({"name": inst.path[len(subject.path) + 1:], "kind": inst.kind,
                     "doc": inst.block.doc or "", "fields": fields})
