@@ -105,3 +105,124 @@ def test_a_share_reads_as_a_percentage(built) -> None:
                 node = results.graph.nodes.get(field["path"])
                 if node is not None and getattr(node, "display", "") == "fraction" and field["value"][:1].isdigit():
                     assert field["value"].split(" ")[0].endswith("%"), (field["path"], field["value"])
+
+
+_MONEY = re.compile(r"^-?\$([0-9.,]+)([kMBT]?)")
+_SI = {"": 1.0, "k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12, "G": 1e9, "m": 1e-3, "u": 1e-6, "µ": 1e-6}
+
+
+def _number(text: str) -> float:
+    """The value a breakdown cell prints, in the cell's own unit family ($, $/yr, W): "$1.62B / yr" ->
+    1.62e9, "12.96 MW" -> 12.96e6, "500 W" -> 500."""
+    text = text.split(" (⚠")[0]
+    m = _MONEY.match(text)
+    if m:
+        return float(m.group(1).replace(",", "")) * _SI[m.group(2)]
+    number, _, unit = text.partition(" ")
+    prefix = unit[:-1] if unit.endswith("W") else ""
+    return float(number.replace(",", "")) * _SI[prefix]
+
+
+def _json_values(results, sink, spec) -> dict[str, float]:
+    import json
+
+    from compiler.render.results import render_results
+    data = json.loads(render_results(results, spec, sink, "json", None))
+    return {k: v["values"][0] for k, v in data["quantities"].items() if v.get("values") and
+            isinstance(v["values"][0], (int, float))}
+
+
+@pytest.mark.parametrize("section", ["capex", "year", "component"])
+def test_breakdown_rows_add_up_to_the_total_and_the_total_is_results_json(built, section) -> None:
+    """Capex by category, cost per year and peak power by component: the printed total is results.json's
+    total in the report's style, and the rows as printed add up to it within their printed rounding (each
+    at most half a unit of its last digit: 3 significant figures for money, 4 for power)."""
+    results, sink, context, _ = built
+    values = _json_values(results, sink, context["spec"])
+    totals = {"capex": ("capex", "money"), "year": ("tco_year", "money_year"),
+              "component": ("facility_power", "power")}
+    name, style = totals[section]
+    for subject in context["subjects"]:
+        table = subject["power" if section == "component" else "cost"].get(section)
+        if table is None:
+            continue
+        total = values[f"{subject['path']}.{name}"]
+        assert table["total"].split(" (⚠")[0] == report.fmt(total, style)
+        printed = [_number(r["value"]) for r in table["rows"]]
+        shown_total = _number(table["total"])
+        digits = 3 if style.startswith("money") else 4
+        slack = sum(abs(v) for v in printed + [shown_total]) * 5 * 10 ** -digits
+        assert abs(sum(printed) - shown_total) <= slack, (section, printed, shown_total)
+
+
+def test_every_category_the_model_sums_is_a_row(built) -> None:
+    """The rows of Capex by category and Cost per year are every figure the model's total reads (its
+    `Node.deps`, recorded by the evaluator) and add up to results.json's total exactly: no category is left
+    out of the table."""
+    from compiler.render.report_sections import CAPEX, COST_YEAR
+    results, sink, context, _ = built
+    values = _json_values(results, sink, context["spec"])
+    for subject in context["subjects"]:
+        p = subject["path"]
+        for total, rows in (("capex", CAPEX), ("opex", COST_YEAR[2:]), ("depreciation_year", COST_YEAR[:2])):
+            node = results.graph.nodes.get(f"{p}.{total}")
+            if node is None or f"{p}.{total}" not in values:
+                continue
+            listed = {f"{p}.{name}" for name, _ in rows}
+            read = {d for d in node.deps if d.rsplit(".", 1)[0] == p and d.rsplit(".", 1)[1].startswith(
+                ("capex_", "opex_", "depreciation_"))}
+            assert read <= listed, (total, sorted(read - listed))
+            assert sum(values.get(q, 0.0) for q in listed) == pytest.approx(values[f"{p}.{total}"], rel=1e-9)
+
+
+def test_the_inputs_that_shape_the_money_are_printed_beside_it(built) -> None:
+    """Every TCO key figure names the depreciation life, discount rate and electricity price it was computed
+    with, and every $ per Mtok the share of hours the service is busy and the life and electricity price (its
+    discount rate only where it reads the site's TCO: with no site around it, a service's accelerator-hour is
+    straight-line capex / life plus energy, compiler.models.inference.accelerator_cost); each cost-per-year
+    row names its own; every key figure names the output path `factory explain` takes."""
+    _, _, context, markdown = built
+    for subject in context["subjects"]:
+        cards = {k["key"]: k for k in subject["kpis"] if k["available"]}
+        for key, needed in (("tco_year", ("IT life", "discount rate", "electricity")),
+                            ("usd_per_mtok", ("service busy", "IT life", "electricity"))):
+            if key in cards:
+                assert all(n in cards[key]["basis"] for n in needed), (key, cards[key]["basis"])
+        for card in cards.values():
+            assert f"`{card['path']}`" in markdown
+        for row in (subject["cost"]["year"] or {}).get("rows", []):
+            assert row["basis"], row
+    assert "factory explain" in markdown
+
+
+FINANCE_SPEC = """
+chip g {
+  tdp = 700 W
+  price = 30000 USD
+}
+server box {
+  chip gpu: g x 8
+  cooling = "air"
+}
+site s {
+  electricity_price = 0.2 USD/kWh
+  finance books {
+    depreciation_it = 4 yr
+    discount_rate = 0.1 / 1 yr
+  }
+  hall h { rack r x 2 { server n: box x 2 } }
+}
+"""
+
+
+def test_the_basis_is_the_finance_block_the_model_read() -> None:
+    """Hand case: a `finance` block sets a 4-year IT life at 10%; the site prices electricity at
+    $0.20/kWh. The cost rows and TCO say exactly these, not the assumptions' defaults."""
+    results, sink = __import__("compiler").evaluate_text(FINANCE_SPEC, "finance.factory")
+    assert results is not None, [d.message for d in sink.items]
+    subject = report.report_context(results, "finance.factory", sink)["subjects"][0]
+    rows = {r["label"]: r["basis"] for r in subject["cost"]["year"]["rows"]}
+    assert rows["Depreciation of IT"] == "IT life 4 yr, discount rate 10.0%/yr"
+    assert rows["Energy"].startswith("electricity 0.2 USD/kWh")
+    tco = next(k for k in subject["kpis"] if k["key"] == "tco_year")
+    assert "IT life 4 yr" in tco["basis"] and "discount rate 10.0%/yr" in tco["basis"]

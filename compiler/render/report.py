@@ -38,7 +38,7 @@ from ..evaluate import Results
 from .report_format import YEAR, _anchor, flagged_quantities, fmt, fmt_parts, _humanize, _SCALE, _View  # noqa: F401
 from .report_charts import line_chart
 from .report_sections import (
-    _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
+    basis, _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
     _workloads)
 from .view import problems, scenarios_text
 
@@ -59,6 +59,10 @@ def _subjects(results: Results) -> list:
 
 
 # ---------------------------------------------------------------------------------------------- KPI look-up
+def path_of(subject, kpi: Kpi) -> str:
+    return f"{subject.path}.{kpi.key}"
+
+
 def _kpi(view: _View, subject, kpi: Kpi) -> tuple[list[str], np.ndarray | None]:
     """(the output path, its values over the scenario axis): the subject's own output, never a guess."""
     path = f"{subject.path}.{kpi.key}"
@@ -78,7 +82,9 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
         anchor = _anchor("d", subject.path, kpi.key)
         card = {"key": kpi.key, "label": kpi.label, "sub": kpi.sub, "note": note, "available": series is not None,
                 "number": "—", "unit": "", "range": "", "anchor": anchor, "text": "not modelled",
-                "missing": missing, "flag": view.flags.get(paths[0], "") if paths else ""}
+                "missing": missing, "flag": view.flags.get(paths[0], "") if paths else "", "path": path_of(subject, kpi),
+                "basis": basis(results, view, path_of(subject, kpi), kpi.key, subject.path) if series is not None
+                else ""}
         if series is not None:
             value = float(series[view.scenario])
             card["number"], card["unit"] = fmt_parts(value, kpi.style)
@@ -274,7 +280,16 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
         scenario_note = (f"The spec sweeps {len(results.graph.sweep)} parameter"
                          f"{'s' if len(results.graph.sweep) > 1 else ''} over {results.scenario_count:,} scenarios. "
                          f"Figures are for the first scenario ({fixed}); ranges show the spread over all of them.")
+    shown = [(k["key"] != "tco_year", f"{s['path']}.{k['key']}") for s in subjects_ctx for k in s["kpis"]
+             if k["available"]]
+    example = min(shown)[1] if shown else ""                     # TCO per year where there is one
+    reading = ("Money is rounded to 3 significant figures, other quantities to 4; a total is the model's sum of "
+               "the unrounded rows, so rows as printed may differ from it in the last digit, and shares from 100%. "
+               "Each figure is a model output named by its path (Output): `factory explain "
+               f"{spec} {example or 'PATH'}` prints its formula, inputs, source lines and the assumptions and "
+               "cited figures it rests on.")
     return {
+        "reading": reading,
         "title": headline if tagline else title, "tagline": tagline, "paragraphs": paragraphs, "spec": spec,
         "spec_name": os.path.basename(spec), "scenario_count": results.scenario_count,
         "scenario_note": scenario_note, "subjects": subjects_ctx, "comparison": comparison,

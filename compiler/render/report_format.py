@@ -177,7 +177,7 @@ class _View(ResultsView):
             return f"{_sig(hours / 1e6)}M h" if hours >= 1e6 else f"{_sig(hours)} h"
         if unit == "USD":
             return fmt(value, "money")
-        if unit == "USD/s" and declared in ("", "USD/yr"):
+        if unit == "USD/s" and declared != "USD/h":        # `12000000 USD / 1 yr` too: $12M / yr
             return fmt(value, "money_year")
         if unit == "USD/s" and declared == "USD/h":
             return fmt(value, "money_hour")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evaluate import Results
-from .report_format import _anchor, fmt, _humanize, _View
+from .report_format import YEAR, _anchor, fmt, _humanize, _View
 from .report_charts import bar_chart
 
 CONTAINERS = ("site", "hall", "row", "rack", "server")
@@ -79,6 +79,30 @@ WORKLOAD_COLUMNS = {
 # figures): the same figure never reads "17.5%" in one table and "0.1754" in the next
 FIELD_STYLES = {**{k.key: k.style for k in KPIS if k.facility is False},
                 **{name: style for columns in WORKLOAD_COLUMNS.values() for name, _, style in columns if style}}
+# the inputs that shape a figure, printed beside it (`basis`): found among the quantities its evaluation read
+# (`Node.deps`, transitively), so the value shown is the one the model used (a `finance` block's, the site's,
+# else the assumption's)
+BASIS = {
+    "pue": ("utilization",),
+    "tokens_per_s": ("precision",),
+    "tokens_per_joule": ("precision",),
+    "time_to_train": ("precision", "global_batch"),
+    "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
+    "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "depreciation_it", "discount_rate",
+                     "electricity_price"),
+    "depreciation_it_year": ("depreciation_it", "discount_rate"),
+    "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
+    "opex_energy": ("electricity_price", "utilization"),
+    "opex_maintenance": ("maintenance_rate",),
+    "opex_staff": ("staff_cost", "staff_per_mw"),
+    "opex_water": ("water_price",),
+    "opex_lease": ("colocation_price",),
+}
+BASIS_LABELS = {"utilization": "average load", "service_utilization": "service busy", "precision": "precision",
+                "global_batch": "global batch", "depreciation_it": "IT life", "depreciation_facility": "facility life",
+                "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
+                "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
+                "accelerator_cost": "accelerator-hour"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
               "tokens_per_joule")
 
@@ -107,7 +131,9 @@ def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: fl
     rows = [(label, value, path) for label, value, path in rows if value != 0]   # categories with nothing in them
     total = total if total else sum(v for _, v, _ in rows)
     items = [{"label": label, "value": view.mark(fmt(value, style), path),
-              "share": fmt(value / total, "percent") if total else "—"}
+              "share": fmt(value / total, "percent") if total else "—",
+              "basis": basis(view.results, view, path, path.rsplit(".", 1)[-1], path.rsplit(".", 1)[0])
+              if path else ""}
              for label, value, path in rows]
     chart_rows = [(label, value, fmt(value, style)) for label, value, _ in rows if value > 0]
     return {"rows": items, "total": view.mark(fmt(total, style), total_path),
@@ -342,6 +368,44 @@ def _formula(results: Results, node, sources) -> str:
     if source is None:
         return ""
     return " ".join(source.text[span.start:span.end].split())
+
+
+def _basis_value(view: _View, path: str) -> str:
+    name = path.rsplit(".", 1)[-1]
+    value = view.get(path)
+    if value is not None and name in ("discount_rate", "maintenance_rate"):
+        return f"{fmt(value * YEAR, 'percent')}/yr"
+    if value is not None and name.endswith("utilization"):
+        return fmt(value, "percent")
+    return view.show(path)
+
+
+def basis(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
+    """The inputs that shape the figure at `path` (BASIS[key]) as the model used them: "IT life 5 yr, discount
+    rate 8.0%/yr, electricity 0.0774 USD/kWh". Each is a quantity the figure's evaluation read, in the subject
+    or the assumptions; an inference service's own `utilization` is its busy share (as service_utilization)."""
+    names = BASIS.get(key)
+    if not names or path not in results.graph.nodes:
+        return ""
+    cache = view.__dict__.setdefault("_closures", {})
+    if path not in cache:
+        cache[path] = _closure(results, path)
+    shown: dict[str, list[str]] = {}
+    for dep in cache[path]:
+        name = dep.rsplit(".", 1)[-1]
+        inst = getattr(results.graph.nodes.get(dep), "instance", None)
+        if name == "utilization" and inst is not None and inst.kind == "inference":
+            name = "service_utilization"            # a service's own busy share
+        if name not in names or not (dep.startswith(subject_path + ".") or dep.startswith("assumptions.")):
+            continue
+        text = _basis_value(view, dep)
+        if text not in shown.setdefault(BASIS_LABELS[name], []):
+            shown[BASIS_LABELS[name]].append(text)
+    order: dict[str, int] = {}
+    for n in names:
+        order.setdefault(BASIS_LABELS[n], len(order))
+    return ", ".join(f"{label} {' / '.join(sorted(texts))}" for label, texts in
+                     sorted(shown.items(), key=lambda kv: order[kv[0]]))
 
 
 def _closure(results: Results, path: str) -> list[str]:
