@@ -226,3 +226,29 @@ def test_the_basis_is_the_finance_block_the_model_read() -> None:
     assert rows["Energy"].startswith("electricity 0.2 USD/kWh")
     tco = next(k for k in subject["kpis"] if k["key"] == "tco_year")
     assert "IT life 4 yr" in tco["basis"] and "discount rate 10.0%/yr" in tco["basis"]
+
+
+def test_the_site_total_of_the_hall_table_is_its_rows(built) -> None:
+    """Heat and cooling per hall: for every column the model gives an `_outside_halls` figure for (IT
+    power, heat, flows, CDUs, CRAHs), the site total is each hall times its count plus the Outside halls row
+    the table prints (the flagship's 141 CRAHs for its network fabrics: 4 x 52 + 141 = 349); the other
+    columns (the site plant's) are said not to be sums."""
+    from compiler.render.report_format import _View
+    from compiler.render.report_sections import HALL_COLUMNS, _walk
+    results, _, context, _ = built
+    view = _View(results)
+    for root in results.graph.roots:
+        subject = next((s for s in context["subjects"] if s["path"] == root.path), None)
+        if subject is None or not subject["halls"] or subject["halls"]["total"] is None:
+            continue
+        halls = [h for h in _walk(root, ("site",)) if h.kind == "hall"]
+        columns = [(n, label) for n, label, _ in HALL_COLUMNS if label in subject["halls"]["columns"]]
+        for name, label in columns:
+            outside = view.get(f"{root.path}.{name}_outside_halls")
+            if outside is None:
+                note = subject["halls"]["note"]
+                assert not note or label in note.split("; the site's ")[1], (label, note)
+                continue
+            total = sum((view.get(f"{h.path}.{name}") or 0.0) * view.mult(h, root) for h in halls) + outside
+            assert total == pytest.approx(view.get(f"{root.path}.{name}"), rel=1e-9, abs=1e-9), name
+        assert any(r["name"] == "Outside halls" for r in subject["halls"]["rows"]) == bool(subject["halls"]["note"])

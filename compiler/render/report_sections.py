@@ -211,12 +211,22 @@ def _halls(view: _View, subject) -> dict | None:
         rows.append({"name": hall.path[len(subject.path) + 1:] or hall.block.name, "count": fmt(count, "count"),
                      "cells": [view.mark(fmt(view.get(f"{hall.path}.{name}"), style), f"{hall.path}.{name}")
                                for name, _, style in columns]})
-    total = None
+    total, note = None, ""
+    outside = {name: view.get(f"{subject.path}.{name}_outside_halls") for name, _, _ in columns}
+    if subject.kind == "site" and any(outside.values()):            # gear the site holds itself (its fabrics)
+        rows.append({"name": "Outside halls", "count": "",
+                     "cells": [fmt(outside[name], style) if outside[name] is not None else ""
+                               for name, _, style in columns]})
+        note = ("The site total is the halls times their count plus the gear the site holds outside its halls "
+                "(its network fabrics) for " + ", ".join(label for name, label, _ in columns
+                                                          if outside[name] is not None)
+                + "; the site's " + ", ".join(label for name, label, _ in columns if outside[name] is None)
+                + " are its own plant's, sized on the site's whole heat, not a sum of the halls'.")
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
         total = {"name": "Site total", "count": "",
                  "cells": [view.mark(fmt(view.get(f"{subject.path}.{name}"), style), f"{subject.path}.{name}")
                            for name, _, style in columns]}
-    return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total,
+    return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total, "note": note,
             "per_item": any(r["count"] not in ("1", "") for r in rows)}
 
 
