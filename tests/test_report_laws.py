@@ -252,3 +252,69 @@ def test_the_site_total_of_the_hall_table_is_its_rows(built) -> None:
             total = sum((view.get(f"{h.path}.{name}") or 0.0) * view.mult(h, root) for h in halls) + outside
             assert total == pytest.approx(view.get(f"{root.path}.{name}"), rel=1e-9, abs=1e-9), name
         assert any(r["name"] == "Outside halls" for r in subject["halls"]["rows"]) == bool(subject["halls"]["note"])
+
+
+_BARE = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def test_every_number_with_a_dimension_carries_its_unit(built) -> None:
+    """A figure printed as a bare number (no unit, no $, no %) is dimensionless: a count or a ratio (the
+    output's SI unit is 1). Everything else carries its unit."""
+    results, _, context, _ = built
+    fields = [f for s in context["subjects"] for w in s["workloads"] for f in w["fields"]]
+    fields += [f for s in context["subjects"] for fab in s["bom"]["fabrics"] for f in fab["fields"]]
+    for field in fields:
+        if _BARE.fullmatch(field["value"]):
+            assert results.units.get(field["path"], "1") in ("1", ""), (field["path"], field["value"])
+    for subject in context["subjects"]:
+        for card in subject["kpis"]:
+            if card["available"] and _BARE.fullmatch(card["text"]):
+                assert card["key"] in ("accelerators", "pue"), card
+
+
+def test_a_figure_with_no_value_says_why(built) -> None:
+    """A key figure without a value prints a dash and a reason beside it, never a 0 or a blank; a figure the
+    models declare absent (`Results.absent`) prints n/a and its reason."""
+    results, _, context, markdown = built
+    for subject in context["subjects"]:
+        for card in subject["kpis"]:
+            if not card["available"]:
+                assert card["missing"] and card["text"] == "not modelled", card
+                assert f"| {card['label']} | — | " in markdown
+        for workload in subject["workloads"]:
+            for field in workload["fields"]:
+                if field["path"] in getattr(results, "absent", {}):
+                    assert field["value"].startswith("n/a (") or not field["value"].startswith("n/a"), field
+
+
+INFEASIBLE = '''from chips import H100_SXM
+from models import Llama3_1_405B
+
+site s {
+  inference w {
+    model = Llama3_1_405B
+    chip = H100_SXM
+    accelerators = 1
+    scaleup_size = 1
+  }
+}
+'''
+
+
+def test_an_infeasible_service_shows_n_a_with_its_reason_and_fails_the_build(tmp_path) -> None:
+    """Hand case: 405.9 GB of 8-bit weights cannot fit one H100's 72 GB usable. The key figures and the
+    service's row keep their columns and print n/a with the reason (not a blank, not 0, not a dropped
+    column), and `factory build` exits 1."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    spec = tmp_path / "inf.factory"
+    spec.write_text(INFEASIBLE)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "| Tokens per second | n/a | no value: the weights do not fit" in markdown
+    assert "| $ per million tokens | n/a | no value: the weights do not fit" in markdown
+    row = next(line for line in markdown.splitlines() if line.startswith("| w |"))
+    assert row.count("| n/a ") == 8, row                      # tokens/s ... $ per Mtok, all eight
+    assert "w: n/a, the weights do not fit" in markdown

@@ -40,7 +40,7 @@ from .report_charts import line_chart
 from .report_sections import (
     basis, _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
     _workloads)
-from .view import problems, scenarios_text
+from .view import ABSENT_TEXT, problems, scenarios_text
 
 VIEWS = ("physical", "network", "power", "cooling")
 VIEW_TITLES = {"physical": "Physical layout", "network": "Network fabric", "power": "Power one-line",
@@ -87,8 +87,13 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
                 else ""}
         if series is not None:
             value = float(series[view.scenario])
+            if not math.isfinite(value):         # no value here: say so and why, never a blank or a 0
+                note = f"no value: {view.absent(paths[0]) or 'not a finite number in this scenario'}"
+                card["note"] = note
             card["number"], card["unit"] = fmt_parts(value, kpi.style)
-            card["text"] = view.mark(fmt(value, kpi.style), *paths)
+            card["text"] = view.mark(fmt(value, kpi.style), *paths) if math.isfinite(value) else ABSENT_TEXT
+            if not math.isfinite(value):
+                card["number"] = ABSENT_TEXT
             finite = series[np.isfinite(series)]
             if series.size > 1 and finite.size:
                 low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)

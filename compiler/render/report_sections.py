@@ -18,6 +18,7 @@ import numpy as np
 
 from ..evaluate import Results
 from .report_format import YEAR, _anchor, fmt, _humanize, _View
+from .view import ABSENT_TEXT
 from .report_charts import bar_chart
 
 CONTAINERS = ("site", "hall", "row", "rack", "server")
@@ -276,7 +277,7 @@ def _bom(view: _View, subject) -> dict:
         if inst.kind != "network":
             continue
         results = view.results
-        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.mark(view.show(p), p)}
+        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.mark(view.show(p), p), "path": p}
                   for p in _members(results, inst.path) if not p.endswith(".count")]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
@@ -291,8 +292,8 @@ def _workload_tables(view: _View, subject) -> list[dict]:
         if not insts:
             continue
         columns = [(name, label, style) for name, label, style in WORKLOAD_COLUMNS[kind]
-                   if any(view.get(f"{i.path}.{name}") is not None for i in insts)]
-        rows, defaulted = [], False
+                   if any(f"{i.path}.{name}" in view.results.values for i in insts)]    # absent ones too: n/a
+        rows, defaulted, reasons = [], False, {}
         for inst in insts:
             cells = []
             for name, _, style in columns:
@@ -302,6 +303,11 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                     cells.append(f"{fmt(_ran_on(view, inst), 'count')} (default)")
                     defaulted = True
                     continue
+                why = view.absent(path)
+                if value is None and why:            # no value, and the models say why: n/a, the reason below
+                    cells.append(ABSENT_TEXT)
+                    reasons.setdefault(why, []).append(inst.path[len(subject.path) + 1:])
+                    continue
                 cells.append(view.mark(fmt(value, style) if style and value is not None else view.show(path), path))
             system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
             rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
@@ -310,8 +316,10 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                 "the model's own (one system, or the pools a demand sizes)"
                 + ("; Accelerators needed is the smallest count that meets the run's deadline" if kind == "training"
                    else "") + ".") if defaulted else ""
+        absent = [f"{', '.join(dict.fromkeys(names))}: {ABSENT_TEXT}, {why}" for why, names in reasons.items()]
         tables.append({"kind": kind, "title": "Inference services" if kind == "inference" else "Training runs",
-                       "columns": [label for _, label, _ in columns], "rows": rows, "note": note})
+                       "columns": [label for _, label, _ in columns], "rows": rows, "note": note,
+                       "absent": absent})
     return tables
 
 
