@@ -318,3 +318,17 @@ def test_an_infeasible_service_shows_n_a_with_its_reason_and_fails_the_build(tmp
     row = next(line for line in markdown.splitlines() if line.startswith("| w |"))
     assert row.count("| n/a ") == 8, row                      # tokens/s ... $ per Mtok, all eight
     assert "w: n/a, the weights do not fit" in markdown
+
+
+def test_a_sweep_shows_n_a_where_a_scenario_has_no_value_and_no_facility_zeros() -> None:
+    """Hand case: 405B at 8 bits on n H100 swept over n = 1, 8: on one GPU the weights do not fit (n/a), on
+    eight they do. A spec with no racks has no facility columns (no 0 W, no $0), as its key figures."""
+    from compiler import evaluate_text
+    text = INFEASIBLE.replace("accelerators = 1", "accelerators = n").replace("scaleup_size = 1", "scaleup_size = n")
+    text = text.replace("site s {", "param n = 1\n\nsite s {")
+    results, sink = evaluate_text(text, "x.factory", defines={"n": "1..8 step 7"})
+    sweep = report.report_context(results, "x.factory", sink)["sweep"]
+    assert sweep["columns"] == ["Tokens per second", "$ per million tokens", "Tokens per joule"]
+    assert [r["x"] for r in sweep["rows"]] == ["1", "8"]
+    assert sweep["rows"][0]["cells"] == ["n/a"] * 3
+    assert all(c != "n/a" and c[:1] != "—" for c in sweep["rows"][1]["cells"])

@@ -138,8 +138,8 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
     for key in SWEEP_KPIS:
         kpi = next(k for k in KPIS if k.key == key)
         series = series_of(subject, kpi)
-        if series is None:
-            continue
+        if series is None or (kpi.facility and not np.any(np.nan_to_num(series) > 0)):
+            continue                                         # as the key figures: no racks, no $0 or 0 W column
         ys = [float(series[i]) for i in index]
         finite = [y for y in ys if math.isfinite(y)]
         if not finite:
@@ -152,7 +152,8 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
                                  lambda y, k=kpi, c=scale: fmt(y / c, k.style)))
     rows = []
     for j, x in enumerate(values):
-        rows.append({"x": x_fmt(x), "cells": [fmt(ys[j], kpi.style) for kpi, ys in columns]})
+        rows.append({"x": x_fmt(x), "cells": [fmt(ys[j], kpi.style) if math.isfinite(ys[j]) else ABSENT_TEXT
+                                              for kpi, ys in columns]})
     others = [p for p in graph.sweep[1:]]
     note = ""
     if others:
