@@ -364,3 +364,39 @@ def test_report_bytes_do_not_depend_on_which_graphviz_draws(tmp_path, monkeypatc
         assert files["results.json"] == first["results.json"], name
     if "system" in built_files:
         assert strip(built_files["system"]["report.html"]) == strip(first["report.html"])
+
+
+BOM_UNPRICED = """
+chip g {
+  tdp = 700 W
+  price = 30000 USD
+}
+chip nopr {
+  tdp = 300 W
+}
+server box {
+  chip gpu: g x 8
+  chip acc: nopr x 2
+  cooling = "air"
+}
+site s {
+  land_price = 0 USD
+  hall h x 2 { rack r x 3 { server n: box x 2 } }
+}
+"""
+
+
+def test_an_unpriced_part_reads_unpriced_in_the_bill_of_materials() -> None:
+    """Hand case: 24 chips without a price, in servers and racks without one: their line says unpriced and
+    $0 with the warning (a dash would read as 'inside a system priced as a whole'); the IT capex, $2.88M =
+    96 x $30k, is marked incomplete; the priced chips' line is clean."""
+    from compiler import evaluate_text
+    results, sink = evaluate_text(BOM_UNPRICED, "bom.factory")
+    subject = report.report_context(results, "bom.factory", sink)["subjects"][0]
+    rows = {r["item"]: r for g in subject["bom"]["groups"] for r in g["rows"]}
+    assert (rows["nopr"]["qty"], rows["nopr"]["unit_price"]) == ("24", "unpriced")
+    assert rows["nopr"]["total_price"].startswith("$0 (⚠ incomplete")
+    assert rows["g"]["total_price"] == report.fmt(96 * 30e3, "money")
+    it = next(r for r in subject["cost"]["capex"]["rows"] if r["label"] == "IT equipment")
+    assert it["value"].startswith(report.fmt(96 * 30e3, "money") + " (⚠ incomplete")
+    assert rows["box"]["unit_price"] == "—"            # not priced as a whole, and no warning: its parts are

@@ -245,6 +245,8 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
     """Everything the templates show, formatted, sorted and escaped-ready (plain strings and Markup SVG)."""
     view = _View(results, 0)
     view.flags = flagged_quantities(results, sink)
+    view.unpriced_spans = frozenset(d.span for d in (sink.items if sink is not None else [])
+                                    if d.code == "unpriced" and d.span is not None)
     sources = getattr(sink, "sources", {}) or {}
     subjects = _subjects(results)
     subjects_ctx = [_subject_context(results, view, s, sources, len(subjects) > 1) for s in subjects]

@@ -150,6 +150,7 @@ class _View(ResultsView):
     diagnostic is about (`flagged_quantities`), which `mark` shows with their reason."""
 
     flags: dict[str, str] = {}
+    unpriced_spans: frozenset = frozenset()         # the spans of the parts an `unpriced` warning is at
 
     def mark(self, text: str, *paths: str) -> str:
         """`text` (a figure shown for `paths`) with the reason it is flagged, when one of them is."""

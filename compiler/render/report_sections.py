@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evaluate import Results
-from .report_format import YEAR, _anchor, fmt, _humanize, _View
+from .report_format import FLAG_TEXT, YEAR, _anchor, fmt, _humanize, _View
 from .view import ABSENT_TEXT
 from .report_charts import bar_chart
 
@@ -252,6 +252,8 @@ def _bom(view: _View, subject) -> dict:
             if inst.kind in ("rack",):
                 power = view.get(f"{inst.path}.it_power")
             price = view.get(f"{inst.path}.price")
+            if price is None and inst.block.name_span in view.unpriced_spans:
+                line["unpriced"] = True                 # an `unpriced` warning: it counts $0 in the capex
             line["power"] = power if power is not None else line["power"]
             line["price"] = price if price is not None else line["price"]
             for total in ("total_power", "total_price"):
@@ -270,6 +272,8 @@ def _bom(view: _View, subject) -> dict:
                          "total_price": view.mark(fmt(line["total_price"], "money"), *line["paths"])
                          if line["total_price"] is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
+            if line.get("unpriced") and line["price"] is None:     # not "—", which a part in a priced system reads
+                rows[-1].update(unit_price="unpriced", total_price=f"$0 (⚠ {FLAG_TEXT['unpriced']})")
         if rows:
             groups.append({"title": title, "rows": rows})
     fabrics = []
