@@ -400,3 +400,23 @@ def test_an_unpriced_part_reads_unpriced_in_the_bill_of_materials() -> None:
     it = next(r for r in subject["cost"]["capex"]["rows"] if r["label"] == "IT equipment")
     assert it["value"].startswith(report.fmt(96 * 30e3, "money") + " (⚠ incomplete")
     assert rows["box"]["unit_price"] == "—"            # not priced as a whole, and no warning: its parts are
+
+
+def test_every_key_figure_and_workload_cell_is_results_json_in_the_report_style(built) -> None:
+    """The summary and the tables print results.json's own values (the same figure, one value, in one file
+    and the other): each key figure and each workload-table cell is fmt(results.json value, its style)."""
+    from compiler.render.report_sections import KPIS
+    results, sink, context, _ = built
+    values = _json_values(results, sink, context["spec"])
+    styles = {k.key: k.style for k in KPIS}
+    for subject in context["subjects"]:
+        for card in subject["kpis"]:
+            if card["available"] and card["text"] != "n/a":
+                assert card["text"].split(" (⚠")[0] == report.fmt(values[card["path"]], styles[card["key"]])
+        for table in subject["workload_tables"]:
+            kinds = {n: st for n, _, st in WORKLOAD_COLUMNS[table["kind"]]}
+            for row in table["rows"]:
+                for name, cell in zip(_column_keys(table), row["cells"]):
+                    path = f"{subject['path']}.{row['name']}.{name}"
+                    if kinds[name] and path in values and "(default)" not in cell:
+                        assert cell.split(" (⚠")[0] == report.fmt(values[path], kinds[name]), (path, cell)
