@@ -8,6 +8,12 @@ Arithmetic that remains here (presentation of figures the models give, each show
     `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line.
+  - a workload that sets no `accelerators` shows the count its figures are for, marked "(default)":
+    accelerator_hours / time_to_train (training) or tokens_per_s / tokens_per_s_per_chip (inference)
+    (`_ran_on`; the models publish no such output).
+What the report marks: a figure a diagnostic is about (`report_format.flagged_quantities`), an unpriced
+part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
+See docs/report.md.
 Per-item figures times a count are model outputs (compiler/models/totals.py), never computed here.
 """
 from __future__ import annotations
