@@ -420,3 +420,15 @@ def test_every_key_figure_and_workload_cell_is_results_json_in_the_report_style(
                     path = f"{subject['path']}.{row['name']}.{name}"
                     if kinds[name] and path in values and "(default)" not in cell:
                         assert cell.split(" (⚠")[0] == report.fmt(values[path], kinds[name]), (path, cell)
+
+
+def test_a_fabric_names_the_parts_it_references(built) -> None:
+    """A fabric's `switch` and `transceiver` read as the definitions they name (the flagship's Q3400,
+    OSFP_800G_2xDR4), or "model default", never a bare dash."""
+    results, _, context, _ = built
+    for subject in context["subjects"]:
+        for fabric in subject["bom"]["fabrics"]:
+            for field in fabric["fields"]:
+                node = results.graph.nodes.get(field["path"])
+                if node is not None and (getattr(node, "display", "") or "").startswith("ref:"):
+                    assert field["value"] not in ("—", ""), field

@@ -104,7 +104,7 @@ _LABELS = {"ttft": "time to first token", "tpot": "time per output token", "tp":
            "pp": "pipeline parallel", "dp": "data parallel", "ep": "expert parallel", "mfu": "MFU (model FLOPs "
            "utilization)", "usd_per_mtok": "$ per million tokens", "tokens_per_s": "tokens per second",
            "tokens_per_s_per_chip": "tokens per second per chip", "tokens_per_s_per_mw": "tokens per second per MW",
-           "tokens_per_s_per_user": "tokens per second per user", "kv_per_token": "KV cache per token",
+           "tokens_per_s_per_user": "tokens per second per user", "tokens_per_s_per_system": "tokens per second per system", "kv_per_token": "KV cache per token",
            "flops_per_token": "FLOPs per token", "gpu_hours": "GPU-hours", "accelerator_hours": "accelerator-hours"}
 
 

@@ -287,11 +287,19 @@ def _bom(view: _View, subject) -> dict:
         if inst.kind != "network":
             continue
         results = view.results
-        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.mark(view.show(p), p), "path": p}
-                  for p in _members(results, inst.path) if not p.endswith(".count")]
+        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.mark(_field_text(view, inst, p), p),
+                   "path": p} for p in _members(results, inst.path) if not p.endswith(".count")]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
     return {"groups": groups, "fabrics": fabrics}
+
+
+def _field_text(view: _View, inst, path: str) -> str:
+    """A field as the report shows it; a reference (`switch = QM9790`) by the definition it names, or
+    "model default" where the spec names none (it read a bare dash)."""
+    if view.declared(path).startswith("ref:") and view.text(path) is None:
+        return _ref_name(inst, path.rsplit(".", 1)[-1]) or "model default"
+    return view.show(path)
 
 
 def _workload_tables(view: _View, subject) -> list[dict]:
