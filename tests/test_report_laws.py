@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from compiler import evaluate_files
@@ -432,3 +433,20 @@ def test_a_fabric_names_the_parts_it_references(built) -> None:
                 node = results.graph.nodes.get(field["path"])
                 if node is not None and (getattr(node, "display", "") or "").startswith("ref:"):
                     assert field["value"] not in ("—", ""), field
+
+
+def test_each_workload_row_says_its_precision_and_layout(built) -> None:
+    """As AIConfigurator's table does, each workload row names the precision and the parallel layout its
+    figures are for, read from the model's outputs (tp, pp, ...: counts, no units); and report.md says
+    where each workload's own figures are when it leaves them to report.html."""
+    results, _, context, markdown = built
+    for subject in context["subjects"]:
+        for table in subject["workload_tables"]:
+            for row in table["rows"]:
+                path = f"{subject['path']}.{row['name']}"
+                assert row["precision"] == (results.values.get(f"{path}.precision") or "—")
+                tp = results.values.get(f"{path}.tp")
+                if tp is not None and np.isfinite(tp).all():
+                    assert row["layout"].startswith(f"tp {int(tp.reshape(-1)[0]):,}"), row["layout"]
+        if len(subject["workloads"]) > 2:
+            assert "are in report.html, under Workloads" in markdown

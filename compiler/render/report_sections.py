@@ -329,7 +329,8 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                 cells.append(view.mark(fmt(value, style) if style and value is not None else view.show(path), path))
             system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
             rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
-                         "model": _ref_name(inst, "model"), "system": system})
+                         "model": _ref_name(inst, "model"), "system": system,
+                         "precision": view.text(f"{inst.path}.precision") or "—", "layout": _layout(view, inst)})
         note = ("Accelerators marked (default) are not set in the spec: the row's figures are for that count, "
                 "the model's own (one system, or the pools a demand sizes)"
                 + ("; Accelerators needed is the smallest count that meets the run's deadline" if kind == "training"
@@ -339,6 +340,20 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                        "columns": [label for _, label, _ in columns], "rows": rows, "note": note,
                        "absent": absent})
     return tables
+
+
+LAYOUT = {"inference": ("tp", "pp", "ep"), "training": ("tp", "pp", "cp", "dp", "ep")}
+
+
+def _layout(view: _View, inst) -> str:
+    """The parallel layout the model chose or was given, as its outputs say (AIConfigurator's table shows
+    the same per row): "tp 8 · pp 16 · cp 1 · dp 64 · ep 1", then the batch an inference replica runs."""
+    parts = [f"{name} {fmt(view.get(f'{inst.path}.{name}'), 'count')}" for name in LAYOUT[inst.kind]
+             if view.get(f"{inst.path}.{name}") is not None]
+    batch = view.get(f"{inst.path}.batch") if inst.kind == "inference" else None
+    if batch is not None:
+        parts.append(f"batch {fmt(batch, 'count')}")
+    return " · ".join(parts) or "—"
 
 
 def _ran_on(view: _View, inst) -> float | None:
