@@ -104,12 +104,15 @@ BASIS = {
     "opex_staff": ("staff_cost", "staff_per_mw"),
     "opex_water": ("water_price",),
     "opex_lease": ("colocation_price",),
+    "capex_building": ("build_cost_per_watt",),
+    "capex_land": ("land_price",),
 }
 BASIS_LABELS = {"utilization": "average load", "service_utilization": "service busy", "precision": "precision",
                 "global_batch": "global batch", "depreciation_it": "IT life", "depreciation_facility": "facility life",
                 "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
                 "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
-                "accelerator_cost": "accelerator-hour"}
+                "accelerator_cost": "accelerator-hour", "build_cost_per_watt": "build cost",
+                "land_price": "land price"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
               "tokens_per_joule")
 
