@@ -450,3 +450,20 @@ def test_each_workload_row_says_its_precision_and_layout(built) -> None:
                     assert row["layout"].startswith(f"tp {int(tp.reshape(-1)[0]):,}"), row["layout"]
         if len(subject["workloads"]) > 2:
             assert "are in report.html, under Workloads" in markdown
+
+
+def test_tokens_per_joule_and_tokens_per_s_per_mw_print_the_same_digits(built) -> None:
+    """tok/J and tok/s per MW are one SI figure (tok/s / W): a service's row prints the same significant
+    digits in both columns (2.254 tok/J beside 2.254 Mtok/s per MW, never 2.25 beside 2.254)."""
+    _, _, context, _ = built
+    for subject in context["subjects"]:
+        for table in subject["workload_tables"]:
+            keys = _column_keys(table)
+            if "tokens_per_joule" not in keys or "tokens_per_s_per_mw" not in keys:
+                continue
+            for row in table["rows"]:
+                per_j = row["cells"][keys.index("tokens_per_joule")].split(" ")[0]
+                per_mw = row["cells"][keys.index("tokens_per_s_per_mw")].split(" ")[0]
+                if per_j != "n/a":
+                    digits = lambda t: t.replace(",", "").replace(".", "").lstrip("0")  # noqa: E731
+                    assert digits(per_j) == digits(per_mw), (row["name"], per_j, per_mw)

@@ -71,7 +71,7 @@ def fmt_parts(value, style: str, unit: str = "", declared: str = "") -> tuple[st
     if style == "duration":
         return _duration(value)
     if style == "tok_j":
-        return _sig(value), "tok/J"
+        return _sig(value, 4), "tok/J"               # 4 digits, as tokens/s per MW (the same SI figure)
     if style == "tok_s_mw":                              # SI tok/J, shown per MW of wall power
         number, _, unit_text = format_quantity(float(value) * 1e6, "tok/s").partition(" ")
         return number, f"{unit_text} per MW"
