@@ -401,6 +401,7 @@ def test_an_unpriced_part_reads_unpriced_in_the_bill_of_materials() -> None:
     it = next(r for r in subject["cost"]["capex"]["rows"] if r["label"] == "IT equipment")
     assert it["value"].startswith(report.fmt(96 * 30e3, "money") + " (⚠ incomplete")
     assert rows["box"]["unit_price"] == "—"            # not priced as a whole, and no warning: its parts are
+    assert subject["bom"]["unpriced"].startswith("Unpriced, counted as $0 in the capex: nopr (chip, 24).")
 
 
 def test_every_key_figure_and_workload_cell_is_results_json_in_the_report_style(built) -> None:

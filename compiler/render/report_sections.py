@@ -294,7 +294,11 @@ def _bom(view: _View, subject) -> dict:
                    "path": p} for p in _members(results, inst.path) if not p.endswith(".count")]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
-    return {"groups": groups, "fabrics": fabrics}
+    unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
+                if r["unit_price"] == "unpriced"]
+    summary = (f"Unpriced, counted as $0 in the capex: {', '.join(unpriced)}. Give each a `price`, or price the "
+               "system it is in." if unpriced else "")
+    return {"groups": groups, "fabrics": fabrics, "unpriced": summary}
 
 
 def _field_text(view: _View, inst, path: str) -> str:
