@@ -468,3 +468,20 @@ def test_tokens_per_joule_and_tokens_per_s_per_mw_print_the_same_digits(built) -
                 if per_j != "n/a":
                     digits = lambda t: t.replace(",", "").replace(".", "").lstrip("0")  # noqa: E731
                     assert digits(per_j) == digits(per_mw), (row["name"], per_j, per_mw)
+
+
+def test_a_figure_computed_from_an_implausible_input_is_marked() -> None:
+    """Hand case: the starter at 120 USD/kWh (a unit slip for 0.12, beyond 10x the published 0.0575-0.4239
+    USD/kWh): the `implausible-value` warning names the input, so the energy cost and the TCO computed
+    from it are marked beside their numbers; the capex, which does not read it, is not."""
+    text = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+    text = text.replace("param energy_price = 0.12 USD/kWh", "param energy_price = 120 USD/kWh")
+    from compiler import evaluate_text
+    results, sink = evaluate_text(text, str(ROOT / "examples" / "starter_slip.factory"))
+    assert any(d.code == "implausible-value" for d in sink.items)
+    subject = report.report_context(results, "x.factory", sink)["subjects"][0]
+    cards = {k["key"]: k["text"] for k in subject["kpis"]}
+    assert "outside its published range" in cards["tco_year"]
+    assert "⚠" not in cards["capex"]
+    energy = next(r for r in subject["cost"]["year"]["rows"] if r["label"] == "Energy")
+    assert "outside its published range" in energy["value"] and "electricity 120 USD/kWh" in energy["basis"]

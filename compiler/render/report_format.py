@@ -113,7 +113,8 @@ def _humanize(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- values
-FLAG_TEXT = {"unpriced": "incomplete: counts unpriced parts as $0"}
+FLAG_TEXT = {"unpriced": "incomplete: counts unpriced parts as $0",
+             "implausible-value": "computed from an input outside its published range"}
 
 
 def flagged_quantities(results, sink) -> dict[str, str]:
