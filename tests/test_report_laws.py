@@ -485,3 +485,15 @@ def test_a_figure_computed_from_an_implausible_input_is_marked() -> None:
     assert "⚠" not in cards["capex"]
     energy = next(r for r in subject["cost"]["year"]["rows"] if r["label"] == "Energy")
     assert "outside its published range" in energy["value"] and "electricity 120 USD/kWh" in energy["basis"]
+
+
+def test_the_network_capex_points_to_the_fabric_tables_it_adds(built) -> None:
+    """Capex by category's Network and Optics rows name the fabrics whose capex they add, and each named
+    fabric has its table in the report (a reader can find where $416M of network came from)."""
+    _, _, context, _ = built
+    for subject in context["subjects"]:
+        tables = {f["name"] for f in subject["bom"]["fabrics"]}
+        for row in (subject["cost"]["capex"] or {}).get("rows", []):
+            if row["label"] in ("Network", "Optics and cables") and row["basis"]:
+                named = row["basis"].removeprefix("fabrics ").split(" (")[0].split(", ")
+                assert set(named) <= tables, (named, tables)

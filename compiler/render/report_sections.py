@@ -290,7 +290,8 @@ def _bom(view: _View, subject) -> dict:
         if inst.kind != "network":
             continue
         results = view.results
-        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.mark(_field_text(view, inst, p), p),
+        fields = [{"label": FABRIC_LABELS.get(p.rsplit(".", 1)[-1]) or _humanize(p.rsplit(".", 1)[-1]),
+                   "value": view.mark(_field_text(view, inst, p), p),
                    "path": p} for p in _members(results, inst.path) if not p.endswith(".count")]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
@@ -299,6 +300,9 @@ def _bom(view: _View, subject) -> dict:
     summary = (f"Unpriced, counted as $0 in the capex: {', '.join(unpriced)}. Give each a `price`, or price the "
                "system it is in." if unpriced else "")
     return {"groups": groups, "fabrics": fabrics, "unpriced": summary}
+
+
+FABRIC_LABELS = {"capex": "capex, switches and optics", "capex_optics": "capex of the optics and cables"}
 
 
 def _field_text(view: _View, inst, path: str) -> str:
@@ -438,10 +442,24 @@ def _basis_value(view: _View, path: str) -> str:
     return view.show(path)
 
 
+def _fabrics_read(results: Results, path: str, subject_path: str) -> str:
+    """The network fabrics whose capex the site's `capex_network` / `capex_optics` adds (its direct reads), as
+    a pointer to their tables: "fabrics backend, frontend"."""
+    node = results.graph.nodes.get(path)
+    names = []
+    for dep in (node.deps if node is not None else []):
+        inst = getattr(results.graph.nodes.get(dep), "instance", None)
+        if inst is not None and inst.kind == "network" and dep.endswith(".capex"):
+            names.append(inst.path[len(subject_path) + 1:])
+    return f"fabrics {', '.join(sorted(names))} (their tables below)" if names else ""
+
+
 def basis(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
     """The inputs that shape the figure at `path` (BASIS[key]) as the model used them: "IT life 5 yr, discount
     rate 8.0%/yr, electricity 0.0774 USD/kWh". Each is a quantity the figure's evaluation read, in the subject
     or the assumptions; an inference service's own `utilization` is its busy share (as service_utilization)."""
+    if key in ("capex_network", "capex_optics"):
+        return _fabrics_read(results, path, subject_path)
     names = BASIS.get(key)
     if not names or path not in results.graph.nodes:
         return ""
