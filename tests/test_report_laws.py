@@ -497,3 +497,22 @@ def test_the_network_capex_points_to_the_fabric_tables_it_adds(built) -> None:
             if row["label"] in ("Network", "Optics and cables") and row["basis"]:
                 named = row["basis"].removeprefix("fabrics ").split(" (")[0].split(", ")
                 assert set(named) <= tables, (named, tables)
+
+
+@pytest.mark.parametrize("name", ["flagship_campus", "inference_shootout"])
+def test_report_md_is_byte_identical_across_processes(tmp_path, name) -> None:
+    """Two `factory build` processes with different string-hash seeds (set and dict orders that depend on
+    them would show) write the same report.md and results.json."""
+    import os
+    import subprocess
+    import sys
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT), "FACTORY_GRAPHVIZ": "system",
+               "PATH": str(tmp_path / "empty")}               # no diagrams drawn: they are not what is tested
+        done = subprocess.run([sys.executable, "-m", "compiler.cli", "build", f"examples/{name}.factory", "-o",
+                               str(out)], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outs.append({f: (out / f).read_bytes() for f in ("report.md", "results.json", "report.html")})
+    assert outs[0] == outs[1]
