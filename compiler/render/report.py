@@ -293,9 +293,9 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
     example = min(shown)[1] if shown else ""                     # TCO per year where there is one
     reading = ("Money is rounded to 3 significant figures, other quantities to 4; a total is the model's sum of "
                "the unrounded rows, so rows as printed may differ from it in the last digit, and shares from 100%. "
-               "Each figure is a model output named by its path (Output): `factory explain "
-               f"{spec} {example or 'PATH'}` prints its formula, inputs, source lines and the assumptions and "
-               "cited figures it rests on.")
+               "Each figure is a model output named by its path (report.md's Output column, report.html's "
+               f"Derivations): `factory explain {spec} {example or 'PATH'}` prints its formula, inputs, source "
+               "lines and the assumptions and cited figures it rests on.")
     return {
         "reading": reading,
         "title": headline if tagline else title, "tagline": tagline, "paragraphs": paragraphs, "spec": spec,
