@@ -227,10 +227,12 @@ def _halls(view: _View, subject) -> dict | None:
         rows.append({"name": "Outside halls", "count": "",
                      "cells": [fmt(outside[name], style) if outside[name] is not None else ""
                                for name, _, style in columns]})
+        def words(label):                          # "Heat to air" -> "heat to air"; IT, CDUs, PUE kept
+            return label if label[:2].isupper() else label[:1].lower() + label[1:]
         note = ("The site total is the halls times their count plus the gear the site holds outside its halls "
-                "(its network fabrics) for " + ", ".join(label for name, label, _ in columns
+                "(its network fabrics) for " + ", ".join(words(label) for name, label, _ in columns
                                                           if outside[name] is not None)
-                + "; the site's " + ", ".join(label for name, label, _ in columns if outside[name] is None)
+                + "; the site's " + ", ".join(words(label) for name, label, _ in columns if outside[name] is None)
                 + " are its own plant's, sized on the site's whole heat, not a sum of the halls'.")
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
         total = {"name": "Site total", "count": "",
