@@ -517,3 +517,17 @@ def test_report_md_is_byte_identical_across_processes(tmp_path, name) -> None:
         assert done.returncode == 0, done.stderr
         outs.append({f: (out / f).read_bytes() for f in ("report.md", "results.json", "report.html")})
     assert outs[0] == outs[1]
+
+
+def test_each_sweep_row_says_which_checks_fail_there() -> None:
+    """Hand case: the starter swept over racks = 2..8 step 2 (two servers a rack): its assert 'four racks of
+    two 8-GPU servers' (gpus == 64) holds at 4 racks only, and the 120 kW feed is exceeded at 6 and 8 racks
+    (138 kW and 184 kW at the meter). Each row of the sweep table says so, by the scenario it is."""
+    from compiler import evaluate_files
+    results, sink = evaluate_files([str(ROOT / "examples" / "enterprise_starter.factory")],
+                                   defines={"racks": "2..8 step 2"})
+    rows = report.report_context(results, "s.factory", sink)["sweep"]["rows"]
+    assert [r["x"] for r in rows] == ["2", "4", "6", "8"]
+    assert [r["ok"] for r in rows] == [False, True, False, False]
+    assert "four racks of two 8-GPU servers" in rows[0]["checks"] and rows[1]["checks"] == "all pass"
+    assert "feed" in rows[3]["checks"]

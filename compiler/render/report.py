@@ -152,8 +152,10 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
                                  lambda y, k=kpi, c=scale: fmt(y / c, k.style)))
     rows = []
     for j, x in enumerate(values):
+        failed = sorted({c.message for c in results.checks if index[j] in c.failing})
+        status = "all pass" if not failed else f"{len(failed)} fail: {'; '.join(failed)}"
         rows.append({"x": x_fmt(x), "cells": [fmt(ys[j], kpi.style) if math.isfinite(ys[j]) else ABSENT_TEXT
-                                              for kpi, ys in columns]})
+                                              for kpi, ys in columns], "checks": status, "ok": not failed})
     others = [p for p in graph.sweep[1:]]
     note = ""
     if others:
