@@ -148,6 +148,7 @@ def check_plausible(ev, results, count: int) -> None:
         span = _span_of(node)
         key = (span, name)
         if _noted_again(reported, key, node.path):
+            reported[key].quantities.append(node.path)      # the figures computed from it are flagged too
             continue
         shown = float(values[np.flatnonzero(bad)[0]]) / entry.scale
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
@@ -157,4 +158,4 @@ def check_plausible(ev, results, count: int) -> None:
             f"{format_number(entry.high / entry.scale)} {entry.shown}{where}: a unit slip?", span,
             notes=[f"published range: {entry.source}",
                    "the value is used as written; a warning only (an unusual figure can be real)"],
-            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)")
+            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path])

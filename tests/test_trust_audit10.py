@@ -409,7 +409,7 @@ def test_the_table_and_the_json_agree_on_every_number(path: Path) -> None:
 
 def _report_number(text: str) -> float:
     """A key figure as the report prints it ($2.72M, $573k / yr, 67.02 kW, 1.109 Mtok/s, 8.8 days) in SI."""
-    text = text.replace(",", "").strip()
+    text = text.split(" \\(⚠")[0].replace(",", "").strip()     # a flagged figure: its number, then why
     if text.startswith("$"):
         m = re.fullmatch(r"\$(-?[\d.]+)([kMB]?)(?: / (yr|h|Mtok|MW))?", text)
         assert m, text

@@ -35,12 +35,12 @@ from markupsafe import Markup
 
 from ..display import format_quantity
 from ..evaluate import Results
-from .report_format import YEAR, _anchor, fmt, fmt_parts, _humanize, _SCALE, _View  # noqa: F401 - YEAR, fmt: API
+from .report_format import YEAR, _anchor, flagged_quantities, fmt, fmt_parts, _humanize, _SCALE, _View  # noqa: F401
 from .report_charts import line_chart
 from .report_sections import (
-    _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
+    basis, _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
     _workloads)
-from .view import problems, scenarios_text
+from .view import ABSENT_TEXT, problems, scenarios_text
 
 VIEWS = ("physical", "network", "power", "cooling")
 VIEW_TITLES = {"physical": "Physical layout", "network": "Network fabric", "power": "Power one-line",
@@ -59,6 +59,10 @@ def _subjects(results: Results) -> list:
 
 
 # ---------------------------------------------------------------------------------------------- KPI look-up
+def path_of(subject, kpi: Kpi) -> str:
+    return f"{subject.path}.{kpi.key}"
+
+
 def _kpi(view: _View, subject, kpi: Kpi) -> tuple[list[str], np.ndarray | None]:
     """(the output path, its values over the scenario axis): the subject's own output, never a guess."""
     path = f"{subject.path}.{kpi.key}"
@@ -78,11 +82,18 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
         anchor = _anchor("d", subject.path, kpi.key)
         card = {"key": kpi.key, "label": kpi.label, "sub": kpi.sub, "note": note, "available": series is not None,
                 "number": "—", "unit": "", "range": "", "anchor": anchor, "text": "not modelled",
-                "missing": missing}
+                "missing": missing, "flag": view.flags.get(paths[0], "") if paths else "", "path": path_of(subject, kpi),
+                "basis": basis(results, view, path_of(subject, kpi), kpi.key, subject.path) if series is not None
+                else ""}
         if series is not None:
             value = float(series[view.scenario])
+            if not math.isfinite(value):         # no value here: say so and why, never a blank or a 0
+                note = f"no value: {view.absent(paths[0]) or 'not a finite number in this scenario'}"
+                card["note"] = note
             card["number"], card["unit"] = fmt_parts(value, kpi.style)
-            card["text"] = fmt(value, kpi.style)
+            card["text"] = view.mark(fmt(value, kpi.style), *paths) if math.isfinite(value) else ABSENT_TEXT
+            if not math.isfinite(value):
+                card["number"] = ABSENT_TEXT
             finite = series[np.isfinite(series)]
             if series.size > 1 and finite.size:
                 low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)
@@ -127,8 +138,8 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
     for key in SWEEP_KPIS:
         kpi = next(k for k in KPIS if k.key == key)
         series = series_of(subject, kpi)
-        if series is None:
-            continue
+        if series is None or (kpi.facility and not np.any(np.nan_to_num(series) > 0)):
+            continue                                         # as the key figures: no racks, no $0 or 0 W column
         ys = [float(series[i]) for i in index]
         finite = [y for y in ys if math.isfinite(y)]
         if not finite:
@@ -141,7 +152,10 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
                                  lambda y, k=kpi, c=scale: fmt(y / c, k.style)))
     rows = []
     for j, x in enumerate(values):
-        rows.append({"x": x_fmt(x), "cells": [fmt(ys[j], kpi.style) for kpi, ys in columns]})
+        failed = sorted({c.message for c in results.checks if index[j] in c.failing})
+        status = "all pass" if not failed else f"{len(failed)} fail: {'; '.join(failed)}"
+        rows.append({"x": x_fmt(x), "cells": [fmt(ys[j], kpi.style) if math.isfinite(ys[j]) else ABSENT_TEXT
+                                              for kpi, ys in columns], "checks": status, "ok": not failed})
     others = [p for p in graph.sweep[1:]]
     note = ""
     if others:
@@ -232,6 +246,9 @@ def _doc_parts(doc: str) -> tuple[str, list[str]]:
 def report_context(results: Results, spec: str, sink, diagrams: dict | None = None) -> dict:
     """Everything the templates show, formatted, sorted and escaped-ready (plain strings and Markup SVG)."""
     view = _View(results, 0)
+    view.flags = flagged_quantities(results, sink)
+    view.unpriced_spans = frozenset(d.span for d in (sink.items if sink is not None else [])
+                                    if d.code == "unpriced" and d.span is not None)
     sources = getattr(sink, "sources", {}) or {}
     subjects = _subjects(results)
     subjects_ctx = [_subject_context(results, view, s, sources, len(subjects) > 1) for s in subjects]
@@ -273,7 +290,16 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
         scenario_note = (f"The spec sweeps {len(results.graph.sweep)} parameter"
                          f"{'s' if len(results.graph.sweep) > 1 else ''} over {results.scenario_count:,} scenarios. "
                          f"Figures are for the first scenario ({fixed}); ranges show the spread over all of them.")
+    shown = [(k["key"] != "tco_year", f"{s['path']}.{k['key']}") for s in subjects_ctx for k in s["kpis"]
+             if k["available"]]
+    example = min(shown)[1] if shown else ""                     # TCO per year where there is one
+    reading = ("Money is rounded to 3 significant figures, other quantities to 4; a total is the model's sum of "
+               "the unrounded rows, so rows as printed may differ from it in the last digit, and shares from 100%. "
+               "Each figure is a model output named by its path (report.md's Output column, report.html's "
+               f"Derivations): `factory explain {spec} {example or 'PATH'}` prints its formula, inputs, source "
+               "lines and the assumptions and cited figures it rests on.")
     return {
+        "reading": reading,
         "title": headline if tagline else title, "tagline": tagline, "paragraphs": paragraphs, "spec": spec,
         "spec_name": os.path.basename(spec), "scenario_count": results.scenario_count,
         "scenario_note": scenario_note, "subjects": subjects_ctx, "comparison": comparison,

@@ -75,7 +75,7 @@ def fmt_parts(value, style: str, unit: str = "", declared: str = "") -> tuple[st
     if style == "duration":
         return _duration(value)
     if style == "tok_j":
-        return _sig(value), "tok/J"
+        return _sig(value, 4), "tok/J"               # 4 digits, as tokens/s per MW (the same SI figure)
     if style == "tok_s_mw":                              # SI tok/J, shown per MW of wall power
         number, _, unit_text = format_quantity(float(value) * 1e6, "tok/s").partition(" ")
         return number, f"{unit_text} per MW"
@@ -108,7 +108,7 @@ _LABELS = {"ttft": "time to first token", "tpot": "time per output token", "tp":
            "pp": "pipeline parallel", "dp": "data parallel", "ep": "expert parallel", "mfu": "MFU (model FLOPs "
            "utilization)", "usd_per_mtok": "$ per million tokens", "tokens_per_s": "tokens per second",
            "tokens_per_s_per_chip": "tokens per second per chip", "tokens_per_s_per_mw": "tokens per second per MW",
-           "tokens_per_s_per_user": "tokens per second per user", "kv_per_token": "KV cache per token",
+           "tokens_per_s_per_user": "tokens per second per user", "tokens_per_s_per_system": "tokens per second per system", "kv_per_token": "KV cache per token",
            "flops_per_token": "FLOPs per token", "gpu_hours": "GPU-hours", "accelerator_hours": "accelerator-hours"}
 
 
@@ -117,8 +117,52 @@ def _humanize(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- values
+FLAG_TEXT = {"unpriced": "incomplete: counts unpriced parts as $0",
+             "implausible-value": "computed from an input outside its published range"}
+
+
+def flagged_quantities(results, sink) -> dict[str, str]:
+    """{path: why}: every quantity a warning or an error is about (`Diagnostic.quantities`: a capex that counts
+    an unpriced part as $0, a figure that could not be computed) and every quantity computed from one
+    (`Node.deps`, transitively), with the diagnostics' codes. The report marks these figures where it shows
+    them, so a flagged number never reads as a clean one."""
+    named: dict[str, set[str]] = {}
+    for d in (sink.items if sink is not None else []):
+        if d.severity in ("error", "warning"):
+            for q in d.quantities:
+                named.setdefault(q, set()).add(d.code)
+    if not named or results is None:
+        return {}
+    users: dict[str, list[str]] = {}
+    for path, node in results.graph.nodes.items():
+        for dep in node.deps:
+            users.setdefault(dep, []).append(path)
+    codes: dict[str, set[str]] = {}
+    for start, start_codes in named.items():
+        todo = [start]
+        while todo:
+            path = todo.pop()
+            have = codes.setdefault(path, set())
+            if start_codes <= have:
+                continue
+            have |= start_codes
+            todo.extend(users.get(path, ()))
+    return {path: "; ".join(FLAG_TEXT.get(c, f"see warning {c}") for c in sorted(c)) for path, c in codes.items()}
+
+
 class _View(ResultsView):
-    """Scalar reads of the results at one scenario, as the report shows them."""
+    """Scalar reads of the results at one scenario, as the report shows them; `flags` holds the figures a
+    diagnostic is about (`flagged_quantities`), which `mark` shows with their reason."""
+
+    flags: dict[str, str] = {}
+    unpriced_spans: frozenset = frozenset()         # the spans of the parts an `unpriced` warning is at
+
+    def mark(self, text: str, *paths: str) -> str:
+        """`text` (a figure shown for `paths`) with the reason it is flagged, when one of them is."""
+        why = sorted({self.flags[p] for p in paths if p in self.flags})
+        if not why or text in ("—", ""):
+            return text
+        return f"{text} (⚠ {'; '.join(why)})"
 
     def show(self, path: str, scenario: int | None = None) -> str:
         """A quantity in the report's style: money as $2.54M, per-year rates per year, else readable units."""
@@ -130,12 +174,16 @@ class _View(ResultsView):
             why = self.absent(path, scenario)       # no value there, and the models say why (Results.absent)
             return f"{ABSENT_TEXT} ({why})" if why else "—"
         unit, declared = self.unit(path), self.display(path)
+        if declared == "fraction":                  # a share reads as one: 17.5%, never 0.1754
+            return fmt(value, "percent")
+        if path.endswith(".feasible") and value in (0.0, 1.0):
+            return "yes" if value else "no"
         if unit == "s" and path.endswith("_hours"):
             hours = value / 3600.0
             return f"{_sig(hours / 1e6)}M h" if hours >= 1e6 else f"{_sig(hours)} h"
         if unit == "USD":
             return fmt(value, "money")
-        if unit == "USD/s" and declared in ("", "USD/yr"):
+        if unit == "USD/s" and declared != "USD/h":        # `12000000 USD / 1 yr` too: $12M / yr
             return fmt(value, "money_year")
         if unit == "USD/s" and declared == "USD/h":
             return fmt(value, "money_hour")

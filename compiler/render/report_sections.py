@@ -8,6 +8,12 @@ Arithmetic that remains here (presentation of figures the models give, each show
     `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line.
+  - a workload that sets no `accelerators` shows the count its figures are for, marked "(default)":
+    accelerator_hours / time_to_train (training) or tokens_per_s / tokens_per_s_per_chip (inference)
+    (`_ran_on`; the models publish no such output).
+What the report marks: a figure a diagnostic is about (`report_format.flagged_quantities`), an unpriced
+part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
+See docs/report.md.
 Per-item figures times a count are model outputs (compiler/models/totals.py), never computed here.
 """
 from __future__ import annotations
@@ -17,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evaluate import Results
-from .report_format import _anchor, fmt, _humanize, _View
+from .report_format import FLAG_TEXT, YEAR, _anchor, fmt, _humanize, _View
+from .view import ABSENT_TEXT
 from .report_charts import bar_chart
 
 CONTAINERS = ("site", "hall", "row", "rack", "server")
@@ -75,6 +82,37 @@ WORKLOAD_COLUMNS = {
                  ("mfu", "MFU", "percent"), ("goodput", "Goodput", "percent"),
                  ("time_to_train", "Time to train", "duration"), ("energy", "Energy", ""), ("cost", "Cost", "money")),
 }
+# one style per output name, wherever the report shows it (key figures, workload tables, a workload's own
+# figures): the same figure never reads "17.5%" in one table and "0.1754" in the next
+FIELD_STYLES = {**{k.key: k.style for k in KPIS if k.facility is False},
+                **{name: style for columns in WORKLOAD_COLUMNS.values() for name, _, style in columns if style}}
+# the inputs that shape a figure, printed beside it (`basis`): found among the quantities its evaluation read
+# (`Node.deps`, transitively), so the value shown is the one the model used (a `finance` block's, the site's,
+# else the assumption's)
+BASIS = {
+    "pue": ("utilization",),
+    "tokens_per_s": ("precision",),
+    "tokens_per_joule": ("precision",),
+    "time_to_train": ("precision", "global_batch"),
+    "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
+    "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "depreciation_it", "discount_rate",
+                     "electricity_price"),
+    "depreciation_it_year": ("depreciation_it", "discount_rate"),
+    "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
+    "opex_energy": ("electricity_price", "utilization"),
+    "opex_maintenance": ("maintenance_rate",),
+    "opex_staff": ("staff_cost", "staff_per_mw"),
+    "opex_water": ("water_price",),
+    "opex_lease": ("colocation_price",),
+    "capex_building": ("build_cost_per_watt",),
+    "capex_land": ("land_price",),
+}
+BASIS_LABELS = {"utilization": "average load", "service_utilization": "service busy", "precision": "precision",
+                "global_batch": "global batch", "depreciation_it": "IT life", "depreciation_facility": "facility life",
+                "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
+                "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
+                "accelerator_cost": "accelerator-hour", "build_cost_per_watt": "build cost",
+                "land_price": "land price"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
               "tokens_per_joule")
 
@@ -93,18 +131,23 @@ def _members(results: Results, path: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- sections
-def _breakdown(view: _View, rows: list[tuple[str, float]], style: str, title: str, total: float | None):
-    rows = [(label, value) for label, value in rows if value is not None]
+def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: float | None, total_path: str = ""):
+    """Rows (label, value[, output path]) and their total; a row or total a diagnostic is about is marked."""
+    rows = [(r[0], r[1], r[2] if len(r) > 2 else "") for r in rows if r[1] is not None]
     if not rows:
         return None
-    if not any(v != 0 for _, v in rows):
+    if not any(v != 0 for _, v, _ in rows):
         return None
-    rows = [(label, value) for label, value in rows if value != 0]          # categories with nothing in them
-    total = total if total else sum(v for _, v in rows)
-    items = [{"label": label, "value": fmt(value, style), "share": fmt(value / total, "percent") if total else "—"}
-             for label, value in rows]
-    chart_rows = [(label, value, fmt(value, style)) for label, value in rows if value > 0]
-    return {"rows": items, "total": fmt(total, style), "chart": bar_chart(chart_rows, title) if chart_rows else None}
+    rows = [(label, value, path) for label, value, path in rows if value != 0]   # categories with nothing in them
+    total = total if total else sum(v for _, v, _ in rows)
+    items = [{"label": label, "value": view.mark(fmt(value, style), path),
+              "share": fmt(value / total, "percent") if total else "—",
+              "basis": basis(view.results, view, path, path.rsplit(".", 1)[-1], path.rsplit(".", 1)[0])
+              if path else ""}
+             for label, value, path in rows]
+    chart_rows = [(label, value, fmt(value, style)) for label, value, _ in rows if value > 0]
+    return {"rows": items, "total": view.mark(fmt(total, style), total_path),
+            "chart": bar_chart(chart_rows, title) if chart_rows else None}
 
 
 def _power_sections(view: _View, subject) -> dict:
@@ -151,10 +194,10 @@ def _power_sections(view: _View, subject) -> dict:
 
 def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
-    capex = _breakdown(view, [(label, view.get(f"{p}.{name}")) for name, label in CAPEX], "money",
-                       "Capex by category", view.get(f"{p}.capex"))
-    year = _breakdown(view, [(label, view.get(f"{p}.{name}")) for name, label in COST_YEAR], "money_year",
-                      "Cost per year", view.get(f"{p}.tco_year"))
+    capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
+                       "Capex by category", view.get(f"{p}.capex"), f"{p}.capex")
+    year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
+                      "money_year", "Cost per year", view.get(f"{p}.tco_year"), f"{p}.tco_year")
     extra = []
     for name, label, style in (("cost_per_accelerator_hour", "Cost per accelerator-hour", "money_hour"),
                                ("cost_per_mw", "Capex per MW of IT", "money_mw"),
@@ -162,7 +205,7 @@ def _cost_sections(view: _View, subject) -> dict:
                                ("depreciation_year", "Depreciation per year", "money_year")):
         value = view.get(f"{p}.{name}")
         if value is not None:
-            extra.append({"label": label, "value": fmt(value, style)})
+            extra.append({"label": label, "value": view.mark(fmt(value, style), f"{p}.{name}")})
     return {"capex": capex, "year": year, "unit_costs": extra}
 
 
@@ -176,12 +219,26 @@ def _halls(view: _View, subject) -> dict | None:
     for hall in halls:
         count = view.mult(hall, subject) if hall is not subject else 1.0
         rows.append({"name": hall.path[len(subject.path) + 1:] or hall.block.name, "count": fmt(count, "count"),
-                     "cells": [fmt(view.get(f"{hall.path}.{name}"), style) for name, _, style in columns]})
-    total = None
+                     "cells": [view.mark(fmt(view.get(f"{hall.path}.{name}"), style), f"{hall.path}.{name}")
+                               for name, _, style in columns]})
+    total, note = None, ""
+    outside = {name: view.get(f"{subject.path}.{name}_outside_halls") for name, _, _ in columns}
+    if subject.kind == "site" and any(outside.values()):            # gear the site holds itself (its fabrics)
+        rows.append({"name": "Outside halls", "count": "",
+                     "cells": [fmt(outside[name], style) if outside[name] is not None else ""
+                               for name, _, style in columns]})
+        def words(label):                          # "Heat to air" -> "heat to air"; IT, CDUs, PUE kept
+            return label if label[:2].isupper() else label[:1].lower() + label[1:]
+        note = ("The site total is the halls times their count plus the gear the site holds outside its halls "
+                "(its network fabrics) for " + ", ".join(words(label) for name, label, _ in columns
+                                                          if outside[name] is not None)
+                + "; the site's " + ", ".join(words(label) for name, label, _ in columns if outside[name] is None)
+                + " are its own plant's, sized on the site's whole heat, not a sum of the halls'.")
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
         total = {"name": "Site total", "count": "",
-                 "cells": [fmt(view.get(f"{subject.path}.{name}"), style) for name, _, style in columns]}
-    return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total,
+                 "cells": [view.mark(fmt(view.get(f"{subject.path}.{name}"), style), f"{subject.path}.{name}")
+                           for name, _, style in columns]}
+    return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total, "note": note,
             "per_item": any(r["count"] not in ("1", "") for r in rows)}
 
 
@@ -197,13 +254,17 @@ def _bom(view: _View, subject) -> dict:
             item = inst.block.base[-1] if inst.block.base else inst.block.name
             key = (inst.kind, item)
             line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
-                                          "price": None, "total_power": None, "total_price": None, "where": []})
+                                          "price": None, "total_power": None, "total_price": None, "where": [],
+                                          "paths": []})
+            line["paths"].append(f"{inst.path}.total_price")
             line["qty"] += view.get(f"{inst.path}.quantity") or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
             if inst.kind in ("rack",):
                 power = view.get(f"{inst.path}.it_power")
             price = view.get(f"{inst.path}.price")
+            if price is None and inst.block.name_span in view.unpriced_spans:
+                line["unpriced"] = True                 # an `unpriced` warning: it counts $0 in the capex
             line["power"] = power if power is not None else line["power"]
             line["price"] = price if price is not None else line["price"]
             for total in ("total_power", "total_price"):
@@ -219,8 +280,11 @@ def _bom(view: _View, subject) -> dict:
                          "unit_power": fmt(line["power"], "power"),
                          "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
                          "unit_price": fmt(line["price"], "money"),
-                         "total_price": fmt(line["total_price"], "money") if line["total_price"] is not None else "—",
+                         "total_price": view.mark(fmt(line["total_price"], "money"), *line["paths"])
+                         if line["total_price"] is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
+            if line.get("unpriced") and line["price"] is None:     # not "—", which a part in a priced system reads
+                rows[-1].update(unit_price="unpriced", total_price=f"$0 (⚠ {FLAG_TEXT['unpriced']})")
         if rows:
             groups.append({"title": title, "rows": rows})
     fabrics = []
@@ -228,11 +292,27 @@ def _bom(view: _View, subject) -> dict:
         if inst.kind != "network":
             continue
         results = view.results
-        fields = [{"label": _humanize(p.rsplit(".", 1)[-1]), "value": view.show(p)}
-                  for p in _members(results, inst.path) if not p.endswith(".count")]
+        fields = [{"label": FABRIC_LABELS.get(p.rsplit(".", 1)[-1]) or _humanize(p.rsplit(".", 1)[-1]),
+                   "value": view.mark(_field_text(view, inst, p), p),
+                   "path": p} for p in _members(results, inst.path) if not p.endswith(".count")]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
-    return {"groups": groups, "fabrics": fabrics}
+    unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
+                if r["unit_price"] == "unpriced"]
+    summary = (f"Unpriced, counted as $0 in the capex: {', '.join(unpriced)}. Give each a `price`, or price the "
+               "system it is in." if unpriced else "")
+    return {"groups": groups, "fabrics": fabrics, "unpriced": summary}
+
+
+FABRIC_LABELS = {"capex": "capex, switches and optics", "capex_optics": "capex of the optics and cables"}
+
+
+def _field_text(view: _View, inst, path: str) -> str:
+    """A field as the report shows it; a reference (`switch = QM9790`) by the definition it names, or
+    "model default" where the spec names none (it read a bare dash)."""
+    if view.declared(path).startswith("ref:") and view.text(path) is None:
+        return _ref_name(inst, path.rsplit(".", 1)[-1]) or "model default"
+    return view.show(path)
 
 
 def _workload_tables(view: _View, subject) -> list[dict]:
@@ -243,8 +323,8 @@ def _workload_tables(view: _View, subject) -> list[dict]:
         if not insts:
             continue
         columns = [(name, label, style) for name, label, style in WORKLOAD_COLUMNS[kind]
-                   if any(view.get(f"{i.path}.{name}") is not None for i in insts)]
-        rows, defaulted = [], False
+                   if any(f"{i.path}.{name}" in view.results.values for i in insts)]    # absent ones too: n/a
+        rows, defaulted, reasons = [], False, {}
         for inst in insts:
             cells = []
             for name, _, style in columns:
@@ -254,17 +334,39 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                     cells.append(f"{fmt(_ran_on(view, inst), 'count')} (default)")
                     defaulted = True
                     continue
-                cells.append(fmt(value, style) if style and value is not None else view.show(path))
+                why = view.absent(path)
+                if value is None and why:            # no value, and the models say why: n/a, the reason below
+                    cells.append(ABSENT_TEXT)
+                    reasons.setdefault(why, []).append(inst.path[len(subject.path) + 1:])
+                    continue
+                cells.append(view.mark(fmt(value, style) if style and value is not None else view.show(path), path))
             system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
             rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
-                         "model": _ref_name(inst, "model"), "system": system})
+                         "model": _ref_name(inst, "model"), "system": system,
+                         "precision": view.text(f"{inst.path}.precision") or "—", "layout": _layout(view, inst)})
         note = ("Accelerators marked (default) are not set in the spec: the row's figures are for that count, "
                 "the model's own (one system, or the pools a demand sizes)"
                 + ("; Accelerators needed is the smallest count that meets the run's deadline" if kind == "training"
                    else "") + ".") if defaulted else ""
+        absent = [f"{', '.join(dict.fromkeys(names))}: {ABSENT_TEXT}, {why}" for why, names in reasons.items()]
         tables.append({"kind": kind, "title": "Inference services" if kind == "inference" else "Training runs",
-                       "columns": [label for _, label, _ in columns], "rows": rows, "note": note})
+                       "columns": [label for _, label, _ in columns], "rows": rows, "note": note,
+                       "absent": absent})
     return tables
+
+
+LAYOUT = {"inference": ("tp", "pp", "ep"), "training": ("tp", "pp", "cp", "dp", "ep")}
+
+
+def _layout(view: _View, inst) -> str:
+    """The parallel layout the model chose or was given, as its outputs say (AIConfigurator's table shows
+    the same per row): "tp 8 · pp 16 · cp 1 · dp 64 · ep 1", then the batch an inference replica runs."""
+    parts = [f"{name} {fmt(view.get(f'{inst.path}.{name}'), 'count')}" for name in LAYOUT[inst.kind]
+             if view.get(f"{inst.path}.{name}") is not None]
+    batch = view.get(f"{inst.path}.batch") if inst.kind == "inference" else None
+    if batch is not None:
+        parts.append(f"batch {fmt(batch, 'count')}")
+    return " · ".join(parts) or "—"
 
 
 def _ran_on(view: _View, inst) -> float | None:
@@ -307,8 +409,12 @@ def _workloads(view: _View, subject) -> list[dict]:
             node = view.results.graph.nodes.get(path)
             value = view.results.values.get(path)
             if isinstance(value, np.ndarray) or isinstance(value, str):
-                label = _humanize(path.rsplit(".", 1)[-1])
-                fields.append({"label": label[:1].upper() + label[1:], "value": view.show(path),
+                name = path.rsplit(".", 1)[-1]
+                label = _humanize(name)
+                number = view.get(path)
+                shown = fmt(number, FIELD_STYLES[name]) if name in FIELD_STYLES and number is not None \
+                    else view.show(path)
+                fields.append({"label": label[:1].upper() + label[1:], "value": view.mark(shown, path), "path": path,
                                "computed": bool(node is not None and node.kind == "model")})
         out.append({"name": inst.path[len(subject.path) + 1:], "kind": inst.kind,
                     "doc": inst.block.doc or "", "fields": fields})
@@ -326,6 +432,58 @@ def _formula(results: Results, node, sources) -> str:
     if source is None:
         return ""
     return " ".join(source.text[span.start:span.end].split())
+
+
+def _basis_value(view: _View, path: str) -> str:
+    name = path.rsplit(".", 1)[-1]
+    value = view.get(path)
+    if value is not None and name in ("discount_rate", "maintenance_rate"):
+        return f"{fmt(value * YEAR, 'percent')}/yr"
+    if value is not None and name.endswith("utilization"):
+        return fmt(value, "percent")
+    return view.show(path)
+
+
+def _fabrics_read(results: Results, path: str, subject_path: str) -> str:
+    """The network fabrics whose capex the site's `capex_network` / `capex_optics` adds (its direct reads), as
+    a pointer to their tables: "fabrics backend, frontend"."""
+    node = results.graph.nodes.get(path)
+    names = []
+    for dep in (node.deps if node is not None else []):
+        inst = getattr(results.graph.nodes.get(dep), "instance", None)
+        if inst is not None and inst.kind == "network" and dep.endswith(".capex"):
+            names.append(inst.path[len(subject_path) + 1:])
+    return f"fabrics {', '.join(sorted(names))} (their tables below)" if names else ""
+
+
+def basis(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
+    """The inputs that shape the figure at `path` (BASIS[key]) as the model used them: "IT life 5 yr, discount
+    rate 8.0%/yr, electricity 0.0774 USD/kWh". Each is a quantity the figure's evaluation read, in the subject
+    or the assumptions; an inference service's own `utilization` is its busy share (as service_utilization)."""
+    if key in ("capex_network", "capex_optics"):
+        return _fabrics_read(results, path, subject_path)
+    names = BASIS.get(key)
+    if not names or path not in results.graph.nodes:
+        return ""
+    cache = view.__dict__.setdefault("_closures", {})
+    if path not in cache:
+        cache[path] = _closure(results, path)
+    shown: dict[str, list[str]] = {}
+    for dep in cache[path]:
+        name = dep.rsplit(".", 1)[-1]
+        inst = getattr(results.graph.nodes.get(dep), "instance", None)
+        if name == "utilization" and inst is not None and inst.kind == "inference":
+            name = "service_utilization"            # a service's own busy share
+        if name not in names or not (dep.startswith(subject_path + ".") or dep.startswith("assumptions.")):
+            continue
+        text = _basis_value(view, dep)
+        if text not in shown.setdefault(BASIS_LABELS[name], []):
+            shown[BASIS_LABELS[name]].append(text)
+    order: dict[str, int] = {}
+    for n in names:
+        order.setdefault(BASIS_LABELS[n], len(order))
+    return ", ".join(f"{label} {' / '.join(sorted(texts))}" for label, texts in
+                     sorted(shown.items(), key=lambda kv: order[kv[0]]))
 
 
 def _closure(results: Results, path: str) -> list[str]:
