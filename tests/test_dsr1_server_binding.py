@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import dsr1_server_binding as D  # noqa: E402
 
-GB300 = D.RUNS["GB300-NVL72_GB300-288GB_aarch64x72_TRT"]
+GB300 = D.RUNS[(D.V51, "GB300-NVL72_GB300-288GB_aarch64x72_TRT")]
 
 
 def test_rows_a_rank_by_littles_law() -> None:
@@ -43,6 +43,15 @@ def test_limit_fractions_by_hand() -> None:
     assert ttft > tpot
 
 
+def test_every_run_is_one_layout_and_its_stream_interval() -> None:
+    # both rounds: 8 attention ranks a GPU each (tp 8, attention DP, EP 8), so GPUs a multiple of 8; v5.1 streamed
+    # every token (stream_interval 1), v6.0 GB300 every 100
+    for (round_, name), run in D.RUNS.items():
+        assert run["gpus"] % 8 == 0 and run["stream"] >= 1
+    assert all(r["stream"] == 1 for (rd, _), r in D.RUNS.items() if rd == D.V51)
+    assert D.RUNS[(D.V60, "GB300-NVL72_GB300-288GB_aarch64x72_TRT")]["stream"] == 100
+
+
 def test_server_over_offline_tokens_by_hand() -> None:
     # completed tokens/s over Offline tokens/s: 209,327.68 / 420,659 = 0.498
     assert GB300["tokens_s"] / GB300["off_tokens_s"] == pytest.approx(0.4976, abs=1e-4)
@@ -55,8 +64,11 @@ def test_model_point_meets_both_limits() -> None:
     """A law of the search, whatever the step: the model's Server point meets TTFT p99 and TPOT p99 limits, and
     its throughput is the replicas' rows over the step cut by the TTFT rate factor (no figure asserted)."""
     points = D.model_points()
-    assert set(points) == {126, 121}
+    assert set(points) == {125, 126, 120, 121, 506, 507, 503, 504}
     for line, (row, b) in points.items():
-        assert b is not None and b["tpot"] <= D.TPOT_LIMIT_S * (1 + 1e-9) and b["ttft"] <= D.TTFT_LIMIT_S * (1 + 1e-9)
+        assert (b is None) == (row.data["scenario"] == "Offline")
+        if b is None:
+            continue
+        assert b["tpot"] <= D.TPOT_LIMIT_S * (1 + 1e-9) and b["ttft"] <= D.TTFT_LIMIT_S * (1 + 1e-9)
         assert b["B"] <= b["kv_rows"] * (1 + 1e-9)
         assert row.predicted == pytest.approx(b["throughput"])
