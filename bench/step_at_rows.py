@@ -20,8 +20,8 @@ them. The layouts printed are the model's own pick and, where they differ, tp 1 
 v5.0 H200 Interactive and H100 SXM Server engines: ntuhpc/mlperf_inference_results_v5.0@cf354115
 closed/Cisco/configs/{llama2-70b,llama2-70b-interactive}/Server/__init__.py, NVIDIA's classes, read 2026-12-05 [P]).
 
-A measurement harness, not the product: validate's numbers are unchanged. docs/accuracy.md "The step at the runs'
-rows" (s11-istep) has the tables this prints and what they say.
+A measurement harness, not the product: validate's numbers are unchanged. docs/accuracy.md "The step and the prompt
+queue at the runs' own rows" (s11-istep) has the tables this prints and what they say.
 """
 from __future__ import annotations
 
