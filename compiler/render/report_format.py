@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import re
 
+from dsl.diagnostics import Code
+
 from ..display import format_number, format_quantity
 from .view import ABSENT_TEXT, ResultsView
 
@@ -117,8 +119,8 @@ def _humanize(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- values
-FLAG_TEXT = {"unpriced": "incomplete: counts unpriced parts as $0",
-             "implausible-value": "computed from an input outside its published range"}
+FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
+             Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range"}
 
 
 def flagged_quantities(results, sink) -> dict[str, str]:
