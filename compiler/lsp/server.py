@@ -40,8 +40,11 @@ import dsl
 from dsl.diagnostics import Code
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
-                       matches, quick_fixes, rename_edits, rename_range, semantic_tokens, signature_at,
+                       matches, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
+from .workspace import references as workspace_references
+from .workspace import rename as workspace_rename
+from .workspace import rename_target as workspace_rename_target
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -198,6 +201,24 @@ def _path(uri: str) -> str:
 def _root(uri: str, ls: FactoryServer) -> str | None:
     path = _path(uri)
     return os.path.dirname(path) if os.path.isabs(path) else None
+
+
+def _workspace_root(uri: str, ls: FactoryServer) -> str | None:
+    """The folder whose .factory files find-references and rename read: the editor's workspace root when the
+    document is inside it, else the document's folder."""
+    path = _path(uri)
+    if not os.path.isabs(path):
+        return None
+    folder = os.path.dirname(os.path.realpath(path))
+    try:
+        root = ls.workspace.root_path
+    except Exception:  # noqa: BLE001 - no workspace yet (before initialize): the document's folder
+        root = None
+    if root and os.path.isdir(root):
+        root = os.path.realpath(root)
+        if os.path.commonpath([root, folder]) == root:
+            return root
+    return folder
 
 
 def _utf16_col(line_text: str, col0: int) -> int:
@@ -412,17 +433,18 @@ def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
 @_guarded
 def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location] | None:
-    found = _target_at(ls, params.text_document.uri, params.position)
-    if found is None:
+    """Every place of the workspace that names the definition under the cursor: this document's, the defining
+    file's and those of the files that import it, open or on disk under the workspace root (`compiler.lsp.workspace`)."""
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
         return None
-    analysis, target = found
-    spans = analysis.references(target)
-    decl = analysis.definition_span(target)
+    places = workspace_references(analysis, _offset(analysis, params.position),
+                                  _workspace_root(params.text_document.uri, ls))
+    if not places:
+        return None
     if not params.context.include_declaration:
-        spans = [s for s in spans if s != decl]
-    elif decl is not None and decl not in spans:
-        spans.insert(0, decl)
-    return [_location(analysis, s) for s in spans]
+        places = places[1:]            # (the definition comes first)
+    return [_location(a, span) for a, span in places]
 
 
 @server.feature(t.WORKSPACE_SYMBOL)
@@ -470,11 +492,12 @@ def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: FactoryServer, params: t.PrepareRenameParams) -> t.PrepareRenamePlaceholder | None:
     """The name under the cursor and its range, when it can be renamed; else the reason, before a name is typed."""
+    uri = params.text_document.uri
     try:
-        analysis = ls.analysis(params.text_document.uri)
+        analysis = ls.analysis(uri)
         if analysis is None:
             return None
-        span, name = rename_range(analysis, _offset(analysis, params.position))
+        span, name = workspace_rename_target(analysis, _offset(analysis, params.position), _workspace_root(uri, ls))
     except RenameRefused as exc:
         raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
     except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
@@ -485,20 +508,26 @@ def prepare_rename(ls: FactoryServer, params: t.PrepareRenameParams) -> t.Prepar
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    """Renames a definition of this document and every name that refers to it; a rename that would change
-    what the spec means is refused with its reason (`analysis.rename_edits`), which the editor shows."""
+    """Renames a definition and every name that refers to it, in every file of the workspace that names it (open or
+    on disk); a rename that would change what the workspace means is refused with its reason
+    (`compiler.lsp.workspace`), which the editor shows."""
+    uri = params.text_document.uri
     try:
-        analysis = ls.analysis(params.text_document.uri)
+        analysis = ls.analysis(uri)
         if analysis is None:
             return None
-        edits = rename_edits(analysis, _offset(analysis, params.position), params.new_name)
+        edits = workspace_rename(analysis, _offset(analysis, params.position), params.new_name,
+                                 _workspace_root(uri, ls))
     except RenameRefused as exc:
         raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
     except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
         log.exception("rename failed")
         return None
-    return t.WorkspaceEdit(changes={params.text_document.uri: [
-        t.TextEdit(range=_range(analysis, span), new_text=text) for span, text in edits]})
+    changes = {}
+    for path, (a, file_edits) in sorted(edits.items()):
+        file_uri = uri if os.path.realpath(a.path) == os.path.realpath(analysis.path) else _uri(path)
+        changes[file_uri] = [t.TextEdit(range=_range(a, span), new_text=text) for span, text in file_edits]
+    return t.WorkspaceEdit(changes=changes)
 
 
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
