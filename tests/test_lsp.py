@@ -117,6 +117,7 @@ async def _session(tmp: Path) -> dict:
             text_document=doc, position=_pos(SPEC, "param racks", 7),
             context=t.ReferenceContext(include_declaration=True)))
         out["symbols"] = await client.text_document_document_symbol_async(t.DocumentSymbolParams(text_document=doc))
+        out["folds"] = await client.text_document_folding_range_async(t.FoldingRangeParams(text_document=doc))
         out["hints"] = await client.text_document_inlay_hint_async(t.InlayHintParams(
             text_document=doc, range=t.Range(start=t.Position(line=0, character=0),
                                              end=t.Position(line=30, character=0))))
@@ -170,6 +171,9 @@ def test_scripted_session(tmp_path: Path) -> None:
     (std,) = out["definition_stdlib"]
     assert std.uri.endswith("stdlib/chips.factory")
     assert len(out["references"]) == 2                                # `param racks` and `x racks`
+    # the blocks fold from their header to the line before their brace; the import line alone does not
+    assert (_pos(SPEC, "rack air_rack").line, _pos(SPEC, "  let draw").line) in {
+        (f.start_line, f.end_line) for f in out["folds"]}
     names = [s.name for s in out["symbols"]]
     assert names == ["racks", "hgx", "air_rack", "office"]
     office = out["symbols"][3]
@@ -1063,3 +1067,42 @@ def test_renaming_any_definition_of_an_example_keeps_its_diagnostics(tmp_path: P
                 rename(analysis, occ.span.start, "fresh_name_1", str(tmp_path))
             stdlib += 1
     assert renamed >= 5 and stdlib >= 1
+
+
+# ----------------------------------------------------------------------------- folding ranges
+
+@pytest.mark.parametrize("example", ["flagship_campus.factory", "inference_shootout.factory"])
+def test_every_block_folds_from_its_header_to_the_line_before_its_brace(example: str) -> None:
+    """Law: each block of an example written over several lines folds from its header's line to the line before its
+    closing brace (which stays shown); the doc string and each run of two or more comment lines fold as comments; the
+    folds nest or are apart, never cross. Half typed (the file cut in the middle of a block), the blocks already
+    closed still fold."""
+    from compiler.lsp.analysis import folding_ranges
+    from dsl import nodes as n
+
+    text = (ROOT / "examples" / example).read_text(encoding="utf-8")
+    analysis = Analysis(text, str(ROOT / "examples" / example), str(ROOT / "examples"))
+    folds = folding_ranges(text)
+    regions = {(f.start_line, f.end_line) for f in folds if f.kind == "region"}
+    blocks = {(stmt.span.line - 1, stmt.span.end_line - 2) for stmt, _ in analysis.statements
+              if isinstance(stmt, n.Block) and stmt.span.end_line - 2 > stmt.span.line - 1}
+    assert blocks and blocks <= regions
+    lines = text.split("\n")
+    comments = {(f.start_line, f.end_line) for f in folds if f.kind == "comment"}
+    for start, end in comments:
+        run = lines[start:end + 1]
+        assert run[0].lstrip().startswith('"""') or all(line.lstrip().startswith("#") for line in run)
+    for a in folds:
+        for b in folds:
+            assert not (a.start_line < b.start_line <= a.end_line < b.end_line), (a, b)
+    cut = text.rfind("\n", 0, len(text) * 2 // 3) + 1
+    half = folding_ranges(text[:cut] + "    let half = (")
+    assert {(f.start_line, f.end_line) for f in half if f.kind == "region"} >= {
+        r for r in blocks if r[1] + 1 < text.count("\n", 0, cut)}     # (its brace kept)
+
+
+def test_brackets_in_strings_and_comments_fold_nothing() -> None:
+    from compiler.lsp.analysis import folding_ranges
+
+    text = 'rack a {\n  # { not a block\n  let s = "{ ["\n  power_limit = 1 kW\n}\n'
+    assert [(f.start_line, f.end_line, f.kind) for f in folding_ranges(text)] == [(0, 3, "region")]

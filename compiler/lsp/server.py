@@ -20,8 +20,8 @@ A .factory file that changes on disk (watched: the server registers `workspace/d
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
 highlights, workspace symbols (the stdlib's definitions and the open documents'), prepareRename and rename, document
-symbols (kept while a statement is half typed), semantic tokens (full), inlay hints, formatting and code actions
-(quick fixes), each over `compiler.lsp.analysis`.
+symbols (kept while a statement is half typed), semantic tokens (full), folding ranges, inlay hints, formatting and
+code actions (quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -40,7 +40,7 @@ import dsl
 from dsl.diagnostics import Code
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
-                       matches, quick_fixes, semantic_tokens, signature_at,
+                       folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
 from .workspace import references as workspace_references
 from .workspace import rename as workspace_rename
@@ -613,6 +613,21 @@ async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.In
     except Exception:  # noqa: BLE001
         log.exception("inlay hints failed")
         return None
+
+
+_FOLD_KINDS = {"comment": t.FoldingRangeKind.Comment, "imports": t.FoldingRangeKind.Imports,
+               "region": t.FoldingRangeKind.Region}
+
+
+@server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)
+@_guarded
+def folding_range(ls: FactoryServer, params: t.FoldingRangeParams) -> list[t.FoldingRange] | None:
+    """Blocks and lists over several lines, doc strings, comment runs and import runs (`analysis.folding_ranges`):
+    a scan of the buffer's text, so the folds stay while a statement is half typed. Whole lines (the editors fold
+    lines; VS Code asks for nothing finer)."""
+    text = ls.workspace.get_text_document(params.text_document.uri).source
+    return [t.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=_FOLD_KINDS[f.kind])
+            for f in folding_ranges(text)]
 
 
 @server.feature(t.TEXT_DOCUMENT_FORMATTING)
