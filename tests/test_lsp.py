@@ -1106,3 +1106,80 @@ def test_brackets_in_strings_and_comments_fold_nothing() -> None:
 
     text = 'rack a {\n  # { not a block\n  let s = "{ ["\n  power_limit = 1 kW\n}\n'
     assert [(f.start_line, f.end_line, f.kind) for f in folding_ranges(text)] == [(0, 3, "region")]
+
+
+# ----------------------------------------------------------------------------- code lens
+
+LENS_SPEC = '''from systems import DGX_H200
+from models import Llama2_70B
+
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+}
+
+site s {
+  inference a: svc
+  inference solo {
+    model = Llama2_70B
+    system = DGX_H200
+    accelerators = 8
+    scenario = "offline"
+  }
+}
+'''
+
+
+async def _lens_session(spec: Path) -> tuple[list, object]:
+    client = LanguageClient("factory-test", "1")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT), env=env)
+    try:
+        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(),
+                                                         root_uri=spec.parent.as_uri()))
+        client.initialized(t.InitializedParams())
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+            uri=spec.as_uri(), language_id="factory", version=1, text=LENS_SPEC)))
+        lenses: list = []
+        for _ in range(100):                      # none until the evaluation is ready
+            lenses = await client.text_document_code_lens_async(t.CodeLensParams(
+                text_document=t.TextDocumentIdentifier(uri=spec.as_uri()))) or []
+            if lenses:
+                break
+            await asyncio.sleep(0.2)
+        explained = None
+        if lenses:
+            explained = await client.workspace_execute_command_async(t.ExecuteCommandParams(
+                command=lenses[-1].command.command, arguments=lenses[-1].command.arguments))
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await _stop(client)
+    return lenses, explained
+
+
+def test_a_workload_lens_shows_its_headline_figures_and_explains_them(tmp_path: Path) -> None:
+    """Law: above each workload the document places, a lens shows its throughput and cost per Mtok as an independent
+    evaluation of the spec computes them (formatted as `factory eval` prints them), and its command answers with what
+    `factory explain SPEC <workload>.tokens_per_s` prints."""
+    from compiler import evaluate_files
+    from compiler.display import format_quantity
+    from compiler.explain import derivation, render_text
+
+    spec = tmp_path / "lens.factory"
+    spec.write_text(LENS_SPEC, encoding="utf-8")
+    lenses, explained = asyncio.run(_lens_session(spec))
+    results, sink = evaluate_files([str(spec)], {}, None, True)
+    assert {lens.command.arguments[1] for lens in lenses} == {
+        "svc.tokens_per_s", "s.a.tokens_per_s", "s.solo.tokens_per_s"}
+    for lens in lenses:
+        workload = lens.command.arguments[1].rpartition(".")[0]
+        for output in ("tokens_per_s", "usd_per_mtok"):
+            path = f"{workload}.{output}"
+            shown = format_quantity(float(results.values[path].flat[0]), results.units[path],
+                                    results.graph.nodes[path].display)
+            assert shown in lens.command.title, (shown, lens.command.title)
+        assert lens.range.start.line == _pos(LENS_SPEC, f"inference {workload.rpartition('.')[2]}", 10).line
+    assert explained == render_text(derivation(results, "s.solo.tokens_per_s", sink.sources))

@@ -55,6 +55,18 @@ class Hint:
     label: str
 
 
+# The headline figures a workload's code lens shows: (model output, label), the first explained by its command
+LENS_FIGURES = {"inference": (("tokens_per_s", "throughput"), ("usd_per_mtok", "cost")),
+                "training": (("time_to_train", "time to train"),)}
+
+
+@dataclass
+class Lens:
+    span: Span                    # the workload definition's name
+    title: str                    # its placement's path and headline figures as evaluated
+    path: str                     # the quantity `factory explain` derives
+
+
 def _stamp(path: str) -> tuple[int, int] | None:
     """(modification time in ns, size) of a file, None when it cannot be read: enough to see it changed."""
     try:
@@ -388,6 +400,43 @@ class Analysis:
                 found.append(inst)
             todo.extend(inst.parts)
         return sorted(found, key=lambda i: i.path)
+
+    def code_lenses(self) -> list[Lens]:
+        """A lens above each workload this document defines, per placement, with its headline figures as evaluated
+        (inference: tokens/s and $/Mtok; training: its time to train), whose command explains the first
+        (`factory explain`). Nothing until the evaluation is ready (waits up to VALUE_WAIT_S, as a hover does)."""
+        results = self.results_within(VALUE_WAIT_S)
+        if results is None:
+            return []
+        import numpy as np
+
+        from compiler.display import format_quantity
+        out, todo, placed = [], list(results.graph.roots), []
+        while todo:
+            inst = todo.pop()
+            todo.extend(inst.parts)
+            span = getattr(inst.block, "name_span", None)
+            if inst.kind in LENS_FIGURES and span is not None and span.file == self.path:
+                placed.append(inst)
+        placements: dict[Span, int] = {}
+        for inst in placed:
+            placements[inst.block.name_span] = placements.get(inst.block.name_span, 0) + 1
+        for inst in placed:
+            span, figures = inst.block.name_span, LENS_FIGURES[inst.kind]
+            shown = []
+            for name, label in figures:
+                path = f"{inst.path}.{name}"
+                node = results.graph.nodes.get(path)
+                if node is None or path not in results.values:
+                    continue
+                value = _summary([(path, results.values[path], results.units.get(path, ""), node.display)],
+                                 format_quantity, np)
+                shown.append(f"{label} {value or 'absent'}")
+            if shown:             # (the placement named where one definition is placed several times)
+                where = f"{inst.path}: " if placements[span] > 1 else ""
+                out.append(Lens(span, where + " · ".join(shown) + " (explain)", f"{inst.path}.{figures[0][0]}"))
+        out.sort(key=lambda lens: (lens.span.start, lens.title))
+        return out
 
     # ------------------------------------------------------------------ symbols and hints
     def symbols(self) -> list[Symbol]:

@@ -20,7 +20,8 @@ A .factory file that changes on disk (watched: the server registers `workspace/d
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
 highlights, workspace symbols (the stdlib's definitions and the open documents'), prepareRename and rename, document
-symbols (kept while a statement is half typed), semantic tokens (full), folding ranges, inlay hints, formatting and
+symbols (kept while a statement is half typed), semantic tokens (full), folding ranges, code lenses (a workload's
+headline figures; the command `factory.explain`), inlay hints, formatting and
 code actions (quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
@@ -612,6 +613,58 @@ async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.In
                             padding_left=True) for h in hints]
     except Exception:  # noqa: BLE001
         log.exception("inlay hints failed")
+        return None
+
+
+EXPLAIN_COMMAND = "factory.explain"
+
+
+@server.feature(t.TEXT_DOCUMENT_CODE_LENS)
+async def code_lens(ls: FactoryServer, params: t.CodeLensParams) -> list[t.CodeLens] | None:
+    """Above each workload the document defines: its headline figures as evaluated (`Analysis.code_lenses`), whose
+    command shows `factory explain` of the first. Made in a worker thread, as a hover is."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        lenses = await asyncio.get_running_loop().run_in_executor(None, analysis.code_lenses)
+        return [t.CodeLens(range=_range(analysis, lens.span), command=t.Command(
+            title=lens.title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri, lens.path]))
+            for lens in lenses]
+    except Exception:  # noqa: BLE001
+        log.exception("code lens failed")
+        return None
+
+
+@server.command(EXPLAIN_COMMAND)
+async def explain_command(ls, *arguments):
+    """`factory explain SPEC PATH` of the document as it is in the editor (its analysis's evaluation): the
+    derivation's text is returned, and shown as a document where the editor can show one (`window/showDocument`:
+    a text file in a temporary folder), else as a message."""
+    try:
+        uri, path = arguments[0], arguments[1]
+        analysis = ls.analysis(uri)
+        results = await asyncio.get_running_loop().run_in_executor(None, lambda: analysis.results)
+        if results is None or path not in results.graph.nodes:
+            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning,
+                                                       message=f"`{path}` has no value to explain"))
+            return None
+        from compiler.explain import derivation, render_text
+        text = render_text(derivation(results, path, analysis.sink.sources))
+        window = ls.client_capabilities.window if ls.client_capabilities is not None else None
+        if window is not None and window.show_document:
+            import tempfile
+            folder = os.path.join(tempfile.gettempdir(), "factory-explain")
+            os.makedirs(folder, exist_ok=True)
+            out = os.path.join(folder, f"{path}.txt")
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(f"factory explain {_path(uri)} {path}\n\n{text}")
+            await ls.window_show_document_async(t.ShowDocumentParams(uri=_uri(out), take_focus=False))
+        else:
+            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Info, message=text))
+        return text
+    except Exception:  # noqa: BLE001
+        log.exception("explain failed")
         return None
 
 
