@@ -994,6 +994,8 @@ def test_references_are_the_places_the_resolver_binds_across_files(tmp_path: Pat
     from_use = references(Analysis(IMPORTER, str(main), str(root)), IMPORTER.index("budget\n"), str(root))
     assert {(Path(a.path).name, s.start) for a, s in from_use} == {
         (Path(a.path).name, s.start) for a, s in references(analysis, COMMON.index("budget"), str(root))}
+    without = references(analysis, COMMON.index("budget"), str(root), include_declaration=False)
+    assert [(a.path, s.start) for a, s in without] == [(a.path, s.start) for a, s in from_use[1:]]
 
 
 def dsl_items(path: Path, buffers: dict[str, str]) -> list:

@@ -440,12 +440,8 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     if analysis is None:
         return None
     places = workspace_references(analysis, _offset(analysis, params.position),
-                                  _workspace_root(params.text_document.uri, ls))
-    if not places:
-        return None
-    if not params.context.include_declaration:
-        places = places[1:]            # (the definition comes first)
-    return [_location(a, span) for a, span in places]
+                                  _workspace_root(params.text_document.uri, ls), params.context.include_declaration)
+    return [_location(a, span) for a, span in places] or None
 
 
 @server.feature(t.WORKSPACE_SYMBOL)

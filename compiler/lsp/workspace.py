@@ -104,9 +104,11 @@ def _open_texts(analysis: Analysis) -> dict[str, str]:
     return texts
 
 
-def references(analysis: Analysis, offset: int, root: str | None) -> list[tuple[Analysis, Span]]:
-    """Every place of the workspace that names the definition under `offset` (its definition first, then by file
-    and offset), each with the analysis of its file (whose source turns the span into a position); [] for none."""
+def references(analysis: Analysis, offset: int, root: str | None,
+               include_declaration: bool = True) -> list[tuple[Analysis, Span]]:
+    """Every place of the workspace that names the definition under `offset` (its definition first, unless
+    `include_declaration` is false, then by file and offset), each with the analysis of its file (whose source turns
+    the span into a position); [] for none."""
     found = _target(analysis, offset)
     key = definition_key(analysis, found[1]) if found is not None else None
     if key is None:
@@ -115,9 +117,10 @@ def references(analysis: Analysis, offset: int, root: str | None) -> list[tuple[
     places = [(analysis, span) for span in _places(analysis, key, name)]
     for other in _readers(analysis, key, (name,), root, _open_texts(analysis)):
         places += [(other, span) for span in _places(other, key, name)]
-    places.sort(key=lambda p: (not (os.path.realpath(p[0].path) == key[0] and p[1].start == key[1]),
-                               os.path.realpath(p[0].path), p[1].start))
-    return places
+    def declares(place: tuple[Analysis, Span]) -> bool:
+        return os.path.realpath(place[0].path) == key[0] and place[1].start == key[1]
+    places.sort(key=lambda p: (not declares(p), os.path.realpath(p[0].path), p[1].start))
+    return places if include_declaration else [p for p in places if not declares(p)]
 
 
 def _is_stdlib(analysis: Analysis, target: object) -> bool:
