@@ -13,6 +13,7 @@ written (an unusual contract can be real); the figures computed from it are as t
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,13 +133,18 @@ def check_plausible(ev, results, count: int) -> None:
     """An `implausible-value` warning at each field of PLAUSIBLE that the spec sets (constant, swept or computed)
     beyond its tolerance in some scenario: the value, the plausible range and its source. One warning per place
     (the same definition placed again is named in a note)."""
-    from .checks import _noted_again, _per_scenario, _scenarios, _span_of, _table_fields
+    from .checks import _noted_again, _per_scenario, _scalar, _scenarios, _span_of, _table_fields
     from .display import format_number
 
     table = {(p.kind, p.field): p for p in PLAUSIBLE}
     reported: dict = {}
     for node, _, name, entry in _table_fields(results, table):
-        values = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        value = results.values.get(node.path)
+        if _scalar(value):              # one figure (most): judged without array arithmetic
+            v = float(value.flat[0])
+            if not math.isfinite(v) or v == 0 or entry.low / TOLERANCE <= v <= entry.high * TOLERANCE:
+                continue
+        values = _per_scenario(np.asarray(np.nan if value is None else value, dtype=float), count)
         if values is None:
             continue
         lo, hi = entry.low / TOLERANCE, entry.high * TOLERANCE

@@ -42,6 +42,8 @@ site office {
 }
 '''
 
+ANNEX = 'from "./office.factory" import air_rack\n\nrack spare: air_rack {\n  power_limit = 30 kW\n}\n'
+
 
 async def _stop(client: LanguageClient) -> None:
     """Stop the client and its server. pygls's `stop` waits for the server to exit, which it does only when told
@@ -65,6 +67,7 @@ def _pos(text: str, needle: str, delta: int = 0) -> t.Position:
 async def _session(tmp: Path) -> dict:
     spec = tmp / "office.factory"
     spec.write_text(SPEC, encoding="utf-8")
+    (tmp / "annex.factory").write_text(ANNEX, encoding="utf-8")        # on disk, never opened: imports air_rack
     uri = spec.as_uri()
     client = LanguageClient("factory-test", "1")
     published: list[t.PublishDiagnosticsParams] = []
@@ -114,6 +117,7 @@ async def _session(tmp: Path) -> dict:
             text_document=doc, position=_pos(SPEC, "param racks", 7),
             context=t.ReferenceContext(include_declaration=True)))
         out["symbols"] = await client.text_document_document_symbol_async(t.DocumentSymbolParams(text_document=doc))
+        out["folds"] = await client.text_document_folding_range_async(t.FoldingRangeParams(text_document=doc))
         out["hints"] = await client.text_document_inlay_hint_async(t.InlayHintParams(
             text_document=doc, range=t.Range(start=t.Position(line=0, character=0),
                                              end=t.Position(line=30, character=0))))
@@ -167,6 +171,9 @@ def test_scripted_session(tmp_path: Path) -> None:
     (std,) = out["definition_stdlib"]
     assert std.uri.endswith("stdlib/chips.factory")
     assert len(out["references"]) == 2                                # `param racks` and `x racks`
+    # the blocks fold from their header to the line before their brace; the import line alone does not
+    assert (_pos(SPEC, "rack air_rack").line, _pos(SPEC, "  let draw").line) in {
+        (f.start_line, f.end_line) for f in out["folds"]}
     names = [s.name for s in out["symbols"]]
     assert names == ["racks", "hgx", "air_rack", "office"]
     office = out["symbols"][3]
@@ -190,6 +197,11 @@ def test_scripted_session(tmp_path: Path) -> None:
     assert prepared.placeholder == "air_rack" and prepared.range.start == _pos(SPEC, "air_rack x racks")
     edits = out["rename"].changes[(tmp_path / "office.factory").as_uri()]
     assert len(edits) == 2 and all(e.new_text == "liquid_rack" for e in edits)
+    # the file on disk that imports air_rack is renamed too: its import and its base
+    annex = out["rename"].changes[(tmp_path / "annex.factory").resolve().as_uri()]
+    assert sorted((e.range.start.line, e.range.start.character) for e in annex) == [
+        (_pos(ANNEX, "air_rack\n").line, _pos(ANNEX, "air_rack\n").character),
+        (_pos(ANNEX, "air_rack {").line, _pos(ANNEX, "air_rack {").character)]
     assert any(d.code == "unknown-name" for d in out["typo"])
     titles = [a.title for a in out["actions"]]
     assert "Replace with `racks`" in titles
@@ -589,15 +601,24 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
             assert not Counter(d.code for d in after.sink.errors) - errors_before, (diag.help, after.sink.errors)
 
 
-def test_prepare_rename_agrees_with_rename(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reach", ["document", "workspace"])
+def test_prepare_rename_agrees_with_rename(tmp_path: Path, reach: str) -> None:
     """Law: at every name of a spec, prepareRename accepts exactly where rename with a fresh name succeeds, and the
     range it gives is the name under the cursor, one of the rename's edits; where it refuses, rename refuses with the
     same reason. (The server had no prepareRename: the editor asked for a new name over a field, a stdlib part or a
-    keyword, and refused only after it was typed.)"""
+    keyword, and refused only after it was typed.) The same of the workspace-wide rename the server answers with."""
+    from compiler.lsp import workspace
     from compiler.lsp.analysis import RenameRefused, rename_edits, rename_range
 
+    if reach == "workspace":
+        def rename_edits(analysis, offset, name):     # noqa: F811 - the workspace's, this file's edits
+            return workspace.rename(analysis, offset, name, str(tmp_path))[analysis.path][1]
+
+        def rename_range(analysis, offset):           # noqa: F811
+            return workspace.rename_target(analysis, offset, str(tmp_path))
+
     text = SPEC.replace("  let draw", "  let share = draw / 2\n  let draw")
-    analysis = Analysis(text, str(tmp_path / "r.factory"), str(tmp_path))
+    analysis = Analysis(text, str(tmp_path.resolve() / "r.factory"), str(tmp_path))
     accepted = refused = 0
     for occ in analysis.occurrences:
         for offset in (occ.span.start, occ.span.end):
@@ -879,3 +900,288 @@ def test_a_hover_never_runs_the_whole_evaluation_in_its_own_thread(tmp_path: Pat
     analysis._evaluate_now = recording
     assert analysis.results_within(30) is not None          # begun elsewhere, waited for
     assert ran_in and ran_in[0] != threading.current_thread().name
+
+
+# ----------------------------------------------------------------------------- references and rename, workspace-wide
+
+COMMON = '''from chips import H100_SXM
+
+server hgx {
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+}
+
+let budget = 30 kW
+'''
+
+IMPORTER = '''from "./common.factory" import hgx, budget
+
+rack air_rack {
+  server node: hgx x 2
+  power_limit = budget
+  let draw = sum(server.max_power)
+  assert draw <= power_limit, "fits"
+}
+
+site office {
+  electricity_price = 0.12 USD/kWh
+  hall room {
+    rack r: air_rack x 2
+  }
+}
+'''
+
+MODULE_IMPORTER = '''import "./common.factory" as c
+
+rack big {
+  server node: c.hgx x 1
+  power_limit = c.budget
+}
+'''
+
+UNRELATED = '''let budget = 5 kW
+
+server hgx {
+  max_power = 1 kW
+}
+'''
+
+
+def _workspace(tmp: Path) -> Path:
+    """common.factory defines hgx and budget; main.factory imports them by name, other.factory as a module (`c.hgx`);
+    alone.factory defines its own of the same names and imports nothing."""
+    (tmp / "common.factory").write_text(COMMON, encoding="utf-8")
+    (tmp / "main.factory").write_text(IMPORTER, encoding="utf-8")
+    (tmp / "other.factory").write_text(MODULE_IMPORTER, encoding="utf-8")
+    (tmp / "alone.factory").write_text(UNRELATED, encoding="utf-8")
+    return tmp
+
+
+def _diagnosed(path: Path, buffers: dict[str, str]) -> list[tuple[str, str, str, int]]:
+    """(severity, code, file, line) of what checking `path` reports, its text and its imports read from `buffers`
+    first (a rename changes names, never lines)."""
+    import dsl
+    text = buffers.get(str(path.resolve()), path.read_text(encoding="utf-8"))
+    _checked, sink = dsl.Session().check_text(text, str(path.resolve()), root=str(path.parent), buffers=buffers)
+    return sorted((d.severity, d.code, Path(d.span.file).name, d.span.line) for d in sink.items if d.span is not None)
+
+
+def test_references_are_the_places_the_resolver_binds_across_files(tmp_path: Path) -> None:
+    """Law: the references of a definition are the places the checker binds to it, in every file of the workspace.
+    The places are found without the editor: renaming the definition alone (its declaration, in common.factory)
+    leaves exactly those places unbound, so each becomes an error (at the name's end) in the files that import it;
+    the definition itself is the first reference. alone.factory's own `budget` and `hgx` are never among them."""
+    from compiler.lsp.workspace import references
+
+    root = _workspace(tmp_path.resolve())
+    common = root / "common.factory"
+    analysis = Analysis(COMMON, str(common), str(root))
+    for name in ("hgx", "budget"):
+        decl = COMMON.index(f"{name} ") if name == "hgx" else COMMON.index("budget")
+        places = references(analysis, decl, str(root))
+        assert (Path(places[0][0].path), places[0][1].start) == (common, decl)
+        found = {(Path(a.path).name, s.line, s.end_col) for a, s in places[1:]}
+        hidden = {str(common): COMMON[:decl] + "zz_" + COMMON[decl:]}
+        unbound = set()
+        for importer in ("main.factory", "other.factory", "alone.factory"):
+            before = set(_diagnosed(root / importer, {}))
+            for d in dsl_items(root / importer, hidden):
+                if (d.severity, d.code, Path(d.span.file).name, d.span.line) not in before:
+                    unbound.add((Path(d.span.file).name, d.span.line, d.span.end_col))
+        assert found == unbound and len(found) >= 3, (name, found, unbound)
+    # from a use in another file: the same places
+    main = root / "main.factory"
+    from_use = references(Analysis(IMPORTER, str(main), str(root)), IMPORTER.index("budget\n"), str(root))
+    assert {(Path(a.path).name, s.start) for a, s in from_use} == {
+        (Path(a.path).name, s.start) for a, s in references(analysis, COMMON.index("budget"), str(root))}
+    without = references(analysis, COMMON.index("budget"), str(root), include_declaration=False)
+    assert [(a.path, s.start) for a, s in without] == [(a.path, s.start) for a, s in from_use[1:]]
+
+
+def dsl_items(path: Path, buffers: dict[str, str]) -> list:
+    import dsl
+    text = path.read_text(encoding="utf-8")
+    return dsl.Session().check_text(text, str(path), root=str(path.parent), buffers=buffers)[1].items
+
+
+def _apply_workspace(edits: dict) -> dict[str, str]:
+    out = {}
+    for path, (analysis, file_edits) in edits.items():
+        text = analysis.text
+        for span, new in sorted(file_edits, key=lambda e: -e[0].start):
+            text = text[:span.start] + new + text[span.end:]
+        out[path] = text
+    return out
+
+
+def test_a_workspace_rename_edits_every_importer_and_keeps_the_diagnostics(tmp_path: Path) -> None:
+    """Law: renaming a definition edits its file and every file that imports it (open or on disk) and no other, and
+    checking each file afterwards gives the diagnostics it gave before. A rename that would break the workspace is
+    refused with its reason: a clash (a name main.factory defines), a keyword, a built-in function, a definition of
+    the standard library, a field."""
+    from compiler.lsp.analysis import RenameRefused
+    from compiler.lsp.workspace import rename, rename_target
+
+    root = _workspace(tmp_path.resolve())
+    main = root / "main.factory"
+    analysis = Analysis(IMPORTER, str(main), str(root))
+    before = {name: _diagnosed(root / name, {}) for name in ("common.factory", "main.factory", "other.factory")}
+    for at, new in (("hgx x 2", "dgx"), ("budget\n", "rack_budget")):
+        edits = rename(analysis, IMPORTER.index(at), new, str(root))
+        assert sorted(Path(p).name for p in edits) == ["common.factory", "main.factory", "other.factory"]
+        renamed = _apply_workspace(edits)
+        assert all(new in text for text in renamed.values())
+        for name, diagnosed in before.items():
+            assert _diagnosed(root / name, renamed) == diagnosed, (new, name)
+    refusals = {("hgx x 2", "air_rack"): "duplicate-definition", ("hgx x 2", "if"): "not a name",
+                ("budget\n", "sum"): "built-in function", ("max_power)", "x2"): "is a field"}
+    for (at, new), reason in refusals.items():
+        with pytest.raises(RenameRefused, match=reason):
+            rename(analysis, IMPORTER.index(at), new, str(root))
+    common = Analysis(COMMON, str(root / "common.factory"), str(root))
+    with pytest.raises(RenameRefused, match="standard library"):
+        rename_target(common, COMMON.index("H100_SXM x"), str(root))
+
+
+@pytest.mark.parametrize("example", ["enterprise_starter.factory", pytest.param(
+    "flagship_campus.factory", marks=pytest.mark.slow), pytest.param("inference_shootout.factory",
+                                                                     marks=pytest.mark.slow)])
+def test_renaming_any_definition_of_an_example_keeps_its_diagnostics(tmp_path: Path, example: str) -> None:
+    """Law, on an example (each imports the stdlib): renaming any of its own definitions to a fresh name, then checking,
+    gives the same diagnostics at the same lines as before; renaming a stdlib definition it imports is refused."""
+    from compiler.lsp.analysis import RenameRefused
+    from compiler.lsp.workspace import rename
+    from dsl import nodes as n
+
+    text = (ROOT / "examples" / example).read_text(encoding="utf-8")
+    path = tmp_path.resolve() / example
+    path.write_text(text, encoding="utf-8")
+    analysis = Analysis(text, str(path), str(tmp_path))
+    before = _diagnosed(path, {})
+    renamed = stdlib = 0
+    for occ in analysis.occurrences:
+        if occ.role == "definition" and not isinstance(occ.node, (n.Field,)):
+            edits = rename(analysis, occ.span.start, "fresh_name_1", str(tmp_path))
+            assert _diagnosed(path, _apply_workspace(edits)) == before, text[occ.span.start:occ.span.end]
+            renamed += 1
+        elif occ.role == "imported":
+            with pytest.raises(RenameRefused, match="standard library"):
+                rename(analysis, occ.span.start, "fresh_name_1", str(tmp_path))
+            stdlib += 1
+    assert renamed >= 5 and stdlib >= 1
+
+
+# ----------------------------------------------------------------------------- folding ranges
+
+@pytest.mark.parametrize("example", ["flagship_campus.factory", "inference_shootout.factory"])
+def test_every_block_folds_from_its_header_to_the_line_before_its_brace(example: str) -> None:
+    """Law: each block of an example written over several lines folds from its header's line to the line before its
+    closing brace (which stays shown); the doc string and each run of two or more comment lines fold as comments; the
+    folds nest or are apart, never cross. Half typed (the file cut in the middle of a block), the blocks already
+    closed still fold."""
+    from compiler.lsp.analysis import folding_ranges
+    from dsl import nodes as n
+
+    text = (ROOT / "examples" / example).read_text(encoding="utf-8")
+    analysis = Analysis(text, str(ROOT / "examples" / example), str(ROOT / "examples"))
+    folds = folding_ranges(text)
+    regions = {(f.start_line, f.end_line) for f in folds if f.kind == "region"}
+    blocks = {(stmt.span.line - 1, stmt.span.end_line - 2) for stmt, _ in analysis.statements
+              if isinstance(stmt, n.Block) and stmt.span.end_line - 2 > stmt.span.line - 1}
+    assert blocks and blocks <= regions
+    lines = text.split("\n")
+    comments = {(f.start_line, f.end_line) for f in folds if f.kind == "comment"}
+    for start, end in comments:
+        run = lines[start:end + 1]
+        assert run[0].lstrip().startswith('"""') or all(line.lstrip().startswith("#") for line in run)
+    for a in folds:
+        for b in folds:
+            assert not (a.start_line < b.start_line <= a.end_line < b.end_line), (a, b)
+    cut = text.rfind("\n", 0, len(text) * 2 // 3) + 1
+    half = folding_ranges(text[:cut] + "    let half = (")
+    assert {(f.start_line, f.end_line) for f in half if f.kind == "region"} >= {
+        r for r in blocks if r[1] + 1 < text.count("\n", 0, cut)}     # (its brace kept)
+
+
+def test_brackets_in_strings_and_comments_fold_nothing() -> None:
+    from compiler.lsp.analysis import folding_ranges
+
+    text = 'rack a {\n  # { not a block\n  let s = "{ ["\n  power_limit = 1 kW\n}\n'
+    assert [(f.start_line, f.end_line, f.kind) for f in folding_ranges(text)] == [(0, 3, "region")]
+
+
+# ----------------------------------------------------------------------------- code lens
+
+LENS_SPEC = '''from systems import DGX_H200
+from models import Llama2_70B
+
+inference svc {
+  model = Llama2_70B
+  system = DGX_H200
+  accelerators = 8
+  scenario = "server"
+}
+
+site s {
+  inference a: svc
+  inference solo {
+    model = Llama2_70B
+    system = DGX_H200
+    accelerators = 8
+    scenario = "offline"
+  }
+}
+'''
+
+
+async def _lens_session(spec: Path) -> tuple[list, object]:
+    client = LanguageClient("factory-test", "1")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT), env=env)
+    try:
+        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(),
+                                                         root_uri=spec.parent.as_uri()))
+        client.initialized(t.InitializedParams())
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+            uri=spec.as_uri(), language_id="factory", version=1, text=LENS_SPEC)))
+        lenses: list = []
+        for _ in range(100):                      # none until the evaluation is ready
+            lenses = await client.text_document_code_lens_async(t.CodeLensParams(
+                text_document=t.TextDocumentIdentifier(uri=spec.as_uri()))) or []
+            if lenses:
+                break
+            await asyncio.sleep(0.2)
+        explained = None
+        if lenses:
+            explained = await client.workspace_execute_command_async(t.ExecuteCommandParams(
+                command=lenses[-1].command.command, arguments=lenses[-1].command.arguments))
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await _stop(client)
+    return lenses, explained
+
+
+def test_a_workload_lens_shows_its_headline_figures_and_explains_them(tmp_path: Path) -> None:
+    """Law: above each workload the document places, a lens shows its throughput and cost per Mtok as an independent
+    evaluation of the spec computes them (formatted as `factory eval` prints them), and its command answers with what
+    `factory explain SPEC <workload>.tokens_per_s` prints."""
+    from compiler import evaluate_files
+    from compiler.display import format_quantity
+    from compiler.explain import derivation, render_text
+
+    spec = tmp_path / "lens.factory"
+    spec.write_text(LENS_SPEC, encoding="utf-8")
+    lenses, explained = asyncio.run(_lens_session(spec))
+    results, sink = evaluate_files([str(spec)], {}, None, True)
+    assert {lens.command.arguments[1] for lens in lenses} == {
+        "svc.tokens_per_s", "s.a.tokens_per_s", "s.solo.tokens_per_s"}
+    for lens in lenses:
+        workload = lens.command.arguments[1].rpartition(".")[0]
+        for output in ("tokens_per_s", "usd_per_mtok"):
+            path = f"{workload}.{output}"
+            shown = format_quantity(float(results.values[path].flat[0]), results.units[path],
+                                    results.graph.nodes[path].display)
+            assert shown in lens.command.title, (shown, lens.command.title)
+        assert lens.range.start.line == _pos(LENS_SPEC, f"inference {workload.rpartition('.')[2]}", 10).line
+    assert explained == render_text(derivation(results, "s.solo.tokens_per_s", sink.sources))

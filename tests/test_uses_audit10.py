@@ -47,6 +47,20 @@ def office(tmp_path_factory) -> Analysis:
     return Analysis(SPEC, str(folder / "office.factory"), str(folder))
 
 
+async def _stop(client) -> None:
+    """Stop the client and its server; a server not told to exit (a failed assertion) is killed after 10 s, so a
+    failing test fails instead of hanging (the helper tests/test_lsp.py uses)."""
+    import asyncio
+
+    server = getattr(client, "_server", None)
+    if server is not None and server.returncode is None:
+        try:
+            await asyncio.wait_for(server.wait(), 10)
+        except asyncio.TimeoutError:
+            server.kill()
+    await client.stop()
+
+
 # ------------------------------------------------------------------------------------------- editor
 def test_a_selection_by_kind_refers_to_the_members_it_reaches(office) -> None:
     """`sum(server.max_power)` and `sum(rack.draw)` read the field and the let of the parts they select (the
@@ -418,7 +432,7 @@ async def _published_like_check(specs: list[Path], expected: dict) -> dict:
         await client.shutdown_async(None)
         client.exit(None)
     finally:
-        await client.stop()
+        await _stop(client)
     return last
 
 
@@ -510,7 +524,7 @@ async def _imported_file_saved_elsewhere(tmp: Path) -> tuple[list, list]:
         await client.shutdown_async(None)
         client.exit(None)
     finally:
-        await client.stop()
+        await _stop(client)
     return history, registered
 
 

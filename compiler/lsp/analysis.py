@@ -55,6 +55,18 @@ class Hint:
     label: str
 
 
+# The headline figures a workload's code lens shows: (model output, label), the first explained by its command
+LENS_FIGURES = {"inference": (("tokens_per_s", "throughput"), ("usd_per_mtok", "cost")),
+                "training": (("time_to_train", "time to train"),)}
+
+
+@dataclass
+class Lens:
+    span: Span                    # the workload definition's name
+    title: str                    # its placement's path and headline figures as evaluated
+    path: str                     # the quantity `factory explain` derives
+
+
 def _stamp(path: str) -> tuple[int, int] | None:
     """(modification time in ns, size) of a file, None when it cannot be read: enough to see it changed."""
     try:
@@ -388,6 +400,43 @@ class Analysis:
                 found.append(inst)
             todo.extend(inst.parts)
         return sorted(found, key=lambda i: i.path)
+
+    def code_lenses(self) -> list[Lens]:
+        """A lens above each workload this document defines, per placement, with its headline figures as evaluated
+        (inference: tokens/s and $/Mtok; training: its time to train), whose command explains the first
+        (`factory explain`). Nothing until the evaluation is ready (waits up to VALUE_WAIT_S, as a hover does)."""
+        results = self.results_within(VALUE_WAIT_S)
+        if results is None:
+            return []
+        import numpy as np
+
+        from compiler.display import format_quantity
+        out, todo, placed = [], list(results.graph.roots), []
+        while todo:
+            inst = todo.pop()
+            todo.extend(inst.parts)
+            span = getattr(inst.block, "name_span", None)
+            if inst.kind in LENS_FIGURES and span is not None and span.file == self.path:
+                placed.append(inst)
+        placements: dict[Span, int] = {}
+        for inst in placed:
+            placements[inst.block.name_span] = placements.get(inst.block.name_span, 0) + 1
+        for inst in placed:
+            span, figures = inst.block.name_span, LENS_FIGURES[inst.kind]
+            shown = []
+            for name, label in figures:
+                path = f"{inst.path}.{name}"
+                node = results.graph.nodes.get(path)
+                if node is None or path not in results.values:
+                    continue
+                value = _summary([(path, results.values[path], results.units.get(path, ""), node.display)],
+                                 format_quantity, np)
+                shown.append(f"{label} {value or 'absent'}")
+            if shown:             # (the placement named where one definition is placed several times)
+                where = f"{inst.path}: " if placements[span] > 1 else ""
+                out.append(Lens(span, where + " · ".join(shown) + " (explain)", f"{inst.path}.{figures[0][0]}"))
+        out.sort(key=lambda lens: (lens.span.start, lens.title))
+        return out
 
     # ------------------------------------------------------------------ symbols and hints
     def symbols(self) -> list[Symbol]:
@@ -1332,3 +1381,66 @@ def _import_offset(analysis: Analysis) -> tuple[int, str]:
             end = text.find("\n", stmt.span.end)
             at = max(at, len(text) if end < 0 else end + 1)
     return at, ("\n" if at == len(text) and text and not text.endswith("\n") else "")
+
+
+# ----------------------------------------------------------------------------- folding ranges
+
+@dataclass
+class Fold:
+    start_line: int               # 0-based, the line that stays shown
+    end_line: int                 # 0-based, the last line hidden
+    kind: str                     # "region" (a block or a list), "comment" (a comment run, a doc string), "imports"
+
+
+def folding_ranges(text: str) -> list[Fold]:
+    """Where the editor may fold `text`: every block and bracketed list over several lines (from its opening line to
+    the line before its closing bracket when that bracket begins its line, so `}` stays shown, as rust-analyzer
+    folds), every doc string over several lines, every run of two or more comment lines, and every run of two or
+    more import lines. A scan of the text, not of the syntax tree: it answers while a statement is half typed.
+    Brackets inside strings and comments do not count; an unclosed bracket folds nothing."""
+    folds: list[Fold] = []
+    opened: list[int] = []                   # the lines of the brackets still open
+    line, i, size = 0, 0, len(text)
+    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
+    while i < size:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = size if end < 0 else end
+            continue
+        elif text.startswith('"""', i):
+            end = text.find('"""', i + 3)
+            end = size if end < 0 else end + 3
+            last = line + text.count("\n", i, end)
+            if last > line:
+                folds.append(Fold(line, last, "comment"))
+            line, i = last, end
+            continue
+        elif ch == '"':
+            end = i + 1
+            while end < size and text[end] not in '"\n':
+                end += 2 if text[end] == "\\" else 1
+            i = end + 1 if end < size and text[end] == '"' else end
+            continue
+        elif ch in "{[(":
+            opened.append(line)
+        elif ch in "}])" and opened:
+            first = opened.pop()
+            last = line - 1 if not text[starts[line]:i].strip() else line
+            if last > first:
+                folds.append(Fold(first, last, "region"))
+        i += 1
+    lines = text.split("\n")
+    for prefix, kind in (("#", "comment"), (("import ", "from "), "imports")):
+        run: list[int] = []
+        for number, content in enumerate(lines + [""]):
+            if content.lstrip().startswith(prefix) and (kind != "imports" or content == content.lstrip()):
+                run.append(number)
+                continue
+            if len(run) >= 2:
+                folds.append(Fold(run[0], run[-1], kind))
+            run = []
+    folds.sort(key=lambda f: (f.start_line, -f.end_line, f.kind))
+    return folds

@@ -20,8 +20,9 @@ A .factory file that changes on disk (watched: the server registers `workspace/d
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
 highlights, workspace symbols (the stdlib's definitions and the open documents'), prepareRename and rename, document
-symbols (kept while a statement is half typed), semantic tokens (full), inlay hints, formatting and code actions
-(quick fixes), each over `compiler.lsp.analysis`.
+symbols (kept while a statement is half typed), semantic tokens (full), folding ranges, code lenses (a workload's
+headline figures; the command `factory.explain`), inlay hints, formatting and
+code actions (quick fixes), each over `compiler.lsp.analysis`.
 Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section `factory`):
 `inlayHints` (bool, default off) shows evaluated values at the end of computed lines.
 """
@@ -40,8 +41,11 @@ import dsl
 from dsl.diagnostics import Code
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
-                       matches, quick_fixes, rename_edits, rename_range, semantic_tokens, signature_at,
+                       folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
+from .workspace import references as workspace_references
+from .workspace import rename as workspace_rename
+from .workspace import rename_target as workspace_rename_target
 
 DEBOUNCE_S = 0.15
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -198,6 +202,24 @@ def _path(uri: str) -> str:
 def _root(uri: str, ls: FactoryServer) -> str | None:
     path = _path(uri)
     return os.path.dirname(path) if os.path.isabs(path) else None
+
+
+def _workspace_root(uri: str, ls: FactoryServer) -> str | None:
+    """The folder whose .factory files find-references and rename read: the editor's workspace root when the
+    document is inside it, else the document's folder."""
+    path = _path(uri)
+    if not os.path.isabs(path):
+        return None
+    folder = os.path.dirname(os.path.realpath(path))
+    try:
+        root = ls.workspace.root_path
+    except Exception:  # noqa: BLE001 - no workspace yet (before initialize): the document's folder
+        root = None
+    if root and os.path.isdir(root):
+        root = os.path.realpath(root)
+        if os.path.commonpath([root, folder]) == root:
+            return root
+    return folder
 
 
 def _utf16_col(line_text: str, col0: int) -> int:
@@ -412,17 +434,14 @@ def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
 @_guarded
 def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location] | None:
-    found = _target_at(ls, params.text_document.uri, params.position)
-    if found is None:
+    """Every place of the workspace that names the definition under the cursor: this document's, the defining
+    file's and those of the files that import it, open or on disk under the workspace root (`compiler.lsp.workspace`)."""
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
         return None
-    analysis, target = found
-    spans = analysis.references(target)
-    decl = analysis.definition_span(target)
-    if not params.context.include_declaration:
-        spans = [s for s in spans if s != decl]
-    elif decl is not None and decl not in spans:
-        spans.insert(0, decl)
-    return [_location(analysis, s) for s in spans]
+    places = workspace_references(analysis, _offset(analysis, params.position),
+                                  _workspace_root(params.text_document.uri, ls), params.context.include_declaration)
+    return [_location(a, span) for a, span in places] or None
 
 
 @server.feature(t.WORKSPACE_SYMBOL)
@@ -470,11 +489,12 @@ def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: FactoryServer, params: t.PrepareRenameParams) -> t.PrepareRenamePlaceholder | None:
     """The name under the cursor and its range, when it can be renamed; else the reason, before a name is typed."""
+    uri = params.text_document.uri
     try:
-        analysis = ls.analysis(params.text_document.uri)
+        analysis = ls.analysis(uri)
         if analysis is None:
             return None
-        span, name = rename_range(analysis, _offset(analysis, params.position))
+        span, name = workspace_rename_target(analysis, _offset(analysis, params.position), _workspace_root(uri, ls))
     except RenameRefused as exc:
         raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
     except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
@@ -485,20 +505,26 @@ def prepare_rename(ls: FactoryServer, params: t.PrepareRenameParams) -> t.Prepar
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    """Renames a definition of this document and every name that refers to it; a rename that would change
-    what the spec means is refused with its reason (`analysis.rename_edits`), which the editor shows."""
+    """Renames a definition and every name that refers to it, in every file of the workspace that names it (open or
+    on disk); a rename that would change what the workspace means is refused with its reason
+    (`compiler.lsp.workspace`), which the editor shows."""
+    uri = params.text_document.uri
     try:
-        analysis = ls.analysis(params.text_document.uri)
+        analysis = ls.analysis(uri)
         if analysis is None:
             return None
-        edits = rename_edits(analysis, _offset(analysis, params.position), params.new_name)
+        edits = workspace_rename(analysis, _offset(analysis, params.position), params.new_name,
+                                 _workspace_root(uri, ls))
     except RenameRefused as exc:
         raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
     except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
         log.exception("rename failed")
         return None
-    return t.WorkspaceEdit(changes={params.text_document.uri: [
-        t.TextEdit(range=_range(analysis, span), new_text=text) for span, text in edits]})
+    changes = {}
+    for path, (a, file_edits) in sorted(edits.items()):
+        file_uri = uri if os.path.realpath(a.path) == os.path.realpath(analysis.path) else _uri(path)
+        changes[file_uri] = [t.TextEdit(range=_range(a, span), new_text=text) for span, text in file_edits]
+    return t.WorkspaceEdit(changes=changes)
 
 
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -584,6 +610,73 @@ async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.In
     except Exception:  # noqa: BLE001
         log.exception("inlay hints failed")
         return None
+
+
+EXPLAIN_COMMAND = "factory.explain"
+
+
+@server.feature(t.TEXT_DOCUMENT_CODE_LENS)
+async def code_lens(ls: FactoryServer, params: t.CodeLensParams) -> list[t.CodeLens] | None:
+    """Above each workload the document defines: its headline figures as evaluated (`Analysis.code_lenses`), whose
+    command shows `factory explain` of the first. Made in a worker thread, as a hover is."""
+    try:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        lenses = await asyncio.get_running_loop().run_in_executor(None, analysis.code_lenses)
+        return [t.CodeLens(range=_range(analysis, lens.span), command=t.Command(
+            title=lens.title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri, lens.path]))
+            for lens in lenses]
+    except Exception:  # noqa: BLE001
+        log.exception("code lens failed")
+        return None
+
+
+@server.command(EXPLAIN_COMMAND)
+async def explain_command(ls, *arguments):
+    """`factory explain SPEC PATH` of the document as it is in the editor (its analysis's evaluation): the
+    derivation's text is returned, and shown as a document where the editor can show one (`window/showDocument`:
+    a text file in a temporary folder), else as a message."""
+    try:
+        uri, path = arguments[0], arguments[1]
+        analysis = ls.analysis(uri)
+        results = await asyncio.get_running_loop().run_in_executor(None, lambda: analysis.results)
+        if results is None or path not in results.graph.nodes:
+            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning,
+                                                       message=f"`{path}` has no value to explain"))
+            return None
+        from compiler.explain import derivation, render_text
+        text = render_text(derivation(results, path, analysis.sink.sources))
+        window = ls.client_capabilities.window if ls.client_capabilities is not None else None
+        if window is not None and window.show_document:
+            import tempfile
+            folder = os.path.join(tempfile.gettempdir(), "factory-explain")
+            os.makedirs(folder, exist_ok=True)
+            out = os.path.join(folder, f"{path}.txt")
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(f"factory explain {_path(uri)} {path}\n\n{text}")
+            await ls.window_show_document_async(t.ShowDocumentParams(uri=_uri(out), take_focus=False))
+        else:
+            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Info, message=text))
+        return text
+    except Exception:  # noqa: BLE001
+        log.exception("explain failed")
+        return None
+
+
+_FOLD_KINDS = {"comment": t.FoldingRangeKind.Comment, "imports": t.FoldingRangeKind.Imports,
+               "region": t.FoldingRangeKind.Region}
+
+
+@server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)
+@_guarded
+def folding_range(ls: FactoryServer, params: t.FoldingRangeParams) -> list[t.FoldingRange] | None:
+    """Blocks and lists over several lines, doc strings, comment runs and import runs (`analysis.folding_ranges`):
+    a scan of the buffer's text, so the folds stay while a statement is half typed. Whole lines (the editors fold
+    lines; VS Code asks for nothing finer)."""
+    text = ls.workspace.get_text_document(params.text_document.uri).source
+    return [t.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=_FOLD_KINDS[f.kind])
+            for f in folding_ranges(text)]
 
 
 @server.feature(t.TEXT_DOCUMENT_FORMATTING)

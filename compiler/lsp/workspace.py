@@ -1,0 +1,222 @@
+"""Find-references and rename across the workspace: the places of every file that names a definition, the document's
+own, the file that defines it, and the files that import that file, open in the editor or on disk under the
+workspace root (rust-analyzer's references and rename reach the whole workspace the same way).
+
+Pipeline position: over `compiler.lsp.analysis` (one `Analysis` per file read); speaks in paths and `dsl.source.Span`s,
+never in LSP types (`compiler.lsp.server` converts).
+
+A definition is known across files by its key: (the real path of its file, the offset of its name). A place names it
+when the checker binds the name written there to that definition (`Analysis.targets`), and the text written there
+ends with its name (a selection by kind, `server` in `sum(server.max_power)`, reaches a part without naming it).
+
+A rename is the same edit at every place, and is refused, with the reason, when it would change what the workspace
+means: the new name is no name, a keyword or a built-in function; the definition is the standard library's (it is
+not the user's to edit) or outside the workspace; or, the edits applied, some file checks with an error or warning
+it did not have (a clash with a definition of that name) or the new name is bound from other places than the old.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from dsl import nodes as n
+from dsl.loader import STDLIB_PREFIX
+from dsl.source import Span
+
+from .analysis import Analysis, Occurrence, RenameRefused
+
+SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "build", "dist"}   # and every folder whose name starts with .
+MAX_FILES = 5000          # .factory files read under a workspace root at most (a root set at / must not read the disk)
+
+
+def workspace_files(root: str | None, buffers: dict[str, str]) -> list[str]:
+    """The real paths of the .factory files of the workspace: the open documents, and those on disk under `root`
+    (sorted, so the answers are deterministic)."""
+    found = {os.path.realpath(p) for p in buffers}
+    if root and os.path.isdir(root):
+        for folder, subfolders, names in os.walk(root):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+            found.update(os.path.realpath(os.path.join(folder, name)) for name in names if name.endswith(".factory"))
+            if len(found) >= MAX_FILES:
+                break
+    return sorted(found)
+
+
+def definition_key(analysis: Analysis, target: object) -> tuple[str, int] | None:
+    """(the real path of the file that defines `target`, the offset of its name), None for a module or nothing."""
+    if isinstance(target, n.Module):
+        return None
+    span = analysis.definition_span(target)
+    if span is None:
+        return None
+    return os.path.realpath(analysis.files.get(span.file, span.file)), span.start
+
+
+def _places(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
+    """The spans of `analysis`'s own text that name the definition `key` (its definition's name included)."""
+    out = []
+    for occ in analysis.occurrences:
+        if analysis.text[occ.span.start:occ.span.end].endswith(name) and any(
+                definition_key(analysis, found) == key for found in analysis.targets(occ)):
+            out.append(occ.span)
+    return out
+
+
+def _read(path: str, buffers: dict[str, str]) -> str | None:
+    if path in buffers:
+        return buffers[path]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _target(analysis: Analysis, offset: int) -> tuple[Occurrence, object] | None:
+    occ = analysis.at(offset)
+    target = analysis.resolve(occ) if occ is not None else None
+    return (occ, target) if target is not None else None
+
+
+def _readers(analysis: Analysis, key: tuple[str, int], words: tuple[str, ...], root: str | None,
+             texts: dict[str, str]) -> list[Analysis]:
+    """An analysis of each file of the workspace other than `analysis`'s that may name the definition `key`: its file,
+    and the files that read it (import it, directly or through another file) and hold one of `words` (a file that
+    does not write the name cannot name it). `texts`: real path -> text of every open document, `analysis`'s too."""
+    own = os.path.realpath(analysis.path)
+    out = []
+    for path in workspace_files(root, texts) + ([key[0]] if key[0] not in texts else []):
+        if path == own or any(a.path == path for a in out):
+            continue
+        text = _read(path, texts)
+        if text is None or not any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+            continue
+        other = Analysis(text, path, os.path.dirname(path), analysis.session,
+                         {p: t for p, t in texts.items() if p != path})
+        if path == key[0] or key[0] in {os.path.realpath(p) for p in other.imports}:
+            out.append(other)
+    return out
+
+
+def _open_texts(analysis: Analysis) -> dict[str, str]:
+    texts = dict(analysis.buffers)
+    texts[os.path.realpath(analysis.path)] = analysis.text
+    return texts
+
+
+def references(analysis: Analysis, offset: int, root: str | None,
+               include_declaration: bool = True) -> list[tuple[Analysis, Span]]:
+    """Every place of the workspace that names the definition under `offset` (its definition first, unless
+    `include_declaration` is false, then by file and offset), each with the analysis of its file (whose source turns
+    the span into a position); [] for none."""
+    found = _target(analysis, offset)
+    key = definition_key(analysis, found[1]) if found is not None else None
+    if key is None:
+        return []
+    name = found[1].name
+    places = [(analysis, span) for span in _places(analysis, key, name)]
+    for other in _readers(analysis, key, (name,), root, _open_texts(analysis)):
+        places += [(other, span) for span in _places(other, key, name)]
+    def declares(place: tuple[Analysis, Span]) -> bool:
+        return os.path.realpath(place[0].path) == key[0] and place[1].start == key[1]
+    places.sort(key=lambda p: (not declares(p), os.path.realpath(p[0].path), p[1].start))
+    return places if include_declaration else [p for p in places if not declares(p)]
+
+
+def _is_stdlib(analysis: Analysis, target: object) -> bool:
+    span = analysis.definition_span(target)
+    return span is not None and span.file.startswith(STDLIB_PREFIX)
+
+
+def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Span, str]:
+    """LSP's prepareRename across the workspace: (the span of the name under `offset`, the name) when the definition
+    it names can be renamed; RenameRefused with the reason otherwise (no name, a field, a module, the standard
+    library's, outside the workspace, a selection by kind)."""
+    found = _target(analysis, offset)
+    if found is None:
+        raise RenameRefused("there is no name here to rename")
+    occ, target = found
+    if isinstance(target, n.Field):
+        raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
+    if isinstance(target, n.Module):
+        raise RenameRefused(f"`{analysis.text[occ.span.start:occ.span.end]}` names a module: rename its file")
+    if _is_stdlib(analysis, target):
+        span = analysis.definition_span(target)
+        raise RenameRefused(f"`{target.name}` is defined in the standard library ({span.file}), which a rename "
+                            f"cannot edit")
+    key = definition_key(analysis, target)
+    if key is None:
+        raise RenameRefused("there is no definition here to rename")
+    inside = root is not None and os.path.commonpath([os.path.realpath(root), key[0]]) == os.path.realpath(root)
+    if not (inside or key[0] in _open_texts(analysis)):
+        raise RenameRefused(f"`{target.name}` is defined outside the workspace ({key[0]})")
+    if not analysis.text[occ.span.start:occ.span.end].endswith(target.name):
+        raise RenameRefused(f"`{analysis.text[occ.span.start:occ.span.end]}` selects parts by their kind here; "
+                            f"rename `{target.name}` where it is named")
+    return analysis.source.span(occ.span.end - len(target.name), occ.span.end), target.name
+
+
+def _problems(a: Analysis) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for d in a.sink.items:
+        if d.severity in ("error", "warning"):
+            counts[(d.severity, d.code)] = counts.get((d.severity, d.code), 0) + 1
+    return counts
+
+
+def _edited(text: str, edits: list[tuple[Span, str]]) -> str:
+    for span, new in sorted(edits, key=lambda e: -e[0].start):
+        text = text[:span.start] + new + text[span.end:]
+    return text
+
+
+def rename(analysis: Analysis, offset: int, new_name: str, root: str | None) -> dict[str, tuple[Analysis, list]]:
+    """The edits that rename the definition under `offset` to `new_name` across the workspace: real path -> (the
+    analysis of that file, [(span, new text)]). RenameRefused, with the reason, when `rename_target` refuses or the
+    renamed workspace would not mean the same (see the module's doc)."""
+    from dsl.check import FUNCTIONS
+    from dsl.parser import KEYWORDS
+
+    rename_target(analysis, offset, root)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    if new_name in FUNCTIONS:
+        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+    _occ, target = _target(analysis, offset)
+    key, old = definition_key(analysis, target), target.name
+    texts = _open_texts(analysis)
+    files = [analysis] + _readers(analysis, key, (old, new_name), root, texts)
+    edits: dict[str, tuple[Analysis, list]] = {}
+    for a in files:
+        spans = _places(a, key, old)
+        if spans:
+            edits[os.path.realpath(a.path)] = (a, [(a.source.span(s.end - len(old), s.end), new_name) for s in spans])
+    if new_name == old:
+        return edits
+    # the law: apply the edits everywhere, check every file that reads the definition again, compare
+    renamed = dict(texts)
+    for path, (a, file_edits) in edits.items():
+        renamed[path] = _edited(a.text, file_edits)
+    decl_edits = edits[key[0]][1]
+    shift = sum(len(new_name) - (s.end - s.start) for s, _ in decl_edits if s.start < key[1])
+    new_key = (key[0], key[1] + shift)
+    for a in files:
+        path = os.path.realpath(a.path)
+        text = renamed.get(path, a.text)
+        after = Analysis(text, a.path, a.root, a.session, {p: t for p, t in renamed.items() if p != path})
+        before_problems, after_problems = _problems(a), _problems(after)
+        for problem, count in sorted(after_problems.items()):
+            if count > before_problems.get(problem, 0):
+                first = next(d for d in after.sink.items if (d.severity, d.code) == problem)
+                where = f" in {os.path.basename(first.span.file)}" if first.span is not None else ""
+                raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}]"
+                                    f"{where}: {first.message}")
+        moved = []
+        for span, _new in edits.get(path, (None, []))[1]:
+            delta = sum(len(new_name) - (s.end - s.start) for s, _ in edits[path][1] if s.start < span.start)
+            moved.append(span.start + delta)
+        bound = sorted(s.end - len(new_name) for s in _places(after, new_key, new_name))
+        if bound != sorted(moved):
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to in "
+                                f"{os.path.basename(a.path)} (`{new_name}` is already visible there)")
+    return edits
