@@ -15,7 +15,12 @@ from ..graph import Instance
 from .view import ResultsView
 
 # ---------------------------------------------------------------------------------------------- style
-FONT = "Helvetica,Arial,sans-serif"
+# Helvetica: a name both Graphviz programs know. The embedded one (graphviz-pure) measures it with Helvetica's
+# metrics (which its PNG font Arimo, and Arial, share) and both write it to SVG as `Helvetica,sans-Serif`, a
+# family with a fallback. A list such as "Helvetica,Arial,sans-serif" is not a name it knows: it measured
+# that with Times' metrics, ~5% narrow for bold, and a bold name ran into the next word (`data_hall× 4`).
+# tests/test_diagram_text_fit.py measures every label against its box.
+FONT = "Helvetica"
 INK = "#212529"          # titles
 MUTED = "#5C636A"        # detail text
 FAINT = "#868E96"        # small captions
