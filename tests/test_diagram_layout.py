@@ -1,0 +1,86 @@
+"""The physical view of a spec of many different placements stays a floor plan, not a strip: laws measured
+on the SVG drawn by the embedded Graphviz (the README's fallback) and by the system `dot` where there is one.
+
+The defect it guards (session 11): siblings were wrapped WRAP to a line by an invisible edge from the head of
+the box WRAP before, which for a container (a row, a hall) is its top node, so the next line's box was
+ranked beside the racks of the one above, not below them, and dot put it beside the whole container. A site
+of 3 halls of 8 rows of 6 different rack placements was drawn 31,309 pt wide and 916 pt high (62,618 px as
+PNG): every rack in one line. Now each box hangs below all the lowest nodes of the box WRAP before it, and
+a hall's rows stand one below the other (as on a floor plan).
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from compiler import graphviz_backend
+from compiler.cli import run_pipeline
+from compiler.render import diagram_physical as DP
+from compiler.render.diagram import diagram_dot
+
+CASE = Path(__file__).parent / "cases" / "diagram" / "air_room.factory"
+NS = "{http://www.w3.org/2000/svg}"
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+HALLS, ROWS, RACKS = 3, 6, 6
+
+
+def _spec(tmp_path: Path) -> Path:
+    """air_room's definitions, placed as a site of HALLS halls of ROWS rows of RACKS different racks each."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    rows = "\n".join("    row row%d {\n%s\n    }" % (r, "\n".join(f"      rack r{k}: air_rack x {k + 1}"
+                                                                 for k in range(RACKS)))
+                     for r in range(ROWS))
+    halls = "\n".join(f"  hall hall{h} {{\n    power_feed = 2 MW\n{rows}\n  }}" for h in range(HALLS))
+    path = tmp_path / "many.factory"
+    path.write_text(defs + "site many {\n" + halls + "\n}\n", encoding="utf-8")
+    return path
+
+
+def _boxes(svg: bytes) -> dict[str, tuple[float, float, float, float]]:
+    """title -> (left, top, right, bottom) of each cluster and node."""
+    out = {}
+    for g in ET.fromstring(svg).iter(NS + "g"):
+        if g.get("class") not in ("cluster", "node"):
+            continue
+        xs, ys = [], []
+        for el in g:
+            values = ([float(v) for v in NUMBER.findall(el.get("points"))] if el.tag == NS + "polygon" else
+                      [float(v) for v in NUMBER.findall(el.get("d"))] if el.tag == NS + "path" else [])
+            xs += values[0::2]
+            ys += values[1::2]
+        if xs:
+            out[g.find(NS + "title").text] = (min(xs), min(ys), max(xs), max(ys))
+    return out
+
+
+def _side_by_side(boxes: list[tuple[float, float, float, float]]) -> int:
+    """The most boxes that share one horizontal band (their vertical extents overlap at one height)."""
+    return max(sum(1 for b in boxes if b[1] < y < b[3]) for y in (b[1] + 1 for b in boxes))
+
+
+def _programs() -> list[str]:
+    return ["embedded"] + (["system"] if graphviz_backend.shutil.which("dot") else [])
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_many_placements_draw_as_a_floor_plan(tmp_path, monkeypatch, program) -> None:
+    results, sink = run_pipeline([str(_spec(tmp_path))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "physical"), "svg"))
+    halls = {t: b for t, b in boxes.items() if t.startswith("cluster_hall_")}
+    assert len(halls) == HALLS and _side_by_side(list(halls.values())) == HALLS          # halls: one line (<= WRAP)
+    for h in range(HALLS):
+        rows = [b for t, b in boxes.items() if t.startswith(f"cluster_row_many__hall{h}__")]
+        assert len(rows) == ROWS and _side_by_side(rows) == 1                            # rows: one below the other
+        for r in range(ROWS):
+            racks = [b for t, b in boxes.items() if t.startswith(f"rack_many__hall{h}__row{r}__")]
+            assert len(racks) == RACKS and _side_by_side(racks) == DP.WRAP               # racks: WRAP to a line
+    # so the picture is about as tall as wide: 3 halls of 4 racks across, 6 rows of 2 lines of racks down
+    left, top = min(b[0] for b in boxes.values()), min(b[1] for b in boxes.values())
+    right, bottom = max(b[2] for b in boxes.values()), max(b[3] for b in boxes.values())
+    assert 0.5 < (right - left) / (bottom - top) < 2.0, (right - left, bottom - top)
