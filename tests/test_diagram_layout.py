@@ -84,3 +84,19 @@ def test_many_placements_draw_as_a_floor_plan(tmp_path, monkeypatch, program) ->
     left, top = min(b[0] for b in boxes.values()), min(b[1] for b in boxes.values())
     right, bottom = max(b[2] for b in boxes.values()), max(b[3] for b in boxes.values())
     assert 0.5 < (right - left) / (bottom - top) < 2.0, (right - left, bottom - top)
+
+
+def test_the_load_cards_count_each_rack_type_once(tmp_path) -> None:
+    """The power view's IT load card and the cooling view's IT heat card of each hall list rack types: one
+    line per definition, with the count of all its placements. The many-placements spec places one type,
+    `air_rack`, x 1 .. x RACKS in each of ROWS rows: ROWS * RACKS * (RACKS + 1) / 2 = 6 * 21 = 126 racks
+    a hall. Before, each placement had a line (`1 x air_rack`, `2 x air_rack`, ...) and all but 8 were cut
+    as "... and 28 more rack types" of a hall that has one."""
+    results, sink = run_pipeline([str(_spec(tmp_path))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    per_hall = ROWS * RACKS * (RACKS + 1) // 2
+    for view in ("power", "cooling"):
+        dot = diagram_dot(results, view)
+        lines = re.findall(r"([\d,]+) \u00d7 air_rack \u00b7 ([\d.]+) kW each", dot)
+        assert [int(n.replace(",", "")) for n, _ in lines] == [per_hall] * HALLS, (view, lines)
+        assert "more rack types" not in dot, view

@@ -295,6 +295,20 @@ class _Plan(ResultsView):
                 out += [(r, c * m) for r, m in self.racks_under(part, skip)]
         return out
 
+    def rack_types_under(self, inst: Instance, skip: tuple[str, ...] = ()) -> list[tuple[Instance, float]]:
+        """`racks_under` with the placements of one rack type summed: one entry per (definition, IT power,
+        cooling), in the order first placed, with its first placement and the count of all of them (a hall
+        of 8 rows of `air_rack x 1` .. `x 6` is `168 x air_rack`, not 48 lines of which 40 were cut as
+        "more rack types")."""
+        summed: dict[tuple, list] = {}
+        for rack, m in self.racks_under(inst, skip):
+            key = (self.definition(rack), self.get(rack, "it_power"), self.inherited_text(rack, "cooling", "air"))
+            if key in summed:
+                summed[key][1] += m
+            else:
+                summed[key] = [rack, m]
+        return [(rack, m) for rack, m in summed.values()]
+
     def find(self, inst: Instance, kinds: tuple[str, ...], stop: tuple[str, ...] = ("server",)
              ) -> list[tuple[Instance, float]]:
         """Every instance of `kinds` inside `inst` (not inside `stop` kinds), with its multiplicity."""

@@ -48,7 +48,7 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
     liquid = _own(plan, inst, "heat_liquid", direct)
     air = _own(plan, inst, "heat_air", direct)
     skip = ("hall",) if direct else ()
-    racks = [(inst, 1.0)] if plan.kind(inst) == "rack" else plan.racks_under(inst, skip)
+    racks = [(inst, 1.0)] if plan.kind(inst) == "rack" else plan.rack_types_under(inst, skip)
     rows = []
     for rack, m in racks[:MAX_LIST]:
         cooling = plan.inherited_text(rack, "cooling", "air")

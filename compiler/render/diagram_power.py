@@ -244,7 +244,7 @@ def _power_edge(g, tail: str, head: str, flow: float, count: float, lhead: str |
 
 def _it_load_card(plan: _Plan, b: _Branch) -> str:
     skip = ("hall",) if b.direct else ()
-    racks = plan.racks_under(b.inst, skip)
+    racks = plan.rack_types_under(b.inst, skip)
     rows = []
     for rack, m in racks[:MAX_LIST]:
         it = plan.get(rack, "it_power")
