@@ -100,3 +100,22 @@ def test_the_load_cards_count_each_rack_type_once(tmp_path) -> None:
         lines = re.findall(r"([\d,]+) \u00d7 air_rack \u00b7 ([\d.]+) kW each", dot)
         assert [int(n.replace(",", "")) for n, _ in lines] == [per_hall] * HALLS, (view, lines)
         assert "more rack types" not in dot, view
+
+
+def test_a_long_workload_name_never_cuts_its_figures() -> None:
+    """The published NeMo runs (42 training workloads of names up to 64 characters, no building): each
+    listed row ends with the workload's accelerator count as the results hold it, and the rows listed plus
+    the '... and N more' line count every workload once. Before, a row was cut at 110 characters, and 14 of
+    the 16 shown lost their count ('· 64 accelerat…')."""
+    spec = Path(__file__).resolve().parents[1] / "examples" / "published" / "nemo_perf.factory"
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "physical")
+    rows = re.findall(r"training (\w+) \u00b7 [^<]*? \u00b7 ([\d,]+) accelerators?(?:&#8194;)*</FONT>", dot)
+    workloads = {p.rsplit(".", 1)[0] for p in results.values                 # site.workload, not the site's own
+                 if p.endswith(".time_to_train") and p.count(".") == 2}
+    more = re.search(r"\u2026 and (\d+) more", dot)
+    assert len(rows) + int(more.group(1)) == len(workloads) == 42
+    for name, count in rows:
+        path = next(w for w in workloads if w.endswith("." + name))
+        assert int(count.replace(",", "")) == round(float(results.values[f"{path}.accelerators"][0])), name

@@ -204,7 +204,9 @@ def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
         count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
                  + (" needed" if given is None else ""))
         what = " on ".join(x.block.name for x in (model, on) if isinstance(x, Instance))
-        row = _esc(f"{plan.kind(w)} {w.block.name}" + (f" \u00b7 {what}" if what else "") + f" \u00b7 {count}", 110)
+        # a long name is cut (at MAX_TEXT), never the figures after it: the whole line was cut at 110
+        # characters, and the published NeMo runs' 60-character names lost their accelerator counts
+        row = _esc(f"{plan.kind(w)} {w.block.name}") + _esc((f" \u00b7 {what}" if what else "") + f" \u00b7 {count}", 0)
         outcome = "tokens_per_s" if plan.kind(w) == "inference" else "time_to_train"
         if plan.absent(f"{w.path}.{outcome}") is not None:       # infeasible: its figures have no value
             row += _font(_esc(" \u00b7 cannot run (infeasible-workload)", 0), None, ALERT)
