@@ -119,3 +119,19 @@ def test_a_long_workload_name_never_cuts_its_figures() -> None:
     for name, count in rows:
         path = next(w for w in workloads if w.endswith("." + name))
         assert int(count.replace(",", "")) == round(float(results.values[f"{path}.accelerators"][0])), name
+
+
+@pytest.mark.parametrize("example", ["published/nemo_perf", "inference_shootout"])
+def test_a_site_of_workloads_is_not_headed_zero(example) -> None:
+    """A site that places no building, only workloads (on the systems they name), was headed '0 accelerators ·
+    0 W IT peak · 0 W at the meter' above a list of workloads on thousands of accelerators. Law: its
+    physical view prints no zero figure of power or accelerators, and its headline counts the workloads."""
+    spec = Path(__file__).resolve().parents[1] / "examples" / f"{example}.factory"
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "physical")
+    text = re.sub(r"<[^>]*>", " ", dot)
+    assert not re.search(r"(?<![\d.,])0 (W|kW|MW|accelerators)\b", text), re.findall(r".{40}(?<![\d.,])0 (?:W|acc).{20}", text)
+    n = len({p.rsplit(".", 1)[0] for p in results.values if p.count(".") == 2 and
+             p.endswith((".time_to_train", ".tokens_per_s"))})
+    assert f"no building placed \u00b7 {n} workload(s) on the systems they name" in dot

@@ -70,6 +70,10 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
             out += (plan.count(r) or 0.0) * v
         return out
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
+    if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
+        workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in WORKLOADS)
+        return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
+                else "nothing placed draws power")
     parts = [f"{_count_text(acc)} accelerators", f"{_q(it, 'W')} IT peak"]
     if fac is not None and roots:
         parts.append(f"{_q(fac, 'W')} at the meter")
@@ -108,6 +112,8 @@ def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[st
     fac = plan.get(inst, "facility_power")
     if fac is not None and kind != "row":
         figures.append(f"{_q(fac, 'W')} at the meter")
+    if not acc and it == 0:         # places nothing that draws power (a site of workloads): no "0 W IT"
+        figures = []
     rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
     if count not in (None, 1) and (acc or it is not None):     # the totals model's figures (models/totals.py)
         totals = ([f"{_count_text(plan.get(inst, 'accelerators_all'))} accelerators"] if acc else []) + \
