@@ -4,7 +4,7 @@ embedded Graphviz (`graphviz-pure`, the README's fallback) and by the system `do
 For each node and cluster of the SVG, each text run's ink (its characters measured with the font's advance
 widths, leading and trailing blanks left out) must lie inside the box drawn for it, and on one line a run's
 ink must end before the next run begins, keeping at least half the blank that run starts with (the space in
-`data_hall × 4`). The widths are those of the font the diagrams are read in: Liberation Sans 2.1 (SIL OFL),
+`data_hall × 4`); and no edge label lies over a node or over another edge's label. The widths are those of the font the diagrams are read in: Liberation Sans 2.1 (SIL OFL),
 metric-compatible with Arial and Helvetica and with Arimo, which the embedded program draws its PNGs with
 (advance widths from the fonts' `hmtx` tables, /usr/share/fonts/truetype/liberation2/LiberationSans-
 {Regular,Bold}.ttf, Debian fonts-liberation2 2.1, read 2026-12-05).
@@ -76,8 +76,12 @@ def _box(group) -> tuple[float, float] | None:
 
 def _runs(group) -> list[tuple[float, float, float, float, float, str]]:
     """(baseline y, start x, width of the leading blanks, ink left, ink right, text) of each text run."""
+    return _runs_of(group.iter(NS + "text"))
+
+
+def _runs_of(texts) -> list[tuple[float, float, float, float, float, str]]:
     out = []
-    for t in group.iter(NS + "text"):
+    for t in texts:
         text = t.text or ""
         ink = text.strip(BLANK)
         if not ink:
@@ -89,6 +93,42 @@ def _runs(group) -> list[tuple[float, float, float, float, float, str]]:
         lead = text_width(text[: len(text) - len(text.lstrip(BLANK))], bold, size)
         out.append((float(t.get("y")), start, lead, start + lead, start + lead + text_width(ink, bold, size), ink))
     return out
+
+
+def _rect(group) -> tuple[float, float, float, float] | None:
+    """(left, top, right, bottom) of a node's shapes."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for el in group:
+        values = ([float(v) for v in NUMBER.findall(el.get("points"))] if el.tag == NS + "polygon" else
+                  [float(v) for v in NUMBER.findall(el.get("d"))] if el.tag == NS + "path" else [])
+        xs += values[0::2]
+        ys += values[1::2]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def edge_label_problems(svg: bytes) -> list[str]:
+    """Every edge label whose ink (ascent 0.75 em above the baseline, descent 0.2 em below) lies over a node's
+    box or over another edge's label."""
+    nodes, labels = [], []
+    for group in ET.fromstring(svg).iter(NS + "g"):
+        title = group.find(NS + "title")
+        if group.get("class") == "node" and _rect(group):
+            nodes.append((title.text, _rect(group)))
+        elif group.get("class") == "edge":
+            for t in group.iter(NS + "text"):
+                size = float(t.get("font-size"))
+                for y, _, _, left, right, ink in _runs_of([t]):
+                    labels.append((title.text, (left, y - 0.75 * size, right, y + 0.2 * size), ink))
+    problems = [f"edge {edge}: label {ink!r} over node {node}" for edge, box, ink in labels
+                for node, rect in nodes if _overlap(box, rect)]
+    problems += [f"edge {e1}: label {a!r} over the label {b!r} of edge {e2}"
+                 for i, (e1, r1, a) in enumerate(labels) for e2, r2, b in labels[i + 1:] if e1 != e2 and _overlap(r1, r2)]
+    return problems
 
 
 def text_fit_problems(svg: bytes) -> list[str]:
@@ -133,12 +173,13 @@ needs_embedded = pytest.mark.skipif(graphviz_backend._embedded() is None, reason
 
 @needs_embedded
 @pytest.mark.parametrize("program", _programs())
-def test_every_label_fits_its_box_and_never_runs_into_the_next(monkeypatch, dots, program) -> None:
+def test_every_label_fits_its_box_and_overlaps_no_other(monkeypatch, dots, program) -> None:
     monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
     failures = []
     for spec, views in dots.items():
         for view, dot in views.items():
-            failures += [f"{spec} {view} ({program}): {p}" for p in text_fit_problems(graphviz_backend.render(dot, "svg"))]
+            svg = graphviz_backend.render(dot, "svg")
+            failures += [f"{spec} {view} ({program}): {p}" for p in text_fit_problems(svg) + edge_label_problems(svg)]
     assert not failures, "\n".join(failures[:20])
 
 
@@ -162,3 +203,16 @@ def test_the_checker_sees_a_bold_name_run_into_the_next_word() -> None:
     assert "'data_hall' runs 4.3 pt into '× 4'" in problem
     wide = svg.replace(b'x="62.01"', b'x="66.36"')                                  # after the fix: 10 + 56.36
     assert text_fit_problems(wide) == []
+
+
+def test_the_checker_sees_an_edge_label_over_a_node() -> None:
+    """'800 Gb/s' at 9 pt is (556*3 + 278 + 778 + 556 + 278 + 500) * 9 / 1000 = 36.5 pt wide: from x = 10 it
+    reaches 46.5, over a node whose box starts at x = 40, and not over one that starts at x = 50."""
+    def svg(node_left: int) -> bytes:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg"><g class="node"><title>n</title>'
+                f'<polygon points="{node_left},0 100,0 100,-20 {node_left},-20"/></g>'
+                '<g class="edge"><title>a-&gt;b</title><path d="M0,0C1,1 2,2 3,3"/>'
+                '<text text-anchor="start" x="10" y="-5" font-size="9.00">800 Gb/s</text></g></svg>').encode()
+    assert text_width("800 Gb/s", False, 9) == pytest.approx(36.52, abs=0.01)
+    assert edge_label_problems(svg(40)) == ["edge a->b: label '800 Gb/s' over node n"]
+    assert edge_label_problems(svg(50)) == []
