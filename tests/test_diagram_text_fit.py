@@ -2,7 +2,7 @@
 embedded Graphviz (`graphviz-pure`, the README's fallback) and by the system `dot` where there is one.
 
 For each node and cluster of the SVG, each text run's ink (its characters measured with the font's advance
-widths, leading and trailing blanks left out) must lie inside the box drawn for it, and on one line a run's
+widths, leading and trailing blanks left out) must lie inside the box drawn for it (a node's: MARGIN inside), and on one line a run's
 ink must end before the next run begins, keeping at least half the blank that run starts with (the space in
 `data_hall × 4`); and no edge label lies over a node or over another edge's label. The widths are those of the font the diagrams are read in: Liberation Sans 2.1 (SIL OFL),
 metric-compatible with Arial and Helvetica and with Arimo, which the embedded program draws its PNGs with
@@ -56,6 +56,8 @@ BLANK = " \u00a0\u2002"
 NS = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 TOLERANCE = 0.3          # points: Graphviz writes coordinates to 2 decimals (the system dot 2.43 to whole points)
+MARGIN = 6               # points of room between a card's border and its text (border 1 + spacing 3 + padding 2):
+                         # at 4 (padding 3, no spacing) the text stood against the rounded border
 
 
 def text_width(text: str, bold: bool, size: float) -> float:
@@ -140,8 +142,9 @@ def text_fit_problems(svg: bytes) -> list[str]:
         title = group.find(NS + "title").text
         runs = _runs(group)
         box = _box(group) if group.get("class") != "edge" else None
+        room = MARGIN if group.get("class") == "node" else 0
         for _, _, _, left, right, ink in runs:
-            if box and (left < box[0] - TOLERANCE or right > box[1] + TOLERANCE):
+            if box and (left < box[0] + room - TOLERANCE or right > box[1] - room + TOLERANCE):
                 problems.append(f"{title}: {ink!r} ink {left:.1f}..{right:.1f} leaves its box {box[0]:.1f}..{box[1]:.1f}")
         lines: dict[float, list] = {}
         for y, *run in runs:
