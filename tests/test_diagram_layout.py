@@ -20,6 +20,7 @@ from compiler import graphviz_backend
 from compiler.cli import run_pipeline
 from compiler.render import diagram_physical as DP
 from compiler.render.diagram import diagram_dot
+from compiler.render.diagram_base import _q
 
 CASE = Path(__file__).parent / "cases" / "diagram" / "air_room.factory"
 NS = "{http://www.w3.org/2000/svg}"
@@ -95,10 +96,10 @@ def test_the_load_cards_count_each_rack_type_once(tmp_path) -> None:
     results, sink = run_pipeline([str(_spec(tmp_path))], {}, None, evaluate_all=True)
     assert results is not None, [d.message for d in sink.items]
     per_hall = ROWS * RACKS * (RACKS + 1) // 2
-    for view in ("power", "cooling"):
+    for view, cards in (("power", 1), ("cooling", HALLS)):     # the power view draws halls alike once, `× 3`
         dot = diagram_dot(results, view)
         lines = re.findall(r"([\d,]+) \u00d7 air_rack \u00b7 ([\d.]+) kW each", dot)
-        assert [int(n.replace(",", "")) for n, _ in lines] == [per_hall] * HALLS, (view, lines)
+        assert [int(n.replace(",", "")) for n, _ in lines] == [per_hall] * cards, (view, lines)
         assert "more rack types" not in dot, view
 
 
@@ -135,3 +136,40 @@ def test_a_site_of_workloads_is_not_headed_zero(example) -> None:
     n = len({p.rsplit(".", 1)[0] for p in results.values if p.count(".") == 2 and
              p.endswith((".time_to_train", ".tokens_per_s"))})
     assert f"no building placed \u00b7 {n} workload(s) on the systems they name" in dot
+
+
+def _halls_spec(tmp_path: Path, racks: list[int]) -> Path:
+    """air_room's definitions, placed as a site of one hall per entry of `racks`, each its own block (named
+    h0, h1, ...) with the same gear and that many racks."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    halls = "\n".join(f"  hall h{i} {{\n    power_feed = 900 kW\n    transformer tx: tx_2MVA\n    ups ups: ups_500 x 2\n"
+                      f"    pdu pdu: pdu_300 x 4\n    row a {{\n      rack gpu: air_rack x {n}\n    }}\n  }}"
+                      for i, n in enumerate(racks))
+    path = tmp_path / "halls.factory"
+    path.write_text(defs + "site campus {\n" + halls + "\n}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_halls_drawn_alike_are_drawn_once(tmp_path, monkeypatch, program) -> None:
+    """The power view draws a hall's chain once per hall; ten halls alike in all it draws (gear, sizing,
+    flows, racks) but their names were ten identical columns side by side (4,821 x 837 pt). Law: halls
+    alike are one branch `× n` whose title names the first and last, whose edge carries `n × ` the power of
+    one, and whose stages are drawn once; a hall that differs (more racks) keeps its own branch; the text
+    of the picture fits its boxes (tests/test_diagram_text_fit.py)."""
+    from test_diagram_text_fit import edge_label_problems, text_fit_problems
+
+    results, sink = run_pipeline([str(_halls_spec(tmp_path, [10] * 9 + [12]))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "power")
+    assert "<B>h0\u2013h8</B>\u00a0\u00d7 9" in dot and "9 halls drawn as one" in dot
+    assert "<B>h9</B>" in dot                                     # 12 racks: not alike, its own branch
+    assert dot.count("<B>tx_2MVA</B>") == 2 and dot.count("IT LOAD (RACKS)") == 2
+    one = results.values["campus.h0.transformer_power_in"][0]
+    assert f"9 \u00d7 {_q(one, 'W')}" in dot
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    svg = graphviz_backend.render(dot, "svg")
+    assert text_fit_problems(svg) == [] and edge_label_problems(svg) == []
+    left, top, right, bottom = (f(b[i] for b in _boxes(svg).values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
+    assert (right - left) / (bottom - top) < 2.0
