@@ -2,11 +2,12 @@
 embedded Graphviz (`graphviz-pure`, the README's fallback) and by the system `dot` where there is one.
 
 For each node and cluster of the SVG, each text run's ink (its characters measured with the font's advance
-widths, leading and trailing blanks left out) must lie inside the box drawn for it (a node's: MARGIN inside), and on one line a run's
-ink must end before the next run begins, keeping at least half the blank that run starts with (the space in
-`data_hall × 4`); and no edge label lies over a node or over another edge's label. The widths are those of the font the diagrams are read in: Liberation Sans 2.1 (SIL OFL),
-metric-compatible with Arial and Helvetica and with Arimo, which the embedded program draws its PNGs with
-(advance widths from the fonts' `hmtx` tables, /usr/share/fonts/truetype/liberation2/LiberationSans-
+widths, leading and trailing blanks left out) must lie inside the box drawn for it (a node's: MARGIN
+inside), and on one line a run's ink must end before the next run begins, keeping at least half the blank
+that run starts with (the space in `data_hall × 4`). No edge label lies over a node or over another edge's
+label, or has another edge's line run through it. The widths are those of the font the diagrams are read
+in: Liberation Sans 2.1 (SIL OFL), metric-compatible with Arial and Helvetica and with Arimo, which the
+embedded program draws its PNGs with (advance widths from the fonts' `hmtx` tables, /usr/share/fonts/truetype/liberation2/LiberationSans-
 {Regular,Bold}.ttf, Debian fonts-liberation2 2.1, read 2026-12-05).
 
 The defect it guards (session 11): the diagrams named their font `Helvetica,Arial,sans-serif`; the
@@ -113,15 +114,30 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _curve(d: str) -> list[tuple[float, float]]:
+    """Points along an edge's path (`M x,y C x,y x,y x,y ...`, cubic Bezier pieces), 20 to a piece."""
+    values = [float(v) for v in NUMBER.findall(d)]
+    points = list(zip(values[0::2], values[1::2]))
+    out = []
+    for i in range(0, len(points) - 3, 3):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[i:i + 4]
+        for k in range(21):
+            t = k / 20
+            a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
+            out.append((a * x0 + b * x1 + c * x2 + e * x3, a * y0 + b * y1 + c * y2 + e * y3))
+    return out
+
+
 def edge_label_problems(svg: bytes) -> list[str]:
     """Every edge label whose ink (ascent 0.75 em above the baseline, descent 0.2 em below) lies over a node's
-    box or over another edge's label."""
-    nodes, labels = [], []
+    box or over another edge's label, or that another edge's line runs through."""
+    nodes, labels, lines = [], [], []
     for group in ET.fromstring(svg).iter(NS + "g"):
         title = group.find(NS + "title")
         if group.get("class") == "node" and _rect(group):
             nodes.append((title.text, _rect(group)))
         elif group.get("class") == "edge":
+            lines += [(title.text, _curve(path.get("d"))) for path in group.iter(NS + "path")]
             for t in group.iter(NS + "text"):
                 size = float(t.get("font-size"))
                 for y, _, _, left, right, ink in _runs_of([t]):
@@ -130,6 +146,9 @@ def edge_label_problems(svg: bytes) -> list[str]:
                 for node, rect in nodes if _overlap(box, rect)]
     problems += [f"edge {e1}: label {a!r} over the label {b!r} of edge {e2}"
                  for i, (e1, r1, a) in enumerate(labels) for e2, r2, b in labels[i + 1:] if e1 != e2 and _overlap(r1, r2)]
+    problems += [f"edge {e1}: its line runs through the label {ink!r} of edge {e2}"
+                 for e1, points in lines for e2, box, ink in labels
+                 if e1 != e2 and any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in points)]
     return problems
 
 
