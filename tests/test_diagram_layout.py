@@ -31,9 +31,8 @@ HALLS, ROWS, RACKS = 3, 6, 6
 def _spec(tmp_path: Path) -> Path:
     """air_room's definitions, placed as a site of HALLS halls of ROWS rows of RACKS different racks each."""
     defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
-    rows = "\n".join("    row row%d {\n%s\n    }" % (r, "\n".join(f"      rack r{k}: air_rack x {k + 1}"
-                                                                 for k in range(RACKS)))
-                     for r in range(ROWS))
+    racks = "\n".join(f"      rack r{k}: air_rack x {k + 1}" for k in range(RACKS))
+    rows = "\n".join(f"    row row{r} {{\n{racks}\n    }}" for r in range(ROWS))
     halls = "\n".join(f"  hall hall{h} {{\n    power_feed = 2 MW\n{rows}\n  }}" for h in range(HALLS))
     path = tmp_path / "many.factory"
     path.write_text(defs + "site many {\n" + halls + "\n}\n", encoding="utf-8")

@@ -7,8 +7,9 @@ inside), and on one line a run's ink must end before the next run begins, keepin
 that run starts with (the space in `data_hall × 4`). No edge label lies over a node or over another edge's
 label, or has another edge's line run through it. The widths are those of the font the diagrams are read
 in: Liberation Sans 2.1 (SIL OFL), metric-compatible with Arial and Helvetica and with Arimo, which the
-embedded program draws its PNGs with (advance widths from the fonts' `hmtx` tables, /usr/share/fonts/truetype/liberation2/LiberationSans-
-{Regular,Bold}.ttf, Debian fonts-liberation2 2.1, read 2026-12-05).
+embedded program draws its PNGs with (advance widths from the fonts' `hmtx` tables,
+/usr/share/fonts/truetype/liberation2/LiberationSans-{Regular,Bold}.ttf, Debian fonts-liberation2 2.1, read
+2026-12-05).
 
 The defect it guards (session 11): the diagrams named their font `Helvetica,Arial,sans-serif`; the
 embedded program has no metrics for that name and measured every run with Times' (its warning: "no
@@ -17,6 +18,7 @@ into the next word (`data_hall× 4`, `Transformer_2500kVA× 188`).
 """
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -170,7 +172,7 @@ def text_fit_problems(svg: bytes) -> list[str]:
             lines.setdefault(y, []).append(run)
         for line in lines.values():
             line.sort()
-            for (_, _, _, right, ink), (start, lead, _, _, after) in zip(line, line[1:]):
+            for (_, _, _, right, ink), (start, lead, _, _, after) in itertools.pairwise(line):
                 if right > start + lead / 2 + TOLERANCE:
                     problems.append(f"{title}: {ink!r} runs {right - start:.1f} pt into {after!r}")
     return problems
@@ -216,7 +218,7 @@ def test_the_embedded_program_measures_the_diagram_font() -> None:
 def test_the_checker_sees_a_bold_name_run_into_the_next_word() -> None:
     """The law's own check, on the run positions the embedded program wrote before the fix (Times metrics):
     `data_hall` (bold, 13 pt) is 56.4 pt wide in Helvetica Bold, but the next run started 52.0 pt after it."""
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg"><g class="node"><title>n</title>'
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><g class="node"><title>n</title>'
            '<polygon points="0,0 200,0 200,-20 0,-20"/>'
            '<text text-anchor="start" x="10" y="-5" font-weight="bold" font-size="13.00">data_hall</text>'
            '<text text-anchor="start" x="62.01" y="-5" font-size="13.00">\u00a0× 4</text></g></svg>').encode()
