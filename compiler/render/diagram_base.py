@@ -15,7 +15,12 @@ from ..graph import Instance
 from .view import ResultsView
 
 # ---------------------------------------------------------------------------------------------- style
-FONT = "Helvetica,Arial,sans-serif"
+# Helvetica: a name both Graphviz programs know. The embedded one (graphviz-pure) measures it with Helvetica's
+# metrics (which its PNG font Arimo, and Arial, share) and both write it to SVG as `Helvetica,sans-Serif`, a
+# family with a fallback. A list such as "Helvetica,Arial,sans-serif" is not a name it knows: it measured
+# that with Times' metrics, ~5% narrow for bold, and a bold name ran into the next word (`data_hall× 4`).
+# tests/test_diagram_text_fit.py measures every label against its box.
+FONT = "Helvetica"
 INK = "#212529"          # titles
 MUTED = "#5C636A"        # detail text
 FAINT = "#868E96"        # small captions
@@ -108,9 +113,11 @@ def _card(title: str, rows: list[str] = (), *, caption: str | None = None, group
     cells.append(_font(_room(title), title_size, INK))
     cells += [_font(_room(row), 10, MUTED) for row in rows]
     w = f' WIDTH="{width}"' if width else ""
+    # border 1 + cell spacing 3 + cell padding 2: text 6 pt inside the rounded border (it stood 4 pt from it),
+    # rows 7 pt apart (tests/test_diagram_text_fit.py MARGIN)
     body = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{w}>{c}</TD></TR>' for c in cells)
     style = "rounded,dashed" if dashed else "rounded"
-    return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="{style}" '
+    return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" STYLE="{style}" '
             f'COLOR="{accent}" BGCOLOR="{fill}">{body}</TABLE>>')
 
 
@@ -289,6 +296,20 @@ class _Plan(ResultsView):
             elif kind in ("row", "hall"):
                 out += [(r, c * m) for r, m in self.racks_under(part, skip)]
         return out
+
+    def rack_types_under(self, inst: Instance, skip: tuple[str, ...] = ()) -> list[tuple[Instance, float]]:
+        """`racks_under` with the placements of one rack type summed: one entry per (definition, IT power,
+        cooling), in the order first placed, with its first placement and the count of all of them (a hall
+        of 8 rows of `air_rack x 1` .. `x 6` is `168 x air_rack`, not 48 lines of which 40 were cut as
+        "more rack types")."""
+        summed: dict[tuple, list] = {}
+        for rack, m in self.racks_under(inst, skip):
+            key = (self.definition(rack), self.get(rack, "it_power"), self.inherited_text(rack, "cooling", "air"))
+            if key in summed:
+                summed[key][1] += m
+            else:
+                summed[key] = [rack, m]
+        return [(rack, m) for rack, m in summed.values()]
 
     def find(self, inst: Instance, kinds: tuple[str, ...], stop: tuple[str, ...] = ("server",)
              ) -> list[tuple[Instance, float]]:

@@ -48,7 +48,7 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
     liquid = _own(plan, inst, "heat_liquid", direct)
     air = _own(plan, inst, "heat_air", direct)
     skip = ("hall",) if direct else ()
-    racks = [(inst, 1.0)] if plan.kind(inst) == "rack" else plan.racks_under(inst, skip)
+    racks = [(inst, 1.0)] if plan.kind(inst) == "rack" else plan.rack_types_under(inst, skip)
     rows = []
     for rack, m in racks[:MAX_LIST]:
         cooling = plan.inherited_text(rack, "cooling", "air")
@@ -194,5 +194,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             loop = ("facility water" if liquid_side else "chilled water") + f" {_q(t_loop, 'K_point')}"
             total = heat if count == 1 else plan.get(inst, f"heat_{stream}_all")   # models/totals.py
             text = _q(total, "W") + (f" from {_count_text(count)} halls" if count != 1 else "")
+            # minlen 2: a rank between the loops and the plant, room for these long labels (at 1 the system
+            # dot 2.43 drew the hall's chilled-water line through the label of the site's own loop)
             g.edge(node, chillers if needs else rejection,
-                   label=_edge_label(loop, text, "" if needs else "free cooling"), color=color)
+                   label=_edge_label(loop, text, "" if needs else "free cooling"), color=color, minlen="2")

@@ -20,6 +20,8 @@ IT_GEAR = ("storage", "nic", "dpu", "switch", "transceiver", "cable", "network")
 WORKLOADS = ("training", "inference")
 SKIP_PHYSICAL = ("training", "inference", "finance", "model", "chip", "cpu", "memory")
 WRAP = 4                 # sibling boxes per line before the next line starts
+WRAP_IN = {"hall": 1}    # ... except in a hall: its rows one below the other, as on a floor plan (a hall of
+                         # 8 rows of 6 racks was 24 racks wide, 8,000 pt; now 4)
 
 
 def _physical(plan: _Plan) -> str:
@@ -29,9 +31,9 @@ def _physical(plan: _Plan) -> str:
     g = _digraph("physical", title, ([totals] if totals else []) + sub, "TB")
     if not roots:
         _note(g, plan, "empty", "Nothing to draw", ["the spec places no site, hall, row, rack or server"])
-    anchors = [a for a in (_physical_item(g, plan, root, plan.count(root)) for root in roots) if a]
-    if len(anchors) > 1:
-        _layout(g, _hidden_head(g, plan, "#plan"), anchors)
+    items = [a for a in (_physical_item(g, plan, root, plan.count(root)) for root in roots) if a]
+    if len(items) > 1:
+        _layout(g, _hidden_head(g, plan, "#plan"), items)
     return g.source
 
 
@@ -41,13 +43,20 @@ def _hidden_head(g, plan: _Plan, path: str) -> str:
     return node
 
 
-def _layout(g, head: str, anchors: list[str]) -> None:
+def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) -> None:
     """Sibling boxes in spec order, WRAP to a line: `head` (above them) points at the first line in
     order (`ordering=out` keeps that order left to right), each later box hangs below the box WRAP
-    before it. All edges are invisible; without them dot may lay unconnected siblings out in any order."""
+    before it: from each of that box's feet (its lowest nodes; a container's are those of all it holds, so
+    a row of racks is below the whole row above it, not beside it) to its head, with weight 0 (a
+    constraint that pulls nothing: a rack of the line above with no box below it would otherwise be drawn
+    a line lower as often as not). All edges are invisible;
+    without them dot may lay unconnected siblings out in any order. `items`: (head, feet) of each box."""
     g.node(head, ordering="out")
-    for i, anchor in enumerate(anchors):
-        g.edge(head if i < WRAP else anchors[i - WRAP], anchor, style="invis")
+    for i, (top, _) in enumerate(items):
+        if i < wrap:
+            g.edge(head, top, style="invis")
+        for foot in (items[i - wrap][1] if i >= wrap else []):    # weight 0: below, but not pulling a box of
+            g.edge(foot, top, style="invis", weight="0")         # the line above down towards it
 
 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
@@ -61,6 +70,10 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
             out += (plan.count(r) or 0.0) * v
         return out
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
+    if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
+        workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in WORKLOADS)
+        return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
+                else "nothing placed draws power")
     parts = [f"{_count_text(acc)} accelerators", f"{_q(it, 'W')} IT peak"]
     if fac is not None and roots:
         parts.append(f"{_q(fac, 'W')} at the meter")
@@ -70,19 +83,19 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
     return " \u00b7 ".join(parts)
 
 
-def _physical_item(g, plan: _Plan, inst: Instance, count: float | None) -> str | None:
-    """Draws one placed item; returns the id of its top node (for layout edges)."""
+def _physical_item(g, plan: _Plan, inst: Instance, count: float | None) -> tuple[str, list[str]] | None:
+    """Draws one placed item; returns the ids of its top node and of its lowest nodes (for layout edges)."""
     kind = plan.kind(inst)
     if kind in CONTAINERS:
         return _physical_container(g, plan, inst, count)
     if kind == "rack":
         node = plan.ids("rack", inst.path)
         g.node(node, _rack_card(plan, inst, count))
-        return node
+        return node, [node]
     if kind == "server":
         node = plan.ids("server", inst.path)
         g.node(node, _server_card(plan, inst, count))
-        return node
+        return node, [node]
     return None
 
 
@@ -99,6 +112,8 @@ def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[st
     fac = plan.get(inst, "facility_power")
     if fac is not None and kind != "row":
         figures.append(f"{_q(fac, 'W')} at the meter")
+    if not acc and it == 0:         # places nothing that draws power (a site of workloads): no "0 W IT"
+        figures = []
     rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
     if count not in (None, 1) and (acc or it is not None):     # the totals model's figures (models/totals.py)
         totals = ([f"{_count_text(plan.get(inst, 'accelerators_all'))} accelerators"] if acc else []) + \
@@ -122,22 +137,22 @@ def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> 
         if gear:
             gear_node = plan.ids("equipment", inst.path)
             c.node(gear_node, _equipment_card(plan, inst, gear))
-        anchors = []
+        items = []
         for part in inst.parts:
             if plan.kind(part) in CONTAINERS + ("rack", "server"):
-                anchor = _physical_item(c, plan, part, plan.count(part))
-                if anchor:
-                    anchors.append(anchor)
-        if gear_node is None and not anchors:
+                item = _physical_item(c, plan, part, plan.count(part))
+                if item:
+                    items.append(item)
+        if gear_node is None and not items:
             workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
             gear_node = plan.ids("empty", inst.path)
             c.node(gear_node, _workload_card(plan, workloads) if workloads else
                    _card(_esc("(empty)"), group="note", title_size=10))
-        if gear_node is None and len(anchors) == 1:
-            return anchors[0]
+        if gear_node is None and len(items) == 1:
+            return items[0]
         head = gear_node or _hidden_head(c, plan, inst.path)
-        _layout(c, head, anchors)
-    return head
+        _layout(c, head, items, WRAP_IN.get(kind, WRAP))
+    return head, [foot for _, feet in items for foot in feet] or [head]
 
 
 def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
@@ -195,7 +210,9 @@ def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
         count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
                  + (" needed" if given is None else ""))
         what = " on ".join(x.block.name for x in (model, on) if isinstance(x, Instance))
-        row = _esc(f"{plan.kind(w)} {w.block.name}" + (f" \u00b7 {what}" if what else "") + f" \u00b7 {count}", 110)
+        # a long name is cut (at MAX_TEXT), never the figures after it: the whole line was cut at 110
+        # characters, and the published NeMo runs' 60-character names lost their accelerator counts
+        row = _esc(f"{plan.kind(w)} {w.block.name}") + _esc((f" \u00b7 {what}" if what else "") + f" \u00b7 {count}", 0)
         outcome = "tokens_per_s" if plan.kind(w) == "inference" else "time_to_train"
         if plan.absent(f"{w.path}.{outcome}") is not None:       # infeasible: its figures have no value
             row += _font(_esc(" \u00b7 cannot run (infeasible-workload)", 0), None, ALERT)

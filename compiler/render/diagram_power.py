@@ -5,7 +5,7 @@ Pipeline position: render (see compiler/render/diagram.py for the views and the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..graph import Instance
 from .diagram_base import (
@@ -31,6 +31,7 @@ class _Branch:
     it: float
     stages: list[_Stage]
     direct: bool = False       # the root's own IT (racks placed outside halls)
+    alike: list[Instance] = field(default_factory=list)   # other halls drawn as this one (same figures)
 
 
 STAGE_ORDER = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
@@ -95,14 +96,41 @@ def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
     with its stages' power in and loss, the facility model's per-stage outputs."""
     branches: list[_Branch] = []
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
+    drawn: dict[tuple, _Branch] = {}
     for hall in halls:
-        branches.append(_Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power") or 0.0,
-                                _model_stages(plan, hall)))
+        branch = _Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power") or 0.0, _model_stages(plan, hall))
+        figures = _drawn_figures(plan, branch)
+        same = drawn.get(figures)
+        if same is not None:               # a hall drawn exactly as one before it: counted there, not drawn again
+            same.count += branch.count
+            same.alike.append(hall)
+            continue
+        drawn[figures] = branch
+        branches.append(branch)
     direct = plan.kind(root) == "site"
     direct_it = _own(plan, root, "it_power", direct) or 0.0
     if not halls or direct_it > 1e-6 * max(plan.get(root, "it_power") or 0.0, 1.0):
         branches.append(_Branch(root, 1.0, direct_it, _model_stages(plan, root, direct), direct=direct))
     return branches
+
+
+HALL_FIGURES = ("it_power", "it_power_avg", "facility_power", "power_feed", "feed_utilization",
+                "power_chain_efficiency", "it_power_outside_racks")
+GEAR_FIGURES = ("capacity", "units_needed", "utilization")
+
+
+def _drawn_figures(plan: _Plan, b: _Branch) -> tuple:
+    """Everything a hall's branch draws but its name: its figures, each stage's gear (definition, count,
+    sizing) and flows, and its rack types. Halls equal in all of it (a campus of `hall a: std_hall`,
+    `hall b: std_hall`, ...) are drawn once, `× n`, as a hall placed `x n` is: ten such halls were ten
+    identical columns side by side."""
+    stages = tuple((s.kind, s.owner.path if s.owner is not b.inst else None,
+                    (plan.definition(s.gear), plan.count(s.gear) if s.gear.count is not None else None,
+                     tuple(plan.get(s.gear, f) for f in GEAR_FIGURES)) if s.gear is not None else None,
+                    s.eta, s.flow_in, s.loss) for s in b.stages)
+    racks = tuple((plan.definition(r), m, plan.get(r, "it_power")) for r, m in plan.rack_types_under(b.inst))
+    return (tuple(plan.get(b.inst, f) for f in HALL_FIGURES), stages, racks,
+            bool([r for r, _ in plan.rack_types_under(b.inst) if plan.parts(r, "power_shelf")]))
 
 
 def _power_root(g, plan: _Plan, root: Instance) -> None:
@@ -218,7 +246,12 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> Non
             text = _esc(f"{_q(fac, 'W')} at the meter{each} \u00b7 feed {_q(feed, 'W')}"
                         + (f" ({_pct(used)} used)" if used is not None else ""), 0)
             rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
-        label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), rows, _esc("HALL", 0))
+        name = plan.part_name(inst)
+        if b.alike:                         # halls drawn as this one: named in the title, counted in `× n`
+            names = [name] + [plan.part_name(h) for h in b.alike]
+            name = f"{names[0]}\u2013{names[-1]}" if len(names) > 2 else " and ".join(names)
+            rows.insert(0, _esc(f"{len(names)} halls drawn as one (the same gear and figures): " + ", ".join(names)))
+        label = _cluster_label(_b(name) + _esc(_x(b.count)), rows, _esc("HALL", 0))
         key = inst.path
     cluster = plan.ids("branch", key)
     with _Cluster(g, cluster, label, "branch") as c:
@@ -244,7 +277,7 @@ def _power_edge(g, tail: str, head: str, flow: float, count: float, lhead: str |
 
 def _it_load_card(plan: _Plan, b: _Branch) -> str:
     skip = ("hall",) if b.direct else ()
-    racks = plan.racks_under(b.inst, skip)
+    racks = plan.rack_types_under(b.inst, skip)
     rows = []
     for rack, m in racks[:MAX_LIST]:
         it = plan.get(rack, "it_power")

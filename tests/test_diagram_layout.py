@@ -1,0 +1,174 @@
+"""The physical view of a spec of many different placements stays a floor plan, not a strip: laws measured
+on the SVG drawn by the embedded Graphviz (the README's fallback) and by the system `dot` where there is one.
+
+The defect it guards (session 11): siblings were wrapped WRAP to a line by an invisible edge from the head of
+the box WRAP before, which for a container (a row, a hall) is its top node, so the next line's box was
+ranked beside the racks of the one above, not below them, and dot put it beside the whole container. A site
+of 3 halls of 8 rows of 6 different rack placements was drawn 31,309 pt wide and 916 pt high (62,618 px as
+PNG): every rack in one line. Now each box hangs below all the lowest nodes of the box WRAP before it, and
+a hall's rows stand one below the other (as on a floor plan).
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from compiler import graphviz_backend
+from compiler.cli import run_pipeline
+from compiler.render import diagram_physical as DP
+from compiler.render.diagram import diagram_dot
+from compiler.render.diagram_base import _q
+
+CASE = Path(__file__).parent / "cases" / "diagram" / "air_room.factory"
+NS = "{http://www.w3.org/2000/svg}"
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+HALLS, ROWS, RACKS = 3, 6, 6
+
+
+def _spec(tmp_path: Path) -> Path:
+    """air_room's definitions, placed as a site of HALLS halls of ROWS rows of RACKS different racks each."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    racks = "\n".join(f"      rack r{k}: air_rack x {k + 1}" for k in range(RACKS))
+    rows = "\n".join(f"    row row{r} {{\n{racks}\n    }}" for r in range(ROWS))
+    halls = "\n".join(f"  hall hall{h} {{\n    power_feed = 2 MW\n{rows}\n  }}" for h in range(HALLS))
+    path = tmp_path / "many.factory"
+    path.write_text(defs + "site many {\n" + halls + "\n}\n", encoding="utf-8")
+    return path
+
+
+def _boxes(svg: bytes) -> dict[str, tuple[float, float, float, float]]:
+    """title -> (left, top, right, bottom) of each cluster and node."""
+    out = {}
+    for g in ET.fromstring(svg).iter(NS + "g"):
+        if g.get("class") not in ("cluster", "node"):
+            continue
+        xs, ys = [], []
+        for el in g:
+            values = ([float(v) for v in NUMBER.findall(el.get("points"))] if el.tag == NS + "polygon" else
+                      [float(v) for v in NUMBER.findall(el.get("d"))] if el.tag == NS + "path" else [])
+            xs += values[0::2]
+            ys += values[1::2]
+        if xs:
+            out[g.find(NS + "title").text] = (min(xs), min(ys), max(xs), max(ys))
+    return out
+
+
+def _side_by_side(boxes: list[tuple[float, float, float, float]]) -> int:
+    """The most boxes that share one horizontal band (their vertical extents overlap at one height)."""
+    return max(sum(1 for b in boxes if b[1] < y < b[3]) for y in (b[1] + 1 for b in boxes))
+
+
+def _programs() -> list[str]:
+    return ["embedded"] + (["system"] if graphviz_backend.shutil.which("dot") else [])
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_many_placements_draw_as_a_floor_plan(tmp_path, monkeypatch, program) -> None:
+    results, sink = run_pipeline([str(_spec(tmp_path))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "physical"), "svg"))
+    halls = {t: b for t, b in boxes.items() if t.startswith("cluster_hall_")}
+    assert len(halls) == HALLS and _side_by_side(list(halls.values())) == HALLS          # halls: one line (<= WRAP)
+    for h in range(HALLS):
+        rows = [b for t, b in boxes.items() if t.startswith(f"cluster_row_many__hall{h}__")]
+        assert len(rows) == ROWS and _side_by_side(rows) == 1                            # rows: one below the other
+        for r in range(ROWS):
+            racks = [b for t, b in boxes.items() if t.startswith(f"rack_many__hall{h}__row{r}__")]
+            assert len(racks) == RACKS and _side_by_side(racks) == DP.WRAP               # racks: WRAP to a line
+    # so the picture is about as tall as wide: 3 halls of 4 racks across, 6 rows of 2 lines of racks down
+    left, top = min(b[0] for b in boxes.values()), min(b[1] for b in boxes.values())
+    right, bottom = max(b[2] for b in boxes.values()), max(b[3] for b in boxes.values())
+    assert 0.5 < (right - left) / (bottom - top) < 2.0, (right - left, bottom - top)
+
+
+def test_the_load_cards_count_each_rack_type_once(tmp_path) -> None:
+    """The power view's IT load card and the cooling view's IT heat card of each hall list rack types: one
+    line per definition, with the count of all its placements. The many-placements spec places one type,
+    `air_rack`, x 1 .. x RACKS in each of ROWS rows: ROWS * RACKS * (RACKS + 1) / 2 = 6 * 21 = 126 racks
+    a hall. Before, each placement had a line (`1 x air_rack`, `2 x air_rack`, ...) and all but 8 were cut
+    as "... and 28 more rack types" of a hall that has one."""
+    results, sink = run_pipeline([str(_spec(tmp_path))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    per_hall = ROWS * RACKS * (RACKS + 1) // 2
+    for view, cards in (("power", 1), ("cooling", HALLS)):     # the power view draws halls alike once, `× 3`
+        dot = diagram_dot(results, view)
+        lines = re.findall(r"([\d,]+) \u00d7 air_rack \u00b7 ([\d.]+) kW each", dot)
+        assert [int(n.replace(",", "")) for n, _ in lines] == [per_hall] * cards, (view, lines)
+        assert "more rack types" not in dot, view
+
+
+def test_a_long_workload_name_never_cuts_its_figures() -> None:
+    """The published NeMo runs (42 training workloads of names up to 64 characters, no building): each
+    listed row ends with the workload's accelerator count as the results hold it, and the rows listed plus
+    the '... and N more' line count every workload once. Before, a row was cut at 110 characters, and 14 of
+    the 16 shown lost their count ('· 64 accelerat…')."""
+    spec = Path(__file__).resolve().parents[1] / "examples" / "published" / "nemo_perf.factory"
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "physical")
+    rows = re.findall(r"training (\w+) \u00b7 [^<]*? \u00b7 ([\d,]+) accelerators?(?:&#8194;)*</FONT>", dot)
+    workloads = {p.rsplit(".", 1)[0] for p in results.values                 # site.workload, not the site's own
+                 if p.endswith(".time_to_train") and p.count(".") == 2}
+    more = re.search(r"\u2026 and (\d+) more", dot)
+    assert len(rows) + int(more.group(1)) == len(workloads) == 42
+    for name, count in rows:
+        path = next(w for w in workloads if w.endswith("." + name))
+        assert int(count.replace(",", "")) == round(float(results.values[f"{path}.accelerators"][0])), name
+
+
+@pytest.mark.parametrize("example", ["published/nemo_perf", "inference_shootout"])
+def test_a_site_of_workloads_is_not_headed_zero(example) -> None:
+    """A site that places no building, only workloads (on the systems they name), was headed '0 accelerators ·
+    0 W IT peak · 0 W at the meter' above a list of workloads on thousands of accelerators. Law: its
+    physical view prints no zero figure of power or accelerators, and its headline counts the workloads."""
+    spec = Path(__file__).resolve().parents[1] / "examples" / f"{example}.factory"
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "physical")
+    text = re.sub(r"<[^>]*>", " ", dot)
+    assert not re.search(r"(?<![\d.,])0 (W|kW|MW|accelerators)\b", text), re.findall(r".{40}(?<![\d.,])0 (?:W|acc).{20}", text)
+    n = len({p.rsplit(".", 1)[0] for p in results.values if p.count(".") == 2 and
+             p.endswith((".time_to_train", ".tokens_per_s"))})
+    assert f"no building placed \u00b7 {n} workload(s) on the systems they name" in dot
+
+
+def _halls_spec(tmp_path: Path, racks: list[int]) -> Path:
+    """air_room's definitions, placed as a site of one hall per entry of `racks`, each its own block (named
+    h0, h1, ...) with the same gear and that many racks."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    halls = "\n".join(f"  hall h{i} {{\n    power_feed = 900 kW\n    transformer tx: tx_2MVA\n    ups ups: ups_500 x 2\n"
+                      f"    pdu pdu: pdu_300 x 4\n    row a {{\n      rack gpu: air_rack x {n}\n    }}\n  }}"
+                      for i, n in enumerate(racks))
+    path = tmp_path / "halls.factory"
+    path.write_text(defs + "site campus {\n" + halls + "\n}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_halls_drawn_alike_are_drawn_once(tmp_path, monkeypatch, program) -> None:
+    """The power view draws a hall's chain once per hall; ten halls alike in all it draws (gear, sizing,
+    flows, racks) but their names were ten identical columns side by side (4,821 x 837 pt). Law: halls
+    alike are one branch `× n` whose title names the first and last, whose edge carries `n × ` the power of
+    one, and whose stages are drawn once; a hall that differs (more racks) keeps its own branch; the text
+    of the picture fits its boxes (tests/test_diagram_text_fit.py)."""
+    from test_diagram_text_fit import edge_label_problems, text_fit_problems
+
+    results, sink = run_pipeline([str(_halls_spec(tmp_path, [10] * 9 + [12]))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "power")
+    assert "<B>h0\u2013h8</B>\u00a0\u00d7 9" in dot and "9 halls drawn as one" in dot
+    assert "<B>h9</B>" in dot                                     # 12 racks: not alike, its own branch
+    assert dot.count("<B>tx_2MVA</B>") == 2 and dot.count("IT LOAD (RACKS)") == 2
+    one = results.values["campus.h0.transformer_power_in"][0]
+    assert f"9 \u00d7 {_q(one, 'W')}" in dot
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    svg = graphviz_backend.render(dot, "svg")
+    assert text_fit_problems(svg) == [] and edge_label_problems(svg) == []
+    left, top, right, bottom = (f(b[i] for b in _boxes(svg).values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
+    assert (right - left) / (bottom - top) < 2.0
