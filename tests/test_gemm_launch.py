@@ -12,7 +12,7 @@ from test_inference import E_H100, E_M, M0, run, spec, workload   # tests/ is on
 K, N, BW = 4096, 14336, 3.35e12
 
 
-def test_the_roofline_matches_the_microbench_bf16_table_by_hand() -> None:
+def test_the_roofline_matches_the_h100_bf16_gemm_table_by_hand() -> None:
     """bf16 (2 bytes a weight), peak 989 TF. Above the ridge the table's times fit t = 12.5 us + 0.172 us m
     (m 256-4,096; the module docstring's fit): t_launch = 12.5 us, the large-shape rate 2 K N / 0.172 us =
     683 TFLOP/s, e_c = 0.690 of 989. Below it the weights: K N 2 B = 117.4 MB at 3.35 TB/s x 0.75 = 46.7 us.
@@ -35,7 +35,7 @@ def test_the_roofline_matches_the_microbench_bf16_table_by_hand() -> None:
         assert t(m) == pytest.approx(measured, rel=0.06), m        # the whole table within 6%
 
 
-def test_the_roofline_against_the_microbench_fp8_rows_by_hand() -> None:
+def test_the_roofline_against_the_h100_fp8_gemm_rows_by_hand() -> None:
     """fp8 (1 byte), peak 1,979 TF: t = 11.6 us + 0.084 us m above the ridge (m 256-4,096): e_c = 2 K N / 0.084 us
     / 1,979 TF = 0.706; the weights 58.7 MB at 2.51 TB/s = 23.4 us.
         m = 256   : max(23.4, 11.6 + 21.5)  = 33.1 us   measured 33.1

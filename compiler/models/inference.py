@@ -769,7 +769,7 @@ Factors and where they come from (`factory explain` prints each source):
           dataflow chips, which have no GPU tiles; their e_m: see SRAM-only chips below). The knee moves with the
           rate (FP4 GEMM knee, below): a chip's `let gemm_half_rows_<precision>` replaces it (Blackwell FP4).
           `let gemm_launch_time` t > 0 (opt-in; 0 by default) makes the dense GEMMs' knee their launches' fixed
-          time instead, the per-GEMM roofline max(W_g / (BW e_m), t + 2 K N m / (e_c P)) of the microbench
+          time instead, the per-GEMM roofline max(W_g / (BW e_m), t + 2 K N m / (e_c P)) of reference/h100_microbench.md
           (gemm_roofline_time): m0 = L n_g t G P e_c / (2 pp A_dense), n_g = 4 launches a dense layer, 2 a MoE
           layer (Llama 2 70B tp 1: 44 rows at 11.6 us); a chip's own knee kept (docs/accuracy.md "The GEMM time
           as a per-launch roofline").
@@ -1353,7 +1353,7 @@ gemm_launch_time = Assumption(
     "(n_g = 4 a dense layer: QKV, O, gate-up, down; 2 a MoE layer), so m0 = L n_g t G P e_c / (2 pp A_dense): "
     "a large GEMM's knee is small and prompt tokens added to a weight-read-bound step ride in the weight read "
     "until the step reaches its ridge. A chip's own `gemm_half_rows_<precision>` (Blackwell FP4) is kept. Not "
-    "given to validate (MECHANISMS \"gemm_launch\", 11.6e-6 s, the microbench's fp8 fit): docs/accuracy.md "
+    "given to validate (MECHANISMS \"gemm_launch\", 11.6e-6 s, reference/h100_microbench.md's fp8 fit): docs/accuracy.md "
     "\"The GEMM time as a per-launch roofline\"", range=NON_NEGATIVE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
@@ -2642,8 +2642,8 @@ def _output_mixture_z(a, c, S, output_cv, output, z):
 def gemm_roofline_time(rows, k, n, weight_bytes, peak, gemm_eff, bandwidth, bw_eff, launch):
     """One weight GEMM C[m, n] = A[m, k] W[k, n] as the per-launch roofline of `gemm_launch_time` (s):
     t(m) = max(k n w / (BW e_m), t_launch + 2 k n m / (e_c P)): below its ridge the GEMM takes its weight read
-    whatever its rows, above it a fixed launch time plus its FLOPs at the large-shape rate (reference/
-    h100_microbench.md, 2026-11-27). The decode step sums it over a layer's n_g launches and the layers, whose
+    whatever its rows, above it a fixed launch time plus its FLOPs at the large-shape rate
+    (reference/h100_microbench.md, 2026-11-27). The decode step sums it over a layer's n_g launches and the layers, whose
     FLOPs share one rate: the step's t_gemm with m0 = L n_g t_launch G P e_c / (2 pp A_dense) (evaluate_configs)."""
     return np.maximum(k * n * weight_bytes / (bandwidth * bw_eff), launch + 2 * k * n * rows / (gemm_eff * peak))
 
