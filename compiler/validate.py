@@ -415,6 +415,13 @@ pair +17..+29% -> -3..+1%, L40S +25..+28% -> +5..+7%), but the capacity point ru
 curve: on the add-in cards Server 7.3% -> 7.7%, TPOT mean 9.4% -> 9.7%, their Llama 2 70B TPOT rows unchanged
 (H100 NVL +26..+189%); on every chip TTFT p50 8.9% -> 11.0%, TPOT mean 12.4% (docs/accuracy.md "The add-in cards'
 decode step").
+GEMM launch (MECHANISMS "gemm_launch"; measured, NOT applied): `let gemm_launch_time = GEMM_LAUNCH_TIME` (11.6 us,
+reference/h100_microbench.md's fp8 fit), the dense GEMMs' knee as a fixed time a launch (4 a dense layer, 2 a MoE
+layer), not 128 rows' worth of FLOPs: per GEMM max(weight read, launch + FLOPs at e_c), so a large GEMM's knee is small
+(Llama 2 70B tp 1: 44 rows) and prompt tokens beside a weight-bound decode step cost little until its ridge; Blackwell
+FP4's own knee kept. Not applied: TTFT p99 12.0% -> 14.9%, TPOT mean 9.4% -> 11.8%, TTFT p50 8.9% -> 10.7%; with
+continuous_capacity, layouts and knee_power_all TTFT p99 11.9% (96 within 10%), TPOT mean 11.3%, TPOT p99 10.1%;
+refit once, TTFT p99 13.0% (docs/accuracy.md "The GEMM time as a per-launch roofline").
 Continuous capacity (MECHANISMS "continuous_capacity"; measured, NOT applied): `let capacity_solve = 1` and `let
 operating_fraction = OPERATING_FRACTION` (0.88) on Server and Interactive rows: the capacity point's batch solved
 between the batch grid's points (compiler/models/inference.py `_solved_batches`) with both latency limits held at
@@ -1303,6 +1310,7 @@ MECHANISM_TABLE = {
     "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
     "knee_power": Mechanism((), _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
+    "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
@@ -1321,6 +1329,10 @@ BATCH_REFINEMENT = 8
 # GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", measured, not applied):
 # docs/accuracy.md "The add-in cards' decode step"
 KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
+# the dense GEMMs' fixed time a launch (`gemm_launch_time`; MECHANISMS "gemm_launch", measured, not applied): the fp8
+# fit t = 11.6 us + 0.084 us m of reference/h100_microbench.md (H100 SXM, 4,096 x 14,336, 2026-11-27) [D];
+# docs/accuracy.md "The GEMM time as a per-launch roofline"
+GEMM_LAUNCH_TIME = 11.6e-6
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
 # max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) over the 155 Server runs of reference/mlperf_ttft_percentiles.csv
 # (MLCommons inference v4.1 / v5.0 results, read 2026-12): median 0.883, quartiles 0.76-0.94 [D]; a property of how
@@ -1963,6 +1975,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
             or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
+    if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
+        row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

@@ -768,6 +768,11 @@ Factors and where they come from (`factory explain` prints each source):
     m0    gemm_half_rows 128, fitted to the H100 GEMMs of reference/h100_microbench.md (2026-11-27; 0 on SRAM-only
           dataflow chips, which have no GPU tiles; their e_m: see SRAM-only chips below). The knee moves with the
           rate (FP4 GEMM knee, below): a chip's `let gemm_half_rows_<precision>` replaces it (Blackwell FP4).
+          `let gemm_launch_time` t > 0 (opt-in; 0 by default) makes the dense GEMMs' knee their launches' fixed
+          time instead, the per-GEMM roofline max(W_g / (BW e_m), t + 2 K N m / (e_c P)) of reference/h100_microbench.md
+          (gemm_roofline_time): m0 = L n_g t G P e_c / (2 pp A_dense), n_g = 4 launches a dense layer, 2 a MoE
+          layer (Llama 2 70B tp 1: 44 rows at 11.6 us); a chip's own knee kept (docs/accuracy.md "The GEMM time
+          as a per-launch roofline").
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude; NCCL on an
@@ -1337,6 +1342,19 @@ gemm_knee_power = Assumption(
     "raises the clock a power-capped card decodes at "
     "small batches (H100 NVL at 400 W, L40S and H100 PCIe at 350 W). Not given to validate (MECHANISMS "
     "\"knee_power\"): docs/accuracy.md \"The add-in cards' decode step\"", range=SHARE)
+gemm_launch_time = Assumption(
+    "gemm_launch_time", 0.0, "s",
+    "fixed time of one dense GEMM launch in a decode step (pipeline fill, the first K-blocks' loads, the epilogue, "
+    "the last wave of tiles) [D], the per-GEMM roofline t(m) = max(W_g / (BW e_m), t_launch + 2 K N m / (e_c P)) "
+    "of reference/h100_microbench.md (one H100 SXM, 2026-11-27: bf16 4,096 x 14,336 fits 12.5 us + 0.172 us m "
+    "above the weight read, and the weight read at 0.75 of peak below it, M = 1-1,024 within 4%; fp8 11.6 us + "
+    "0.084 us m, m 256-4,096). 0: the knee fixed in rows, m0 = gemm_half_rows (the model before, bit for bit); "
+    "t > 0: the dense GEMMs' knee is the step's launches' fixed time, n_g (L / pp) t per micro-batch pass "
+    "(n_g = 4 a dense layer: QKV, O, gate-up, down; 2 a MoE layer), so m0 = L n_g t G P e_c / (2 pp A_dense): "
+    "a large GEMM's knee is small and prompt tokens added to a weight-read-bound step ride in the weight read "
+    "until the step reaches its ridge. A chip's own `gemm_half_rows_<precision>` (Blackwell FP4) is kept. Not "
+    "given to validate (MECHANISMS \"gemm_launch\", 11.6e-6 s, reference/h100_microbench.md's fp8 fit): docs/accuracy.md "
+    "\"The GEMM time as a per-launch roofline\"", range=NON_NEGATIVE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
     "the largest shortfall of a Server run's mean rows-in-flight (and so of its mean step) that a capacity point "
@@ -1441,6 +1459,8 @@ CONTEXT_ATTENTION_HALF_LENGTH = 565.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
 GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
+DENSE_LAYER_LAUNCHES = 4.0  # dense GEMM launches a dense layer: QKV, O, gate-up (fused), down (TensorRT-LLM) [U]
+MOE_LAYER_LAUNCHES = 2.0    # dense GEMM launches a MoE layer: QKV, O (the experts' grouped GEMM keeps its own knee) [U]
 Z99 = 2.326                 # the standard normal's 99th percentile
 # The expert-parallel all-to-all, one MoE layer's dispatch + combine (module docstring, "Expert parallelism"):
 # TensorRT-LLM's NVLinkOneSided kernels on GB200 NVL72, DeepSeek-V3 shape (h 7,168, top-8 of 256, perfect router),
@@ -1558,6 +1578,8 @@ class Load:
     ramp_deficit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([run_ramp_deficit.value]))
     refine: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_refinement.value]))
     knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
+    # the dense GEMMs' fixed time a launch (`gemm_launch_time`; 0: the knee fixed in rows)
+    launch_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_launch_time.value]))
     solve: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_solve.value]))
     limit_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))  # f, in the limits
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
@@ -1948,6 +1970,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     knee_power = _col(load.knee_power)                            # the knee's share of compute activity
+    # the dense GEMMs' knee as their launches' fixed time (`gemm_launch_time` t > 0): n_g launches a layer, L / pp
+    # layers a micro-batch pass, pp passes a step, over the per-row time 2 A_dense / (G P e_c): m0 in rows
+    t_launch = _col(load.launch_time)
+    n_launch = np.where(E > 0, MOE_LAYER_LAUNCHES, DENSE_LAYER_LAUNCHES)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m0_launch = L * n_launch * t_launch * G * P * ec / (2 * pp * np.maximum(A_dense, 1.0))
+    m0_dense = np.where(t_launch > 0, m0_launch, m0)
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
@@ -2040,7 +2069,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         # the grouped GEMM pads the rows of the experts some token reached (an untouched expert has no tile): an
         # expert's tile-quantized rows are those of a touched one, m_e / touched (module docstring)
-        e_dense = _shape_eff(ec, rank_tokens / pp, m0)
+        e_dense = _shape_eff(ec, rank_tokens / pp, m0_dense)
         gemm = (tokens * 2 * (A_dense / e_dense + gamma * A_exp / expert_eff(rows_exp / touched))
                 + (rank_tokens - tokens) * 2 * A_dense / e_dense) / (G * P)   # the busiest rank's extra prompt rows
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
@@ -2608,6 +2637,15 @@ def _output_mixture_z(a, c, S, output_cv, output, z):
             above = (_normal_tail(mid[..., None] / ratio) @ w) > target     # above the 1% level: go higher
             lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
     return np.where(S > 0, 0.5 * (lo + hi), z_col)
+
+
+def gemm_roofline_time(rows, k, n, weight_bytes, peak, gemm_eff, bandwidth, bw_eff, launch):
+    """One weight GEMM C[m, n] = A[m, k] W[k, n] as the per-launch roofline of `gemm_launch_time` (s):
+    t(m) = max(k n w / (BW e_m), t_launch + 2 k n m / (e_c P)): below its ridge the GEMM takes its weight read
+    whatever its rows, above it a fixed launch time plus its FLOPs at the large-shape rate
+    (reference/h100_microbench.md, 2026-11-27). The decode step sums it over a layer's n_g launches and the layers, whose
+    FLOPs share one rate: the step's t_gemm with m0 = L n_g t_launch G P e_c / (2 pp A_dense) (evaluate_configs)."""
+    return np.maximum(k * n * weight_bytes / (bandwidth * bw_eff), launch + 2 * k * n * rows / (gemm_eff * peak))
 
 
 def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) -> np.ndarray:
@@ -3543,6 +3581,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         ramp_deficit=ctx.get("run_ramp_deficit", run_ramp_deficit),
         refine=ctx.get("batch_refinement", batch_refinement),
         knee_power=ctx.get("gemm_knee_power", gemm_knee_power),
+        launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
+                             ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
         solve=ctx.get("capacity_solve", capacity_solve),
         limit_fraction=fraction,
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
