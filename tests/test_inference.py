@@ -991,14 +991,15 @@ def test_in_flight_batch_obeys_littles_law() -> None:
 
 def test_offered_load_in_a_spec() -> None:
     """The field reaches the model: 70% of a service's own capacity gives offered_share 0.7 and fewer rows in
-    flight than the configured batch; without it, the share is 0 and the in-flight batch is the batch."""
+    flight than the configured batch; without it, the service is taken at its capacity: the share is 1 and the
+    in-flight batch is the batch."""
     v = run('from chips import H200\nfrom models import Llama2_70B\n'
                     'inference a {\n  model = Llama2_70B\n  chip = H200\n  accelerators = 8\n  scenario = "server"\n'
                     '  input_tokens = 222 tok\n  output_tokens = 294 tok\n}\n'
                     'inference b {\n  model = Llama2_70B\n  chip = H200\n  accelerators = 8\n  scenario = "server"\n'
                     '  input_tokens = 222 tok\n  output_tokens = 294 tok\n  offered_load = 0.7 * a.tokens_per_s\n}\n')
     assert v["b.offered_share"][0] == pytest.approx(0.7)
-    assert v["a.offered_share"][0] == 0
+    assert v["a.offered_share"][0] == 1
     assert v["a.batch_in_flight"][0] == v["a.batch"][0]
     assert v["b.batch_in_flight"][0] < v["b.batch"][0]
     assert v["b.tpot_mean"][0] < v["a.tpot_mean"][0] and v["b.ttft_p99"][0] < v["a.ttft_p99"][0]
