@@ -210,3 +210,66 @@ def test_the_layout_column_says_how_many_are_idle() -> None:
     assert f"{idle:g} idle" in row, row
     line = next(ln for ln in markdown.splitlines() if ln.startswith("| Idle accelerators |"))
     assert f"| {idle:g} |" in line, line
+
+
+# ----------------------------------------------------------------------------- generated specs (the law campaign's)
+
+from sampling import sampled  # noqa: E402  (tests/ is on the path)
+from test_law_campaign import SEEDS, draw, spec_text  # noqa: E402
+
+WORKLOAD_SEEDS = [s for s in SEEDS if draw(s)["run"] or draw(s)["service"]]
+
+
+@pytest.mark.parametrize("seed", sampled(WORKLOAD_SEEDS, 8, single=True))
+def test_generated_workloads_keep_the_laws(seed: int) -> None:
+    """Over the law campaign's generated specs (tests/test_law_campaign.py): a training run's used + idle =
+    accelerators; an aggregated service's pools are absent with the reason, never 0; offered_share never 0."""
+    results, sink = evaluate_text(spec_text(draw(seed)), "law_campaign.factory")
+    assert results is not None
+    for path in _workloads(results, "training"):
+        if f"{path}.idle_accelerators" in results.values:
+            _idle_law(results, path)
+    for path in _workloads(results, "inference"):
+        aggregated = results.values.get(f"{path}.serving", "aggregated") != "disaggregated"
+        for name in POOL_OUTPUTS:
+            value = results.values.get(f"{path}.{name}")
+            if value is None:
+                continue
+            assert not np.any(value == 0), (seed, path, name, value)
+            if aggregated:
+                assert np.all(np.isnan(value)) and "aggregated serving" in results.absent[f"{path}.{name}"].reason
+        share = results.values.get(f"{path}.offered_share")
+        assert share is None or not np.any(share == 0), (seed, path, share)
+
+
+BASIS_SPEC = """from chips import H100_SXM
+from systems import DGX_H100
+from models import Llama3_1_8B
+chip g: H100_SXM {{ price = 30000 USD }}
+site s {{
+  finance f {{
+    discount_rate = 0.08 / 1 yr
+    depreciation_it = 5 yr
+  }}
+  {racks}
+  inference chat {{
+    model = Llama3_1_8B
+    {runs_on}
+    accelerators = 8
+  }}
+}}
+"""
+
+
+@pytest.mark.parametrize("site_prices", [True, False])
+def test_the_usd_per_mtok_basis_says_which_accelerator_hour_applied(site_prices: bool) -> None:
+    """The key figure's basis names the site's TCO per accelerator-hour where it priced the service, and only
+    there; either way the finance block's discount rate is among the inputs the figure read."""
+    text = BASIS_SPEC.format(racks="hall h { rack r { server n: DGX_H100 } }" if site_prices else "",
+                             runs_on="system = DGX_H100" if site_prices else "chip = g")
+    results, sink = evaluate_text(text, "basis.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    markdown = report.render_markdown(results, "basis.factory", sink)
+    line = next(ln for ln in markdown.splitlines() if ln.startswith("| $ per million tokens |"))
+    assert ("the site's TCO per accelerator-hour" in line) == site_prices, line
+    assert "discount rate 8.0%/yr" in line, line

@@ -95,8 +95,8 @@ BASIS = {
     "tokens_per_joule": ("precision",),
     "time_to_train": ("precision", "global_batch"),
     "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
-    "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "depreciation_it", "discount_rate",
-                     "electricity_price"),
+    "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "cost_per_accelerator_hour",
+                     "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
     "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
     "opex_energy": ("electricity_price", "utilization"),
@@ -111,7 +111,8 @@ BASIS_LABELS = {"utilization": "average load", "service_utilization": "service b
                 "global_batch": "global batch", "depreciation_it": "IT life", "depreciation_facility": "facility life",
                 "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
                 "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
-                "accelerator_cost": "accelerator-hour", "build_cost_per_watt": "build cost",
+                "accelerator_cost": "accelerator-hour", "cost_per_accelerator_hour": "the site's TCO per accelerator-hour",
+                "build_cost_per_watt": "build cost",
                 "land_price": "land price"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
               "tokens_per_joule")
