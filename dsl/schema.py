@@ -652,6 +652,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         prefill_batch count   output    whole prompts one prefill pass carries (disaggregated; absent when aggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated; absent when aggregated: every accelerator prefills and decodes)
         accelerators_needed count output accelerators needed to serve `demand`
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: power, $/Mtok and tokens/s per chip count all the accelerators)
         power         W       output    wall power of the servers used, while serving
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens

@@ -167,10 +167,30 @@ def _idle_law(results, path: str) -> None:
     assert np.all(idle[ok] >= 0) and np.all(idle[ok] < np.broadcast_to(n, idle.shape)[ok]), (path, idle)
 
 
+def _serving_idle_law(results, path: str) -> None:
+    """A service's used + idle = the accelerators its figures are for (tokens_per_s / tokens_per_s_per_chip):
+    used = replicas x max(ep, tp pp) (a MoE replica spans ep = tp pp d chips), plus, disaggregated, the prefill
+    workers' prefill_tp x floor(prefill_accelerators / prefill_tp)."""
+    v = results.values
+    idle = v[f"{path}.idle_accelerators"]
+    ok = np.isfinite(idle)
+    if not ok.any():
+        return
+    chips = v[f"{path}.tokens_per_s"] / v[f"{path}.tokens_per_s_per_chip"]
+    used = v[f"{path}.replicas"] * np.maximum(v[f"{path}.ep"], v[f"{path}.tp"] * v[f"{path}.pp"])
+    pre, tp_p = v[f"{path}.prefill_accelerators"], v[f"{path}.prefill_tp"]
+    used = used + np.where(np.isfinite(pre), np.nan_to_num(tp_p) * np.floor(np.nan_to_num(pre / tp_p) + 1e-9), 0.0)
+    n = np.broadcast_to(chips, idle.shape)
+    assert np.allclose(np.broadcast_to(used + idle, idle.shape)[ok], np.round(n[ok]), rtol=1e-9), (path, used, idle, n)
+    assert np.all(idle[ok] >= 0) and np.all(idle[ok] < n[ok]), (path, idle)
+
+
 def test_used_plus_idle_is_the_accelerators_in_every_example(example) -> None:
     spec, results, sink = example
     for path in _workloads(results, "training"):
         _idle_law(results, path)
+    for path in _workloads(results, "inference"):
+        _serving_idle_law(results, path)
 
 
 LAYOUTS = """from systems import DGX_H100
@@ -230,6 +250,8 @@ def test_generated_workloads_keep_the_laws(seed: int) -> None:
         if f"{path}.idle_accelerators" in results.values:
             _idle_law(results, path)
     for path in _workloads(results, "inference"):
+        if f"{path}.idle_accelerators" in results.values:
+            _serving_idle_law(results, path)
         aggregated = results.values.get(f"{path}.serving", "aggregated") != "disaggregated"
         for name in POOL_OUTPUTS:
             value = results.values.get(f"{path}.{name}")
@@ -273,3 +295,18 @@ def test_the_usd_per_mtok_basis_says_which_accelerator_hour_applied(site_prices:
     line = next(ln for ln in markdown.splitlines() if ln.startswith("| $ per million tokens |"))
     assert ("the site's TCO per accelerator-hour" in line) == site_prices, line
     assert "discount rate 8.0%/yr" in line, line
+
+
+def test_a_service_of_12_chips_at_tp_8_leaves_4_idle() -> None:
+    """By hand: 12 accelerators, a dense replica of tp 8 pp 1: floor(12 / 8) = 1 replica, 12 - 8 = 4 idle; the
+    service's tokens/s per chip divides by all 12 it holds."""
+    text = ("from chips import H100_SXM\nfrom models import Llama3_1_70B\nsite s {\n  inference w {\n"
+            "    model = Llama3_1_70B\n    chip = H100_SXM\n    accelerators = 12\n    tp = 8\n    pp = 1\n  }\n}\n")
+    results, sink = evaluate_text(text, "twelve.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    v = {k: float(x[0]) for k, x in results.values.items() if isinstance(x, np.ndarray) and k.startswith("s.w.")}
+    assert v["s.w.replicas"] == 1 and v["s.w.idle_accelerators"] == 4
+    assert v["s.w.tokens_per_s_per_chip"] == pytest.approx(v["s.w.tokens_per_s"] / 12, rel=1e-12)
+    row = next(ln for ln in report.render_markdown(results, "twelve.factory", sink).splitlines()
+               if ln.startswith("| w |"))
+    assert "4 idle" in row, row

@@ -4148,6 +4148,22 @@ output("inference", "batch_in_flight", "offered_load set and below capacity: b =
 output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 1 when no offered_load is set "
                                      "(the default offered load is the capacity: the latencies are those at it)")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=1.0)))
+def _idle(ctx):
+    """The accelerators the chosen layout leaves idle, of those the service holds (`chips`, the count its figures are
+    for): aggregated, chips - replicas tp pp d (accelerators that are no multiple of a replica's); disaggregated,
+    the prefill pool's chips beyond whole workers of prefill_tp plus the decode pool's beyond whole replicas. The
+    service pays for them all: its power, $/Mtok and tokens_per_s_per_chip count every accelerator it holds."""
+    s = solved(ctx)
+    idle = s["chips"] - s["replicas"] * s["tp"] * s["pp"] * s["ep_ranks"]
+    if "kv_transfer_time" in s:                 # disaggregated: the decode pool's, plus the prefill pool's
+        pre, tp_p = s["prefill_accelerators"], np.maximum(s["prefill_tp"], 1)
+        idle = (s["decode_accelerators"] - s["replicas"] * s["tp"] * s["pp"] * s["ep_ranks"]
+                + pre - tp_p * np.floor(pre / tp_p + 1e-9))
+    return feasible_only(ctx, s, idle)
+
+
+output("inference", "idle_accelerators", "accelerators - replicas * tp * pp * d (disaggregated: each pool's "
+                                         "accelerators beyond whole workers and replicas)")(_idle)
 output("inference", "ep", "tp * pp * d for a mixture-of-experts model (the chips its experts are spread over: d "
                          "attention data-parallel ranks of tp x pp chips, argmax of the search), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["ep"]))

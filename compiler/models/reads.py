@@ -507,6 +507,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:batch", "set:tp",),
+    "inference.idle_accelerators": _INFERENCE_OUTPUT,
     "inference.prefill_accelerators": _INFERENCE_OUTPUT,
     "inference.prefill_batch": _INFERENCE_OUTPUT,
     "inference.prefill_tp": _INFERENCE_OUTPUT,

@@ -362,10 +362,10 @@ LAYOUT = {"inference": ("tp", "pp", "ep"), "training": ("tp", "pp", "cp", "dp", 
 def _layout(view: _View, inst) -> str:
     """The parallel layout the model chose or was given, as its outputs say (AIConfigurator's table shows
     the same per row): "tp 8 · pp 16 · cp 1 · dp 64 · ep 1", then the accelerators the layout leaves idle (a
-    training run's `idle_accelerators`, where there are any: "448 idle") and the batch an inference replica runs."""
+    workload's `idle_accelerators`, where there are any: "448 idle") and the batch an inference replica runs."""
     parts = [f"{name} {fmt(view.get(f'{inst.path}.{name}'), 'count')}" for name in LAYOUT[inst.kind]
              if view.get(f"{inst.path}.{name}") is not None]
-    idle = view.get(f"{inst.path}.idle_accelerators") if inst.kind == "training" else None
+    idle = view.get(f"{inst.path}.idle_accelerators")
     if idle:
         parts.append(f"{fmt(idle, 'count')} idle")
     batch = view.get(f"{inst.path}.batch") if inst.kind == "inference" else None
