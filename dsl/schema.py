@@ -577,6 +577,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
         dp            count   output    data-parallel replicas
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - tp pp cp dp (held and paid for: hours, cost, energy and MFU count all the accelerators)
         cp            count   output    context-parallel degree: each sequence split over cp chips (set it to fix it)
         ep            count   output    expert-parallel degree (MoE; set it to fix it)
         virtual_stages count  output    pipeline stages per chip (interleaved schedule; 1: 1F1B; set it to fix it)
@@ -646,11 +647,12 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tpot_mean     s       output    mean time per output token (one decode step at the mean load)
         tpot_p99      s       output    99th percentile over requests of the time per output token (= tpot)
         feasible      count   output    1 when a configuration meets the memory and latency limits, else 0
-        prefill_accelerators count output accelerators in the prefill pool (disaggregated; set it to fix it)
-        prefill_tp    count   output    tensor-parallel degree of one prefill worker (disaggregated; set it to fix it)
-        prefill_batch count   output    whole prompts one prefill pass carries (disaggregated)
-        decode_accelerators count output accelerators in the decode pool (disaggregated)
+        prefill_accelerators count output accelerators in the prefill pool (disaggregated; set it to fix it; absent when aggregated: no pools)
+        prefill_tp    count   output    tensor-parallel degree of one prefill worker (disaggregated; set it to fix it; absent when aggregated)
+        prefill_batch count   output    whole prompts one prefill pass carries (disaggregated; absent when aggregated)
+        decode_accelerators count output accelerators in the decode pool (disaggregated; absent when aggregated: every accelerator prefills and decodes)
         accelerators_needed count output accelerators needed to serve `demand`
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: power, $/Mtok and tokens/s per chip count all the accelerators)
         power         W       output    wall power of the servers used, while serving
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens
@@ -663,7 +665,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
-        offered_share fraction output   offered_load / tokens_per_s; above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
+        offered_share fraction output   offered_load / tokens_per_s (1 when no offered_load is set: the service is taken at its capacity); above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
         max_num_tokens tok positive     token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
         max_input_tokens tok positive   the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
         """, ""),

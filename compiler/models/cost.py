@@ -48,6 +48,8 @@ Formulas:
       opex              = opex_energy + opex_maintenance + opex_staff + opex_water (+ opex_lease)
       tco_year          = depreciation_year + opex
       cost_per_accelerator_hour = tco_year / accelerators   (none for a block without accelerators)
+      a workload where no site prices its accelerator-hour: price per chip * CRF(r, life_it) + its energy
+                        (it_capital_recovery: the same CRF as depreciation_it_year, never straight-line apart)
       cost_per_mw       = capex / it_power                  (none for a block without IT power)
 
 $/Mtoken of an inference service (compiler.models.inference reads `service_duty_cycle`):
@@ -289,10 +291,22 @@ def _crf(rate, life):
     return annuity / A.YEAR
 
 
+def it_capital_recovery(ctx):
+    """The share of an IT purchase paid back per second: CRF(r, life_it) / year, r = `discount_rate` and life_it =
+    `depreciation_it` of the nearest `finance` block of the block or an ancestor, else the assumptions' (discount
+    rate 0 by default: straight-line, 1 / life_it). The one formula of every IT capital cost: a site's or hall's
+    depreciation_it_year and a workload's own accelerator-hour where no site TCO prices it
+    (compiler.models.inference.accelerator_cost), so one chip at one price and one finance block costs the same
+    capital per hour with or without a site around it.
+    Example: $30,000 chip, 5-year life, 8%: CRF = 0.08 / (1 - 1.08^-5) = 0.08 / 0.319417 = 0.250456 a year,
+    $7,513.69 a year, $0.857727 an hour (8,760 h a year); straight-line (r = 0) $6,000 a year, $0.684932 an hour."""
+    rate = _finance(ctx, "discount_rate", A.discount_rate)
+    return _crf(rate, _finance(ctx, "depreciation_it", A.depreciation_it))
+
+
 def _depreciation_it(ctx):
     it = ctx.get("capex_it") + ctx.get("capex_network") + ctx.get("capex_optics")
-    rate = _finance(ctx, "discount_rate", A.discount_rate)
-    return it * _crf(rate, _finance(ctx, "depreciation_it", A.depreciation_it))
+    return it * it_capital_recovery(ctx)
 
 
 def _depreciation_facility(ctx):

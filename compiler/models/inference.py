@@ -724,7 +724,12 @@ utilization, times the server's and rack's wall multiplier peak wall power / pea
 paid busy or idle; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), utilization
 the workload's `utilization`, else service_utilization 0.6 [U] (compiler/models/cost.py service_duty_cycle); the
 cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
-else the system's purchase price over its IT depreciation life plus its energy at the default price.
+else the system's purchase price per chip times the capital recovery factor CRF(r, life_it) (compiler.models.cost
+it_capital_recovery: the finance block's discount rate and IT life, else the assumptions', rate 0 = straight-line
+price / life: the formula of the site's depreciation_it_year) plus its energy at the default price. The site's TCO
+holds more than that (the facility's depreciation, maintenance, staff, water), so a service costs more per hour
+inside a site that prices it; `factory explain` and the report's basis show which applied (the site's
+cost_per_accelerator_hour among the figure's inputs, else the chip's price).
 
 Assumptions: GEMM efficiency depends on the rows only (not on K, N or the tile shapes); perfect overlap of
 compute and memory traffic inside an operator (the max), none between operators or with communication; the
@@ -4070,6 +4075,22 @@ def _value(name):
     return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
 
 
+AGGREGATED_REASON = "aggregated serving: no prefill and decode pools, every accelerator does both"
+POOL_OUTPUTS = ("prefill_accelerators", "prefill_tp", "prefill_batch", "decode_accelerators")
+
+
+def _pool(name):
+    """A disaggregated service's split (POOL_OUTPUTS): absent from an aggregated one, with AGGREGATED_REASON, never
+    0. An aggregated service has no prefill pool, and its decode accelerators are not all of its accelerators
+    either (they prefill too): `accelerators` (tokens_per_s / tokens_per_s_per_chip) is its count."""
+    def compute(ctx):
+        if ctx.text("serving", "aggregated") != "disaggregated":
+            ctx.absent(np.ones(1, dtype=bool), AGGREGATED_REASON)
+            return np.full(1, np.nan)
+        return feasible_only(ctx, solved(ctx), solved(ctx)[name])
+    return compute
+
+
 def _tpot(ctx):
     s = solved(ctx)
     show_terms(ctx, s, DECODE_TERMS)
@@ -4128,21 +4149,22 @@ for _name, _formula in (
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "disaggregated: c tp_p, c the fewest prefill workers whose p99 TTFT fits at demand / O "
                                  "requests/s (M/G/c, mu = n / t_pass a worker), or the split that serves the most; "
-                                 "set it to fix it (0 when aggregated)"),
+                                 "set it to fix it (absent when aggregated)"),
         ("prefill_tp", "disaggregated: a prefill worker's tensor parallelism, argmax of requests/s per chip n / "
-                       "(t_pass tp_p) within the TTFT limit; set it to fix it (0 when aggregated)"),
+                       "(t_pass tp_p) within the TTFT limit; set it to fix it (absent when aggregated)"),
         ("prefill_batch", "disaggregated: whole prompts a prefill pass carries, n <= floor(prefill_tp max_num_tokens / "
-                          "I) (and the prompts' KV within the free memory), searched with prefill_tp (0 when "
-                          "aggregated)"),
+                          "I) (and the prompts' KV within the free memory), searched with prefill_tp (absent "
+                          "when aggregated)"),
         ("decode_accelerators", "disaggregated: ceil(demand / O / decode replica's requests/s) x its chips, or the "
-                                "accelerators less the prefill pool"),
+                                "accelerators less the prefill pool (absent when aggregated)"),
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
                            "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3)) (compiler.models.power)")):
     compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
-        _always(_name) if _name in ("feasible", "kv_per_token") else _value(_name))
+        _always(_name) if _name in ("feasible", "kv_per_token") else _pool(_name) if _name in POOL_OUTPUTS
+        else _value(_name))
     output("inference", _name, _formula)(compute)
 
 for _name, _key, _formula in (
@@ -4163,8 +4185,25 @@ for _name, _key, _formula in (
 output("inference", "batch_in_flight", "offered_load set and below capacity: b = beams x (offered_load / replicas) "
                                        "x t_iter(b) (Little's law, the smallest batch carrying it), else batch")(
     _value("batch_in_flight"))
-output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 0 when no offered_load is set")(
-    lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=0.0)))
+output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 1 when no offered_load is set "
+                                     "(the default offered load is the capacity: the latencies are those at it)")(
+    lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=1.0)))
+def _idle(ctx):
+    """The accelerators the chosen layout leaves idle, of those the service holds (`chips`, the count its figures are
+    for): aggregated, chips - replicas tp pp d (accelerators that are no multiple of a replica's); disaggregated,
+    the prefill pool's chips beyond whole workers of prefill_tp plus the decode pool's beyond whole replicas. The
+    service pays for them all: its power, $/Mtok and tokens_per_s_per_chip count every accelerator it holds."""
+    s = solved(ctx)
+    idle = s["chips"] - s["replicas"] * s["tp"] * s["pp"] * s["ep_ranks"]
+    if "kv_transfer_time" in s:                 # disaggregated: the decode pool's, plus the prefill pool's
+        pre, tp_p = s["prefill_accelerators"], np.maximum(s["prefill_tp"], 1)
+        idle = (s["decode_accelerators"] - s["replicas"] * s["tp"] * s["pp"] * s["ep_ranks"]
+                + pre - tp_p * np.floor(pre / tp_p + 1e-9))
+    return feasible_only(ctx, s, idle)
+
+
+output("inference", "idle_accelerators", "accelerators - replicas * tp * pp * d (disaggregated: each pool's "
+                                         "accelerators beyond whole workers and replicas)")(_idle)
 output("inference", "ep", "tp * pp * d for a mixture-of-experts model (the chips its experts are spread over: d "
                          "attention data-parallel ranks of tp x pp chips, argmax of the search), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["ep"]))
@@ -4202,7 +4241,8 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
     if ctx.is_set("accelerator_cost"):
         return ctx.get("accelerator_cost")
     def own():
-        life = ctx.get("depreciation_it", A.depreciation_it)
+        from .cost import it_capital_recovery
+        recovery = it_capital_recovery(ctx)       # CRF(r, life_it): the finance block's, else the assumptions'
         price = ctx.get("electricity_price", A.electricity_price)
         capex = platform.capex_per_chip()
         holder = platform.rack if platform.rack is not None else platform.system
@@ -4210,7 +4250,7 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
             for part in unpriced_parts(holder):
                 warn_unpriced(part, f"{ctx.path}.{figure}",
                               note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
-        return capex / life + platform.wall_power_per_chip() * price
+        return capex * recovery + platform.wall_power_per_chip() * price
 
     def site_tco(site):
         tco = site.get("cost_per_accelerator_hour")

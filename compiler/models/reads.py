@@ -507,6 +507,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:batch", "set:tp",),
+    "inference.idle_accelerators": _INFERENCE_OUTPUT,
     "inference.prefill_accelerators": _INFERENCE_OUTPUT,
     "inference.prefill_batch": _INFERENCE_OUTPUT,
     "inference.prefill_tp": _INFERENCE_OUTPUT,
@@ -564,7 +565,8 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:rack.it_power_avg", "ref:system.capex_it", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power",
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
         "ref:system.peak_power", "ref:system.power", "set:batch", "set:pp", "set:tp", "tokens_per_s", "up:accelerators",
-        "up:cost_per_accelerator_hour", "up:utilization", "utilization",),
+        "up:cost_per_accelerator_hour", "up:utilization", "utilization", "up:parts:finance.depreciation_it",
+        "up:parts:finance.discount_rate",),
     "inference.weights_per_chip": _INFERENCE_OUTPUT,
     # --- memory
     "memory.quantity": ("count", "up:count"),
@@ -985,12 +987,14 @@ READS: dict[str, tuple[str, ...]] = {
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.capex_it", "ref:rack.it_power_avg", "ref:system.capex_it",
         "ref:system.parts:chip.bf16", "ref:system.power", "restart_time", "scaleout_bw", "set:cp", "set:ep",
-        "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "up:accelerators", "up:cost_per_accelerator_hour",),
+        "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "up:accelerators", "up:cost_per_accelerator_hour",
+        "up:parts:finance.depreciation_it", "up:parts:finance.discount_rate",),
     "training.cp": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
         "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "scaleout_bw", "set:ep", "set:pp",
         "set:tp",),
     "training.dp": _TRAINING_OUTPUT,
+    "training.idle_accelerators": _TRAINING_OUTPUT,
     "training.energy": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "power", "pp_schedule", "ref:chip.fp8",
         "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",

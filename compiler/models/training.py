@@ -215,8 +215,14 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     goodput       interruptions at rate lam = n * failure_rate; checkpoint every tau = sqrt(2 c / lam) (Young
                   1974) of blocking cost c; restart r. Lost share f = c / tau + lam (r + tau / 2); a run shorter
                   than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput
-    hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train
-    cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex + energy)
+    idle          idle_accelerators = n - tp pp cp dp: the accelerators the layout leaves idle (n not a multiple of
+                  tp pp cp, or fewer sequences per step than replicas), e.g. 77,760 GPUs at tp 8 pp 8 dp 151 use
+                  77,312 and leave 448 idle. The job holds them all: hours, energy, cost, MFU and the failure
+                  rate count n, the accelerators reserved, not the ones in use (an idle one is counted at the
+                  run's power, an upper bound)
+    hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train (n reserved, idle included)
+    cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex CRF(r, life) + energy:
+                  compiler.models.inference accelerator_cost)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
                   the scenario's scale-up domains) whose time_to_train <= deadline
 
@@ -1220,6 +1226,8 @@ output("training", "flops_per_token", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)")(lam
 output("training", "feasible", "1 when some layout fits in memory, else 0")(
     lambda ctx: solved(ctx)["feasible"])
 output("training", "accelerators_needed", "smallest accelerators with time_to_train <= deadline")(_needed)
+output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held by the job, left idle by its layout")(
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["n"] - solved(ctx)["used"]))
 
 
 def _hours(ctx):

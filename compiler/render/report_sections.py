@@ -95,8 +95,8 @@ BASIS = {
     "tokens_per_joule": ("precision",),
     "time_to_train": ("precision", "global_batch"),
     "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
-    "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "depreciation_it", "discount_rate",
-                     "electricity_price"),
+    "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "cost_per_accelerator_hour",
+                     "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
     "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
     "opex_energy": ("electricity_price", "utilization"),
@@ -111,7 +111,8 @@ BASIS_LABELS = {"utilization": "average load", "service_utilization": "service b
                 "global_batch": "global batch", "depreciation_it": "IT life", "depreciation_facility": "facility life",
                 "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
                 "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
-                "accelerator_cost": "accelerator-hour", "build_cost_per_watt": "build cost",
+                "accelerator_cost": "accelerator-hour", "cost_per_accelerator_hour": "the site's TCO per accelerator-hour",
+                "build_cost_per_watt": "build cost",
                 "land_price": "land price"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
               "tokens_per_joule")
@@ -360,9 +361,13 @@ LAYOUT = {"inference": ("tp", "pp", "ep"), "training": ("tp", "pp", "cp", "dp", 
 
 def _layout(view: _View, inst) -> str:
     """The parallel layout the model chose or was given, as its outputs say (AIConfigurator's table shows
-    the same per row): "tp 8 · pp 16 · cp 1 · dp 64 · ep 1", then the batch an inference replica runs."""
+    the same per row): "tp 8 · pp 16 · cp 1 · dp 64 · ep 1", then the accelerators the layout leaves idle (a
+    workload's `idle_accelerators`, where there are any: "448 idle") and the batch an inference replica runs."""
     parts = [f"{name} {fmt(view.get(f'{inst.path}.{name}'), 'count')}" for name in LAYOUT[inst.kind]
              if view.get(f"{inst.path}.{name}") is not None]
+    idle = view.get(f"{inst.path}.idle_accelerators")
+    if idle:
+        parts.append(f"{fmt(idle, 'count')} idle")
     batch = view.get(f"{inst.path}.batch") if inst.kind == "inference" else None
     if batch is not None:
         parts.append(f"batch {fmt(batch, 'count')}")
