@@ -607,14 +607,10 @@ def _fmt_pair(old, new, unit: str, display: str = "") -> tuple[str, str]:
 
 
 def _usd(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    for factor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if v >= factor:
-            return f"{sign}${v / factor:,.3g}{suffix}"
-    if 0 < v < 0.005:                                     # a change of a fraction of a cent: its digits
-        return f"{sign}${v:.2g}"
-    return f"{sign}${v:,.2f}" if v < 100 else f"{sign}${v:,.0f}"
+    """Dollars as the report prints them (display.format_money: three significant digits, $0.0261)."""
+    from .display import format_money
+
+    return format_money(value)
 
 
 def _pct(rel: Optional[float]) -> str:
@@ -953,6 +949,15 @@ class CostRow(_Strict):
                                       "to its capex (opex) change")
     old_unpriced: bool = Field(description="the part has no price in the old spec (the model counts it $0)")
     new_unpriced: bool
+    quantity_unit: Optional[Literal["J/yr"]] = Field(None, description="the unit of old_quantity and "
+                                                     "new_quantity: energy a year (the energy row); null when the "
+                                                     "row has none; an added field (older plans lack it)")
+    old_quantity: Optional[float] = Field(None, description="what the row pays for when it is no count: the "
+                                          "site's energy_year (J) for its energy row; an added field")
+    new_quantity: Optional[float] = None
+    old_group_count: Optional[float] = Field(None, description="the hall's count in the old spec (null: the "
+                                             "site's own group, or a hall only in the new spec); an added field")
+    new_group_count: Optional[float] = None
 
 
 class Checks(_Strict):

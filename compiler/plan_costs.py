@@ -21,7 +21,9 @@ table's capex and opex changes):
                 <= 1e-9 of its group's figure is float noise and is not listed.
     opex rows   the site's opex per year: energy, maintenance, staff, water, colocation lease, in the site's
                 group only (a site's opex is not the sum of its halls': its staff may be a fixed cost,
-                its energy is its facility power's, with the gear it holds outside the halls).
+                its energy is its facility power's, with the gear it holds outside the halls). The energy
+                row carries the energy it pays for, the site's `energy_year` (J a year), as its quantity.
+    group count the hall's count on each side (`hall data_hall x 4 -> x 5`), shown in its heading.
 
 Rows are compared by key (site, group, part path or category); a row missing on one side counts $0 there.
 """
@@ -69,6 +71,8 @@ class CostItem:
     value: float
     count: Optional[float] = None
     unpriced: bool = False
+    quantity: Optional[float] = None         # what the row pays for, when it is no count: energy in J a year
+    group_count: Optional[float] = None      # the hall's count (None: the site's own group)
 
 
 def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
@@ -81,10 +85,12 @@ def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
         halls = [h for h in site.parts if h.kind == "hall"]
         groups = [(site, 1.0, halls)] + [(h, _count(h, value), []) for h in halls]
         for group, mult, inner_halls in groups:
+            group_count = None if group is site else mult
             leased = value(f"{site.path}.colocation_price") is not None or \
                 value(f"{group.path}.colocation_price") is not None
             own = list(_part_items(site.path, group, mult, inner_halls, value, leased))
             for item in own:
+                item.group_count = group_count
                 items[(item.site, item.group, item.key)] = item
             for category, (figures, label) in CAPEX_CATEGORIES.items():
                 total = _group_figure(group, mult, inner_halls, figures, value)
@@ -93,13 +99,15 @@ def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
                 rest = total - sum(i.value for i in own if i.category == category)
                 if abs(rest) > _NOISE * max(abs(total), 1.0):
                     items[(site.path, group.path, f"{group.path}:{category}")] = CostItem(
-                        site.path, group.path, f"{group.path}:{category}", label, category, "capex", rest)
+                        site.path, group.path, f"{group.path}:{category}", label, category, "capex", rest,
+                        group_count=group_count)
         for category, (figure, label) in OPEX_CATEGORIES.items():     # the site's: not a sum of its halls'
             total = value(f"{site.path}.{figure}")
             if isinstance(total, float) and total != 0:
+                energy = value(f"{site.path}.energy_year") if category == "energy" else None
                 items[(site.path, site.path, f"{site.path}:{category}")] = CostItem(
                     site.path, site.path, f"{site.path}:{category}", label, category, "opex",
-                    total * SECONDS_PER_YEAR)
+                    total * SECONDS_PER_YEAR, quantity=energy if isinstance(energy, float) else None)
     return items
 
 
@@ -181,11 +189,13 @@ def _close(a: Optional[float], b: Optional[float]) -> bool:
 def compare_costs(old: dict, new: dict) -> list[dict]:
     """The changed cost rows (CostRow), in key order; a row missing on one side is null there and counts $0."""
     rows = []
+    halls_old = {(i.site, i.group): i.group_count for i in old.values()}     # a hall's count on each side,
+    halls_new = {(i.site, i.group): i.group_count for i in new.values()}     # from any row of it
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         one = b or a
         changed = a is None or b is None or not _close(a.value, b.value) or not _close(a.count, b.count) \
-            or a.unpriced != b.unpriced
+            or a.unpriced != b.unpriced or not _close(a.quantity, b.quantity)
         if not changed:
             continue
         rows.append({"site": one.site, "group": one.group, "item": one.key, "label": one.label,
@@ -194,7 +204,12 @@ def compare_costs(old: dict, new: dict) -> list[dict]:
                      "old_count": a.count if a else None, "new_count": b.count if b else None,
                      "old": a.value if a else None, "new": b.value if b else None,
                      "change": (b.value if b else 0.0) - (a.value if a else 0.0),
-                     "old_unpriced": bool(a and a.unpriced), "new_unpriced": bool(b and b.unpriced)})
+                     "old_unpriced": bool(a and a.unpriced), "new_unpriced": bool(b and b.unpriced),
+                     "quantity_unit": "J/yr" if (a and a.quantity is not None) or (b and b.quantity is not None)
+                     else None,
+                     "old_quantity": a.quantity if a else None, "new_quantity": b.quantity if b else None,
+                     "old_group_count": halls_old.get((one.site, one.group)),
+                     "new_group_count": halls_new.get((one.site, one.group))})
     return rows
 
 
@@ -213,6 +228,28 @@ def _count_text(n: Optional[float]) -> str:
     if n is None:
         return ""
     return f"{n:,.0f}" if n == round(n) else f"{n:,.4g}"
+
+
+def _energy_text(joules: Optional[float]) -> str:
+    """Energy a year in MWh, both sides in one unit: `605.8 MWh/yr`, `1,212 MWh/yr`."""
+    from .display import format_number
+
+    return "-" if joules is None else format_number(joules / 3.6e9) + " MWh/yr"
+
+
+def group_heading(group: str, site: str, rows: list[dict]) -> str:
+    """`headquarters.server_room x 4 -> x 5`: a hall with its count on each side (`(added)`, `(removed)`
+    when it is on one side only); the site's own group as `headquarters (site)`."""
+    if group == site:
+        return f"{group} (site)"
+    old = next((r["old_group_count"] for r in rows if r.get("old_group_count") is not None), None)
+    new = next((r["new_group_count"] for r in rows if r.get("new_group_count") is not None), None)
+    o, n = (None if c is None else f"x {_count_text(c)}" for c in (old, new))
+    if o is None and n is None:
+        return group
+    if o is None or n is None:
+        return f"{group} {o or n} ({'added' if o is None else 'removed'})"
+    return f"{group} {o}" if o == n else f"{group} {o} -> {n}"
 
 
 def printed(row: dict) -> dict:
@@ -238,6 +275,9 @@ def printed(row: dict) -> dict:
     counts = ""
     if row["old_count"] is not None or row["new_count"] is not None:
         o, n = _count_text(row["old_count"]) or "-", _count_text(row["new_count"]) or "-"
+        counts = o if o == n else f"{o} -> {n}"
+    elif row.get("old_quantity") is not None or row.get("new_quantity") is not None:     # energy: MWh a year
+        o, n = (_energy_text(row.get(k)) for k in ("old_quantity", "new_quantity"))
         counts = o if o == n else f"{o} -> {n}"
     return {"old": side(old, row["old_unpriced"]), "new": side(new, row["new_unpriced"]),
             "change": change_text, "change_dollars": change, "count": counts}
@@ -296,7 +336,7 @@ def render_cost_text(rows: list[dict]) -> list[str]:
                   max(len(t[2]["change"]) for t in table)]
         lines.append(f"  {site}: {'capex' if cost == 'capex' else 'opex per month'}")
         for group, mine in groups:
-            lines.append(f"    {group}{' (site)' if group == site else ''}")
+            lines.append(f"    {group_heading(group, site, mine)}")
             for r in mine:
                 p = printed(r)
                 lines.append(f"      {_mark(r)} {_what(r):<{widths[0]}}  {p['count']:>{widths[1]}}  "
@@ -315,9 +355,11 @@ def render_cost_markdown(rows: list[dict], md, code, fold_over: int = 10) -> lis
         count = sum(len(m) for _, m in groups)
         title = f"{'Capex' if cost == 'capex' else 'Opex per month'} by part of {code(site)}: " \
                 f"{md(_total_text(cost, total, incomplete).split(': ', 1)[1])}"
-        table = ["| | part | count | before | after | change |", "|---|---|--:|--:|--:|--:|"]
+        table = ["| | part | quantity | before | after | change |", "|---|---|--:|--:|--:|--:|"]
         for group, mine in groups:
-            table.append(f"| | **{md(group)}**{' (site)' if group == site else ''} | | | | |")
+            heading = group_heading(group, site, mine)
+            name, rest = (heading[:len(group)], heading[len(group):])
+            table.append(f"| | **{md(name)}**{md(rest).replace(' -&gt; ', ' → ')} | | | | |")
             for r in mine:
                 p = printed(r)
                 what = md(r["label"]) + " (model)" if ":" in r["item"] else \

@@ -7,7 +7,10 @@ Terraform's changed inputs and Infracost's diff. Laws, on the small enterprise e
     doubling one part's count doubles exactly that part's row (count and cost), and no other part row changes;
     the printed total is the sum of the printed rows; the output is byte-identical run to run;
     an unpriced part is shown as unpriced, never as a saving;
-    two different values that would print the same are shown with the digits that tell them apart."""
+    two different values that would print the same are shown with the digits that tell them apart;
+    every money figure printed is within 0.5% of its JSON value, or is in the cost table, marked as rounded;
+    the energy row shows the energy it pays for (the site's energy_year), and opex = energy x price;
+    a hall's heading shows its count on each side (x 4 -> x 5)."""
 from __future__ import annotations
 
 import json
@@ -19,7 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.plan import SECONDS_PER_YEAR, _fmt_pair
+from compiler.display import format_money, format_number
+from compiler.plan import SECONDS_PER_YEAR, _fmt_pair, render_markdown, render_text
+from compiler.plan_costs import ROUNDING_NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = (ROOT / "examples" / "enterprise_starter.factory").read_text()
@@ -52,6 +57,9 @@ def specs(tmp_path_factory) -> dict[str, Path]:
         # a drive without a price added to the server
         "unpriced": _edit(STARTER, ("cpu host: Xeon_8480C x 2",
                                     "cpu host: Xeon_8480C x 2\n  storage nvme x 8 { capacity = 3.84 TB }")),
+        # the room placed four times, then five
+        "hall4": _edit(STARTER, ("hall server_room {", "hall server_room x 4 {")),
+        "hall5": _edit(STARTER, ("hall server_room {", "hall server_room x 5 {")),
     }
     out = {}
     for name, text in texts.items():
@@ -105,7 +113,8 @@ def test_b_to_a_is_the_negation_of_a_to_b(specs, ab) -> None:
     _, forward = ab
     _, back = _run(specs["b"], specs["a"])
     swap = {"old": "new", "new": "old", "old_count": "new_count", "new_count": "old_count",
-            "old_unpriced": "new_unpriced", "new_unpriced": "old_unpriced"}
+            "old_unpriced": "new_unpriced", "new_unpriced": "old_unpriced", "old_quantity": "new_quantity",
+            "new_quantity": "old_quantity", "old_group_count": "new_group_count", "new_group_count": "old_group_count"}
     rows = {r["item"]: r for r in back["costs"]}
     assert set(rows) == {r["item"] for r in forward["costs"]}
     for r in forward["costs"]:
@@ -212,3 +221,79 @@ def test_a_top_level_let_is_an_input(tmp_path) -> None:
     assert (budget["kind"], budget["old"], budget["new"], budget["unit"]) == ("let", 6e6, 9e6, "W")
     _, text = _run(a, b, "text")
     assert "let budget: 6 MW -> 9 MW (+3 MW, +50.0%)" in text and "1 input(s), 0 KPI(s) and 0 part(s) change" in text
+
+
+_MONEY = re.compile(r"(-?)\$([\d,]+(?:\.\d+)?)([kMBT]?)(/yr|/h|/mo)?")
+_SUFFIX = {"": 1.0, "k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+def _money_values(text: str) -> list[tuple[str, float]]:
+    """Every `$` figure of `text` as (what was printed, its value in USD, per year or per hour as printed)."""
+    return [(m.group(0), (-1 if m.group(1) else 1) * float(m.group(2).replace(",", "")) * _SUFFIX[m.group(3)])
+            for m in _MONEY.finditer(text)]
+
+
+def test_money_is_printed_to_three_significant_digits_within_half_a_percent() -> None:
+    # $0.0261 to the cent read $0.03 (15% off): three significant digits, at least the cents
+    assert (format_money(0.0261), format_money(0.5), format_money(2.40176), format_money(12.345)) == \
+        ("$0.0261", "$0.50", "$2.4", "$12.3")
+    assert (format_money(999_600.0), format_money(2.716e6), format_money(-0.0324)) == ("$1M", "$2.72M", "-$0.0324")
+    for i in range(-400, 1300):                  # 1e-4 .. 1e13 dollars, 100 values a decade
+        value = 10 ** (i / 100) * 1.0007
+        ((_, shown),) = _money_values(format_money(value))
+        assert abs(shown - value) <= 0.005 * value, (value, format_money(value))
+
+
+def test_every_printed_money_figure_is_its_json_value_or_marked_rounded(ab) -> None:
+    _, doc = ab
+    scale = {"USD": {"": 1.0}, "USD/s": {"/yr": SECONDS_PER_YEAR, "/h": 3600.0}}
+    values = []                                  # every money figure of the JSON, per year or per hour
+    for k in doc["kpis"] + doc.get("inputs", []):
+        for per, factor in scale.get(k["unit"], {}).items():
+            values += [(per, abs(k[key]) * factor) for key in ("old", "new", "change") if k.get(key) is not None]
+    for text in (render_text(doc), render_markdown(doc)):
+        start = re.search(r"cost by part \(changed rows\)|(Capex|Opex per month) by part of", text).start()
+        head, rest = text[:start], text[start:]          # the cost tables run from there to the rounding note
+        figures = [m for m in _MONEY.finditer(head + rest.partition(ROUNDING_NOTE)[2])]
+        assert len(figures) >= 10 and ROUNDING_NOTE in rest              # the cost table says it is rounded
+        for m in figures:
+            ((printed, shown),) = _money_values(m.group(0))
+            per = m.group(4) or ""
+            assert any(p == per and abs(abs(shown) - v) <= 0.005 * v for p, v in values), printed
+    # the change of $/accelerator-hour: $1.02/h -> $1.05/h, +$0.0324/h (to the cent it read +$0.03/h, 8% off)
+    (hour,) = [k for k in doc["kpis"] if k["name"] == "cost_per_accelerator_hour"]
+    assert f"+{format_money(hour['change'] * 3600)}/h" in render_text(doc) and hour["change"] * 3600 < 0.1
+
+
+def test_the_energy_row_shows_the_energy_it_pays_for(ab) -> None:
+    _, doc = ab
+    (energy,) = [r for r in doc["costs"] if r["category"] == "energy"]
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    year = kpis["headquarters.energy_year"]
+    assert energy["quantity_unit"] == "J/yr"
+    assert (energy["old_quantity"], energy["new_quantity"]) == (year["old"], year["new"])
+    # twice the racks, twice the facility power: twice the energy; opex = energy x price (0.12 -> 0.15 USD/kWh)
+    assert math.isclose(energy["new_quantity"], 2 * energy["old_quantity"], rel_tol=1e-9)
+    assert math.isclose(energy["old"], energy["old_quantity"] / 3.6e6 * 0.12, rel_tol=1e-9)
+    assert math.isclose(energy["new"], energy["new_quantity"] / 3.6e6 * 0.15, rel_tol=1e-9)
+    assert all(r["old_quantity"] is None and r["new_quantity"] is None for r in doc["costs"] if r is not energy)
+    old, new = (format_number(q / 3.6e9) for q in (energy["old_quantity"], energy["new_quantity"]))  # J -> MWh
+    line = next(x for x in render_text(doc).splitlines() if "energy (model)" in x)
+    assert f"{old} MWh/yr -> {new} MWh/yr" in line, line
+
+
+def test_a_hall_heading_shows_its_count_on_each_side(specs) -> None:
+    result, doc = _run(specs["hall4"], specs["hall5"])
+    assert result.exit_code == 3, result.output
+    hall = [r for r in doc["costs"] if r["group"] == "headquarters.server_room"]
+    assert hall and all((r["old_group_count"], r["new_group_count"]) == (4, 5) for r in hall)
+    assert all(r["old_group_count"] is None for r in doc["costs"] if r["group"] == "headquarters")
+    # 4 -> 5 rooms of 64 GPUs: 256 -> 320 chips in the GPU row, its cost x 5/4
+    (gpu,) = [r for r in hall if r["item"].endswith(".gpu.node.gpu")]
+    assert (gpu["old_count"], gpu["new_count"]) == (256, 320)
+    assert math.isclose(gpu["new"], gpu["old"] * 5 / 4, rel_tol=1e-12)
+    text = _run(specs["hall4"], specs["hall5"], "text")[1]
+    assert "    headquarters.server_room x 4 -> x 5\n" in text and "    headquarters (site)\n" in text
+    assert "**headquarters.server_room** x 4 → x 5 |" in _run(specs["hall4"], specs["hall5"], "markdown")[1]
+    same = _run(specs["hall4"], specs["cpus"])[1]                      # the room's count is not what changed
+    assert "    headquarters.server_room x 4 -> x 1\n" in render_text(same)

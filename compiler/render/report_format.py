@@ -10,41 +10,17 @@ import re
 
 from dsl.diagnostics import Code
 
-from ..display import format_number, format_quantity
+from ..display import format_money, format_quantity, format_significant
 from .view import ABSENT_TEXT, ResultsView
 
 YEAR = 8760 * 3600.0
 # ---------------------------------------------------------------------------------------------- formatting
 _SCALE = {"money_year": YEAR, "money_hour": 3600.0, "money_mtok": 1e6, "money_mw": 1e6, "duration": 86400.0}
-def _sig(value: float, digits: int = 3) -> str:
-    """`value` to `digits` significant figures, with thousands separators and no exponent."""
-    if value == 0 or not math.isfinite(value):
-        return format_number(value)
-    magnitude = int(math.floor(math.log10(abs(value))))
-    if magnitude >= digits:                          # 1,909,731 -> 1,910,000: no more digits than it has
-        value = round(value, digits - 1 - magnitude)
-    decimals = max(0, digits - 1 - magnitude)
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+_sig = format_significant                             # one rule for the report and `factory plan` (display.py)
 
 
 def _money(value: float) -> tuple[str, str]:
-    sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if magnitude >= factor * 0.9995:
-            return f"{sign}${_sig(magnitude / factor)}{suffix}", ""
-    if magnitude >= 1 or magnitude == 0:
-        return f"{sign}${_sig(magnitude, 3)}", ""
-    # below $1, three significant digits as above and at least the cents: $0.50, $0.242, $0.0261 (to the cent
-    # alone, $0.0261 / Mtok read $0.03, 15% off, and $0.0227 read $0.02)
-    decimals = max(2, 2 - int(math.floor(math.log10(magnitude))))
-    text = f"{magnitude:.{decimals}f}"
-    while text.endswith("0") and len(text.partition(".")[2]) > 2:
-        text = text[:-1]
-    return f"{sign}${text}", ""
+    return format_money(value), ""
 
 
 def _duration(seconds: float) -> tuple[str, str]:
