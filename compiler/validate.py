@@ -422,6 +422,12 @@ layer), not 128 rows' worth of FLOPs: per GEMM max(weight read, launch + FLOPs a
 FP4's own knee kept. Not applied: TTFT p99 12.0% -> 14.9%, TPOT mean 9.4% -> 11.8%, TTFT p50 8.9% -> 10.7%; with
 continuous_capacity, layouts and knee_power_all TTFT p99 11.9% (96 within 10%), TPOT mean 11.3%, TPOT p99 10.1%;
 refit once, TTFT p99 13.0% (docs/accuracy.md "The GEMM time as a per-launch roofline").
+Pipeline host overlap (MECHANISMS "pipeline_host_overlap"; measured, NOT applied): `let pipeline_host_overlap = 1`,
+over pp > 1 stages a pipeline cycle carries only a micro-batch's own host work, step_overhead + (B / pp) seq_overhead,
+the others' under the stages (TensorRT-LLM trtGptModelInflightBatching.cpp forwardAsync / forwardSync, read
+2026-12-05); at least pp of them a cycle. Validate: TTFT p99 12.0% -> 11.7% (93 -> 94 within 10%), Offline 6.7% ->
+6.9%, the rest unchanged; v5.0 H100 Llama 2 70B pp 2 step at the runs' rows +25.9% -> +16.5%. Not applied: held-out
+DeepSeek-R1 GB300 Offline (pp 3) -3.3% -> +56.4% (docs/accuracy.md "Pipeline micro-batches and the host's work").
 Continuous capacity (MECHANISMS "continuous_capacity"; measured, NOT applied): `let capacity_solve = 1` and `let
 operating_fraction = OPERATING_FRACTION` (0.88) on Server and Interactive rows: the capacity point's batch solved
 between the batch grid's points (compiler/models/inference.py `_solved_batches`) with both latency limits held at
@@ -1311,6 +1317,7 @@ MECHANISM_TABLE = {
     "knee_power": Mechanism((), _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
+    "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
 }
@@ -1977,6 +1984,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
+    if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")
+        row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

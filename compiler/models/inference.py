@@ -90,7 +90,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 SRAM-only chips: n_x = G = 5, below)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
-                stream); L layer_latency per step
+                stream); L layer_latency per step; `pipeline_host_overlap` 1 (opt-in) and pp > 1: t_over =
+                step_overhead + (B / pp) seq_overhead, the step at least pp t_over (Pipeline host overlap, below)
     MoE module  t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)] (routed experts' fixed time and
                 expanded rows; 0 for a dense model: Routed experts' grouped GEMM, below)
     elementwise t_el = T (L / pp) b_el / (BW e_copy)  (`elementwise_kernels` 1; 0 by default: Elementwise work, below)
@@ -640,6 +641,25 @@ Effect on the calibration file: the search leaves pipeline stages where all-redu
 published configurations do: Llama 2 70B on H100 SXM tp 2 x pp 1 (was tp 1 x pp 2), Llama 3.1 405B on B200
 and GB200 tp 2 x pp 1 (was tp 1 x pp 4; NVIDIA's FP4 405B harness config: tensor_parallelism 2,
 pipeline_parallelism 1), on H100 tp 8 and on H200 tp 4 (were tp 4 x pp 2 and tp 2 x pp 4).
+
+Pipeline host overlap (`let pipeline_host_overlap = 1`, opt-in; 0 by default: the whole step's host work on every
+cycle; validate MECHANISMS "pipeline_host_overlap", measured, not applied). TensorRT-LLM's inflight-batching runtime keeps mNumMicroBatches = pp micro-batches
+(mMicroBatchScheduledRequests). Its executor loop calls forwardSync, which waits only for the micro-batch whose turn
+is next (its decoder event), then forwardAsync, which schedules that micro-batch (capacity and micro-batch
+schedulers, sequence slots, KV blocks), enqueues its engine pass and sampling and returns without waiting
+(cpp/tensorrt_llm/batch_manager/trtGptModelInflightBatching.cpp, https://github.com/NVIDIA/TensorRT-LLM, read
+2026-12-05 [S]). So a micro-batch's host work h lies on its own circuit (sync, host work, pp stages) while the
+other pp - 1 micro-batches' kernels run; at pp = 1 the one micro-batch's host work and its pass alternate.
+Max-plus over the closed pipeline of pp micro-batches (one host thread, pp stages):
+    h       = step_overhead + (B / pp) seq_overhead            (a micro-batch's B / pp rows)
+    cycle   = max(t_device + h, pp h)                          (a micro-batch's circuit; the host's pp rounds)
+where t_device is the step above without t_over (pp x the heaviest micro-batch's stage). pp = 1 gives today's
+t_device + step_overhead + B seq_overhead. Assumption [U]: the whole of step_overhead and seq_overhead is host work
+(as `host_steps` takes it); sampling runs on the last stage's stream and is counted with it. Llama 2 70B FP8 on
+H100, tp 1 x pp 2, 1,089 rows: h = 2 ms + 544.5 x 35 us = 21.1 ms in place of 40.1 ms (the runs' step 139 ms:
+model +27.5% -> +17.7%; bench/step_at_rows.py, docs/accuracy.md "Pipeline micro-batches and the host's work").
+Not applied: the per-row term is fitted [D], not measured host time, and where a large batch runs over pp stages
+(held-out DeepSeek-R1 on GB300, Offline, pp 3, 4,067 rows) hiding (pp - 1) / pp of it moves the row -3% -> +56%.
 
 Disaggregated serving (`serving = "disaggregated"`; `_disaggregated`; 2026-12-05, docs/accuracy.md "Disaggregated
 serving: the pools as they run"): a prefill pool of c workers and a decode pool of replicas, the prompt's KV cache
@@ -1271,6 +1291,19 @@ host_steps = Assumption(
     "time (the whole overhead taken as host work [U]: AMD's MLPerf configs also set `detokenize: False`). 1: every "
     "step pays it (TensorRT-LLM's executor loop, vLLM before 0.6.0). Set `let host_steps = n` on the workload "
     "(MLPerf v5.0 AMD rows, Offline 11 and Server 9: compiler/validate.py 'Scheduling rounds')", range=AT_LEAST_ONE)
+pipeline_host_overlap = Assumption(
+    "pipeline_host_overlap", 0.0, "1",
+    "pp > 1 stages: 1 takes only a micro-batch's own host work onto its pass, the other micro-batches' kernels "
+    "running meanwhile [S/U]: TensorRT-LLM's inflight-batching runtime keeps mNumMicroBatches = pp micro-batches "
+    "(mMicroBatchScheduledRequests); forwardAsync schedules one micro-batch (capacity and micro-batch schedulers, "
+    "sequence slots, KV blocks), enqueues its engine and sampling and returns without waiting; forwardSync waits "
+    "only for the micro-batch whose turn is next (cpp/tensorrt_llm/batch_manager/trtGptModelInflightBatching.cpp, "
+    "https://github.com/NVIDIA/TensorRT-LLM, read 2026-12-05 [S]); the step's overhead taken as host work [U]. "
+    "0 (default): the whole step_overhead + B seq_overhead on every pipeline cycle, as at pp = 1; opt-in "
+    "(validate --with pipeline_host_overlap: TTFT p99 12.0% -> 11.7%, but held-out DeepSeek-R1 GB300 Offline, "
+    "pp 3, -3% -> +56%: module docstring, 'Pipeline host overlap'; docs/accuracy.md 'Pipeline micro-batches and "
+    "the host's work')",
+    range=SHARE)
 whole_prompts = Assumption(
     "whole_prompts", 0.0, "1",
     "1 for a serving engine without chunked context, in server and interactive scenarios [P]: a prompt's context "
@@ -1568,6 +1601,8 @@ class Load:
     moe_layer_latency: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([moe_layer_latency.value]))
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
+    # pp > 1: only a micro-batch's own host work on its pass (`pipeline_host_overlap`; 0: the whole step's)
+    host_overlap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([pipeline_host_overlap.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
     # speculative decoding: draft tokens k a row per verify step, and the mean tokens a row a verify step
@@ -1974,6 +2009,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     A_dense = Aa - A_exp
     m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
+    host_overlap = _col(load.host_overlap)                        # pp > 1: own host work only (Pipeline host overlap)
     knee_power = _col(load.knee_power)                            # the knee's share of compute activity
     # the dense GEMMs' knee as their launches' fixed time (`gemm_launch_time` t > 0): n_g launches a layer, L / pp
     # layers a micro-batch pass, pp passes a step, over the per-row time 2 A_dense / (G P e_c): m0 in rows
@@ -2088,13 +2124,18 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_tp = t_tp + all_to_all(rank_tokens / pp, gamma)         # expert parallelism (d > 1): dispatch, combine
         t_pp = np.where(pp > 1, pp * lat + rank_tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
+        # pp > 1 with `pipeline_host_overlap`: a micro-batch's own host work h = t0 + (B / pp) ts is on its circuit,
+        # the other micro-batches' runs under its stages; the host, pp h a cycle, bounds it (Pipeline host overlap)
+        overlap = (host_overlap > 0) & (pp > 1)
+        t_over = np.where(overlap, t0 + B * ts / pp, t_over) if not load.single_stream else t_over
         t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
         t_el = rank_tokens * (L / pp) * el_layer                  # elementwise kernels: T tokens, L / pp layers a pass
         attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
-            return (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
-                    + L * tl + t_over + t_moe + t_el)
+            cycle = (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
+                     + L * tl + t_over + t_moe + t_el)
+            return np.where(overlap, np.maximum(cycle, pp * t_over), cycle)   # the host's pp h a cycle (overlap)
         # the compute kernels' time at the full clock; the GEMMs' knee time (beyond their FLOPs at e_c) counts as
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
         # stream)
@@ -3576,6 +3617,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         # per-step host work done once every host_steps forward steps (vLLM multi-step scheduling: host_steps)
         step_overhead=ctx.get("step_overhead", step_overhead) / ctx.get("host_steps", host_steps),
         seq_overhead=ctx.get("seq_overhead", seq_overhead) / ctx.get("host_steps", host_steps),
+        host_overlap=ctx.get("pipeline_host_overlap", pipeline_host_overlap),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         output_cv=ctx.get("output_length_cv", output_length_cv),
         draft_tokens=ctx.get("draft_tokens", draft_tokens), draft_tau=_draft_tau(ctx),
@@ -4030,7 +4072,8 @@ DECODE_TERMS = {
                       "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "(step_overhead + B seq_overhead) / host_steps: scheduling, sampling, block tables per "
-                            "step, done once every host_steps forward steps (1: every step)",
+                            "step, done once every host_steps forward steps (1: every step); pp > 1 with "
+                            "pipeline_host_overlap 1: a micro-batch's own, step_overhead + (B / pp) seq_overhead",
     "decode_draft_time": "n_d (t(B, q = 1) - t_over) / L / tau: speculative decoding's n_d draft-head passes over "
                          "the B rows, each a layer-sized pass of a plain decode step, per decoded token (tau "
                          "tokens a verify step; every other term of the verify step is / tau alike; 0 without "
