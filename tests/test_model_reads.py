@@ -3,6 +3,10 @@
 * Check: on every example and golden case, each model output that declares reads reads nothing outside what
   its declaration binds to on that spec (a read it does not declare fails, naming the output and the path);
   the reads it makes of fields and outputs have the units the schema declares for them.
+* The same two checks on generated specs (drawn law-campaign sites, fuzz specs, every stdlib system, rack and
+  chip under each workload and precision): a fixed sample by default, the rest under `-m slow`; and the gaps
+  found outside the examples (a chip that `extends` another, a system's nested chip, a workload's own
+  `let electricity_price`), each as its own spec.
 * The declared edges make no cycle of model ops on those specs (a declaration too wide would show as one).
 * A declaration naming a kind, a field or a reference the schema does not have is an error at registration
   that names the output.
@@ -13,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from sampling import sampled  # tests/ is on the path
+
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "cases"
 SPECS = sorted((REPO / "examples").glob("*.factory")) + sorted((REPO / "examples" / "published").glob("*.factory")) \
@@ -20,13 +26,14 @@ SPECS = sorted((REPO / "examples").glob("*.factory")) + sorted((REPO / "examples
     + sorted((CASES / "diagram").glob("*.factory"))
 
 
-def _evaluated(path: Path):
+def _evaluated(path: Path | None = None, text: str | None = None):
+    """(lowering, ir, results) of a spec file or a spec held in memory; None where the spec has errors."""
     import dsl
     from compiler.evaluate import evaluate
     from compiler.ir import bind
     from compiler.lower import lower
 
-    checked, sink = dsl.check_files([str(path)])
+    checked, sink = dsl.check_files([str(path)]) if text is None else dsl.check_text(text)
     if checked is None or sink.has_errors():
         return None
     lowering = lower(checked, sink)
@@ -36,17 +43,16 @@ def _evaluated(path: Path):
     return lowering, ir, evaluate(lowering, sink, ir=ir)
 
 
-@pytest.mark.parametrize("path", SPECS, ids=lambda p: str(p.relative_to(REPO)))
-def test_models_read_only_what_they_declare(path: Path) -> None:
+def _assert_reads_declared(found) -> None:
+    """Each model output reads nothing outside what its declaration binds to, in the units the schema declares."""
     from compiler.ir import unit_of
     from compiler.models import declared_reads
 
-    found = _evaluated(path)
     if found is None:
         pytest.skip("the spec has errors: nothing is evaluated")
     lowering, ir, results = found
     nodes = lowering.graph.nodes
-    undeclared, wrong_units, checked = [], [], 0
+    undeclared, wrong_units = [], []
     for node in ir.nodes:
         if node.kind != "model" or node.dynamic or node.path not in results.values:
             continue
@@ -65,16 +71,13 @@ def test_models_read_only_what_they_declare(path: Path) -> None:
                 unit = unit_of(lowering, nodes[ir.paths[i]]) or ""
                 if unit not in (units[member], "") and not (unit == "1" and units[member] == ""):
                     wrong_units.append(f"{node.path} reads {ir.paths[i]} in {unit}, declared {units[member]}")
-        checked += 1
     assert not undeclared, "undeclared reads (add them to compiler/models/reads.py):\n" + "\n".join(undeclared)
     assert not wrong_units, "\n".join(wrong_units)
 
 
-@pytest.mark.parametrize("path", SPECS, ids=lambda p: str(p.relative_to(REPO)))
-def test_declared_reads_make_no_cycle_of_model_ops(path: Path) -> None:
+def _assert_no_cycle_of_model_ops(found) -> None:
     from compiler.ir import topological_order
 
-    found = _evaluated(path)
     if found is None:
         pytest.skip("the spec has errors: nothing is bound")
     lowering, ir, _ = found
@@ -84,6 +87,16 @@ def test_declared_reads_make_no_cycle_of_model_ops(path: Path) -> None:
             if place[j] >= place[i] and (model[i] or model[j])]       # (a spec's own cycle is its error)
     assert not late, "\n".join(late[:20])
     assert sorted(topological_order(ir.inputs)) == list(range(len(ir.paths)))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: str(p.relative_to(REPO)))
+def test_models_read_only_what_they_declare(path: Path) -> None:
+    _assert_reads_declared(_evaluated(path))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: str(p.relative_to(REPO)))
+def test_declared_reads_make_no_cycle_of_model_ops(path: Path) -> None:
+    _assert_no_cycle_of_model_ops(_evaluated(path))
 
 
 @pytest.mark.parametrize("text, why", [
@@ -190,3 +203,115 @@ def test_a_typo_in_a_wildcard_declaration_names_the_output_and_the_read(text: st
     with pytest.raises(ValueError) as error:
         parse_reads("inference", "power", (text,))
     assert "inference.power" in str(error.value) and why in str(error.value) and f"`{text}`" in str(error.value)
+
+
+# ----------------------------------------------------------------------------- specs outside the examples
+# The examples and golden cases place few of the ways a workload finds its hardware, so the same two checks run on
+# generated specs too: tests/test_law_campaign.py's drawn sites (halls, rows, racks of the stdlib's or the spec's
+# own, gear, fabrics, services and training runs with their options), tests/fuzz_gen.py's grammar-derived and
+# mutated examples, and by hand every stdlib system and rack and every stdlib chip (through a chip of the spec's own
+# that `extends` it) under each kind of workload and precision. A fixed sample runs by default, the rest under
+# `-m slow` (tests/sampling.py).
+
+_HEADER = "from systems import *\nfrom models import *\nfrom chips import *\n"
+
+
+def _workload(kind: str, name: str, lines: list[str]) -> str:
+    extra = ["tokens = 1 Ttok"] if kind == "training" else []
+    return f"  {kind} {name} {{\n" + "".join(f"    {line}\n" for line in ["model = Llama3_1_8B"] + lines + extra) \
+        + "  }\n"
+
+
+def _hardware_specs() -> list:
+    from test_law_campaign import PRECISIONS, RACKS, SERVERS
+    import re
+
+    out = []
+    for kind in ("training", "inference"):
+        for precision in PRECISIONS:
+            for server in SERVERS:
+                out.append((f"{kind}-{precision}-system-{server}", _HEADER + "site s {\n" + _workload(
+                    kind, "w", [f"system = {server}", "accelerators = 16", f'precision = "{precision}"']) + "}\n"))
+            for rack in RACKS:       # no hall places the rack: the workload prices capex + energy itself
+                out.append((f"{kind}-{precision}-rack-{rack}", _HEADER + "site s {\n" + _workload(
+                    kind, "w", [f"rack = {rack}", f'precision = "{precision}"',
+                                "let electricity_price = 0.1 USD/kWh"]) + "}\n"))
+    chips = re.findall(r"^chip (\w+)", (REPO / "stdlib" / "chips.factory").read_text(), re.M)
+    for chip in chips:
+        for kind in ("training", "inference"):
+            for precision in ("bf16", "fp8", "fp4"):
+                out.append((f"{kind}-{precision}-extends-{chip}", _HEADER
+                            + f"chip g extends {chip} {{\n  let serving_efficiency = 0.5\n}}\n"
+                            + "server node {\n  chip gpu: g x 8\n}\nrack myrack {\n  server n: node x 2\n}\n"
+                            + "site s {\n  hall h {\n    rack r: myrack x 1\n  }\n"
+                            + _workload(kind, "w", ["rack = myrack", f'precision = "{precision}"'])
+                            + _workload(kind, "v", ["chip = g", "accelerators = 8", f'precision = "{precision}"'])
+                            + "}\n"))
+    return out
+
+
+def _generated_specs() -> list:
+    """(id, a function of nothing that returns the spec's text): drawn law-campaign sites, fuzz specs, hardware."""
+    import random
+
+    import fuzz_gen
+    from test_law_campaign import draw, spec_text
+
+    drawn = [(f"drawn-{seed}", lambda seed=seed: spec_text(draw(seed))) for seed in range(480)]
+    grammar = [(f"grammar-{seed}", lambda seed=seed: fuzz_gen.generate(random.Random(seed))) for seed in range(200)]
+    mutated = [(f"mutated-{seed}", lambda seed=seed: fuzz_gen.mutate(random.Random(seed))[1].decode("utf-8", "replace"))
+               for seed in range(200)]
+    hardware = [(ident, lambda text=text: text) for ident, text in _hardware_specs()]
+    return drawn + grammar + mutated + hardware
+
+
+@pytest.mark.parametrize("ident, text_of", sampled([pytest.param(i, t, id=i) for i, t in _generated_specs()], 12))
+def test_generated_specs_read_only_what_they_declare_and_make_no_cycle(ident: str, text_of) -> None:
+    found = _evaluated(text=text_of())
+    _assert_reads_declared(found)
+    _assert_no_cycle_of_model_ops(found)
+
+
+_DERIVED_CHIP = _HEADER + """chip g extends H100_SXM {
+  tdp = 600 W
+}
+server node {
+  chip gpu: g x 8
+  price = 300000 USD
+}
+rack myrack {
+  server n: node x 4
+  power_limit = 60 kW
+  price = 10000 USD
+}
+site s {
+  hall h {
+    rack r: myrack x 2
+  }
+""" + _workload("training", "t", ["rack = myrack", 'precision = "bf16"']) + "}\n"
+_SYSTEM_PART = _HEADER + "site s {\n  hall h {\n    rack r: DGX_H100_rack x 2\n  }\n" + _workload(
+    "training", "t", ["system = DGX_H100", "accelerators = 16", 'precision = "bf16"']) + "}\n"
+_WORKLOAD_PRICE = _HEADER + "site s {\n" + "".join(_workload(kind, name, [
+    "rack = DGX_H100_rack", 'precision = "fp8"', "let electricity_price = 0.1 USD/kWh"])
+    for kind, name in (("training", "t"), ("inference", "w"))) + "}\n"
+
+
+@pytest.mark.parametrize("text, reads", [
+    # a chip that `extends` another, in a rack of the spec's own: the solve reads the rack's chips' idle power
+    (_DERIVED_CHIP, ("myrack.n.gpu.idle_power", "myrack.n.gpu.bf16")),
+    # a workload on a stdlib system: the solve reads the system's nested chip's BF16 rate
+    (_SYSTEM_PART, ("systems.DGX_H100.gpu.bf16",)),
+    # a workload's own `let electricity_price`, read where no hall places its hardware (capex + energy); the rack's
+    # servers' cooling and chips' serving efficiency, read through `rack =`
+    (_WORKLOAD_PRICE, ("s.t.electricity_price", "s.w.electricity_price", "systems.DGX_H100_rack.node.cooling")),
+], ids=["derived-chip", "system-part", "workload-electricity-price"])
+def test_the_reads_found_outside_the_examples_are_declared(text: str, reads: tuple[str, ...]) -> None:
+    """The gaps s11-trust3 found, each as its own spec: the model reads them (so the case still covers the gap)
+    and each model output that does is declared to."""
+    found = _evaluated(text=text)
+    assert found is not None
+    lowering, ir, _ = found
+    made = {read for node in ir.nodes if node.kind == "model" for read in lowering.graph.nodes[node.path].deps}
+    assert set(reads) <= made
+    _assert_reads_declared(found)
+    _assert_no_cycle_of_model_ops(found)

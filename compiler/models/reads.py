@@ -15,8 +15,29 @@ a list of only some of those kinds (`ref:rack.all:` names 8 of the 14 kinds a ra
 """
 from __future__ import annotations
 
+# what power.chip_power_model reads of a chip (its TDP, idle, compute-dynamic and memory power, the FP4 GEMM's
+# dynamic power), wherever a workload finds its chip: named, in its system, anywhere in its rack. Both solves run
+# the chip's clock on it, so both read these
+_CHIP_POWER_MODEL = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:system.parts:chip.", "ref:rack.all:chip.")
+                          for member in ("tdp", "idle_power", "dynamic_power", "memory_power", "let:fp4_dynamic_power",
+                                         "let:idle_fraction", "let:dynamic_power_share", "let:memory_power_share",
+                                         "let:voltage_floor"))
+
+# a chip's memory, links and the `let` figures the solves' step times read (docs/models.md), wherever a workload
+# finds its chip: named (`chip = g`, a chip of the spec's own or one that `extends` another), in its system, in its rack
+_CHIP_FIGURES = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:system.parts:chip.", "ref:rack.all:chip.")
+                      for member in ("memory", "memory_bw", "scaleup_bw", "sram", "let:bf16_sparse",
+                                     "let:fp4_scale_block", "let:full_clock_power", "let:gemm_half_rows_fp4",
+                                     "let:link_efficiency", "let:serving_efficiency", "let:serving_efficiency_fp4",
+                                     "let:softmax_exp_rate", "let:sram_bandwidth_efficiency", "let:system_io"))
+
+# a chip's dense rate at each precision, wherever a workload finds its chip: both solves read the rate of their
+# `precision` (and BF16, for the parts of the step kept wide)
+_CHIP_RATES = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:system.parts:chip.", "ref:rack.all:chip.")
+                    for member in ("bf16", "fp8", "fp4", "int8"))
+
 # what the inference solve reads (compiler.models.inference.solved): every output built on it reads these
-_INFERENCE_SOLVE = (
+_INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "accelerators", "input_tokens", "kv_precision", "model", "output_tokens", "power_cap", "precision", "rack",
     "ref:chip.let:sram_bandwidth_efficiency", "ref:chip.let:system_io", "ref:model.active_params", "ref:model.experts",
     "ref:model.experts_active", "ref:model.head_dim", "ref:model.heads", "ref:model.hidden", "ref:model.kv_heads",
@@ -50,6 +71,11 @@ _INFERENCE_SOLVE = (
     "ref:system.parts:chip.let:fp4_dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power",
     # a mixed-precision checkpoint's bits per weight and its wide format's rate (inference.py "Mixed weights")
     "let:weight_bits", "ref:rack.all:chip.bf16",
+    # the chip's serving efficiency where the service names a rack (as `ref:system.parts:*.let:serving_efficiency`)
+    "ref:rack.all:chip.let:serving_efficiency", "ref:rack.all:chip.sram", "ref:rack.all:chip.int8", "max_input_tokens",
+    # a rack's chip as its system's (a spec's own rack of a server the stdlib has no rack for)
+    "ref:rack.all:chip.let:bf16_sparse", "ref:rack.all:chip.let:sram_bandwidth_efficiency",
+    "ref:rack.all:chip.let:system_io", "ref:rack.all:chip.let:full_clock_power",
     # an FP4 checkpoint's GEMMs by precision (inference.py "FP4 checkpoints by GEMM")
     "ref:model.let:fp4_bf16_params", "ref:model.let:fp4_expert_activation_bits", "let:fp4_expert_activation_bits",
     # an FP4 weight's block scale (inference.py "FP4 weights"): the workload's, the model's or the chip's block
@@ -80,7 +106,7 @@ _INFERENCE_SOLVE = (
 )
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
-_TRAINING_SOLVE = (
+_TRAINING_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "accelerators", "deadline", "evaluations", "failure_rate", "global_batch", "method", "model", "precision", "rack",
     "recompute", "ref:chip.memory_bw", "ref:rack.all:chip.memory_bw", "ref:system.parts:chip.memory_bw", "startup_time",
     "ref:system.parts:chip.let:fp4_dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power",   # FP4 clock (power.py)
@@ -111,6 +137,11 @@ _TRAINING_SOLVE = (
     "ref:rack.all:memory.let:gemm_half_rows_fp4", "ref:rack.all:nic.let:gemm_half_rows_fp4",
     "ref:rack.all:server.let:gemm_half_rows_fp4", "ref:rack.all:storage.let:gemm_half_rows_fp4",
     "ref:rack.all:switch.let:gemm_half_rows_fp4", "ref:system.parts:*.let:gemm_half_rows_fp4",
+    # the chip's BF16 rate and SRAM wherever the job names its hardware (a rack's chips, a system's chip)
+    "ref:system.parts:chip.bf16", "ref:rack.all:chip.sram", "ref:system.parts:chip.sram",
+    # a wafer-scale chip's sparse BF16 rate and its off-chip I/O (Cerebras), in a rack or a system
+    "ref:rack.all:chip.let:bf16_sparse", "ref:rack.all:chip.let:system_io", "ref:system.parts:chip.let:bf16_sparse",
+    "ref:system.parts:chip.let:system_io",
 )
 
 # what most network outputs read (the fabric's parts, links and the placed accelerators)
@@ -137,6 +168,13 @@ _TRAINING_OUTPUT = _TRAINING_SOLVE + (
     "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16",
     "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",
 )
+
+# what inference.accelerator_cost reads beyond the solve (inference.usd_per_mtok and training.cost): the workload's own
+# `let electricity_price` where no site above places accelerators (it then prices capex + energy itself)
+_ACCELERATOR_COST = ("let:electricity_price",)
+
+# what system_power and system_power_dc (inference, training) read of a rack's servers beyond the system's: their cooling
+_RACK_SERVER_COOLING = ("ref:rack.parts:server.cooling",)
 
 # read sets that several outputs share word for word (each is named where it is used below)
 # read by busway.units_needed, generator.units_needed, pdu.units_needed, rectifier.units_needed,
@@ -513,7 +551,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.prefill_tp": _INFERENCE_OUTPUT,
     "inference.replicas": _INFERENCE_OUTPUT,
     "inference.sustained_clock": _INFERENCE_POWER,
-    "inference.system_power": _INFERENCE_SOLVE + (
+    "inference.system_power": _INFERENCE_SOLVE + _RACK_SERVER_COOLING + (
         "accelerator_power", "let:tp_comm_overlap", "ref:model.context", "ref:rack.all:chip.peak_power",
         "ref:rack.all:chip.power", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power", "ref:rack.all:cpu.tdp",
         "ref:rack.all:dpu.power", "ref:rack.all:memory.power", "ref:rack.all:nic.power",
@@ -527,7 +565,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power", "ref:system.psu_efficiency", "set:batch",
         "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw", "up:parts:network.injection_bw",
         "up:parts:network.role",),
-    "inference.system_power_dc": _INFERENCE_SOLVE + (
+    "inference.system_power_dc": _INFERENCE_SOLVE + _RACK_SERVER_COOLING + (
         "accelerator_power", "let:tp_comm_overlap", "ref:model.context", "ref:rack.all:chip.peak_power",
         "ref:rack.all:chip.power", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power", "ref:rack.all:cpu.tdp",
         "ref:rack.all:dpu.power", "ref:rack.all:memory.power", "ref:rack.all:nic.power",
@@ -557,7 +595,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.ttft": _INFERENCE_OUTPUT,
     "inference.ttft_p50": _INFERENCE_OUTPUT,
     "inference.ttft_p99": _INFERENCE_OUTPUT,
-    "inference.usd_per_mtok": _INFERENCE_SOLVE + (
+    "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + (
         "accelerator_cost", "chip", "layer_latency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.power", "ref:chip.price",
@@ -982,7 +1020,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
     "training.compute_utilization": _TRAINING_UTILIZATION,
-    "training.cost": _TRAINING_SOLVE + (
+    "training.cost": _TRAINING_SOLVE + _ACCELERATOR_COST + (
         "accelerator_cost", "accelerator_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.capex_it", "ref:rack.it_power_avg", "ref:system.capex_it",
@@ -1035,7 +1073,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
         "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.system_power": _TRAINING_SOLVE + (
+    "training.system_power": _TRAINING_SOLVE + _RACK_SERVER_COOLING + (
         "accelerator_power", "let:tp_comm_overlap", "ref:rack.all:chip.let:serving_efficiency_fp4",
         "ref:rack.all:chip.memory_bw", "ref:rack.all:chip.peak_power", "ref:rack.all:chip.power",
         "ref:rack.all:cpu.let:serving_efficiency_fp4", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power",
@@ -1056,7 +1094,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:chip.sram",
         "ref:system.parts:cpu.peak_power", "ref:system.psu_efficiency", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.system_power_dc": _TRAINING_SOLVE + (
+    "training.system_power_dc": _TRAINING_SOLVE + _RACK_SERVER_COOLING + (
         "accelerator_power", "let:tp_comm_overlap", "ref:rack.all:chip.let:serving_efficiency_fp4",
         "ref:rack.all:chip.memory_bw", "ref:rack.all:chip.peak_power", "ref:rack.all:chip.power",
         "ref:rack.all:cpu.let:serving_efficiency_fp4", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power",
