@@ -310,3 +310,44 @@ def test_a_service_of_12_chips_at_tp_8_leaves_4_idle() -> None:
     row = next(ln for ln in report.render_markdown(results, "twelve.factory", sink).splitlines()
                if ln.startswith("| w |"))
     assert "4 idle" in row, row
+
+
+# ----------------------------------------------------------------------------- the site's electricity price
+
+PRICED_RUN = """from systems import DGX_H100
+from models import Llama3_1_8B
+site s {
+  electricity_price = PRICE
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = 1 Ttok
+    precision = "bf16"
+    OWN
+  }
+}
+"""
+
+
+def _run_cost(price: str, own: str = "") -> tuple[float, float, float]:
+    results, sink = evaluate_text(PRICED_RUN.replace("PRICE", price).replace("OWN", own), "priced_run.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    v = results.values
+    return v["s.t.cost"][0], v["s.t.accelerator_hours"][0], v["s.t.energy"][0]
+
+
+def test_a_run_no_hall_places_pays_its_sites_electricity_price() -> None:
+    """A training run on a system no hall places prices its own accelerator-hours (capex recovery + energy): the
+    energy at the site's `electricity_price` (it was the assumption's whatever the site said: a site at 0.5
+    USD/kWh cost what one at 0.1 did). By hand: the cost rises by the price's difference times the energy the
+    accelerators draw over the hours they are reserved, (0.5 - 0.1) USD/kWh x P_wall x accelerator-hours, where
+    cost(0.1) and cost(0.5) differ only there; a workload's own `let electricity_price` wins over the site's."""
+    low, hours, _ = _run_cost("0.1 USD/kWh")
+    high, hours_high, _ = _run_cost("0.5 USD/kWh")
+    assert hours_high == hours and high > low
+    # the energy term is linear in the price: cost(p) = capex part + p x E_wall, so the three prices lie on a line
+    mid, _, _ = _run_cost("0.3 USD/kWh")
+    assert mid == pytest.approx((low + high) / 2, rel=1e-12)
+    own, _, _ = _run_cost("0.5 USD/kWh", own="let electricity_price = 0.1 USD/kWh")
+    assert own == pytest.approx(low, rel=1e-12)

@@ -4278,7 +4278,8 @@ output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, show
 
 
 def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
-    """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy. Where the
+    """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy (at the workload's own
+    `let electricity_price`, else the nearest site's `electricity_price`, else the assumption's). Where the
     site's or the system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings
     name the workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
     if ctx.is_set("accelerator_cost"):
@@ -4286,7 +4287,7 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
     def own():
         from .cost import it_capital_recovery
         recovery = it_capital_recovery(ctx)       # CRF(r, life_it): the finance block's, else the assumptions'
-        price = ctx.get("electricity_price", A.electricity_price)
+        price = ctx.inherited("electricity_price", A.electricity_price)   # its own `let`, else its site's
         capex = platform.capex_per_chip()
         holder = platform.rack if platform.rack is not None else platform.system
         if holder is not None:

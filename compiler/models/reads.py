@@ -170,8 +170,8 @@ _TRAINING_OUTPUT = _TRAINING_SOLVE + (
 )
 
 # what inference.accelerator_cost reads beyond the solve (inference.usd_per_mtok and training.cost): the workload's own
-# `let electricity_price` where no site above places accelerators (it then prices capex + energy itself)
-_ACCELERATOR_COST = ("let:electricity_price",)
+# `let electricity_price`, else the site's, where no site above places accelerators (capex + energy priced itself)
+_ACCELERATOR_COST = ("let:electricity_price", "up:electricity_price")
 
 # what system_power and system_power_dc (inference, training) read of a rack's servers beyond the system's: their cooling
 _RACK_SERVER_COOLING = ("ref:rack.parts:server.cooling",)
