@@ -50,18 +50,18 @@ def _workloads(results, kind: str) -> list[str]:
 # ----------------------------------------------------------------------------- 1. no 0 that does not apply
 
 def test_no_pool_output_reads_0_on_an_aggregated_service(example) -> None:
-    """Law over every example: an aggregated service's pool outputs are absent with the reason (null in JSON),
-    a disaggregated one's are numbers; offered_share is never 0 (1 where no offered_load is set)."""
+    """Law over every example: an aggregated service has no pool outputs (no value in JSON: they do not apply,
+    neither 0 nor a NaN), a disaggregated one's are numbers; offered_share is never 0 (1 where no offered_load is
+    set)."""
     spec, results, sink = example
     quantities = json.loads(render_results(results, spec, sink, "json", None))["quantities"]
     for path in _workloads(results, "inference"):
         serving = results.values.get(f"{path}.serving", "aggregated")
         for name in POOL_OUTPUTS:
-            q = quantities[f"{path}.{name}"]
             if serving != "disaggregated":
-                assert q["values"] == [None] * len(q["values"]), (path, name, q)
-                assert "aggregated serving" in q["absent"]["reason"], (path, name, q)
+                assert f"{path}.{name}" not in quantities, (path, name, quantities.get(f"{path}.{name}"))
             else:
+                q = quantities[f"{path}.{name}"]
                 assert all(v is None or v > 0 for v in q["values"]), (path, name, q)
         share = quantities[f"{path}.offered_share"]["values"]
         assert all(v is None or v > 0 for v in share), (path, share)
@@ -81,14 +81,14 @@ site s {
 """
 
 
-def test_the_report_says_why_an_aggregated_service_has_no_pools(tmp_path) -> None:
-    """JSON null with the reason, the report `n/a (aggregated serving ...)`: never `0`."""
+def test_the_report_shows_no_pools_for_an_aggregated_service(tmp_path) -> None:
+    """An aggregated service has no pool figures: no value in the results, no line in the report: never `0`."""
     results, sink = evaluate_text(AGGREGATED, "agg.factory")
     assert not sink.errors, [d.message for d in sink.errors]
     markdown = report.render_markdown(results, "agg.factory", sink)
     for label in ("Prefill accelerators", "Decode accelerators", "Prefill tp", "Prefill batch"):
-        line = next(ln for ln in markdown.splitlines() if ln.startswith(f"| {label} |"))
-        assert "n/a" in line and "aggregated serving" in line, line
+        assert not any(ln.startswith(f"| {label} |") for ln in markdown.splitlines()), label
+        assert f"s.chat.{label.lower().replace(' ', '_')}" not in results.values, label
     line = next(ln for ln in markdown.splitlines() if ln.startswith("| Offered share |"))
     assert "100.0%" in line, line
     assert results.values["s.chat.offered_share"][0] == 1.0
@@ -178,8 +178,10 @@ def _serving_idle_law(results, path: str) -> None:
         return
     chips = v[f"{path}.tokens_per_s"] / v[f"{path}.tokens_per_s_per_chip"]
     used = v[f"{path}.replicas"] * np.maximum(v[f"{path}.ep"], v[f"{path}.tp"] * v[f"{path}.pp"])
-    pre, tp_p = v[f"{path}.prefill_accelerators"], v[f"{path}.prefill_tp"]
-    used = used + np.where(np.isfinite(pre), np.nan_to_num(tp_p) * np.floor(np.nan_to_num(pre / tp_p) + 1e-9), 0.0)
+    if f"{path}.prefill_accelerators" in v:      # disaggregated: the prefill workers' whole tp groups
+        pre, tp_p = v[f"{path}.prefill_accelerators"], v[f"{path}.prefill_tp"]
+        used = used + np.where(np.isfinite(pre), np.nan_to_num(tp_p) * np.floor(np.nan_to_num(pre / tp_p) + 1e-9),
+                               0.0)
     n = np.broadcast_to(chips, idle.shape)
     assert np.allclose(np.broadcast_to(used + idle, idle.shape)[ok], np.round(n[ok]), rtol=1e-9), (path, used, idle, n)
     assert np.all(idle[ok] >= 0) and np.all(idle[ok] < n[ok]), (path, idle)
@@ -243,7 +245,7 @@ WORKLOAD_SEEDS = [s for s in SEEDS if draw(s)["run"] or draw(s)["service"]]
 @pytest.mark.parametrize("seed", sampled(WORKLOAD_SEEDS, 8, single=True))
 def test_generated_workloads_keep_the_laws(seed: int) -> None:
     """Over the law campaign's generated specs (tests/test_law_campaign.py): a training run's used + idle =
-    accelerators; an aggregated service's pools are absent with the reason, never 0; offered_share never 0."""
+    accelerators; an aggregated service has no pool outputs, never 0; offered_share never 0."""
     results, sink = evaluate_text(spec_text(draw(seed)), "law_campaign.factory")
     assert results is not None
     for path in _workloads(results, "training"):
@@ -255,11 +257,11 @@ def test_generated_workloads_keep_the_laws(seed: int) -> None:
         aggregated = results.values.get(f"{path}.serving", "aggregated") != "disaggregated"
         for name in POOL_OUTPUTS:
             value = results.values.get(f"{path}.{name}")
+            if aggregated:
+                assert value is None, (seed, path, name, value)      # does not apply: no value, no NaN
             if value is None:
                 continue
             assert not np.any(value == 0), (seed, path, name, value)
-            if aggregated:
-                assert np.all(np.isnan(value)) and "aggregated serving" in results.absent[f"{path}.{name}"].reason
         share = results.values.get(f"{path}.offered_share")
         assert share is None or not np.any(share == 0), (seed, path, share)
 

@@ -4118,18 +4118,17 @@ def _value(name):
     return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
 
 
-AGGREGATED_REASON = "aggregated serving: no prefill and decode pools, every accelerator does both"
 POOL_OUTPUTS = ("prefill_accelerators", "prefill_tp", "prefill_batch", "decode_accelerators")
 
 
 def _pool(name):
-    """A disaggregated service's split (POOL_OUTPUTS): absent from an aggregated one, with AGGREGATED_REASON, never
-    0. An aggregated service has no prefill pool, and its decode accelerators are not all of its accelerators
-    either (they prefill too): `accelerators` (tokens_per_s / tokens_per_s_per_chip) is its count."""
+    """A disaggregated service's split (POOL_OUTPUTS): an aggregated service has none (`ctx.not_applicable`: no
+    value, as a site with no inference has no tokens/s), never 0 and never a NaN. It has no prefill pool, and its
+    decode accelerators are not all of its accelerators either (they prefill too): `accelerators`
+    (tokens_per_s / tokens_per_s_per_chip) is its count."""
     def compute(ctx):
         if ctx.text("serving", "aggregated") != "disaggregated":
-            ctx.absent(np.ones(1, dtype=bool), AGGREGATED_REASON)
-            return np.full(1, np.nan)
+            ctx.not_applicable()
         return feasible_only(ctx, solved(ctx), solved(ctx)[name])
     return compute
 
