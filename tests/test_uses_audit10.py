@@ -8,6 +8,7 @@ import pytest
 
 from compiler.lsp.analysis import (Analysis, RenameRefused, completions, hover_markdown, quick_fixes,
                                    rename_edits)
+from test_lsp import _stop  # a server not told to exit is killed after 10 s: a failing test fails, not hangs
 
 SPEC = '''from chips import H100_SXM
 
@@ -45,20 +46,6 @@ def _apply(text: str, edits) -> str:
 def office(tmp_path_factory) -> Analysis:
     folder = tmp_path_factory.mktemp("uses")
     return Analysis(SPEC, str(folder / "office.factory"), str(folder))
-
-
-async def _stop(client) -> None:
-    """Stop the client and its server; a server not told to exit (a failed assertion) is killed after 10 s, so a
-    failing test fails instead of hanging (the helper tests/test_lsp.py uses)."""
-    import asyncio
-
-    server = getattr(client, "_server", None)
-    if server is not None and server.returncode is None:
-        try:
-            await asyncio.wait_for(server.wait(), 10)
-        except asyncio.TimeoutError:
-            server.kill()
-    await client.stop()
 
 
 # ------------------------------------------------------------------------------------------- editor
