@@ -1231,6 +1231,15 @@ class RenameRefused(Exception):
     """A rename that would change what the spec means; the message says why (the editor shows it)."""
 
 
+def problem_counts(a: Analysis) -> dict[tuple[str, str], int]:
+    """{(severity, code): how many} of an analysis' errors and warnings: a rename may add none (its law)."""
+    counts: dict[tuple[str, str], int] = {}
+    for d in a.sink.items:
+        if d.severity in ("error", "warning"):
+            counts[(d.severity, d.code)] = counts.get((d.severity, d.code), 0) + 1
+    return counts
+
+
 def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
     """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
     this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
@@ -1266,14 +1275,7 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
         shift += len(text) - (span.end - span.start)
     renamed_text = "".join(pieces) + analysis.text[last:]
     after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
-
-    def problems(a: Analysis) -> dict[tuple[str, str], int]:
-        counts: dict[tuple[str, str], int] = {}
-        for d in a.sink.items:
-            if d.severity in ("error", "warning"):
-                counts[(d.severity, d.code)] = counts.get((d.severity, d.code), 0) + 1
-        return counts
-    before_problems, after_problems = problems(analysis), problems(after)
+    before_problems, after_problems = problem_counts(analysis), problem_counts(after)
     for key, count in sorted(after_problems.items()):
         if count > before_problems.get(key, 0):
             first = next(d for d in after.sink.items if (d.severity, d.code) == key)

@@ -23,7 +23,7 @@ from dsl import nodes as n
 from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
-from .analysis import Analysis, Occurrence, RenameRefused
+from .analysis import Analysis, Occurrence, RenameRefused, problem_counts
 
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "build", "dist"}   # and every folder whose name starts with .
 MAX_FILES = 5000          # .factory files read under a workspace root at most (a root set at / must not read the disk)
@@ -156,14 +156,6 @@ def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Sp
     return analysis.source.span(occ.span.end - len(target.name), occ.span.end), target.name
 
 
-def _problems(a: Analysis) -> dict[tuple[str, str], int]:
-    counts: dict[tuple[str, str], int] = {}
-    for d in a.sink.items:
-        if d.severity in ("error", "warning"):
-            counts[(d.severity, d.code)] = counts.get((d.severity, d.code), 0) + 1
-    return counts
-
-
 def _edited(text: str, edits: list[tuple[Span, str]]) -> str:
     for span, new in sorted(edits, key=lambda e: -e[0].start):
         text = text[:span.start] + new + text[span.end:]
@@ -204,7 +196,7 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None) -> 
         path = os.path.realpath(a.path)
         text = renamed.get(path, a.text)
         after = Analysis(text, a.path, a.root, a.session, {p: t for p, t in renamed.items() if p != path})
-        before_problems, after_problems = _problems(a), _problems(after)
+        before_problems, after_problems = problem_counts(a), problem_counts(after)
         for problem, count in sorted(after_problems.items()):
             if count > before_problems.get(problem, 0):
                 first = next(d for d in after.sink.items if (d.severity, d.code) == problem)
