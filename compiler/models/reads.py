@@ -67,8 +67,6 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "set:demand", "set:offered_load", "system", "tpot_limit", "ttft_limit",
     # disaggregated serving: the prefill pool and its workers' layout, when the spec fixes them
     "set:prefill_accelerators", "set:prefill_tp",
-    # the FP4 GEMM's own dynamic power on Blackwell Ultra (power.py "FP4 dynamic power"): the clock the step runs at
-    "ref:system.parts:chip.let:fp4_dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power",
     # a mixed-precision checkpoint's bits per weight and its wide format's rate (inference.py "Mixed weights")
     "let:weight_bits", "ref:rack.all:chip.bf16",
     # the chip's serving efficiency where the service names a rack (as `ref:system.parts:*.let:serving_efficiency`)
@@ -109,7 +107,6 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
 _TRAINING_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "accelerators", "deadline", "evaluations", "failure_rate", "global_batch", "method", "model", "precision", "rack",
     "recompute", "ref:chip.memory_bw", "ref:rack.all:chip.memory_bw", "ref:system.parts:chip.memory_bw", "startup_time",
-    "ref:system.parts:chip.let:fp4_dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power",   # FP4 clock (power.py)
     "let:ep_comm_overlap", "let:moe_sync_free", "let:moe_sync_time", "let:moe_static_graphs",
     "let:moe_launch_time", "let:cuda_graphs", "let:ungraphed_host_time", "ref:model.let:dense_layers",
     "ref:model.active_params", "ref:model.context", "ref:model.experts", "ref:model.experts_active",
@@ -157,9 +154,9 @@ _NETWORK = (
 # the reads of most inference outputs: the solve's and the service's own fields
 _INFERENCE_OUTPUT = _INFERENCE_SOLVE + (
     "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-    "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+    "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
     "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw", "ref:chip.tdp",
-    "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:batch", "set:pp", "set:tp",
+    "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp", "set:tp",
 )
 
 # the reads of most training outputs: the solve's and the job's own fields
@@ -257,27 +254,27 @@ _SWITCHGEAR_STAGE = (
 # read by inference.accelerator_power, inference.sustained_clock
 _INFERENCE_POWER = _INFERENCE_SOLVE + (
     "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
-    "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
+    "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
     "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
-    "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power",
-    "ref:rack.all:cpu.tdp", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:batch", "set:ep", "set:pp", "set:tp",
+    "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power",
+    "ref:rack.all:cpu.tdp", "ref:system.parts:chip.dynamic_power", "set:batch", "set:ep", "set:pp", "set:tp",
     "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role",)
 
 # read by inference.compute_utilization, inference.memory_utilization
 _INFERENCE_UTILIZATION = _INFERENCE_SOLVE + (
     "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
-    "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+    "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
     "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-    "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:rack.all:cpu.tdp",
-    "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
+    "ref:chip.tdp", "ref:model.context", "ref:rack.all:chip.dynamic_power", "ref:rack.all:cpu.tdp",
+    "ref:system.parts:chip.dynamic_power", "set:ep", "tokens_per_s_per_chip", "tp", "tpot",
     "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role", "weights_per_chip",)
 
 # read by inference.tokens_per_joule, inference.tokens_per_s_per_mw
 _INFERENCE_ENERGY = _INFERENCE_SOLVE + (
     "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "power",
-    "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
+    "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
     "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
-    "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power",
+    "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
     "set:batch", "set:pp", "set:tp", "tokens_per_s",)
 
 # read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
@@ -524,9 +521,9 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.accelerators_needed": _INFERENCE_OUTPUT,
     "inference.batch": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:pp", "set:tp",),
+        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:pp", "set:tp",),
     "inference.batch_in_flight": _INFERENCE_OUTPUT,
     "inference.clock_fraction": _INFERENCE_OUTPUT,
     "inference.compute_utilization": _INFERENCE_UTILIZATION,
@@ -542,9 +539,9 @@ READS: dict[str, tuple[str, ...]] = {
         "set:tp", "system_power",),
     "inference.pp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:batch", "set:tp",),
+        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:tp",),
     "inference.idle_accelerators": _INFERENCE_OUTPUT,
     "inference.prefill_accelerators": _INFERENCE_OUTPUT,
     "inference.prefill_batch": _INFERENCE_OUTPUT,
@@ -586,9 +583,9 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT,
     "inference.tp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+        "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
-        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power", "set:batch", "set:pp",),
+        "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",),
     "inference.tpot": _INFERENCE_OUTPUT,
     "inference.tpot_mean": _INFERENCE_OUTPUT,
     "inference.tpot_p99": _INFERENCE_OUTPUT,
@@ -597,10 +594,10 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.ttft_p99": _INFERENCE_OUTPUT,
     "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + (
         "accelerator_cost", "chip", "layer_latency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
-        "ref:chip.dynamic_power", "ref:chip.let:fp4_dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
+        "ref:chip.dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.power", "ref:chip.price",
-        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.all:chip.let:fp4_dynamic_power", "ref:rack.capex_it",
-        "ref:rack.it_power_avg", "ref:system.capex_it", "ref:system.parts:chip.dynamic_power", "ref:system.parts:chip.let:fp4_dynamic_power",
+        "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:rack.capex_it",
+        "ref:rack.it_power_avg", "ref:system.capex_it", "ref:system.parts:chip.dynamic_power",
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
         "ref:system.peak_power", "ref:system.power", "set:batch", "set:pp", "set:tp", "tokens_per_s", "up:accelerators",
         "up:cost_per_accelerator_hour", "up:utilization", "utilization", "up:parts:finance.depreciation_it",
