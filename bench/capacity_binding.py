@@ -4,7 +4,8 @@
     PYTHONPATH=. python3 bench/capacity_binding.py --rows     (and every row of the groups below)
     PYTHONPATH=. python3 bench/capacity_binding.py --curve    (~60 s CPU: the model's TTFT p99 at each run's own
                                                               TPOT p99, along the model's load curve)
-    ... --with batch_refinement                               (any of validate's MECHANISMS, as `validate --with`)
+    ... --with batch_refinement                               (any of validate's MECHANISMS, as `validate --with`;
+                                                              `--without NAME` as `validate --without`)
 
 An MLPerf Server result is the highest load whose TTFT p99 and TPOT p99 meet the benchmark's limits, so each run
 sits at some fraction of each limit (reference/mlperf_ttft_percentiles.csv: measured TTFT p99 / ttft_limit, TPOT
@@ -55,10 +56,11 @@ GROUPS = (("inference-v5.0", "llama2-70b", "H200-SXM", 8, "v5.0 8x H200 Llama 2 
 
 
 def mechanisms():
-    """`--with NAME` on the command line (validate's MECHANISMS), else validate's own."""
+    """`--with NAME` / `--without NAME` on the command line (validate's MECHANISMS), else validate's own."""
     args = sys.argv[1:]
     on = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--with"]
-    return V.mechanisms_with(on=on) if on else None
+    off = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--without"]
+    return V.mechanisms_with(on=on, off=off) if on or off else None
 
 
 def capture():
@@ -87,7 +89,11 @@ def binding(q: dict, limit_tpot: float, limit_ttft: float) -> dict:
     """The chosen column of the search (scenario 0) and why the next larger batch of its layout is refused."""
     shape = np.broadcast_shapes(*(np.shape(v) for v in q.values()))
     g = {k: np.broadcast_to(v, shape)[0] for k, v in q.items()}
-    score = np.where(g["ok"], g["throughput"] / (1 + 1e-6 * g["t_iter"]), -np.inf)
+    # the search's capacity columns (M._capacity_columns, `capacity_at_own_rate` 1 by default): those meeting both
+    # limits at their own rate where any does; `--without capacity_at_own_rate` gives the cut columns back
+    own = g["ok"] & (g["own_rate_share"] >= 1 - M.OWN_RATE_TOLERANCE)
+    at_own = own.any() and (mechanisms() or V.MECHANISMS)["capacity_at_own_rate"] != ()
+    score = np.where(own if at_own else g["ok"], g["throughput"] / (1 + 1e-6 * g["t_iter"]), -np.inf)
     i = int(np.argmax(score))
     same = ((g["tp"] == g["tp"][i]) & (g["pp"] == g["pp"][i]) & (g["ep_ranks"] == g["ep_ranks"][i]))
     batches = np.where(same & (g["batch"] > g["batch"][i]), g["batch"], np.inf)

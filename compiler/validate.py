@@ -436,6 +436,14 @@ stop at (a property of how the submitters operate). Not applied: TTFT p99 12.0% 
 Interactive 0.8% -> 5.1%; with first_token_delay (0.475) and the families refit (Ada 0.35, Blackwell FP4 0.96) TTFT
 p99 16.5%, TTFT p50 12.8%; no fraction from 0.80 to 1.00 keeps TTFT p99 at or below the grid's (docs/accuracy.md "The
 batch grid's staircase and a continuous capacity point").
+Capacity at its own rate (MECHANISMS "capacity_at_own_rate"; the model's default `capacity_at_own_rate` 1, applied
+since 2026-12-05; `--without capacity_at_own_rate` sets the let to 0): a Server or Interactive capacity point is the
+grid column with the most throughput that meets both limits at the rate its B rows carry (Little's law), as a
+TPOT-bound one is; before, a column's rate cut until its TTFT p99 fit could win, so a TTFT-bound point sat exactly on
+the TTFT limit with fewer rows in flight than its B (the eight Llama 3.1 405B H200 / H100 tp 8 / GB200 TTFT p99 rows
+at p/L 1.00). TTFT p99 12.0% -> 12.0% (93 within 10%; those 8 rows +4.9..+8.4% -> -0.2..+3.3%, GB200 +81% -> +70%),
+Server 7.3% (+1.6% -> +1.2%), TPOT p99 7.2% (128 -> 127 within); held-out 405B GB300 x72 Server +22.2% -> +16.0%,
+GB200 x72 Interactive -7.1% -> -12.5% (docs/accuracy.md "Where the capacity point sits on its TTFT limit").
 FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
 activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
 the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
@@ -1320,6 +1328,7 @@ MECHANISM_TABLE = {
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
+    "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -1989,6 +1998,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit
+    if scenario != "offline" and scenario not in mechanisms["capacity_at_own_rate"]:   # the model's default, applied
+        row.lets["capacity_at_own_rate"] = 0.0           # cut columns compete ("Capacity at its own rate")
     if scenario in mechanisms["expert_gemm_tiles"] and (bench, alias.chip) in EXPERT_GEMM_TILES:
         row.lets["expert_gemm_tiles"] = 1.0          # the engine's TRTLLM-Gen MoE tiles ("MoE decode step at ADP")
     draft = serving.drafts.get(scenario)

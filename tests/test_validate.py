@@ -847,7 +847,7 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
                "disaggregated (server, interactive), "
                "long_prompt_layouts (server, interactive), engine_budgets (server, interactive), "
                "own_prompt_spread (server, interactive), "
-               "expert_gemm_tiles (offline, server, interactive)")
+               "expert_gemm_tiles (offline, server, interactive), capacity_at_own_rate (server, interactive)")
     assert out.exit_code == 0 and applied in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output

@@ -163,11 +163,19 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 the stationary ones, so a run's p99 is at most the stationary p99 and the steady capacity always
                 passes.
     Capacity point (server and interactive; `search`): the (tp, pp, B) column of the grid with the most throughput
-                whose TPOT p99 <= tpot_limit and TTFT p99 <= ttft_limit (the arrival rate cut by the TTFT limit
-                first: _budget_utilization). B runs over a geometric grid (BATCH_GRID: 72 points, ratio 1.146),
+                whose TPOT p99 <= tpot_limit and TTFT p99 <= ttft_limit at the rate its B rows carry, B / (k
+                t_iter) (Little's law; `capacity_at_own_rate` 1, _capacity_columns). Each column's rate is first
+                cut until its TTFT p99 fits (_budget_utilization); a column so cut holds fewer rows than B at that
+                rate, so it is no capacity point, except where no column of the scenario meets the limits at its
+                own rate (a load whose smallest batch overruns the TTFT limit: the engine idles between requests,
+                the cut columns stand). B runs over a geometric grid (BATCH_GRID: 72 points, ratio 1.146),
                 so a TPOT-bound point stops where the next grid batch exceeds the limit, at 0.88-1.00 of it by
                 where the grid falls (MLPerf v5.0 8x H200 Llama 2 70B: 616 rows at 0.90, 707 at 1.02), and a
-                TTFT-bound one where the next grid batch's rate is cut below it. `batch_refinement` n (default 0:
+                TTFT-bound one where the next grid batch's TTFT p99 at its own rate exceeds the limit, the same
+                rule (`capacity_at_own_rate` 0, the model before 2026-12-05: the cut columns compete, so a
+                TTFT-bound point sat on its TTFT limit exactly, the first grid batch past the crossing at
+                0.94-0.97 of its own rate: Llama 3.1 405B on 8x H200, 12 rows, TTFT p99 1.00 of 6 s;
+                docs/accuracy.md "Where the capacity point sits on its TTFT limit"). `batch_refinement` n (default 0:
                 the grid alone) adds, around each grid point B, the batches B_prev (B_next / B_prev)^(j / 2n),
                 j = 1 .. 2n - 1 (_refined_batches) on every layout, so the point meets its binding limit to within
                 1 / 2n of a grid step [D]. Not given to validate: the submitters' runs sit at 0.84-0.91 of the TPOT
@@ -1435,6 +1443,21 @@ capacity_solve = Assumption(
     "first_token_delay and the families refit; the grid's accidental stop at 0.88-0.91 of the limit is where the "
     "median submitter stops, docs/accuracy.md \"The batch grid's staircase and a continuous capacity point\" "
     "(2026-12-05)", range=Range(0.0, 1.0, integral=True))
+capacity_at_own_rate = Assumption(
+    "capacity_at_own_rate", 1.0, "1",
+    "whether a server or interactive capacity point carries its rows' own rate [D]: 1 (default) the point is the "
+    "column of the batch grid with the most throughput that meets both latency limits at the rate its B rows carry "
+    "(B / (k t_iter), Little's law), the same rule on both limits: a TTFT-bound point stops where the grid falls "
+    "below the TTFT limit as a TPOT-bound one does below the TPOT limit; a column whose TTFT p99 at its own rate "
+    "misses the limit is not a capacity point, since at the lower rate the limit allows the engine holds fewer "
+    "rows than B. Only where no column of the scenario meets the limits at its own rate (a load whose grid's "
+    "smallest batch already overruns the TTFT limit: long prompts, short outputs) is the rate cut below a "
+    "column's own until the TTFT p99 fits (_budget_utilization; the engine idles between requests). 0: every "
+    "column's rate cut until its TTFT p99 fits, the most throughput among them (the model before 2026-12-05: a "
+    "TTFT-bound point then sits on the TTFT limit exactly, the grid's next column past the crossing with its rate "
+    "cut, where a TPOT-bound one stops 0-14.6% of the rows short of its limit; MLPerf v5.0 Llama 3.1 405B on 8x "
+    "H200: 12 rows at 0.954 of their own rate, TTFT p99 1.00 of the 6 s limit). docs/accuracy.md \"Where the "
+    "capacity point sits on its TTFT limit\" (s12-opbound, 2026-12-05)", range=Range(0.0, 1.0, integral=True))
 operating_fraction = Assumption(
     "operating_fraction", 1.0, "1",
     "the share f of each latency limit the capacity point is held to: TPOT p99 <= f tpot_limit and TTFT p99 <= f "
@@ -1621,6 +1644,7 @@ class Load:
     # the dense GEMMs' fixed time a launch (`gemm_launch_time`; 0: the knee fixed in rows)
     launch_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_launch_time.value]))
     solve: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_solve.value]))
+    own_rate: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_at_own_rate.value]))
     limit_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))  # f, in the limits
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
@@ -2294,6 +2318,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         if np.any(room_wait):
             kv_wait_p99 = room_wait_q(rho, 0.99)
             ttft_p50, ttft = ttft_p50 + room_wait_q(rho, 0.50), ttft + kv_wait_p99
+    # the column's rate over the rate its B rows carry (1 where the TTFT limit does not cut it): `capacity_at_own_rate`
+    own_share = per_replica / np.maximum(B / (k * t_iter), 1e-300)
     # disaggregated: the decode replica runs no prefill, so its rate is its decode steps' alone; the prompts' queue,
     # the prefill pool's capacity and the KV transfer are the pools' (_disaggregated)
     # the limits hold at the capacity point (a lower offered load only shortens the latencies)
@@ -2341,7 +2367,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": d * in_flight + z,
-            "offered_share": offered_share + z, "allowed": allowed, "fits": fits,
+            "offered_share": offered_share + z, "allowed": allowed, "fits": fits, "own_rate_share": own_share + z,
             "usable": M * (1 - _col(load.reserve)), "kv_sequence": kv_chip * (I + age),
             "kv_slots": d * slots + z, "kv_wait_p99": kv_wait_p99 + z,
             # the terms of one decode step and of the prefill, for `factory explain` (broadcast by the caller)
@@ -2948,10 +2974,13 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
 
+    at_own = _own_rate_fallback(q, load)
+
     def scored(q):
+        ok = _capacity_columns(q, load, at_own)
         if load.single_stream:
-            return np.where(q["ok"], 1 / q["tpot"] * (1 + 1e-9 * q["replicas"]), -np.inf)
-        return np.where(q["ok"], q["throughput"] / (1 + 1e-6 * q["t_iter"]), -np.inf)
+            return np.where(ok, 1 / q["tpot"] * (1 + 1e-9 * q["replicas"]), -np.inf)
+        return np.where(ok, q["throughput"] / (1 + 1e-6 * q["t_iter"]), -np.inf)
     score = scored(q)
     best = np.argmax(score, axis=1)
     n_refine = int(np.max(_col(load.refine))) if load.queueing and load.fixed_batch is None else 0
@@ -2994,6 +3023,25 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
     out["least_tpot"] = np.where(fits, q["tpot"], np.inf).min(axis=1)
     out["least_ttft"] = np.where(fits, q["ttft"], np.inf).min(axis=1)
     return out
+
+
+OWN_RATE_TOLERANCE = 1e-9     # a column carries its own rate where its rate is at least (1 - this) of B / (k t_iter)
+
+
+def _own_rate_fallback(q: dict, load: Load) -> np.ndarray:
+    """Per scenario (rows, as a column): whether `capacity_at_own_rate` holds its capacity point to the columns that
+    meet both limits at their own rate, true where it is set and the grid `q` has such a column (else the cut
+    columns stand: a load whose smallest batch already overruns the TTFT limit)."""
+    own = np.asarray(q["ok"]) & (np.asarray(q["own_rate_share"]) >= 1 - OWN_RATE_TOLERANCE)
+    return (_col(load.own_rate) > 0) & own.any(axis=1, keepdims=True) & bool(load.queueing)
+
+
+def _capacity_columns(q: dict, load: Load, at_own: np.ndarray) -> np.ndarray:
+    """The columns of `q` that may be the capacity point (module docstring "Capacity point"): those that meet both
+    limits (`ok`); where `at_own` (_own_rate_fallback) holds, only those among them whose rate is their B rows'
+    own, B / (k t_iter) (Little's law: a column whose rate the TTFT limit cuts holds fewer rows than B)."""
+    ok = np.asarray(q["ok"])
+    return np.where(at_own, ok & (np.asarray(q["own_rate_share"]) >= 1 - OWN_RATE_TOLERANCE), ok)
 
 
 SOLVE_POINTS = 256        # batches tried between the grid's neighbours (bracket ln(B_next / B_prev) <= 0.27 at
@@ -3631,6 +3679,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
         solve=ctx.get("capacity_solve", capacity_solve),
+        own_rate=ctx.get("capacity_at_own_rate", capacity_at_own_rate),
         limit_fraction=fraction,
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
@@ -4174,7 +4223,8 @@ for _name, _formula in (
         ("pp", "argmax over (tp, pp, batch) of tokens/s within the limits"),
         ("batch", "argmax over (tp, pp, batch) of tokens/s within the limits, B <= max_batch, B <= max_batch_size; "
                   "server: B on a geometric grid (72 points, ratio 1.146: up to one grid step short of the binding "
-                  "limit) unless `capacity_solve` 1 solves it, the limits x `operating_fraction`"),
+                  "limit), both limits met at the rate B rows carry (`capacity_at_own_rate`), unless "
+                  "`capacity_solve` 1 solves it, the limits x `operating_fraction`"),
         ("replicas", "floor(accelerators / (tp * pp * d)) (d: attention ranks sharing the experts, 1 unless `ep` "
                      "is set on a MoE model); disaggregated: the decode pool's replicas, floor(decode_accelerators / "
                      "(tp pp d))"),
