@@ -428,6 +428,14 @@ the others' under the stages (TensorRT-LLM trtGptModelInflightBatching.cpp forwa
 2026-12-05); at least pp of them a cycle. Validate: TTFT p99 12.0% -> 11.7% (93 -> 94 within 10%), Offline 6.7% ->
 6.9%, the rest unchanged; v5.0 H100 Llama 2 70B pp 2 step at the runs' rows +25.9% -> +16.5%. Not applied: held-out
 DeepSeek-R1 GB300 Offline (pp 3) -3.3% -> +56.4% (docs/accuracy.md "Pipeline micro-batches and the host's work").
+Pipeline overhead split (MECHANISMS "pipeline_overhead_split"; measured, NOT applied): `let pipeline_overhead_split
+= 1`, over pp > 1 stages seq_overhead split into the host's share (`seq_overhead_host`, <= 14.6 us a row: TensorRT-LLM
+0.17's fastest published replica step) and the per-layer device rest: the C++ runtime's last pipeline rank syncs on
+each micro-batch it enqueues (trtGptModelInflightBatching.cpp forwardAsync, decoderSync, read 2026-12-05), so its host
+work is serial, pp step_overhead + B seq_overhead_host a cycle, and the device rest runs over the stages, / pp.
+Validate: TTFT p99 12.03% -> 12.07% (93 within 10%), the rest within 0.01 point; v5.0 H100 pp 2 step +25.9% -> +21.4%.
+Not applied: TTFT p99 worse and held-out DeepSeek-R1 GB300 Offline (pp 3) -3.3% -> +22.9% (docs/accuracy.md "The
+pipeline step's overheads: host work and device work").
 Continuous capacity (MECHANISMS "continuous_capacity"; measured, NOT applied): `let capacity_solve = 1` and `let
 operating_fraction = OPERATING_FRACTION` (0.88) on Server and Interactive rows: the capacity point's batch solved
 between the batch grid's points (compiler/models/inference.py `_solved_batches`) with both latency limits held at
@@ -1326,6 +1334,7 @@ MECHANISM_TABLE = {
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
+    "pipeline_overhead_split": Mechanism((), _ALL),   # pp > 1: seq_overhead's host share serial, device rest / pp
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
     "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
@@ -1995,6 +2004,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
     if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
+    if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")
+        row.lets["pipeline_overhead_split"] = 1.0        # the last rank's host loop serial, the device rest / pp
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

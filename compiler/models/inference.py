@@ -92,6 +92,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step; `pipeline_host_overlap` 1 (opt-in) and pp > 1: t_over =
                 step_overhead + (B / pp) seq_overhead, the step at least pp t_over (Pipeline host overlap, below)
+                `pipeline_overhead_split` 1 (opt-in) and pp > 1: t_over = pp (step_overhead + (B / pp) ts_h)
+                + B (seq_overhead - ts_h) / pp, ts_h = seq_overhead_host (Pipeline overhead split, below)
     MoE module  t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)] (routed experts' fixed time and
                 expanded rows; 0 for a dense model: Routed experts' grouped GEMM, below)
     elementwise t_el = T (L / pp) b_el / (BW e_copy)  (`elementwise_kernels` 1; 0 by default: Elementwise work, below)
@@ -668,6 +670,31 @@ H100, tp 1 x pp 2, 1,089 rows: h = 2 ms + 544.5 x 35 us = 21.1 ms in place of 40
 model +27.5% -> +17.7%; bench/step_at_rows.py, docs/accuracy.md "Pipeline micro-batches and the host's work").
 Not applied: the per-row term is fitted [D], not measured host time, and where a large batch runs over pp stages
 (held-out DeepSeek-R1 on GB300, Offline, pp 3, 4,067 rows) hiding (pp - 1) / pp of it moves the row -3% -> +56%.
+
+Pipeline overhead split (`let pipeline_overhead_split = 1`, opt-in; 0 by default; validate MECHANISMS
+"pipeline_overhead_split", measured, not applied). The per-row term is split into what the host does and what the
+chips do. Host: TensorRT-LLM's C++ runtime calls forwardAsync once a micro-batch, and on the last pipeline rank
+forwardAsync ends with decoderSync of the micro-batch it has just enqueued (the decoder's event is waited for before
+the next micro-batch is scheduled; cpp/tensorrt_llm/batch_manager/trtGptModelInflightBatching.cpp,
+https://github.com/NVIDIA/TensorRT-LLM, read 2026-12-05 at two stored versions of 2025 [S]), so that rank's host work
+for a micro-batch and its stage alternate, as at pp = 1: the host's work of a cycle is pp micro-batches' own, none
+of it under another micro-batch's kernels. Its size per row, ts_h = `seq_overhead_host`, is at most 14.6 us: the host
+loop cannot take longer than the step it feeds, and the fastest replica TensorRT-LLM 0.17's C++ runtime publishes
+(Mixtral 8x7B FP8, 8 H200 at tp 8, 128/2,048 tokens: 68,608 tok/s) runs 14.6 us a row a step with every kernel in
+it [D from P]. Device: the rest, ts - ts_h (20.4 us at the bound; logits and greedy sampling are < 1.5 us of it,
+docs/accuracy.md "The per-sequence step cost by mechanism"), is taken as per-layer work (the elementwise kernels and
+the attention's per-row work, which h10-seqcost found to scale with the model's width and depth over the HBM rate),
+split over the pp stages like every per-layer term [U]. Max-plus over the last rank (a micro-batch's host work h and
+its stage s alternate; the others' stages run meanwhile on the other ranks):
+    h       = step_overhead + (B / pp) ts_h
+    t_over  = pp h + B (seq_overhead - ts_h) / pp              (`pipeline_host_overlap` 0: the C++ runtime)
+    t_over  = h + B (seq_overhead - ts_h) / pp, cycle >= pp h  (`pipeline_host_overlap` 1: a runtime that hides a
+                                                                micro-batch's host work, only the host's share)
+pp = 1 is unchanged (byte-identical). Llama 2 70B FP8 on H100, tp 1 x pp 2, 1,089 rows: t_over = 2 (2 ms + 544.5 x
+14.6 us) + 1,089 x 20.4 us / 2 = 31.0 ms in place of 40.1 ms (the runs' step at their rows: model +25.9% -> +21.4%;
+docs/accuracy.md "The pipeline step's overheads: host work and device work"). Not applied: TTFT p99 12.03% ->
+12.07%, and held-out DeepSeek-R1 GB300 Offline, whose model step at its own tp 1 x pp 3 layout (4,067 rows) is 60%
+per-row term, -3.3% -> +22.9%.
 
 Disaggregated serving (`serving = "disaggregated"`; `_disaggregated`; 2026-12-05, docs/accuracy.md "Disaggregated
 serving: the pools as they run"): a prefill pool of c workers and a decode pool of replicas, the prompt's KV cache
@@ -1307,10 +1334,34 @@ pipeline_host_overlap = Assumption(
     "sequence slots, KV blocks), enqueues its engine and sampling and returns without waiting; forwardSync waits "
     "only for the micro-batch whose turn is next (cpp/tensorrt_llm/batch_manager/trtGptModelInflightBatching.cpp, "
     "https://github.com/NVIDIA/TensorRT-LLM, read 2026-12-05 [S]); the step's overhead taken as host work [U]. "
+    "TensorRT-LLM's C++ runtime does not hide it on the last pipeline rank, which syncs on each micro-batch it "
+    "enqueues (`pipeline_overhead_split`); with that let too, only seq_overhead_host is hidden. "
     "0 (default): the whole step_overhead + B seq_overhead on every pipeline cycle, as at pp = 1; opt-in "
     "(validate --with pipeline_host_overlap: TTFT p99 12.0% -> 11.7%, but held-out DeepSeek-R1 GB300 Offline, "
     "pp 3, -3% -> +56%: module docstring, 'Pipeline host overlap'; docs/accuracy.md 'Pipeline micro-batches and "
     "the host's work')",
+    range=SHARE)
+seq_overhead_host = Assumption(
+    "seq_overhead_host", 14.6e-6, "s",
+    "the host's share of seq_overhead, per row of a step [D]: an upper bound from published figures [P], the step of the fastest "
+    "single replica TensorRT-LLM's C++ runtime publishes -- 68,608 output tok/s, Mixtral 8x7B FP8 on 8 H200 at "
+    "tp 8, 128/2,048 tokens, release 0.17 perf overview (https://github.com/NVIDIA/TensorRT-LLM/blob/"
+    "258c7540c03517def55d9a5aadfa9288af474e1b/docs/source/performance/perf-overview.md, read 2026-12-05): "
+    "14.6 us a row a step with every kernel in it, and the host's loop (every tp rank runs it whole) cannot take "
+    "longer than the step it feeds. The rest of seq_overhead (20.4 us) is device work a layer and row "
+    "(elementwise kernels, the attention's per-row work: docs/accuracy.md 'The per-sequence step cost by "
+    "mechanism'), which pp stages split. Read only with `pipeline_overhead_split` 1",
+    range=NON_NEGATIVE)
+pipeline_overhead_split = Assumption(
+    "pipeline_overhead_split", 0.0, "1",
+    "pp > 1 stages: 1 splits a cycle's overhead into the host's share and device work [S/D]: TensorRT-LLM's C++ "
+    "runtime runs forwardAsync once a micro-batch, and on the last pipeline rank it ends with decoderSync of the "
+    "micro-batch it has just enqueued (cpp/tensorrt_llm/batch_manager/trtGptModelInflightBatching.cpp, "
+    "https://github.com/NVIDIA/TensorRT-LLM, read 2026-12-05 [S]): that rank's host work for a micro-batch and "
+    "its stage alternate, so a cycle carries pp (step_overhead + (B / pp) seq_overhead_host), none of it hidden, "
+    "while the per-layer device rest, B (seq_overhead - seq_overhead_host), runs over the pp stages, / pp "
+    "(module docstring, 'Pipeline overhead split'). With `pipeline_host_overlap` 1 too (the PyTorch executor's "
+    "pp loop) only the host's share is hidden. 0 (default): step_overhead + B seq_overhead a cycle at every pp",
     range=SHARE)
 whole_prompts = Assumption(
     "whole_prompts", 0.0, "1",
@@ -1626,6 +1677,10 @@ class Load:
     seq_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead.value]))
     # pp > 1: only a micro-batch's own host work on its pass (`pipeline_host_overlap`; 0: the whole step's)
     host_overlap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([pipeline_host_overlap.value]))
+    # pp > 1: the per-row term's host share on the last rank's serial loop, the rest over the stages
+    # (`pipeline_overhead_split`; 0: the whole t0 + B ts a cycle) and that host share (`seq_overhead_host`)
+    pp_split: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([pipeline_overhead_split.value]))
+    seq_host: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([seq_overhead_host.value]))
     tail_z: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([Z99]))
     beams: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([beam_width.value]))
     # speculative decoding: draft tokens k a row per verify step, and the mean tokens a row a verify step
@@ -2034,6 +2089,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     host_overlap = _col(load.host_overlap)                        # pp > 1: own host work only (Pipeline host overlap)
+    pp_split, ts_host = _col(load.pp_split), _col(load.seq_host)  # pp > 1: host / device split (Pipeline overhead split)
     knee_power = _col(load.knee_power)                            # the knee's share of compute activity
     # the dense GEMMs' knee as their launches' fixed time (`gemm_launch_time` t > 0): n_g launches a layer, L / pp
     # layers a micro-batch pass, pp passes a step, over the per-row time 2 A_dense / (G P e_c): m0 in rows
@@ -2152,6 +2208,15 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # the other micro-batches' runs under its stages; the host, pp h a cycle, bounds it (Pipeline host overlap)
         overlap = (host_overlap > 0) & (pp > 1)
         t_over = np.where(overlap, t0 + B * ts / pp, t_over) if not load.single_stream else t_over
+        # pp > 1 with `pipeline_overhead_split`: the per-row term split into the host's share ts_h (the last rank's
+        # loop, serial with its stage, once a micro-batch: pp t0 + B ts_h) and the per-layer device rest, over the
+        # stages (B (ts - ts_h) / pp); with the overlap too, only the host's share h = t0 + (B / pp) ts_h is hidden
+        # (Pipeline overhead split)
+        split = (pp_split > 0) & (pp > 1) & (not load.single_stream)
+        ts_dev = np.maximum(ts - ts_host, 0.0) / pp               # the per-layer device work's share a cycle
+        h_split = t0 + B * np.minimum(ts_host, ts) / pp           # a micro-batch's host work
+        t_over = np.where(split, np.where(overlap, h_split, pp * h_split) + B * ts_dev, t_over)
+        host_round = np.where(split, h_split, t_over)             # the host's work a micro-batch (overlap's bound)
         t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
         t_el = rank_tokens * (L / pp) * el_layer                  # elementwise kernels: T tokens, L / pp layers a pass
         attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
@@ -2159,7 +2224,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             cycle = (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
                      + L * tl + t_over + t_moe + t_el)
-            return np.where(overlap, np.maximum(cycle, pp * t_over), cycle)   # the host's pp h a cycle (overlap)
+            return np.where(overlap, np.maximum(cycle, pp * host_round), cycle)   # the host's pp h a cycle (overlap)
         # the compute kernels' time at the full clock; the GEMMs' knee time (beyond their FLOPs at e_c) counts as
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
         # stream)
@@ -3666,6 +3731,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         step_overhead=ctx.get("step_overhead", step_overhead) / ctx.get("host_steps", host_steps),
         seq_overhead=ctx.get("seq_overhead", seq_overhead) / ctx.get("host_steps", host_steps),
         host_overlap=ctx.get("pipeline_host_overlap", pipeline_host_overlap),
+        pp_split=ctx.get("pipeline_overhead_split", pipeline_overhead_split),
+        seq_host=ctx.get("seq_overhead_host", seq_overhead_host) / ctx.get("host_steps", host_steps),
         beams=ctx.get("beams", beam_width), prompt_cv=ctx.get("prompt_length_cv", prompt_length_cv),
         output_cv=ctx.get("output_length_cv", output_length_cv),
         draft_tokens=ctx.get("draft_tokens", draft_tokens), draft_tau=_draft_tau(ctx),
@@ -4122,7 +4189,9 @@ DECODE_TERMS = {
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "(step_overhead + B seq_overhead) / host_steps: scheduling, sampling, block tables per "
                             "step, done once every host_steps forward steps (1: every step); pp > 1 with "
-                            "pipeline_host_overlap 1: a micro-batch's own, step_overhead + (B / pp) seq_overhead",
+                            "pipeline_host_overlap 1: a micro-batch's own, step_overhead + (B / pp) seq_overhead; "
+                            "with pipeline_overhead_split 1: pp (step_overhead + (B / pp) seq_overhead_host) + B "
+                            "(seq_overhead - seq_overhead_host) / pp (with the overlap: one micro-batch's host share)",
     "decode_draft_time": "n_d (t(B, q = 1) - t_over) / L / tau: speculative decoding's n_d draft-head passes over "
                          "the B rows, each a layer-sized pass of a plain decode step, per decoded token (tau "
                          "tokens a verify step; every other term of the verify step is / tau alike; 0 without "
