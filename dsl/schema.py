@@ -577,7 +577,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
         dp            count   output    data-parallel replicas
-        idle_accelerators count output  accelerators the layout leaves idle: accelerators - tp pp cp dp (held and paid for: hours, cost, energy and MFU count all the accelerators)
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - tp pp cp dp (held and paid for: hours, cost and MFU count all the accelerators; power and energy count the idle ones at their idle draw)
         cp            count   output    context-parallel degree: each sequence split over cp chips (set it to fix it)
         ep            count   output    expert-parallel degree (MoE; set it to fix it)
         virtual_stages count  output    pipeline stages per chip (interleaved schedule; 1: 1F1B; set it to fix it)
@@ -652,7 +652,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         prefill_batch count   output    whole prompts one prefill pass carries (disaggregated; absent when aggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated; absent when aggregated: every accelerator prefills and decodes)
         accelerators_needed count output accelerators needed to serve `demand`
-        idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: power, $/Mtok and tokens/s per chip count all the accelerators)
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: $/Mtok and tokens/s per chip count all the accelerators; power counts the idle ones at their idle draw)
         power         W       output    wall power of the servers used, while serving
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens
