@@ -1,0 +1,62 @@
+"""Trust hunt, session 12 (s12-idle, 2026-12-05): combinations the law campaign and the earlier audits do not
+cover, each defect found with exit 0 stated as a law (hand calculations written out), its fix in its own commit.
+
+1. A training run's `let power_cap` (the per-accelerator power limit; training.py "clock": min(tdp, power_cap))
+   throttled the run's clock (its time to train) but not its draw: at 400 W an H100 was reported drawing 588 W
+   at the 700 W clock (sustained_clock 0.682), its power above the uncapped run's. Law: the board power never
+   exceeds the cap, a lower cap never raises it, and the clock reported is the one the throughput used.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compiler import evaluate_text
+
+
+def _run(text: str, defines: dict[str, str] | None = None):
+    results, sink = evaluate_text(text, "audit12.factory", defines)
+    assert not sink.errors, [d.message for d in sink.errors]
+    return results.values
+
+
+# ----------------------------------------------------------------------------- 1. a training run's power cap
+
+CAPPED_RUN = """from systems import DGX_H100
+from models import Llama3_1_8B
+param cap = [700 W, 500 W, 400 W]
+site s {
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 64
+    tokens = 1 Ttok
+    precision = "bf16"
+    tp = 1
+    pp = 1
+    cp = 1
+    let power_cap = cap
+  }
+}
+"""
+
+
+def test_a_training_runs_power_cap_bounds_its_draw_and_clock() -> None:
+    """H100 SXM (tdp 700 W, idle 72 W, a = 1,755 W, b = 104.5 W, v0 = 0.72): a compute-bound phase (u_c = 1, u_m =
+    0.0731) has headroom h = (cap - 72 - 104.5 x 0.0731) / 1,755: at 700 W h = 0.3535 < v0^3 = 0.373, x = h / v0^2
+    = 0.682; at 500 W h = 0.2395, x = 0.462; at 400 W h = 0.1826, x = 0.352. The draw of that phase is the cap;
+    the light phases draw min(cap, 72 + 0.35 x 628) = 291.8 W. So accelerator_power <= cap, falls with the cap,
+    and sustained_clock is x."""
+    v = _run(CAPPED_RUN)
+    caps = np.array([700.0, 500.0, 400.0])
+    gemm_u_m = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12
+    a = (700 - 72 - 3.35e12 * 8 * 3.9e-12 * gemm_u_m) / (1350 / 1980 * 0.72 ** 2)
+    h = (caps - 72 - 3.35e12 * 8 * 3.9e-12 * gemm_u_m) / a
+    x = np.where(h >= 0.72 ** 3, np.cbrt(np.minimum(h, 1)), h / 0.72 ** 2)
+    assert v["s.t.sustained_clock"] == pytest.approx(x, rel=1e-9)
+    p = v["s.t.accelerator_power"]
+    assert np.all(p <= caps + 1e-9), p
+    assert p[0] >= p[1] >= p[2], p
+    f = v["s.t.compute_bound_share"]
+    assert p == pytest.approx(f * caps + (1 - f) * (72 + 0.35 * 628), rel=1e-9)
+    assert v["s.t.power"][0] >= v["s.t.power"][1] >= v["s.t.power"][2]
