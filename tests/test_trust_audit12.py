@@ -60,3 +60,9 @@ def test_a_training_runs_power_cap_bounds_its_draw_and_clock() -> None:
     f = v["s.t.compute_bound_share"]
     assert p == pytest.approx(f * caps + (1 - f) * (72 + 0.35 * 628), rel=1e-9)
     assert v["s.t.power"][0] >= v["s.t.power"][1] >= v["s.t.power"][2]
+
+
+def test_a_training_runs_power_cap_is_a_declared_read() -> None:
+    """The training solve read `let power_cap` (its clock) without declaring it (compiler/models/reads.py)."""
+    import test_model_reads as reads
+    reads._assert_reads_declared(reads._evaluated(text=CAPPED_RUN))

@@ -168,9 +168,12 @@ def _feasible_only(ctx, value):
 
 
 def _chip_model(ctx):
+    """The chip's draw model under the workload's power limit: an inference service's `power_cap`, a training run's
+    `let power_cap` (the one its throughput's clock reads, compiler.models.power.compute_clock_fraction), else
+    the TDP."""
     from .inference import Platform
     from .power import chip_power_model, workload_precision
-    cap = ctx.get("power_cap") if ctx.kind == "inference" and ctx.is_set("power_cap") else None
+    cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
     return chip_power_model(Platform(ctx).chip, cap, workload_precision(ctx))
 
 
