@@ -5,6 +5,10 @@ cover, each defect found with exit 0 stated as a law (hand calculations written 
    throttled the run's clock (its time to train) but not its draw: at 400 W an H100 was reported drawing 588 W
    at the 700 W clock (sustained_clock 0.682), its power above the uncapped run's. Law: the board power never
    exceeds the cap, a lower cap never raises it, and the clock reported is the one the throughput used.
+2. A training run's `let power_cap` at or below the chip's draw with no compute (H100: 72 W idle + 104.5 W x
+   0.0731 of a GEMM's memory traffic = 79.6 W) printed a time to train at the clock law's lowest clock and a board
+   power of 50 W, below the chip's idle, exit 0; an inference service with the same cap is refused
+   (`infeasible-workload`). Law: both workloads refuse it, with both numbers.
 """
 from __future__ import annotations
 
@@ -66,3 +70,18 @@ def test_a_training_runs_power_cap_is_a_declared_read() -> None:
     """The training solve read `let power_cap` (its clock) without declaring it (compiler/models/reads.py)."""
     import test_model_reads as reads
     reads._assert_reads_declared(reads._evaluated(text=CAPPED_RUN))
+
+
+def test_a_training_run_refuses_a_power_cap_below_its_chips_draw_with_no_compute() -> None:
+    """H100 SXM: 72 W idle + 104.5 W x 0.0731 = 79.6 W with no compute. A cap of 50 W leaves nothing to compute
+    with: the run has no time to train (absent, an infeasible-workload error naming 50 W and 80 W), as an inference
+    service at that cap; 700 W in the same sweep runs."""
+    from dsl.diagnostics import Code
+    text = CAPPED_RUN.replace("param cap = [700 W, 500 W, 400 W]", "param cap = [700 W, 50 W]")
+    results, sink = evaluate_text(text, "audit12.factory")
+    errors = [d for d in sink.errors if d.code == Code.INFEASIBLE_WORKLOAD]
+    assert errors and "50 W" in errors[0].message and "80 W" in errors[0].message, [d.message for d in sink.items]
+    t = results.values["s.t.time_to_train"]
+    assert np.isfinite(t[0]) and np.isnan(t[1]), t
+    absent = results.absent["s.t.time_to_train"]
+    assert list(absent.mask) == [False, True] and "50 W" in absent.reason
