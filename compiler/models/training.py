@@ -292,9 +292,9 @@ import numpy as np
 from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, output
 from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
-from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, accelerator_cost,
-                        architecture, cached, collective_latency)
-from .power import compute_clock_fraction
+from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
+                        accelerator_cost, architecture, cached, collective_latency)
+from .power import compute_clock_fraction, workload_power_model
 
 training_efficiency = Assumption(
     "training_gemm_efficiency", 0.76, "1",
@@ -1065,6 +1065,7 @@ def _solve(ctx) -> dict:
         parts.append((rows.stop - rows.start, part))
     best = _scatter(parts, inverse)
     _model_shape_range(arch, best)                              # windowed layers, routed experts (as inference)
+    _power_cap_floor(workload_power_model(ctx, platform.chip)[0], best)   # a cap that leaves no power to compute
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(_rates(ctx), best["n"], t0)
