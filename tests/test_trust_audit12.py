@@ -9,6 +9,10 @@ cover, each defect found with exit 0 stated as a law (hand calculations written 
    0.0731 of a GEMM's memory traffic = 79.6 W) printed a time to train at the clock law's lowest clock and a board
    power of 50 W, below the chip's idle, exit 0; an inference service with the same cap is refused
    (`infeasible-workload`). Law: both workloads refuse it, with both numbers.
+3. Just above that draw the clock law's floor (x >= 0.05) overstated the clock: at 100 W an H100's compute-bound
+   phase has h = (100 - 79.6) / 1,755 = 0.0116, x = h / 0.72^2 = 0.0224, but 0.05 was used (2.2x the throughput)
+   with a reported draw of 100 W where x = 0.05 draws 125 W. Law: at the reported clock the law's draw fits the
+   cap.
 """
 from __future__ import annotations
 
@@ -85,3 +89,19 @@ def test_a_training_run_refuses_a_power_cap_below_its_chips_draw_with_no_compute
     assert np.isfinite(t[0]) and np.isnan(t[1]), t
     absent = results.absent["s.t.time_to_train"]
     assert list(absent.mask) == [False, True] and "50 W" in absent.reason
+
+
+def test_the_clock_under_a_low_cap_is_the_one_whose_draw_fits_it() -> None:
+    """100 W on an H100 SXM: h = (100 - 72 - 104.5 x 0.0731) / 1,755 = 0.0116 < v0^3, x = h / 0.72^2 = 0.0224; the
+    draw there, 72 + 1,755 x 0.0224 x 0.72^2 + 104.5 x 0.0731 = 100 W, the cap. The 700 W point keeps its 0.682,
+    and the run's compute time scales as 1 / x (the same layout, the same step otherwise)."""
+    text = CAPPED_RUN.replace("param cap = [700 W, 500 W, 400 W]", "param cap = [700 W, 100 W]")
+    v = _run(text)
+    gemm_u_m = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12
+    b = 3.35e12 * 8 * 3.9e-12
+    a = (700 - 72 - b * gemm_u_m) / (1350 / 1980 * 0.72 ** 2)
+    x = (100 - 72 - b * gemm_u_m) / a / 0.72 ** 2
+    clock = v["s.t.sustained_clock"]
+    assert clock[1] == pytest.approx(x, rel=1e-9)
+    assert 72 + a * clock[1] * 0.72 ** 2 + b * gemm_u_m == pytest.approx(100.0, rel=1e-9)
+    assert clock[0] == pytest.approx(1350 / 1980, rel=1e-9)
