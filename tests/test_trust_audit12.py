@@ -13,6 +13,11 @@ cover, each defect found with exit 0 stated as a law (hand calculations written 
    phase has h = (100 - 79.6) / 1,755 = 0.0116, x = h / 0.72^2 = 0.0224, but 0.05 was used (2.2x the throughput)
    with a reported draw of 100 W where x = 0.05 draws 125 W. Law: at the reported clock the law's draw fits the
    cap.
+4. A site's $/Mtok weighted its services' $/Mtok by their tokens/s at capacity, not by the tokens they serve
+   (tokens/s x duty cycle, the service's `utilization`): a service busy 10% of the time weighed as much as one
+   busy all the time. Two services of equal hardware and capacity at duty cycles 1 and 0.1 ($c and $10c a Mtok)
+   printed $5.5c a Mtok for the site; the site pays 2 x the hourly cost for 1.1 x the tokens: $1.82c. Law: the
+   site's $/Mtok is its services' dollars over the tokens they serve.
 """
 from __future__ import annotations
 
@@ -105,3 +110,39 @@ def test_the_clock_under_a_low_cap_is_the_one_whose_draw_fits_it() -> None:
     assert clock[1] == pytest.approx(x, rel=1e-9)
     assert 72 + a * clock[1] * 0.72 ** 2 + b * gemm_u_m == pytest.approx(100.0, rel=1e-9)
     assert clock[0] == pytest.approx(1350 / 1980, rel=1e-9)
+
+
+DUTY = """from systems import DGX_H100
+from models import Llama3_1_8B
+site s {
+  electricity_price = 0.1 USD/kWh
+  inference busy {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    utilization = 1
+  }
+  inference rare {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    utilization = 0.1
+  }
+}
+"""
+
+
+def test_a_sites_usd_per_mtok_is_its_dollars_over_the_tokens_served() -> None:
+    """Two identical services (the same 8 GPUs, the same tokens/s c), busy all the time and 10% of it: each costs
+    the same R dollars a second, so $/Mtok is R / c and R / (0.1 c) = 10 R / c. The site pays 2 R a second for
+    c + 0.1 c tokens: 2 R / (1.1 c) = 1.818 R / c, where the tokens/s weights gave (R/c + 10 R/c) / 2 = 5.5 R/c."""
+    v = _run(DUTY)
+    c = v["s.busy.tokens_per_s"][0]
+    assert v["s.rare.tokens_per_s"][0] == pytest.approx(c, rel=1e-12)
+    unit = v["s.busy.usd_per_mtok"][0]                           # R / c
+    assert v["s.rare.usd_per_mtok"][0] == pytest.approx(10 * unit, rel=1e-9)
+    assert v["s.usd_per_mtok"][0] == pytest.approx(2 / 1.1 * unit, rel=1e-9)
+    # the law in general: the services' dollars a second over the tokens they serve a second
+    dollars = sum(v[f"s.{n}.usd_per_mtok"][0] * v[f"s.{n}.tokens_per_s"][0] * u for n, u in (("busy", 1.0), ("rare", 0.1)))
+    served = sum(v[f"s.{n}.tokens_per_s"][0] * u for n, u in (("busy", 1.0), ("rare", 0.1)))
+    assert v["s.usd_per_mtok"][0] == pytest.approx(dollars / served, rel=1e-9)
