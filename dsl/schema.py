@@ -504,7 +504,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _STAGE_OUTSIDE_HALLS + """
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
-        usd_per_mtok  USD/Mtok output   their cost per million output tokens, weighted by tokens/s
+        usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (tokens/s x duty cycle)
         time_to_train s       output    the longest time to train of the training workloads placed here
         colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
         opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)

@@ -998,7 +998,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.ups_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
     "site.ups_stage_efficiency": _SITE_POWER_STAGE,
     "site.ups_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
-    "site.usd_per_mtok": ("parts:inference.tokens_per_s", "parts:inference.usd_per_mtok", "tokens_per_s"),
+    "site.usd_per_mtok": ("parts:inference.tokens_per_s", "parts:inference.usd_per_mtok", "parts:inference.utilization"),
     "site.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg", "mean_ambient_temp",
         "parts:hall.count", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:hall.it_power",

@@ -4,7 +4,10 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
 
     site.tokens_per_s     = sum(count * inference.tokens_per_s)
     site.tokens_per_joule = site.tokens_per_s / sum(count * inference.power)
-    site.usd_per_mtok     = sum(tokens_per_s * usd_per_mtok) / site.tokens_per_s   (weighted by tokens/s)
+    site.usd_per_mtok     = sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u)
+                            u = the service's duty cycle (`utilization`, else service_utilization 0.6): the
+                            services' dollars over the tokens they serve (weighting by tokens/s at capacity
+                            counted a service busy 10% of the time as much as one busy all the time)
     site.time_to_train    = max(training.time_to_train)
 
 A workload's power at its own load (per inference service and training job; compiler.models.power):
@@ -88,10 +91,16 @@ def site_tokens_per_joule(ctx):
     return ctx.get("tokens_per_s") / np.where(power > 0, power, np.nan)
 
 
-@output("site", "usd_per_mtok", "sum(inference.tokens_per_s * inference.usd_per_mtok) / tokens_per_s")
+@output("site", "usd_per_mtok", "sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u), u the "
+        "service's duty cycle: the services' dollars over the tokens they serve")
 def site_usd_per_mtok(ctx):
-    spent = sum((s.count * s.get("tokens_per_s") * s.get("usd_per_mtok") for s in _services(ctx)), np.zeros(1))
-    total = ctx.get("tokens_per_s")
+    from .cost import service_duty_cycle
+    services = _services(ctx)
+    if not services:
+        ctx.not_applicable()
+    served = [(s, s.count * s.get("tokens_per_s") * service_duty_cycle(s)) for s in services]
+    spent = sum((tokens * s.get("usd_per_mtok") for s, tokens in served), np.zeros(1))
+    total = sum((tokens for _, tokens in served), np.zeros(1))
     return spent / np.where(total > 0, total, np.nan)
 
 
