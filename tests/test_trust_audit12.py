@@ -18,6 +18,11 @@ cover, each defect found with exit 0 stated as a law (hand calculations written 
    busy all the time. Two services of equal hardware and capacity at duty cycles 1 and 0.1 ($c and $10c a Mtok)
    printed $5.5c a Mtok for the site; the site pays 2 x the hourly cost for 1.1 x the tokens: $1.82c. Law: the
    site's $/Mtok is its services' dollars over the tokens they serve.
+5. A service given an `offered_load` below its capacity draws the power of that operating point (its activity at
+   the carried load), but its tokens per joule divided the capacity's tokens/s by it: an 8 x H100 service of
+   63.6 ktok/s offered 6.4 ktok/s printed 22.9 tok/J (63.6 k / 2.78 kW), 2.9x its full-load 7.8, where it serves
+   6.4 k / 2.78 kW = 2.3. Law: tokens per joule (and per MW) is the tokens carried, min(offered_load, tokens_per_s),
+   over the power at that load, and the site's is its services' carried tokens over their power.
 """
 from __future__ import annotations
 
@@ -146,3 +151,33 @@ def test_a_sites_usd_per_mtok_is_its_dollars_over_the_tokens_served() -> None:
     dollars = sum(v[f"s.{n}.usd_per_mtok"][0] * v[f"s.{n}.tokens_per_s"][0] * u for n, u in (("busy", 1.0), ("rare", 0.1)))
     served = sum(v[f"s.{n}.tokens_per_s"][0] * u for n, u in (("busy", 1.0), ("rare", 0.1)))
     assert v["s.usd_per_mtok"][0] == pytest.approx(dollars / served, rel=1e-9)
+
+
+OFFERED = """from systems import DGX_H100
+from models import Llama3_1_8B
+param load = [32000 tok/s, 6400 tok/s]
+site s {
+  inference i {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    scenario = "server"
+    offered_load = load
+  }
+}
+"""
+
+
+def test_tokens_per_joule_is_the_carried_tokens_over_the_power_at_that_load() -> None:
+    """Offered 32 and 6.4 ktok/s, both below the capacity c (tokens_per_s, ~63.6 ktok/s on 8 H100): the service
+    carries the offered load, so tokens/J = offered / power at that load, and the lighter load (idle power a larger
+    share) never has more tokens per joule. The site's tokens/J is the same one service's."""
+    v = _run(OFFERED)
+    offered = np.array([32000.0, 6400.0])
+    assert np.all(v["s.i.tokens_per_s"] > offered)
+    assert v["s.i.offered_share"] == pytest.approx(offered / v["s.i.tokens_per_s"], rel=1e-12)
+    tpj = v["s.i.tokens_per_joule"]
+    assert tpj == pytest.approx(offered / v["s.i.power"], rel=1e-12)
+    assert v["s.i.tokens_per_s_per_mw"] == pytest.approx(tpj, rel=1e-12)
+    assert tpj[1] < tpj[0]
+    assert v["s.tokens_per_joule"] == pytest.approx(tpj, rel=1e-12)
