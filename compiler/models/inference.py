@@ -4272,10 +4272,17 @@ def _power(ctx):
 output("inference", "power", "(accelerators - idle_accelerators) * system_power / accelerators per system + "
        "idle_accelerators * the system's wall power per accelerator at idle draw (bare chips: accelerator_power and "
        "the idle draw): the wall power at the service's own load")(_power)
-output("inference", "tokens_per_joule", "tokens_per_s / power")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
-output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, shown per MW)")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
+def carried_tokens_per_s(ctx) -> np.ndarray:
+    """The tokens per second the service carries at its operating point: tokens_per_s * min(offered_share, 1) (the
+    offered load below the capacity, else the capacity), the load its `power` is drawn at."""
+    return ctx.get("tokens_per_s") * np.minimum(ctx.get("offered_share"), 1.0)
+
+
+output("inference", "tokens_per_joule", "tokens_per_s * min(offered_share, 1) / power: the tokens carried over the "
+                                        "power at that load")(
+    lambda ctx: feasible_only(ctx, solved(ctx), carried_tokens_per_s(ctx) / ctx.get("power")))
+output("inference", "tokens_per_s_per_mw", "tokens_per_s * min(offered_share, 1) / power (SI tok/J, shown per MW)")(
+    lambda ctx: feasible_only(ctx, solved(ctx), carried_tokens_per_s(ctx) / ctx.get("power")))
 
 
 def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:

@@ -294,7 +294,7 @@ _INFERENCE_ENERGY = _INFERENCE_SOLVE + (
     "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
     "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
     "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
-    "set:batch", "set:pp", "set:tp", "tokens_per_s",)
+    "set:batch", "set:pp", "set:tp", "tokens_per_s", "offered_share",)
 
 # read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
 _NETWORK_TOPOLOGY = _NETWORK + (
@@ -984,7 +984,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.switchgear_stage_efficiency_outside_halls": _SITE_POWER_STAGE,
     "site.tco_year": ("depreciation_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
-    "site.tokens_per_joule": ("parts:inference.power", "tokens_per_s"),
+    "site.tokens_per_joule": ("parts:inference.offered_share", "parts:inference.power", "parts:inference.tokens_per_s"),
     "site.tokens_per_s": ("parts:inference.tokens_per_s",),
     "site.transformer_loss": _SITE_POWER_STAGE,
     "site.transformer_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,

@@ -3,7 +3,9 @@
 Pipeline position: registered model of `compiler.models`; imports numpy and the registry only.
 
     site.tokens_per_s     = sum(count * inference.tokens_per_s)
-    site.tokens_per_joule = site.tokens_per_s / sum(count * inference.power)
+    site.tokens_per_joule = sum(count * tokens carried) / sum(count * inference.power)
+                            tokens carried = tokens_per_s * min(offered_share, 1): the load each service's
+                            power is drawn at (an offered load below the capacity draws less and carries less)
     site.usd_per_mtok     = sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u)
                             u = the service's duty cycle (`utilization`, else service_utilization 0.6): the
                             services' dollars over the tokens they serve (weighting by tokens/s at capacity
@@ -85,10 +87,15 @@ def site_tokens_per_s(ctx):
     return sum((s.count * s.get("tokens_per_s") for s in services), np.zeros(1))
 
 
-@output("site", "tokens_per_joule", "tokens_per_s / sum(count * inference.power)")
+@output("site", "tokens_per_joule", "sum(count * tokens_per_s * min(offered_share, 1)) / sum(count * inference.power)")
 def site_tokens_per_joule(ctx):
-    power = sum((s.count * s.get("power") for s in _services(ctx)), np.zeros(1))
-    return ctx.get("tokens_per_s") / np.where(power > 0, power, np.nan)
+    from .inference import carried_tokens_per_s
+    services = _services(ctx)
+    if not services:
+        ctx.not_applicable()
+    power = sum((s.count * s.get("power") for s in services), np.zeros(1))
+    carried = sum((s.count * carried_tokens_per_s(s) for s in services), np.zeros(1))
+    return carried / np.where(power > 0, power, np.nan)
 
 
 @output("site", "usd_per_mtok", "sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u), u the "
