@@ -18,6 +18,8 @@ Laws (hand calculations written out below):
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -157,3 +159,63 @@ def test_flagship_training_counts_its_448_idle_at_idle_power() -> None:
     assert power < 77760 * w_run
     w_idle = (power - 77312 * w_run) / 448
     assert 0 < w_idle < w_run
+
+
+# ----------------------------------------------------------------------------- every example and generated specs
+
+def _service_power_law(results, path: str) -> None:
+    """A service's power is at most its n accelerators all at the run's wall power, n W_run (W_run = system_power /
+    accelerators per system, = system_power x tokens_per_s_per_chip / tokens_per_s_per_system; bare chips:
+    accelerator_power), equal to it where none is idle, and positive and finite where it has a value."""
+    v = results.values
+    power = v.get(f"{path}.power")
+    if power is None:
+        return
+    ok = np.isfinite(power)
+    idle = np.broadcast_to(np.nan_to_num(v[f"{path}.idle_accelerators"]), power.shape)
+    n = np.broadcast_to(v[f"{path}.tokens_per_s"] / v[f"{path}.tokens_per_s_per_chip"], power.shape)
+    if f"{path}.system_power" in v:
+        per_system = v[f"{path}.tokens_per_s_per_system"] / v[f"{path}.tokens_per_s_per_chip"]
+        w_run = np.broadcast_to(v[f"{path}.system_power"] / per_system, power.shape)
+    else:
+        w_run = np.broadcast_to(v[f"{path}.accelerator_power"], power.shape)
+    assert np.all(power[ok] > 0), (path, power)
+    assert np.all(power[ok] <= n[ok] * w_run[ok] * (1 + 1e-9)), (path, power, n, w_run)
+    full = ok & (idle == 0)
+    assert np.allclose(power[full], (n * w_run)[full], rtol=1e-9), (path, power, n, w_run)
+
+
+def _services(results) -> list[str]:
+    found, todo = [], list(results.graph.roots)
+    while todo:
+        inst = todo.pop()
+        if inst.kind == "inference":
+            found.append(inst.path)
+        todo.extend(inst.parts)
+    return sorted(found)
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.factory")) + \
+    sorted((Path(__file__).resolve().parents[1] / "examples" / "published").glob("*.factory"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_examples_services_draw_at_most_all_accelerators_running(path) -> None:
+    from compiler import evaluate_files
+    results, sink = evaluate_files([str(path)])
+    assert results is not None
+    for service in _services(results):
+        _service_power_law(results, service)
+
+
+from sampling import sampled  # noqa: E402  (tests/ is on the path)
+from test_law_campaign import SEEDS, draw, spec_text  # noqa: E402
+
+
+@pytest.mark.parametrize("seed", sampled([s for s in SEEDS if draw(s)["service"]], 8, single=True))
+def test_generated_services_draw_at_most_all_accelerators_running(seed: int) -> None:
+    """Over the law campaign's generated specs (tests/test_law_campaign.py; a sample by default, all under -m slow)."""
+    results, _ = evaluate_text(spec_text(draw(seed)), "law_campaign.factory")
+    assert results is not None
+    for service in _services(results):
+        _service_power_law(results, service)
