@@ -622,7 +622,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve (sizes the pools; $/Mtoken and tokens/J divide by it)
+        demand        tok/s    positive output tokens per second to serve (disaggregated: sizes the pools, and tokens/s, $/Mtoken and tokens/J are at it; aggregated: sets accelerators_needed only, the other figures are for `accelerators` at capacity)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction positive share of time the service is busy (for $/Mtoken, which divides by it; default service_utilization 0.6)
