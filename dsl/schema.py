@@ -597,7 +597,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    wall power of the servers used, while training
         accelerators_needed count output accelerators to finish `tokens` within `deadline`
         feasible      count   output    1 when a parallel layout fits in memory, else 0
-        accelerator_power W   output    mean board power of one accelerator over a step: compute-bound phases at the cap's clock, the rest (collective waits, bubble, memory-bound kernels) lighter
+        accelerator_power W   output    mean board power of one accelerator the layout uses over a step (an idle one draws its idle power): compute-bound phases at the cap's clock, the rest (collective waits, bubble, memory-bound kernels) lighter
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
         memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit in the step's compute-bound phases
@@ -657,7 +657,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens
         clock_fraction fraction output    compute clock relative to full speed under the power cap
-        accelerator_power W   output    board power of one accelerator while the workload runs: idle + a u_c x max(v0, x)^2 + b u_m, at most min(tdp, power_cap)
+        accelerator_power W   output    board power of one accelerator the layout uses while the workload runs (an idle one draws its idle power): idle + a u_c x max(v0, x)^2 + b u_m, at most min(tdp, power_cap)
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
         memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
