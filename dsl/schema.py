@@ -504,7 +504,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _STAGE_OUTSIDE_HALLS + """
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
-        usd_per_mtok  USD/Mtok output   their cost per million output tokens, weighted by tokens/s
+        usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (tokens/s x duty cycle)
         time_to_train s       output    the longest time to train of the training workloads placed here
         colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
         opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)
@@ -577,7 +577,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
         dp            count   output    data-parallel replicas
-        idle_accelerators count output  accelerators the layout leaves idle: accelerators - tp pp cp dp (held and paid for: hours, cost, energy and MFU count all the accelerators)
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - tp pp cp dp (held and paid for: hours, cost and MFU count all the accelerators; power and energy count the idle ones at their idle draw)
         cp            count   output    context-parallel degree: each sequence split over cp chips (set it to fix it)
         ep            count   output    expert-parallel degree (MoE; set it to fix it)
         virtual_stages count  output    pipeline stages per chip (interleaved schedule; 1: 1F1B; set it to fix it)
@@ -597,7 +597,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    wall power of the servers used, while training
         accelerators_needed count output accelerators to finish `tokens` within `deadline`
         feasible      count   output    1 when a parallel layout fits in memory, else 0
-        accelerator_power W   output    mean board power of one accelerator over a step: compute-bound phases at the cap's clock, the rest (collective waits, bubble, memory-bound kernels) lighter
+        accelerator_power W   output    mean board power of one accelerator the layout uses over a step (an idle one draws its idle power): compute-bound phases at the cap's clock, the rest (collective waits, bubble, memory-bound kernels) lighter
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
         memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit in the step's compute-bound phases
@@ -622,7 +622,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve (sizes the pools; $/Mtoken and tokens/J divide by it)
+        demand        tok/s    positive output tokens per second to serve (disaggregated: sizes the pools, and tokens/s, $/Mtoken and tokens/J are at it; aggregated: sets accelerators_needed only, the other figures are for `accelerators` at capacity)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction positive share of time the service is busy (for $/Mtoken, which divides by it; default service_utilization 0.6)
@@ -652,12 +652,12 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         prefill_batch count   output    whole prompts one prefill pass carries (disaggregated; absent when aggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated; absent when aggregated: every accelerator prefills and decodes)
         accelerators_needed count output accelerators needed to serve `demand`
-        idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: power, $/Mtok and tokens/s per chip count all the accelerators)
+        idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: $/Mtok and tokens/s per chip count all the accelerators; power counts the idle ones at their idle draw)
         power         W       output    wall power of the servers used, while serving
         tokens_per_joule tok/J output   output tokens per joule at the wall
         usd_per_mtok  USD/Mtok output   cost per million output tokens
         clock_fraction fraction output    compute clock relative to full speed under the power cap
-        accelerator_power W   output    board power of one accelerator while the workload runs: idle + a u_c x max(v0, x)^2 + b u_m, at most min(tdp, power_cap)
+        accelerator_power W   output    board power of one accelerator the layout uses while the workload runs (an idle one draws its idle power): idle + a u_c x max(v0, x)^2 + b u_m, at most min(tdp, power_cap)
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
         memory_utilization fraction output bytes moved per second / peak memory bandwidth (u_m)
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load

@@ -19,13 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("u", ["0.5", "0.85", "1"])
 def test_workload_power_per_gpu_equals_the_placed_racks_at_the_sites_utilization(u) -> None:
     """Law on the flagship: the training run and the chat service run on the campus's GB300 NVL72 racks. Each one's
-    wall power is its own load's: power = accelerators x system_power / 72 accelerators per rack, whatever the
-    site's utilization (which sets the placed racks' average power, not the workloads')."""
+    wall power is its own load's: power = (accelerators - idle) x system_power / 72 accelerators per rack + idle x
+    the rack's wall power per GPU at their idle draw (tests/test_idle_power.py), whatever the site's utilization
+    (which sets the placed racks' average power, not the workloads')."""
     results, _ = evaluate_files([str(ROOT / "examples" / "flagship_campus.factory")], {"gpu_utilization": u})
     v = results.values
     for workload in ("frontier_campus.frontier_run", "frontier_campus.chat"):
-        assert v[f"{workload}.power"][0] / v[f"{workload}.accelerators"][0] == \
-            pytest.approx(v[f"{workload}.system_power"][0] / 72, rel=1e-12)
+        n, k = v[f"{workload}.accelerators"][0], v[f"{workload}.idle_accelerators"][0]
+        busy = v[f"{workload}.system_power"][0] / 72
+        idle_wall = (v[f"{workload}.power"][0] - (n - k) * busy) / k if k else 0.0
+        assert v[f"{workload}.power"][0] == pytest.approx((n - k) * busy + k * idle_wall, rel=1e-12)
+        assert 0 <= idle_wall < busy
 
 
 SPEC = """from systems import DGX_H100

@@ -4353,7 +4353,8 @@ def _idle(ctx):
     """The accelerators the chosen layout leaves idle, of those the service holds (`chips`, the count its figures are
     for): aggregated, chips - replicas tp pp d (accelerators that are no multiple of a replica's); disaggregated,
     the prefill pool's chips beyond whole workers of prefill_tp plus the decode pool's beyond whole replicas. The
-    service pays for them all: its power, $/Mtok and tokens_per_s_per_chip count every accelerator it holds."""
+    service pays for them all: its $/Mtok and tokens_per_s_per_chip count every accelerator it holds, its power the
+    idle ones at their idle draw (compiler.models.workloads.wall_power_per_accelerator)."""
     s = solved(ctx)
     idle = s["chips"] - s["replicas"] * s["tp"] * s["pp"] * s["ep_ranks"]
     if "kv_transfer_time" in s:                 # disaggregated: the decode pool's, plus the prefill pool's
@@ -4380,24 +4381,33 @@ output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelera
 def _power(ctx):
     """The wall power of the servers used while serving, at the service's own load: accelerators * system_power /
     accelerators per system (bare chips: accelerators * accelerator_power, which a power_cap bounds), as a training
-    run's. It was the system at the site's average `utilization` (0.85 by default, whatever the service does): a
+    run's, the accelerators the layout leaves idle at their idle draw (workloads.wall_power_per_accelerator). It was the system at the site's average `utilization` (0.85 by default, whatever the service does): a
     Cerebras CS-3 at batch 1 drew 19.89 kW there against 2.46 kW of system_power at its own load."""
     from .workloads import wall_power_per_accelerator
     s = solved(ctx)
     return feasible_only(ctx, s, wall_power_per_accelerator(ctx) * s["chips"])
 
 
-output("inference", "power", "accelerators * system_power / accelerators per system (bare chips: accelerators * "
-       "accelerator_power): the wall power at the service's own load")(_power)
-output("inference", "tokens_per_joule", "tokens_per_s / power")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
-output("inference", "tokens_per_s_per_mw", "tokens_per_s / power (SI tok/J, shown per MW)")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / ctx.get("power")))
+output("inference", "power", "(accelerators - idle_accelerators) * system_power / accelerators per system + "
+       "idle_accelerators * the system's wall power per accelerator at idle draw (bare chips: accelerator_power and "
+       "the idle draw): the wall power at the service's own load")(_power)
+def carried_tokens_per_s(ctx) -> np.ndarray:
+    """The tokens per second the service carries at its operating point: tokens_per_s * min(offered_share, 1) (the
+    offered load below the capacity, else the capacity), the load its `power` is drawn at."""
+    return ctx.get("tokens_per_s") * np.minimum(ctx.get("offered_share"), 1.0)
+
+
+output("inference", "tokens_per_joule", "tokens_per_s * min(offered_share, 1) / power: the tokens carried over the "
+                                        "power at that load")(
+    lambda ctx: feasible_only(ctx, solved(ctx), carried_tokens_per_s(ctx) / ctx.get("power")))
+output("inference", "tokens_per_s_per_mw", "tokens_per_s * min(offered_share, 1) / power (SI tok/J, shown per MW)")(
+    lambda ctx: feasible_only(ctx, solved(ctx), carried_tokens_per_s(ctx) / ctx.get("power")))
 
 
 def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
     """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy (at the workload's own
-    `let electricity_price`, else the nearest site's `electricity_price`, else the assumption's). Where the
+    `let electricity_price`, else the nearest site's `electricity_price`, else the assumption's; the accelerators
+    its layout leaves idle at their idle draw: compiler.models.workloads.with_idle_share). Where the
     site's or the system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings
     name the workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
     if ctx.is_set("accelerator_cost"):
@@ -4412,7 +4422,9 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
             for part in unpriced_parts(holder):
                 warn_unpriced(part, f"{ctx.path}.{figure}",
                               note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
-        return capex * recovery + platform.wall_power_per_chip() * price
+        from .workloads import with_idle_share
+        # energy: the planning wall power of a busy accelerator, the idle draw's of those the layout leaves idle
+        return capex * recovery + with_idle_share(ctx, platform.wall_power_per_chip()) * price
 
     def site_tco(site):
         tco = site.get("cost_per_accelerator_hour")

@@ -113,7 +113,9 @@ output("cpu", "power", "idle_power + utilization * (tdp - idle_power)")(
 #           dynamic power falls like x^3 with the clock, below it like x (the voltage held at its floor)
 #     cap   = min(tdp, power_cap): the board limit (the workload's `power_cap` where it sets one)
 #     sustained clock  with h = (cap - P_idle - b u_m) / (a u_c):  x = 1 (h >= 1), h^(1/3) (v0^3 <= h < 1),
-#                      h / v0^2 (h < v0^3: on the voltage floor); at least 0.05   (the highest x with P(x) <= cap)
+#                      h / v0^2 (h < v0^3: on the voltage floor); at least 0.001  (the highest x with P(x) <= cap;
+#                      the workloads refuse a cap at or below the draw with no compute, so the floor only keeps a
+#                      phase whose memory traffic alone fills the cap finite)
 #     draw             P = min(cap, P_idle + a u_c + b u_m)                        (the controller holds the cap)
 #     compute rate at clock x relative to full clock: rho(x) = 1 / (s / x + 1 - s) with s = 1: rho = x, a kernel's
 #           compute time inversely proportional to the clock (memory keeps its own clock)
@@ -259,11 +261,15 @@ def dynamic_draw(model: ChipPower, compute_util, x) -> np.ndarray:
     return model.dynamic * np.asarray(compute_util, dtype=float) * x * voltage(x, model.floor) ** 2
 
 
+MIN_CLOCK = 0.001     # the clock law's floor: finite compute rates where a phase's memory traffic fills the cap
+
+
 def sustained_clock(model: ChipPower, compute_util, memory_util) -> np.ndarray:
     """The highest clock fraction x whose draw P_idle + a u_c x v(x)^2 + b u_m fits the cap: with the headroom
     h = (cap - P_idle - b u_m) / (a u_c), x = 1 where h >= 1, x = h^(1/3) where v0^3 <= h < 1 (the voltage
-    scales with the clock), x = h / v0^2 below (the voltage at its floor); the floor 0.05 where the cap leaves
-    no headroom."""
+    scales with the clock), x = h / v0^2 below (the voltage at its floor); at least MIN_CLOCK = 0.001 where the
+    cap leaves no headroom (it was 0.05, which ran an H100 capped at 100 W at 2.2x the law's clock 0.0224, drawing
+    125 W: a cap at or below the draw with no compute is refused by the workloads, inference._power_cap_floor)."""
     u_c = np.clip(np.asarray(compute_util, dtype=float), 0.0, 1.0)
     u_m = np.clip(np.asarray(memory_util, dtype=float), 0.0, 1.0)
     headroom = model.cap - model.idle - model.memory * u_m
@@ -272,7 +278,7 @@ def sustained_clock(model: ChipPower, compute_util, memory_util) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         h = np.where(demand > 0, np.maximum(headroom, 0.0) / np.where(demand > 0, demand, 1.0), np.inf)
         x = np.where(h >= v0 ** 3, np.cbrt(np.minimum(h, 1.0)), h / (v0 * v0))
-    return np.clip(x, 0.05, 1.0)
+    return np.clip(x, MIN_CLOCK, 1.0)
 
 
 def chip_draw(model: ChipPower, compute_util, memory_util) -> np.ndarray:

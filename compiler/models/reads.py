@@ -107,7 +107,7 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
 _TRAINING_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "accelerators", "deadline", "evaluations", "failure_rate", "global_batch", "method", "model", "precision", "rack",
     "recompute", "ref:chip.memory_bw", "ref:rack.all:chip.memory_bw", "ref:system.parts:chip.memory_bw", "startup_time",
-    "let:ep_comm_overlap", "let:moe_sync_free", "let:moe_sync_time", "let:moe_static_graphs",
+    "let:ep_comm_overlap", "let:power_cap", "let:moe_sync_free", "let:moe_sync_time", "let:moe_static_graphs",
     "let:moe_launch_time", "let:cuda_graphs", "let:ungraphed_host_time", "ref:model.let:dense_layers",
     "ref:model.active_params", "ref:model.context", "ref:model.experts", "ref:model.experts_active",
     "ref:model.head_dim", "ref:model.heads", "ref:model.hidden", "ref:model.kv_heads", "ref:model.layers",
@@ -172,6 +172,25 @@ _ACCELERATOR_COST = ("let:electricity_price", "up:electricity_price")
 
 # what system_power and system_power_dc (inference, training) read of a rack's servers beyond the system's: their cooling
 _RACK_SERVER_COOLING = ("ref:rack.parts:server.cooling",)
+
+# what power.system_power_at reads of the server or rack a workload runs on (its wall power with the accelerators at a
+# given draw): the workloads' power and own accelerator-hour read it at the idle draw of the accelerators their layout
+# leaves idle (workloads.wall_power_at)
+_SYSTEM_POWER_AT = _RACK_SERVER_COOLING + (
+    "ref:rack.all:chip.peak_power", "ref:rack.all:chip.power", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power",
+    "ref:rack.all:dpu.power", "ref:rack.all:memory.power", "ref:rack.all:nic.power", "ref:rack.all:server.peak_power",
+    "ref:rack.all:server.power", "ref:rack.all:storage.power", "ref:rack.all:switch.power", "ref:rack.parts:chip.count",
+    "ref:rack.parts:chip.power", "ref:rack.parts:dpu.count", "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count",
+    "ref:rack.parts:nic.power", "ref:rack.parts:power_shelf.efficiency", "ref:rack.parts:server.count",
+    "ref:rack.parts:server.overhead_power", "ref:rack.parts:server.power", "ref:rack.parts:server.psu_efficiency",
+    "ref:rack.parts:storage.count", "ref:rack.parts:storage.power", "ref:rack.parts:switch.count",
+    "ref:rack.parts:switch.power", "ref:system.cooling", "ref:system.overhead_power",
+    "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
+    "ref:system.psu_efficiency")
+
+# what reads the accelerators a workload's layout leaves idle: its power and own accelerator-hour (the idle ones at
+# their idle draw), and the busy accelerators' activity (the work over the n - k that do it)
+_IDLE = ("idle_accelerators",)
 
 # read sets that several outputs share word for word (each is named where it is used below)
 # read by busway.units_needed, generator.units_needed, pdu.units_needed, rectifier.units_needed,
@@ -261,7 +280,7 @@ _INFERENCE_POWER = _INFERENCE_SOLVE + (
     "up:parts:network.alltoall_bw", "up:parts:network.injection_bw", "up:parts:network.role",)
 
 # read by inference.compute_utilization, inference.memory_utilization
-_INFERENCE_UTILIZATION = _INFERENCE_SOLVE + (
+_INFERENCE_UTILIZATION = _INFERENCE_SOLVE + _IDLE + (
     "batch", "chip", "kv_per_token", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "pp", "ref:chip.bf16",
     "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
     "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
@@ -275,7 +294,7 @@ _INFERENCE_ENERGY = _INFERENCE_SOLVE + (
     "ref:chip.bf16", "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power",
     "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw",
     "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
-    "set:batch", "set:pp", "set:tp", "tokens_per_s",)
+    "set:batch", "set:pp", "set:tp", "tokens_per_s", "offered_share",)
 
 # read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
 _NETWORK_TOPOLOGY = _NETWORK + (
@@ -327,7 +346,7 @@ _SITE_HEAT_OUTSIDE_HALLS = (
     "parts:hall.heat_liquid")
 
 # read by training.compute_utilization, training.memory_utilization
-_TRAINING_UTILIZATION = _TRAINING_SOLVE + (
+_TRAINING_UTILIZATION = _TRAINING_SOLVE + _IDLE + (
     "chip", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "mfu", "pp", "ref:chip.bf16", "ref:chip.fp8",
     "ref:chip.idle_power", "ref:chip.let:full_clock_power", "ref:chip.let:serving_efficiency", "ref:chip.memory",
     "ref:chip.memory_bw", "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.let:serving_efficiency_fp4",
@@ -534,7 +553,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.max_batch": _INFERENCE_OUTPUT,
     "inference.memory_utilization": _INFERENCE_UTILIZATION,
     "inference.offered_share": _INFERENCE_OUTPUT,
-    "inference.power": _INFERENCE_SOLVE + (
+    "inference.power": _INFERENCE_SOLVE + _SYSTEM_POWER_AT + _IDLE + (
         "accelerator_power", "chip", "ref:rack.parts:chip.count", "ref:system.parts:chip.count", "set:batch", "set:pp",
         "set:tp", "system_power",),
     "inference.pp": _INFERENCE_SOLVE + (
@@ -592,7 +611,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.ttft": _INFERENCE_OUTPUT,
     "inference.ttft_p50": _INFERENCE_OUTPUT,
     "inference.ttft_p99": _INFERENCE_OUTPUT,
-    "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + (
+    "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + (
         "accelerator_cost", "chip", "layer_latency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.power", "ref:chip.price",
@@ -965,7 +984,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.switchgear_stage_efficiency_outside_halls": _SITE_POWER_STAGE,
     "site.tco_year": ("depreciation_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
-    "site.tokens_per_joule": ("parts:inference.power", "tokens_per_s"),
+    "site.tokens_per_joule": ("parts:inference.offered_share", "parts:inference.power", "parts:inference.tokens_per_s"),
     "site.tokens_per_s": ("parts:inference.tokens_per_s",),
     "site.transformer_loss": _SITE_POWER_STAGE,
     "site.transformer_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
@@ -979,7 +998,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.ups_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
     "site.ups_stage_efficiency": _SITE_POWER_STAGE,
     "site.ups_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
-    "site.usd_per_mtok": ("parts:inference.tokens_per_s", "parts:inference.usd_per_mtok", "tokens_per_s"),
+    "site.usd_per_mtok": ("parts:inference.tokens_per_s", "parts:inference.usd_per_mtok", "parts:inference.utilization"),
     "site.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg", "mean_ambient_temp",
         "parts:hall.count", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:hall.it_power",
@@ -998,7 +1017,7 @@ READS: dict[str, tuple[str, ...]] = {
     "switchgear.utilization": _POWER_GEAR_UTILIZATION,
     # --- training
     "training.accelerator_hours": _TRAINING_OUTPUT,
-    "training.accelerator_power": _TRAINING_SOLVE + (
+    "training.accelerator_power": _TRAINING_SOLVE + _IDLE + (
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "mfu", "ref:chip.bf16", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
@@ -1012,12 +1031,12 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
     "training.accelerators_needed": _TRAINING_OUTPUT,
-    "training.compute_bound_share": _TRAINING_SOLVE + (
+    "training.compute_bound_share": _TRAINING_SOLVE + _IDLE + (
         "chip", "let:tp_comm_overlap", "mfu", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
     "training.compute_utilization": _TRAINING_UTILIZATION,
-    "training.cost": _TRAINING_SOLVE + _ACCELERATOR_COST + (
+    "training.cost": _TRAINING_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + (
         "accelerator_cost", "accelerator_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.capex_it", "ref:rack.it_power_avg", "ref:system.capex_it",
@@ -1047,7 +1066,7 @@ READS: dict[str, tuple[str, ...]] = {
     "training.memory_utilization": _TRAINING_UTILIZATION,
     "training.mfu": _TRAINING_OUTPUT,
     "training.microbatch": _TRAINING_LAYOUT,
-    "training.power": _TRAINING_SOLVE + (
+    "training.power": _TRAINING_SOLVE + _SYSTEM_POWER_AT + _IDLE + (
         "accelerator_power", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule",
         "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp",
         "ref:system.parts:chip.bf16", "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp",

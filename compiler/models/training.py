@@ -217,10 +217,12 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput
     idle          idle_accelerators = n - tp pp cp dp: the accelerators the layout leaves idle (n not a multiple of
                   tp pp cp, or fewer sequences per step than replicas), e.g. 77,760 GPUs at tp 8 pp 8 dp 151 use
-                  77,312 and leave 448 idle. The job holds them all: hours, energy, cost, MFU and the failure
-                  rate count n, the accelerators reserved, not the ones in use (an idle one is counted at the
-                  run's power, an upper bound)
-    hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train (n reserved, idle included)
+                  77,312 and leave 448 idle. The job holds them all: hours, cost, MFU and the failure rate count n,
+                  the accelerators reserved, not the ones in use; an idle one draws its idle power (power, energy
+                  and the energy part of the job's own accelerator-hour: compiler.models.workloads), and the busy
+                  ones' activity is the MFU over the n - k that do the work, mfu n / (n - k)
+    hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train, power = (n - k) W(P_run)
+                  + k W(P_idle) (W: the wall power per accelerator of the server or rack at that board power)
     cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex CRF(r, life) + energy:
                   compiler.models.inference accelerator_cost)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
@@ -290,9 +292,9 @@ import numpy as np
 from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, output
 from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
-from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, accelerator_cost,
-                        architecture, cached, collective_latency)
-from .power import compute_clock_fraction
+from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
+                        accelerator_cost, architecture, cached, collective_latency)
+from .power import compute_clock_fraction, workload_power_model
 
 training_efficiency = Assumption(
     "training_gemm_efficiency", 0.76, "1",
@@ -1063,6 +1065,7 @@ def _solve(ctx) -> dict:
         parts.append((rows.stop - rows.start, part))
     best = _scatter(parts, inverse)
     _model_shape_range(arch, best)                              # windowed layers, routed experts (as inference)
+    _power_cap_floor(workload_power_model(ctx, platform.chip)[0], best)   # a cap that leaves no power to compute
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     good = _goodput(_rates(ctx), best["n"], t0)
@@ -1244,8 +1247,9 @@ def _power(ctx):
     return feasible_only(ctx, solved(ctx), wall_power_per_accelerator(ctx) * solved(ctx)["n"])
 
 
-output("training", "power", "accelerators * system_power / accelerators per system (bare chips: accelerators * "
-       "accelerator_power): the wall power at the job's own load")(_power)
+output("training", "power", "(accelerators - idle_accelerators) * system_power / accelerators per system + "
+       "idle_accelerators * the system's wall power per accelerator at idle draw (bare chips: accelerator_power and "
+       "the idle draw): the wall power at the job's own load")(_power)
 output("training", "energy", "power * time_to_train")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("power") * ctx.get("time_to_train")))
 output("training", "cost", "accelerator_hours * cost per accelerator-hour")(

@@ -3,14 +3,21 @@
 Pipeline position: registered model of `compiler.models`; imports numpy and the registry only.
 
     site.tokens_per_s     = sum(count * inference.tokens_per_s)
-    site.tokens_per_joule = site.tokens_per_s / sum(count * inference.power)
-    site.usd_per_mtok     = sum(tokens_per_s * usd_per_mtok) / site.tokens_per_s   (weighted by tokens/s)
+    site.tokens_per_joule = sum(count * tokens carried) / sum(count * inference.power)
+                            tokens carried = tokens_per_s * min(offered_share, 1): the load each service's
+                            power is drawn at (an offered load below the capacity draws less and carries less)
+    site.usd_per_mtok     = sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u)
+                            u = the service's duty cycle (`utilization`, else service_utilization 0.6): the
+                            services' dollars over the tokens they serve (weighting by tokens/s at capacity
+                            counted a service busy 10% of the time as much as one busy all the time)
     site.time_to_train    = max(training.time_to_train)
 
 A workload's power at its own load (per inference service and training job; compiler.models.power):
-    compute_utilization u_c  inference: tokens_per_s_per_chip * carried * FLOPs per output token / (0.992 * peak);
-                             training: mfu / 0.992    (0.992 = 669 / 989 / 0.6818: a large GEMM's share of
-                             peak at the full clock, compiler/models/power.py gemm_peak_fraction)
+    compute_utilization u_c  of a busy accelerator (one the layout uses: n - k of the n held, k =
+                             idle_accelerators): inference: tokens_per_s / (n - k) * carried * FLOPs per output
+                             token / (0.992 * peak); training: mfu * n / (n - k) / 0.992    (0.992 = 669 / 989 /
+                             0.6818: a large GEMM's share of peak at the full clock, compiler/models/power.py
+                             gemm_peak_fraction)
     memory_utilization  u_m  inference: (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / tpot
                              / memory_bw, at the operating point (activity: carried = offered_share and b =
                              batch_in_flight below the capacity, else 1 and batch); training:
@@ -25,6 +32,17 @@ A workload's power at its own load (per inference service and training job; comp
                                collectives, the pipeline bubble and the memory-bound kernels
     sustained_clock          the clock that holds the cap (training: in its compute-bound phases)
     system_power(_dc)        the server's (or rack's) power with its accelerators at accelerator_power
+    power (inference, training)  (n - k) W(accelerator_power) + k W(P_idle): the busy accelerators at their draw,
+                             the k idle ones at their idle board power P_idle = min(cap, idle_power, else
+                             idle_fraction * tdp); W(P) = the server's (or rack's) wall power with its accelerators
+                             at P / its accelerators, affine in P (fans and regulators follow the load, PSU and
+                             power-shelf losses a share), so a server some of whose accelerators idle draws its
+                             share of both; bare chips: W(P) = P. k idle draw k (W(P_run) - W(P_idle)) less than
+                             all n running; never below the all-idle floor n W(P_idle)
+    the energy part of a workload's own accelerator-hour (compiler.models.inference.accelerator_cost, where no site
+                             prices it): the planning wall power per accelerator for the n - k busy ones, W(P_idle)
+                             for the k idle ones (a site's TCO per accelerator-hour is its bill at its planning
+                             `utilization`, whatever the layouts)
 Compared with MLPerf Training v4.0/v4.1's measured 8x H100 node power (reference/mlperf_calibration.csv;
 `factory validate`, docs/accuracy.md): GPT-3 on 512 GPUs 6,774 W predicted vs 6,849 AC (-1.1%); Llama-2-70B
 LoRA on 8 GPUs 6,412 vs 7,157 (-10.4%); LoRA on 64 GPUs 6,412 vs 5,815 (v4.0, +10.3%) and 7,105 (v4.1, -9.8%);
@@ -69,16 +87,27 @@ def site_tokens_per_s(ctx):
     return sum((s.count * s.get("tokens_per_s") for s in services), np.zeros(1))
 
 
-@output("site", "tokens_per_joule", "tokens_per_s / sum(count * inference.power)")
+@output("site", "tokens_per_joule", "sum(count * tokens_per_s * min(offered_share, 1)) / sum(count * inference.power)")
 def site_tokens_per_joule(ctx):
-    power = sum((s.count * s.get("power") for s in _services(ctx)), np.zeros(1))
-    return ctx.get("tokens_per_s") / np.where(power > 0, power, np.nan)
+    from .inference import carried_tokens_per_s
+    services = _services(ctx)
+    if not services:
+        ctx.not_applicable()
+    power = sum((s.count * s.get("power") for s in services), np.zeros(1))
+    carried = sum((s.count * carried_tokens_per_s(s) for s in services), np.zeros(1))
+    return carried / np.where(power > 0, power, np.nan)
 
 
-@output("site", "usd_per_mtok", "sum(inference.tokens_per_s * inference.usd_per_mtok) / tokens_per_s")
+@output("site", "usd_per_mtok", "sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u), u the "
+        "service's duty cycle: the services' dollars over the tokens they serve")
 def site_usd_per_mtok(ctx):
-    spent = sum((s.count * s.get("tokens_per_s") * s.get("usd_per_mtok") for s in _services(ctx)), np.zeros(1))
-    total = ctx.get("tokens_per_s")
+    from .cost import service_duty_cycle
+    services = _services(ctx)
+    if not services:
+        ctx.not_applicable()
+    served = [(s, s.count * s.get("tokens_per_s") * service_duty_cycle(s)) for s in services]
+    spent = sum((tokens * s.get("usd_per_mtok") for s, tokens in served), np.zeros(1))
+    total = sum((tokens for _, tokens in served), np.zeros(1))
     return spent / np.where(total > 0, total, np.nan)
 
 
@@ -109,24 +138,26 @@ def _architecture_flops(ctx, I, O):
 
 
 def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
-    """(u_c, u_m) of one accelerator while the workload runs (compiler.models.power's activities).
+    """(u_c, u_m) of one busy accelerator while the workload runs (compiler.models.power's activities): one of the
+    n - k its layout uses of the n it holds (k = idle_accelerators; n / (n - k) = busy_factor).
 
-    inference: u_c = tokens_per_s_per_chip * carried * F / (gemm_peak_fraction * peak at its precision),
+    inference: u_c = tokens_per_s_per_chip * n / (n - k) * carried * F / (gemm_peak_fraction * peak at its precision),
                  F = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O FLOPs per output token (matrix
                  multiplies of decode and prefill, decode attention over the mean context, causal prefill
                  attention); u_m = (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / tpot /
                  memory_bw (the weights and the batch's KV cache streamed once per decode step); at an
                  `offered_load` below the capacity the operating point's: carried = offered_share, b =
                  batch_in_flight and its step (tpot); else carried = 1, b = batch, the capacity point
-    training:  u_c = mfu / gemm_peak_fraction; u_m = training_memory_utilization
+    training:  u_c = mfu * n / (n - k) / gemm_peak_fraction; u_m = training_memory_utilization
     Both clipped to [0, 1]."""
     from . import inference as inf
     from .power import gemm_peak_fraction
     platform = inf.Platform(ctx)
     chip = platform.chip
     share = ctx.get(gemm_peak_fraction.name, gemm_peak_fraction)
+    busy = busy_factor(ctx)           # n / (n - k): the work is the busy accelerators', not the idle ones'
     if ctx.kind == "training":
-        u_c = ctx.get("mfu") / share
+        u_c = ctx.get("mfu") * busy / share
         u_m = ctx.get(training_memory_utilization.name, training_memory_utilization)
     else:
         I = ctx.get("input_tokens", inf.default_input_tokens)
@@ -137,7 +168,7 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
         # offered_share of its capacity) with the rows that load keeps in flight (batch_in_flight, Little's
         # law) and their shorter step; without an offered load, or above the capacity, the capacity point
         carried = np.where(np.isfinite(solve["offered_share"]), np.minimum(solve["offered_share"], 1.0), 1.0)
-        u_c = ctx.get("tokens_per_s_per_chip") * carried * _architecture_flops(ctx, I, O) / (share * peak)
+        u_c = ctx.get("tokens_per_s_per_chip") * busy * carried * _architecture_flops(ctx, I, O) / (share * peak)
         step_bytes = ctx.get("weights_per_chip") + solve["batch_in_flight"] * (I + O / 2) * ctx.get(
             "kv_per_token") / (ctx.get("tp") * ctx.get("pp") * solve["ep_ranks"])   # per replica: d ranks
         # the decode step read from the solve, not the `tpot` output: that one is absent where the offered load
@@ -153,9 +184,12 @@ def _feasible_only(ctx, value):
 
 
 def _chip_model(ctx):
+    """The chip's draw model under the workload's power limit: an inference service's `power_cap`, a training run's
+    `let power_cap` (the one its throughput's clock reads, compiler.models.power.compute_clock_fraction), else
+    the TDP."""
     from .inference import Platform
     from .power import chip_power_model, workload_precision
-    cap = ctx.get("power_cap") if ctx.kind == "inference" and ctx.is_set("power_cap") else None
+    cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
     return chip_power_model(Platform(ctx).chip, cap, workload_precision(ctx))
 
 
@@ -164,9 +198,11 @@ def training_phases(ctx) -> dict[str, np.ndarray]:
 
         busy = compute_time / step_time                      (= mfu / e_t; the rest is bubble and exposed
                                                               collectives: training.detail.*)
-        compute_share  f_c = min(busy, mfu / (g rho))        the time the step's model FLOPs take at the rate of
-                                                              a compute-bound GEMM under the cap (g = 0.992,
-                                                              rho = compute_clock_fraction: 0.682 on an H100)
+        compute_share  f_c = min(busy, mfu n / (n - k) / (g rho))   the time the step's model FLOPs take at the
+                                                              rate of a compute-bound GEMM under the cap (g = 0.992,
+                                                              rho = compute_clock_fraction: 0.682 on an H100), on
+                                                              the n - k accelerators the layout uses (the MFU is over
+                                                              all n held)
         compute_draw   P_c = min(cap, idle + a + b u_gemm)   u_c = 1 and a GEMM's traffic, u_gemm = 0.0731
                                                               (H100: 72 + 1755 + 7.6 > 700, held at 700 W)
         light_draw     P_w = min(cap, idle + w (tdp - idle)) w = comm_wait_utilization 0.35 (collective waits,
@@ -185,7 +221,7 @@ def training_phases(ctx) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.clip(np.where(step > 0, s["compute_time"] / np.where(step > 0, step, 1.0), 1.0), 0.0, 1.0)
     rate = ctx.get(g.name, g) * compute_clock_fraction(ctx, chip)
-    share = np.clip(np.minimum(busy, mfu / rate), 0.0, 1.0)
+    share = np.clip(np.minimum(busy, mfu * busy_factor(ctx) / rate), 0.0, 1.0)
     wait = ctx.get(A.comm_wait_utilization.name, A.comm_wait_utilization)
     light = np.minimum(model.cap, model.idle + wait * (chip.get("tdp") - model.idle))
     return {"compute_share": share, "compute_draw": chip_draw(model, 1.0, GEMM_MEMORY_UTILIZATION),
@@ -228,14 +264,65 @@ def _system_power(dc: bool):
     return compute
 
 
+def held_and_idle(ctx) -> tuple[np.ndarray, np.ndarray]:
+    """(n, k): the accelerators the workload holds (those its figures are for: a run's `accelerators`, a service's
+    count, its accelerators_needed where sized to a demand) and the k of them its layout leaves idle
+    (`idle_accelerators`; 0 where it is absent), 0 <= k <= n."""
+    from . import inference, training
+    n = training.solved(ctx)["n"] if ctx.kind == "training" else inference.solved(ctx)["chips"]
+    k = np.clip(np.nan_to_num(np.asarray(ctx.get("idle_accelerators"), dtype=float)), 0.0, n)
+    return n, k
+
+
+def busy_factor(ctx) -> np.ndarray:
+    """n / (n - k): a figure per held accelerator (MFU, tokens/s per chip) over the busy accelerators' share of it
+    (1 where the layout leaves none idle, or uses none)."""
+    n, k = held_and_idle(ctx)
+    used = n - k
+    return np.where(used > 0, n / np.where(used > 0, used, 1.0), 1.0)
+
+
+def idle_draw(ctx) -> np.ndarray:
+    """P_idle = min(cap, idle): the board power of an accelerator the workload holds but does not use (the chip's
+    `idle_power`, else idle_fraction * tdp; the H100 SXM's measured 72 W)."""
+    from .power import chip_draw
+    return chip_draw(_chip_model(ctx), 0.0, 0.0)
+
+
+def wall_power_at(ctx, draw) -> np.ndarray:
+    """W(P): wall power per accelerator of the server (or rack) the workload runs on with every accelerator in it
+    drawing `draw`: system_power_at(holder, draw) / its accelerators; bare chips: draw."""
+    from .inference import Platform
+    from .power import system_power_at
+    platform = Platform(ctx)
+    holder = platform.rack if platform.rack is not None else platform.system
+    if holder is None:
+        return np.asarray(draw, dtype=float)
+    return system_power_at(holder, draw) / platform.per_system
+
+
+def with_idle_share(ctx, busy) -> np.ndarray:
+    """((n - k) busy + k W(P_idle)) / n: a wall power per accelerator `busy` of the accelerators the layout uses,
+    averaged over the n held with the k idle ones at their idle draw's wall power."""
+    n, k = held_and_idle(ctx)
+    idle = wall_power_at(ctx, idle_draw(ctx))
+    share = np.where(n > 0, k / np.where(n > 0, n, 1.0), 0.0)
+    return busy - share * (busy - idle)
+
+
 def wall_power_per_accelerator(ctx) -> np.ndarray:
-    """Wall power per accelerator of a workload at its own load (for inference.power and training.power):
-    system_power / the accelerators of that server or rack; bare chips: accelerator_power."""
+    """Mean wall power per held accelerator of a workload at its own load (for inference.power and training.power):
+    ((n - k) W(accelerator_power) + k W(P_idle)) / n, the n - k busy accelerators at system_power / the accelerators
+    of that server or rack (bare chips: accelerator_power), the k idle ones at the same server's wall power with its
+    accelerators at their idle draw (W is affine in the board power, so a server with some idle accelerators draws
+    its share of both)."""
     from .inference import Platform
     platform = Platform(ctx)
     if platform.rack is None and platform.system is None:
-        return ctx.get("accelerator_power")
-    return ctx.get("system_power") / platform.per_system
+        busy = ctx.get("accelerator_power")
+    else:
+        busy = ctx.get("system_power") / platform.per_system
+    return with_idle_share(ctx, busy)
 
 
 for _kind in ("inference", "training"):

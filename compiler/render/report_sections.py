@@ -51,7 +51,7 @@ KPIS = (
     Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
     Kpi("capex", "Capex", "money", "IT, network, facility, land"),
     Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
-    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over their tokens",
+    Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over the tokens they serve",
         facility=False),
 )
 
