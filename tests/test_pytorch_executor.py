@@ -106,3 +106,42 @@ def test_the_fit_on_the_perf_overview_reproduced() -> None:
     assert med[20e-6] < 0.08, med
     err35 = _perf_overview_errors(35e-6)
     assert err35[0] < -0.25 and err35[6] < -0.25, err35
+
+
+def test_attention_dp_rows_spread_as_the_replicas_count_over_d(monkeypatch) -> None:
+    """TensorRT-LLM's attention-DP router keeps every rank at the replica's requests / d (module docstring, "ADP
+    requests"): the TPOT tail takes a rank's rows spread as sqrt(d B) / d, i.e. `row_averaging` / sqrt(d) -- 1/2 at
+    the gpt-oss GB200 decode worker's d = 4 -- and the plain row_averaging where d = 1. Printed:
+    TPOT p99 / mean at the run's 184.7 rows a rank against the measured 14.736 / 14.198 = 1.038, with a rank's own
+    Poisson count (row_averaging sqrt(2/3) at every d, the spread before) and with the router's."""
+    import math
+
+    from compiler.models import inference as M
+    from test_moe_adp_step import GPT_OSS_ROWS_A_RANK, _step_at   # tests/ is on the path
+    seen = []
+    real = M._tpot_tail
+
+    def spy(step, b, r, cv, z, averaging, *args, **kwargs):
+        seen.extend(np.unique(np.asarray(averaging, dtype=float)).tolist())
+        return real(step, b, r, cv, z, averaging, *args, **kwargs)
+
+    monkeypatch.setattr(M, "_tpot_tail", spy)
+    oss = dict(round="inference-v6.0", benchmark="gpt-oss-120b", scenario="Interactive", accelerator="NVIDIA GB200",
+               num_accelerators="72",
+               source="https://github.com/mlcommons/inference_results_v6.0/tree/main/closed/NVIDIA/results/"
+                      "GB200-NVL72_GB200-186GB_aarch64x72_TRT/gpt-oss-120b/Interactive x; nodes=18")
+    new = _step_at(oss, GPT_OSS_ROWS_A_RANK, 4, {}, {})
+    # the search evaluates every layout (d = 1, 2, 4, ..., 9, 18, ... ranks): each spread is sqrt(2/3) / sqrt(d) of
+    # a whole d, d = 4 (the run's) among them
+    ds = {round((math.sqrt(2 / 3) / a) ** 2, 9) for a in seen}
+    assert ds and all(d == int(d) >= 1 for d in ds) and 4.0 in ds, ds
+
+    def own_count(step, b, r, cv, z, averaging, *args, **kwargs):   # the spread before: a rank's own Poisson count
+        return real(step, b, r, cv, z, np.full_like(np.asarray(averaging, dtype=float), math.sqrt(2 / 3)), *args,
+                    **kwargs)
+
+    monkeypatch.setattr(M, "_tpot_tail", own_count)
+    old = _step_at(oss, GPT_OSS_ROWS_A_RANK, 4, {}, {})
+    assert new["tpot"] < old["tpot"] and new["tpot_mean"] == pytest.approx(old["tpot_mean"], rel=1e-12)
+    print(f"\nTPOT p99 / mean at {GPT_OSS_ROWS_A_RANK:.1f} rows a rank: a rank's own count "
+          f"{old['tpot'] / old['tpot_mean']:.3f}, the router's {new['tpot'] / new['tpot_mean']:.3f}; measured 1.038")
