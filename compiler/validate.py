@@ -660,8 +660,8 @@ EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200"
 # prefill workers set `disable_overlap_scheduler: true` [P]. The exposed share is not in any source read [U]: its
 # per-row value is fitted once on TensorRT-LLM's own published PyTorch-backend gpt-oss-120b throughputs (12 trtllm-bench
 # max-throughput rows, GB200 TP1 and B200 DEP2, ISL/OSL 1k/1k to 32k/1k: docs/source/developer-guide/perf-overview.md,
-# TensorRT-LLM 1.2 documentation, https://nvidia.github.io/TensorRT-LLM/developer-guide/perf-overview.html, read
-# 2026-12-05 [P]): 15 / 17.5 / 20 / 22.5 / 25 / 35 us give median |error| 16.2 / 10.0 / 5.8 / 7.2 / 9.4 / 18.4% [D],
+# https://github.com/NVIDIA/TensorRT-LLM @03e27c7d, the page nvidia.github.io/TensorRT-LLM/developer-guide/
+# perf-overview.html, read 2026-12-05 [P]): 15 / 17.5 / 20 / 22.5 / 25 / 35 us give median |error| 16.2 / 10.0 / 5.8 / 7.2 / 9.4 / 18.4% [D],
 # so 20 us; step_overhead (2 ms) is kept. Given to the gpt-oss-120b engines of EXPERT_GEMM_TILES (the same TensorRT-LLM
 # configs); not to the v5.0 calibration rows (TensorRT engines), nor to other engines.
 PYTORCH_EXECUTOR = EXPERT_GEMM_TILES

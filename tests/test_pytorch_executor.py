@@ -12,7 +12,7 @@ from compiler.validate import Q, Row, mechanisms_with, plan
 
 # TensorRT-LLM's performance overview, gpt-oss-120b, output tokens/s a GPU (trtllm-bench max throughput, PyTorch
 # backend, MoE backend CUTLASS, KV fp8, ISL / OSL with no spread): docs/source/developer-guide/perf-overview.md,
-# https://github.com/NVIDIA/TensorRT-LLM (TensorRT-LLM 1.2 documentation), read 2026-12-05 [P]
+# https://github.com/NVIDIA/TensorRT-LLM @03e27c7d, read 2026-12-05 [P]
 PERF_OVERVIEW = {("NVIDIA GB200", 1, 1): {(1000, 1000): 27198, (1024, 1024): 26609, (1024, 8192): 14800,
                                           (1024, 32768): 5556, (8192, 1024): 6835, (32768, 1024): 1645},
                  ("NVIDIA B200-SXM-180GB", 2, 2): {(1000, 1000): 25943, (1024, 1024): 25870, (1024, 8192): 17289,
