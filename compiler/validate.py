@@ -664,6 +664,24 @@ CHECKPOINT_FORMATS = {
 # 2026-12-05 [P]). Not HPE's RTX PRO 6000 (`moe_backend` CUTLASS) nor NVIDIA's DeepSeek-R1 engines (v5.1 WIDEEP, CUTLASS; v6.0
 # CUTEDSL, WIDEEP, CUTLASS: closed/NVIDIA/configs/*/deepseek-r1.py and the disaggregated workers' yml, same fork).
 EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200", "GB300")}
+# The per-row host time a step exposes where the engine is TensorRT-LLM's PyTorch executor with its overlap scheduler
+# (docs/accuracy.md "The PyTorch executor's exposed host time", s12-gptoss, 2026-12-05): `seq_overhead` 35 us a row
+# (module docstring of compiler/models/inference.py, "Factors") was chosen on v5.0 rows, every one a TensorRT engine run
+# by TensorRT-LLM's C++ executor. gpt-oss-120b runs only on the PyTorch backend (`backend: pytorch` in NVIDIA's v6.0
+# disaggregated workers' yml; `torch_compile_config` in its closed/NVIDIA/configs/*/gpt-oss-120b.py, same fork as
+# EXPERT_GEMM_TILES), whose PyExecutor launches step n + 1's GPU work before it processes step n's results ("the
+# scheduler overlaps CPU tasks (e.g., checking sampling stop criteria, updating responses, scheduling the next batch)
+# with GPU computation ... Enabled by default", docs/source/features/overlap-scheduler.md,
+# https://github.com/NVIDIA/TensorRT-LLM, read 2026-12-05 [S]); NVIDIA's v6.0 gpt-oss decode workers keep it, its
+# prefill workers set `disable_overlap_scheduler: true` [P]. The exposed share is not in any source read [U]: its
+# per-row value is fitted once on TensorRT-LLM's own published PyTorch-backend gpt-oss-120b throughputs (12 trtllm-bench
+# max-throughput rows, GB200 TP1 and B200 DEP2, ISL/OSL 1k/1k to 32k/1k: docs/source/developer-guide/perf-overview.md,
+# https://github.com/NVIDIA/TensorRT-LLM @03e27c7d, the page nvidia.github.io/TensorRT-LLM/developer-guide/
+# perf-overview.html, read 2026-12-05 [P]): 15 / 17.5 / 20 / 22.5 / 25 / 35 us give median |error| 16.2 / 10.0 / 5.8 / 7.2 / 9.4 / 18.4% [D],
+# so 20 us; step_overhead (2 ms) is kept. Given to the gpt-oss-120b engines of EXPERT_GEMM_TILES (the same TensorRT-LLM
+# configs); not to the v5.0 calibration rows (TensorRT engines), nor to other engines.
+PYTORCH_EXECUTOR = EXPERT_GEMM_TILES
+PYTORCH_EXECUTOR_SEQ_OVERHEAD = 20e-6   # s a row a step exposed beside the GPU's work [D], fitted as above
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj",
                    "llama3.1-8b-edge": "llama3.1-8b", "llama3_1-8b-edge": "llama3.1-8b"}
 TRAINING = {
@@ -1338,6 +1356,7 @@ MECHANISM_TABLE = {
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
     "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
+    "pytorch_executor": Mechanism(_ALL, _ALL),  # the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -2013,6 +2032,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["capacity_at_own_rate"] = 0.0           # cut columns compete ("Capacity at its own rate")
     if scenario in mechanisms["expert_gemm_tiles"] and (bench, alias.chip) in EXPERT_GEMM_TILES:
         row.lets["expert_gemm_tiles"] = 1.0          # the engine's TRTLLM-Gen MoE tiles ("MoE decode step at ADP")
+    if scenario in mechanisms["pytorch_executor"] and (bench, alias.chip) in PYTORCH_EXECUTOR:
+        row.lets["seq_overhead"] = Q(PYTORCH_EXECUTOR_SEQ_OVERHEAD, "s")   # the overlap scheduler's exposed host a row
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")

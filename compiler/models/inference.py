@@ -569,6 +569,16 @@ size over 1, 2, 4, 8 (72, 36, 18, 9 on an NVL72 rack) [D]. Per chip (N_e = exper
                 (tests/test_moe_ep_step.py, the blog's GB200 run at the MLPerf lengths, 512 rows a rank): measured
                 balanced / unbalanced 34,140 / 25,664 = 1.33, the law 1.13 -- it carries about 40% of the measured
                 loss (the rest: eager steps below, prompt-length spread) [D].
+    ADP requests  the router of TensorRT-LLM's attention DP hands new requests to the ranks below the level
+                ceil((active + new) / d), the fewest active tokens first (executor_request_queue.py
+                `_balance_requests_across_ranks`, `expected_num_active_requests`, https://github.com/NVIDIA/
+                TensorRT-LLM, read 2026-12-05 [S]), so a rank holds the replica's count over d: the replica's
+                requests in flight are the M/G/infinity count of mean d B, and a rank's rows spread as
+                sqrt(d B) / d = sqrt(B / d), in the TPOT tail s_b = row_averaging sqrt(B / d) (d > 1, a
+                mixture-of-experts model; other engines' routers taken alike [U]). Check: NVIDIA's v6.0 gpt-oss
+                GB200 decode worker (d = 4, 184.7 rows a rank) measured TPOT p99 / mean 1.038; the model 1.067 with
+                a rank's own Poisson count, 1.033 with the router's (docs/accuracy.md "The PyTorch executor's
+                exposed host time") [P/D].
     not modelled: CUDA graphs under attention DP run only when every rank's batch is generation-only and of one
                 size (TensorRT-LLM cuda_graph_runner.py `maybe_get_cuda_graph`: `tp_allgather([can_run_cuda_graph,
                 batch_size])`, else eager) [P], so every step with a context anywhere runs eager on all ranks; its
@@ -2326,8 +2336,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests
         # (_tpot_tail): the step at the most likely (rows, prompt tokens) of a request's life at that percentile
         # (its terms are the ones explain shows)
+        # attention DP: the router keeps every rank at the replica's requests / d, so a rank's rows spread as the
+        # replica's count over d, sqrt(d b) / d (module docstring, "Expert parallelism", ADP request router)
+        rank_rows_spread = _col(load.row_averaging) / np.sqrt(np.where((d > 1) & (E > 0), d, 1.0))
         tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
-                                        _col(load.row_averaging), _col(load.output_cv), O, t_mean,
+                                        rank_rows_spread, _col(load.output_cv), O, t_mean,
                                         _col(load.row_elastic))
         if not load.prefill_in_step:         # disaggregated: the prompts queue at the prefill pool (_disaggregated);
             # the decode worker's own part of the first token is the step that admits the transferred request
