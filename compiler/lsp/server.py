@@ -29,6 +29,7 @@ Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from urllib.parse import unquote, urlparse
@@ -48,6 +49,13 @@ from .workspace import rename as workspace_rename
 from .workspace import rename_target as workspace_rename_target
 
 DEBOUNCE_S = 0.15
+# Python's cyclic garbage collector is off in the server (`run`): a collection it started on its own came in the
+# middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.15-0.4 s at a
+# time on a 2,000-line spec (bench/bench_lsp.py). The server collects instead once a document's last stage is
+# published and nothing changed for GC_IDLE_S, and before a check when GC_MAX_VERSIONS analyses were made since the
+# last collection (a user typing without a pause: the memory of the versions typed stays bounded).
+GC_IDLE_S = 0.5
+GC_MAX_VERSIONS = 16
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
 
@@ -74,6 +82,24 @@ class FactoryServer(LanguageServer):
         # target uri -> source uri -> the diagnostics the source's analysis found in the target (an imported file:
         # `factory check main.factory` reports an error of a definition main places at its line in common.factory)
         self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
+        self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
+        self.collect_timer: asyncio.TimerHandle | None = None
+
+    def collect_garbage(self) -> None:
+        """Collect Python's cyclic garbage now (the analyses of old versions: their trees hold cycles)."""
+        self.collect_timer = None
+        gc.collect()
+        self.versions_since_collect = 0
+
+    def collect_when_idle(self) -> None:
+        """Collect once GC_IDLE_S pass with no change (a change calls `typing`, which puts it off)."""
+        self.typing()
+        self.collect_timer = asyncio.get_running_loop().call_later(GC_IDLE_S, self.collect_garbage)
+
+    def typing(self) -> None:
+        if self.collect_timer is not None:
+            self.collect_timer.cancel()
+            self.collect_timer = None
 
     def buffers(self, but: str) -> dict[str, str]:
         """Absolute path -> text of every open document except `but`: imports read these before the disk."""
@@ -102,6 +128,7 @@ class FactoryServer(LanguageServer):
                 current.fallback = previous if previous.module is not None else previous.fallback
             current.background = True         # publish_in_stages evaluates it: a hover waits, never evaluates
             self.analyses[uri] = current
+            self.versions_since_collect += 1
         return current
 
     def publish(self, uri: str, with_values: bool = True, checks_only: bool = False) -> Analysis | None:
@@ -170,9 +197,13 @@ class FactoryServer(LanguageServer):
 
     async def publish_in_stages(self, uri: str) -> None:
         """The check's diagnostics at once; then, in a worker thread, the checks' (asserts, limits, rules) and
-        the whole evaluation's, each published if the text has not changed meanwhile."""
+        the whole evaluation's, each published if the text has not changed meanwhile; then, once idle, the garbage
+        of the versions before is collected (see GC_IDLE_S)."""
+        if self.versions_since_collect >= GC_MAX_VERSIONS:
+            self.collect_garbage()
         analysis = self.publish(uri, with_values=False)
         if analysis is None or analysis.sink.has_errors():
+            self.collect_when_idle()
             return
         loop = asyncio.get_running_loop()
         try:
@@ -182,6 +213,8 @@ class FactoryServer(LanguageServer):
             found = []
         if self.analyses.get(uri) is analysis and found:
             self.publish(uri, checks_only=True)
+        if analysis.cancelled:          # the text changed meanwhile: the next version's stages follow
+            return
         try:
             await loop.run_in_executor(None, lambda: analysis.results)
         except Exception:  # noqa: BLE001
@@ -189,6 +222,8 @@ class FactoryServer(LanguageServer):
             return
         if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found):
             self.publish(uri)           # (also when it clears what the checks alone found)
+        if not analysis.cancelled:
+            self.collect_when_idle()
 
 
 server = FactoryServer()
@@ -350,6 +385,7 @@ async def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> No
 @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
 async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.typing()                               # no collection of garbage while the user types
     previous = ls.pending.pop(uri, None)
     if previous is not None:
         previous.cancel()
@@ -718,4 +754,5 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
 
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
+    gc.disable()              # the server collects when idle (GC_IDLE_S); `dsl.gc_paused` leaves it off
     server.start_io()
