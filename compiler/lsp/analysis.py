@@ -452,21 +452,7 @@ class Analysis:
 
     # ------------------------------------------------------------------ symbols and hints
     def symbols(self) -> list[Symbol]:
-        if self.module is None:
-            return []
-        out: list[Symbol] = []
-        stack: list[tuple[list, list[Symbol]]] = [(list(self.module.statements), out)]
-        while stack:
-            stmts, into = stack.pop()
-            for stmt in stmts:
-                if isinstance(stmt, n.Block):
-                    sym = Symbol(stmt.name, stmt.kind, stmt.span, stmt.name_span)
-                    into.append(sym)
-                    stack.append((list(stmt.body), sym.children))
-                elif isinstance(stmt, (n.Field, n.Let, n.Param)):
-                    kind = "field" if isinstance(stmt, n.Field) else "let" if isinstance(stmt, n.Let) else "param"
-                    into.append(Symbol(stmt.name, kind, stmt.span, stmt.name_span))
-        return out
+        return symbols_of(self.module.statements) if self.module is not None else []
 
     def outline(self) -> list[Symbol]:
         """The document's symbols; while its text does not parse (a statement half typed), those of the last version
@@ -504,6 +490,23 @@ class Analysis:
                 line_end = len(self.text) if line_end < 0 else line_end
                 hints.append(Hint(line_end, f" = {shown}"))
         return hints
+
+
+def symbols_of(statements: list) -> list[Symbol]:
+    """The outline of a module's statements: its blocks (with what they hold), fields, lets and params."""
+    out: list[Symbol] = []
+    stack: list[tuple[list, list[Symbol]]] = [(list(statements), out)]
+    while stack:
+        stmts, into = stack.pop()
+        for stmt in stmts:
+            if isinstance(stmt, n.Block):
+                sym = Symbol(stmt.name, stmt.kind, stmt.span, stmt.name_span)
+                into.append(sym)
+                stack.append((list(stmt.body), sym.children))
+            elif isinstance(stmt, (n.Field, n.Let, n.Param)):
+                kind = "field" if isinstance(stmt, n.Field) else "let" if isinstance(stmt, n.Let) else "param"
+                into.append(Symbol(stmt.name, kind, stmt.span, stmt.name_span))
+    return out
 
 
 def _common_ends(old: str, new: str) -> tuple[int, int]:
