@@ -53,12 +53,15 @@ from .workspace import rename_target as workspace_rename_target
 
 DEBOUNCE_S = 0.15
 # Python's cyclic garbage collector is off in the server (`run`): a collection it started on its own came in the
-# middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.15-0.4 s at a
-# time on a 2,000-line spec (bench/bench_lsp.py). The server collects instead once a document's last stage is
-# published and nothing changed for GC_IDLE_S, and before a check when GC_MAX_VERSIONS analyses were made since the
-# last collection (a user typing without a pause: the memory of the versions typed stays bounded).
+# middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.05-0.4 s at a
+# time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). The server collects instead where nobody waits:
+# in the debounce pause after each change (the check waits DEBOUNCE_S anyway), the young objects (`gc.collect(1)`,
+# 0.03-0.2 s there); all of the heap when nothing changed for GC_IDLE_S after a document's last stage (each version a
+# young collection found alive is freed only so). A user who types with no such pause gets that full collection in a
+# debounce pause once GC_FULL_VERSIONS analyses were made since the last one: one pause of ~0.5-0.8 s there, once in
+# that many versions, so that the memory of the versions typed stays bounded (~20-35 MB each there: ~250 MB).
 GC_IDLE_S = 0.5
-GC_MAX_VERSIONS = 16
+GC_FULL_VERSIONS = 8
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
 
@@ -105,6 +108,14 @@ class FactoryServer(LanguageServer):
         """Collect once GC_IDLE_S pass with no change (a change calls `typing`, which puts it off)."""
         self.typing()
         self.collect_timer = asyncio.get_running_loop().call_later(GC_IDLE_S, self.collect_garbage)
+
+    def collect_if_due(self) -> None:
+        """In a debounce pause: the young objects, or all of the heap once GC_FULL_VERSIONS analyses were made since
+        the last full collection."""
+        if self.versions_since_collect >= GC_FULL_VERSIONS:
+            self.collect_garbage()
+        else:
+            gc.collect(1)
 
     def typing(self) -> None:
         if self.collect_timer is not None:
@@ -209,8 +220,6 @@ class FactoryServer(LanguageServer):
         """The check's diagnostics at once; then, in a worker thread, the checks' (asserts, limits, rules) and
         the whole evaluation's, each published if the text has not changed meanwhile; then, once idle, the garbage
         of the versions before is collected (see GC_IDLE_S)."""
-        if self.versions_since_collect >= GC_MAX_VERSIONS:
-            self.collect_garbage()
         analysis = self.publish(uri, with_values=False)
         if analysis is None or analysis.sink.has_errors():
             self.collect_when_idle()
@@ -416,6 +425,7 @@ async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -
         await ls.publish_dependents(uri)
 
     ls.pending[uri] = asyncio.ensure_future(later())
+    asyncio.get_running_loop().call_soon(ls.collect_if_due)    # (after the debounce's sleep has begun)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
@@ -794,5 +804,5 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
 
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
-    gc.disable()              # the server collects when idle (GC_IDLE_S); `dsl.gc_paused` leaves it off
+    gc.disable()              # the server collects where nobody waits (GC_IDLE_S); `dsl.gc_paused` leaves it off
     server.start_io()
