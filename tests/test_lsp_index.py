@@ -165,11 +165,17 @@ def _renamed(analysis: Analysis, offset: int, root: str, index) -> object:
     return sorted((path, span.start, span.end, new) for path, (_a, spans) in edits.items() for span, new in spans)
 
 
-@pytest.mark.parametrize("watched", [True, False])
-def test_the_index_answers_as_the_full_scan_after_random_edits(tmp_path: Path, watched: bool) -> None:
-    """Law: references (with and without the declaration) and rename, from every name of sampled files, after each
-    of 10 random edits, are the same with the index as with the full scan (which reads and checks every file)."""
-    rng = random.Random(20261205 + watched)
+@pytest.mark.parametrize("watched, kept", [(True, None), (False, None), (True, 3)])
+def test_the_index_answers_as_the_full_scan_after_random_edits(tmp_path: Path, watched: bool, kept, monkeypatch) -> None:
+    """Law: references (with and without the declaration) and rename, from sampled names of sampled files, after each
+    of 10 random edits, are the same with the index as with the full scan (which reads and checks every file); with
+    the walk kept between requests (watched) or not, and with at most 3 analyses kept (the least recently used
+    dropped)."""
+    import compiler.lsp.index
+
+    if kept is not None:
+        monkeypatch.setattr(compiler.lsp.index, "MAX_ANALYSES", kept)
+    rng = random.Random(20261205 + watched + (kept or 0))
     root = tmp_path.resolve()
     _workspace(root, rng)
     index = WorkspaceIndex()
@@ -192,6 +198,7 @@ def test_the_index_answers_as_the_full_scan_after_random_edits(tmp_path: Path, w
                 assert answer == _renamed(analysis, offset, str(root), None), (step, done, Path(path).name, offset)
                 renamed += answer[0] != "refused"
     assert compared >= 60 and renamed >= 3, (compared, renamed)
+    assert kept is None or sum(e.analysis is not None for e in index.entries.values()) <= kept
 
 
 def test_the_index_checks_a_file_once_until_it_or_a_file_it_reads_changes(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ Per file (its real path), an `Entry`:
   as the full scan's `\\bname\\b` search says;
 - its analysis, made when a request first needs it (the file checked as the full scan checks it, with the open
   documents read before the disk), with what it was made from: the text (buffer or stamp) of every file it read
-  (`Analysis.imports`);
+  (`Analysis.imports`); at most MAX_ANALYSES are kept, the least recently used dropped first;
 - its outline (the definitions it writes, parsed only), for workspace symbols.
 
 An entry answers only while it is what the full scan would make now, checked at each use: its own text is the
@@ -40,6 +40,7 @@ from .analysis import Analysis, Symbol, _stamp, symbols_of
 
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "build", "dist"}   # and every folder whose name starts with .
 MAX_FILES = 5000          # .factory files read under a workspace root at most (a root set at / must not read the disk)
+MAX_ANALYSES = 500        # analyses kept at most (the least recently used go first): the index's memory is bounded
 WORD = re.compile(r"\w+")
 
 
@@ -89,15 +90,18 @@ class WorkspaceIndex:
         self.walked: dict[str, list[str]] = {}       # root -> the files on disk under it (kept while `watched`)
         self.watched = False                         # the editor tells of files changed, created, deleted on disk
         self.made = 0                                # analyses made (a test counts them)
+        self.analysed: dict[str, None] = {}          # the paths whose entry holds an analysis, least recently used first
 
     # ------------------------------------------------------------------ what the editor says
     def changed(self, path: str) -> None:
         """A file's text changed (its buffer, or on disk): its entry and every entry whose analysis read it go."""
         path = os.path.realpath(path)
         self.entries.pop(path, None)
+        self.analysed.pop(path, None)
         for other, entry in list(self.entries.items()):
             if path in entry.reads:
                 del self.entries[other]
+                self.analysed.pop(other, None)
 
     def created(self, path: str) -> None:
         """A file appeared on disk: listed under the roots it is in; entries that missed an import are made again."""
@@ -151,6 +155,7 @@ class WorkspaceIndex:
         if entry is None:
             return None
         if entry.analysis is not None and all(_version(p, buffers) == v for p, v in entry.reads.items()):
+            self._used(path)
             return entry.analysis, set(entry.reads) | {path}
         analysis = Analysis(entry.text, path, os.path.dirname(path), session,
                             {p: t for p, t in buffers.items() if p != path})
@@ -159,7 +164,21 @@ class WorkspaceIndex:
         missing = any(d.code == Code.IMPORT_NOT_FOUND for d in analysis.sink.items)
         entry.analysis = None if missing else analysis        # (a missing import may be there at the next request)
         entry.reads = {p: _version(p, buffers) for p in sorted(reads)}
+        if entry.analysis is not None:
+            self._used(path)
         return analysis, reads | {path}
+
+    def _used(self, path: str) -> None:
+        """`path`'s analysis was just read: the most recently used; beyond MAX_ANALYSES the least recent is dropped
+        (its entry keeps its text and words; its analysis is made again when asked)."""
+        self.analysed.pop(path, None)
+        self.analysed[path] = None
+        while len(self.analysed) > MAX_ANALYSES:
+            oldest = next(iter(self.analysed))
+            del self.analysed[oldest]
+            entry = self.entries.get(oldest)
+            if entry is not None:
+                entry.analysis, entry.reads = None, {}
 
     def symbols(self, path: str, buffers: dict[str, str]) -> list[Symbol]:
         """The definitions the file writes (its outline), from a parse of its text; [] when it does not parse."""
