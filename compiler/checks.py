@@ -139,7 +139,8 @@ def check_field_tables(ev, results) -> None:
     table = {(kind, lower): upper for kind, lower, upper, _why in ORDERED}
     for p in PLAUSIBLE:
         table.setdefault((p.kind, p.field), "")          # (no upper field to read)
-    for node, inst, _name, upper in list(_table_fields(results, table)):
+    found = list(_table_fields(results, table))         # the placed blocks walked once, for the two checks too
+    for node, inst, _name, upper in found:
         for path in (node.path, f"{inst.path}.{upper}" if upper else None):
             if path is not None and path in results.graph.nodes:
                 try:
@@ -147,9 +148,9 @@ def check_field_tables(ev, results) -> None:
                 except EvalError:
                     pass
     count = max(int(results.scenario_count), 1)
-    _check_ordered_pairs(ev, results, count)
+    _check_ordered_pairs(ev, results, count, found)
     from .plausible import check_plausible
-    check_plausible(ev, results, count)
+    check_plausible(ev, results, count, found)
 
 
 def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
@@ -801,6 +802,19 @@ def _table_fields(results, table: dict):
                 yield node, inst, name, entry
 
 
+def _fields_of(results, table: dict, found: list | None):
+    """`_table_fields(results, table)`, or, given `found` (a walk of a table holding every key of `table`, its keys of
+    one kind in the same order: `check_field_tables`'s, ORDERED's keys then PLAUSIBLE's, which share none), its items
+    that `table` holds, with `table`'s entry: the same items in the same order, without walking the blocks again."""
+    if found is None:
+        yield from _table_fields(results, table)
+        return
+    for node, inst, name, _entry in found:
+        entry = table.get((inst.kind, name))
+        if entry is not None:
+            yield node, inst, name, entry
+
+
 def _placed_in_order(graph) -> list:
     """Every placed block of `graph`, depth first in order: walked once per graph and kept on it (its instances are
     fixed by lowering), as each table's check reads them."""
@@ -831,7 +845,7 @@ def _noted_again(reported: dict, key, path: str) -> bool:
     return True
 
 
-def _check_ordered_pairs(ev, results, count: int) -> None:
+def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> None:
     """Two fields of one block whose values are ordered by what they mean (`dsl.schema.ORDERED`: a chip's
     idle_power at most its tdp, a site's wet bulb at most its dry bulb): where the lower is above the upper, an
     `out-of-range` error at the lower field's value with both numbers (and the scenarios, in a sweep), as a value
@@ -843,7 +857,7 @@ def _check_ordered_pairs(ev, results, count: int) -> None:
 
     pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
     reported: dict = {}
-    for node, inst, name, (upper, why) in _table_fields(results, pairs):
+    for node, inst, name, (upper, why) in _fields_of(results, pairs, found):
         upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
         low_value, high_value = results.values.get(node.path), results.values.get(f"{inst.path}.{upper}")
         if _scalar(low_value) and _scalar(high_value) and not low_value.flat[0] > high_value.flat[0]:

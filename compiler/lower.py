@@ -210,6 +210,8 @@ class LazyNodes(CompletingDict, Nodes):
         self._made: set[str] = set()          # the nodes made on demand so far
         self._module_count = 0                # entries before the first instance's (params, module lets)
         self._sealed = False
+        self.cancel = None      # a threading.Event (`compiler.ir.bind` sets its own): `complete` raises
+                                # `Cancelled` once it is set, leaving the table unusable (its evaluation is dropped)
 
     def roots_start(self) -> None:
         self._module_count = dict.__len__(self) - len(self._made)
@@ -289,17 +291,20 @@ class LazyNodes(CompletingDict, Nodes):
         dict.update(self, plain[:self._module_count])
         shape_of = self._lowering.shape
         for root in self._lowering.graph.roots:
-            _make_tree(self, root, shape_of, made_nodes)
+            _make_tree(self, root, shape_of, made_nodes, self.cancel)
         for path, node in plain[self._module_count:]:     # added after lowering (kept in place if made above)
             dict.__setitem__(self, path, node)
         self._pending, self._made = {}, set()
         self.__class__ = Nodes
 
 
-def _make_tree(nodes: dict, inst: Instance, shape_of, made: dict | None) -> None:
+def _make_tree(nodes: dict, inst: Instance, shape_of, made: dict | None, cancel=None) -> None:
     """The nodes of `inst` and its parts, in lowering's order: each member in order (a part's multiplicity and
     then its own nodes, at its place), then the model outputs it does not set. `made`: nodes made already
-    (kept: evaluation recorded what they read)."""
+    (kept: evaluation recorded what they read). `cancel`: `LazyNodes.cancel`."""
+    if cancel is not None and cancel.is_set():
+        from .ir import Cancelled
+        raise Cancelled(inst.path)
     shape = shape_of(inst.block)
     prefix = inst.path + "."
     parts = iter(inst.parts)
@@ -319,7 +324,7 @@ def _make_tree(nodes: dict, inst: Instance, shape_of, made: dict | None) -> None
                 if node is None:
                     node = Node(part.count, "1", entry[1].count.span, entry[1].count, inst, entry[2], "count")
                 dict.__setitem__(nodes, part.count, node)
-            _make_tree(nodes, part, shape_of, made)
+            _make_tree(nodes, part, shape_of, made, cancel)
     block = inst.block
     for name, model, unit, display in shape.outputs:
         path = prefix + name

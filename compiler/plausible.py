@@ -129,16 +129,16 @@ PLAUSIBLE: tuple[Plausible, ...] = (
 )
 
 
-def check_plausible(ev, results, count: int) -> None:
+def check_plausible(ev, results, count: int, found: list | None = None) -> None:
     """An `implausible-value` warning at each field of PLAUSIBLE that the spec sets (constant, swept or computed)
     beyond its tolerance in some scenario: the value, the plausible range and its source. One warning per place
-    (the same definition placed again is named in a note)."""
-    from .checks import _noted_again, _per_scenario, _scalar, _scenarios, _span_of, _table_fields
+    (the same definition placed again is named in a note). `found`: the walk `checks._fields_of` reads."""
+    from .checks import _fields_of, _noted_again, _per_scenario, _scalar, _scenarios, _span_of
     from .display import format_number
 
     table = {(p.kind, p.field): p for p in PLAUSIBLE}
     reported: dict = {}
-    for node, _, name, entry in _table_fields(results, table):
+    for node, _, name, entry in _fields_of(results, table, found):
         value = results.values.get(node.path)
         if _scalar(value):              # one figure (most): judged without array arithmetic
             v = float(value.flat[0])

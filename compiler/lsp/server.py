@@ -19,7 +19,8 @@ A broken buffer never crashes the server: a failure inside a request is logged a
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
 Requests besides: hover, completion, signature help (the built-in functions), definition, references, document
-highlights, workspace symbols (the stdlib's definitions and the open documents'), prepareRename and rename, document
+highlights, workspace symbols (the stdlib's definitions, the open documents' and the workspace's files': the workspace
+index, `compiler.lsp.index`, which references and rename read too), prepareRename and rename, document
 symbols (kept while a statement is half typed), semantic tokens (full), folding ranges, code lenses (a workload's
 headline figures; the command `factory.explain`), inlay hints, formatting and
 code actions (quick fixes), each over `compiler.lsp.analysis`.
@@ -29,6 +30,7 @@ Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from urllib.parse import unquote, urlparse
@@ -39,15 +41,27 @@ from pygls.lsp.server import LanguageServer
 
 import dsl
 from dsl.diagnostics import Code
+from dsl.source import Source
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
                        folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
+from .index import WorkspaceIndex
 from .workspace import references as workspace_references
 from .workspace import rename as workspace_rename
 from .workspace import rename_target as workspace_rename_target
 
 DEBOUNCE_S = 0.15
+# Python's cyclic garbage collector is off in the server (`run`): a collection it started on its own came in the
+# middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.05-0.4 s at a
+# time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). The server collects instead where nobody waits:
+# in the debounce pause after each change (the check waits DEBOUNCE_S anyway), the young objects (`gc.collect(1)`,
+# 0.03-0.2 s there); all of the heap when nothing changed for GC_IDLE_S after a document's last stage (each version a
+# young collection found alive is freed only so). A user who types with no such pause gets that full collection in a
+# debounce pause once GC_FULL_VERSIONS analyses were made since the last one: one pause of ~0.5-0.8 s there, once in
+# that many versions, so that the memory of the versions typed stays bounded (~20-35 MB each there: ~250 MB).
+GC_IDLE_S = 0.5
+GC_FULL_VERSIONS = 8
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
 
@@ -74,6 +88,39 @@ class FactoryServer(LanguageServer):
         # target uri -> source uri -> the diagnostics the source's analysis found in the target (an imported file:
         # `factory check main.factory` reports an error of a definition main places at its line in common.factory)
         self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
+        self.index = WorkspaceIndex()         # the workspace's files, for references, rename, workspace symbols
+        self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
+        self.collect_timer: asyncio.TimerHandle | None = None
+
+    def index_changed(self, uri: str) -> None:
+        """A document was opened, changed or closed: the workspace index drops what it read of its file."""
+        path = _path(uri)
+        if os.path.isabs(path):
+            self.index.changed(path)
+
+    def collect_garbage(self) -> None:
+        """Collect Python's cyclic garbage now (the analyses of old versions: their trees hold cycles)."""
+        self.collect_timer = None
+        gc.collect()
+        self.versions_since_collect = 0
+
+    def collect_when_idle(self) -> None:
+        """Collect once GC_IDLE_S pass with no change (a change calls `typing`, which puts it off)."""
+        self.typing()
+        self.collect_timer = asyncio.get_running_loop().call_later(GC_IDLE_S, self.collect_garbage)
+
+    def collect_if_due(self) -> None:
+        """In a debounce pause: the young objects, or all of the heap once GC_FULL_VERSIONS analyses were made since
+        the last full collection."""
+        if self.versions_since_collect >= GC_FULL_VERSIONS:
+            self.collect_garbage()
+        else:
+            gc.collect(1)
+
+    def typing(self) -> None:
+        if self.collect_timer is not None:
+            self.collect_timer.cancel()
+            self.collect_timer = None
 
     def buffers(self, but: str) -> dict[str, str]:
         """Absolute path -> text of every open document except `but`: imports read these before the disk."""
@@ -102,6 +149,7 @@ class FactoryServer(LanguageServer):
                 current.fallback = previous if previous.module is not None else previous.fallback
             current.background = True         # publish_in_stages evaluates it: a hover waits, never evaluates
             self.analyses[uri] = current
+            self.versions_since_collect += 1
         return current
 
     def publish(self, uri: str, with_values: bool = True, checks_only: bool = False) -> Analysis | None:
@@ -170,9 +218,11 @@ class FactoryServer(LanguageServer):
 
     async def publish_in_stages(self, uri: str) -> None:
         """The check's diagnostics at once; then, in a worker thread, the checks' (asserts, limits, rules) and
-        the whole evaluation's, each published if the text has not changed meanwhile."""
+        the whole evaluation's, each published if the text has not changed meanwhile; then, once idle, the garbage
+        of the versions before is collected (see GC_IDLE_S)."""
         analysis = self.publish(uri, with_values=False)
         if analysis is None or analysis.sink.has_errors():
+            self.collect_when_idle()
             return
         loop = asyncio.get_running_loop()
         try:
@@ -182,6 +232,8 @@ class FactoryServer(LanguageServer):
             found = []
         if self.analyses.get(uri) is analysis and found:
             self.publish(uri, checks_only=True)
+        if analysis.cancelled:          # the text changed meanwhile: the next version's stages follow
+            return
         try:
             await loop.run_in_executor(None, lambda: analysis.results)
         except Exception:  # noqa: BLE001
@@ -189,6 +241,8 @@ class FactoryServer(LanguageServer):
             return
         if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found):
             self.publish(uri)           # (also when it clears what the checks alone found)
+        if not analysis.cancelled:
+            self.collect_when_idle()
 
 
 server = FactoryServer()
@@ -311,6 +365,7 @@ async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
             id="factory-watched-files", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             register_options=t.DidChangeWatchedFilesRegistrationOptions(
                 watchers=[t.FileSystemWatcher(glob_pattern=WATCHED)]))]))
+        ls.index.watched = True             # the files under a root are walked once, then kept by the events
     except Exception:  # noqa: BLE001 - an editor that refuses gets the diagnostics on its next edit
         log.exception("registering the file watcher failed")
 
@@ -319,6 +374,11 @@ async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
 async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatchedFilesParams) -> None:
     """A .factory file changed, was created or deleted on disk: re-check the open documents that read it (or that
     could not find an import, which it may now be), unless it is open itself (its buffer is what they read)."""
+    for change in params.changes:             # the workspace index first (an open document's file too: its entry
+        path = _path(change.uri)             # is its buffer's, but a file created or deleted is listed or not)
+        if os.path.isabs(path):
+            {t.FileChangeType.Created: ls.index.created, t.FileChangeType.Deleted: ls.index.deleted}.get(
+                change.type, ls.index.changed)(path)
     changed = {os.path.realpath(_path(c.uri)) for c in params.changes if c.uri not in ls.open_uris}
     if not changed:
         return
@@ -343,6 +403,7 @@ def did_change_configuration(ls: FactoryServer, params: t.DidChangeConfiguration
 @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
 async def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> None:
     ls.open_uris.add(params.text_document.uri)
+    ls.index_changed(params.text_document.uri)
     await ls.publish_in_stages(params.text_document.uri)
     await ls.publish_dependents(params.text_document.uri)
 
@@ -350,6 +411,8 @@ async def did_open(ls: FactoryServer, params: t.DidOpenTextDocumentParams) -> No
 @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
 async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.typing()                               # no collection of garbage while the user types
+    ls.index_changed(uri)
     previous = ls.pending.pop(uri, None)
     if previous is not None:
         previous.cancel()
@@ -362,6 +425,7 @@ async def did_change(ls: FactoryServer, params: t.DidChangeTextDocumentParams) -
         await ls.publish_dependents(uri)
 
     ls.pending[uri] = asyncio.ensure_future(later())
+    asyncio.get_running_loop().call_soon(ls.collect_if_due)    # (after the debounce's sleep has begun)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
@@ -374,6 +438,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     uri = params.text_document.uri
     ls.open_uris.discard(uri)
     ls.analyses.pop(uri, None)
+    ls.index_changed(uri)                     # (what the index reads of it is the disk's again)
     await ls.publish_dependents(uri)
     ls.forget(uri)
 
@@ -440,7 +505,8 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     if analysis is None:
         return None
     places = workspace_references(analysis, _offset(analysis, params.position),
-                                  _workspace_root(params.text_document.uri, ls), params.context.include_declaration)
+                                  _workspace_root(params.text_document.uri, ls), params.context.include_declaration,
+                                  ls.index)
     return [_location(a, span) for a, span in places] or None
 
 
@@ -448,25 +514,45 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
 @_guarded
 def workspace_symbols(ls: FactoryServer, params: t.WorkspaceSymbolParams) -> list[t.SymbolInformation] | None:
     """The definitions whose names match the query (`analysis.matches`): those of the stdlib, then those of the open
-    documents (their outlines)."""
+    documents (their outlines), then those of the workspace's other files on disk (the workspace index's outlines:
+    each file parsed once while it does not change), under the editor's root and each open document's."""
     out = []
     for name, kind, module, span in stdlib_symbols(params.query):
         source = _stdlib_source(span.file)
         out.append(t.SymbolInformation(name=name, kind=t.SymbolKind.Class, container_name=f"{module} ({kind})",
                                        location=t.Location(uri=_uri(span.file), range=t.Range(
                                            start=_position_in(source, span.start), end=_position_in(source, span.end)))))
-    for uri in sorted(ls.open_uris):
-        analysis = ls.analysis(uri)
-        if analysis is None:
-            continue
-        todo = list(analysis.outline())
+
+    def add(symbols: list, uri: str, source) -> None:
+        todo = list(symbols)
         while todo:
             sym = todo.pop(0)
             todo.extend(sym.children)
             if matches(params.query, sym.name):
                 out.append(t.SymbolInformation(name=sym.name, kind=_SYMBOL_KINDS.get(sym.kind, t.SymbolKind.Class),
-                                               container_name=sym.kind, location=t.Location(
-                                                   uri=uri, range=_range(analysis, sym.selection))))
+                                               container_name=sym.kind, location=t.Location(uri=uri, range=t.Range(
+                                                   start=_position_in(source, sym.selection.start),
+                                                   end=_position_in(source, sym.selection.end)))))
+    opened = set()
+    for uri in sorted(ls.open_uris):
+        analysis = ls.analysis(uri)
+        if analysis is None:
+            continue
+        opened.add(os.path.realpath(analysis.path))
+        add(analysis.outline(), uri, analysis.source)
+    roots = {_workspace_root(uri, ls) for uri in ls.open_uris} - {None}
+    try:
+        root = ls.workspace.root_path
+    except Exception:  # noqa: BLE001 - no workspace yet
+        root = None
+    if root and os.path.isdir(root):
+        roots.add(os.path.realpath(root))
+    buffers = ls.buffers("")
+    on_disk = sorted({path for r in roots for path in ls.index.files(r, {})} - opened)
+    for path in on_disk:
+        entry = ls.index.entry(path, buffers)
+        if entry is not None:
+            add(ls.index.symbols(path, buffers), _uri(path), Source(path, entry.text))
     return out
 
 
@@ -514,7 +600,7 @@ def rename(ls: FactoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
         if analysis is None:
             return None
         edits = workspace_rename(analysis, _offset(analysis, params.position), params.new_name,
-                                 _workspace_root(uri, ls))
+                                 _workspace_root(uri, ls), ls.index)
     except RenameRefused as exc:
         raise JsonRpcException(f"cannot rename: {exc}", code=REQUEST_FAILED) from None
     except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
@@ -718,4 +804,5 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
 
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
+    gc.disable()              # the server collects where nobody waits (GC_IDLE_S); `dsl.gc_paused` leaves it off
     server.start_io()

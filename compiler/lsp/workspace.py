@@ -13,6 +13,10 @@ A rename is the same edit at every place, and is refused, with the reason, when 
 means: the new name is no name, a keyword or a built-in function; the definition is the standard library's (it is
 not the user's to edit) or outside the workspace; or, the edits applied, some file checks with an error or warning
 it did not have (a clash with a definition of that name) or the new name is bound from other places than the old.
+
+Each function takes an optional `index` (`compiler.lsp.index.WorkspaceIndex`, the server's): the files' texts, words
+and analyses are then read from it, kept between requests, where without it every file that may name the
+definition is read, scanned and checked anew (the full scan; the index answers as it does: tests/test_lsp_index.py).
 """
 from __future__ import annotations
 
@@ -23,23 +27,16 @@ from dsl import nodes as n
 from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
+from . import index as index_module
 from .analysis import Analysis, Occurrence, RenameRefused, problem_counts
 
-SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "build", "dist"}   # and every folder whose name starts with .
-MAX_FILES = 5000          # .factory files read under a workspace root at most (a root set at / must not read the disk)
+SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
 
 def workspace_files(root: str | None, buffers: dict[str, str]) -> list[str]:
     """The real paths of the .factory files of the workspace: the open documents, and those on disk under `root`
     (sorted, so the answers are deterministic)."""
-    found = {os.path.realpath(p) for p in buffers}
-    if root and os.path.isdir(root):
-        for folder, subfolders, names in os.walk(root):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in SKIPPED_FOLDERS)
-            found.update(os.path.realpath(os.path.join(folder, name)) for name in names if name.endswith(".factory"))
-            if len(found) >= MAX_FILES:
-                break
-    return sorted(found)
+    return sorted(set(index_module.walk(root)) | {os.path.realpath(p) for p in buffers})
 
 
 def definition_key(analysis: Analysis, target: object) -> tuple[str, int] | None:
@@ -62,16 +59,6 @@ def _places(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
     return out
 
 
-def _read(path: str, buffers: dict[str, str]) -> str | None:
-    if path in buffers:
-        return buffers[path]
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def _target(analysis: Analysis, offset: int) -> tuple[Occurrence, object] | None:
     occ = analysis.at(offset)
     target = analysis.resolve(occ) if occ is not None else None
@@ -79,21 +66,33 @@ def _target(analysis: Analysis, offset: int) -> tuple[Occurrence, object] | None
 
 
 def _readers(analysis: Analysis, key: tuple[str, int], words: tuple[str, ...], root: str | None,
-             texts: dict[str, str]) -> list[Analysis]:
+             texts: dict[str, str], index: "index_module.WorkspaceIndex | None" = None) -> list[Analysis]:
     """An analysis of each file of the workspace other than `analysis`'s that may name the definition `key`: its file,
     and the files that read it (import it, directly or through another file) and hold one of `words` (a file that
-    does not write the name cannot name it). `texts`: real path -> text of every open document, `analysis`'s too."""
+    does not write the name cannot name it). `texts`: real path -> text of every open document, `analysis`'s too.
+    `index`: read the files' words and analyses from it (see the module's doc)."""
     own = os.path.realpath(analysis.path)
     out = []
-    for path in workspace_files(root, texts) + ([key[0]] if key[0] not in texts else []):
+    files = index.files(root, texts) if index is not None else workspace_files(root, texts)
+    for path in files + ([key[0]] if key[0] not in texts else []):
         if path == own or any(a.path == path for a in out):
             continue
-        text = _read(path, texts)
-        if text is None or not any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
-            continue
-        other = Analysis(text, path, os.path.dirname(path), analysis.session,
-                         {p: t for p, t in texts.items() if p != path})
-        if path == key[0] or key[0] in {os.path.realpath(p) for p in other.imports}:
+        if index is not None:
+            entry = index.entry(path, texts)
+            if entry is None or not any(w in entry.words for w in words):
+                continue
+            found = index.analysis(path, texts, analysis.session)
+            if found is None:
+                continue
+            other, reads = found
+        else:
+            text = index_module.read_text(path, texts)
+            if text is None or not any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+                continue
+            other = Analysis(text, path, os.path.dirname(path), analysis.session,
+                             {p: t for p, t in texts.items() if p != path})
+            reads = {os.path.realpath(p) for p in other.imports}
+        if path == key[0] or key[0] in reads:
             out.append(other)
     return out
 
@@ -104,8 +103,8 @@ def _open_texts(analysis: Analysis) -> dict[str, str]:
     return texts
 
 
-def references(analysis: Analysis, offset: int, root: str | None,
-               include_declaration: bool = True) -> list[tuple[Analysis, Span]]:
+def references(analysis: Analysis, offset: int, root: str | None, include_declaration: bool = True,
+               index: "index_module.WorkspaceIndex | None" = None) -> list[tuple[Analysis, Span]]:
     """Every place of the workspace that names the definition under `offset` (its definition first, unless
     `include_declaration` is false, then by file and offset), each with the analysis of its file (whose source turns
     the span into a position); [] for none."""
@@ -115,7 +114,7 @@ def references(analysis: Analysis, offset: int, root: str | None,
         return []
     name = found[1].name
     places = [(analysis, span) for span in _places(analysis, key, name)]
-    for other in _readers(analysis, key, (name,), root, _open_texts(analysis)):
+    for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
         places += [(other, span) for span in _places(other, key, name)]
     def declares(place: tuple[Analysis, Span]) -> bool:
         return os.path.realpath(place[0].path) == key[0] and place[1].start == key[1]
@@ -162,7 +161,8 @@ def _edited(text: str, edits: list[tuple[Span, str]]) -> str:
     return text
 
 
-def rename(analysis: Analysis, offset: int, new_name: str, root: str | None) -> dict[str, tuple[Analysis, list]]:
+def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
+           index: "index_module.WorkspaceIndex | None" = None) -> dict[str, tuple[Analysis, list]]:
     """The edits that rename the definition under `offset` to `new_name` across the workspace: real path -> (the
     analysis of that file, [(span, new text)]). RenameRefused, with the reason, when `rename_target` refuses or the
     renamed workspace would not mean the same (see the module's doc)."""
@@ -177,7 +177,7 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None) -> 
     _occ, target = _target(analysis, offset)
     key, old = definition_key(analysis, target), target.name
     texts = _open_texts(analysis)
-    files = [analysis] + _readers(analysis, key, (old, new_name), root, texts)
+    files = [analysis] + _readers(analysis, key, (old, new_name), root, texts, index)
     edits: dict[str, tuple[Analysis, list]] = {}
     for a in files:
         spans = _places(a, key, old)
