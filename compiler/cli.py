@@ -550,6 +550,31 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     sys.exit(_exit_code(sink))
 
 
+
+class _MechanismOption(click.Option):
+    """`validate --with` / `--without`: the help names the mechanisms of compiler/validate.py's MECHANISM_TABLE,
+    read when the help is shown (so the CLI does not import the validate module, and numpy, to start): --with
+    those validate does not apply everywhere they concern (with the scenarios where it already does), --without
+    those it applies somewhere."""
+
+    def __init__(self, *args, which: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.which = which
+
+    def get_help_record(self, ctx):
+        from .validate import MECHANISM_TABLE
+        if self.which == "without":
+            names = [name for name, m in MECHANISM_TABLE.items() if m.applied]
+        else:
+            names = [name + (f" beyond {'/'.join(m.applied)}" if m.applied else "")
+                     for name, m in MECHANISM_TABLE.items() if set(m.applied) != set(m.concerns)]
+        template, self.help = self.help, self.help.format(names=", ".join(names))
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = template
+
+
 @main.command()
 @click.argument("csv_path", type=click.Path())
 @click.option("--fit", "do_fit", is_flag=True, help="Also print the global efficiency factors that fit the file best.")
@@ -563,14 +588,11 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
               show_default=True,
               help="Compare TTFT/TPOT rows at the model's capacity point (an MLPerf Server result is the "
                    "submitter's capacity under the latency limits) or at the submission's measured throughput.")
-@click.option("--with", "with_", multiple=True, metavar="MECHANISM",
-              help="Apply a mechanism that is measured but not applied (engine_limits, kv_room, kv_cap, swiglu_kernel, "
-                   "fp4_quantize, row_count_elasticity, run_ramp, batch_refinement, knee_power, knee_power_all, gemm_launch, "
-                   "pipeline_host_overlap, pipeline_overhead_split, continuous_capacity; layouts in Server and Interactive too) in every scenario it concerns, to "
+@click.option("--with", "with_", multiple=True, metavar="MECHANISM", cls=_MechanismOption, which="with",
+              help="Apply a mechanism that is measured but not applied ({names}) in every scenario it concerns, to "
                    "reproduce docs/accuracy.md's figures. Repeatable.")
-@click.option("--without", "without", multiple=True, metavar="MECHANISM",
-              help="Leave out a mechanism validate applies (layouts, serial_context_chunks, long_prompt_layouts, "
-                   "engine_budgets, own_prompt_spread, disaggregated, expert_gemm_tiles, capacity_at_own_rate, pytorch_executor). Repeatable.")
+@click.option("--without", "without", multiple=True, metavar="MECHANISM", cls=_MechanismOption, which="without",
+              help="Leave out a mechanism validate applies ({names}). Repeatable.")
 @_guard
 def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power

@@ -422,6 +422,12 @@ layer), not 128 rows' worth of FLOPs: per GEMM max(weight read, launch + FLOPs a
 FP4's own knee kept. Not applied: TTFT p99 12.0% -> 14.9%, TPOT mean 9.4% -> 11.8%, TTFT p50 8.9% -> 10.7%; with
 continuous_capacity, layouts and knee_power_all TTFT p99 11.9% (96 within 10%), TPOT mean 11.3%, TPOT p99 10.1%;
 refit once, TTFT p99 13.0% (docs/accuracy.md "The GEMM time as a per-launch roofline").
+GEMM roofline (MECHANISMS "gemm_roofline"; measured, NOT applied): `let gemm_launch_time = GEMM_ROOFLINE_LAUNCH`
+(7 us) with `let gemm_weight_efficiency = GEMM_WEIGHT_EFFICIENCY` (0.61, fp8): the dense GEMMs of a step take the
+launches' time beside max(FLOPs at e_c, the weights at e_w), on both legs, so a prompt token below the ridge rides in
+the weight read's shadow. Not applied: TTFT p99 12.0% -> 21.2% alone (Interactive 18.4%); with continuous_capacity,
+layouts and knee_power_all 13.4% (91 within 10%), refit once jointly 13.0% (94), TTFT p50 10.4% (docs/accuracy.md
+"The step GEMM as a two-legged roofline").
 Pipeline host overlap (MECHANISMS "pipeline_host_overlap"; measured, NOT applied): `let pipeline_host_overlap = 1`,
 over pp > 1 stages a pipeline cycle carries only a micro-batch's own host work, step_overhead + (B / pp) seq_overhead,
 the others' under the stages (TensorRT-LLM trtGptModelInflightBatching.cpp forwardAsync / forwardSync, read
@@ -1351,6 +1357,7 @@ MECHANISM_TABLE = {
     "knee_power": Mechanism((), _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
+    "gemm_roofline": Mechanism((), _ALL),       # the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
     "pipeline_overhead_split": Mechanism((), _ALL),   # pp > 1: seq_overhead's host share serial, device rest / pp
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
@@ -1377,6 +1384,14 @@ KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # fit t = 11.6 us + 0.084 us m of reference/h100_microbench.md (H100 SXM, 4,096 x 14,336, 2026-11-27) [D];
 # docs/accuracy.md "The GEMM time as a per-launch roofline"
 GEMM_LAUNCH_TIME = 11.6e-6
+# the step GEMMs' roofline on both legs (`gemm_launch_time` with `gemm_weight_efficiency`; MECHANISMS "gemm_roofline",
+# measured, not applied): reference/h100_microbench.md's fp8 4,096 x 14,336 GEMM at M = 64 (35.9 us, H100 SXM,
+# 2026-11-27; the rows it touches are FP8) split into a launch's fixed time, cuBLASLt's H100 fp8 7.0 us
+# (egmsft/AI-benchmarking-guide Azure_Results ND_H100_v5, 2025-12-03, docs/accuracy.md "The GEMM knee by shape"), and
+# the weight read at 58.7 MB / (3.35 TB/s x 28.9 us) = 0.61 of peak [D] (bf16 at M = 1: 0.86); docs/accuracy.md
+# "The step GEMM as a two-legged roofline"
+GEMM_ROOFLINE_LAUNCH = 7.0e-6
+GEMM_WEIGHT_EFFICIENCY = 0.61
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
 # max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) over the 155 Server runs of reference/mlperf_ttft_percentiles.csv
 # (MLCommons inference v4.1 / v5.0 results, read 2026-12): median 0.883, quartiles 0.76-0.94 [D]; a property of how
@@ -2021,6 +2036,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
+    if scenario in mechanisms["gemm_roofline"]:         # measured, not applied ("GEMM roofline")
+        row.lets["gemm_launch_time"] = Q(GEMM_ROOFLINE_LAUNCH, "s")   # the launches beside both legs
+        row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY   # the weight read less the launches' time
     if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")

@@ -108,3 +108,47 @@ def test_prompt_tokens_ride_in_a_weight_bound_step_of_a_large_gemm() -> None:
     assert out["launch", 84][0] == pytest.approx(c * 84.084 + 80 * 4 * 11.6e-6, rel=1e-4)
     assert out["knee", 170][0] == pytest.approx(25.35e-3, rel=1e-3) and out["knee", 170][0] > weights
     assert out["launch", 170][0] == pytest.approx(18.18e-3, rel=1e-3) and out["launch", 170][0] < weights
+
+
+def _two_legs(B: int, prompt: str, lets: dict) -> dict[str, float]:
+    base = dict(model="Llama2_70B", system="DGX_H200", accelerators=1, precision='"fp8"', tp=1, pp=1, batch=B,
+                input_tokens=prompt, output_tokens="1000 tok", **{"let gemm_knee_power": 0}, **lets)
+    v = run(spec(workload("w", **base), imports="from systems import DGX_H200\nfrom models import Llama2_70B\n"))
+    return {k: v[f"s.w.{k}"][0] for k in ("detail.decode_gemm_time", "detail.decode_weights_time", "clock_fraction")}
+
+
+def test_the_two_legged_roofline_by_hand() -> None:
+    """`gemm_weight_efficiency` e_w with `gemm_launch_time` t (docs/accuracy.md "The step GEMM as a two-legged
+    roofline"): the dense GEMMs of a step take L n_g t + max(T 2 A / (e_c P rho), W / (BW e_w)). Llama 2 70B FP8
+    on one H200 (tp 1, A = 68.98e9 weights, 80 layers of 4 dense launches, e_c 0.82, 4.8 TB/s):
+        launches    80 x 4 x 7 us = 2.24 ms (decode_gemm_time = the compute leg at rho + the launches)
+        weight leg  68.98 GB / (4.8 TB/s x 0.61) = 23.56 ms (e_w 0.61: validate's fp8 constant; the knee form's
+                    0.75: 19.16 ms)
+        compute leg c T, c = 2 A / (e_c P) = 85.0 us a row at the full clock, no knee in rows
+    A step of 84 decode rows with 500-token prompts for 1,000 output tokens (r = 0.5, T = 126 tokens, offline: the
+    mean load): c T = 10.71 ms < 23.56 ms (at any clock rho > 0.45): the prompt tokens ride in the weight read's
+    shadow. The same rows with 1-token prompts (T = 84.08): 7.15 ms, the GEMM part of both steps the weight read
+    plus the launches, 25.80 ms. The knee form at the same rows (m0 = 128): 85.0 us x (126 + 128) = 21.6 ms against
+    19.16 ms of weights, so each prompt token there costs c / rho >= 85 us."""
+    lets = {"let gemm_launch_time": "7e-6 s", "let gemm_weight_efficiency": 0.61}
+    c = 2 * 68976648192 / (E_H100 * 1979e12)
+    launches = 80 * 4 * 7e-6
+    assert launches == pytest.approx(2.24e-3, rel=1e-9)
+    legs = {}
+    for prompt, T in (("1 tok", 84 * 1.001), ("500 tok", 126.0)):
+        s = _two_legs(84, prompt, lets)
+        assert s["detail.decode_weights_time"] == pytest.approx(23.56e-3, rel=1e-3)
+        compute = (s["detail.decode_gemm_time"] - launches) * s["clock_fraction"]
+        assert compute == pytest.approx(c * T, rel=1e-4), prompt
+        legs[prompt] = max(compute / s["clock_fraction"], s["detail.decode_weights_time"]) + launches
+    assert legs["500 tok"] == legs["1 tok"] == pytest.approx(23.56e-3 + 2.24e-3, rel=1e-3)
+    knee = _two_legs(84, "500 tok", {})
+    assert knee["detail.decode_gemm_time"] * knee["clock_fraction"] == pytest.approx(c * (126 + M0), rel=1e-4)
+    assert c * (126 + M0) > knee["detail.decode_weights_time"] == pytest.approx(19.16e-3, rel=1e-3)
+
+
+def test_the_two_legs_off_is_the_launch_law_bit_for_bit() -> None:
+    """e_w = 0 (the default) leaves `gemm_launch` as it was: the launch time on the compute leg, the weights at e_m."""
+    one = _two_legs(84, "1 tok", {"let gemm_launch_time": "7e-6 s"})
+    two = _two_legs(84, "1 tok", {"let gemm_launch_time": "7e-6 s", "let gemm_weight_efficiency": 0.0})
+    assert one == two

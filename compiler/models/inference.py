@@ -843,6 +843,11 @@ Factors and where they come from (`factory explain` prints each source):
           (gemm_roofline_time): m0 = L n_g t G P e_c / (2 pp A_dense), n_g = 4 launches a dense layer, 2 a MoE
           layer (Llama 2 70B tp 1: 44 rows at 11.6 us); a chip's own knee kept (docs/accuracy.md "The GEMM time
           as a per-launch roofline").
+          With `let gemm_weight_efficiency` e_w > 0 as well (opt-in; 0 by default) the launches' time lies on
+          both legs: the dense GEMMs of a step take L n_g t + max(T 2 A / (G P e_c rho), W_chip / (BW e_w)), no
+          knee in rows (m0 = 0 for the dense GEMMs; the routed experts keep theirs), so below the ridge a prompt
+          token costs no GEMM time; the launches draw neither compute nor memory power in the clock law
+          (docs/accuracy.md "The step GEMM as a two-legged roofline").
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude; NCCL on an
@@ -1462,6 +1467,20 @@ gemm_launch_time = Assumption(
     "until the step reaches its ridge. A chip's own `gemm_half_rows_<precision>` (Blackwell FP4) is kept. Not "
     "given to validate (MECHANISMS \"gemm_launch\", 11.6e-6 s, reference/h100_microbench.md's fp8 fit): docs/accuracy.md "
     "\"The GEMM time as a per-launch roofline\"", range=NON_NEGATIVE)
+gemm_weight_efficiency = Assumption(
+    "gemm_weight_efficiency", 0.0, "1",
+    "achieved fraction of peak HBM bandwidth of a decode step's weight read once the GEMMs' launch time is counted "
+    "beside it, with `gemm_launch_time` t > 0 (the step GEMMs' roofline on both legs) [D]: the dense GEMMs of a "
+    "step take L n_g t + max(T 2 A / (G P e_c rho), W_chip / (BW e_w)), the launches' fixed time on both legs, "
+    "so below the ridge a prompt token rides in the weight read's shadow and costs no GEMM time. With a launch's "
+    "fixed time of 7 us (cuBLASLt H100 fp8, egmsft/AI-benchmarking-guide Azure_Results ND_H100_v5, 2025-12-03; "
+    "docs/accuracy.md \"The GEMM knee by shape\"), reference/h100_microbench.md's (one H100 SXM, 2026-11-27) "
+    "4,096 x 14,336 GEMMs give e_w = 0.61 at fp8 (M = 64, 35.9 us: 58.7 MB / (3.35 TB/s x 28.9 us); M = 256: "
+    "0.67) and 0.86 at bf16 (M = 1, 47.9 us: 117.4 MB / (3.35 TB/s x 40.9 us)), against the GEMMs' 0.75 and a "
+    "plain read's 0.91: one number for every precision, so set it for the weights' precision. 0: the weight "
+    "leg at e_m and the launch time on the compute leg only (`gemm_launch`, the model before, bit for bit). Not "
+    "given to validate (MECHANISMS \"gemm_roofline\"): docs/accuracy.md \"The step GEMM as a two-legged "
+    "roofline\"", range=SHARE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
     "the largest shortfall of a Server run's mean rows-in-flight (and so of its mean step) that a capacity point "
@@ -1708,6 +1727,8 @@ class Load:
     knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
     # the dense GEMMs' fixed time a launch (`gemm_launch_time`; 0: the knee fixed in rows)
     launch_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_launch_time.value]))
+    # the weight read's efficiency with the launches' time on both legs (`gemm_weight_efficiency`; 0: off)
+    weight_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_weight_efficiency.value]))
     solve: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_solve.value]))
     own_rate: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_at_own_rate.value]))
     limit_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))  # f, in the limits
@@ -2108,6 +2129,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     with np.errstate(divide="ignore", invalid="ignore"):
         m0_launch = L * n_launch * t_launch * G * P * ec / (2 * pp * np.maximum(A_dense, 1.0))
     m0_dense = np.where(t_launch > 0, m0_launch, m0)
+    # both legs (`gemm_weight_efficiency` e_w > 0 with t > 0): the dense GEMMs take L n_g t + max(FLOPs at e_c,
+    # the weights at e_w): no knee in rows, the launches' fixed time beside the roofline (The step GEMM's roofline)
+    e_w = _col(load.weight_eff)
+    two_legs = (t_launch > 0) & (e_w > 0)
+    m0_dense = np.where(two_legs, 0.0, m0_dense)
+    t_launches = np.where(two_legs, L * n_launch * t_launch, 0.0)   # a chip's launches a step (L / pp x pp passes)
+    em_weights = np.where(two_legs, e_w, em)                      # the weight leg's bandwidth efficiency
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
@@ -2208,7 +2236,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec * e_fmha)
         attn = B * q * L * F_gen * ctx / (G * Pa * ec)            # every query token over its row's context
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
-        t_weights = passes * w_read / (BW * em)
+        t_weights = passes * w_read / (BW * em_weights)
         t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
         t_tp = np.where(tp > 1, n_x * L * (lat + rank_tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
         t_tp = t_tp + all_to_all(rank_tokens / pp, gamma)         # expert parallelism (d > 1): dispatch, combine
@@ -2232,18 +2260,18 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
-            cycle = (np.maximum(gemm / rho, t_weights) + np.maximum(attn / rho, t_kv) + attn_ctx / rho + t_tp + t_pp
-                     + L * tl + t_over + t_moe + t_el)
+            cycle = (np.maximum(gemm / rho, t_weights) + t_launches + np.maximum(attn / rho, t_kv) + attn_ctx / rho
+                     + t_tp + t_pp + L * tl + t_over + t_moe + t_el)
             return np.where(overlap, np.maximum(cycle, pp * host_round), cycle)   # the host's pp h a cycle (overlap)
         # the compute kernels' time at the full clock; the GEMMs' knee time (beyond their FLOPs at e_c) counts as
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
         # stream)
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
         busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn + attn_ctx
-        moved = (t_weights + t_kv) * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
+        moved = t_weights * em_weights + t_kv * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
         rho = _sustained_rate(power, clock_share, busy, moved, at_rate)
         t = at_rate(rho)
-        gemm, attn, attn_ctx = gemm / rho, attn / rho, attn_ctx / rho
+        gemm, attn, attn_ctx = gemm / rho + t_launches, attn / rho, attn_ctx / rho   # (the launches: both legs)
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
                        decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
@@ -3758,6 +3786,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         knee_power=ctx.get("gemm_knee_power", gemm_knee_power),
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
+        weight_eff=ctx.get("gemm_weight_efficiency", gemm_weight_efficiency),
         solve=ctx.get("capacity_solve", capacity_solve),
         own_rate=ctx.get("capacity_at_own_rate", capacity_at_own_rate),
         limit_fraction=fraction,
