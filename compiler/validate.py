@@ -360,6 +360,15 @@ parallelism), `pp` 1 and, for an attention-data-parallel worker of a mixture-of-
 `enable_attention_dp`), `ep` = its chips (d = ep / tp ranks, the experts spread over all); and the run's split:
 `prefill_accelerators` = its prefill workers' chips and `prefill_tp` = a worker's chips (since 2026-12-05;
 docs/accuracy.md "Disaggregated serving: the pools as they run"). The calibration rounds (v4.1, v5.0) have no disaggregated LLM submission.
+Offline token budget (`offline_budget_rows`; measured, NOT applied: MECHANISMS "offline_budget", `validate --with
+offline_budget`): an Offline row that runs a submitter's engine with a runtime `max_num_tokens` C (LAYOUTS) holds at
+most pp C / (1 + I / O) decode rows, as `let max_batch_size`: every pass of a micro-batch carries its decode rows and
+then prompt chunks up to C tokens (TensorRT-LLM's in-flight batcher, `batch_scheduler_policy` max_util [P]), and in
+the steady state the prompt tokens a pass admits replace the rows that finish, b I / O of them, so b (1 + I / O) <= C
+whatever the KV cache would hold. Llama 3.1 405B on NVIDIA's v5.1 GB300 engine (tp 2, pp 1, 1,536 tokens;
+closed/NVIDIA/configs/GB300-NVL72_GB300-288GB_aarch64x72_TRT/Offline/llama3_1-405b.py [P]): 103 rows where the
+288 GB hold 115. It also caps the v5.0 Hopper Llama 2 70B (875 rows at 1,536) and 405B H200 (207) engines
+(docs/accuracy.md "Llama 3.1 405B on Blackwell racks", 2026-12-05).
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: MECHANISMS "engine_limits"):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
@@ -1364,6 +1373,7 @@ MECHANISM_TABLE = {
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
     "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
     "pytorch_executor": Mechanism(_ALL, _ALL),  # the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)
+    "offline_budget": Mechanism((), ("offline",)),   # an Offline engine's decode rows held to its token budget
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -1439,6 +1449,17 @@ def disaggregation_for(round_: str, model: str, scenario: str, source: str, syst
     """The prefill and decode pools of a disaggregated submission (DISAGGREGATED, by round, model, scenario and the
     row's submission), else None (the row runs aggregated)."""
     return DISAGGREGATED.get((round_, model, scenario, _submission_dir(source, system)))
+
+
+def offline_budget_rows(layout: "Layout", serving: "Serving") -> float:
+    """The decode rows an Offline engine of the submitter's layout sustains under its token budget ("Offline token
+    budget" in the module docstring): every pass of a micro-batch carries at most C (the engine's `max_num_tokens`)
+    tokens, its decode rows first and prompt chunks in the rest, and in the steady state the prompt tokens a pass
+    admits replace the rows that finish, b I / O of them, so b (1 + I / O) <= C and the engine's pp micro-batches
+    hold at most pp C / (1 + I / O) decode rows (TensorRT-LLM's in-flight batcher, `max_num_tokens` and
+    `batch_scheduler_policy` max_util [P]). Taken as the engine's sequence cap (`max_batch_size`), so the Offline
+    search holds no more rows than the budget lets decode (whole rows: the floor, at least 1)."""
+    return float(max(1, math.floor(layout.pp * layout.budget / (1.0 + serving.input_tokens / serving.output_tokens))))
 
 
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
@@ -2005,6 +2026,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["prefill_tp"] = float(pools.prefill_chips_each)            # and a prefill worker's chips
         if pools.decode_ranks > 1:
             fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
+    if (scenario in mechanisms["offline_budget"] and layout is not None and layout.budget
+            and "tp" in fields and round_ in LAYOUT_BUDGET_ROUNDS):   # measured ("Offline token budget" above)
+        row.lets["max_batch_size"] = offline_budget_rows(layout, serving)   # the rows its budget sustains
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied

@@ -858,6 +858,35 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output
 
 
+def test_offline_budget_rows_by_hand() -> None:
+    """MECHANISMS "offline_budget" (docs/accuracy.md "Llama 3.1 405B on Blackwell racks"): an Offline engine's
+    decode rows are held to what its token budget sustains, b (1 + I / O) <= C a micro-batch pass, pp C / (1 + I / O)
+    an engine, as its sequence cap. By hand: Llama 3.1 405B (I 9,428.64, O 684.68: 1 + I / O = 14.77088) on NVIDIA's
+    v5.1 GB300 engine, tp 2 pp 1 at 1,536 tokens: 1,536 / 14.77088 = 103.99 -> 103 rows; on the v5.0 H200 engine, tp 4
+    pp 2 at 1,536: 207.98 -> 207; Llama 2 70B (I 222.33, O 294.45) on the v5.0 H200 engine, tp 1 at 1,536: 1,536 /
+    1.75507 = 875.18 -> 875. Measured, not applied: no row carries it by default, `--with offline_budget` gives it
+    to the Offline rows that run a submitter's engine with a budget, and to no Server row."""
+    import compiler.validate as V
+    assert V.MECHANISMS["offline_budget"] == () and V.MECHANISM_TABLE["offline_budget"].concerns == ("offline",)
+    l405, l70 = V.SERVING["llama3.1-405b"], V.SERVING["llama2-70b"]
+    assert 1 + l405.input_tokens / l405.output_tokens == pytest.approx(14.77088, abs=1e-5)
+    assert V.offline_budget_rows(V.Layout(2, 1, 1536, ""), l405) == 103.0
+    assert V.offline_budget_rows(V.Layout(4, 2, 1536, ""), l405) == 207.0
+    assert V.offline_budget_rows(V.Layout(1, 1, 1536, ""), l70) == 875.0
+    assert V.offline_budget_rows(V.Layout(1, 1, 4, ""), l405) == 1.0          # at least one row
+    base = {"round": "inference-v5.0", "benchmark": "llama3.1-405b", "accelerator": "NVIDIA H200-SXM-141GB",
+            "num_accelerators": "8", "metric": "throughput", "value": "560", "unit": "Tokens/s", "system": "",
+            "source": ""}
+    on = V.mechanisms_with(on=("offline_budget",))
+    default, capped, server = Row(1, {**base, "scenario": "Offline"}), Row(2, {**base, "scenario": "Offline"}), \
+        Row(3, {**base, "scenario": "Server", "value": "290"})
+    V.plan(default)
+    V.plan(capped, on)
+    V.plan(server, on)
+    assert "max_batch_size" not in default.lets and "max_batch_size" not in server.lets
+    assert (capped.fields["tp"], capped.fields["pp"], capped.lets["max_batch_size"]) == (4.0, 2.0, 207.0)
+
+
 def test_fp4_quantize_is_measured_not_applied() -> None:
     """MECHANISMS "fp4_quantize" (docs/accuracy.md "FP4 activation quantization on Blackwell"): not applied, so no
     row carries `fp4_quantize_kernels` and the model's default is 0 (today's step); `--with fp4_quantize` gives the
