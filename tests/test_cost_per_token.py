@@ -192,3 +192,15 @@ def test_a_sweep_of_the_other_halls_count_equals_its_single_runs_and_stays_finit
             assert np.isfinite(x) and x > 0
     base = _run(TWO_TYPES % "")
     assert swept["s.i.usd_per_mtok"][0] == pytest.approx(base["s.i.usd_per_mtok"][0], rel=1e-12)
+
+
+def test_a_demand_above_the_capacity_is_flagged_beside_an_offered_load() -> None:
+    """offered_load 2 ktok/s (carried, below the capacity) with a demand of 1,000 ktok/s: the offered load sets what
+    is served, the demand still has to fit: `overloaded`, naming the accelerators it needs; 1 ktok/s does not."""
+    from dsl.diagnostics import Code
+    text = DEMAND.replace("demand = d", "demand = d\n    offered_load = 2000 tok/s")
+    results, sink = _evaluate(text, {"d": "1000 ktok/s"})
+    errors = [d for d in sink.errors if d.code == Code.OVERLOADED]
+    assert errors and "demand" in errors[0].message and "accelerators_needed" in errors[0].message
+    assert results.values["s.i.served_tokens_per_s"][0] == pytest.approx(2000.0, rel=1e-12)
+    _run(text, {"d": "1000 tok/s"})

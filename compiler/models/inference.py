@@ -788,7 +788,8 @@ Power and cost (2026-12-05, s12-cost: one semantics for demand, offered load and
     capacity   tokens_per_s, the most it carries within its limits (disaggregated sized to a demand: the demand)
     load L     what it carries while busy: `offered_load`, else (aggregated) its `demand`, else the capacity;
                offered_share = L / capacity. L above the capacity is the `overloaded` error (the demand's names
-               accelerators_needed): carried at the capacity, never capped in silence
+               accelerators_needed): carried at the capacity, never capped in silence; a demand beside an
+               offered load is not carried but must fit the capacity too (the same error)
     carried    tokens_per_s x min(offered_share, 1); its latencies, batch in flight, activity and power are at it
     u          the duty cycle, the share of the time it is busy: its `utilization`, else service_utilization 0.6 [U]
                (compiler/models/cost.py service_duty_cycle); idle the rest (to state an average demand, u = 1)
@@ -4550,16 +4551,31 @@ def overloaded(ctx):
     """offered_load (an aggregated service's demand where it sets none) > tokens_per_s (offered_share > 1): the
     queue grows without bound, latencies have no steady value; the latency outputs (UNSTEADY_OUTPUTS) are absent in
     those scenarios (`steady_only`), the tokens served are the capacity's, flagged by this error. A demand's message
-    names the accelerators it needs. Not applicable without an offered load or demand."""
+    names the accelerators it needs; an aggregated service's demand beside an offered load (the load carried) must
+    fit the capacity too. Not applicable without an offered load or demand."""
     from ..display import format_quantity
 
     name = load_name(ctx)
     if name is None:
         return None
+    findings = []
+    if name == "offered_load" and ctx.is_set("demand") and ctx.text("serving", "aggregated") != "disaggregated":
+        # a demand beside an offered load: the offered load is carried, the demand still has to fit the capacity
+        s = solved(ctx)
+        demand, capacity = np.broadcast_arrays(np.asarray(ctx.get("demand"), dtype=float),
+                                               np.asarray(s["tokens_per_s"], dtype=float))
+        feasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) != 0, demand.shape)
+        over = feasible & (demand > capacity * (1 + 1e-9))
+        if over.any():
+            i = int(np.flatnonzero(over)[0])
+            needed = float(np.broadcast_to(ctx.get("accelerators_needed"), over.shape)[i])
+            findings.append((over, f"`{ctx.path}` has a demand of {format_quantity(demand[i], 'tok/s')} but carries "
+                                   f"at most {format_quantity(capacity[i], 'tok/s')}: it needs {needed:g} "
+                                   f"accelerators (accelerators_needed; set `accelerators` to it)", []))
     share = np.asarray(solved(ctx)["offered_share"], dtype=float)
     failing = np.nan_to_num(share, nan=0.0) > 1 + 1e-9
     if not failing.any():
-        return []
+        return findings
     i = int(np.flatnonzero(failing)[0])
     offered = float(np.broadcast_to(ctx.get(name), failing.shape)[i])
     capacity = offered / float(np.broadcast_to(share, failing.shape)[i])
@@ -4574,4 +4590,4 @@ def overloaded(ctx):
         message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
                    f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
                    f"steady value ({', '.join(UNSTEADY_OUTPUTS)} are absent there)")
-    return [(failing, message, [])]
+    return findings + [(failing, message, [])]
