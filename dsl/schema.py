@@ -554,7 +554,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system        ref:server        the server (node, tray) the job runs on: its chips and NICs
         rack          ref:rack          or a rack-scale system (one scale-up domain when it holds switches)
         chip          ref:chip          or bare chips (scale-up domain: `scaleup_size`)
-        accelerators  count             accelerators used (default: one system or rack)
+        accelerators  count             accelerators used (default: one system or rack; with a `demand`, the fewest whole replicas carrying it)
         scaleup_size  count    positive chips in one scale-up (NVLink) domain (default: from the system)
         scaleout_bw   B/s               scale-out bandwidth per accelerator (default: the system's NICs)
         tokens        tok               training tokens to process
@@ -613,7 +613,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system        ref:server        the server (node, tray) it runs on: its chips and NICs
         rack          ref:rack          or a rack-scale system (one scale-up domain when it holds switches)
         chip          ref:chip          or bare chips (scale-up domain: `scaleup_size`)
-        accelerators  count             accelerators used (default: one system or rack)
+        accelerators  count             accelerators used (default: one system or rack; with a `demand`, the fewest whole replicas carrying it)
         scaleup_size  count    positive chips in one scale-up domain (default: the system's; SRAM-only chips: all)
         precision     choice:bf16|fp8|fp4|int8  weight and matrix-multiply precision
         kv_precision  choice:bf16|fp8|fp4|int8  KV-cache precision (default: fp8 if the chip has it)
@@ -623,7 +623,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; aggregated: the load its `accelerators` carry, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it, accelerators_needed what it needs; above their capacity the `overloaded` error)
+        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction positive share of time the service is busy, carrying its load (served_tokens_per_s and $/Mtoken; default service_utilization 0.6)

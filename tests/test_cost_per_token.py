@@ -204,3 +204,19 @@ def test_a_demand_above_the_capacity_is_flagged_beside_an_offered_load() -> None
     assert errors and "demand" in errors[0].message and "accelerators_needed" in errors[0].message
     assert results.values["s.i.served_tokens_per_s"][0] == pytest.approx(2000.0, rel=1e-12)
     _run(text, {"d": "1000 tok/s"})
+
+
+def test_a_demand_without_accelerators_sizes_the_service() -> None:
+    """Llama 3.1 70B on DGX H100 without `accelerators`: the layout found on one system (tp 2, ~2.4 ktok/s a
+    replica) in whole replicas carrying the demand, searched again on them. The service holds accelerators_needed
+    (no `overloaded`: a demand of 50 ktok/s is more than one system's ~9.6 ktok/s but it is sized to it), carries the
+    demand within its capacity, and pays for all it holds: $/Mtok x served = accelerators_needed x $3 an hour."""
+    text = DEMAND.replace("    accelerators = 8\n", "")
+    v = _run(text, {"d": "[50000 tok/s, 1000 tok/s]"})
+    needed = v["s.i.accelerators_needed"]
+    assert needed[0] > 8 and needed[1] < 8, needed
+    assert np.all(v["s.i.tokens_per_s"] >= np.array([50000.0, 1000.0]))
+    served = v["s.i.served_tokens_per_s"]
+    assert served == pytest.approx([50000.0, 1000.0], rel=1e-12)
+    assert v["s.i.usd_per_mtok"] * served * 3600 == pytest.approx(needed * 3.0, rel=1e-9)
+    assert v["s.i.tokens_per_s_per_chip"] == pytest.approx(v["s.i.tokens_per_s"] / needed, rel=1e-12)

@@ -783,8 +783,9 @@ chosen step's rho.
 Power and cost (2026-12-05, s12-cost: one semantics for demand, offered load and duty cycle):
 
     chips      the accelerators the service holds and pays for every hour, busy or idle: aggregated, `accelerators`
-               (default one system or rack), whatever its demand; disaggregated, its two pools (sized to the
-               `demand` where one is set: accelerators_needed)
+               (default one system or rack) whatever its demand, else, with a `demand`, the fewest whole replicas
+               of the layout found on one system that carry it (searched again on them: accelerators_needed);
+               disaggregated, its two pools (sized to the `demand` where one is set: accelerators_needed)
     capacity   tokens_per_s, the most it carries within its limits (disaggregated sized to a demand: the demand)
     load L     what it carries while busy: `offered_load`, else (aggregated) its `demand`, else the capacity;
                offered_share = L / capacity. L above the capacity is the `overloaded` error (the demand's names
@@ -3905,11 +3906,26 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)),
                               rest)
     best = searched(hw)
+    sized = ctx.is_set("demand") and not ctx.is_set("accelerators")
+    if sized:
+        # sized to the demand (no `accelerators` given): the fewest whole replicas of the layout found on one system
+        # that carry it, searched again on that many (the layout is among the candidates there, so the capacity
+        # found carries the demand); the service holds them all (`chips`, accelerators_needed)
+        replica = best["tp"] * best["pp"] * best["ep_ranks"]
+        per_replica = best["throughput"] / np.maximum(best["replicas"], 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
+        grow = np.isfinite(needed) & (needed > 0)
+        if np.any(grow):
+            n = np.where(grow, needed, n)
+            best = searched(dataclasses.replace(hw, chips=n))
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), prefill_tp=np.zeros(1), prefill_batch=np.zeros(1), chips=n)
     per_chip = tokens / np.maximum(n, 1)
-    if ctx.is_set("demand"):
+    if sized:
+        best["accelerators_needed"] = n + 0 * tokens
+    elif ctx.is_set("demand"):
         replica = best["tp"] * best["pp"] * best["ep_ranks"]
         per_replica = tokens / np.maximum(best["replicas"], 1)
         best["accelerators_needed"] = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
@@ -4369,7 +4385,8 @@ for _name, _formula in (
                           "when aggregated)"),
         ("decode_accelerators", "disaggregated: ceil(demand / O / decode replica's requests/s) x its chips, or the "
                                 "accelerators less the prefill pool (absent when aggregated)"),
-        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d)"),
+        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (without `accelerators`: the "
+                                "accelerators the service is sized to and holds)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "

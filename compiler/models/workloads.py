@@ -61,8 +61,8 @@ Over-commitment (rule `over-committed`, an error): for each kind of accelerator 
 extends, e.g. `H100_SXM`, whichever server or rack holds it),
 
     needed(kind) = sum over the site's workloads on that kind of count * accelerators
-                   (a disaggregated inference service sized to a `demand`: its accelerators_needed; an
-                   aggregated one holds its `accelerators`, whatever its demand)
+                   (an inference service sized to a `demand`, disaggregated or without `accelerators`: its
+                   accelerators_needed; an aggregated one given `accelerators` holds them, whatever its demand)
     placed(kind) = sum over the chips placed in the site of the product of the counts down to them
     needed(kind) <= placed(kind)
 
@@ -401,9 +401,10 @@ def over_committed(ctx):
     for w in ctx.parts("inference", "training"):
         platform = Platform(w)
         root = _definition(ctx, platform.chip.inst.block)
-        # what the workload holds: a disaggregated service sized to a demand, its pools (accelerators_needed); an
-        # aggregated one, its `accelerators` (a demand above what they carry is its `overloaded` error)
-        sized = w.kind == "inference" and w.is_set("demand") and w.text("serving", "aggregated") == "disaggregated"
+        # what the workload holds: a service sized to a demand (disaggregated, or aggregated without `accelerators`),
+        # accelerators_needed; else its `accelerators` (a demand above what they carry is its `overloaded` error)
+        sized = w.kind == "inference" and w.is_set("demand") and (
+            w.text("serving", "aggregated") == "disaggregated" or not w.is_set("accelerators"))
         n = w.get("accelerators_needed") if sized else platform.accelerators()
         n = w.count * n
         name, total, users = needed.get(id(root), (root.name, np.zeros(1), []))
