@@ -2,9 +2,10 @@
 
 The semantics (compiler/models/inference.py "Power and cost", compiler/models/cost.py "$/Mtoken"):
 
-    the service holds `chips` accelerators (aggregated: `accelerators`, default one system or rack; disaggregated:
-        its two pools, sized to the `demand` when one is set) and pays for every one of them every hour, busy or
-        idle: cost per hour = chips x its chips' accelerator-hour
+    the service holds `chips` accelerators (aggregated: `accelerators`, default one system or rack, or with a
+        `demand` and no `accelerators` the fewest whole replicas carrying it; disaggregated: its two pools, sized
+        to the `demand` when one is set) and pays for every one of them every hour, busy or idle: cost per hour =
+        chips x its chips' accelerator-hour
     the load it carries while busy, L = min(offered_load, else demand, else tokens_per_s; tokens_per_s): an aggregated
         service's `demand` is its offered load when no `offered_load` is set (its latencies, power and tokens/J are
         at it); a demand above the capacity is the `overloaded` error, never capped in silence
