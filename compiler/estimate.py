@@ -200,7 +200,7 @@ def spec_module(req: Request) -> b.Module:
 
 
 INFERENCE_TABLE = ("tokens_per_s", "tokens_per_s_per_chip", "tokens_per_s_per_user", "ttft", "tpot", "tp", "pp",
-                   "batch", "replicas", "power", "tokens_per_joule", "usd_per_mtok", "feasible")
+                   "batch", "replicas", "power", "tokens_per_joule", "served_tokens_per_s", "usd_per_mtok", "feasible")
 TRAINING_TABLE = ("time_to_train", "step_time", "mfu", "tp", "pp", "dp", "tokens_per_s", "gpu_hours", "energy",
                   "cost", "goodput", "power", "accelerators_needed")
 

@@ -504,7 +504,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _STAGE_OUTSIDE_HALLS + """
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
-        usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (tokens/s x duty cycle)
+        served_tokens_per_s tok/s output output tokens per second its inference services serve on average (each one's load carried while busy x its duty cycle)
+        usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (served_tokens_per_s)
         time_to_train s       output    the longest time to train of the training workloads placed here
         colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
         opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)
@@ -553,7 +554,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system        ref:server        the server (node, tray) the job runs on: its chips and NICs
         rack          ref:rack          or a rack-scale system (one scale-up domain when it holds switches)
         chip          ref:chip          or bare chips (scale-up domain: `scaleup_size`)
-        accelerators  count             accelerators used (default: one system or rack)
+        accelerators  count             accelerators used (default: one system or rack; with a `demand`, the fewest whole replicas carrying it)
         scaleup_size  count    positive chips in one scale-up (NVLink) domain (default: from the system)
         scaleout_bw   B/s               scale-out bandwidth per accelerator (default: the system's NICs)
         tokens        tok               training tokens to process
@@ -612,7 +613,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system        ref:server        the server (node, tray) it runs on: its chips and NICs
         rack          ref:rack          or a rack-scale system (one scale-up domain when it holds switches)
         chip          ref:chip          or bare chips (scale-up domain: `scaleup_size`)
-        accelerators  count             accelerators used (default: one system or rack)
+        accelerators  count             accelerators used (default: one system or rack; with a `demand`, the fewest whole replicas carrying it)
         scaleup_size  count    positive chips in one scale-up domain (default: the system's; SRAM-only chips: all)
         precision     choice:bf16|fp8|fp4|int8  weight and matrix-multiply precision
         kv_precision  choice:bf16|fp8|fp4|int8  KV-cache precision (default: fp8 if the chip has it)
@@ -622,10 +623,10 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve (disaggregated: sizes the pools, and tokens/s, $/Mtoken and tokens/J are at it; aggregated: sets accelerators_needed only, the other figures are for `accelerators` at capacity)
+        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
-        utilization   fraction positive share of time the service is busy (for $/Mtoken, which divides by it; default service_utilization 0.6)
+        utilization   fraction positive share of time the service is busy, carrying its load (served_tokens_per_s and $/Mtoken; default service_utilization 0.6)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)
         tp            count   output    tensor-parallel degree (set it to fix it)
         pp            count   output    pipeline-parallel degree (set it to fix it)
@@ -655,7 +656,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: $/Mtok and tokens/s per chip count all the accelerators; power counts the idle ones at their idle draw)
         power         W       output    wall power of the servers used, while serving
         tokens_per_joule tok/J output   output tokens per joule at the wall
-        usd_per_mtok  USD/Mtok output   cost per million output tokens
+        served_tokens_per_s tok/s output output tokens per second served on average: the load carried while busy (offered_load, else demand, else the capacity, at most the capacity) x the duty cycle (`utilization`)
+        usd_per_mtok  USD/Mtok output   cost per million output tokens served: every accelerator it holds, every hour, at its chips' accelerator-hour / served_tokens_per_s
         clock_fraction fraction output    compute clock relative to full speed under the power cap
         accelerator_power W   output    board power of one accelerator the layout uses while the workload runs (an idle one draws its idle power): idle + a u_c x max(v0, x)^2 + b u_m, at most min(tdp, power_cap)
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)
@@ -665,7 +667,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
-        offered_share fraction output   offered_load / tokens_per_s (1 when no offered_load is set: the service is taken at its capacity); above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
+        offered_share fraction output   offered_load (aggregated, else demand) / tokens_per_s (1 when neither is set: the service is taken at its capacity); above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
         max_num_tokens tok positive     token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
         max_input_tokens tok positive   the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
         """, ""),

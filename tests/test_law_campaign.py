@@ -285,10 +285,16 @@ def workload_breaches(text: str, results, sink) -> list[str]:
     chips = tokens / per_chip
     duty = re.search(r"inference w \{[^}]*\n    utilization = ([\d.]+)", text)
     duty = float(duty[1]) if duty else 0.6          # the service's `utilization`, else service_utilization
+    # the load carried while busy: the offered load, else an aggregated service's demand, at most the capacity
+    # (offered_share), times the duty cycle: the tokens served; $/Mtok the held accelerators' hours over them
+    carried = tokens * min(v("s.w.offered_share") or 1.0, 1.0)
+    served = v("s.w.served_tokens_per_s")
+    if served is not None and not close(served, carried * duty):
+        out.append(f"served {served} tok/s is not {carried} tok/s carried x duty cycle {duty}")
     per_hour, usd = v("s.cost_per_accelerator_hour"), v("s.w.usd_per_mtok")
-    if usd is not None and per_hour is not None and not close(usd, chips * per_hour / (tokens * duty)):
+    if usd is not None and per_hour is not None and not close(usd, chips * per_hour / (carried * duty)):
         out.append(f"$/Mtok {usd * 1e6} is not {chips:g} accelerators x ${per_hour * 3600}/h / "
-                   f"({tokens} tok/s x {duty}) = {chips * per_hour / (tokens * duty) * 1e6}")
+                   f"({carried} tok/s x {duty}) = {chips * per_hour / (carried * duty) * 1e6}")
     site_tokens, site_usd = v("s.tokens_per_s"), v("s.usd_per_mtok")
     if site_tokens is not None and not close(site_tokens, tokens):
         out.append(f"the site's tokens/s {site_tokens} is not its one service's {tokens}")

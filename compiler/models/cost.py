@@ -52,11 +52,22 @@ Formulas:
                         (it_capital_recovery: the same CRF as depreciation_it_year, never straight-line apart)
       cost_per_mw       = capex / it_power                  (none for a block without IT power)
 
-$/Mtoken of an inference service (compiler.models.inference reads `service_duty_cycle`):
-      usd_per_mtok = accelerators * cost per accelerator-hour / (tokens/s * duty cycle), duty cycle = the
-                     service's `utilization`, else service_utilization 0.6 [U]: every dollar of it is paid
-                     by the hour, so halving the duty cycle doubles it (energy included: an idle accelerator
-                     is still counted at its average power, an overestimate of the energy part)
+$/Mtoken of an inference service (compiler.models.inference "Power and cost"; it reads `service_duty_cycle`):
+      usd_per_mtok = chips * cost per accelerator-hour / served_tokens_per_s, served_tokens_per_s = the load
+                     carried while busy (offered_load, else an aggregated service's demand, else its capacity
+                     tokens_per_s; at most the capacity, above it the `overloaded` error) * duty cycle (the
+                     service's `utilization`, else service_utilization 0.6 [U]): every dollar of it is paid by the
+                     hour, busy or idle, so halving the duty cycle or a demand below the capacity doubles it
+                     (energy included: an idle accelerator is still counted at its average power, an overestimate
+                     of the energy part)
+      cost per accelerator-hour at a site that places several chip types (type_accelerator_hour): each type's
+                     share of the site's bill, sum(count * rate) = tco_year:
+                     rate(t) = [capex(t) (CRF + maintenance_rate) + opex_energy avg(t) / sum(avg)
+                                + rest peak(t) / sum(peak)] / count(t),  rest = tco_year - opex_energy - sum capex (CRF
+                     + maintenance_rate); capex, peak and avg the IT capex, peak and average IT power of the servers
+                     and racks holding the type. One type: tco_year / accelerators (cost_per_accelerator_hour).
+                     Example (tests/test_cost_per_token.py): a hall of 4 GB300 NVL72 racks beside 8 DGX H100 racks
+                     moved an H100 service's $/Mtok +3.7% at the blended hour, -0.3% at its own type's
 
 Bill of materials, per placed rack, server, chip, CPU, memory, storage, switch, NIC, DPU, transceiver and
 cable (none for a definition on its own, which is not in the plan):
@@ -98,9 +109,96 @@ def price_of(part, ctx, figure: str):
 
 
 def service_duty_cycle(ctx) -> np.ndarray:
-    """An inference service's busy share for $/Mtoken: its `utilization`, else `service_utilization` (0.6).
-    $/Mtoken = accelerators * cost per accelerator-hour / (tokens/s * duty cycle)."""
+    """An inference service's busy share: its `utilization`, else `service_utilization` (0.6). served_tokens_per_s
+    = the load carried while busy * duty cycle; $/Mtoken = accelerators * cost per accelerator-hour / it."""
     return ctx.get("utilization", A.service_utilization)
+
+
+def _chip_types(site) -> dict[int, list]:
+    """The accelerators a site places, by chip type (the chip definition a placed chip extends:
+    workloads._definition), with what they bring to the site's bill: {id: [name, count, capex, peak, average]},
+    capex the IT capex (capex_it) of the servers and racks that hold them (a rack priced as a whole, else each
+    server; bare chips their price), peak and average their IT power (a server's peak_power and power, a rack's
+    it_power and it_power_avg, a chip's peak_power and power); a system holding two types splits its figures by
+    their chip counts. Systems without accelerators (CPU servers, storage) are in no type."""
+    from dsl.schema import kinds
+    from .workloads import _definition
+    everything = tuple(k for k in kinds() if k not in ("inference", "training"))
+    out: dict[int, list] = {}
+
+    def chips_in(block) -> dict[int, tuple[str, np.ndarray]]:
+        found: dict[int, tuple[str, np.ndarray]] = {}
+
+        def visit(level, multiplier):
+            for part in level.parts(*everything):
+                count = multiplier * part.count
+                if part.kind == "chip":
+                    root = _definition(site, part.inst.block)
+                    found[id(root)] = (root.name, found.get(id(root), (root.name, np.zeros(1)))[1] + count)
+                else:
+                    visit(part, count)
+        visit(block, np.ones(1))
+        return found
+
+    def add(key, name, count, capex, peak, average):
+        row = out.setdefault(key, [name, np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1)])
+        for i, x in enumerate((count, capex, peak, average), start=1):
+            row[i] = row[i] + x
+
+    def visit(level, multiplier):
+        for part in level.parts(*everything):
+            units = multiplier * part.count
+            if part.kind in ("server", "rack"):
+                inside = chips_in(part)
+                if not inside:
+                    continue
+                held = sum((c for _, c in inside.values()), np.zeros(1))
+                server = part.kind == "server"
+                capex = part.get("capex_it")
+                peak = part.get("peak_power" if server else "it_power")
+                average = part.get("power" if server else "it_power_avg")
+                for key, (name, c) in inside.items():
+                    share = c / np.where(held > 0, held, 1.0)
+                    add(key, name, units * c, units * capex * share, units * peak * share, units * average * share)
+            elif part.kind == "chip":
+                root = _definition(site, part.inst.block)
+                price = part.get("price") if part.is_set("price") else np.zeros(1)
+                add(id(root), root.name, units, units * price, units * part.get("peak_power"),
+                    units * part.get("power"))
+            else:
+                visit(part, units)
+    visit(site, np.ones(1))
+    return out
+
+
+def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:
+    """Each chip type's accelerator-hour at a site (USD per accelerator-second), {id: (name, count, rate)}: the
+    site's bill (tco_year) shared so that sum(count x rate) = tco_year:
+
+        rate(t) = [capex(t) (CRF(r, life_it) + maintenance_rate)       its own systems' capital and upkeep
+                   + opex_energy x average(t) / sum(average)             the site's energy by average IT power
+                   + rest x peak(t) / sum(peak)] / count(t)              the rest by peak IT power
+        rest    = tco_year - opex_energy - sum over types of capex (CRF + maintenance_rate): the facility's
+                  depreciation and upkeep, network and optics, staff, water, land, lease, IT without accelerators
+
+    (`_chip_types`: capex, peak and average of the systems holding each type). A site of one type: rate =
+    tco_year / accelerators, its cost_per_accelerator_hour. The stated rule by which two types share the site: the
+    per-watt costs (plant, building, staff per MW, energy) move an H100's hour little when a hall of GB300s is
+    added; the fixed ones (land, gear placed at the site, a fabric) are spread over both by peak IT power."""
+    types = _chip_types(site)
+    crf = it_capital_recovery(site)
+    upkeep = _finance(site, "maintenance_rate", A.maintenance_rate)
+    tco, energy = site.get("tco_year"), site.get("opex_energy")
+    own = {key: row[2] * (crf + upkeep) for key, row in types.items()}
+    rest = tco - energy - sum(own.values(), np.zeros(1))
+    peak = sum((row[3] for row in types.values()), np.zeros(1))
+    average = sum((row[4] for row in types.values()), np.zeros(1))
+    safe = lambda x: np.where(x > 0, x, np.nan)       # noqa: E731
+    out = {}
+    for key, (name, count, _, p, a) in types.items():
+        total = own[key] + energy * a / safe(average) + rest * p / safe(peak)
+        out[key] = (name, count, total / safe(count))
+    return out
 
 
 def leased(ctx) -> bool:

@@ -780,21 +780,41 @@ solved as a fixed point (two passes from rho = 1). A memory-bound decode step ke
 prefill-heavy step throttles toward a dense GEMM's (0.68 on an H100 at 700 W, 1,350 MHz). `clock_fraction` is the
 chosen step's rho.
 
-Power and cost: wall power while serving = accelerators x system_power / accelerators per system (the service's
-own load, compiler.models.workloads: its accelerators at accelerator_power, which a cap bounds; bare chips:
-accelerators x accelerator_power), as a training run's; tokens/J = tokens/s / power. The energy in the cost per
-accelerator-hour below is the system's average wall power per accelerator (its power model at the utilization of
-the site or hall it is placed in: each chip's idle + u (tdp - idle) replaces its power at the system's own
-utilization, times the server's and rack's wall multiplier peak wall power / peak parts power): an hour paid is
-paid busy or idle; $/Mtoken = accelerators x cost per accelerator-hour / (tokens/s x utilization), utilization
-the workload's `utilization`, else service_utilization 0.6 [U] (compiler/models/cost.py service_duty_cycle); the
-cost per accelerator-hour being `accelerator_cost`, else the enclosing site's TCO per accelerator-hour,
-else the system's purchase price per chip times the capital recovery factor CRF(r, life_it) (compiler.models.cost
-it_capital_recovery: the finance block's discount rate and IT life, else the assumptions', rate 0 = straight-line
-price / life: the formula of the site's depreciation_it_year) plus its energy at the default price. The site's TCO
-holds more than that (the facility's depreciation, maintenance, staff, water), so a service costs more per hour
-inside a site that prices it; `factory explain` and the report's basis show which applied (the site's
-cost_per_accelerator_hour among the figure's inputs, else the chip's price).
+Power and cost (2026-12-05, s12-cost: one semantics for demand, offered load and duty cycle):
+
+    chips      the accelerators the service holds and pays for every hour, busy or idle: aggregated, `accelerators`
+               (default one system or rack) whatever its demand, else, with a `demand`, the fewest whole replicas
+               of the layout found on one system that carry it (searched again on them: accelerators_needed);
+               disaggregated, its two pools (sized to the `demand` where one is set: accelerators_needed)
+    capacity   tokens_per_s, the most it carries within its limits (disaggregated sized to a demand: the demand)
+    load L     what it carries while busy: `offered_load`, else (aggregated) its `demand`, else the capacity;
+               offered_share = L / capacity. L above the capacity is the `overloaded` error (the demand's names
+               accelerators_needed): carried at the capacity, never capped in silence; a demand beside an
+               offered load is not carried but must fit the capacity too (the same error)
+    carried    tokens_per_s x min(offered_share, 1); its latencies, batch in flight, activity and power are at it
+    u          the duty cycle, the share of the time it is busy: its `utilization`, else service_utilization 0.6 [U]
+               (compiler/models/cost.py service_duty_cycle); idle the rest (to state an average demand, u = 1)
+    served_tokens_per_s = carried x u
+    usd_per_mtok        = chips x cost per accelerator-hour / served_tokens_per_s   (cost / hour over Mtok / hour:
+                          halving a demand below the capacity doubles it; the capacity not sold is paid for)
+    tokens_per_joule    = carried / power (power at that load)
+
+Power: wall power while serving = accelerators x system_power / accelerators per system (the service's own load,
+compiler.models.workloads: its accelerators at accelerator_power, which a cap bounds; bare chips: accelerators x
+accelerator_power), as a training run's. The energy in the cost per accelerator-hour below is the system's average
+wall power per accelerator (its power model at the utilization of the site or hall it is placed in: each chip's
+idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's wall
+multiplier peak wall power / peak parts power): an hour paid is paid busy or idle. The cost per accelerator-hour
+is `accelerator_cost`, else the enclosing site's hour of the service's own chip type (compiler.models.cost
+type_accelerator_hour: its TCO per accelerator-hour where it places one type; where it places several, each type's
+systems' capital and upkeep plus the site's energy by their average IT power and the rest of its bill by their
+peak IT power, the types' hours adding up to its bill, so a hall of another chip type does not reprice the service
+but by what they share), else the system's purchase price per chip times the capital recovery factor CRF(r,
+life_it) (compiler.models.cost it_capital_recovery: the finance block's discount rate and IT life, else the
+assumptions', rate 0 = straight-line price / life: the formula of the site's depreciation_it_year) plus its energy
+at the default price. The site's TCO holds more than that (the facility's depreciation, maintenance, staff,
+water), so a service costs more per hour inside a site that prices it; `factory explain` and the report's basis
+show which applied (the site's cost_per_accelerator_hour among the figure's inputs, else the chip's price).
 
 Assumptions: GEMM efficiency depends on the rows only (not on K, N or the tile shapes); perfect overlap of
 compute and memory traffic inside an operator (the max), none between operators or with communication; the
@@ -3813,8 +3833,25 @@ def _inputs(ctx, prefill_in_step: bool = True):
         single_stream=scenario == "single_stream",
         queueing=scenario in ("server", "interactive"),
         fixed_tp=_fixed(ctx, "tp"), fixed_pp=_fixed(ctx, "pp"), fixed_ep=_fixed(ctx, "ep"), fixed_batch=_fixed(ctx, "batch"),
-        offered=_fixed(ctx, "offered_load"))
+        offered=offered_load(ctx))
     return platform, arch, hw, load, scenario
+
+
+def load_name(ctx) -> str | None:
+    """The field that sets the load a service carries while busy (module docstring, "Power and cost"):
+    `offered_load`; else, aggregated, its `demand` (the pools of a disaggregated service are sized to it, their
+    tokens/s is it); else None (the capacity, tokens_per_s)."""
+    if ctx.is_set("offered_load"):
+        return "offered_load"
+    if ctx.is_set("demand") and ctx.text("serving", "aggregated") != "disaggregated":
+        return "demand"
+    return None
+
+
+def offered_load(ctx) -> np.ndarray | None:
+    """The load the service is offered while busy (`load_name`), None at its capacity."""
+    name = load_name(ctx)
+    return None if name is None else ctx.get(name)
 
 
 # ----------------------------------------------------------------------------- the solved workload (cached)
@@ -3898,11 +3935,26 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)),
                               rest)
     best = searched(hw)
+    sized = ctx.is_set("demand") and not ctx.is_set("accelerators")
+    if sized:
+        # sized to the demand (no `accelerators` given): the fewest whole replicas of the layout found on one system
+        # that carry it, searched again on that many (the layout is among the candidates there, so the capacity
+        # found carries the demand); the service holds them all (`chips`, accelerators_needed)
+        replica = best["tp"] * best["pp"] * best["ep_ranks"]
+        per_replica = best["throughput"] / np.maximum(best["replicas"], 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
+        grow = np.isfinite(needed) & (needed > 0)
+        if np.any(grow):
+            n = np.where(grow, needed, n)
+            best = searched(dataclasses.replace(hw, chips=n))
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), prefill_tp=np.zeros(1), prefill_batch=np.zeros(1), chips=n)
     per_chip = tokens / np.maximum(n, 1)
-    if ctx.is_set("demand"):
+    if sized:
+        best["accelerators_needed"] = n + 0 * tokens
+    elif ctx.is_set("demand"):
         replica = best["tp"] * best["pp"] * best["ep_ranks"]
         per_replica = tokens / np.maximum(best["replicas"], 1)
         best["accelerators_needed"] = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
@@ -4126,8 +4178,9 @@ UNSTEADY_OUTPUTS = ("ttft", "ttft_p50", "ttft_p99", "tpot", "tpot_mean", "tpot_p
 def overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
     """The scenarios whose offered load exceeds the capacity (offered_share > 1, the workload feasible there),
     as (mask over the scenarios, one reason per scenario with both numbers); None when there are none. The
-    capacity is offered_load / offered_share, the figure the `overloaded` rule reports."""
-    if not ctx.is_set("offered_load"):
+    capacity is offered_load / offered_share, the figure the `overloaded` rule reports (the offered load: the
+    `offered_load`, else an aggregated service's `demand`, `load_name`)."""
+    if load_name(ctx) is None:
         return None
     if "overloaded_scenarios" not in s:         # once per solve: every latency output asks
         s["overloaded_scenarios"] = _overloaded_scenarios(ctx, s)
@@ -4142,13 +4195,14 @@ def _overloaded_scenarios(ctx, s: dict) -> tuple[np.ndarray, list[str]] | None:
     if not over.any():
         return None
     from ..display import format_quantity
-    offered = np.broadcast_to(np.asarray(ctx.get("offered_load"), dtype=float).reshape(-1), (n,))
+    offered = np.broadcast_to(np.asarray(offered_load(ctx), dtype=float).reshape(-1), (n,))
+    word = "offered" if load_name(ctx) == "offered_load" else "demand"
     texts: dict[tuple[float, float], str] = {}           # each distinct pair of numbers formatted once
     reasons = [""] * n
     for i in np.flatnonzero(over).tolist():
         pair = (float(offered[i]), float(offered[i] / share[i]))
         if pair not in texts:
-            texts[pair] = (f"{OVERLOAD_REASON}: offered {format_quantity(pair[0], 'tok/s')}, carries at most "
+            texts[pair] = (f"{OVERLOAD_REASON}: {word} {format_quantity(pair[0], 'tok/s')}, carries at most "
                            f"{format_quantity(pair[1], 'tok/s')}")
         reasons[i] = texts[pair]
     return over, reasons
@@ -4360,7 +4414,8 @@ for _name, _formula in (
                           "when aggregated)"),
         ("decode_accelerators", "disaggregated: ceil(demand / O / decode replica's requests/s) x its chips, or the "
                                 "accelerators less the prefill pool (absent when aggregated)"),
-        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d)"),
+        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (without `accelerators`: the "
+                                "accelerators the service is sized to and holds)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
@@ -4388,8 +4443,9 @@ for _name, _key, _formula in (
 output("inference", "batch_in_flight", "offered_load set and below capacity: b = beams x (offered_load / replicas) "
                                        "x t_iter(b) (Little's law, the smallest batch carrying it), else batch")(
     _value("batch_in_flight"))
-output("inference", "offered_share", "offered_load / tokens_per_s (the capacity); 1 when no offered_load is set "
-                                     "(the default offered load is the capacity: the latencies are those at it)")(
+output("inference", "offered_share", "offered_load (aggregated, else demand) / tokens_per_s (the capacity); 1 when "
+                                     "neither is set (the default offered load is the capacity: the latencies are "
+                                     "those at it)")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=1.0)))
 def _idle(ctx):
     """The accelerators the chosen layout leaves idle, of those the service holds (`chips`, the count its figures are
@@ -4434,9 +4490,23 @@ output("inference", "power", "(accelerators - idle_accelerators) * system_power 
        "idle_accelerators * the system's wall power per accelerator at idle draw (bare chips: accelerator_power and "
        "the idle draw): the wall power at the service's own load")(_power)
 def carried_tokens_per_s(ctx) -> np.ndarray:
-    """The tokens per second the service carries at its operating point: tokens_per_s * min(offered_share, 1) (the
-    offered load below the capacity, else the capacity), the load its `power` is drawn at."""
+    """The tokens per second the service carries while busy: tokens_per_s * min(offered_share, 1) (the offered load,
+    an aggregated service's demand, below the capacity, else the capacity), the load its `power` is drawn at."""
     return ctx.get("tokens_per_s") * np.minimum(ctx.get("offered_share"), 1.0)
+
+
+def _served(ctx):
+    """The tokens per second served on average: the load carried while busy times the share of the time it is
+    busy (compiler.models.cost.service_duty_cycle: its `utilization`, else service_utilization 0.6). A load above
+    the capacity is carried at the capacity, with the `overloaded` error (never in silence)."""
+    from .cost import service_duty_cycle
+    return feasible_only(ctx, solved(ctx), carried_tokens_per_s(ctx) * service_duty_cycle(ctx))
+
+
+output("inference", "served_tokens_per_s", "tokens_per_s * min(offered_share, 1) * utilization: the load carried "
+                                           "while busy (offered_load, else demand, else the capacity) times the "
+                                           "duty cycle (the service's utilization, else service_utilization 0.6)")(
+    _served)
 
 
 output("inference", "tokens_per_joule", "tokens_per_s * min(offered_share, 1) / power: the tokens carried over the "
@@ -4468,56 +4538,102 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
         # energy: the planning wall power of a busy accelerator, the idle draw's of those the layout leaves idle
         return capex * recovery + with_idle_share(ctx, platform.wall_power_per_chip()) * price
 
-    def site_tco(site):
-        tco = site.get("cost_per_accelerator_hour")
+    def warn_site(site):
         for part in unpriced_parts(site):
             warn_unpriced(part, f"{ctx.path}.{figure}", note=f"`{ctx.path}.{figure}` counts it as $0 "
                           f"(through `{site.path}.cost_per_accelerator_hour`)")
+
+    def site_tco(site):
+        tco = site.get("cost_per_accelerator_hour")
+        warn_site(site)
         return tco
+
+    def site_hour(site):
+        """The site's hour of the workload's own chip type (compiler.models.cost.type_accelerator_hour): its TCO
+        per accelerator-hour where it places one type, else that type's share of its bill; the workload's own
+        capex + energy where the site places none of its type (`over-committed` flags that)."""
+        from .cost import type_accelerator_hour
+        from .workloads import _definition
+        hours = type_accelerator_hour(site)
+        mine = hours.get(id(_definition(ctx, platform.chip.inst.block)))
+        if mine is None:
+            return own()
+        if len(hours) == 1:
+            return site_tco(site)
+        warn_site(site)               # not the blended cost_per_accelerator_hour: its type's share of the bill
+        held = np.asarray(mine[1]) > 0
+        return mine[2] if np.all(held) else np.where(held, mine[2], own())   # a sweep placing none of it: its own
 
     level = ctx.parent
     while level is not None:
         if level.kind == "site" and level.has("cost_per_accelerator_hour"):
             acc = level.get("accelerators")
             if np.all(acc > 0):
-                return site_tco(level)
+                return site_hour(level)
             if np.any(acc > 0):       # per scenario: the site's TCO where it places accelerators
-                return np.where(acc > 0, site_tco(level), own())
+                return np.where(acc > 0, site_hour(level), own())
         level = level.parent
     return own()
 
 
 def _usd_per_token(ctx):
+    """The service's cost per hour over the tokens it serves in it: every accelerator it holds (`chips`, idle ones
+    and idle hours too) at its chips' accelerator-hour, over served_tokens_per_s (the load carried while busy times
+    the duty cycle). Halving a demand below the capacity doubles it; the capacity it does not sell is paid for."""
     platform = Platform(ctx)
     s = solved(ctx)
-    from .cost import service_duty_cycle
-    util = service_duty_cycle(ctx)      # the workload's `utilization`, else service_utilization (0.6) [U]
     return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok") * s["chips"]
-                         / (ctx.get("tokens_per_s") * util))
+                         / ctx.get("served_tokens_per_s"))
 
 
-output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / (tokens/s * utilization), "
-                                    "utilization: the workload's, else service_utilization 0.6")(
+output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / served_tokens_per_s "
+                                    "(tokens_per_s * min(offered_share, 1) * utilization, utilization: the "
+                                    "workload's, else service_utilization 0.6)")(
     _usd_per_token)
 
 
-@rule("inference", Code.OVERLOADED, "the offered load is within the service's capacity")
+@rule("inference", Code.OVERLOADED, "the offered load (an aggregated service's demand) is within its capacity")
 def overloaded(ctx):
-    """offered_load > tokens_per_s (offered_share > 1): the queue grows without bound, latencies have no steady
-    value; the latency outputs (UNSTEADY_OUTPUTS) are absent in those scenarios (`steady_only`). Not applicable
-    without an `offered_load`."""
+    """offered_load (an aggregated service's demand where it sets none) > tokens_per_s (offered_share > 1): the
+    queue grows without bound, latencies have no steady value; the latency outputs (UNSTEADY_OUTPUTS) are absent in
+    those scenarios (`steady_only`), the tokens served are the capacity's, flagged by this error. A demand's message
+    names the accelerators it needs; an aggregated service's demand beside an offered load (the load carried) must
+    fit the capacity too. Not applicable without an offered load or demand."""
     from ..display import format_quantity
 
-    if not ctx.is_set("offered_load"):
+    name = load_name(ctx)
+    if name is None:
         return None
+    findings = []
+    if name == "offered_load" and ctx.is_set("demand") and ctx.text("serving", "aggregated") != "disaggregated":
+        # a demand beside an offered load: the offered load is carried, the demand still has to fit the capacity
+        s = solved(ctx)
+        demand, capacity = np.broadcast_arrays(np.asarray(ctx.get("demand"), dtype=float),
+                                               np.asarray(s["tokens_per_s"], dtype=float))
+        feasible = np.broadcast_to(np.asarray(s["feasible"]).reshape(-1) != 0, demand.shape)
+        over = feasible & (demand > capacity * (1 + 1e-9))
+        if over.any():
+            i = int(np.flatnonzero(over)[0])
+            needed = float(np.broadcast_to(ctx.get("accelerators_needed"), over.shape)[i])
+            findings.append((over, f"`{ctx.path}` has a demand of {format_quantity(demand[i], 'tok/s')} but carries "
+                                   f"at most {format_quantity(capacity[i], 'tok/s')}: it needs {needed:g} "
+                                   f"accelerators (accelerators_needed; set `accelerators` to it)", []))
     share = np.asarray(solved(ctx)["offered_share"], dtype=float)
     failing = np.nan_to_num(share, nan=0.0) > 1 + 1e-9
     if not failing.any():
-        return []
+        return findings
     i = int(np.flatnonzero(failing)[0])
-    offered = float(np.broadcast_to(ctx.get("offered_load"), failing.shape)[i])
+    offered = float(np.broadcast_to(ctx.get(name), failing.shape)[i])
     capacity = offered / float(np.broadcast_to(share, failing.shape)[i])
-    message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
-               f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
-               f"steady value ({', '.join(UNSTEADY_OUTPUTS)} are absent there)")
-    return [(failing, message, [])]
+    if name == "demand":
+        needed = float(np.broadcast_to(ctx.get("accelerators_needed"), failing.shape)[i])
+        held = float(np.broadcast_to(solved(ctx)["chips"], failing.shape)[i])
+        message = (f"`{ctx.path}` has a demand of {format_quantity(offered, 'tok/s')} but its {held:g} accelerators "
+                   f"carry at most {format_quantity(capacity, 'tok/s')}: it needs {needed:g} (accelerators_needed; "
+                   f"set `accelerators` to it). Its tokens served and $/Mtok are at its capacity, its latencies "
+                   f"absent ({', '.join(UNSTEADY_OUTPUTS)})")
+    else:
+        message = (f"`{ctx.path}` is offered {format_quantity(offered, 'tok/s')} but carries at most "
+                   f"{format_quantity(capacity, 'tok/s')}: its queue grows without bound, so its latencies have no "
+                   f"steady value ({', '.join(UNSTEADY_OUTPUTS)} are absent there)")
+    return findings + [(failing, message, [])]

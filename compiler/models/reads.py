@@ -15,6 +15,8 @@ a list of only some of those kinds (`ref:rack.all:` names 8 of the 14 kinds a ra
 """
 from __future__ import annotations
 
+from dsl.schema import kinds as _schema_kinds
+
 # what power.chip_power_model reads of a chip (its TDP, idle, compute-dynamic and memory power, the FP4 GEMM's
 # dynamic power), wherever a workload finds its chip: named, in its system, anywhere in its rack. Both solves run
 # the chip's clock on it, so both read these
@@ -64,7 +66,7 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "ref:system.parts:cpu.tdp", "ref:system.parts:dpu.bandwidth", "ref:system.parts:dpu.ports",
     "ref:system.parts:memory.bandwidth", "ref:system.parts:nic.bandwidth", "ref:system.parts:nic.ports",
     "ref:system.parts:storage.bandwidth", "ref:system.parts:switch.ports", "scaleup_size", "scenario", "serving",
-    "set:demand", "set:offered_load", "system", "tpot_limit", "ttft_limit",
+    "set:demand", "set:offered_load", "system", "tpot_limit", "ttft_limit", "demand", "offered_load",
     # disaggregated serving: the prefill pool and its workers' layout, when the spec fixes them
     "set:prefill_accelerators", "set:prefill_tp",
     # a mixed-precision checkpoint's bits per weight and its wide format's rate (inference.py "Mixed weights")
@@ -172,6 +174,15 @@ _ACCELERATOR_COST = ("let:electricity_price", "up:electricity_price")
 
 # what system_power and system_power_dc (inference, training) read of a rack's servers beyond the system's: their cooling
 _RACK_SERVER_COOLING = ("ref:rack.parts:server.cooling",)
+
+# what cost.type_accelerator_hour reads of the site above a workload (inference.usd_per_mtok, training.cost): its
+# bill and energy, and the chips, servers and racks it places at any depth (each chip type's capex and IT power)
+_TYPE_HOUR = ("up:tco_year", "up:opex_energy", "up:parts:finance.maintenance_rate", *(
+    f"up:all:{kind}.count" for kind in sorted(_schema_kinds())
+    if kind not in ("inference", "training")),
+              "up:all:server.capex_it", "up:all:server.peak_power", "up:all:server.power", "up:all:rack.capex_it",
+              "up:all:rack.it_power", "up:all:rack.it_power_avg", "up:all:chip.price", "up:all:chip.peak_power",
+              "up:all:chip.power")
 
 # what power.system_power_at reads of the server or rack a workload runs on (its wall power with the accelerators at a
 # given draw): the workloads' power and own accelerator-hour read it at the idle draw of the accelerators their layout
@@ -594,6 +605,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
         "ref:system.psu_efficiency", "set:batch", "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw",
         "up:parts:network.injection_bw", "up:parts:network.role",),
+    "inference.served_tokens_per_s": _INFERENCE_OUTPUT + ("offered_share", "tokens_per_s", "utilization"),
     "inference.tokens_per_joule": _INFERENCE_ENERGY,
     "inference.tokens_per_s": _INFERENCE_OUTPUT,
     "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT,
@@ -611,7 +623,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.ttft": _INFERENCE_OUTPUT,
     "inference.ttft_p50": _INFERENCE_OUTPUT,
     "inference.ttft_p99": _INFERENCE_OUTPUT,
-    "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + (
+    "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + _TYPE_HOUR + (
         "accelerator_cost", "chip", "layer_latency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.power", "ref:chip.price",
@@ -620,6 +632,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
         "ref:system.peak_power", "ref:system.power", "set:batch", "set:pp", "set:tp", "tokens_per_s", "up:accelerators",
         "up:cost_per_accelerator_hour", "up:utilization", "utilization", "up:parts:finance.depreciation_it",
+        "served_tokens_per_s",
         "up:parts:finance.discount_rate",),
     "inference.weights_per_chip": _INFERENCE_OUTPUT,
     # --- memory
@@ -985,6 +998,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.tco_year": ("depreciation_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
     "site.tokens_per_joule": ("parts:inference.offered_share", "parts:inference.power", "parts:inference.tokens_per_s"),
+    "site.served_tokens_per_s": ("parts:inference.served_tokens_per_s",),
     "site.tokens_per_s": ("parts:inference.tokens_per_s",),
     "site.transformer_loss": _SITE_POWER_STAGE,
     "site.transformer_loss_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
@@ -998,7 +1012,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.ups_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
     "site.ups_stage_efficiency": _SITE_POWER_STAGE,
     "site.ups_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
-    "site.usd_per_mtok": ("parts:inference.tokens_per_s", "parts:inference.usd_per_mtok", "parts:inference.utilization"),
+    "site.usd_per_mtok": ("parts:inference.served_tokens_per_s", "parts:inference.usd_per_mtok"),
     "site.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg", "mean_ambient_temp",
         "parts:hall.count", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:hall.it_power",
@@ -1036,7 +1050,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
     "training.compute_utilization": _TRAINING_UTILIZATION,
-    "training.cost": _TRAINING_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + (
+    "training.cost": _TRAINING_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + _TYPE_HOUR + (
         "accelerator_cost", "accelerator_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.capex_it", "ref:rack.it_power_avg", "ref:system.capex_it",

@@ -6,9 +6,12 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     site.tokens_per_joule = sum(count * tokens carried) / sum(count * inference.power)
                             tokens carried = tokens_per_s * min(offered_share, 1): the load each service's
                             power is drawn at (an offered load below the capacity draws less and carries less)
-    site.usd_per_mtok     = sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u)
-                            u = the service's duty cycle (`utilization`, else service_utilization 0.6): the
-                            services' dollars over the tokens they serve (weighting by tokens/s at capacity
+    site.served_tokens_per_s = sum(count * inference.served_tokens_per_s)
+                            served_tokens_per_s = tokens_per_s * min(offered_share, 1) * u: the load carried while
+                            busy (offered_load, else an aggregated service's demand, else the capacity) times
+                            u, the service's duty cycle (`utilization`, else service_utilization 0.6)
+    site.usd_per_mtok     = sum(count * served_tokens_per_s * usd_per_mtok) / sum(count * served_tokens_per_s)
+                            the services' dollars over the tokens they serve (weighting by tokens/s at capacity
                             counted a service busy 10% of the time as much as one busy all the time)
     site.time_to_train    = max(training.time_to_train)
 
@@ -58,7 +61,8 @@ Over-commitment (rule `over-committed`, an error): for each kind of accelerator 
 extends, e.g. `H100_SXM`, whichever server or rack holds it),
 
     needed(kind) = sum over the site's workloads on that kind of count * accelerators
-                   (an inference service sized to a `demand`: its accelerators_needed)
+                   (an inference service sized to a `demand`, disaggregated or without `accelerators`: its
+                   accelerators_needed; an aggregated one given `accelerators` holds them, whatever its demand)
     placed(kind) = sum over the chips placed in the site of the product of the counts down to them
     needed(kind) <= placed(kind)
 
@@ -98,14 +102,21 @@ def site_tokens_per_joule(ctx):
     return carried / np.where(power > 0, power, np.nan)
 
 
-@output("site", "usd_per_mtok", "sum(count * tokens_per_s * u * usd_per_mtok) / sum(count * tokens_per_s * u), u the "
-        "service's duty cycle: the services' dollars over the tokens they serve")
-def site_usd_per_mtok(ctx):
-    from .cost import service_duty_cycle
+@output("site", "served_tokens_per_s", "sum(count * inference.served_tokens_per_s)")
+def site_served_tokens_per_s(ctx):
     services = _services(ctx)
     if not services:
         ctx.not_applicable()
-    served = [(s, s.count * s.get("tokens_per_s") * service_duty_cycle(s)) for s in services]
+    return sum((s.count * s.get("served_tokens_per_s") for s in services), np.zeros(1))
+
+
+@output("site", "usd_per_mtok", "sum(count * served_tokens_per_s * usd_per_mtok) / sum(count * served_tokens_per_s): "
+        "the services' dollars over the tokens they serve")
+def site_usd_per_mtok(ctx):
+    services = _services(ctx)
+    if not services:
+        ctx.not_applicable()
+    served = [(s, s.count * s.get("served_tokens_per_s")) for s in services]
     spent = sum((tokens * s.get("usd_per_mtok") for s, tokens in served), np.zeros(1))
     total = sum((tokens for _, tokens in served), np.zeros(1))
     return spent / np.where(total > 0, total, np.nan)
@@ -390,7 +401,11 @@ def over_committed(ctx):
     for w in ctx.parts("inference", "training"):
         platform = Platform(w)
         root = _definition(ctx, platform.chip.inst.block)
-        n = w.get("accelerators_needed") if w.kind == "inference" and w.is_set("demand") else platform.accelerators()
+        # what the workload holds: a service sized to a demand (disaggregated, or aggregated without `accelerators`),
+        # accelerators_needed; else its `accelerators` (a demand above what they carry is its `overloaded` error)
+        sized = w.kind == "inference" and w.is_set("demand") and (
+            w.text("serving", "aggregated") == "disaggregated" or not w.is_set("accelerators"))
+        n = w.get("accelerators_needed") if sized else platform.accelerators()
         n = w.count * n
         name, total, users = needed.get(id(root), (root.name, np.zeros(1), []))
         needed[id(root)] = (name, total + n, users + [(w.path, n)])
