@@ -509,7 +509,8 @@ main.add_command(plan, name="diff")
 @click.option("--scenario", type=click.Choice(["offline", "server", "interactive", "single_stream"]), default=None)
 @click.option("--serving", type=click.Choice(["aggregated", "disaggregated"]), default=None)
 @click.option("--demand", default=None, help="Output tokens per second to serve while busy (disaggregated: sizes "
-              "the pools; aggregated: the load its accelerators carry).")
+              "the pools; aggregated: the load its accelerators carry; without --count the estimate places as many "
+              "accelerators as carry it, accelerators_needed).")
 @click.option("--power-cap", default=None, help="Power limit per accelerator (watts unless a unit is given).")
 @click.option("--tokens", default=None, help="Training tokens (tokens unless a unit is given: 15Ttok).")
 @click.option("--deadline", default=None, help="Training deadline (seconds unless a unit is given: 90day).")
@@ -522,7 +523,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 
     Builds the equivalent spec (see --emit-spec) and runs it through the same compiler."""
     from .display import format_quantity
-    from .estimate import EstimateError, Request, build_spec, table_rows
+    from .estimate import EstimateError, Request, build_spec, sized_to_demand, table_rows
     from .render.results import render_results
 
     req = Request(what, system, model, count, precision, input_tokens, output_tokens, ttft, tpot, scenario, tokens,
@@ -532,12 +533,19 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     except EstimateError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    from . import evaluate_text
+
+    results = sink = None
+    if req.what == "inference" and req.demand is not None and req.count is None:   # sized to the demand
+        results, sink = evaluate_text(text, "estimate.factory")
+        sized = sized_to_demand(req, results)
+        if sized is not None:
+            text, results = build_spec(sized), None
     if emit_spec:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
-    from . import evaluate_text
-
-    results, sink = evaluate_text(text, "estimate.factory")
+    if results is None:
+        results, sink = evaluate_text(text, "estimate.factory")
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))

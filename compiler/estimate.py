@@ -9,6 +9,7 @@ trees (parsed by a `dsl` session), never by pattern-matching text. The CLI runs 
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -197,6 +198,24 @@ def spec_module(req: Request) -> b.Module:
     doc = f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated)."
     return b.Module(doc, [*(b.FromImport(mod, names) for mod, names in imports.items()),
                           b.Block("site", "estimate", site)])
+
+
+def sized_to_demand(req: Request, results) -> Request | None:
+    """An inference request with a `--demand` and no `--count`, placed on as many accelerators as carry the demand:
+    the workload sizes itself (`accelerators_needed`, the fewest whole replicas that carry it), and the site must
+    place that many, or the estimate would end in an over-commit error for gear the user never chose. None where
+    the request is not so sized or one system already carries the demand."""
+    import numpy as np
+    if req.what != "inference" or req.demand is None or req.count is not None or results is None:
+        return None
+    needed = results.values.get("estimate.workload.accelerators_needed")
+    if not isinstance(needed, np.ndarray) or needed.size == 0 or not np.isfinite(needed.reshape(-1)[0]):
+        return None
+    n = int(math.ceil(float(needed.reshape(-1)[0])))
+    placed = results.values.get("estimate.workload.accelerators")
+    if n < 1 or (isinstance(placed, np.ndarray) and placed.size and n <= float(placed.reshape(-1)[0])):
+        return None
+    return dataclasses.replace(req, count=n)
 
 
 INFERENCE_TABLE = ("tokens_per_s", "tokens_per_s_per_chip", "tokens_per_s_per_user", "ttft", "tpot", "tp", "pp",

@@ -19,6 +19,8 @@ peak IT power, so that the types' hours add up to the site's bill.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -221,3 +223,26 @@ def test_a_demand_without_accelerators_sizes_the_service() -> None:
     assert served == pytest.approx([50000.0, 1000.0], rel=1e-12)
     assert v["s.i.usd_per_mtok"] * served * 3600 == pytest.approx(needed * 3.0, rel=1e-9)
     assert v["s.i.tokens_per_s_per_chip"] == pytest.approx(v["s.i.tokens_per_s"] / needed, rel=1e-12)
+
+
+
+def test_estimate_with_a_demand_places_what_carries_it() -> None:
+    """`factory estimate inference --demand D` with no --count: the service sizes itself (accelerators_needed, the
+    fewest whole replicas that carry D) and the generated site places at least that many, so the estimate ends
+    without an over-commit error for gear the user never chose (it placed one DGX H100 and failed before), and its
+    capacity carries the demand."""
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "llama2-70b",
+                                       "--demand", "100ktok/s", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "over-committed" not in result.output
+    q = {path: v["values"][0] for path, v in json.loads(result.stdout)["quantities"].items()}
+    needed, placed = q["estimate.workload.accelerators_needed"], q["estimate.accelerators"]
+    assert 8 < needed <= placed                    # more than one system, all of them placed
+    assert placed == 8 * math.ceil(needed / 8)     # in whole DGX H100s of 8
+    assert q["estimate.workload.tokens_per_s"] >= 100e3
