@@ -566,7 +566,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 @click.option("--with", "with_", multiple=True, metavar="MECHANISM",
               help="Apply a mechanism that is measured but not applied (engine_limits, kv_room, kv_cap, swiglu_kernel, "
                    "fp4_quantize, row_count_elasticity, run_ramp, batch_refinement, knee_power, knee_power_all, gemm_launch, "
-                   "pipeline_host_overlap, pipeline_overhead_split, continuous_capacity; layouts in Server and Interactive too) in every scenario it concerns, to "
+                   "pipeline_host_overlap, pipeline_overhead_split, continuous_capacity, cdna3_gemm_knee; layouts in Server and Interactive too) in every scenario it concerns, to "
                    "reproduce docs/accuracy.md's figures. Repeatable.")
 @click.option("--without", "without", multiple=True, metavar="MECHANISM",
               help="Leave out a mechanism validate applies (layouts, serial_context_chunks, long_prompt_layouts, "
