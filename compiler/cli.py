@@ -570,7 +570,8 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
                    "reproduce docs/accuracy.md's figures. Repeatable.")
 @click.option("--without", "without", multiple=True, metavar="MECHANISM",
               help="Leave out a mechanism validate applies (layouts, serial_context_chunks, long_prompt_layouts, "
-                   "engine_budgets, own_prompt_spread, disaggregated, expert_gemm_tiles, capacity_at_own_rate, pytorch_executor). Repeatable.")
+                   "engine_budgets, own_prompt_spread, disaggregated, expert_gemm_tiles, capacity_at_own_rate, pytorch_executor, "
+                   "amd_tuned_gemms). Repeatable.")
 @_guard
 def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, without):
     """Compare the models with measurements: an MLPerf-shaped CSV (throughput, time-to-train, TTFT/TPOT and power

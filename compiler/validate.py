@@ -1370,7 +1370,8 @@ MECHANISM_TABLE = {
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
     "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
     "pytorch_executor": Mechanism(_ALL, _ALL),  # the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)
-    "cdna3_gemm_knee": Mechanism((), _ALL),     # CDNA3 rows: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
+    "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
+    "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -1405,6 +1406,16 @@ GEMM_LAUNCH_TIME = 11.6e-6
 # 1.757 = 69 rows (100 rows by hipBLASLt's own per-row time, the way the H100's 128 was taken) [D];
 # docs/accuracy.md "AMD Instinct as AMD ran it (s12-amd)"
 CDNA3_GEMM_HALF_ROWS = 69.0
+# the AMD engines whose harness config loads AMD's tuned hipBLASLt solutions (`HIPBLASLT_TUNING_OVERRIDE_FILE` in the
+# config's vllm_env_config: v5.1 MI325X Interactive, tuning_spx_1700_formatted.txt, and Server, llama2-mi325x-server-
+# tuning.txt, m 305-2,992: t = 117.3 us + 1.218 us m, m0 = 63-67 rows at the 1,600-1,700 MHz clocks, the same knee within
+# 10%), by round, model, scenario and chip: they take CDNA3_GEMM_HALF_ROWS (MECHANISMS "amd_tuned_gemms", applied). The
+# v5.1 Offline MI325X and every MI300X config load none, nor do AMD's v5.0 configs (ntuhpc/mlperf_inference_results_v5.0
+# @cf354115 closed/Cisco/code/llama2-70b-99.9/harness_llm/models/llama2-70b/{offline_mi325x,server_mi300x}.yaml, AMD's
+# as a partner copied them, read 2026-12-05 [P]) or v4.1's (no such variable in mlcommons/inference_results_v4.1
+# closed/AMD/code): the CDNA3 family factor's rows run hipBLASLt's default solutions
+TUNED_GEMM_CONFIGS = {("inference-v5.1", "Llama2_70B", "server", "MI325X"),
+                      ("inference-v5.1", "Llama2_70B", "interactive", "MI325X")}
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
 # max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) over the 155 Server runs of reference/mlperf_ttft_percentiles.csv
 # (MLCommons inference v4.1 / v5.0 results, read 2026-12): median 0.883, quartiles 0.76-0.94 [D]; a property of how
@@ -2047,7 +2058,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
             or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
-    if scenario in mechanisms["cdna3_gemm_knee"] and family == "CDNA3 FP8":   # measured, not applied (s12-amd)
+    tuned = (round_, serving.model, scenario, alias.chip) in TUNED_GEMM_CONFIGS
+    if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
+                                  or scenario in mechanisms["cdna3_gemm_knee"]):      # measured, not applied
         row.lets["gemm_half_rows"] = CDNA3_GEMM_HALF_ROWS   # the knee of AMD's tuned hipBLASLt FP8 GEMMs
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows

@@ -1,5 +1,5 @@
-"""CDNA3's GEMM knee as AMD's engines ran it (validate `--with cdna3_gemm_knee`; compiler/validate.py
-CDNA3_GEMM_HALF_ROWS; docs/accuracy.md "AMD Instinct as AMD ran it (s12-amd)"): the knee by hand from AMD's own
+"""CDNA3's GEMM knee as AMD's engines ran it (validate `amd_tuned_gemms`, `--with cdna3_gemm_knee`; compiler/validate.py
+CDNA3_GEMM_HALF_ROWS, TUNED_GEMM_CONFIGS; docs/accuracy.md "AMD Instinct as AMD ran it (s12-amd)"): the knee by hand from AMD's own
 hipBLASLt timings, and the mechanism's laws. Hand calculations and laws, not the values the code sets."""
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def test_the_cdna3_knee_by_hand_from_amds_gemm_timings() -> None:
 def _rows(tmp_path) -> str:
     rows = [r for r in csv.DictReader(open(HELDOUT, newline="", encoding="utf-8"))
             if r["round"] == "inference-v5.1" and r["benchmark"] == "llama2-70b-99" and r["num_accelerators"] == "8"
-            and (("8xMI325X_2xEPYC_9575F_1" in r["system"] and r["scenario"] in ("Interactive", "Server"))
+            and r["metric"] == "throughput"
+            and (("8xMI325X_2xEPYC_9575F_" in r["system"] or "[8xMI300X_2xEPYC_9575F]" in r["system"])
                  or ("B200-SXM-180GBx8" in r["system"] and r["scenario"] == "Interactive"))]
     path = tmp_path / "rows.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -59,20 +60,27 @@ def _rows(tmp_path) -> str:
     return str(path)
 
 
-def test_the_knee_goes_to_cdna3_rows_only_and_never_slows_them(tmp_path) -> None:
-    """Laws: `--with cdna3_gemm_knee` gives the CDNA3 rows (MI300X, MI325X) `gemm_half_rows` and no other row (B200
-    keeps its FP4 knee); it is off by default; a knee below the H100's 128 rows makes no CDNA3 row's GEMMs slower, so
-    its predicted throughput does not fall."""
+def test_the_knee_goes_where_amds_config_loads_the_tuned_gemms(tmp_path) -> None:
+    """Laws: by default (`amd_tuned_gemms`) the knee goes to the rows whose AMD config loads the tuned hipBLASLt
+    solutions (v5.1 MI325X Server and Interactive) and to no other (MI325X Offline, every MI300X, B200 keep theirs);
+    `--with cdna3_gemm_knee` gives it to every CDNA3 row; `--without amd_tuned_gemms` to none. A knee below the H100's
+    128 rows makes no row's GEMMs slower, so no predicted throughput falls; the rows without it do not move."""
     path = _rows(tmp_path)
-    base, sink = V.run(path)
+    default, sink = V.run(path)
     assert not sink.items, [d.message for d in sink.items]
-    knee, _ = V.run(path, mechanisms=V.mechanisms_with(on=("cdna3_gemm_knee",)))
-    assert V.MECHANISMS["cdna3_gemm_knee"] == ()
-    assert any(r.chip == "MI325X" for r in knee) and any(r.chip == "B200" for r in knee)
-    for before, after in zip(base, knee):
-        assert "gemm_half_rows" not in before.lets
-        if after.chip in ("MI300X", "MI325X"):
-            assert after.lets["gemm_half_rows"] == V.CDNA3_GEMM_HALF_ROWS
-            assert after.predicted >= before.predicted * (1 - 1e-9)
-        else:
-            assert "gemm_half_rows" not in after.lets and after.predicted == before.predicted
+    everywhere, _ = V.run(path, mechanisms=V.mechanisms_with(on=("cdna3_gemm_knee",)))
+    nowhere, _ = V.run(path, mechanisms=V.mechanisms_with(off=("amd_tuned_gemms",)))
+    assert V.MECHANISMS["cdna3_gemm_knee"] == () and V.MECHANISMS["amd_tuned_gemms"]
+    keys = [(r.data["round"], r.model, r.fields["scenario"], r.chip) for r in default]
+    assert {k for k in keys if k in V.TUNED_GEMM_CONFIGS} == V.TUNED_GEMM_CONFIGS   # both tuned rows are here
+    assert {"MI300X", "MI325X", "B200"} <= {k[3] for k in keys}
+    for key, base, on, off in zip(keys, default, everywhere, nowhere):
+        cdna3 = key[3] in ("MI300X", "MI325X")
+        assert ("gemm_half_rows" in base.lets) == (key in V.TUNED_GEMM_CONFIGS)
+        assert ("gemm_half_rows" in on.lets) == cdna3 and "gemm_half_rows" not in off.lets
+        assert all(r.lets.get("gemm_half_rows", V.CDNA3_GEMM_HALF_ROWS) == V.CDNA3_GEMM_HALF_ROWS for r in (base, on))
+        assert base.predicted >= off.predicted * (1 - 1e-9) and on.predicted >= off.predicted * (1 - 1e-9)
+        if not cdna3:
+            assert base.predicted == on.predicted == off.predicted
+        elif key not in V.TUNED_GEMM_CONFIGS:
+            assert base.predicted == off.predicted
