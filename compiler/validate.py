@@ -1065,6 +1065,11 @@ _V60_ATOMIC = (_GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVID
                "fork of mlcommons/inference_results_v6.0), read 2026-12-05")
 
 
+_V51_AMD = (_GH + "ntuhpc/inference_results_v5.1/blob/387c3dd0/closed/AMD/code/llama2-70b-99/harness_llm/models/"
+            "llama2-70b/{0}_{1}.yaml (fork of mlcommons/inference_results_v5.1), read 2026-12-05")
+_ALL_SCENARIOS = ("offline", "server", "interactive")
+
+
 def _layouts(round_: str, model: str, scenarios: tuple, source: str, **chips) -> dict:
     """LAYOUTS entries of one round and model for each scenario: chip=(tp, pp) or (tp, pp, engine budget); the
     source's {} placeholders take the scenario's config directory name (Offline, Server)."""
@@ -1163,6 +1168,14 @@ LAYOUTS = {
                B200=(1, 1, 2048)),
     **_layouts("inference-v6.0", "Llama3_1_8B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama3_1-8b"),
                B200=(1, 1, 12000)),
+    # MLPerf Inference v5.1, AMD's vLLM harness (`tensor_parallel_size` 1 in every Llama 2 70B config, one engine a GPU,
+    # `device_count` 8; the partners' MI300X / MI325X systems taken to run it [U]). No budget: the configs'
+    # `max_num_batched_tokens` (40,960-65,536; Interactive MI325X 43,008 with chunked prefill, the rest whole prompts)
+    # exceed every step the model plans (docs/accuracy.md "AMD Instinct as AMD ran it (s12-amd)")
+    **{("inference-v5.1", "Llama2_70B", scenario, chip): Layout(1, 1, 0.0, _V51_AMD.format(scenario, chip.lower()))
+       for chip in ("MI300X", "MI325X") for scenario in _ALL_SCENARIOS},
+    **{("inference-v5.1", "Llama2_70B", scenario, "MI355X"): Layout(1, 1, 0.0, _V51_AMD.format(scenario, "mi355x"))
+       for scenario in _OS},
 }
 # a partner's own config where it names another layout than NVIDIA's for its system, or where NVIDIA has none
 # (round, model, scenario, "submitter/result directory" of the row's source)
@@ -1374,6 +1387,8 @@ MECHANISM_TABLE = {
     "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
     "pytorch_executor": Mechanism(_ALL, _ALL),  # the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)
     "offline_budget": Mechanism((), ("offline",)),   # an Offline engine's decode rows held to its token budget
+    "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
+    "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -1402,6 +1417,30 @@ GEMM_LAUNCH_TIME = 11.6e-6
 # "The step GEMM as a two-legged roofline"
 GEMM_ROOFLINE_LAUNCH = 7.0e-6
 GEMM_WEIGHT_EFFICIENCY = 0.61
+# the GEMM knee of CDNA3's FP8 GEMMs as AMD's engines run them (`gemm_half_rows` on the CDNA3 rows; MECHANISMS
+# "cdna3_gemm_knee", measured, not applied): AMD's hipBLASLt tuning of Llama 2 70B's four tp-1 FP8 GEMMs (QKV 10,240 x
+# 8,192, O 8,192 x 8,192, gate-up 57,344 x 8,192, down 8,192 x 28,672) at every row count 1-2,592, timed by hipBLASLt on
+# gfx942 at the 1,700 MHz perf-determinism clock of AMD's MLPerf Inference v5.1 MI325X Interactive run (its
+# HIPBLASLT_TUNING_OVERRIDE_FILE: ntuhpc/inference_results_v5.1@387c3dd0 closed/AMD/code/llama2-70b-99/scripts/
+# gemm_llama2-70b/aa0bda7b/tuning_spx_1700_formatted.txt, fork of mlcommons/inference_results_v5.1, 2025-09-04 [P]):
+# a layer's four GEMMs take t = t0 + c m = 121.0 us + 1.203 us m (least squares over the 1,905 row counts m =
+# 128-2,560, median residual 1.6%; the Server file, llama2-mi325x-server-tuning.txt at m 305-2,992: 117.3 us + 1.218 us m).
+# The fixed time t0 is the knee; the model's GEMM time is c' (m + m0) with its per-row time c' = 2 W / (e_c P f / f_max)
+# at the family's fitted e_c (CDNA3 0.46: 1.757 us a row a layer at 1,700 of 2,100 MHz, 1.46 x hipBLASLt's c: e_c
+# carries the step's other per-token work too), so the knee that keeps AMD's fixed time is m0 = t0 / c' = 121.0 /
+# 1.757 = 69 rows (100 rows by hipBLASLt's own per-row time, the way the H100's 128 was taken) [D];
+# docs/accuracy.md "AMD Instinct as AMD ran it (s12-amd)"
+CDNA3_GEMM_HALF_ROWS = 69.0
+# the AMD engines whose harness config loads AMD's tuned hipBLASLt solutions (`HIPBLASLT_TUNING_OVERRIDE_FILE` in the
+# config's vllm_env_config: v5.1 MI325X Interactive, tuning_spx_1700_formatted.txt, and Server, llama2-mi325x-server-
+# tuning.txt, m 305-2,992: t = 117.3 us + 1.218 us m, m0 = 63-67 rows at the 1,600-1,700 MHz clocks, the same knee within
+# 10%), by round, model, scenario and chip: they take CDNA3_GEMM_HALF_ROWS (MECHANISMS "amd_tuned_gemms", applied). The
+# v5.1 Offline MI325X and every MI300X config load none, nor do AMD's v5.0 configs (ntuhpc/mlperf_inference_results_v5.0
+# @cf354115 closed/Cisco/code/llama2-70b-99.9/harness_llm/models/llama2-70b/{offline_mi325x,server_mi300x}.yaml, AMD's
+# as a partner copied them, read 2026-12-05 [P]) or v4.1's (no such variable in mlcommons/inference_results_v4.1
+# closed/AMD/code): the CDNA3 family factor's rows run hipBLASLt's default solutions
+TUNED_GEMM_CONFIGS = {("inference-v5.1", "Llama2_70B", "server", "MI325X"),
+                      ("inference-v5.1", "Llama2_70B", "interactive", "MI325X")}
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
 # max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) over the 155 Server runs of reference/mlperf_ttft_percentiles.csv
 # (MLCommons inference v4.1 / v5.0 results, read 2026-12): median 0.883, quartiles 0.76-0.94 [D]; a property of how
@@ -2058,6 +2097,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
             or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
+    tuned = (round_, serving.model, scenario, alias.chip) in TUNED_GEMM_CONFIGS
+    if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
+                                  or scenario in mechanisms["cdna3_gemm_knee"]):      # measured, not applied
+        row.lets["gemm_half_rows"] = CDNA3_GEMM_HALF_ROWS   # the knee of AMD's tuned hipBLASLt FP8 GEMMs
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
     if scenario in mechanisms["gemm_roofline"]:         # measured, not applied ("GEMM roofline")
