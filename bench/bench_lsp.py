@@ -87,10 +87,22 @@ async def run(lines: int, edits: int) -> dict[str, list[float]]:
             await client.text_document_completion_async(t.CompletionParams(
                 text_document=t.TextDocumentIdentifier(uri=uri), position=t.Position(line=line, character=2)))
             out["completion"].append(time.perf_counter() - start)
+        out["rss"] = [_rss_mb(client._server.pid, "VmRSS"), _rss_mb(client._server.pid, "VmHWM")]
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
         return out
+
+
+def _rss_mb(pid: int, field: str) -> float:
+    """The server's resident memory (VmRSS: now; VmHWM: its peak), MB, from /proc (Linux; 0 elsewhere)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 WORKSPACE_BASE = """from chips import H100_SXM
@@ -191,6 +203,8 @@ def main() -> None:
         values = out[what]
         print(f"  {what:<10} median {statistics.median(values):.3f} s, best {min(values):.3f} s, "
               f"worst {max(values):.3f} s")
+    print("  keystroke -> diagnostics, each edit in order: " + " ".join(f"{v:.2f}" for v in out["change"]))
+    print(f"  server memory after the edits: {out['rss'][0]:.0f} MB resident (peak {out['rss'][1]:.0f} MB)")
     median = statistics.median(out["change"])
     print(f"keystroke -> diagnostics: {median:.3f} s against a target of {TARGET_S} s: ratio "
           f"{TARGET_S / median:.2f} (above 1.00 meets it)")

@@ -33,6 +33,7 @@ import asyncio
 import gc
 import logging
 import os
+import sys
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
@@ -54,12 +55,14 @@ from .workspace import rename_target as workspace_rename_target
 DEBOUNCE_S = 0.15
 # Python's cyclic garbage collector is off in the server (`run`): a collection it started on its own came in the
 # middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.05-0.4 s at a
-# time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). The server collects instead where nobody waits:
-# in the debounce pause after each change (the check waits DEBOUNCE_S anyway), the young objects (`gc.collect(1)`,
-# 0.03-0.2 s there); all of the heap when nothing changed for GC_IDLE_S after a document's last stage (each version a
-# young collection found alive is freed only so). A user who types with no such pause gets that full collection in a
-# debounce pause once GC_FULL_VERSIONS analyses were made since the last one: one pause of ~0.5-0.8 s there, once in
-# that many versions, so that the memory of the versions typed stays bounded (~20-35 MB each there: ~250 MB).
+# time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). A version's garbage has no reference cycles
+# (an evaluation that is dropped or cancelled breaks its own: `compiler.evaluate.Evaluator.release`; a superseded
+# version's evaluation is released once nothing holds it: `release_retired`), so reference counting frees it, and
+# the collector is left the little that may still form cycles, where nobody waits: in the debounce pause after each
+# change, the young objects (`gc.collect(1)`); all of the heap when nothing changed for GC_IDLE_S after a document's
+# last stage, after which what is alive then is frozen (`gc.freeze`: the stdlib, the settled version) so that no
+# later collection walks it; and, for a user who types with no such pause, the heap not frozen (the versions typed
+# since) once in GC_FULL_VERSIONS versions, in a debounce pause.
 GC_IDLE_S = 0.5
 GC_FULL_VERSIONS = 8
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
@@ -90,6 +93,7 @@ class FactoryServer(LanguageServer):
         self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
         self.index = WorkspaceIndex()         # the workspace's files, for references, rename, workspace symbols
         self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
+        self.retired: list[Analysis] = []     # superseded or closed versions, their evaluations not released yet
         self.collect_timer: asyncio.TimerHandle | None = None
 
     def index_changed(self, uri: str) -> None:
@@ -99,9 +103,13 @@ class FactoryServer(LanguageServer):
             self.index.changed(path)
 
     def collect_garbage(self) -> None:
-        """Collect Python's cyclic garbage now (the analyses of old versions: their trees hold cycles)."""
+        """Once idle: collect all of Python's cyclic garbage, then freeze what is alive (`gc.freeze`: no later
+        collection walks it; refcounting still frees it once dropped, its evaluation released)."""
         self.collect_timer = None
+        self.release_retired()
+        gc.unfreeze()                         # (what was frozen before and is garbage now: a cycle missed)
         gc.collect()
+        gc.freeze()
         self.versions_since_collect = 0
 
     def collect_when_idle(self) -> None:
@@ -110,12 +118,25 @@ class FactoryServer(LanguageServer):
         self.collect_timer = asyncio.get_running_loop().call_later(GC_IDLE_S, self.collect_garbage)
 
     def collect_if_due(self) -> None:
-        """In a debounce pause: the young objects, or all of the heap once GC_FULL_VERSIONS analyses were made since
-        the last full collection."""
+        """In a debounce pause: the superseded versions released and freed; the young objects collected, or, once
+        GC_FULL_VERSIONS analyses were made since the last collection when idle, all that is not frozen."""
+        self.release_retired()
         if self.versions_since_collect >= GC_FULL_VERSIONS:
-            self.collect_garbage()
+            gc.collect()
+            self.versions_since_collect = 0
         else:
             gc.collect(1)
+
+    def release_retired(self) -> None:
+        """Release the evaluation of each superseded version nothing else holds (no stage, request or newer
+        version's `fallback`), and drop it: reference counting frees it here rather than in a keystroke's check."""
+        kept = []
+        for analysis in self.retired:
+            if sys.getrefcount(analysis) > 3:     # (the list, `analysis` and getrefcount's argument)
+                kept.append(analysis)
+            else:
+                analysis.release()
+        self.retired = kept
 
     def typing(self) -> None:
         if self.collect_timer is not None:
@@ -140,6 +161,7 @@ class FactoryServer(LanguageServer):
             previous = current
             if previous is not None:
                 previous.cancel()             # its evaluation, if still running, is of an old text
+                self.retired.append(previous)
             try:
                 current = Analysis(doc.source, _path(uri), _root(uri, self), self.session, buffers)
             except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
@@ -437,7 +459,9 @@ async def did_save(ls: FactoryServer, params: t.DidSaveTextDocumentParams) -> No
 async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.open_uris.discard(uri)
-    ls.analyses.pop(uri, None)
+    closed = ls.analyses.pop(uri, None)
+    if closed is not None:
+        ls.retired.append(closed)
     ls.index_changed(uri)                     # (what the index reads of it is the disk's again)
     await ls.publish_dependents(uri)
     ls.forget(uri)
@@ -805,4 +829,5 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
     gc.disable()              # the server collects where nobody waits (GC_IDLE_S); `dsl.gc_paused` leaves it off
+    gc.freeze()               # the modules loaded: no collection walks them
     server.start_io()
