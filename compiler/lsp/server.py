@@ -57,13 +57,14 @@ DEBOUNCE_S = 0.15
 # middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.05-0.4 s at a
 # time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). A version's garbage has no reference cycles
 # (an evaluation that is dropped or cancelled breaks its own: `compiler.evaluate.Evaluator.release`; a superseded
-# version's evaluation is released once nothing holds it: `release_retired`), so reference counting frees it, and
-# the collector is left the little that may still form cycles, where nobody waits: in the debounce pause after each
-# change, the young objects (`gc.collect(1)`); all of the heap when nothing changed for GC_IDLE_S after a document's
-# last stage, after which what is alive then is frozen (`gc.freeze`: the stdlib, the settled version) so that no
-# later collection walks it; and, for a user who types with no such pause, the heap not frozen (the versions typed
-# since) once in GC_FULL_VERSIONS versions, in a debounce pause.
+# version's evaluation is released once nothing holds it: `release_retired`, in the debounce pause after a change),
+# so reference counting frees it and the collector is left what may still form a cycle. It collects where nobody
+# waits, and freezes what is alive after each collection (`gc.freeze`: no later collection walks it, reference
+# counting still frees it): the objects made since the last collection, once nothing changed for GC_IDLE_S after a
+# document's last stage, or in a debounce pause once GC_FULL_VERSIONS versions were typed since (~0.03 s on a
+# 2,000-line spec: one version's objects); all of the heap once nothing changed for GC_DEEP_IDLE_S (~0.15 s there).
 GC_IDLE_S = 0.5
+GC_DEEP_IDLE_S = 5.0
 GC_FULL_VERSIONS = 8
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
@@ -94,7 +95,7 @@ class FactoryServer(LanguageServer):
         self.index = WorkspaceIndex()         # the workspace's files, for references, rename, workspace symbols
         self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
         self.retired: list[Analysis] = []     # superseded or closed versions, their evaluations not released yet
-        self.collect_timer: asyncio.TimerHandle | None = None
+        self.collect_timers: list[asyncio.TimerHandle] = []
 
     def index_changed(self, uri: str) -> None:
         """A document was opened, changed or closed: the workspace index drops what it read of its file."""
@@ -102,30 +103,30 @@ class FactoryServer(LanguageServer):
         if os.path.isabs(path):
             self.index.changed(path)
 
-    def collect_garbage(self) -> None:
-        """Once idle: collect all of Python's cyclic garbage, then freeze what is alive (`gc.freeze`: no later
-        collection walks it; refcounting still frees it once dropped, its evaluation released)."""
-        self.collect_timer = None
+    def collect_garbage(self, everything: bool = False) -> None:
+        """Collect Python's cyclic garbage among the objects made since the last collection (`everything`: among all
+        of them), then freeze what is alive (`gc.freeze`: no later collection walks it)."""
         self.release_retired()
-        gc.unfreeze()                         # (what was frozen before and is garbage now: a cycle missed)
+        if everything:
+            gc.unfreeze()
         gc.collect()
         gc.freeze()
         self.versions_since_collect = 0
 
     def collect_when_idle(self) -> None:
-        """Collect once GC_IDLE_S pass with no change (a change calls `typing`, which puts it off)."""
+        """Collect once GC_IDLE_S pass with no change, and all of the heap once GC_DEEP_IDLE_S pass (a change calls
+        `typing`, which puts both off)."""
         self.typing()
-        self.collect_timer = asyncio.get_running_loop().call_later(GC_IDLE_S, self.collect_garbage)
+        loop = asyncio.get_running_loop()
+        self.collect_timers = [loop.call_later(GC_IDLE_S, self.collect_garbage),
+                               loop.call_later(GC_DEEP_IDLE_S, self.collect_garbage, True)]
 
     def collect_if_due(self) -> None:
-        """In a debounce pause: the superseded versions released and freed; the young objects collected, or, once
-        GC_FULL_VERSIONS analyses were made since the last collection when idle, all that is not frozen."""
+        """In a debounce pause: the superseded versions released and freed; the objects made since the last
+        collection collected once GC_FULL_VERSIONS analyses were made since."""
         self.release_retired()
         if self.versions_since_collect >= GC_FULL_VERSIONS:
-            gc.collect()
-            self.versions_since_collect = 0
-        else:
-            gc.collect(1)
+            self.collect_garbage()
 
     def release_retired(self) -> None:
         """Release the evaluation of each superseded version nothing else holds (no stage, request or newer
@@ -139,9 +140,9 @@ class FactoryServer(LanguageServer):
         self.retired = kept
 
     def typing(self) -> None:
-        if self.collect_timer is not None:
-            self.collect_timer.cancel()
-            self.collect_timer = None
+        for timer in self.collect_timers:
+            timer.cancel()
+        self.collect_timers = []
 
     def buffers(self, but: str) -> dict[str, str]:
         """Absolute path -> text of every open document except `but`: imports read these before the disk."""
