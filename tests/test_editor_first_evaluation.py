@@ -11,7 +11,8 @@ Laws, on the benchmark's generated spec (bench/bench_check.py's generator, 600 l
   with it off); a version cancelled before its stages begin is neither lowered nor evaluated;
 - a version the editor drops leaves nothing to Python's cyclic collector: its checks' stage, its evaluation cancelled
   midway and its whole evaluation released (`Analysis.release`) are freed by reference counting alone (the server
-  collects no whole heap while the user types).
+  collects no whole heap while the user types); the server frees a superseded version once nothing else holds it
+  (a version a request still reads is kept until then).
 """
 from __future__ import annotations
 
@@ -186,3 +187,30 @@ def test_a_dropped_version_leaves_no_reference_cycles(tmp_path: Path) -> None:
         gc.garbage.clear()
         (gc.enable if was else gc.disable)()
     assert not [name for name in left if name.startswith(("compiler.", "dsl."))], sorted(set(left))[:20]
+
+
+def test_the_server_frees_a_superseded_version_once_nothing_else_holds_it(tmp_path: Path) -> None:
+    import weakref
+
+    from compiler.lsp.analysis import Analysis
+    from compiler.lsp.server import FactoryServer
+
+    _label, text, _name = SPECS[1]
+    path = str(tmp_path / "spec.factory")
+    session = dsl.Session()
+    server = FactoryServer()
+    server.retired = [Analysis(text, path, str(tmp_path), session), Analysis(text, path, str(tmp_path), session)]
+    dropped = weakref.ref(server.retired[0].results)
+    held = server.retired[1]                                    # a request still reads it
+    assert dropped() is not None and held.results is not None
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        server.release_retired()
+        assert dropped() is None                                # freed by reference counting alone, at once
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert server.retired == [held] and held.results is not None
+    del held
+    server.release_retired()
+    assert server.retired == []
