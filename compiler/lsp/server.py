@@ -472,6 +472,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     ls.index_changed(uri)                     # (what the index reads of it is the disk's again)
     await ls.publish_dependents(uri)
     ls.forget(uri)
+    ls.release_retired()                      # (nothing may follow: the closed version is freed now)
 
 
 def _guarded(func):
