@@ -2,14 +2,16 @@
 
 Not a test: run it by hand and read the ratios.
 
-    python3 bench/bench_lsp.py [--lines 2000] [--edits 10]
+    python3 bench/bench_lsp.py [--lines 2000] [--edits 10] [--pause 0]
 
 It starts `factory lsp` as a subprocess and talks to it through a real LSP client (pygls) over stdio, as an
 editor does: it opens a generated spec of about `--lines` lines (the generator of bench_check.py), then
 sends `--edits` one-character edits (each a full-document change, as VS Code sends for small files) and
 measures, for each, the wall time from sending `didChange` to receiving the first `publishDiagnostics` of
 that version, minus the server's debounce (the pause it waits for more keystrokes). It also times hover and
-completion requests. Target (issue Editor): diagnostics within 0.2 s of a keystroke on a 2,000-line spec.
+completion requests, and the server's memory after the edits (its peak beside). `--pause S`: the client waits S
+seconds after each edit (a user who stops typing: with S above the whole evaluation's time, the server is idle and
+collects its garbage between edits). Target (issue Editor): diagnostics within 0.2 s of a keystroke on a 2,000-line spec.
 
 Then, in this process (CPU seconds, not a server), references and rename on a generated workspace of
 `--workspace-files` files (a base file defining `hgx` and `budget`, files importing it by name and as a module, files
@@ -41,7 +43,7 @@ from compiler.lsp.server import DEBOUNCE_S  # noqa: E402
 TARGET_S = 0.2
 
 
-async def run(lines: int, edits: int) -> dict[str, list[float]]:
+async def run(lines: int, edits: int, pause: float = 0.0) -> dict[str, list[float]]:
     text = generate(lines)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.factory"
@@ -87,10 +89,24 @@ async def run(lines: int, edits: int) -> dict[str, list[float]]:
             await client.text_document_completion_async(t.CompletionParams(
                 text_document=t.TextDocumentIdentifier(uri=uri), position=t.Position(line=line, character=2)))
             out["completion"].append(time.perf_counter() - start)
+            if pause:
+                await asyncio.sleep(pause)          # a user who stops: the whole evaluation ends, the server is idle
+        out["rss"] = [_rss_mb(client._server.pid, "VmRSS"), _rss_mb(client._server.pid, "VmHWM")]
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
         return out
+
+
+def _rss_mb(pid: int, field: str) -> float:
+    """The server's resident memory (VmRSS: now; VmHWM: its peak), MB, from /proc (Linux; 0 elsewhere)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 WORKSPACE_BASE = """from chips import H100_SXM
@@ -177,6 +193,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds to wait after each edit's requests (default 0: typing without a pause)")
     parser.add_argument("--workspace-files", type=int, default=200)
     parser.add_argument("--workspace-only", action="store_true", help="only the workspace references and rename")
     args = parser.parse_args()
@@ -184,13 +202,16 @@ def main() -> None:
         bench_workspace(args.workspace_files)
     if args.workspace_only:
         return
-    out = asyncio.run(run(args.lines, args.edits))
-    print(f"factory lsp on a {args.lines:,}-line spec ({args.edits} edits; debounce {DEBOUNCE_S} s not counted)")
+    out = asyncio.run(run(args.lines, args.edits, args.pause))
+    print(f"factory lsp on a {args.lines:,}-line spec ({args.edits} edits"
+          + (f", a pause of {args.pause} s after each" if args.pause else "") + f"; debounce {DEBOUNCE_S} s not counted)")
     print(f"  open -> first diagnostics: {out['open'][0]:.3f} s (grammar and stdlib loaded once per process)")
     for what in ("change", "hover", "completion"):
         values = out[what]
         print(f"  {what:<10} median {statistics.median(values):.3f} s, best {min(values):.3f} s, "
               f"worst {max(values):.3f} s")
+    print("  keystroke -> diagnostics, each edit in order: " + " ".join(f"{v:.2f}" for v in out["change"]))
+    print(f"  server memory after the edits: {out['rss'][0]:.0f} MB resident (peak {out['rss'][1]:.0f} MB)")
     median = statistics.median(out["change"])
     print(f"keystroke -> diagnostics: {median:.3f} s against a target of {TARGET_S} s: ratio "
           f"{TARGET_S / median:.2f} (above 1.00 meets it)")

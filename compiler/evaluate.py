@@ -46,7 +46,7 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
 
-from .graph import CompletingDict, Graph, Instance, Node
+from .graph import CompletingDict, Graph, Instance, Node, release_instances
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import LazyNodes, Lowering
@@ -147,6 +147,16 @@ class Results:
     parameters: dict[str, list[float]]
     absent: dict[str, Absent] = field(default_factory=dict)   # path -> where it has no value, and why
 
+    def release(self) -> None:
+        """Break the reference cycles of the evaluation these results came from (`Evaluator.release`) so that
+        reference counting frees them once dropped: for a caller done with them (the language server, dropping a
+        superseded version). The results cannot be read after."""
+        ev = getattr(self.units, "_ev", None)
+        if ev is not None:
+            ev.release()
+        else:
+            release_instances(self.graph.roots)
+
 
 class Evaluator:
     def __init__(self, lowering: Lowering, sink: Sink):
@@ -186,6 +196,14 @@ class Evaluator:
         # the values are checked once computed (compiler.checks.check_values: a refused read's error is reported),
         # so a check that reads a refused figure is no finding of its own; not so for the asserts alone (`only_checks`)
         self.values_checked = True
+
+    def release(self) -> None:
+        """Break the reference cycles of this evaluation and of its lowering (`Lowering.release`: its walker and
+        the contexts it kept hold the evaluator back) so that reference counting frees them once dropped, without
+        Python's cyclic collector. For a caller done with the evaluation and its results: it cannot go on after."""
+        self._walker = None
+        self.unpriced = {}
+        self.lowering.release()
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
         sweep = self.graph.sweep
@@ -1003,7 +1021,8 @@ class Context:
 def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None, ir=None) -> Results:
     """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
     threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
-    editor drops the evaluation of a text that has changed since). `ir`: `compiler.ir.bind(lowering)` when
+    editor drops the evaluation of a text that has changed since), and the evaluation and `lowering` are released
+    (`Evaluator.release`: their cycles broken, they cannot be used after). `ir`: `compiler.ir.bind(lowering)` when
     the caller has bound it already (else bound here). Python's cyclic garbage collector is paused meanwhile,
     as the front end and lowering do (`dsl.gc_paused`): evaluation allocates many small short-lived objects
     next to the large graph, and the collector's passes over that graph cost more than the evaluation."""
@@ -1024,6 +1043,14 @@ def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> 
 
 def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev = Evaluator(lowering, sink)
+    try:
+        return _evaluate_with(ev, lowering, sink, only_checks, cancel, ir)
+    except Cancelled:           # dropped with its lowering (an editor's superseded version): refcounting frees them
+        ev.release()
+        raise
+
+
+def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
     ev.cancel = cancel
     ev.values_checked = not only_checks
     ev.quiet = True
@@ -1197,7 +1224,9 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
 
     rules_of: dict[str, list] = {}             # kind name -> its rules (the registry is fixed once loaded)
 
-    def visit(inst: Instance) -> None:
+    todo = list(reversed(ev.graph.roots))      # each instance, then its parts in order (a walk without a
+    while todo:                                 # recursive closure: it would hold the evaluation in a cycle)
+        inst = todo.pop()
         rules = rules_of.get(inst.kind)
         if rules is None:
             rules = rules_of[inst.kind] = rules_for(inst.kind)
@@ -1226,11 +1255,7 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                 out.append(CheckResult(f"{inst.path}: {r.name}", False, r.name, span, message, bad))
             if not failed:                  # it applies and holds: listed as a passing check, as asserts are
                 out.append(CheckResult(f"{inst.path}: {r.name}", True, r.name, span))
-        for part in inst.parts:
-            visit(part)
-
-    for root in ev.graph.roots:
-        visit(root)
+        todo.extend(reversed(inst.parts))
     return out
 
 

@@ -23,7 +23,7 @@ from dsl.diagnostics import Code, Sink
 from dsl.schema import PLAIN_NUMBER_TYPES, kind as kind_spec
 from dsl.units import UnitError, parse_unit, si_unit
 
-from .graph import Check, CompletingDict, Graph, Instance, LimitCheck, Node
+from .graph import Check, CompletingDict, Graph, Instance, LimitCheck, Node, release_instances
 from .models import limits_for, outputs_for
 
 MAX_SCENARIOS = 10_000_000
@@ -60,6 +60,13 @@ class Lowering:
         return self.graph
 
     # ------------------------------------------------------------------ parameters and scenarios
+    def release(self) -> None:
+        """Break this lowering's reference cycles (its instances' parents, its node table's lowering) so that
+        reference counting frees it once dropped (`compiler.graph.release_instances`). For a caller done with it
+        and with everything made of it (graph, evaluation, results): the language server, dropping a version."""
+        release_instances(self.graph.roots + list(self.definition_instances.values()))
+        self.nodes._lowering = None
+
     def param(self, stmt: n.Param, module: n.Module) -> None:
         value = self.checked.defines.get(stmt.name, stmt.value)
         node = Node(stmt.name, "", stmt.name_span, value, None, module, "param", stmt.comment)

@@ -1128,18 +1128,21 @@ def check_field_ranges(checker: _Checker, program, overridden: set[str], sink: S
                 if isinstance(stmt, n.Param) and stmt.name in overridden:
                     checker._values[(id(stmt), id(None))] = None
 
-    def walk(block: n.Block, module: n.Module) -> None:
-        spec = kind_spec(block.kind)
-        for stmt in block.body:
-            if isinstance(stmt, n.Block):
-                walk(stmt, module)
-            elif isinstance(stmt, n.Field) and spec is not None and stmt.name in spec.fields:
-                _check_field_range(checker, stmt, spec.fields[stmt.name], block, module, sink)
-
     for module in program.modules.values():
         for stmt in module.statements:
             if isinstance(stmt, n.Block):
-                walk(stmt, module)
+                _check_field_ranges_in(checker, stmt, module, sink)
+
+
+def _check_field_ranges_in(checker: _Checker, block: n.Block, module: n.Module, sink: Sink) -> None:
+    """`check_field_ranges` in `block` and the blocks it nests (a function of its own, not a closure: a recursive
+    closure holds itself, and the checker, in a reference cycle that only Python's cyclic collector frees)."""
+    spec = kind_spec(block.kind)
+    for stmt in block.body:
+        if isinstance(stmt, n.Block):
+            _check_field_ranges_in(checker, stmt, module, sink)
+        elif isinstance(stmt, n.Field) and spec is not None and stmt.name in spec.fields:
+            _check_field_range(checker, stmt, spec.fields[stmt.name], block, module, sink)
 
 
 def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block: n.Block, module, sink) -> None:

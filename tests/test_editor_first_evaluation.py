@@ -8,7 +8,11 @@ Laws, on the benchmark's generated spec (bench/bench_check.py's generator, 600 l
   same fields, in the same order, as a walk of each table of their own (`checks._table_fields`);
 - the language server's analysis publishes, in its checks' stage, exactly the diagnostics of the check, lowering and
   `evaluate(..., only_checks=True)` run by hand, whatever the state of Python's garbage collector (the server runs
-  with it off); a version cancelled before its stages begin is neither lowered nor evaluated.
+  with it off); a version cancelled before its stages begin is neither lowered nor evaluated;
+- a version the editor drops leaves nothing to Python's cyclic collector: its checks' stage, its evaluation cancelled
+  midway and its whole evaluation released (`Analysis.release`) are freed by reference counting alone (the server
+  collects no whole heap while the user types); the server frees a superseded version once nothing else holds it
+  (a version a request still reads is kept until then).
 """
 from __future__ import annotations
 
@@ -139,3 +143,74 @@ def test_a_version_cancelled_before_its_stages_is_neither_lowered_nor_evaluated(
     assert analysis.checks_diagnostics() == [] and analysis.results is None and not lowered
     fresh = Analysis(text, str(tmp_path / "spec.factory"), str(tmp_path))
     assert fresh.results is not None and lowered
+
+
+class _SetAfter:
+    """A cancel event that becomes set at its `calls`-th test: an evaluation cancelled midway, deterministically."""
+
+    def __init__(self, calls: int):
+        self.left = calls
+
+    def is_set(self) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+    def set(self) -> None:
+        self.left = 0
+
+
+def test_a_dropped_version_leaves_no_reference_cycles(tmp_path: Path) -> None:
+    from compiler.lsp.analysis import Analysis
+
+    _label, text, _name = SPECS[0]
+    path = str(tmp_path / "spec.factory")
+    session = dsl.Session()                                     # (the server's: one for every version)
+    Analysis(text, path, str(tmp_path), session)
+    was = gc.isenabled()
+    gc.disable()
+    gc.collect()
+    try:
+        settled = Analysis(text, path, str(tmp_path), session)  # every stage, then dropped by the editor
+        assert settled.checks_diagnostics() and settled.results is not None
+        settled.release()
+        assert settled.results_within(0) is None
+        cancelled = Analysis(text, path, str(tmp_path), session)   # its whole evaluation stopped midway
+        cancelled.checks_diagnostics()
+        cancelled._cancel = _SetAfter(3000)
+        assert cancelled.results is None and cancelled._cancel.left < 0
+        del settled, cancelled
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [type(o).__module__ + "." + type(o).__qualname__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        (gc.enable if was else gc.disable)()
+    assert not [name for name in left if name.startswith(("compiler.", "dsl."))], sorted(set(left))[:20]
+
+
+def test_the_server_frees_a_superseded_version_once_nothing_else_holds_it(tmp_path: Path) -> None:
+    import weakref
+
+    from compiler.lsp.analysis import Analysis
+    from compiler.lsp.server import FactoryServer
+
+    _label, text, _name = SPECS[1]
+    path = str(tmp_path / "spec.factory")
+    session = dsl.Session()
+    server = FactoryServer()
+    server.retired = [Analysis(text, path, str(tmp_path), session), Analysis(text, path, str(tmp_path), session)]
+    dropped = weakref.ref(server.retired[0].results)
+    held = server.retired[1]                                    # a request still reads it
+    assert dropped() is not None and held.results is not None
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        server.release_retired()
+        assert dropped() is None                                # freed by reference counting alone, at once
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert server.retired == [held] and held.results is not None
+    del held
+    server.release_retired()
+    assert server.retired == []

@@ -343,11 +343,14 @@ class Analysis:
                             raise Cancelled("")
                         lowering = lower(self.checked, sink)
                         if self.cancelled:
+                            lowering.release()
                             raise Cancelled("")
                         if not sink.has_errors():
-                            evaluate(lowering, sink, only_checks=True, cancel=self._cancel)
+                            evaluate(lowering, sink, only_checks=True, cancel=self._cancel).release()
+                        else:
+                            lowering.release()
                         self._checks_diagnostics = list(sink.items)
-                    except Cancelled:           # superseded by a newer version of the text
+                    except Cancelled:           # superseded by a newer version of the text (evaluate released it)
                         pass
             return self._checks_diagnostics
 
@@ -373,10 +376,13 @@ class Analysis:
             if self.cancelled:
                 raise Cancelled("")
             lowering = lower(self.checked, sink)
+            if self.cancelled or sink.has_errors():     # (dropped: its cycles broken, refcounting frees it at once)
+                lowering.release()
             if self.cancelled:
                 raise Cancelled("")
             self._results = None if sink.has_errors() else evaluate(lowering, sink, cancel=self._cancel)
-        except Cancelled:                   # superseded by a newer version of the text: nothing to show
+        except Cancelled:                   # superseded by a newer version of the text: nothing to show (a
+                                            # cancelled evaluation released what it made)
             self._results = None
             return
         self.eval_diagnostics = list(sink.items)
@@ -384,6 +390,14 @@ class Analysis:
     def cancel(self) -> None:
         """Stop this version's evaluation (a newer version of the text supersedes it)."""
         self._cancel.set()
+
+    def release(self) -> None:
+        """Drop this version's evaluation with its reference cycles broken (`compiler.evaluate.Results.release`),
+        so that reference counting frees it rather than Python's cyclic collector: for the server, once nothing
+        else holds this analysis (it is superseded and no request or stage reads it). Its values are gone after."""
+        results, self._results = self._results, None
+        if results is not None:
+            results.release()
 
     @property
     def cancelled(self) -> bool:

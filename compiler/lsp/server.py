@@ -33,6 +33,7 @@ import asyncio
 import gc
 import logging
 import os
+import sys
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
@@ -54,13 +55,17 @@ from .workspace import rename_target as workspace_rename_target
 DEBOUNCE_S = 0.15
 # Python's cyclic garbage collector is off in the server (`run`): a collection it started on its own came in the
 # middle of a keystroke's check (the check allocates most) and walked the last evaluation's graph, 0.05-0.4 s at a
-# time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). The server collects instead where nobody waits:
-# in the debounce pause after each change (the check waits DEBOUNCE_S anyway), the young objects (`gc.collect(1)`,
-# 0.03-0.2 s there); all of the heap when nothing changed for GC_IDLE_S after a document's last stage (each version a
-# young collection found alive is freed only so). A user who types with no such pause gets that full collection in a
-# debounce pause once GC_FULL_VERSIONS analyses were made since the last one: one pause of ~0.5-0.8 s there, once in
-# that many versions, so that the memory of the versions typed stays bounded (~20-35 MB each there: ~250 MB).
+# time on a 2,000-line spec, in most keystrokes (bench/bench_lsp.py). A version's garbage has no reference cycles
+# (an evaluation that is dropped or cancelled breaks its own: `compiler.evaluate.Evaluator.release`; a superseded
+# version's evaluation is released once nothing holds it: `release_retired`, in the debounce pause after a change),
+# so reference counting frees it and the collector is left what may still form a cycle. What is alive is frozen
+# (`gc.freeze`: no later collection walks it; reference counting still frees it) once nothing changed for GC_IDLE_S
+# after a document's last stage (a freeze takes no time: the settled version, ~250,000 objects on a 2,000-line spec,
+# is not walked); in a debounce pause once GC_FULL_VERSIONS versions were typed since the last collection, the
+# objects made since are collected and frozen (~0.03 s there: one version's live objects); all of the heap is
+# collected only once nothing changed for GC_DEEP_IDLE_S (~0.15 s there).
 GC_IDLE_S = 0.5
+GC_DEEP_IDLE_S = 5.0
 GC_FULL_VERSIONS = 8
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
@@ -90,7 +95,8 @@ class FactoryServer(LanguageServer):
         self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
         self.index = WorkspaceIndex()         # the workspace's files, for references, rename, workspace symbols
         self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
-        self.collect_timer: asyncio.TimerHandle | None = None
+        self.retired: list[Analysis] = []     # superseded or closed versions, their evaluations not released yet
+        self.collect_timers: list[asyncio.TimerHandle] = []
 
     def index_changed(self, uri: str) -> None:
         """A document was opened, changed or closed: the workspace index drops what it read of its file."""
@@ -98,29 +104,51 @@ class FactoryServer(LanguageServer):
         if os.path.isabs(path):
             self.index.changed(path)
 
-    def collect_garbage(self) -> None:
-        """Collect Python's cyclic garbage now (the analyses of old versions: their trees hold cycles)."""
-        self.collect_timer = None
+    def collect_garbage(self, everything: bool = False) -> None:
+        """Collect Python's cyclic garbage among the objects made since the last collection (`everything`: among all
+        of them), then freeze what is alive (`gc.freeze`: no later collection walks it)."""
+        self.release_retired()
+        if everything:
+            gc.unfreeze()
         gc.collect()
+        gc.freeze()
         self.versions_since_collect = 0
 
+    def freeze_settled(self) -> None:
+        """Once idle: the superseded versions released; what is alive frozen, not walked (see GC_IDLE_S)."""
+        self.release_retired()
+        gc.freeze()
+
     def collect_when_idle(self) -> None:
-        """Collect once GC_IDLE_S pass with no change (a change calls `typing`, which puts it off)."""
+        """Freeze once GC_IDLE_S pass with no change, and collect all of the heap once GC_DEEP_IDLE_S pass (a change
+        calls `typing`, which puts both off)."""
         self.typing()
-        self.collect_timer = asyncio.get_running_loop().call_later(GC_IDLE_S, self.collect_garbage)
+        loop = asyncio.get_running_loop()
+        self.collect_timers = [loop.call_later(GC_IDLE_S, self.freeze_settled),
+                               loop.call_later(GC_DEEP_IDLE_S, self.collect_garbage, True)]
 
     def collect_if_due(self) -> None:
-        """In a debounce pause: the young objects, or all of the heap once GC_FULL_VERSIONS analyses were made since
-        the last full collection."""
+        """In a debounce pause: the superseded versions released and freed; the objects made since the last
+        collection collected once GC_FULL_VERSIONS analyses were made since."""
+        self.release_retired()
         if self.versions_since_collect >= GC_FULL_VERSIONS:
             self.collect_garbage()
-        else:
-            gc.collect(1)
+
+    def release_retired(self) -> None:
+        """Release the evaluation of each superseded version nothing else holds (no stage, request or newer
+        version's `fallback`), and drop it: reference counting frees it here rather than in a keystroke's check."""
+        kept = []
+        for analysis in self.retired:
+            if sys.getrefcount(analysis) > 3:     # (the list, `analysis` and getrefcount's argument)
+                kept.append(analysis)
+            else:
+                analysis.release()
+        self.retired = kept
 
     def typing(self) -> None:
-        if self.collect_timer is not None:
-            self.collect_timer.cancel()
-            self.collect_timer = None
+        for timer in self.collect_timers:
+            timer.cancel()
+        self.collect_timers = []
 
     def buffers(self, but: str) -> dict[str, str]:
         """Absolute path -> text of every open document except `but`: imports read these before the disk."""
@@ -140,6 +168,7 @@ class FactoryServer(LanguageServer):
             previous = current
             if previous is not None:
                 previous.cancel()             # its evaluation, if still running, is of an old text
+                self.retired.append(previous)
             try:
                 current = Analysis(doc.source, _path(uri), _root(uri, self), self.session, buffers)
             except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
@@ -437,10 +466,13 @@ async def did_save(ls: FactoryServer, params: t.DidSaveTextDocumentParams) -> No
 async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.open_uris.discard(uri)
-    ls.analyses.pop(uri, None)
+    closed = ls.analyses.pop(uri, None)
+    if closed is not None:
+        ls.retired.append(closed)
     ls.index_changed(uri)                     # (what the index reads of it is the disk's again)
     await ls.publish_dependents(uri)
     ls.forget(uri)
+    ls.release_retired()                      # (nothing may follow: the closed version is freed now)
 
 
 def _guarded(func):
@@ -805,4 +837,5 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
     gc.disable()              # the server collects where nobody waits (GC_IDLE_S); `dsl.gc_paused` leaves it off
+    gc.freeze()               # the modules loaded: no collection walks them
     server.start_io()

@@ -374,19 +374,21 @@ def placed_chips(ctx) -> dict[int, tuple[str, np.ndarray]]:
     """Accelerators placed under `ctx` by chip definition: id -> (name, count over scenarios)."""
     out: dict[int, tuple[str, np.ndarray]] = {}
     everything = tuple(k for k in kinds() if k not in ("inference", "training"))
-
-    def visit(level, multiplier):
-        for part in level.parts(*everything):
-            count = multiplier * part.count
-            if part.kind == "chip":
-                root = _definition(ctx, part.inst.block)
-                name, before = out.get(id(root), (root.name, np.zeros(1)))
-                out[id(root)] = (name, before + count)
-            else:
-                visit(part, count)
-
-    visit(ctx, np.ones(1))
+    _add_placed_chips(ctx, ctx, np.ones(1), everything, out)
     return out
+
+
+def _add_placed_chips(ctx, level, multiplier, everything: tuple, out: dict) -> None:
+    """`placed_chips` under `level` (a function of its own, not a closure: a recursive closure holds itself, and
+    the evaluation it reads, in a reference cycle that only Python's cyclic collector frees)."""
+    for part in level.parts(*everything):
+        count = multiplier * part.count
+        if part.kind == "chip":
+            root = _definition(ctx, part.inst.block)
+            name, before = out.get(id(root), (root.name, np.zeros(1)))
+            out[id(root)] = (name, before + count)
+        else:
+            _add_placed_chips(ctx, part, count, everything, out)
 
 
 @rule("site", Code.OVER_COMMITTED, "the workloads fit on the accelerators placed")
