@@ -728,7 +728,8 @@ a 4-GPU GB200 tray; `nccl_latency`). At tp 2 the one-shot moves a ring's bytes, 
 moves is NCCL's fixed time on the large messages (tp 2 above 16 MB, ~1,000 tokens of Llama 2 70B; tp 4-8 above 8 MB,
 244 tokens of 405B's 16,384-wide rows), the two-shot's second barrier (tp > 2, 0.5-8 MB) and the one-shot's
 (tp - 1) M at tp > 2 below 0.5-1 MB. Assumed [U]: bf16 messages (TensorRT-LLM's NVFP4 fusion quantizes after the
-reduce); the PyTorch backend's newer lookup table (customAllReduceUtils.h selectStrategyLookUpTable, measured per
+reduce); the custom kernels' fused residual-add + RMSNorm (+ quantize) costs no time beyond the all-reduce, and the
+model's default counts no separate norm kernel either (`elementwise_kernels` 0, Elementwise work, above); the PyTorch backend's newer lookup table (customAllReduceUtils.h selectStrategyLookUpTable, measured per
 SM, tp and fusion) and MNNVL / NVLS kernels not modelled; the same rule for vLLM and SGLang engines (their custom
 all-reduce limits are of the same order). The prefill's all-reduces (t_pre) take the same rule; the prompt
 batcher's linear p0 + kappa_p S keeps the ring formula.
