@@ -451,6 +451,13 @@ work is serial, pp step_overhead + B seq_overhead_host a cycle, and the device r
 Validate: TTFT p99 12.03% -> 12.07% (93 within 10%), the rest within 0.01 point; v5.0 H100 pp 2 step +25.9% -> +21.4%.
 Not applied: TTFT p99 worse and held-out DeepSeek-R1 GB300 Offline (pp 3) -3.3% -> +22.9% (docs/accuracy.md "The
 pipeline step's overheads: host work and device work").
+TP all-reduce by kernel (MECHANISMS "allreduce_kernels"; measured, NOT applied): `let allreduce_kernels = 1`, each
+tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy picks for its bytes and tp (one-shot,
+two-shot, NCCL beyond the custom kernels' 16 / 8 MB workspace at nccl_latency 30 us; allreducePlugin.cpp
+selectImplementation, read 2026-12-05; compiler/models/inference.py "TP all-reduce by kernel"). Validate: Offline
+6.70% -> 6.54%, TTFT p99 12.03% (93 -> 95 within 10%), but Server 7.27% -> 7.38%, TPOT mean 9.38% -> 9.54%, TPOT p99
+7.19% -> 7.26%; B200 405B Server +31.4% -> +18.2%; held-out 405B GB300 Offline +46.8% -> +43.5% but GB200 x72 405B
+Interactive -12.5% -> -15.4% (docs/accuracy.md "The tensor-parallel all-reduce by message size and kernel").
 Continuous capacity (MECHANISMS "continuous_capacity"; measured, NOT applied): `let capacity_solve = 1` and `let
 operating_fraction = OPERATING_FRACTION` (0.88) on Server and Interactive rows: the capacity point's batch solved
 between the batch grid's points (compiler/models/inference.py `_solved_batches`) with both latency limits held at
@@ -1389,6 +1396,7 @@ MECHANISM_TABLE = {
     "offline_budget": Mechanism((), ("offline",)),   # an Offline engine's decode rows held to its token budget
     "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
     "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
+    "allreduce_kernels": Mechanism((), _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -2110,6 +2118,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")
         row.lets["pipeline_overhead_split"] = 1.0        # the last rank's host loop serial, the device rest / pp
+    if scenario in mechanisms["allreduce_kernels"]:     # measured ("TP all-reduce by kernel")
+        row.lets["allreduce_kernels"] = 1.0              # one-shot / two-shot / NCCL by the message's bytes and tp
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

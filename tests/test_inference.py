@@ -1392,6 +1392,47 @@ def test_nvlink5_all_reduce_by_hand() -> None:
     assert own == pytest.approx(42.56e-3, rel=1e-3)
 
 
+def test_tp_all_reduce_by_kernel_by_hand() -> None:
+    """One all-reduce as TensorRT-LLM's AUTO strategy runs it (module docstring, "TP all-reduce by kernel";
+    allreducePlugin.cpp selectImplementation): NVLink4 at e_l 0.80, link = 450 GB/s x 0.80 = 360 GB/s, lat 8 us,
+    NCCL 30 us. By hand:
+
+        tp 2, 1 MB      one-shot  8 + 1e6 / 360e9 = 8 + 2.778 = 10.78 us        (= the ring formula at tp 2)
+        tp 2, 20 MB     NCCL      30 + 2 x 1/2 x 20e6 / 360e9 = 30 + 55.56 = 85.56 us   (ring formula: 63.56)
+        tp 4, 0.5 MB    one-shot  8 + 3 x 0.5e6 / 360e9 = 8 + 4.167 = 12.17 us  (ring: 8 + 2.083 = 10.08)
+        tp 4, 4 MB      two-shot  16 + 1.5 x 4e6 / 360e9 = 16 + 16.67 = 32.67 us
+        tp 8, 0.4 MB    one-shot  8 + 7 x 0.4e6 / 360e9 = 8 + 7.778 = 15.78 us
+        tp 8, 8.5 MB    NCCL      30 + 1.75 x 8.5e6 / 360e9 = 30 + 41.32 = 71.32 us
+        tp 1            0
+
+    Laws: `kernels` 0 is the ring formula at every size; at tp 2 below the workspace both agree."""
+    link, lat, nccl = 450e9 * 0.8, 8e-6, 30e-6
+    t = lambda m, tp, k=1.0: float(M.tp_all_reduce_time(np.asarray(m), np.asarray(tp), link, lat, nccl, np.asarray(k)))
+    assert t(1e6, 2) == pytest.approx(10.78e-6, rel=1e-3) == t(1e6, 2, 0.0)
+    assert t(20e6, 2) == pytest.approx(85.56e-6, rel=1e-3) and t(20e6, 2, 0.0) == pytest.approx(63.56e-6, rel=1e-3)
+    assert t(0.5e6, 4) == pytest.approx(12.17e-6, rel=1e-3) and t(0.5e6, 4, 0.0) == pytest.approx(10.08e-6, rel=1e-3)
+    assert t(4e6, 4) == pytest.approx(32.67e-6, rel=1e-3)
+    assert t(0.4e6, 8) == pytest.approx(15.78e-6, rel=1e-3)
+    assert t(8.5e6, 8) == pytest.approx(71.32e-6, rel=1e-3)
+    assert t(5e6, 1) == 0.0 == t(5e6, 1, 0.0)
+    for m in (1e4, 1e5, 3e6, 15e6):                     # tp 2 inside the workspace: one-shot = ring
+        assert t(m, 2) == pytest.approx(t(m, 2, 0.0), rel=1e-12)
+
+
+def test_tp_all_reduce_by_kernel_on_a_405b_step() -> None:
+    """The step of test_nvlink5_all_reduce_by_hand (405B FP4, tp 4 on a B200, 160 rows, 77.2 MB messages: above the
+    8 MB workspace, so NCCL) with `let allreduce_kernels = 1`: each of the 2 x 126 all-reduces pays nccl_latency 30 us
+    in place of the 8 us, 52.69 + 252 x 22 us = 58.23 ms; the default is unchanged."""
+    imports = "from systems import DGX_B200\nfrom models import Llama3_1_405B\n"
+    fields = dict(model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"', kv_precision='"fp8"',
+                  tp=4, pp=1, batch=160, input_tokens="9400 tok", output_tokens="684.68 tok")
+    v = run(spec(workload("ring", **fields) + workload("kernels", **fields, **{"let allreduce_kernels": 1}), imports))
+    ring = v["s.ring.detail.decode_tp_time"][0]
+    assert ring == pytest.approx(52.69e-3, rel=1e-3)
+    assert v["s.kernels.detail.decode_tp_time"][0] == pytest.approx(ring + 2 * 126 * (30e-6 - 8e-6), rel=1e-9)
+    assert v["s.kernels.detail.decode_tp_time"][0] == pytest.approx(58.23e-3, rel=1e-3)
+
+
 # ----------------------------------------------------------------------------- expert parallelism
 def _moe_inputs(chips: float = 8.0):
     """A DeepSeek-V3-shaped model (671B, 37B active, 61 layers, hidden 7,168, 256 experts, 8 active, MLA cache

@@ -87,7 +87,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 context tokens ahead of the generation tokens, nvidia.github.io/TensorRT-LLM advanced/gpt-attention
                 and features/paged-attention-ifb-scheduler, read 2026-12 [S]), launched on its own: t_ctx adds
     TP comm     t_tp = n_x L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (n_x = 2 ring all-reduces per layer;
-                SRAM-only chips: n_x = G = 5, below)
+                SRAM-only chips: n_x = G = 5, below); `allreduce_kernels` 1 (opt-in): each all-reduce of M = T h a /
+                pp bytes priced as the kernel TensorRT-LLM picks for it (TP all-reduce by kernel, below)
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step; `pipeline_host_overlap` 1 (opt-in) and pp > 1: t_over =
@@ -706,6 +707,33 @@ docs/accuracy.md "The pipeline step's overheads: host work and device work"). No
 12.07%, and held-out DeepSeek-R1 GB300 Offline, whose model step at its own tp 1 x pp 3 layout (4,067 rows) is 60%
 per-row term, -3.3% -> +22.9%.
 
+TP all-reduce by kernel (`let allreduce_kernels = 1`, opt-in; 0 by default; validate MECHANISMS
+"allreduce_kernels", measured, not applied; `tp_all_reduce_time`; docs/accuracy.md "The tensor-parallel all-reduce by
+message size and kernel", 2026-12-05). TensorRT-LLM does not run one all-reduce algorithm at every size: its AUTO
+strategy (allreducePlugin.cpp selectImplementation, customAllReduceUtils.h getMaxRequiredWorkspaceSize [S]) hands a
+message of more bytes than its custom kernels' IPC workspace (16 MB at tp <= 2, 8 MB above) to NCCL, and within it
+runs the one-shot kernel (each rank reads every peer's message over NVLink and reduces it: (tp - 1) M bytes in, one
+barrier) at tp <= 2, at tp 3-4 below 1 MB and above 4 below 500 kB, else the two-shot kernel (reduce-scatter then
+all-gather: a ring's 2 (tp - 1) / tp M, two barriers). One all-reduce of M bytes, link = BL e_l:
+    one-shot   lat + (tp - 1) M / link
+    two-shot   2 lat + 2 (tp - 1) / tp M / link
+    NCCL       nccl_latency + 2 (tp - 1) / tp M / link
+lat = collective_latency 8 us, the custom kernels' fixed time under CUDA graphs (measured 6-7 us: the one-shot
+intercept of vLLM's H100 tp 4 table, 10 / 15 / 22 / 38 us at 0.5 / 1 / 2 / 4 MB, pull request 24111, 2025-09;
+TensorRT-LLM's one-shot at tp 2 on H100, 7.0 us at 6 x 6,144 tokens, flagos-ai/FlagGems-vllm pull request 773, 2026;
+vLLM's one-stage kernel on B300, 7 us at 16 KiB, pull request 37756, 2026 [S]); the one-shot's bytes at the link's e_l
+(the same H100 table: 3 x 3.5 MB in 28 us, 375 GB/s, 0.83 of 450 GB/s against the default 0.80); nccl_latency 30 us
+[D], NCCL's time beyond its bytes at e_l at the serving sizes (nccl-tests at 1-32 MiB, 27-41 us on 8 H200s, 32 us on
+a 4-GPU GB200 tray; `nccl_latency`). At tp 2 the one-shot moves a ring's bytes, so below 16 MB nothing changes; what
+moves is NCCL's fixed time on the large messages (tp 2 above 16 MB, ~1,000 tokens of Llama 2 70B; tp 4-8 above 8 MB,
+244 tokens of 405B's 16,384-wide rows), the two-shot's second barrier (tp > 2, 0.5-8 MB) and the one-shot's
+(tp - 1) M at tp > 2 below 0.5-1 MB. Assumed [U]: bf16 messages (TensorRT-LLM's NVFP4 fusion quantizes after the
+reduce); the custom kernels' fused residual-add + RMSNorm (+ quantize) costs no time beyond the all-reduce, and the
+model's default counts no separate norm kernel either (`elementwise_kernels` 0, Elementwise work, above); the PyTorch backend's newer lookup table (customAllReduceUtils.h selectStrategyLookUpTable, measured per
+SM, tp and fusion) and MNNVL / NVLS kernels not modelled; the same rule for vLLM and SGLang engines (their custom
+all-reduce limits are of the same order). The prefill's all-reduces (t_pre) take the same rule; the prompt
+batcher's linear p0 + kappa_p S keeps the ring formula.
+
 Disaggregated serving (`serving = "disaggregated"`; `_disaggregated`; 2026-12-05, docs/accuracy.md "Disaggregated
 serving: the pools as they run"): a prefill pool of c workers and a decode pool of replicas, the prompt's KV cache
 sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generation workers, llm-d, SGLang PD [S]).
@@ -1235,7 +1263,10 @@ sram_stage_latency = Assumption(
 collective_latency = Assumption(
     "collective_latency", 8e-6, "s",
     "latency of one small all-reduce or pipeline hop over the scale-up fabric [U]: NCCL all-reduce of a few "
-    "KB over NVLink on 8 GPUs takes ~5-10 us (nccl-tests order of magnitude)", range=NON_NEGATIVE)
+    "KB over NVLink on 8 GPUs takes ~5-10 us (nccl-tests order of magnitude). Measured since [S]: the inference "
+    "engines' custom one-shot kernels under CUDA graphs take 6-7 us (vLLM on 4 H100s, pull request 24111, 2025-09; "
+    "TensorRT-LLM's on 2 H100s, flagos-ai/FlagGems-vllm pull request 773, 2026), NCCL's own ~20-30 us "
+    "(`nccl_latency`, read with `allreduce_kernels` 1)", range=NON_NEGATIVE)
 scaleup_bw_default = Assumption(
     "scaleup_bw_default", 100e9, "B/s",
     "chip-to-chip bandwidth per direction when the chip gives no `scaleup_bw` (Groq RealScale, Cerebras "
@@ -1265,6 +1296,25 @@ link_efficiency = Assumption(
     "achieved fraction of the scale-up link bandwidth by a tensor-parallel all-reduce [U]: nccl-tests on 8 "
     "NVLink4 GPUs report a bus bandwidth of ~360-370 GB/s of the 450 GB/s per direction (order of magnitude)",
     range=UNIT_FRACTION)
+allreduce_kernels = Assumption(
+    "allreduce_kernels", 0.0, "1",
+    "1: a tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy picks for its message "
+    "(one-shot, two-shot or NCCL by message bytes and tp: `tp_all_reduce_time`, module docstring 'TP all-reduce "
+    "by kernel'; TensorRT-LLM allreducePlugin.cpp selectImplementation, github.com/NVIDIA/TensorRT-LLM, read "
+    "2026-12-05) [S]; 0 (default): every all-reduce collective_latency + 2 (tp - 1) / tp M / (BL e_l) at any size",
+    range=SHARE)
+nccl_latency = Assumption(
+    "nccl_latency", 30e-6, "s",
+    "fixed time of an NCCL all-reduce over NVLink beyond its bytes at the link's e_l (read with `allreduce_kernels` "
+    "1, where TensorRT-LLM hands a message too large for its custom kernels' workspace to NCCL) [D]: nccl-tests "
+    "all-reduce time less 2 (n - 1) / n M / (BL e_l), at 1-32 MiB: 8-GPU H200, NVLS, NCCL 2.26 (e_l 0.80 of 450 GB/s) "
+    "27.0 / 31.2 / 32.9 / 40.9 / 40.6 / 33.9 us at 1 / 2 / 4 / 8 / 16 / 32 MiB (Azure ND H200 v5); 4-GPU GB200, "
+    "NCCL 2.25 (e_l 0.64 of 900 GB/s) 32.3 / 31.6 us at 16 / 32 MiB (Azure ND GB200 v6; egmsft/AI-benchmarking-guide "
+    "Azure_Results, 2025, read 2026-12-05 [S]); at 64-128 MiB, where e_l was read, ~0 (the curve is concave: "
+    "30 us slightly overprices those). Small messages alike: 20.7 us at 16 KB on 8 H100s through torch.distributed "
+    "(ByteDance-Seed/Triton-distributed issue 57, 2025-07 [S]), 24-29 us at 16 KiB-1 MiB on B300s (vLLM pull "
+    "request 37756, 2026 [S])",
+    range=NON_NEGATIVE)
 step_overhead = Assumption(
     "step_overhead", 2e-3, "s",
     "fixed time per decode step outside the model's kernels [U]: the scheduler choosing the step's sequences "
@@ -1620,6 +1670,29 @@ CONTEXT_ATTENTION_HALF_LENGTH = 565.0
 SRAM_BANDWIDTH_EFFICIENCY = 0.80
 SRAM_LAYER_STAGES = 5.0     # dependent GEMM stages of a dense layer: QKV, attention, O, gate/up, down [D]
 GPU_TP_EXCHANGES = 2.0      # tensor-parallel all-reduces per layer on GPUs (Megatron: after O and after down)
+# TensorRT-LLM's AUTO all-reduce strategy (cpp/tensorrt_llm/plugins/ncclPlugin/allreducePlugin.cpp
+# AllreducePlugin::selectImplementation with cpp/tensorrt_llm/common/customAllReduceUtils.h
+# getMaxRequiredWorkspaceSize, https://github.com/NVIDIA/TensorRT-LLM, read 2026-12-05 [S]): a message of more bytes
+# than the custom kernels' workspace goes to NCCL; within it tp <= 2 runs one-shot, tp 3-4 one-shot below 1 MB and
+# two-shot above, tp > 4 one-shot below 500 kB (module docstring, "TP all-reduce by kernel")
+ALLREDUCE_WORKSPACE_TP2, ALLREDUCE_WORKSPACE = 16e6, 8e6      # bytes: tp <= 2, tp > 2
+ALLREDUCE_ONESHOT_TP4, ALLREDUCE_ONESHOT = 1e6, 5e5            # bytes below which one-shot runs: tp 3-4, tp > 4
+
+
+def tp_all_reduce_time(message, tp, link, lat, lat_nccl, kernels):
+    """One tensor-parallel all-reduce of `message` bytes over tp ranks whose scale-up link moves `link` = BL e_l
+    bytes a second (module docstring, "TP all-reduce by kernel"). `kernels` 0: lat + 2 (tp - 1) / tp M / link at
+    every size (a ring's bytes). `kernels` 1: the kernel TensorRT-LLM's AUTO strategy picks,
+        one-shot  lat + (tp - 1) M / link             (each rank reads every peer's whole message and reduces it)
+        two-shot  2 lat + 2 (tp - 1) / tp M / link    (reduce-scatter then all-gather: two barriers)
+        NCCL      lat_nccl + 2 (tp - 1) / tp M / link (beyond the workspace: ALLREDUCE_WORKSPACE*)
+    0 at tp = 1."""
+    ring = 2 * (tp - 1) / np.maximum(tp, 1) * message / link
+    one_max = np.where(tp <= 2, ALLREDUCE_WORKSPACE_TP2, np.where(tp <= 4, ALLREDUCE_ONESHOT_TP4, ALLREDUCE_ONESHOT))
+    workspace = np.where(tp <= 2, ALLREDUCE_WORKSPACE_TP2, ALLREDUCE_WORKSPACE)
+    by_kernel = np.where(message > workspace, lat_nccl + ring,
+                         np.where(message < one_max, lat + (tp - 1) * message / link, 2 * lat + ring))
+    return np.where(tp > 1, np.where(kernels > 0, by_kernel, lat + ring), 0.0)
 DENSE_LAYER_LAUNCHES = 4.0  # dense GEMM launches a dense layer: QKV, O, gate-up (fused), down (TensorRT-LLM) [U]
 MOE_LAYER_LAUNCHES = 2.0    # dense GEMM launches a MoE layer: QKV, O (the experts' grouped GEMM keeps its own knee) [U]
 Z99 = 2.326                 # the standard normal's 99th percentile
@@ -1720,6 +1793,10 @@ class Load:
     # only its own tile quantization, the measured (H100) gemm_half_rows ("FP4 GEMM knee" in the module docstring)
     expert_half_rows: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_half_rows.value]))
     link_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([link_efficiency.value]))
+    # the TP all-reduce as TensorRT-LLM's kernels run it by message size (`allreduce_kernels` 1; 0: one ring
+    # formula at every size) and NCCL's fixed time where the message leaves the custom kernels' workspace
+    allreduce_kernels: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([allreduce_kernels.value]))
+    nccl_latency: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([nccl_latency.value]))
     # a routed-expert layer's fixed time per micro-batch pass (module docstring, "Routed experts' grouped GEMM")
     moe_layer_latency: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([moe_layer_latency.value]))
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
@@ -2138,6 +2215,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     A_exp = n_exp * routed_share                                  # active parameters in routed experts
     A_dense = Aa - A_exp
     m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
+    ar_kernels, lat_nccl = _col(load.allreduce_kernels), _col(load.nccl_latency)   # TP all-reduce by kernel
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     host_overlap = _col(load.host_overlap)                        # pp > 1: own host work only (Pipeline host overlap)
     pp_split, ts_host = _col(load.pp_split), _col(load.seq_host)  # pp > 1: host / device split (Pipeline overhead split)
@@ -2258,7 +2336,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em_weights)
         t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
-        t_tp = np.where(tp > 1, n_x * L * (lat + rank_tokens * h * a * 2 * (tp - 1) / tp / (pp * BL * el)), 0.0)
+        t_tp = n_x * L * tp_all_reduce_time(rank_tokens / pp * h * a, tp, BL * el, lat, lat_nccl, ar_kernels)
         t_tp = t_tp + all_to_all(rank_tokens / pp, gamma)         # expert parallelism (d > 1): dispatch, combine
         t_pp = np.where(pp > 1, pp * lat + rank_tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
@@ -2355,7 +2433,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                             + pre_gamma * A_exp / d / expert_eff(S * routed_share / pre_touched))
                    / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
-    pre_comm = (np.where(tp > 1, n_x * L * (lat + S * h * a * 2 * (tp - 1) / tp / (BL * el)), 0.0)
+    pre_comm = (n_x * L * tp_all_reduce_time(S * h * a, tp, BL * el, lat, lat_nccl, ar_kernels)
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(S, pre_gamma))
     pre_moe = moe_module(S, pre_gamma)                            # its routed-expert layers' fixed time and rows
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
@@ -3786,6 +3864,9 @@ def _inputs(ctx, prefill_in_step: bool = True):
         expert_half_rows=np.where(platform.sram_only(), 0.0, ctx.get("gemm_half_rows", gemm_half_rows)),
         # dataflow chips (Groq, Cerebras) stream one row as well as many: no GPU tile quantization
         link_eff=_chip_or_default(ctx, chip, "link_efficiency", link_efficiency),
+        # the TP all-reduce by message size and kernel (GPUs only: a dataflow chip's exchanges are its own)
+        allreduce_kernels=np.where(platform.sram_only(), 0.0, ctx.get("allreduce_kernels", allreduce_kernels)),
+        nccl_latency=ctx.get("nccl_latency", nccl_latency),
         # a GPU's MoE kernels' fixed time; a dataflow chip's layer stages are sram_stage_latency's (no kernels)
         moe_layer_latency=np.where(platform.sram_only(), 0.0, ctx.get("moe_layer_latency", moe_layer_latency)),
         # per-step host work done once every host_steps forward steps (vLLM multi-step scheduling: host_steps)
@@ -4281,7 +4362,8 @@ DECODE_TERMS = {
     "decode_tp_time": "t_tp = 2 L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]: tensor-parallel all-reduces "
                       "(expert parallelism over d ranks: + L [2 lat + T / (pp tp) n_r h (a_d + a_c) / (BL e_l)], "
                       "the all-to-all dispatch and combine) "
-                      "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage)",
+                      "(SRAM-only chips: 5 L, one exchange per dependent GEMM stage; allreduce_kernels 1: each "
+                      "all-reduce as TensorRT-LLM's one-shot, two-shot or NCCL kernel by its bytes and tp)",
     "decode_pp_time": "t_pp = pp lat + T h a / (BL e_l): pipeline hops",
     "decode_overhead_time": "(step_overhead + B seq_overhead) / host_steps: scheduling, sampling, block tables per "
                             "step, done once every host_steps forward steps (1: every step); pp > 1 with "
