@@ -83,12 +83,17 @@ def _services(ctx):
     return ctx.parts("inference")
 
 
-@output("site", "tokens_per_s", "sum(count * inference.tokens_per_s)")
-def site_tokens_per_s(ctx):
+def _services_sum(ctx, name: str) -> np.ndarray:
+    """sum(count * inference.<name>) over the site's services (not applicable to a site without inference)."""
     services = _services(ctx)
     if not services:
         ctx.not_applicable()
-    return sum((s.count * s.get("tokens_per_s") for s in services), np.zeros(1))
+    return sum((s.count * s.get(name) for s in services), np.zeros(1))
+
+
+@output("site", "tokens_per_s", "sum(count * inference.tokens_per_s)")
+def site_tokens_per_s(ctx):
+    return _services_sum(ctx, "tokens_per_s")
 
 
 @output("site", "tokens_per_joule", "sum(count * tokens_per_s * min(offered_share, 1)) / sum(count * inference.power)")
@@ -104,10 +109,7 @@ def site_tokens_per_joule(ctx):
 
 @output("site", "served_tokens_per_s", "sum(count * inference.served_tokens_per_s)")
 def site_served_tokens_per_s(ctx):
-    services = _services(ctx)
-    if not services:
-        ctx.not_applicable()
-    return sum((s.count * s.get("served_tokens_per_s") for s in services), np.zeros(1))
+    return _services_sum(ctx, "served_tokens_per_s")
 
 
 @output("site", "usd_per_mtok", "sum(count * served_tokens_per_s * usd_per_mtok) / sum(count * served_tokens_per_s): "
