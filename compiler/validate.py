@@ -1396,6 +1396,7 @@ MECHANISM_TABLE = {
     "offline_budget": Mechanism((), ("offline",)),   # an Offline engine's decode rows held to its token budget
     "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
     "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
+    "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
     "allreduce_kernels": Mechanism((), _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -1447,6 +1448,21 @@ CDNA3_GEMM_HALF_ROWS = 69.0
 # @cf354115 closed/Cisco/code/llama2-70b-99.9/harness_llm/models/llama2-70b/{offline_mi325x,server_mi300x}.yaml, AMD's
 # as a partner copied them, read 2026-12-05 [P]) or v4.1's (no such variable in mlcommons/inference_results_v4.1
 # closed/AMD/code): the CDNA3 family factor's rows run hipBLASLt's default solutions
+# CDNA3's family factor split into AMD's measured GEMM rate and a per-token term (MECHANISMS "cdna3_token_split",
+# measured, not applied; docs/accuracy.md "CDNA3's factor split", 2026-12-05): the CDNA3 rows' serving GEMM efficiency
+# is hipBLASLt's large-shape rate from the tuning file above, 1.42 PFLOP/s = 2 x 855.6 MFLOP a row / 1.203 us, 0.67 of
+# the FP8 peak at its 1,700 MHz clock (2,614.9 TFLOP/s x 1,700 / 2,100) [D]; the knee at that per-row time is
+# hipBLASLt's own, t0 / c = 121.0 / 1.203 = 100 rows [D]; the rest of the old factor is the per-token work beside the
+# GEMMs, `token_layer_time` (inference.py "Per-token work beside the GEMMs"), fitted once (`validate --fit --with
+# cdna3_token_split`: `fit_token_time`, TOKEN_TIME_GRID) on the CDNA3 throughput rows: 1.00 us a token and layer
+# (median |log error| 7.07% over 36 rows; main's 0.46 factor 8.13%); by hand from the factor, 1.757 - 1.203 = 0.55 us
+CDNA3_SPLIT_GEMM_EFFICIENCY = 0.67
+CDNA3_SPLIT_HALF_ROWS = 100.0
+CDNA3_TOKEN_LAYER_TIME = 1.00e-6
+# the families whose GEMM efficiency is the measured rate above where `cdna3_token_split` applies: `fit` fits their
+# per-token term on TOKEN_TIME_GRID (us a token and layer), not their efficiency
+TOKEN_TIME_FAMILIES = ("CDNA3 FP8",)
+TOKEN_TIME_GRID = tuple(round(x * 0.05, 2) for x in range(0, 31))      # us: 0-1.5 us in steps of 0.05 us
 TUNED_GEMM_CONFIGS = {("inference-v5.1", "Llama2_70B", "server", "MI325X"),
                       ("inference-v5.1", "Llama2_70B", "interactive", "MI325X")}
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
@@ -2109,6 +2125,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
                                   or scenario in mechanisms["cdna3_gemm_knee"]):      # measured, not applied
         row.lets["gemm_half_rows"] = CDNA3_GEMM_HALF_ROWS   # the knee of AMD's tuned hipBLASLt FP8 GEMMs
+    if family == "CDNA3 FP8" and scenario in mechanisms["cdna3_token_split"]:   # measured, not applied
+        row.lets["inference_gemm_efficiency"] = CDNA3_SPLIT_GEMM_EFFICIENCY   # hipBLASLt's measured rate
+        row.lets["token_layer_time"] = Q(CDNA3_TOKEN_LAYER_TIME, "s")     # the rest of the old factor, a token
+        if "gemm_half_rows" in row.lets:                  # the knee at hipBLASLt's own per-row time
+            row.lets["gemm_half_rows"] = CDNA3_SPLIT_HALF_ROWS
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
     if scenario in mechanisms["gemm_roofline"]:         # measured, not applied ("GEMM roofline")
@@ -2627,6 +2648,8 @@ def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
     chips' `serving_efficiency`); a factor with no row to fit on is left out."""
     grid = [round(x, 3) for x in np.arange(0.30, 1.005, 0.01)]
     found: dict[str, float] = {}
+    # `cdna3_token_split`: the CDNA3 efficiency is AMD's measured GEMM rate, its per-token term is fitted instead
+    split = TOKEN_TIME_FAMILIES if (mechanisms or MECHANISMS)["cdna3_token_split"] else ()
     for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
                               ("training", "training_gemm_efficiency", "time_to_train")):
         rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid}, mechanisms=mechanisms)
@@ -2637,11 +2660,34 @@ def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
             continue                # no row of this kind to fit on (the factor is left out)
         found[let] = float(grid[int(np.nanargmin(np.nanmedian(errs, axis=0)))])
         if kind == "inference":
-            for family in sorted({FAMILIES.get(r.chip, "") for r in fitted} - {""}):
+            for family in sorted({FAMILIES.get(r.chip, "") for r in fitted} - {""} - set(split)):
                 mine = np.asarray([FAMILIES.get(r.chip) == family for r in fitted])
                 med = np.nanmedian(errs[mine], axis=0)
                 if np.isfinite(med).any():
                     found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(med))])
+    if split:
+        found.update(fit_token_time(path, mechanisms))
+    return found
+
+
+def fit_token_time(path: str, mechanisms: dict | None = None) -> dict[str, float]:
+    """`token_layer_time` of each TOKEN_TIME_FAMILIES family: the family's throughput rows together at the rows' own
+    (measured) GEMM efficiency (`cdna3_token_split` applied), the value on TOKEN_TIME_GRID that minimises their
+    median |log error|, in s."""
+    grid = list(TOKEN_TIME_GRID)
+    rows, _ = run(path, lets={"inference": {"token_layer_time": Name("t") * Q(1.0, "us")}}, params={"t": grid},
+                  mechanisms=mechanisms)
+    found: dict[str, float] = {}
+    for family in TOKEN_TIME_FAMILIES:
+        mine = [r for r in rows if r.kind == "inference" and r.fields and r.output == "tokens_per_s"
+                and FAMILIES.get(r.chip) == family]
+        if not mine:
+            continue
+        errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
+                           for r in mine])
+        med = np.nanmedian(errs, axis=0)
+        if np.isfinite(med).any():
+            found[f"token_layer_time[{family}]"] = float(grid[int(np.nanargmin(med))]) * 1e-6   # s
     return found
 
 

@@ -84,3 +84,61 @@ def test_the_knee_goes_where_amds_config_loads_the_tuned_gemms(tmp_path) -> None
             assert base.predicted == on.predicted == off.predicted
         elif key not in V.TUNED_GEMM_CONFIGS:
             assert base.predicted == off.predicted
+
+
+# ----------------------------------------------------------------------------- CDNA3's factor split (s12-cdna3)
+def test_the_split_gemm_rate_and_knee_by_hand_from_amds_line() -> None:
+    """AMD's line through all 1,905 row counts of the tuning file: t = 121.0 us + 1.203 us m a layer. hipBLASLt's
+    large-shape rate 2 W / c = 2 x 855,638,016 / 1.203 us = 1.4225 PFLOP/s, at the file's 1,700 MHz against the FP8
+    peak there (2,614.9 TFLOP/s x 1,700 / 2,100 = 2,116.8): 0.672 -> the split's e_c 0.67. The knee at that per-row
+    time, t0 / c = 121.0 / 1.203 = 100.6 rows -> 100. The rest of the old factor a token and layer, by hand:
+    c'(0.46) - c = 1.757 - 1.203 = 0.554 us; the fit on the CDNA3 rows found 1.00 us, more than the hand split."""
+    c, t0 = 1.203e-6, 121.0e-6
+    rate = 2 * LAYER_WEIGHTS / c
+    assert rate == pytest.approx(1.4225e15, rel=1e-3)
+    e_c = rate / (2614.9e12 * 1700 / 2100)
+    assert e_c == pytest.approx(0.672, abs=0.001)
+    assert V.CDNA3_SPLIT_GEMM_EFFICIENCY == pytest.approx(e_c, abs=0.005)
+    assert t0 / c == pytest.approx(100.6, abs=0.1)
+    assert V.CDNA3_SPLIT_HALF_ROWS == pytest.approx(t0 / c, abs=1.0)
+    c_old = 2 * LAYER_WEIGHTS / (_serving_efficiency("MI300X") * 2614.9e12 * 1700 / 2100)
+    assert (c_old - c) * 1e6 == pytest.approx(0.554, abs=0.002)
+    assert V.CDNA3_TOKEN_LAYER_TIME in {g * 1e-6 for g in V.TOKEN_TIME_GRID}    # a grid point of the fit
+    assert V.CDNA3_TOKEN_LAYER_TIME > c_old - c                                # the fit wants more than the hand split
+
+
+def _split_rows(tmp_path) -> str:
+    rows = [r for r in csv.DictReader(open(HELDOUT, newline="", encoding="utf-8"))
+            if r["round"] == "inference-v5.1" and r["benchmark"] == "llama2-70b-99" and r["num_accelerators"] == "8"
+            and r["metric"] == "throughput"
+            and ("8xMI325X_2xEPYC_9575F_" in r["system"] or "MI355X" in r["accelerator"])]
+    path = tmp_path / "split.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
+    return str(path)
+
+
+def test_the_split_is_opt_in_and_only_on_cdna3_rows(tmp_path) -> None:
+    """Laws of `--with cdna3_token_split`: not applied by default; a CDNA3 row takes AMD's measured GEMM rate and the
+    fitted per-token term, and its tuned knee at hipBLASLt's own 100 rows (the 69 belongs to the 0.46 factor); a CDNA4
+    row (MI355X: no CDNA3 fit) takes nothing and does not move. A per-token time only adds to a step; a faster GEMM
+    rate only shortens it, so the split's sign is not fixed by law: only that the rows change."""
+    path = _split_rows(tmp_path)
+    default, sink = V.run(path)
+    assert not sink.items, [d.message for d in sink.items]
+    split, _ = V.run(path, mechanisms=V.mechanisms_with(on=("cdna3_token_split",)))
+    assert V.MECHANISMS["cdna3_token_split"] == ()
+    chips = {r.chip for r in default}
+    assert {"MI325X", "MI355X"} <= chips
+    for base, on in zip(default, split):
+        assert "token_layer_time" not in base.lets and "inference_gemm_efficiency" not in base.lets
+        if on.chip == "MI355X":
+            assert on.lets == base.lets and on.predicted == base.predicted
+        else:
+            assert on.lets["inference_gemm_efficiency"] == V.CDNA3_SPLIT_GEMM_EFFICIENCY
+            assert "token_layer_time" in on.lets
+            if "gemm_half_rows" in base.lets:
+                assert on.lets["gemm_half_rows"] == V.CDNA3_SPLIT_HALF_ROWS
+            assert on.predicted != base.predicted

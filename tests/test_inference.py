@@ -2402,3 +2402,27 @@ def test_operating_fraction_holds_the_point_to_f_times_each_limit() -> None:
     for name in ("tokens_per_s", "tpot_p99", "ttft_p99", "batch", "tp"):
         assert v[f"s.margin.{name}"][0] == pytest.approx(v[f"s.tight.{name}"][0], rel=1e-12)
     assert 0.045 * 0.998 <= v["s.margin.tpot_p99"][0] <= 0.045 * (1 + 1e-9)
+
+
+def test_per_token_work_by_hand() -> None:
+    """The per-token work beside the GEMMs (module docstring, "Per-token work beside the GEMMs"; `let
+    token_layer_time`, validate's opt-in `cdna3_token_split`; docs/accuracy.md "CDNA3's factor split"): a fixed time
+    per token through a layer. Llama 2 70B (80 layers) FP8 on 8 MI325X, tp 1 x pp 1, 256 sequences of 222.33 + 294.45
+    tokens, t_tok = 1 us a token and layer, the elementwise kernels off (their bytes 0):
+
+        decode step  T = 256 x (1 + 222.33 / 294.45) = 449.30 tokens x 80 layers x 1 us = 35.94 ms
+        prefill      222.33 tokens x 80 x 1 us = 17.79 ms
+
+    Laws: 0 (the default) counts nothing; the step's terms add up to the TPOT; the per-token time only adds."""
+    imports = "from chips import MI325X\nfrom models import Llama2_70B\n"
+    fields = dict(model="Llama2_70B", chip="MI325X", scaleup_size=8, accelerators=8, precision='"fp8"', tp=1, pp=1,
+                  batch=256, input_tokens="222.33 tok", output_tokens="294.45 tok")
+    v = run(spec(workload("on", **fields, **{"let token_layer_time": "1 us"}) + workload("off", **fields), imports))
+    T = 256 * (1 + 222.33 / 294.45)
+    assert T * 80 * 1e-6 == pytest.approx(35.94e-3, rel=1e-3)
+    assert v["s.on.detail.decode_elementwise_time"][0] == pytest.approx(T * 80 * 1e-6, rel=1e-6)
+    assert v["s.on.detail.prefill_elementwise_time"][0] == pytest.approx(222.33 * 80 * 1e-6, rel=1e-6)
+    assert v["s.off.detail.decode_elementwise_time"][0] == 0.0
+    assert v["s.off.detail.prefill_elementwise_time"][0] == 0.0
+    assert v["s.on.tpot"][0] == pytest.approx(_step_from_terms(v, "s.on"), rel=1e-9)   # the step's terms add up
+    assert v["s.on.tpot"][0] > v["s.off.tpot"][0]

@@ -98,6 +98,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     MoE module  t_moe = L [moe_layer_latency + n_pairs h 2 (a_d + a) / (BW e_m)] (routed experts' fixed time and
                 expanded rows; 0 for a dense model: Routed experts' grouped GEMM, below)
     elementwise t_el = T (L / pp) b_el / (BW e_copy)  (`elementwise_kernels` 1; 0 by default: Elementwise work, below)
+                + T (L / pp) t_tok                (a chip's `let token_layer_time`; 0 by default: Per-token work, below)
     step        t_iter = max(t_gemm, t_w) + max(t_att, t_kv) + t_ctx + t_tp + t_pp + t_over + L * layer_latency
                 + t_moe + t_el
                 (a roofline per operator: the matmuls stream the weights while they compute, generation
@@ -268,6 +269,16 @@ E4M3 scale per 16 values; k the KV byte; f the SwiGLU width, (A / L - h (2 D + k
     the prefill I L, the batcher's per-token prefill cost kappa_p L b_el / (BW e_copy). Not counted: the logits
     and sampling (vocabulary x 4 bytes per decoded row, not per layer), the GEMMs' own activation reads and
     writes (inside their roofline).
+
+Per-token work beside the GEMMs (`let token_layer_time` t_tok, s a token and layer; 0 by default) [D]. Where the GEMM
+efficiency e_c is a measured GEMM rate rather than a factor fitted on whole steps, the step's other per-token work (an
+eager-mode engine's unfused elementwise kernels and launches, the sampler) is no longer inside e_c: it is counted as a
+fixed time per token through a layer, T (L / pp) t_tok in the decode step (all T tokens: decoded rows and prompt
+chunks), I L t_tok in a prompt's prefill, L t_tok in the batcher's per-token prefill cost kappa_p. It is a time, not
+bytes: it does not move the clock law's activity [U], and it does not scale with the hidden size [U] (fitted on one
+model). Only the CDNA3 chips set it (stdlib/chips.factory MI300X: the GEMM rate from AMD's own hipBLASLt timings,
+t_tok fitted once on the CDNA3 rows of the calibration file, docs/accuracy.md "CDNA3's factor split"). In the
+reported terms it is part of decode_elementwise_time / prefill_elementwise_time.
 
 FP4 activation quantization (`let fp4_quantize_kernels = 1`, 0 by default: docs/accuracy.md "FP4 activation
 quantization on Blackwell"; `fp4_quantize_bytes`) [P/D]. An NVFP4 GEMM multiplies FP4 weights by FP4 activations
@@ -1188,6 +1199,12 @@ elementwise_kernels = Assumption(
     "the prefill (module docstring, 'Elementwise work'; decode_elementwise_time, prefill_elementwise_time); 0 (the "
     "default until the family factors are refit with it: docs/accuracy.md 'Elementwise work in the inference "
     "step') leaves them out, as the fitted factors absorbed them [D]", range=SWITCH)
+token_layer_time = Assumption(
+    "token_layer_time", 0.0, "s",
+    "per-token work beside the GEMMs, a token and layer on one chip (module docstring, 'Per-token work beside the "
+    "GEMMs'): 0 by default, where the family's fitted serving efficiency carries it; a chip whose GEMM efficiency is a "
+    "measured GEMM rate sets its own (stdlib/chips.factory MI300X, fitted once on the CDNA3 rows of "
+    "reference/mlperf_calibration.csv, docs/accuracy.md \"CDNA3's factor split\", 2026-12-05) [D]", range=NON_NEGATIVE)
 gemm_swiglu = Assumption(
     "gemm_swiglu", 0.0, "1",
     "1: the engine's gate-up GEMM applies SwiGLU in its epilogue and writes the FP8 product, so no SiLU-and-multiply "
@@ -1845,6 +1862,7 @@ class Load:
     expert_tiles: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([expert_gemm_tiles.value]))
     batch_cap: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # engine_batch_cap
     elementwise: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([elementwise_kernels.value]))
+    token_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([token_layer_time.value]))
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
     swiglu_kernel: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([swiglu_kernel.value]))
     fp4_quantize: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([fp4_quantize_kernels.value]))
@@ -2240,6 +2258,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # the quantization of their outputs replicated over tp; rotary, KV write, SwiGLU split), at the copy rate
     el_rate = BW * ELEMENTWISE_BANDWIDTH_EFFICIENCY
     el_all = _col(load.elementwise)
+    tok_layer = _col(load.token_time)                             # s a token and layer (Per-token work beside the GEMMs)
     el_layer = ((el_all * elementwise_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w, kb, _col(load.gemm_swiglu))
                  + (1 - el_all) * _col(load.swiglu_kernel) * (1 - _col(load.gemm_swiglu))
                  * swiglu_kernel_bytes(h, D, _col(arch.kv_width), L, Aa, tp, w)
@@ -2355,11 +2374,12 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         host_round = np.where(split, h_split, t_over)             # the host's work a micro-batch (overlap's bound)
         t_moe = moe_module(per_micro, gamma)                      # routed experts' fixed time and expanded rows
         t_el = rank_tokens * (L / pp) * el_layer                  # elementwise kernels: T tokens, L / pp layers a pass
+        t_tok = rank_tokens * (L / pp) * tok_layer                # per-token work beside the GEMMs (token_layer_time)
         attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
             cycle = (np.maximum(gemm / rho, t_weights) + t_launches + np.maximum(attn / rho, t_kv) + attn_ctx / rho
-                     + t_tp + t_pp + L * tl + t_over + t_moe + t_el)
+                     + t_tp + t_pp + L * tl + t_over + t_moe + t_el + t_tok)
             return np.where(overlap, np.maximum(cycle, pp * host_round), cycle)   # the host's pp h a cycle (overlap)
         # the compute kernels' time at the full clock; the GEMMs' knee time (beyond their FLOPs at e_c) counts as
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
@@ -2373,7 +2393,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
                        decode_context_attention_time=attn_ctx,
                        decode_kv_time=t_kv, decode_tp_time=t_tp, decode_pp_time=t_pp, decode_overhead_time=t_over,
-                       decode_moe_time=t_moe + 0 * t, decode_elementwise_time=t_el + 0 * t,
+                       decode_moe_time=t_moe + 0 * t, decode_elementwise_time=t_el + t_tok + 0 * t,
                        decode_draft_time=0 * t,
                        clock_fraction=rho + 0 * t)
 
@@ -2437,18 +2457,20 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(S, pre_gamma))
     pre_moe = moe_module(S, pre_gamma)                            # its routed-expert layers' fixed time and rows
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
+    pre_tok = S * L * tok_layer                                   # its per-token work beside the GEMMs
     pre_busy = pre_compute                                        # its compute kernels' time at the full clock
     pre_rho = _sustained_rate(power, clock_share, pre_busy,
                               pre_memory * em + pre_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY,
                               lambda rho: (np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl + pre_moe
-                                           + pre_el))
+                                           + pre_el + pre_tok))
     pre_compute = pre_compute / pre_rho
+    pre_el = pre_el + pre_tok                                     # (reported with the elementwise kernels)
     t_prefill = np.maximum(pre_compute, pre_memory) + pre_comm + L * tl + pre_moe + pre_el
     # a batch of prompts prefilled together (a harness batcher: _batcher_ttft): p0 + kappa_p S for S prompt tokens,
     # its GEMMs at S rows (S / e(S) = (S + m0) / e_c: the half-rows give the constant), attention at the mean
     # prompt's context, the TP all-reduces per token
     kappa_p = ((2 * (A_dense + A_exp / d) / (tp * P * ec) + 2 * L * I * D / (tp * Pa * ec * e_fmha)) / pre_rho
-               + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0) + L * el_layer)
+               + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0) + L * (el_layer + tok_layer))
     p0 = m0 * 2 * A_dense / (tp * P * ec) / pre_rho + np.where(tp > 1, n_x * L * lat, 0.0) + L * tl
 
     def latencies(b):
@@ -3906,6 +3928,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         batch_cap=(ctx.get("max_batch_size", MAX_BATCH_SIZE) if ctx.is_set("max_batch_size")
                    else np.asarray([np.inf])),
         elementwise=ctx.get("elementwise_kernels", elementwise_kernels),
+        token_time=_chip_or_default(ctx, chip, "token_layer_time", token_layer_time),   # per-token work (CDNA3)
         gemm_swiglu=ctx.get("gemm_swiglu", gemm_swiglu),
         swiglu_kernel=ctx.get("swiglu_kernel", swiglu_kernel),
         fp4_quantize=ctx.get("fp4_quantize_kernels", fp4_quantize_kernels),

@@ -31,7 +31,8 @@ _CHIP_FIGURES = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:system.
                       for member in ("memory", "memory_bw", "scaleup_bw", "sram", "let:bf16_sparse",
                                      "let:fp4_scale_block", "let:full_clock_power", "let:gemm_half_rows_fp4",
                                      "let:link_efficiency", "let:serving_efficiency", "let:serving_efficiency_fp4",
-                                     "let:softmax_exp_rate", "let:sram_bandwidth_efficiency", "let:system_io"))
+                                     "let:softmax_exp_rate", "let:sram_bandwidth_efficiency", "let:system_io",
+                                     "let:token_layer_time"))
 
 # a chip's dense rate at each precision, wherever a workload finds its chip: both solves read the rate of their
 # `precision` (and BF16, for the parts of the step kept wide)
