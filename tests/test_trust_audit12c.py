@@ -1,0 +1,124 @@
+"""Trust hunt, session 12 (s12-trust3, 2026-12-05): the report, the facility models, the diagrams and the CI plan,
+each defect found with exit 0 stated as a law (hand calculations written out), its fix in its own commit.
+
+1. The report's key figures showed tokens/s at capacity (labelled "served, all workloads") beside a $/Mtok that is
+   computed over `served_tokens_per_s` (the load carried x the share of hours busy): on
+   examples/inference_shootout.factory 1.109 Mtok/s printed beside $0.187 / Mtok, where the $/Mtok divides by
+   665.2 ktok/s (60% busy). A reader multiplying the two got a bill 1.67x the one the figure stands for. Law: the
+   report prints the tokens the $/Mtok divides by, and the duty cycle it assumes, beside it; a service's $/Mtok x
+   its tokens served = its cost per hour, each as printed (to the printed rounding) and in results.json.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compiler import evaluate_files, evaluate_text
+from compiler.render import report
+from compiler.render.report_sections import WORKLOAD_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(text: str, defines: dict[str, str] | None = None):
+    results, sink = evaluate_text(text, "audit12c.factory", defines)
+    assert not sink.errors, [d.message for d in sink.errors]
+    return results.values
+
+
+# ----------------------------------------------------------------------------- 1. $/Mtok beside its tokens
+
+_SCALE = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "B": 1e9}
+
+
+def _tokens(text: str) -> float:
+    """'665.2 ktok/s' -> 665200.0"""
+    m = re.match(r"([\d.,]+) (k|M|G)?tok/s", text)
+    assert m, text
+    return float(m.group(1).replace(",", "")) * _SCALE[m.group(2) or ""]
+
+
+def _money(text: str) -> float:
+    """'$0.187 / Mtok' -> 0.187, '$58.7 / h' -> 58.7, '$1.2k / h' -> 1200."""
+    m = re.match(r"\$([\d.,]+)(k|M|B)?", text)
+    assert m, text
+    return float(m.group(1).replace(",", "")) * _SCALE[m.group(2) or ""]
+
+
+@pytest.fixture(scope="module")
+def shootout():
+    spec = ROOT / "examples" / "inference_shootout.factory"
+    results, sink = evaluate_files([str(spec)])
+    context = report.report_context(results, "inference_shootout.factory", sink)
+    markdown = report.render_markdown(results, "inference_shootout.factory", sink, context=context)
+    return results, context, markdown
+
+
+def test_the_key_figures_print_the_tokens_the_usd_per_mtok_divides_by(shootout) -> None:
+    """The site's served tokens (the sum of its services' load carried x busy share) is a key figure printed
+    beside $/Mtok with the busy share it assumes; the capacity figure says it is the capacity."""
+    results, context, markdown = shootout
+    cards = {c["key"]: c for c in context["subjects"][0]["kpis"]}
+    served = cards["served_tokens_per_s"]
+    assert served["available"]
+    value = results.values["shootout.served_tokens_per_s"][0]
+    assert _tokens(served["text"]) == pytest.approx(value, rel=5e-4)
+    assert value < results.values["shootout.tokens_per_s"][0]                   # 60% busy: below the capacity
+    keys = list(cards)
+    assert keys.index("served_tokens_per_s") == keys.index("usd_per_mtok") - 1  # printed beside it
+    line = next(x for x in markdown.splitlines() if "`shootout.served_tokens_per_s`" in x)
+    assert "service busy 60.0%" in line, line
+    capacity = next(x for x in markdown.splitlines() if "`shootout.tokens_per_s`" in x)
+    assert "capacity" in capacity and "served" not in capacity, capacity
+
+
+def test_each_services_usd_per_mtok_times_its_tokens_served_is_its_cost_per_hour_as_printed(shootout) -> None:
+    """Per service row: $/Mtok (3 significant figures) x tokens served (4) = cost per hour (3), to the printed
+    rounding (0.5% + 0.05% + 0.5%); in results.json exactly (to float rounding). The site's $/Mtok x its served
+    tokens is the sum of its services' costs per hour."""
+    results, context, _ = shootout
+    v = results.values
+    total = 0.0
+    for table in context["subjects"][0]["workload_tables"]:
+        if table["kind"] != "inference":
+            continue
+        labels = {label: name for name, label, _ in WORKLOAD_COLUMNS["inference"]}
+        names = [labels[c] for c in table["columns"] if c in labels]
+        assert {"served_tokens_per_s", "cost_per_hour", "usd_per_mtok"} <= set(names), names
+        offset = len(table["columns"]) - len(names)
+        for row in table["rows"]:
+            cells = dict(zip(names, row["cells"][offset:]))
+            usd, served, hour = (_money(cells["usd_per_mtok"]), _tokens(cells["served_tokens_per_s"]),
+                                 _money(cells["cost_per_hour"]))
+            assert usd * served * 3600 / 1e6 == pytest.approx(hour, rel=1.2e-2), (row["name"], cells)
+            p = f"shootout.{row['name']}"
+            assert v[f"{p}.usd_per_mtok"] * v[f"{p}.served_tokens_per_s"] == pytest.approx(
+                v[f"{p}.cost_per_hour"], rel=1e-12)
+            total += float(v[f"{p}.cost_per_hour"][0])
+    assert v["shootout.usd_per_mtok"][0] * v["shootout.served_tokens_per_s"][0] == pytest.approx(total, rel=1e-9)
+
+
+def test_a_services_cost_per_hour_is_its_accelerators_at_the_hour_it_is_given() -> None:
+    """8 H100 at $3 an hour: $24 an hour whether the service is busy 100% or 25% of the time (the $/Mtok moves,
+    the bill does not)."""
+    text = """from systems import DGX_H100
+from models import Llama3_1_70B
+param u = [1, 0.25]
+site s {
+  inference i {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 8
+    scenario = "server"
+    utilization = u
+    accelerator_cost = 3 USD/h
+  }
+}
+"""
+    v = _run(text)
+    assert np.broadcast_to(v["s.i.cost_per_hour"], (2,)) * 3600 == pytest.approx([24.0, 24.0], rel=1e-12)
+    usd = v["s.i.usd_per_mtok"]
+    assert usd[1] == pytest.approx(4 * usd[0], rel=1e-12)
