@@ -556,6 +556,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:pp", "set:tp",),
     "inference.batch_in_flight": _INFERENCE_OUTPUT,
     "inference.clock_fraction": _INFERENCE_OUTPUT,
+    "inference.cost_per_hour": ("served_tokens_per_s", "usd_per_mtok"),
     "inference.compute_utilization": _INFERENCE_UTILIZATION,
     "inference.decode_accelerators": _INFERENCE_OUTPUT,
     "inference.ep": _INFERENCE_OUTPUT,
