@@ -122,3 +122,62 @@ site s {
     assert np.broadcast_to(v["s.i.cost_per_hour"], (2,)) * 3600 == pytest.approx([24.0, 24.0], rel=1e-12)
     usd = v["s.i.usd_per_mtok"]
     assert usd[1] == pytest.approx(4 * usd[0], rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- 2. heat-rejection gear the site does not use
+
+PLANT = """from systems import DGX_H100_rack
+from facility import DryCooler_1MW, CoolingTower_5MW
+site s {
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+%s
+  hall h {
+    rack r: DGX_H100_rack x 8
+  }
+}
+"""
+
+
+def _evaluate_plant(site_lines: str):
+    from compiler import evaluate_text
+    results, sink = evaluate_text(PLANT % site_lines, "audit12c.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    return results.values, sink
+
+
+def test_a_dry_cooler_at_a_site_that_rejects_heat_by_chiller_never_lowers_its_capex_and_is_flagged() -> None:
+    """The site rejects its heat by chiller (heat_rejection's default): its dry coolers needed are 0, so a
+    `dry_cooler d: DryCooler_1MW` placed without a count was priced at 0 units ($0) and, being placed, dropped the
+    heat-rejection class's per-watt estimate (23% of the cooling plant: 8 DGX H100 racks, capex_cooling $692k ->
+    $533k) with exit 0 and no diagnostic. Law: adding a priced part never lowers capex; gear of a heat-rejection
+    kind the site does not use is said (a `no-effect` warning naming heat_rejection) and the class's estimate kept;
+    placed with a count it is bought (its units x price added)."""
+    from dsl.diagnostics import Code
+    base, _ = _evaluate_plant("")
+    cooler, sink = _evaluate_plant("  dry_cooler d: DryCooler_1MW")
+    assert cooler["s.dry_coolers"][0] == 0.0
+    assert cooler["s.capex_cooling"][0] >= base["s.capex_cooling"][0]
+    assert cooler["s.capex"][0] >= base["s.capex"][0]
+    warned = [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
+    assert warned, [d.message for d in sink.items]
+    counted, _ = _evaluate_plant("  dry_cooler d: DryCooler_1MW x 2")
+    assert counted["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 2 * 150e3, rel=1e-12)
+    tower, sink = _evaluate_plant("  cooling_tower t: CoolingTower_5MW")
+    assert tower["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 400e3, rel=1e-12)
+    assert [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
+
+
+def test_a_dry_cooler_at_a_site_that_rejects_heat_by_dry_cooler_replaces_the_estimate() -> None:
+    """heat_rejection = "dry_cooler": the placed dry cooler is the site's heat rejection, sized by the model
+    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k in place of the class's estimate;
+    no warning."""
+    from dsl.diagnostics import Code
+    v, sink = _evaluate_plant('  heat_rejection = "dry_cooler"\n  dry_cooler d: DryCooler_1MW')
+    units = v["s.dry_coolers"][0]
+    assert units == np.ceil(v["s.heat_rejected"][0] / 1e6) + 1
+    plain, _ = _evaluate_plant('  heat_rejection = "dry_cooler"')
+    share = 0.23                                     # plant_share_heat_rejection (compiler.models.assumptions)
+    estimate = plain["s.capex_cooling"][0] * share   # every cooling class at its share here: none placed
+    assert v["s.capex_cooling"][0] == pytest.approx(plain["s.capex_cooling"][0] - estimate + units * 150e3, rel=1e-9)
+    assert not [d for d in sink.items if d.code == Code.NO_EFFECT]
