@@ -424,7 +424,8 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.capex_building": ("it_power", "up:shell_cost"),
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
-        "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost"),
+        "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
+        "heat_rejection", "up:heat_rejection"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
     "hall.capex_network": (
@@ -814,7 +815,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
-        "plant_cost", "up:plant_cost"),
+        "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
