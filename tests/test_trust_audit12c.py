@@ -181,3 +181,38 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_dry_cooler_replaces_the_est
     estimate = plain["s.capex_cooling"][0] * share   # every cooling class at its share here: none placed
     assert v["s.capex_cooling"][0] == pytest.approx(plain["s.capex_cooling"][0] - estimate + units * 150e3, rel=1e-9)
     assert not [d for d in sink.items if d.code == Code.NO_EFFECT]
+
+
+# ----------------------------------------------------------------------------- 3. a cooling tower's rated water use
+
+TOWER = """from systems import DGX_H100_rack
+from facility import CoolingTower_5MW
+cooling_tower T {
+  capacity = 5 MW
+  power = 75 kW
+%s  price = 400000 USD
+}
+site s {
+  land_price = 0 USD
+  heat_rejection = "cooling_tower"
+  cooling_tower t: T x 2
+  hall h {
+    rack r: DGX_H100_rack x 8
+  }
+}
+"""
+
+
+def test_a_cooling_towers_rated_water_use_sets_the_water_it_evaporates() -> None:
+    """A tower's `water_use` (L per kWh of heat rejected, evaporation and blowdown: stdlib CoolingTower_5MW 1.6)
+    was read by no model: the site's water_year was the evaporation physics whatever the tower said, 3.6 MJ/kWh /
+    2.43 MJ/kg x 4 / 3 (cycles of concentration 4) / 0.997 kg/L = 1.981 L/kWh, for 1.6, 0.5 or none, exit 0. Law: with a rated
+    water use, water_year = heat rejected over the year x water_use, so it scales with the rating (0.5 / 1.6) and
+    the physics is the figure of a tower that gives none (1.981 / 1.6 of the 1.6 tower's)."""
+    physics = _run(TOWER % "")["s.water_year"][0]
+    rated = _run(TOWER % "  water_use = 1.6 L/kWh\n")["s.water_year"][0]
+    low = _run(TOWER % "  water_use = 0.5 L/kWh\n")["s.water_year"][0]
+    per_kwh = 3.6e6 / 2.43e6 * 4 / 3 / 0.997            # L of water per kWh of heat rejected, from physics (997 kg/m^3)
+    assert physics > 0
+    assert rated == pytest.approx(physics * 1.6 / per_kwh, rel=1e-9)
+    assert low == pytest.approx(rated * 0.5 / 1.6, rel=1e-12)
