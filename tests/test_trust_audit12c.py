@@ -216,3 +216,8 @@ def test_a_cooling_towers_rated_water_use_sets_the_water_it_evaporates() -> None
     assert physics > 0
     assert rated == pytest.approx(physics * 1.6 / per_kwh, rel=1e-9)
     assert low == pytest.approx(rated * 0.5 / 1.6, rel=1e-12)
+
+
+def test_the_towers_water_use_is_a_declared_read() -> None:
+    import test_model_reads as reads
+    reads._assert_reads_declared(reads._evaluated(text=TOWER % "  water_use = 1.6 L/kWh\n"))

@@ -50,7 +50,11 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_avg * 8,760 h
-    water_year         = heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
+    water_year         = heat rejected by towers * 8,760 h * water_use, the placed towers' rated `water_use`
+                         (evaporation and blowdown per unit of heat rejected; their count x capacity-weighted
+                         mean, on the block or its nearest ancestor that places them), else
+                         heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
+                         (the physics, 1.98 L/kWh at c = 4: a tower's rating was read by no model before)
 
 Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
 the diagrams read these, nothing else computes them):
@@ -359,13 +363,34 @@ def _crahs_own(ctx):
     return units_needed(ctx, "crah", air, A.crah_capacity)
 
 
+def _rated_water_use(ctx):
+    """The water the placed cooling towers evaporate and blow down per joule of heat rejected (their `water_use`,
+    m^3/J in SI): the towers on the block or its nearest ancestor that places them, their ratings weighted by
+    count x capacity (by count where one gives no capacity); None where none is placed or one gives no rating."""
+    level = ctx
+    while level is not None and not level.parts("cooling_tower"):
+        level = level.parent
+    if level is None:
+        return None
+    towers = level.parts("cooling_tower")
+    if not all(t.is_set("water_use") for t in towers):
+        return None
+    sized = all(t.is_set("capacity") for t in towers)
+    weights = [t.count * (t.get("capacity") if sized else 1.0) for t in towers]
+    total = sum(weights, np.zeros(1))
+    rated = sum((w * t.get("water_use") for w, t in zip(weights, towers)), np.zeros(1))
+    return np.where(total > 0, rated / np.where(total > 0, total, 1.0), np.nan)   # none placed: nan, the physics
+
+
 def _water_own(ctx):
     if ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
         return np.zeros(1)
     _, _, rejected = stream_cooling(ctx, peak=False)
     c = ctx.get("cycles_of_concentration", A.cycles_of_concentration)
     mass = rejected * A.YEAR / ctx.get("evaporation_heat", A.evaporation_heat) * c / (c - 1)
-    return mass / ctx.get("water_density", A.water_density)
+    physics = mass / ctx.get("water_density", A.water_density)
+    rated = _rated_water_use(ctx)
+    return physics if rated is None else np.where(np.isnan(rated), physics, rejected * A.YEAR * rated)
 
 
 def _facility_avg(ctx):
@@ -427,7 +452,8 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "chillers", _chillers_own))
     output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares")(
         lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
-    output(_kind, "water_year", "heat rejected by towers * 1 yr / evaporation_heat * c / (c - 1) / rho_water")(
+    output(_kind, "water_year", "heat rejected by towers * 1 yr * the towers' rated water_use, else / "
+                                "evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
 
 

@@ -546,7 +546,8 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
         "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp",
-        "up:wet_bulb_temp"),
+        "up:wet_bulb_temp", "up:parts:cooling_tower.capacity", "up:parts:cooling_tower.count",
+        "up:parts:cooling_tower.water_use"),
     # --- inference
     "inference.accelerator_power": _INFERENCE_POWER,
     "inference.accelerators_needed": _INFERENCE_OUTPUT,
@@ -1019,7 +1020,8 @@ READS: dict[str, tuple[str, ...]] = {
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg", "mean_ambient_temp",
         "parts:hall.count", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:hall.it_power",
         "parts:hall.it_power_avg", "parts:hall.water_year", "up:air_supply_temp", "up:ambient_temp",
-        "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
+        "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp",
+        "parts:cooling_tower.capacity", "parts:cooling_tower.count", "parts:cooling_tower.water_use"),
     # --- storage
     "storage.quantity": ("count", "up:count"),
     "storage.total_power": ("power", "quantity"),
