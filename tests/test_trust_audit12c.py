@@ -221,3 +221,50 @@ def test_a_cooling_towers_rated_water_use_sets_the_water_it_evaporates() -> None
 def test_the_towers_water_use_is_a_declared_read() -> None:
     import test_model_reads as reads
     reads._assert_reads_declared(reads._evaluated(text=TOWER % "  water_use = 1.6 L/kWh\n"))
+
+
+# ----------------------------------------------------------------------------- 4. what a rack holds fits its height
+
+RACK = """from chips import H100_SXM
+server box {
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+  height = 8 U
+  price = 300000 USD
+}
+switch tor {
+  ports = 64
+  port_speed = 400 Gb/s
+  power = 1 kW
+  height = 2 U
+  price = 30000 USD
+}
+rack frame {
+  server node: box x n
+  switch top: tor x 1
+  height = 42 U
+}
+param n = [5, 6]
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: frame x 2
+  }
+}
+"""
+
+
+def test_what_a_rack_holds_fits_its_height() -> None:
+    """A rack's `height` (usable U) and its servers' and switches' `height` were read by no model: six 8 U servers
+    and a 2 U switch (50 U) in a 42 U rack printed its power and cost, exit 0. Law: sum(count x height) of the
+    parts that give one <= the rack's height, else `limit-exceeded` naming both, in the scenario that overflows
+    (five servers: 42 U, fits; six: 50 U)."""
+    from compiler import evaluate_text
+    from dsl.diagnostics import Code
+    results, sink = evaluate_text(RACK, "audit12c.factory")
+    over = [d for d in sink.errors if d.code == Code.LIMIT_EXCEEDED and "height" in d.message + " ".join(d.notes)]
+    assert over, [d.message for d in sink.items]
+    text = over[0].message + " ".join(over[0].notes)
+    assert "n = 6" in text or "scenario" in text or "50" in text, text
+    fits, sink = evaluate_text(RACK.replace("param n = [5, 6]", "param n = 5"), "audit12c.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
