@@ -268,3 +268,42 @@ def test_what_a_rack_holds_fits_its_height() -> None:
     assert "n = 6" in text or "scenario" in text or "50" in text, text
     fits, sink = evaluate_text(RACK.replace("param n = [5, 6]", "param n = 5"), "audit12c.factory")
     assert not sink.errors, [d.message for d in sink.errors]
+
+
+# ----------------------------------------------------------------------------- 5. the transformers feed the cooling too
+
+FEED = """from systems import DGX_H100_rack
+transformer tx {
+  capacity = 300 kVA
+  efficiency = 0.99
+  redundancy = "N"
+  price = 40000 USD
+}
+site s {
+  land_price = 0 USD
+  transformer t: tx x 1
+  hall h {
+    rack r: DGX_H100_rack x 8
+  }
+}
+"""
+
+
+def test_the_transformers_carry_the_cooling_plant_they_feed() -> None:
+    """The power view draws the cooling plant fed through the site's last shared transformer or switchgear ("in
+    ... of which cooling"), and facility_power counts the cooling at the meter, but the transformers were sized on
+    the IT path alone: 8 DGX H100 racks (279 kW IT) through a 300 kVA transformer, out of it 279 / (0.96 x 0.985) =
+    295 kW toward the IT plus 84 kW of cooling = 379 kW on 300 kW, printed as 1 unit needed, 98% used, exit 0.
+    Law: a transformer's or switchgear's load is the power out of its stage plus the cooling power of the block it
+    is placed on: units_needed = ceil((out + cooling_power) / capacity), and one unit fails its limit."""
+    from compiler import evaluate_text
+    from dsl.diagnostics import Code
+    results, sink = evaluate_text(FEED, "audit12c.factory")
+    v = results.values
+    out = v["s.transformer_power_in"][0] - v["s.transformer_loss"][0]
+    assert out == pytest.approx(v["s.it_power"][0] / (0.96 * 0.985), rel=1e-9)
+    load = out + v["s.cooling_power"][0]
+    assert v["s.t.units_needed"][0] == np.ceil(load / 300e3) == 2
+    assert v["s.t.utilization"][0] == pytest.approx(load / 300e3, rel=1e-9)
+    errors = [d for d in sink.errors if d.code == Code.LIMIT_EXCEEDED and "transformer" in " ".join(d.notes)]
+    assert errors, [d.message for d in sink.items]
