@@ -1031,8 +1031,8 @@ READS: dict[str, tuple[str, ...]] = {
     "switch.total_power": ("power", "quantity"),
     "switch.total_price": ("price", "quantity"),
     # --- switchgear
-    "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED,
-    "switchgear.utilization": _POWER_GEAR_UTILIZATION,
+    "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
+    "switchgear.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
     # --- training
     "training.accelerator_hours": _TRAINING_OUTPUT,
     "training.accelerator_power": _TRAINING_SOLVE + _IDLE + (
@@ -1159,8 +1159,8 @@ READS: dict[str, tuple[str, ...]] = {
     "transceiver.total_power": ("power", "quantity"),
     "transceiver.total_price": ("price", "quantity"),
     # --- transformer
-    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED,
-    "transformer.utilization": _POWER_GEAR_UTILIZATION,
+    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
+    "transformer.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
     # --- ups
     "ups.units_needed": _POWER_GEAR_UNITS_NEEDED,
     "ups.utilization": _POWER_GEAR_UTILIZATION,
