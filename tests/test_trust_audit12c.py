@@ -7,6 +7,17 @@ each defect found with exit 0 stated as a law (hand calculations written out), i
    665.2 ktok/s (60% busy). A reader multiplying the two got a bill 1.67x the one the figure stands for. Law: the
    report prints the tokens the $/Mtok divides by, and the duty cycle it assumes, beside it; a service's $/Mtok x
    its tokens served = its cost per hour, each as printed (to the printed rounding) and in results.json.
+2. A dry cooler placed at a site whose `heat_rejection` is another kind (default chiller) was sized to 0 units
+   ($0) and, being placed, dropped the heat-rejection class's per-watt estimate: capex_cooling of 8 DGX H100 racks
+   $692k -> $533k, exit 0. Law: adding a priced part never lowers capex; the gear is flagged (`no-effect`).
+3. A cooling tower's `water_use` rating was read by no model (water_year was the evaporation physics, 1.98 L/kWh,
+   whatever the tower said). Law: water_year = heat rejected x the towers' rated water use, where they give one.
+4. A rack's usable `height` and its parts' heights were read by no model: 50 U in a 42 U rack, exit 0. Law: what a
+   rack stacks fits its height, else `limit-exceeded`.
+5. Transformers and switchgear were sized on the IT path alone while the power view draws the cooling plant fed
+   through them: 379 kW through a 300 kVA transformer read "1 needed, 98% used"; examples/flagship_campus.factory
+   placed 188 MV transformers (2N) for 259 MW (235 MW a side). Law: their load is the power out of their stage
+   plus the block's cooling power.
 """
 from __future__ import annotations
 
