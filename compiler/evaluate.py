@@ -1310,7 +1310,8 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
         return CheckResult(check.name, True, lim.message, span)
     failing = [int(i) for i in np.flatnonzero(~ok & judged)]
     i = failing[0]
-    unit = _unit_of_path(ev, f"{check.instance.path}.{lim.left}")
+    unit = (_unit_of_path(ev, f"{check.instance.path}.{lim.left}")         # a left side named by a label: the
+            or _unit_of_path(ev, f"{check.instance.path}.{lim.right}"))    # limit's own unit (a rack's height)
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
               f"{lim.right} = {format_value(_pick(right, i), unit)}")
     where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""

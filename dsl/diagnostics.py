@@ -151,7 +151,9 @@ CODES: dict[str, tuple[str, str]] = {
     Code.NO_EFFECT: ("evaluate", "A `let` named as a figure the models read changes nothing where it is set: no model of "
                   "the workload reads it (a training option on an inference workload), or the model reads it where it "
                   "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
-                  "option on a dense model); a warning saying why."),
+                  "option on a dense model); or heat-rejection gear (a dry cooler, a cooling tower) placed where the "
+                  "site rejects its heat by another kind (`heat_rejection`: priced as written, used by no cooling "
+                  "figure); a warning saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "

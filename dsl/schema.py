@@ -658,6 +658,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_joule tok/J output   output tokens per joule at the wall
         served_tokens_per_s tok/s output output tokens per second served on average: the load carried while busy (offered_load, else demand, else the capacity, at most the capacity) x the duty cycle (`utilization`)
         usd_per_mtok  USD/Mtok output   cost per million output tokens served: every accelerator it holds, every hour, at its chips' accelerator-hour / served_tokens_per_s
+        cost_per_hour USD/h   output    what the service pays an hour, busy or idle: every accelerator it holds at its chips' accelerator-hour (usd_per_mtok x served_tokens_per_s)
         clock_fraction fraction output    compute clock relative to full speed under the power cap
         accelerator_power W   output    board power of one accelerator the layout uses while the workload runs (an idle one draws its idle power): idle + a u_c x max(v0, x)^2 + b u_m, at most min(tdp, power_cap)
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)

@@ -318,7 +318,7 @@ def test_an_infeasible_service_shows_n_a_with_its_reason_and_fails_the_build(tmp
     assert "| Tokens per second | n/a | no value: the weights do not fit" in markdown
     assert "| $ per million tokens | n/a | no value: the weights do not fit" in markdown
     row = next(line for line in markdown.splitlines() if line.startswith("| w |"))
-    assert row.count("| n/a ") == 8, row                      # tokens/s ... $ per Mtok, all eight
+    assert row.count("| n/a ") == 10, row                     # tokens/s ... $ per Mtok, all ten
     assert "w: n/a, the weights do not fit" in markdown
 
 
@@ -330,9 +330,10 @@ def test_a_sweep_shows_n_a_where_a_scenario_has_no_value_and_no_facility_zeros()
     text = text.replace("site s {", "param n = 1\n\nsite s {")
     results, sink = evaluate_text(text, "x.factory", defines={"n": "1..8 step 7"})
     sweep = report.report_context(results, "x.factory", sink)["sweep"]
-    assert sweep["columns"] == ["Tokens per second", "$ per million tokens", "Tokens per joule"]
+    assert sweep["columns"] == ["Tokens per second", "Tokens served per second", "$ per million tokens",
+                                "Tokens per joule"]
     assert [r["x"] for r in sweep["rows"]] == ["1", "8"]
-    assert sweep["rows"][0]["cells"] == ["n/a"] * 3
+    assert sweep["rows"][0]["cells"] == ["n/a"] * 4
     assert all(c != "n/a" and c[:1] != "—" for c in sweep["rows"][1]["cells"])
 
 

@@ -381,7 +381,7 @@ def test_a_price_override_on_a_stdlib_rack_moves_only_costs() -> None:
     _, _, b = _values(base.replace("rack G2 extends GB200_NVL72 {\n}", "rack G2 extends GB200_NVL72 {\n"
                                    "  price = 6000000 USD\n}"), str(SHOOTOUT))
     moved = {d.split(":")[0].rsplit(".", 1)[1] for d in _differences(a, b)}
-    assert moved == {"price", "capex_it", "usd_per_mtok"}, moved
+    assert moved == {"price", "capex_it", "usd_per_mtok", "cost_per_hour"}, moved
 
 
 # ----------------------------------------------------------------------------- 8. table, JSON, report; bytes; exits

@@ -19,6 +19,10 @@ Formulas:
                        distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
       cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
                        pump 0.03        (shares in compiler.models.assumptions, each category's sum 1)
+      heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
+                       cooler or tower of another kind rejects no heat in the model: it is priced as written
+                       (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
+                       with a `no-effect` warning (it never lowers the capex)
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
@@ -345,12 +349,39 @@ def _plant(ctx, classes, name, cooling):
         total = total + hall.count * hall.get(name)
         own_it = own_it - hall.count * hall.get("it_power")
     per_watt = None
-    for _, kinds, share in classes:
-        if ctx.parts(*kinds):
+    for class_name, kinds, share in classes:
+        if class_name == "heat_rejection":
+            unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
+            total = total + _unused_heat_rejection(ctx, unused, name)
+            kinds = tuple(k for k in kinds if k == ctx.inherited_text("heat_rejection", "chiller"))
+        if kinds and ctx.parts(*kinds):
             total = total + _gear_cost(ctx, kinds, name)
         elif share is not None and not _placed_above(ctx, kinds):
             per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
             total = total + own_it * per_watt * ctx.get(share.name, share)
+    return total
+
+
+def _unused_heat_rejection(ctx, gear_placed, figure):
+    """Dry coolers or cooling towers placed where the block's `heat_rejection` is another kind: the model rejects
+    no heat through them (their fans, water and sizing are the chosen kind's), so they do not replace the heat-
+    rejection class's estimate; what the spec buys is priced (units x price: its count, 0 for a dry cooler
+    placed without one, which the model sizes to the heat it rejects, none here) and a `no-effect` warning
+    says so. Placing them dropped the estimate for $0 before (a dry cooler at a chiller site: capex_cooling of
+    8 DGX H100 racks $692k -> $533k, exit 0)."""
+    from dsl.diagnostics import Code
+    total = np.zeros(1)
+    mode = ctx.inherited_text("heat_rejection", "chiller")
+    for gear in gear_placed:
+        units = gear.count if gear.count_is_explicit or gear.kind != "dry_cooler" else np.zeros(1)
+        total = total + units * price_of(gear, ctx, figure)
+        message = (f"{gear.kind} `{gear.path}` rejects no heat here: `{ctx.path}` rejects its heat by {mode} "
+                   f"(heat_rejection); the units written are priced, but no cooling figure uses them")
+        sink = ctx.ev.sink
+        if not any(d.code == Code.NO_EFFECT and d.message == message for d in sink.items):
+            sink.warning(Code.NO_EFFECT, message, gear.inst.block.name_span,
+                         help=f'set `heat_rejection = "{gear.kind}"` on `{ctx.path}` to reject its heat through '
+                              f'them, or remove them')
     return total
 
 

@@ -50,7 +50,11 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_avg * 8,760 h
-    water_year         = heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
+    water_year         = heat rejected by towers * 8,760 h * water_use, the placed towers' rated `water_use`
+                         (evaporation and blowdown per unit of heat rejected; their count x capacity-weighted
+                         mean, on the block or its nearest ancestor that places them), else
+                         heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
+                         (the physics, 1.98 L/kWh at c = 4: a tower's rating was read by no model before)
 
 Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
 the diagrams read these, nothing else computes them):
@@ -61,7 +65,8 @@ the diagrams read these, nothing else computes them):
     utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
                    CRAH placed without a count stands for its units_needed); none when none is placed
     load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
-          the stage delivers toward the IT, as `stage_flows` gives it); the peak facility power for
+          the stage delivers toward the IT, as `stage_flows` gives it), plus the block's peak cooling_power
+          for transformers and switchgear (they feed the mechanical plant too); the peak facility power for
           generators (IT, losses and cooling run in an outage); the block's heat_liquid (CDU) or heat_air
           (CRAH)
     Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
@@ -359,13 +364,34 @@ def _crahs_own(ctx):
     return units_needed(ctx, "crah", air, A.crah_capacity)
 
 
+def _rated_water_use(ctx):
+    """The water the placed cooling towers evaporate and blow down per joule of heat rejected (their `water_use`,
+    m^3/J in SI): the towers on the block or its nearest ancestor that places them, their ratings weighted by
+    count x capacity (by count where one gives no capacity); None where none is placed or one gives no rating."""
+    level = ctx
+    while level is not None and not level.parts("cooling_tower"):
+        level = level.parent
+    if level is None:
+        return None
+    towers = level.parts("cooling_tower")
+    if not all(t.is_set("water_use") for t in towers):
+        return None
+    sized = all(t.is_set("capacity") for t in towers)
+    weights = [t.count * (t.get("capacity") if sized else 1.0) for t in towers]
+    total = sum(weights, np.zeros(1))
+    rated = sum((w * t.get("water_use") for w, t in zip(weights, towers)), np.zeros(1))
+    return np.where(total > 0, rated / np.where(total > 0, total, 1.0), np.nan)   # none placed: nan, the physics
+
+
 def _water_own(ctx):
     if ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
         return np.zeros(1)
     _, _, rejected = stream_cooling(ctx, peak=False)
     c = ctx.get("cycles_of_concentration", A.cycles_of_concentration)
     mass = rejected * A.YEAR / ctx.get("evaporation_heat", A.evaporation_heat) * c / (c - 1)
-    return mass / ctx.get("water_density", A.water_density)
+    physics = mass / ctx.get("water_density", A.water_density)
+    rated = _rated_water_use(ctx)
+    return physics if rated is None else np.where(np.isnan(rated), physics, rejected * A.YEAR * rated)
 
 
 def _facility_avg(ctx):
@@ -427,7 +453,8 @@ for _kind in ("hall", "site"):
         lambda ctx: _count(ctx, "chillers", _chillers_own))
     output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares")(
         lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
-    output(_kind, "water_year", "heat rejected by towers * 1 yr / evaporation_heat * c / (c - 1) / rho_water")(
+    output(_kind, "water_year", "heat rejected by towers * 1 yr * the towers' rated water_use, else / "
+                                "evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
 
 
@@ -471,14 +498,21 @@ SIZED_GEAR = POWER_GEAR + ("generator", "cdu", "crah")
 
 def gear_load(block, kind: str):
     """The peak load the gear of `kind` placed on `block` (a hall or site) carries; None where the block's
-    chain has no such stage. Power gear: the power out of its stage; generators: the facility power;
-    CDUs / CRAHs: the block's liquid / air heat (a site's includes its halls', as its `cdus` / `crahs` do)."""
+    chain has no such stage. Power gear: the power out of its stage; transformers and switchgear also the
+    block's peak cooling_power (the mechanical plant is fed from the medium-voltage side through them, as the
+    power view draws it: sized on the IT path alone, 379 kW through a 300 kVA transformer read 98% used);
+    generators: the facility power; CDUs / CRAHs: the block's liquid / air heat (a site's includes its
+    halls', as its `cdus` / `crahs` do)."""
     if kind == "generator":
         return block.get("facility_power")
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
     flows = stage_flows(block, peak=True)
-    return flows[kind][0] if kind in flows else None
+    if kind not in flows:
+        return None
+    if kind in ("transformer", "switchgear"):
+        return flows[kind][0] + block.get("cooling_power")
+    return flows[kind][0]
 
 
 def _gear_units_needed(load, gear):
@@ -523,7 +557,8 @@ def _sizing(what: str):
 for _gear in SIZED_GEAR:
     output(_gear, "units_needed", {"generator": "ceil(facility_power / capacity) + spares (redundancy)",
                                    "cdu": "the block's cdus", "crah": "the block's crahs"}.get(
-        _gear, "ceil(power out of the stage / capacity) + spares (redundancy)"))(_sizing("units_needed"))
+        _gear, "ceil(power out of the stage (+ the block's cooling_power: transformer, switchgear) / capacity) + "
+               "spares (redundancy)"))(_sizing("units_needed"))
     output(_gear, "utilization", "load / (capacity * units placed)")(_sizing("utilization"))
 
 

@@ -4695,6 +4695,10 @@ output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / 
                                     "(tokens_per_s * min(offered_share, 1) * utilization, utilization: the "
                                     "workload's, else service_utilization 0.6)")(
     _usd_per_token)
+output("inference", "cost_per_hour", "usd_per_mtok * served_tokens_per_s = accelerators * cost per "
+                                     "accelerator-hour: what the service pays every hour, busy or idle (USD/s in SI, "
+                                     "shown per hour)")(
+    lambda ctx: ctx.get("usd_per_mtok") * ctx.get("served_tokens_per_s"))
 
 
 @rule("inference", Code.OVERLOADED, "the offered load (an aggregated service's demand) is within its capacity")

@@ -425,7 +425,8 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.capex_building": ("it_power", "up:shell_cost"),
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
-        "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost"),
+        "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
+        "heat_rejection", "up:heat_rejection"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
     "hall.capex_network": (
@@ -546,7 +547,8 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.water_year": (
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg",
         "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp",
-        "up:wet_bulb_temp"),
+        "up:wet_bulb_temp", "up:parts:cooling_tower.capacity", "up:parts:cooling_tower.count",
+        "up:parts:cooling_tower.water_use"),
     # --- inference
     "inference.accelerator_power": _INFERENCE_POWER,
     "inference.accelerators_needed": _INFERENCE_OUTPUT,
@@ -557,6 +559,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:pp", "set:tp",),
     "inference.batch_in_flight": _INFERENCE_OUTPUT,
     "inference.clock_fraction": _INFERENCE_OUTPUT,
+    "inference.cost_per_hour": ("served_tokens_per_s", "usd_per_mtok"),
     "inference.compute_utilization": _INFERENCE_UTILIZATION,
     "inference.decode_accelerators": _INFERENCE_OUTPUT,
     "inference.ep": _INFERENCE_OUTPUT,
@@ -814,7 +817,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
-        "plant_cost", "up:plant_cost"),
+        "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
@@ -1018,7 +1021,8 @@ READS: dict[str, tuple[str, ...]] = {
         "air_supply_temp", "heat_air", "heat_liquid", "heat_rejection", "it_power", "it_power_avg", "mean_ambient_temp",
         "parts:hall.count", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:hall.it_power",
         "parts:hall.it_power_avg", "parts:hall.water_year", "up:air_supply_temp", "up:ambient_temp",
-        "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
+        "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp",
+        "parts:cooling_tower.capacity", "parts:cooling_tower.count", "parts:cooling_tower.water_use"),
     # --- storage
     "storage.quantity": ("count", "up:count"),
     "storage.total_power": ("power", "quantity"),
@@ -1028,8 +1032,8 @@ READS: dict[str, tuple[str, ...]] = {
     "switch.total_power": ("power", "quantity"),
     "switch.total_price": ("price", "quantity"),
     # --- switchgear
-    "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED,
-    "switchgear.utilization": _POWER_GEAR_UTILIZATION,
+    "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
+    "switchgear.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
     # --- training
     "training.accelerator_hours": _TRAINING_OUTPUT,
     "training.accelerator_power": _TRAINING_SOLVE + _IDLE + (
@@ -1156,8 +1160,8 @@ READS: dict[str, tuple[str, ...]] = {
     "transceiver.total_power": ("power", "quantity"),
     "transceiver.total_price": ("price", "quantity"),
     # --- transformer
-    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED,
-    "transformer.utilization": _POWER_GEAR_UTILIZATION,
+    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
+    "transformer.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
     # --- ups
     "ups.units_needed": _POWER_GEAR_UNITS_NEEDED,
     "ups.utilization": _POWER_GEAR_UTILIZATION,

@@ -148,6 +148,22 @@ for _kind, _measured, _limit, _message in (
     limit(_kind, _limit, _given_limit(_measured, _limit), _measured, _limit, _message)
 
 
+def _rack_height(ctx):
+    """A limit on a rack that gives its usable `height`: sum(count x height) of the parts placed in it that give one
+    (servers, switches, power shelves, storage) <= height. None where the rack or none of its parts gives a height.
+    Without it, six 8 U servers and a 2 U switch (50 U) in a 42 U rack printed their power and cost, exit 0."""
+    if not ctx.is_set("height"):
+        return None
+    stacked = [part for part in ctx.parts("server", "switch", "power_shelf", "storage") if part.is_set("height")]
+    if not stacked:
+        return None
+    return sum((part.count * part.get("height") for part in stacked), np.zeros(1)), ctx.get("height")
+
+
+limit("rack", "height", _rack_height, "height of the parts stacked", "height",
+      "what the rack holds fits its usable height (sum of count x height of the parts that give one)")
+
+
 def _placed_plant(gear_kind: str, needed: str):
     """A limit on a site that places chillers or dry coolers (a site's plant: never in a hall) with a count: the
     units the thermal model sizes (the site's `chillers` / `dry_coolers`, its halls' heat included) <= units

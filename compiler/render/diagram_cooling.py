@@ -125,7 +125,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
         water = plan.get(root, "water_year")
         rows = [_esc(plan.definition(towers[0][0]), 0)] if towers else []
         if water is not None:
-            rows.append(_esc(f"water {_q(water, 'm^3')} evaporated per year", 0))
+            rows.append(_esc(f"water {_q(water, 'm^3')} used per year", 0))   # evaporation and blowdown
         title = "Cooling towers" + (f" \u00d7 {_count_text(placed)}" if placed is not None else "")
         c.node(rejection, _card(_b(title), rows, caption=_esc("HEAT REJECTION", 0), group="plant"))
     if rejection:

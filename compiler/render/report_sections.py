@@ -46,11 +46,13 @@ KPIS = (
     Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP"),
     Kpi("facility_power", "Facility power", "power", "peak, at the utility meter"),
     Kpi("pue", "PUE", "ratio", "annual average"),
-    Kpi("tokens_per_s", "Tokens per second", "tok_s", "served, all workloads", facility=False),
+    Kpi("tokens_per_s", "Tokens per second", "tok_s", "at capacity, all services", facility=False),
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
     Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
     Kpi("capex", "Capex", "money", "IT, network, facility, land"),
     Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
+    Kpi("served_tokens_per_s", "Tokens served per second", "tok_s",
+        "on average: the load carried x the share of hours busy; what $/Mtok divides by", facility=False),
     Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over the tokens they serve",
         facility=False),
 )
@@ -76,7 +78,9 @@ WORKLOAD_COLUMNS = {
                   ("tokens_per_s_per_user", "Tokens/s per user", "tok_s"),
                   ("power", "Power while serving", "power"),   # its servers at its own load (inference.power)
                   ("tokens_per_s_per_mw", "Tokens/s per MW", "tok_s_mw"), ("tokens_per_joule", "Tokens per joule", "tok_j"),
-                  ("ttft", "TTFT", ""), ("tpot", "TPOT", ""), ("usd_per_mtok", "$ per Mtok", "money_mtok")),
+                  ("ttft", "TTFT", ""), ("tpot", "TPOT", ""),
+                  ("served_tokens_per_s", "Tokens served/s", "tok_s"), ("cost_per_hour", "Cost per hour", "money_hour"),
+                  ("usd_per_mtok", "$ per Mtok", "money_mtok")),
     "training": (("accelerators", "Accelerators", "count"), ("accelerators_needed", "Accelerators needed", "count"),
                  ("tokens_per_s", "Tokens/s", "tok_s"),
                  ("mfu", "MFU", "percent"), ("goodput", "Goodput", "percent"),
@@ -92,6 +96,7 @@ FIELD_STYLES = {**{k.key: k.style for k in KPIS if k.facility is False},
 BASIS = {
     "pue": ("utilization",),
     "tokens_per_s": ("precision",),
+    "served_tokens_per_s": ("service_utilization",),
     "tokens_per_joule": ("precision",),
     "time_to_train": ("precision", "global_batch"),
     "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
@@ -114,8 +119,8 @@ BASIS_LABELS = {"utilization": "average load", "service_utilization": "service b
                 "accelerator_cost": "accelerator-hour", "cost_per_accelerator_hour": "the site's TCO per accelerator-hour",
                 "build_cost_per_watt": "build cost",
                 "land_price": "land price"}
-SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "usd_per_mtok", "time_to_train",
-              "tokens_per_joule")
+SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "served_tokens_per_s", "usd_per_mtok",
+              "time_to_train", "tokens_per_joule")
 
 
 def _walk(inst, through=None):
