@@ -226,7 +226,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex CRF(r, life) + energy:
                   compiler.models.inference accelerator_cost)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
-                  the scenario's scale-up domains) whose time_to_train <= deadline
+                  the scenario's scale-up domains) whose time_to_train <= deadline; a run given `accelerators`
+                  whose time_to_train exceeds its deadline is a `limit-exceeded` error with both times (its figures
+                  keep their values, right for the count given)
 
 Per scenario: fixed coordinates and the accelerators are each scenario's own (each scenario's candidates are
 its own accelerators, its own ladder). Infeasible: where no layout fits in memory (or none exists for the fixed
@@ -289,7 +291,7 @@ import dataclasses
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, output
+from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, limit, output
 from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
@@ -1255,3 +1257,20 @@ output("training", "energy", "power * time_to_train")(
 output("training", "cost", "accelerator_hours * cost per accelerator-hour")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost")))
 
+
+
+def _deadline_check(ctx):
+    """The run's time to train at the accelerators its spec gives against its `deadline` (none where no deadline
+    or no `accelerators` is set: a run sized by its deadline alone reads accelerators_needed, its time to train is
+    the default count's): a plan whose accelerators finish after the deadline is a `limit-exceeded` error naming
+    both times; its figures keep their values, right for the count given (accelerators_needed gives the count that
+    meets it). A deadline no count of the ladder meets is left to its own `infeasible-workload` error (one finding
+    per cause: the limit there reads an infinite deadline)."""
+    if not ctx.is_set("deadline") or not ctx.is_set("accelerators"):
+        return None
+    missed = np.asarray(solved(ctx)["deadline_missed"], dtype=bool)
+    return ctx.get("time_to_train"), np.where(missed, np.inf, ctx.get("deadline"))
+
+
+limit("training", "deadline", _deadline_check, "time_to_train", "deadline",
+      "the run's accelerators finish its tokens within its deadline")
