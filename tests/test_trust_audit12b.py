@@ -7,6 +7,12 @@ fix in its own commit.
    deadline of 1 day; only `accelerators_needed` = 5,657 hinted at it). Law: a time to train above the deadline is
    a `limit-exceeded` error naming both numbers (the figures keep their values: they are right for the count
    given); a time within it is no finding; a longer deadline never makes a feasible plan infeasible.
+2. A training run's cost, where no site prices its accelerator-hour (capex x CRF + energy), charged its energy at
+   the system's planning wall power (its default utilization), not at the power the run draws (its `power`, whose
+   `energy` it prints beside): the cost did not move with a `power_cap`. 64 H100 (DGX H100) on 1 Ttok at 0.3
+   USD/kWh: 924 W a GPU charged, against the run's 883 W (700 W cap) and 611 W (400 W cap); the energy dollars in
+   the cost were $8,590 and $15,881 where energy x price is $8,202 and $10,500 (+51% at the 400 W cap). Law: the
+   cost at a price p less the cost at price 0 is the run's energy x p.
 """
 from __future__ import annotations
 
@@ -72,3 +78,40 @@ def test_a_run_sized_by_its_deadline_alone_is_no_finding() -> None:
     v = _run(DEADLINE.replace("    accelerators = 64\n", "").replace("param days = [1, 30]", "param days = [1]"))
     assert v["s.t.accelerators_needed"][0] > 64
 
+
+# ----------------------------------------------------------------------------- 2. a training run's energy dollars
+
+CAPPED = """from systems import DGX_H100
+from models import Llama3_1_8B
+param cap = [700 W, 400 W]
+param price = [0 USD/kWh, 0.3 USD/kWh]
+site s {
+  electricity_price = price
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 64
+    tokens = 1 Ttok
+    precision = "bf16"
+    let power_cap = cap
+  }
+}
+"""
+
+
+def test_a_training_runs_cost_charges_the_energy_it_draws() -> None:
+    """Scenarios (cap, price) in the product order (700 W, 0), (700 W, 0.3), (400 W, 0), (400 W, 0.3): the capex
+    part (capex x CRF(r, life) an accelerator-second x accelerator-seconds) does not read the price, so the cost's
+    change with the price is the energy bill: cost(p) - cost(0) = energy [J] / 3.6e6 x p [USD/kWh]; and the energy
+    is power x time to train, the power falling with the cap."""
+    v = _run(CAPPED)
+    cost = np.broadcast_to(v["s.t.cost"], (4,))
+    energy = np.broadcast_to(v["s.t.energy"], (4,))
+    hours = np.broadcast_to(v["s.t.accelerator_hours"], (4,))
+    for zero, priced in ((0, 1), (2, 3)):
+        assert energy[priced] == pytest.approx(energy[zero], rel=1e-12)
+        assert cost[priced] - cost[zero] == pytest.approx(energy[priced] / 3.6e6 * 0.3, rel=1e-9)
+    power = np.broadcast_to(v["s.t.power"], (4,))
+    assert power[2] < power[0]
+    # the capex part is the same per accelerator-second at both caps
+    assert cost[0] / hours[0] == pytest.approx(cost[2] / hours[2], rel=1e-12)

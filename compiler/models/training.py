@@ -224,7 +224,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train, power = (n - k) W(P_run)
                   + k W(P_idle) (W: the wall power per accelerator of the server or rack at that board power)
     cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex CRF(r, life) + energy:
-                  compiler.models.inference accelerator_cost)
+                  compiler.models.inference accelerator_cost; its energy at the run's own power / n, so that the
+                  energy dollars are energy * electricity price)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
                   the scenario's scale-up domains) whose time_to_train <= deadline; a run given `accelerators`
                   whose time_to_train exceeds its deadline is a `limit-exceeded` error with both times (its figures
@@ -1254,8 +1255,18 @@ output("training", "power", "(accelerators - idle_accelerators) * system_power /
        "the idle draw): the wall power at the job's own load")(_power)
 output("training", "energy", "power * time_to_train")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("power") * ctx.get("time_to_train")))
-output("training", "cost", "accelerator_hours * cost per accelerator-hour")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost")))
+def _cost(ctx):
+    """accelerator_hours x cost per accelerator-hour; where no site prices the hour, capex x CRF + the run's own
+    wall power per held accelerator (power / accelerators) x electricity price: the cost's energy dollars are the
+    run's energy x price (a power cap lowers both)."""
+    s = solved(ctx)
+    per_accelerator = ctx.get("power") / s["n"]
+    return feasible_only(ctx, s, ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost",
+                                                                                  wall_power=per_accelerator))
+
+
+output("training", "cost", "accelerator_hours * cost per accelerator-hour (no site TCO: capex CRF(r, life) + "
+       "power / accelerators * electricity_price)")(_cost)
 
 
 
