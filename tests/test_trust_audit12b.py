@@ -13,6 +13,12 @@ fix in its own commit.
    USD/kWh: 924 W a GPU charged, against the run's 883 W (700 W cap) and 611 W (400 W cap); the energy dollars in
    the cost were $8,590 and $15,881 where energy x price is $8,202 and $10,500 (+51% at the 400 W cap). Law: the
    cost at a price p less the cost at price 0 is the run's energy x p.
+3. Goodput was clipped at 0.01: where the interruptions take all the time (lost = c / tau + lam (r + tau / 2) >=
+   1, the run never finishes) a run printed goodput 0.01 and 100 x its failure-free time, exit 0 (64 H100 at
+   1e-4 interruptions a GPU-second: lost 1.77, a time to train of 5.5 years and $4.06M); where lost is in
+   (0.99, 1) it printed 0.01, not its own goodput. Law: goodput is 1 - lost, time_to_train x goodput =
+   time_without_failures, and a run whose interruptions take all its time has no time to train (an
+   `infeasible-workload` error naming the interruption rate), never a finite one.
 """
 from __future__ import annotations
 
@@ -115,3 +121,47 @@ def test_a_training_runs_cost_charges_the_energy_it_draws() -> None:
     assert power[2] < power[0]
     # the capex part is the same per accelerator-second at both caps
     assert cost[0] / hours[0] == pytest.approx(cost[2] / hours[2], rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- 3. goodput under heavy failures
+
+FAILING = """from systems import DGX_H100
+from models import Llama3_1_8B
+param rate = [1e-6, 4.88e-5, 1e-4]
+site s {
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 64
+    tokens = 1 Ttok
+    precision = "bf16"
+    failure_rate = rate / 1 s
+  }
+}
+"""
+
+
+def _lost(rate: float) -> float:
+    """Young's optimum (training.py "goodput"): lam = 64 x rate, c = 30 s, r = 180 s, tau = sqrt(2 c / lam):
+    lost = c / tau + lam (r + tau / 2) = sqrt(2 c lam) + lam r (the run is far longer than tau)."""
+    lam = 64 * rate
+    return float(np.sqrt(2 * 30 * lam) + lam * 180)
+
+
+def test_goodput_is_one_less_the_time_lost_and_a_run_that_loses_all_of_it_has_no_time() -> None:
+    """1e-6: lost 0.0716, goodput 0.928. 4.88e-5: lam = 0.00312/s, lost = 0.4329 + 0.5622 = 0.995, goodput 0.005
+    (not 0.01: twice the time). 1e-4: lam = 0.0064/s (one interruption every 156 s, a restart of 180 s), lost
+    = 0.620 + 1.152 = 1.77: the run never finishes."""
+    results, sink = _eval(FAILING)
+    v = results.values
+    good = np.broadcast_to(v["s.t.goodput"], (3,))
+    t = np.broadcast_to(v["s.t.time_to_train"], (3,))
+    t0 = np.broadcast_to(v["s.t.detail.time_without_failures"], (3,))
+    for i, rate in enumerate((1e-6, 4.88e-5)):
+        assert good[i] == pytest.approx(1 - _lost(rate), rel=1e-6)
+        assert t[i] * good[i] == pytest.approx(t0[i], rel=1e-9)
+    assert _lost(1e-4) > 1
+    assert np.isnan(t[2]) and np.isnan(np.broadcast_to(v["s.t.cost"], (3,))[2])
+    errors = [d for d in sink.errors if d.code == Code.INFEASIBLE_WORKLOAD]
+    assert len(errors) == 1 and "interruption" in errors[0].message, [d.message for d in sink.items]
+    assert "1 of 3" in " ".join(errors[0].notes) or "3 of 3" not in " ".join(errors[0].notes)

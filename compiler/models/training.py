@@ -214,7 +214,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   evaluated tokens over all chips (the model before) made evaluation vanish
     goodput       interruptions at rate lam = n * failure_rate; checkpoint every tau = sqrt(2 c / lam) (Young
                   1974) of blocking cost c; restart r. Lost share f = c / tau + lam (r + tau / 2); a run shorter
-                  than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput
+                  than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput;
+                  f >= 1 (the interruptions take all the time): the run never finishes, an infeasible-workload
+                  error with the interruption interval (no floor on goodput)
     idle          idle_accelerators = n - tp pp cp dp: the accelerators the layout leaves idle (n not a multiple of
                   tp pp cp, or fewer sequences per step than replicas), e.g. 77,760 GPUs at tp 8 pp 8 dp 151 use
                   77,312 and leave 448 idle. The job holds them all: hours, cost, MFU and the failure rate count n,
@@ -963,13 +965,48 @@ def _rates(ctx) -> dict:
             "restart": ctx.get("restart_time", restart_time)}
 
 
-def _goodput(rates: dict, n, t0):
+def _lost(rates: dict, n, t0):
+    """The share of wall time lost to interruptions (module docstring, goodput): lam = n x failure_rate, tau =
+    sqrt(2 c / lam); lam (r + T0 / 2) for a run shorter than tau, else c / tau + lam (r + tau / 2). At 1 or more
+    the interruptions take all the time: the run never finishes."""
     lam = n * rates["failure_rate"]
     c, r = rates["checkpoint"], rates["restart"]
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.sqrt(2 * c / np.maximum(lam, 1e-30))
-        lost = np.where(t0 < tau, lam * (r + t0 / 2), c / tau + lam * (r + tau / 2))
-    return np.clip(1 - lost, 0.01, 1.0)
+        return np.where(t0 < tau, lam * (r + t0 / 2), c / tau + lam * (r + tau / 2))
+
+
+def _goodput(rates: dict, n, t0):
+    """1 - lost where the run finishes (lost < 1), else NaN: no goodput, never a floor's."""
+    lost = _lost(rates, n, t0)
+    return np.where(lost < 1, np.minimum(1 - lost, 1.0), np.nan)
+
+
+def _interruptions_take_all_time(rates: dict, best: dict, t0) -> None:
+    """A run whose interruptions take all its wall time (lost >= 1: restarts and the work lost come faster than
+    it progresses) has no time to train: an `infeasible-workload` error with the interruption interval, the
+    restart and checkpoint times and the share lost, never a finite time."""
+    from .inference import _refuse
+    from ..display import format_quantity
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    lost = np.asarray(_lost(rates, best["n"], t0), dtype=float).reshape(-1)
+    shape = (max(feasible.size, lost.size),)        # the rates may vary over scenarios the layout search shares
+    lost = np.broadcast_to(lost, shape)
+    bad = (np.broadcast_to(feasible, shape) > 0) & (lost >= 1)
+    if not bad.any():
+        return
+    if feasible.size < shape[0]:
+        best["feasible"] = np.broadcast_to(feasible, shape).copy()
+        best["reason"] = list(best["reason"]) * shape[0]
+    lam = np.broadcast_to(np.asarray(best["n"] * rates["failure_rate"], dtype=float).reshape(-1), shape)
+    c = np.broadcast_to(np.asarray(rates["checkpoint"], dtype=float).reshape(-1), shape)
+    r = np.broadcast_to(np.asarray(rates["restart"], dtype=float).reshape(-1), shape)
+    _refuse(best, bad, [
+        f"interruptions take all its time: one every {format_quantity(1 / lam[i], 's')} on its "
+        f"{float(np.broadcast_to(best['n'], shape)[i]):,.0f} accelerators, with a restart of "
+        f"{format_quantity(float(r[i]), 's')} and checkpoints of {format_quantity(float(c[i]), 's')}, lose "
+        f"{lost[i]:.2f} of the wall time (1 or more: the run never finishes)" if bad[i] else ""
+        for i in range(shape[0])])
 
 
 def solved(ctx) -> dict:
@@ -1071,6 +1108,8 @@ def _solve(ctx) -> dict:
     _power_cap_floor(workload_power_model(ctx, platform.chip)[0], best)   # a cap that leaves no power to compute
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
+    _interruptions_take_all_time(_rates(ctx), best, t0)          # a run that never finishes: no time either
+    t0 = np.where(best["feasible"] > 0, t0, np.nan)
     good = _goodput(_rates(ctx), best["n"], t0)
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
@@ -1124,7 +1163,8 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
                                      q2["n"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
             need[mine] = np.where(meets, q2["n"], np.inf).min(axis=1)
-            fastest[mine] = np.minimum(fastest[mine], np.where(ok2, t_all, np.inf).min(axis=1))
+            # (a count whose interruptions take all the time has no time: NaN, no candidate)
+            fastest[mine] = np.minimum(fastest[mine], np.where(ok2 & ~np.isnan(t_all), t_all, np.inf).min(axis=1))
             pending[mine] = ~np.isfinite(need[mine])
         deadline = np.broadcast_to(_unpack(cols, rows)[4]["deadline"], (count,))
         parts.append((count, {
