@@ -63,6 +63,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_idle_lets(ev, results, count)
         _check_power_cap_above_tdp(ev, results, count)
         _check_pools_of_aggregated_serving(ev, results)
+        _check_training_utilization(ev, results)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -714,6 +715,20 @@ def _check_pools_of_aggregated_serving(ev, results) -> None:
         ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: the prefill pool exists only with "
                         "`serving = \"disaggregated\"`", _span_of(node),
                         help="remove it, or set `serving = \"disaggregated\"`")
+
+
+def _check_training_utilization(ev, results) -> None:
+    """`utilization` set on a training workload: its power, energy and cost are the run's own draw (its
+    accelerator_power from its MFU and clock; the cost's energy is its energy x price, compiler/models/training.py
+    "cost"), so no model reads it: a `no-effect` warning at the value."""
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "training" \
+                or node.path != f"{inst.path}.utilization":
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: a training run's power, energy and "
+                        "cost are its own draw at its MFU and clock", _span_of(node),
+                        help="remove it (a power limit is `let power_cap`)")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

@@ -19,6 +19,8 @@ fix in its own commit.
    (0.99, 1) it printed 0.01, not its own goodput. Law: goodput is 1 - lost, time_to_train x goodput =
    time_without_failures, and a run whose interruptions take all its time has no time to train (an
    `infeasible-workload` error naming the interruption rate), never a finite one.
+4. (from 2.) A training run's `utilization` was read only by its cost's planning energy: with 2. it is read by no
+   model, so it says so (`no-effect`) rather than being a silent input.
 """
 from __future__ import annotations
 
@@ -165,3 +167,15 @@ def test_goodput_is_one_less_the_time_lost_and_a_run_that_loses_all_of_it_has_no
     errors = [d for d in sink.errors if d.code == Code.INFEASIBLE_WORKLOAD]
     assert len(errors) == 1 and "interruption" in errors[0].message, [d.message for d in sink.items]
     assert "1 of 3" in " ".join(errors[0].notes) or "3 of 3" not in " ".join(errors[0].notes)
+
+
+def test_a_training_runs_utilization_changes_nothing_and_says_so() -> None:
+    """Its only reader was the cost's energy at the planning wall power (2. above): now the run's power, energy and
+    cost are its own draw at any `utilization`, and the field is a `no-effect` warning, not a silent input."""
+    body = CAPPED.replace("param price = [0 USD/kWh, 0.3 USD/kWh]", "param price = 0.3 USD/kWh")
+    plain = _run(body)
+    results, sink = _eval(body.replace("    let power_cap = cap\n", "    let power_cap = cap\n    utilization = 0.3\n"))
+    assert not sink.errors
+    assert [d.code for d in sink.items if "utilization" in d.message] == [Code.NO_EFFECT]
+    for name in ("cost", "energy", "power", "time_to_train"):
+        assert np.array_equal(results.values[f"s.t.{name}"], plain[f"s.t.{name}"]), name
