@@ -21,6 +21,10 @@ fix in its own commit.
    `infeasible-workload` error naming the interruption rate), never a finite one.
 4. (from 2.) A training run's `utilization` was read only by its cost's planning energy: with 2. it is read by no
    model, so it says so (`no-effect`) rather than being a silent input.
+5. A `global_batch` below the default sequence (seq_len not set: 4,096 tokens) was raised to one sequence
+   silently: 64 H100 training Llama 3.1 8B at global_batch = 1000 tok ran steps of 4,096 tokens (4.1x the batch
+   asked for), dp 1, MFU 1.2% and 2.2 years, exit 0; with `seq_len = 4096 tok` written the same batch is an
+   `out-of-range` error (dsl.schema.ORDERED). Law: the default sequence is judged as the written one.
 """
 from __future__ import annotations
 
@@ -179,3 +183,37 @@ def test_a_training_runs_utilization_changes_nothing_and_says_so() -> None:
     assert [d.code for d in sink.items if "utilization" in d.message] == [Code.NO_EFFECT]
     for name in ("cost", "energy", "power", "time_to_train"):
         assert np.array_equal(results.values[f"s.t.{name}"], plain[f"s.t.{name}"]), name
+
+
+# ----------------------------------------------------------------------------- 5. a global batch below a sequence
+
+BATCH = """from systems import DGX_H100
+from models import Llama3_1_8B
+param batch = [1000, 40000, 15000000]
+site s {
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 64
+    tokens = 1 Ttok
+    precision = "bf16"
+    global_batch = batch * 1 tok
+  }
+}
+"""
+
+
+def test_a_global_batch_below_the_default_sequence_is_refused_as_below_a_written_one() -> None:
+    """Steps of ceil(G / 4096) x 4096 tokens: 1000 -> 4,096, 40,000 -> 40,960, 15 M -> 3,663 sequences. 1000 tok is
+    below one sequence: the `out-of-range` error names 1,000 and 4,096 tok in 1 of 3 scenarios, with seq_len
+    defaulted as with it written."""
+    for text in (BATCH, BATCH.replace('    precision = "bf16"\n', '    precision = "bf16"\n    seq_len = 4096 tok\n')):
+        results, sink = _eval(text)
+        v = results.values
+        step = np.asarray(v["s.t.tokens_per_s"]) * np.asarray(v["s.t.step_time"])
+        assert step == pytest.approx([4096, 40960, 3663 * 4096], rel=1e-9)
+        [error] = sink.errors
+        assert error.code == Code.OUT_OF_RANGE
+        assert "1 ktok" in error.message or "1,000 tok" in error.message, error.message
+        assert "4.096 ktok" in error.message or "4,096 tok" in error.message, error.message
+        assert "1 of 3" in error.message, error.message
