@@ -25,6 +25,10 @@ fix in its own commit.
    silently: 64 H100 training Llama 3.1 8B at global_batch = 1000 tok ran steps of 4,096 tokens (4.1x the batch
    asked for), dp 1, MFU 1.2% and 2.2 years, exit 0; with `seq_len = 4096 tok` written the same batch is an
    `out-of-range` error (dsl.schema.ORDERED). Law: the default sequence is judged as the written one.
+6. `checkpoint_time = 0 s` (a checkpoint that costs nothing: an in-memory or fully asynchronous one) gave a goodput
+   and time to train of NaN (tau = 0: c / tau = 0 / 0), four `non-finite` errors where the model has an answer:
+   Young's optimum loses c / tau + lam tau / 2 = sqrt(2 c lam), 0 at c = 0, so lost = lam r. Law: goodput is
+   continuous in c down to 0, and at 0 it is 1 - lam r.
 """
 from __future__ import annotations
 
@@ -217,3 +221,19 @@ def test_a_global_batch_below_the_default_sequence_is_refused_as_below_a_written
         assert "1 ktok" in error.message or "1,000 tok" in error.message, error.message
         assert "4.096 ktok" in error.message or "4,096 tok" in error.message, error.message
         assert "1 of 3" in error.message, error.message
+
+
+# ----------------------------------------------------------------------------- 6. a checkpoint that costs nothing
+
+def test_a_free_checkpoint_loses_only_the_restarts() -> None:
+    """c = 0: lost = lam r = 64 x 419 / (54 x 86400 x 16384) x 180 s = 0.003466 (the Llama 3 rate); c = 1 ms:
+    sqrt(2 x 0.001 x lam) + lam r, a hair more."""
+    text = FAILING.replace("param rate = [1e-6, 4.88e-5, 1e-4]", "param c = [0, 0.001]").replace(
+        "    failure_rate = rate / 1 s\n", "    checkpoint_time = c * 1 s\n")
+    v = _run(text)
+    lam = 64 * 419 / (54 * 86400 * 16384)
+    good = np.broadcast_to(v["s.t.goodput"], (2,))
+    assert good[0] == pytest.approx(1 - lam * 180, rel=1e-9)
+    assert good[1] == pytest.approx(1 - np.sqrt(2 * 0.001 * lam) - lam * 180, rel=1e-9)
+    t = np.broadcast_to(v["s.t.time_to_train"], (2,))
+    assert np.all(np.isfinite(t)) and t[0] <= t[1]

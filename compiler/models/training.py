@@ -968,12 +968,14 @@ def _rates(ctx) -> dict:
 def _lost(rates: dict, n, t0):
     """The share of wall time lost to interruptions (module docstring, goodput): lam = n x failure_rate, tau =
     sqrt(2 c / lam); lam (r + T0 / 2) for a run shorter than tau, else c / tau + lam (r + tau / 2). At 1 or more
-    the interruptions take all the time: the run never finishes."""
+    the interruptions take all the time: the run never finishes. c / tau + lam tau / 2 = sqrt(2 c lam): at c = 0
+    (a free checkpoint) lost = lam r."""
     lam = n * rates["failure_rate"]
     c, r = rates["checkpoint"], rates["restart"]
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.sqrt(2 * c / np.maximum(lam, 1e-30))
-        return np.where(t0 < tau, lam * (r + t0 / 2), c / tau + lam * (r + tau / 2))
+        # c / tau + lam tau / 2 at tau = sqrt(2 c / lam) is sqrt(2 c lam): no 0 / 0 at a free checkpoint (c = 0)
+        return np.where(t0 < tau, lam * (r + t0 / 2), np.sqrt(2 * c * lam) + lam * r)
 
 
 def _goodput(rates: dict, n, t0):
