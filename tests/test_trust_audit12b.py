@@ -29,6 +29,10 @@ fix in its own commit.
    and time to train of NaN (tau = 0: c / tau = 0 / 0), four `non-finite` errors where the model has an answer:
    Young's optimum loses c / tau + lam tau / 2 = sqrt(2 c lam), 0 at c = 0, so lost = lam r. Law: goodput is
    continuous in c down to 0, and at 0 it is 1 - lam r.
+7. `factory estimate training --deadline 1day` without `--count` placed one system and printed its time to train,
+   91.75 days against the deadline of 1 day, with exit 0 (accelerators_needed 3,110 a row below); an inference
+   estimate with `--demand` and no `--count` places what carries the demand. Law: a training estimate sized by its
+   deadline runs on accelerators_needed, and its time to train meets the deadline.
 """
 from __future__ import annotations
 
@@ -237,3 +241,21 @@ def test_a_free_checkpoint_loses_only_the_restarts() -> None:
     assert good[1] == pytest.approx(1 - np.sqrt(2 * 0.001 * lam) - lam * 180, rel=1e-9)
     t = np.broadcast_to(v["s.t.time_to_train"], (2,))
     assert np.all(np.isfinite(t)) and t[0] <= t[1]
+
+
+# ----------------------------------------------------------------------------- 7. an estimate sized by its deadline
+
+def test_a_training_estimate_with_a_deadline_runs_on_the_accelerators_it_needs() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    args = ["estimate", "training", "--system", "DGX_H100", "--model", "Llama3_1_8B", "--tokens", "1Ttok",
+            "--deadline", "1day", "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    q = json.loads(result.stdout)["quantities"]
+    n = q["estimate.workload.accelerators"]["values"][0]
+    assert n == q["estimate.workload.accelerators_needed"]["values"][0] > 8
+    assert q["estimate.workload.time_to_train"]["values"][0] <= 86400
