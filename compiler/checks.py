@@ -63,6 +63,8 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_idle_lets(ev, results, count)
         _check_power_cap_above_tdp(ev, results, count)
         _check_pools_of_aggregated_serving(ev, results)
+        _check_training_utilization(ev, results)
+        _check_batch_below_default_sequence(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -714,6 +716,52 @@ def _check_pools_of_aggregated_serving(ev, results) -> None:
         ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: the prefill pool exists only with "
                         "`serving = \"disaggregated\"`", _span_of(node),
                         help="remove it, or set `serving = \"disaggregated\"`")
+
+
+def _check_training_utilization(ev, results) -> None:
+    """`utilization` set on a training workload: its power, energy and cost are the run's own draw (its
+    accelerator_power from its MFU and clock; the cost's energy is its energy x price, compiler/models/training.py
+    "cost"), so no model reads it: a `no-effect` warning at the value."""
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "training" \
+                or node.path != f"{inst.path}.utilization":
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: a training run's power, energy and "
+                        "cost are its own draw at its MFU and clock", _span_of(node),
+                        help="remove it (a power limit is `let power_cap`)")
+
+
+def _check_batch_below_default_sequence(ev, results, count: int) -> None:
+    """A training run's `global_batch` below the sequence length it runs at by default (seq_len not set: 4,096
+    tokens, or the model's context where shorter; compiler/models/training.py `_inputs`): the step holds one whole
+    sequence, more tokens than the batch asked for. The same `out-of-range` error at the batch's value as where
+    seq_len is written (`dsl.schema.ORDERED`, `_check_ordered_pairs`), with both numbers."""
+    from .display import format_quantity
+
+    for node in results.graph.nodes.values():
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind != "training" \
+                or node.path != f"{inst.path}.global_batch" or f"{inst.path}.seq_len" in results.values:
+            continue
+        model = results.values.get(f"{inst.path}.model")
+        context = results.values.get(f"{getattr(model, 'path', '')}.context") if model is not None else None
+        seq = 4096.0 if context is None else np.minimum(4096.0, np.asarray(context, dtype=float))
+        batch = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        seq = _per_scenario(np.asarray(seq, dtype=float), count)
+        if batch is None or seq is None:
+            continue
+        bad = np.isfinite(batch) & (batch < seq)
+        if not bad.any():
+            continue
+        i = int(np.flatnonzero(bad)[0])
+        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        ev.sink.error(Code.OUT_OF_RANGE, f"`{node.path}` must be at least one sequence, the default seq_len "
+                      f"({format_quantity(float(seq[i]), 'tok')}); it is {format_quantity(float(batch[i]), 'tok')}"
+                      f"{where}", _span_of(node),
+                      notes=["an optimizer step holds at least one whole sequence: the run would step "
+                             f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
+                      help="raise `global_batch`, or set a shorter `seq_len`")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

@@ -513,7 +513,8 @@ main.add_command(plan, name="diff")
               "accelerators as carry it, accelerators_needed).")
 @click.option("--power-cap", default=None, help="Power limit per accelerator (watts unless a unit is given).")
 @click.option("--tokens", default=None, help="Training tokens (tokens unless a unit is given: 15Ttok).")
-@click.option("--deadline", default=None, help="Training deadline (seconds unless a unit is given: 90day).")
+@click.option("--deadline", default=None, help="Training deadline (seconds unless a unit is given: 90day); "
+              "without --count the estimate places accelerators_needed, the fewest that meet it.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--emit-spec", is_flag=True, help="Print the equivalent .factory spec and stop.")
 @_guard
@@ -523,7 +524,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 
     Builds the equivalent spec (see --emit-spec) and runs it through the same compiler."""
     from .display import format_quantity
-    from .estimate import EstimateError, Request, build_spec, sized_to_demand, table_rows
+    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_demand, table_rows
     from .render.results import render_results
 
     req = Request(what, system, model, count, precision, input_tokens, output_tokens, ttft, tpot, scenario, tokens,
@@ -536,7 +537,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     from . import evaluate_text
 
     results = sink = None
-    if req.what == "inference" and req.demand is not None and req.count is None:   # sized to the demand
+    if sized_by_target(req):                  # sized to the demand (inference) or the deadline (training)
         results, sink = evaluate_text(text, "estimate.factory")
         sized = sized_to_demand(req, results)
         if sized is not None:

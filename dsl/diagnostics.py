@@ -130,7 +130,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.ASSERT_FAILED: ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
     Code.NON_FINITE: ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
-    Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed); both values are shown."),
+    Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed, a training run's deadline at the accelerators it is given); both values are shown."),
     Code.UNPRICED: ("evaluate", "A part has no price, or a site that places IT gives no `land_price`, so it counts as $0; the capex figures that include it are named as incomplete."),
     Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
     Code.OVERLOADED: ("evaluate", "An inference workload is offered more load (`offered_load`, else an aggregated service's `demand`) than it can carry: its queue would grow without bound, so its latencies have no steady value. Both numbers are shown (a demand's message names the accelerators it needs); its latency figures (TTFT, TPOT and tokens/s per user) are absent in those scenarios, with the reason, and its tokens served and $/Mtok are at its capacity."),

@@ -570,7 +570,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         pp_schedule   choice:1f1b|interleaved  pipeline schedule (default: interleaved where it is faster)
         zero          stage             data-parallel sharding (ZeRO stage): 0 none (every data-parallel rank holds the whole optimizer state), 1 the optimizer state (default, Megatron's distributed optimizer), 2 also the gradients (FSDP without resharding), 3 also the weights
         deadline      s                 time the run must finish in (gives accelerators_needed)
-        utilization   fraction          average accelerator utilization
+        utilization   fraction          not read (a no-effect warning): the run's power, energy and cost are its own draw at its MFU and clock
         failure_rate  1/s               interruptions per accelerator per second (default: Llama 3, 16k H100)
         checkpoint_time s               time to write one checkpoint (blocking part)
         restart_time  s                 time to restart after an interruption (detect, reschedule, reload)

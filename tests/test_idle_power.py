@@ -89,7 +89,8 @@ def test_training_capex_is_not_changed_by_idleness(holder: str) -> None:
     """The workload's own accelerator-hour is capex x CRF + its energy. At $0/kWh only capex is left: cost = n x
     price_per_chip x CRF x T, every held chip counted, idle or not, so cost(1000) / cost(992) = 1000 / 992 at the
     same T (the 1,000-chip run's T from its own). With energy priced, the 8 idle chips' energy is at their idle wall power: cost(1000) - cost(992) =
-    T (8 capex rate + 8 W_idle x price), where W_idle is the planning wall power with the chip at 72 W."""
+    T (8 capex rate + 8 W_idle x price), where W_idle is the wall power with the chip at 72 W; the busy chips' at
+    the run's own draw (system_power / 8: the cost's energy is the run's `energy` x price, test_trust_audit12b)."""
     free = _run(TRAINING.format(holder=holder), {"price": "0 USD/kWh"})
     cost = free["s.t.cost"]
     t = free["s.t.time_to_train"]
@@ -98,13 +99,16 @@ def test_training_capex_is_not_changed_by_idleness(holder: str) -> None:
     energy_part = paid["s.t.cost"] - cost                                 # T x price x sum of the held chips' wall power
     t = paid["s.t.time_to_train"]
     price = 0.1 / 3.6e6                                                   # USD/J
-    busy_wall = energy_part[0] / (992 * t[0] * price)                    # the planning wall power of a busy chip
+    busy_wall = energy_part[0] / (992 * t[0] * price)                    # the run's wall power of a busy chip
     idle_wall = (energy_part[1] / (t[1] * price) - 992 * busy_wall) / 8
+    p_run = paid["s.t.accelerator_power"][0]
     if holder.startswith("chip"):
+        assert busy_wall == pytest.approx(p_run, rel=1e-9)
         assert idle_wall == pytest.approx(H100_IDLE, rel=1e-9)
     else:
-        # the DGX at the planning utilization u = 0.85 draws 72 + 0.85 x 628 W a GPU: idle is m x 0.85 x 628 W below
-        assert busy_wall - idle_wall == pytest.approx(DGX_SLOPE * 0.85 * (700 - 72), rel=1e-9)
+        # the DGX's GPUs at the run's board power P_run: idle is m x (P_run - 72 W) below
+        assert busy_wall == pytest.approx(paid["s.t.system_power"][0] / 8, rel=1e-9)
+        assert busy_wall - idle_wall == pytest.approx(DGX_SLOPE * (p_run - H100_IDLE), rel=1e-9)
 
 
 SERVICE = """from systems import DGX_H100

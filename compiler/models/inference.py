@@ -4621,10 +4621,12 @@ output("inference", "tokens_per_s_per_mw", "tokens_per_s * min(offered_share, 1)
     lambda ctx: feasible_only(ctx, solved(ctx), carried_tokens_per_s(ctx) / ctx.get("power")))
 
 
-def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
+def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> np.ndarray:
     """USD per accelerator-second: the workload's figure, the site's TCO, else capex + energy (at the workload's own
     `let electricity_price`, else the nearest site's `electricity_price`, else the assumption's; the accelerators
-    its layout leaves idle at their idle draw: compiler.models.workloads.with_idle_share). Where the
+    its layout leaves idle at their idle draw: compiler.models.workloads.with_idle_share; `wall_power`, a wall
+    power per held accelerator, where the caller knows the one its workload draws: a training run's power / n,
+    so that its cost's energy dollars are its energy x price). Where the
     site's or the system's (or rack's) capex counts parts without a price as $0, their `unpriced` warnings
     name the workload's `figure` (its $/Mtoken or cost) too: it holds only the priced parts' capex."""
     if ctx.is_set("accelerator_cost"):
@@ -4641,7 +4643,8 @@ def accelerator_cost(ctx, platform: Platform, figure: str) -> np.ndarray:
                               note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
         from .workloads import with_idle_share
         # energy: the planning wall power of a busy accelerator, the idle draw's of those the layout leaves idle
-        return capex * recovery + with_idle_share(ctx, platform.wall_power_per_chip()) * price
+        power = with_idle_share(ctx, platform.wall_power_per_chip()) if wall_power is None else wall_power
+        return capex * recovery + power * price
 
     def warn_site(site):
         for part in unpriced_parts(site):

@@ -1059,7 +1059,7 @@ READS: dict[str, tuple[str, ...]] = {
         "accelerator_cost", "accelerator_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.capex_it", "ref:rack.it_power_avg", "ref:system.capex_it",
-        "ref:system.parts:chip.bf16", "ref:system.power", "restart_time", "scaleout_bw", "set:cp", "set:ep",
+        "power", "ref:system.parts:chip.bf16", "ref:system.power", "restart_time", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "up:accelerators", "up:cost_per_accelerator_hour",
         "up:parts:finance.depreciation_it", "up:parts:finance.discount_rate",),
     "training.cp": _TRAINING_SOLVE + (

@@ -214,7 +214,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   evaluated tokens over all chips (the model before) made evaluation vanish
     goodput       interruptions at rate lam = n * failure_rate; checkpoint every tau = sqrt(2 c / lam) (Young
                   1974) of blocking cost c; restart r. Lost share f = c / tau + lam (r + tau / 2); a run shorter
-                  than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput
+                  than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput;
+                  f >= 1 (the interruptions take all the time): the run never finishes, an infeasible-workload
+                  error with the interruption interval (no floor on goodput)
     idle          idle_accelerators = n - tp pp cp dp: the accelerators the layout leaves idle (n not a multiple of
                   tp pp cp, or fewer sequences per step than replicas), e.g. 77,760 GPUs at tp 8 pp 8 dp 151 use
                   77,312 and leave 448 idle. The job holds them all: hours, cost, MFU and the failure rate count n,
@@ -224,9 +226,12 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train, power = (n - k) W(P_run)
                   + k W(P_idle) (W: the wall power per accelerator of the server or rack at that board power)
     cost          accelerator_hours * cost per accelerator-hour (workload, site TCO, else capex CRF(r, life) + energy:
-                  compiler.models.inference accelerator_cost)
+                  compiler.models.inference accelerator_cost; its energy at the run's own power / n, so that the
+                  energy dollars are energy * electricity price)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
-                  the scenario's scale-up domains) whose time_to_train <= deadline
+                  the scenario's scale-up domains) whose time_to_train <= deadline; a run given `accelerators`
+                  whose time_to_train exceeds its deadline is a `limit-exceeded` error with both times (its figures
+                  keep their values, right for the count given)
 
 Per scenario: fixed coordinates and the accelerators are each scenario's own (each scenario's candidates are
 its own accelerators, its own ladder). Infeasible: where no layout fits in memory (or none exists for the fixed
@@ -289,7 +294,7 @@ import dataclasses
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, output
+from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, limit, output
 from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
@@ -960,13 +965,50 @@ def _rates(ctx) -> dict:
             "restart": ctx.get("restart_time", restart_time)}
 
 
-def _goodput(rates: dict, n, t0):
+def _lost(rates: dict, n, t0):
+    """The share of wall time lost to interruptions (module docstring, goodput): lam = n x failure_rate, tau =
+    sqrt(2 c / lam); lam (r + T0 / 2) for a run shorter than tau, else c / tau + lam (r + tau / 2). At 1 or more
+    the interruptions take all the time: the run never finishes. c / tau + lam tau / 2 = sqrt(2 c lam): at c = 0
+    (a free checkpoint) lost = lam r."""
     lam = n * rates["failure_rate"]
     c, r = rates["checkpoint"], rates["restart"]
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.sqrt(2 * c / np.maximum(lam, 1e-30))
-        lost = np.where(t0 < tau, lam * (r + t0 / 2), c / tau + lam * (r + tau / 2))
-    return np.clip(1 - lost, 0.01, 1.0)
+        # c / tau + lam tau / 2 at tau = sqrt(2 c / lam) is sqrt(2 c lam): no 0 / 0 at a free checkpoint (c = 0)
+        return np.where(t0 < tau, lam * (r + t0 / 2), np.sqrt(2 * c * lam) + lam * r)
+
+
+def _goodput(rates: dict, n, t0):
+    """1 - lost where the run finishes (lost < 1), else NaN: no goodput, never a floor's."""
+    lost = _lost(rates, n, t0)
+    return np.where(lost < 1, np.minimum(1 - lost, 1.0), np.nan)
+
+
+def _interruptions_take_all_time(rates: dict, best: dict, t0) -> None:
+    """A run whose interruptions take all its wall time (lost >= 1: restarts and the work lost come faster than
+    it progresses) has no time to train: an `infeasible-workload` error with the interruption interval, the
+    restart and checkpoint times and the share lost, never a finite time."""
+    from .inference import _refuse
+    from ..display import format_quantity
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    lost = np.asarray(_lost(rates, best["n"], t0), dtype=float).reshape(-1)
+    shape = (max(feasible.size, lost.size),)        # the rates may vary over scenarios the layout search shares
+    lost = np.broadcast_to(lost, shape)
+    bad = (np.broadcast_to(feasible, shape) > 0) & (lost >= 1)
+    if not bad.any():
+        return
+    if feasible.size < shape[0]:
+        best["feasible"] = np.broadcast_to(feasible, shape).copy()
+        best["reason"] = list(best["reason"]) * shape[0]
+    lam = np.broadcast_to(np.asarray(best["n"] * rates["failure_rate"], dtype=float).reshape(-1), shape)
+    c = np.broadcast_to(np.asarray(rates["checkpoint"], dtype=float).reshape(-1), shape)
+    r = np.broadcast_to(np.asarray(rates["restart"], dtype=float).reshape(-1), shape)
+    _refuse(best, bad, [
+        f"interruptions take all its time: one every {format_quantity(1 / lam[i], 's')} on its "
+        f"{float(np.broadcast_to(best['n'], shape)[i]):,.0f} accelerators, with a restart of "
+        f"{format_quantity(float(r[i]), 's')} and checkpoints of {format_quantity(float(c[i]), 's')}, lose "
+        f"{lost[i]:.2f} of the wall time (1 or more: the run never finishes)" if bad[i] else ""
+        for i in range(shape[0])])
 
 
 def solved(ctx) -> dict:
@@ -1068,6 +1110,8 @@ def _solve(ctx) -> dict:
     _power_cap_floor(workload_power_model(ctx, platform.chip)[0], best)   # a cap that leaves no power to compute
     t0 = _time(ctx, best, arch, job, hw, tokens, eval_tokens, evaluations)
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
+    _interruptions_take_all_time(_rates(ctx), best, t0)          # a run that never finishes: no time either
+    t0 = np.where(best["feasible"] > 0, t0, np.nan)
     good = _goodput(_rates(ctx), best["n"], t0)
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
@@ -1121,7 +1165,8 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
                                      q2["n"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
             need[mine] = np.where(meets, q2["n"], np.inf).min(axis=1)
-            fastest[mine] = np.minimum(fastest[mine], np.where(ok2, t_all, np.inf).min(axis=1))
+            # (a count whose interruptions take all the time has no time: NaN, no candidate)
+            fastest[mine] = np.minimum(fastest[mine], np.where(ok2 & ~np.isnan(t_all), t_all, np.inf).min(axis=1))
             pending[mine] = ~np.isfinite(need[mine])
         deadline = np.broadcast_to(_unpack(cols, rows)[4]["deadline"], (count,))
         parts.append((count, {
@@ -1252,6 +1297,33 @@ output("training", "power", "(accelerators - idle_accelerators) * system_power /
        "the idle draw): the wall power at the job's own load")(_power)
 output("training", "energy", "power * time_to_train")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("power") * ctx.get("time_to_train")))
-output("training", "cost", "accelerator_hours * cost per accelerator-hour")(
-    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost")))
+def _cost(ctx):
+    """accelerator_hours x cost per accelerator-hour; where no site prices the hour, capex x CRF + the run's own
+    wall power per held accelerator (power / accelerators) x electricity price: the cost's energy dollars are the
+    run's energy x price (a power cap lowers both)."""
+    s = solved(ctx)
+    per_accelerator = ctx.get("power") / s["n"]
+    return feasible_only(ctx, s, ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost",
+                                                                                  wall_power=per_accelerator))
 
+
+output("training", "cost", "accelerator_hours * cost per accelerator-hour (no site TCO: capex CRF(r, life) + "
+       "power / accelerators * electricity_price)")(_cost)
+
+
+
+def _deadline_check(ctx):
+    """The run's time to train at the accelerators its spec gives against its `deadline` (none where no deadline
+    or no `accelerators` is set: a run sized by its deadline alone reads accelerators_needed, its time to train is
+    the default count's): a plan whose accelerators finish after the deadline is a `limit-exceeded` error naming
+    both times; its figures keep their values, right for the count given (accelerators_needed gives the count that
+    meets it). A deadline no count of the ladder meets is left to its own `infeasible-workload` error (one finding
+    per cause: the limit there reads an infinite deadline)."""
+    if not ctx.is_set("deadline") or not ctx.is_set("accelerators"):
+        return None
+    missed = np.asarray(solved(ctx)["deadline_missed"], dtype=bool)
+    return ctx.get("time_to_train"), np.where(missed, np.inf, ctx.get("deadline"))
+
+
+limit("training", "deadline", _deadline_check, "time_to_train", "deadline",
+      "the run's accelerators finish its tokens within its deadline")
