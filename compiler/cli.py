@@ -524,7 +524,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
 
     Builds the equivalent spec (see --emit-spec) and runs it through the same compiler."""
     from .display import format_quantity
-    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_demand, table_rows
+    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_target, table_rows
     from .render.results import render_results
 
     req = Request(what, system, model, count, precision, input_tokens, output_tokens, ttft, tpot, scenario, tokens,
@@ -539,7 +539,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     results = sink = None
     if sized_by_target(req):                  # sized to the demand (inference) or the deadline (training)
         results, sink = evaluate_text(text, "estimate.factory")
-        sized = sized_to_demand(req, results)
+        sized = sized_to_target(req, results)
         if sized is not None:
             text, results = build_spec(sized), None
     if emit_spec:

@@ -207,10 +207,10 @@ def sized_by_target(req: Request) -> bool:
     return target is not None and req.count is None
 
 
-def sized_to_demand(req: Request, results) -> Request | None:
-    """An inference request with a `--demand` and no `--count`, placed on as many accelerators as carry the demand:
-    the workload sizes itself (`accelerators_needed`, the fewest whole replicas that carry it), and the site must
-    place that many, or the estimate would end in an over-commit error for gear the user never chose. None where
+def sized_to_target(req: Request, results) -> Request | None:
+    """A request sized by its target (sized_by_target): an inference `--demand` with no `--count` is placed on as
+    many accelerators as carry the demand: the workload sizes itself (`accelerators_needed`, the fewest whole
+    replicas that carry it), and the site must place that many, or the estimate would end in an over-commit error for gear the user never chose. None where
     the request is not so sized or one system already carries the demand. A training request with a `--deadline`
     and no `--count` likewise: on accelerators_needed, the fewest that finish within the deadline (9 H100 for
     Llama 3.1 8B on 1 Ttok in 90 days, where one 8-GPU system takes 91.75), so that its time to train is the one
