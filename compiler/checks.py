@@ -751,7 +751,7 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
         seq = _per_scenario(np.asarray(seq, dtype=float), count)
         if batch is None or seq is None:
             continue
-        bad = np.isfinite(batch) & (batch < seq)
+        bad = np.isfinite(batch) & (batch > 0) & (batch < seq)   # <= 0 is the field's own range error, said once
         if not bad.any():
             continue
         i = int(np.flatnonzero(bad)[0])
