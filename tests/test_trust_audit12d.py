@@ -1,0 +1,105 @@
+"""Trust hunt, session 12 (s12-trust4, 2026-12-05): inference serving paths a new user would take, each defect
+found with exit 0 stated as a law (hand calculations written out), its fix in its own commit.
+
+1. A service priced by its own hour (no site TCO: capex x CRF + energy x price) charged its energy at the system's
+   planning wall power (the site's average utilization 0.85), not at the service's own draw: 8 x H100 (DGX) offline
+   at a 700 W and at a 400 W power_cap both paid 7,395 W of energy (924 W a GPU) at $0.30/kWh, $2.219 an hour,
+   while they draw 8,181 W and 5,206 W. Law: cost_per_hour(price p) - cost_per_hour(0) = p x the service's mean
+   wall power, u x power + (1 - u) x chips x W_idle (u its duty cycle, busy at `power`, idle the rest at the idle
+   draw's wall power W_idle), so a power cap or a lighter offered load lowers the energy dollars by exactly
+   u x the power it saves x p. A site that prices the accelerator-hour (its TCO) still prices its services at it:
+   their costs add up to its bill (test_cost_per_token.test_the_services_costs_add_up_to_the_sites_bill).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compiler import evaluate_text
+
+H100_IDLE = 72.0                 # W, H100 SXM idle_power (stdlib chips.factory, measured)
+DGX_SLOPE = (1 + 0.25) / 0.94    # DGX H100 wall power per board watt: air overhead 25% at peak, PSU 94%
+PRICE = 0.3 / 3.6e6              # USD/J: $0.30/kWh
+
+
+def _run(text: str, defines: dict[str, str] | None = None):
+    results, sink = evaluate_text(text, "audit12d.factory", defines)
+    assert not sink.errors, [d.message for d in sink.errors]
+    return results.values
+
+
+def _all(v, name: str, n: int) -> np.ndarray:
+    return np.broadcast_to(v[name], (n,)).astype(float)
+
+
+# ----------------------------------------------------------------------------- 1. a service's energy dollars
+
+CAPPED_SERVICE = """from systems import DGX_H100
+from models import Llama3_1_8B
+param cap = [700 W, 400 W]
+param price = [0 USD/kWh, 0.3 USD/kWh]
+site s {
+  electricity_price = price
+  inference i {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    scenario = "offline"
+    utilization = 1
+    power_cap = cap
+  }
+}
+"""
+
+
+def test_a_services_cost_charges_the_energy_it_draws_under_a_power_cap() -> None:
+    """Scenarios (cap, price): (700 W, 0), (700 W, 0.3), (400 W, 0), (400 W, 0.3). Busy all the time (u = 1), the
+    energy dollars an hour are power x price: cost_per_hour(0.3) - cost_per_hour(0) = power x 0.3 / 3.6e6 USD/s;
+    the capex part (cost at $0/kWh) does not read the cap. Before: 7,395 W x price at both caps (the planning
+    power), while the service drew 8,181 W and 5,206 W."""
+    v = _run(CAPPED_SERVICE)
+    cost = _all(v, "s.i.cost_per_hour", 4)
+    power = _all(v, "s.i.power", 4)
+    assert power[2] < power[0]
+    for zero, priced in ((0, 1), (2, 3)):
+        assert cost[priced] - cost[zero] == pytest.approx(power[priced] * PRICE, rel=1e-9)
+    assert cost[0] == pytest.approx(cost[2], rel=1e-12)
+    # the cap saves (power_700 - power_400) x price an hour, exactly
+    assert cost[1] - cost[3] == pytest.approx((power[1] - power[3]) * PRICE, rel=1e-9)
+
+
+LIGHT_SERVICE = """from systems import DGX_H100
+from models import Llama3_1_8B
+param load = [60000 tok/s, 5000 tok/s]
+param price = [0 USD/kWh, 0.3 USD/kWh]
+site s {
+  electricity_price = price
+  inference i {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    scenario = "offline"
+    utilization = 0.5
+    offered_load = load
+  }
+}
+"""
+
+
+def test_a_lighter_load_lowers_the_energy_dollars_by_the_energy_it_saves() -> None:
+    """Busy half the time (u = 0.5) at `power`, idle the other half with its 8 GPUs at 72 W: the server's wall
+    power per GPU is affine in the board power, W_idle = system_power / 8 - m (accelerator_power - 72 W), m =
+    1.25 / 0.94. Energy dollars an hour: price x (0.5 power + 0.5 x 8 W_idle). An offered load of 5,000 tok/s
+    draws less while busy than 60,000 (both below the ~64 ktok/s capacity); the idle half is the same: the
+    dollars fall by 0.5 x (the power saved) x price."""
+    v = _run(LIGHT_SERVICE.replace("param load = [60000 tok/s, 5000 tok/s]", "param load = [64000 tok/s, 5000 tok/s]"))
+    cost = _all(v, "s.i.cost_per_hour", 4)
+    power = _all(v, "s.i.power", 4)
+    w_idle = _all(v, "s.i.system_power", 4) / 8 - DGX_SLOPE * (_all(v, "s.i.accelerator_power", 4) - H100_IDLE)
+    assert power[2] < power[0]
+    assert w_idle[0] == pytest.approx(w_idle[2], rel=1e-9)
+    for zero, priced in ((0, 1), (2, 3)):
+        assert cost[priced] - cost[zero] == pytest.approx((0.5 * power[priced] + 0.5 * 8 * w_idle[priced]) * PRICE,
+                                                          rel=1e-9)
+    assert cost[1] - cost[3] == pytest.approx(0.5 * (power[1] - power[3]) * PRICE, rel=1e-9)
+
