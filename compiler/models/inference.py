@@ -840,10 +840,12 @@ Power and cost (2026-12-05, s12-cost: one semantics for demand, offered load and
 
 Power: wall power while serving = accelerators x system_power / accelerators per system (the service's own load,
 compiler.models.workloads: its accelerators at accelerator_power, which a cap bounds; bare chips: accelerators x
-accelerator_power), as a training run's. The energy in the cost per accelerator-hour below is the system's average
-wall power per accelerator (its power model at the utilization of the site or hall it is placed in: each chip's
-idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's wall
-multiplier peak wall power / peak parts power): an hour paid is paid busy or idle. The cost per accelerator-hour
+accelerator_power), as a training run's. The energy in the service's own cost per accelerator-hour below is its
+own mean wall power per held accelerator, u x power / chips + (1 - u) x W(P_idle) (busy its duty cycle u at its
+load, idle the rest with every chip at its idle draw; 2026-12-05, s12-trust4: it was the system's planning wall
+power at the site's utilization 0.85, which a power cap or a lighter load did not lower): an hour is paid busy or
+idle. A site's TCO hour holds the site's energy bill at the site's utilization instead, so that the services
+holding its accelerators add up to its tco_year. The cost per accelerator-hour
 is `accelerator_cost`, else the enclosing site's hour of the service's own chip type (compiler.models.cost
 type_accelerator_hour: its TCO per accelerator-hour where it places one type; where it places several, each type's
 systems' capital and upkeep plus the site's energy by their average IT power and the rest of its bill by their
@@ -4642,7 +4644,8 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
                 warn_unpriced(part, f"{ctx.path}.{figure}",
                               note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
         from .workloads import with_idle_share
-        # energy: the planning wall power of a busy accelerator, the idle draw's of those the layout leaves idle
+        # energy: the caller's own draw per held accelerator, else the planning wall power of a busy one (the idle
+        # draw's of those the layout leaves idle)
         power = with_idle_share(ctx, platform.wall_power_per_chip()) if wall_power is None else wall_power
         return capex * recovery + power * price
 
@@ -4687,16 +4690,29 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
 def _usd_per_token(ctx):
     """The service's cost per hour over the tokens it serves in it: every accelerator it holds (`chips`, idle ones
     and idle hours too) at its chips' accelerator-hour, over served_tokens_per_s (the load carried while busy times
-    the duty cycle). Halving a demand below the capacity doubles it; the capacity it does not sell is paid for."""
+    the duty cycle). Halving a demand below the capacity doubles it; the capacity it does not sell is paid for.
+    Priced by its own hour (no site TCO), the hour's energy is the service's own mean draw: u x power / chips +
+    (1 - u) x W(P_idle), u the duty cycle, so that its energy dollars are its energy x price (a power cap or a
+    lighter load lowers them by u x the power saved x price). A site's TCO hour holds the site's energy at its
+    own utilization, so that its services' costs add up to its bill (test_cost_per_token)."""
+    from .cost import service_duty_cycle
+    from .workloads import idle_draw, wall_power_at
     platform = Platform(ctx)
     s = solved(ctx)
-    return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok") * s["chips"]
+    # its own mean wall power per held accelerator: busy u of the time at `power` (its load), idle the rest with
+    # every chip at its idle draw; read only where no site prices the hour (accelerator_cost's own())
+    u = service_duty_cycle(ctx)
+    chips = np.maximum(s["chips"], 1)
+    mean_wall = u * ctx.get("power") / chips + (1 - u) * wall_power_at(ctx, idle_draw(ctx))
+    return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok", wall_power=mean_wall) * s["chips"]
                          / ctx.get("served_tokens_per_s"))
 
 
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / served_tokens_per_s "
                                     "(tokens_per_s * min(offered_share, 1) * utilization, utilization: the "
-                                    "workload's, else service_utilization 0.6)")(
+                                    "workload's, else service_utilization 0.6; no site TCO: capex CRF(r, life) + "
+                                    "(utilization * power / accelerators + (1 - utilization) * idle wall power) * "
+                                    "electricity_price)")(
     _usd_per_token)
 output("inference", "cost_per_hour", "usd_per_mtok * served_tokens_per_s = accelerators * cost per "
                                      "accelerator-hour: what the service pays every hour, busy or idle (USD/s in SI, "
