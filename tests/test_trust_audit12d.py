@@ -9,6 +9,11 @@ found with exit 0 stated as a law (hand calculations written out), its fix in it
    draw's wall power W_idle), so a power cap or a lighter offered load lowers the energy dollars by exactly
    u x the power it saves x p. A site that prices the accelerator-hour (its TCO) still prices its services at it:
    their costs add up to its bill (test_cost_per_token.test_the_services_costs_add_up_to_the_sites_bill).
+2. `precision = "fp4"` on a chip without an FP4 rate (an H100: Hopper has no FP4 tensor cores) ran silently,
+   exit 0, with no diagnostic: 8 x H100 serving Llama 3.1 70B at "fp4" printed 5.97 ktok/s served, its GEMMs at
+   the fp8 rate (1,979 TFLOP/s) with 0.5-byte weights (what a weight-only W4A8 kernel does), never saying so.
+   Law: a workload whose chip lacks its precision's rate is flagged (a `model-input-missing` warning at the
+   precision naming the chip, the missing rate and the rate used); one whose chip has it is not.
 """
 from __future__ import annotations
 
@@ -103,3 +108,39 @@ def test_a_lighter_load_lowers_the_energy_dollars_by_the_energy_it_saves() -> No
                                                           rel=1e-9)
     assert cost[1] - cost[3] == pytest.approx(0.5 * (power[1] - power[3]) * PRICE, rel=1e-9)
 
+
+# ----------------------------------------------------------------------------- 2. a precision the chip lacks
+
+FP4 = """from systems import DGX_H100, DGX_B200
+from models import Llama3_1_70B
+site s {
+  inference i {
+    model = Llama3_1_70B
+    system = SYSTEM
+    accelerators = 8
+    scenario = "offline"
+    precision = "fp4"
+  }
+}
+"""
+
+
+def _diagnostics(text: str):
+    results, sink = evaluate_text(text, "audit12d.factory")
+    return results.values, sink
+
+
+@pytest.mark.parametrize("kind", ["inference", "training"])
+def test_a_precision_the_chip_lacks_is_flagged_never_run_in_silence(kind: str) -> None:
+    """H100 SXM: bf16 989 and fp8 1,979 TFLOP/s, no fp4 (stdlib chips.factory). At "fp4" the figures are computed
+    at the fp8 rate (the next wider format it has): said at the `precision`, naming the chip and both formats.
+    The B200 has an fp4 rate: nothing said."""
+    text = FP4 if kind == "inference" else FP4.replace("inference i", "training i").replace(
+        'scenario = "offline"', "tokens = 1 Ttok").replace("accelerators = 8", "accelerators = 64")
+    v, sink = _diagnostics(text.replace("SYSTEM", "DGX_H100"))
+    said = [d for d in sink.items if d.code == "model-input-missing" and "fp4" in d.message]
+    assert len(said) == 1, [d.message for d in sink.items]
+    assert "H100" in said[0].message and "fp8" in said[0].message
+    assert said[0].span.line == 9
+    v, sink = _diagnostics(text.replace("SYSTEM", "DGX_B200"))
+    assert not [d for d in sink.items if d.code == "model-input-missing"], [d.message for d in sink.items]
