@@ -14,6 +14,9 @@ found with exit 0 stated as a law (hand calculations written out), its fix in it
    the fp8 rate (1,979 TFLOP/s) with 0.5-byte weights (what a weight-only W4A8 kernel does), never saying so.
    Law: a workload whose chip lacks its precision's rate is flagged (a `model-input-missing` warning at the
    precision naming the chip, the missing rate and the rate used); one whose chip has it is not.
+3. A disaggregated service sized by a swept `demand` (5, 20 and 80 ktok/s) stopped with an internal error (a
+   ValueError broadcasting the demand's 3 scenarios to the decode search's 1), exit 2, no figures; each demand
+   alone evaluates. Law: a sweep equals its single runs (pools, tokens/s, latencies, cost).
 """
 from __future__ import annotations
 
@@ -144,3 +147,34 @@ def test_a_precision_the_chip_lacks_is_flagged_never_run_in_silence(kind: str) -
     assert said[0].span.line == 9
     v, sink = _diagnostics(text.replace("SYSTEM", "DGX_B200"))
     assert not [d for d in sink.items if d.code == "model-input-missing"], [d.message for d in sink.items]
+
+
+# ----------------------------------------------------------------------------- 3. a disaggregated demand sweep
+
+DISAGGREGATED = """from systems import DGX_H100
+from models import Llama3_1_70B
+param d = DEMAND
+site s {
+  inference i {
+    model = Llama3_1_70B
+    system = DGX_H100
+    scenario = "server"
+    serving = "disaggregated"
+    demand = d
+  }
+}
+"""
+FIGURES = ("prefill_accelerators", "decode_accelerators", "accelerators_needed", "replicas", "tokens_per_s",
+           "ttft_p99", "tpot", "power", "usd_per_mtok", "feasible")
+
+
+def test_a_disaggregated_demand_sweep_equals_its_single_runs() -> None:
+    """Each demand alone sizes its pools (the fewest prefill workers and decode replicas carrying it, its
+    tokens/s the demand); the sweep gives each scenario exactly those figures."""
+    demands = ("5000 tok/s", "20000 tok/s", "80000 tok/s")
+    swept = _run(DISAGGREGATED.replace("DEMAND", "[" + ", ".join(demands) + "]"))
+    for i, demand in enumerate(demands):
+        one = _run(DISAGGREGATED.replace("DEMAND", demand))
+        assert one["s.i.tokens_per_s"][0] == pytest.approx(float(demand.split()[0]), rel=1e-12)
+        for name in FIGURES:
+            assert _all(swept, f"s.i.{name}", 3)[i] == pytest.approx(one[f"s.i.{name}"][0], rel=1e-12), name
