@@ -4074,7 +4074,14 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
     given (the prefill pool's complement), None: all of them."""
-    n_sc = np.size(best["feasible"])
+    # the scenarios: the decode search's, or more where the pools read a swept figure it does not (a demand)
+    sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
+    n_sc = max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
+    if np.size(best["feasible"]) < n_sc:            # one decode search for every scenario: spread it over them
+        best = {name: (value * n_sc if name == "reason" else
+                       np.broadcast_to(np.asarray(value).reshape(-1), (n_sc,)).copy()
+                       if np.size(value) == 1 and not isinstance(value, (str, list)) else value)
+                for name, value in best.items()}
     flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()
     I, O = flat(load.input_tokens), flat(load.output_tokens)
     queueing = load.queueing
