@@ -17,6 +17,11 @@ found with exit 0 stated as a law (hand calculations written out), its fix in it
 3. A disaggregated service sized by a swept `demand` (5, 20 and 80 ktok/s) stopped with an internal error (a
    ValueError broadcasting the demand's 3 scenarios to the decode search's 1), exit 2, no figures; each demand
    alone evaluates. Law: a sweep equals its single runs (pools, tokens/s, latencies, cost).
+4. A service sized by a demand whose model does not fit one system (Llama 3.1 405B in bf16, 812 GB, on a DGX H100's
+   8 x 72 GB usable) is rightly `infeasible-workload`, but also printed an `overloaded` error "its 8 accelerators
+   carry at most 8e-300 tok/s: it needs nan": numbers of a search that found no configuration. Law: a scenario
+   with no configuration has the one error saying why; the overload rule judges only feasible scenarios (as its
+   latency masks do), and no diagnostic prints nan or a denormal as a figure.
 """
 from __future__ import annotations
 
@@ -178,3 +183,30 @@ def test_a_disaggregated_demand_sweep_equals_its_single_runs() -> None:
         assert one["s.i.tokens_per_s"][0] == pytest.approx(float(demand.split()[0]), rel=1e-12)
         for name in FIGURES:
             assert _all(swept, f"s.i.{name}", 3)[i] == pytest.approx(one[f"s.i.{name}"][0], rel=1e-12), name
+
+
+# ----------------------------------------------------------------------------- 4. a model too big, sized by demand
+
+TOO_BIG = """from systems import DGX_H100
+from models import Llama3_1_405B
+site s {
+  inference i {
+    model = Llama3_1_405B
+    system = DGX_H100
+    scenario = "server"
+    precision = "bf16"
+    demand = 2000 tok/s
+  }
+}
+"""
+
+
+def test_a_model_too_big_for_its_system_is_one_error_without_nan_figures() -> None:
+    """405.9 G parameters x 2 B = 811.7 GB over 8 chips is 101.5 GB a chip, above 72 GB usable: infeasible, said
+    once with those numbers; no `overloaded` error of a capacity that was never computed."""
+    results, sink = evaluate_text(TOO_BIG, "audit12d.factory")
+    codes = [d.code for d in sink.errors]
+    assert "infeasible-workload" in codes
+    assert "overloaded" not in codes, [d.message for d in sink.errors]
+    for d in sink.items:
+        assert "nan" not in d.message and "e-300" not in d.message, d.message
