@@ -4754,7 +4754,9 @@ def overloaded(ctx):
                                    f"at most {format_quantity(capacity[i], 'tok/s')}: it needs {needed:g} "
                                    f"accelerators (accelerators_needed; set `accelerators` to it)", []))
     share = np.asarray(solved(ctx)["offered_share"], dtype=float)
-    failing = np.nan_to_num(share, nan=0.0) > 1 + 1e-9
+    feasible = np.asarray(solved(ctx)["feasible"]).reshape(-1) != 0     # no configuration: its own error alone
+    share = np.broadcast_to(share.reshape(-1), np.broadcast(share.reshape(-1), feasible).shape)
+    failing = feasible & (np.nan_to_num(share, nan=0.0) > 1 + 1e-9)
     if not failing.any():
         return findings
     i = int(np.flatnonzero(failing)[0])
