@@ -27,7 +27,8 @@ found with exit 0 stated as a law (hand calculations written out), its fix in it
    the tau kept tokens only: 8 x H100 single-stream Llama 3.1 70B at k = 3 drew 2.41 kW at tau = 1 and 3.28 kW at
    tau = 3 for the same verify steps. Law: the FLOPs per output token are the verify pass's decode work x (k+1) /
    tau plus the k draft passes of one layer / tau, plus the prefill's, so that the compute activity over the
-   tokens/s per chip is F(tau) / (gemm_peak_fraction x peak) with F written out below.
+   tokens/s per chip is F(tau) / (gemm_peak_fraction x peak) with F written out below; and the memory traffic
+   (weights, KV) is streamed once per verify step, tpot x tau, not once per output token.
 """
 from __future__ import annotations
 
@@ -255,6 +256,11 @@ def test_speculative_decodings_compute_activity_counts_the_verified_tokens() -> 
     assert np.all((u > 0) & (u < 1))
     measured = (u[0] / per_chip[0]) / (u[1] / per_chip[1])
     assert measured == pytest.approx(_flops_per_output_token(3, 1) / _flops_per_output_token(3, 3), rel=1e-9)
+    # the memory traffic: the weights and the KV cache streamed once per verify step (tpot x tau), the same bytes
+    # at both tau (one row)
+    step = _all(v, "s.i.tpot", 2) * np.array([1.0, 3.0])
+    traffic = _all(v, "s.i.memory_utilization", 2) * step
+    assert traffic[0] == pytest.approx(traffic[1], rel=1e-9)
     # without drafts the formula is the plain one: F(0, 1) = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O
     assert _flops_per_output_token(0, 1) == pytest.approx(
         2 * 70_553_706_496 * (1 + 4) + 4 * 80 * 8192 * (1024 + 128) + 2 * 80 * 8192 * 1024 * 4, rel=1e-12)
