@@ -29,6 +29,12 @@ found with exit 0 stated as a law (hand calculations written out), its fix in it
    tau plus the k draft passes of one layer / tau, plus the prefill's, so that the compute activity over the
    tokens/s per chip is F(tau) / (gemm_peak_fraction x peak) with F written out below; and the memory traffic
    (weights, KV) is streamed once per verify step, tpot x tau, not once per output token.
+6. A single stream (one request at a time) prefills its prompt (TTFT = the prefill, t_pre) and then decodes, but
+   its decode steps also carried the prompt's tokens spread over the answer (r = I / O a step, as a continuous
+   batcher's chunked prefill does for other requests), and its tokens/s was 1 / that step: Llama 3.1 8B on 8
+   H100, 32,768-token prompts, 64-token answers printed TTFT 239 ms, TPOT 2.94 ms and 340 tok/s, where one
+   request takes 239 + 63 x TPOT ms for 64 tokens (151 tok/s at that TPOT). Law: a single stream's TPOT is the
+   step of its one request's decode alone, and its tokens/s is O / (TTFT + (O - 1) TPOT) per replica.
 """
 from __future__ import annotations
 
@@ -264,3 +270,36 @@ def test_speculative_decodings_compute_activity_counts_the_verified_tokens() -> 
     # without drafts the formula is the plain one: F(0, 1) = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O
     assert _flops_per_output_token(0, 1) == pytest.approx(
         2 * 70_553_706_496 * (1 + 4) + 4 * 80 * 8192 * (1024 + 128) + 2 * 80 * 8192 * 1024 * 4, rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- 6. one stream's timeline
+
+SINGLE_STREAM = """from systems import DGX_H100
+from models import Llama3_1_8B
+param inp = [1024 tok, 32768 tok]
+site s {
+  inference i {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    scenario = "single_stream"
+    input_tokens = inp
+    output_tokens = 64 tok
+  }
+}
+"""
+
+
+def test_a_single_streams_tokens_per_s_is_its_requests_timeline() -> None:
+    """One request a replica at a time: its first token after the prefill (TTFT), then 63 decode steps of TPOT:
+    tokens/s = replicas x 64 / (TTFT + 63 TPOT). The decode step holds no prompt tokens: the longer prompt
+    lengthens it only by its attention over the longer context, never by the prompt's GEMMs (the prefill's)."""
+    v = _run(SINGLE_STREAM)
+    ttft, tpot = _all(v, "s.i.ttft", 2), _all(v, "s.i.tpot", 2)
+    replicas = _all(v, "s.i.replicas", 2)
+    tokens = _all(v, "s.i.tokens_per_s", 2)
+    for i in range(2):
+        assert tokens[i] == pytest.approx(replicas[i] * 64 / (ttft[i] + 63 * tpot[i]), rel=1e-9)
+    gemm = _all(v, "s.i.detail.decode_gemm_time", 2)
+    weights = _all(v, "s.i.detail.decode_weights_time", 2)
+    assert np.all(gemm <= weights * (1 + 1e-9))      # one row's GEMMs stream the weights: memory-bound
