@@ -14,7 +14,8 @@ Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
     I, O        input and output tokens per request (output: per beam, counted once per request)
     k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
-    r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
+    r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams);
+                0 in a single stream, whose one request is prefilled (TTFT t_pre) before it decodes
     P, P_att    peak dense FLOP/s of one chip at the weight precision (a mixed checkpoint: P_eff, Mixed
                 weights, below), and for attention (the KV precision's rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
                 power limit allows that step at its own activity (Clock, below)
@@ -110,6 +111,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     serving    server and interactive: the steps are a mixture, not the mean load (Serving step mixture, below):
                 t_iter = f t(lump) + (1 - f) t(0), lump = min(room, max(I, B r)), f = B r / lump
     replica throughput = B / (k t_iter) counted tokens/s;  service tokens/s = floor(chips / R) * B / (k t_iter)
+                (single stream: one request's timeline, O / (t_pre + (O - 1) t_iter) a replica; 2026-12-05,
+                s12-trust4: it was 1 / t_iter with the prompt's tokens in every decode step)
     beam search (k > 1): the k beams are k rows sharing the request's prompt (one prefill, its KV held and read
                 once) and each step's weight reads; each beam attends to the whole context (I + O/2), so a step of
                 k beam rows costs at most what k independent sequences cost [U: the engine shares the prompt's
@@ -2228,7 +2231,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         fits = fits & (d * np.minimum(max_batch, cap) >= _col(load.fixed_batch))   # the replica's batch, d ranks
     B = np.maximum(B, 1.0)
 
-    r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
+    # prompt tokens per decoded row: a single stream prefills its one request before decoding it (TTFT t_pre), so
+    # its decode steps carry none
+    r = I / (k * O) if load.prefill_in_step and not load.single_stream else np.zeros_like(I)
     k_act = _col(arch.experts_active)
     with np.errstate(divide="ignore", invalid="ignore"):
         routed_share = np.where(E > 0, k_act / np.where(E > 0, E, 1), 0.0)   # k / E: a token's share of an expert
@@ -2528,6 +2533,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.queueing:
         terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
+    if load.single_stream:          # one request at a time: O tokens in its prefill and O - 1 decode steps
+        per_replica = B / k * O / (ttft + (O - 1) * t_iter)
     # (per attention rank: each of a replica's d ranks has its own batch and prompt queue; d x below)
     cv = _col(load.prompt_cv)
     if load.queueing and load.prefill_in_step:
