@@ -64,6 +64,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_power_cap_above_tdp(ev, results, count)
         _check_pools_of_aggregated_serving(ev, results)
         _check_training_utilization(ev, results)
+        _check_precision_the_chip_lacks(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
@@ -762,6 +763,42 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
                       notes=["an optimizer step holds at least one whole sequence: the run would step "
                              f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
                       help="raise `global_batch`, or set a shorter `seq_len`")
+
+
+def _check_precision_the_chip_lacks(ev, results) -> None:
+    """A workload's `precision` whose dense rate its chip does not give (fp4 on an H100: Hopper has no FP4 tensor
+    cores): its GEMMs are computed at the next wider format the chip has (compiler/models/inference.py `_peak`:
+    fp4 -> fp8 -> bf16, int8 -> fp8 -> bf16), its weights at the precision's bytes (a weight-only kernel). A
+    `model-input-missing` warning at the precision naming the chip, the missing rate and the rate used, so that
+    it never runs so in silence (a chip with none of them is `uncomputed-workload`)."""
+    from .evaluate import Context, EvalError, format_value
+    from .models.inference import Platform
+
+    chains = {"fp4": ("fp8", "bf16"), "int8": ("fp8", "bf16"), "fp8": ("bf16",)}
+    for node in list(results.graph.nodes.values()):
+        inst = node.instance
+        if node.kind != "field" or inst is None or inst.kind not in ("inference", "training") \
+                or node.path != f"{inst.path}.precision" or inst.parent is None:
+            continue
+        try:
+            ctx = Context(ev, inst)
+            precision = ctx.text("precision", "bf16")
+            chip = Platform(ctx).chip
+            if precision not in chains or chip.is_set(precision):
+                continue
+            used = next((name for name in chains[precision] if chip.is_set(name)), None)
+            if used is None:
+                continue                        # no rate at all: uncomputed-workload says so
+            rate = np.asarray(chip.get(used), dtype=float).reshape(-1)
+        except EvalError:
+            continue
+        from .models.workloads import _definition
+        name = _definition(ctx, chip.inst.block).name          # the chip definition, not the part's name
+        ev.sink.warning(Code.MODEL_INPUT_MISSING, f"`{inst.path}` runs at precision \"{precision}\" but its chip "
+                        f"`{name}` gives no `{precision}` rate: its GEMMs are computed at its `{used}` rate, "
+                        f"{format_value(float(rate[0]), 'FLOP/s')}, with {precision} weights (a weight-only "
+                        "kernel)", _span_of(node),
+                        help=f"give the chip's `{precision}` rate, or ask for a precision it has (\"{used}\")")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

@@ -135,7 +135,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
     Code.OVERLOADED: ("evaluate", "An inference workload is offered more load (`offered_load`, else an aggregated service's `demand`) than it can carry: its queue would grow without bound, so its latencies have no steady value. Both numbers are shown (a demand's message names the accelerators it needs); its latency figures (TTFT, TPOT and tokens/s per user) are absent in those scenarios, with the reason, and its tokens served and $/Mtok are at its capacity."),
     Code.OVER_COMMITTED: ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked."),
-    Code.MODEL_INPUT_MISSING: ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out."),
+    Code.MODEL_INPUT_MISSING: ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out. Or a workload's `precision` has no rate on its chip (fp4 on an H100): its GEMMs are computed at the next wider format the chip has, said at the precision."),
     # formatting
     Code.FORMAT_FAILED: ("format", "`factory fmt` could not format a file without changing its tokens; the file is left as it is."),
     # internal

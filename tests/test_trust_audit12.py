@@ -138,19 +138,23 @@ site s {
 
 
 def test_a_sites_usd_per_mtok_is_its_dollars_over_the_tokens_served() -> None:
-    """Two identical services (the same 8 GPUs, the same tokens/s c), busy all the time and 10% of it: each costs
-    the same R dollars a second, so $/Mtok is R / c and R / (0.1 c) = 10 R / c. The site pays 2 R a second for
-    c + 0.1 c tokens: 2 R / (1.1 c) = 1.818 R / c, where the tokens/s weights gave (R/c + 10 R/c) / 2 = 5.5 R/c."""
-    v = _run(DUTY)
+    """Two identical services (the same 8 GPUs, the same tokens/s c), busy all the time and 10% of it. At $0/kWh
+    each costs the same R dollars a second (capex), so $/Mtok is R / c and R / (0.1 c) = 10 R / c; the site pays
+    2 R a second for c + 0.1 c tokens: 2 R / (1.1 c) = 1.818 R / c, where the tokens/s weights gave (R/c + 10 R/c)
+    / 2 = 5.5 R/c. With energy priced each pays its own draw (s12-trust4, test_trust_audit12d): the rare one's
+    idle 90% at the idle draw, so the law is the services' dollars a second over the tokens they serve."""
+    v = _run(DUTY.replace("0.1 USD/kWh", "0 USD/kWh"))
     c = v["s.busy.tokens_per_s"][0]
     assert v["s.rare.tokens_per_s"][0] == pytest.approx(c, rel=1e-12)
     unit = v["s.busy.usd_per_mtok"][0]                           # R / c
     assert v["s.rare.usd_per_mtok"][0] == pytest.approx(10 * unit, rel=1e-9)
     assert v["s.usd_per_mtok"][0] == pytest.approx(2 / 1.1 * unit, rel=1e-9)
     # the law in general: the services' dollars a second over the tokens they serve a second
+    v = _run(DUTY)
     dollars = sum(v[f"s.{n}.usd_per_mtok"][0] * v[f"s.{n}.tokens_per_s"][0] * u for n, u in (("busy", 1.0), ("rare", 0.1)))
     served = sum(v[f"s.{n}.tokens_per_s"][0] * u for n, u in (("busy", 1.0), ("rare", 0.1)))
     assert v["s.usd_per_mtok"][0] == pytest.approx(dollars / served, rel=1e-9)
+    assert v["s.rare.cost_per_hour"][0] < v["s.busy.cost_per_hour"][0]
 
 
 OFFERED = """from systems import DGX_H100

@@ -576,13 +576,16 @@ def test_a_batch_with_room_for_fewer_rows_than_one_requests_beams_cannot_run(oth
 
 def test_a_single_stream_of_beams_decodes_one_whole_request_a_step() -> None:
     """A single stream runs one request: its k beams are k rows of one batch (batch = k), and each step yields
-    that request's next token, counted once, so tokens/s x TPOT = 1 for any k (it was 1 / k: a batch of one row,
-    a k-th of a request). Law: the same for 1 and 4 beams; 4 beams' rows share the prompt (KV I / 4 + O / 2 a row),
-    so their step is at most four independent sequences' and at least one's."""
+    that request's next token, counted once, so a replica's tokens/s x (TTFT + (O - 1) TPOT) = O, the default
+    O = 256 answer tokens, for any k (it was 1 / k: a batch of one row, a k-th of a request; and 1 / TPOT before
+    s12-trust4 counted the request's timeline: test_trust_audit12d). Law: the same for 1 and 4 beams; 4 beams'
+    rows share the prompt (KV I / 4 + O / 2 a row), so their step is at most four independent sequences' and at
+    least one's."""
     runs = {k: _outputs(WORKLOAD_LET % ("single_stream", "beams", k)) for k in (1, 4)}
     for k, out in runs.items():
         assert out["svc.batch"][0] == k
-        assert out["svc.tokens_per_s"][0] * out["svc.tpot"][0] == pytest.approx(1.0, rel=1e-9)
+        timeline = out["svc.ttft"][0] + 255 * out["svc.tpot"][0]
+        assert out["svc.tokens_per_s"][0] * timeline == pytest.approx(256 * out["svc.replicas"][0], rel=1e-9)
     assert runs[4]["svc.tpot"][0] >= runs[1]["svc.tpot"][0]
     assert _errors(WORKLOAD_LET % ("single_stream", "beams", 4)) == []
 

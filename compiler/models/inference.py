@@ -14,7 +14,8 @@ Symbols (per replica of R = tp * pp chips, tp pp d with expert parallelism below
                 `let kv_cache_width` (latent attention, DeepSeek MLA: 576)
     I, O        input and output tokens per request (output: per beam, counted once per request)
     k           beams per request (`let beams`, default 1): beam search decodes k rows of the batch per request
-    r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams)
+    r           r = I / (k O) prefill tokens per decoded row (a request's prompt is prefilled once for its k beams);
+                0 in a single stream, whose one request is prefilled (TTFT t_pre) before it decodes
     P, P_att    peak dense FLOP/s of one chip at the weight precision (a mixed checkpoint: P_eff, Mixed
                 weights, below), and for attention (the KV precision's rate, else bf16), at the full clock; every compute time below is divided by the rate rho the
                 power limit allows that step at its own activity (Clock, below)
@@ -110,6 +111,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     serving    server and interactive: the steps are a mixture, not the mean load (Serving step mixture, below):
                 t_iter = f t(lump) + (1 - f) t(0), lump = min(room, max(I, B r)), f = B r / lump
     replica throughput = B / (k t_iter) counted tokens/s;  service tokens/s = floor(chips / R) * B / (k t_iter)
+                (single stream: one request's timeline, O / (t_pre + (O - 1) t_iter) a replica; 2026-12-05,
+                s12-trust4: it was 1 / t_iter with the prompt's tokens in every decode step)
     beam search (k > 1): the k beams are k rows sharing the request's prompt (one prefill, its KV held and read
                 once) and each step's weight reads; each beam attends to the whole context (I + O/2), so a step of
                 k beam rows costs at most what k independent sequences cost [U: the engine shares the prompt's
@@ -840,10 +843,12 @@ Power and cost (2026-12-05, s12-cost: one semantics for demand, offered load and
 
 Power: wall power while serving = accelerators x system_power / accelerators per system (the service's own load,
 compiler.models.workloads: its accelerators at accelerator_power, which a cap bounds; bare chips: accelerators x
-accelerator_power), as a training run's. The energy in the cost per accelerator-hour below is the system's average
-wall power per accelerator (its power model at the utilization of the site or hall it is placed in: each chip's
-idle + u (tdp - idle) replaces its power at the system's own utilization, times the server's and rack's wall
-multiplier peak wall power / peak parts power): an hour paid is paid busy or idle. The cost per accelerator-hour
+accelerator_power), as a training run's. The energy in the service's own cost per accelerator-hour below is its
+own mean wall power per held accelerator, u x power / chips + (1 - u) x W(P_idle) (busy its duty cycle u at its
+load, idle the rest with every chip at its idle draw; 2026-12-05, s12-trust4: it was the system's planning wall
+power at the site's utilization 0.85, which a power cap or a lighter load did not lower): an hour is paid busy or
+idle. A site's TCO hour holds the site's energy bill at the site's utilization instead, so that the services
+holding its accelerators add up to its tco_year. The cost per accelerator-hour
 is `accelerator_cost`, else the enclosing site's hour of the service's own chip type (compiler.models.cost
 type_accelerator_hour: its TCO per accelerator-hour where it places one type; where it places several, each type's
 systems' capital and upkeep plus the site's energy by their average IT power and the rest of its bill by their
@@ -2226,7 +2231,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         fits = fits & (d * np.minimum(max_batch, cap) >= _col(load.fixed_batch))   # the replica's batch, d ranks
     B = np.maximum(B, 1.0)
 
-    r = I / (k * O) if load.prefill_in_step else np.zeros_like(I)   # prompt tokens per decoded row
+    # prompt tokens per decoded row: a single stream prefills its one request before decoding it (TTFT t_pre), so
+    # its decode steps carry none
+    r = I / (k * O) if load.prefill_in_step and not load.single_stream else np.zeros_like(I)
     k_act = _col(arch.experts_active)
     with np.errstate(divide="ignore", invalid="ignore"):
         routed_share = np.where(E > 0, k_act / np.where(E > 0, E, 1), 0.0)   # k / E: a token's share of an expert
@@ -2526,6 +2533,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     if load.queueing:
         terms = tpot_terms
     per_replica = B / (k * t_iter)                                # counted tokens: a request's beams count once
+    if load.single_stream:          # one request at a time: O tokens in its prefill and O - 1 decode steps
+        per_replica = B / k * O / (ttft + (O - 1) * t_iter)
     # (per attention rank: each of a replica's d ranks has its own batch and prompt queue; d x below)
     cv = _col(load.prompt_cv)
     if load.queueing and load.prefill_in_step:
@@ -4072,7 +4081,14 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
     given (the prefill pool's complement), None: all of them."""
-    n_sc = np.size(best["feasible"])
+    # the scenarios: the decode search's, or more where the pools read a swept figure it does not (a demand)
+    sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
+    n_sc = max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
+    if np.size(best["feasible"]) < n_sc:            # one decode search for every scenario: spread it over them
+        best = {name: (value * n_sc if name == "reason" else
+                       np.broadcast_to(np.asarray(value).reshape(-1), (n_sc,)).copy()
+                       if np.size(value) == 1 and not isinstance(value, (str, list)) else value)
+                for name, value in best.items()}
     flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()
     I, O = flat(load.input_tokens), flat(load.output_tokens)
     queueing = load.queueing
@@ -4642,7 +4658,8 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
                 warn_unpriced(part, f"{ctx.path}.{figure}",
                               note=f"`{ctx.path}.{figure}` counts it as $0 (through `{holder.path}.capex_it`)")
         from .workloads import with_idle_share
-        # energy: the planning wall power of a busy accelerator, the idle draw's of those the layout leaves idle
+        # energy: the caller's own draw per held accelerator, else the planning wall power of a busy one (the idle
+        # draw's of those the layout leaves idle)
         power = with_idle_share(ctx, platform.wall_power_per_chip()) if wall_power is None else wall_power
         return capex * recovery + power * price
 
@@ -4687,16 +4704,29 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
 def _usd_per_token(ctx):
     """The service's cost per hour over the tokens it serves in it: every accelerator it holds (`chips`, idle ones
     and idle hours too) at its chips' accelerator-hour, over served_tokens_per_s (the load carried while busy times
-    the duty cycle). Halving a demand below the capacity doubles it; the capacity it does not sell is paid for."""
+    the duty cycle). Halving a demand below the capacity doubles it; the capacity it does not sell is paid for.
+    Priced by its own hour (no site TCO), the hour's energy is the service's own mean draw: u x power / chips +
+    (1 - u) x W(P_idle), u the duty cycle, so that its energy dollars are its energy x price (a power cap or a
+    lighter load lowers them by u x the power saved x price). A site's TCO hour holds the site's energy at its
+    own utilization, so that its services' costs add up to its bill (test_cost_per_token)."""
+    from .cost import service_duty_cycle
+    from .workloads import idle_draw, wall_power_at
     platform = Platform(ctx)
     s = solved(ctx)
-    return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok") * s["chips"]
+    # its own mean wall power per held accelerator: busy u of the time at `power` (its load), idle the rest with
+    # every chip at its idle draw; read only where no site prices the hour (accelerator_cost's own())
+    u = service_duty_cycle(ctx)
+    chips = np.maximum(s["chips"], 1)
+    mean_wall = u * ctx.get("power") / chips + (1 - u) * wall_power_at(ctx, idle_draw(ctx))
+    return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok", wall_power=mean_wall) * s["chips"]
                          / ctx.get("served_tokens_per_s"))
 
 
 output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / served_tokens_per_s "
                                     "(tokens_per_s * min(offered_share, 1) * utilization, utilization: the "
-                                    "workload's, else service_utilization 0.6)")(
+                                    "workload's, else service_utilization 0.6; no site TCO: capex CRF(r, life) + "
+                                    "(utilization * power / accelerators + (1 - utilization) * idle wall power) * "
+                                    "electricity_price)")(
     _usd_per_token)
 output("inference", "cost_per_hour", "usd_per_mtok * served_tokens_per_s = accelerators * cost per "
                                      "accelerator-hour: what the service pays every hour, busy or idle (USD/s in SI, "
@@ -4731,7 +4761,9 @@ def overloaded(ctx):
                                    f"at most {format_quantity(capacity[i], 'tok/s')}: it needs {needed:g} "
                                    f"accelerators (accelerators_needed; set `accelerators` to it)", []))
     share = np.asarray(solved(ctx)["offered_share"], dtype=float)
-    failing = np.nan_to_num(share, nan=0.0) > 1 + 1e-9
+    feasible = np.asarray(solved(ctx)["feasible"]).reshape(-1) != 0     # no configuration: its own error alone
+    share = np.broadcast_to(share.reshape(-1), np.broadcast(share.reshape(-1), feasible).shape)
+    failing = feasible & (np.nan_to_num(share, nan=0.0) > 1 + 1e-9)
     if not failing.any():
         return findings
     i = int(np.flatnonzero(failing)[0])

@@ -636,7 +636,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
         "ref:system.peak_power", "ref:system.power", "set:batch", "set:pp", "set:tp", "tokens_per_s", "up:accelerators",
         "up:cost_per_accelerator_hour", "up:utilization", "utilization", "up:parts:finance.depreciation_it",
-        "served_tokens_per_s",
+        "power", "served_tokens_per_s",
         "up:parts:finance.discount_rate",),
     "inference.weights_per_chip": _INFERENCE_OUTPUT,
     # --- memory

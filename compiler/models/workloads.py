@@ -141,13 +141,22 @@ training_memory_utilization = Assumption(
 
 
 def _architecture_flops(ctx, I, O):
-    """FLOPs per output token of a served model: 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O."""
+    """FLOPs per output token of a served model: (2 A + 4 L D (I + O/2)) (k + 1) / tau + 2 (A / L) k / tau
+    + 2 A I/O + 2 L D I^2 / O: the decode step's GEMMs and attention over the mean context, at k + 1 query tokens a
+    row of which tau are kept under speculative decoding (`let draft_tokens` k, its mean accepted length tau:
+    compiler.models.inference "Speculative decoding"; k = 0, tau = 1 without), the k draft passes of one layer
+    of the target's shape, and the prompt's GEMMs and causal attention. Before 2026-12-05 (s12-trust4) the decode
+    terms counted the tau kept tokens only: the same verify steps drew more power the more drafts were accepted."""
+    from . import inference as inf
     model = ctx.ref("model")
     active = model.get("active_params") if model.is_set("active_params") else model.get("params")
     layers = model.get("layers")
     heads = model.get("heads")
     width = heads * (model.get("head_dim") if model.is_set("head_dim") else model.get("hidden") / heads)
-    return 2 * active * (1 + I / O) + 4 * layers * width * (I + O / 2) + 2 * layers * width * I * I / O
+    k = np.asarray(ctx.get("draft_tokens", inf.draft_tokens), dtype=float)
+    tau = inf._draft_tau(ctx)
+    decode = (2 * active + 4 * layers * width * (I + O / 2)) * (k + 1) / tau + 2 * active / layers * k / tau
+    return decode + 2 * active * I / O + 2 * layers * width * I * I / O
 
 
 def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +166,8 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
     inference: u_c = tokens_per_s_per_chip * n / (n - k) * carried * F / (gemm_peak_fraction * peak at its precision),
                  F = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O FLOPs per output token (matrix
                  multiplies of decode and prefill, decode attention over the mean context, causal prefill
-                 attention); u_m = (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / tpot /
+                 attention; its decode terms x (k + 1) / tau plus k draft layers 2 (A / L) k / tau under
+                 speculative decoding: _architecture_flops); u_m = (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / (tpot tau) /
                  memory_bw (the weights and the batch's KV cache streamed once per decode step); at an
                  `offered_load` below the capacity the operating point's: carried = offered_share, b =
                  batch_in_flight and its step (tpot); else carried = 1, b = batch, the capacity point
@@ -186,7 +196,8 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
             "kv_per_token") / (ctx.get("tp") * ctx.get("pp") * solve["ep_ranks"])   # per replica: d ranks
         # the decode step read from the solve, not the `tpot` output: that one is absent where the offered load
         # exceeds the capacity, while the chips still run the capacity point's steps there
-        u_m = step_bytes / solve["tpot"] / chip.get("memory_bw")
+        # once per verify step under speculative decoding: tpot x tau (tau output tokens a row a step)
+        u_m = step_bytes / (solve["tpot"] * inf._draft_tau(ctx)) / chip.get("memory_bw")
     return np.clip(u_c, 0.0, 1.0), np.clip(u_m, 0.0, 1.0)
 
 
