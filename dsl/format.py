@@ -194,12 +194,13 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
 
     for tok in tokens:
         if tok.type == "_NL" or tok.type == "LINE_CONT":
+            if tok.type == "LINE_CONT":
+                current = current + " \\" if current else "\\"     # the `\` itself is kept
             flush()
             if tok.type == "LINE_CONT":
                 extra_cont = 1
                 current_level = braces + len(brackets) + extra_cont
-                prev, prev2 = None, prev
-                continue
+                continue                    # the statement goes on: `3 \ + 4` keeps `+` binary
             extra_cont = 0
             # A newline token holds every following blank line and full-line comment.
             pieces = tok.value.split("\n")[1:]

@@ -1,0 +1,28 @@
+"""Trust audit 12e: bad input as a new user writes it (fmt, stdin, CLI), each defect found pinned by a test."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from compiler import evaluate_text
+from compiler.cli import main
+from dsl.format import format_text
+
+
+def test_fmt_keeps_a_backslash_line_continuation() -> None:
+    # language.md: "a `\` at the end of a line continues it". The formatter dropped the `\`, so the result
+    # no longer parsed and every such file was refused with `format-failed` ("please report this").
+    text = "let y = 3 \\\n    + 4\n"
+    result = format_text(text)
+    assert not result.sink.items, [d.message for d in result.sink.items]
+    assert result.text == "let y = 3 \\\n  + 4\n"
+    again = format_text(result.text)
+    assert not again.sink.items and again.text == result.text            # idempotent
+    results, sink = evaluate_text(result.text)
+    assert results is not None and float(results.values["y"].ravel()[0]) == 7      # 3 + 4, meaning kept
+
+
+def test_fmt_keeps_a_continued_operator_binary() -> None:
+    # a `+`/`-` that starts the line after a `\` continues the expression: it is binary, spaced as such
+    text = "rack r {\n  let y = 3 \\\n + 4 \\\n- 5 * \\\n -2\n}\n"
+    result = format_text(text)
+    assert result.text == "rack r {\n  let y = 3 \\\n    + 4 \\\n    - 5 * \\\n    -2\n}\n"
