@@ -186,10 +186,11 @@ def _read_stdin() -> str:
         click.echo("error: standard input is larger than 8 MiB; split the spec into modules", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         click.echo(f"error: standard input is not UTF-8 text (byte {exc.start})", err=True)
         sys.exit(EXIT_USAGE)
+    return text[1:] if text.startswith("\ufeff") else text     # a BOM, as a file's (dsl.loader)
 
 
 _SCALE_OPTIONS = [
@@ -699,7 +700,7 @@ def fmt_cmd(files, check_only, show_diff):
         sink = Sink()
         if name == "-":
             from dsl.source import Source
-            source = Source("<stdin>", sys.stdin.read())
+            source = Source("<stdin>", _read_stdin())
         else:
             _require_files((name,))
             source = read_source(Path(name), name, sink)

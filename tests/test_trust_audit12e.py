@@ -26,3 +26,28 @@ def test_fmt_keeps_a_continued_operator_binary() -> None:
     text = "rack r {\n  let y = 3 \\\n + 4 \\\n- 5 * \\\n -2\n}\n"
     result = format_text(text)
     assert result.text == "rack r {\n  let y = 3 \\\n    + 4 \\\n    - 5 * \\\n    -2\n}\n"
+
+
+BOM_CRLF = b"\xef\xbb\xbfrack r {\r\n  power_limit = 40 kW\r\n}\r\n"
+
+
+def test_check_of_standard_input_with_a_bom_is_the_check_of_the_file(tmp_path) -> None:
+    # an editor on Windows saves UTF-8 with a BOM and CRLF: the file checks clean, so must the same bytes on stdin
+    path = tmp_path / "bom.factory"
+    path.write_bytes(BOM_CRLF)
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
+    result = CliRunner().invoke(main, ["check", "-"], input=BOM_CRLF)
+    assert result.exit_code == 0, result.output
+
+
+def test_fmt_of_standard_input_with_a_bom_formats_it_as_the_file_would() -> None:
+    result = CliRunner().invoke(main, ["fmt", "-"], input=BOM_CRLF)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "rack r {\n  power_limit = 40 kW\n}\n"
+
+
+def test_fmt_of_standard_input_that_is_not_utf8_says_so() -> None:
+    # was: "unexpected character `\udcff`" at a line of escaped garbage
+    result = CliRunner().invoke(main, ["fmt", "-"], input=b"\xff\xfe rack")
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.output and "\\udc" not in result.output
