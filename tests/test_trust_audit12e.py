@@ -1,6 +1,7 @@
 """Trust audit 12e: bad input as a new user writes it (fmt, stdin, CLI), each defect found pinned by a test."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from compiler import evaluate_text
@@ -51,3 +52,13 @@ def test_fmt_of_standard_input_that_is_not_utf8_says_so() -> None:
     result = CliRunner().invoke(main, ["fmt", "-"], input=b"\xff\xfe rack")
     assert result.exit_code == 2
     assert "not UTF-8" in result.output and "\\udc" not in result.output
+
+
+@pytest.mark.parametrize("typed, meant", [("GBps", "GB/s"), ("MBps", "MB/s"), ("TBps", "TB/s"), ("kBps", "kB/s")])
+def test_a_bytes_per_second_typo_suggests_bytes_not_bits(tmp_path, typed: str, meant: str) -> None:
+    # `10 GBps` (as a datasheet writes GB/s) was answered "did you mean `Gbps`?": bits, 8x less
+    path = tmp_path / "bw.factory"
+    path.write_text(f"let a = 10 {typed}\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"did you mean `{meant}`?" in result.output, result.output
