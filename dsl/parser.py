@@ -449,6 +449,11 @@ def _report_syntax_error(source: Source, sink: Sink, exc: UnexpectedInput, post:
         pos = exc.pos_in_stream
         char = text[pos] if pos < len(text) else ""
         span = source.span(pos, pos + 1)
+        if char == '"' and text.startswith('"""', max(pos - 2, 0)) and text.count('"""', pos - 2) % 2 == 1:
+            start = pos - 2
+            sink.error(Code.UNTERMINATED_STRING, 'this """string""" is never closed', source.span(start, start + 3),
+                       help='close it with """ where the text ends')
+            return None
         if char == '"':
             sink.error(Code.UNTERMINATED_STRING, "this string has no closing `\"` on its line", span,
                        help='close it on the same line, or use """triple quotes""" for text over several lines')

@@ -62,3 +62,13 @@ def test_a_bytes_per_second_typo_suggests_bytes_not_bits(tmp_path, typed: str, m
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1
     assert f"did you mean `{meant}`?" in result.output, result.output
+
+
+def test_an_unclosed_triple_quoted_string_is_named_as_such(tmp_path) -> None:
+    # was: 'this string has no closing `"` on its line ... or use """triple quotes"""' at the third quote
+    path = tmp_path / "doc.factory"
+    path.write_text('"""A doc string\nthat is never closed\nrack r {}\n')
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "doc.factory:1:1: error[unterminated-string]" in result.output, result.output
+    assert 'this """string""" is never closed' in result.output
