@@ -312,7 +312,9 @@ def _parse(source: Source, sink: Sink) -> ParseResult | None:
             if where is None or errors >= MAX_SYNTAX_ERRORS:
                 return None
             stmt_start, top_start = post.stmt_start, post.top_start
-            if post.at_start:  # the lexer refused the first token of a statement
+            refused = getattr(exc, "token", None)
+            if post.at_start and not (refused is not None and refused.type == "_NL"):
+                # the lexer refused the first token of a statement (not the end of a half-typed line)
                 stmt_start = where
                 top_start = where if not post.stack else top_start
             stmt_start = min(stmt_start, where)  # so that each round blanks the error and moves on
@@ -323,8 +325,11 @@ def _parse(source: Source, sink: Sink) -> ParseResult | None:
             # Resume: blank out everything before the bad statement's top-level statement, and the bad
             # statement itself (offsets and lines stay as they were), then parse again from there.
             end = _resync(text, stmt_start, where)
-            text = _blank(text, 0, top_start) + text[top_start:stmt_start] + _blank(text, stmt_start, end) \
+            resumed = _blank(text, 0, top_start) + text[top_start:stmt_start] + _blank(text, stmt_start, end) \
                 + text[end:]
+            if resumed == text:     # no progress: parsing again would only repeat this error
+                return None
+            text = resumed
             continue
         return result if errors == 0 else None
 

@@ -72,3 +72,16 @@ def test_an_unclosed_triple_quoted_string_is_named_as_such(tmp_path) -> None:
     assert result.exit_code == 1
     assert "doc.factory:1:1: error[unterminated-string]" in result.output, result.output
     assert 'this """string""" is never closed' in result.output
+
+
+def test_a_value_left_out_at_the_end_of_a_line_in_a_block_loses_no_later_error(tmp_path) -> None:
+    # `power_limit = ` (half-typed) inside a block: parsing resumed at the same newline 20 times (the cap),
+    # so the file's later mistakes were never reported
+    path = tmp_path / "half.factory"
+    path.write_text('rack r {\n  power_limit = \n  cooling = "air"\n}\nlet z = 1 +\nlet w = @\n')
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    import json
+    diags = json.loads(result.stdout)["diagnostics"]
+    assert [(d["code"], d["location"]["line"]) for d in diags] == [
+        ("syntax-error", 2), ("syntax-error", 5), ("invalid-character", 6)]
