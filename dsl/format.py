@@ -233,7 +233,7 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
             blank_pending = 0
             level = braces + len(brackets) + extra_cont
             if tok.type in _CLOSERS:
-                level = brackets[-1] if tok.type != "RBRACE" and brackets else max(braces - 1, 0)
+                level = braces + brackets[-1] if tok.type != "RBRACE" and brackets else max(braces - 1, 0)
                 if tok.type == "RBRACE":
                     # drop blank lines right before a closing brace
                     while lines and lines[-1] == "":

@@ -85,3 +85,11 @@ def test_a_value_left_out_at_the_end_of_a_line_in_a_block_loses_no_later_error(t
     diags = json.loads(result.stdout)["diagnostics"]
     assert [(d["code"], d["location"]["line"]) for d in diags] == [
         ("syntax-error", 2), ("syntax-error", 5), ("invalid-character", 6)]
+
+
+def test_fmt_indents_a_closing_bracket_in_a_block_like_the_line_that_opened_it() -> None:
+    # the `)` of a bracket opened inside a block was put at column 0 (its level counted without the block's)
+    text = "rack r {\n  power_limit = (\n    40 kW\n    )\n  let d = [\n1,\n  2]\n}\n"
+    result = format_text(text)
+    assert result.text == "rack r {\n  power_limit = (\n    40 kW\n  )\n  let d = [\n    1,\n    2]\n}\n"
+    assert format_text(result.text).text == result.text
