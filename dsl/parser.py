@@ -538,6 +538,8 @@ def _char_help(char: str) -> str | None:
         return "use plain ASCII quotes `\"`"
     if char == ";":
         return "statements end at the end of the line; no `;` is needed"
+    if char.isalpha() and not char.isascii():
+        return "a name is written in ASCII letters, digits and `_` (text in quotes may hold any character)"
     if char == "@":
         return "sources go in a comment after the value: `tdp = 700 W  # NVIDIA datasheet, 2022`"
     return None

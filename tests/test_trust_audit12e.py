@@ -93,3 +93,12 @@ def test_fmt_indents_a_closing_bracket_in_a_block_like_the_line_that_opened_it()
     result = format_text(text)
     assert result.text == "rack r {\n  power_limit = (\n    40 kW\n  )\n  let d = [\n    1,\n    2]\n}\n"
     assert format_text(result.text).text == result.text
+
+
+def test_a_non_ascii_letter_in_a_name_says_names_are_ascii(tmp_path) -> None:
+    path = tmp_path / "uni.factory"
+    path.write_text("let größe = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "uni.factory:1:7: error[invalid-character]: unexpected character `ö`" in result.output
+    assert "help: a name is written in ASCII letters, digits and `_`" in result.output
