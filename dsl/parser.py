@@ -556,6 +556,12 @@ def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set
         kw = suggest(first, ("let", "param", "assert"), cutoff=0.5)
         if kw and first != kw:
             return f"`{first}` is not a keyword; did you mean `{kw}`?"
+    line = source.line_text(tok.line or 1).strip()
+    if tok.value == "as" and line.startswith("from ") and " import " in line:
+        module = line[len("from "):line.index(" import ")].strip()
+        alias = module.strip('"').rsplit("/", 1)[-1].split(".")[0] or "m"
+        return (f"a name imported with `from` keeps its name; to choose one, import the module: "
+                f"import {module} as {alias}, then {alias}.{prev.value if prev is not None else 'name'}")
     if tok.type == "EQUAL" and prev is not None and prev.type == "UNIT":
         return "each statement goes on its own line (a name right after a number is read as its unit)"
     if tok.type == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:

@@ -102,3 +102,16 @@ def test_a_non_ascii_letter_in_a_name_says_names_are_ascii(tmp_path) -> None:
     assert result.exit_code == 1
     assert "uni.factory:1:7: error[invalid-character]: unexpected character `ö`" in result.output
     assert "help: a name is written in ASCII letters, digits and `_`" in result.output
+
+
+def test_renaming_a_name_imported_with_from_says_how(tmp_path) -> None:
+    # `from m import x as y` is not in the language; the help said "each statement goes on its own line"
+    (tmp_path / "m.factory").write_text("let x = 1\n")
+    path = tmp_path / "main.factory"
+    path.write_text('from "./m.factory" import x as y\n')
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "main.factory:1:29: error[syntax-error]: unexpected `as`" in result.output, result.output
+    assert 'help: a name imported with `from` keeps its name; to choose one, import the module: ' \
+           'import "./m.factory" as m, then m.x' in result.output
+    assert "each statement goes on its own line" not in result.output
