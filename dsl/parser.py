@@ -560,8 +560,10 @@ def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set
     if tok.value == "as" and line.startswith("from ") and " import " in line:
         module = line[len("from "):line.index(" import ")].strip()
         alias = module.strip('"').rsplit("/", 1)[-1].split(".")[0] or "m"
+        name = prev.value if prev is not None else "name"
+        written = f"import {module} as {alias}" if module.startswith('"') else f"import {module}"
         return (f"a name imported with `from` keeps its name; to choose one, import the module: "
-                f"import {module} as {alias}, then {alias}.{prev.value if prev is not None else 'name'}")
+                f"{written}, then {alias}.{name}")
     if tok.type == "EQUAL" and prev is not None and prev.type == "UNIT":
         return "each statement goes on its own line (a name right after a number is read as its unit)"
     if tok.type == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:
