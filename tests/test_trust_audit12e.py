@@ -115,3 +115,10 @@ def test_renaming_a_name_imported_with_from_says_how(tmp_path) -> None:
     assert 'help: a name imported with `from` keeps its name; to choose one, import the module: ' \
            'import "./m.factory" as m, then m.x' in result.output
     assert "each statement goes on its own line" not in result.output
+
+
+def test_fmt_of_standard_input_over_8_mib_is_refused_at_once() -> None:
+    # as `check -` is: fmt read stdin whole and formatted any size (minutes of CPU for a 10 MB paste)
+    result = CliRunner().invoke(main, ["fmt", "-"], input=b"let v = 1\n" * (900 * 1024))
+    assert result.exit_code == 2
+    assert "larger than 8 MiB" in result.output
