@@ -1214,6 +1214,10 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         if isinstance(new_t, ListT):
             new_t = new_t.elem
         old_t = checker.member_type(param, None, module)
+        if new_t is None and old_t == TEXT and isinstance(value, n.Name):    # the shell ate the quotes
+            for diag in sink.items:
+                if diag.code == Code.UNKNOWN_NAME and diag.span == value.span and diag.help is None:
+                    diag.help = f"the parameter is text: quote it, -D '{name}=\"{value.ident}\"'"
         if new_t is not None and old_t is not None and not same(new_t, old_t):
             sink.error(Code.UNIT_MISMATCH, f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
                        f"{_with_unit(old_t, None)}", value.span,

@@ -122,3 +122,13 @@ def test_fmt_of_standard_input_over_8_mib_is_refused_at_once() -> None:
     result = CliRunner().invoke(main, ["fmt", "-"], input=b"let v = 1\n" * (900 * 1024))
     assert result.exit_code == 2
     assert "larger than 8 MiB" in result.output
+
+
+def test_a_text_parameter_given_without_quotes_on_the_command_line_says_to_quote_it(tmp_path) -> None:
+    # the shell eats the quotes of -D cool="liquid": the value arrives as the bare name `liquid`
+    path = tmp_path / "tx.factory"
+    path.write_text('param cool = "air"\nrack r {\n  power_limit = 40 kW\n  cooling = cool\n}\n')
+    result = CliRunner().invoke(main, ["check", str(path), "-D", "cool=liquid"])
+    assert result.exit_code == 2                                   # a bad -D is a usage error
+    assert "error[unknown-name]: `liquid` is not defined here" in result.output
+    assert """help: the parameter is text: quote it, -D 'cool="liquid"'""" in result.output, result.output
