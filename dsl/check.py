@@ -421,8 +421,14 @@ class _Checker:
         if ident in FUNCTIONS:
             self.sink.error(Code.TYPE_MISMATCH, f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
             return None
-        help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module)) \
-            or stdlib_hint(ident, module)
+        if expr.outward and block is not None:      # `power_limit = power_limit` with no outer one
+            help_text = self.hint(ident, (id(block), id(module), "outward"),
+                                  lambda: [x for x in self.scopes.visible_names(block, module) if x != ident]) \
+                or (f"in its own value, `{ident}` names something outside `{block.name}`, and nothing "
+                    f"there is called `{ident}`: write its value, or declare `param {ident} = ...` at the top of the file")
+        else:
+            help_text = self.hint(ident, (id(block), id(module)),
+                                  lambda: self.scopes.visible_names(block, module)) or stdlib_hint(ident, module)
         if help_text is None:
             try:
                 parse_unit(ident)

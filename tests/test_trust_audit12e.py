@@ -132,3 +132,17 @@ def test_a_text_parameter_given_without_quotes_on_the_command_line_says_to_quote
     assert result.exit_code == 2                                   # a bad -D is a usage error
     assert "error[unknown-name]: `liquid` is not defined here" in result.output
     assert """help: the parameter is text: quote it, -D 'cool="liquid"'""" in result.output, result.output
+
+
+def test_a_field_set_to_itself_with_nothing_outside_says_what_the_name_means(tmp_path) -> None:
+    # `power_limit = power_limit` (language.md: the name means the one outside the block) was answered
+    # "`power_limit` is not defined here; did you mean `power_limit`?"
+    path = tmp_path / "self.factory"
+    path.write_text("rack r {\n  power_limit = power_limit\n}\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "self.factory:2:17: error[unknown-name]: `power_limit` is not defined here" in result.output
+    assert "did you mean `power_limit`" not in result.output
+    assert "help: in its own value, `power_limit` names something outside `r`, and nothing there is called " \
+        "`power_limit`" \
+        in result.output, result.output
