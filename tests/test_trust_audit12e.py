@@ -146,3 +146,12 @@ def test_a_field_set_to_itself_with_nothing_outside_says_what_the_name_means(tmp
     assert "help: in its own value, `power_limit` names something outside `r`, and nothing there is called " \
         "`power_limit`" \
         in result.output, result.output
+
+
+def test_an_assert_without_a_message_shows_its_condition(tmp_path) -> None:
+    # was: "assert failed: assert"
+    path = tmp_path / "a.factory"
+    path.write_text("let spare = 1\nassert spare > 2\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "a.factory:2:8: error[assert-failed]: assert failed: `spare > 2`" in result.output, result.output
