@@ -1198,6 +1198,15 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         source = Source(f"{DEFINE_SOURCE_PREFIX}{name}", f"param {name} = {text}\n")
         sink.add_source(source)
         if name not in params:
+            imported = [stmt for module in program.modules.values() if module not in program.entries
+                        for stmt in module.statements if isinstance(stmt, n.Param) and stmt.name == name]
+            if imported:
+                sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
+                           source.span(6, 6 + len(name)),
+                           related=[Related(imported[0].name_span, f"`{name}` is declared here")],
+                           help=f"`{name}` is a parameter of an imported file; -D sets only the parameters of "
+                                "the file it checks")
+                continue
             sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
                        source.span(6, 6 + len(name)),
                        help=did_you_mean(name, params) or ("parameters: " + ", ".join(sorted(params))

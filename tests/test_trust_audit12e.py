@@ -155,3 +155,16 @@ def test_an_assert_without_a_message_shows_its_condition(tmp_path) -> None:
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1
     assert "a.factory:2:8: error[assert-failed]: assert failed: `spare > 2`" in result.output, result.output
+
+
+def test_a_define_of_an_imported_files_parameter_says_where_it_is(tmp_path) -> None:
+    # was: "`-D x` names no parameter of the spec; help: the spec declares no parameters"
+    (tmp_path / "common.factory").write_text("param x = 3\nlet y = 2 * x\n")
+    path = tmp_path / "main.factory"
+    path.write_text('import "./common.factory" as c\nlet q = c.y\n')
+    result = CliRunner().invoke(main, ["check", str(path), "-D", "x=10"])
+    assert result.exit_code == 2
+    assert "error[unknown-parameter]: `-D x` names no parameter of the spec" in result.output
+    assert "help: `x` is a parameter of an imported file; -D sets only the parameters of the file it checks" \
+        in result.output, result.output
+    assert "common.factory:1:7" in result.output                   # where it is declared
