@@ -129,7 +129,8 @@ _root_option = click.option("--root", type=click.Path(file_okay=False), default=
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="text for people; json (docs/diagnostics.schema.json); sarif (SARIF 2.1.0, "
               "for code scanning); github (workflow commands that annotate a pull request). See docs/ci.md.")
-@click.option("--max-errors", default=MAX_ERRORS, show_default=True, help="Diagnostics shown in text form.")
+@click.option("--max-errors", default=MAX_ERRORS, type=click.IntRange(min=0), show_default=True,
+              help="Diagnostics shown in text form.")
 @click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
               help="The file name diagnostics give a spec read from standard input (`factory check -`); "
               "its imports resolve from NAME's folder.")

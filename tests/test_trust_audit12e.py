@@ -168,3 +168,12 @@ def test_a_define_of_an_imported_files_parameter_says_where_it_is(tmp_path) -> N
     assert "help: `x` is a parameter of an imported file; -D sets only the parameters of the file it checks" \
         in result.output, result.output
     assert "common.factory:1:7" in result.output                   # where it is declared
+
+
+def test_a_negative_max_errors_is_a_usage_error(tmp_path) -> None:
+    # `--max-errors -1` showed all but the last of 9 errors and then "... and 10 more"
+    path = tmp_path / "bad.factory"
+    path.write_text("let a = 1 W + 1 GB\nlet b = 2 W + 2 GB\n")
+    result = CliRunner().invoke(main, ["check", "--max-errors", "-1", str(path)])
+    assert result.exit_code == 2
+    assert "--max-errors" in result.output and "and 3 more" not in result.output
