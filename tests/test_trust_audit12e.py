@@ -177,3 +177,14 @@ def test_a_negative_max_errors_is_a_usage_error(tmp_path) -> None:
     result = CliRunner().invoke(main, ["check", "--max-errors", "-1", str(path)])
     assert result.exit_code == 2
     assert "--max-errors" in result.output and "and 3 more" not in result.output
+
+
+def test_a_long_lines_window_marks_only_the_sides_it_cuts(tmp_path) -> None:
+    # the window of a line over 240 characters began with "…" even where it starts at the line's start
+    path = tmp_path / "long.factory"
+    path.write_text("let a = " + " + ".join(["1"] * 100) + " + 1 W\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    shown = [line for line in result.output.splitlines() if line.startswith(" 1 | ")][0]
+    assert shown.startswith(" 1 | let a = 1 + 1") and shown.endswith("…"), shown
+    caret = result.output.splitlines()[result.output.splitlines().index(shown) + 1]
+    assert caret.index("^") == shown.index("1 + 1")               # the caret stays under the operand
