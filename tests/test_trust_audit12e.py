@@ -188,3 +188,11 @@ def test_a_long_lines_window_marks_only_the_sides_it_cuts(tmp_path) -> None:
     assert shown.startswith(" 1 | let a = 1 + 1") and shown.endswith("…"), shown
     caret = result.output.splitlines()[result.output.splitlines().index(shown) + 1]
     assert caret.index("^") == shown.index("1 + 1")               # the caret stays under the operand
+
+
+def test_fmt_of_a_crlf_file_leaves_no_cr_inside_a_doc_string() -> None:
+    # the lines outside strings came out LF, a doc string's kept its CRLF: a file of mixed line endings
+    result = format_text('"""Doc\r\nline two"""\r\nlet a = 1\r\n')
+    assert not result.sink.items
+    assert result.text == '"""Doc\nline two"""\nlet a = 1\n'
+    assert result.changed
