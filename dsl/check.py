@@ -296,6 +296,12 @@ class _Checker:
         if any(t is None for t in types):
             return None
         first = types[0]
+        if first in (TEXT, BOOL):       # `"a".."b"`: no scenarios, silently (as a list of them, text_sweep)
+            self.sink.error(Code.TYPE_MISMATCH, "a range sweeps numbers (with their units); text and true/false "
+                            "values cannot be swept", rng.span,
+                            help="give the parameter one value and evaluate the spec once per value with "
+                                 "`-D name=value`")
+            return None
         for part, t in zip(parts[1:], types[1:]):
             if not same(first, t):
                 self.sink.error(Code.UNIT_MISMATCH, f"a range runs from {first.describe()} to {t.describe()}",

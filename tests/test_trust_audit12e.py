@@ -196,3 +196,13 @@ def test_fmt_of_a_crlf_file_leaves_no_cr_inside_a_doc_string() -> None:
     assert not result.sink.items
     assert result.text == '"""Doc\nline two"""\nlet a = 1\n'
     assert result.changed
+
+
+@pytest.mark.parametrize("sweep", ['"a".."b"', "true..false", '"a".."b" step 1'])
+def test_a_range_of_text_or_true_false_values_is_refused(tmp_path, sweep: str) -> None:
+    # as a list of them is (text_sweep): `param c = "a".."b"` checked clean and evaluated to nothing, exit 0
+    path = tmp_path / "r.factory"
+    path.write_text(f"param c = {sweep}\nlet d = c\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "r.factory:1:11: error[type-mismatch]: a range sweeps numbers (with their units)" in result.output
