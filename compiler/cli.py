@@ -129,7 +129,8 @@ _root_option = click.option("--root", type=click.Path(file_okay=False), default=
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="text for people; json (docs/diagnostics.schema.json); sarif (SARIF 2.1.0, "
               "for code scanning); github (workflow commands that annotate a pull request). See docs/ci.md.")
-@click.option("--max-errors", default=MAX_ERRORS, show_default=True, help="Diagnostics shown in text form.")
+@click.option("--max-errors", default=MAX_ERRORS, type=click.IntRange(min=0), show_default=True,
+              help="Diagnostics shown in text form.")
 @click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
               help="The file name diagnostics give a spec read from standard input (`factory check -`); "
               "its imports resolve from NAME's folder.")
@@ -186,10 +187,11 @@ def _read_stdin() -> str:
         click.echo("error: standard input is larger than 8 MiB; split the spec into modules", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         click.echo(f"error: standard input is not UTF-8 text (byte {exc.start})", err=True)
         sys.exit(EXIT_USAGE)
+    return text[1:] if text.startswith("\ufeff") else text     # a BOM, as a file's (dsl.loader)
 
 
 _SCALE_OPTIONS = [
@@ -699,7 +701,7 @@ def fmt_cmd(files, check_only, show_diff):
         sink = Sink()
         if name == "-":
             from dsl.source import Source
-            source = Source("<stdin>", sys.stdin.read())
+            source = Source("<stdin>", _read_stdin())
         else:
             _require_files((name,))
             source = read_source(Path(name), name, sink)

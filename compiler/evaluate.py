@@ -1364,7 +1364,8 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         detail = (f"`{_source_text(ev, expr.left)}` = {format_value(_pick(left, i), unit)}, "
                   f"`{_source_text(ev, expr.right)}` = {format_value(_pick(right, i), unit)}")
     where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
-    text = f"assert failed: {message}{where}"
+    shown = stmt.message or f"`{_source_text(ev, stmt.expr)}`"      # an unlabeled assert: its condition
+    text = f"assert failed: {shown}{where}"
     if check.instance is not None:
         text += f" in `{check.instance.path}`"
     ev.sink.error(Code.ASSERT_FAILED, text, stmt.expr.span, notes=[detail] if detail else [])

@@ -296,6 +296,12 @@ class _Checker:
         if any(t is None for t in types):
             return None
         first = types[0]
+        if first in (TEXT, BOOL):       # `"a".."b"`: no scenarios, silently (as a list of them, text_sweep)
+            self.sink.error(Code.TYPE_MISMATCH, "a range sweeps numbers (with their units); text and true/false "
+                            "values cannot be swept", rng.span,
+                            help="give the parameter one value and evaluate the spec once per value with "
+                                 "`-D name=value`")
+            return None
         for part, t in zip(parts[1:], types[1:]):
             if not same(first, t):
                 self.sink.error(Code.UNIT_MISMATCH, f"a range runs from {first.describe()} to {t.describe()}",
@@ -421,8 +427,14 @@ class _Checker:
         if ident in FUNCTIONS:
             self.sink.error(Code.TYPE_MISMATCH, f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
             return None
-        help_text = self.hint(ident, (id(block), id(module)), lambda: self.scopes.visible_names(block, module)) \
-            or stdlib_hint(ident, module)
+        if expr.outward and block is not None:      # `power_limit = power_limit` with no outer one
+            help_text = self.hint(ident, (id(block), id(module), "outward"),
+                                  lambda: [x for x in self.scopes.visible_names(block, module) if x != ident]) \
+                or (f"in its own value, `{ident}` names something outside `{block.name}`, and nothing "
+                    f"there is called `{ident}`: write its value, or declare `param {ident} = ...` at the top of the file")
+        else:
+            help_text = self.hint(ident, (id(block), id(module)),
+                                  lambda: self.scopes.visible_names(block, module)) or stdlib_hint(ident, module)
         if help_text is None:
             try:
                 parse_unit(ident)
@@ -1192,6 +1204,15 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         source = Source(f"{DEFINE_SOURCE_PREFIX}{name}", f"param {name} = {text}\n")
         sink.add_source(source)
         if name not in params:
+            imported = [stmt for module in program.modules.values() if module not in program.entries
+                        for stmt in module.statements if isinstance(stmt, n.Param) and stmt.name == name]
+            if imported:
+                sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
+                           source.span(6, 6 + len(name)),
+                           related=[Related(imported[0].name_span, f"`{name}` is declared here")],
+                           help=f"`{name}` is a parameter of an imported file; -D sets only the parameters of "
+                                "the file it checks")
+                continue
             sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
                        source.span(6, 6 + len(name)),
                        help=did_you_mean(name, params) or ("parameters: " + ", ".join(sorted(params))
@@ -1214,6 +1235,10 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         if isinstance(new_t, ListT):
             new_t = new_t.elem
         old_t = checker.member_type(param, None, module)
+        if new_t is None and old_t == TEXT and isinstance(value, n.Name):    # the shell ate the quotes
+            for diag in sink.items:
+                if diag.code == Code.UNKNOWN_NAME and diag.span == value.span and diag.help is None:
+                    diag.help = f"the parameter is text: quote it, -D '{name}=\"{value.ident}\"'"
         if new_t is not None and old_t is not None and not same(new_t, old_t):
             sink.error(Code.UNIT_MISMATCH, f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
                        f"{_with_unit(old_t, None)}", value.span,

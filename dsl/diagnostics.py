@@ -302,8 +302,9 @@ def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
         shown = text.expandtabs(1)
         if len(shown) > 240:  # a pathological line: show a window around the error
             lo = max(0, diag.span.col - 80)
-            shown = "…" + shown[lo:lo + 160] + "…"
-            caret = [" "] + caret[lo:lo + 160]
+            left, right = ("…" if lo > 0 else ""), ("…" if lo + 160 < len(shown) else "")
+            shown = left + shown[lo:lo + 160] + right
+            caret = [" "] * len(left) + caret[lo:lo + 160]
         out.append(f" {line:>{width}} | {shown}")
         out.append(f" {pad} | {''.join(caret).rstrip()}")
     for rel in diag.related:

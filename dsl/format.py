@@ -16,7 +16,8 @@ the parser sees them) and only ever changes whitespace:
 - comments are kept verbatim: a comment on its own line is indented like the code around it; a trailing
   comment stays at its column when the code still ends before it (so aligned comments stay aligned), else it
   follows the code after two spaces;
-- doc strings and other strings are kept verbatim, including triple-quoted text over several lines.
+- doc strings and other strings are kept verbatim, including triple-quoted text over several lines;
+- every line ends in LF: a CRLF file comes out LF throughout (inside triple-quoted strings too).
 
 Formatting is idempotent, and it never changes meaning: the result is lexed again and its tokens (type and
 text, newlines inside brackets aside) must equal the input's, else the file is left as it is and
@@ -194,12 +195,13 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
 
     for tok in tokens:
         if tok.type == "_NL" or tok.type == "LINE_CONT":
+            if tok.type == "LINE_CONT":
+                current = current + " \\" if current else "\\"     # the `\` itself is kept
             flush()
             if tok.type == "LINE_CONT":
                 extra_cont = 1
                 current_level = braces + len(brackets) + extra_cont
-                prev, prev2 = None, prev
-                continue
+                continue                    # the statement goes on: `3 \ + 4` keeps `+` binary
             extra_cont = 0
             # A newline token holds every following blank line and full-line comment.
             pieces = tok.value.split("\n")[1:]
@@ -232,7 +234,7 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
             blank_pending = 0
             level = braces + len(brackets) + extra_cont
             if tok.type in _CLOSERS:
-                level = brackets[-1] if tok.type != "RBRACE" and brackets else max(braces - 1, 0)
+                level = braces + brackets[-1] if tok.type != "RBRACE" and brackets else max(braces - 1, 0)
                 if tok.type == "RBRACE":
                     # drop blank lines right before a closing brace
                     while lines and lines[-1] == "":
@@ -261,11 +263,12 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
 
 def format_text(text: str, name: str = "<memory>.factory") -> Formatted:
     """The canonical layout of `text` (see the module doc)."""
+    original, text = text, text.replace("\r\n", "\n")    # one line ending throughout, in strings too
     sink = Sink()
     source = Source(name, text)
     sink.add_source(source)
     if parse(source, sink) is None or sink.has_errors():
-        return Formatted(text, False, sink)
+        return Formatted(original, False, sink)
     try:
         before = _tokens(text)
         result = _layout(text, before)
@@ -274,9 +277,9 @@ def format_text(text: str, name: str = "<memory>.factory") -> Formatted:
         sink.error(Code.FORMAT_FAILED, f"the formatted text no longer parses ({type(exc).__name__}); "
                    "the file was left as it is", source.span(0, 0),
                    help="please report this with the file attached")
-        return Formatted(text, False, sink)
+        return Formatted(original, False, sink)
     if _meaning(before) != _meaning(after):
         sink.error(Code.FORMAT_FAILED, "formatting would change the file's tokens; the file was left as it is",
                    source.span(0, 0), help="please report this with the file attached")
-        return Formatted(text, False, sink)
-    return Formatted(result, result != text, sink)
+        return Formatted(original, False, sink)
+    return Formatted(result, result != original, sink)

@@ -312,7 +312,9 @@ def _parse(source: Source, sink: Sink) -> ParseResult | None:
             if where is None or errors >= MAX_SYNTAX_ERRORS:
                 return None
             stmt_start, top_start = post.stmt_start, post.top_start
-            if post.at_start:  # the lexer refused the first token of a statement
+            refused = getattr(exc, "token", None)
+            if post.at_start and not (refused is not None and refused.type == "_NL"):
+                # the lexer refused the first token of a statement (not the end of a half-typed line)
                 stmt_start = where
                 top_start = where if not post.stack else top_start
             stmt_start = min(stmt_start, where)  # so that each round blanks the error and moves on
@@ -323,8 +325,11 @@ def _parse(source: Source, sink: Sink) -> ParseResult | None:
             # Resume: blank out everything before the bad statement's top-level statement, and the bad
             # statement itself (offsets and lines stay as they were), then parse again from there.
             end = _resync(text, stmt_start, where)
-            text = _blank(text, 0, top_start) + text[top_start:stmt_start] + _blank(text, stmt_start, end) \
+            resumed = _blank(text, 0, top_start) + text[top_start:stmt_start] + _blank(text, stmt_start, end) \
                 + text[end:]
+            if resumed == text:     # no progress: parsing again would only repeat this error
+                return None
+            text = resumed
             continue
         return result if errors == 0 else None
 
@@ -449,6 +454,11 @@ def _report_syntax_error(source: Source, sink: Sink, exc: UnexpectedInput, post:
         pos = exc.pos_in_stream
         char = text[pos] if pos < len(text) else ""
         span = source.span(pos, pos + 1)
+        if char == '"' and text.startswith('"""', max(pos - 2, 0)) and text.count('"""', pos - 2) % 2 == 1:
+            start = pos - 2
+            sink.error(Code.UNTERMINATED_STRING, 'this """string""" is never closed', source.span(start, start + 3),
+                       help='close it with """ where the text ends')
+            return None
         if char == '"':
             sink.error(Code.UNTERMINATED_STRING, "this string has no closing `\"` on its line", span,
                        help='close it on the same line, or use """triple quotes""" for text over several lines')
@@ -528,6 +538,8 @@ def _char_help(char: str) -> str | None:
         return "use plain ASCII quotes `\"`"
     if char == ";":
         return "statements end at the end of the line; no `;` is needed"
+    if char.isalpha() and not char.isascii():
+        return "a name is written in ASCII letters, digits and `_` (text in quotes may hold any character)"
     if char == "@":
         return "sources go in a comment after the value: `tdp = 700 W  # NVIDIA datasheet, 2022`"
     return None
@@ -544,6 +556,14 @@ def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set
         kw = suggest(first, ("let", "param", "assert"), cutoff=0.5)
         if kw and first != kw:
             return f"`{first}` is not a keyword; did you mean `{kw}`?"
+    line = source.line_text(tok.line or 1).strip()
+    if tok.value == "as" and line.startswith("from ") and " import " in line:
+        module = line[len("from "):line.index(" import ")].strip()
+        alias = module.strip('"').rsplit("/", 1)[-1].split(".")[0] or "m"
+        name = prev.value if prev is not None else "name"
+        written = f"import {module} as {alias}" if module.startswith('"') else f"import {module}"
+        return (f"a name imported with `from` keeps its name; to choose one, import the module: "
+                f"{written}, then {alias}.{name}")
     if tok.type == "EQUAL" and prev is not None and prev.type == "UNIT":
         return "each statement goes on its own line (a name right after a number is read as its unit)"
     if tok.type == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:

@@ -157,6 +157,8 @@ class UnitTable:
                    "flops": "FLOP/s", "TFlops": "TFLOP/s", "liters": "L", "l": "L", "lpm": "L/min"}
         if text in aliases:
             return aliases[text]
+        if text.endswith("Bps") and text[:-3] + "B" in self.all_names():
+            return text[:-3] + "B/s"      # `GBps` is bytes per second; the closest name, `Gbps`, is 8x less
         return suggest(text, self.all_names(), cutoff=0.7)
 
 
