@@ -14,6 +14,13 @@ def run(text: str, defines: dict[str, str] | None = None):
     return results, sink
 
 
+def error_free_values(text: str, defines: dict[str, str] | None = None, name: str = "spec.factory") -> dict:
+    """The figures (results.values) of a spec that must evaluate without an error (warnings allowed)."""
+    results, sink = evaluate_text(text, name, defines)
+    assert not sink.errors, [d.message for d in sink.errors]
+    return results.values
+
+
 def value(results, path: str) -> float:
     return float(np.asarray(results.values[path]).ravel()[0])
 

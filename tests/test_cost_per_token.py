@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from spec_eval import error_free_values  # tests/ is on the path
 
 
 def _evaluate(text: str, defines: dict[str, str] | None = None):
@@ -32,9 +33,7 @@ def _evaluate(text: str, defines: dict[str, str] | None = None):
 
 
 def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = _evaluate(text, defines)
-    assert not sink.errors, [d.message for d in sink.errors]
-    return results.values
+    return error_free_values(text, defines, "cost.factory")
 
 
 DEMAND = """from systems import DGX_H100

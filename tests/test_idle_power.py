@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from spec_eval import error_free_values  # tests/ is on the path
 
 H100_IDLE = 72.0                 # W, H100 SXM idle_power (stdlib chips.factory, measured)
 DGX_SLOPE = (1 + 0.25) / 0.94    # DGX H100: air (overhead 25% of the parts at peak, scaled by load), PSU 94%
@@ -50,9 +51,7 @@ site s {{
 
 
 def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = evaluate_text(text, "idle.factory", defines)
-    assert not sink.errors, [d.message for d in sink.errors]
-    return results.values
+    return error_free_values(text, defines, "idle.factory")
 
 
 @pytest.mark.parametrize("holder", ["chip = H100_SXM", "system = DGX_H100"])

@@ -30,12 +30,11 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from spec_eval import error_free_values  # tests/ is on the path
 
 
 def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = evaluate_text(text, "audit12.factory", defines)
-    assert not sink.errors, [d.message for d in sink.errors]
-    return results.values
+    return error_free_values(text, defines, "audit12.factory")
 
 
 # ----------------------------------------------------------------------------- 1. a training run's power cap

@@ -41,6 +41,7 @@ import pytest
 
 from compiler import evaluate_text
 from dsl.diagnostics import Code
+from spec_eval import error_free_values  # tests/ is on the path
 
 
 def _eval(text: str, defines: dict[str, str] | None = None):
@@ -48,9 +49,7 @@ def _eval(text: str, defines: dict[str, str] | None = None):
 
 
 def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = _eval(text, defines)
-    assert not sink.errors, [d.message for d in sink.errors]
-    return results.values
+    return error_free_values(text, defines, "audit12b.factory")
 
 
 # ----------------------------------------------------------------------------- 1. a deadline the run misses

@@ -30,14 +30,13 @@ import pytest
 from compiler import evaluate_files, evaluate_text
 from compiler.render import report
 from compiler.render.report_sections import WORKLOAD_COLUMNS
+from spec_eval import error_free_values  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = evaluate_text(text, "audit12c.factory", defines)
-    assert not sink.errors, [d.message for d in sink.errors]
-    return results.values
+    return error_free_values(text, defines, "audit12c.factory")
 
 
 # ----------------------------------------------------------------------------- 1. $/Mtok beside its tokens

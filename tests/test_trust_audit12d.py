@@ -42,6 +42,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from spec_eval import error_free_values  # tests/ is on the path
 
 H100_IDLE = 72.0                 # W, H100 SXM idle_power (stdlib chips.factory, measured)
 DGX_SLOPE = (1 + 0.25) / 0.94    # DGX H100 wall power per board watt: air overhead 25% at peak, PSU 94%
@@ -49,9 +50,7 @@ PRICE = 0.3 / 3.6e6              # USD/J: $0.30/kWh
 
 
 def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = evaluate_text(text, "audit12d.factory", defines)
-    assert not sink.errors, [d.message for d in sink.errors]
-    return results.values
+    return error_free_values(text, defines, "audit12d.factory")
 
 
 def _all(v, name: str, n: int) -> np.ndarray:
