@@ -671,6 +671,17 @@ class _Getter:
         return flat if flat.size == self.count else np.full(self.count, default)
 
 
+def _workload_fields(results, kinds: tuple[str, ...], names: tuple[str, ...]):
+    """(node, instance) of each field named in `names` that a workload of `kinds` sets itself, in the graph's order:
+    the one walk of the field checks below (the list taken first: a check's Context may add nodes)."""
+    for node in list(results.graph.nodes.values()):
+        inst = node.instance
+        if node.kind == "field" and inst is not None and inst.kind in kinds:
+            owner, _, name = node.path.rpartition(".")
+            if owner == inst.path and name in names:
+                yield node, inst
+
+
 def _check_idle_lets(ev, results, count: int) -> None:
     """A `let` a model reads that changes nothing where it is set (`_idle_rules`: `let kv_room_wait = 1` in an
     offline scenario, `let serial_context_chunks = 1` at pp 1, `let moe_sync_free = 0` on a dense model): a
@@ -706,11 +717,7 @@ def _check_pools_of_aggregated_serving(ev, results) -> None:
     """`prefill_accelerators` or `prefill_tp` set on an inference workload that does not serve disaggregated: the
     model reads them only for its prefill pool (compiler/models/inference.py "Disaggregated serving"), so they change
     nothing: a `no-effect` warning at the value."""
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None or inst.kind != "inference" \
-                or node.path not in (f"{inst.path}.prefill_accelerators", f"{inst.path}.prefill_tp"):
-            continue
+    for node, inst in _workload_fields(results, ("inference",), ("prefill_accelerators", "prefill_tp")):
         serving = results.values.get(f"{inst.path}.serving")
         if serving is not None and np.any(np.asarray(serving).reshape(-1) == "disaggregated"):
             continue
@@ -723,11 +730,7 @@ def _check_training_utilization(ev, results) -> None:
     """`utilization` set on a training workload: its power, energy and cost are the run's own draw (its
     accelerator_power from its MFU and clock; the cost's energy is its energy x price, compiler/models/training.py
     "cost"), so no model reads it: a `no-effect` warning at the value."""
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None or inst.kind != "training" \
-                or node.path != f"{inst.path}.utilization":
-            continue
+    for node, inst in _workload_fields(results, ("training",), ("utilization",)):
         ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: a training run's power, energy and "
                         "cost are its own draw at its MFU and clock", _span_of(node),
                         help="remove it (a power limit is `let power_cap`)")
@@ -740,10 +743,8 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
     seq_len is written (`dsl.schema.ORDERED`, `_check_ordered_pairs`), with both numbers."""
     from .display import format_quantity
 
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None or inst.kind != "training" \
-                or node.path != f"{inst.path}.global_batch" or f"{inst.path}.seq_len" in results.values:
+    for node, inst in _workload_fields(results, ("training",), ("global_batch",)):
+        if f"{inst.path}.seq_len" in results.values:
             continue
         model = results.values.get(f"{inst.path}.model")
         context = results.values.get(f"{getattr(model, 'path', '')}.context") if model is not None else None
@@ -775,10 +776,8 @@ def _check_precision_the_chip_lacks(ev, results) -> None:
     from .models.inference import Platform
 
     chains = {"fp4": ("fp8", "bf16"), "int8": ("fp8", "bf16"), "fp8": ("bf16",)}
-    for node in list(results.graph.nodes.values()):
-        inst = node.instance
-        if node.kind != "field" or inst is None or inst.kind not in ("inference", "training") \
-                or node.path != f"{inst.path}.precision" or inst.parent is None:
+    for node, inst in _workload_fields(results, ("inference", "training"), ("precision",)):
+        if inst.parent is None:
             continue
         try:
             ctx = Context(ev, inst)
@@ -808,11 +807,7 @@ def _check_power_cap_above_tdp(ev, results, count: int) -> None:
     from .evaluate import Context, EvalError, format_value
     from .models.inference import Platform
 
-    for node in results.graph.nodes.values():
-        inst = node.instance
-        if node.kind != "field" or inst is None or inst.kind != "inference" \
-                or node.path != f"{inst.path}.power_cap":
-            continue
+    for node, inst in _workload_fields(results, ("inference",), ("power_cap",)):
         if not isinstance(results.values.get(f"{inst.path}.accelerator_power"), np.ndarray):
             continue                            # the power model did not run (its own diagnostic says why)
         cap = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
