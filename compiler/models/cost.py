@@ -124,55 +124,44 @@ def _chip_types(site) -> dict[int, list]:
     capex the IT capex (capex_it) of the servers and racks that hold them (a rack priced as a whole, else each
     server; bare chips their price), peak and average their IT power (a server's peak_power and power, a rack's
     it_power and it_power_avg, a chip's peak_power and power); a system holding two types splits its figures by
-    their chip counts. Systems without accelerators (CPU servers, storage) are in no type."""
+    their chip counts (workloads.placed_chips). Systems without accelerators (CPU servers, storage) are in no type."""
     from dsl.schema import kinds
-    from .workloads import _definition
     everything = tuple(k for k in kinds() if k not in ("inference", "training"))
     out: dict[int, list] = {}
+    _add_chip_types(site, site, np.ones(1), everything, out)
+    return out
 
-    def chips_in(block) -> dict[int, tuple[str, np.ndarray]]:
-        found: dict[int, tuple[str, np.ndarray]] = {}
 
-        def visit(level, multiplier):
-            for part in level.parts(*everything):
-                count = multiplier * part.count
-                if part.kind == "chip":
-                    root = _definition(site, part.inst.block)
-                    found[id(root)] = (root.name, found.get(id(root), (root.name, np.zeros(1)))[1] + count)
-                else:
-                    visit(part, count)
-        visit(block, np.ones(1))
-        return found
+def _add_chip_types(site, level, multiplier, everything: tuple, out: dict) -> None:
+    """`_chip_types` under `level` (a function of its own, not a closure: a recursive closure holds itself, and
+    the evaluation it reads, in a reference cycle that only Python's cyclic collector frees)."""
+    from .workloads import _definition, placed_chips
 
     def add(key, name, count, capex, peak, average):
         row = out.setdefault(key, [name, np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1)])
         for i, x in enumerate((count, capex, peak, average), start=1):
             row[i] = row[i] + x
 
-    def visit(level, multiplier):
-        for part in level.parts(*everything):
-            units = multiplier * part.count
-            if part.kind in ("server", "rack"):
-                inside = chips_in(part)
-                if not inside:
-                    continue
-                held = sum((c for _, c in inside.values()), np.zeros(1))
-                server = part.kind == "server"
-                capex = part.get("capex_it")
-                peak = part.get("peak_power" if server else "it_power")
-                average = part.get("power" if server else "it_power_avg")
-                for key, (name, c) in inside.items():
-                    share = c / np.where(held > 0, held, 1.0)
-                    add(key, name, units * c, units * capex * share, units * peak * share, units * average * share)
-            elif part.kind == "chip":
-                root = _definition(site, part.inst.block)
-                price = part.get("price") if part.is_set("price") else np.zeros(1)
-                add(id(root), root.name, units, units * price, units * part.get("peak_power"),
-                    units * part.get("power"))
-            else:
-                visit(part, units)
-    visit(site, np.ones(1))
-    return out
+    for part in level.parts(*everything):
+        units = multiplier * part.count
+        if part.kind in ("server", "rack"):
+            inside = placed_chips(part)
+            if not inside:
+                continue
+            held = sum((c for _, c in inside.values()), np.zeros(1))
+            server = part.kind == "server"
+            capex = part.get("capex_it")
+            peak = part.get("peak_power" if server else "it_power")
+            average = part.get("power" if server else "it_power_avg")
+            for key, (name, c) in inside.items():
+                share = c / np.where(held > 0, held, 1.0)
+                add(key, name, units * c, units * capex * share, units * peak * share, units * average * share)
+        elif part.kind == "chip":
+            root = _definition(site, part.inst.block)
+            price = part.get("price") if part.is_set("price") else np.zeros(1)
+            add(id(root), root.name, units, units * price, units * part.get("peak_power"), units * part.get("power"))
+        else:
+            _add_chip_types(site, part, units, everything, out)
 
 
 def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:
