@@ -83,12 +83,17 @@ def _services(ctx):
     return ctx.parts("inference")
 
 
-def _services_sum(ctx, name: str) -> np.ndarray:
-    """sum(count * inference.<name>) over the site's services (not applicable to a site without inference)."""
+def _served_by(ctx) -> list:
+    """The site's inference services; a site-wide serving figure does not apply to a site without any."""
     services = _services(ctx)
     if not services:
         ctx.not_applicable()
-    return sum((s.count * s.get(name) for s in services), np.zeros(1))
+    return services
+
+
+def _services_sum(ctx, name: str) -> np.ndarray:
+    """sum(count * inference.<name>) over the site's services (not applicable to a site without inference)."""
+    return sum((s.count * s.get(name) for s in _served_by(ctx)), np.zeros(1))
 
 
 @output("site", "tokens_per_s", "sum(count * inference.tokens_per_s)")
@@ -99,9 +104,7 @@ def site_tokens_per_s(ctx):
 @output("site", "tokens_per_joule", "sum(count * tokens_per_s * min(offered_share, 1)) / sum(count * inference.power)")
 def site_tokens_per_joule(ctx):
     from .inference import carried_tokens_per_s
-    services = _services(ctx)
-    if not services:
-        ctx.not_applicable()
+    services = _served_by(ctx)
     power = sum((s.count * s.get("power") for s in services), np.zeros(1))
     carried = sum((s.count * carried_tokens_per_s(s) for s in services), np.zeros(1))
     return carried / np.where(power > 0, power, np.nan)
@@ -115,10 +118,7 @@ def site_served_tokens_per_s(ctx):
 @output("site", "usd_per_mtok", "sum(count * served_tokens_per_s * usd_per_mtok) / sum(count * served_tokens_per_s): "
         "the services' dollars over the tokens they serve")
 def site_usd_per_mtok(ctx):
-    services = _services(ctx)
-    if not services:
-        ctx.not_applicable()
-    served = [(s, s.count * s.get("served_tokens_per_s")) for s in services]
+    served = [(s, s.count * s.get("served_tokens_per_s")) for s in _served_by(ctx)]
     spent = sum((tokens * s.get("usd_per_mtok") for s, tokens in served), np.zeros(1))
     total = sum((tokens for _, tokens in served), np.zeros(1))
     return spent / np.where(total > 0, total, np.nan)
