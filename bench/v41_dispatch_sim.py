@@ -1,0 +1,125 @@
+"""How NVIDIA's MLPerf v4.1 LLM harness hands requests to its engines, and what that does to the TTFT distribution.
+
+    PYTHONPATH=. python3 bench/v41_dispatch_sim.py        (~25 s CPU; fixed seeds, the same table every run)
+
+A discrete-event sketch (a measurement aid, not the product's model) of k TensorRT-LLM engines without chunked
+context, as NVIDIA's v4.1 Llama 2 70B Server configs run them (no `enable_chunked_context`, `max_num_tokens` 4,096 a
+forward pass: mlcommons/inference_results_v4.1 closed/NVIDIA/configs/llama2-70b/{__init__,Server/__init__}.py [P]):
+each engine step takes the decode rows and then whole waiting prompts first come first served, stopping at the first
+prompt that does not fit the budget, and lasts t = t0 + beta_d b + kappa P (b decode rows, P prompt tokens); a
+prompt's first token comes at the end of its context step, a row leaves after its output tokens. Poisson arrivals,
+OpenOrca's prompt lengths (gamma, mean 222.33, cv 0.771, at most 1,021) and outputs (gamma, mean 294.45, cv 0.59),
+as validate gives them. Three ways to hand a request to an engine:
+
+- own:    each engine its own Poisson stream (what compiler/models/inference.py's prompt queue assumes: independent
+          replica queues).
+- shared: one request queue that every engine's batch manager drains at the start of each of its steps. This is the
+          v4.1 harness at tp 1 pp 1: code/common/harness.py `_construct_terminal_command` launches mpirun only when
+          tp x pp > 1, so a tp 1 system runs one process, `LLMServerLeader::IssueQuery` puts every sample in one
+          request queue (server_num_issue_query_threads 0) and each engine's GptManager callback
+          `LLMCore::getInferenceRequest(maxNbRequests)` moves whatever is waiting into its next step
+          (closed/NVIDIA/code/harness/harness_llm/{llm_server.cc,llm_core.cc,main_llm.cc} [P]).
+- least:  each arrival to the engine with the fewest requests in flight. This is the v4.1 harness at tp x pp > 1
+          (MPI: `LLMServerLoadGen::getNextQueueIdx`, `traffic_distribution_policy` default 2 = loadBalancing,
+          `getLeastBusyIdx` over `mNumInFlightTransactions`, decremented when a request completes [P]), and the v5.0
+          llmlib harness's "load_balancing" (docs/accuracy.md "The harness's dispatch (checked, not built)").
+
+Step law: t0 20 ms, kappa a prompt token, beta_d a decode row chosen so the mean step is ~170 ms at 12.3 requests/s an
+engine (the model's GH200 / H200 v4.1 point: t_mean 170-174 ms, kappa 0.106 ms, t_decode 117 ms). kappa 0.106 ms is
+the model's; 0.13 ms is the value whose one-engine shape matches the measured one-engine runs. Printed: TTFT p50 and
+p99 over requests issued after the first 60 s (LoadGen's 600 s run; one engine 1,800 s, as the 1x runs last), in
+units of the mean TPOT (LoadGen's per-request (latency - TTFT) / (tokens - 1), averaged), and p99 / p50.
+docs/accuracy.md "The v4.1 tail: the harness's dispatch" has the table and what it says.
+"""
+from __future__ import annotations
+
+import heapq
+import random
+import statistics
+
+
+def _gamma(rng: random.Random, mean: float, cv: float) -> float:
+    shape = 1.0 / (cv * cv)
+    return rng.gammavariate(shape, mean / shape)
+
+
+def simulate(policy: str, engines: int, rate: float, duration: float, seed: int, kappa: float,
+             t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
+             prompt=(222.33, 0.771, 1021), output=(294.45, 0.59)) -> dict:
+    """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`."""
+    rng = random.Random(seed)
+    beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
+    arrivals, t = [], 0.0
+    while t < duration:
+        t += rng.expovariate(rate)
+        length = _gamma(rng, prompt[0], prompt[1])
+        while length > prompt[2]:
+            length = _gamma(rng, prompt[0], prompt[1])
+        arrivals.append((t, max(1, int(length)), max(2, int(round(_gamma(rng, output[0], output[1]))))))
+    queues = [[] for _ in range(engines)]
+    heads = [0] * engines
+    in_flight = [0] * engines
+    rows = [0] * engines
+    leaving = [[] for _ in range(engines)]
+    steps = [0] * engines
+    context = [[] for _ in range(engines)]
+    first = [None] * len(arrivals)
+    done = [None] * len(arrivals)
+    events = [(a[0], 0, i) for i, a in enumerate(arrivals)]
+    events += [(rng.random() * step_target, 1, e) for e in range(engines)]   # the engines' steps at random phases
+    heapq.heapify(events)
+    while events:
+        now, kind, x = heapq.heappop(events)
+        if now > 1.3 * duration:
+            break
+        if kind == 0:                                    # an arrival
+            e = 0 if policy == "shared" else (rng.randrange(engines) if policy == "own" else
+                                               min(range(engines), key=lambda j: (in_flight[j], rng.random())))
+            queues[e].append(x)
+            in_flight[e] += 1
+            continue
+        e = x                                            # engine e's step ends and its next one starts
+        for r in context[e]:                             # its contexts' first tokens; they decode from now on
+            first[r] = now - arrivals[r][0]
+            heapq.heappush(leaving[e], (steps[e] + arrivals[r][2] - 1, r))
+            rows[e] += 1
+        steps[e] += 1
+        while leaving[e] and leaving[e][0][0] <= steps[e]:
+            r = heapq.heappop(leaving[e])[1]
+            rows[e] -= 1
+            done[r] = now
+            in_flight[0 if policy == "shared" else e] -= 1
+        q = 0 if policy == "shared" else e               # the queue this engine drains
+        room, tokens, took = budget - rows[e], 0, []
+        while heads[q] < len(queues[q]) and rows[e] + len(took) < max_rows:
+            r = queues[q][heads[q]]
+            if tokens + arrivals[r][1] > room:           # whole prompts, first come first served: stop here
+                break
+            tokens += arrivals[r][1]
+            took.append(r)
+            heads[q] += 1
+        context[e] = took
+        heapq.heappush(events, (now + t0 + beta * rows[e] + kappa * tokens, 1, e))
+    kept = [i for i, a in enumerate(arrivals) if a[0] > 60.0 and first[i] is not None and done[i] is not None]
+    ttft = sorted(first[i] for i in kept)
+    tpot = statistics.mean((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
+    p50, p99 = ttft[len(ttft) // 2], ttft[int(0.99 * len(ttft))]
+    return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99}
+
+
+CASES = (("own", 1, 1800.0), ("own", 8, 600.0), ("shared", 8, 600.0), ("least", 8, 600.0))
+
+
+def main() -> None:
+    print("| kappa a prompt token | dispatch | engines | TPOT mean ms | TTFT p50 / TPOT mean | TTFT p99 / TPOT mean "
+          "| p99 / p50 |")
+    print("|---|---|---|---|---|---|---|")
+    for kappa in (0.106e-3, 0.13e-3):
+        for policy, engines, duration in CASES:
+            s = simulate(policy, engines, 12.3 * engines, duration, seed=1, kappa=kappa)
+            print(f"| {kappa * 1e3:.3f} ms | {policy} | {engines} | {s['tpot_mean'] * 1e3:.0f} | "
+                  f"{s['p50'] / s['tpot_mean']:.2f} | {s['p99'] / s['tpot_mean']:.2f} | {s['p99'] / s['p50']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
