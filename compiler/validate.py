@@ -1484,8 +1484,10 @@ BLACKWELL_TOKEN_LAYER_TIME = 0.030e-6
 # (2025-09-15) and in TensorRT-LLM with pull request 7568 "[TRTLLM-4629] Add support of CUDA13 and sm103 devices"
 # (merged 2025-09). NVIDIA's v5.1 code pins TensorRT-LLM 18c0333e ("7/24/25 1.0-mlpinf side branch") and builds it
 # only for SM 80/87/89/90/100 (closed/NVIDIA/Makefile.build; GB300 runs a separately built TensorRT-LLM whose older
-# LLM-API the code's GB300.patch reverts to; mlcommons/inference_results_v5.1 @965182b0, read 2026-12-05 [P]), so the
-# v5.1 Blackwell Ultra engines are taken to run SM100 FP4 kernels [U]: `fp4_mma_rate` 64 / 96 on the B300 / GB300 rows
+# LLM-API the code's GB300.patch reverts to; scripts/slurm_llm/run-GB300.md: "Only deepseek-r1 and llama3_1-405b
+# functional", 405B on the bring-up branch `gb110_bringup_enable_sm103`, source unpublished; mlcommons/
+# inference_results_v5.1 @965182b0, read 2026-12-05 [P]), so the v5.1 Blackwell Ultra engines are taken to run SM100
+# FP4 kernels [U]: `fp4_mma_rate` 64 / 96 on the B300 / GB300 rows
 # of those rounds (power.py "FP4 MMA instruction rate"). Later rounds (v6.0 on) run the SM103 kernels.
 SM100_FP4_KERNEL_ROUNDS = ("inference-v5.1",)
 SM103_CHIPS = ("B300", "GB300")
