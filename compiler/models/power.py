@@ -240,7 +240,7 @@ fp4_mma_rate = Assumption(
     "fraction of the chip's dense FP4 peak a clock that the engine's FP4 MMA instructions reach [D]: 1 (default); "
     "64 / 96 for SM100 (K = 64) block-scaled kernels on Blackwell Ultra's SM103, whose full rate needs its K = 96 "
     "form (NVIDIA/cutlass 4.2.0, 2025-09 [S]); scales the FP4 peak, the FP4 GEMM knee and the FP4 dynamic power "
-    "(compiler/models/power.py 'FP4 MMA instruction rate')", range=SHARE)
+    "(compiler/models/power.py 'FP4 MMA instruction rate')", range=UNIT_FRACTION)
 
 
 @dataclass(frozen=True)
