@@ -1398,6 +1398,8 @@ MECHANISM_TABLE = {
     "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
     "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
     "allreduce_kernels": Mechanism((), _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
+    "blackwell_token_split": Mechanism((), _ALL),
+    "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -1462,7 +1464,40 @@ CDNA3_TOKEN_LAYER_TIME = 1.00e-6
 # the families whose GEMM efficiency is the measured rate above where `cdna3_token_split` applies: `fit` fits their
 # per-token term on TOKEN_TIME_GRID (us a token and layer), not their efficiency
 TOKEN_TIME_FAMILIES = ("CDNA3 FP8",)
+# Blackwell FP4's family factor split the same way (MECHANISMS "blackwell_token_split", measured, not applied;
+# docs/accuracy.md "Blackwell FP4's factor split", s13-405b, 2026-12-05). The family factor (0.92 of the clock law's
+# rate, fitted on the v5.0 B200 / GB200 rows) carries whatever of the step is not FP4 GEMM work, so on Blackwell Ultra
+# (1.5x the dense NVFP4 a clock, FP8 / BF16 / bandwidth unchanged) that work is sped up 1.5x with the GEMMs. Split: the
+# GEMMs at the rate large cuBLASLt NVFP4 GEMMs reach under the clock law, and the rest a time a token and layer that
+# no FP4 peak changes. The measured rate (Azure ND GB200 v6, cuBLASLt FP4, best 7,609 TFLOP/s at 8,192^3; ND GB300 v6
+# 8,555-8,640 at 16,384^3-32,768^3; egmsft/AI-benchmarking-guide Azure_Results, 2025 [S]) is 1.12x / 1.09x the clock
+# law's full-efficiency rate on those chips (6,786 / 7,917 TFLOP/s, compiler/models/power.py "FP4 dynamic power"), so
+# e_max = 1.0, the top of the factor's range [D]; the per-token term fitted once on the family's public throughput
+# rows (`validate --fit --with blackwell_token_split`: `fit_token_time`). Reaches every Blackwell chip at fp4,
+# Blackwell Ultra (B300, GB300) included, which the family fit never saw.
+BLACKWELL_SPLIT_CHIPS = ("B200", "GB200", "B300", "GB300")
+BLACKWELL_SPLIT_GEMM_EFFICIENCY = 1.0
+BLACKWELL_TOKEN_LAYER_TIME = 0.030e-6
+# Blackwell Ultra's FP4 kernels in MLPerf Inference v5.1 (MECHANISMS "sm100_fp4_kernels", measured, not applied;
+# docs/accuracy.md "Blackwell Ultra's FP4 kernels in MLPerf v5.1", s13-405b, 2026-12-05): Blackwell Ultra (SM103)
+# reaches its 1.5x dense NVFP4 only with its K = 96 block-scaled MMA ("3xFP4"), first public in NVIDIA/cutlass 4.2.0
+# (2025-09-15) and in TensorRT-LLM with pull request 7568 "[TRTLLM-4629] Add support of CUDA13 and sm103 devices"
+# (merged 2025-09). NVIDIA's v5.1 code pins TensorRT-LLM 18c0333e ("7/24/25 1.0-mlpinf side branch") and builds it
+# only for SM 80/87/89/90/100 (closed/NVIDIA/Makefile.build; GB300 runs a separately built TensorRT-LLM whose older
+# LLM-API the code's GB300.patch reverts to; scripts/slurm_llm/run-GB300.md: "Only deepseek-r1 and llama3_1-405b
+# functional", 405B on the bring-up branch `gb110_bringup_enable_sm103`, source unpublished; mlcommons/
+# inference_results_v5.1 @965182b0, read 2026-12-05 [P]), so the v5.1 Blackwell Ultra engines are taken to run SM100
+# FP4 kernels [U]: `fp4_mma_rate` 64 / 96 on the B300 / GB300 rows
+# of those rounds (power.py "FP4 MMA instruction rate"). Later rounds (v6.0 on) run the SM103 kernels.
+SM100_FP4_KERNEL_ROUNDS = ("inference-v5.1",)
+SM103_CHIPS = ("B300", "GB300")
+SM100_FP4_MMA_RATE = 64 / 96
+# which mechanism moves which family's factor into a fitted per-token term (`fit`, `fit_token_time`)
+TOKEN_TIME_SPLITS = {"cdna3_token_split": "CDNA3 FP8", "blackwell_token_split": "Blackwell FP4"}
 TOKEN_TIME_GRID = tuple(round(x * 0.05, 2) for x in range(0, 31))      # us: 0-1.5 us in steps of 0.05 us
+# a family whose per-token term is small beside its steps takes a finer grid: Blackwell FP4's rows move ~8 points a
+# 0.01 us (Llama 2 70B at ~2,000 rows a step), so 0-0.1 us in steps of 0.005 us
+TOKEN_TIME_GRIDS = {"Blackwell FP4": tuple(round(x * 0.005, 3) for x in range(0, 21))}
 TUNED_GEMM_CONFIGS = {("inference-v5.1", "Llama2_70B", "server", "MI325X"),
                       ("inference-v5.1", "Llama2_70B", "interactive", "MI325X")}
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
@@ -2130,6 +2165,13 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["token_layer_time"] = Q(CDNA3_TOKEN_LAYER_TIME, "s")     # the rest of the old factor, a token
         if "gemm_half_rows" in row.lets:                  # the knee at hipBLASLt's own per-row time
             row.lets["gemm_half_rows"] = CDNA3_SPLIT_HALF_ROWS
+    if (scenario in mechanisms["blackwell_token_split"] and alias.chip in BLACKWELL_SPLIT_CHIPS
+            and fields.get("precision") == "fp4"):      # measured, not applied ("Blackwell FP4's factor split")
+        row.lets["inference_gemm_efficiency"] = BLACKWELL_SPLIT_GEMM_EFFICIENCY   # cuBLASLt's measured NVFP4 rate
+        row.lets["token_layer_time"] = Q(BLACKWELL_TOKEN_LAYER_TIME, "s")     # the rest of the factor, a token
+    if (scenario in mechanisms["sm100_fp4_kernels"] and round_ in SM100_FP4_KERNEL_ROUNDS
+            and alias.chip in SM103_CHIPS and fields.get("precision") == "fp4"):   # measured, not applied
+        row.lets["fp4_mma_rate"] = SM100_FP4_MMA_RATE   # SM100's K = 64 FP4 MMAs on SM103 ("Blackwell Ultra's FP4 kernels")
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
     if scenario in mechanisms["gemm_roofline"]:         # measured, not applied ("GEMM roofline")
@@ -2649,7 +2691,8 @@ def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
     grid = [round(x, 3) for x in np.arange(0.30, 1.005, 0.01)]
     found: dict[str, float] = {}
     # `cdna3_token_split`: the CDNA3 efficiency is AMD's measured GEMM rate, its per-token term is fitted instead
-    split = TOKEN_TIME_FAMILIES if (mechanisms or MECHANISMS)["cdna3_token_split"] else ()
+    on = mechanisms or MECHANISMS
+    split = tuple(family for name, family in TOKEN_TIME_SPLITS.items() if on[name])
     for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
                               ("training", "training_gemm_efficiency", "time_to_train")):
         rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid}, mechanisms=mechanisms)
@@ -2666,19 +2709,20 @@ def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
                 if np.isfinite(med).any():
                     found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(med))])
     if split:
-        found.update(fit_token_time(path, mechanisms))
+        found.update(fit_token_time(path, mechanisms, split))
     return found
 
 
-def fit_token_time(path: str, mechanisms: dict | None = None) -> dict[str, float]:
-    """`token_layer_time` of each TOKEN_TIME_FAMILIES family: the family's throughput rows together at the rows' own
-    (measured) GEMM efficiency (`cdna3_token_split` applied), the value on TOKEN_TIME_GRID that minimises their
-    median |log error|, in s."""
-    grid = list(TOKEN_TIME_GRID)
-    rows, _ = run(path, lets={"inference": {"token_layer_time": Name("t") * Q(1.0, "us")}}, params={"t": grid},
-                  mechanisms=mechanisms)
+def fit_token_time(path: str, mechanisms: dict | None = None,
+                   families: tuple[str, ...] = TOKEN_TIME_FAMILIES) -> dict[str, float]:
+    """`token_layer_time` of each of `families`: the family's throughput rows together at the rows' own (measured)
+    GEMM efficiency (its split mechanism applied), the value on the family's grid (TOKEN_TIME_GRIDS, else
+    TOKEN_TIME_GRID) that minimises their median |log error|, in s."""
     found: dict[str, float] = {}
-    for family in TOKEN_TIME_FAMILIES:
+    for family in families:
+        grid = list(TOKEN_TIME_GRIDS.get(family, TOKEN_TIME_GRID))
+        rows, _ = run(path, lets={"inference": {"token_layer_time": Name("t") * Q(1.0, "us")}}, params={"t": grid},
+                      mechanisms=mechanisms)
         mine = [r for r in rows if r.kind == "inference" and r.fields and r.output == "tokens_per_s"
                 and FAMILIES.get(r.chip) == family]
         if not mine:

@@ -1113,7 +1113,7 @@ from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
-from .power import workload_power_model
+from .power import fp4_mma_rate, workload_power_model
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 # `let`s of a model or chip the models read where the block defines them (no default; module docstring)
@@ -3649,7 +3649,10 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     if ctx.is_set("gemm_half_rows"):
         return ctx.get("gemm_half_rows", gemm_half_rows)                # (the default names its range)
     name = f"gemm_half_rows_{precision}"
-    return chip.get(name, gemm_half_rows) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
+    m0 = chip.get(name, gemm_half_rows) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
+    if precision == "fp4" and ctx.is_set(fp4_mma_rate.name):      # the knee's fixed time at the engine's FP4 rate
+        m0 = m0 * ctx.get(fp4_mma_rate.name, fp4_mma_rate)
+    return m0
 
 
 def _chip_or_default(ctx, chip, name: str, default: Assumption) -> np.ndarray:
@@ -3848,6 +3851,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
     kv_prec = _kv_precision(ctx, platform, precision)
     chip = platform.chip
     peak = _peak(chip, precision)                                 # at the full clock: the search applies the
+    if precision == "fp4" and ctx.is_set(fp4_mma_rate.name) and chip.is_set("fp4"):   # the engine's FP4 MMA form
+        peak = peak * ctx.get(fp4_mma_rate.name, fp4_mma_rate)   # (power.py "FP4 MMA instruction rate")
     weight_bytes = np.asarray([PRECISION_BYTES[precision]])
     if precision == "fp4":                                        # an FP4 weight and its block's scale (FP4 weights)
         weight_bytes = fp4_weight_bytes(ctx, model, chip)

@@ -49,6 +49,7 @@ the load they cool. Losses of the facility's power chain are in `compiler.models
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -225,6 +226,21 @@ clock_scaled_share = Assumption(
 # 7,917 (-8%), the TDP-scaled a 10,179 (+18%). FP8 and BF16 keep the TDP-scaled a (equal peaks; Azure GB300 FP8
 # 3,257-3,309 against the law's 3,393).
 FP4_DYNAMIC_POWER = "fp4_dynamic_power"
+# FP4 MMA instruction rate (`let fp4_mma_rate`, opt-in; validate MECHANISMS "sm100_fp4_kernels", measured, not
+# applied; docs/accuracy.md "Blackwell Ultra's FP4 kernels in MLPerf v5.1", s13-405b, 2026-12-05). Blackwell Ultra's
+# 1.5x dense NVFP4 comes with new block-scaled MMA forms: tcgen05.mma kind::mxf4nvf4 at K = 96 a instruction on SM103
+# ("3xFP4"), where SM100 kernels issue K = 64 (NVIDIA/cutlass 4.2.0 release notes, 2025-09, "Support for Blackwell
+# SM103 kernels for B300 GPUs"; examples/python/CuTeDSL/blackwell/sm103_dense_blockscaled_gemm_persistent.py; the
+# K96 operand layout: HazyResearch/ThunderKittens pull request 201, 2026 [S]). An engine built with SM100 FP4 kernels
+# only runs its FP4 MMAs at 64 / 96 of the chip's dense FP4 peak a clock [D]: the workload's FP4 peak, its GEMM knee
+# (m0 is proportional to the rate) and the FP4 compute dynamic power a (the energy of an FP4 MAC unchanged, fewer a
+# clock) all scale by r = fp4_mma_rate. Whether an engine ran SM100 kernels on SM103 is a fact of its software [U].
+fp4_mma_rate = Assumption(
+    "fp4_mma_rate", 1.0, "1",
+    "fraction of the chip's dense FP4 peak a clock that the engine's FP4 MMA instructions reach [D]: 1 (default); "
+    "64 / 96 for SM100 (K = 64) block-scaled kernels on Blackwell Ultra's SM103, whose full rate needs its K = 96 "
+    "form (NVIDIA/cutlass 4.2.0, 2025-09 [S]); scales the FP4 peak, the FP4 GEMM knee and the FP4 dynamic power "
+    "(compiler/models/power.py 'FP4 MMA instruction rate')", range=UNIT_FRACTION)
 
 
 @dataclass(frozen=True)
@@ -298,7 +314,11 @@ def workload_power_model(ctx, chip) -> tuple[ChipPower, np.ndarray]:
     """The draw model of `chip` under the workload `ctx` (its `power_cap`, else the TDP) and the share s of a
     compute-bound kernel's time that scales with the clock (the workload's `clock_scaled_share`, else 1)."""
     cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
-    return chip_power_model(chip, cap, workload_precision(ctx)), ctx.get(clock_scaled_share.name, clock_scaled_share)
+    precision = workload_precision(ctx)
+    model = chip_power_model(chip, cap, precision)
+    if precision == "fp4" and ctx.is_set(fp4_mma_rate.name):     # fewer FP4 MACs a clock, each at its energy
+        model = dataclasses.replace(model, dynamic=model.dynamic * ctx.get(fp4_mma_rate.name, fp4_mma_rate))
+    return model, ctx.get(clock_scaled_share.name, clock_scaled_share)
 
 
 def workload_precision(ctx) -> str | None:
