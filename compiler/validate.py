@@ -1215,6 +1215,13 @@ LAYOUT_SYSTEMS = {
        Layout(4, 1, 0.0, _V41_PARTNER.format("Fujitsu", "llama2-70b", s.capitalize())) for s in _OS},
     **{("inference-v4.1", "Llama2_70B", s, "ASUSTeK/ESC8000A_E12_H100x8_TRT"):
        Layout(2, 1, 0.0, _V41_PARTNER.format("ASUSTeK", "llama2-70b", s.capitalize())) for s in _OS},
+    # Lenovo's SR675 V3 8x H100 NVL Server: eight one-card engines (class SR675_V3_8XH100_NVL `tensor_parallelism = 1`,
+    # batch 640, 45 qps; closed/Lenovo/configs/llama2-70b/Server/__init__.py), where NVIDIA's H100 NVL classes run
+    # bridged pairs (tp 2). Its Offline class is tp 1 too (batch 1,300), left out: at tp 1 the model's KV room on
+    # 94 GB (258 rows of the mean context) cannot hold the batch the run's 15,876 tok/s needs (Offline -13.3% ->
+    # -31.5%; the usable memory is the open [U] of "Engine limits as data")
+    ("inference-v4.1", "Llama2_70B", "server", "Lenovo/SR675_V3_8xH100_NVL_TRT"):
+        Layout(1, 1, 0.0, _V41_PARTNER.replace("custom.py", "__init__.py").format("Lenovo", "llama2-70b", "Server")),
 }
 # whether validate's inference rows get the layout of LAYOUTS / LAYOUT_SYSTEMS (`tp`, `pp` fixed in the workload,
 # with the entry's engine budget as `max_num_tokens` per rank) in place of the search's, and in which scenarios:
@@ -1385,6 +1392,7 @@ MECHANISM_TABLE = {
     "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
     "knee_power": Mechanism((), _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
+    "capacity_margin": Mechanism((), _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
     "gemm_roofline": Mechanism((), _ALL),       # the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
@@ -1416,6 +1424,10 @@ BATCH_REFINEMENT = 8
 # GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", measured, not applied):
 # docs/accuracy.md "The add-in cards' decode step"
 KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
+# the share of the capacity point's throughput the add-in cards' Server and Interactive runs are given up for
+# latency (`let capacity_margin`, MECHANISMS "capacity_margin", KNEE_POWER_CHIPS): a submitter's choice [U], measured
+# at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); NOT applied
+ADDIN_CAPACITY_MARGIN = 0.05
 # the dense GEMMs' fixed time a launch (`gemm_launch_time`; MECHANISMS "gemm_launch", measured, not applied): the fp8
 # fit t = 11.6 us + 0.084 us m of reference/h100_microbench.md (H100 SXM, 4,096 x 14,336, 2026-11-27) [D];
 # docs/accuracy.md "The GEMM time as a per-launch roofline"
@@ -2156,6 +2168,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
             or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
+    if scenario in mechanisms["capacity_margin"] and alias.chip in KNEE_POWER_CHIPS:   # measured, not applied
+        row.lets["capacity_margin"] = ADDIN_CAPACITY_MARGIN   # the least TPOT p99 within 5% of the most throughput
     tuned = (round_, serving.model, scenario, alias.chip) in TUNED_GEMM_CONFIGS
     if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
                                   or scenario in mechanisms["cdna3_gemm_knee"]):      # measured, not applied
