@@ -45,7 +45,7 @@ unreadable file or policy, a git ref that does not exist) or an internal error. 
 the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
 Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
-unit, listed first) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes
+unit, listed first; a swept param whose values changed outside the scenario compared, as its lists of values) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes
 sum to the KPI changes).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
@@ -125,6 +125,7 @@ class Snapshot:
     inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
+    sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -159,6 +160,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
         view = ResultsView(results, scenario)
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
+        snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
     snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -341,6 +343,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                        "status": "added" if name not in old.inputs else "removed" if name not in new.inputs
                        else "changed",
                        "location": new.input_places.get(name) or old.input_places.get(name)})
+    inputs += _sweep_inputs(old, new, {i["name"] for i in inputs})
     from .plan_costs import compare_costs
 
     costs = compare_costs(old.costs, new.costs)
@@ -363,6 +366,31 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     if policy:
         doc["policy"] = apply_policy(policy, kpis)
     return doc
+
+
+def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
+    """A swept param whose values changed outside the scenario compared (`racks = [2, 4]` -> `[2, 5]`, compared at
+    racks = 2): an input change, each side its list of values as the spec writes it (`[2, 4]`, or the one value of
+    a param no longer swept), so the plan is not "no change" (exit 0) for an edit that changes a scenario."""
+    if not (old.evaluated and new.evaluated):
+        return []
+    out = []
+    for name in sorted((set(old.sweeps) | set(new.sweeps)) - listed):
+        if name not in old.inputs or name not in new.inputs:
+            continue
+        (ka, va, ua, wa), (kb, vb, ub, wb) = old.inputs[name], new.inputs[name]
+        sides = [snap.sweeps.get(name, (value,)) for snap, value in ((old, va), (new, vb))]
+        if ua == ub and len(sides[0]) == len(sides[1]) and all(_same(x, y) for x, y in zip(*sides)):
+            continue
+
+        def text(values, unit, written) -> str:
+            shown = ", ".join(_fmt(v, unit or "1", written) for v in values)
+            return f"[{shown}]" if len(values) > 1 else shown
+        out.append({"name": name, "kind": kb or ka, "old": text(sides[0], ua, wa), "new": text(sides[1], ub, wb),
+                    "unit": "", "old_unit": "", "display_unit": "", "old_display_unit": "", "change": None,
+                    "relative_change": None, "status": "changed",
+                    "location": new.input_places.get(name) or old.input_places.get(name)})
+    return out
 
 
 # ------------------------------------------------------------------------------------------- policy
