@@ -33,6 +33,7 @@ site/workload that has it) or a full dotted path:
     [tokens_per_s]
     max_decrease = "2%"
 
+A full path may be quoted (`["site.capex"]`) or nested as TOML reads `[site.capex]`: the same gate.
 Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: "N%" relative to the old
 value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
 that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
@@ -406,18 +407,32 @@ def load_policy(path: str) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     policy: dict[str, dict[str, tuple[str, float]]] = {}
-    for target, rules in data.items():
-        if not isinstance(rules, dict):
-            raise PlanError(f"{path}: `{target}` must be a table of gates, e.g. [{target}] max_increase = \"5%\"")
+    for target, rules in _policy_tables(path, data):
         short = target.rpartition(".")[2]
         if short not in KPIS:
             raise PlanError(f"{path}: `{target}` is not a KPI; KPIs: {', '.join(KPIS)}")
-        policy[target] = {}
+        gates = policy.setdefault(target, {})
         for key, raw in rules.items():
             if key not in _POLICY_KEYS:
                 raise PlanError(f"{path}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
-            policy[target][key] = _gate_value(path, target, key, raw)
+            if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it
+                raise PlanError(f"{path}: [{target}] {key} is given twice")
+            gates[key] = _gate_value(path, target, key, raw)
     return policy
+
+
+def _policy_tables(path: str, data: dict, prefix: str = ""):
+    """(target, gates) for each table of gates. `[site.capex]` is TOML for the table `capex` inside the table
+    `site`: the same target as the quoted `["site.capex"]`, so a table of tables is read as the path it spells."""
+    for key, value in data.items():
+        target = f"{prefix}.{key}" if prefix else key
+        if not isinstance(value, dict):
+            raise PlanError(f"{path}: `{target}` must be a table of gates, e.g. [{target}] max_increase = \"5%\"")
+        gates = {k: v for k, v in value.items() if not isinstance(v, dict)}
+        inner = {k: v for k, v in value.items() if isinstance(v, dict)}
+        if gates or not inner:
+            yield target, gates
+        yield from _policy_tables(path, inner, target)
 
 
 def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:

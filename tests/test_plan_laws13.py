@@ -52,3 +52,25 @@ def test_a_change_to_a_sweep_outside_the_compared_scenario_is_a_change(tmp_path)
         assert back_code == 3 and [(i["old"], i["new"]) for i in back["inputs"]] == [(new_text, old_text)]
     text = CliRunner().invoke(main, ["plan", base, str(tmp_path / "b.factory")]).output
     assert "param racks: [2, 4] -> [2, 5]" in text and "No change" not in text
+
+
+def test_a_policy_table_may_name_its_kpi_path_as_toml_nests_it(tmp_path) -> None:
+    """`[headquarters.capex]` is TOML for the table `capex` inside the table `headquarters`, the spelling a user
+    writes first (docs/ci.md quotes it: `["frontier_campus.facility_power"]`). The plan refused it, exit 2:
+    "`headquarters` is not a KPI". Law: the nested spelling is the same gate as the quoted dotted key: the same
+    verdicts and exit code; a table that holds no gate, and a gate key that is not one, are still refused."""
+    a = _write(tmp_path, "a.factory", STARTER)
+    b = _write(tmp_path, "b.factory", STARTER.replace("param racks = 4", "param racks = 5").replace(
+        '    assert gpus == 64, "four racks of two 8-GPU servers"\n', ""))
+    quoted = _write(tmp_path, "quoted.toml", '["headquarters.capex"]\nmax_increase = "10%"\n[pue]\nmax = 2\n')
+    nested = _write(tmp_path, "nested.toml", '[headquarters.capex]\nmax_increase = "10%"\n[pue]\nmax = 2\n')
+    gates = {}
+    for policy in (quoted, nested):
+        code, doc = _plan(a, b, "--policy", policy)
+        assert code == 4, doc
+        gates[policy] = [(g["path"], g["gate"], g["ok"]) for g in doc["policy"]]
+    assert gates[quoted] == gates[nested] == [("headquarters.capex", "max_increase", False),
+                                              ("headquarters.pue", "max", True)]
+    for bad, words in (('[headquarters]\nsite = "x"\n', "headquarters"), ('[headquarters.capex]\nmost = 1\n', "most")):
+        result = CliRunner().invoke(main, ["plan", a, b, "--policy", _write(tmp_path, "bad.toml", bad)])
+        assert result.exit_code == 2 and words in result.output, result.output
