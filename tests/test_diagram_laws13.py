@@ -1,0 +1,52 @@
+"""Laws of the diagrams found broken in the session-13 trust hunt (compiler/render/diagram_*.py): every label is
+true to the results, and nothing is drawn that is not there (no chain of 0 W stages, no "0 accelerators")."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from compiler.cli import run_pipeline
+from compiler.render.diagram import diagram_dot
+
+ROOT = Path(__file__).resolve().parents[1]
+ZERO = re.compile(r"(?<![\d.,])0 (W|kW|MW|accelerators)\b")
+
+EMPTY_HALL = """\
+from systems import GB300_NVL72
+site campus {
+  land_price = 0 USD
+  hall live {
+    rack nvl: GB300_NVL72 x 4
+  }
+  hall shell {
+    area = 1000 m^2
+  }
+}
+"""
+
+
+def _text(dot: str) -> str:
+    return re.sub(r"<[^>]*>", " ", dot)
+
+
+def _results(path: Path):
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    return results
+
+
+@pytest.mark.parametrize("view", ["power", "cooling"])
+def test_a_hall_that_draws_nothing_is_a_note_not_a_chain_of_zero_watts(tmp_path, view) -> None:
+    """A site with a hall of racks and an empty shell (`hall shell { area = 1000 m^2 }`): the power view drew the
+    shell's own transformer, UPS and PDU cards at "η n/a · in 0 W · loss 0 W", a "0 W" edge and a "0 W IT peak"
+    load, and the cooling view a "0 W heat" card (the physical view says "(empty)"). Law: no zero power is printed
+    for it; it is drawn, by name, as a hall that places nothing that draws power; the live hall is drawn as before."""
+    spec = tmp_path / "campus.factory"
+    spec.write_text(EMPTY_HALL)
+    dot = diagram_dot(_results(spec), view)
+    text = _text(dot)
+    assert not ZERO.search(text), re.findall(r".{60}(?<![\d.,])0 (?:W|kW|MW)\b", text)
+    assert "shell" in text and "places nothing that draws power" in text
+    assert "live" in text and ("560 kW" in text or "IT peak" in text or "heat" in text)
