@@ -50,3 +50,18 @@ def test_a_hall_that_draws_nothing_is_a_note_not_a_chain_of_zero_watts(tmp_path,
     assert not ZERO.search(text), re.findall(r".{60}(?<![\d.,])0 (?:W|kW|MW)\b", text)
     assert "shell" in text and "places nothing that draws power" in text
     assert "live" in text and ("560 kW" in text or "IT peak" in text or "heat" in text)
+
+
+@pytest.mark.parametrize("example", ["moe_training_rubin_vs_blackwell", "inference_shootout"])
+def test_a_site_of_workloads_has_no_zero_accelerators_to_connect(example) -> None:
+    """A site that places no building, only workloads on the systems they name (thousands of accelerators): the
+    network view said "0 accelerators to connect" and advised adding a `network` block to size its switches, which
+    would size a network for the 0 accelerators the site places. Law: the view prints no zero count; it counts the
+    workloads and says they run on the systems they name, as the physical and power views do."""
+    results = _results(ROOT / "examples" / f"{example}.factory")
+    dot = diagram_dot(results, "network")
+    text = _text(dot)
+    assert not ZERO.search(text), re.findall(r".{40}(?<![\d.,])0 accelerators.{20}", text)
+    n = len({p.rsplit(".", 1)[0] for p in results.values if p.count(".") == 2 and
+             p.endswith((".time_to_train", ".tokens_per_s"))})
+    assert f"its {n} workload(s) run on the systems they name" in text

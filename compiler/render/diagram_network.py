@@ -51,8 +51,14 @@ def _network(plan: _Plan) -> str:
         if plan.kind(r) == "network":
             nets.append((r, plan.count(r) or 0.0))
         nets += [(n, (plan.count(r) or 0.0) * m) for n, m in plan.find(r, ("network",))]
-    if not nets:
-        acc = sum((plan.count(r) or 0.0) * (plan.get(r, "accelerators") or 0.0) for r in roots)
+    workloads = [p for r in roots for p in r.parts if plan.kind(p) in ("training", "inference")]
+    acc = sum((plan.count(r) or 0.0) * (plan.get(r, "accelerators") or 0.0) for r in roots) if not nets else 0.0
+    if not nets and not acc and workloads:        # a site of workloads: they run on the systems they name
+        _note(g, plan, "nonet", "No scale-out network to draw",
+              [", ".join(f"{plan.kind(r)} {r.block.name}" for r in roots) + " places no accelerators "
+               "(no hall, rack or server)",
+               f"its {len(workloads)} workload(s) run on the systems they name: see the physical view"])
+    elif not nets:
         _note(g, plan, "nonet", "No scale-out network in this plan",
               [f"{_count_text(acc)} accelerators to connect",
                "add a `network` block (role, topology, tiers, link_speed, switch)",
