@@ -274,6 +274,14 @@ def _why(snap: Snapshot, path: str) -> Optional[dict]:
     return {"reason": reason, "origin": origin}
 
 
+def _gone(snap: Snapshot, path: str, side: str) -> Optional[dict]:
+    """A KPI of a site or workload the spec on this side does not have (removed, renamed, or added by the change):
+    absent because it is not in that spec, not because a model left it without a value."""
+    if not snap.evaluated or path in snap.kpis:
+        return None
+    return {"reason": f"not in the {side} spec", "origin": path}
+
+
 def _absent_notes(kpis: list[dict]) -> list[str]:
     """One line per distinct reason a changed KPI became (or was) absent, naming the block it comes from."""
     seen: list[str] = []
@@ -307,7 +315,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old": o, "new": n,
                      "change": delta, "relative_change": rel, "changed": changed,
                      "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
-                     "old_absent": _why(old, path), "new_absent": _why(new, path)})
+                     "old_absent": _why(old, path) or _gone(old, path, "old"),
+                     "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)

@@ -74,3 +74,25 @@ def test_a_policy_table_may_name_its_kpi_path_as_toml_nests_it(tmp_path) -> None
     for bad, words in (('[headquarters]\nsite = "x"\n', "headquarters"), ('[headquarters.capex]\nmost = 1\n', "most")):
         result = CliRunner().invoke(main, ["plan", a, b, "--policy", _write(tmp_path, "bad.toml", bad)])
         assert result.exit_code == 2 and words in result.output, result.output
+
+
+def test_a_removed_site_says_its_figures_went_with_it(tmp_path) -> None:
+    """A spec of two sites, one removed: its KPIs printed `west.capex $3.7B -> absent (n/a, n/a)` with no reason,
+    where a figure the model leaves absent (an infeasible workload) says why, so the reader could not tell a removed
+    site from a model that failed. Law: each KPI of a site or workload only on one side says, on the missing side,
+    that it is not in that spec (JSON `new_absent` / `old_absent`, and one line in the text); the plan back is the
+    mirror; KPIs on both sides keep no such reason."""
+    west = '\nsite west {\n  land_price = 0 USD\n  hall annex {\n    rack gpu: air_rack x 1\n  }\n}\n'
+    a = _write(tmp_path, "a.factory", STARTER + west)
+    b = _write(tmp_path, "b.factory", STARTER)
+    code, doc = _plan(a, b)
+    assert code == 3, doc
+    gone = [k for k in doc["kpis"] if k["path"].startswith("west.")]
+    assert gone and all(k["new"] is None and k["new_absent"] == {"reason": "not in the new spec", "origin": k["path"]}
+                        for k in gone if k["old"] is not None)
+    assert all(k["old_absent"] is None and k["new_absent"] is None for k in doc["kpis"] if k["path"].startswith("headq"))
+    _, back = _plan(b, a)
+    assert {k["path"]: k["old_absent"] for k in back["kpis"] if k["path"].startswith("west.") and k["new"] is not None} \
+        == {k["path"]: {"reason": "not in the old spec", "origin": k["path"]} for k in gone if k["old"] is not None}
+    text = CliRunner().invoke(main, ["plan", a, b]).output
+    assert "absent after: `west`: not in the new spec" in text
