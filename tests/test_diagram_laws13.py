@@ -65,3 +65,21 @@ def test_a_site_of_workloads_has_no_zero_accelerators_to_connect(example) -> Non
     n = len({p.rsplit(".", 1)[0] for p in results.values if p.count(".") == 2 and
              p.endswith((".time_to_train", ".tokens_per_s"))})
     assert f"its {n} workload(s) run on the systems they name" in text
+
+
+def test_a_network_placed_several_times_says_per_network_not_per_switch(tmp_path) -> None:
+    """A `network` block in a hall `x 4`: its cluster read "900 switches · 3.82 MW each", which reads as 3.82 MW a
+    switch (a Q3400 draws a few kW). Law: the per-network figures say so ("per network"), and the total over the
+    placements is given, equal to the count times the per-network figures of the results."""
+    spec = tmp_path / "hnet.factory"
+    spec.write_text("from systems import GB300_NVL72\nfrom network import Q3400, OSFP_800G_2xDR4\n"
+                    "site s {\n  land_price = 0 USD\n  hall h x 4 {\n    row pod x 9 {\n"
+                    "      rack nvl: GB300_NVL72 x 40\n    }\n    network backend {\n      role = \"scale_out\"\n"
+                    "      switch = Q3400\n      transceiver = OSFP_800G_2xDR4\n      oversubscription = 1\n"
+                    "    }\n  }\n}\n")
+    results = _results(spec)
+    switches, power = (results.values[f"s.h.backend.{n}"][0] for n in ("switches", "power"))
+    text = _text(diagram_dot(results, "network"))
+    assert f"{switches:,.0f} switches \u00b7 {power / 1e6:.3g} MW per network" in text
+    assert f"total {4 * switches:,.0f} switches \u00b7 {4 * power / 1e6:.3g} MW" in text
+    assert "MW each" not in text

@@ -97,8 +97,13 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None
     if power is not None:
         figures.append(f"{_q(power, 'W')}")
     rows = [_esc(" \u00b7 ".join(head), 0)] if head else []
-    if figures:
-        rows.append(_b(" \u00b7 ".join(figures) + (" each" if multiplicity != 1 else "")))
+    if figures and multiplicity != 1:      # "900 switches · 3.82 MW each" read as 3.82 MW a switch
+        rows.append(_b(" \u00b7 ".join(figures) + " per network"))
+        whole = ([f"{_count_text(total * multiplicity)} switches"] if total is not None else []) + \
+            ([_q(power * multiplicity, "W")] if power is not None else [])
+        rows.append(_b("total " + " \u00b7 ".join(whole)))
+    elif figures:
+        rows.append(_b(" \u00b7 ".join(figures)))
     details = _network_details(plan, net, used)
     for i in range(0, min(len(details), 15), 3):
         rows.append(_esc(" \u00b7 ".join(details[i:i + 3]), 0))
