@@ -83,3 +83,21 @@ def test_a_network_placed_several_times_says_per_network_not_per_switch(tmp_path
     assert f"{switches:,.0f} switches \u00b7 {power / 1e6:.3g} MW per network" in text
     assert f"total {4 * switches:,.0f} switches \u00b7 {4 * power / 1e6:.3g} MW" in text
     assert "MW each" not in text
+
+
+def test_the_physical_view_says_a_networks_draw_is_per_hall_when_the_hall_is_repeated(tmp_path) -> None:
+    """The same hall `x 4` with its own `network`: the hall's equipment card said "900 switches · draws 3.82 MW in
+    all", but the four halls' networks draw 4 x 3.82 MW. Law: a network's draw is "in all" only where it is placed
+    once; in a repeated container it is per container ("per hall"), as the container's own figures are "each"."""
+    spec = tmp_path / "hnet.factory"
+    spec.write_text("from systems import GB300_NVL72\nfrom network import Q3400, OSFP_800G_2xDR4\n"
+                    "site s {\n  land_price = 0 USD\n  hall h x 4 {\n    row pod x 9 {\n"
+                    "      rack nvl: GB300_NVL72 x 40\n    }\n    network backend {\n      role = \"scale_out\"\n"
+                    "      switch = Q3400\n      transceiver = OSFP_800G_2xDR4\n      oversubscription = 1\n"
+                    "    }\n  }\n}\n")
+    results = _results(spec)
+    power = results.values["s.h.backend.power"][0]
+    text = _text(diagram_dot(results, "physical"))
+    assert f"draws {power / 1e6:.3g} MW per hall" in text and "in all" not in text
+    campus = _text(diagram_dot(_results(ROOT / "examples" / "flagship_campus.factory"), "physical"))
+    assert "switches \u00b7 draws 18.6 MW in all" in campus           # placed once, on the site
