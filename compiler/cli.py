@@ -493,7 +493,7 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         click.echo(github_commands(new.sink.items, [specs[-1]]) + render_github(doc), nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
-    if not old.evaluated:             # why every figure is new: the old spec's errors, whatever the format
+    if not old.evaluated and not old.missing:     # why every figure is new: the old spec's errors, in any format
         click.echo(f"the old spec ({old.spec}) could not be evaluated:", err=True)
         click.echo(render_text(old.sink.errors, old.sink.sources), err=True)
     if new.sink.items and fmt == "text":

@@ -97,6 +97,10 @@ class PlanError(Exception):
     """A usage problem (exit 2): a bad policy file, a git ref or path that cannot be read."""
 
 
+class NotAtRef(PlanError):
+    """The spec (or its folder) does not exist at a ref that does: it is new in the change, planned against nothing."""
+
+
 # ------------------------------------------------------------------------------------------- snapshot
 @dataclass
 class Part:
@@ -126,6 +130,7 @@ class Snapshot:
     inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
+    missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
 
 
@@ -368,6 +373,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
+    if old.missing:
+        doc["old_missing"] = True
     if old.scenario_count > 1 or new.scenario_count > 1:
         doc["scenarios"] = {"compared": scenario + 1, **{
             side: {"count": snap.scenario_count, "parameters": {k: v for k, (v, _) in snap.parameters.items()},
@@ -548,6 +555,14 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     rel_spec = os.path.relpath(spec_abs, top)
     if rel_spec.startswith("..") or rel_folder.startswith(".."):
         raise PlanError(f"--base-ref: {spec} is outside the repository {top}")
+    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{ref}^{{tree}}"],
+                           capture_output=True, timeout=60)
+    if known.returncode != 0:
+        raise PlanError(f"--base-ref {ref}: not a commit of {top}")
+    listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{ref}^{{tree}}", "--",
+                             rel_spec.replace(os.sep, "/")], capture_output=True, text=True, timeout=60)
+    if listed.returncode == 0 and not listed.stdout.strip():
+        raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
     archive = os.path.join(workdir, "base.tar")
     with open(archive, "wb") as out:
         done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{ref}^{{tree}}", "--", rel_folder],
@@ -570,9 +585,15 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
 
 
 def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
-    """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated."""
+    """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated; a spec that does not
+    exist at the ref (new in the change) is an empty snapshot marked `missing`: every figure and part is new."""
+    from dsl.diagnostics import Sink
+
     with tempfile.TemporaryDirectory(prefix="factory-plan-") as workdir:
-        path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
+        try:
+            path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
+        except NotAtRef:
+            return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
         snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario)
         _relabel(snap, tree, top)
         return snap
@@ -713,6 +734,9 @@ def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
+    if doc.get("old_missing"):
+        spec, _, ref = doc["old"].rpartition("@")
+        return f"{spec} does not exist at {ref}: every figure and part below is new."
     if not doc["old_evaluated"]:
         return "The old spec has errors, so it could not be evaluated: every figure and part below is new."
     if not doc["changed"]:
@@ -1063,6 +1087,9 @@ class PlanDocument(_Strict):
     policy: list[Gate]
     scenarios: Optional[Scenarios] = Field(None, description="present when a spec is a sweep of several scenarios: "
                                            "which one the figures are; an added field (older plans lack it)")
+    old_missing: bool = Field(False, description="--base-ref: the spec does not exist at the ref (it is new in "
+                              "the change), so it is compared with nothing and every figure and part is new; an "
+                              "added field (older plans lack it)")
     old_diagnostics: list[dict] = Field(default_factory=list, description="the old spec's diagnostics when it "
                                         "could not be evaluated (why every figure is new); an added field (older "
                                         "plans lack it)")

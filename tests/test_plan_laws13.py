@@ -96,3 +96,32 @@ def test_a_removed_site_says_its_figures_went_with_it(tmp_path) -> None:
         == {k["path"]: {"reason": "not in the old spec", "origin": k["path"]} for k in gone if k["old"] is not None}
     text = CliRunner().invoke(main, ["plan", a, b]).output
     assert "absent after: `west`: not in the new spec" in text
+
+
+def test_a_spec_new_in_the_change_plans_against_nothing_not_a_usage_error(tmp_path, monkeypatch) -> None:
+    """A pull request that adds `specs/new.factory`, planned with `--base-ref main` as docs/ci.md's workflow does:
+    the plan stopped with "does not exist at that ref", exit 2 (usage), so the workflow's gate failed every pull
+    request that adds a spec. Laws: a spec (or its folder) missing at an existing ref is planned against nothing:
+    every part added, exit 3, the headline says it is new at the ref; a ref that does not exist is still exit 2."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    (repo / "README").write_text("x\n")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "specs" / "new.factory").write_text(STARTER)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["plan", "specs/new.factory", "--base-ref", "HEAD", "--format", "json"])
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    assert doc["old_missing"] is True and doc["old_evaluated"] is False and doc["old_diagnostics"] == []
+    assert doc["parts"] and {p["change"] for p in doc["parts"]} == {"added"}
+    text = CliRunner().invoke(main, ["plan", "specs/new.factory", "--base-ref", "HEAD"])
+    assert text.exit_code == 3
+    assert "specs/new.factory does not exist at HEAD: every figure and part below is new." in text.stdout
+    assert "could not be evaluated" not in text.output
+    bad = CliRunner().invoke(main, ["plan", "specs/new.factory", "--base-ref", "no-such-ref"])
+    assert bad.exit_code == 2 and "no-such-ref" in bad.output
