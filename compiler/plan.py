@@ -280,10 +280,14 @@ def _why(snap: Snapshot, path: str) -> Optional[dict]:
 
 
 def _gone(snap: Snapshot, path: str, side: str) -> Optional[dict]:
-    """A KPI of a site or workload the spec on this side does not have (removed, renamed, or added by the change):
-    absent because it is not in that spec, not because a model left it without a value."""
+    """A KPI the spec on this side does not have: its site or workload is not in that spec (removed, renamed, or
+    added by the change), or is but has no such figure (a site whose last workload went has no tokens/s); absent
+    for that reason, not because a model left it without a value."""
     if not snap.evaluated or path in snap.kpis:
         return None
+    owner = path.rpartition(".")[0]
+    if owner in snap.parts:              # the site is there, the figure is not (its last workload went)
+        return {"reason": f"no such figure in the {side} spec", "origin": path}
     return {"reason": f"not in the {side} spec", "origin": path}
 
 

@@ -125,3 +125,18 @@ def test_a_spec_new_in_the_change_plans_against_nothing_not_a_usage_error(tmp_pa
     assert "could not be evaluated" not in text.output
     bad = CliRunner().invoke(main, ["plan", "specs/new.factory", "--base-ref", "no-such-ref"])
     assert bad.exit_code == 2 and "no-such-ref" in bad.output
+
+
+def test_a_figure_gone_from_a_site_that_stays_is_not_said_to_be_a_removed_site() -> None:
+    """The site stays, its only workload goes: its `tokens_per_s` has no value on the new side. The reason must not
+    say the site is "not in the new spec" (it is); it says the new spec has no such figure."""
+    from compiler.plan import Part, Snapshot, compare
+
+    site = Part("site", "s", 1.0, {})
+    chat = Part("inference", "chat", 1.0, {})
+    old = Snapshot("a", True, kpis={"s.tokens_per_s": ("tokens_per_s", "tok/s", "", 5.0),
+                                    "s.chat.tokens_per_s": ("tokens_per_s", "tok/s", "", 5.0)},
+                   parts={"s": site, "s.chat": chat})
+    new = Snapshot("b", True, parts={"s": site})
+    why = {k["path"]: k["new_absent"]["reason"] for k in compare(old, new)["kpis"]}
+    assert why == {"s.tokens_per_s": "no such figure in the new spec", "s.chat.tokens_per_s": "not in the new spec"}
