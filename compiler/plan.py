@@ -37,7 +37,8 @@ A full path may be quoted (`["site.capex"]`) or nested as TOML reads `[site.cape
 Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: "N%" relative to the old
 value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
 that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
-value passes the change gates. Violations are reported, never skipped.
+value passes the change gates. Violations are reported, never skipped. A site or workload the change removes
+has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated.
 
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
@@ -513,6 +514,12 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
     shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
     entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": "", "applied": True}
     bound = key in ("max", "min")
+    gone = kpi.get("new_absent") or {}
+    if gone.get("reason") == "not in the new spec" and key != "max_decrease":
+        # a removed site or workload: a bound is on the new spec's figures and it has none; nothing of it increases
+        entry.update(applied=False, message=f"{kpi['path'].rpartition('.')[0]} is not in the new spec (removed): "
+                                            f"`{key} = {shown_limit}` has nothing to check")
+        return entry
     if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
             and not (key == "min" and new is not None and new >= limit):
         # an incomplete figure is a lower bound (a part without a price counts as $0): only a `min` it already

@@ -140,3 +140,27 @@ def test_a_figure_gone_from_a_site_that_stays_is_not_said_to_be_a_removed_site()
     new = Snapshot("b", True, parts={"s": site})
     why = {k["path"]: k["new_absent"]["reason"] for k in compare(old, new)["kpis"]}
     assert why == {"s.tokens_per_s": "no such figure in the new spec", "s.chat.tokens_per_s": "not in the new spec"}
+
+
+def test_removing_a_site_breaks_no_bound_and_no_increase_gate(tmp_path) -> None:
+    """A spec of two sites, one decommissioned, planned with `[pue] max = 2` and `[capex] max_increase = "5%"`: both
+    gates were violated on the removed site ("west.pue is absent, so `max = 2` cannot be met"), exit 4, so a policy
+    blocked every change that removes a site or a workload. Laws: a bound (max, min) is on the new spec's figures,
+    and a removed site has none to break; its figures do not increase; so those gates hold (listed, not applied) and
+    the plan exits 3. A decrease gate on it is still violated (a removal is a decrease it cannot measure), and the
+    same gates on the site that stays are checked as before."""
+    west = '\nsite west {\n  land_price = 0 USD\n  hall annex {\n    rack gpu: air_rack x 1\n  }\n}\n'
+    two = _write(tmp_path, "two.factory", STARTER + west)
+    one = _write(tmp_path, "one.factory", STARTER)
+    policy = _write(tmp_path, "p.toml", '[pue]\nmax = 2\n[capex]\nmax_increase = "5%"\n')
+    code, doc = _plan(two, one, "--policy", policy)
+    assert code == 3, doc["policy"]
+    gates = {(g["path"], g["gate"]): g for g in doc["policy"]}
+    assert gates[("west.pue", "max")]["ok"] and gates[("west.capex", "max_increase")]["ok"]
+    assert gates[("west.pue", "max")]["applied"] is False and "not in the new spec" in gates[("west.pue", "max")]["message"]
+    assert gates[("headquarters.pue", "max")]["applied"] is True
+    down = _write(tmp_path, "d.toml", '[capex]\nmax_decrease = "5%"\n')
+    code, doc = _plan(two, one, "--policy", down)
+    assert code == 4 and [g["path"] for g in doc["policy"] if not g["ok"]] == ["west.capex"]
+    tight = _write(tmp_path, "t.toml", '[pue]\nmax = 1.01\n')
+    assert _plan(two, one, "--policy", tight)[0] == 4            # headquarters' PUE is still checked
