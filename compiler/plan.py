@@ -47,8 +47,9 @@ unreadable file or policy, a git ref that does not exist) or an internal error. 
 the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
 Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
-unit, listed first; a swept param whose values changed outside the scenario compared, as its lists of values) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes
-sum to the KPI changes).
+unit, listed first; a swept param whose values changed outside the scenario compared, as its lists of
+values) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes sum to the
+KPI changes).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
 request comment (a headline sentence, inputs and KPI tables, cost by part, parts and checks folded in
