@@ -1,7 +1,8 @@
-"""Diagnostics for machines: SARIF 2.1.0, GitHub Actions workflow commands, and the `check` JSON document.
+"""Diagnostics for machines: SARIF 2.1.0, GitHub Actions workflow commands, a GitLab Code Quality report, and the
+`check` JSON document.
 
 Pipeline position: render (of diagnostics only); imports `dsl.diagnostics` and pydantic. `factory check
---format sarif|github|json` prints these.
+--format sarif|github|gitlab|json` prints these.
 
 SARIF (OASIS SARIF 2.1.0, https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run whose driver is
 `factory`, with one rule per code of the diagnostic registry (dsl/diagnostics.py CODES: id = the code,
@@ -19,6 +20,9 @@ results without a location; its message keeps its own place.
 GitHub workflow commands (`::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=T::MESSAGE`): the
 message escapes `%`, CR and LF as %25, %0D, %0A; property values also `:` and `,` as %3A and %2C (the
 escaping of @actions/core's command.ts). Severity note becomes `::notice`.
+
+GitLab Code Quality (`gitlab_issues`): the Code Climate issues GitLab shows on a merge request's diff, at the
+spec's path and lines (see the function).
 
 The `check --format json` document is described by the pydantic model `CheckReport`, whose JSON Schema is
 published as docs/diagnostics.schema.json (regenerate: `python3 -m compiler.ci_formats > docs/diagnostics.schema.json`).
@@ -153,6 +157,35 @@ def github_commands(diagnostics: list[Diagnostic], files: list[str]) -> str:
         joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
         lines.append(f"::{_GITHUB_COMMANDS[diag.severity]} {joined}::{escape_data(_full_text(diag, files))}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+# ------------------------------------------------------------------------------------------ GitLab
+_GITLAB_SEVERITIES = {ERROR: "critical", WARNING: "minor", NOTE: "info"}
+
+
+def gitlab_issues(diagnostics: list[Diagnostic], files: list[str]) -> list[dict]:
+    """A GitLab Code Quality report (https://docs.gitlab.com/ci/testing/code_quality/, the Code Climate issue
+    format): one issue per diagnostic with `description` (the message, then its notes and help), `check_name` (the
+    code), `severity` (error: critical, warning: minor, note: info), `location.path` relative to the working folder
+    (the checkout) and `location.lines` (begin, end), and a `fingerprint` (MD5 hex of the code, place, message and
+    its occurrence) that is the same on every run. A diagnostic whose place is no spec file is placed at line 1 of
+    the first spec, as in SARIF."""
+    import hashlib
+
+    issues, seen = [], {}
+    for diag in sorted(diagnostics, key=Diagnostic.sort_key):
+        if _in_a_file(diag.span, files):
+            path, begin, end, col = _display_path(diag.span.file), diag.span.line, diag.span.end_line, diag.span.col
+        else:
+            path, begin, end, col = _display_path(files[0]) if files else "-", 1, 1, 1
+        key = f"{diag.code}\0{path}\0{begin}\0{col}\0{diag.message}"
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.md5(f"{key}\0{seen[key]}".encode(), usedforsecurity=False).hexdigest()
+        issues.append({"type": "issue", "check_name": diag.code, "description": _full_text(diag, files),
+                       "categories": ["Bug Risk"], "severity": _GITLAB_SEVERITIES[diag.severity],
+                       "fingerprint": fingerprint,
+                       "location": {"path": path, "lines": {"begin": begin, "end": max(end, begin)}}})
+    return issues
 
 
 # ------------------------------------------------------------------------------------- check JSON

@@ -126,9 +126,10 @@ _root_option = click.option("--root", type=click.Path(file_okay=False), default=
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]), default="text",
               show_default=True, help="text for people; json (docs/diagnostics.schema.json); sarif (SARIF 2.1.0, "
-              "for code scanning); github (workflow commands that annotate a pull request). See docs/ci.md.")
+              "for code scanning); github (workflow commands that annotate a pull request); gitlab (a Code Quality "
+              "report for a merge request). See docs/ci.md.")
 @click.option("--max-errors", default=MAX_ERRORS, type=click.IntRange(min=0), show_default=True,
               help="Diagnostics shown in text form.")
 @click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
@@ -170,6 +171,11 @@ def check(files, fmt, max_errors, stdin_name, defines, root):
         from .ci_formats import github_commands
 
         click.echo(github_commands(sink.items, names), nl=False)
+        click.echo(summary_line(sink.items, len(files)), err=True)
+    elif fmt == "gitlab":
+        from .ci_formats import gitlab_issues
+
+        click.echo(json.dumps(gitlab_issues(sink.items, names), indent=2))
         click.echo(summary_line(sink.items, len(files)), err=True)
     else:
         check_text_report(sink, files, max_errors, click.echo)    # (also run without click: compiler.launch)
@@ -487,7 +493,7 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         click.echo(github_commands(new.sink.items, [specs[-1]]) + render_github(doc), nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
-    if not old.evaluated:             # why every figure is new: the old spec's errors, whatever the format
+    if not old.evaluated and not old.missing:     # why every figure is new: the old spec's errors, in any format
         click.echo(f"the old spec ({old.spec}) could not be evaluated:", err=True)
         click.echo(render_text(old.sink.errors, old.sink.sources), err=True)
     if new.sink.items and fmt == "text":

@@ -33,10 +33,12 @@ site/workload that has it) or a full dotted path:
     [tokens_per_s]
     max_decrease = "2%"
 
+A full path may be quoted (`["site.capex"]`) or nested as TOML reads `[site.capex]`: the same gate.
 Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: "N%" relative to the old
 value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
 that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
-value passes the change gates. Violations are reported, never skipped.
+value passes the change gates. Violations are reported, never skipped. A site or workload the change removes
+has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated.
 
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
@@ -45,8 +47,9 @@ unreadable file or policy, a git ref that does not exist) or an internal error. 
 the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
 
 Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
-unit, listed first) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes
-sum to the KPI changes).
+unit, listed first; a swept param whose values changed outside the scenario compared, as its lists of
+values) and cost by part (compiler/plan_costs.py: each site's capex and opex rows, whose changes sum to the
+KPI changes).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
 request comment (a headline sentence, inputs and KPI tables, cost by part, parts and checks folded in
@@ -96,6 +99,10 @@ class PlanError(Exception):
     """A usage problem (exit 2): a bad policy file, a git ref or path that cannot be read."""
 
 
+class NotAtRef(PlanError):
+    """The spec (or its folder) does not exist at a ref that does: it is new in the change, planned against nothing."""
+
+
 # ------------------------------------------------------------------------------------------- snapshot
 @dataclass
 class Part:
@@ -125,6 +132,8 @@ class Snapshot:
     inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
+    missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
+    sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -159,6 +168,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
         view = ResultsView(results, scenario)
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
+        snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
     snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -271,6 +281,18 @@ def _why(snap: Snapshot, path: str) -> Optional[dict]:
     return {"reason": reason, "origin": origin}
 
 
+def _gone(snap: Snapshot, path: str, side: str) -> Optional[dict]:
+    """A KPI the spec on this side does not have: its site or workload is not in that spec (removed, renamed, or
+    added by the change), or is but has no such figure (a site whose last workload went has no tokens/s); absent
+    for that reason, not because a model left it without a value."""
+    if not snap.evaluated or path in snap.kpis:
+        return None
+    owner = path.rpartition(".")[0]
+    if owner in snap.parts:              # the site is there, the figure is not (its last workload went)
+        return {"reason": f"no such figure in the {side} spec", "origin": path}
+    return {"reason": f"not in the {side} spec", "origin": path}
+
+
 def _absent_notes(kpis: list[dict]) -> list[str]:
     """One line per distinct reason a changed KPI became (or was) absent, naming the block it comes from."""
     seen: list[str] = []
@@ -304,7 +326,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old": o, "new": n,
                      "change": delta, "relative_change": rel, "changed": changed,
                      "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
-                     "old_absent": _why(old, path), "new_absent": _why(new, path)})
+                     "old_absent": _why(old, path) or _gone(old, path, "old"),
+                     "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)
@@ -341,6 +364,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                        "status": "added" if name not in old.inputs else "removed" if name not in new.inputs
                        else "changed",
                        "location": new.input_places.get(name) or old.input_places.get(name)})
+    inputs += _sweep_inputs(old, new, {i["name"] for i in inputs})
     from .plan_costs import compare_costs
 
     costs = compare_costs(old.costs, new.costs)
@@ -355,6 +379,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
+    if old.missing:
+        doc["old_missing"] = True
     if old.scenario_count > 1 or new.scenario_count > 1:
         doc["scenarios"] = {"compared": scenario + 1, **{
             side: {"count": snap.scenario_count, "parameters": {k: v for k, (v, _) in snap.parameters.items()},
@@ -363,6 +389,31 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     if policy:
         doc["policy"] = apply_policy(policy, kpis)
     return doc
+
+
+def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
+    """A swept param whose values changed outside the scenario compared (`racks = [2, 4]` -> `[2, 5]`, compared at
+    racks = 2): an input change, each side its list of values as the spec writes it (`[2, 4]`, or the one value of
+    a param no longer swept), so the plan is not "no change" (exit 0) for an edit that changes a scenario."""
+    if not (old.evaluated and new.evaluated):
+        return []
+    out = []
+    for name in sorted((set(old.sweeps) | set(new.sweeps)) - listed):
+        if name not in old.inputs or name not in new.inputs:
+            continue
+        (ka, va, ua, wa), (kb, vb, ub, wb) = old.inputs[name], new.inputs[name]
+        sides = [snap.sweeps.get(name, (value,)) for snap, value in ((old, va), (new, vb))]
+        if ua == ub and len(sides[0]) == len(sides[1]) and all(_same(x, y) for x, y in zip(*sides)):
+            continue
+
+        def text(values, unit, written) -> str:
+            shown = ", ".join(_fmt(v, unit or "1", written) for v in values)
+            return f"[{shown}]" if len(values) > 1 else shown
+        out.append({"name": name, "kind": kb or ka, "old": text(sides[0], ua, wa), "new": text(sides[1], ub, wb),
+                    "unit": "", "old_unit": "", "display_unit": "", "old_display_unit": "", "change": None,
+                    "relative_change": None, "status": "changed",
+                    "location": new.input_places.get(name) or old.input_places.get(name)})
+    return out
 
 
 # ------------------------------------------------------------------------------------------- policy
@@ -378,18 +429,32 @@ def load_policy(path: str) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     policy: dict[str, dict[str, tuple[str, float]]] = {}
-    for target, rules in data.items():
-        if not isinstance(rules, dict):
-            raise PlanError(f"{path}: `{target}` must be a table of gates, e.g. [{target}] max_increase = \"5%\"")
+    for target, rules in _policy_tables(path, data):
         short = target.rpartition(".")[2]
         if short not in KPIS:
             raise PlanError(f"{path}: `{target}` is not a KPI; KPIs: {', '.join(KPIS)}")
-        policy[target] = {}
+        gates = policy.setdefault(target, {})
         for key, raw in rules.items():
             if key not in _POLICY_KEYS:
                 raise PlanError(f"{path}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
-            policy[target][key] = _gate_value(path, target, key, raw)
+            if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it
+                raise PlanError(f"{path}: [{target}] {key} is given twice")
+            gates[key] = _gate_value(path, target, key, raw)
     return policy
+
+
+def _policy_tables(path: str, data: dict, prefix: str = ""):
+    """(target, gates) for each table of gates. `[site.capex]` is TOML for the table `capex` inside the table
+    `site`: the same target as the quoted `["site.capex"]`, so a table of tables is read as the path it spells."""
+    for key, value in data.items():
+        target = f"{prefix}.{key}" if prefix else key
+        if not isinstance(value, dict):
+            raise PlanError(f"{path}: `{target}` must be a table of gates, e.g. [{target}] max_increase = \"5%\"")
+        gates = {k: v for k, v in value.items() if not isinstance(v, dict)}
+        inner = {k: v for k, v in value.items() if isinstance(v, dict)}
+        if gates or not inner:
+            yield target, gates
+        yield from _policy_tables(path, inner, target)
 
 
 def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
@@ -450,6 +515,12 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
     shown_limit = f"{limit * 100:g}%" if mode == "relative" else _fmt(limit, kpi["unit"], kpi["display_unit"])
     entry = {"path": kpi["path"], "gate": key, "limit": shown_limit, "ok": True, "message": "", "applied": True}
     bound = key in ("max", "min")
+    gone = kpi.get("new_absent") or {}
+    if gone.get("reason") == "not in the new spec" and key != "max_decrease":
+        # a removed site or workload: a bound is on the new spec's figures and it has none; nothing of it increases
+        entry.update(applied=False, message=f"{kpi['path'].rpartition('.')[0]} is not in the new spec (removed): "
+                                            f"`{key} = {shown_limit}` has nothing to check")
+        return entry
     if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
             and not (key == "min" and new is not None and new >= limit):
         # an incomplete figure is a lower bound (a part without a price counts as $0): only a `min` it already
@@ -496,6 +567,14 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     rel_spec = os.path.relpath(spec_abs, top)
     if rel_spec.startswith("..") or rel_folder.startswith(".."):
         raise PlanError(f"--base-ref: {spec} is outside the repository {top}")
+    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{ref}^{{tree}}"],
+                           capture_output=True, timeout=60)
+    if known.returncode != 0:
+        raise PlanError(f"--base-ref {ref}: not a commit of {top}")
+    listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{ref}^{{tree}}", "--",
+                             rel_spec.replace(os.sep, "/")], capture_output=True, text=True, timeout=60)
+    if listed.returncode == 0 and not listed.stdout.strip():
+        raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
     archive = os.path.join(workdir, "base.tar")
     with open(archive, "wb") as out:
         done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{ref}^{{tree}}", "--", rel_folder],
@@ -518,9 +597,15 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
 
 
 def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
-    """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated."""
+    """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated; a spec that does not
+    exist at the ref (new in the change) is an empty snapshot marked `missing`: every figure and part is new."""
+    from dsl.diagnostics import Sink
+
     with tempfile.TemporaryDirectory(prefix="factory-plan-") as workdir:
-        path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
+        try:
+            path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
+        except NotAtRef:
+            return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
         snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario)
         _relabel(snap, tree, top)
         return snap
@@ -661,6 +746,9 @@ def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
+    if doc.get("old_missing"):
+        spec, _, ref = doc["old"].rpartition("@")
+        return f"{spec} does not exist at {ref}: every figure and part below is new."
     if not doc["old_evaluated"]:
         return "The old spec has errors, so it could not be evaluated: every figure and part below is new."
     if not doc["changed"]:
@@ -1011,6 +1099,9 @@ class PlanDocument(_Strict):
     policy: list[Gate]
     scenarios: Optional[Scenarios] = Field(None, description="present when a spec is a sweep of several scenarios: "
                                            "which one the figures are; an added field (older plans lack it)")
+    old_missing: bool = Field(False, description="--base-ref: the spec does not exist at the ref (it is new in "
+                              "the change), so it is compared with nothing and every figure and part is new; an "
+                              "added field (older plans lack it)")
     old_diagnostics: list[dict] = Field(default_factory=list, description="the old spec's diagnostics when it "
                                         "could not be evaluated (why every figure is new); an added field (older "
                                         "plans lack it)")

@@ -1,7 +1,18 @@
-"""Shared test options: `--update-goldens` rewrites the expected outputs of golden cases."""
+"""Shared test options: `--update-goldens` rewrites the expected outputs of golden cases.
+
+Also a guard: a test run must leave no new file in the checkout (debug renders such as `flagship_campus.physical.dot`
+were once committed at the root, written by `factory diagram` run without `-o` in the repository). Tests write under
+`tmp_path`; a run that leaves a new untracked or ignored file outside the tools' caches fails, naming it."""
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# what the test tools themselves keep in the folder they run in (ignored in .gitignore)
+_TOOL_CACHES = (".pytest_cache/", ".hypothesis/")
 
 
 def pytest_addoption(parser):
@@ -12,3 +23,38 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens")
+
+
+def stray_files(root: Path = ROOT) -> set[str] | None:
+    """The untracked and ignored files of the checkout at `root` (git's paths, an ignored folder as one entry), less
+    the tools' caches and Python's bytecode; None outside a git checkout (an installed copy of the tests)."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "-z", "--ignored",
+                               "--untracked-files=all"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    out = set()
+    for entry in done.stdout.split("\0"):
+        path = entry[3:]
+        if entry[:3] in ("?? ", "!! ") and not path.startswith(_TOOL_CACHES) and "__pycache__/" not in path \
+                and not path.endswith(".pyc"):
+            out.add(path)
+    return out
+
+
+def pytest_sessionstart(session) -> None:
+    session.config._factory_stray_before = stray_files()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    before = getattr(session.config, "_factory_stray_before", None)
+    after = stray_files() if before is not None else None
+    if before is None or after is None or not after - before:
+        return
+    new = sorted(after - before)
+    writer = session.config.get_terminal_writer()
+    writer.line(f"error: the tests wrote {len(new)} file(s) into the checkout ({ROOT}); write under tmp_path: "
+                + ", ".join(new[:20]) + (" ..." if len(new) > 20 else ""), red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

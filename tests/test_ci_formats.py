@@ -127,3 +127,25 @@ def test_stdin_is_checked(tmp_path, monkeypatch) -> None:
     assert bad.stdout.startswith("::error file=<stdin>,line=2,col=48,")
     assert _check(["-", "x.factory"], input=good).exit_code == 2
     assert _check(["-"], input=b"\xff\xfe").exit_code == 2
+
+
+def test_gitlab_code_quality_report(bad_spec) -> None:
+    """GitLab shows code-quality findings on a merge request's diff from a Code Quality report (a JSON array of
+    Code Climate issues: description, check_name, fingerprint, severity, location.path and location.lines.begin;
+    https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format). `check` had no such format, so a
+    GitLab pipeline could not point at the spec's file:line. Laws: one issue per diagnostic, at the diagnostic's
+    path (relative to the checkout) and lines; fingerprints unique and the same on every run; a clean spec is `[]`."""
+    first = _check(["my specs/bad,one.factory", "--format", "gitlab"])
+    assert first.exit_code == 1
+    issues = json.loads(first.stdout)
+    assert first.stdout == _check(["my specs/bad,one.factory", "--format", "gitlab"]).stdout
+    assert len(issues) == 2 and len({i["fingerprint"] for i in issues}) == 2
+    unit = issues[0]
+    assert {k: unit[k] for k in ("type", "check_name", "severity", "location")} == {
+        "type": "issue", "check_name": "unknown-unit", "severity": "critical",
+        "location": {"path": "my specs/bad,one.factory", "lines": {"begin": 2, "end": 2}}}
+    assert unit["description"].startswith("unknown unit `kw`") and "did you mean `kW`?" in unit["description"]
+    assert issues[1]["check_name"] == "unit-mismatch" and issues[1]["location"]["lines"]["begin"] == 3
+    assert all(len(i["fingerprint"]) == 32 for i in issues)          # GitLab's examples: an MD5 hex digest
+    clean = _check([str(ROOT / "examples" / "enterprise_starter.factory"), "--format", "gitlab"])
+    assert clean.exit_code == 0 and json.loads(clean.stdout) == []

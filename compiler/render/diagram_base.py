@@ -385,6 +385,12 @@ def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
     _note(g, plan, f"{what}:{root.path}", f"No {what} to draw", rows)
 
 
+def _empty_hall_card(plan: _Plan, hall: Instance) -> str:
+    """The one card of a hall that places nothing that draws power (an empty shell): no stage, load or heat of 0 W."""
+    return _card(_esc("Nothing to draw", 0), [_esc(f"hall {hall.block.name} places nothing that draws power", 0),
+                                              _esc("(no rack or server)", 0)], group="note", dashed=True)
+
+
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
     names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
     title = f"{names} \u2014 {view}"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _esc, _gear_sizing,
-    MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
+    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card, _esc,
+    _gear_sizing, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
 
 
 def _cooling(plan: _Plan) -> str:
@@ -145,6 +145,11 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
                     rejection: str) -> None:
     key = f"{inst.path}#direct" if direct else inst.path
     each = " each" if count != 1 else ""
+    if not direct and not plan.get(inst, "it_power") and not plan.get(inst, "cooling_power"):   # an empty shell
+        with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(plan.part_name(inst)) + _esc(_x(count)),
+                                                                   [], _esc("HALL", 0)), "hall") as c:
+            c.node(plan.ids("empty", key), _empty_hall_card(plan, inst))
+        return
     if direct:
         label = _cluster_label(_b("IT outside halls" if plan.parts(inst, "hall") else plan.part_name(inst)),
                                caption=_esc(plan.kind(inst).upper(), 0))

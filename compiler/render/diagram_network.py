@@ -51,8 +51,14 @@ def _network(plan: _Plan) -> str:
         if plan.kind(r) == "network":
             nets.append((r, plan.count(r) or 0.0))
         nets += [(n, (plan.count(r) or 0.0) * m) for n, m in plan.find(r, ("network",))]
-    if not nets:
-        acc = sum((plan.count(r) or 0.0) * (plan.get(r, "accelerators") or 0.0) for r in roots)
+    workloads = [p for r in roots for p in r.parts if plan.kind(p) in ("training", "inference")]
+    acc = sum((plan.count(r) or 0.0) * (plan.get(r, "accelerators") or 0.0) for r in roots) if not nets else 0.0
+    if not nets and not acc and workloads:        # a site of workloads: they run on the systems they name
+        _note(g, plan, "nonet", "No scale-out network to draw",
+              [", ".join(f"{plan.kind(r)} {r.block.name}" for r in roots) + " places no accelerators "
+               "(no hall, rack or server)",
+               f"its {len(workloads)} workload(s) run on the systems they name: see the physical view"])
+    elif not nets:
         _note(g, plan, "nonet", "No scale-out network in this plan",
               [f"{_count_text(acc)} accelerators to connect",
                "add a `network` block (role, topology, tiers, link_speed, switch)",
@@ -91,8 +97,13 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None
     if power is not None:
         figures.append(f"{_q(power, 'W')}")
     rows = [_esc(" \u00b7 ".join(head), 0)] if head else []
-    if figures:
-        rows.append(_b(" \u00b7 ".join(figures) + (" each" if multiplicity != 1 else "")))
+    if figures and multiplicity != 1:      # "900 switches · 3.82 MW each" read as 3.82 MW a switch
+        rows.append(_b(" \u00b7 ".join(figures) + " per network"))
+        whole = ([f"{_count_text(total * multiplicity)} switches"] if total is not None else []) + \
+            ([_q(power * multiplicity, "W")] if power is not None else [])
+        rows.append(_b("total " + " \u00b7 ".join(whole)))
+    elif figures:
+        rows.append(_b(" \u00b7 ".join(figures)))
     details = _network_details(plan, net, used)
     for i in range(0, min(len(details), 15), 3):
         rows.append(_esc(" \u00b7 ".join(details[i:i + 3]), 0))

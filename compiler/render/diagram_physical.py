@@ -158,6 +158,10 @@ def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> 
 def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
     """The power, cooling and network gear placed directly in a container, one line each."""
     sized = {"cdu": "cdus", "crah": "crahs", "chiller": "chillers", "dry_cooler": "dry_coolers"}
+    repeated, up = 1.0, inst                 # how many times the container is placed (its counts up the tree)
+    while up is not None:
+        repeated *= plan.count(up) if up.count is not None and plan.count(up) is not None else 1.0
+        up = up.parent
     rows = []
     for part in gear[:MAX_LIST * 2]:
         kind = plan.kind(part)
@@ -185,8 +189,11 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
         if kind in IT_GEAR:          # counted in the container's IT (it_power_outside_racks): say how much
             draw = plan.get(part, "power")
             if draw is not None:
-                details.append(f"draws {_q(draw, 'W')}" + (" in all" if kind == "network" else " each"
-                                                           if count not in (None, 1) else ""))
+                if kind == "network":       # the whole network: in all where placed once, else per container
+                    where = " in all" if repeated == 1 else f" per {plan.kind(inst)}"
+                else:
+                    where = " each" if count not in (None, 1) else ""
+                details.append(f"draws {_q(draw, 'W')}{where}")
         bullet = _font("\u25a0", 9, PALETTE[group][0])
         rows.append(f"{bullet} {_font(_esc(what, 0), 10, PALETTE[group][0])}  "
                     + _esc(text + note + (" \u00b7 " + " \u00b7 ".join(details) if details else ""), 110))

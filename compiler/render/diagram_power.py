@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _esc, _font,
-    _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _x)
+    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
+    _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
+    _root_title, _x)
 
 
 @dataclass
@@ -232,6 +233,12 @@ def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | No
 
 def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> None:
     inst = b.inst
+    if not b.direct and not b.it and not plan.get(inst, "facility_power"):    # an empty shell: nothing flows
+        label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), [], _esc("HALL", 0))
+        with _Cluster(g, plan.ids("branch", inst.path), label, "branch") as c:
+            c.node(plan.ids("empty", inst.path), _empty_hall_card(plan, inst))
+        g.edge(upstream, plan.ids("empty", inst.path), style="invis")      # drawn under its site's feed
+        return
     if b.direct:
         label = _cluster_label(_b("IT outside halls" if plan.parts(inst, "hall") else plan.part_name(inst)),
                                [_esc(f"{_q(b.it, 'W')} IT", 0)], _esc(plan.kind(inst).upper(), 0))
