@@ -1,0 +1,185 @@
+"""The documentation stays true to the tool.
+
+* Every ```factory snippet of README.md and docs/*.md checks and evaluates with no error. Its info string says
+  otherwise: ```factory error CODE is a snippet that shows a mistake (the diagnostic CODE must appear, and every
+  error it gives must be of a code listed), ```factory fragment a piece of a spec that names files or parts the
+  snippet does not hold (it must parse: no syntax error).
+* Every `factory COMMAND ... --option` the docs write (in inline code and in code blocks) names a command of the CLI
+  and options that command takes; a `--option a|b|c` list names choices the option accepts, and `--with NAME` /
+  `--without NAME` of `factory validate` a mechanism of compiler/validate.py's table.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+FENCE = re.compile(r"^(```+|~~~+)([^\n`]*)\n(.*?)^\1[ \t]*$", re.M | re.S)
+INLINE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+COMMAND = re.compile(r"(?<![\w./=-])factory (\w+)")
+LONG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)")
+SHORT = re.compile(r"(?<![\w-])(-[a-zA-Z])(?![\w-])")
+CHOICES = re.compile(r"(--[a-z][a-z0-9-]*)[ =]\[?([a-z0-9_]+(?:\\?\|[a-z0-9_]+)+)")
+MECHANISM = re.compile(r"--with(?:out)? ([a-z][a-z0-9_]*)\b")
+ALWAYS = {"--help", "-h"}                        # click's own, on every command
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def snippets():
+    """(doc, line, info string, text) of every ```factory block."""
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for m in FENCE.finditer(text):
+            info = m.group(2).strip().split()
+            if info and info[0] == "factory":
+                yield pytest.param(doc, _line(text, m.start()), info[1:], m.group(3),
+                                   id=f"{doc.name}:{_line(text, m.start())}")
+
+
+def code_segments():
+    """(doc, line, text) of each piece of code the docs write: an inline code span, or one line of a code block
+    (outside ```factory blocks, whose words are the language's)."""
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        fenced = []
+        for m in FENCE.finditer(text):
+            fenced.append((m.start(), m.end()))
+            if m.group(2).strip().startswith("factory"):
+                continue
+            first = _line(text, m.start(3))
+            for i, line in enumerate(m.group(3).split("\n")):
+                yield doc, first + i, line
+        prose, last = [], 0
+        for start, end in fenced:
+            prose.append((last, text[last:start]))
+            last = end
+        prose.append((last, text[last:]))
+        for base, part in prose:
+            for m in INLINE.finditer(part):
+                yield doc, _line(text, base + m.start()), m.group(2)
+        # an indented code block (four spaces) is code too
+        for m in re.finditer(r"^(?: {4}|\t)(.*factory .*)$", text, re.M):
+            yield doc, _line(text, m.start()), m.group(1)
+
+
+def mentions():
+    """(doc, line, command, the text after it up to the next command) for every `factory COMMAND` in code."""
+    for doc, line, code in code_segments():
+        found = list(COMMAND.finditer(code))
+        for i, m in enumerate(found):
+            end = found[i + 1].start() if i + 1 < len(found) else len(code)
+            yield doc, line, m.group(1), code[m.end():end]
+
+
+def _commands() -> dict[str, click.Command]:
+    """The CLI's commands by name, the lazily imported ones (optimize) included."""
+    from compiler.cli import main
+    ctx = click.Context(main)
+    return {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+
+
+@pytest.mark.parametrize(("doc", "line", "info", "text"), list(snippets()))
+def test_factory_snippets_check(doc: Path, line: int, info: list[str], text: str) -> None:
+    where = f"{doc.relative_to(ROOT)}:{line}"
+    if info and info[0] == "fragment":
+        from dsl.diagnostics import Sink
+        from dsl.parser import parse
+        from dsl.source import Source
+        sink = Sink()
+        parse(Source(where, text), sink)
+        assert not sink.items, f"{where}: the fragment does not parse: {[d.message for d in sink.items]}"
+        return
+    from compiler import evaluate_text
+    results, sink = evaluate_text(text, f"{doc.stem}_{line}.factory")
+    errors = sorted({d.code for d in sink.errors})
+    if info and info[0] == "error":
+        expected = info[1:]
+        assert expected, f"{where}: ```factory error names no diagnostic code"
+        codes = {d.code for d in sink.items}
+        assert set(expected) <= codes, f"{where}: expected {expected}, got {sorted(codes)}"
+        assert set(errors) <= set(expected), f"{where}: errors beyond those stated: {errors}"
+        return
+    assert not info, f"{where}: unknown info string ```factory {' '.join(info)}"
+    assert results is not None and not errors, \
+        f"{where}: the snippet has errors: {[f'{d.code}: {d.message}' for d in sink.errors]}"
+
+
+def test_snippets_are_found() -> None:
+    """The README's short spec and language.md's examples are among them (the extraction works)."""
+    names = {p.values[0].name for p in snippets()}
+    assert {"README.md", "language.md"} <= names
+
+
+def test_every_documented_command_and_option_exists() -> None:
+    from compiler.validate import MECHANISM_TABLE
+    commands = _commands()
+    wrong, seen = [], 0
+    for doc, line, name, rest in mentions():
+        where = f"{doc.relative_to(ROOT)}:{line}"
+        command = commands.get(name)
+        if command is None:
+            wrong.append(f"{where}: `factory {name}` is not a command (commands: {', '.join(commands)})")
+            continue
+        seen += 1
+        params = {o: p for p in command.params for o in (*p.opts, *p.secondary_opts)}
+        for opt in LONG.findall(rest) + SHORT.findall(rest):
+            if opt not in params and opt not in ALWAYS:
+                wrong.append(f"{where}: `factory {name}` has no option {opt}")
+        for opt, values in CHOICES.findall(rest):
+            param = params.get(opt)
+            if param is not None and isinstance(param.type, click.Choice):
+                for value in re.split(r"\\?\|", values):
+                    if value not in param.type.choices:
+                        wrong.append(f"{where}: `factory {name} {opt}` takes no `{value}` "
+                                     f"(choices: {', '.join(param.type.choices)})")
+        if name == "validate":
+            for mechanism in MECHANISM.findall(rest):
+                if mechanism not in MECHANISM_TABLE:
+                    wrong.append(f"{where}: `--with {mechanism}`: no such mechanism in compiler/validate.py")
+    assert seen > 50, f"only {seen} mentions of factory commands found: the extraction is broken"
+    assert not wrong, "\n".join(wrong)
+
+
+BENCH = re.compile(r"(?<![\w/])(bench/\w+\.py)")
+
+
+def test_every_documented_bench_option_exists() -> None:
+    """`bench/NAME.py --option` in the docs: the script (or a bench module it imports) names the option."""
+    wrong = []
+    for doc, line, code in code_segments():
+        found = list(BENCH.finditer(code))
+        for i, m in enumerate(found):
+            script = ROOT / m.group(1)
+            rest = code[m.end():found[i + 1].start() if i + 1 < len(found) else len(code)]
+            rest = rest.split("factory ")[0]
+            if not script.exists():
+                wrong.append(f"{doc.relative_to(ROOT)}:{line}: {m.group(1)} does not exist")
+                continue
+            source = script.read_text(encoding="utf-8")
+            for helper in re.findall(r"^from bench import (\w+)", source, re.M):     # it may read sys.argv there
+                source += (ROOT / "bench" / f"{helper}.py").read_text(encoding="utf-8")
+            wrong += [f"{doc.relative_to(ROOT)}:{line}: {m.group(1)} has no option {opt}"
+                      for opt in LONG.findall(rest) if f'"{opt}"' not in source and opt not in ALWAYS]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_option_checks_catch_a_wrong_option() -> None:
+    """The parsing above finds a misspelt option, a wrong choice and an unknown command (a law of the test)."""
+    commands = _commands()
+    code = "factory check a.factory --fromat json; factory diagram S --view physical|wiring; factory compile S"
+    found = [(m.group(1), code[m.end():]) for m in COMMAND.finditer(code)]
+    assert [name for name, _ in found] == ["check", "diagram", "compile"]
+    assert "--fromat" in LONG.findall(found[0][1])
+    assert "--fromat" not in {o for p in commands["check"].params for o in p.opts}
+    assert ("--view", "physical|wiring") in CHOICES.findall(found[1][1])
+    view = next(p for p in commands["diagram"].params if p.name == "view")
+    assert "physical" in view.type.choices and "wiring" not in view.type.choices
+    assert "compile" not in commands and "optimize" in commands
