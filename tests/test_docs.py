@@ -148,6 +148,17 @@ def test_every_documented_command_and_option_exists() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_pre_commit_hooks_run_real_commands() -> None:
+    """Each hook of .pre-commit-hooks.yaml (docs/ci.md) runs a factory command with options it has."""
+    commands = _commands()
+    entries = re.findall(r"^\s*entry:\s*(.+)$", (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"), re.M)
+    assert {"factory check", "factory fmt --check"} <= set(entries)
+    for entry in entries:
+        name, *options = entry.split()[1:]
+        params = {o for p in commands[name].params for o in p.opts}
+        assert set(options) <= params, entry
+
+
 BENCH = re.compile(r"(?<![\w/])(bench/\w+\.py)")
 
 
