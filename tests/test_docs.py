@@ -182,6 +182,31 @@ def test_every_documented_bench_option_exists() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_readme_quickstart_claims() -> None:
+    """The README's Quickstart: the flagship it builds is the campus it says (accelerators and system, from the
+    evaluated spec) and the outputs it lists are what `factory build` writes (its files and the diagram views)."""
+    import numpy as np
+
+    from compiler import evaluate_files
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    command = re.search(r"factory build (examples/\S+\.factory) -o (\S+?)[\s`]", text)
+    claim = re.search(r"a ([\d,]+)-GPU (\w+) (NVL\d+) campus: `(\S+)/report\.html` \(one self-contained file\), "
+                      r"`report\.md`, `results\.json` and (\w+) SVG diagrams \(([a-z, ]+)\)", text)
+    assert command and claim, "the Quickstart's wording changed: update this test"
+    assert claim.group(4) == command.group(2)
+    spec = ROOT / command.group(1)
+    results, sink = evaluate_files([str(spec)])
+    assert results is not None and not sink.errors
+    site = next(p for p in results.values if p.endswith(".accelerators") and p.count(".") == 1)
+    assert float(np.ravel(results.values[site])[0]) == int(claim.group(1).replace(",", ""))
+    assert f"{claim.group(2)}_{claim.group(3)}" in spec.read_text(encoding="utf-8")
+    views = [v.strip() for v in re.split(r",|\band\b", claim.group(6)) if v.strip()]
+    view = next(p for p in _commands()["diagram"].params if p.name == "view")
+    assert views == list(view.type.choices) and claim.group(5) == "four" == ["one", "two", "three", "four"][len(views) - 1]
+    from compiler.cli import build
+    assert "report.html, report.md, results.json and four SVG diagrams" in build.help
+
+
 def test_the_option_checks_catch_a_wrong_option() -> None:
     """The parsing above finds a misspelt option, a wrong choice and an unknown command (a law of the test)."""
     commands = _commands()
