@@ -159,6 +159,22 @@ def test_pre_commit_hooks_run_real_commands() -> None:
         assert set(options) <= params, entry
 
 
+def test_graph_doc_excerpt_is_the_golden() -> None:
+    """docs/graph.md's text excerpt of `factory graph check/clean.factory` is made of the golden's own lines, in
+    order, and its JSON counts are the golden's header."""
+    doc = (ROOT / "docs" / "graph.md").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "cases" / "lower" / "check" / "clean.graph").read_text(encoding="utf-8").splitlines()
+    excerpt = next(m.group(3) for m in FENCE.finditer(doc) if m.group(3).startswith("# check/clean.factory:"))
+    at = 0
+    for line in excerpt.splitlines():
+        if line.strip() == "...":
+            continue
+        assert line in golden[at:], f"docs/graph.md: `{line}` is not in clean.graph (after line {at})"
+        at = golden.index(line, at) + 1
+    nodes, edges = re.search(r"(\d+) nodes, (\d+) static edges", golden[1]).groups()
+    assert f'"counts": {{"nodes": {nodes}, "edges": {edges},' in doc
+
+
 BENCH = re.compile(r"(?<![\w/])(bench/\w+\.py)")
 
 
