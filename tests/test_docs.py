@@ -110,6 +110,8 @@ def test_factory_snippets_check(doc: Path, line: int, info: list[str], text: str
     assert not info, f"{where}: unknown info string ```factory {' '.join(info)}"
     assert results is not None and not errors, \
         f"{where}: the snippet has errors: {[f'{d.code}: {d.message}' for d in sink.errors]}"
+    if doc.name == "README.md":     # a reader's first spec: `factory check` says "no problems"
+        assert not sink.items, f"{where}: {[f'{d.code}: {d.message}' for d in sink.items]}"
 
 
 def test_snippets_are_found() -> None:
