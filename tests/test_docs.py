@@ -177,6 +177,18 @@ def test_graph_doc_excerpt_is_the_golden() -> None:
     assert f'"counts": {{"nodes": {nodes}, "edges": {edges},' in doc
 
 
+def test_every_documented_python_module_exists() -> None:
+    """`python3 -m NAME` in the docs (dsl.docs, compiler.catalogue, dsl.gen_standalone, ...) names a module that
+    exists."""
+    import importlib.util
+    wrong = []
+    for doc, line, code in code_segments():
+        for name in re.findall(r"python3? -m ([A-Za-z_][\w.]*)", code):
+            if importlib.util.find_spec(name.split(".")[0]) is None or importlib.util.find_spec(name) is None:
+                wrong.append(f"{doc.relative_to(ROOT)}:{line}: python3 -m {name}: no such module")
+    assert not wrong, "\n".join(wrong)
+
+
 BENCH = re.compile(r"(?<![\w/])(bench/\w+\.py)")
 
 
