@@ -1,6 +1,7 @@
 """The documentation stays true to the tool.
 
-* Every ```factory snippet of README.md and docs/*.md checks and evaluates with no error. Its info string says
+* Every ```factory snippet of README.md and docs/*.md is in `factory fmt`'s layout and checks and evaluates with no
+  error. Its info string says
   otherwise: ```factory error CODE is a snippet that shows a mistake (the diagnostic CODE must appear, and every
   error it gives must be of a code listed), ```factory fragment a piece of a spec that names files or parts the
   snippet does not hold (it must parse: no syntax error).
@@ -89,6 +90,9 @@ def _commands() -> dict[str, click.Command]:
 @pytest.mark.parametrize(("doc", "line", "info", "text"), list(snippets()))
 def test_factory_snippets_check(doc: Path, line: int, info: list[str], text: str) -> None:
     where = f"{doc.relative_to(ROOT)}:{line}"
+    from dsl.format import format_text
+    formatted = format_text(text)
+    assert not formatted.changed, f"{where}: not in `factory fmt`'s layout:\n{formatted.text}"
     if info and info[0] == "fragment":
         from dsl.diagnostics import Sink
         from dsl.parser import parse
