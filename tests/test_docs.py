@@ -1,13 +1,15 @@
-"""The documentation stays true to the tool.
+"""The documentation stays true to the tool (README.md and every docs/*.md, generated ones included).
 
-* Every ```factory snippet of README.md and docs/*.md is in `factory fmt`'s layout and checks and evaluates with no
-  error. Its info string says
-  otherwise: ```factory error CODE is a snippet that shows a mistake (the diagnostic CODE must appear, and every
-  error it gives must be of a code listed), ```factory fragment a piece of a spec that names files or parts the
-  snippet does not hold (it must parse: no syntax error).
-* Every `factory COMMAND ... --option` the docs write (in inline code and in code blocks) names a command of the CLI
-  and options that command takes; a `--option a|b|c` list names choices the option accepts, and `--with NAME` /
-  `--without NAME` of `factory validate` a mechanism of compiler/validate.py's table.
+* Every ```factory snippet is in `factory fmt`'s layout and checks and evaluates with no error (the README's with
+  no diagnostic at all). Its info string may say otherwise: ```factory error CODE... shows a mistake (each CODE
+  must appear, and no error of another code), ```factory fragment is a piece of a spec that names files it does
+  not hold (it must parse).
+* Every `factory COMMAND ... --option` the docs write (inline code and code blocks) names a command of the CLI and
+  options that command takes; a `--option a|b|c` list names choices the option accepts; `--with NAME` /
+  `--without NAME` of `factory validate` a mechanism of compiler/validate.py's MECHANISM_TABLE. The same for
+  `bench/NAME.py --option`, `python3 -m MODULE` and the commands of .pre-commit-hooks.yaml.
+* The README Quickstart's flagship figures and outputs, and docs/graph.md's excerpt of a golden graph, are what the
+  tool gives.
 """
 from __future__ import annotations
 
