@@ -195,6 +195,39 @@ def test_every_documented_python_module_exists() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_documented_dotted_name_exists() -> None:
+    """A dotted name the docs give in code (`compiler.lower.LazyNodes`, `compiler.models.cost.it_capital_recovery`,
+    `dsl.Session`, ...) is a module or an attribute of one."""
+    import importlib
+    wrong, seen = [], 0
+    for doc, line, code in code_segments():
+        name = code.strip()
+        if not re.fullmatch(r"(?:compiler|dsl)(?:\.\w+)+", name):
+            continue
+        seen += 1
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[i:]:
+                    obj = getattr(obj, attribute)
+            except AttributeError:
+                wrong.append(f"{doc.relative_to(ROOT)}:{line}: `{name}` does not exist")
+            break
+    assert seen > 10 and not wrong, "\n".join(wrong)
+
+
+def test_no_inline_code_runs_across_a_paragraph() -> None:
+    """A backtick left open (or a code span with backticks inside it, which needs a double-backtick fence) makes
+    the rest of a section render as code and the names in it escape the checks above: no inline code span may run
+    over a blank line."""
+    wrong = [f"{doc.relative_to(ROOT)}:{line}: `{code[:60]}...`" for doc, line, code in code_segments() if "\n\n" in code]
+    assert not wrong, "\n".join(wrong)
+
+
 BENCH = re.compile(r"(?<![\w/])(bench/\w+\.py)")
 
 
