@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -47,10 +48,19 @@ def snippets():
                                    id=f"{doc.name}:{_line(text, m.start())}")
 
 
-def code_segments():
+def code_segments() -> tuple[tuple[Path, int, str], ...]:
     """(doc, line, text) of each piece of code the docs write: an inline code span, or one line of a code block
-    (outside ```factory blocks, whose words are the language's)."""
-    for doc in DOCS:
+    (outside ```factory blocks, whose words are the language's); read once per set of docs (accuracy.md is long)."""
+    return _segments_of(tuple(DOCS))
+
+
+@functools.lru_cache(maxsize=2)
+def _segments_of(docs: tuple[Path, ...]) -> tuple[tuple[Path, int, str], ...]:
+    return tuple(_code_segments(docs))
+
+
+def _code_segments(docs):
+    for doc in docs:
         text = doc.read_text(encoding="utf-8")
         fenced = []
         for m in FENCE.finditer(text):
