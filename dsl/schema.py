@@ -475,7 +475,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """
         power_feed    W                 power the hall's feed can deliver
-        area          m^2               floor area of white space
+        area          m^2               floor area of white space (checked: racks x rack_floor_area, 1.28 m^2 a rack with its aisles, fits it)
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
         opex_lease    USD/yr  output    colocation lease: the site's colocation_price * it_power (where the site leases)

@@ -74,6 +74,12 @@ the diagrams read these, nothing else computes them):
 Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
 CDUs and CRAHs when the spec gives their count).
 
+Floor space (a hall that gives its `area`): racks x rack_floor_area <= area, where racks = the hall's racks'
+counts + each row's count x its racks' counts and rack_floor_area = 0.6 m x 4.267 m / 2 = 1.28 m^2 (a 600 mm
+rack in a row of the 7-tile hot/cold-aisle pitch: the rack and half of each aisle beside it). A floor on the
+white space: end-of-row aisles, egress and the CDUs and CRAHs on the floor need more.
+    Example: 4 rows of 10 racks: 40 x 1.28 = 51.2 m^2, more than a hall of 50 m^2 holds (a limit).
+
 A site's own share (the IT it holds outside its halls, which it feeds and cools itself):
     it_power_outside_halls     = it_power - sum(hall count * hall it_power)   (likewise it_power_avg)
     heat_<stream>_outside_halls = heat_<stream> - sum(hall count * hall heat_<stream>)   (>= 0)
@@ -88,7 +94,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, left_over, limit, output
+from . import POSITIVE, Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
 from .thermal import SPARES, units_needed
 
@@ -571,6 +577,38 @@ def _power_gear_units(kind: str):
         placed = sum((g.count for g in gear), np.zeros(1))
         return gear[0].get("units_needed"), placed
     return measure
+
+
+rack_floor_area = Assumption(
+    "rack_floor_area", 0.6 * 7 * 0.6096 / 2, "m^2",
+    "white-space floor one rack position takes in a hot/cold-aisle row, aisles included [S][D]: a 600 mm wide "
+    "rack (the EIA-310 19-inch frame in a 600 mm cabinet; NVIDIA MGX / GB300 NVL72 racks are 600 x 1,068 mm "
+    "[P]) times half the row-to-row pitch of the common 7-tile layout (two rows between the centres of adjacent "
+    "cold aisles 7 x 2 ft = 4.27 m apart: a 4 ft cold aisle, a 3 ft hot aisle and two 42 in racks; "
+    "server-racks.com 'What is Aisle Pitch?', read 2026-12-05 [S]): 0.6 m x 2.134 m = 1.28 m^2. A floor: no "
+    "end-of-row aisles, egress, CDUs, CRAHs or columns (planning figures of 2.5-4 m^2 per rack add those [U])",
+    range=POSITIVE)
+
+
+def racks_in(hall):
+    """Rack positions on a hall's floor: its racks' counts plus each row's count x its racks' counts."""
+    total = sum((rack.count for rack in hall.parts("rack")), np.zeros(1))
+    for row in hall.parts("row"):
+        total = total + row.count * sum((rack.count for rack in row.parts("rack")), np.zeros(1))
+    return total
+
+
+def _hall_area(ctx):
+    """A limit on a hall that gives its `area`: racks x rack_floor_area <= area (the racks' own footprint and
+    their share of the hot and cold aisles, a floor on the white space they need). Without it, 1,440 racks in a
+    hall of 100 m^2 printed their power, PUE and cost, exit 0."""
+    if not ctx.is_set("area"):
+        return None
+    return racks_in(ctx) * ctx.get(rack_floor_area.name, rack_floor_area), ctx.get("area")
+
+
+limit("hall", "area", _hall_area, "floor area the racks need (racks x rack_floor_area)", "area",
+      "the hall's floor area holds its racks with their hot and cold aisles (racks x rack_floor_area)")
 
 
 def _pue_floor(ctx):
