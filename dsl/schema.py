@@ -244,8 +244,8 @@ capex_optics      USD     output  purchase cost of transceivers and cables
 """
 
 _FACILITY_OUTPUTS = _IT_OUTPUTS + """
-power_chain_efficiency efficiency output  fraction of the power at the meter that reaches the IT load
-power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution
+power_chain_efficiency efficiency output  fraction of the power the chain draws for the IT load that reaches it (the IT path's stages)
+power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution, on the IT and on the cooling plant the transformers and switchgear feed
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
 transformer_loss  W       output  peak loss in the chain's transformer stage (where the chain has one)
 transformer_stage_efficiency ratio output  power out / power in of the transformer stage

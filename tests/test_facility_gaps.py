@@ -65,3 +65,75 @@ def test_the_cli_exits_non_zero_on_a_hall_too_small(tmp_path) -> None:
     spec.write_text(AREA_HALL.replace("AREA", "10").replace("ROWS", "4"))
     result = CliRunner().invoke(main, ["check", str(spec)])
     assert result.exit_code != 0 and "floor area" in result.output
+
+
+# ---------------------------------------------------------------- 2. the cooling plant's feed loses power too
+
+COOLED_HALL = """
+server box {
+  max_power = 1 MW
+  cooling = "air"
+  price = 1 USD
+}
+site s {
+  distribution = "ac"
+  ambient_temp = 35 degC
+  hall h {
+    rack r { server n: box }
+    GEAR
+  }
+}
+"""
+
+
+def test_the_transformer_loses_power_on_the_cooling_plant_it_feeds() -> None:
+    """The mechanical plant is fed through the transformers (and switchgear) that feed the IT: their loss on it
+    is power at the meter. Default AC chain 0.985 (transformer) x 0.96 (UPS) x 0.985 (PDU); IT 1 MW, cooling C:
+        transformer out  = 1 MW / (0.96 x 0.985) + C
+        transformer_loss = out x (1 / 0.985 - 1)
+        facility_power   = IT + (UPS + PDU losses) + transformer_loss + C = 1 MW / 0.931... + C / 0.985"""
+    results, _ = run(COOLED_HALL.replace("GEAR", ""))
+    it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
+    assert it == pytest.approx(1e6) and cooling > 1e5            # an air room at 35 degC: CRAH fans and chillers
+    out = it / (0.96 * 0.985) + cooling
+    assert value(results, "s.h.transformer_loss") == pytest.approx(out * (1 / 0.985 - 1), rel=1e-9)
+    facility = it / (0.985 * 0.96 * 0.985) + cooling / 0.985
+    assert value(results, "s.h.facility_power") == pytest.approx(facility, rel=1e-9)
+    assert value(results, "s.facility_power") == pytest.approx(facility, rel=1e-9)
+    # the PUE at the average: the same chain on the average IT power and the average cooling power
+    it_avg, cooling_avg = value(results, "s.h.it_power_avg"), value(results, "s.h.cooling_power_avg")
+    pue = (it_avg / (0.985 * 0.96 * 0.985) + cooling_avg / 0.985) / it_avg
+    assert value(results, "s.h.pue") == pytest.approx(pue, rel=1e-9)
+    assert value(results, "s.pue") == pytest.approx(pue, rel=1e-9)
+
+
+def test_placed_switchgear_loses_power_on_the_cooling_plant_too() -> None:
+    # switchgear 0.999 after the default transformer: cooling C passes both, C / (0.999 x 0.985) at the meter
+    gear = 'switchgear sg: lv\n'
+    text = COOLED_HALL.replace("GEAR", gear).replace("site s {", """switchgear lv {
+  capacity = 5 MW
+  efficiency = 0.999
+  price = 1 USD
+}
+site s {""")
+    results, _ = run(text)
+    it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
+    facility = it / (0.985 * 0.999 * 0.96 * 0.985) + cooling / (0.999 * 0.985)
+    assert value(results, "s.h.facility_power") == pytest.approx(facility, rel=1e-9)
+    assert value(results, "s.h.switchgear_loss") == pytest.approx(
+        (it / (0.96 * 0.985) + cooling) * (1 / 0.999 - 1), rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["flagship_campus", "enterprise_starter"])
+def test_the_meter_is_the_transformer_stage_power_in(name: str) -> None:
+    """Law: everything a block draws passes its first stage, the transformer (IT, every chain loss, the cooling
+    plant): transformer_power_in = facility_power. Before, the flagship's 232.8 MW into its transformers were
+    26.3 MW short of its 259.1 MW at the meter (the cooling plant fed outside the chain, no loss on it)."""
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "examples" / f"{name}.factory"
+    results, _ = evaluate_text(path.read_text(), str(path))
+    blocks = [p[: -len(".transformer_power_in")] for p in results.values if p.endswith(".transformer_power_in")]
+    assert blocks
+    for block in blocks:
+        assert value(results, f"{block}.transformer_power_in") == pytest.approx(
+            value(results, f"{block}.facility_power"), rel=1e-9), block

@@ -13,9 +13,15 @@ Power chain (efficiency eta from the meter to the IT load):
           dc800 = transformer * rectifier * DC distribution (busway)  = 0.985 * 0.975 * 0.99 = 0.951
           (no default switchgear stage: its ~0.1% is within the other figures; placed, it counts)
     eta = product of the stage efficiencies
-    power_chain_loss = it_power * (1 / eta - 1) = sum of the stage losses:
+    The cooling plant is fed from the low-voltage switchboard: its power C (the block's own cooling_power, peak;
+    cooling_power_avg for the average) joins the flow at the last transformer or switchgear stage before the IT
+    (not through the UPS, rectifiers or PDUs), so those stages lose power on it as on the IT.
+    power_chain_loss = sum of the stage losses = it_power * (1 / eta - 1) + C * (1 / eta_feed - 1),
+                       eta_feed = product of the transformer and switchgear stages' efficiencies:
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
+                       (+ C for a transformer or switchgear stage)
     <stage>_power_in = out + loss
+    power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
     a site's <stage>_loss / _power_in / _stage_efficiency _outside_halls: the same for the chain of the IT
@@ -24,7 +30,8 @@ Power chain (efficiency eta from the meter to the IT load):
     an efficiency (and the PUE) where no power flows (out + loss = 0; a site that places no racks) has no
     value: absent, `n/a` in the table and null in JSON with the reason, never 0
     Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
-    pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
+    pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW; with 100 kW of
+    cooling, transformer_loss = (1.0575 + 0.1) MW * (1/0.99 - 1) = 11.7 kW (10.7 kW on the IT alone).
 
 Cooling power, per heat stream (liquid at `supply_temp`; air through chilled water 6 K below
 `air_supply_temp`):
@@ -65,8 +72,8 @@ the diagrams read these, nothing else computes them):
     utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
                    CRAH placed without a count stands for its units_needed); none when none is placed
     load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
-          the stage delivers toward the IT, as `stage_flows` gives it), plus the block's peak cooling_power
-          for transformers and switchgear (they feed the mechanical plant too); the peak facility power for
+          the stage delivers, as `stage_flows` gives it: toward the IT, and for transformers and switchgear
+          the cooling plant they feed too); the peak facility power for
           generators (IT, losses and cooling run in an outage); the block's heat_liquid (CDU) or heat_air
           (CRAH)
     Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
@@ -88,7 +95,8 @@ A site's own share (the IT it holds outside its halls, which it feeds and cools 
     cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
-losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
+losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers; the
+cooling plant is fed through the transformers and switchgear of the chain of the IT it cools (no UPS).
 """
 from __future__ import annotations
 
@@ -174,14 +182,41 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
     return {kind: (o, l) for kind, (o, l) in flows.items()}
 
 
-def _own_stages(ctx, peak: bool):
-    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs)."""
+COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
+
+
+def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
+    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs) and of
+    the cooling plant that cools it: the plant's power (the block's own cooling power, peak or average) joins the
+    flow at the last transformer or switchgear stage before the IT (the mechanical plant is fed from the low-
+    voltage switchboard, not through the UPS, rectifiers or PDUs), so those stages lose power on it too."""
     out, stages = _own_it(ctx, peak), []
+    cooling = None
     for kind, eta in reversed(chain_stages(ctx)):
+        if kind in COOLING_FEED and cooling is None and cooling_fed:
+            cooling = _own_cooling(ctx, peak)
+            out = out + cooling
         loss = out * (1 / eta - 1)
         stages.append((kind, (out, loss)))
         out = out + loss
     return stages[::-1]
+
+
+def _own_cooling(ctx, peak: bool):
+    """The cooling power of the heat this block cools itself: its cooling_power (peak or average) less its
+    halls' (each hall's plant is fed through the hall's own chain)."""
+    name = "cooling_power" if peak else "cooling_power_avg"
+    in_halls = sum((hall.count * hall.get(name) for hall in halls(ctx)), np.zeros(1))
+    return np.maximum(left_over(ctx.get(name), in_halls), 0.0)
+
+
+def _it_path_loss(ctx):
+    """The chain's peak losses on the IT power alone (without the cooling plant its transformers feed): the
+    `power_chain_efficiency` of the IT path (a site adds its halls')."""
+    total = sum((loss for _, (_, loss) in _own_stages(ctx, True, cooling_fed=False)), np.zeros(1))
+    for hall in halls(ctx):
+        total = total + hall.count * _it_path_loss(hall)
+    return total
 
 
 def _loss(ctx, peak: bool):
@@ -419,8 +454,9 @@ def _feed_utilization(ctx):
 
 
 for _kind in ("hall", "site"):
-    output(_kind, "power_chain_efficiency", "it_power / (it_power + power_chain_loss); none without IT power")(
-        lambda ctx: _ratio(ctx, ctx.get("it_power"), ctx.get("it_power") + ctx.get("power_chain_loss"),
+    output(_kind, "power_chain_efficiency", "it_power / (it_power + the chain's losses on the IT power); none "
+                                            "without IT power")(
+        lambda ctx: _ratio(ctx, ctx.get("it_power"), ctx.get("it_power") + _it_path_loss(ctx),
                            f"no IT power: the {ctx.kind} places no racks or servers"))
     output(_kind, "power_chain_loss", "it_power * (1 / eta - 1), eta = product of power-gear efficiencies")(
         lambda ctx: _loss(ctx, peak=True))
@@ -504,9 +540,9 @@ SIZED_GEAR = POWER_GEAR + ("generator", "cdu", "crah")
 
 def gear_load(block, kind: str):
     """The peak load the gear of `kind` placed on `block` (a hall or site) carries; None where the block's
-    chain has no such stage. Power gear: the power out of its stage; transformers and switchgear also the
-    block's peak cooling_power (the mechanical plant is fed from the medium-voltage side through them, as the
-    power view draws it: sized on the IT path alone, 379 kW through a 300 kVA transformer read 98% used);
+    chain has no such stage. Power gear: the power out of its stage, which for transformers and switchgear
+    carries the cooling plant too (`_own_stages`: sized on the IT path alone, 379 kW through a 300 kVA
+    transformer read 98% used);
     generators: the facility power; CDUs / CRAHs: the block's liquid / air heat (a site's includes its
     halls', as its `cdus` / `crahs` do)."""
     if kind == "generator":
@@ -516,9 +552,7 @@ def gear_load(block, kind: str):
     flows = stage_flows(block, peak=True)
     if kind not in flows:
         return None
-    if kind in ("transformer", "switchgear"):
-        return flows[kind][0] + block.get("cooling_power")
-    return flows[kind][0]
+    return flows[kind][0]          # a transformer's or switchgear's flow carries the cooling plant (_own_stages)
 
 
 def _gear_units_needed(load, gear):
