@@ -137,3 +137,79 @@ def test_the_meter_is_the_transformer_stage_power_in(name: str) -> None:
     for block in blocks:
         assert value(results, f"{block}.transformer_power_in") == pytest.approx(
             value(results, f"{block}.facility_power"), rel=1e-9), block
+
+
+# ---------------------------------------------------------------- 3. gear placed in a row or a rack
+
+ROW_GEAR = """
+server box {
+  max_power = 100 kW
+  cooling = "liquid"
+  price = 1 USD
+}
+busway bus {
+  capacity = 500 kW
+  efficiency = 0.99
+  redundancy = "2N"
+  price = 1 USD
+}
+cdu loop {
+  capacity = 1 MW
+  redundancy = "N+1"
+  price = 1 USD
+}
+power_shelf shelf33 {
+  capacity = 33 kW
+  efficiency = 0.975
+  price = 1 USD
+}
+rack frame { server n: box }
+site s {
+  distribution = "ac"
+  hall h {
+    row r x 2 {
+      rack k: frame x 10
+      GEAR
+    }
+  }
+}
+"""
+
+
+def test_a_rows_busway_short_of_its_load_is_a_limit() -> None:
+    # row IT 10 x 100 kW = 1 MW; the busway is the last stage: out = 1 MW; 2N: 2 x ceil(1 MW / 500 kW) = 4 units
+    _, sink = evaluate_text(ROW_GEAR.replace("GEAR", "busway b: bus x 2"))
+    errors = _limits(sink, "busways")
+    assert [d.notes for d in errors] == [["busway units needed = 4, busway units placed = 2"]], \
+        [d.message for d in sink.items]
+    _, sink = evaluate_text(ROW_GEAR.replace("GEAR", "busway b: bus x 4"))
+    assert not _limits(sink, "busways")
+
+
+def test_a_rows_cdu_short_of_its_liquid_heat_is_a_limit() -> None:
+    # liquid 0.85 x 1 MW = 850 kW per row; N+1: ceil(0.85) + 1 = 2 units; one placed (no count) fails
+    results, sink = evaluate_text(ROW_GEAR.replace("GEAR", "cdu c: loop"))
+    assert value(results, "s.h.r.heat_liquid") == pytest.approx(0.85e6)
+    errors = _limits(sink, "CDUs")
+    assert [d.notes for d in errors] == [["cdu units needed = 2, cdu units placed = 1"]], [d.message for d in sink.items]
+    _, sink = evaluate_text(ROW_GEAR.replace("GEAR", "cdu c: loop x 2"))
+    assert not _limits(sink, "CDUs")
+
+
+def test_a_racks_power_shelves_short_of_its_parts_are_a_limit() -> None:
+    # the shelves feed 100 kW of parts: ceil(100 / 33) = 4 shelves (N); 3 placed fail, 4 hold
+    text = ROW_GEAR.replace("GEAR", "").replace("rack frame { server n: box }",
+                                                 "rack frame {\n  server n: box\n  power_shelf p: shelf33 x SHELVES\n}")
+    _, sink = evaluate_text(text.replace("SHELVES", "3"))
+    errors = _limits(sink, "power shelves")        # on the rack defined and on the racks placed
+    assert errors and all(d.notes == ["power_shelf units needed = 4, power_shelf units placed = 3"] for d in errors), \
+        [d.message for d in sink.items]
+    _, sink = evaluate_text(text.replace("SHELVES", "4"))
+    assert not _limits(sink, "power shelves")
+
+
+def test_growing_the_it_load_of_a_row_never_passes_a_limit_it_failed() -> None:
+    # law: a row that fails with 10 racks fails with 12 (the load only grows)
+    for racks in (10, 12):
+        _, sink = evaluate_text(ROW_GEAR.replace("GEAR", "busway b: bus x 2").replace("x 10", f"x {racks}"))
+        assert _limits(sink, "busways")

@@ -81,6 +81,12 @@ the diagrams read these, nothing else computes them):
 Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
 CDUs and CRAHs when the spec gives their count).
 
+Gear placed in a row (PDUs, busways, rectifiers, CDUs, CRAHs) or a rack (PDUs, CDUs, power shelves) is sized
+per row or rack: ceil(load / capacity) + spares of its `redundancy` (N where it gives none) <= the units placed
+there, load = the power out of its stage toward the block's IT (it_power over the efficiencies of the stages
+after it), the block's liquid / air heat (CDU / CRAH), the power of the rack's parts (power shelf: it_power x
+the shelf's efficiency). Example: a row of 1 MW IT under 500 kW busways 2N needs 2 x ceil(1 / 0.5) = 4.
+
 Floor space (a hall that gives its `area`): racks x rack_floor_area <= area, where racks = the hall's racks'
 counts + each row's count x its racks' counts and rack_floor_area = 0.6 m x 4.267 m / 2 = 1.28 m^2 (a 600 mm
 rack in a row of the 7-tile hot/cold-aisle pitch: the rack and half of each aisle beside it). A floor on the
@@ -104,6 +110,7 @@ import numpy as np
 
 from . import POSITIVE, Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
+from .power import part_power
 from .thermal import SPARES, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
@@ -611,6 +618,50 @@ def _power_gear_units(kind: str):
         placed = sum((g.count for g in gear), np.zeros(1))
         return gear[0].get("units_needed"), placed
     return measure
+
+
+LOCAL_GEAR = {"row": ("pdu", "busway", "rectifier", "cdu", "crah"), "rack": ("pdu", "cdu", "power_shelf")}
+
+
+def local_gear_load(block, kind: str):
+    """The peak load the gear of `kind` placed in a row or rack carries (per row or rack): a PDU, busway or
+    rectifier the power out of its stage toward the block's IT (it_power over the efficiencies of the stages after
+    it in the block's chain; None where the chain has no such stage); a CDU / CRAH the block's liquid / air heat; a
+    power shelf the power of the rack's parts it feeds (its output: it_power x the shelf efficiency)."""
+    if kind in ("cdu", "crah"):
+        return block.get("heat_liquid" if kind == "cdu" else "heat_air")
+    if kind == "power_shelf":
+        return part_power(block, peak=True)
+    out = block.get("it_power")
+    for stage, eta in reversed(chain_stages(block)):
+        if stage == kind:
+            return out
+        out = out / eta
+    return None
+
+
+def _local_gear_units(kind: str):
+    """A limit on a row or rack that places `kind`: ceil(load / capacity) + spares of the gear's `redundancy`
+    (N where it gives none) <= the units placed there (their counts). Without it, one 575 kW busway over a row of
+    2.8 MW, or one 2 MW CDU for its 2.4 MW of liquid heat, priced and failed nothing: only gear placed on a hall or
+    site was sized."""
+    def measure(ctx):
+        gear = ctx.parts(kind)
+        if not gear:
+            return None
+        load = local_gear_load(ctx, kind)
+        if load is None:
+            return None
+        return _gear_units_needed(load, gear[0]), sum((g.count for g in gear), np.zeros(1))
+    return measure
+
+
+for _kind, _gears in LOCAL_GEAR.items():
+    for _gear in _gears:
+        _what = {"pdu": "PDUs", "cdu": "CDUs", "crah": "CRAHs", "power_shelf": "power shelves"}.get(_gear, _gear + "s")
+        limit(_kind, f"{_gear}-capacity", _local_gear_units(_gear), f"{_gear} units needed", f"{_gear} units placed",
+              f"the {_what} placed in the {_kind} carry its peak load with their redundancy "
+              "(ceil(load / capacity) + spares)")
 
 
 rack_floor_area = Assumption(
