@@ -213,3 +213,32 @@ def test_growing_the_it_load_of_a_row_never_passes_a_limit_it_failed() -> None:
     for racks in (10, 12):
         _, sink = evaluate_text(ROW_GEAR.replace("GEAR", "busway b: bus x 2").replace("x 10", f"x {racks}"))
         assert _limits(sink, "busways")
+
+
+def test_a_rows_busway_loses_power_in_the_halls_chain() -> None:
+    """The busways a row places are that row's distribution stage (in place of the hall's default PDU): 2 rows of
+    1 MW under busways of 0.99, AC defaults above them (UPS 0.96, transformer 0.985), cooling C fed at the
+    transformer:  facility_power = 2 MW / (0.99 x 0.96 x 0.985) + C / 0.985,  busway_loss = 2 MW x (1/0.99 - 1),
+    and no PDU stage. Before, the row's busway was ignored (a 0.5 busway drew what a 0.99 one did)."""
+    results, _ = run(ROW_GEAR.replace("GEAR", "busway b: bus x 4"))
+    it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
+    assert it == pytest.approx(2e6)
+    assert value(results, "s.h.busway_loss") == pytest.approx(2e6 * (1 / 0.99 - 1), rel=1e-9)
+    assert "s.h.pdu_loss" not in results.values
+    assert value(results, "s.h.facility_power") == pytest.approx(
+        2e6 / (0.99 * 0.96 * 0.985) + cooling / 0.985, rel=1e-9)
+    assert value(results, "s.h.power_chain_efficiency") == pytest.approx(0.99 * 0.96 * 0.985, rel=1e-9)
+    # law: a worse busway never lowers the power at the meter
+    worse, _ = run(ROW_GEAR.replace("GEAR", "busway b: bus x 4").replace("efficiency = 0.99", "efficiency = 0.9"))
+    assert value(worse, "s.h.facility_power") > value(results, "s.h.facility_power") + 0.1e6
+
+
+def test_rows_with_and_without_their_own_gear_each_take_their_chain() -> None:
+    # one row under busways (0.99), one row under the hall's default PDU (0.985): the losses of each on its 1 MW
+    text = ROW_GEAR.replace("row r x 2 {", "row plain { rack k: frame x 10 }\n    row r {").replace(
+        "GEAR", "busway b: bus x 4")
+    results, _ = run(text)
+    assert value(results, "s.h.busway_loss") == pytest.approx(1e6 * (1 / 0.99 - 1), rel=1e-9)
+    assert value(results, "s.h.pdu_loss") == pytest.approx(1e6 * (1 / 0.985 - 1), rel=1e-9)
+    ups_out = 1e6 / 0.99 + 1e6 / 0.985
+    assert value(results, "s.h.ups_loss") == pytest.approx(ups_out * (1 / 0.96 - 1), rel=1e-9)

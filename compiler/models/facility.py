@@ -12,6 +12,9 @@ Power chain (efficiency eta from the meter to the IT load):
           ac    = transformer * ups (double conversion) * pdu        = 0.985 * 0.96 * 0.985 = 0.931
           dc800 = transformer * rectifier * DC distribution (busway)  = 0.985 * 0.975 * 0.99 = 0.951
           (no default switchgear stage: its ~0.1% is within the other figures; placed, it counts)
+    A row's IT runs through the chain seen from the row: the PDUs, busways or rectifiers a row places replace
+    the block's stage of their class for that row's IT (its losses at their efficiency); the block's own stage
+    carries the rest (and is no stage where no IT is left to it).
     eta = product of the stage efficiencies
     The cooling plant is fed from the low-voltage switchboard: its power C (the block's own cooling_power, peak;
     cooling_power_avg for the average) joins the flow at the last transformer or switchgear stage before the IT
@@ -192,21 +195,45 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
 COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
 
 
+def _it_groups(ctx, peak: bool):
+    """[(IT power, chain stages)] of the IT this block feeds itself: each row it places directly under the chain
+    seen from that row (the PDUs, busways or rectifiers the row places replace the block's for its IT), the rest
+    under the block's own chain."""
+    name = "it_power" if peak else "it_power_avg"
+    groups, in_rows = [], np.zeros(1)
+    for row in ctx.parts("row"):
+        it = row.count * row.get(name)
+        in_rows = in_rows + it
+        groups.append((it, chain_stages(row)))
+    if not groups:
+        return [(_own_it(ctx, peak), chain_stages(ctx))]
+    rest = np.maximum(left_over(_own_it(ctx, peak), in_rows), 0.0)
+    # the block's own chain where IT outside its rows uses it (in some scenario): a PDU no power passes is none
+    return ([(rest, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
+
+
 def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
-    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs) and of
-    the cooling plant that cools it: the plant's power (the block's own cooling power, peak or average) joins the
-    flow at the last transformer or switchgear stage before the IT (the mechanical plant is fed from the low-
-    voltage switchboard, not through the UPS, rectifiers or PDUs), so those stages lose power on it too."""
-    out, stages = _own_it(ctx, peak), []
-    cooling = None
-    for kind, eta in reversed(chain_stages(ctx)):
-        if kind in COOLING_FEED and cooling is None and cooling_fed:
-            cooling = _own_cooling(ctx, peak)
-            out = out + cooling
-        loss = out * (1 / eta - 1)
-        stages.append((kind, (out, loss)))
-        out = out + loss
-    return stages[::-1]
+    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs; each row
+    through its own chain, `_it_groups`) and of the cooling plant that cools it: the plant's power (the block's
+    own cooling power, peak or average) joins the flow at the last transformer or switchgear stage before the IT
+    (the mechanical plant is fed from the low-voltage switchboard, not through the UPS, rectifiers or PDUs), so
+    those stages lose power on it too."""
+    flows: dict[str, list] = {}
+
+    def carry(stages, out):
+        for kind, eta in reversed(stages):
+            loss = out * (1 / eta - 1)
+            total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+            total[0], total[1] = total[0] + out, total[1] + loss
+            out = out + loss
+
+    groups = _it_groups(ctx, peak)
+    for it, stages in groups:
+        carry(stages, it)
+    feed = [(kind, eta) for kind, eta in chain_stages(ctx) if kind in COOLING_FEED]
+    if cooling_fed and feed:
+        carry(feed, _own_cooling(ctx, peak))
+    return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows]
 
 
 def _own_cooling(ctx, peak: bool):

@@ -213,7 +213,8 @@ _POWER_GEAR_UNITS_NEEDED = (
     "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
     "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
     "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-    "up:parts:transformer.efficiency", "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power")
+    "up:parts:transformer.efficiency", "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power",
+    "up:all:row.count", "up:all:row.it_power")
 
 # read by busway.utilization, generator.utilization, pdu.utilization, rectifier.utilization, switchgear.utilization,
 # transformer.utilization, ups.utilization
@@ -223,7 +224,8 @@ _POWER_GEAR_UTILIZATION = (
     "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
     "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
     "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-    "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power")
+    "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power", "up:all:row.count",
+    "up:all:row.it_power")
 
 # read by cdu.units_needed, crah.units_needed
 _COOLING_UNITS_NEEDED = (
@@ -261,6 +263,7 @@ _HALL_POWER_STAGE = (
     "up:parts:transformer.efficiency", "up:parts:ups.efficiency")
 # the stages' flows carry the cooling plant from the last transformer or switchgear (facility._own_stages); the IT
 # path's alone (power_chain_efficiency) do not
+_HALL_POWER_STAGE = _HALL_POWER_STAGE + ("all:row.count", "all:row.it_power")   # each row through its own chain
 _HALL_POWER_STAGE_IT = _HALL_POWER_STAGE
 _HALL_POWER_STAGE = _HALL_POWER_STAGE + ("cooling_power",)
 
@@ -338,6 +341,7 @@ _SITE_POWER_STAGE = (
     "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
     "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
     "up:parts:ups.efficiency")
+_SITE_POWER_STAGE = _SITE_POWER_STAGE + ("all:row.count", "all:row.it_power")   # each row through its own chain
 _SITE_POWER_STAGE_IT = _SITE_POWER_STAGE
 _SITE_POWER_STAGE = _SITE_POWER_STAGE + ("cooling_power", "parts:hall.cooling_power")
 
@@ -351,7 +355,7 @@ _SITE_POWER_STAGE_OUTSIDE_HALLS = (
     "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
     "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
     "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "cooling_power",
-    "parts:hall.cooling_power")
+    "parts:hall.cooling_power", "all:row.count", "all:row.it_power")
 
 # read by site.crahs_outside_halls, site.heat_air_outside_halls, site.heat_liquid_outside_halls
 _SITE_HEAT_OUTSIDE_HALLS = (
@@ -491,7 +495,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
         "parts:transformer.efficiency", "parts:ups.efficiency", "set:pue", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
-        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
+        "all:row.count", "all:row.it_power_avg"),
     "hall.feed_utilization": ("facility_power", "power_feed"),
     "hall.heat_air": ("heat_liquid", "it_power"),
     "hall.heat_air_all": ("count", "heat_air"),
@@ -525,7 +530,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
         "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
-        "cooling_power"),
+        "cooling_power", "all:row.count", "all:row.it_power", "all:busway.efficiency", "all:pdu.efficiency",
+        "all:rectifier.efficiency"),
     "hall.power_cpus": ("parts:rack.count", "parts:rack.power_cpus", "parts:row.count", "parts:row.power_cpus"),
     "hall.power_memory": ("parts:rack.count", "parts:rack.power_memory", "parts:row.count", "parts:row.power_memory"),
     "hall.power_network": (
@@ -926,7 +932,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:transformer.efficiency", "parts:ups.efficiency", "set:pue", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
         "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
-        "parts:hall.cooling_power_avg"),
+        "parts:hall.cooling_power_avg", "all:row.count", "all:row.it_power_avg"),
     "site.feed_utilization": ("facility_power", "utility_feed"),
     "site.heat_air": ("heat_liquid", "it_power"),
     "site.heat_air_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
@@ -979,7 +985,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
         "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
-        "cooling_power", "parts:hall.cooling_power"),
+        "cooling_power", "parts:hall.cooling_power", "all:row.count", "all:row.it_power", "all:busway.efficiency",
+        "all:pdu.efficiency", "all:rectifier.efficiency"),
     "site.power_cpus": (
         "parts:hall.count", "parts:hall.power_cpus", "parts:rack.count", "parts:rack.power_cpus", "parts:row.count",
         "parts:row.power_cpus"),
