@@ -48,6 +48,16 @@ def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Ins
     return None
 
 
+def _row_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Instance] | None:
+    """(gear, row): the gear of `kind` a row of `inst` places (a row's PDUs, busways or rectifiers are its IT's
+    stage of their class in the facility model), else None."""
+    for row in plan.parts(inst, "row"):
+        for gear in row.parts:
+            if plan.kind(gear) == kind:
+                return gear, row
+    return None
+
+
 def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_Stage]:
     """The chain as the facility model gives it: one stage per `<kind>_loss` output of `inst` (meter to
     IT) with its `<kind>_power_in` and `<kind>_stage_efficiency`; `direct`: a site's chain for its IT
@@ -58,7 +68,7 @@ def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_St
         loss = plan.get(inst, f"{kind}_loss{suffix}")
         if loss is None:
             continue
-        found = _nearest_gear(plan, inst, kind)
+        found = _nearest_gear(plan, inst, kind) or _row_gear(plan, inst, kind)
         gear, owner = found if found is not None else (None, inst)
         key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
         stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency{suffix}"))
