@@ -242,3 +242,25 @@ def test_rows_with_and_without_their_own_gear_each_take_their_chain() -> None:
     assert value(results, "s.h.pdu_loss") == pytest.approx(1e6 * (1 / 0.985 - 1), rel=1e-9)
     ups_out = 1e6 / 0.99 + 1e6 / 0.985
     assert value(results, "s.h.ups_loss") == pytest.approx(ups_out * (1 / 0.96 - 1), rel=1e-9)
+
+
+def test_gear_placed_in_rows_is_priced_in_the_halls_plant() -> None:
+    """A row's busways and CDUs are bought: units x price, in the hall's capex_power / capex_cooling, in place of
+    the per-watt estimate of their class for the IT under those rows (2 of the 2 rows here: none left). Before,
+    $1M busways and CDUs in the rows left the capex where it was (the class estimated on all the IT, the gear
+    never priced)."""
+    base, _ = run(ROW_GEAR.replace("GEAR", ""))
+    it = value(base, "s.h.it_power")
+    per_w_power = 11.7 * 0.53 * 0.6 * 0.24          # distribution class: 1.488 $/W
+    per_w_cdu = 11.7 * 0.53 * 0.4 * 0.26            # CDU class: 0.645 $/W
+    priced = ROW_GEAR.replace("GEAR", "busway b: bus x 4\n      cdu c: loop x 2").replace(
+        "price = 1 USD", "price = 1000000 USD")
+    results, _ = run(priced)
+    # 2 rows x 4 busways x $1M = $8M replaces 2 MW x 1.488 $/W; 2 rows x 2 CDUs x $1M = $4M replaces 2 MW x 0.645
+    assert value(results, "s.h.capex_power") == pytest.approx(
+        value(base, "s.h.capex_power") - it * per_w_power + 8e6, rel=1e-9)
+    assert value(results, "s.h.capex_cooling") == pytest.approx(
+        value(base, "s.h.capex_cooling") - it * per_w_cdu + 4e6, rel=1e-9)
+    # law: a dearer part never lowers the capex
+    dearer, _ = run(priced.replace("price = 1000000 USD", "price = 2000000 USD"))
+    assert value(dearer, "s.capex") > value(results, "s.capex")

@@ -23,6 +23,8 @@ Formulas:
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
                        with a `no-effect` warning (it never lowers the capex)
+      rows           : gear of a class a row places (PDU, busway, rectifier, CDU, CRAH) is priced (row count x
+                       units x price) and the class's estimate covers only the IT outside those rows
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
@@ -326,6 +328,19 @@ def _rack_shelves(ctx, figure):
     return total
 
 
+def _row_gear(ctx, kinds, figure):
+    """(priced total, IT power) of the rows placed here that place gear of `kinds` (PDUs, busways, rectifiers,
+    CDUs, CRAHs): row count x units x price, and the IT under those rows, which their gear serves in place of the
+    class's estimate."""
+    cost, it = np.zeros(1), np.zeros(1)
+    for row in ctx.parts("row"):
+        gear = row.parts(*kinds)
+        if gear:
+            cost = cost + row.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
+            it = it + row.count * row.get("it_power")
+    return cost, it
+
+
 def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
     ancestor places it (priced there), else own IT * plant cost per W * category share * class share.
@@ -343,11 +358,13 @@ def _plant(ctx, classes, name, cooling):
             unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
             total = total + _unused_heat_rejection(ctx, unused, name)
             kinds = tuple(k for k in kinds if k == ctx.inherited_text("heat_rejection", "chiller"))
+        row_cost, row_it = _row_gear(ctx, kinds, name) if kinds else (np.zeros(1), np.zeros(1))
+        total = total + row_cost
         if kinds and ctx.parts(*kinds):
             total = total + _gear_cost(ctx, kinds, name)
         elif share is not None and not _placed_above(ctx, kinds):
             per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
-            total = total + own_it * per_watt * ctx.get(share.name, share)
+            total = total + np.maximum(own_it - row_it, 0.0) * per_watt * ctx.get(share.name, share)
     return total
 
 

@@ -355,7 +355,8 @@ _SITE_POWER_STAGE_OUTSIDE_HALLS = (
     "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
     "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
     "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "cooling_power",
-    "parts:hall.cooling_power", "all:row.count", "all:row.it_power")
+    "parts:hall.cooling_power", "all:row.count", "all:row.it_power", "parts:row.parts:busway.efficiency",
+    "parts:row.parts:pdu.efficiency", "parts:row.parts:rectifier.efficiency")
 
 # read by site.crahs_outside_halls, site.heat_air_outside_halls, site.heat_liquid_outside_halls
 _SITE_HEAT_OUTSIDE_HALLS = (
@@ -431,7 +432,9 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
-        "heat_rejection", "up:heat_rejection"),
+        "heat_rejection", "up:heat_rejection",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
     "hall.capex_network": (
@@ -447,7 +450,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.parts:rack.parts:power_shelf.count", "parts:row.parts:rack.parts:power_shelf.price",
         "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
-        "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost"),
+        "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price"),
     "hall.cdus": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:crah.capacity", "parts:crah.redundancy", "parts:pump.capacity", "parts:pump.redundancy",
@@ -825,7 +830,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
-        "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection"),
+        "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
@@ -845,7 +852,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "plant_cost",
-        "up:plant_cost"),
+        "up:plant_cost",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price"),
     "site.cdus": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:chiller.capacity", "parts:chiller.redundancy", "parts:cooling_tower.capacity",
