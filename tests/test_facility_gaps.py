@@ -251,12 +251,13 @@ def test_gear_placed_in_rows_is_priced_in_the_halls_plant() -> None:
     never priced)."""
     base, _ = run(ROW_GEAR.replace("GEAR", ""))
     it = value(base, "s.h.it_power")
-    per_w_power = 11.7 * 0.53 * 0.6 * 0.24          # distribution class: 1.488 $/W
+    per_w_power = 11.7 * 0.53 * 0.6 * 0.24          # distribution class: 0.893 $/W
     per_w_cdu = 11.7 * 0.53 * 0.4 * 0.26            # CDU class: 0.645 $/W
     priced = ROW_GEAR.replace("GEAR", "busway b: bus x 4\n      cdu c: loop x 2").replace(
         "price = 1 USD", "price = 1000000 USD")
     results, _ = run(priced)
-    # 2 rows x 4 busways x $1M = $8M replaces 2 MW x 1.488 $/W; 2 rows x 2 CDUs x $1M = $4M replaces 2 MW x 0.645
+    # 2 rows x 4 busways x $1M = $8M replaces 2 MW x 0.893 $/W (7.44 -> 13.66 M$); 2 rows x 2 CDUs x $1M = $4M
+    # replaces 2 MW x 0.645 $/W (4.96 -> 7.67 M$)
     assert value(results, "s.h.capex_power") == pytest.approx(
         value(base, "s.h.capex_power") - it * per_w_power + 8e6, rel=1e-9)
     assert value(results, "s.h.capex_cooling") == pytest.approx(
