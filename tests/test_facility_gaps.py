@@ -265,3 +265,14 @@ def test_gear_placed_in_rows_is_priced_in_the_halls_plant() -> None:
     # law: a dearer part never lowers the capex
     dearer, _ = run(priced.replace("price = 1000000 USD", "price = 2000000 USD"))
     assert value(dearer, "s.capex") > value(results, "s.capex")
+
+
+def test_gear_placed_in_racks_is_priced_in_the_halls_plant() -> None:
+    # a $1M CDU in each of the 20 racks (2 rows x 10) is bought: $20M replaces the CDU class's 2 MW x 0.645 $/W
+    base, _ = run(ROW_GEAR.replace("GEAR", ""))
+    text = ROW_GEAR.replace("GEAR", "").replace("rack frame { server n: box }",
+                                                 "rack frame {\n  server n: box\n  cdu c: loop x 2\n}")
+    results, _ = run(text.replace('redundancy = "N+1"\n  price = 1 USD', 'redundancy = "N+1"\n  price = 500000 USD'))
+    per_w_cdu = 11.7 * 0.53 * 0.4 * 0.26
+    assert value(results, "s.h.capex_cooling") == pytest.approx(
+        value(base, "s.h.capex_cooling") - 2e6 * per_w_cdu + 20 * 2 * 0.5e6, rel=1e-9)

@@ -434,7 +434,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
         "heat_rejection", "up:heat_rejection",
         # the gear its rows place (cost._row_gear)
-        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price"),
+        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
     "hall.capex_network": (
@@ -452,7 +452,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost",
         # the gear its rows place (cost._row_gear)
-        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price"),
+        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price", "parts:rack.it_power", "parts:rack.parts:pdu.count", "parts:rack.parts:pdu.price", "parts:row.parts:rack.it_power", "parts:row.parts:rack.parts:pdu.count", "parts:row.parts:rack.parts:pdu.price"),
     "hall.cdus": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:crah.capacity", "parts:crah.redundancy", "parts:pump.capacity", "parts:pump.redundancy",
@@ -832,7 +832,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
         "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection",
         # the gear its rows place (cost._row_gear)
-        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price"),
+        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
@@ -854,7 +854,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "plant_cost",
         "up:plant_cost",
         # the gear its rows place (cost._row_gear)
-        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price"),
+        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price", "parts:rack.it_power", "parts:rack.parts:pdu.count", "parts:rack.parts:pdu.price", "parts:row.parts:rack.it_power", "parts:row.parts:rack.parts:pdu.count", "parts:row.parts:rack.parts:pdu.price"),
     "site.cdus": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:chiller.capacity", "parts:chiller.redundancy", "parts:cooling_tower.capacity",
