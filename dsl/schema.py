@@ -244,8 +244,8 @@ capex_optics      USD     output  purchase cost of transceivers and cables
 """
 
 _FACILITY_OUTPUTS = _IT_OUTPUTS + """
-power_chain_efficiency efficiency output  fraction of the power at the meter that reaches the IT load
-power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution
+power_chain_efficiency efficiency output  fraction of the power the chain draws for the IT load that reaches it (the IT path's stages)
+power_chain_loss  W       output  peak losses in transformers, UPS, rectifiers and distribution, on the IT and on the cooling plant the transformers and switchgear feed
 cooling_power     W       output  peak power of pumps, fans, chillers and heat-rejection fans
 transformer_loss  W       output  peak loss in the chain's transformer stage (where the chain has one)
 transformer_stage_efficiency ratio output  power out / power in of the transformer stage
@@ -475,7 +475,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _IT_OUTPUTS, "rack pdu busway rectifier cdu crah switch network"),
     "hall": ("facility", "A data hall: rows of racks in one room with its power feed and cooling.", """
         power_feed    W                 power the hall's feed can deliver
-        area          m^2               floor area of white space
+        area          m^2               floor area of white space (checked: racks x rack_floor_area, 1.28 m^2 a rack with its aisles, fits it)
         supply_temp   temp              liquid coolant supply temperature (warm water: 30-45 degC)
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
         opex_lease    USD/yr  output    colocation lease: the site's colocation_price * it_power (where the site leases)

@@ -124,11 +124,12 @@ def test_ac_chain_with_only_transformers_is_no_better_than_all_defaults() -> Non
 def test_stage_losses_hand_calculation() -> None:
     # 10 MW IT, AC defaults. From the IT up: pdu out 10 MW, loss 10 * (1/0.985 - 1) = 152.28 kW;
     # ups out 10.15228 MW, loss * (1/0.96 - 1) = 423.01 kW; transformer out 10.57529 MW, loss
-    # * (1/0.985 - 1) = 161.05 kW. Sum = 736.34 kW = 10 MW * (1 / 0.931397 - 1).
+    # * (1/0.985 - 1) = 161.05 kW. Sum = 736.34 kW = 10 MW * (1 / 0.931397 - 1). The transformer also feeds the
+    # hall's cooling plant (s13-facility): its loss adds cooling_power * (1/0.985 - 1).
     results = _hall()
     pdu = 10e6 * (1 / 0.985 - 1)
     ups = (10e6 + pdu) * (1 / 0.96 - 1)
-    tx = (10e6 + pdu + ups) * (1 / 0.985 - 1)
+    tx = (10e6 + pdu + ups + value(results, "s.h.cooling_power")) * (1 / 0.985 - 1)
     assert value(results, "s.h.pdu_loss") == pytest.approx(pdu)
     assert value(results, "s.h.ups_loss") == pytest.approx(ups)
     assert value(results, "s.h.transformer_loss") == pytest.approx(tx)

@@ -23,6 +23,9 @@ Formulas:
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
                        with a `no-effect` warning (it never lowers the capex)
+      rows, racks    : gear of a class a row (PDU, busway, rectifier, CDU, CRAH) or a rack (PDU, CDU; not one
+                       priced as a whole) places is priced (count x units x price) and the class's estimate
+                       covers only the IT outside those rows and racks
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
@@ -326,6 +329,35 @@ def _rack_shelves(ctx, figure):
     return total
 
 
+def _row_gear(ctx, kinds, figure):
+    """(priced total, IT power) of the rows and racks placed here (racks directly or in rows) that place gear of
+    `kinds` (rows: PDUs, busways, rectifiers, CDUs, CRAHs; racks: PDUs, CDUs): count x units x price, and the IT
+    they hold, which their gear serves in place of the class's estimate (a rack in a row that places the class
+    counted once). A rack priced as a whole holds its gear in its price."""
+    cost, it = np.zeros(1), np.zeros(1)
+    kinds = tuple(k for k in kinds if k in ("pdu", "busway", "rectifier", "cdu", "crah"))   # shelves: _rack_shelves
+    if not kinds:
+        return cost, it
+
+    def racks(holder, times, served):
+        nonlocal cost, it
+        for rack in holder.parts("rack"):
+            gear = rack.parts(*kinds)
+            if gear and not _whole_system(rack):
+                cost = cost + times * rack.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
+                if not served:
+                    it = it + times * rack.count * rack.get("it_power")
+
+    racks(ctx, 1.0, False)
+    for row in ctx.parts("row"):
+        gear = row.parts(*kinds)
+        if gear:
+            cost = cost + row.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
+            it = it + row.count * row.get("it_power")
+        racks(row, row.count, bool(gear))
+    return cost, it
+
+
 def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
     ancestor places it (priced there), else own IT * plant cost per W * category share * class share.
@@ -343,11 +375,13 @@ def _plant(ctx, classes, name, cooling):
             unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
             total = total + _unused_heat_rejection(ctx, unused, name)
             kinds = tuple(k for k in kinds if k == ctx.inherited_text("heat_rejection", "chiller"))
+        row_cost, row_it = _row_gear(ctx, kinds, name) if kinds else (np.zeros(1), np.zeros(1))
+        total = total + row_cost
         if kinds and ctx.parts(*kinds):
             total = total + _gear_cost(ctx, kinds, name)
         elif share is not None and not _placed_above(ctx, kinds):
             per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
-            total = total + own_it * per_watt * ctx.get(share.name, share)
+            total = total + np.maximum(own_it - row_it, 0.0) * per_watt * ctx.get(share.name, share)
     return total
 
 

@@ -12,10 +12,19 @@ Power chain (efficiency eta from the meter to the IT load):
           ac    = transformer * ups (double conversion) * pdu        = 0.985 * 0.96 * 0.985 = 0.931
           dc800 = transformer * rectifier * DC distribution (busway)  = 0.985 * 0.975 * 0.99 = 0.951
           (no default switchgear stage: its ~0.1% is within the other figures; placed, it counts)
+    A row's IT runs through the chain seen from the row: the PDUs, busways or rectifiers a row places replace
+    the block's stage of their class for that row's IT (its losses at their efficiency); the block's own stage
+    carries the rest (and is no stage where no IT is left to it).
     eta = product of the stage efficiencies
-    power_chain_loss = it_power * (1 / eta - 1) = sum of the stage losses:
+    The cooling plant is fed from the low-voltage switchboard: its power C (the block's own cooling_power, peak;
+    cooling_power_avg for the average) joins the flow at the last transformer or switchgear stage before the IT
+    (not through the UPS, rectifiers or PDUs), so those stages lose power on it as on the IT.
+    power_chain_loss = sum of the stage losses = it_power * (1 / eta - 1) + C * (1 / eta_feed - 1),
+                       eta_feed = product of the transformer and switchgear stages' efficiencies:
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
+                       (+ C for a transformer or switchgear stage)
     <stage>_power_in = out + loss
+    power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
     a site's <stage>_loss / _power_in / _stage_efficiency _outside_halls: the same for the chain of the IT
@@ -24,7 +33,8 @@ Power chain (efficiency eta from the meter to the IT load):
     an efficiency (and the PUE) where no power flows (out + loss = 0; a site that places no racks) has no
     value: absent, `n/a` in the table and null in JSON with the reason, never 0
     Example: an AC hall of 1 MW IT placing only transformers (0.99): 0.99 * 0.96 * 0.985 = 0.9361;
-    pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW.
+    pdu_loss = 1 MW * (1/0.985 - 1) = 15.2 kW, ups_loss = 1.0152 MW * (1/0.96 - 1) = 42.3 kW; with 100 kW of
+    cooling, transformer_loss = (1.0575 + 0.1) MW * (1/0.99 - 1) = 11.7 kW (10.7 kW on the IT alone).
 
 Cooling power, per heat stream (liquid at `supply_temp`; air through chilled water 6 K below
 `air_supply_temp`):
@@ -65,14 +75,26 @@ the diagrams read these, nothing else computes them):
     utilization  = load / (capacity * units of the kind placed on the block, spares included; a CDU or
                    CRAH placed without a count stands for its units_needed); none when none is placed
     load: the power out of the stage at peak (transformer, switchgear, UPS, rectifier, PDU, busway: what
-          the stage delivers toward the IT, as `stage_flows` gives it), plus the block's peak cooling_power
-          for transformers and switchgear (they feed the mechanical plant too); the peak facility power for
+          the stage delivers, as `stage_flows` gives it: toward the IT, and for transformers and switchgear
+          the cooling plant they feed too); the peak facility power for
           generators (IT, losses and cooling run in an outage); the block's heat_liquid (CDU) or heat_air
           (CRAH)
     Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
     50.3 / 0.99 (busway) = 50.81 MW, units_needed = ceil(50.81) + 1 = 52, utilization = 50.81 / 52 = 97.7%.
 Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
 CDUs and CRAHs when the spec gives their count).
+
+Gear placed in a row (PDUs, busways, rectifiers, CDUs, CRAHs) or a rack (PDUs, CDUs, power shelves) is sized
+per row or rack: ceil(load / capacity) + spares of its `redundancy` (N where it gives none) <= the units placed
+there, load = the power out of its stage toward the block's IT (it_power over the efficiencies of the stages
+after it), the block's liquid / air heat (CDU / CRAH), the power of the rack's parts (power shelf: it_power x
+the shelf's efficiency). Example: a row of 1 MW IT under 500 kW busways 2N needs 2 x ceil(1 / 0.5) = 4.
+
+Floor space (a hall that gives its `area`): racks x rack_floor_area <= area, where racks = the hall's racks'
+counts + each row's count x its racks' counts and rack_floor_area = 0.6 m x 4.267 m / 2 = 1.28 m^2 (a 600 mm
+rack in a row of the 7-tile hot/cold-aisle pitch: the rack and half of each aisle beside it). A floor on the
+white space: end-of-row aisles, egress and the CDUs and CRAHs on the floor need more.
+    Example: 4 rows of 10 racks: 40 x 1.28 = 51.2 m^2, more than a hall of 50 m^2 holds (a limit).
 
 A site's own share (the IT it holds outside its halls, which it feeds and cools itself):
     it_power_outside_halls     = it_power - sum(hall count * hall it_power)   (likewise it_power_avg)
@@ -82,14 +104,16 @@ A site's own share (the IT it holds outside its halls, which it feeds and cools 
     cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
-losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers.
+losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers; the
+cooling plant is fed through the transformers and switchgear of the chain of the IT it cools (no UPS).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, left_over, limit, output
+from . import POSITIVE, Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
+from .power import part_power
 from .thermal import SPARES, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
@@ -168,14 +192,65 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
     return {kind: (o, l) for kind, (o, l) in flows.items()}
 
 
-def _own_stages(ctx, peak: bool):
-    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs)."""
-    out, stages = _own_it(ctx, peak), []
-    for kind, eta in reversed(chain_stages(ctx)):
-        loss = out * (1 / eta - 1)
-        stages.append((kind, (out, loss)))
-        out = out + loss
-    return stages[::-1]
+COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
+
+
+def _it_groups(ctx, peak: bool):
+    """[(IT power, chain stages)] of the IT this block feeds itself: each row it places directly under the chain
+    seen from that row (the PDUs, busways or rectifiers the row places replace the block's for its IT), the rest
+    under the block's own chain."""
+    name = "it_power" if peak else "it_power_avg"
+    groups, in_rows = [], np.zeros(1)
+    for row in ctx.parts("row"):
+        it = row.count * row.get(name)
+        in_rows = in_rows + it
+        groups.append((it, chain_stages(row)))
+    if not groups:
+        return [(_own_it(ctx, peak), chain_stages(ctx))]
+    rest = np.maximum(left_over(_own_it(ctx, peak), in_rows), 0.0)
+    # the block's own chain where IT outside its rows uses it (in some scenario): a PDU no power passes is none
+    return ([(rest, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
+
+
+def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
+    """[(stage kind, (power out, loss))] of the IT this block feeds itself (a site's halls feed theirs; each row
+    through its own chain, `_it_groups`) and of the cooling plant that cools it: the plant's power (the block's
+    own cooling power, peak or average) joins the flow at the last transformer or switchgear stage before the IT
+    (the mechanical plant is fed from the low-voltage switchboard, not through the UPS, rectifiers or PDUs), so
+    those stages lose power on it too."""
+    flows: dict[str, list] = {}
+
+    def carry(stages, out):
+        for kind, eta in reversed(stages):
+            loss = out * (1 / eta - 1)
+            total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+            total[0], total[1] = total[0] + out, total[1] + loss
+            out = out + loss
+
+    groups = _it_groups(ctx, peak)
+    for it, stages in groups:
+        carry(stages, it)
+    feed = [(kind, eta) for kind, eta in chain_stages(ctx) if kind in COOLING_FEED]
+    if cooling_fed and feed:
+        carry(feed, _own_cooling(ctx, peak))
+    return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows]
+
+
+def _own_cooling(ctx, peak: bool):
+    """The cooling power of the heat this block cools itself: its cooling_power (peak or average) less its
+    halls' (each hall's plant is fed through the hall's own chain)."""
+    name = "cooling_power" if peak else "cooling_power_avg"
+    in_halls = sum((hall.count * hall.get(name) for hall in halls(ctx)), np.zeros(1))
+    return np.maximum(left_over(ctx.get(name), in_halls), 0.0)
+
+
+def _it_path_loss(ctx):
+    """The chain's peak losses on the IT power alone (without the cooling plant its transformers feed): the
+    `power_chain_efficiency` of the IT path (a site adds its halls')."""
+    total = sum((loss for _, (_, loss) in _own_stages(ctx, True, cooling_fed=False)), np.zeros(1))
+    for hall in halls(ctx):
+        total = total + hall.count * _it_path_loss(hall)
+    return total
 
 
 def _loss(ctx, peak: bool):
@@ -413,8 +488,9 @@ def _feed_utilization(ctx):
 
 
 for _kind in ("hall", "site"):
-    output(_kind, "power_chain_efficiency", "it_power / (it_power + power_chain_loss); none without IT power")(
-        lambda ctx: _ratio(ctx, ctx.get("it_power"), ctx.get("it_power") + ctx.get("power_chain_loss"),
+    output(_kind, "power_chain_efficiency", "it_power / (it_power + the chain's losses on the IT power); none "
+                                            "without IT power")(
+        lambda ctx: _ratio(ctx, ctx.get("it_power"), ctx.get("it_power") + _it_path_loss(ctx),
                            f"no IT power: the {ctx.kind} places no racks or servers"))
     output(_kind, "power_chain_loss", "it_power * (1 / eta - 1), eta = product of power-gear efficiencies")(
         lambda ctx: _loss(ctx, peak=True))
@@ -498,9 +574,9 @@ SIZED_GEAR = POWER_GEAR + ("generator", "cdu", "crah")
 
 def gear_load(block, kind: str):
     """The peak load the gear of `kind` placed on `block` (a hall or site) carries; None where the block's
-    chain has no such stage. Power gear: the power out of its stage; transformers and switchgear also the
-    block's peak cooling_power (the mechanical plant is fed from the medium-voltage side through them, as the
-    power view draws it: sized on the IT path alone, 379 kW through a 300 kVA transformer read 98% used);
+    chain has no such stage. Power gear: the power out of its stage, which for transformers and switchgear
+    carries the cooling plant too (`_own_stages`: sized on the IT path alone, 379 kW through a 300 kVA
+    transformer read 98% used);
     generators: the facility power; CDUs / CRAHs: the block's liquid / air heat (a site's includes its
     halls', as its `cdus` / `crahs` do)."""
     if kind == "generator":
@@ -510,9 +586,7 @@ def gear_load(block, kind: str):
     flows = stage_flows(block, peak=True)
     if kind not in flows:
         return None
-    if kind in ("transformer", "switchgear"):
-        return flows[kind][0] + block.get("cooling_power")
-    return flows[kind][0]
+    return flows[kind][0]          # a transformer's or switchgear's flow carries the cooling plant (_own_stages)
 
 
 def _gear_units_needed(load, gear):
@@ -571,6 +645,82 @@ def _power_gear_units(kind: str):
         placed = sum((g.count for g in gear), np.zeros(1))
         return gear[0].get("units_needed"), placed
     return measure
+
+
+LOCAL_GEAR = {"row": ("pdu", "busway", "rectifier", "cdu", "crah"), "rack": ("pdu", "cdu", "power_shelf")}
+
+
+def local_gear_load(block, kind: str):
+    """The peak load the gear of `kind` placed in a row or rack carries (per row or rack): a PDU, busway or
+    rectifier the power out of its stage toward the block's IT (it_power over the efficiencies of the stages after
+    it in the block's chain; None where the chain has no such stage); a CDU / CRAH the block's liquid / air heat; a
+    power shelf the power of the rack's parts it feeds (its output: it_power x the shelf efficiency)."""
+    if kind in ("cdu", "crah"):
+        return block.get("heat_liquid" if kind == "cdu" else "heat_air")
+    if kind == "power_shelf":
+        return part_power(block, peak=True)
+    out = block.get("it_power")
+    for stage, eta in reversed(chain_stages(block)):
+        if stage == kind:
+            return out
+        out = out / eta
+    return None
+
+
+def _local_gear_units(kind: str):
+    """A limit on a row or rack that places `kind`: ceil(load / capacity) + spares of the gear's `redundancy`
+    (N where it gives none) <= the units placed there (their counts). Without it, one 575 kW busway over a row of
+    2.8 MW, or one 2 MW CDU for its 2.4 MW of liquid heat, priced and failed nothing: only gear placed on a hall or
+    site was sized."""
+    def measure(ctx):
+        gear = ctx.parts(kind)
+        if not gear:
+            return None
+        load = local_gear_load(ctx, kind)
+        if load is None:
+            return None
+        return _gear_units_needed(load, gear[0]), sum((g.count for g in gear), np.zeros(1))
+    return measure
+
+
+for _kind, _gears in LOCAL_GEAR.items():
+    for _gear in _gears:
+        _what = {"pdu": "PDUs", "cdu": "CDUs", "crah": "CRAHs", "power_shelf": "power shelves"}.get(_gear, _gear + "s")
+        limit(_kind, f"{_gear}-capacity", _local_gear_units(_gear), f"{_gear} units needed", f"{_gear} units placed",
+              f"the {_what} placed in the {_kind} carry its peak load with their redundancy "
+              "(ceil(load / capacity) + spares)")
+
+
+rack_floor_area = Assumption(
+    "rack_floor_area", 0.6 * 7 * 0.6096 / 2, "m^2",
+    "white-space floor one rack position takes in a hot/cold-aisle row, aisles included [S][D]: a 600 mm wide "
+    "rack (the EIA-310 19-inch frame in a 600 mm cabinet; NVIDIA MGX / GB300 NVL72 racks are 600 x 1,068 mm "
+    "[P]) times half the row-to-row pitch of the common 7-tile layout (two rows between the centres of adjacent "
+    "cold aisles 7 x 2 ft = 4.27 m apart: a 4 ft cold aisle, a 3 ft hot aisle and two 42 in racks; "
+    "server-racks.com 'What is Aisle Pitch?', read 2026-12-05 [S]): 0.6 m x 2.134 m = 1.28 m^2. A floor: no "
+    "end-of-row aisles, egress, CDUs, CRAHs or columns (planning figures of 2.5-4 m^2 per rack add those [U])",
+    range=POSITIVE)
+
+
+def racks_in(hall):
+    """Rack positions on a hall's floor: its racks' counts plus each row's count x its racks' counts."""
+    total = sum((rack.count for rack in hall.parts("rack")), np.zeros(1))
+    for row in hall.parts("row"):
+        total = total + row.count * sum((rack.count for rack in row.parts("rack")), np.zeros(1))
+    return total
+
+
+def _hall_area(ctx):
+    """A limit on a hall that gives its `area`: racks x rack_floor_area <= area (the racks' own footprint and
+    their share of the hot and cold aisles, a floor on the white space they need). Without it, 1,440 racks in a
+    hall of 100 m^2 printed their power, PUE and cost, exit 0."""
+    if not ctx.is_set("area"):
+        return None
+    return racks_in(ctx) * ctx.get(rack_floor_area.name, rack_floor_area), ctx.get("area")
+
+
+limit("hall", "area", _hall_area, "floor area the racks need (racks x rack_floor_area)", "area",
+      "the hall's floor area holds its racks with their hot and cold aisles (racks x rack_floor_area)")
 
 
 def _pue_floor(ctx):

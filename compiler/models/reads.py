@@ -213,7 +213,8 @@ _POWER_GEAR_UNITS_NEEDED = (
     "up:all:ups.efficiency", "up:cdus", "up:crahs", "up:distribution", "up:facility_power", "up:heat_air",
     "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
     "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
-    "up:parts:transformer.efficiency", "up:parts:ups.efficiency")
+    "up:parts:transformer.efficiency", "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power",
+    "up:all:row.count", "up:all:row.it_power")
 
 # read by busway.utilization, generator.utilization, pdu.utilization, rectifier.utilization, switchgear.utilization,
 # transformer.utilization, ups.utilization
@@ -223,7 +224,8 @@ _POWER_GEAR_UTILIZATION = (
     "up:all:ups.efficiency", "up:distribution", "up:facility_power", "up:heat_air", "up:heat_liquid", "up:it_power",
     "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
     "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
-    "up:parts:ups.efficiency")
+    "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power", "up:all:row.count",
+    "up:all:row.it_power")
 
 # read by cdu.units_needed, crah.units_needed
 _COOLING_UNITS_NEEDED = (
@@ -259,6 +261,11 @@ _HALL_POWER_STAGE = (
     "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency",
     "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
     "up:parts:transformer.efficiency", "up:parts:ups.efficiency")
+# the stages' flows carry the cooling plant from the last transformer or switchgear (facility._own_stages); the IT
+# path's alone (power_chain_efficiency) do not
+_HALL_POWER_STAGE = _HALL_POWER_STAGE + ("all:row.count", "all:row.it_power")   # each row through its own chain
+_HALL_POWER_STAGE_IT = _HALL_POWER_STAGE
+_HALL_POWER_STAGE = _HALL_POWER_STAGE + ("cooling_power",)
 
 # read by hall.capex, site.capex
 _CAPEX = (
@@ -275,12 +282,6 @@ _HALL_COOLING = (
 _HALL_LIQUID_CHILLERS = (
     "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
     "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp")
-
-# read by hall.switchgear_loss, hall.switchgear_power_in, hall.switchgear_stage_efficiency, site.switchgear_loss,
-# site.switchgear_power_in, site.switchgear_stage_efficiency
-_SWITCHGEAR_STAGE = (
-    "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
-    "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution")
 
 # read by inference.accelerator_power, inference.sustained_clock
 _INFERENCE_POWER = _INFERENCE_SOLVE + (
@@ -340,6 +341,9 @@ _SITE_POWER_STAGE = (
     "parts:ups.efficiency", "up:distribution", "up:parts:busway.efficiency", "up:parts:pdu.efficiency",
     "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
     "up:parts:ups.efficiency")
+_SITE_POWER_STAGE = _SITE_POWER_STAGE + ("all:row.count", "all:row.it_power")   # each row through its own chain
+_SITE_POWER_STAGE_IT = _SITE_POWER_STAGE
+_SITE_POWER_STAGE = _SITE_POWER_STAGE + ("cooling_power", "parts:hall.cooling_power")
 
 # read by site.busway_loss_outside_halls, site.busway_power_in_outside_halls,
 # site.busway_stage_efficiency_outside_halls, site.pdu_loss_outside_halls, site.pdu_power_in_outside_halls,
@@ -350,7 +354,9 @@ _SITE_POWER_STAGE = (
 _SITE_POWER_STAGE_OUTSIDE_HALLS = (
     "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
     "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
-    "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution")
+    "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution", "cooling_power",
+    "parts:hall.cooling_power", "all:row.count", "all:row.it_power", "parts:row.parts:busway.efficiency",
+    "parts:row.parts:pdu.efficiency", "parts:row.parts:rectifier.efficiency")
 
 # read by site.crahs_outside_halls, site.heat_air_outside_halls, site.heat_liquid_outside_halls
 _SITE_HEAT_OUTSIDE_HALLS = (
@@ -426,7 +432,9 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
-        "heat_rejection", "up:heat_rejection"),
+        "heat_rejection", "up:heat_rejection",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
     "hall.capex_network": (
@@ -442,7 +450,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.parts:rack.parts:power_shelf.count", "parts:row.parts:rack.parts:power_shelf.price",
         "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
-        "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost"),
+        "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "up:plant_cost",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price", "parts:rack.it_power", "parts:rack.parts:pdu.count", "parts:rack.parts:pdu.price", "parts:row.parts:rack.it_power", "parts:row.parts:rack.parts:pdu.count", "parts:row.parts:rack.parts:pdu.price"),
     "hall.cdus": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:crah.capacity", "parts:crah.redundancy", "parts:pump.capacity", "parts:pump.redundancy",
@@ -490,7 +500,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
         "parts:transformer.efficiency", "parts:ups.efficiency", "set:pue", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
-        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
+        "all:row.count", "all:row.it_power_avg"),
     "hall.feed_utilization": ("facility_power", "power_feed"),
     "hall.heat_air": ("heat_liquid", "it_power"),
     "hall.heat_air_all": ("count", "heat_air"),
@@ -518,12 +529,14 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.pdu_stage_efficiency": _HALL_POWER_STAGE,
     "hall.power_accelerators": (
         "parts:rack.count", "parts:rack.power_accelerators", "parts:row.count", "parts:row.power_accelerators"),
-    "hall.power_chain_efficiency": ("it_power", "power_chain_loss"),
+    "hall.power_chain_efficiency": _HALL_POWER_STAGE_IT,
     "hall.power_chain_loss": (
         "distribution", "it_power", "parts:busway.efficiency", "parts:pdu.efficiency", "parts:rectifier.efficiency",
         "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
-        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
+        "cooling_power", "all:row.count", "all:row.it_power", "all:busway.efficiency", "all:pdu.efficiency",
+        "all:rectifier.efficiency"),
     "hall.power_cpus": ("parts:rack.count", "parts:rack.power_cpus", "parts:row.count", "parts:row.power_cpus"),
     "hall.power_memory": ("parts:rack.count", "parts:rack.power_memory", "parts:row.count", "parts:row.power_memory"),
     "hall.power_network": (
@@ -534,9 +547,9 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.rectifier_loss": _HALL_POWER_STAGE,
     "hall.rectifier_power_in": _HALL_POWER_STAGE,
     "hall.rectifier_stage_efficiency": _HALL_POWER_STAGE,
-    "hall.switchgear_loss": _SWITCHGEAR_STAGE,
-    "hall.switchgear_power_in": _SWITCHGEAR_STAGE,
-    "hall.switchgear_stage_efficiency": _SWITCHGEAR_STAGE,
+    "hall.switchgear_loss": _HALL_POWER_STAGE,
+    "hall.switchgear_power_in": _HALL_POWER_STAGE,
+    "hall.switchgear_stage_efficiency": _HALL_POWER_STAGE,
     "hall.tco_year": ("depreciation_year", "opex"),
     "hall.transformer_loss": _HALL_POWER_STAGE,
     "hall.transformer_power_in": _HALL_POWER_STAGE,
@@ -817,7 +830,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
-        "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection"),
+        "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
@@ -837,7 +852,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.parts:rack.price",
         "parts:rectifier.count", "parts:rectifier.price", "parts:switchgear.count", "parts:switchgear.price",
         "parts:transformer.count", "parts:transformer.price", "parts:ups.count", "parts:ups.price", "plant_cost",
-        "up:plant_cost"),
+        "up:plant_cost",
+        # the gear its rows place (cost._row_gear)
+        "parts:row.it_power", "parts:row.parts:busway.count", "parts:row.parts:busway.price", "parts:row.parts:pdu.count", "parts:row.parts:pdu.price", "parts:row.parts:rectifier.count", "parts:row.parts:rectifier.price", "parts:rack.it_power", "parts:rack.parts:pdu.count", "parts:rack.parts:pdu.price", "parts:row.parts:rack.it_power", "parts:row.parts:rack.parts:pdu.count", "parts:row.parts:rack.parts:pdu.price"),
     "site.cdus": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:chiller.capacity", "parts:chiller.redundancy", "parts:cooling_tower.capacity",
@@ -923,7 +940,8 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:pdu.efficiency", "parts:rectifier.efficiency", "parts:switchgear.efficiency",
         "parts:transformer.efficiency", "parts:ups.efficiency", "set:pue", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
-        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
+        "parts:hall.cooling_power_avg", "all:row.count", "all:row.it_power_avg"),
     "site.feed_utilization": ("facility_power", "utility_feed"),
     "site.heat_air": ("heat_liquid", "it_power"),
     "site.heat_air_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
@@ -969,13 +987,15 @@ READS: dict[str, tuple[str, ...]] = {
     "site.power_accelerators": (
         "parts:hall.count", "parts:hall.power_accelerators", "parts:rack.count", "parts:rack.power_accelerators",
         "parts:row.count", "parts:row.power_accelerators"),
-    "site.power_chain_efficiency": ("it_power", "power_chain_loss"),
+    "site.power_chain_efficiency": _SITE_POWER_STAGE_IT,
     "site.power_chain_loss": (
         "distribution", "it_power", "parts:busway.efficiency", "parts:hall.count", "parts:hall.it_power",
         "parts:hall.power_chain_loss", "parts:pdu.efficiency", "parts:rectifier.efficiency",
         "parts:switchgear.efficiency", "parts:transformer.efficiency", "parts:ups.efficiency", "up:distribution",
         "up:parts:busway.efficiency", "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency",
-        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency"),
+        "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency", "up:parts:ups.efficiency",
+        "cooling_power", "parts:hall.cooling_power", "all:row.count", "all:row.it_power", "all:busway.efficiency",
+        "all:pdu.efficiency", "all:rectifier.efficiency"),
     "site.power_cpus": (
         "parts:hall.count", "parts:hall.power_cpus", "parts:rack.count", "parts:rack.power_cpus", "parts:row.count",
         "parts:row.power_cpus"),
@@ -993,11 +1013,11 @@ READS: dict[str, tuple[str, ...]] = {
     "site.rectifier_power_in_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
     "site.rectifier_stage_efficiency": _SITE_POWER_STAGE,
     "site.rectifier_stage_efficiency_outside_halls": _SITE_POWER_STAGE_OUTSIDE_HALLS,
-    "site.switchgear_loss": _SWITCHGEAR_STAGE,
+    "site.switchgear_loss": _SITE_POWER_STAGE,
     "site.switchgear_loss_outside_halls": _SITE_POWER_STAGE,
-    "site.switchgear_power_in": _SWITCHGEAR_STAGE,
+    "site.switchgear_power_in": _SITE_POWER_STAGE,
     "site.switchgear_power_in_outside_halls": _SITE_POWER_STAGE,
-    "site.switchgear_stage_efficiency": _SWITCHGEAR_STAGE,
+    "site.switchgear_stage_efficiency": _SITE_POWER_STAGE,
     "site.switchgear_stage_efficiency_outside_halls": _SITE_POWER_STAGE,
     "site.tco_year": ("depreciation_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
@@ -1160,8 +1180,8 @@ READS: dict[str, tuple[str, ...]] = {
     "transceiver.total_power": ("power", "quantity"),
     "transceiver.total_price": ("price", "quantity"),
     # --- transformer
-    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
-    "transformer.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
+    "transformer.units_needed": _POWER_GEAR_UNITS_NEEDED,
+    "transformer.utilization": _POWER_GEAR_UTILIZATION,
     # --- ups
     "ups.units_needed": _POWER_GEAR_UNITS_NEEDED,
     "ups.utilization": _POWER_GEAR_UTILIZATION,

@@ -49,6 +49,16 @@ def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Ins
     return None
 
 
+def _row_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Instance] | None:
+    """(gear, row): the gear of `kind` a row of `inst` places (a row's PDUs, busways or rectifiers are its IT's
+    stage of their class in the facility model), else None."""
+    for row in plan.parts(inst, "row"):
+        for gear in row.parts:
+            if plan.kind(gear) == kind:
+                return gear, row
+    return None
+
+
 def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_Stage]:
     """The chain as the facility model gives it: one stage per `<kind>_loss` output of `inst` (meter to
     IT) with its `<kind>_power_in` and `<kind>_stage_efficiency`; `direct`: a site's chain for its IT
@@ -59,7 +69,7 @@ def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_St
         loss = plan.get(inst, f"{kind}_loss{suffix}")
         if loss is None:
             continue
-        found = _nearest_gear(plan, inst, kind)
+        found = _nearest_gear(plan, inst, kind) or _row_gear(plan, inst, kind)
         gear, owner = found if found is not None else (None, inst)
         key = gear.path if gear is not None else f"default:{kind}@{inst.path}"
         stage = _Stage(key, kind, gear, owner, plan.get(inst, f"{kind}_stage_efficiency{suffix}"))
@@ -169,9 +179,9 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
                           caption=_esc("GENERATOR", 0), group="power", dashed=True))
         g.edge(gid, utility, label=_edge_label("backup"), style="dashed", color="#ADB5BD")
 
-    # The cooling plant is fed from the medium-voltage side: from the last shared switchgear or transformer
-    # (which then carries it), else through its own transformers. The facility model charges chain losses
-    # on the IT load only (facility_power = it_power + power_chain_loss + cooling_power); the cards say so.
+    # The cooling plant is fed from the last shared switchgear or transformer, whose flow (`<kind>_power_in`)
+    # carries it and whose loss counts it (compiler.models.facility._own_stages), else through each branch's
+    # own transformers and switchgear (in their flows and losses).
     cooling = plan.get(root, "cooling_power") or 0.0
     tap = max((i for i in range(shared) if branches[0].stages[i].kind in ("switchgear", "transformer")),
               default=None)
@@ -182,7 +192,7 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
         loss = plan.get(root, f"{stage.kind}_loss")
         carried = cooling if tap is not None and i <= tap else 0.0
         node = plan.ids("stage", stage.key)
-        into = flow + carried if flow is not None else None
+        into = flow
         g.node(node, _stage_card(plan, stage, into, loss, 1.0, cooling=carried))
         g.edge(prev, node, label=_edge_label(_q(into, "W")))
         prev = node
@@ -197,11 +207,11 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
             g.edge(tap_node, cid, label=_edge_label(_q(cooling, "W")))
         else:
             mech = plan.ids("mechfeed", root.path)
-            g.node(mech, _card(_b("Mechanical transformers"),
-                               [_esc(f"in {_q(cooling, 'W')}", 0),
-                                _esc("not in the model's power chain: no loss charged", 0)],
-                               caption=_esc("MV SWITCHGEAR AND TRANSFORMERS", 0), group="power", dashed=True))
-            g.edge(utility, mech, label=_edge_label(_q(cooling, "W")))
+            g.node(mech, _card(_b("Each branch's transformers and switchgear"),
+                               [_esc(f"out {_q(cooling, 'W')}", 0),
+                                _esc("in their flows and losses below", 0)],
+                               caption=_esc("MECHANICAL FEED", 0), group="power", dashed=True))
+            g.edge(utility, mech, label=_edge_label(_q(cooling, "W")), style="dashed")
             g.edge(mech, cid, label=_edge_label(_q(cooling, "W")))
 
     for b in branches:
@@ -211,7 +221,7 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
 def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | None, count: float,
                 cooling: float = 0.0) -> str:
     """One stage of the chain; `flow` and `loss` per item of the branch (`count` items); `cooling`: the part
-    of `flow` that feeds the cooling plant (the model charges it no loss). Placed gear shows the facility
+    of `flow` that feeds the cooling plant (its loss counted in the stage's). Placed gear shows the facility
     model's sizing of it (`units_needed`, `utilization`), flagged when fewer units are placed."""
     each = " each" if count != 1 else ""
     title_kind = GEAR_TITLE.get(stage.kind, stage.kind)
@@ -226,7 +236,7 @@ def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | No
         extra = []
     rows = [_esc(f"\u03b7 {_pct(stage.eta)} \u00b7 in {_q(flow, 'W')}{each}", 0)]
     if cooling:
-        rows.append(_esc(f"of which cooling {_q(cooling, 'W')} (no loss charged by the model)", 0))
+        rows.append(_esc(f"of which cooling {_q(cooling, 'W')}", 0))
     rows += [_font(_b(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
     return _card(title, rows, caption=_esc(caption, 0), group="power", dashed=stage.gear is None)
 
