@@ -856,7 +856,9 @@ def _pick(q, score, allowed):
     rows = np.arange(score.shape[0])
     out = {k: v[rows, best] for k, v in q.items()}
     out["feasible"] = np.isfinite(score[rows, best]).astype(float)
-    # why a scenario has no layout: whether one exists at all, and the one that needs the least memory
+    # why a scenario has no layout: whether one exists at all, and the one that needs the least memory (the
+    # layouts may be one row shared by scenarios that differ only in what scores them, e.g. the tokens)
+    allowed = np.broadcast_to(allowed, score.shape)
     out["any_allowed"] = allowed.any(axis=1)
     closest = np.argmin(np.where(allowed, q["memory_need"], np.inf), axis=1)
     for name in ("memory_need", "state_memory", "usable", "tp", "pp", "cp", "dp"):
