@@ -212,15 +212,16 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   22 rounds, 1.13-1.27 s with 2) solve c_e + 22 t = 8.5 s, c_e + 2 t = 1.17 s: t = 0.367 s, c_e =
                   0.44 s. With few sequences per replica (at scale) the rounds and c_e dominate, where spreading the
                   evaluated tokens over all chips (the model before) made evaluation vanish
-    goodput       interruptions at rate lam = n * failure_rate; checkpoint every tau = sqrt(2 c / lam) (Young
+    goodput       interruptions at rate lam = (n - k) * failure_rate (k idle: below); checkpoint every tau = sqrt(2 c / lam) (Young
                   1974) of blocking cost c; restart r. Lost share f = c / tau + lam (r + tau / 2); a run shorter
                   than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput;
                   f >= 1 (the interruptions take all the time): the run never finishes, an infeasible-workload
                   error with the interruption interval (no floor on goodput)
     idle          idle_accelerators = n - tp pp cp dp: the accelerators the layout leaves idle (n not a multiple of
                   tp pp cp, or fewer sequences per step than replicas), e.g. 77,760 GPUs at tp 8 pp 8 dp 151 use
-                  77,312 and leave 448 idle. The job holds them all: hours, cost, MFU and the failure rate count n,
-                  the accelerators reserved, not the ones in use; an idle one draws its idle power (power, energy
+                  77,312 and leave 448 idle. The job holds them all: hours, cost and MFU count n, the accelerators
+                  reserved, not the ones in use; the failure rate counts the n - k in use (an idle one is in no
+                  communicator: its failure stops nothing, it is a spare); an idle one draws its idle power (power, energy
                   and the energy part of the job's own accelerator-hour: compiler.models.workloads), and the busy
                   ones' activity is the MFU over the n - k that do the work, mfu n / (n - k)
     hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train, power = (n - k) W(P_run)
@@ -993,7 +994,7 @@ def _interruptions_take_all_time(rates: dict, best: dict, t0) -> None:
     from .inference import _refuse
     from ..display import format_quantity
     feasible = np.asarray(best["feasible"]).reshape(-1)
-    lost = np.asarray(_lost(rates, best["n"], t0), dtype=float).reshape(-1)
+    lost = np.asarray(_lost(rates, best["used"], t0), dtype=float).reshape(-1)
     shape = (max(feasible.size, lost.size),)        # the rates may vary over scenarios the layout search shares
     lost = np.broadcast_to(lost, shape)
     bad = (np.broadcast_to(feasible, shape) > 0) & (lost >= 1)
@@ -1002,12 +1003,12 @@ def _interruptions_take_all_time(rates: dict, best: dict, t0) -> None:
     if feasible.size < shape[0]:
         best["feasible"] = np.broadcast_to(feasible, shape).copy()
         best["reason"] = list(best["reason"]) * shape[0]
-    lam = np.broadcast_to(np.asarray(best["n"] * rates["failure_rate"], dtype=float).reshape(-1), shape)
+    lam = np.broadcast_to(np.asarray(best["used"] * rates["failure_rate"], dtype=float).reshape(-1), shape)
     c = np.broadcast_to(np.asarray(rates["checkpoint"], dtype=float).reshape(-1), shape)
     r = np.broadcast_to(np.asarray(rates["restart"], dtype=float).reshape(-1), shape)
     _refuse(best, bad, [
         f"interruptions take all its time: one every {format_quantity(1 / lam[i], 's')} on its "
-        f"{float(np.broadcast_to(best['n'], shape)[i]):,.0f} accelerators, with a restart of "
+        f"{float(np.broadcast_to(best['used'], shape)[i]):,.0f} accelerators in use, with a restart of "
         f"{format_quantity(float(r[i]), 's')} and checkpoints of {format_quantity(float(c[i]), 's')}, lose "
         f"{lost[i]:.2f} of the wall time (1 or more: the run never finishes)" if bad[i] else ""
         for i in range(shape[0])])
@@ -1114,7 +1115,7 @@ def _solve(ctx) -> dict:
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     _interruptions_take_all_time(_rates(ctx), best, t0)          # a run that never finishes: no time either
     t0 = np.where(best["feasible"] > 0, t0, np.nan)
-    good = _goodput(_rates(ctx), best["n"], t0)
+    good = _goodput(_rates(ctx), best["used"], t0)              # the accelerators in use: an idle one stops nothing
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):
@@ -1164,7 +1165,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
             t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]),
                           _col(more["evaluations"]))
             t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
-                                     q2["n"], t_all)
+                                     q2["used"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
             need[mine] = np.where(meets, q2["n"], np.inf).min(axis=1)
             # (a count whose interruptions take all the time has no time: NaN, no candidate)
