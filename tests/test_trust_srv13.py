@@ -3,6 +3,7 @@ pinned by a test (s13-trustsrv)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from compiler import evaluate_text
@@ -76,3 +77,36 @@ def test_an_idle_accelerator_does_not_interrupt_the_run() -> None:
     by_hand = 1 - (np.sqrt(2 * 30 * lam) + lam * 180)            # 1 - (0.15492 + 0.072) = 0.77308
     assert abs(v["s.t.goodput"] - by_hand) < 1e-9, (v["s.t.goodput"], by_hand)
     assert abs(v["s.t.time_to_train"] - v["s.t.detail.time_without_failures"] / by_hand) < 1e-6 * v["s.t.time_to_train"]
+
+
+DISAGGREGATED = """from systems import DGX_H100
+from models import Llama2_70B
+param lim = [50 ms, 30 ms]
+site s {
+  inference w {
+    model = Llama2_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "interactive"
+    input_tokens = 8000 tok
+    output_tokens = 300 tok
+    tpot_limit = lim
+    serving = "disaggregated"
+    accelerators = 16
+  }
+}
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="open (s13-trustsrv): the disaggregated TTFT budget takes the decode step at "
+                   "the decode search's full batch, though the prefill pool binds and the decode pool runs far "
+                   "lighter; fixing it moves validate's disaggregated rows (a mechanism to measure)")
+def test_a_tighter_tpot_limit_never_raises_disaggregated_throughput() -> None:
+    # Law: every configuration a 30 ms TPOT limit admits, a 50 ms limit admits too, so the looser limit carries at
+    # least as much. Measured: 308.9 tok/s at 50 ms (decode batch 164, step 44 ms) < 329.3 tok/s at 30 ms (batch 79,
+    # step 28 ms): the prefill pool binds (TTFT p99 at its 450 ms limit), and the decode step inside the TTFT
+    # budget leaves its queue 76 ms at 50 ms against 91 ms at 30 ms, though the decode pool carries 309 tok/s of
+    # its capacity of ~3,700 (Little: ~14 rows in flight, not 164).
+    results, _ = _values(DISAGGREGATED)
+    tokens = np.ravel(results.values["s.w.tokens_per_s"])
+    assert tokens[0] >= tokens[1] * (1 - 1e-9), tokens
