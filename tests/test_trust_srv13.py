@@ -110,3 +110,44 @@ def test_a_tighter_tpot_limit_never_raises_disaggregated_throughput() -> None:
     results, _ = _values(DISAGGREGATED)
     tokens = np.ravel(results.values["s.w.tokens_per_s"])
     assert tokens[0] >= tokens[1] * (1 - 1e-9), tokens
+
+
+def test_a_request_longer_than_the_model_context_is_an_error() -> None:
+    # Llama 2 70B attends over 4,096 positions; a 16,000-token prompt with 100 generated was served with exit 0
+    # (307 tok/s, $14.46/Mtok): figures of a request the model cannot run. Now `out-of-range` at the field.
+    spec = """from systems import DGX_H100
+from models import Llama2_70B, Llama3_1_8B
+site s {
+  inference w {
+    model = Llama2_70B
+    system = DGX_H100
+    input_tokens = %s
+    output_tokens = 100 tok
+  }
+}
+"""
+    _, sink = _values(spec % "16000 tok")
+    errors = [d for d in sink.errors if d.code == "out-of-range"]
+    assert len(errors) == 1 and "4.096 ktok" in errors[0].message and "16.1 ktok" in errors[0].message
+    _, sink = _values(spec % "3996 tok")                     # 3,996 + 100 = 4,096: exactly the context, runs
+    assert not sink.errors, [d.message for d in sink.errors]
+
+
+def test_a_training_sequence_longer_than_the_model_context_is_an_error() -> None:
+    spec = """from systems import DGX_H100
+from models import Llama3_1_8B
+param s_len = [8192 tok, 262144 tok]
+site s {
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    seq_len = s_len
+    global_batch = 4 Mtok
+  }
+}
+"""
+    _, sink = _values(spec)
+    errors = [d for d in sink.errors if d.code == "out-of-range"]
+    assert len(errors) == 1, [d.message for d in sink.errors]
+    assert "131.1 ktok" in errors[0].message and "1 of 2 scenarios" in errors[0].message
+
