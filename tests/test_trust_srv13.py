@@ -151,3 +151,28 @@ site s {
     assert len(errors) == 1, [d.message for d in sink.errors]
     assert "131.1 ktok" in errors[0].message and "1 of 2 scenarios" in errors[0].message
 
+
+@pytest.mark.parametrize("sweep", ["[1e-5 / 1 s, 2e-5 / 1 s]", "[1e-5 Hz, 2e-5 / 1 s]", "1e-5 Hz..2 * 1e-5 Hz step 1e-5 Hz",
+                                   "[k, 2e-5 Hz]"])
+def test_a_sweep_of_expressions_is_an_error_not_a_vanished_training_run(sweep: str) -> None:
+    # `param fr = [1e-5 / 1 s, 2e-5 / 1 s]` read by a training run's failure_rate: the lowering takes a sweep's
+    # points as literals only, so this made no scenarios; `fr` had no value and the run `s.t` vanished from the
+    # outputs (no s.t.* at all), no diagnostic, exit 0. Now an `invalid-range` error at the first such value.
+    spec = f"""from systems import DGX_H100
+from models import Llama3_1_8B
+param k = 1e-5 Hz
+param fr = {sweep}
+site s {{
+  training t {{
+    model = Llama3_1_8B
+    system = DGX_H100
+    failure_rate = fr
+  }}
+}}
+"""
+    results, sink = evaluate_text(spec, "spec.factory")
+    assert [d.code for d in sink.errors] == ["invalid-range"], [d.message for d in sink.items]
+    literal = spec.replace(f"param fr = {sweep}", "param fr = [1e-5 Hz, 2e-5 Hz]")
+    results, sink = _values(literal)                     # the literal sweep: two scenarios, the run in both
+    assert not sink.errors and results.scenario_count == 2
+    assert np.ravel(results.values["s.t.goodput"]).size == 2
