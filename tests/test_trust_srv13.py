@@ -176,3 +176,44 @@ site s {{
     results, sink = _values(literal)                     # the literal sweep: two scenarios, the run in both
     assert not sink.errors and results.scenario_count == 2
     assert np.ravel(results.values["s.t.goodput"]).size == 2
+
+
+HELD_POOLS = """from systems import DGX_H100
+from models import Llama2_70B
+param dem = [1 ktok/s, 100 ktok/s]
+site s {
+  inference w {
+    model = Llama2_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "server"
+    serving = "disaggregated"
+    accelerators = 16
+    demand = dem
+  }
+}
+"""
+
+
+def test_a_disaggregated_service_given_accelerators_holds_them_and_no_more() -> None:
+    # 16 accelerators given, a demand sizing the pools: at 100 ktok/s the pools took 52 + 30 = 82 accelerators
+    # (cost, power at 82) with exit 0 though the service holds 16 (aggregated: the `overloaded` error); at
+    # 1 ktok/s the pools took 2 + 2 and its cost counted 4 of the 16 it holds (aggregated counts all 16).
+    results, sink = _values(HELD_POOLS)
+    errors = [d for d in sink.errors if d.code == "infeasible-workload"]
+    assert len(errors) == 1 and "82" in errors[0].message and "16" in errors[0].message, [d.message for d in sink.items]
+    feasible = np.ravel(results.values["s.w.feasible"])
+    assert list(feasible) == [1, 0]
+    one, _ = _values(HELD_POOLS.replace("[1 ktok/s, 100 ktok/s]", "1 ktok/s"))
+    v = {k: float(np.ravel(x)[0]) for k, x in one.values.items() if k.startswith("s.w.") and isinstance(x, np.ndarray)}
+    pools = v["s.w.prefill_accelerators"] + v["s.w.decode_accelerators"]
+    assert pools < 16
+    assert v["s.w.idle_accelerators"] >= 16 - pools                        # held, left idle by the pools
+    per_hour = v["s.w.cost_per_hour"] / 16                                  # every accelerator it holds
+    assert abs(v["s.w.tokens_per_s_per_chip"] - v["s.w.tokens_per_s"] / 16) < 1e-9 * v["s.w.tokens_per_s"]
+    assert per_hour > 0
+    agg, _ = _values(HELD_POOLS.replace("[1 ktok/s, 100 ktok/s]", "1 ktok/s").replace('"disaggregated"',
+                                                                                      '"aggregated"'))
+    agg_per_hour = float(np.ravel(agg.values["s.w.cost_per_hour"])[0]) / 16
+    assert abs(per_hour / agg_per_hour - 1) < 0.5                          # the same chips, about the same rate
+
