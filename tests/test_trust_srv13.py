@@ -217,3 +217,39 @@ def test_a_disaggregated_service_given_accelerators_holds_them_and_no_more() -> 
     agg_per_hour = float(np.ravel(agg.values["s.w.cost_per_hour"])[0]) / 16
     assert abs(per_hour / agg_per_hour - 1) < 0.5                          # the same chips, about the same rate
 
+
+def test_a_workload_row_names_the_default_precision_its_figures_are_at(tmp_path) -> None:
+    # A training run or service without `precision` runs at fp8 where its chip has an fp8 rate, else bf16
+    # (compiler/models/training.py `_inputs`, inference.py `_precision`); the report's row printed "—", so a
+    # reader could not tell the 23.3 ktok/s and $29.2k of a 70B run on H100 were at fp8.
+    spec = """from systems import DGX_H100
+from chips import A100_SXM
+from models import Llama3_1_8B
+site s {
+  training h {
+    model = Llama3_1_8B
+    system = DGX_H100
+    tokens = 1 Gtok
+  }
+  training a {
+    model = Llama3_1_8B
+    chip = A100_SXM
+    accelerators = 8
+    tokens = 1 Gtok
+  }
+  training given {
+    model = Llama3_1_8B
+    system = DGX_H100
+    precision = "bf16"
+    tokens = 1 Gtok
+  }
+}
+"""
+    path = tmp_path / "p.factory"
+    path.write_text(spec)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("|")[1].strip(): line.split("|")[4].strip() for line in (out / "report.md").read_text()
+            .splitlines() if line.startswith("| ") and "Llama3\\_1\\_8B" in line}
+    assert rows == {"h": "fp8 \\(default\\)", "a": "bf16 \\(default\\)", "given": "bf16"}, rows
