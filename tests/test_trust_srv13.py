@@ -253,3 +253,23 @@ site s {
     rows = {line.split("|")[1].strip(): line.split("|")[4].strip() for line in (out / "report.md").read_text()
             .splitlines() if line.startswith("| ") and "Llama3\\_1\\_8B" in line}
     assert rows == {"h": "fp8 \\(default\\)", "a": "bf16 \\(default\\)", "given": "bf16"}, rows
+
+
+def test_a_prefill_pool_larger_than_the_service_is_named_as_given() -> None:
+    # prefill_accelerators = 20 on 16 accelerators: the reason said "the prefill pool of 16 accelerator(s)", the
+    # clipped pool, not the 20 the spec gives
+    spec = """from systems import DGX_H100
+from models import Llama2_70B
+site s {
+  inference w {
+    model = Llama2_70B
+    system = DGX_H100
+    serving = "disaggregated"
+    accelerators = 16
+    prefill_accelerators = 20
+  }
+}
+"""
+    _, sink = _values(spec)
+    messages = [d.message for d in sink.errors if d.code == "infeasible-workload"]
+    assert len(messages) == 1 and "prefill pool of 20 accelerator(s) leaves none of the 16" in messages[0], messages

@@ -4184,8 +4184,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     if left is not None:                  # a prefill pool that leaves no accelerator to decode
         empty = flat(left) < 1
         for i in np.flatnonzero(empty & pre_fits):
-            reasons[i] = (f"the prefill pool of {flat(hw.chips)[i] - flat(left)[i]:g} accelerator(s) leaves none of "
-                          f"the {flat(hw.chips)[i]:g} to decode")
+            pool = pre_set[i] if fixed_pre else flat(hw.chips)[i] - flat(left)[i]     # as given, not clipped
+            reasons[i] = (f"the prefill pool of {pool:g} accelerator(s) leaves none of the {flat(hw.chips)[i]:g} "
+                          "to decode")
         searched_bad = searched_bad & ~empty
     if ctx.is_set("demand"):
         lam = flat(ctx.get("demand")) / O
