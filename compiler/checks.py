@@ -768,17 +768,18 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
 
 
 def _check_tokens_beyond_context(ev, results, count: int) -> None:
-    """A request or sequence longer than its model's `context` (the positions it was trained to attend over): an
-    inference service's input_tokens + output_tokens (the default 1,024 + 256 where one is not set,
-    compiler/models/inference.py `default_input_tokens`), a training run's seq_len. The model cannot attend over
-    it, so its figures (KV cache, attention time, memory) are for a request that cannot run: an `out-of-range`
-    error at the field with both numbers, once per workload. A model given no context is not checked."""
+    """A request longer than its model's `context` (the positions it was trained to attend over): an inference
+    service's input_tokens + output_tokens (the default 1,024 + 256 where one is not set,
+    compiler/models/inference.py `default_input_tokens`). The model cannot attend over it, so its figures (KV
+    cache, attention time, memory) are for a request that cannot run: an `out-of-range` error at the field with
+    both numbers, once per workload. A model given no context is not checked. A training run's seq_len may exceed
+    it: fine-tuning at a longer sequence extends the context (MLPerf Training's Llama 2 70B LoRA runs 8,192 tokens
+    on its 4,096-token model; Llama 3.1's long-context stage went from 8k to 128k)."""
     from .display import format_quantity
     from .models.inference import default_input_tokens, default_output_tokens
 
     seen: set[str] = set()
-    for node, inst in _workload_fields(results, ("inference", "training"), ("input_tokens", "output_tokens",
-                                                                             "seq_len")):
+    for node, inst in _workload_fields(results, ("inference",), ("input_tokens", "output_tokens")):
         if inst.path in seen:
             continue
         model = results.values.get(f"{inst.path}.model")
@@ -791,11 +792,8 @@ def _check_tokens_beyond_context(ev, results, count: int) -> None:
             value = results.values.get(f"{inst.path}.{name}", default)
             return _per_scenario(np.asarray(value, dtype=float), count)
 
-        if inst.kind == "training":
-            length, what = get("seq_len", np.nan), "its `seq_len`"
-        else:
-            length = get("input_tokens", default_input_tokens.value) + get("output_tokens", default_output_tokens.value)
-            what = "a request (input_tokens + output_tokens)"
+        length = get("input_tokens", default_input_tokens.value) + get("output_tokens", default_output_tokens.value)
+        what = "a request (input_tokens + output_tokens)"
         if length is None or context is None:
             continue
         bad = np.isfinite(length) & np.isfinite(context) & (context > 0) & (length > context * (1 + 1e-12))

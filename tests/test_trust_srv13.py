@@ -133,23 +133,22 @@ site s {
     assert not sink.errors, [d.message for d in sink.errors]
 
 
-def test_a_training_sequence_longer_than_the_model_context_is_an_error() -> None:
+def test_a_training_sequence_longer_than_the_model_context_is_allowed() -> None:
+    # fine-tuning at a longer sequence extends the context (MLPerf Training's Llama 2 70B LoRA: 8,192 tokens on a
+    # 4,096-token model): no diagnostic, unlike a request served beyond it
     spec = """from systems import DGX_H100
 from models import Llama3_1_8B
-param s_len = [8192 tok, 262144 tok]
 site s {
   training t {
     model = Llama3_1_8B
     system = DGX_H100
-    seq_len = s_len
+    seq_len = 262144 tok
     global_batch = 4 Mtok
   }
 }
 """
     _, sink = _values(spec)
-    errors = [d for d in sink.errors if d.code == "out-of-range"]
-    assert len(errors) == 1, [d.message for d in sink.errors]
-    assert "131.1 ktok" in errors[0].message and "1 of 2 scenarios" in errors[0].message
+    assert not [d for d in sink.errors if d.code == "out-of-range"], [d.message for d in sink.errors]
 
 
 @pytest.mark.parametrize("sweep", ["[1e-5 / 1 s, 2e-5 / 1 s]", "[1e-5 Hz, 2e-5 / 1 s]", "1e-5 Hz..2 * 1e-5 Hz step 1e-5 Hz",
@@ -273,3 +272,4 @@ site s {
     _, sink = _values(spec)
     messages = [d.message for d in sink.errors if d.code == "infeasible-workload"]
     assert len(messages) == 1 and "prefill pool of 20 accelerator(s) leaves none of the 16" in messages[0], messages
+
