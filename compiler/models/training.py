@@ -637,6 +637,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     ep = np.where(np.isfinite(fixed_ep), fixed_ep,
                   np.where(state(ep_in) + inflight * act_full <= usable, ep_in, ep_max))
     valid = valid & ((ep <= 1) | (moe & (ep <= E) & (ep <= dp * cp)))
+    # a spec's ep splits the routed experts evenly over its ranks (Megatron: num_experts % ep == 0), or no layout
+    valid = valid & (~np.isfinite(fixed_ep) | (fixed_ep <= 1) | (moe & _divides(np.maximum(fixed_ep, 1.0), E)))
     weights = state(ep)
     room = usable - weights                            # bytes left for activations
     # recomputation: the least that fits (none, selective, then full on the fewest layers), or the job's
@@ -880,7 +882,8 @@ def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
         return (f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
                 f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} layers "
                 f"(tp a power of two dividing the scale-up domain, tp x pp x cp at most the accelerators, pp at "
-                f"most the layers, dp x micro-batch at most the sequences of the global batch)")
+                f"most the layers, dp x micro-batch at most the sequences of the global batch, a given ep a divisor "
+                f"of the routed experts)")
     layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
               f"cp = {f(at(best['closest_cp']), '')}, dp = {f(at(best['closest_dp']), '')}")
     state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
