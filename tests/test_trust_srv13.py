@@ -319,3 +319,15 @@ site s {
     results, _ = _values(spec)
     ep = np.ravel(results.values["s.t.ep"])
     assert np.all(256 % ep == 0), ep
+
+
+def test_the_estimate_table_says_n_a_and_why_never_nan() -> None:
+    # an estimate that cannot run (no layout meets a 1 ms TTFT) printed "tokens_per_s  nan tok/s", "ttft  nan us"
+    # while `eval` prints "n/a (n/a: the reason)": every n/a gives its reason
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "llama2-70b",
+                                       "--ttft", "1ms"])
+    assert result.exit_code == 1
+    assert "nan" not in result.stdout, result.stdout
+    line = next(row for row in result.stdout.splitlines() if row.startswith("tokens_per_s "))
+    assert "n/a" in line and "no layout meets the latency limits" in line, line
+    assert next(row for row in result.stdout.splitlines() if row.startswith("feasible ")).split()[-1] == "0"
