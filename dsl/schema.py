@@ -673,8 +673,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         max_input_tokens tok positive   the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
-        depreciation_it        s        depreciation period of IT equipment
-        depreciation_facility  s        depreciation period of the building and plant
+        depreciation_it        s positive       depreciation period of IT equipment
+        depreciation_facility  s positive       depreciation period of the building and plant
         maintenance_rate       1/s      yearly maintenance as a fraction of capex (per yr)
         staff_cost             USD/s    staff cost per year
         discount_rate          1/s      cost of capital per year

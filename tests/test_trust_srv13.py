@@ -331,3 +331,20 @@ def test_the_estimate_table_says_n_a_and_why_never_nan() -> None:
     line = next(row for row in result.stdout.splitlines() if row.startswith("tokens_per_s "))
     assert "n/a" in line and "no layout meets the latency limits" in line, line
     assert next(row for row in result.stdout.splitlines() if row.startswith("feasible ")).split()[-1] == "0"
+
+
+@pytest.mark.parametrize("field", ["depreciation_it", "depreciation_facility"])
+def test_a_zero_year_depreciation_is_an_out_of_range_input(field: str) -> None:
+    # `depreciation_facility = 0 yr` gave non-finite errors on the outputs (infinite, or NaN where a colocation
+    # lease leaves no plant: 0 x inf), each at a figure, none at the input the user wrote
+    spec = f"""from systems import DGX_H100
+site s {{
+  land_price = 0 USD
+  colocation_price = 150 USD/kW/month
+  finance f {{ {field} = 0 yr }}
+  hall h {{ rack r {{ server n: DGX_H100 x 4 }} }}
+}}
+"""
+    _, sink = evaluate_text(spec, "spec.factory")
+    assert [d.code for d in sink.errors] == ["out-of-range"], [d.message for d in sink.errors]
+    assert field in sink.errors[0].message and "must be > 0" in sink.errors[0].message
