@@ -66,6 +66,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_training_utilization(ev, results)
         _check_precision_the_chip_lacks(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
+        _check_tokens_beyond_context(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
     taint: dict[str, np.ndarray] = {path: np.ones(count, dtype=bool) for path in wrong_unit}
@@ -764,6 +765,50 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
                       notes=["an optimizer step holds at least one whole sequence: the run would step "
                              f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
                       help="raise `global_batch`, or set a shorter `seq_len`")
+
+
+def _check_tokens_beyond_context(ev, results, count: int) -> None:
+    """A request longer than its model's `context` (the positions it was trained to attend over): an inference
+    service's input_tokens + output_tokens (the default 1,024 + 256 where one is not set,
+    compiler/models/inference.py `default_input_tokens`). The model cannot attend over it, so its figures (KV
+    cache, attention time, memory) are for a request that cannot run: an `out-of-range` error at the field with
+    both numbers, once per workload. A model given no context is not checked. A training run's seq_len may exceed
+    it: fine-tuning at a longer sequence extends the context (MLPerf Training's Llama 2 70B LoRA runs 8,192 tokens
+    on its 4,096-token model; Llama 3.1's long-context stage went from 8k to 128k)."""
+    from .display import format_quantity
+    from .models.inference import default_input_tokens, default_output_tokens
+
+    seen: set[str] = set()
+    for node, inst in _workload_fields(results, ("inference",), ("input_tokens", "output_tokens")):
+        if inst.path in seen:
+            continue
+        model = results.values.get(f"{inst.path}.model")
+        context = results.values.get(f"{getattr(model, 'path', '')}.context") if model is not None else None
+        if context is None:
+            continue
+        context = _per_scenario(np.asarray(context, dtype=float), count)
+
+        def get(name: str, default: float):
+            value = results.values.get(f"{inst.path}.{name}", default)
+            return _per_scenario(np.asarray(value, dtype=float), count)
+
+        length = get("input_tokens", default_input_tokens.value) + get("output_tokens", default_output_tokens.value)
+        what = "a request (input_tokens + output_tokens)"
+        if length is None or context is None:
+            continue
+        bad = np.isfinite(length) & np.isfinite(context) & (context > 0) & (length > context * (1 + 1e-12))
+        if not bad.any():
+            continue
+        seen.add(inst.path)
+        i = int(np.flatnonzero(bad)[0])
+        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        ev.sink.error(Code.OUT_OF_RANGE, f"`{inst.path}`: {what} is {format_quantity(float(length[i]), 'tok')}, "
+                      f"longer than the context of its model `{model.block.name}`, "
+                      f"{format_quantity(float(context[i]), 'tok')}{where}", _span_of(node),
+                      notes=["the model attends over at most its context: its figures (KV cache, attention, "
+                             "memory) would be for a request it cannot run"],
+                      help="shorten it, or serve a model with a longer context (`model long extends ... { context "
+                           "= ... }` where it is extended, e.g. by RoPE scaling)")
 
 
 def _check_precision_the_chip_lacks(ev, results) -> None:

@@ -16,6 +16,7 @@ shares its text output, exit code and internal-error handling with.
 """
 from __future__ import annotations
 
+import math
 import sys
 
 if __name__ == "__main__":   # `python -m compiler.cli`: a plain `check FILE...` runs without click (compiler.launch)
@@ -562,7 +563,11 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
         click.echo(render_results(results, "estimate.factory", sink, "json", "estimate.*"), nl=False)
     else:
         for name, unit, declared, value in table_rows(results, what):
-            click.echo(f"{name:<24} {format_quantity(value, unit, declared)}")
+            absent = (getattr(results, "absent", None) or {}).get(f"estimate.workload.{name}")
+            why = absent.at(0) if absent is not None and not math.isfinite(value) else None
+            # a figure with no value says n/a and why (as `eval`), never "nan"
+            shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared)
+            click.echo(f"{name:<24} {shown}")
         if sink.items:
             click.echo(render_text(sink.items, sink.sources), err=True)
     sys.exit(_exit_code(sink))

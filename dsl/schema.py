@@ -623,7 +623,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
+        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; with `accelerators` the service holds them, pools that need more are an `infeasible-workload` error, the rest idle; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction positive share of time the service is busy, carrying its load (served_tokens_per_s and $/Mtoken; default service_utilization 0.6)
@@ -673,8 +673,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         max_input_tokens tok positive   the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
         """, ""),
     "finance": ("cost", "Financial assumptions: depreciation, staffing, maintenance.", """
-        depreciation_it        s        depreciation period of IT equipment
-        depreciation_facility  s        depreciation period of the building and plant
+        depreciation_it        s positive       depreciation period of IT equipment
+        depreciation_facility  s positive       depreciation period of the building and plant
         maintenance_rate       1/s      yearly maintenance as a fraction of capex (per yr)
         staff_cost             USD/s    staff cost per year
         discount_rate          1/s      cost of capital per year

@@ -447,7 +447,8 @@ def test_each_workload_row_says_its_precision_and_layout(built) -> None:
         for table in subject["workload_tables"]:
             for row in table["rows"]:
                 path = f"{subject['path']}.{row['name']}"
-                assert row["precision"] == (results.values.get(f"{path}.precision") or "—")
+                given = results.values.get(f"{path}.precision")     # else the models' default, marked so
+                assert row["precision"] == given if given else row["precision"] in ("fp8 (default)", "bf16 (default)")
                 tp = results.values.get(f"{path}.tp")
                 if tp is not None and np.isfinite(tp).all():
                     assert row["layout"].startswith(f"tp {int(tp.reshape(-1)[0]):,}"), row["layout"]

@@ -4074,6 +4074,9 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             return _disaggregated(ctx, platform, arch, hw, load, scenario,
                                   searched(dataclasses.replace(hw, chips=rest)), rest)
         found = _disaggregated(ctx, platform, arch, hw, load, scenario, searched(hw))
+        if demand and ctx.is_set("accelerators"):
+            _held_pools(found, hw.chips)
+            return found
         crowded = (np.asarray(found["tp"] * found["pp"] * found["ep_ranks"]) > hw.chips - found["prefill_tp"])
         if demand or not np.any(crowded & np.isfinite(np.asarray(found["prefill_tp"], dtype=float))):
             return found
@@ -4107,6 +4110,28 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     else:
         best["accelerators_needed"] = np.where(per_chip > 0, n, np.nan)
     return best
+
+
+def _held_pools(best: dict, held) -> None:
+    """A disaggregated service given both `accelerators` and a `demand`: the demand sizes its pools
+    (prefill + decode = accelerators_needed), the service holds the accelerators given. Pools that need more than
+    it holds cannot carry the demand: an `infeasible-workload` error with both counts (as an aggregated service's
+    `overloaded`), never the figures of pools larger than the service; pools that need fewer leave the rest idle,
+    held and paid for (`chips` = the accelerators given: $/Mtok, tokens/s per chip and power count them all,
+    idle_accelerators the ones beyond the pools)."""
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    n = feasible.size
+    held = np.broadcast_to(np.asarray(held, dtype=float).reshape(-1), (n,))
+    need = np.broadcast_to(np.asarray(best["chips"], dtype=float).reshape(-1), (n,))
+    pre = np.broadcast_to(np.asarray(best["prefill_accelerators"], dtype=float).reshape(-1), (n,))
+    dec = np.broadcast_to(np.asarray(best["decode_accelerators"], dtype=float).reshape(-1), (n,))
+    over = (feasible > 0) & np.isfinite(need) & (need > held * (1 + 1e-12))
+    best["chips"] = np.where(np.isfinite(need), held, need)
+    if over.any():
+        _refuse(best, over, [f"the pools that carry its demand need {need[i]:,.0f} accelerators ({pre[i]:,.0f} "
+                             f"prefill, {dec[i]:,.0f} decode), more than the {held[i]:,.0f} it holds (set "
+                             "`accelerators` to that count, or leave it unset: the demand sizes the service)"
+                             if over[i] else "" for i in range(n)])
 
 
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> dict[str, np.ndarray]:
@@ -4192,8 +4217,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     if left is not None:                  # a prefill pool that leaves no accelerator to decode
         empty = flat(left) < 1
         for i in np.flatnonzero(empty & pre_fits):
-            reasons[i] = (f"the prefill pool of {flat(hw.chips)[i] - flat(left)[i]:g} accelerator(s) leaves none of "
-                          f"the {flat(hw.chips)[i]:g} to decode")
+            pool = pre_set[i] if fixed_pre else flat(hw.chips)[i] - flat(left)[i]     # as given, not clipped
+            reasons[i] = (f"the prefill pool of {pool:g} accelerator(s) leaves none of the {flat(hw.chips)[i]:g} "
+                          "to decode")
         searched_bad = searched_bad & ~empty
     if ctx.is_set("demand"):
         lam = flat(ctx.get("demand")) / O
@@ -4612,7 +4638,8 @@ def _idle(ctx):
     if "kv_transfer_time" in s:                 # disaggregated: the decode pool's, plus the prefill pool's
         pre, tp_p = s["prefill_accelerators"], np.maximum(s["prefill_tp"], 1)
         idle = (s["decode_accelerators"] - s["replicas"] * s["tp"] * s["pp"] * s["ep_ranks"]
-                + pre - tp_p * np.floor(pre / tp_p + 1e-9))
+                + pre - tp_p * np.floor(pre / tp_p + 1e-9)
+                + s["chips"] - pre - s["decode_accelerators"])   # held beyond the pools a demand sized (_held_pools)
     return feasible_only(ctx, s, idle)
 
 

@@ -212,15 +212,16 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   22 rounds, 1.13-1.27 s with 2) solve c_e + 22 t = 8.5 s, c_e + 2 t = 1.17 s: t = 0.367 s, c_e =
                   0.44 s. With few sequences per replica (at scale) the rounds and c_e dominate, where spreading the
                   evaluated tokens over all chips (the model before) made evaluation vanish
-    goodput       interruptions at rate lam = n * failure_rate; checkpoint every tau = sqrt(2 c / lam) (Young
+    goodput       interruptions at rate lam = (n - k) * failure_rate (k idle: below); checkpoint every tau = sqrt(2 c / lam) (Young
                   1974) of blocking cost c; restart r. Lost share f = c / tau + lam (r + tau / 2); a run shorter
                   than tau takes no checkpoint: f = lam (r + T0 / 2). goodput = 1 - f, time_to_train = T0 / goodput;
                   f >= 1 (the interruptions take all the time): the run never finishes, an infeasible-workload
                   error with the interruption interval (no floor on goodput)
     idle          idle_accelerators = n - tp pp cp dp: the accelerators the layout leaves idle (n not a multiple of
                   tp pp cp, or fewer sequences per step than replicas), e.g. 77,760 GPUs at tp 8 pp 8 dp 151 use
-                  77,312 and leave 448 idle. The job holds them all: hours, cost, MFU and the failure rate count n,
-                  the accelerators reserved, not the ones in use; an idle one draws its idle power (power, energy
+                  77,312 and leave 448 idle. The job holds them all: hours, cost and MFU count n, the accelerators
+                  reserved, not the ones in use; the failure rate counts the n - k in use (an idle one is in no
+                  communicator: its failure stops nothing, it is a spare); an idle one draws its idle power (power, energy
                   and the energy part of the job's own accelerator-hour: compiler.models.workloads), and the busy
                   ones' activity is the MFU over the n - k that do the work, mfu n / (n - k)
     hours, energy accelerator_hours = n * time_to_train; energy = power * time_to_train, power = (n - k) W(P_run)
@@ -636,6 +637,8 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     ep = np.where(np.isfinite(fixed_ep), fixed_ep,
                   np.where(state(ep_in) + inflight * act_full <= usable, ep_in, ep_max))
     valid = valid & ((ep <= 1) | (moe & (ep <= E) & (ep <= dp * cp)))
+    # a spec's ep splits the routed experts evenly over its ranks (Megatron: num_experts % ep == 0), or no layout
+    valid = valid & (~np.isfinite(fixed_ep) | (fixed_ep <= 1) | (moe & _divides(np.maximum(fixed_ep, 1.0), E)))
     weights = state(ep)
     room = usable - weights                            # bytes left for activations
     # recomputation: the least that fits (none, selective, then full on the fewest layers), or the job's
@@ -856,7 +859,9 @@ def _pick(q, score, allowed):
     rows = np.arange(score.shape[0])
     out = {k: v[rows, best] for k, v in q.items()}
     out["feasible"] = np.isfinite(score[rows, best]).astype(float)
-    # why a scenario has no layout: whether one exists at all, and the one that needs the least memory
+    # why a scenario has no layout: whether one exists at all, and the one that needs the least memory (the
+    # layouts may be one row shared by scenarios that differ only in what scores them, e.g. the tokens)
+    allowed = np.broadcast_to(allowed, score.shape)
     out["any_allowed"] = allowed.any(axis=1)
     closest = np.argmin(np.where(allowed, q["memory_need"], np.inf), axis=1)
     for name in ("memory_need", "state_memory", "usable", "tp", "pp", "cp", "dp"):
@@ -877,7 +882,8 @@ def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
         return (f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
                 f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} layers "
                 f"(tp a power of two dividing the scale-up domain, tp x pp x cp at most the accelerators, pp at "
-                f"most the layers, dp x micro-batch at most the sequences of the global batch)")
+                f"most the layers, dp x micro-batch at most the sequences of the global batch, a given ep a divisor "
+                f"of the routed experts)")
     layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
               f"cp = {f(at(best['closest_cp']), '')}, dp = {f(at(best['closest_dp']), '')}")
     state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
@@ -991,7 +997,7 @@ def _interruptions_take_all_time(rates: dict, best: dict, t0) -> None:
     from .inference import _refuse
     from ..display import format_quantity
     feasible = np.asarray(best["feasible"]).reshape(-1)
-    lost = np.asarray(_lost(rates, best["n"], t0), dtype=float).reshape(-1)
+    lost = np.asarray(_lost(rates, best["used"], t0), dtype=float).reshape(-1)
     shape = (max(feasible.size, lost.size),)        # the rates may vary over scenarios the layout search shares
     lost = np.broadcast_to(lost, shape)
     bad = (np.broadcast_to(feasible, shape) > 0) & (lost >= 1)
@@ -1000,12 +1006,12 @@ def _interruptions_take_all_time(rates: dict, best: dict, t0) -> None:
     if feasible.size < shape[0]:
         best["feasible"] = np.broadcast_to(feasible, shape).copy()
         best["reason"] = list(best["reason"]) * shape[0]
-    lam = np.broadcast_to(np.asarray(best["n"] * rates["failure_rate"], dtype=float).reshape(-1), shape)
+    lam = np.broadcast_to(np.asarray(best["used"] * rates["failure_rate"], dtype=float).reshape(-1), shape)
     c = np.broadcast_to(np.asarray(rates["checkpoint"], dtype=float).reshape(-1), shape)
     r = np.broadcast_to(np.asarray(rates["restart"], dtype=float).reshape(-1), shape)
     _refuse(best, bad, [
         f"interruptions take all its time: one every {format_quantity(1 / lam[i], 's')} on its "
-        f"{float(np.broadcast_to(best['n'], shape)[i]):,.0f} accelerators, with a restart of "
+        f"{float(np.broadcast_to(best['used'], shape)[i]):,.0f} accelerators in use, with a restart of "
         f"{format_quantity(float(r[i]), 's')} and checkpoints of {format_quantity(float(c[i]), 's')}, lose "
         f"{lost[i]:.2f} of the wall time (1 or more: the run never finishes)" if bad[i] else ""
         for i in range(shape[0])])
@@ -1112,7 +1118,7 @@ def _solve(ctx) -> dict:
     t0 = np.where(best["feasible"] > 0, t0, np.nan)             # nothing fits: no time, not a wrong one
     _interruptions_take_all_time(_rates(ctx), best, t0)          # a run that never finishes: no time either
     t0 = np.where(best["feasible"] > 0, t0, np.nan)
-    good = _goodput(_rates(ctx), best["n"], t0)
+    good = _goodput(_rates(ctx), best["used"], t0)              # the accelerators in use: an idle one stops nothing
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):
@@ -1162,7 +1168,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
             t_all = _time(ctx, q2, arch_r, job_r, hw_r, _col(more["tokens"]), _col(more["eval_tokens"]),
                           _col(more["evaluations"]))
             t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
-                                     q2["n"], t_all)
+                                     q2["used"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
             need[mine] = np.where(meets, q2["n"], np.inf).min(axis=1)
             # (a count whose interruptions take all the time has no time: NaN, no candidate)

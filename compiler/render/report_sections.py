@@ -349,7 +349,7 @@ def _workload_tables(view: _View, subject) -> list[dict]:
             system = next((n for n in (_ref_name(inst, f) for f in ("system", "rack", "chip")) if n), "")
             rows.append({"name": inst.path[len(subject.path) + 1:], "cells": cells,
                          "model": _ref_name(inst, "model"), "system": system,
-                         "precision": view.text(f"{inst.path}.precision") or "—", "layout": _layout(view, inst)})
+                         "precision": _precision(view, inst), "layout": _layout(view, inst)})
         note = ("Accelerators marked (default) are not set in the spec: the row's figures are for that count, "
                 "the model's own (one system, or the pools a demand sizes)"
                 + ("; Accelerators needed is the smallest count that meets the run's deadline" if kind == "training"
@@ -377,6 +377,32 @@ def _layout(view: _View, inst) -> str:
     if batch is not None:
         parts.append(f"batch {fmt(batch, 'count')}")
     return " · ".join(parts) or "—"
+
+
+def _precision(view: _View, inst) -> str:
+    """The precision a workload's figures are at: its `precision`, else the models' default marked so, fp8 where
+    its chip gives an fp8 rate, else bf16 (compiler/models/inference.py `_precision`, training.py `_inputs`);
+    "—" where no chip is found."""
+    text = view.text(f"{inst.path}.precision")
+    if text:
+        return text
+    for field_name in ("chip", "system", "rack"):
+        ref = view.results.values.get(f"{inst.path}.{field_name}")
+        chip = _first_chip(ref) if hasattr(ref, "parts") else None
+        if chip is not None:
+            return ("fp8" if view.results.values.get(f"{chip.path}.fp8") is not None else "bf16") + " (default)"
+    return "—"
+
+
+def _first_chip(inst):
+    """The first chip placed in `inst` (itself if a chip), breadth first; None if none."""
+    queue = [inst]
+    while queue:
+        here = queue.pop(0)
+        if here.kind == "chip":
+            return here
+        queue.extend(here.parts)
+    return None
 
 
 def _ran_on(view: _View, inst) -> float | None:
