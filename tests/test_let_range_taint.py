@@ -198,6 +198,7 @@ site campus {
   heat_rejection = "cooling_tower"
   hall h {
     power_feed = 1 MW
+    area = 200 m^2
     rack r: DGX_H100_rack x 2
   }
   network backend {
@@ -295,9 +296,11 @@ def lets_read() -> dict[tuple[str, str], tuple[str, str]]:
         let = f"let {figure.name} = {_outside(figure)}"
         where = places.get(figure.name, {})
         for place, template in sorted(TEMPLATES.values(), key=lambda t: t[0] not in where):
+            if "#LET#" not in template:     # a site template: its lets go on the blocks the watched reads name
+                continue
             text = template.replace("#LET#", let)
             _, sink = evaluate_text(text, "spec.factory")
-            line = text.splitlines().index(f"  {let}") + 1
+            line = [t.strip() for t in text.splitlines()].index(let) + 1
             if any(d.code == "out-of-range" and d.span.line == line for d in sink.items):
                 cases[(figure.name, figure.name)] = (text, let)
                 break
