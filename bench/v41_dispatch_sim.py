@@ -45,8 +45,11 @@ def _gamma(rng: random.Random, mean: float, cv: float) -> float:
 
 def simulate(policy: str, engines: int, rate: float, duration: float, seed: int, kappa: float,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
-             prompt=(222.33, 0.771, 1021), output=(294.45, 0.59)) -> dict:
-    """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`."""
+             prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False) -> dict:
+    """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
+    `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
+    budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
+    shared queue stays with that engine); its first token comes at the end of the step that carries its last chunk."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
     arrivals, t = [], 0.0
@@ -63,6 +66,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     leaving = [[] for _ in range(engines)]
     steps = [0] * engines
     context = [[] for _ in range(engines)]
+    partial = [None] * engines                           # (request, prompt tokens left) an engine has begun
     first = [None] * len(arrivals)
     done = [None] * len(arrivals)
     events = [(a[0], 0, i) for i, a in enumerate(arrivals)]
@@ -91,9 +95,20 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
             in_flight[0 if policy == "shared" else e] -= 1
         q = 0 if policy == "shared" else e               # the queue this engine drains
         room, tokens, took = budget - rows[e], 0, []
-        while heads[q] < len(queues[q]) and rows[e] + len(took) < max_rows:
+        if partial[e] is not None:                       # chunked: the begun prompt's rest goes first
+            r, left = partial[e]
+            part = min(left, max(room, 0))
+            tokens += part
+            partial[e] = None if part >= left else (r, left - part)
+            if partial[e] is None:
+                took.append(r)
+        while partial[e] is None and heads[q] < len(queues[q]) and rows[e] + len(took) < max_rows:
             r = queues[q][heads[q]]
             if tokens + arrivals[r][1] > room:           # whole prompts, first come first served: stop here
+                if chunked and room - tokens > 0:        # chunked: its first chunk fills the budget
+                    partial[e] = (r, arrivals[r][1] - (room - tokens))
+                    tokens = room
+                    heads[q] += 1
                 break
             tokens += arrivals[r][1]
             took.append(r)

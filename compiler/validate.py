@@ -1407,6 +1407,7 @@ MECHANISM_TABLE = {
     "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
     "allreduce_kernels": Mechanism((), _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
     "blackwell_token_split": Mechanism((), _ALL),
+    "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -1504,6 +1505,54 @@ BLACKWELL_TOKEN_LAYER_TIME = 0.030e-6
 SM100_FP4_KERNEL_ROUNDS = ("inference-v5.1",)
 SM103_CHIPS = ("B300", "GB300")
 SM100_FP4_MMA_RATE = 64 / 96
+# How NVIDIA's MLPerf harness hands a Server / Interactive request to one of a system's k engines (MECHANISMS
+# "harness_dispatch", measured, not applied; docs/accuracy.md "The harness's dispatch in place of the first-token
+# delay", s13-dispatch, 2026-12-05), read in mlcommons/inference_results_v4.1 closed/NVIDIA/code/harness/harness_llm
+# and v5.0 code/llmlib (s13-tail, docs/accuracy.md "The v4.1 tail: the harness's dispatch") [P]:
+# - "shared": v4.1 at tp x pp 1: one process, `LLMServerLeader::IssueQuery` puts every sample in one request queue
+#   that each engine's GptManager callback `LLMCore::getInferenceRequest` drains at its step (harness.py launches
+#   mpirun only when tp x pp > 1);
+# - "least": v4.1 at tp x pp > 1 (`traffic_distribution_policy` 2, `getLeastBusyIdx` over the requests in flight)
+#   and v5.0 on (llmlib's `load_balancing`, the engine with the fewest pending samples);
+# - "own": independent per-engine queues, the prompt queue's law (every other harness: AMD's vLLM harnesses, not read
+#   for their dispatch [U]; one engine).
+# The shift of the TTFT p50 and p99, in mean steps, against independent queues of the same engines: means of seeds 1-3
+# of bench/v41_dispatch_sim.py (600-s runs, 12.3 requests/s an engine at the model's GH200 step, kappa 0.106 ms,
+# whole prompts; chunked engines at a 3,584-token budget give the same within 0.04) [D]. Engines above 8 take 8's.
+DISPATCH_WAITS = {
+    "shared": {1: (0.0, 0.0), 2: (-0.12, -0.35), 4: (-0.19, -0.31), 8: (-0.24, -0.11)},
+    "least": {1: (0.0, 0.0), 2: (0.07, -0.17), 4: (0.14, -0.16), 8: (0.22, -0.12)},
+    "own": {1: (0.0, 0.0)},
+}
+# the part of the old fitted `first_token_delay` the dispatch does not source, at the TTFT p50 and p99 (mean steps),
+# on the rows with chunked context (the whole-prompt rows had no delay and take none): rescanned jointly with the
+# dispatch by the old delay's rule, the least sum of the TTFT p50 and p99 medians (docs/accuracy.md, the same section)
+# [U]; given as `first_token_delay` r50 and the p99's excess over it on `dispatch_wait_p99`
+DISPATCH_RESIDUAL_DELAY = (0.15, 0.2)
+DISPATCH_ROUNDS_SHARED = ("inference-v4.1",)   # rounds whose NVIDIA harness runs one queue at tp x pp 1
+
+
+def dispatch_policy(round_: str, family: str, layout, n: float) -> tuple[str, float]:
+    """The harness's dispatch of a row and its engines (DISPATCH_WAITS): NVIDIA's harness (TensorRT-LLM families)
+    on v4.1 is one shared queue at tp x pp 1 and the least busy engine above; from v5.0 the least busy engine;
+    every other harness independent queues. The engines are the row's accelerators over the submitter's tp x pp
+    (LAYOUTS / LAYOUT_SYSTEMS via `layout`), one accelerator an engine where the layout is not known."""
+    size = float(layout.tp * layout.pp) if layout is not None else 1.0
+    engines = max(1.0, n / size)
+    if family not in TRTLLM_FAMILIES or engines <= 1:
+        return "own", engines
+    if round_ in DISPATCH_ROUNDS_SHARED:
+        return ("shared" if size <= 1 else "least"), engines
+    return "least", engines
+
+
+def dispatch_waits(policy: str, engines: float) -> tuple[float, float]:
+    """(p50, p99) shift in mean steps of DISPATCH_WAITS for `engines` engines: the largest tabulated count not
+    above it (1, 2, 4, 8; 8 for more)."""
+    table = DISPATCH_WAITS[policy]
+    return table[max(k for k in table if k <= engines)]
+
+
 # which mechanism moves which family's factor into a fitted per-token term (`fit`, `fit_token_time`)
 TOKEN_TIME_SPLITS = {"cdna3_token_split": "CDNA3 FP8", "blackwell_token_split": "Blackwell FP4"}
 TOKEN_TIME_GRID = tuple(round(x * 0.05, 2) for x in range(0, 31))      # us: 0-1.5 us in steps of 0.05 us
@@ -2139,6 +2188,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if (scenario in mechanisms["offline_budget"] and layout is not None and layout.budget
             and "tp" in fields and round_ in LAYOUT_BUDGET_ROUNDS):   # measured ("Offline token budget" above)
         row.lets["max_batch_size"] = offline_budget_rows(layout, serving)   # the rows its budget sustains
+    if scenario in mechanisms["harness_dispatch"] and pools is None:   # measured, not applied (DISPATCH_WAITS)
+        policy, engines = dispatch_policy(round_, family, layout, n)
+        p50, p99 = dispatch_waits(policy, engines)
+        r50, r99 = DISPATCH_RESIDUAL_DELAY if "whole_prompts" not in row.lets else (0.0, 0.0)
+        row.lets["first_token_delay"] = r50          # (read only on rows with chunked context)
+        row.lets["dispatch_wait_p50"], row.lets["dispatch_wait_p99"] = p50, p99 + (r99 - r50)
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied

@@ -448,6 +448,15 @@ Prefill of one request (time to first token):
     is what chunked engines measure beyond the executor's 1.5 steps; the whole step's arrivals are v4.1's own):
             TTFT_q = 0.5 t_iter + N_q t_decode + (X_q + m + z_q sqrt(m I (1 + cv^2))) kappa + fill
     (docs/accuracy.md, Latency v8: v4.1 H100 Llama 2 70B TTFT p99 -25% -> -15%, H200 -17% -> -1%).
+    Harness dispatch (`dispatch_wait_p50` D50, `dispatch_wait_p99` D99 mean steps; 0 by default) [P/D]: the prompt
+    queue above is each engine's own (independent Poisson streams). A harness that hands requests to k engines
+    otherwise moves the first token: one queue every engine drains at its step starts (NVIDIA's MLPerf v4.1
+    harness at tp x pp 1) brings it forward, the engine with the fewest requests in flight (v4.1 at tp x pp > 1,
+    v5.0's llmlib) pushes the median back and the tail hardly (bench/v41_dispatch_sim.py). Quantile q of the
+    time to first token gains (1 - u) D50 + u D99 mean steps, u = min(max((q - 0.5) / 0.49, 0), 1):
+            TTFT_q += ((1 - u) D50 + u D99) tau t_iter
+    (compiler/validate.py DISPATCH_WAITS tabulates D50 and D99 by dispatch and engines; docs/accuracy.md "The
+    harness's dispatch in place of the first-token delay": measured, not applied).
     Harness batcher (`batch_window` tau s, 0 by default) [P]: AMD's MLPerf v4.1 Llama 2 70B Server harness collects
     the requests LoadGen issues and sends them as one batch to the next of its data-parallel vLLM engines in turn,
     when tau = 0.3 s have passed since the last batch left or 96 requests are waiting (`--enable-batcher`,
@@ -1413,6 +1422,25 @@ first_token_delay = Assumption(
     "21.8 / 22.1 / 20.8 / 21.1 / 21.2 / 20.4 / 20.6 / 21.4 / 20.7 / 20.6%: 0.225; rescanned in Latency v7 with "
     "seq_overhead 35 us and its refit: 0.15 / 0.225 / 0.275 / 0.3 / 0.325 / 0.35 give TTFT p50 14.1 / 12.7 / 11.2 / "
     "10.4 / 9.4 / 10.6% and p99 16.6 / 16.3 / 15.9 / 15.4 / 16.0 / 16.7%: 0.325)", range=NON_NEGATIVE)
+dispatch_wait_p50 = Assumption(
+    "dispatch_wait_p50", 0.0, "1",
+    "the harness's dispatch, at the median time to first token, in mean steps of the batch, in server and "
+    "interactive scenarios [P/D]: how the serving harness hands a request to one of its engines moves the first "
+    "token against independent per-engine queues (the prompt queue's law, 0): one request queue that every "
+    "engine drains at the start of each of its steps (NVIDIA's MLPerf v4.1 harness at tp x pp 1: a request joins "
+    "the next step any engine starts) brings the median forward; the engine with the fewest requests in flight "
+    "(its v4.1 harness at tp x pp > 1 and its v5.0 llmlib harness, `load_balancing`: the least busy engine is "
+    "typically the one whose step has just started) pushes it back (mlcommons/inference_results_v4.1 closed/"
+    "NVIDIA/code/harness/harness_llm, v5.0 code/llmlib [P]; the shifts from a discrete-event sketch of those "
+    "dispatches, bench/v41_dispatch_sim.py [D], tabulated in compiler/validate.py DISPATCH_WAITS). Quantiles "
+    "between the median and the 99th percentile take the two values' linear blend in q. Replaces "
+    "`first_token_delay` where validate gives it (MECHANISMS \"harness_dispatch\")", range=Range(-0.5, 2.0))
+dispatch_wait_p99 = Assumption(
+    "dispatch_wait_p99", 0.0, "1",
+    "the harness's dispatch at the 99th percentile time to first token, in mean steps of the batch [P/D]: the "
+    "same dispatches as `dispatch_wait_p50` move the tail far less than the median (in a burst the prompts wait "
+    "for room whichever engine takes them: bench/v41_dispatch_sim.py); 0: independent per-engine queues",
+    range=Range(-0.5, 2.0))
 scheduler_steps = Assumption(
     "scheduler_steps", 1.0, "1",
     "forward steps per scheduling round of a serving engine, in server and interactive scenarios [S]: 1 for an "
@@ -1855,6 +1883,9 @@ class Load:
     prompt_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_length_cv.value]))
     output_cv: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([output_length_cv.value]))
     first_token_delay: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay.value]))
+    # the harness's dispatch shift of the time to first token at the median and the 99th percentile (mean steps)
+    dispatch_p50: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_p50.value]))
+    dispatch_p99: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_p99.value]))
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
     row_elastic: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_count_elasticity.value]))
@@ -2544,7 +2575,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  np.minimum(t_mean / t_full, 1.0), _col(load.input_max),
                  (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0,
-                 servers + 0.0 * I, _col(load.own_spread) + 0.0 * I)
+                 servers + 0.0 * I, _col(load.own_spread) + 0.0 * I,
+                 _col(load.dispatch_p50) * tau * t_mean, _col(load.dispatch_p99) * tau * t_mean)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3027,6 +3059,10 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     whole = rest[0] if rest else 0.0
     servers = rest[7] if len(rest) > 7 else 1.0
     spread = rest[8] if len(rest) > 8 else 0.0
+    # the harness's dispatch (`dispatch_wait_p50` / `_p99`, seconds here): linear in q between the two, flat outside
+    if len(rest) > 10:
+        blend = min(max((q - 0.50) / 0.49, 0.0), 1.0)
+        base = base + (1 - blend) * rest[9] + blend * rest[10]
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = _waiting_chance(rho, servers)
@@ -3942,6 +3978,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         output_cv=ctx.get("output_length_cv", output_length_cv),
         draft_tokens=ctx.get("draft_tokens", draft_tokens), draft_tau=_draft_tau(ctx),
         first_token_delay=ctx.get("first_token_delay", first_token_delay),
+        dispatch_p50=ctx.get("dispatch_wait_p50", dispatch_wait_p50),
+        dispatch_p99=ctx.get("dispatch_wait_p99", dispatch_wait_p99),
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
         row_elastic=ctx.get("row_count_elasticity", row_count_elasticity),

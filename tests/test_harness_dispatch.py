@@ -1,0 +1,69 @@
+"""The harness's dispatch term (`dispatch_wait_p50` / `dispatch_wait_p99`, compiler/models/inference.py; MECHANISMS
+"harness_dispatch", compiler/validate.py DISPATCH_WAITS; docs/accuracy.md "The harness's dispatch in place of the
+first-token delay"): hand calculations of the quantile shift, the harness by round and layout, and the opt-in law."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from compiler import validate as V
+from compiler.models import inference as M
+
+
+def _parts(d50: float, d99: float) -> tuple:
+    """A chunked-context point of _budget_ttft with every entry (test_inference's whole-prompt point, chunked):
+    base 5 ms, t_decode 10 ms, kappa 10 us a token, room 8,000, I = 200, share 1, no longest prompt, no round;
+    whole 0, t_mean 10 ms, fill 0, no batcher window, 1 engine, no batcher terms, 1 server, no spread; then the
+    dispatch shifts in seconds."""
+    values = (5e-3, 10e-3, 1e-5, 8000.0, 200.0, 1.0, math.inf, 0.0, 0.0, 10e-3, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0,
+              d50, d99)
+    return tuple(np.array([v]) for v in values)
+
+
+def _ttft(parts, q: float) -> float:
+    return float(M._budget_ttft(parts, None, np.array([0.05]), np.array([1.0]), q)[0])
+
+
+def test_dispatch_shift_by_hand() -> None:
+    """rho 0.05, cv 1: chunked p50 = 15 + (145.925 + 200) x 0.01 = 18.459 ms, p99 = 15 + (969.509 + 200) x 0.01 =
+    26.695 ms (test_inference's hand calculation). A shared queue of 8 engines at the model's 10 ms step,
+    (-0.24, -0.11) steps = (-2.4, -1.1) ms: p50 16.059 ms, p99 25.595 ms; at q = 0.745, half-way in q, the shift is
+    the mean, -1.75 ms."""
+    none, shared = _parts(0.0, 0.0), _parts(-2.4e-3, -1.1e-3)
+    assert _ttft(none, 0.50) == pytest.approx(18.459e-3, rel=1e-4)
+    assert _ttft(none, 0.99) == pytest.approx(26.695e-3, rel=1e-4)
+    assert _ttft(shared, 0.50) == pytest.approx(16.059e-3, rel=1e-4)
+    assert _ttft(shared, 0.99) == pytest.approx(25.595e-3, rel=1e-4)
+    assert _ttft(shared, 0.745) - _ttft(none, 0.745) == pytest.approx(-1.75e-3, rel=1e-9)
+    # zero shifts are the law without them (the 17-entry parts of every caller before)
+    assert _ttft(none, 0.99) == _ttft(none[:17], 0.99) and _ttft(none, 0.50) == _ttft(none[:17], 0.50)
+
+
+def test_dispatch_by_harness() -> None:
+    """NVIDIA's v4.1 harness: one shared queue at tp x pp 1, the least busy engine above; v5.0 on: the least busy
+    engine; other harnesses and a single engine: independent queues (the prompt queue's law)."""
+    tp1, tp2 = V.Layout(1, 1, 0, ""), V.Layout(2, 1, 0, "")
+    assert V.dispatch_policy("inference-v4.1", "Hopper FP8", tp1, 8) == ("shared", 8)
+    assert V.dispatch_policy("inference-v4.1", "Hopper FP8", tp2, 8) == ("least", 4)
+    assert V.dispatch_policy("inference-v4.1", "Hopper FP8", tp1, 1)[0] == "own"
+    assert V.dispatch_policy("inference-v5.0", "Blackwell FP4", tp1, 8) == ("least", 8)
+    assert V.dispatch_policy("inference-v5.0", "Hopper FP8", None, 8) == ("least", 8)   # one chip an engine
+    assert V.dispatch_policy("inference-v5.0", "CDNA3 FP8", tp1, 8)[0] == "own"
+    assert V.dispatch_waits("own", 8) == (0.0, 0.0) and V.dispatch_waits("least", 1) == (0.0, 0.0)
+    assert V.dispatch_waits("shared", 72) == V.DISPATCH_WAITS["shared"][8]                # more than 8: 8's
+    assert V.dispatch_waits("least", 6) == V.DISPATCH_WAITS["least"][4]
+
+
+def test_dispatch_table_has_the_sketchs_signs() -> None:
+    """bench/v41_dispatch_sim.py: a shared queue brings the median forward, the least busy engine pushes it back,
+    more so with more engines; both move the p99 far less than one step."""
+    shared, least = V.DISPATCH_WAITS["shared"], V.DISPATCH_WAITS["least"]
+    assert shared[8][0] < shared[4][0] < shared[2][0] < 0 < least[2][0] < least[4][0] < least[8][0]
+    assert all(abs(p99) < 0.5 for table in (shared, least) for _, p99 in table.values())
+
+
+def test_opt_in() -> None:
+    assert V.MECHANISMS["harness_dispatch"] == () and V.MECHANISM_SCENARIOS["harness_dispatch"] == ("server",
+                                                                                                  "interactive")
