@@ -852,8 +852,20 @@ def warm_up(ls: FactoryServer) -> None:
         log.exception("warm-up failed")
 
 
+class _NoRefusalTraceback(logging.Filter):
+    """pygls logs every error a request answers with, traceback and all (`logger.exception`): a rename refused
+    with its reason (REQUEST_FAILED: F2 on a keyword, a clash) is an answer, not a failure, so it is not logged.
+    (Each was ~1.5 kB of traceback on the server's stderr; a client that does not read stderr filled the pipe
+    after ~40 of them and the server stopped answering, blocked in its write.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, JsonRpcException) and exc.code == REQUEST_FAILED)
+
+
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_NoRefusalTraceback())
     gc.disable()              # the server collects where nobody waits (GC_IDLE_S); `dsl.gc_paused` leaves it off
     warm_up(server)
     gc.freeze()               # the modules loaded and the stdlib parsed: no collection walks them
