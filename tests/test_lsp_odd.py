@@ -8,6 +8,9 @@
   or nothing, never an error (a rename refused with its reason is an answer);
 - a refused rename writes no traceback to the server's log (a client that does not read the log stopped getting
   answers once the pipe filled);
+- the diagnostics of a document follow the documents it imports as they change in the editor: a syntax error in an
+  imported buffer, then its fix; an import of a file created in the editor and not yet saved;
+- a version does not go stale when an open document it does not read changes.
 """
 from __future__ import annotations
 
@@ -130,3 +133,72 @@ def test_every_request_at_odd_positions_answers_without_an_error_or_a_traceback(
     assert failures == []
     assert answered == total > 1000         # (every request of every buffer answered)
     assert b"Traceback" not in log, log.decode(errors="replace")[-2000:]
+
+
+async def _imported_buffer_session(tmp: Path) -> dict[str, list]:
+    """main imports common; both open. common gets a syntax error, then is fixed; then main imports a file made in
+    the editor and not saved. Returns every publication of main's diagnostics, in order, with markers."""
+    common, main, fresh = tmp / "common.factory", tmp / "main.factory", tmp / "fresh.factory"
+    common.write_text("let budget = 30 kW\n", encoding="utf-8")
+    main_text = 'from "./common.factory" import budget\nassert budget >= 20 kW, "enough"\n'
+    main.write_text(main_text, encoding="utf-8")
+    published: dict[str, list] = {}
+    client = await _client(tmp, published)
+    history = published.setdefault(main.as_uri(), [])
+
+    async def settled(want) -> None:
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if history and want(history[-1]):
+                await asyncio.sleep(0.6)       # (what else follows)
+                return
+
+    try:
+        _open(client, main, main_text)
+        _open(client, common, common.read_text(encoding="utf-8"))
+        await settled(lambda codes: codes == [])
+        history.append("broken")
+        _change(client, common, "let budget = 30 kW +\n", 2)           # a syntax error in the imported buffer
+        await settled(lambda codes: codes != [])
+        history.append("fixed")
+        _change(client, common, "let budget = 31 kW\n", 3)
+        await settled(lambda codes: codes == [])
+        history.append("new import")
+        main_text2 = main_text + 'from "./fresh.factory" import extra\n'
+        _change(client, main, main_text2, 2)
+        await settled(lambda codes: codes != [])
+        history.append("fresh opened")
+        _open(client, fresh, "let extra = 1 kW\n")                      # made in the editor, never saved
+        await settled(lambda codes: codes == [])
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await _stop(client)
+    return {"main": history}
+
+
+def test_the_diagnostics_follow_an_imported_buffer_broken_fixed_and_created(tmp_path: Path) -> None:
+    history = asyncio.run(_imported_buffer_session(tmp_path))["main"]
+    marks = [i for i, h in enumerate(history) if isinstance(h, str)]
+    broken, fixed, new_import, fresh = marks
+    assert history[broken - 1] == []
+    assert history[fixed - 1] != []                 # the broken import is shown in main
+    assert history[new_import - 1] == [], history   # and cleared once common is fixed
+    assert "import-not-found" in history[fresh - 1]
+    assert history[-1] == [], history               # the unsaved file is read once it is open
+
+
+def test_an_open_document_a_version_does_not_read_leaves_it_current(tmp_path: Path) -> None:
+    from compiler.lsp.analysis import Analysis
+
+    other = str((tmp_path / "other.factory").resolve())
+    common = str((tmp_path / "common.factory").resolve())
+    Path(common).write_text("let budget = 10 kW\n", encoding="utf-8")
+    text = 'from "./common.factory" import budget\nlet twice = budget * 2\n'
+    analysis = Analysis(text, str(tmp_path / "main.factory"), str(tmp_path), buffers={other: "let x = 1\n"})
+    assert not analysis.stale(text, {other: "let x = 2\n"})       # typing in a document it does not import
+    assert not analysis.stale(text, {})                           # closing it
+    assert analysis.stale(text, {other: "let x = 1\n", common: "let budget = 11 kW\n"})   # what it imports
+    missing = Analysis('from "./later.factory" import y\n', str(tmp_path / "m.factory"), str(tmp_path))
+    later = str((tmp_path / "later.factory").resolve())
+    assert missing.stale(missing.text, {later: "let y = 1\n"})     # an import it could not find, now open

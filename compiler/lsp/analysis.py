@@ -104,6 +104,10 @@ class Analysis:
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
         self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
         self.imports: set[str] = set()              # absolute paths of every module this version read
+        # an import this version could not load (not found, or a file that did not parse) or a text that did not
+        # parse: it may read any open document once that changes (`stale`, the server's `publish_dependents`)
+        self.unresolved = self.checked is None or any(
+            m is None for m in self.checked.program.imports.values())
         if self.checked is not None:
             for mod in self.checked.program.modules.values():
                 self.imports.add(mod.path)
@@ -122,8 +126,10 @@ class Analysis:
         changed on disk (saved by another program, a `git checkout`)."""
         if text != self.text:
             return True
-        if any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers) if p != self.path):
-            return True
+        read = self.imports | (set(self.buffers) | set(buffers) if self.unresolved else set())
+        if any(buffers.get(p) != self.buffers.get(p) for p in read if p != self.path):
+            return True             # (an open document it does not read changes nothing: typing there re-checked
+                                    # it, so its next hover waited for an evaluation no stage ran)
         return any(_stamp(p) != stamp for p, stamp in self.disk.items() if p not in buffers)
 
     # ------------------------------------------------------------------ index

@@ -238,11 +238,13 @@ class FactoryServer(LanguageServer):
         self.send(uri)
 
     async def publish_dependents(self, uri: str) -> None:
-        """Re-check the other open documents that import `uri` (its unsaved text is what they now see)."""
+        """Re-check the other open documents that import `uri` (its unsaved text is what they now see), and those
+        with an import they could not load (it may be this document: a file made in the editor and not saved yet,
+        or one whose syntax error is now mended)."""
         path = os.path.realpath(_path(uri))
         for other in sorted(self.open_uris - {uri}):
             analysis = self.analyses.get(other)
-            if analysis is not None and path in analysis.imports:
+            if analysis is not None and (path in analysis.imports or analysis.unresolved):
                 await self.publish_in_stages(other)
 
     async def publish_in_stages(self, uri: str) -> None:
