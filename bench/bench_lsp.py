@@ -13,6 +13,11 @@ completion requests, and the server's memory after the edits (its peak beside). 
 seconds after each edit (a user who stops typing: with S above the whole evaluation's time, the server is idle and
 collects its garbage between edits). Target (issue Editor): diagnostics within 0.2 s of a keystroke on a 2,000-line spec.
 
+First (`--open RUNS`, `--open-only`): a fresh server per run opens the 2,000-line spec and the two largest examples,
+each ending with a failing assert so every stage publishes: the wall time from starting the process to the answer to
+`initialize`, and from didOpen to the check's diagnostics, to the checks' stage's (the first evaluation; target 0.2 s)
+and to the whole evaluation's. Servers start with bytecode allowed (an installed package has its bytecode).
+
 Then, in this process (CPU seconds, not a server), references and rename on a generated workspace of
 `--workspace-files` files (a base file defining `hgx` and `budget`, files importing it by name and as a module, files
 importing those, files of the same names importing nothing): the full scan (`compiler.lsp.workspace` without an
