@@ -67,7 +67,8 @@ def _change(client: LanguageClient, path: Path, text: str, version: int) -> None
 def _requests(client: LanguageClient, uri: str, text: str) -> list[tuple[str, object]]:
     doc = t.TextDocumentIdentifier(uri=uri)
     lines = text.replace("\r\n", "\n").split("\n")
-    positions = [t.Position(line=len(lines) - 1, character=len(lines[-1])), t.Position(line=len(lines) + 3, character=0),
+    positions = [t.Position(line=len(lines) - 1, character=len(lines[-1])),
+                 t.Position(line=len(lines) + 3, character=0),
                  t.Position(line=0, character=9999)]
     for i, line in enumerate(lines[:30]):
         positions += [t.Position(line=i, character=c) for c in sorted({0, len(line) // 2, len(line)})]
@@ -75,12 +76,14 @@ def _requests(client: LanguageClient, uri: str, text: str) -> list[tuple[str, ob
     out: list[tuple[str, object]] = []
     for p in positions:
         out += [("hover", client.text_document_hover_async(t.HoverParams(text_document=doc, position=p))),
-                ("definition", client.text_document_definition_async(t.DefinitionParams(text_document=doc, position=p))),
+                ("definition", client.text_document_definition_async(
+                    t.DefinitionParams(text_document=doc, position=p))),
                 ("references", client.text_document_references_async(t.ReferenceParams(
                     text_document=doc, position=p, context=t.ReferenceContext(include_declaration=True)))),
                 ("highlight", client.text_document_document_highlight_async(
                     t.DocumentHighlightParams(text_document=doc, position=p))),
-                ("completion", client.text_document_completion_async(t.CompletionParams(text_document=doc, position=p))),
+                ("completion", client.text_document_completion_async(
+                    t.CompletionParams(text_document=doc, position=p))),
                 ("signature", client.text_document_signature_help_async(
                     t.SignatureHelpParams(text_document=doc, position=p))),
                 ("prepareRename", client.text_document_prepare_rename_async(
