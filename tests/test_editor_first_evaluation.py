@@ -214,3 +214,24 @@ def test_the_server_frees_a_superseded_version_once_nothing_else_holds_it(tmp_pa
     del held
     server.release_retired()
     assert server.retired == []
+
+
+def test_the_servers_warm_up_parses_the_stdlib_and_changes_no_diagnostic(tmp_path: Path) -> None:
+    """`server.warm_up` (run before the first message) parses every stdlib module into the session's cache, so a
+    document's first check parses its own text alone; the diagnostics are those of a session never warmed."""
+    import compiler.lsp.server as srv
+    from compiler.lsp.analysis import Analysis
+    from dsl.resources import stdlib_modules
+
+    warmed = srv.FactoryServer()
+    srv.warm_up(warmed)
+    parsed = {entry[0][1] for entry in warmed.session.cache.entries.items()}
+    assert len(parsed) == len(stdlib_modules()) and all(name.endswith(".factory") for name in parsed)
+    assert not warmed.session.cache.buffers                 # (the warm-up's own text leaves no statements)
+    for _label, text, name in SPECS[1:]:
+        path = str(tmp_path / Path(name).name)
+        cold = Analysis(text + '\nassert 1 W > 2 W, "fails"\n', path, str(tmp_path), dsl.Session())
+        warm = Analysis(text + '\nassert 1 W > 2 W, "fails"\n', path, str(tmp_path), warmed.session)
+        assert _rendered(warm.sink.items) == _rendered(cold.sink.items)
+        assert _rendered(warm.checks_diagnostics()) == _rendered(cold.checks_diagnostics())
+        assert warm.checks_diagnostics()

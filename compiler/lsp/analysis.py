@@ -104,6 +104,10 @@ class Analysis:
         self.fallback: Analysis | None = None       # the last version that parsed (for completion while typing)
         self.files: dict[str, str] = {}             # span file name (`<stdlib>/chips.factory`) -> path on disk
         self.imports: set[str] = set()              # absolute paths of every module this version read
+        # an import this version could not load (not found, or a file that did not parse) or a text that did not
+        # parse: it may read any open document once that changes (`stale`, the server's `publish_dependents`)
+        self.unresolved = self.checked is None or any(
+            m is None for m in self.checked.program.imports.values())
         if self.checked is not None:
             for mod in self.checked.program.modules.values():
                 self.imports.add(mod.path)
@@ -122,8 +126,10 @@ class Analysis:
         changed on disk (saved by another program, a `git checkout`)."""
         if text != self.text:
             return True
-        if any(buffers.get(p) != self.buffers.get(p) for p in self.imports | set(self.buffers) if p != self.path):
-            return True
+        read = self.imports | (set(self.buffers) | set(buffers) if self.unresolved else set())
+        if any(buffers.get(p) != self.buffers.get(p) for p in read if p != self.path):
+            return True             # (an open document it does not read changes nothing: typing there re-checked
+                                    # it, so its next hover waited for an evaluation no stage ran)
         return any(_stamp(p) != stamp for p, stamp in self.disk.items() if p not in buffers)
 
     # ------------------------------------------------------------------ index
@@ -678,7 +684,9 @@ def _function_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | No
 
     text = analysis.text
     line_start, line_end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
-    for m in re.finditer(r"([A-Za-z_]\w*)\s*\(", text[line_start:len(text) if line_end < 0 else line_end]):
+    # a name begins where no word character precedes it: without `(?<!\w)` each character of a long word (a
+    # 20,000-character string) began a match that ran to the word's end, quadratic (3.1 s for one hover there)
+    for m in re.finditer(r"(?<!\w)([A-Za-z_]\w*)\s*\(", text[line_start:len(text) if line_end < 0 else line_end]):
         start, end = line_start + m.start(1), line_start + m.end(1)
         if start <= offset <= end and m.group(1) in FUNCTIONS and _scan(text, start)[1] is None:
             label, _, doc = FUNCTIONS[m.group(1)].partition(": ")
