@@ -24,6 +24,7 @@ MAX_CONST_DEPTH levels, which also ends a definition cycle.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Generator
@@ -933,6 +934,11 @@ class _Checker:
             if value is not None and not math.isfinite(value):
                 what = "number" if kind is n.Number or not math.isfinite(expr.value) else "quantity in SI units"
                 self._non_finite(expr.span, f"this {what} is too large: it reads as infinity")
+            elif value == 0 and _NONZERO_DIGIT.search(_mantissa(expr.text)):
+                what = "number" if kind is n.Number or expr.value == 0 else "quantity in SI units"
+                self.sink.error(Code.UNDERFLOW, f"this {what} is too small to hold: it reads as 0",
+                                expr.span, help="the smallest a figure can be is about 2.2e-308 in SI units; "
+                                "write 0 if zero is meant")
             return value
         if kind is n.Name:
             return self._name_const(expr, block, module, depth)
@@ -1052,6 +1058,14 @@ def _dotted(expr: n.Expr) -> str:
     if isinstance(expr, n.Attr):
         return f"{_dotted(expr.obj)}.{expr.name}"
     return "..."
+
+
+_NONZERO_DIGIT = re.compile(r"[1-9]")
+
+
+def _mantissa(text: str) -> str:
+    """The digits of a number's text before its exponent (`1e-400` -> `1`)."""
+    return re.split(r"[eE]", text, maxsplit=1)[0]
 
 
 def literal_si(expr) -> float | None:

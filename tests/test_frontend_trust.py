@@ -1,0 +1,40 @@
+"""Front-end trust hunt (session 13): odd input meets `check`, `eval`, `fmt` and `-D` with a diagnostic at the
+right span, never a silent wrong value, a traceback or an empty answer that looks like success."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+
+def _write(tmp_path: Path, text: str, name: str = "spec.factory") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# ---- 1e-400 reads as 0: a non-zero number too small for float64 is refused at its span
+def test_underflowing_literal_is_refused_at_its_span(tmp_path) -> None:
+    spec = _write(tmp_path, "let a = 1 W\nlet x = 1e-400 W\n")
+    result = _run("check", spec)
+    assert result.exit_code == 1, result.output
+    assert f"{spec}:2:9: error[underflow]" in result.output
+    assert "reads as 0" in result.output
+
+
+def test_zero_written_small_is_still_zero(tmp_path) -> None:
+    # `0e-999` and `0.000` are zero as written: no underflow; 1e-320 is subnormal but not zero: kept
+    spec = _write(tmp_path, "let x = 0e-999 W\nlet y = 0.000 W\nlet z = 1e-320\n")
+    result = _run("eval", spec, "--format", "json")
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.output)["quantities"]
+    assert values["z"]["values"] == [1e-320]
+
+
