@@ -1246,6 +1246,11 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         if checker.empty_sweep(value) or checker.text_sweep(value):
             continue
         new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
+        before = len(sink.errors)
+        if new_t is not None and not isinstance(value, n.RangeExpr):
+            checker.const(value, None, module)      # `-D x=1e999`: refused at its span, as in a file
+        if len(sink.errors) > before:
+            continue
         if isinstance(new_t, ListT):
             new_t = new_t.elem
         old_t = checker.member_type(param, None, module)

@@ -38,3 +38,20 @@ def test_zero_written_small_is_still_zero(tmp_path) -> None:
     assert values["z"]["values"] == [1e-320]
 
 
+# ---- -D x=1e999 printed inf in the table: the define is folded as a file's value is, and refused at its span
+def test_define_overflow_is_a_clear_diagnostic_and_no_table(tmp_path) -> None:
+    spec = _write(tmp_path, "param x = 1\nlet y = x * 2\n")
+    result = _run("eval", spec, "-D", "x=1e999")
+    assert result.exit_code == 2, result.output
+    assert "-D x:1:11: error[non-finite]: this number is too large: it reads as infinity" in result.output
+    assert "inf" not in result.output.replace("infinity", "")
+
+
+def test_define_underflow_and_division_by_zero_are_refused(tmp_path) -> None:
+    spec = _write(tmp_path, "param x = 1\nlet y = x * 2\n")
+    for value, code in (("1e-400", "underflow"), ("1/0", "non-finite"), ("[1, 1e999]", "non-finite")):
+        result = _run("eval", spec, "-D", f"x={value}")
+        assert result.exit_code == 2, (value, result.output)
+        assert f"error[{code}]" in result.output, (value, result.output)
+
+
