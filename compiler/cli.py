@@ -259,6 +259,7 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
         sys.exit(_exit_code(sink))
     from .sweep import SUMMARY_AT, results_summary
 
+    _note_nothing_evaluated(results, sink, spec, select)
     if fmt == "table" and results.scenario_count > SUMMARY_AT:     # a large sweep: min / median / max
         from .render.table import banner_lines
         banner = "".join(line + "\n" for line in banner_lines(results, sink))
@@ -276,6 +277,24 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
     if errors and fmt != "json":    # JSON carries them; a table or CSV reader sees them on stderr
         click.echo(render_text(errors, sink.sources), err=True)
     sys.exit(_exit_code(sink))
+
+
+def _note_nothing_evaluated(results, sink: Sink, spec: str, select: str | None) -> None:
+    """An empty evaluation says so (a warning at the spec's first line), rather than an empty table and a
+    silent exit 0: a spec that declares nothing (an empty or truncated file, or imports only), or a --select
+    that matches no quantity."""
+    import fnmatch
+
+    source = sink.sources.get(spec) or next((s for s in sink.sources.values()
+                                             if os.path.abspath(s.name) == os.path.abspath(spec)), None)
+    span = source.span(0, 0) if source is not None else None
+    if not results.values and not results.checks:
+        sink.warning(Code.NOTHING_TO_EVALUATE, f"`{spec}` declares nothing to evaluate: no param, let, assert "
+                     "or block of its own", span, help="an empty or cut-off file?")
+    elif select and not any(fnmatch.fnmatchcase(p, select) for p in results.values):
+        sink.warning(Code.NOTHING_TO_EVALUATE, f"--select `{select}` matches no quantity ({len(results.values)} "
+                     "in all)", span, help="paths are dotted and the pattern is a glob: "
+                     f"--select '{next(iter(sorted(results.values)))}' or --select '*power*'")
 
 
 @main.command(name="graph")

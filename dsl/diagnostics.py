@@ -64,6 +64,7 @@ class Code:
     ASSERT_FAILED = "assert-failed"
     NON_FINITE = "non-finite"
     UNDERFLOW = "underflow"
+    NOTHING_TO_EVALUATE = "nothing-to-evaluate"
     LIMIT_EXCEEDED = "limit-exceeded"
     UNPRICED = "unpriced"
     INFEASIBLE_WORKLOAD = "infeasible-workload"
@@ -132,6 +133,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.NON_FINITE: ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
     Code.UNDERFLOW: ("check", "A number that is not zero is too small for a float64 (`1e-400 W`, or a quantity whose SI value is): it would read as 0, so it is refused where it is written."),
+    Code.NOTHING_TO_EVALUATE: ("evaluate", "`factory eval` found nothing to show: the spec declares no param, let, assert or block of its own (an empty or cut-off file), or `--select` matches no quantity. A warning: the exit code stays 0."),
     Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed, a training run's deadline at the accelerators it is given); both values are shown."),
     Code.UNPRICED: ("evaluate", "A part has no price, or a site that places IT gives no `land_price`, so it counts as $0; the capex figures that include it are named as incomplete."),
     Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),

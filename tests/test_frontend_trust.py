@@ -55,3 +55,19 @@ def test_define_underflow_and_division_by_zero_are_refused(tmp_path) -> None:
         assert f"error[{code}]" in result.output, (value, result.output)
 
 
+# ---- eval of an empty file said nothing and exited 0
+def test_eval_of_an_empty_spec_says_so(tmp_path) -> None:
+    for text in ("", "# only a comment\n", '"only a doc string"\n'):
+        spec = _write(tmp_path, text)
+        result = _run("eval", spec)
+        assert result.exit_code == 0, result.output
+        assert "warning[nothing-to-evaluate]" in result.output, (text, result.output)
+        doc = json.loads(_run("eval", spec, "--format", "json").output)
+        assert [d["code"] for d in doc["diagnostics"]] == ["nothing-to-evaluate"]
+
+
+def test_eval_select_that_matches_nothing_says_so(tmp_path) -> None:
+    spec = _write(tmp_path, "let x = 1\n")
+    result = _run("eval", spec, "--select", "zz*")
+    assert result.exit_code == 0
+    assert "--select `zz*` matches no quantity" in result.output
