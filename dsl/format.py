@@ -267,12 +267,14 @@ def format_text(text: str, name: str = "<memory>.factory") -> Formatted:
     sink = Sink()
     source = Source(name, text)
     sink.add_source(source)
-    if parse(source, sink) is None or sink.has_errors():
+    found: list[Token] = []
+    if parse(source, sink, tokens=found) is None or sink.has_errors():
         return Formatted(original, False, sink)
+    before = [_Tok(t.type, str(t), t.start_pos, t.end_pos, t.line) for t in found]
     try:
-        before = _tokens(text)
         result = _layout(text, before)
-        after = _tokens(result)
+        # the safety net: the result is lexed again (a file already in shape is parsed once, not twice)
+        after = _tokens(result) if result != text else before
     except LarkError as exc:
         sink.error(Code.FORMAT_FAILED, f"the formatted text no longer parses ({type(exc).__name__}); "
                    "the file was left as it is", source.span(0, 0),

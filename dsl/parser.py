@@ -60,8 +60,11 @@ class _PostLexer:
         self.stmt_start = 0
         self.top_start = 0
         self.at_start = True   # the next token starts a statement
+        self.record: list[Token] | None = None   # when a list: every token the lexer gives, for `fmt`
 
     def process(self, stream):
+        if self.record is not None:
+            stream = _tapped(stream, self.record)
         stack: list[Token] = []
         self.stack = stack
         self.stmt_start = self.top_start = 0
@@ -88,6 +91,12 @@ class _PostLexer:
             yield tok
 
 
+def _tapped(stream, record: list):
+    for tok in stream:
+        record.append(tok)
+        yield tok
+
+
 _WORD = re.compile(r'"[^"\n]*"|[A-Za-z_][A-Za-z0-9_]*')
 
 
@@ -112,15 +121,37 @@ def _parser() -> tuple[Lark, _PostLexer, Builder]:
     """The one parser of the process."""
     post = _PostLexer()
     builder = Builder()
-    lark = lalr_parser(postlex=post, transformer=builder, lexer_callbacks={"COMMENT": builder.comment})
+
+    def comment(tok: Token) -> None:
+        builder.comment(tok)
+        if post.record is not None:
+            post.record.append(tok)
+
+    def line_cont(tok: Token) -> None:
+        if post.record is not None:
+            post.record.append(tok)
+
+    lark = lalr_parser(postlex=post, transformer=builder, lexer_callbacks={"COMMENT": comment, "LINE_CONT": line_cont})
     return lark, post, builder
 
 
-def parse(source: Source, sink: Sink, statements: "StatementCache | None" = None) -> ParseResult | None:
+def parse(source: Source, sink: Sink, statements: "StatementCache | None" = None,
+          tokens: list[Token] | None = None) -> ParseResult | None:
     """Parse one file into statements. On syntax errors, report each (up to MAX_SYNTAX_ERRORS) and return None.
     With `statements` (the cache of the file's previous version, see StatementCache), top-level statements
-    whose text and position are unchanged are reused and only the others are parsed."""
+    whose text and position are unchanged are reused and only the others are parsed. With `tokens` (a list;
+    `fmt`), a clean parse also fills it with every token of the file in order, newlines inside brackets,
+    comments and line continuations included, so that the formatter needs no second parse of the file."""
     with _LOCK:
+        if tokens is not None:
+            _, post, _ = _parser()
+            post.record = tokens
+            try:
+                result = _parse(source, sink, tokens)
+            finally:
+                post.record = None
+            tokens.sort(key=lambda t: t.start_pos)
+            return result
         if statements is not None:
             result = _parse_by_statement(source, sink, statements)
             if result is not None:
@@ -293,12 +324,14 @@ def _relocated(statements: list, by: int, lines: int) -> list:
     return out
 
 
-def _parse(source: Source, sink: Sink) -> ParseResult | None:
+def _parse(source: Source, sink: Sink, tokens: list | None = None) -> ParseResult | None:
     lark, post, builder = _parser()
     text = source.text
     errors, budget = 0, 4 * len(text) + 10_000
     while True:
         builder.begin(source, sink)
+        if tokens is not None:
+            tokens.clear()          # a round after a syntax error records the blanked text again
         try:
             result = lark.parse(text)
         except _TooDeep as exc:

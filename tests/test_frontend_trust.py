@@ -71,3 +71,24 @@ def test_eval_select_that_matches_nothing_says_so(tmp_path) -> None:
     result = _run("eval", spec, "--select", "zz*")
     assert result.exit_code == 0
     assert "--select `zz*` matches no quantity" in result.output
+
+
+# ---- fmt parsed every file three times (a 1.5 MB spec took 10 s): once for a file in shape, twice when it changes
+def test_fmt_parses_a_formatted_file_once(monkeypatch) -> None:
+    import dsl.format as fmt
+    import dsl.parser as parser
+
+    calls = []
+    real_parse, real_tokens = parser._parse, fmt._tokens
+    monkeypatch.setattr(parser, "_parse", lambda *a, **k: calls.append(1) or real_parse(*a, **k))
+    monkeypatch.setattr(fmt, "_tokens", lambda text: calls.append(2) or real_tokens(text))
+    text = Path("examples/enterprise_starter.factory").read_text(encoding="utf-8")
+    shaped = fmt.format_text(text).text
+    calls.clear()
+    assert fmt.format_text(shaped).text == shaped
+    assert calls == [1]
+    calls.clear()
+    messy = shaped.replace(" = ", " =   ", 1)
+    assert fmt.format_text(messy).text == shaped
+    assert calls == [1, 2]          # the one parse, and the check that the result has the input's tokens
+
