@@ -218,7 +218,8 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
             # the last piece is the indentation of the next line: not a blank line
             if pieces and not pieces[-1].strip():
                 blank_pending -= 1
-            prev, prev2 = None, None
+            if not brackets:                # inside ( or [ the expression goes on: `(1\n + 2)` keeps `+` binary
+                prev, prev2 = None, None
             continue
         if tok.type == "COMMENT":
             column = tok.start - line_start(tok.start)

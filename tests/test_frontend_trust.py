@@ -92,3 +92,12 @@ def test_fmt_parses_a_formatted_file_once(monkeypatch) -> None:
     assert fmt.format_text(messy).text == shaped
     assert calls == [1, 2]          # the one parse, and the check that the result has the input's tokens
 
+
+
+# ---- fmt wrote `(1\n  + 2)` as `(1\n  +2)`: a binary operator starting a line inside brackets looked like a sign
+def test_fmt_keeps_a_binary_operator_binary_on_a_continued_line() -> None:
+    from dsl.format import format_text
+
+    assert format_text("let q = (1\n  + 2)\n").text == "let q = (1\n  + 2)\n"
+    assert format_text("let q = [3\n  - 4, \n  - 5]\n").text == "let q = [3\n  - 4,\n  -5]\n"   # after `,`: a sign
+    assert format_text("let q = 1 + \\\n  - 2\n").text == "let q = 1 + \\\n  -2\n"
