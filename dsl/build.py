@@ -44,7 +44,11 @@ def build(source: Source, parsed: ParseResult, module_name: str, path: str, is_s
 
 
 def _unquote(text: str) -> str:
+    """A string's value. A line break inside it is LF whatever the file's line endings (CR LF in a CRLF file),
+    so that the value does not depend on the editor, and `factory fmt`, which writes LF, keeps it."""
     body = text[3:-3] if text.startswith('"""') else text[1:-1]
+    if "\r" in body:
+        body = body.replace("\r\n", "\n")
     if "\\" not in body:
         return body
     out, i = [], 0

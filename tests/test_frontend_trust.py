@@ -101,3 +101,17 @@ def test_fmt_keeps_a_binary_operator_binary_on_a_continued_line() -> None:
     assert format_text("let q = (1\n  + 2)\n").text == "let q = (1\n  + 2)\n"
     assert format_text("let q = [3\n  - 4, \n  - 5]\n").text == "let q = [3\n  - 4,\n  -5]\n"   # after `,`: a sign
     assert format_text("let q = 1 + \\\n  - 2\n").text == "let q = 1 + \\\n  -2\n"
+
+
+# ---- a CRLF file's multi-line string held CR LF, so `fmt` (which writes LF) changed its value: an assert that
+# compared it failed before fmt and held after
+def test_a_string_has_one_value_whatever_the_line_endings(tmp_path) -> None:
+    from dsl.format import format_text
+
+    lf = 'param t = """a\nb"""\nassert t == "a\\nb", "one value"\n'
+    crlf = lf.replace("\n", "\r\n")
+    for text in (lf, crlf, format_text(crlf).text):
+        spec = tmp_path / "spec.factory"
+        spec.write_bytes(text.encode())
+        result = _run("eval", str(spec))
+        assert result.exit_code == 0, (text, result.output)
