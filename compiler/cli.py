@@ -288,6 +288,8 @@ def _note_nothing_evaluated(results, sink: Sink, spec: str, select: str | None) 
     source = sink.sources.get(spec) or next((s for s in sink.sources.values()
                                              if os.path.abspath(s.name) == os.path.abspath(spec)), None)
     span = source.span(0, 0) if source is not None else None
+    if sink.has_errors():
+        return          # the errors say why
     if not results.values and not results.checks:
         sink.warning(Code.NOTHING_TO_EVALUATE, f"`{spec}` declares nothing to evaluate: no param, let, assert "
                      "or block of its own", span, help="an empty or cut-off file?")

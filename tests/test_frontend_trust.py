@@ -115,3 +115,10 @@ def test_a_string_has_one_value_whatever_the_line_endings(tmp_path) -> None:
         spec.write_bytes(text.encode())
         result = _run("eval", str(spec))
         assert result.exit_code == 0, (text, result.output)
+
+
+def test_nothing_to_evaluate_is_not_said_over_errors(tmp_path) -> None:
+    spec = _write(tmp_path, "param x = 1 W\nlet y = x * 2\n")
+    result = _run("eval", spec, "-D", "x=y")          # a cycle through -D: its error is the story
+    assert "definition-cycle" in result.output
+    assert "nothing-to-evaluate" not in result.output
