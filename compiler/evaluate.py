@@ -42,6 +42,7 @@ import numpy as np
 
 from dsl import nodes as n
 from dsl.diagnostics import Code, Related, Sink
+from dsl.check import DEFINE_SOURCE_PREFIX
 from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
@@ -275,7 +276,13 @@ class Evaluator:
         first = self.graph.nodes[chain[0]]
         related = [Related(self.graph.nodes[p].span, f"`{p}` is defined here") for p in chain[1:-1]
                    if self.graph.nodes[p].span is not None]
-        self.sink.error(Code.DEFINITION_CYCLE, "definition cycle: " + " → ".join(chain), first.span,
+        where = first.span
+        for p in dict.fromkeys(chain):          # a parameter `-D` gives: the cycle is made on the command line
+            span = getattr(self.graph.nodes[p].expr, "span", None)
+            if span is not None and span.file.startswith(DEFINE_SOURCE_PREFIX) and where is first.span:
+                where = span                    # reported there (a usage error, exit 2)
+                related.insert(0, Related(self.graph.nodes[p].span, f"`{p}` is declared here"))
+        self.sink.error(Code.DEFINITION_CYCLE, "definition cycle: " + " → ".join(chain), where,
                         related=related, help="one of these values must be given, not computed from the others")
         for p in chain:
             self.failed.add(p)

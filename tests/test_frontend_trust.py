@@ -122,3 +122,12 @@ def test_nothing_to_evaluate_is_not_said_over_errors(tmp_path) -> None:
     result = _run("eval", spec, "-D", "x=y")          # a cycle through -D: its error is the story
     assert "definition-cycle" in result.output
     assert "nothing-to-evaluate" not in result.output
+
+
+# ---- `-D x=y` where y reads x: the cycle was reported at the file's `param x = 1 W` (exit 1), never naming -D
+def test_a_cycle_made_by_a_define_is_reported_at_the_define(tmp_path) -> None:
+    spec = _write(tmp_path, "param x = 1 W\nlet y = x * 2\n")
+    result = _run("eval", spec, "-D", "x=y")
+    assert result.exit_code == 2, result.output                     # bad command-line use
+    assert "-D x:1:11: error[definition-cycle]: definition cycle: x → y → x" in result.output
+    assert f"`x` is declared here at {spec}:1:7" in result.output
