@@ -131,3 +131,19 @@ def test_a_cycle_made_by_a_define_is_reported_at_the_define(tmp_path) -> None:
     assert result.exit_code == 2, result.output                     # bad command-line use
     assert "-D x:1:11: error[definition-cycle]: definition cycle: x → y → x" in result.output
     assert f"`x` is declared here at {spec}:1:7" in result.output
+
+
+# ---- quoted source lines: a CR printed raw sent the cursor back and hid the start of the line; carets stood
+# under the wrong character after a wide (CJK, emoji) one
+def test_quoted_lines_show_control_characters_and_carets_follow_wide_ones(tmp_path) -> None:
+    spec = tmp_path / "spec.factory"
+    spec.write_bytes(b"let x = 1\rlet y = 2\r")
+    result = _run("check", str(spec))
+    assert result.exit_code == 1
+    assert " 1 | let x = 1\u240dlet y = 2\n   |          ^\n" in result.output
+    assert "lone CR" in result.output
+    spec.write_text('let s = "\u96fb\u529b\U0001f642" ; let x = 1\n', encoding="utf-8")
+    out = _run("check", str(spec)).output
+    shown, caret = [line for line in out.splitlines() if line.startswith((" 1 |", "   |"))]
+    # the `;` is the 15th character and the 18th cell (two wide characters and an emoji take two cells each)
+    assert shown.index(";") == 5 + 14 and caret.index("^") == 5 + 17
