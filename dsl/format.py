@@ -197,6 +197,8 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
         if tok.type == "_NL" or tok.type == "LINE_CONT":
             if tok.type == "LINE_CONT":
                 current = current + " \\" if current else "\\"     # the `\` itself is kept
+            elif extra_cont and not current and not trailing:
+                lines.append("")            # `1 \` then an empty line: the empty line ends the statement
             flush()
             if tok.type == "LINE_CONT":
                 extra_cont = 1

@@ -147,3 +147,13 @@ def test_quoted_lines_show_control_characters_and_carets_follow_wide_ones(tmp_pa
     shown, caret = [line for line in out.splitlines() if line.startswith((" 1 |", "   |"))]
     # the `;` is the 15th character and the 18th cell (two wide characters and an emoji take two cells each)
     assert shown.index(";") == 5 + 14 and caret.index("^") == 5 + 17
+
+
+# ---- `1 \` then an empty line: fmt dropped the empty line, so the `\` joined the next statement (format-failed)
+def test_fmt_keeps_the_empty_line_a_continuation_ends_on() -> None:
+    from dsl.format import format_text
+
+    for text in ("let a = 1 \\\n\nlet x = 1\n", "rack r {\n  let a = 1\n} \\\n\nlet x = 1\n"):
+        result = format_text(text)
+        assert not result.sink.items, [d.message for d in result.sink.items]
+        assert result.text == text and format_text(result.text).text == text
