@@ -157,3 +157,17 @@ def test_fmt_keeps_the_empty_line_a_continuation_ends_on() -> None:
         result = format_text(text)
         assert not result.sink.items, [d.message for d in result.sink.items]
         assert result.text == text and format_text(result.text).text == text
+
+
+# ---- `3 kW^400` was an internal error (OverflowError from 1000.0 ** 400); `W^99999999999999999999` was accepted
+def test_unit_powers_and_sizes_are_bounded_with_a_diagnostic(tmp_path) -> None:
+    big = "*".join(["kW"] * 105)        # 1e315 W: every power in range, the product beyond float64
+    spec = _write(tmp_path, f"let y = 3 kW^400\nlet z = 3 W^99999999999999999999\nlet t = 1 {big}\n"
+                            "let ok = 2 m^3/s + 1 L/min\n")
+    result = _run("check", spec)
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    assert f"{spec}:1:11: error[unknown-unit]: the power `^400` in `kW^400` is out of range" in result.output
+    assert f"{spec}:2:11: error[unknown-unit]: the power" in result.output
+    assert f"{spec}:3:11: error[unknown-unit]:" in result.output and "too large a unit" in result.output
+    assert ":4:" not in result.output
