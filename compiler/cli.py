@@ -67,6 +67,10 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
 
 def _require_files(paths: tuple[str, ...]) -> None:
     for path in paths:
+        if path == "-" and not os.path.exists(path):
+            click.echo("error: `-` (standard input) is read by `factory check -` and `factory fmt -` only; save the "
+                       "spec to a file to run this command on it", err=True)
+            sys.exit(EXIT_USAGE)
         if not os.path.exists(path):
             why = "a symbolic link that leads nowhere (or round in a loop)" if os.path.islink(path) else "no such file"
             click.echo(f"error: {path}: {why}", err=True)

@@ -171,3 +171,11 @@ def test_unit_powers_and_sizes_are_bounded_with_a_diagnostic(tmp_path) -> None:
     assert f"{spec}:2:11: error[unknown-unit]: the power" in result.output
     assert f"{spec}:3:11: error[unknown-unit]:" in result.output and "too large a unit" in result.output
     assert ":4:" not in result.output
+
+
+# ---- `factory eval -` said "error: -: no such file" (check and fmt read standard input; the others do not)
+def test_commands_without_stdin_say_so_for_dash() -> None:
+    for args in (["eval", "-"], ["explain", "-", "x"]):
+        result = CliRunner().invoke(main, args, input="let x = 1\n")
+        assert result.exit_code == 2
+        assert "no such file" not in result.output and "standard input" in result.output, result.output
