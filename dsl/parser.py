@@ -573,6 +573,8 @@ def _char_help(char: str) -> str | None:
         return "a line ends in LF (or CR LF); a lone CR (old Mac line ends) is not a line break: save the file with LF"
     if char == ";":
         return "statements end at the end of the line; no `;` is needed"
+    if char.isdigit() and not char.isascii():
+        return "a number is written with the ASCII digits 0-9"
     if char.isalpha() and not char.isascii():
         return "a name is written in ASCII letters, digits and `_` (text in quotes may hold any character)"
     if char == "@":

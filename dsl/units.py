@@ -178,7 +178,7 @@ class ParsedUnit:
 MAX_UNIT_POWER = 12          # `m^3`, `s^-2`: a power beyond 12 is a typo, and `kW^400` overflows a float64
 _TINY, _HUGE = 1e-200, 1e200  # one of a unit in SI units: beyond these a value and its unit leave float64's range
 
-_ATOM = re.compile(r"([^*/^]+)(?:\^(-?\d+))?")
+_ATOM = re.compile(r"([^*/^]+)(?:\^(-?[0-9]+))?")
 
 
 def parse_unit_with(table: UnitTable, text: str) -> ParsedUnit:

@@ -179,3 +179,13 @@ def test_commands_without_stdin_say_so_for_dash() -> None:
         result = CliRunner().invoke(main, args, input="let x = 1\n")
         assert result.exit_code == 2
         assert "no such file" not in result.output and "standard input" in result.output, result.output
+
+
+# ---- numbers took any script's digits (Python's \d): `1٠5`, whose Arabic-Indic zero looks like a dot, read 105
+def test_numbers_are_ascii_digits(tmp_path) -> None:
+    spec = _write(tmp_path, "let y = 1\u06605\nlet z = \u0661\u0662\nlet w = 3 W^\u0662\n")
+    result = _run("check", spec)
+    assert result.exit_code == 1, result.output
+    assert f"{spec}:1:10: error[invalid-character]: unexpected character `\u0660`" in result.output
+    assert "ASCII digits 0-9" in result.output
+    assert f"{spec}:2:9: error[invalid-character]" in result.output
