@@ -326,7 +326,7 @@ def graph_cmd(spec, fmt, defines, root):
 @main.command()
 @click.argument("spec", type=click.Path())
 @click.argument("path")
-@click.option("--depth", default=8, show_default=True, help="How many levels of inputs to expand.")
+@click.option("--depth", default=8, type=click.IntRange(min=0), show_default=True, help="How many levels of inputs to expand.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_define_option
 @_root_option

@@ -189,3 +189,8 @@ def test_numbers_are_ascii_digits(tmp_path) -> None:
     assert f"{spec}:1:10: error[invalid-character]: unexpected character `\u0660`" in result.output
     assert "ASCII digits 0-9" in result.output
     assert f"{spec}:2:9: error[invalid-character]" in result.output
+
+
+def test_explain_refuses_a_negative_depth(tmp_path) -> None:
+    result = _run("explain", _write(tmp_path, "let x = 1\n"), "x", "--depth", "-1")
+    assert result.exit_code == 2 and "-1" in result.output
