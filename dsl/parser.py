@@ -428,7 +428,7 @@ _OPERATORS = {"PLUS", "MINUS", "MUL", "DIV", "CIRCUMFLEX", "COMP_OP", "DOT", "AN
 
 
 def _token_span(source: Source, tok: Token):
-    start = tok.start_pos if tok.start_pos is not None else len(source.text)
+    start = tok.start_pos if tok.start_pos is not None and tok.type != "$END" else len(source.text)
     end = tok.end_pos if tok.end_pos is not None else start
     if tok.type == "_NL":
         end = start + 1

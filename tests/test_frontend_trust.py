@@ -194,3 +194,10 @@ def test_numbers_are_ascii_digits(tmp_path) -> None:
 def test_explain_refuses_a_negative_depth(tmp_path) -> None:
     result = _run("explain", _write(tmp_path, "let x = 1\n"), "x", "--depth", "-1")
     assert result.exit_code == 2 and "-1" in result.output
+
+
+# ---- "unexpected end of file" was shown under the last character (`+`), not where the file ends
+def test_end_of_file_error_points_at_the_end(tmp_path) -> None:
+    spec = _write(tmp_path, "let x = 1 +")
+    result = _run("check", spec)
+    assert f"{spec}:1:12: error[syntax-error]: unexpected end of file" in result.output, result.output
