@@ -195,7 +195,13 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
 
     for tok in tokens:
         if tok.type == "_NL" or tok.type == "LINE_CONT":
-            if tok.type == "LINE_CONT":
+            if tok.type == "LINE_CONT" and not current and not trailing:
+                # a line that holds only `\`: it starts a line, so the blank lines before it come first
+                emit_blank(max(blank_pending, 0))
+                blank_pending = 0
+                current_level = braces + len(brackets) + extra_cont
+                current = "\\"
+            elif tok.type == "LINE_CONT":
                 current = current + " \\" if current else "\\"     # the `\` itself is kept
             elif extra_cont and not current and not trailing:
                 lines.append("")            # `1 \` then an empty line: the empty line ends the statement

@@ -201,3 +201,15 @@ def test_end_of_file_error_points_at_the_end(tmp_path) -> None:
     spec = _write(tmp_path, "let x = 1 +")
     result = _run("check", spec)
     assert f"{spec}:1:12: error[syntax-error]: unexpected end of file" in result.output, result.output
+
+
+# ---- a line holding only `\` after a blank line: fmt put the blank line after the `\`, which then continued
+# into nothing (format-failed; found by the fmt fuzz)
+def test_fmt_a_lone_continuation_after_a_blank_line() -> None:
+    from dsl.format import format_text
+
+    for text in ("let a = 1\n\n\\\nlet b = 2\n", "rack r {\n  let a = 1\n\n  \\\n  let b = 2\n}\n"):
+        result = format_text(text)
+        assert not result.sink.items, [d.message for d in result.sink.items]
+        assert format_text(result.text).text == result.text
+        assert result.text.replace(" ", "") == text.replace(" ", "")
