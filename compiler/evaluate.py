@@ -1099,7 +1099,9 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
     units = _Units(ev)
     if not only_checks:                 # (a check's caller reads few units, if any: those are found when read)
         units.complete()
-        inherit_let_displays(graph.nodes, units)
+        types = ev.lowering.checked.types
+        inherit_let_displays(graph.nodes, units,
+                             lambda node: getattr(types.get(id(node.expr)), "point", False))
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -1114,13 +1116,15 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
     return results
 
 
-def inherit_let_displays(nodes: dict, units: dict) -> None:
+def inherit_let_displays(nodes: dict, units: dict, is_point=lambda node: True) -> None:
     """A `let` computed from other quantities reads in their unit: `let total_hours = a.gpu_hours +
     b.gpu_hours` shows in hours, as its inputs do (declared `h`), not on the time ladder (291.7 yr beside a
     published 2,788,000 h). The rule: the inputs it read that have its own SI unit all show in one declared
     unit d; then so does the let (inputs of other units, `total / published - 1`, say nothing). A let with
     a written unit (lowering's `written_unit`) keeps it; a let of lets inherits what they inherited (its
-    inputs are decided first, depth first)."""
+    inputs are decided first, depth first). A temperature point's display (degC) goes only to a let that is a
+    point itself (`is_point`, from the checker's types): `20 degC - a` is a difference in K, and shown as a
+    point 10 K read -263.1 degC."""
     def undecided(path: str) -> bool:
         node = nodes.get(path)
         return node is not None and node.kind == "let" and not node.display and bool(node.deps)
@@ -1143,7 +1147,9 @@ def inherit_let_displays(nodes: dict, units: dict) -> None:
             decided.add(path)
             found = {nodes[dep].display if dep in nodes else "" for dep in same}
             if len(found) == 1 and unit not in ("", "1"):
-                node.display = found.pop()
+                display = found.pop()
+                if display != "temp" or is_point(node):
+                    node.display = display
 
 
 class Units(dict):

@@ -213,3 +213,12 @@ def test_fmt_a_lone_continuation_after_a_blank_line() -> None:
         assert not result.sink.items, [d.message for d in result.sink.items]
         assert format_text(result.text).text == result.text
         assert result.text.replace(" ", "") == text.replace(" ", "")
+
+
+# ---- `let h = 20 degC - a` (a a point) is a difference of 10 K; the table and explain showed -263.1 degC (the let
+# inherited its input's point display)
+def test_a_difference_of_points_is_shown_as_a_difference(tmp_path) -> None:
+    spec = _write(tmp_path, "let a = 10 degC\nlet h = 20 degC - a\nlet p = a + 5 K\n")
+    out = _run("eval", spec).output
+    assert "h  10 K" in out and "p  15 degC" in out, out
+    assert "10 K  [let]" in _run("explain", spec, "h").output
