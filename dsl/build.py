@@ -71,6 +71,16 @@ def _dedent_doc(text: str) -> str:
     return "\n".join([lines[0].strip()] + [line[cut:] for line in lines[1:]]).strip() if lines else ""
 
 
+def _is_point(unit: str) -> bool:
+    """Is `unit` a temperature point (degC, degF)? Unknown units are not (the checker reports them)."""
+    from .units import UnitError, parse_unit
+
+    try:
+        return parse_unit(unit).point
+    except UnitError:
+        return False
+
+
 def _number(text: str) -> float:
     return float(text.replace("_", "")) if "_" in text else float(text)
 
@@ -284,9 +294,17 @@ class Builder:
         return inner
 
     def neg(self, ch):
-        return n.Unary(self.join(ch[0], ch[1]), ch[0].value, ch[1])
+        operand = ch[1]
+        if ch[0].value == "-" and type(operand) is n.Quantity and id(operand) not in self.outer \
+                and _is_point(operand.unit):
+            # `-30 degC` is a temperature of its own (243.15 K), not the point 30 degC negated (which has no
+            # meaning, and in SI would be -303.15 K): one negative literal
+            return n.Quantity(self.join(ch[0], operand), -operand.value, "-" + operand.text, operand.unit,
+                              operand.unit_span)
+        return n.Unary(self.join(ch[0], operand), ch[0].value, operand)
 
-    pos = neg
+    def pos(self, ch):
+        return n.Unary(self.join(ch[0], ch[1]), ch[0].value, ch[1])
 
     def sum(self, ch):
         ops = ch[1::2]

@@ -222,3 +222,17 @@ def test_a_difference_of_points_is_shown_as_a_difference(tmp_path) -> None:
     out = _run("eval", spec).output
     assert "h  10 K" in out and "p  15 degC" in out, out
     assert "10 K  [let]" in _run("explain", spec, "h").output
+
+
+# ---- `let f = -30 degC` was refused ("a temperature point cannot be negated") while a field took `-5 degC`: a
+# negative temperature is one literal, 243.15 K (not -(303.15 K))
+def test_a_negative_temperature_is_a_literal(tmp_path) -> None:
+    spec = _write(tmp_path, "let f = -30 degC\nlet j = -40 degF\nlet h = 20 degC - f\n"
+                            "assert j == -40 degC, \"-40 is where the scales meet\"\n")
+    result = _run("eval", spec, "--format", "json")
+    assert result.exit_code == 0, result.output
+    q = json.loads(result.output)["quantities"]
+    assert abs(q["f"]["values"][0] - (273.15 - 30)) < 1e-9
+    assert abs(q["h"]["values"][0] - 50) < 1e-9                      # a difference: 20 - (-30) = 50 K
+    still = _run("check", _write(tmp_path, "let t = 30 degC\nlet m = -t\n", "neg.factory"))
+    assert "error[temperature-point]" in still.output                # negating a point is still refused
