@@ -236,3 +236,10 @@ def test_a_negative_temperature_is_a_literal(tmp_path) -> None:
     assert abs(q["h"]["values"][0] - 50) < 1e-9                      # a difference: 20 - (-30) = 50 K
     still = _run("check", _write(tmp_path, "let t = 30 degC\nlet m = -t\n", "neg.factory"))
     assert "error[temperature-point]" in still.output                # negating a point is still refused
+
+
+# ---- `param t = 10 degC` read `283.1 K` in the table (a let or field written in degC reads degC)
+def test_a_temperature_param_reads_in_degc(tmp_path) -> None:
+    spec = _write(tmp_path, "param t = 10 degC\nlet u = t\n")
+    assert "t  10 degC" in _run("eval", spec).output
+    assert "t  -5 degC" in _run("eval", spec, "-D", "t=-5degC").output
