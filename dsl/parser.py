@@ -69,14 +69,18 @@ class _PostLexer:
         self.stack = stack
         self.stmt_start = self.top_start = 0
         self.at_start = True
+        after_nl = False
         for tok in stream:
             kind = tok.type
             if kind == "_NL":
                 if stack and stack[-1].type != "LBRACE":
                     continue
-                self.at_start = True
+                if after_nl:
+                    continue    # `\` alone on a line splits one run of line breaks in two: still one break
+                self.at_start = after_nl = True
                 yield tok
                 continue
+            after_nl = False
             if self.at_start:
                 self.at_start = False
                 self.stmt_start = tok.start_pos

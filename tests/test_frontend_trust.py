@@ -243,3 +243,18 @@ def test_a_temperature_param_reads_in_degc(tmp_path) -> None:
     spec = _write(tmp_path, "param t = 10 degC\nlet u = t\n")
     assert "t  10 degC" in _run("eval", spec).output
     assert "t  -5 degC" in _run("eval", spec, "-D", "t=-5degC").output
+
+
+# ---- a line holding only `\` between two statements: the editor's parse (statement by statement) accepted it and
+# `factory check` (whole file) reported "unexpected end of line", so the editor showed no error and CI failed
+def test_whole_file_and_statement_parse_agree_on_a_lone_continuation(tmp_path) -> None:
+    from dsl.diagnostics import Sink
+    from dsl.parser import StatementCache, parse
+    from dsl.source import Source
+
+    for text in ("let a = 1\n\\\n# c\nlet b = 2\n", "let a = 1\n\\\n\nlet b = 2\n", "rack r {\n  \\\n}\n"):
+        whole, by_statement = Sink(), Sink()
+        a = parse(Source("a.factory", text), whole)
+        b = parse(Source("a.factory", text), by_statement, StatementCache())
+        assert (a is None) == (b is None) and not whole.items and not by_statement.items, text
+        assert _run("check", _write(tmp_path, text)).exit_code == 0, text
