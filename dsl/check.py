@@ -592,6 +592,7 @@ class _Checker:
         return t
 
     def number(self, expr: n.Number, block, module):
+        self.literal(expr, expr.value)
         return NUMBER
 
     def quantity(self, expr: n.Quantity, block, module):
@@ -602,7 +603,19 @@ class _Checker:
                             help=f"did you mean `{exc.suggestion}`?" if exc.suggestion else
                             "see the unit table in stdlib/units.txt")
             return None
+        self.literal(expr, unit.to_si(expr.value))
         return QType(unit.dim, unit.point)
+
+    def literal(self, expr: n.Number | n.Quantity, value: float) -> None:
+        """A literal float64 cannot hold is refused where it is written, wherever it stands (a branch of `if`,
+        an assert, a list beside a parameter): `1e999` reads as infinity, `1e-400 W` (not zero) as 0."""
+        if not math.isfinite(value):
+            what = "number" if type(expr) is n.Number or not math.isfinite(expr.value) else "quantity in SI units"
+            self._non_finite(expr.span, f"this {what} is too large: it reads as infinity")
+        elif value == 0 and _NONZERO_DIGIT.search(_mantissa(expr.text)):
+            what = "number" if type(expr) is n.Number or expr.value == 0 else "quantity in SI units"
+            self.sink.error(Code.UNDERFLOW, f"this {what} is too small to hold: it reads as 0", expr.span,
+                            help="the smallest a figure can be is about 2.2e-308 in SI units; write 0 if zero is meant")
 
     def string(self, expr: n.String, block, module):
         return TEXT
@@ -930,16 +943,7 @@ class _Checker:
         """The fold of one expression: its value for a literal, else a generator (see `_fold`)."""
         kind = type(expr)
         if kind is n.Number or kind is n.Quantity:
-            value = literal_si(expr)
-            if value is not None and not math.isfinite(value):
-                what = "number" if kind is n.Number or not math.isfinite(expr.value) else "quantity in SI units"
-                self._non_finite(expr.span, f"this {what} is too large: it reads as infinity")
-            elif value == 0 and _NONZERO_DIGIT.search(_mantissa(expr.text)):
-                what = "number" if kind is n.Number or expr.value == 0 else "quantity in SI units"
-                self.sink.error(Code.UNDERFLOW, f"this {what} is too small to hold: it reads as 0",
-                                expr.span, help="the smallest a figure can be is about 2.2e-308 in SI units; "
-                                "write 0 if zero is meant")
-            return value
+            return literal_si(expr)     # (a literal out of float64's range is reported by its type: `literal`)
         if kind is n.Name:
             return self._name_const(expr, block, module, depth)
         if kind in (n.Unary, n.Arith, n.Power, n.ListExpr) or (

@@ -258,3 +258,14 @@ def test_whole_file_and_statement_parse_agree_on_a_lone_continuation(tmp_path) -
         b = parse(Source("a.factory", text), by_statement, StatementCache())
         assert (a is None) == (b is None) and not whole.items and not by_statement.items, text
         assert _run("check", _write(tmp_path, text)).exit_code == 0, text
+
+
+# ---- a literal beyond float64 was refused only where the checker folded a constant: in a branch of `if`, an
+# assert or a list beside a parameter, `1e999` and `1e-400` went through
+def test_out_of_range_literals_are_refused_wherever_they_stand(tmp_path) -> None:
+    for literal, code in (("1e-400", "underflow"), ("1e999", "non-finite")):
+        spec = _write(tmp_path, f"param p = [1, 2]\nlet b = if p > 1 then {literal} W else 2 W\n"
+                                f"assert p > {literal}, \"x\"\nlet d = [p, {literal}]\n")
+        out = _run("check", spec).output
+        for where in ("2:23", "3:12", "4:13"):
+            assert f"{spec}:{where}: error[{code}]" in out, (literal, where, out)
