@@ -751,9 +751,40 @@ def fmt_cmd(files, check_only, show_diff):
                 click.echo(f"would reformat {name}", err=True)
             status = max(status, EXIT_SPEC_ERRORS)
         else:
-            Path(name).write_text(result.text, encoding="utf-8")
+            problem = _replace_file(name, result.text)
+            if problem:
+                click.echo(f"error: cannot write {name}: {problem}; the file is left as it was", err=True)
+                status = EXIT_USAGE
+                continue
             click.echo(f"reformatted {name}", err=True)
     sys.exit(status)
+
+
+def _replace_file(name: str, text: str) -> str | None:
+    """Write `text` over the file `name` all at once: into a new file beside it (its mode copied), then renamed
+    over it, so a failed write (a full disk, a read-only folder) leaves the spec as it was, never cut short; a
+    symbolic link keeps pointing at its (rewritten) target. Returns why it could not, or None."""
+    import tempfile
+
+    target = os.path.realpath(name)
+    tmp = None
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+        fd, tmp = tempfile.mkstemp(prefix=".fmt-", suffix=".factory", dir=os.path.dirname(target))
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return None
 
 
 @main.command(name="list")

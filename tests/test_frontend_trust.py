@@ -269,3 +269,25 @@ def test_out_of_range_literals_are_refused_wherever_they_stand(tmp_path) -> None
         out = _run("check", spec).output
         for where in ("2:23", "3:12", "4:13"):
             assert f"{spec}:{where}: error[{code}]" in out, (literal, where, out)
+
+
+# ---- `fmt` wrote a spec in place with write_text: a failed write (full disk, read-only folder) was an "internal
+# error ... a bug" and could leave the file cut short; now the file is replaced whole or left as it was
+def test_fmt_leaves_the_file_whole_when_it_cannot_write(tmp_path, monkeypatch) -> None:
+    import os
+
+    spec = _write(tmp_path, "let x=1\n")
+    os.chmod(spec, 0o640)
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    result = _run("fmt", spec)
+    assert result.exit_code == 2 and "internal error" not in result.output, result.output
+    assert "cannot write" in result.output and "No space left on device" in result.output
+    assert Path(spec).read_text() == "let x=1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["spec.factory"]          # no temporary file left behind
+    monkeypatch.undo()
+    assert _run("fmt", spec).exit_code == 0
+    assert Path(spec).read_text() == "let x = 1\n" and os.stat(spec).st_mode & 0o777 == 0o640
