@@ -246,8 +246,8 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
                 level = braces + brackets[-1] if tok.type != "RBRACE" and brackets else max(braces - 1, 0)
                 if tok.type == "RBRACE":
                     # drop blank lines right before a closing brace
-                    while lines and lines[-1] == "":
-                        lines.pop()
+                    while lines and lines[-1] == "" and not (len(lines) > 1 and lines[-2].endswith("\\")):
+                        lines.pop()         # (but not the empty line that ends a `\` continuation)
                     level = max(braces - 1, 0) + len(brackets)
             current_level = level
             current = tok.value

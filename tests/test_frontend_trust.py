@@ -153,7 +153,8 @@ def test_quoted_lines_show_control_characters_and_carets_follow_wide_ones(tmp_pa
 def test_fmt_keeps_the_empty_line_a_continuation_ends_on() -> None:
     from dsl.format import format_text
 
-    for text in ("let a = 1 \\\n\nlet x = 1\n", "rack r {\n  let a = 1\n} \\\n\nlet x = 1\n"):
+    for text in ("let a = 1 \\\n\nlet x = 1\n", "rack r {\n  let a = 1\n} \\\n\nlet x = 1\n",
+                 "rack r {\n  let a = 1 \\\n\n}\n"):        # (before a `}` too: found by the fmt fuzz)
         result = format_text(text)
         assert not result.sink.items, [d.message for d in result.sink.items]
         assert result.text == text and format_text(result.text).text == text
