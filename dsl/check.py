@@ -262,11 +262,29 @@ class _Checker:
                             f"{_fmt(value)}", expr.span, help=hint)
 
     def param(self, stmt: n.Param, module: n.Module) -> None:
+        self.sweep_literals(stmt.value)
         if isinstance(stmt.value, n.RangeExpr):
             self.range(stmt.value, module)
         if not self.empty_sweep(stmt.value):
             self.text_sweep(stmt.value)
         self.member_type(stmt, None, module)
+
+    def sweep_literals(self, value: n.Expr | n.RangeExpr) -> bool:
+        """A sweep's points are numbers written out (`1..3 step 1`, `[1 kW, 2 kW]`): the scenarios are fixed
+        before anything is computed, and a point given as an expression (`1..n`, `[s, 2]`, `1..2+1`) made the
+        parameter and everything that reads it vanish from the results without a word. False if reported."""
+        if isinstance(value, n.RangeExpr):
+            parts = [value.start, value.stop] + ([value.step] if value.step is not None else [])
+        elif isinstance(value, n.ListExpr):
+            parts = value.items
+        else:
+            return True
+        bad = [p for p in parts if literal_si(p) is None and not isinstance(p, (n.String, n.Bool))]
+        for part in bad:
+            self.sink.error(Code.INVALID_RANGE, "a sweep's values are numbers written out (`1..3 step 1`, "
+                            "`[1 kW, 2 kW]`); this is an expression", part.span,
+                            help="write its value, or give the sweep on the command line: -D name=1..3")
+        return not bad
 
     def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
         """A parameter given as `[]` has no scenario to evaluate: an error at the list."""
@@ -1247,7 +1265,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         stmt = parsed.statements[0]
         param, module = params[name]
         value = stmt.value
-        if checker.empty_sweep(value) or checker.text_sweep(value):
+        if not checker.sweep_literals(value) or checker.empty_sweep(value) or checker.text_sweep(value):
             continue
         new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
         before = len(sink.errors)

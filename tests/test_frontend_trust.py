@@ -292,3 +292,17 @@ def test_fmt_leaves_the_file_whole_when_it_cannot_write(tmp_path, monkeypatch) -
     monkeypatch.undo()
     assert _run("fmt", spec).exit_code == 0
     assert Path(spec).read_text() == "let x = 1\n" and os.stat(spec).st_mode & 0o777 == 0o640
+
+
+# ---- a sweep point given as an expression (`1..3 step s`, `[s, 2]`, `1..2+1`) made the parameter and everything
+# reading it vanish from the results, exit 0 (lowering sweeps written numbers only)
+def test_a_sweep_of_expressions_is_refused_not_dropped(tmp_path) -> None:
+    spec = _write(tmp_path, "let s = 1\nparam p = 1..3 step s\nparam q = [s, 2]\nparam r = 1..2+1\nlet y = p * 2\n")
+    result = _run("eval", spec)
+    assert result.exit_code == 1, result.output
+    for where in ("2:21", "3:12", "4:14"):
+        assert f"{spec}:{where}: error[invalid-range]: a sweep's values are numbers written out" in result.output
+    ok = _run("eval", _write(tmp_path, "param p = -1..-3 step -1\nparam q = [+1, 2]\nlet y = p * q\n", "ok.factory"),
+              "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    assert sorted(json.loads(ok.output)["quantities"]["y"]["values"]) == [-6, -4, -3, -2, -2, -1]   # 3 x 2 scenarios
