@@ -306,3 +306,15 @@ def test_a_sweep_of_expressions_is_refused_not_dropped(tmp_path) -> None:
               "--format", "json")
     assert ok.exit_code == 0, ok.output
     assert sorted(json.loads(ok.output)["quantities"]["y"]["values"]) == [-6, -4, -3, -2, -2, -1]   # 3 x 2 scenarios
+
+
+# ---- import-not-found gave no useful hint for a Windows path (`sub\q.factory` suggested an unrelated file), a
+# folder, or a path without `.factory`
+def test_import_not_found_says_why(tmp_path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "q.factory").write_text("let q = 1\n")
+    spec = _write(tmp_path, 'import "sub\\\\q.factory" as a\nimport "./sub" as b\nimport "./sub/q" as c\n')
+    out = _run("check", spec).output
+    assert 'help: write the path with `/` on every system: "sub/q.factory"' in out, out
+    assert "help: this is a folder; import a .factory file in it" in out
+    assert 'help: the file is `./sub/q.factory`: import "./sub/q.factory"' in out
