@@ -124,7 +124,7 @@ def main() -> None:
 
 _define_option = click.option("-D", "--define", "defines", multiple=True, metavar="NAME=VALUE",
                               help="Override a `param` (repeatable): -D gpus=20000, -D gpus=1000..20000 step 1000.")
-_root_option = click.option("--root", type=click.Path(file_okay=False), default=None,
+_root_option = click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
                             help="Folder that imports may not leave (default: each spec's own folder).")
 
 

@@ -318,3 +318,10 @@ def test_import_not_found_says_why(tmp_path) -> None:
     assert 'help: write the path with `/` on every system: "sub/q.factory"' in out, out
     assert "help: this is a folder; import a .factory file in it" in out
     assert 'help: the file is `./sub/q.factory`: import "./sub/q.factory"' in out
+
+
+# ---- `--root /nonexistent` was taken, and the spec's imports then "led outside the root" (exit 1)
+def test_a_root_that_does_not_exist_is_a_usage_error(tmp_path) -> None:
+    spec = _write(tmp_path, "let x = 1\n")
+    result = _run("check", spec, "--root", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "does not exist" in result.output, result.output
