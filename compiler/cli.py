@@ -68,6 +68,10 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
 
 def _require_files(paths: tuple[str, ...]) -> None:
     for path in paths:
+        if path == "-" and not os.path.exists(path):
+            click.echo("error: `-` (standard input) is read by `factory check -` and `factory fmt -` only; save the "
+                       "spec to a file to run this command on it", err=True)
+            sys.exit(EXIT_USAGE)
         if not os.path.exists(path):
             why = "a symbolic link that leads nowhere (or round in a loop)" if os.path.islink(path) else "no such file"
             click.echo(f"error: {path}: {why}", err=True)
@@ -121,7 +125,7 @@ def main() -> None:
 
 _define_option = click.option("-D", "--define", "defines", multiple=True, metavar="NAME=VALUE",
                               help="Override a `param` (repeatable): -D gpus=20000, -D gpus=1000..20000 step 1000.")
-_root_option = click.option("--root", type=click.Path(file_okay=False), default=None,
+_root_option = click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
                             help="Folder that imports may not leave (default: each spec's own folder).")
 
 
@@ -266,6 +270,7 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
         sys.exit(_exit_code(sink))
     from .sweep import SUMMARY_AT, results_summary
 
+    _note_nothing_evaluated(results, sink, spec, select)
     if fmt == "table" and results.scenario_count > SUMMARY_AT:     # a large sweep: min / median / max
         from .render.table import banner_lines
         banner = "".join(line + "\n" for line in banner_lines(results, sink))
@@ -283,6 +288,26 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
     if errors and fmt != "json":    # JSON carries them; a table or CSV reader sees them on stderr
         click.echo(render_text(errors, sink.sources), err=True)
     sys.exit(_exit_code(sink))
+
+
+def _note_nothing_evaluated(results, sink: Sink, spec: str, select: str | None) -> None:
+    """An empty evaluation says so (a warning at the spec's first line), rather than an empty table and a
+    silent exit 0: a spec that declares nothing (an empty or truncated file, or imports only), or a --select
+    that matches no quantity."""
+    import fnmatch
+
+    source = sink.sources.get(spec) or next((s for s in sink.sources.values()
+                                             if os.path.abspath(s.name) == os.path.abspath(spec)), None)
+    span = source.span(0, 0) if source is not None else None
+    if sink.has_errors():
+        return          # the errors say why
+    if not results.values and not results.checks:
+        sink.warning(Code.NOTHING_TO_EVALUATE, f"`{spec}` declares nothing to evaluate: no param, let, assert "
+                     "or block of its own", span, help="an empty or cut-off file?")
+    elif select and not any(fnmatch.fnmatchcase(p, select) for p in results.values):
+        sink.warning(Code.NOTHING_TO_EVALUATE, f"--select `{select}` matches no quantity ({len(results.values)} "
+                     "in all)", span, help="paths are dotted and the pattern is a glob: "
+                     f"--select '{next(iter(sorted(results.values)))}' or --select '*power*'")
 
 
 @main.command(name="graph")
@@ -308,7 +333,7 @@ def graph_cmd(spec, fmt, defines, root):
 @main.command()
 @click.argument("spec", type=click.Path())
 @click.argument("path")
-@click.option("--depth", default=8, show_default=True, help="How many levels of inputs to expand.")
+@click.option("--depth", default=8, type=click.IntRange(min=0), show_default=True, help="How many levels of inputs to expand.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_define_option
 @_root_option
@@ -737,9 +762,40 @@ def fmt_cmd(files, check_only, show_diff):
                 click.echo(f"would reformat {name}", err=True)
             status = max(status, EXIT_SPEC_ERRORS)
         else:
-            Path(name).write_text(result.text, encoding="utf-8")
+            problem = _replace_file(name, result.text)
+            if problem:
+                click.echo(f"error: cannot write {name}: {problem}; the file is left as it was", err=True)
+                status = EXIT_USAGE
+                continue
             click.echo(f"reformatted {name}", err=True)
     sys.exit(status)
+
+
+def _replace_file(name: str, text: str) -> str | None:
+    """Write `text` over the file `name` all at once: into a new file beside it (its mode copied), then renamed
+    over it, so a failed write (a full disk, a read-only folder) leaves the spec as it was, never cut short; a
+    symbolic link keeps pointing at its (rewritten) target. Returns why it could not, or None."""
+    import tempfile
+
+    target = os.path.realpath(name)
+    tmp = None
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+        fd, tmp = tempfile.mkstemp(prefix=".fmt-", suffix=".factory", dir=os.path.dirname(target))
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return None
 
 
 @main.command(name="list")

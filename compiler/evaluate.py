@@ -42,6 +42,7 @@ import numpy as np
 
 from dsl import nodes as n
 from dsl.diagnostics import Code, Related, Sink
+from dsl.check import DEFINE_SOURCE_PREFIX
 from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
@@ -275,7 +276,13 @@ class Evaluator:
         first = self.graph.nodes[chain[0]]
         related = [Related(self.graph.nodes[p].span, f"`{p}` is defined here") for p in chain[1:-1]
                    if self.graph.nodes[p].span is not None]
-        self.sink.error(Code.DEFINITION_CYCLE, "definition cycle: " + " → ".join(chain), first.span,
+        where = first.span
+        for p in dict.fromkeys(chain):          # a parameter `-D` gives: the cycle is made on the command line
+            span = getattr(self.graph.nodes[p].expr, "span", None)
+            if span is not None and span.file.startswith(DEFINE_SOURCE_PREFIX) and where is first.span:
+                where = span                    # reported there (a usage error, exit 2)
+                related.insert(0, Related(self.graph.nodes[p].span, f"`{p}` is declared here"))
+        self.sink.error(Code.DEFINITION_CYCLE, "definition cycle: " + " → ".join(chain), where,
                         related=related, help="one of these values must be given, not computed from the others")
         for p in chain:
             self.failed.add(p)
@@ -1092,7 +1099,9 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
     units = _Units(ev)
     if not only_checks:                 # (a check's caller reads few units, if any: those are found when read)
         units.complete()
-        inherit_let_displays(graph.nodes, units)
+        types = ev.lowering.checked.types
+        inherit_let_displays(graph.nodes, units,
+                             lambda node: getattr(types.get(id(node.expr)), "point", False))
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
@@ -1107,13 +1116,15 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
     return results
 
 
-def inherit_let_displays(nodes: dict, units: dict) -> None:
+def inherit_let_displays(nodes: dict, units: dict, is_point=lambda node: True) -> None:
     """A `let` computed from other quantities reads in their unit: `let total_hours = a.gpu_hours +
     b.gpu_hours` shows in hours, as its inputs do (declared `h`), not on the time ladder (291.7 yr beside a
     published 2,788,000 h). The rule: the inputs it read that have its own SI unit all show in one declared
     unit d; then so does the let (inputs of other units, `total / published - 1`, say nothing). A let with
     a written unit (lowering's `written_unit`) keeps it; a let of lets inherits what they inherited (its
-    inputs are decided first, depth first)."""
+    inputs are decided first, depth first). A temperature point's display (degC) goes only to a let that is a
+    point itself (`is_point`, from the checker's types): `20 degC - a` is a difference in K, and shown as a
+    point 10 K read -263.1 degC."""
     def undecided(path: str) -> bool:
         node = nodes.get(path)
         return node is not None and node.kind == "let" and not node.display and bool(node.deps)
@@ -1136,7 +1147,9 @@ def inherit_let_displays(nodes: dict, units: dict) -> None:
             decided.add(path)
             found = {nodes[dep].display if dep in nodes else "" for dep in same}
             if len(found) == 1 and unit not in ("", "1"):
-                node.display = found.pop()
+                display = found.pop()
+                if display != "temp" or is_point(node):
+                    node.display = display
 
 
 class Units(dict):

@@ -70,6 +70,8 @@ class Lowering:
     def param(self, stmt: n.Param, module: n.Module) -> None:
         value = self.checked.defines.get(stmt.name, stmt.value)
         node = Node(stmt.name, "", stmt.name_span, value, None, module, "param", stmt.comment)
+        if written_unit(value) == "temp":
+            node.display = "temp"       # `param t = 10 degC` reads 10 degC, as a let or a field does (not 283.1 K)
         self.graph.nodes[stmt.name] = node
         points = self.sweep_points(value, module)
         if points is not None:

@@ -93,7 +93,7 @@ def eval_streamed(spec, defines, root, select, output, output_format, chunk_size
 @click.option("--heatmap", default=None, type=click.Path(dir_okay=False), metavar="FILE.svg",
               help="With two varied parameters: an SVG heat map of the first objective (grey: infeasible).")
 @click.option("-D", "--define", "defines", multiple=True, metavar="NAME=VALUE", help="Override a `param`.")
-@click.option("--root", type=click.Path(file_okay=False), default=None)
+@click.option("--root", type=click.Path(file_okay=False, exists=True), default=None)
 def optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, workers, scheduler, quiet, heatmap,
              defines, root):
     """Search a grid of parameters for the best feasible plan, or the Pareto front of 2-3 objectives.

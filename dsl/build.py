@@ -44,7 +44,11 @@ def build(source: Source, parsed: ParseResult, module_name: str, path: str, is_s
 
 
 def _unquote(text: str) -> str:
+    """A string's value. A line break inside it is LF whatever the file's line endings (CR LF in a CRLF file),
+    so that the value does not depend on the editor, and `factory fmt`, which writes LF, keeps it."""
     body = text[3:-3] if text.startswith('"""') else text[1:-1]
+    if "\r" in body:
+        body = body.replace("\r\n", "\n")
     if "\\" not in body:
         return body
     out, i = [], 0
@@ -65,6 +69,16 @@ def _dedent_doc(text: str) -> str:
     indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
     cut = min(indents) if indents else 0
     return "\n".join([lines[0].strip()] + [line[cut:] for line in lines[1:]]).strip() if lines else ""
+
+
+def _is_point(unit: str) -> bool:
+    """Is `unit` a temperature point (degC, degF)? Unknown units are not (the checker reports them)."""
+    from .units import UnitError, parse_unit
+
+    try:
+        return parse_unit(unit).point
+    except UnitError:
+        return False
 
 
 def _number(text: str) -> float:
@@ -280,9 +294,17 @@ class Builder:
         return inner
 
     def neg(self, ch):
-        return n.Unary(self.join(ch[0], ch[1]), ch[0].value, ch[1])
+        operand = ch[1]
+        if ch[0].value == "-" and type(operand) is n.Quantity and id(operand) not in self.outer \
+                and _is_point(operand.unit):
+            # `-30 degC` is a temperature of its own (243.15 K), not the point 30 degC negated (which has no
+            # meaning, and in SI would be -303.15 K): one negative literal
+            return n.Quantity(self.join(ch[0], operand), -operand.value, "-" + operand.text, operand.unit,
+                              operand.unit_span)
+        return n.Unary(self.join(ch[0], operand), ch[0].value, operand)
 
-    pos = neg
+    def pos(self, ch):
+        return n.Unary(self.join(ch[0], ch[1]), ch[0].value, ch[1])
 
     def sum(self, ch):
         ops = ch[1::2]

@@ -24,6 +24,7 @@ MAX_CONST_DEPTH levels, which also ends a definition cycle.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Generator
@@ -261,11 +262,29 @@ class _Checker:
                             f"{_fmt(value)}", expr.span, help=hint)
 
     def param(self, stmt: n.Param, module: n.Module) -> None:
+        self.sweep_literals(stmt.value)
         if isinstance(stmt.value, n.RangeExpr):
             self.range(stmt.value, module)
         if not self.empty_sweep(stmt.value) and not self.text_sweep(stmt.value):
             self.literal_sweep(stmt.value)
         self.member_type(stmt, None, module)
+
+    def sweep_literals(self, value: n.Expr | n.RangeExpr) -> bool:
+        """A sweep's points are numbers written out (`1..3 step 1`, `[1 kW, 2 kW]`): the scenarios are fixed
+        before anything is computed, and a point given as an expression (`1..n`, `[s, 2]`, `1..2+1`) made the
+        parameter and everything that reads it vanish from the results without a word. False if reported."""
+        if isinstance(value, n.RangeExpr):
+            parts = [value.start, value.stop] + ([value.step] if value.step is not None else [])
+        elif isinstance(value, n.ListExpr):
+            parts = value.items
+        else:
+            return True
+        bad = [p for p in parts if literal_si(p) is None and not isinstance(p, (n.String, n.Bool))]
+        for part in bad:
+            self.sink.error(Code.INVALID_RANGE, "a sweep's values are numbers written out (`1..3 step 1`, "
+                            "`[1 kW, 2 kW]`); this is an expression", part.span,
+                            help="write its value, or give the sweep on the command line: -D name=1..3")
+        return not bad
 
     def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
         """A parameter given as `[]` has no scenario to evaluate: an error at the list."""
@@ -612,6 +631,7 @@ class _Checker:
         return t
 
     def number(self, expr: n.Number, block, module):
+        self.literal(expr, expr.value)
         return NUMBER
 
     def quantity(self, expr: n.Quantity, block, module):
@@ -622,7 +642,19 @@ class _Checker:
                             help=f"did you mean `{exc.suggestion}`?" if exc.suggestion else
                             "see the unit table in stdlib/units.txt")
             return None
+        self.literal(expr, unit.to_si(expr.value))
         return QType(unit.dim, unit.point)
+
+    def literal(self, expr: n.Number | n.Quantity, value: float) -> None:
+        """A literal float64 cannot hold is refused where it is written, wherever it stands (a branch of `if`,
+        an assert, a list beside a parameter): `1e999` reads as infinity, `1e-400 W` (not zero) as 0."""
+        if not math.isfinite(value):
+            what = "number" if type(expr) is n.Number or not math.isfinite(expr.value) else "quantity in SI units"
+            self._non_finite(expr.span, f"this {what} is too large: it reads as infinity")
+        elif value == 0 and _NONZERO_DIGIT.search(_mantissa(expr.text)):
+            what = "number" if type(expr) is n.Number or expr.value == 0 else "quantity in SI units"
+            self.sink.error(Code.UNDERFLOW, f"this {what} is too small to hold: it reads as 0", expr.span,
+                            help="the smallest a figure can be is about 2.2e-308 in SI units; write 0 if zero is meant")
 
     def string(self, expr: n.String, block, module):
         return TEXT
@@ -950,11 +982,7 @@ class _Checker:
         """The fold of one expression: its value for a literal, else a generator (see `_fold`)."""
         kind = type(expr)
         if kind is n.Number or kind is n.Quantity:
-            value = literal_si(expr)
-            if value is not None and not math.isfinite(value):
-                what = "number" if kind is n.Number or not math.isfinite(expr.value) else "quantity in SI units"
-                self._non_finite(expr.span, f"this {what} is too large: it reads as infinity")
-            return value
+            return literal_si(expr)     # (a literal out of float64's range is reported by its type: `literal`)
         if kind is n.Name:
             return self._name_const(expr, block, module, depth)
         if kind in (n.Unary, n.Arith, n.Power, n.ListExpr) or (
@@ -1073,6 +1101,14 @@ def _dotted(expr: n.Expr) -> str:
     if isinstance(expr, n.Attr):
         return f"{_dotted(expr.obj)}.{expr.name}"
     return "..."
+
+
+_NONZERO_DIGIT = re.compile(r"[1-9]")
+
+
+def _mantissa(text: str) -> str:
+    """The digits of a number's text before its exponent (`1e-400` -> `1`)."""
+    return re.split(r"[eE]", text, maxsplit=1)[0]
 
 
 def literal_si(expr) -> float | None:
@@ -1250,9 +1286,14 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         stmt = parsed.statements[0]
         param, module = params[name]
         value = stmt.value
-        if checker.empty_sweep(value) or checker.text_sweep(value):
+        if not checker.sweep_literals(value) or checker.empty_sweep(value) or checker.text_sweep(value):
             continue
         new_t = checker.range(value, module) if isinstance(value, n.RangeExpr) else checker.expr(value, None, module)
+        before = len(sink.errors)
+        if new_t is not None and not isinstance(value, n.RangeExpr):
+            checker.const(value, None, module)      # `-D x=1e999`: refused at its span, as in a file
+        if len(sink.errors) > before:
+            continue
         if isinstance(new_t, ListT):
             new_t = new_t.elem
         old_t = checker.member_type(param, None, module)

@@ -7,6 +7,7 @@ docs/diagnostics.md is generated from it (tests keep the two in sync).
 from __future__ import annotations
 
 import heapq
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -63,6 +64,8 @@ class Code:
     DEFINITION_CYCLE = "definition-cycle"
     ASSERT_FAILED = "assert-failed"
     NON_FINITE = "non-finite"
+    UNDERFLOW = "underflow"
+    NOTHING_TO_EVALUATE = "nothing-to-evaluate"
     LIMIT_EXCEEDED = "limit-exceeded"
     UNPRICED = "unpriced"
     INFEASIBLE_WORKLOAD = "infeasible-workload"
@@ -130,6 +133,8 @@ CODES: dict[str, tuple[str, str]] = {
     Code.ASSERT_FAILED: ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),
     Code.NON_FINITE: ("check", "A constant folds to infinity or NaN (`1 W / 0`, an overflow), reported where it arises; "
                    "or a computed figure is infinite, NaN or negative where it cannot be, in some scenarios (named)."),
+    Code.UNDERFLOW: ("check", "A number that is not zero is too small for a float64 (`1e-400 W`, or a quantity whose SI value is): it would read as 0, so it is refused where it is written."),
+    Code.NOTHING_TO_EVALUATE: ("evaluate", "`factory eval` found nothing to show: the spec declares no param, let, assert or block of its own (an empty or cut-off file), or `--select` matches no quantity. A warning: the exit code stays 0."),
     Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed, a training run's deadline at the accelerators it is given); both values are shown."),
     Code.UNPRICED: ("evaluate", "A part has no price, or a site that places IT gives no `land_price`, so it counts as $0; the capex figures that include it are named as incomplete."),
     Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON)."),
@@ -277,6 +282,25 @@ def _gutter_width(diags: list[Diagnostic]) -> int:
     return max(len(str(n)) for n in lines)
 
 
+def _visible(ch: str) -> str:
+    """A character of a quoted source line as shown, one character for one: a tab as a space, a control
+    character as its Unicode picture (a CR, a NUL, an ESC would move the cursor or vanish and misplace
+    the carets; a lone CR would even hide the start of the line)."""
+    if ch == "\t":
+        return " "
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return ch
+
+
+def _cells(ch: str) -> int:
+    """Terminal cells a shown character takes: 2 for East Asian wide and full-width ones, else 1."""
+    return 2 if ch >= "\u1100" and unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
     """One diagnostic in the contract's text form: header, quoted line with carets, notes."""
     out: list[str] = []
@@ -299,14 +323,17 @@ def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
                     caret.append(" ")
                 if caret[i] == " " or ch == "^":
                     caret[i] = ch
-        shown = text.expandtabs(1)
+        shown = [_visible(ch) for ch in text]
         if len(shown) > 240:  # a pathological line: show a window around the error
             lo = max(0, diag.span.col - 80)
-            left, right = ("…" if lo > 0 else ""), ("…" if lo + 160 < len(shown) else "")
+            left, right = (["…"] if lo > 0 else []), (["…"] if lo + 160 < len(shown) else [])
             shown = left + shown[lo:lo + 160] + right
             caret = [" "] * len(left) + caret[lo:lo + 160]
-        out.append(f" {line:>{width}} | {shown}")
-        out.append(f" {pad} | {''.join(caret).rstrip()}")
+        # a wide character (CJK, emoji) takes two cells of the terminal: its mark does too, so carets stay under
+        # what they mark
+        cells = "".join(mark * _cells(shown[i]) if i < len(shown) else mark for i, mark in enumerate(caret))
+        out.append(f" {line:>{width}} | {''.join(shown)}")
+        out.append(f" {pad} | {cells.rstrip()}")
     for rel in diag.related:
         if diag.span and rel.span.file == diag.span.file and rel.span.line == diag.span.line:
             out.append(f"  note: {rel.label}")

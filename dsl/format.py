@@ -195,8 +195,16 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
 
     for tok in tokens:
         if tok.type == "_NL" or tok.type == "LINE_CONT":
-            if tok.type == "LINE_CONT":
+            if tok.type == "LINE_CONT" and not current and not trailing:
+                # a line that holds only `\`: it starts a line, so the blank lines before it come first
+                emit_blank(max(blank_pending, 0))
+                blank_pending = 0
+                current_level = braces + len(brackets) + extra_cont
+                current = "\\"
+            elif tok.type == "LINE_CONT":
                 current = current + " \\" if current else "\\"     # the `\` itself is kept
+            elif extra_cont and not current and not trailing:
+                lines.append("")            # `1 \` then an empty line: the empty line ends the statement
             flush()
             if tok.type == "LINE_CONT":
                 extra_cont = 1
@@ -218,7 +226,8 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
             # the last piece is the indentation of the next line: not a blank line
             if pieces and not pieces[-1].strip():
                 blank_pending -= 1
-            prev, prev2 = None, None
+            if not brackets:                # inside ( or [ the expression goes on: `(1\n + 2)` keeps `+` binary
+                prev, prev2 = None, None
             continue
         if tok.type == "COMMENT":
             column = tok.start - line_start(tok.start)
@@ -237,8 +246,8 @@ def _layout(text: str, tokens: list[_Tok]) -> str:
                 level = braces + brackets[-1] if tok.type != "RBRACE" and brackets else max(braces - 1, 0)
                 if tok.type == "RBRACE":
                     # drop blank lines right before a closing brace
-                    while lines and lines[-1] == "":
-                        lines.pop()
+                    while lines and lines[-1] == "" and not (len(lines) > 1 and lines[-2].endswith("\\")):
+                        lines.pop()         # (but not the empty line that ends a `\` continuation)
                     level = max(braces - 1, 0) + len(brackets)
             current_level = level
             current = tok.value
@@ -267,12 +276,14 @@ def format_text(text: str, name: str = "<memory>.factory") -> Formatted:
     sink = Sink()
     source = Source(name, text)
     sink.add_source(source)
-    if parse(source, sink) is None or sink.has_errors():
+    found: list[Token] = []
+    if parse(source, sink, tokens=found) is None or sink.has_errors():
         return Formatted(original, False, sink)
+    before = [_Tok(t.type, str(t), t.start_pos, t.end_pos, t.line) for t in found]
     try:
-        before = _tokens(text)
         result = _layout(text, before)
-        after = _tokens(result)
+        # the safety net: the result is lexed again (a file already in shape is parsed once, not twice)
+        after = _tokens(result) if result != text else before
     except LarkError as exc:
         sink.error(Code.FORMAT_FAILED, f"the formatted text no longer parses ({type(exc).__name__}); "
                    "the file was left as it is", source.span(0, 0),

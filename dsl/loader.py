@@ -305,6 +305,12 @@ class _Loader:
             siblings = [p.name for p in resolved.parent.glob("*.factory")] if resolved.parent.is_dir() else []
             best = suggest(resolved.name, siblings, cutoff=0.8)
             hint = f"did you mean `{best}`?" if best else None
+            if "\\" in rel:                     # a Windows path: `\` is no separator here
+                hint = f"write the path with `/` on every system: \"{rel.replace(chr(92), '/')}\""
+            elif resolved.is_dir():
+                hint = "this is a folder; import a .factory file in it"
+            elif not rel.endswith(".factory") and resolved.with_name(resolved.name + ".factory").is_file():
+                hint = f"the file is `{rel}.factory`: import \"{rel}.factory\""
             sink.error(Code.IMPORT_NOT_FOUND, f"no file `{rel}` (looked for {display})", stmt.module_span,
                        help=hint)
             return None

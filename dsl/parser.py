@@ -60,20 +60,27 @@ class _PostLexer:
         self.stmt_start = 0
         self.top_start = 0
         self.at_start = True   # the next token starts a statement
+        self.record: list[Token] | None = None   # when a list: every token the lexer gives, for `fmt`
 
     def process(self, stream):
+        if self.record is not None:
+            stream = _tapped(stream, self.record)
         stack: list[Token] = []
         self.stack = stack
         self.stmt_start = self.top_start = 0
         self.at_start = True
+        after_nl = False
         for tok in stream:
             kind = tok.type
             if kind == "_NL":
                 if stack and stack[-1].type != "LBRACE":
                     continue
-                self.at_start = True
+                if after_nl:
+                    continue    # `\` alone on a line splits one run of line breaks in two: still one break
+                self.at_start = after_nl = True
                 yield tok
                 continue
+            after_nl = False
             if self.at_start:
                 self.at_start = False
                 self.stmt_start = tok.start_pos
@@ -86,6 +93,12 @@ class _PostLexer:
             elif kind in _CLOSE and stack and _OPEN[stack[-1].type] == tok.value:
                 stack.pop()
             yield tok
+
+
+def _tapped(stream, record: list):
+    for tok in stream:
+        record.append(tok)
+        yield tok
 
 
 _WORD = re.compile(r'"[^"\n]*"|[A-Za-z_][A-Za-z0-9_]*')
@@ -112,15 +125,37 @@ def _parser() -> tuple[Lark, _PostLexer, Builder]:
     """The one parser of the process."""
     post = _PostLexer()
     builder = Builder()
-    lark = lalr_parser(postlex=post, transformer=builder, lexer_callbacks={"COMMENT": builder.comment})
+
+    def comment(tok: Token) -> None:
+        builder.comment(tok)
+        if post.record is not None:
+            post.record.append(tok)
+
+    def line_cont(tok: Token) -> None:
+        if post.record is not None:
+            post.record.append(tok)
+
+    lark = lalr_parser(postlex=post, transformer=builder, lexer_callbacks={"COMMENT": comment, "LINE_CONT": line_cont})
     return lark, post, builder
 
 
-def parse(source: Source, sink: Sink, statements: "StatementCache | None" = None) -> ParseResult | None:
+def parse(source: Source, sink: Sink, statements: "StatementCache | None" = None,
+          tokens: list[Token] | None = None) -> ParseResult | None:
     """Parse one file into statements. On syntax errors, report each (up to MAX_SYNTAX_ERRORS) and return None.
     With `statements` (the cache of the file's previous version, see StatementCache), top-level statements
-    whose text and position are unchanged are reused and only the others are parsed."""
+    whose text and position are unchanged are reused and only the others are parsed. With `tokens` (a list;
+    `fmt`), a clean parse also fills it with every token of the file in order, newlines inside brackets,
+    comments and line continuations included, so that the formatter needs no second parse of the file."""
     with _LOCK:
+        if tokens is not None:
+            _, post, _ = _parser()
+            post.record = tokens
+            try:
+                result = _parse(source, sink, tokens)
+            finally:
+                post.record = None
+            tokens.sort(key=lambda t: t.start_pos)
+            return result
         if statements is not None:
             result = _parse_by_statement(source, sink, statements)
             if result is not None:
@@ -293,12 +328,14 @@ def _relocated(statements: list, by: int, lines: int) -> list:
     return out
 
 
-def _parse(source: Source, sink: Sink) -> ParseResult | None:
+def _parse(source: Source, sink: Sink, tokens: list | None = None) -> ParseResult | None:
     lark, post, builder = _parser()
     text = source.text
     errors, budget = 0, 4 * len(text) + 10_000
     while True:
         builder.begin(source, sink)
+        if tokens is not None:
+            tokens.clear()          # a round after a syntax error records the blanked text again
         try:
             result = lark.parse(text)
         except _TooDeep as exc:
@@ -395,7 +432,7 @@ _OPERATORS = {"PLUS", "MINUS", "MUL", "DIV", "CIRCUMFLEX", "COMP_OP", "DOT", "AN
 
 
 def _token_span(source: Source, tok: Token):
-    start = tok.start_pos if tok.start_pos is not None else len(source.text)
+    start = tok.start_pos if tok.start_pos is not None and tok.type != "$END" else len(source.text)
     end = tok.end_pos if tok.end_pos is not None else start
     if tok.type == "_NL":
         end = start + 1
@@ -536,8 +573,12 @@ def _indent(line: str) -> int:
 def _char_help(char: str) -> str | None:
     if char in "“”‘’":
         return "use plain ASCII quotes `\"`"
+    if char == "\r":
+        return "a line ends in LF (or CR LF); a lone CR (old Mac line ends) is not a line break: save the file with LF"
     if char == ";":
         return "statements end at the end of the line; no `;` is needed"
+    if char.isdigit() and not char.isascii():
+        return "a number is written with the ASCII digits 0-9"
     if char.isalpha() and not char.isascii():
         return "a name is written in ASCII letters, digits and `_` (text in quotes may hold any character)"
     if char == "@":

@@ -8,6 +8,7 @@ and, for temperature points (degC), an offset: si = value * factor + offset.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -174,7 +175,10 @@ class ParsedUnit:
         return value * self.factor + self.offset
 
 
-_ATOM = re.compile(r"([^*/^]+)(?:\^(-?\d+))?")
+MAX_UNIT_POWER = 12          # `m^3`, `s^-2`: a power beyond 12 is a typo, and `kW^400` overflows a float64
+_TINY, _HUGE = 1e-200, 1e200  # one of a unit in SI units: beyond these a value and its unit leave float64's range
+
+_ATOM = re.compile(r"([^*/^]+)(?:\^(-?[0-9]+))?")
 
 
 def parse_unit_with(table: UnitTable, text: str) -> ParsedUnit:
@@ -193,6 +197,9 @@ def parse_unit_with(table: UnitTable, text: str) -> ParsedUnit:
         if not match:
             raise UnitError(f"cannot read unit `{text}`", part)
         name, power = match.group(1), int(match.group(2) or 1)
+        if abs(power) > MAX_UNIT_POWER:
+            raise UnitError(f"the power `^{match.group(2)}` in `{text}` is out of range: a unit's powers go from "
+                            f"-{MAX_UNIT_POWER} to {MAX_UNIT_POWER}", part)
         if name == "1":
             unit = UnitDef("1", DIMENSIONLESS, 1.0)
         else:
@@ -201,7 +208,13 @@ def parse_unit_with(table: UnitTable, text: str) -> ParsedUnit:
         if unit.point:
             point = unit
         dim = dim_mul(dim, dim_pow(unit.dim, sign * power))
-        factor *= unit.factor ** (sign * power)
+        try:
+            factor *= unit.factor ** (sign * power)
+        except OverflowError:
+            factor = math.inf
+    if not (math.isfinite(factor) and factor > 0) or not (_TINY <= factor <= _HUGE):
+        raise UnitError(f"`{text}` is {'too large' if factor > 1 else 'too small'} a unit to compute with: one of it "
+                        f"is {factor:.3g} in SI units", text)
     if point is not None:
         if atoms != 1 or parts[0] != point.name:
             raise UnitError(f"a temperature point (`{point.name}`) cannot be combined with other units; "
