@@ -1431,7 +1431,7 @@ dispatch_wait_p50 = Assumption(
     "the next step any engine starts) brings the median forward; the engine with the fewest requests in flight "
     "(its v4.1 harness at tp x pp > 1 and its v5.0 llmlib harness, `load_balancing`: the least busy engine is "
     "typically the one whose step has just started) pushes it back (mlcommons/inference_results_v4.1 closed/"
-    "NVIDIA/code/harness/harness_llm, v5.0 code/llmlib [P]; the shifts from a discrete-event sketch of those "
+    "NVIDIA/code/harness/harness_llm, v5.0 code/llmlib, read 2026-12-05 [P]; the shifts from a discrete-event sketch of those "
     "dispatches, bench/v41_dispatch_sim.py [D], tabulated in compiler/validate.py DISPATCH_WAITS). Quantiles "
     "between the median and the 99th percentile take the two values' linear blend in q. Replaces "
     "`first_token_delay` where validate gives it (MECHANISMS \"harness_dispatch\")", range=Range(-0.5, 2.0))
@@ -1439,7 +1439,7 @@ dispatch_wait_p99 = Assumption(
     "dispatch_wait_p99", 0.0, "1",
     "the harness's dispatch at the 99th percentile time to first token, in mean steps of the batch [P/D]: the "
     "same dispatches as `dispatch_wait_p50` move the tail far less than the median (in a burst the prompts wait "
-    "for room whichever engine takes them: bench/v41_dispatch_sim.py); 0: independent per-engine queues",
+    "for room whichever engine takes them: bench/v41_dispatch_sim.py, 2026-12-05); 0: independent per-engine queues",
     range=Range(-0.5, 2.0))
 scheduler_steps = Assumption(
     "scheduler_steps", 1.0, "1",
