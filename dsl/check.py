@@ -265,25 +265,29 @@ class _Checker:
         self.sweep_literals(stmt.value)
         if isinstance(stmt.value, n.RangeExpr):
             self.range(stmt.value, module)
-        if not self.empty_sweep(stmt.value) and not self.text_sweep(stmt.value):
-            self.literal_sweep(stmt.value)
+        if not self.empty_sweep(stmt.value):
+            self.text_sweep(stmt.value)
         self.member_type(stmt, None, module)
 
     def sweep_literals(self, value: n.Expr | n.RangeExpr) -> bool:
         """A sweep's points are numbers written out (`1..3 step 1`, `[1 kW, 2 kW]`): the scenarios are fixed
         before anything is computed, and a point given as an expression (`1..n`, `[s, 2]`, `1..2+1`) made the
-        parameter and everything that reads it vanish from the results without a word. False if reported."""
+        parameter and everything that reads it vanish from the results without a word (a training run that read
+        `[1e-5 / 1 s, 2e-5 / 1 s]` vanished from the outputs, exit 0). A quantity of a unit the language does not
+        know is said at its unit, not here. False if reported."""
         if isinstance(value, n.RangeExpr):
             parts = [value.start, value.stop] + ([value.step] if value.step is not None else [])
         elif isinstance(value, n.ListExpr):
             parts = value.items
         else:
             return True
-        bad = [p for p in parts if literal_si(p) is None and not isinstance(p, (n.String, n.Bool))]
+        bad = [p for p in parts if literal_si(p) is None and not isinstance(p, (n.String, n.Bool, n.Quantity))]
         for part in bad:
             self.sink.error(Code.INVALID_RANGE, "a sweep's values are numbers written out (`1..3 step 1`, "
-                            "`[1 kW, 2 kW]`); this is an expression", part.span,
-                            help="write its value, or give the sweep on the command line: -D name=1..3")
+                            "`[1 kW, 2 kW]`); this is an expression, so the sweep would make no scenarios",
+                            part.span, help="write each value as one number with its unit (`16`, `1e-5 Hz` for "
+                                            "1e-5 / 1 s, `2.5 kW`), or give the sweep on the command line: "
+                                            "-D name=1..3")
         return not bad
 
     def empty_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
@@ -307,27 +311,6 @@ class _Checker:
                         "true/false values cannot be swept", item.span,
                         help="give the parameter one value and evaluate the spec once per value with "
                              "`-D name=value`")
-        return True
-
-    def literal_sweep(self, value: n.Expr | n.RangeExpr) -> bool:
-        """A sweep's points are literals (compiler/lower.py `sweep_points`: a number or a quantity, negated or not).
-        An expression or a name among them (`[1e-5 / 1 s, 2e-5 / 1 s]`, `8..2 * 8 step 8`, `[8, k]`) made no
-        scenarios: the parameter and every figure that read it had no value, a training run that read it vanished
-        from the outputs, silently, exit 0. An error at the first such value."""
-        if isinstance(value, n.ListExpr):
-            items = value.items
-        elif isinstance(value, n.RangeExpr):
-            items = [value.start, value.stop] + ([value.step] if value.step is not None else [])
-        else:
-            return False
-        item = next((i for i in items if literal_si(i) is None and not isinstance(i, (n.String, n.Bool))), None)
-        if item is None or (isinstance(item, n.Quantity)):       # a quantity of an unknown unit: said at its unit
-            return False
-        what = "list" if isinstance(value, n.ListExpr) else "range"
-        self.sink.error(Code.INVALID_RANGE, f"a parameter's {what} sweeps literal values (a number with its unit); "
-                        "this is an expression or a name, so the sweep would make no scenarios", item.span,
-                        help="write each value as one number with its unit (`16`, `1e-5 Hz` for 1e-5 / 1 s, "
-                             "`2.5 kW`)")
         return True
 
     def range(self, rng: n.RangeExpr, module: n.Module) -> object | None:
