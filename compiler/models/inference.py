@@ -4294,7 +4294,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     shape = (n_sc, tp_grid.size)
     q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
                                                             *PREFILL_PARTS)}
-    t_dec = flat(best["t_iter"])
+    # the decode step at the search's full batch B (grid's last point; best["t_iter"] is at an offered load's rows)
+    grid = _decode_at_rows(hw, arch, load, best, n_sc)
+    t_dec = grid["t_iter"][:, -1]
     limit = flat(load.ttft_limit)
     cv = flat(load.prompt_cv)
     mu_all = q["prefill_prompts"] / q["prefill_time"]
@@ -4347,7 +4349,6 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
 
     # the decode replica's step at the rows in flight: a served rate lam keeps b(lam) rows a rank (Little's law,
     # _rows_in_flight, x = lam O / (reps d) counted tokens/s a rank), the step that emits the first token is t(b)
-    grid = _decode_at_rows(hw, arch, load, best, n_sc)
     d_rank = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
     k_rows = np.broadcast_to(np.maximum(flat(load.beams), 1.0), (n_sc,))
 
@@ -4431,7 +4432,7 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
             # on [0, c_max]; at lam = D(c) the decode pool runs its full batch, so P(c) > D(c) where c workers
             # carry D(c) at the search's own step t_iter), then c* or c* + 1, whichever serves more (c* on a tie)
             c_max = np.floor((n - R_d) / tp_p + 1e-9)
-            t_full = flat(best["t_iter"])
+            t_full = t_dec
             lo, hi = np.zeros(n_sc), np.maximum(c_max, 0.0) + 1
             active = hi - lo > 1
             while np.any(active):
