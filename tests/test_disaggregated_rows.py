@@ -100,3 +100,15 @@ def test_a_sweep_of_the_tpot_limit_equals_the_runs_one_at_a_time() -> None:
         alone = _run(_spec(limit, "8000 tok", "", "tpot_limit = lim"))
         for name in ("tokens_per_s", "tpot_mean", "ttft", "batch_in_flight", "prefill_accelerators"):
             assert swept[name][i] == alone[name][0], (name, limit)
+
+
+def test_an_offered_load_does_not_move_the_capacity_and_keeps_littles_law() -> None:
+    # before s13-disagg the TTFT budget took the decode search's step at the offered load's rows over the search's
+    # own replicas (4 of tp 4 on all 16 chips, not the pool's 1): 332.86 tok/s of capacity at 50-300 tok/s offered,
+    # 332.43 at 1 ktok/s; the capacity is the service's whatever it is offered
+    v = _run(_spec("[50 tok/s, 150 tok/s, 300 tok/s]", "8000 tok", "", "offered_load = lim"))
+    alone = _run(_spec("1", "8000 tok", ""))
+    assert np.all(v["tokens_per_s"] == alone["tokens_per_s"][0]), (v["tokens_per_s"], alone["tokens_per_s"])
+    offered = np.array([50.0, 150.0, 300.0])
+    b = np.maximum(offered / v["replicas"] * v["tpot_mean"], 1.0)      # Little's law, at least one row
+    assert np.allclose(v["batch_in_flight"], b, rtol=1e-9), (v["batch_in_flight"], b)
