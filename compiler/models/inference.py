@@ -778,7 +778,9 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
                    limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
-                   else half the accelerators) [D]. A prompt longer than the budget is one pass, not chunks [U].
+                   else half the accelerators) [D], its TTFT budget taking the decode step at the search's full
+                   batch t(B) (the rows in flight are not known before the pools are: an upper bound on the step)
+                   [U]. A prompt longer than the budget is one pass, not chunks [U].
                    An attention-DP worker of a mixture-of-experts model (DeepSeek's DEP4) is taken as tp_p = its
                    chips [U].
     prefill queue  the prompts (Poisson at lam requests/s) queue for the c workers: M/G/c in the Allen-Cunneen
