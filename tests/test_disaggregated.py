@@ -40,16 +40,20 @@ def test_a_small_service_sized_to_its_demand_by_hand() -> None:
     """Llama 3.1 8B FP8 on DGX H100, server, 2,000-token prompts, 200 tokens out, 20 ktok/s: lam = 100 requests/s.
     Prefill worker: tp 1 (the most requests/s a chip), its pass carries floor(8,192 / 2,000) = 4 whole prompts
     (their KV, 4 x 2,000 x 65,536 B = 0.5 GB, far below its free memory), mu = 4 / t_pass requests/s.
-    Decode replica: tp 1, its B rows at t_iter a step serve B / (t_iter O) requests/s, reps = ceil(lam / that).
+    Decode replica: tp 1, its B rows at the step t(B) serve B / (t(B) O) requests/s, reps = ceil(lam / that); at
+    the demand each replica holds the rows lam / reps keeps in flight (Little's law), b = (lam O / reps) t(b) <= B,
+    and its step t(b) is tpot_mean (the decode step at the rows in flight, since 2026-12-05).
     Prefill pool: the fewest workers c whose p99 TTFT fits the 2 s limit; here capacity binds, c = ceil(lam / mu).
     Both pools in the DGX's 8-GPU NVLink domain: the KV transfer I kv / (450 GB/s x 0.8) = 0.364 ms.
-    TTFT_q = W_q + t_pass + t_xfer + t_iter."""
+    TTFT_q = W_q + t_pass + t_xfer + t(b)."""
     v = outputs(scenario='"server"', demand="20 ktok/s")
     t_pass, t_dec, B = v["detail.prefill_time"], v["tpot_mean"], v["batch"]
     assert v["prefill_tp"] == 1 and v["prefill_batch"] == 4 and v["tp"] == 1 and v["pp"] == 1
     mu, lam = 4 / t_pass, 20e3 / O
-    reps = math.ceil(lam / (B / t_dec / O))
-    assert v["replicas"] == reps and v["decode_accelerators"] == reps
+    reps = v["replicas"]
+    assert v["decode_accelerators"] == reps
+    b = v["batch_in_flight"]                              # 100 x 200 x 13.3 ms / 3 = 88.9 rows of B = 464
+    assert b == pytest.approx(lam * O * t_dec / reps, rel=1e-9) and 1 <= b < B
     c = v["prefill_accelerators"]
     assert c == math.ceil(lam / mu)                       # capacity binds: c - 1 workers carry less than lam
     assert v["accelerators_needed"] == c + reps <= 8

@@ -778,7 +778,9 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
                    limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
-                   else half the accelerators) [D]. A prompt longer than the budget is one pass, not chunks [U].
+                   else half the accelerators) [D], its TTFT budget taking the decode step at the search's full
+                   batch t(B) (the rows in flight are not known before the pools are: an upper bound on the step)
+                   [U]. A prompt longer than the budget is one pass, not chunks [U].
                    An attention-DP worker of a mixture-of-experts model (DeepSeek's DEP4) is taken as tp_p = its
                    chips [U].
     prefill queue  the prompts (Poisson at lam requests/s) queue for the c workers: M/G/c in the Allen-Cunneen
@@ -795,18 +797,41 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    scaleup_size: an NVL72 rack's 72), else the scale-out network (the NICs' bandwidth per chip),
                    e_l the all-reduce's link efficiency taken for a bulk copy [U]. Overlap with the pass (layer by
                    layer, as NIXL can) is not counted [U].
-    TTFT           TTFT_q = W_q + t_pass + t_xfer + t_iter   (the decode replica's step that admits the request
-                   and emits its first token [U]; offline and single stream: no wait); explain: prefill_time
-                   (t_pass), detail.prefill_queue_time (W_99), detail.kv_transfer_time.
+    decode rows    (2026-12-05, s13-disagg) at a served rate lam the decode pool's reps replicas of d ranks hold
+                   b rows a rank, Little's law: b = k x t(b), x = lam O / (reps d) counted tokens/s a rank, t(b) the
+                   replica's decode step at b rows (no prompt in it); b in [1, B] (the step that admits a request
+                   carries it; B the search's batch, the rank's capacity). t(b) is the step evaluated exactly at
+                   b_j = 2^(j/8) rows below B and at B (_decode_at_rows; the same points whatever B, so a sweep
+                   equals the runs one at a time), linear in b between them (within 1.2e-5 of a 2^(1/512) grid
+                   on TPOT p99 at 3.8 rows, 16 H100, 70B, 8k prompts), so b - k x t(b) is linear between points
+                   and its root exact on it. t_iter, tpot, the step's terms and batch_in_flight (d b) are at the
+                   operating load's b; the decode search's B stays the capacity point that meets the TPOT limit.
+                   Before 2026-12-05 every one of them, and the step in the TTFT, was the search's full batch B's,
+                   though a binding prefill pool leaves the decode pool far lighter: a tighter TPOT limit (a smaller
+                   B, a shorter step) left the prefill queue more of the TTFT and served more (16 H100, Llama 2 70B,
+                   8k prompts: 308.9 tok/s at 50 ms < 329.3 at 30 ms; now 348.0 at both, 3.9 rows in flight of 164).
+    TTFT           TTFT_q = W_q + t_pass + t_xfer + t(b)   (the decode replica's step at the rows in flight that
+                   admits the request and emits its first token [U]; offline and single stream: no wait); explain:
+                   prefill_time (t_pass), detail.prefill_queue_time (W_99), detail.kv_transfer_time.
     pools          prefill_accelerators = c tp_p (or as given), decode_accelerators = reps R_d, replicas = reps:
-                   with `demand` D (lam = D / O): reps = ceil(lam / r_d), c the fewest workers with
-                   c mu rho_max(c) >= lam (rho_max: the largest rho whose TTFT_99 fits the limit, by bisection;
-                   integer bisection on c: the capacity rises with c); a given prefill pool that cannot carry lam
-                   is infeasible. Without a demand, on N accelerators: a given prefill pool leaves N - it to decode;
-                   else c maximizes min(P(c), D(c)), P(c) = c mu rho_max(c) rising, D(c) = floor((N - c tp_p) /
-                   R_d) r_d falling, at their crossing (integer bisection); prefill + decode = N. tokens/s = O
-                   min(P(c), reps r_d) (the demand when set): the binding pool is the smaller. The offered load's
-                   latencies take rho at offered / O (the decode side's batch in flight: the search's replicas).
+                   with `demand` D (lam = D / O): reps = ceil(lam / r_d), c the fewest workers that carry lam
+                   with TTFT_99 (t(b) at lam's rows) within the limit, W_99(lam / (c mu)) <= limit - t_pass -
+                   t_xfer - t(b) (integer bisection on c: the wait falls with c; before 2026-12-05 the same test
+                   through rho_max(c), the largest rho that fits, by 50 halvings at each of 64 bisection steps); a
+                   given prefill pool that cannot carry lam is infeasible. Without a demand, on N accelerators: a
+                   given prefill pool leaves N - it to decode; else c maximizes the served rate, at the crossing of
+                   P(c) rising and D(c) = floor((N - c tp_p) / R_d) r_d falling: c* the most workers that do not
+                   carry D(c) with TTFT_99 within the limit at the step t(B) (at lam = D(c) the decode pool runs its
+                   full batch; integer bisection), then c* or c* + 1, whichever serves more; prefill + decode = N.
+                   Served: reps r_d where c workers carry it within the TTFT limit, else the largest lam below it
+                   with W_99(lam / (c mu)) + t_pass + t_xfer + t(b(lam)) <= limit (both terms rise with lam: 50
+                   halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
+                   latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
+                   Assumed [U]: the decode layout (tp, pp, d, B) is the decode pool's own best (its capacity within
+                   the TPOT limit), not the service's: where the prefill pool binds, a tighter TPOT limit that moves
+                   the search to a wider tp can serve more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
+                   tok/s at 40 ms, tp 2, against 4,725.8 at 30 ms, tp 4; tests/test_disaggregated_rows.py, strict
+                   xfail); at a given decode layout a tighter limit never serves more.
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -4172,6 +4197,72 @@ def _held_pools(best: dict, held) -> None:
                              if over[i] else "" for i in range(n)])
 
 
+DECODE_ROWS_RATIO = 2 ** (1 / 8)   # ratio of the rows per rank where a disaggregated decode step is evaluated
+
+
+def _decode_at_rows(hw: Hardware, arch: Architecture, load: Load, best: dict, n_sc: int) -> dict[str, np.ndarray]:
+    """A disaggregated decode replica's step at the rows per rank in flight (module docstring, "Disaggregated
+    serving", decode rows): the chosen layout (tp, pp, d) of each scenario evaluated exactly (evaluate_configs, its
+    decode-only step at r = 0) at the rows per rank b_j = DECODE_ROWS_RATIO^j (2^(j/8)) below the search's batch B,
+    then B itself (b_0 = 1). Returns (scenarios, points) arrays: `rows` b_j and, at each, the mean step
+    `t_iter`, `tpot`, `t_compute`, `t_memory` and the step's terms (decode_*_time, clock_fraction), read between the
+    points by linear interpolation in b (_at_rows). A single stream keeps the search's own step at every point."""
+    flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,))
+    d = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
+    B = np.maximum(np.nan_to_num(flat(best["batch"]), nan=1.0) / d, 1.0)
+    # the points: DECODE_ROWS_RATIO^j below B, then B (the same points whatever B: a scenario's step at b rows is
+    # read between the same points at every limit and in a sweep as alone)
+    m = int(np.ceil(np.log(float(np.max(B))) / np.log(DECODE_ROWS_RATIO) + 1e-9)) + 1
+    rows = np.minimum(DECODE_ROWS_RATIO ** np.arange(m)[None, :], B[:, None])
+    names = [n for n in best if n.startswith("decode_") and n.endswith("_time")] + ["clock_fraction"]
+    names = [n for n in names if n in best] + ["t_iter", "tpot", "t_compute", "t_memory"]
+    if load.single_stream:
+        return {"rows": rows, **{n: np.broadcast_to(flat(best[n])[:, None], rows.shape) for n in names}}
+    tp, pp = (np.nan_to_num(flat(best[n]), nan=1.0) for n in ("tp", "pp"))
+    layouts, which = np.unique(np.stack([tp, pp, d]), axis=1, return_inverse=True)
+    which = np.ravel(which)
+    at = dataclasses.replace(load, offered=None, fixed_batch=None, fixed_tp=None, fixed_pp=None, fixed_ep=None)
+    q = evaluate_configs(hw, arch, at, np.repeat(layouts[0], m), np.repeat(layouts[1], m),
+                         np.tile(rows, layouts.shape[1]), np.repeat(layouts[2], m))
+    cols = which[:, None] * m + np.arange(m)[None, :]
+    out = {"rows": rows}
+    for n in names:
+        v = np.broadcast_to(q[n], (n_sc, layouts.shape[1] * m))
+        out[n] = v[np.arange(n_sc)[:, None], cols]
+    return out
+
+
+def _at_rows(grid: dict, b: np.ndarray, name: str) -> np.ndarray:
+    """`name` of _decode_at_rows' grid at b rows per rank (one per scenario, clipped to [1, B]), linear in b
+    between the grid's points."""
+    rows = grid["rows"]
+    b = np.clip(b, rows[:, 0], rows[:, -1])
+    j = np.clip(np.sum(rows <= b[:, None], axis=1) - 1, 0, rows.shape[1] - 2)
+    i = np.arange(rows.shape[0])
+    lo, hi = rows[i, j], rows[i, j + 1]
+    w = np.where(hi > lo, (b - lo) / np.maximum(hi - lo, 1e-300), 0.0)
+    v = grid[name]
+    return v[i, j] * (1 - w) + v[i, j + 1] * w
+
+
+def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The rows per rank a decode rank keeps in flight at x counted tokens/s (Little's law): b = k x t(b), t the
+    grid's step linear between its points, so b - k x t(b) is linear on each segment and rises through 0 (a rank's
+    tokens/s b / (k t(b)) rise with b); its root, at least 1 (the step that admits a request carries it) and at
+    most the search's batch B (the rank's capacity: the load beyond it waits outside the batch)."""
+    rows, t = grid["rows"], grid["t_iter"]
+    h = rows - k[:, None] * x[:, None] * t
+    i = np.arange(rows.shape[0])
+    j = np.argmax(h >= 0, axis=1)                       # the first point at or past the root
+    j = np.where((h >= 0).any(axis=1), j, rows.shape[1] - 1)
+    jm = np.maximum(j - 1, 0)
+    h0, h1 = h[i, jm], h[i, j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(h1 > h0, rows[i, jm] + (rows[i, j] - rows[i, jm]) * (-h0) / (h1 - h0), rows[i, j])
+    b = np.where(h[:, 0] >= 0, 1.0, np.where(h[:, -1] < 0, rows[:, -1], b))
+    return np.clip(np.nan_to_num(b, nan=1.0), 1.0, rows[:, -1])
+
+
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> dict[str, np.ndarray]:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
@@ -4205,7 +4296,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     shape = (n_sc, tp_grid.size)
     q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
                                                             *PREFILL_PARTS)}
-    t_dec = flat(best["t_iter"])
+    # the decode step at the search's full batch B (grid's last point; best["t_iter"] is at an offered load's rows)
+    grid = _decode_at_rows(hw, arch, load, best, n_sc)
+    t_dec = grid["t_iter"][:, -1]
     limit = flat(load.ttft_limit)
     cv = flat(load.prompt_cv)
     mu_all = q["prefill_prompts"] / q["prefill_time"]
@@ -4246,6 +4339,46 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
         rho = prefill_pool_utilization(c, mu, cv, budget) if queueing else np.ones_like(c)
         return c * mu * rho
 
+    def carries(c, lam, budget):
+        """Whether c workers carry lam requests/s with the p99 TTFT within the limit: the p99 wait at rho = lam /
+        (c mu) within `budget` (capacity(c, budget) >= lam, without solving for the capacity: the wait rises with
+        rho); rho < 1 without a queue."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = np.where(c * mu > 0, lam / (c * mu), np.inf)
+        if not queueing:
+            return rho <= 1
+        return (budget >= 0) & (prefill_pool_wait(rho, c, mu, cv, 0.99) <= budget)
+
+    # the decode replica's step at the rows in flight: a served rate lam keeps b(lam) rows a rank (Little's law,
+    # _rows_in_flight, x = lam O / (reps d) counted tokens/s a rank), the step that emits the first token is t(b)
+    d_rank = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
+    k_rows = np.broadcast_to(np.maximum(flat(load.beams), 1.0), (n_sc,))
+
+    def step_at(lam, reps):
+        """The decode step (t_iter) at the rows in flight of lam requests/s over reps replicas, and those rows."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.where(reps > 0, lam * O / np.maximum(reps, 1e-300) / d_rank, 0.0)
+        b = _rows_in_flight(grid, k_rows, np.nan_to_num(x, nan=0.0, posinf=0.0))
+        return _at_rows(grid, b, "t_iter"), b
+
+    def served(c, reps, total):
+        """Requests/s the pools carry (c workers, reps replicas, total accelerators for the KV link): the decode
+        pool's reps r_d where the prefill pool carries it with the p99 TTFT within the limit at the step of the
+        rows that rate keeps in flight, else the largest lam below it that fits: W_99(lam / (c mu)) + t_pass +
+        t_xfer + t(b(lam)) <= limit, both terms rising with lam (bisection, 50 halvings of [0, reps r_d])."""
+        top = reps * rep_rate
+        fixed = limit - t_pass - transfer(total)
+        if not queueing:
+            return np.minimum(c * mu, top)
+        ok = lambda lam: carries(c, lam, fixed - step_at(lam, reps)[0])
+        lo, hi = np.zeros(n_sc), np.nan_to_num(top, nan=0.0)
+        full = ok(hi)
+        for _ in range(50):
+            mid = 0.5 * (lo + hi)
+            fits = ok(mid)
+            lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+        return np.where(full, top, lo)
+
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
     reasons = [""] * n_sc
@@ -4263,25 +4396,27 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
         lam = flat(ctx.get("demand")) / O
         reps = np.ceil(lam / rep_rate - 1e-9)
         dec = reps * R_d
+        t_op = step_at(lam, reps)[0]                      # the decode step at the demand's rows in flight
         if fixed_pre:
             c = np.floor(pre_set / tp_p + 1e-9)
             pre = pre_set
         else:
-            # the fewest workers whose capacity carries lam: capacity(c) rises with c (more servers, lower
-            # utilization); integer bisection on (lo, hi], capacity(lo) < lam
+            # the fewest workers that carry lam (`carries`: the capacity rises with c, more servers, lower
+            # utilization); integer bisection on (lo, hi], lo not carrying it
             lo = np.maximum(np.ceil(lam / mu - 1e-9) - 1, 0.0)
             hi = np.ceil(lam / mu / 0.05) + 1
-            for _ in range(64):
+            active = hi - lo > 1
+            while np.any(active):
                 mid = np.floor(0.5 * (lo + hi))
                 total = mid * tp_p + dec
-                ok = capacity(mid, limit - t_pass - transfer(total) - t_dec) >= lam * (1 - 1e-12)
-                active = hi - lo > 1
+                ok = carries(mid, lam * (1 - 1e-12), limit - t_pass - transfer(total) - t_op)
                 lo, hi = np.where(active & ~ok, mid, lo), np.where(active & ok, mid, hi)
+                active = hi - lo > 1
             c = hi
             pre = c * tp_p
         total = pre + dec
-        budget = limit - t_pass - transfer(total) - t_dec
-        short = capacity(c, budget) < lam * (1 - 1e-9)
+        budget = limit - t_pass - transfer(total) - t_op
+        short = ~carries(c, lam * (1 - 1e-9), budget)
         tokens = flat(ctx.get("demand"))
         lam_op = lam
         for i in np.flatnonzero(short & ~bad):
@@ -4294,39 +4429,46 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
             pre = pre_set
             c = np.floor(pre / tp_p + 1e-9)
         else:
-            # the split that serves the most: P(c) = capacity(c) rises, D(c) = floor((n - c tp_p) / R_d) rep_rate
-            # falls with the workers c; the best is at their crossing: c* the most workers with P(c) <= D(c)
-            # (integer bisection on [0, c_max]), then c* or c* + 1, whichever serves more (c* on a tie)
+            # the split that serves the most: P(c) rises, D(c) = floor((n - c tp_p) / R_d) rep_rate falls with the
+            # workers c; the best is at their crossing: c* the most workers with P(c) <= D(c) (integer bisection
+            # on [0, c_max]; at lam = D(c) the decode pool runs its full batch, so P(c) > D(c) where c workers
+            # carry D(c) at the search's own step t_iter), then c* or c* + 1, whichever serves more (c* on a tie)
             c_max = np.floor((n - R_d) / tp_p + 1e-9)
-
-            def served(c):
-                dec_c = n - c * tp_p
-                P = capacity(c, limit - t_pass - transfer(n) - t_dec)
-                D = np.floor(dec_c / R_d + 1e-9) * rep_rate
-                return P, D
-
+            t_full = t_dec
             lo, hi = np.zeros(n_sc), np.maximum(c_max, 0.0) + 1
-            for _ in range(64):
+            active = hi - lo > 1
+            while np.any(active):
                 mid = np.floor(0.5 * (lo + hi))
-                P, D = served(mid)
+                D = np.floor((n - mid * tp_p) / R_d + 1e-9) * rep_rate
+                above = carries(mid, D, limit - t_pass - transfer(n) - t_full) & (D < np.inf)
+                lo, hi = np.where(active & ~above, mid, lo), np.where(active & above, mid, hi)
                 active = hi - lo > 1
-                lo, hi = np.where(active & (P <= D), mid, lo), np.where(active & (P > D), mid, hi)
             first = np.maximum(lo, 1.0)
             second = np.minimum(lo + 1, np.maximum(c_max, 1.0))
-            f1, f2 = (np.minimum(*served(x)) for x in (first, second))
+            f1, f2 = (served(x, np.floor((n - x * tp_p) / R_d + 1e-9), n) for x in (first, second))
             c = np.where(f2 > f1 * (1 + 1e-12), second, first)
             pre = c * tp_p
         dec = n - pre
         reps = np.floor(dec / R_d + 1e-9)
         total = n
-        budget = limit - t_pass - transfer(total) - t_dec
-        tokens = np.minimum(capacity(c, budget), reps * rep_rate) * O
-        lam_op = tokens / O
+        lam_op = served(c, reps, total)
+        tokens = lam_op * O
     none = (c < 1) | (reps < 1)
     for i in np.flatnonzero(none & ~bad):
         reasons[i] = (f"disaggregated serving needs a prefill worker of {tp_p[i]:g} accelerator(s) and a decode "
                       f"replica of {R_d[i]:g}: the pools hold {c[i]:g} worker(s) and {reps[i]:g} replica(s)")
     bad = bad | none
+    # the latencies at the operating load: the offered load where it is below the capacity, else the capacity's;
+    # the decode step in the first token and the decode outputs at the rows that load keeps in flight
+    lam_q = lam_op
+    offered_share = np.full(n_sc, np.nan)
+    if load.offered is not None:
+        offered = flat(load.offered)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            offered_share = offered / tokens
+        lam_q = np.where(offered_share < 1, offered / O, lam_op)
+    t_dec, rows = step_at(lam_q, reps)
+    budget = limit - t_pass - transfer(total) - t_dec
     late = queueing & (budget < 0)
     for i in np.flatnonzero(late & ~bad):
         reasons[i] = (f"the first token takes {1e3 * (limit[i] - budget[i]):,.0f} ms without a queue (prefill pass "
@@ -4338,14 +4480,6 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
         which = f"prefill_tp {flat(fixed_tp)[i]:g}" if fixed_tp is not None else "a power-of-two tp"
         reasons[i] = (f"no prefill worker layout holds the weights and a prompt ({which} at pp 1, within the "
                       f"scale-up domain of {flat(hw.scaleup)[i]:g} accelerators)")
-    # the latencies at the operating load: the offered load where it is below the capacity, else the capacity's
-    lam_q = lam_op
-    offered_share = np.full(n_sc, np.nan)
-    if load.offered is not None:
-        offered = flat(load.offered)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            offered_share = offered / tokens
-        lam_q = np.where(offered_share < 1, offered / O, lam_op)
     ttft_fixed = t_pass + transfer(total) + t_dec
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = lam_q / (c * mu)
@@ -4355,6 +4489,8 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     else:
         wait = np.zeros(n_sc)
         ttft_p50 = ttft = ttft_fixed
+    best.update({name: _at_rows(grid, rows, name) for name in grid if name != "rows"})
+    best["batch_in_flight"] = d_rank * rows
     best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft_p50, prefill_accelerators=pre,
                 decode_accelerators=dec, accelerators_needed=pre + dec, chips=pre + dec, replicas=reps,
                 prefill_tp=tp_p, prefill_batch=n_pass, prefill_time=t_pass, offered_share=offered_share,
@@ -4616,7 +4752,8 @@ for _name, _formula in (
                              "experts / (tp pp d)"),
         ("kv_per_token", "layers * kv_width * bytes(kv_precision)"),
         ("ttft", "t_prefill + t_iter (server scenarios: the p99 of the token budget queue; disaggregated: the "
-                 "prefill pool's p99 wait (M/G/c) + the prefill pass t_pass + the KV transfer + the decode step)"),
+                 "prefill pool's p99 wait (M/G/c) + the prefill pass t_pass + the KV transfer + the decode step at the "
+                 "rows in flight)"),
         ("tpot", "max(t_gemm, t_weights) + max(t_attention, t_kv) + t_context_attention + t_tp + t_pp + t_overhead "
                  "+ layers * layer_latency + t_elementwise (server, interactive: the mixture of loaded and decode-only "
                  "steps, f t(lump) + (1 - f) t(0), at the p99 prompt load r (1 + 2.326 / sqrt(B))); speculative "
@@ -4659,7 +4796,9 @@ for _name, _key, _formula in (
     output("inference", _name, _formula)(_latency(_key))
 
 output("inference", "batch_in_flight", "offered_load set and below capacity: b = beams x (offered_load / replicas) "
-                                       "x t_iter(b) (Little's law, the smallest batch carrying it), else batch")(
+                                       "x t_iter(b) (Little's law, the smallest batch carrying it), else batch; "
+                                       "disaggregated: the decode pool's rows a replica at the load it serves "
+                                       "(Little's law, at least 1 a rank, at most batch)")(
     _value("batch_in_flight"))
 output("inference", "offered_share", "offered_load (aggregated, else demand) / tokens_per_s (the capacity); 1 when "
                                      "neither is set (the default offered load is the capacity: the latencies are "
