@@ -15,7 +15,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
 
     FLOPs/token   F = 6 A + 6 L s D   (QK^T and AV: 4 s D per token and layer forward, half of it under the
                   causal mask, x 3 with the backward); LoRA: 4 A + 6 L s D (no weight gradients for the frozen
-                  base); evaluation (forward only): 2 A + 2 L s D per evaluated token
+                  base); evaluation (forward only): 2 A + 2 L s D per evaluated token. These are the model FLOPs of
+                  MFU; the attention core runs FlashAttention, whose backward recomputes the scores: it computes
+                  F_att = 7 L s D (below), the extra L s D not in F
     global batch  q = ceil(G / s) sequences per step, fixed by the workload: data parallelism splits it and
                   never grows it (MLPerf fixes the global batch; so did the earlier model's LoRA beyond 8 GPUs not)
     layout        dp = min(floor(n / (tp pp cp)), floor(q / mb)); chips in use tp pp cp dp <= n, the rest idle
@@ -42,8 +44,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     compute       t_c = m mb s [F_lin / (P rho e k) + F_att / (P_att rho e_att)] / (tp cp pp)  (per replica: its
                   micro-batches through its stages), the sum of its parts each at its own precision's rate:
                   F_lin = 6 A (LoRA 4 A) + r 2 A the linear layers' GEMMs (fprop, dgrad, wgrad) at the run's
-                  precision; F_att = 6 L s D + 2 L s D [selective or more] the attention core (QK^T, softmax,
-                  AV) at `attention_precision`'s peak P_att, e_att = e_t x share(attention precision) x
+                  precision; F_att = 7 L s D + 2 L s D x r_a the attention core (QK^T, softmax, AV: FlashAttention,
+                  below) at `attention_precision`'s peak P_att, e_att = e_t x share(attention precision) x
                   share(mb s_c); k = 1 except NVFP4 (below)
     NVFP4         (NVIDIA's recipe: Transformer Engine NVFP4BlockScaling for the fprop, dgrad and wgrad GEMMs of the
                   linear layers; "Pretraining Large Language Models with NVFP4", NVIDIA, arXiv 2509.25149, 2025 [S];
@@ -82,8 +84,16 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   optimization, 2025-11 [P]; counted once [D]); B_hbm the chip's
                   memory bandwidth at eta_hbm = 3.02 / 3.35, the copy rate measured on one H100
                   (reference/h100_microbench.md [P]); split over tp by sequence parallelism, over cp by the tokens
-    recompute     F_rc = 2 L s D (selective: the attention core's forward again) + r 2 A (full recomputation of a
-                  share r of the layers: one more forward pass of them); none: 0
+    attention     FlashAttention in every mode (Transformer Engine's fused DotProductAttention, FlashAttention-2/3,
+                  cuDNN): the s x s scores never reach HBM; the forward keeps Q, K, V, the output O and the softmax
+                  statistics, and the backward recomputes S = Q K^T and P from them: five GEMMs of the forward's
+                  size against its two, 2.5 x its 2 L s D (Dao, "FlashAttention-2", arXiv 2307.08691, 2023, 4.1
+                  [S]): 2 L s D + 5 L s D = 7 L s D a token, counted in the backward (compute, not recompute_time)
+    recompute     F_rc = 2 L s D r_a + r 2 A: the checkpointed attention core's forward again on a share r_a of the
+                  layers (selective: r_a = 1, Megatron-Core's `recompute_granularity` selective with the default
+                  `recompute_modules` core_attn, which wraps the core in a checkpoint and so reruns its flash forward
+                  before the flash backward [S]; full: r_a = r) and full recomputation of a share r of the layers
+                  (one more forward pass of them); none: 0
     PP bubble     (t_c + t_mem + t_sync) (pp - 1) / (v m)      (1F1B: v = 1; interleaved: v virtual stages)
     TP comm       t_tp = (4 + 2 r) (L / pp) m [lat + mb s_c h a 2 (tp - 1) / tp / BL]: 2 all-reduce equivalents
                   forward, 2 backward, 2 r for the recomputed forward; sequence parallelism's backward re-gather
@@ -99,7 +109,7 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   mlcommons/training_results_v4.0 [P]), have none to hide behind with the base frozen: b = t_tp /
                   (4 + 2 r) (one all-reduce equivalent) exposed in full, b + max((t_tp - b) / tp, t_tp - b - t_c)
     CP comm       t_cp = 3 (L / pp) m (cp - 1) [lat + mb s_c kv a / min(tp, kv_heads) / B_cp], B_cp = BL when
-                  tp cp divides S, else BO; exposed max(0, t_cp - attention time t_c 6 L s D / (F + F_rc))
+                  tp cp divides S, else BO; exposed max(0, t_cp - the attention core's time, its 7 L s D)
     PP comm       t_pp = 2 v m [lat + mb s_c h a / tp / B_pp] (B_pp = BL when tp cp pp <= S, else BO); the
                   sends are asynchronous (Llama 3): only the fill and drain, 2 (pp - 1) of them, are exposed
     DP comm       gradient reduce-scatter + parameter all-gather (ZeRO) over d = dp cp (experts: d_e = d / ep):
@@ -131,16 +141,25 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   the TN layout [S]): so 80 GB H100s run Llama 2 70B LoRA at tp 4 (NVIDIA's recipes, tp 4 cp 1-2)
                   and 141 GB H200s at tp 1-2 (the recipe: tp 2)
                   activations per layer and sequence (Korthikanti et al. 2022, "Reducing Activation Recomputation
-                  in Large Transformer Models", with TP + SP; s_c for s with CP):
-                      none       s_c h (34 + 5 a_h s / h) / tp
-                      selective  34 s_c h / tp
-                      full       2 s_c h / tp  (the layer's input only)
+                  in Large Transformer Models", arXiv 2205.05198, section 4, with TP + SP; s_c for s with CP), in
+                  bytes: the paper's s h (34 + 5 a_h s / h) / tp without recomputation loses its 5 a_h s / h term
+                  (the softmax output, its dropout mask and output, 5 a_h s^2 bytes) under FlashAttention, which
+                  stores no s x s matrix in any mode (its O is the projection's input, already in the 34; its
+                  softmax statistics, 4 a_h s_c / tp bytes in fp32, 0.09% of the 34 s_c h / tp where a_h / h = 1 / 128
+                  as in Llama 2 70B and Llama 3 405B, are not counted):
+                      none       34 s_c h / tp
+                      selective  34 s_c h / tp  (the checkpointed core frees nothing FlashAttention keeps: its
+                                                 inputs Q, K, V stay as the checkpoint's, O as the projection's)
+                      full       2 s_c h / tp   (the layer's input only)
+                  (Llama 2 70B, s 4,096, h 8,192, tp 8: 142.6 MB a layer and sequence, against 813.7 MB with the
+                  scores stored; Llama 3 405B, s 8,192, h 16,384, tp 8: 570.4 MB, against 5,939 MB)
                   in flight on the first stage: (L / pp) min(pp, m) mb x (1 + (pp - 1) / (pp v)) for v > 1
                   (Narayanan et al. 2021, interleaved 1F1B)
-                  recomputation: the spec's `recompute`, else the least that fits: none, selective, then full
-                  on the fewest whole layers of a stage (r = ceil(r* ceil(L / pp)) / ceil(L / pp), r* solving
-                  state + in flight x ((1 - r) selective + r full) = usable); fits: state + activations <= M (1 -
-                  reserve)
+                  recomputation: the spec's `recompute`, else the least that fits: none, then full on the fewest
+                  whole layers of a stage with the others at none (selective holds as much as none under
+                  FlashAttention and costs a forward of the core more: never the least), r = ceil(r* ceil(L /
+                  pp)) / ceil(L / pp), r* solving state + in flight x ((1 - r) 34 + r 2) s_c h / tp = usable;
+                  fits: state + activations <= M (1 - reserve)
     fixed         t_fix = c_0 + [no CUDA graphs] c_u + t_opt + 2 lat ceil(log2(chips in use)) per optimizer step:
                   c_u = `ungraphed_host_time` 0.10 s, the host's launches a step exposes where the run captures
                   no CUDA graph (`cuda_graphs` 0, the default; 1 per layer and 2 full iteration pay none) [D]:
@@ -271,9 +290,9 @@ it ran, but with NeMo's evaluation schedule), L40S LoRA (-36% / -24%: PCIe cards
 share under their 350 W limit), Trillium GPT-3 (+21-24%: the runs used INT8 AQT matmuls, full rematerialization
 and FSDP within the 256-chip slice, which the rows do not yet describe: docs/accuracy.md), Gaudi2 GPT-3 (+17-20%),
 TPU v5e GPT-3 (-17%), H100 LoRA at 16 GPUs (-25%), H200 LoRA (+8%: its recipe runs tp 2 with fp8 activations,
-see docs/accuracy.md). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 42.3% /
-39.3% / 37.4% against 43% / 41% / 38% (8,192 and 16,384 H100 at TP 8 PP 16; CP 16 at 131k), GPU-hours +0.7%
-against the 30.84M of the Llama 3.1 model card; DeepSeek-V3 -5.5% (pre-training) and -8.4% (with the context
+see docs/accuracy.md). Published runs (tests/test_training.py, examples/published/): Llama 3 405B MFU 42.6% /
+39.6% / 38.6% against 43% / 41% / 38% (8,192 and 16,384 H100 at TP 8 PP 16; CP 16 at 131k), GPU-hours +0.03%
+against the 30.84M of the Llama 3.1 model card; DeepSeek-V3 -5.4% (pre-training) and -8.4% (with the context
 extension) against 2,664K and 2,788K H800-hours (agreeing through an all-to-all without per-node deduplication,
 docs/accuracy.md "Training v6"). Public NVFP4 figures (sanity checks, never fitted; docs/accuracy.md
 "Training v4"): Llama 3.1 405B on 512 GB300 55.2 min against 63.4 (-13%; -39% when the attention ran at the FP4
@@ -595,6 +614,32 @@ def frozen_bytes(wbytes):
     return np.where(w < 2.0, 2.0 * w, w)
 
 
+# Activation bytes per layer, token and hidden unit (Korthikanti et al. 2022, "Reducing Activation Recomputation in
+# Large Transformer Models", arXiv 2205.05198, section 4, with tensor and sequence parallelism): 34 with the attention
+# core's s x s scores not stored (FlashAttention; the paper's selective recomputation), 2 with full recomputation
+# (the layer's input only)
+FLASH_ACTIVATION_BYTES = 34.0
+FULL_RECOMPUTE_BYTES = 2.0
+# FlashAttention's backward pass: five GEMMs of the forward's size-2 pair (S = Q K^T again, dV = P^T dO,
+# dP = dO V^T, dQ = dS K, dK = dS^T Q), 2.5 times the forward's FLOPs (Dao, "FlashAttention-2", arXiv 2307.08691,
+# 2023, section 4.1 [S]): forward 2 L s D a token (causal), backward 5 L s D
+FLASH_BACKWARD_SHARE = 2.5
+
+
+def act_flash_bytes(tokens, h, tp):
+    """Bytes of one layer's activations for `tokens` tokens of a sequence on one chip with nothing recomputed (or
+    only the attention core, which under FlashAttention frees nothing): 34 tokens h / tp."""
+    return tokens * h * FLASH_ACTIVATION_BYTES / tp
+
+
+def attention_flops(L, s, D, recomputed):
+    """FLOPs a token of the attention core (QK^T, softmax, AV) takes through forward and backward under
+    FlashAttention, `recomputed` the share of layers whose core runs its forward again (checkpointed): 2 L s D
+    forward (causal) x (1 + 2.5) + recomputed x 2 L s D = 7 L s D + recomputed x 2 L s D."""
+    forward = 2 * L * s * D
+    return forward * (1 + FLASH_BACKWARD_SHARE) + recomputed * forward
+
+
 def _inflight(L, pp, m, v, mb):
     """Sequences x layers of activations in flight on the first stage (interleaved 1F1B: Narayanan et al. 2021)."""
     return (L / pp) * np.minimum(pp, m) * np.where(v > 1, 1 + (pp - 1) / (pp * v), 1.0) * mb
@@ -610,7 +655,6 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     S, fa2a = _col(hw["scaleup"]), _col(hw["alltoall_share"])
     N, Aa, L, h, D = (_col(getattr(arch, k)) for k in ("params", "active", "layers", "hidden", "attn_width"))
     E, k_act, kvw, kv_split = (_col(getattr(arch, k)) for k in ("experts", "experts_active", "kv_width", "kv_split"))
-    heads = _col(job["heads"])
     s, et = _col(job["seq"]), _col(job["eff"])
     lora, lat, mode, zero = _col(job["lora"]), _col(job["lat"]), _col(job["recompute"]), _col(job["zero"])
     a = ACT_BYTES
@@ -628,10 +672,10 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     def state(ep):
         return _state(arch, job, tp, pp, dp, cp, ep)
 
-    # activations (Korthikanti et al. 2022), bytes per layer per sequence on one chip, with TP + SP and CP
-    act_none = sl * h * (34.0 + 5.0 * heads * s / h) / tp
-    act_sel = sl * h * 34.0 / tp
-    act_full = sl * h * 2.0 / tp
+    # activations (Korthikanti et al. 2022) under FlashAttention, bytes per layer per sequence on one chip, with
+    # TP + SP and CP: no s x s scores are stored (the 5 a_h s / h term is gone), so none and selective hold the same
+    act_none = act_flash_bytes(sl, h, tp)
+    act_full = sl * h * FULL_RECOMPUTE_BYTES / tp
     inflight = _inflight(L, pp, m, v, mb)
     fixed_ep = _col(job["ep_fixed"])
     ep = np.where(np.isfinite(fixed_ep), fixed_ep,
@@ -641,23 +685,26 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     valid = valid & (~np.isfinite(fixed_ep) | (fixed_ep <= 1) | (moe & _divides(np.maximum(fixed_ep, 1.0), E)))
     weights = state(ep)
     room = usable - weights                            # bytes left for activations
-    # recomputation: the least that fits (none, selective, then full on the fewest layers), or the job's
+    # recomputation: the least that fits (none, then full on the fewest layers), or the job's
     per_stage = np.ceil(L / pp - 1e-9)
+    # (selective frees nothing under FlashAttention: the auto ladder is none, then full on the fewest layers with
+    # the others at none)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.clip((inflight * act_sel - room) / (inflight * (act_sel - act_full)), 0.0, 1.0)
+        r = np.clip((inflight * act_none - room) / (inflight * (act_none - act_full)), 0.0, 1.0)
     r = np.ceil(r * per_stage - 1e-9) / per_stage      # whole layers of each stage
     auto_none = inflight * act_none <= room
-    auto_sel = inflight * act_sel <= room
-    level = np.where(mode >= 0, np.where(mode >= 2, 2.0, mode), np.where(auto_none, 0.0, np.where(auto_sel, 1.0, 2.0)))
+    level = np.where(mode >= 0, np.where(mode >= 2, 2.0, mode), np.where(auto_none, 0.0, 2.0))
     r = np.where(mode >= 2, 1.0, np.where(level >= 2, r, 0.0))
-    acts = inflight * np.where(level == 0, act_none, (1 - r) * act_sel + r * act_full)
+    acts = inflight * ((1 - r) * act_none + r * act_full)
     fits = valid & (acts <= room)
     # ---- compute
     model_flops = np.where(lora > 0, 4 * Aa, 6 * Aa) + 6 * L * s * D          # per token (attention: causal)
-    extra = np.where(level >= 1, 2 * L * s * D, 0.0) + r * 2 * Aa                  # recomputed forward
-    # the linear layers' GEMMs at the run's precision (FP4: with the chip's FP4 knee), the attention core at its own
+    # the linear layers' GEMMs at the run's precision (FP4: with the chip's FP4 knee), the attention core at its own:
+    # FlashAttention's 7 L s D (its backward recomputes the scores) and the recomputed forward of the core on the
+    # layers whose attention is checkpointed (selective: every layer; full: the share r)
     linear = np.where(lora > 0, 4 * Aa, 6 * Aa) + r * 2 * Aa
-    attention = 6 * L * s * D + np.where(level >= 1, 2 * L * s * D, 0.0)
+    att_rc = np.where(level == 1, 1.0, r)
+    attention = attention_flops(L, s, D, att_rc)
     shape = gemm_shape_share(mb * sl)
     rate = P * _col(hw["clock"]) * et * shape * fp4_knee(mb * sl, _col(hw["half_rows"]))
     rate_att = _col(hw["peak_attn"]) * _col(hw["clock"]) * _col(job["eff_attn"]) * shape
@@ -678,7 +725,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     cp_in = (tp * cp <= S + 1e-9) & _divides(tp * cp, S)
     t_cp = np.where(cp > 1, 3 * (L / pp) * m * (cp - 1) * (
         lat + mb * sl * kvw * a / np.minimum(tp, kv_split) / np.where(cp_in, BL, BO)), 0.0)
-    t_att = m * mb * s * (6 * L * s * D) / (tp * cp * pp * rate_att)      # attention's share of t_c
+    t_att = m * mb * s * attention_flops(L, s, D, 0.0) / (tp * cp * pp * rate_att)   # attention's share of t_c
     t_cp_exposed = np.maximum(t_cp - t_att, 0.0)
     pp_in = tp * cp * pp <= S + 1e-9
     hop = lat + mb * sl * h * a / tp / np.where(pp_in, BL, BO)
@@ -728,7 +775,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
             "valid": valid + z, "memory_need": weights + acts + z, "state_memory": weights + z, "usable": usable + z,
             # the terms of one step, for `factory explain`
             "compute_time": t_c + z, "elementwise_time": t_mem + z, "moe_sync_time": t_sync + z,
-            "recompute_time": m * mb * s * (r * 2 * Aa / rate + np.where(level >= 1, 2 * L * s * D, 0.0) / rate_att)
+            "recompute_time": m * mb * s * (r * 2 * Aa / rate + att_rc * 2 * L * s * D / rate_att)
                               / (tp * cp * pp) + z,
             "bubble_time": bubble + z, "tp_comm_time": t_tp + z, "tp_comm_exposed_time": t_tp_exposed + z,
             "step_overhead_time": t_fixed + z, "optimizer_time": t_opt + z, "pp_comm_time": t_pp + z,
@@ -810,7 +857,7 @@ def _prune(hw, arch, job, layout, n, fixed: dict, fits_only: bool) -> np.ndarray
         ep_max = np.where(E > 0, np.maximum(np.minimum(E, dp * cp), 1.0), 1.0)
         fixed_ep = _col(job["ep_fixed"])
         ep = np.where(np.isfinite(fixed_ep), fixed_ep, ep_max)
-        act_full = _col(job["seq"]) / cp * h * 2.0 / tp
+        act_full = _col(job["seq"]) / cp * h * FULL_RECOMPUTE_BYTES / tp
         floor = _state(arch, job, tp, pp, dp, cp, ep) + _inflight(L, pp, m, v, mb) * act_full
         usable = _col(hw["memory"]) * (1 - _col(job["reserve"]))
         room = ~(floor > usable + 1e-6 * np.abs(usable))                # a NaN bound drops nothing
@@ -951,7 +998,6 @@ def _inputs(ctx):
            "wbytes": np.asarray([PRECISION_BYTES[precision]]),
            "graphs": ctx.get("cuda_graphs", cuda_graphs),
            "ungraphed": ctx.get("ungraphed_host_time", ungraphed_host_time),
-           "heads": ctx.ref("model").get("heads"),
            "recompute": np.asarray([RECOMPUTE[ctx.text("recompute", "auto") if ctx.is_set("recompute") else "auto"]]),
            "zero": ctx.get("zero") if ctx.is_set("zero") else np.ones(1),
            "interleave": np.asarray([0.0 if ctx.text("pp_schedule", "interleaved") == "1f1b" else 1.0]),
