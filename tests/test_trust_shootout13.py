@@ -1,0 +1,56 @@
+"""Trust hunt, session 13 (s13-shootout, 2026-12-05): a buyer's shoot-out of whole inference stacks (GB200/GB300
+NVL72, B200 HGX, MI355X, Cerebras CS-3, Groq, TPU, Trainium) on one workload and one pair of latency limits. Each
+defect found with exit 0 is stated as a law (hand calculations written out), its fix in its own commit.
+
+1. `precision = "fp8"` (or int8, fp4) on a Cerebras CS-3 ran silently: the WSE-3 gives no dense rate at any
+   precision, only a sparse bf16 headline (stdlib chips.factory, `bf16_sparse`), so `_peak` computes its GEMMs at
+   bf16_sparse x sparse_to_dense = 62.5 PFLOP/s with 1-byte weights. Llama 3.1 70B on 4 CS-3, 2,000 / 500 tokens,
+   TTFT <= 2 s, TPOT <= 40 ms printed 17.51 ktok/s at "fp8" against 4.23 ktok/s at the published "native 16-bit"
+   (cerebras.ai blog, 2024-08-27), 4.1x, with no diagnostic, where an H100 at "fp4" is flagged (s12-trust4). Law:
+   a workload whose chip gives no rate at its precision is flagged, whatever rate the model falls back to.
+"""
+from __future__ import annotations
+
+import pytest
+
+from compiler import evaluate_text
+
+CS3 = """from systems import Cerebras_CS3
+from models import Llama3_1_70B
+site s {
+  inference i {
+    model = Llama3_1_70B
+    system = Cerebras_CS3
+    accelerators = 4
+    precision = "PRECISION"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 500 tok
+    ttft_limit = 2 s
+    tpot_limit = 40 ms
+  }
+}
+"""
+
+
+def _diagnostics(text: str):
+    results, sink = evaluate_text(text, "shootout13.factory")
+    return results.values, sink
+
+
+@pytest.mark.parametrize("precision", ["fp8", "int8", "fp4"])
+def test_a_precision_a_wafer_gives_no_rate_for_is_flagged(precision: str) -> None:
+    """WSE-3: no bf16, fp8, int8 or fp4 field; `bf16_sparse` 125 PFLOP/s only. Any precision but bf16 (the one
+    Cerebras serves, "native 16-bit weights") is a format the chip gives no figure for: said at the precision,
+    naming the chip and the rate used (62.5 PFLOP/s = 125 x sparse_to_dense 0.5)."""
+    v, sink = _diagnostics(CS3.replace("PRECISION", precision))
+    said = [d for d in sink.items if d.code == "model-input-missing" and precision in d.message]
+    assert len(said) == 1, [d.message for d in sink.items]
+    assert "WSE3" in said[0].message and "bf16_sparse" in said[0].message and "62.5" in said[0].message
+    assert said[0].span.line == 8
+
+
+def test_the_wafer_at_its_published_precision_is_not_flagged_for_it() -> None:
+    v, sink = _diagnostics(CS3.replace("PRECISION", "bf16"))
+    assert not [d for d in sink.items if d.code == "model-input-missing" and "precision" in d.message], \
+        [d.message for d in sink.items]
