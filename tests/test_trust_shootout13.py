@@ -8,6 +8,14 @@ defect found with exit 0 is stated as a law (hand calculations written out), its
    TTFT <= 2 s, TPOT <= 40 ms printed 17.51 ktok/s at "fp8" against 4.23 ktok/s at the published "native 16-bit"
    (cerebras.ai blog, 2024-08-27), 4.1x, with no diagnostic, where an H100 at "fp4" is flagged (s12-trust4). Law:
    a workload whose chip gives no rate at its precision is flagged, whatever rate the model falls back to.
+2. A service sized by a `demand` on SRAM-only chips (no `accelerators`: "the fewest whole replicas of the layout
+   found on one system that carry it") took its tokens/s per replica from the search on one system even where
+   that search found no layout: one CS-3 cannot hold Llama 3.1 70B's 141 GB (44 GB of SRAM), and the infeasible
+   search's leftover 89.3 tok/s gave ceil(100,000 / 89.3) = 1,120 wafers; searched again on 1,120 they hold 186
+   replicas of pp 6 carrying 2.61 Mtok/s, 26x the 100 ktok/s demand (offered_share 0.038), $/Mtok 26x too high,
+   exit 0. Law: a demand-sized service holds the fewest whole replicas that carry the demand, so its capacity
+   less one replica's is below the demand (offered_share > 1 - 1 / replicas); where one system holds no replica
+   of an SRAM-only chip the replica is found on the fewest chips whose SRAM holds the weights.
 """
 from __future__ import annotations
 
@@ -54,3 +62,38 @@ def test_the_wafer_at_its_published_precision_is_not_flagged_for_it() -> None:
     v, sink = _diagnostics(CS3.replace("PRECISION", "bf16"))
     assert not [d for d in sink.items if d.code == "model-input-missing" and "precision" in d.message], \
         [d.message for d in sink.items]
+
+
+DEMAND = """from systems import Cerebras_CS3
+from models import Llama3_1_70B
+site s {
+  inference i {
+    model = Llama3_1_70B
+    system = Cerebras_CS3
+    precision = "bf16"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 500 tok
+    ttft_limit = 2 s
+    tpot_limit = 40 ms
+    demand = DEMAND
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("demand", [100e3, 2e6])
+def test_a_demand_sized_sram_service_holds_the_fewest_replicas_that_carry_it(demand: float) -> None:
+    """Hand calculation: 141.1 GB of bf16 weights over 39.6 GB usable a wafer need at least 4 wafers a replica;
+    the layout the search finds (pp 6, batch 130) carries ~14 ktok/s a replica, so 100 ktok/s needs ~8 replicas
+    (~48 wafers), not 1,120. Law: replicas - 1 replicas carry less than the demand."""
+    v, sink = _diagnostics(DEMAND.replace("DEMAND", f"{demand:.0f} tok/s"))
+    assert not [d for d in sink.items if d.severity == "error"], [d.message for d in sink.items]
+    reps = float(v["s.i.replicas"][0])
+    capacity = float(v["s.i.tokens_per_s"][0])
+    per_replica = capacity / reps
+    assert capacity >= demand * (1 - 1e-9)
+    assert capacity - per_replica < demand, (reps, capacity, demand)
+    chips = float(v["s.i.accelerators_needed"][0])
+    assert chips == reps * v["s.i.tp"][0] * v["s.i.pp"][0]
+    assert v["s.i.tp"][0] * v["s.i.pp"][0] >= 4         # 141.1 GB / 39.6 GB a wafer
