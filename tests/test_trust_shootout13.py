@@ -16,6 +16,12 @@ defect found with exit 0 is stated as a law (hand calculations written out), its
    exit 0. Law: a demand-sized service holds the fewest whole replicas that carry the demand, so its capacity
    less one replica's is below the demand (offered_share > 1 - 1 / replicas); where one system holds no replica
    of an SRAM-only chip the replica is found on the fewest chips whose SRAM holds the weights.
+3. The MI355X and MI350X gave no `scaleup_bw` (stdlib chips.factory: "per-GPU bandwidth not found"), so a layout
+   over their 8-GPU Infinity Fabric mesh priced its all-reduces at the [U] `scaleup_bw_default` of 100 GB/s (a
+   figure for Groq's and Cerebras' links), a ninth of the fabric, silently: DeepSeek-R1 fp8 on 8 MI355X, 2,000 /
+   1,000 tokens, TTFT <= 2 s, TPOT <= 40 ms ran at tp 4 and 336.5 tok/s a GPU against 8 B200's 799.6 at tp 8.
+   Law: every stdlib chip with HBM (memory bandwidth >= 1 TB/s) gives its scale-up bandwidth; the MI350 series'
+   is 7 Infinity Fabric links x 153.6 GB/s = 1,075.2 GB/s (sources in chips.factory). With it: tp 8, 721.7.
 """
 from __future__ import annotations
 
@@ -97,3 +103,26 @@ def test_a_demand_sized_sram_service_holds_the_fewest_replicas_that_carry_it(dem
     chips = float(v["s.i.accelerators_needed"][0])
     assert chips == reps * v["s.i.tp"][0] * v["s.i.pp"][0]
     assert v["s.i.tp"][0] * v["s.i.pp"][0] >= 4         # 141.1 GB / 39.6 GB a wafer
+
+
+def test_every_hbm_chip_gives_its_scale_up_bandwidth() -> None:
+    """A chip with HBM (>= 1 TB/s) is built for multi-GPU layouts: without `scaleup_bw` its tensor-parallel
+    all-reduces fall back to the 100 GB/s default for SRAM chips' links, silently."""
+    import pathlib
+    import re
+    text = pathlib.Path(__file__).resolve().parents[1].joinpath("stdlib", "chips.factory").read_text()
+    missing = []
+    for name, body in re.findall(r"^chip (\w+) \{(.*?)^\}", text, re.S | re.M):   # (one that extends inherits it)
+        bw = re.search(r"^  memory_bw = ([\d.]+) (TB|GB)/s", body, re.M)
+        if bw is None or float(bw.group(1)) * (1000 if bw.group(2) == "TB" else 1) < 1000:
+            continue
+        if re.search(r"^  sram_bw =", body, re.M):
+            continue                      # SRAM-only chips (their memory_bw is the SRAM's)
+        if not re.search(r"^  scaleup_bw =", body, re.M):
+            missing.append(name)
+    assert not missing, missing
+
+
+def test_the_mi350_series_fabric_is_seven_links_of_153_6() -> None:
+    v, sink = _diagnostics("from chips import MI355X, MI350X\nlet a = MI355X.scaleup_bw\nlet b = MI350X.scaleup_bw\n")
+    assert v["a"][0] == pytest.approx(7 * 153.6e9) and v["b"][0] == pytest.approx(7 * 153.6e9)
