@@ -22,6 +22,11 @@ defect found with exit 0 is stated as a law (hand calculations written out), its
    1,000 tokens, TTFT <= 2 s, TPOT <= 40 ms ran at tp 4 and 336.5 tok/s a GPU against 8 B200's 799.6 at tp 8.
    Law: every stdlib chip with HBM (memory bandwidth >= 1 TB/s) gives its scale-up bandwidth; the MI350 series'
    is 7 Infinity Fabric links x 153.6 GB/s = 1,075.2 GB/s (sources in chips.factory). With it: tp 8, 721.7.
+4. The Groq LPU gave no `scaleup_bw` either: its layouts (tp 32-128 over RealScale links) ran at the 100 GB/s
+   per direction default where Groq's Linley Fall 2020 talk gives 16 links x 4 lanes x 30 Gb/s = 240 GB/s per
+   direction (480 GB/s "total"). Llama 3.1 70B int8 on 576 LPUs, 2,000 / 500 tokens, TTFT <= 2 s, TPOT <= 40 ms:
+   410.7 -> 1,802 tok/s (the prompt's tp exchanges bound the TTFT); the batch-1 claims the SRAM constants were
+   fitted on hardly move (70B 274.7 -> 276.4, 7B 712.4 -> 716.3 tok/s; TTFT 70B 168 -> 73 ms).
 """
 from __future__ import annotations
 
@@ -126,3 +131,10 @@ def test_every_hbm_chip_gives_its_scale_up_bandwidth() -> None:
 def test_the_mi350_series_fabric_is_seven_links_of_153_6() -> None:
     v, sink = _diagnostics("from chips import MI355X, MI350X\nlet a = MI355X.scaleup_bw\nlet b = MI350X.scaleup_bw\n")
     assert v["a"][0] == pytest.approx(7 * 153.6e9) and v["b"][0] == pytest.approx(7 * 153.6e9)
+
+
+def test_every_multi_chip_sram_chip_gives_its_links() -> None:
+    """The Groq LPU holds a large model only over hundreds of chips: its links are part of every layout. 16 links
+    x 4 lanes x 30 Gb/s = 1,920 Gb/s = 240 GB/s a direction, 480 GB/s both (Linley, 2020-11-10)."""
+    v, sink = _diagnostics("from chips import GroqLPU\nlet a = GroqLPU.scaleup_bw\n")
+    assert v["a"][0] == pytest.approx(16 * 4 * 30e9 / 8 * 2)

@@ -1303,8 +1303,9 @@ collective_latency = Assumption(
     "(`nccl_latency`, read with `allreduce_kernels` 1)", range=NON_NEGATIVE)
 scaleup_bw_default = Assumption(
     "scaleup_bw_default", 100e9, "B/s",
-    "chip-to-chip bandwidth per direction when the chip gives no `scaleup_bw` (Groq RealScale, Cerebras "
-    "system I/O) [U]: order of magnitude of 8-16 SerDes lanes at 50-100 Gb/s", range=POSITIVE)
+    "chip-to-chip bandwidth per direction when the chip gives no `scaleup_bw` (a chip with no published "
+    "link figure; the CS-3 its system's `system_io`) [U]: order of magnitude of 8-16 SerDes lanes at 50-100 "
+    "Gb/s", range=POSITIVE)
 scaleout_bw_default = Assumption(
     "scaleout_bw_default", 50e9, "B/s",
     "scale-out bandwidth per accelerator when the system lists no NICs [S]: one 400 Gb/s NIC per GPU, as in "
