@@ -27,6 +27,10 @@ defect found with exit 0 is stated as a law (hand calculations written out), its
    direction (480 GB/s "total"). Llama 3.1 70B int8 on 576 LPUs, 2,000 / 500 tokens, TTFT <= 2 s, TPOT <= 40 ms:
    410.7 -> 1,802 tok/s (the prompt's tp exchanges bound the TTFT); the batch-1 claims the SRAM constants were
    fitted on hardly move (70B 274.7 -> 276.4, 7B 712.4 -> 716.3 tok/s; TTFT 70B 168 -> 73 ms).
+5. `factory estimate inference --system MI355X` (or Trainium2: chips without a price) printed
+   `usd_per_mtok             nan USD/Mtok`, exit 0: a NaN in the table where every other absent figure says
+   "n/a" and why. Law: no figure of the estimate table prints nan; an absent one says n/a with the reason the
+   diagnostic gives (here: the chip gives no `price`).
 """
 from __future__ import annotations
 
@@ -138,3 +142,17 @@ def test_every_multi_chip_sram_chip_gives_its_links() -> None:
     x 4 lanes x 30 Gb/s = 1,920 Gb/s = 240 GB/s a direction, 480 GB/s both (Linley, 2020-11-10)."""
     v, sink = _diagnostics("from chips import GroqLPU\nlet a = GroqLPU.scaleup_bw\n")
     assert v["a"][0] == pytest.approx(16 * 4 * 30e9 / 8 * 2)
+
+
+def test_the_estimate_table_never_prints_nan() -> None:
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "MI355X", "--count", "8", "--model",
+                                       "Llama3_1_70B", "--precision", "fp8", "--scenario", "server"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("usd_per_mtok")]
+    assert len(rows) == 1, result.stdout
+    assert "nan" not in result.stdout.lower(), result.stdout
+    assert "n/a" in rows[0] and "price" in rows[0], rows[0]
