@@ -816,7 +816,8 @@ def _check_precision_the_chip_lacks(ev, results) -> None:
     cores): its GEMMs are computed at the next wider format the chip has (compiler/models/inference.py `_peak`:
     fp4 -> fp8 -> bf16, int8 -> fp8 -> bf16), its weights at the precision's bytes (a weight-only kernel). A
     `model-input-missing` warning at the precision naming the chip, the missing rate and the rate used, so that
-    it never runs so in silence (a chip with none of them is `uncomputed-workload`)."""
+    it never runs so in silence (a chip with none of them is `uncomputed-workload`; one with only a sparse bf16
+    headline, the WSE-3, runs at the dense bf16 rate `_peak` derives from it, flagged as the others)."""
     from .evaluate import Context, EvalError, format_value
     from .models.inference import Platform
 
@@ -831,18 +832,27 @@ def _check_precision_the_chip_lacks(ev, results) -> None:
             if precision not in chains or chip.is_set(precision):
                 continue
             used = next((name for name in chains[precision] if chip.is_set(name)), None)
-            if used is None:
+            if used is None and chip.has("bf16_sparse"):
+                # `_peak`'s last resort (the WSE-3: a sparse bf16 headline only): a dense bf16 rate derived from it
+                from .models.inference import _peak
+                rate = np.asarray(_peak(chip, precision), dtype=float).reshape(-1)
+                used_text = (f"dense bf16 rate derived from its `bf16_sparse` headline (x sparse_to_dense), "
+                             f"{format_value(float(rate[0]), 'FLOP/s')}")
+                ask = "bf16"
+            elif used is None:
                 continue                        # no rate at all: uncomputed-workload says so
-            rate = np.asarray(chip.get(used), dtype=float).reshape(-1)
+            else:
+                rate = np.asarray(chip.get(used), dtype=float).reshape(-1)
+                used_text = f"`{used}` rate, {format_value(float(rate[0]), 'FLOP/s')}"
+                ask = used
         except EvalError:
             continue
         from .models.workloads import _definition
         name = _definition(ctx, chip.inst.block).name          # the chip definition, not the part's name
         ev.sink.warning(Code.MODEL_INPUT_MISSING, f"`{inst.path}` runs at precision \"{precision}\" but its chip "
-                        f"`{name}` gives no `{precision}` rate: its GEMMs are computed at its `{used}` rate, "
-                        f"{format_value(float(rate[0]), 'FLOP/s')}, with {precision} weights (a weight-only "
-                        "kernel)", _span_of(node),
-                        help=f"give the chip's `{precision}` rate, or ask for a precision it has (\"{used}\")")
+                        f"`{name}` gives no `{precision}` rate: its GEMMs are computed at its {used_text}, "
+                        f"with {precision} weights (a weight-only kernel)", _span_of(node),
+                        help=f"give the chip's `{precision}` rate, or ask for a precision it has (\"{ask}\")")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

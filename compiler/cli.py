@@ -588,8 +588,14 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
         click.echo(render_results(results, "estimate.factory", sink, "json", "estimate.*"), nl=False)
     else:
         for name, unit, declared, value in table_rows(results, what):
-            absent = (getattr(results, "absent", None) or {}).get(f"estimate.workload.{name}")
+            path = f"estimate.workload.{name}"
+            absent = (getattr(results, "absent", None) or {}).get(path)
             why = absent.at(0) if absent is not None and not math.isfinite(value) else None
+            if why is None and not math.isfinite(value):
+                # no recorded reason (a `model-input-missing` input, e.g. a chip without a price): the
+                # diagnostic that names the figure says why, else that it has no value
+                why = next((d.message.split(": ", 1)[-1] for d in sink.items if f"`{path}`" in d.message),
+                           "no value (see the diagnostics)")
             # a figure with no value says n/a and why (as `eval`), never "nan"
             shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared)
             click.echo(f"{name:<24} {shown}")

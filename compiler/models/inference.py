@@ -1328,8 +1328,9 @@ collective_latency = Assumption(
     "(`nccl_latency`, read with `allreduce_kernels` 1)", range=NON_NEGATIVE)
 scaleup_bw_default = Assumption(
     "scaleup_bw_default", 100e9, "B/s",
-    "chip-to-chip bandwidth per direction when the chip gives no `scaleup_bw` (Groq RealScale, Cerebras "
-    "system I/O) [U]: order of magnitude of 8-16 SerDes lanes at 50-100 Gb/s", range=POSITIVE)
+    "chip-to-chip bandwidth per direction when the chip gives no `scaleup_bw` (a chip with no published "
+    "link figure; the CS-3 its system's `system_io`) [U]: order of magnitude of 8-16 SerDes lanes at 50-100 "
+    "Gb/s", range=POSITIVE)
 scaleout_bw_default = Assumption(
     "scaleout_bw_default", 50e9, "B/s",
     "scale-out bandwidth per accelerator when the system lists no NICs [S]: one 400 Gb/s NIC per GPU, as in "
@@ -4152,14 +4153,42 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         # sized to the demand (no `accelerators` given): the fewest whole replicas of the layout found on one system
         # that carry it, searched again on that many (the layout is among the candidates there, so the capacity
         # found carries the demand); the service holds them all (`chips`, accelerators_needed)
-        replica = best["tp"] * best["pp"] * best["ep_ranks"]
-        per_replica = best["throughput"] / np.maximum(best["replicas"], 1)
+        # found on one system (an infeasible search's throughput is no replica's: it sizes nothing); SRAM-only chips,
+        # whose system (one CS-3 wafer, one GroqNode) holds no replica of a large model, on the fewest chips whose
+        # SRAM holds the weights, doubled until a layout fits (its KV cache and activations need room too)
+        replica, per_replica = _replica_rate(best)
+        sram = np.asarray(platform.sram_only(), dtype=bool)
+        stuck = sram & ~np.isfinite(per_replica)
+        if np.any(stuck):
+            usable = hw.memory * (1 - load.reserve)
+            least = np.ceil(arch.params * load.weight_bytes / usable - 1e-9)
+            for k in range(6):
+                if not np.any(stuck):
+                    break
+                tried = np.maximum(least * 2 ** k, hw.chips)
+                trial = searched(dataclasses.replace(hw, chips=tried, scaleup=tried))
+                t_replica, t_rate = _replica_rate(trial)
+                ok = stuck & np.isfinite(t_rate)
+                replica, per_replica = np.where(ok, t_replica, replica), np.where(ok, t_rate, per_replica)
+                stuck = stuck & ~ok
         with np.errstate(divide="ignore", invalid="ignore"):
             needed = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
         grow = np.isfinite(needed) & (needed > 0)
         if np.any(grow):
             n = np.where(grow, needed, n)
-            best = searched(dataclasses.replace(hw, chips=n))
+            best = searched(dataclasses.replace(hw, chips=n, scaleup=np.where(sram, n, hw.scaleup)))
+            # SRAM-only: the search on the demand's chips may find a layout that carries more a chip than the one
+            # the replica was sized by (on the fewest chips holding the weights, the pipeline is short of the
+            # stages that fill it): sized again by that layout until the count holds the fewest whole replicas
+            for _ in range(4):
+                replica, per_replica = _replica_rate(best)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    again = np.ceil(ctx.get("demand") / per_replica - 1e-9) * replica
+                shrink = sram & grow & np.isfinite(again) & (again > 0) & (again < n)
+                if not np.any(shrink):
+                    break
+                n = np.where(shrink, again, n)
+                best = searched(dataclasses.replace(hw, chips=n, scaleup=np.where(sram, n, hw.scaleup)))
     tokens = best["throughput"]
     best.update(tokens_per_s=tokens, prefill_accelerators=np.zeros(1),
                 decode_accelerators=np.zeros(1), prefill_tp=np.zeros(1), prefill_batch=np.zeros(1), chips=n)
@@ -4173,6 +4202,15 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     else:
         best["accelerators_needed"] = np.where(per_chip > 0, n, np.nan)
     return best
+
+
+def _replica_rate(best: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(chips a replica, tokens/s a replica) of a search's layout; the rate nan where it found none (feasible 0:
+    its leftover throughput is no layout's)."""
+    replica = best["tp"] * best["pp"] * best["ep_ranks"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = best["throughput"] / np.maximum(best["replicas"], 1)
+    return replica, np.where(np.asarray(best["feasible"]) > 0, rate, np.nan)
 
 
 def _held_pools(best: dict, held) -> None:
