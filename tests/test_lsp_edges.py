@@ -1,0 +1,101 @@
+"""The language server at the edges of what an editor sends it (session 13, s13-editor2), in process, against
+`compiler.lsp.server`'s request handlers as pygls calls them:
+
+- positions follow LSP's line breaks (`\\n`, `\\r\\n` and a lone `\\r` alike), so an edit the server sends lands where it
+  means to in a document with a lone `\\r` (in a string or a comment: the editor starts a line there);
+- a quick fix writes the document's own line ending (a CRLF document gets no bare `\\n`);
+- a file-watcher event for a path the file system cannot name (a NUL byte) is ignored, not an error shown.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as t
+from pygls.workspace import Workspace
+
+from compiler.lsp import server as lsp_server
+from compiler.lsp.analysis import Analysis, quick_fixes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _server(tmp: Path, files: dict[str, str]) -> tuple[lsp_server.FactoryServer, dict[str, str]]:
+    ls = lsp_server.FactoryServer()
+    ls.protocol._workspace = Workspace(tmp.as_uri())
+    uris = {}
+    for name, text in files.items():
+        (tmp / name).write_text(text, encoding="utf-8", newline="")
+        uri = (tmp / name).as_uri()
+        ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=1, text=text))
+        ls.open_uris.add(uri)
+        uris[name] = uri
+    return ls, uris
+
+
+def _lsp_lines(text: str) -> list[str]:
+    """The document's lines as an editor splits them (LSP 3.17: `\\n`, `\\r\\n` or `\\r` ends a line)."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _apply(text: str, edits: list[t.TextEdit]) -> str:
+    """Apply edits as an editor does: each position counted in the editor's own lines (UTF-16 code units)."""
+    starts, at = [0], 0
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        starts.append(m.end())
+
+    def offset(p: t.Position) -> int:
+        if p.line >= len(starts):
+            return len(text)
+        line_end = starts[p.line + 1] if p.line + 1 < len(starts) else len(text)
+        line = text[starts[p.line]:line_end].rstrip("\r\n")
+        units, col = 0, 0
+        while col < len(line) and units < p.character:
+            units += 2 if ord(line[col]) > 0xFFFF else 1
+            col += 1
+        return starts[p.line] + col
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[:offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
+    del at
+    return text
+
+
+LONE_CR = {
+    "in a string": 'let s = "a\rb"\nlet   c = 1\n',
+    "two in strings": 'let s = "a\r\rb"\nlet t = "c\rd"\nparam   a = 1\n',
+    "in a doc string": '"""a spec\rof two lines"""\n\nparam   a = 1\n',
+}
+
+
+@pytest.mark.parametrize("case", sorted(LONE_CR))
+def test_formatting_a_document_with_a_lone_cr_gives_what_fmt_gives(tmp_path: Path, case: str) -> None:
+    """Law: the formatting edit, applied as the editor applies it, gives `factory fmt`'s text. (The server counted
+    lines at `\\n` only while the editor also breaks at a lone `\\r`: the edit's end fell a line short for each lone
+    `\\r`, and the text after it was kept twice.)"""
+    from dsl.format import format_text
+
+    text = LONE_CR[case]
+    ls, uris = _server(tmp_path, {"f.factory": text})
+    params = t.DocumentFormattingParams(text_document=t.TextDocumentIdentifier(uri=uris["f.factory"]),
+                                        options=t.FormattingOptions(tab_size=2, insert_spaces=True))
+    edits = lsp_server.formatting(ls, params)
+    want = format_text(text).text
+    assert want != text and edits
+    assert _apply(text, edits) == want
+
+
+def test_a_diagnostic_after_a_lone_cr_is_placed_on_the_editors_line(tmp_path: Path) -> None:
+    """Law: a diagnostic's range, read in the editor's lines, covers the text the check's span covers."""
+    text = 'let s = "x\ry"\nlet t = "\r\r"\nlet b = nope + 1\n'
+    ls, uris = _server(tmp_path, {"f.factory": text})
+    analysis = ls.analysis(uris["f.factory"])
+    diags = [d for d in analysis.sink.items if d.span is not None]
+    assert diags
+    lines = _lsp_lines(text)
+    for d in diags:
+        r = lsp_server._range(analysis, d.span)
+        assert r.start.line == r.end.line
+        assert lines[r.start.line][r.start.character:r.end.character] == text[d.span.start:d.span.end]
+        assert lsp_server._offset(analysis, r.start) == d.span.start
