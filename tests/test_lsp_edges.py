@@ -99,3 +99,17 @@ def test_a_diagnostic_after_a_lone_cr_is_placed_on_the_editors_line(tmp_path: Pa
         assert r.start.line == r.end.line
         assert lines[r.start.line][r.start.character:r.end.character] == text[d.span.start:d.span.end]
         assert lsp_server._offset(analysis, r.start) == d.span.start
+
+
+def test_a_quick_fix_in_a_crlf_document_writes_crlf(tmp_path: Path) -> None:
+    """Law: every line a quick fix adds to a CRLF document ends in CRLF (an import left out and a required field
+    left out, both fixed by inserting a line: the line ended in a bare `\\n`, a mixed file)."""
+    source = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+    text = source.replace("from chips import H100_SXM, Xeon_8480C", "from chips import Xeon_8480C", 1)
+    text = text.replace("\n", "\r\n") + "chip c {\r\n  vendor = \"x\"\r\n}\r\n"
+    analysis = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+    inserts = [f for f in quick_fixes(analysis) if f[4] == "insert"]
+    assert len(inserts) >= 2, [(d.code, d.message) for d in analysis.sink.items]
+    for _diag, span, new_text, title, _how in inserts:
+        fixed = text[:span.start] + new_text + text[span.end:]
+        assert not re.search(r"(?<!\r)\n", fixed), (title, new_text)

@@ -1401,6 +1401,9 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                 at = len(analysis.text) if next_line < 0 else next_line + 1
                 out.append((diag, analysis.source.span(at, at), f"{indent}{fm.group(1)} = \n",
                             f"Add the required field `{fm.group(1)}`", "insert"))
+    if "\r\n" in analysis.text:                  # a CRLF document's lines added end as its others do
+        out = [(diag, span, new.replace("\r\n", "\n").replace("\n", "\r\n"), title, how)
+               for diag, span, new, title, how in out]
     return out
 
 
