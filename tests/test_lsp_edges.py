@@ -113,3 +113,14 @@ def test_a_quick_fix_in_a_crlf_document_writes_crlf(tmp_path: Path) -> None:
     for _diag, span, new_text, title, _how in inserts:
         fixed = text[:span.start] + new_text + text[span.end:]
         assert not re.search(r"(?<!\r)\n", fixed), (title, new_text)
+
+
+def test_a_watched_file_event_with_a_nul_byte_in_its_path_is_ignored(tmp_path: Path) -> None:
+    """A `didChangeWatchedFiles` event whose path holds a NUL byte (`%00` in its URI: no file system names it)
+    changes nothing and raises nothing (it raised `ValueError: embedded null byte`, which pygls shows the user)."""
+    ls, uris = _server(tmp_path, {"a.factory": "let a = 1\n"})
+    ls.analysis(uris["a.factory"])
+    for kind in (t.FileChangeType.Created, t.FileChangeType.Changed, t.FileChangeType.Deleted):
+        params = t.DidChangeWatchedFilesParams(changes=[
+            t.FileEvent(uri=(tmp_path / "b.factory").as_uri().replace("b.factory", "b%00.factory"), type=kind)])
+        asyncio.run(lsp_server.did_change_watched_files(ls, params))

@@ -437,6 +437,9 @@ async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
 async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatchedFilesParams) -> None:
     """A .factory file changed, was created or deleted on disk: re-check the open documents that read it (or that
     could not find an import, which it may now be), unless it is open itself (its buffer is what they read)."""
+    # a path no file system names (a NUL byte: `%00` in the URI) is no file of the workspace: os.path and os.stat
+    # raise ValueError on it, which pygls showed the user as an error
+    params.changes = [c for c in params.changes if "\x00" not in _path(c.uri)]
     for change in params.changes:             # the workspace index first (an open document's file too: its entry
         path = _path(change.uri)             # is its buffer's, but a file created or deleted is listed or not)
         if os.path.isabs(path):
