@@ -1375,7 +1375,14 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             continue
         m = re.search(r"did you mean `([^`]+)`\?", diag.help or "") or re.search(r"did you mean `([^`]+)`\?",
                                                                                 diag.message)
-        if m and diag.code != Code.MISSING_FIELD:
+        keyword = re.search(r"`([A-Za-z_]\w*)` is not a keyword; did you mean `(\w+)`\?", diag.help or "")
+        if keyword:           # the parser stops after the misspelt keyword (at `=`): the word replaced is the line's first
+            line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
+            word = re.compile(r"[ \t\f]*(" + re.escape(keyword.group(1)) + r")\b").match(analysis.text, line_start)
+            if word:
+                span = analysis.source.span(word.start(1), word.end(1))
+                out.append((diag, span, keyword.group(2), f"Replace with `{keyword.group(2)}`", "replace"))
+        elif m and diag.code != Code.MISSING_FIELD:
             new = m.group(1)
             if analysis.text.startswith('"', diag.span.start) and not new.startswith('"'):
                 new = f'"{new}"'            # a choice misspelt inside its quotes (`"ari"`) keeps them: `"air"`
