@@ -124,3 +124,28 @@ def test_a_watched_file_event_with_a_nul_byte_in_its_path_is_ignored(tmp_path: P
         params = t.DidChangeWatchedFilesParams(changes=[
             t.FileEvent(uri=(tmp_path / "b.factory").as_uri().replace("b.factory", "b%00.factory"), type=kind)])
         asyncio.run(lsp_server.did_change_watched_files(ls, params))
+
+
+def test_every_quick_fix_is_offered_where_its_diagnostic_is(tmp_path: Path) -> None:
+    """Law: a code-action request for the range of a diagnostic (the cursor on its squiggle, as the editor asks)
+    offers every quick fix of that diagnostic. (A fix that inserts a line elsewhere, the missing import at the top
+    or the required field below the header, or replaces another word, the misspelt keyword, was offered only when the
+    cursor was where the edit goes.)"""
+    source = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+    texts = {"m.factory": source.replace("from chips import H100_SXM, Xeon_8480C", "from chips import Xeon_8480C", 1)
+             + 'chip c {\n  vendor = "x"\n}\n',
+             "k.factory": source.replace("param racks = 4", "parm racks = 4", 1)}
+    ls, uris = _server(tmp_path, texts)
+    hows = set()
+    for name, uri in uris.items():
+        analysis = ls.analysis(uri)
+        fixes = quick_fixes(analysis)
+        assert fixes, name
+        for diag, _span, _new, title, how in fixes:
+            hows.add(how)
+            rng = lsp_server._range(analysis, diag.span)
+            actions = lsp_server.code_actions(ls, t.CodeActionParams(
+                text_document=t.TextDocumentIdentifier(uri=uri), range=rng,
+                context=t.CodeActionContext(diagnostics=[lsp_server._diagnostic(diag, analysis)])))
+            assert title in [a.title for a in actions or []], (title, diag.code, diag.message)
+    assert hows == {"insert", "replace"}

@@ -865,7 +865,9 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
     start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
     actions = []
     for diag, span, new_text, title, how in quick_fixes(analysis):
-        if span.end < start or span.start > end:
+        # offered where the cursor is on its diagnostic (where the editor shows the squiggle and asks) or on what it
+        # edits: an import goes at the top and a required field below the header, far from the diagnostic
+        if all(s.end < start or s.start > end for s in (diag.span, span)):
             continue
         if how == "replace":
             edit = t.TextEdit(range=_range(analysis, span), new_text=new_text)
