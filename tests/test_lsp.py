@@ -568,6 +568,8 @@ MISTAKES = {
     "temperature without unit": ("  land_price = 0 USD", "  land_price = 0 USD\n  ambient_temp = 30"),
     "keyword typo": ("param racks = 4", "parm racks = 4"),
     "keyword typo inside a block": ("  let gpus", "  lett gpus"),
+    "assert typo": ("  assert sum(server.max_power) <= power_limit", "  asert sum(server.max_power) <= power_limit"),
+    "from typo": ("from chips import H100_SXM", "form chips import H100_SXM"),
 }
 
 
@@ -577,8 +579,8 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
     diagnostic it fixes and adds no error the spec did not have. (A misspelt choice, `"ari"`, was replaced by `air`
     without its quotes: an unknown name. A plain number where a quantity goes, `power_limit = 25`, and a choice
     written without quotes, `cooling = air`, had no fix. A misspelt keyword, `parm racks = 4`, was fixed by writing
-    the keyword over the `=` the parser stopped at: `parm racks param 4`.) A help that shows what to write, applied,
-    is right too."""
+    the keyword over the `=` the parser stopped at: `parm racks param 4`; `asert ...` and `form chips import ...` had no
+    did-you-mean.) A help that shows what to write, applied, is right too."""
     import re
     from collections import Counter
 
