@@ -573,6 +573,8 @@ def _indent(line: str) -> int:
 def _char_help(char: str) -> str | None:
     if char in "“”‘’":
         return "use plain ASCII quotes `\"`"
+    if char == "'":
+        return "text is written in double quotes: `\"...\"`"
     if char == "\r":
         return "a line ends in LF (or CR LF); a lone CR (old Mac line ends) is not a line break: save the file with LF"
     if char == ";":

@@ -1397,6 +1397,12 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
             at, before = _import_offset(analysis)
             out.append((diag, analysis.source.span(at, at), before + line + "\n", f"Add `{line}`", "insert"))
+        elif diag.code == Code.INVALID_CHARACTER and analysis.text.startswith("'", diag.span.start):
+            quoted = re.compile(r"'((?:[^'\\\r\n]|\\.)*)'").match(analysis.text, diag.span.start)
+            if quoted:                      # `'air'`: the same text in double quotes (a `"` in it escaped)
+                inner = re.sub(r'(?<!\\)"', r'\\"', quoted.group(1).replace("\\'", "'"))
+                out.append((diag, analysis.source.span(quoted.start(), quoted.end()), f'"{inner}"',
+                            f'Write "{inner}" in double quotes', "replace"))
         elif diag.code == Code.MISSING_FIELD:
             fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
             brace = analysis.text.find("{", diag.span.start)
