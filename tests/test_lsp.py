@@ -693,7 +693,8 @@ def test_semantic_tokens_colour_each_name_by_what_it_means(tmp_path: Path) -> No
     tag_line = next(i for i, l in enumerate(lines) if "let tag" in l)
     assert [w for l, w, _k, _m in decoded if l == tag_line] == ["tag", "draw", "racks", "kW"]
     # every token's type agrees with what the name resolves to
-    kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter"}
+    kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter", n.Module: "namespace"}
+    assert by_word["chips"] == {("namespace", frozenset())}          # the module an import reads
     expected = sorted((occ.span.line - 1, kinds[type(analysis.resolve(occ))]) for occ in analysis.occurrences
                       if type(analysis.resolve(occ)) in kinds)
     assert sorted((l, k) for l, _w, k, _m in decoded if k != "type") == expected

@@ -149,3 +149,21 @@ def test_every_quick_fix_is_offered_where_its_diagnostic_is(tmp_path: Path) -> N
                 context=t.CodeActionContext(diagnostics=[lsp_server._diagnostic(diag, analysis)])))
             assert title in [a.title for a in actions or []], (title, diag.code, diag.message)
     assert hows == {"insert", "replace"}
+
+
+def test_go_to_definition_on_an_imported_module_opens_its_file(tmp_path: Path) -> None:
+    """Go to definition on the module of an import (`chips` in `from chips import H100_SXM`, `network` in
+    `import network as net`, `"./common.factory"`) opens that file, stdlib or the user's, as on a name it defines;
+    hover on it says which file it is. (Both answered nothing.)"""
+    main = ('from chips import H100_SXM\nimport network as net\nfrom "./common.factory" import budget\n'
+            'let tdp_sum = H100_SXM.tdp + budget\n')
+    ls, uris = _server(tmp_path, {"common.factory": "let budget = 30 W\n", "main.factory": main})
+    doc = t.TextDocumentIdentifier(uri=uris["main.factory"])
+    ls.analysis(uris["main.factory"])
+    for line, character, file in ((0, 7, "stdlib/chips.factory"), (1, 9, "stdlib/network.factory"),
+                                  (2, 8, str(tmp_path.name) + "/common.factory")):
+        position = t.Position(line=line, character=character)
+        found = lsp_server.definition(ls, t.DefinitionParams(text_document=doc, position=position))
+        assert found and found[0].uri.endswith(file), (line, found)
+        hover = asyncio.run(lsp_server.hover(ls, t.HoverParams(text_document=doc, position=position)))
+        assert hover is not None and Path(file).name in hover.contents.value, (line, hover)

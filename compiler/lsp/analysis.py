@@ -28,7 +28,7 @@ from dsl.visit import every_expression
 VALUE_WAIT_S = 0.3     # how long a hover or inlay hint waits for an evaluation still running
 
 # Occurrence roles
-NAME, ATTR, BASE, DEFINITION, IMPORTED = "name", "attr", "base", "definition", "imported"
+NAME, ATTR, BASE, DEFINITION, IMPORTED, MODULE = "name", "attr", "base", "definition", "imported", "module"
 
 
 @dataclass
@@ -151,6 +151,7 @@ class Analysis:
             elif isinstance(stmt, n.Assert):
                 self._expr(stmt.expr, block, module)
             elif isinstance(stmt, n.Import):
+                self._add(stmt.module_span, MODULE, stmt, block, module)   # the module it reads (`chips`)
                 for name, span in stmt.names or []:
                     self._add(span, IMPORTED, (stmt, name), block, module)
         self.occurrences.sort(key=lambda o: (o.span.start, -o.span.end))
@@ -205,6 +206,8 @@ class Analysis:
             stmt, name = node
             imported = self.checked.program.imported(occ.module, stmt)
             found = scopes.module_lookup(imported, name) if imported is not None else None
+        elif occ.role == MODULE:
+            found = self.checked.program.imported(occ.module, node)
         elif occ.role == NAME:
             return self._name_targets(node, occ.block, occ.module)
         elif occ.role == ATTR:
@@ -670,9 +673,22 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         lines.append(f"**module** `{target.name}`")
         if target.doc:
             lines += ["", target.doc.strip()]
+        lines += ["", f"File: `{_module_file(analysis, target)}`"]
     else:
         return None
     return "\n".join(lines), occ.span
+
+
+def _module_file(analysis: Analysis, module: n.Module) -> str:
+    """Where a module is: `stdlib/chips.factory` for the stdlib's, else its path from the document's folder."""
+    import os
+
+    if module.is_stdlib:
+        return f"stdlib/{os.path.basename(module.path)}"
+    try:
+        return os.path.relpath(module.path, os.path.dirname(os.path.abspath(analysis.path)))
+    except ValueError:              # (another drive)
+        return module.path
 
 
 def _function_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
