@@ -570,6 +570,7 @@ MISTAKES = {
     "keyword typo inside a block": ("  let gpus", "  lett gpus"),
     "assert typo": ("  assert sum(server.max_power) <= power_limit", "  asert sum(server.max_power) <= power_limit"),
     "from typo": ("from chips import H100_SXM", "form chips import H100_SXM"),
+    "a value of the user's own": ("power_limit = 25 kW", "power_limit = 25 kW\n  spare_fans = 4"),
     "unit spelt out": ("power_limit = 25 kW", "power_limit = 25 kilowatts"),
     "single quotes": ('cooling = "air"\n  height = 8 U', "cooling = 'air'\n  height = 8 U"),
     "import typo": ("from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\nimprot network"),

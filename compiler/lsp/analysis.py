@@ -1413,6 +1413,9 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
             at, before = _import_offset(analysis)
             out.append((diag, analysis.source.span(at, at), before + line + "\n", f"Add `{line}`", "insert"))
+        elif diag.code == Code.UNKNOWN_FIELD and re.match(r"use `let (\w+) = \.\.\.`", diag.help or ""):
+            own = re.match(r"use `let (\w+) = \.\.\.`", diag.help).group(1)    # a value of the user's own
+            out.append((diag, diag.span, f"let {own}", f"Make it a value of your own: `let {own}`", "replace"))
         elif diag.code == Code.INVALID_CHARACTER and analysis.text.startswith("'", diag.span.start):
             quoted = re.compile(r"'((?:[^'\\\r\n]|\\.)*)'").match(analysis.text, diag.span.start)
             if quoted:                      # `'air'`: the same text in double quotes (a `"` in it escaped)
