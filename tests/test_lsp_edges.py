@@ -167,3 +167,25 @@ def test_go_to_definition_on_an_imported_module_opens_its_file(tmp_path: Path) -
         assert found and found[0].uri.endswith(file), (line, found)
         hover = asyncio.run(lsp_server.hover(ls, t.HoverParams(text_document=doc, position=position)))
         assert hover is not None and Path(file).name in hover.contents.value, (line, hover)
+
+
+def test_an_import_completes_the_modules_and_the_names_they_define(tmp_path: Path) -> None:
+    """Completion in an import: after `from` or `import` the stdlib's modules; after `from chips import` (and after
+    `H100_SXM, `) the names the module defines that the line does not import yet, with their kind; the same for a
+    file of the user's (`from "./common.factory" import`). (It offered nothing there, and the expression keywords,
+    `if`, `then`, once a name was begun.)"""
+    from compiler.lsp.analysis import completions
+    from dsl.resources import stdlib_modules
+
+    (tmp_path / "common.factory").write_text('let budget = 30 W\nrack spare {\n  power_limit = 1 kW\n}\n')
+
+    def labels(text: str) -> list[str]:
+        analysis = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+        return [c.label for c in completions(analysis, text.index("|"))]
+    assert labels("from |\n") == labels("import |\n") == labels("from ch|\n") == stdlib_modules()
+    chips = labels("from chips import |\n")
+    assert "H100_SXM" in chips and "B200" in chips and "if" not in chips
+    assert "H100_SXM" in labels("from chips import H1|\n")
+    assert "H100_SXM" not in labels("from chips import H100_SXM, |\n") and "B200" in labels(
+        "from chips import H100_SXM, |\n")
+    assert set(labels('from "./common.factory" import |\n')) == {"budget", "spare"}

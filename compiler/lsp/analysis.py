@@ -840,7 +840,7 @@ def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
 @dataclass
 class Completion:
     label: str
-    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition"
+    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition", "module"
     detail: str = ""
     doc: str = ""
     insert: str | None = None
@@ -883,6 +883,15 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         if fspec is not None and fspec.type.startswith("choice:"):
             return [Completion(c, "choice", fspec.doc) for c in fspec.type[len("choice:"):].split("|")]
         return []
+    # an import: the stdlib's modules after `from` or `import`; after `from m import` the names m defines
+    if re.match(r"\s*(?:from|import)\s+[A-Za-z_]?[\w.]*$", before):
+        from dsl.resources import stdlib_modules
+        return [Completion(name, "module", "stdlib module") for name in stdlib_modules()]
+    m = re.match(r'\s*from\s+([A-Za-z_][\w.]*|"[^"\n]*")\s+import\s+((?:[A-Za-z_]\w*\s*,\s*)*)[A-Za-z_]?\w*$', before)
+    if m:
+        written = set(re.findall(r"[A-Za-z_]\w*", m.group(2)))
+        return [Completion(name, "definition", what) for name, what in _module_names(analysis, m.group(1))
+                if name not in written]
     # a unit right after a number (not after a name that ends in digits, `DGX_B200 `, nor a count, `x 2 `)
     if re.search(_NUMBER_THEN_SPACE + r"$", head) or re.search(_NUMBER_THEN_SPACE + r"[A-Za-z%$]+$", before):
         return _unit_completions(before, kind_name)
@@ -942,6 +951,47 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     for name in scopes.visible_names(block, module):
         out.append(Completion(name, "name"))
     return out
+
+
+def _module_names(analysis: Analysis, module: str) -> list[tuple[str, str]]:
+    """(name, what it is) of each top-level definition, `let` and `param` of the module an import names: a stdlib
+    module (`chips`) or a file of the user's (`"./common.factory"`, from the document's folder; its open buffer if
+    the editor has it). A parse of the file alone (the import being typed has not been checked)."""
+    import os
+
+    from dsl.resources import stdlib_dir
+
+    if module.startswith('"'):
+        path = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(analysis.path)), module.strip('"')))
+        text = analysis.buffers.get(path)
+        if text is None:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, ValueError, UnicodeDecodeError):
+                return []
+        return list(_names_defined(text, path))
+    path = stdlib_dir() / (module.replace(".", "/") + ".factory")
+    try:
+        return list(_names_defined(path.read_text(encoding="utf-8"), str(path)))
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+@functools.lru_cache(maxsize=32)
+def _names_defined(text: str, path: str) -> tuple[tuple[str, str], ...]:
+    from dsl.parser import parse
+
+    sink, source = Sink(), Source(path, text)
+    sink.add_source(source)
+    parsed = parse(source, sink)
+    out = []
+    for stmt in getattr(parsed, "statements", None) or []:
+        if isinstance(stmt, n.Block):
+            out.append((stmt.name, stmt.kind))
+        elif isinstance(stmt, (n.Let, n.Param)):
+            out.append((stmt.name, "let" if isinstance(stmt, n.Let) else "param"))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1024)

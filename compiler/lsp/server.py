@@ -77,7 +77,7 @@ _COMPLETION_KINDS = {
     "keyword": t.CompletionItemKind.Keyword, "field": t.CompletionItemKind.Field,
     "kind": t.CompletionItemKind.Class, "name": t.CompletionItemKind.Variable,
     "unit": t.CompletionItemKind.Unit, "choice": t.CompletionItemKind.EnumMember,
-    "definition": t.CompletionItemKind.Reference,
+    "definition": t.CompletionItemKind.Reference, "module": t.CompletionItemKind.Module,
 }
 _SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
 
