@@ -130,7 +130,10 @@ class _Checker:
         spec = kind_spec(block.kind)
         if spec is None:
             self.sink.error(Code.UNKNOWN_KIND, f"`{block.kind}` is not a kind of block", block.kind_span,
-                            help=did_you_mean(block.kind, list(kinds()) + list(KIND_ALIASES)),
+                            help=did_you_mean(block.kind, list(kinds()) + list(KIND_ALIASES) + (
+                                # `improt chips` reads as a block `improt` named `chips`
+                                ["import"] if not block.has_body and block.base is None and block.count is None
+                                else [])),
                             notes=["kinds: " + ", ".join(sorted(kinds()))])
         elif parent is not None:
             parent_spec = kind_spec(parent.kind)

@@ -12,9 +12,13 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 from .schema import KIND_ALIASES, kinds
 
 _KINDS = tuple(sorted(set(kinds()) | set(KIND_ALIASES)))
-_UNIT = r"(?!(?:x|if|then|else|and|or|not|step|extends)\b)[A-Za-z%$\u00b5\u00b0][A-Za-z0-9_]*(?:\^-?\d+)?" \
-        r"(?:[*/][A-Za-z%$\u00b5\u00b0][A-Za-z0-9_]*(?:\^-?\d+)?)*"
-_NUMBER = r"(?:\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)"
+# ASCII digits only, as grammar/factory.lark's NUMBER and UNIT (Python's \d also takes other scripts' digits). The
+# number is an atomic group, `(?>...)`, as the parser's lexer takes the longest number: backtracking gave `671e9`'s
+# exponent to a unit (`671` with the unit `e9`). The TextMate grammar writes the same two patterns (tests/test_highlight.py).
+_UNIT = r"(?!(?:x|if|then|else|and|or|not|step|extends)\b)[A-Za-z%$\u00b5\u00b0][A-Za-z0-9_]*(?:\^-?[0-9]+)?" \
+        r"(?:[*/][A-Za-z%$\u00b5\u00b0][A-Za-z0-9_]*(?:\^-?[0-9]+)?)*"
+_NUMBER = r"(?>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9][0-9_]*(?:[eE][+-]?[0-9]+)?)"
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
 class FactoryLexer(RegexLexer):
@@ -26,18 +30,18 @@ class FactoryLexer(RegexLexer):
     tokens = {
         "root": [
             (r"[ \t\f]+", Whitespace),
-            (r"\n", Whitespace),
-            (r"#.*?$", Comment.Single),
+            (r"\r?\n", Whitespace),
+            (r"#[^\r\n]*", Comment.Single),
             (r'"""(?:[^"\\]|\\.|"(?!""))*"""', String.Doc),
             (r'"(?:[^"\\\n]|\\.)*"', String.Double),
-            (r"\b(from)(\s+)([\w./]+)(\s+)(import)\b", bygroups(Keyword.Namespace, Whitespace, Name.Namespace,
+            (r"\b(from)(\s+)([A-Za-z0-9_./]+)(\s+)(import)\b", bygroups(Keyword.Namespace, Whitespace, Name.Namespace,
                                                                Whitespace, Keyword.Namespace)),
             (r"\b(import)\b", Keyword.Namespace),
-            (r"\b(param|let)(\s+)([A-Za-z_]\w*)", bygroups(Keyword.Declaration, Whitespace, Name.Variable)),
-            (r"\b(" + "|".join(_KINDS) + r")(\s+)([A-Za-z_]\w*)(?=\s*(?:[{:]|extends\b|x\b|$))",
+            (r"\b(param|let)(\s+)(" + _NAME + ")", bygroups(Keyword.Declaration, Whitespace, Name.Variable)),
+            (r"\b(" + "|".join(_KINDS) + r")(\s+)(" + _NAME + r")(?=\s*(?:[{:]|extends\b|x\b|$))",
              bygroups(Keyword.Type, Whitespace, Name.Class)),
-            (r"\b([A-Za-z_]\w*)(\s*)(=)(?!=)", bygroups(Name.Attribute, Whitespace, Operator)),
-            (r"(" + _NUMBER + r")([ \t]*)(" + _UNIT + r")", bygroups(Number, Whitespace, Keyword.Constant)),
+            (r"\b(" + _NAME + r")(\s*)(=)(?!=)", bygroups(Name.Attribute, Whitespace, Operator)),
+            (r"(" + _NUMBER + r")([ \t\f]*)(" + _UNIT + r")", bygroups(Number, Whitespace, Keyword.Constant)),
             (_NUMBER, Number),
             (words(("assert", "if", "then", "else", "step", "x", "extends", "as"), suffix=r"\b"), Keyword),
             (words(("and", "or", "not"), suffix=r"\b"), Operator.Word),
@@ -46,7 +50,7 @@ class FactoryLexer(RegexLexer):
                    suffix=r"(?=\s*\()"), Name.Builtin),
             (r"<=|>=|==|!=|<|>|\.\.|[-+*/^=]", Operator),
             (r"[{}()\[\],.:]", Punctuation),
-            (r"[A-Za-z_]\w*", Name),
+            (_NAME, Name),
             (r".", Text),
         ],
     }

@@ -573,6 +573,8 @@ def _indent(line: str) -> int:
 def _char_help(char: str) -> str | None:
     if char in "“”‘’":
         return "use plain ASCII quotes `\"`"
+    if char == "'":
+        return "text is written in double quotes: `\"...\"`"
     if char == "\r":
         return "a line ends in LF (or CR LF); a lone CR (old Mac line ends) is not a line break: save the file with LF"
     if char == ";":
@@ -586,6 +588,12 @@ def _char_help(char: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _block_kinds() -> frozenset[str]:
+    from .schema import KIND_ALIASES, kinds
+    return frozenset(kinds()) | frozenset(KIND_ALIASES)
+
+
 def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set[str]) -> str | None:
     prev = None
     history = getattr(exc, "token_history", None)
@@ -597,6 +605,13 @@ def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set
         kw = suggest(first, ("let", "param", "assert"), cutoff=0.5)
         if kw and first != kw:
             return f"`{first}` is not a keyword; did you mean `{kw}`?"
+    first = re.match(r"[ \t\f]*([A-Za-z_][A-Za-z0-9_]*)[ \t\f]", source.line_text(tok.line or 1))
+    if first and prev is not None and prev.line == tok.line and first.group(1) not in _block_kinds():
+        # a statement's keyword misspelt (`asert x > 0`, `form chips import a`) reads as a block's kind: the
+        # parser stops at what follows its name
+        kw = suggest(first.group(1), ("assert", "from", "import", "let", "param"), cutoff=0.75)
+        if kw and first.group(1) != kw:
+            return f"`{first.group(1)}` is not a keyword; did you mean `{kw}`?"
     line = source.line_text(tok.line or 1).strip()
     if tok.value == "as" and line.startswith("from ") and " import " in line:
         module = line[len("from "):line.index(" import ")].strip()

@@ -78,6 +78,7 @@ class UnitTable:
     def __init__(self, text: str):
         self.units: dict[str, UnitDef] = {}
         self._all_names: list[str] | None = None
+        self._spelt: dict[str, str] | None = None
         self.dim_names: dict[Dim, str] = {}
         self.dim_units: dict[Dim, str] = {}
         for number, raw in enumerate(text.splitlines(), 1):
@@ -160,7 +161,32 @@ class UnitTable:
             return aliases[text]
         if text.endswith("Bps") and text[:-3] + "B" in self.all_names():
             return text[:-3] + "B/s"      # `GBps` is bytes per second; the closest name, `Gbps`, is 8x less
+        spelt = self.spelt_out().get(text.lower())
+        if spelt is not None:
+            return spelt
         return suggest(text, self.all_names(), cutoff=0.7)
+
+    def spelt_out(self) -> dict[str, str]:
+        """A unit written in words (`kilowatts`, `gigabytes`, `milliseconds`) -> its symbol: each unit's name as the
+        table describes it (its description's first words: watt, watt-hour, byte, metre), with its US spelling
+        (meter, liter) and plural, after each word prefix the unit takes (kilo, mega, milli, gibi, ...)."""
+        if self._spelt is None:
+            prefix_words = {"k": "kilo", "M": "mega", "G": "giga", "T": "tera", "P": "peta", "E": "exa",
+                            "m": "milli", "u": "micro", "n": "nano", "p": "pico", "Ki": "kibi", "Mi": "mebi",
+                            "Gi": "gibi", "Ti": "tebi", "Pi": "pebi", "Ei": "exbi"}
+            words: dict[str, str] = {}
+            for unit in self.units.values():
+                m = re.match(r"[a-z]+(?:-[a-z]+)?", unit.description or "")
+                if m is None or m.group(0) in ("one", "same", "degree", "floating-point", "rack", "refrigeration"):
+                    continue                  # (a description that does not begin with the unit's name)
+                names = {m.group(0), m.group(0).replace("metre", "meter").replace("litre", "liter")}
+                for prefix, word in [("", "")] + [(p, prefix_words[p]) for p in PREFIX_SETS[unit.prefixes]
+                                                  if p in prefix_words]:
+                    for name in names:
+                        for spelt in (word + name, word + name + "s", (word + name).replace("-", "")):
+                            words.setdefault(spelt, prefix + unit.name)
+            self._spelt = words
+        return self._spelt
 
 
 @dataclass(frozen=True)

@@ -566,6 +566,14 @@ MISTAKES = {
     "imported name typo": ("from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480"),
     "module typo": ("from chips import", "from chipz import"),
     "temperature without unit": ("  land_price = 0 USD", "  land_price = 0 USD\n  ambient_temp = 30"),
+    "keyword typo": ("param racks = 4", "parm racks = 4"),
+    "keyword typo inside a block": ("  let gpus", "  lett gpus"),
+    "assert typo": ("  assert sum(server.max_power) <= power_limit", "  asert sum(server.max_power) <= power_limit"),
+    "from typo": ("from chips import H100_SXM", "form chips import H100_SXM"),
+    "a value of the user's own": ("power_limit = 25 kW", "power_limit = 25 kW\n  spare_fans = 4"),
+    "unit spelt out": ("power_limit = 25 kW", "power_limit = 25 kilowatts"),
+    "single quotes": ('cooling = "air"\n  height = 8 U', "cooling = 'air'\n  height = 8 U"),
+    "import typo": ("from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\nimprot network"),
 }
 
 
@@ -574,7 +582,9 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
     """Law: each of a new user's commonest mistakes gets a quick fix, and applying any quick fix offered removes the
     diagnostic it fixes and adds no error the spec did not have. (A misspelt choice, `"ari"`, was replaced by `air`
     without its quotes: an unknown name. A plain number where a quantity goes, `power_limit = 25`, and a choice
-    written without quotes, `cooling = air`, had no fix.) A help that shows what to write, applied, is right too."""
+    written without quotes, `cooling = air`, had no fix. A misspelt keyword, `parm racks = 4`, was fixed by writing
+    the keyword over the `=` the parser stopped at: `parm racks param 4`; `asert ...` and `form chips import ...` had no
+    did-you-mean.) A help that shows what to write, applied, is right too."""
     import re
     from collections import Counter
 
@@ -593,6 +603,8 @@ def test_a_quick_fix_clears_its_diagnostic_and_adds_none(tmp_path: Path, mistake
         assert not [d for d in after.sink.items if d.code == diag.code and d.message == diag.message], (title, fixed)
         added = Counter(d.code for d in after.sink.errors) - errors_before
         assert not added, (title, [(d.code, d.message) for d in after.sink.errors])
+        if diag.code == "syntax-error" and errors_before["syntax-error"] == 1:   # (another error at the line is
+            assert not [d for d in after.sink.errors if d.code == "syntax-error"], (title, fixed)  # not a fix)
     for diag in analysis.sink.items:              # a help that shows what to write (`like `30 degC``) is right too
         shown = re.search(r"like `([^`]+)`$", diag.help or "")
         if shown and diag.span.file == path:
@@ -682,7 +694,8 @@ def test_semantic_tokens_colour_each_name_by_what_it_means(tmp_path: Path) -> No
     tag_line = next(i for i, l in enumerate(lines) if "let tag" in l)
     assert [w for l, w, _k, _m in decoded if l == tag_line] == ["tag", "draw", "racks", "kW"]
     # every token's type agrees with what the name resolves to
-    kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter"}
+    kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter", n.Module: "namespace"}
+    assert by_word["chips"] == {("namespace", frozenset())}          # the module an import reads
     expected = sorted((occ.span.line - 1, kinds[type(analysis.resolve(occ))]) for occ in analysis.occurrences
                       if type(analysis.resolve(occ)) in kinds)
     assert sorted((l, k) for l, _w, k, _m in decoded if k != "type") == expected

@@ -64,3 +64,16 @@ def test_unknown_units_suggest() -> None:
 def test_dimensionless() -> None:
     assert parse_unit("%").dim == DIMENSIONLESS
     assert si_unit(DIMENSIONLESS) == "1"
+
+
+def test_a_unit_spelt_out_suggests_its_symbol() -> None:
+    """A unit written out in words, as a new user writes it (`25 kilowatts`), suggests its symbol, prefixes and
+    plurals included, so the editor offers the fix; it suggested nothing ("see the unit table")."""
+    for bad, symbol in (("kilowatt", "kW"), ("megawatts", "MW"), ("gigabytes", "GB"), ("watt", "W"),
+                        ("terabits", "Tb"), ("milliseconds", "ms"), ("kilowatt-hours", "kWh"), ("joules", "J"),
+                        ("gigahertz", "GHz"), ("gibibytes", "GiB"), ("Kilowatts", "kW"), ("meters", "m"),
+                        ("litres", "L"), ("tonnes", "t"), ("microseconds", "us")):
+        with pytest.raises(UnitError) as info:
+            parse_unit(bad)
+        assert info.value.suggestion == symbol, bad
+        assert parse_unit(symbol) is not None

@@ -28,7 +28,7 @@ from dsl.visit import every_expression
 VALUE_WAIT_S = 0.3     # how long a hover or inlay hint waits for an evaluation still running
 
 # Occurrence roles
-NAME, ATTR, BASE, DEFINITION, IMPORTED = "name", "attr", "base", "definition", "imported"
+NAME, ATTR, BASE, DEFINITION, IMPORTED, MODULE = "name", "attr", "base", "definition", "imported", "module"
 
 
 @dataclass
@@ -151,6 +151,7 @@ class Analysis:
             elif isinstance(stmt, n.Assert):
                 self._expr(stmt.expr, block, module)
             elif isinstance(stmt, n.Import):
+                self._add(stmt.module_span, MODULE, stmt, block, module)   # the module it reads (`chips`)
                 for name, span in stmt.names or []:
                     self._add(span, IMPORTED, (stmt, name), block, module)
         self.occurrences.sort(key=lambda o: (o.span.start, -o.span.end))
@@ -205,6 +206,8 @@ class Analysis:
             stmt, name = node
             imported = self.checked.program.imported(occ.module, stmt)
             found = scopes.module_lookup(imported, name) if imported is not None else None
+        elif occ.role == MODULE:
+            found = self.checked.program.imported(occ.module, node)
         elif occ.role == NAME:
             return self._name_targets(node, occ.block, occ.module)
         elif occ.role == ATTR:
@@ -670,9 +673,22 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         lines.append(f"**module** `{target.name}`")
         if target.doc:
             lines += ["", target.doc.strip()]
+        lines += ["", f"File: `{_module_file(analysis, target)}`"]
     else:
         return None
     return "\n".join(lines), occ.span
+
+
+def _module_file(analysis: Analysis, module: n.Module) -> str:
+    """Where a module is: `stdlib/chips.factory` for the stdlib's, else its path from the document's folder."""
+    import os
+
+    if module.is_stdlib:
+        return f"stdlib/{os.path.basename(module.path)}"
+    try:
+        return os.path.relpath(module.path, os.path.dirname(os.path.abspath(analysis.path)))
+    except ValueError:              # (another drive)
+        return module.path
 
 
 def _function_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
@@ -824,7 +840,7 @@ def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
 @dataclass
 class Completion:
     label: str
-    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition"
+    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition", "module"
     detail: str = ""
     doc: str = ""
     insert: str | None = None
@@ -867,6 +883,15 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         if fspec is not None and fspec.type.startswith("choice:"):
             return [Completion(c, "choice", fspec.doc) for c in fspec.type[len("choice:"):].split("|")]
         return []
+    # an import: the stdlib's modules after `from` or `import`; after `from m import` the names m defines
+    if re.match(r"\s*(?:from|import)\s+[A-Za-z_]?[\w.]*$", before):
+        from dsl.resources import stdlib_modules
+        return [Completion(name, "module", "stdlib module") for name in stdlib_modules()]
+    m = re.match(r'\s*from\s+([A-Za-z_][\w.]*|"[^"\n]*")\s+import\s+((?:[A-Za-z_]\w*\s*,\s*)*)[A-Za-z_]?\w*$', before)
+    if m:
+        written = set(re.findall(r"[A-Za-z_]\w*", m.group(2)))
+        return [Completion(name, "definition", what) for name, what in _module_names(analysis, m.group(1))
+                if name not in written]
     # a unit right after a number (not after a name that ends in digits, `DGX_B200 `, nor a count, `x 2 `)
     if re.search(_NUMBER_THEN_SPACE + r"$", head) or re.search(_NUMBER_THEN_SPACE + r"[A-Za-z%$]+$", before):
         return _unit_completions(before, kind_name)
@@ -926,6 +951,47 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     for name in scopes.visible_names(block, module):
         out.append(Completion(name, "name"))
     return out
+
+
+def _module_names(analysis: Analysis, module: str) -> list[tuple[str, str]]:
+    """(name, what it is) of each top-level definition, `let` and `param` of the module an import names: a stdlib
+    module (`chips`) or a file of the user's (`"./common.factory"`, from the document's folder; its open buffer if
+    the editor has it). A parse of the file alone (the import being typed has not been checked)."""
+    import os
+
+    from dsl.resources import stdlib_dir
+
+    if module.startswith('"'):
+        path = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(analysis.path)), module.strip('"')))
+        text = analysis.buffers.get(path)
+        if text is None:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, ValueError, UnicodeDecodeError):
+                return []
+        return list(_names_defined(text, path))
+    path = stdlib_dir() / (module.replace(".", "/") + ".factory")
+    try:
+        return list(_names_defined(path.read_text(encoding="utf-8"), str(path)))
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+@functools.lru_cache(maxsize=32)
+def _names_defined(text: str, path: str) -> tuple[tuple[str, str], ...]:
+    from dsl.parser import parse
+
+    sink, source = Sink(), Source(path, text)
+    sink.add_source(source)
+    parsed = parse(source, sink)
+    out = []
+    for stmt in getattr(parsed, "statements", None) or []:
+        if isinstance(stmt, n.Block):
+            out.append((stmt.name, stmt.kind))
+        elif isinstance(stmt, (n.Let, n.Param)):
+            out.append((stmt.name, "let" if isinstance(stmt, n.Let) else "param"))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -1375,7 +1441,14 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             continue
         m = re.search(r"did you mean `([^`]+)`\?", diag.help or "") or re.search(r"did you mean `([^`]+)`\?",
                                                                                 diag.message)
-        if m and diag.code != Code.MISSING_FIELD:
+        keyword = re.search(r"`([A-Za-z_]\w*)` is not a keyword; did you mean `(\w+)`\?", diag.help or "")
+        if keyword:           # the parser stops after the misspelt keyword (at `=`): the word replaced is the line's first
+            line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
+            word = re.compile(r"[ \t\f]*(" + re.escape(keyword.group(1)) + r")\b").match(analysis.text, line_start)
+            if word:
+                span = analysis.source.span(word.start(1), word.end(1))
+                out.append((diag, span, keyword.group(2), f"Replace with `{keyword.group(2)}`", "replace"))
+        elif m and diag.code != Code.MISSING_FIELD:
             new = m.group(1)
             if analysis.text.startswith('"', diag.span.start) and not new.startswith('"'):
                 new = f'"{new}"'            # a choice misspelt inside its quotes (`"ari"`) keeps them: `"air"`
@@ -1390,6 +1463,15 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
             at, before = _import_offset(analysis)
             out.append((diag, analysis.source.span(at, at), before + line + "\n", f"Add `{line}`", "insert"))
+        elif diag.code == Code.UNKNOWN_FIELD and re.match(r"use `let (\w+) = \.\.\.`", diag.help or ""):
+            own = re.match(r"use `let (\w+) = \.\.\.`", diag.help).group(1)    # a value of the user's own
+            out.append((diag, diag.span, f"let {own}", f"Make it a value of your own: `let {own}`", "replace"))
+        elif diag.code == Code.INVALID_CHARACTER and analysis.text.startswith("'", diag.span.start):
+            quoted = re.compile(r"'((?:[^'\\\r\n]|\\.)*)'").match(analysis.text, diag.span.start)
+            if quoted:                      # `'air'`: the same text in double quotes (a `"` in it escaped)
+                inner = re.sub(r'(?<!\\)"', r'\\"', quoted.group(1).replace("\\'", "'"))
+                out.append((diag, analysis.source.span(quoted.start(), quoted.end()), f'"{inner}"',
+                            f'Write "{inner}" in double quotes', "replace"))
         elif diag.code == Code.MISSING_FIELD:
             fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
             brace = analysis.text.find("{", diag.span.start)
@@ -1401,6 +1483,9 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                 at = len(analysis.text) if next_line < 0 else next_line + 1
                 out.append((diag, analysis.source.span(at, at), f"{indent}{fm.group(1)} = \n",
                             f"Add the required field `{fm.group(1)}`", "insert"))
+    if "\r\n" in analysis.text:                  # a CRLF document's lines added end as its others do
+        out = [(diag, span, new.replace("\r\n", "\n").replace("\n", "\r\n"), title, how)
+               for diag, span, new, title, how in out]
     return out
 
 

@@ -30,9 +30,12 @@ Settings (`initializationOptions` or `workspace/didChangeConfiguration`, section
 from __future__ import annotations
 
 import asyncio
+import bisect
+import functools
 import gc
 import logging
 import os
+import re
 import sys
 from urllib.parse import unquote, urlparse
 
@@ -74,7 +77,7 @@ _COMPLETION_KINDS = {
     "keyword": t.CompletionItemKind.Keyword, "field": t.CompletionItemKind.Field,
     "kind": t.CompletionItemKind.Class, "name": t.CompletionItemKind.Variable,
     "unit": t.CompletionItemKind.Unit, "choice": t.CompletionItemKind.EnumMember,
-    "definition": t.CompletionItemKind.Reference,
+    "definition": t.CompletionItemKind.Reference, "module": t.CompletionItemKind.Module,
 }
 _SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
 
@@ -311,7 +314,32 @@ def _utf16_col(line_text: str, col0: int) -> int:
     return len(line_text[:col0].encode("utf-16-le")) // 2
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+@functools.lru_cache(maxsize=16)
+def _editor_line_starts(text: str) -> list[int] | None:
+    """Where the editor's lines start when the text holds a lone `\r` (LSP 3.17: `\n`, `\r\n` and `\r` each end a
+    line, and the editor counts positions in those lines), else None (the check's lines, `Source`, are the same).
+    The check breaks lines at `\n` only: a lone `\r` is the text of a string or a doc string to it (elsewhere it is
+    an `invalid-character`), so each one moved every position after it a line off in the editor."""
+    if "\r" not in text or not _LONE_CR.search(text):
+        return None
+    return [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+
+def _editor_line(text: str, starts: list[int], index: int) -> str:
+    end = starts[index + 1] if index + 1 < len(starts) else len(text)
+    return text[starts[index]:end].rstrip("\r\n")
+
+
 def _position_in(source, offset: int) -> t.Position:
+    starts = _editor_line_starts(source.text)
+    if starts is not None:
+        offset = max(0, min(offset, len(source.text)))
+        index = bisect.bisect_right(starts, offset) - 1
+        line = _editor_line(source.text, starts, index)
+        return t.Position(line=index, character=_utf16_col(line, offset - starts[index]))
     line, col = source.line_col(offset)
     return t.Position(line=line - 1, character=_utf16_col(source.line_text(line), col - 1))
 
@@ -331,12 +359,16 @@ def _range(analysis: Analysis, span) -> t.Range:
 
 
 def _offset(analysis: Analysis, pos: t.Position) -> int:
-    text = analysis.source.line_text(pos.line + 1)
+    starts = _editor_line_starts(analysis.text)
+    if starts is None:
+        text = analysis.source.line_text(pos.line + 1)
+        starts = analysis.source._line_starts
+    else:
+        text = _editor_line(analysis.text, starts, pos.line) if pos.line < len(starts) else ""
     units, col = 0, 0
     while col < len(text) and units < pos.character:
         units += 2 if ord(text[col]) > 0xFFFF else 1
         col += 1
-    starts = analysis.source._line_starts
     line_start = starts[pos.line] if pos.line < len(starts) else len(analysis.text)
     return min(line_start + col, len(analysis.text))
 
@@ -405,6 +437,9 @@ async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
 async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatchedFilesParams) -> None:
     """A .factory file changed, was created or deleted on disk: re-check the open documents that read it (or that
     could not find an import, which it may now be), unless it is open itself (its buffer is what they read)."""
+    # a path no file system names (a NUL byte: `%00` in the URI) is no file of the workspace: os.path and os.stat
+    # raise ValueError on it, which pygls showed the user as an error
+    params.changes = [c for c in params.changes if "\x00" not in _path(c.uri)]
     for change in params.changes:             # the workspace index first (an open document's file too: its entry
         path = _path(change.uri)             # is its buffer's, but a file created or deleted is listed or not)
         if os.path.isabs(path):
@@ -795,8 +830,15 @@ def folding_range(ls: FactoryServer, params: t.FoldingRangeParams) -> list[t.Fol
     a scan of the buffer's text, so the folds stay while a statement is half typed. Whole lines (the editors fold
     lines; VS Code asks for nothing finer)."""
     text = ls.workspace.get_text_document(params.text_document.uri).source
-    return [t.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=_FOLD_KINDS[f.kind])
-            for f in folding_ranges(text)]
+    folds = folding_ranges(text)
+    if _editor_line_starts(text) is not None:        # the scan's lines end at `\n`; the editor's at a lone `\r` too
+        source = Source("<folds>", text)
+
+        def line(index: int) -> int:
+            return _position_in(source, source._line_starts[min(index, len(source._line_starts) - 1)]).line
+        return [t.FoldingRange(start_line=line(f.start_line), end_line=line(f.end_line), kind=_FOLD_KINDS[f.kind])
+                for f in folds]
+    return [t.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=_FOLD_KINDS[f.kind]) for f in folds]
 
 
 @server.feature(t.TEXT_DOCUMENT_FORMATTING)
@@ -823,7 +865,9 @@ def code_actions(ls: FactoryServer, params: t.CodeActionParams) -> list[t.CodeAc
     start, end = _offset(analysis, params.range.start), _offset(analysis, params.range.end)
     actions = []
     for diag, span, new_text, title, how in quick_fixes(analysis):
-        if span.end < start or span.start > end:
+        # offered where the cursor is on its diagnostic (where the editor shows the squiggle and asks) or on what it
+        # edits: an import goes at the top and a required field below the header, far from the diagnostic
+        if all(s.end < start or s.start > end for s in (diag.span, span)):
             continue
         if how == "replace":
             edit = t.TextEdit(range=_range(analysis, span), new_text=new_text)
