@@ -163,3 +163,20 @@ site s {
     # by hand: the permutation is 16 / ELEMENTWISE_BYTES of the elementwise work where the layouts agree
     ratio = extra / v[f"{d}.detail.elementwise_time"]
     np.testing.assert_allclose(ratio, T.permute_bytes(1.0) / T.ELEMENTWISE_BYTES, rtol=1e-9)
+
+
+def test_the_expert_parallel_tables_equal_brute_force() -> None:
+    """`expert_parallel` by its lookup tables equals the definition, degree by degree: ep_max the largest d with
+    d | E and d | dp cp, ep_in the largest such d <= g_dom, for E of 1 to 1,000 (powers of two and not), dp cp up
+    to 200,000 (beyond 2^16 the table is taken modulo E) and domains up to 600; rows of different E at once."""
+    rng = np.random.default_rng(11)
+    E = np.array([[0.0], [1.0], [3.0], [8.0], [12.0], [128.0], [256.0], [384.0], [1000.0]])
+    for high in (60, 5_000, 200_000):
+        dcp = rng.integers(1, high, size=(E.shape[0], 30)).astype(float)
+        g = rng.integers(1, 600, size=(E.shape[0], 1)).astype(float)
+        ep_in, ep_max = T.expert_parallel(E, dcp, g)
+        for i, e in enumerate(E[:, 0].astype(int)):
+            for j, x in enumerate(dcp[i].astype(int)):
+                common = [d for d in range(1, e + 1) if e % d == 0 and x % d == 0] or [1]
+                assert ep_max[i, j] == max(common), (e, x)
+                assert ep_in[i, j] == max([d for d in common if d <= g[i, 0]] or [1]), (e, x, g[i, 0])

@@ -545,20 +545,10 @@ def _divides(d, x):
     return np.abs(q - np.round(q)) < 1e-9
 
 
-def _divisors_up_to(values, bound: float) -> np.ndarray:
-    """The whole numbers d <= bound that divide some of `values` (rounded to whole numbers; those below 1 have
-    none), ascending: the expert-parallel degrees some model of the block could use (`expert_parallel`)."""
-    found = {1}
-    for x in np.unique(np.round(np.asarray(values, dtype=float).ravel())):
-        if not np.isfinite(x) or x < 1:
-            continue
-        x = int(x)
-        top = int(min(bound, np.sqrt(x))) + 1          # the divisors <= bound: trial ones and their cofactors
-        d = np.arange(1, max(top, 1) + 1)
-        d = d[x % d == 0]
-        found.update(int(v) for v in d if v <= bound)
-        found.update(int(x // v) for v in d if x // v <= bound)
-    return np.asarray(sorted(found), dtype=float)
+def _divisors(x: int) -> list[int]:
+    """The divisors of a whole number x >= 1, ascending (trial division up to sqrt(x))."""
+    small = [d for d in range(1, int(np.sqrt(x)) + 1) if x % d == 0]
+    return sorted(set(small) | {x // d for d in small})
 
 
 def expert_parallel(E, dcp, g_dom):
@@ -568,18 +558,40 @@ def expert_parallel(E, dcp, g_dom):
     must divide by expert_tensor_parallel x ep x pp, and expert tensor parallelism is tp here, so ep | dp cp;
     NVIDIA/Megatron-LM d98e8a6, 2026-08-22 [P]). Returns (ep_in, ep_max): the largest such degree whose group
     lies in one scale-up domain (at most g_dom ranks), and the largest of all, gcd(E, dp cp); 1 for a dense
-    model (E = 0) and wherever only 1 divides both."""
+    model (E = 0) and wherever only 1 divides both. By lookup tables over the whole values of dp cp and g_dom
+    (per distinct E: gcd(E, v) for v up to the largest dp cp, then the largest divisor of each gcd within g), so
+    the cost per column is two gathers whatever E's divisors."""
     E, dcp, g_dom = (np.asarray(x, dtype=float) for x in (E, dcp, g_dom))
     shape = np.broadcast_shapes(E.shape, dcp.shape, g_dom.shape)
     ep_in, ep_max = np.ones(shape), np.ones(shape)
-    moe = E > 0
-    if not moe.any():
+    # a whole number of experts, held exactly (else only 1 divides it)
+    whole = (E > 0) & (E < 2.0 ** 53) & (np.abs(E - np.round(E)) < 1e-9)
+    kinds = np.unique(np.round(E[whole]))
+    if kinds.size == 0:
         return ep_in, ep_max
-    bound = float(np.max(np.where(moe, np.minimum(E, dcp), 1.0)))
-    for d in _divisors_up_to(E[moe], bound)[1:]:
-        ok = moe & _divides(d, E) & _divides(d, dcp)
-        ep_max = np.where(ok, d, ep_max)
-        ep_in = np.where(ok & (d <= g_dom + 1e-9), d, ep_in)
+    v = np.broadcast_to(np.round(np.maximum(dcp, 1.0)), shape).astype(np.int64)
+    g = np.broadcast_to(np.floor(np.maximum(g_dom, 1.0) + 1e-9), shape).astype(np.int64)
+    for e in kinds:
+        e = int(e)
+        divs = _divisors(e)
+        mine = np.abs(E - e) < 0.5
+        rows = Ellipsis if mine.all() else np.broadcast_to(mine, shape)    # one model: no mask to apply
+        vr = v[rows]
+        top = int(vr.max())
+        if top > max(e, 1 << 16):            # a table up to e (gcd(e, v) = gcd(e, v mod e)) beats one up to v
+            vr, top = vr % e, e
+        # index into divs of gcd(e, v) for v = 0..top (gcd(e, 0) = e)
+        gcd_index = np.searchsorted(divs, np.gcd(e, np.arange(top + 1)))
+        gr = g[rows]
+        g_top = min(int(gr.max()), e)
+        # within[i, j]: the largest divisor of divs[i] that is <= j, j = 0..g_top
+        within = np.ones((len(divs), g_top + 1))
+        for i, d in enumerate(divs):
+            for j in range(1, g_top + 1):
+                within[i, j] = max(x for x in divs if x <= min(d, j) and d % x == 0)
+        k = gcd_index[vr]
+        ep_max[rows] = np.asarray(divs, dtype=float)[k]
+        ep_in[rows] = within[k, np.minimum(gr, g_top)]
     return ep_in, ep_max
 
 
