@@ -180,3 +180,8 @@ def test_the_expert_parallel_tables_equal_brute_force() -> None:
                 common = [d for d in range(1, e + 1) if e % d == 0 and x % d == 0] or [1]
                 assert ep_max[i, j] == max(common), (e, x)
                 assert ep_in[i, j] == max([d for d in common if d <= g[i, 0]] or [1]), (e, x, g[i, 0])
+    # the largest expert count the schema allows costs no more than the chips in use: 2^52 experts on dp cp = 2^21
+    # in a domain of 9,216 ranks: ep_max 2^21, ep_in 8,192; 2^53 - 1 (odd) against 48: 1 (3 does not divide it)
+    ep_in, ep_max = T.expert_parallel(np.array([[2.0 ** 52], [2.0 ** 53 - 1]]), np.array([[2.0 ** 21], [48.0]]),
+                                      np.array([[9216.0], [8.0]]))
+    assert ep_max.ravel().tolist() == [2.0 ** 21, 1.0] and ep_in.ravel().tolist() == [8192.0, 1.0]

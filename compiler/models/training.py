@@ -296,6 +296,7 @@ exposed in a forward-only pass).
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -545,10 +546,13 @@ def _divides(d, x):
     return np.abs(q - np.round(q)) < 1e-9
 
 
-def _divisors(x: int) -> list[int]:
-    """The divisors of a whole number x >= 1, ascending (trial division up to sqrt(x))."""
-    small = [d for d in range(1, int(np.sqrt(x)) + 1) if x % d == 0]
-    return sorted(set(small) | {x // d for d in small})
+def _divisors(x: int, bound: int) -> np.ndarray:
+    """The divisors of a whole number x >= 1 up to `bound`, ascending: trial division up to min(bound, sqrt(x))
+    and the cofactors (the degrees beyond the chips in use never matter, so a huge x costs no more than them)."""
+    trial = np.arange(1, min(bound, math.isqrt(x)) + 1, dtype=np.int64)
+    small = trial[x % trial == 0]
+    both = np.union1d(small, x // small)
+    return both[both <= bound]
 
 
 def expert_parallel(E, dcp, g_dom):
@@ -573,25 +577,28 @@ def expert_parallel(E, dcp, g_dom):
     g = np.broadcast_to(np.floor(np.maximum(g_dom, 1.0) + 1e-9), shape).astype(np.int64)
     for e in kinds:
         e = int(e)
-        divs = _divisors(e)
         mine = np.abs(E - e) < 0.5
         rows = Ellipsis if mine.all() else np.broadcast_to(mine, shape)    # one model: no mask to apply
         vr = v[rows]
         top = int(vr.max())
+        divs = _divisors(e, top)                     # gcd(e, v) <= v: the divisors up to the largest dp cp
         if top > max(e, 1 << 16):            # a table up to e (gcd(e, v) = gcd(e, v mod e)) beats one up to v
             vr, top = vr % e, e
-        # index into divs of gcd(e, v) for v = 0..top (gcd(e, 0) = e)
+        # index into divs of gcd(e, v) for v = 0..top (gcd(e, 0) = e, only where v was reduced, then e <= top)
         gcd_index = np.searchsorted(divs, np.gcd(e, np.arange(top + 1)))
-        gr = g[rows]
-        g_top = min(int(gr.max()), e)
-        # within[i, j]: the largest divisor of divs[i] that is <= j, j = 0..g_top
-        within = np.ones((len(divs), g_top + 1))
-        for i, d in enumerate(divs):
-            for j in range(1, g_top + 1):
-                within[i, j] = max(x for x in divs if x <= min(d, j) and d % x == 0)
         k = gcd_index[vr]
-        ep_max[rows] = np.asarray(divs, dtype=float)[k]
-        ep_in[rows] = within[k, np.minimum(gr, g_top)]
+        # within[i, j]: the largest divisor of divs[i] that is <= divs[j]; a domain of g ranks reads column j of
+        # the largest divs[j] <= g (a divisor of divs[i] that is <= g is <= that one too)
+        within = np.empty((divs.size, divs.size))
+        for i, d in enumerate(divs):
+            sub = divs[d % divs == 0]
+            within[i] = sub[np.searchsorted(sub, divs, side="right") - 1]
+        gr = g[rows]
+        g_top = int(min(gr.max(), divs[-1]))                # a larger domain reads the largest divisor's column
+        column = np.maximum(np.searchsorted(divs, np.arange(g_top + 1), side="right") - 1, 0)[
+            np.minimum(gr, g_top)]
+        ep_max[rows] = divs.astype(float)[k]
+        ep_in[rows] = within[k, column]
     return ep_in, ep_max
 
 
