@@ -299,12 +299,10 @@ site s {{
         assert any("a divisor of the routed experts" in d.message for d in sink.errors), [d.message for d in sink.errors]
 
 
-@pytest.mark.xfail(strict=True, reason="open (s13-trustsrv): the layout search's expert-parallel degree is "
-                   "min(experts, dp cp, the domain's ranks), not a divisor of the experts; restricting it moves the "
-                   "MoE training figures (examples/moe_training_rubin_vs_blackwell.factory)")
 def test_the_searched_expert_parallel_degree_splits_the_experts_evenly() -> None:
-    # DeepSeek-V3 (256 routed experts) on 576 GB200: the search picks ep 36 (256 / 36 = 7.1 experts a rank: the
-    # busiest holds 8, 12.5% more expert memory and work than the model counts); at 1,152, ep 18
+    # DeepSeek-V3 (256 routed experts) on 576 GB200: the search picked ep 36 (256 / 36 = 7.1 experts a rank: the
+    # busiest holds 8, 12.5% more expert memory and work than the model counts); at 1,152, ep 18. Now ep divides
+    # the experts and dp x cp (Megatron-Core; s13-moeep, tests/test_training_ep_laws.py for the laws)
     spec = """from systems import GB200_NVL72
 from models import DeepSeek_V3
 param n = [576, 1152]
@@ -320,7 +318,8 @@ site s {
 """
     results, _ = _values(spec)
     ep = np.ravel(results.values["s.t.ep"])
-    assert np.all(256 % ep == 0), ep
+    dcp = np.ravel(results.values["s.t.dp"]) * np.ravel(results.values["s.t.cp"])
+    assert np.all(256 % ep == 0) and np.all(dcp % ep == 0), (ep, dcp)
 
 
 def test_the_estimate_table_says_n_a_and_why_never_nan() -> None:

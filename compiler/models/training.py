@@ -31,8 +31,12 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     context par.  cp splits each sequence: s_c = s / cp tokens on a chip (ring attention passes K and V around)
     sequence par. on whenever tp > 1 (Megatron-LM): activations outside the matmuls are split over tp too (the
                   / tp below); its reduce-scatter + all-gather move the bytes of the all-reduce they replace
-    experts       ep_in = min(E, dp cp, S / (tp cp)) (the EP group inside one domain), ep_max = min(E, dp cp);
-                  ep = ep_in where the state fits with it (full recomputation), else ep_max; a spec's `ep` fixes it
+    experts       ep divides the routed experts E and the data-parallel ranks dp cp, as Megatron-Core requires
+                  (moe_layer.py: num_moe_experts % ep == 0; parallel_state.py: the world tp pp cp dp divides by
+                  expert-tp x ep x pp, expert-tp = tp here; NVIDIA/Megatron-LM d98e8a6 [P]); ep_max = gcd(E, dp
+                  cp), ep_in = its largest divisor <= S / (tp cp) (the EP group inside one domain); ep = ep_in
+                  where the state fits with it (full recomputation), else ep_max; a spec's `ep` fixes it, and
+                  the layouts whose dp cp it does not divide are no layouts (`expert_parallel`)
     clock         rho = compute_clock_fraction (compiler/models/power.py): the compute rate of a compute-bound
                   phase at the clock the power limit min(tdp, `power_cap`) allows, over the full clock's (H100 SXM
                   at 700 W: 0.682 = 1,350 / 1,980 MHz, the rate proportional to the clock; reference/h100_microbench.md)
@@ -311,6 +315,7 @@ exposed in a forward-only pass).
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -560,6 +565,62 @@ def _divides(d, x):
     return np.abs(q - np.round(q)) < 1e-9
 
 
+def _divisors(x: int, bound: int) -> np.ndarray:
+    """The divisors of a whole number x >= 1 up to `bound`, ascending: trial division up to min(bound, sqrt(x))
+    and the cofactors (the degrees beyond the chips in use never matter, so a huge x costs no more than them)."""
+    trial = np.arange(1, min(bound, math.isqrt(x)) + 1, dtype=np.int64)
+    small = trial[x % trial == 0]
+    both = np.union1d(small, x // small)
+    return both[both <= bound]
+
+
+def expert_parallel(E, dcp, g_dom):
+    """The expert-parallel degrees Megatron-Core can run for a column: ep divides the routed experts E
+    (megatron/core/transformer/moe/moe_layer.py `assert self.config.num_moe_experts % ep_size == 0`) and the
+    data-parallel ranks dp cp (megatron/core/parallel_state.py `initialize_model_parallel`: the world tp pp cp dp
+    must divide by expert_tensor_parallel x ep x pp, and expert tensor parallelism is tp here, so ep | dp cp;
+    NVIDIA/Megatron-LM d98e8a6, 2026-08-22 [P]). Returns (ep_in, ep_max): the largest such degree whose group
+    lies in one scale-up domain (at most g_dom ranks), and the largest of all, gcd(E, dp cp); 1 for a dense
+    model (E = 0) and wherever only 1 divides both. By lookup tables over the whole values of dp cp and g_dom
+    (per distinct E: gcd(E, v) for v up to the largest dp cp, then the largest divisor of each gcd within g), so
+    the cost per column is two gathers whatever E's divisors."""
+    E, dcp, g_dom = (np.asarray(x, dtype=float) for x in (E, dcp, g_dom))
+    shape = np.broadcast_shapes(E.shape, dcp.shape, g_dom.shape)
+    ep_in, ep_max = np.ones(shape), np.ones(shape)
+    # a whole number of experts, held exactly (else only 1 divides it)
+    whole = (E > 0) & (E < 2.0 ** 53) & (np.abs(E - np.round(E)) < 1e-9)
+    kinds = np.unique(np.round(E[whole]))
+    if kinds.size == 0:
+        return ep_in, ep_max
+    v = np.broadcast_to(np.round(np.maximum(dcp, 1.0)), shape).astype(np.int64)
+    g = np.broadcast_to(np.floor(np.maximum(g_dom, 1.0) + 1e-9), shape).astype(np.int64)
+    for e in kinds:
+        e = int(e)
+        mine = np.abs(E - e) < 0.5
+        rows = Ellipsis if mine.all() else np.broadcast_to(mine, shape)    # one model: no mask to apply
+        vr = v[rows]
+        top = int(vr.max())
+        divs = _divisors(e, top)                     # gcd(e, v) <= v: the divisors up to the largest dp cp
+        if top > max(e, 1 << 16):            # a table up to e (gcd(e, v) = gcd(e, v mod e)) beats one up to v
+            vr, top = vr % e, e
+        # index into divs of gcd(e, v) for v = 0..top (gcd(e, 0) = e, only where v was reduced, then e <= top)
+        gcd_index = np.searchsorted(divs, np.gcd(e, np.arange(top + 1)))
+        k = gcd_index[vr]
+        # within[i, j]: the largest divisor of divs[i] that is <= divs[j]; a domain of g ranks reads column j of
+        # the largest divs[j] <= g (a divisor of divs[i] that is <= g is <= that one too)
+        within = np.empty((divs.size, divs.size))
+        for i, d in enumerate(divs):
+            sub = divs[d % divs == 0]
+            within[i] = sub[np.searchsorted(sub, divs, side="right") - 1]
+        gr = g[rows]
+        g_top = int(min(gr.max(), divs[-1]))                # a larger domain reads the largest divisor's column
+        column = np.maximum(np.searchsorted(divs, np.arange(g_top + 1), side="right") - 1, 0)[
+            np.minimum(gr, g_top)]
+        ep_max[rows] = divs.astype(float)[k]
+        ep_in[rows] = within[k, column]
+    return ep_in, ep_max
+
+
 def layouts():
     """The (tp, pp, cp, micro-batch, virtual stages) candidates as flat arrays; virtual stages > 1 only with
     pp > 1 (interleaving needs a pipeline)."""
@@ -663,8 +724,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     # ---- experts: in the scale-up domain when the state fits there, else over the fabric
     g_dom = np.maximum(np.floor(S / (tp * cp) + 1e-9), 1.0)         # EP ranks one domain holds
     moe = E > 0
-    ep_max = np.where(moe, np.maximum(np.minimum(E, dp * cp), 1.0), 1.0)
-    ep_in = np.where(moe, np.maximum(np.minimum(ep_max, g_dom), 1.0), 1.0)
+    ep_in, ep_max = expert_parallel(E, dp * cp, g_dom)    # divisors of E and of dp cp (Megatron-Core)
     n_exp = _col(arch.expert_params)
     n_dense = N - n_exp
     usable = M * (1 - _col(job["reserve"]))
@@ -680,9 +740,10 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     fixed_ep = _col(job["ep_fixed"])
     ep = np.where(np.isfinite(fixed_ep), fixed_ep,
                   np.where(state(ep_in) + inflight * act_full <= usable, ep_in, ep_max))
-    valid = valid & ((ep <= 1) | (moe & (ep <= E) & (ep <= dp * cp)))
-    # a spec's ep splits the routed experts evenly over its ranks (Megatron: num_experts % ep == 0), or no layout
-    valid = valid & (~np.isfinite(fixed_ep) | (fixed_ep <= 1) | (moe & _divides(np.maximum(fixed_ep, 1.0), E)))
+    # ep splits the routed experts evenly over its ranks (Megatron: num_experts % ep == 0) and the data-parallel
+    # ranks dp cp into whole expert groups (world % (tp ep pp) == 0), or the column is no layout (a spec's ep)
+    ep_ok = _divides(np.maximum(ep, 1.0), E) & _divides(np.maximum(ep, 1.0), dp * cp)
+    valid = valid & ((ep <= 1) | (moe & ep_ok))
     weights = state(ep)
     room = usable - weights                            # bytes left for activations
     # recomputation: the least that fits (none, then full on the fewest layers), or the job's
@@ -808,7 +869,8 @@ FIXED = {"tp": "tp", "pp": "pp", "dp": "dp", "cp": "cp", "virtual_stages": "v", 
 #     micro-batch <= sequences, pp <= L, cp <= s, v <= ceil(L / pp), interleaving only with pp > 1, m >= pp
 #     micro-batches and a schedule that allows it), or another than the coordinates the spec fixes;
 #   - (`fits_only`, for the deadline's ladder, which reads only the layouts that fit) a memory lower bound
-#     above the usable memory: the state at the largest expert-parallel degree the column allows (ep_max, or
+#     above the usable memory: the state at the largest expert-parallel degree the column allows (ep_max =
+#     gcd(E, dp cp), or
 #     the spec's ep; the state never grows with ep) plus the activations in flight under full recomputation of
 #     every layer (the least any recomputation level holds) exceeds M (1 - reserve), with a 1e-6 margin for
 #     rounding. Without `fits_only` such columns stay: the reason of an infeasible scenario names the layout that
@@ -854,7 +916,7 @@ def _prune(hw, arch, job, layout, n, fixed: dict, fits_only: bool) -> np.ndarray
         tp, pp, cp, mb, v = (x[:, keep] for x in (tp, pp, cp, mb, v))
         dp, m = (np.broadcast_to(x, np.broadcast_shapes(x.shape, keep.shape))[:, keep] for x in (dp, m))
         E, L, h = _col(arch.experts), _col(arch.layers), _col(arch.hidden)
-        ep_max = np.where(E > 0, np.maximum(np.minimum(E, dp * cp), 1.0), 1.0)
+        _, ep_max = expert_parallel(E, dp * cp, 1.0)
         fixed_ep = _col(job["ep_fixed"])
         ep = np.where(np.isfinite(fixed_ep), fixed_ep, ep_max)
         act_full = _col(job["seq"]) / cp * h * FULL_RECOMPUTE_BYTES / tp
@@ -930,7 +992,7 @@ def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
                 f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} layers "
                 f"(tp a power of two dividing the scale-up domain, tp x pp x cp at most the accelerators, pp at "
                 f"most the layers, dp x micro-batch at most the sequences of the global batch, a given ep a divisor "
-                f"of the routed experts)")
+                f"of the routed experts and of dp x cp)")
     layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
               f"cp = {f(at(best['closest_cp']), '')}, dp = {f(at(best['closest_dp']), '')}")
     state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
@@ -1303,8 +1365,9 @@ for _name, _out, _formula in (
         ("pp", "pp", "argmin over the layouts of time to train (step time without evaluations), fitting in memory"),
         ("cp", "cp", "argmin over the layouts of time to train (step time without evaluations), fitting in memory"),
         ("dp", "dp", "min(accelerators / (tp pp cp), sequences per step / micro-batch)"),
-        ("ep", "ep", ("MoE: min(experts, dp cp, ranks in one scale-up domain) when the state fits so, else "
-                      "min(experts, dp cp); dense: 1")),
+        ("ep", "ep", ("MoE: the largest divisor of gcd(experts, dp cp) within one scale-up domain's ranks when "
+                      "the state fits so, else gcd(experts, dp cp) (Megatron-Core: ep divides the experts and "
+                      "dp cp); dense: 1")),
         ("virtual_stages", "v", "argmin over 1, 2, 4, 8 (interleaved schedule; 1: 1F1B; a spec may fix others)"),
         ("microbatch", "mb", "argmin over micro-batch sizes"),
         ("recompute_share", "recompute", "the fewest whole layers per stage recomputed in full that fit in memory"),
