@@ -24,6 +24,12 @@ Power chain (efficiency eta from the meter to the IT load):
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
                        (+ C for a transformer or switchgear stage)
     <stage>_power_in = out + loss
+    At the average (facility_power_avg, PUE, energy) each stage keeps a fixed (no-load) part of its peak loss:
+    <stage>_loss_avg = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)     f: <stage>_fixed_loss_share
+                       (transformer 0.4: core loss, DOE 10 CFR 431.196 designs; UPS and rectifier 0.3; PDU 0.3;
+                       busway and switchgear 0: I^2R only), so the PUE rises as the utilization falls; the peak
+                       (facility_power, sizing, capex) is the rated loss. Example: a 1 MW transformer stage at
+                       0.985 carries 0.5 MW on average: 0.4 x 15.2 kW + 0.6 x 7.6 kW = 10.7 kW, not 7.6 kW
     power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
@@ -111,7 +117,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import POSITIVE, Assumption, NON_NEGATIVE, left_over, limit, output
+from . import POSITIVE, SHARE, Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
 from .power import part_power
 from .thermal import SPARES, units_needed
@@ -195,21 +201,68 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
 COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
 
 
-def _it_groups(ctx, peak: bool):
-    """[(IT power, chain stages)] of the IT this block feeds itself: each row it places directly under the chain
-    seen from that row (the PDUs, busways or rectifiers the row places replace the block's for its IT), the rest
-    under the block's own chain."""
-    name = "it_power" if peak else "it_power_avg"
-    groups, in_rows = [], np.zeros(1)
+def _it_groups(ctx):
+    """[(IT power at peak, at the average, chain stages)] of the IT this block feeds itself: each row it places
+    directly under the chain seen from that row (the PDUs, busways or rectifiers the row places replace the
+    block's for its IT), the rest under the block's own chain."""
+    groups, in_rows, in_rows_avg = [], np.zeros(1), np.zeros(1)
     for row in ctx.parts("row"):
-        it = row.count * row.get(name)
-        in_rows = in_rows + it
-        groups.append((it, chain_stages(row)))
+        it, it_avg = row.count * row.get("it_power"), row.count * row.get("it_power_avg")
+        in_rows, in_rows_avg = in_rows + it, in_rows_avg + it_avg
+        groups.append((it, it_avg, chain_stages(row)))
     if not groups:
-        return [(_own_it(ctx, peak), chain_stages(ctx))]
-    rest = np.maximum(left_over(_own_it(ctx, peak), in_rows), 0.0)
+        return [(_own_it(ctx, True), _own_it(ctx, False), chain_stages(ctx))]
+    rest = np.maximum(left_over(_own_it(ctx, True), in_rows), 0.0)
+    rest_avg = np.maximum(left_over(_own_it(ctx, False), in_rows_avg), 0.0)
     # the block's own chain where IT outside its rows uses it (in some scenario): a PDU no power passes is none
-    return ([(rest, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
+    return ([(rest, rest_avg, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
+
+
+# Fixed (no-load) losses: a stage's loss at the peak flow is split into a fixed part f, drawn at any load while
+# the gear is energized, and a part proportional to the power it carries:
+#     loss(out) = f * L_peak + (1 - f) * out * (1 / eta - 1),   L_peak = out_peak * (1 / eta - 1)
+# so at the peak the loss is the rated one (facility_power, sizing and capex unchanged) and at the average flow the
+# loss per watt carried rises as the load falls (the PUE of a half-loaded site is above a full one's). The rest is
+# taken as linear in the load: winding and conductor losses go with the current squared, so linear overstates them
+# below the peak (a conservative PUE). Pumps and fans are not given a fixed part: they are modelled proportional
+# to the heat, which already sits above the fan affinity law (power ~ flow^3) down to a minimum speed of 30-50%
+# (at half the heat: 50% of the peak power where the cube law with a 40% speed floor gives 12.5%).
+transformer_fixed_loss_share = Assumption(
+    "transformer_fixed_loss_share", 0.4, "1",
+    "share of a transformer stage's loss at the block's peak load that is no-load (core) loss [S][D]: distribution "
+    "transformers meeting US DOE 10 CFR 431.196(b) (2016 levels: liquid-immersed three-phase 2,500 kVA 99.53% at "
+    "50% per-unit load; self-law.org/code/us/cfr/t10/s431.196, read 2026-12-05 [P]) are loss-optimized near the "
+    "test load, where core loss and winding loss are about equal (a transformer's efficiency peaks where they are); "
+    "with the winding loss at rating then 4x the core loss, the core's share of the loss at x of rating is "
+    "0.25 / (0.25 + x^2): 0.5 at 50% (a 2N pair at peak), 0.28 at 80%, 0.2 at 100% [D]. 0.4: range 0.2-0.5",
+    range=SHARE)
+ups_fixed_loss_share = Assumption(
+    "ups_fixed_loss_share", 0.3, "1",
+    "share of a double-conversion UPS's loss at the block's peak load that does not fall with the load (control, "
+    "fans, magnetics and capacitor losses) [U][D]: vendor curves (Eaton 93PM, Schneider Galaxy VX datasheets, read "
+    "2026) are flat at 96-97% from 40% to 100% load and fall to ~94-95% at 20-25%; a fixed + linear loss through "
+    "96.5% at 100% and 94.5% at 25% has a fixed part F = 0.0073 of rating against a full-load loss of 0.0363: "
+    "0.20 of the loss at 100%, 0.33 at 50% (N+1 and 2N UPS run at 40-70% at peak). 0.3: range 0.2-0.4",
+    range=SHARE)
+rectifier_fixed_loss_share = Assumption(
+    "rectifier_fixed_loss_share", 0.3, "1",
+    "share of an AC-to-DC rectifier stage's loss at the block's peak load that does not fall with the load [U]: "
+    "the UPS's figure (both are switch-mode converters with fixed control, fan and magnetics losses; 800 V DC "
+    "rectifier curves are not yet public). Range 0.15-0.4", range=SHARE)
+pdu_fixed_loss_share = Assumption(
+    "pdu_fixed_loss_share", 0.3, "1",
+    "share of a floor PDU's loss at the block's peak load that does not fall with the load [U]: its isolation "
+    "transformer's core loss (low-voltage dry-type, DOE 10 CFR 431.196(a) rates it at 35% load [P]) against its "
+    "winding and cable I^2R losses. Range 0.2-0.5 (a PDU without a transformer: ~0)", range=SHARE)
+# Busways, DC distribution and switchgear are conductors and contacts: I^2R losses only, no fixed part.
+FIXED_LOSS_SHARE = {"transformer": transformer_fixed_loss_share, "ups": ups_fixed_loss_share,
+                    "rectifier": rectifier_fixed_loss_share, "pdu": pdu_fixed_loss_share}
+
+
+def _fixed_share(ctx, kind: str):
+    """f of the stage `kind` (0 for busways and switchgear); a `let <kind>_fixed_loss_share` on the block sets it."""
+    assumption = FIXED_LOSS_SHARE.get(kind)
+    return np.zeros(1) if assumption is None else ctx.get(assumption.name, assumption)
 
 
 def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
@@ -220,19 +273,22 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     those stages lose power on it too."""
     flows: dict[str, list] = {}
 
-    def carry(stages, out):
+    def carry(stages, out_peak, out_avg):
+        # each stage's loss at the peak flow, and at the average: f * L_peak + (1 - f) * out_avg * (1 / eta - 1)
         for kind, eta in reversed(stages):
-            loss = out * (1 / eta - 1)
+            loss_peak = out_peak * (1 / eta - 1)
+            f = _fixed_share(ctx, kind)
+            loss_avg = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)
+            out, loss = (out_peak, loss_peak) if peak else (out_avg, loss_avg)
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
             total[0], total[1] = total[0] + out, total[1] + loss
-            out = out + loss
+            out_peak, out_avg = out_peak + loss_peak, out_avg + loss_avg
 
-    groups = _it_groups(ctx, peak)
-    for it, stages in groups:
-        carry(stages, it)
+    for it_peak, it_avg, stages in _it_groups(ctx):
+        carry(stages, it_peak, it_avg)
     feed = [(kind, eta) for kind, eta in chain_stages(ctx) if kind in COOLING_FEED]
     if cooling_fed and feed:
-        carry(feed, _own_cooling(ctx, peak))
+        carry(feed, _own_cooling(ctx, True), _own_cooling(ctx, False))
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows]
 
 

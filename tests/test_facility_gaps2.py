@@ -1,0 +1,82 @@
+"""Facility gaps, second pass (session 13, s13-facility2): fixed losses at part load, row gear's rated pump power,
+two transformations, a rack's PDU as a stage, sizing outputs of row and rack gear. Laws compare runs of the same
+spec; hand calculations are written out beside each assertion."""
+from __future__ import annotations
+
+import pytest
+
+from compiler.models.facility import FIXED_LOSS_SHARE
+from spec_eval import run, value
+
+HALL = """
+server box {
+  max_power = 1 MW
+  cooling = "air"
+  price = 1 USD
+}
+site s {
+  distribution = "ac"
+  utilization = UTIL
+  hall h {
+    rack r { server n: box }
+    GEAR
+  }
+}
+"""
+
+
+def _hall(util: float = 0.85, gear: str = "") -> str:
+    return HALL.replace("UTIL", str(util)).replace("GEAR", gear)
+
+
+# ---------------------------------------------------------------- 5. fixed losses at part load
+
+@pytest.mark.parametrize("gear", ["", "transformer t: tx\n"])
+def test_a_half_loaded_site_has_a_pue_at_least_a_full_ones(gear: str) -> None:
+    """Law: the chain's no-load losses (transformer cores, the UPS's fixed loss) do not fall with the load, so
+    the PUE at 50% utilization is above the PUE at 100% (before: equal, every loss proportional to the load)."""
+    text = _hall(UTIL_HALF := 0.5, gear)
+    if gear:
+        text = text.replace("site s {", "transformer tx {\n  capacity = 5 MW\n  efficiency = 0.99\n  price = 1 USD\n}\n"
+                                         "site s {")
+    half, _ = run(text)
+    full, _ = run(text.replace(f"utilization = {UTIL_HALF}", "utilization = 1"))
+    assert value(half, "s.pue") > value(full, "s.pue") + 1e-3
+    assert value(half, "s.pue") >= 1 and value(full, "s.pue") >= 1
+
+
+def test_the_fixed_loss_at_part_load_by_hand() -> None:
+    """Default AC chain 0.985 (transformer) x 0.96 (UPS) x 0.985 (PDU), fixed shares f_k of each stage's loss at
+    the peak flow; at the average flow a stage loses  f_k L_k(peak) + (1 - f_k) out_avg (1 / eta_k - 1):
+        PDU:  out = IT avg;                     loss = f_pdu (IT / 0.985 - IT) + (1 - f_pdu) (avg / 0.985 - avg)
+        UPS:  out = avg + PDU loss (and the peak's likewise)
+        transformer: out = UPS out + UPS loss + cooling_power_avg"""
+    results, _ = run(_hall(0.5))
+    it, avg = value(results, "s.h.it_power"), value(results, "s.h.it_power_avg")
+    cool_peak, cool_avg = value(results, "s.h.cooling_power"), value(results, "s.h.cooling_power_avg")
+    assert avg < 0.8 * it
+    fixed = FIXED_LOSS_SHARE
+    out_p, out_a, loss_a_total = it, avg, 0.0
+    for kind, eta in (("pdu", 0.985), ("ups", 0.96), ("transformer", 0.985)):
+        if kind == "transformer":
+            out_p, out_a = out_p + cool_peak, out_a + cool_avg
+        f = fixed[kind].value
+        loss_p = out_p * (1 / eta - 1)
+        loss_a = f * loss_p + (1 - f) * out_a * (1 / eta - 1)
+        loss_a_total += loss_a
+        out_p, out_a = out_p + loss_p, out_a + loss_a
+    assert value(results, "s.h.facility_power_avg") == pytest.approx(avg + loss_a_total + cool_avg, rel=1e-9)
+    # the peak is what it was: the whole loss at the peak flow
+    assert value(results, "s.h.facility_power") == pytest.approx(
+        it / (0.985 * 0.96 * 0.985) + cool_peak / 0.985, rel=1e-9)
+
+
+def test_growing_utilization_never_lowers_facility_power_and_losses_stay_non_negative() -> None:
+    previous = None
+    for util in (0.0, 0.25, 0.5, 0.75, 1.0):
+        results, _ = run(_hall(util))
+        power = value(results, "s.facility_power_avg")
+        assert power >= value(results, "s.it_power_avg")
+        if previous is not None:
+            assert power >= previous
+        previous = power
