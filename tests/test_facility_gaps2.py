@@ -80,3 +80,39 @@ def test_growing_utilization_never_lowers_facility_power_and_losses_stay_non_neg
         if previous is not None:
             assert power >= previous
         previous = power
+# ---------------------------------------------------------------- 2. a row CDU's rated pump power
+
+ROW_CDU = """
+server box {
+  max_power = 100 kW
+  cooling = "liquid"
+  price = 1 USD
+}
+cdu loop {
+  capacity = 2 MW
+  power = POWER
+  price = 1 USD
+}
+rack frame { server n: box }
+site s {
+  distribution = "ac"
+  hall h {
+    row r x 2 {
+      rack k: frame x 10
+      cdu c: loop
+    }
+  }
+}
+"""
+
+
+def test_a_rows_cdu_rated_pump_power_sets_the_halls_pumps() -> None:
+    """A row CDU of 2 MW that draws 100 kW pumps at 5% of the heat it moves (not the default 2%): 2 rows of
+    850 kW liquid heat (0.85 of 1 MW) -> pumps 2 x 850 kW x 0.05 = 85 kW, in place of 34 kW. Before, the row's
+    rated power was read by no model. Law: a CDU that draws more never lowers the cooling power."""
+    low, _ = run(ROW_CDU.replace("POWER", "20 kW"))         # 1% of 2 MW
+    high, _ = run(ROW_CDU.replace("POWER", "100 kW"))       # 5%
+    liquid = value(high, "s.h.heat_liquid")
+    assert liquid == pytest.approx(1.7e6)
+    assert value(high, "s.h.cooling_power") - value(low, "s.h.cooling_power") >= liquid * 0.04 - 1e-6
+    assert value(high, "s.h.cooling_power") > value(low, "s.h.cooling_power")
