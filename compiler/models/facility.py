@@ -202,19 +202,23 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
 COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
 
 
-def _it_groups(ctx):
-    """[(IT power at peak, at the average, chain stages)] of the IT this block feeds itself: each row it places
-    directly under the chain seen from that row (the PDUs, busways or rectifiers the row places replace the
-    block's for its IT), the rest under the block's own chain."""
+def _it_groups(ctx, average: bool):
+    """[(IT power at peak, at the average (None unless `average`), chain stages)] of the IT this block feeds
+    itself: each row it places directly under the chain seen from that row (the PDUs, busways or rectifiers the
+    row places replace the block's for its IT), the rest under the block's own chain."""
     groups, in_rows, in_rows_avg = [], np.zeros(1), np.zeros(1)
     for row in ctx.parts("row"):
-        it, it_avg = row.count * row.get("it_power"), row.count * row.get("it_power_avg")
-        in_rows, in_rows_avg = in_rows + it, in_rows_avg + it_avg
+        it = row.count * row.get("it_power")
+        it_avg = row.count * row.get("it_power_avg") if average else None
+        in_rows = in_rows + it
+        if average:
+            in_rows_avg = in_rows_avg + it_avg
         groups.append((it, it_avg, chain_stages(row)))
+    own_avg = _own_it(ctx, False) if average else None
     if not groups:
-        return [(_own_it(ctx, True), _own_it(ctx, False), chain_stages(ctx))]
+        return [(_own_it(ctx, True), own_avg, chain_stages(ctx))]
     rest = np.maximum(left_over(_own_it(ctx, True), in_rows), 0.0)
-    rest_avg = np.maximum(left_over(_own_it(ctx, False), in_rows_avg), 0.0)
+    rest_avg = np.maximum(left_over(own_avg, in_rows_avg), 0.0) if average else None
     # the block's own chain where IT outside its rows uses it (in some scenario): a PDU no power passes is none
     return ([(rest, rest_avg, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
 
@@ -278,18 +282,21 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
         # each stage's loss at the peak flow, and at the average: f * L_peak + (1 - f) * out_avg * (1 / eta - 1)
         for kind, eta in reversed(stages):
             loss_peak = out_peak * (1 / eta - 1)
-            f = _fixed_share(ctx, kind)
-            loss_avg = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)
-            out, loss = (out_peak, loss_peak) if peak else (out_avg, loss_avg)
+            if peak:
+                out, loss = out_peak, loss_peak
+            else:
+                f = _fixed_share(ctx, kind)
+                loss = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)
+                out, out_avg = out_avg, out_avg + loss
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
             total[0], total[1] = total[0] + out, total[1] + loss
-            out_peak, out_avg = out_peak + loss_peak, out_avg + loss_avg
+            out_peak = out_peak + loss_peak
 
-    for it_peak, it_avg, stages in _it_groups(ctx):
+    for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
         carry(stages, it_peak, it_avg)
     feed = [(kind, eta) for kind, eta in chain_stages(ctx) if kind in COOLING_FEED]
     if cooling_fed and feed:
-        carry(feed, _own_cooling(ctx, True), _own_cooling(ctx, False))
+        carry(feed, _own_cooling(ctx, True), None if peak else _own_cooling(ctx, False))
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows]
 
 

@@ -1186,5 +1186,18 @@ READS: dict[str, tuple[str, ...]] = {
     "ups.units_needed": _POWER_GEAR_UNITS_NEEDED,
     "ups.utilization": _POWER_GEAR_UTILIZATION,
 }
+# s13-facility2: every output built on the cooling streams (facility.stream_cooling: those that read the block's
+# CDUs' rated power) reads the rows' own CDUs and CRAHs with a rated power, which set the pumps / fans of their heat
+_ROW_MOVERS = ("all:row.count", "all:row.heat_liquid", "all:row.heat_air", "all:cdu.capacity", "all:cdu.power",
+               "all:crah.capacity", "all:crah.power")
+READS = {key: reads + _ROW_MOVERS if "parts:cdu.power" in reads and key.startswith(("hall.", "site.")) else reads
+         for key, reads in READS.items()}
+# and the average power of the chain reads its peak flows: each stage's fixed (no-load) loss is a share of its loss
+# at the peak (facility._own_stages)
+_FIXED_LOSS = ("it_power", "cooling_power", "all:row.it_power", "let:transformer_fixed_loss_share",
+               "let:ups_fixed_loss_share", "let:rectifier_fixed_loss_share", "let:pdu_fixed_loss_share")
+for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
+    READS[_key] = READS[_key] + _FIXED_LOSS + (("parts:hall.it_power", "parts:hall.cooling_power")
+                                               if _key.startswith("site.") else ())
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}
