@@ -116,3 +116,98 @@ def test_a_rows_cdu_rated_pump_power_sets_the_halls_pumps() -> None:
     assert liquid == pytest.approx(1.7e6)
     assert value(high, "s.h.cooling_power") - value(low, "s.h.cooling_power") >= liquid * 0.04 - 1e-6
     assert value(high, "s.h.cooling_power") > value(low, "s.h.cooling_power")
+
+
+# ---------------------------------------------------------------- 4. a site's transformers and its halls'
+
+TWO_TX = """
+server box {
+  max_power = 1 MW
+  cooling = "air"
+  price = 1 USD
+}
+transformer hv {
+  capacity = 10 MW
+  efficiency = 0.99
+  price = 1 USD
+}
+transformer lv {
+  capacity = 2.5 MW
+  efficiency = 0.98
+  price = 1 USD
+}
+site s {
+  distribution = "ac"
+  SITE_TX
+  hall h {
+    rack r { server n: box }
+    transformer t: lv
+  }
+}
+"""
+
+
+def test_a_site_and_its_hall_both_transforming_charge_both_losses() -> None:
+    """The site's substation (0.99) feeds the hall's own transformer (0.98): 1 MW of IT through PDU 0.985, UPS
+    0.96, both transformers, the cooling plant C joining below the hall's transformer:
+        facility_power = 1 MW / (0.985 x 0.96 x 0.98 x 0.99) + C / (0.98 x 0.99)
+    Before, the hall's transformer replaced the site's: the 0.99 stage was charged nothing (and sized on nothing)."""
+    results, _ = run(TWO_TX.replace("SITE_TX", "transformer sub: hv"))
+    it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
+    facility = it / (0.985 * 0.96 * 0.98 * 0.99) + cooling / (0.98 * 0.99)
+    assert value(results, "s.h.facility_power") == pytest.approx(facility, rel=1e-9)
+    assert value(results, "s.facility_power") == pytest.approx(facility, rel=1e-9)
+    # the meter is the first transformer's power in; the two stages' losses add up
+    assert value(results, "s.h.transformer_power_in") == pytest.approx(facility, rel=1e-9)
+    lv_out = it / (0.985 * 0.96) + cooling
+    assert value(results, "s.h.transformer_loss") == pytest.approx(facility - lv_out, rel=1e-9)
+    # each is sized on the power out of its own stage: the hall's lv on lv_out, the site's hv on lv_out / 0.98
+    assert value(results, "s.h.t.utilization") == pytest.approx(lv_out / 2.5e6, rel=1e-9)
+    assert value(results, "s.sub.utilization") == pytest.approx(lv_out / 0.98 / 10e6, rel=1e-9)
+    # law: adding the site's transformer never lowers the power at the meter
+    alone, _ = run(TWO_TX.replace("SITE_TX", ""))
+    assert value(results, "s.facility_power") > value(alone, "s.facility_power")
+
+
+# ---------------------------------------------------------------- 1. a rack's own PDU is a stage
+
+RACK_PDU = """
+server box {
+  max_power = 10 kW
+  cooling = "air"
+  price = 1 USD
+}
+pdu strip {
+  capacity = 20 kW
+  efficiency = ETA
+  price = 1 USD
+}
+rack frame {
+  server n: box x 2
+  pdu p: strip
+}
+site s {
+  distribution = "ac"
+  hall h {
+    rack k: frame x 10
+  }
+}
+"""
+
+
+def test_a_racks_pdu_loses_power_after_the_halls_chain() -> None:
+    """10 racks of 20 kW, each through its own PDU (0.98) after the hall's default chain (PDU 0.985, UPS 0.96,
+    transformer 0.985):  facility_power = 200 kW / (0.98 x 0.985 x 0.96 x 0.985) + C / 0.985,
+    pdu_loss = 200 kW x (1/0.98 - 1) + 200 kW / 0.98 x (1/0.985 - 1). Before, the rack's PDU lost nothing."""
+    results, _ = run(RACK_PDU.replace("ETA", "0.98"))
+    it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
+    assert it == pytest.approx(200e3)
+    assert value(results, "s.h.facility_power") == pytest.approx(
+        it / (0.98 * 0.985 * 0.96 * 0.985) + cooling / 0.985, rel=1e-9)
+    assert value(results, "s.h.pdu_loss") == pytest.approx(it * (1 / 0.98 - 1) + it / 0.98 * (1 / 0.985 - 1),
+                                                           rel=1e-9)
+    # law: a worse rack PDU never lowers the facility power, capex or PUE
+    worse, _ = run(RACK_PDU.replace("ETA", "0.9"))
+    for name in ("facility_power", "pue", "capex"):
+        assert value(worse, f"s.{name}") >= value(results, f"s.{name}")
+    assert value(worse, "s.facility_power") > value(results, "s.facility_power") + 10e3

@@ -159,22 +159,43 @@ def _nearest_gear(ctx, kind):
     return None
 
 
-def chain_stages(ctx) -> list[tuple[str, object]]:
-    """[(stage kind, efficiency)] from the meter to the IT load of this block's own IT.
+def _gear_levels(ctx, kind):
+    """[(gear, the block placing it)] of `kind`, one per level of this block and its ancestors that places one,
+    outermost (the site) first."""
+    found, level = [], ctx
+    while level is not None:
+        gear = level.parts(kind)
+        if gear:
+            found.append((gear[0], level))
+        level = level.parent
+    return found[::-1]
+
+
+STACKED = ("transformer",)    # a class whose gear on every level is a stage of its own (site substation, hall unit)
+
+
+def chain_stages(ctx) -> list[tuple[str, object, str | None]]:
+    """[(stage kind, efficiency, path of the block that places the gear or None for a default stage)] from the
+    meter to the IT load of this block's own IT.
 
     Per class (transformer, switchgear, conversion = UPS or rectifier, distribution = PDU or busway): the
     nearest gear of each kind of the class placed on this block or an ancestor, with its `efficiency`
     (else the kind's default); when no gear of the class is placed, the default stage of the block's
-    `distribution` (ac: transformer, UPS, PDU; dc800: transformer, rectifier, busway = DC distribution)."""
+    `distribution` (ac: transformer, UPS, PDU; dc800: transformer, rectifier, busway = DC distribution).
+    Transformers placed on several levels (a site's substation and a hall's own unit) are each a stage, the
+    outermost first: the power is transformed twice, and both lose on it."""
     distribution = ctx.inherited_text("distribution", "ac")
     stages = []
     for cls, kinds in STAGE_CLASSES:
-        placed = [(k, g) for k in kinds if (g := _nearest_gear(ctx, k)) is not None]
+        placed = []
+        for k in kinds:
+            levels = _gear_levels(ctx, k)
+            placed += [(k, g, level.path) for g, level in (levels if k in STACKED else levels[-1:])]
         if placed:
-            stages += [(k, g.get("efficiency", _GEAR_DEFAULT[k])) for k, g in placed]
+            stages += [(k, g.get("efficiency", _GEAR_DEFAULT[k]), owner) for k, g, owner in placed]
         elif distribution in _DEFAULT_STAGE[cls]:
             kind, assumption = _DEFAULT_STAGE[cls][distribution]
-            stages.append((kind, ctx.get(assumption.name, assumption)))
+            stages.append((kind, ctx.get(assumption.name, assumption), None))
     return stages
 
 
@@ -199,13 +220,27 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
     return {kind: (o, l) for kind, (o, l) in flows.items()}
 
 
+def owned_flows(ctx) -> dict[tuple[str, str], object]:
+    """{(stage kind, path of the block placing the gear): power out of that gear's stage at peak} over this
+    block's IT and cooling plant (a site adds its halls', whose chains may run through the site's gear): the
+    load each placement carries, apart from another level's gear of the same kind."""
+    owned: dict[tuple[str, str], object] = {}
+    for hall in halls(ctx):
+        for key, out in owned_flows(hall).items():
+            owned[key] = owned.get(key, np.zeros(1)) + hall.count * out
+    for key, out in _carry_chain(ctx, True)[1].items():
+        owned[key] = owned.get(key, np.zeros(1)) + out
+    return owned
+
+
 COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
 
 
 def _it_groups(ctx, average: bool):
     """[(IT power at peak, at the average (None unless `average`), chain stages)] of the IT this block feeds
     itself: each row it places directly under the chain seen from that row (the PDUs, busways or rectifiers the
-    row places replace the block's for its IT), the rest under the block's own chain."""
+    row places replace the block's for its IT), the rest under the block's own chain; the racks (in the block
+    or its rows) that place their own PDU take it as one more stage after those (`_rack_pdus`)."""
     groups, in_rows, in_rows_avg = [], np.zeros(1), np.zeros(1)
     for row in ctx.parts("row"):
         it = row.count * row.get("it_power")
@@ -213,14 +248,39 @@ def _it_groups(ctx, average: bool):
         in_rows = in_rows + it
         if average:
             in_rows_avg = in_rows_avg + it_avg
-        groups.append((it, it_avg, chain_stages(row)))
+        groups += _rack_pdus(row, row.count, it, it_avg, chain_stages(row), average)
     own_avg = _own_it(ctx, False) if average else None
     if not groups:
-        return [(_own_it(ctx, True), own_avg, chain_stages(ctx))]
+        return _rack_pdus(ctx, np.ones(1), _own_it(ctx, True), own_avg, chain_stages(ctx), average)
     rest = np.maximum(left_over(_own_it(ctx, True), in_rows), 0.0)
     rest_avg = np.maximum(left_over(own_avg, in_rows_avg), 0.0) if average else None
     # the block's own chain where IT outside its rows uses it (in some scenario): a PDU no power passes is none
-    return ([(rest, rest_avg, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
+    return (_rack_pdus(ctx, np.ones(1), rest, rest_avg, chain_stages(ctx), average) if np.any(rest > 0)
+            else []) + groups
+
+
+def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
+    """Split the IT `it` (at the average `it_avg`) fed through `stages` by `holder` (a row, x mult of them, or
+    the block itself): each rack placed directly in it with its own PDU (a rack PDU: the strip or metered unit
+    after the floor PDU) runs through one more stage, that PDU at its `efficiency` (else pdu_efficiency), its
+    out = mult x rack.count x rack.it_power; the rest through `stages` alone."""
+    groups, in_racks, in_racks_avg = [], np.zeros(1), np.zeros(1)
+    for rack in holder.parts("rack"):
+        pdus = rack.parts("pdu")
+        if not pdus:
+            continue
+        r = mult * rack.count * rack.get("it_power")
+        r_avg = mult * rack.count * rack.get("it_power_avg") if average else None
+        in_racks = in_racks + r
+        if average:
+            in_racks_avg = in_racks_avg + r_avg
+        eta = pdus[0].get("efficiency", _GEAR_DEFAULT["pdu"])
+        groups.append((r, r_avg, stages + [("pdu", eta, rack.path)]))
+    if not groups:
+        return [(it, it_avg, stages)]
+    rest = np.maximum(left_over(it, in_racks), 0.0)
+    rest_avg = np.maximum(left_over(it_avg, in_racks_avg), 0.0) if average else None
+    return ([(rest, rest_avg, stages)] if np.any(rest > 0) else []) + groups
 
 
 # Fixed (no-load) losses: a stage's loss at the peak flow is split into a fixed part f, drawn at any load while
@@ -276,11 +336,21 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     own cooling power, peak or average) joins the flow at the last transformer or switchgear stage before the IT
     (the mechanical plant is fed from the low-voltage switchboard, not through the UPS, rectifiers or PDUs), so
     those stages lose power on it too."""
+    return _carry_chain(ctx, peak, cooling_fed)[0]
+
+
+def _carry_chain(ctx, peak: bool, cooling_fed: bool = True):
+    """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
+    next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
+    stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
+    into the outermost); each placement's own out is kept apart by its owner for sizing (`owned_flows`)."""
     flows: dict[str, list] = {}
+    owned: dict[tuple[str, str], object] = {}
 
     def carry(stages, out_peak, out_avg):
         # each stage's loss at the peak flow, and at the average: f * L_peak + (1 - f) * out_avg * (1 / eta - 1)
-        for kind, eta in reversed(stages):
+        seen = set()
+        for kind, eta, owner in reversed(stages):
             loss_peak = out_peak * (1 / eta - 1)
             if peak:
                 out, loss = out_peak, loss_peak
@@ -289,15 +359,18 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
                 loss = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)
                 out, out_avg = out_avg, out_avg + loss
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
-            total[0], total[1] = total[0] + out, total[1] + loss
+            total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
+            seen.add(kind)
+            if owner is not None:
+                owned[(kind, owner)] = owned.get((kind, owner), np.zeros(1)) + out
             out_peak = out_peak + loss_peak
 
     for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
         carry(stages, it_peak, it_avg)
-    feed = [(kind, eta) for kind, eta in chain_stages(ctx) if kind in COOLING_FEED]
+    feed = [stage for stage in chain_stages(ctx) if stage[0] in COOLING_FEED]
     if cooling_fed and feed:
         carry(feed, _own_cooling(ctx, True), None if peak else _own_cooling(ctx, False))
-    return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows]
+    return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
 
 
 def _own_cooling(ctx, peak: bool):
@@ -666,10 +739,12 @@ def gear_load(block, kind: str):
         return block.get("facility_power")
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
-    flows = stage_flows(block, peak=True)
-    if kind not in flows:
+    owned = owned_flows(block)
+    if (kind, block.path) not in owned:
         return None
-    return flows[kind][0]          # a transformer's or switchgear's flow carries the cooling plant (_own_stages)
+    # the power out of this placement's own stage (a transformer's or switchgear's carries the cooling plant,
+    # _own_stages; another level's gear of the same kind is apart: a hall's unit under the site's substation)
+    return owned[(kind, block.path)]
 
 
 def _gear_units_needed(load, gear):
@@ -743,7 +818,9 @@ def local_gear_load(block, kind: str):
     if kind == "power_shelf":
         return part_power(block, peak=True)
     out = block.get("it_power")
-    for stage, eta in reversed(chain_stages(block)):
+    if block.kind == "rack" and kind == "pdu":          # a rack's own PDU: the last stage (_rack_pdus)
+        return out
+    for stage, eta, _ in reversed(chain_stages(block)):
         if stage == kind:
             return out
         out = out / eta

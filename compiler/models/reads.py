@@ -1199,5 +1199,10 @@ _FIXED_LOSS = ("it_power", "cooling_power", "all:row.it_power", "let:transformer
 for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
     READS[_key] = READS[_key] + _FIXED_LOSS + (("parts:hall.it_power", "parts:hall.cooling_power")
                                                if _key.startswith("site.") else ())
+# every output that walks the chain per row (reads the rows' IT) walks it per rack too: a rack's own PDU is a stage
+# after the chain of its row or block (facility._rack_pdus)
+_RACK_PDU = ("all:rack.count", "all:rack.it_power", "all:rack.it_power_avg", "all:pdu.efficiency")
+READS = {key: reads + _RACK_PDU if ("all:row.it_power" in reads or "all:row.it_power_avg" in reads) else reads
+         for key, reads in READS.items()}
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}
