@@ -211,3 +211,31 @@ def test_a_racks_pdu_loses_power_after_the_halls_chain() -> None:
     for name in ("facility_power", "pue", "capex"):
         assert value(worse, f"s.{name}") >= value(results, f"s.{name}")
     assert value(worse, "s.facility_power") > value(results, "s.facility_power") + 10e3
+
+
+# ---------------------------------------------------------------- 3. row and rack gear: units_needed, utilization
+
+def test_row_and_rack_gear_report_their_sizing() -> None:
+    """The figures the row's and rack's limits compare are outputs, as a hall's gear's are. Each rack: 100 kW of
+    parts through 33 kW shelves of 0.975 -> 102.56 kW; a row of 10: 1,025.6 kW under 500 kW busways 2N needs
+    2 x ceil(1,025.6 / 500) = 6, used 1,025.6 / (4 x 500) = 51.3% (4 placed: the limit fails); its CDU of 1 MW N+1
+    for 0.85 x 1 MW = 850 kW of liquid heat (the servers'; the shelves' loss goes to the air) needs
+    ceil(0.85) + 1 = 2, one placed used 85%; the shelves
+    need ceil(100 / 33) = 4, 4 placed used 100 / 132 = 75.8%."""
+    from test_facility_gaps import ROW_GEAR
+    text = ROW_GEAR.replace("GEAR", "busway b: bus x 4\n      cdu c: loop").replace(
+        "rack frame { server n: box }", "rack frame {\n  server n: box\n  power_shelf p: shelf33 x 4\n}")
+    results, sink = run(text)
+    row_it = 10 * 100e3 / 0.975
+    assert value(results, "s.h.r.it_power") == pytest.approx(row_it)
+    assert value(results, "s.h.r.b.units_needed") == 6
+    assert value(results, "s.h.r.b.utilization") == pytest.approx(row_it / 2e6)
+    assert value(results, "s.h.r.c.units_needed") == 2
+    assert value(results, "s.h.r.heat_liquid") == pytest.approx(0.85e6)
+    assert value(results, "s.h.r.c.utilization") == pytest.approx(0.85)
+    assert value(results, "s.h.r.k.p.units_needed") == 4
+    assert value(results, "s.h.r.k.p.utilization") == pytest.approx(100e3 / (4 * 33e3))
+    # the limit that fails reads the same figure: one CDU placed of the 2 needed
+    notes = [n for d in sink.items for n in d.notes]
+    assert "cdu units needed = 2, cdu units placed = 1" in notes and "busway units needed = 6, busway units placed = 4" \
+        in notes, notes

@@ -266,8 +266,9 @@ site s {
     assert any("rectifier" in d.message for d in sink.items if d.severity == "error")
 
 
-def test_gear_sizing_only_where_a_hall_or_site_places_it() -> None:
-    # A definition on its own (no block to carry) and a PDU in a rack (no limit there) have no sizing.
+def test_gear_sizing_only_where_a_block_places_it() -> None:
+    # A definition on its own (no block to carry) has no sizing; a PDU in a rack is sized on the rack's IT
+    # (s13-facility2; its limit since s13-facility): 10 kW through one 300 kW unit, 1 needed, 3.3% used.
     results, _ = run("""
 server box { max_power = 10 kW }
 pdu P { capacity = 300 kW }
@@ -280,7 +281,9 @@ site s {
   }
 }
 """)
-    assert "s.h.k.p.units_needed" not in results.values and "P.units_needed" not in results.values
+    assert "P.units_needed" not in results.values and "P.utilization" not in results.values
+    assert value(results, "s.h.k.p.units_needed") == 1
+    assert value(results, "s.h.k.p.utilization") == pytest.approx(10e3 / 300e3)
 
 
 def test_chilled_water_temp_is_the_air_supply_less_the_offset() -> None:

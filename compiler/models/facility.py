@@ -770,7 +770,9 @@ def _sizing(what: str):
     """The `units_needed` or `utilization` output of a gear placed on a hall or site (else none)."""
     def compute(ctx):
         block = ctx.parent
-        if block is None or block.kind not in ("hall", "site"):
+        if block is not None and block.kind in LOCAL_GEAR and ctx.kind in LOCAL_GEAR[block.kind]:
+            return _local_sizing(ctx, block, what)
+        if block is None or block.kind not in ("hall", "site") or ctx.kind == "power_shelf":
             ctx.not_applicable()
         load = gear_load(block, ctx.kind)
         if load is None:
@@ -786,11 +788,29 @@ def _sizing(what: str):
     return compute
 
 
-for _gear in SIZED_GEAR:
+def _local_sizing(ctx, block, what: str):
+    """`units_needed` / `utilization` of gear placed in a row or rack (per row or rack): ceil(load / capacity) +
+    spares of its redundancy, and load / (capacity x the units of its kind placed there), load =
+    `local_gear_load` (the figures the row's and rack's capacity limits compare)."""
+    load = local_gear_load(block, ctx.kind)
+    if load is None:
+        ctx.not_applicable()
+    if what == "units_needed":
+        return _gear_units_needed(load, ctx)
+    placed = sum((g.count * g.get("capacity") for g in block.parts(ctx.kind)), np.zeros(1))
+    if np.any(placed <= 0):
+        ctx.absent(placed <= 0, "no capacity of it is placed")
+    return np.where(placed > 0, load / _nonzero(placed), np.nan)
+
+
+for _gear in SIZED_GEAR + ("power_shelf",):
     output(_gear, "units_needed", {"generator": "ceil(facility_power / capacity) + spares (redundancy)",
-                                   "cdu": "the block's cdus", "crah": "the block's crahs"}.get(
+                                   "cdu": "the block's cdus (in a row or rack: ceil(its heat_liquid / capacity) + "
+                                          "spares)",
+                                   "crah": "the block's crahs (in a row: ceil(its heat_air / capacity) + spares)",
+                                   "power_shelf": "in a rack: ceil(power of the rack's parts / capacity) + spares"}.get(
         _gear, "ceil(power out of the stage (+ the block's cooling_power: transformer, switchgear) / capacity) + "
-               "spares (redundancy)"))(_sizing("units_needed"))
+               "spares (redundancy); in a row or rack, of the stage toward its IT"))(_sizing("units_needed"))
     output(_gear, "utilization", "load / (capacity * units placed)")(_sizing("utilization"))
 
 
@@ -839,7 +859,7 @@ def _local_gear_units(kind: str):
         load = local_gear_load(ctx, kind)
         if load is None:
             return None
-        return _gear_units_needed(load, gear[0]), sum((g.count for g in gear), np.zeros(1))
+        return gear[0].get("units_needed"), sum((g.count for g in gear), np.zeros(1))
     return measure
 
 

@@ -214,7 +214,13 @@ _POWER_GEAR_UNITS_NEEDED = (
     "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
     "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
     "up:parts:transformer.efficiency", "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power",
-    "up:all:row.count", "up:all:row.it_power")
+    "up:all:row.count", "up:all:row.it_power", "up:all:rack.count", "up:all:rack.it_power")
+
+# read by power_shelf.units_needed, power_shelf.utilization: the power of the rack's parts (power.part_power)
+_SHELF_LOAD = tuple(f"up:parts:{kind}.{member}" for kind in ("chip", "cpu", "server") for member in ("count", "peak_power")
+                    ) + tuple(f"up:parts:{kind}.{member}" for kind in ("memory", "storage", "nic", "dpu", "switch",
+                                                                      "transceiver", "cable", "network")
+                              for member in ("count", "power"))
 
 # read by busway.utilization, generator.utilization, pdu.utilization, rectifier.utilization, switchgear.utilization,
 # transformer.utilization, ups.utilization
@@ -225,7 +231,7 @@ _POWER_GEAR_UTILIZATION = (
     "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
     "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
     "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power", "up:all:row.count",
-    "up:all:row.it_power")
+    "up:all:row.it_power", "up:all:rack.count", "up:all:rack.it_power")
 
 # read by cdu.units_needed, crah.units_needed
 _COOLING_UNITS_NEEDED = (
@@ -1175,6 +1181,10 @@ READS: dict[str, tuple[str, ...]] = {
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "set:ep", "set:pp",),
     "training.virtual_stages": _TRAINING_LAYOUT,
+    # --- power_shelf (placed in a rack: sized on the power of the rack's parts, facility.local_gear_load)
+    "power_shelf.units_needed": _SHELF_LOAD + ("capacity", "redundancy"),
+    "power_shelf.utilization": _SHELF_LOAD + ("capacity", "count", "up:parts:power_shelf.capacity",
+                                              "up:parts:power_shelf.count"),
     # --- transceiver
     "transceiver.quantity": ("count", "up:count"),
     "transceiver.total_power": ("power", "quantity"),
