@@ -15,6 +15,13 @@ Power chain (efficiency eta from the meter to the IT load):
     A row's IT runs through the chain seen from the row: the PDUs, busways or rectifiers a row places replace
     the block's stage of their class for that row's IT (its losses at their efficiency); the block's own stage
     carries the rest (and is no stage where no IT is left to it).
+    Transformers placed on several levels (a site's substation and a hall's own units) are each a stage, the
+    outermost first (the power is transformed twice). A rack that places its own PDU runs its IT through one
+    more stage after the chain of its row or block: that PDU at its `efficiency` (a rack strip after the floor
+    PDU). Stages of one kind next to each other add their losses into that kind's <stage>_loss; <stage>_power_in
+    is the power into the outermost. Each placement is sized on its own stage's flow (`owned_flows`).
+    Example: 1 MW of AC IT under a site's 0.99 and a hall's 0.98 transformers: 1 MW / (0.985 x 0.96 x 0.98 x
+    0.99) + C / (0.98 x 0.99) at the meter (the 0.99 stage was charged nothing before, s13-facility2).
     eta = product of the stage efficiencies
     The cooling plant is fed from the low-voltage switchboard: its power C (the block's own cooling_power, peak;
     cooling_power_avg for the average) joins the flow at the last transformer or switchgear stage before the IT
