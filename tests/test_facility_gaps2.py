@@ -237,5 +237,80 @@ def test_row_and_rack_gear_report_their_sizing() -> None:
     assert value(results, "s.h.r.k.p.utilization") == pytest.approx(100e3 / (4 * 33e3))
     # the limit that fails reads the same figure: one CDU placed of the 2 needed
     notes = [n for d in sink.items for n in d.notes]
-    assert "cdu units needed = 2, cdu units placed = 1" in notes and "busway units needed = 6, busway units placed = 4" \
-        in notes, notes
+    assert "cdu units needed = 2, cdu units placed = 1" in notes, notes
+    assert "busway units needed = 6, busway units placed = 4" in notes, notes
+
+
+# ---------------------------------------------------------------- laws over the IT load, with every new stage
+
+LAW_SPEC = """
+server box {
+  max_power = 50 kW
+  cooling = "hybrid"
+  liquid_fraction = 0.7
+  price = 100000 USD
+}
+transformer hv {
+  capacity = 50 MW
+  efficiency = 0.995
+  price = 1000000 USD
+}
+transformer lv {
+  capacity = 2.5 MW
+  efficiency = 0.985
+  price = 150000 USD
+}
+pdu strip {
+  capacity = 120 kW
+  efficiency = 0.99
+  price = 3000 USD
+}
+cdu loop {
+  capacity = 2 MW
+  power = 60 kW
+  price = 100000 USD
+}
+rack frame {
+  server n: box x 2
+  pdu p: strip
+}
+site s {
+  distribution = "ac"
+  utilization = UTIL
+  heat_rejection = "cooling_tower"
+  ambient_temp = 32 degC
+  transformer sub: hv
+  hall h {
+    transformer t: lv x 4
+    row r x ROWS {
+      rack k: frame x 10
+      cdu c: loop x 2
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("util", [0.3, 0.85])
+def test_growing_it_load_never_lowers_power_cooling_water_or_capex(util: float) -> None:
+    """Law, with two transformations, rack PDUs, row CDUs with a rated power and the fixed losses: more rows never
+    lower facility power (peak and average), cooling power, water or capex; PUE >= 1; every stage's loss >= 0."""
+    previous = None
+    for rows in (1, 2, 3, 5):
+        results, _ = run(LAW_SPEC.replace("UTIL", str(util)).replace("ROWS", str(rows)))
+        figures = {name: value(results, f"s.{name}") for name in
+                   ("facility_power", "facility_power_avg", "cooling_power", "cooling_power_avg", "water_year",
+                    "capex", "energy_year")}
+        assert value(results, "s.pue") >= 1 and value(results, "s.h.pue") >= 1
+        for stage in ("transformer", "ups", "pdu"):
+            assert value(results, f"s.h.{stage}_loss") >= 0
+        if previous is not None:
+            for name, figure in figures.items():
+                assert figure >= previous[name], (rows, name)
+        previous = figures
+
+
+def test_pue_falls_as_the_same_site_fills() -> None:
+    # law: the same site at 30% utilization has a PUE at least its PUE at 85%, and that at least its PUE at 100%
+    pues = [value(run(LAW_SPEC.replace("UTIL", u).replace("ROWS", "2"))[0], "s.pue") for u in ("0.3", "0.85", "1")]
+    assert pues[0] >= pues[1] >= pues[2] >= 1

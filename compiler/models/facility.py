@@ -324,8 +324,8 @@ rectifier_fixed_loss_share = Assumption(
 pdu_fixed_loss_share = Assumption(
     "pdu_fixed_loss_share", 0.3, "1",
     "share of a floor PDU's loss at the block's peak load that does not fall with the load [U]: its isolation "
-    "transformer's core loss (low-voltage dry-type, DOE 10 CFR 431.196(a) rates it at 35% load [P]) against its "
-    "winding and cable I^2R losses. Range 0.2-0.5 (a PDU without a transformer: ~0)", range=SHARE)
+    "transformer's core loss (low-voltage dry-type, DOE 10 CFR 431.196(a) rates it at 35% load, read 2026-12-05 "
+    "[P]) against its winding and cable I^2R losses. Range 0.2-0.5 (a PDU without a transformer: ~0)", range=SHARE)
 # Busways, DC distribution and switchgear are conductors and contacts: I^2R losses only, no fixed part.
 FIXED_LOSS_SHARE = {"transformer": transformer_fixed_loss_share, "ups": ups_fixed_loss_share,
                     "rectifier": rectifier_fixed_loss_share, "pdu": pdu_fixed_loss_share}

@@ -217,10 +217,10 @@ _POWER_GEAR_UNITS_NEEDED = (
     "up:all:row.count", "up:all:row.it_power", "up:all:rack.count", "up:all:rack.it_power")
 
 # read by power_shelf.units_needed, power_shelf.utilization: the power of the rack's parts (power.part_power)
-_SHELF_LOAD = tuple(f"up:parts:{kind}.{member}" for kind in ("chip", "cpu", "server") for member in ("count", "peak_power")
-                    ) + tuple(f"up:parts:{kind}.{member}" for kind in ("memory", "storage", "nic", "dpu", "switch",
-                                                                      "transceiver", "cable", "network")
-                              for member in ("count", "power"))
+_SHELF_DEVICES, _SHELF_FIXED = ("chip", "cpu", "server"), ("memory", "storage", "nic", "dpu", "switch", "transceiver",
+                                                             "cable", "network")
+_SHELF_LOAD = tuple(f"up:parts:{kind}.{member}" for kind in _SHELF_DEVICES for member in ("count", "peak_power")) + \
+    tuple(f"up:parts:{kind}.{member}" for kind in _SHELF_FIXED for member in ("count", "power"))
 
 # read by busway.utilization, generator.utilization, pdu.utilization, rectifier.utilization, switchgear.utilization,
 # transformer.utilization, ups.utilization
