@@ -204,7 +204,7 @@ voltage       V                 output voltage
 
 # Sizing outputs of gear a hall or site places (compiler.models.facility): what the limits and diagrams read.
 _GEAR_SIZING = """
-units_needed  count   output    units the load needs with the gear's redundancy (ceil(load / capacity) + spares), where a hall or site places it
+units_needed  count   output    units the load needs with the gear's redundancy (ceil(load / capacity) + spares), where a hall, site, row or rack places it
 utilization   ratio   output    load / (capacity of the units of this kind placed there, spares included)
 """
 
@@ -518,7 +518,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     "rectifier": ("power", "An AC-to-DC rectifier (800 V DC distribution).", _POWER_GEAR + _GEAR_SIZING, ""),
     "pdu": ("power", "A power distribution unit.", _POWER_GEAR + _GEAR_SIZING, ""),
     "busway": ("power", "An overhead busway.", _POWER_GEAR + _GEAR_SIZING, ""),
-    "power_shelf": ("power", "A rack power shelf (PSUs).", _POWER_GEAR, ""),
+    "power_shelf": ("power", "A rack power shelf (PSUs).", _POWER_GEAR + _GEAR_SIZING, ""),
     "cdu": ("cooling", "A coolant distribution unit for direct liquid cooling.", _COOLING_GEAR + _GEAR_SIZING + """
         flow          m^3/s             rated coolant flow
         """, ""),

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from compiler.models.facility import FIXED_LOSS_SHARE
 from spec_eval import run, value
 
 
@@ -265,8 +266,9 @@ site s {
     assert any("rectifier" in d.message for d in sink.items if d.severity == "error")
 
 
-def test_gear_sizing_only_where_a_hall_or_site_places_it() -> None:
-    # A definition on its own (no block to carry) and a PDU in a rack (no limit there) have no sizing.
+def test_gear_sizing_only_where_a_block_places_it() -> None:
+    # A definition on its own (no block to carry) has no sizing; a PDU in a rack is sized on the rack's IT
+    # (s13-facility2; its limit since s13-facility): 10 kW through one 300 kW unit, 1 needed, 3.3% used.
     results, _ = run("""
 server box { max_power = 10 kW }
 pdu P { capacity = 300 kW }
@@ -279,7 +281,9 @@ site s {
   }
 }
 """)
-    assert "s.h.k.p.units_needed" not in results.values and "P.units_needed" not in results.values
+    assert "P.units_needed" not in results.values and "P.utilization" not in results.values
+    assert value(results, "s.h.k.p.units_needed") == 1
+    assert value(results, "s.h.k.p.utilization") == pytest.approx(10e3 / 300e3)
 
 
 def test_chilled_water_temp_is_the_air_supply_less_the_offset() -> None:
@@ -323,9 +327,13 @@ site s {
     assert value(results, "s.h.chillers") == 2                                 # 1 + N+1 spare
     # PUE = (IT + chain loss + cooling) / IT at the average point: (100 + 7.366 + 3.53 / 0.985) / 100, the
     # transformer losing power on the cooling plant it feeds too (s13-facility: 3.53 kW -> 3.584 kW at the meter).
+    # The transformer's no-load (core) loss is a share f of its loss at the peak flow, which carries the design
+    # day's 18.02 kW of cooling: f x (18.02 - 3.53) kW x (1/0.985 - 1) more at the average (s13-facility2).
     loss = 100e3 * (1 / (0.985 * 0.96 * 0.985) - 1)
-    assert value(results, "s.h.pue") == pytest.approx((100e3 + loss + 3530 / 0.985) / 100e3)
-    assert value(results, "s.h.energy_year") == pytest.approx((100e3 + loss + 3530 / 0.985) * 8760 * 3600)
+    cooling_peak = 2000 + compressor + 0.015 * (102e3 + compressor)
+    fixed = FIXED_LOSS_SHARE["transformer"].value * (cooling_peak - 3530) * (1 / 0.985 - 1)
+    assert value(results, "s.h.pue") == pytest.approx((100e3 + loss + 3530 / 0.985 + fixed) / 100e3)
+    assert value(results, "s.h.energy_year") == pytest.approx((100e3 + loss + 3530 / 0.985 + fixed) * 8760 * 3600)
 
 
 def test_pue_override_drives_facility_power() -> None:

@@ -67,6 +67,19 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      hour, busy or idle, so halving the duty cycle or a demand below the capacity doubles it
                      (energy included: an idle accelerator is still counted at its average power, an overestimate
                      of the energy part)
+      energy in the hour and the duty cycle (checked s13-facility2, documented, not changed): the site's
+                     opex_energy is its facility_power_avg at its own `utilization` (0.85 [U]) for all 8,760 h,
+                     and every accelerator-hour carries its share whatever the service's duty cycle; the duty
+                     cycle divides the tokens only. The two agree where the site's `utilization` is the load its
+                     workloads put on it; where they differ the $/Mtok's energy part is off by their ratio.
+                     Hand calculation, flagship_campus's chat service (GB300 NVL72, duty 0.6): the site's IT
+                     draw 1,878 W a GPU at 0.85 (646 W at 0: the racks idle); chat busy draws 113,548 W a rack
+                     of 72, 1,577 W a GPU; at its duty cycle 0.6 x 1,577 + 0.4 x 646 = 1,205 W, 0.64 of the
+                     site's: energy $0.158 of the GPU's $2.40 hour, ~$0.10 at the service's own draw, so its
+                     $/Mtok is ~2.3% high (the rest of the hour, capital and staff, is paid busy or idle).
+                     A fix belongs to the inference model's cost (its own energy: chips x (duty x system power
+                     busy + (1 - duty) x idle) x PUE x price in place of the site's share); until then set the
+                     site's `utilization` to the load its workloads put on it.
       cost per accelerator-hour at a site that places several chip types (type_accelerator_hour): each type's
                      share of the site's bill, sum(count * rate) = tco_year:
                      rate(t) = [capex(t) (CRF + maintenance_rate) + opex_energy avg(t) / sum(avg)

@@ -15,6 +15,13 @@ Power chain (efficiency eta from the meter to the IT load):
     A row's IT runs through the chain seen from the row: the PDUs, busways or rectifiers a row places replace
     the block's stage of their class for that row's IT (its losses at their efficiency); the block's own stage
     carries the rest (and is no stage where no IT is left to it).
+    Transformers placed on several levels (a site's substation and a hall's own units) are each a stage, the
+    outermost first (the power is transformed twice). A rack that places its own PDU runs its IT through one
+    more stage after the chain of its row or block: that PDU at its `efficiency` (a rack strip after the floor
+    PDU). Stages of one kind next to each other add their losses into that kind's <stage>_loss; <stage>_power_in
+    is the power into the outermost. Each placement is sized on its own stage's flow (`owned_flows`).
+    Example: 1 MW of AC IT under a site's 0.99 and a hall's 0.98 transformers: 1 MW / (0.985 x 0.96 x 0.98 x
+    0.99) + C / (0.98 x 0.99) at the meter (the 0.99 stage was charged nothing before, s13-facility2).
     eta = product of the stage efficiencies
     The cooling plant is fed from the low-voltage switchboard: its power C (the block's own cooling_power, peak;
     cooling_power_avg for the average) joins the flow at the last transformer or switchgear stage before the IT
@@ -24,6 +31,12 @@ Power chain (efficiency eta from the meter to the IT load):
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
                        (+ C for a transformer or switchgear stage)
     <stage>_power_in = out + loss
+    At the average (facility_power_avg, PUE, energy) each stage keeps a fixed (no-load) part of its peak loss:
+    <stage>_loss_avg = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)     f: <stage>_fixed_loss_share
+                       (transformer 0.4: core loss, DOE 10 CFR 431.196 designs; UPS and rectifier 0.3; PDU 0.3;
+                       busway and switchgear 0: I^2R only), so the PUE rises as the utilization falls; the peak
+                       (facility_power, sizing, capex) is the rated loss. Example: a 1 MW transformer stage at
+                       0.985 carries 0.5 MW on average: 0.4 x 15.2 kW + 0.6 x 7.6 kW = 10.7 kW, not 7.6 kW
     power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
@@ -39,7 +52,8 @@ Power chain (efficiency eta from the meter to the IT load):
 Cooling power, per heat stream (liquid at `supply_temp`; air through chilled water 6 K below
 `air_supply_temp`):
 
-    pumps and fans   = heat_liquid * pump_fraction + heat_air * crah_fan_fraction
+    pumps and fans   = heat_liquid * pump_fraction + heat_air * crah_fan_fraction; the placed CDU's / CRAH's
+                       rated power / capacity in place of the fraction (the block's, and each row's for its heat)
     mechanical       = 0 when the outdoor reference is at least `economizer_approach` below the stream's
                        supply temperature (free cooling); else Q / COP with
                        COP = carnot_fraction * T_evap / (T_cond - T_evap),
@@ -111,7 +125,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import POSITIVE, Assumption, NON_NEGATIVE, left_over, limit, output
+from . import POSITIVE, SHARE, Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
 from .power import part_power
 from .thermal import SPARES, units_needed
@@ -152,22 +166,43 @@ def _nearest_gear(ctx, kind):
     return None
 
 
-def chain_stages(ctx) -> list[tuple[str, object]]:
-    """[(stage kind, efficiency)] from the meter to the IT load of this block's own IT.
+def _gear_levels(ctx, kind):
+    """[(gear, the block placing it)] of `kind`, one per level of this block and its ancestors that places one,
+    outermost (the site) first."""
+    found, level = [], ctx
+    while level is not None:
+        gear = level.parts(kind)
+        if gear:
+            found.append((gear[0], level))
+        level = level.parent
+    return found[::-1]
+
+
+STACKED = ("transformer",)    # a class whose gear on every level is a stage of its own (site substation, hall unit)
+
+
+def chain_stages(ctx) -> list[tuple[str, object, str | None]]:
+    """[(stage kind, efficiency, path of the block that places the gear or None for a default stage)] from the
+    meter to the IT load of this block's own IT.
 
     Per class (transformer, switchgear, conversion = UPS or rectifier, distribution = PDU or busway): the
     nearest gear of each kind of the class placed on this block or an ancestor, with its `efficiency`
     (else the kind's default); when no gear of the class is placed, the default stage of the block's
-    `distribution` (ac: transformer, UPS, PDU; dc800: transformer, rectifier, busway = DC distribution)."""
+    `distribution` (ac: transformer, UPS, PDU; dc800: transformer, rectifier, busway = DC distribution).
+    Transformers placed on several levels (a site's substation and a hall's own unit) are each a stage, the
+    outermost first: the power is transformed twice, and both lose on it."""
     distribution = ctx.inherited_text("distribution", "ac")
     stages = []
     for cls, kinds in STAGE_CLASSES:
-        placed = [(k, g) for k in kinds if (g := _nearest_gear(ctx, k)) is not None]
+        placed = []
+        for k in kinds:
+            levels = _gear_levels(ctx, k)
+            placed += [(k, g, level.path) for g, level in (levels if k in STACKED else levels[-1:])]
         if placed:
-            stages += [(k, g.get("efficiency", _GEAR_DEFAULT[k])) for k, g in placed]
+            stages += [(k, g.get("efficiency", _GEAR_DEFAULT[k]), owner) for k, g, owner in placed]
         elif distribution in _DEFAULT_STAGE[cls]:
             kind, assumption = _DEFAULT_STAGE[cls][distribution]
-            stages.append((kind, ctx.get(assumption.name, assumption)))
+            stages.append((kind, ctx.get(assumption.name, assumption), None))
     return stages
 
 
@@ -192,24 +227,114 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
     return {kind: (o, l) for kind, (o, l) in flows.items()}
 
 
+def owned_flows(ctx) -> dict[tuple[str, str], object]:
+    """{(stage kind, path of the block placing the gear): power out of that gear's stage at peak} over this
+    block's IT and cooling plant (a site adds its halls', whose chains may run through the site's gear): the
+    load each placement carries, apart from another level's gear of the same kind."""
+    owned: dict[tuple[str, str], object] = {}
+    for hall in halls(ctx):
+        for key, out in owned_flows(hall).items():
+            owned[key] = owned.get(key, np.zeros(1)) + hall.count * out
+    for key, out in _carry_chain(ctx, True)[1].items():
+        owned[key] = owned.get(key, np.zeros(1)) + out
+    return owned
+
+
 COOLING_FEED = ("transformer", "switchgear")    # the stages that feed the mechanical plant as well as the IT
 
 
-def _it_groups(ctx, peak: bool):
-    """[(IT power, chain stages)] of the IT this block feeds itself: each row it places directly under the chain
-    seen from that row (the PDUs, busways or rectifiers the row places replace the block's for its IT), the rest
-    under the block's own chain."""
-    name = "it_power" if peak else "it_power_avg"
-    groups, in_rows = [], np.zeros(1)
+def _it_groups(ctx, average: bool):
+    """[(IT power at peak, at the average (None unless `average`), chain stages)] of the IT this block feeds
+    itself: each row it places directly under the chain seen from that row (the PDUs, busways or rectifiers the
+    row places replace the block's for its IT), the rest under the block's own chain; the racks (in the block
+    or its rows) that place their own PDU take it as one more stage after those (`_rack_pdus`)."""
+    groups, in_rows, in_rows_avg = [], np.zeros(1), np.zeros(1)
     for row in ctx.parts("row"):
-        it = row.count * row.get(name)
+        it = row.count * row.get("it_power")
+        it_avg = row.count * row.get("it_power_avg") if average else None
         in_rows = in_rows + it
-        groups.append((it, chain_stages(row)))
+        if average:
+            in_rows_avg = in_rows_avg + it_avg
+        groups += _rack_pdus(row, row.count, it, it_avg, chain_stages(row), average)
+    own_avg = _own_it(ctx, False) if average else None
     if not groups:
-        return [(_own_it(ctx, peak), chain_stages(ctx))]
-    rest = np.maximum(left_over(_own_it(ctx, peak), in_rows), 0.0)
+        return _rack_pdus(ctx, np.ones(1), _own_it(ctx, True), own_avg, chain_stages(ctx), average)
+    rest = np.maximum(left_over(_own_it(ctx, True), in_rows), 0.0)
+    rest_avg = np.maximum(left_over(own_avg, in_rows_avg), 0.0) if average else None
     # the block's own chain where IT outside its rows uses it (in some scenario): a PDU no power passes is none
-    return ([(rest, chain_stages(ctx))] if np.any(rest > 0) else []) + groups
+    return (_rack_pdus(ctx, np.ones(1), rest, rest_avg, chain_stages(ctx), average) if np.any(rest > 0)
+            else []) + groups
+
+
+def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
+    """Split the IT `it` (at the average `it_avg`) fed through `stages` by `holder` (a row, x mult of them, or
+    the block itself): each rack placed directly in it with its own PDU (a rack PDU: the strip or metered unit
+    after the floor PDU) runs through one more stage, that PDU at its `efficiency` (else pdu_efficiency), its
+    out = mult x rack.count x rack.it_power; the rest through `stages` alone."""
+    groups, in_racks, in_racks_avg = [], np.zeros(1), np.zeros(1)
+    for rack in holder.parts("rack"):
+        pdus = rack.parts("pdu")
+        if not pdus:
+            continue
+        r = mult * rack.count * rack.get("it_power")
+        r_avg = mult * rack.count * rack.get("it_power_avg") if average else None
+        in_racks = in_racks + r
+        if average:
+            in_racks_avg = in_racks_avg + r_avg
+        eta = pdus[0].get("efficiency", _GEAR_DEFAULT["pdu"])
+        groups.append((r, r_avg, stages + [("pdu", eta, rack.path)]))
+    if not groups:
+        return [(it, it_avg, stages)]
+    rest = np.maximum(left_over(it, in_racks), 0.0)
+    rest_avg = np.maximum(left_over(it_avg, in_racks_avg), 0.0) if average else None
+    return ([(rest, rest_avg, stages)] if np.any(rest > 0) else []) + groups
+
+
+# Fixed (no-load) losses: a stage's loss at the peak flow is split into a fixed part f, drawn at any load while
+# the gear is energized, and a part proportional to the power it carries:
+#     loss(out) = f * L_peak + (1 - f) * out * (1 / eta - 1),   L_peak = out_peak * (1 / eta - 1)
+# so at the peak the loss is the rated one (facility_power, sizing and capex unchanged) and at the average flow the
+# loss per watt carried rises as the load falls (the PUE of a half-loaded site is above a full one's). The rest is
+# taken as linear in the load: winding and conductor losses go with the current squared, so linear overstates them
+# below the peak (a conservative PUE). Pumps and fans are not given a fixed part: they are modelled proportional
+# to the heat, which already sits above the fan affinity law (power ~ flow^3) down to a minimum speed of 30-50%
+# (at half the heat: 50% of the peak power where the cube law with a 40% speed floor gives 12.5%).
+transformer_fixed_loss_share = Assumption(
+    "transformer_fixed_loss_share", 0.4, "1",
+    "share of a transformer stage's loss at the block's peak load that is no-load (core) loss [S][D]: distribution "
+    "transformers meeting US DOE 10 CFR 431.196(b) (2016 levels: liquid-immersed three-phase 2,500 kVA 99.53% at "
+    "50% per-unit load; self-law.org/code/us/cfr/t10/s431.196, read 2026-12-05 [P]) are loss-optimized near the "
+    "test load, where core loss and winding loss are about equal (a transformer's efficiency peaks where they are); "
+    "with the winding loss at rating then 4x the core loss, the core's share of the loss at x of rating is "
+    "0.25 / (0.25 + x^2): 0.5 at 50% (a 2N pair at peak), 0.28 at 80%, 0.2 at 100% [D]. 0.4: range 0.2-0.5",
+    range=SHARE)
+ups_fixed_loss_share = Assumption(
+    "ups_fixed_loss_share", 0.3, "1",
+    "share of a double-conversion UPS's loss at the block's peak load that does not fall with the load (control, "
+    "fans, magnetics and capacitor losses) [U][D]: vendor curves (Eaton 93PM, Schneider Galaxy VX datasheets, read "
+    "2026) are flat at 96-97% from 40% to 100% load and fall to ~94-95% at 20-25%; a fixed + linear loss through "
+    "96.5% at 100% and 94.5% at 25% has a fixed part F = 0.0073 of rating against a full-load loss of 0.0363: "
+    "0.20 of the loss at 100%, 0.33 at 50% (N+1 and 2N UPS run at 40-70% at peak). 0.3: range 0.2-0.4",
+    range=SHARE)
+rectifier_fixed_loss_share = Assumption(
+    "rectifier_fixed_loss_share", 0.3, "1",
+    "share of an AC-to-DC rectifier stage's loss at the block's peak load that does not fall with the load [U]: "
+    "the UPS's figure (both are switch-mode converters with fixed control, fan and magnetics losses; 800 V DC "
+    "rectifier curves are not yet public). Range 0.15-0.4", range=SHARE)
+pdu_fixed_loss_share = Assumption(
+    "pdu_fixed_loss_share", 0.3, "1",
+    "share of a floor PDU's loss at the block's peak load that does not fall with the load [U]: its isolation "
+    "transformer's core loss (low-voltage dry-type, DOE 10 CFR 431.196(a) rates it at 35% load, read 2026-12-05 "
+    "[P]) against its winding and cable I^2R losses. Range 0.2-0.5 (a PDU without a transformer: ~0)", range=SHARE)
+# Busways, DC distribution and switchgear are conductors and contacts: I^2R losses only, no fixed part.
+FIXED_LOSS_SHARE = {"transformer": transformer_fixed_loss_share, "ups": ups_fixed_loss_share,
+                    "rectifier": rectifier_fixed_loss_share, "pdu": pdu_fixed_loss_share}
+
+
+def _fixed_share(ctx, kind: str):
+    """f of the stage `kind` (0 for busways and switchgear); a `let <kind>_fixed_loss_share` on the block sets it."""
+    assumption = FIXED_LOSS_SHARE.get(kind)
+    return np.zeros(1) if assumption is None else ctx.get(assumption.name, assumption)
 
 
 def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
@@ -218,22 +343,41 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     own cooling power, peak or average) joins the flow at the last transformer or switchgear stage before the IT
     (the mechanical plant is fed from the low-voltage switchboard, not through the UPS, rectifiers or PDUs), so
     those stages lose power on it too."""
+    return _carry_chain(ctx, peak, cooling_fed)[0]
+
+
+def _carry_chain(ctx, peak: bool, cooling_fed: bool = True):
+    """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
+    next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
+    stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
+    into the outermost); each placement's own out is kept apart by its owner for sizing (`owned_flows`)."""
     flows: dict[str, list] = {}
+    owned: dict[tuple[str, str], object] = {}
 
-    def carry(stages, out):
-        for kind, eta in reversed(stages):
-            loss = out * (1 / eta - 1)
+    def carry(stages, out_peak, out_avg):
+        # each stage's loss at the peak flow, and at the average: f * L_peak + (1 - f) * out_avg * (1 / eta - 1)
+        seen = set()
+        for kind, eta, owner in reversed(stages):
+            loss_peak = out_peak * (1 / eta - 1)
+            if peak:
+                out, loss = out_peak, loss_peak
+            else:
+                f = _fixed_share(ctx, kind)
+                loss = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)
+                out, out_avg = out_avg, out_avg + loss
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
-            total[0], total[1] = total[0] + out, total[1] + loss
-            out = out + loss
+            total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
+            seen.add(kind)
+            if owner is not None:
+                owned[(kind, owner)] = owned.get((kind, owner), np.zeros(1)) + out
+            out_peak = out_peak + loss_peak
 
-    groups = _it_groups(ctx, peak)
-    for it, stages in groups:
-        carry(stages, it)
-    feed = [(kind, eta) for kind, eta in chain_stages(ctx) if kind in COOLING_FEED]
+    for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
+        carry(stages, it_peak, it_avg)
+    feed = [stage for stage in chain_stages(ctx) if stage[0] in COOLING_FEED]
     if cooling_fed and feed:
-        carry(feed, _own_cooling(ctx, peak))
-    return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows]
+        carry(feed, _own_cooling(ctx, True), None if peak else _own_cooling(ctx, False))
+    return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
 
 
 def _own_cooling(ctx, peak: bool):
@@ -361,6 +505,24 @@ def _gear_fraction(ctx, gear_kind, default: Assumption):
     return ctx.get(default.name, default)
 
 
+def _mover_power(ctx, heat, kind: str, default: Assumption, scale):
+    """Pump (CDU) or fan (CRAH) power of `heat` (liquid / air) that this block cools itself: the heat of each row
+    it places whose own CDUs / CRAHs give a rated `power` at that row's rate (power / capacity of the row's gear:
+    a 2 MW CDU drawing 100 kW pumps 5% of its heat), the rest at the block's gear's rate or the default fraction.
+        movers = sum(row.count * row heat * scale * row rate) + (heat - those rows' heat) * block rate
+    scale: it_power_avg / it_power of the block at the average, 1 at the peak."""
+    name = "heat_liquid" if kind == "cdu" else "heat_air"
+    in_rows, total = np.zeros(1), np.zeros(1)
+    for row in ctx.parts("row"):
+        gear = row.parts(kind)
+        if gear and gear[0].is_set("power"):
+            row_heat = row.count * row.get(name) * scale
+            in_rows = in_rows + row_heat
+            total = total + row_heat * gear[0].get("power") / _nonzero(gear[0].get("capacity"))
+    rest = np.maximum(left_over(heat, in_rows), 0.0)
+    return total + rest * _gear_fraction(ctx, kind, default)
+
+
 def _direct_heat(ctx, peak: bool):
     """Heat (liquid, air) of the IT this block cools itself (a site's halls cool their own)."""
     scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
@@ -391,8 +553,9 @@ def stream_cooling(ctx, peak: bool):
     """(cooling power, mechanical heat load, total heat rejected) of the heat this block cools itself."""
     liquid, air = _direct_heat(ctx, peak)
     outdoor = _outdoor(ctx, peak, _tower(ctx))
-    pumps = liquid * _gear_fraction(ctx, "cdu", A.pump_fraction)
-    fans = air * _gear_fraction(ctx, "crah", A.crah_fan_fraction)
+    scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
+    pumps = _mover_power(ctx, liquid, "cdu", A.pump_fraction, scale)
+    fans = _mover_power(ctx, air, "crah", A.crah_fan_fraction, scale)
     t_liquid, t_air = _loop_supply(ctx, "liquid"), _loop_supply(ctx, "air")
     mech_liquid, needs_liquid = _mechanical(ctx, liquid + pumps, t_liquid, outdoor)
     mech_air, needs_air = _mechanical(ctx, air + fans, t_air, outdoor)
@@ -583,10 +746,12 @@ def gear_load(block, kind: str):
         return block.get("facility_power")
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
-    flows = stage_flows(block, peak=True)
-    if kind not in flows:
+    owned = owned_flows(block)
+    if (kind, block.path) not in owned:
         return None
-    return flows[kind][0]          # a transformer's or switchgear's flow carries the cooling plant (_own_stages)
+    # the power out of this placement's own stage (a transformer's or switchgear's carries the cooling plant,
+    # _own_stages; another level's gear of the same kind is apart: a hall's unit under the site's substation)
+    return owned[(kind, block.path)]
 
 
 def _gear_units_needed(load, gear):
@@ -612,7 +777,9 @@ def _sizing(what: str):
     """The `units_needed` or `utilization` output of a gear placed on a hall or site (else none)."""
     def compute(ctx):
         block = ctx.parent
-        if block is None or block.kind not in ("hall", "site"):
+        if block is not None and block.kind in LOCAL_GEAR and ctx.kind in LOCAL_GEAR[block.kind]:
+            return _local_sizing(ctx, block, what)
+        if block is None or block.kind not in ("hall", "site") or ctx.kind == "power_shelf":
             ctx.not_applicable()
         load = gear_load(block, ctx.kind)
         if load is None:
@@ -628,11 +795,29 @@ def _sizing(what: str):
     return compute
 
 
-for _gear in SIZED_GEAR:
+def _local_sizing(ctx, block, what: str):
+    """`units_needed` / `utilization` of gear placed in a row or rack (per row or rack): ceil(load / capacity) +
+    spares of its redundancy, and load / (capacity x the units of its kind placed there), load =
+    `local_gear_load` (the figures the row's and rack's capacity limits compare)."""
+    load = local_gear_load(block, ctx.kind)
+    if load is None:
+        ctx.not_applicable()
+    if what == "units_needed":
+        return _gear_units_needed(load, ctx)
+    placed = sum((g.count * g.get("capacity") for g in block.parts(ctx.kind)), np.zeros(1))
+    if np.any(placed <= 0):
+        ctx.absent(placed <= 0, "no capacity of it is placed")
+    return np.where(placed > 0, load / _nonzero(placed), np.nan)
+
+
+for _gear in SIZED_GEAR + ("power_shelf",):
     output(_gear, "units_needed", {"generator": "ceil(facility_power / capacity) + spares (redundancy)",
-                                   "cdu": "the block's cdus", "crah": "the block's crahs"}.get(
+                                   "cdu": "the block's cdus (in a row or rack: ceil(its heat_liquid / capacity) + "
+                                          "spares)",
+                                   "crah": "the block's crahs (in a row: ceil(its heat_air / capacity) + spares)",
+                                   "power_shelf": "in a rack: ceil(power of the rack's parts / capacity) + spares"}.get(
         _gear, "ceil(power out of the stage (+ the block's cooling_power: transformer, switchgear) / capacity) + "
-               "spares (redundancy)"))(_sizing("units_needed"))
+               "spares (redundancy); in a row or rack, of the stage toward its IT"))(_sizing("units_needed"))
     output(_gear, "utilization", "load / (capacity * units placed)")(_sizing("utilization"))
 
 
@@ -660,7 +845,9 @@ def local_gear_load(block, kind: str):
     if kind == "power_shelf":
         return part_power(block, peak=True)
     out = block.get("it_power")
-    for stage, eta in reversed(chain_stages(block)):
+    if block.kind == "rack" and kind == "pdu":          # a rack's own PDU: the last stage (_rack_pdus)
+        return out
+    for stage, eta, _ in reversed(chain_stages(block)):
         if stage == kind:
             return out
         out = out / eta
@@ -679,7 +866,7 @@ def _local_gear_units(kind: str):
         load = local_gear_load(ctx, kind)
         if load is None:
             return None
-        return _gear_units_needed(load, gear[0]), sum((g.count for g in gear), np.zeros(1))
+        return gear[0].get("units_needed"), sum((g.count for g in gear), np.zeros(1))
     return measure
 
 

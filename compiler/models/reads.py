@@ -214,7 +214,13 @@ _POWER_GEAR_UNITS_NEEDED = (
     "up:heat_liquid", "up:it_power", "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power",
     "up:parts:pdu.efficiency", "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency",
     "up:parts:transformer.efficiency", "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power",
-    "up:all:row.count", "up:all:row.it_power")
+    "up:all:row.count", "up:all:row.it_power", "up:all:rack.count", "up:all:rack.it_power")
+
+# read by power_shelf.units_needed, power_shelf.utilization: the power of the rack's parts (power.part_power)
+_SHELF_DEVICES, _SHELF_FIXED = ("chip", "cpu", "server"), ("memory", "storage", "nic", "dpu", "switch", "transceiver",
+                                                             "cable", "network")
+_SHELF_LOAD = tuple(f"up:parts:{kind}.{member}" for kind in _SHELF_DEVICES for member in ("count", "peak_power")) + \
+    tuple(f"up:parts:{kind}.{member}" for kind in _SHELF_FIXED for member in ("count", "power"))
 
 # read by busway.utilization, generator.utilization, pdu.utilization, rectifier.utilization, switchgear.utilization,
 # transformer.utilization, ups.utilization
@@ -225,7 +231,7 @@ _POWER_GEAR_UTILIZATION = (
     "up:parts:busway.efficiency", "up:parts:hall.count", "up:parts:hall.it_power", "up:parts:pdu.efficiency",
     "up:parts:rectifier.efficiency", "up:parts:switchgear.efficiency", "up:parts:transformer.efficiency",
     "up:parts:ups.efficiency", "up:cooling_power", "up:parts:hall.cooling_power", "up:all:row.count",
-    "up:all:row.it_power")
+    "up:all:row.it_power", "up:all:rack.count", "up:all:rack.it_power")
 
 # read by cdu.units_needed, crah.units_needed
 _COOLING_UNITS_NEEDED = (
@@ -1175,6 +1181,10 @@ READS: dict[str, tuple[str, ...]] = {
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "set:ep", "set:pp",),
     "training.virtual_stages": _TRAINING_LAYOUT,
+    # --- power_shelf (placed in a rack: sized on the power of the rack's parts, facility.local_gear_load)
+    "power_shelf.units_needed": _SHELF_LOAD + ("capacity", "redundancy"),
+    "power_shelf.utilization": _SHELF_LOAD + ("capacity", "count", "up:parts:power_shelf.capacity",
+                                              "up:parts:power_shelf.count"),
     # --- transceiver
     "transceiver.quantity": ("count", "up:count"),
     "transceiver.total_power": ("power", "quantity"),
@@ -1186,5 +1196,23 @@ READS: dict[str, tuple[str, ...]] = {
     "ups.units_needed": _POWER_GEAR_UNITS_NEEDED,
     "ups.utilization": _POWER_GEAR_UTILIZATION,
 }
+# s13-facility2: every output built on the cooling streams (facility.stream_cooling: those that read the block's
+# CDUs' rated power) reads the rows' own CDUs and CRAHs with a rated power, which set the pumps / fans of their heat
+_ROW_MOVERS = ("all:row.count", "all:row.heat_liquid", "all:row.heat_air", "all:cdu.capacity", "all:cdu.power",
+               "all:crah.capacity", "all:crah.power")
+READS = {key: reads + _ROW_MOVERS if "parts:cdu.power" in reads and key.startswith(("hall.", "site.")) else reads
+         for key, reads in READS.items()}
+# and the average power of the chain reads its peak flows: each stage's fixed (no-load) loss is a share of its loss
+# at the peak (facility._own_stages)
+_FIXED_LOSS = ("it_power", "cooling_power", "all:row.it_power", "let:transformer_fixed_loss_share",
+               "let:ups_fixed_loss_share", "let:rectifier_fixed_loss_share", "let:pdu_fixed_loss_share")
+for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
+    READS[_key] = READS[_key] + _FIXED_LOSS + (("parts:hall.it_power", "parts:hall.cooling_power")
+                                               if _key.startswith("site.") else ())
+# every output that walks the chain per row (reads the rows' IT) walks it per rack too: a rack's own PDU is a stage
+# after the chain of its row or block (facility._rack_pdus)
+_RACK_PDU = ("all:rack.count", "all:rack.it_power", "all:rack.it_power_avg", "all:pdu.efficiency")
+READS = {key: reads + _RACK_PDU if ("all:row.it_power" in reads or "all:row.it_power_avg" in reads) else reads
+         for key, reads in READS.items()}
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

@@ -187,6 +187,12 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
                 rows.append(_esc(f"{plan.definition(gear[0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
                 rows.append(_gear_sizing(plan, gear[0], f"the {stream} heat", capacity=False))
                 n = plan.count(gear[0]) if gear[0].count is not None else plan.get(gear[0], "units_needed")
+            # the CDUs / CRAHs a row places are sized per row (their own units_needed and utilization)
+            row_gear = [(row, part) for row in plan.parts(inst, "row")
+                        for part in plan.parts(row, "cdu" if liquid_side else "crah")]
+            for row, part in row_gear[:MAX_LIST]:
+                rows.append(_esc(f"in each {plan.part_name(row)}: {plan.definition(part)}", 0))
+                rows.append(_gear_sizing(plan, part, f"the row's {stream} heat"))
             title = ("CDUs" if liquid_side else "CRAHs") + (f" \u00d7 {_count_text(n)}" if n is not None else "")
             color = PALETTE[stream][0]
             c.node(node, _card(_b(title), rows, caption=_esc("LIQUID LOOP" if liquid_side else "AIR LOOP", 0),
