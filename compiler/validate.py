@@ -1408,6 +1408,8 @@ MECHANISM_TABLE = {
     "allreduce_kernels": Mechanism((), _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
     "blackwell_token_split": Mechanism((), _ALL),
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
+    "residual_tail": Mechanism((), _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
+    "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -1529,7 +1531,19 @@ DISPATCH_WAITS = {
 # dispatch by the old delay's rule, the least sum of the TTFT p50 and p99 medians (docs/accuracy.md, the same section)
 # [U]; given as `first_token_delay` r50 and the p99's excess over it on `dispatch_wait_p99`
 DISPATCH_RESIDUAL_DELAY = (0.15, 0.2)
-DISPATCH_ROUNDS_SHARED = ("inference-v4.1",)   # rounds whose NVIDIA harness runs one queue at tp x pp 1
+DISPATCH_ROUNDS_SHARED = ("inference-v4.1",)
+# `chunk_steps` (measured, not applied; docs/accuracy.md "The chunked engines' p99"): the chunked TensorRT-LLM rows
+# count a first token's steps whole at each quantile (`integer_chunk_steps`: microBatchScheduler.cpp's first come
+# first served chunks, the first token at the step of the last chunk [P]); the fitted `first_token_delay` stays at
+# the TTFT p50 and its share at the p99 is what the term frees: rescanned, the p99 delay below (mean steps) [U]
+CHUNK_STEPS_P99_DELAY = 0.325
+# `residual_tail` (measured, not applied; the same section): the chunked TensorRT-LLM rows take the rest of the step
+# in flight at its spread in the TTFT quantiles (`step_residual_tail`); the p99's share of the delay rescanned [U]
+# by the old delay's rule (the least sum of the TTFT p50 and p99 medians; the p50 does not move with it): 0 / 0.1 /
+# 0.15 / 0.175 / 0.2 / 0.25 / 0.325 give TTFT p99 11.63 / 11.82 / 11.37 / 11.36 / 11.81 / 11.74 / 13.16%, and with
+# knee_power + capacity_margin + allreduce_kernels 11.22 / 10.66 / 10.28 / 9.87 / 9.95 / 10.47 / 10.30%: 0.175
+RESIDUAL_TAIL_P99_DELAY = 0.175
+FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
 
 def dispatch_policy(round_: str, family: str, layout, n: float) -> tuple[str, float]:
@@ -2194,6 +2208,14 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         r50, r99 = DISPATCH_RESIDUAL_DELAY if "whole_prompts" not in row.lets else (0.0, 0.0)
         row.lets["first_token_delay"] = r50          # (read only on rows with chunked context)
         row.lets["dispatch_wait_p50"], row.lets["dispatch_wait_p99"] = p50, p99 + (r99 - r50)
+    if (scenario in mechanisms["residual_tail"] and "context_chunk_unit" in row.lets
+            and scenario not in mechanisms["harness_dispatch"]):   # measured, not applied (RESIDUAL_TAIL_P99_DELAY)
+        row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread
+        row.lets["dispatch_wait_p99"] = RESIDUAL_TAIL_P99_DELAY - FIRST_TOKEN_DELAY   # the p99 share of the delay
+    if (scenario in mechanisms["chunk_steps"] and "context_chunk_unit" in row.lets
+            and scenario not in mechanisms["harness_dispatch"]):   # measured, not applied (CHUNK_STEPS_P99_DELAY)
+        row.lets["integer_chunk_steps"] = 1.0        # whole steps at each quantile: the first token ends a step
+        row.lets["dispatch_wait_p99"] = CHUNK_STEPS_P99_DELAY - FIRST_TOKEN_DELAY   # the p99 share of the delay
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied

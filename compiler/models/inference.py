@@ -457,6 +457,14 @@ Prefill of one request (time to first token):
             TTFT_q += ((1 - u) D50 + u D99) tau t_iter
     (compiler/validate.py DISPATCH_WAITS tabulates D50 and D99 by dispatch and engines; docs/accuracy.md "The
     harness's dispatch in place of the first-token delay": measured, not applied).
+    Whole chunk steps (`integer_chunk_steps` 1; 0 by default) [P/D]: TensorRT-LLM's first come first served chunks
+    (microBatchScheduler.cpp) sample a first token at the end of the step carrying the prompt's last chunk, so
+    the step count at quantile q is ceil(X_q / room) in place of max(1, X_q / room + 1/2). Rest at its spread
+    (`step_residual_tail` 1; 0 by default) [S/D]: the rest of the step in flight is U, uniform over [0, 2 R] (R
+    the length-biased mean above), and the quantile of U plus the queue's time S (its tail exponential of scale
+    theta, read off the law at two quantiles) replaces R + S_q: TTFT_q += Q_q(U + E_theta) - R - theta L_q
+    (_residual_excess). Both: validate MECHANISMS "chunk_steps", "residual_tail" with the p99's share of
+    `first_token_delay` rescanned (docs/accuracy.md "The chunked engines' p99": measured, not applied).
     Harness batcher (`batch_window` tau s, 0 by default) [P]: AMD's MLPerf v4.1 Llama 2 70B Server harness collects
     the requests LoadGen issues and sends them as one batch to the next of its data-parallel vLLM engines in turn,
     when tau = 0.3 s have passed since the last batch left or 96 requests are waiting (`--enable-batcher`,
@@ -1562,6 +1570,30 @@ own_prompt_spread = Assumption(
     "X_q = I (n + w) L_q, which spreads the own prompt as an exponential (median 0.69 I; the Llama 3.1 405B "
     "prompts have p50 1.07 I, p99 2.01 I: docs/accuracy.md 'Llama 3.1 405B Server on Blackwell: the layout, the "
     "chunks, the operating point'). Off by default; validate gives it to its Server and Interactive rows", range=SWITCH)
+integer_chunk_steps = Assumption(
+    "integer_chunk_steps", 0.0, "1",
+    "1 to count the steps a first token waits for as a whole number at each quantile, in server and interactive "
+    "scenarios with chunked context [P/D]: TensorRT-LLM's micro-batch scheduler gives the context requests, first "
+    "come first served, chunks of min(remaining prompt, remaining budget) tokens a step after the decode rows "
+    "(kFIRST_COME_FIRST_SERVED, cpp/tensorrt_llm/batch_manager/microBatchScheduler.cpp, NVIDIA/TensorRT-LLM, read "
+    "2026-12-05 [P]), and a request's first token is sampled by the step that carries its prompt's last chunk, so "
+    "the X prompt tokens to clear (those ahead and its own) take N = ceil(X / room) whole steps and, N rising with "
+    "X, the quantile q of N is ceil(X_q / room) exactly. 0: the present law, max(1, X_q / room + 1/2), the step "
+    "count averaged over where X_q falls in a step. Off by default (validate MECHANISMS \"chunk_steps\", measured, "
+    "not applied: docs/accuracy.md \"The chunked engines' p99\")", range=SWITCH)
+step_residual_tail = Assumption(
+    "step_residual_tail", 0.0, "1",
+    "1 to take the rest of the step in flight at its spread, not its mean, in the quantiles of the time to first "
+    "token, in server and interactive scenarios [S/D]: TensorRT-LLM's executor fetches new requests once a step, "
+    "after the step in flight (cpp/tensorrt_llm/executor/executorImpl.cpp executionLoop [S]), so a request waits U, "
+    "uniform over [0, T] with T = 2 R (R the mixture's length-biased mean rest), before the prompt queue's time S. "
+    "The quantile of U + S is not R + S_q: with S's tail exponential of scale theta = (S_q - S_q') / ln((1 - q') / "
+    "(1 - q)) (q' = max(1 - 2 (1 - q), q / 2), the model's own law at two quantiles), P(U + S - S_0 > x) = (theta / T) e^(-x / theta) "
+    "(e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / theta))) / T below, solved for 1 - q by "
+    "bisection; TTFT_q gains Q_q(U + E) - R - theta L_q (L_q = ln(1 / (1 - q))): ~0 where theta >> T, up to "
+    "(q - 1/2) T where the queue is light (a lone prompt's p99 waits 0.99 of the step in flight, not half). 0: R "
+    "at every quantile. Off by default (validate MECHANISMS \"residual_tail\", measured, not applied: "
+    "docs/accuracy.md \"The chunked engines' p99\")", range=SWITCH)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -1930,6 +1962,8 @@ class Load:
     whole_prompts: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_prompts.value]))
     serial_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([serial_context_chunks.value]))
     own_spread: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([own_prompt_spread.value]))
+    chunk_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([integer_chunk_steps.value]))
+    residual_tail: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_residual_tail.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2602,7 +2636,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0,
                  servers + 0.0 * I, _col(load.own_spread) + 0.0 * I,
-                 _col(load.dispatch_p50) * tau * t_mean, _col(load.dispatch_p99) * tau * t_mean)
+                 _col(load.dispatch_p50) * tau * t_mean, _col(load.dispatch_p99) * tau * t_mean,
+                 np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
+                 np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3103,7 +3139,20 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     with np.errstate(invalid="ignore"):
         whole_step = step_arrivals + z * np.sqrt(step_arrivals * I * (1 + cv ** 2))
     others = np.where(whole > 0, whole_step, 0.5 * step_arrivals)
-    chunked = base + q * round_rest + np.maximum(1.0, tokens / room + 0.5) * t_decode + (tokens + others) * kappa
+    steps = np.maximum(1.0, tokens / room + 0.5)
+    if len(rest) > 11 and np.any(rest[11] > 0):    # `integer_chunk_steps`: N_q = ceil(X_q / room) whole steps
+        with np.errstate(invalid="ignore"):
+            steps = np.where(rest[11] > 0, np.maximum(1.0, np.ceil(tokens / room - 1e-9)), steps)
+    chunked = base + q * round_rest + steps * t_decode + (tokens + others) * kappa
+    if len(rest) > 12 and np.any(rest[12] > 0) and 0.0 < q < 1.0:   # `step_residual_tail`
+        lo = max(1.0 - 2.0 * (1.0 - q), 0.5 * q)     # the law's local tail scale: dS / dL between lo and q
+        lo_parts = tuple(parts[:8]) + tuple(rest[:12]) + (0.0 * rest[12],)
+        with np.errstate(invalid="ignore"):
+            theta = (np.maximum(chunked - _budget_ttft(lo_parts, service, rho, cv, lo), 0.0)
+                     / math.log((1.0 - lo) / (1.0 - q)))
+        finite = np.isfinite(chunked) & np.isfinite(theta)   # (inf where rho >= 1 stays inf)
+        excess = _residual_excess(2.0 * rest[12], np.where(finite, theta, 0.0), q)
+        chunked = chunked + np.where((rest[12] > 0) & finite, excess, 0.0)
     if len(rest) < 7:
         return chunked
     t_mean, fill, window, engines, kappa_p, t_layers = rest[1:7]
@@ -3113,6 +3162,32 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # holding requests back cannot bring a first token forward: the engine's own queue is a floor [D]
         chunked = np.where(window > 0, np.where(rho < 1, np.maximum(batched, chunked), np.inf), chunked)
     return chunked
+
+
+def _residual_excess(T, theta, q: float) -> np.ndarray:
+    """Quantile q of U + E, U uniform over [0, T] (the rest of the step in flight) and E exponential of scale theta
+    (the prompt queue's tail about its own quantile), less T / 2 + theta ln(1 / (1 - q)) (`step_residual_tail`):
+    what taking the rest at its spread adds to the quantile. The tail P(U + E > x) = (theta / T) e^(-x / theta)
+    (e^(T / theta) - 1) for x >= T, (T - x + theta (1 - e^(-x / theta))) / T for x <= T, solved by bisection
+    (60 halvings of [0, T + theta (L + 1)]). theta -> 0: q T - T / 2; T -> 0: 0."""
+    T = np.maximum(np.asarray(T, dtype=float), 0.0)
+    theta = np.maximum(np.asarray(theta, dtype=float), 1e-300)
+    T, theta = np.broadcast_arrays(T, theta)
+    L = math.log(1.0 / (1.0 - q))
+    target = 1.0 - q
+
+    def tail(x):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            above = (theta / np.maximum(T, 1e-300)) * np.exp(np.minimum((T - x) / theta, 700.0)) * -np.expm1(-T / theta)
+            below = (T - x + theta * -np.expm1(-x / theta)) / np.maximum(T, 1e-300)
+        return np.where(x >= T, above, below)
+
+    lo, hi = np.zeros_like(T), T + theta * (L + 1.0)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        over = tail(mid) > target
+        lo, hi = np.where(over, mid, lo), np.where(over, hi, mid)
+    return np.where(T > 0, 0.5 * (lo + hi) - 0.5 * T - theta * L, 0.0)
 
 
 def _own_prompt_tokens(I, n, cv, p, m, q: float) -> np.ndarray:
@@ -4022,6 +4097,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         whole_prompts=ctx.get("whole_prompts", whole_prompts),
         serial_chunks=ctx.get("serial_context_chunks", serial_context_chunks),
         own_spread=ctx.get("own_prompt_spread", own_prompt_spread),
+        chunk_steps=ctx.get("integer_chunk_steps", integer_chunk_steps),
+        residual_tail=ctx.get("step_residual_tail", step_residual_tail),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
