@@ -416,8 +416,8 @@ the point meets its binding limit (TPOT p99 at ~0.99 of the limit where the grid
 Interactive). Not applied: TTFT p99 12.5% -> 18.6%, TPOT mean 9.8% -> 14.9%, TTFT p50 8.9% -> 12.4%; the submitters'
 runs sit at 0.84-0.91 of the TPOT p99 limit, where the grid happens to stop (docs/accuracy.md "What binds the capacity
 point").
-Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, and "knee_power_all", every chip; measured,
-NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its FLOPs at e_c (the knee, m0 rows) draws
+Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, applied since 2026-12-05 with the three below;
+"knee_power_all", every chip, measured, NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its FLOPs at e_c (the knee, m0 rows) draws
 no compute power in the clock law (the matrix units idle while the weights stream), so a power-capped card decodes
 small batches at a higher clock. At the measured runs' own rows in flight the add-in cards' step then matches (H100 NVL
 pair +17..+29% -> -3..+1%, L40S +25..+28% -> +5..+7%), but the capacity point runs further up the flat throughput
@@ -451,7 +451,8 @@ work is serial, pp step_overhead + B seq_overhead_host a cycle, and the device r
 Validate: TTFT p99 12.03% -> 12.07% (93 within 10%), the rest within 0.01 point; v5.0 H100 pp 2 step +25.9% -> +21.4%.
 Not applied: TTFT p99 worse and held-out DeepSeek-R1 GB300 Offline (pp 3) -3.3% -> +22.9% (docs/accuracy.md "The
 pipeline step's overheads: host work and device work").
-TP all-reduce by kernel (MECHANISMS "allreduce_kernels"; measured, NOT applied): `let allreduce_kernels = 1`, each
+TP all-reduce by kernel (MECHANISMS "allreduce_kernels"; applied since 2026-12-05, session 13, with knee_power,
+capacity_margin and residual_tail: together TTFT p99 12.03% -> 9.87%, every category within 10%): `let allreduce_kernels = 1`, each
 tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy picks for its bytes and tp (one-shot,
 two-shot, NCCL beyond the custom kernels' 16 / 8 MB workspace at nccl_latency 30 us; allreducePlugin.cpp
 selectImplementation, read 2026-12-05; compiler/models/inference.py "TP all-reduce by kernel"). Validate: Offline
@@ -1390,9 +1391,9 @@ MECHANISM_TABLE = {
     "row_count_elasticity": Mechanism((), _LIVE),     # the rows in flight as a birth-death count whose departures slow with the batch
     "run_ramp": Mechanism((), _LIVE),           # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
     "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
-    "knee_power": Mechanism((), _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
+    "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
-    "capacity_margin": Mechanism((), _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
+    "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
     "gemm_roofline": Mechanism((), _ALL),       # the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
@@ -1405,10 +1406,10 @@ MECHANISM_TABLE = {
     "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
     "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
     "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
-    "allreduce_kernels": Mechanism((), _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
+    "allreduce_kernels": Mechanism(_ALL, _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
     "blackwell_token_split": Mechanism((), _ALL),
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
-    "residual_tail": Mechanism((), _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
+    "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
@@ -1424,12 +1425,13 @@ RUN_RAMP_DEFICIT = 0.03
 # within 1/16 of a grid step (~0.9% of the rows) of its binding limit (docs/accuracy.md "What binds the capacity point")
 BATCH_REFINEMENT = 8
 # the add-in cards whose decode step was set against the measured runs' (rows in flight, TPOT mean) pairs with the
-# GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", measured, not applied):
+# GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", applied since 2026-12-05):
 # docs/accuracy.md "The add-in cards' decode step"
 KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # the share of the capacity point's throughput the add-in cards' Server and Interactive runs are given up for
 # latency (`let capacity_margin`, MECHANISMS "capacity_margin", KNEE_POWER_CHIPS): a submitter's choice [U], measured
-# at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); NOT applied
+# at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); applied
+# since 2026-12-05 with knee_power, allreduce_kernels and residual_tail (docs/accuracy.md "Applied in session 13")
 ADDIN_CAPACITY_MARGIN = 0.05
 # the dense GEMMs' fixed time a launch (`gemm_launch_time`; MECHANISMS "gemm_launch", measured, not applied): the fp8
 # fit t = 11.6 us + 0.084 us m of reference/h100_microbench.md (H100 SXM, 4,096 x 14,336, 2026-11-27) [D];
@@ -1537,7 +1539,7 @@ DISPATCH_ROUNDS_SHARED = ("inference-v4.1",)
 # first served chunks, the first token at the step of the last chunk [P]); the fitted `first_token_delay` stays at
 # the TTFT p50 and its share at the p99 is what the term frees: rescanned, the p99 delay below (mean steps) [U]
 CHUNK_STEPS_P99_DELAY = 0.325
-# `residual_tail` (measured, not applied; the same section): the chunked TensorRT-LLM rows take the rest of the step
+# `residual_tail` (applied since 2026-12-05 with the three above; the same section): the chunked TensorRT-LLM rows take the rest of the step
 # in flight at its spread in the TTFT quantiles (`step_residual_tail`); the p99's share of the delay rescanned [U]
 # by the old delay's rule (the least sum of the TTFT p50 and p99 medians; the p50 does not move with it): 0 / 0.1 /
 # 0.15 / 0.175 / 0.2 / 0.25 / 0.325 give TTFT p99 11.63 / 11.82 / 11.37 / 11.36 / 11.81 / 11.74 / 13.16%, and with
@@ -2209,7 +2211,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["first_token_delay"] = r50          # (read only on rows with chunked context)
         row.lets["dispatch_wait_p50"], row.lets["dispatch_wait_p99"] = p50, p99 + (r99 - r50)
     if (scenario in mechanisms["residual_tail"] and "context_chunk_unit" in row.lets
-            and scenario not in mechanisms["harness_dispatch"]):   # measured, not applied (RESIDUAL_TAIL_P99_DELAY)
+            and scenario not in mechanisms["harness_dispatch"]):   # applied (session 13; RESIDUAL_TAIL_P99_DELAY)
         row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread
         row.lets["dispatch_wait_p99"] = RESIDUAL_TAIL_P99_DELAY - FIRST_TOKEN_DELAY   # the p99 share of the delay
     if (scenario in mechanisms["chunk_steps"] and "context_chunk_unit" in row.lets
@@ -2245,7 +2247,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
             or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
-    if scenario in mechanisms["capacity_margin"] and alias.chip in KNEE_POWER_CHIPS:   # measured, not applied
+    if scenario in mechanisms["capacity_margin"] and alias.chip in KNEE_POWER_CHIPS:   # applied (session 13)
         row.lets["capacity_margin"] = ADDIN_CAPACITY_MARGIN   # the least TPOT p99 within 5% of the most throughput
     tuned = (round_, serving.model, scenario, alias.chip) in TUNED_GEMM_CONFIGS
     if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
@@ -2272,7 +2274,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")
         row.lets["pipeline_overhead_split"] = 1.0        # the last rank's host loop serial, the device rest / pp
-    if scenario in mechanisms["allreduce_kernels"]:     # measured ("TP all-reduce by kernel")
+    if scenario in mechanisms["allreduce_kernels"]:     # applied ("TP all-reduce by kernel")
         row.lets["allreduce_kernels"] = 1.0              # one-shot / two-shot / NCCL by the message's bytes and tp
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
