@@ -99,3 +99,46 @@ def test_a_service_on_its_racks_draws_between_their_static_floor_and_their_namep
     power = cs3["s.svc.power"][0]
     assert power <= cs3["s.it_power"][0]
     assert power >= wafers * CS3_FLOOR * (1 - 1e-12)
+
+
+GROQ = """from systems import GroqNode
+from models import Llama2_70B
+site s {
+  land_price = 0 USD
+  inference groq {
+    model = Llama2_70B
+    system = GroqNode
+    accelerators = 576
+    precision = "int8"
+    scenario = "single_stream"
+  }
+}
+"""
+EPYC_ROME_TDP = 180.0        # W a host CPU, [U]: the GroqNode's "2 EPYC Rome host CPUs (~2x 180 W at load)" (stdlib)
+HOST_CPU = A.cpu_idle_fraction.value * EPYC_ROME_TDP + A.cpu_utilization.value * (
+    EPYC_ROME_TDP - A.cpu_idle_fraction.value * EPYC_ROME_TDP)   # the host law: 54 + 0.5 x 126 = 117 W
+
+
+@pytest.fixture(scope="module")
+def groq():
+    results, _ = evaluate_text(GROQ, "srampower13_groq.factory")
+    return results.values
+
+
+def test_the_host_law_by_hand() -> None:
+    assert HOST_CPU == pytest.approx(117.0)
+
+
+def test_a_groqnode_draws_at_least_its_lpus_and_its_hosts(groq) -> None:
+    """A GroqNode at batch 1 (Llama 2 70B on 576 LPUs, Groq's published 300 tok/s setting): its wall power is at
+    least its 8 LPUs' draw plus its 2 host CPUs' at the host law (idle 30% of TDP + cpu_utilization 0.5 of the
+    rest, whatever the accelerators do: DGX H100's Xeons, stdlib systems.factory) over its 0.94 PSUs:
+    (8 x 37.97 + 2 x 117) / 0.94 = 572 W. Before: 398.5 W, the 700 W host overhead scaled by the LPUs' load (10%).
+    By hand, with the rest of the overhead (DIMMs, fans, drives: 340 W at full load) following the parts' load as in
+    every server: load = (303.7 + 234) / (8 x 375 + 2 x 180) = 0.160, (537.7 + 340 x 0.160) / 0.94 = 630 W."""
+    lpus = 8 * groq["s.groq.accelerator_power"][0]
+    floor = (lpus + 2 * HOST_CPU) / 0.94
+    assert groq["s.groq.system_power"][0] >= floor
+    parts = lpus + 2 * HOST_CPU
+    load = parts / (8 * 375.0 + 2 * EPYC_ROME_TDP)
+    assert groq["s.groq.system_power"][0] == pytest.approx((parts + 340.0 * load) / 0.94, rel=1e-9)
