@@ -186,7 +186,9 @@ def spec_module(req: Request) -> b.Module:
             fields.append(b.Field("tokens", _quantity(req.tokens, "tok", "--tokens")))
         if req.deadline is not None:
             fields.append(b.Field("deadline", _quantity(req.deadline, "s", "--deadline")))
-    site: list = []
+    # An estimate prices the system and the building it stands in, not land: its site gives `land_price = 0 USD`
+    # (said in the doc line), where none would warn `unpriced` about a price no estimate flag can give.
+    site: list = [b.Field("land_price", b.Quantity(0, "USD"))]
     if kind == "server":
         units = b.Call("ceil", b.Number(count) / b.Call("count", b.Name(f"{system}.chip"))) if count is not None else 1
         site.append(b.Block("hall", "h", [b.Block("rack", "r", [b.Block("server", "node", base=system, count=units)])]))
@@ -195,7 +197,8 @@ def spec_module(req: Request) -> b.Module:
                  if count is not None else 1)
         site.append(b.Block("hall", "h", [b.Block("rack", "r", base=system, count=units)]))
     site.append(b.Block(req.what, "workload", fields))
-    doc = f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated)."
+    doc = (f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated; land not priced: "
+           "write a spec with the site's land_price to count it).")
     return b.Module(doc, [*(b.FromImport(mod, names) for mod, names in imports.items()),
                           b.Block("site", "estimate", site)])
 
