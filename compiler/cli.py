@@ -16,7 +16,6 @@ shares its text output, exit code and internal-error handling with.
 """
 from __future__ import annotations
 
-import math
 import sys
 
 if __name__ == "__main__":   # `python -m compiler.cli`: a plain `check FILE...` runs without click (compiler.launch)
@@ -274,7 +273,7 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
     if fmt == "table" and results.scenario_count > SUMMARY_AT:     # a large sweep: min / median / max
         from .render.table import banner_lines
         banner = "".join(line + "\n" for line in banner_lines(results, sink))
-        click.echo((banner + "\n" if banner and not select else "") + results_summary(results, select), nl=False)
+        click.echo((banner + "\n" if banner and not select else "") + results_summary(results, select, sink), nl=False)
         if banner and select:
             click.echo(banner, nl=False, err=True)
     elif fmt == "table":
@@ -557,8 +556,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     """Estimate inference or training on a stdlib system without writing a file.
 
     Builds the equivalent spec (see --emit-spec) and runs it through the same compiler."""
-    from .display import format_quantity
-    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_target, table_rows
+    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_target, table_text
     from .render.results import render_results
 
     req = Request(what, system, model, count, precision, input_tokens, output_tokens, ttft, tpot, scenario, tokens,
@@ -587,12 +585,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     if fmt == "json":
         click.echo(render_results(results, "estimate.factory", sink, "json", "estimate.*"), nl=False)
     else:
-        for name, unit, declared, value in table_rows(results, what):
-            absent = (getattr(results, "absent", None) or {}).get(f"estimate.workload.{name}")
-            why = absent.at(0) if absent is not None and not math.isfinite(value) else None
-            # a figure with no value says n/a and why (as `eval`), never "nan"
-            shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared)
-            click.echo(f"{name:<24} {shown}")
+        click.echo(table_text(results, sink, what), nl=False)
         if sink.items:
             click.echo(render_text(sink.items, sink.sources), err=True)
     sys.exit(_exit_code(sink))

@@ -252,3 +252,21 @@ def table_rows(results, what: str) -> list[tuple[str, str, str, float]]:
         elif value is None:
             out.append((name, results.units.get(path, ""), declared, math.nan))
     return out
+
+
+def table_text(results, sink, what: str) -> str:
+    """The estimate's table: one line per headline figure in readable units. A figure with no value says n/a and
+    why (as `eval`), never "nan"; a figure a warning makes incomplete carries the report's mark
+    (`report_format.flagged_quantities`: ` (⚠ incomplete: counts unpriced parts as $0)`)."""
+    from .display import format_quantity
+    from .render.report_format import flag_mark, flagged_quantities
+
+    flags = flagged_quantities(results, sink)
+    lines = []
+    for name, unit, declared, value in table_rows(results, what):
+        path = f"estimate.workload.{name}"
+        absent = (getattr(results, "absent", None) or {}).get(path)
+        why = absent.at(0) if absent is not None and not math.isfinite(value) else None
+        shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared) + flag_mark(flags.get(path))
+        lines.append(f"{name:<24} {shown}\n")
+    return "".join(lines)

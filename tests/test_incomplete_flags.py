@@ -20,3 +20,101 @@ def test_an_estimate_gives_no_warning_its_flags_cannot_silence() -> None:
     spec = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "llama2-70b",
                                      "--emit-spec"])
     assert "land_price = 0 USD" in spec.output and "land" in spec.output.splitlines()[0]
+
+
+UNPRICED = """from systems import DGX_H100
+param n = 2
+site s {
+  hall h {
+    rack r {
+      server node: DGX_H100 x n
+    }
+  }
+}
+"""
+MARK = "(⚠ incomplete: counts unpriced parts as $0)"
+
+
+def _flagged(text: str, tmp_path) -> tuple[str, dict[str, str]]:
+    """The spec's file and the figures the report marks incomplete (report_format.flagged_quantities)."""
+    from compiler import evaluate_text
+    from compiler.render.report_format import flagged_quantities
+
+    path = tmp_path / "spec.factory"
+    path.write_text(text)
+    results, sink = evaluate_text(text, str(path))
+    flags = flagged_quantities(results, sink)
+    assert "s.capex" in flags and "s.capex_it" not in flags      # the land is unpriced; the servers are not
+    return str(path), flags
+
+
+def _rows(out: str) -> dict[str, str]:
+    return {line.split()[0]: line for line in out.splitlines() if line.strip() and line.split()[0].startswith("s.")}
+
+
+def test_every_figure_the_report_marks_incomplete_is_marked_in_the_eval_table(tmp_path) -> None:
+    # The table printed "s.capex  502.1 kUSD" with the land counted as $0; only stderr's warning named it.
+    path, flags = _flagged(UNPRICED, tmp_path)
+    for args in ([], ["-D", "n=[1, 2]"]):                 # one scenario, and a sweep's columns
+        result = CliRunner().invoke(main, ["eval", path, *args])
+        assert result.exit_code == 0, result.output
+        rows = _rows(result.stdout)
+        for path_, row in rows.items():
+            assert (MARK in row) == (path_ in flags), row
+        assert "s.capex" in rows
+
+
+def test_every_figure_the_report_marks_incomplete_is_flagged_in_the_json(tmp_path) -> None:
+    import json
+
+    path, flags = _flagged(UNPRICED, tmp_path)
+    doc = json.loads(CliRunner().invoke(main, ["eval", path, "--format", "json"]).stdout)
+    for path_, q in doc["quantities"].items():
+        assert ("flagged" in q) == (path_ in flags), path_
+        if path_ in flags:
+            assert q["flagged"] == {"codes": ["unpriced"], "reason": "incomplete: counts unpriced parts as $0"}
+    from compiler.render.results_schema import Results
+    Results.model_validate(doc)                           # the contract knows the field
+
+
+def test_a_large_sweeps_summary_marks_incomplete_figures_in_memory_and_streamed(tmp_path) -> None:
+    path, flags = _flagged(UNPRICED, tmp_path)
+    args = ["eval", path, "-D", "n=1..1200"]              # > SUMMARY_AT: the table is a summary
+    in_memory = CliRunner().invoke(main, args)
+    streamed = CliRunner().invoke(main, [*args, "--chunk-size", "500", "--quiet"])
+    assert in_memory.exit_code == streamed.exit_code == 0, in_memory.output
+    summary = in_memory.stdout[in_memory.stdout.index("1,200 of 1,200"):]   # after the banner (stderr when streamed)
+    assert summary == streamed.stdout
+    rows = _rows(summary)
+    assert "s.capex" in rows
+    for path_, row in rows.items():
+        assert (MARK in row) == (path_ in flags), row
+
+
+def test_the_estimate_table_marks_what_the_report_marks(tmp_path) -> None:
+    # An estimate's site now prices its land, so no stdlib estimate has an unpriced figure; the table marks a
+    # flagged one as the report does all the same: the same site named `estimate`, its land unpriced.
+    from compiler import evaluate_text
+    from compiler.estimate import table_text
+    from compiler.render.report_format import flagged_quantities
+
+    text = """from systems import DGX_H100
+from models import Llama2_70B
+site estimate {
+  hall h {
+    rack r {
+      server node: DGX_H100 x 1
+    }
+  }
+  inference workload {
+    model = Llama2_70B
+    system = DGX_H100
+  }
+}
+"""
+    results, sink = evaluate_text(text, "estimate.factory")
+    flags = flagged_quantities(results, sink)
+    assert "estimate.workload.usd_per_mtok" in flags     # maintenance is a share of a capex with the land at $0
+    rows = {line.split()[0]: line for line in table_text(results, sink, "inference").splitlines()}
+    for name, row in rows.items():
+        assert (MARK in row) == (f"estimate.workload.{name}" in flags), row
