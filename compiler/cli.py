@@ -401,6 +401,9 @@ def build(spec, out_dir, defines, root):
     sys.exit(_exit_code(sink))
 
 
+DIAGRAM_DIR = "build"           # `factory diagram`'s folder without -o: `factory build`'s default
+
+
 @main.command()
 @click.argument("spec", type=click.Path())
 @click.option("--view", type=click.Choice(["physical", "network", "power", "cooling"]), default="physical",
@@ -408,7 +411,8 @@ def build(spec, out_dir, defines, root):
               "power: one-line from the utility to the racks; cooling: loops, CDUs, CRAHs and plant.")
 @click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]), default="svg", show_default=True)
 @click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write (default: SPEC's name, the view and the format, e.g. campus.power.svg); "
+              help="File to write (default: build/ and SPEC's name, the view and the format, e.g. "
+              "build/campus.power.svg; build/ is where `factory build` writes); "
               "`-` prints DOT or SVG on standard output.")
 @click.option("--scenario", default=1, show_default=True, type=click.IntRange(min=1),
               help="Which scenario of a parameter sweep to draw (1 = the first).")
@@ -449,9 +453,9 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
                            err=True)
                 sys.exit(EXIT_USAGE)
         sys.exit(_exit_code(sink))
-    if output is None:
+    if output is None:          # build/, as `factory build`: never litter the current folder
         stem = os.path.splitext(os.path.basename(spec))[0]
-        output = f"{stem}.{view}.{fmt}"
+        output = os.path.join(DIAGRAM_DIR, f"{stem}.{view}.{fmt}")
     problem = write_diagram(dot_text, output, fmt)
     if problem:
         click.echo(f"error: {problem}", err=True)
