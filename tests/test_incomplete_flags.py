@@ -118,3 +118,17 @@ site estimate {
     rows = {line.split()[0]: line for line in table_text(results, sink, "inference").splitlines()}
     for name, row in rows.items():
         assert (MARK in row) == (f"estimate.workload.{name}" in flags), row
+
+
+def test_a_plans_energy_reads_in_one_unit_in_the_kpis_and_the_cost_table(tmp_path) -> None:
+    # The flagship campus (4 -> 5 halls): KPIs "1,847 GWh -> 2,309 GWh", cost table "1,847,000 MWh/yr -> ...".
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    old = (root / "examples" / "flagship_campus.factory").read_text()
+    (tmp_path / "old.factory").write_text(old)
+    (tmp_path / "new.factory").write_text(old.replace("param halls = 4", "param halls = 5"))
+    out = CliRunner().invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")]).stdout
+    kpi = next(x for x in out.splitlines() if ".energy_year" in x).split()
+    row = next(x for x in out.splitlines() if "energy (model)" in x)
+    assert kpi[2] == kpi[5] == "GWh" and f"{kpi[1]} GWh/yr -> {kpi[4]} GWh/yr" in row, (kpi, row)
