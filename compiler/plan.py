@@ -217,8 +217,46 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                                  written or node.display or "")
             if node.span is not None:
                 snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
+    _imported_inputs(results, snap, scenario)
     snap.costs = cost_items(results, value)
     return snap
+
+
+def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
+    """The top-level params and lets of the user modules the spec imports (not the stdlib's), as inputs named
+    `module.name` (`gear.per_rack`): a change to one is an input change, as the spec's own, where it showed
+    only as the parts it moves. They are not graph nodes (read in place where used), so each is evaluated here
+    with the evaluation's own expression walk, at module scope."""
+    import numpy as np
+
+    from dsl import nodes as n
+
+    from .evaluate import EvalError, unit_of_expr
+    from .lower import written_unit
+
+    ev = getattr(results.units, "_ev", None)
+    if ev is None:
+        return
+    program = ev.lowering.checked.program
+    entries = {id(m) for m in program.entries}
+    for module in sorted(program.modules.values(), key=lambda m: m.path):
+        if module.is_stdlib or id(module) in entries:
+            continue
+        stem = os.path.basename(module.name).removesuffix(".factory")
+        for stmt in module.statements:
+            if not isinstance(stmt, (n.Param, n.Let)):
+                continue
+            try:
+                values = np.asarray(ev.number(stmt.value, None, module), dtype=float).reshape(-1)
+                value = float(values[scenario if values.size > 1 else 0])
+                value = value if np.isfinite(value) else None
+            except EvalError:           # not a number (a text let) or no value: shown as absent
+                value = None
+            path = f"{stem}.{stmt.name}"
+            snap.inputs[path] = ("param" if isinstance(stmt, n.Param) else "let", value,
+                                 unit_of_expr(ev, stmt.value), written_unit(stmt.value))
+            span = stmt.name_span
+            snap.input_places[path] = {"file": span.file, "line": span.line, "col": span.col}
 
 
 def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:

@@ -132,3 +132,25 @@ def test_a_plans_energy_reads_in_one_unit_in_the_kpis_and_the_cost_table(tmp_pat
     kpi = next(x for x in out.splitlines() if ".energy_year" in x).split()
     row = next(x for x in out.splitlines() if "energy (model)" in x)
     assert kpi[2] == kpi[5] == "GWh" and f"{kpi[1]} GWh/yr -> {kpi[4]} GWh/yr" in row, (kpi, row)
+
+
+def test_a_change_to_an_imported_modules_param_is_listed_as_a_plan_input(tmp_path) -> None:
+    # gear.factory's `param per_rack = 2 -> 3` showed up only as a server count under parts; a root param's
+    # change is listed as `param NAME: old -> new`, and one in a user module the spec imports is an input too.
+    import json
+
+    gear = "from systems import DGX_H100\nparam per_rack = 2\nlet spare = 1.5 kW\nrack myrack {\n" \
+           "  server node: DGX_H100 x per_rack\n}\n"
+    main_text = 'from "./gear.factory" import myrack\nsite s {\n  land_price = 0 USD\n  hall h {\n' \
+                '    rack r: myrack x 2\n  }\n}\n'
+    for side, n in (("old", 2), ("new", 3)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "gear.factory").write_text(gear.replace("per_rack = 2", f"per_rack = {n}"))
+        (tmp_path / side / "main.factory").write_text(main_text)
+    args = ["plan", str(tmp_path / "old" / "main.factory"), str(tmp_path / "new" / "main.factory")]
+    text = CliRunner().invoke(main, args).stdout
+    assert "param gear.per_rack: 2 -> 3 (+1, +50.0%)" in text, text
+    assert "spare" not in text                            # unchanged: not listed
+    doc = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    (i,) = [i for i in doc["inputs"] if i["name"] == "gear.per_rack"]
+    assert (i["old"], i["new"], i["kind"]) == (2, 3, "param") and i["location"]["file"].endswith("gear.factory")
