@@ -800,6 +800,7 @@ class Outcome:
     seconds: float = 0.0
     failing_rows: dict[str, list[int]] = field(default_factory=dict)   # the first FAILING_LISTED of each check
     flags: dict[str, str] = field(default_factory=dict)     # {path: why} a warning makes it incomplete (marked)
+    select: str | None = None                               # --select: the summary lists only what it matches
 
 
 def select_columns(paths, select: str | None) -> list[str]:
@@ -909,6 +910,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
 
     outcome.flags = {p: flag_reason(c) for p, c in graph_flags(plan.lowering.graph,
                                                                [*plan.sink.items, *diagnostics]).items()}
+    outcome.select = select
     return outcome
 
 
@@ -1001,8 +1003,13 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
     lines = [f"{outcome.written:,} of {plan.count:,} scenarios evaluated"
              + (f" (medians of one scenario in every {s.stride:,})" if s.stride > 1 else "")
              + f"; {s.feasible:,} feasible"]
-    names = list(plan.sweep) + [c for c in outcome.columns if c not in ("scenario", "feasible")
-                                and c not in plan.sweep]
+    # the swept params are columns of the output (every row says its scenario), but a summary row only where
+    # --select matches them, as every other quantity
+    import fnmatch
+
+    names = [p for p in plan.sweep if not outcome.select or fnmatch.fnmatchcase(p, outcome.select)] + [
+        c for c in outcome.columns
+                                                          if c not in ("scenario", "feasible") and c not in plan.sweep]
     width = max((len(p) for p in names), default=10)
     lines.append(f"{'quantity':<{width}}  {'min':>14}  {'median':>14}  {'max':>14}")
     for name in names:
@@ -1066,5 +1073,5 @@ def results_summary(results, select: str | None = None, sink=None) -> str:
                       {c.name: c.message for c in results.checks}, summary, [])
     from .render.report_format import flagged_quantities
 
-    outcome.flags = flagged_quantities(results, sink)
+    outcome.flags, outcome.select = flagged_quantities(results, sink), select
     return summary_text(plan, outcome)

@@ -154,3 +154,19 @@ def test_a_change_to_an_imported_modules_param_is_listed_as_a_plan_input(tmp_pat
     doc = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
     (i,) = [i for i in doc["inputs"] if i["name"] == "gear.per_rack"]
     assert (i["old"], i["new"], i["kind"]) == (2, 3, "param") and i["location"]["file"].endswith("gear.factory")
+
+
+def test_a_large_sweeps_summary_lists_only_what_select_matches(tmp_path) -> None:
+    # `--select 's.capex'` on a 1,200-scenario sweep of n listed `n` too (min 1, max 1,200), in memory and
+    # streamed; the table of a small sweep, and every other output, lists only what the pattern matches.
+    import fnmatch
+
+    path, _ = _flagged(UNPRICED, tmp_path)
+    for select in ("s.capex", "s.*power"):
+        for extra in ([], ["--chunk-size", "500", "--quiet"]):
+            out = CliRunner().invoke(main, ["eval", path, "-D", "n=1..1200", "--select", select, *extra]).stdout
+            lines = out.splitlines()
+            start = next(i for i, x in enumerate(lines) if x.startswith("quantity")) + 1
+            names = [x.split()[0] for x in lines[start:] if x.split()[0] not in ("ok", "FAIL")
+                     and not x.startswith("(")]
+            assert names and all(fnmatch.fnmatchcase(p, select) for p in names), (select, extra, names)
