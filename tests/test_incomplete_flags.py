@@ -170,3 +170,16 @@ def test_a_large_sweeps_summary_lists_only_what_select_matches(tmp_path) -> None
             names = [x.split()[0] for x in lines[start:] if x.split()[0] not in ("ok", "FAIL")
                      and not x.startswith("(")]
             assert names and all(fnmatch.fnmatchcase(p, select) for p in names), (select, extra, names)
+
+
+def test_an_invalid_count_is_reported_once_as_the_root_cause() -> None:
+    # `-D racks_per_row=2.5` on the flagship: the invalid-count error, and four asserts "check failed" that only
+    # could not be evaluated because the count has no value (a 100,000-GPU campus, PUE under 1.2, ...).
+    from pathlib import Path
+
+    spec = str(Path(__file__).resolve().parent.parent / "examples" / "flagship_campus.factory")
+    result = CliRunner().invoke(main, ["eval", spec, "-D", "racks_per_row=2.5"])
+    assert result.exit_code == 1
+    assert result.output.count("error[invalid-count]") == 2            # the banner's line and the diagnostic
+    assert "check failed" not in result.output and "FAIL" not in result.output, result.output[:800]
+    assert "1 error:" in result.output
