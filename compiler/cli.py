@@ -355,7 +355,9 @@ def explain(spec, path, depth, fmt, defines, root):
             "list the quantities with `factory eval SPEC`"
         click.echo(f"error: `{path}` is not a quantity of {spec}\n  help: {hint}", err=True)
         sys.exit(EXIT_USAGE)
-    tree = derivation(results, path, sink.sources, depth)
+    from .render.report_format import flagged_quantities
+
+    tree = derivation(results, path, sink.sources, depth, flagged_quantities(results, sink))
     if fmt == "json":
         click.echo(json.dumps(tree, indent=2))
     else:

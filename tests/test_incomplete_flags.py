@@ -183,3 +183,24 @@ def test_an_invalid_count_is_reported_once_as_the_root_cause() -> None:
     assert result.output.count("error[invalid-count]") == 2            # the banner's line and the diagnostic
     assert "check failed" not in result.output and "FAIL" not in result.output, result.output[:800]
     assert "1 error:" in result.output
+
+
+def test_explain_marks_the_figures_the_report_marks_incomplete(tmp_path) -> None:
+    # `factory explain SPEC s.capex` printed "s.capex = 1.004 MUSD" with the land at $0 and no warning at all.
+    import json
+
+    path, flags = _flagged(UNPRICED, tmp_path)
+    text = CliRunner().invoke(main, ["explain", path, "s.capex", "--depth", "2"]).stdout
+    shown = [line for line in text.splitlines() if " = " in line and "[" in line]
+    for line in shown:
+        name = line.split(" = ")[0].split()[-1]
+        assert (MARK in line) == (name in flags), line
+    assert any(MARK in line for line in shown) and not all(MARK in line for line in shown)
+
+    def walk(item):
+        yield item
+        for child in item.get("inputs", []) if isinstance(item.get("inputs"), list) else []:
+            yield from walk(child)
+    tree = json.loads(CliRunner().invoke(main, ["explain", path, "s.capex", "--format", "json"]).stdout)
+    for item in walk(tree):
+        assert (item.get("flagged") == "incomplete: counts unpriced parts as $0") == (item["path"] in flags), item
