@@ -990,6 +990,9 @@ def metadata(plan: Plan, spec: str, outcome: Outcome, output_format: str) -> dic
         "checks": [{"name": name, "message": outcome.check_messages.get(name, ""), "failing_scenarios": n,
                     "failing": outcome.failing_rows.get(name, []), "failing_listed_all": n <= FAILING_LISTED}
                    for name, n in sorted(outcome.failing.items())],
+        # the columns and constants a warning makes incomplete, and why (as the report marks them)
+        "flagged": {p: outcome.flags[p] for p in [*outcome.columns, *sorted(outcome.constants)]
+                    if p in outcome.flags},
     }
 
 

@@ -204,3 +204,24 @@ def test_explain_marks_the_figures_the_report_marks_incomplete(tmp_path) -> None
     tree = json.loads(CliRunner().invoke(main, ["explain", path, "s.capex", "--format", "json"]).stdout)
     for item in walk(tree):
         assert (item.get("flagged") == "incomplete: counts unpriced parts as $0") == (item["path"] in flags), item
+
+
+def test_eval_csv_and_a_streamed_sweeps_sidecar_flag_what_the_report_marks(tmp_path) -> None:
+    # `eval --format csv` gave "s.capex,USD,1004127.6..." and a sweep's CSV/parquet/jsonl and its .meta.json
+    # named nothing: a script reading them took the land at $0 for a priced capex.
+    import csv
+    import io
+    import json
+
+    path, flags = _flagged(UNPRICED, tmp_path)
+    out = CliRunner().invoke(main, ["eval", path, "--format", "csv"]).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and list(rows[0])[-1] == "flagged"
+    for row in rows:
+        assert (row["flagged"] == "incomplete: counts unpriced parts as $0") == (row["quantity"] in flags), row
+    sweep = tmp_path / "sweep.csv"
+    result = CliRunner().invoke(main, ["eval", path, "-D", "n=1..30", "--output", str(sweep), "--quiet"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((tmp_path / "sweep.csv.meta.json").read_text())
+    shown = [p for p in meta["columns"] if p not in ("scenario", "feasible")] + list(meta["constants"])
+    assert meta["flagged"] == {p: flags[p] for p in shown if p in flags} and "s.capex" in meta["flagged"]

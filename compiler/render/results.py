@@ -75,7 +75,7 @@ def _json_number(value: float):
 
 def render_results(results: Results, spec: str, sink, fmt: str, select: str | None) -> str:
     """Results JSON (`fmt == "json"`, the contract) or CSV (one row per quantity, one column per scenario,
-    SI units; an absent value is an empty cell). The table is `compiler.render.table`'s."""
+    SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete). The table is `compiler.render.table`'s."""
     if fmt == "json":
         from .report_format import flagged_codes
 
@@ -83,12 +83,15 @@ def render_results(results: Results, spec: str, sink, fmt: str, select: str | No
         return json.dumps(data, indent=2) + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown results format {fmt!r}")
+    from .report_format import flagged_quantities
+
+    flags = flagged_quantities(results, sink)      # the last column: why a figure is incomplete, "" when it is not
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)])
+    writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)] + ["flagged"])
     for path, unit, values in _quantities(results, select):
         absent = results.absent.get(path)
         cells = ["" if absent is not None and absent.mask[i if absent.mask.size > 1 else 0] else repr(v)
                  for i, v in enumerate(values)]
-        writer.writerow([path, unit or "1"] + cells)
+        writer.writerow([path, unit or "1"] + cells + [flags.get(path, "")])
     return buf.getvalue()
