@@ -225,3 +225,33 @@ def test_eval_csv_and_a_streamed_sweeps_sidecar_flag_what_the_report_marks(tmp_p
     meta = json.loads((tmp_path / "sweep.csv.meta.json").read_text())
     shown = [p for p in meta["columns"] if p not in ("scenario", "feasible")] + list(meta["constants"])
     assert meta["flagged"] == {p: flags[p] for p in shown if p in flags} and "s.capex" in meta["flagged"]
+
+
+def test_a_plan_marks_the_kpis_the_report_marks_as_computed_from_an_implausible_input(tmp_path) -> None:
+    # energy_price 0.0774 -> 77.4 USD/kWh (a unit slip): eval and the report mark opex, tco_year and $/Mtok
+    # "(⚠ computed from an input outside its published range)"; the plan's KPI table printed them plain.
+    import json
+    from pathlib import Path
+
+    from compiler import evaluate_text
+    from compiler.render.report_format import flagged_quantities
+
+    root = Path(__file__).resolve().parent.parent
+    old = (root / "examples" / "flagship_campus.factory").read_text()
+    new = old.replace("param energy_price = 0.0774 USD/kWh", "param energy_price = 77.4 USD/kWh")
+    (tmp_path / "old.factory").write_text(old)
+    (tmp_path / "new.factory").write_text(new)
+    results, sink = evaluate_text(new, str(tmp_path / "new.factory"))
+    flags = flagged_quantities(results, sink)
+    args = ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")]
+    doc = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    for k in doc["kpis"]:
+        assert (k["new_flagged"] is not None) == (k["path"] in flags), k
+        assert k["old_flagged"] is None
+    text = CliRunner().invoke(main, args).stdout
+    rows = [x for x in text.splitlines() if x.startswith("  frontier_campus.") and " -> " in x and "(" in x]
+    assert rows
+    for row in rows:
+        assert ("⚠ after: computed from an input outside its published range" in row) == (row.split()[0] in flags), row
+    md = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
+    assert "⚠ computed from an input outside its published range" in md
