@@ -255,3 +255,32 @@ def test_a_plan_marks_the_kpis_the_report_marks_as_computed_from_an_implausible_
         assert ("⚠ after: computed from an input outside its published range" in row) == (row.split()[0] in flags), row
     md = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
     assert "⚠ computed from an input outside its published range" in md
+
+
+def test_the_editors_code_lens_marks_a_cost_the_report_marks_incomplete(tmp_path) -> None:
+    # The lens above a workload read "cost 0.5705 USD/Mtok (explain)" with the land counted as $0; the report
+    # and eval mark that $/Mtok incomplete.
+    from compiler.lsp.analysis import Analysis
+
+    text = """from systems import DGX_H100
+from models import Llama2_70B
+site s {
+  hall h {
+    rack r {
+      server node: DGX_H100 x 1
+    }
+  }
+  inference w {
+    model = Llama2_70B
+    system = DGX_H100
+  }
+}
+"""
+    path = tmp_path / "a.factory"
+    path.write_text(text)
+    (lens,) = Analysis(text, str(path), str(tmp_path)).code_lenses()
+    assert "cost" in lens.title and "⚠ incomplete" in lens.title, lens.title
+    priced = text.replace("site s {\n", "site s {\n  land_price = 0 USD\n")
+    path.write_text(priced)
+    (lens,) = Analysis(priced, str(path), str(tmp_path)).code_lenses()
+    assert "⚠" not in lens.title, lens.title

@@ -443,6 +443,10 @@ class Analysis:
         import numpy as np
 
         from compiler.display import format_quantity
+        from compiler.render.report_format import flag_reason, graph_flags
+
+        # a figure a warning makes incomplete is marked as the report marks it: `cost 0.5705 USD/Mtok (⚠ incomplete)`
+        flags = graph_flags(results.graph, [*self.sink.items, *self.eval_diagnostics])
         out, todo, placed = [], list(results.graph.roots), []
         while todo:
             inst = todo.pop()
@@ -463,7 +467,8 @@ class Analysis:
                     continue
                 value = _summary([(path, results.values[path], results.units.get(path, ""), node.display)],
                                  format_quantity, np)
-                shown.append(f"{label} {value or 'absent'}")
+                mark = f" (⚠ {flag_reason(flags[path]).split(':')[0]})" if value and path in flags else ""
+                shown.append(f"{label} {value or 'absent'}{mark}")
             if shown:             # (the placement named where one definition is placed several times)
                 where = f"{inst.path}: " if placements[span] > 1 else ""
                 out.append(Lens(span, where + " · ".join(shown) + " (explain)", f"{inst.path}.{figures[0][0]}"))
