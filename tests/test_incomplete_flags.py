@@ -284,3 +284,17 @@ site s {
     path.write_text(priced)
     (lens,) = Analysis(priced, str(path), str(tmp_path)).code_lenses()
     assert "⚠" not in lens.title, lens.title
+
+
+def test_the_editors_hover_and_inlay_hint_mark_what_the_report_marks(tmp_path) -> None:
+    # `let total = s.capex` showed "= 502.1 kUSD" in its inlay hint and hover, the land counted as $0.
+    from compiler.lsp.analysis import Analysis, hover_markdown
+
+    text = UNPRICED + "let total = s.capex\nlet power = s.it_power\n"
+    path = tmp_path / "a.factory"
+    path.write_text(text)
+    analysis = Analysis(text, str(path), str(tmp_path))
+    hints = {text[:h.offset].rsplit("\n", 1)[-1].split()[1]: h.label for h in analysis.inlay_hints()}
+    assert MARK in hints["total"] and "⚠" not in hints["power"], hints
+    hover, _ = hover_markdown(analysis, text.index("let total") + 5)
+    assert MARK in hover, hover
