@@ -298,3 +298,15 @@ def test_the_editors_hover_and_inlay_hint_mark_what_the_report_marks(tmp_path) -
     assert MARK in hints["total"] and "⚠" not in hints["power"], hints
     hover, _ = hover_markdown(analysis, text.index("let total") + 5)
     assert MARK in hover, hover
+
+
+def test_the_reports_capex_table_shows_the_unpriced_land_row_it_flags(tmp_path) -> None:
+    # The capex table listed IT, power, cooling and building (100%) and a total marked incomplete, but not the
+    # row that makes it so: the land at $0 was dropped as a category "with nothing in it".
+    path, flags = _flagged(UNPRICED, tmp_path)
+    result = CliRunner().invoke(main, ["build", path, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out" / "report.md").read_text()
+    table = report[report.index("#### Capex by category"):report.index("**Total capex**")]
+    (land,) = [line for line in table.splitlines() if line.startswith("| Land")]
+    assert "$0 \\(⚠ incomplete: counts unpriced parts as $0\\)" in land, land
