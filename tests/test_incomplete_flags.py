@@ -310,3 +310,17 @@ def test_the_reports_capex_table_shows_the_unpriced_land_row_it_flags(tmp_path) 
     table = report[report.index("#### Capex by category"):report.index("**Total capex**")]
     (land,) = [line for line in table.splitlines() if line.startswith("| Land")]
     assert "$0 \\(⚠ incomplete: counts unpriced parts as $0\\)" in land, land
+
+
+def test_the_reports_sweep_table_marks_what_its_key_figures_mark(tmp_path) -> None:
+    # A swept spec's key figures read "Capex $502k (⚠ incomplete ...)", its Sweep table "$502k" and "$1M" plain.
+    path, flags = _flagged(UNPRICED, tmp_path)
+    result = CliRunner().invoke(main, ["build", path, "-D", "n=[1, 2]", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out" / "report.md").read_text()
+    lines = report[report.index("### Sweep over `n`"):].splitlines()
+    header = [c.strip() for c in lines[2].strip("|").split("|")]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[4:6]]
+    for column, key in (("Capex", "s.capex"), ("TCO per year", "s.tco_year"), ("Facility power", "s.facility_power")):
+        for row in rows:
+            assert ("⚠ incomplete" in row[header.index(column)]) == (key in flags), (column, row)
