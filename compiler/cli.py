@@ -16,7 +16,6 @@ shares its text output, exit code and internal-error handling with.
 """
 from __future__ import annotations
 
-import math
 import sys
 
 if __name__ == "__main__":   # `python -m compiler.cli`: a plain `check FILE...` runs without click (compiler.launch)
@@ -274,7 +273,7 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
     if fmt == "table" and results.scenario_count > SUMMARY_AT:     # a large sweep: min / median / max
         from .render.table import banner_lines
         banner = "".join(line + "\n" for line in banner_lines(results, sink))
-        click.echo((banner + "\n" if banner and not select else "") + results_summary(results, select), nl=False)
+        click.echo((banner + "\n" if banner and not select else "") + results_summary(results, select, sink), nl=False)
         if banner and select:
             click.echo(banner, nl=False, err=True)
     elif fmt == "table":
@@ -356,7 +355,9 @@ def explain(spec, path, depth, fmt, defines, root):
             "list the quantities with `factory eval SPEC`"
         click.echo(f"error: `{path}` is not a quantity of {spec}\n  help: {hint}", err=True)
         sys.exit(EXIT_USAGE)
-    tree = derivation(results, path, sink.sources, depth)
+    from .render.report_format import flagged_quantities
+
+    tree = derivation(results, path, sink.sources, depth, flagged_quantities(results, sink))
     if fmt == "json":
         click.echo(json.dumps(tree, indent=2))
     else:
@@ -402,6 +403,9 @@ def build(spec, out_dir, defines, root):
     sys.exit(_exit_code(sink))
 
 
+DIAGRAM_DIR = "build"           # `factory diagram`'s folder without -o: `factory build`'s default
+
+
 @main.command()
 @click.argument("spec", type=click.Path())
 @click.option("--view", type=click.Choice(["physical", "network", "power", "cooling"]), default="physical",
@@ -409,7 +413,8 @@ def build(spec, out_dir, defines, root):
               "power: one-line from the utility to the racks; cooling: loops, CDUs, CRAHs and plant.")
 @click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]), default="svg", show_default=True)
 @click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write (default: SPEC's name, the view and the format, e.g. campus.power.svg); "
+              help="File to write (default: build/ and SPEC's name, the view and the format, e.g. "
+              "build/campus.power.svg; build/ is where `factory build` writes); "
               "`-` prints DOT or SVG on standard output.")
 @click.option("--scenario", default=1, show_default=True, type=click.IntRange(min=1),
               help="Which scenario of a parameter sweep to draw (1 = the first).")
@@ -450,9 +455,9 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
                            err=True)
                 sys.exit(EXIT_USAGE)
         sys.exit(_exit_code(sink))
-    if output is None:
+    if output is None:          # build/, as `factory build`: never litter the current folder
         stem = os.path.splitext(os.path.basename(spec))[0]
-        output = f"{stem}.{view}.{fmt}"
+        output = os.path.join(DIAGRAM_DIR, f"{stem}.{view}.{fmt}")
     problem = write_diagram(dot_text, output, fmt)
     if problem:
         click.echo(f"error: {problem}", err=True)
@@ -557,8 +562,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     """Estimate inference or training on a stdlib system without writing a file.
 
     Builds the equivalent spec (see --emit-spec) and runs it through the same compiler."""
-    from .display import format_quantity
-    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_target, table_rows
+    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_target, table_text
     from .render.results import render_results
 
     req = Request(what, system, model, count, precision, input_tokens, output_tokens, ttft, tpot, scenario, tokens,
@@ -587,18 +591,7 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     if fmt == "json":
         click.echo(render_results(results, "estimate.factory", sink, "json", "estimate.*"), nl=False)
     else:
-        for name, unit, declared, value in table_rows(results, what):
-            path = f"estimate.workload.{name}"
-            absent = (getattr(results, "absent", None) or {}).get(path)
-            why = absent.at(0) if absent is not None and not math.isfinite(value) else None
-            if why is None and not math.isfinite(value):
-                # no recorded reason (a `model-input-missing` input, e.g. a chip without a price): the
-                # diagnostic that names the figure says why, else that it has no value
-                why = next((d.message.split(": ", 1)[-1] for d in sink.items if f"`{path}`" in d.message),
-                           "no value (see the diagnostics)")
-            # a figure with no value says n/a and why (as `eval`), never "nan"
-            shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared)
-            click.echo(f"{name:<24} {shown}")
+        click.echo(table_text(results, sink, what), nl=False)
         if sink.items:
             click.echo(render_text(sink.items, sink.sources), err=True)
     sys.exit(_exit_code(sink))

@@ -186,7 +186,9 @@ def spec_module(req: Request) -> b.Module:
             fields.append(b.Field("tokens", _quantity(req.tokens, "tok", "--tokens")))
         if req.deadline is not None:
             fields.append(b.Field("deadline", _quantity(req.deadline, "s", "--deadline")))
-    site: list = []
+    # An estimate prices the system and the building it stands in, not land: its site gives `land_price = 0 USD`
+    # (said in the doc line), where none would warn `unpriced` about a price no estimate flag can give.
+    site: list = [b.Field("land_price", b.Quantity(0, "USD"))]
     if kind == "server":
         units = b.Call("ceil", b.Number(count) / b.Call("count", b.Name(f"{system}.chip"))) if count is not None else 1
         site.append(b.Block("hall", "h", [b.Block("rack", "r", [b.Block("server", "node", base=system, count=units)])]))
@@ -195,7 +197,8 @@ def spec_module(req: Request) -> b.Module:
                  if count is not None else 1)
         site.append(b.Block("hall", "h", [b.Block("rack", "r", base=system, count=units)]))
     site.append(b.Block(req.what, "workload", fields))
-    doc = f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated)."
+    doc = (f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated; land not priced: "
+           "write a spec with the site's land_price to count it).")
     return b.Module(doc, [*(b.FromImport(mod, names) for mod, names in imports.items()),
                           b.Block("site", "estimate", site)])
 
@@ -249,3 +252,26 @@ def table_rows(results, what: str) -> list[tuple[str, str, str, float]]:
         elif value is None:
             out.append((name, results.units.get(path, ""), declared, math.nan))
     return out
+
+
+def table_text(results, sink, what: str) -> str:
+    """The estimate's table: one line per headline figure in readable units. A figure with no value says n/a and
+    why (as `eval`), never "nan"; a figure a warning makes incomplete carries the report's mark
+    (`report_format.flagged_quantities`: ` (⚠ incomplete: counts unpriced parts as $0)`)."""
+    from .display import format_quantity
+    from .render.report_format import flag_mark, flagged_quantities
+
+    flags = flagged_quantities(results, sink)
+    lines = []
+    for name, unit, declared, value in table_rows(results, what):
+        path = f"estimate.workload.{name}"
+        absent = (getattr(results, "absent", None) or {}).get(path)
+        why = absent.at(0) if absent is not None and not math.isfinite(value) else None
+        if why is None and not math.isfinite(value):
+            # no recorded reason (a `model-input-missing` input, e.g. a chip without a price): the diagnostic
+            # that names the figure says why, else that it has no value
+            why = next((d.message.split(": ", 1)[-1] for d in sink.items if f"`{path}`" in d.message),
+                       "no value (see the diagnostics)")
+        shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared) + flag_mark(flags.get(path))
+        lines.append(f"{name:<24} {shown}\n")
+    return "".join(lines)

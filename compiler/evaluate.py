@@ -1342,14 +1342,19 @@ def _unit_of_path(ev: Evaluator, path: str) -> str:
 
 def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
     """An assert, judged in every scenario but those where it read a figure left uncomputed for a refused `let`
-    (`Evaluator.refused`: the let's error says why; the assert is no second one); None where it is judged in none."""
+    (`Evaluator.refused`: the let's error says why; the assert is no second one); None where it is judged in none,
+    or where it read a figure whose evaluation failed with an error reported (its root cause)."""
     stmt = check.stmt
     message = stmt.message or "assert"
     read: list[str] = []
     ev.reading.append(read)
     try:
         value = np.asarray(ev.expr(stmt.expr, check.instance, check.module, agg=False), dtype=bool)
-    except EvalError:
+    except EvalError as exc:
+        # it read a figure whose error is reported already (an invalid count, `-D racks=2.5`): that error is the
+        # root cause and the exit code's; the assert is not judged, no second failure beside it
+        if exc.args and exc.args[0] in ev.failed and ev.sink.has_errors():
+            return None
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
     finally:
         ev.reading.pop()

@@ -88,9 +88,11 @@ def _location(node: Node) -> str | None:
 MAX_DEPTH = 200      # levels of inputs shown at most, whatever --depth asks (a 5,000-link chain stays readable)
 
 
-def derivation(results, path: str, sources=None, depth: int = 8) -> dict:
+def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str, str] | None = None) -> dict:
     """The derivation of `path` as a nested dict (the JSON form of `factory explain`), `depth` levels of
-    inputs deep (at most MAX_DEPTH: the tree, its text and its JSON nest once per level)."""
+    inputs deep (at most MAX_DEPTH: the tree, its text and its JSON nest once per level). `flags` ({path: why},
+    `report_format.flagged_quantities`): a figure a warning makes incomplete gets `flagged` (why), and its line
+    the report's mark."""
     seen: set[str] = set()
     capped = depth > MAX_DEPTH
     depth = min(depth, MAX_DEPTH)
@@ -99,6 +101,8 @@ def derivation(results, path: str, sources=None, depth: int = 8) -> dict:
         node = results.graph.nodes[p]
         out = {"path": p, "kind": _KIND_TEXT.get(node.kind, node.kind), "value": _value_text(results, node),
                "unit": results.units.get(p, node.unit) or "1"}
+        if flags and p in flags:
+            out["flagged"] = flags[p]
         if node.kind == "model" and node.instance is not None:
             out["model"] = f"{node.instance.kind}.{p.rsplit('.', 1)[-1]}"
         formula = _formula(node, sources)
@@ -130,7 +134,8 @@ def render_text(tree: dict) -> str:
     lines: list[str] = []
 
     def emit(item: dict, prefix: str, branch: str, last: bool) -> None:
-        lines.append(f"{prefix}{branch}{item['path']} = {item['value']}  [{item['kind']}]")
+        mark = f" (⚠ {item['flagged']})" if item.get("flagged") else ""
+        lines.append(f"{prefix}{branch}{item['path']} = {item['value']}{mark}  [{item['kind']}]")
         inner = prefix + ("" if not branch else ("   " if last else "│  "))
         inputs = item.get("inputs")
         bar = "│  " if isinstance(inputs, list) and inputs else "   "

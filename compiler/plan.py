@@ -126,6 +126,7 @@ class Snapshot:
     diagnostics: list[dict] = field(default_factory=list)
     sink: object = None
     incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
+    flagged: dict[str, str] = field(default_factory=dict)  # KPI path -> why another warning flags it (the report's)
     scenario_count: int = 1
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
     absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
@@ -209,6 +210,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     for root_inst in results.graph.roots:
         walk(root_inst)
     snap.incomplete = _unpriced_kpis(results, sink, set(snap.kpis))
+    snap.flagged = _flagged_kpis(results, sink, set(snap.kpis))
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
                 and not getattr(node.module, "is_stdlib", False):
@@ -217,8 +219,61 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                                  written or node.display or "")
             if node.span is not None:
                 snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
+    _imported_inputs(results, snap, scenario)
     snap.costs = cost_items(results, value)
     return snap
+
+
+def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
+    """The top-level params and lets of the user modules the spec imports (not the stdlib's), as inputs named
+    `module.name` (`gear.per_rack`): a change to one is an input change, as the spec's own, where it showed
+    only as the parts it moves. They are not graph nodes (read in place where used), so each is evaluated here
+    with the evaluation's own expression walk, at module scope."""
+    import numpy as np
+
+    from dsl import nodes as n
+
+    from .evaluate import EvalError, unit_of_expr
+    from .lower import written_unit
+
+    ev = getattr(results.units, "_ev", None)
+    if ev is None:
+        return
+    program = ev.lowering.checked.program
+    entries = {id(m) for m in program.entries}
+    for module in sorted(program.modules.values(), key=lambda m: m.path):
+        if module.is_stdlib or id(module) in entries:
+            continue
+        stem = os.path.basename(module.name).removesuffix(".factory")
+        for stmt in module.statements:
+            if not isinstance(stmt, (n.Param, n.Let)):
+                continue
+            try:
+                values = np.asarray(ev.number(stmt.value, None, module), dtype=float).reshape(-1)
+                value = float(values[scenario if values.size > 1 else 0])
+                value = value if np.isfinite(value) else None
+            except EvalError:           # not a number (a text let) or no value: shown as absent
+                value = None
+            path = f"{stem}.{stmt.name}"
+            snap.inputs[path] = ("param" if isinstance(stmt, n.Param) else "let", value,
+                                 unit_of_expr(ev, stmt.value), written_unit(stmt.value))
+            span = stmt.name_span
+            snap.input_places[path] = {"file": span.file, "line": span.line, "col": span.col}
+
+
+def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
+    """The KPIs the report marks for a warning other than `unpriced` (that one is `incomplete`): a figure computed
+    from an input outside its published range, with the report's words (`report_format.flagged_codes`)."""
+    from dsl.diagnostics import Code
+
+    from .render.report_format import flag_reason, flagged_codes
+
+    out = {}
+    for path, codes in flagged_codes(results, sink).items():
+        other = codes - {Code.UNPRICED}
+        if path in kpis and other:
+            out[path] = flag_reason(other)
+    return out
 
 
 def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
@@ -326,6 +381,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old": o, "new": n,
                      "change": delta, "relative_change": rel, "changed": changed,
                      "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
+                     "old_flagged": old.flagged.get(path) if o is not None else None,
+                     "new_flagged": new.flagged.get(path) if n is not None else None,
                      "old_absent": _why(old, path) or _gone(old, path, "old"),
                      "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
@@ -773,6 +830,14 @@ def headline(doc: dict) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _flag_note(k: dict) -> str:
+    """The report's mark of a KPI flagged by a warning other than `unpriced`, by side (`⚠ after: computed from an
+    input outside its published range`); "" when neither side is."""
+    sides = [f"{word}: {k[f'{side}_flagged']}" for side, word in (("old", "before"), ("new", "after"))
+             if k.get(f"{side}_flagged")]
+    return "⚠ " + "; ".join(sides) if sides else ""
+
+
 def _unpriced_note(k: dict) -> str:
     """Which side of a KPI counts a part without a price as $0 (`unpriced`), in words; "" when neither."""
     sides = [word for side, word in (("old", "before"), ("new", "after")) if k.get(f"{side}_incomplete")]
@@ -804,7 +869,8 @@ def render_text(doc: dict) -> str:
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
             lines.append(f"  {k['path']:<{width}}  {old} -> {new}  "
                          f"({_signed(k['change'], k['unit'], k['display_unit'])}, {_pct(k['relative_change'])})"
-                         + (f"  [{_unpriced_note(k)}]" if _unpriced_note(k) else ""))
+                         + (f"  [{_unpriced_note(k)}]" if _unpriced_note(k) else "")
+                         + (f"  [{_flag_note(k)}]" if _flag_note(k) else ""))
         lines += [f"  ({note})" for note in _absent_notes(changed)]
         lines.append("")
     lines += render_cost_text(doc.get("costs", []))
@@ -893,7 +959,8 @@ def render_markdown(doc: dict) -> str:
     if changed:
         out += ["| KPI | of | before | after | change |", "|---|---|--:|--:|--:|"]
         for k in changed:
-            old, new = (_md(text) + (" (incomplete)" if k.get(f"{side}_incomplete") else "") for side, text in
+            old, new = (_md(text) + (" (incomplete)" if k.get(f"{side}_incomplete") else "")
+                        + (f" (⚠ {_md(k[f'{side}_flagged'])})" if k.get(f"{side}_flagged") else "") for side, text in
                         zip(("old", "new"), _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])))
             out.append(f"| {_md(k['label'])} | `{_md(k['path'].rpartition('.')[0])}` | {old} "
                        f"| {new} | {_md(_signed(k['change'], k['unit'], k['display_unit']))} "
@@ -970,6 +1037,10 @@ class Kpi(_Strict):
                                                     "`unpriced` warning names); an added field (older plans lack it)")
     new_incomplete: bool = Field(False, description="new counts a part without a price as $0; an added field "
                                                     "(older plans lack it)")
+    old_flagged: Optional[str] = Field(None, description="why the report marks old for a warning other than "
+                                       "`unpriced` (`computed from an input outside its published range`), or null; "
+                                       "an added field (older plans lack it)")
+    new_flagged: Optional[str] = Field(None, description="the same for new; an added field")
     old_absent: Optional[Absent] = Field(None, description="why old has no value (Results.absent), or null; an "
                                                            "added field (older plans lack it)")
     new_absent: Optional[Absent] = Field(None, description="why new has no value, or null; an added field")

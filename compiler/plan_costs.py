@@ -230,11 +230,13 @@ def _count_text(n: Optional[float]) -> str:
     return f"{n:,.0f}" if n == round(n) else f"{n:,.4g}"
 
 
-def _energy_text(joules: Optional[float]) -> str:
-    """Energy a year in MWh, both sides in one unit: `605.8 MWh/yr`, `1,212 MWh/yr`."""
-    from .display import format_number
+def _energy_texts(old: Optional[float], new: Optional[float]) -> tuple[str, str]:
+    """Energy a year, each side as the plan's KPI table shows `energy_year` (`plan._fmt_pair`: one unit choice
+    per quantity across a plan), a year's: `605.8 MWh/yr`, `1,212 MWh/yr`; `1,847 GWh/yr` on a campus."""
+    from .plan import _fmt_pair
 
-    return "-" if joules is None else format_number(joules / 3.6e9) + " MWh/yr"
+    a, b = _fmt_pair(old, new, "J")
+    return ("-" if old is None else a + "/yr"), ("-" if new is None else b + "/yr")
 
 
 def group_heading(group: str, site: str, rows: list[dict]) -> str:
@@ -276,8 +278,8 @@ def printed(row: dict) -> dict:
     if row["old_count"] is not None or row["new_count"] is not None:
         o, n = _count_text(row["old_count"]) or "-", _count_text(row["new_count"]) or "-"
         counts = o if o == n else f"{o} -> {n}"
-    elif row.get("old_quantity") is not None or row.get("new_quantity") is not None:     # energy: MWh a year
-        o, n = (_energy_text(row.get(k)) for k in ("old_quantity", "new_quantity"))
+    elif row.get("old_quantity") is not None or row.get("new_quantity") is not None:     # energy: a year's, as the KPIs
+        o, n = _energy_texts(row.get("old_quantity"), row.get("new_quantity"))
         counts = o if o == n else f"{o} -> {n}"
     return {"old": side(old, row["old_unpriced"]), "new": side(new, row["new_unpriced"]),
             "change": change_text, "change_dollars": change, "count": counts}

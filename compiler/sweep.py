@@ -799,6 +799,8 @@ class Outcome:
     diagnostics: list
     seconds: float = 0.0
     failing_rows: dict[str, list[int]] = field(default_factory=dict)   # the first FAILING_LISTED of each check
+    flags: dict[str, str] = field(default_factory=dict)     # {path: why} a warning makes it incomplete (marked)
+    select: str | None = None                               # --select: the summary lists only what it matches
 
 
 def select_columns(paths, select: str | None) -> list[str]:
@@ -904,6 +906,11 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             writer.close()
     outcome = Outcome(written, plan.count, interrupted, constants, units, displays, columns, failing, messages,
                       summary, diagnostics, time.perf_counter() - started, failing_rows)
+    from .render.report_format import flag_reason, graph_flags
+
+    outcome.flags = {p: flag_reason(c) for p, c in graph_flags(plan.lowering.graph,
+                                                               [*plan.sink.items, *diagnostics]).items()}
+    outcome.select = select
     return outcome
 
 
@@ -983,19 +990,29 @@ def metadata(plan: Plan, spec: str, outcome: Outcome, output_format: str) -> dic
         "checks": [{"name": name, "message": outcome.check_messages.get(name, ""), "failing_scenarios": n,
                     "failing": outcome.failing_rows.get(name, []), "failing_listed_all": n <= FAILING_LISTED}
                    for name, n in sorted(outcome.failing.items())],
+        # the columns and constants a warning makes incomplete, and why (as the report marks them)
+        "flagged": {p: outcome.flags[p] for p in [*outcome.columns, *sorted(outcome.constants)]
+                    if p in outcome.flags},
     }
 
 
 def summary_text(plan: Plan, outcome: Outcome) -> str:
-    """min / median / max per varying quantity (readable units), feasibility and check failure counts."""
+    """min / median / max per varying quantity (readable units), feasibility and check failure counts; a figure a
+    warning makes incomplete carries the report's mark (`outcome.flags`)."""
     from .display import format_quantity
+    from .render.report_format import flag_mark
 
     s = outcome.summary
     lines = [f"{outcome.written:,} of {plan.count:,} scenarios evaluated"
              + (f" (medians of one scenario in every {s.stride:,})" if s.stride > 1 else "")
              + f"; {s.feasible:,} feasible"]
-    names = list(plan.sweep) + [c for c in outcome.columns if c not in ("scenario", "feasible")
-                                and c not in plan.sweep]
+    # the swept params are columns of the output (every row says its scenario), but a summary row only where
+    # --select matches them, as every other quantity
+    import fnmatch
+
+    names = [p for p in plan.sweep if not outcome.select or fnmatch.fnmatchcase(p, outcome.select)] + [
+        c for c in outcome.columns
+                                                          if c not in ("scenario", "feasible") and c not in plan.sweep]
     width = max((len(p) for p in names), default=10)
     lines.append(f"{'quantity':<{width}}  {'min':>14}  {'median':>14}  {'max':>14}")
     for name in names:
@@ -1006,7 +1023,7 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
         shown = [format_quantity(v, unit, declared) for v in (s.low[name], s.median(name), s.high[name])]
         absent = s.absent.get(name, 0)
         lines.append(f"{name:<{width}}  {shown[0]:>14}  {shown[1]:>14}  {shown[2]:>14}"
-                     + (f"  ({absent:,} absent)" if absent else ""))
+                     + (f"  ({absent:,} absent)" if absent else "") + flag_mark(outcome.flags.get(name)))
     if outcome.constants:
         lines.append(f"({len(outcome.constants)} quantities do not vary over the sweep)")
     for name, n in sorted(outcome.failing.items()):
@@ -1022,7 +1039,7 @@ def has_errors(outcome: Outcome) -> bool:
 SUMMARY_AT = 1_000       # `factory eval` (table) summarises a sweep of more scenarios than this
 
 
-def results_summary(results, select: str | None = None) -> str:
+def results_summary(results, select: str | None = None, sink=None) -> str:
     """The summary table of an in-memory sweep (`factory eval` without streaming options, more than
     SUMMARY_AT scenarios): the same text as a streamed sweep's, from the Results already computed."""
     n = results.scenario_count
@@ -1057,4 +1074,7 @@ def results_summary(results, select: str | None = None) -> str:
     outcome = Outcome(n, n, False, constants, dict(results.units), displays,
                       ["scenario"] + sweep_params + ["feasible"] + varying, failing,
                       {c.name: c.message for c in results.checks}, summary, [])
+    from .render.report_format import flagged_quantities
+
+    outcome.flags, outcome.select = flagged_quantities(results, sink), select
     return summary_text(plan, outcome)

@@ -7,6 +7,8 @@ Golden files: tests/cases/diagram/<case>.<view>.dot beside each <case>.factory. 
 """
 from __future__ import annotations
 
+import os
+
 import json
 import re
 import string
@@ -338,8 +340,11 @@ def test_cli_writes_each_view(tmp_path: Path, view: str, monkeypatch) -> None:
     fmt = "svg" if HAVE_DOT else "dot"
     result = CliRunner().invoke(main, ["diagram", str(CASES / "campus.factory"), "--view", view, "--format", fmt])
     assert result.exit_code == 0, result.output
-    out = tmp_path / f"campus.{view}.{fmt}"
-    assert f"wrote campus.{view}.{fmt}" in result.output and out.exists()
+    # without -o the diagram goes to `build/`, the folder `factory build` writes to, never the current folder
+    # (debug .dot files were committed at the repository root that way)
+    out = tmp_path / "build" / f"campus.{view}.{fmt}"
+    assert f"wrote {os.path.join('build', f'campus.{view}.{fmt}')}" in result.output and out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
     if fmt == "svg":
         ET.fromstring(out.read_bytes())
 

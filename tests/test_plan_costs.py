@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.display import format_money, format_number
+from compiler.display import format_money
 from compiler.plan import SECONDS_PER_YEAR, _fmt_pair, render_markdown, render_text
 from compiler.plan_costs import ROUNDING_NOTE
 
@@ -277,9 +277,13 @@ def test_the_energy_row_shows_the_energy_it_pays_for(ab) -> None:
     assert math.isclose(energy["old"], energy["old_quantity"] / 3.6e6 * 0.12, rel_tol=1e-9)
     assert math.isclose(energy["new"], energy["new_quantity"] / 3.6e6 * 0.15, rel_tol=1e-9)
     assert all(r["old_quantity"] is None and r["new_quantity"] is None for r in doc["costs"] if r is not energy)
-    old, new = (format_number(q / 3.6e9) for q in (energy["old_quantity"], energy["new_quantity"]))  # J -> MWh
-    line = next(x for x in render_text(doc).splitlines() if "energy (model)" in x)
-    assert f"{old} MWh/yr -> {new} MWh/yr" in line, line
+    # the row reads in the unit the KPI table gives energy_year (one unit per quantity across a plan): a
+    # 1,643 GWh campus printed "1,643 GWh" among the KPIs and "1,643,000 MWh/yr" in the cost table
+    text = render_text(doc)
+    kpi = next(x for x in text.splitlines() if "headquarters.energy_year" in x).split()
+    old, new = kpi[1:3], kpi[4:6]                          # "path  605.8 MWh -> 1,212 MWh  (...)"
+    line = next(x for x in text.splitlines() if "energy (model)" in x)
+    assert f"{old[0]} {old[1]}/yr -> {new[0]} {new[1]}/yr" in line, (line, kpi)
 
 
 def test_a_hall_heading_shows_its_count_on_each_side(specs) -> None:

@@ -412,6 +412,21 @@ class Analysis:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def flag_mark(self, paths) -> str:
+        """` (⚠ incomplete: counts unpriced parts as $0)` where a warning makes one of `paths` incomplete (the
+        report's mark, `report_format.flagged_quantities`), else ""; the flags are found once per evaluation."""
+        results = self.results_within(VALUE_WAIT_S)
+        if results is None:
+            return ""
+        if getattr(self, "_flags_of", None) is not results:
+            from compiler.render.report_format import flag_reason, graph_flags
+
+            found = graph_flags(results.graph, [*self.sink.items, *self.eval_diagnostics])
+            self._flags = {p: flag_reason(c) for p, c in found.items()}
+            self._flags_of = results
+        why = sorted({self._flags[p] for p in paths if p in self._flags})
+        return f" (⚠ {'; '.join(why)})" if why else ""
+
     def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
         """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""
         results = self.results_within(VALUE_WAIT_S)
@@ -446,6 +461,10 @@ class Analysis:
         import numpy as np
 
         from compiler.display import format_quantity
+        from compiler.render.report_format import flag_reason, graph_flags
+
+        # a figure a warning makes incomplete is marked as the report marks it: `cost 0.5705 USD/Mtok (⚠ incomplete)`
+        flags = graph_flags(results.graph, [*self.sink.items, *self.eval_diagnostics])
         out, todo, placed = [], list(results.graph.roots), []
         while todo:
             inst = todo.pop()
@@ -466,7 +485,8 @@ class Analysis:
                     continue
                 value = _summary([(path, results.values[path], results.units.get(path, ""), node.display)],
                                  format_quantity, np)
-                shown.append(f"{label} {value or 'absent'}")
+                mark = f" (⚠ {flag_reason(flags[path]).split(':')[0]})" if value and path in flags else ""
+                shown.append(f"{label} {value or 'absent'}{mark}")
             if shown:             # (the placement named where one definition is placed several times)
                 where = f"{inst.path}: " if placements[span] > 1 else ""
                 out.append(Lens(span, where + " · ".join(shown) + " (explain)", f"{inst.path}.{figures[0][0]}"))
@@ -507,11 +527,12 @@ class Analysis:
                 continue
             if _literal(stmt.value):
                 continue
-            shown = _summary(self.values_of(stmt), format_quantity, np)
+            values = self.values_of(stmt)
+            shown = _summary(values, format_quantity, np)
             if shown:
                 line_end = self.text.find("\n", stmt.span.end)
                 line_end = len(self.text) if line_end < 0 else line_end
-                hints.append(Hint(line_end, f" = {shown}"))
+                hints.append(Hint(line_end, f" = {shown}{self.flag_mark(v[0] for v in values)}"))
         return hints
 
 
@@ -642,7 +663,7 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
                         if p in results.values]
                 shown = _summary(vals, format_quantity, np)
                 if shown:
-                    rows.append(f"| {name} | {shown} |")
+                    rows.append(f"| {name} | {shown}{analysis.flag_mark(v[0] for v in vals)} |")
             if rows:
                 where = instances[0].path + (f" (+{len(instances) - 1} more)" if len(instances) > 1 else "")
                 lines += ["", f"Evaluated at `{where}`, per item:", "", "| figure | value |", "|---|---|", *rows]
@@ -662,9 +683,10 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
             lines += ["", target.doc.strip()]
         if fspec is not None and fspec.doc:
             lines += ["", fspec.doc]
-        shown = _summary(analysis.values_of(target), format_quantity, np)
+        values = analysis.values_of(target)
+        shown = _summary(values, format_quantity, np)
         if shown:
-            lines += ["", f"= **{shown}**"]
+            lines += ["", f"= **{shown}**{analysis.flag_mark(v[0] for v in values)}"]
         if target.comment:
             lines += ["", f"Source: {target.comment.lstrip('# ').strip()}"]
         if target.name_span.file != analysis.path:

@@ -114,7 +114,8 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             "derivations": derivations, "multi": multi}
 
 
-def _sweep(results: Results, subjects: list, series_of) -> dict | None:
+def _sweep(results: Results, subjects: list, series_of, flags: dict[str, str] | None = None) -> dict | None:
+    """The Sweep table and charts; a cell of a figure a warning flags (`flags`, as the key figures') is marked."""
     graph = results.graph
     if not graph.sweep or results.scenario_count < 2 or not subjects:
         return None
@@ -127,6 +128,7 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
         values = [values[index.index(k)] for k in keep]
         index = keep
     view = _View(results)
+    view.flags = flags or {}
     unit = view.unit(param)
     declared = view.display(param)
 
@@ -154,7 +156,8 @@ def _sweep(results: Results, subjects: list, series_of) -> dict | None:
     for j, x in enumerate(values):
         failed = sorted({c.message for c in results.checks if index[j] in c.failing})
         status = "all pass" if not failed else f"{len(failed)} fail: {'; '.join(failed)}"
-        rows.append({"x": x_fmt(x), "cells": [fmt(ys[j], kpi.style) if math.isfinite(ys[j]) else ABSENT_TEXT
+        rows.append({"x": x_fmt(x), "cells": [view.mark(fmt(ys[j], kpi.style), path_of(subject, kpi))
+                                              if math.isfinite(ys[j]) else ABSENT_TEXT
                                               for kpi, ys in columns], "checks": status, "ok": not failed})
     others = [p for p in graph.sweep[1:]]
     note = ""
@@ -303,7 +306,7 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
         "title": headline if tagline else title, "tagline": tagline, "paragraphs": paragraphs, "spec": spec,
         "spec_name": os.path.basename(spec), "scenario_count": results.scenario_count,
         "scenario_note": scenario_note, "subjects": subjects_ctx, "comparison": comparison,
-        "sweep": _sweep(results, subjects, series_of), "checks": _checks(results, view, subjects),
+        "sweep": _sweep(results, subjects, series_of, view.flags), "checks": _checks(results, view, subjects),
         "parameters": _parameters(results, view, 0), "assumptions": _assumptions(results, view, subjects_ctx),
         "citations": _citations(subjects_ctx), "diagrams": diagram_items,
         "has_diagrams": any(d["svg"] for d in diagram_items), "notes": notes, "banner": banner,

@@ -99,20 +99,26 @@ FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
              Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range"}
 
 
-def flagged_quantities(results, sink) -> dict[str, str]:
-    """{path: why}: every quantity a warning or an error is about (`Diagnostic.quantities`: a capex that counts
+def flagged_codes(results, sink) -> dict[str, set[str]]:
+    """{path: codes}: every quantity a warning or an error is about (`Diagnostic.quantities`: a capex that counts
     an unpriced part as $0, a figure that could not be computed) and every quantity computed from one
-    (`Node.deps`, transitively), with the diagnostics' codes. The report marks these figures where it shows
-    them, so a flagged number never reads as a clean one."""
+    (`Node.deps`, transitively), with the diagnostics' codes."""
+    if results is None:
+        return {}
+    return graph_flags(results.graph, sink.items if sink is not None else [])
+
+
+def graph_flags(graph, diagnostics) -> dict[str, set[str]]:
+    """`flagged_codes` from a graph and its diagnostics (a streamed sweep has no one Results)."""
     named: dict[str, set[str]] = {}
-    for d in (sink.items if sink is not None else []):
+    for d in diagnostics:
         if d.severity in ("error", "warning"):
             for q in d.quantities:
                 named.setdefault(q, set()).add(d.code)
-    if not named or results is None:
+    if not named:
         return {}
     users: dict[str, list[str]] = {}
-    for path, node in results.graph.nodes.items():
+    for path, node in graph.nodes.items():
         for dep in node.deps:
             users.setdefault(dep, []).append(path)
     codes: dict[str, set[str]] = {}
@@ -125,7 +131,25 @@ def flagged_quantities(results, sink) -> dict[str, str]:
                 continue
             have |= start_codes
             todo.extend(users.get(path, ()))
-    return {path: "; ".join(FLAG_TEXT.get(c, f"see warning {c}") for c in sorted(c)) for path, c in codes.items()}
+    return codes
+
+
+def flag_reason(codes) -> str:
+    """The words a flagged figure carries for its diagnostics' codes (FLAG_TEXT)."""
+    return "; ".join(FLAG_TEXT.get(c, f"see warning {c}") for c in sorted(codes))
+
+
+def flag_mark(reason: str | None) -> str:
+    """The mark a flagged figure carries after its value, in every output that shows it as text: the report,
+    eval's table, a sweep's summary, estimate's table (` (⚠ incomplete: counts unpriced parts as $0)`)."""
+    return f" (⚠ {reason})" if reason else ""
+
+
+def flagged_quantities(results, sink) -> dict[str, str]:
+    """{path: why}: the quantities `flagged_codes` names, with the words for their codes. The report, eval's
+    table and JSON, a sweep's summary and estimate's table mark these figures where they show them, so a
+    flagged number never reads as a clean one."""
+    return {path: flag_reason(c) for path, c in flagged_codes(results, sink).items()}
 
 
 class _View(ResultsView):

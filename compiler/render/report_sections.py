@@ -144,7 +144,8 @@ def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: fl
         return None
     if not any(v != 0 for _, v, _ in rows):
         return None
-    rows = [(label, value, path) for label, value, path in rows if value != 0]   # categories with nothing in them
+    # categories with nothing in them, unless a warning flags the $0 (an unpriced land): the row it is about
+    rows = [(label, value, path) for label, value, path in rows if value != 0 or (path and path in view.flags)]
     total = total if total else sum(v for _, v, _ in rows)
     items = [{"label": label, "value": view.mark(fmt(value, style), path),
               "share": fmt(value / total, "percent") if total else "—",

@@ -30,7 +30,12 @@ def _quantities(results: Results, select: str | None) -> list[tuple[str, str, li
     return rows
 
 
-def results_json(results: Results, spec: str, diagnostics: list[dict], select: str | None = None) -> dict:
+def results_json(results: Results, spec: str, diagnostics: list[dict], select: str | None = None,
+                 flags: dict[str, set[str]] | None = None) -> dict:
+    """The results document; `flags` ({path: codes}, `report_format.flagged_codes`) marks the figures a
+    diagnostic makes incomplete (`flagged`: its codes and the report's words), as the report and the table do."""
+    from .report_format import flag_reason
+
     quantities = {path: {"unit": unit or "1", "values": [_json_number(v) for v in values]}
                   for path, unit, values in _quantities(results, select)}
     for path, quantity in quantities.items():
@@ -38,6 +43,9 @@ def results_json(results: Results, spec: str, diagnostics: list[dict], select: s
         if absent is not None:          # values there are null; the field is present only when some are
             quantity["absent"] = {"scenarios": [int(i) for i in np.flatnonzero(absent.mask)],
                                   "reason": absent.reason, "origin": absent.origin}
+        codes = (flags or {}).get(path)
+        if codes:                       # present only on a flagged figure
+            quantity["flagged"] = {"codes": sorted(codes), "reason": flag_reason(codes)}
     return {
         "format_version": FORMAT_VERSION,
         "spec": spec,
@@ -67,18 +75,23 @@ def _json_number(value: float):
 
 def render_results(results: Results, spec: str, sink, fmt: str, select: str | None) -> str:
     """Results JSON (`fmt == "json"`, the contract) or CSV (one row per quantity, one column per scenario,
-    SI units; an absent value is an empty cell). The table is `compiler.render.table`'s."""
+    SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete). The table is `compiler.render.table`'s."""
     if fmt == "json":
-        data = results_json(results, spec, [d.to_json() for d in sink.sorted()], select)
+        from .report_format import flagged_codes
+
+        data = results_json(results, spec, [d.to_json() for d in sink.sorted()], select, flagged_codes(results, sink))
         return json.dumps(data, indent=2) + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown results format {fmt!r}")
+    from .report_format import flagged_quantities
+
+    flags = flagged_quantities(results, sink)      # the last column: why a figure is incomplete, "" when it is not
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)])
+    writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)] + ["flagged"])
     for path, unit, values in _quantities(results, select):
         absent = results.absent.get(path)
         cells = ["" if absent is not None and absent.mask[i if absent.mask.size > 1 else 0] else repr(v)
                  for i, v in enumerate(values)]
-        writer.writerow([path, unit or "1"] + cells)
+        writer.writerow([path, unit or "1"] + cells + [flags.get(path, "")])
     return buf.getvalue()

@@ -53,12 +53,23 @@ class Absent(_Strict):
                                     "computed from")
 
 
+class Flagged(_Strict):
+    codes: list[str] = Field(description="the codes of the diagnostics that make the figure incomplete "
+                                         "(docs/diagnostics.md): `unpriced`, `implausible-value`, ...")
+    reason: str = Field(description="the words the report and the table show after the figure, e.g. "
+                                    "'incomplete: counts unpriced parts as $0'")
+
+
 class Quantity(_Strict):
     unit: str = Field(description="SI unit: W, J, s, B, B/s, FLOP/s, USD, K, m^3/s, tok/s, 1, ...")
     values: list[Optional[float]] = Field(description="one value per scenario, SI; null when not finite")
     absent: Optional[Absent] = Field(default=None, description="added in version 1 (fields are only ever added): "
                                      "present only when the quantity has no value in some scenarios (an infeasible "
                                      "workload); its values there are null")
+    flagged: Optional[Flagged] = Field(default=None, description="added in version 1 (fields are only ever "
+                                       "added): present only when a warning makes the figure incomplete (a capex "
+                                       "that counts an unpriced part as $0) or it is computed from such a figure; "
+                                       "the report and the table mark it the same way")
 
 
 class Check(_Strict):

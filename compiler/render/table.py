@@ -7,13 +7,15 @@ Pipeline position: render; reads `compiler.evaluate.Results` through `compiler.r
 
 Without --select, standard output starts with the banner ("2 errors, 1 warning" and one line per
 problem, failing scenarios named by their parameter values), then the quantities, then one line per
-check. With --select, standard output holds only the selected quantities (for scripts and pipes); the
+check. A figure a warning makes incomplete (`report_format.flagged_quantities`) carries the report's mark after
+its values: `(⚠ incomplete: counts unpriced parts as $0)`. With --select, standard output holds only the selected quantities (for scripts and pipes); the
 banner goes to standard error.
 """
 from __future__ import annotations
 
 import fnmatch
 
+from .report_format import flag_mark, flagged_quantities
 from .view import ABSENT_TEXT, ResultsView, problem_line, problems, scenarios_text
 
 MAX_SCENARIOS_SHOWN = 6
@@ -42,11 +44,13 @@ def render_table(results, sink, select: str | None) -> tuple[str, str]:
     paths = [p for p in sorted(results.values) if view.array(p) is not None
              and (not select or fnmatch.fnmatchcase(p, select))]
     width = max((len(p) for p in paths), default=10)
+    flags = flagged_quantities(results, sink)       # marked as the report marks them: never a clean-looking figure
     rows = []
     for path in paths:
         shown = [view.show(path, s) for s in range(min(n, MAX_SCENARIOS_SHOWN))]
         more = f"  ... ({n} scenarios)" if n > MAX_SCENARIOS_SHOWN else ""
-        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}{_why_absent(view, path, len(shown))}")
+        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}{flag_mark(flags.get(path))}"
+                    f"{_why_absent(view, path, len(shown))}")
     banner = banner_lines(results, sink)
     if select:
         return "".join(line + "\n" for line in rows), "".join(line + "\n" for line in banner)
