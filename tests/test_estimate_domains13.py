@@ -1,0 +1,94 @@
+"""`factory estimate` on a bare chip sized to a demand (s13-estimate, session 13, 2026-12-05; found by s13-shootout).
+
+Before: a bare chip (`--system MI355X`, `--system H100_SXM`) was placed as one chip with `scaleup_size` = the
+count, so (a) a model that does not fit one chip "cannot run" under a `--demand` (Llama 3.1 70B bf16 on H100_SXM:
+141 GB of weights, 72 GB usable a chip; DeepSeek-R1 fp8 on MI355X: 671 GB, 259.2 GB usable), where the same chips
+in their server (DGX_H100: 8) carry it; and (b) `--count 296` made the 296 chips one NVLink-like domain, where an
+MI355X UBB or an HGX board is 8. Laws, each written out below: a bare chip's domain is its stdlib server's (the
+server's chips, or the rack's where a switch joins them); the estimate on a server and on its bare chip agree on
+the layout, chips and throughput; doubling the demand doubles the chips (within one replica: whole replicas);
+a model that fits no layout at any count is an error with the reason.
+"""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+
+def _estimate(*args: str) -> tuple[int, dict, str]:
+    result = CliRunner().invoke(main, ["estimate", "inference", *args, "--format", "json"])
+    doc = json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
+    q = {k.removeprefix("estimate.workload."): v["values"][0] for k, v in doc.get("quantities", {}).items()
+         if k.startswith("estimate.workload.")}
+    return result.exit_code, q, result.output
+
+
+def _spec(*args: str) -> str:
+    result = CliRunner().invoke(main, ["estimate", "inference", *args, "--emit-spec"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_bare_chip_that_one_chip_cannot_hold_is_sized_up_not_refused() -> None:
+    """Llama 3.1 70B bf16: 70.6e9 x 2 B = 141 GB > 80 GB x 0.9 = 72 GB a chip, so no layout fits one H100; 8 H100
+    (one HGX board) hold it at tp >= 2. A demand of 20 ktok/s is carried by whole replicas of that layout."""
+    code, q, out = _estimate("--system", "H100_SXM", "--model", "Llama3_1_70B", "--demand", "20000")
+    assert code == 0, out
+    assert q["feasible"] == 1, out
+    assert q["tp"] * q["pp"] >= 2
+    assert q["tokens_per_s"] >= 20000, out
+    # the fewest whole replicas: one replica fewer would not carry the demand
+    replica = q["tp"] * q["pp"]
+    assert q["tokens_per_s"] * (q["replicas"] - 1) / q["replicas"] < 20000
+
+
+def test_a_bare_chip_is_split_into_domains_of_its_server() -> None:
+    """296 chips of an 8-GPU board are 37 domains of 8, never one scale-up domain of 296."""
+    assert "scaleup_size = 8\n" in _spec("--system", "H100_SXM", "--model", "Llama3_1_70B", "--count", "296")
+    assert "scaleup_size = 8\n" in _spec("--system", "MI300X", "--model", "Llama3_1_70B", "--count", "296")
+    assert "scaleup_size = 72\n" in _spec("--system", "GB200", "--model", "Llama3_1_70B", "--count", "296")
+    # fewer chips than a domain: the domain is the chips there are
+    assert "scaleup_size = 4\n" in _spec("--system", "H100_SXM", "--model", "Llama3_1_70B", "--count", "4")
+    # an add-in card in no stdlib server has no scale-up links: a domain of 1
+    assert "scaleup_size = 1\n" in _spec("--system", "H100_PCIe", "--model", "Llama3_1_8B", "--count", "16")
+
+
+def test_the_server_and_its_bare_chip_agree() -> None:
+    """DGX_H100 is 8 H100_SXM with one 400G NIC each (50 GB/s a chip, the scale-out default of a bare chip): the
+    same layout, chip count and throughput (power and cost differ: the server's overhead and price)."""
+    _, server, out1 = _estimate("--system", "DGX_H100", "--model", "Llama3_1_70B", "--demand", "20000")
+    _, chip, out2 = _estimate("--system", "H100_SXM", "--model", "Llama3_1_70B", "--demand", "20000")
+    for name in ("accelerators", "tp", "pp", "batch", "replicas", "tokens_per_s", "feasible"):
+        assert chip[name] == server[name], (name, out1, out2)
+
+
+def test_doubling_the_demand_doubles_the_chips() -> None:
+    """n(D) = ceil(D / r) x k chips for a replica of k chips carrying r tok/s: n(2D) is 2 n(D), less at most one
+    replica (the ceiling), and never more."""
+    _, one, _ = _estimate("--system", "H100_SXM", "--model", "Llama3_1_70B", "--demand", "20000")
+    _, two, _ = _estimate("--system", "H100_SXM", "--model", "Llama3_1_70B", "--demand", "40000")
+    replica = one["tp"] * one["pp"]
+    assert 2 * one["accelerators"] - replica <= two["accelerators"] <= 2 * one["accelerators"]
+
+
+def test_a_model_that_fits_no_layout_at_any_count_is_an_error_with_the_reason() -> None:
+    """Llama 3.1 405B bf16 on 4 GB cards with no scale-up links (a domain of 1, so tp 1): 811.7 GB of weights need
+    ceil(811.7 / 3.6) = 226 pipeline stages, deeper than any pipeline of its 126 layers the search has (96);
+    tried up to 256 cards (a card a stage at the deepest pipeline), it is an error that says why, not a figure."""
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "GTX_1650_Ti", "--model",
+                                       "Llama3_1_405B", "--demand", "100"])
+    assert result.exit_code != 0, result.output
+    assert "cannot run" in result.output and "do not fit" in result.output, result.output
+    assert "tokens_per_s " not in result.stdout or "n/a" in result.stdout.split("tokens_per_s ")[1].splitlines()[0]
+
+
+def test_an_explicit_scaleup_size_sets_a_bare_chips_domain() -> None:
+    """H100 NVL cards in 4-way bridge groups: `--scaleup-size 4`; refused on a server (its own domain stands)."""
+    assert "scaleup_size = 4\n" in _spec("--system", "H100_NVL", "--model", "Llama3_1_70B", "--count", "16",
+                                         "--scaleup-size", "4")
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "Llama3_1_70B",
+                                       "--scaleup-size", "4"])
+    assert result.exit_code == 2 and "bare chip" in result.output, result.output
