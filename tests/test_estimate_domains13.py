@@ -92,3 +92,35 @@ def test_an_explicit_scaleup_size_sets_a_bare_chips_domain() -> None:
     result = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "Llama3_1_70B",
                                        "--scaleup-size", "4"])
     assert result.exit_code == 2 and "bare chip" in result.output, result.output
+
+
+# --- stdlib servers for chips that had none (s13-shootout's MI355X and Trainium2 runs) ---
+
+
+def test_the_mi355x_and_trainium2_have_their_servers_domains() -> None:
+    """MI355X: 8 on one Infinity Fabric UBB (MLPerf v5.1 8xMI355X_2xEPYC_9575F, "accelerators_per_node": 8); a
+    Trn2 instance: 16 Trainium2 in a 4x4 NeuronLink-v3 torus (awsdocs-neuron trn2-arch). 296 MI355X are 37
+    domains of 8."""
+    assert "scaleup_size = 8\n" in _spec("--system", "MI355X", "--model", "DeepSeek_R1", "--count", "296")
+    assert "scaleup_size = 16\n" in _spec("--system", "Trainium2", "--model", "Llama3_1_70B", "--count", "64")
+
+
+def test_deepseek_r1_on_mi355x_is_sized_to_a_demand_and_agrees_with_its_server() -> None:
+    """DeepSeek-R1 fp8: 671 GB of weights, 259.2 GB usable a chip, so one MI355X holds none; one 8-GPU UBB holds
+    it. Sized to 100 ktok/s, the bare chip and its server give the same layout and chips. Both are unpriced (AMD
+    publishes no price): the bare chip's $/Mtok has no value (n/a and why in the table), the server's is flagged
+    by an `unpriced` warning naming the GPUs (its table mark is s13-incomplete's: eval/estimate tables)."""
+    args = ("--model", "DeepSeek_R1", "--precision", "fp8", "--demand", "100000")
+    code, chip, out = _estimate("--system", "MI355X", *args)
+    assert code == 0 and chip["feasible"] == 1, out
+    _, server, out2 = _estimate("--system", "MI355X_8GPU", *args)
+    for name in ("accelerators", "tp", "pp", "replicas", "tokens_per_s"):
+        assert chip[name] == server[name], (name, out, out2)
+    assert chip["tokens_per_s"] >= 100000
+    assert chip.get("usd_per_mtok") is None, out      # absent or null: no value
+    table = CliRunner().invoke(main, ["estimate", "inference", "--system", "MI355X", *args]).stdout
+    row = next(line for line in table.splitlines() if line.startswith("usd_per_mtok"))
+    assert "n/a" in row and "price" in row, row
+    doc = json.loads(CliRunner().invoke(main, ["estimate", "inference", "--system", "MI355X_8GPU", *args,
+                                               "--format", "json"]).stdout)
+    assert any(d["code"] == "unpriced" and "gpu" in d["message"] for d in doc["diagnostics"]), doc["diagnostics"]
