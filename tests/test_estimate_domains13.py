@@ -124,3 +124,16 @@ def test_deepseek_r1_on_mi355x_is_sized_to_a_demand_and_agrees_with_its_server()
     doc = json.loads(CliRunner().invoke(main, ["estimate", "inference", "--system", "MI355X_8GPU", *args,
                                                "--format", "json"]).stdout)
     assert any(d["code"] == "unpriced" and "gpu" in d["message"] for d in doc["diagnostics"]), doc["diagnostics"]
+
+
+def test_a_bare_chip_at_a_count_agrees_with_its_server_at_that_count() -> None:
+    """Llama 3.1 405B bf16 on 64 MI355X, TPOT <= 15 ms: before, the 64 bare chips were one 64-GPU Infinity Fabric
+    domain and a tp-32 layout met the limit (2.06 ktok/s, a domain no MI355X system has); on 8 MI355X_8GPU the
+    tp-32 all-reduces ride the 400G scale-out and the fastest decode step is 22.68 ms. The bare chip must say
+    what its server says, whatever that is."""
+    args = ("--count", "64", "--model", "Llama3_1_405B", "--precision", "bf16", "--input-tokens", "2000",
+            "--output-tokens", "500", "--ttft", "2", "--tpot", "15ms", "--scenario", "interactive")
+    _, chip, out = _estimate("--system", "MI355X", *args)
+    _, server, out2 = _estimate("--system", "MI355X_8GPU", *args)
+    for name in ("feasible", "tp", "pp", "tokens_per_s", "tpot"):
+        assert chip.get(name) == server.get(name), (name, out, out2)
