@@ -332,6 +332,20 @@ def _first(results, name: str) -> float:
     return float(value.reshape(-1)[0])
 
 
+def _system_chips(req: Request, results) -> float:
+    """The chips of the one system an unsized request is placed on: the workload's accelerators, else (an
+    infeasible workload's figures have no value) the site's placed chips, else a bare chip's domain."""
+    import numpy as np
+    system = _first(results, "accelerators")
+    if not (math.isfinite(system) and system >= 1):
+        placed = results.values.get("estimate.accelerators") if results is not None else None
+        system = float(np.asarray(placed).reshape(-1)[0]) if placed is not None and np.size(placed) else math.nan
+    if not (math.isfinite(system) and system >= 1):
+        domain = req.scaleup_size or scaleup_domain(lookup(req.system, ("server", "rack", "chip"))[2])[0]
+        system = float(max(domain, 1))
+    return system
+
+
 def evaluated(req: Request):
     """(the request as run, its spec text, results, sink): the request's spec evaluated; one sized by its target
     (sized_by_target) placed on the accelerators that carry it. An inference demand is carried by whole replicas
@@ -354,7 +368,7 @@ def evaluated(req: Request):
         text = build_spec(sized)
         results, sink = evaluate_text(text, "estimate.factory")
         return sized, text, results, sink
-    probe, system, doublings = req, _first(results, "accelerators"), _max_doublings()
+    probe, system, doublings = req, _system_chips(req, results), _max_doublings()
     for k in range(doublings + 1):
         needed, placed = _first(results, "accelerators_needed"), _first(results, "accelerators")
         if math.isfinite(needed) and needed >= 1 and _first(results, "feasible") > 0:

@@ -137,3 +137,17 @@ def test_a_bare_chip_at_a_count_agrees_with_its_server_at_that_count() -> None:
     _, server, out2 = _estimate("--system", "MI355X_8GPU", *args)
     for name in ("feasible", "tp", "pp", "tokens_per_s", "tpot"):
         assert chip.get(name) == server.get(name), (name, out, out2)
+
+
+def test_a_model_one_server_cannot_hold_is_sized_over_servers_and_its_bare_chip_agrees() -> None:
+    """DeepSeek-R1 fp8: 671 GB of weights, 8 x 72 GB = 576 GB usable on one DGX_H100, so no layout fits one server
+    (it "cannot run" before); on 2, 4, ... servers a pipeline over them fits, and the demand of 50 ktok/s is
+    carried by the fewest whole replicas of it (one fewer would not carry it); the bare H100_SXM says the same."""
+    args = ("--model", "DeepSeek_R1", "--demand", "50000")
+    code, server, out = _estimate("--system", "DGX_H100", *args)
+    assert code == 0 and server["feasible"] == 1, out
+    assert server["tp"] * server["pp"] > 8
+    assert server["tokens_per_s"] >= 50000 > server["tokens_per_s"] * (server["replicas"] - 1) / server["replicas"]
+    _, chip, out2 = _estimate("--system", "H100_SXM", *args)
+    for name in ("accelerators", "tp", "pp", "replicas", "tokens_per_s"):
+        assert chip[name] == server[name], (name, out, out2)
