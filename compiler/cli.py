@@ -554,37 +554,34 @@ main.add_command(plan, name="diff")
 @click.option("--tokens", default=None, help="Training tokens (tokens unless a unit is given: 15Ttok).")
 @click.option("--deadline", default=None, help="Training deadline (seconds unless a unit is given: 90day); "
               "without --count the estimate places accelerators_needed, the fewest that meet it.")
+@click.option("--scaleup-size", type=click.IntRange(min=1), default=None,
+              help="A bare chip's scale-up domain in chips (default: its stdlib server's, e.g. 8 for H100_SXM, 72 "
+                   "for GB200; 1 for a card in no stdlib server).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--emit-spec", is_flag=True, help="Print the equivalent .factory spec and stop.")
 @_guard
 def estimate(what, system, count, model, precision, input_tokens, output_tokens, ttft, tpot, scenario, serving,
-             demand, power_cap, tokens, deadline, fmt, emit_spec):
+             demand, power_cap, tokens, deadline, scaleup_size, fmt, emit_spec):
     """Estimate inference or training on a stdlib system without writing a file.
 
     Builds the equivalent spec (see --emit-spec) and runs it through the same compiler."""
-    from .estimate import EstimateError, Request, build_spec, sized_by_target, sized_to_target, table_text
+    from .estimate import EstimateError, Request, build_spec, evaluated, sized_by_target, table_text
     from .render.results import render_results
 
     req = Request(what, system, model, count, precision, input_tokens, output_tokens, ttft, tpot, scenario, tokens,
-                  serving, demand, power_cap, deadline)
+                  serving, demand, power_cap, deadline, scaleup_size)
     try:
         text = build_spec(req)
+        if sized_by_target(req):              # sized to the demand (inference) or the deadline (training)
+            req, text, results, sink = evaluated(req)
+        elif not emit_spec:
+            req, text, results, sink = evaluated(req)
     except EstimateError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    from . import evaluate_text
-
-    results = sink = None
-    if sized_by_target(req):                  # sized to the demand (inference) or the deadline (training)
-        results, sink = evaluate_text(text, "estimate.factory")
-        sized = sized_to_target(req, results)
-        if sized is not None:
-            text, results = build_spec(sized), None
     if emit_spec:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
-    if results is None:
-        results, sink = evaluate_text(text, "estimate.factory")
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))

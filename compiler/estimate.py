@@ -90,6 +90,7 @@ class Request:
     demand: str | None = None
     power_cap: str | None = None
     deadline: str | None = None
+    scaleup_size: int | None = None  # a bare chip's scale-up domain (default: scaleup_domain, the chip's server)
 
 
 def _quantity(text: str | None, unit: str, flag: str = "") -> b.Quantity | None:
@@ -144,6 +145,11 @@ def check_request(req: "Request") -> None:
         value = getattr(req, name)
         if value is not None:
             _positive(float(value), f"{flag} {value}")
+    if req.scaleup_size is not None and lookup(req.system, ("server", "rack", "chip"))[1] != "chip":
+        raise EstimateError(f"--scaleup-size applies to a bare chip only; `{req.system}` is a server or rack, "
+                            "whose own domain stands")
+    if req.scaleup_size is not None and not 1 <= req.scaleup_size <= 2 ** 53:
+        raise EstimateError(f"--scaleup-size {req.scaleup_size}: must be a whole number from 1 to 2^53")
     if req.count is not None and not 1 <= req.count <= 2 ** 53:
         raise EstimateError(f"--count {req.count}: must be a whole number from 1 to 2^53")
 
@@ -164,7 +170,15 @@ def spec_module(req: Request) -> b.Module:
     if count is not None:
         fields.append(b.Field("accelerators", count))
     if kind == "chip":
-        fields.append(b.Field("scaleup_size", count or 1))
+        # bare chips: the chip's own scale-up domain (its stdlib server's NVLink / Infinity Fabric group, or
+        # --scaleup-size), never the whole count (296 MI355X are 37 domains of 8, not one of 296)
+        domain = req.scaleup_size or scaleup_domain(system)[0]
+        if domain == 0:                       # SRAM-only: every chip placed is in the domain
+            fields.append(b.Field("scaleup_size", count or 1))
+        else:
+            fields.append(b.Field("scaleup_size", min(count or domain, domain)))
+            if count is None:
+                fields.append(b.Field("accelerators", domain))
     if req.precision:
         fields.append(b.Field("precision", b.Text(req.precision)))
     if req.what == "inference":
@@ -203,6 +217,81 @@ def spec_module(req: Request) -> b.Module:
                           b.Block("site", "estimate", site)])
 
 
+def _parts(name: str, defs: dict) -> dict[str, object]:
+    """part name -> the part Block of a stdlib definition, its bases' parts first (`extends`: a part of the same
+    name in the definition replaces the base's)."""
+    from dsl import nodes as n
+    block = defs.get(name)
+    if block is None:
+        return {}
+    out: dict[str, object] = {}
+    for base in block.base or []:
+        out.update(_parts(base, defs))
+    for stmt in block.body:
+        if isinstance(stmt, n.Block) and stmt.base and isinstance(stmt.count, n.Number):
+            out[stmt.name] = stmt
+    return out
+
+
+@lru_cache(maxsize=None)
+def scaleup_domain(chip: str) -> tuple[int, str]:
+    """(chips in one scale-up domain, where that comes from) of a bare stdlib chip: the domain of its stdlib
+    server, as a workload on that server gets it (compiler/models/inference.py `scaleup`): a rack of that
+    server with a `switch` part is one domain of the rack's chips (GB200: 72 in GB200_NVL72), else the server's
+    chips are one (H100_SXM: 8 in DGX_H100; MI355X: 8 on its UBB); the largest where several hold the chip.
+    A chip in no stdlib server (an add-in card without bridges: H100_PCIe, L40S) is a domain of 1; its
+    bridges, where it has them, are --scaleup-size. An SRAM-only chip (memory = sram: WSE3, GroqLPU) gives 0:
+    all the chips a workload places are its domain (the weights are spread over them), as the model has it."""
+    import dsl
+    from dsl import nodes as n
+    from dsl.resources import stdlib_modules
+    from dsl.schema import kind as kind_spec
+
+    text = "".join(f"import {module}\n" for module in stdlib_modules())
+    checked, _ = dsl.default_session().check_text(text, "<stdlib>.factory")
+    if checked is None:
+        return 1, "no stdlib server holds it"
+    defs: dict[str, n.Block] = {}
+    kinds: dict[str, str] = {}
+    for module in sorted((m for m in checked.program.modules.values() if m.is_stdlib), key=lambda m: m.path):
+        for stmt in module.statements:
+            if isinstance(stmt, n.Block):
+                spec = kind_spec(stmt.kind)
+                defs[stmt.name], kinds[stmt.name] = stmt, spec.name if spec is not None else stmt.kind
+
+    own = {st.name: st.value for st in defs[chip].body if isinstance(st, n.Field)} if chip in defs else {}
+    memory, sram = own.get("memory"), own.get("sram")
+    if isinstance(memory, n.Quantity) and isinstance(sram, n.Quantity) and \
+            (memory.value, memory.unit) == (sram.value, sram.unit):
+        return 0, "SRAM-only: all its chips (the weights spread over them)"
+
+    def kind_of(part) -> str:
+        spec = kind_spec(part.kind)
+        return spec.name if spec is not None else part.kind
+
+    servers: dict[str, int] = {}
+    for name, k in sorted(kinds.items()):
+        if k != "server":
+            continue
+        chips = [p for p in _parts(name, defs).values() if kind_of(p) == "chip"]
+        if len(chips) == 1 and chips[0].base == [chip]:
+            servers[name] = int(chips[0].count.value)
+    found: list[tuple[int, str]] = [(c, f"{c} in stdlib server {s}") for s, c in servers.items()]
+    for name, k in sorted(kinds.items()):
+        if k != "rack":
+            continue
+        parts = _parts(name, defs).values()
+        if not any(kind_of(p) == "switch" for p in parts):
+            continue
+        held = [p for p in parts if kind_of(p) == "server" and p.base and p.base[0] in servers]
+        if held:
+            total = sum(int(p.count.value) * servers[p.base[0]] for p in held)
+            found.append((total, f"{total} in stdlib rack {name}'s switched domain"))
+    if not found:
+        return 1, "no stdlib server holds it"
+    return max(found, key=lambda f: (f[0], f[1]))
+
+
 def sized_by_target(req: Request) -> bool:
     """The request sizes its accelerators by its target: an inference `--demand` or a training `--deadline`, with
     no `--count`."""
@@ -229,6 +318,78 @@ def sized_to_target(req: Request, results) -> Request | None:
     if n < 1 or (isinstance(placed, np.ndarray) and placed.size and n <= float(placed.reshape(-1)[0])):
         return None
     return dataclasses.replace(req, count=n)
+
+
+def _max_doublings() -> int:
+    """Doublings of one system tried for a layout: up to max(PP_GRID) = 256 systems, a layout of one system
+    (domain) a pipeline stage at the deepest pipeline the search has; past that more chips add replicas only."""
+    from .models.inference import PP_GRID
+    return int(math.ceil(math.log2(float(PP_GRID.max()))))
+
+
+def _first(results, name: str) -> float:
+    import numpy as np
+    value = results.values.get(f"estimate.workload.{name}") if results is not None else None
+    if not isinstance(value, np.ndarray) or value.size == 0:
+        return math.nan
+    return float(value.reshape(-1)[0])
+
+
+def _system_chips(req: Request, results) -> float:
+    """The chips of the one system an unsized request is placed on: the workload's accelerators, else (an
+    infeasible workload's figures have no value) the site's placed chips, else a bare chip's domain."""
+    import numpy as np
+    system = _first(results, "accelerators")
+    if not (math.isfinite(system) and system >= 1):
+        placed = results.values.get("estimate.accelerators") if results is not None else None
+        system = float(np.asarray(placed).reshape(-1)[0]) if placed is not None and np.size(placed) else math.nan
+    if not (math.isfinite(system) and system >= 1):
+        domain = req.scaleup_size or scaleup_domain(lookup(req.system, ("server", "rack", "chip"))[2])[0]
+        system = float(max(domain, 1))
+    return system
+
+
+def evaluated(req: Request):
+    """(the request as run, its spec text, results, sink): the request's spec evaluated; one sized by its target
+    (sized_by_target) placed on the accelerators that carry it. An inference demand is carried by whole replicas
+    of the smallest layout that fits: the layout is searched on one system (a bare chip: one scale-up domain,
+    scaleup_domain), and where the model fits no layout there, on 2, 4, ... systems (its layout then spans
+    domains over the scale-out network), up to 256 systems (_max_doublings); then placed on the fewest whole replicas of it
+    that carry the demand (accelerators_needed), in domains of the chip's size, never one domain of them all.
+    A model that fits no layout at any count tried ends as the largest try's `infeasible-workload` error, whose
+    message gives the reason."""
+    from . import evaluate_text
+
+    text = build_spec(req)
+    results, sink = evaluate_text(text, "estimate.factory")
+    if not sized_by_target(req):
+        return req, text, results, sink
+    if req.what != "inference":
+        sized = sized_to_target(req, results)
+        if sized is None:
+            return req, text, results, sink
+        text = build_spec(sized)
+        results, sink = evaluate_text(text, "estimate.factory")
+        return sized, text, results, sink
+    probe, system, doublings = req, _system_chips(req, results), _max_doublings()
+    for k in range(doublings + 1):
+        needed, placed = _first(results, "accelerators_needed"), _first(results, "accelerators")
+        if math.isfinite(needed) and needed >= 1 and _first(results, "feasible") > 0:
+            n = int(math.ceil(needed - 1e-9))
+            if n == placed and probe.count is not None:
+                return probe, text, results, sink
+            if probe.count is None and n <= placed and lookup(req.system, ("server", "rack", "chip"))[1] != "chip":
+                return probe, text, results, sink     # one system holds it (the workload sized itself on it)
+            sized = dataclasses.replace(req, count=n)
+            text = build_spec(sized)
+            results, sink = evaluate_text(text, "estimate.factory")
+            return sized, text, results, sink
+        if k == doublings or not math.isfinite(system) or system < 1:
+            break
+        probe = dataclasses.replace(req, count=int(system) * 2 ** (k + 1))
+        text = build_spec(probe)
+        results, sink = evaluate_text(text, "estimate.factory")
+    return probe, text, results, sink
 
 
 INFERENCE_TABLE = ("tokens_per_s", "tokens_per_s_per_chip", "tokens_per_s_per_user", "ttft", "tpot", "tp", "pp",
