@@ -1585,14 +1585,16 @@ step_residual_tail = Assumption(
     "step_residual_tail", 0.0, "1",
     "1 to take the rest of the step in flight at its spread, not its mean, in the quantiles of the time to first "
     "token, in server and interactive scenarios [S/D]: TensorRT-LLM's executor fetches new requests once a step, "
-    "after the step in flight (cpp/tensorrt_llm/executor/executorImpl.cpp executionLoop [S]), so a request waits U, "
+    "after the step in flight (cpp/tensorrt_llm/executor/executorImpl.cpp executionLoop, NVIDIA/TensorRT-LLM, read "
+    "2026-12-05 [S]), so a request waits U, "
     "uniform over [0, T] with T = 2 R (R the mixture's length-biased mean rest), before the prompt queue's time S. "
     "The quantile of U + S is not R + S_q: with S's tail exponential of scale theta = (S_q - S_q') / ln((1 - q') / "
     "(1 - q)) (q' = max(1 - 2 (1 - q), q / 2), the model's own law at two quantiles), P(U + S - S_0 > x) = (theta / T) e^(-x / theta) "
     "(e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / theta))) / T below, solved for 1 - q by "
     "bisection; TTFT_q gains Q_q(U + E) - R - theta L_q (L_q = ln(1 / (1 - q))): ~0 where theta >> T, up to "
     "(q - 1/2) T where the queue is light (a lone prompt's p99 waits 0.99 of the step in flight, not half). 0: R "
-    "at every quantile. Off by default (validate MECHANISMS \"residual_tail\", measured, not applied: "
+    "at every quantile. Off by default in a plan; validate gives it to the Server and Interactive rows of chunked "
+    "engines (MECHANISMS \"residual_tail\", applied since 2026-12-05: "
     "docs/accuracy.md \"The chunked engines' p99\")", range=SWITCH)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
