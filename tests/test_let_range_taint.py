@@ -324,6 +324,8 @@ UNREACHED: dict[str, str] = {
     "acc_energy_per_bit": "an active copper cable's figures: read only for links of the length an active cable spans",
     "acc_price_per_rate": "(the same)",
     "torus_rack_chips": "read only for a torus whose chips per rack are not known from its racks",
+    "rectifier_fixed_loss_share": "read only on a chain with a rectifier stage (a DC power shelf or a placed "
+                                  "rectifier), which no template places",
 }
 
 
