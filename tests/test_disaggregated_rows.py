@@ -1,9 +1,10 @@
 """Disaggregated serving at the decode rows in flight (compiler/models/inference.py, "Disaggregated serving", decode
-rows; s13-disagg): the decode step in the first token, TPOT and the batch in flight are the decode replica's at the
+rows; s13-disagg; decode layout, s13-disagg2): the decode step in the first token, TPOT and the batch in flight are the decode replica's at the
 rows the served rate keeps in flight (Little's law), not at the decode search's full batch. The law a capacity
 planner relies on: a tighter latency limit never raises the throughput (every configuration the tighter limit
 admits, the looser one admits too), over a small grid of limits, prompts and pool splits; and Little's law and the
-TTFT's parts written out at the operating point."""
+TTFT's parts written out at the operating point. The decode layout is the service's (each tp's capacity point
+through the served rate), so the law holds where a tighter limit moves it too."""
 from __future__ import annotations
 
 import numpy as np

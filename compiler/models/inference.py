@@ -827,11 +827,21 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    with W_99(lam / (c mu)) + t_pass + t_xfer + t(b(lam)) <= limit (both terms rise with lam: 50
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
-                   Assumed [U]: the decode layout (tp, pp, d, B) is the decode pool's own best (its capacity within
-                   the TPOT limit), not the service's: where the prefill pool binds, a tighter TPOT limit that moves
-                   the search to a wider tp can serve more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
-                   tok/s at 40 ms, tp 2, against 4,725.8 at 30 ms, tp 4; tests/test_disaggregated_rows.py, strict
-                   xfail); at a given decode layout a tighter limit never serves more.
+    decode layout  (2026-12-05, s13-disagg2) the service's, not the decode pool's: without a demand, a tp the
+                   spec gives or a single stream, the decode search's own best and its best at each tp of the grid
+                   (within the scale-up domain; pp, d and B the search's at that tp: its capacity point within the
+                   TPOT limit) each run through the pools and the served rate above; per scenario the feasible one
+                   that serves the most tokens/s (the search's own on a tie). A tp whose decode capacity on the
+                   accelerators the search had (an upper bound on what it serves) is not above the best so far is
+                   not run. Before, the pool's own best: where the prefill pool binds, a tighter TPOT limit that
+                   moved the search to a wider tp (a shorter step at the few rows in flight, more of the TTFT for
+                   the prefill queue) served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6 tok/s at
+                   40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1). The served rate
+                   at a given layout never rises with a tighter limit (its capacity point B only falls), so neither
+                   does their maximum over the tps. Assumed [U]: within a tp, pp and d are the pool's own pick
+                   (a tighter limit that moves pp at one tp is not covered); with a demand the pools are sized at
+                   the search's own layout (not the fewest accelerators over the layouts); the prefill worker's
+                   layout is scored with the decode step at the search's full batch B (an upper bound).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -3269,15 +3279,21 @@ def prefill_pool_utilization(servers, rate, cv, budget) -> np.ndarray:
     return np.where(np.isfinite(budget), np.where(budget >= 0, lo, 0.0), 1.0)
 
 
+def search_grid(hw: Hardware, arch: Architecture, load: Load) -> tuple:
+    """The search's candidates (config_grid) for these scenarios: tp, pp, batch (and d where the experts' ranks are
+    searched) as flat arrays."""
+    moe = _ep_searched(arch, load)                               # expert parallelism: the d coordinate too
+    return config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
+                       np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp,
+                       np.asarray(hw.scaleup) if moe else None)
+
+
 def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
     """The best configuration per scenario (one vectorized pass over every candidate)."""
     # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
-        moe = _ep_searched(arch, load)                           # expert parallelism: the d coordinate too
-        grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
-                           np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp,
-                           np.asarray(hw.scaleup) if moe else None)
+        grid = search_grid(hw, arch, load)
     tp, pp, batch = grid[:3]
     ep = grid[3] if len(grid) > 3 else None
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
@@ -4133,11 +4149,46 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         # the searched split: at least one prefill worker's, the search again where the first decode replica
         # left none), else over the accelerators (a demand sizes the pools)
         demand = ctx.is_set("demand")
+
+        def at_tp(hw, arch, load):
+            """The decode search at one tp (load.fixed_tp, one value), over that tp's columns of the grid alone."""
+            grid = search_grid(hw, arch, load)
+            tp = float(np.ravel(load.fixed_tp)[0])
+            keep = np.abs(grid[0] - tp) < 0.5
+            found = search(hw, arch, load, tuple(g[keep] for g in grid))
+            found["reason"] = [""] * np.size(found["feasible"])   # a candidate's own reason is never shown
+            return found
+
+        def service(search_hw, left=None):
+            """The pools at the decode layout that serves the most (module docstring, "Disaggregated serving",
+            decode layout): the decode search's own best, then its best at each other tp of the grid, each through
+            the pools and the served rate (_disaggregated); per scenario the feasible one that serves the most
+            tokens/s (the search's own on a tie). A candidate whose decode capacity on the accelerators it was
+            given (an upper bound on what the service serves) is not above the best so far is not evaluated, and
+            none is searched where the best so far serves the search's own capacity (the most of any layout). With a
+            demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own alone."""
+            own = searched(search_hw)
+            top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
+            found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left)
+            if demand or load.fixed_tp is not None or load.single_stream:
+                return found
+            for tp in TP_GRID[TP_GRID <= max(float(np.max(hw.scaleup)), 1.0)]:
+                at = dataclasses.replace(load, fixed_tp=np.array(tp))
+                cand = solve_distinct(at_tp, {"hw": search_hw, "arch": arch, "load": at},
+                                      PP_GRID.size * BATCH_GRID.size * ranks)
+                so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
+                if not np.any(top_all > so_far * (1 + 1e-12)):
+                    break                   # the search's own serves its capacity there: no layout's is above it
+                top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+                if not np.any(top > so_far * (1 + 1e-12)):
+                    continue
+                found = _served_more(found, _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left))
+            return found
+
         if ctx.is_set("prefill_accelerators") and not demand:
             rest = np.maximum(hw.chips - ctx.get("prefill_accelerators"), 0.0)
-            return _disaggregated(ctx, platform, arch, hw, load, scenario,
-                                  searched(dataclasses.replace(hw, chips=rest)), rest)
-        found = _disaggregated(ctx, platform, arch, hw, load, scenario, searched(hw))
+            return service(dataclasses.replace(hw, chips=rest), rest)
+        found = service(hw)
         if demand and ctx.is_set("accelerators"):
             _held_pools(found, hw.chips)
             return found
@@ -4145,8 +4196,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         if demand or not np.any(crowded & np.isfinite(np.asarray(found["prefill_tp"], dtype=float))):
             return found
         rest = np.maximum(hw.chips - np.nan_to_num(found["prefill_tp"], nan=0.0), 0.0)
-        return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)),
-                              rest)
+        return service(dataclasses.replace(hw, chips=rest), rest)
     best = searched(hw)
     sized = ctx.is_set("demand") and not ctx.is_set("accelerators")
     if sized:
@@ -4236,6 +4286,31 @@ def _held_pools(best: dict, held) -> None:
 
 
 DECODE_ROWS_RATIO = 2 ** (1 / 8)   # ratio of the rows per rank where a disaggregated decode step is evaluated
+
+
+def _served_more(a: dict, b: dict) -> dict:
+    """Two disaggregated services of the same scenarios (_disaggregated, each at its own decode layout): per
+    scenario the feasible one that serves more tokens/s, `a` on a tie (and where neither is feasible, with its
+    reason); the search's own figures of a single value (`configurations`) stay a's."""
+    fa, fb = (np.ravel(np.asarray(x["feasible"])) > 0 for x in (a, b))
+    ta = np.where(fa, np.ravel(np.asarray(a["tokens_per_s"], dtype=float)), -np.inf)
+    tb = np.where(fb, np.ravel(np.asarray(b["tokens_per_s"], dtype=float)), -np.inf)
+    take = tb > ta + np.abs(ta) * 1e-12
+    if not take.any():
+        return a
+    n = take.size
+    out = dict(a)
+    for name, va in a.items():
+        if name not in b or name == "configurations":
+            continue
+        vb = b[name]
+        if name == "reason":
+            out[name] = [y if t else x for x, y, t in zip(va, vb, take)]
+        elif take.all():
+            out[name] = vb
+        elif np.size(va) in (1, n) and np.size(vb) in (1, n) and not isinstance(va, (str, list)):
+            out[name] = np.where(take, np.broadcast_to(np.ravel(vb), (n,)), np.broadcast_to(np.ravel(va), (n,)))
+    return out
 
 
 def _decode_at_rows(hw: Hardware, arch: Architecture, load: Load, best: dict, n_sc: int) -> dict[str, np.ndarray]:
@@ -4486,10 +4561,12 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
             f1, f2 = (served(x, np.floor((n - x * tp_p) / R_d + 1e-9), n) for x in (first, second))
             c = np.where(f2 > f1 * (1 + 1e-12), second, first)
             pre = c * tp_p
+            lam_op = np.where(f2 > f1 * (1 + 1e-12), f2, f1)     # served(c, reps, n), already solved
         dec = n - pre
         reps = np.floor(dec / R_d + 1e-9)
         total = n
-        lam_op = served(c, reps, total)
+        if fixed_pre:
+            lam_op = served(c, reps, total)
         tokens = lam_op * O
     none = (c < 1) | (reps < 1)
     for i in np.flatnonzero(none & ~bad):
