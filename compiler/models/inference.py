@@ -778,9 +778,15 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
                    limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
-                   else half the accelerators) [D], its TTFT budget taking the decode step at the search's full
-                   batch t(B) (the rows in flight are not known before the pools are: an upper bound on the step)
-                   [U]. A prompt longer than the budget is one pass, not chunks [U].
+                   else half the accelerators) [D], its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the
+                   decode step at one row a rank (the rows in flight are not known before the pools are; the
+                   service's step lies in [t(1), t(B)] and the prefill pool binds where the decode pool runs few
+                   rows; t(1) does not move with the batch B the TPOT limit sets) [U]. Before 2026-12-05
+                   (s13-disagg2) limit - t_pass - t(B): a looser TPOT limit (a larger B, a longer step) shortened
+                   the budget and moved the pick (500-token prompts, 16 H100, 4 prefill accelerators, tp 4: passes
+                   of 2 prompts, 12,164.7 tok/s at 100 ms < 4 prompts, 12,458.3 at 60 ms; now 4 and 12,458.3 at
+                   both); t(1) without the transfer picked tp 2 for 8k prompts at a 600 ms limit, whose first
+                   token (585 ms pass + 10.9 ms transfer + 10.9 ms step) missed it. A prompt longer than the budget is one pass, not chunks [U].
                    An attention-DP worker of a mixture-of-experts model (DeepSeek's DEP4) is taken as tp_p = its
                    chips [U].
     prefill queue  the prompts (Poisson at lam requests/s) queue for the c workers: M/G/c in the Allen-Cunneen
@@ -840,8 +846,10 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    at a given layout never rises with a tighter limit (its capacity point B only falls), so neither
                    does their maximum over the tps. Assumed [U]: within a tp, pp and d are the pool's own pick
                    (a tighter limit that moves pp at one tp is not covered); with a demand the pools are sized at
-                   the search's own layout (not the fewest accelerators over the layouts); the prefill worker's
-                   layout is scored with the decode step at the search's full batch B (an upper bound).
+                   the search's own layout (not the fewest accelerators over the layouts); the searched split is
+                   the crossing at the decode pool's full batch, not the split that serves the most at the rows in
+                   flight, and a looser limit's larger B can move it to one that serves less (16 H100, 4k prompts:
+                   2,332.3 tok/s at 60 ms, tp 4, 12 prefill < 2,881.4 at 45 ms, tp 2, 14; strict xfail).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -4423,7 +4431,13 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     else:
         c_ref = np.floor(n[:, None] / 2 / q["tp"] + 1e-9)
     c_ref = np.maximum(c_ref, 1.0)
-    budget_all = limit[:, None] - q["prefill_time"] - t_dec[:, None]
+    # the prefill worker scored with the decode step at one row a rank, t(1) (the grid's first point), and its
+    # own KV transfer (over the link of all n accelerators): t(1) does not move with the batch B the TPOT limit
+    # sets, so a tighter limit does not move the pick
+    kv_link = np.where(n <= flat(hw.scaleup) + 1e-9, flat(hw.link), flat(hw.scaleout)) * flat(load.link_eff)
+    xfer_all = (I * flat(best["kv_per_token"]))[:, None] / (np.minimum(q["tp"], flat(arch.kv_split)[:, None])
+                                                            * kv_link[:, None])
+    budget_all = limit[:, None] - q["prefill_time"] - xfer_all - grid["t_iter"][:, :1]
     share = prefill_pool_utilization(c_ref, mu_all, cv[:, None], budget_all) if queueing else 1.0
     fits = q["fits"] > 0
     score = np.where(fits & (share > 0), mu_all * share / q["tp"],
