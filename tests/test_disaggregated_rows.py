@@ -93,13 +93,15 @@ def test_a_tighter_tpot_limit_never_raises_throughput_through_the_prefill_worker
     assert v["prefill_batch"][0] == v["prefill_batch"][1], v["prefill_batch"]
 
 
-@pytest.mark.xfail(strict=True, reason="open (s13-disagg2): the searched split is the crossing of the prefill "
-                   "pool's capacity and the decode pool's at its full batch B (the step t(B)), not the split that "
-                   "serves the most at the rows in flight; a layout's larger B under a looser limit can move the "
-                   "crossing to a split that serves less")
+@pytest.mark.xfail(strict=True, reason="open (s13-disagg2): the decode candidates are one layout a tp (the search's "
+                   "best pp and d at that tp, on all the accelerators), not every (tp, pp, d): where the split is "
+                   "searched, a looser limit's pp 2 at tp 2 (a 4-chip replica, B 319) leaves no split as good as "
+                   "the tighter limit's pp 1 (B 108, 14 prefill accelerators)")
 def test_a_tighter_tpot_limit_never_raises_throughput_with_the_split_searched() -> None:
     # 16 H100, 4,000-token prompts, the split and the decode layout searched: 2,332.3 tok/s at 60 ms (tp 4, 12
-    # prefill accelerators) < 2,881.4 at 45 ms (tp 2, 14 prefill accelerators)
+    # prefill accelerators; tp 2's candidate is pp 2, B 319: 2,261.8 at 12) < 2,881.4 at 45 ms (tp 2 pp 1, B 108,
+    # 14 prefill accelerators; at 60 ms tp 2 pp 1 on the 2 chips 14 leave serves 2,881.4 too). Before s13-disagg2
+    # 2,332.3 at both (the pool's own tp 4), the law held here by the layout never moving
     _never_rises(_run(_spec("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim")))
 
 

@@ -846,10 +846,11 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    at a given layout never rises with a tighter limit (its capacity point B only falls), so neither
                    does their maximum over the tps. Assumed [U]: within a tp, pp and d are the pool's own pick
                    (a tighter limit that moves pp at one tp is not covered); with a demand the pools are sized at
-                   the search's own layout (not the fewest accelerators over the layouts); the searched split is
-                   the crossing at the decode pool's full batch, not the split that serves the most at the rows in
-                   flight, and a looser limit's larger B can move it to one that serves less (16 H100, 4k prompts:
-                   2,332.3 tok/s at 60 ms, tp 4, 12 prefill < 2,881.4 at 45 ms, tp 2, 14; strict xfail).
+                   the search's own layout (not the fewest accelerators over the layouts); where the split is
+                   searched too, a looser limit's pp at one tp can leave no split as good as a tighter limit's
+                   (16 H100, 4k prompts: at 60 ms tp 2's candidate is pp 2, B 319, a 4-chip replica: 2,332.3
+                   tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; before s13-disagg2 2,332.3
+                   at both, the layout never moving there; strict xfail). Next: candidates over (tp, pp).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
