@@ -143,3 +143,17 @@ def test_an_offered_load_does_not_move_the_capacity_and_keeps_littles_law() -> N
     offered = np.array([50.0, 150.0, 300.0])
     b = np.maximum(offered / v["replicas"] * v["tpot_mean"], 1.0)      # Little's law, at least one row
     assert np.allclose(v["batch_in_flight"], b, rtol=1e-9), (v["batch_in_flight"], b)
+
+
+def test_a_sweep_whose_decode_layouts_differ_equals_the_runs_one_at_a_time() -> None:
+    # 8,000-token prompts, the split and the layout searched: the TTFT limits pick tp 4, 2, 4 (s13-disagg2: each
+    # scenario takes its own best candidate, _served_more, never a neighbour's)
+    limits = ("3 s", "1 s", "600 ms")
+    swept = _run(_spec(f"[{', '.join(limits)}]", "8000 tok", "", "ttft_limit = lim"))
+    assert len(set(swept["tp"])) > 1, swept["tp"]
+    for i, limit in enumerate(limits):
+        alone = _run(_spec(limit, "8000 tok", "", "ttft_limit = lim"))
+        for name in ("tokens_per_s", "tp", "pp", "batch", "tpot_mean", "ttft", "batch_in_flight",
+                     "prefill_accelerators", "prefill_tp", "prefill_batch", "power"):
+            if name in alone:
+                assert swept[name][i] == alone[name][0], (name, limit)
