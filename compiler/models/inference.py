@@ -4178,10 +4178,13 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own alone."""
             own = searched(search_hw)
             top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
-            found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left)
+            shared: dict = {}
+            found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
             if demand or load.fixed_tp is not None or load.single_stream:
                 return found
             for tp in TP_GRID[TP_GRID <= max(float(np.max(hw.scaleup)), 1.0)]:
+                if np.all(np.ravel(own["tp"]) == tp):
+                    continue                # the search's own best is this tp's
                 at = dataclasses.replace(load, fixed_tp=np.array(tp))
                 cand = solve_distinct(at_tp, {"hw": search_hw, "arch": arch, "load": at},
                                       PP_GRID.size * BATCH_GRID.size * ranks)
@@ -4191,7 +4194,8 @@ def _solve(ctx) -> dict[str, np.ndarray]:
                 top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
                 if not np.any(top > so_far * (1 + 1e-12)):
                     continue
-                found = _served_more(found, _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left))
+                found = _served_more(found, _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left,
+                                                           shared))
             return found
 
         if ctx.is_set("prefill_accelerators") and not demand:
@@ -4385,11 +4389,13 @@ def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(b, nan=1.0), 1.0, rows[:, -1])
 
 
-def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> dict[str, np.ndarray]:
+def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
+                   shared: dict | None = None) -> dict[str, np.ndarray]:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
-    given (the prefill pool's complement), None: all of them."""
+    given (the prefill pool's complement), None: all of them. `shared`: a dict kept over the decode layouts of one
+    solve (the prefill workers' evaluation, which no decode layout changes, made once)."""
     # the scenarios: the decode search's, or more where the pools read a swept figure it does not (a demand)
     sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
     n_sc = max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
@@ -4414,7 +4420,12 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
         tps = np.unique(np.concatenate([tps, np.asarray(fixed_tp, dtype=float).reshape(-1)]))
     rows_k = float(np.max(np.maximum(load.beams, 1.0)))
     tp_grid, n_grid = (g.reshape(-1) for g in np.meshgrid(tps, np.maximum(PREFILL_PASS_GRID, rows_k)))
-    q = evaluate_configs(hw, arch, pre_load, tp_grid, np.ones_like(tp_grid), n_grid)
+    if shared is not None and "prefill" in shared:            # the same for every decode layout of one solve
+        q = shared["prefill"]
+    else:
+        q = evaluate_configs(hw, arch, pre_load, tp_grid, np.ones_like(tp_grid), n_grid)
+        if shared is not None:
+            shared["prefill"] = q
     shape = (n_sc, tp_grid.size)
     q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
                                                             *PREFILL_PARTS)}
