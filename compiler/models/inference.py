@@ -786,9 +786,15 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
                    limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
-                   else half the accelerators) [D], its TTFT budget taking the decode step at the search's full
-                   batch t(B) (the rows in flight are not known before the pools are: an upper bound on the step)
-                   [U]. A prompt longer than the budget is one pass, not chunks [U].
+                   else half the accelerators) [D], its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the
+                   decode step at one row a rank (the rows in flight are not known before the pools are; the
+                   service's step lies in [t(1), t(B)] and the prefill pool binds where the decode pool runs few
+                   rows; t(1) does not move with the batch B the TPOT limit sets) [U]. Before 2026-12-05
+                   (s13-disagg2) limit - t_pass - t(B): a looser TPOT limit (a larger B, a longer step) shortened
+                   the budget and moved the pick (500-token prompts, 16 H100, 4 prefill accelerators, tp 4: passes
+                   of 2 prompts, 12,164.7 tok/s at 100 ms < 4 prompts, 12,458.3 at 60 ms; now 4 and 12,458.3 at
+                   both); t(1) without the transfer picked tp 2 for 8k prompts at a 600 ms limit, whose first
+                   token (585 ms pass + 10.9 ms transfer + 10.9 ms step) missed it. A prompt longer than the budget is one pass, not chunks [U].
                    An attention-DP worker of a mixture-of-experts model (DeepSeek's DEP4) is taken as tp_p = its
                    chips [U].
     prefill queue  the prompts (Poisson at lam requests/s) queue for the c workers: M/G/c in the Allen-Cunneen
@@ -835,11 +841,24 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    with W_99(lam / (c mu)) + t_pass + t_xfer + t(b(lam)) <= limit (both terms rise with lam: 50
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
-                   Assumed [U]: the decode layout (tp, pp, d, B) is the decode pool's own best (its capacity within
-                   the TPOT limit), not the service's: where the prefill pool binds, a tighter TPOT limit that moves
-                   the search to a wider tp can serve more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
-                   tok/s at 40 ms, tp 2, against 4,725.8 at 30 ms, tp 4; tests/test_disaggregated_rows.py, strict
-                   xfail); at a given decode layout a tighter limit never serves more.
+    decode layout  (2026-12-05, s13-disagg2) the service's, not the decode pool's: without a demand, a tp the
+                   spec gives or a single stream, the decode search's own best and its best at each tp of the grid
+                   (within the scale-up domain; pp, d and B the search's at that tp: its capacity point within the
+                   TPOT limit) each run through the pools and the served rate above; per scenario the feasible one
+                   that serves the most tokens/s (the search's own on a tie). A tp whose decode capacity on the
+                   accelerators the search had (an upper bound on what it serves) is not above the best so far is
+                   not run. Before, the pool's own best: where the prefill pool binds, a tighter TPOT limit that
+                   moved the search to a wider tp (a shorter step at the few rows in flight, more of the TTFT for
+                   the prefill queue) served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6 tok/s at
+                   40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1). The served rate
+                   at a given layout never rises with a tighter limit (its capacity point B only falls), so neither
+                   does their maximum over the tps. Assumed [U]: within a tp, pp and d are the pool's own pick
+                   (a tighter limit that moves pp at one tp is not covered); with a demand the pools are sized at
+                   the search's own layout (not the fewest accelerators over the layouts); where the split is
+                   searched too, a looser limit's pp at one tp can leave no split as good as a tighter limit's
+                   (16 H100, 4k prompts: at 60 ms tp 2's candidate is pp 2, B 319, a 4-chip replica: 2,332.3
+                   tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; before s13-disagg2 2,332.3
+                   at both, the layout never moving there; strict xfail). Next: candidates over (tp, pp).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -3346,15 +3365,21 @@ def prefill_pool_utilization(servers, rate, cv, budget) -> np.ndarray:
     return np.where(np.isfinite(budget), np.where(budget >= 0, lo, 0.0), 1.0)
 
 
+def search_grid(hw: Hardware, arch: Architecture, load: Load) -> tuple:
+    """The search's candidates (config_grid) for these scenarios: tp, pp, batch (and d where the experts' ranks are
+    searched) as flat arrays."""
+    moe = _ep_searched(arch, load)                               # expert parallelism: the d coordinate too
+    return config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
+                       np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp,
+                       np.asarray(hw.scaleup) if moe else None)
+
+
 def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
     """The best configuration per scenario (one vectorized pass over every candidate)."""
     # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
-        moe = _ep_searched(arch, load)                           # expert parallelism: the d coordinate too
-        grid = config_grid(float(np.max(hw.scaleup)), float(np.max(hw.chips)),
-                           np.ones(1) if load.fixed_batch is not None else None, load.fixed_tp, load.fixed_pp,
-                           np.asarray(hw.scaleup) if moe else None)
+        grid = search_grid(hw, arch, load)
     tp, pp, batch = grid[:3]
     ep = grid[3] if len(grid) > 3 else None
     if load.fixed_batch is not None:       # each scenario's own batch: a (scenarios, configurations) array
@@ -4212,11 +4237,50 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         # the searched split: at least one prefill worker's, the search again where the first decode replica
         # left none), else over the accelerators (a demand sizes the pools)
         demand = ctx.is_set("demand")
+
+        def at_tp(hw, arch, load):
+            """The decode search at one tp (load.fixed_tp, one value), over that tp's columns of the grid alone."""
+            grid = search_grid(hw, arch, load)
+            tp = float(np.ravel(load.fixed_tp)[0])
+            keep = np.abs(grid[0] - tp) < 0.5
+            found = search(hw, arch, load, tuple(g[keep] for g in grid))
+            found["reason"] = [""] * np.size(found["feasible"])   # a candidate's own reason is never shown
+            return found
+
+        def service(search_hw, left=None):
+            """The pools at the decode layout that serves the most (module docstring, "Disaggregated serving",
+            decode layout): the decode search's own best, then its best at each other tp of the grid, each through
+            the pools and the served rate (_disaggregated); per scenario the feasible one that serves the most
+            tokens/s (the search's own on a tie). A candidate whose decode capacity on the accelerators it was
+            given (an upper bound on what the service serves) is not above the best so far is not evaluated, and
+            none is searched where the best so far serves the search's own capacity (the most of any layout). With a
+            demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own alone."""
+            own = searched(search_hw)
+            top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
+            shared: dict = {}
+            found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
+            if demand or load.fixed_tp is not None or load.single_stream:
+                return found
+            for tp in TP_GRID[TP_GRID <= max(float(np.max(hw.scaleup)), 1.0)]:
+                if np.all(np.ravel(own["tp"]) == tp):
+                    continue                # the search's own best is this tp's
+                at = dataclasses.replace(load, fixed_tp=np.array(tp))
+                cand = solve_distinct(at_tp, {"hw": search_hw, "arch": arch, "load": at},
+                                      PP_GRID.size * BATCH_GRID.size * ranks)
+                so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
+                if not np.any(top_all > so_far * (1 + 1e-12)):
+                    break                   # the search's own serves its capacity there: no layout's is above it
+                top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+                if not np.any(top > so_far * (1 + 1e-12)):
+                    continue
+                found = _served_more(found, _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left,
+                                                           shared))
+            return found
+
         if ctx.is_set("prefill_accelerators") and not demand:
             rest = np.maximum(hw.chips - ctx.get("prefill_accelerators"), 0.0)
-            return _disaggregated(ctx, platform, arch, hw, load, scenario,
-                                  searched(dataclasses.replace(hw, chips=rest)), rest)
-        found = _disaggregated(ctx, platform, arch, hw, load, scenario, searched(hw))
+            return service(dataclasses.replace(hw, chips=rest), rest)
+        found = service(hw)
         if demand and ctx.is_set("accelerators"):
             _held_pools(found, hw.chips)
             return found
@@ -4224,8 +4288,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         if demand or not np.any(crowded & np.isfinite(np.asarray(found["prefill_tp"], dtype=float))):
             return found
         rest = np.maximum(hw.chips - np.nan_to_num(found["prefill_tp"], nan=0.0), 0.0)
-        return _disaggregated(ctx, platform, arch, hw, load, scenario, searched(dataclasses.replace(hw, chips=rest)),
-                              rest)
+        return service(dataclasses.replace(hw, chips=rest), rest)
     best = searched(hw)
     sized = ctx.is_set("demand") and not ctx.is_set("accelerators")
     if sized:
@@ -4317,6 +4380,31 @@ def _held_pools(best: dict, held) -> None:
 DECODE_ROWS_RATIO = 2 ** (1 / 8)   # ratio of the rows per rank where a disaggregated decode step is evaluated
 
 
+def _served_more(a: dict, b: dict) -> dict:
+    """Two disaggregated services of the same scenarios (_disaggregated, each at its own decode layout): per
+    scenario the feasible one that serves more tokens/s, `a` on a tie (and where neither is feasible, with its
+    reason); the search's own figures of a single value (`configurations`) stay a's."""
+    fa, fb = (np.ravel(np.asarray(x["feasible"])) > 0 for x in (a, b))
+    ta = np.where(fa, np.ravel(np.asarray(a["tokens_per_s"], dtype=float)), -np.inf)
+    tb = np.where(fb, np.ravel(np.asarray(b["tokens_per_s"], dtype=float)), -np.inf)
+    take = tb > ta + np.abs(ta) * 1e-12
+    if not take.any():
+        return a
+    n = take.size
+    out = dict(a)
+    for name, va in a.items():
+        if name not in b or name == "configurations":
+            continue
+        vb = b[name]
+        if name == "reason":
+            out[name] = [y if t else x for x, y, t in zip(va, vb, take)]
+        elif take.all():
+            out[name] = vb
+        elif np.size(va) in (1, n) and np.size(vb) in (1, n) and not isinstance(va, (str, list)):
+            out[name] = np.where(take, np.broadcast_to(np.ravel(vb), (n,)), np.broadcast_to(np.ravel(va), (n,)))
+    return out
+
+
 def _decode_at_rows(hw: Hardware, arch: Architecture, load: Load, best: dict, n_sc: int) -> dict[str, np.ndarray]:
     """A disaggregated decode replica's step at the rows per rank in flight (module docstring, "Disaggregated
     serving", decode rows): the chosen layout (tp, pp, d) of each scenario evaluated exactly (evaluate_configs, its
@@ -4380,11 +4468,13 @@ def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(b, nan=1.0), 1.0, rows[:, -1])
 
 
-def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> dict[str, np.ndarray]:
+def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
+                   shared: dict | None = None) -> dict[str, np.ndarray]:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
-    given (the prefill pool's complement), None: all of them."""
+    given (the prefill pool's complement), None: all of them. `shared`: a dict kept over the decode layouts of one
+    solve (the prefill workers' evaluation, which no decode layout changes, made once)."""
     # the scenarios: the decode search's, or more where the pools read a swept figure it does not (a demand)
     sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
     n_sc = max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
@@ -4409,7 +4499,12 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
         tps = np.unique(np.concatenate([tps, np.asarray(fixed_tp, dtype=float).reshape(-1)]))
     rows_k = float(np.max(np.maximum(load.beams, 1.0)))
     tp_grid, n_grid = (g.reshape(-1) for g in np.meshgrid(tps, np.maximum(PREFILL_PASS_GRID, rows_k)))
-    q = evaluate_configs(hw, arch, pre_load, tp_grid, np.ones_like(tp_grid), n_grid)
+    if shared is not None and "prefill" in shared:            # the same for every decode layout of one solve
+        q = shared["prefill"]
+    else:
+        q = evaluate_configs(hw, arch, pre_load, tp_grid, np.ones_like(tp_grid), n_grid)
+        if shared is not None:
+            shared["prefill"] = q
     shape = (n_sc, tp_grid.size)
     q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
                                                             *PREFILL_PARTS)}
@@ -4427,7 +4522,13 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
     else:
         c_ref = np.floor(n[:, None] / 2 / q["tp"] + 1e-9)
     c_ref = np.maximum(c_ref, 1.0)
-    budget_all = limit[:, None] - q["prefill_time"] - t_dec[:, None]
+    # the prefill worker scored with the decode step at one row a rank, t(1) (the grid's first point), and its
+    # own KV transfer (over the link of all n accelerators): t(1) does not move with the batch B the TPOT limit
+    # sets, so a tighter limit does not move the pick
+    kv_link = np.where(n <= flat(hw.scaleup) + 1e-9, flat(hw.link), flat(hw.scaleout)) * flat(load.link_eff)
+    xfer_all = (I * flat(best["kv_per_token"]))[:, None] / (np.minimum(q["tp"], flat(arch.kv_split)[:, None])
+                                                            * kv_link[:, None])
+    budget_all = limit[:, None] - q["prefill_time"] - xfer_all - grid["t_iter"][:, :1]
     share = prefill_pool_utilization(c_ref, mu_all, cv[:, None], budget_all) if queueing else 1.0
     fits = q["fits"] > 0
     score = np.where(fits & (share > 0), mu_all * share / q["tp"],
@@ -4565,10 +4666,12 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None) -> 
             f1, f2 = (served(x, np.floor((n - x * tp_p) / R_d + 1e-9), n) for x in (first, second))
             c = np.where(f2 > f1 * (1 + 1e-12), second, first)
             pre = c * tp_p
+            lam_op = np.where(f2 > f1 * (1 + 1e-12), f2, f1)     # served(c, reps, n), already solved
         dec = n - pre
         reps = np.floor(dec / R_d + 1e-9)
         total = n
-        lam_op = served(c, reps, total)
+        if fixed_pre:
+            lam_op = served(c, reps, total)
         tokens = lam_op * O
     none = (c < 1) | (reps < 1)
     for i in np.flatnonzero(none & ~bad):
