@@ -413,15 +413,16 @@ def test_a_workload_whose_throughput_cannot_be_computed_says_why_and_exits_1(tmp
 
 # ----------------------------------------------------------------------------- 6. absent everywhere: no column
 
-_EMPTY_SITE = """
+_EMPTY_SITE = """from systems import DGX_H100_rack
 param feed = 1 MW
 site s {
   electricity_price = 0.1 USD/kWh
   hall h {
     power_feed = feed
+    rack r: DGX_H100_rack x 0
   }
 }
-"""
+"""   # racks placed, none of them: the ratios of no power are absent (a hall that places nothing has none at all)
 
 
 def test_a_chunked_sweep_writes_no_column_for_a_quantity_absent_in_every_scenario(tmp_path: Path) -> None:

@@ -127,7 +127,7 @@ import numpy as np
 
 from . import POSITIVE, SHARE, Assumption, NON_NEGATIVE, left_over, limit, output
 from . import assumptions as A
-from .power import part_power
+from .power import part_power, places_power
 from .thermal import SPARES, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
@@ -542,7 +542,13 @@ def _nonzero(x):
 
 def _ratio(ctx, num, den, nothing: str):
     """num / den, an efficiency or a PUE: absent (no value; `nothing` says why) where den is 0, as a ratio
-    of no power has none (never a 0 that reads as a plant losing everything)."""
+    of no power has none (never a 0 that reads as a plant losing everything). A block that places nothing that
+    draws power (a site of workloads alone: no building) has no such ratio at all: not applicable, left out of
+    the results as a site with no inference has no tokens/s (it was NaN in every scenario, which no diagnostic
+    flagged); a placement whose count is 0 (`racks = 0`, or a sweep through 0) keeps the absent value and its
+    reason in those scenarios."""
+    if not places_power(ctx):
+        ctx.not_applicable()
     empty = np.asarray(den) <= 0
     if np.any(empty):
         ctx.absent(empty, nothing)

@@ -74,6 +74,12 @@ def part_power(ctx, peak: bool):
     return total
 
 
+def places_power(ctx) -> bool:
+    """Whether the block places any part `part_power` sums (a device, fixed gear, a rack, row or hall), whatever
+    its count: a site of workloads alone (no building) places none, and its IT power is 0 by construction."""
+    return any(True for _ in ctx.parts(*DEVICE_KINDS, *FIXED_KINDS, *FACILITY_KINDS))
+
+
 def _accelerator_utilization(ctx):
     return ctx.inherited("utilization", A.utilization)
 
