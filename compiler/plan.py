@@ -989,8 +989,9 @@ def render_markdown(doc: dict) -> str:
 
 def render_github(doc: dict) -> str:
     """GitHub Actions workflow commands (annotations on the run and the pull request): the headline, each
-    changed input, each site's capex and opex change (the totals of the cost rows as printed) as notices, and
-    each violated policy gate as an error. The new spec's own diagnostics are annotated at their lines by
+    changed input, each site's capex and opex change (the totals of the cost rows as printed) as notices, each
+    changed KPI the report marks (a warning other than `unpriced` flags it: `_flag_note`) as a warning, and each
+    violated policy gate as an error. The new spec's own diagnostics are annotated at their lines by
     `compiler.ci_formats.github_commands` (the CLI prints them first)."""
     from .ci_formats import _display_path, escape_data, escape_property
     from .plan_costs import _sections, _total_text
@@ -1007,6 +1008,11 @@ def render_github(doc: dict) -> str:
     for site, cost, _, total, incomplete in _sections(doc.get("costs", [])):
         lines.append(command("notice", f"factory plan: {cost} of {site}",
                              _total_text(cost, total, incomplete).split(": ", 1)[1]))
+    for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
+        if k["changed"] and _flag_note(k):
+            old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
+            lines.append(command("warning", "factory plan: flagged figure",
+                                 f"{k['path']}: {old} -> {new} ({_flag_note(k)})"))
     lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
     return "\n".join(lines) + "\n"

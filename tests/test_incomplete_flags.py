@@ -255,6 +255,12 @@ def test_a_plan_marks_the_kpis_the_report_marks_as_computed_from_an_implausible_
         assert ("⚠ after: computed from an input outside its published range" in row) == (row.split()[0] in flags), row
     md = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
     assert "⚠ computed from an input outside its published range" in md
+    # GitHub annotations: one warning per changed flagged KPI (they were plain notices of the headline only)
+    gh = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
+    warned = [x for x in gh.splitlines() if x.startswith("::warning title=factory plan%3A flagged figure::")]
+    changed = {k["path"] for k in doc["kpis"] if k["changed"] and k["new_flagged"]}
+    assert changed and {w.split("::", 2)[2].split(":")[0] for w in warned} == changed
+    assert all("after: computed from an input outside its published range" in w for w in warned)
 
 
 def test_the_editors_code_lens_marks_a_cost_the_report_marks_incomplete(tmp_path) -> None:
