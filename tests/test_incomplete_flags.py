@@ -330,3 +330,23 @@ def test_the_reports_sweep_table_marks_what_its_key_figures_mark(tmp_path) -> No
     for column, key in (("Capex", "s.capex"), ("TCO per year", "s.tco_year"), ("Facility power", "s.facility_power")):
         for row in rows:
             assert ("⚠ incomplete" in row[header.index(column)]) == (key in flags), (column, row)
+
+
+def test_a_reports_sweep_chart_of_a_flagged_figure_says_so_as_its_table_cells_do(tmp_path) -> None:
+    # The sweep table's cells of capex read "... (⚠ incomplete: ...)", while the line chart of the same capex
+    # over n was drawn plain: a reader of the picture alone saw a complete figure.
+    from compiler import evaluate_text
+    from compiler.render import report
+    from compiler.render.report_format import flagged_quantities
+
+    text = UNPRICED.replace("param n = 2", "param n = [1, 2, 4]")
+    results, sink = evaluate_text(text, str(tmp_path / "spec.factory"))
+    flags = flagged_quantities(results, sink)
+    sweep = report.report_context(results, "spec.factory", sink)["sweep"]
+    marked = {label for label, j in zip(sweep["columns"], range(len(sweep["columns"])))
+              if all("⚠" in row["cells"][j] for row in sweep["rows"])}
+    assert marked, sweep["columns"]
+    for chart in sweep["charts"]:
+        title = str(chart).split('font-weight="600"', 1)[1].split(">", 1)[1].split("<", 1)[0]
+        assert ("⚠ incomplete: counts unpriced parts as $0" in str(chart)) == (title in marked), title
+    assert any("⚠" in str(c) for c in sweep["charts"]) and "s.capex" in flags

@@ -150,8 +150,9 @@ def _sweep(results: Results, subjects: list, series_of, flags: dict[str, str] | 
         if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
             continue                                         # flat: the table says it
         scale = _SCALE.get(kpi.style, 1.0)
+        flag = "; ".join(sorted({view.flags[p] for p in (path_of(subject, kpi),) if p in view.flags}))
         charts.append(line_chart(values, [y * scale for y in ys], kpi.label, _humanize(param), x_fmt,
-                                 lambda y, k=kpi, c=scale: fmt(y / c, k.style)))
+                                 lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
     rows = []
     for j, x in enumerate(values):
         failed = sorted({c.message for c in results.checks if index[j] in c.failing})

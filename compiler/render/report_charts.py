@@ -14,6 +14,7 @@ from .report_format import _sig
 
 # colours of the charts (kept in step with the CSS of report.html.j2)
 INK, MUTED, GRID = "#1f2937", "#6b7280", "#e5e7eb"
+FLAG = "#92400e"            # the mark of a flagged figure (amber, as the report's)
 PALETTE = ("#1e3a5f", "#2f6b8f", "#4f97b0", "#8fbfcc", "#c7a25a", "#9b6b43", "#b0b7c3", "#6b7280")
 # ---------------------------------------------------------------------------------------------- charts (SVG)
 def _svg_open(width: float, height: float, label: str, css: str = "chart") -> str:
@@ -69,13 +70,17 @@ def _tick_labels(ticks: list[float], fmt_one) -> list[str]:
     return labels
 
 
-def line_chart(xs: list[float], ys: list[float], title: str, x_label: str, x_fmt, y_fmt) -> Markup:
-    """A small line chart of one KPI over a swept parameter (values already in display scale)."""
-    width, height = 340.0, 210.0
-    left, right, top, bottom = 64.0, 14.0, 30.0, 42.0
+def line_chart(xs: list[float], ys: list[float], title: str, x_label: str, x_fmt, y_fmt, flag: str = "") -> Markup:
+    """A small line chart of one KPI over a swept parameter (values already in display scale); `flag`, the
+    reason a warning marks the figure (as its table cells), is printed under the title."""
+    width, height = 340.0, 210.0 + (14.0 if flag else 0.0)
+    left, right, top, bottom = 64.0, 14.0, 30.0 + (14.0 if flag else 0.0), 42.0
     pts = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
-    out = [_svg_open(width, height, f"{title} against {x_label}", "chart line")]
+    label = f"{title} against {x_label}" + (f" (⚠ {flag})" if flag else "")
+    out = [_svg_open(width, height, label, "chart line")]
     out.append(f'<text x="{left:g}" y="16" font-size="13" font-weight="600" fill="{INK}">{_xml(title)}</text>')
+    if flag:
+        out.append(f'<text x="{left:g}" y="31" font-size="10.5" fill="{FLAG}">⚠ {_xml(flag)}</text>')
     if len(pts) < 2:
         out.append(f'<text x="{left:g}" y="{height / 2:g}" font-size="12" fill="{MUTED}">not enough points</text>')
         out.append("</svg>")
