@@ -757,8 +757,7 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
         bad = np.isfinite(batch) & (batch > 0) & (batch < seq)   # <= 0 is the field's own range error, said once
         if not bad.any():
             continue
-        i = int(np.flatnonzero(bad)[0])
-        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        i, where = _first_bad(ev, results, bad, count)
         ev.sink.error(Code.OUT_OF_RANGE, f"`{node.path}` must be at least one sequence, the default seq_len "
                       f"({format_quantity(float(seq[i]), 'tok')}); it is {format_quantity(float(batch[i]), 'tok')}"
                       f"{where}", _span_of(node),
@@ -800,8 +799,7 @@ def _check_tokens_beyond_context(ev, results, count: int) -> None:
         if not bad.any():
             continue
         seen.add(inst.path)
-        i = int(np.flatnonzero(bad)[0])
-        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        i, where = _first_bad(ev, results, bad, count)
         ev.sink.error(Code.OUT_OF_RANGE, f"`{inst.path}`: {what} is {format_quantity(float(length[i]), 'tok')}, "
                       f"longer than the context of its model `{model.block.name}`, "
                       f"{format_quantity(float(context[i]), 'tok')}{where}", _span_of(node),
@@ -1004,7 +1002,7 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
         bad = np.isfinite(low) & np.isfinite(high) & (low > high)
         if not bad.any():
             continue
-        i = int(np.flatnonzero(bad)[0])
+        i, where = _first_bad(ev, results, bad, count)
         unit, declared = results.units.get(node.path, ""), kind_spec(inst.kind).fields[name].type
         span = _span_of(node)
         key = (span, name)
@@ -1013,7 +1011,6 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
         upper_span = _span_of(upper_node)
         notes = [why] + ([f"`{upper}` is set at {upper_span.file}:{upper_span.line}:{upper_span.col}"]
                          if upper_span is not None else [])
-        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
         reported[key] = ev.sink.error(
             Code.OUT_OF_RANGE, f"`{node.path}` must be at most `{upper}` "
             f"({format_quantity(float(high[i]), unit, declared)}); it is "
@@ -1220,6 +1217,13 @@ def _span_of(node):
     if node.kind in ("field", "let", "param") and hasattr(expr, "span") and expr.span is not None:
         return expr.span
     return node.span
+
+
+def _first_bad(ev, results, bad: np.ndarray, count: int) -> tuple[int, str]:
+    """The first scenario where `bad` holds (its figures go in the message) and which scenarios those are (""
+    when every one: the message then needs no qualifier)."""
+    where = np.flatnonzero(bad)
+    return int(where[0]), ("" if bad.all() else _scenarios(ev, results, where, count))
 
 
 def _scenarios(ev, results, where: np.ndarray, count: int) -> str:
