@@ -394,6 +394,12 @@ Llama 3.1 405B 0.35, DeepSeek-R1 1.07; docs/accuracy.md "Dataset lengths, source
 compiler/models/inference.py kv_slots, _kv_room_wait). Not applied: with the engines' memory (binary capacities,
 KV_FRACTIONS) the B200 and H100 Mixtral caches hold more rows than the submitters ran, and every variant raised
 TTFT p50 above 10% (docs/accuracy.md "KV room in Server").
+Output spread (MECHANISMS "output_spread"; measured, NOT applied): Server rows of the benchmarks in OUTPUT_CVS get
+their `output_length_cv` alone (no KV room): the p99 TPOT over requests of their own lengths (compiler/models/
+inference.py _tpot_tail; docs/accuracy.md "Output-length tail of the p99 TPOT"). Measured 2026-12-06 (s14-ultra): on
+this file only the TPOT p99 rows move (7.5% -> 7.9%; no Server throughput row changes at the batch grid), and the
+held-out DeepSeek-R1 GB300 x72 Server row stays +43.5% (its TPOT p99 76.5 -> 76.8 ms at the same batch):
+docs/accuracy.md "DeepSeek-R1 Server against Offline: the Server-only terms, one by one".
 KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmarks in OUTPUT_CVS get
 `kv_room_wait` 1 (the batch capped at the rows the KV pool holds at their length-biased context), their
 `output_length_cv` and `kv_wait_service_spread` 1 (the excess waits for a slot as an M/G/c queue: slots freed after
@@ -1382,6 +1388,7 @@ MECHANISM_TABLE = {
     "engine_limits": Mechanism((), _ALL),       # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
     "kv_room": Mechanism((), ("server",)),      # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
     "kv_cap": Mechanism((), ("server",)),       # the rows capped at the KV pool, the excess waiting M/G/c for a slot
+    "output_spread": Mechanism((), ("server",)),   # Server rows: the p99 TPOT over requests of their own lengths (OUTPUT_CVS)
     "swiglu_kernel": Mechanism((), _ALL),       # the separate SiLU-and-multiply kernel where the engine runs one
     "fp4_quantize": Mechanism((), _ALL),        # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
     "disaggregated": Mechanism(_LIVE, _LIVE),   # the disaggregated submissions' pools (DISAGGREGATED)
@@ -2223,6 +2230,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
         row.lets["kv_room_wait"] = 1.0               # the KV cache as the engines fill it ("KV room" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
+    if scenario in mechanisms["output_spread"] and serving.model in OUTPUT_CVS:   # ("Output spread" above)
+        row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]   # the p99 TPOT over requests of their own lengths
     if scenario in mechanisms["kv_cap"] and serving.model in OUTPUT_CVS:   # measured, not applied ("KV cap" above)
         row.lets["kv_room_wait"] = 1.0               # the batch capped at the rows the KV pool holds
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
