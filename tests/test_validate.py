@@ -197,6 +197,29 @@ def test_every_row_is_covered_or_has_a_reason(validated) -> None:
 
 
 @needs_csv
+def test_latency_rows_of_one_configuration_are_ordered(validated) -> None:
+    """Law on every latency configuration of the public file (rows sharing one workload block: one Server or
+    Interactive run): the model's TPOT mean <= its TPOT p99 and TTFT p50 <= TTFT p99, each finite and > 0.
+    LoadGen's mean and percentiles are over one set of per-request values (loadgen/results.cc
+    `ProcessTokenLatencies`), and a mean of values can exceed their 99th percentile only where under 1% of
+    them hold the excess: the model's per-request TPOT is a normal around its mean step, so its mean never
+    exceeds its p99 (docs/accuracy.md "The TPOT mean bias by population")."""
+    by_block: dict[str, dict[str, float]] = {}
+    for r in validated:
+        if r.covered and r.data["metric"] in ("ttft_p50", "ttft_p99", "tpot_mean", "tpot_p99"):
+            assert math.isfinite(r.predicted) and r.predicted > 0, (r.line, r.data["metric"])
+            by_block.setdefault(r.block, {})[r.data["metric"]] = r.predicted
+    pairs = 0
+    for block, got in by_block.items():
+        if {"tpot_mean", "tpot_p99"} <= got.keys():
+            assert got["tpot_mean"] <= got["tpot_p99"], block
+            pairs += 1
+        if {"ttft_p50", "ttft_p99"} <= got.keys():
+            assert got["ttft_p50"] <= got["ttft_p99"], block
+    assert pairs >= 50             # 208 TPOT mean rows in 57 blocks (rows of one configuration share a block)
+
+
+@needs_csv
 def test_the_reference_file_is_the_shared_copy() -> None:
     found = [p / "shared" / "reference" / "mlperf_calibration.csv" for p in ROOT.parents[:2]]
     shared = next((p for p in found if p.exists()), None)
