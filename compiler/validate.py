@@ -1394,6 +1394,7 @@ MECHANISM_TABLE = {
     "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
+    "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
     "gemm_roofline": Mechanism((), _ALL),       # the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
@@ -1433,6 +1434,10 @@ KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); applied
 # since 2026-12-05 with knee_power, allreduce_kernels and residual_tail (docs/accuracy.md "Applied in session 13")
 ADDIN_CAPACITY_MARGIN = 0.05
+# the add-in card run only by OEM partners at their own targets whose GEMM knee is left as it is (MECHANISMS
+# "nvl_margin", measured, not applied): docs/accuracy.md "The H200 NVL's prompt queue" (s14-pcie)
+MARGIN_ONLY_CHIPS = ("H200_NVL",)
+NVL_CAPACITY_MARGIN = 0.03
 # the dense GEMMs' fixed time a launch (`gemm_launch_time`; MECHANISMS "gemm_launch", measured, not applied): the fp8
 # fit t = 11.6 us + 0.084 us m of reference/h100_microbench.md (H100 SXM, 4,096 x 14,336, 2026-11-27) [D];
 # docs/accuracy.md "The GEMM time as a per-launch roofline"
@@ -2249,6 +2254,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
     if scenario in mechanisms["capacity_margin"] and alias.chip in KNEE_POWER_CHIPS:   # applied (session 13)
         row.lets["capacity_margin"] = ADDIN_CAPACITY_MARGIN   # the least TPOT p99 within 5% of the most throughput
+    if scenario in mechanisms["nvl_margin"] and alias.chip in MARGIN_ONLY_CHIPS:   # measured, not applied (s14)
+        row.lets["capacity_margin"] = NVL_CAPACITY_MARGIN     # the partners' H200 NVL runs below their capacity
     tuned = (round_, serving.model, scenario, alias.chip) in TUNED_GEMM_CONFIGS
     if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
                                   or scenario in mechanisms["cdna3_gemm_knee"]):      # measured, not applied
