@@ -2433,11 +2433,12 @@ def target_shares(path: str = TARGET_QPS_FILE) -> dict[str, float]:
     and count, by the run's summary URL. The run with the top target is taken to sit
     at the capacity point (share 1: its submitter pushed the system furthest); a run whose submitter set less is
     taken to sit that share of the way along the throughput axis, the queue lighter by it:
-        share = target_qps(run) / max(target_qps of the runs of its round, benchmark, accelerator, count)
+        share = target_qps(run) / max(target_qps of the runs of its round, workload, accelerator, count)
     Both targets are read off the LoadGen logs (reference/mlperf_ttft_percentiles.csv [P]); nothing is fitted. A
     group of one run has share 1 (no change)."""
     with open(path, newline="") as f:
         runs = [r for r in csv.DictReader(f) if r.get("target_qps")]
+
     def key(r: dict) -> tuple:        # a run reported as both accuracy targets is one run of one workload
         return r["round"], re.sub(r"-99(\.9)?$", "", r["benchmark"]), r["accelerator"], r["num_accelerators"]
     top: dict[tuple, float] = {}
