@@ -1401,6 +1401,8 @@ MECHANISM_TABLE = {
     "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
+    "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
+    "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
     "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
     "gemm_roofline": Mechanism((), _ALL),       # the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
@@ -1440,6 +1442,10 @@ KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); applied
 # since 2026-12-05 with knee_power, allreduce_kernels and residual_tail (docs/accuracy.md "Applied in session 13")
 ADDIN_CAPACITY_MARGIN = 0.05
+# the add-in card run only by OEM partners at their own targets whose GEMM knee is left as it is (MECHANISMS
+# "nvl_margin", measured, not applied): docs/accuracy.md "The H200 NVL's prompt queue" (s14-pcie)
+MARGIN_ONLY_CHIPS = ("H200_NVL",)
+NVL_CAPACITY_MARGIN = 0.03
 # the dense GEMMs' fixed time a launch (`gemm_launch_time`; MECHANISMS "gemm_launch", measured, not applied): the fp8
 # fit t = 11.6 us + 0.084 us m of reference/h100_microbench.md (H100 SXM, 4,096 x 14,336, 2026-11-27) [D];
 # docs/accuracy.md "The GEMM time as a per-launch roofline"
@@ -2258,6 +2264,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
     if scenario in mechanisms["capacity_margin"] and alias.chip in KNEE_POWER_CHIPS:   # applied (session 13)
         row.lets["capacity_margin"] = ADDIN_CAPACITY_MARGIN   # the least TPOT p99 within 5% of the most throughput
+    if scenario in mechanisms["nvl_margin"] and alias.chip in MARGIN_ONLY_CHIPS:   # measured, not applied (s14)
+        row.lets["capacity_margin"] = NVL_CAPACITY_MARGIN     # the partners' H200 NVL runs below their capacity
     tuned = (round_, serving.model, scenario, alias.chip) in TUNED_GEMM_CONFIGS
     if family == "CDNA3 FP8" and ((scenario in mechanisms["amd_tuned_gemms"] and tuned)    # applied (s12-amd)
                                   or scenario in mechanisms["cdna3_gemm_knee"]):      # measured, not applied
@@ -2422,6 +2430,54 @@ def _submission(row: Row) -> tuple:
                                                       "num_accelerators"))
 
 
+# the runs' own LoadGen targets (`target_qps` of each mlperf_log_summary.txt, reference/README.md) read by
+# MECHANISMS "target_share" (measured, not applied): docs/accuracy.md "The H200 NVL's prompt queue" (s14-pcie)
+TARGET_QPS_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reference",
+                               "mlperf_ttft_percentiles.csv")
+
+
+def target_shares(path: str = TARGET_QPS_FILE) -> dict[str, float]:
+    """MECHANISMS "target_share": each Server run's LoadGen target over the highest target of the runs of the same
+    round, workload (the benchmark less its -99 / -99.9 accuracy target: one run is reported as both), accelerator
+    and count, by the run's summary URL. The run with the top target is taken to sit
+    at the capacity point (share 1: its submitter pushed the system furthest); a run whose submitter set less is
+    taken to sit that share of the way along the throughput axis, the queue lighter by it:
+        share = target_qps(run) / max(target_qps of the runs of its round, workload, accelerator, count)
+    Both targets are read off the LoadGen logs (reference/mlperf_ttft_percentiles.csv [P]); nothing is fitted. A
+    group of one run has share 1 (no change)."""
+    with open(path, newline="") as f:
+        runs = [r for r in csv.DictReader(f) if r.get("target_qps")]
+
+    def key(r: dict) -> tuple:        # a run reported as both accuracy targets is one run of one workload
+        return r["round"], re.sub(r"-99(\.9)?$", "", r["benchmark"]), r["accelerator"], r["num_accelerators"]
+    top: dict[tuple, float] = {}
+    for r in runs:
+        top[key(r)] = max(top.get(key(r), 0.0), float(r["target_qps"]))
+    return {r["source"].strip(): float(r["target_qps"]) / top[key(r)] for r in runs if top[key(r)] > 0}
+
+
+def target_loads(rows: list[Row], scenarios: tuple[str, ...]) -> list[Row]:
+    """MECHANISMS "target_share" (after the capacity pass): a Server / Interactive latency row whose run's share
+    (target_shares) is below 1 is offered that share of the model's capacity, the predicted throughput of its
+    submission's throughput row: `offered_load` = share x tokens_per_s (the inference model's operating point at
+    that load: its rows in flight by Little's law, the prompt queue at the lower rate). Returns the rows moved."""
+    shares = target_shares()
+    capacity = {_submission(r): r.predicted for r in rows
+                if r.kind == "inference" and r.output == "tokens_per_s" and r.fields and math.isfinite(r.predicted)}
+    moved = []
+    for r in rows:
+        if not (r.kind == "inference" and r.fields and r.output in LATENCY_OUTPUTS.values()
+                and r.fields.get("scenario") in scenarios and "offered_load" not in r.fields):
+            continue
+        share = shares.get((r.data.get("source") or "").split(" ")[0].strip())
+        cap = capacity.get(_submission(r))
+        if share is not None and share < 1 and cap is not None:
+            r.fields["offered_load"] = Q(share * cap, "tok/s")
+            r.extra["target_share"] = share
+            moved.append(r)
+    return moved
+
+
 def measured_loads(rows: list[Row]) -> None:
     """`--latency-at load` (run's latency_at="load"): a latency row is measured at its submission's own
     throughput (MLPerf Server: the loadgen's offered rate, the `throughput` row of the same round, benchmark,
@@ -2504,6 +2560,10 @@ def run(path: str, lets=None, params=None, latency_at: str = "capacity",
         for part in r.extra.get("parts", ()):
             r.predicted += part.predicted
             r.extra["values"] = r.extra["values"] + part.extra["values"]
+    if (mechanisms or MECHANISMS)["target_share"] and latency_at == "capacity":   # measured, not applied
+        moved = target_loads(rows, (mechanisms or MECHANISMS)["target_share"])
+        if moved:                   # the runs set below their system's top target, at that share of capacity
+            _evaluate(moved, lets, params, Sink())
     overloaded = [r for r in rows if r.extra.get("overloaded")]
     if overloaded:                  # compared at the model's capacity point (module docstring)
         for r in overloaded:
