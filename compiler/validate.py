@@ -406,6 +406,13 @@ KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmar
 each row's own output length; compiler/models/inference.py _kv_room_wait). With `--with engine_limits` too, the pool
 is TensorRT-LLM's fraction of the memory the engine leaves. Not applied: docs/accuracy.md "A hard cap on rows in
 flight".
+Engine output lengths (MECHANISMS "engine_output_lengths"; measured, NOT applied): the Blackwell FP4 Llama 2 70B rows
+get `output_tokens` 273.0, the mean answer of NVIDIA's NVFP4 checkpoint in the submissions' own accuracy runs
+(`tokens_per_sample` 272.5-273.9 over v4.1, v5.0 and v5.1 [P]; ENGINE_OUTPUT_TOKENS), where the reference (and the
+FP8 Hopper engines, 292.5-292.9) answer 294.45: each generated token then carries 222.33 / 273.0 = 0.814 prompt
+tokens, not 0.755, so the prompt queue of a Server engine runs 7.9% heavier at one token rate. Not applied: it takes
+the v5.0 8x B200 Server TTFT p99 from -57/-65% to -42/-52% but brings no row within 10% (TTFT p99 9.87%, 104 rows
+either way; TTFT p50 8.66% -> 8.72%; docs/accuracy.md "The FP4 engines' shorter answers").
 Row count elasticity (MECHANISMS "row_count_elasticity"; measured, NOT applied): `let row_count_elasticity = 1` on
 Server and Interactive rows, the rows in flight spread as a birth-death count whose departures slow as the batch grows
 (variance b / eps, eps the throughput's elasticity in the rows; compiler/models/inference.py `_tpot_tail`). Not
@@ -1043,6 +1050,16 @@ TRTLLM_TOKENS_PER_BLOCK = 32
 # the output-length spread of each benchmark's model, cv of the tokens a request generates (the submitters' TEST06
 # accuracy logs, docs/accuracy.md "Dataset lengths, sourced" [P/D]); the KV room of a Server row reads it
 OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "DeepSeek_R1": 1.07}
+# the mean output of the engine's own checkpoint where it is not the reference's (`output_tokens`; MECHANISMS
+# "engine_output_lengths", docs/accuracy.md "The FP4 engines' shorter answers"): the `tokens_per_sample` of the
+# submissions' accuracy runs (closed/*/results/<system>/llama2-70b-*/*/accuracy/accuracy.txt, the evaluation over all
+# 24,576 samples [P]). NVIDIA's NVFP4 Llama 2 70B on B200, every round: v4.1 NVIDIA 1x Server 273.9
+# (mlcommons/inference_results_v4.1 @a2f5d66d); v5.0 NVIDIA 8x Server 272.6, 1x Server 272.7, 8x Interactive 272.5,
+# Supermicro A21GE 8x Server 273.8 (ntuhpc/mlperf_inference_results_v5.0 @cf354115); v5.1 Inventec P9000AG7 8x (NVIDIA's
+# code, its README's accuracy run) 273.3; read 2026-12-06; 273.0 is the median of the six. The FP8 Hopper engines stay
+# at the reference (v5.0 DGX-H100 292.9, GH200 292.5 against 294.45), and so does NVIDIA's B200 Mixtral (145.5 against
+# 144.84): the shorter answers are the FP4 Llama 2 70B checkpoint's. Key: (model, chip family).
+ENGINE_OUTPUT_TOKENS = {("Llama2_70B", "Blackwell FP4"): 273.0}
 # whether validate's Server rows get the KV cache as the engines fill it (`let kv_room_wait` with the benchmark's
 # `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server"): MECHANISMS "kv_room"
 
@@ -1419,6 +1436,7 @@ MECHANISM_TABLE = {
     "blackwell_token_split": Mechanism((), _ALL),
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
+    "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
@@ -2163,6 +2181,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     fields["scenario"] = scenario
     fields["input_tokens"] = Q(serving.input_tokens, "tok")
     fields["output_tokens"] = Q(serving.output_tokens, "tok")
+    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family))
+    if own_output is not None and scenario in mechanisms["engine_output_lengths"]:   # measured (ENGINE_OUTPUT_TOKENS)
+        fields["output_tokens"] = Q(own_output, "tok")   # the engine's checkpoint answers shorter than the reference
     if scenario != "offline":
         limits = serving.limits.get(scenario)
         if limits is None:
