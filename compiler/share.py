@@ -1,0 +1,302 @@
+"""One evaluation per placed definition: the checks of identical placements judged once (`evaluate(...,
+only_checks=True)`, what `factory check` and the language server's keystroke run).
+
+A spec places one rack definition many times (the 2,000-line bench spec: 636 rack placements of 12 definitions),
+and the checks' stage judged each placement's asserts and built-in limits anew: the same models on the same
+values, once per placement. `PlacementShare` finds the placements that are copies of one another and evaluates
+the first of each once, in a scratch evaluator of its own, recording what it read; where that evaluation is
+*closed* (it read nothing of the placement's surroundings), the other placements' checks are the first's, and
+their quantities are the first's values (an instance of a definition computes the same numbers wherever it is
+placed, if it reads nothing outside itself).
+
+Two placements are copies (`signature`) when they are instances of the same members: the same field, `let`, assert
+and part statements (the same syntax objects: a placement that overrides a field, or a part placed with another
+count expression, differs), of the same kinds, at every depth; the placement's own count may differ (it is not
+read by a closed evaluation: a read of it makes the class not shared).
+
+The first placement's evaluation is closed, and shared, only when all of these hold (anything else: every
+placement of that class is evaluated as before, on its own):
+- every quantity it computed lies inside the placement (`<placement>.<...>`, but for its own count) or under no
+  instance that encloses it (a module-level `let` or param, an assumption, a definition referenced by name: the
+  same path, the same value, for every placement);
+- a model never stepped out of it (`Context.parent` above the placement) and no bare name in an expression was
+  found outside it; a bare name found nowhere in the placement (a module-level `let`) is recorded, and shared
+  only with a placement whose enclosing instances have no member of that name either (as the first's did not);
+- it reported nothing but each failed check's own error, and left nothing behind: no failed, absent, refused or
+  infeasible quantity, no `let` read as a model's assumption, no unpriced part, no model intermediate (`detail.`)
+  and no instance as a value.
+
+Then a quantity of each placement of the class that the first computed is the first's value (the same array:
+values are never changed in place), and each of its checks is the first's result under the placement's own name
+and span: passed or not applied there, so here; failed there, so here, with the first's error (the same numbers)
+naming this placement's instance, reported where the check's turn comes, as judging it would have. The law (tests/test_share.py): diagnostics and check results with sharing equal those without, on every
+example and on generated specs with identical and differing placements.
+"""
+from __future__ import annotations
+
+from dsl.diagnostics import Sink
+
+from .graph import Instance
+
+# the kinds whose placements are shared: hardware placed in racks, rows and halls (a workload's solve keeps memos
+# keyed by its path and reads its system through references; it is evaluated on its own)
+SHARED_KINDS = frozenset({"rack", "server", "row", "switch", "power_shelf", "storage", "chip", "cpu", "nic", "dpu",
+                          "memory"})
+
+
+class _Escaped(Exception):
+    """The scratch evaluation stepped outside its placement."""
+
+
+class _Watch:
+    """What the scratch evaluation of one placement reads of its surroundings (`Evaluator.watch`)."""
+
+    def __init__(self, root: Instance):
+        self.root = root
+        self.prefix = root.path + "."
+        self.escaped = False
+        self.names: set[str] = set()         # bare names found nowhere in the placement (looked up outward)
+
+    def inside(self, inst: Instance | None) -> bool:
+        return inst is not None and (inst is self.root or inst.path.startswith(self.prefix))
+
+    def parent(self, parent: Instance | None) -> None:
+        """A model steps to `parent` (`Context.parent`)."""
+        if parent is not None and not self.inside(parent):
+            self.escaped = True
+
+    def name(self, inst: Instance | None, ident: str, found, where) -> None:
+        """A bare name read in an expression of `inst` was found (`found` not None) in the instance `where`, or in
+        the module scope (`found` None)."""
+        if inst is None or not self.inside(inst):
+            return
+        if found is not None:
+            if not self.inside(where):
+                self.escaped = True
+        else:
+            self.names.add(ident)            # looked up in every enclosing instance, found in none
+
+
+def signature(inst: Instance, shape_of, memo: dict) -> tuple:
+    """What makes two placements copies: the member statements (by identity) and kinds of the instance and of
+    its parts at every depth; not the placement's own name, span or count. An instance's parts are made from its
+    block alone (`compiler.lower.Lowering.instantiate`), so the signature is kept per block in `memo`."""
+    key = id(inst.block)
+    found = memo.get(key)
+    if found is None:
+        shape = shape_of(inst.block)
+        parts = tuple((part.block.name, id(part.block.count) if part.block.count is not None else None,
+                       signature(part, shape_of, memo)) for part in inst.parts)
+        found = memo[key] = (inst.kind, id(inst.base),
+                             tuple((e[0], id(e[1]), id(e[2]), e[3]) for e in shape.quantities.values()),
+                             tuple((id(stmt), id(module)) for stmt, module in shape.asserts), parts)
+    return found
+
+
+def _subtree(inst: Instance):
+    todo = [inst]
+    while todo:
+        one = todo.pop()
+        yield one
+        todo.extend(one.parts)
+
+
+class PlacementShare:
+    """The placements of one evaluation that share the first copy's evaluation (see the module docstring). Owned by
+    its `Evaluator` (`Evaluator.share`): nothing outlives the evaluation."""
+
+    def __init__(self, ev):
+        self.ev = ev
+        self.roots: dict[str, tuple[str, dict]] = {}    # shared placement path -> (its first's path, its values)
+        self.check_results: dict[int, object] = {}      # index in graph.checks -> the CheckResult (or None) to use
+        self.limit_results: dict[int, object] = {}      # index in graph.limits -> the same
+
+    # ------------------------------------------------------------------ classes
+    def prepare(self) -> None:
+        from .evaluate import CheckResult, Evaluator, evaluate_check, evaluate_limit
+
+        ev = self.ev
+        graph = ev.graph
+        shape_of = ev.lowering.shape
+        classes: dict[tuple, list[Instance]] = {}
+        memo: dict[int, tuple] = {}
+        todo = list(reversed(graph.roots))
+        while todo:
+            inst = todo.pop()
+            if inst.parent is not None and inst.kind in SHARED_KINDS:
+                sig = signature(inst, shape_of, memo)
+                members = classes.setdefault(sig, [])
+                members.append(inst)
+                if len(members) > 1:
+                    continue                    # a copy: its parts are the first's parts' copies
+            todo.extend(reversed(inst.parts))
+        classes = {sig: members for sig, members in classes.items() if len(members) > 1}
+        if not classes:
+            return
+        firsts = {id(members[0]) for members in classes.values()}
+        for sig, members in list(classes.items()):      # a class inside another's first placement: left alone
+            level = members[0].parent
+            while level is not None and id(level) not in firsts:
+                level = level.parent
+            if level is not None:
+                del classes[sig]
+        owner: dict[int, Instance] = {}         # id(instance) -> the class member it lies in
+        for members in classes.values():
+            for member in members:
+                for one in _subtree(member):
+                    owner[id(one)] = member
+        checks_of: dict[int, list[int]] = {}
+        limits_of: dict[int, list[int]] = {}
+        for i, check in enumerate(graph.checks):
+            root = owner.get(id(check.instance)) if check.instance is not None else None
+            if root is not None:
+                checks_of.setdefault(id(root), []).append(i)
+        for i, lim in enumerate(graph.limits):
+            root = owner.get(id(lim.instance))
+            if root is not None:
+                limits_of.setdefault(id(root), []).append(i)
+        for members in classes.values():
+            first = members[0]
+            got = self._scratch(first, [graph.checks[i] for i in checks_of.get(id(first), [])],
+                                [graph.limits[i] for i in limits_of.get(id(first), [])],
+                                Evaluator, evaluate_check, evaluate_limit)
+            if got is None:
+                continue
+            values, names, asserts, limits = got
+            for member in members:
+                if any(self._found_outward(member, name) for name in names):
+                    continue
+                mine_c = checks_of.get(id(member), [])
+                mine_l = limits_of.get(id(member), [])
+                if len(mine_c) != len(asserts) or len(mine_l) != len(limits):
+                    continue
+                rename = _Rename(first.path, member.path)
+                if any(rename(graph.checks[i].name) != graph.checks[j].name
+                       for i, j in zip(checks_of.get(id(first), []), mine_c)) \
+                        or any(rename(graph.limits[i].name) != graph.limits[j].name
+                               for i, j in zip(limits_of.get(id(first), []), mine_l)):
+                    continue
+                self.roots[member.path] = (first.path, values)
+                for i, result in zip(mine_c, asserts):
+                    self.check_results[i] = result
+                for i, result in zip(mine_l, limits):
+                    self.limit_results[i] = result
+
+    def _found_outward(self, member: Instance, name: str) -> bool:
+        """Whether a bare name the first placement found in no instance is a member of one enclosing `member`."""
+        from .ir import lookup_member
+
+        level = member.parent
+        while level is not None:
+            if lookup_member(self.ev.graph.nodes, level, name) is not None:
+                return True
+            level = level.parent
+        return False
+
+    def _scratch(self, first: Instance, checks: list, limits: list, Evaluator, evaluate_check, evaluate_limit):
+        """Evaluate the checks of `first` alone in an evaluator of its own; (its values, the names it looked up
+        outward, the assert results, the limit results) when that evaluation is closed, else None."""
+        ev = self.ev
+        scratch = Evaluator(ev.lowering, Sink())
+        scratch.cancel, scratch.quiet, scratch.values_checked = ev.cancel, ev.quiet, ev.values_checked
+        watch = scratch.watch = _Watch(first)
+        items = scratch.sink.items
+        own_errors = True                   # each check reported nothing, or (failed) its one error alone
+
+        def judged(judge, check):
+            nonlocal own_errors
+            before = len(items)
+            result = judge(scratch, check)
+            if len(items) != before + (0 if result is None or result.ok else 1):
+                own_errors = False
+            elif result is not None and not result.ok:
+                suffix = f" in `{check.instance.path}`"
+                if not items[-1].message.endswith(suffix) or items[-1].related or items[-1].quantities:
+                    own_errors = False
+                return result, items[-1]
+            return result
+        try:
+            asserts = [judged(evaluate_check, check) for check in checks]
+            limits = [judged(evaluate_limit, lim) for lim in limits]
+        finally:
+            scratch.watch = None
+            scratch._walker = None
+        if watch.escaped or not own_errors:
+            return None
+        if (scratch.failed or scratch.absent or scratch.infeasible or scratch.let_declared or scratch.refused
+                or scratch.refused_inputs or scratch.refusing or scratch.unpriced or scratch.bad_choices
+                or scratch.model_memo or any(v is not None for v in scratch.read_refusals.values())):
+            return None
+        ancestors = []
+        level = first.parent
+        while level is not None:
+            ancestors.append(level.path + ".")
+            level = level.parent
+        own_count = first.count
+        for path, value in scratch.values.items():
+            if isinstance(value, Instance) or ".detail." in path or path == own_count:
+                return None
+            if path.startswith(watch.prefix):
+                continue
+            if any(path.startswith(a) for a in ancestors):
+                return None
+        return scratch.values, watch.names, asserts, limits
+
+    # ------------------------------------------------------------------ checks
+    def check(self, i: int, check):
+        """The result of assert `graph.checks[i]` (in a shared placement) from its class's first: passed or not
+        applied there, so here; failed there, so here, with the same error naming this placement's instance."""
+        from .evaluate import CheckResult
+
+        found = self.check_results[i]
+        if found is None:
+            return None
+        if type(found) is tuple:
+            result, diag = found
+            self._report(diag, check.instance.path, diag.span)
+            return CheckResult(check.name, False, result.message, check.stmt.span, result.detail,
+                               list(result.failing))
+        return CheckResult(check.name, True, found.message, check.stmt.span)
+
+    def limit(self, i: int, check):
+        """The result of built-in limit `graph.limits[i]` (in a shared placement) from its class's first, at this
+        placement's span (`compiler.evaluate.evaluate_limit`'s)."""
+        from .evaluate import CheckResult, _limit_span
+
+        found = self.limit_results[i]
+        if found is None:
+            return None
+        span = _limit_span(self.ev, check)
+        if type(found) is tuple:
+            result, diag = found
+            self._report(diag, check.instance.path, span)
+            return CheckResult(check.name, False, result.message, span, result.detail, list(result.failing))
+        return CheckResult(check.name, True, found.message, span)
+
+    def _report(self, diag, path: str, span) -> None:
+        """The first's error of a failed check, naming `path` (its message ends `in `<instance>``), at `span`."""
+        head = diag.message[:diag.message.rindex(" in `")]
+        self.ev.sink.report(type(diag)(diag.severity, diag.code, f"{head} in `{path}`", span, [], list(diag.notes),
+                                       diag.help, []))
+
+    # ------------------------------------------------------------------ reads
+    def value(self, path: str):
+        """The value of `path` in a shared placement that its class's first computed, or None."""
+        head = path
+        roots = self.roots
+        while True:
+            head = head.rpartition(".")[0]
+            if not head:
+                return None
+            found = roots.get(head)
+            if found is not None:
+                first, values = found
+                return values.get(first + path[len(head):])
+
+
+class _Rename:
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+    def __call__(self, name: str) -> str:
+        return self.new + name[len(self.old):] if name.startswith(self.old) else name
