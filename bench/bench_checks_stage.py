@@ -80,8 +80,9 @@ def measure(tree: Path, lines: int, edits: int) -> dict:
         start = time.process_time()
         diags = analysis.checks_diagnostics()
         spent["checks stage"] = time.process_time() - start
-        shown = [(d.severity, d.code, d.message, d.span.line if d.span else None, d.span.col if d.span else None,
-                  list(d.notes)) for d in diags]
+        folder = str(Path(path).parent)             # (each tree's run has its own temporary folder)
+        shown = [(d.severity, d.code, d.message.replace(folder, "<tmp>"), d.span.line if d.span else None,
+                  d.span.col if d.span else None, [note.replace(folder, "<tmp>") for note in d.notes]) for d in diags]
         analysis.release()
         del analysis
         gc.collect()
@@ -149,7 +150,7 @@ def main() -> None:
                 row.append(text)
             print(f"    {('first open' if when == 'open' else 'keystroke'):<10} " + "; ".join(row))
         if other and name in other:
-            same = other[name]["diagnostics"] == got["diagnostics"]
+            same = other[name]["diagnostics"] == json.loads(json.dumps(got["diagnostics"]))   # (as the other's)
             print(f"    diagnostics of the first open equal {args.against}'s: {same}")
 
 

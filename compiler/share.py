@@ -107,7 +107,8 @@ class PlacementShare:
 
     def __init__(self, ev):
         self.ev = ev
-        self.roots: dict[str, tuple[str, dict]] = {}    # shared placement path -> (its first's path, its values)
+        self.at: dict[str, tuple[str, dict]] = {}       # instance path in a shared placement -> (its counterpart's
+                                                        # in the class's first, the first's values)
         self.check_results: dict[int, object] = {}      # index in graph.checks -> the CheckResult (or None) to use
         self.limit_results: dict[int, object] = {}      # index in graph.limits -> the same
 
@@ -163,6 +164,8 @@ class PlacementShare:
             if got is None:
                 continue
             values, names, asserts, limits = got
+            first_c, first_l = checks_of.get(id(first), []), limits_of.get(id(first), [])
+            inside = list(_subtree(first))
             for member in members:
                 if any(self._found_outward(member, name) for name in names):
                     continue
@@ -170,13 +173,16 @@ class PlacementShare:
                 mine_l = limits_of.get(id(member), [])
                 if len(mine_c) != len(asserts) or len(mine_l) != len(limits):
                     continue
-                rename = _Rename(first.path, member.path)
-                if any(rename(graph.checks[i].name) != graph.checks[j].name
-                       for i, j in zip(checks_of.get(id(first), []), mine_c)) \
-                        or any(rename(graph.limits[i].name) != graph.limits[j].name
-                               for i, j in zip(limits_of.get(id(first), []), mine_l)):
+                # each instance of the member's and its counterpart in the first (the same walk of the same shape)
+                copy = {id(mine): theirs for mine, theirs in zip(_subtree(member), inside)}
+                checks, limits_ = graph.checks, graph.limits
+                if any(checks[j].stmt is not checks[i].stmt or copy.get(id(checks[j].instance)) is not
+                       checks[i].instance for i, j in zip(first_c, mine_c)) \
+                        or any(limits_[j].limit is not limits_[i].limit or copy.get(id(limits_[j].instance)) is not
+                               limits_[i].instance for i, j in zip(first_l, mine_l)):
                     continue
-                self.roots[member.path] = (first.path, values)
+                for mine in _subtree(member):
+                    self.at[mine.path] = (copy[id(mine)].path, values)
                 for i, result in zip(mine_c, asserts):
                     self.check_results[i] = result
                 for i, result in zip(mine_l, limits):
@@ -282,21 +288,8 @@ class PlacementShare:
     # ------------------------------------------------------------------ reads
     def value(self, path: str):
         """The value of `path` in a shared placement that its class's first computed, or None."""
-        head = path
-        roots = self.roots
-        while True:
-            head = head.rpartition(".")[0]
-            if not head:
-                return None
-            found = roots.get(head)
-            if found is not None:
-                first, values = found
-                return values.get(first + path[len(head):])
-
-
-class _Rename:
-    def __init__(self, old: str, new: str):
-        self.old, self.new = old, new
-
-    def __call__(self, name: str) -> str:
-        return self.new + name[len(self.old):] if name.startswith(self.old) else name
+        head, _, name = path.rpartition(".")
+        found = self.at.get(head)
+        if found is None:
+            return None
+        return found[1].get(f"{found[0]}.{name}")

@@ -59,7 +59,7 @@ def test_bench_spec_shares_and_changes_nothing(tmp_path):
     text = generate(300)
     diags, checks, results = _same_with_and_without(text, tmp_path / "bench.factory")
     assert any(d[1] == "limit-exceeded" for d in diags)          # failed checks were shared too
-    assert results.units._ev.share.roots                          # (the share did something)
+    assert results.units._ev.share.at                          # (the share did something)
 
 
 HALLS = '''let budget = 40 kW
