@@ -208,7 +208,9 @@ class Evaluator:
         Python's cyclic collector. For a caller done with the evaluation and its results: it cannot go on after."""
         self._walker = None
         self.unpriced = {}
-        self.share = self.watch = None      # (the share holds this evaluator back)
+        if self.share is not None:          # (the share holds this evaluator back, its scratch ones their own)
+            self.share.release()
+        self.share = self.watch = None
         self.lowering.release()
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:

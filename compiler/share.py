@@ -34,6 +34,8 @@ example and on generated specs with identical and differing placements.
 """
 from __future__ import annotations
 
+from itertools import islice
+
 from dsl.diagnostics import Sink
 
 from .graph import Instance
@@ -107,8 +109,9 @@ class PlacementShare:
 
     def __init__(self, ev):
         self.ev = ev
-        self.at: dict[str, tuple[str, dict]] = {}       # instance path in a shared placement -> (its counterpart's
-                                                        # in the class's first, the first's values)
+        self.at: dict[str, tuple[str, _Class]] = {}     # instance path in a shared placement -> (its counterpart's
+                                                        # in the class's first, the class)
+        self.classes: list[_Class] = []
         self.check_results: dict[int, object] = {}      # index in graph.checks -> the CheckResult (or None) to use
         self.limit_results: dict[int, object] = {}      # index in graph.limits -> the same
 
@@ -163,7 +166,9 @@ class PlacementShare:
                                 Evaluator, evaluate_check, evaluate_limit)
             if got is None:
                 continue
-            values, names, asserts, limits = got
+            cls, asserts, limits = got
+            self.classes.append(cls)
+            names = cls.watch.names
             first_c, first_l = checks_of.get(id(first), []), limits_of.get(id(first), [])
             inside = list(_subtree(first))
             for member in members:
@@ -182,7 +187,7 @@ class PlacementShare:
                                limits_[i].instance for i, j in zip(first_l, mine_l)):
                     continue
                 for mine in _subtree(member):
-                    self.at[mine.path] = (copy[id(mine)].path, values)
+                    self.at[mine.path] = (copy[id(mine)].path, cls)
                 for i, result in zip(mine_c, asserts):
                     self.check_results[i] = result
                 for i, result in zip(mine_l, limits):
@@ -226,27 +231,48 @@ class PlacementShare:
             limits = [judged(evaluate_limit, lim) for lim in limits]
         finally:
             scratch.watch = None
+        cls = _Class(first, scratch, watch)
+        if watch.escaped or not own_errors or _state(scratch) != _state(None) \
+                or not all(cls.closed(path, value) for path, value in scratch.values.items()):
             scratch._walker = None
-        if watch.escaped or not own_errors:
             return None
-        if (scratch.failed or scratch.absent or scratch.infeasible or scratch.let_declared or scratch.refused
-                or scratch.refused_inputs or scratch.refusing or scratch.unpriced or scratch.bad_choices
-                or scratch.model_memo or any(v is not None for v in scratch.read_refusals.values())):
+        return cls, asserts, limits
+
+    def _extend(self, cls: "_Class", path: str):
+        """The value of `path` (in the class's first placement) that its checks did not need, computed now in its
+        scratch evaluation (a quantity of a copy read from outside it: a hall's model reading each rack's heat);
+        None (and no more such values for the class) where that evaluation is not closed."""
+        from .evaluate import EvalError
+
+        scratch, watch = cls.scratch, cls.watch
+        if path not in scratch.graph.nodes:
             return None
-        ancestors = []
-        level = first.parent
-        while level is not None:
-            ancestors.append(level.path + ".")
-            level = level.parent
-        own_count = first.count
-        for path, value in scratch.values.items():
-            if isinstance(value, Instance) or ".detail." in path or path == own_count:
-                return None
-            if path.startswith(watch.prefix):
-                continue
-            if any(path.startswith(a) for a in ancestors):
-                return None
-        return scratch.values, watch.names, asserts, limits
+        state, names, start, said = _state(scratch), len(watch.names), len(scratch.values), len(scratch.sink.items)
+        value, ok = None, True
+        scratch.watch = watch
+        try:
+            value = scratch.node_value(path)
+        except EvalError:
+            ok = False
+        finally:
+            scratch.watch = None
+        new = list(islice(scratch.values, start, None))
+        if not ok or watch.escaped or _state(scratch) != state or len(watch.names) != names \
+                or len(scratch.sink.items) != said \
+                or not all(cls.closed(p, scratch.values[p]) for p in new):
+            cls.open = False
+            for p in new:                       # (computed as no copy would be: never read through the share)
+                del scratch.values[p]
+            return None
+        return value
+
+    def release(self) -> None:
+        """Break the scratch evaluations' cycles (`Evaluator.release`)."""
+        for cls in self.classes:
+            cls.scratch._walker = None
+            cls.open = False
+        self.classes = []
+        self.at = {}
 
     # ------------------------------------------------------------------ checks
     def check(self, i: int, check):
@@ -287,9 +313,50 @@ class PlacementShare:
 
     # ------------------------------------------------------------------ reads
     def value(self, path: str):
-        """The value of `path` in a shared placement that its class's first computed, or None."""
+        """The value of `path` in a shared placement: its counterpart's in the class's first (computed there now
+        if its checks did not need it), or None."""
         head, _, name = path.rpartition(".")
         found = self.at.get(head)
         if found is None:
             return None
-        return found[1].get(f"{found[0]}.{name}")
+        first, cls = found
+        first_path = f"{first}.{name}"
+        if first_path == cls.first.count:          # a placement's own count is its own
+            return None
+        value = cls.scratch.values.get(first_path)
+        if value is None and cls.open:
+            value = self._extend(cls, first_path)
+        return value
+
+
+class _Class:
+    """The first placement of a class of copies, its scratch evaluation and what that read of its surroundings."""
+
+    __slots__ = ("ancestors", "first", "open", "scratch", "watch")
+
+    def __init__(self, first: Instance, scratch, watch: _Watch):
+        self.first, self.scratch, self.watch = first, scratch, watch
+        self.open = True                        # more of its values may be computed (`PlacementShare._extend`)
+        self.ancestors = []
+        level = first.parent
+        while level is not None:
+            self.ancestors.append(level.path + ".")
+            level = level.parent
+
+    def closed(self, path: str, value) -> bool:
+        """Whether a quantity the scratch evaluation computed is the same in every copy: inside the placement (not
+        its own count, no model intermediate, no instance as a value), or under no instance enclosing it."""
+        if isinstance(value, Instance) or ".detail." in path or path == self.first.count:
+            return False
+        return path.startswith(self.watch.prefix) or not any(path.startswith(a) for a in self.ancestors)
+
+
+def _state(scratch) -> tuple:
+    """What a scratch evaluation must not have left behind (`PlacementShare._scratch`): None gives the empty one's.
+    Its diagnostics are the failed checks' own (checked one by one) and are not counted here."""
+    if scratch is None:
+        return (0,) * 11
+    return (len(scratch.failed), len(scratch.absent), len(scratch.infeasible), len(scratch.let_declared),
+            len(scratch.refused), len(scratch.refused_inputs), len(scratch.refusing), len(scratch.unpriced),
+            len(scratch.bad_choices), len(scratch.model_memo),
+            sum(1 for v in scratch.read_refusals.values() if v is not None))

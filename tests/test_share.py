@@ -214,3 +214,19 @@ def test_an_edit_equals_a_fresh_open(tmp_path, what, old, new):
     after = Analysis(edited, str(path), str(tmp_path), session)             # the editor's next version
     fresh = Analysis(edited, str(path), str(tmp_path), dsl.Session())       # a fresh open of the edited text
     assert _shown(after, edited) == _shown(fresh, edited)
+
+
+@pytest.mark.parametrize("hall_a, hall_b", [("", "utilization = 0.95"), ("utilization = 0.1", ""), ("", "")])
+def test_a_copy_read_from_outside_it(tmp_path, hall_a, hall_b):
+    """A hall's assert reads its racks' servers' average power, which the racks' own checks never computed: the
+    share computes it in the first placement's evaluation when first asked (`PlacementShare._extend`), and that
+    reads the hall's utilization (a model stepping out of the rack), so it is not shared: each hall's figure."""
+    text = HALLS.format(servers=2, hall_a=hall_a, hall_b=hall_b).replace(
+        '  assert sum(server.power) <= 13.5 kW, "the pod\'s average draw"\n', "")
+    for hall in ("a", "b"):
+        text = text.replace(f"  hall {hall} {{\n", f"  hall {hall} {{\n    assert sum(row.rack.server.power) <= 30 kW, "
+                            f'"hall {hall} average draw"\n', 1)
+    diags, _c, results = _same_with_and_without(text, tmp_path / "outside.factory")
+    power = results.values
+    assert (power["campus.a.r1.p1.srv.power"][0] != power["campus.b.r1.p1.srv.power"][0]) == bool(hall_a or hall_b)
+    assert power["campus.b.r1.p1.srv.power"][0] == power["campus.b.r1.p2.srv.power"][0]
