@@ -239,6 +239,12 @@ class Evaluator:
         if path in values:                      # computed already (most reads): no work list
             self._note_read(path)
             return values[path]
+        if self.share is not None and path not in self.failed:
+            value = self.share.value(path)
+            if value is not None:               # a copy of a placement: its first's value (`compiler.share`)
+                values[path] = value
+                self._note_read(path)
+                return value
         pending, via = self.pending, self.pending_via
         pending.append(path)
         via.append([])
