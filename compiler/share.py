@@ -29,8 +29,12 @@ placement of that class is evaluated as before, on its own):
 Then a quantity of each placement of the class that the first computed is the first's value (the same array:
 values are never changed in place), and each of its checks is the first's result under the placement's own name
 and span: passed or not applied there, so here; failed there, so here, with the first's error (the same numbers)
-naming this placement's instance, reported where the check's turn comes, as judging it would have. The law (tests/test_share.py): diagnostics and check results with sharing equal those without, on every
-example and on generated specs with identical and differing placements.
+naming this placement's instance, reported where the check's turn comes, as judging it would have. A quantity of a
+copy that the first's checks did not need (a hall's model reading each rack's heat) is computed in the first's
+scratch evaluation when first asked (`PlacementShare._extend`), and shared while that stays closed.
+
+The law (tests/test_share.py): diagnostics and check results with sharing equal those without, on every example
+and on generated specs with identical and differing placements.
 """
 from __future__ import annotations
 
@@ -117,7 +121,7 @@ class PlacementShare:
 
     # ------------------------------------------------------------------ classes
     def prepare(self) -> None:
-        from .evaluate import CheckResult, Evaluator, evaluate_check, evaluate_limit
+        from .evaluate import Evaluator, evaluate_check, evaluate_limit
 
         ev = self.ev
         graph = ev.graph
