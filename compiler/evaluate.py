@@ -197,6 +197,10 @@ class Evaluator:
         # the values are checked once computed (compiler.checks.check_values: a refused read's error is reported),
         # so a check that reads a refused figure is no finding of its own; not so for the asserts alone (`only_checks`)
         self.values_checked = True
+        # `compiler.share`: the placements whose checks and values are their class's first's (`only_checks`), and
+        # what a scratch evaluation of one placement reads of its surroundings; None: neither
+        self.share = None
+        self.watch = None
 
     def release(self) -> None:
         """Break the reference cycles of this evaluation and of its lowering (`Lowering.release`: its walker and
@@ -204,6 +208,9 @@ class Evaluator:
         Python's cyclic collector. For a caller done with the evaluation and its results: it cannot go on after."""
         self._walker = None
         self.unpriced = {}
+        if self.share is not None:          # (the share holds this evaluator back, its scratch ones their own)
+            self.share.release()
+        self.share = self.watch = None
         self.lowering.release()
 
     def _scenario_axis(self) -> dict[str, np.ndarray]:
@@ -232,6 +239,12 @@ class Evaluator:
         if path in values:                      # computed already (most reads): no work list
             self._note_read(path)
             return values[path]
+        if self.share is not None and path not in self.failed:
+            value = self.share.value(path)
+            if value is not None:               # a copy of a placement: its first's value (`compiler.share`)
+                values[path] = value
+                self._note_read(path)
+                return value
         pending, via = self.pending, self.pending_via
         pending.append(path)
         via.append([])
@@ -297,6 +310,14 @@ class Evaluator:
             raise Cancelled(path)
         if path in self.failed:
             raise EvalError(path)
+        share = self.share
+        if share is not None:
+            value = share.value(path)
+            if value is not None:                   # a copy of a placement: its first's value (`compiler.share`)
+                if reading:
+                    reading[-1].append(path)
+                values[path] = value
+                return value
         nodes = self.graph.nodes
         node = dict.get(nodes, path)
         quick = None
@@ -670,6 +691,8 @@ class _ExprEval(ExprVisitor):
         inst, module, agg = ctx
         ev = self.ev
         found, where = lookup_name(ev.graph.nodes, ev.lowering.scopes, inst, module, expr)
+        if ev.watch is not None:
+            ev.watch.name(inst, expr.ident, found, where)
         if found is not None:
             return ev.member_value(found, where, expr.ident, expr.span, agg)
         if isinstance(where, n.Param) or isinstance(where, n.Let):
@@ -855,7 +878,10 @@ class Context:
 
     @property
     def parent(self) -> "Context | None":
-        return Context(self.ev, self.inst.parent, self.node) if self.inst.parent is not None else None
+        parent = self.inst.parent
+        if self.ev.watch is not None:
+            self.ev.watch.parent(parent)
+        return Context(self.ev, parent, self.node) if parent is not None else None
 
     def _path(self, name: str) -> str:
         return f"{self.inst.path}.{name}"
@@ -1025,7 +1051,8 @@ class Context:
         self.missing(name)
 
 
-def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None, ir=None) -> Results:
+def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None, ir=None,
+             share: bool = True) -> Results:
     """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
     threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
     editor drops the evaluation of a text that has changed since), and the evaluation and `lowering` are released
@@ -1036,28 +1063,29 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     from dsl import gc_paused
 
     with gc_paused(), np.errstate(all="ignore"):     # (each model and division also says so where run alone)
-        return _evaluate(lowering, sink, only_checks, cancel, ir)
+        return _evaluate(lowering, sink, only_checks, cancel, ir, share)
 
 
-def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
+def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir, share: bool = True) -> Results:
     from .checks import merge_placements
 
     start = len(sink.items)
-    results = _evaluate_all(lowering, sink, only_checks, cancel, ir)
+    results = _evaluate_all(lowering, sink, only_checks, cancel, ir, share)
     merge_placements(sink, start, lowering.graph)   # one line of a definition and its placements: one diagnostic
     return results
 
 
-def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
+def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir, share: bool = True) -> Results:
     ev = Evaluator(lowering, sink)
     try:
-        return _evaluate_with(ev, lowering, sink, only_checks, cancel, ir)
+        return _evaluate_with(ev, lowering, sink, only_checks, cancel, ir, share)
     except Cancelled:           # dropped with its lowering (an editor's superseded version): refcounting frees them
         ev.release()
         raise
 
 
-def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir) -> Results:
+def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir,
+                   share: bool = True) -> Results:
     ev.cancel = cancel
     ev.values_checked = not only_checks
     ev.quiet = True
@@ -1092,8 +1120,20 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
                     ev.node_value(path)
                 except EvalError:
                     pass
-    checks = [c for c in (evaluate_check(ev, check) for check in graph.checks) if c is not None]
-    checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
+    if only_checks and share:
+        # the placements that are copies of one another: the first of each judged once (`compiler.share`)
+        from .share import PlacementShare
+        ev.share = PlacementShare(ev)
+        ev.share.prepare()
+        shared = ev.share
+        shared_checks, shared_limits = shared.check_results, shared.limit_results
+        checks = [c for c in (shared.check(i, check) if i in shared_checks else evaluate_check(ev, check)
+                              for i, check in enumerate(graph.checks)) if c is not None]
+        checks += [c for c in (shared.limit(i, lim) if i in shared_limits else evaluate_limit(ev, lim)
+                               for i, lim in enumerate(graph.limits)) if c is not None]
+    else:
+        checks = [c for c in (evaluate_check(ev, check) for check in graph.checks) if c is not None]
+        checks += [c for c in (evaluate_limit(ev, lim) for lim in graph.limits) if c is not None]
     checks += [infeasible_check(ev, *ev.infeasible[p]) for p in sorted(ev.infeasible)]
     checks += evaluate_rules(ev)
     units = _Units(ev)
@@ -1331,6 +1371,12 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", span,
                   notes=[detail])
     return CheckResult(check.name, False, lim.message, span, detail, failing)
+
+
+def _limit_span(ev: Evaluator, check):
+    """Where a limit's finding is shown: its right side's node (the limit the spec gives), else the block's name."""
+    limit_node = ev.graph.nodes.get(f"{check.instance.path}.{check.limit.right}")
+    return limit_node.span if limit_node is not None and limit_node.span else check.instance.block.name_span
 
 
 def _unit_of_path(ev: Evaluator, path: str) -> str:

@@ -1,0 +1,158 @@
+"""Benchmark of the language server's checks' stage (its first evaluation: `Analysis.checks_diagnostics`,
+`evaluate(..., only_checks=True)`) on a first open and on a keystroke, CPU seconds per stage, against another tree.
+
+Not a test: run it by hand and read the ratios.
+
+    python3 bench/bench_checks_stage.py [--lines 2000] [--edits 7] [--against /work/main]
+
+In process, as the server runs it (Python's cyclic garbage collector off; `compiler.lsp.server` collects when idle),
+for the generated spec of about `--lines` lines (bench_check.py's generator: 636 rack placements of 12 definitions
+at 2,000 lines) and for examples/inference_shootout.factory:
+
+* first open: a fresh `dsl.Session`, the text checked (`Analysis(...)`: the front end) and its checks' stage;
+* a keystroke: `--edits` one-character edits of a figure (the session kept, as the server keeps it), each checked
+  and its checks' stage run; the median;
+
+each split into stages: the front end (`check`), lowering, and within the checks' evaluation the placements shared
+(`compiler.share`: finding the copies and evaluating the first of each), the asserts, the built-in limits, the
+rules and the field tables (ordered pairs, plausibility). `--against TREE` runs the same measurement on another
+checkout (main's, before the share) in a subprocess and prints each figure's ratio (TREE's / this tree's: above 1
+is faster here). The checks' diagnostics of both trees are compared (they must be equal).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STAGES = ("check", "lower", "share", "asserts", "limits", "rules", "field tables", "checks stage")
+
+
+def measure(tree: Path, lines: int, edits: int) -> dict:
+    """CPU seconds per stage in `tree` (its modules imported from there): {spec: {"open": {...}, "edit": {...},
+    "diagnostics": [...]}}."""
+    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(tree))
+    import dsl
+    import compiler.checks as C
+    import compiler.evaluate as E
+    import compiler.lower as L
+    from bench_check import generate
+    from compiler.lsp.analysis import Analysis
+
+    spent: dict[str, float] = {}
+
+    def timed(owner, name: str, stage: str) -> None:
+        inner = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[stage] = spent.get(stage, 0.0) + time.process_time() - start
+        setattr(owner, name, wrapper)
+
+    timed(E, "evaluate_check", "asserts")
+    timed(E, "evaluate_limit", "limits")
+    timed(E, "evaluate_rules", "rules")
+    timed(C, "check_field_tables", "field tables")
+    timed(L, "lower", "lower")
+    try:
+        import compiler.share as S
+        timed(S.PlacementShare, "prepare", "share")
+    except ImportError:                 # (a tree without the share)
+        pass
+
+    def one(text: str, path: str, session) -> tuple[dict, list]:
+        spent.clear()
+        start = time.process_time()
+        analysis = Analysis(text, path, str(Path(path).parent), session)
+        spent["check"] = time.process_time() - start
+        start = time.process_time()
+        diags = analysis.checks_diagnostics()
+        spent["checks stage"] = time.process_time() - start
+        folder = str(Path(path).parent)             # (each tree's run has its own temporary folder)
+        shown = [(d.severity, d.code, d.message.replace(folder, "<tmp>"), d.span.line if d.span else None,
+                  d.span.col if d.span else None, [note.replace(folder, "<tmp>") for note in d.notes]) for d in diags]
+        analysis.release()
+        del analysis
+        gc.collect()
+        return dict(spent), shown
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        specs = [(f"generated {lines}-line spec", generate(lines), " W  ")]
+        example = (tree / "examples" / "inference_shootout.factory")
+        if example.exists():
+            specs.append(("examples/inference_shootout.factory", example.read_text(encoding="utf-8"), " W"))
+        for name, text, anchor in specs:
+            path = os.path.join(tmp, name.replace("/", "_").replace(" ", "_") + ".factory")
+            gc.collect()
+            gc.disable()
+            try:
+                first, shown = one(text, path, dsl.Session())
+                session = dsl.Session()
+                one(text, path, session)                        # the server's session, warm
+                at = text.index(anchor)
+                runs = []
+                for k in range(edits):
+                    edited = text[:at - 1] + str((int(text[at - 1]) + k + 1) % 10) + text[at:] \
+                        if text[at - 1].isdigit() else text[:at] + " " + text[at:]
+                    got, _ = one(edited, path, session)
+                    runs.append(got)
+            finally:
+                gc.enable()
+            edit = {stage: statistics.median(r.get(stage, 0.0) for r in runs) for stage in STAGES}
+            out[name] = {"open": first, "edit": edit, "diagnostics": shown}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--against", default=None, metavar="TREE", help="another checkout to compare (main's)")
+    parser.add_argument("--tree", default=str(HERE.parent), help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.json:                       # (the subprocess of --against)
+        print(json.dumps(measure(Path(args.tree), args.lines, args.edits)))
+        return
+    other = None
+    if args.against:
+        env = dict(os.environ, PYTHONPATH=args.against)
+        done = subprocess.run([sys.executable, __file__, "--json", "--tree", args.against, "--lines",
+                               str(args.lines), "--edits", str(args.edits)], capture_output=True, text=True, env=env,
+                              cwd=args.against, check=True)
+        other = json.loads(done.stdout)
+    mine = measure(Path(args.tree), args.lines, args.edits)
+    print(f"the checks' stage, CPU s (gc off, as the server runs; a keystroke: median of {args.edits} edits)"
+          + (f"; ratio = {args.against}'s / this tree's" if other else ""))
+    for name, got in mine.items():
+        print(f"  {name}:")
+        for when in ("open", "edit"):
+            row = []
+            for stage in STAGES:
+                value = got[when].get(stage, 0.0)
+                text = f"{stage} {value:.3f}"
+                if other and name in other:
+                    base = other[name][when].get(stage, 0.0)
+                    text += f" ({base:.3f}, {base / value:.2f}x)" if value > 0.0005 else f" ({base:.3f})"
+                row.append(text)
+            print(f"    {('first open' if when == 'open' else 'keystroke'):<10} " + "; ".join(row))
+        if other and name in other:
+            same = other[name]["diagnostics"] == json.loads(json.dumps(got["diagnostics"]))   # (as the other's)
+            print(f"    diagnostics of the first open equal {args.against}'s: {same}")
+
+
+if __name__ == "__main__":
+    main()
