@@ -168,3 +168,49 @@ def test_hand_calculation_with_a_set_pue() -> None:
     expected = 160 * (tco_hour / 320 + e_per_w * (618.61 - (295_819.15 + d) / 320))
     assert _one(v, "s.chat.cost_per_hour") * 3600 == pytest.approx(expected, rel=1e-5)
     assert 160 * e_per_w * (618.61 - (295_819.15 + d) / 320) == pytest.approx(-3.058, abs=1e-3)
+
+
+def test_report_json_and_table_agree_on_the_metered_energy(tmp_path) -> None:
+    """The flagship's build: results.json's energy_year is its facility_power_metered x 1 yr and opex_energy its
+    price times it; the report's power section prints the metered average beside the planning one and the same
+    energy per year as `factory eval`'s table."""
+    import json
+    import re
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    spec = str(REPO / "examples" / "flagship_campus.factory")
+    built = CliRunner().invoke(main, ["build", spec, "-o", str(tmp_path)])
+    assert built.exit_code == 0, built.output
+    q = json.loads((tmp_path / "results.json").read_text())["quantities"]
+    g = lambda name: q[f"frontier_campus.{name}"]["values"][0]       # noqa: E731
+    assert g("energy_year") == pytest.approx(g("facility_power_metered") * YEAR, rel=1e-12)
+    assert g("opex_energy") == pytest.approx(g("facility_power_metered") * 0.0774 / 3.6e6, rel=1e-12)
+    assert g("facility_power_metered") < g("facility_power_avg")
+    report = (tmp_path / "report.md").read_text()
+    row = re.search(r"\| Energy per year \| ([^|]+?) \|", report).group(1)
+    assert "| Average at the meter, as drawn |" in report
+    table = CliRunner().invoke(main, ["eval", spec]).output
+    shown = re.search(r"^frontier_campus\.energy_year +(.+)$", table, re.M).group(1).strip()
+    assert row == shown
+
+
+def test_an_over_committed_service_shares_the_accelerators_placed() -> None:
+    """A service holding 640 GPUs on a site placing 320 (`over-committed`, an error): the metered power stays
+    positive and between the site idle and its planning average (the services share the 320 placed, D x 320 /
+    640), its $/Mtok finite (the law campaign's seed 144 had -14.9 kW before the sharing)."""
+    from compiler import evaluate_text
+    text = (SITE % {"site": "", "more": ""}).replace("accelerators = 160 * halls", "accelerators = 640")
+    results, sink = evaluate_text(text, "over.factory", None)
+    assert any(d.code == "over-committed" for d in sink.errors)
+    v = results.values
+    metered, avg = _one(v, "s.facility_power_metered"), _one(v, "s.facility_power_avg")
+    assert 0 < metered < avg
+    w_t = _one(v, "s.h.r.it_power_avg") / 32
+    fits = _run()                                  # the same site, the service on 160: the slope k it moves by
+    k = (_one(fits, "s.facility_power_metered") - _one(fits, "s.facility_power_avg")) \
+        / (_one(fits, "s.chat.power_avg") - 160 * w_t)
+    d = _one(v, "s.chat.power_avg") - 640 * w_t
+    assert metered == pytest.approx(avg + k * d * 320 / 640, rel=1e-9)
+    assert np.isfinite(_one(v, "s.chat.usd_per_mtok")) and _one(v, "s.chat.usd_per_mtok") > 0

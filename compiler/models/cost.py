@@ -95,8 +95,8 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      the services' and the other accelerators' hours add up to tco_year.
       Assumptions: the services' accelerators sit where the site's average IT sits (one slope k for the site:
                      exact for one chain and one plant, their IT-weighted mean over halls of different chains);
-                     a service holding more accelerators than the site places (`over-committed`, an error)
-                     is still counted; a service in a scenario with no solution (no power) leaves its
+                     services holding more accelerators than the site places (`over-committed`, an error)
+                     share those placed (D(t) x count(t) / sum held(t): no negative power); a service in a scenario with no solution (no power) leaves its
                      accelerators at w(t); a training run draws the site's planning w(t) (its own `utilization`
                      does not enter the bill); facility_power_avg, pue and the halls' energy, the thermal sizing
                      and water stay at the site's `utilization` (a planning figure: the halls do not know which
@@ -216,7 +216,9 @@ def service_draws(site) -> dict[int, np.ndarray]:
     accelerators_held(s) x w(t)), w(t) = average(t) / count(t) (`_chip_types`: the systems' average IT power per
     accelerator at the site's `utilization`). power_avg = u x power + (1 - u) x chips x W(P_idle) (the service's
     duty cycle u, compiler.models.inference.mean_wall_per_accelerator). A service on a type the site does not
-    place, or in a scenario where it has no solution (no power), adds nothing: its accelerators stay at w(t)."""
+    place, or in a scenario where it has no solution (no power), adds nothing: its accelerators stay at w(t).
+    Services holding more of a type than the site places (`over-committed`, an error) share what is placed:
+    D(t) x count(t) / sum held(t)."""
     from .inference import Platform
     from .workloads import _definition
     services = site.parts("inference")
@@ -224,14 +226,23 @@ def service_draws(site) -> dict[int, np.ndarray]:
         return {}
     types = _chip_types(site)
     out: dict[int, np.ndarray] = {}
+    held: dict[int, np.ndarray] = {}
     for service in services:
         key = id(_definition(site, Platform(service).chip.inst.block))
         if key not in types:
             continue
         count, average = types[key][1], types[key][4]
         w = average / np.where(count > 0, count, np.nan)
-        delta = service.count * (service.get("power_avg") - service.get("accelerators_held") * w)
-        out[key] = out.get(key, np.zeros(1)) + np.where(np.isfinite(delta), delta, 0.0)
+        n = service.count * service.get("accelerators_held")
+        delta = service.count * service.get("power_avg") - n * w
+        ok = np.isfinite(delta)
+        out[key] = out.get(key, np.zeros(1)) + np.where(ok, delta, 0.0)
+        held[key] = held.get(key, np.zeros(1)) + np.where(ok, n, 0.0)
+    for key, n in held.items():
+        # over-committed (an error of its own): the services share the accelerators placed, D(t) scaled by
+        # count(t) / sum held(t), so that no more accelerators than exist change their draw (never a negative power)
+        count = types[key][1]
+        out[key] = out[key] * np.where(n > count, count / np.where(n > 0, n, 1.0), 1.0)
     return out
 
 
