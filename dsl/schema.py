@@ -505,6 +505,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
         served_tokens_per_s tok/s output output tokens per second its inference services serve on average (each one's load carried while busy x its duty cycle)
+        facility_power_metered W output average power at the meter as drawn: facility_power_avg with the accelerators its inference services hold at their own duty cycles (energy_year and opex_energy bill it)
         usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (served_tokens_per_s)
         time_to_train s       output    the longest time to train of the training workloads placed here
         colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
@@ -655,6 +656,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         accelerators_needed count output accelerators needed to serve `demand`
         idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: $/Mtok and tokens/s per chip count all the accelerators; power counts the idle ones at their idle draw)
         power         W       output    wall power of the servers used, while serving
+        accelerators_held count output  accelerators it holds and pays for every hour, busy or idle (accelerators, else accelerators_needed)
+        power_avg     W       output    mean wall power over the hour: busy its duty cycle (utilization) at power, idle the rest with every accelerator held at its idle draw
         tokens_per_joule tok/J output   output tokens per joule at the wall
         served_tokens_per_s tok/s output output tokens per second served on average: the load carried while busy (offered_load, else demand, else the capacity, at most the capacity) x the duty cycle (`utilization`)
         usd_per_mtok  USD/Mtok output   cost per million output tokens served: every accelerator it holds, every hour, at its chips' accelerator-hour / served_tokens_per_s

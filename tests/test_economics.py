@@ -54,12 +54,21 @@ def _run(lease: str = "", duty: str = "1") -> dict[str, float]:
     return {k: float(v[0]) for k, v in results.values.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"}
 
 
-def test_halving_the_duty_cycle_doubles_usd_per_mtok() -> None:
-    """$/Mtoken = accelerators * cost per accelerator-hour / (tokens/s * duty): every dollar of it (the capex
-    part, and the rest) is paid by the hour, so at half the busy share each token carries twice the cost."""
+def test_halving_the_duty_cycle_doubles_usd_per_mtok_but_for_the_energy_it_saves() -> None:
+    """$/Mtoken = accelerators * cost per accelerator-hour / (tokens/s * duty): every dollar of it but the energy
+    (the capex part, and the rest) is paid by the hour, so at half the busy share each token carries twice that
+    cost; the energy follows the power drawn (s14-tco: the site's energy bills the service's accelerators at its
+    duty cycle), so the hour is cheaper by exactly the energy the idle half saves. The service holds every
+    accelerator of the site: its dollars are the site's bill."""
     full, half = _run(duty="1"), _run(duty="0.5")
     assert half["s.chat.tokens_per_s"] == full["s.chat.tokens_per_s"]
-    assert half["s.chat.usd_per_mtok"] == pytest.approx(2 * full["s.chat.usd_per_mtok"], rel=1e-12)
+    assert half["s.chat.usd_per_mtok"] < 2 * full["s.chat.usd_per_mtok"]
+    saved = full["s.opex_energy"] - half["s.opex_energy"]
+    assert saved > 0
+    for run in (full, half):
+        assert run["s.chat.cost_per_hour"] == pytest.approx(run["s.tco_year"], rel=1e-9)
+    assert (2 * full["s.chat.usd_per_mtok"] - half["s.chat.usd_per_mtok"]) * half["s.chat.served_tokens_per_s"] \
+        == pytest.approx(saved, rel=1e-9)
 
 
 def test_lease_against_owning_by_hand() -> None:

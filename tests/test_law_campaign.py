@@ -292,7 +292,19 @@ def workload_breaches(text: str, results, sink) -> list[str]:
     if served is not None and not close(served, carried * duty):
         out.append(f"served {served} tok/s is not {carried} tok/s carried x duty cycle {duty}")
     per_hour, usd = v("s.cost_per_accelerator_hour"), v("s.w.usd_per_mtok")
-    if usd is not None and per_hour is not None and not close(usd, chips * per_hour / (carried * duty)):
+    # s14-tco: the service's hour is the site's with its energy share swapped for its own draw at its duty cycle
+    # (cost.service_accelerator_hour): it differs from the blended hour by at most the site's energy bill, and a
+    # service holding every accelerator the site places pays the whole bill
+    energy, tco, placed = v("s.opex_energy"), v("s.tco_year"), v("s.accelerators")
+    if usd is not None and per_hour is not None and energy is not None:
+        paid = usd * carried * duty
+        if abs(paid - chips * per_hour) > energy * (1 + 1e-9) + 1e-12:
+            out.append(f"$/Mtok {usd * 1e6} x {carried * duty} tok/s = ${paid * 3600}/h is further from {chips:g} "
+                       f"accelerators x ${per_hour * 3600}/h than the site's energy ${energy * 3600}/h")
+        if placed is not None and chips == placed and tco is not None and not close(paid, tco):
+            out.append(f"the one service holding all {placed:g} accelerators pays ${paid * 3600}/h, the site's "
+                       f"bill is ${tco * 3600}/h")
+    elif usd is not None and per_hour is not None and not close(usd, chips * per_hour / (carried * duty)):
         out.append(f"$/Mtok {usd * 1e6} is not {chips:g} accelerators x ${per_hour * 3600}/h / "
                    f"({carried} tok/s x {duty}) = {chips * per_hour / (carried * duty) * 1e6}")
     site_tokens, site_usd = v("s.tokens_per_s"), v("s.usd_per_mtok")

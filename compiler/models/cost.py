@@ -48,7 +48,9 @@ Formulas:
       depreciation_it_year       = (it + network + optics) * CRF(r, life_it)
       depreciation_facility_year = (power + cooling + building) * CRF(r, life_facility)
       depreciation_year = their sum; CRF(r, n) = r / (1 - (1 + r)^-n), = 1 / n when r = 0
-      opex_energy       = facility_power_avg * electricity_price           (per year)
+      opex_energy       = facility_power_avg * electricity_price           (per year; a hall)
+                          facility_power_metered * electricity_price       (a site: its services at their duty
+                          cycles, below)
       opex_maintenance  = maintenance_rate * (capex - building - land)
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
@@ -64,22 +66,50 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      carried while busy (offered_load, else an aggregated service's demand, else its capacity
                      tokens_per_s; at most the capacity, above it the `overloaded` error) * duty cycle (the
                      service's `utilization`, else service_utilization 0.6 [U]): every dollar of it is paid by the
-                     hour, busy or idle, so halving the duty cycle or a demand below the capacity doubles it
-                     (energy included: an idle accelerator is still counted at its average power, an overestimate
-                     of the energy part)
-      energy in the hour and the duty cycle (checked s13-facility2, documented, not changed): the site's
-                     opex_energy is its facility_power_avg at its own `utilization` (0.85 [U]) for all 8,760 h,
-                     and every accelerator-hour carries its share whatever the service's duty cycle; the duty
-                     cycle divides the tokens only. The two agree where the site's `utilization` is the load its
-                     workloads put on it; where they differ the $/Mtok's energy part is off by their ratio.
-                     Hand calculation, flagship_campus's chat service (GB300 NVL72, duty 0.6): the site's IT
-                     draw 1,878 W a GPU at 0.85 (646 W at 0: the racks idle); chat busy draws 113,548 W a rack
-                     of 72, 1,577 W a GPU; at its duty cycle 0.6 x 1,577 + 0.4 x 646 = 1,205 W, 0.64 of the
-                     site's: energy $0.158 of the GPU's $2.40 hour, ~$0.10 at the service's own draw, so its
-                     $/Mtok is ~2.3% high (the rest of the hour, capital and staff, is paid busy or idle).
-                     A fix belongs to the inference model's cost (its own energy: chips x (duty x system power
-                     busy + (1 - duty) x idle) x PUE x price in place of the site's share); until then set the
-                     site's `utilization` to the load its workloads put on it.
+                     hour, busy or idle, so halving the duty cycle or a demand below the capacity doubles it,
+                     but for the energy: that follows the power drawn (s14-tco, 2026-12-06, below)
+      the site's energy at its services' duty cycles (issue 11 deliverable 5; s14-tco). Before, a site's
+                     opex_energy was its facility_power_avg at its own `utilization` (0.85 [U]) for every
+                     accelerator, and each accelerator-hour carried its share whatever the service's duty cycle
+                     (the flagship's chat service, duty 0.6, paid for GPUs busy 85% of the time: its $/Mtok 2.1%
+                     high). Now the bill meters the power drawn:
+        w(t)        = average(t) / count(t): the site's planning draw per accelerator of chip type t (the IT
+                      power of the systems holding it at the site's `utilization`, `_chip_types`), what every
+                      accelerator no service holds draws (a training run's, spares)
+        power_avg   = u x power + (1 - u) x held x W(P_idle): a service's mean wall power over the hour, busy
+                      its duty cycle u at its load, idle the rest with every held accelerator at its idle draw
+                      (compiler.models.inference.mean_wall_per_accelerator; `accelerators_held` = held)
+        D(t)        = sum over the site's inference services on t of count x (power_avg - held x w(t))
+        facility_power_metered = facility_power_avg + k x sum_t D(t)
+        k           = (facility_power_avg - no-load losses) / it_power_avg (facility.facility_slope; the `pue`
+                      where the spec sets one): facility_power_avg is affine in the average IT power, the
+                      no-load losses (each stage's fixed share of its peak loss) a constant, the variable chain
+                      losses and the cooling (pumps, fans, compressors at the mean ambient, rejection fans) in
+                      proportion to the heat, so the services' draw moves the chain and the cooling with it
+        energy_year = facility_power_metered x 1 yr; opex_energy = facility_power_metered x electricity_price
+      Attribution: every accelerator's share of opex_energy is by its own average draw, e x w, e = opex_energy /
+                     sum_t average'(t), average'(t) = average(t) + D(t) (so the no-load losses, network and
+                     cooling are shared by draw): a service's hour = rate(t) + e x (w(s) - average'(t) /
+                     count(t)) (service_accelerator_hour; rate(t) the type's hour below, tco_year / accelerators
+                     at a site of one type), an accelerator no service holds (a training run's) the same at w(t);
+                     the services' and the other accelerators' hours add up to tco_year.
+      Assumptions: the services' accelerators sit where the site's average IT sits (one slope k for the site:
+                     exact for one chain and one plant, their IT-weighted mean over halls of different chains);
+                     services holding more accelerators than the site places (`over-committed`, an error)
+                     share those placed (D(t) x count(t) / sum held(t): no negative power); a service in a scenario with no solution (no power) leaves its
+                     accelerators at w(t); a training run draws the site's planning w(t) (its own `utilization`
+                     does not enter the bill); facility_power_avg, pue and the halls' energy, the thermal sizing
+                     and water stay at the site's `utilization` (a planning figure: the halls do not know which
+                     of them a site-level service runs in, so a site's energy_year is no longer the sum of its
+                     halls' where it has services).
+      Hand calculation (tests/test_tco_duty_cycle.py): 10 racks of 4 DGX H100 at a set pue 1.25, $0.10/kWh,
+                     chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 98,977.74 W, D = -48,931.86 W,
+                     metered = 1.25 x (295,819.15 + D) = 308,609 W, $30.86 an hour; chat's hour $3.06 an hour
+                     below 160 x tco / 320. Flagship: chat's 25,920 GPUs draw 1,124 W each over the hour
+                     (1,577 W busy 0.6 of it) where the site plans 1,878 W: the campus's average power at the
+                     meter 211.3 -> 196.0 MW, energy 1,851 -> 1,717 GWh, chat $0.313 -> $0.3063 / Mtok (-2.1%),
+                     the training run's cost +0.07% (its GPUs keep the planning draw, and the no-load losses and
+                     network now spread over less draw).
       cost per accelerator-hour at a site that places several chip types (type_accelerator_hour): each type's
                      share of the site's bill, sum(count * rate) = tco_year:
                      rate(t) = [capex(t) (CRF + maintenance_rate) + opex_energy avg(t) / sum(avg)
@@ -180,6 +210,59 @@ def _add_chip_types(site, level, multiplier, everything: tuple, out: dict) -> No
             _add_chip_types(site, part, units, everything, out)
 
 
+def service_draws(site) -> dict[int, np.ndarray]:
+    """{chip type id: D(t)}, the average IT power the site's inference services on type t draw above the site's
+    planning figure for the accelerators they hold: D(t) = sum over services s on t of count x (power_avg(s) -
+    accelerators_held(s) x w(t)), w(t) = average(t) / count(t) (`_chip_types`: the systems' average IT power per
+    accelerator at the site's `utilization`). power_avg = u x power + (1 - u) x chips x W(P_idle) (the service's
+    duty cycle u, compiler.models.inference.mean_wall_per_accelerator). A service on a type the site does not
+    place, or in a scenario where it has no solution (no power), adds nothing: its accelerators stay at w(t).
+    Services holding more of a type than the site places (`over-committed`, an error) share what is placed:
+    D(t) x count(t) / sum held(t)."""
+    from .inference import Platform
+    from .workloads import _definition
+    services = site.parts("inference")
+    if not services:
+        return {}
+    types = _chip_types(site)
+    out: dict[int, np.ndarray] = {}
+    held: dict[int, np.ndarray] = {}
+    for service in services:
+        key = id(_definition(site, Platform(service).chip.inst.block))
+        if key not in types:
+            continue
+        count, average = types[key][1], types[key][4]
+        w = average / np.where(count > 0, count, np.nan)
+        n = service.count * service.get("accelerators_held")
+        delta = service.count * service.get("power_avg") - n * w
+        ok = np.isfinite(delta)
+        out[key] = out.get(key, np.zeros(1)) + np.where(ok, delta, 0.0)
+        held[key] = held.get(key, np.zeros(1)) + np.where(ok, n, 0.0)
+    for key, n in held.items():
+        # over-committed (an error of its own): the services share the accelerators placed, D(t) scaled by
+        # count(t) / sum held(t), so that no more accelerators than exist change their draw (never a negative power)
+        count = types[key][1]
+        out[key] = out[key] * np.where(n > count, count / np.where(n > 0, n, 1.0), 1.0)
+    return out
+
+
+def facility_power_metered(site) -> np.ndarray:
+    """facility_power_avg + k x sum over types of D(t) (`service_draws`; k = facility.facility_slope, the facility
+    watts per average IT watt: the variable chain losses and the cooling at the heat the services put out; the
+    no-load losses, the network and every accelerator no service holds stay as facility_power_avg has them)."""
+    from .facility import facility_slope
+    draws = service_draws(site)
+    base = site.get("facility_power_avg")
+    if not draws:
+        return base
+    return base + facility_slope(site) * sum(draws.values(), np.zeros(1))
+
+
+output("site", "facility_power_metered", "facility_power_avg + k * sum over inference services of count * "
+       "(power_avg - accelerators_held * the site's average IT power per accelerator of their type), k = "
+       "(facility_power_avg - no-load losses) / it_power_avg")(facility_power_metered)
+
+
 def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:
     """Each chip type's accelerator-hour at a site (USD per accelerator-second), {id: (name, count, rate)}: the
     site's bill (tco_year) shared so that sum(count x rate) = tco_year:
@@ -194,7 +277,7 @@ def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]
     tco_year / accelerators, its cost_per_accelerator_hour. The stated rule by which two types share the site: the
     per-watt costs (plant, building, staff per MW, energy) move an H100's hour little when a hall of GB300s is
     added; the fixed ones (land, gear placed at the site, a fabric) are spread over both by peak IT power."""
-    types = _chip_types(site)
+    types = _energy_types(site)
     crf = it_capital_recovery(site)
     upkeep = _finance(site, "maintenance_rate", A.maintenance_rate)
     tco, energy = site.get("tco_year"), site.get("opex_energy")
@@ -208,6 +291,41 @@ def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]
         total = own[key] + energy * a / safe(average) + rest * p / safe(peak)
         out[key] = (name, count, total / safe(count))
     return out
+
+
+def _energy_types(site) -> dict[int, list]:
+    """`_chip_types` with each type's average IT power as drawn: average(t) + D(t) (`service_draws`)."""
+    types = _chip_types(site)
+    for key, delta in service_draws(site).items():
+        types[key][4] = types[key][4] + delta
+    return types
+
+
+def service_accelerator_hour(site, key: int, wall: np.ndarray | None) -> np.ndarray | None:
+    """The accelerator-hour (USD per accelerator-second) of an inference service on chip type `key` drawing `wall`
+    (its mean wall power per held accelerator, compiler.models.inference.mean_wall_per_accelerator) at the site:
+
+        hour(s) = rate(t) + e x (w(s) - average'(t) / count(t)),   e = opex_energy / sum over types of average'(t)
+
+    rate(t) the type's hour (type_accelerator_hour; tco_year / accelerators at a site of one type), average'(t)
+    its average IT power as drawn (`_energy_types`), e the energy dollars per average IT watt: the type's energy
+    share swapped for the service's own draw, so that the services' hours and those of the accelerators no service
+    holds (`wall` None: at w(t), the site's planning draw; a training run's) add up to the site's tco_year:
+    sum_s n(s) hour(s) + (count(t) - sum_s n(s)) hour(w(t)) = count(t) rate(t), as average'(t) = count(t) w(t) +
+    sum_s n(s) (w(s) - w(t)). None where the site places no accelerator of the type."""
+    types = _energy_types(site)
+    if key not in types:
+        return None
+    if wall is None:
+        planning = _chip_types(site)[key]
+        wall = planning[4] / np.where(planning[1] > 0, planning[1], np.nan)
+    hours = type_accelerator_hour(site)
+    average = sum((row[4] for row in types.values()), np.zeros(1))
+    safe = lambda x: np.where(x > 0, x, np.nan)       # noqa: E731
+    per_watt = site.get("opex_energy") / safe(average)
+    count, mine = types[key][1], types[key][4]
+    rate = hours[key][2] if len(hours) > 1 else site.get("cost_per_accelerator_hour")
+    return rate + per_watt * (wall - mine / safe(count))
 
 
 def leased(ctx) -> bool:
@@ -541,8 +659,10 @@ for _kind in ("hall", "site"):
            "CRF(rate, depreciation_facility)")(_depreciation_facility)
     output(_kind, "depreciation_year", "depreciation_it_year + depreciation_facility_year")(
         lambda ctx: ctx.get("depreciation_it_year") + ctx.get("depreciation_facility_year"))
-    output(_kind, "opex_energy", "facility_power_avg * electricity_price")(
-        lambda ctx: ctx.get("facility_power_avg") * ctx.inherited("electricity_price", A.electricity_price))
+    output(_kind, "opex_energy", {"hall": "facility_power_avg * electricity_price",
+                                  "site": "facility_power_metered * electricity_price"}[_kind])(
+        lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg")
+        * ctx.inherited("electricity_price", A.electricity_price))
     output(_kind, "opex_maintenance", "maintenance_rate * equipment capex")(
         lambda ctx: _finance(ctx, "maintenance_rate", A.maintenance_rate)
         * (ctx.get("capex") - ctx.get("capex_building") - ctx.get("capex_land")))

@@ -73,7 +73,11 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
-    energy_year        = facility_power_avg * 8,760 h
+    energy_year        = facility_power_avg * 8,760 h       (a hall; a site: facility_power_metered * 8,760 h, its
+                         inference services' accelerators at their duty cycles: compiler.models.cost "$/Mtoken")
+    no_load_loss       = the average chain losses with no IT or cooling flowing (sum of f * L_peak through the
+                         stages before them); facility_power_avg = no_load_loss + k * it_power_avg (affine: the
+                         variable losses and the cooling go with the heat), k = facility_slope (the `pue` if set)
     water_year         = heat rejected by towers * 8,760 h * water_use, the placed towers' rated `water_use`
                          (evaporation and blowdown per unit of heat rejected; their count x capacity-weighted
                          mean, on the block or its nearest ancestor that places them), else
@@ -346,11 +350,14 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     return _carry_chain(ctx, peak, cooling_fed)[0]
 
 
-def _carry_chain(ctx, peak: bool, cooling_fed: bool = True):
+def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False):
     """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
     next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
     stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
-    into the outermost); each placement's own out is kept apart by its owner for sizing (`owned_flows`)."""
+    into the outermost); each placement's own out is kept apart by its owner for sizing (`owned_flows`).
+    `no_load` (average only): the chain's losses with no IT and no cooling power flowing (each stage's fixed
+    part f * L_peak, carried through the stages before it): the intercept of the average losses, affine in the
+    average IT and cooling power (`no_load_loss`)."""
     flows: dict[str, list] = {}
     owned: dict[tuple[str, str], object] = {}
 
@@ -373,10 +380,11 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True):
             out_peak = out_peak + loss_peak
 
     for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
-        carry(stages, it_peak, it_avg)
+        carry(stages, it_peak, 0.0 * it_avg if no_load else it_avg)
     feed = [stage for stage in chain_stages(ctx) if stage[0] in COOLING_FEED]
     if cooling_fed and feed:
-        carry(feed, _own_cooling(ctx, True), None if peak else _own_cooling(ctx, False))
+        cooling_avg = None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False))
+        carry(feed, _own_cooling(ctx, True), cooling_avg)
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
 
 
@@ -405,6 +413,31 @@ def _loss(ctx, peak: bool):
     for _, (_, loss) in _own_stages(ctx, peak):
         total = total + loss
     return total
+
+
+def no_load_loss(ctx):
+    """The average chain losses with no IT and no cooling power flowing: sum over stages of the fixed part
+    f * L_peak, each carried through the stages before it (a site adds its halls', as its average loss does).
+    facility_power_avg is affine in the average IT power, facility_power_avg = no_load_loss + k * it_power_avg
+    (the variable chain losses and the cooling power, pumps, fans, compressors at the mean ambient and rejection
+    fans, all go with the heat; `facility_slope`)."""
+    total = np.zeros(1)
+    for hall in halls(ctx):
+        total = total + hall.count * no_load_loss(hall)
+    for _, (_, loss) in _carry_chain(ctx, False, no_load=True)[0]:
+        total = total + loss
+    return total
+
+
+def facility_slope(ctx):
+    """k, the facility watts at the meter per watt of average IT power: (facility_power_avg - no_load_loss) /
+    it_power_avg (the `pue` where the spec sets one: its average is it_power_avg * pue; 0 without IT power). Exact where all the block's IT runs
+    through one chain and one cooling plant; over halls or rows of different chains, their IT-weighted mean."""
+    if ctx.is_set("pue"):
+        return ctx.get("pue")
+    it_avg = ctx.get("it_power_avg")
+    slope = (ctx.get("facility_power_avg") - no_load_loss(ctx)) / np.where(it_avg > 0, it_avg, 1.0)
+    return np.where(it_avg > 0, slope, 0.0)
 
 
 def _stage_output(kind: str, what: str, own: bool = False):
@@ -690,8 +723,9 @@ for _kind in ("hall", "site"):
     output(_kind, "pue", "facility_power_avg / it_power_avg; none without IT power")(
         lambda ctx: _ratio(ctx, ctx.get("facility_power_avg"), ctx.get("it_power_avg"),
                            f"no IT power: the {ctx.kind} places no racks or servers"))
-    output(_kind, "energy_year", "facility_power_avg * 8760 h")(
-        lambda ctx: ctx.get("facility_power_avg") * A.YEAR)
+    output(_kind, "energy_year", {"hall": "facility_power_avg * 8760 h",
+                                  "site": "facility_power_metered * 8760 h"}[_kind])(
+        lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg") * A.YEAR)
     output(_kind, "cdus", "ceil(heat_liquid / cdu.capacity) + spares")(lambda ctx: _count(ctx, "cdus", _cdus_own))
     output(_kind, "crahs", "ceil(heat_air / crah.capacity) + spares")(lambda ctx: _count(ctx, "crahs", _crahs_own))
     output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares")(

@@ -911,8 +911,11 @@ accelerator_power), as a training run's. The energy in the service's own cost pe
 own mean wall power per held accelerator, u x power / chips + (1 - u) x W(P_idle) (busy its duty cycle u at its
 load, idle the rest with every chip at its idle draw; 2026-12-05, s12-trust4: it was the system's planning wall
 power at the site's utilization 0.85, which a power cap or a lighter load did not lower): an hour is paid busy or
-idle. A site's TCO hour holds the site's energy bill at the site's utilization instead, so that the services
-holding its accelerators add up to its tco_year. The cost per accelerator-hour
+idle. A site's TCO hour holds the same draw (2026-12-06, s14-tco: it held the site's energy at the site's
+utilization): the site meters its services' accelerators at their duty cycles (power_avg = chips x that mean draw,
+compiler.models.cost facility_power_metered) and each accelerator's hour carries the site's energy by its own
+draw (cost.service_accelerator_hour), so that the services holding its accelerators add up to its tco_year. The
+cost per accelerator-hour
 is `accelerator_cost`, else the enclosing site's hour of the service's own chip type (compiler.models.cost
 type_accelerator_hour: its TCO per accelerator-hour where it places one type; where it places several, each type's
 systems' capital and upkeep plus the site's energy by their average IT power and the rest of its bill by their
@@ -5130,6 +5133,15 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
         warn_site(site)
         return tco
 
+    def service_hour(site, key, rate):
+        """The hour of an accelerator of type `key` at the site, its type's energy share swapped for its own
+        draw (compiler.models.cost.service_accelerator_hour), as the site's metered energy counts it: an
+        inference service's `wall_power` (its duty cycle's), any other workload's (a training run's) the site's
+        planning draw w(t) at its `utilization`, as facility_power_metered counts those accelerators."""
+        from .cost import service_accelerator_hour
+        mine = service_accelerator_hour(site, key, wall_power if ctx.kind == "inference" else None)
+        return rate if mine is None else mine
+
     def site_hour(site):
         """The site's hour of the workload's own chip type (compiler.models.cost.type_accelerator_hour): its TCO
         per accelerator-hour where it places one type, else that type's share of its bill; the workload's own
@@ -5137,14 +5149,16 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
         from .cost import type_accelerator_hour
         from .workloads import _definition
         hours = type_accelerator_hour(site)
-        mine = hours.get(id(_definition(ctx, platform.chip.inst.block)))
+        key = id(_definition(ctx, platform.chip.inst.block))
+        mine = hours.get(key)
         if mine is None:
             return own()
         if len(hours) == 1:
-            return site_tco(site)
+            return service_hour(site, key, site_tco(site))
         warn_site(site)               # not the blended cost_per_accelerator_hour: its type's share of the bill
         held = np.asarray(mine[1]) > 0
-        return mine[2] if np.all(held) else np.where(held, mine[2], own())   # a sweep placing none of it: its own
+        rate = service_hour(site, key, mine[2])
+        return rate if np.all(held) else np.where(held, rate, own())   # a sweep placing none of it: its own
 
     level = ctx.parent
     while level is not None:
@@ -5158,23 +5172,40 @@ def accelerator_cost(ctx, platform: Platform, figure: str, wall_power=None) -> n
     return own()
 
 
+def mean_wall_per_accelerator(ctx) -> np.ndarray:
+    """w = u x power / chips + (1 - u) x W(P_idle): the service's mean wall power per held accelerator over the
+    hour, busy its duty cycle u (compiler.models.cost.service_duty_cycle) at its load, idle the rest with every
+    chip at its idle draw (workloads.idle_draw, at its server's wall: workloads.wall_power_at)."""
+    from .cost import service_duty_cycle
+    from .workloads import idle_draw, wall_power_at
+    u = service_duty_cycle(ctx)
+    chips = np.maximum(solved(ctx)["chips"], 1)
+    return u * ctx.get("power") / chips + (1 - u) * wall_power_at(ctx, idle_draw(ctx))
+
+
+output("inference", "accelerators_held", "the accelerators it holds and pays for every hour, busy or idle "
+                                         "(`accelerators`, else accelerators_needed)")(
+    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["chips"] * np.ones(1)))
+output("inference", "power_avg", "utilization * power + (1 - utilization) * accelerators_held * idle wall power: "
+                                 "its mean wall power over the hour (busy its duty cycle, idle the rest)")(
+    lambda ctx: feasible_only(ctx, solved(ctx), mean_wall_per_accelerator(ctx)
+                              * np.maximum(solved(ctx)["chips"], 1)))
+
+
 def _usd_per_token(ctx):
     """The service's cost per hour over the tokens it serves in it: every accelerator it holds (`chips`, idle ones
     and idle hours too) at its chips' accelerator-hour, over served_tokens_per_s (the load carried while busy times
     the duty cycle). Halving a demand below the capacity doubles it; the capacity it does not sell is paid for.
     Priced by its own hour (no site TCO), the hour's energy is the service's own mean draw: u x power / chips +
     (1 - u) x W(P_idle), u the duty cycle, so that its energy dollars are its energy x price (a power cap or a
-    lighter load lowers them by u x the power saved x price). A site's TCO hour holds the site's energy at its
-    own utilization, so that its services' costs add up to its bill (test_cost_per_token)."""
-    from .cost import service_duty_cycle
-    from .workloads import idle_draw, wall_power_at
+    lighter load lowers them by u x the power saved x price). A site's TCO hour carries the site's metered energy
+    by the same draw (compiler.models.cost.service_accelerator_hour), so that its services' costs add up to its
+    bill (test_cost_per_token, test_tco_duty_cycle)."""
     platform = Platform(ctx)
     s = solved(ctx)
     # its own mean wall power per held accelerator: busy u of the time at `power` (its load), idle the rest with
-    # every chip at its idle draw; read only where no site prices the hour (accelerator_cost's own())
-    u = service_duty_cycle(ctx)
-    chips = np.maximum(s["chips"], 1)
-    mean_wall = u * ctx.get("power") / chips + (1 - u) * wall_power_at(ctx, idle_draw(ctx))
+    # every chip at its idle draw; its energy in its own hour and in its site's (accelerator_cost)
+    mean_wall = mean_wall_per_accelerator(ctx)
     return feasible_only(ctx, s, accelerator_cost(ctx, platform, "usd_per_mtok", wall_power=mean_wall) * s["chips"]
                          / ctx.get("served_tokens_per_s"))
 

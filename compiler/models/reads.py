@@ -587,6 +587,10 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.max_batch": _INFERENCE_OUTPUT,
     "inference.memory_utilization": _INFERENCE_UTILIZATION,
     "inference.offered_share": _INFERENCE_OUTPUT,
+    "inference.accelerators_held": _INFERENCE_OUTPUT,
+    "inference.power_avg": _INFERENCE_OUTPUT + _SYSTEM_POWER_AT + _IDLE + _CHIP_POWER_MODEL + (
+        "power", "utilization", "chip", "ref:chip.idle_power", "ref:chip.tdp", "ref:rack.all:chip.idle_power",
+        "ref:rack.all:chip.tdp", "pp", "tp", "batch"),
     "inference.power": _INFERENCE_SOLVE + _SYSTEM_POWER_AT + _IDLE + (
         "accelerator_power", "chip", "ref:rack.parts:chip.count", "ref:system.parts:chip.count", "set:batch", "set:pp",
         "set:tp", "system_power",),
@@ -937,7 +941,7 @@ READS: dict[str, tuple[str, ...]] = {
         "up:parts:cooling_tower.capacity", "up:parts:cooling_tower.redundancy", "up:parts:crah.capacity",
         "up:parts:crah.redundancy", "up:parts:dry_cooler.capacity", "up:parts:dry_cooler.redundancy",
         "up:parts:pump.capacity", "up:parts:pump.redundancy", "up:supply_temp", "up:wet_bulb_temp"),
-    "site.energy_year": ("facility_power_avg",),
+    "site.energy_year": ("facility_power_metered",),
     "site.facility_power": ("cooling_power", "it_power", "power_chain_loss"),
     "site.facility_power_avg": (
         "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
@@ -979,7 +983,7 @@ READS: dict[str, tuple[str, ...]] = {
         "heat_rejection", "mean_ambient_temp", "supply_temp", "up:air_supply_temp", "up:ambient_temp",
         "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
-    "site.opex_energy": ("electricity_price", "facility_power_avg", "up:electricity_price"),
+    "site.opex_energy": ("electricity_price", "facility_power_metered", "up:electricity_price"),
     "site.opex_lease": ("colocation_price", "it_power", "up:colocation_price"),
     "site.opex_maintenance": ("capex", "capex_building", "capex_land"),
     "site.opex_staff": ("it_power", "parts:finance.staff_cost"),
@@ -1214,5 +1218,20 @@ for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
 _RACK_PDU = ("all:rack.count", "all:rack.it_power", "all:rack.it_power_avg", "all:pdu.efficiency")
 READS = {key: reads + _RACK_PDU if ("all:row.it_power" in reads or "all:row.it_power_avg" in reads) else reads
          for key, reads in READS.items()}
+# s14-tco: the site's energy bills its inference services' accelerators at their own duty cycles
+# (cost.facility_power_metered): the average chain walked again with no load (facility.no_load_loss, as
+# facility_power_avg reads it), the services' mean draw and the accelerators they hold, and each chip type's
+# systems (cost._chip_types, as a workload's site hour reads them, from the site itself)
+_SERVICE_DRAWS = ("parts:inference.count", "parts:inference.power_avg", "parts:inference.accelerators_held") + tuple(
+    f"parts:inference.{read}" for read in ("rack", "system", "chip", "ref:rack.accelerators", "ref:system.accelerators",
+                                           "ref:rack.all:chip.count", "ref:system.parts:chip.count"))   # its chip type
+_SITE_TYPES = tuple(read.removeprefix("up:") for read in _TYPE_HOUR if read.startswith("up:all:")
+                    and read not in ("up:all:model.count", "up:all:site.count"))   # what a site cannot hold
+READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SITE_TYPES + (
+    "facility_power_avg", "it_power_avg", "set:pue", "pue")
+# ... and every workload priced at its site's hour swaps its type's energy share for its own draw
+# (cost.service_accelerator_hour): the site's services' draws, and its hour where it places one chip type
+for _key in ("inference.usd_per_mtok", "training.cost"):
+    READS[_key] = READS[_key] + tuple(f"up:{read}" for read in _SERVICE_DRAWS) + ("up:cost_per_accelerator_hour",)
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

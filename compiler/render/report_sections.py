@@ -104,7 +104,7 @@ BASIS = {
                      "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
     "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
-    "opex_energy": ("electricity_price", "utilization"),
+    "opex_energy": ("electricity_price", "utilization", "service_utilization"),
     "opex_maintenance": ("maintenance_rate",),
     "opex_staff": ("staff_cost", "staff_per_mw"),
     "opex_water": ("water_price",),
@@ -188,11 +188,15 @@ def _power_sections(view: _View, subject) -> dict:
                               (f"{p}.power_chain_efficiency", "Power-chain efficiency", "IT / (IT + its chain losses)"),
                               (f"{p}.facility_power_avg", "Average at the meter", "at the average utilization"),
                               (f"{p}.it_power_avg", "Average IT power", "at the average utilization"),
+                              (f"{p}.facility_power_metered", "Average at the meter, as drawn",
+                               "inference services at their duty cycles: what the energy bills"),
                               (f"{p}.energy_year", "Energy per year", "at the meter"),
                               (f"{p}.water_year", "Water per year", "evaporated for heat rejection")):
         value = view.get(path)
         if value is None or (value == 0 and path.endswith("water_year")):
             continue
+        if path.endswith("facility_power_metered") and value == view.get(f"{p}.facility_power_avg"):
+            continue            # no service draws other than the planning average: one row says it
         shown = fmt(value, "percent") if path.endswith("efficiency") else view.show(path)
         stages.append({"label": label, "hint": hint, "value": shown,
                        "share": fmt(value / total, "percent") if total and view.unit(path) == "W" else ""})
