@@ -231,9 +231,9 @@ def test_the_basis_is_the_finance_block_the_model_read() -> None:
 
 def test_the_site_total_of_the_hall_table_is_its_rows(built) -> None:
     """Heat and cooling per hall: for every column the model gives an `_outside_halls` figure for (IT
-    power, heat, flows, CDUs, CRAHs), the site total is each hall times its count plus the Outside halls row
-    the table prints (the flagship's 141 CRAHs for its network fabrics: 4 x 52 + 141 = 349); the other
-    columns (the site plant's) are said not to be sums."""
+    power, heat, flows, CDUs, CRAHs, chillers, dry coolers), the site total is each hall times its count plus the
+    Outside halls row the table prints (the flagship's 141 CRAHs for its network fabrics: 4 x 52 + 141 = 349; its
+    38 chillers: 4 x 6 + 14); the other columns (the site's PUE) are said not to be sums."""
     from compiler.render.report_format import _View
     from compiler.render.report_sections import HALL_COLUMNS, _walk
     results, _, context, _ = built

@@ -1214,5 +1214,8 @@ for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
 _RACK_PDU = ("all:rack.count", "all:rack.it_power", "all:rack.it_power_avg", "all:pdu.efficiency")
 READS = {key: reads + _RACK_PDU if ("all:row.it_power" in reads or "all:row.it_power_avg" in reads) else reads
          for key, reads in READS.items()}
+# the site's own chillers and dry coolers (the heat outside its halls) read what the site's totals read
+for _name in ("chillers", "dry_coolers"):
+    READS[f"site.{_name}_outside_halls"] = READS[f"site.{_name}"]
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

@@ -239,14 +239,24 @@ def _halls(view: _View, subject) -> dict | None:
         note = ("The site total is the halls times their count plus the gear the site holds outside its halls "
                 "(its network fabrics) for " + ", ".join(words(label) for name, label, _ in columns
                                                           if outside[name] is not None)
-                + "; the site's " + ", ".join(words(label) for name, label, _ in columns if outside[name] is None)
-                + " are its own plant's, sized on the site's whole heat, not a sum of the halls'.")
+                + own_words(columns, outside, words))
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
         total = {"name": "Site total", "count": "",
                  "cells": [view.mark(fmt(view.get(f"{subject.path}.{name}"), style), f"{subject.path}.{name}")
                            for name, _, style in columns]}
     return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total, "note": note,
             "per_item": any(r["count"] not in ("1", "") for r in rows)}
+
+
+def own_words(columns, outside, words) -> str:
+    """The end of the heat table's note: the site figures that are not the halls' sum plus the gear outside them
+    (its PUE: a ratio of the whole site's average power). Chillers and dry coolers are such a sum (each hall's
+    units with their spares, then the site's own for the heat outside its halls: facility.py `_count`)."""
+    own = [words(label) for name, label, _ in columns if outside[name] is None]
+    if not own:
+        return "."
+    verb = "is" if len(own) == 1 else "are"
+    return f"; the site's {', '.join(own)} {verb} the whole site's own (average facility over IT power), not a sum."
 
 
 def _bom(view: _View, subject) -> dict:
