@@ -60,3 +60,42 @@ def test_the_sites_chillers_and_dry_coolers_are_the_halls_plus_its_own(flagship)
     assert outside["cells"][columns.index("Dry coolers")] == "31"
     assert "chillers" not in subject["halls"]["note"].split("; the site's ")[-1]
     assert "not a sum of the halls'" not in markdown
+
+
+def _money(text: str) -> float:
+    """'$6.47B' -> 6.47e9."""
+    import re
+    m = re.search(r"\$([0-9.,]+)([kMBT]?)", text)
+    return float(m.group(1).replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[m.group(2)]
+
+
+def test_each_cost_row_says_what_it_is_a_rate_of(flagship) -> None:
+    """A reader multiplies each cost row out from its Basis column alone (cost.py's formulas), to the 3
+    significant figures money is printed at. Before: 'IT life 5 yr, discount rate 8.0%/yr' beside $1.62B / yr
+    ($5.04B of IT equipment / 5 yr = $1.01B; the model's annuity is on IT + network + optics, $6.47B x
+    CRF(8%, 5) = 0.2505 -> $1.62B), 'maintenance 3.0%/yr' beside $214M (3% of the $8.4B capex is $252M; the model
+    takes capex less building and land, $7.13B -> $214M), 'build cost 11.7 USD/W' beside a $1.22B building
+    (11.7 x 222.5 MW = $2.60B; the shell is the 47% of it that is not plant, 5.50 $/W -> $1.22B)."""
+    results, subject, _ = flagship
+    year = {r["label"]: r for r in subject["cost"]["year"]["rows"]}
+    capex = {r["label"]: r for r in subject["cost"]["capex"]["rows"]}
+
+    def crf(r, n):
+        return r / (1 - (1 + r) ** -n)
+
+    it = year["Depreciation of IT"]
+    assert _money(it["basis"].split("annuity on")[1]) * crf(0.08, 5) == pytest.approx(_money(it["value"]), rel=5e-3)
+    assert _money(it["basis"].split("annuity on")[1]) == pytest.approx(5.04e9 + 416.25e6 + 1013.904e6, rel=5e-3)
+    fac = year["Depreciation of facility"]
+    assert _money(fac["basis"].split("annuity on")[1]) * crf(0.08, 20) == pytest.approx(_money(fac["value"]),
+                                                                                          rel=5e-3)
+    assert "land not depreciated" in fac["basis"]
+    upkeep = year["Maintenance"]
+    assert 0.03 * _money(upkeep["basis"].split("of ")[1]) == pytest.approx(_money(upkeep["value"]), rel=5e-3)
+    building = capex["Building"]
+    per_watt = _money(building["basis"].split("shell")[1])
+    assert per_watt == pytest.approx(11.7 * (1 - 0.53), rel=5e-3)
+    assert per_watt * 222.505e6 == pytest.approx(_money(building["value"]), rel=5e-3)
+    assert "222.5 MW" in building["basis"]
+    for label in ("Power plant", "Cooling plant"):
+        assert "gear placed at its price" in capex[label]["basis"]

@@ -223,7 +223,7 @@ def test_the_basis_is_the_finance_block_the_model_read() -> None:
     assert results is not None, [d.message for d in sink.items]
     subject = report.report_context(results, "finance.factory", sink)["subjects"][0]
     rows = {r["label"]: r["basis"] for r in subject["cost"]["year"]["rows"]}
-    assert rows["Depreciation of IT"] == "IT life 4 yr, discount rate 10.0%/yr"
+    assert rows["Depreciation of IT"].startswith("IT life 4 yr, discount rate 10.0%/yr; annuity on ")
     assert rows["Energy"].startswith("electricity 0.2 USD/kWh")
     tco = next(k for k in subject["kpis"] if k["key"] == "tco_year")
     assert "IT life 4 yr" in tco["basis"] and "discount rate 10.0%/yr" in tco["basis"]

@@ -109,7 +109,9 @@ BASIS = {
     "opex_staff": ("staff_cost", "staff_per_mw"),
     "opex_water": ("water_price",),
     "opex_lease": ("colocation_price",),
-    "capex_building": ("build_cost_per_watt",),
+    "capex_building": ("build_cost_per_watt", "critical_share", "shell_cost"),
+    "capex_power": ("build_cost_per_watt", "critical_share", "plant_cost", "cooling_share_of_plant"),
+    "capex_cooling": ("build_cost_per_watt", "critical_share", "plant_cost", "cooling_share_of_plant"),
     "capex_land": ("land_price",),
 }
 BASIS_LABELS = {"utilization": "average load", "service_utilization": "service busy", "precision": "precision",
@@ -117,7 +119,8 @@ BASIS_LABELS = {"utilization": "average load", "service_utilization": "service b
                 "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
                 "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
                 "accelerator_cost": "accelerator-hour", "cost_per_accelerator_hour": "the site's TCO per accelerator-hour",
-                "build_cost_per_watt": "build cost",
+                "build_cost_per_watt": "build cost", "critical_share": "plant share",
+                "shell_cost": "shell cost", "plant_cost": "plant cost", "cooling_share_of_plant": "cooling share of plant",
                 "land_price": "land price"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "served_tokens_per_s", "usd_per_mtok",
               "time_to_train", "tokens_per_joule")
@@ -486,7 +489,7 @@ def _basis_value(view: _View, path: str) -> str:
     value = view.get(path)
     if value is not None and name in ("discount_rate", "maintenance_rate"):
         return f"{fmt(value * YEAR, 'percent')}/yr"
-    if value is not None and name.endswith("utilization"):
+    if value is not None and (name.endswith("utilization") or name in ("critical_share", "cooling_share_of_plant")):
         return fmt(value, "percent")
     return view.show(path)
 
@@ -509,6 +512,41 @@ def basis(results: Results, view: _View, path: str, key: str, subject_path: str)
     or the assumptions; an inference service's own `utilization` is its busy share (as service_utilization)."""
     if key in ("capex_network", "capex_optics"):
         return _fabrics_read(results, path, subject_path)
+    text = _inputs_read(results, view, path, key, subject_path)
+    amount = _amount_basis(view, key, subject_path)
+    return f"{text}; {amount}" if text and amount else text or amount
+
+
+def _amount_basis(view: _View, key: str, p: str) -> str:
+    """What a cost row is a rate of, in the amounts the report prints, so that a reader can multiply it out
+    (cost.py's formulas): depreciation is a capital recovery (an annuity at the discount rate, not capex / life)
+    of IT, network and optics, or of the power and cooling plant and the building (land is not depreciated);
+    maintenance a share of the capex less building and land; the building its IT power at the shell's share
+    of the build cost per watt. "" where a figure it needs is absent (a colocation lease, a sweep's n/a)."""
+    def get(name):
+        return view.get(f"{p}.{name}")
+    if key == "depreciation_it_year":
+        parts = [get(n) for n in ("capex_it", "capex_network", "capex_optics")]
+        if None not in parts and sum(parts) > 0:
+            return f"annuity on {fmt(sum(parts), 'money')} of IT, network and optics"
+    if key == "depreciation_facility_year":
+        parts = [get(n) for n in ("capex_power", "capex_cooling", "capex_building")]
+        if None not in parts and sum(parts) > 0:
+            return f"annuity on {fmt(sum(parts), 'money')} of power, cooling and building (land not depreciated)"
+    if key == "opex_maintenance":
+        parts = [get(n) for n in ("capex", "capex_building", "capex_land")]
+        if None not in parts and parts[0] - parts[1] - parts[2] > 0:
+            return f"of {fmt(parts[0] - parts[1] - parts[2], 'money')} capex less building and land"
+    if key in ("capex_power", "capex_cooling") and get(key):
+        return "the gear placed at its price; the classes not placed estimated per W of IT from the plant cost"
+    if key == "capex_building":
+        building, it = get("capex_building"), get("it_power")
+        if building is not None and it:
+            return f"shell {fmt(building / it, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
+    return ""
+
+
+def _inputs_read(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
     names = BASIS.get(key)
     if not names or path not in results.graph.nodes:
         return ""
