@@ -562,6 +562,9 @@ def _inputs_read(results: Results, view: _View, path: str, key: str, subject_pat
         if name not in names or not (dep.startswith(subject_path + ".") or dep.startswith("assumptions.")):
             continue
         text = _basis_value(view, dep)
+        owner = dep.rsplit(".", 1)[0]
+        if name == "accelerator_cost" and owner != subject_path:
+            text = f"{text} ({owner[len(subject_path) + 1:]})"   # one service's own, not every service's hour
         if text not in shown.setdefault(BASIS_LABELS[name], []):
             shown[BASIS_LABELS[name]].append(text)
     order: dict[str, int] = {}
