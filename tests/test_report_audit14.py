@@ -135,3 +135,25 @@ def test_the_reading_note_states_the_rounding_each_figure_has(flagship) -> None:
     for text in flows:
         digits = text.replace(",", "").replace(".", "").strip("0")
         assert len(digits) <= 3, text
+
+
+def test_the_power_stage_table_in_markdown_says_what_each_stage_covers(flagship) -> None:
+    """Hand calculation: 800 V DC chain of the flagship, busway 0.99 x rectifier 0.975 x transformer 0.99 =
+    0.9556 (95.6%). report.md printed 'Power-chain losses 10.6 MW' and 'Power-chain efficiency 95.6%' with no
+    words (the HTML's 'What it covers' column was left out), and 222.5 / (222.5 + 10.6) = 95.45%: the 10.6 MW
+    holds the transformers' 1% on the 26.3 MW of cooling too (0.26 MW), which the efficiency leaves out:
+    222.5 / (222.5 + 10.6 - 0.26) = 95.56%. 'Delivered to IT' said 'racks at peak'; it holds the 20.99 MW of
+    network fabrics outside the racks (201.5 MW of racks)."""
+    results, subject, markdown = flagship
+    assert _v(results, "frontier_campus.power_chain_efficiency") == pytest.approx(0.99 * 0.975 * 0.99, rel=1e-12)
+    it, loss, cooling = (_v(results, f"frontier_campus.{n}") for n in ("it_power", "power_chain_loss",
+                                                                     "cooling_power"))
+    transformer_on_cooling = cooling * (1 / 0.99 - 1)
+    assert it / (it + loss - transformer_on_cooling) == pytest.approx(0.99 * 0.975 * 0.99, rel=1e-9)
+    table = markdown.split("#### Power at each stage")[1].split("####")[0]
+    assert "| Stage | What it covers |" in table
+    efficiency = next(line for line in table.splitlines() if line.startswith("| Power-chain efficiency"))
+    assert "cooling" in efficiency and "95.6%" in efficiency
+    delivered = next(line for line in table.splitlines() if line.startswith("| Delivered to IT"))
+    assert "network" in delivered
+    assert it == pytest.approx(1440 * (18 * 7380 + 9 * 400) / 0.975 + 20993832.0, rel=1e-12)

@@ -187,8 +187,9 @@ def _power_sections(view: _View, subject) -> dict:
                               (f"{p}.power_chain_loss", "Power-chain losses", "transformers, UPS or rectifiers, "
                                "distribution; the transformers' on the cooling too"),
                               (f"{p}.cooling_power", "Cooling", "pumps, fans, chillers, heat rejection"),
-                              (f"{p}.it_power", "Delivered to IT", "racks at peak"),
-                              (f"{p}.power_chain_efficiency", "Power-chain efficiency", "IT / (IT + its chain losses)"),
+                              (f"{p}.it_power", "Delivered to IT", "racks and network gear at peak"),
+                              (f"{p}.power_chain_efficiency", "Power-chain efficiency",
+                               "IT / (IT + the chain's losses on the IT path; not the transformers' on the cooling)"),
                               (f"{p}.facility_power_avg", "Average at the meter", "at the average utilization"),
                               (f"{p}.it_power_avg", "Average IT power", "at the average utilization"),
                               (f"{p}.energy_year", "Energy per year", "at the meter"),
