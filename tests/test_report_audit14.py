@@ -157,3 +157,28 @@ def test_the_power_stage_table_in_markdown_says_what_each_stage_covers(flagship)
     delivered = next(line for line in table.splitlines() if line.startswith("| Delivered to IT"))
     assert "network" in delivered
     assert it == pytest.approx(1440 * (18 * 7380 + 9 * 400) / 0.975 + 20993832.0, rel=1e-12)
+
+
+def test_the_bill_of_materials_holds_the_fabrics_and_adds_up_to_the_capex(flagship) -> None:
+    """Hand calculation: the flagship's bill listed the racks ($5.04B) and the NICs, DPUs and NVLink trays inside
+    them, but not the 3,600 Q3400 and 1,845 SN5600 switches, 656,640 transceivers and 354,240 cables of its two
+    fabrics: $1.43B of the $6.47B of IT, network and optics capex appeared nowhere in it. Now:
+    backend  3,600 x $90k = $324M, 622,080 x $1.5k = $933.1M, 311,040 fibres x $100 = $31.1M;
+    frontend 1,845 x $50k = $92.25M, 34,560 x $1.2k = $41.47M, 17,280 x $100 + 25,920 DAC x $250 = $8.21M;
+    1,440 x $3.5M + those = $6,470,154,000 = capex_it + capex_network + capex_optics."""
+    results, subject, markdown = flagship
+    rows = {r["item"]: r for g in subject["bom"]["groups"] for r in g["rows"]}
+    hand = {"Q3400 (backend)": (3600, 3600 * 90e3), "OSFP_800G_2xDR4 (backend)": (622080, 622080 * 1500),
+            "cables (backend)": (311040, 311040 * 100), "SN5600 (frontend)": (1845, 1845 * 50e3),
+            "OSFP_800G_2xSR4 (frontend)": (34560, 34560 * 1200),
+            "cables (frontend)": (17280 + 25920, 17280 * 100 + 25920 * 250)}
+    for item, (qty, cost) in hand.items():
+        assert float(rows[item]["qty"].replace(",", "")) == qty, item
+        assert _money(rows[item]["total_price"]) == pytest.approx(cost, rel=5e-3), item
+    total = 1440 * 3.5e6 + sum(cost for _, cost in hand.values())
+    assert total == pytest.approx(6_470_154_000, rel=1e-12)
+    assert total == pytest.approx(sum(_v(results, f"frontier_campus.{n}")
+                                      for n in ("capex_it", "capex_network", "capex_optics")), rel=1e-12)
+    printed = sum(_money(r["total_price"]) for g in subject["bom"]["groups"] for r in g["rows"]
+                  if r["total_price"].startswith("$"))
+    assert printed == pytest.approx(total, rel=5e-3)

@@ -263,6 +263,51 @@ def own_words(columns, outside, words) -> str:
     return f"; the site's {', '.join(own)} {verb} the whole site's own (average facility over IT power), not a sum."
 
 
+def _definition_path(view: _View, name: str) -> str | None:
+    """The path of the definition a fabric names (`switch = Q3400` -> "network.Q3400"), where the results hold
+    its figures; None where no one definition of that name is in them."""
+    found = sorted({p.rsplit(".", 1)[0] for p in view.results.values
+                    if p.rsplit(".", 1)[0].rsplit(".", 1)[-1] == name and p.count(".") == 2})
+    return found[0] if len(found) == 1 else None
+
+
+def _fabric_bom(view: _View, inst, subject) -> list[dict]:
+    """A fabric's switches, transceivers and cables as bill-of-materials lines (the network model's counts and
+    capex: switches' cost = capex - capex_optics, the transceivers' = their count x price, the cables' the rest
+    of capex_optics), so that the bill's costs add up to capex_it + capex_network + capex_optics."""
+    p, mult = inst.path, view.mult(inst, subject)
+    where = p[len(subject.path) + 1:]
+    capex, optics = view.get(f"{p}.capex"), view.get(f"{p}.capex_optics")
+    rows = []
+
+    def line(kind, name, qty, power, price, total):
+        return {"kind": kind, "item": name, "qty": fmt(qty, "count"), "unit_power": fmt(power, "power"),
+                "total_power": fmt(qty * power, "power") if power is not None else "—",
+                "unit_price": fmt(price, "money"),
+                "total_price": view.mark(fmt(total, "money"), f"{p}.capex") if total is not None else "—",
+                "where": where}
+    switch, transceiver = (_ref_name(inst, f).rsplit(".", 1)[-1] for f in ("switch", "transceiver"))
+    switches, transceivers = view.get(f"{p}.switches"), view.get(f"{p}.transceivers")
+    if switch and switches:
+        d = _definition_path(view, switch)
+        rows.append(line("switch", f"{switch} ({where})", switches * mult, view.get(f"{d}.power") if d else None,
+                         view.get(f"{d}.price") if d else None,
+                         (capex - optics) * mult if capex is not None and optics is not None else None))
+    optics_left = optics
+    if transceiver and transceivers:
+        d = _definition_path(view, transceiver)
+        price = view.get(f"{d}.price") if d else None
+        total = transceivers * price * mult if price is not None else None
+        optics_left = optics - transceivers * price if optics is not None and price is not None else None
+        rows.append(line("transceiver", f"{transceiver} ({where})", transceivers * mult,
+                         view.get(f"{d}.power") if d else None, price, total))
+    cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
+    if cables:
+        rows.append(line("cable", f"cables ({where})", cables * mult, None, None,
+                         optics_left * mult if optics_left is not None else None))
+    return rows
+
+
 def _bom(view: _View, subject) -> dict:
     """One line per definition of each kind: the cost model's quantity, total_price and total_power of its
     placements, added up; the unit price and power as given (the last placement's, when they differ)."""
@@ -308,6 +353,13 @@ def _bom(view: _View, subject) -> dict:
                 rows[-1].update(unit_price="unpriced", total_price=f"$0 (⚠ {FLAG_TEXT['unpriced']})")
         if rows:
             groups.append({"title": title, "rows": rows})
+    fabric_rows = [row for inst in _walk(subject) if inst.kind == "network" for row in _fabric_bom(view, inst, subject)]
+    if fabric_rows:
+        network = next((g for g in groups if g["title"] == "Network"), None)
+        if network is None:
+            network = {"title": "Network", "rows": []}
+            groups.append(network)
+        network["rows"].extend(fabric_rows)
     fabrics = []
     for inst in _walk(subject):
         if inst.kind != "network":
