@@ -182,3 +182,21 @@ def test_the_bill_of_materials_holds_the_fabrics_and_adds_up_to_the_capex(flagsh
     printed = sum(_money(r["total_price"]) for g in subject["bom"]["groups"] for r in g["rows"]
                   if r["total_price"].startswith("$"))
     assert printed == pytest.approx(total, rel=5e-3)
+
+
+def test_explain_writes_the_cost_formulas_in_the_terms_it_lists(flagship) -> None:
+    """`factory explain frontier_campus.capex_building` listed build_cost_per_watt 11.7 USD/W and critical_share
+    0.53 under the formula 'it_power * shell_cost', which names neither (shell_cost was not set: 11.7 x (1 - 0.53)
+    = 5.50 USD/W x 222.5 MW = $1.224B); opex_maintenance read 'maintenance_rate * equipment capex' for
+    0.03 x ($8,398M - $1,224M - $40M) = $214.0M. Each formula now names the terms the model multiplies."""
+    results, _, _ = flagship
+    formula = {n: results.graph.nodes[f"frontier_campus.{n}"].formula for n in (
+        "capex_building", "opex_maintenance", "capex_power", "capex_cooling")}
+    assert "build_cost_per_watt * (1 - critical_share)" in formula["capex_building"]
+    assert "capex - capex_building - capex_land" in formula["opex_maintenance"]
+    for name in ("capex_power", "capex_cooling"):
+        assert "critical_share" in formula[name] and "cooling_share_of_plant" in formula[name]
+    assert _v(results, "frontier_campus.capex_building") == pytest.approx(11.7 * (1 - 0.53) * 222505216.6153846,
+                                                                          rel=1e-12)
+    assert _v(results, "frontier_campus.opex_maintenance") * 8760 * 3600 == pytest.approx(
+        0.03 * (_v(results, "frontier_campus.capex") - _v(results, "frontier_campus.capex_building") - 40e6), rel=1e-9)
