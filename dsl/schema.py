@@ -501,6 +501,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         airflow_outside_halls m^3/h output  airflow for the air heat outside its halls (at the site's temperature rise)
         cdus_outside_halls count output  CDUs for the liquid heat outside its halls, with spares
         crahs_outside_halls count output  CRAHs for the air heat outside its halls, with spares
+        chillers_outside_halls count output  chillers for the heat outside its halls that needs compressors, with spares
+        dry_coolers_outside_halls count output  dry coolers for the heat rejected outside its halls, with spares
         """ + _STAGE_OUTSIDE_HALLS + """
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall

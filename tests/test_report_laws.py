@@ -223,7 +223,7 @@ def test_the_basis_is_the_finance_block_the_model_read() -> None:
     assert results is not None, [d.message for d in sink.items]
     subject = report.report_context(results, "finance.factory", sink)["subjects"][0]
     rows = {r["label"]: r["basis"] for r in subject["cost"]["year"]["rows"]}
-    assert rows["Depreciation of IT"] == "IT life 4 yr, discount rate 10.0%/yr"
+    assert rows["Depreciation of IT"].startswith("IT life 4 yr, discount rate 10.0%/yr; annuity on ")
     assert rows["Energy"].startswith("electricity 0.2 USD/kWh")
     tco = next(k for k in subject["kpis"] if k["key"] == "tco_year")
     assert "IT life 4 yr" in tco["basis"] and "discount rate 10.0%/yr" in tco["basis"]
@@ -231,9 +231,9 @@ def test_the_basis_is_the_finance_block_the_model_read() -> None:
 
 def test_the_site_total_of_the_hall_table_is_its_rows(built) -> None:
     """Heat and cooling per hall: for every column the model gives an `_outside_halls` figure for (IT
-    power, heat, flows, CDUs, CRAHs), the site total is each hall times its count plus the Outside halls row
-    the table prints (the flagship's 141 CRAHs for its network fabrics: 4 x 52 + 141 = 349); the other
-    columns (the site plant's) are said not to be sums."""
+    power, heat, flows, CDUs, CRAHs, chillers, dry coolers), the site total is each hall times its count plus the
+    Outside halls row the table prints (the flagship's 141 CRAHs for its network fabrics: 4 x 52 + 141 = 349; its
+    38 chillers: 4 x 6 + 14); the other columns (the site's PUE) are said not to be sums."""
     from compiler.render.report_format import _View
     from compiler.render.report_sections import HALL_COLUMNS, _walk
     results, _, context, _ = built

@@ -644,11 +644,16 @@ def _per(ctx, numerator: str, denominator: str, why: str):
 
 
 for _kind in ("hall", "site"):
-    output(_kind, "capex_power", "sum(count * price) of power gear, else it_power * plant cost per W")(
+    output(_kind, "capex_power", "sum(count * price) of the power gear placed + for each class not placed own it_power * "
+           "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * (1 - cooling_share_of_plant) * "
+           "class share")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
-    output(_kind, "capex_cooling", "sum(units * price) of cooling gear, else it_power * plant cost per W")(
+    output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed + for each class not placed own "
+           "it_power * plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * "
+           "cooling_share_of_plant * class share")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
-    output(_kind, "capex_building", "it_power * shell_cost")(_building)
+    output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
+        _building)
     output(_kind, "capex_land", "land_price (a site's; none is $0 with an `unpriced` warning unless it leases)")(
         _land)
     output(_kind, "capex", " + ".join(CAPEX_PARTS))(
@@ -663,7 +668,7 @@ for _kind in ("hall", "site"):
                                   "site": "facility_power_metered * electricity_price"}[_kind])(
         lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg")
         * ctx.inherited("electricity_price", A.electricity_price))
-    output(_kind, "opex_maintenance", "maintenance_rate * equipment capex")(
+    output(_kind, "opex_maintenance", "maintenance_rate * (capex - capex_building - capex_land)")(
         lambda ctx: _finance(ctx, "maintenance_rate", A.maintenance_rate)
         * (ctx.get("capex") - ctx.get("capex_building") - ctx.get("capex_land")))
     output(_kind, "opex_staff", "staff_cost, else staff_per_mw * it_power")(_staff)

@@ -120,6 +120,9 @@ A site's own share (the IT it holds outside its halls, which it feeds and cools 
     coolant_flow_outside_halls = heat_liquid_outside_halls / (rho_water * cp_water * liquid_delta_t)
     airflow_outside_halls      = heat_air_outside_halls / (rho_air * cp_air * air_delta_t)
     cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
+    chillers_outside_halls / dry_coolers_outside_halls = the site's own units, sized as chillers / dry_coolers on
+                               the heat outside its halls; chillers = sum(hall count * hall chillers) + these
+                               (each hall's units carry their own spares), likewise dry_coolers
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers; the
@@ -769,6 +772,10 @@ for _stage in POWER_GEAR:
         _stage_output(_stage, "efficiency", own=True))
 output("site", "cdus_outside_halls", "ceil(heat_liquid_outside_halls / cdu.capacity) + spares")(_cdus_own)
 output("site", "crahs_outside_halls", "ceil(heat_air_outside_halls / crah.capacity) + spares")(_crahs_own)
+output("site", "chillers_outside_halls", "ceil(heat outside halls needing compressors at design ambient / "
+       "chiller.capacity) + spares: the site's chillers less its halls' (count x hall.chillers)")(_chillers_own)
+output("site", "dry_coolers_outside_halls", "ceil(heat rejected outside halls / dry_cooler.capacity) + spares: the "
+       "site's dry coolers less its halls' (count x hall.dry_coolers)")(_dry_coolers_own)
 
 
 # ------------------------------------------------------------------ gear sizing and its limits

@@ -1233,5 +1233,8 @@ READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVI
 # (cost.service_accelerator_hour): the site's services' draws, and its hour where it places one chip type
 for _key in ("inference.usd_per_mtok", "training.cost"):
     READS[_key] = READS[_key] + tuple(f"up:{read}" for read in _SERVICE_DRAWS) + ("up:cost_per_accelerator_hour",)
+# the site's own chillers and dry coolers (the heat outside its halls) read what the site's totals read
+for _name in ("chillers", "dry_coolers"):
+    READS[f"site.{_name}_outside_halls"] = READS[f"site.{_name}"]
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

@@ -109,7 +109,9 @@ BASIS = {
     "opex_staff": ("staff_cost", "staff_per_mw"),
     "opex_water": ("water_price",),
     "opex_lease": ("colocation_price",),
-    "capex_building": ("build_cost_per_watt",),
+    "capex_building": ("build_cost_per_watt", "critical_share", "shell_cost"),
+    "capex_power": ("build_cost_per_watt", "critical_share", "plant_cost", "cooling_share_of_plant"),
+    "capex_cooling": ("build_cost_per_watt", "critical_share", "plant_cost", "cooling_share_of_plant"),
     "capex_land": ("land_price",),
 }
 BASIS_LABELS = {"utilization": "average load", "service_utilization": "service busy", "precision": "precision",
@@ -117,7 +119,8 @@ BASIS_LABELS = {"utilization": "average load", "service_utilization": "service b
                 "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
                 "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
                 "accelerator_cost": "accelerator-hour", "cost_per_accelerator_hour": "the site's TCO per accelerator-hour",
-                "build_cost_per_watt": "build cost",
+                "build_cost_per_watt": "build cost", "critical_share": "plant share",
+                "shell_cost": "shell cost", "plant_cost": "plant cost", "cooling_share_of_plant": "cooling share of plant",
                 "land_price": "land price"}
 SWEEP_KPIS = ("facility_power", "capex", "tco_year", "pue", "tokens_per_s", "served_tokens_per_s", "usd_per_mtok",
               "time_to_train", "tokens_per_joule")
@@ -184,8 +187,9 @@ def _power_sections(view: _View, subject) -> dict:
                               (f"{p}.power_chain_loss", "Power-chain losses", "transformers, UPS or rectifiers, "
                                "distribution; the transformers' on the cooling too"),
                               (f"{p}.cooling_power", "Cooling", "pumps, fans, chillers, heat rejection"),
-                              (f"{p}.it_power", "Delivered to IT", "racks at peak"),
-                              (f"{p}.power_chain_efficiency", "Power-chain efficiency", "IT / (IT + its chain losses)"),
+                              (f"{p}.it_power", "Delivered to IT", "racks and network gear at peak"),
+                              (f"{p}.power_chain_efficiency", "Power-chain efficiency",
+                               "IT / (IT + the chain's losses on the IT path; not the transformers' on the cooling)"),
                               (f"{p}.facility_power_avg", "Average at the meter", "at the average utilization"),
                               (f"{p}.it_power_avg", "Average IT power", "at the average utilization"),
                               (f"{p}.facility_power_metered", "Average at the meter, as drawn",
@@ -243,14 +247,69 @@ def _halls(view: _View, subject) -> dict | None:
         note = ("The site total is the halls times their count plus the gear the site holds outside its halls "
                 "(its network fabrics) for " + ", ".join(words(label) for name, label, _ in columns
                                                           if outside[name] is not None)
-                + "; the site's " + ", ".join(words(label) for name, label, _ in columns if outside[name] is None)
-                + " are its own plant's, sized on the site's whole heat, not a sum of the halls'.")
+                + own_words(columns, outside, words))
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
         total = {"name": "Site total", "count": "",
                  "cells": [view.mark(fmt(view.get(f"{subject.path}.{name}"), style), f"{subject.path}.{name}")
                            for name, _, style in columns]}
     return {"columns": [label for _, label, _ in columns], "rows": rows, "total": total, "note": note,
             "per_item": any(r["count"] not in ("1", "") for r in rows)}
+
+
+def own_words(columns, outside, words) -> str:
+    """The end of the heat table's note: the site figures that are not the halls' sum plus the gear outside them
+    (its PUE: a ratio of the whole site's average power). Chillers and dry coolers are such a sum (each hall's
+    units with their spares, then the site's own for the heat outside its halls: facility.py `_count`)."""
+    own = [words(label) for name, label, _ in columns if outside[name] is None]
+    if not own:
+        return "."
+    verb = "is" if len(own) == 1 else "are"
+    return f"; the site's {', '.join(own)} {verb} the whole site's own (average facility over IT power), not a sum."
+
+
+def _definition_path(view: _View, name: str) -> str | None:
+    """The path of the definition a fabric names (`switch = Q3400` -> "network.Q3400"), where the results hold
+    its figures; None where no one definition of that name is in them."""
+    found = sorted({p.rsplit(".", 1)[0] for p in view.results.values
+                    if p.rsplit(".", 1)[0].rsplit(".", 1)[-1] == name and p.count(".") == 2})
+    return found[0] if len(found) == 1 else None
+
+
+def _fabric_bom(view: _View, inst, subject) -> list[dict]:
+    """A fabric's switches, transceivers and cables as bill-of-materials lines (the network model's counts and
+    capex: switches' cost = capex - capex_optics, the transceivers' = their count x price, the cables' the rest
+    of capex_optics), so that the bill's costs add up to capex_it + capex_network + capex_optics."""
+    p, mult = inst.path, view.mult(inst, subject)
+    where = p[len(subject.path) + 1:]
+    capex, optics = view.get(f"{p}.capex"), view.get(f"{p}.capex_optics")
+    rows = []
+
+    def line(kind, name, qty, power, price, total):
+        return {"kind": kind, "item": name, "qty": fmt(qty, "count"), "unit_power": fmt(power, "power"),
+                "total_power": fmt(qty * power, "power") if power is not None else "—",
+                "unit_price": fmt(price, "money"),
+                "total_price": view.mark(fmt(total, "money"), f"{p}.capex") if total is not None else "—",
+                "where": where}
+    switch, transceiver = (_ref_name(inst, f).rsplit(".", 1)[-1] for f in ("switch", "transceiver"))
+    switches, transceivers = view.get(f"{p}.switches"), view.get(f"{p}.transceivers")
+    if switch and switches:
+        d = _definition_path(view, switch)
+        rows.append(line("switch", f"{switch} ({where})", switches * mult, view.get(f"{d}.power") if d else None,
+                         view.get(f"{d}.price") if d else None,
+                         (capex - optics) * mult if capex is not None and optics is not None else None))
+    optics_left = optics
+    if transceiver and transceivers:
+        d = _definition_path(view, transceiver)
+        price = view.get(f"{d}.price") if d else None
+        total = transceivers * price * mult if price is not None else None
+        optics_left = optics - transceivers * price if optics is not None and price is not None else None
+        rows.append(line("transceiver", f"{transceiver} ({where})", transceivers * mult,
+                         view.get(f"{d}.power") if d else None, price, total))
+    cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
+    if cables:
+        rows.append(line("cable", f"cables ({where})", cables * mult, None, None,
+                         optics_left * mult if optics_left is not None else None))
+    return rows
 
 
 def _bom(view: _View, subject) -> dict:
@@ -298,6 +357,13 @@ def _bom(view: _View, subject) -> dict:
                 rows[-1].update(unit_price="unpriced", total_price=f"$0 (⚠ {FLAG_TEXT['unpriced']})")
         if rows:
             groups.append({"title": title, "rows": rows})
+    fabric_rows = [row for inst in _walk(subject) if inst.kind == "network" for row in _fabric_bom(view, inst, subject)]
+    if fabric_rows:
+        network = next((g for g in groups if g["title"] == "Network"), None)
+        if network is None:
+            network = {"title": "Network", "rows": []}
+            groups.append(network)
+        network["rows"].extend(fabric_rows)
     fabrics = []
     for inst in _walk(subject):
         if inst.kind != "network":
@@ -480,7 +546,7 @@ def _basis_value(view: _View, path: str) -> str:
     value = view.get(path)
     if value is not None and name in ("discount_rate", "maintenance_rate"):
         return f"{fmt(value * YEAR, 'percent')}/yr"
-    if value is not None and name.endswith("utilization"):
+    if value is not None and (name.endswith("utilization") or name in ("critical_share", "cooling_share_of_plant")):
         return fmt(value, "percent")
     return view.show(path)
 
@@ -503,6 +569,41 @@ def basis(results: Results, view: _View, path: str, key: str, subject_path: str)
     or the assumptions; an inference service's own `utilization` is its busy share (as service_utilization)."""
     if key in ("capex_network", "capex_optics"):
         return _fabrics_read(results, path, subject_path)
+    text = _inputs_read(results, view, path, key, subject_path)
+    amount = _amount_basis(view, key, subject_path)
+    return f"{text}; {amount}" if text and amount else text or amount
+
+
+def _amount_basis(view: _View, key: str, p: str) -> str:
+    """What a cost row is a rate of, in the amounts the report prints, so that a reader can multiply it out
+    (cost.py's formulas): depreciation is a capital recovery (an annuity at the discount rate, not capex / life)
+    of IT, network and optics, or of the power and cooling plant and the building (land is not depreciated);
+    maintenance a share of the capex less building and land; the building its IT power at the shell's share
+    of the build cost per watt. "" where a figure it needs is absent (a colocation lease, a sweep's n/a)."""
+    def get(name):
+        return view.get(f"{p}.{name}")
+    if key == "depreciation_it_year":
+        parts = [get(n) for n in ("capex_it", "capex_network", "capex_optics")]
+        if None not in parts and sum(parts) > 0:
+            return f"annuity on {fmt(sum(parts), 'money')} of IT, network and optics"
+    if key == "depreciation_facility_year":
+        parts = [get(n) for n in ("capex_power", "capex_cooling", "capex_building")]
+        if None not in parts and sum(parts) > 0:
+            return f"annuity on {fmt(sum(parts), 'money')} of power, cooling and building (land not depreciated)"
+    if key == "opex_maintenance":
+        parts = [get(n) for n in ("capex", "capex_building", "capex_land")]
+        if None not in parts and parts[0] - parts[1] - parts[2] > 0:
+            return f"of {fmt(parts[0] - parts[1] - parts[2], 'money')} capex less building and land"
+    if key in ("capex_power", "capex_cooling") and get(key):
+        return "the gear placed at its price; the classes not placed estimated per W of IT from the plant cost"
+    if key == "capex_building":
+        building, it = get("capex_building"), get("it_power")
+        if building is not None and it:
+            return f"shell {fmt(building / it, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
+    return ""
+
+
+def _inputs_read(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
     names = BASIS.get(key)
     if not names or path not in results.graph.nodes:
         return ""
@@ -518,6 +619,9 @@ def basis(results: Results, view: _View, path: str, key: str, subject_path: str)
         if name not in names or not (dep.startswith(subject_path + ".") or dep.startswith("assumptions.")):
             continue
         text = _basis_value(view, dep)
+        owner = dep.rsplit(".", 1)[0]
+        if name == "accelerator_cost" and owner != subject_path:
+            text = f"{text} ({owner[len(subject_path) + 1:]})"   # one service's own, not every service's hour
         if text not in shown.setdefault(BASIS_LABELS[name], []):
             shown[BASIS_LABELS[name]].append(text)
     order: dict[str, int] = {}
