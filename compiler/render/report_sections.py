@@ -194,7 +194,7 @@ def _power_sections(view: _View, subject) -> dict:
                               (f"{p}.it_power_avg", "Average IT power", "at the average utilization"),
                               (f"{p}.facility_power_metered", "Average at the meter, as drawn",
                                "inference services at their duty cycles: what the energy bills"),
-                              (f"{p}.energy_year", "Energy per year", "at the meter"),
+                              (f"{p}.energy_year", "Energy per year", "the average at the meter, as drawn, over a year"),
                               (f"{p}.water_year", "Water per year", "evaporated for heat rejection")):
         value = view.get(path)
         if value is None or (value == 0 and path.endswith("water_year")):
