@@ -148,10 +148,17 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
         step   = 5.44 + 0.57 + 0.06 + 6.17 + 4.24 + 0.4 = 16.89 ms -> 64 / 16.89 ms = 3,790 tok/s for the 8 GPUs
         clock  : the compute kernels run 5.52 of the 16.89 ms (u_c = 0.327), the memory 0.178 of peak (u_m), so the
                  step draws 72 + 1,755 x 0.327 + 104.5 x 0.178 = 664 W < 700 W: the full clock (rho = 1)
-    (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
+    (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice).
+    That is the ring formula (`let allreduce_kernels = 0`). The default (since 2026-12-06) prices each all-reduce
+    as TensorRT-LLM's kernel for its bytes: M = 384 x 8192 x 2 B = 6.29 MB at tp 8 lies between the one-shot's
+    500 kB and the workspace's 8 MB, so the two-shot, one more barrier each: + 160 x 8 us = 1.28 ms, 18.17 ms
+    (less compute activity a step: still the full clock)"""
     v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
-                          output_tokens="200 tok")))
+                          output_tokens="200 tok", **{"let allreduce_kernels": 0})
+                 + workload("k", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
+                            kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
+                            output_tokens="200 tok")))
     A, L, D, h = 68_976_648_192, 80, 8192, 8192
     T = 64 * (1 + 1000 / 200)
     gemm = T * 2 * A / (8 * 1979e12 * shape(T))
@@ -168,6 +175,10 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     assert gemm == pytest.approx(5.44e-3, rel=0.01) and step == pytest.approx(16.89e-3, rel=0.002)
     assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
+    assert M.ALLREDUCE_ONESHOT < T * h * 2 < M.ALLREDUCE_WORKSPACE          # the two-shot kernel's sizes
+    two_shot = step + 2 * L * M.collective_latency.value
+    assert two_shot == pytest.approx(18.17e-3, rel=0.002)
+    assert v["s.k.clock_fraction"][0] == 1.0 and v["s.k.tpot"][0] == pytest.approx(two_shot, rel=1e-6)
 
 
 def test_largest_batch_that_fits_by_hand() -> None:
