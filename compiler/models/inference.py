@@ -1637,7 +1637,8 @@ first_token_delay_p99 = Assumption(
     "0.325 give TTFT p99 11.22 / 10.66 / 10.28 / 9.87 / 9.95 / 10.47 / 10.30% with validate's applied mechanisms "
     "(compiler/validate.py RESIDUAL_TAIL_P99_DELAY, 2026-12-05; docs/accuracy.md \"Applied in session 13\"). "
     "Quantile q takes d + u (d_99 - d), u = min(max((q - 0.5) / 0.49, 0), 1) (the blend of the harness dispatch's "
-    "waits); no delay, and so no shift, on an engine of whole prompts", range=NON_NEGATIVE)
+    "waits); no delay, and so no shift, on an engine of whole prompts. It is the p99's delay itself, not an offset: a "
+    "workload that sets `first_token_delay` moves the p50's, and sets this one for the p99's", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
