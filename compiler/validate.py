@@ -429,7 +429,8 @@ the point meets its binding limit (TPOT p99 at ~0.99 of the limit where the grid
 Interactive). Not applied: TTFT p99 12.5% -> 18.6%, TPOT mean 9.8% -> 14.9%, TTFT p50 8.9% -> 12.4%; the submitters'
 runs sit at 0.84-0.91 of the TPOT p99 limit, where the grid happens to stop (docs/accuracy.md "What binds the capacity
 point").
-Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, applied since 2026-12-05 with the three below;
+Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, applied since 2026-12-05 with the three below,
+and since 2026-12-06 those chips' own `let gemm_knee_power = 0` in stdlib/chips.factory, the planning default;
 "knee_power_all", every chip, measured, NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its FLOPs at e_c (the knee, m0 rows) draws
 no compute power in the clock law (the matrix units idle while the weights stream), so a power-capped card decodes
 small batches at a higher clock. At the measured runs' own rows in flight the add-in cards' step then matches (H100 NVL
@@ -465,7 +466,8 @@ Validate: TTFT p99 12.03% -> 12.07% (93 within 10%), the rest within 0.01 point;
 Not applied: TTFT p99 worse and held-out DeepSeek-R1 GB300 Offline (pp 3) -3.3% -> +22.9% (docs/accuracy.md "The
 pipeline step's overheads: host work and device work").
 TP all-reduce by kernel (MECHANISMS "allreduce_kernels"; applied since 2026-12-05, session 13, with knee_power,
-capacity_margin and residual_tail: together TTFT p99 12.03% -> 9.87%, every category within 10%): `let allreduce_kernels = 1`, each
+capacity_margin and residual_tail: together TTFT p99 12.03% -> 9.87%, every category within 10%; the model's default
+since 2026-12-06, `--without allreduce_kernels` sets 0): `let allreduce_kernels = 1`, each
 tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy picks for its bytes and tp (one-shot,
 two-shot, NCCL beyond the custom kernels' 16 / 8 MB workspace at nccl_latency 30 us; allreducePlugin.cpp
 selectImplementation, read 2026-12-05; compiler/models/inference.py "TP all-reduce by kernel"). Validate: Offline
@@ -1454,6 +1456,8 @@ BATCH_REFINEMENT = 8
 # the add-in cards whose decode step was set against the measured runs' (rows in flight, TPOT mean) pairs with the
 # GEMM knee drawing no compute power (`gemm_knee_power` 0; MECHANISMS "knee_power", applied since 2026-12-05):
 # docs/accuracy.md "The add-in cards' decode step"
+# (since 2026-12-06 the chips' own `let gemm_knee_power = 0` in stdlib/chips.factory, the planning default; validate
+# names them for `--without knee_power` and `capacity_margin`; tests/test_planning_defaults.py holds the two equal)
 KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # the share of the capacity point's throughput the add-in cards' Server and Interactive runs are given up for
 # latency (`let capacity_margin`, MECHANISMS "capacity_margin", KNEE_POWER_CHIPS): a submitter's choice [U], measured
@@ -1574,7 +1578,10 @@ CHUNK_STEPS_P99_DELAY = 0.325
 # in flight at its spread in the TTFT quantiles (`step_residual_tail`); the p99's share of the delay rescanned [U]
 # by the old delay's rule (the least sum of the TTFT p50 and p99 medians; the p50 does not move with it): 0 / 0.1 /
 # 0.15 / 0.175 / 0.2 / 0.25 / 0.325 give TTFT p99 11.63 / 11.82 / 11.37 / 11.36 / 11.81 / 11.74 / 13.16%, and with
-# knee_power + capacity_margin + allreduce_kernels 11.22 / 10.66 / 10.28 / 9.87 / 9.95 / 10.47 / 10.30%: 0.175
+# knee_power + capacity_margin + allreduce_kernels 11.22 / 10.66 / 10.28 / 9.87 / 9.95 / 10.47 / 10.30%: 0.175.
+# Since 2026-12-06 the model's defaults (`step_residual_tail` 1, `first_token_delay_p99` 0.175; tests/
+# test_planning_defaults.py holds them equal); validate sets `step_residual_tail` 0 on its other Server and Interactive
+# rows (not chunked TensorRT-LLM, or the harness's dispatch in place of the delay), where it was not measured
 RESIDUAL_TAIL_P99_DELAY = 0.175
 FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
@@ -2246,12 +2253,17 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["dispatch_wait_p50"], row.lets["dispatch_wait_p99"] = p50, p99 + (r99 - r50)
     if (scenario in mechanisms["residual_tail"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # applied (session 13; RESIDUAL_TAIL_P99_DELAY)
-        row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread
-        row.lets["dispatch_wait_p99"] = RESIDUAL_TAIL_P99_DELAY - FIRST_TOKEN_DELAY   # the p99 share of the delay
+        row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread (the default)
+        row.lets["first_token_delay_p99"] = RESIDUAL_TAIL_P99_DELAY   # the p99 share of the delay (the default)
+    elif scenario != "offline":                      # the model's default since 2026-12-06; validate's other rows
+        row.lets["step_residual_tail"] = 0.0         # (not chunked TensorRT-LLM, or the harness's dispatch) keep R
     if (scenario in mechanisms["chunk_steps"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # measured, not applied (CHUNK_STEPS_P99_DELAY)
         row.lets["integer_chunk_steps"] = 1.0        # whole steps at each quantile: the first token ends a step
-        row.lets["dispatch_wait_p99"] = CHUNK_STEPS_P99_DELAY - FIRST_TOKEN_DELAY   # the p99 share of the delay
+        if row.lets.get("step_residual_tail"):       # the p99 share of the delay
+            row.lets["first_token_delay_p99"] = CHUNK_STEPS_P99_DELAY
+        else:
+            row.lets["dispatch_wait_p99"] = CHUNK_STEPS_P99_DELAY - FIRST_TOKEN_DELAY
     if scenario in mechanisms["engine_limits"]:      # measured, not applied ("Engine limits" above)
         row.lets.update(engine_limits(round_, serving.model, scenario, alias.chip, n))
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
@@ -2281,8 +2293,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["batch_refinement"]:   # measured, not applied ("Batch refinement")
         row.lets["batch_refinement"] = BATCH_REFINEMENT   # the capacity point at its binding limit, not the grid's
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
-            or scenario in mechanisms["knee_power_all"]):   # measured, not applied ("Knee power")
-        row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee
+            or scenario in mechanisms["knee_power_all"]):   # applied on the add-in cards ("Knee power")
+        row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
+    elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips
+        row.lets["gemm_knee_power"] = 1.0
     if scenario in mechanisms["capacity_margin"] and alias.chip in KNEE_POWER_CHIPS:   # applied (session 13)
         row.lets["capacity_margin"] = ADDIN_CAPACITY_MARGIN   # the least TPOT p99 within 5% of the most throughput
     if scenario in mechanisms["nvl_margin"] and alias.chip in MARGIN_ONLY_CHIPS:   # measured, not applied (s14)
@@ -2312,8 +2326,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")
         row.lets["pipeline_overhead_split"] = 1.0        # the last rank's host loop serial, the device rest / pp
-    if scenario in mechanisms["allreduce_kernels"]:     # applied ("TP all-reduce by kernel")
+    if scenario in mechanisms["allreduce_kernels"]:     # applied ("TP all-reduce by kernel"; the model's default)
         row.lets["allreduce_kernels"] = 1.0              # one-shot / two-shot / NCCL by the message's bytes and tp
+    else:                                               # `--without allreduce_kernels`: one ring at any size
+        row.lets["allreduce_kernels"] = 0.0
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

@@ -148,10 +148,17 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
         step   = 5.44 + 0.57 + 0.06 + 6.17 + 4.24 + 0.4 = 16.89 ms -> 64 / 16.89 ms = 3,790 tok/s for the 8 GPUs
         clock  : the compute kernels run 5.52 of the 16.89 ms (u_c = 0.327), the memory 0.178 of peak (u_m), so the
                  step draws 72 + 1,755 x 0.327 + 104.5 x 0.178 = 664 W < 700 W: the full clock (rho = 1)
-    (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice)"""
+    (at this small batch the all-reduces cost as much as the matmuls: why tp = 8 is not the throughput choice).
+    That is the ring formula (`let allreduce_kernels = 0`). The default (since 2026-12-06) prices each all-reduce
+    as TensorRT-LLM's kernel for its bytes: M = 384 x 8192 x 2 B = 6.29 MB at tp 8 lies between the one-shot's
+    500 kB and the workspace's 8 MB, so the two-shot, one more barrier each: + 160 x 8 us = 1.28 ms, 18.17 ms
+    (less compute activity a step: still the full clock)"""
     v = run(spec(workload("h", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
                           kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
-                          output_tokens="200 tok")))
+                          output_tokens="200 tok", **{"let allreduce_kernels": 0})
+                 + workload("k", model="Llama2_70B", system="DGX_H100", accelerators=8, precision='"fp8"',
+                            kv_precision='"fp8"', tp=8, pp=1, batch=64, input_tokens="1000 tok",
+                            output_tokens="200 tok")))
     A, L, D, h = 68_976_648_192, 80, 8192, 8192
     T = 64 * (1 + 1000 / 200)
     gemm = T * 2 * A / (8 * 1979e12 * shape(T))
@@ -168,6 +175,10 @@ def test_one_decode_step_of_llama2_70b_on_eight_h100_by_hand() -> None:
     assert gemm == pytest.approx(5.44e-3, rel=0.01) and step == pytest.approx(16.89e-3, rel=0.002)
     assert v["s.h.tpot"][0] == pytest.approx(step, rel=1e-6)
     assert v["s.h.tokens_per_s"][0] == pytest.approx(64 / step, rel=1e-6)
+    assert M.ALLREDUCE_ONESHOT < T * h * 2 < M.ALLREDUCE_WORKSPACE          # the two-shot kernel's sizes
+    two_shot = step + 2 * L * M.collective_latency.value
+    assert two_shot == pytest.approx(18.17e-3, rel=0.002)
+    assert v["s.k.clock_fraction"][0] == 1.0 and v["s.k.tpot"][0] == pytest.approx(two_shot, rel=1e-6)
 
 
 def test_largest_batch_that_fits_by_hand() -> None:
@@ -565,7 +576,8 @@ def test_serving_step_mixture_by_hand() -> None:
 def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None:
     """Laws of the serving latencies on every layout and batch of the bench inputs, without a rate cut: the p99
     TPOT never falls as the prompt lengths spread more (cv 0.5 -> 1.5) and the mean step does not move; the
-    first-token delay d adds d mean steps to both TTFT quantiles and nothing else; two scenarios with their own
+    first-token delay d adds d mean steps to both TTFT quantiles and nothing else with the rest of the step at its
+    mean (to the p50 alone at the default, whose p99 delay is `first_token_delay_p99`); two scenarios with their own
     cv and d in one pass give, bit for bit, what each gives alone."""
     hw, arch, load, tp, pp, b = _unlimited_grid()
     narrow = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5])), tp, pp, b)
@@ -577,12 +589,21 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
     assert np.all(wide["tpot"][0][real] >= narrow["tpot"][0][real] * (1 - 1e-3))
     assert np.any(wide["tpot"][0][real] > narrow["tpot"][0][real] * 1.001)
     assert np.allclose(wide["t_iter"][0][real], narrow["t_iter"][0][real], rtol=1e-12)
-    late = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([1.4])), tp, pp, b)
-    base = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([0.4])), tp, pp, b)
+    # the rest of the step at its mean (`step_residual_tail` 0): d adds d mean steps to both quantiles
+    mean_rest = dataclasses.replace(load, residual_tail=np.array([0.0]))
+    late = M.evaluate_configs(hw, arch, dataclasses.replace(mean_rest, first_token_delay=np.array([1.4])), tp, pp, b)
+    base = M.evaluate_configs(hw, arch, dataclasses.replace(mean_rest, first_token_delay=np.array([0.4])), tp, pp, b)
     for name in ("ttft_p50", "ttft"):
         assert np.allclose(late[name][0][real] - base[name][0][real], base["t_iter"][0][real], rtol=1e-9)
     for name in ("t_iter", "tpot", "throughput"):
         assert np.allclose(late[name][0][real], base[name][0][real], rtol=1e-12)
+    # the default (the rest at its spread): the p99 takes `first_token_delay_p99` in place of d, so d adds d mean
+    # steps to the p50 and to the p99 only through the queue's tail scale read at the p98 (more than 0, less than d)
+    late = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([1.4])), tp, pp, b)
+    base = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([0.4])), tp, pp, b)
+    assert np.allclose(late["ttft_p50"][0][real] - base["ttft_p50"][0][real], base["t_iter"][0][real], rtol=1e-9)
+    moved = late["ttft"][0][real] - base["ttft"][0][real]
+    assert np.all(moved >= 0) and np.all(moved < 0.1 * base["t_iter"][0][real])
     # a sweep equals the runs one at a time: two scenarios (cv, d) = (0.5, the default d) and (1.5, 1.4) in one pass
     both = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5, 1.5]), first_token_delay=
                                                             np.array([M.first_token_delay.value, 1.4])), tp, pp, b)
@@ -594,13 +615,17 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
 
 def _overheads_only():
     """The bench inputs with compute, memory and links made free (a step is its overheads alone), I = O = 300
-    tokens, no latency limits, 30 us per sequence: the step of the hand calculations below."""
+    tokens, no latency limits, 30 us per sequence, the rest of the step in flight at its mean: the step of the hand
+    calculations below."""
     hw, arch, load = _bench_inputs()
     fast = M.Hardware(**{**hw.__dict__, **{k: np.array([1e30]) for k in ("peak", "peak_attn", "bandwidth", "link",
                                                                          "memory")}})
     load.input_tokens, load.output_tokens = np.array([300.0]), np.array([300.0])
     load.ttft_limit, load.tpot_limit = np.array([math.inf]), np.array([math.inf])
     load.seq_overhead = np.array([30e-6])
+    # the rest of the step in flight at its mean R at every quantile (`step_residual_tail` 0; the default since
+    # 2026-12-06 takes it at its spread: tests/test_chunked_tail.py's hand calculation), the queue's law alone
+    load.residual_tail = np.array([0.0])
     return fast, arch, load
 
 
@@ -1376,10 +1401,12 @@ def test_nvlink5_all_reduce_by_hand() -> None:
         one       8 us + T x 16,384 x 2 B x 2 x (4 - 1) / 4 / (900 GB/s x 0.64) = 8 + 201.1 = 209.1 us
         step      2 all-reduces x 126 layers x 209.1 us = 52.69 ms        (at 0.80: 2 x 126 x 168.9 us = 42.56 ms)
 
-    A workload's own `let link_efficiency` replaces the chip's (law: the bandwidth term scales as 1 / e_l)."""
+    A workload's own `let link_efficiency` replaces the chip's (law: the bandwidth term scales as 1 / e_l). The ring
+    formula at every size (`let allreduce_kernels = 0`; the default's kernels: the next two tests)."""
     imports = "from systems import DGX_B200\nfrom models import Llama3_1_405B\n"
     fields = dict(model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"', kv_precision='"fp8"',
-                  tp=4, pp=1, batch=160, input_tokens="9400 tok", output_tokens="684.68 tok")
+                  tp=4, pp=1, batch=160, input_tokens="9400 tok", output_tokens="684.68 tok",
+                  **{"let allreduce_kernels": 0})
     v = run(spec(workload("chip", **fields) + workload("own", **fields, **{"let link_efficiency": 0.8}), imports))
     T = 160 * (1 + 9400 / 684.68)
     bytes_moved = T * 16384 * 2 * 2 * (4 - 1) / 4
@@ -1421,12 +1448,13 @@ def test_tp_all_reduce_by_kernel_by_hand() -> None:
 
 def test_tp_all_reduce_by_kernel_on_a_405b_step() -> None:
     """The step of test_nvlink5_all_reduce_by_hand (405B FP4, tp 4 on a B200, 160 rows, 77.2 MB messages: above the
-    8 MB workspace, so NCCL) with `let allreduce_kernels = 1`: each of the 2 x 126 all-reduces pays nccl_latency 30 us
-    in place of the 8 us, 52.69 + 252 x 22 us = 58.23 ms; the default is unchanged."""
+    8 MB workspace, so NCCL) with `allreduce_kernels` 1 (the default since 2026-12-06): each of the 2 x 126
+    all-reduces pays nccl_latency 30 us in place of the 8 us, 52.69 + 252 x 22 us = 58.23 ms; `let allreduce_kernels
+    = 0` gives the ring formula's 52.69 ms."""
     imports = "from systems import DGX_B200\nfrom models import Llama3_1_405B\n"
     fields = dict(model="Llama3_1_405B", system="DGX_B200", accelerators=8, precision='"fp4"', kv_precision='"fp8"',
                   tp=4, pp=1, batch=160, input_tokens="9400 tok", output_tokens="684.68 tok")
-    v = run(spec(workload("ring", **fields) + workload("kernels", **fields, **{"let allreduce_kernels": 1}), imports))
+    v = run(spec(workload("ring", **fields, **{"let allreduce_kernels": 0}) + workload("kernels", **fields), imports))
     ring = v["s.ring.detail.decode_tp_time"][0]
     assert ring == pytest.approx(52.69e-3, rel=1e-3)
     assert v["s.kernels.detail.decode_tp_time"][0] == pytest.approx(ring + 2 * 126 * (30e-6 - 8e-6), rel=1e-9)
@@ -2288,6 +2316,11 @@ def test_run_ramp_deficit_by_hand_and_laws() -> None:
     assert base["ok"].sum() > 100 and np.all(base["ok"][on["ok"]]) and on["ok"].sum() < base["ok"].sum()
 
 
+# the ring all-reduce and the step's rest at its mean (the defaults before 2026-12-06): the scenario whose grid point
+# (538 rows, TPOT-bound at 0.94 of its limit) the capacity-point tests below work out by hand
+PRE_DEFAULTS = dict(allreduce_kernels=np.array([0.0]), residual_tail=np.array([0.0]))
+
+
 def test_batch_refinement_by_hand_and_laws() -> None:
     """The capacity point between the batch grid's points (`batch_refinement` n, _refined_batches):
       by hand  on a grid 1, 2, 4, 8, 16 a capacity point at B = 4 with n = 2 adds the batches 2 x (8 / 2)^(j / 4),
@@ -2305,7 +2338,8 @@ def test_batch_refinement_by_hand_and_laws() -> None:
 
     hw, arch, load = _bench_inputs()
     hw = dataclasses.replace(hw, chips=np.array([8.0]), scaleup=np.array([8.0]))
-    load = dataclasses.replace(load, tpot_limit=np.array([0.1]))         # a limit the grid's point stops short of
+    load = dataclasses.replace(load, tpot_limit=np.array([0.1]),         # a limit the grid's point stops short of
+                               **PRE_DEFAULTS)
     base = M.search(hw, arch, load)
     off = M.search(hw, arch, dataclasses.replace(load, refine=np.array([0.0])))
     on = M.search(hw, arch, dataclasses.replace(load, refine=np.array([8.0])))
@@ -2335,7 +2369,8 @@ def test_capacity_solve_lands_on_the_limit_and_is_monotone() -> None:
                meets both limits; a looser TPOT limit never lowers the throughput; more chips never lower it."""
     hw, arch, load = _bench_inputs()
     hw = dataclasses.replace(hw, chips=np.array([8.0]), scaleup=np.array([8.0]))
-    load = dataclasses.replace(load, tpot_limit=np.array([0.1]))         # the grid's point stops short of it
+    load = dataclasses.replace(load, tpot_limit=np.array([0.1]),         # the grid's point stops short of it
+                               **PRE_DEFAULTS)
     base = M.search(hw, arch, load)
     off = M.search(hw, arch, dataclasses.replace(load, solve=np.array([0.0])))
     on = M.search(hw, arch, dataclasses.replace(load, solve=np.array([1.0])))

@@ -76,10 +76,13 @@ def test_the_knee_power_never_lengthens_a_step_of_an_add_in_card() -> None:
     for chip in ("H100_NVL", "H100_PCIe", "L40S"):
         base = dict(model="Llama2_70B", chip=chip, accelerators=2, scaleup_size=2, precision='"fp8"', tp=2,
                     batch=128, input_tokens="222 tok", output_tokens="294 tok")
-        body += workload(f"{chip.lower()}_on", **base)
+        body += workload(f"{chip.lower()}_on", **base, **{"let gemm_knee_power": 1})
         body += workload(f"{chip.lower()}_off", **base, **{"let gemm_knee_power": 0})
+        body += workload(f"{chip.lower()}_default", **base)
     v = run(spec(body, imports=imports))
     for chip in ("h100_nvl", "h100_pcie", "l40s"):
         on, off = v[f"s.{chip}_on.tpot"][0], v[f"s.{chip}_off.tpot"][0]
         assert off < on, chip
         assert v[f"s.{chip}_off.clock_fraction"][0] > v[f"s.{chip}_on.clock_fraction"][0], chip
+        # the card's own `let gemm_knee_power = 0` (stdlib/chips.factory, since 2026-12-06) is its default
+        assert v[f"s.{chip}_default.tpot"][0] == off, chip

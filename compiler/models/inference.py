@@ -88,8 +88,9 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 context tokens ahead of the generation tokens, nvidia.github.io/TensorRT-LLM advanced/gpt-attention
                 and features/paged-attention-ifb-scheduler, read 2026-12 [S]), launched on its own: t_ctx adds
     TP comm     t_tp = n_x L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (n_x = 2 ring all-reduces per layer;
-                SRAM-only chips: n_x = G = 5, below); `allreduce_kernels` 1 (opt-in): each all-reduce of M = T h a /
-                pp bytes priced as the kernel TensorRT-LLM picks for it (TP all-reduce by kernel, below)
+                SRAM-only chips: n_x = G = 5, below); `allreduce_kernels` 1 (the default since 2026-12-06): each
+                all-reduce of M = T h a / pp bytes priced as the kernel TensorRT-LLM picks for it (TP all-reduce
+                by kernel, below); 0: the ring formula here
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step; `pipeline_host_overlap` 1 (opt-in) and pp > 1: t_over =
@@ -459,12 +460,17 @@ Prefill of one request (time to first token):
     harness's dispatch in place of the first-token delay": measured, not applied).
     Whole chunk steps (`integer_chunk_steps` 1; 0 by default) [P/D]: TensorRT-LLM's first come first served chunks
     (microBatchScheduler.cpp) sample a first token at the end of the step carrying the prompt's last chunk, so
-    the step count at quantile q is ceil(X_q / room) in place of max(1, X_q / room + 1/2). Rest at its spread
-    (`step_residual_tail` 1; 0 by default) [S/D]: the rest of the step in flight is U, uniform over [0, 2 R] (R
-    the length-biased mean above), and the quantile of U plus the queue's time S (its tail exponential of scale
+    the step count at quantile q is ceil(X_q / room) in place of max(1, X_q / room + 1/2) (validate MECHANISMS
+    "chunk_steps", measured, not applied). Rest at its spread (`step_residual_tail` 1, the default since
+    2026-12-06; 0 the rest R at every quantile) [S/D]: the rest of the step in flight is U, uniform over [0, 2 R]
+    (R the length-biased mean above), and the quantile of U plus the queue's time S (its tail exponential of scale
     theta, read off the law at two quantiles) replaces R + S_q: TTFT_q += Q_q(U + E_theta) - R - theta L_q
-    (_residual_excess). Both: validate MECHANISMS "chunk_steps", "residual_tail" with the p99's share of
-    `first_token_delay` rescanned (docs/accuracy.md "The chunked engines' p99": measured, not applied).
+    (_residual_excess); the p99 then takes its own share of the first-token delay, d_99 =
+    `first_token_delay_p99` 0.175 mean steps in place of d [U] (rescanned by d's rule), blended in q like the
+    dispatch's waits:
+            TTFT_q += u (d_99 - d) tau t_iter,  u = min(max((q - 0.5) / 0.49, 0), 1)   (0 on whole prompts)
+    (validate MECHANISMS "residual_tail", applied since 2026-12-05 on chunked TensorRT-LLM rows; docs/accuracy.md
+    "The chunked engines' p99", "Applied in session 13" and "The planning defaults are validate's mechanisms").
     Harness batcher (`batch_window` tau s, 0 by default) [P]: AMD's MLPerf v4.1 Llama 2 70B Server harness collects
     the requests LoadGen issues and sends them as one batch to the next of its data-parallel vLLM engines in turn,
     when tau = 0.3 s have passed since the last batch left or 96 requests are waiting (`--enable-batcher`,
@@ -741,9 +747,10 @@ docs/accuracy.md "The pipeline step's overheads: host work and device work"). No
 12.07%, and held-out DeepSeek-R1 GB300 Offline, whose model step at its own tp 1 x pp 3 layout (4,067 rows) is 60%
 per-row term, -3.3% -> +22.9%.
 
-TP all-reduce by kernel (`let allreduce_kernels = 1`, opt-in; 0 by default; validate MECHANISMS
-"allreduce_kernels", measured, not applied; `tp_all_reduce_time`; docs/accuracy.md "The tensor-parallel all-reduce by
-message size and kernel", 2026-12-05). TensorRT-LLM does not run one all-reduce algorithm at every size: its AUTO
+TP all-reduce by kernel (`allreduce_kernels` 1, the default since 2026-12-06; `let allreduce_kernels = 0` the
+ring formula at every size; validate MECHANISMS "allreduce_kernels", applied since 2026-12-05; `tp_all_reduce_time`;
+docs/accuracy.md "The tensor-parallel all-reduce by message size and kernel", 2026-12-05, and "The planning defaults
+are validate's mechanisms", 2026-12-06). TensorRT-LLM does not run one all-reduce algorithm at every size: its AUTO
 strategy (allreducePlugin.cpp selectImplementation, customAllReduceUtils.h getMaxRequiredWorkspaceSize [S]) hands a
 message of more bytes than its custom kernels' IPC workspace (16 MB at tp <= 2, 8 MB above) to NCCL, and within it
 runs the one-shot kernel (each rank reads every peer's message over NVLink and reduces it: (tp - 1) M bytes in, one
@@ -879,7 +886,9 @@ its own activity:
                                        gives; docs/accuracy.md 'The clock law under a power cap'); with
                                        `let gemm_knee_power` k < 1 the GEMMs' knee time counts k-fold:
                                        t_gemm -> t_flops + k (t_gemm - t_flops), t_flops their FLOPs at e_c
-                                       (default 1; docs/accuracy.md "The add-in cards' decode step")
+                                       (default: the chip's own `let gemm_knee_power`, else 1; stdlib gives
+                                       0 to the add-in cards H100 NVL, H100 PCIe and L40S, where the measured
+                                       runs' steps show it: docs/accuracy.md "The add-in cards' decode step")
     u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
     t(rho) = max(t_gemm / rho, t_w) + max(t_att / rho, t_kv) + the rest (memory keeps its clock)
 solved as a fixed point (two passes from rho = 1). A memory-bound decode step keeps the full clock; a
@@ -1387,11 +1396,13 @@ link_efficiency = Assumption(
     "NVLink4 GPUs report a bus bandwidth of ~360-370 GB/s of the 450 GB/s per direction (order of magnitude)",
     range=UNIT_FRACTION)
 allreduce_kernels = Assumption(
-    "allreduce_kernels", 0.0, "1",
-    "1: a tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy picks for its message "
-    "(one-shot, two-shot or NCCL by message bytes and tp: `tp_all_reduce_time`, module docstring 'TP all-reduce "
-    "by kernel'; TensorRT-LLM allreducePlugin.cpp selectImplementation, github.com/NVIDIA/TensorRT-LLM, read "
-    "2026-12-05) [S]; 0 (default): every all-reduce collective_latency + 2 (tp - 1) / tp M / (BL e_l) at any size",
+    "allreduce_kernels", 1.0, "1",
+    "1 (default since 2026-12-06): a tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy "
+    "picks for its message (one-shot, two-shot or NCCL by message bytes and tp: `tp_all_reduce_time`, module "
+    "docstring 'TP all-reduce by kernel'; TensorRT-LLM allreducePlugin.cpp selectImplementation, github.com/NVIDIA/"
+    "TensorRT-LLM, read 2026-12-05) [S], what a serving engine runs (validate MECHANISMS \"allreduce_kernels\", "
+    "applied since 2026-12-05); 0: every all-reduce one ring, collective_latency + 2 (tp - 1) / tp M / (BL e_l) at "
+    "any size (the model before 2026-12-06, bit for bit; SRAM-only chips always take their own exchanges)",
     range=SHARE)
 nccl_latency = Assumption(
     "nccl_latency", 30e-6, "s",
@@ -1604,7 +1615,7 @@ integer_chunk_steps = Assumption(
     "count averaged over where X_q falls in a step. Off by default (validate MECHANISMS \"chunk_steps\", measured, "
     "not applied: docs/accuracy.md \"The chunked engines' p99\")", range=SWITCH)
 step_residual_tail = Assumption(
-    "step_residual_tail", 0.0, "1",
+    "step_residual_tail", 1.0, "1",
     "1 to take the rest of the step in flight at its spread, not its mean, in the quantiles of the time to first "
     "token, in server and interactive scenarios [S/D]: TensorRT-LLM's executor fetches new requests once a step, "
     "after the step in flight (cpp/tensorrt_llm/executor/executorImpl.cpp executionLoop, NVIDIA/TensorRT-LLM, read "
@@ -1615,9 +1626,22 @@ step_residual_tail = Assumption(
     "(e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / theta))) / T below, solved for 1 - q by "
     "bisection; TTFT_q gains Q_q(U + E) - R - theta L_q (L_q = ln(1 / (1 - q))): ~0 where theta >> T, up to "
     "(q - 1/2) T where the queue is light (a lone prompt's p99 waits 0.99 of the step in flight, not half). 0: R "
-    "at every quantile. Off by default in a plan; validate gives it to the Server and Interactive rows of chunked "
-    "engines (MECHANISMS \"residual_tail\", applied since 2026-12-05: "
-    "docs/accuracy.md \"The chunked engines' p99\")", range=SWITCH)
+    "at every quantile (the model before 2026-12-06, bit for bit). On by default since 2026-12-06 (validate gives "
+    "it to the Server and Interactive rows of chunked engines since 2026-12-05, MECHANISMS \"residual_tail\", and "
+    "0 to its other rows: docs/accuracy.md \"The chunked engines' p99\"); with it the p99's share of the "
+    "first-token delay is `first_token_delay_p99`", range=SWITCH)
+first_token_delay_p99 = Assumption(
+    "first_token_delay_p99", 0.175, "1",
+    "the first-token delay at the 99th percentile time to first token, in mean steps of the batch, where the rest "
+    "of the step in flight is taken at its spread (`step_residual_tail` 1) [U]: `first_token_delay` d (0.325) was "
+    "chosen with the rest at its mean at every quantile, so at the p99 it carried some of what the spread now "
+    "gives; the p99's share rescanned by d's own rule (the least sum of the TTFT p50 and p99 median |error| on "
+    "reference/mlperf_calibration.csv; the p50 does not move with it): 0 / 0.1 / 0.15 / 0.175 / 0.2 / 0.25 / "
+    "0.325 give TTFT p99 11.22 / 10.66 / 10.28 / 9.87 / 9.95 / 10.47 / 10.30% with validate's applied mechanisms "
+    "(compiler/validate.py RESIDUAL_TAIL_P99_DELAY, 2026-12-05; docs/accuracy.md \"Applied in session 13\"). "
+    "Quantile q takes d + u (d_99 - d), u = min(max((q - 0.5) / 0.49, 0), 1) (the blend of the harness dispatch's "
+    "waits); no delay, and so no shift, on an engine of whole prompts. It is the p99's delay itself, not an offset: a "
+    "workload that sets `first_token_delay` moves the p50's, and sets this one for the p99's", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -1657,8 +1681,12 @@ gemm_knee_power = Assumption(
     "that time. 1: the knee's time counts as compute activity (the model before, bit for bit); 0: only the "
     "FLOPs at e_c do (u_c's GEMM part T 2 A / (G P e_c) / (rho t), the attention kernels' time beside it), which "
     "raises the clock a power-capped card decodes at "
-    "small batches (H100 NVL at 400 W, L40S and H100 PCIe at 350 W). Not given to validate (MECHANISMS "
-    "\"knee_power\"): docs/accuracy.md \"The add-in cards' decode step\"", range=SHARE)
+    "small batches. A chip's own `let gemm_knee_power` is its default where the workload sets none: stdlib/"
+    "chips.factory gives 0 to the add-in cards whose measured decode steps show it (H100 NVL at 400 W, L40S and "
+    "H100 PCIe at 350 W: at the MLPerf runs' own rows in flight the step +17..+29% -> -3..+1% on the H100 NVL "
+    "pair, +25..+28% -> +5..+7% on the L40S; docs/accuracy.md \"The add-in cards' decode step\"), which validate "
+    "applies since 2026-12-05 (MECHANISMS \"knee_power\"); every other chip 1 (on every chip it takes TTFT p50 "
+    "8.9% -> 11.0%: MECHANISMS \"knee_power_all\", measured, not applied)", range=SHARE)
 gemm_launch_time = Assumption(
     "gemm_launch_time", 0.0, "s",
     "fixed time of one dense GEMM launch in a decode step (pipeline fill, the first K-blocks' loads, the epilogue, "
@@ -1722,8 +1750,10 @@ capacity_margin = Assumption(
     "Llama 2 70B Server runs at 200-400 rows a pair, TPOT p99 at 0.35-0.83 of its 200 ms limit, where the "
     "capacity point runs to it). The model's curve near an 8x H100 SXM capacity point is as flat (4.4% of "
     "throughput is 40% of its TPOT mean) while those runs sit at their limit: the share is the add-in "
-    "submissions' choice, not a property of the curve. Not given to validate (MECHANISMS \"capacity_margin\", 0.05 on the add-in cards with "
-    "\"knee_power\"): docs/accuracy.md \"The add-in cards' operating point\"", range=Range(0.0, 0.5))
+    "submissions' choice, not a property of the curve, so it stays 0 in a plan (2026-12-06: the three mechanisms "
+    "validate applies with it are the planning defaults, this one is not); validate gives 0.05 to the add-in cards' "
+    "Server and Interactive rows (MECHANISMS \"capacity_margin\", applied since 2026-12-05): docs/accuracy.md \"The "
+    "add-in cards' operating point\"", range=Range(0.0, 0.5))
 capacity_solve = Assumption(
     "capacity_solve", 0.0, "1",
     "the batch of a server or interactive capacity point: 0 (default) the batch grid, 1 solved between its points "
@@ -1988,6 +2018,8 @@ class Load:
     own_spread: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([own_prompt_spread.value]))
     chunk_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([integer_chunk_steps.value]))
     residual_tail: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_residual_tail.value]))
+    # the p99's first-token delay with the rest of the step at its spread (`first_token_delay_p99`)
+    delay_p99: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay_p99.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2655,12 +2687,16 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         service_b = np.maximum(I * t_full / room, 1e-12)            # a mean prompt's time at the budget's rate
         whole = _col(load.whole_prompts) > 0                        # no chunked context: no first-token delay
         delay = np.where(whole, 0.0, _col(load.first_token_delay))
+        # with the rest of the step in flight at its spread the p99 takes its own share of the delay
+        # (`first_token_delay_p99`), blended in q like the dispatch's waits; none where there is no delay
+        delay_shift = np.where(whole | (_col(load.residual_tail) <= 0), 0.0,
+                               _col(load.delay_p99) - _col(load.first_token_delay))
         parts = (in_flight_rest + delay * tau * t_mean + fill, t_decode, kappa, room, I,
                  np.minimum(t_mean / t_full, 1.0), _col(load.input_max),
                  (np.maximum(_col(load.scheduler_steps), 1.0) - 1) * tau * t_mean, whole + 0.0 * I,
                  t_mean, fill, _col(load.batch_window) + 0.0 * I, replicas * d + 0.0 * I, kappa_p, p0,
                  servers + 0.0 * I, _col(load.own_spread) + 0.0 * I,
-                 _col(load.dispatch_p50) * tau * t_mean, _col(load.dispatch_p99) * tau * t_mean,
+                 _col(load.dispatch_p50) * tau * t_mean, (_col(load.dispatch_p99) + delay_shift) * tau * t_mean,
                  np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
                  np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
@@ -4117,7 +4153,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         ramp_deficit=ctx.get("run_ramp_deficit", run_ramp_deficit),
         refine=ctx.get("batch_refinement", batch_refinement),
         margin=ctx.get("capacity_margin", capacity_margin),
-        knee_power=ctx.get("gemm_knee_power", gemm_knee_power),
+        knee_power=_chip_or_default(ctx, chip, "gemm_knee_power", gemm_knee_power),   # the add-in cards' 0
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
         weight_eff=ctx.get("gemm_weight_efficiency", gemm_weight_efficiency),
@@ -4129,6 +4165,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         own_spread=ctx.get("own_prompt_spread", own_prompt_spread),
         chunk_steps=ctx.get("integer_chunk_steps", integer_chunk_steps),
         residual_tail=ctx.get("step_residual_tail", step_residual_tail),
+        delay_p99=ctx.get("first_token_delay_p99", first_token_delay_p99),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),

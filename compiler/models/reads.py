@@ -29,7 +29,7 @@ _CHIP_POWER_MODEL = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:sys
 # finds its chip: named (`chip = g`, a chip of the spec's own or one that `extends` another), in its system, in its rack
 _CHIP_FIGURES = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:system.parts:chip.", "ref:rack.all:chip.")
                       for member in ("memory", "memory_bw", "scaleup_bw", "sram", "let:bf16_sparse",
-                                     "let:fp4_scale_block", "let:full_clock_power", "let:gemm_half_rows_fp4",
+                                     "let:fp4_scale_block", "let:full_clock_power", "let:gemm_half_rows_fp4", "let:gemm_knee_power",
                                      "let:link_efficiency", "let:serving_efficiency", "let:serving_efficiency_fp4",
                                      "let:softmax_exp_rate", "let:sram_bandwidth_efficiency", "let:system_io",
                                      "let:token_layer_time"))
@@ -104,6 +104,12 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "ref:rack.all:nic.let:link_efficiency", "ref:rack.all:server.let:link_efficiency",
     "ref:rack.all:storage.let:link_efficiency", "ref:rack.all:switch.let:link_efficiency",
     "ref:system.parts:*.let:link_efficiency",
+    # the GEMM knee's draw in the clock law of the add-in cards (`let gemm_knee_power`), read likewise
+    "ref:rack.all:chip.let:gemm_knee_power", "ref:rack.all:cpu.let:gemm_knee_power",
+    "ref:rack.all:dpu.let:gemm_knee_power", "ref:rack.all:memory.let:gemm_knee_power",
+    "ref:rack.all:nic.let:gemm_knee_power", "ref:rack.all:server.let:gemm_knee_power",
+    "ref:rack.all:storage.let:gemm_knee_power", "ref:rack.all:switch.let:gemm_knee_power",
+    "ref:system.parts:*.let:gemm_knee_power",
 )
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
