@@ -4238,43 +4238,61 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         # left none), else over the accelerators (a demand sizes the pools)
         demand = ctx.is_set("demand")
 
-        def at_tp(hw, arch, load):
-            """The decode search at one tp (load.fixed_tp, one value), over that tp's columns of the grid alone."""
+        def at_layout(hw, arch, load):
+            """The decode search at one (tp, pp) (load.fixed_tp and load.fixed_pp, one value each), over that
+            layout's columns of the grid alone (its batches, and its expert ranks d where they are searched)."""
             grid = search_grid(hw, arch, load)
-            tp = float(np.ravel(load.fixed_tp)[0])
-            keep = np.abs(grid[0] - tp) < 0.5
+            tp, pp = (float(np.ravel(f)[0]) for f in (load.fixed_tp, load.fixed_pp))
+            keep = (np.abs(grid[0] - tp) < 0.5) & (np.abs(grid[1] - pp) < 0.5)
             found = search(hw, arch, load, tuple(g[keep] for g in grid))
             found["reason"] = [""] * np.size(found["feasible"])   # a candidate's own reason is never shown
             return found
 
         def service(search_hw, left=None):
             """The pools at the decode layout that serves the most (module docstring, "Disaggregated serving",
-            decode layout): the decode search's own best, then its best at each other tp of the grid, each through
-            the pools and the served rate (_disaggregated); per scenario the feasible one that serves the most
-            tokens/s (the search's own on a tie). A candidate whose decode capacity on the accelerators it was
-            given (an upper bound on what the service serves) is not above the best so far is not evaluated, and
-            none is searched where the best so far serves the search's own capacity (the most of any layout). With a
-            demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own alone."""
+            decode layout): the decode search's own best, then its best at each other (tp, pp) of the grid that
+            fits the accelerators (d and B the search's at that layout, its capacity point within the TPOT
+            limit), each through the pools and the served rate (_disaggregated); per scenario the feasible one
+            that serves the most tokens/s (the search's own on a tie). The candidates run in the order of their
+            decode capacity on the accelerators they were given (an upper bound on what the service serves), the
+            highest first; one whose capacity is not above the best so far is not evaluated, nor one whose pools'
+            bound (_disaggregated's `beat`: the most any split's prefill and decode pools carry without a queue)
+            is not, and none is where the best so far serves the search's own capacity (the most of any layout).
+            With a demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own
+            alone."""
             own = searched(search_hw)
             top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
             shared: dict = {}
             found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
             if demand or load.fixed_tp is not None or load.single_stream:
                 return found
-            for tp in TP_GRID[TP_GRID <= max(float(np.max(hw.scaleup)), 1.0)]:
-                if np.all(np.ravel(own["tp"]) == tp):
-                    continue                # the search's own best is this tp's
-                at = dataclasses.replace(load, fixed_tp=np.array(tp))
-                cand = solve_distinct(at_tp, {"hw": search_hw, "arch": arch, "load": at},
-                                      PP_GRID.size * BATCH_GRID.size * ranks)
+            so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
+            if not np.any(top_all > so_far * (1 + 1e-12)):
+                return found                # the search's own serves its capacity: no layout's is above it
+            grid = search_grid(search_hw, arch, load)
+            most = max(float(np.max(search_hw.chips)), 1.0)
+            pairs = np.unique(np.stack([grid[0], grid[1]]), axis=1)
+            pairs = pairs[:, pairs[0] * pairs[1] <= most + 1e-9]
+            own_tp, own_pp = np.ravel(own["tp"]), np.ravel(own["pp"])
+            cands = []
+            for tp, pp in pairs.T:
+                if np.all((own_tp == tp) & (own_pp == pp)):
+                    continue                # the search's own best is this layout's
+                at = dataclasses.replace(load, fixed_tp=np.array(tp), fixed_pp=np.array(pp))
+                cand = solve_distinct(at_layout, {"hw": search_hw, "arch": arch, "load": at},
+                                      BATCH_GRID.size * ranks)
+                top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+                if np.any(top > 0):
+                    cands.append((-float(np.max(top)), len(cands), top, cand))
+            for _, _, top, cand in sorted(cands, key=lambda c: c[:2]):
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
                     break                   # the search's own serves its capacity there: no layout's is above it
-                top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
                 if not np.any(top > so_far * (1 + 1e-12)):
                     continue
-                found = _served_more(found, _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left,
-                                                           shared))
+                more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far)
+                if more is not None:
+                    found = _served_more(found, more)
             return found
 
         if ctx.is_set("prefill_accelerators") and not demand:
@@ -4469,7 +4487,7 @@ def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
-                   shared: dict | None = None) -> dict[str, np.ndarray]:
+                   shared: dict | None = None, beat: np.ndarray | None = None) -> dict[str, np.ndarray] | None:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
@@ -4597,6 +4615,30 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
             lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
         return np.where(full, top, lo)
 
+    if beat is not None and not ctx.is_set("demand"):
+        # a candidate layout's bound (service): min(P(c), reps r_d) requests/s, P(c) the most c workers carry with
+        # the p99 TTFT within the limit at the decode step of one row a rank, t(1) (the step rises with the rows in
+        # flight, the wait with the rate: `served` carries no more), at the split given, else the most over every
+        # split c = 1 .. c_max; a layout whose bound is not above the best so far (`beat`, tokens/s) in any
+        # scenario serves no more there: None, its pools' served rate not solved
+        n_all = flat(hw.chips)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.is_set("prefill_accelerators"):
+                pre_b = flat(ctx.get("prefill_accelerators"))
+                c_b = np.floor(pre_b / tp_p + 1e-9)[:, None]
+                reps_b = np.floor((n_all - pre_b) / R_d + 1e-9)[:, None]
+            else:
+                c_top = np.nan_to_num(np.floor((n_all - R_d) / tp_p + 1e-9), nan=0.0)
+                c_b = np.arange(1, max(float(np.max(c_top)), 1.0) + 1)[None, :] + 0 * c_top[:, None]
+                c_b = np.where(c_b <= c_top[:, None], c_b, 0.0)
+                reps_b = np.floor((n_all[:, None] - c_b * tp_p[:, None]) / R_d[:, None] + 1e-9)
+            budget_b = (limit - t_pass - transfer(n_all) - grid["t_iter"][:, 0])[:, None] + 0 * c_b
+            rho_b = (prefill_pool_utilization(c_b, mu[:, None], cv[:, None], budget_b) if queueing
+                     else np.ones_like(c_b))
+            bound = np.max(np.minimum(c_b * mu[:, None] * rho_b, reps_b * rep_rate[:, None]), axis=1) * O
+        bound = np.where(pre_fits, np.nan_to_num(bound, nan=0.0), 0.0)
+        if not np.any(bound > np.ravel(beat) * (1 + 1e-9)):
+            return None
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
     reasons = [""] * n_sc
