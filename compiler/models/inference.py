@@ -841,24 +841,29 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    with W_99(lam / (c mu)) + t_pass + t_xfer + t(b(lam)) <= limit (both terms rise with lam: 50
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
-    decode layout  (2026-12-05, s13-disagg2) the service's, not the decode pool's: without a demand, a tp the
-                   spec gives or a single stream, the decode search's own best and its best at each tp of the grid
-                   (within the scale-up domain; pp, d and B the search's at that tp: its capacity point within the
-                   TPOT limit) each run through the pools and the served rate above; per scenario the feasible one
-                   that serves the most tokens/s (the search's own on a tie). A tp whose decode capacity on the
-                   accelerators the search had (an upper bound on what it serves) is not above the best so far is
-                   not run. Before, the pool's own best: where the prefill pool binds, a tighter TPOT limit that
-                   moved the search to a wider tp (a shorter step at the few rows in flight, more of the TTFT for
-                   the prefill queue) served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6 tok/s at
-                   40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1). The served rate
-                   at a given layout never rises with a tighter limit (its capacity point B only falls), so neither
-                   does their maximum over the tps. Assumed [U]: within a tp, pp and d are the pool's own pick
-                   (a tighter limit that moves pp at one tp is not covered); with a demand the pools are sized at
-                   the search's own layout (not the fewest accelerators over the layouts); where the split is
-                   searched too, a looser limit's pp at one tp can leave no split as good as a tighter limit's
-                   (16 H100, 4k prompts: at 60 ms tp 2's candidate is pp 2, B 319, a 4-chip replica: 2,332.3
-                   tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; before s13-disagg2 2,332.3
-                   at both, the layout never moving there; strict xfail). Next: candidates over (tp, pp).
+    decode layout  (2026-12-05, s13-disagg2; every (tp, pp) 2026-12-06, s14-disagg3) the service's, not the
+                   decode pool's: without a demand, a tp the spec gives or a single stream, the decode search's own
+                   best and its best at each (tp, pp) of the grid with tp pp within the accelerators it had (tp
+                   within the scale-up domain; d and B the search's at that layout: its capacity point within the
+                   TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
+                   scenario the feasible one that serves the most tokens/s (the search's own on a tie). Pruned
+                   exactly, in the order of the layouts' decode capacity (highest first): none where the search's
+                   own serves its capacity (decode-bound: no layout serves more); a layout whose decode capacity on
+                   the accelerators the search had is not above the best so far is not run; nor one whose pools'
+                   bound is not: max over the splits c of min(P(c), reps(c) r_d), P(c) = c mu rho_max(c) the prefill
+                   pool's p99-bounded rate at the decode step of one row, t(1) (the step and the wait only rise with
+                   the rate, so the served rate is below it), found before the served rate's bisection. Before
+                   s13-disagg2, the pool's own best: where the prefill pool binds, a tighter TPOT limit that moved
+                   the search to a wider tp served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
+                   tok/s at 40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1); before
+                   s14-disagg3, one candidate a tp (its best pp on all the accelerators), which can leave no split
+                   as good as a tighter limit's (16 H100, 4k prompts, split searched: at 60 ms tp 2's candidate was
+                   pp 2, B 319: 2,332.3 tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; now
+                   2,881.4 at both). The served rate at a given layout never rises with a tighter limit (its
+                   capacity point B only falls), so neither does their maximum over the layouts. Assumed [U]: d is
+                   the search's pick at each (tp, pp); with a demand the pools are sized at the search's own layout
+                   (not the fewest accelerators over the layouts: the sized pools carry the demand at that layout,
+                   tests/test_disaggregated_rows.py).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
