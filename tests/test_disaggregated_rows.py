@@ -208,3 +208,20 @@ def test_doubling_a_demand_at_most_doubles_the_pools() -> None:
     assert np.all(v["feasible"] > 0)
     assert np.all(n[1:] >= n[:-1]) and np.all(n[1:] <= 2 * n[:-1]), n
     assert np.all(v["decode_accelerators"][1:] <= 2 * v["decode_accelerators"][:-1]), v["decode_accelerators"]
+
+
+@pytest.mark.parametrize("spec", [("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim"),
+                                  ("[3 s, 1 s, 600 ms]", "8000 tok", "", "ttft_limit = lim"),
+                                  ("[40 ms, 30 ms]", "2000 tok", "prefill_accelerators = 8", "tpot_limit = lim")])
+def test_the_decode_layout_pruning_changes_no_figure(spec, monkeypatch) -> None:
+    # s14-disagg3: the (tp, pp) candidates are pruned by two bounds (a layout's grid capacity before its search,
+    # its pools' rate at t(1) before the served rate's bisection); every candidate run through the pools without
+    # either gives the same service
+    from compiler.models import inference
+    pruned = _run(_spec(*spec))
+    monkeypatch.setattr(inference, "_layout_capacity_bounds", lambda *a, **k: None)
+    whole = inference._disaggregated
+    monkeypatch.setattr(inference, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
+    every = _run(_spec(*spec))
+    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "prefill_tp", "ttft", "tpot_mean"):
+        assert np.array_equal(pruned[name], every[name]), (name, pruned[name], every[name])

@@ -4279,20 +4279,28 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             pairs = np.unique(np.stack([grid[0], grid[1]]), axis=1)
             pairs = pairs[:, pairs[0] * pairs[1] <= most + 1e-9]
             own_tp, own_pp = np.ravel(own["tp"]), np.ravel(own["pp"])
-            cands = []
-            for tp, pp in pairs.T:
-                if np.all((own_tp == tp) & (own_pp == pp)):
-                    continue                # the search's own best is this layout's
-                at = dataclasses.replace(load, fixed_tp=np.array(tp), fixed_pp=np.array(pp))
+            pairs = pairs[:, [not np.all((own_tp == tp) & (own_pp == pp)) for tp, pp in pairs.T]]
+
+            def at_pair(k):
+                at = dataclasses.replace(load, fixed_tp=np.array(pairs[0, k]), fixed_pp=np.array(pairs[1, k]))
                 cand = solve_distinct(at_layout, {"hw": search_hw, "arch": arch, "load": at},
                                       BATCH_GRID.size * ranks)
-                top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
-                if np.any(top > 0):
-                    cands.append((-float(np.max(top)), len(cands), top, cand))
-            for _, _, top, cand in sorted(cands, key=lambda c: c[:2]):
+                return cand, np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+
+            # each layout's decode capacity bound before its search: the most throughput of its grid columns
+            # within the limits (its search picks one of them: no batch refined or solved between the grid's
+            # points, no batch the spec gives), one evaluation of the grid; else each layout's search first
+            bounds, cands = _layout_capacity_bounds(search_hw, arch, load, grid, pairs), {}
+            if bounds is None:
+                cands = {k: at_pair(k) for k in range(pairs.shape[1])}
+                bounds = [cands[k][1] for k in range(pairs.shape[1])]
+            for k in sorted(range(pairs.shape[1]), key=lambda k: (-float(np.max(bounds[k])), k)):
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
                     break                   # the search's own serves its capacity there: no layout's is above it
+                if not np.any(bounds[k] > so_far * (1 + 1e-12)):
+                    continue
+                cand, top = cands[k] if k in cands else at_pair(k)
                 if not np.any(top > so_far * (1 + 1e-12)):
                     continue
                 more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far)
@@ -4398,6 +4406,23 @@ def _held_pools(best: dict, held) -> None:
                              f"prefill, {dec[i]:,.0f} decode), more than the {held[i]:,.0f} it holds (set "
                              "`accelerators` to that count, or leave it unset: the demand sizes the service)"
                              if over[i] else "" for i in range(n)])
+
+
+def _layout_capacity_bounds(hw: Hardware, arch: Architecture, load: Load, grid: tuple,
+                            pairs: np.ndarray) -> list[np.ndarray] | None:
+    """Per (tp, pp) of `pairs` (2, k), per scenario, the most throughput of that layout's columns of `grid` that
+    meet the limits (`ok`): the search restricted to the layout picks one of those columns (or none), so its
+    capacity is at most this. None where the search may pick a column off the grid (`batch_refinement`,
+    `capacity_solve`) or reads a batch the spec gives: no bound without running each layout's search."""
+    if (load.fixed_batch is not None or load.single_stream or np.any(_col(load.refine) > 0)
+            or np.any(_col(load.solve) > 0)):
+        return None
+    q = evaluate_configs(hw, arch, load, grid[0], grid[1], grid[2], grid[3] if len(grid) > 3 else None)
+    shape = np.broadcast_shapes(np.shape(q["ok"]), np.shape(q["throughput"]))
+    rate = np.where(np.broadcast_to(q["ok"], shape), np.broadcast_to(q["throughput"], shape), 0.0)
+    rate = np.nan_to_num(rate, nan=0.0, posinf=0.0)
+    return [np.max(np.where((np.abs(grid[0] - tp) < 0.5) & (np.abs(grid[1] - pp) < 0.5), rate, 0.0), axis=1)
+            for tp, pp in pairs.T]
 
 
 DECODE_ROWS_RATIO = 2 ** (1 / 8)   # ratio of the rows per rank where a disaggregated decode step is evaluated
