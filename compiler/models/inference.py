@@ -3379,8 +3379,9 @@ def search_grid(hw: Hardware, arch: Architecture, load: Load) -> tuple:
                        np.asarray(hw.scaleup) if moe else None)
 
 
-def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
-    """The best configuration per scenario (one vectorized pass over every candidate)."""
+def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> dict[str, np.ndarray]:
+    """The best configuration per scenario (one vectorized pass over every candidate). `q`: the grid's evaluation
+    (evaluate_configs of `grid`, (scenarios, configurations) arrays) where the caller has it already."""
     # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
@@ -3393,7 +3394,8 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
         shape = np.asarray(batch, dtype=float)
         shape = shape if shape.ndim == 2 else shape.reshape(1, -1)   # (scenarios, configurations) where fixed
         batch = np.maximum(_col(load.beams), 1.0) + 0 * shape
-    q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
+    if q is None:
+        q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
 
@@ -4281,16 +4283,26 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             own_tp, own_pp = np.ravel(own["tp"]), np.ravel(own["pp"])
             pairs = pairs[:, [not np.all((own_tp == tp) & (own_pp == pp)) for tp, pp in pairs.T]]
 
-            def at_pair(k):
-                at = dataclasses.replace(load, fixed_tp=np.array(pairs[0, k]), fixed_pp=np.array(pairs[1, k]))
-                cand = solve_distinct(at_layout, {"hw": search_hw, "arch": arch, "load": at},
-                                      BATCH_GRID.size * ranks)
-                return cand, np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
-
             # each layout's decode capacity bound before its search: the most throughput of its grid columns
             # within the limits (its search picks one of them: no batch refined or solved between the grid's
-            # points, no batch the spec gives), one evaluation of the grid; else each layout's search first
-            bounds, cands = _layout_capacity_bounds(search_hw, arch, load, grid, pairs), {}
+            # points, no batch the spec gives), one evaluation of the grid, whose columns each layout's search
+            # then reads; else each layout's search first
+            found_bounds = _layout_capacity_bounds(search_hw, arch, load, grid, pairs)
+            bounds, whole = (None, None) if found_bounds is None else found_bounds
+            cands: dict = {}
+
+            def at_pair(k):
+                at = dataclasses.replace(load, fixed_tp=np.array(pairs[0, k]), fixed_pp=np.array(pairs[1, k]))
+                if whole is None:
+                    cand = solve_distinct(at_layout, {"hw": search_hw, "arch": arch, "load": at},
+                                          BATCH_GRID.size * ranks)
+                else:                       # the layout's columns of the grid's evaluation
+                    keep = (np.abs(grid[0] - pairs[0, k]) < 0.5) & (np.abs(grid[1] - pairs[1, k]) < 0.5)
+                    cand = search(search_hw, arch, at, tuple(g[keep] for g in grid),
+                                  {name: v[:, keep] for name, v in whole.items()})
+                    cand["reason"] = [""] * np.size(cand["feasible"])
+                return cand, np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+
             if bounds is None:
                 cands = {k: at_pair(k) for k in range(pairs.shape[1])}
                 bounds = [cands[k][1] for k in range(pairs.shape[1])]
@@ -4409,20 +4421,21 @@ def _held_pools(best: dict, held) -> None:
 
 
 def _layout_capacity_bounds(hw: Hardware, arch: Architecture, load: Load, grid: tuple,
-                            pairs: np.ndarray) -> list[np.ndarray] | None:
+                            pairs: np.ndarray) -> tuple[list[np.ndarray], dict] | None:
     """Per (tp, pp) of `pairs` (2, k), per scenario, the most throughput of that layout's columns of `grid` that
     meet the limits (`ok`): the search restricted to the layout picks one of those columns (or none), so its
-    capacity is at most this. None where the search may pick a column off the grid (`batch_refinement`,
-    `capacity_solve`) or reads a batch the spec gives: no bound without running each layout's search."""
+    capacity is at most this; and the grid's evaluation ((scenarios, configurations) arrays, which that search
+    reads). None where the search may pick a column off the grid (`batch_refinement`, `capacity_solve`) or reads
+    a batch the spec gives: no bound without running each layout's search."""
     if (load.fixed_batch is not None or load.single_stream or np.any(_col(load.refine) > 0)
             or np.any(_col(load.solve) > 0)):
         return None
     q = evaluate_configs(hw, arch, load, grid[0], grid[1], grid[2], grid[3] if len(grid) > 3 else None)
-    shape = np.broadcast_shapes(np.shape(q["ok"]), np.shape(q["throughput"]))
-    rate = np.where(np.broadcast_to(q["ok"], shape), np.broadcast_to(q["throughput"], shape), 0.0)
-    rate = np.nan_to_num(rate, nan=0.0, posinf=0.0)
+    shape = np.broadcast_shapes(*(v.shape for v in q.values()))
+    q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
+    rate = np.nan_to_num(np.where(q["ok"], q["throughput"], 0.0), nan=0.0, posinf=0.0)
     return [np.max(np.where((np.abs(grid[0] - tp) < 0.5) & (np.abs(grid[1] - pp) < 0.5), rate, 0.0), axis=1)
-            for tp, pp in pairs.T]
+            for tp, pp in pairs.T], q
 
 
 DECODE_ROWS_RATIO = 2 ** (1 / 8)   # ratio of the rows per rank where a disaggregated decode step is evaluated
@@ -4557,7 +4570,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
                                                             *PREFILL_PARTS)}
     # the decode step at the search's full batch B (grid's last point; best["t_iter"] is at an offered load's rows)
-    grid = _decode_at_rows(hw, arch, load, best, n_sc)
+    # (a candidate to `beat`: its step at one row a rank alone until its bound passes, the rest only then)
+    one_row = dict(best, batch=np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0))
+    grid = _decode_at_rows(hw, arch, load, best if beat is None else one_row, n_sc)
     t_dec = grid["t_iter"][:, -1]
     limit = flat(load.ttft_limit)
     cv = flat(load.prompt_cv)
@@ -4669,6 +4684,8 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         bound = np.where(pre_fits, np.nan_to_num(bound, nan=0.0), 0.0)
         if not np.any(bound > np.ravel(beat) * (1 + 1e-9)):
             return None
+        grid = _decode_at_rows(hw, arch, load, best, n_sc)       # every point, t(1) among them
+        t_dec = grid["t_iter"][:, -1]
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
     reasons = [""] * n_sc
