@@ -846,9 +846,10 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    best and its best at each (tp, pp) of the grid with tp pp within the accelerators it had (tp
                    within the scale-up domain; d and B the search's at that layout: its capacity point within the
                    TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
-                   scenario the feasible one that serves the most tokens/s (the search's own on a tie). Pruned
-                   exactly, in the order of the layouts' decode capacity (highest first): none where the search's
-                   own serves its capacity (decode-bound: no layout serves more); a layout whose decode capacity on
+                   scenario the feasible one that serves the most tokens/s (the search's own, then the grid's
+                   first (tp, pp), on a tie: a fixed order, so a sweep picks as its runs one at a time). Pruned
+                   exactly: none where the search's own serves its capacity (decode-bound: no layout serves
+                   more); a layout whose decode capacity on
                    the accelerators the search had is not above the best so far is not run; nor one whose pools'
                    bound is not: max over the splits c of min(P(c), reps(c) r_d), P(c) = c mu rho_max(c) the prefill
                    pool's p99-bounded rate at the decode step of one row, t(1) (the step and the wait only rise with
@@ -4260,11 +4261,12 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             decode layout): the decode search's own best, then its best at each other (tp, pp) of the grid that
             fits the accelerators (d and B the search's at that layout, its capacity point within the TPOT
             limit), each through the pools and the served rate (_disaggregated); per scenario the feasible one
-            that serves the most tokens/s (the search's own on a tie). The candidates run in the order of their
-            decode capacity on the accelerators they were given (an upper bound on what the service serves), the
-            highest first; one whose capacity is not above the best so far is not evaluated, nor one whose pools'
-            bound (_disaggregated's `beat`: the most any split's prefill and decode pools carry without a queue)
-            is not, and none is where the best so far serves the search's own capacity (the most of any layout).
+            that serves the most tokens/s (the search's own, then the grid's first layout, on a tie: a fixed
+            order, whatever the other scenarios, so a sweep picks as its runs one at a time). A layout whose decode
+            capacity on the accelerators it was given (an upper bound on what the service serves; bounded before
+            its search by its grid columns', _layout_capacity_bounds) is not above the best so far is not
+            evaluated, nor one whose pools' bound (_disaggregated's `beat`: the most any split's pools carry with
+            the p99 TTFT within the limit at the decode step of one row) is not, and none is where the best so far serves the search's own capacity (the most of any layout).
             With a demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own
             alone."""
             own = searched(search_hw)
@@ -4306,7 +4308,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             if bounds is None:
                 cands = {k: at_pair(k) for k in range(pairs.shape[1])}
                 bounds = [cands[k][1] for k in range(pairs.shape[1])]
-            for k in sorted(range(pairs.shape[1]), key=lambda k: (-float(np.max(bounds[k])), k)):
+            for k in range(pairs.shape[1]):
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
                     break                   # the search's own serves its capacity there: no layout's is above it
