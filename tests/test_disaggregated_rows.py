@@ -104,6 +104,15 @@ def test_a_tighter_tpot_limit_never_raises_throughput_with_the_split_searched() 
     assert v["tokens_per_s"][0] >= 2881.4 - 0.1, v["tokens_per_s"]
 
 
+
+def test_a_tighter_tpot_limit_never_raises_throughput_with_the_tp_given_and_pp_searched() -> None:
+    # the same service with the decode tp given (2) and its pp searched: before s14-disagg3 a given tp ran the
+    # search's own layout alone, pp 2 at 60 ms (B 319): 2,261.8 tok/s < 2,881.4 at 45 ms (pp 1, B 108); every pp
+    # at that tp is now a candidate: 2,881.4 at both
+    v = _run(_spec("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim\n    tp = 2"))
+    _never_rises(v)
+    assert np.all(v["tp"] == 2) and v["tokens_per_s"][0] >= 2881.4 - 0.1, (v["tp"], v["tokens_per_s"])
+
 def test_the_operating_point_by_hand() -> None:
     """16 H100, 70B fp8, 8,000-token prompts, 300 out, 12 prefill accelerators (the prefill pool binds): at the served
     rate lam = tokens/s / O the decode pool's R replicas of d ranks hold b rows a rank (Little's law: every row emits

@@ -842,10 +842,10 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
     decode layout  (2026-12-05, s13-disagg2; every (tp, pp) 2026-12-06, s14-disagg3) the service's, not the
-                   decode pool's: without a demand, a tp the spec gives or a single stream, the decode search's own
-                   best and its best at each (tp, pp) of the grid with tp pp within the accelerators it had (tp
-                   within the scale-up domain; d and B the search's at that layout: its capacity point within the
-                   TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
+                   decode pool's: without a demand or a single stream, the decode search's own best and its best
+                   at each (tp, pp) of the grid with tp pp within the accelerators it had (tp within the scale-up
+                   domain; a tp or pp the spec gives: its layouts alone, the other coordinate searched; d and B
+                   the search's at that layout: its capacity point within the TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
                    scenario the feasible one that serves the most tokens/s (the search's own, then the grid's
                    first (tp, pp), on a tie: a fixed order, so a sweep picks as its runs one at a time). Pruned
                    exactly: none where the search's own serves its capacity (decode-bound: no layout serves
@@ -4266,14 +4266,16 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             capacity on the accelerators it was given (an upper bound on what the service serves; bounded before
             its search by its grid columns', _layout_capacity_bounds) is not above the best so far is not
             evaluated, nor one whose pools' bound (_disaggregated's `beat`: the most any split's pools carry with
-            the p99 TTFT within the limit at the decode step of one row) is not, and none is where the best so far serves the search's own capacity (the most of any layout).
-            With a demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own
-            alone."""
+            the p99 TTFT within the limit at the decode step of one row) is not, and none is where the best so
+            far serves the search's own capacity (the most of any layout).
+            With a demand (the pools sized to it) or a single stream: the search's own alone; a tp or pp the
+            spec gives: the layouts with it alone (before s14-disagg3 a given tp ran the search's own alone, whose
+            pp a looser limit could move to a worse service)."""
             own = searched(search_hw)
             top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
             shared: dict = {}
             found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
-            if demand or load.fixed_tp is not None or load.single_stream:
+            if demand or load.single_stream:
                 return found
             so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
             if not np.any(top_all > so_far * (1 + 1e-12)):
@@ -4282,6 +4284,10 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             most = max(float(np.max(search_hw.chips)), 1.0)
             pairs = np.unique(np.stack([grid[0], grid[1]]), axis=1)
             pairs = pairs[:, pairs[0] * pairs[1] <= most + 1e-9]
+            for fixed, row in ((load.fixed_tp, 0), (load.fixed_pp, 1)):   # a tp or pp the spec gives: its layouts
+                if fixed is not None:
+                    given = np.round(np.asarray(fixed, dtype=float).reshape(-1))
+                    pairs = pairs[:, np.isin(pairs[row], given)]
             own_tp, own_pp = np.ravel(own["tp"]), np.ravel(own["pp"])
             pairs = pairs[:, [not np.all((own_tp == tp) & (own_pp == pp)) for tp, pp in pairs.T]]
 
