@@ -848,24 +848,30 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    with W_99(lam / (c mu)) + t_pass + t_xfer + t(b(lam)) <= limit (both terms rise with lam: 50
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
-    decode layout  (2026-12-05, s13-disagg2) the service's, not the decode pool's: without a demand, a tp the
-                   spec gives or a single stream, the decode search's own best and its best at each tp of the grid
-                   (within the scale-up domain; pp, d and B the search's at that tp: its capacity point within the
-                   TPOT limit) each run through the pools and the served rate above; per scenario the feasible one
-                   that serves the most tokens/s (the search's own on a tie). A tp whose decode capacity on the
-                   accelerators the search had (an upper bound on what it serves) is not above the best so far is
-                   not run. Before, the pool's own best: where the prefill pool binds, a tighter TPOT limit that
-                   moved the search to a wider tp (a shorter step at the few rows in flight, more of the TTFT for
-                   the prefill queue) served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6 tok/s at
-                   40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1). The served rate
-                   at a given layout never rises with a tighter limit (its capacity point B only falls), so neither
-                   does their maximum over the tps. Assumed [U]: within a tp, pp and d are the pool's own pick
-                   (a tighter limit that moves pp at one tp is not covered); with a demand the pools are sized at
-                   the search's own layout (not the fewest accelerators over the layouts); where the split is
-                   searched too, a looser limit's pp at one tp can leave no split as good as a tighter limit's
-                   (16 H100, 4k prompts: at 60 ms tp 2's candidate is pp 2, B 319, a 4-chip replica: 2,332.3
-                   tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; before s13-disagg2 2,332.3
-                   at both, the layout never moving there; strict xfail). Next: candidates over (tp, pp).
+    decode layout  (2026-12-05, s13-disagg2; every (tp, pp) 2026-12-06, s14-disagg3) the service's, not the
+                   decode pool's: without a demand or a single stream, the decode search's own best and its best
+                   at each (tp, pp) of the grid with tp pp within the accelerators it had (tp within the scale-up
+                   domain; a tp or pp the spec gives: its layouts alone, the other coordinate searched; d and B
+                   the search's at that layout: its capacity point within the TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
+                   scenario the feasible one that serves the most tokens/s (the search's own, then the grid's
+                   first (tp, pp), on a tie: a fixed order, so a sweep picks as its runs one at a time). Pruned
+                   exactly: none where the search's own serves its capacity (decode-bound: no layout serves
+                   more); a layout whose decode capacity on
+                   the accelerators the search had is not above the best so far is not run; nor one whose pools'
+                   bound is not: max over the splits c of min(P(c), reps(c) r_d), P(c) = c mu rho_max(c) the prefill
+                   pool's p99-bounded rate at the decode step of one row, t(1) (the step and the wait only rise with
+                   the rate, so the served rate is below it), found before the served rate's bisection. Before
+                   s13-disagg2, the pool's own best: where the prefill pool binds, a tighter TPOT limit that moved
+                   the search to a wider tp served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
+                   tok/s at 40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1); before
+                   s14-disagg3, one candidate a tp (its best pp on all the accelerators), which can leave no split
+                   as good as a tighter limit's (16 H100, 4k prompts, split searched: at 60 ms tp 2's candidate was
+                   pp 2, B 319: 2,332.3 tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; now
+                   2,881.4 at both). The served rate at a given layout never rises with a tighter limit (its
+                   capacity point B only falls), so neither does their maximum over the layouts. Assumed [U]: d is
+                   the search's pick at each (tp, pp); with a demand the pools are sized at the search's own layout
+                   (not the fewest accelerators over the layouts: the sized pools carry the demand at that layout,
+                   tests/test_disaggregated_rows.py).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -3413,8 +3419,9 @@ def search_grid(hw: Hardware, arch: Architecture, load: Load) -> tuple:
                        np.asarray(hw.scaleup) if moe else None)
 
 
-def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str, np.ndarray]:
-    """The best configuration per scenario (one vectorized pass over every candidate)."""
+def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> dict[str, np.ndarray]:
+    """The best configuration per scenario (one vectorized pass over every candidate). `q`: the grid's evaluation
+    (evaluate_configs of `grid`, (scenarios, configurations) arrays) where the caller has it already."""
     # the grid spans every scenario's bounds (the largest scale-up domain and chip count); each scenario then
     # keeps only its own valid columns (`valid` in evaluate_configs), so a sweep equals the runs one at a time
     if grid is None:
@@ -3427,7 +3434,8 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None) -> dict[str,
         shape = np.asarray(batch, dtype=float)
         shape = shape if shape.ndim == 2 else shape.reshape(1, -1)   # (scenarios, configurations) where fixed
         batch = np.maximum(_col(load.beams), 1.0) + 0 * shape
-    q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
+    if q is None:
+        q = evaluate_configs(hw, arch, load, tp, pp, batch, ep)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
 
@@ -4278,43 +4286,86 @@ def _solve(ctx) -> dict[str, np.ndarray]:
         # left none), else over the accelerators (a demand sizes the pools)
         demand = ctx.is_set("demand")
 
-        def at_tp(hw, arch, load):
-            """The decode search at one tp (load.fixed_tp, one value), over that tp's columns of the grid alone."""
+        def at_layout(hw, arch, load):
+            """The decode search at one (tp, pp) (load.fixed_tp and load.fixed_pp, one value each), over that
+            layout's columns of the grid alone (its batches, and its expert ranks d where they are searched)."""
             grid = search_grid(hw, arch, load)
-            tp = float(np.ravel(load.fixed_tp)[0])
-            keep = np.abs(grid[0] - tp) < 0.5
+            tp, pp = (float(np.ravel(f)[0]) for f in (load.fixed_tp, load.fixed_pp))
+            keep = (np.abs(grid[0] - tp) < 0.5) & (np.abs(grid[1] - pp) < 0.5)
             found = search(hw, arch, load, tuple(g[keep] for g in grid))
             found["reason"] = [""] * np.size(found["feasible"])   # a candidate's own reason is never shown
             return found
 
         def service(search_hw, left=None):
             """The pools at the decode layout that serves the most (module docstring, "Disaggregated serving",
-            decode layout): the decode search's own best, then its best at each other tp of the grid, each through
-            the pools and the served rate (_disaggregated); per scenario the feasible one that serves the most
-            tokens/s (the search's own on a tie). A candidate whose decode capacity on the accelerators it was
-            given (an upper bound on what the service serves) is not above the best so far is not evaluated, and
-            none is searched where the best so far serves the search's own capacity (the most of any layout). With a
-            demand (the pools sized to it), a tp the spec gives, or a single stream: the search's own alone."""
+            decode layout): the decode search's own best, then its best at each other (tp, pp) of the grid that
+            fits the accelerators (d and B the search's at that layout, its capacity point within the TPOT
+            limit), each through the pools and the served rate (_disaggregated); per scenario the feasible one
+            that serves the most tokens/s (the search's own, then the grid's first layout, on a tie: a fixed
+            order, whatever the other scenarios, so a sweep picks as its runs one at a time). A layout whose decode
+            capacity on the accelerators it was given (an upper bound on what the service serves; bounded before
+            its search by its grid columns', _layout_capacity_bounds) is not above the best so far is not
+            evaluated, nor one whose pools' bound (_disaggregated's `beat`: the most any split's pools carry with
+            the p99 TTFT within the limit at the decode step of one row) is not, and none is where the best so
+            far serves the search's own capacity (the most of any layout).
+            With a demand (the pools sized to it) or a single stream: the search's own alone; a tp or pp the
+            spec gives: the layouts with it alone (before s14-disagg3 a given tp ran the search's own alone, whose
+            pp a looser limit could move to a worse service)."""
             own = searched(search_hw)
             top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
             shared: dict = {}
             found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
-            if demand or load.fixed_tp is not None or load.single_stream:
+            if demand or load.single_stream:
                 return found
-            for tp in TP_GRID[TP_GRID <= max(float(np.max(hw.scaleup)), 1.0)]:
-                if np.all(np.ravel(own["tp"]) == tp):
-                    continue                # the search's own best is this tp's
-                at = dataclasses.replace(load, fixed_tp=np.array(tp))
-                cand = solve_distinct(at_tp, {"hw": search_hw, "arch": arch, "load": at},
-                                      PP_GRID.size * BATCH_GRID.size * ranks)
+            so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
+            if not np.any(top_all > so_far * (1 + 1e-12)):
+                return found                # the search's own serves its capacity: no layout's is above it
+            grid = search_grid(search_hw, arch, load)
+            most = max(float(np.max(search_hw.chips)), 1.0)
+            pairs = np.unique(np.stack([grid[0], grid[1]]), axis=1)
+            pairs = pairs[:, pairs[0] * pairs[1] <= most + 1e-9]
+            for fixed, row in ((load.fixed_tp, 0), (load.fixed_pp, 1)):   # a tp or pp the spec gives: its layouts
+                if fixed is not None:
+                    given = np.round(np.asarray(fixed, dtype=float).reshape(-1))
+                    pairs = pairs[:, np.isin(pairs[row], given)]
+            own_tp, own_pp = np.ravel(own["tp"]), np.ravel(own["pp"])
+            pairs = pairs[:, [not np.all((own_tp == tp) & (own_pp == pp)) for tp, pp in pairs.T]]
+
+            # each layout's decode capacity bound before its search: the most throughput of its grid columns
+            # within the limits (its search picks one of them: no batch refined or solved between the grid's
+            # points, no batch the spec gives), one evaluation of the grid, whose columns each layout's search
+            # then reads; else each layout's search first
+            found_bounds = _layout_capacity_bounds(search_hw, arch, load, grid, pairs)
+            bounds, whole = (None, None) if found_bounds is None else found_bounds
+            cands: dict = {}
+
+            def at_pair(k):
+                at = dataclasses.replace(load, fixed_tp=np.array(pairs[0, k]), fixed_pp=np.array(pairs[1, k]))
+                if whole is None:
+                    cand = solve_distinct(at_layout, {"hw": search_hw, "arch": arch, "load": at},
+                                          BATCH_GRID.size * ranks)
+                else:                       # the layout's columns of the grid's evaluation
+                    keep = (np.abs(grid[0] - pairs[0, k]) < 0.5) & (np.abs(grid[1] - pairs[1, k]) < 0.5)
+                    cand = search(search_hw, arch, at, tuple(g[keep] for g in grid),
+                                  {name: v[:, keep] for name, v in whole.items()})
+                    cand["reason"] = [""] * np.size(cand["feasible"])
+                return cand, np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+
+            if bounds is None:
+                cands = {k: at_pair(k) for k in range(pairs.shape[1])}
+                bounds = [cands[k][1] for k in range(pairs.shape[1])]
+            for k in range(pairs.shape[1]):
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
                     break                   # the search's own serves its capacity there: no layout's is above it
-                top = np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
+                if not np.any(bounds[k] > so_far * (1 + 1e-12)):
+                    continue
+                cand, top = cands[k] if k in cands else at_pair(k)
                 if not np.any(top > so_far * (1 + 1e-12)):
                     continue
-                found = _served_more(found, _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left,
-                                                           shared))
+                more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far)
+                if more is not None:
+                    found = _served_more(found, more)
             return found
 
         if ctx.is_set("prefill_accelerators") and not demand:
@@ -4417,6 +4468,24 @@ def _held_pools(best: dict, held) -> None:
                              if over[i] else "" for i in range(n)])
 
 
+def _layout_capacity_bounds(hw: Hardware, arch: Architecture, load: Load, grid: tuple,
+                            pairs: np.ndarray) -> tuple[list[np.ndarray], dict] | None:
+    """Per (tp, pp) of `pairs` (2, k), per scenario, the most throughput of that layout's columns of `grid` that
+    meet the limits (`ok`): the search restricted to the layout picks one of those columns (or none), so its
+    capacity is at most this; and the grid's evaluation ((scenarios, configurations) arrays, which that search
+    reads). None where the search may pick a column off the grid (`batch_refinement`, `capacity_solve`) or reads
+    a batch the spec gives: no bound without running each layout's search."""
+    if (load.fixed_batch is not None or load.single_stream or np.any(_col(load.refine) > 0)
+            or np.any(_col(load.solve) > 0)):
+        return None
+    q = evaluate_configs(hw, arch, load, grid[0], grid[1], grid[2], grid[3] if len(grid) > 3 else None)
+    shape = np.broadcast_shapes(*(v.shape for v in q.values()))
+    q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
+    rate = np.nan_to_num(np.where(q["ok"], q["throughput"], 0.0), nan=0.0, posinf=0.0)
+    return [np.max(np.where((np.abs(grid[0] - tp) < 0.5) & (np.abs(grid[1] - pp) < 0.5), rate, 0.0), axis=1)
+            for tp, pp in pairs.T], q
+
+
 DECODE_ROWS_RATIO = 2 ** (1 / 8)   # ratio of the rows per rank where a disaggregated decode step is evaluated
 
 
@@ -4509,7 +4578,7 @@ def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
-                   shared: dict | None = None) -> dict[str, np.ndarray]:
+                   shared: dict | None = None, beat: np.ndarray | None = None) -> dict[str, np.ndarray] | None:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
@@ -4549,7 +4618,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
                                                             *PREFILL_PARTS)}
     # the decode step at the search's full batch B (grid's last point; best["t_iter"] is at an offered load's rows)
-    grid = _decode_at_rows(hw, arch, load, best, n_sc)
+    # (a candidate to `beat`: its step at one row a rank alone until its bound passes, the rest only then)
+    one_row = dict(best, batch=np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0))
+    grid = _decode_at_rows(hw, arch, load, best if beat is None else one_row, n_sc)
     t_dec = grid["t_iter"][:, -1]
     limit = flat(load.ttft_limit)
     cv = flat(load.prompt_cv)
@@ -4637,6 +4708,32 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
             lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
         return np.where(full, top, lo)
 
+    if beat is not None and not ctx.is_set("demand"):
+        # a candidate layout's bound (service): min(P(c), reps r_d) requests/s, P(c) the most c workers carry with
+        # the p99 TTFT within the limit at the decode step of one row a rank, t(1) (the step rises with the rows in
+        # flight, the wait with the rate: `served` carries no more), at the split given, else the most over every
+        # split c = 1 .. c_max; a layout whose bound is not above the best so far (`beat`, tokens/s) in any
+        # scenario serves no more there: None, its pools' served rate not solved
+        n_all = flat(hw.chips)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.is_set("prefill_accelerators"):
+                pre_b = flat(ctx.get("prefill_accelerators"))
+                c_b = np.floor(pre_b / tp_p + 1e-9)[:, None]
+                reps_b = np.floor((n_all - pre_b) / R_d + 1e-9)[:, None]
+            else:
+                c_top = np.nan_to_num(np.floor((n_all - R_d) / tp_p + 1e-9), nan=0.0)
+                c_b = np.arange(1, max(float(np.max(c_top)), 1.0) + 1)[None, :] + 0 * c_top[:, None]
+                c_b = np.where(c_b <= c_top[:, None], c_b, 0.0)
+                reps_b = np.floor((n_all[:, None] - c_b * tp_p[:, None]) / R_d[:, None] + 1e-9)
+            budget_b = (limit - t_pass - transfer(n_all) - grid["t_iter"][:, 0])[:, None] + 0 * c_b
+            rho_b = (prefill_pool_utilization(c_b, mu[:, None], cv[:, None], budget_b) if queueing
+                     else np.ones_like(c_b))
+            bound = np.max(np.minimum(c_b * mu[:, None] * rho_b, reps_b * rep_rate[:, None]), axis=1) * O
+        bound = np.where(pre_fits, np.nan_to_num(bound, nan=0.0), 0.0)
+        if not np.any(bound > np.ravel(beat) * (1 + 1e-9)):
+            return None
+        grid = _decode_at_rows(hw, arch, load, best, n_sc)       # every point, t(1) among them
+        t_dec = grid["t_iter"][:, -1]
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
     reasons = [""] * n_sc
