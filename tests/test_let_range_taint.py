@@ -329,6 +329,13 @@ UNREACHED: dict[str, str] = {
 }
 
 
+# ranged figures that only a built-in limit reads (no model output): the law is the let's one error and no
+# diagnostic of the limit computed from the bad value
+READ_BY_LIMITS_ONLY: dict[str, str] = {
+    "rack_floor_area": "the hall's floor-area limit (compiler/models/facility.py `_hall_area`)",
+}
+
+
 def _cases() -> list[tuple[str, str]]:
     return sorted(lets_read())
 
@@ -350,6 +357,9 @@ def test_a_let_outside_its_range_is_one_error_at_the_let_and_no_output_is_comput
     path = next(p for p, node in results.graph.nodes.items() if node.kind == "let" and p.endswith(f".{let}")
                 and node.span is not None and node.span.line == line)
     readers = [p for p, node in results.graph.nodes.items() if node.kind == "model" and path in node.deps]
+    if let in READ_BY_LIMITS_ONLY:           # no figure reads it; its check reported nothing from it (the errors above)
+        assert not readers, readers
+        return
     assert readers, f"no model read `{path}`"
     for reader in readers:
         value = np.asarray(results.values[reader], dtype=float)
