@@ -212,7 +212,10 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 `let`. MLPerf submitters stop at median 0.88 of their binding limit (155 Server runs of
                 reference/mlperf_ttft_percentiles.csv), which validate's MECHANISMS "continuous_capacity" gives the
                 solved point; not applied (TTFT p99 12.0% -> 16.5%, TTFT p50 8.9% -> 12.8%, first_token_delay and
-                the families refit: docs/accuracy.md "The batch grid's staircase and a continuous capacity point")
+                the families refit: docs/accuracy.md "The batch grid's staircase and a continuous capacity point");
+                applied since 2026-12-06 to the rows of the engines that admit prompts whole (MECHANISMS
+                "whole_prompt_capacity": NVIDIA's v4.1 harness, AMD's v4.1 / v5.0 vLLM; docs/accuracy.md
+                "Whole-prompt engines' capacity point")
 
 Serving step mixture (server and interactive, chunked or whole prompts; `_step_mixture`, `_prompt_lumps`) [P/D]:
     TensorRT-LLM's micro-batch scheduler fills a step with the decode rows first, then gives the context requests,
@@ -1777,7 +1780,10 @@ capacity_solve = Assumption(
     "`operating_fraction` 0.88): it takes TTFT p99 from 12.0% to 16.5% and TTFT p50 from 8.9% to 12.8% even with "
     "first_token_delay and the families refit; the grid's accidental stop at 0.88-0.91 of the limit is where the "
     "median submitter stops, docs/accuracy.md \"The batch grid's staircase and a continuous capacity point\" "
-    "(2026-12-05)", range=Range(0.0, 1.0, integral=True))
+    "(2026-12-05). Given with `operating_fraction` 0.88 to the Server and Interactive rows of the engines that admit "
+    "prompts whole (no chunked context: NVIDIA's v4.1 harness, AMD's v4.1 / v5.0 vLLM), whose runs stop at 0.83 of "
+    "the TPOT p99 limit (MECHANISMS \"whole_prompt_capacity\", applied 2026-12-06: TPOT mean 9.3% -> 8.6%, TTFT p99 "
+    "9.9% -> 9.4%; docs/accuracy.md \"Whole-prompt engines' capacity point\")", range=Range(0.0, 1.0, integral=True))
 capacity_at_own_rate = Assumption(
     "capacity_at_own_rate", 1.0, "1",
     "whether a server or interactive capacity point carries its rows' own rate [D]: 1 (default) the point is the "
@@ -1801,7 +1807,8 @@ operating_fraction = Assumption(
     "Server runs of reference/mlperf_ttft_percentiles.csv (MLCommons inference v4.1 / v5.0 results, read 2026-12) "
     "max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) has median 0.883 (quartiles 0.76-0.94): a property of how "
     "they operate (a run must pass with room for its run-to-run spread), given to validate only with "
-    "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88)", range=Range(0.05, 1.0))
+    "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88; applied to the whole-prompt "
+    "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06)", range=Range(0.05, 1.0))
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
