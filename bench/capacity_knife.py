@@ -4,7 +4,10 @@
     PYTHONPATH=. python3 bench/capacity_knife.py --near           (and the capacity points within 1% of a limit)
     ... --with NAME / --without NAME                              (validate's MECHANISMS, as `validate --with`)
     ... --only step+1e-3,step-1e-3                                (a subset of the perturbations; `base` alone: base)
+    ... --dump PREFIX                                             (each run's rows to PREFIX_<perturbation>.json)
     ... --with continuous_capacity --fraction 0.94                (its OPERATING_FRACTION set to 0.94)
+    ... --phase 0.5                                               (the batch grid round(r^(k + 0.5)), r = 1.146: the
+                                                                  grid's phase, which has no source, moved)
 
 Perturbations (each on every row, one at a time):
 - `step x (1 + e)`: every decode step of evaluate_configs' `step` (its time and its terms) times 1 + e, so the
@@ -116,7 +119,7 @@ def near(within: float = 0.01) -> None:
     for r in rows:
         if r.category.startswith("T") and r.fields and np.isfinite(r.error):
             lat[V._submission(r)] += 1
-    seen = set()
+    seen, points = set(), {}
     print(f"\ncapacity points within {within:.0%} of a limit (own p99 / limit, or the next grid batch's):")
     for r in rows:
         if r.category not in ("inference Server", "inference Interactive") or not np.isfinite(r.error):
@@ -131,14 +134,19 @@ def near(within: float = 0.01) -> None:
         nx = max(nxt["tpot"] / L_tpot, nxt["ttft"] / L_ttft) if nxt else float("nan")
         if not (own >= 1 - within or (nxt and b["next"] in ("TPOT", "TTFT") and nx <= 1 + within)):
             continue
-        key = V._submission(r)
-        if key in seen:
-            continue
-        seen.add(key)
-        print(f"  line {r.line:5d} {r.data['round']} {r.data['benchmark']:28s} {r.data['accelerator'][:24]:24s} "
-              f"x{r.data['num_accelerators']:>3s}  B{b['B']:.0f} TPOT {b['tpot'] / L_tpot:.5f} TTFT {b['ttft'] / L_ttft:.4f} "
+        config = (r.data["round"], r.data["benchmark"].replace("-99.9", "-99"), r.data["accelerator"],
+                  r.data["num_accelerators"], b["B"])
+        lat[config] += lat[V._submission(r)] if V._submission(r) not in seen else 0
+        seen.add(V._submission(r))
+        points.setdefault(config, (r, b, own, nx, []))[4].append(r.line)
+    for (rnd, bench, acc, n, B), (r, b, own, nx, lines) in points.items():
+        nxt = b.get("nxt")
+        L_ttft, L_tpot = r.fields["ttft_limit"].value, r.fields["tpot_limit"].value
+        key = (rnd, bench, acc, n, B)
+        print(f"  {len(lines):2d} throughput rows (line {lines[0]}) {rnd} {bench:28s} {acc[:24]:24s} x{n:>3s}"
+              f"  B{b['B']:.0f} TPOT {b['tpot'] / L_tpot:.5f} TTFT {b['ttft'] / L_ttft:.4f} "
               f"of limit; next B{nxt['B'] if nxt else float('nan'):.0f} {b['next']} at {nx:.4f}; "
-              f"{lat[key]} latency rows, error {r.error:+.1%}")
+              f"{lat[key]} latency rows")
 
 
 def main():
@@ -148,6 +156,10 @@ def main():
         if "--only" not in args:
             return
     only = None
+    if "--phase" in args:            # the batch grid shifted by a phase p of its ratio: round(r^(k + p))
+        p = float(args[args.index("--phase") + 1])
+        r = 16384 ** (1 / 71)
+        M.BATCH_GRID = np.unique(np.round(r ** (np.arange(72) + p)))
     if "--fraction" in args:         # continuous_capacity's operating fraction (validate's OPERATING_FRACTION)
         V.OPERATING_FRACTION = float(args[args.index("--fraction") + 1])
     if "--only" in args:
@@ -161,6 +173,11 @@ def main():
         if base_rows is None:
             base_rows = rows
         results[name] = (stats(rows), batches(rows), {r.line: r for r in rows})
+        if "--dump" in args:         # every compared row's prediction, a JSON file per perturbation
+            import json
+            with open(f"{args[args.index('--dump') + 1]}_{name}.json", "w") as f:
+                json.dump({r.line: [r.category, r.measured, r.predicted, r.error, r.extra.get("batch")] for r in rows
+                           if r.fields and np.isfinite(r.error)}, f)
         s = results[name][0]
         print(f"{name:12s} " + "  ".join(f"{c.replace('inference ', '')[:11]:>11s} {s[c][0] * 100:5.2f}% {s[c][1]:3d}"
                                          for c in CATEGORIES if c in s), flush=True)
