@@ -61,7 +61,8 @@ def _scaled_evaluate_configs(scale: float):
     wrapper = ("    def step(prefill_share, B=B):\n"
                "        t_, terms_ = _raw_step(prefill_share, B)\n"
                f"        s_ = {scale!r}\n"
-               "        return t_ * s_, {k_: (v_ if k_ == 'clock_fraction' else v_ * s_) for k_, v_ in terms_.items()}\n\n"
+               "        return t_ * s_, {k_: (v_ if k_ == 'clock_fraction' else v_ * s_)\n"
+               "                         for k_, v_ in terms_.items()}\n\n"
                "    def _raw_step(prefill_share, B=B):\n")
     src = src.replace(head, wrapper)
     space = dict(M.__dict__)
