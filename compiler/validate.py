@@ -1459,6 +1459,7 @@ MECHANISM_TABLE = {
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
     "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
+    "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
@@ -1603,6 +1604,14 @@ CHUNK_STEPS_P99_DELAY = 0.325
 # test_planning_defaults.py holds them equal); validate sets `step_residual_tail` 0 on its other Server and Interactive
 # rows (not chunked TensorRT-LLM, or the harness's dispatch in place of the delay), where it was not measured
 RESIDUAL_TAIL_P99_DELAY = 0.175
+# `interactive_engines` (measured, not applied; docs/accuracy.md "The H200 Interactive TTFT gap", s14-gap,
+# 2026-12-06): NVIDIA's v5.0 H200 Interactive engines are tp 1 with a 256-token budget (closed/Cisco/configs/
+# llama2-70b-interactive/Server/__init__.py, ntuhpc/mlperf_inference_results_v5.0 at cf354115 [P]; LAYOUTS), one a
+# GPU, fed by llmlib's least-busy dispatch ("least" above [P]). bench/interactive_dispatch_sim.py: at the runs' load
+# (66.5 requests/s, 82 rows a GPU) independent engines give TTFT p99 470 ms, least-busy 356 (the runs: 363); the
+# prompt queue's law (_budget_ttft) fed the simulation's step gives 479 ms at share 1, and the least-busy / own ratio
+# (0.756) at a waiting chance rho x 0.33 (0.30: 356 ms, 0.40: 379 ms) [D]
+LEAST_DISPATCH_WAIT_SHARE = 0.33
 FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
 
@@ -2257,10 +2266,15 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     # paces the first token ("Long-prompt layouts")
     long_prompt = (layout is not None and scenario in mechanisms["long_prompt_layouts"]
                    and 0 < layout.budget < serving.input_tokens)
-    if layout is not None and (scenario in mechanisms["layouts"] or long_prompt):   # the submitter's engine
+    # NVIDIA's Interactive engines (measured, not applied; "The H200 Interactive TTFT gap"): the submitter's layout
+    # and budget, and the prompt queue's wait under the harness's least-busy dispatch
+    own_engine = (layout is not None and scenario in mechanisms["interactive_engines"] and family in TRTLLM_FAMILIES)
+    if layout is not None and (scenario in mechanisms["layouts"] or long_prompt or own_engine):   # the submitter's
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
+    if own_engine and dispatch_policy(round_, family, layout, n)[0] == "least":
+        row.lets["dispatch_wait_share"] = LEAST_DISPATCH_WAIT_SHARE   # the wait a least-busy dispatch leaves
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
