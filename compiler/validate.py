@@ -482,6 +482,18 @@ stop at (a property of how the submitters operate). Not applied: TTFT p99 12.0% 
 Interactive 0.8% -> 5.1%; with first_token_delay (0.475) and the families refit (Ada 0.35, Blackwell FP4 0.96) TTFT
 p99 16.5%, TTFT p50 12.8%; no fraction from 0.80 to 1.00 keeps TTFT p99 at or below the grid's (docs/accuracy.md "The
 batch grid's staircase and a continuous capacity point").
+Whole-prompt capacity (MECHANISMS "whole_prompt_capacity"; applied since 2026-12-06, s14-tpot2): the Server and
+Interactive rows whose engine admits its prompts whole, with no chunked context (`whole_prompt_engine`: NVIDIA's v4.1
+harness, `whole_prompts` above, its Server configs set no chunked context [P]; AMD's vLLM harness of v4.1 and v5.0,
+VLLM_WHOLE_PROMPT_ROUNDS, chunked prefill off [P]), take `continuous_capacity`'s capacity point: `let capacity_solve
+= 1` and `let operating_fraction = OPERATING_FRACTION` (0.88), the batch solved to 0.88 of each limit. The submitters'
+runs of those engines stop at median 0.830 of the TPOT p99 limit (47 NVIDIA v4.1 runs; AMD's 14 at 0.90 of the TTFT
+p99 limit), where the grid's point sat at 0.898; the chunked NVIDIA v5.0 Llama 2 70B runs stop at 0.892, where the
+grid's point already is (0.900), and the solved point there takes TTFT p50 and p99 over 10%. Validate: TPOT mean
+9.3% -> 8.6% (+7.2% -> +6.2%; 110 -> 118 within 10%), TTFT p99 9.9% -> 9.4% (104 -> 108), Server 7.7% -> 7.3%,
+TTFT p50 8.7% -> 9.4% (110 -> 107), TPOT p99 7.5% -> 8.0%, Interactive and the rest unchanged (268 rows move, none of
+a chunked engine; the held-out v5.1 / v6.0 rows none: their engines chunk). The chunked engines' wide spread
+(Mixtral, Llama 3.1 405B, the add-in cards) is not in it (docs/accuracy.md "Whole-prompt engines' capacity point").
 Capacity at its own rate (MECHANISMS "capacity_at_own_rate"; the model's default `capacity_at_own_rate` 1, applied
 since 2026-12-05; `--without capacity_at_own_rate` sets the let to 0): a Server or Interactive capacity point is the
 grid column with the most throughput that meets both limits at the rate its B rows carry (Little's law), as a
@@ -980,6 +992,13 @@ ADP_BALANCE_MODELS = ("DeepSeek_R1",)        # the benchmarks whose NVIDIA engin
 WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
 WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
 VLLM_FAMILIES = ("CDNA3 FP8",)
+# the rounds whose vLLM harness runs prompts whole (chunked prefill off; "Whole-prompt capacity" above): v5.0, AMD's
+# server_mi300x.yaml (chunked prefill off, as read for "Scheduling rounds" above) [P]; v4.1, AMD's Server script
+# (mlcommons/inference_results_v4.1 closed/AMD/code/llama2-70b-99.9/test_VllmFp8/test_VllmFp8_SyncServer_audit.sh,
+# commit a2f5d66d, read 2026-12-06) passes no chunked-prefill flag [P] to vLLM's V0 engine, whose default is off at
+# a 4,096-token context [U]. Not v5.1 on: its MI325X Interactive and the v6.0 configs run the V1 engine, chunked
+# prefill on (SCHEDULER_STEPS_BY_CHIP's sources)
+VLLM_WHOLE_PROMPT_ROUNDS = ("inference-v4.1", "inference-v5.0")
 # NVIDIA's v5.0 Llama 2 70B engines on Hopper build the gate-up GEMM with SwiGLU in its epilogue (`gemm_swiglu_plugin`
 # fp8 in the H100 SXM, H200, GH200 and H200 NVL configs, Offline, Server and Interactive; not in v4.1's configs, nor in
 # the H100 NVL and H200-CTS ones: ntuhpc/mlperf_inference_results_v5.0 closed/*/configs/llama2-70b [P]): the model's
@@ -1427,6 +1446,7 @@ MECHANISM_TABLE = {
     "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
     "pipeline_overhead_split": Mechanism((), _ALL),   # pp > 1: seq_overhead's host share serial, device rest / pp
     "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
+    "whole_prompt_capacity": Mechanism(_LIVE, _LIVE),   # the same, on the engines that admit prompts whole (no chunked context)
     "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
     "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
     "pytorch_executor": Mechanism(_ALL, _ALL),  # the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)
@@ -1439,6 +1459,7 @@ MECHANISM_TABLE = {
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
     "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
+    "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
@@ -1583,6 +1604,14 @@ CHUNK_STEPS_P99_DELAY = 0.325
 # test_planning_defaults.py holds them equal); validate sets `step_residual_tail` 0 on its other Server and Interactive
 # rows (not chunked TensorRT-LLM, or the harness's dispatch in place of the delay), where it was not measured
 RESIDUAL_TAIL_P99_DELAY = 0.175
+# `interactive_engines` (measured, not applied; docs/accuracy.md "The H200 Interactive TTFT gap", s14-gap,
+# 2026-12-06): NVIDIA's v5.0 H200 Interactive engines are tp 1 with a 256-token budget (closed/Cisco/configs/
+# llama2-70b-interactive/Server/__init__.py, ntuhpc/mlperf_inference_results_v5.0 at cf354115 [P]; LAYOUTS), one a
+# GPU, fed by llmlib's least-busy dispatch ("least" above [P]). bench/interactive_dispatch_sim.py: at the runs' load
+# (66.5 requests/s, 82 rows a GPU) independent engines give TTFT p99 470 ms, least-busy 356 (the runs: 363); the
+# prompt queue's law (_budget_ttft) fed the simulation's step gives 479 ms at share 1, and the least-busy / own ratio
+# (0.756) at a waiting chance rho x 0.33 (0.30: 356 ms, 0.40: 379 ms) [D]
+LEAST_DISPATCH_WAIT_SHARE = 0.33
 FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
 
@@ -1673,6 +1702,13 @@ def offline_budget_rows(layout: "Layout", serving: "Serving") -> float:
     `batch_scheduler_policy` max_util [P]). Taken as the engine's sequence cap (`max_batch_size`), so the Offline
     search holds no more rows than the budget lets decode (whole rows: the floor, at least 1)."""
     return float(max(1, math.floor(layout.pp * layout.budget / (1.0 + serving.input_tokens / serving.output_tokens))))
+
+
+def whole_prompt_engine(round_: str, family: str, lets: dict) -> bool:
+    """Whether a Server or Interactive row's engine admits its prompts whole, with no chunked context ("Whole-prompt
+    capacity" in the module docstring): NVIDIA's v4.1 harness (`whole_prompts`, set by `_plan_inference` from
+    WHOLE_PROMPT_ROUNDS) or AMD's vLLM harness in VLLM_WHOLE_PROMPT_ROUNDS (chunked prefill off)."""
+    return "whole_prompts" in lets or (family in VLLM_FAMILIES and round_ in VLLM_WHOLE_PROMPT_ROUNDS)
 
 
 def engine_limits(round_: str, model: str, scenario: str, chip: str, n: float) -> dict:
@@ -2230,10 +2266,15 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     # paces the first token ("Long-prompt layouts")
     long_prompt = (layout is not None and scenario in mechanisms["long_prompt_layouts"]
                    and 0 < layout.budget < serving.input_tokens)
-    if layout is not None and (scenario in mechanisms["layouts"] or long_prompt):   # the submitter's engine
+    # NVIDIA's Interactive engines (measured, not applied; "The H200 Interactive TTFT gap"): the submitter's layout
+    # and budget, and the prompt queue's wait under the harness's least-busy dispatch
+    own_engine = (layout is not None and scenario in mechanisms["interactive_engines"] and family in TRTLLM_FAMILIES)
+    if layout is not None and (scenario in mechanisms["layouts"] or long_prompt or own_engine):   # the submitter's
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
+    if own_engine and dispatch_policy(round_, family, layout, n)[0] == "least":
+        row.lets["dispatch_wait_share"] = LEAST_DISPATCH_WAIT_SHARE   # the wait a least-busy dispatch leaves
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
@@ -2332,6 +2373,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["allreduce_kernels"] = 0.0
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
+        row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit
+    if scenario in mechanisms["whole_prompt_capacity"] and whole_prompt_engine(round_, family, row.lets):
+        row.lets["capacity_solve"] = 1.0                 # applied ("Whole-prompt capacity"): the batch solved
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit
     if scenario != "offline" and scenario not in mechanisms["capacity_at_own_rate"]:   # the model's default, applied
         row.lets["capacity_at_own_rate"] = 0.0           # cut columns compete ("Capacity at its own rate")

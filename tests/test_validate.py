@@ -878,7 +878,7 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
                "long_prompt_layouts (server, interactive), engine_budgets (server, interactive), "
                "own_prompt_spread (server, interactive), "
                "knee_power (offline, server, interactive), capacity_margin (server, interactive), "
-               "expert_gemm_tiles (offline, server, interactive), capacity_at_own_rate (server, interactive), "
+               "whole_prompt_capacity (server, interactive), expert_gemm_tiles (offline, server, interactive), capacity_at_own_rate (server, interactive), "
                "pytorch_executor (offline, server, interactive), amd_tuned_gemms (offline, server, interactive), "
                "allreduce_kernels (offline, server, interactive), residual_tail (server, interactive)")
     assert out.exit_code == 0 and applied in out.output, out.output

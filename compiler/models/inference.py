@@ -212,7 +212,10 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 `let`. MLPerf submitters stop at median 0.88 of their binding limit (155 Server runs of
                 reference/mlperf_ttft_percentiles.csv), which validate's MECHANISMS "continuous_capacity" gives the
                 solved point; not applied (TTFT p99 12.0% -> 16.5%, TTFT p50 8.9% -> 12.8%, first_token_delay and
-                the families refit: docs/accuracy.md "The batch grid's staircase and a continuous capacity point")
+                the families refit: docs/accuracy.md "The batch grid's staircase and a continuous capacity point");
+                applied since 2026-12-06 to the rows of the engines that admit prompts whole (MECHANISMS
+                "whole_prompt_capacity": NVIDIA's v4.1 harness, AMD's v4.1 / v5.0 vLLM; docs/accuracy.md
+                "Whole-prompt engines' capacity point")
 
 Serving step mixture (server and interactive, chunked or whole prompts; `_step_mixture`, `_prompt_lumps`) [P/D]:
     TensorRT-LLM's micro-batch scheduler fills a step with the decode rows first, then gives the context requests,
@@ -458,6 +461,12 @@ Prefill of one request (time to first token):
             TTFT_q += ((1 - u) D50 + u D99) tau t_iter
     (compiler/validate.py DISPATCH_WAITS tabulates D50 and D99 by dispatch and engines; docs/accuracy.md "The
     harness's dispatch in place of the first-token delay": measured, not applied).
+    Least-busy dispatch's share of the wait (`dispatch_wait_share` s, 1 by default) [D]: where the harness hands
+    each request to the engine with the fewest requests in flight (NVIDIA's v5.0 llmlib), arrivals avoid the
+    engines with prompts queued, so a request meets its engine's queue less often than an engine's own Poisson
+    stream would make it: the chance to wait is s rho (s _waiting_chance), E[A] = I w s, in every law above (and in
+    the own prompt's spread). bench/interactive_dispatch_sim.py: at NVIDIA's H200 Interactive engines this law at
+    s 0.33 is the simulated least-busy p99 (validate MECHANISMS "interactive_engines", measured, not applied).
     Whole chunk steps (`integer_chunk_steps` 1; 0 by default) [P/D]: TensorRT-LLM's first come first served chunks
     (microBatchScheduler.cpp) sample a first token at the end of the step carrying the prompt's last chunk, so
     the step count at quantile q is ceil(X_q / room) in place of max(1, X_q / room + 1/2) (validate MECHANISMS
@@ -1648,6 +1657,18 @@ first_token_delay_p99 = Assumption(
     "Quantile q takes d + u (d_99 - d), u = min(max((q - 0.5) / 0.49, 0), 1) (the blend of the harness dispatch's "
     "waits); no delay, and so no shift, on an engine of whole prompts. It is the p99's delay itself, not an offset: a "
     "workload that sets `first_token_delay` moves the p50's, and sets this one for the p99's", range=NON_NEGATIVE)
+dispatch_wait_share = Assumption(
+    "dispatch_wait_share", 1.0, "1",
+    "the share of its engine's prompt queue wait a request meets where the harness hands each request to the "
+    "engine with the fewest requests in flight, in server and interactive scenarios with chunked context [D]: the "
+    "chance to wait, rho (the M/G/1 queue of one engine's own Poisson stream), times this share, so E[A] = I w "
+    "share. 1: independent engines (the model's law). A least-busy dispatch (NVIDIA's MLPerf v5.0 llmlib "
+    "`load_balancing` [P]) steers arrivals away from the engines with prompts queued; "
+    "bench/interactive_dispatch_sim.py simulates it at NVIDIA's v5.0 H200 Interactive engines (8 engines of tp 1, "
+    "256 tokens: TTFT p99 356 ms where the runs measure 363 and independent engines give 470), and the share that "
+    "puts this law on the simulated least-busy p99 is validate's LEAST_DISPATCH_WAIT_SHARE (docs/accuracy.md "
+    "\"The H200 Interactive TTFT gap\"). "
+    "1 by default (validate MECHANISMS \"interactive_engines\", measured, not applied)", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -1777,7 +1798,10 @@ capacity_solve = Assumption(
     "`operating_fraction` 0.88): it takes TTFT p99 from 12.0% to 16.5% and TTFT p50 from 8.9% to 12.8% even with "
     "first_token_delay and the families refit; the grid's accidental stop at 0.88-0.91 of the limit is where the "
     "median submitter stops, docs/accuracy.md \"The batch grid's staircase and a continuous capacity point\" "
-    "(2026-12-05)", range=Range(0.0, 1.0, integral=True))
+    "(2026-12-05). Given with `operating_fraction` 0.88 to the Server and Interactive rows of the engines that admit "
+    "prompts whole (no chunked context: NVIDIA's v4.1 harness, AMD's v4.1 / v5.0 vLLM), whose runs stop at 0.83 of "
+    "the TPOT p99 limit (MECHANISMS \"whole_prompt_capacity\", applied 2026-12-06: TPOT mean 9.3% -> 8.6%, TTFT p99 "
+    "9.9% -> 9.4%; docs/accuracy.md \"Whole-prompt engines' capacity point\")", range=Range(0.0, 1.0, integral=True))
 capacity_at_own_rate = Assumption(
     "capacity_at_own_rate", 1.0, "1",
     "whether a server or interactive capacity point carries its rows' own rate [D]: 1 (default) the point is the "
@@ -1801,7 +1825,8 @@ operating_fraction = Assumption(
     "Server runs of reference/mlperf_ttft_percentiles.csv (MLCommons inference v4.1 / v5.0 results, read 2026-12) "
     "max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) has median 0.883 (quartiles 0.76-0.94): a property of how "
     "they operate (a run must pass with room for its run-to-run spread), given to validate only with "
-    "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88)", range=Range(0.05, 1.0))
+    "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88; applied to the whole-prompt "
+    "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06)", range=Range(0.05, 1.0))
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
@@ -2026,6 +2051,8 @@ class Load:
     residual_tail: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_residual_tail.value]))
     # the p99's first-token delay with the rest of the step at its spread (`first_token_delay_p99`)
     delay_p99: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay_p99.value]))
+    # the share of the prompt queue's wait a least-busy dispatch leaves (`dispatch_wait_share`: 1 independent)
+    wait_share: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_share.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2704,7 +2731,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  servers + 0.0 * I, _col(load.own_spread) + 0.0 * I,
                  _col(load.dispatch_p50) * tau * t_mean, (_col(load.dispatch_p99) + delay_shift) * tau * t_mean,
                  np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
-                 np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I)
+                 np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I,
+                 _col(load.wait_share) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3193,7 +3221,7 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         base = base + (1 - blend) * rest[9] + blend * rest[10]
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
-        busy = _waiting_chance(rho, servers)
+        busy = _waiting_chance(rho, servers) * (rest[13] if len(rest) > 13 else 1.0)   # `dispatch_wait_share`
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho, 1e-12), np.inf)
     law = I * (servers + w) * L
     if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
@@ -3212,7 +3240,7 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     chunked = base + q * round_rest + steps * t_decode + (tokens + others) * kappa
     if len(rest) > 12 and np.any(rest[12] > 0) and 0.0 < q < 1.0:   # `step_residual_tail`
         lo = max(1.0 - 2.0 * (1.0 - q), 0.5 * q)     # the law's local tail scale: dS / dL between lo and q
-        lo_parts = tuple(parts[:8]) + tuple(rest[:12]) + (0.0 * rest[12],)
+        lo_parts = tuple(parts[:8]) + tuple(rest[:12]) + (0.0 * rest[12],) + tuple(rest[13:])
         with np.errstate(invalid="ignore"):
             theta = (np.maximum(chunked - _budget_ttft(lo_parts, service, rho, cv, lo), 0.0)
                      / math.log((1.0 - lo) / (1.0 - q)))
@@ -4174,6 +4202,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         chunk_steps=ctx.get("integer_chunk_steps", integer_chunk_steps),
         residual_tail=ctx.get("step_residual_tail", step_residual_tail),
         delay_p99=ctx.get("first_token_delay_p99", first_token_delay_p99),
+        wait_share=ctx.get("dispatch_wait_share", dispatch_wait_share),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
