@@ -581,7 +581,10 @@ bridge groups, the whole slice for TPU v5p, 256 for TPU v5e/v6e pods), else the 
 `nodes=`; 8 otherwise); TPU scale-out 50 Gb/s per chip (DCN, Google TPU v5p page [P], systems.factory).
 PCIe cards (H100 PCIe, H100 NVL, H200 NVL, L40S, RTX PRO 6000) are compared like every other chip: their lower peak
 (lower clocks at 350-600 W are in their datasheet figures) and their links (PCIe Gen4/Gen5, NVLink bridges within a
-pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inference model's compute and TP terms.
+pair or group of four: `scaleup_bw` and the scale-up domain above) enter the inference model's compute and TP terms;
+since 2026-12-06 a TP group the chip's NVLink does not join pairwise (`let nvlink_group`: L40S and H100 PCIe 1, H100
+NVL 2, H200 NVL 4) runs its all-reduces as NCCL at every size, as TensorRT-LLM's AUTO strategy does (docs/accuracy.md
+"NCCL where the GPUs have no NVLink").
 
 Fitting (`fit()`, `factory validate --fit`): the inference GEMM efficiency and the training GEMM efficiency are
 each chosen on a grid (0.30..1.00 step 0.01, to 0.90 before 2026-12-05, when Blackwell FP4 sat on its edge; one spec evaluated once with the factor as a swept parameter) to
@@ -1455,6 +1458,7 @@ MECHANISM_TABLE = {
     "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
     "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
     "allreduce_kernels": Mechanism(_ALL, _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
+    "no_twoshot": Mechanism((), _ALL),   # NCCL in place of the two-shot kernel (`allreduce_twoshot` 0), as the stored plugin
     "blackwell_token_split": Mechanism((), _ALL),
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
@@ -2371,6 +2375,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["allreduce_kernels"] = 1.0              # one-shot / two-shot / NCCL by the message's bytes and tp
     else:                                               # `--without allreduce_kernels`: one ring at any size
         row.lets["allreduce_kernels"] = 0.0
+    if scenario in mechanisms["no_twoshot"]:            # measured, not applied ("NCCL where the GPUs have no NVLink")
+        row.lets["allreduce_twoshot"] = 0.0              # NCCL between the one-shot sizes and the workspace
     if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

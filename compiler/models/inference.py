@@ -90,7 +90,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
     TP comm     t_tp = n_x L [lat + T h a 2 (tp - 1) / tp / (pp BL e_l)]   (n_x = 2 ring all-reduces per layer;
                 SRAM-only chips: n_x = G = 5, below); `allreduce_kernels` 1 (the default since 2026-12-06): each
                 all-reduce of M = T h a / pp bytes priced as the kernel TensorRT-LLM picks for it (TP all-reduce
-                by kernel, below); 0: the ring formula here
+                by kernel, below: NCCL at every size where the GPUs have no NVLink); 0: the ring formula here
     PP hops     t_pp = pp lat + T h a / (BL e_l)                        (pp > 1)
     overheads   t_over = step_overhead + B seq_overhead (the in-flight batching scheduler: 0 for a single
                 stream); L layer_latency per step; `pipeline_host_overlap` 1 (opt-in) and pp > 1: t_over =
@@ -783,6 +783,26 @@ model's default counts no separate norm kernel either (`elementwise_kernels` 0, 
 SM, tp and fusion) and MNNVL / NVLS kernels not modelled; the same rule for vLLM and SGLang engines (their custom
 all-reduce limits are of the same order). The prefill's all-reduces (t_pre) take the same rule; the prompt
 batcher's linear p0 + kappa_p S keeps the ring formula.
+NCCL where the GPUs have no NVLink (2026-12-06, s14-pcienccl; docs/accuracy.md "NCCL where the GPUs have no NVLink"):
+the custom kernels read their peers' memory over NVLink, and AUTO runs them only where NVLink joins every pair of
+the TP group (allreducePlugin.cpp setGroupTopology: NVML's NVLink remote of each pair, direct or through an NVSwitch;
+selectImplementation `if (isAuto && !mIsNVLINKSupported) return NCCL_SYMMETRIC`; the PyTorch backend's thop/
+allreduceOp.cpp ifFallbackToNCCL `!mIsP2PSupported || !mIsNVLINKSupported`; NVIDIA/TensorRT-LLM, read 2026-12-06 [S]).
+A chip's `let nvlink_group` g is the most accelerators so joined (stdlib: the PCIe cards L40S, H100 PCIe, RTX PRO,
+L4, RTX Ada, Arc, and the chips with no NVLink at all, TPU, Trainium, Gaudi, Maia, Jetson, GB10: 1; H100 NVL's
+bridged pairs 2; H200 NVL's 4-way bridge 4; unset, inf: every NVLink / NVSwitch chip, and AMD's Infinity Fabric
+mesh, where vLLM's and SGLang's custom all-reduce run on ROCm [U]); a workload's own `let nvlink_group` replaces it.
+    tp > g     NCCL       nccl_latency + 2 (tp - 1) / tp M / link      at every size
+over the chip's scale-up link at its e_l (PCIe Gen4 x16: 32 GB/s a direction x 0.80 = 25.6 GB/s; Gen5 51.2),
+nccl_latency the NVLink figure [U] (no PCIe nccl-tests read). Non-decreasing in M, where the one-shot kernel at
+tp 4 on PCIe Gen4 was not (a message just past 1 MB cost 74.6 us as two-shot, one just below 125.2 us as one-shot).
+Moves validate's L40S and H100 PCIe Llama 2 70B rows at tp 2-4 (inference Offline 7.01% -> 6.88%, Server 7.70% ->
+7.33%, every other category's median unchanged); not the NVLink chips' rows. Left: on a slow NVLink the one-shot ->
+two-shot switch at AUTO's fixed thresholds still falls (H800 tp 4 and 8, A100 tp 8: lat < (tp - 1)(1 - 2 / tp)
+M_1 / link); the stored allreducePlugin.cpp runs NCCL in place of the two-shot kernel (nvbug 4718747):
+    two-shot off  lat_nccl + 2 (tp - 1) / tp M / link      between the one-shot sizes and the workspace
+(`let allreduce_twoshot = 0`; validate MECHANISMS "no_twoshot", measured, not applied: TTFT p99 9.87% -> 9.42%, TPOT
+p99 7.46% -> 8.04% on 13 H100 SXM rows; monotone on every stdlib link).
 
 Disaggregated serving (`serving = "disaggregated"`; `_disaggregated`; 2026-12-05, docs/accuracy.md "Disaggregated
 serving: the pools as they run"): a prefill pool of c workers and a decode pool of replicas, the prompt's KV cache
@@ -1216,6 +1236,10 @@ SLIDING_LAYERS = Option("sliding_layers", "1", WHOLE_NUMBER, "the number of slid
 EXPERT_POPULARITY_CV = Option("expert_popularity_cv", "1", NON_NEGATIVE,
                               "the coefficient of variation of the routed experts' loads over a layer (hot experts)")
 SOFTMAX_EXP_RATE = Option("softmax_exp_rate", "1/s", POSITIVE, "the chip's softmax exponentials per second")
+NVLINK_GROUP = Option("nvlink_group", "1", AT_LEAST_ONE,
+                      "the most accelerators joined pairwise by NVLink (a chip's or a workload's `let`; unset: the "
+                      "whole scale-up domain): a TP group larger than it runs NCCL at every size (TP all-reduce by "
+                      "kernel)")
 WEIGHT_BITS = Option("weight_bits", "1", POSITIVE, "the checkpoint's bits per weight on average (Mixed weights)")
 FP4_BF16_PARAMS = Option("fp4_bf16_params", "1", NON_NEGATIVE,
                          "the GEMM parameters a model's FP4 checkpoint keeps in bf16 (FP4 checkpoints by GEMM), "
@@ -1413,16 +1437,25 @@ link_efficiency = Assumption(
 allreduce_kernels = Assumption(
     "allreduce_kernels", 1.0, "1",
     "1 (default since 2026-12-06): a tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy "
-    "picks for its message (one-shot, two-shot or NCCL by message bytes and tp: `tp_all_reduce_time`, module "
+    "picks for its message (one-shot, two-shot or NCCL by message bytes and tp; NCCL at every size where NVLink does "
+    "not join every pair of the TP group, the chip's `nvlink_group`: `tp_all_reduce_time`, module "
     "docstring 'TP all-reduce by kernel'; TensorRT-LLM allreducePlugin.cpp selectImplementation, github.com/NVIDIA/"
     "TensorRT-LLM, read 2026-12-05) [S], what a serving engine runs (validate MECHANISMS \"allreduce_kernels\", "
     "applied since 2026-12-05); 0: every all-reduce one ring, collective_latency + 2 (tp - 1) / tp M / (BL e_l) at "
     "any size (the model before 2026-12-06, bit for bit; SRAM-only chips always take their own exchanges)",
     range=SHARE)
+allreduce_twoshot = Assumption(
+    "allreduce_twoshot", 1.0, "1",
+    "1 (default): between the one-shot sizes and the workspace (tp > 2) the two-shot kernel, 2 lat + 2 (tp - 1) / tp "
+    "M / link (TensorRT-LLM's AUTO strategy as first read, 2026-12-05); 0: NCCL there, nccl_latency + 2 (tp - 1) / tp "
+    "M / link, as the stored allreducePlugin.cpp and an early thop/allreduceOp.cpp run it (\"we have disabled the two-shot strategy\", nvbug "
+    "4718747; github.com/NVIDIA/TensorRT-LLM, read 2026-12-06) [S] (validate MECHANISMS \"no_twoshot\", measured, "
+    "not applied: docs/accuracy.md \"NCCL where the GPUs have no NVLink\")", range=SWITCH)
 nccl_latency = Assumption(
     "nccl_latency", 30e-6, "s",
     "fixed time of an NCCL all-reduce over NVLink beyond its bytes at the link's e_l (read with `allreduce_kernels` "
-    "1, where TensorRT-LLM hands a message too large for its custom kernels' workspace to NCCL) [D]: nccl-tests "
+    "1, where TensorRT-LLM hands a message too large for its custom kernels' workspace to NCCL, and every message "
+    "where the GPUs have no NVLink, `nvlink_group`: the same figure over PCIe [U]) [D]: nccl-tests "
     "all-reduce time less 2 (n - 1) / n M / (BL e_l), at 1-32 MiB: 8-GPU H200, NVLS, NCCL 2.26 (e_l 0.80 of 450 GB/s) "
     "27.0 / 31.2 / 32.9 / 40.9 / 40.6 / 33.9 us at 1 / 2 / 4 / 8 / 16 / 32 MiB (Azure ND H200 v5); 4-GPU GB200, "
     "NCCL 2.25 (e_l 0.64 of 900 GB/s) 32.3 / 31.6 us at 16 / 32 MiB (Azure ND GB200 v6; egmsft/AI-benchmarking-guide "
@@ -1889,19 +1922,24 @@ ALLREDUCE_WORKSPACE_TP2, ALLREDUCE_WORKSPACE = 16e6, 8e6      # bytes: tp <= 2, 
 ALLREDUCE_ONESHOT_TP4, ALLREDUCE_ONESHOT = 1e6, 5e5            # bytes below which one-shot runs: tp 3-4, tp > 4
 
 
-def tp_all_reduce_time(message, tp, link, lat, lat_nccl, kernels):
+def tp_all_reduce_time(message, tp, link, lat, lat_nccl, kernels, group=np.inf, twoshot=1.0):
     """One tensor-parallel all-reduce of `message` bytes over tp ranks whose scale-up link moves `link` = BL e_l
     bytes a second (module docstring, "TP all-reduce by kernel"). `kernels` 0: lat + 2 (tp - 1) / tp M / link at
     every size (a ring's bytes). `kernels` 1: the kernel TensorRT-LLM's AUTO strategy picks,
         one-shot  lat + (tp - 1) M / link             (each rank reads every peer's whole message and reduces it)
         two-shot  2 lat + 2 (tp - 1) / tp M / link    (reduce-scatter then all-gather: two barriers)
         NCCL      lat_nccl + 2 (tp - 1) / tp M / link (beyond the workspace: ALLREDUCE_WORKSPACE*)
-    0 at tp = 1."""
+    where every pair of the tp ranks has NVLink (tp <= `group`, the chip's `nvlink_group`; inf: the whole scale-up
+    domain); a group that does not (PCIe cards, group 1; the H100 NVL's bridged pairs beyond 2) runs NCCL at every
+    size, lat_nccl + 2 (tp - 1) / tp M / link, non-decreasing in M. `twoshot` 0 (`allreduce_twoshot`): NCCL in
+    place of the two-shot kernel. 0 at tp = 1."""
     ring = 2 * (tp - 1) / np.maximum(tp, 1) * message / link
     one_max = np.where(tp <= 2, ALLREDUCE_WORKSPACE_TP2, np.where(tp <= 4, ALLREDUCE_ONESHOT_TP4, ALLREDUCE_ONESHOT))
     workspace = np.where(tp <= 2, ALLREDUCE_WORKSPACE_TP2, ALLREDUCE_WORKSPACE)
-    by_kernel = np.where(message > workspace, lat_nccl + ring,
-                         np.where(message < one_max, lat + (tp - 1) * message / link, 2 * lat + ring))
+    nccl = (message > workspace) | (tp > group)              # beyond the workspace, or no NVLink between some pair
+    by_kernel = np.where(nccl, lat_nccl + ring,
+                         np.where(message < one_max, lat + (tp - 1) * message / link,
+                                  np.where(twoshot > 0, 2 * lat + ring, lat_nccl + ring)))
     return np.where(tp > 1, np.where(kernels > 0, by_kernel, lat + ring), 0.0)
 DENSE_LAYER_LAUNCHES = 4.0  # dense GEMM launches a dense layer: QKV, O, gate-up (fused), down (TensorRT-LLM) [U]
 MOE_LAYER_LAUNCHES = 2.0    # dense GEMM launches a MoE layer: QKV, O (the experts' grouped GEMM keeps its own knee) [U]
@@ -2007,6 +2045,11 @@ class Load:
     # formula at every size) and NCCL's fixed time where the message leaves the custom kernels' workspace
     allreduce_kernels: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([allreduce_kernels.value]))
     nccl_latency: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([nccl_latency.value]))
+    # the most ranks joined pairwise by NVLink (`nvlink_group`: PCIe cards 1, H100 NVL 2, H200 NVL 4; inf: the whole
+    # scale-up domain): a larger TP group's all-reduces run NCCL at every size (TensorRT-LLM's AUTO)
+    nvlink_group: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))
+    # the two-shot kernel between the one-shot sizes and the workspace (`allreduce_twoshot` 1; 0: NCCL there)
+    twoshot: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([allreduce_twoshot.value]))
     # a routed-expert layer's fixed time per micro-batch pass (module docstring, "Routed experts' grouped GEMM")
     moe_layer_latency: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([moe_layer_latency.value]))
     step_overhead: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([step_overhead.value]))
@@ -2440,6 +2483,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     A_dense = Aa - A_exp
     m0, m0_exp, el = _col(load.gemm_half_rows), _col(load.expert_half_rows), _col(load.link_eff)
     ar_kernels, lat_nccl = _col(load.allreduce_kernels), _col(load.nccl_latency)   # TP all-reduce by kernel
+    nvl = _col(load.nvlink_group)                                 # ranks joined pairwise by NVLink (else NCCL)
+    two = _col(load.twoshot)                                      # the two-shot kernel (0: NCCL in its place)
     t0, ts = _col(load.step_overhead), _col(load.seq_overhead)
     host_overlap = _col(load.host_overlap)                        # pp > 1: own host work only (Pipeline host overlap)
     pp_split, ts_host = _col(load.pp_split), _col(load.seq_host)  # pp > 1: host / device split (Pipeline overhead split)
@@ -2561,7 +2606,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em_weights)
         t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
-        t_tp = n_x * L * tp_all_reduce_time(rank_tokens / pp * h * a, tp, BL * el, lat, lat_nccl, ar_kernels)
+        t_tp = n_x * L * tp_all_reduce_time(rank_tokens / pp * h * a, tp, BL * el, lat, lat_nccl, ar_kernels, nvl,
+                                            two)
         t_tp = t_tp + all_to_all(rank_tokens / pp, gamma)         # expert parallelism (d > 1): dispatch, combine
         t_pp = np.where(pp > 1, pp * lat + rank_tokens * h * a / (BL * el), 0.0)
         t_over = 0.0 * B if load.single_stream else t0 + B * ts   # one stream: no in-flight batching scheduler
@@ -2659,7 +2705,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                             + pre_gamma * A_exp / d / expert_eff(S * routed_share / pre_touched))
                    / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
-    pre_comm = (n_x * L * tp_all_reduce_time(S * h * a, tp, BL * el, lat, lat_nccl, ar_kernels)
+    pre_comm = (n_x * L * tp_all_reduce_time(S * h * a, tp, BL * el, lat, lat_nccl, ar_kernels, nvl, two)
                 + np.where(pp > 1, pp * lat, 0.0) + all_to_all(S, pre_gamma))
     pre_moe = moe_module(S, pre_gamma)                            # its routed-expert layers' fixed time and rows
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
@@ -3929,6 +3975,14 @@ def _chip_or_default(ctx, chip, name: str, default: Assumption) -> np.ndarray:
     return chip.get(name, default) if chip.has(name) else ctx.get(name, default)
 
 
+def _nvlink_group(ctx, chip) -> np.ndarray:
+    """The workload's `let nvlink_group`, else its chip's (stdlib: the PCIe cards 1, H100 NVL 2, H200 NVL 4), else
+    inf: every pair of the scale-up domain on NVLink (TP all-reduce by kernel)."""
+    if ctx.is_set("nvlink_group"):
+        return ctx.get("nvlink_group", NVLINK_GROUP)
+    return chip.get("nvlink_group", NVLINK_GROUP) if chip.has("nvlink_group") else np.asarray([np.inf])
+
+
 def _mixed_weights(bits, precision: str, peak: np.ndarray, peak_wide: np.ndarray):
     """A checkpoint whose layers are quantized to `precision` or to the next wider format, `bits` per weight on
     average (ModelOpt auto_quantize `effective_bits`): the wide share s = (bits - b) / (b_wide - b) of the weights
@@ -4169,6 +4223,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         # the TP all-reduce by message size and kernel (GPUs only: a dataflow chip's exchanges are its own)
         allreduce_kernels=np.where(platform.sram_only(), 0.0, ctx.get("allreduce_kernels", allreduce_kernels)),
         nccl_latency=ctx.get("nccl_latency", nccl_latency),
+        nvlink_group=_nvlink_group(ctx, chip),                    # PCIe cards 1: NCCL at every size
+        twoshot=ctx.get("allreduce_twoshot", allreduce_twoshot),
         # a GPU's MoE kernels' fixed time; a dataflow chip's layer stages are sram_stage_latency's (no kernels)
         moe_layer_latency=np.where(platform.sram_only(), 0.0, ctx.get("moe_layer_latency", moe_layer_latency)),
         # per-step host work done once every host_steps forward steps (vLLM multi-step scheduling: host_steps)

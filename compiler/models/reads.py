@@ -30,7 +30,7 @@ _CHIP_POWER_MODEL = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:sys
 _CHIP_FIGURES = tuple(f"{where}{member}" for where in ("ref:chip.", "ref:system.parts:chip.", "ref:rack.all:chip.")
                       for member in ("memory", "memory_bw", "scaleup_bw", "sram", "let:bf16_sparse",
                                      "let:fp4_scale_block", "let:full_clock_power", "let:gemm_half_rows_fp4", "let:gemm_knee_power",
-                                     "let:link_efficiency", "let:serving_efficiency", "let:serving_efficiency_fp4",
+                                     "let:link_efficiency", "let:nvlink_group", "let:serving_efficiency", "let:serving_efficiency_fp4",
                                      "let:softmax_exp_rate", "let:sram_bandwidth_efficiency", "let:system_io",
                                      "let:token_layer_time"))
 
@@ -110,6 +110,12 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "ref:rack.all:nic.let:gemm_knee_power", "ref:rack.all:server.let:gemm_knee_power",
     "ref:rack.all:storage.let:gemm_knee_power", "ref:rack.all:switch.let:gemm_knee_power",
     "ref:system.parts:*.let:gemm_knee_power",
+    # the chips joined pairwise by NVLink (`let nvlink_group`: PCIe cards 1, NCCL at every size), read likewise
+    "ref:rack.all:chip.let:nvlink_group", "ref:rack.all:cpu.let:nvlink_group",
+    "ref:rack.all:dpu.let:nvlink_group", "ref:rack.all:memory.let:nvlink_group",
+    "ref:rack.all:nic.let:nvlink_group", "ref:rack.all:server.let:nvlink_group",
+    "ref:rack.all:storage.let:nvlink_group", "ref:rack.all:switch.let:nvlink_group",
+    "ref:system.parts:*.let:nvlink_group",
 )
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
