@@ -1136,11 +1136,17 @@ _RANGES_OF: dict[tuple[str, str], tuple | None] = {}
 def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, count: int, reported: dict) -> None:
     from .evaluate import format_value
 
-    def error(code: str, message: str, span, **kw) -> None:
-        """One diagnostic per place and field: the same field of another instance is named in a note."""
+    def error(code: str, message: str, span, where: np.ndarray, **kw) -> None:
+        """One diagnostic per place and field: the same field of another instance is named in a note. The
+        diagnostic keeps the scenarios it holds in (`Diagnostic.scenarios`), those of every instance it names."""
         key = (code, span, node.path.rpartition(".")[2])
+        bad = [int(i) for i in where]
         if not _noted_again(reported, key, node.path):
-            reported[key] = ev.sink.error(code, message, span, **kw)
+            reported[key] = ev.sink.error(code, message, span, scenarios=bad if count > 1 else None, **kw)
+        else:
+            d = reported[key]
+            if d.scenarios is not None:
+                d.scenarios = sorted(set(d.scenarios) | set(bad))
 
     values = _per_scenario(np.asarray(results.values[node.path], dtype=float), count)
     unit = results.units.get(node.path, "")
@@ -1153,7 +1159,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
         notes = [why] if why else []
         if node.kind == "model" and node.formula:
             notes.append(f"formula: {node.path.rpartition('.')[2]} = {node.formula}")
-        error(Code.NON_FINITE, message, span or _span_of(node), notes=notes,
+        error(Code.NON_FINITE, message, span or _span_of(node), where, notes=notes,
                       help="a divisor that can be zero needs its own case: `if d > 0 then x / d else ...`"
                       if why else None)
     if out.any():
@@ -1164,7 +1170,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             message = (f"`{node.path}` is negative ({format_value(v, unit)}), but a "
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
-            error(Code.NON_FINITE, message, _span_of(node), notes=notes)
+            error(Code.NON_FINITE, message, _span_of(node), where, notes=notes)
         elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
                 if fspec.unit == "1":
@@ -1178,7 +1184,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             note = (f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
                     "docs/models.md gives its source)" if isinstance(fspec, Assumption)
                     else f"the model reads this `let` as {fspec.meaning}")
-            error(Code.OUT_OF_RANGE, message, _span_of(node), notes=[note])
+            error(Code.OUT_OF_RANGE, message, _span_of(node), where, notes=[note])
         else:
             scale, written = field_unit(fspec)
 
@@ -1187,7 +1193,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
-            error(Code.OUT_OF_RANGE, message, _span_of(node))
+            error(Code.OUT_OF_RANGE, message, _span_of(node), where)
 
 
 def _zero_unit(si_unit: str, beside: float) -> str:

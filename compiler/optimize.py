@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dsl.diagnostics import ERROR
+
 from .sweep import ChunkResult, SweepError
 
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>|==)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
@@ -120,9 +122,16 @@ class Search:
         self.resolved = True
 
     def add(self, result: ChunkResult, table: dict) -> None:
-        if not self.resolved:
-            self.bind(result)
         size = result.chunk.stop - result.chunk.start
+        if not self.resolved:
+            if not result.feasible.any() and any(d.severity == ERROR for d in result.diagnostics):
+                # a chunk the spec's errors leave without figures (an invalid count stops the evaluation of
+                # what depends on it) has none to name the objectives by: nothing in it is feasible anyway
+                self.evaluated += size
+                if self.heatmap is not None:
+                    self.heatmap.add(result.chunk.start, np.full(size, np.nan), np.zeros(size, dtype=bool))
+                return
+            self.bind(result)
         self.evaluated += size
         column = {p: np.broadcast_to(result.columns.get(p, np.full(1, np.nan)), (size,))
                   for p in self.parameters + self.report}
@@ -212,7 +221,7 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
             return "(absent)"
         return format_quantity(value, units.get(path, ""), displays.get(path, ""))
 
-    goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path}" for o in search.objectives)
+    goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path or o.name}" for o in search.objectives)
     lines = [f"{goal}: {search.feasible:,} of {search.evaluated:,} scenarios feasible"
              + ("" if search.evaluated == plan.count else f" (stopped; the grid has {plan.count:,})")]
     for c in search.constraints:

@@ -135,6 +135,14 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     units, displays = outcome.units, outcome.displays
+    # errors other than the asserts and limits that make a scenario infeasible (a field outside its range, a
+    # count that is not whole): the scenarios they hold in are not plans; say why on standard error
+    from .sweep import _CHECK_CODES
+
+    errors = [d for d in outcome.diagnostics if d.severity == "error" and d.code not in _CHECK_CODES]
+    if errors:
+        click.echo(render_text(errors, plan.sink.sources, limit=20), err=True)
+        click.echo("the scenarios these errors hold in are infeasible", err=True)
     if fmt == "json":
         click.echo(json.dumps(to_json(search, spec, plan, outcome, units), indent=2))
     else:

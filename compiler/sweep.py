@@ -223,6 +223,7 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
         feasible[rows] = False
         failing[check.name] = int(rows.size)
         failing_rows[check.name] = rows[:FAILING_LISTED] + chunk.start
+    feasible &= ~error_rows(sink.items, size)
     units = {p: results.units.get(p, "") for p in columns}
     displays = {p: getattr(graph.nodes.get(p), "display", "") or "" for p in columns}
     absent = getattr(results, "absent", None) or {}
@@ -234,6 +235,28 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
             mask = np.asarray(getattr(info, "mask", True), dtype=bool)
             columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
     return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items, failing_rows)
+
+
+# errors a failed check reports (its `CheckResult` names the failing scenarios, counted on its own)
+_CHECK_CODES = frozenset({Code.ASSERT_FAILED, Code.LIMIT_EXCEEDED, Code.INFEASIBLE_WORKLOAD})
+
+
+def error_rows(diagnostics, size: int) -> np.ndarray:
+    """The scenarios (of `size`) in which an evaluation error other than a failed check holds: a field outside
+    its range, a NaN, a count that is not whole. Such a scenario is not feasible: the spec has an error there.
+    An error that names its scenarios (`Diagnostic.scenarios`) marks those; one that cannot (an invalid count
+    stops the evaluation of what depends on it in every scenario evaluated with it) marks them all."""
+    bad = np.zeros(size, dtype=bool)
+    for d in diagnostics:
+        if d.severity != ERROR or d.code in _CHECK_CODES:
+            continue
+        rows = getattr(d, "scenarios", None)
+        if rows is None:
+            bad[:] = True
+            break
+        rows = np.asarray(rows, dtype=np.int64)
+        bad[rows[(rows >= 0) & (rows < size)]] = True
+    return bad
 
 
 def _everywhere(absent: dict, info) -> bool:
@@ -863,6 +886,9 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                     # the periods of the inner parameters in a chunk (the product of the sizes inside each)
                     sizes = [len(plan.values[p]) for p in plan.sweep]
                     writer.periods = tuple(math.prod(sizes[i:]) for i in range(len(sizes) - 1, 0, -1))
+            for p, unit in result.units.items():       # a probe the spec's errors cut short lacks some
+                units.setdefault(p, unit)
+                displays.setdefault(p, result.displays.get(p, ""))
             table = _table(result, plan, columns, size)
             if writer is not None:
                 writer.write(table, size)
@@ -879,7 +905,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 k = (d.code, d.span, message)
                 if k not in seen_diags:
                     seen_diags.add(k)
-                    diagnostics.append(dataclasses.replace(d, message=message))
+                    # (its scenarios are the chunk's own indices: not kept)
+                    diagnostics.append(dataclasses.replace(d, message=message, scenarios=None))
             if on_chunk is not None:
                 on_chunk(result, table)
             written += size
@@ -1060,6 +1087,8 @@ def results_summary(results, select: str | None = None, sink=None) -> str:
             rows = np.arange(n)
         feasible[rows[rows < n]] = False
         failing[check.name] = int(np.unique(rows[rows < n]).size)
+    if sink is not None:                    # a scenario in which the spec has an error is not feasible either
+        feasible &= ~error_rows(sink.items, n)
     table = {"feasible": feasible}
     for p in varying + sweep_params:
         value = numeric[p].astype(float).reshape(-1)

@@ -1,0 +1,72 @@
+"""Laws of streamed sweeps and `factory optimize` found broken by a capacity planner's hunt (session 14).
+
+- a scenario in which the spec has an error (a field outside its range, an invalid count) is never feasible:
+  the streamed `feasible` column says false there, and `optimize` never chooses it (it says why on stderr);
+- the answer of `optimize` is the best feasible scenario of the same grid evaluated exhaustively.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTER = str(ROOT / "examples" / "enterprise_starter.factory")
+
+
+def _cli(*args):
+    return CliRunner().invoke(main, [*args])
+
+
+def test_a_scenario_with_an_out_of_range_field_is_not_feasible_in_a_streamed_sweep(tmp_path):
+    # energy_price -0.5 USD/kWh: `electricity_price` is outside its range (an error at the field, exit 1)
+    out = tmp_path / "s.csv"
+    res = _cli("eval", STARTER, "-D", "energy_price=[-0.5 USD/kWh, 0.1 USD/kWh]", "--output", str(out), "--quiet")
+    assert res.exit_code == 1, res.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["feasible"] for r in rows] == ["false", "true"]
+    assert "1 feasible" in res.stdout
+
+
+def test_optimize_never_chooses_a_scenario_in_which_the_spec_has_an_error():
+    # capex does not read the energy price: both scenarios tie, and the tie went to the erroneous one (exit 0)
+    res = _cli("optimize", STARTER, "--vary", "energy_price=[-0.5 USD/kWh, 0.1 USD/kWh]", "--minimize", "capex",
+               "--format", "json", "--quiet")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["best"]["scenario"] == 1 and doc["scenarios"]["feasible"] == 1
+    assert "electricity_price" in res.stderr                    # the error is shown, not swallowed
+
+
+def test_optimize_over_an_invalid_count_is_infeasible_and_says_why():
+    # racks = -1 is not a count: the evaluation stops there; neither scenario of the chunk can be a plan
+    # chosen on the strength of figures that were never computed (it was "2 of 2 feasible", racks = -1 best)
+    res = _cli("optimize", STARTER, "--vary", "racks=[-1, 4]", "-D", "servers_per_rack=2", "--minimize",
+               "air_rack.capex_it", "--format", "json", "--quiet", "--chunk-size", "1")
+    doc = json.loads(res.stdout)
+    assert doc["best"] is None or doc["best"]["parameters"]["racks"] == 4.0
+    assert "multiplicity" in res.stderr
+
+
+def test_optimize_names_the_objective_even_when_the_first_chunk_cannot_be_evaluated():
+    # the first chunk (racks = -1) has no figures: the objective was "not a quantity of the spec" (exit 2)
+    res = _cli("optimize", STARTER, "--vary", "racks=[-1, 4]", "--minimize", "tco_year", "--quiet",
+               "--chunk-size", "1")
+    assert "is not a quantity" not in res.output
+    assert res.exit_code in (0, 1)
+
+
+def test_the_summary_of_an_in_memory_sweep_counts_the_same_feasible_scenarios_as_the_streamed_one(tmp_path):
+    # 1,001 scenarios (a summary in memory too); energy_price < 0 in 500 of them is an error at the field
+    defines = ["-D", "energy_price=-0.5 USD/kWh..0.5 USD/kWh step 0.001 USD/kWh"]
+    memory = _cli("eval", STARTER, *defines, "--select", "headquarters.opex*")
+    streamed = _cli("eval", STARTER, *defines, "--select", "headquarters.opex*", "--output",
+                    str(tmp_path / "s.parquet"), "--quiet")
+    assert memory.exit_code == streamed.exit_code == 1
+    first = [line for line in memory.stdout.splitlines() if "scenarios evaluated" in line]
+    assert first == [line for line in streamed.stdout.splitlines() if "scenarios evaluated" in line]
+    assert first == ["1,001 of 1,001 scenarios evaluated; 501 feasible"]    # price >= 0 in 501
