@@ -70,3 +70,14 @@ def test_the_summary_of_an_in_memory_sweep_counts_the_same_feasible_scenarios_as
     first = [line for line in memory.stdout.splitlines() if "scenarios evaluated" in line]
     assert first == [line for line in streamed.stdout.splitlines() if "scenarios evaluated" in line]
     assert first == ["1,001 of 1,001 scenarios evaluated; 501 feasible"]    # price >= 0 in 501
+
+
+def test_a_parameter_given_twice_is_refused_with_a_suggestion_that_itself_parses():
+    # `--vary racks=1..3 -D racks=5` suggested `-D racks=[5, 1..3]`, which is not a value (a list holds literals)
+    res = _cli("optimize", STARTER, "--minimize", "capex", "--vary", "racks=1..3", "-D", "racks=5")
+    assert res.exit_code == 2
+    assert "[5, 1..3]" not in res.output and "given twice" in res.output
+    res = _cli("eval", STARTER, "-D", "racks=4", "-D", "racks=5")
+    assert res.exit_code == 2 and "-D racks=[4, 5]" in res.output           # two plain values: a list of them
+    suggested = _cli("eval", STARTER, "-D", "racks=[4, 5]", "--select", "headquarters.capex")
+    assert suggested.exit_code in (0, 1)
