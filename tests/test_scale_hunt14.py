@@ -81,3 +81,38 @@ def test_a_parameter_given_twice_is_refused_with_a_suggestion_that_itself_parses
     assert res.exit_code == 2 and "-D racks=[4, 5]" in res.output           # two plain values: a list of them
     suggested = _cli("eval", STARTER, "-D", "racks=[4, 5]", "--select", "headquarters.capex")
     assert suggested.exit_code in (0, 1)
+
+
+FRACTION_SPEC = """
+param frac = 0.5
+param price = 0.1 USD/kWh
+let racks = frac * 10
+site s {
+  location = "x"
+  electricity_price = price
+}
+assert frac <= 0.8, "at most 80 %"
+assert frac >= 0.3, "at least 30 %"
+"""
+
+
+def test_the_points_of_a_range_are_the_values_written_one_at_a_time(tmp_path):
+    # `0.1..1.0 step 0.1` was start + i * step in binary: 0.30000000000000004, 0.7999999999999999, ... so
+    # `frac >= 0.3` failed at "0.3" in the sweep and held in the run with -D frac=0.3; the prices in SI were
+    # one unit in the last place off the single runs' (2.7777777777777777e-08 against 2.777777777777778e-08)
+    spec = tmp_path / "f.factory"
+    spec.write_text(FRACTION_SPEC, encoding="utf-8")
+    sweep = _cli("eval", str(spec), "-D", "frac=0.1..1.0 step 0.1", "-D",
+                 "price=0.1 USD/kWh..0.3 USD/kWh step 0.1 USD/kWh", "--format", "json")
+    doc = json.loads(sweep.stdout)
+    fracs = ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"]
+    prices = ["0.1 USD/kWh", "0.2 USD/kWh", "0.3 USD/kWh"]
+    assert doc["scenarios"]["parameters"]["frac"] == [float(f) for f in fracs]
+    failing = {c["message"]: c.get("failing", []) for c in doc["checks"] if not c["ok"]}
+    for i, (f, p) in enumerate((f, p) for f in fracs for p in prices):
+        one = json.loads(_cli("eval", str(spec), "-D", f"frac={f}", "-D", f"price={p}", "--format", "json").stdout)
+        for path in ("frac", "price", "racks", "s.electricity_price"):
+            values = doc["quantities"][path]["values"]
+            assert values[i if len(values) > 1 else 0] == one["quantities"][path]["values"][0], (path, f, p)
+        one_failing = {c["message"] for c in one["checks"] if not c["ok"]}
+        assert {m for m, rows in failing.items() if i in rows} == one_failing, (f, p)
