@@ -116,3 +116,15 @@ def test_the_points_of_a_range_are_the_values_written_one_at_a_time(tmp_path):
             assert values[i if len(values) > 1 else 0] == one["quantities"][path]["values"][0], (path, f, p)
         one_failing = {c["message"] for c in one["checks"] if not c["ok"]}
         assert {m for m, rows in failing.items() if i in rows} == one_failing, (f, p)
+
+
+def test_output_onto_the_spec_itself_is_refused_and_the_spec_kept(tmp_path):
+    # `factory eval spec.factory --output spec.factory` overwrote the spec with the CSV (exit 1, no word of it)
+    spec = tmp_path / "f.factory"
+    spec.write_text(FRACTION_SPEC, encoding="utf-8")
+    res = _cli("eval", str(spec), "-D", "frac=[0.4, 0.5]", "--output", str(spec), "--quiet")
+    assert res.exit_code == 2 and "the spec" in res.output
+    assert spec.read_text(encoding="utf-8") == FRACTION_SPEC
+    res = _cli("optimize", str(spec), "--vary", "frac=[0.4, 0.5]", "--vary", "price=[0.1 USD/kWh, 0.2 USD/kWh]",
+               "--minimize", "racks", "--heatmap", str(spec), "--quiet")
+    assert res.exit_code == 2 and spec.read_text(encoding="utf-8") == FRACTION_SPEC
