@@ -230,11 +230,13 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
         if search.best is None:
             lines.append("no feasible plan")
         else:
-            lines.append(f"best plan: scenario {search.best['scenario']}")
+            s = search.best["scenario"]     # 0-based, as the `scenario` column; --scenario counts from 1
+            lines.append(f"best plan: scenario {s} (--scenario {s + 1} in `factory plan` and `factory diagram`)")
             for p, v in search.best["parameters"].items():
                 lines.append(f"  {p} = {show(p, v)}")
             for p, v in search.best["values"].items():
-                lines.append(f"  {p} = {show(p, v)}")
+                if p not in search.best["parameters"]:     # an objective that is a varied parameter: once
+                    lines.append(f"  {p} = {show(p, v)}")
     else:
         lines.append(f"Pareto front: {len(search.front)} plan(s)")
         header = list(search.parameters) + [o.path for o in search.objectives]

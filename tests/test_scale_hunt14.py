@@ -128,3 +128,14 @@ def test_output_onto_the_spec_itself_is_refused_and_the_spec_kept(tmp_path):
     res = _cli("optimize", str(spec), "--vary", "frac=[0.4, 0.5]", "--vary", "price=[0.1 USD/kWh, 0.2 USD/kWh]",
                "--minimize", "racks", "--heatmap", str(spec), "--quiet")
     assert res.exit_code == 2 and spec.read_text(encoding="utf-8") == FRACTION_SPEC
+
+
+def test_optimize_names_its_plan_as_plan_and_diagram_count_scenarios(tmp_path):
+    # optimize counts scenarios from 0 (as the `scenario` column), `plan --scenario` and `diagram --scenario`
+    # from 1: "best plan: scenario 3" taken to `plan --scenario 3` gated the scenario before it (racks = 3)
+    res = _cli("optimize", STARTER, "--vary", "racks=1..8", "--minimize", "racks", "--quiet")
+    assert res.exit_code == 0
+    assert "best plan: scenario 3 (--scenario 4 in `factory plan` and `factory diagram`)" in res.stdout
+    assert res.stdout.count("racks = 4") == 1           # the objective is the parameter: shown once
+    plan = _cli("plan", STARTER, STARTER, "-D", "racks=1..8", "--scenario", "4", "--format", "json")
+    assert json.loads(plan.stdout)["scenarios"]["new"]["parameters"] == {"racks": 4.0}
