@@ -82,6 +82,9 @@ def resolve(name: str, paths, what: str) -> str:
 
 def check_unit(constraint: Constraint, si: str) -> None:
     if not constraint.unit:
+        if si and si != "1" and constraint.value != 0:      # a bare number is dimensionless: 300 is not 300 MW
+            raise SweepError(f"--subject-to `{constraint.text}`: `{constraint.path}` is in {si}; give its unit "
+                             f"(`{constraint.name} {constraint.op} {constraint.value:g} <unit>`)")
         return
     from dsl.units import parse_unit, si_unit
 

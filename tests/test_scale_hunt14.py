@@ -139,3 +139,14 @@ def test_optimize_names_its_plan_as_plan_and_diagram_count_scenarios(tmp_path):
     assert res.stdout.count("racks = 4") == 1           # the objective is the parameter: shown once
     plan = _cli("plan", STARTER, STARTER, "-D", "racks=1..8", "--scenario", "4", "--format", "json")
     assert json.loads(plan.stdout)["scenarios"]["new"]["parameters"] == {"racks": 4.0}
+
+
+def test_a_constraint_without_a_unit_on_a_figure_with_one_is_refused():
+    # "facility_power <= 300" read as 300 W (a planner's 300 MW): the docs say the unit must match the figure's
+    # dimension; a bare number is dimensionless. 0 needs no unit; a dimensionless figure takes a bare number.
+    res = _cli("optimize", STARTER, "--vary", "racks=[4]", "--minimize", "capex", "--subject-to",
+               "facility_power <= 300", "--quiet")
+    assert res.exit_code == 2 and "give its unit" in res.output
+    for ok in ("facility_power >= 0", "pue <= 1.3", "facility_power <= 300 kW"):
+        res = _cli("optimize", STARTER, "--vary", "racks=[4]", "--minimize", "capex", "--subject-to", ok, "--quiet")
+        assert res.exit_code == 0, (ok, res.output)
