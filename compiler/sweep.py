@@ -875,10 +875,15 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 probing = time.process_time()
                 probe = _probe(plan)
                 tick += time.process_time() - probing           # not part of the first chunk's rate
-                picked = select_columns(probe.columns, select)
-                varying = [p for p in picked if probe.columns[p].size > 1 and p not in plan.sweep]
+                # a probe the spec's errors cut short (an invalid count stops what depends on it, a sum over it
+                # reads 0) cannot tell a constant: every figure is then a column, each chunk writing its own,
+                # and the figures are those of the probe's scenarios evaluated one by one as well
+                trusted = not error_rows(probe.diagnostics, 1).any()
+                picked = select_columns(probe.columns if trusted else _paths_one_by_one(plan, probe), select)
+                varying = [p for p in picked if (not trusted or probe.columns[p].size > 1) and p not in plan.sweep]
                 constants = {p: float(result.columns[p][0]) for p in picked
-                             if probe.columns[p].size == 1 and p not in plan.sweep and p in result.columns}
+                             if trusted and probe.columns[p].size == 1 and p not in plan.sweep
+                             and p in result.columns}
                 units, displays = dict(probe.units), dict(probe.displays)
                 columns = ["scenario"] + list(plan.sweep) + ["feasible"] + varying
                 if output:
@@ -947,6 +952,21 @@ def _probe(plan: Plan) -> ChunkResult:
     array of that length and everything else a single value."""
     values = {p: plan.values[p][:2] for p in plan.sweep}
     return evaluate_chunk(plan, Chunk(-1, 0, math.prod(len(v) for v in values.values()), values))
+
+
+PROBED_ONE_BY_ONE = 16     # at most this many of the probe's scenarios evaluated alone (`_paths_one_by_one`)
+
+
+def _paths_one_by_one(plan: Plan, probe: ChunkResult) -> set[str]:
+    """The numeric figures of the probe and of its first scenarios evaluated alone: where an error stops
+    the probe (a count that is not whole in one scenario), the others still name what a sweep computes."""
+    import itertools
+
+    paths = set(probe.columns)
+    firsts = {p: plan.values[p][:2] for p in plan.sweep}
+    for combo in itertools.islice(itertools.product(*firsts.values()), PROBED_ONE_BY_ONE):
+        paths |= set(evaluate_chunk(plan, Chunk(-1, 0, 1, {p: [v] for p, v in zip(firsts, combo)})).columns)
+    return paths
 
 
 def _table(result: ChunkResult, plan: Plan, columns: list[str], size: int) -> dict[str, np.ndarray]:

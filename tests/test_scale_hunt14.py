@@ -150,3 +150,18 @@ def test_a_constraint_without_a_unit_on_a_figure_with_one_is_refused():
     for ok in ("facility_power >= 0", "pue <= 1.3", "facility_power <= 300 kW"):
         res = _cli("optimize", STARTER, "--vary", "racks=[4]", "--minimize", "capex", "--subject-to", ok, "--quiet")
         assert res.exit_code == 0, (ok, res.output)
+
+
+def test_a_figure_is_not_written_once_as_a_constant_from_a_probe_the_spec_errors_cut_short(tmp_path):
+    # servers_per_rack = 0.5 is no count: the probe (the first two values) stopped there and called capex_it a
+    # constant of 0 USD, written once for every row, the feasible servers_per_rack = 1 included (482,840 USD)
+    out = tmp_path / "s.csv"
+    res = _cli("eval", STARTER, "-D", "servers_per_rack=[0.5, 1, 1.5]", "-D", "racks=8", "--output", str(out),
+               "--chunk-size", "1", "--quiet", "--select", "headquarters.*")
+    assert res.exit_code == 1
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    one = json.loads(_cli("eval", STARTER, "-D", "servers_per_rack=1", "-D", "racks=8", "--format", "json",
+                          "--select", "headquarters.*").stdout)
+    assert [r["feasible"] for r in rows] == ["false", "true", "false"]
+    for path in ("headquarters.capex_it", "headquarters.capex", "headquarters.it_power"):
+        assert float(rows[1][path]) == one["quantities"][path]["values"][0], path
