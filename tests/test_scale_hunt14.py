@@ -165,3 +165,38 @@ def test_a_figure_is_not_written_once_as_a_constant_from_a_probe_the_spec_errors
     assert [r["feasible"] for r in rows] == ["false", "true", "false"]
     for path in ("headquarters.capex_it", "headquarters.capex", "headquarters.it_power"):
         assert float(rows[1][path]) == one["quantities"][path]["values"][0], path
+
+
+SERVICE_SPEC = """
+from systems import DGX_H100
+from models import Llama3_1_70B
+param prompt = 1000 tok
+site s {
+  location = "x"
+  electricity_price = 0.1 USD/kWh
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 8
+    precision = "fp8"
+    scenario = "server"
+    input_tokens = prompt
+    output_tokens = 200 tok
+  }
+}
+"""
+
+
+def test_a_request_beyond_the_context_makes_its_own_scenario_infeasible_whatever_the_chunk(tmp_path):
+    # 200,000 tokens is beyond Llama 3.1's 128k context: an out-of-range error in that scenario only; the
+    # 1,000-token scenario in the same chunk was infeasible with it (feasibility depended on --chunk-size)
+    spec = tmp_path / "svc.factory"
+    spec.write_text(SERVICE_SPEC, encoding="utf-8")
+    seen = []
+    for size in ("1", "2"):
+        out = tmp_path / f"s{size}.csv"
+        res = _cli("eval", str(spec), "-D", "prompt=[1000 tok, 200000 tok]", "--output", str(out), "--chunk-size",
+                   size, "--quiet", "--select", "s.chat.usd_per_mtok")
+        assert res.exit_code == 1 and "context" in res.stderr
+        seen.append([r["feasible"] for r in csv.DictReader(out.open(encoding="utf-8"))])
+    assert seen == [["true", "false"], ["true", "false"]]
