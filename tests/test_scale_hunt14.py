@@ -200,3 +200,32 @@ def test_a_request_beyond_the_context_makes_its_own_scenario_infeasible_whatever
         assert res.exit_code == 1 and "context" in res.stderr
         seen.append([r["feasible"] for r in csv.DictReader(out.open(encoding="utf-8"))])
     assert seen == [["true", "false"], ["true", "false"]]
+
+
+def test_a_rule_failing_in_one_scenario_leaves_the_others_of_its_chunk_feasible(tmp_path):
+    # a built-in rule (the site's workloads fit on the accelerators placed) reports its error with its scenarios:
+    # only those are infeasible, whatever the chunk size
+    text = STARTER_TEXT().replace('param energy_price', 'param acc = 8\nparam energy_price').replace(
+        '  hall server_room {', '''  inference chat {
+    model = Llama3_1_70B
+    system = hgx_h100
+    accelerators = acc
+    precision = "fp8"
+    scenario = "offline"
+  }
+  hall server_room {''').replace("from chips import H100_SXM, Xeon_8480C",
+                                 "from chips import H100_SXM, Xeon_8480C\nfrom models import Llama3_1_70B")
+    spec = tmp_path / "w.factory"
+    spec.write_text(text, encoding="utf-8")
+    seen = []
+    for size in ("1", "2"):
+        out = tmp_path / f"w{size}.csv"
+        res = _cli("eval", str(spec), "-D", "acc=[8, 128]", "--output", str(out), "--chunk-size", size, "--quiet",
+                   "--select", "headquarters.accelerators")
+        assert res.exit_code == 1, res.output
+        seen.append([r["feasible"] for r in csv.DictReader(out.open(encoding="utf-8"))])
+    assert seen == [["true", "false"], ["true", "false"]]
+
+
+def STARTER_TEXT() -> str:
+    return Path(STARTER).read_text(encoding="utf-8")
