@@ -37,6 +37,9 @@ from .lower import Lowering
 
 STREAM_MAX_SCENARIOS = 10 ** 12
 _CHUNK_COUNT = re.compile(r" \(in [\d,]+ of [\d,]+ scenarios\)")
+# the count and names of a chunk's scenarios in a range error or a warning (" in 3 of 512 scenarios (p = 1; ...)")
+# and in a built-in rule's error (" (in 3 of 512 scenarios: p=1, ...)"): replaced by the sweep's count
+_CHUNK_CLAUSE = re.compile(r" in ([\d,]+) of [\d,]+ scenarios \([^()]*\)| \(in ([\d,]+) of [\d,]+ scenarios: [^()]*\)")
 INTERRUPT = threading.Event()          # set by Ctrl-C while a stream runs (see `interruptible`)
 _STREAMING = threading.Event()
 DEFAULT_CHUNK = 20_000
@@ -861,6 +864,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     messages: dict[str, str] = {}
     diagnostics: list = []
     seen_diags: set = set()
+    counted: dict = {}                          # (code, span) -> [its index in diagnostics, scenarios it holds in]
+    whole: dict = {}                            # (code, span) -> [(key, chunk size)] where said without a count
     written = 0
     interrupted = False
     bar = _progress_bar(plan.count, progress)
@@ -905,9 +910,22 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                     listed.extend(int(i) for i in result.failing_rows[name][:FAILING_LISTED - len(listed)])
             messages.update(result.check_messages)
             for d in result.diagnostics:
+                clause = _CHUNK_CLAUSE.search(d.message)
+                if clause:          # one diagnostic for the sweep, the first chunk's, with the sweep's count
+                    k = (d.code, d.span, "in scenarios")
+                    n = int((clause.group(1) or clause.group(2)).replace(",", ""))
+                    if k in counted:
+                        counted[k][1] += n
+                    else:
+                        counted[k] = [len(diagnostics), n]
+                        diagnostics.append(dataclasses.replace(
+                            d, message=d.message[:clause.start()] + d.message[clause.end():], scenarios=None))
+                    continue
                 # a check's "(in N of M scenarios)" counts one chunk: drop it (the summary counts the sweep)
                 message = _CHUNK_COUNT.sub("", d.message)
                 k = (d.code, d.span, message)
+                if message == d.message and d.code not in _CHECK_CODES:   # (it holds in the chunk's every scenario)
+                    whole.setdefault((d.code, d.span, "in scenarios"), []).append((k, size))
                 if k not in seen_diags:
                     seen_diags.add(k)
                     # (its scenarios are the chunk's own indices: not kept)
@@ -932,6 +950,16 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
         interrupted = True
     finally:
         _STREAMING.clear()
+        drop = set()
+        for key, (i, n) in counted.items():      # the chunks where it held in every scenario count whole
+            first = diagnostics[i]
+            for k, size in whole.get(key, []):
+                n += size
+                drop.add(k)
+            earlier = [d for d in diagnostics[:i] if (d.code, d.span, d.message) in drop]
+            said = (earlier[0] if earlier else first).message       # the first scenarios' values, as in memory
+            diagnostics[i] = dataclasses.replace(first, message=said + f" (in {n:,} of {written:,} scenarios)")
+        diagnostics[:] = [d for d in diagnostics if (d.code, d.span, d.message) not in drop]
         if bar is not None:
             bar.close()
         if writer is not None:

@@ -229,3 +229,12 @@ def test_a_rule_failing_in_one_scenario_leaves_the_others_of_its_chunk_feasible(
 
 def STARTER_TEXT() -> str:
     return Path(STARTER).read_text(encoding="utf-8")
+
+
+def test_a_streamed_error_counts_the_sweeps_scenarios_not_a_chunks(tmp_path):
+    # energy_price < 0 in 500 of 1,001 scenarios: streamed, the out-of-range error came once per chunk, "in 116 of
+    # 512 scenarios", "in 256 of 256", "in 128 of 128"; in memory it is one error "in 500 of 1001 scenarios"
+    res = _cli("eval", STARTER, "-D", "energy_price=-0.5 USD/kWh..0.5 USD/kWh step 0.001 USD/kWh", "--select",
+               "headquarters.opex", "--output", str(tmp_path / "p.parquet"), "--quiet", "--chunk-size", "300")
+    errors = [line for line in res.stderr.splitlines() if "error[out-of-range]" in line]
+    assert len(errors) == 1 and errors[0].endswith("(in 500 of 1,001 scenarios)"), errors
