@@ -318,7 +318,8 @@ def _check_let_bounds(ev, results, count: int, wrong_unit: set[str], only: set[s
             ev.sink.error(Code.OUT_OF_RANGE, f"`{path}` must be at most `{owner}.{bound_name}` "
                           f"({format_value(float(bound[i]), figure.unit)}); it is "
                           f"{format_value(float(value[i]), figure.unit)}{_scenarios(ev, results, where, count)}",
-                          _span_of(node), notes=[f"the model reads this `let` as {figure.meaning}"])
+                          _span_of(node), notes=[f"the model reads this `let` as {figure.meaning}"],
+                          scenarios=_rows(over, count))
 
 
 WORKLOAD_KINDS = ("inference", "training")
@@ -763,7 +764,7 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
                       f"{where}", _span_of(node),
                       notes=["an optimizer step holds at least one whole sequence: the run would step "
                              f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
-                      help="raise `global_batch`, or set a shorter `seq_len`")
+                      help="raise `global_batch`, or set a shorter `seq_len`", scenarios=_rows(bad, count))
 
 
 def _check_tokens_beyond_context(ev, results, count: int) -> None:
@@ -806,7 +807,7 @@ def _check_tokens_beyond_context(ev, results, count: int) -> None:
                       notes=["the model attends over at most its context: its figures (KV cache, attention, "
                              "memory) would be for a request it cannot run"],
                       help="shorten it, or serve a model with a longer context (`model long extends ... { context "
-                           "= ... }` where it is extended, e.g. by RoPE scaling)")
+                           "= ... }` where it is extended, e.g. by RoPE scaling)", scenarios=_rows(bad, count))
 
 
 def _check_precision_the_chip_lacks(ev, results) -> None:
@@ -967,6 +968,11 @@ def _scalar(value) -> bool:
     return isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu"
 
 
+def _rows(mask: np.ndarray, count: int) -> list[int] | None:
+    """`Diagnostic.scenarios` of an error that holds where `mask` is set (None: in every scenario)."""
+    return [int(i) for i in np.flatnonzero(mask)] if count > 1 and np.size(mask) == count else None
+
+
 def _noted_again(reported: dict, key, path: str) -> bool:
     """One diagnostic per place: where `key` (its code or field and span) was reported already, `path` (another
     placement of the same definition) is named in a note of that diagnostic (at most 8) and True is returned."""
@@ -1007,6 +1013,9 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
         span = _span_of(node)
         key = (span, name)
         if _noted_again(reported, key, node.path):
+            first = reported[key]
+            rows = _rows(bad, count)
+            first.scenarios = None if first.scenarios is None or rows is None else sorted({*first.scenarios, *rows})
             continue
         upper_span = _span_of(upper_node)
         notes = [why] + ([f"`{upper}` is set at {upper_span.file}:{upper_span.line}:{upper_span.col}"]
@@ -1015,7 +1024,8 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
             Code.OUT_OF_RANGE, f"`{node.path}` must be at most `{upper}` "
             f"({format_quantity(float(high[i]), unit, declared)}); it is "
             f"{format_quantity(float(low[i]), unit, declared)}{where}",
-            span, notes=notes, help=f"check the units and the figures of `{name}` and `{upper}`")
+            span, notes=notes, help=f"check the units and the figures of `{name}` and `{upper}`",
+            scenarios=_rows(bad, count))
 
 
 @functools.cache
@@ -1136,11 +1146,17 @@ _RANGES_OF: dict[tuple[str, str], tuple | None] = {}
 def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, count: int, reported: dict) -> None:
     from .evaluate import format_value
 
-    def error(code: str, message: str, span, **kw) -> None:
-        """One diagnostic per place and field: the same field of another instance is named in a note."""
+    def error(code: str, message: str, span, where: np.ndarray, **kw) -> None:
+        """One diagnostic per place and field: the same field of another instance is named in a note. The
+        diagnostic keeps the scenarios it holds in (`Diagnostic.scenarios`), those of every instance it names."""
         key = (code, span, node.path.rpartition(".")[2])
+        bad = [int(i) for i in where]
         if not _noted_again(reported, key, node.path):
-            reported[key] = ev.sink.error(code, message, span, **kw)
+            reported[key] = ev.sink.error(code, message, span, scenarios=bad if count > 1 else None, **kw)
+        else:
+            d = reported[key]
+            if d.scenarios is not None:
+                d.scenarios = sorted(set(d.scenarios) | set(bad))
 
     values = _per_scenario(np.asarray(results.values[node.path], dtype=float), count)
     unit = results.units.get(node.path, "")
@@ -1153,7 +1169,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
         notes = [why] if why else []
         if node.kind == "model" and node.formula:
             notes.append(f"formula: {node.path.rpartition('.')[2]} = {node.formula}")
-        error(Code.NON_FINITE, message, span or _span_of(node), notes=notes,
+        error(Code.NON_FINITE, message, span or _span_of(node), where, notes=notes,
                       help="a divisor that can be zero needs its own case: `if d > 0 then x / d else ...`"
                       if why else None)
     if out.any():
@@ -1164,7 +1180,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             message = (f"`{node.path}` is negative ({format_value(v, unit)}), but a "
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
-            error(Code.NON_FINITE, message, _span_of(node), notes=notes)
+            error(Code.NON_FINITE, message, _span_of(node), where, notes=notes)
         elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
                 if fspec.unit == "1":
@@ -1178,7 +1194,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
             note = (f"this `let` replaces the model's assumption `{fspec.name}` (default {fmt(fspec.value)}; "
                     "docs/models.md gives its source)" if isinstance(fspec, Assumption)
                     else f"the model reads this `let` as {fspec.meaning}")
-            error(Code.OUT_OF_RANGE, message, _span_of(node), notes=[note])
+            error(Code.OUT_OF_RANGE, message, _span_of(node), where, notes=[note])
         else:
             scale, written = field_unit(fspec)
 
@@ -1187,7 +1203,7 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
 
             message = (f"`{node.path}` must be {limit.describe(fmt)}; it is {_values_text(values, where, fmt)}"
                        f"{_scenarios(ev, results, where, count)}")
-            error(Code.OUT_OF_RANGE, message, _span_of(node))
+            error(Code.OUT_OF_RANGE, message, _span_of(node), where)
 
 
 def _zero_unit(si_unit: str, beside: float) -> str:

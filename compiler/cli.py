@@ -58,8 +58,12 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"`{item}` is not name=value (for example -D gpus=1000 or "
                                      f"-D price=0.08USD/kWh)", param_hint="-D")
         if name in out and out[name] != value.strip():
-            raise click.BadParameter(f"`{name}` is given twice ({out[name]} and {value.strip()}); give it once, "
-                                     f"as a list for several scenarios: -D {name}=[{out[name]}, {value.strip()}]",
+            both = (out[name], value.strip())
+            # a list holds values written out: two plain values make one; a range or a list does not nest
+            how = (f"as a list for several scenarios: -D {name}=[{both[0]}, {both[1]}]"
+                   if not any(".." in v or "[" in v for v in both) else
+                   "as one range or list for several scenarios (a list's values are numbers: [1, 2, 5])")
+            raise click.BadParameter(f"`{name}` is given twice ({both[0]} and {both[1]}); give it once, {how}",
                                      param_hint="-D")
         out[name] = value.strip()
     return out

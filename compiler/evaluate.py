@@ -1304,7 +1304,8 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                 bad = [int(i) for i in np.flatnonzero(mask)]
                 where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"
                          if ev.graph.scenario_count > 1 else "")
-                ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes))
+                ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes),
+                              scenarios=bad if ev.graph.scenario_count > 1 else None)
                 out.append(CheckResult(f"{inst.path}: {r.name}", False, r.name, span, message, bad))
             if not failed:                  # it applies and holds: listed as a passing check, as asserts are
                 out.append(CheckResult(f"{inst.path}: {r.name}", True, r.name, span))

@@ -29,6 +29,58 @@ from .models import limits_for, outputs_for
 MAX_SCENARIOS = 10_000_000
 
 
+
+def _decimal_literal(expr):
+    """(exact decimal value, unit as written or "") of a literal number or quantity, or of one negated."""
+    from decimal import Decimal
+
+    if isinstance(expr, n.Number):
+        return Decimal(repr(expr.value)), ""
+    if isinstance(expr, n.Quantity):
+        return Decimal(repr(expr.value)), expr.unit
+    if isinstance(expr, n.Unary) and expr.op in "+-":
+        inner = _decimal_literal(expr.operand)
+        if inner is not None and expr.op == "-":
+            return -inner[0], inner[1]
+        return inner
+    return None
+
+
+def _decimal_range(value: "n.RangeExpr") -> list[float] | None:
+    """The points of `start..stop step s` written in one unit (or as plain numbers), each the decimal
+    start + i * s rounded to a double once and then converted to SI as a literal is: the point reads exactly
+    as the single value written out (`0.1..1.0 step 0.1` has 0.3, not 0.30000000000000004 = 0.1 + 2 * 0.1
+    in binary; `0.1 USD/kWh..0.3 USD/kWh step 0.1 USD/kWh` has 0.2 USD/kWh in SI as `-D price=0.2 USD/kWh`
+    gives it). The decimals are scaled to integers a + i * b (exact below 2^53) and divided by 10^k, which
+    IEEE division rounds correctly. None (the caller computes in SI) for units that differ, more than 15
+    decimals or integers beyond 2^53."""
+    import numpy as np
+
+    parts = [_decimal_literal(value.start), _decimal_literal(value.stop),
+             _decimal_literal(value.step) if value.step is not None else _decimal_literal(n.Number(None, 1.0, "1"))]
+    if any(p is None for p in parts) or len({unit for _, unit in parts}) != 1:
+        return None
+    (start, unit), (stop, _), (step, _) = parts
+    k = max(max(-d.as_tuple().exponent for d, _ in parts), 0)
+    if k > 15 or not step:
+        return None
+    scale = 10 ** k
+    a, b, c = int(start * scale), int(step * scale), int(stop * scale)
+    count = (c - a) // b + 1
+    if count <= 0:
+        return []
+    if max(abs(a), abs(a + (count - 1) * b), abs(b)) >= 2 ** 53:
+        return None
+    points = (a + b * np.arange(count, dtype=np.int64)).astype(np.float64) / np.float64(scale)
+    if unit:
+        try:
+            parsed = parse_unit(unit)
+        except UnitError:
+            return None
+        points = points * parsed.factor + parsed.offset
+    return points.tolist()
+
+
 class Lowering:
     def __init__(self, checked: Checked, sink: Sink):
         self.checked = checked
@@ -80,6 +132,9 @@ class Lowering:
 
     def sweep_points(self, value, module) -> list[float] | None:
         if isinstance(value, n.RangeExpr):
+            exact = _decimal_range(value)
+            if exact is not None:
+                return exact
             start, stop = literal_si(value.start), literal_si(value.stop)
             step = literal_si(value.step) if value.step is not None else 1.0
             if None in (start, stop, step) or step == 0:

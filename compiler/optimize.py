@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dsl.diagnostics import ERROR
+
 from .sweep import ChunkResult, SweepError
 
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>|==)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
@@ -80,6 +82,9 @@ def resolve(name: str, paths, what: str) -> str:
 
 def check_unit(constraint: Constraint, si: str) -> None:
     if not constraint.unit:
+        if si and si != "1" and constraint.value != 0:      # a bare number is dimensionless: 300 is not 300 MW
+            raise SweepError(f"--subject-to `{constraint.text}`: `{constraint.path}` is in {si}; give its unit "
+                             f"(`{constraint.name} {constraint.op} {constraint.value:g} <unit>`)")
         return
     from dsl.units import parse_unit, si_unit
 
@@ -120,9 +125,16 @@ class Search:
         self.resolved = True
 
     def add(self, result: ChunkResult, table: dict) -> None:
-        if not self.resolved:
-            self.bind(result)
         size = result.chunk.stop - result.chunk.start
+        if not self.resolved:
+            if not result.feasible.any() and any(d.severity == ERROR for d in result.diagnostics):
+                # a chunk the spec's errors leave without figures (an invalid count stops the evaluation of
+                # what depends on it) has none to name the objectives by: nothing in it is feasible anyway
+                self.evaluated += size
+                if self.heatmap is not None:
+                    self.heatmap.add(result.chunk.start, np.full(size, np.nan), np.zeros(size, dtype=bool))
+                return
+            self.bind(result)
         self.evaluated += size
         column = {p: np.broadcast_to(result.columns.get(p, np.full(1, np.nan)), (size,))
                   for p in self.parameters + self.report}
@@ -212,7 +224,7 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
             return "(absent)"
         return format_quantity(value, units.get(path, ""), displays.get(path, ""))
 
-    goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path}" for o in search.objectives)
+    goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path or o.name}" for o in search.objectives)
     lines = [f"{goal}: {search.feasible:,} of {search.evaluated:,} scenarios feasible"
              + ("" if search.evaluated == plan.count else f" (stopped; the grid has {plan.count:,})")]
     for c in search.constraints:
@@ -221,11 +233,13 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
         if search.best is None:
             lines.append("no feasible plan")
         else:
-            lines.append(f"best plan: scenario {search.best['scenario']}")
+            s = search.best["scenario"]     # 0-based, as the `scenario` column; --scenario counts from 1
+            lines.append(f"best plan: scenario {s} (--scenario {s + 1} in `factory plan` and `factory diagram`)")
             for p, v in search.best["parameters"].items():
                 lines.append(f"  {p} = {show(p, v)}")
             for p, v in search.best["values"].items():
-                lines.append(f"  {p} = {show(p, v)}")
+                if p not in search.best["parameters"]:     # an objective that is a varied parameter: once
+                    lines.append(f"  {p} = {show(p, v)}")
     else:
         lines.append(f"Pareto front: {len(search.front)} plan(s)")
         header = list(search.parameters) + [o.path for o in search.objectives]

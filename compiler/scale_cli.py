@@ -32,6 +32,16 @@ def _prepared(spec, defines, root):
     return plan
 
 
+def _refuse_writing_over(spec: str, option: str, paths: list[str]) -> None:
+    """Exit 2 when a file the command would write is the spec it reads: `--output spec.factory` wrote the
+    rows over the spec."""
+    from .cli import EXIT_USAGE
+
+    if any(os.path.exists(p) and os.path.samefile(p, spec) for p in paths):
+        click.echo(f"error: {option} {paths[0]} would write over the spec {spec}; name another file", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _format_of(output: str, output_format: str | None) -> str:
     if output_format:
         return output_format
@@ -44,6 +54,8 @@ def eval_streamed(spec, defines, root, select, output, output_format, chunk_size
     from .cli import EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE
     from .sweep import SweepError, has_errors, metadata, projection_text, stream, summary_text
 
+    if output:
+        _refuse_writing_over(spec, "--output", [output, output + ".meta.json"])
     plan = _prepared(spec, defines, root)
     fmt = _format_of(output, output_format) if output else None
     try:
@@ -118,6 +130,8 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
     if not 1 <= len(objectives) <= 3:
         raise click.UsageError("give one objective (--minimize or --maximize), or two or three for a Pareto front")
     _require_files((spec,))
+    if heatmap:
+        _refuse_writing_over(spec, "--heatmap", [heatmap])
     define_map = _parse_defines(defines + vary)
     try:
         parsed = [parse_constraint(c) for c in constraints]
@@ -135,6 +149,14 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     units, displays = outcome.units, outcome.displays
+    # errors other than the asserts and limits that make a scenario infeasible (a field outside its range, a
+    # count that is not whole): the scenarios they hold in are not plans; say why on standard error
+    from .sweep import _CHECK_CODES
+
+    errors = [d for d in outcome.diagnostics if d.severity == "error" and d.code not in _CHECK_CODES]
+    if errors:
+        click.echo(render_text(errors, plan.sink.sources, limit=20), err=True)
+        click.echo("the scenarios these errors hold in are infeasible", err=True)
     if fmt == "json":
         click.echo(json.dumps(to_json(search, spec, plan, outcome, units), indent=2))
     else:

@@ -37,6 +37,9 @@ from .lower import Lowering
 
 STREAM_MAX_SCENARIOS = 10 ** 12
 _CHUNK_COUNT = re.compile(r" \(in [\d,]+ of [\d,]+ scenarios\)")
+# the count and names of a chunk's scenarios in a range error or a warning (" in 3 of 512 scenarios (p = 1; ...)")
+# and in a built-in rule's error (" (in 3 of 512 scenarios: p=1, ...)"): replaced by the sweep's count
+_CHUNK_CLAUSE = re.compile(r" in ([\d,]+) of [\d,]+ scenarios \([^()]*\)| \(in ([\d,]+) of [\d,]+ scenarios: [^()]*\)")
 INTERRUPT = threading.Event()          # set by Ctrl-C while a stream runs (see `interruptible`)
 _STREAMING = threading.Event()
 DEFAULT_CHUNK = 20_000
@@ -223,6 +226,7 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
         feasible[rows] = False
         failing[check.name] = int(rows.size)
         failing_rows[check.name] = rows[:FAILING_LISTED] + chunk.start
+    feasible &= ~error_rows(sink.items, size)
     units = {p: results.units.get(p, "") for p in columns}
     displays = {p: getattr(graph.nodes.get(p), "display", "") or "" for p in columns}
     absent = getattr(results, "absent", None) or {}
@@ -234,6 +238,28 @@ def evaluate_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
             mask = np.asarray(getattr(info, "mask", True), dtype=bool)
             columns[path] = np.where(mask, np.nan, columns[path]).reshape(-1)
     return ChunkResult(chunk, columns, units, displays, feasible, failing, messages, sink.items, failing_rows)
+
+
+# errors a failed check reports (its `CheckResult` names the failing scenarios, counted on its own)
+_CHECK_CODES = frozenset({Code.ASSERT_FAILED, Code.LIMIT_EXCEEDED, Code.INFEASIBLE_WORKLOAD})
+
+
+def error_rows(diagnostics, size: int) -> np.ndarray:
+    """The scenarios (of `size`) in which an evaluation error other than a failed check holds: a field outside
+    its range, a NaN, a count that is not whole. Such a scenario is not feasible: the spec has an error there.
+    An error that names its scenarios (`Diagnostic.scenarios`) marks those; one that cannot (an invalid count
+    stops the evaluation of what depends on it in every scenario evaluated with it) marks them all."""
+    bad = np.zeros(size, dtype=bool)
+    for d in diagnostics:
+        if d.severity != ERROR or d.code in _CHECK_CODES:
+            continue
+        rows = getattr(d, "scenarios", None)
+        if rows is None:
+            bad[:] = True
+            break
+        rows = np.asarray(rows, dtype=np.int64)
+        bad[rows[(rows >= 0) & (rows < size)]] = True
+    return bad
 
 
 def _everywhere(absent: dict, info) -> bool:
@@ -838,6 +864,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     messages: dict[str, str] = {}
     diagnostics: list = []
     seen_diags: set = set()
+    counted: dict = {}                          # (code, span) -> [its index in diagnostics, scenarios it holds in]
+    whole: dict = {}                            # (code, span) -> [(key, chunk size)] where said without a count
     written = 0
     interrupted = False
     bar = _progress_bar(plan.count, progress)
@@ -852,10 +880,15 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 probing = time.process_time()
                 probe = _probe(plan)
                 tick += time.process_time() - probing           # not part of the first chunk's rate
-                picked = select_columns(probe.columns, select)
-                varying = [p for p in picked if probe.columns[p].size > 1 and p not in plan.sweep]
+                # a probe the spec's errors cut short (an invalid count stops what depends on it, a sum over it
+                # reads 0) cannot tell a constant: every figure is then a column, each chunk writing its own,
+                # and the figures are those of the probe's scenarios evaluated one by one as well
+                trusted = not error_rows(probe.diagnostics, 1).any()
+                picked = select_columns(probe.columns if trusted else _paths_one_by_one(plan, probe), select)
+                varying = [p for p in picked if (not trusted or probe.columns[p].size > 1) and p not in plan.sweep]
                 constants = {p: float(result.columns[p][0]) for p in picked
-                             if probe.columns[p].size == 1 and p not in plan.sweep and p in result.columns}
+                             if trusted and probe.columns[p].size == 1 and p not in plan.sweep
+                             and p in result.columns}
                 units, displays = dict(probe.units), dict(probe.displays)
                 columns = ["scenario"] + list(plan.sweep) + ["feasible"] + varying
                 if output:
@@ -863,6 +896,9 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                     # the periods of the inner parameters in a chunk (the product of the sizes inside each)
                     sizes = [len(plan.values[p]) for p in plan.sweep]
                     writer.periods = tuple(math.prod(sizes[i:]) for i in range(len(sizes) - 1, 0, -1))
+            for p, unit in result.units.items():       # a probe the spec's errors cut short lacks some
+                units.setdefault(p, unit)
+                displays.setdefault(p, result.displays.get(p, ""))
             table = _table(result, plan, columns, size)
             if writer is not None:
                 writer.write(table, size)
@@ -874,12 +910,26 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                     listed.extend(int(i) for i in result.failing_rows[name][:FAILING_LISTED - len(listed)])
             messages.update(result.check_messages)
             for d in result.diagnostics:
+                clause = _CHUNK_CLAUSE.search(d.message)
+                if clause:          # one diagnostic for the sweep, the first chunk's, with the sweep's count
+                    k = (d.code, d.span, "in scenarios")
+                    n = int((clause.group(1) or clause.group(2)).replace(",", ""))
+                    if k in counted:
+                        counted[k][1] += n
+                    else:
+                        counted[k] = [len(diagnostics), n]
+                        diagnostics.append(dataclasses.replace(
+                            d, message=d.message[:clause.start()] + d.message[clause.end():], scenarios=None))
+                    continue
                 # a check's "(in N of M scenarios)" counts one chunk: drop it (the summary counts the sweep)
                 message = _CHUNK_COUNT.sub("", d.message)
                 k = (d.code, d.span, message)
+                if message == d.message and d.code not in _CHECK_CODES:   # (it holds in the chunk's every scenario)
+                    whole.setdefault((d.code, d.span, "in scenarios"), []).append((k, size))
                 if k not in seen_diags:
                     seen_diags.add(k)
-                    diagnostics.append(dataclasses.replace(d, message=message))
+                    # (its scenarios are the chunk's own indices: not kept)
+                    diagnostics.append(dataclasses.replace(d, message=message, scenarios=None))
             if on_chunk is not None:
                 on_chunk(result, table)
             written += size
@@ -900,6 +950,16 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
         interrupted = True
     finally:
         _STREAMING.clear()
+        drop = set()
+        for key, (i, n) in counted.items():      # the chunks where it held in every scenario count whole
+            first = diagnostics[i]
+            for k, size in whole.get(key, []):
+                n += size
+                drop.add(k)
+            earlier = [d for d in diagnostics[:i] if (d.code, d.span, d.message) in drop]
+            said = (earlier[0] if earlier else first).message       # the first scenarios' values, as in memory
+            diagnostics[i] = dataclasses.replace(first, message=said + f" (in {n:,} of {written:,} scenarios)")
+        diagnostics[:] = [d for d in diagnostics if (d.code, d.span, d.message) not in drop]
         if bar is not None:
             bar.close()
         if writer is not None:
@@ -920,6 +980,21 @@ def _probe(plan: Plan) -> ChunkResult:
     array of that length and everything else a single value."""
     values = {p: plan.values[p][:2] for p in plan.sweep}
     return evaluate_chunk(plan, Chunk(-1, 0, math.prod(len(v) for v in values.values()), values))
+
+
+PROBED_ONE_BY_ONE = 16     # at most this many of the probe's scenarios evaluated alone (`_paths_one_by_one`)
+
+
+def _paths_one_by_one(plan: Plan, probe: ChunkResult) -> set[str]:
+    """The numeric figures of the probe and of its first scenarios evaluated alone: where an error stops
+    the probe (a count that is not whole in one scenario), the others still name what a sweep computes."""
+    import itertools
+
+    paths = set(probe.columns)
+    firsts = {p: plan.values[p][:2] for p in plan.sweep}
+    for combo in itertools.islice(itertools.product(*firsts.values()), PROBED_ONE_BY_ONE):
+        paths |= set(evaluate_chunk(plan, Chunk(-1, 0, 1, {p: [v] for p, v in zip(firsts, combo)})).columns)
+    return paths
 
 
 def _table(result: ChunkResult, plan: Plan, columns: list[str], size: int) -> dict[str, np.ndarray]:
@@ -1060,6 +1135,8 @@ def results_summary(results, select: str | None = None, sink=None) -> str:
             rows = np.arange(n)
         feasible[rows[rows < n]] = False
         failing[check.name] = int(np.unique(rows[rows < n]).size)
+    if sink is not None:                    # a scenario in which the spec has an error is not feasible either
+        feasible &= ~error_rows(sink.items, n)
     table = {"feasible": feasible}
     for p in varying + sweep_params:
         value = numeric[p].astype(float).reshape(-1)

@@ -192,6 +192,10 @@ class Diagnostic:
     # computed, a capex left incomplete); empty when it concerns the spec as a whole. `factory validate --user`
     # shows such a warning only to a row that compares one of them or a quantity computed from one.
     quantities: list[str] = field(default_factory=list)
+    # an evaluation error that holds in some scenarios of a sweep only (a field outside its range, a count that is
+    # not whole): their 0-based indices; None when it holds in all of them (or the place cannot say). A streamed
+    # sweep marks exactly these scenarios infeasible (compiler/sweep.py `evaluate_chunk`).
+    scenarios: list[int] | None = None
 
     def to_json(self) -> dict:
         out: dict = {"severity": self.severity, "code": self.code, "message": self.message}
