@@ -103,8 +103,9 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      of them a site-level service runs in, so a site's energy_year is no longer the sum of its
                      halls' where it has services).
       Hand calculation (tests/test_tco_duty_cycle.py): 10 racks of 4 DGX H100 at a set pue 1.25, $0.10/kWh,
-                     chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 98,977.74 W, D = -48,931.86 W,
-                     metered = 1.25 x (295,819.15 + D) = 308,609 W, $30.86 an hour; chat's hour $3.06 an hour
+                     chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 105,810.19 W (idle at the DGX H100's
+                     300 W a GPU), D = -42,099.39 W, metered = 1.25 x (295,819.15 + D) = 317,150 W, $31.71 an
+                     hour; chat's hour $2.63 an hour
                      below 160 x tco / 320. Flagship: chat's 25,920 GPUs draw 1,124 W each over the hour
                      (1,577 W busy 0.6 of it) where the site plans 1,878 W: the campus's average power at the
                      meter 211.3 -> 196.0 MW, energy 1,851 -> 1,717 GWh, chat $0.313 -> $0.3063 / Mtok (-2.1%),
