@@ -445,6 +445,10 @@ READS: dict[str, tuple[str, ...]] = {
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
         "heat_rejection", "up:heat_rejection",
+        # the CDU and CRAH classes' heat paths (cost._plant: facility.direct_heat, and the rows' and racks' that
+        # place the class)
+        "heat_air", "heat_liquid", "parts:row.heat_liquid", "parts:row.heat_air", "parts:rack.heat_liquid",
+        "parts:row.parts:rack.heat_liquid",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
@@ -847,6 +851,10 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
         "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection",
+        # the CDU and CRAH classes' heat paths (cost._plant: facility.direct_heat, and the rows' and racks' that
+        # place the class)
+        "heat_air", "heat_liquid", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:row.heat_liquid",
+        "parts:row.heat_air", "parts:rack.heat_liquid", "parts:row.parts:rack.heat_liquid",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "site.capex_it": (
