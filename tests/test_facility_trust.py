@@ -21,6 +21,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
 # default cooling plant cost per W of IT: build_cost_per_watt * critical_share * cooling_share_of_plant
 COOLING_PER_W = 11.7 * 0.53 * 0.4              # 2.4804 $/W
 POWER_PER_W = 11.7 * 0.53 * 0.6                # 3.7206 $/W
+# an all-air block's cooling classes by the heat they carry (s14-cfo2): CRAHs 0.09 per W of air heat of a reference
+# hall with 15% of it in air, so 0.09 / 0.15 = 0.6; no CDUs; chillers, heat rejection, pumps 0.39 + 0.23 + 0.03
+AIR_CLASSES = 0.09 / 0.15 + 0.39 + 0.23 + 0.03   # 1.25
 
 HALL = """
 server box {
@@ -57,12 +60,20 @@ def test_shares_of_each_category_add_up_to_one() -> None:
     assert sum(a.value for a in cooling) == pytest.approx(1.0)
 
 
+def _liquid_hall(gear: str = ""):
+    """The hall with its box liquid-cooled at the reference hall's 85% (the shares' own mix)."""
+    text = HALL.replace("GEAR", gear).replace("  price = 1000 USD\n", "  price = 1000 USD\n  cooling = \"liquid\"\n"
+                                              "  liquid_fraction = 0.85\n", 1)
+    return run(text)[0]
+
+
 def test_placing_cdus_replaces_the_cdu_share_only() -> None:
-    # 10 MW of IT. All defaults: 10 MW * 2.4804 $/W = $24.804 M of cooling.
+    # 10 MW of IT, 85% of its heat to liquid (the reference hall of the shares). All defaults: 10 MW * 2.4804 $/W =
+    # $24.804 M of cooling (CDUs 8.5 MW * 2.4804 * 0.26 / 0.85, CRAHs 1.5 MW * 2.4804 * 0.09 / 0.15, the rest 0.65).
     # Placing CDUs (explicit x 6 at $0.4 M): 2.4 M + 24.804 M * (1 - 0.26) = 2.4 M + 18.355 M = 20.755 M.
-    default = value(_hall(), "s.h.capex_cooling")
+    default = value(_liquid_hall(), "s.h.capex_cooling")
     assert default == pytest.approx(10e6 * COOLING_PER_W)
-    placed = value(_hall("cdu c: big_cdu x 6"), "s.h.capex_cooling")
+    placed = value(_liquid_hall("cdu c: big_cdu x 6"), "s.h.capex_cooling")
     assert placed == pytest.approx(6 * 400e3 + 10e6 * COOLING_PER_W * (1 - 0.26))
     # the law of the issue: never below the sized plant minus the CDUs' default share
     assert placed >= default - 10e6 * COOLING_PER_W * A.plant_share_cdu.value
@@ -70,10 +81,12 @@ def test_placing_cdus_replaces_the_cdu_share_only() -> None:
 
 def test_one_implicit_cdu_is_sized_and_the_other_classes_keep_their_price() -> None:
     # 10 MW of air-cooled IT (box has no cooling field: air): heat_liquid = 0, so 0 CDUs are sized;
-    # the other cooling classes keep 74% of the plant.
+    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.25 (AIR_CLASSES).
     results = _hall("cdu c: big_cdu")
     assert value(results, "s.h.cdus") == 0
-    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * 0.74)
+    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_CLASSES)
+    # and the same without the CDU placed: air heat buys no CDUs (s14-cfo2; it was 0.26 of the plant)
+    assert value(_hall(), "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_CLASSES)
 
 
 def test_gear_placed_on_the_site_is_not_charged_again_in_its_halls() -> None:
@@ -372,9 +385,10 @@ site s {
   chiller plant: ch1""")
     results, _ = run(text)
     assert value(results, "s.h.chillers") == 12 and value(results, "s.chillers") == 12
-    # hall: the chiller class is placed above it; site: 12 * $0.1 M
-    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (1 - 0.39))
-    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (1 - 0.39) + 12 * 100e3)
+    # hall (all air): the chiller class is placed above it; site: 12 * $0.1 M
+    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - 0.39))
+    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - 0.39)
+                                                              + 12 * 100e3)
 
 
 def test_unpriced_is_a_warning_exit_0(tmp_path) -> None:

@@ -28,6 +28,14 @@ from spec_eval import error_free_values  # tests/ is on the path
 
 H100_IDLE = 72.0                 # W, H100 SXM idle_power (stdlib chips.factory, measured)
 DGX_SLOPE = (1 + 0.25) / 0.94    # DGX H100: air (overhead 25% of the parts at peak, scaled by load), PSU 94%
+DGX_IDLE = 2400.0 / 8            # W a GPU: the DGX H100's declared idle_power 2.4 kW over its 8 GPUs, the floor of
+                                 # its wall power (the parts' model gives 1,716.7 W with every GPU at 72 W; s14-cfo2)
+
+
+def _dgx_idle_wall(w_run: float, p_run: float) -> float:
+    """W(72 W) of a DGX H100 per GPU: the affine parts' model m (P - 72 W) below W(P_run), held at the server's
+    declared idle 300 W a GPU (compiler.models.power `_idle_floor`)."""
+    return max(w_run - DGX_SLOPE * (p_run - H100_IDLE), DGX_IDLE)
 
 TRAINING = """from chips import H100_SXM
 from systems import DGX_H100
@@ -70,7 +78,7 @@ def test_training_idle_accelerators_draw_idle_power(holder: str) -> None:
         w_run, w_idle = p_run[1], H100_IDLE
     else:
         w_run = v[f"{t}.system_power"][1] / 8
-        w_idle = w_run - DGX_SLOPE * (p_run[1] - H100_IDLE)
+        w_idle = _dgx_idle_wall(w_run, p_run[1])
     power = v[f"{t}.power"]
     assert power[0] == pytest.approx(992 * w_run, rel=1e-9)
     # the law: 8 idle draw exactly 8 (W_run - W_idle) less than 1,000 running
@@ -105,9 +113,10 @@ def test_training_capex_is_not_changed_by_idleness(holder: str) -> None:
         assert busy_wall == pytest.approx(p_run, rel=1e-9)
         assert idle_wall == pytest.approx(H100_IDLE, rel=1e-9)
     else:
-        # the DGX's GPUs at the run's board power P_run: idle is m x (P_run - 72 W) below
+        # the DGX's GPUs at the run's board power P_run: idle is m x (P_run - 72 W) below, held at the server's
+        # declared idle, 300 W a GPU
         assert busy_wall == pytest.approx(paid["s.t.system_power"][0] / 8, rel=1e-9)
-        assert busy_wall - idle_wall == pytest.approx(DGX_SLOPE * (p_run - H100_IDLE), rel=1e-9)
+        assert idle_wall == pytest.approx(_dgx_idle_wall(busy_wall, p_run), rel=1e-9)
 
 
 SERVICE = """from systems import DGX_H100
@@ -126,8 +135,8 @@ site s {
 
 def test_service_idle_accelerators_draw_idle_power() -> None:
     """12 accelerators at tp 8: one replica, 4 idle, the same tokens/s as 8 accelerators. The busy 8 do the same work
-    (the same compute activity, board power and system power); the 4 idle add 4 W_idle = 4 (W_run - m (P_run -
-    72 W)), W_run = system_power / 8."""
+    (the same compute activity, board power and system power); the 4 idle add 4 W_idle = 4 max(W_run - m (P_run -
+    72 W), 300 W), W_run = system_power / 8 (300 W: the DGX H100's idle_power 2.4 kW / 8, its floor)."""
     v = _run(SERVICE)
     i = "s.i"
     assert list(v[f"{i}.idle_accelerators"]) == [0.0, 4.0]
@@ -135,7 +144,8 @@ def test_service_idle_accelerators_draw_idle_power() -> None:
     for name in ("compute_utilization", "memory_utilization", "accelerator_power", "system_power"):
         assert v[f"{i}.{name}"][1] == pytest.approx(v[f"{i}.{name}"][0], rel=1e-12), name
     w_run = v[f"{i}.system_power"][0] / 8
-    w_idle = w_run - DGX_SLOPE * (v[f"{i}.accelerator_power"][0] - H100_IDLE)
+    w_idle = _dgx_idle_wall(w_run, v[f"{i}.accelerator_power"][0])
+    assert w_idle == DGX_IDLE
     power = v[f"{i}.power"]
     assert power[0] == pytest.approx(8 * w_run, rel=1e-9)
     assert 12 * w_run - power[1] == pytest.approx(4 * (w_run - w_idle), rel=1e-9)

@@ -144,30 +144,31 @@ def test_the_flagship_chat_service_and_training_run_add_up_to_the_campus_bill() 
 def test_hand_calculation_with_a_set_pue() -> None:
     """10 racks of 4 DGX H100 (320 GPUs), the site's `pue` 1.25 (k = 1.25, no no-load part), $0.10/kWh; chat holds
     160 GPUs at duty 0.5. From the model: a rack's average IT power 29,581.91 W at utilization 0.85 (w = 924.435 W a
-    GPU); chat busy 163,620.37 W (1,022.63 W a GPU), its hour-average power_avg 98,977.74 W (618.61 W a GPU: the
-    idle half at 214.6 W a GPU's wall).
-        D       = 98,977.74 - 160 x 924.435                      = -48,931.86 W
-        metered = 1.25 x 295,819.15 + 1.25 x D = 369,773.94 - 61,164.79 = 308,609.15 W
-        energy  = 308,609.15 W x $0.10/kWh                        = $30.861 an hour
-        e       = energy / (295,819.15 + D = 246,887.32 W)        = $1.2500e-4 an hour per W
-        chat    = 160 x [tco / 320 + e x (618.61 - 246,887.32 / 320 = -152.91 W)]
-                = 160 x tco / 320 - 160 x 0.019114 = 160 x tco / 320 - $3.058 an hour"""
+    GPU); chat busy 163,620.37 W (1,022.63 W a GPU), its hour-average power_avg 105,810.19 W (661.31 W a GPU: the
+    idle half at 300 W a GPU's wall, the DGX H100's idle_power 2.4 kW / 8; s14-cfo2: it was 214.6 W, the parts'
+    model below the server's declared idle, and power_avg 98,977.74 W).
+        D       = 105,810.19 - 160 x 924.435                     = -42,099.39 W
+        metered = 1.25 x 295,819.15 + 1.25 x D = 369,773.94 - 52,624.24 = 317,149.70 W
+        energy  = 317,149.70 W x $0.10/kWh                        = $31.715 an hour
+        e       = energy / (295,819.15 + D = 253,719.76 W)        = $1.2500e-4 an hour per W
+        chat    = 160 x [tco / 320 + e x (661.31 - 253,719.76 / 320 = -131.56 W)]
+                = 160 x tco / 320 - 160 x 0.016445 = 160 x tco / 320 - $2.631 an hour"""
     v = _run(site="pue = 1.25")
     w_t = _one(v, "s.h.r.it_power_avg") / 32
     assert w_t == pytest.approx(924.435, abs=1e-3)
     assert _one(v, "s.chat.power") == pytest.approx(163_620.37, abs=0.01)
-    assert _one(v, "s.chat.power_avg") == pytest.approx(98_977.74, abs=0.01)
-    d = 98_977.74 - 160 * 924.435
-    assert d == pytest.approx(-48_931.86, abs=0.05)
+    assert _one(v, "s.chat.power_avg") == pytest.approx(0.5 * 163_620.37 + 0.5 * 160 * 2400 / 8, abs=0.01)
+    d = 105_810.19 - 160 * 924.435
+    assert d == pytest.approx(-42_099.39, abs=0.05)
     assert _one(v, "s.facility_power_metered") == pytest.approx(1.25 * (295_819.15 + d), abs=0.1)
-    assert _one(v, "s.facility_power_metered") == pytest.approx(308_609.15, abs=0.1)
-    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(30.8609, abs=1e-4)
-    assert _one(v, "s.energy_year") == pytest.approx(308_609.15 * YEAR, rel=1e-7)
-    e_per_w = 30.8609 / (295_819.15 + d)                      # $ an hour per W
+    assert _one(v, "s.facility_power_metered") == pytest.approx(317_149.70, abs=0.1)
+    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(31.7150, abs=1e-4)
+    assert _one(v, "s.energy_year") == pytest.approx(317_149.70 * YEAR, rel=1e-7)
+    e_per_w = 31.7150 / (295_819.15 + d)                      # $ an hour per W
     tco_hour = _one(v, "s.tco_year") * 3600
-    expected = 160 * (tco_hour / 320 + e_per_w * (618.61 - (295_819.15 + d) / 320))
+    expected = 160 * (tco_hour / 320 + e_per_w * (661.31 - (295_819.15 + d) / 320))
     assert _one(v, "s.chat.cost_per_hour") * 3600 == pytest.approx(expected, rel=1e-5)
-    assert 160 * e_per_w * (618.61 - (295_819.15 + d) / 320) == pytest.approx(-3.058, abs=1e-3)
+    assert 160 * e_per_w * (661.31 - (295_819.15 + d) / 320) == pytest.approx(-2.631, abs=1e-3)
 
 
 def test_report_json_and_table_agree_on_the_metered_energy(tmp_path) -> None:

@@ -8,7 +8,7 @@ with the reasoning given, [D] derived.
 """
 from __future__ import annotations
 
-from . import ABOVE_ONE, Assumption, NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION
+from . import ABOVE_ONE, Assumption, NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION, Range
 
 HOUR = 3600.0
 YEAR = 8760 * HOUR
@@ -193,6 +193,11 @@ plant_share_chiller = Assumption("plant_share_chiller", 0.39, "1", _COOLING_SPLI
 plant_share_heat_rejection = Assumption("plant_share_heat_rejection", 0.23, "1",
                                         _COOLING_SPLIT + ": dry coolers or cooling towers 165 / 718")
 plant_share_pump = Assumption("plant_share_pump", 0.03, "1", _COOLING_SPLIT + ": 19 / 718")
+plant_reference_liquid_fraction = Assumption(
+    "plant_reference_liquid_fraction", 0.85, "1",
+    _COOLING_SPLIT + ": the share of its heat that goes to liquid, so that the CDU share is per W of liquid heat "
+    "/ 0.85 and the CRAH share per W of air heat / 0.15 (compiler.models.cost `_plant`)",
+    range=Range(0.0, 1.0, lo_open=True, hi_open=True))
 electricity_price = Assumption(
     "electricity_price", 0.0815 / 3.6e6, "USD/J",
     "US industrial electricity, 8.15 cents/kWh: East-North-Central / Mid-Atlantic 8.10-8.25 cents YTD "

@@ -18,7 +18,12 @@ Formulas:
       power classes  : transformer 0.07, switchgear 0.11, conversion (UPS or rectifier) 0.26,
                        distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
       cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
-                       pump 0.03        (shares in compiler.models.assumptions, each category's sum 1)
+                       pump 0.03        (shares in compiler.models.assumptions, each category's sum 1, of a
+                       reference hall with 85% of its heat to liquid)
+      heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.26 / 0.85, the
+                       CRAH class's per W of its own air heat, x 0.09 / 0.15 (the heat the thermal model sizes
+                       them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
+                       block buys no CDUs and 0.6 of the cooling plant's cost per W in CRAHs (s14-cfo2)
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -29,8 +34,9 @@ Formulas:
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
-      Example: 10 MW hall, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one priced CDU class
-      placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M + 18.36 M.
+      Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one
+      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M +
+      18.36 M. All air (no CDUs): 10 MW * 2.48 * (0.09 / 0.15 + 0.39 + 0.23 + 0.03) = 31.0 M.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       colocation (the site sets `colocation_price`, $/kW-month; its halls inherit it): the building and its
                        power and cooling plant are the lessor's: capex_power = capex_cooling = capex_building
@@ -103,8 +109,9 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      of them a site-level service runs in, so a site's energy_year is no longer the sum of its
                      halls' where it has services).
       Hand calculation (tests/test_tco_duty_cycle.py): 10 racks of 4 DGX H100 at a set pue 1.25, $0.10/kWh,
-                     chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 98,977.74 W, D = -48,931.86 W,
-                     metered = 1.25 x (295,819.15 + D) = 308,609 W, $30.86 an hour; chat's hour $3.06 an hour
+                     chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 105,810.19 W (idle at the DGX H100's
+                     300 W a GPU), D = -42,099.39 W, metered = 1.25 x (295,819.15 + D) = 317,150 W, $31.71 an
+                     hour; chat's hour $2.63 an hour
                      below 160 x tco / 320. Flagship: chat's 25,920 GPUs draw 1,124 W each over the hour
                      (1,577 W busy 0.6 of it) where the site plans 1,878 W: the campus's average power at the
                      meter 211.3 -> 196.0 MW, energy 1,851 -> 1,717 GWh, chat $0.313 -> $0.3063 / Mtok (-2.1%),
@@ -460,39 +467,55 @@ def _rack_shelves(ctx, figure):
     return total
 
 
-def _row_gear(ctx, kinds, figure):
+def _row_gear(ctx, kinds, figure, served: str = "it_power"):
     """(priced total, IT power) of the rows and racks placed here (racks directly or in rows) that place gear of
     `kinds` (rows: PDUs, busways, rectifiers, CDUs, CRAHs; racks: PDUs, CDUs): count x units x price, and the IT
-    they hold, which their gear serves in place of the class's estimate (a rack in a row that places the class
+    they hold (`served`: their it_power, or the heat_liquid a CDU class serves, the heat_air a CRAH class
+    serves), which their gear serves in place of the class's estimate (a rack in a row that places the class
     counted once). A rack priced as a whole holds its gear in its price."""
     cost, it = np.zeros(1), np.zeros(1)
     kinds = tuple(k for k in kinds if k in ("pdu", "busway", "rectifier", "cdu", "crah"))   # shelves: _rack_shelves
     if not kinds:
         return cost, it
 
-    def racks(holder, times, served):
+    def racks(holder, times, in_row):
         nonlocal cost, it
         for rack in holder.parts("rack"):
             gear = rack.parts(*kinds)
             if gear and not _whole_system(rack):
                 cost = cost + times * rack.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
-                if not served:
-                    it = it + times * rack.count * rack.get("it_power")
+                if not in_row:
+                    it = it + times * rack.count * rack.get(served)
 
     racks(ctx, 1.0, False)
     for row in ctx.parts("row"):
         gear = row.parts(*kinds)
         if gear:
             cost = cost + row.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
-            it = it + row.count * row.get("it_power")
+            it = it + row.count * row.get(served)
         racks(row, row.count, bool(gear))
     return cost, it
+
+
+# The heat path each cooling class carries (the thermal model's: compiler.models.facility `_cdus_own`, `_crahs_own`)
+# and the share of the reference hall's heat on it (assumption plant_reference_liquid_fraction, 0.85 to liquid):
+# its estimate is per W of that heat; the other classes (chillers, heat rejection, pumps) carry all the heat.
+_HEAT_PATH = {"cdu": ("heat_liquid", lambda f: f), "crah": ("heat_air", lambda f: 1 - f)}
 
 
 def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
     ancestor places it (priced there), else own IT * plant cost per W * category share * class share.
-    Power adds the power shelves of the racks placed here (`_rack_shelves`), leased or not (the tenant's racks)."""
+    Power adds the power shelves of the racks placed here (`_rack_shelves`), leased or not (the tenant's racks).
+
+    The CDU and CRAH classes follow the heat path the thermal model sizes them for (s14-cfo2, 2026-12-06):
+        CDU  estimate = own heat_liquid * plant cost per W * cooling share * plant_share_cdu / f
+        CRAH estimate = own heat_air    * plant cost per W * cooling share * plant_share_crah / (1 - f)
+    f = plant_reference_liquid_fraction 0.85, the reference hall the shares are priced on (187 / 718 of its cooling
+    plant in CDUs for 85% of its heat, 66 / 718 in CRAHs for 15%); own heat = the block's less its halls' and less
+    the rows' and racks' that place the class (`_row_gear`). At 85% liquid the estimate is the one before; air-only
+    heat buys no CDUs (the flagship's 21 MW of network outside its halls was charged $13.5M of CDUs, where the
+    thermal model sizes none; its CRAHs $4.7M, at 0.09 of all its IT for heat that is all air)."""
     total = _rack_shelves(ctx, name) if not cooling else np.zeros(1)
     if leased(ctx):
         return total                  # the lessor's plant: rented in opex_lease, not bought
@@ -506,13 +529,22 @@ def _plant(ctx, classes, name, cooling):
             unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
             total = total + _unused_heat_rejection(ctx, unused, name)
             kinds = tuple(k for k in kinds if k == ctx.inherited_text("heat_rejection", "chiller"))
-        row_cost, row_it = _row_gear(ctx, kinds, name) if kinds else (np.zeros(1), np.zeros(1))
+        path = _HEAT_PATH.get(class_name) if cooling else None
+        served = path[0] if path is not None else "it_power"
+        row_cost, row_it = _row_gear(ctx, kinds, name, served) if kinds else (np.zeros(1), np.zeros(1))
         total = total + row_cost
         if kinds and ctx.parts(*kinds):
             total = total + _gear_cost(ctx, kinds, name)
         elif share is not None and not _placed_above(ctx, kinds):
             per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
-            total = total + np.maximum(own_it - row_it, 0.0) * per_watt * ctx.get(share.name, share)
+            base, weight = own_it, np.ones(1)
+            if path is not None:
+                from .facility import direct_heat
+                liquid, air = direct_heat(ctx, peak=True)
+                base = liquid if path[0] == "heat_liquid" else air
+                reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
+                weight = 1.0 / path[1](reference)
+            total = total + np.maximum(base - row_it, 0.0) * per_watt * ctx.get(share.name, share) * weight
     return total
 
 
@@ -649,8 +681,9 @@ for _kind in ("hall", "site"):
            "class share")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed + for each class not placed own "
-           "it_power * plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * "
-           "cooling_share_of_plant * class share")(
+           "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
+           "plant_reference_liquid_fraction)) * plant cost per W (plant_cost, else build_cost_per_watt * "
+           "critical_share) * cooling_share_of_plant * class share")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
         _building)

@@ -559,7 +559,7 @@ def _mover_power(ctx, heat, kind: str, default: Assumption, scale):
     return total + rest * _gear_fraction(ctx, kind, default)
 
 
-def _direct_heat(ctx, peak: bool):
+def direct_heat(ctx, peak: bool):
     """Heat (liquid, air) of the IT this block cools itself (a site's halls cool their own)."""
     scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
     liquid, air = ctx.get("heat_liquid") * scale, ctx.get("heat_air") * scale
@@ -593,7 +593,7 @@ def _ratio(ctx, num, den, nothing: str):
 
 def stream_cooling(ctx, peak: bool):
     """(cooling power, mechanical heat load, total heat rejected) of the heat this block cools itself."""
-    liquid, air = _direct_heat(ctx, peak)
+    liquid, air = direct_heat(ctx, peak)
     outdoor = _outdoor(ctx, peak, _tower(ctx))
     scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
     pumps = _mover_power(ctx, liquid, "cdu", A.pump_fraction, scale)
@@ -635,12 +635,12 @@ def _dry_coolers_own(ctx):
 
 
 def _cdus_own(ctx):
-    liquid, _ = _direct_heat(ctx, peak=True)
+    liquid, _ = direct_heat(ctx, peak=True)
     return units_needed(ctx, "cdu", liquid, A.cdu_capacity)
 
 
 def _crahs_own(ctx):
-    _, air = _direct_heat(ctx, peak=True)
+    _, air = direct_heat(ctx, peak=True)
     return units_needed(ctx, "crah", air, A.crah_capacity)
 
 
@@ -751,16 +751,16 @@ output("site", "it_power_outside_halls", "it_power - sum(count * hall.it_power)"
 output("site", "it_power_avg_outside_halls", "it_power_avg - sum(count * hall.it_power_avg)")(
     lambda ctx: _own_it(ctx, False))
 output("site", "heat_liquid_outside_halls", "heat_liquid - sum(count * hall.heat_liquid)")(
-    lambda ctx: _direct_heat(ctx, peak=True)[0])
+    lambda ctx: direct_heat(ctx, peak=True)[0])
 output("site", "heat_air_outside_halls", "heat_air - sum(count * hall.heat_air)")(
-    lambda ctx: _direct_heat(ctx, peak=True)[1])
+    lambda ctx: direct_heat(ctx, peak=True)[1])
 output("site", "coolant_flow_outside_halls", "heat_liquid_outside_halls / (water_density * water_cp * "
        "liquid_delta_t)")(
-    lambda ctx: _direct_heat(ctx, peak=True)[0] / (ctx.get("water_density", A.water_density)
+    lambda ctx: direct_heat(ctx, peak=True)[0] / (ctx.get("water_density", A.water_density)
                                                   * ctx.get("water_cp", A.water_cp)
                                                   * ctx.inherited("liquid_delta_t", A.liquid_delta_t)))
 output("site", "airflow_outside_halls", "heat_air_outside_halls / (air_density * air_cp * air_delta_t)")(
-    lambda ctx: _direct_heat(ctx, peak=True)[1] / (ctx.get("air_density", A.air_density)
+    lambda ctx: direct_heat(ctx, peak=True)[1] / (ctx.get("air_density", A.air_density)
                                                   * ctx.get("air_cp", A.air_cp)
                                                   * ctx.inherited("air_delta_t", A.air_delta_t)))
 for _stage in POWER_GEAR:

@@ -9,10 +9,12 @@ Formulas (all per item; parents multiply by their parts' counts):
                                                           idle: `idle_power`, else idle_fraction * tdp
     cpu.power         = idle + u_cpu * (tdp - idle)       u_cpu: the cpu's `utilization` or cpu_utilization
     server.peak_power = (sum(parts at peak) + overhead) / psu_efficiency      (checked against max_power)
-    server.power      = (sum(parts at average) + overhead * load) / psu_efficiency
+    server.power      = max(idle_power, (sum(parts at average) + overhead * load) / psu_efficiency)
                         overhead: `overhead_power` (at full load), else `overhead_fraction` of the parts
                         at peak (default: air 25%, liquid 10%); load = parts at average / parts at peak
-                        (fans and regulator losses follow the heat they handle)
+                        (fans and regulator losses follow the heat they handle); never below the server's
+                        declared `idle_power` where it gives one (the static floor the parts do not hold;
+                        the same at a workload's draw, system_power_at)
                         a server with no parts: peak = max_power, average = idle + u * (max_power - idle)
     rack/row/hall/site.it_power     = sum(count * part peak power)   (servers, switches, NICs, ... and
                                       the racks, rows and halls inside), divided by the power-shelf
@@ -370,7 +372,7 @@ def server_peak(ctx):
     return (parts + _overhead(ctx, parts)) / ctx.get("psu_efficiency", A.psu_efficiency)
 
 
-@output("server", "power", "(sum(parts.power) + overhead * load) / psu_efficiency")
+@output("server", "power", "max(idle_power, (sum(parts.power) + overhead * load) / psu_efficiency)")
 def server_power(ctx):
     if not _has_parts(ctx):
         peak = ctx.get("max_power")
@@ -380,7 +382,16 @@ def server_power(ctx):
     peak = part_power(ctx, peak=True)
     average = part_power(ctx, peak=False)
     load = np.where(peak > 0, average / np.where(peak > 0, peak, 1.0), 0.0)
-    return (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency)
+    return _idle_floor(ctx, (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency))
+
+
+def _idle_floor(ctx, wall):
+    """max(idle_power, wall): a server never draws less than its declared idle (the static floor its parts' model
+    does not hold: fans at their minimum speed, the BMC, switches and regulators at no load). The parts' model
+    scales the overhead down with the load to nothing: a DGX H100's 8 GPUs at their measured 72 W gave 1,716.7 W
+    against its 2.4 kW idle (s14-cfo2, 2026-12-06: the shoot-out's single-stream H100 idled at 214.6 W a GPU, its
+    hour at 286.2 W, under the server's 300 W a GPU). Without an `idle_power`, the parts' model alone."""
+    return np.maximum(wall, ctx.get("idle_power")) if ctx.is_set("idle_power") else wall
 
 
 def _average_at(ctx, draw):
@@ -408,7 +419,7 @@ def _server_at(ctx, draw):
     peak = part_power(ctx, peak=True)
     average = _average_at(ctx, draw)
     load = np.where(peak > 0, average / np.where(peak > 0, peak, 1.0), 0.0)
-    return (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency)
+    return _idle_floor(ctx, (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency))
 
 
 def system_power_at(holder, draw, dc: bool = False):

@@ -206,11 +206,11 @@ _SYSTEM_POWER_AT = _RACK_SERVER_COOLING + (
     "ref:rack.all:server.power", "ref:rack.all:storage.power", "ref:rack.all:switch.power", "ref:rack.parts:chip.count",
     "ref:rack.parts:chip.power", "ref:rack.parts:dpu.count", "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count",
     "ref:rack.parts:nic.power", "ref:rack.parts:power_shelf.efficiency", "ref:rack.parts:server.count",
-    "ref:rack.parts:server.overhead_power", "ref:rack.parts:server.power", "ref:rack.parts:server.psu_efficiency",
+    "ref:rack.parts:server.overhead_power", "ref:rack.parts:server.power", "ref:rack.parts:server.idle_power", "ref:rack.parts:server.psu_efficiency",
     "ref:rack.parts:storage.count", "ref:rack.parts:storage.power", "ref:rack.parts:switch.count",
     "ref:rack.parts:switch.power", "ref:system.cooling", "ref:system.overhead_power",
     "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
-    "ref:system.psu_efficiency")
+    "ref:system.idle_power", "ref:system.psu_efficiency")
 
 # what reads the accelerators a workload's layout leaves idle: its power and own accelerator-hour (the idle ones at
 # their idle draw), and the busy accelerators' activity (the work over the n - k that do it)
@@ -451,6 +451,10 @@ READS: dict[str, tuple[str, ...]] = {
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
         "heat_rejection", "up:heat_rejection",
+        # the CDU and CRAH classes' heat paths (cost._plant: facility.direct_heat, and the rows' and racks' that
+        # place the class)
+        "heat_air", "heat_liquid", "parts:row.heat_liquid", "parts:row.heat_air", "parts:rack.heat_liquid",
+        "parts:row.parts:rack.heat_liquid",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
@@ -625,10 +629,10 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:rack.all:switch.power", "ref:rack.parts:chip.count", "ref:rack.parts:chip.power",
         "ref:rack.parts:dpu.count", "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count", "ref:rack.parts:nic.power",
         "ref:rack.parts:power_shelf.efficiency", "ref:rack.parts:server.count", "ref:rack.parts:server.overhead_power",
-        "ref:rack.parts:server.power", "ref:rack.parts:server.psu_efficiency", "ref:rack.parts:storage.count",
+        "ref:rack.parts:server.power", "ref:rack.parts:server.idle_power", "ref:rack.parts:server.psu_efficiency", "ref:rack.parts:storage.count",
         "ref:rack.parts:storage.power", "ref:rack.parts:switch.count", "ref:rack.parts:switch.power",
         "ref:system.cooling", "ref:system.overhead_power", "ref:system.parts:chip.peak_power",
-        "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power", "ref:system.psu_efficiency", "set:batch",
+        "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power", "ref:system.idle_power", "ref:system.psu_efficiency", "set:batch",
         "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw", "up:parts:network.injection_bw",
         "up:parts:network.role",),
     "inference.system_power_dc": _INFERENCE_SOLVE + _RACK_SERVER_COOLING + (
@@ -639,10 +643,10 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:rack.all:switch.power", "ref:rack.parts:chip.count", "ref:rack.parts:chip.power",
         "ref:rack.parts:dpu.count", "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count", "ref:rack.parts:nic.power",
         "ref:rack.parts:server.count", "ref:rack.parts:server.overhead_power", "ref:rack.parts:server.power",
-        "ref:rack.parts:server.psu_efficiency", "ref:rack.parts:storage.count", "ref:rack.parts:storage.power",
+        "ref:rack.parts:server.idle_power", "ref:rack.parts:server.psu_efficiency", "ref:rack.parts:storage.count", "ref:rack.parts:storage.power",
         "ref:rack.parts:switch.count", "ref:rack.parts:switch.power", "ref:system.cooling", "ref:system.overhead_power",
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:cpu.peak_power",
-        "ref:system.psu_efficiency", "set:batch", "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw",
+        "ref:system.idle_power", "ref:system.psu_efficiency", "set:batch", "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw",
         "up:parts:network.injection_bw", "up:parts:network.role",),
     "inference.served_tokens_per_s": _INFERENCE_OUTPUT + ("offered_share", "tokens_per_s", "utilization"),
     "inference.tokens_per_joule": _INFERENCE_ENERGY,
@@ -853,6 +857,10 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
         "parts:hall.capex_cooling", "parts:hall.count", "parts:hall.it_power", "parts:pump.count", "parts:pump.price",
         "plant_cost", "up:plant_cost", "heat_rejection", "up:heat_rejection",
+        # the CDU and CRAH classes' heat paths (cost._plant: facility.direct_heat, and the rows' and racks' that
+        # place the class)
+        "heat_air", "heat_liquid", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:row.heat_liquid",
+        "parts:row.heat_air", "parts:rack.heat_liquid", "parts:row.parts:rack.heat_liquid",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "site.capex_it": (
@@ -1162,14 +1170,14 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:rack.all:switch.let:serving_efficiency_fp4", "ref:rack.all:switch.power", "ref:rack.parts:chip.count",
         "ref:rack.parts:chip.power", "ref:rack.parts:dpu.count", "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count",
         "ref:rack.parts:nic.power", "ref:rack.parts:power_shelf.efficiency", "ref:rack.parts:server.count",
-        "ref:rack.parts:server.overhead_power", "ref:rack.parts:server.power", "ref:rack.parts:server.psu_efficiency",
+        "ref:rack.parts:server.overhead_power", "ref:rack.parts:server.power", "ref:rack.parts:server.idle_power", "ref:rack.parts:server.psu_efficiency",
         "ref:rack.parts:storage.count", "ref:rack.parts:storage.power", "ref:rack.parts:switch.count",
         "ref:rack.parts:switch.power", "ref:system.cooling", "ref:system.overhead_power", "ref:system.parts:chip.bf16",
         "ref:system.parts:chip.fp4", "ref:system.parts:chip.int8", "ref:system.parts:*.let:bf16_sparse",
         "ref:system.parts:*.let:full_clock_power", "ref:system.parts:*.let:serving_efficiency",
         "ref:system.parts:*.let:serving_efficiency_fp4", "ref:system.parts:chip.memory_bw",
         "ref:system.parts:chip.peak_power", "ref:system.parts:*.power", "ref:system.parts:chip.sram",
-        "ref:system.parts:cpu.peak_power", "ref:system.psu_efficiency", "scaleout_bw", "set:cp", "set:ep",
+        "ref:system.parts:cpu.peak_power", "ref:system.idle_power", "ref:system.psu_efficiency", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
     "training.system_power_dc": _TRAINING_SOLVE + _RACK_SERVER_COOLING + (
         "accelerator_power", "let:tp_comm_overlap", "ref:rack.all:chip.let:serving_efficiency_fp4",
@@ -1183,13 +1191,13 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:rack.all:switch.let:serving_efficiency_fp4", "ref:rack.all:switch.power", "ref:rack.parts:chip.count",
         "ref:rack.parts:chip.power", "ref:rack.parts:dpu.count", "ref:rack.parts:dpu.power", "ref:rack.parts:nic.count",
         "ref:rack.parts:nic.power", "ref:rack.parts:server.count", "ref:rack.parts:server.overhead_power",
-        "ref:rack.parts:server.power", "ref:rack.parts:server.psu_efficiency", "ref:rack.parts:storage.count",
+        "ref:rack.parts:server.power", "ref:rack.parts:server.idle_power", "ref:rack.parts:server.psu_efficiency", "ref:rack.parts:storage.count",
         "ref:rack.parts:storage.power", "ref:rack.parts:switch.count", "ref:rack.parts:switch.power",
         "ref:system.cooling", "ref:system.overhead_power", "ref:system.parts:chip.bf16", "ref:system.parts:chip.fp4",
         "ref:system.parts:chip.int8", "ref:system.parts:*.let:bf16_sparse", "ref:system.parts:*.let:full_clock_power",
         "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
         "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.peak_power", "ref:system.parts:*.power",
-        "ref:system.parts:chip.sram", "ref:system.parts:cpu.peak_power", "ref:system.psu_efficiency", "scaleout_bw",
+        "ref:system.parts:chip.sram", "ref:system.parts:cpu.peak_power", "ref:system.idle_power", "ref:system.psu_efficiency", "scaleout_bw",
         "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
     "training.time_to_train": _TRAINING_OUTPUT,
     "training.tokens_per_s": _TRAINING_OUTPUT,

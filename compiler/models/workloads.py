@@ -39,8 +39,10 @@ A workload's power at its own load (per inference service and training job; comp
                              the k idle ones at their idle board power P_idle = min(cap, idle_power, else
                              idle_fraction * tdp); W(P) = the server's (or rack's) wall power with its accelerators
                              at P / its accelerators, affine in P (fans and regulators follow the load, PSU and
-                             power-shelf losses a share), so a server some of whose accelerators idle draws its
-                             share of both; bare chips: W(P) = P. k idle draw k (W(P_run) - W(P_idle)) less than
+                             power-shelf losses a share) and never below the server's declared `idle_power` (its
+                             static floor; a DGX H100 holds 300 W a GPU where its parts' model at 72 W a GPU gives
+                             214.6 W: compiler.models.power `_idle_floor`), so a server some of whose accelerators
+                             idle draws its share of both; bare chips: W(P) = P. k idle draw k (W(P_run) - W(P_idle)) less than
                              all n running; never below the all-idle floor n W(P_idle)
     the energy part of a workload's own accelerator-hour (compiler.models.inference.accelerator_cost, where no site
                              prices it): the planning wall power per accelerator for the n - k busy ones, W(P_idle)
