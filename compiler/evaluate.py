@@ -29,7 +29,10 @@ finite value is absent too, for the same reason. No model runs on a `let` that t
 (outside the range of the assumption or option it replaces, or in another unit), nor on a swept or computed field
 outside its type's range (`Evaluator.refuse_read`, when `Context.get` reads it): the model's output is absent where
 the value is refused, and so is every quantity read from it there, finite or not; an assert or a limit is not judged
-there; the value's own error (compiler.checks) is the only diagnostic. Each infeasible workload
+there; the value's own error (compiler.checks) is the only diagnostic. A multiplicity that is not a whole number
+(`check_count`: 0.5, -1) is refused the same way in the scenarios where it is not, with its `invalid-count` error: no
+figure read from it has a value there (never a sum without the part), and the other scenarios keep theirs. Each
+infeasible workload
 gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
 the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
@@ -166,6 +169,7 @@ class Evaluator:
         self.sink = sink
         self.values: dict[str, object] = {}
         self._float_counts: dict[str, tuple] = {}       # count path -> (its value, as floats): `count_of`
+        self.count_stand_ins: dict[str, np.ndarray] = {}   # a count not whole somewhere -> what models read there
         self.model_memo: dict[tuple[str, str], tuple] = {}   # one solve per workload (compiler.models.inference)
         self.units: dict[str, str] = {}
         self.failed: set[str] = set()
@@ -344,12 +348,11 @@ class Evaluator:
                     reading[-1].append(path)
                 if kind == "count" and isinstance(value, np.ndarray) and id(expr) not in self.good_counts:
                     node = nodes[path]
-                    try:
-                        self.check_count(node, value)
-                    except EvalError:
-                        self.failed.add(path)
-                        raise
-                    self.good_counts.add(id(expr))
+                    checked = self.check_count(node, value)
+                    if checked is value:
+                        self.good_counts.add(id(expr))
+                    else:                               # not a whole number: no value (`check_count`)
+                        value = self._apply_absent(path, checked, [])
                 values[path] = value
                 return value
             node = nodes[path]
@@ -362,12 +365,11 @@ class Evaluator:
                 if reading:
                     reading[-1].append(path)
                 if kind == "count" and isinstance(value, np.ndarray) and id(node.expr) not in self.good_counts:
-                    try:
-                        self.check_count(node, value)
-                    except EvalError:
-                        self.failed.add(path)
-                        raise
-                    self.good_counts.add(id(node.expr))      # (the same value passes the same test)
+                    checked = self.check_count(node, value)
+                    if checked is value:
+                        self.good_counts.add(id(node.expr))      # (the same value passes the same test)
+                    else:                               # not a whole number: no value (`check_count`)
+                        value = self._apply_absent(path, checked, [])
                 values[path] = value         # (its `deps` stay the Node's empty default)
                 return value
         if reading:
@@ -389,7 +391,7 @@ class Evaluator:
             else:                                    # (literals were answered above, by `_constant`)
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
-                    self.check_count(node, value)
+                    value = self.check_count(node, value)
             if (self.refused or self.refused_inputs) and type(value) is np.ndarray and value.dtype.kind in "fiub":
                 self._refused_input(path, kind, read)
             if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
@@ -583,17 +585,39 @@ class Evaluator:
         if self.reading:
             self.reading[-1].append(path)
 
-    def check_count(self, node: Node, value: np.ndarray) -> None:
+    def check_count(self, node: Node, value: np.ndarray) -> np.ndarray:
+        """`value` as the multiplicity `node` may be read: a whole number from 0 to 2^53 in every scenario, as it is.
+        Where it is not (0.5, -1, NaN), one `invalid-count` error at the multiplicity (naming its scenarios in a
+        sweep) and the count has no value there (NaN, absent with the reason, `_declare_refused`), nor has any
+        figure read from it, in those scenarios only (`_refused_input`: finite or not): a sum over the parts is never
+        computed without the part (a partial sum), and a valid scenario of the same sweep or chunk keeps its own
+        figures, those of the run with its value alone. The models are run in those scenarios on a count of the
+        first valid scenario in their place (`count_of`; NaN where none is valid), as `refuse_read` does."""
         if value.size == 1 and value.dtype.kind in "fiu":   # one count, as Python floats (the same tests)
             v = float(value[0])
             if math.isfinite(v) and 0 <= v <= MAX_COUNT and v == round(v):
-                return
-        bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
-        if np.any(bad):
-            v = float(np.asarray(value)[np.argmax(bad)])
-            self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
-                            "from 0 to 2^53", node.span, help="round it: `x ceil(...)`")
-            raise EvalError(node.path)
+                return value
+        with np.errstate(all="ignore"):
+            bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
+        if not np.any(bad):
+            return value
+        v = float(np.asarray(value).reshape(-1)[np.argmax(bad.reshape(-1))])
+        count = self.graph.scenario_count
+        flat = np.asarray(value, dtype=float).reshape(-1)
+        mask = self.scenario_mask(bad.reshape(-1)) if bad.size in (1, count) else self.scenario_mask(True)
+        rows = [int(i) for i in np.flatnonzero(mask)]
+        where = (f" (in {len(rows)} of {count} scenarios: {scenario_names(self, rows)})"
+                 if count > 1 and len(rows) < count else "")
+        self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
+                        f"from 0 to 2^53{where}", node.span, help="round it: `x ceil(...)`",
+                        scenarios=rows if count > 1 else None)
+        reason = f"the multiplicity `{node.path}` evaluates to {v:g}, not a whole number from 0 to 2^53"
+        self._declare_refused(node.path, mask, reason)
+        full = np.broadcast_to(flat, mask.shape) if flat.size == 1 else flat
+        stand_in = full[np.flatnonzero(~mask)[0]] if not mask.all() else np.nan
+        shown = np.where(mask, np.nan, full)
+        self.count_stand_ins[node.path] = np.where(mask, stand_in, full)
+        return shown
 
     def count_of(self, inst: Instance) -> np.ndarray:
         count = inst.count
@@ -604,6 +628,9 @@ class Evaluator:
             value = self._node_value(count) if self.stack else self.demand(count)
         elif self.reading:                      # computed already: noted as read, as node_value does
             self.reading[-1].append(count)
+        stand_in = self.count_stand_ins.get(count)
+        if stand_in is not None:                # not a whole number in some scenarios (`check_count`)
+            return stand_in
         found = self._float_counts.get(count)
         if found is None or found[0] is not value:      # (a count is read many times: converted once)
             found = self._float_counts[count] = (value, np.asarray(value, dtype=float))

@@ -1,0 +1,136 @@
+"""Laws of a figure computed over parts of which one could not be evaluated (session 14, s14-evalhas).
+
+A colleague found that `-D servers_per_rack=0.5` on examples/enterprise_starter.factory (a multiplicity that is no
+whole number) printed `headquarters.capex_it 0 USD` with no flag: the server count failed, `Context.has` then said the
+rack had no `capex_it`, and every sum over the parts skipped it (a partial sum: here all of it). In the sweep
+`servers_per_rack=[0.5, 1]` evaluated in memory the count failed for the whole scenario axis, so `capex_it` was 0 USD
+in the valid scenario too (the run with `-D servers_per_rack=1` alone gives 965,680 USD). The laws:
+
+- a sweep equals the runs one at a time, every figure, in every scenario (in memory, and streamed whatever the
+  chunk size): so a valid scenario's figures never depend on an invalid neighbour in the same sweep or chunk;
+- a figure read from a part that has no value in a scenario (here: a count that is not whole) has none there either
+  (NaN, null in JSON with the reason, `n/a` with the reason in the table and in the report), never a partial sum;
+- a scenario is infeasible exactly where the spec has an error, whatever the chunk it is evaluated in.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTER = str(ROOT / "examples" / "enterprise_starter.factory")
+VALUES = ("0.5", "1", "2")          # servers per rack: 0.5 is no count; 1 and 2 are valid
+
+
+def _cli(*args):
+    return CliRunner().invoke(main, [*args])
+
+
+def _json(*args) -> dict:
+    res = _cli("eval", STARTER, *args, "--format", "json")
+    return json.loads(res.stdout)
+
+
+def _one(value: str) -> dict:
+    return _json("-D", f"servers_per_rack={value}")
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-12))
+
+
+def test_a_sum_over_parts_is_absent_with_the_reason_where_a_part_count_is_not_whole():
+    # one run, servers_per_rack = 0.5: the servers' count has no value, so neither has any figure summed over them
+    res = _cli("eval", STARTER, "-D", "servers_per_rack=0.5", "--format", "json")
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    for path in ("headquarters.capex_it", "headquarters.capex", "headquarters.it_power", "headquarters.accelerators",
+                 "headquarters.server_room.capex_it"):
+        q = doc["quantities"][path]
+        assert q["values"] == [None], (path, q["values"])           # was 0 USD for capex_it (no flag)
+        assert "not a whole number" in q["absent"]["reason"], path
+    assert [d["code"] for d in doc["diagnostics"] if d["severity"] == "error"] == ["invalid-count"]
+    # the figures that do not read the count keep their values
+    assert doc["quantities"]["headquarters.capex_land"]["values"] == [0.0]
+    table = _cli("eval", STARTER, "-D", "servers_per_rack=0.5", "--select", "headquarters.capex_it")
+    assert table.exit_code == 1
+    line = [x for x in table.stdout.splitlines() if x.startswith("headquarters.capex_it")]
+    assert len(line) == 1 and "n/a" in line[0] and "not a whole number" in line[0] and "0 USD" not in line[0]
+
+
+def test_the_report_shows_no_figure_and_no_zero_quantity_read_from_a_count_that_is_not_whole(tmp_path):
+    res = _cli("build", STARTER, "-D", "servers_per_rack=0.5", "-o", str(tmp_path / "out"))
+    assert res.exit_code == 1
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    capex = [x for x in md.splitlines() if x.startswith("| Capex |")]
+    assert len(capex) == 1 and "n/a" in capex[0] and "not a whole number" in capex[0], capex
+    assert "no racks placed" not in md              # (four racks are placed: their servers' count is the error)
+    server = [x for x in md.splitlines() if x.startswith("| hgx\\_h100 | server |")]
+    assert len(server) == 1 and server[0].split("|")[3].strip() == "n/a", server    # was a quantity of 0
+
+
+def test_a_sweep_equals_the_runs_one_at_a_time_in_every_scenario():
+    # in memory: every figure of every scenario, the invalid one included (absent in both, for the same reason)
+    sweep = _json("-D", f"servers_per_rack=[{', '.join(VALUES)}]")
+    assert sweep["scenarios"]["count"] == len(VALUES)
+    for i, value in enumerate(VALUES):
+        one = _one(value)
+        for path, q in one["quantities"].items():
+            assert path in sweep["quantities"], (value, path)
+            values = sweep["quantities"][path]["values"]
+            got = values[i if len(values) > 1 else 0]
+            assert _same(got, q["values"][0]), (value, path, got, q["values"][0])
+        if value != "0.5":              # a valid scenario: no figure of the sweep's that the run alone lacks
+            extra = [p for p, q in sweep["quantities"].items() if p not in one["quantities"]
+                     and q["values"][i if len(q["values"]) > 1 else 0] is not None]
+            assert not extra, (value, extra[:5])
+    assert sweep["quantities"]["headquarters.capex_it"]["values"][1] == 4 * 241_420.0     # 4 racks x 1 server
+
+
+def test_a_valid_scenario_does_not_depend_on_an_invalid_neighbour():
+    alone = _one("1")["quantities"]
+    beside = _json("-D", "servers_per_rack=[1, 0.5]")["quantities"]
+    for path, q in alone.items():
+        values = beside[path]["values"]
+        assert _same(values[0], q["values"][0]), path
+
+
+def test_a_streamed_sweep_equals_the_runs_one_at_a_time_whatever_the_chunk(tmp_path):
+    ones = {v: _one(v)["quantities"] for v in VALUES}
+    # feasible: the run alone has no error (no failed assert: 1 server per rack fails `gpus == 64`)
+    feasible = ["true" if _cli("eval", STARTER, "-D", f"servers_per_rack={v}", "--quiet").exit_code == 0 else "false"
+                for v in VALUES]
+    for size in ("1", "2", "3"):
+        out = tmp_path / f"s{size}.csv"
+        res = _cli("eval", STARTER, "-D", f"servers_per_rack=[{', '.join(VALUES)}]", "--output", str(out),
+                   "--chunk-size", size, "--quiet")
+        assert res.exit_code == 1, res.output
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert [r["feasible"] for r in rows] == feasible, size
+        for row, value in zip(rows, VALUES):
+            for path, cell in row.items():
+                if path in ("scenario", "feasible", "servers_per_rack") or path not in ones[value]:
+                    continue
+                want = ones[value][path]["values"][0]
+                got = None if cell in ("", "nan", "NaN") else float(cell)
+                assert _same(got, want), (size, value, path, cell, want)
+
+
+def test_feasibility_of_a_scenario_does_not_depend_on_the_chunk_with_an_invalid_count(tmp_path):
+    # the known limit: an invalid count made every scenario of its chunk infeasible (`--chunk-size 1` separated them)
+    seen = []
+    for size in ("1", "2"):
+        out = tmp_path / f"f{size}.csv"
+        res = _cli("eval", STARTER, "-D", "servers_per_rack=[0.5, 2]", "--output", str(out), "--chunk-size", size,
+                   "--quiet", "--select", "headquarters.capex_it")
+        assert res.exit_code == 1 and "multiplicity" in res.stderr
+        seen.append([r["feasible"] for r in csv.DictReader(out.open(encoding="utf-8"))])
+    assert seen == [["false", "true"], ["false", "true"]]
