@@ -173,6 +173,13 @@ class Evaluator:
         self.model_memo: dict[tuple[str, str], tuple] = {}   # one solve per workload (compiler.models.inference)
         self.units: dict[str, str] = {}
         self.failed: set[str] = set()
+        # the nodes whose evaluation failed for an error or warning said (a definition cycle, a choice outside its
+        # choices: errors; a model input missing: a warning) -> (that reason, whether an error says it); not so a
+        # figure absent by design (`not_applicable`). A model output that reads one is never computed without it
+        # (a sum over the parts that skips the failed part: `Context.has` does not): for an error, it is absent
+        # in every scenario with the reason (`_node_value`); for a warning, it fails too (an assert reading it
+        # then fails as "could not be evaluated", no error being there to say why it is not judged)
+        self.broken: dict[str, tuple[str, bool]] = {}
         self.stack: list[str] = []                  # nodes being evaluated inside one another (Python stack)
         self.pending: list[str] = []                # nodes waiting in `demand`'s work list
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
@@ -303,6 +310,7 @@ class Evaluator:
                         related=related, help="one of these values must be given, not computed from the others")
         for p in chain:
             self.failed.add(p)
+            self.broken.setdefault(p, ("definition cycle: " + " → ".join(chain), True))
 
     def _node_value(self, path: str) -> object:
         values, reading = self.values, self.reading
@@ -409,9 +417,22 @@ class Evaluator:
             value = values[path] = self._apply_absent(path, np.full(1, np.nan), read)
             node.deps = sorted(set(read))
             return value
-        except EvalError:
-            self.failed.add(path)
-            raise
+        except EvalError as exc:
+            cause = exc.args[0] if exc.args else None
+            broken = self.broken.get(cause) if isinstance(cause, str) else None
+            if broken is None or kind != "model" or not broken[1]:
+                if broken is not None:
+                    self.broken.setdefault(path, broken)
+                self.failed.add(path)
+                raise
+            reason = broken[0]
+            # it read a figure that failed for an error said (a cycle, a choice outside its choices): not computed,
+            # absent in every scenario with that reason, and so is every figure read from it (never a partial sum)
+            self.failed.discard(path)
+            self._declare_refused(path, self.scenario_mask(True), f"not computed: {reason}")
+            value = values[path] = self._apply_absent(path, np.full(1, np.nan), read)
+            node.deps = sorted(set(read))
+            return value
         finally:
             stack.pop()
             reading.pop()
@@ -914,8 +935,12 @@ class Context:
         return f"{self.inst.path}.{name}"
 
     def has(self, name: str) -> bool:
+        """The block has the member `name`: given, or computed. A member that failed for an error or a warning
+        said (`Evaluator.broken`) is had: reading it fails the reader, which is then absent with its reason (a sum
+        over the parts is never computed without a part); one absent by design (`not_applicable`) is not."""
         path = self._path(name)
-        return path in self.ev.graph.nodes and path not in self.ev.failed
+        ev = self.ev
+        return path in ev.graph.nodes and (path not in ev.failed or path in ev.broken)
 
     def is_set(self, name: str) -> bool:
         node = self.ev.graph.nodes.get(self._path(name))
@@ -956,6 +981,8 @@ class Context:
                              f"`{self.inst.path}` does not give `{name}`",
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`",
                              quantities=[node.path] if node is not None else [])
+        self.ev.broken.setdefault(self._path(name), (f"{self.inst.kind} `{self.inst.path}` does not give `{name}`",
+                                                     False))
         raise EvalError(self._path(name))
 
     def infeasible(self, mask, reason) -> None:
@@ -1034,6 +1061,7 @@ class Context:
             span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
             self.ev.sink.error(Code.INVALID_VALUE, f"`{path}` is \"{value}\"; it is one of "
                                + ", ".join(f'"{c}"' for c in choices), span)
+        self.ev.broken.setdefault(path, (f"`{path}` is \"{value}\", not one of its choices", True))
         raise EvalError(path)
 
     def _nearest(self, name: str) -> "Context | None":

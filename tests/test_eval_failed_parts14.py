@@ -134,3 +134,43 @@ def test_feasibility_of_a_scenario_does_not_depend_on_the_chunk_with_an_invalid_
         assert res.exit_code == 1 and "multiplicity" in res.stderr
         seen.append([r["feasible"] for r in csv.DictReader(out.open(encoding="utf-8"))])
     assert seen == [["false", "true"], ["false", "true"]]
+
+
+CYCLE_SPEC = """
+from chips import H100_SXM
+server s1 {
+  chip gpu: H100_SXM x 8
+  cooling = "air"
+  price = 200000 USD
+}
+site x {
+  location = "x"
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall h {
+    rack r1 {
+      server a: s1 x 2
+    }
+    rack r2 {
+      server a: s1 x 2
+      price = capex_it
+    }
+  }
+}
+"""
+
+
+def test_a_sum_over_parts_is_absent_where_a_part_failed_with_an_error_not_a_partial_sum(tmp_path):
+    # r2's price is a definition cycle (an error): `Context.has` said r2 had no capex_it, and the hall's and the
+    # site's capex_it were r1's alone, 400 kUSD, shown as a figure of the site (exit 1 for the cycle only)
+    spec = tmp_path / "c.factory"
+    spec.write_text(CYCLE_SPEC, encoding="utf-8")
+    res = _cli("eval", str(spec), "--format", "json")
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    assert [d["code"] for d in doc["diagnostics"] if d["severity"] == "error"] == ["definition-cycle"]
+    for path in ("x.capex_it", "x.h.capex_it", "x.capex"):
+        q = doc["quantities"].get(path)
+        assert q is not None and q["values"] == [None], (path, q)         # was 400,000 USD for the capex_it
+        assert "cycle" in q["absent"]["reason"], path
+    assert doc["quantities"]["x.h.r1.capex_it"]["values"] == [400_000.0]    # the part that has one keeps it
