@@ -19,13 +19,16 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = str(ROOT / "examples" / "enterprise_starter.factory")
-VALUES = ("0.5", "1", "2")          # servers per rack: 0.5 is no count; 1 and 2 are valid
+# servers per rack: 0.5 is no count; 1 and 2 are valid; the invalid one first (the streamed sweep's probe meets it)
+# and last (it does not: its figures are decided on valid scenarios alone)
+ORDERS = (("0.5", "1", "2"), ("1", "2", "0.5"))
 
 
 def _cli(*args):
@@ -77,11 +80,12 @@ def test_the_report_shows_no_figure_and_no_zero_quantity_read_from_a_count_that_
     assert len(server) == 1 and server[0].split("|")[3].strip() == "n/a", server    # was a quantity of 0
 
 
-def test_a_sweep_equals_the_runs_one_at_a_time_in_every_scenario():
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_sweep_equals_the_runs_one_at_a_time_in_every_scenario(order):
     # in memory: every figure of every scenario, the invalid one included (absent in both, for the same reason)
-    sweep = _json("-D", f"servers_per_rack=[{', '.join(VALUES)}]")
-    assert sweep["scenarios"]["count"] == len(VALUES)
-    for i, value in enumerate(VALUES):
+    sweep = _json("-D", f"servers_per_rack=[{', '.join(order)}]")
+    assert sweep["scenarios"]["count"] == len(order)
+    for i, value in enumerate(order):
         one = _one(value)
         for path, q in one["quantities"].items():
             assert path in sweep["quantities"], (value, path)
@@ -92,7 +96,7 @@ def test_a_sweep_equals_the_runs_one_at_a_time_in_every_scenario():
             extra = [p for p, q in sweep["quantities"].items() if p not in one["quantities"]
                      and q["values"][i if len(q["values"]) > 1 else 0] is not None]
             assert not extra, (value, extra[:5])
-    assert sweep["quantities"]["headquarters.capex_it"]["values"][1] == 4 * 241_420.0     # 4 racks x 1 server
+    assert sweep["quantities"]["headquarters.capex_it"]["values"][order.index("1")] == 4 * 241_420.0   # 4 x 1 server
 
 
 def test_a_valid_scenario_does_not_depend_on_an_invalid_neighbour():
@@ -103,19 +107,20 @@ def test_a_valid_scenario_does_not_depend_on_an_invalid_neighbour():
         assert _same(values[0], q["values"][0]), path
 
 
-def test_a_streamed_sweep_equals_the_runs_one_at_a_time_whatever_the_chunk(tmp_path):
-    ones = {v: _one(v)["quantities"] for v in VALUES}
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_streamed_sweep_equals_the_runs_one_at_a_time_whatever_the_chunk(tmp_path, order):
+    ones = {v: _one(v)["quantities"] for v in order}
     # feasible: the run alone has no error (no failed assert: 1 server per rack fails `gpus == 64`)
     feasible = ["true" if _cli("eval", STARTER, "-D", f"servers_per_rack={v}", "--quiet").exit_code == 0 else "false"
-                for v in VALUES]
+                for v in order]
     for size in ("1", "2", "3"):
         out = tmp_path / f"s{size}.csv"
-        res = _cli("eval", STARTER, "-D", f"servers_per_rack=[{', '.join(VALUES)}]", "--output", str(out),
+        res = _cli("eval", STARTER, "-D", f"servers_per_rack=[{', '.join(order)}]", "--output", str(out),
                    "--chunk-size", size, "--quiet")
         assert res.exit_code == 1, res.output
         rows = list(csv.DictReader(out.open(encoding="utf-8")))
         assert [r["feasible"] for r in rows] == feasible, size
-        for row, value in zip(rows, VALUES):
+        for row, value in zip(rows, order):
             for path, cell in row.items():
                 if path in ("scenario", "feasible", "servers_per_rack") or path not in ones[value]:
                     continue
