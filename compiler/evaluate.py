@@ -29,7 +29,10 @@ finite value is absent too, for the same reason. No model runs on a `let` that t
 (outside the range of the assumption or option it replaces, or in another unit), nor on a swept or computed field
 outside its type's range (`Evaluator.refuse_read`, when `Context.get` reads it): the model's output is absent where
 the value is refused, and so is every quantity read from it there, finite or not; an assert or a limit is not judged
-there; the value's own error (compiler.checks) is the only diagnostic. Each infeasible workload
+there; the value's own error (compiler.checks) is the only diagnostic. A multiplicity that is not a whole number
+(`check_count`: 0.5, -1) is refused the same way in the scenarios where it is not, with its `invalid-count` error: no
+figure read from it has a value there (never a sum without the part), and the other scenarios keep theirs. Each
+infeasible workload
 gets one `infeasible-workload` error (the failing scenarios named by their parameters) and a failed check;
 the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own errors and failed checks.
 """
@@ -166,9 +169,17 @@ class Evaluator:
         self.sink = sink
         self.values: dict[str, object] = {}
         self._float_counts: dict[str, tuple] = {}       # count path -> (its value, as floats): `count_of`
+        self.count_stand_ins: dict[str, np.ndarray] = {}   # a count not whole somewhere -> what models read there
         self.model_memo: dict[tuple[str, str], tuple] = {}   # one solve per workload (compiler.models.inference)
         self.units: dict[str, str] = {}
         self.failed: set[str] = set()
+        # the nodes whose evaluation failed for an error or warning said (a definition cycle, a choice outside its
+        # choices: errors; a model input missing: a warning) -> (that reason, whether an error says it); not so a
+        # figure absent by design (`not_applicable`). A model output that reads one is never computed without it
+        # (a sum over the parts that skips the failed part: `Context.has` does not): for an error, it is absent
+        # in every scenario with the reason (`_node_value`); for a warning, it fails too (an assert reading it
+        # then fails as "could not be evaluated", no error being there to say why it is not judged)
+        self.broken: dict[str, tuple[str, bool]] = {}
         self.stack: list[str] = []                  # nodes being evaluated inside one another (Python stack)
         self.pending: list[str] = []                # nodes waiting in `demand`'s work list
         self.pending_via: list[list[str]] = []      # for each, the nodes through which its waiter needed it
@@ -299,6 +310,7 @@ class Evaluator:
                         related=related, help="one of these values must be given, not computed from the others")
         for p in chain:
             self.failed.add(p)
+            self.broken.setdefault(p, ("definition cycle: " + " → ".join(chain), True))
 
     def _node_value(self, path: str) -> object:
         values, reading = self.values, self.reading
@@ -344,12 +356,11 @@ class Evaluator:
                     reading[-1].append(path)
                 if kind == "count" and isinstance(value, np.ndarray) and id(expr) not in self.good_counts:
                     node = nodes[path]
-                    try:
-                        self.check_count(node, value)
-                    except EvalError:
-                        self.failed.add(path)
-                        raise
-                    self.good_counts.add(id(expr))
+                    checked = self.check_count(node, value)
+                    if checked is value:
+                        self.good_counts.add(id(expr))
+                    else:                               # not a whole number: no value (`check_count`)
+                        value = self._apply_absent(path, checked, [])
                 values[path] = value
                 return value
             node = nodes[path]
@@ -362,12 +373,11 @@ class Evaluator:
                 if reading:
                     reading[-1].append(path)
                 if kind == "count" and isinstance(value, np.ndarray) and id(node.expr) not in self.good_counts:
-                    try:
-                        self.check_count(node, value)
-                    except EvalError:
-                        self.failed.add(path)
-                        raise
-                    self.good_counts.add(id(node.expr))      # (the same value passes the same test)
+                    checked = self.check_count(node, value)
+                    if checked is value:
+                        self.good_counts.add(id(node.expr))      # (the same value passes the same test)
+                    else:                               # not a whole number: no value (`check_count`)
+                        value = self._apply_absent(path, checked, [])
                 values[path] = value         # (its `deps` stay the Node's empty default)
                 return value
         if reading:
@@ -389,7 +399,7 @@ class Evaluator:
             else:                                    # (literals were answered above, by `_constant`)
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
-                    self.check_count(node, value)
+                    value = self.check_count(node, value)
             if (self.refused or self.refused_inputs) and type(value) is np.ndarray and value.dtype.kind in "fiub":
                 self._refused_input(path, kind, read)
             if path in self.absent or type(value) is not np.ndarray or value.size != 1 \
@@ -407,9 +417,22 @@ class Evaluator:
             value = values[path] = self._apply_absent(path, np.full(1, np.nan), read)
             node.deps = sorted(set(read))
             return value
-        except EvalError:
-            self.failed.add(path)
-            raise
+        except EvalError as exc:
+            cause = exc.args[0] if exc.args else None
+            broken = self.broken.get(cause) if isinstance(cause, str) else None
+            if broken is None or kind != "model" or not broken[1]:
+                if broken is not None:
+                    self.broken.setdefault(path, broken)
+                self.failed.add(path)
+                raise
+            reason = broken[0]
+            # it read a figure that failed for an error said (a cycle, a choice outside its choices): not computed,
+            # absent in every scenario with that reason, and so is every figure read from it (never a partial sum)
+            self.failed.discard(path)
+            self._declare_refused(path, self.scenario_mask(True), f"not computed: {reason}")
+            value = values[path] = self._apply_absent(path, np.full(1, np.nan), read)
+            node.deps = sorted(set(read))
+            return value
         finally:
             stack.pop()
             reading.pop()
@@ -583,17 +606,39 @@ class Evaluator:
         if self.reading:
             self.reading[-1].append(path)
 
-    def check_count(self, node: Node, value: np.ndarray) -> None:
+    def check_count(self, node: Node, value: np.ndarray) -> np.ndarray:
+        """`value` as the multiplicity `node` may be read: a whole number from 0 to 2^53 in every scenario, as it is.
+        Where it is not (0.5, -1, NaN), one `invalid-count` error at the multiplicity (naming its scenarios in a
+        sweep) and the count has no value there (NaN, absent with the reason, `_declare_refused`), nor has any
+        figure read from it, in those scenarios only (`_refused_input`: finite or not): a sum over the parts is never
+        computed without the part (a partial sum), and a valid scenario of the same sweep or chunk keeps its own
+        figures, those of the run with its value alone. The models are run in those scenarios on a count of the
+        first valid scenario in their place (`count_of`; NaN where none is valid), as `refuse_read` does."""
         if value.size == 1 and value.dtype.kind in "fiu":   # one count, as Python floats (the same tests)
             v = float(value[0])
             if math.isfinite(v) and 0 <= v <= MAX_COUNT and v == round(v):
-                return
-        bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
-        if np.any(bad):
-            v = float(np.asarray(value)[np.argmax(bad)])
-            self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
-                            "from 0 to 2^53", node.span, help="round it: `x ceil(...)`")
-            raise EvalError(node.path)
+                return value
+        with np.errstate(all="ignore"):
+            bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
+        if not np.any(bad):
+            return value
+        v = float(np.asarray(value).reshape(-1)[np.argmax(bad.reshape(-1))])
+        count = self.graph.scenario_count
+        flat = np.asarray(value, dtype=float).reshape(-1)
+        mask = self.scenario_mask(bad.reshape(-1)) if bad.size in (1, count) else self.scenario_mask(True)
+        rows = [int(i) for i in np.flatnonzero(mask)]
+        where = (f" (in {len(rows)} of {count} scenarios: {scenario_names(self, rows)})"
+                 if count > 1 and len(rows) < count else "")
+        self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
+                        f"from 0 to 2^53{where}", node.span, help="round it: `x ceil(...)`",
+                        scenarios=rows if count > 1 else None)
+        reason = f"the multiplicity `{node.path}` evaluates to {v:g}, not a whole number from 0 to 2^53"
+        self._declare_refused(node.path, mask, reason)
+        full = np.broadcast_to(flat, mask.shape) if flat.size == 1 else flat
+        stand_in = full[np.flatnonzero(~mask)[0]] if not mask.all() else np.nan
+        shown = np.where(mask, np.nan, full)
+        self.count_stand_ins[node.path] = np.where(mask, stand_in, full)
+        return shown
 
     def count_of(self, inst: Instance) -> np.ndarray:
         count = inst.count
@@ -604,6 +649,9 @@ class Evaluator:
             value = self._node_value(count) if self.stack else self.demand(count)
         elif self.reading:                      # computed already: noted as read, as node_value does
             self.reading[-1].append(count)
+        stand_in = self.count_stand_ins.get(count)
+        if stand_in is not None:                # not a whole number in some scenarios (`check_count`)
+            return stand_in
         found = self._float_counts.get(count)
         if found is None or found[0] is not value:      # (a count is read many times: converted once)
             found = self._float_counts[count] = (value, np.asarray(value, dtype=float))
@@ -887,8 +935,12 @@ class Context:
         return f"{self.inst.path}.{name}"
 
     def has(self, name: str) -> bool:
+        """The block has the member `name`: given, or computed. A member that failed for an error or a warning
+        said (`Evaluator.broken`) is had: reading it fails the reader, which is then absent with its reason (a sum
+        over the parts is never computed without a part); one absent by design (`not_applicable`) is not."""
         path = self._path(name)
-        return path in self.ev.graph.nodes and path not in self.ev.failed
+        ev = self.ev
+        return path in ev.graph.nodes and (path not in ev.failed or path in ev.broken)
 
     def is_set(self, name: str) -> bool:
         node = self.ev.graph.nodes.get(self._path(name))
@@ -929,6 +981,8 @@ class Context:
                              f"`{self.inst.path}` does not give `{name}`",
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`",
                              quantities=[node.path] if node is not None else [])
+        self.ev.broken.setdefault(self._path(name), (f"{self.inst.kind} `{self.inst.path}` does not give `{name}`",
+                                                     False))
         raise EvalError(self._path(name))
 
     def infeasible(self, mask, reason) -> None:
@@ -1007,6 +1061,7 @@ class Context:
             span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
             self.ev.sink.error(Code.INVALID_VALUE, f"`{path}` is \"{value}\"; it is one of "
                                + ", ".join(f'"{c}"' for c in choices), span)
+        self.ev.broken.setdefault(path, (f"`{path}` is \"{value}\", not one of its choices", True))
         raise EvalError(path)
 
     def _nearest(self, name: str) -> "Context | None":

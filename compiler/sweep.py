@@ -247,8 +247,9 @@ _CHECK_CODES = frozenset({Code.ASSERT_FAILED, Code.LIMIT_EXCEEDED, Code.INFEASIB
 def error_rows(diagnostics, size: int) -> np.ndarray:
     """The scenarios (of `size`) in which an evaluation error other than a failed check holds: a field outside
     its range, a NaN, a count that is not whole. Such a scenario is not feasible: the spec has an error there.
-    An error that names its scenarios (`Diagnostic.scenarios`) marks those; one that cannot (an invalid count
-    stops the evaluation of what depends on it in every scenario evaluated with it) marks them all."""
+    An error that names its scenarios (`Diagnostic.scenarios`: a count that is not whole names those where it is
+    not) marks those; one that cannot (a definition cycle stops the evaluation of what depends on it in every
+    scenario evaluated with it) marks them all."""
     bad = np.zeros(size, dtype=bool)
     for d in diagnostics:
         if d.severity != ERROR or d.code in _CHECK_CODES:
@@ -880,8 +881,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 probing = time.process_time()
                 probe = _probe(plan)
                 tick += time.process_time() - probing           # not part of the first chunk's rate
-                # a probe the spec's errors cut short (an invalid count stops what depends on it, a sum over it
-                # reads 0) cannot tell a constant: every figure is then a column, each chunk writing its own,
+                # a probe the spec's errors cut short (an error that stops what depends on it in every scenario
+                # of the chunk) cannot tell a constant: every figure is then a column, each chunk writing its own,
                 # and the figures are those of the probe's scenarios evaluated one by one as well
                 trusted = not error_rows(probe.diagnostics, 1).any()
                 picked = select_columns(probe.columns if trusted else _paths_one_by_one(plan, probe), select)

@@ -9,6 +9,9 @@ human-readable formula `factory explain` prints; the function computes it from t
 
     ctx.get(name, default)      a member's value (SI array); `default` may be an `Assumption`
     ctx.is_set(name)            the spec (or a definition it extends) sets this field
+    ctx.has(name)               the block has this member, given or computed (one whose evaluation failed for an
+                                error is had: reading it makes the reader absent with the error's reason, so a
+                                sum over the parts is never computed without one; one not applicable is not had)
     ctx.text(name, default)     a text or choice field
     ctx.inherited(name, default) the field on this block or its nearest ancestor that sets it
     ctx.parts(*kinds)           direct parts of those kinds: each is a Context with `.count` (per parent)

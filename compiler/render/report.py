@@ -77,8 +77,10 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
         paths, series = _kpi(view, subject, kpi)
         note = ""
         missing = f"not an output of this {subject.kind}"
-        if series is not None and kpi.facility and not np.any(np.nan_to_num(series) > 0):
+        if series is not None and kpi.facility and not np.any(np.nan_to_num(series) > 0) \
+                and not any(view.absent(paths[0], i) for i in range(series.size)):
             series, missing = None, "no racks placed in this plan"  # workloads only: no $0, no PUE 0
+            #                 (not a figure absent with its reason, as one read from a count that is not whole)
         anchor = _anchor("d", subject.path, kpi.key)
         card = {"key": kpi.key, "label": kpi.label, "sub": kpi.sub, "note": note, "available": series is not None,
                 "number": "—", "unit": "", "range": "", "anchor": anchor, "text": "not modelled",

@@ -327,7 +327,10 @@ def _bom(view: _View, subject) -> dict:
                                           "price": None, "total_power": None, "total_price": None, "where": [],
                                           "paths": []})
             line["paths"].append(f"{inst.path}.total_price")
-            line["qty"] += view.get(f"{inst.path}.quantity") or 0.0
+            qty = view.get(f"{inst.path}.quantity")
+            if qty is None and view.absent(f"{inst.path}.quantity"):
+                line["qty_absent"] = True               # (a count that is not whole: no quantity, never 0)
+            line["qty"] += qty or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
             if inst.kind in ("rack",):
@@ -346,7 +349,8 @@ def _bom(view: _View, subject) -> dict:
         rows = []
         order = {k: i for i, k in enumerate(kinds)}
         for (kind, item), line in sorted(lines.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
-            rows.append({"kind": kind, "item": item, "qty": fmt(line["qty"], "count"),
+            rows.append({"kind": kind, "item": item,
+                         "qty": ABSENT_TEXT if line.get("qty_absent") else fmt(line["qty"], "count"),
                          "unit_power": fmt(line["power"], "power"),
                          "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
                          "unit_price": fmt(line["price"], "money"),
