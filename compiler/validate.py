@@ -1441,6 +1441,7 @@ MECHANISM_TABLE = {
     "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
     "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
+    "knee_power_hopper": Mechanism((), _ALL),   # the same on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
     "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
@@ -1484,6 +1485,12 @@ BATCH_REFINEMENT = 8
 # (since 2026-12-06 the chips' own `let gemm_knee_power = 0` in stdlib/chips.factory, the planning default; validate
 # names them for `--without knee_power` and `capacity_margin`; tests/test_planning_defaults.py holds the two equal)
 KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
+# the GH100 SXM-class chips, whose decode draw was measured (MECHANISMS "knee_power_hopper", measured, NOT applied;
+# docs/accuracy.md "The tp 1 step's clock", s14-clock, 2026-12-06): the H100 SXM's weight-streaming GEMMs run at the
+# full clock below the 700 W limit (reference/h100_microbench.md, 2026-11-27 [P]) and H200 decode draws 137-300 W
+# of its 700 W, no cap triggering (Ma, Afzal, Eitzinger, Wellein, "The Illusion of Power Capping in LLM Decode",
+# arXiv 2605.11999, 2026-05 [S]); the step's clock law with the knee drawing (k 1) throttles those steps to 0.73-0.87
+KNEE_POWER_HOPPER_CHIPS = ("H100_SXM", "H200", "H200_CTS", "GH200", "GH200_96GB")
 # the share of the capacity point's throughput the add-in cards' Server and Interactive runs are given up for
 # latency (`let capacity_margin`, MECHANISMS "capacity_margin", KNEE_POWER_CHIPS): a submitter's choice [U], measured
 # at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); applied
@@ -2338,7 +2345,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["batch_refinement"]:   # measured, not applied ("Batch refinement")
         row.lets["batch_refinement"] = BATCH_REFINEMENT   # the capacity point at its binding limit, not the grid's
     if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
-            or scenario in mechanisms["knee_power_all"]):   # applied on the add-in cards ("Knee power")
+            or scenario in mechanisms["knee_power_all"]
+            or (scenario in mechanisms["knee_power_hopper"] and alias.chip in KNEE_POWER_HOPPER_CHIPS)):
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
     elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips
         row.lets["gemm_knee_power"] = 1.0

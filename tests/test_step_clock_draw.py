@@ -1,0 +1,74 @@
+"""The decode step's clock against the same workload's draw (docs/accuracy.md "The tp 1 step's clock", s14-clock,
+2026-12-06): a law the model breaks today, recorded as a strict xfail.
+
+A power limit lowers a chip's clock only when the draw at the full clock would exceed it (compiler/models/power.py:
+x < 1 only where P_idle + a u_c + b u_m > cap). The inference step's clock (`clock_fraction`) takes u_c as the
+compute kernels' busy time, the GEMM knee included (`gemm_knee_power` 1), while the workload's `accelerator_power`
+and `sustained_clock` take u_c as its achieved FLOP/s. At a memory-bound decode step the two disagree: Llama 2 70B
+FP8 on one H200 SXM (tp 1, 700 W), 16 rows of 222 / 294 tokens: the step's GEMMs at the full clock 13.3 ms (their
+FLOPs at e_c and the knee's m0 = 128 rows), the weight read 19.2 ms, so the step is memory-bound at any clock the
+law gives (gemm / rho = 17.5 ms < 19.2 ms) and its time is 22.4 ms at rho 0.759 or 1; yet its clock is 0.759
+(u_c = busy / t counts the knee, the weights streaming through the matrix units, as a dense GEMM's draw) where the
+same workload reports `sustained_clock` 1.000 and a draw of 295 W, 405 W below the cap. A clock the cap lowered at
+a draw far below the cap is not a state the chip can be in. With the knee idle (`let gemm_knee_power = 0`, validate
+`--with knee_power_all`) the step's clock is 1.000 and the law holds here.
+"""
+from __future__ import annotations
+
+import pytest
+
+from test_inference import run, spec, workload   # tests/ is on the path
+
+IMPORTS = "from systems import DGX_H200\nfrom models import Llama2_70B\n"
+BASE = dict(model="Llama2_70B", system="DGX_H200", accelerators=1, precision='"fp8"', kv_precision='"fp8"',
+            tp=1, pp=1, batch=16, input_tokens="222 tok", output_tokens="294 tok")
+
+
+def _values(knee: float) -> dict:
+    v = run(spec(workload("w", **BASE, **{"let gemm_knee_power": knee}), IMPORTS))
+    return {k: float(v[f"s.w.{k}"][0]) for k in ("clock_fraction", "sustained_clock", "accelerator_power", "tpot",
+                                                    "detail.decode_gemm_time", "detail.decode_weights_time")}
+
+
+def test_the_memory_bound_step_is_the_same_at_either_knee_draw() -> None:
+    """The step's time hardly depends on the knee's draw where its weight read bounds it (hand: 22.4 ms)."""
+    on, off = _values(1.0), _values(0.0)
+    assert on["detail.decode_gemm_time"] < on["detail.decode_weights_time"]      # memory-bound at its clock
+    assert on["tpot"] == pytest.approx(off["tpot"], rel=1e-3)    # 22.401 / 22.398 ms (the mixture's chunk steps)
+    assert on["tpot"] == pytest.approx(22.4e-3, rel=5e-3)
+    assert off["clock_fraction"] == 1.0 and off["sustained_clock"] == 1.0
+
+
+@pytest.mark.xfail(strict=True, reason="the step's clock law counts the GEMM knee as a dense GEMM's draw "
+                                       "(gemm_knee_power 1): clock 0.759 at a reported draw of 295 W under a "
+                                       "700 W cap; docs/accuracy.md 'The tp 1 step's clock' (s14-clock)")
+def test_a_step_below_its_cap_runs_at_the_full_clock() -> None:
+    v = _values(1.0)
+    assert v["accelerator_power"] < 700.0 - 100.0        # well below the cap ...
+    assert v["clock_fraction"] == pytest.approx(v["sustained_clock"], abs=1e-3)   # ... so the clock is the full one
+
+
+def _row(system: str, benchmark: str, mechanisms):
+    from pathlib import Path
+
+    from compiler import validate as V
+    rows = V.read_csv(str(Path(__file__).resolve().parents[1] / "reference" / "mlperf_calibration.csv"))
+    row = next(r for r in rows if r.data["system"] == system and r.data["benchmark"] == benchmark
+               and r.data["metric"] == "throughput")
+    V.plan(row, mechanisms)
+    return row
+
+
+def test_knee_power_hopper_is_opt_in_and_reaches_the_gh100_sxm_chips_only() -> None:
+    """validate `--with knee_power_hopper` (measured, not applied): off by default; on, a v5.0 H200 SXM row gets
+    `gemm_knee_power` 0 and a B200 row keeps the law's default (no let)."""
+    from compiler import validate as V
+    assert V.MECHANISMS["knee_power_hopper"] == ()
+    on = V.mechanisms_with(on=("knee_power_hopper",))
+    h200 = "NVIDIA: H200 [H200-SXM-141GBx8_TRT]"
+    assert "gemm_knee_power" not in _row(h200, "llama2-70b-interactive-99", None).lets
+    assert _row(h200, "llama2-70b-interactive-99", on).lets["gemm_knee_power"] == 0.0
+    b200 = next(r.data["system"] for r in V.read_csv(V.__file__.replace("compiler/validate.py",
+                                                                         "reference/mlperf_calibration.csv"))
+                if "B200-SXM" in r.data.get("accelerator", "") and r.data["benchmark"] == "llama2-70b-99")
+    assert "gemm_knee_power" not in _row(b200, "llama2-70b-99", on).lets
