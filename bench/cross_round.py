@@ -1,7 +1,10 @@
 """Cross-round check: the constants fitted or scanned on reference/mlperf_calibration.csv, refitted on one round
 alone and judged on the other (issue 11, generalisation; docs/accuracy.md "Constants refitted round by round").
 
-    PYTHONPATH=. python3 bench/cross_round.py             (~5-10 min on a shared core: ~14 validate passes)
+    PYTHONPATH=. python3 bench/cross_round.py             (every fit; tens of minutes on a loaded shared core)
+    PYTHONPATH=. python3 bench/cross_round.py --only v4.1 (one fit beside the shipped column: 280 s wall with
+                                                            two others running; v5.0 / both: >15 min, the
+                                                            TTFT grid's 225 points over 314 rows dominate)
     PYTHONPATH=. python3 bench/cross_round.py --quick     (one direction, v4.1 -> v5.0)
 
 The owners judge the model on MLPerf rounds that the calibration file does not hold. Every constant that was chosen
