@@ -3529,6 +3529,8 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> d
         near = ok & (q["throughput"] >= (1 - margin) * top)
         return np.where(margin > 0, np.where(near, -q["tpot"], -np.inf), rate)
     score = scored(q)
+    if score.shape[0] != shape[0]:          # a swept setting the score reads alone (`capacity_margin`): q per scenario
+        q = {name: np.broadcast_to(v, (score.shape[0],) + v.shape[1:]) for name, v in q.items()}
     best = np.argmax(score, axis=1)
     n_refine = int(np.max(_col(load.refine))) if load.queueing and load.fixed_batch is None else 0
     if n_refine > 0:                        # `batch_refinement`: finer batches around each grid capacity point
@@ -3540,8 +3542,10 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> d
         k = sub.shape[1]
         extra = evaluate_configs(hw, arch, load, np.repeat(layouts[0], k), np.repeat(layouts[1], k),
                                  np.tile(sub, layouts.shape[1]), np.repeat(layouts[2], k) if ep is not None else None)
-        shape = (score.shape[0], layouts.shape[1] * k)
-        q = {name: np.concatenate([q[name], np.broadcast_to(extra[name], shape)], axis=1) for name in q}
+        n = max([score.shape[0], sub.shape[0]] + [np.shape(v)[0] for v in extra.values() if np.ndim(v) == 2])
+        shape = (n, layouts.shape[1] * k)     # a swept `batch_refinement` gives each scenario its own sub-batches
+        q = {name: np.concatenate([np.broadcast_to(q[name], (n,) + q[name].shape[1:]),
+                                   np.broadcast_to(extra[name], shape)], axis=1) for name in q}
         score = scored(q)                   # the grid's columns first: a tie keeps the grid's point
         best = np.argmax(score, axis=1)
     solve = (load.queueing and load.fixed_batch is None and np.any(_col(load.solve) > 0) and not np.any(margin > 0)
