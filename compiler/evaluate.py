@@ -399,6 +399,8 @@ class Evaluator:
             else:                                    # (literals were answered above, by `_constant`)
                 value = self.expr(node.expr, node.instance, node.module, agg=False)
                 if kind == "count" and isinstance(value, np.ndarray):
+                    if self.refused or self.refused_inputs:     # read from a refused figure: absent there, its
+                        self._refused_input(path, kind, read)   # cause reported once (`check_count`)
                     value = self.check_count(node, value)
             if (self.refused or self.refused_inputs) and type(value) is np.ndarray and value.dtype.kind in "fiub":
                 self._refused_input(path, kind, read)
@@ -622,17 +624,23 @@ class Evaluator:
             bad = ~np.isfinite(value) | (value < 0) | (value != np.round(value)) | (value > MAX_COUNT)
         if not np.any(bad):
             return value
-        v = float(np.asarray(value).reshape(-1)[np.argmax(bad.reshape(-1))])
         count = self.graph.scenario_count
         flat = np.asarray(value, dtype=float).reshape(-1)
         mask = self.scenario_mask(bad.reshape(-1)) if bad.size in (1, count) else self.scenario_mask(True)
-        rows = [int(i) for i in np.flatnonzero(mask)]
-        where = (f" (in {len(rows)} of {count} scenarios: {scenario_names(self, rows)})"
-                 if count > 1 and len(rows) < count else "")
-        self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
-                        f"from 0 to 2^53{where}", node.span, help="round it: `x ceil(...)`",
-                        scenarios=rows if count > 1 else None)
-        reason = f"the multiplicity `{node.path}` evaluates to {v:g}, not a whole number from 0 to 2^53"
+        inherited = self.refused.get(node.path)      # computed from a figure refused there: its error says why
+        own = mask if inherited is None else mask & ~inherited[0]
+        if own.any():
+            rows = [int(i) for i in np.flatnonzero(own)]
+            pick = flat if flat.size in (1, own.size) else flat[np.argmax(bad.reshape(-1))].reshape(1)
+            v = float(np.broadcast_to(pick, own.shape)[rows[0]])
+            reason = f"the multiplicity `{node.path}` evaluates to {v:g}, not a whole number from 0 to 2^53"
+            where = (f" (in {len(rows)} of {count} scenarios: {scenario_names(self, rows)})"
+                     if count > 1 and len(rows) < count else "")
+            self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
+                            f"from 0 to 2^53{where}", node.span, help="round it: `x ceil(...)`",
+                            scenarios=rows if count > 1 else None)
+        else:
+            reason = inherited[1]
         self._declare_refused(node.path, mask, reason)
         full = np.broadcast_to(flat, mask.shape) if flat.size == 1 else flat
         stand_in = full[np.flatnonzero(~mask)[0]] if not mask.all() else np.nan
