@@ -1696,7 +1696,7 @@ dispatch_wait_share = Assumption(
     "engine with the fewest requests in flight, in server and interactive scenarios with chunked context [D]: the "
     "chance to wait, rho (the M/G/1 queue of one engine's own Poisson stream), times this share, so E[A] = I w "
     "share. 1: independent engines (the model's law). A least-busy dispatch (NVIDIA's MLPerf v5.0 llmlib "
-    "`load_balancing` [P]) steers arrivals away from the engines with prompts queued; "
+    "`load_balancing` [P], mlcommons/inference_results_v5.0, 2025-04) steers arrivals away from the engines with prompts queued; "
     "bench/interactive_dispatch_sim.py simulates it at NVIDIA's v5.0 H200 Interactive engines (8 engines of tp 1, "
     "256 tokens: TTFT p99 356 ms where the runs measure 363 and independent engines give 470), and the share that "
     "puts this law on the simulated least-busy p99 is validate's LEAST_DISPATCH_WAIT_SHARE (docs/accuracy.md "
