@@ -284,7 +284,7 @@ def test_search_is_one_vectorized_pass_over_ten_thousand_configurations() -> Non
     assert float(best["configurations"]) == tp.size
     assert best["feasible"][0] == 1
     # the same optimum as a Python loop over the configurations (on a subset, to stay fast)
-    keep = (tp <= 4) & (pp <= 4)
+    keep = np.flatnonzero((tp <= 4) & (pp <= 4))[::8]       # every 8th: 96 configurations (the loop runs ~65 ms each)
     sub = (tp[keep], pp[keep], b[keep])
     assert M.search(hw, arch, load, sub)["throughput"][0] == pytest.approx(M.search_loop(hw, arch, load, sub))
 

@@ -3316,17 +3316,21 @@ def _residual_excess(T, theta, q: float) -> np.ndarray:
     L = math.log(1.0 / (1.0 - q))
     target = 1.0 - q
 
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        T_floor = np.maximum(T, 1e-300)             # the halvings' invariants, computed once (the same operations,
+        scale, rest = theta / T_floor, -np.expm1(-T / theta)      # in the same order: bit for bit as before)
+
     def tail(x):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            above = (theta / np.maximum(T, 1e-300)) * np.exp(np.minimum((T - x) / theta, 700.0)) * -np.expm1(-T / theta)
-            below = (T - x + theta * -np.expm1(-x / theta)) / np.maximum(T, 1e-300)
+        above = scale * np.exp(np.minimum((T - x) / theta, 700.0)) * rest
+        below = (T - x + theta * -np.expm1(-x / theta)) / T_floor
         return np.where(x >= T, above, below)
 
     lo, hi = np.zeros_like(T), T + theta * (L + 1.0)
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        over = tail(mid) > target
-        lo, hi = np.where(over, mid, lo), np.where(over, hi, mid)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            over = tail(mid) > target
+            lo, hi = np.where(over, mid, lo), np.where(over, hi, mid)
     return np.where(T > 0, 0.5 * (lo + hi) - 0.5 * T - theta * L, 0.0)
 
 
