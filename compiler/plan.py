@@ -1009,10 +1009,10 @@ def render_github(doc: dict) -> str:
         lines.append(command("notice", f"factory plan: {cost} of {site}",
                              _total_text(cost, total, incomplete).split(": ", 1)[1]))
     for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
-        if k["changed"] and _flag_note(k):
+        note = _flag_note(k) if k["changed"] else ""
+        if note:
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-            lines.append(command("warning", "factory plan: flagged figure",
-                                 f"{k['path']}: {old} -> {new} ({_flag_note(k)})"))
+            lines.append(command("warning", "factory plan: flagged figure", f"{k['path']}: {old} -> {new} ({note})"))
     lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
     return "\n".join(lines) + "\n"

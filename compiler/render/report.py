@@ -152,7 +152,7 @@ def _sweep(results: Results, subjects: list, series_of, flags: dict[str, str] | 
         if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
             continue                                         # flat: the table says it
         scale = _SCALE.get(kpi.style, 1.0)
-        flag = "; ".join(sorted({view.flags[p] for p in (path_of(subject, kpi),) if p in view.flags}))
+        flag = view.flags.get(path_of(subject, kpi), "")
         charts.append(line_chart(values, [y * scale for y in ys], kpi.label, _humanize(param), x_fmt,
                                  lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
     rows = []
