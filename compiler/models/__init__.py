@@ -134,8 +134,9 @@ class Output:
         found = _SPLIT.get((self.kind, self.name))
         if found is None:
             reads = declared_reads(self) or ()
-            inside = tuple(r for r in reads if not r.up and all(op in ("parts", "all") for op, _ in r.steps))
-            found = _SPLIT[(self.kind, self.name)] = (inside, tuple(r for r in reads if r not in inside))
+            stays = [not r.up and all(op in ("parts", "all") for op, _ in r.steps) for r in reads]
+            found = _SPLIT[(self.kind, self.name)] = (tuple(r for r, s in zip(reads, stays) if s),
+                                                      tuple(r for r, s in zip(reads, stays) if not s))
         return found
 
 
