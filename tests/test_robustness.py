@@ -407,7 +407,7 @@ def test_seed_specs_are_clean(tmp_path):
 
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,     # 3,000 under -m slow (below)
+@settings(max_examples=25, deadline=None, derandomize=True,     # 3,000 under -m slow (below)
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_specs())
 def test_mutated_specs(case):

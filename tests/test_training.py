@@ -981,8 +981,14 @@ def test_pruning_picks_the_same_layout_on_generated_workloads(monkeypatch, seed:
     assert not diffs, f"-D acc={defines['acc']}\n{text}\n" + "\n".join(diffs[:20])
 
 
-@pytest.mark.parametrize("path", sorted([*(ROOT / "examples").glob("*.factory"),
-                                         *(ROOT / "examples" / "published").glob("*.factory")]),
+# the unpruned enumeration of the MoE example's layouts (every tp x pp x ep x cp x microbatch) takes about 15 s:
+# it runs under the slow marker; the other examples and the generated workloads keep the law in the default suite
+_SLOW_PRUNING = {"moe_training_rubin_vs_blackwell"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p.stem in _SLOW_PRUNING else p
+                                  for p in sorted([*(ROOT / "examples").glob("*.factory"),
+                                                   *(ROOT / "examples" / "published").glob("*.factory")])],
                          ids=lambda p: p.stem)
 def test_pruning_picks_the_same_layout_on_the_examples(monkeypatch, path: Path) -> None:
     if "training " not in path.read_text(encoding="utf-8"):

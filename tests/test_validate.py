@@ -36,9 +36,15 @@ def validated():
 
 
 @pytest.fixture(scope="module")
-def validated_at_load():
-    """The file with the latency rows compared at their submissions' measured throughput (`--latency-at load`)."""
-    rows, sink = run(str(CSV), latency_at="load")
+def validated_at_load(tmp_path_factory):
+    """The Llama 3.1 405B rows of the file (80: 32 latency rows whose submission's load exceeds the model's capacity,
+    20 within it) with the latency rows compared at their submissions' measured throughput (`--latency-at load`,
+    a solve per row: the whole file's 720 rows take about 25 s, these 6 s)."""
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    subset = tmp_path_factory.mktemp("validate") / "llama3.1-405b.csv"
+    subset.write_text("\n".join([lines[0], *(line for line in lines[1:] if ",llama3.1-405b," in line)]) + "\n",
+                      encoding="utf-8")
+    rows, sink = run(str(subset), latency_at="load")
     assert not sink.has_errors(), [d.message for d in sink.errors]
     return rows
 
@@ -258,7 +264,7 @@ def test_latency_rows_are_predicted_at_their_submissions_throughput(validated_at
             assert r.fields["offered_load"].value == loads[_submission(r)], r.line
             assert r.fields["offered_load"].unit == "tok/s"
             offered += 1
-    assert offered >= 50
+    assert offered >= 15
 
 
 @needs_csv
@@ -465,8 +471,24 @@ def test_accelerator_aliases(name, chip) -> None:
 
 # ----------------------------------------------------------------------------- CLI
 @needs_csv
-def test_cli_prints_the_table_the_summary_and_the_coverage() -> None:
-    result = CliRunner().invoke(main, ["validate", str(CSV)])
+def _sample(tmp_path: Path) -> Path:
+    """A sample of the file for the CLI's contract (the whole file's numbers are the `validated` tests'): the first
+    two rows of each (round, benchmark, scenario, metric), which include rows the models do not cover."""
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    seen: dict = {}
+    kept = [lines[0]]
+    for line, row in zip(lines[1:], csv.DictReader(lines)):
+        key = (row["round"], row["benchmark"], row["scenario"], row["metric"])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= 2:
+            kept.append(line)
+    path = tmp_path / "sample.csv"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_prints_the_table_the_summary_and_the_coverage(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(_sample(tmp_path))])
     assert result.exit_code == 0, result.output
     for text in ("inference Offline:", "inference Interactive:", "training time-to-train:", "TTFT p99:",
                  "median |error|", "coverage of throughput and time-to-train rows:", "not covered:"):
@@ -474,11 +496,11 @@ def test_cli_prints_the_table_the_summary_and_the_coverage() -> None:
 
 
 @needs_csv
-def test_cli_json_summary() -> None:
-    result = CliRunner().invoke(main, ["validate", str(CSV), "--format", "json"])
+def test_cli_json_summary(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(_sample(tmp_path)), "--format", "json"])
     assert result.exit_code == 0
     doc = json.loads(result.output)
-    assert doc["coverage"]["fraction"] >= 0.95
+    assert 0 < doc["coverage"]["fraction"] <= 1      # the whole file's >= 95%: test_coverage_fractions
     assert set(doc["summary"]) >= set(THROUGHPUT_CATEGORIES)
     covered = [r for r in doc["rows"] if r["covered"]]
     assert covered and all(r["predicted"] > 0 and math.isfinite(r["error"]) for r in covered)

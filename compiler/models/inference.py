@@ -3322,13 +3322,15 @@ def _residual_excess(T, theta, q: float) -> np.ndarray:
     target = 1.0 - q
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         p_T = theta / np.maximum(T, 1e-300) * -np.expm1(-T / theta)
-        above = T + theta * np.log(np.maximum(p_T, 1e-300) / target)
-        x = np.minimum(q * T + theta, T)               # below T: Newton from the root's right side
-        for _ in range(12):
-            decay = np.exp(-x / theta)
-            slope = np.maximum(-np.expm1(-x / theta), 1e-300)
-            x = x - (x - q * T - theta * (1.0 - decay)) / slope
-        quantile = np.where(p_T >= target, above, np.minimum(x, T))
+        quantile = T + theta * np.log(np.maximum(p_T, 1e-300) / target)
+        below = p_T < target
+        if np.any(below):                              # below T: Newton from the root's right side
+            Tb, tb = T[below], theta[below]
+            x = np.minimum(q * Tb + tb, Tb)
+            for _ in range(12):
+                decay = np.exp(-x / tb)
+                x = x - (x - q * Tb - tb * (1.0 - decay)) / np.maximum(1.0 - decay, 1e-300)
+            quantile[below] = np.minimum(x, Tb)
     return np.where(T > 0, quantile - 0.5 * T - theta * L, 0.0)
 
 
