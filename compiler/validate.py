@@ -1564,18 +1564,21 @@ CDNA3_TOKEN_LAYER_TIME = 1.00e-6
 # rate (CDNA3_SPLIT_*), and the rest is one per-token term an engine, each fitted once on its own throughput rows
 # (`validate --fit --with cdna3_engine_split`: `fit_token_time` by `token_group`): AMD's vLLM engines are the CDNA3
 # rows of v5.0 on that MangoBoost did not submit (AMD and the partners that run AMD's configs [U]); the rest are the
-# v4.1 harness's and LLMBoost's.
+# v4.1 harness's and LLMBoost's. The fitted engines are all vLLM V0 (multi-step); a config on vLLM's V1 engine (v5.1
+# MI325X Interactive: SCHEDULER_STEPS_BY_CHIP 1) has no fitted term and keeps the family factor.
 CDNA3_ENGINE_TOKEN_TIME = {"AMD vLLM": 0.45e-6, "v4.1 harness, LLMBoost": 0.85e-6}
 CDNA3_ENGINE_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
 
 
-def cdna3_engine(round_: str, source: str) -> str:
+def cdna3_engine(round_: str, source: str, scheduler_steps: float | None = None) -> str:
     """The serving engine of a CDNA3 row (CDNA3_ENGINE_TOKEN_TIME's key): "AMD vLLM" for a round of AMD's vLLM
     configs (CDNA3_ENGINE_ROUNDS) not submitted by MangoBoost (`closed/<submitter>/` of the source naming no
-    MangoBoost), else "v4.1 harness, LLMBoost"."""
+    MangoBoost), else "v4.1 harness, LLMBoost"; "AMD vLLM V1" where AMD's config runs vLLM's V1 engine, one step a
+    round (`scheduler_steps` 1: SCHEDULER_STEPS_BY_CHIP's v5.1 MI325X Interactive): an engine no calibration row ran,
+    with no fitted term (the row keeps the family factor)."""
     submitter = _result_system(source).split("/")[0] or source
     if round_ in CDNA3_ENGINE_ROUNDS and "mangoboost" not in submitter.lower():
-        return "AMD vLLM"
+        return "AMD vLLM V1" if scheduler_steps == 1 else "AMD vLLM"
     return "v4.1 harness, LLMBoost"
 
 
@@ -2398,8 +2401,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["token_layer_time"] = Q(CDNA3_TOKEN_LAYER_TIME, "s")     # the rest of the old factor, a token
         if "gemm_half_rows" in row.lets:                  # the knee at hipBLASLt's own per-row time
             row.lets["gemm_half_rows"] = CDNA3_SPLIT_HALF_ROWS
-    if family == "CDNA3 FP8" and scenario in mechanisms["cdna3_engine_split"]:   # measured, not applied
-        engine = cdna3_engine(round_, d.get("source", ""))
+    engine = cdna3_engine(round_, d.get("source", ""),
+                          SCHEDULER_STEPS_BY_CHIP.get((round_, serving.model, scenario, alias.chip)))
+    if (family == "CDNA3 FP8" and scenario in mechanisms["cdna3_engine_split"]
+            and engine in CDNA3_ENGINE_TOKEN_TIME):         # measured, not applied
         row.lets["inference_gemm_efficiency"] = CDNA3_SPLIT_GEMM_EFFICIENCY   # hipBLASLt's measured rate
         row.lets["token_layer_time"] = Q(CDNA3_ENGINE_TOKEN_TIME[engine], "s")   # the engine's own per-token work
         row.extra["token_group"] = f"{family} / {engine}"   # `fit_token_time` fits each engine's term apart

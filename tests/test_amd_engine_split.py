@@ -32,6 +32,10 @@ def test_the_engine_of_a_cdna3_row_is_read_off_its_round_and_submitter() -> None
     assert V.cdna3_engine("inference-v5.0", V50_PARTNER) == "AMD vLLM"
     assert V.cdna3_engine("inference-v5.0", V50_LLMBOOST) == "v4.1 harness, LLMBoost"
     assert V.cdna3_engine("inference-v5.1", V51_LLMBOOST) == "v4.1 harness, LLMBoost"
+    # AMD's v5.1 MI325X Interactive config runs vLLM V1, one step a round: an engine no calibration row ran
+    assert V.SCHEDULER_STEPS_BY_CHIP[("inference-v5.1", "Llama2_70B", "interactive", "MI325X")] == 1
+    assert V.cdna3_engine("inference-v5.1", V50_AMD, 1) == "AMD vLLM V1" not in V.CDNA3_ENGINE_TOKEN_TIME
+    assert V.cdna3_engine("inference-v5.1", V50_AMD, 9) == "AMD vLLM"
     assert set(V.CDNA3_ENGINE_TOKEN_TIME) == {"AMD vLLM", "v4.1 harness, LLMBoost"}
 
 
@@ -60,8 +64,8 @@ def test_the_engine_split_slope_by_hand_against_the_runs() -> None:
 
 def test_the_engine_split_is_opt_in_and_keys_each_cdna3_row_by_its_engine() -> None:
     """Laws of `--with cdna3_engine_split`: off by default (no row's lets move); on, a CDNA3 row takes hipBLASLt's GEMM
-    rate and its engine's per-token term, and is marked with its engine's fit group; an MI355X (CDNA4, no family) and
-    an H100 row take nothing from it."""
+    rate and its engine's per-token term, and is marked with its engine's fit group; an MI355X (CDNA4, no family), an
+    H100 row and AMD's vLLM V1 engine (no fitted term) take nothing from it."""
     assert V.MECHANISMS["cdna3_engine_split"] == ()
     assert V.TOKEN_TIME_SPLITS["cdna3_engine_split"] == "CDNA3 FP8"
     on = V.mechanisms_with(on=("cdna3_engine_split",))
@@ -77,11 +81,13 @@ def test_the_engine_split_is_opt_in_and_keys_each_cdna3_row_by_its_engine() -> N
         assert row.lets["inference_gemm_efficiency"] == V.CDNA3_SPLIT_GEMM_EFFICIENCY
         assert row.lets["token_layer_time"].value == pytest.approx(V.CDNA3_ENGINE_TOKEN_TIME[engine])
         assert row.extra["token_group"] == f"CDNA3 FP8 / {engine}"
-    for accelerator in ("AMD Instinct MI355X 288GB HBM3e", "NVIDIA H100-SXM-80GB"):
-        base, row = _row("inference-v5.1", accelerator, 8, V50_AMD), _row("inference-v5.1", accelerator, 8, V50_AMD)
+    for accelerator, scenario in (("AMD Instinct MI355X 288GB HBM3e", "Offline"), ("NVIDIA H100-SXM-80GB", "Offline"),
+                                  ("AMD Instinct MI325X 256GB HBM3e", "Interactive")):   # the last: vLLM V1
+        base = _row("inference-v5.1", accelerator, 8, V50_AMD, scenario)
+        row = _row("inference-v5.1", accelerator, 8, V50_AMD, scenario)
         V.plan(base)
         V.plan(row, on)
-        assert row.lets == base.lets and "token_group" not in row.extra
+        assert base.covered and row.lets == base.lets and "token_group" not in row.extra
 
 
 def test_amds_mxfp4_engine_answers_shorter_by_hand() -> None:
