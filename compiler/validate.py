@@ -2273,7 +2273,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     fields["scenario"] = scenario
     fields["input_tokens"] = Q(serving.input_tokens, "tok")
     fields["output_tokens"] = Q(serving.output_tokens, "tok")
-    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family), ENGINE_OUTPUT_TOKENS.get((serving.model, alias.chip)))
+    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family),
+                                          ENGINE_OUTPUT_TOKENS.get((serving.model, alias.chip)))   # by chip: no family
     if own_output is not None and scenario in mechanisms["engine_output_lengths"]:   # measured (ENGINE_OUTPUT_TOKENS)
         fields["output_tokens"] = Q(own_output, "tok")   # the engine's checkpoint answers shorter than the reference
     if scenario != "offline":

@@ -11,8 +11,10 @@ from compiler import validate as V
 V41 = ("https://github.com/mlcommons/inference_results_v4.1/tree/main/closed/AMD/results/8xMI300X_2xEPYC-9374F/"
        "llama2-70b-99/Offline")
 V50_AMD = "https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/AMD/results/8xMI325X_2xEPYC_9575F"
-V50_PARTNER = "https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/ASUSTeK/results/ESC_A8A_MI325X_256GBx8"
-V50_LLMBOOST = "https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/MangoBoost/results/32xMI300X_2xEPYC_9534"
+V50_PARTNER = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/ASUSTeK/results/"
+               "ESC_A8A_MI325X_256GBx8")
+V50_LLMBOOST = ("https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/MangoBoost/results/"
+                "32xMI300X_2xEPYC_9534")
 V51_LLMBOOST = ("https://github.com/mlcommons/inference_results_v5.1/tree/main/closed/Dell_MangoBoost/results/"
                 "16xMI300X_4xXeon_8460Y/llama2-70b-99/Offline")
 
