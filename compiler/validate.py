@@ -1083,7 +1083,14 @@ OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "
 # code, its README's accuracy run) 273.3; read 2026-12-06; 273.0 is the median of the six. The FP8 Hopper engines stay
 # at the reference (v5.0 DGX-H100 292.9, GH200 292.5 against 294.45), and so does NVIDIA's B200 Mixtral (145.5 against
 # 144.84): the shorter answers are the FP4 Llama 2 70B checkpoint's. Key: (model, chip family).
-ENGINE_OUTPUT_TOKENS = {("Llama2_70B", "Blackwell FP4"): 273.0}
+ENGINE_OUTPUT_TOKENS = {("Llama2_70B", "Blackwell FP4"): 273.0,
+                        # AMD's MXFP4 Llama 2 70B on MI355X (no family: keyed by chip): `tokens_per_sample` 285.7 in
+                        # its own accuracy run (ntuhpc/inference_results_v5.1@387c3dd0 open/AMD/results/
+                        # 8xMI355X_2xEPYC_9575F/llama2-70b-99/Offline/accuracy/accuracy.txt, 2025-09 [P]; its
+                        # performance run 93,045.8 / 333.216 = 279.2); AMD's FP8 checkpoint on MI325X 300.5 (the same
+                        # round, closed/AMD/results/8xMI325X_2xEPYC_9575F_1, [P]; not entered: no CDNA3 row of the
+                        # calibration rounds was read for it). docs/accuracy.md "AMD's engines, one per-token term each"
+                        ("Llama2_70B", "MI355X"): 285.7}
 # whether validate's Server rows get the KV cache as the engines fill it (`let kv_room_wait` with the benchmark's
 # `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server"): MECHANISMS "kv_room"
 
@@ -1458,6 +1465,7 @@ MECHANISM_TABLE = {
     "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
     "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
     "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
+    "cdna3_engine_split": Mechanism((), _ALL),   # the same, the per-token term by engine (CDNA3_ENGINE_TOKEN_TIME)
     "allreduce_kernels": Mechanism(_ALL, _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
     "no_twoshot": Mechanism((), _ALL),   # NCCL in place of the two-shot kernel (`allreduce_twoshot` 0), as the stored plugin
     "blackwell_token_split": Mechanism((), _ALL),
@@ -1545,6 +1553,35 @@ CDNA3_GEMM_HALF_ROWS = 69.0
 CDNA3_SPLIT_GEMM_EFFICIENCY = 0.67
 CDNA3_SPLIT_HALF_ROWS = 100.0
 CDNA3_TOKEN_LAYER_TIME = 1.00e-6
+# CDNA3's per-token term by serving engine (MECHANISMS "cdna3_engine_split", measured, not applied; docs/accuracy.md
+# "AMD's engines, one per-token term each", s15-amd, 2026-12-06). `cdna3_token_split`'s one family term was fitted
+# bimodal: AMD's own v5.0 vLLM engines want ~0.45 us, the v4.1 harness and MangoBoost's LLMBoost ~1.0 us ("CDNA3's
+# factor split", Diagnostic). The engines differ in their software, not their chips: AMD's v5.0 Llama 2 70B configs
+# (ntuhpc/mlperf_inference_results_v5.0@cf354115 closed/Cisco/code/llama2-70b-99.9/harness_llm/models/llama2-70b/
+# offline_mi325x.yaml, read 2026-12-06 [P]: `VLLM_LLAMA2_MLPERF_SCHED` 1 with a target decode batch of 2,048,
+# `num_scheduler_steps` 11, a vLLM V0 fork of 2025) against v4.1's vLLM 0.4-era harness (mlcommons/inference_results_
+# v4.1 closed/AMD/code, 2024-08 [P]) and LLMBoost (unpublished [U]). So the split's GEMM stays hipBLASLt's measured
+# rate (CDNA3_SPLIT_*), and the rest is one per-token term an engine, each fitted once on its own throughput rows
+# (`validate --fit --with cdna3_engine_split`: `fit_token_time` by `token_group`): AMD's vLLM engines are the CDNA3
+# rows of v5.0 on that MangoBoost did not submit (AMD and the partners that run AMD's configs [U]); the rest are the
+# v4.1 harness's and LLMBoost's. The fitted engines are all vLLM V0 (multi-step); a config on vLLM's V1 engine (v5.1
+# MI325X Interactive: SCHEDULER_STEPS_BY_CHIP 1) has no fitted term and keeps the family factor.
+CDNA3_ENGINE_TOKEN_TIME = {"AMD vLLM": 0.45e-6, "v4.1 harness, LLMBoost": 0.85e-6}
+CDNA3_ENGINE_ROUNDS = ("inference-v5.0", "inference-v5.1", "inference-v6.0")
+
+
+def cdna3_engine(round_: str, source: str, scheduler_steps: float | None = None) -> str:
+    """The serving engine of a CDNA3 row (CDNA3_ENGINE_TOKEN_TIME's key): "AMD vLLM" for a round of AMD's vLLM
+    configs (CDNA3_ENGINE_ROUNDS) not submitted by MangoBoost (`closed/<submitter>/` of the source naming no
+    MangoBoost), else "v4.1 harness, LLMBoost"; "AMD vLLM V1" where AMD's config runs vLLM's V1 engine, one step a
+    round (`scheduler_steps` 1: SCHEDULER_STEPS_BY_CHIP's v5.1 MI325X Interactive): an engine no calibration row ran,
+    with no fitted term (the row keeps the family factor)."""
+    submitter = _result_system(source).split("/")[0] or source
+    if round_ in CDNA3_ENGINE_ROUNDS and "mangoboost" not in submitter.lower():
+        return "AMD vLLM V1" if scheduler_steps == 1 else "AMD vLLM"
+    return "v4.1 harness, LLMBoost"
+
+
 # the families whose GEMM efficiency is the measured rate above where `cdna3_token_split` applies: `fit` fits their
 # per-token term on TOKEN_TIME_GRID (us a token and layer), not their efficiency
 TOKEN_TIME_FAMILIES = ("CDNA3 FP8",)
@@ -1648,7 +1685,8 @@ def dispatch_waits(policy: str, engines: float) -> tuple[float, float]:
 
 
 # which mechanism moves which family's factor into a fitted per-token term (`fit`, `fit_token_time`)
-TOKEN_TIME_SPLITS = {"cdna3_token_split": "CDNA3 FP8", "blackwell_token_split": "Blackwell FP4"}
+TOKEN_TIME_SPLITS = {"cdna3_token_split": "CDNA3 FP8", "cdna3_engine_split": "CDNA3 FP8",
+                     "blackwell_token_split": "Blackwell FP4"}
 TOKEN_TIME_GRID = tuple(round(x * 0.05, 2) for x in range(0, 31))      # us: 0-1.5 us in steps of 0.05 us
 # a family whose per-token term is small beside its steps takes a finer grid: Blackwell FP4's rows move ~8 points a
 # 0.01 us (Llama 2 70B at ~2,000 rows a step), so 0-0.1 us in steps of 0.005 us
@@ -2235,7 +2273,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     fields["scenario"] = scenario
     fields["input_tokens"] = Q(serving.input_tokens, "tok")
     fields["output_tokens"] = Q(serving.output_tokens, "tok")
-    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family))
+    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family),
+                                          ENGINE_OUTPUT_TOKENS.get((serving.model, alias.chip)))   # by chip: no family
     if own_output is not None and scenario in mechanisms["engine_output_lengths"]:   # measured (ENGINE_OUTPUT_TOKENS)
         fields["output_tokens"] = Q(own_output, "tok")   # the engine's checkpoint answers shorter than the reference
     if scenario != "offline":
@@ -2362,6 +2401,15 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["inference_gemm_efficiency"] = CDNA3_SPLIT_GEMM_EFFICIENCY   # hipBLASLt's measured rate
         row.lets["token_layer_time"] = Q(CDNA3_TOKEN_LAYER_TIME, "s")     # the rest of the old factor, a token
         if "gemm_half_rows" in row.lets:                  # the knee at hipBLASLt's own per-row time
+            row.lets["gemm_half_rows"] = CDNA3_SPLIT_HALF_ROWS
+    engine = cdna3_engine(round_, d.get("source", ""),
+                          SCHEDULER_STEPS_BY_CHIP.get((round_, serving.model, scenario, alias.chip)))
+    if (family == "CDNA3 FP8" and scenario in mechanisms["cdna3_engine_split"]
+            and engine in CDNA3_ENGINE_TOKEN_TIME):         # measured, not applied
+        row.lets["inference_gemm_efficiency"] = CDNA3_SPLIT_GEMM_EFFICIENCY   # hipBLASLt's measured rate
+        row.lets["token_layer_time"] = Q(CDNA3_ENGINE_TOKEN_TIME[engine], "s")   # the engine's own per-token work
+        row.extra["token_group"] = f"{family} / {engine}"   # `fit_token_time` fits each engine's term apart
+        if "gemm_half_rows" in row.lets:
             row.lets["gemm_half_rows"] = CDNA3_SPLIT_HALF_ROWS
     if (scenario in mechanisms["blackwell_token_split"] and alias.chip in BLACKWELL_SPLIT_CHIPS
             and fields.get("precision") == "fp4"):      # measured, not applied ("Blackwell FP4's factor split")
@@ -2949,7 +2997,7 @@ def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
     found: dict[str, float] = {}
     # `cdna3_token_split`: the CDNA3 efficiency is AMD's measured GEMM rate, its per-token term is fitted instead
     on = mechanisms or MECHANISMS
-    split = tuple(family for name, family in TOKEN_TIME_SPLITS.items() if on[name])
+    split = tuple(dict.fromkeys(family for name, family in TOKEN_TIME_SPLITS.items() if on[name]))
     for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
                               ("training", "training_gemm_efficiency", "time_to_train")):
         rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid}, mechanisms=mechanisms)
@@ -2982,13 +3030,15 @@ def fit_token_time(path: str, mechanisms: dict | None = None,
                       mechanisms=mechanisms)
         mine = [r for r in rows if r.kind == "inference" and r.fields and r.output == "tokens_per_s"
                 and FAMILIES.get(r.chip) == family]
-        if not mine:
-            continue
-        errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
-                           for r in mine])
-        med = np.nanmedian(errs, axis=0)
-        if np.isfinite(med).any():
-            found[f"token_layer_time[{family}]"] = float(grid[int(np.nanargmin(med))]) * 1e-6   # s
+        # a mechanism that keys the term by engine (`cdna3_engine_split`) marks its rows' `token_group`: each
+        # group's term is fitted on its own rows, from the same evaluation
+        for group in sorted({r.extra.get("token_group", family) for r in mine}):
+            theirs = [r for r in mine if r.extra.get("token_group", family) == group]
+            errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
+                               for r in theirs])
+            med = np.nanmedian(errs, axis=0)
+            if np.isfinite(med).any():
+                found[f"token_layer_time[{group}]"] = float(grid[int(np.nanargmin(med))]) * 1e-6   # s
     return found
 
 
