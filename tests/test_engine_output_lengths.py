@@ -44,7 +44,9 @@ def test_opt_in_and_sourced() -> None:
     assert V.MECHANISM_TABLE["engine_output_lengths"].applied == ()
     assert set(V.MECHANISM_TABLE["engine_output_lengths"].concerns) == {"offline", "server", "interactive"}
     runs = sorted([272.5, 272.6, 272.7, 273.3, 273.8, 273.9])
-    assert V.ENGINE_OUTPUT_TOKENS == {("Llama2_70B", "Blackwell FP4"): pytest.approx((runs[2] + runs[3]) / 2)}
+    assert V.ENGINE_OUTPUT_TOKENS[("Llama2_70B", "Blackwell FP4")] == pytest.approx((runs[2] + runs[3]) / 2)
+    assert {k for k in V.ENGINE_OUTPUT_TOKENS if k[0] == "Llama2_70B"} == {("Llama2_70B", "Blackwell FP4")}
+    assert V.OUTPUT_LENGTH_MECHANISMS["Llama2_70B"] == "engine_output_lengths"   # 405B's evidence has its own name
     assert V.SERVING["llama2-70b"].output_tokens == 294.45
 
 
