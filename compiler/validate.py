@@ -413,6 +413,12 @@ FP8 Hopper engines, 292.5-292.9) answer 294.45: each generated token then carrie
 tokens, not 0.755, so the prompt queue of a Server engine runs 7.9% heavier at one token rate. Not applied: it takes
 the v5.0 8x B200 Server TTFT p99 from -57/-65% to -42/-52% but brings no row within 10% (TTFT p99 9.87%, 104 rows
 either way; TTFT p50 8.66% -> 8.72%; docs/accuracy.md "The FP4 engines' shorter answers").
+Engine output lengths, Llama 3.1 405B (MECHANISMS "engine_output_lengths_405b"; measured, NOT applied): the 405B rows
+get `output_tokens` 656.15 (NVFP4 Blackwell, Blackwell Ultra included) or 647.9 (FP8 Hopper), the median answer of
+NVIDIA's engines in the calibration round's own accuracy runs (v5.0 `tokens_per_sample` 647.2-656.8 [P]), where the
+reference's 684.68 is the FP16 GPU run's; every later run read answers 626-661 (ENGINE_OUTPUT_TOKENS). Not applied:
+validate's medians are unchanged, the v5.0 H200 405B Server rows move out (-10.4 -> -12.5%), and of the three
+published 405B held-out figures two move nearer and one away (docs/accuracy.md "Llama 3.1 405B's answer length").
 Row count elasticity (MECHANISMS "row_count_elasticity"; measured, NOT applied): `let row_count_elasticity = 1` on
 Server and Interactive rows, the rows in flight spread as a birth-death count whose departures slow as the batch grows
 (variance b / eps, eps the throughput's elasticity in the rows; compiler/models/inference.py `_tpot_tail`). Not
@@ -1090,7 +1096,21 @@ ENGINE_OUTPUT_TOKENS = {("Llama2_70B", "Blackwell FP4"): 273.0,
                         # performance run 93,045.8 / 333.216 = 279.2); AMD's FP8 checkpoint on MI325X 300.5 (the same
                         # round, closed/AMD/results/8xMI325X_2xEPYC_9575F_1, [P]; not entered: no CDNA3 row of the
                         # calibration rounds was read for it). docs/accuracy.md "AMD's engines, one per-token term each"
-                        ("Llama2_70B", "MI355X"): 285.7}
+                        ("Llama2_70B", "MI355X"): 285.7,
+                        ("Llama3_1_405B", "Blackwell FP4"): 656.15, ("Llama3_1_405B", "Hopper FP8"): 647.9}
+# Llama 3.1 405B (MECHANISMS "engine_output_lengths_405b", docs/accuracy.md "Llama 3.1 405B's answer length"): the
+# reference's 684.68 tokens a sample is the FP16 GPU run's ("FP16 accuracy targets ... 'tokens_per_sample': 684.68",
+# mlcommons/inference language/llama3.1-405b/README.md [P]); NVIDIA's TensorRT-LLM engines answer shorter, on every
+# chip and round. The calibration round's own accuracy runs (closed/NVIDIA/results/<system>/llama3_1-405b/<scenario>/
+# accuracy/accuracy.txt, ntuhpc/mlperf_inference_results_v5.0 @cf354115, read 2026-12-06 [P]): NVFP4 B200x8 Offline
+# 655.9, Server 654.0, GB200 NVL72 Offline 656.4, Server 656.8 (median 656.15 [D]); FP8 H200x8 Offline 648.6,
+# Server 647.2 (647.9 [D]). Checked, not fitted, on the later rounds: v5.1's 57 runs 626.2-661.4 (B200 / GB200 651.5-
+# 656.9, H200 635.1-658.9, H100 626.2-643.0, GB300 629.3 / 629.7; mlcommons/inference_results_v5.1 @965182b0) and
+# v6.0's 17 runs 636.0-659.2 (gbeezybez/inference_results_v6.0 @232fbf9). Blackwell Ultra (B300, GB300: no family)
+# runs the same NVFP4 checkpoint: it takes the Blackwell FP4 value (OUTPUT_LENGTH_CHECKPOINTS).
+OUTPUT_LENGTH_CHECKPOINTS = {("Llama3_1_405B", "B300"): "Blackwell FP4", ("Llama3_1_405B", "GB300"): "Blackwell FP4"}
+# which mechanism gives each model its engines' own answer (the Llama 2 70B and 405B evidence measured apart)
+OUTPUT_LENGTH_MECHANISMS = {"Llama2_70B": "engine_output_lengths", "Llama3_1_405B": "engine_output_lengths_405b"}
 # whether validate's Server rows get the KV cache as the engines fill it (`let kv_room_wait` with the benchmark's
 # `output_length_cv`): measured, not applied (docs/accuracy.md "KV room in Server"): MECHANISMS "kv_room"
 
@@ -1472,6 +1492,7 @@ MECHANISM_TABLE = {
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
     "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
+    "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
@@ -2273,9 +2294,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     fields["scenario"] = scenario
     fields["input_tokens"] = Q(serving.input_tokens, "tok")
     fields["output_tokens"] = Q(serving.output_tokens, "tok")
-    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family),
+    own_output = ENGINE_OUTPUT_TOKENS.get((serving.model, family or OUTPUT_LENGTH_CHECKPOINTS.get((serving.model, alias.chip), "")),
                                           ENGINE_OUTPUT_TOKENS.get((serving.model, alias.chip)))   # by chip: no family
-    if own_output is not None and scenario in mechanisms["engine_output_lengths"]:   # measured (ENGINE_OUTPUT_TOKENS)
+    length_mechanism = OUTPUT_LENGTH_MECHANISMS.get(serving.model, "engine_output_lengths")
+    if own_output is not None and scenario in mechanisms[length_mechanism]:   # measured (ENGINE_OUTPUT_TOKENS)
         fields["output_tokens"] = Q(own_output, "tok")   # the engine's checkpoint answers shorter than the reference
     if scenario != "offline":
         limits = serving.limits.get(scenario)

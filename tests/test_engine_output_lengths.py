@@ -45,8 +45,10 @@ def test_opt_in_and_sourced() -> None:
     assert set(V.MECHANISM_TABLE["engine_output_lengths"].concerns) == {"offline", "server", "interactive"}
     runs = sorted([272.5, 272.6, 272.7, 273.3, 273.8, 273.9])
     assert V.ENGINE_OUTPUT_TOKENS[("Llama2_70B", "Blackwell FP4")] == pytest.approx((runs[2] + runs[3]) / 2)
-    # and AMD's MXFP4 MI355X engine, keyed by chip (tests/test_amd_engine_split.py): no other entry
-    assert set(V.ENGINE_OUTPUT_TOKENS) == {("Llama2_70B", "Blackwell FP4"), ("Llama2_70B", "MI355X")}
+    # and AMD's MXFP4 MI355X engine, keyed by chip (tests/test_amd_engine_split.py): no other Llama 2 70B entry
+    assert {k for k in V.ENGINE_OUTPUT_TOKENS if k[0] == "Llama2_70B"} == {("Llama2_70B", "Blackwell FP4"),
+                                                                         ("Llama2_70B", "MI355X")}
+    assert V.OUTPUT_LENGTH_MECHANISMS["Llama2_70B"] == "engine_output_lengths"   # 405B's evidence has its own name
     assert V.SERVING["llama2-70b"].output_tokens == 294.45
 
 
