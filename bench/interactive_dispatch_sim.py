@@ -56,6 +56,11 @@ def layouts() -> dict:
     per_step = RATE / 8 * 222.33 * TPOT_MEAN            # prompt tokens a GPU's engine takes a mean step
     return {"NVIDIA tp 1, 256 tokens, 8 engines": (8, 256, 512, _law(0.027025, 60.0, 0.027231, 61.317, 0.121e-3,
                                                                       ROWS_A_GPU, per_step)),
+            # the same engine on the step with the GEMM knee idle in the clock law (validate `--with
+            # knee_power_hopper`, s15-knee): tp 1 t_decode 25.68 ms at 79.54 rows and 25.99 ms at 85.49 (the
+            # continuous rule's points at f 0.88 / 0.94), kappa 0.1121 / 0.1157 ms (their mean)
+            "NVIDIA tp 1, 256 tokens, 8 engines, knee idle": (8, 256, 512, _law(0.0256818, 79.539, 0.0259902, 85.490,
+                                                                               0.1139e-3, ROWS_A_GPU, per_step)),
             "model tp 2, 512 tokens, 4 engines": (4, 512, 1024, _law(0.026576, 164.461, 0.028092, 180.0, 0.0645e-3,
                                                                      2 * ROWS_A_GPU, 2 * per_step))}
 
