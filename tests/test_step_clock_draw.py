@@ -76,6 +76,19 @@ def test_no_step_runs_below_the_clock_its_draw_allows_with_the_knee_idle() -> No
     assert clock == pytest.approx(1.0, abs=1e-3)
 
 
+def test_with_the_draws_activity_the_64_row_step_runs_at_the_full_clock() -> None:
+    """`let clock_draw_activity = 1` (validate `--with clock_draw`, measured, not applied; s15-knee) with the knee
+    idle: the clock law counts the step's FLOPs at the draw's rate g = 0.992 (not at e_c = 0.82), so the 64-row
+    step whose reported draw is 664 W of 700 runs at the full clock (0.956 without it) and its TPOT falls to the
+    full-clock step's (26.18 ms, the kbound probe's t at rho 1; 27.12 ms at 0.956)."""
+    v = run(spec(workload("w", **{**BASE, "batch": 64}, **{"let gemm_knee_power": 0.0,
+                                                           "let clock_draw_activity": 1.0}), IMPORTS))
+    power, clock = float(v["s.w.accelerator_power"][0]), float(v["s.w.clock_fraction"][0])
+    assert power < 700.0 - 30.0
+    assert clock == 1.0
+    assert float(v["s.w.tpot"][0]) == pytest.approx(26.18e-3, rel=2e-3)
+
+
 def _row(system: str, benchmark: str, mechanisms):
     from pathlib import Path
 
@@ -100,3 +113,12 @@ def test_knee_power_hopper_is_opt_in_and_reaches_the_gh100_sxm_chips_only() -> N
                                                                          "reference/mlperf_calibration.csv"))
                 if "B200-SXM" in r.data.get("accelerator", "") and r.data["benchmark"] == "llama2-70b-99")
     assert "gemm_knee_power" not in _row(b200, "llama2-70b-99", on).lets
+
+
+def test_clock_draw_is_opt_in_and_reaches_the_gh100_sxm_chips_only() -> None:
+    from compiler import validate as V
+    assert V.MECHANISMS["clock_draw"] == ()
+    h200 = "NVIDIA: H200 [H200-SXM-141GBx8_TRT]"
+    assert "clock_draw_activity" not in _row(h200, "llama2-70b-interactive-99", None).lets
+    on = V.mechanisms_with(on=("clock_draw",))
+    assert _row(h200, "llama2-70b-interactive-99", on).lets["clock_draw_activity"] == 1.0
