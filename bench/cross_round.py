@@ -113,6 +113,9 @@ def _quiet():
 
 
 # ----------------------------------------------------------------------------- running validate with constants moved
+MECHANISMS_ON = None    # `--with NAME`: validate's mechanisms with these on (None: validate's defaults)
+
+
 @contextlib.contextmanager
 def patched(family=None, inference=None, training=None, tail=None, margin=None):
     """validate with constants moved: `family` {family: value or Expr} as each family row's
@@ -124,7 +127,7 @@ def patched(family=None, inference=None, training=None, tail=None, margin=None):
     delay = (inference or {}).get("first_token_delay", V.FIRST_TOKEN_DELAY)
 
     def moved(row, mechanisms=None):
-        plan(row, mechanisms)
+        plan(row, mechanisms if mechanisms is not None else MECHANISMS_ON)
         for r in (row, *row.extra.get("parts", ())):
             if not r.fields:
                 continue
@@ -302,10 +305,18 @@ def main(argv=None) -> int:
     ap.add_argument("--seq", action="store_true", help="also rescan seq_overhead with the families (slower)")
     ap.add_argument("--only", choices=("both", "v4.1", "v5.0"),
                     help="one fit only (its column beside the shipped one; the runs can go in parallel)")
+    ap.add_argument("--with", dest="on", action="append", default=[], metavar="NAME",
+                    help="validate's mechanism NAME on in every run, the shipped column included (as `validate --with`)")
+    ap.add_argument("--fraction", type=float, help="continuous_capacity's OPERATING_FRACTION")
     args = ap.parse_args(argv)
+    global MECHANISMS_ON
+    if args.on:
+        MECHANISMS_ON = V.mechanisms_with(on=args.on)
+    if args.fraction is not None:
+        V.OPERATING_FRACTION = args.fraction
     t0 = time.time()
     log = lambda s: print(s, file=sys.stderr, flush=True)   # noqa: E731
-    shipped = [r for r in V.run(PATH)[0] if r.fields]
+    shipped = [r for r in V.run(PATH, mechanisms=MECHANISMS_ON)[0] if r.fields]
     if not args.only:
         check = judged(SHIPPED)       # the patch at the shipped values must reproduce validate's rows exactly
         moved = sum(1 for a, b in zip(shipped, check)

@@ -1,6 +1,6 @@
 """The v5.0 H200 Llama 2 70B Interactive TTFT: NVIDIA's engines and dispatch against the model's layout (issue 11).
 
-    PYTHONPATH=. python3 bench/interactive_dispatch_sim.py        (~30 s CPU; fixed seeds, the same table every run)
+    PYTHONPATH=. python3 bench/interactive_dispatch_sim.py        (~45 s CPU; fixed seeds, the same table every run)
 
 A measurement aid, not the product's model. bench/v41_dispatch_sim.py's discrete-event sketch (`simulate`, chunked
 context: the budget's rest after the decode rows goes to prompt chunks first come first served, a first token at the
@@ -16,7 +16,9 @@ runs and at the model's own layout for them:
   (validate's H200 Interactive block, `capacity_knife`-style probe: tp 1 t_decode 27.02 ms at 60 rows and 27.23 ms
   at 61.3, kappa 0.121 ms; tp 2 28.09 ms at 180 and 26.58 ms at 164.5, kappa 0.0645 ms), each scaled so that the
   mean step at the measured load is the runs' TPOT mean, 33.7 ms (tp 1 x 0.887: the model's tp 1 step is ~11% slow
-  at NVIDIA's engine; tp 2 x 0.974).
+  at NVIDIA's engine; tp 2 x 0.974). A third row runs NVIDIA's engine on the step with the GEMM knee idle in the
+  clock law (`knee_power_hopper`, s15-knee: t_decode 25.68 / 25.99 ms at 79.5 / 85.5 rows, kappa 0.114 ms, x 1.024);
+  its least-busy / independent p99 ratio sets LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE (compiler/validate.py).
 - Dispatch: `own` (each engine its own Poisson stream: the model's prompt queue), `least` (each request to the
   engine with the fewest requests in flight, queued or decoding: v5.0 llmlib `load_balancing`, compiler/validate.py
   DISPATCH_WAITS' "least" [P]), `shared` (one queue every engine drains at its step starts).
@@ -56,6 +58,11 @@ def layouts() -> dict:
     per_step = RATE / 8 * 222.33 * TPOT_MEAN            # prompt tokens a GPU's engine takes a mean step
     return {"NVIDIA tp 1, 256 tokens, 8 engines": (8, 256, 512, _law(0.027025, 60.0, 0.027231, 61.317, 0.121e-3,
                                                                       ROWS_A_GPU, per_step)),
+            # the same engine on the step with the GEMM knee idle in the clock law (validate `--with
+            # knee_power_hopper`, s15-knee): tp 1 t_decode 25.68 ms at 79.54 rows and 25.99 ms at 85.49 (the
+            # continuous rule's points at f 0.88 / 0.94), kappa 0.1121 / 0.1157 ms (their mean)
+            "NVIDIA tp 1, 256 tokens, 8 engines, knee idle": (8, 256, 512, _law(0.0256818, 79.539, 0.0259902, 85.490,
+                                                                               0.1139e-3, ROWS_A_GPU, per_step)),
             "model tp 2, 512 tokens, 4 engines": (4, 512, 1024, _law(0.026576, 164.461, 0.028092, 180.0, 0.0645e-3,
                                                                      2 * ROWS_A_GPU, 2 * per_step))}
 

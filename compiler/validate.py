@@ -1469,6 +1469,7 @@ MECHANISM_TABLE = {
     "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "knee_power_hopper": Mechanism((), _ALL),   # the same on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)
+    "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
     "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
@@ -1681,6 +1682,13 @@ RESIDUAL_TAIL_P99_DELAY = 0.175
 # prompt queue's law (_budget_ttft) fed the simulation's step gives 479 ms at share 1, and the least-busy / own ratio
 # (0.756) at a waiting chance rho x 0.33 (0.30: 356 ms, 0.40: 379 ms) [D]
 LEAST_DISPATCH_WAIT_SHARE = 0.33
+# the same rule on the step with the GEMM knee idle in the clock law (`knee_power_hopper`; docs/accuracy.md "The
+# knee's draw from public measurements", s15-knee, 2026-12-06): bench/interactive_dispatch_sim.py's "knee idle"
+# engine (tp 1 t_decode 25.68 / 25.99 ms at 79.5 / 85.5 rows, kappa 0.114 ms, x 1.024 to the runs' 33.7 ms, where
+# the drawing knee's step needed x 0.887) gives independent / least-busy p99 460.9 / 371.6 ms at the runs' load
+# (0.806; the runs 363); the law fed that step gives 494.4 ms at share 1 and 0.806 of it at 0.44 (0.40: 389.9 ms,
+# 0.45: 401.1 ms) [D]; at 0.9 / 0.7 of the load the ratio asks 0.39 / 0.45
+LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE = 0.44
 FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
 
@@ -2345,8 +2353,13 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["tp"], fields["pp"] = float(layout.tp), float(layout.pp)
         if layout.budget and round_ in LAYOUT_BUDGET_ROUNDS:
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
+    knee_idle = ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
+                 or scenario in mechanisms["knee_power_all"]
+                 or (scenario in mechanisms["knee_power_hopper"] and alias.chip in KNEE_POWER_HOPPER_CHIPS))
     if own_engine and dispatch_policy(round_, family, layout, n)[0] == "least":
-        row.lets["dispatch_wait_share"] = LEAST_DISPATCH_WAIT_SHARE   # the wait a least-busy dispatch leaves
+        # the wait a least-busy dispatch leaves, derived on the step the row runs (the knee idle or drawing)
+        row.lets["dispatch_wait_share"] = (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE if knee_idle
+                                           else LEAST_DISPATCH_WAIT_SHARE)
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
@@ -2405,9 +2418,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["run_ramp_deficit"] = RUN_RAMP_DEFICIT   # the mean step a run from empty may fall short by
     if scenario in mechanisms["batch_refinement"]:   # measured, not applied ("Batch refinement")
         row.lets["batch_refinement"] = BATCH_REFINEMENT   # the capacity point at its binding limit, not the grid's
-    if ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
-            or scenario in mechanisms["knee_power_all"]
-            or (scenario in mechanisms["knee_power_hopper"] and alias.chip in KNEE_POWER_HOPPER_CHIPS)):
+    if scenario in mechanisms["clock_draw"] and alias.chip in KNEE_POWER_HOPPER_CHIPS:   # measured, not applied
+        row.lets["clock_draw_activity"] = 1.0        # the step's clock at the activity its draw counts (s15-knee)
+    if knee_idle:
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
     elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips
         row.lets["gemm_knee_power"] = 1.0

@@ -82,6 +82,20 @@ def test_opt_in_and_what_it_gives() -> None:
     assert 0.0 < V.LEAST_DISPATCH_WAIT_SHARE < 1.0
 
 
+def test_the_share_is_the_one_derived_on_the_step_the_row_runs() -> None:
+    """With the GEMM knee idle on the GH100 SXM chips (`knee_power_hopper`, s15-knee) the row takes the share the
+    same rule gives on that step (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE 0.44: the simulated least-busy / independent
+    p99 ratio 371.6 / 460.9 = 0.806 at the runs' load, and the law at share 1 494.4 ms, at 0.40 / 0.45 389.9 / 401.1
+    ms, so 0.806 x 494.4 = 398.6 ms at 0.40 + 0.05 (398.6 - 389.9) / (401.1 - 389.9) = 0.439); with the knee drawing,
+    0.33 (s14-gap)."""
+    assert abs(0.40 + 0.05 * (0.806 * 494.4 - 389.9) / (401.1 - 389.9) - V.LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE) < 0.005
+    both = _interactive_row(V.mechanisms_with(on=("interactive_engines", "knee_power_hopper")))
+    assert both.lets["gemm_knee_power"] == 0.0
+    assert both.lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE
+    alone = _interactive_row(V.mechanisms_with(on=("interactive_engines",)))
+    assert alone.lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE
+
+
 def test_least_busy_dispatch_shortens_the_tail_at_nvidias_engines() -> None:
     """bench/interactive_dispatch_sim.py's order at NVIDIA's engines (8 of tp 1, 256 tokens) and the runs' load, in
     a short run (240 s, seed 1): least-busy dispatch's TTFT p99 below independent engines' by more than 10%, its

@@ -48,6 +48,47 @@ def test_a_step_below_its_cap_runs_at_the_full_clock() -> None:
     assert v["clock_fraction"] == pytest.approx(v["sustained_clock"], abs=1e-3)   # ... so the clock is the full one
 
 
+def test_the_measured_decode_draw_bounds_the_knee_share() -> None:
+    """The knee's share k from public measurements (s15-knee): H200 decode draws 137-300 W of its 700 W, no cap
+    triggering (Ma, Afzal, Eitzinger, Wellein, arXiv 2605.11999, 2026-05-12 [S]). At the 16-row step above the
+    knee takes 0.486 of the step's time and the FLOPs at e_c 0.107 (busy / t at the full clock), the weights u_m
+    0.651; the full-clock draw P_idle + a (u_flops + k u_knee) + b u_m = 72 + 1,755 (0.107 + 0.486 k) + 105 x 0.651
+    is 329 W at k 0 and 1,181 W at k 1, so the measured <= 300 W asks k <= (300 - 329) / (1,755 x 0.486) < 0: the
+    FLOPs alone reach the measured top, the knee draws nothing the measurement can see, k = 0. Here: the workload's
+    own draw at k 0 is inside the measured range and its clock the full one; at k 1 the same step's clock law
+    throttles (0.759) at the same reported draw."""
+    k0, k1 = _values(0.0), _values(1.0)
+    assert 137.0 <= k0["accelerator_power"] <= 300.0
+    assert k0["clock_fraction"] == 1.0
+    assert 72 + 1755 * (0.107 + 0.486 * 1.0) + 105 * 0.651 > 700.0       # k 1: demand above the cap (1,181 W)
+    assert (300 - (72 + 1755 * 0.107 + 105 * 0.651)) / (1755 * 0.486) < 0.0
+    assert k1["clock_fraction"] < 0.8 and k1["accelerator_power"] == pytest.approx(k0["accelerator_power"], rel=1e-3)
+
+
+@pytest.mark.xfail(strict=True, reason="with the knee idle a 64-row H200 tp 1 step still runs at clock 0.956 where "
+                                       "the workload reports 644 W of 700: the clock law counts the FLOPs at e_c "
+                                       "(serving_efficiency 0.82) as dense-GEMM time, the draw at "
+                                       "gemm_peak_fraction 0.992 (x 1.21); docs/accuracy.md s15-knee")
+def test_no_step_runs_below_the_clock_its_draw_allows_with_the_knee_idle() -> None:
+    v = run(spec(workload("w", **{**BASE, "batch": 64}, **{"let gemm_knee_power": 0.0}), IMPORTS))
+    power, clock = float(v["s.w.accelerator_power"][0]), float(v["s.w.clock_fraction"][0])
+    assert power < 700.0 - 50.0
+    assert clock == pytest.approx(1.0, abs=1e-3)
+
+
+def test_with_the_draws_activity_the_64_row_step_runs_at_the_full_clock() -> None:
+    """`let clock_draw_activity = 1` (validate `--with clock_draw`, measured, not applied; s15-knee) with the knee
+    idle: the clock law counts the step's FLOPs at the draw's rate g = 0.992 (not at e_c = 0.82), so the 64-row
+    step whose reported draw is 664 W of 700 runs at the full clock (0.956 without it) and its TPOT falls to the
+    full-clock step's (26.18 ms, the kbound probe's t at rho 1; 27.12 ms at 0.956)."""
+    v = run(spec(workload("w", **{**BASE, "batch": 64}, **{"let gemm_knee_power": 0.0,
+                                                           "let clock_draw_activity": 1.0}), IMPORTS))
+    power, clock = float(v["s.w.accelerator_power"][0]), float(v["s.w.clock_fraction"][0])
+    assert power < 700.0 - 30.0
+    assert clock == 1.0
+    assert float(v["s.w.tpot"][0]) == pytest.approx(26.18e-3, rel=2e-3)
+
+
 def _row(system: str, benchmark: str, mechanisms):
     from pathlib import Path
 
@@ -72,3 +113,12 @@ def test_knee_power_hopper_is_opt_in_and_reaches_the_gh100_sxm_chips_only() -> N
                                                                          "reference/mlperf_calibration.csv"))
                 if "B200-SXM" in r.data.get("accelerator", "") and r.data["benchmark"] == "llama2-70b-99")
     assert "gemm_knee_power" not in _row(b200, "llama2-70b-99", on).lets
+
+
+def test_clock_draw_is_opt_in_and_reaches_the_gh100_sxm_chips_only() -> None:
+    from compiler import validate as V
+    assert V.MECHANISMS["clock_draw"] == ()
+    h200 = "NVIDIA: H200 [H200-SXM-141GBx8_TRT]"
+    assert "clock_draw_activity" not in _row(h200, "llama2-70b-interactive-99", None).lets
+    on = V.mechanisms_with(on=("clock_draw",))
+    assert _row(h200, "llama2-70b-interactive-99", on).lets["clock_draw_activity"] == 1.0

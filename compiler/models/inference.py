@@ -1747,6 +1747,18 @@ gemm_knee_power = Assumption(
     "pair, +25..+28% -> +5..+7% on the L40S; docs/accuracy.md \"The add-in cards' decode step\"), which validate "
     "applies since 2026-12-05 (MECHANISMS \"knee_power\"); every other chip 1 (on every chip it takes TTFT p50 "
     "8.9% -> 11.0%: MECHANISMS \"knee_power_all\", measured, not applied)", range=SHARE)
+clock_draw_activity = Assumption(
+    "clock_draw_activity", 0.0, "1",
+    "the compute activity the decode and prefill steps' clock law (_sustained_rate's u_c) counts, as the draw "
+    "counts it [D]: 1 counts a step's FLOPs at the rate that is compute activity 1 in the draw (power."
+    "gemm_peak_fraction g = 0.992 of the dense peak, reference/h100_microbench.md, 2026-11-27 [P]), the same u_c the "
+    "workload's `accelerator_power` and `sustained_clock` take (workloads.activity: achieved FLOP/s / (g peak)), "
+    "plus the GEMM knee's time at the share `gemm_knee_power`: u_c = (F / (G P g) + k (t_gemm - F_gemm / (G P "
+    "e_c))) / (rho t). 0: the compute kernels' time at the large-GEMM rate e_c (the chip's serving efficiency, "
+    "0.82 on Hopper FP8) counts as activity, 1 / e_c x g = 1.21x the draw's on Hopper (the model before, bit for "
+    "bit). A step whose reported draw is below its cap then runs at the full clock (tests/test_step_clock_draw.py). "
+    "Not given to validate by default (MECHANISMS \"clock_draw\", measured, not applied: docs/accuracy.md \"The "
+    "knee's draw from public measurements\", s15-knee)", range=SWITCH)
 gemm_launch_time = Assumption(
     "gemm_launch_time", 0.0, "s",
     "fixed time of one dense GEMM launch in a decode step (pipeline fill, the first K-blocks' loads, the epilogue, "
@@ -2080,6 +2092,9 @@ class Load:
     # the share of the capacity point's throughput given up for the least TPOT p99 (`capacity_margin`; 0: off)
     margin: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_margin.value]))
     knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
+    # the clock law's compute activity as the draw counts it (`clock_draw_activity`; 0: the kernels' time at e_c)
+    draw_activity: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([clock_draw_activity.value]))
+    draw_rate: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))   # g, the draw's rate 1
     # the dense GEMMs' fixed time a launch (`gemm_launch_time`; 0: the knee fixed in rows)
     launch_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_launch_time.value]))
     # the weight read's efficiency with the launches' time on both legs (`gemm_weight_efficiency`; 0: off)
@@ -2489,6 +2504,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     host_overlap = _col(load.host_overlap)                        # pp > 1: own host work only (Pipeline host overlap)
     pp_split, ts_host = _col(load.pp_split), _col(load.seq_host)  # pp > 1: host / device split (Pipeline overhead split)
     knee_power = _col(load.knee_power)                            # the knee's share of compute activity
+    draw_on = _col(load.draw_activity) > 0                        # the clock law's activity as the draw's
+    g_draw = _col(load.draw_rate)
     # the dense GEMMs' knee as their launches' fixed time (`gemm_launch_time` t > 0): n_g launches a layer, L / pp
     # layers a micro-batch pass, pp passes a step, over the per-row time 2 A_dense / (G P e_c): m0 in rows
     t_launch = _col(load.launch_time)
@@ -2638,6 +2655,9 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # stream)
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
         busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn + attn_ctx
+        # `clock_draw_activity` 1: the FLOPs at the draw's rate g (its compute activity 1), the knee at its share
+        busy = np.where(draw_on, (flops_at_ec + attn + attn_ctx * e_fmha) * ec / g_draw
+                        + knee_power * (gemm - flops_at_ec), busy)
         moved = t_weights * em_weights + t_kv * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
         rho = _sustained_rate(power, clock_share, busy, moved, at_rate)
         t = at_rate(rho)
@@ -2711,6 +2731,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
     pre_tok = S * L * tok_layer                                   # its per-token work beside the GEMMs
     pre_busy = pre_compute                                        # its compute kernels' time at the full clock
+    pre_flops = ((S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa))
+                 / g_draw)                                        # its FLOPs at the draw's rate g
+    pre_knee = pre_compute - S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P * ec) - (
+        S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))        # its GEMMs' time beyond their FLOPs at e_c
+    pre_busy = np.where(draw_on, pre_flops + knee_power * np.maximum(pre_knee, 0.0), pre_busy)
     pre_rho = _sustained_rate(power, clock_share, pre_busy,
                               pre_memory * em + pre_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY,
                               lambda rho: (np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl + pre_moe
@@ -3975,6 +4000,12 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     return m0
 
 
+def _power_gemm_peak_fraction():
+    """power.gemm_peak_fraction (imported late: power imports this module's Platform)."""
+    from .power import gemm_peak_fraction
+    return gemm_peak_fraction
+
+
 def _chip_or_default(ctx, chip, name: str, default: Assumption) -> np.ndarray:
     """The workload's `name`, else the chip's `let name` (a value measured on that chip's scale-up fabric:
     NVLink5's `link_efficiency`, stdlib/chips.factory and the module docstring's "e_l"), else the default."""
@@ -4254,6 +4285,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         refine=ctx.get("batch_refinement", batch_refinement),
         margin=ctx.get("capacity_margin", capacity_margin),
         knee_power=_chip_or_default(ctx, chip, "gemm_knee_power", gemm_knee_power),   # the add-in cards' 0
+        draw_activity=ctx.get("clock_draw_activity", clock_draw_activity),
+        draw_rate=ctx.get(_power_gemm_peak_fraction().name, _power_gemm_peak_fraction()),
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
         weight_eff=ctx.get("gemm_weight_efficiency", gemm_weight_efficiency),
