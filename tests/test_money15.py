@@ -83,3 +83,57 @@ def test_the_json_keeps_money_numeric(built) -> None:
         for value in quantity["values"]:
             assert value is None or isinstance(value, float), (path, value)
 
+
+# ------------------------------------------------------------------------------------ land's cost of capital
+LAND = """from systems import DGX_H100_rack
+param land = 1000000 USD
+param rate = 0.05 / 1 yr
+site s {
+  land_price = land
+  finance books {
+    depreciation_it = 5 yr
+    depreciation_facility = 20 yr
+    discount_rate = rate
+  }
+  hall h {
+    rack r: DGX_H100_rack x 2
+  }
+}
+"""
+
+
+def _land_run(**defines: str) -> dict[str, float]:
+    from spec_eval import error_free_values
+    values = error_free_values(LAND, defines, "land.factory")
+    names = ("land_capital_year", "depreciation_year", "opex", "tco_year", "cost_per_accelerator_hour")
+    return {f"s.{n}": float(np.asarray(values[f"s.{n}"]).ravel()[0]) for n in names}
+
+
+def test_land_carries_the_discount_rate_and_no_depreciation() -> None:
+    """Hand calculation (cost.py, land_capital_year): $1M of land at 5% a year ties up capital that costs
+    0.05 x $1,000,000 = $50,000 a year; land is not depreciated, so depreciation_year does not move with it; the
+    TCO is depreciation + land_capital_year + opex. Before s15-money the land's capital cost nothing: tco_year was
+    the same with land at $1M or at $0 (flagship: $40M of land at 8%, $3.2M a year left out of its TCO)."""
+    with_land, no_land = _land_run(), _land_run(land="0 USD")
+    assert with_land["s.land_capital_year"] * YEAR == pytest.approx(50_000.0, rel=1e-12)
+    assert no_land["s.land_capital_year"] == 0.0
+    assert with_land["s.depreciation_year"] == pytest.approx(no_land["s.depreciation_year"], rel=1e-12)
+    assert with_land["s.opex"] == pytest.approx(no_land["s.opex"], rel=1e-12)         # no maintenance on land
+    assert (with_land["s.tco_year"] - no_land["s.tco_year"]) * YEAR == pytest.approx(50_000.0, rel=1e-9)
+    for run in (with_land, no_land):
+        assert run["s.tco_year"] == pytest.approx(
+            run["s.depreciation_year"] + run["s.land_capital_year"] + run["s.opex"], rel=1e-12)
+    # the hour carries it: 2 racks x 4 DGX H100 x 8 GPUs = 64 accelerators, $50,000 / (64 x 8,760 h) = $0.0892 / h
+    hour = (with_land["s.cost_per_accelerator_hour"] - no_land["s.cost_per_accelerator_hour"]) * HOUR
+    assert hour == pytest.approx(50_000.0 / (64 * 8760), rel=1e-9)
+
+
+def test_land_costs_nothing_a_year_when_capital_is_free() -> None:
+    """discount_rate 0 (the default, straight-line): the land's capital costs 0, so the TCO does not see the land
+    (as before), and the land never lowers the TCO at any rate (law: adding a priced part never lowers cost)."""
+    free = _land_run(rate="0 / 1 yr")
+    assert free["s.land_capital_year"] == 0.0
+    assert free["s.tco_year"] == pytest.approx(_land_run(rate="0 / 1 yr", land="0 USD")["s.tco_year"], rel=1e-12)
+    doubled = _land_run(land="2000000 USD")
+    assert doubled["s.land_capital_year"] == pytest.approx(2 * _land_run()["s.land_capital_year"], rel=1e-12)
+

@@ -54,6 +54,17 @@ Formulas:
       depreciation_it_year       = (it + network + optics) * CRF(r, life_it)
       depreciation_facility_year = (power + cooling + building) * CRF(r, life_facility)
       depreciation_year = their sum; CRF(r, n) = r / (1 - (1 + r)^-n), = 1 / n when r = 0
+      land_capital_year = r * capex_land                (the land's cost of capital; s15-money, 2026-12-06)
+                          Land does not wear out: it is bought once and held, and it is worth its price at the
+                          end of any horizon (assumption: no appreciation, no sale cost, no property tax here:
+                          a tax is opex the spec adds), so it has no depreciation, but the capital tied up in
+                          it earns the discount rate r as the other capital's CRF does: the annuity of a
+                          purchase P over n years that is sold back for P at the end is
+                          P CRF(r, n) - P r / ((1 + r)^n - 1) = P r, whatever n (CRF(r, n) - r = r / ((1 + r)^n
+                          - 1), the sinking fund of the sale). r = 0 (the default): 0, as straight-line
+                          depreciation charges no capital. Before, the TCO left the land's capital out
+                          entirely (the flagship's $40M of land at 8%: $3.2M a year missing).
+                          Example: $40M of land at 8% a year: $3.2M a year; at 0%: $0.
       opex_energy       = facility_power_avg * electricity_price           (per year; a hall)
                           facility_power_metered * electricity_price       (a site: its services at their duty
                           cycles, below)
@@ -61,7 +72,7 @@ Formulas:
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
       opex              = opex_energy + opex_maintenance + opex_staff + opex_water (+ opex_lease)
-      tco_year          = depreciation_year + opex
+      tco_year          = depreciation_year + land_capital_year + opex
       cost_per_accelerator_hour = tco_year / accelerators   (none for a block without accelerators)
       a workload where no site prices its accelerator-hour: price per chip * CRF(r, life_it) + its energy
                         (it_capital_recovery: the same CRF as depreciation_it_year, never straight-line apart)
@@ -630,6 +641,12 @@ def _depreciation_facility(ctx):
     return facility * _crf(rate, _finance(ctx, "depreciation_facility", A.depreciation_facility))
 
 
+def _land_capital(ctx):
+    """r * capex_land: the yearly cost of the capital held in land, r the `discount_rate` of the nearest finance
+    block (else the assumption's, 0). Land is not depreciated (module docstring, land_capital_year)."""
+    return _finance(ctx, "discount_rate", A.discount_rate) * ctx.get("capex_land")
+
+
 def _staff(ctx):
     for block in ctx.parts("finance"):
         if block.is_set("staff_cost"):
@@ -697,6 +714,8 @@ for _kind in ("hall", "site"):
            "CRF(rate, depreciation_facility)")(_depreciation_facility)
     output(_kind, "depreciation_year", "depreciation_it_year + depreciation_facility_year")(
         lambda ctx: ctx.get("depreciation_it_year") + ctx.get("depreciation_facility_year"))
+    output(_kind, "land_capital_year", "discount_rate * capex_land (land is not depreciated; its capital earns "
+           "the discount rate)")(_land_capital)
     output(_kind, "opex_energy", {"hall": "facility_power_avg * electricity_price",
                                   "site": "facility_power_metered * electricity_price"}[_kind])(
         lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg")
@@ -711,8 +730,8 @@ for _kind in ("hall", "site"):
     output(_kind, "opex", " + ".join(OPEX_PARTS) + " (+ opex_lease where the site leases)")(
         lambda ctx: sum((ctx.get(name) for name in OPEX_PARTS), np.zeros(1))
         + (ctx.get("opex_lease") if leased(ctx) else 0.0))
-    output(_kind, "tco_year", "depreciation_year + opex")(
-        lambda ctx: ctx.get("depreciation_year") + ctx.get("opex"))
+    output(_kind, "tco_year", "depreciation_year + land_capital_year + opex")(
+        lambda ctx: ctx.get("depreciation_year") + ctx.get("land_capital_year") + ctx.get("opex"))
     output(_kind, "cost_per_accelerator_hour", "tco_year / accelerators")(
         lambda ctx: _per(ctx, "tco_year", "accelerators", "it places no accelerators"))
     output(_kind, "cost_per_mw", "capex / it_power")(

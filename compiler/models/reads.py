@@ -459,6 +459,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
+    "hall.land_capital_year": ("capex_land", "up:parts:finance.discount_rate"),
     "hall.capex_network": (
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
         "parts:row.capex_network", "parts:row.count"),
@@ -572,7 +573,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.switchgear_loss": _HALL_POWER_STAGE,
     "hall.switchgear_power_in": _HALL_POWER_STAGE,
     "hall.switchgear_stage_efficiency": _HALL_POWER_STAGE,
-    "hall.tco_year": ("depreciation_year", "opex"),
+    "hall.tco_year": ("depreciation_year", "land_capital_year", "opex"),
     "hall.transformer_loss": _HALL_POWER_STAGE,
     "hall.transformer_power_in": _HALL_POWER_STAGE,
     "hall.transformer_stage_efficiency": _HALL_POWER_STAGE,
@@ -867,6 +868,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
     "site.capex_land": ("it_power", "land_price", "parts:hall.capex_land", "parts:hall.count"),
+    "site.land_capital_year": ("capex_land", "parts:finance.discount_rate", "up:parts:finance.discount_rate"),
     "site.capex_network": (
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
         "parts:rack.capex_network", "parts:rack.count", "parts:row.capex_network", "parts:row.count"),
@@ -1049,7 +1051,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.switchgear_power_in_outside_halls": _SITE_POWER_STAGE,
     "site.switchgear_stage_efficiency": _SITE_POWER_STAGE,
     "site.switchgear_stage_efficiency_outside_halls": _SITE_POWER_STAGE,
-    "site.tco_year": ("depreciation_year", "opex"),
+    "site.tco_year": ("depreciation_year", "land_capital_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
     "site.tokens_per_joule": ("parts:inference.offered_share", "parts:inference.power", "parts:inference.tokens_per_s"),
     "site.served_tokens_per_s": ("parts:inference.served_tokens_per_s",),

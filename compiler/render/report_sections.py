@@ -50,7 +50,7 @@ KPIS = (
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
     Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
     Kpi("capex", "Capex", "money", "IT, network, facility, land"),
-    Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
+    Kpi("tco_year", "TCO per year", "money_year", "depreciation, the land's cost of capital and opex"),
     Kpi("served_tokens_per_s", "Tokens served per second", "tok_s",
         "on average: the load carried x the share of hours busy; what $/Mtok divides by", facility=False),
     Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over the tokens they serve",
@@ -64,6 +64,7 @@ CAPEX = (("capex_it", "IT equipment"), ("capex_network", "Network"), ("capex_opt
          ("capex_power", "Power plant"), ("capex_cooling", "Cooling plant"), ("capex_building", "Building"),
          ("capex_land", "Land"))
 COST_YEAR = (("depreciation_it_year", "Depreciation of IT"), ("depreciation_facility_year", "Depreciation of facility"),
+             ("land_capital_year", "Land (cost of capital)"),
              ("opex_energy", "Energy"), ("opex_maintenance", "Maintenance"), ("opex_staff", "Staff"),
              ("opex_water", "Water"), ("opex_lease", "Colocation lease"))
 HALL_COLUMNS = (("it_power", "IT power", "power"), ("heat_liquid", "Heat to liquid", "power"),
@@ -104,6 +105,7 @@ BASIS = {
                      "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
     "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
+    "land_capital_year": ("discount_rate",),
     "opex_energy": ("electricity_price", "utilization", "service_utilization"),
     "opex_maintenance": ("maintenance_rate",),
     "opex_staff": ("staff_cost", "staff_per_mw"),
@@ -594,6 +596,10 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
         parts = [get(n) for n in ("capex_power", "capex_cooling", "capex_building")]
         if None not in parts and sum(parts) > 0:
             return f"annuity on {fmt(sum(parts), 'money')} of power, cooling and building (land not depreciated)"
+    if key == "land_capital_year":
+        land = get("capex_land")
+        if land:
+            return f"the discount rate on {fmt(land, 'money')} of land (not depreciated: its capital, not its wear)"
     if key == "opex_maintenance":
         parts = [get(n) for n in ("capex", "capex_building", "capex_land")]
         if None not in parts and parts[0] - parts[1] - parts[2] > 0:
