@@ -140,9 +140,10 @@ def format_significant(value: float, digits: int = 3) -> str:
 def format_money(value: float) -> str:
     """Dollars as the report, `factory plan` and the diagrams print them: at least three significant digits and
     never a dropped zero, so a figure shows its own precision: $2.54M, $2.50M, $533k, $533, $12.35, $2.40, $0.50,
-    $0.242, $0.0261. From $1 to $100 to the cent ($2.40, never $2.4: a dollar figure that shows cents shows
+    $0.242, $0.0261, $0.0700. From $1 to $100 to the cent ($2.40, never $2.4: a dollar figure that shows cents shows
     both); below $1 at least the cents and three significant digits (to the cent alone $0.0261 / Mtok read
-    $0.03, 15% off); from $100 three significant digits ($533, $533k, $2.50M, $1.00M: the trailing zeros kept).
+    $0.03, 15% off), the zeros kept below $0.10 ($0.0700 / Mtok beside $0.107, never $0.07); from $100 three
+    significant digits ($533, $533k, $2.50M, $1.00M: the trailing zeros kept).
     Every printed figure is within 0.5% of the value. `inf` and `nan` print as such. The JSON carries the
     unrounded number (results JSON: values are plain floats in USD)."""
     if not math.isfinite(value):
@@ -160,9 +161,10 @@ def format_money(value: float) -> str:
         return f"{sign}${magnitude:.2f}"
     decimals = max(2, 2 - int(math.floor(math.log10(magnitude))))
     text = f"{magnitude:.{decimals}f}"
-    while text.endswith("0") and len(text.partition(".")[2]) > 2:
-        text = text[:-1]
-    return f"{sign}${text}"
+    if round(magnitude, decimals) >= 0.1:              # $0.50, $0.24: to the cent where that is 3 digits' worth
+        while text.endswith("0") and len(text.partition(".")[2]) > 2:
+            text = text[:-1]
+    return f"{sign}${text}"                            # below $0.10 three significant digits: $0.0700, not $0.07
 
 
 def _three_digits(value: float) -> str:
