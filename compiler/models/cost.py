@@ -24,6 +24,20 @@ Formulas:
                        CRAH class's per W of its own air heat, x 0.09 / 0.15 (the heat the thermal model sizes
                        them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
                        block buys no CDUs and 0.6 of the cooling plant's cost per W in CRAHs (s14-cfo2)
+      units its halls price: a site whose halls place priced CDUs or CRAHs buys the units the thermal model
+                       sizes for its own heat on that path (cdus_outside_halls / crahs_outside_halls, of
+                       cdu_capacity / crah_capacity each) at the price per W of capacity its halls pay,
+                       sum(units x price) / sum(units x capacity), in place of the per-W estimate (s15-money):
+                       the same unit at the same price in one report. The flagship's 141 CRAHs of 150 kW for the
+                       21 MW of network outside its halls were $31.2M per W of air heat (0.6 x 2.48 $/W =
+                       $1,488 per kW) beside its halls' 208 CRAHs at $60k ($400 per kW): now 141 x $60k = $8.46M.
+                       Public check: a chilled-water CRAH architecture costs $600-1,200 per kW of IT installed
+                       (MEP Estimation USA, "HVAC Estimating for Data Centers", F. Kowalski, updated 2024-06,
+                       mepestimationusa.com/guides/hvac-data-centers, read 2026-12-06): the per-W reading, above
+                       that for the CRAHs alone, is the one out of range; the unit price is the equipment within
+                       it. A placed unit's price is the equipment's: the installation the per-W estimate
+                       carries (the build cost's 2.48 $/W of cooling against the 0.72 $/W its gear lists) is
+                       not added to placed gear anywhere in the model (a known gap, not closed here).
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -526,7 +540,11 @@ def _plant(ctx, classes, name, cooling):
     plant in CDUs for 85% of its heat, 66 / 718 in CRAHs for 15%); own heat = the block's less its halls' and less
     the rows' and racks' that place the class (`_row_gear`). At 85% liquid the estimate is the one before; air-only
     heat buys no CDUs (the flagship's 21 MW of network outside its halls was charged $13.5M of CDUs, where the
-    thermal model sizes none; its CRAHs $4.7M, at 0.09 of all its IT for heat that is all air)."""
+    thermal model sizes none; its CRAHs $4.7M, at 0.09 of all its IT for heat that is all air).
+    A site whose halls place priced CDUs or CRAHs prices its own heat on that path by unit count instead
+    (s15-money): the units thermal.units_needed sizes for it x their capacity x the halls' price per W of capacity
+    (`_halls_unit_price`, `_units_at`), so the units the report counts outside the halls cost what the halls'
+    units cost."""
     total = _rack_shelves(ctx, name) if not cooling else np.zeros(1)
     if leased(ctx):
         return total                  # the lessor's plant: rented in opex_lease, not bought
@@ -553,10 +571,45 @@ def _plant(ctx, classes, name, cooling):
                 from .facility import direct_heat
                 liquid, air = direct_heat(ctx, peak=True)
                 base = liquid if path[0] == "heat_liquid" else air
+                unit = _halls_unit_price(ctx, kinds)
+                if unit is not None:          # the units the thermal model sizes, at the price its halls pay
+                    total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit
+                    continue
                 reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
                 weight = 1.0 / path[1](reference)
             total = total + np.maximum(base - row_it, 0.0) * per_watt * ctx.get(share.name, share) * weight
     return total
+
+
+def _halls_unit_price(ctx, kinds):
+    """The price per W of capacity of the CDUs or CRAHs (`kinds`) a site's halls place with a price and a
+    capacity, weighted by the units each buys (hall count x its units: the thermal model's count where the
+    gear is placed without one): sum(units x price) / sum(units x capacity); None where no hall places one
+    (a hall, or a site whose halls leave the class to the estimate)."""
+    money, watts = np.zeros(1), np.zeros(1)
+    found = False
+    for hall in halls(ctx):
+        for gear in hall.parts(*kinds):
+            if not (gear.is_set("price") and gear.is_set("capacity")):
+                continue
+            found = True
+            units = gear.count
+            sized_by = _SIZED_BY_MODEL.get(gear.kind)
+            if sized_by is not None and not gear.count_is_explicit:
+                units = hall.get(sized_by)
+            units = np.maximum(hall.count * units, 1e-12)   # a hall that sizes none still names the unit's price
+            money = money + units * gear.get("price")
+            watts = watts + units * gear.get("capacity")
+    return money / watts if found else None
+
+
+def _units_at(ctx, kind, load):
+    """The units of `kind` the thermal model sizes for `load` here (thermal.units_needed: ceil(load / capacity)
+    + spares, the capacity `cdu_capacity` / `crah_capacity` where no CDU or CRAH is placed here or above) times
+    that capacity: the watts of units bought."""
+    from .thermal import units_needed
+    default = {"cdu": A.cdu_capacity, "crah": A.crah_capacity}[kind]
+    return units_needed(ctx, kind, load, default) * ctx.get(f"{kind}_capacity", default)
 
 
 def _unused_heat_rejection(ctx, gear_placed, figure):
@@ -700,7 +753,8 @@ for _kind in ("hall", "site"):
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
            "plant_reference_liquid_fraction)) * plant cost per W (plant_cost, else build_cost_per_watt * "
-           "critical_share) * cooling_share_of_plant * class share")(
+           "critical_share) * cooling_share_of_plant * class share; a site's own CDUs and CRAHs where its halls "
+           "place priced ones: the units sized x capacity x the halls' price per W of capacity")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
         _building)

@@ -862,6 +862,13 @@ READS: dict[str, tuple[str, ...]] = {
         # place the class)
         "heat_air", "heat_liquid", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:row.heat_liquid",
         "parts:row.heat_air", "parts:rack.heat_liquid", "parts:row.parts:rack.heat_liquid",
+        # the CDUs and CRAHs its halls place, whose price per W prices the units sized outside them
+        # (cost._halls_unit_price, _units_at: thermal.units_needed)
+        "parts:hall.cdus", "parts:hall.crahs", "parts:hall.parts:cdu.capacity", "parts:hall.parts:cdu.count",
+        "parts:hall.parts:cdu.price", "parts:hall.parts:crah.capacity", "parts:hall.parts:crah.count",
+        "parts:hall.parts:crah.price", "parts:cdu.capacity", "parts:cdu.redundancy", "parts:crah.capacity",
+        "parts:crah.redundancy", "up:parts:cdu.capacity", "up:parts:cdu.redundancy", "up:parts:crah.capacity",
+        "up:parts:crah.redundancy",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "site.capex_it": (
