@@ -223,3 +223,130 @@ def _price(header: str) -> float:
     block = text[text.index(header):]
     return float(re.search(r"price = (\d+) USD", block).group(1))
 
+
+# ------------------------------------------------------------------------------------ hand audit: the shoot-out
+SHOOTOUT = "examples/inference_shootout.factory"
+ELECTRICITY = 0.0815            # $/kWh, assumption electricity_price (EIA Electric Power Monthly Table 5.6.B)
+HOURS_OF_LIFE = 5 * 8760        # depreciation_it 5 yr, discount rate 0: CRF = 1 / 5 a year
+# the stdlib prices the hours rest on (stdlib/systems.factory), per accelerator
+PER_CHIP = {"h100_8b": 400_000 / 8, "b200_70b": 500_000 / 8, "gb200_70b": 3_000_000 / 72,
+            "cerebras_8b": 2_500_000 / 1, "dynamo_70b": 3_000_000 / 72}
+
+
+@pytest.fixture(scope="module")
+def shootout():
+    results, sink = evaluate_files([str(ROOT / SHOOTOUT)])
+    assert results is not None
+    return results
+
+
+@pytest.mark.parametrize("service", sorted(PER_CHIP))
+def test_shootout_hours_and_usd_per_mtok_by_hand(shootout, service) -> None:
+    """No site TCO prices these services (the site places no racks): inference.accelerator_cost is the chip's share
+    of its system's price over 5 years (straight-line, r = 0) plus its mean wall power at $0.0815/kWh, and
+    usd_per_mtok = cost per hour / (tokens served per hour). E.g. b200_70b: 8 x $62,500 / 43,800 h = $11.4155/h +
+    7.967 kW x $0.0815 = $0.6493/h, $12.0648/h over 31,246 tok/s x 3,600 = 112.49 Mtok/h: $0.10726/Mtok."""
+    p = f"shootout.{service}"
+    chips = _v(shootout, f"{p}.accelerators_held")
+    hour = chips * PER_CHIP[service] / HOURS_OF_LIFE + _v(shootout, f"{p}.power_avg") / 1e3 * ELECTRICITY
+    assert _v(shootout, f"{p}.cost_per_hour") * HOUR == pytest.approx(hour, rel=1e-9)
+    mtok_per_hour = _v(shootout, f"{p}.served_tokens_per_s") * HOUR / 1e6
+    assert _v(shootout, f"{p}.usd_per_mtok") * 1e6 == pytest.approx(hour / mtok_per_hour, rel=1e-9)
+
+
+def test_shootout_maia_breaks_even_with_b200_by_construction(shootout) -> None:
+    """maia_70b.accelerator_cost = b200's $/token x its own tokens/s per chip x its duty cycle 0.6, so its $/Mtok is
+    b200's exactly ($0.10726); its hour $13.70 / 8 = $1.71 is the break-even price, not a cited one."""
+    b200 = _v(shootout, "shootout.b200_70b.usd_per_mtok")
+    assert _v(shootout, "shootout.maia_70b.usd_per_mtok") == pytest.approx(b200, rel=1e-12)
+    hour = b200 * _v(shootout, "shootout.maia_70b.tokens_per_s") / 8 * 0.6 * HOUR
+    assert _v(shootout, "shootout.maia_breakeven_cost") * HOUR == pytest.approx(hour, rel=1e-12)
+
+
+def test_shootout_key_figure_is_the_services_hours_over_their_tokens(shootout) -> None:
+    """The key figure $/Mtok = the sum of the services' hours / the sum of the tokens they serve an hour
+    ($406.55/h over 2,396 Mtok/h = $0.1697), not a mean of their $/Mtok."""
+    names = ("cerebras_8b", "h100_8b", "groq_70b", "groq_7b", "b200_70b", "gb200_70b", "maia_70b", "dynamo_70b")
+    hours = sum(_v(shootout, f"shootout.{n}.cost_per_hour") for n in names)
+    served = sum(_v(shootout, f"shootout.{n}.served_tokens_per_s") for n in names)
+    assert _v(shootout, "shootout.usd_per_mtok") == pytest.approx(hours / served, rel=1e-9)
+
+
+def test_shootout_doubling_a_services_chips_doubles_its_hour_not_its_usd_per_mtok() -> None:
+    """Law: b200_70b on 16 GPUs (two DGX B200) instead of 8 costs twice the hour and serves twice the tokens: the
+    same $/Mtok; no figure negative or NaN."""
+    from spec_eval import error_free_values
+    text = (ROOT / SHOOTOUT).read_text()
+    anchor = "    system = DGX_B200\n    accelerators = 8\n"
+    assert anchor in text
+    one = error_free_values(text, None, "shootout.factory")
+    two = error_free_values(text.replace(anchor, anchor.replace("= 8", "= 16")), None, "shootout.factory")
+    get = lambda values, name: float(np.asarray(values[f"shootout.b200_70b.{name}"]).ravel()[0])   # noqa: E731
+    assert get(two, "cost_per_hour") == pytest.approx(2 * get(one, "cost_per_hour"), rel=1e-9)
+    assert get(two, "usd_per_mtok") == pytest.approx(get(one, "usd_per_mtok"), rel=1e-9)
+    assert get(two, "usd_per_mtok") > 0
+
+
+# ------------------------------------------------------------------------------------ hand audit: enterprise
+ENTERPRISE = "examples/enterprise_starter.factory"
+
+
+@pytest.fixture(scope="module")
+def enterprise():
+    results, sink = evaluate_files([str(ROOT / ENTERPRISE)])
+    assert results is not None
+    return results
+
+
+def test_enterprise_capex_by_hand(enterprise) -> None:
+    """64 H100 at $27,500 + 16 Xeon 8480C at $10,710 = $1,931,360 of IT; 67.02 kW of IT at the build cost:
+    power 11.7 x 0.53 x 0.6, cooling (all air: no CDUs, CRAHs 0.09 / 0.15, chillers 0.39, heat rejection 0.23,
+    pumps 0.03) 11.7 x 0.53 x 0.4 x 1.25, building 11.7 x 0.47 $/W; land $0 (given). The bill of materials sums to
+    the IT capex it claims."""
+    p = "headquarters"
+    it = _v(enterprise, f"{p}.it_power")
+    assert _v(enterprise, f"{p}.capex_it") == pytest.approx(64 * 27_500 + 16 * 10_710, rel=1e-12)
+    assert _v(enterprise, f"{p}.capex_power") == pytest.approx(it * 11.7 * 0.53 * 0.6, rel=1e-9)
+    assert _v(enterprise, f"{p}.capex_cooling") == pytest.approx(it * 11.7 * 0.53 * 0.4 * 1.25, rel=1e-9)
+    assert _v(enterprise, f"{p}.capex_building") == pytest.approx(it * 11.7 * 0.47, rel=1e-9)
+    assert _v(enterprise, f"{p}.capex_land") == 0.0
+    bom = sum(float(v.ravel()[0]) for k, v in enterprise.values.items()
+              if k.startswith(f"{p}.") and k.endswith(".total_price") and not isinstance(v, str)
+              and np.isfinite(v).all())                # the placed parts (a definition's own are not in the plan)
+    assert bom == pytest.approx(_v(enterprise, f"{p}.capex_it"), rel=1e-12)
+
+
+def test_enterprise_cost_per_year_by_hand(enterprise) -> None:
+    """Straight-line (no finance block: r = 0): IT $1,931,360 / 5 = $386,272; facility ($249,359 + $207,799 +
+    $368,550) / 20 = $41,285; energy 69.61 kW x 8,760 h x $0.12 = $73.2k; maintenance 3% x (capex - building - land)
+    = $71.7k; staff $60k / MW x 0.06702 MW = $4.02k; land's capital 0 (no land, r = 0); TCO $576.4k a year,
+    $576.4k / (64 x 8,760 h) = $1.028 an accelerator-hour."""
+    p = "headquarters"
+    g = lambda name: _v(enterprise, f"{p}.{name}")     # noqa: E731
+    assert g("depreciation_it_year") * YEAR == pytest.approx(g("capex_it") / 5, rel=1e-9)
+    assert g("depreciation_facility_year") * YEAR == pytest.approx(
+        (g("capex_power") + g("capex_cooling") + g("capex_building")) / 20, rel=1e-9)
+    assert g("opex_energy") * YEAR == pytest.approx(g("facility_power_metered") / 1e3 * 8760 * 0.12, rel=1e-9)
+    assert g("opex_maintenance") * YEAR == pytest.approx(0.03 * (g("capex") - g("capex_building")), rel=1e-9)
+    assert g("opex_staff") * YEAR == pytest.approx(60_000 * g("it_power") / 1e6, rel=1e-9)
+    assert g("land_capital_year") == 0.0
+    tco = g("tco_year") * YEAR
+    assert tco == pytest.approx((g("depreciation_year") + g("opex")) * YEAR, rel=1e-12)
+    assert g("cost_per_accelerator_hour") * HOUR == pytest.approx(tco / (64 * 8760), rel=1e-9)
+
+
+def test_enterprise_doubling_the_racks_doubles_every_cost() -> None:
+    """Law: racks 4 -> 8 doubles capex, each category, depreciation, opex and the TCO exactly; the hour and the
+    capex per MW stay (measured: $2,757,069 -> $5,514,138)."""
+    from compiler import evaluate_text
+    text = (ROOT / ENTERPRISE).read_text()
+    runs = []
+    for racks in ("4", "8"):
+        results, _ = evaluate_text(text, "enterprise.factory", {"racks": racks})
+        runs.append(results)
+    for name in ("capex", "capex_it", "capex_power", "capex_cooling", "capex_building", "depreciation_year", "opex",
+                 "tco_year"):
+        assert _v(runs[1], f"headquarters.{name}") == pytest.approx(2 * _v(runs[0], f"headquarters.{name}"),
+                                                                    rel=1e-9), name
+    for name in ("cost_per_accelerator_hour", "cost_per_mw"):
+        assert _v(runs[1], f"headquarters.{name}") == pytest.approx(_v(runs[0], f"headquarters.{name}"), rel=1e-9)
