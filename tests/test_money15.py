@@ -3,6 +3,7 @@ hand audit of the cost and $/Mtok figures of examples/inference_shootout.factory
 Each test is a law or a hand calculation written out here, never the value the example sets."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -27,9 +28,16 @@ def _v(results, path: str) -> float:
     return float(results.values[path].ravel()[0])
 
 
+@functools.lru_cache(maxsize=None)
+def _evaluated(spec: str):
+    """One evaluation of a shipped spec for the whole module (the shoot-out takes ~2 s)."""
+    results, sink = evaluate_files([str(ROOT / spec)])
+    return results, sink
+
+
 @pytest.fixture(scope="module", params=EXAMPLES)
 def built(request):
-    results, sink = evaluate_files([str(ROOT / request.param)])
+    results, sink = _evaluated(request.param)
     assert results is not None, [d.message for d in sink.items]
     context = report.report_context(results, request.param, sink)
     markdown = report.render_markdown(results, request.param, sink, context=context)
@@ -199,7 +207,7 @@ def test_the_flagships_crahs_outside_its_halls_by_unit_count() -> None:
     """The flagship: its 20.99 MW of network outside the halls is air; the thermal model sizes 141 CRAHs of 150 kW
     (crahs_outside_halls), bought at the $60,000 its halls pay: $8.46M, not $31.2M (20.99 MW x 2.4804 $/W x 0.6).
     Its site capex_cooling went 152.4 -> 129.6 MUSD."""
-    results, sink = evaluate_files([str(ROOT / "examples/flagship_campus.factory")])
+    results, sink = _evaluated("examples/flagship_campus.factory")
     assert results is not None
     crahs = _v(results, "frontier_campus.crahs_outside_halls")
     air = _v(results, "frontier_campus.heat_air_outside_halls")
@@ -235,7 +243,7 @@ PER_CHIP = {"h100_8b": 400_000 / 8, "b200_70b": 500_000 / 8, "gb200_70b": 3_000_
 
 @pytest.fixture(scope="module")
 def shootout():
-    results, sink = evaluate_files([str(ROOT / SHOOTOUT)])
+    results, sink = _evaluated(SHOOTOUT)
     assert results is not None
     return results
 
@@ -272,6 +280,7 @@ def test_shootout_key_figure_is_the_services_hours_over_their_tokens(shootout) -
     assert _v(shootout, "shootout.usd_per_mtok") == pytest.approx(hours / served, rel=1e-9)
 
 
+@pytest.mark.slow                       # two evaluations of the shoot-out, ~5 s
 def test_shootout_doubling_a_services_chips_doubles_its_hour_not_its_usd_per_mtok() -> None:
     """Law: b200_70b on 16 GPUs (two DGX B200) instead of 8 costs twice the hour and serves twice the tokens: the
     same $/Mtok; no figure negative or NaN."""
@@ -293,7 +302,7 @@ ENTERPRISE = "examples/enterprise_starter.factory"
 
 @pytest.fixture(scope="module")
 def enterprise():
-    results, sink = evaluate_files([str(ROOT / ENTERPRISE)])
+    results, sink = _evaluated(ENTERPRISE)
     assert results is not None
     return results
 
@@ -350,3 +359,30 @@ def test_enterprise_doubling_the_racks_doubles_every_cost() -> None:
                                                                     rel=1e-9), name
     for name in ("cost_per_accelerator_hour", "cost_per_mw"):
         assert _v(runs[1], f"headquarters.{name}") == pytest.approx(_v(runs[0], f"headquarters.{name}"), rel=1e-9)
+
+
+# ------------------------------------------------------------------------------------ the plant rows multiply out
+_AMOUNT = re.compile(r"\$([\d,.]+)([kMB]?)")
+_SCALE = {"": 1.0, "k": 1e3, "M": 1e6, "B": 1e9}
+
+
+@pytest.mark.parametrize("spec, subject", [(ENTERPRISE, "headquarters"),
+                                           ("examples/flagship_campus.factory", "frontier_campus")])
+def test_the_plant_rows_basis_adds_up_to_the_row(spec, subject) -> None:
+    """The enterprise starter's Cooling plant row ($208k) said 'the classes not placed estimated per W of IT from
+    the plant cost' beside 'build cost 11.7 USD/W, plant share 53.0%, cooling share of plant 40.0%': a reader's
+    67.02 kW x 11.7 x 0.53 x 0.4 = $166k is not the $208k printed (its CRAHs are priced per W of air heat at 0.09 /
+    0.15). The basis now names what each class adds (the model's detail terms, which add up to the figure), so
+    the printed parts sum to the printed row within their rounding (3 significant digits each)."""
+    results, sink = _evaluated(spec)
+    context = report.report_context(results, spec, sink)
+    card = next(s for s in context["subjects"] if s["path"] == subject)
+    rows = {r["label"]: r for r in card["cost"]["capex"]["rows"]}
+    for label, key in (("Power plant", "capex_power"), ("Cooling plant", "capex_cooling")):
+        basis = rows[label]["basis"]
+        parts = basis.split("adds up:", 1)
+        assert len(parts) == 2, basis
+        amounts = [float(a.replace(",", "")) * _SCALE[s] for a, s in _AMOUNT.findall(parts[1])]
+        assert len(amounts) >= 2, basis
+        total = _v(results, f"{subject}.{key}")
+        assert sum(amounts) == pytest.approx(total, rel=0.005 * len(amounts)), (basis, total)
