@@ -138,23 +138,42 @@ def format_significant(value: float, digits: int = 3) -> str:
 
 
 def format_money(value: float) -> str:
-    """Dollars to three significant digits, as the report and `factory plan` print them: $2.54M, $533k,
-    $12.3, $0.50, $0.242, $0.0261 (below $1 at least the cents; to the cent alone $0.0261 / Mtok read $0.03,
-    15% off). Three significant digits are within 0.5% of the value. `inf` and `nan` print as such."""
+    """Dollars as the report, `factory plan` and the diagrams print them: at least three significant digits and
+    never a dropped zero, so a figure shows its own precision: $2.54M, $2.50M, $533k, $533, $12.35, $2.40, $0.50,
+    $0.242, $0.0261, $0.0700. From $1 to $100 to the cent ($2.40, never $2.4: a dollar figure that shows cents shows
+    both); below $1 at least the cents and three significant digits (to the cent alone $0.0261 / Mtok read
+    $0.03, 15% off), the zeros kept below $0.10 ($0.0700 / Mtok beside $0.107, never $0.07); from $100 three
+    significant digits ($533, $533k, $2.50M, $1.00M: the trailing zeros kept).
+    Every printed figure is within 0.5% of the value. `inf` and `nan` print as such. The JSON carries the
+    unrounded number (results JSON: values are plain floats in USD)."""
     if not math.isfinite(value):
         return format_number(value)
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if magnitude >= factor * 0.9995:
-            return f"{sign}${format_significant(magnitude / factor)}{suffix}"
-    if magnitude >= 1 or magnitude == 0:
-        return f"{sign}${format_significant(magnitude, 3)}"
+            return f"{sign}${_three_digits(magnitude / factor)}{suffix}"
+    if magnitude == 0:
+        return "$0"
+    if round(magnitude, 2) >= 100:
+        return f"{sign}${_three_digits(magnitude)}"
+    if magnitude >= 1 or round(magnitude, 2) >= 1:
+        return f"{sign}${magnitude:.2f}"
     decimals = max(2, 2 - int(math.floor(math.log10(magnitude))))
     text = f"{magnitude:.{decimals}f}"
-    while text.endswith("0") and len(text.partition(".")[2]) > 2:
-        text = text[:-1]
-    return f"{sign}${text}"
+    if round(magnitude, decimals) >= 0.1:              # $0.50, $0.24: to the cent where that is 3 digits' worth
+        while text.endswith("0") and len(text.partition(".")[2]) > 2:
+            text = text[:-1]
+    return f"{sign}${text}"                            # below $0.10 three significant digits: $0.0700, not $0.07
+
+
+def _three_digits(value: float) -> str:
+    """A positive `value` to three significant digits with its trailing zeros (2.50, 31.0, 533, 1,910), thousands
+    separated; a value that rounds up to the next decade is written at that decade (999.6 -> 1,000)."""
+    magnitude = int(math.floor(math.log10(value)))
+    rounded = round(value, 2 - magnitude)
+    magnitude = int(math.floor(math.log10(rounded)))
+    return f"{rounded:,.{max(0, 2 - magnitude)}f}"
 
 
 _PLAIN = {"count", "ratio", "text", "bool", "temp"}

@@ -291,12 +291,13 @@ capex             USD     output  all purchase cost: the sum of the capex catego
 depreciation_it_year USD/yr output IT, network and optics capex spread over their life (with the cost of capital)
 depreciation_facility_year USD/yr output power, cooling and building capex spread over their life
 depreciation_year USD/yr  output  depreciation_it_year + depreciation_facility_year
+land_capital_year USD/yr  output  the capital held in land at the discount rate: discount_rate * capex_land (land is not depreciated)
 opex_energy       USD/yr  output  energy at the meter times its price
 opex_maintenance  USD/yr  output  maintenance as a share of equipment capex
 opex_staff        USD/yr  output  operations staff
 opex_water        USD/yr  output  water for heat rejection
 opex              USD/yr  output  all running cost per year
-tco_year          USD/yr  output  total cost of ownership per year: depreciation plus opex
+tco_year          USD/yr  output  total cost of ownership per year: depreciation plus the land's cost of capital plus opex
 cost_per_accelerator_hour USD/h output  TCO per accelerator per hour
 cost_per_mw       USD/W   output  capex per watt of peak IT power (shown per MW)
 """

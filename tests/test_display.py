@@ -83,6 +83,11 @@ def test_report_figures_keep_their_significant_digits() -> None:
     assert fmt(2.544e6, "money") == "$2.54M"
     assert fmt(0.1234e-6, "money_mtok") == "$0.123 / Mtok"
     assert fmt(0.0261e-6, "money_mtok") == "$0.0261 / Mtok"          # not $0.03, 15% off
+    # the shoot-out's GB200 $0.06997 / Mtok printed "$0.07" beside "$0.107": three significant digits, the
+    # zeros kept below $0.10 (s15-money)
+    assert fmt(0.06997e-6, "money_mtok") == "$0.0700 / Mtok"
+    assert fmt(0.0045e-6, "money_mtok") == "$0.00450 / Mtok"
+    assert fmt(0.5e-6, "money_mtok") == "$0.50 / Mtok"                 # cents from $0.10
 
 
 LET_SHOWN = [

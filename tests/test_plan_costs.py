@@ -236,8 +236,10 @@ def _money_values(text: str) -> list[tuple[str, float]]:
 def test_money_is_printed_to_three_significant_digits_within_half_a_percent() -> None:
     # $0.0261 to the cent read $0.03 (15% off): three significant digits, at least the cents
     assert (format_money(0.0261), format_money(0.5), format_money(2.40176), format_money(12.345)) == \
-        ("$0.0261", "$0.50", "$2.4", "$12.3")
-    assert (format_money(999_600.0), format_money(2.716e6), format_money(-0.0324)) == ("$1M", "$2.72M", "-$0.0324")
+        ("$0.0261", "$0.50", "$2.40", "$12.35")      # to the cent from $1 to $100 (s15-money: was $2.4, $12.3)
+    assert (format_money(999_600.0), format_money(2.716e6), format_money(-0.0324)) == ("$1.00M", "$2.72M", "-$0.0324")
+    assert (format_money(2.5e6), format_money(31.0e6), format_money(533.2), format_money(99.996)) == \
+        ("$2.50M", "$31.0M", "$533", "$100")        # three significant digits, the zeros kept
     for i in range(-400, 1300):                  # 1e-4 .. 1e13 dollars, 100 values a decade
         value = 10 ** (i / 100) * 1.0007
         ((_, shown),) = _money_values(format_money(value))

@@ -125,11 +125,11 @@ def test_the_reading_note_states_the_rounding_each_figure_has(flagship) -> None:
     yet the heat table prints flows at 3 (61,562 L/min a hall as 61,600, 12,944,505 m³/h as 12,900,000, where 4
     would be 61,560 and 12,940,000): a reader checking 4 x 61,600 = 246,400 against the total 246,000 reads an
     error the note does not allow. Every flow printed has at most 3 significant digits, and the note says so; and
-    it says trailing zeros are dropped ($2.4 / h is $2.40: 2.4026 at 3 digits)."""
+    it says how money is printed (to the cent from $1 to $100: $2.40 / h, never $2.4: s15-money)."""
     import re
     _, _, markdown = flagship
     note = next(line for line in markdown.splitlines() if line.startswith("Money"))
-    assert "flows" in note and "trailing zeros" in note
+    assert "flows" in note and "to the cent" in note
     flows = re.findall(r"([0-9][0-9,.]*) (?:L/min|m³/h)", markdown)
     assert flows
     for text in flows:

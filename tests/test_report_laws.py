@@ -165,15 +165,21 @@ def test_every_category_the_model_sums_is_a_row(built) -> None:
     values = _json_values(results, sink, context["spec"])
     for subject in context["subjects"]:
         p = subject["path"]
-        for total, rows in (("capex", CAPEX), ("opex", COST_YEAR[2:]), ("depreciation_year", COST_YEAR[:2])):
+        opex = tuple(r for r in COST_YEAR if r[0].startswith("opex_"))
+        depreciation = tuple(r for r in COST_YEAR if r[0].startswith("depreciation_"))
+        for total, rows in (("capex", CAPEX), ("opex", opex), ("depreciation_year", depreciation),
+                            ("tco_year", COST_YEAR)):           # tco: depreciation + the land's capital + opex
             node = results.graph.nodes.get(f"{p}.{total}")
             if node is None or f"{p}.{total}" not in values:
                 continue
             listed = {f"{p}.{name}" for name, _ in rows}
+            if total == "tco_year":                  # it reads the subtotals depreciation_year and opex
+                listed |= {f"{p}.depreciation_year", f"{p}.opex"}
             read = {d for d in node.deps if d.rsplit(".", 1)[0] == p and d.rsplit(".", 1)[1].startswith(
-                ("capex_", "opex_", "depreciation_"))}
+                ("capex_", "opex_", "depreciation_", "land_capital_"))}
             assert read <= listed, (total, sorted(read - listed))
-            assert sum(values.get(q, 0.0) for q in listed) == pytest.approx(values[f"{p}.{total}"], rel=1e-9)
+            rows_sum = sum(values.get(f"{p}.{name}", 0.0) for name, _ in rows)
+            assert rows_sum == pytest.approx(values[f"{p}.{total}"], rel=1e-9)
 
 
 def test_the_inputs_that_shape_the_money_are_printed_beside_it(built) -> None:

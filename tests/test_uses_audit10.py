@@ -204,7 +204,7 @@ def test_a_part_change_shows_each_side_as_eval_reads_it(tmp_path: Path) -> None:
     result, text = _plan(tmp_path, PLAN_SPEC, new, fmt="text")
     assert result.exit_code == 3, result.output
     assert "x: 5 kW -> 5 h" in text
-    assert "rent: $3/h -> $4/h" in text
+    assert "rent: $3.00/h -> $4.00/h" in text          # to the cent (s15-money)
     _, doc = _plan(tmp_path, PLAN_SPEC, new)
     (hall,) = [p for p in doc["parts"] if p["path"] == "s.h"]
     x = {d["what"]: d for d in hall["details"]}["x"]

@@ -24,6 +24,20 @@ Formulas:
                        CRAH class's per W of its own air heat, x 0.09 / 0.15 (the heat the thermal model sizes
                        them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
                        block buys no CDUs and 0.6 of the cooling plant's cost per W in CRAHs (s14-cfo2)
+      units its halls price: a site whose halls place priced CDUs or CRAHs buys the units the thermal model
+                       sizes for its own heat on that path (cdus_outside_halls / crahs_outside_halls, of
+                       cdu_capacity / crah_capacity each) at the price per W of capacity its halls pay,
+                       sum(units x price) / sum(units x capacity), in place of the per-W estimate (s15-money):
+                       the same unit at the same price in one report. The flagship's 141 CRAHs of 150 kW for the
+                       21 MW of network outside its halls were $31.2M per W of air heat (0.6 x 2.48 $/W =
+                       $1,488 per kW) beside its halls' 208 CRAHs at $60k ($400 per kW): now 141 x $60k = $8.46M.
+                       Public check: a chilled-water CRAH architecture costs $600-1,200 per kW of IT installed
+                       (MEP Estimation USA, "HVAC Estimating for Data Centers", F. Kowalski, updated 2024-06,
+                       mepestimationusa.com/guides/hvac-data-centers, read 2026-12-06): the per-W reading, above
+                       that for the CRAHs alone, is the one out of range; the unit price is the equipment within
+                       it. A placed unit's price is the equipment's: the installation the per-W estimate
+                       carries (the build cost's 2.48 $/W of cooling against the 0.72 $/W its gear lists) is
+                       not added to placed gear anywhere in the model (a known gap, not closed here).
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -54,6 +68,17 @@ Formulas:
       depreciation_it_year       = (it + network + optics) * CRF(r, life_it)
       depreciation_facility_year = (power + cooling + building) * CRF(r, life_facility)
       depreciation_year = their sum; CRF(r, n) = r / (1 - (1 + r)^-n), = 1 / n when r = 0
+      land_capital_year = r * capex_land                (the land's cost of capital; s15-money, 2026-12-06)
+                          Land does not wear out: it is bought once and held, and it is worth its price at the
+                          end of any horizon (assumption: no appreciation, no sale cost, no property tax here:
+                          a tax is opex the spec adds), so it has no depreciation, but the capital tied up in
+                          it earns the discount rate r as the other capital's CRF does: the annuity of a
+                          purchase P over n years that is sold back for P at the end is
+                          P CRF(r, n) - P r / ((1 + r)^n - 1) = P r, whatever n (CRF(r, n) - r = r / ((1 + r)^n
+                          - 1), the sinking fund of the sale). r = 0 (the default): 0, as straight-line
+                          depreciation charges no capital. Before, the TCO left the land's capital out
+                          entirely (the flagship's $40M of land at 8%: $3.2M a year missing).
+                          Example: $40M of land at 8% a year: $3.2M a year; at 0%: $0.
       opex_energy       = facility_power_avg * electricity_price           (per year; a hall)
                           facility_power_metered * electricity_price       (a site: its services at their duty
                           cycles, below)
@@ -61,7 +86,7 @@ Formulas:
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
       opex              = opex_energy + opex_maintenance + opex_staff + opex_water (+ opex_lease)
-      tco_year          = depreciation_year + opex
+      tco_year          = depreciation_year + land_capital_year + opex
       cost_per_accelerator_hour = tco_year / accelerators   (none for a block without accelerators)
       a workload where no site prices its accelerator-hour: price per chip * CRF(r, life_it) + its energy
                         (it_capital_recovery: the same CRF as depreciation_it_year, never straight-line apart)
@@ -515,16 +540,23 @@ def _plant(ctx, classes, name, cooling):
     plant in CDUs for 85% of its heat, 66 / 718 in CRAHs for 15%); own heat = the block's less its halls' and less
     the rows' and racks' that place the class (`_row_gear`). At 85% liquid the estimate is the one before; air-only
     heat buys no CDUs (the flagship's 21 MW of network outside its halls was charged $13.5M of CDUs, where the
-    thermal model sizes none; its CRAHs $4.7M, at 0.09 of all its IT for heat that is all air)."""
+    thermal model sizes none; its CRAHs $4.7M, at 0.09 of all its IT for heat that is all air).
+    A site whose halls place priced CDUs or CRAHs prices its own heat on that path by unit count instead
+    (s15-money): the units thermal.units_needed sizes for it x their capacity x the halls' price per W of capacity
+    (`_halls_unit_price`, `_units_at`), so the units the report counts outside the halls cost what the halls'
+    units cost."""
     total = _rack_shelves(ctx, name) if not cooling else np.zeros(1)
     if leased(ctx):
         return total                  # the lessor's plant: rented in opex_lease, not bought
+    terms = {"power_shelves": total} if not cooling else {}      # what each part adds, for the report (_terms)
     own_it = ctx.get("it_power")
     for hall in halls(ctx):
         total = total + hall.count * hall.get(name)
+        terms["halls"] = terms.get("halls", np.zeros(1)) + hall.count * hall.get(name)
         own_it = own_it - hall.count * hall.get("it_power")
     per_watt = None
     for class_name, kinds, share in classes:
+        before = total
         if class_name == "heat_rejection":
             unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
             total = total + _unused_heat_rejection(ctx, unused, name)
@@ -542,10 +574,67 @@ def _plant(ctx, classes, name, cooling):
                 from .facility import direct_heat
                 liquid, air = direct_heat(ctx, peak=True)
                 base = liquid if path[0] == "heat_liquid" else air
+                unit = _halls_unit_price(ctx, kinds)
+                if unit is not None:          # the units the thermal model sizes, at the price its halls pay
+                    total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit
+                    terms[class_name] = total - before
+                    continue
                 reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
                 weight = 1.0 / path[1](reference)
             total = total + np.maximum(base - row_it, 0.0) * per_watt * ctx.get(share.name, share) * weight
+        terms[class_name] = total - before
+    _terms(ctx, name, terms)
     return total
+
+
+def _terms(ctx, name, terms) -> None:
+    """Each part of capex_power / capex_cooling as `<block>.detail.<name>_<part>` (USD): the halls' sum, each
+    class (placed gear at its price, or its estimate), the racks' power shelves, every one of them (0 where the
+    class costs nothing here: the same terms in a sweep as in its runs one at a time); absent, with the reason,
+    in a scenario where the figure has no value (a count that is not whole upstream: its error says why). They
+    add up to the figure, so the report's basis can print them (s15-money: the
+    enterprise starter's cooling plant read 'estimated per W of IT', 67.02 kW x 2.48 $/W = $166k, where the
+    model's $208k holds its CRAHs at 0.6 of the plant cost per W of air heat)."""
+    if not hasattr(ctx, "intermediate"):
+        return
+    for part, value in terms.items():
+        value = np.asarray(value, dtype=float).reshape(-1)
+        missing = ~np.isfinite(value)
+        if np.any(missing):               # absent there, no error of its own (inst None: not a workload's)
+            ctx.ev.declare_absent(f"{ctx.inst.path}.detail.{name}_{part}", None, missing,
+                                  f"`{ctx.path}.{name}` has no value there")
+        ctx.intermediate(f"{name}_{part}", value, "USD", f"the part of {name} for its {part.replace('_', ' ')}")
+
+
+def _halls_unit_price(ctx, kinds):
+    """The price per W of capacity of the CDUs or CRAHs (`kinds`) a site's halls place with a price and a
+    capacity, weighted by the units each buys (hall count x its units: the thermal model's count where the
+    gear is placed without one): sum(units x price) / sum(units x capacity); None where no hall places one
+    (a hall, or a site whose halls leave the class to the estimate)."""
+    money, watts = np.zeros(1), np.zeros(1)
+    found = False
+    for hall in halls(ctx):
+        for gear in hall.parts(*kinds):
+            if not (gear.is_set("price") and gear.is_set("capacity")):
+                continue
+            found = True
+            units = gear.count
+            sized_by = _SIZED_BY_MODEL.get(gear.kind)
+            if sized_by is not None and not gear.count_is_explicit:
+                units = hall.get(sized_by)
+            units = np.maximum(hall.count * units, 1e-12)   # a hall that sizes none still names the unit's price
+            money = money + units * gear.get("price")
+            watts = watts + units * gear.get("capacity")
+    return money / watts if found else None
+
+
+def _units_at(ctx, kind, load):
+    """The units of `kind` the thermal model sizes for `load` here (thermal.units_needed: ceil(load / capacity)
+    + spares, the capacity `cdu_capacity` / `crah_capacity` where no CDU or CRAH is placed here or above) times
+    that capacity: the watts of units bought."""
+    from .thermal import units_needed
+    default = {"cdu": A.cdu_capacity, "crah": A.crah_capacity}[kind]
+    return units_needed(ctx, kind, load, default) * ctx.get(f"{kind}_capacity", default)
 
 
 def _unused_heat_rejection(ctx, gear_placed, figure):
@@ -630,6 +719,12 @@ def _depreciation_facility(ctx):
     return facility * _crf(rate, _finance(ctx, "depreciation_facility", A.depreciation_facility))
 
 
+def _land_capital(ctx):
+    """r * capex_land: the yearly cost of the capital held in land, r the `discount_rate` of the nearest finance
+    block (else the assumption's, 0). Land is not depreciated (module docstring, land_capital_year)."""
+    return _finance(ctx, "discount_rate", A.discount_rate) * ctx.get("capex_land")
+
+
 def _staff(ctx):
     for block in ctx.parts("finance"):
         if block.is_set("staff_cost"):
@@ -683,7 +778,8 @@ for _kind in ("hall", "site"):
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
            "plant_reference_liquid_fraction)) * plant cost per W (plant_cost, else build_cost_per_watt * "
-           "critical_share) * cooling_share_of_plant * class share")(
+           "critical_share) * cooling_share_of_plant * class share; a site's own CDUs and CRAHs where its halls "
+           "place priced ones: the units sized x capacity x the halls' price per W of capacity")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
         _building)
@@ -697,6 +793,8 @@ for _kind in ("hall", "site"):
            "CRF(rate, depreciation_facility)")(_depreciation_facility)
     output(_kind, "depreciation_year", "depreciation_it_year + depreciation_facility_year")(
         lambda ctx: ctx.get("depreciation_it_year") + ctx.get("depreciation_facility_year"))
+    output(_kind, "land_capital_year", "discount_rate * capex_land (land is not depreciated; its capital earns "
+           "the discount rate)")(_land_capital)
     output(_kind, "opex_energy", {"hall": "facility_power_avg * electricity_price",
                                   "site": "facility_power_metered * electricity_price"}[_kind])(
         lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg")
@@ -711,8 +809,8 @@ for _kind in ("hall", "site"):
     output(_kind, "opex", " + ".join(OPEX_PARTS) + " (+ opex_lease where the site leases)")(
         lambda ctx: sum((ctx.get(name) for name in OPEX_PARTS), np.zeros(1))
         + (ctx.get("opex_lease") if leased(ctx) else 0.0))
-    output(_kind, "tco_year", "depreciation_year + opex")(
-        lambda ctx: ctx.get("depreciation_year") + ctx.get("opex"))
+    output(_kind, "tco_year", "depreciation_year + land_capital_year + opex")(
+        lambda ctx: ctx.get("depreciation_year") + ctx.get("land_capital_year") + ctx.get("opex"))
     output(_kind, "cost_per_accelerator_hour", "tco_year / accelerators")(
         lambda ctx: _per(ctx, "tco_year", "accelerators", "it places no accelerators"))
     output(_kind, "cost_per_mw", "capex / it_power")(

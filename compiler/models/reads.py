@@ -459,6 +459,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
+    "hall.land_capital_year": ("capex_land", "up:parts:finance.discount_rate"),
     "hall.capex_network": (
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
         "parts:row.capex_network", "parts:row.count"),
@@ -572,7 +573,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.switchgear_loss": _HALL_POWER_STAGE,
     "hall.switchgear_power_in": _HALL_POWER_STAGE,
     "hall.switchgear_stage_efficiency": _HALL_POWER_STAGE,
-    "hall.tco_year": ("depreciation_year", "opex"),
+    "hall.tco_year": ("depreciation_year", "land_capital_year", "opex"),
     "hall.transformer_loss": _HALL_POWER_STAGE,
     "hall.transformer_power_in": _HALL_POWER_STAGE,
     "hall.transformer_stage_efficiency": _HALL_POWER_STAGE,
@@ -861,12 +862,20 @@ READS: dict[str, tuple[str, ...]] = {
         # place the class)
         "heat_air", "heat_liquid", "parts:hall.heat_air", "parts:hall.heat_liquid", "parts:row.heat_liquid",
         "parts:row.heat_air", "parts:rack.heat_liquid", "parts:row.parts:rack.heat_liquid",
+        # the CDUs and CRAHs its halls place, whose price per W prices the units sized outside them
+        # (cost._halls_unit_price, _units_at: thermal.units_needed)
+        "parts:hall.cdus", "parts:hall.crahs", "parts:hall.parts:cdu.capacity", "parts:hall.parts:cdu.count",
+        "parts:hall.parts:cdu.price", "parts:hall.parts:crah.capacity", "parts:hall.parts:crah.count",
+        "parts:hall.parts:crah.price", "parts:cdu.capacity", "parts:cdu.redundancy", "parts:crah.capacity",
+        "parts:crah.redundancy", "up:parts:cdu.capacity", "up:parts:cdu.redundancy", "up:parts:crah.capacity",
+        "up:parts:crah.redundancy",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
     "site.capex_land": ("it_power", "land_price", "parts:hall.capex_land", "parts:hall.count"),
+    "site.land_capital_year": ("capex_land", "parts:finance.discount_rate", "up:parts:finance.discount_rate"),
     "site.capex_network": (
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
         "parts:rack.capex_network", "parts:rack.count", "parts:row.capex_network", "parts:row.count"),
@@ -1049,7 +1058,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.switchgear_power_in_outside_halls": _SITE_POWER_STAGE,
     "site.switchgear_stage_efficiency": _SITE_POWER_STAGE,
     "site.switchgear_stage_efficiency_outside_halls": _SITE_POWER_STAGE,
-    "site.tco_year": ("depreciation_year", "opex"),
+    "site.tco_year": ("depreciation_year", "land_capital_year", "opex"),
     "site.time_to_train": ("parts:training.time_to_train",),
     "site.tokens_per_joule": ("parts:inference.offered_share", "parts:inference.power", "parts:inference.tokens_per_s"),
     "site.served_tokens_per_s": ("parts:inference.served_tokens_per_s",),

@@ -299,8 +299,9 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
     shown = [(k["key"] != "tco_year", f"{s['path']}.{k['key']}") for s in subjects_ctx for k in s["kpis"]
              if k["available"]]
     example = min(shown)[1] if shown else ""                     # TCO per year where there is one
-    reading = ("Money and flows (L/min, m³/h) are rounded to 3 significant figures, other quantities to 4, trailing "
-               "zeros dropped ($2.4 reads $2.40); a total is the model's sum of "
+    reading = ("Money is printed to the cent from $1 to $100 ($2.40), else to 3 significant figures with its "
+               "zeros kept ($0.0261, $533, $2.50M); flows (L/min, m³/h) to 3 significant figures, other quantities "
+               "to 4, trailing zeros dropped (1.5 kW is 1.500 kW); a total is the model's sum of "
                "the unrounded rows, so rows as printed may differ from it in the last digit, and shares from 100%. "
                "Each figure is a model output named by its path (report.md's Output column, report.html's "
                f"Derivations): `factory explain {spec} {example or 'PATH'}` prints its formula, inputs, source "

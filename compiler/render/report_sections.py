@@ -50,7 +50,7 @@ KPIS = (
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
     Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
     Kpi("capex", "Capex", "money", "IT, network, facility, land"),
-    Kpi("tco_year", "TCO per year", "money_year", "depreciation plus opex"),
+    Kpi("tco_year", "TCO per year", "money_year", "depreciation, the land's cost of capital and opex"),
     Kpi("served_tokens_per_s", "Tokens served per second", "tok_s",
         "on average: the load carried x the share of hours busy; what $/Mtok divides by", facility=False),
     Kpi("usd_per_mtok", "$ per million tokens", "money_mtok", "the services' accelerator-hours over the tokens they serve",
@@ -64,6 +64,7 @@ CAPEX = (("capex_it", "IT equipment"), ("capex_network", "Network"), ("capex_opt
          ("capex_power", "Power plant"), ("capex_cooling", "Cooling plant"), ("capex_building", "Building"),
          ("capex_land", "Land"))
 COST_YEAR = (("depreciation_it_year", "Depreciation of IT"), ("depreciation_facility_year", "Depreciation of facility"),
+             ("land_capital_year", "Land (cost of capital)"),
              ("opex_energy", "Energy"), ("opex_maintenance", "Maintenance"), ("opex_staff", "Staff"),
              ("opex_water", "Water"), ("opex_lease", "Colocation lease"))
 HALL_COLUMNS = (("it_power", "IT power", "power"), ("heat_liquid", "Heat to liquid", "power"),
@@ -104,6 +105,7 @@ BASIS = {
                      "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
     "depreciation_facility_year": ("depreciation_facility", "discount_rate"),
+    "land_capital_year": ("discount_rate",),
     "opex_energy": ("electricity_price", "utilization", "service_utilization"),
     "opex_maintenance": ("maintenance_rate",),
     "opex_staff": ("staff_cost", "staff_per_mw"),
@@ -575,7 +577,39 @@ def basis(results: Results, view: _View, path: str, key: str, subject_path: str)
         return _fabrics_read(results, path, subject_path)
     text = _inputs_read(results, view, path, key, subject_path)
     amount = _amount_basis(view, key, subject_path)
+    if key in ("capex_power", "capex_cooling"):
+        parts = _plant_parts(results, view, path, key, subject_path)
+        amount = f"{amount}; {parts}" if amount and parts else amount or parts
     return f"{text}; {amount}" if text and amount else text or amount
+
+
+# the parts of capex_power / capex_cooling the cost model names (compiler.models.cost `_terms`), in its order
+PLANT_PARTS = (("transformer", "transformers"), ("switchgear", "switchgear"), ("conversion", "UPS / rectifiers"),
+               ("distribution", "PDUs / busways"), ("generator", "generators"), ("power_shelves", "power shelves"),
+               ("cdu", "CDUs"), ("crah", "CRAHs"), ("chiller", "chillers"), ("heat_rejection", "heat rejection"),
+               ("pump", "pumps"))
+
+
+def _plant_parts(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
+    """What each class of plant adds to the row, so the row multiplies out: the model's terms
+    `<block>.detail.<key>_<class>` of the subject and of each hall in it times the hall's count (the halls' sum
+    is the subject's `halls` term), "adds up: CRAHs $99.7k, chillers $64.8k, ...". "" where the model gives none."""
+    top = getattr(results.graph.nodes.get(path), "instance", None)
+    totals: dict[str, float] = {}
+    for name, node in results.graph.nodes.items():
+        if not name.startswith(f"{subject_path}.") or f".detail.{key}_" not in name:
+            continue
+        owner, part = name.split(f".detail.{key}_", 1)
+        inst = getattr(node, "instance", None)
+        if part == "halls" or inst is None:
+            continue                                  # the halls' sum: their own terms are counted below
+        value = view.get(name)
+        if value is None:
+            continue
+        times = 1.0 if owner == subject_path else view.mult(inst, top)
+        totals[part] = totals.get(part, 0.0) + value * times
+    shown = [f"{label} {fmt(totals[part], 'money')}" for part, label in PLANT_PARTS if totals.get(part)]
+    return "adds up: " + ", ".join(shown) if shown else ""
 
 
 def _amount_basis(view: _View, key: str, p: str) -> str:
@@ -594,10 +628,23 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
         parts = [get(n) for n in ("capex_power", "capex_cooling", "capex_building")]
         if None not in parts and sum(parts) > 0:
             return f"annuity on {fmt(sum(parts), 'money')} of power, cooling and building (land not depreciated)"
+    if key == "land_capital_year":
+        land = get("capex_land")
+        if land:
+            return f"the discount rate on {fmt(land, 'money')} of land (not depreciated: its capital, not its wear)"
     if key == "opex_maintenance":
         parts = [get(n) for n in ("capex", "capex_building", "capex_land")]
         if None not in parts and parts[0] - parts[1] - parts[2] > 0:
             return f"of {fmt(parts[0] - parts[1] - parts[2], 'money')} capex less building and land"
+    if key == "capex_cooling" and get(key) and get("crahs_outside_halls") is not None:
+        return ("the gear placed at its price (its own CDUs and CRAHs, outside its halls, as many as the thermal "
+                "model sizes at the price its halls pay, where they place priced ones); the classes not placed "
+                "estimated from the plant cost per W: of IT; CDUs of liquid heat, CRAHs of air heat, each over the "
+                "reference hall's share of it (plant_reference_liquid_fraction)")
+    if key == "capex_cooling" and get(key):
+        return ("the gear placed at its price; the classes not placed estimated from the plant cost per W: of IT, "
+                "CDUs of liquid heat, CRAHs of air heat, each over the reference hall's share of it "
+                "(plant_reference_liquid_fraction)")
     if key in ("capex_power", "capex_cooling") and get(key):
         return "the gear placed at its price; the classes not placed estimated per W of IT from the plant cost"
     if key == "capex_building":
