@@ -10,8 +10,9 @@ for the generated spec of about `--lines` lines (bench_check.py's generator: 636
 at 2,000 lines) and for examples/inference_shootout.factory:
 
 * first open: a fresh `dsl.Session`, the text checked (`Analysis(...)`: the front end) and its checks' stage;
-* a keystroke: `--edits` one-character edits of a figure (the session kept, as the server keeps it), each checked
-  and its checks' stage run; the median;
+* a keystroke: `--edits` one-character edits of a figure (the session kept, as the server keeps it, and the
+  document's memo of values, `compiler.memo`, where the tree has one), each checked and its checks' stage run; the
+  median;
 
 each split into stages: the front end (`check`), lowering, and within the checks' evaluation the placements shared
 (`compiler.share`: finding the copies and evaluating the first of each), the asserts, the built-in limits, the
@@ -91,10 +92,15 @@ def measure(tree: Path, lines: int, edits: int, value_bound: bool = False) -> di
     except ImportError:                 # (a tree without the share)
         pass
 
-    def one(text: str, path: str, session) -> tuple[dict, list]:
+    try:                                # the server's memo of a document's values (`compiler.memo`), if the tree has it
+        from compiler.memo import ValueMemo
+    except ImportError:
+        ValueMemo = None
+
+    def one(text: str, path: str, session, memo=None) -> tuple[dict, list]:
         spent.clear()
         start = time.process_time()
-        analysis = Analysis(text, path, str(Path(path).parent), session)
+        analysis = Analysis(text, path, str(Path(path).parent), session, **({"memo": memo} if memo else {}))
         spent["check"] = time.process_time() - start
         start = time.process_time()
         diags = analysis.checks_diagnostics()
@@ -115,6 +121,9 @@ def measure(tree: Path, lines: int, edits: int, value_bound: bool = False) -> di
         example = (tree / "examples" / "inference_shootout.factory")
         if example.exists():
             specs.append(("examples/inference_shootout.factory", example.read_text(encoding="utf-8"), " W"))
+            # a figure of one workload (groq_70b's accelerators, 576): what the memo of values is for
+            specs.append(("inference_shootout, one workload's figure", example.read_text(encoding="utf-8"),
+                          "          # 9 GroqRacks"))
         for name, text, anchor in specs:
             path = os.path.join(tmp, name.replace("/", "_").replace(" ", "_") + ".factory")
             gc.collect()
@@ -122,14 +131,15 @@ def measure(tree: Path, lines: int, edits: int, value_bound: bool = False) -> di
             try:
                 first, shown = one(text, path, dsl.Session())
                 session = dsl.Session()
-                one(text, path, session)                        # the server's session, warm
+                memo = ValueMemo() if ValueMemo is not None and not value_bound else None
+                one(text, path, session, memo)                  # the server's session, warm
                 at = text.index(anchor)
                 runs = []
                 for k in range(edits):
                     edited = text[:at - 1] + str((int(text[at - 1]) + k + 1) % 10) + text[at:] \
-                        if text[at - 1].isdigit() else text[:at] + " " + text[at:]
+                        if text[at - 1].isdigit() else text[:at] + " " * (k % 2 + 1) + text[at:]   # (each a new text)
                     seed["last"] = seed.get("next", {}) if value_bound else {}
-                    got, _ = one(edited, path, session)
+                    got, _ = one(edited, path, session, memo)
                     runs.append(got)
             finally:
                 gc.enable()

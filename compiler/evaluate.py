@@ -259,6 +259,8 @@ class Evaluator:
             if value is not None:               # a copy of a placement: its first's value (`compiler.share`)
                 values[path] = value
                 self._note_read(path)
+                if self.memo is not None:
+                    self.memo.shared(path, self.share.first_of(path), value)
                 return value
         pending, via = self.pending, self.pending_via
         pending.append(path)
@@ -327,7 +329,8 @@ class Evaluator:
         if path in self.failed:
             raise EvalError(path)
         memo = self.memo
-        if memo is not None and memo.lend(path, self):     # the version before's value (`compiler.memo`)
+        if memo is not None and self.watch is None and memo.lend(path, self):   # the version before's value
+            #                                                                       (`compiler.memo`)
             if reading:
                 reading[-1].append(path)
             return values[path]
@@ -338,6 +341,8 @@ class Evaluator:
                 if reading:
                     reading[-1].append(path)
                 values[path] = value
+                if memo is not None:
+                    memo.shared(path, share.first_of(path), value)
                 return value
         nodes = self.graph.nodes
         node = dict.get(nodes, path)

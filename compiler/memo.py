@@ -187,13 +187,24 @@ class Round:
         return found[:-3] + (found[-3] - grown[0], found[-2] - grown[1], found[-1] - grown[2])
 
     def start(self, path: str, ev) -> None:
-        if path not in self.starts:
-            self.starts[path] = (self.effects(ev), len(self.log))
+        key = (id(ev), path)                    # (a scratch evaluation of `compiler.share` records here too)
+        if key not in self.starts:
+            self.starts[key] = (self.effects(ev), len(self.log))
 
     def event(self, event: tuple) -> None:
         """An effect the memo makes again where it lends the value whose computation made it (`_replay`): a node
         of an assumption made, a `let` read as a model's assumption or option."""
         self.log.append(event)
+
+    def shared(self, path: str, first: str | None, value) -> None:
+        """A placement shared by `compiler.share` read `value` for `path`, the value of `first` in its class's first
+        placement: kept where that is (lent where it is: the share's law, tests/test_share.py, is that the value
+        is the one computing `path` gives)."""
+        if first is None or first == path:
+            return                              # (the first placement's own: kept as its scratch computed it)
+        entry = self.new.get(first)
+        if entry is not None and type(entry[2]) is not _Ref and entry[2] is value:
+            self.new[path] = (None, (first,), value)
 
     def detail(self, path: str, unit: str, formula: str, inputs: list, value, owner: str | None) -> None:
         """A model intermediate made (`Context.intermediate`) by the computation of `owner`: an event, and a value
@@ -205,10 +216,12 @@ class Round:
 
     def done(self, path: str, node, read: list, value, ev) -> None:
         """`path` was computed: kept if its computation (every try) had no effect and all it read is kept."""
-        began = self.starts.pop(path, None)
+        began = self.starts.pop((id(ev), path), None)
         if began is None or path in ev.absent:
             return
         began, logged = began
+        if ev.watch is not None and len(self.log) != logged:
+            return                              # (a scratch evaluation's effects are its own, not the next's)
         now = self.effects(ev)
         ref = isinstance(value, Instance)
         if began[:-3] != now[:-3] or not ref and began != now:
