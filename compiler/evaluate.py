@@ -778,6 +778,8 @@ class _ExprEval(ExprVisitor):
             return ev.member_value(found, where, expr.ident, expr.span, agg)
         if isinstance(where, n.Param) or isinstance(where, n.Let):
             path, value = module_value(ev.graph.nodes, where, module)
+            if path is None and ev.memo is not None:
+                ev.memo.inline(value)           # (an imported let read in place: its text is read too)
             return ev.node_value(path) if path is not None else Tail(value, (None, module, agg))
         if isinstance(where, n.Block):
             return ev.lowering.definition(where)
@@ -793,6 +795,8 @@ class _ExprEval(ExprVisitor):
             if isinstance(found, n.Block):
                 return ev.lowering.definition(found)
             if isinstance(found, (n.Param, n.Let)):
+                if ev.memo is not None:
+                    ev.memo.inline(found.value)     # (an imported let read in place: its text is read too)
                 return Tail(found.value, (None, base, ctx[2]))
             raise EvalError(expr.name)
         if isinstance(base, Instance):

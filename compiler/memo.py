@@ -164,6 +164,7 @@ class Round:
         self.lent = 0
         self.grown = [0, 0, 0]                      # checks, limits, definitions made by references (`effects`)
         self.log: list[tuple] = []                  # the effects made again where a value is lent (`event`)
+        self.inlined: list = []                     # the spans of the expressions read in place (`inline`)
 
     # ------------------------------------------------------------------ recording
     @staticmethod
@@ -189,7 +190,14 @@ class Round:
     def start(self, path: str, ev) -> None:
         key = (id(ev), path)                    # (a scratch evaluation of `compiler.share` records here too)
         if key not in self.starts:
-            self.starts[key] = (self.effects(ev), len(self.log))
+            self.starts[key] = (self.effects(ev), len(self.log), len(self.inlined))
+
+    def inline(self, expr) -> None:
+        """An expression of another node's text was evaluated in place (an imported `let`, read by name: no node of
+        this evaluation stands for it): the value being computed read its text too (`lend`: not lent once it
+        changed)."""
+        span = self.span_of(expr)
+        self.inlined.append(span if span is not False else None)
 
     def event(self, event: tuple) -> None:
         """An effect the memo makes again where it lends the value whose computation made it (`_replay`): a node
@@ -219,7 +227,7 @@ class Round:
         began = self.starts.pop((id(ev), path), None)
         if began is None or path in ev.absent:
             return
-        began, logged = began
+        began, logged, inlined = began
         if ev.watch is not None and len(self.log) != logged:
             return                              # (a scratch evaluation's effects are its own, not the next's)
         now = self.effects(ev)
@@ -242,7 +250,10 @@ class Round:
         if ref:
             self.grown = [g + x - y for g, x, y in zip(self.grown, now[-3:], began[-3:])]
             value = _Ref((value.path,))
-        self.new[path] = (span, tuple(dict.fromkeys(read)), value, tuple(self.log[logged:]))
+        texts = tuple(dict.fromkeys(self.inlined[inlined:]))
+        if None in texts or any(x[0] not in self.texts for x in texts):
+            return                              # (an expression read in place with no text known: not kept)
+        self.new[path] = (span, tuple(dict.fromkeys(read)), value, tuple(self.log[logged:]), texts)
 
     # ------------------------------------------------------------------ lending
     def _moved(self, span):
@@ -294,7 +305,7 @@ class Round:
                     return False
                 continue
             if entry is None or p in self.refused or p in absent or p in failed or p in refused \
-                    or self._touched(entry[0]):
+                    or self._touched(entry[0]) or len(entry) > 4 and any(self._touched(x) for x in entry[4]):
                 self.refused.add(path)
                 if p != path:
                     self.refused.add(p)
@@ -305,9 +316,11 @@ class Round:
             entry = old[p]
             if p not in values:
                 values[p] = entry[2]
-            new[p] = (self._moved(entry[0]),) + entry[1:]
-            if len(entry) > 3:
+            if len(entry) > 4:
+                new[p] = (self._moved(entry[0]), entry[1], entry[2], entry[3], tuple(self._moved(x) for x in entry[4]))
                 self._replay(entry[3], ev)
+            else:
+                new[p] = (self._moved(entry[0]),) + entry[1:]
         self.lent += len(order)
         return True
 

@@ -144,3 +144,22 @@ def test_editor_versions_equal_a_fresh_open(tmp_path):
             assert hover_markdown(mine, m.start(1)) == hover_markdown(fresh, m.start(1))
         mine.release()
         fresh.release()
+
+
+def test_an_imported_let_changed_in_its_buffer_is_not_lent(tmp_path):
+    """A let of an imported file, read by name (evaluated in place: no node of the importer stands for it), changed
+    in that file's open buffer: what read it is computed again (it was lent: the rack's limit stayed 30 kW after the
+    buffer said 3 kW, and the failed assert and limit were missing)."""
+    (tmp_path / "base.factory").write_text("server hgx {\n  max_power = 10.2 kW\n}\nlet budget = 30 kW\n")
+    main = ('from "./base.factory" import hgx, budget\nimport "./base.factory" as c\n\nrack r1 {\n'
+            '  server node: hgx x 2\n  power_limit = budget\n  assert sum(server.max_power) <= power_limit, "fits"\n}\n'
+            'rack r2 {\n  server node: hgx x 1\n  power_limit = c.budget\n}\n')
+    path = tmp_path / "main.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    for budget, power in (("30", "10.2"), ("30", "20.2"), ("3", "10.2"), ("3", "1")):
+        buffers = {str(tmp_path / "base.factory"): f"server hgx {{\n  max_power = {power} kW\n}}\n"
+                                                   f"let budget = {budget} kW\n"}
+        mine = Analysis(main, str(path), str(tmp_path), session, buffers, memo=memo)
+        fresh = Analysis(main, str(path), str(tmp_path), dsl.Session(), buffers)
+        assert [(d.code, d.message) for d in mine.checks_diagnostics()] == \
+               [(d.code, d.message) for d in fresh.checks_diagnostics()], (budget, power)
