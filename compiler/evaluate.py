@@ -1159,7 +1159,7 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     from dsl import gc_paused
 
     with gc_paused(), np.errstate(all="ignore"):     # (each model and division also says so where run alone)
-        if memo is None or not only_checks:
+        if memo is None:
             return _evaluate(lowering, sink, only_checks, cancel, ir, share)
         rnd = memo.begin(lowering, sink)       # `compiler.memo`: the values of the version before, where they hold
         completed = False

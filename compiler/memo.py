@@ -109,7 +109,10 @@ class ValueMemo:
     """The values of one document's last evaluation (see the module docstring). Owned by the server, one per
     open document; `Analysis.checks_diagnostics` lends it to the evaluation of each new version."""
 
-    def __init__(self) -> None:
+    def __init__(self, whole: bool = True) -> None:
+        # the values of the whole evaluation (the server's third stage: hovers, inlay hints), kept apart: a checks'
+        # stage computes a part of them
+        self.whole = ValueMemo(whole=False) if whole else None
         self.key: tuple | None = None               # the last version's program shape
         self.texts: dict[str, str] = {}             # file -> its text in the last version
         self.entries: dict[str, tuple] = {}         # path -> (span (file, start, end) or None, read, value)
@@ -312,10 +315,15 @@ class Round:
                 return False
             todo.append((p, True))
             todo.extend((d, False) for d in reversed(entry[1]))
+        nodes = ev.graph.nodes if ev.values_checked else None     # (the whole evaluation: `Node.deps` as computed)
         for p in order:
             entry = old[p]
             if p not in values:
                 values[p] = entry[2]
+                if nodes is not None and entry[1]:
+                    node = nodes.get(p)
+                    if node is not None:
+                        node.deps = sorted(set(entry[1])) if len(entry[1]) > 1 else list(entry[1])
             if len(entry) > 4:
                 new[p] = (self._moved(entry[0]), entry[1], entry[2], entry[3], tuple(self._moved(x) for x in entry[4]))
                 self._replay(entry[3], ev)
@@ -341,11 +349,12 @@ class Round:
                                        assumption.source, display="temp" if assumption.point else "")
             else:
                 _, path, unit, formula, inputs, value, owner = event
-                if path not in values:
+                if not dict.__contains__(nodes, path):     # (its value may be in place already: lent as read)
                     inst = nodes[owner].instance
                     node = Node(path, unit, inst.block.name_span, None, inst, inst.block.module, "model",
                                 formula=formula)
                     node.deps = list(inputs)
                     nodes[path] = node
+                if path not in values:
                     values[path] = value
                 self.new[path] = (None, (owner,), value)

@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import dsl
@@ -163,3 +164,43 @@ def test_an_imported_let_changed_in_its_buffer_is_not_lent(tmp_path):
         fresh = Analysis(main, str(path), str(tmp_path), dsl.Session(), buffers)
         assert [(d.code, d.message) for d in mine.checks_diagnostics()] == \
                [(d.code, d.message) for d in fresh.checks_diagnostics()], (budget, power)
+
+
+def _whole(text: str, path: Path, session, memo):
+    """(diagnostics, check results, values) of the whole evaluation (the server's third stage)."""
+    checked, front = session.check_text(text, str(path), root=str(path.parent))
+    if checked is None or front.has_errors():
+        return None
+    sink = Sink()
+    for source in front.sources.values():
+        sink.add_source(source)
+    results = evaluate(lower(checked, sink), sink, memo=memo)
+    diags = [(d.severity, d.code, d.message, d.span, tuple(d.notes), d.help, tuple(d.related), tuple(d.quantities))
+             for d in sink.items]
+    checks = [(c.name, c.ok, c.message, c.span, c.detail, tuple(c.failing)) for c in results.checks]
+    values = {p: (v.path if hasattr(v, "path") and not isinstance(v, np.ndarray) else
+                  v.tolist() if isinstance(v, np.ndarray) else v) for p, v in results.values.items()}
+    deps = {p: list(node.deps) for p, node in results.graph.nodes.items()}
+    units = dict(results.units)
+    results.release()
+    return diags, checks, values, deps, units
+
+
+@pytest.mark.parametrize("name,edits", [("enterprise_starter.factory", 4),
+                                        pytest.param("inference_shootout.factory", 3, marks=pytest.mark.slow)])
+def test_the_whole_evaluation_with_the_memo_equals_a_fresh_one(name, edits, tmp_path):
+    """The whole evaluation (hovers' values, the third stage's diagnostics) with its memo: diagnostics, check
+    results, every value, what each read and each unit equal a fresh evaluation's, edit by edit."""
+    text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    rng = random.Random(11)
+    session, memo = dsl.Session(), ValueMemo().whole
+    lent = 0
+    for step in range(edits + 1):
+        if step:
+            text = _edit(text, rng)
+        got = _whole(text, path, session, memo)
+        want = _whole(text, path, dsl.Session(), None)
+        assert got == want, f"edit {step}"
+        lent += memo.lent if got is not None else 0
+    assert lent > 0

@@ -390,7 +390,8 @@ class Analysis:
                 lowering.release()
             if self.cancelled:
                 raise Cancelled("")
-            self._results = None if sink.has_errors() else evaluate(lowering, sink, cancel=self._cancel)
+            self._results = None if sink.has_errors() else evaluate(
+                lowering, sink, cancel=self._cancel, memo=self.memo.whole if self.memo is not None else None)
         except Cancelled:                   # superseded by a newer version of the text: nothing to show (a
                                             # cancelled evaluation released what it made)
             self._results = None
