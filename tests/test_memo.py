@@ -179,7 +179,8 @@ def _whole(text: str, path: Path, session, memo):
              for d in sink.items]
     checks = [(c.name, c.ok, c.message, c.span, c.detail, tuple(c.failing)) for c in results.checks]
     values = {p: (v.path if hasattr(v, "path") and not isinstance(v, np.ndarray) else
-                  v.tolist() if isinstance(v, np.ndarray) else v) for p, v in results.values.items()}
+                  [None if x != x else x for x in v.reshape(-1).tolist()] if isinstance(v, np.ndarray) else v)
+              for p, v in results.values.items()}                     # (NaN as None: equal to itself)
     deps = {p: list(node.deps) for p, node in results.graph.nodes.items()}
     units = dict(results.units)
     results.release()
