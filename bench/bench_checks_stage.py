@@ -10,14 +10,22 @@ for the generated spec of about `--lines` lines (bench_check.py's generator: 636
 at 2,000 lines) and for examples/inference_shootout.factory:
 
 * first open: a fresh `dsl.Session`, the text checked (`Analysis(...)`: the front end) and its checks' stage;
-* a keystroke: `--edits` one-character edits of a figure (the session kept, as the server keeps it), each checked
-  and its checks' stage run; the median;
+* a keystroke: `--edits` one-character edits of a figure (the session kept, as the server keeps it, and the
+  document's memo of values, `compiler.memo`, where the tree has one), each checked and its checks' stage run; the
+  median;
 
 each split into stages: the front end (`check`), lowering, and within the checks' evaluation the placements shared
 (`compiler.share`: finding the copies and evaluating the first of each), the asserts, the built-in limits, the
 rules and the field tables (ordered pairs, plausibility). `--against TREE` runs the same measurement on another
 checkout (main's, before the share) in a subprocess and prints each figure's ratio (TREE's / this tree's: above 1
 is faster here). The checks' diagnostics of both trees are compared (they must be equal).
+
+`--value-bound`: the most a cache of values across document versions could save (the next step named in
+session 14: a keystroke inside one block should not re-evaluate the blocks it cannot affect). Each keystroke's
+evaluation starts with *every* value of the previous version's evaluation already in place (those of the nodes that
+lowering made: an unsound oracle, its diagnostics may differ; a sound cache reuses a subset of them), so what is
+left is the work no value cache removes: the front end, lowering, the share's classes, and the walks of every
+check, limit, rule and field table over the placements. Printed beside the keystroke's figures, with the ratio.
 """
 from __future__ import annotations
 
@@ -36,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("check", "lower", "share", "asserts", "limits", "rules", "field tables", "checks stage")
 
 
-def measure(tree: Path, lines: int, edits: int) -> dict:
+def measure(tree: Path, lines: int, edits: int, value_bound: bool = False) -> dict:
     """CPU seconds per stage in `tree` (its modules imported from there): {spec: {"open": {...}, "edit": {...},
     "diagnostics": [...]}}."""
     sys.path.insert(0, str(HERE))
@@ -66,19 +74,38 @@ def measure(tree: Path, lines: int, edits: int) -> dict:
     timed(E, "evaluate_rules", "rules")
     timed(C, "check_field_tables", "field tables")
     timed(L, "lower", "lower")
+    seed: dict = {}
+    if value_bound:                     # every value of the previous version's evaluation in place (an oracle)
+        inner = E._evaluate_with
+
+        def seeded(ev, *args, **kwargs):
+            nodes = ev.graph.nodes
+            ev.values.update({p: v for p, v in seed.get("last", {}).items() if p in nodes})
+            try:
+                return inner(ev, *args, **kwargs)
+            finally:
+                seed["next"] = dict(ev.values)
+        E._evaluate_with = seeded
     try:
         import compiler.share as S
         timed(S.PlacementShare, "prepare", "share")
     except ImportError:                 # (a tree without the share)
         pass
 
-    def one(text: str, path: str, session) -> tuple[dict, list]:
+    try:                                # the server's memo of a document's values (`compiler.memo`), if the tree has it
+        from compiler.memo import ValueMemo
+    except ImportError:
+        ValueMemo = None
+
+    def one(text: str, path: str, session, memo=None) -> tuple[dict, list]:
         spent.clear()
         start = time.process_time()
-        analysis = Analysis(text, path, str(Path(path).parent), session)
+        analysis = Analysis(text, path, str(Path(path).parent), session, **({"memo": memo} if memo else {}))
         spent["check"] = time.process_time() - start
         start = time.process_time()
         diags = analysis.checks_diagnostics()
+        if value_bound:
+            seed.setdefault("next", {})
         spent["checks stage"] = time.process_time() - start
         folder = str(Path(path).parent)             # (each tree's run has its own temporary folder)
         shown = [(d.severity, d.code, d.message.replace(folder, "<tmp>"), d.span.line if d.span else None,
@@ -94,6 +121,9 @@ def measure(tree: Path, lines: int, edits: int) -> dict:
         example = (tree / "examples" / "inference_shootout.factory")
         if example.exists():
             specs.append(("examples/inference_shootout.factory", example.read_text(encoding="utf-8"), " W"))
+            # a figure of one workload (groq_70b's accelerators, 576): what the memo of values is for
+            specs.append(("inference_shootout, one workload's figure", example.read_text(encoding="utf-8"),
+                          "          # 9 GroqRacks"))
         for name, text, anchor in specs:
             path = os.path.join(tmp, name.replace("/", "_").replace(" ", "_") + ".factory")
             gc.collect()
@@ -101,13 +131,15 @@ def measure(tree: Path, lines: int, edits: int) -> dict:
             try:
                 first, shown = one(text, path, dsl.Session())
                 session = dsl.Session()
-                one(text, path, session)                        # the server's session, warm
+                memo = ValueMemo() if ValueMemo is not None and not value_bound else None
+                one(text, path, session, memo)                  # the server's session, warm
                 at = text.index(anchor)
                 runs = []
                 for k in range(edits):
                     edited = text[:at - 1] + str((int(text[at - 1]) + k + 1) % 10) + text[at:] \
-                        if text[at - 1].isdigit() else text[:at] + " " + text[at:]
-                    got, _ = one(edited, path, session)
+                        if text[at - 1].isdigit() else text[:at] + " " * (k % 2 + 1) + text[at:]   # (each a new text)
+                    seed["last"] = seed.get("next", {}) if value_bound else {}
+                    got, _ = one(edited, path, session, memo)
                     runs.append(got)
             finally:
                 gc.enable()
@@ -121,11 +153,13 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--edits", type=int, default=7)
     parser.add_argument("--against", default=None, metavar="TREE", help="another checkout to compare (main's)")
+    parser.add_argument("--value-bound", action="store_true",
+                        help="also each keystroke with every value of the version before in place (an oracle)")
     parser.add_argument("--tree", default=str(HERE.parent), help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.json:                       # (the subprocess of --against)
-        print(json.dumps(measure(Path(args.tree), args.lines, args.edits)))
+        print(json.dumps(measure(Path(args.tree), args.lines, args.edits, args.value_bound)))
         return
     other = None
     if args.against:
@@ -135,6 +169,12 @@ def main() -> None:
                               cwd=args.against, check=True)
         other = json.loads(done.stdout)
     mine = measure(Path(args.tree), args.lines, args.edits)
+    bound = None
+    if args.value_bound:                # (in a subprocess: the oracle patches the evaluator's module)
+        done = subprocess.run([sys.executable, __file__, "--json", "--value-bound", "--tree", args.tree, "--lines",
+                               str(args.lines), "--edits", str(args.edits)], capture_output=True, text=True,
+                              check=True)
+        bound = json.loads(done.stdout)
     print(f"the checks' stage, CPU s (gc off, as the server runs; a keystroke: median of {args.edits} edits)"
           + (f"; ratio = {args.against}'s / this tree's" if other else ""))
     for name, got in mine.items():
@@ -149,6 +189,13 @@ def main() -> None:
                     text += f" ({base:.3f}, {base / value:.2f}x)" if value > 0.0005 else f" ({base:.3f})"
                 row.append(text)
             print(f"    {('first open' if when == 'open' else 'keystroke'):<10} " + "; ".join(row))
+        if bound and name in bound:
+            mine_s = got["edit"]["check"] + got["edit"]["checks stage"]
+            best = bound[name]["edit"]["check"] + bound[name]["edit"]["checks stage"]
+            print(f"    value-cache bound (every value of the version before in place): " + "; ".join(
+                f"{stage} {bound[name]['edit'].get(stage, 0.0):.3f}" for stage in STAGES))
+            print(f"    keystroke (check + checks stage) {mine_s:.3f} s -> at best {best:.3f} s with a value cache "
+                  f"(ratio {mine_s / best:.2f}x; target 0.1 s)")
         if other and name in other:
             same = other[name]["diagnostics"] == json.loads(json.dumps(got["diagnostics"]))   # (as the other's)
             print(f"    diagnostics of the first open equal {args.against}'s: {same}")

@@ -212,6 +212,10 @@ class Evaluator:
         # what a scratch evaluation of one placement reads of its surroundings; None: neither
         self.share = None
         self.watch = None
+        # `compiler.memo`: the values of the document's version before, lent where computing would give them (a
+        # `Round`, or None); `effects` counts the changes of state that keep the state's sizes (`memo.effects`)
+        self.memo = None
+        self.effects = 0
 
     def release(self) -> None:
         """Break the reference cycles of this evaluation and of its lowering (`Lowering.release`: its walker and
@@ -255,6 +259,8 @@ class Evaluator:
             if value is not None:               # a copy of a placement: its first's value (`compiler.share`)
                 values[path] = value
                 self._note_read(path)
+                if self.memo is not None:
+                    self.memo.shared(path, self.share.first_of(path), value)
                 return value
         pending, via = self.pending, self.pending_via
         pending.append(path)
@@ -322,6 +328,12 @@ class Evaluator:
             raise Cancelled(path)
         if path in self.failed:
             raise EvalError(path)
+        memo = self.memo
+        if memo is not None and self.watch is None and memo.lend(path, self):   # the version before's value
+            #                                                                       (`compiler.memo`)
+            if reading:
+                reading[-1].append(path)
+            return values[path]
         share = self.share
         if share is not None:
             value = share.value(path)
@@ -329,6 +341,8 @@ class Evaluator:
                 if reading:
                     reading[-1].append(path)
                 values[path] = value
+                if memo is not None:
+                    memo.shared(path, share.first_of(path), value)
                 return value
         nodes = self.graph.nodes
         node = dict.get(nodes, path)
@@ -362,6 +376,8 @@ class Evaluator:
                     else:                               # not a whole number: no value (`check_count`)
                         value = self._apply_absent(path, checked, [])
                 values[path] = value
+                if memo is not None and path not in self.absent:
+                    memo.leaf(path, expr, value)
                 return value
             node = nodes[path]
         kind = node.kind
@@ -379,9 +395,13 @@ class Evaluator:
                     else:                               # not a whole number: no value (`check_count`)
                         value = self._apply_absent(path, checked, [])
                 values[path] = value         # (its `deps` stay the Node's empty default)
+                if memo is not None and path not in self.absent:
+                    memo.leaf(path, node.expr, value)
                 return value
         if reading:
             reading[-1].append(path)
+        if memo is not None:
+            memo.start(path, self)
         stack.append(path)
         read: list[str] = []
         reading.append(read)
@@ -409,6 +429,8 @@ class Evaluator:
                 value = self._apply_absent(path, value, read)       # (not a finite scalar: the common case)
             values[path] = value
             node.deps = sorted(set(read)) if len(read) > 1 else read
+            if memo is not None:
+                memo.done(path, node, read, value, self)
             return value
         except RefusedRead as refused:
             if kind != "model":
@@ -579,6 +601,7 @@ class Evaluator:
         if found is None:
             return value
         reason, mask = found
+        self.effects += 1
         if mask.all():
             raise RefusedRead(node.path, reason)
         self.refused_inputs[node.path] = (mask, reason)
@@ -600,6 +623,8 @@ class Evaluator:
     def assumption(self, assumption: Assumption) -> np.ndarray:
         path = f"assumptions.{assumption.name}"
         if path not in self.graph.nodes:
+            if self.memo is not None:           # (made again where a value the memo lends made it)
+                self.memo.event(("assumption", path, assumption))
             self.graph.nodes[path] = Node(path, assumption.unit, None, assumption, None, None, "assumption",
                                           assumption.source, display="temp" if assumption.point else "")
         return self.node_value(path)
@@ -753,6 +778,8 @@ class _ExprEval(ExprVisitor):
             return ev.member_value(found, where, expr.ident, expr.span, agg)
         if isinstance(where, n.Param) or isinstance(where, n.Let):
             path, value = module_value(ev.graph.nodes, where, module)
+            if path is None and ev.memo is not None:
+                ev.memo.inline(value)           # (an imported let read in place: its text is read too)
             return ev.node_value(path) if path is not None else Tail(value, (None, module, agg))
         if isinstance(where, n.Block):
             return ev.lowering.definition(where)
@@ -768,6 +795,8 @@ class _ExprEval(ExprVisitor):
             if isinstance(found, n.Block):
                 return ev.lowering.definition(found)
             if isinstance(found, (n.Param, n.Let)):
+                if ev.memo is not None:
+                    ev.memo.inline(found.value)     # (an imported let read in place: its text is read too)
                 return Tail(found.value, (None, base, ctx[2]))
             raise EvalError(expr.name)
         if isinstance(base, Instance):
@@ -967,6 +996,8 @@ class Context:
             kind = node.kind
             if kind == "let":
                 if isinstance(default, (Assumption, Option)):
+                    if ev.memo is not None:     # (declared again where a value the memo lends declared it)
+                        ev.memo.event(("let", path, default))
                     ev.let_declared[path] = default           # a spec's figure for an assumption or option
                 if isinstance(value, np.ndarray):
                     value = ev.refuse_read(node, value, self.node)   # no model runs on a let out of its range
@@ -1022,6 +1053,8 @@ class Context:
             if self.inst.path in ev.refusing:       # a term of a model run on a refused let's stand-in value
                 ev._declare_refused(path, *ev.refusing[self.inst.path])
             ev.values[path] = ev._apply_absent(path, value, [])
+            if ev.memo is not None:             # (made again where a value the memo lends made it)
+                ev.memo.detail(path, unit, formula, node.deps, ev.values[path], ev.stack[-1] if ev.stack else None)
         ev._note_read(path)
         return ev.values[path]
 
@@ -1115,7 +1148,7 @@ class Context:
 
 
 def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=None, ir=None,
-             share: bool = True) -> Results:
+             share: bool = True, memo=None) -> Results:
     """Evaluate every quantity (or only what the asserts need) and every assert. `cancel` (a
     threading.Event, optional) stops the evaluation at the next node once set: `Cancelled` is raised (an
     editor drops the evaluation of a text that has changed since), and the evaluation and `lowering` are released
@@ -1126,20 +1159,33 @@ def evaluate(lowering: Lowering, sink: Sink, only_checks: bool = False, cancel=N
     from dsl import gc_paused
 
     with gc_paused(), np.errstate(all="ignore"):     # (each model and division also says so where run alone)
-        return _evaluate(lowering, sink, only_checks, cancel, ir, share)
+        if memo is None:
+            return _evaluate(lowering, sink, only_checks, cancel, ir, share)
+        rnd = memo.begin(lowering, sink)       # `compiler.memo`: the values of the version before, where they hold
+        completed = False
+        try:
+            results = _evaluate(lowering, sink, only_checks, cancel, ir, share, rnd)
+            completed = True
+            return results
+        finally:
+            if rnd is not None:
+                memo.finish(rnd, completed)
 
 
-def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir, share: bool = True) -> Results:
+def _evaluate(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir, share: bool = True,
+              rnd=None) -> Results:
     from .checks import merge_placements
 
     start = len(sink.items)
-    results = _evaluate_all(lowering, sink, only_checks, cancel, ir, share)
+    results = _evaluate_all(lowering, sink, only_checks, cancel, ir, share, rnd)
     merge_placements(sink, start, lowering.graph)   # one line of a definition and its placements: one diagnostic
     return results
 
 
-def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir, share: bool = True) -> Results:
+def _evaluate_all(lowering: Lowering, sink: Sink, only_checks: bool, cancel, ir, share: bool = True,
+                  rnd=None) -> Results:
     ev = Evaluator(lowering, sink)
+    ev.memo = rnd
     try:
         return _evaluate_with(ev, lowering, sink, only_checks, cancel, ir, share)
     except Cancelled:           # dropped with its lowering (an editor's superseded version): refcounting frees them

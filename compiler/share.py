@@ -214,6 +214,7 @@ class PlacementShare:
         ev = self.ev
         scratch = Evaluator(ev.lowering, Sink())
         scratch.cancel, scratch.quiet, scratch.values_checked = ev.cancel, ev.quiet, ev.values_checked
+        scratch.memo = ev.memo              # (`compiler.memo`: what it computes is kept; it is lent nothing)
         watch = scratch.watch = _Watch(first)
         items = scratch.sink.items
         own_errors = True                   # each check reported nothing, or (failed) its one error alone
@@ -316,6 +317,12 @@ class PlacementShare:
                                        diag.help, []))
 
     # ------------------------------------------------------------------ reads
+    def first_of(self, path: str) -> str | None:
+        """The path in its class's first placement whose value a shared placement's `path` reads as its own."""
+        head, _, name = path.rpartition(".")
+        found = self.at.get(head)
+        return f"{found[0]}.{name}" if found is not None else None
+
     def value(self, path: str):
         """The value of `path` in a shared placement: its counterpart's in the class's first (computed there now
         if its checks did not need it), or None."""

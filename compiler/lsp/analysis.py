@@ -80,8 +80,9 @@ class Analysis:
     """One checked (and, lazily, evaluated) version of a document."""
 
     def __init__(self, text: str, path: str, root: str | None = None, session: "dsl.Session | None" = None,
-                 buffers: dict[str, str] | None = None):
+                 buffers: dict[str, str] | None = None, memo=None):
         self.text = text
+        self.memo = memo                             # `compiler.memo.ValueMemo`: the version before's values
         self.path = path
         self.root = root
         self.source = Source(path, text)
@@ -355,7 +356,7 @@ class Analysis:
                             lowering.release()
                             raise Cancelled("")
                         if not sink.has_errors():
-                            evaluate(lowering, sink, only_checks=True, cancel=self._cancel).release()
+                            evaluate(lowering, sink, only_checks=True, cancel=self._cancel, memo=self.memo).release()
                         else:
                             lowering.release()
                         self._checks_diagnostics = list(sink.items)
@@ -389,7 +390,8 @@ class Analysis:
                 lowering.release()
             if self.cancelled:
                 raise Cancelled("")
-            self._results = None if sink.has_errors() else evaluate(lowering, sink, cancel=self._cancel)
+            self._results = None if sink.has_errors() else evaluate(
+                lowering, sink, cancel=self._cancel, memo=self.memo.whole if self.memo is not None else None)
         except Cancelled:                   # superseded by a newer version of the text: nothing to show (a
                                             # cancelled evaluation released what it made)
             self._results = None

@@ -50,6 +50,8 @@ from dsl.source import Source
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
                        folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
+from compiler.memo import ValueMemo
+
 from .index import WorkspaceIndex
 from .workspace import references as workspace_references
 from .workspace import rename as workspace_rename
@@ -88,6 +90,8 @@ class FactoryServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("factory-lsp", "1")
         self.analyses: dict[str, Analysis] = {}
+        # uri -> the values of its last version's checks' stage, lent to the next (`compiler.memo`)
+        self.memos: dict[str, ValueMemo] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.inlay_hints = False
         self.session = dsl.Session()          # the parse cache of imported files, shared by every document
@@ -173,7 +177,8 @@ class FactoryServer(LanguageServer):
                 previous.cancel()             # its evaluation, if still running, is of an old text
                 self.retired.append(previous)
             try:
-                current = Analysis(doc.source, _path(uri), _root(uri, self), self.session, buffers)
+                current = Analysis(doc.source, _path(uri), _root(uri, self), self.session, buffers,
+                                   memo=self.memos.setdefault(uri, ValueMemo()))
             except Exception:  # noqa: BLE001 - a broken buffer must never bring the server down
                 log.exception("analysis failed for %s", uri)
                 return None
@@ -504,6 +509,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     uri = params.text_document.uri
     ls.open_uris.discard(uri)
     closed = ls.analyses.pop(uri, None)
+    ls.memos.pop(uri, None)
     if closed is not None:
         ls.retired.append(closed)
     ls.index_changed(uri)                     # (what the index reads of it is the disk's again)

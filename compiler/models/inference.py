@@ -4357,13 +4357,18 @@ def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
     key = (kind, ctx.path)
     reading = getattr(ctx.ev, "reading", None)
     if key not in memo:
-        start = len(reading[-1]) if reading else 0
+        read: list[str] = []            # what the solve reads, in a frame of its own: also where no node is being
+        if reading is not None:         # computed (a check reading the solve), so the next output re-reads it all
+            reading.append(read)
         try:
-            memo[key] = (solve(ctx), [])
+            memo[key] = (solve(ctx), read)
         except Exception as exc:  # noqa: BLE001 - re-raised for every output that reads it
-            memo[key] = (_Failed(exc), [])
-        if reading:
-            memo[key][1].extend(reading[-1][start:])
+            memo[key] = (_Failed(exc), read)
+        finally:
+            if reading is not None:
+                reading.pop()
+                if reading:
+                    reading[-1].extend(read)
     else:
         for path in memo[key][1]:
             try:
