@@ -209,7 +209,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
     for root_inst in results.graph.roots:
         walk(root_inst)
-    snap.incomplete = _unpriced_kpis(results, sink, set(snap.kpis))
+    named, reached = _unpriced_reach(results, sink)
+    snap.incomplete = set(snap.kpis) & reached
     snap.flagged = _flagged_kpis(results, sink, set(snap.kpis))
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
@@ -220,7 +221,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             if node.span is not None:
                 snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
     _imported_inputs(results, snap, scenario)
-    snap.costs = cost_items(results, value)
+    snap.costs = cost_items(results, value, named, reached)
     return snap
 
 
@@ -276,14 +277,15 @@ def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
     return out
 
 
-def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
-    """The KPIs that read, at any depth (the reads evaluation recorded, `Node.deps`), a figure an `unpriced`
-    warning names as counting a part without a price as $0 (`Diagnostic.quantities`)."""
+def _unpriced_reach(results, sink) -> tuple[set[str], set[str]]:
+    """The figures an `unpriced` warning names as counting a part without a price as $0
+    (`Diagnostic.quantities`), and every figure that reads one of them at any depth (the reads evaluation
+    recorded, `Node.deps`), themselves included: the figures that are incomplete (a KPI, a cost row)."""
     from dsl.diagnostics import Code
 
     figures = {q for d in sink.items if d.code == Code.UNPRICED for q in d.quantities}
     if not figures:
-        return set()
+        return set(), set()
     readers: dict[str, list[str]] = {}
     for path, node in results.graph.nodes.items():
         for dep in node.deps:
@@ -294,7 +296,7 @@ def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
             if reader not in reached:
                 reached.add(reader)
                 todo.append(reader)
-    return kpis & reached
+    return figures, reached
 
 
 # ------------------------------------------------------------------------------------------- compare
@@ -1114,6 +1116,11 @@ class CostRow(_Strict):
                                       "to its capex (opex) change")
     old_unpriced: bool = Field(description="the part has no price in the old spec (the model counts it $0)")
     new_unpriced: bool
+    old_incomplete: bool = Field(False, description="the old row counts a part without a price as $0 (its figure "
+                                 "reads one an `unpriced` warning names: maintenance on a capex, a site's land "
+                                 "without `land_price`): a lower bound, its change is not counted in the printed "
+                                 "total; an added field (older plans lack it)")
+    new_incomplete: bool = False
     quantity_unit: Optional[Literal["J/yr"]] = Field(None, description="the unit of old_quantity and "
                                                      "new_quantity: energy a year (the energy row); null when the "
                                                      "row has none; an added field (older plans lack it)")

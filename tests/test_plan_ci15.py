@@ -1,0 +1,72 @@
+"""`factory plan` as a pull-request check (session 15): laws a platform team relies on, on the small enterprise
+example (two evaluations a plan):
+
+    a cost row whose figure counts a part without a price as $0 (maintenance is a rate on capex) is marked
+    incomplete on that side and is never shown as a saving: its printed change is n/a and the printed total
+    leaves it out (as an unpriced part's row), in text, Markdown and the GitHub notice;
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = (ROOT / "examples" / "enterprise_starter.factory").read_text()
+
+
+def _edit(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("plan_ci15")
+    texts = {
+        "a": STARTER,
+        # the chip changed to one the stdlib gives no price (H200): its capex counts $0, and so does the
+        # maintenance the model charges on that capex
+        "h200": _edit(STARTER, ("H100_SXM", "H200")),
+    }
+    out = {}
+    for name, text in texts.items():
+        out[name] = folder / f"{name}.factory"
+        out[name].write_text(text)
+    return out
+
+
+def _run(a: Path, b: Path, fmt: str = "json", *extra: str):
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt, *extra])
+    return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
+
+
+def test_a_cost_row_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_saving(specs) -> None:
+    result, doc = _run(specs["a"], specs["h200"])
+    assert result.exit_code == 3, result.output
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    assert kpis["headquarters.opex"]["new_incomplete"]           # the KPI table already says so
+    (maintenance,) = [r for r in doc["costs"] if r["item"] == "headquarters:maintenance"]
+    # the model's maintenance is a rate on capex: the H100s' $1.76M went to $0 (unpriced), so the row fell by
+    # 1.76M x maintenance_rate (3%/yr) = $52,800/yr; that is no saving, the H200s are not free
+    assert maintenance["change"] == pytest.approx(-1_760_000 * 0.03, rel=1e-9)
+    assert maintenance["new_incomplete"] and not maintenance["old_incomplete"]
+    # the JSON law still holds: the rows' changes sum to the KPI's change
+    opex = sum(r["change"] for r in doc["costs"] if r["cost"] == "opex")
+    assert math.isclose(opex, kpis["headquarters.opex"]["change"] * 365 * 86400.0, rel_tol=1e-9)
+    _, text = _run(specs["a"], specs["h200"], "text")
+    line = next(x for x in text.splitlines() if "maintenance (model)" in x)
+    assert "n/a (incomplete)" in line and "-$4,400/mo" not in line, line
+    total = next(x for x in text.splitlines() if "total opex change" in x)
+    assert "-$4,400" not in total and "not counting 1 incomplete row(s)" in total, total
+    _, gh = _run(specs["a"], specs["h200"], "github")
+    assert "-$4,400/mo" not in gh and "not counting 1 incomplete row(s)" in gh
+    _, md = _run(specs["a"], specs["h200"], "markdown")
+    assert "-$4,400/mo" not in md and "n/a (incomplete)" in md
