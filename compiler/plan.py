@@ -221,7 +221,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             if node.span is not None:
                 snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
     _imported_inputs(results, snap, scenario)
-    snap.costs = cost_items(results, value, named, reached)
+    snap.costs = cost_items(results, value, named, reached, _flags(results, sink))
     return snap
 
 
@@ -260,6 +260,17 @@ def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
                                  unit_of_expr(ev, stmt.value), written_unit(stmt.value))
             span = stmt.name_span
             snap.input_places[path] = {"file": span.file, "line": span.line, "col": span.col}
+
+
+def _flags(results, sink) -> dict[str, str]:
+    """{figure: why}: every figure the report marks for a warning other than `unpriced` (that one is
+    `incomplete`), with the report's words (`report_format.flagged_codes`): the cost rows that show one."""
+    from dsl.diagnostics import Code
+
+    from .render.report_format import flag_reason, flagged_codes
+
+    return {path: flag_reason(codes - {Code.UNPRICED}) for path, codes in flagged_codes(results, sink).items()
+            if codes - {Code.UNPRICED}}
 
 
 def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
@@ -1007,9 +1018,9 @@ def render_github(doc: dict) -> str:
         props = "" if not where or i["status"] == "removed" else \
             f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
         lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
-    for site, cost, _, total, incomplete in _sections(doc.get("costs", [])):
-        lines.append(command("notice", f"factory plan: {cost} of {site}",
-                             _total_text(cost, total, incomplete).split(": ", 1)[1]))
+    for site, cost, _, total, left_out in _sections(doc.get("costs", [])):     # a warning where it counts a flagged row
+        lines.append(command("warning" if left_out[2] else "notice", f"factory plan: {cost} of {site}",
+                             _total_text(cost, total, left_out).split(": ", 1)[1]))
     for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
         note = _flag_note(k) if k["changed"] else ""
         if note:
@@ -1121,6 +1132,10 @@ class CostRow(_Strict):
                                  "without `land_price`): a lower bound, its change is not counted in the printed "
                                  "total; an added field (older plans lack it)")
     new_incomplete: bool = False
+    old_flagged: Optional[str] = Field(None, description="why the report marks the old row's figure for a warning "
+                                       "other than `unpriced` (computed from an input outside its published "
+                                       "range); null when it does not; an added field")
+    new_flagged: Optional[str] = Field(None, description="the same for the new row; an added field")
     quantity_unit: Optional[Literal["J/yr"]] = Field(None, description="the unit of old_quantity and "
                                                      "new_quantity: energy a year (the energy row); null when the "
                                                      "row has none; an added field (older plans lack it)")

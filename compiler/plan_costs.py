@@ -29,6 +29,9 @@ table's capex and opex changes):
                 row whose group figure an `unpriced` warning names (a site's land without `land_price`), a
                 `network` block's capex. It is a lower bound, not a value: printed with "(incomplete)",
                 its change n/a and left out of the printed total (as an unpriced part's row), never a saving.
+    flagged     a row whose figure is computed from an input a warning flags (an `implausible-value` price,
+                `report_format.flagged_codes`, `unpriced` aside) carries the KPI table's mark on that side, and
+                its site's total says so: the row is right for the input as written, and counted.
 
 Rows are compared by key (site, group, part path or category); a row missing on one side counts $0 there.
 """
@@ -79,13 +82,16 @@ class CostItem:
     quantity: Optional[float] = None         # what the row pays for, when it is no count: energy in J a year
     group_count: Optional[float] = None      # the hall's count (None: the site's own group)
     incomplete: bool = False                 # counts a part without a price as $0 (not the part's own row)
+    flag: Optional[str] = None               # why a warning other than `unpriced` flags its figure (the report's words)
 
 
-def cost_items(results, value, named: frozenset = frozenset(), reached: frozenset = frozenset()
-               ) -> dict[tuple[str, str, str], CostItem]:
+def cost_items(results, value, named: frozenset = frozenset(), reached: frozenset = frozenset(),
+               flags: Optional[dict] = None) -> dict[tuple[str, str, str], CostItem]:
     """Every site's cost rows, by (site, group, key). `value(path)` reads a figure of the compared scenario
     (None when absent); `named` are the figures an `unpriced` warning names, `reached` those and every figure
-    that reads one (`plan._unpriced_reach`): the rows they make incomplete."""
+    that reads one (`plan._unpriced_reach`): the rows they make incomplete; `flags` {figure: why} the figures
+    another warning flags (`plan._flags`), which flag the rows that show them."""
+    flags = flags or {}
     items: dict[tuple[str, str, str], CostItem] = {}
     for site in results.graph.roots:
         if site.kind != "site" or value(f"{site.path}.capex") is None:
@@ -96,7 +102,7 @@ def cost_items(results, value, named: frozenset = frozenset(), reached: frozense
             group_count = None if group is site else mult
             leased = value(f"{site.path}.colocation_price") is not None or \
                 value(f"{group.path}.colocation_price") is not None
-            own = list(_part_items(site.path, group, mult, inner_halls, value, leased, named))
+            own = list(_part_items(site.path, group, mult, inner_halls, value, leased, named, flags))
             for item in own:
                 item.group_count = group_count
                 items[(item.site, item.group, item.key)] = item
@@ -109,7 +115,8 @@ def cost_items(results, value, named: frozenset = frozenset(), reached: frozense
                 if abs(rest) > _NOISE * max(abs(total), 1.0) or incomplete:
                     items[(site.path, group.path, f"{group.path}:{category}")] = CostItem(
                         site.path, group.path, f"{group.path}:{category}", label, category, "capex", rest,
-                        group_count=group_count, incomplete=incomplete)
+                        group_count=group_count, incomplete=incomplete,
+                        flag=_group_flag(results.graph, group, inner_halls, figures, flags))
         for category, (figure, label) in OPEX_CATEGORIES.items():     # the site's: not a sum of its halls'
             total = value(f"{site.path}.{figure}")
             if isinstance(total, float) and total != 0:
@@ -117,8 +124,24 @@ def cost_items(results, value, named: frozenset = frozenset(), reached: frozense
                 items[(site.path, site.path, f"{site.path}:{category}")] = CostItem(
                     site.path, site.path, f"{site.path}:{category}", label, category, "opex",
                     total * SECONDS_PER_YEAR, quantity=energy if isinstance(energy, float) else None,
-                    incomplete=f"{site.path}.{figure}" in reached)
+                    incomplete=f"{site.path}.{figure}" in reached, flag=flags.get(f"{site.path}.{figure}"))
     return items
+
+
+def _group_flag(graph, group, inner_halls, figures, flags: dict) -> Optional[str]:
+    """Why the group's share of `figures` is flagged: a hall's figure's flag; for the site's own share (its figure
+    minus its halls'), the flag of what the site's figure reads besides its halls' figures, so that a hall's
+    flagged input does not mark the site's own gear."""
+    halls = {f"{h.path}.{f}" for h in inner_halls for f in figures}
+    for figure in figures:
+        path = f"{group.path}.{figure}"
+        if path not in flags:
+            continue
+        node = graph.nodes.get(path)
+        deps = getattr(node, "deps", None)
+        if not inner_halls or deps is None or any(d in flags and d not in halls for d in deps):
+            return flags[path]
+    return None
 
 
 def _count(inst, value) -> float:
@@ -145,7 +168,7 @@ def _group_figure(group, mult, inner_halls, figures, value) -> Optional[float]:
     return total
 
 
-def _part_items(site: str, group, mult: float, skip, value, leased: bool, named=frozenset()):
+def _part_items(site: str, group, mult: float, skip, value, leased: bool, named=frozenset(), flags=None):
     """The priced parts placed in `group` (not inside the halls in `skip`, which are groups of their own): the
     parts with a bill-of-materials price, `network` blocks, the power and cooling gear placed on the group
     itself (units * price, the units the thermal model sizes for CDUs, CRAHs, chillers and dry coolers placed
@@ -161,14 +184,15 @@ def _part_items(site: str, group, mult: float, skip, value, leased: bool, named=
         if isinstance(price, float):
             category = "it" if inst.kind in IT_KINDS else "network"
             yield CostItem(site, group.path, inst.path, label, category, "capex", price,
-                           quantity if isinstance(quantity, float) else None)
+                           quantity if isinstance(quantity, float) else None,
+                           flag=(flags or {}).get(f"{inst.path}.total_price"))
             continue                          # what is inside is held by this price
         if inst.kind == "network":
             capex = value(f"{inst.path}.capex")
             if isinstance(capex, float):
                 yield CostItem(site, group.path, inst.path, f"network {definition}", "network", "capex",
                                units * capex, incomplete=f"{inst.path}.capex" in named
-                               or f"{inst.path}.capex_optics" in named)
+                               or f"{inst.path}.capex_optics" in named, flag=(flags or {}).get(f"{inst.path}.capex"))
             continue
         gear = (direct and not leased and inst.kind in POWER_GEAR + COOLING_GEAR) or \
             (inst.kind == "power_shelf" and inst.parent is not None and inst.parent.kind == "rack")
@@ -180,7 +204,8 @@ def _part_items(site: str, group, mult: float, skip, value, leased: bool, named=
             category = "cooling" if inst.kind in COOLING_GEAR else "power"
             priced = isinstance(unit_price, float)
             yield CostItem(site, group.path, inst.path, label, category, "capex",
-                           units * unit_price if priced else 0.0, units, unpriced=not priced)
+                           units * unit_price if priced else 0.0, units, unpriced=not priced,
+                           flag=(flags or {}).get(f"{inst.path}.price"))
             continue
         if isinstance(quantity, float) and (inst.kind in LEAF_KINDS or (inst.kind == "server" and not any(
                 p.kind in ("chip", "cpu", "memory", "storage") for p in inst.parts))):
@@ -206,7 +231,8 @@ def compare_costs(old: dict, new: dict) -> list[dict]:
         a, b = old.get(key), new.get(key)
         one = b or a
         changed = a is None or b is None or not _close(a.value, b.value) or not _close(a.count, b.count) \
-            or a.unpriced != b.unpriced or not _close(a.quantity, b.quantity) or a.incomplete != b.incomplete
+            or a.unpriced != b.unpriced or not _close(a.quantity, b.quantity) or a.incomplete != b.incomplete \
+            or a.flag != b.flag
         if not changed:
             continue
         rows.append({"site": one.site, "group": one.group, "item": one.key, "label": one.label,
@@ -217,6 +243,7 @@ def compare_costs(old: dict, new: dict) -> list[dict]:
                      "change": (b.value if b else 0.0) - (a.value if a else 0.0),
                      "old_unpriced": bool(a and a.unpriced), "new_unpriced": bool(b and b.unpriced),
                      "old_incomplete": bool(a and a.incomplete), "new_incomplete": bool(b and b.incomplete),
+                     "old_flagged": a.flag if a else None, "new_flagged": b.flag if b else None,
                      "quantity_unit": "J/yr" if (a and a.quantity is not None) or (b and b.quantity is not None)
                      else None,
                      "old_quantity": a.quantity if a else None, "new_quantity": b.quantity if b else None,
@@ -300,7 +327,15 @@ def printed(row: dict) -> dict:
     return {"old": side(old, row["old_unpriced"], row.get("old_incomplete")),
             "new": side(new, row["new_unpriced"], row.get("new_incomplete")),
             "change": change_text, "change_dollars": change, "count": counts,
-            "unpriced": bool(unpriced), "incomplete": bool(incomplete and not unpriced)}
+            "unpriced": bool(unpriced), "incomplete": bool(incomplete and not unpriced), "flag": flag_note(row)}
+
+
+def flag_note(row: dict) -> str:
+    """The KPI table's mark of a row computed from a flagged input, by side (`⚠ after: computed from an input
+    outside its published range`); "" when neither side is."""
+    sides = [f"{word}: {row[f'{side}_flagged']}" for side, word in (("old", "before"), ("new", "after"))
+             if row.get(f"{side}_flagged")]
+    return "⚠ " + "; ".join(sides) if sides else ""
 
 
 def _sorted(rows: list[dict]) -> list[dict]:
@@ -328,7 +363,10 @@ def _sections(rows: list[dict]):
                       for g in sorted({r["group"] for r in mine}, key=lambda g: (g != site, g))]
             shown = [printed(r) for r in mine]
             total = sum(p["change_dollars"] or 0 for p in shown)
-            left_out = (sum(1 for p in shown if p["unpriced"]), sum(1 for p in shown if p["incomplete"]))
+            reasons = sorted({row[f"{side}_flagged"] for row in mine for side in ("old", "new")
+                              if row.get(f"{side}_flagged")})
+            left_out = (sum(1 for p in shown if p["unpriced"]), sum(1 for p in shown if p["incomplete"]),
+                        sum(1 for p in shown if p["flag"]), reasons)
             yield site, cost, groups, total, left_out
 
 
@@ -336,10 +374,12 @@ ROUNDING_NOTE = ("each row is rounded to the dollar (opex: per month, the year's
                  "after - before as printed, and the total is the sum of the rows' changes as printed")
 
 
-def _total_text(cost: str, total: int, left_out: tuple[int, int]) -> str:
+def _total_text(cost: str, total: int, left_out: tuple) -> str:
     """The printed total; it names the rows it leaves out: unpriced parts (the model counts them $0) and
-    incomplete rows (they count a part without a price as $0: a lower bound, no change to add)."""
-    unpriced, incomplete = left_out
+    incomplete rows (they count a part without a price as $0: a lower bound, no change to add), and carries
+    the mark of the flagged rows it counts."""
+    unpriced, incomplete = left_out[:2]
+    flagged, reasons = (left_out[2], left_out[3]) if len(left_out) > 2 else (0, [])
     text = f"total {cost} change: {_money(total, True)}" if cost == "capex" else \
         f"total opex change: {_money(total, True)}/mo ({_money(12 * total, True)}/yr)"
     if unpriced:
@@ -347,6 +387,8 @@ def _total_text(cost: str, total: int, left_out: tuple[int, int]) -> str:
     if incomplete:
         text += (" and " if unpriced else ", not counting ") + \
             f"{incomplete} incomplete row(s) (they count a part without a price as $0)"
+    if flagged:
+        text += f" (⚠ counts {flagged} flagged row(s): {'; '.join(reasons)})"
     return text
 
 
@@ -367,7 +409,8 @@ def render_cost_text(rows: list[dict]) -> list[str]:
             for r in mine:
                 p = printed(r)
                 lines.append(f"      {_mark(r)} {_what(r):<{widths[0]}}  {p['count']:>{widths[1]}}  "
-                             f"{p['old']:>{widths[2]}} -> {p['new']:>{widths[3]}}  {p['change']:>{widths[4]}}".rstrip())
+                             f"{p['old']:>{widths[2]}} -> {p['new']:>{widths[3]}}  {p['change']:>{widths[4]}}"
+                             f"{'  [' + p['flag'] + ']' if p['flag'] else ''}".rstrip())
         lines.append(f"    {_total_text(cost, total, incomplete)}")
     return lines + [f"  ({ROUNDING_NOTE})", ""]
 
@@ -391,7 +434,9 @@ def render_cost_markdown(rows: list[dict], md, code, fold_over: int = 10) -> lis
                 p = printed(r)
                 what = md(r["label"]) + " (model)" if ":" in r["item"] else \
                     f"{md(r['label'])} `{md(r['item'])}`"
-                table.append(f"| {_mark(r)} | {what} | {md(p['count']).replace(' -&gt; ', ' → ')} | {md(p['old'])} | {md(p['new'])} "
+                old, new = (md(p[side]) + (f" (⚠ {md(r[f'{side}_flagged'])})" if r.get(f"{side}_flagged") else "")
+                            for side in ("old", "new"))
+                table.append(f"| {_mark(r)} | {what} | {md(p['count']).replace(' -&gt; ', ' → ')} | {old} | {new} "
                              f"| {md(p['change'])} |")
         table.append(f"| | **total** | | | | **{md(_money(total, True) + ('' if cost == 'capex' else '/mo'))}** |")
         if count > fold_over:

@@ -4,6 +4,8 @@ example (two evaluations a plan):
     a cost row whose figure counts a part without a price as $0 (maintenance is a rate on capex) is marked
     incomplete on that side and is never shown as a saving: its printed change is n/a and the printed total
     leaves it out (as an unpriced part's row), in text, Markdown and the GitHub notice;
+    a cost row computed from an input outside its published range carries the KPI table's mark on that side
+    (JSON `old_flagged` / `new_flagged`, the same words), and so does its site's total, in every format;
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ def specs(tmp_path_factory) -> dict[str, Path]:
         # the chip changed to one the stdlib gives no price (H200): its capex counts $0, and so does the
         # maintenance the model charges on that capex
         "h200": _edit(STARTER, ("H100_SXM", "H200")),
+        # a kWh at 80 USD (a unit slip for 0.08): an `implausible-value` warning flags every figure it reaches
+        "kwh80": _edit(STARTER, ("0.12 USD/kWh", "80 USD/kWh")),
     }
     out = {}
     for name, text in texts.items():
@@ -70,3 +74,30 @@ def test_a_cost_row_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_sav
     assert "-$4,400/mo" not in gh and "not counting 1 incomplete row(s)" in gh
     _, md = _run(specs["a"], specs["h200"], "markdown")
     assert "-$4,400/mo" not in md and "n/a (incomplete)" in md
+
+
+def test_a_cost_row_computed_from_a_flagged_input_is_flagged_as_its_kpi(specs) -> None:
+    result, doc = _run(specs["a"], specs["kwh80"])
+    assert result.exit_code == 3, result.output
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    reason = kpis["headquarters.opex"]["new_flagged"]
+    assert reason and "outside its published range" in reason
+    (energy,) = [r for r in doc["costs"] if r["item"] == "headquarters:energy"]
+    # 609.8 MWh a year at 80 USD/kWh: $48.8M a year, from the flagged price
+    assert energy["new"] == pytest.approx(energy["new_quantity"] / 3.6e6 * 80, rel=1e-9)
+    assert energy["new_flagged"] == reason and energy["old_flagged"] is None
+    _, text = _run(specs["a"], specs["kwh80"], "text")
+    line = next(x for x in text.splitlines() if "energy (model)" in x)
+    assert "⚠ after: " + reason in line, line
+    total = next(x for x in text.splitlines() if "total opex change" in x)
+    assert "⚠" in total and reason in total, total
+    _, md = _run(specs["a"], specs["kwh80"], "markdown")
+    row = next(x for x in md.splitlines() if "energy (model)" in x)
+    assert "⚠" in row, row
+    _, gh = _run(specs["a"], specs["kwh80"], "github")
+    opex = next(x for x in gh.splitlines() if "opex of headquarters" in x)
+    assert opex.startswith("::warning") and "⚠" in opex, opex
+    # the reverse plan flags the old side
+    _, back = _run(specs["kwh80"], specs["a"])
+    (energy,) = [r for r in back["costs"] if r["item"] == "headquarters:energy"]
+    assert energy["old_flagged"] == reason and energy["new_flagged"] is None
