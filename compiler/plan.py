@@ -827,14 +827,16 @@ def headline(doc: dict) -> str:
     for name in ("tco_year", "usd_per_mtok", "facility_power"):
         for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
             owner = k["path"].rpartition(".")[0]
+            flag = f" ({_flag_note(k)})" if _flag_note(k) else ""     # a flagged figure keeps its mark here too
             if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
                 note = _unpriced_note(k)
                 before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else ""))
+                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else "")
+                                 + flag)
             else:
                 verb = "increase" if k["change"] > 0 else "decrease"
                 sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
-                                 f"({_pct(k['relative_change'])})")
+                                 f"({_pct(k['relative_change'])})" + flag)
     if not sentences:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))

@@ -6,6 +6,7 @@ example (two evaluations a plan):
     leaves it out (as an unpriced part's row), in text, Markdown and the GitHub notice;
     a cost row computed from an input outside its published range carries the KPI table's mark on that side
     (JSON `old_flagged` / `new_flagged`, the same words), and so does its site's total, in every format;
+    the headline states a flagged KPI with its mark (it is the first line a reviewer reads);
 """
 from __future__ import annotations
 
@@ -101,3 +102,16 @@ def test_a_cost_row_computed_from_a_flagged_input_is_flagged_as_its_kpi(specs) -
     _, back = _run(specs["kwh80"], specs["a"])
     (energy,) = [r for r in back["costs"] if r["item"] == "headquarters:energy"]
     assert energy["old_flagged"] == reason and energy["new_flagged"] is None
+
+
+def test_the_headline_marks_a_flagged_figure(specs) -> None:
+    _, doc = _run(specs["a"], specs["kwh80"])
+    tco = next(k for k in doc["kpis"] if k["path"] == "headquarters.tco_year")
+    assert tco["new_flagged"]
+    for fmt in ("text", "markdown", "github"):
+        _, out = _run(specs["a"], specs["kwh80"], fmt)
+        head = next(x for x in out.splitlines() if "TCO per year of headquarters" in x)
+        assert "⚠ after: " + tco["new_flagged"] in head, (fmt, head)
+    _, out = _run(specs["a"], specs["h200"], "text")           # unpriced is `incomplete`, not a ⚠ mark
+    head = next(x for x in out.splitlines() if "TCO per year of headquarters" in x)
+    assert "⚠" not in head and "incomplete after" in head, head
