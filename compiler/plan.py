@@ -148,8 +148,11 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     diagnostics = [d.to_json() for d in sink.sorted()]
     if results is None:
         return Snapshot(label, False, diagnostics=diagnostics, sink=sink)
-    if scenario >= results.scenario_count:
+    if scenario >= results.scenario_count > 1:
         raise PlanError(f"--scenario {scenario + 1}: {label} has {results.scenario_count} scenario(s)")
+    # a spec of one scenario has the same figures in every scenario: compared at any scenario of the other side
+    # (a change that adds a sweep is planned at each of its scenarios)
+    scenario = scenario if results.scenario_count > 1 else 0
     doc = results_json(results, label, diagnostics)
     quantities = doc["quantities"]
 
@@ -333,8 +336,11 @@ def _same(a, b) -> bool:
 
 
 def _scenario_text(snap: Snapshot, scenario: int) -> str:
-    """`scenario 1 of 2 (racks = 4)`: which of a sweep's scenarios the plan compares."""
+    """`scenario 1 of 2 (racks = 4)`: which of a sweep's scenarios the plan compares (`scenario 1 of 1` for a
+    spec of one scenario, compared at any scenario of the other side)."""
     from .display import format_quantity
+
+    scenario = scenario if snap.scenario_count > 1 else 0
 
     values = ", ".join(f"{name} = {format_quantity(v, unit) if v is not None else 'absent'}"
                        for name, (v, unit) in snap.parameters.items())

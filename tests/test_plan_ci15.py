@@ -7,6 +7,9 @@ example (two evaluations a plan):
     a cost row computed from an input outside its published range carries the KPI table's mark on that side
     (JSON `old_flagged` / `new_flagged`, the same words), and so does its site's total, in every format;
     the headline states a flagged KPI with its mark (it is the first line a reviewer reads);
+    a change that adds a sweep is planned at any of its scenarios against a spec of one scenario (whose figures
+    are the same in every scenario): `plan A S --scenario k` has the KPIs and cost rows of `plan A S_k`, S_k
+    being S with the sweep fixed at its k-th value (a sweep equals the runs one at a time);
 """
 from __future__ import annotations
 
@@ -40,6 +43,11 @@ def specs(tmp_path_factory) -> dict[str, Path]:
         "h200": _edit(STARTER, ("H100_SXM", "H200")),
         # a kWh at 80 USD (a unit slip for 0.08): an `implausible-value` warning flags every figure it reaches
         "kwh80": _edit(STARTER, ("0.12 USD/kWh", "80 USD/kWh")),
+        # a sweep of the racks added (the room's feed raised to carry five, the assert made to follow)
+        "sweep": _edit(STARTER, ("param racks = 4", "param racks = [4, 5]"), ("gpus == 64", "gpus == racks * 16"),
+                       ("power_feed = 120 kW", "power_feed = 160 kW")),
+        "five": _edit(STARTER, ("param racks = 4", "param racks = 5"), ("gpus == 64", "gpus == racks * 16"),
+                      ("power_feed = 120 kW", "power_feed = 160 kW")),
     }
     out = {}
     for name, text in texts.items():
@@ -115,3 +123,17 @@ def test_the_headline_marks_a_flagged_figure(specs) -> None:
     _, out = _run(specs["a"], specs["h200"], "text")           # unpriced is `incomplete`, not a ⚠ mark
     head = next(x for x in out.splitlines() if "TCO per year of headquarters" in x)
     assert "⚠" not in head and "incomplete after" in head, head
+
+
+def test_a_sweep_added_is_planned_at_each_of_its_scenarios_against_one(specs) -> None:
+    result, swept = _run(specs["a"], specs["sweep"], "json", "--scenario", "2")
+    assert result.exit_code == 3, result.output
+    _, fixed = _run(specs["a"], specs["five"])
+    assert swept["scenarios"]["compared"] == 2
+    assert swept["scenarios"]["new"]["text"] == "scenario 2 of 2 (racks = 5)"
+    assert swept["scenarios"]["old"]["text"] == "scenario 1 of 1"        # the one it has, the same in every scenario
+    assert swept["kpis"] == fixed["kpis"] and swept["costs"] == fixed["costs"]
+    accelerators = next(k for k in swept["kpis"] if k["path"] == "headquarters.accelerators")
+    assert (accelerators["old"], accelerators["new"]) == (64, 80)
+    back, _ = _run(specs["sweep"], specs["a"], "json", "--scenario", "2")    # and the other way round
+    assert back.exit_code == 3, back.output
