@@ -79,6 +79,7 @@ KPIS: dict[str, str] = {
     "it_power": "IT power",
     "pue": "PUE",
     "accelerators": "accelerators",
+    "accelerators_needed": "accelerators needed",      # a workload's count for its deadline or demand
     "tokens_per_s": "tokens/s",
     "usd_per_mtok": "$/Mtok",
     "ttft": "time to first token",

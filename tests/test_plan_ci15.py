@@ -10,6 +10,8 @@ example (two evaluations a plan):
     a change that adds a sweep is planned at any of its scenarios against a spec of one scenario (whose figures
     are the same in every scenario): `plan A S --scenario k` has the KPIs and cost rows of `plan A S_k`, S_k
     being S with the sweep fixed at its k-th value (a sweep equals the runs one at a time);
+    a change that moves the accelerators a workload needs (a training deadline) is a KPI change, equal to the
+    difference of the two evaluations, and a policy gate can hold it;
 """
 from __future__ import annotations
 
@@ -137,3 +139,42 @@ def test_a_sweep_added_is_planned_at_each_of_its_scenarios_against_one(specs) ->
     assert (accelerators["old"], accelerators["new"]) == (64, 80)
     back, _ = _run(specs["sweep"], specs["a"], "json", "--scenario", "2")    # and the other way round
     assert back.exit_code == 3, back.output
+
+
+TRAINING = """from systems import DGX_H100
+from models import Llama3_1_8B
+
+param days = 30 day
+
+site lab {
+  location = "lab"
+  training run {
+    model = Llama3_1_8B
+    system = DGX_H100
+    tokens = 1 Ttok
+    precision = "bf16"
+    seq_len = 8192 tok
+    global_batch = 4 Mtok
+    deadline = days
+  }
+}
+"""
+
+
+def test_the_accelerators_a_deadline_needs_are_a_kpi(tmp_path) -> None:
+    (tmp_path / "a.factory").write_text(TRAINING)
+    (tmp_path / "b.factory").write_text(_edit(TRAINING, ("param days = 30 day", "param days = 20 day")))
+    (tmp_path / "policy.toml").write_text("[accelerators_needed]\nmax = 64\n")
+    result, doc = _run(tmp_path / "a.factory", tmp_path / "b.factory", "json", "--policy",
+                       str(tmp_path / "policy.toml"))
+    evals = []
+    for name in "ab":
+        r = CliRunner().invoke(main, ["eval", str(tmp_path / f"{name}.factory"), "--format", "json"])
+        evals.append(json.loads(r.stdout)["quantities"]["lab.run.accelerators_needed"]["values"][0])
+    assert evals[1] > evals[0]                                   # a shorter deadline needs more GPUs
+    kpi = next(k for k in doc["kpis"] if k["path"] == "lab.run.accelerators_needed")
+    assert (kpi["old"], kpi["new"], kpi["changed"]) == (evals[0], evals[1], True)
+    assert kpi["change"] == evals[1] - evals[0]
+    (gate,) = doc["policy"]
+    assert gate["path"] == "lab.run.accelerators_needed" and not gate["ok"]
+    assert result.exit_code == 4, result.output                  # 70 > 64: the gate holds the change
