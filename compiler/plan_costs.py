@@ -235,7 +235,9 @@ def compare_costs(old: dict, new: dict) -> list[dict]:
             or a.flag != b.flag
         if not changed:
             continue
-        rows.append({"site": one.site, "group": one.group, "item": one.key, "label": one.label,
+        # a part whose definition changed names both, so its old cost is never shown under the new one's name
+        label = f"{a.label} -> {b.label}" if a is not None and b is not None and a.label != b.label else one.label
+        rows.append({"site": one.site, "group": one.group, "item": one.key, "label": label,
                      "category": one.category, "cost": one.cost,
                      "unit": "USD" if one.cost == "capex" else "USD/yr",
                      "old_count": a.count if a else None, "new_count": b.count if b else None,
@@ -432,8 +434,8 @@ def render_cost_markdown(rows: list[dict], md, code, fold_over: int = 10) -> lis
             table.append(f"| | **{md(name)}**{md(rest).replace(' -&gt; ', ' → ')} | | | | |")
             for r in mine:
                 p = printed(r)
-                what = md(r["label"]) + " (model)" if ":" in r["item"] else \
-                    f"{md(r['label'])} `{md(r['item'])}`"
+                label = md(r["label"]).replace(" -&gt; ", " → ")      # a changed definition: old → new
+                what = label + " (model)" if ":" in r["item"] else f"{label} `{md(r['item'])}`"
                 old, new = (md(p[side]) + (f" (⚠ {md(r[f'{side}_flagged'])})" if r.get(f"{side}_flagged") else "")
                             for side in ("old", "new"))
                 table.append(f"| {_mark(r)} | {what} | {md(p['count']).replace(' -&gt; ', ' → ')} | {old} | {new} "

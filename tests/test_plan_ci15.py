@@ -10,6 +10,8 @@ example (two evaluations a plan):
     a change that adds a sweep is planned at any of its scenarios against a spec of one scenario (whose figures
     are the same in every scenario): `plan A S --scenario k` has the KPIs and cost rows of `plan A S_k`, S_k
     being S with the sweep fixed at its k-th value (a sweep equals the runs one at a time);
+    a cost row whose part changed its definition names both (`chip H100_SXM -> chip H200`), so the old cost is
+    never shown under the new part's name, and plan(B, A) mirrors plan(A, B) row for row, labels included;
     a change that moves the accelerators a workload needs (a training deadline) is a KPI change, equal to the
     difference of the two evaluations, and a policy gate can hold it;
 """
@@ -178,3 +180,14 @@ def test_the_accelerators_a_deadline_needs_are_a_kpi(tmp_path) -> None:
     (gate,) = doc["policy"]
     assert gate["path"] == "lab.run.accelerators_needed" and not gate["ok"]
     assert result.exit_code == 4, result.output                  # 70 > 64: the gate holds the change
+
+
+def test_a_row_whose_part_changed_definition_names_both(specs) -> None:
+    _, forward = _run(specs["a"], specs["h200"])
+    _, back = _run(specs["h200"], specs["a"])
+    (row,) = [r for r in forward["costs"] if r["item"].endswith(".node.gpu")]
+    assert row["label"] == "chip H100_SXM -> chip H200" and row["old"] == 64 * 27_500   # $27.5k an H100
+    (mirror,) = [r for r in back["costs"] if r["item"].endswith(".node.gpu")]
+    assert mirror["label"] == "chip H200 -> chip H100_SXM"
+    _, text = _run(specs["a"], specs["h200"], "text")
+    assert "(chip H100_SXM -> chip H200)" in text
