@@ -135,6 +135,7 @@ class Snapshot:
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
     missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
+    places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
 
 
@@ -684,16 +685,24 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
         except NotAtRef:
             return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
         snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario)
-        _relabel(snap, tree, top)
+        _relabel(snap, tree, top, ref)
         return snap
 
 
-def _relabel(snap: Snapshot, tree: str, top: str) -> None:
-    """Diagnostics (and the places of inputs) of the base point into the temporary tree: show them at the
-    repository's paths."""
+def _relabel(snap: Snapshot, tree: str, top: str, ref: str) -> None:
+    """Diagnostics (and the places of inputs) of the base point into the temporary tree (a path nobody can open,
+    another on every run): show them at the repository's paths as they are at the ref, `specs/campus.factory@main`
+    (the plan's name for the base), never at the head's path, whose line may hold other text now."""
+    import re
+
+    def name(file: str) -> str:
+        return os.path.relpath(os.path.join(top, os.path.relpath(file, tree))) + f"@{ref}"
+
     def fix(loc):
         if loc and loc.get("file", "").startswith(tree + os.sep):
-            loc["file"] = os.path.relpath(os.path.join(top, os.path.relpath(loc["file"], tree)))
+            loc["file"] = name(loc["file"])
+    pattern = re.compile(re.escape(tree + os.sep) + r"[^\s:]+")
+    snap.places = lambda text: pattern.sub(lambda m: name(m.group(0)), text)
     for place in snap.input_places.values():
         fix(place)
     for d in snap.diagnostics:

@@ -12,6 +12,9 @@ example (two evaluations a plan):
     being S with the sweep fixed at its k-th value (a sweep equals the runs one at a time);
     a cost row whose part changed its definition names both (`chip H100_SXM -> chip H200`), so the old cost is
     never shown under the new part's name, and plan(B, A) mirrors plan(A, B) row for row, labels included;
+    with `--base-ref`, the base's diagnostics and places are at `PATH@REF` (its file as it is at the ref) in every
+    format: never at the head's path (whose line holds other text now), never at the temporary folder the base is
+    extracted to (a path nobody can open, and a different one on every run);
     a change that moves the accelerators a workload needs (a training deadline) is a KPI change, equal to the
     difference of the two evaluations, and a policy gate can hold it;
 """
@@ -191,3 +194,31 @@ def test_a_row_whose_part_changed_definition_names_both(specs) -> None:
     assert mirror["label"] == "chip H200 -> chip H100_SXM"
     _, text = _run(specs["a"], specs["h200"], "text")
     assert "(chip H100_SXM -> chip H200)" in text
+
+
+def test_the_bases_places_are_at_its_path_at_the_ref(tmp_path, monkeypatch) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    spec = repo / "specs" / "plan.factory"
+    head = "param n = 2\nserver box { max_power = 10 kW\n  price = 1000 USD }\n" \
+           "site s {\n  hall h { rack r x n { server b: box x 4 } }\n}\n"
+    spec.write_text(head.replace("max_power = 10 kW", "max_power = 10 kg").replace("param n = 2", "param old_n = 2\nparam n = 2"))
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    spec.write_text(head)                               # the fix: a unit, and a param removed
+    monkeypatch.chdir(repo)
+    runs = [CliRunner().invoke(main, ["plan", "specs/plan.factory", "--base-ref", "HEAD", "--format", fmt])
+            for fmt in ("json", "json", "text", "markdown")]
+    assert [r.exit_code for r in runs] == [3, 3, 3, 3], runs[0].output
+    doc = json.loads(runs[0].stdout)
+    (error,) = doc["old_diagnostics"]
+    assert error["code"] == "unit-mismatch"
+    assert (error["location"]["file"], error["location"]["line"]) == ("specs/plan.factory@HEAD", 3)
+    assert runs[0].stderr == runs[1].stderr                          # the same bytes on every run
+    for run in runs:
+        assert "factory-plan-" not in run.output, run.output
+    assert "specs/plan.factory@HEAD:3:" in runs[2].stderr and "specs/plan.factory@HEAD:3:" in runs[3].stdout
