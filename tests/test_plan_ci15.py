@@ -68,8 +68,22 @@ def _run(a: Path, b: Path, fmt: str = "json", *extra: str):
     return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
 
 
+_PLANS: dict = {}
+
+
+def _plan(a: Path, b: Path):
+    """The JSON plan of a -> b (evaluated once a module) and its text, Markdown and GitHub renderings."""
+    from compiler.plan import render_github, render_markdown, render_text
+
+    if (a, b) not in _PLANS:
+        result, doc = _run(a, b)
+        _PLANS[(a, b)] = (result, doc, {"text": render_text(doc), "markdown": render_markdown(doc),
+                                        "github": render_github(doc)})
+    return _PLANS[(a, b)]
+
+
 def test_a_cost_row_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_saving(specs) -> None:
-    result, doc = _run(specs["a"], specs["h200"])
+    result, doc, out = _plan(specs["a"], specs["h200"])
     assert result.exit_code == 3, result.output
     kpis = {k["path"]: k for k in doc["kpis"]}
     assert kpis["headquarters.opex"]["new_incomplete"]           # the KPI table already says so
@@ -81,19 +95,19 @@ def test_a_cost_row_that_counts_an_unpriced_part_as_zero_is_incomplete_not_a_sav
     # the JSON law still holds: the rows' changes sum to the KPI's change
     opex = sum(r["change"] for r in doc["costs"] if r["cost"] == "opex")
     assert math.isclose(opex, kpis["headquarters.opex"]["change"] * 365 * 86400.0, rel_tol=1e-9)
-    _, text = _run(specs["a"], specs["h200"], "text")
+    text = out["text"]
     line = next(x for x in text.splitlines() if "maintenance (model)" in x)
     assert "n/a (incomplete)" in line and "-$4,400/mo" not in line, line
     total = next(x for x in text.splitlines() if "total opex change" in x)
     assert "-$4,400" not in total and "not counting 1 incomplete row(s)" in total, total
-    _, gh = _run(specs["a"], specs["h200"], "github")
+    gh = out["github"]
     assert "-$4,400/mo" not in gh and "not counting 1 incomplete row(s)" in gh
-    _, md = _run(specs["a"], specs["h200"], "markdown")
+    md = out["markdown"]
     assert "-$4,400/mo" not in md and "n/a (incomplete)" in md
 
 
 def test_a_cost_row_computed_from_a_flagged_input_is_flagged_as_its_kpi(specs) -> None:
-    result, doc = _run(specs["a"], specs["kwh80"])
+    result, doc, out = _plan(specs["a"], specs["kwh80"])
     assert result.exit_code == 3, result.output
     kpis = {k["path"]: k for k in doc["kpis"]}
     reason = kpis["headquarters.opex"]["new_flagged"]
@@ -102,15 +116,15 @@ def test_a_cost_row_computed_from_a_flagged_input_is_flagged_as_its_kpi(specs) -
     # 609.8 MWh a year at 80 USD/kWh: $48.8M a year, from the flagged price
     assert energy["new"] == pytest.approx(energy["new_quantity"] / 3.6e6 * 80, rel=1e-9)
     assert energy["new_flagged"] == reason and energy["old_flagged"] is None
-    _, text = _run(specs["a"], specs["kwh80"], "text")
+    text = out["text"]
     line = next(x for x in text.splitlines() if "energy (model)" in x)
     assert "⚠ after: " + reason in line, line
     total = next(x for x in text.splitlines() if "total opex change" in x)
     assert "⚠" in total and reason in total, total
-    _, md = _run(specs["a"], specs["kwh80"], "markdown")
+    md = out["markdown"]
     row = next(x for x in md.splitlines() if "energy (model)" in x)
     assert "⚠" in row, row
-    _, gh = _run(specs["a"], specs["kwh80"], "github")
+    gh = out["github"]
     opex = next(x for x in gh.splitlines() if "opex of headquarters" in x)
     assert opex.startswith("::warning") and "⚠" in opex, opex
     # the reverse plan flags the old side
@@ -120,15 +134,14 @@ def test_a_cost_row_computed_from_a_flagged_input_is_flagged_as_its_kpi(specs) -
 
 
 def test_the_headline_marks_a_flagged_figure(specs) -> None:
-    _, doc = _run(specs["a"], specs["kwh80"])
+    _, doc, out = _plan(specs["a"], specs["kwh80"])
     tco = next(k for k in doc["kpis"] if k["path"] == "headquarters.tco_year")
     assert tco["new_flagged"]
     for fmt in ("text", "markdown", "github"):
-        _, out = _run(specs["a"], specs["kwh80"], fmt)
-        head = next(x for x in out.splitlines() if "TCO per year of headquarters" in x)
+        head = next(x for x in out[fmt].splitlines() if "TCO per year of headquarters" in x)
         assert "⚠ after: " + tco["new_flagged"] in head, (fmt, head)
-    _, out = _run(specs["a"], specs["h200"], "text")           # unpriced is `incomplete`, not a ⚠ mark
-    head = next(x for x in out.splitlines() if "TCO per year of headquarters" in x)
+    text = _plan(specs["a"], specs["h200"])[2]["text"]           # unpriced is `incomplete`, not a ⚠ mark
+    head = next(x for x in text.splitlines() if "TCO per year of headquarters" in x)
     assert "⚠" not in head and "incomplete after" in head, head
 
 
@@ -186,14 +199,13 @@ def test_the_accelerators_a_deadline_needs_are_a_kpi(tmp_path) -> None:
 
 
 def test_a_row_whose_part_changed_definition_names_both(specs) -> None:
-    _, forward = _run(specs["a"], specs["h200"])
+    _, forward, out = _plan(specs["a"], specs["h200"])
     _, back = _run(specs["h200"], specs["a"])
     (row,) = [r for r in forward["costs"] if r["item"].endswith(".node.gpu")]
     assert row["label"] == "chip H100_SXM -> chip H200" and row["old"] == 64 * 27_500   # $27.5k an H100
     (mirror,) = [r for r in back["costs"] if r["item"].endswith(".node.gpu")]
     assert mirror["label"] == "chip H200 -> chip H100_SXM"
-    _, text = _run(specs["a"], specs["h200"], "text")
-    assert "(chip H100_SXM -> chip H200)" in text
+    assert "(chip H100_SXM -> chip H200)" in out["text"]
 
 
 def test_the_bases_places_are_at_its_path_at_the_ref(tmp_path, monkeypatch) -> None:
