@@ -26,8 +26,8 @@ table's capex and opex changes):
     group count the hall's count on each side (`hall data_hall x 4 -> x 5`), shown in its heading.
     incomplete  a row whose figure counts a part without a price as $0 where the part has no row of its own
                 to say so: an opex row that reads such a figure (maintenance is a rate on capex), a model
-                row whose group figure an `unpriced` warning names (a site's land without `land_price`), a
-                `network` block's capex. It is a lower bound, not a value: printed with "(incomplete)",
+                row whose group figure an `unpriced` warning names with no unpriced part row of its group and
+                category (a site's land without `land_price`), a `network` block's capex. It is a lower bound, not a value: printed with "(incomplete)",
                 its change n/a and left out of the printed total (as an unpriced part's row), never a saving.
     flagged     a row whose figure is computed from an input a warning flags (an `implausible-value` price,
                 `report_format.flagged_codes`, `unpriced` aside) carries the KPI table's mark on that side, and
@@ -111,7 +111,10 @@ def cost_items(results, value, named: frozenset = frozenset(), reached: frozense
                 if total is None:
                     continue
                 rest = total - sum(i.value for i in own if i.category == category)
-                incomplete = any(f"{group.path}.{figure}" in named for figure in figures)
+                # named by an `unpriced` warning, and no row of an unpriced part of the group says so (a placed
+                # PDU without a price is a row of its own; the per-W plant beside it is exact)
+                incomplete = any(f"{group.path}.{figure}" in named for figure in figures) and \
+                    not any(i.unpriced for i in own if i.category == category)
                 if abs(rest) > _NOISE * max(abs(total), 1.0) or incomplete:
                     items[(site.path, group.path, f"{group.path}:{category}")] = CostItem(
                         site.path, group.path, f"{group.path}:{category}", label, category, "capex", rest,

@@ -3,7 +3,8 @@ example (two evaluations a plan):
 
     a cost row whose figure counts a part without a price as $0 (maintenance is a rate on capex) is marked
     incomplete on that side and is never shown as a saving: its printed change is n/a and the printed total
-    leaves it out (as an unpriced part's row), in text, Markdown and the GitHub notice;
+    leaves it out (as an unpriced part's row), in text, Markdown and the GitHub notice; a model row beside an
+    unpriced part that has a row of its own (the per-W plant beside a placed PDU without a price) stays a number;
     a cost row computed from an input outside its published range carries the KPI table's mark on that side
     (JSON `old_flagged` / `new_flagged`, the same words), and so does its site's total, in every format;
     the headline states a flagged KPI with its mark (it is the first line a reviewer reads);
@@ -50,6 +51,10 @@ def specs(tmp_path_factory) -> dict[str, Path]:
         "h200": _edit(STARTER, ("H100_SXM", "H200")),
         # a kWh at 80 USD (a unit slip for 0.08): an `implausible-value` warning flags every figure it reaches
         "kwh80": _edit(STARTER, ("0.12 USD/kWh", "80 USD/kWh")),
+        # floor PDUs without a price placed in the room: the per-W plant drops the PDU class, the PDUs count $0
+        "pdu": _edit(STARTER, ("site headquarters {", "pdu MyPDU {\n  capacity = 300 kVA\n  efficiency = 0.985\n"
+                               "  voltage = 415 V\n}\n\nsite headquarters {"),
+                     ("power_feed = 120 kW", "power_feed = 120 kW\n    pdu floor: MyPDU x 2")),
         # a sweep of the racks added (the room's feed raised to carry five, the assert made to follow)
         "sweep": _edit(STARTER, ("param racks = 4", "param racks = [4, 5]"), ("gpus == 64", "gpus == racks * 16"),
                        ("power_feed = 120 kW", "power_feed = 160 kW")),
@@ -234,3 +239,14 @@ def test_the_bases_places_are_at_its_path_at_the_ref(tmp_path, monkeypatch) -> N
     for run in runs:
         assert "factory-plan-" not in run.output, run.output
     assert "specs/plan.factory@HEAD:3:" in runs[2].stderr and "specs/plan.factory@HEAD:3:" in runs[3].stdout
+
+
+def test_a_model_row_beside_an_unpriced_part_row_stays_a_number(specs) -> None:
+    _, doc, out = _plan(specs["a"], specs["pdu"])
+    rows = {r["item"]: r for r in doc["costs"]}
+    pdu = rows["headquarters.server_room.floor"]
+    assert pdu["new_unpriced"] and pdu["new_count"] == 2
+    plant = rows["headquarters.server_room:power"]
+    assert not plant["new_incomplete"] and plant["change"] < 0     # the PDU class left the per-W plant
+    total = next(x for x in out["text"].splitlines() if "total capex change" in x)
+    assert total.startswith(f"    total capex change: -${round(-plant['change']):,}, not counting 1 unpriced"), total
