@@ -1131,7 +1131,8 @@ class CostRow(_Strict):
                                    "its halls) the row belongs to")
     item: str = Field(description="a part's path, or `GROUP:CATEGORY` for what the model computes beyond the "
                                   "listed parts (plant per W, building shell, energy, staff, ...)")
-    label: str = Field(description="`chip H100_SXM`, `power plant and gear`, `energy`")
+    label: str = Field(description="`chip H100_SXM`, `power plant and gear`, `energy`; a part whose definition "
+                                   "changed names both: `chip H100_SXM -> chip H200`")
     category: Literal["it", "network", "power", "cooling", "building", "land", "energy", "maintenance", "staff",
                       "water", "lease"]
     cost: Literal["capex", "opex"]
