@@ -81,6 +81,7 @@ KPIS: dict[str, str] = {
     "accelerators": "accelerators",
     "accelerators_needed": "accelerators needed",      # a workload's count for its deadline or demand
     "tokens_per_s": "tokens/s",
+    "served_tokens_per_s": "served tokens/s",       # what a service's demand has it serve (tokens_per_s: capacity)
     "usd_per_mtok": "$/Mtok",
     "ttft": "time to first token",
     "tpot": "time per output token",

@@ -17,7 +17,8 @@ example (two evaluations a plan):
     format: never at the head's path (whose line holds other text now), never at the temporary folder the base is
     extracted to (a path nobody can open, and a different one on every run);
     a change that moves the accelerators a workload needs (a training deadline) is a KPI change, equal to the
-    difference of the two evaluations, and a policy gate can hold it;
+    difference of the two evaluations, and a policy gate can hold it; so is a change of the tokens a service
+    serves (its demand), beside the $/Mtok it moves;
 """
 from __future__ import annotations
 
@@ -250,3 +251,36 @@ def test_a_model_row_beside_an_unpriced_part_row_stays_a_number(specs) -> None:
     assert not plant["new_incomplete"] and plant["change"] < 0     # the PDU class left the per-W plant
     total = next(x for x in out["text"].splitlines() if "total capex change" in x)
     assert total.startswith(f"    total capex change: -${round(-plant['change']):,}, not counting 1 unpriced"), total
+
+
+SERVICE = """from systems import DGX_H100
+from models import Llama3_1_8B
+
+site lab {
+  location = "lab"
+  inference chat {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    precision = "bf16"
+    scenario = "server"
+    input_tokens = 1000 tok
+    output_tokens = 300 tok
+    demand = 2 ktok/s
+  }
+}
+"""
+
+
+def test_the_tokens_a_service_serves_are_a_kpi(tmp_path) -> None:
+    (tmp_path / "a.factory").write_text(SERVICE)
+    (tmp_path / "b.factory").write_text(_edit(SERVICE, ("demand = 2 ktok/s", "demand = 4 ktok/s")))
+    result, doc = _run(tmp_path / "a.factory", tmp_path / "b.factory")
+    assert result.exit_code == 3, result.output
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    served = kpis["lab.chat.served_tokens_per_s"]
+    # twice the demand (below the capacity, tokens_per_s, which does not move): twice the tokens served, and the
+    # $/Mtok the plan already showed falls by about half
+    assert served["changed"] and served["new"] == pytest.approx(2 * served["old"], rel=1e-9)
+    assert not kpis["lab.chat.tokens_per_s"]["changed"] and kpis["lab.chat.usd_per_mtok"]["change"] < 0
+    assert kpis["lab.served_tokens_per_s"]["new"] == pytest.approx(served["new"], rel=1e-9)   # the site's: its one service
