@@ -530,7 +530,8 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         click.echo(render_plan(doc), nl=False)
     if not old.evaluated and not old.missing:     # why every figure is new: the old spec's errors, in any format
         click.echo(f"the old spec ({old.spec}) could not be evaluated:", err=True)
-        click.echo(render_text(old.sink.errors, old.sink.sources), err=True)
+        errors = render_text(old.sink.errors, old.sink.sources)
+        click.echo(old.places(errors) if old.places else errors, err=True)     # --base-ref: at PATH@REF
     if new.sink.items and fmt == "text":
         click.echo(render_text(new.sink.items, new.sink.sources), err=True)
     sys.exit(exit_code(doc, fail_on))

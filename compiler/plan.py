@@ -79,7 +79,9 @@ KPIS: dict[str, str] = {
     "it_power": "IT power",
     "pue": "PUE",
     "accelerators": "accelerators",
+    "accelerators_needed": "accelerators needed",      # a workload's count for its deadline or demand
     "tokens_per_s": "tokens/s",
+    "served_tokens_per_s": "served tokens/s",       # what a service's demand has it serve (tokens_per_s: capacity)
     "usd_per_mtok": "$/Mtok",
     "ttft": "time to first token",
     "tpot": "time per output token",
@@ -134,6 +136,7 @@ class Snapshot:
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
     missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
+    places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
 
 
@@ -148,8 +151,11 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     diagnostics = [d.to_json() for d in sink.sorted()]
     if results is None:
         return Snapshot(label, False, diagnostics=diagnostics, sink=sink)
-    if scenario >= results.scenario_count:
+    if scenario >= results.scenario_count > 1:
         raise PlanError(f"--scenario {scenario + 1}: {label} has {results.scenario_count} scenario(s)")
+    # a spec of one scenario has the same figures in every scenario: compared at any scenario of the other side
+    # (a change that adds a sweep is planned at each of its scenarios)
+    scenario = scenario if results.scenario_count > 1 else 0
     doc = results_json(results, label, diagnostics)
     quantities = doc["quantities"]
 
@@ -209,7 +215,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
     for root_inst in results.graph.roots:
         walk(root_inst)
-    snap.incomplete = _unpriced_kpis(results, sink, set(snap.kpis))
+    named, reached = _unpriced_reach(results, sink)
+    snap.incomplete = set(snap.kpis) & reached
     snap.flagged = _flagged_kpis(results, sink, set(snap.kpis))
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
@@ -220,7 +227,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             if node.span is not None:
                 snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
     _imported_inputs(results, snap, scenario)
-    snap.costs = cost_items(results, value)
+    snap.costs = cost_items(results, value, named, reached, _flags(results, sink))
     return snap
 
 
@@ -261,6 +268,17 @@ def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
             snap.input_places[path] = {"file": span.file, "line": span.line, "col": span.col}
 
 
+def _flags(results, sink) -> dict[str, str]:
+    """{figure: why}: every figure the report marks for a warning other than `unpriced` (that one is
+    `incomplete`), with the report's words (`report_format.flagged_codes`): the cost rows that show one."""
+    from dsl.diagnostics import Code
+
+    from .render.report_format import flag_reason, flagged_codes
+
+    return {path: flag_reason(codes - {Code.UNPRICED}) for path, codes in flagged_codes(results, sink).items()
+            if codes - {Code.UNPRICED}}
+
+
 def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
     """The KPIs the report marks for a warning other than `unpriced` (that one is `incomplete`): a figure computed
     from an input outside its published range, with the report's words (`report_format.flagged_codes`)."""
@@ -276,14 +294,15 @@ def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
     return out
 
 
-def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
-    """The KPIs that read, at any depth (the reads evaluation recorded, `Node.deps`), a figure an `unpriced`
-    warning names as counting a part without a price as $0 (`Diagnostic.quantities`)."""
+def _unpriced_reach(results, sink) -> tuple[set[str], set[str]]:
+    """The figures an `unpriced` warning names as counting a part without a price as $0
+    (`Diagnostic.quantities`), and every figure that reads one of them at any depth (the reads evaluation
+    recorded, `Node.deps`), themselves included: the figures that are incomplete (a KPI, a cost row)."""
     from dsl.diagnostics import Code
 
     figures = {q for d in sink.items if d.code == Code.UNPRICED for q in d.quantities}
     if not figures:
-        return set()
+        return set(), set()
     readers: dict[str, list[str]] = {}
     for path, node in results.graph.nodes.items():
         for dep in node.deps:
@@ -294,7 +313,7 @@ def _unpriced_kpis(results, sink, kpis: set[str]) -> set[str]:
             if reader not in reached:
                 reached.add(reader)
                 todo.append(reader)
-    return kpis & reached
+    return figures, reached
 
 
 # ------------------------------------------------------------------------------------------- compare
@@ -320,8 +339,11 @@ def _same(a, b) -> bool:
 
 
 def _scenario_text(snap: Snapshot, scenario: int) -> str:
-    """`scenario 1 of 2 (racks = 4)`: which of a sweep's scenarios the plan compares."""
+    """`scenario 1 of 2 (racks = 4)`: which of a sweep's scenarios the plan compares (`scenario 1 of 1` for a
+    spec of one scenario, compared at any scenario of the other side)."""
     from .display import format_quantity
+
+    scenario = scenario if snap.scenario_count > 1 else 0
 
     values = ", ".join(f"{name} = {format_quantity(v, unit) if v is not None else 'absent'}"
                        for name, (v, unit) in snap.parameters.items())
@@ -664,16 +686,24 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
         except NotAtRef:
             return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
         snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario)
-        _relabel(snap, tree, top)
+        _relabel(snap, tree, top, ref)
         return snap
 
 
-def _relabel(snap: Snapshot, tree: str, top: str) -> None:
-    """Diagnostics (and the places of inputs) of the base point into the temporary tree: show them at the
-    repository's paths."""
+def _relabel(snap: Snapshot, tree: str, top: str, ref: str) -> None:
+    """Diagnostics (and the places of inputs) of the base point into the temporary tree (a path nobody can open,
+    another on every run): show them at the repository's paths as they are at the ref, `specs/campus.factory@main`
+    (the plan's name for the base), never at the head's path, whose line may hold other text now."""
+    import re
+
+    def name(file: str) -> str:
+        return os.path.relpath(os.path.join(top, os.path.relpath(file, tree))) + f"@{ref}"
+
     def fix(loc):
         if loc and loc.get("file", "").startswith(tree + os.sep):
-            loc["file"] = os.path.relpath(os.path.join(top, os.path.relpath(loc["file"], tree)))
+            loc["file"] = name(loc["file"])
+    pattern = re.compile(re.escape(tree + os.sep) + r"[^\s:]+")
+    snap.places = lambda text: pattern.sub(lambda m: name(m.group(0)), text)
     for place in snap.input_places.values():
         fix(place)
     for d in snap.diagnostics:
@@ -814,14 +844,16 @@ def headline(doc: dict) -> str:
     for name in ("tco_year", "usd_per_mtok", "facility_power"):
         for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
             owner = k["path"].rpartition(".")[0]
+            flag = f" ({_flag_note(k)})" if _flag_note(k) else ""     # a flagged figure keeps its mark here too
             if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
                 note = _unpriced_note(k)
                 before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else ""))
+                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else "")
+                                 + flag)
             else:
                 verb = "increase" if k["change"] > 0 else "decrease"
                 sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
-                                 f"({_pct(k['relative_change'])})")
+                                 f"({_pct(k['relative_change'])})" + flag)
     if not sentences:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))
@@ -1005,9 +1037,9 @@ def render_github(doc: dict) -> str:
         props = "" if not where or i["status"] == "removed" else \
             f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
         lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
-    for site, cost, _, total, incomplete in _sections(doc.get("costs", [])):
-        lines.append(command("notice", f"factory plan: {cost} of {site}",
-                             _total_text(cost, total, incomplete).split(": ", 1)[1]))
+    for site, cost, _, total, left_out in _sections(doc.get("costs", [])):     # a warning where it counts a flagged row
+        lines.append(command("warning" if left_out[2] else "notice", f"factory plan: {cost} of {site}",
+                             _total_text(cost, total, left_out).split(": ", 1)[1]))
     for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
         note = _flag_note(k) if k["changed"] else ""
         if note:
@@ -1100,7 +1132,8 @@ class CostRow(_Strict):
                                    "its halls) the row belongs to")
     item: str = Field(description="a part's path, or `GROUP:CATEGORY` for what the model computes beyond the "
                                   "listed parts (plant per W, building shell, energy, staff, ...)")
-    label: str = Field(description="`chip H100_SXM`, `power plant and gear`, `energy`")
+    label: str = Field(description="`chip H100_SXM`, `power plant and gear`, `energy`; a part whose definition "
+                                   "changed names both: `chip H100_SXM -> chip H200`")
     category: Literal["it", "network", "power", "cooling", "building", "land", "energy", "maintenance", "staff",
                       "water", "lease"]
     cost: Literal["capex", "opex"]
@@ -1114,6 +1147,15 @@ class CostRow(_Strict):
                                       "to its capex (opex) change")
     old_unpriced: bool = Field(description="the part has no price in the old spec (the model counts it $0)")
     new_unpriced: bool
+    old_incomplete: bool = Field(False, description="the old row counts a part without a price as $0 (its figure "
+                                 "reads one an `unpriced` warning names: maintenance on a capex, a site's land "
+                                 "without `land_price`): a lower bound, its change is not counted in the printed "
+                                 "total; an added field (older plans lack it)")
+    new_incomplete: bool = False
+    old_flagged: Optional[str] = Field(None, description="why the report marks the old row's figure for a warning "
+                                       "other than `unpriced` (computed from an input outside its published "
+                                       "range); null when it does not; an added field")
+    new_flagged: Optional[str] = Field(None, description="the same for the new row; an added field")
     quantity_unit: Optional[Literal["J/yr"]] = Field(None, description="the unit of old_quantity and "
                                                      "new_quantity: energy a year (the energy row); null when the "
                                                      "row has none; an added field (older plans lack it)")

@@ -24,6 +24,14 @@ table's capex and opex changes):
                 its energy is its facility power's, with the gear it holds outside the halls). The energy
                 row carries the energy it pays for, the site's `energy_year` (J a year), as its quantity.
     group count the hall's count on each side (`hall data_hall x 4 -> x 5`), shown in its heading.
+    incomplete  a row whose figure counts a part without a price as $0 where the part has no row of its own
+                to say so: an opex row that reads such a figure (maintenance is a rate on capex), a model
+                row whose group figure an `unpriced` warning names with no unpriced part row of its group and
+                category (a site's land without `land_price`), a `network` block's capex. It is a lower bound, not a value: printed with "(incomplete)",
+                its change n/a and left out of the printed total (as an unpriced part's row), never a saving.
+    flagged     a row whose figure is computed from an input a warning flags (an `implausible-value` price,
+                `report_format.flagged_codes`, `unpriced` aside) carries the KPI table's mark on that side, and
+                its site's total says so: the row is right for the input as written, and counted.
 
 Rows are compared by key (site, group, part path or category); a row missing on one side counts $0 there.
 """
@@ -73,11 +81,17 @@ class CostItem:
     unpriced: bool = False
     quantity: Optional[float] = None         # what the row pays for, when it is no count: energy in J a year
     group_count: Optional[float] = None      # the hall's count (None: the site's own group)
+    incomplete: bool = False                 # counts a part without a price as $0 (not the part's own row)
+    flag: Optional[str] = None               # why a warning other than `unpriced` flags its figure (the report's words)
 
 
-def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
+def cost_items(results, value, named: frozenset = frozenset(), reached: frozenset = frozenset(),
+               flags: Optional[dict] = None) -> dict[tuple[str, str, str], CostItem]:
     """Every site's cost rows, by (site, group, key). `value(path)` reads a figure of the compared scenario
-    (None when absent)."""
+    (None when absent); `named` are the figures an `unpriced` warning names, `reached` those and every figure
+    that reads one (`plan._unpriced_reach`): the rows they make incomplete; `flags` {figure: why} the figures
+    another warning flags (`plan._flags`), which flag the rows that show them."""
+    flags = flags or {}
     items: dict[tuple[str, str, str], CostItem] = {}
     for site in results.graph.roots:
         if site.kind != "site" or value(f"{site.path}.capex") is None:
@@ -88,7 +102,7 @@ def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
             group_count = None if group is site else mult
             leased = value(f"{site.path}.colocation_price") is not None or \
                 value(f"{group.path}.colocation_price") is not None
-            own = list(_part_items(site.path, group, mult, inner_halls, value, leased))
+            own = list(_part_items(site.path, group, mult, inner_halls, value, leased, named, flags))
             for item in own:
                 item.group_count = group_count
                 items[(item.site, item.group, item.key)] = item
@@ -97,18 +111,40 @@ def cost_items(results, value) -> dict[tuple[str, str, str], CostItem]:
                 if total is None:
                     continue
                 rest = total - sum(i.value for i in own if i.category == category)
-                if abs(rest) > _NOISE * max(abs(total), 1.0):
+                # named by an `unpriced` warning, and no row of an unpriced part of the group says so (a placed
+                # PDU without a price is a row of its own; the per-W plant beside it is exact)
+                incomplete = any(f"{group.path}.{figure}" in named for figure in figures) and \
+                    not any(i.unpriced for i in own if i.category == category)
+                if abs(rest) > _NOISE * max(abs(total), 1.0) or incomplete:
                     items[(site.path, group.path, f"{group.path}:{category}")] = CostItem(
                         site.path, group.path, f"{group.path}:{category}", label, category, "capex", rest,
-                        group_count=group_count)
+                        group_count=group_count, incomplete=incomplete,
+                        flag=_group_flag(results.graph, group, inner_halls, figures, flags))
         for category, (figure, label) in OPEX_CATEGORIES.items():     # the site's: not a sum of its halls'
             total = value(f"{site.path}.{figure}")
             if isinstance(total, float) and total != 0:
                 energy = value(f"{site.path}.energy_year") if category == "energy" else None
                 items[(site.path, site.path, f"{site.path}:{category}")] = CostItem(
                     site.path, site.path, f"{site.path}:{category}", label, category, "opex",
-                    total * SECONDS_PER_YEAR, quantity=energy if isinstance(energy, float) else None)
+                    total * SECONDS_PER_YEAR, quantity=energy if isinstance(energy, float) else None,
+                    incomplete=f"{site.path}.{figure}" in reached, flag=flags.get(f"{site.path}.{figure}"))
     return items
+
+
+def _group_flag(graph, group, inner_halls, figures, flags: dict) -> Optional[str]:
+    """Why the group's share of `figures` is flagged: a hall's figure's flag; for the site's own share (its figure
+    minus its halls'), the flag of what the site's figure reads besides its halls' figures, so that a hall's
+    flagged input does not mark the site's own gear."""
+    halls = {f"{h.path}.{f}" for h in inner_halls for f in figures}
+    for figure in figures:
+        path = f"{group.path}.{figure}"
+        if path not in flags:
+            continue
+        node = graph.nodes.get(path)
+        deps = getattr(node, "deps", None)
+        if not inner_halls or deps is None or any(d in flags and d not in halls for d in deps):
+            return flags[path]
+    return None
 
 
 def _count(inst, value) -> float:
@@ -135,7 +171,7 @@ def _group_figure(group, mult, inner_halls, figures, value) -> Optional[float]:
     return total
 
 
-def _part_items(site: str, group, mult: float, skip, value, leased: bool):
+def _part_items(site: str, group, mult: float, skip, value, leased: bool, named=frozenset(), flags=None):
     """The priced parts placed in `group` (not inside the halls in `skip`, which are groups of their own): the
     parts with a bill-of-materials price, `network` blocks, the power and cooling gear placed on the group
     itself (units * price, the units the thermal model sizes for CDUs, CRAHs, chillers and dry coolers placed
@@ -151,13 +187,15 @@ def _part_items(site: str, group, mult: float, skip, value, leased: bool):
         if isinstance(price, float):
             category = "it" if inst.kind in IT_KINDS else "network"
             yield CostItem(site, group.path, inst.path, label, category, "capex", price,
-                           quantity if isinstance(quantity, float) else None)
+                           quantity if isinstance(quantity, float) else None,
+                           flag=(flags or {}).get(f"{inst.path}.total_price"))
             continue                          # what is inside is held by this price
         if inst.kind == "network":
             capex = value(f"{inst.path}.capex")
             if isinstance(capex, float):
                 yield CostItem(site, group.path, inst.path, f"network {definition}", "network", "capex",
-                               units * capex)
+                               units * capex, incomplete=f"{inst.path}.capex" in named
+                               or f"{inst.path}.capex_optics" in named, flag=(flags or {}).get(f"{inst.path}.capex"))
             continue
         gear = (direct and not leased and inst.kind in POWER_GEAR + COOLING_GEAR) or \
             (inst.kind == "power_shelf" and inst.parent is not None and inst.parent.kind == "rack")
@@ -169,7 +207,8 @@ def _part_items(site: str, group, mult: float, skip, value, leased: bool):
             category = "cooling" if inst.kind in COOLING_GEAR else "power"
             priced = isinstance(unit_price, float)
             yield CostItem(site, group.path, inst.path, label, category, "capex",
-                           units * unit_price if priced else 0.0, units, unpriced=not priced)
+                           units * unit_price if priced else 0.0, units, unpriced=not priced,
+                           flag=(flags or {}).get(f"{inst.path}.price"))
             continue
         if isinstance(quantity, float) and (inst.kind in LEAF_KINDS or (inst.kind == "server" and not any(
                 p.kind in ("chip", "cpu", "memory", "storage") for p in inst.parts))):
@@ -195,16 +234,21 @@ def compare_costs(old: dict, new: dict) -> list[dict]:
         a, b = old.get(key), new.get(key)
         one = b or a
         changed = a is None or b is None or not _close(a.value, b.value) or not _close(a.count, b.count) \
-            or a.unpriced != b.unpriced or not _close(a.quantity, b.quantity)
+            or a.unpriced != b.unpriced or not _close(a.quantity, b.quantity) or a.incomplete != b.incomplete \
+            or a.flag != b.flag
         if not changed:
             continue
-        rows.append({"site": one.site, "group": one.group, "item": one.key, "label": one.label,
+        # a part whose definition changed names both, so its old cost is never shown under the new one's name
+        label = f"{a.label} -> {b.label}" if a is not None and b is not None and a.label != b.label else one.label
+        rows.append({"site": one.site, "group": one.group, "item": one.key, "label": label,
                      "category": one.category, "cost": one.cost,
                      "unit": "USD" if one.cost == "capex" else "USD/yr",
                      "old_count": a.count if a else None, "new_count": b.count if b else None,
                      "old": a.value if a else None, "new": b.value if b else None,
                      "change": (b.value if b else 0.0) - (a.value if a else 0.0),
                      "old_unpriced": bool(a and a.unpriced), "new_unpriced": bool(b and b.unpriced),
+                     "old_incomplete": bool(a and a.incomplete), "new_incomplete": bool(b and b.incomplete),
+                     "old_flagged": a.flag if a else None, "new_flagged": b.flag if b else None,
                      "quantity_unit": "J/yr" if (a and a.quantity is not None) or (b and b.quantity is not None)
                      else None,
                      "old_quantity": a.quantity if a else None, "new_quantity": b.quantity if b else None,
@@ -257,19 +301,23 @@ def group_heading(group: str, site: str, rows: list[dict]) -> str:
 def printed(row: dict) -> dict:
     """A row as printed: before, after and change in whole dollars (capex) or dollars per month (opex);
     the change is after - before as printed, so that the printed rows add up to the printed total. An
-    unpriced side (the model counts it $0) is shown as `unpriced` and its row's change as n/a."""
+    unpriced side (the model counts it $0) is shown as `unpriced` and its row's change as n/a; an incomplete
+    side (its figure counts a part without a price as $0) as its value and `(incomplete)`, its change n/a."""
     per = "mo" if row["cost"] == "opex" else ""
     suffix = "/mo" if per else ""
     old = None if row["old"] is None else _dollars(row["old"], per)
     new = None if row["new"] is None else _dollars(row["new"], per)
     unpriced = row["old_unpriced"] or row["new_unpriced"]
+    incomplete = row.get("old_incomplete") or row.get("new_incomplete")
 
-    def side(v, is_unpriced):
-        return "unpriced" if is_unpriced else ("-" if v is None else _money(v) + suffix)
+    def side(v, is_unpriced, is_incomplete=False):
+        if is_unpriced:
+            return "unpriced"
+        return "-" if v is None else _money(v) + suffix + (" (incomplete)" if is_incomplete else "")
 
-    change = None if unpriced else (new or 0) - (old or 0)
+    change = None if unpriced or incomplete else (new or 0) - (old or 0)
     if change is None:
-        change_text = "n/a (unpriced)"
+        change_text = "n/a (unpriced)" if unpriced else "n/a (incomplete)"
     elif change == 0:
         change_text = "~$0" + suffix          # a change under half a dollar
     else:
@@ -281,8 +329,18 @@ def printed(row: dict) -> dict:
     elif row.get("old_quantity") is not None or row.get("new_quantity") is not None:     # energy: a year's, as the KPIs
         o, n = _energy_texts(row.get("old_quantity"), row.get("new_quantity"))
         counts = o if o == n else f"{o} -> {n}"
-    return {"old": side(old, row["old_unpriced"]), "new": side(new, row["new_unpriced"]),
-            "change": change_text, "change_dollars": change, "count": counts}
+    return {"old": side(old, row["old_unpriced"], row.get("old_incomplete")),
+            "new": side(new, row["new_unpriced"], row.get("new_incomplete")),
+            "change": change_text, "change_dollars": change, "count": counts,
+            "unpriced": bool(unpriced), "incomplete": bool(incomplete and not unpriced), "flag": flag_note(row)}
+
+
+def flag_note(row: dict) -> str:
+    """The KPI table's mark of a row computed from a flagged input, by side (`⚠ after: computed from an input
+    outside its published range`); "" when neither side is."""
+    sides = [f"{word}: {row[f'{side}_flagged']}" for side, word in (("old", "before"), ("new", "after"))
+             if row.get(f"{side}_flagged")]
+    return "⚠ " + "; ".join(sides) if sides else ""
 
 
 def _sorted(rows: list[dict]) -> list[dict]:
@@ -308,20 +366,34 @@ def _sections(rows: list[dict]):
                 continue
             groups = [(g, _sorted([r for r in mine if r["group"] == g]))
                       for g in sorted({r["group"] for r in mine}, key=lambda g: (g != site, g))]
-            total = sum(printed(r)["change_dollars"] or 0 for r in mine)
-            incomplete = sum(1 for r in mine if printed(r)["change_dollars"] is None)
-            yield site, cost, groups, total, incomplete
+            shown = [printed(r) for r in mine]
+            total = sum(p["change_dollars"] or 0 for p in shown)
+            reasons = sorted({row[f"{side}_flagged"] for row in mine for side in ("old", "new")
+                              if row.get(f"{side}_flagged")})
+            left_out = (sum(1 for p in shown if p["unpriced"]), sum(1 for p in shown if p["incomplete"]),
+                        sum(1 for p in shown if p["flag"]), reasons)
+            yield site, cost, groups, total, left_out
 
 
 ROUNDING_NOTE = ("each row is rounded to the dollar (opex: per month, the year's / 12); a row's change is "
                  "after - before as printed, and the total is the sum of the rows' changes as printed")
 
 
-def _total_text(cost: str, total: int, incomplete: int) -> str:
+def _total_text(cost: str, total: int, left_out: tuple) -> str:
+    """The printed total; it names the rows it leaves out: unpriced parts (the model counts them $0) and
+    incomplete rows (they count a part without a price as $0: a lower bound, no change to add), and carries
+    the mark of the flagged rows it counts."""
+    unpriced, incomplete = left_out[:2]
+    flagged, reasons = (left_out[2], left_out[3]) if len(left_out) > 2 else (0, [])
     text = f"total {cost} change: {_money(total, True)}" if cost == "capex" else \
         f"total opex change: {_money(total, True)}/mo ({_money(12 * total, True)}/yr)"
+    if unpriced:
+        text += f", not counting {unpriced} unpriced row(s) (the model counts them $0)"
     if incomplete:
-        text += f", not counting {incomplete} unpriced row(s) (the model counts them $0)"
+        text += (" and " if unpriced else ", not counting ") + \
+            f"{incomplete} incomplete row(s) (they count a part without a price as $0)"
+    if flagged:
+        text += f" (⚠ counts {flagged} flagged row(s): {'; '.join(reasons)})"
     return text
 
 
@@ -342,7 +414,8 @@ def render_cost_text(rows: list[dict]) -> list[str]:
             for r in mine:
                 p = printed(r)
                 lines.append(f"      {_mark(r)} {_what(r):<{widths[0]}}  {p['count']:>{widths[1]}}  "
-                             f"{p['old']:>{widths[2]}} -> {p['new']:>{widths[3]}}  {p['change']:>{widths[4]}}".rstrip())
+                             f"{p['old']:>{widths[2]}} -> {p['new']:>{widths[3]}}  {p['change']:>{widths[4]}}"
+                             f"{'  [' + p['flag'] + ']' if p['flag'] else ''}".rstrip())
         lines.append(f"    {_total_text(cost, total, incomplete)}")
     return lines + [f"  ({ROUNDING_NOTE})", ""]
 
@@ -364,9 +437,11 @@ def render_cost_markdown(rows: list[dict], md, code, fold_over: int = 10) -> lis
             table.append(f"| | **{md(name)}**{md(rest).replace(' -&gt; ', ' → ')} | | | | |")
             for r in mine:
                 p = printed(r)
-                what = md(r["label"]) + " (model)" if ":" in r["item"] else \
-                    f"{md(r['label'])} `{md(r['item'])}`"
-                table.append(f"| {_mark(r)} | {what} | {md(p['count']).replace(' -&gt; ', ' → ')} | {md(p['old'])} | {md(p['new'])} "
+                label = md(r["label"]).replace(" -&gt; ", " → ")      # a changed definition: old → new
+                what = label + " (model)" if ":" in r["item"] else f"{label} `{md(r['item'])}`"
+                old, new = (md(p[side]) + (f" (⚠ {md(r[f'{side}_flagged'])})" if r.get(f"{side}_flagged") else "")
+                            for side in ("old", "new"))
+                table.append(f"| {_mark(r)} | {what} | {md(p['count']).replace(' -&gt; ', ' → ')} | {old} | {new} "
                              f"| {md(p['change'])} |")
         table.append(f"| | **total** | | | | **{md(_money(total, True) + ('' if cost == 'capex' else '/mo'))}** |")
         if count > fold_over:
