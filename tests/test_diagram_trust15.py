@@ -1,0 +1,109 @@
+"""Laws of the diagrams found broken in the session-15 trust hunt (compiler/render/diagram_*.py), read on the DOT
+text: every figure drawn adds up as the results do, and a figure the run flags is flagged where it is drawn."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from compiler.cli import run_pipeline
+from compiler.render.diagram import diagram_dot
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases" / "diagram"
+SCALE = {"W": 1.0, "kW": 1e3, "MW": 1e6, "GW": 1e9}
+
+TWO_HALLS = """\
+from systems import GB300_NVL72
+site s {
+  land_price = 0 USD
+  hall a {
+    power_feed = 2 MW
+    rack r: GB300_NVL72 x 10
+  }
+  hall b x 2 {
+    power_feed = 2 MW
+    rack r: GB300_NVL72 x 5
+  }
+}
+"""
+
+
+def _results(path: Path):
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    return results
+
+
+def _plain(label: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", label).replace("&#8194;", " ")).strip()
+
+
+def _nodes(dot: str) -> dict[str, str]:
+    return {m.group(1): _plain(m.group(2)) for m in re.finditer(r"^\t(\w+) \[label=<(.*)>\]$", dot, flags=re.M)}
+
+
+def _edges(dot: str) -> list[tuple[str, str, str, bool]]:
+    """(tail, head, label text, dashed) of every edge."""
+    out = []
+    for m in re.finditer(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", dot, flags=re.M):
+        attrs = m.group(3) or ""
+        label = re.search(r"label=<(.*)>(?: |$)", attrs)
+        out.append((m.group(1), m.group(2), _plain(label.group(1)) if label else "", "style=dashed" in attrs))
+    return out
+
+
+_FLOW = re.compile(r"^(?:([\d,]+) \u00d7 )?([\d.,]+) (W|kW|MW|GW)$")
+
+
+def _flow(text: str) -> tuple[float, float] | None:
+    """(count, power per item in W) of an edge label '4 × 52.2 MW' or '92.5 kW'; None when not a flow."""
+    m = _FLOW.match(text)
+    if not m:
+        return None
+    return float((m.group(1) or "1").replace(",", "")), float(m.group(2).replace(",", "")) * SCALE[m.group(3)]
+
+
+def _card_power(text: str, word: str = "") -> float | None:
+    """The power after `word` in a card's text ('in 92.5 kW'), or its first power figure when no word is given."""
+    m = re.search(rf"{word + ' ' if word else ''}([\d.,]+) (W|kW|MW|GW)\b", text)
+    return float(m.group(1).replace(",", "")) * SCALE[m.group(2)] if m else None
+
+
+POWER_CASES = [ROOT / "examples" / "enterprise_starter.factory", ROOT / "examples" / "flagship_campus.factory",
+               CASES / "air_room.factory", CASES / "campus.factory"]
+
+
+@pytest.mark.parametrize("case", POWER_CASES + ["two_halls"], ids=lambda p: getattr(p, "stem", p))
+def test_the_power_one_line_conserves_power_at_every_node(case, tmp_path) -> None:
+    """enterprise_starter's one-line drew the utility feed's 92.5 kW into the hall (whose transformer's 'in 92.5 kW'
+    carries the cooling plant too) and a second, dashed 20.2 kW edge from the feed to the cooling plant: the feed's
+    edges summed 112.7 kW against its 92.5 kW at the meter, and the hall transformer's 92.5 kW in less its 1.39 kW
+    loss left 91.1 kW where one 70.9 kW edge went out. Law (Kirchhoff on the drawing, 3-digit labels): the flows
+    out of the utility feed sum to the facility power at the meter; the flows out of a stage sum to its power in
+    less its loss (per item, where the card says 'each'); the flows into the cooling plant sum to its power."""
+    if case == "two_halls":
+        case = tmp_path / "two_halls.factory"
+        case.write_text(TWO_HALLS)
+    results = _results(case)
+    dot = diagram_dot(results, "power")
+    nodes, edges = _nodes(dot), _edges(dot)
+    root = next(n for n in nodes if n.startswith("utility_"))
+    facility = _card_power(nodes[root])          # its first figure: '92.5 kW peak at the meter'
+    outs = [_flow(label) for tail, _h, label, _d in edges if tail == root and _flow(label)]
+    assert sum(c * p for c, p in outs) == pytest.approx(facility, rel=0.01), (nodes[root], outs)
+    for node, text in nodes.items():
+        if not node.startswith("stage_"):
+            continue
+        into, loss = _card_power(text, "in"), _card_power(text, "loss")
+        flows = [_flow(label) for tail, _h, label, _d in edges if tail == node and _flow(label)]
+        each = " each" in text
+        out = sum(p if each else c * p for c, p in flows)
+        assert out == pytest.approx(into - loss, rel=0.01, abs=1.0), (node, text, flows)
+    cooling = [n for n in nodes if n.startswith("coolingload_")]
+    for node in cooling:
+        plant = _card_power(nodes[node])
+        flows = [_flow(label) for _t, head, label, _d in edges if head == node and _flow(label)]
+        assert sum(c * p for c, p in flows) == pytest.approx(plant, rel=0.01), (nodes[node], flows)
+
