@@ -107,3 +107,19 @@ def test_the_power_one_line_conserves_power_at_every_node(case, tmp_path) -> Non
         flows = [_flow(label) for _t, head, label, _d in edges if head == node and _flow(label)]
         assert sum(c * p for c, p in flows) == pytest.approx(plant, rel=0.01), (nodes[node], flows)
 
+
+ZERO = re.compile(r"(?<![\d.,])0 (W|kW|MW|accelerators)\b")
+
+
+@pytest.mark.parametrize("view", ["power", "cooling"])
+@pytest.mark.parametrize("example", ["moe_training_rubin_vs_blackwell", "inference_shootout"])
+def test_a_site_of_workloads_has_no_zero_watts_in_its_title(example, view) -> None:
+    """A site that places no building, only workloads on the systems they name: its power view was titled
+    '0 W at the meter (peak) · 0 W IT · chain efficiency n/a' and its cooling view '0 W IT heat · 0 W to liquid ·
+    0 W to air · cooling power 0 W peak', above a note saying there is nothing to draw (the physical view says
+    'no building placed · 4 workload(s) on the systems they name'). Law: no zero power is printed for it; the
+    title says what the physical view's says."""
+    dot = diagram_dot(_results(ROOT / "examples" / f"{example}.factory"), view)
+    text = _plain(dot)
+    assert not ZERO.search(text), re.findall(r".{40}(?<![\d.,])0 (?:W|kW|MW)\b.{20}", text)
+    assert "no building placed" in text and "workload(s) on the systems they name" in text

@@ -377,6 +377,14 @@ def _draws_nothing(plan: _Plan, root: Instance) -> bool:
     return plan.kind(root) in ("site", "hall") and plan.get(root, "it_power") == 0
 
 
+def _nothing_line(plan: _Plan, roots: list[Instance]) -> str:
+    """The title line of a plan whose roots place nothing that draws power, in every view: 'no building placed ·
+    4 workload(s) on the systems they name', never '0 W at the meter · 0 W IT'."""
+    workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in ("training", "inference"))
+    return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
+            else "nothing placed draws power")
+
+
 def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
     workloads = [p for p in root.parts if plan.kind(p) in ("training", "inference")]
     rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power (no hall, rack or server)"]

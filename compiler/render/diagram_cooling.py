@@ -13,13 +13,16 @@ from __future__ import annotations
 from ..graph import Instance
 from .diagram_base import (
     _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card, _esc,
-    _gear_sizing, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
+    _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig,
+    _x)
 
 
 def _cooling(plan: _Plan) -> str:
     roots = [r for r in plan.roots() if plan.kind(r) in ("site", "hall", "row", "rack")]
     title, sub = _root_title(plan, plan.roots(), "cooling")
-    if len(roots) == 1:
+    if len(roots) == 1 and _draws_nothing(plan, roots[0]):
+        sub = [_nothing_line(plan, roots)] + sub
+    elif len(roots) == 1:
         r = roots[0]
         figures = [f"{_q(plan.get(r, 'it_power'), 'W')} IT heat",
                    f"{_q(plan.get(r, 'heat_liquid'), 'W')} to liquid",

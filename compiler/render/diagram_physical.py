@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _card, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
-    _font, GEAR_TITLE, MAX_LIST, _note, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
+    _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
     _x)
 
 
@@ -71,9 +71,7 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
         return out
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
     if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
-        workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in WORKLOADS)
-        return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
-                else "nothing placed draws power")
+        return _nothing_line(plan, roots)
     parts = [f"{_count_text(acc)} accelerators", f"{_q(it, 'W')} IT peak"]
     if fac is not None and roots:
         parts.append(f"{_q(fac, 'W')} at the meter")

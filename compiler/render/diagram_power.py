@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
-    _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
-    _root_title, _x)
+    _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan,
+    _q, _root_title, _x)
 
 
 @dataclass
@@ -82,7 +82,9 @@ def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_St
 def _power(plan: _Plan) -> str:
     roots = [r for r in plan.roots() if plan.kind(r) in ("site", "hall")]
     title, sub = _root_title(plan, plan.roots(), "power one-line")
-    if len(roots) == 1:
+    if len(roots) == 1 and _draws_nothing(plan, roots[0]):
+        sub = [_nothing_line(plan, roots)] + sub
+    elif len(roots) == 1:
         r = roots[0]
         figures = [f"{_q(plan.get(r, 'facility_power'), 'W')} at the meter (peak)",
                    f"{_q(plan.get(r, 'it_power'), 'W')} IT",
