@@ -441,7 +441,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
     if scenario > results.scenario_count:
         click.echo(f"error: --scenario {scenario}: the plan has {results.scenario_count} scenario(s)", err=True)
         sys.exit(EXIT_USAGE)
-    dot_text = diagram_dot(results, view, scenario - 1)
+    from .render.report_format import flagged_quantities
+    dot_text = diagram_dot(results, view, scenario - 1, flagged_quantities(results, sink))
     errors = [d for d in sink.items if d.severity == ERROR]
     if errors:
         click.echo(render_text(errors, sink.sources), err=True)

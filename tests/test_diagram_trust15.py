@@ -123,3 +123,47 @@ def test_a_site_of_workloads_has_no_zero_watts_in_its_title(example, view) -> No
     text = _plain(dot)
     assert not ZERO.search(text), re.findall(r".{40}(?<![\d.,])0 (?:W|kW|MW)\b.{20}", text)
     assert "no building placed" in text and "workload(s) on the systems they name" in text
+
+
+UNPRICED_SWITCH = """\
+from systems import DGX_H100_rack
+switch cheap {
+  ports = 64
+  port_speed = 400 Gb/s
+  power = 1 kW
+  height = 1 U
+}
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 16
+  }
+  network fab {
+    role = "scale_out"
+    switch = cheap
+  }
+}
+"""
+
+
+def test_a_capex_that_counts_an_unpriced_switch_is_flagged_on_the_network_view(tmp_path) -> None:
+    """A fabric of a switch with no price: eval prints `s.fab.capex 729.6 kUSD (⚠ incomplete: counts unpriced parts
+    as $0)` and the report marks it, but the network view (CLI and the report's own diagram) printed 'capex $730k'
+    as a clean figure. Law: a figure the run flags is flagged where the diagram draws it, with eval's words."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    from compiler.render.report import make_diagrams
+
+    spec = tmp_path / "unpriced.factory"
+    spec.write_text(UNPRICED_SWITCH)
+    done = CliRunner().invoke(main, ["diagram", str(spec), "--view", "network", "--format", "dot", "-o", "-"])
+    text = _plain(done.output)
+    assert "capex $730k (\u26a0 incomplete: counts unpriced parts as $0)" in text, text[:600]
+    assert "optics capex $730k" in text and "optics capex $730k (\u26a0" not in text     # the optics are priced
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    (tmp_path / "build").mkdir()
+    drawn = make_diagrams(results, str(tmp_path / "build"), sink)
+    svg = (tmp_path / "build" / "network.svg").read_text() if drawn["network"]["file"] == "network.svg" else \
+        (tmp_path / "build" / "network.dot").read_text()
+    assert "incomplete: counts unpriced parts as $0" in svg

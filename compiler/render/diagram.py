@@ -8,8 +8,11 @@ diagram_network.py, diagram_power.py, diagram_cooling.py; shared pieces in diagr
 
 Public API (the CLI's `factory diagram` and the report writer use these):
 
-    diagram_dot(results, view, scenario=0) -> str     DOT text of one view ("physical", "network",
-                                                       "power", "cooling") for one scenario (0-based)
+    diagram_dot(results, view, scenario=0, flags=None) -> str
+                                                       DOT text of one view ("physical", "network",
+                                                       "power", "cooling") for one scenario (0-based);
+                                                       `flags` {path: why}: the figures the run flags
+                                                       (report_format.flagged_quantities), marked where drawn
     write_diagram(dot_text, path, fmt) -> str | None   writes svg, png or dot; returns an error message
                                                        (e.g. Graphviz missing: the DOT is written beside
                                                        `path` and the message says how to install it)
@@ -57,14 +60,16 @@ INSTALL_HINT = ("install Graphviz to render it: `apt-get install graphviz` (Debi
 _BUILDERS = {"physical": _physical, "network": _network, "power": _power, "cooling": _cooling}
 
 
-def diagram_dot(results, view: str, scenario: int = 0) -> str:
-    """DOT text of one view of evaluated results (one scenario, 0-based). Deterministic."""
+def diagram_dot(results, view: str, scenario: int = 0, flags: dict[str, str] | None = None) -> str:
+    """DOT text of one view of evaluated results (one scenario, 0-based). Deterministic. `flags`: {path: why} of
+    the figures the run's diagnostics flag (`report_format.flagged_quantities(results, sink)`, as eval and the
+    report mark them): a flagged figure the view draws carries the same mark."""
     if view not in _BUILDERS:
         raise ValueError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
     n = max(int(results.scenario_count), 1)
     if not 0 <= scenario < n:
         raise ValueError(f"scenario {scenario} is out of range: the plan has {n} scenario(s)")
-    return _BUILDERS[view](_Plan(results, scenario))
+    return _BUILDERS[view](_Plan(results, scenario, flags))
 
 
 class GraphvizMissing(RuntimeError):

@@ -226,9 +226,16 @@ class _Ids:
 class _Plan(ResultsView):
     """The results view of one scenario, with DOT ids and the instance-tree walks the views share."""
 
-    def __init__(self, results, scenario: int = 0):
+    def __init__(self, results, scenario: int = 0, flags: dict[str, str] | None = None):
         super().__init__(results, scenario)
         self.ids = _Ids()
+        self.flags = flags or {}        # {path: why}: figures the run's diagnostics flag
+
+    def mark(self, text: str, path: str) -> str:
+        """`text` (the figure of `path` as drawn) with the mark eval and the report give it when the run flags it:
+        '$730k (⚠ incomplete: counts unpriced parts as $0)'."""
+        why = self.flags.get(path)
+        return f"{text} (\u26a0 {why})" if why else text
 
     def get(self, inst: Instance, name: str) -> float | None:       # noqa: D102 - a field of an instance
         return self.value(f"{inst.path}.{name}")
