@@ -167,3 +167,37 @@ def test_a_capex_that_counts_an_unpriced_switch_is_flagged_on_the_network_view(t
     svg = (tmp_path / "build" / "network.svg").read_text() if drawn["network"]["file"] == "network.svg" else \
         (tmp_path / "build" / "network.dot").read_text()
     assert "incomplete: counts unpriced parts as $0" in svg
+
+
+OVER_FEED = """\
+from systems import DGX_H100_rack
+site s {
+  land_price = 0 USD
+  utility_feed = 1 MW
+  hall h {
+    power_feed = 100 kW
+    rack r: DGX_H100_rack x 4
+  }
+}
+"""
+
+
+def test_a_hall_over_its_feed_is_flagged_on_the_physical_view(tmp_path) -> None:
+    """A hall of 4 DGX H100 racks on a 100 kW feed: `eval` reports limit-exceeded (facility_power 193 kW against
+    power_feed 100 kW) and the power view prints the feed in red, but the physical view titled the hall
+    '128 accelerators · 140 kW IT · 193 kW at the meter' with no word of its feed. Law: the physical view gives each hall's and site's feed
+    and its use (the model's feed_utilization), in the alert colour when over 100%."""
+    from compiler.render.diagram_base import ALERT
+
+    spec = tmp_path / "over.factory"
+    spec.write_text(OVER_FEED)
+    results = _results(spec)
+    dot = diagram_dot(results, "physical")
+    used = results.values["s.h.feed_utilization"].item()
+    assert used > 1
+    line = re.search(rf'<FONT COLOR="{ALERT}">feed 100 kW \(([\d.]+)% used\)', dot)
+    assert line and float(line.group(1)) == pytest.approx(used * 100, abs=0.05), dot[:2000]
+    site_used = results.values["s.feed_utilization"].item()
+    assert site_used < 1
+    assert f"feed 1 MW ({site_used * 100:.1f}% used)" in _plain(dot)
+    assert not re.search(rf'<FONT COLOR="{ALERT}">feed 1 MW', dot)

@@ -113,6 +113,11 @@ def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[st
     if not acc and it == 0:         # places nothing that draws power (a site of workloads): no "0 W IT"
         figures = []
     rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
+    feed = plan.get(inst, "utility_feed" if kind == "site" else "power_feed") if kind in ("site", "hall") else None
+    if feed is not None and figures:    # the limit the meter figure is checked against, red when over (as the power view)
+        used = plan.get(inst, "feed_utilization")
+        text = _esc(f"feed {_q(feed, 'W')}{each}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
     if count not in (None, 1) and (acc or it is not None):     # the totals model's figures (models/totals.py)
         totals = ([f"{_count_text(plan.get(inst, 'accelerators_all'))} accelerators"] if acc else []) + \
                  ([f"{_q(plan.get(inst, 'it_power_all'), 'W')} IT"] if it is not None else [])
