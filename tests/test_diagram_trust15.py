@@ -201,3 +201,16 @@ def test_a_hall_over_its_feed_is_flagged_on_the_physical_view(tmp_path) -> None:
     assert site_used < 1
     assert f"feed 1 MW ({site_used * 100:.1f}% used)" in _plain(dot)
     assert not re.search(rf'<FONT COLOR="{ALERT}">feed 1 MW', dot)
+
+
+def test_the_physical_title_says_its_pue_is_the_annual_one() -> None:
+    """The flagship's physical view was titled '103,680 accelerators · 223 MW IT peak · 259 MW at the meter ·
+    PUE 1.09': the peak figures beside it make 259 / 223 = 1.16, and the 1.09 is the annual PUE (average facility
+    over average IT power, 211.3 / 194.7 MW; the report says 'annual average'). Law: the PUE the title prints is
+    named annual, and it is the model's `pue`, which the two peak figures beside it do not give."""
+    results = _results(ROOT / "examples" / "flagship_campus.factory")
+    text = _plain(diagram_dot(results, "physical"))
+    pue = results.values["frontier_campus.pue"].item()
+    assert f"annual PUE {pue:.2f}" in text
+    peak = results.values["frontier_campus.facility_power"].item() / results.values["frontier_campus.it_power"].item()
+    assert f"{peak:.2f}" != f"{pue:.2f}"

@@ -77,7 +77,7 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
         parts.append(f"{_q(fac, 'W')} at the meter")
     pue = plan.get(roots[0], "pue") if len(roots) == 1 else None
     if pue is not None:
-        parts.append(f"PUE {pue:.2f}")
+        parts.append(f"annual PUE {pue:.2f}")   # beside peak figures: not their ratio
     return " \u00b7 ".join(parts)
 
 
