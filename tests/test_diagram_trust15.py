@@ -214,3 +214,27 @@ def test_the_physical_title_says_its_pue_is_the_annual_one() -> None:
     assert f"annual PUE {pue:.2f}" in text
     peak = results.values["frontier_campus.facility_power"].item() / results.values["frontier_campus.it_power"].item()
     assert f"{peak:.2f}" != f"{pue:.2f}"
+
+
+def test_a_workload_on_a_site_with_a_building_is_drawn_and_flagged_when_it_cannot_run(tmp_path) -> None:
+    """enterprise_starter with `inference big { model = Llama3_1_405B  rack = air_rack  accelerators = 8 }`: eval
+    reports infeasible-workload (811.7 GB of weights on 8 x 72 GB usable), but no view drew the workload at all: the
+    physical view lists workloads only on a site that places no building (the flagship's chat and frontier_run were
+    never drawn either). Law: every workload of a drawn site is listed on its physical view, and one that cannot run
+    is marked so, in the alert colour."""
+    from compiler.render.diagram_base import ALERT
+
+    text = (ROOT / "examples" / "enterprise_starter.factory").read_text().replace(
+        "from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\nfrom models import Llama3_1_405B")
+    body, last = text.rstrip().rsplit("}", 1)
+    spec = tmp_path / "infeasible.factory"
+    spec.write_text(body + "  inference big {\n    model = Llama3_1_405B\n    rack = air_rack\n    accelerators = 8\n"
+                    "    precision = \"bf16\"\n  }\n}" + last + "\n")
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    assert any(d.code == "infeasible-workload" for d in sink.items)
+    dot = diagram_dot(results, "physical")
+    assert re.search(rf"inference big \u00b7 Llama3_1_405B on air_rack \u00b7 8 accelerators.*?<FONT COLOR=\"{ALERT}\"> "
+                     r"\u00b7 cannot run \(infeasible-workload\)", dot), _plain(dot)
+    flagship = _plain(diagram_dot(_results(ROOT / "examples" / "flagship_campus.factory"), "physical"))
+    assert "training frontier_run" in flagship and "inference chat" in flagship
+    assert "cannot run" not in flagship

@@ -146,11 +146,15 @@ def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> 
                 item = _physical_item(c, plan, part, plan.count(part))
                 if item:
                     items.append(item)
+        workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
         if gear_node is None and not items:
-            workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
             gear_node = plan.ids("empty", inst.path)
             c.node(gear_node, _workload_card(plan, workloads) if workloads else
                    _card(_esc("(empty)"), group="note", title_size=10))
+        elif workloads:              # the workloads a building runs, listed (and marked when one cannot run)
+            node = plan.ids("workloads", inst.path)
+            c.node(node, _workload_card(plan, workloads, f"RUN IN {kind.upper()} {inst.block.name}"))
+            items.append((node, [node]))
         if gear_node is None and len(items) == 1:
             return items[0]
         head = gear_node or _hidden_head(c, plan, inst.path)
@@ -206,7 +210,8 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
                  group="load", title_size=11)
 
 
-def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
+def _workload_card(plan: _Plan, workloads: list[Instance],
+                   caption: str = "NO HALL, RACK OR SERVER PLACED: THE SYSTEMS THE WORKLOADS NAME") -> str:
     """A container that places no hall, row, rack, server or gear but runs workloads (a comparison of systems,
     no building): each workload with its model, the system it names and its accelerators (given, else the
     count the model finds it needs), where the view drew "(empty)" and hid them."""
@@ -229,9 +234,7 @@ def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
         rows.append(row)
     if len(workloads) > MAX_LIST * 2:
         rows.append(_esc(f"\u2026 and {len(workloads) - MAX_LIST * 2} more"))
-    return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc("NO HALL, RACK OR SERVER PLACED: THE "
-                                                                       "SYSTEMS THE WORKLOADS NAME", 0),
-                 group="compute", title_size=11)
+    return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc(caption, 0), group="compute", title_size=11)
 
 
 def _server_line(plan: _Plan, server: Instance, count: float | None) -> str:
