@@ -442,7 +442,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
         click.echo(f"error: --scenario {scenario}: the plan has {results.scenario_count} scenario(s)", err=True)
         sys.exit(EXIT_USAGE)
     from .render.report_format import flagged_quantities
-    dot_text = diagram_dot(results, view, scenario - 1, flagged_quantities(results, sink))
+    from .render.view import problems
+    dot_text = diagram_dot(results, view, scenario - 1, flagged_quantities(results, sink), problems(results, sink))
     errors = [d for d in sink.items if d.severity == ERROR]
     if errors:
         click.echo(render_text(errors, sink.sources), err=True)

@@ -238,3 +238,26 @@ def test_a_workload_on_a_site_with_a_building_is_drawn_and_flagged_when_it_canno
     flagship = _plain(diagram_dot(_results(ROOT / "examples" / "flagship_campus.factory"), "physical"))
     assert "training frontier_run" in flagship and "inference chat" in flagship
     assert "cannot run" not in flagship
+
+
+@pytest.mark.parametrize("view", ["physical", "network", "power", "cooling"])
+def test_a_plan_with_errors_says_so_on_every_view(tmp_path, view) -> None:
+    """A hall on a 100 kW feed under 193 kW, and an assert that fails: `factory diagram` prints the errors and exits
+    1, but the picture, which is what reaches a design review, read as a clean plan (the failed assert nowhere on it).
+    Law: a view of a plan with errors or failing checks says so in its title, in the alert colour, with the count
+    `factory eval` gives; a clean plan's views say nothing of the kind."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    from compiler.render.diagram_base import ALERT
+
+    spec = tmp_path / "over.factory"
+    spec.write_text(OVER_FEED.replace("    rack r: DGX_H100_rack x 4\n",
+                                      "    rack r: DGX_H100_rack x 4\n    assert it_power <= 100 kW, \"a small room\"\n"))
+    done = CliRunner().invoke(main, ["diagram", str(spec), "--view", view, "--format", "dot", "-o", "-"])
+    assert done.exit_code == 1
+    assert re.search(rf'<FONT COLOR="{ALERT}">\u2717 [^<]*\d+ errors?[^<]*checks? fail', done.output), \
+        _plain(done.output)[:400]
+    clean = CliRunner().invoke(main, ["diagram", str(ROOT / "examples" / "enterprise_starter.factory"), "--view",
+                                      view, "--format", "dot", "-o", "-"])
+    assert clean.exit_code == 0 and "\u2717" not in clean.output

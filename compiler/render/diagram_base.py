@@ -230,6 +230,7 @@ class _Plan(ResultsView):
         super().__init__(results, scenario)
         self.ids = _Ids()
         self.flags = flags or {}        # {path: why}: figures the run's diagnostics flag
+        self.banner = ""                # the run's errors and failing checks, in words (diagram_dot)
 
     def mark(self, text: str, path: str) -> str:
         """`text` (the figure of `path` as drawn) with the mark eval and the report give it when the run flags it:
@@ -350,7 +351,8 @@ def _digraph(name: str, title: str, subtitle: list[str], rankdir: str):
     g = graphviz.Digraph(name=name)
     g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize="11", labelloc="t", labeljust="l",
            nodesep="0.35", ranksep="0.55", pad="0.3", newrank="true", bgcolor="white",
-           label=_cluster_label(_b(title), [_esc(s, 0) for s in subtitle]))
+           label=_cluster_label(_b(title), [_font(_esc(s, 0), None, ALERT) if isinstance(s, Alert) else _esc(s, 0)
+                                            for s in subtitle]))
     g.attr("node", shape="plain", fontname=FONT, fontsize="10", fontcolor=INK)
     g.attr("edge", fontname=FONT, fontsize="9", color=EDGE, fontcolor=MUTED, arrowsize="0.7", penwidth="1.2")
     return g
@@ -406,10 +408,14 @@ def _empty_hall_card(plan: _Plan, hall: Instance) -> str:
                                               _esc("(no rack or server)", 0)], group="note", dashed=True)
 
 
+class Alert(str):
+    """A title line drawn in the alert colour (`_digraph`)."""
+
+
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
     names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
     title = f"{names} \u2014 {view}"
-    subtitle = []
+    subtitle = [Alert(plan.banner)] if plan.banner else []
     note = plan.scenario_note()
     if note:
         subtitle.append(note)

@@ -403,7 +403,8 @@ def make_diagrams(results: Results, out_dir: str, sink=None) -> dict:
     for view_name in VIEWS:
         entry = {"svg": None, "file": "", "note": "", "message": ""}
         try:
-            dot_text = diagram_module.diagram_dot(results, view_name, flags=flags)
+            dot_text = diagram_module.diagram_dot(results, view_name, flags=flags,
+                                                  problems=problems(results, sink) if sink is not None else None)
             entry.update(_render_one(diagram_module, dot_text, out_dir, view_name))
         except Exception as exc:  # noqa: BLE001 - a broken diagram must not sink the report
             entry["note"] = entry["message"] = \
