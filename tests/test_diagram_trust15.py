@@ -261,3 +261,21 @@ def test_a_plan_with_errors_says_so_on_every_view(tmp_path, view) -> None:
     clean = CliRunner().invoke(main, ["diagram", str(ROOT / "examples" / "enterprise_starter.factory"), "--view",
                                       view, "--format", "dot", "-o", "-"])
     assert clean.exit_code == 0 and "\u2717" not in clean.output
+
+
+@pytest.mark.parametrize("racks_per_row", ["40", "80"])
+def test_the_cooling_view_gives_flows_in_the_reports_units(racks_per_row) -> None:
+    """The cooling view drew the flagship hall's airflow as '530 m³/s' where the report's hall table (and eval) give
+    '1,910,000 m³/h', and a hall's coolant switched to m³/s above 100 m³/min (the flagship at 80 racks a row: 2.05 m³/s
+    against the report's '123,000 L/min'). Law: every flow the view draws is in the report's units and rounding
+    (report_format styles flow_liquid, L/min, and flow_air, m³/h): the hall's coolant and airflow appear as the report
+    writes them, and no m³/s."""
+    from compiler.render.report_format import fmt
+
+    results, sink = run_pipeline([str(ROOT / "examples" / "flagship_campus.factory")],
+                                 {"racks_per_row": racks_per_row}, None, evaluate_all=True)
+    text = _plain(diagram_dot(results, "cooling"))
+    hall = "frontier_campus.data_hall"
+    assert f"coolant {fmt(results.values[hall + '.coolant_flow'].item(), 'flow_liquid')}" in text, text
+    assert f"airflow {fmt(results.values[hall + '.airflow'].item(), 'flow_air')}" in text, text
+    assert "m\u00b3/s" not in text

@@ -192,6 +192,15 @@ def _q(value: float | None, unit: str) -> str:
     return f"{_sig(shown)} {name}" if name and name != "1" else _sig(shown)
 
 
+def _flow(value: float | None, liquid: bool) -> str:
+    """A coolant flow in L/min or an airflow in m³/h (SI m³/s in), as the report and eval write them
+    (report_format styles flow_liquid, flow_air: 3 significant figures), never m³/s."""
+    if value is None:
+        return "n/a"
+    from .report_format import fmt
+    return fmt(value, "flow_liquid" if liquid else "flow_air")
+
+
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from ..graph import Instance
 from .diagram_base import (
     _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card, _esc,
-    _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig,
-    _x)
+    _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title,
+    _sig, _x)
 
 
 def _cooling(plan: _Plan) -> str:
@@ -181,8 +181,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             moved = flow if liquid_side else airflow
             rows = [_esc(f"{_q(heat, 'W')} {stream} heat{each}", 0)]
             if moved is not None:
-                rows.append(_esc(f"coolant {_q(moved, 'm^3/s')} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
-                                 else f"airflow {_q(moved, 'm^3/s')}", 0))
+                rows.append(_esc(f"coolant {_flow(moved, liquid_side)} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
+                                 else f"airflow {_flow(moved, liquid_side)}", 0))
             rows.append(_esc(f"supply {_q(t_liquid, 'K_point')}" if liquid_side
                              else f"cold aisle {_q(t_air, 'K_point')}", 0))
             if gear:
@@ -200,7 +200,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             color = PALETTE[stream][0]
             c.node(node, _card(_b(title), rows, caption=_esc("LIQUID LOOP" if liquid_side else "AIR LOOP", 0),
                                group=stream))
-            c.edge(racks, node, label=_edge_label(_q(heat, "W"), _q(moved, "m^3/s") if moved is not None else ""),
+            c.edge(racks, node, label=_edge_label(_q(heat, "W"), _flow(moved, liquid_side) if moved is not None else ""),
                    color=color)
             t_loop = t_liquid if liquid_side else t_chilled
             runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
