@@ -279,3 +279,27 @@ def test_the_cooling_view_gives_flows_in_the_reports_units(racks_per_row) -> Non
     assert f"coolant {fmt(results.values[hall + '.coolant_flow'].item(), 'flow_liquid')}" in text, text
     assert f"airflow {fmt(results.values[hall + '.airflow'].item(), 'flow_air')}" in text, text
     assert "m\u00b3/s" not in text
+
+
+def test_the_diagram_format_follows_the_output_file_and_never_contradicts_it(tmp_path) -> None:
+    """`factory diagram SPEC -o plan.png` wrote SVG text into plan.png (the format defaults to svg whatever the file
+    is called: an image viewer cannot open it), and `-o plan.pdf` wrote SVG into a .pdf, both with exit 0. Law: the
+    format comes from -o's suffix when --format is not given (.svg, .png, .dot); a suffix that names another format
+    than --format, or that is none of the three, is a usage error (exit 2) that says so; without -o, svg as before."""
+    from click.testing import CliRunner
+
+    from compiler import graphviz_backend
+    from compiler.cli import main
+
+    spec = str(ROOT / "examples" / "enterprise_starter.factory")
+    run = CliRunner().invoke
+    done = run(main, ["diagram", spec, "--view", "power", "-o", str(tmp_path / "plan.dot")])
+    assert done.exit_code == 0 and (tmp_path / "plan.dot").read_text().startswith("digraph power {")
+    if graphviz_backend.find_renderer() is not None:
+        done = run(main, ["diagram", spec, "--view", "power", "-o", str(tmp_path / "plan.png")])
+        assert done.exit_code == 0 and (tmp_path / "plan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    done = run(main, ["diagram", spec, "--view", "power", "--format", "svg", "-o", str(tmp_path / "bad.png")])
+    assert done.exit_code == 2 and "--format svg" in done.output and ".png" in done.output
+    assert not (tmp_path / "bad.png").exists()
+    done = run(main, ["diagram", spec, "--view", "power", "-o", str(tmp_path / "plan.pdf")])
+    assert done.exit_code == 2 and ".pdf" in done.output and not (tmp_path / "plan.pdf").exists()
