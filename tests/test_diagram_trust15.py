@@ -303,3 +303,23 @@ def test_the_diagram_format_follows_the_output_file_and_never_contradicts_it(tmp
     assert not (tmp_path / "bad.png").exists()
     done = run(main, ["diagram", spec, "--view", "power", "-o", str(tmp_path / "plan.pdf")])
     assert done.exit_code == 2 and ".pdf" in done.output and not (tmp_path / "plan.pdf").exists()
+
+
+def test_a_sweeps_error_banner_speaks_of_the_scenario_drawn() -> None:
+    """enterprise_starter swept over racks = [2, 4]: its assert 'gpus == 64' fails at 2 racks only. The picture of
+    scenario 2 (4 racks, every check holds) was titled '✗ this plan has 1 error · 1 of 19 checks fail'. Law: the
+    banner counts the checks failing in the scenario drawn; a scenario whose checks all hold says the sweep's errors
+    are elsewhere, never that its own checks fail."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = str(ROOT / "examples" / "enterprise_starter.factory")
+    shown = {}
+    for scenario in (1, 2):
+        done = CliRunner().invoke(main, ["diagram", spec, "-D", "racks=[2, 4]", "--scenario", str(scenario),
+                                         "--view", "physical", "--format", "dot", "-o", "-"])
+        assert done.exit_code == 1
+        shown[scenario] = re.search(r"\u2717[^<]*", done.output).group(0)
+    assert re.search(r"1 of \d+ checks fail in this scenario", shown[1]), shown[1]
+    assert "checks fail" not in shown[2] and "no check fails in this scenario" in shown[2], shown[2]

@@ -74,9 +74,22 @@ def diagram_dot(results, view: str, scenario: int = 0, flags: dict[str, str] | N
         raise ValueError(f"scenario {scenario} is out of range: the plan has {n} scenario(s)")
     plan = _Plan(results, scenario, flags)
     if problems is not None and (problems.errors or problems.checks_failed):
-        counts = [problems.headline()] + ([problems.checks_line()] if problems.checks_failed else [])
-        plan.banner = "\u2717 this plan has " + " \u00b7 ".join(counts) + " (`factory eval` lists them)"
+        plan.banner = _banner(results, scenario, problems)
     return _BUILDERS[view](plan)
+
+
+def _banner(results, scenario: int, problems) -> str:
+    """The title line of a plan with errors or failing checks: their count (eval's), and in a sweep the checks that
+    fail in the scenario drawn (a check failing at 2 racks is not the 4-rack picture's)."""
+    where = " (`factory eval` lists them)"
+    if max(int(results.scenario_count), 1) == 1:
+        counts = [problems.headline()] + ([problems.checks_line()] if problems.checks_failed else [])
+        return "\u2717 this plan has " + " \u00b7 ".join(counts) + where
+    here = sum(1 for c in results.checks if not c.ok and scenario in c.failing)
+    if here:
+        return (f"\u2717 {here} of {len(results.checks)} checks fail in this scenario "
+                f"(the sweep has {problems.headline()}){where}")
+    return f"\u2717 the sweep has {problems.headline()}, no check fails in this scenario{where}"
 
 
 class GraphvizMissing(RuntimeError):
