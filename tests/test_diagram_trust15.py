@@ -323,3 +323,22 @@ def test_a_sweeps_error_banner_speaks_of_the_scenario_drawn() -> None:
         shown[scenario] = re.search(r"\u2717[^<]*", done.output).group(0)
     assert re.search(r"1 of \d+ checks fail in this scenario", shown[1]), shown[1]
     assert "checks fail" not in shown[2] and "no check fails in this scenario" in shown[2], shown[2]
+
+
+@pytest.mark.parametrize("head", ["hall h x 3 {", "site s x 2 {"])
+def test_a_count_on_a_top_level_block_is_an_error_not_ignored(tmp_path, head) -> None:
+    """`hall h x 3 { rack r: GB300_NVL72 x 8 }` at the top of a file: check said 'no problems', eval gave 576
+    accelerators (one hall's) and every diagram drew one hall with no '× 3': the count was dropped without a word
+    (`site s x 2` too), so the plan read a third (a half) of what its author wrote. Law: a multiplicity on a
+    top-level block (a definition, or the root a plan draws) is an invalid-count error at the count, exit 1."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    body = ("  rack r: GB300_NVL72 x 8\n" if head.startswith("hall")
+            else "  land_price = 0 USD\n  hall h {\n    rack r: GB300_NVL72 x 8\n  }\n")
+    spec = tmp_path / "root.factory"
+    spec.write_text("from systems import GB300_NVL72\n" + head + "\n" + body + "}\n")
+    done = CliRunner().invoke(main, ["check", str(spec)])
+    assert done.exit_code == 1, done.output
+    assert "error[invalid-count]" in done.output and ":2:" in done.output, done.output
