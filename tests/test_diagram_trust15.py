@@ -29,6 +29,12 @@ site s {
 }
 """
 
+# the same with a site-level fabric: the site's own chain (IT outside halls) feeds the site's own share of the plant
+TWO_HALLS_AND_A_FABRIC = TWO_HALLS.replace(
+    "from systems import GB300_NVL72\n", "from systems import GB300_NVL72\nfrom network import Q3400, OSFP_800G_2xDR4\n"
+).replace("\n}\n", "\n  network backend {\n    role = \"scale_out\"\n    switch = Q3400\n"
+          "    transceiver = OSFP_800G_2xDR4\n  }\n}\n")
+
 
 def _results(path: Path):
     results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
@@ -75,7 +81,8 @@ POWER_CASES = [ROOT / "examples" / "enterprise_starter.factory", ROOT / "example
                CASES / "air_room.factory", CASES / "campus.factory"]
 
 
-@pytest.mark.parametrize("case", POWER_CASES + ["two_halls"], ids=lambda p: getattr(p, "stem", p))
+@pytest.mark.parametrize("case", POWER_CASES + ["two_halls", "two_halls_and_a_fabric"],
+                         ids=lambda p: getattr(p, "stem", p))
 def test_the_power_one_line_conserves_power_at_every_node(case, tmp_path) -> None:
     """enterprise_starter's one-line drew the utility feed's 92.5 kW into the hall (whose transformer's 'in 92.5 kW'
     carries the cooling plant too) and a second, dashed 20.2 kW edge from the feed to the cooling plant: the feed's
@@ -83,12 +90,15 @@ def test_the_power_one_line_conserves_power_at_every_node(case, tmp_path) -> Non
     loss left 91.1 kW where one 70.9 kW edge went out. Law (Kirchhoff on the drawing, 3-digit labels): the flows
     out of the utility feed sum to the facility power at the meter; the flows out of a stage sum to its power in
     less its loss (per item, where the card says 'each'); the flows into the cooling plant sum to its power."""
-    if case == "two_halls":
-        case = tmp_path / "two_halls.factory"
-        case.write_text(TWO_HALLS)
+    if isinstance(case, str):
+        text = TWO_HALLS if case == "two_halls" else TWO_HALLS_AND_A_FABRIC
+        case = tmp_path / f"{case}.factory"
+        case.write_text(text)
     results = _results(case)
     dot = diagram_dot(results, "power")
     nodes, edges = _nodes(dot), _edges(dot)
+    if "fabric" in case.stem:                  # the site's own chain is drawn, and feeds the plant
+        assert any(h.startswith("coolingload_") and "direct" in t for t, h, _l, _d in edges), edges
     root = next(n for n in nodes if n.startswith("utility_"))
     facility = _card_power(nodes[root])          # its first figure: '92.5 kW peak at the meter'
     outs = [_flow(label) for tail, _h, label, _d in edges if tail == root and _flow(label)]
