@@ -352,3 +352,23 @@ def test_a_count_on_a_top_level_block_is_an_error_not_ignored(tmp_path, head) ->
     done = CliRunner().invoke(main, ["check", str(spec)])
     assert done.exit_code == 1, done.output
     assert "error[invalid-count]" in done.output and ":2:" in done.output, done.output
+
+
+@pytest.mark.parametrize("view", ["cooling", "power"])
+def test_a_plant_the_models_could_not_size_is_drawn_n_a_not_zero(view) -> None:
+    """The flagship at -D racks_per_row=2.5 (invalid-count: every figure built on the racks has no value, n/a in
+    eval): the cooling view drew 'Chillers × 0 · no compressor load at the design ambient · plant power 0 W peak ·
+    n/a average', 'Dry coolers × 0' and '0 × GB300_NVL72', zeros made from absent figures (`or 0.0`), beside eval's
+    n/a, and titled the hall's heat 'Nothing to draw: hall data_hall places nothing that draws power' (the power
+    view too, under 'Generator_3MW × 0'). Law: a figure
+    the results do not have is drawn n/a, never 0, and no conclusion ('no compressor load') is drawn from it."""
+    results, sink = run_pipeline([str(ROOT / "examples" / "flagship_campus.factory")], {"racks_per_row": "2.5"},
+                                 None, evaluate_all=True)
+    assert results is not None and results.values["frontier_campus.chillers"].size
+    text = _plain(diagram_dot(results, view))
+    assert not ZERO.search(text), re.findall(r".{40}(?<![\d.,])0 (?:W|kW|MW)\b.{20}", text)
+    assert not re.search(r"(?<![\d.,])0 \u00d7", text) and "\u00d7 0 " not in text, text
+    assert "no compressor load" not in text and "places nothing that draws power" not in text
+    if view == "power":
+        return
+    assert "Chillers \u00d7 n/a" in text and "Dry coolers \u00d7 n/a" in text and "plant power n/a peak" in text

@@ -232,6 +232,12 @@ class _Ids:
         return ident
 
 
+def _multiplicity(count: float | None) -> float:
+    """A count as a factor: NaN when it has no value (drawn 'n/a' by _count_text), never 0 ('0 × GB300_NVL72' was
+    drawn for racks whose count had no value)."""
+    return math.nan if count is None else count
+
+
 class _Plan(ResultsView):
     """The results view of one scenario, with DOT ids and the instance-tree walks the views share."""
 
@@ -305,7 +311,7 @@ class _Plan(ResultsView):
         out: list[tuple[Instance, float]] = []
         for part in inst.parts:
             kind = self.kind(part)
-            c = self.count(part) or 0.0
+            c = _multiplicity(self.count(part))
             if kind in skip:
                 continue
             if kind == "rack":
@@ -334,7 +340,7 @@ class _Plan(ResultsView):
         out: list[tuple[Instance, float]] = []
         for part in inst.parts:
             kind = self.kind(part)
-            c = self.count(part) or 0.0
+            c = _multiplicity(self.count(part))
             if kind in kinds:
                 out.append((part, c))
             if kind not in stop:

@@ -87,11 +87,11 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     if not halls or (_own(plan, root, "it_power", True) or 0.0) > 1e-6 * max(total_it, 1.0):
         branches.append((root, 1.0, plan.kind(root) == "site"))      # a hall root is its own branch
 
-    chillers = plan.get(root, "chillers") or 0.0
-    dry = plan.get(root, "dry_coolers") or 0.0
+    chillers = plan.get(root, "chillers")             # None: the models could not size the plant (drawn n/a)
+    dry = plan.get(root, "dry_coolers")
     plant_gear = lambda kind: plan.find(root, (kind,), stop=("hall", "row", "rack", "server"))  # noqa: E731
     towers = plant_gear("cooling_tower")
-    cooling = plan.get(root, "cooling_power") or 0.0
+    cooling = plan.get(root, "cooling_power")
     rejected = plan.get(root, "heat_rejected")
     ambient = _temp(plan, root, "ambient_temp")
     outdoor = plan.ids("outdoor", root.path)
@@ -107,15 +107,18 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     else:
         rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
                          "(model default)", 0))
-    rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
-                else _esc("no compressor load at the design ambient", 0))
+    if chillers is None:
+        rows.append(_esc("not sized: its load has no value (factory eval says why)", 0))
+    else:
+        rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
+                    else _esc("no compressor load at the design ambient", 0))
     rows.append(_b(f"plant power {_q(cooling, 'W')} peak \u00b7 "
                    f"{_q(plan.get(root, 'cooling_power_avg'), 'W')} average"))
     rows.append(_esc("(pumps, fans, compressors)", 0))
     c.node(chiller_node, _card(_b(f"Chillers \u00d7 {_count_text(chillers)}"), rows,
                                caption=_esc(f"PLANT OF {plan.kind(root).upper()} {root.block.name} \u00b7 "
                                             "MECHANICAL COOLING", 0), group="plant"))
-    if mode == "dry_cooler" or dry:
+    if mode == "dry_cooler" or dry is None or dry:
         rejection = plan.ids("drycoolers", root.path)
         gear = plant_gear("dry_cooler")
         cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
@@ -148,7 +151,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
                     rejection: str) -> None:
     key = f"{inst.path}#direct" if direct else inst.path
     each = " each" if count != 1 else ""
-    if not direct and not plan.get(inst, "it_power") and not plan.get(inst, "cooling_power"):   # an empty shell
+    if not direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "cooling_power"):   # an empty shell
+        # (0 W of IT: a hall whose figures have no value, n/a, is not empty)
         with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(plan.part_name(inst)) + _esc(_x(count)),
                                                                    [], _esc("HALL", 0)), "hall") as c:
             c.node(plan.ids("empty", key), _empty_hall_card(plan, inst))

@@ -29,7 +29,7 @@ class _Stage:
 class _Branch:
     inst: Instance             # a hall, or the root itself (its IT outside halls)
     count: float
-    it: float
+    it: float | None           # None: not in the results (drawn n/a, never 0 W)
     stages: list[_Stage]
     direct: bool = False       # the root's own IT (racks placed outside halls)
     alike: list[Instance] = field(default_factory=list)   # other halls drawn as this one (same figures)
@@ -111,7 +111,7 @@ def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     drawn: dict[tuple, _Branch] = {}
     for hall in halls:
-        branch = _Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power") or 0.0, _model_stages(plan, hall))
+        branch = _Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power"), _model_stages(plan, hall))
         figures = _drawn_figures(plan, branch)
         same = drawn.get(figures)
         if same is not None:               # a hall drawn exactly as one before it: counted there, not drawn again
@@ -278,7 +278,8 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
     the cooling power it carries per item), else None."""
     inst = b.inst
     tap = None
-    if not b.direct and not b.it and not plan.get(inst, "facility_power"):    # an empty shell: nothing flows
+    if not b.direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "facility_power"):
+        # an empty shell: nothing flows (a hall whose figures have no value, n/a, is not empty)
         label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), [], _esc("HALL", 0))
         with _Cluster(g, plan.ids("branch", inst.path), label, "branch") as c:
             c.node(plan.ids("empty", inst.path), _empty_hall_card(plan, inst))
@@ -341,7 +342,7 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     if len(racks) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
     other = plan.get(b.inst, "it_power_outside_racks")
-    if other and other > 1e-6 * max(b.it, 1.0):
+    if other and other > 1e-6 * max(b.it or 0.0, 1.0):
         rows.append(_esc(f"other IT (network, gear outside racks) {_q(other, 'W')}", 0))
     shelves = [r for r, _ in racks if plan.parts(r, "power_shelf")]
     if shelves:
