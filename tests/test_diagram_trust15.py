@@ -195,8 +195,8 @@ site s {
 def test_a_hall_over_its_feed_is_flagged_on_the_physical_view(tmp_path) -> None:
     """A hall of 4 DGX H100 racks on a 100 kW feed: `eval` reports limit-exceeded (facility_power 193 kW against
     power_feed 100 kW) and the power view prints the feed in red, but the physical view titled the hall
-    '128 accelerators · 140 kW IT · 193 kW at the meter' with no word of its feed. Law: the physical view gives each hall's and site's feed
-    and its use (the model's feed_utilization), in the alert colour when over 100%."""
+    '128 accelerators · 140 kW IT · 193 kW at the meter' with no word of its feed. Law: the physical view gives each
+    hall's and site's feed and its use (the model's feed_utilization), in the alert colour when over 100%."""
     from compiler.render.diagram_base import ALERT
 
     spec = tmp_path / "over.factory"
@@ -235,7 +235,8 @@ def test_a_workload_on_a_site_with_a_building_is_drawn_and_flagged_when_it_canno
     from compiler.render.diagram_base import ALERT
 
     text = (ROOT / "examples" / "enterprise_starter.factory").read_text().replace(
-        "from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\nfrom models import Llama3_1_405B")
+        "from chips import H100_SXM, Xeon_8480C",
+        "from chips import H100_SXM, Xeon_8480C\nfrom models import Llama3_1_405B")
     body, last = text.rstrip().rsplit("}", 1)
     spec = tmp_path / "infeasible.factory"
     spec.write_text(body + "  inference big {\n    model = Llama3_1_405B\n    rack = air_rack\n    accelerators = 8\n"
@@ -243,8 +244,8 @@ def test_a_workload_on_a_site_with_a_building_is_drawn_and_flagged_when_it_canno
     results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
     assert any(d.code == "infeasible-workload" for d in sink.items)
     dot = diagram_dot(results, "physical")
-    assert re.search(rf"inference big \u00b7 Llama3_1_405B on air_rack \u00b7 8 accelerators.*?<FONT COLOR=\"{ALERT}\"> "
-                     r"\u00b7 cannot run \(infeasible-workload\)", dot), _plain(dot)
+    assert re.search(rf"inference big \u00b7 Llama3_1_405B on air_rack \u00b7 8 accelerators.*?"
+                     rf"<FONT COLOR=\"{ALERT}\"> \u00b7 cannot run \(infeasible-workload\)", dot), _plain(dot)
     flagship = _plain(diagram_dot(_results(ROOT / "examples" / "flagship_campus.factory"), "physical"))
     assert "training frontier_run" in flagship and "inference chat" in flagship
     assert "cannot run" not in flagship
@@ -262,8 +263,8 @@ def test_a_plan_with_errors_says_so_on_every_view(tmp_path, view) -> None:
     from compiler.render.diagram_base import ALERT
 
     spec = tmp_path / "over.factory"
-    spec.write_text(OVER_FEED.replace("    rack r: DGX_H100_rack x 4\n",
-                                      "    rack r: DGX_H100_rack x 4\n    assert it_power <= 100 kW, \"a small room\"\n"))
+    failing = "    rack r: DGX_H100_rack x 4\n    assert it_power <= 100 kW, \"a small room\"\n"
+    spec.write_text(OVER_FEED.replace("    rack r: DGX_H100_rack x 4\n", failing))
     done = CliRunner().invoke(main, ["diagram", str(spec), "--view", view, "--format", "dot", "-o", "-"])
     assert done.exit_code == 1
     assert re.search(rf'<FONT COLOR="{ALERT}">\u2717 [^<]*\d+ errors?[^<]*checks? fail', done.output), \
@@ -276,10 +277,10 @@ def test_a_plan_with_errors_says_so_on_every_view(tmp_path, view) -> None:
 @pytest.mark.parametrize("racks_per_row", ["40", "80"])
 def test_the_cooling_view_gives_flows_in_the_reports_units(racks_per_row) -> None:
     """The cooling view drew the flagship hall's airflow as '530 m³/s' where the report's hall table (and eval) give
-    '1,910,000 m³/h', and a hall's coolant switched to m³/s above 100 m³/min (the flagship at 80 racks a row: 2.05 m³/s
-    against the report's '123,000 L/min'). Law: every flow the view draws is in the report's units and rounding
-    (report_format styles flow_liquid, L/min, and flow_air, m³/h): the hall's coolant and airflow appear as the report
-    writes them, and no m³/s."""
+    '1,910,000 m³/h', and a hall's coolant switched to m³/s above 100 m³/min (the flagship at 80 racks a row:
+    2.05 m³/s against the report's '123,000 L/min'). Law: every flow the view draws is in the report's units and
+    rounding (report_format styles flow_liquid, L/min, and flow_air, m³/h): the hall's coolant and airflow appear as
+    the report writes them, and no m³/s."""
     from compiler.render.report_format import fmt
 
     results, sink = run_pipeline([str(ROOT / "examples" / "flagship_campus.factory")],

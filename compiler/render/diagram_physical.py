@@ -114,7 +114,7 @@ def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[st
         figures = []
     rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
     feed = plan.get(inst, "utility_feed" if kind == "site" else "power_feed") if kind in ("site", "hall") else None
-    if feed is not None and figures:    # the limit the meter figure is checked against, red when over (as the power view)
+    if feed is not None and figures:    # the limit the meter figure is checked against, red when over (as in power)
         used = plan.get(inst, "feed_utilization")
         text = _esc(f"feed {_q(feed, 'W')}{each}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
         rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
