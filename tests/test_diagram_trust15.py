@@ -373,3 +373,23 @@ def test_a_plant_the_models_could_not_size_is_drawn_n_a_not_zero(view) -> None:
     if view == "power":
         return
     assert "Chillers \u00d7 n/a" in text and "Dry coolers \u00d7 n/a" in text and "plant power n/a peak" in text
+
+
+def test_a_limit_computed_from_an_implausible_input_is_flagged_on_the_rack_card() -> None:
+    """enterprise_starter with `power_limit = 250000 kW` (a unit slip: eval warns implausible-value and marks
+    `air_rack.power_limit 250 MW (⚠ computed from an input outside its published range)`): the physical view's rack
+    card read 'limit 250 MW (0.0% used)' as a clean figure, through `factory diagram` and the report alike. Law: the
+    rack's limit line carries eval's mark, in the alert colour."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    from compiler.render.diagram_base import ALERT
+
+    text = (ROOT / "examples" / "enterprise_starter.factory").read_text().replace(
+        "  power_limit = 25 kW ", "  power_limit = 250000 kW ")
+    runner = CliRunner()
+    with runner.isolated_filesystem():
+        Path("slip.factory").write_text(text)
+        done = runner.invoke(main, ["diagram", "slip.factory", "--view", "physical", "--format", "dot", "-o", "-"])
+    assert re.search(rf'<FONT COLOR="{ALERT}">limit 250 MW \(0.0% used\) \(\u26a0 computed from an input outside '
+                     r"its published range\)", done.output), _plain(done.output)

@@ -268,8 +268,10 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
     limit = plan.get(rack, "power_limit")
     if limit is not None:
         used = plan.get(rack, "power_limit_utilization")
-        text = _esc(f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""))
-        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
+        shown = f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else "")
+        text = _esc(plan.mark(shown, f"{rack.path}.power_limit"), 0)     # eval's mark when the run flags it
+        flagged = f"{rack.path}.power_limit" in plan.flags
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 or flagged else text)
     inner = [p for p in rack.parts if plan.kind(p) in ("server", "chip", "switch", "nic", "dpu", "storage",
                                                        "power_shelf", "pdu", "cdu")]
     for part in inner[:MAX_LIST]:
