@@ -410,12 +410,28 @@ def build(spec, out_dir, defines, root):
 DIAGRAM_DIR = "build"           # `factory diagram`'s folder without -o: `factory build`'s default
 
 
+def _diagram_format(fmt: str | None, output: str | None) -> str:
+    """The format of `factory diagram`: --format, else the suffix of -o (.svg, .png, .dot), else svg. A suffix that
+    names another format than --format, or none of the three, is a usage error: `-o plan.png` wrote SVG text into
+    plan.png, which no image viewer opens."""
+    suffix = os.path.splitext(output)[1].lower().lstrip(".") if output and output != "-" else ""
+    if suffix and suffix not in ("svg", "png", "dot"):
+        click.echo(f"error: -o {output}: a diagram is written as .svg, .png or .dot, not .{suffix}", err=True)
+        sys.exit(EXIT_USAGE)
+    if fmt and suffix and suffix != fmt:
+        click.echo(f"error: -o {output} names a .{suffix} file but --format {fmt} was given; "
+                   f"use -o with .{fmt}, or drop --format", err=True)
+        sys.exit(EXIT_USAGE)
+    return fmt or suffix or "svg"
+
+
 @main.command()
 @click.argument("spec", type=click.Path())
 @click.option("--view", type=click.Choice(["physical", "network", "power", "cooling"]), default="physical",
               show_default=True, help="physical: site > hall > row > rack; network: switch tiers and links; "
               "power: one-line from the utility to the racks; cooling: loops, CDUs, CRAHs and plant.")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]), default="svg", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]), default=None,
+              help="svg, png or dot (default: the suffix of -o, else svg).")
 @click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (default: build/ and SPEC's name, the view and the format, e.g. "
               "build/campus.power.svg; build/ is where `factory build` writes); "
@@ -434,6 +450,7 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
     from .render.diagram import GraphvizMissing, INSTALL_HINT, diagram_dot, render_diagram, write_diagram
 
     _require_files((spec,))
+    fmt = _diagram_format(fmt, output)
     results, sink = run_pipeline([spec], _parse_defines(defines), root, evaluate_all=True)
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
@@ -441,7 +458,9 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
     if scenario > results.scenario_count:
         click.echo(f"error: --scenario {scenario}: the plan has {results.scenario_count} scenario(s)", err=True)
         sys.exit(EXIT_USAGE)
-    dot_text = diagram_dot(results, view, scenario - 1)
+    from .render.report_format import flagged_quantities
+    from .render.view import problems
+    dot_text = diagram_dot(results, view, scenario - 1, flagged_quantities(results, sink), problems(results, sink))
     errors = [d for d in sink.items if d.severity == ERROR]
     if errors:
         click.echo(render_text(errors, sink.sources), err=True)

@@ -59,6 +59,14 @@ FUNCTIONS = {
 }
 
 
+def _holder(spec) -> str:
+    """The kinds that can hold a block of `spec`'s kind, in words ('site or hall'), for a help line."""
+    from .schema import kinds as all_kinds
+    name = spec.name if spec is not None else ""
+    holders = [k for k, ks in sorted(all_kinds().items()) if name in getattr(ks, "contains", ())]
+    return " or ".join(holders)
+
+
 @dataclass
 class Checked:
     """The checked program: what the compiler lowers."""
@@ -141,7 +149,15 @@ class _Checker:
                 holds = ", ".join(parent_spec.contains) or "no parts"
                 self.sink.error(Code.MISPLACED_BLOCK, f"a {spec.name} cannot be placed inside a {parent_spec.name}",
                                 block.kind_span, notes=[f"a {parent_spec.name} holds: {holds}"])
-        if block.count is not None:
+        if block.count is not None and parent is None:
+            # a top-level block is a definition, or the root a plan draws: nothing places it, so `x 3` multiplied
+            # nothing (`hall h x 3` evaluated and drew one hall, without a word)
+            self.sink.error(Code.INVALID_COUNT, f"`{block.name}` is not placed in anything, so a count (`x ...`) "
+                            "cannot multiply it", block.count.span,
+                            help=(f"write it inside a {_holder(spec)} (`{block.kind} {block.name} x N {{ ... }}` "
+                                  f"there), or drop the count" if _holder(spec) else
+                                  f"drop the count: a {block.kind} is placed in nothing"))
+        elif block.count is not None:
             self.count(block.count, block.parent, module)
         for stmt in block.body:
             if isinstance(stmt, n.Block):

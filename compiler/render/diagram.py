@@ -8,8 +8,12 @@ diagram_network.py, diagram_power.py, diagram_cooling.py; shared pieces in diagr
 
 Public API (the CLI's `factory diagram` and the report writer use these):
 
-    diagram_dot(results, view, scenario=0) -> str     DOT text of one view ("physical", "network",
-                                                       "power", "cooling") for one scenario (0-based)
+    diagram_dot(results, view, scenario=0, flags=None, problems=None) -> str
+                                                       DOT text of one view ("physical", "network",
+                                                       "power", "cooling") for one scenario (0-based);
+                                                       `flags` {path: why}: the figures the run flags
+                                                       (report_format.flagged_quantities), marked where drawn;
+                                                       `problems` (view.problems): errors named in the title
     write_diagram(dot_text, path, fmt) -> str | None   writes svg, png or dot; returns an error message
                                                        (e.g. Graphviz missing: the DOT is written beside
                                                        `path` and the message says how to install it)
@@ -57,14 +61,35 @@ INSTALL_HINT = ("install Graphviz to render it: `apt-get install graphviz` (Debi
 _BUILDERS = {"physical": _physical, "network": _network, "power": _power, "cooling": _cooling}
 
 
-def diagram_dot(results, view: str, scenario: int = 0) -> str:
-    """DOT text of one view of evaluated results (one scenario, 0-based). Deterministic."""
+def diagram_dot(results, view: str, scenario: int = 0, flags: dict[str, str] | None = None,
+                problems=None) -> str:
+    """DOT text of one view of evaluated results (one scenario, 0-based). Deterministic. `flags`: {path: why} of
+    the figures the run's diagnostics flag (`report_format.flagged_quantities(results, sink)`, as eval and the
+    report mark them): a flagged figure the view draws carries the same mark. `problems`: the run's
+    (`view.problems(results, sink)`); with errors or failing checks the title says so, in red."""
     if view not in _BUILDERS:
         raise ValueError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
     n = max(int(results.scenario_count), 1)
     if not 0 <= scenario < n:
         raise ValueError(f"scenario {scenario} is out of range: the plan has {n} scenario(s)")
-    return _BUILDERS[view](_Plan(results, scenario))
+    plan = _Plan(results, scenario, flags)
+    if problems is not None and (problems.errors or problems.checks_failed):
+        plan.banner = _banner(results, scenario, problems)
+    return _BUILDERS[view](plan)
+
+
+def _banner(results, scenario: int, problems) -> str:
+    """The title line of a plan with errors or failing checks: their count (eval's), and in a sweep the checks that
+    fail in the scenario drawn (a check failing at 2 racks is not the 4-rack picture's)."""
+    where = " (`factory eval` lists them)"
+    if max(int(results.scenario_count), 1) == 1:
+        counts = [problems.headline()] + ([problems.checks_line()] if problems.checks_failed else [])
+        return "\u2717 this plan has " + " \u00b7 ".join(counts) + where
+    here = sum(1 for c in results.checks if not c.ok and scenario in c.failing)
+    if here:
+        return (f"\u2717 {here} of {len(results.checks)} checks fail in this scenario "
+                f"(the sweep has {problems.headline()}){where}")
+    return f"\u2717 the sweep has {problems.headline()}, no check fails in this scenario{where}"
 
 
 class GraphvizMissing(RuntimeError):

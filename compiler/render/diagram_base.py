@@ -192,6 +192,15 @@ def _q(value: float | None, unit: str) -> str:
     return f"{_sig(shown)} {name}" if name and name != "1" else _sig(shown)
 
 
+def _flow(value: float | None, liquid: bool) -> str:
+    """A coolant flow in L/min or an airflow in m³/h (SI m³/s in), as the report and eval write them
+    (report_format styles flow_liquid, flow_air: 3 significant figures), never m³/s."""
+    if value is None:
+        return "n/a"
+    from .report_format import fmt
+    return fmt(value, "flow_liquid" if liquid else "flow_air")
+
+
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
 
@@ -223,12 +232,26 @@ class _Ids:
         return ident
 
 
+def _multiplicity(count: float | None) -> float:
+    """A count as a factor: NaN when it has no value (drawn 'n/a' by _count_text), never 0 ('0 × GB300_NVL72' was
+    drawn for racks whose count had no value)."""
+    return math.nan if count is None else count
+
+
 class _Plan(ResultsView):
     """The results view of one scenario, with DOT ids and the instance-tree walks the views share."""
 
-    def __init__(self, results, scenario: int = 0):
+    def __init__(self, results, scenario: int = 0, flags: dict[str, str] | None = None):
         super().__init__(results, scenario)
         self.ids = _Ids()
+        self.flags = flags or {}        # {path: why}: figures the run's diagnostics flag
+        self.banner = ""                # the run's errors and failing checks, in words (diagram_dot)
+
+    def mark(self, text: str, path: str) -> str:
+        """`text` (the figure of `path` as drawn) with the mark eval and the report give it when the run flags it:
+        '$730k (⚠ incomplete: counts unpriced parts as $0)'."""
+        why = self.flags.get(path)
+        return f"{text} (\u26a0 {why})" if why else text
 
     def get(self, inst: Instance, name: str) -> float | None:       # noqa: D102 - a field of an instance
         return self.value(f"{inst.path}.{name}")
@@ -288,7 +311,7 @@ class _Plan(ResultsView):
         out: list[tuple[Instance, float]] = []
         for part in inst.parts:
             kind = self.kind(part)
-            c = self.count(part) or 0.0
+            c = _multiplicity(self.count(part))
             if kind in skip:
                 continue
             if kind == "rack":
@@ -317,7 +340,7 @@ class _Plan(ResultsView):
         out: list[tuple[Instance, float]] = []
         for part in inst.parts:
             kind = self.kind(part)
-            c = self.count(part) or 0.0
+            c = _multiplicity(self.count(part))
             if kind in kinds:
                 out.append((part, c))
             if kind not in stop:
@@ -343,7 +366,8 @@ def _digraph(name: str, title: str, subtitle: list[str], rankdir: str):
     g = graphviz.Digraph(name=name)
     g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize="11", labelloc="t", labeljust="l",
            nodesep="0.35", ranksep="0.55", pad="0.3", newrank="true", bgcolor="white",
-           label=_cluster_label(_b(title), [_esc(s, 0) for s in subtitle]))
+           label=_cluster_label(_b(title), [_font(_esc(s, 0), None, ALERT) if isinstance(s, Alert) else _esc(s, 0)
+                                            for s in subtitle]))
     g.attr("node", shape="plain", fontname=FONT, fontsize="10", fontcolor=INK)
     g.attr("edge", fontname=FONT, fontsize="9", color=EDGE, fontcolor=MUTED, arrowsize="0.7", penwidth="1.2")
     return g
@@ -377,6 +401,14 @@ def _draws_nothing(plan: _Plan, root: Instance) -> bool:
     return plan.kind(root) in ("site", "hall") and plan.get(root, "it_power") == 0
 
 
+def _nothing_line(plan: _Plan, roots: list[Instance]) -> str:
+    """The title line of a plan whose roots place nothing that draws power, in every view: 'no building placed ·
+    4 workload(s) on the systems they name', never '0 W at the meter · 0 W IT'."""
+    workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in ("training", "inference"))
+    return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
+            else "nothing placed draws power")
+
+
 def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
     workloads = [p for p in root.parts if plan.kind(p) in ("training", "inference")]
     rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power (no hall, rack or server)"]
@@ -391,10 +423,14 @@ def _empty_hall_card(plan: _Plan, hall: Instance) -> str:
                                               _esc("(no rack or server)", 0)], group="note", dashed=True)
 
 
+class Alert(str):
+    """A title line drawn in the alert colour (`_digraph`)."""
+
+
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
     names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
     title = f"{names} \u2014 {view}"
-    subtitle = []
+    subtitle = [Alert(plan.banner)] if plan.banner else []
     note = plan.scenario_note()
     if note:
         subtitle.append(note)

@@ -13,13 +13,16 @@ from __future__ import annotations
 from ..graph import Instance
 from .diagram_base import (
     _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card, _esc,
-    _gear_sizing, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _x)
+    _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title,
+    _sig, _x)
 
 
 def _cooling(plan: _Plan) -> str:
     roots = [r for r in plan.roots() if plan.kind(r) in ("site", "hall", "row", "rack")]
     title, sub = _root_title(plan, plan.roots(), "cooling")
-    if len(roots) == 1:
+    if len(roots) == 1 and _draws_nothing(plan, roots[0]):
+        sub = [_nothing_line(plan, roots)] + sub
+    elif len(roots) == 1:
         r = roots[0]
         figures = [f"{_q(plan.get(r, 'it_power'), 'W')} IT heat",
                    f"{_q(plan.get(r, 'heat_liquid'), 'W')} to liquid",
@@ -84,11 +87,11 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     if not halls or (_own(plan, root, "it_power", True) or 0.0) > 1e-6 * max(total_it, 1.0):
         branches.append((root, 1.0, plan.kind(root) == "site"))      # a hall root is its own branch
 
-    chillers = plan.get(root, "chillers") or 0.0
-    dry = plan.get(root, "dry_coolers") or 0.0
+    chillers = plan.get(root, "chillers")             # None: the models could not size the plant (drawn n/a)
+    dry = plan.get(root, "dry_coolers")
     plant_gear = lambda kind: plan.find(root, (kind,), stop=("hall", "row", "rack", "server"))  # noqa: E731
     towers = plant_gear("cooling_tower")
-    cooling = plan.get(root, "cooling_power") or 0.0
+    cooling = plan.get(root, "cooling_power")
     rejected = plan.get(root, "heat_rejected")
     ambient = _temp(plan, root, "ambient_temp")
     outdoor = plan.ids("outdoor", root.path)
@@ -104,15 +107,18 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     else:
         rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
                          "(model default)", 0))
-    rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
-                else _esc("no compressor load at the design ambient", 0))
+    if chillers is None:
+        rows.append(_esc("not sized: its load has no value (factory eval says why)", 0))
+    else:
+        rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
+                    else _esc("no compressor load at the design ambient", 0))
     rows.append(_b(f"plant power {_q(cooling, 'W')} peak \u00b7 "
                    f"{_q(plan.get(root, 'cooling_power_avg'), 'W')} average"))
     rows.append(_esc("(pumps, fans, compressors)", 0))
     c.node(chiller_node, _card(_b(f"Chillers \u00d7 {_count_text(chillers)}"), rows,
                                caption=_esc(f"PLANT OF {plan.kind(root).upper()} {root.block.name} \u00b7 "
                                             "MECHANICAL COOLING", 0), group="plant"))
-    if mode == "dry_cooler" or dry:
+    if mode == "dry_cooler" or dry is None or dry:
         rejection = plan.ids("drycoolers", root.path)
         gear = plant_gear("dry_cooler")
         cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
@@ -145,7 +151,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
                     rejection: str) -> None:
     key = f"{inst.path}#direct" if direct else inst.path
     each = " each" if count != 1 else ""
-    if not direct and not plan.get(inst, "it_power") and not plan.get(inst, "cooling_power"):   # an empty shell
+    if not direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "cooling_power"):   # an empty shell
+        # (0 W of IT: a hall whose figures have no value, n/a, is not empty)
         with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(plan.part_name(inst)) + _esc(_x(count)),
                                                                    [], _esc("HALL", 0)), "hall") as c:
             c.node(plan.ids("empty", key), _empty_hall_card(plan, inst))
@@ -178,8 +185,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             moved = flow if liquid_side else airflow
             rows = [_esc(f"{_q(heat, 'W')} {stream} heat{each}", 0)]
             if moved is not None:
-                rows.append(_esc(f"coolant {_q(moved, 'm^3/s')} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
-                                 else f"airflow {_q(moved, 'm^3/s')}", 0))
+                rows.append(_esc(f"coolant {_flow(moved, liquid_side)} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
+                                 else f"airflow {_flow(moved, liquid_side)}", 0))
             rows.append(_esc(f"supply {_q(t_liquid, 'K_point')}" if liquid_side
                              else f"cold aisle {_q(t_air, 'K_point')}", 0))
             if gear:
@@ -197,7 +204,7 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             color = PALETTE[stream][0]
             c.node(node, _card(_b(title), rows, caption=_esc("LIQUID LOOP" if liquid_side else "AIR LOOP", 0),
                                group=stream))
-            c.edge(racks, node, label=_edge_label(_q(heat, "W"), _q(moved, "m^3/s") if moved is not None else ""),
+            c.edge(racks, node, label=_edge_label(_q(heat, "W"), _flow(moved, liquid_side) if moved is not None else ""),
                    color=color)
             t_loop = t_liquid if liquid_side else t_chilled
             runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer

@@ -13,7 +13,7 @@ import re
 
 from ..graph import Instance
 from .diagram_base import (
-    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
+    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
     PALETTE, _Plan, _q, _ratio, _root_title, _sig, _x)
 
 
@@ -104,9 +104,11 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None
         rows.append(_b("total " + " \u00b7 ".join(whole)))
     elif figures:
         rows.append(_b(" \u00b7 ".join(figures)))
-    details = _network_details(plan, net, used)
+    found = _network_details(plan, net, used)
+    details = [text for text, flagged in found if not flagged]
     for i in range(0, min(len(details), 15), 3):
         rows.append(_esc(" \u00b7 ".join(details[i:i + 3]), 0))
+    rows += [_font(_esc(text, 0), None, ALERT) for text, flagged in found if flagged]   # each on its own line, red
     if len(details) > 15:
         rows.append(_esc(f"\u2026 and {len(details) - 15} more figures (factory eval)", 0))
     label = _cluster_label(_b(plan.part_name(net)) + _esc(_x(multiplicity)), rows,
@@ -153,8 +155,9 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None
                    penwidth="1.8", color=PALETTE["network"][0])
 
 
-def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[str]:
-    """Every other number the network model (or the spec) gives for this network, known ones first."""
+def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[tuple[str, bool]]:
+    """Every other number the network model (or the spec) gives for this network, known ones first: (text,
+    whether the run flags it; its text then carries the flag's words, `_Plan.mark`)."""
     prefix = net.path + "."
     first = {name: i for i, name in enumerate(_NET_DETAILS)}
     paths = sorted((p for p in plan.results.values if p.startswith(prefix)),
@@ -169,7 +172,8 @@ def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[str]:
             continue
         unit = plan.unit(path)
         shown = _bits(v) if unit == "B/s" else _q(v, unit) if unit and unit != "1" else _count_text(v)
-        details.append(f"{_NET_NAMES.get(name, name.replace('_', ' '))} {shown}")
+        details.append((f"{_NET_NAMES.get(name, name.replace('_', ' '))} {plan.mark(shown, path)}",
+                        path in plan.flags))
     return details
 
 

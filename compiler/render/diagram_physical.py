@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _card, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
-    _font, GEAR_TITLE, MAX_LIST, _note, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
+    _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
     _x)
 
 
@@ -71,15 +71,13 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
         return out
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
     if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
-        workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in WORKLOADS)
-        return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
-                else "nothing placed draws power")
+        return _nothing_line(plan, roots)
     parts = [f"{_count_text(acc)} accelerators", f"{_q(it, 'W')} IT peak"]
     if fac is not None and roots:
         parts.append(f"{_q(fac, 'W')} at the meter")
     pue = plan.get(roots[0], "pue") if len(roots) == 1 else None
     if pue is not None:
-        parts.append(f"PUE {pue:.2f}")
+        parts.append(f"annual PUE {pue:.2f}")   # beside peak figures: not their ratio
     return " \u00b7 ".join(parts)
 
 
@@ -115,6 +113,11 @@ def _container_rows(plan: _Plan, inst: Instance, count: float | None) -> list[st
     if not acc and it == 0:         # places nothing that draws power (a site of workloads): no "0 W IT"
         figures = []
     rows = [_esc(" \u00b7 ".join(figures) + each, 0)] if figures else []
+    feed = plan.get(inst, "utility_feed" if kind == "site" else "power_feed") if kind in ("site", "hall") else None
+    if feed is not None and figures:    # the limit the meter figure is checked against, red when over (as in power)
+        used = plan.get(inst, "feed_utilization")
+        text = _esc(f"feed {_q(feed, 'W')}{each}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
     if count not in (None, 1) and (acc or it is not None):     # the totals model's figures (models/totals.py)
         totals = ([f"{_count_text(plan.get(inst, 'accelerators_all'))} accelerators"] if acc else []) + \
                  ([f"{_q(plan.get(inst, 'it_power_all'), 'W')} IT"] if it is not None else [])
@@ -143,11 +146,15 @@ def _physical_container(g, plan: _Plan, inst: Instance, count: float | None) -> 
                 item = _physical_item(c, plan, part, plan.count(part))
                 if item:
                     items.append(item)
+        workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
         if gear_node is None and not items:
-            workloads = [p for p in inst.parts if plan.kind(p) in WORKLOADS]
             gear_node = plan.ids("empty", inst.path)
             c.node(gear_node, _workload_card(plan, workloads) if workloads else
                    _card(_esc("(empty)"), group="note", title_size=10))
+        elif workloads:              # the workloads a building runs, listed (and marked when one cannot run)
+            node = plan.ids("workloads", inst.path)
+            c.node(node, _workload_card(plan, workloads, f"RUN IN {kind.upper()} {inst.block.name}"))
+            items.append((node, [node]))
         if gear_node is None and len(items) == 1:
             return items[0]
         head = gear_node or _hidden_head(c, plan, inst.path)
@@ -203,7 +210,8 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
                  group="load", title_size=11)
 
 
-def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
+def _workload_card(plan: _Plan, workloads: list[Instance],
+                   caption: str = "NO HALL, RACK OR SERVER PLACED: THE SYSTEMS THE WORKLOADS NAME") -> str:
     """A container that places no hall, row, rack, server or gear but runs workloads (a comparison of systems,
     no building): each workload with its model, the system it names and its accelerators (given, else the
     count the model finds it needs), where the view drew "(empty)" and hid them."""
@@ -226,9 +234,7 @@ def _workload_card(plan: _Plan, workloads: list[Instance]) -> str:
         rows.append(row)
     if len(workloads) > MAX_LIST * 2:
         rows.append(_esc(f"\u2026 and {len(workloads) - MAX_LIST * 2} more"))
-    return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc("NO HALL, RACK OR SERVER PLACED: THE "
-                                                                       "SYSTEMS THE WORKLOADS NAME", 0),
-                 group="compute", title_size=11)
+    return _card(_b(f"{len(workloads)} workload(s)"), rows, caption=_esc(caption, 0), group="compute", title_size=11)
 
 
 def _server_line(plan: _Plan, server: Instance, count: float | None) -> str:
@@ -262,8 +268,10 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
     limit = plan.get(rack, "power_limit")
     if limit is not None:
         used = plan.get(rack, "power_limit_utilization")
-        text = _esc(f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""))
-        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
+        shown = f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else "")
+        text = _esc(plan.mark(shown, f"{rack.path}.power_limit"), 0)     # eval's mark when the run flags it
+        flagged = f"{rack.path}.power_limit" in plan.flags
+        rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 or flagged else text)
     inner = [p for p in rack.parts if plan.kind(p) in ("server", "chip", "switch", "nic", "dpu", "storage",
                                                        "power_shelf", "pdu", "cdu")]
     for part in inner[:MAX_LIST]:

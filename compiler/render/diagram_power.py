@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
-    _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
-    _root_title, _x)
+    _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan,
+    _q, _root_title, _x)
 
 
 @dataclass
@@ -29,7 +29,7 @@ class _Stage:
 class _Branch:
     inst: Instance             # a hall, or the root itself (its IT outside halls)
     count: float
-    it: float
+    it: float | None           # None: not in the results (drawn n/a, never 0 W)
     stages: list[_Stage]
     direct: bool = False       # the root's own IT (racks placed outside halls)
     alike: list[Instance] = field(default_factory=list)   # other halls drawn as this one (same figures)
@@ -82,7 +82,9 @@ def _model_stages(plan: _Plan, inst: Instance, direct: bool = False) -> list[_St
 def _power(plan: _Plan) -> str:
     roots = [r for r in plan.roots() if plan.kind(r) in ("site", "hall")]
     title, sub = _root_title(plan, plan.roots(), "power one-line")
-    if len(roots) == 1:
+    if len(roots) == 1 and _draws_nothing(plan, roots[0]):
+        sub = [_nothing_line(plan, roots)] + sub
+    elif len(roots) == 1:
         r = roots[0]
         figures = [f"{_q(plan.get(r, 'facility_power'), 'W')} at the meter (peak)",
                    f"{_q(plan.get(r, 'it_power'), 'W')} IT",
@@ -109,7 +111,7 @@ def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     drawn: dict[tuple, _Branch] = {}
     for hall in halls:
-        branch = _Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power") or 0.0, _model_stages(plan, hall))
+        branch = _Branch(hall, plan.count(hall) or 0.0, plan.get(hall, "it_power"), _model_stages(plan, hall))
         figures = _drawn_figures(plan, branch)
         same = drawn.get(figures)
         if same is not None:               # a hall drawn exactly as one before it: counted there, not drawn again
@@ -126,7 +128,7 @@ def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
 
 
 HALL_FIGURES = ("it_power", "it_power_avg", "facility_power", "power_feed", "feed_utilization",
-                "power_chain_efficiency", "it_power_outside_racks")
+                "power_chain_efficiency", "it_power_outside_racks", "cooling_power")
 GEAR_FIGURES = ("capacity", "units_needed", "utilization")
 
 
@@ -181,10 +183,12 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
 
     # The cooling plant is fed from the last shared switchgear or transformer, whose flow (`<kind>_power_in`)
     # carries it and whose loss counts it (compiler.models.facility._own_stages), else through each branch's
-    # own transformers and switchgear (in their flows and losses).
+    # own last transformer or switchgear, whose flow carries that branch's plant (a hall's cooling_power, the
+    # site's own for its IT outside halls): the edge leaves that stage, so the flows drawn add up at every node.
     cooling = plan.get(root, "cooling_power") or 0.0
     tap = max((i for i in range(shared) if branches[0].stages[i].kind in ("switchgear", "transformer")),
               default=None)
+    feeds = {} if tap is not None or not cooling else _branch_cooling(plan, root, branches, shared)
     prev = utility
     for i in range(shared):
         stage = branches[0].stages[i]
@@ -199,13 +203,13 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
         if i == tap and cooling:
             tap_node = node
 
+    cid = plan.ids("coolingload", root.path)
     if cooling:
-        cid = plan.ids("coolingload", root.path)
         g.node(cid, _card(_esc("Cooling plant"), [_esc(f"{_q(cooling, 'W')} peak (pumps, fans, chillers)", 0)],
                           caption=_esc("MECHANICAL LOAD", 0), group="cooling"))
         if tap is not None:
             g.edge(tap_node, cid, label=_edge_label(_q(cooling, "W")))
-        else:
+        elif feeds is None:          # a branch whose chain has no transformer or switchgear: not drawn per branch
             mech = plan.ids("mechfeed", root.path)
             g.node(mech, _card(_b("Each branch's transformers and switchgear"),
                                [_esc(f"out {_q(cooling, 'W')}", 0),
@@ -215,7 +219,34 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
             g.edge(mech, cid, label=_edge_label(_q(cooling, "W")))
 
     for b in branches:
-        _power_branch(g, plan, b, shared, prev)
+        fed = (feeds or {}).get(id(b))
+        tap_of_branch = _power_branch(g, plan, b, shared, prev, fed)
+        if fed is not None and tap_of_branch is not None:
+            _power_edge(g, tap_of_branch, cid, fed[1], b.count)
+
+
+def _branch_cooling(plan: _Plan, root: Instance, branches: list[_Branch], shared: int
+                    ) -> dict[int, tuple[int, float]] | None:
+    """{id(branch): (index of its last transformer or switchgear stage, the cooling power it carries per item)}
+    for each branch whose plant draws power: a hall's `cooling_power`, the root's own (its cooling_power less its
+    halls') for the IT it holds outside halls. None when a branch with a plant has no such stage (the plant then
+    hangs off one 'mechanical feed' card)."""
+    total = plan.get(root, "cooling_power") or 0.0
+    feeds: dict[int, tuple[int, float]] = {}
+    for b in branches:
+        if b.direct or b.inst is root:
+            in_halls = sum((plan.count(h) or 0.0) * (plan.get(h, "cooling_power") or 0.0)
+                           for h in plan.parts(root, "hall")) if plan.kind(root) == "site" else 0.0
+            each = max(total - in_halls, 0.0)
+        else:
+            each = plan.get(b.inst, "cooling_power") or 0.0
+        if each <= 1e-9 * max(total, 1.0):
+            continue
+        taps = [i for i in range(shared, len(b.stages)) if b.stages[i].kind in ("switchgear", "transformer")]
+        if not taps:
+            return None
+        feeds[id(b)] = (taps[-1], each)
+    return feeds
 
 
 def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | None, count: float,
@@ -236,19 +267,24 @@ def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | No
         extra = []
     rows = [_esc(f"\u03b7 {_pct(stage.eta)} \u00b7 in {_q(flow, 'W')}{each}", 0)]
     if cooling:
-        rows.append(_esc(f"of which cooling {_q(cooling, 'W')}", 0))
+        rows.append(_esc(f"of which cooling {_q(cooling, 'W')}{each}", 0))
     rows += [_font(_b(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
     return _card(title, rows, caption=_esc(caption, 0), group="power", dashed=stage.gear is None)
 
 
-def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> None:
+def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
+                  fed: tuple[int, float] | None = None) -> str | None:
+    """Draw one branch; returns the node of its stage that feeds the cooling plant (`fed`: that stage's index and
+    the cooling power it carries per item), else None."""
     inst = b.inst
-    if not b.direct and not b.it and not plan.get(inst, "facility_power"):    # an empty shell: nothing flows
+    tap = None
+    if not b.direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "facility_power"):
+        # an empty shell: nothing flows (a hall whose figures have no value, n/a, is not empty)
         label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(b.count)), [], _esc("HALL", 0))
         with _Cluster(g, plan.ids("branch", inst.path), label, "branch") as c:
             c.node(plan.ids("empty", inst.path), _empty_hall_card(plan, inst))
         g.edge(upstream, plan.ids("empty", inst.path), style="invis")      # drawn under its site's feed
-        return
+        return None
     if b.direct:
         label = _cluster_label(_b("IT outside halls" if plan.parts(inst, "hall") else plan.part_name(inst)),
                                [_esc(f"{_q(b.it, 'W')} IT", 0)], _esc(plan.kind(inst).upper(), 0))
@@ -274,14 +310,18 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str) -> Non
     with _Cluster(g, cluster, label, "branch") as c:
         prev = upstream
         into = f"cluster_{cluster}"      # the first edge stops at the cluster's border (clear of its title)
-        for stage in b.stages[shared:]:
+        for i, stage in enumerate(b.stages[shared:], start=shared):
             node = plan.ids("stage", f"{stage.key}#{key}")
-            c.node(node, _stage_card(plan, stage, stage.flow_in, stage.loss, b.count))
+            carried = fed[1] if fed is not None and i <= fed[0] else 0.0
+            c.node(node, _stage_card(plan, stage, stage.flow_in, stage.loss, b.count, cooling=carried))
+            if fed is not None and i == fed[0]:
+                tap = node
             _power_edge(g, prev, node, stage.flow_in, b.count if into else 1.0, into)
             prev, into = node, None
         load = plan.ids("itload", key)
         c.node(load, _it_load_card(plan, b))
         _power_edge(g, prev, load, b.it, b.count if into else 1.0, into)
+    return tap
 
 
 def _power_edge(g, tail: str, head: str, flow: float, count: float, lhead: str | None = None) -> None:
@@ -302,7 +342,7 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     if len(racks) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(racks) - MAX_LIST} more rack types"))
     other = plan.get(b.inst, "it_power_outside_racks")
-    if other and other > 1e-6 * max(b.it, 1.0):
+    if other and other > 1e-6 * max(b.it or 0.0, 1.0):
         rows.append(_esc(f"other IT (network, gear outside racks) {_q(other, 'W')}", 0))
     shelves = [r for r, _ in racks if plan.parts(r, "power_shelf")]
     if shelves:

@@ -391,18 +391,21 @@ def inline_svg(svg_text: str, prefix: str) -> Markup | None:
     return Markup(head + text[head_end:])
 
 
-def make_diagrams(results: Results, out_dir: str) -> dict:
+def make_diagrams(results: Results, out_dir: str, sink=None) -> dict:
     """The four diagrams: {view: {"svg": Markup | None, "file": name, "note": text for the report,
     "message": text for the user}}. Writes view.svg (or view.dot when Graphviz cannot render) into
     out_dir. The report's note names files relative to the report (never out_dir), so the report is the
-    same wherever it is built."""
+    same wherever it is built. `sink`: the run's diagnostics, whose flagged figures the diagrams mark."""
     from . import diagram as diagram_module
+
+    flags = flagged_quantities(results, sink) if sink is not None else None
 
     out: dict = {}
     for view_name in VIEWS:
         entry = {"svg": None, "file": "", "note": "", "message": ""}
         try:
-            dot_text = diagram_module.diagram_dot(results, view_name)
+            dot_text = diagram_module.diagram_dot(results, view_name, flags=flags,
+                                                  problems=problems(results, sink) if sink is not None else None)
             entry.update(_render_one(diagram_module, dot_text, out_dir, view_name))
         except Exception as exc:  # noqa: BLE001 - a broken diagram must not sink the report
             entry["note"] = entry["message"] = \
@@ -444,7 +447,7 @@ def build(results: Results, spec: str, sink, out_dir: str) -> tuple[list[str], l
     from .results import render_results
 
     os.makedirs(out_dir, exist_ok=True)
-    diagrams = make_diagrams(results, out_dir)
+    diagrams = make_diagrams(results, out_dir, sink)
     context = report_context(results, spec, sink, diagrams)
     outputs = {"report.html": render_html(results, spec, sink, context=context),
                "report.md": render_markdown(results, spec, sink, context=context),
