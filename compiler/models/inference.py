@@ -821,8 +821,9 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    n <= floor(tp_p max_num_tokens / I) (its token budget; at least 1: a longer prompt runs alone) and
                    <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
-                   limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
-                   else half the accelerators) [D], its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the
+                   limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, else half the
+                   accelerators; with a demand and no given pool, the worker of the fewest accelerators, "pools"
+                   below) [D], its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the
                    decode step at one row a rank (the rows in flight are not known before the pools are; the
                    service's step lies in [t(1), t(B)] and the prefill pool binds where the decode pool runs few
                    rows; t(1) does not move with the batch B the TPOT limit sets) [U]. Before 2026-12-05
@@ -864,12 +865,20 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    admits the request and emits its first token [U]; offline and single stream: no wait); explain:
                    prefill_time (t_pass), detail.prefill_queue_time (W_99), detail.kv_transfer_time.
     pools          prefill_accelerators = c tp_p (or as given), decode_accelerators = reps R_d, replicas = reps:
-                   with `demand` D (lam = D / O): reps = ceil(lam / r_d), c the fewest workers that carry lam
-                   with TTFT_99 (t(b) at lam's rows) within the limit, W_99(lam / (c mu)) <= limit - t_pass -
-                   t_xfer - t(b) (integer bisection on c: the wait falls with c; before 2026-12-05 the same test
-                   through rho_max(c), the largest rho that fits, by 50 halvings at each of 64 bisection steps); a
-                   given prefill pool that cannot carry lam is infeasible. Without a demand, on N accelerators: a
-                   given prefill pool leaves N - it to decode; else c maximizes the served rate, at the crossing of
+                   with `demand` D (lam = D / O), the fewest accelerators c tp_p + reps R_d that carry lam
+                   (_fewest_pools; 2026-12-06, s15-disagg): over every prefill worker (tp_p, n) of the grid, every
+                   decode layout (below) and reps >= ceil(lam / r_d) replicas, c(tp_p, n, reps) the fewest workers
+                   with TTFT_99 (t(b) at lam's rows over reps replicas) within the limit, W_99(lam / (c mu)) <=
+                   limit - t_pass - t_xfer - t(b) (integer bisection on c: the wait falls with c); reps rises past
+                   ceil(lam / r_d) (fewer rows a replica, a shorter step, a longer budget) while the workers' floor
+                   at the step of one row and the faster link, plus reps R_d, is below the best so far; a tie: fewer
+                   replicas, then the worker of most requests/s a chip. Pools that carry a demand carry any smaller
+                   one, so the count never falls as the demand rises. Before s15-disagg reps = ceil(lam / r_d) at
+                   the search's own layout and the worker of most requests/s a chip at c = ceil(lam / mu): 18
+                   accelerators for 2.5 ktok/s (70B fp8 on DGX H100, 2k prompts, prefill tp 8), 16 for 5 ktok/s,
+                   where 8 serve 2.5 ktok/s (tp 2, prefill tp 2; tests/test_disaggregated_demand.py). A given
+                   prefill pool: reps = ceil(lam / r_d) beside it; one that cannot carry lam is infeasible.
+                   Without a demand, on N accelerators: a given prefill pool leaves N - it to decode; else c maximizes the served rate, at the crossing of
                    P(c) rising and D(c) = floor((N - c tp_p) / R_d) r_d falling: c* the most workers that do not
                    carry D(c) with TTFT_99 within the limit at the step t(B) (at lam = D(c) the decode pool runs its
                    full batch; integer bisection), then c* or c* + 1, whichever serves more; prefill + decode = N.
@@ -878,7 +887,7 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
     decode layout  (2026-12-05, s13-disagg2; every (tp, pp) 2026-12-06, s14-disagg3) the service's, not the
-                   decode pool's: without a demand or a single stream, the decode search's own best and its best
+                   decode pool's: without a single stream, the decode search's own best and its best
                    at each (tp, pp) of the grid with tp pp within the accelerators it had (tp within the scale-up
                    domain; a tp or pp the spec gives: its layouts alone, the other coordinate searched; d and B
                    the search's at that layout: its capacity point within the TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
@@ -898,9 +907,9 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    pp 2, B 319: 2,332.3 tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; now
                    2,881.4 at both). The served rate at a given layout never rises with a tighter limit (its
                    capacity point B only falls), so neither does their maximum over the layouts. Assumed [U]: d is
-                   the search's pick at each (tp, pp); with a demand the pools are sized at the search's own layout
-                   (not the fewest accelerators over the layouts: the sized pools carry the demand at that layout,
-                   tests/test_disaggregated_rows.py).
+                   the search's pick at each (tp, pp). With a demand, every layout that serves is sized to it and
+                   the one on the fewest accelerators taken (the search's own, then the grid's first, on a tie);
+                   before s15-disagg the search's own alone.
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -4399,17 +4408,19 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             evaluated, nor one whose pools' bound (_disaggregated's `beat`: the most any split's pools carry with
             the p99 TTFT within the limit at the decode step of one row) is not, and none is where the best so
             far serves the search's own capacity (the most of any layout).
-            With a demand (the pools sized to it) or a single stream: the search's own alone; a tp or pp the
+            With a demand (the pools sized to it): every layout that serves at all, the feasible one on the fewest
+            accelerators per scenario (_fewer_accelerators; before s15-disagg the search's own alone, whose pools
+            could need more). A single stream: the search's own alone; a tp or pp the
             spec gives: the layouts with it alone (before s14-disagg3 a given tp ran the search's own alone, whose
             pp a looser limit could move to a worse service)."""
             own = searched(search_hw)
             top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
             shared: dict = {}
             found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
-            if demand or load.single_stream:
+            if load.single_stream:
                 return found
             so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
-            if not np.any(top_all > so_far * (1 + 1e-12)):
+            if not demand and not np.any(top_all > so_far * (1 + 1e-12)):
                 return found                # the search's own serves its capacity: no layout's is above it
             grid = search_grid(search_hw, arch, load)
             most = max(float(np.max(search_hw.chips)), 1.0)
@@ -4445,6 +4456,15 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             if bounds is None:
                 cands = {k: at_pair(k) for k in range(pairs.shape[1])}
                 bounds = [cands[k][1] for k in range(pairs.shape[1])]
+            if demand:
+                # sized to a demand: every layout that serves at all, each at its fewest accelerators; per scenario
+                # the feasible one on the fewest (the search's own, then the grid's first, on a tie)
+                for k in range(pairs.shape[1]):
+                    if np.any(bounds[k] > 0):
+                        cand, _ = cands[k] if k in cands else at_pair(k)
+                        found = _fewer_accelerators(found, _disaggregated(ctx, platform, arch, hw, load, scenario,
+                                                                          cand, left, shared))
+                return found
             for k in range(pairs.shape[1]):
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
@@ -4587,7 +4607,21 @@ def _served_more(a: dict, b: dict) -> dict:
     fa, fb = (np.ravel(np.asarray(x["feasible"])) > 0 for x in (a, b))
     ta = np.where(fa, np.ravel(np.asarray(a["tokens_per_s"], dtype=float)), -np.inf)
     tb = np.where(fb, np.ravel(np.asarray(b["tokens_per_s"], dtype=float)), -np.inf)
-    take = tb > ta + np.abs(ta) * 1e-12
+    return _merged(a, b, tb > ta + np.abs(ta) * 1e-12)
+
+
+def _fewer_accelerators(a: dict, b: dict) -> dict:
+    """Two disaggregated services sized to the same demand (_disaggregated, each at its own decode layout): per
+    scenario the feasible one on fewer accelerators, `a` on a tie (and where neither is feasible)."""
+    fa, fb = (np.ravel(np.asarray(x["feasible"])) > 0 for x in (a, b))
+    na = np.where(fa, np.ravel(np.asarray(a["chips"], dtype=float)), np.inf)
+    nb = np.where(fb, np.ravel(np.asarray(b["chips"], dtype=float)), np.inf)
+    return _merged(a, b, nb < na)
+
+
+def _merged(a: dict, b: dict, take: np.ndarray) -> dict:
+    """Per scenario b's figures where `take`, else a's; the search's own figures of a single value
+    (`configurations`) stay a's."""
     if not take.any():
         return a
     n = take.size
@@ -4666,6 +4700,74 @@ def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
         b = np.where(h1 > h0, rows[i, jm] + (rows[i, j] - rows[i, jm]) * (-h0) / (h1 - h0), rows[i, j])
     b = np.where(h[:, 0] >= 0, 1.0, np.where(h[:, -1] < 0, rows[:, -1], b))
     return np.clip(np.nan_to_num(b, nan=1.0), 1.0, rows[:, -1])
+
+
+def _fewest_pools(lam, reps0, R_d, score, mu, q, kv_bytes, kv_split, hw, flat, e_l, limit, cv, queueing, step,
+                  t_one) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pools of the fewest accelerators that carry lam requests/s with the p99 TTFT within the limit (module
+    docstring, "Disaggregated serving", pools), at one decode layout (R_d chips a replica, `step(reps)` its step at
+    lam's rows in flight over reps replicas): over every prefill worker k of the grid (tp_p, n: `q`, `mu` and
+    `score`, (scenarios, workers) arrays) and every replica count reps >= reps0 = ceil(lam / r_d), the fewest
+    workers c(k, reps) that carry lam (integer bisection: the wait falls with c), minimizing c tp_p + reps R_d.
+    More replicas hold fewer rows each, a shorter step, a longer TTFT budget: fewer workers may carry lam, so reps
+    rises while the workers' floor (each at the step of one row t(1), `t_one`, and the faster of the two links: no
+    reps needs fewer) plus reps R_d is below the best so far. A tie: fewer replicas, then the worker of most
+    requests/s a chip (`score`). Returns (worker index, c, reps) per scenario; where no worker carries lam, the
+    worker of the best score, the bisection's upper end c = ceil(lam / mu / 0.05) + 1 and reps0 (the caller reports
+    the pool short of the demand)."""
+    tp, t_pass = q["tp"], q["prefill_time"]
+    usable = (q["fits"] > 0) & np.isfinite(score) & (np.nan_to_num(mu, nan=0.0) > 0)
+    senders = np.minimum(tp, kv_split[:, None])
+    link_up, link_out = flat(hw.link)[:, None], flat(hw.scaleout)[:, None]
+    scaleup = flat(hw.scaleup)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(usable, lam[:, None] / mu, 0.0)
+    lam_k = (lam * (1 - 1e-12))[:, None]
+
+    def least(dec, t_op, fastest=False):
+        """The fewest workers of each candidate that carry lam beside dec decode accelerators at the step t_op
+        (inf where even ceil(lam / mu / 0.05) + 1 do not)."""
+        def ok(c):
+            total = c * tp + dec[:, None]
+            link = np.maximum(link_up, link_out) if fastest else np.where(total <= scaleup + 1e-9, link_up, link_out)
+            budget = limit[:, None] - t_pass - kv_bytes[:, None] / (senders * link * e_l[:, None]) - t_op[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rho = np.where(c * mu > 0, lam_k / (c * mu), np.inf)
+            if not queueing:
+                return rho <= 1
+            return (budget >= 0) & (prefill_pool_wait(rho, c, mu, cv[:, None], 0.99) <= budget)
+
+        lo = np.maximum(np.ceil(need - 1e-9) - 1, 0.0)
+        hi = np.ceil(need / 0.05) + 1
+        carried = usable & ok(hi)
+        active = carried & (hi - lo > 1)
+        while np.any(active):
+            mid = np.floor(0.5 * (lo + hi))
+            fits = ok(mid)
+            lo, hi = np.where(active & ~fits, mid, lo), np.where(active & fits, mid, hi)
+            active = active & (hi - lo > 1)
+        return np.where(carried, hi, np.inf)
+
+    n_sc = lam.size
+    rows = np.arange(n_sc)
+    floor_pre = np.min(least(np.nan_to_num(reps0, nan=0.0) * R_d, t_one, fastest=True) * tp, axis=1)
+    k_best = np.argmax(score, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_best = np.ceil(lam / mu[rows, k_best] / 0.05) + 1
+    reps_best, n_best = reps0.copy(), np.full(n_sc, np.inf)
+    for j in range(1024):
+        reps = reps0 + j
+        room = np.isfinite(reps) & (floor_pre + reps * R_d < n_best)
+        if not np.any(room):
+            break
+        c = least(np.nan_to_num(reps, nan=0.0) * R_d, step(reps))
+        chips = c * tp + (reps * R_d)[:, None]
+        fewest = np.min(chips, axis=1)
+        k = np.argmax(np.where(chips <= fewest[:, None], score, -np.inf), axis=1)
+        better = room & (fewest < n_best)
+        k_best, n_best = np.where(better, k, k_best), np.where(better, fewest, n_best)
+        c_best, reps_best = np.where(better, c[rows, k], c_best), np.where(better, reps, reps_best)
+    return k_best, c_best, reps_best
 
 
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
@@ -4841,25 +4943,23 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     if ctx.is_set("demand"):
         lam = flat(ctx.get("demand")) / O
         reps = np.ceil(lam / rep_rate - 1e-9)
-        dec = reps * R_d
-        t_op = step_at(lam, reps)[0]                      # the decode step at the demand's rows in flight
         if fixed_pre:
             c = np.floor(pre_set / tp_p + 1e-9)
             pre = pre_set
         else:
-            # the fewest workers that carry lam (`carries`: the capacity rises with c, more servers, lower
-            # utilization); integer bisection on (lo, hi], lo not carrying it
-            lo = np.maximum(np.ceil(lam / mu - 1e-9) - 1, 0.0)
-            hi = np.ceil(lam / mu / 0.05) + 1
-            active = hi - lo > 1
-            while np.any(active):
-                mid = np.floor(0.5 * (lo + hi))
-                total = mid * tp_p + dec
-                ok = carries(mid, lam * (1 - 1e-12), limit - t_pass - transfer(total) - t_op)
-                lo, hi = np.where(active & ~ok, mid, lo), np.where(active & ok, mid, hi)
-                active = hi - lo > 1
-            c = hi
+            # the fewest accelerators that carry lam (_fewest_pools): over the prefill workers (tp_p, n) and the
+            # decode replicas (at least ceil(lam / r_d)); the worker, its count and the replicas it picks
+            k, c, reps = _fewest_pools(lam, reps, R_d, score, mu_all, q, kv_bytes, flat(arch.kv_split), hw, flat,
+                                       e_l, limit, cv, queueing, lambda r: step_at(lam, r)[0], grid["t_iter"][:, 0])
+            pick = k
+            at = (np.arange(n_sc), pick)
+            pre_fits = np.isfinite(score[at])
+            tp_p, t_pass, n_pass = q["tp"][at], q["prefill_time"][at], q["prefill_prompts"][at]
+            mu = n_pass / t_pass
+            senders = np.minimum(tp_p, flat(arch.kv_split))
             pre = c * tp_p
+        dec = reps * R_d
+        t_op = step_at(lam, reps)[0]                      # the decode step at the demand's rows in flight
         total = pre + dec
         budget = limit - t_pass - transfer(total) - t_op
         short = ~carries(c, lam * (1 - 1e-9), budget)

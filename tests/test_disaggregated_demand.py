@@ -1,0 +1,71 @@
+"""A disaggregated service sized to a demand (compiler/models/inference.py, "Disaggregated serving", pools): the
+laws a capacity planner relies on when it reads the chip count. The pools serve the demand within the latency
+limits; no other candidate of the search space (a decode layout (tp, pp) within one system, a prefill worker's tp)
+serves it within the limits on fewer accelerators, nor do one fewer accelerator at the layout it picked; more demand
+never needs fewer accelerators; and a sweep over the demand equals the runs one at a time. Before s15-disagg the
+pools were sized at the decode layout of most throughput and the prefill worker of most requests/s a chip at
+ceil(lam / mu) workers, not at the fewest accelerators (2,000-token prompts: 18 accelerators for 2.5 ktok/s, 16 for
+5 ktok/s; 4,000-token prompts at 2.5 ktok/s: 20, where tp 2 with prefill tp 2 serves it on 16)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compiler import evaluate_text
+
+from test_disaggregated_rows import _run, _spec   # tests/ is on the path
+
+DEMANDS = ("2.5 ktok/s", "5 ktok/s", "20 ktok/s")
+
+
+def _sized(demands: tuple[str, ...], prompt: str, extra: str = "") -> dict[str, np.ndarray]:
+    return _run(_spec(f"[{', '.join(demands)}]" if len(demands) > 1 else demands[0], prompt, "demand = lim", extra,
+                      accelerators=None))
+
+
+@pytest.mark.parametrize("prompt", ["2000 tok", "4000 tok"])
+def test_no_candidate_layout_serves_the_demand_on_fewer_accelerators(prompt) -> None:
+    # every decode layout tp x pp within the DGX's 8 GPUs and every prefill worker's tp, each sized to the demand
+    # on its own (tp, pp and prefill_tp given): none needs fewer accelerators than the service that searches them
+    free = _sized(DEMANDS, prompt)
+    assert np.all(free["feasible"] > 0)
+    text = _spec(f"[{', '.join(DEMANDS)}]", prompt, "demand = lim", "tp = tps\n    pp = pps\n    prefill_tp = ptps",
+                 accelerators=None)
+    text = text.replace("param lim", "param tps = [1, 2, 4, 8]\nparam pps = [1, 2, 4]\nparam ptps = [1, 2, 4, 8]\n"
+                        "param lim")
+    results, _ = evaluate_text(text, "spec.factory")
+    need = np.where(np.ravel(results.values["s.w.feasible"]) > 0, np.ravel(results.values["s.w.accelerators_needed"]),
+                    np.inf)
+    demand = np.ravel(results.values["s.w.demand"])
+    fewest = np.array([need[demand == d].min() for d in np.unique(demand)])      # ascending, as DEMANDS
+    assert np.all(free["accelerators_needed"] <= fewest), (free["accelerators_needed"], fewest)
+
+
+def test_more_demand_never_needs_fewer_accelerators() -> None:
+    # pools that carry a demand carry any smaller one (a lower utilization waits less, fewer rows in flight step
+    # faster), so the fewest accelerators never fall as the demand rises (before s15-disagg, 2,000-token prompts:
+    # 18 at 2.5 ktok/s, 16 at 5 ktok/s)
+    v = _sized(("1 ktok/s", "2.5 ktok/s", "5 ktok/s", "7.5 ktok/s", "10 ktok/s", "20 ktok/s"), "2000 tok")
+    n = v["accelerators_needed"]
+    assert np.all(v["feasible"] > 0) and np.all(np.diff(n) >= 0), n
+
+
+@pytest.mark.parametrize("prompt", ["2000 tok", "4000 tok"])
+def test_one_fewer_accelerator_serves_less_than_the_demand(prompt) -> None:
+    # the service on one accelerator fewer than the pools sized to the demand, at their decode layout and prefill
+    # worker's tp, its split searched (the most it serves on them): below the demand
+    v = _sized(DEMANDS, prompt)
+    for i, demand in enumerate((2.5e3, 5e3, 20e3)):
+        tp, pp, ptp, n = (v[k][i] for k in ("tp", "pp", "prefill_tp", "accelerators_needed"))
+        w = _run(_spec("1", prompt, f"prefill_tp = {ptp:g}", f"tp = {tp:g}\n    pp = {pp:g}", accelerators=f"{n - 1:g}"))
+        served = w["tokens_per_s"][0] if w["feasible"][0] > 0 else 0.0
+        assert served < demand, (prompt, demand, n, served)
+
+
+def test_a_sweep_over_the_demand_equals_the_runs_one_at_a_time() -> None:
+    swept = _sized(DEMANDS, "4000 tok")
+    for i, demand in enumerate(DEMANDS):
+        alone = _sized((demand,), "4000 tok")
+        for name in ("accelerators_needed", "prefill_accelerators", "decode_accelerators", "tp", "pp", "prefill_tp",
+                     "prefill_batch", "replicas", "ttft", "tpot_mean", "batch_in_flight", "power"):
+            assert swept[name][i] == alone[name][0], (name, demand, swept[name][i], alone[name][0])
