@@ -219,11 +219,12 @@ def test_doubling_a_demand_at_most_doubles_the_pools() -> None:
                                   ("[40 ms, 30 ms]", "2000 tok", "prefill_accelerators = 8", "tpot_limit = lim")])
 def test_the_decode_layout_pruning_changes_no_figure(spec, monkeypatch) -> None:
     # s14-disagg3: the (tp, pp) candidates are pruned by two bounds (a layout's grid capacity before its search,
-    # its pools' rate at t(1) before the served rate's bisection); every candidate run through the pools without
-    # either gives the same service
+    # its pools' rate at t(1) before the served rate's bisection; s15-disagg: the latter solved for every candidate
+    # in one pass, _pools_bounds); every candidate run through the pools without either gives the same service
     from compiler.models import inference
     pruned = _run(_spec(*spec))
     monkeypatch.setattr(inference, "_layout_capacity_bounds", lambda *a, **k: None)
+    monkeypatch.setattr(inference, "_pools_bounds", lambda *a, **k: [None] * len(a[6]))   # the stacked bounds
     whole = inference._disaggregated
     monkeypatch.setattr(inference, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
     every = _run(_spec(*spec))

@@ -898,7 +898,11 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    the accelerators the search had is not above the best so far is not run; nor one whose pools'
                    bound is not: max over the splits c of min(P(c), reps(c) r_d), P(c) = c mu rho_max(c) the prefill
                    pool's p99-bounded rate at the decode step of one row, t(1) (the step and the wait only rise with
-                   the rate, so the served rate is below it), found before the served rate's bisection. Before
+                   the rate, so the served rate is below it), found before the served rate's bisection. The
+                   candidates' decode steps at their rows (_decode_grids) and their pools' bounds (_pools_bounds:
+                   the candidates stacked on the scenario axis) are each solved in one pass (2026-12-06,
+                   s15-disagg: a prefill-bound search took about 2x a decode-bound one's time, one pass a candidate;
+                   bench/bench_search.py --part disaggregated). Before
                    s13-disagg2, the pool's own best: where the prefill pool binds, a tighter TPOT limit that moved
                    the search to a wider tp served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
                    tok/s at 40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1); before
@@ -4456,25 +4460,40 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             if bounds is None:
                 cands = {k: at_pair(k) for k in range(pairs.shape[1])}
                 bounds = [cands[k][1] for k in range(pairs.shape[1])]
+            # the candidates that may be run (the bounds above the search's own service: a superset of those the
+            # pruning below runs), their decode steps at their rows in one evaluation (_decode_at_rows_many)
+            so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
+            floor = 0.0 if demand else so_far * (1 + 1e-12)
+            run = [k for k in range(pairs.shape[1]) if np.any(bounds[k] > floor)]
+            for k in run:
+                if k not in cands:
+                    cands[k] = at_pair(k)
+            run = [k for k in run if np.any(cands[k][1] > floor)]
+            grids = _decode_grids(ctx, hw, arch, load, [cands[k][0] for k in run])
+            pools = dict(zip(run, _pools_bounds(ctx, platform, arch, hw, load, scenario, [cands[k][0] for k in run],
+                                                grids, left, shared)))
+            grids = dict(zip(run, grids))
             if demand:
                 # sized to a demand: every layout that serves at all, each at its fewest accelerators; per scenario
                 # the feasible one on the fewest (the search's own, then the grid's first, on a tie)
-                for k in range(pairs.shape[1]):
-                    if np.any(bounds[k] > 0):
-                        cand, _ = cands[k] if k in cands else at_pair(k)
-                        found = _fewer_accelerators(found, _disaggregated(ctx, platform, arch, hw, load, scenario,
-                                                                          cand, left, shared))
+                for k in run:
+                    found = _fewer_accelerators(found, _disaggregated(ctx, platform, arch, hw, load, scenario,
+                                                                      cands[k][0], left, shared,
+                                                                      rows_grid=grids[k]))
                 return found
-            for k in range(pairs.shape[1]):
+            for k in run:
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
                     break                   # the search's own serves its capacity there: no layout's is above it
                 if not np.any(bounds[k] > so_far * (1 + 1e-12)):
                     continue
-                cand, top = cands[k] if k in cands else at_pair(k)
+                cand, top = cands[k]
                 if not np.any(top > so_far * (1 + 1e-12)):
                     continue
-                more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far)
+                if pools[k] is not None and not np.any(pools[k] > so_far * (1 + 1e-9)):
+                    continue                # its pools' bound (_pools_bounds) is not above the best so far
+                more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far,
+                                      rows_grid=grids[k])
                 if more is not None:
                     found = _served_more(found, more)
             return found
@@ -4646,28 +4665,48 @@ def _decode_at_rows(hw: Hardware, arch: Architecture, load: Load, best: dict, n_
     then B itself (b_0 = 1). Returns (scenarios, points) arrays: `rows` b_j and, at each, the mean step
     `t_iter`, `tpot`, `t_compute`, `t_memory` and the step's terms (decode_*_time, clock_fraction), read between the
     points by linear interpolation in b (_at_rows). A single stream keeps the search's own step at every point."""
+    return _decode_at_rows_many(hw, arch, load, [best], n_sc)[0]
+
+
+def _decode_at_rows_many(hw: Hardware, arch: Architecture, load: Load, bests: list[dict],
+                         n_sc: int) -> list[dict[str, np.ndarray]]:
+    """_decode_at_rows of each decode search in `bests` (the candidate layouts of one service), their columns in
+    one evaluate_configs (each column's figures are its own: the same as one evaluation a candidate)."""
     flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,))
-    d = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
-    B = np.maximum(np.nan_to_num(flat(best["batch"]), nan=1.0) / d, 1.0)
-    # the points: DECODE_ROWS_RATIO^j below B, then B (the same points whatever B: a scenario's step at b rows is
-    # read between the same points at every limit and in a sweep as alone)
-    m = int(np.ceil(np.log(float(np.max(B))) / np.log(DECODE_ROWS_RATIO) + 1e-9)) + 1
-    rows = np.minimum(DECODE_ROWS_RATIO ** np.arange(m)[None, :], B[:, None])
-    names = [n for n in best if n.startswith("decode_") and n.endswith("_time")] + ["clock_fraction"]
-    names = [n for n in names if n in best] + ["t_iter", "tpot", "t_compute", "t_memory"]
-    if load.single_stream:
-        return {"rows": rows, **{n: np.broadcast_to(flat(best[n])[:, None], rows.shape) for n in names}}
-    tp, pp = (np.nan_to_num(flat(best[n]), nan=1.0) for n in ("tp", "pp"))
-    layouts, which = np.unique(np.stack([tp, pp, d]), axis=1, return_inverse=True)
-    which = np.ravel(which)
+    blocks, out = [], []
+    for best in bests:
+        d = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
+        B = np.maximum(np.nan_to_num(flat(best["batch"]), nan=1.0) / d, 1.0)
+        # the points: DECODE_ROWS_RATIO^j below B, then B (the same points whatever B: a scenario's step at b rows
+        # is read between the same points at every limit and in a sweep as alone)
+        m = int(np.ceil(np.log(float(np.max(B))) / np.log(DECODE_ROWS_RATIO) + 1e-9)) + 1
+        rows = np.minimum(DECODE_ROWS_RATIO ** np.arange(m)[None, :], B[:, None])
+        names = [n for n in best if n.startswith("decode_") and n.endswith("_time")] + ["clock_fraction"]
+        names = [n for n in names if n in best] + ["t_iter", "tpot", "t_compute", "t_memory"]
+        if load.single_stream:
+            out.append({"rows": rows, **{n: np.broadcast_to(flat(best[n])[:, None], rows.shape) for n in names}})
+            continue
+        tp, pp = (np.nan_to_num(flat(best[n]), nan=1.0) for n in ("tp", "pp"))
+        layouts, which = np.unique(np.stack([tp, pp, d]), axis=1, return_inverse=True)
+        blocks.append((len(out), rows, m, layouts, np.ravel(which), names))
+        out.append({"rows": rows})
+    if not blocks:
+        return out
     at = dataclasses.replace(load, offered=None, fixed_batch=None, fixed_tp=None, fixed_pp=None, fixed_ep=None)
-    q = evaluate_configs(hw, arch, at, np.repeat(layouts[0], m), np.repeat(layouts[1], m),
-                         np.tile(rows, layouts.shape[1]), np.repeat(layouts[2], m))
-    cols = which[:, None] * m + np.arange(m)[None, :]
-    out = {"rows": rows}
-    for n in names:
-        v = np.broadcast_to(q[n], (n_sc, layouts.shape[1] * m))
-        out[n] = v[np.arange(n_sc)[:, None], cols]
+    cat = lambda parts: np.concatenate(parts, axis=-1)
+    q = evaluate_configs(hw, arch, at,
+                         cat([np.repeat(lay[0], m) for _, _, m, lay, _, _ in blocks]),
+                         cat([np.repeat(lay[1], m) for _, _, m, lay, _, _ in blocks]),
+                         cat([np.tile(rows, lay.shape[1]) for _, rows, _, lay, _, _ in blocks]),
+                         cat([np.repeat(lay[2], m) for _, _, m, lay, _, _ in blocks]))
+    start, total = 0, sum(lay.shape[1] * m for _, _, m, lay, _, _ in blocks)
+    for i, rows, m, layouts, which, names in blocks:
+        width = layouts.shape[1] * m
+        cols = start + which[:, None] * m + np.arange(m)[None, :]
+        for n in names:
+            v = np.broadcast_to(q[n], (n_sc, total))
+            out[i][n] = v[np.arange(n_sc)[:, None], cols]
+        start += width
     return out
 
 
@@ -4770,13 +4809,73 @@ def _fewest_pools(lam, reps0, R_d, score, mu, q, kv_bytes, kv_split, hw, flat, e
     return k_best, c_best, reps_best
 
 
+def _pool_scenarios(ctx, best: dict) -> int:
+    """The scenarios of a disaggregated service at one decode search: the search's, or more where the pools read
+    a swept figure it does not (a demand, a prefill pool)."""
+    sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
+    return max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
+
+
+def _decode_grids(ctx, hw: Hardware, arch: Architecture, load: Load, bests: list[dict]) -> list[dict | None]:
+    """The decode step at its rows (_decode_at_rows) of each candidate decode search of one service, in one
+    evaluation where they share the service's scenarios (None for one that does not: _disaggregated evaluates
+    its own)."""
+    sizes = [_pool_scenarios(ctx, best) for best in bests]
+    if not bests:
+        return []
+    n_sc = max(sizes)
+    same = [k for k, size in enumerate(sizes) if size == n_sc and np.size(bests[k]["feasible"]) == n_sc]
+    found = _decode_at_rows_many(hw, arch, load, [bests[k] for k in same], n_sc)
+    out: list[dict | None] = [None] * len(bests)
+    for k, grid in zip(same, found):
+        out[k] = grid
+    return out
+
+
+def _pools_bounds(ctx, platform, arch, hw, load, scenario, bests: list[dict], grids: list[dict | None], left,
+                  shared: dict) -> list[np.ndarray | None]:
+    """Each candidate decode search's pools' bound (_disaggregated's `beat`: the most any split's pools carry with
+    the p99 TTFT within the limit at the decode step of one row), the candidates stacked on the scenario axis and
+    solved in one pass (each scenario's figures are its own: the same as one candidate at a time); None for a
+    candidate whose decode step was not evaluated with the others (_decode_grids)."""
+    ready = [k for k, grid in enumerate(grids) if grid is not None]
+    out: list[np.ndarray | None] = [None] * len(bests)
+    if not ready or ctx.is_set("demand"):
+        return out
+    n_sc = _pool_scenarios(ctx, bests[ready[0]])
+    if any(np.size(bests[k]["feasible"]) != n_sc for k in ready):
+        return out
+    K = len(ready)
+    best = {}
+    for name in bests[ready[0]]:
+        values = [bests[k].get(name) for k in ready]
+        if name == "reason":
+            best[name] = [r for v in values for r in v]
+        elif all(isinstance(v, np.ndarray) and v.size in (1, n_sc) for v in values):
+            best[name] = np.concatenate([np.broadcast_to(v.reshape(-1), (n_sc,)) for v in values])
+    m = max(grids[k]["rows"].shape[1] for k in ready)
+    pad = lambda v: np.concatenate([v, np.repeat(v[:, -1:], m - v.shape[1], axis=1)], axis=1)
+    grid = {name: np.concatenate([pad(grids[k][name]) for k in ready]) for name in grids[ready[0]]}
+    stacked_left = None if left is None else np.tile(np.broadcast_to(np.ravel(left), (n_sc,)), K)
+    bound = _disaggregated(ctx, platform, arch, hw, load, scenario, best, stacked_left, shared,
+                           beat=np.full(n_sc * K, np.inf), rows_grid=grid, stacked=K)
+    for i, k in enumerate(ready):
+        out[k] = bound[i * n_sc:(i + 1) * n_sc]
+    return out
+
+
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
-                   shared: dict | None = None, beat: np.ndarray | None = None) -> dict[str, np.ndarray] | None:
+                   shared: dict | None = None, beat: np.ndarray | None = None,
+                   rows_grid: dict | None = None, stacked: int = 0) -> dict[str, np.ndarray] | np.ndarray | None:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
     given (the prefill pool's complement), None: all of them. `shared`: a dict kept over the decode layouts of one
-    solve (the prefill workers' evaluation, which no decode layout changes, made once)."""
+    solve (the prefill workers' evaluation, which no decode layout changes, made once). `rows_grid`: the decode
+    step at its rows (_decode_at_rows of `best`) where the caller evaluated it with other layouts' in one pass.
+    `stacked` K >= 1: `best` and `rows_grid` are K candidates' decode searches one after the other on the scenario
+    axis (_pools_bounds), each scenario input repeated K times; returns the candidates' pools' bounds (`beat`
+    below; tokens/s, K x scenarios in a row), nothing else solved."""
     # the scenarios: the decode search's, or more where the pools read a swept figure it does not (a demand)
     sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
     n_sc = max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
@@ -4785,7 +4884,14 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
                        np.broadcast_to(np.asarray(value).reshape(-1), (n_sc,)).copy()
                        if np.size(value) == 1 and not isinstance(value, (str, list)) else value)
                 for name, value in best.items()}
-    flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()
+    n_one = n_sc // max(stacked, 1)            # the service's scenarios (each repeated per stacked candidate)
+
+    def flat(v):
+        v = np.asarray(v, dtype=float).reshape(-1)
+        if stacked > 1 and v.size == n_one > 1:
+            v = np.tile(v, stacked)
+        return np.broadcast_to(v, (n_sc,)).copy()
+
     I, O = flat(load.input_tokens), flat(load.output_tokens)
     queueing = load.queueing
     # the prefill worker: tp_p ranks at pp 1 (`prefill_tp` fixes it) running passes of n whole prompts (at most
@@ -4808,12 +4914,14 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         if shared is not None:
             shared["prefill"] = q
     shape = (n_sc, tp_grid.size)
-    q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
-                                                            *PREFILL_PARTS)}
+    tiled = lambda v: np.tile(v, (stacked, 1)) if stacked > 1 and np.ndim(v) == 2 and v.shape[0] == n_one > 1 else v
+    q = {name: np.broadcast_to(tiled(q[name]), shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
+                                                                   *PREFILL_PARTS)}
     # the decode step at the search's full batch B (grid's last point; best["t_iter"] is at an offered load's rows)
     # (a candidate to `beat`: its step at one row a rank alone until its bound passes, the rest only then)
     one_row = dict(best, batch=np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0))
-    grid = _decode_at_rows(hw, arch, load, best if beat is None else one_row, n_sc)
+    grid = (rows_grid if rows_grid is not None else
+            _decode_at_rows(hw, arch, load, best if beat is None else one_row, n_sc))
     t_dec = grid["t_iter"][:, -1]
     limit = flat(load.ttft_limit)
     cv = flat(load.prompt_cv)
@@ -4923,9 +5031,12 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
                      else np.ones_like(c_b))
             bound = np.max(np.minimum(c_b * mu[:, None] * rho_b, reps_b * rep_rate[:, None]), axis=1) * O
         bound = np.where(pre_fits, np.nan_to_num(bound, nan=0.0), 0.0)
+        if stacked:
+            return bound
         if not np.any(bound > np.ravel(beat) * (1 + 1e-9)):
             return None
-        grid = _decode_at_rows(hw, arch, load, best, n_sc)       # every point, t(1) among them
+        if rows_grid is None:
+            grid = _decode_at_rows(hw, arch, load, best, n_sc)   # every point, t(1) among them
         t_dec = grid["t_iter"][:, -1]
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
