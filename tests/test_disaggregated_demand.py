@@ -69,3 +69,14 @@ def test_a_sweep_over_the_demand_equals_the_runs_one_at_a_time() -> None:
         for name in ("accelerators_needed", "prefill_accelerators", "decode_accelerators", "tp", "pp", "prefill_tp",
                      "prefill_batch", "replicas", "ttft", "tpot_mean", "batch_in_flight", "power"):
             assert swept[name][i] == alone[name][0], (name, demand, swept[name][i], alone[name][0])
+
+
+@pytest.mark.parametrize("demand", ["2.5 ktok/s", "5 ktok/s"])
+def test_the_accelerators_a_demand_is_sized_to_serve_it_with_the_split_searched(demand) -> None:
+    # the service given the accelerators the demand is sized to (2.5 ktok/s: one DGX's 8), its split and decode
+    # layout searched, serves at least the demand (before s15-disagg on 8 it picked a prefill worker of tp 8, the
+    # whole DGX, and was refused: "the prefill pool of 8 accelerator(s) leaves none of the 8 to decode")
+    v = _sized((demand,), "2000 tok")
+    w = _run(_spec("1", "2000 tok", accelerators=f"{v['accelerators_needed'][0]:g}"))
+    assert w["feasible"][0] > 0 and w["tokens_per_s"][0] >= v["tokens_per_s"][0] * (1 - 1e-9), \
+        (v["accelerators_needed"][0], w["tokens_per_s"][0])

@@ -823,8 +823,10 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
                    limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, else half the
                    accelerators; with a demand and no given pool, the worker of the fewest accelerators, "pools"
-                   below) [D], its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the
-                   decode step at one row a rank (the rows in flight are not known before the pools are; the
+                   below) [D], among the workers that leave a decode replica room (tp_p <= the given pool, else
+                   tp_p <= N - R_d; before s15-disagg 70B fp8 on 8 H100 took a worker of tp 8 and was refused,
+                   "leaves none of the 8 to decode", where tp 2 workers and a tp 2 replica serve 2,704 tok/s),
+                   its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the decode step at one row a rank (the rows in flight are not known before the pools are; the
                    service's step lies in [t(1), t(B)] and the prefill pool binds where the decode pool runs few
                    rows; t(1) does not move with the batch B the TPOT limit sets) [U]. Before 2026-12-05
                    (s13-disagg2) limit - t_pass - t(B): a looser TPOT limit (a larger B, a longer step) shortened
@@ -4943,8 +4945,19 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     budget_all = limit[:, None] - q["prefill_time"] - xfer_all - grid["t_iter"][:, :1]
     share = prefill_pool_utilization(c_ref, mu_all, cv[:, None], budget_all) if queueing else 1.0
     fits = q["fits"] > 0
-    score = np.where(fits & (share > 0), mu_all * share / q["tp"],
-                     np.where(fits, -q["prefill_time"] * 1e-9 - 1.0, -np.inf))
+    # a worker that leaves its pool's accelerators no decode replica (wider than the given pool, or than the
+    # accelerators less one replica where the split is searched) serves nothing: picked only where every worker
+    # does (the pools then say so); before s15-disagg 70B fp8 on 8 H100 took a worker of tp 8 and was refused
+    R_pick = flat(best["tp"]) * flat(best["pp"]) * np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
+    if ctx.is_set("prefill_accelerators"):
+        room = q["tp"] <= flat(ctx.get("prefill_accelerators"))[:, None] + 1e-9
+    elif ctx.is_set("demand"):
+        room = np.ones_like(fits)
+    else:
+        room = q["tp"] <= (n - np.nan_to_num(R_pick, nan=0.0))[:, None] + 1e-9
+    score = np.where(fits & room & (share > 0), mu_all * share / q["tp"],
+                     np.where(fits & room, -q["prefill_time"] * 1e-9 - 1.0,
+                              np.where(fits, -q["prefill_time"] * 1e-9 - 2.0, -np.inf)))
     pick = np.argmax(score, axis=1)
     at = (np.arange(n_sc), pick)
     pre_fits = np.isfinite(score[at])
@@ -5419,17 +5432,23 @@ for _name, _formula in (
                  "decoding (draft_tokens > 0): the verify step's terms and t_draft, all / tau"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "disaggregated: c tp_p, c the fewest prefill workers whose p99 TTFT fits at demand / O "
-                                 "requests/s (M/G/c, mu = n / t_pass a worker), or the split that serves the most; "
-                                 "set it to fix it (absent when aggregated)"),
+                                 "requests/s (M/G/c, mu = n / t_pass a worker) in the pools of fewest accelerators "
+                                 "that carry the demand, or the split that serves the most; set it to fix it (absent "
+                                 "when aggregated)"),
         ("prefill_tp", "disaggregated: a prefill worker's tensor parallelism, argmax of requests/s per chip n / "
-                       "(t_pass tp_p) within the TTFT limit; set it to fix it (absent when aggregated)"),
+                       "(t_pass tp_p) within the TTFT limit among the workers that leave a decode replica room (with "
+                       "a demand: the worker of the pools of fewest accelerators); set it to fix it (absent when "
+                       "aggregated)"),
         ("prefill_batch", "disaggregated: whole prompts a prefill pass carries, n <= floor(prefill_tp max_num_tokens / "
                           "I) (and the prompts' KV within the free memory), searched with prefill_tp (absent "
                           "when aggregated)"),
-        ("decode_accelerators", "disaggregated: ceil(demand / O / decode replica's requests/s) x its chips, or the "
-                                "accelerators less the prefill pool (absent when aggregated)"),
-        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (without `accelerators`: the "
-                                "accelerators the service is sized to and holds)"),
+        ("decode_accelerators", "disaggregated: reps x a decode replica's chips, reps >= ceil(demand / O / its "
+                                "requests/s) in the pools of fewest accelerators, or the accelerators less the "
+                                "prefill pool (absent when aggregated)"),
+        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (disaggregated: prefill + decode "
+                                "accelerators, the fewest over the prefill workers, decode layouts and replicas that "
+                                "carry the demand within the limits; without `accelerators`: the accelerators the "
+                                "service is sized to and holds)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
