@@ -216,17 +216,22 @@ def test_doubling_a_demand_at_most_doubles_the_pools() -> None:
 
 @pytest.mark.parametrize("spec", [("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim"),
                                   ("[3 s, 1 s, 600 ms]", "8000 tok", "", "ttft_limit = lim"),
-                                  ("[40 ms, 30 ms]", "2000 tok", "prefill_accelerators = 8", "tpot_limit = lim")])
+                                  ("[40 ms, 30 ms]", "2000 tok", "prefill_accelerators = 8", "tpot_limit = lim"),
+                                  ("[1 ktok/s, 2.5 ktok/s, 5 ktok/s]", "2000 tok", "", "demand = lim")])
 def test_the_decode_layout_pruning_changes_no_figure(spec, monkeypatch) -> None:
     # s14-disagg3: the (tp, pp) candidates are pruned by two bounds (a layout's grid capacity before its search,
     # its pools' rate at t(1) before the served rate's bisection; s15-disagg: the latter solved for every candidate
-    # in one pass, _pools_bounds); every candidate run through the pools without either gives the same service
+    # in one pass, _pools_bounds; with a demand, each layout's floor of accelerators, _decode_floor + _prefill_floor);
+    # every candidate run through the pools without them gives the same service
     from compiler.models import inference
     pruned = _run(_spec(*spec))
     monkeypatch.setattr(inference, "_layout_capacity_bounds", lambda *a, **k: None)
     monkeypatch.setattr(inference, "_pools_bounds", lambda *a, **k: [None] * len(a[6]))   # the stacked bounds
+    monkeypatch.setattr(inference, "_decode_floor", lambda *a, **k: np.zeros(1))   # a demand's floors (s15-disagg)
+    monkeypatch.setattr(inference, "_prefill_floor", lambda *a, **k: np.zeros(1))
     whole = inference._disaggregated
     monkeypatch.setattr(inference, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
     every = _run(_spec(*spec))
-    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "prefill_tp", "ttft", "tpot_mean"):
+    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "decode_accelerators", "prefill_tp", "ttft",
+                 "tpot_mean"):
         assert np.array_equal(pruned[name], every[name]), (name, pruned[name], every[name])
