@@ -80,3 +80,24 @@ def test_the_accelerators_a_demand_is_sized_to_serve_it_with_the_split_searched(
     w = _run(_spec("1", "2000 tok", accelerators=f"{v['accelerators_needed'][0]:g}"))
     assert w["feasible"][0] > 0 and w["tokens_per_s"][0] >= v["tokens_per_s"][0] * (1 - 1e-9), \
         (v["accelerators_needed"][0], w["tokens_per_s"][0])
+
+
+def test_the_estimate_table_shows_a_disaggregated_services_pools() -> None:
+    # `factory estimate --serving disaggregated` printed replicas 1 (the decode pool's, tp 2: 2 chips) and no
+    # pool or count for a service of 8 accelerators; the table now shows the pools, which add up to the
+    # accelerators, and tokens/s a chip times them is the tokens/s
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "Llama3_1_70B",
+                                       "--precision", "fp8", "--input-tokens", "2000", "--output-tokens", "300",
+                                       "--scenario", "interactive", "--serving", "disaggregated", "--demand",
+                                       "2.5ktok/s"])
+    assert result.exit_code == 0, result.output
+    rows = dict(line.split(None, 1) for line in result.output.splitlines() if line.strip())
+    pre, dec, need = (float(rows[k].split()[0]) for k in ("prefill_accelerators", "decode_accelerators",
+                                                          "accelerators_needed"))
+    assert pre + dec == need == 8, rows
+    per_chip, tokens = float(rows["tokens_per_s_per_chip"].split()[0]), float(rows["tokens_per_s"].split()[0])
+    assert per_chip * need == pytest.approx(tokens * 1e3, rel=1e-3), rows     # 312.5 tok/s x 8 = 2.5 ktok/s
+
