@@ -8,6 +8,8 @@ ceil(lam / mu) workers, not at the fewest accelerators (2,000-token prompts: 18 
 5 ktok/s; 4,000-token prompts at 2.5 ktok/s: 20, where tp 2 with prefill tp 2 serves it on 16)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,17 @@ def test_the_estimate_table_shows_a_disaggregated_services_pools() -> None:
     per_chip, tokens = float(rows["tokens_per_s_per_chip"].split()[0]), float(rows["tokens_per_s"].split()[0])
     assert per_chip * need == pytest.approx(tokens * 1e3, rel=1e-3), rows     # 312.5 tok/s x 8 = 2.5 ktok/s
 
+
+def test_a_demand_no_pool_carries_is_refused_with_the_first_tokens_parts_not_a_pool_size() -> None:
+    # a 100 ms TTFT limit that a 4k prompt's pass (108 ms at tp 8) alone misses: before s15-disagg the refusal named
+    # "the prefill pool of 160 accelerators (20 workers of tp 8) carries at most 0 tok/s", the bisection's upper end
+    # (ceil(lam / mu / 0.05) + 1 workers), a pool of no meaning; now the first token's time without a queue
+    results, sink = evaluate_text(_spec("2.5 ktok/s", "4000 tok", "demand = lim", "ttft_limit = 100 ms",
+                                        accelerators=None), "spec.factory")
+    message = " ".join(d.message for d in sink.errors)
+    assert "no prefill pool carries the demand 2,500 tok/s within the TTFT limit 100 ms" in message, message
+    assert "accelerators (" not in message, message
+    parts = [float(x) for x in re.findall(r"takes ([\d.]+) ms without a queue \(prefill pass ([\d.]+) ms of \d+ "
+                                          r"prompts at tp \d+, KV transfer ([\d.]+) ms, decode step ([\d.]+) ms",
+                                          message)[0]]
+    assert parts[0] > 100 and parts[0] == pytest.approx(sum(parts[1:]), abs=1.0), parts

@@ -5133,9 +5133,20 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         tokens = flat(ctx.get("demand"))
         lam_op = lam
         for i in np.flatnonzero(short & ~bad):
-            reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) carries "
-                          f"at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, below the demand "
-                          f"{tokens[i]:,.0f} tok/s")
+            if fixed_pre:
+                reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) "
+                              f"carries at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, below "
+                              f"the demand {tokens[i]:,.0f} tok/s")
+            elif budget[i] < 0:   # no pool: the first token misses the limit without a queue (not a pool's size)
+                reasons[i] = (f"no prefill pool carries the demand {tokens[i]:,.0f} tok/s within the TTFT limit "
+                              f"{1e3 * limit[i]:,.0f} ms: the first token takes {1e3 * (limit[i] - budget[i]):,.0f} ms "
+                              f"without a queue (prefill pass {1e3 * t_pass[i]:,.0f} ms of {n_pass[i]:g} prompts at tp "
+                              f"{tp_p[i]:g}, KV transfer {1e3 * transfer(total)[i]:,.1f} ms, decode step "
+                              f"{1e3 * t_op[i]:,.1f} ms)")
+            else:
+                reasons[i] = (f"no prefill pool carries the demand {tokens[i]:,.0f} tok/s within the TTFT limit "
+                              f"{1e3 * limit[i]:,.0f} ms at a utilization of 5% or more (its p99 wait leaves "
+                              f"{1e3 * budget[i]:,.1f} ms of the limit)")
         bad = bad | short
     else:
         if fixed_pre:
