@@ -60,7 +60,8 @@ def test_one_fewer_accelerator_serves_less_than_the_demand(prompt) -> None:
     v = _sized(DEMANDS, prompt)
     for i, demand in enumerate((2.5e3, 5e3, 20e3)):
         tp, pp, ptp, n = (v[k][i] for k in ("tp", "pp", "prefill_tp", "accelerators_needed"))
-        w = _run(_spec("1", prompt, f"prefill_tp = {ptp:g}", f"tp = {tp:g}\n    pp = {pp:g}", accelerators=f"{n - 1:g}"))
+        w = _run(_spec("1", prompt, f"prefill_tp = {ptp:g}", f"tp = {tp:g}\n    pp = {pp:g}",
+                       accelerators=f"{n - 1:g}"))
         served = w["tokens_per_s"][0] if w["feasible"][0] > 0 else 0.0
         assert served < demand, (prompt, demand, n, served)
 

@@ -232,6 +232,6 @@ def test_the_decode_layout_pruning_changes_no_figure(spec, monkeypatch) -> None:
     whole = inference._disaggregated
     monkeypatch.setattr(inference, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
     every = _run(_spec(*spec))
-    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "decode_accelerators", "prefill_tp", "ttft",
-                 "tpot_mean"):
+    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "decode_accelerators", "prefill_tp",
+                 "ttft", "tpot_mean"):
         assert np.array_equal(pruned[name], every[name]), (name, pruned[name], every[name])

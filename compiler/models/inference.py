@@ -826,9 +826,10 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    below) [D], among the workers that leave a decode replica room (tp_p <= the given pool, else
                    tp_p <= N - R_d; before s15-disagg 70B fp8 on 8 H100 took a worker of tp 8 and was refused,
                    "leaves none of the 8 to decode", where tp 2 workers and a tp 2 replica serve 2,704 tok/s),
-                   its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the decode step at one row a rank (the rows in flight are not known before the pools are; the
-                   service's step lies in [t(1), t(B)] and the prefill pool binds where the decode pool runs few
-                   rows; t(1) does not move with the batch B the TPOT limit sets) [U]. Before 2026-12-05
+                   its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the decode step at one row a rank (the
+                   rows in flight are not known before the pools are; the service's step lies in [t(1), t(B)] and
+                   the prefill pool binds where the decode pool runs few rows; t(1) does not move with the batch B
+                   the TPOT limit sets) [U]. Before 2026-12-05
                    (s13-disagg2) limit - t_pass - t(B): a looser TPOT limit (a larger B, a longer step) shortened
                    the budget and moved the pick (500-token prompts, 16 H100, 4 prefill accelerators, tp 4: passes
                    of 2 prompts, 12,164.7 tok/s at 100 ms < 4 prompts, 12,458.3 at 60 ms; now 4 and 12,458.3 at
@@ -880,8 +881,9 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    accelerators for 2.5 ktok/s (70B fp8 on DGX H100, 2k prompts, prefill tp 8), 16 for 5 ktok/s,
                    where 8 serve 2.5 ktok/s (tp 2, prefill tp 2; tests/test_disaggregated_demand.py). A given
                    prefill pool: reps = ceil(lam / r_d) beside it; one that cannot carry lam is infeasible.
-                   Without a demand, on N accelerators: a given prefill pool leaves N - it to decode; else c maximizes the served rate, at the crossing of
-                   P(c) rising and D(c) = floor((N - c tp_p) / R_d) r_d falling: c* the most workers that do not
+                   Without a demand, on N accelerators: a given prefill pool leaves N - it to decode; else c
+                   maximizes the served rate, at the crossing of P(c) rising and D(c) = floor((N - c tp_p) / R_d) r_d
+                   falling: c* the most workers that do not
                    carry D(c) with TTFT_99 within the limit at the step t(B) (at lam = D(c) the decode pool runs its
                    full batch; integer bisection), then c* or c* + 1, whichever serves more; prefill + decode = N;
                    where N exceeds a scale-up domain, the same split of the domain's accelerators alone (the KV over
@@ -5142,8 +5144,8 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         for i in np.flatnonzero(short & ~bad):
             if fixed_pre:
                 reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) "
-                              f"carries at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, below "
-                              f"the demand {tokens[i]:,.0f} tok/s")
+                              f"carries at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, "
+                              f"below the demand {tokens[i]:,.0f} tok/s")
             elif budget[i] < 0:   # no pool: the first token misses the limit without a queue (not a pool's size)
                 reasons[i] = (f"no prefill pool carries the demand {tokens[i]:,.0f} tok/s within the TTFT limit "
                               f"{1e3 * limit[i]:,.0f} ms: the first token takes {1e3 * (limit[i] - budget[i]):,.0f} ms "
