@@ -1,7 +1,7 @@
 """Benchmark: the inference configuration search as one vectorized pass vs a per-configuration Python loop;
 the training layout search with and without its pruning.
 
-Run: python bench/bench_search.py [--configs N] [--part all|inference|training]
+Run: python bench/bench_search.py [--configs N] [--part all|inference|training|disaggregated]
 
 The search space is tensor parallel x pipeline parallel x batch for Llama 2 70B (FP8) on 1,024 H100s with a
 72-chip scale-up domain (the grids of compiler/models/inference.py, widened until there are at least
@@ -15,6 +15,12 @@ Training (`--part training`): one evaluation of examples/moe_training_rubin_vs_b
 deadline ladders of ~5,000 layouts x 284 counts, one job on 2,016 GPUs) in CPU seconds, with the pruned search
 (compiler.models.training.PRUNE, the default) and the full enumeration, the candidate cells each evaluates,
 and whether every output agrees.
+
+Disaggregated (`--part disaggregated`): one evaluation of a disaggregated 70B FP8 service on 16 H100 (the split and
+the decode layout searched) in CPU ms, decode-bound (500-token prompts, 2,000 out: the search's own layout serves
+its capacity, no other layout is run) and prefill-bound (2k, 4k and 8k prompts, 300 out: every (tp, pp) of the
+grid is a candidate, each through the pools), and a demand-sized one (every layout sized to the demand), with
+each one's ratio to the decode-bound one.
 """
 from __future__ import annotations
 
@@ -69,11 +75,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=int, default=10_000, help="minimum number of configurations")
     parser.add_argument("--loop-sample", type=int, default=2_000, help="configurations timed in the Python loop")
-    parser.add_argument("--part", choices=("all", "inference", "training"), default="all")
+    parser.add_argument("--part", choices=("all", "inference", "training", "disaggregated"), default="all")
     args = parser.parse_args()
-    if args.part != "inference":
+    if args.part in ("all", "disaggregated"):
+        disaggregated_search()
+    if args.part in ("all", "training"):
         training_search()
-    if args.part == "training":
+    if args.part not in ("all", "inference"):
         return
 
     hw, arch, load = workload()
@@ -97,6 +105,49 @@ def main() -> None:
     t_s = best_of(lambda: M.search(hw_s, arch_s, load_s, (tp, pp, b)), repeat=3)
     print(f"{scenarios} scenarios x {n:,} configurations in one pass: {t_s * 1e3:.1f} ms "
           f"({scenarios * n / t_s:,.0f} configurations/s)")
+
+
+DISAGGREGATED = """from systems import DGX_H100
+from models import Llama3_1_70B
+site s {{
+  inference w {{
+    model = Llama3_1_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "interactive"
+    input_tokens = {prompt} tok
+    output_tokens = {out} tok
+    serving = "disaggregated"
+    {pools}
+  }}
+}}
+"""
+
+
+def disaggregated_search(repeat: int = 5) -> None:
+    """CPU ms of one evaluation of a disaggregated service, decode-bound and prefill-bound (best of `repeat`),
+    and each one's ratio to the decode-bound one."""
+    from compiler import evaluate_text
+
+    cases = [("decode-bound, 500 in / 2,000 out", 500, 2000, "accelerators = 16"),
+             ("prefill-bound, 2k in / 300 out", 2000, 300, "accelerators = 16"),
+             ("prefill-bound, 4k in / 300 out", 4000, 300, "accelerators = 16"),
+             ("prefill-bound, 8k in / 300 out", 8000, 300, "accelerators = 16"),
+             ("sized to 20 ktok/s, 4k in / 300 out", 4000, 300, "demand = 20 ktok/s")]
+    print(f"disaggregated search, 70B FP8 on 16 H100 (CPU ms per evaluation, best of {repeat}):")
+    base = None
+    for label, prompt, out, pools in cases:
+        text = DISAGGREGATED.format(prompt=prompt, out=out, pools=pools)
+        evaluate_text(text, "bench.factory")
+        times = []
+        for _ in range(repeat):
+            t0 = time.process_time()
+            results, _ = evaluate_text(text, "bench.factory")
+            times.append(time.process_time() - t0)
+        best = min(times)
+        base = best if base is None else base
+        tokens = float(np.ravel(results.values["s.w.tokens_per_s"])[0])
+        print(f"  {label:38s} {best * 1e3:7.1f} ms   {best / base:4.2f}x   {tokens:10,.1f} tok/s")
 
 
 def training_search(repeat: int = 3) -> None:

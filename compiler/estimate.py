@@ -394,6 +394,8 @@ def evaluated(req: Request):
 
 INFERENCE_TABLE = ("tokens_per_s", "tokens_per_s_per_chip", "tokens_per_s_per_user", "ttft", "tpot", "tp", "pp",
                    "batch", "replicas", "power", "tokens_per_joule", "served_tokens_per_s", "usd_per_mtok", "feasible")
+# a disaggregated service's pools, after `replicas` (its decode replicas): absent when aggregated
+DISAGGREGATED_TABLE = ("prefill_accelerators", "prefill_tp", "decode_accelerators", "accelerators_needed")
 TRAINING_TABLE = ("time_to_train", "step_time", "mfu", "tp", "pp", "dp", "tokens_per_s", "gpu_hours", "energy",
                   "cost", "goodput", "power", "accelerators_needed")
 
@@ -402,6 +404,9 @@ def table_rows(results, what: str) -> list[tuple[str, str, str, float]]:
     """(name, SI unit, declared display unit, value) of the workload's headline figures."""
     import numpy as np
     names = INFERENCE_TABLE if what == "inference" else TRAINING_TABLE
+    if what == "inference" and isinstance(results.values.get("estimate.workload.prefill_accelerators"), np.ndarray):
+        at = names.index("replicas") + 1          # disaggregated: the pools, whose sum is the accelerators
+        names = names[:at] + DISAGGREGATED_TABLE + names[at:]
     out = []
     for name in names:
         path = f"estimate.workload.{name}"

@@ -14,10 +14,13 @@ from compiler import evaluate_text
 from test_disaggregated import wait   # tests/ is on the path
 
 
-def _spec(limit: str, prompt: str, split: str, extra: str = "") -> str:
+def _spec(values: str, prompt: str, split: str = "", extra: str = "", accelerators: str | None = "16") -> str:
+    """A 70B fp8 interactive disaggregated service on DGX H100 with 300 tokens out, `param lim = values` (the field
+    it sets is in `split` or `extra`), on `accelerators` (None: unset, a demand sizes the pools)."""
+    held = "" if accelerators is None else f"accelerators = {accelerators}"
     return f"""from systems import DGX_H100
 from models import Llama3_1_70B
-param lim = {limit}
+param lim = {values}
 site s {{
   inference w {{
     model = Llama3_1_70B
@@ -27,7 +30,7 @@ site s {{
     input_tokens = {prompt}
     output_tokens = 300 tok
     serving = "disaggregated"
-    accelerators = 16
+    {held}
     {split}
     {extra}
   }}
@@ -177,25 +180,6 @@ def test_a_sweep_whose_decode_layouts_differ_equals_the_runs_one_at_a_time() -> 
                 assert swept[name][i] == alone[name][0], (name, limit)
 
 
-def _demand_spec(demand: str, prompt: str, extra: str = "") -> str:
-    return f"""from systems import DGX_H100
-from models import Llama3_1_70B
-param dem = {demand}
-site s {{
-  inference w {{
-    model = Llama3_1_70B
-    system = DGX_H100
-    precision = "fp8"
-    scenario = "interactive"
-    input_tokens = {prompt}
-    output_tokens = 300 tok
-    serving = "disaggregated"
-    {extra}
-  }}
-}}
-"""
-
-
 @pytest.mark.parametrize("prompt", ["2000 tok", "8000 tok"])
 def test_pools_sized_to_a_demand_serve_it_at_the_layout_the_search_picks(prompt) -> None:
     # s14-disagg3: a service sized to a demand (no accelerators given) sizes its pools at the decode layout and
@@ -204,15 +188,15 @@ def test_pools_sized_to_a_demand_serve_it_at_the_layout_the_search_picks(prompt)
     # the same limits (2k prompts at 5 / 10 / 20 ktok/s: 16 / 20 / 34 accelerators carry 7,290.6 / 10,454.1 /
     # 20,502.0 tok/s)
     demands = np.array([5e3, 1e4, 2e4])
-    v = _run(_demand_spec("[5 ktok/s, 10 ktok/s, 20 ktok/s]", prompt, "demand = dem"))
+    v = _run(_spec("[5 ktok/s, 10 ktok/s, 20 ktok/s]", prompt, "demand = lim", accelerators=None))
     assert np.all(v["feasible"] > 0) and np.allclose(v["tokens_per_s"], demands, rtol=1e-12)
     assert np.allclose(v["prefill_accelerators"] + v["decode_accelerators"], v["accelerators_needed"])
     for i, demand in enumerate(demands):
         pre, dec, tp, pp, ptp = (v[k][i] for k in ("prefill_accelerators", "decode_accelerators", "tp", "pp",
                                                    "prefill_tp"))
         assert dec == v["replicas"][i] * tp * pp                  # the decode pool: whole replicas of the layout
-        w = _run(_demand_spec("1", prompt, f"accelerators = {pre + dec:g}\n    prefill_accelerators = {pre:g}\n"
-                              f"    prefill_tp = {ptp:g}\n    tp = {tp:g}\n    pp = {pp:g}"))
+        w = _run(_spec("1", prompt, f"prefill_accelerators = {pre:g}\n    prefill_tp = {ptp:g}",
+                       f"tp = {tp:g}\n    pp = {pp:g}", accelerators=f"{pre + dec:g}"))
         assert w["feasible"][0] > 0 and w["tp"][0] == tp and w["pp"][0] == pp and w["replicas"][0] == v["replicas"][i]
         assert w["tokens_per_s"][0] >= demand * (1 - 1e-9), (prompt, demand, w["tokens_per_s"][0])
 
@@ -222,7 +206,8 @@ def test_doubling_a_demand_at_most_doubles_the_pools() -> None:
     # sized to twice the demand need at most twice the accelerators; fewer where one larger prefill pool queues
     # better (Erlang C: its p99 wait at a given utilization falls with the servers) and where a whole replica or
     # worker of the smaller service was rounding up; never fewer than the smaller demand's
-    v = _run(_demand_spec("[2.5 ktok/s, 5 ktok/s, 10 ktok/s, 20 ktok/s, 40 ktok/s]", "4000 tok", "demand = dem"))
+    v = _run(_spec("[2.5 ktok/s, 5 ktok/s, 10 ktok/s, 20 ktok/s, 40 ktok/s]", "4000 tok", "demand = lim",
+                accelerators=None))
     n = v["accelerators_needed"]
     assert np.all(v["feasible"] > 0)
     assert np.all(n[1:] >= n[:-1]) and np.all(n[1:] <= 2 * n[:-1]), n
@@ -231,16 +216,22 @@ def test_doubling_a_demand_at_most_doubles_the_pools() -> None:
 
 @pytest.mark.parametrize("spec", [("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim"),
                                   ("[3 s, 1 s, 600 ms]", "8000 tok", "", "ttft_limit = lim"),
-                                  ("[40 ms, 30 ms]", "2000 tok", "prefill_accelerators = 8", "tpot_limit = lim")])
+                                  ("[40 ms, 30 ms]", "2000 tok", "prefill_accelerators = 8", "tpot_limit = lim"),
+                                  ("[1 ktok/s, 2.5 ktok/s, 5 ktok/s]", "2000 tok", "", "demand = lim")])
 def test_the_decode_layout_pruning_changes_no_figure(spec, monkeypatch) -> None:
     # s14-disagg3: the (tp, pp) candidates are pruned by two bounds (a layout's grid capacity before its search,
-    # its pools' rate at t(1) before the served rate's bisection); every candidate run through the pools without
-    # either gives the same service
+    # its pools' rate at t(1) before the served rate's bisection; s15-disagg: the latter solved for every candidate
+    # in one pass, _pools_bounds; with a demand, each layout's floor of accelerators, _decode_floor + _prefill_floor);
+    # every candidate run through the pools without them gives the same service
     from compiler.models import inference
     pruned = _run(_spec(*spec))
     monkeypatch.setattr(inference, "_layout_capacity_bounds", lambda *a, **k: None)
+    monkeypatch.setattr(inference, "_pools_bounds", lambda *a, **k: [None] * len(a[6]))   # the stacked bounds
+    monkeypatch.setattr(inference, "_decode_floor", lambda *a, **k: np.zeros(1))   # a demand's floors (s15-disagg)
+    monkeypatch.setattr(inference, "_prefill_floor", lambda *a, **k: np.zeros(1))
     whole = inference._disaggregated
     monkeypatch.setattr(inference, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
     every = _run(_spec(*spec))
-    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "prefill_tp", "ttft", "tpot_mean"):
+    for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "decode_accelerators", "prefill_tp",
+                 "ttft", "tpot_mean"):
         assert np.array_equal(pruned[name], every[name]), (name, pruned[name], every[name])

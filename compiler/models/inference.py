@@ -821,11 +821,15 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    n <= floor(tp_p max_num_tokens / I) (its token budget; at least 1: a longer prompt runs alone) and
                    <= floor(F / (kv_chip I)) (the prompts' KV held); a worker serves mu = n / t_pass requests/s.
                    tp_p and n (1, 2, 4, ..., 256) are searched for the most requests/s a chip within the TTFT
-                   limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, the demand's ceil(lam / mu),
-                   else half the accelerators) [D], its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the
-                   decode step at one row a rank (the rows in flight are not known before the pools are; the
-                   service's step lies in [t(1), t(B)] and the prefill pool binds where the decode pool runs few
-                   rows; t(1) does not move with the batch B the TPOT limit sets) [U]. Before 2026-12-05
+                   limit, mu rho_max(c) / tp_p, at the pool's size c (the given pool's, else half the
+                   accelerators; with a demand and no given pool, the worker of the fewest accelerators, "pools"
+                   below) [D], among the workers that leave a decode replica room (tp_p <= the given pool, else
+                   tp_p <= N - R_d; before s15-disagg 70B fp8 on 8 H100 took a worker of tp 8 and was refused,
+                   "leaves none of the 8 to decode", where tp 2 workers and a tp 2 replica serve 2,704 tok/s),
+                   its TTFT budget limit - t_pass - t_xfer(tp_p) - t(1), the decode step at one row a rank (the
+                   rows in flight are not known before the pools are; the service's step lies in [t(1), t(B)] and
+                   the prefill pool binds where the decode pool runs few rows; t(1) does not move with the batch B
+                   the TPOT limit sets) [U]. Before 2026-12-05
                    (s13-disagg2) limit - t_pass - t(B): a looser TPOT limit (a larger B, a longer step) shortened
                    the budget and moved the pick (500-token prompts, 16 H100, 4 prefill accelerators, tp 4: passes
                    of 2 prompts, 12,164.7 tok/s at 100 ms < 4 prompts, 12,458.3 at 60 ms; now 4 and 12,458.3 at
@@ -864,21 +868,35 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    admits the request and emits its first token [U]; offline and single stream: no wait); explain:
                    prefill_time (t_pass), detail.prefill_queue_time (W_99), detail.kv_transfer_time.
     pools          prefill_accelerators = c tp_p (or as given), decode_accelerators = reps R_d, replicas = reps:
-                   with `demand` D (lam = D / O): reps = ceil(lam / r_d), c the fewest workers that carry lam
-                   with TTFT_99 (t(b) at lam's rows) within the limit, W_99(lam / (c mu)) <= limit - t_pass -
-                   t_xfer - t(b) (integer bisection on c: the wait falls with c; before 2026-12-05 the same test
-                   through rho_max(c), the largest rho that fits, by 50 halvings at each of 64 bisection steps); a
-                   given prefill pool that cannot carry lam is infeasible. Without a demand, on N accelerators: a
-                   given prefill pool leaves N - it to decode; else c maximizes the served rate, at the crossing of
-                   P(c) rising and D(c) = floor((N - c tp_p) / R_d) r_d falling: c* the most workers that do not
+                   with `demand` D (lam = D / O), the fewest accelerators c tp_p + reps R_d that carry lam
+                   (_fewest_pools; 2026-12-06, s15-disagg): over every prefill worker (tp_p, n) of the grid, every
+                   decode layout (below) and reps >= ceil(lam / r_d) replicas, c(tp_p, n, reps) the fewest workers
+                   with TTFT_99 (t(b) at lam's rows over reps replicas) within the limit, W_99(lam / (c mu)) <=
+                   limit - t_pass - t_xfer - t(b) (integer bisection on c: the wait falls with c); reps rises past
+                   ceil(lam / r_d) (fewer rows a replica, a shorter step, a longer budget) while the workers' floor
+                   at the step of one row and the faster link, plus reps R_d, is below the best so far; a tie: fewer
+                   replicas, then the worker of most requests/s a chip. Pools that carry a demand carry any smaller
+                   one, so the count never falls as the demand rises. Before s15-disagg reps = ceil(lam / r_d) at
+                   the search's own layout and the worker of most requests/s a chip at c = ceil(lam / mu): 18
+                   accelerators for 2.5 ktok/s (70B fp8 on DGX H100, 2k prompts, prefill tp 8), 16 for 5 ktok/s,
+                   where 8 serve 2.5 ktok/s (tp 2, prefill tp 2; tests/test_disaggregated_demand.py). A given
+                   prefill pool: reps = ceil(lam / r_d) beside it; one that cannot carry lam is infeasible.
+                   Without a demand, on N accelerators: a given prefill pool leaves N - it to decode; else c
+                   maximizes the served rate, at the crossing of P(c) rising and D(c) = floor((N - c tp_p) / R_d) r_d
+                   falling: c* the most workers that do not
                    carry D(c) with TTFT_99 within the limit at the step t(B) (at lam = D(c) the decode pool runs its
-                   full batch; integer bisection), then c* or c* + 1, whichever serves more; prefill + decode = N.
+                   full batch; integer bisection), then c* or c* + 1, whichever serves more; prefill + decode = N;
+                   where N exceeds a scale-up domain, the same split of the domain's accelerators alone (the KV over
+                   its scale-up links, the rest idle and held) where it serves more (2026-12-06, s15-disagg: more
+                   accelerators never serve less; before, 70B fp8 with 2k prompts served 2,688.9 tok/s on 9 H100,
+                   the KV over the scale-out network, < 2,704.3 on 8). The pools' bound (decode layout, below) takes
+                   the faster link.
                    Served: reps r_d where c workers carry it within the TTFT limit, else the largest lam below it
                    with W_99(lam / (c mu)) + t_pass + t_xfer + t(b(lam)) <= limit (both terms rise with lam: 50
                    halvings of [0, reps r_d]); tokens/s = O lam (the demand when set). The offered load's
                    latencies take rho at offered / O and t(b) at its rows in flight over the pool's replicas.
     decode layout  (2026-12-05, s13-disagg2; every (tp, pp) 2026-12-06, s14-disagg3) the service's, not the
-                   decode pool's: without a demand or a single stream, the decode search's own best and its best
+                   decode pool's: without a single stream, the decode search's own best and its best
                    at each (tp, pp) of the grid with tp pp within the accelerators it had (tp within the scale-up
                    domain; a tp or pp the spec gives: its layouts alone, the other coordinate searched; d and B
                    the search's at that layout: its capacity point within the TPOT limit; 24 layouts on 16 chips) each run through the pools and the served rate above; per
@@ -889,7 +907,11 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    the accelerators the search had is not above the best so far is not run; nor one whose pools'
                    bound is not: max over the splits c of min(P(c), reps(c) r_d), P(c) = c mu rho_max(c) the prefill
                    pool's p99-bounded rate at the decode step of one row, t(1) (the step and the wait only rise with
-                   the rate, so the served rate is below it), found before the served rate's bisection. Before
+                   the rate, so the served rate is below it), found before the served rate's bisection. The
+                   candidates' decode steps at their rows (_decode_grids) and their pools' bounds (_pools_bounds:
+                   the candidates stacked on the scenario axis) are each solved in one pass (2026-12-06,
+                   s15-disagg: a prefill-bound search took about 2x a decode-bound one's time, one pass a candidate;
+                   bench/bench_search.py --part disaggregated). Before
                    s13-disagg2, the pool's own best: where the prefill pool binds, a tighter TPOT limit that moved
                    the search to a wider tp served more (2k prompts, 16 H100, 8 prefill accelerators: 4,665.6
                    tok/s at 40 ms, tp 2 x 4, < 4,725.8 at 30 ms, tp 4 x 2; now 4,749.0 at both, tp 8 x 1); before
@@ -898,9 +920,12 @@ sent from one to the other (NVIDIA Dynamo with TensorRT-LLM context and generati
                    pp 2, B 319: 2,332.3 tok/s at tp 4, 12 prefill, < 2,881.4 at 45 ms, tp 2 pp 1, 14 prefill; now
                    2,881.4 at both). The served rate at a given layout never rises with a tighter limit (its
                    capacity point B only falls), so neither does their maximum over the layouts. Assumed [U]: d is
-                   the search's pick at each (tp, pp); with a demand the pools are sized at the search's own layout
-                   (not the fewest accelerators over the layouts: the sized pools carry the demand at that layout,
-                   tests/test_disaggregated_rows.py).
+                   the search's pick at each (tp, pp). With a demand, every layout that serves is sized to it and
+                   the one on the fewest accelerators taken (the search's own, then the grid's first, on a tie);
+                   before s15-disagg the search's own alone. Pruned exactly: a layout whose fewest replicas
+                   ceil(lam / r_d) R_d plus the prefill pool's floor (c tp_p > lam tp_p / mu >= lam min tp_p
+                   t_pass / n) is no fewer than the best so far in every scenario is not sized (70B fp8 on 64
+                   H100, 4 demands: 0.59 -> 0.28 CPU s).
                    Infeasible (with the numbers): no worker layout holds the weights and a prompt, the pools hold
                    no worker or no replica, or the first token without a queue misses the TTFT limit.
     validate       the v5.1 / v6.0 disaggregated submissions run with the split they record (compiler/validate.py
@@ -4439,17 +4464,19 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             evaluated, nor one whose pools' bound (_disaggregated's `beat`: the most any split's pools carry with
             the p99 TTFT within the limit at the decode step of one row) is not, and none is where the best so
             far serves the search's own capacity (the most of any layout).
-            With a demand (the pools sized to it) or a single stream: the search's own alone; a tp or pp the
+            With a demand (the pools sized to it): every layout that serves at all, the feasible one on the fewest
+            accelerators per scenario (_fewer_accelerators; before s15-disagg the search's own alone, whose pools
+            could need more). A single stream: the search's own alone; a tp or pp the
             spec gives: the layouts with it alone (before s14-disagg3 a given tp ran the search's own alone, whose
             pp a looser limit could move to a worse service)."""
             own = searched(search_hw)
             top_all = np.where(np.ravel(own["feasible"]) > 0, np.ravel(own["throughput"]), 0.0)
             shared: dict = {}
             found = _disaggregated(ctx, platform, arch, hw, load, scenario, own, left, shared)
-            if demand or load.single_stream:
+            if load.single_stream:
                 return found
             so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
-            if not np.any(top_all > so_far * (1 + 1e-12)):
+            if not demand and not np.any(top_all > so_far * (1 + 1e-12)):
                 return found                # the search's own serves its capacity: no layout's is above it
             grid = search_grid(search_hw, arch, load)
             most = max(float(np.max(search_hw.chips)), 1.0)
@@ -4485,16 +4512,48 @@ def _solve(ctx) -> dict[str, np.ndarray]:
             if bounds is None:
                 cands = {k: at_pair(k) for k in range(pairs.shape[1])}
                 bounds = [cands[k][1] for k in range(pairs.shape[1])]
-            for k in range(pairs.shape[1]):
+            # the candidates that may be run (the bounds above the search's own service: a superset of those the
+            # pruning below runs), their decode steps at their rows in one evaluation (_decode_at_rows_many)
+            so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
+            floor = 0.0 if demand else so_far * (1 + 1e-12)
+            run = [k for k in range(pairs.shape[1]) if np.any(bounds[k] > floor)]
+            for k in run:
+                if k not in cands:
+                    cands[k] = at_pair(k)
+            run = [k for k in run if np.any(cands[k][1] > floor)]
+            if demand:
+                # a layout whose decode pool alone (ceil(lam / r_d) replicas, _fewest_pools' fewest) and the prefill
+                # pool's floor take no fewer accelerators than the best so far in every scenario is not sized
+                pre_floor = _prefill_floor(shared, ctx.get("demand"), load.output_tokens)
+                floors = {k: _decode_floor(cands[k][0], ctx.get("demand"), load.output_tokens) + pre_floor
+                          for k in run}
+                run = [k for k in run if np.any(floors[k] < _pool_count(found))]
+            grids = _decode_grids(ctx, hw, arch, load, [cands[k][0] for k in run])
+            pools = dict(zip(run, _pools_bounds(ctx, platform, arch, hw, load, scenario, [cands[k][0] for k in run],
+                                                grids, left, shared)))
+            grids = dict(zip(run, grids))
+            if demand:
+                # sized to a demand: every layout that serves at all, each at its fewest accelerators; per scenario
+                # the feasible one on the fewest (the search's own, then the grid's first, on a tie)
+                for k in run:
+                    if np.any(floors[k] < _pool_count(found)):
+                        found = _fewer_accelerators(found, _disaggregated(ctx, platform, arch, hw, load, scenario,
+                                                                          cands[k][0], left, shared,
+                                                                          rows_grid=grids[k]))
+                return found
+            for k in run:
                 so_far = np.where(np.ravel(found["feasible"]) > 0, np.ravel(found["tokens_per_s"]), 0.0)
                 if not np.any(top_all > so_far * (1 + 1e-12)):
                     break                   # the search's own serves its capacity there: no layout's is above it
                 if not np.any(bounds[k] > so_far * (1 + 1e-12)):
                     continue
-                cand, top = cands[k] if k in cands else at_pair(k)
+                cand, top = cands[k]
                 if not np.any(top > so_far * (1 + 1e-12)):
                     continue
-                more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far)
+                if pools[k] is not None and not np.any(pools[k] > so_far * (1 + 1e-9)):
+                    continue                # its pools' bound (_pools_bounds) is not above the best so far
+                more = _disaggregated(ctx, platform, arch, hw, load, scenario, cand, left, shared, beat=so_far,
+                                      rows_grid=grids[k])
                 if more is not None:
                     found = _served_more(found, more)
             return found
@@ -4627,7 +4686,53 @@ def _served_more(a: dict, b: dict) -> dict:
     fa, fb = (np.ravel(np.asarray(x["feasible"])) > 0 for x in (a, b))
     ta = np.where(fa, np.ravel(np.asarray(a["tokens_per_s"], dtype=float)), -np.inf)
     tb = np.where(fb, np.ravel(np.asarray(b["tokens_per_s"], dtype=float)), -np.inf)
-    take = tb > ta + np.abs(ta) * 1e-12
+    return _merged(a, b, tb > ta + np.abs(ta) * 1e-12)
+
+
+def _pool_count(found: dict) -> np.ndarray:
+    """A disaggregated service's accelerators per scenario, inf where it is infeasible."""
+    return np.where(np.ravel(np.asarray(found["feasible"])) > 0, np.ravel(np.asarray(found["chips"], dtype=float)),
+                    np.inf)
+
+
+def _prefill_floor(shared: dict, demand, output_tokens) -> np.ndarray:
+    """The fewest accelerators a prefill pool can take for `demand` tokens/s, whatever the decode layout: c workers
+    of tp_p chips serve below c mu requests/s (rho < 1), so c tp_p > lam tp_p / mu >= lam min over the workers
+    of tp_p t_pass / n; at least 1 (0 where the prefill workers were not evaluated)."""
+    q = shared.get("prefill")
+    if q is None:
+        return np.zeros(1)
+    fits = np.asarray(q["fits"]) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(fits, q["tp"] * q["prefill_time"] / q["prefill_prompts"], np.inf)
+        cheapest = np.min(np.atleast_2d(per), axis=-1)
+        floor = np.floor(np.ravel(demand / output_tokens) * cheapest * (1 - 1e-9))
+    return np.where(np.isfinite(floor), np.maximum(floor, 1.0), 0.0)
+
+
+def _decode_floor(cand: dict, demand, output_tokens) -> np.ndarray:
+    """The fewest accelerators the decode pool at a decode search's layout can take for `demand` tokens/s: its
+    fewest replicas ceil(lam / r_d) (no pool of _fewest_pools has fewer) of R_d chips (inf where the search found
+    no layout)."""
+    R_d = cand["tp"] * cand["pp"] * np.maximum(np.nan_to_num(cand["ep_ranks"], nan=1.0), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = cand["throughput"] / np.maximum(cand["replicas"], 1.0) / output_tokens
+        floor = np.ceil(demand / output_tokens / rate - 1e-9) * R_d
+    return np.ravel(np.where((np.asarray(cand["feasible"]) > 0) & np.isfinite(floor), floor, np.inf))
+
+
+def _fewer_accelerators(a: dict, b: dict) -> dict:
+    """Two disaggregated services sized to the same demand (_disaggregated, each at its own decode layout): per
+    scenario the feasible one on fewer accelerators, `a` on a tie (and where neither is feasible)."""
+    fa, fb = (np.ravel(np.asarray(x["feasible"])) > 0 for x in (a, b))
+    na = np.where(fa, np.ravel(np.asarray(a["chips"], dtype=float)), np.inf)
+    nb = np.where(fb, np.ravel(np.asarray(b["chips"], dtype=float)), np.inf)
+    return _merged(a, b, nb < na)
+
+
+def _merged(a: dict, b: dict, take: np.ndarray) -> dict:
+    """Per scenario b's figures where `take`, else a's; the search's own figures of a single value
+    (`configurations`) stay a's."""
     if not take.any():
         return a
     n = take.size
@@ -4652,28 +4757,48 @@ def _decode_at_rows(hw: Hardware, arch: Architecture, load: Load, best: dict, n_
     then B itself (b_0 = 1). Returns (scenarios, points) arrays: `rows` b_j and, at each, the mean step
     `t_iter`, `tpot`, `t_compute`, `t_memory` and the step's terms (decode_*_time, clock_fraction), read between the
     points by linear interpolation in b (_at_rows). A single stream keeps the search's own step at every point."""
+    return _decode_at_rows_many(hw, arch, load, [best], n_sc)[0]
+
+
+def _decode_at_rows_many(hw: Hardware, arch: Architecture, load: Load, bests: list[dict],
+                         n_sc: int) -> list[dict[str, np.ndarray]]:
+    """_decode_at_rows of each decode search in `bests` (the candidate layouts of one service), their columns in
+    one evaluate_configs (each column's figures are its own: the same as one evaluation a candidate)."""
     flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,))
-    d = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
-    B = np.maximum(np.nan_to_num(flat(best["batch"]), nan=1.0) / d, 1.0)
-    # the points: DECODE_ROWS_RATIO^j below B, then B (the same points whatever B: a scenario's step at b rows is
-    # read between the same points at every limit and in a sweep as alone)
-    m = int(np.ceil(np.log(float(np.max(B))) / np.log(DECODE_ROWS_RATIO) + 1e-9)) + 1
-    rows = np.minimum(DECODE_ROWS_RATIO ** np.arange(m)[None, :], B[:, None])
-    names = [n for n in best if n.startswith("decode_") and n.endswith("_time")] + ["clock_fraction"]
-    names = [n for n in names if n in best] + ["t_iter", "tpot", "t_compute", "t_memory"]
-    if load.single_stream:
-        return {"rows": rows, **{n: np.broadcast_to(flat(best[n])[:, None], rows.shape) for n in names}}
-    tp, pp = (np.nan_to_num(flat(best[n]), nan=1.0) for n in ("tp", "pp"))
-    layouts, which = np.unique(np.stack([tp, pp, d]), axis=1, return_inverse=True)
-    which = np.ravel(which)
+    blocks, out = [], []
+    for best in bests:
+        d = np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
+        B = np.maximum(np.nan_to_num(flat(best["batch"]), nan=1.0) / d, 1.0)
+        # the points: DECODE_ROWS_RATIO^j below B, then B (the same points whatever B: a scenario's step at b rows
+        # is read between the same points at every limit and in a sweep as alone)
+        m = int(np.ceil(np.log(float(np.max(B))) / np.log(DECODE_ROWS_RATIO) + 1e-9)) + 1
+        rows = np.minimum(DECODE_ROWS_RATIO ** np.arange(m)[None, :], B[:, None])
+        names = [n for n in best if n.startswith("decode_") and n.endswith("_time")] + ["clock_fraction"]
+        names = [n for n in names if n in best] + ["t_iter", "tpot", "t_compute", "t_memory"]
+        if load.single_stream:
+            out.append({"rows": rows, **{n: np.broadcast_to(flat(best[n])[:, None], rows.shape) for n in names}})
+            continue
+        tp, pp = (np.nan_to_num(flat(best[n]), nan=1.0) for n in ("tp", "pp"))
+        layouts, which = np.unique(np.stack([tp, pp, d]), axis=1, return_inverse=True)
+        blocks.append((len(out), rows, m, layouts, np.ravel(which), names))
+        out.append({"rows": rows})
+    if not blocks:
+        return out
     at = dataclasses.replace(load, offered=None, fixed_batch=None, fixed_tp=None, fixed_pp=None, fixed_ep=None)
-    q = evaluate_configs(hw, arch, at, np.repeat(layouts[0], m), np.repeat(layouts[1], m),
-                         np.tile(rows, layouts.shape[1]), np.repeat(layouts[2], m))
-    cols = which[:, None] * m + np.arange(m)[None, :]
-    out = {"rows": rows}
-    for n in names:
-        v = np.broadcast_to(q[n], (n_sc, layouts.shape[1] * m))
-        out[n] = v[np.arange(n_sc)[:, None], cols]
+    cat = lambda parts: np.concatenate(parts, axis=-1)
+    q = evaluate_configs(hw, arch, at,
+                         cat([np.repeat(lay[0], m) for _, _, m, lay, _, _ in blocks]),
+                         cat([np.repeat(lay[1], m) for _, _, m, lay, _, _ in blocks]),
+                         cat([np.tile(rows, lay.shape[1]) for _, rows, _, lay, _, _ in blocks]),
+                         cat([np.repeat(lay[2], m) for _, _, m, lay, _, _ in blocks]))
+    start, total = 0, sum(lay.shape[1] * m for _, _, m, lay, _, _ in blocks)
+    for i, rows, m, layouts, which, names in blocks:
+        width = layouts.shape[1] * m
+        cols = start + which[:, None] * m + np.arange(m)[None, :]
+        for n in names:
+            v = np.broadcast_to(q[n], (n_sc, total))
+            out[i][n] = v[np.arange(n_sc)[:, None], cols]
+        start += width
     return out
 
 
@@ -4708,13 +4833,141 @@ def _rows_in_flight(grid: dict, k: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(b, nan=1.0), 1.0, rows[:, -1])
 
 
+def _fewest_pools(lam, reps0, R_d, score, mu, q, kv_bytes, kv_split, hw, flat, e_l, limit, cv, queueing, step,
+                  t_one) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pools of the fewest accelerators that carry lam requests/s with the p99 TTFT within the limit (module
+    docstring, "Disaggregated serving", pools), at one decode layout (R_d chips a replica, `step(reps)` its step at
+    lam's rows in flight over reps replicas): over every prefill worker k of the grid (tp_p, n: `q`, `mu` and
+    `score`, (scenarios, workers) arrays) and every replica count reps >= reps0 = ceil(lam / r_d), the fewest
+    workers c(k, reps) that carry lam (integer bisection: the wait falls with c), minimizing c tp_p + reps R_d.
+    More replicas hold fewer rows each, a shorter step, a longer TTFT budget: fewer workers may carry lam, so reps
+    rises while the workers' floor (each at the step of one row t(1), `t_one`, and the faster of the two links: no
+    reps needs fewer) plus reps R_d is below the best so far. A tie: fewer replicas, then the worker of most
+    requests/s a chip (`score`). Returns (worker index, c, reps) per scenario; where no worker carries lam, the
+    worker of the best score, the bisection's upper end c = ceil(lam / mu / 0.05) + 1 and reps0 (the caller reports
+    the pool short of the demand)."""
+    tp, t_pass = q["tp"], q["prefill_time"]
+    usable = (q["fits"] > 0) & np.isfinite(score) & (np.nan_to_num(mu, nan=0.0) > 0)
+    senders = np.minimum(tp, kv_split[:, None])
+    link_up, link_out = flat(hw.link)[:, None], flat(hw.scaleout)[:, None]
+    scaleup = flat(hw.scaleup)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(usable, lam[:, None] / mu, 0.0)
+    lam_k = (lam * (1 - 1e-12))[:, None]
+
+    def least(dec, t_op, fastest=False):
+        """The fewest workers of each candidate that carry lam beside dec decode accelerators at the step t_op
+        (inf where even ceil(lam / mu / 0.05) + 1 do not)."""
+        def ok(c):
+            total = c * tp + dec[:, None]
+            link = np.maximum(link_up, link_out) if fastest else np.where(total <= scaleup + 1e-9, link_up, link_out)
+            budget = limit[:, None] - t_pass - kv_bytes[:, None] / (senders * link * e_l[:, None]) - t_op[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rho = np.where(c * mu > 0, lam_k / (c * mu), np.inf)
+            if not queueing:
+                return rho <= 1
+            return (budget >= 0) & (prefill_pool_wait(rho, c, mu, cv[:, None], 0.99) <= budget)
+
+        lo = np.maximum(np.ceil(need - 1e-9) - 1, 0.0)
+        hi = np.ceil(need / 0.05) + 1
+        carried = usable & ok(hi)
+        active = carried & (hi - lo > 1)
+        while np.any(active):
+            mid = np.floor(0.5 * (lo + hi))
+            fits = ok(mid)
+            lo, hi = np.where(active & ~fits, mid, lo), np.where(active & fits, mid, hi)
+            active = active & (hi - lo > 1)
+        return np.where(carried, hi, np.inf)
+
+    n_sc = lam.size
+    rows = np.arange(n_sc)
+    floor_pre = np.min(least(np.nan_to_num(reps0, nan=0.0) * R_d, t_one, fastest=True) * tp, axis=1)
+    k_best = np.argmax(score, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_best = np.ceil(lam / mu[rows, k_best] / 0.05) + 1
+    reps_best, n_best = reps0.copy(), np.full(n_sc, np.inf)
+    for j in range(1024):
+        reps = reps0 + j
+        room = np.isfinite(reps) & (floor_pre + reps * R_d < n_best)
+        if not np.any(room):
+            break
+        c = least(np.nan_to_num(reps, nan=0.0) * R_d, step(reps))
+        chips = c * tp + (reps * R_d)[:, None]
+        fewest = np.min(chips, axis=1)
+        k = np.argmax(np.where(chips <= fewest[:, None], score, -np.inf), axis=1)
+        better = room & (fewest < n_best)
+        k_best, n_best = np.where(better, k, k_best), np.where(better, fewest, n_best)
+        c_best, reps_best = np.where(better, c[rows, k], c_best), np.where(better, reps, reps_best)
+    return k_best, c_best, reps_best
+
+
+def _pool_scenarios(ctx, best: dict) -> int:
+    """The scenarios of a disaggregated service at one decode search: the search's, or more where the pools read
+    a swept figure it does not (a demand, a prefill pool)."""
+    sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
+    return max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
+
+
+def _decode_grids(ctx, hw: Hardware, arch: Architecture, load: Load, bests: list[dict]) -> list[dict | None]:
+    """The decode step at its rows (_decode_at_rows) of each candidate decode search of one service, in one
+    evaluation where they share the service's scenarios (None for one that does not: _disaggregated evaluates
+    its own)."""
+    sizes = [_pool_scenarios(ctx, best) for best in bests]
+    if not bests:
+        return []
+    n_sc = max(sizes)
+    same = [k for k, size in enumerate(sizes) if size == n_sc and np.size(bests[k]["feasible"]) in (1, n_sc)]
+    found = _decode_at_rows_many(hw, arch, load, [bests[k] for k in same], n_sc)
+    out: list[dict | None] = [None] * len(bests)
+    for k, grid in zip(same, found):
+        out[k] = grid
+    return out
+
+
+def _pools_bounds(ctx, platform, arch, hw, load, scenario, bests: list[dict], grids: list[dict | None], left,
+                  shared: dict) -> list[np.ndarray | None]:
+    """Each candidate decode search's pools' bound (_disaggregated's `beat`: the most any split's pools carry with
+    the p99 TTFT within the limit at the decode step of one row), the candidates stacked on the scenario axis and
+    solved in one pass (each scenario's figures are its own: the same as one candidate at a time); None for a
+    candidate whose decode step was not evaluated with the others (_decode_grids)."""
+    ready = [k for k, grid in enumerate(grids) if grid is not None]
+    out: list[np.ndarray | None] = [None] * len(bests)
+    if not ready or ctx.is_set("demand"):
+        return out
+    n_sc = _pool_scenarios(ctx, bests[ready[0]])
+    if any(np.size(bests[k]["feasible"]) != n_sc for k in ready):
+        return out
+    K = len(ready)
+    best = {}
+    for name in bests[ready[0]]:
+        values = [bests[k].get(name) for k in ready]
+        if name == "reason":
+            best[name] = [r for v in values for r in v]
+        elif all(isinstance(v, np.ndarray) and v.size in (1, n_sc) for v in values):
+            best[name] = np.concatenate([np.broadcast_to(v.reshape(-1), (n_sc,)) for v in values])
+    m = max(grids[k]["rows"].shape[1] for k in ready)
+    pad = lambda v: np.concatenate([v, np.repeat(v[:, -1:], m - v.shape[1], axis=1)], axis=1)
+    grid = {name: np.concatenate([pad(grids[k][name]) for k in ready]) for name in grids[ready[0]]}
+    stacked_left = None if left is None else np.tile(np.broadcast_to(np.ravel(left), (n_sc,)), K)
+    bound = _disaggregated(ctx, platform, arch, hw, load, scenario, best, stacked_left, shared,
+                           beat=np.full(n_sc * K, np.inf), rows_grid=grid, stacked=K)
+    for i, k in enumerate(ready):
+        out[k] = bound[i * n_sc:(i + 1) * n_sc]
+    return out
+
+
 def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
-                   shared: dict | None = None, beat: np.ndarray | None = None) -> dict[str, np.ndarray] | None:
+                   shared: dict | None = None, beat: np.ndarray | None = None,
+                   rows_grid: dict | None = None, stacked: int = 0) -> dict[str, np.ndarray] | np.ndarray | None:
     """The prefill and decode pools (module docstring, "Disaggregated serving"). `best`: the decode search (no
     prefill in its steps, its rate its decode steps' alone), with its reasons; the prefill worker's layout, the
     pools, the prefill queue and the KV transfer are found here. `left`: the accelerators the decode search was
     given (the prefill pool's complement), None: all of them. `shared`: a dict kept over the decode layouts of one
-    solve (the prefill workers' evaluation, which no decode layout changes, made once)."""
+    solve (the prefill workers' evaluation, which no decode layout changes, made once). `rows_grid`: the decode
+    step at its rows (_decode_at_rows of `best`) where the caller evaluated it with other layouts' in one pass.
+    `stacked` K >= 1: `best` and `rows_grid` are K candidates' decode searches one after the other on the scenario
+    axis (_pools_bounds), each scenario input repeated K times; returns the candidates' pools' bounds (`beat`
+    below; tokens/s, K x scenarios in a row), nothing else solved."""
     # the scenarios: the decode search's, or more where the pools read a swept figure it does not (a demand)
     sized_by = [ctx.get(name) for name in ("demand", "prefill_accelerators") if ctx.is_set(name)]
     n_sc = max([np.size(best["feasible"])] + [np.size(v) for v in sized_by])
@@ -4723,7 +4976,14 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
                        np.broadcast_to(np.asarray(value).reshape(-1), (n_sc,)).copy()
                        if np.size(value) == 1 and not isinstance(value, (str, list)) else value)
                 for name, value in best.items()}
-    flat = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n_sc,)).copy()
+    n_one = n_sc // max(stacked, 1)            # the service's scenarios (each repeated per stacked candidate)
+
+    def flat(v):
+        v = np.asarray(v, dtype=float).reshape(-1)
+        if stacked > 1 and v.size == n_one > 1:
+            v = np.tile(v, stacked)
+        return np.broadcast_to(v, (n_sc,)).copy()
+
     I, O = flat(load.input_tokens), flat(load.output_tokens)
     queueing = load.queueing
     # the prefill worker: tp_p ranks at pp 1 (`prefill_tp` fixes it) running passes of n whole prompts (at most
@@ -4746,12 +5006,14 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         if shared is not None:
             shared["prefill"] = q
     shape = (n_sc, tp_grid.size)
-    q = {name: np.broadcast_to(q[name], shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
-                                                            *PREFILL_PARTS)}
+    tiled = lambda v: np.tile(v, (stacked, 1)) if stacked > 1 and np.ndim(v) == 2 and v.shape[0] == n_one > 1 else v
+    q = {name: np.broadcast_to(tiled(q[name]), shape) for name in ("fits", "prefill_time", "prefill_prompts", "tp",
+                                                                   *PREFILL_PARTS)}
     # the decode step at the search's full batch B (grid's last point; best["t_iter"] is at an offered load's rows)
     # (a candidate to `beat`: its step at one row a rank alone until its bound passes, the rest only then)
     one_row = dict(best, batch=np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0))
-    grid = _decode_at_rows(hw, arch, load, best if beat is None else one_row, n_sc)
+    grid = (rows_grid if rows_grid is not None else
+            _decode_at_rows(hw, arch, load, best if beat is None else one_row, n_sc))
     t_dec = grid["t_iter"][:, -1]
     limit = flat(load.ttft_limit)
     cv = flat(load.prompt_cv)
@@ -4773,8 +5035,19 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     budget_all = limit[:, None] - q["prefill_time"] - xfer_all - grid["t_iter"][:, :1]
     share = prefill_pool_utilization(c_ref, mu_all, cv[:, None], budget_all) if queueing else 1.0
     fits = q["fits"] > 0
-    score = np.where(fits & (share > 0), mu_all * share / q["tp"],
-                     np.where(fits, -q["prefill_time"] * 1e-9 - 1.0, -np.inf))
+    # a worker that leaves its pool's accelerators no decode replica (wider than the given pool, or than the
+    # accelerators less one replica where the split is searched) serves nothing: picked only where every worker
+    # does (the pools then say so); before s15-disagg 70B fp8 on 8 H100 took a worker of tp 8 and was refused
+    R_pick = flat(best["tp"]) * flat(best["pp"]) * np.maximum(np.nan_to_num(flat(best["ep_ranks"]), nan=1.0), 1.0)
+    if ctx.is_set("prefill_accelerators"):
+        room = q["tp"] <= flat(ctx.get("prefill_accelerators"))[:, None] + 1e-9
+    elif ctx.is_set("demand"):
+        room = np.ones_like(fits)
+    else:
+        room = q["tp"] <= (n - np.nan_to_num(R_pick, nan=0.0))[:, None] + 1e-9
+    score = np.where(fits & room & (share > 0), mu_all * share / q["tp"],
+                     np.where(fits & room, -q["prefill_time"] * 1e-9 - 1.0,
+                              np.where(fits, -q["prefill_time"] * 1e-9 - 2.0, -np.inf)))
     pick = np.argmax(score, axis=1)
     at = (np.arange(n_sc), pick)
     pre_fits = np.isfinite(score[at])
@@ -4856,14 +5129,19 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
                 c_b = np.arange(1, max(float(np.max(c_top)), 1.0) + 1)[None, :] + 0 * c_top[:, None]
                 c_b = np.where(c_b <= c_top[:, None], c_b, 0.0)
                 reps_b = np.floor((n_all[:, None] - c_b * tp_p[:, None]) / R_d[:, None] + 1e-9)
-            budget_b = (limit - t_pass - transfer(n_all) - grid["t_iter"][:, 0])[:, None] + 0 * c_b
+            # the KV transfer over the faster link (the pools may fit one scale-up domain, the rest idle)
+            fastest = kv_bytes / (senders * np.maximum(flat(hw.link), flat(hw.scaleout)) * e_l)
+            budget_b = (limit - t_pass - fastest - grid["t_iter"][:, 0])[:, None] + 0 * c_b
             rho_b = (prefill_pool_utilization(c_b, mu[:, None], cv[:, None], budget_b) if queueing
                      else np.ones_like(c_b))
             bound = np.max(np.minimum(c_b * mu[:, None] * rho_b, reps_b * rep_rate[:, None]), axis=1) * O
         bound = np.where(pre_fits, np.nan_to_num(bound, nan=0.0), 0.0)
+        if stacked:
+            return bound
         if not np.any(bound > np.ravel(beat) * (1 + 1e-9)):
             return None
-        grid = _decode_at_rows(hw, arch, load, best, n_sc)       # every point, t(1) among them
+        if rows_grid is None:
+            grid = _decode_at_rows(hw, arch, load, best, n_sc)   # every point, t(1) among them
         t_dec = grid["t_iter"][:, -1]
     fixed_pre = ctx.is_set("prefill_accelerators")
     pre_set = flat(ctx.get("prefill_accelerators")) if fixed_pre else np.zeros(n_sc)
@@ -4881,63 +5159,83 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     if ctx.is_set("demand"):
         lam = flat(ctx.get("demand")) / O
         reps = np.ceil(lam / rep_rate - 1e-9)
-        dec = reps * R_d
-        t_op = step_at(lam, reps)[0]                      # the decode step at the demand's rows in flight
         if fixed_pre:
             c = np.floor(pre_set / tp_p + 1e-9)
             pre = pre_set
         else:
-            # the fewest workers that carry lam (`carries`: the capacity rises with c, more servers, lower
-            # utilization); integer bisection on (lo, hi], lo not carrying it
-            lo = np.maximum(np.ceil(lam / mu - 1e-9) - 1, 0.0)
-            hi = np.ceil(lam / mu / 0.05) + 1
-            active = hi - lo > 1
-            while np.any(active):
-                mid = np.floor(0.5 * (lo + hi))
-                total = mid * tp_p + dec
-                ok = carries(mid, lam * (1 - 1e-12), limit - t_pass - transfer(total) - t_op)
-                lo, hi = np.where(active & ~ok, mid, lo), np.where(active & ok, mid, hi)
-                active = hi - lo > 1
-            c = hi
+            # the fewest accelerators that carry lam (_fewest_pools): over the prefill workers (tp_p, n) and the
+            # decode replicas (at least ceil(lam / r_d)); the worker, its count and the replicas it picks
+            k, c, reps = _fewest_pools(lam, reps, R_d, score, mu_all, q, kv_bytes, flat(arch.kv_split), hw, flat,
+                                       e_l, limit, cv, queueing, lambda r: step_at(lam, r)[0], grid["t_iter"][:, 0])
+            pick = k
+            at = (np.arange(n_sc), pick)
+            pre_fits = np.isfinite(score[at])
+            tp_p, t_pass, n_pass = q["tp"][at], q["prefill_time"][at], q["prefill_prompts"][at]
+            mu = n_pass / t_pass
+            senders = np.minimum(tp_p, flat(arch.kv_split))
             pre = c * tp_p
+        dec = reps * R_d
+        t_op = step_at(lam, reps)[0]                      # the decode step at the demand's rows in flight
         total = pre + dec
         budget = limit - t_pass - transfer(total) - t_op
         short = ~carries(c, lam * (1 - 1e-9), budget)
         tokens = flat(ctx.get("demand"))
         lam_op = lam
         for i in np.flatnonzero(short & ~bad):
-            reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) carries "
-                          f"at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, below the demand "
-                          f"{tokens[i]:,.0f} tok/s")
+            if fixed_pre:
+                reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) "
+                              f"carries at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, "
+                              f"below the demand {tokens[i]:,.0f} tok/s")
+            elif budget[i] < 0:   # no pool: the first token misses the limit without a queue (not a pool's size)
+                reasons[i] = (f"no prefill pool carries the demand {tokens[i]:,.0f} tok/s within the TTFT limit "
+                              f"{1e3 * limit[i]:,.0f} ms: the first token takes {1e3 * (limit[i] - budget[i]):,.0f} ms "
+                              f"without a queue (prefill pass {1e3 * t_pass[i]:,.0f} ms of {n_pass[i]:g} prompts at tp "
+                              f"{tp_p[i]:g}, KV transfer {1e3 * transfer(total)[i]:,.1f} ms, decode step "
+                              f"{1e3 * t_op[i]:,.1f} ms)")
+            else:
+                reasons[i] = (f"no prefill pool carries the demand {tokens[i]:,.0f} tok/s within the TTFT limit "
+                              f"{1e3 * limit[i]:,.0f} ms at a utilization of 5% or more (its p99 wait leaves "
+                              f"{1e3 * budget[i]:,.1f} ms of the limit)")
         bad = bad | short
     else:
+        total = n
         if fixed_pre:
             pre = pre_set
             c = np.floor(pre / tp_p + 1e-9)
         else:
-            # the split that serves the most: P(c) rises, D(c) = floor((n - c tp_p) / R_d) rep_rate falls with the
-            # workers c; the best is at their crossing: c* the most workers with P(c) <= D(c) (integer bisection
-            # on [0, c_max]; at lam = D(c) the decode pool runs its full batch, so P(c) > D(c) where c workers
-            # carry D(c) at the search's own step t_iter), then c* or c* + 1, whichever serves more (c* on a tie)
-            c_max = np.floor((n - R_d) / tp_p + 1e-9)
-            t_full = t_dec
-            lo, hi = np.zeros(n_sc), np.maximum(c_max, 0.0) + 1
-            active = hi - lo > 1
-            while np.any(active):
-                mid = np.floor(0.5 * (lo + hi))
-                D = np.floor((n - mid * tp_p) / R_d + 1e-9) * rep_rate
-                above = carries(mid, D, limit - t_pass - transfer(n) - t_full) & (D < np.inf)
-                lo, hi = np.where(active & ~above, mid, lo), np.where(active & above, mid, hi)
+            def split(m):
+                """The split of m accelerators that serves the most: P(c) rises, D(c) = floor((m - c tp_p) / R_d)
+                rep_rate falls with the workers c; the best is at their crossing: c* the most workers with P(c) <=
+                D(c) (integer bisection on [0, c_max]; at lam = D(c) the decode pool runs its full batch, so P(c) >
+                D(c) where c workers carry D(c) at the search's own step t_iter), then c* or c* + 1, whichever
+                serves more (c* on a tie). Returns (c, its served requests/s)."""
+                c_max = np.floor((m - R_d) / tp_p + 1e-9)
+                lo, hi = np.zeros(n_sc), np.maximum(c_max, 0.0) + 1
                 active = hi - lo > 1
-            first = np.maximum(lo, 1.0)
-            second = np.minimum(lo + 1, np.maximum(c_max, 1.0))
-            f1, f2 = (served(x, np.floor((n - x * tp_p) / R_d + 1e-9), n) for x in (first, second))
-            c = np.where(f2 > f1 * (1 + 1e-12), second, first)
+                while np.any(active):
+                    mid = np.floor(0.5 * (lo + hi))
+                    D = np.floor((m - mid * tp_p) / R_d + 1e-9) * rep_rate
+                    above = carries(mid, D, limit - t_pass - transfer(m) - t_dec) & (D < np.inf)
+                    lo, hi = np.where(active & ~above, mid, lo), np.where(active & above, mid, hi)
+                    active = hi - lo > 1
+                first = np.maximum(lo, 1.0)
+                second = np.minimum(lo + 1, np.maximum(c_max, 1.0))
+                f1, f2 = (served(x, np.floor((m - x * tp_p) / R_d + 1e-9), m) for x in (first, second))
+                return np.where(f2 > f1 * (1 + 1e-12), second, first), np.where(f2 > f1 * (1 + 1e-12), f2, f1)
+
+            c, lam_op = split(n)
+            # pools of more accelerators than a scale-up domain send the KV over the scale-out network; the pools
+            # that fit one domain (the rest idle, held) send it over the scale-up links and may serve more: the
+            # better of the two, so more accelerators never serve less (before s15-disagg 70B fp8, 2k prompts:
+            # 2,704.3 tok/s on 8 H100, 2,688.9 on 9)
+            dom = np.minimum(n, flat(hw.scaleup))
+            if np.any(dom < n):
+                c_dom, lam_dom = split(dom)
+                take = (dom < n) & (lam_dom > lam_op * (1 + 1e-12))
+                c, lam_op, total = np.where(take, c_dom, c), np.where(take, lam_dom, lam_op), np.where(take, dom, n)
             pre = c * tp_p
-            lam_op = np.where(f2 > f1 * (1 + 1e-12), f2, f1)     # served(c, reps, n), already solved
-        dec = n - pre
+        dec = total - pre
         reps = np.floor(dec / R_d + 1e-9)
-        total = n
         if fixed_pre:
             lam_op = served(c, reps, total)
         tokens = lam_op * O
@@ -4980,7 +5278,8 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     best.update({name: _at_rows(grid, rows, name) for name in grid if name != "rows"})
     best["batch_in_flight"] = d_rank * rows
     best.update(tokens_per_s=tokens, ttft=ttft, ttft_p50=ttft_p50, prefill_accelerators=pre,
-                decode_accelerators=dec, accelerators_needed=pre + dec, chips=pre + dec, replicas=reps,
+                decode_accelerators=dec, accelerators_needed=pre + dec,
+                chips=pre + dec if ctx.is_set("demand") else n + 0 * dec, replicas=reps,
                 prefill_tp=tp_p, prefill_batch=n_pass, prefill_time=t_pass, offered_share=offered_share,
                 kv_transfer_time=transfer(total), prefill_queue_time=wait,
                 **{name: q[name][at] for name in PREFILL_PARTS})
@@ -5248,17 +5547,23 @@ for _name, _formula in (
                  "decoding (draft_tokens > 0): the verify step's terms and t_draft, all / tau"),
         ("feasible", "1 when some configuration fits and meets ttft_limit and tpot_limit"),
         ("prefill_accelerators", "disaggregated: c tp_p, c the fewest prefill workers whose p99 TTFT fits at demand / O "
-                                 "requests/s (M/G/c, mu = n / t_pass a worker), or the split that serves the most; "
-                                 "set it to fix it (absent when aggregated)"),
+                                 "requests/s (M/G/c, mu = n / t_pass a worker) in the pools of fewest accelerators "
+                                 "that carry the demand, or the split that serves the most; set it to fix it (absent "
+                                 "when aggregated)"),
         ("prefill_tp", "disaggregated: a prefill worker's tensor parallelism, argmax of requests/s per chip n / "
-                       "(t_pass tp_p) within the TTFT limit; set it to fix it (absent when aggregated)"),
+                       "(t_pass tp_p) within the TTFT limit among the workers that leave a decode replica room (with "
+                       "a demand: the worker of the pools of fewest accelerators); set it to fix it (absent when "
+                       "aggregated)"),
         ("prefill_batch", "disaggregated: whole prompts a prefill pass carries, n <= floor(prefill_tp max_num_tokens / "
                           "I) (and the prompts' KV within the free memory), searched with prefill_tp (absent "
                           "when aggregated)"),
-        ("decode_accelerators", "disaggregated: ceil(demand / O / decode replica's requests/s) x its chips, or the "
-                                "accelerators less the prefill pool (absent when aggregated)"),
-        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (without `accelerators`: the "
-                                "accelerators the service is sized to and holds)"),
+        ("decode_accelerators", "disaggregated: reps x a decode replica's chips, reps >= ceil(demand / O / its "
+                                "requests/s) in the pools of fewest accelerators, or the accelerators less the "
+                                "prefill pool (absent when aggregated)"),
+        ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (disaggregated: prefill + decode "
+                                "accelerators, the fewest over the prefill workers, decode layouts and replicas that "
+                                "carry the demand within the limits; without `accelerators`: the accelerators the "
+                                "service is sized to and holds)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
