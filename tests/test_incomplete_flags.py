@@ -350,3 +350,41 @@ def test_a_reports_sweep_chart_of_a_flagged_figure_says_so_as_its_table_cells_do
         title = str(chart).split('font-weight="600"', 1)[1].split(">", 1)[1].split("<", 1)[0]
         assert ("⚠ incomplete: counts unpriced parts as $0" in str(chart)) == (title in marked), title
     assert any("⚠" in str(c) for c in sweep["charts"]) and "s.capex" in flags
+
+
+UNPRICED_SWITCH = """\
+from systems import DGX_H100_rack
+switch cheap {
+  ports = 64
+  port_speed = 400 Gb/s
+  power = 1 kW
+  height = 1 U
+}
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 16
+  }
+  network fab {
+    role = "scale_out"
+    switch = cheap
+  }
+}
+"""
+
+
+def test_an_unpriced_switch_flags_the_network_capex_not_the_optics_it_does_not_price(tmp_path) -> None:
+    """A fabric whose switch has no price: its switch capex (s.capex_network) is incomplete; its transceivers and
+    cables are priced (`optic_price_per_rate`, `fiber_price`), so s.capex_optics, which equals the fabric's own
+    priced optics, carries no mark (it was flagged because the site's optics part read the fabric's whole capex)."""
+    import json
+
+    path = tmp_path / "unpriced.factory"
+    path.write_text(UNPRICED_SWITCH)
+    doc = json.loads(CliRunner().invoke(main, ["eval", str(path), "--format", "json"]).output)
+    flagged = {path for d in doc["diagnostics"] if d["code"] == "unpriced" for path in d.get("quantities", [])}
+    table = CliRunner().invoke(main, ["eval", str(path)]).output
+    line = next(l for l in table.splitlines() if l.startswith("s.capex_optics "))
+    assert doc["quantities"]["s.capex_optics"]["values"] == doc["quantities"]["s.fab.capex_optics"]["values"]
+    assert doc["quantities"]["s.capex_optics"]["values"][0] > 0 and "⚠" not in line, line
+    assert "⚠" in next(l for l in table.splitlines() if l.startswith("s.capex_network ")), flagged

@@ -394,12 +394,17 @@ def _capex_it(ctx):
 
 
 def _network_blocks(ctx, optics: bool):
-    """The switch part (capex - capex_optics) or the optics part of the network blocks placed here."""
+    """The switch part (capex - capex_optics) or the optics part of the network blocks placed here. The optics part
+    reads only the blocks' `capex_optics`: a fabric whose switch has no price makes its `capex` incomplete, not the
+    optics it prices."""
     total = np.zeros(1)
     for part in ctx.parts("network"):
-        spent = part.get("capex") if part.has("capex") else np.zeros(1)
         on_optics = part.get("capex_optics") if part.has("capex_optics") else np.zeros(1)
-        total = total + part.count * (on_optics if optics else spent - on_optics)
+        if optics:
+            total = total + part.count * on_optics
+        else:
+            spent = part.get("capex") if part.has("capex") else np.zeros(1)
+            total = total + part.count * (spent - on_optics)
     return total
 
 

@@ -464,7 +464,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
         "parts:row.capex_network", "parts:row.count"),
     "hall.capex_optics": (
-        "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
+        "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
         "parts:row.capex_optics", "parts:row.count"),
     "hall.capex_power": (
         "it_power", "parts:busway.count", "parts:busway.price", "parts:pdu.count", "parts:pdu.price",
@@ -738,7 +738,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:chip.count", "parts:dpu.count", "parts:network.capex", "parts:network.capex_optics", "parts:nic.count",
         "parts:server.capex_network", "parts:server.count", "parts:storage.count", "parts:switch.count"),
     "rack.capex_optics": (
-        "parts:network.capex", "parts:network.capex_optics", "parts:switch.count",
+        "parts:network.capex_optics", "parts:switch.count",
         "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price"),
     "rack.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "rack.heat_air": ("heat_liquid", "it_power"),
@@ -785,7 +785,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
         "parts:switch.count"),
     "row.capex_optics": (
-        "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
+        "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
         "parts:switch.count", "parts:switch.parts:transceiver.count", "parts:switch.parts:transceiver.price"),
     "row.coolant_flow": ("heat_liquid", "up:liquid_delta_t"),
     "row.heat_air": ("heat_liquid", "it_power"),
@@ -880,7 +880,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
         "parts:rack.capex_network", "parts:rack.count", "parts:row.capex_network", "parts:row.count"),
     "site.capex_optics": (
-        "parts:hall.capex_optics", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
+        "parts:hall.capex_optics", "parts:hall.count", "parts:network.capex_optics",
         "parts:rack.capex_optics", "parts:rack.count", "parts:row.capex_optics", "parts:row.count"),
     "site.capex_power": (
         "it_power", "parts:busway.count", "parts:busway.price", "parts:generator.count", "parts:generator.price",
