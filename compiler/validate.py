@@ -741,6 +741,30 @@ EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200"
 # configs); not to the v5.0 calibration rows (TensorRT engines), nor to other engines.
 PYTORCH_EXECUTOR = EXPERT_GEMM_TILES
 PYTORCH_EXECUTOR_SEQ_OVERHEAD = 20e-6   # s a row a step exposed beside the GPU's work [D], fitted as above
+# The engines built with TensorRT-LLM's GEMM + all-reduce plugin (MECHANISMS "gemm_allreduce_plugin", measured, NOT
+# applied: docs/accuracy.md "Llama 3.1 405B's tp 4 / tp 8 step at the runs' own rows", s15-b405). The plugin fuses each
+# row-parallel GEMM (the O and down projections) with its all-reduce into one kernel, 2 calls a layer
+# (`gemm_allreduce_plugin` float16 in the configs [P]: v5.0 H200 405B Server TP8PP1 and Offline TP4PP2,
+# ntuhpc/mlperf_inference_results_v5.0 @cf354115 closed/Cisco/configs/llama3_1-405b/{Server,Offline}/__init__.py,
+# NVIDIA's classes H200_SXM_141GBx8_TP8PP1 / _TP4PP2 (v5.0 B200 TP2PP2 has the line commented out, GB200 not set);
+# v5.1 B200 405B Offline / Server / Interactive, GB200 NVL72 x72 405B Offline and Server (the Custom harness entry;
+# its Triton entry runs `gemm_plugin` fp4, which of the two the results ran is not read [U]) and GB300 NVL72 405B
+# Server, mlcommons/inference_results_v5.1 @965182b0 closed/NVIDIA/configs/*/*/llama3_1-405b.py; not GB200 x72
+# Interactive nor GB300 Offline; read 2026-12-06). At the runs' own rows
+# (bench/step405_rows.py) these engines' step is short in the model by a constant a step (the B200 runs: 15.4 ms at
+# 23 and at 63 rows, the per-row slope right to 0.1%), which no source prices. GEMM_ALLREDUCE_CALL_TIME is that
+# constant per fused call fitted once on the only calibration run of such an engine, NVIDIA's v5.0 8x H200 Server
+# (reference/mlperf_calibration.csv lines 586-590, 291.18 tok/s, TPOT mean 56.68 ms: 16.5 rows, the model 51.0 ms
+# there, 5.7 ms / (2 x 126 layers) = 22.6 us) [D], and taken for every chip [U]; it is added to `step_overhead`
+# (2 L t a step, L the model's layers, GEMM_ALLREDUCE_LAYERS).
+GEMM_ALLREDUCE_ENGINES = {
+    *(("inference-v5.0", "Llama3_1_405B", s, "H200") for s in ("offline", "server")),
+    *(("inference-v5.1", "Llama3_1_405B", s, "B200") for s in ("offline", "server", "interactive")),
+    *(("inference-v5.1", "Llama3_1_405B", s, "GB200") for s in ("offline", "server")),
+    ("inference-v5.1", "Llama3_1_405B", "server", "GB300"),
+}
+GEMM_ALLREDUCE_LAYERS = {"Llama3_1_405B": 126}   # stdlib/models.factory Llama3_1_405B `layers` (Meta's llama-models sku_list) [P]
+GEMM_ALLREDUCE_CALL_TIME = 22.6e-6   # s a fused GEMM + all-reduce call beyond the model's GEMM and all-reduce [D]
 BENCHMARK_NAMES = {"llama3_1-405b": "llama3.1-405b", "llama3_1-8b": "llama3.1-8b", "gpt-j": "gptj",
                    "llama3.1-8b-edge": "llama3.1-8b", "llama3_1-8b-edge": "llama3.1-8b"}
 TRAINING = {
@@ -1496,6 +1520,7 @@ MECHANISM_TABLE = {
     "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
+    "gemm_allreduce_plugin": Mechanism((), _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -2480,6 +2505,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["expert_gemm_tiles"] = 1.0          # the engine's TRTLLM-Gen MoE tiles ("MoE decode step at ADP")
     if scenario in mechanisms["pytorch_executor"] and (bench, alias.chip) in PYTORCH_EXECUTOR:
         row.lets["seq_overhead"] = Q(PYTORCH_EXECUTOR_SEQ_OVERHEAD, "s")   # the overlap scheduler's exposed host a row
+    if (scenario in mechanisms["gemm_allreduce_plugin"]
+            and (round_, serving.model, scenario, alias.chip) in GEMM_ALLREDUCE_ENGINES):   # measured, not applied
+        from .models.inference import step_overhead as _step_overhead
+        calls = 2 * GEMM_ALLREDUCE_LAYERS[serving.model]  # the O and down projections' fused calls a step
+        row.lets["step_overhead"] = Q(_step_overhead.value + calls * GEMM_ALLREDUCE_CALL_TIME, "s")
     draft = serving.drafts.get(scenario)
     if draft and _round_version(round_) >= draft[0]:
         row.lets["draft_tokens"] = float(draft[1])   # the rules' speculative decoding ("Speculative decoding")
