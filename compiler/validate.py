@@ -741,8 +741,8 @@ EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200"
 # configs); not to the v5.0 calibration rows (TensorRT engines), nor to other engines.
 PYTORCH_EXECUTOR = EXPERT_GEMM_TILES
 PYTORCH_EXECUTOR_SEQ_OVERHEAD = 20e-6   # s a row a step exposed beside the GPU's work [D], fitted as above
-# The engines built with TensorRT-LLM's GEMM + all-reduce plugin (MECHANISMS "gemm_allreduce_plugin", measured, NOT
-# applied: docs/accuracy.md "Llama 3.1 405B's tp 4 / tp 8 step at the runs' own rows", s15-b405). The plugin fuses each
+# The engines built with TensorRT-LLM's GEMM + all-reduce plugin (MECHANISMS "gemm_allreduce_plugin", applied since
+# 2026-12-06: docs/accuracy.md "Llama 3.1 405B's tp 4 / tp 8 step at the runs' own rows", s15-b405). The plugin fuses each
 # row-parallel GEMM (the O and down projections) with its all-reduce into one kernel, 2 calls a layer
 # (`gemm_allreduce_plugin` float16 in the configs [P]: v5.0 H200 405B Server TP8PP1 and Offline TP4PP2,
 # ntuhpc/mlperf_inference_results_v5.0 @cf354115 closed/Cisco/configs/llama3_1-405b/{Server,Offline}/__init__.py,
@@ -1520,7 +1520,7 @@ MECHANISM_TABLE = {
     "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
-    "gemm_allreduce_plugin": Mechanism((), _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
+    "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -2506,7 +2506,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["pytorch_executor"] and (bench, alias.chip) in PYTORCH_EXECUTOR:
         row.lets["seq_overhead"] = Q(PYTORCH_EXECUTOR_SEQ_OVERHEAD, "s")   # the overlap scheduler's exposed host a row
     if (scenario in mechanisms["gemm_allreduce_plugin"]
-            and (round_, serving.model, scenario, alias.chip) in GEMM_ALLREDUCE_ENGINES):   # measured, not applied
+            and (round_, serving.model, scenario, alias.chip) in GEMM_ALLREDUCE_ENGINES):   # applied (GEMM_ALLREDUCE_*)
         from .models.inference import step_overhead as _step_overhead
         calls = 2 * GEMM_ALLREDUCE_LAYERS[serving.model]  # the O and down projections' fused calls a step
         row.lets["step_overhead"] = Q(_step_overhead.value + calls * GEMM_ALLREDUCE_CALL_TIME, "s")
