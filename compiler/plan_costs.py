@@ -16,7 +16,8 @@ table's capex and opex changes):
     model rows  per group and category, what the part rows do not hold: group figure - its part rows,
                 categories it (capex_it), network (capex_network + capex_optics), power plant and gear
                 (capex_power), cooling plant and gear (capex_cooling), building shell (capex_building), land
-                (capex_land). The group figure is the hall's figure x its count, or the site's figure minus
+                (capex_land); a gear row is units x price, its installation (units x price x the
+                installation factor less 1: cost.py, s15-capex) is in the plant's model row. The group figure is the hall's figure x its count, or the site's figure minus
                 its halls' (a site's capex is its halls' plus its own: cost.py). A model row of |value|
                 <= 1e-9 of its group's figure is float noise and is not listed.
     opex rows   the site's opex per year: energy, maintenance, staff, water, colocation lease, in the site's
@@ -51,8 +52,8 @@ SIZED_BY_MODEL = {"cdu": "cdus", "crah": "crahs", "chiller": "chillers", "dry_co
 CAPEX_CATEGORIES = {            # category -> (the figures it sums, label of its model row)
     "it": (("capex_it",), "IT not listed by part"),
     "network": (("capex_network", "capex_optics"), "network and optics (modelled)"),
-    "power": (("capex_power",), "power plant per W of IT"),
-    "cooling": (("capex_cooling",), "cooling plant per W of IT"),
+    "power": (("capex_power",), "power plant per W of IT and the gear's installation"),
+    "cooling": (("capex_cooling",), "cooling plant per W of IT and the gear's installation"),
     "building": (("capex_building",), "building shell"),
     "land": (("capex_land",), "land"),
 }

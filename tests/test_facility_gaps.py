@@ -264,23 +264,24 @@ def test_gear_placed_in_rows_is_priced_in_the_halls_plant() -> None:
     priced = ROW_GEAR.replace("GEAR", "busway b: bus x 4\n      cdu c: loop x 2").replace(
         "price = 1 USD", "price = 1000000 USD")
     results, _ = run(priced)
-    # 2 rows x 4 busways x $1M = $8M replaces 2 MW x 0.893 $/W (7.44 -> 13.66 M$); 2 rows x 2 CDUs x $1M = $4M
-    # replaces 2 MW x 0.645 $/W (4.96 -> 7.67 M$)
+    # 2 rows x 4 busways x $1M = $8M, installed x 3.7206 / 1.690 = 2.2015 (s15-capex): $17.6M, replaces 2 MW x
+    # 0.893 $/W; 2 rows x 2 CDUs x $1M = $4M, installed x 2.4804 / 0.718 = 3.4546: $13.8M, replaces 2 MW x 0.645 $/W
     assert value(results, "s.h.capex_power") == pytest.approx(
-        value(base, "s.h.capex_power") - it * per_w_power + 8e6, rel=1e-9)
+        value(base, "s.h.capex_power") - it * per_w_power + 8e6 * (11.7 * 0.53 * 0.6 / 1.690), rel=1e-9)
     assert value(results, "s.h.capex_cooling") == pytest.approx(
-        value(base, "s.h.capex_cooling") - it * per_w_cdu + 4e6, rel=1e-9)
+        value(base, "s.h.capex_cooling") - it * per_w_cdu + 4e6 * (11.7 * 0.53 * 0.4 / 0.718), rel=1e-9)
     # law: a dearer part never lowers the capex
     dearer, _ = run(priced.replace("price = 1000000 USD", "price = 2000000 USD"))
     assert value(dearer, "s.capex") > value(results, "s.capex")
 
 
 def test_gear_placed_in_racks_is_priced_in_the_halls_plant() -> None:
-    # a $1M CDU in each of the 20 racks (2 rows x 10) is bought: $20M replaces the CDU class's 2 MW x 0.645 $/W
+    # two $0.5M CDUs in each of the 20 racks (2 rows x 10) are bought: $20M, installed x 3.4546 (s15-capex),
+    # replaces the CDU class's 2 MW x 0.645 $/W
     base, _ = run(ROW_GEAR.replace("GEAR", ""))
     text = ROW_GEAR.replace("GEAR", "").replace("rack frame { server n: box }",
                                                  "rack frame {\n  server n: box\n  cdu c: loop x 2\n}")
     results, _ = run(text.replace('redundancy = "N+1"\n  price = 1 USD', 'redundancy = "N+1"\n  price = 500000 USD'))
     per_w_cdu = 11.7 * 0.53 * 0.4 * 0.26
     assert value(results, "s.h.capex_cooling") == pytest.approx(
-        value(base, "s.h.capex_cooling") - 2e6 * per_w_cdu + 20 * 2 * 0.5e6, rel=1e-9)
+        value(base, "s.h.capex_cooling") - 2e6 * per_w_cdu + 20 * 2 * 0.5e6 * (11.7 * 0.53 * 0.4 / 0.718), rel=1e-9)

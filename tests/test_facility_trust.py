@@ -21,6 +21,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
 # default cooling plant cost per W of IT: build_cost_per_watt * critical_share * cooling_share_of_plant
 COOLING_PER_W = 11.7 * 0.53 * 0.4              # 2.4804 $/W
 POWER_PER_W = 11.7 * 0.53 * 0.6                # 3.7206 $/W
+# placed gear is priced installed (s15-capex): x the plant cost per W over the equipment the shares were priced on
+COOLING_INSTALL = COOLING_PER_W / 0.718        # 3.4546
+POWER_INSTALL = POWER_PER_W / 1.690            # 2.2015
 # an all-air block's cooling classes by the heat they carry (s14-cfo2): CRAHs 0.09 per W of air heat of a reference
 # hall with 15% of it in air, so 0.09 / 0.15 = 0.6; no CDUs; chillers, heat rejection, pumps 0.39 + 0.23 + 0.03
 AIR_CLASSES = 0.09 / 0.15 + 0.39 + 0.23 + 0.03   # 1.25
@@ -70,11 +73,12 @@ def _liquid_hall(gear: str = ""):
 def test_placing_cdus_replaces_the_cdu_share_only() -> None:
     # 10 MW of IT, 85% of its heat to liquid (the reference hall of the shares). All defaults: 10 MW * 2.4804 $/W =
     # $24.804 M of cooling (CDUs 8.5 MW * 2.4804 * 0.26 / 0.85, CRAHs 1.5 MW * 2.4804 * 0.09 / 0.15, the rest 0.65).
-    # Placing CDUs (explicit x 6 at $0.4 M): 2.4 M + 24.804 M * (1 - 0.26) = 2.4 M + 18.355 M = 20.755 M.
+    # Placing CDUs (explicit x 6 at $0.4 M, installed x 3.4546): 8.291 M + 24.804 M * (1 - 0.26) = 8.291 M +
+    # 18.355 M = 26.646 M.
     default = value(_liquid_hall(), "s.h.capex_cooling")
     assert default == pytest.approx(10e6 * COOLING_PER_W)
     placed = value(_liquid_hall("cdu c: big_cdu x 6"), "s.h.capex_cooling")
-    assert placed == pytest.approx(6 * 400e3 + 10e6 * COOLING_PER_W * (1 - 0.26))
+    assert placed == pytest.approx(6 * 400e3 * COOLING_INSTALL + 10e6 * COOLING_PER_W * (1 - 0.26))
     # the law of the issue: never below the sized plant minus the CDUs' default share
     assert placed >= default - 10e6 * COOLING_PER_W * A.plant_share_cdu.value
 
@@ -91,7 +95,7 @@ def test_one_implicit_cdu_is_sized_and_the_other_classes_keep_their_price() -> N
 
 def test_gear_placed_on_the_site_is_not_charged_again_in_its_halls() -> None:
     # A transformer class placed at the site: the hall charges no default transformer share,
-    # the site prices 4 units at $0.15 M. Hall: 10 MW * 3.7206 * (1 - 0.07) = 34.60 M.
+    # the site prices 6 units at $0.15 M installed (x 2.2015). Hall: 10 MW * 3.7206 * (1 - 0.07) = 34.60 M.
     text = HALL.replace("GEAR", "").replace("site s {", """transformer tx {
   capacity = 2.5 MW
   price = 150000 USD
@@ -100,7 +104,7 @@ site s {
   transformer mv: tx x 6""")
     results, _ = run(text)
     assert value(results, "s.h.capex_power") == pytest.approx(10e6 * POWER_PER_W * 0.93)
-    assert value(results, "s.capex_power") == pytest.approx(10e6 * POWER_PER_W * 0.93 + 6 * 150e3)
+    assert value(results, "s.capex_power") == pytest.approx(10e6 * POWER_PER_W * 0.93 + 6 * 150e3 * POWER_INSTALL)
 
 
 def test_flagship_with_one_cdu_keeps_the_rest_of_the_cooling_plant() -> None:
@@ -116,7 +120,7 @@ def test_flagship_with_one_cdu_keeps_the_rest_of_the_cooling_plant() -> None:
     assert hall_default == pytest.approx(it * COOLING_PER_W)
     cdus = value(cdu_only, "frontier_campus.data_hall.cdus")
     hall_cdu = value(cdu_only, "frontier_campus.data_hall.capex_cooling")
-    assert hall_cdu == pytest.approx(cdus * 400e3 + it * COOLING_PER_W * (1 - 0.26))
+    assert hall_cdu == pytest.approx(cdus * 400e3 * COOLING_INSTALL + it * COOLING_PER_W * (1 - 0.26))
     assert hall_cdu >= hall_default - it * COOLING_PER_W * 0.26
 
 
@@ -376,7 +380,7 @@ site s {
 def test_halls_size_their_chillers_with_the_chiller_their_site_places() -> None:
     # 10 MW of air heat + CRAH fans 4% = 10.4 MW needs compressors at the 35 degC design ambient (air loop
     # at 18 degC). The site's chiller is 1 MW, N+1: ceil(10.4) + 1 = 12 (the 2 MW default would give 7),
-    # and the site prices those 12.
+    # and the site prices those 12 (installed: x 3.4546).
     text = HALL.replace("GEAR", "").replace("site s {", """chiller ch1 {
   capacity = 1 MW
   price = 100000 USD
@@ -388,7 +392,7 @@ site s {
     # hall (all air): the chiller class is placed above it; site: 12 * $0.1 M
     assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - 0.39))
     assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - 0.39)
-                                                              + 12 * 100e3)
+                                                              + 12 * 100e3 * COOLING_INSTALL)
 
 
 def test_unpriced_is_a_warning_exit_0(tmp_path) -> None:

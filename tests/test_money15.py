@@ -160,6 +160,7 @@ site s {
 }
 """
 PLANT_PER_W = 11.7 * 0.53 * 0.4         # build_cost_per_watt x critical_share x cooling_share_of_plant, $/W
+INSTALL = PLANT_PER_W / 0.718           # placed gear installed (s15-capex): / plant_equipment_cooling, 3.4546
 
 
 def _crah_site(outside: int = 3, site_let: str = "") -> dict[str, float]:
@@ -174,16 +175,17 @@ def test_a_sites_crahs_cost_what_its_halls_crahs_cost() -> None:
     """Hand calculation (cost._plant, s15-money). The hall places CRAH_150kW ($60,000, 150 kW, N+1), sized by the
     thermal model; the site holds 3 DGX H100 racks outside the hall, all air: 104.68 kW of air heat, for which the
     thermal model sizes ceil(104.68 / 150) + 1 = 2 CRAHs (crahs_outside_halls). Those 2 are bought at the price the
-    hall pays per unit: 2 x $60,000 = $120,000, where the per-W estimate charged 104.68 kW x 2.4804 $/W x 0.09 /
-    0.15 = $155,800 ($1,488 a kW against the hall's $400). The site's other classes stay per W of its own IT:
+    hall pays per unit, installed as all placed gear (s15-capex: x 2.4804 / 0.718 = 3.4546): 2 x $60,000 x 3.4546
+    = $414,551 for 300 kW of CRAHs, where the per-W estimate charged 104.68 kW x 2.4804 $/W x 0.09 / 0.15 =
+    $155,800 for the heat (whole units: ceil + 1 spare). The site's other classes stay per W of its own IT:
     chillers 0.39, heat rejection 0.23, pumps 0.03 of 2.4804 $/W.
-    capex_cooling(site) = hall's + 2 x 60,000 + 104.68 kW x 2.4804 x 0.65."""
+    capex_cooling(site) = hall's + 2 x 60,000 x 3.4546 + 104.68 kW x 2.4804 x 0.65."""
     v = _crah_site()
     own_air = v["s.heat_air_outside_halls"]
     assert own_air == pytest.approx(3 * v["s.h.r.it_power"], rel=1e-12)                  # all air
     units = np.ceil(own_air / 150e3) + 1
     assert units == 2 == v["s.crahs_outside_halls"]
-    expected = v["s.h.capex_cooling"] + units * 60_000 + own_air * PLANT_PER_W * (0.39 + 0.23 + 0.03)
+    expected = v["s.h.capex_cooling"] + units * 60_000 * INSTALL + own_air * PLANT_PER_W * (0.39 + 0.23 + 0.03)
     assert v["s.capex_cooling"] == pytest.approx(expected, rel=1e-9)
     # the CRAH share no longer prices the site's CRAHs: its units do
     other = _crah_site(site_let="let plant_share_crah = 0.5")
@@ -192,7 +194,7 @@ def test_a_sites_crahs_cost_what_its_halls_crahs_cost() -> None:
 
 def test_more_air_heat_outside_the_halls_never_lowers_the_sites_cooling_capex() -> None:
     """Law: doubling the racks outside the hall (3 -> 6 -> 12) never lowers capex_cooling, and the CRAHs bought
-    for them are whole units at the hall's price (the site's CRAH capex / units = $60,000)."""
+    for them are whole units at the hall's price, installed (the site's CRAH capex / units = $60,000 x 3.4546)."""
     last = 0.0
     for outside in (3, 6, 12):
         v = _crah_site(outside)
@@ -200,13 +202,13 @@ def test_more_air_heat_outside_the_halls_never_lowers_the_sites_cooling_capex() 
         last = v["s.capex_cooling"]
         rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * (0.39 + 0.23 + 0.03)
         crah = v["s.capex_cooling"] - v["s.h.capex_cooling"] - rest
-        assert crah / v["s.crahs_outside_halls"] == pytest.approx(60_000.0, rel=1e-9)
+        assert crah / v["s.crahs_outside_halls"] == pytest.approx(60_000.0 * INSTALL, rel=1e-9)
 
 
 def test_the_flagships_crahs_outside_its_halls_by_unit_count() -> None:
     """The flagship: its 20.99 MW of network outside the halls is air; the thermal model sizes 141 CRAHs of 150 kW
-    (crahs_outside_halls), bought at the $60,000 its halls pay: $8.46M, not $31.2M (20.99 MW x 2.4804 $/W x 0.6).
-    Its site capex_cooling went 152.4 -> 129.6 MUSD."""
+    (crahs_outside_halls), bought at the $60,000 its halls pay, installed (x 3.4546, s15-capex): $29.2M, where the
+    per-W estimate is $31.2M (20.99 MW x 2.4804 $/W x 0.6)."""
     results, sink = _evaluated("examples/flagship_campus.factory")
     assert results is not None
     crahs = _v(results, "frontier_campus.crahs_outside_halls")
@@ -221,8 +223,9 @@ def test_the_flagships_crahs_outside_its_halls_by_unit_count() -> None:
     coolers = _v(results, "frontier_campus.dry_coolers")
     it_own = _v(results, "frontier_campus.it_power") - 4 * _v(results, "frontier_campus.data_hall.it_power")
     assert (chillers, coolers) == (38, 255)
-    assert own == pytest.approx(141 * 60_000 + chillers * _price("chiller Chiller_AC_500ton")
-                                + coolers * _price("dry_cooler DryCooler_1MW") + it_own * PLANT_PER_W * 0.03, rel=1e-9)
+    assert own == pytest.approx((141 * 60_000 + chillers * _price("chiller Chiller_AC_500ton")
+                                 + coolers * _price("dry_cooler DryCooler_1MW")) * INSTALL
+                                + it_own * PLANT_PER_W * 0.03, rel=1e-9)
 
 
 def _price(header: str) -> float:

@@ -162,7 +162,7 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_chiller_never_lowers_its_ca
     heat-rejection class's per-watt estimate (23% of the cooling plant: 8 DGX H100 racks, capex_cooling $692k ->
     $533k) with exit 0 and no diagnostic. Law: adding a priced part never lowers capex; gear of a heat-rejection
     kind the site does not use is said (a `no-effect` warning naming heat_rejection) and the class's estimate kept;
-    placed with a count it is bought (its units x price added)."""
+    placed with a count it is bought (its units x price x the installation factor added, s15-capex)."""
     from dsl.diagnostics import Code
     base, _ = _evaluate_plant("")
     cooler, sink = _evaluate_plant("  dry_cooler d: DryCooler_1MW")
@@ -172,16 +172,18 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_chiller_never_lowers_its_ca
     warned = [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
     assert warned, [d.message for d in sink.items]
     counted, _ = _evaluate_plant("  dry_cooler d: DryCooler_1MW x 2")
-    assert counted["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 2 * 150e3, rel=1e-12)
+    install = 11.7 * 0.53 * 0.4 / 0.718              # placed gear is priced installed (s15-capex): 3.4546
+    assert counted["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 2 * 150e3 * install,
+                                                          rel=1e-12)
     tower, sink = _evaluate_plant("  cooling_tower t: CoolingTower_5MW")
-    assert tower["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 400e3, rel=1e-12)
+    assert tower["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 400e3 * install, rel=1e-12)
     assert [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
 
 
 def test_a_dry_cooler_at_a_site_that_rejects_heat_by_dry_cooler_replaces_the_estimate() -> None:
     """heat_rejection = "dry_cooler": the placed dry cooler is the site's heat rejection, sized by the model
-    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k in place of the class's estimate;
-    no warning."""
+    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k, installed (x 2.4804 / 0.718 =
+    3.4546, s15-capex), in place of the class's estimate; no warning."""
     from dsl.diagnostics import Code
     v, sink = _evaluate_plant('  heat_rejection = "dry_cooler"\n  dry_cooler d: DryCooler_1MW')
     units = v["s.dry_coolers"][0]
@@ -190,7 +192,9 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_dry_cooler_replaces_the_est
     share = 0.23                                     # plant_share_heat_rejection (compiler.models.assumptions)
     # of the site's IT at the cooling plant's cost per W (none placed; the other classes by the heat they carry)
     estimate = plain["s.it_power"][0] * 11.7 * 0.53 * 0.4 * share
-    assert v["s.capex_cooling"][0] == pytest.approx(plain["s.capex_cooling"][0] - estimate + units * 150e3, rel=1e-9)
+    install = 11.7 * 0.53 * 0.4 / 0.718
+    assert v["s.capex_cooling"][0] == pytest.approx(plain["s.capex_cooling"][0] - estimate + units * 150e3 * install,
+                                                    rel=1e-9)
     assert not [d for d in sink.items if d.code == Code.NO_EFFECT]
 
 

@@ -193,6 +193,30 @@ plant_share_chiller = Assumption("plant_share_chiller", 0.39, "1", _COOLING_SPLI
 plant_share_heat_rejection = Assumption("plant_share_heat_rejection", 0.23, "1",
                                         _COOLING_SPLIT + ": dry coolers or cooling towers 165 / 718")
 plant_share_pump = Assumption("plant_share_pump", 0.03, "1", _COOLING_SPLIT + ": 19 / 718")
+# The equipment the shares above were priced on, per W of IT: what the plant's installed cost per W buys of gear
+# at its list price, so that gear a spec places is priced installed, as the estimate of its class is
+# (compiler.models.cost `installation_factor`; s15-capex, 2026-12-06).
+plant_equipment_power = Assumption(
+    "plant_equipment_power", 1.690, "USD/W",
+    "[D] equipment price per W of IT of the electrical plant the power shares were priced on (their total: "
+    "transformers 120 + switchgear 180 + UPS 440 + PDUs 400 + generators 550 = ~1,690 $/kW, stdlib prices "
+    "with redundancy [U]). s15-capex note (2026-12-06): placed power gear is priced installed, units x price x "
+    "the electrical plant cost per W (11.7 x 0.53 x 0.6 = 3.72 $/W) / this = 2.20 (compiler.models.cost "
+    "installation_factor), as the classes not placed are estimated installed; before, placed gear was priced "
+    "as equipment only, 2.20x below the estimate of the same gear. 2.20 is below Lang's 3.10-4.74 for process "
+    "plant (factory-built switchgear, UPS and generators need less field work) [U]", range=POSITIVE)
+plant_equipment_cooling = Assumption(
+    "plant_equipment_cooling", 0.718, "USD/W",
+    "[D] equipment price per W of IT of the cooling plant the cooling shares were priced on (their total: "
+    "CDUs 187 + CRAHs 66 + chillers 281 + dry coolers 165 + pumps 19 = ~718 $/kW, stdlib prices with N+1 [U]). "
+    "s15-capex note (2026-12-06): placed cooling gear is priced installed, units x price x the cooling plant "
+    "cost per W (11.7 x 0.53 x 0.4 = 2.48 $/W) / this = 3.45 (compiler.models.cost installation_factor), as "
+    "the classes not placed are estimated installed; before, placed gear was priced as equipment only, 3.45x "
+    "below the estimate of the same gear (the flagship's halls' CRAHs lowered its cooling capex $184.9M -> "
+    "$129.6M). Public check: 3.45 is Cran's mean Lang factor (installed plant "
+    "over purchased equipment) of Lang's plants, 3.45 +- 0.47 (J. Cran, Chemical Engineering, 1981-04-06, "
+    "as quoted in Coulson & Richardson's Chemical Engineering Design; Lang 1948: 3.10 solids to 4.74 "
+    "fluids)", range=POSITIVE)
 plant_reference_liquid_fraction = Assumption(
     "plant_reference_liquid_fraction", 0.85, "1",
     _COOLING_SPLIT + ": the share of its heat that goes to liquid, so that the CDU share is per W of liquid heat "

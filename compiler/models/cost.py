@@ -11,10 +11,16 @@ Formulas:
                           transceivers inside a switch too: a server's in its capex_network, it has no optics)
     hall/site: plant cost per W: plant_cost, else build_cost_per_watt * critical_share; of it
                cooling_share_of_plant is cooling, the rest electrical. Per class of gear:
-      class cost     = sum(units * price) of the gear of the class placed on the block (units sized by
-                       the thermal model for CDUs, CRAHs, chillers and dry coolers placed without a
-                       count), else 0 when an ancestor places the class (it is priced there), else
+      class cost     = sum(units * price) * installation factor of the gear of the class placed on the block
+                       (units sized by the thermal model for CDUs, CRAHs, chillers and dry coolers placed
+                       without a count), else 0 when an ancestor places the class (it is priced there), else
                        own it_power * plant cost per W * category share * class share
+      installation   : installation factor = plant cost per W of the category / the equipment per W the
+                       class shares were priced on (plant_equipment_cooling 0.718 $/W, plant_equipment_power
+                       1.690 $/W), at least 1: cooling 2.4804 / 0.718 = 3.45, power 3.7206 / 1.690 = 2.20 by
+                       default. A `price` is the equipment's; the estimate is installed (the build cost per W
+                       is what a finished plant costs), so placed gear is priced installed too (s15-capex,
+                       2026-12-06, note below)
       power classes  : transformer 0.07, switchgear 0.11, conversion (UPS or rectifier) 0.26,
                        distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
       cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
@@ -35,9 +41,27 @@ Formulas:
                        (MEP Estimation USA, "HVAC Estimating for Data Centers", F. Kowalski, updated 2024-06,
                        mepestimationusa.com/guides/hvac-data-centers, read 2026-12-06): the per-W reading, above
                        that for the CRAHs alone, is the one out of range; the unit price is the equipment within
-                       it. A placed unit's price is the equipment's: the installation the per-W estimate
-                       carries (the build cost's 2.48 $/W of cooling against the 0.72 $/W its gear lists) is
-                       not added to placed gear anywhere in the model (a known gap, not closed here).
+                       it. These units are priced installed as all placed gear is (x the installation
+                       factor, s15-capex): 141 x $60k x 3.45 = $29.2M.
+      s15-capex note (2026-12-06): one model for the two readings of the same gear. Before, a class the spec
+                       does not place was estimated installed (the build cost's 2.48 $/W of cooling, 3.72 $/W of
+                       power) and a placed one priced at its equipment price only (the 0.718 / 1.690 $/W its
+                       gear lists): placing the flagship's halls' CRAHs lowered its site cooling capex $184.9M
+                       -> $129.6M, and any class placed at the prices the shares were derived from read 3.45x
+                       (cooling) or 2.20x (power) cheaper than estimated. Now placed gear x the installation
+                       factor: placing exactly the units a class's estimate implies at the equipment price it
+                       implies gives the estimate (tests/test_capex_laws15.py, every class). Sources: the
+                       ratio is the model's own (C&W build cost per W over the stdlib equipment per W); public
+                       check: Cran's mean Lang factor, installed plant over purchased equipment, is 3.45 +-
+                       0.47 (Chemical Engineering, 1981-04-06; Lang 1948: 3.10 solids to 4.74 fluids), the
+                       cooling factor; the power factor 2.20 is below Lang's range (factory-built switchgear,
+                       UPS and generators need less field work than process plant) [U]. Known gaps: the stdlib
+                       generator ($500/kW) and water-cooled chiller ($700/ton) comments say "installed" while
+                       the shares price them as equipment (not verified either way); a CRAH installed at
+                       $400/kW x 3.45 = $1,380 per kW of capacity is above the $600-1,200 per kW of IT of the
+                       MEP Estimation USA range for a whole CRAH system. Flagship: capex 8,388.6 -> 8,924.8
+                       M$, cooling 129.6 -> 407.2 M$, power 525.3 -> 783.8 M$ (its all-estimate plant would
+                       be 552 + 828 M$), TCO 2,173.65 -> 2,244.35 M$/yr, chat 0.3066 -> 0.3168 $/Mtok.
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -49,8 +73,8 @@ Formulas:
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
       Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one
-      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M + 10 MW * 2.48 * (1 - 0.26) = 2.4 M +
-      18.36 M. All air (no CDUs): 10 MW * 2.48 * (0.09 / 0.15 + 0.39 + 0.23 + 0.03) = 31.0 M.
+      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.45 + 10 MW * 2.48 * (1 - 0.26) =
+      8.29 M + 18.36 M. All air (no CDUs): 10 MW * 2.48 * (0.09 / 0.15 + 0.39 + 0.23 + 0.03) = 31.0 M.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       colocation (the site sets `colocation_price`, $/kW-month; its halls inherit it): the building and its
                        power and cooling plant are the lessor's: capex_power = capex_cooling = capex_building
@@ -457,15 +481,36 @@ COOLING_CLASSES = (("cdu", ("cdu",), A.plant_share_cdu), ("crah", ("crah",), A.p
 
 def _gear_cost(ctx, kinds, figure):
     """Priced total of the gear of `kinds` placed on this block itself: units * price, the units being
-    the thermal model's count for CDUs, CRAHs, chillers and dry coolers placed without a count."""
+    the thermal model's count for CDUs, CRAHs, chillers and dry coolers placed without a count, times the
+    installation factor (`installation_factor`: the price is the equipment's, the capex the installed gear's)."""
     total = np.zeros(1)
     for gear in ctx.parts(*kinds):
         units = gear.count
         sized_by = _SIZED_BY_MODEL.get(gear.kind)
         if sized_by is not None and not gear.count_is_explicit:
             units = ctx.get(sized_by)
-        total = total + units * price_of(gear, ctx, figure)
+        installed = installation_factor(ctx, figure == "capex_cooling") if gear.kind != "power_shelf" else 1.0
+        total = total + units * price_of(gear, ctx, figure) * installed
     return total
+
+
+def installation_factor(ctx, cooling: bool):
+    """Installed cost over equipment price of the plant gear a spec places (s15-capex, 2026-12-06):
+
+        installation_factor = plant cost per W of the category / plant_equipment_<category>, at least 1
+
+    the plant cost per W of the category being the one the classes not placed are estimated from (plant_cost,
+    else build_cost_per_watt x critical_share; x cooling_share_of_plant or its rest) and plant_equipment_cooling
+    0.718 $/W, plant_equipment_power 1.690 $/W the equipment the class shares were priced on (the stdlib's prices
+    per kW with their redundancy). Defaults: cooling 2.4804 / 0.718 = 3.45, power 3.7206 / 1.690 = 2.20. So the
+    two readings of the same gear are one model: the units a class's estimate implies, placed at the equipment
+    price it implies, cost the estimate (placing the flagship's CRAHs had lowered its cooling capex $184.9M ->
+    $129.6M: the placed units at the equipment price beside the estimate's installed cost). At least 1: a plant
+    cost per W below its equipment's does not discount the gear a spec prices. Assumption: one factor per
+    category (the build cost's split of installation between classes is not published); power shelves, in the
+    racks, are not plant gear and are priced as written."""
+    equipment = A.plant_equipment_cooling if cooling else A.plant_equipment_power
+    return np.maximum(_plant_share(ctx, cooling) / ctx.get(equipment.name, equipment), 1.0)
 
 
 def _placed_above(ctx, kinds) -> bool:
@@ -524,7 +569,7 @@ def _row_gear(ctx, kinds, figure, served: str = "it_power"):
             cost = cost + row.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
             it = it + row.count * row.get(served)
         racks(row, row.count, bool(gear))
-    return cost, it
+    return cost * installation_factor(ctx, figure == "capex_cooling"), it
 
 
 # The heat path each cooling class carries (the thermal model's: compiler.models.facility `_cdus_own`, `_crahs_own`)
@@ -581,7 +626,8 @@ def _plant(ctx, classes, name, cooling):
                 base = liquid if path[0] == "heat_liquid" else air
                 unit = _halls_unit_price(ctx, kinds)
                 if unit is not None:          # the units the thermal model sizes, at the price its halls pay
-                    total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit
+                    total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit * \
+                        installation_factor(ctx, True)
                     terms[class_name] = total - before
                     continue
                 reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
@@ -662,7 +708,7 @@ def _unused_heat_rejection(ctx, gear_placed, figure):
             sink.warning(Code.NO_EFFECT, message, gear.inst.block.name_span,
                          help=f'set `heat_rejection = "{gear.kind}"` on `{ctx.path}` to reject its heat through '
                               f'them, or remove them')
-    return total
+    return total * installation_factor(ctx, True)
 
 
 def _building(ctx):
@@ -776,15 +822,17 @@ def _per(ctx, numerator: str, denominator: str, why: str):
 
 
 for _kind in ("hall", "site"):
-    output(_kind, "capex_power", "sum(count * price) of the power gear placed + for each class not placed own it_power * "
+    output(_kind, "capex_power", "sum(count * price) of the power gear placed * installation factor (plant cost per W of power / "
+           "plant_equipment_power, at least 1; power shelves as priced) + for each class not placed own it_power * "
            "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * (1 - cooling_share_of_plant) * "
            "class share")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
-    output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed + for each class not placed own "
+    output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed * installation factor (plant cost per W of "
+           "cooling / plant_equipment_cooling, at least 1) + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
            "plant_reference_liquid_fraction)) * plant cost per W (plant_cost, else build_cost_per_watt * "
            "critical_share) * cooling_share_of_plant * class share; a site's own CDUs and CRAHs where its halls "
-           "place priced ones: the units sized x capacity x the halls' price per W of capacity")(
+           "place priced ones: the units sized x capacity x the halls' price per W of capacity x installation factor")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
         _building)

@@ -637,16 +637,18 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
         if None not in parts and parts[0] - parts[1] - parts[2] > 0:
             return f"of {fmt(parts[0] - parts[1] - parts[2], 'money')} capex less building and land"
     if key == "capex_cooling" and get(key) and get("crahs_outside_halls") is not None:
-        return ("the gear placed at its price (its own CDUs and CRAHs, outside its halls, as many as the thermal "
-                "model sizes at the price its halls pay, where they place priced ones); the classes not placed "
+        return ("the gear placed at its price, installed (x the installation factor; its own CDUs and CRAHs, "
+                "outside its halls, as many as the thermal model sizes at the price its halls pay, where they "
+                "place priced ones); the classes not placed "
                 "estimated from the plant cost per W: of IT; CDUs of liquid heat, CRAHs of air heat, each over the "
                 "reference hall's share of it (plant_reference_liquid_fraction)")
     if key == "capex_cooling" and get(key):
-        return ("the gear placed at its price; the classes not placed estimated from the plant cost per W: of IT, "
-                "CDUs of liquid heat, CRAHs of air heat, each over the reference hall's share of it "
+        return ("the gear placed at its price, installed (x the installation factor); the classes not placed "
+                "estimated from the plant cost per W: of IT, CDUs of liquid heat, CRAHs of air heat, each over the reference hall's share of it "
                 "(plant_reference_liquid_fraction)")
     if key in ("capex_power", "capex_cooling") and get(key):
-        return "the gear placed at its price; the classes not placed estimated per W of IT from the plant cost"
+        return ("the gear placed at its price, installed (x the installation factor); the classes not placed "
+                "estimated per W of IT from the plant cost")
     if key == "capex_building":
         building, it = get("capex_building"), get("it_power")
         if building is not None and it:
