@@ -442,3 +442,21 @@ def test_a_chunked_sweep_writes_no_column_for_a_quantity_absent_in_every_scenari
         assert meta["constants"][path]["value"] is None, path
     for column in rows[0]:                      # every column holds a value in some scenario
         assert any(row[column] != "" for row in rows), column
+
+
+def test_a_missing_price_flags_only_the_class_terms_that_count_it() -> None:
+    """The other side of the law above: removing one class's price flags that class's term of the plant figure
+    (`<block>.detail.capex_power_<class>`) and the figure, and no term of a class whose gear is priced: a priced
+    class's term never carries an `incomplete` mark it does not have (the flagged quantities of the report, eval and
+    JSON: report_format.flagged_quantities)."""
+    from compiler.render.report_format import graph_flags
+
+    line = next(n for n, kind, name in _price_lines() if kind == "switchgear" and name == "price")
+    results, sink, _ = _costs(_edited(line, None))
+    flagged = graph_flags(results.graph, sink.items)
+    terms = [p for p in results.values if ".detail.capex_power_" in p or ".detail.capex_cooling_" in p]
+    switchgear = [p for p in terms if p.endswith("_switchgear") and float(np.nansum(results.values[p])) == 0.0
+                  and p in flagged]
+    assert switchgear, "the unpriced switchgear's term is not flagged"
+    clean = [p for p in terms if not p.endswith(("_switchgear", "_halls")) and p in flagged]
+    assert not clean, f"priced classes flagged by the switchgear's missing price: {clean}"

@@ -201,6 +201,16 @@ def warn_unpriced(part, figure: str, note: str | None = None) -> None:
                  help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
 
 
+def name_unpriced_part(ev, parts, quantity: str) -> None:
+    """Add `quantity` (a term of a figure: `<block>.detail.capex_power_switchgear`) to the `unpriced` warnings of
+    `parts` (parts `warn_unpriced` counted as $0 in that term), so the term is flagged where it is shown, as its
+    figure is, and no term that counts no unpriced part is."""
+    spans = {part.inst.block.name_span for part in parts}
+    for diag in ev.sink.items:
+        if diag.code == Code.UNPRICED and diag.span in spans and quantity not in diag.quantities:
+            diag.quantities.append(quantity)
+
+
 def warn_unpriced_field(ctx, field: str, figure: str, what: str) -> None:
     """An `unpriced` warning at the block's span: it gives no `field` (a price with no default figure, `what` it
     prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it."""

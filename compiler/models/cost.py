@@ -195,7 +195,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import assumptions as A
-from . import output, priced_system_above, warn_unpriced, warn_unpriced_field
+from . import name_unpriced_part, output, priced_system_above, warn_unpriced, warn_unpriced_field
 from .facility import halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
@@ -605,8 +605,10 @@ def _plant(ctx, classes, name, cooling):
         terms["halls"] = terms.get("halls", np.zeros(1)) + hall.count * hall.get(name)
         own_it = own_it - hall.count * hall.get("it_power")
     per_watt = None
+    unpriced = ctx.ev.unpriced.setdefault(f"{ctx.path}.{name}", []) if hasattr(ctx, "ev") else []
+    counted = {}                    # class -> the parts without a price it counts as $0 (their warnings name it)
     for class_name, kinds, share in classes:
-        before = total
+        before, known, total = total, len(unpriced), np.zeros(1)     # this class's term alone, then added
         if class_name == "heat_rejection":
             unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
             total = total + _unused_heat_rejection(ctx, unused, name)
@@ -628,17 +630,19 @@ def _plant(ctx, classes, name, cooling):
                 if unit is not None:          # the units the thermal model sizes, at the price its halls pay
                     total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit * \
                         installation_factor(ctx, True)
-                    terms[class_name] = total - before
+                    terms[class_name], total = total, before + total
+                    counted[class_name] = unpriced[known:]
                     continue
                 reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
                 weight = 1.0 / path[1](reference)
             total = total + np.maximum(base - row_it, 0.0) * per_watt * ctx.get(share.name, share) * weight
-        terms[class_name] = total - before
-    _terms(ctx, name, terms)
+        terms[class_name], total = total, before + total
+        counted[class_name] = unpriced[known:]
+    _terms(ctx, name, terms, counted)
     return total
 
 
-def _terms(ctx, name, terms) -> None:
+def _terms(ctx, name, terms, counted=None) -> None:
     """Each part of capex_power / capex_cooling as `<block>.detail.<name>_<part>` (USD): the halls' sum, each
     class (placed gear at its price, or its estimate), the racks' power shelves, every one of them (0 where the
     class costs nothing here: the same terms in a sweep as in its runs one at a time); absent, with the reason,
@@ -654,7 +658,13 @@ def _terms(ctx, name, terms) -> None:
         if np.any(missing):               # absent there, no error of its own (inst None: not a workload's)
             ctx.ev.declare_absent(f"{ctx.inst.path}.detail.{name}_{part}", None, missing,
                                   f"`{ctx.path}.{name}` has no value there")
-        ctx.intermediate(f"{name}_{part}", value, "USD", f"the part of {name} for its {part.replace('_', ' ')}")
+        # the halls' term is their figures (an unpriced part inside a hall flags it through them); a class's term
+        # is flagged by its own parts' warnings (name_unpriced_part), so a priced class's term never is
+        inputs = [f"{hall.path}.{name}" for hall in halls(ctx)] if part == "halls" else []
+        ctx.intermediate(f"{name}_{part}", value, "USD", f"the part of {name} for its {part.replace('_', ' ')}",
+                         inputs=inputs)
+        if counted and counted.get(part):          # a class counting a part without a price: its warning names it
+            name_unpriced_part(ctx.ev, counted[part], f"{ctx.inst.path}.detail.{name}_{part}")
 
 
 def _halls_unit_price(ctx, kinds):
