@@ -143,14 +143,37 @@ class AutoSize:
     chunk's length (a search holds each distinct scenario's candidate configurations), so a fixed large
     chunk can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
 
+    LEAP = 16                          # the most a size grows in one step when a fixed cost dominates
+    FIXED_SHARE = 0.1                  # the share of a chunk's time the fixed cost is leapt towards
+
     def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
         self.size = start
+        self.fixed_s: float | None = None   # a chunk's cost besides its scenarios (the probe's time)
         self.largest = largest
         self.budget_mb = budget_mb
         self.best_rate = 0.0
         self.best_size = start
         self.growing = True
         self.peak_mb = 0.0             # the process's peak when the size last shrank for memory
+
+    def fixed(self, seconds: float) -> None:
+        """The CPU time of the probe (a chunk of at most 2^k scenarios): what a chunk costs besides its
+        scenarios. A big spec evaluates its whole graph in every chunk (~1.5 s for 36 halls and 13,000 racks,
+        ~1e-5 s a scenario), so doubling from 128 spent most of a 10^4 sweep on that fixed cost."""
+        self.fixed_s = max(seconds, 0.0)
+
+    def _step(self, scenarios: int, seconds: float) -> float:
+        """How much the size grows: 2x; with a fixed cost a (the probe's) and a chunk of n scenarios taking t,
+        the cost per scenario is b = (t - a) / n and the size where a is FIXED_SHARE of a chunk's time is
+        a (1 - FIXED_SHARE) / (FIXED_SHARE b): leap towards it, at most LEAP x a step (the memory a size
+        costs is only seen after the chunk). t <= a (all fixed, or noise) leaps the most."""
+        if self.fixed_s is None:
+            return 2.0
+        if seconds <= self.fixed_s:
+            return float(self.LEAP)
+        per = (seconds - self.fixed_s) / scenarios
+        target = self.fixed_s * (1 - self.FIXED_SHARE) / (self.FIXED_SHARE * per)
+        return min(max(target / self.size, 2.0), float(self.LEAP))
 
     def observe(self, scenarios: int, seconds: float) -> None:
         import resource
@@ -168,7 +191,7 @@ class AutoSize:
         if rate >= self.best_rate * 0.8:          # a fixed cost per chunk: larger is faster until it is not
             if rate > self.best_rate:
                 self.best_rate, self.best_size = rate, self.size
-            self.size = min(self.size * 2, self.largest)
+            self.size = min(int(self.size * self._step(scenarios, seconds)), self.largest)
         else:
             self.size, self.growing = self.best_size, False
 
@@ -880,6 +903,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             if not columns:
                 probing = time.process_time()
                 probe = _probe(plan)
+                if auto is not None:
+                    auto.fixed(time.process_time() - probing)   # the cost of a chunk besides its scenarios
                 tick += time.process_time() - probing           # not part of the first chunk's rate
                 # a probe the spec's errors cut short (an error that stops what depends on it in every scenario
                 # of the chunk) cannot tell a constant: every figure is then a column, each chunk writing its own,

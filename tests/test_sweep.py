@@ -357,3 +357,29 @@ def test_projected_time_of_a_sweep_by_hand() -> None:
     assert "2 h" in projection_text(720_000, 1_000, 10.0)
     assert "1.5 day" in projection_text(12_960_000, 1_000, 10.0)
     assert "3 day" in projection_text(25_920_000, 1_000, 10.0)
+
+
+def _chunks_taken(auto, total: int, fixed_s: float, per_scenario_s: float) -> list[int]:
+    """The chunk sizes AutoSize picks over a sweep of `total` scenarios when a chunk of n costs
+    fixed_s + per_scenario_s * n CPU seconds (the probe, of 1 scenario, told as the fixed cost)."""
+    auto.fixed(fixed_s + per_scenario_s)
+    sizes, done = [], 0
+    while done < total:
+        n = min(auto.size, total - done)
+        sizes.append(n)
+        auto.observe(n, fixed_s + per_scenario_s * n)
+        done += n
+    return sizes
+
+
+def test_auto_size_amortises_a_large_fixed_cost_per_chunk_in_few_chunks():
+    # defect (s15-scale): a big estate (3 sites, 36 halls, ~13,000 racks) costs ~1.5 s per chunk whatever its
+    # length (every node of the graph is evaluated again), ~1e-5 s per scenario: doubling from 128 took 7 chunks
+    # for 9,900 scenarios (streamed 8.2x the in-process time). With the fixed cost known from the probe, the
+    # size leaps (at most 16x a step) towards where the fixed cost is a tenth of a chunk's time.
+    sizes = _chunks_taken(sweep.AutoSize(budget_mb=1e9), 9_900, 1.5, 1e-5)
+    assert len(sizes) <= 3, sizes
+    assert sizes[0] == 128 and all(b <= 16 * a for a, b in zip(sizes, sizes[1:]))
+    # a cost with no fixed part: no leap, the doubling of before
+    linear = _chunks_taken(sweep.AutoSize(budget_mb=1e9), 2_000, 0.0, 1e-3)
+    assert linear[:3] == [128, 256, 512], linear
