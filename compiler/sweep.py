@@ -149,6 +149,7 @@ class AutoSize:
     def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
         self.size = start
         self.fixed_s: float | None = None   # a chunk's cost besides its scenarios (the probe's time)
+        self.per_s: float | None = None     # the cost of one scenario, from the last chunk and fixed_s
         self.largest = largest
         self.budget_mb = budget_mb
         self.best_rate = 0.0
@@ -170,10 +171,31 @@ class AutoSize:
         if self.fixed_s is None:
             return 2.0
         if seconds <= self.fixed_s:
+            self.per_s = 0.0
             return float(self.LEAP)
         per = (seconds - self.fixed_s) / scenarios
+        self.per_s = per
         target = self.fixed_s * (1 - self.FIXED_SHARE) / (self.FIXED_SHARE * per)
         return min(max(target / self.size, 2.0), float(self.LEAP))
+
+    def remaining_cpu(self, left: int) -> float | None:
+        """The CPU seconds the `left` scenarios will take under the model a + b n per chunk, with the sizes
+        this object will choose (growing as `observe` grows them while the rate improves, which it does under
+        that model until the fixed cost is paid off); None before the model is known."""
+        if self.fixed_s is None or self.per_s is None:
+            return None
+        size, seconds, growing = self.size, 0.0, self.growing
+        while left > 0:
+            n = min(size, left)
+            cost = self.fixed_s + self.per_s * n
+            seconds += cost
+            left -= n
+            if growing:
+                step = float(self.LEAP) if cost <= self.fixed_s or self.per_s <= 0 else min(max(
+                    self.fixed_s * (1 - self.FIXED_SHARE) / (self.FIXED_SHARE * self.per_s) / size, 2.0),
+                    float(self.LEAP))
+                size = min(int(size * step), self.largest)
+        return seconds
 
     def observe(self, scenarios: int, seconds: float) -> None:
         import resource
@@ -875,7 +897,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
         else:
             chunk_size = DEFAULT_CHUNK
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     writer: Writer | None = None
     summary = Summary(plan.count)
     columns: list[str] = []
@@ -966,7 +988,11 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             if bar is not None:
                 bar.update(size)
             if progress and not projected and written < plan.count:
-                projected = _project(plan.count, written, time.perf_counter() - started)
+                wall = time.perf_counter() - started
+                remaining = auto.remaining_cpu(plan.count - written) if auto is not None else None
+                if remaining is not None:           # CPU seconds to wall ones, at this process's share so far
+                    remaining *= max(wall / max(time.process_time() - started_cpu, 1e-9), 1.0)
+                projected = _project(plan.count, written, wall, remaining)
             if limit is not None and written >= limit:
                 break
             if INTERRUPT.is_set():
@@ -1041,23 +1067,27 @@ PROJECT_AFTER_S = 2.0     # measure this long before projecting a sweep's whole 
 PROJECT_ABOVE_S = 60.0    # project only sweeps expected to take longer than this
 
 
-def projection_text(total: int, done: int, seconds: float) -> str:
-    """The whole sweep's time at the rate measured so far (`done` scenarios in `seconds` of wall time)."""
+def projection_text(total: int, done: int, seconds: float, remaining_s: float | None = None) -> str:
+    """The whole sweep's time (`done` scenarios in `seconds` of wall time): `seconds` and the `remaining_s`
+    the rest will take (AutoSize's model: a fixed cost per chunk, a cost per scenario), or without a model
+    the rate measured so far."""
     from .display import format_quantity
 
     rate = done / seconds
+    whole = total / rate if remaining_s is None else seconds + remaining_s
     return (f"{done:,} scenarios in {seconds:.1f} s ({rate:,.0f} scenarios/s): all {total:,} are projected to take "
-            f"{format_quantity(total / rate, 's')} in this process (--workers or --scheduler divide it)")
+            f"{format_quantity(whole, 's')} in this process (--workers or --scheduler divide it)")
 
 
-def _project(total: int, done: int, seconds: float) -> bool:
+def _project(total: int, done: int, seconds: float, remaining_s: float | None = None) -> bool:
     """Print the projected time of a long sweep to stderr once it has run PROJECT_AFTER_S; True once printed."""
     import sys
 
     if seconds < PROJECT_AFTER_S or done <= 0:
         return False
-    if total / (done / seconds) > PROJECT_ABOVE_S:
-        sys.stderr.write("projected: " + projection_text(total, done, seconds) + "\n")
+    whole = total / (done / seconds) if remaining_s is None else seconds + remaining_s
+    if whole > PROJECT_ABOVE_S:
+        sys.stderr.write("projected: " + projection_text(total, done, seconds, remaining_s) + "\n")
         sys.stderr.flush()
     return True
 

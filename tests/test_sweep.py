@@ -383,3 +383,22 @@ def test_auto_size_amortises_a_large_fixed_cost_per_chunk_in_few_chunks():
     # a cost with no fixed part: no leap, the doubling of before
     linear = _chunks_taken(sweep.AutoSize(budget_mb=1e9), 2_000, 0.0, 1e-3)
     assert linear[:3] == [128, 256, 512], linear
+
+
+def test_the_projected_time_counts_a_chunks_fixed_cost_once_per_chunk():
+    # defect (s15-scale): the 9,900-scenario estate sweep printed "all 9,900 are projected to take 7.005 min"
+    # and took 11.4 s: the first chunk (99 scenarios, 1.5 s of it the graph's fixed cost) was extrapolated
+    # linearly. With the fixed cost a (the probe) and the cost per scenario b, the rest costs a per chunk
+    # AutoSize will take plus b per scenario: here a = 1.5 s, b = 1e-5 s, chunks 2,048 and 7,724 left.
+    auto = sweep.AutoSize(budget_mb=1e9)
+    auto.fixed(1.5)
+    auto.observe(128, 1.5 + 128e-5)
+    left = 9_900 - 128
+    exact = 2 * 1.5 + left * 1e-5                       # 3.098 s: what the simulated sweep takes
+    assert abs(auto.remaining_cpu(left) - exact) < 1e-9
+    linear = left / (128 / (1.5 + 128e-5))              # the old projection: 114.6 s, 37x
+    assert linear > 30 * exact
+    text = sweep.projection_text(9_900, 128, 3.0, remaining_s=auto.remaining_cpu(left))
+    assert "6.098 s" in text, text                       # 3.0 s so far and 3.098 s to come
+    # no model (a fixed chunk size, workers): the linear projection, as before
+    assert sweep.AutoSize().remaining_cpu(100) is None
