@@ -680,7 +680,14 @@ class JsonlWriter(Writer):
 
 
 class ParquetWriter(Writer):
-    def __init__(self, path: str, columns: list[str]):
+    """Rows in row groups of a fixed size, whatever the chunks (a row group per chunk made the bytes follow
+    --chunk-size, and AutoSize's timing): `row_group` rows, by default the power of two that holds about
+    ROW_GROUP_BYTES of float64 columns (1,024 to ROW_GROUP rows), so memory stays bounded however wide the sweep."""
+
+    ROW_GROUP = 131_072
+    ROW_GROUP_BYTES = 32 * 2 ** 20
+
+    def __init__(self, path: str, columns: list[str], row_group: int | None = None):
         super().__init__(path, columns)
         try:
             import pyarrow as pa
@@ -692,6 +699,12 @@ class ParquetWriter(Writer):
         fields = [pa.field(c, pa.int64() if c == "scenario" else pa.bool_() if c == "feasible" else pa.float64())
                   for c in columns]
         self.schema = pa.schema(fields)
+        if row_group is None:
+            fit = self.ROW_GROUP_BYTES // (8 * max(len(columns), 1))
+            row_group = min(max(1 << max(fit.bit_length() - 1, 0), 1024), self.ROW_GROUP)
+        self.row_group = row_group
+        self.pending: list = []            # tables not yet written, fewer than row_group rows in all
+        self.pending_rows = 0
         # no dictionary pages: computed floats are nearly all distinct, and trying to encode them so costs 5x
         # the rest of the write (zstd compresses the repeats of a product sweep anyway)
         self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", use_dictionary=False)
@@ -705,9 +718,26 @@ class ParquetWriter(Writer):
                 arrays.append(pa.array(v))
             else:
                 arrays.append(pa.array(v, type=pa.float64(), mask=~np.isfinite(v)))
-        self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
+        self.pending.append(pa.Table.from_arrays(arrays, schema=self.schema))
+        self.pending_rows += size
+        if self.pending_rows >= self.row_group:
+            self._flush(whole_groups_only=True)
+
+    def _flush(self, whole_groups_only: bool) -> None:
+        if not self.pending_rows:
+            return
+        rows = self.pa.concat_tables(self.pending).combine_chunks()
+        start = 0
+        while rows.num_rows - start >= self.row_group or (not whole_groups_only and start < rows.num_rows):
+            group = rows.slice(start, self.row_group).combine_chunks()
+            self.writer.write_table(group, row_group_size=self.row_group)
+            start += group.num_rows
+        rest = rows.slice(start)
+        self.pending = [rest] if rest.num_rows else []
+        self.pending_rows = rest.num_rows
 
     def close(self):
+        self._flush(whole_groups_only=False)
         self.writer.close()
 
 

@@ -224,6 +224,36 @@ def test_parquet_round_trips(spec_file, tmp_path):
         assert table[name] == [float(r[name]) for r in rows]
 
 
+def test_parquet_bytes_do_not_depend_on_the_chunk_size(spec_file, tmp_path):
+    # defect (s15-scale): each chunk became a Parquet row group, so the file's bytes followed --chunk-size, and
+    # with the default (AutoSize, sized from measured CPU time) two runs of the same sweep could differ. Rows are
+    # now written in row groups of a fixed size whatever the chunks.
+    pytest.importorskip("pyarrow.parquet")
+    files = []
+    for size in ("1", "5", "36"):
+        out = tmp_path / f"s{size}.parquet"
+        _run_eval([spec_file, "--output", str(out), "--chunk-size", size])
+        files.append(out.read_bytes())
+    assert files[0] == files[1] == files[2]
+    sizes = iter([3, 40, 1, 7, 2, 64, 5])
+    for groups in (sweep.ParquetWriter.ROW_GROUP, 4):     # a small row group: the buffering itself
+        outs = []
+        for chunks in ([36], [next(sizes) for _ in range(3)] + [36]):
+            path = tmp_path / f"w{groups}_{len(chunks)}.parquet"
+            writer = sweep.ParquetWriter(str(path), ["scenario", "feasible", "x"], row_group=groups)
+            start = 0
+            for n in chunks:
+                n = min(n, 36 - start)
+                if n <= 0:
+                    break
+                index = np.arange(start, start + n)
+                writer.write({"scenario": index, "feasible": index % 2 == 0, "x": index * 0.5}, n)
+                start += n
+            writer.close()
+            outs.append(path.read_bytes())
+        assert outs[0] == outs[1]
+
+
 def test_parquet_without_pyarrow_is_a_clear_error(spec_file, tmp_path, monkeypatch):
     import builtins
 
