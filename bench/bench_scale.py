@@ -3,8 +3,14 @@
 Not a test: run it by hand and read the ratios (target: streaming to CSV or Parquet within 3x the in-process
 evaluation time, peak memory under 1 GB, whatever the number of scenarios).
 
-    python3 bench/bench_scale.py [--spec examples/flagship_campus.factory] [-D NAME=RANGE ...]
+    python3 bench/bench_scale.py [--spec examples/flagship_campus.factory | --estate 3] [-D NAME=RANGE ...]
                                  [--select PATTERN] [--chunk-size 20000] [--limit N] [--format csv]
+
+`--estate S` evaluates the big estate of bench/estate.py (S sites of 12 halls; 3 is ~13,000 racks) instead of a
+spec: there every chunk costs ~1.5 s whatever its length (the whole graph is evaluated again), so the number of
+chunks decides the streamed time. Measured 2026-12-06 (s15-scale, shared 2-core VM, CPU time), `--estate 3`,
+energy_price x gpu_utilization = 9,900 scenarios to CSV: chunks doubling from 128 (7 chunks) 15.75 s, 7.96x the
+in-process 1.98 s; leaping with the probe's fixed cost (`AutoSize.fixed`, 3 chunks) 9.04 s, 4.64x (1.95 s).
 
 Each measurement runs in a fresh subprocess, so its peak RSS (resource.getrusage of the child) is its own, and
 its time is its own CPU time (time.process_time: the figure to trust on a shared machine; wall time beside it):
@@ -68,6 +74,7 @@ def child(code: str) -> tuple[dict, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--spec", default=str(ROOT / "examples/flagship_campus.factory"))
+    ap.add_argument("--estate", type=int, default=None, help="S: the estate of bench/estate.py, S sites of 12 halls")
     ap.add_argument("-D", dest="defines", action="append",
                     default=None, help="NAME=RANGE (default: energy_price and gpu_utilization, 1000 x 100)")
     ap.add_argument("--select", default=None)
@@ -79,6 +86,11 @@ def main() -> None:
     defines = dict(d.split("=", 1) for d in (args.defines or [
         "energy_price=0.05 USD/kWh..0.1499 USD/kWh step 0.0001 USD/kWh", "gpu_utilization=0.50..0.99 step 0.005"]))
     with tempfile.TemporaryDirectory() as tmp:
+        if args.estate:
+            sys.path.insert(0, str(ROOT / "bench"))
+            from estate import gen
+            args.spec = os.path.join(tmp, "estate.factory")
+            Path(args.spec).write_text(gen(args.estate, 12))
         output = os.path.join(tmp, f"sweep.{args.format}")
         inproc = None
         if not args.no_inprocess and args.limit is None:

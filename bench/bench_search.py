@@ -1,7 +1,7 @@
 """Benchmark: the inference configuration search as one vectorized pass vs a per-configuration Python loop;
 the training layout search with and without its pruning.
 
-Run: python bench/bench_search.py [--configs N] [--part all|inference|training|disaggregated]
+Run: python bench/bench_search.py [--configs N] [--part all|inference|training|disaggregated|pareto]
 
 The search space is tensor parallel x pipeline parallel x batch for Llama 2 70B (FP8) on 1,024 H100s with a
 72-chip scale-up domain (the grids of compiler/models/inference.py, widened until there are at least
@@ -10,6 +10,12 @@ throughput in one NumPy expression (compiler.models.inference.evaluate_configs) 
 does the same one configuration at a time (search_loop). Prints configurations per second for each and the
 ratio; the target is at least 1,000,000 configurations per second for the vectorized pass. This is a
 benchmark, not a timed test: nothing fails.
+
+Pareto (`--part pareto`): `factory optimize`'s front (compiler.optimize._nondominated) over 2,000-16,000 rows that
+are all on it (keys on an anti-diagonal), for two and three objectives, with the ratio of each size's time to the
+previous one (2.0 is linear in the rows; 4.0 quadratic). Measured 2026-12-06 (s15-scale, shared VM): two objectives
+0.092 / 0.325 / 1.230 / 4.866 s at 2k/4k/8k/16k (ratios 3.5-4.0: quadratic) before, 0.0002-0.0008 s after (one sort
+and a running minimum); three objectives still quadratic (4.9 s at 16,000 rows on the front).
 
 Training (`--part training`): one evaluation of examples/moe_training_rubin_vs_blackwell.factory (three
 deadline ladders of ~5,000 layouts x 284 counts, one job on 2,016 GPUs) in CPU seconds, with the pruned search
@@ -71,12 +77,30 @@ def best_of(fn, repeat: int) -> float:
     return min(times)
 
 
+def pareto() -> None:
+    from compiler.optimize import _nondominated
+
+    for k in (2, 3):
+        previous = None
+        for n in (2000, 4000, 8000, 16000):
+            t = np.linspace(0.0, 1.0, n)
+            keys = np.stack([t, 1.0 - t, t][:k], axis=1)
+            t0 = time.process_time()
+            front = _nondominated(keys)
+            seconds = time.process_time() - t0
+            ratio = f"   x{seconds / previous:.2f} the previous size" if previous else ""
+            print(f"pareto, {k} objectives: {n:6,} rows, {len(front):6,} on the front in {seconds:8.4f} s CPU{ratio}")
+            previous = max(seconds, 1e-6)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=int, default=10_000, help="minimum number of configurations")
     parser.add_argument("--loop-sample", type=int, default=2_000, help="configurations timed in the Python loop")
-    parser.add_argument("--part", choices=("all", "inference", "training", "disaggregated"), default="all")
+    parser.add_argument("--part", choices=("all", "inference", "training", "disaggregated", "pareto"), default="all")
     args = parser.parse_args()
+    if args.part in ("all", "pareto"):
+        pareto()
     if args.part in ("all", "disaggregated"):
         disaggregated_search()
     if args.part in ("all", "training"):

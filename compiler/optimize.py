@@ -175,22 +175,36 @@ def _number(value) -> float | None:
 
 
 def _nondominated(keys: np.ndarray) -> list[int]:
-    """Indices of the rows of `keys` (minimized) that no other row dominates. Rows are visited in
-    lexicographic order, so any dominating row is already among the kept ones when a row is tested."""
-    if len(keys) == 0:
+    """Indices of the rows of `keys` (minimized) that no other row dominates (no worse in every column,
+    better in one; of two equal rows neither dominates the other). Rows are visited in lexicographic
+    order, so any dominating row comes before the row it dominates.
+
+    Two columns: one sort and a running minimum, O(n log n). In lexicographic order a row r is dominated
+    exactly when a row with a smaller first key has a second key <= r's (the prefix minimum of the second
+    key over the rows before r's group of equal first keys), or the first row of its own group (the
+    smallest second key there) has a second key < r's. Three: each row tested against the rows kept so far,
+    O(n x front), the kept keys in a preallocated array (16,000 rows on the front: 4.9 s before, when the
+    kept array was copied per row)."""
+    n = len(keys)
+    if n == 0:
         return []
-    order = np.lexsort(tuple(keys[:, k] for k in reversed(range(keys.shape[1]))) + ())
+    order = np.lexsort(tuple(keys[:, k] for k in reversed(range(keys.shape[1]))))
+    if keys.shape[1] == 2:
+        first, second = keys[order, 0], keys[order, 1]
+        group = np.searchsorted(first, first, side="left")            # where each row's equal first keys begin
+        before = np.concatenate(([np.inf], np.minimum.accumulate(second)[:-1]))   # min of the rows before i
+        dominated = (before[group] <= second) | (second[group] < second)
+        return sorted(order[~dominated].tolist())
     kept: list[int] = []
-    kept_keys = np.empty((0, keys.shape[1]))
+    kept_keys = np.empty_like(keys)
     for i in order.tolist():
         row = keys[i]
-        if kept_keys.size:
-            le = (kept_keys <= row).all(axis=1)
-            lt = (kept_keys < row).any(axis=1)
-            if (le & lt).any():
+        if kept:
+            head = kept_keys[:len(kept)]
+            if ((head <= row).all(axis=1) & (head < row).any(axis=1)).any():
                 continue
+        kept_keys[len(kept)] = row
         kept.append(i)
-        kept_keys = np.vstack([kept_keys, row])
     return sorted(kept)
 
 

@@ -143,14 +143,59 @@ class AutoSize:
     chunk's length (a search holds each distinct scenario's candidate configurations), so a fixed large
     chunk can be both slower and far larger in memory than a small one. The output bytes do not depend on it."""
 
+    LEAP = 16                          # the most a size grows in one step when a fixed cost dominates
+    FIXED_SHARE = 0.1                  # the share of a chunk's time the fixed cost is leapt towards
+
     def __init__(self, start: int = 128, largest: int = 200_000, budget_mb: float = 768.0):
         self.size = start
+        self.fixed_s: float | None = None   # a chunk's cost besides its scenarios (the probe's time)
+        self.per_s: float | None = None     # the cost of one scenario, from the last chunk and fixed_s
         self.largest = largest
         self.budget_mb = budget_mb
         self.best_rate = 0.0
         self.best_size = start
         self.growing = True
         self.peak_mb = 0.0             # the process's peak when the size last shrank for memory
+
+    def fixed(self, seconds: float) -> None:
+        """The CPU time of the probe (a chunk of at most 2^k scenarios): what a chunk costs besides its
+        scenarios. A big spec evaluates its whole graph in every chunk (~1.5 s for 36 halls and 13,000 racks,
+        ~1e-5 s a scenario), so doubling from 128 spent most of a 10^4 sweep on that fixed cost."""
+        self.fixed_s = max(seconds, 0.0)
+
+    def _step(self, scenarios: int, seconds: float) -> float:
+        """How much the size grows: 2x; with a fixed cost a (the probe's) and a chunk of n scenarios taking t,
+        the cost per scenario is b = (t - a) / n and the size where a is FIXED_SHARE of a chunk's time is
+        a (1 - FIXED_SHARE) / (FIXED_SHARE b): leap towards it, at most LEAP x a step (the memory a size
+        costs is only seen after the chunk). t <= a (all fixed, or noise) leaps the most."""
+        if self.fixed_s is None:
+            return 2.0
+        if seconds <= self.fixed_s:
+            self.per_s = 0.0
+            return float(self.LEAP)
+        per = (seconds - self.fixed_s) / scenarios
+        self.per_s = per
+        target = self.fixed_s * (1 - self.FIXED_SHARE) / (self.FIXED_SHARE * per)
+        return min(max(target / self.size, 2.0), float(self.LEAP))
+
+    def remaining_cpu(self, left: int) -> float | None:
+        """The CPU seconds the `left` scenarios will take under the model a + b n per chunk, with the sizes
+        this object will choose (growing as `observe` grows them while the rate improves, which it does under
+        that model until the fixed cost is paid off); None before the model is known."""
+        if self.fixed_s is None or self.per_s is None:
+            return None
+        size, seconds, growing = self.size, 0.0, self.growing
+        while left > 0:
+            n = min(size, left)
+            cost = self.fixed_s + self.per_s * n
+            seconds += cost
+            left -= n
+            if growing:
+                step = float(self.LEAP) if cost <= self.fixed_s or self.per_s <= 0 else min(max(
+                    self.fixed_s * (1 - self.FIXED_SHARE) / (self.FIXED_SHARE * self.per_s) / size, 2.0),
+                    float(self.LEAP))
+                size = min(int(size * step), self.largest)
+        return seconds
 
     def observe(self, scenarios: int, seconds: float) -> None:
         import resource
@@ -168,7 +213,7 @@ class AutoSize:
         if rate >= self.best_rate * 0.8:          # a fixed cost per chunk: larger is faster until it is not
             if rate > self.best_rate:
                 self.best_rate, self.best_size = rate, self.size
-            self.size = min(self.size * 2, self.largest)
+            self.size = min(int(self.size * self._step(scenarios, seconds)), self.largest)
         else:
             self.size, self.growing = self.best_size, False
 
@@ -635,7 +680,14 @@ class JsonlWriter(Writer):
 
 
 class ParquetWriter(Writer):
-    def __init__(self, path: str, columns: list[str]):
+    """Rows in row groups of a fixed size, whatever the chunks (a row group per chunk made the bytes follow
+    --chunk-size, and AutoSize's timing): `row_group` rows, by default the power of two that holds about
+    ROW_GROUP_BYTES of float64 columns (1,024 to ROW_GROUP rows), so memory stays bounded however wide the sweep."""
+
+    ROW_GROUP = 131_072
+    ROW_GROUP_BYTES = 32 * 2 ** 20
+
+    def __init__(self, path: str, columns: list[str], row_group: int | None = None):
         super().__init__(path, columns)
         try:
             import pyarrow as pa
@@ -647,6 +699,12 @@ class ParquetWriter(Writer):
         fields = [pa.field(c, pa.int64() if c == "scenario" else pa.bool_() if c == "feasible" else pa.float64())
                   for c in columns]
         self.schema = pa.schema(fields)
+        if row_group is None:
+            fit = self.ROW_GROUP_BYTES // (8 * max(len(columns), 1))
+            row_group = min(max(1 << max(fit.bit_length() - 1, 0), 1024), self.ROW_GROUP)
+        self.row_group = row_group
+        self.pending: list = []            # tables not yet written, fewer than row_group rows in all
+        self.pending_rows = 0
         # no dictionary pages: computed floats are nearly all distinct, and trying to encode them so costs 5x
         # the rest of the write (zstd compresses the repeats of a product sweep anyway)
         self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", use_dictionary=False)
@@ -660,9 +718,26 @@ class ParquetWriter(Writer):
                 arrays.append(pa.array(v))
             else:
                 arrays.append(pa.array(v, type=pa.float64(), mask=~np.isfinite(v)))
-        self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
+        self.pending.append(pa.Table.from_arrays(arrays, schema=self.schema))
+        self.pending_rows += size
+        if self.pending_rows >= self.row_group:
+            self._flush(whole_groups_only=True)
+
+    def _flush(self, whole_groups_only: bool) -> None:
+        if not self.pending_rows:
+            return
+        rows = self.pa.concat_tables(self.pending).combine_chunks()
+        start = 0
+        while rows.num_rows - start >= self.row_group or (not whole_groups_only and start < rows.num_rows):
+            group = rows.slice(start, self.row_group).combine_chunks()
+            self.writer.write_table(group, row_group_size=self.row_group)
+            start += group.num_rows
+        rest = rows.slice(start)
+        self.pending = [rest] if rest.num_rows else []
+        self.pending_rows = rest.num_rows
 
     def close(self):
+        self._flush(whole_groups_only=False)
         self.writer.close()
 
 
@@ -852,7 +927,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
         else:
             chunk_size = DEFAULT_CHUNK
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     writer: Writer | None = None
     summary = Summary(plan.count)
     columns: list[str] = []
@@ -880,6 +955,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             if not columns:
                 probing = time.process_time()
                 probe = _probe(plan)
+                if auto is not None:
+                    auto.fixed(time.process_time() - probing)   # the cost of a chunk besides its scenarios
                 tick += time.process_time() - probing           # not part of the first chunk's rate
                 # a probe the spec's errors cut short (an error that stops what depends on it in every scenario
                 # of the chunk) cannot tell a constant: every figure is then a column, each chunk writing its own,
@@ -941,7 +1018,11 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
             if bar is not None:
                 bar.update(size)
             if progress and not projected and written < plan.count:
-                projected = _project(plan.count, written, time.perf_counter() - started)
+                wall = time.perf_counter() - started
+                remaining = auto.remaining_cpu(plan.count - written) if auto is not None else None
+                if remaining is not None:           # CPU seconds to wall ones, at this process's share so far
+                    remaining *= max(wall / max(time.process_time() - started_cpu, 1e-9), 1.0)
+                projected = _project(plan.count, written, wall, remaining)
             if limit is not None and written >= limit:
                 break
             if INTERRUPT.is_set():
@@ -1016,23 +1097,27 @@ PROJECT_AFTER_S = 2.0     # measure this long before projecting a sweep's whole 
 PROJECT_ABOVE_S = 60.0    # project only sweeps expected to take longer than this
 
 
-def projection_text(total: int, done: int, seconds: float) -> str:
-    """The whole sweep's time at the rate measured so far (`done` scenarios in `seconds` of wall time)."""
+def projection_text(total: int, done: int, seconds: float, remaining_s: float | None = None) -> str:
+    """The whole sweep's time (`done` scenarios in `seconds` of wall time): `seconds` and the `remaining_s`
+    the rest will take (AutoSize's model: a fixed cost per chunk, a cost per scenario), or without a model
+    the rate measured so far."""
     from .display import format_quantity
 
     rate = done / seconds
+    whole = total / rate if remaining_s is None else seconds + remaining_s
     return (f"{done:,} scenarios in {seconds:.1f} s ({rate:,.0f} scenarios/s): all {total:,} are projected to take "
-            f"{format_quantity(total / rate, 's')} in this process (--workers or --scheduler divide it)")
+            f"{format_quantity(whole, 's')} in this process (--workers or --scheduler divide it)")
 
 
-def _project(total: int, done: int, seconds: float) -> bool:
+def _project(total: int, done: int, seconds: float, remaining_s: float | None = None) -> bool:
     """Print the projected time of a long sweep to stderr once it has run PROJECT_AFTER_S; True once printed."""
     import sys
 
     if seconds < PROJECT_AFTER_S or done <= 0:
         return False
-    if total / (done / seconds) > PROJECT_ABOVE_S:
-        sys.stderr.write("projected: " + projection_text(total, done, seconds) + "\n")
+    whole = total / (done / seconds) if remaining_s is None else seconds + remaining_s
+    if whole > PROJECT_ABOVE_S:
+        sys.stderr.write("projected: " + projection_text(total, done, seconds, remaining_s) + "\n")
         sys.stderr.flush()
     return True
 

@@ -372,6 +372,23 @@ site s {
 }
 """
 
+SERVED_UNPRICED = """from systems import GB300_NVL72, VR_NVL72
+from models import Llama3_1_70B
+site s {
+  land_price = 1000000 USD
+  hall h {
+    rack served: GB300_NVL72 x 4
+    rack r: VR_NVL72 x 4
+  }
+  inference chat {
+    model = Llama3_1_70B
+    rack = GB300_NVL72
+    accelerators = 144
+    precision = "fp4"
+  }
+}
+"""
+
 
 def test_an_unpriced_switch_flags_the_network_capex_not_the_optics_it_does_not_price(tmp_path) -> None:
     """A fabric whose switch has no price: its switch capex (s.capex_network) is incomplete; its transceivers and
@@ -388,3 +405,20 @@ def test_an_unpriced_switch_flags_the_network_capex_not_the_optics_it_does_not_p
     assert doc["quantities"]["s.capex_optics"]["values"] == doc["quantities"]["s.fab.capex_optics"]["values"]
     assert doc["quantities"]["s.capex_optics"]["values"][0] > 0 and "⚠" not in line, line
     assert "⚠" in next(l for l in table.splitlines() if l.startswith("s.capex_network ")), flagged
+
+
+def test_an_energy_figure_is_not_marked_as_counting_unpriced_parts(tmp_path) -> None:
+    # s15-scale: a site with an inference service and one unpriced part (Vera Rubin NVL72's chips, the service on GB300 NVL72) marked its
+    # energy_year "incomplete: counts unpriced parts as $0" (in a 36-hall estate's plan: "energy_year 3,791 GWh
+    # -> 3,601 GWh [incomplete ...]"): the metered power grouped the accelerators by type with their capex,
+    # which it never uses. Energy, power and the price of energy count no part's price.
+    from compiler import evaluate_text
+    from compiler.render.report_format import flagged_quantities
+
+    path = tmp_path / "spec.factory"
+    path.write_text(SERVED_UNPRICED)
+    results, sink = evaluate_text(SERVED_UNPRICED, str(path))
+    flags = flagged_quantities(results, sink)
+    assert "s.capex" in flags                                  # the chips are unpriced: the capex is incomplete
+    for energy in ("s.facility_power_metered", "s.energy_year", "s.opex_energy", "s.facility_power"):
+        assert energy not in flags, (energy, flags.get(energy))

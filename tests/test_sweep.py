@@ -224,6 +224,36 @@ def test_parquet_round_trips(spec_file, tmp_path):
         assert table[name] == [float(r[name]) for r in rows]
 
 
+def test_parquet_bytes_do_not_depend_on_the_chunk_size(spec_file, tmp_path):
+    # defect (s15-scale): each chunk became a Parquet row group, so the file's bytes followed --chunk-size, and
+    # with the default (AutoSize, sized from measured CPU time) two runs of the same sweep could differ. Rows are
+    # now written in row groups of a fixed size whatever the chunks.
+    pytest.importorskip("pyarrow.parquet")
+    files = []
+    for size in ("5", "36"):
+        out = tmp_path / f"s{size}.parquet"
+        _run_eval([spec_file, "--output", str(out), "--chunk-size", size])
+        files.append(out.read_bytes())
+    assert files[0] == files[1]
+    sizes = iter([3, 40, 1, 7, 2, 64, 5])
+    for groups in (sweep.ParquetWriter.ROW_GROUP, 4):     # a small row group: the buffering itself
+        outs = []
+        for chunks in ([36], [next(sizes) for _ in range(3)] + [36]):
+            path = tmp_path / f"w{groups}_{len(chunks)}.parquet"
+            writer = sweep.ParquetWriter(str(path), ["scenario", "feasible", "x"], row_group=groups)
+            start = 0
+            for n in chunks:
+                n = min(n, 36 - start)
+                if n <= 0:
+                    break
+                index = np.arange(start, start + n)
+                writer.write({"scenario": index, "feasible": index % 2 == 0, "x": index * 0.5}, n)
+                start += n
+            writer.close()
+            outs.append(path.read_bytes())
+        assert outs[0] == outs[1]
+
+
 def test_parquet_without_pyarrow_is_a_clear_error(spec_file, tmp_path, monkeypatch):
     import builtins
 
@@ -357,3 +387,48 @@ def test_projected_time_of_a_sweep_by_hand() -> None:
     assert "2 h" in projection_text(720_000, 1_000, 10.0)
     assert "1.5 day" in projection_text(12_960_000, 1_000, 10.0)
     assert "3 day" in projection_text(25_920_000, 1_000, 10.0)
+
+
+def _chunks_taken(auto, total: int, fixed_s: float, per_scenario_s: float) -> list[int]:
+    """The chunk sizes AutoSize picks over a sweep of `total` scenarios when a chunk of n costs
+    fixed_s + per_scenario_s * n CPU seconds (the probe, of 1 scenario, told as the fixed cost)."""
+    auto.fixed(fixed_s + per_scenario_s)
+    sizes, done = [], 0
+    while done < total:
+        n = min(auto.size, total - done)
+        sizes.append(n)
+        auto.observe(n, fixed_s + per_scenario_s * n)
+        done += n
+    return sizes
+
+
+def test_auto_size_amortises_a_large_fixed_cost_per_chunk_in_few_chunks():
+    # defect (s15-scale): a big estate (3 sites, 36 halls, ~13,000 racks) costs ~1.5 s per chunk whatever its
+    # length (every node of the graph is evaluated again), ~1e-5 s per scenario: doubling from 128 took 7 chunks
+    # for 9,900 scenarios (streamed 8.2x the in-process time). With the fixed cost known from the probe, the
+    # size leaps (at most 16x a step) towards where the fixed cost is a tenth of a chunk's time.
+    sizes = _chunks_taken(sweep.AutoSize(budget_mb=1e9), 9_900, 1.5, 1e-5)
+    assert len(sizes) <= 3, sizes
+    assert sizes[0] == 128 and all(b <= 16 * a for a, b in zip(sizes, sizes[1:]))
+    # a cost with no fixed part: no leap, the doubling of before
+    linear = _chunks_taken(sweep.AutoSize(budget_mb=1e9), 2_000, 0.0, 1e-3)
+    assert linear[:3] == [128, 256, 512], linear
+
+
+def test_the_projected_time_counts_a_chunks_fixed_cost_once_per_chunk():
+    # defect (s15-scale): the 9,900-scenario estate sweep printed "all 9,900 are projected to take 7.005 min"
+    # and took 11.4 s: the first chunk (99 scenarios, 1.5 s of it the graph's fixed cost) was extrapolated
+    # linearly. With the fixed cost a (the probe) and the cost per scenario b, the rest costs a per chunk
+    # AutoSize will take plus b per scenario: here a = 1.5 s, b = 1e-5 s, chunks 2,048 and 7,724 left.
+    auto = sweep.AutoSize(budget_mb=1e9)
+    auto.fixed(1.5)
+    auto.observe(128, 1.5 + 128e-5)
+    left = 9_900 - 128
+    exact = 2 * 1.5 + left * 1e-5                       # 3.098 s: what the simulated sweep takes
+    assert abs(auto.remaining_cpu(left) - exact) < 1e-9
+    linear = left / (128 / (1.5 + 128e-5))              # the old projection: 114.6 s, 37x
+    assert linear > 30 * exact
+    text = sweep.projection_text(9_900, 128, 3.0, remaining_s=auto.remaining_cpu(left))
+    assert "6.098 s" in text, text                       # 3.0 s so far and 3.098 s to come
+    # no model (a fixed chunk size, workers): the linear projection, as before
+    assert sweep.AutoSize().remaining_cpu(100) is None

@@ -220,21 +220,23 @@ def service_duty_cycle(ctx) -> np.ndarray:
     return ctx.get("utilization", A.service_utilization)
 
 
-def _chip_types(site) -> dict[int, list]:
+def _chip_types(site, capex: bool = True) -> dict[int, list]:
     """The accelerators a site places, by chip type (the chip definition a placed chip extends:
     workloads._definition), with what they bring to the site's bill: {id: [name, count, capex, peak, average]},
     capex the IT capex (capex_it) of the servers and racks that hold them (a rack priced as a whole, else each
     server; bare chips their price), peak and average their IT power (a server's peak_power and power, a rack's
     it_power and it_power_avg, a chip's peak_power and power); a system holding two types splits its figures by
-    their chip counts (workloads.placed_chips). Systems without accelerators (CPU servers, storage) are in no type."""
+    their chip counts (workloads.placed_chips). Systems without accelerators (CPU servers, storage) are in no type.
+    `capex` False leaves the capex 0 and reads no price: the power figures (`service_draws`) then depend on no
+    price, so an unpriced part does not mark the site's energy as incomplete."""
     from dsl.schema import kinds
     everything = tuple(k for k in kinds() if k not in ("inference", "training"))
     out: dict[int, list] = {}
-    _add_chip_types(site, site, np.ones(1), everything, out)
+    _add_chip_types(site, site, np.ones(1), everything, out, capex)
     return out
 
 
-def _add_chip_types(site, level, multiplier, everything: tuple, out: dict) -> None:
+def _add_chip_types(site, level, multiplier, everything: tuple, out: dict, priced: bool = True) -> None:
     """`_chip_types` under `level` (a function of its own, not a closure: a recursive closure holds itself, and
     the evaluation it reads, in a reference cycle that only Python's cyclic collector frees)."""
     from .workloads import _definition, placed_chips
@@ -252,7 +254,7 @@ def _add_chip_types(site, level, multiplier, everything: tuple, out: dict) -> No
                 continue
             held = sum((c for _, c in inside.values()), np.zeros(1))
             server = part.kind == "server"
-            capex = part.get("capex_it")
+            capex = part.get("capex_it") if priced else np.zeros(1)
             peak = part.get("peak_power" if server else "it_power")
             average = part.get("power" if server else "it_power_avg")
             for key, (name, c) in inside.items():
@@ -260,10 +262,10 @@ def _add_chip_types(site, level, multiplier, everything: tuple, out: dict) -> No
                 add(key, name, units * c, units * capex * share, units * peak * share, units * average * share)
         elif part.kind == "chip":
             root = _definition(site, part.inst.block)
-            price = part.get("price") if part.is_set("price") else np.zeros(1)
+            price = part.get("price") if priced and part.is_set("price") else np.zeros(1)
             add(id(root), root.name, units, units * price, units * part.get("peak_power"), units * part.get("power"))
         else:
-            _add_chip_types(site, part, units, everything, out)
+            _add_chip_types(site, part, units, everything, out, priced)
 
 
 def service_draws(site) -> dict[int, np.ndarray]:
@@ -280,7 +282,7 @@ def service_draws(site) -> dict[int, np.ndarray]:
     services = site.parts("inference")
     if not services:
         return {}
-    types = _chip_types(site)
+    types = _chip_types(site, capex=False)          # power and counts only: no price read
     out: dict[int, np.ndarray] = {}
     held: dict[int, np.ndarray] = {}
     for service in services:

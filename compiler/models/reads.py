@@ -1255,7 +1255,8 @@ _SERVICE_DRAWS = ("parts:inference.count", "parts:inference.power_avg", "parts:i
     f"parts:inference.{read}" for read in ("rack", "system", "chip", "ref:rack.accelerators", "ref:system.accelerators",
                                            "ref:rack.all:chip.count", "ref:system.parts:chip.count"))   # its chip type
 _SITE_TYPES = tuple(read.removeprefix("up:") for read in _TYPE_HOUR if read.startswith("up:all:")
-                    and read not in ("up:all:model.count", "up:all:site.count"))   # what a site cannot hold
+                    and read not in ("up:all:model.count", "up:all:site.count")    # what a site cannot hold
+                    and not read.endswith((".capex_it", ".price")))  # service_draws reads no price (s15-scale)
 READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SITE_TYPES + (
     "facility_power_avg", "it_power_avg", "set:pue", "pue")
 # ... and every workload priced at its site's hour swaps its type's energy share for its own draw
