@@ -319,3 +319,43 @@ def test_the_server_reads_the_workspace_through_its_index(tmp_path: Path) -> Non
     assert [(s.name, Path(s.location.uri).name) for s in out["symbols"]] == [("rack_3", "mid_3.factory")]
     assert "mid_0.factory:4" in out["before"] and not any(p.startswith("new.factory") for p in out["before"])
     assert set(out["after"]) == set(out["before"]) - {"mid_0.factory:4"} | {"new.factory:0", "new.factory:2"}
+
+
+@pytest.mark.parametrize("where", ["buffer", "disk"])
+def test_a_reader_checked_while_its_import_did_not_parse_is_checked_again_once_it_does(tmp_path: Path,
+                                                                                        where: str) -> None:
+    """Law, on the shortest edit sequence the random one found (seed 20261206, step 20): base.factory typed into a
+    text that does not parse (`{{`), a request that checks mid_1.factory (it writes `budget`) while base cannot be
+    loaded, base's text restored: references of `budget` from base, with the index, are the full scan's (mid_1's
+    `c.budget` among them). The broken text is held in an open document (`buffer`: didChange, then didClose) or
+    written on disk (`disk`: didChangeWatchedFiles twice)."""
+    root = tmp_path.resolve()
+    _workspace(root, random.Random(4))
+    index = WorkspaceIndex()
+    index.watched = True
+    base, alone = str(root / "base.factory"), str(root / "alone_0.factory")
+    broken = BASE.replace("{", "{{", 1)
+    buffers: dict[str, str] = {}
+
+    def set_base(text: str | None) -> None:
+        if where == "buffer":
+            buffers.pop(base, None) if text is None else buffers.update({base: text})
+        else:
+            Path(base).write_text(broken if text is not None else BASE, encoding="utf-8")
+            stamp = 2_000_000_000_000_000_000 + (text is not None)
+            os.utime(base, ns=(stamp, stamp))
+        index.changed(base)
+
+    def budget_references(path: str, text: str) -> tuple[list, list]:
+        analysis = Analysis(text, path, str(root), None, {p: t for p, t in buffers.items() if p != path})
+        offset = text.index("budget")
+        return (_places(references(analysis, offset, str(root), True, index)),
+                _places(references(analysis, offset, str(root), True)))
+
+    set_base(broken)
+    with_index, scanned = budget_references(alone, ALONE)      # checks mid_* while base does not parse
+    assert with_index == scanned
+    set_base(None)
+    with_index, scanned = budget_references(base, BASE)
+    assert any(p.endswith("mid_1.factory") for p, _s, _e in scanned)
+    assert with_index == scanned
