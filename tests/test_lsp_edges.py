@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from pathlib import Path
 
@@ -189,3 +190,47 @@ def test_an_import_completes_the_modules_and_the_names_they_define(tmp_path: Pat
     assert "H100_SXM" not in labels("from chips import H100_SXM, |\n") and "B200" in labels(
         "from chips import H100_SXM, |\n")
     assert set(labels('from "./common.factory" import |\n')) == {"budget", "spare"}
+
+
+@pytest.mark.parametrize("before", ["does not parse", "missing"])
+def test_an_open_document_is_checked_again_once_its_import_is_mended_on_disk(tmp_path: Path, before: str) -> None:
+    """Law: mid.factory open, its import base.factory on disk only and not loadable (a text that does not parse, or
+    no file there), then base written on disk as it should be (a `git checkout`, another program) and the file watcher
+    told: the diagnostics published for mid (and those found in base) are then a fresh server's, and the analysis
+    the server keeps for mid is stale as soon as base changed, notification or not (a hover or an editor without a
+    watcher). (`Analysis.disk` held the stamps of the loaded imports alone, so `stale` stayed False in both cases;
+    and the watcher re-checked only documents with a missing import or a loaded one changed: for a base that did
+    not parse, mid kept `budget` unknown until the user typed in it. A missing base was re-checked by the watcher.)"""
+    tmp_path = tmp_path.resolve()
+    base, mid = tmp_path / "base.factory", tmp_path / "mid.factory"
+    mid.write_text('from "./base.factory" import budget\n\nlet b = budget * 2\n', encoding="utf-8")
+    if before == "does not parse":
+        base.write_text("param budget = {{\n", encoding="utf-8")
+
+    def opened() -> tuple[lsp_server.FactoryServer, dict[str, list]]:
+        ls = lsp_server.FactoryServer()
+        ls.protocol._workspace = Workspace(tmp_path.as_uri())
+        published: dict[str, list] = {}
+        ls.text_document_publish_diagnostics = lambda p: published.__setitem__(
+            p.uri, [(d.code, d.message, d.range.start.line, d.range.start.character) for d in p.diagnostics])
+        ls.workspace.put_text_document(t.TextDocumentItem(uri=mid.as_uri(), language_id="factory", version=1,
+                                                          text=mid.read_text(encoding="utf-8")))
+        ls.open_uris.add(mid.as_uri())
+        asyncio.run(ls.publish_in_stages(mid.as_uri()))
+        return ls, published
+
+    ls, published = opened()
+    assert any(code == "unknown-name" for code, *_ in published[mid.as_uri()])
+    base.write_text("param budget = 10\n", encoding="utf-8")
+    stamp = 2_000_000_000_000_000_000           # (a stamp no earlier write had, whatever the clock's resolution)
+    os.utime(base, ns=(stamp, stamp))
+    analysis = ls.analyses[mid.as_uri()]
+    assert analysis.stale(analysis.text, ls.buffers(mid.as_uri()))
+    published.clear()
+    kind = t.FileChangeType.Changed if before == "does not parse" else t.FileChangeType.Created
+    asyncio.run(lsp_server.did_change_watched_files(ls, t.DidChangeWatchedFilesParams(
+        changes=[t.FileEvent(uri=base.as_uri(), type=kind)])))
+    _fresh, fresh = opened()
+    assert fresh[mid.as_uri()] == []
+    assert published.get(mid.as_uri()) == fresh[mid.as_uri()]
+    assert published.get(base.as_uri(), []) == fresh.get(base.as_uri(), [])

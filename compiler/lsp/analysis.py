@@ -76,6 +76,28 @@ def _stamp(path: str) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+def unloaded(checked, root: str | None) -> set[str]:
+    """The real paths of the files under the root that the imports of a check (`dsl.check_text`'s) name and it could
+    not load (a text that does not parse, a file that cannot be read, no file there): what it found is made from them
+    as much as from the files it loaded (`Analysis.imports`, which holds those alone): such an import binds nothing
+    until the file changes. (An import of the standard library, or one that leads outside the root, reads no file of
+    the workspace; without a root, a module's own folder is its root, as the loader's is.)"""
+    if checked is None:
+        return set()
+    out = set()
+    for module in checked.program.modules.values():
+        if module.is_stdlib:
+            continue
+        top = os.path.realpath(root or os.path.dirname(module.path))
+        for stmt in module.statements:
+            if isinstance(stmt, n.Import) and stmt.is_path and "\x00" not in stmt.module \
+                    and checked.program.imported(module, stmt) is None:
+                target = os.path.realpath(os.path.join(os.path.dirname(module.path), stmt.module))
+                if os.path.commonpath([top, target]) == top:
+                    out.add(target)
+    return out
+
+
 class Analysis:
     """One checked (and, lazily, evaluated) version of a document."""
 
@@ -118,13 +140,18 @@ class Analysis:
             self.module = self.checked.program.entries[0]
             with dsl.gc_paused():        # (as the check is: in the server the heap holds the last evaluation's graph,
                 self._index(self.module)  # and a collection the index's allocations start walks all of it)
-        # the files on disk this version read (imports not open in the editor), as they were when it was checked
-        self.disk = {p: _stamp(p) for p in sorted(self.imports) if p != path and p not in self.buffers}
+        # the files under the root that an import names and this version could not load (`unloaded`)
+        self.unloaded: set[str] = unloaded(self.checked, root)
+        # the files on disk this version read (imports not open in the editor), and those it could not load, as they
+        # were when it was checked (None: no file there)
+        self.disk = {p: _stamp(p) for p in sorted(self.imports | self.unloaded)
+                     if p != path and p not in self.buffers}
 
     def stale(self, text: str, buffers: dict[str, str]) -> bool:
         """Whether this version no longer answers for `text` with the open documents `buffers`: its own text
         changed, or a document it imports was opened, changed or closed, or a file it imports that is not open
-        changed on disk (saved by another program, a `git checkout`)."""
+        changed on disk (saved by another program, a `git checkout`), or so did one it could not load (mended,
+        created: `unloaded`)."""
         if text != self.text:
             return True
         read = self.imports | (set(self.buffers) | set(buffers) if self.unresolved else set())

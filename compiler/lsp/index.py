@@ -13,7 +13,7 @@ Per file (its real path), an `Entry`:
 - its analysis, made when a request first needs it (the file checked as the full scan checks it, with the open
   documents read before the disk), with what it was made from: the text (buffer or stamp) of every file it read
   (`Analysis.imports`) and of every file under its root that an import names and it could not load (a text that
-  does not parse, or no file there: `_unloaded`; that import binds nothing until the file changes); at most
+  does not parse, or no file there: `Analysis.unloaded`; that import binds nothing until the file changes); at most
   MAX_ANALYSES are kept, the least recently used dropped first;
 - its outline (the definitions it writes, parsed only), for workspace symbols.
 
@@ -35,7 +35,6 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from dsl import nodes as n
 from dsl.diagnostics import Code, Sink
 from dsl.source import Source
 
@@ -163,7 +162,7 @@ class WorkspaceIndex:
         analysis = Analysis(entry.text, path, os.path.dirname(path), session,
                             {p: t for p, t in buffers.items() if p != path})
         self.made += 1
-        reads = ({os.path.realpath(p) for p in analysis.imports} | _unloaded(analysis)) - {path}
+        reads = ({os.path.realpath(p) for p in analysis.imports} | analysis.unloaded) - {path}
         missing = any(d.code == Code.IMPORT_NOT_FOUND for d in analysis.sink.items)
         entry.analysis = None if missing else analysis        # (a missing import may be there at the next request)
         entry.reads = {p: _version(p, buffers) for p in sorted(reads)}
@@ -194,28 +193,6 @@ class WorkspaceIndex:
             parsed = parse(Source(path, entry.text), Sink())
             entry.symbols = symbols_of(parsed.statements) if parsed is not None else []
         return entry.symbols
-
-
-def _unloaded(analysis: Analysis) -> set[str]:
-    """The real paths of the files under the analysis's root that its imports name and it could not load (a text that
-    does not parse, a file that cannot be read, no file there): the analysis is made from them as much as from the
-    files it loaded (`Analysis.imports`, which holds those alone): such an import binds nothing until the file changes.
-    (An import of the standard library, or one that leads outside the root, reads no file of the workspace.)"""
-    checked = analysis.checked
-    if checked is None:
-        return set()
-    out = set()
-    for module in checked.program.modules.values():
-        if module.is_stdlib:
-            continue
-        root = os.path.realpath(analysis.root or os.path.dirname(module.path))
-        for stmt in module.statements:
-            if isinstance(stmt, n.Import) and stmt.is_path and "\x00" not in stmt.module \
-                    and checked.program.imported(module, stmt) is None:
-                target = os.path.realpath(os.path.join(os.path.dirname(module.path), stmt.module))
-                if _inside(target, root):
-                    out.add(target)
-    return out
 
 
 def _inside(path: str, root: str) -> bool:

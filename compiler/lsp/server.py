@@ -440,8 +440,9 @@ async def initialized(ls: FactoryServer, params: t.InitializedParams) -> None:
 
 @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatchedFilesParams) -> None:
-    """A .factory file changed, was created or deleted on disk: re-check the open documents that read it (or that
-    could not find an import, which it may now be), unless it is open itself (its buffer is what they read)."""
+    """A .factory file changed, was created or deleted on disk: re-check the open documents that read it or could
+    not load it (a text that did not parse, now perhaps mended: `Analysis.unloaded`), or that could not find an
+    import (which it may now be), unless it is open itself (its buffer is what they read)."""
     # a path no file system names (a NUL byte: `%00` in the URI) is no file of the workspace: os.path and os.stat
     # raise ValueError on it, which pygls showed the user as an error
     params.changes = [c for c in params.changes if "\x00" not in _path(c.uri)]
@@ -458,7 +459,7 @@ async def did_change_watched_files(ls: FactoryServer, params: t.DidChangeWatched
         if analysis is None:
             continue
         missing = any(d.code == Code.IMPORT_NOT_FOUND for d in analysis.sink.items)
-        if missing or analysis.imports & changed:
+        if missing or (analysis.imports | analysis.unloaded) & changed:
             analysis.cancel()          # stale: the next analysis reads the files as they are now
             await ls.publish_in_stages(uri)
 
