@@ -352,26 +352,6 @@ def test_a_reports_sweep_chart_of_a_flagged_figure_says_so_as_its_table_cells_do
     assert any("⚠" in str(c) for c in sweep["charts"]) and "s.capex" in flags
 
 
-UNPRICED_SWITCH = """\
-from systems import DGX_H100_rack
-switch cheap {
-  ports = 64
-  port_speed = 400 Gb/s
-  power = 1 kW
-  height = 1 U
-}
-site s {
-  land_price = 0 USD
-  hall h {
-    rack r: DGX_H100_rack x 16
-  }
-  network fab {
-    role = "scale_out"
-    switch = cheap
-  }
-}
-"""
-
 SERVED_UNPRICED = """from systems import GB300_NVL72, VR_NVL72
 from models import Llama3_1_70B
 site s {
@@ -395,6 +375,8 @@ def test_an_unpriced_switch_flags_the_network_capex_not_the_optics_it_does_not_p
     cables are priced (`optic_price_per_rate`, `fiber_price`), so s.capex_optics, which equals the fabric's own
     priced optics, carries no mark (it was flagged because the site's optics part read the fabric's whole capex)."""
     import json
+
+    from test_diagram_trust15 import UNPRICED_SWITCH   # tests/ is on the path: the same fabric its view is drawn for
 
     path = tmp_path / "unpriced.factory"
     path.write_text(UNPRICED_SWITCH)
