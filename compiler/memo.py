@@ -8,8 +8,9 @@ that gives what computing it would (the law, tests/test_memo.py: the diagnostics
 every edit of a random series).
 
 When a value is lent. Only between two versions whose programs have the same *shape*: every file the evaluation
-read (the document, its imports, the stdlib) has the same text but for its numbers (`shape_of`: each number outside a
-string or comment replaced; a comment, a name, a unit, a string or a bracket changed: nothing is lent), and the same
+read (the document, its imports, the stdlib) has the same text but for its numbers and comments (`shape_of`: each
+number outside a string or comment, and each comment, replaced; a name, a unit, a string or a bracket changed:
+nothing is lent), and the same
 scenarios (the sweep's values). Two such programs lower to the same nodes at the same paths, with the same
 expressions but for their numbers, the same instances and parts, and the same names resolving to the same nodes.
 Then the text that differs lies between the first and the last character that differ (`Round.changed`, one range
