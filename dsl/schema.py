@@ -197,7 +197,7 @@ description   text              free text shown in reports
 _POWER_GEAR = """
 capacity      W       required  rated power it can carry
 efficiency    efficiency        fraction of input power delivered (losses = 1 - efficiency)
-price         USD               purchase price per unit, installed
+price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor; power shelves as priced)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 voltage       V                 output voltage
 """
@@ -211,7 +211,7 @@ utilization   ratio   output    load / (capacity of the units of this kind place
 _COOLING_GEAR = """
 capacity      W       required  heat it can remove at its design point
 power         W                 electrical power it draws at full load (fans, pumps, compressors)
-price         USD               purchase price per unit, installed
+price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x the cooling installation factor)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 """
 

@@ -62,6 +62,32 @@ Formulas:
                        MEP Estimation USA range for a whole CRAH system. Flagship: capex 8,388.6 -> 8,924.8
                        M$, cooling 129.6 -> 407.2 M$, power 525.3 -> 783.8 M$ (its all-estimate plant would
                        be 552 + 828 M$), TCO 2,173.65 -> 2,244.35 M$/yr, chat 0.3066 -> 0.3168 $/Mtok.
+      s15-plantsrc note (2026-12-06): equipment or installed, per stdlib price (stdlib/facility.factory).
+                       Every facility price is "NOT PUBLISHED [U]" with no cited source, so no source's own
+                       words settle it; the comments' words: installed: generator ("~$500/kW installed with
+                       enclosure, tank and paralleling share"), water-cooled chiller ("~$700/ton installed");
+                       equipment: transformer ("pre-2022 quotes of $60k-100k ... roughly doubled", a purchase
+                       quote), UPS ("~$400/kW for a large UPS module with lithium-ion batteries"), rectifier
+                       ("~$250/kW, below a UPS"), power shelf (its PSUs' prices; not marked up); silent:
+                       switchgear, PDU, busway, CDUs, CRAH, air-cooled chiller ("with integral condenser
+                       fans"), dry cooler, cooling tower, pump. Before this note the file's header said
+                       "Prices are per unit, installed" and the `price` field of every power and cooling kind
+                       read "purchase price per unit, installed" (dsl/schema.py, docs/kinds.md) while this
+                       model marks placed gear up as equipment: both now say what the model does (equipment,
+                       x the installation factor). Public checks found: "Quick Chilled Water Estimation"
+                       (scribd.com/document/56935425, undated [S]): centrifugal chillers 600-1,400 tons
+                       $240/ton with starters, setting, rigging and installation $60/ton, "typical
+                       construction costs"; the stdlib's $700/ton is 2.9x that equipment figure, so it reads
+                       as an installed chiller plant (Alabama Power's "Compare Installation Costs" page counts
+                       tower, condenser pumps and piping in a chiller's installed cost [S]), i.e. x 3.45 here
+                       double-counts it; no public generator equipment-vs-installed split found; power's 2.20
+                       still has no source of its own (the C&W power plant per W over the stdlib total). Not
+                       changed (no sourced per-part split in the time): were the generator's $500/kW
+                       installed, the flagship's 88 placed generators ($290.6M = 88 x $1.5M x 2.20) would be
+                       $132.0M, capex 8,924.8 -> 8,766.2 M$; it places no water-cooled chiller. Next: a
+                       sourced `installed` flag (or equipment figure) per part, and plant_equipment_* totals
+                       recomputed on equipment prices (the laws of tests/test_capex_laws15.py hold for any
+                       such totals, the factor being their ratio to the build cost).
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
