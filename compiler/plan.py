@@ -6,7 +6,7 @@ null: infeasible workload, non-finite) is "absent", never a number. Imports `com
 
 What is compared (one scenario, `--scenario`, 1 = the first):
 
-    KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
+    KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s, tokens per joule,
              $/Mtok, time to first token and per output token (the latencies a service is held to), capex,
              opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
              change (new - old) / |old| (none when old is 0 or absent). A figure that counts a part
@@ -82,6 +82,7 @@ KPIS: dict[str, str] = {
     "accelerators_needed": "accelerators needed",      # a workload's count for its deadline or demand
     "tokens_per_s": "tokens/s",
     "served_tokens_per_s": "served tokens/s",       # what a service's demand has it serve (tokens_per_s: capacity)
+    "tokens_per_joule": "tokens per joule",           # served tokens over the power at that load (a cap, a chip)
     "usd_per_mtok": "$/Mtok",
     "ttft": "time to first token",
     "tpot": "time per output token",

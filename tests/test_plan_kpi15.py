@@ -1,0 +1,102 @@
+"""`factory plan` follow-ups of the session-15 CI review (s15-kpi): laws a reviewer relies on.
+
+    tokens per joule, a key figure of the report, is a plan KPI: a power cap that moves it is a KPI change whose
+    old, new and change are the two evaluations' figures, shown in every format (JSON, text, Markdown, GitHub),
+    with the report's flag carried on the side computed from an input outside its published range, and a
+    policy gate can hold it; the output is byte-identical across runs.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+SERVICE = """from systems import DGX_H100
+from models import Llama3_1_8B
+
+site lab {
+  location = "lab"
+  inference chat {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    precision = "bf16"
+    scenario = "server"
+    input_tokens = 1000 tok
+    output_tokens = 300 tok
+    demand = 2 ktok/s
+  }
+}
+"""
+CAP = "accelerators = 8\n    power_cap = {}"
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("plan_kpi15")
+    texts = {"a": SERVICE,
+             # a 450 W cap on a 700 W H100: lower clocks, fewer tokens/s, more tokens per joule
+             "cap": SERVICE.replace("accelerators = 8", CAP.format("450 W")),
+             # 450 kW, a unit slip: no effect (above the TDP) but an implausible-value warning flags its figures
+             "slip": SERVICE.replace("accelerators = 8", CAP.format("450 kW"))}
+    out = {}
+    for name, text in texts.items():
+        out[name] = folder / f"{name}.factory"
+        out[name].write_text(text)
+    return out
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, [*map(str, args)])
+
+
+def _evals(path: Path) -> dict[str, float]:
+    quantities = json.loads(_run("eval", path, "--format", "json").stdout)["quantities"]
+    return {p: q["values"][0] for p, q in quantities.items() if p.endswith(".tokens_per_joule")}
+
+
+def test_tokens_per_joule_is_a_kpi_equal_to_the_two_evaluations(specs, tmp_path) -> None:
+    from compiler.plan import render_markdown, render_text
+
+    (tmp_path / "policy.toml").write_text("[tokens_per_joule]\nmax_increase = \"1%\"\n")
+    runs = [_run("plan", specs["a"], specs["cap"], "--format", "json", "--policy", tmp_path / "policy.toml")
+            for _ in range(2)]
+    assert runs[0].exit_code == 4, runs[0].output                # +1.1% > 1%: the gate holds the change
+    assert runs[0].stdout == runs[1].stdout                       # byte-identical across runs
+    doc = json.loads(runs[0].stdout)
+    kpis = {k["path"]: k for k in doc["kpis"]}
+    old, new = _evals(specs["a"]), _evals(specs["cap"])
+    assert set(old) == set(new) == {"lab.chat.tokens_per_joule", "lab.tokens_per_joule"}
+    for path in old:
+        assert new[path] > old[path]                              # a cap below the TDP: more tokens per joule
+        kpi = kpis[path]
+        assert (kpi["old"], kpi["new"], kpi["changed"]) == (old[path], new[path], True)
+        assert kpi["change"] == new[path] - old[path]
+        assert kpi["relative_change"] == (new[path] - old[path]) / abs(old[path])
+        assert kpi["label"] == "tokens per joule" and kpi["unit"] == "tok/J"
+    assert {g["path"] for g in doc["policy"] if not g["ok"]} == set(old)
+    # shown where the other KPIs are (the GitHub format lists flagged KPIs only: the next test)
+    assert "lab.chat.tokens_per_joule  0.7603 tok/J -> 0.769 tok/J  (+0.008702 tok/J, +1.1%)" in render_text(doc)
+    assert "| tokens per joule | `lab.chat` | 0.7603 tok/J | 0.769 tok/J | +0.008702 tok/J (+1.1%) |" in \
+        render_markdown(doc)
+
+
+def test_tokens_per_joule_carries_the_flag_of_its_side(specs) -> None:
+    from compiler.plan import render_github, render_markdown, render_text
+
+    result = _run("plan", specs["slip"], specs["cap"], "--format", "json")
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    kpi = next(k for k in doc["kpis"] if k["path"] == "lab.chat.tokens_per_joule")
+    assert "outside its published range" in kpi["old_flagged"] and kpi["new_flagged"] is None
+    for render, key, mark in ((render_text, "lab.chat.tokens_per_joule", "⚠ before: "),
+                              (render_markdown, "| tokens per joule | `lab.chat` | 0.7603 tok/J (", "⚠ "),
+                              (render_github, "lab.chat.tokens_per_joule: 0.7603 tok/J -> 0.769 tok/J", "⚠ before: ")):
+        out = render(doc)
+        line = next(x for x in out.splitlines() if key in x)
+        assert mark + kpi["old_flagged"] in line, (render.__name__, line)
+
