@@ -713,6 +713,44 @@ def _relabel(snap: Snapshot, tree: str, top: str, ref: str) -> None:
             fix(r.get("location"))
 
 
+def explain_defines(old: Snapshot, new: Snapshot) -> None:
+    """A `-D NAME=...` that names no parameter of one side or both: say which side lacks it. `-D` sets both
+    sides of a plan and no option sets a parameter on one side only, so the way to plan one side with a value is
+    to write it into that spec. Rewrites the `unknown-parameter` diagnostics in place; one that both sides lack is
+    said once (the new side's is dropped)."""
+    from dsl.check import DEFINE_SOURCE_PREFIX
+    from dsl.diagnostics import Code
+
+    def unknown(snap: Snapshot) -> dict[str, object]:
+        return {d.span.file.removeprefix(DEFINE_SOURCE_PREFIX): d for d in snap.sink.errors
+                if d.code == Code.UNKNOWN_PARAMETER and d.span is not None
+                and d.span.file.startswith(DEFINE_SOURCE_PREFIX)}
+
+    def read(snap: Snapshot) -> bool:      # its parameters were checked against the -D names (no other error first)
+        return not snap.missing and all(d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX)
+                                        for d in snap.sink.errors)
+
+    lacking = {"old": unknown(old), "new": unknown(new)}
+    for side, other, snap, has in (("old", "new", old, new), ("new", "old", new, old)):
+        for name, d in lacking[side].items():
+            if not read(has):                  # the other side is new in the change, or stopped before its -D
+                d.message = f"`-D {name}` names no parameter of the {side} spec ({snap.spec})"
+                continue
+            if name in lacking[other]:
+                if side == "old":
+                    d.message = f"`-D {name}` names no parameter of either spec ({old.spec}, {new.spec})"
+                else:
+                    snap.sink.items.remove(d)
+                continue
+            source = snap.sink.sources.get(d.span.file)
+            value = source.text.removeprefix(f"param {name} = ").strip() if source is not None else "..."
+            d.message = (f"`-D {name}` names no parameter of the {side} spec ({snap.spec}); the {other} spec "
+                         f"({has.spec}) declares it")
+            d.notes.append("-D sets a parameter on both sides of a plan; no option sets a parameter on one side only")
+            d.help = f"to plan the {other} spec with this value, write its value into the {other} spec " \
+                     f"(`param {name} = {value}`) and drop -D {name}"
+
+
 # ------------------------------------------------------------------------------------------- exit code
 def exit_code(doc: dict, fail_on: str) -> int:
     if not doc["new_evaluated"]:

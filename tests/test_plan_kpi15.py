@@ -100,3 +100,25 @@ def test_tokens_per_joule_carries_the_flag_of_its_side(specs) -> None:
         line = next(x for x in out.splitlines() if key in x)
         assert mark + kpi["old_flagged"] in line, (render.__name__, line)
 
+
+RACKS = "param n = 2\nserver box { max_power = 10 kW\n  price = 1000 USD }\nsite s {\n  hall h { rack r x n { server b: box x 4 } }\n}\n"
+
+
+def test_a_define_one_side_lacks_names_that_side_and_says_how_to_set_one_side(tmp_path) -> None:
+    (tmp_path / "old.factory").write_text(RACKS)
+    (tmp_path / "new.factory").write_text(RACKS.replace("param n = 2", "param n = 2\nparam m = 4")
+                                          .replace("box x 4", "box x m"))
+    old, new = str(tmp_path / "old.factory"), str(tmp_path / "new.factory")
+    forward = _run("plan", old, new, "-D", "m=5")
+    assert forward.exit_code == 2, forward.output
+    # the old spec lacks it, the new one has it; -D sets both sides, and no option sets one side only
+    assert f"`-D m` names no parameter of the old spec ({old}); the new spec ({new}) declares it" in forward.stderr
+    assert "no option sets a parameter on one side only" in forward.stderr, forward.stderr
+    assert "write its value into the new spec (`param m = 5`)" in forward.stderr, forward.stderr
+    back = _run("plan", new, old, "-D", "m=5")
+    assert back.exit_code == 2, back.output
+    assert f"`-D m` names no parameter of the new spec ({old}); the old spec ({new}) declares it" in back.stderr
+    assert "write its value into the old spec (`param m = 5`)" in back.stderr, back.stderr
+    neither = _run("plan", old, new, "-D", "k=5")
+    assert neither.exit_code == 2 and "`-D k` names no parameter of either spec" in neither.stderr, neither.stderr
+    assert neither.stderr.count("error[unknown-parameter]") == 1          # said once, not once a side
