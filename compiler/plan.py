@@ -130,6 +130,7 @@ class Snapshot:
     sink: object = None
     incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
     flagged: dict[str, str] = field(default_factory=dict)  # KPI path -> why another warning flags it (the report's)
+    flag_places: dict[str, dict] = field(default_factory=dict)   # flagged KPI path -> {file, line, col} of its input
     scenario_count: int = 1
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
     absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
@@ -219,6 +220,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     named, reached = _unpriced_reach(results, sink)
     snap.incomplete = set(snap.kpis) & reached
     snap.flagged = _flagged_kpis(results, sink, set(snap.kpis))
+    snap.flag_places = _flag_places(results, sink, snap.flagged)
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
                 and not getattr(node.module, "is_stdlib", False):
@@ -293,6 +295,26 @@ def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
         if path in kpis and other:
             out[path] = flag_reason(other)
     return out
+
+
+def _flag_places(results, sink, flagged: dict[str, str]) -> dict[str, dict]:
+    """Where each flagged KPI's flag comes from: {file, line, col} of the first diagnostic (in report order) other
+    than `unpriced` whose figures it is computed from (the input outside its published range), in a spec file."""
+    from dsl.check import DEFINE_SOURCE_PREFIX
+    from dsl.diagnostics import Code
+
+    from .render.report_format import graph_flags
+
+    places: dict[str, dict] = {}
+    for d in sink.sorted():
+        if len(places) == len(flagged):
+            break
+        if d.severity not in ("error", "warning") or d.code == Code.UNPRICED or not d.quantities \
+                or d.span is None or d.span.file.startswith(DEFINE_SOURCE_PREFIX):
+            continue
+        for path in sorted(set(graph_flags(results.graph, [d])) & set(flagged)):
+            places.setdefault(path, {"file": d.span.file, "line": d.span.line, "col": d.span.col})
+    return places
 
 
 def _unpriced_reach(results, sink) -> tuple[set[str], set[str]]:
@@ -406,6 +428,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
                      "old_flagged": old.flagged.get(path) if o is not None else None,
                      "new_flagged": new.flagged.get(path) if n is not None else None,
+                     "old_flagged_location": old.flag_places.get(path) if o is not None else None,
+                     "new_flagged_location": new.flag_places.get(path) if n is not None else None,
                      "old_absent": _why(old, path) or _gone(old, path, "old"),
                      "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
@@ -705,7 +729,7 @@ def _relabel(snap: Snapshot, tree: str, top: str, ref: str) -> None:
             loc["file"] = name(loc["file"])
     pattern = re.compile(re.escape(tree + os.sep) + r"[^\s:]+")
     snap.places = lambda text: pattern.sub(lambda m: name(m.group(0)), text)
-    for place in snap.input_places.values():
+    for place in [*snap.input_places.values(), *snap.flag_places.values()]:
         fix(place)
     for d in snap.diagnostics:
         fix(d.get("location"))
@@ -1079,11 +1103,18 @@ def render_github(doc: dict) -> str:
     for site, cost, _, total, left_out in _sections(doc.get("costs", [])):     # a warning where it counts a flagged row
         lines.append(command("warning" if left_out[2] else "notice", f"factory plan: {cost} of {site}",
                              _total_text(cost, total, left_out).split(": ", 1)[1]))
+    def at(where) -> str:            # file=,line=,col= properties (before title=), or none
+        return "" if not where else \
+            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+
+    at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
     for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
         note = _flag_note(k) if k["changed"] else ""
-        if note:
+        if note:              # at the input it is computed from: the new spec's, else the old one's (a real file)
+            where = k.get("new_flagged_location") or (None if at_ref else k.get("old_flagged_location"))
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-            lines.append(command("warning", "factory plan: flagged figure", f"{k['path']}: {old} -> {new} ({note})"))
+            lines.append(f"::warning {at(where)}title={escape_property('factory plan: flagged figure')}::"
+                         + escape_data(f"{k['path']}: {old} -> {new} ({note})"))
     lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
     return "\n".join(lines) + "\n"
@@ -1118,6 +1149,11 @@ class Kpi(_Strict):
                                        "`unpriced` (`computed from an input outside its published range`), or null; "
                                        "an added field (older plans lack it)")
     new_flagged: Optional[str] = Field(None, description="the same for new; an added field")
+    old_flagged_location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the "
+                                                                 "diagnostic old_flagged comes from (the input "
+                                                                 "outside its range), or null; an added field")
+    new_flagged_location: Optional[dict[str, str | int]] = Field(None, description="the same for new_flagged; an "
+                                                                 "added field")
     old_absent: Optional[Absent] = Field(None, description="why old has no value (Results.absent), or null; an "
                                                            "added field (older plans lack it)")
     new_absent: Optional[Absent] = Field(None, description="why new has no value, or null; an added field")

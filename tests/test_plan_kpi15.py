@@ -122,3 +122,23 @@ def test_a_define_one_side_lacks_names_that_side_and_says_how_to_set_one_side(tm
     neither = _run("plan", old, new, "-D", "k=5")
     assert neither.exit_code == 2 and "`-D k` names no parameter of either spec" in neither.stderr, neither.stderr
     assert neither.stderr.count("error[unknown-parameter]") == 1          # said once, not once a side
+
+
+
+def test_a_flagged_figure_annotation_points_at_the_input_it_is_computed_from(specs) -> None:
+    # the flagged input, 450 kW, is on line 10 of the new spec, column 17 (`    power_cap = 450 kW`)
+    assert SERVICE.replace("accelerators = 8", CAP.format("450 kW")).splitlines()[9] == "    power_cap = 450 kW"
+    result = _run("plan", specs["cap"], specs["slip"], "--format", "github")
+    assert result.exit_code == 3, result.output
+    doc = json.loads(_run("plan", specs["cap"], specs["slip"], "--format", "json").stdout)
+    kpi = next(k for k in doc["kpis"] if k["path"] == "lab.chat.tokens_per_joule")
+    assert kpi["new_flagged_location"] == {"file": str(specs["slip"]), "line": 10, "col": 17}
+    assert kpi["old_flagged_location"] is None
+    flagged = [x for x in result.stdout.splitlines() if "flagged figure" in x]
+    assert flagged and all(x.startswith(f"::warning file={specs['slip']},line=10,col=17,title=") for x in flagged), \
+        flagged
+    # the flag on the old side (the change fixed the input): at the old spec's line
+    back = _run("plan", specs["slip"], specs["cap"], "--format", "github").stdout
+    flagged = [x for x in back.splitlines() if "flagged figure" in x]
+    assert flagged and all(x.startswith(f"::warning file={specs['slip']},line=10,col=17,title=") for x in flagged), \
+        flagged
