@@ -98,6 +98,13 @@ _KPI_KINDS = {"site", "inference", "training"}
 _POLICY_KEYS = {"max", "min", "max_increase", "max_decrease"}
 
 
+class Policy(dict):
+    """target -> {gate: (mode, limit)}, as `load_policy` reads it, with `places`: (target, gate) -> {file, line,
+    col} of the gate's key in the policy file (where a line can be found; none for an inline table)."""
+
+    places: dict[tuple[str, str], dict] = {}
+
+
 class PlanError(Exception):
     """A usage problem (exit 2): a bad policy file, a git ref or path that cannot be read."""
 
@@ -527,12 +534,16 @@ def load_policy(path: str) -> dict:
 
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            raw_text = fh.read()
+        data = tomllib.loads(raw_text.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise PlanError(f"{path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
-    policy: dict[str, dict[str, tuple[str, float]]] = {}
+    policy = Policy()
+    policy.places = _policy_places(path, raw_text.decode("utf-8"))
     for target, rules in _policy_tables(path, data):
         short = target.rpartition(".")[2]
         if short not in KPIS:
@@ -545,6 +556,34 @@ def load_policy(path: str) -> dict:
                 raise PlanError(f"{path}: [{target}] {key} is given twice")
             gates[key] = _gate_value(path, target, key, raw)
     return policy
+
+
+def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
+    """(target, gate) -> {file, line, col} of each gate key written under a table header (`[pue]`, `[s.capex]`,
+    `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives); the first wins."""
+    import re
+    import tomllib
+
+    places: dict[tuple[str, str], dict] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
+        if header:
+            try:
+                parsed = tomllib.loads(f"[{header.group(1)}]\n")
+            except tomllib.TOMLDecodeError:
+                table = ""
+                continue
+            keys = []
+            while isinstance(parsed, dict) and len(parsed) == 1:
+                key, parsed = next(iter(parsed.items()))
+                keys.append(key)
+            table = ".".join(keys)
+            continue
+        gate = re.match(r"(\s*)([A-Za-z_]+)\s*=", line)
+        if gate and table and gate.group(2) in _POLICY_KEYS:
+            places.setdefault((table, gate.group(2)), {"file": path, "line": number, "col": len(gate.group(1)) + 1})
+    return places
 
 
 def _policy_tables(path: str, data: dict, prefix: str = ""):
@@ -593,12 +632,13 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
     import difflib
 
     out = []
+    places = getattr(policy, "places", {})
     paths = sorted(k["path"] for k in kpis)
     for target, rules in sorted(policy.items()):
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
-                out.append(_gate(kpi, key, mode, limit))
+                out.append({**_gate(kpi, key, mode, limit), "location": places.get((target, key))})
         if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
             continue
         close = difflib.get_close_matches(target, paths, 1)
@@ -607,10 +647,12 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
             if "." in target:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
                             "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"
-                                       + (f" (did you mean `{close[0]}`?)" if close else "")})
+                                       + (f" (did you mean `{close[0]}`?)" if close else ""),
+                            "location": places.get((target, key))})
             else:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": True, "applied": False,
-                            "message": f"no site or workload of either spec has `{target}`: not applied"})
+                            "message": f"no site or workload of either spec has `{target}`: not applied",
+                            "location": places.get((target, key))})
     return out
 
 
@@ -1115,7 +1157,8 @@ def render_github(doc: dict) -> str:
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
             lines.append(f"::warning {at(where)}title={escape_property('factory plan: flagged figure')}::"
                          + escape_data(f"{k['path']}: {old} -> {new} ({note})"))
-    lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
+    lines += [f"::error {at(g.get('location'))}title={escape_property('factory plan: policy')}::"   # at its line
+              + escape_data(f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
     return "\n".join(lines) + "\n"
 
@@ -1257,6 +1300,8 @@ class Gate(_Strict):
     applied: bool = Field(True, description="false: the gate's target is no KPI of either spec (a full path: "
                                             "violated; a short name: not applied); an added field (older plans "
                                             "lack it)")
+    location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the gate's key in the "
+                                                     "policy file, or null (an inline table); an added field")
 
 
 class ScenarioOf(_Strict):

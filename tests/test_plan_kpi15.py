@@ -142,3 +142,18 @@ def test_a_flagged_figure_annotation_points_at_the_input_it_is_computed_from(spe
     flagged = [x for x in back.splitlines() if "flagged figure" in x]
     assert flagged and all(x.startswith(f"::warning file={specs['slip']},line=10,col=17,title=") for x in flagged), \
         flagged
+
+
+def test_a_policy_annotation_points_at_its_gate_in_the_policy_file(specs, tmp_path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("# the energy team's gates\n[pue]\nmax = 2\n\n[lab.chat.tokens_per_s]\n  max_increase = \"1%\"\n"
+                      "[\"lab.tokens_per_s\"]\nmax_increase = 0.5e3\n")
+    result = _run("plan", specs["cap"], specs["slip"], "--format", "github", "--policy", policy)
+    assert result.exit_code == 4, result.output                   # the cap lifted: tokens/s rose 14%
+    gates = [x for x in result.stdout.splitlines() if "factory plan%3A policy" in x]
+    # `  max_increase` on line 6, column 3, under [lab.chat.tokens_per_s]; the quoted table's on line 8
+    assert sorted(x.split(",title=")[0] for x in gates) == [f"::error file={policy},line=6,col=3",
+                                                             f"::error file={policy},line=8,col=1"], gates
+    doc = json.loads(_run("plan", specs["cap"], specs["slip"], "--format", "json", "--policy", policy).stdout)
+    assert {g["path"]: g["location"]["line"] for g in doc["policy"]} == {"lab.chat.tokens_per_s": 6,
+                                                                         "lab.tokens_per_s": 8, "pue": 3}
