@@ -3,7 +3,12 @@
     tokens per joule, a key figure of the report, is a plan KPI: a power cap that moves it is a KPI change whose
     old, new and change are the two evaluations' figures, shown in every format (JSON, text, Markdown, GitHub),
     with the report's flag carried on the side computed from an input outside its published range, and a
-    policy gate can hold it; the output is byte-identical across runs.
+    policy gate can hold it; the output is byte-identical across runs;
+    a `-D` that one side does not declare names that side (and the other, which does) and says how to plan one
+    side with the value (there is no one-sided -D: write it into that spec); a name neither declares is said once;
+    in `--format github`, a flagged figure's warning is at the line of the input it is computed from (the new
+    spec's; the old one's only when that is a file, never `PATH@REF` with `--base-ref`), and a violated policy
+    gate's error at its key's line in the policy file.
 """
 from __future__ import annotations
 
@@ -157,3 +162,27 @@ def test_a_policy_annotation_points_at_its_gate_in_the_policy_file(specs, tmp_pa
     doc = json.loads(_run("plan", specs["cap"], specs["slip"], "--format", "json", "--policy", policy).stdout)
     assert {g["path"]: g["location"]["line"] for g in doc["policy"]} == {"lab.chat.tokens_per_s": 6,
                                                                          "lab.tokens_per_s": 8, "pue": 3}
+
+
+def test_with_base_ref_an_old_side_flag_is_at_path_at_ref_and_annotates_no_file(specs, tmp_path, monkeypatch) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    (repo / "specs" / "s.factory").write_text(specs["slip"].read_text())
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "specs" / "s.factory").write_text(specs["cap"].read_text())     # the fix: 450 kW -> 450 W
+    monkeypatch.chdir(repo)
+    from compiler.plan import render_github
+
+    result = _run("plan", "specs/s.factory", "--base-ref", "HEAD", "--format", "json")
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    kpi = next(k for k in doc["kpis"] if k["path"] == "lab.chat.tokens_per_joule")
+    assert kpi["old_flagged_location"] == {"file": "specs/s.factory@HEAD", "line": 10, "col": 17}
+    flagged = [x for x in render_github(doc).splitlines() if "flagged figure" in x]
+    # the head's line 10 holds the fixed text: no annotation there, and PATH@REF is no file of the checkout
+    assert flagged and all(x.startswith("::warning title=") for x in flagged), flagged
