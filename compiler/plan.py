@@ -1142,18 +1142,28 @@ def render_github(doc: dict) -> str:
         props = "" if not where or i["status"] == "removed" else \
             f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
         lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
-    for site, cost, _, total, left_out in _sections(doc.get("costs", [])):     # a warning where it counts a flagged row
-        lines.append(command("warning" if left_out[2] else "notice", f"factory plan: {cost} of {site}",
-                             _total_text(cost, total, left_out).split(": ", 1)[1]))
     def at(where) -> str:            # file=,line=,col= properties (before title=), or none
         return "" if not where else \
             f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
 
     at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
+
+    def flag_place(k: dict):    # the input a flagged KPI is computed from: the new spec's, else the old one's (a file)
+        return k.get("new_flagged_location") or (None if at_ref else k.get("old_flagged_location"))
+
+    kpi_of = {k["path"]: k for k in doc["kpis"]}
+    for site, cost, _, total, left_out in _sections(doc.get("costs", [])):     # a warning where it counts a flagged row
+        if left_out[2]:       # at the flagged input of the site's KPI (capex, opex), where it has one
+            where = flag_place(kpi_of.get(f"{site}.{cost}", {}))
+            lines.append(f"::warning {at(where)}title={escape_property(f'factory plan: {cost} of {site}')}::"
+                         + escape_data(_total_text(cost, total, left_out).split(": ", 1)[1]))
+        else:
+            lines.append(command("notice", f"factory plan: {cost} of {site}",
+                                 _total_text(cost, total, left_out).split(": ", 1)[1]))
     for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
         note = _flag_note(k) if k["changed"] else ""
-        if note:              # at the input it is computed from: the new spec's, else the old one's (a real file)
-            where = k.get("new_flagged_location") or (None if at_ref else k.get("old_flagged_location"))
+        if note:              # at the input it is computed from
+            where = flag_place(k)
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
             lines.append(f"::warning {at(where)}title={escape_property('factory plan: flagged figure')}::"
                          + escape_data(f"{k['path']}: {old} -> {new} ({note})"))

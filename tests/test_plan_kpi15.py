@@ -186,3 +186,18 @@ def test_with_base_ref_an_old_side_flag_is_at_path_at_ref_and_annotates_no_file(
     flagged = [x for x in render_github(doc).splitlines() if "flagged figure" in x]
     # the head's line 10 holds the fixed text: no annotation there, and PATH@REF is no file of the checkout
     assert flagged and all(x.startswith("::warning title=") for x in flagged), flagged
+
+
+def test_a_cost_total_warning_is_at_the_flagged_input_of_its_site(tmp_path) -> None:
+    starter = (Path(__file__).resolve().parents[1] / "examples" / "enterprise_starter.factory").read_text()
+    (tmp_path / "a.factory").write_text(starter)
+    (tmp_path / "b.factory").write_text(starter.replace("0.12 USD/kWh", "80 USD/kWh"))   # a unit slip
+    result = _run("plan", tmp_path / "a.factory", tmp_path / "b.factory", "--format", "json")
+    from compiler.plan import render_github
+
+    doc = json.loads(result.stdout)
+    where = next(k for k in doc["kpis"] if k["path"] == "headquarters.opex")["new_flagged_location"]
+    assert where["file"] == str(tmp_path / "b.factory")
+    (total,) = [x for x in render_github(doc).splitlines() if "opex of headquarters" in x]
+    # the site's opex total counts the flagged energy row: at the line of the input the flag comes from
+    assert total.startswith(f"::warning file={where['file']},line={where['line']},col={where['col']},title="), total
