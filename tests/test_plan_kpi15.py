@@ -61,7 +61,7 @@ def _run(*args: str):
 
 def _evals(path: Path) -> dict[str, float]:
     quantities = json.loads(_run("eval", path, "--format", "json").stdout)["quantities"]
-    return {p: q["values"][0] for p, q in quantities.items() if p.endswith(".tokens_per_joule")}
+    return {p: q["values"][0] for p, q in quantities.items()}
 
 
 def test_tokens_per_joule_is_a_kpi_equal_to_the_two_evaluations(specs, tmp_path) -> None:
@@ -74,7 +74,11 @@ def test_tokens_per_joule_is_a_kpi_equal_to_the_two_evaluations(specs, tmp_path)
     assert runs[0].stdout == runs[1].stdout                       # byte-identical across runs
     doc = json.loads(runs[0].stdout)
     kpis = {k["path"]: k for k in doc["kpis"]}
-    old, new = _evals(specs["a"]), _evals(specs["cap"])
+    old_all, new_all = _evals(specs["a"]), _evals(specs["cap"])
+    for path, kpi in kpis.items():          # every KPI, changed or not: the two evaluations' figures
+        assert (kpi["old"], kpi["new"]) == (old_all[path], new_all[path]), path
+        assert kpi["change"] == new_all[path] - old_all[path], path
+    old, new = ({p: v for p, v in d.items() if p.endswith(".tokens_per_joule")} for d in (old_all, new_all))
     assert set(old) == set(new) == {"lab.chat.tokens_per_joule", "lab.tokens_per_joule"}
     for path in old:
         assert new[path] > old[path]                              # a cap below the TDP: more tokens per joule
