@@ -511,8 +511,8 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
 
     `factory plan OLD NEW`, or `factory plan SPEC --base-ref main`. Exit codes: 0 no change, 3 changed,
     4 a --policy gate violated, 1 the new spec has errors, 2 usage or internal error (docs/ci.md)."""
-    from .plan import PlanError, base_snapshot, compare, exit_code, load_policy, render_markdown, \
-        render_text as render_plan, snapshot
+    from .plan import PlanError, base_snapshot, compare, exit_code, explain_defines, load_policy, \
+        render_markdown, render_text as render_plan, snapshot
 
     if base_ref is not None and len(specs) != 1:
         raise click.UsageError("with --base-ref, name one SPEC (it is compared with its version at the ref)")
@@ -531,6 +531,7 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
     except PlanError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    explain_defines(old, new)        # a -D one side lacks: which side, and how to give it to one side only
     for snap in (old, new):
         if any(d.code in _CLI_CODES for d in snap.sink.errors):
             click.echo(render_text(snap.sink.items, snap.sink.sources), err=True)

@@ -6,7 +6,7 @@ null: infeasible workload, non-finite) is "absent", never a number. Imports `com
 
 What is compared (one scenario, `--scenario`, 1 = the first):
 
-    KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s,
+    KPIs     for every site and workload, the figures in KPIS (facility and IT power, PUE, tokens/s, tokens per joule,
              $/Mtok, time to first token and per output token (the latencies a service is held to), capex,
              opex, TCO per year, time to train, ...): old, new, absolute change new - old and relative
              change (new - old) / |old| (none when old is 0 or absent). A figure that counts a part
@@ -82,6 +82,7 @@ KPIS: dict[str, str] = {
     "accelerators_needed": "accelerators needed",      # a workload's count for its deadline or demand
     "tokens_per_s": "tokens/s",
     "served_tokens_per_s": "served tokens/s",       # what a service's demand has it serve (tokens_per_s: capacity)
+    "tokens_per_joule": "tokens per joule",           # served tokens over the power at that load (a cap, a chip)
     "usd_per_mtok": "$/Mtok",
     "ttft": "time to first token",
     "tpot": "time per output token",
@@ -95,6 +96,13 @@ KPIS: dict[str, str] = {
 }
 _KPI_KINDS = {"site", "inference", "training"}
 _POLICY_KEYS = {"max", "min", "max_increase", "max_decrease"}
+
+
+class Policy(dict):
+    """target -> {gate: (mode, limit)}, as `load_policy` reads it, with `places`: (target, gate) -> {file, line,
+    col} of the gate's key in the policy file (where a line can be found; none for an inline table)."""
+
+    places: dict[tuple[str, str], dict] = {}
 
 
 class PlanError(Exception):
@@ -129,6 +137,7 @@ class Snapshot:
     sink: object = None
     incomplete: set[str] = field(default_factory=set)    # KPI paths that count a part without a price as $0
     flagged: dict[str, str] = field(default_factory=dict)  # KPI path -> why another warning flags it (the report's)
+    flag_places: dict[str, dict] = field(default_factory=dict)   # flagged KPI path -> {file, line, col} of its input
     scenario_count: int = 1
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
     absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
@@ -218,6 +227,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     named, reached = _unpriced_reach(results, sink)
     snap.incomplete = set(snap.kpis) & reached
     snap.flagged = _flagged_kpis(results, sink, set(snap.kpis))
+    snap.flag_places = _flag_places(results, sink, snap.flagged)
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
                 and not getattr(node.module, "is_stdlib", False):
@@ -292,6 +302,26 @@ def _flagged_kpis(results, sink, kpis: set[str]) -> dict[str, str]:
         if path in kpis and other:
             out[path] = flag_reason(other)
     return out
+
+
+def _flag_places(results, sink, flagged: dict[str, str]) -> dict[str, dict]:
+    """Where each flagged KPI's flag comes from: {file, line, col} of the first diagnostic (in report order) other
+    than `unpriced` whose figures it is computed from (the input outside its published range), in a spec file."""
+    from dsl.check import DEFINE_SOURCE_PREFIX
+    from dsl.diagnostics import Code
+
+    from .render.report_format import graph_flags
+
+    places: dict[str, dict] = {}
+    for d in sink.sorted():
+        if len(places) == len(flagged):
+            break
+        if d.severity not in ("error", "warning") or d.code == Code.UNPRICED or not d.quantities \
+                or d.span is None or d.span.file.startswith(DEFINE_SOURCE_PREFIX):
+            continue
+        for path in sorted(set(graph_flags(results.graph, [d])) & set(flagged)):
+            places.setdefault(path, {"file": d.span.file, "line": d.span.line, "col": d.span.col})
+    return places
 
 
 def _unpriced_reach(results, sink) -> tuple[set[str], set[str]]:
@@ -405,6 +435,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old_incomplete": old_incomplete, "new_incomplete": new_incomplete,
                      "old_flagged": old.flagged.get(path) if o is not None else None,
                      "new_flagged": new.flagged.get(path) if n is not None else None,
+                     "old_flagged_location": old.flag_places.get(path) if o is not None else None,
+                     "new_flagged_location": new.flag_places.get(path) if n is not None else None,
                      "old_absent": _why(old, path) or _gone(old, path, "old"),
                      "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
@@ -502,12 +534,16 @@ def load_policy(path: str) -> dict:
 
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            raw_text = fh.read()
+        data = tomllib.loads(raw_text.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise PlanError(f"{path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
-    policy: dict[str, dict[str, tuple[str, float]]] = {}
+    policy = Policy()
+    policy.places = _policy_places(path, raw_text.decode("utf-8"))
     for target, rules in _policy_tables(path, data):
         short = target.rpartition(".")[2]
         if short not in KPIS:
@@ -520,6 +556,34 @@ def load_policy(path: str) -> dict:
                 raise PlanError(f"{path}: [{target}] {key} is given twice")
             gates[key] = _gate_value(path, target, key, raw)
     return policy
+
+
+def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
+    """(target, gate) -> {file, line, col} of each gate key written under a table header (`[pue]`, `[s.capex]`,
+    `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives); the first wins."""
+    import re
+    import tomllib
+
+    places: dict[tuple[str, str], dict] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
+        if header:
+            try:
+                parsed = tomllib.loads(f"[{header.group(1)}]\n")
+            except tomllib.TOMLDecodeError:
+                table = ""
+                continue
+            keys = []
+            while isinstance(parsed, dict) and len(parsed) == 1:
+                key, parsed = next(iter(parsed.items()))
+                keys.append(key)
+            table = ".".join(keys)
+            continue
+        gate = re.match(r"(\s*)([A-Za-z_]+)\s*=", line)
+        if gate and table and gate.group(2) in _POLICY_KEYS:
+            places.setdefault((table, gate.group(2)), {"file": path, "line": number, "col": len(gate.group(1)) + 1})
+    return places
 
 
 def _policy_tables(path: str, data: dict, prefix: str = ""):
@@ -568,12 +632,13 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
     import difflib
 
     out = []
+    places = getattr(policy, "places", {})
     paths = sorted(k["path"] for k in kpis)
     for target, rules in sorted(policy.items()):
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
-                out.append(_gate(kpi, key, mode, limit))
+                out.append({**_gate(kpi, key, mode, limit), "location": places.get((target, key))})
         if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
             continue
         close = difflib.get_close_matches(target, paths, 1)
@@ -582,10 +647,12 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
             if "." in target:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
                             "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"
-                                       + (f" (did you mean `{close[0]}`?)" if close else "")})
+                                       + (f" (did you mean `{close[0]}`?)" if close else ""),
+                            "location": places.get((target, key))})
             else:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": True, "applied": False,
-                            "message": f"no site or workload of either spec has `{target}`: not applied"})
+                            "message": f"no site or workload of either spec has `{target}`: not applied",
+                            "location": places.get((target, key))})
     return out
 
 
@@ -704,12 +771,50 @@ def _relabel(snap: Snapshot, tree: str, top: str, ref: str) -> None:
             loc["file"] = name(loc["file"])
     pattern = re.compile(re.escape(tree + os.sep) + r"[^\s:]+")
     snap.places = lambda text: pattern.sub(lambda m: name(m.group(0)), text)
-    for place in snap.input_places.values():
+    for place in [*snap.input_places.values(), *snap.flag_places.values()]:
         fix(place)
     for d in snap.diagnostics:
         fix(d.get("location"))
         for r in d.get("related", []):
             fix(r.get("location"))
+
+
+def explain_defines(old: Snapshot, new: Snapshot) -> None:
+    """A `-D NAME=...` that names no parameter of one side or both: say which side lacks it. `-D` sets both
+    sides of a plan and no option sets a parameter on one side only, so the way to plan one side with a value is
+    to write it into that spec. Rewrites the `unknown-parameter` diagnostics in place; one that both sides lack is
+    said once (the new side's is dropped)."""
+    from dsl.check import DEFINE_SOURCE_PREFIX
+    from dsl.diagnostics import Code
+
+    def unknown(snap: Snapshot) -> dict[str, object]:
+        return {d.span.file.removeprefix(DEFINE_SOURCE_PREFIX): d for d in snap.sink.errors
+                if d.code == Code.UNKNOWN_PARAMETER and d.span is not None
+                and d.span.file.startswith(DEFINE_SOURCE_PREFIX)}
+
+    def read(snap: Snapshot) -> bool:      # its parameters were checked against the -D names (no other error first)
+        return not snap.missing and all(d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX)
+                                        for d in snap.sink.errors)
+
+    lacking = {"old": unknown(old), "new": unknown(new)}
+    for side, other, snap, has in (("old", "new", old, new), ("new", "old", new, old)):
+        for name, d in lacking[side].items():
+            if not read(has):                  # the other side is new in the change, or stopped before its -D
+                d.message = f"`-D {name}` names no parameter of the {side} spec ({snap.spec})"
+                continue
+            if name in lacking[other]:
+                if side == "old":
+                    d.message = f"`-D {name}` names no parameter of either spec ({old.spec}, {new.spec})"
+                else:
+                    snap.sink.items.remove(d)
+                continue
+            source = snap.sink.sources.get(d.span.file)
+            value = source.text.removeprefix(f"param {name} = ").strip() if source is not None else "..."
+            d.message = (f"`-D {name}` names no parameter of the {side} spec ({snap.spec}); the {other} spec "
+                         f"({has.spec}) declares it")
+            d.notes.append("-D sets a parameter on both sides of a plan; no option sets a parameter on one side only")
+            d.help = f"to plan the {other} spec with this value, write its value into the {other} spec " \
+                     f"(`param {name} = {value}`) and drop -D {name}"
 
 
 # ------------------------------------------------------------------------------------------- exit code
@@ -1037,15 +1142,33 @@ def render_github(doc: dict) -> str:
         props = "" if not where or i["status"] == "removed" else \
             f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
         lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
+    def at(where) -> str:            # file=,line=,col= properties (before title=), or none
+        return "" if not where else \
+            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+
+    at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
+
+    def flag_place(k: dict):    # the input a flagged KPI is computed from: the new spec's, else the old one's (a file)
+        return k.get("new_flagged_location") or (None if at_ref else k.get("old_flagged_location"))
+
+    kpi_of = {k["path"]: k for k in doc["kpis"]}
     for site, cost, _, total, left_out in _sections(doc.get("costs", [])):     # a warning where it counts a flagged row
-        lines.append(command("warning" if left_out[2] else "notice", f"factory plan: {cost} of {site}",
-                             _total_text(cost, total, left_out).split(": ", 1)[1]))
+        if left_out[2]:       # at the flagged input of the site's KPI (capex, opex), where it has one
+            where = flag_place(kpi_of.get(f"{site}.{cost}", {}))
+            lines.append(f"::warning {at(where)}title={escape_property(f'factory plan: {cost} of {site}')}::"
+                         + escape_data(_total_text(cost, total, left_out).split(": ", 1)[1]))
+        else:
+            lines.append(command("notice", f"factory plan: {cost} of {site}",
+                                 _total_text(cost, total, left_out).split(": ", 1)[1]))
     for k in doc["kpis"]:        # a changed figure the report marks: a warning, its before -> after and why
         note = _flag_note(k) if k["changed"] else ""
-        if note:
+        if note:              # at the input it is computed from
+            where = flag_place(k)
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-            lines.append(command("warning", "factory plan: flagged figure", f"{k['path']}: {old} -> {new} ({note})"))
-    lines += [command("error", "factory plan: policy", f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
+            lines.append(f"::warning {at(where)}title={escape_property('factory plan: flagged figure')}::"
+                         + escape_data(f"{k['path']}: {old} -> {new} ({note})"))
+    lines += [f"::error {at(g.get('location'))}title={escape_property('factory plan: policy')}::"   # at its line
+              + escape_data(f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
     return "\n".join(lines) + "\n"
 
@@ -1079,6 +1202,11 @@ class Kpi(_Strict):
                                        "`unpriced` (`computed from an input outside its published range`), or null; "
                                        "an added field (older plans lack it)")
     new_flagged: Optional[str] = Field(None, description="the same for new; an added field")
+    old_flagged_location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the "
+                                                                 "diagnostic old_flagged comes from (the input "
+                                                                 "outside its range), or null; an added field")
+    new_flagged_location: Optional[dict[str, str | int]] = Field(None, description="the same for new_flagged; an "
+                                                                 "added field")
     old_absent: Optional[Absent] = Field(None, description="why old has no value (Results.absent), or null; an "
                                                            "added field (older plans lack it)")
     new_absent: Optional[Absent] = Field(None, description="why new has no value, or null; an added field")
@@ -1182,6 +1310,8 @@ class Gate(_Strict):
     applied: bool = Field(True, description="false: the gate's target is no KPI of either spec (a full path: "
                                             "violated; a short name: not applied); an added field (older plans "
                                             "lack it)")
+    location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the gate's key in the "
+                                                     "policy file, or null (an inline table); an added field")
 
 
 class ScenarioOf(_Strict):
