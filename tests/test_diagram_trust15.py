@@ -393,3 +393,20 @@ def test_a_limit_computed_from_an_implausible_input_is_flagged_on_the_rack_card(
         done = runner.invoke(main, ["diagram", "slip.factory", "--view", "physical", "--format", "dot", "-o", "-"])
     assert re.search(rf'<FONT COLOR="{ALERT}">limit 250 MW \(0.0% used\) \(\u26a0 computed from an input outside '
                      r"its published range\)", done.output), _plain(done.output)
+
+
+@pytest.mark.parametrize("view", ["physical", "power", "cooling"])
+def test_a_power_figure_reads_the_same_on_the_diagram_as_in_the_report(view) -> None:
+    """The flagship's IT power is 222.5 MW in the report and eval (report_format: four significant figures,
+    display.format_number), but every diagram printed '223 MW' (three). Law: a power figure the diagram prints is
+    the report's text of the same quantity: the site's IT power reads as `_View.show` writes it, and no
+    three-figure rounding of it appears."""
+    from compiler.render.report_format import _View
+
+    results = _results(ROOT / "examples" / "flagship_campus.factory")
+    it = results.values["frontier_campus.it_power"].item()
+    shown = _View(results, 0).show("frontier_campus.it_power")
+    assert shown == "222.5 MW"                       # by hand: 222,5xx,xxx W to four significant figures
+    text = _plain(diagram_dot(results, view))
+    assert shown in text, text[:400]
+    assert "223 MW" not in text and it / 1e6 != pytest.approx(223, abs=0.05)

@@ -175,12 +175,16 @@ def _sig(value: float) -> str:
 
 
 def _q(value: float | None, unit: str) -> str:
-    """A quantity for a diagram label: SI value in a readable unit, three significant digits."""
+    """A quantity for a diagram label: SI value in a readable unit, three significant digits; money and power in the
+    report's own text (report_format: $1.29B, 222.5 MW), so one figure reads the same in both."""
     if value is None:
         return "n/a"
     if unit == "USD":                      # money as the report writes it ($1.29B, not 1.29 GUSD)
         from .report_format import _money
         return _money(value)[0]
+    if unit == "W":                        # power as the report and eval write it: 222.5 MW (four figures), not 223
+        from .report_format import fmt
+        return fmt(value, "power")
     if unit == "K_point":
         return f"{_sig(value - 273.15)} \u00b0C"
     if unit == "m^3/s":
