@@ -427,16 +427,18 @@ rack slip_rack {
 }
 site s {
   land_price = 0 USD
+  utility_feed = 100 MW
   hall a {
     rack r: slip_rack x 2
   }
   hall b {
+    power_feed = 1 MW
     rack r: DGX_H100_rack x 2
   }
 }
 """
 
-_FIGURE = re.compile(r"(?<![\d.,$])(\$[\d.,]+[kMB]?|[\d.,]+ (?:W|kW|MW|GW|L/min|m\u00b3/h))(?![\w.])")
+_FIGURE = re.compile(r"(?<![\d.,$])(\$[\d.,]+[kMB]?|[\d.,]+ (?:W|kW|MW|GW|L/min|m\u00b3/h)(?![\w.])|[\d.]+%|PUE [\d.]+\d)")
 
 
 @pytest.mark.parametrize("spec", ["hot_chip", "unpriced_switch"])
@@ -445,7 +447,7 @@ def test_every_figure_the_run_flags_is_marked_on_every_view_and_no_other(spec, t
     `it_power 14.9 MW (⚠ computed from an input outside its published range)`, its heat, cooling and facility
     power, and the site's totals): the power view printed '14.9 MW IT', the cooling view '14.9 MW heat' and the
     physical view's titles '14.9 MW IT' as clean figures; only the network view's capex and the rack limit carried
-    eval's mark. Law, on every view, in DOT and SVG: every power, money or coolant/air flow figure printed for a quantity the run
+    eval's mark. Law, on every view, in DOT and SVG: every power, money, flow, share or PUE figure printed for a quantity the run
     flags (`flagged_quantities`, eval's) is followed by eval's mark, and a figure of a quantity it does not flag
     is not; every mark follows a flagged figure. (A figure text two quantities share, one flagged and one not,
     says nothing and is skipped; hall b, clean DGX H100 racks, is the unflagged half.)"""
@@ -461,7 +463,14 @@ def test_every_figure_the_run_flags_is_marked_on_every_view_and_no_other(spec, t
     shown: dict[str, set[str]] = {}            # figure text -> the reasons of the quantities it is the text of
     for p, arr in results.values.items():
         unit = results.units.get(p, "")
-        if unit not in ("W", "USD", "m^3/s") or isinstance(arr, str) or not p.startswith("s.") or arr.size != 1:
+        if not hasattr(arr, "size") or not p.startswith("s.") or arr.size != 1:
+            continue
+        if unit in ("", "1") and 0 <= arr.item() <= 10 and not float(arr.item()).is_integer():  # a share, a PUE
+            shown.setdefault(f"{arr.item() * 100:.1f}%", set()).add(flags.get(p, ""))
+            if p.endswith(".pue"):
+                shown.setdefault(f"PUE {arr.item():.2f}", set()).add(flags.get(p, ""))
+            continue
+        if unit not in ("W", "USD", "m^3/s"):
             continue
         styles = {"W": ["power"], "USD": ["money"], "m^3/s": ["flow_liquid", "flow_air"]}[unit]
         for style in styles:

@@ -240,7 +240,13 @@ def _flow(value: float | None, liquid: bool) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    """A share as a percentage (17.5%), with eval's mark when the run flags it."""
+    return "n/a" if value is None else _marked(f"{value * 100:.1f}%", value)
+
+
+def _pue(value: float) -> str:
+    """A PUE to two decimals, with eval's mark when the run flags it."""
+    return _marked(f"{value:.2f}", value)
 
 
 def _ratio(value: float | None) -> str:

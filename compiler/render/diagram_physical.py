@@ -11,8 +11,8 @@ from __future__ import annotations
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _card, _carry, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
-    _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
-    _x)
+    _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _pue, _q,
+    _root_title, _x)
 
 
 # gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
@@ -78,7 +78,7 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
         parts.append(f"{_q(fac, 'W')} at the meter")
     pue = plan.get(roots[0], "pue") if len(roots) == 1 else None
     if pue is not None:
-        parts.append(f"annual PUE {pue:.2f}")   # beside peak figures: not their ratio
+        parts.append(f"annual PUE {_pue(pue)}")   # beside peak figures: not their ratio
     return " \u00b7 ".join(parts)
 
 
@@ -268,7 +268,8 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
     limit = plan.get(rack, "power_limit")
     if limit is not None:
         used = plan.get(rack, "power_limit_utilization")
-        shown = f"limit {_q(float(limit), 'W')}" + (f" ({_pct(used)} used)" if used is not None else "")  # marked after
+        shown = (f"limit {_q(float(limit), 'W')}"                      # the limit's mark follows the line
+                 + (f" ({_pct(float(used))} used)" if used is not None else ""))
         text = _esc(plan.mark(shown, f"{rack.path}.power_limit"), 0)     # eval's mark when the run flags it
         flagged = f"{rack.path}.power_limit" in plan.flags
         rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 or flagged else text)

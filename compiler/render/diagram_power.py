@@ -11,7 +11,7 @@ from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
     _empty_hall_card, _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own,
-    PALETTE, _pct, _Plan, _q, _root_title, _x)
+    PALETTE, _pct, _Plan, _pue, _q, _root_title, _x)
 
 
 @dataclass
@@ -165,7 +165,7 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     avg = plan.get(root, "facility_power_avg")
     pue = plan.get(root, "pue")
     if avg is not None:
-        rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {pue:.2f}" if pue is not None else ""), 0))
+        rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {_pue(pue)}" if pue is not None else ""), 0))
     if feed is not None:
         used = plan.get(root, "feed_utilization")
         text = _esc(f"feed limit {_q(feed, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
