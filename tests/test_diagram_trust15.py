@@ -438,7 +438,8 @@ site s {
 }
 """
 
-_FIGURE = re.compile(r"(?<![\d.,$])(\$[\d.,]+[kMB]?|[\d.,]+ (?:W|kW|MW|GW|L/min|m\u00b3/h)(?![\w.])|[\d.]+%|PUE [\d.]+\d)")
+_SIZED = {"chillers": "Chillers", "dry_coolers": "Dry coolers", "crahs": "CRAHs", "cdus": "CDUs"}
+_FIGURE = re.compile(r"(?<![\d.,$])((?:Chillers|Dry coolers|CRAHs|CDUs) \u00d7 [\d,]+|\$[\d.,]+[kMB]?|[\d.,]+ (?:W|kW|MW|GW|L/min|m\u00b3/h)(?![\w.])|[\d.]+%|PUE [\d.]+\d)")
 
 
 @pytest.mark.parametrize("spec", ["hot_chip", "unpriced_switch"])
@@ -447,7 +448,7 @@ def test_every_figure_the_run_flags_is_marked_on_every_view_and_no_other(spec, t
     `it_power 14.9 MW (⚠ computed from an input outside its published range)`, its heat, cooling and facility
     power, and the site's totals): the power view printed '14.9 MW IT', the cooling view '14.9 MW heat' and the
     physical view's titles '14.9 MW IT' as clean figures; only the network view's capex and the rack limit carried
-    eval's mark. Law, on every view, in DOT and SVG: every power, money, flow, share or PUE figure printed for a quantity the run
+    eval's mark. Law, on every view, in DOT and SVG: every power, money, flow, share, PUE or sized-gear count printed for a quantity the run
     flags (`flagged_quantities`, eval's) is followed by eval's mark, and a figure of a quantity it does not flag
     is not; every mark follows a flagged figure. (A figure text two quantities share, one flagged and one not,
     says nothing and is skipped; hall b, clean DGX H100 racks, is the unflagged half.)"""
@@ -464,6 +465,9 @@ def test_every_figure_the_run_flags_is_marked_on_every_view_and_no_other(spec, t
     for p, arr in results.values.items():
         unit = results.units.get(p, "")
         if not hasattr(arr, "size") or not p.startswith("s.") or arr.size != 1:
+            continue
+        if p.rsplit(".", 1)[-1] in _SIZED:           # a count the models size: 'CRAHs × 101'
+            shown.setdefault(f"{_SIZED[p.rsplit('.', 1)[-1]]} \u00d7 {arr.item():,.0f}", set()).add(flags.get(p, ""))
             continue
         if unit in ("", "1") and 0 <= arr.item() <= 10 and not float(arr.item()).is_integer():  # a share, a PUE
             shown.setdefault(f"{arr.item() * 100:.1f}%", set()).add(flags.get(p, ""))

@@ -156,11 +156,12 @@ def _x(count: float | None) -> str:
 
 
 def _count_text(value: float | None) -> str:
+    """A count (1,400), with eval's mark when the run flags it (a CRAH count sized from a flagged heat load)."""
     if value is None or not math.isfinite(value):
         return "n/a"
     if value == round(value):
-        return f"{int(round(value)):,}"
-    return format_number(value)
+        return _marked(f"{int(round(value)):,}", value)
+    return _marked(format_number(value), value)
 
 
 def _sig(value: float) -> str:
