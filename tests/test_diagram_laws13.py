@@ -9,6 +9,7 @@ import pytest
 
 from compiler.cli import run_pipeline
 from compiler.render.diagram import diagram_dot
+from compiler.render.report_format import fmt      # power as the report writes it (four figures)
 
 ROOT = Path(__file__).resolve().parents[1]
 ZERO = re.compile(r"(?<![\d.,])0 (W|kW|MW|accelerators)\b")
@@ -80,8 +81,8 @@ def test_a_network_placed_several_times_says_per_network_not_per_switch(tmp_path
     results = _results(spec)
     switches, power = (results.values[f"s.h.backend.{n}"][0] for n in ("switches", "power"))
     text = _text(diagram_dot(results, "network"))
-    assert f"{switches:,.0f} switches \u00b7 {power / 1e6:.3g} MW per network" in text
-    assert f"total {4 * switches:,.0f} switches \u00b7 {4 * power / 1e6:.3g} MW" in text
+    assert f"{switches:,.0f} switches \u00b7 {fmt(power, 'power')} per network" in text
+    assert f"total {4 * switches:,.0f} switches \u00b7 {fmt(4 * power, 'power')}" in text
     assert "MW each" not in text
 
 
@@ -98,6 +99,6 @@ def test_the_physical_view_says_a_networks_draw_is_per_hall_when_the_hall_is_rep
     results = _results(spec)
     power = results.values["s.h.backend.power"][0]
     text = _text(diagram_dot(results, "physical"))
-    assert f"draws {power / 1e6:.3g} MW per hall" in text and "in all" not in text
+    assert f"draws {fmt(power, 'power')} per hall" in text and "in all" not in text
     campus = _text(diagram_dot(_results(ROOT / "examples" / "flagship_campus.factory"), "physical"))
-    assert "switches \u00b7 draws 18.6 MW in all" in campus           # placed once, on the site
+    assert "switches \u00b7 draws 18.59 MW in all" in campus          # placed once, on the site

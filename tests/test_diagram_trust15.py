@@ -393,3 +393,111 @@ def test_a_limit_computed_from_an_implausible_input_is_flagged_on_the_rack_card(
         done = runner.invoke(main, ["diagram", "slip.factory", "--view", "physical", "--format", "dot", "-o", "-"])
     assert re.search(rf'<FONT COLOR="{ALERT}">limit 250 MW \(0.0% used\) \(\u26a0 computed from an input outside '
                      r"its published range\)", done.output), _plain(done.output)
+
+
+@pytest.mark.parametrize("view", ["physical", "power", "cooling"])
+def test_a_power_figure_reads_the_same_on_the_diagram_as_in_the_report(view) -> None:
+    """The flagship's IT power is 222.5 MW in the report and eval (report_format: four significant figures,
+    display.format_number), but every diagram printed '223 MW' (three). Law: a power figure the diagram prints is
+    the report's text of the same quantity: the site's IT power reads as `_View.show` writes it, and no
+    three-figure rounding of it appears."""
+    from compiler.render.report_format import _View
+
+    results = _results(ROOT / "examples" / "flagship_campus.factory")
+    it = results.values["frontier_campus.it_power"].item()
+    shown = _View(results, 0).show("frontier_campus.it_power")
+    assert shown == "222.5 MW"                       # by hand: 222,5xx,xxx W to four significant figures
+    text = _plain(diagram_dot(results, view))
+    assert shown in text, text[:400]
+    assert "223 MW" not in text and it / 1e6 != pytest.approx(223, abs=0.05)
+
+
+HOT_CHIP = """\
+from chips import H100_SXM
+from systems import DGX_H100, DGX_H100_rack
+chip hot extends H100_SXM {
+  tdp = 700 kW
+}
+server slip extends DGX_H100 {
+  chip gpu: hot x 8
+  max_power = 8000 kW
+}
+rack slip_rack {
+  server s: slip x 1
+}
+site s {
+  land_price = 0 USD
+  utility_feed = 100 MW
+  hall a {
+    rack r: slip_rack x 2
+  }
+  hall b {
+    power_feed = 1 MW
+    rack r: DGX_H100_rack x 2
+  }
+}
+"""
+
+_SIZED = {"chillers": "Chillers", "dry_coolers": "Dry coolers", "crahs": "CRAHs", "cdus": "CDUs"}
+_FIGURE = re.compile(r"(?<![\d.,$])((?:Chillers|Dry coolers|CRAHs|CDUs) \u00d7 [\d,]+|\$[\d.,]+[kMB]?|[\d.,]+ (?:W|kW|MW|GW|L/min|m\u00b3/h)(?![\w.])|[\d.]+%|PUE [\d.]+\d)")
+
+
+@pytest.mark.parametrize("spec", ["hot_chip", "unpriced_switch"])
+def test_every_figure_the_run_flags_is_marked_on_every_view_and_no_other(spec, tmp_path) -> None:
+    """A chip written `tdp = 700 kW` (a unit slip for 700 W: eval warns implausible-value and marks hall a's
+    `it_power 14.9 MW (⚠ computed from an input outside its published range)`, its heat, cooling and facility
+    power, and the site's totals): the power view printed '14.9 MW IT', the cooling view '14.9 MW heat' and the
+    physical view's titles '14.9 MW IT' as clean figures; only the network view's capex and the rack limit carried
+    eval's mark. Law, on every view, in DOT and SVG: every power, money, flow, share, PUE or sized-gear count printed for a quantity the run
+    flags (`flagged_quantities`, eval's) is followed by eval's mark, and a figure of a quantity it does not flag
+    is not; every mark follows a flagged figure. (A figure text two quantities share, one flagged and one not,
+    says nothing and is skipped; hall b, clean DGX H100 racks, is the unflagged half.)"""
+    from compiler import graphviz_backend
+    from compiler.render.diagram import render_diagram
+    from compiler.render.report_format import flagged_quantities, fmt
+
+    path = tmp_path / f"{spec}.factory"
+    path.write_text(HOT_CHIP if spec == "hot_chip" else UNPRICED_SWITCH)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    flags = flagged_quantities(results, sink)
+    assert flags and any(p.endswith(".it_power") for p in flags) == (spec == "hot_chip")
+    shown: dict[str, set[str]] = {}            # figure text -> the reasons of the quantities it is the text of
+    for p, arr in results.values.items():
+        unit = results.units.get(p, "")
+        if not hasattr(arr, "size") or not p.startswith("s.") or arr.size != 1:
+            continue
+        if p.rsplit(".", 1)[-1] in _SIZED:           # a count the models size: 'CRAHs × 101'
+            shown.setdefault(f"{_SIZED[p.rsplit('.', 1)[-1]]} \u00d7 {arr.item():,.0f}", set()).add(flags.get(p, ""))
+            continue
+        if unit in ("", "1") and 0 <= arr.item() <= 10 and not float(arr.item()).is_integer():  # a share, a PUE
+            shown.setdefault(f"{arr.item() * 100:.1f}%", set()).add(flags.get(p, ""))
+            if p.endswith(".pue"):
+                shown.setdefault(f"PUE {arr.item():.2f}", set()).add(flags.get(p, ""))
+            continue
+        if unit not in ("W", "USD", "m^3/s"):
+            continue
+        styles = {"W": ["power"], "USD": ["money"], "m^3/s": ["flow_liquid", "flow_air"]}[unit]
+        for style in styles:
+            shown.setdefault(fmt(arr.item(), style), set()).add(flags.get(p, ""))
+    flagged = {t: next(iter(w)) for t, w in shown.items() if len(w) == 1 and "" not in w}
+    clean = {t for t, w in shown.items() if w == {""}}
+    svg_ok = graphviz_backend.find_renderer() is not None
+    for view in ("physical", "network", "power", "cooling"):
+        dot = diagram_dot(results, view, flags=flags)
+        text = _plain(dot)
+        checked = 0
+        for m in _FIGURE.finditer(text):
+            after = text[m.end():]
+            if m.group(1) in flagged:
+                assert after.startswith(f" (\u26a0 {flagged[m.group(1)]})"), (view, text[m.start() - 60:m.end() + 60])
+                checked += 1
+            elif m.group(1) in clean:
+                assert not after.startswith(" (\u26a0"), (view, text[m.start() - 60:m.end() + 60])
+        for m in re.finditer(r" \(\u26a0", text):     # the figure a mark follows is a flagged one's text
+            before = list(_FIGURE.finditer(text[max(0, m.start() - 40):m.start()]))
+            assert before and before[-1].group(1) in set(shown) - clean, (view, text[m.start() - 60:m.end() + 60])
+        if spec == "hot_chip" and view != "network":
+            assert checked, (view, text[:600])          # the view draws hall a's power: some flagged figure
+        if svg_ok:
+            svg = render_diagram(dot, "svg").decode()
+            assert svg.count("\u26a0") == dot.count("\u26a0"), view

@@ -24,6 +24,10 @@ its per-item figures, so a million-accelerator campus draws as fast as one rack.
 node ids derive from instance paths, parts are drawn in spec order (itself deterministic), nothing depends
 on hashing, time or the machine. Every label is an HTML-like label built here with every piece of text
 escaped (`_esc`), so names, descriptions and locations cannot break or inject into the DOT or the SVG.
+Figures read as the report writes them (power to four significant figures, money, flows: report_format), and a
+figure of a quantity the run flags (`flags`) carries eval's mark after it on every view ('14.9 MW (⚠ computed from
+an input outside its published range)': `_Plan.value` returns it as a `_Flagged` float that `_q`, `_flow`, `_pct`
+and `_pue` mark); a total the diagram adds from flagged figures carries their mark too.
 
 Views:
     physical  site > hall > row as nested clusters, titled with their count and per-item and total IT

@@ -96,6 +96,12 @@ def _b(text: object) -> str:
     return f"<B>{_esc(text)}</B>"
 
 
+def _bf(text: str) -> str:
+    """A bold line of figures the diagram writes (never cut: a flagged figure's mark is long, and it and the words
+    after it are what the line says)."""
+    return f"<B>{_esc(text, 0)}</B>"
+
+
 def _font(html: str, size: int | None = None, color: str | None = None) -> str:
     attrs = (f' POINT-SIZE="{size}"' if size else "") + (f' COLOR="{color}"' if color else "")
     return f"<FONT{attrs}>{html}</FONT>" if attrs else html
@@ -150,11 +156,12 @@ def _x(count: float | None) -> str:
 
 
 def _count_text(value: float | None) -> str:
+    """A count (1,400), with eval's mark when the run flags it (a CRAH count sized from a flagged heat load)."""
     if value is None or not math.isfinite(value):
         return "n/a"
     if value == round(value):
-        return f"{int(round(value)):,}"
-    return format_number(value)
+        return _marked(f"{int(round(value)):,}", value)
+    return _marked(format_number(value), value)
 
 
 def _sig(value: float) -> str:
@@ -174,13 +181,45 @@ def _sig(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+class _Flagged(float):
+    """A figure the run flags (`_Plan.value` of a path in `flags`): the float, with eval's words for why. Arithmetic
+    on it gives a plain float: only the quantity itself, drawn through `_q` or `_flow`, carries the mark."""
+
+    why: str = ""
+
+
+def _carry(value: float | None, *sources) -> float | None:
+    """`value`, a figure the diagram computes from `sources` (a total of the roots' figures), flagged as they are:
+    a sum of flagged figures is as flagged as they (eval's reasons, joined as report_format.flag_reason does)."""
+    whys = sorted({w for src in sources for w in getattr(src, "why", "").split("; ") if w})
+    if value is None or not whys:
+        return value
+    flagged = _Flagged(value)
+    flagged.why = "; ".join(whys)
+    return flagged
+
+
+def _marked(text: str, value) -> str:
+    """`text` with eval's mark (report_format.flag_mark) when `value` is a figure the run flags."""
+    why = getattr(value, "why", "")
+    return f"{text} (\u26a0 {why})" if why and text != "n/a" else text
+
+
 def _q(value: float | None, unit: str) -> str:
-    """A quantity for a diagram label: SI value in a readable unit, three significant digits."""
+    return _marked(_q_text(value, unit), value)
+
+
+def _q_text(value: float | None, unit: str) -> str:
+    """A quantity for a diagram label: SI value in a readable unit, three significant digits; money and power in the
+    report's own text (report_format: $1.29B, 222.5 MW), so one figure reads the same in both."""
     if value is None:
         return "n/a"
     if unit == "USD":                      # money as the report writes it ($1.29B, not 1.29 GUSD)
         from .report_format import _money
         return _money(value)[0]
+    if unit == "W":                        # power as the report and eval write it: 222.5 MW (four figures), not 223
+        from .report_format import fmt
+        return fmt(value, "power")
     if unit == "K_point":
         return f"{_sig(value - 273.15)} \u00b0C"
     if unit == "m^3/s":
@@ -198,11 +237,17 @@ def _flow(value: float | None, liquid: bool) -> str:
     if value is None:
         return "n/a"
     from .report_format import fmt
-    return fmt(value, "flow_liquid" if liquid else "flow_air")
+    return _marked(fmt(value, "flow_liquid" if liquid else "flow_air"), value)
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    """A share as a percentage (17.5%), with eval's mark when the run flags it."""
+    return "n/a" if value is None else _marked(f"{value * 100:.1f}%", value)
+
+
+def _pue(value: float) -> str:
+    """A PUE to two decimals, with eval's mark when the run flags it."""
+    return _marked(f"{value:.2f}", value)
 
 
 def _ratio(value: float | None) -> str:
@@ -251,7 +296,19 @@ class _Plan(ResultsView):
         """`text` (the figure of `path` as drawn) with the mark eval and the report give it when the run flags it:
         '$730k (⚠ incomplete: counts unpriced parts as $0)'."""
         why = self.flags.get(path)
-        return f"{text} (\u26a0 {why})" if why else text
+        return f"{text} (\u26a0 {why})" if why and f"(\u26a0 {why})" not in text else text
+
+    def value(self, path: str, scenario: int | None = None) -> float | None:
+        """The figure at the scenario drawn; one the run flags is a `_Flagged`, which `_q` and `_flow` mark
+        where they print it (every view, every figure of that quantity: eval's words after the number)."""
+        v = super().value(path, scenario)
+        why = self.flags.get(path)
+        if v is None or not why:
+            return v
+        flagged = _Flagged(v)
+        flagged.why = why
+        return flagged
+
 
     def get(self, inst: Instance, name: str) -> float | None:       # noqa: D102 - a field of an instance
         return self.value(f"{inst.path}.{name}")

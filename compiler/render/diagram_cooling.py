@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card, _esc,
-    _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title,
-    _sig, _x)
+    _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
+    _esc, _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
+    _root_title, _sig, _x)
 
 
 def _cooling(plan: _Plan) -> str:
@@ -70,7 +70,7 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
         else:
             rows.append(_esc(f"{_pct(liquid / it)} to liquid \u00b7 {_pct(air / it)} to air", 0))
     each = " each" if count != 1 else ""
-    g.node(node, _card(_b(f"{_q(it, 'W')} heat{each}"), rows, caption=_esc("IT HEAT", 0), group="compute"))
+    g.node(node, _card(_bf(f"{_q(it, 'W')} heat{each}"), rows, caption=_esc("IT HEAT", 0), group="compute"))
 
 
 def _temp(plan: _Plan, inst: Instance, name: str) -> float | None:
@@ -112,7 +112,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     else:
         rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
                     else _esc("no compressor load at the design ambient", 0))
-    rows.append(_b(f"plant power {_q(cooling, 'W')} peak \u00b7 "
+    rows.append(_bf(f"plant power {_q(cooling, 'W')} peak \u00b7 "
                    f"{_q(plan.get(root, 'cooling_power_avg'), 'W')} average"))
     rows.append(_esc("(pumps, fans, compressors)", 0))
     c.node(chiller_node, _card(_b(f"Chillers \u00d7 {_count_text(chillers)}"), rows,
@@ -139,7 +139,7 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
         g.edge(rejection, outdoor, color=PALETTE["plant"][0])
     else:
         g.edge(chiller_node, outdoor, color=PALETTE["plant"][0])
-    g.node(outdoor, _card(_b(f"{_q(rejected, 'W')} rejected"),
+    g.node(outdoor, _card(_bf(f"{_q(rejected, 'W')} rejected"),
                           [_esc(f"design ambient {_q(ambient, 'K_point')}", 0),
                            _esc("IT heat plus cooling power", 0)],
                           caption=_esc("OUTDOORS", 0), group="note"))

@@ -13,7 +13,7 @@ import re
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
     PALETTE, _Plan, _q, _ratio, _root_title, _sig, _x)
 
 
@@ -98,12 +98,12 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None
         figures.append(f"{_q(power, 'W')}")
     rows = [_esc(" \u00b7 ".join(head), 0)] if head else []
     if figures and multiplicity != 1:      # "900 switches · 3.82 MW each" read as 3.82 MW a switch
-        rows.append(_b(" \u00b7 ".join(figures) + " per network"))
+        rows.append(_bf(" \u00b7 ".join(figures) + " per network"))
         whole = ([f"{_count_text(total * multiplicity)} switches"] if total is not None else []) + \
             ([_q(power * multiplicity, "W")] if power is not None else [])
         rows.append(_b("total " + " \u00b7 ".join(whole)))
     elif figures:
-        rows.append(_b(" \u00b7 ".join(figures)))
+        rows.append(_bf(" \u00b7 ".join(figures)))
     found = _network_details(plan, net, used)
     details = [text for text, flagged in found if not flagged]
     for i in range(0, min(len(details), 15), 3):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
-    _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _q, _root_title,
-    _x)
+    ALERT, _b, _bf, _card, _carry, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
+    _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _pue, _q,
+    _root_title, _x)
 
 
 # gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
@@ -62,13 +62,14 @@ def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
     """Accelerators, IT and meter power of everything drawn; "n/a" where the models could not say."""
     def total(*names: str) -> float | None:
-        out = 0.0
+        out, seen = 0.0, []
         for r in roots:
             v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
             if v is None:
                 return None
             out += (plan.count(r) or 0.0) * v
-        return out
+            seen.append(v)
+        return _carry(out, *seen)                   # flagged as the figures it adds
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
     if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
         return _nothing_line(plan, roots)
@@ -77,7 +78,7 @@ def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
         parts.append(f"{_q(fac, 'W')} at the meter")
     pue = plan.get(roots[0], "pue") if len(roots) == 1 else None
     if pue is not None:
-        parts.append(f"annual PUE {pue:.2f}")   # beside peak figures: not their ratio
+        parts.append(f"annual PUE {_pue(pue)}")   # beside peak figures: not their ratio
     return " \u00b7 ".join(parts)
 
 
@@ -244,9 +245,8 @@ def _server_line(plan: _Plan, server: Instance, count: float | None) -> str:
     text = f"{_count_text(count)} \u00d7 {plan.definition(server)}"
     if chips:
         text += " (" + ", ".join(chips[:4]) + (" \u2026" if len(chips) > 4 else "") + ")"
-    if peak is not None:
-        text += f" \u00b7 {_q(peak, 'W')}" + (" each" if count not in (None, 1) else "")
-    return _esc(text, 120)
+    power = (f" \u00b7 {_q(peak, 'W')}" + (" each" if count not in (None, 1) else "")) if peak is not None else ""
+    return _esc(text, 120) + _esc(power, 0)         # the names are cut when long, never the figure or its mark
 
 
 def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
@@ -264,11 +264,12 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
     if acc:
         figures.append(f"{_count_text(acc)} accelerators")
     if figures:
-        rows.append(_b(" \u00b7 ".join(figures) + each))
+        rows.append(_bf(" \u00b7 ".join(figures) + each))
     limit = plan.get(rack, "power_limit")
     if limit is not None:
         used = plan.get(rack, "power_limit_utilization")
-        shown = f"limit {_q(limit, 'W')}" + (f" ({_pct(used)} used)" if used is not None else "")
+        shown = (f"limit {_q(float(limit), 'W')}"                      # the limit's mark follows the line
+                 + (f" ({_pct(float(used))} used)" if used is not None else ""))
         text = _esc(plan.mark(shown, f"{rack.path}.power_limit"), 0)     # eval's mark when the run flags it
         flagged = f"{rack.path}.power_limit" in plan.flags
         rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 or flagged else text)
@@ -281,12 +282,12 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
         else:
             label = GEAR_TITLE.get(kind, kind)
             n = plan.count(part)
-            rows.append(_esc(f"\u25ab {_count_text(n)} \u00d7 {plan.definition(part)} ({label})"
-                             + _rack_part_power(plan, part, n), 110))
+            rows.append(_esc(f"\u25ab {_count_text(n)} \u00d7 {plan.definition(part)} ({label})", 110)
+                        + _esc(_rack_part_power(plan, part, n), 0))
     if len(inner) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(inner) - MAX_LIST} more"))
     if count not in (None, 1) and it is not None:
-        rows.append(_b(f"total {_q(plan.get(rack, 'it_power_all'), 'W')}"
+        rows.append(_bf(f"total {_q(plan.get(rack, 'it_power_all'), 'W')}"
                        + (f" \u00b7 {_count_text(plan.get(rack, 'accelerators_all'))} accelerators" if acc else "")))
     return _card(title, rows, caption=caption, group=group, title_size=13)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
-    _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan,
-    _q, _root_title, _x)
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
+    _empty_hall_card, _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own,
+    PALETTE, _pct, _Plan, _pue, _q, _root_title, _x)
 
 
 @dataclass
@@ -161,11 +161,11 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     fac = plan.get(root, "facility_power")
     feed_name = "utility_feed" if plan.kind(root) == "site" else "power_feed"
     feed = plan.get(root, feed_name)
-    rows = [_b(f"{_q(fac, 'W')} peak at the meter")]
+    rows = [_bf(f"{_q(fac, 'W')} peak at the meter")]
     avg = plan.get(root, "facility_power_avg")
     pue = plan.get(root, "pue")
     if avg is not None:
-        rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {pue:.2f}" if pue is not None else ""), 0))
+        rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {_pue(pue)}" if pue is not None else ""), 0))
     if feed is not None:
         used = plan.get(root, "feed_utilization")
         text = _esc(f"feed limit {_q(feed, 'W')}" + (f" ({_pct(used)} used)" if used is not None else ""), 0)
@@ -268,7 +268,7 @@ def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | No
     rows = [_esc(f"\u03b7 {_pct(stage.eta)} \u00b7 in {_q(flow, 'W')}{each}", 0)]
     if cooling:
         rows.append(_esc(f"of which cooling {_q(cooling, 'W')}{each}", 0))
-    rows += [_font(_b(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
+    rows += [_font(_bf(f"loss {_q(loss, 'W')}{each}"), None, PALETTE["power"][0])] + extra
     return _card(title, rows, caption=_esc(caption, 0), group="power", dashed=stage.gear is None)
 
 
@@ -348,7 +348,7 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     if shelves:
         rows.append(_esc("rack power-shelf losses are inside the IT figure", 0))
     avg = _own(plan, b.inst, "it_power_avg", b.direct)
-    head = _b(f"{_q(b.it, 'W')} IT peak" + (" each" if b.count != 1 else ""))
+    head = _bf(f"{_q(b.it, 'W')} IT peak" + (" each" if b.count != 1 else ""))
     if avg is not None:
         rows.insert(0, _esc(f"{_q(avg, 'W')} average", 0))
     return _card(head, rows, caption=_esc("IT LOAD (RACKS)", 0), group="compute")
