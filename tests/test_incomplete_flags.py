@@ -257,7 +257,8 @@ def test_a_plan_marks_the_kpis_the_report_marks_as_computed_from_an_implausible_
     assert "⚠ computed from an input outside its published range" in md
     # GitHub annotations: one warning per changed flagged KPI (they were plain notices of the headline only)
     gh = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
-    warned = [x for x in gh.splitlines() if x.startswith("::warning title=factory plan%3A flagged figure::")]
+    warned = [x for x in gh.splitlines()       # (with the flagging input's file=,line=,col= before the title)
+              if x.startswith("::warning ") and "title=factory plan%3A flagged figure::" in x]
     changed = {k["path"] for k in doc["kpis"] if k["changed"] and k["new_flagged"]}
     assert changed and {w.split("::", 2)[2].split(":")[0] for w in warned} == changed
     assert all("after: computed from an input outside its published range" in w for w in warned)
