@@ -20,23 +20,8 @@ from click.testing import CliRunner
 
 from compiler.cli import main
 
-SERVICE = """from systems import DGX_H100
-from models import Llama3_1_8B
+from test_plan_ci15 import SERVICE   # tests/ is on the path: the same 8-GPU chat service
 
-site lab {
-  location = "lab"
-  inference chat {
-    model = Llama3_1_8B
-    system = DGX_H100
-    accelerators = 8
-    precision = "bf16"
-    scenario = "server"
-    input_tokens = 1000 tok
-    output_tokens = 300 tok
-    demand = 2 ktok/s
-  }
-}
-"""
 CAP = "accelerators = 8\n    power_cap = {}"
 
 
