@@ -32,18 +32,28 @@ from bench_check import generate  # noqa: E402
 NUMBER = re.compile(r"(?<![\w.\"])\d+(?:\.\d+)?(?![\w.\"])")
 
 
-def _checks(text: str, path: Path, session, memo):
-    """(diagnostics, check results) of the checks' evaluation, None where the front end finds errors."""
+def _evaluated(text: str, path: Path, session, memo, only_checks: bool):
+    """(results, diagnostics, check results) of the checks' evaluation (`only_checks`) or the whole one, None where
+    the front end finds errors."""
     checked, front = session.check_text(text, str(path), root=str(path.parent))
     if checked is None or front.has_errors():
         return None
     sink = Sink()
     for source in front.sources.values():
         sink.add_source(source)
-    results = evaluate(lower(checked, sink), sink, only_checks=True, memo=memo)
+    results = evaluate(lower(checked, sink), sink, only_checks=only_checks, memo=memo)
     diags = [(d.severity, d.code, d.message, d.span, tuple(d.notes), d.help, tuple(d.related), tuple(d.quantities))
              for d in sink.items]
     checks = [(c.name, c.ok, c.message, c.span, c.detail, tuple(c.failing)) for c in results.checks]
+    return results, diags, checks
+
+
+def _checks(text: str, path: Path, session, memo):
+    """(diagnostics, check results) of the checks' evaluation, None where the front end finds errors."""
+    found = _evaluated(text, path, session, memo, only_checks=True)
+    if found is None:
+        return None
+    results, diags, checks = found
     results.release()
     return diags, checks
 
@@ -168,16 +178,10 @@ def test_an_imported_let_changed_in_its_buffer_is_not_lent(tmp_path):
 
 def _whole(text: str, path: Path, session, memo):
     """(diagnostics, check results, values) of the whole evaluation (the server's third stage)."""
-    checked, front = session.check_text(text, str(path), root=str(path.parent))
-    if checked is None or front.has_errors():
+    found = _evaluated(text, path, session, memo, only_checks=False)
+    if found is None:
         return None
-    sink = Sink()
-    for source in front.sources.values():
-        sink.add_source(source)
-    results = evaluate(lower(checked, sink), sink, memo=memo)
-    diags = [(d.severity, d.code, d.message, d.span, tuple(d.notes), d.help, tuple(d.related), tuple(d.quantities))
-             for d in sink.items]
-    checks = [(c.name, c.ok, c.message, c.span, c.detail, tuple(c.failing)) for c in results.checks]
+    results, diags, checks = found
     values = {p: (v.path if hasattr(v, "path") and not isinstance(v, np.ndarray) else
                   [None if x != x else x for x in v.reshape(-1).tolist()] if isinstance(v, np.ndarray) else v)
               for p, v in results.values.items()}                     # (NaN as None: equal to itself)

@@ -31,15 +31,7 @@ from click.testing import CliRunner
 
 from compiler.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-STARTER = (ROOT / "examples" / "enterprise_starter.factory").read_text()
-
-
-def _edit(text: str, *pairs: tuple[str, str]) -> str:
-    for old, new in pairs:
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+from test_plan_costs import ROOT, STARTER, _edit   # tests/ is on the path: the starter and its checked edits
 
 
 @pytest.fixture(scope="module")
