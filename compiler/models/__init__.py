@@ -178,6 +178,11 @@ def _counted_as_zero(ev, figure: str, part) -> None:
         parts.append(part)
 
 
+def _unpriced_warnings_at(sink, spans) -> list:
+    """The `unpriced` warnings in `sink` at any of `spans` (a part's warning is found by its block's name span)."""
+    return [diag for diag in sink.items if diag.code == Code.UNPRICED and diag.span in spans]
+
+
 def warn_unpriced(part, figure: str, note: str | None = None) -> None:
     """An `unpriced` warning at the part's span: it counts $0, so `figure` (a dotted output path) and the
     capex rolled up from it are incomplete (`note` says so otherwise). Nothing when a server or rack holding
@@ -190,8 +195,8 @@ def warn_unpriced(part, figure: str, note: str | None = None) -> None:
     sink = part.ev.sink
     message = f"{inst.kind} `{inst.block.name}` has no price: it counts as $0 in the capex that includes it"
     note = note or f"`{figure}` is incomplete (and every capex rolled up from it)"
-    for diag in sink.items:
-        if diag.code == Code.UNPRICED and diag.message == message and diag.span == inst.block.name_span:
+    for diag in _unpriced_warnings_at(sink, {inst.block.name_span}):
+        if diag.message == message:
             if note not in diag.notes and len(diag.notes) < 8:
                 diag.notes.append(note)
             if figure not in diag.quantities:
@@ -206,8 +211,8 @@ def name_unpriced_part(ev, parts, quantity: str) -> None:
     `parts` (parts `warn_unpriced` counted as $0 in that term), so the term is flagged where it is shown, as its
     figure is, and no term that counts no unpriced part is."""
     spans = {part.inst.block.name_span for part in parts}
-    for diag in ev.sink.items:
-        if diag.code == Code.UNPRICED and diag.span in spans and quantity not in diag.quantities:
+    for diag in _unpriced_warnings_at(ev.sink, spans):
+        if quantity not in diag.quantities:
             diag.quantities.append(quantity)
 
 
