@@ -75,6 +75,26 @@ Formulas:
                        installed price give the estimate). Left as it was: plant_equipment_power 1.690 $/W counts
                        the generator's $500/kW x 1.1 as equipment; were it re-based on the generator's equipment
                        share, the power factor would rise (a sourced equipment/installed split is still missing).
+      s16-capex sources (2026-12-06): a search of public documents (Schneider Electric white papers 6 and 156,
+                       Uptime Institute, Turner & Townsend DCCI 2024 and 2025-2026, C&W 2025, NREL/LBNL, estimator
+                       and vendor pages) found no dated public price for any stdlib facility part; each price line
+                       now says what was found (tests/test_plant_sources16.py): undated construction-cost checks for
+                       chillers, towers and pumps ("Quick Reference for Efficient Chiller System Design", [S]),
+                       escalation reports for transformers and UPS, and against the generator's "installed" a vendor
+                       page reading a 1-4 MW genset's $1M+ quote as before installation. No source for the power
+                       factor 2.20. cooling_share_of_plant 0.4 is the low end of "40-55% of total MEP cost" (MEP
+                       Estimation USA, 2024-06 [S]). CRAH check, arithmetic right, figure out of range: $60k / 150
+                       kW = $400/kW x 3.4546 = $1,382/kW of capacity; the flagship's hall 52 units for 7.56 MW of air
+                       $10.78M = $1,426/kW of air heat, its site 141 for 20.99 MW $29.23M = $1,392/kW, where a whole
+                       chilled-water CRAH architecture is $600-1,200/kW of IT installed (same guide): 16-19% above
+                       its top for the CRAHs alone. Cause: one whole-plant factor (a Lang factor: field piping,
+                       towers, foundations) for every cooling class, a packaged terminal unit included; the per-W
+                       estimate (2.4804 x 0.09 / 0.15 = $1,488/kW of air heat) is as high, so the two readings agree
+                       and are both high. Not changed: no public CRAH price or per-class installation split found.
+                       Were that range the whole air-cooled plant's (chillers included; the guide does not say),
+                       this model's (2.4804 $/W x (0.6 + 0.39 + 0.23 + 0.03) = $3,100/kW of IT) would be 2.6-5x it:
+                       C&W's 2025 build cost per W (large, AI-era builds) against an estimator's range for 1-10 MW
+                       halls; which holds for a given site is open, and `plant_cost` sets it.
       s15-plantsrc note (2026-12-06): equipment or installed, per stdlib price (stdlib/facility.factory).
                        Every facility price is "NOT PUBLISHED [U]" with no cited source, so no source's own
                        words settle it; the comments' words: installed: generator ("~$500/kW installed with
