@@ -149,3 +149,12 @@ def test_a_sites_crahs_outside_its_halls_at_the_halls_installed_price() -> None:
     assert v["s.detail.capex_cooling_priced_installed"] == pytest.approx(2 * 60_000, rel=1e-9)
     assert v["s.h.detail.capex_cooling_priced_installed"] == pytest.approx(v["s.h.crahs"] * 60_000, rel=1e-9)
     assert COOLING_INSTALL > 1
+
+
+def test_show_writes_the_flag_as_the_language_does() -> None:
+    """`factory show Generator_3MW` and docs/stdlib.md wrote the bool field as `1`; a reader writes `true`."""
+    from compiler.catalogue import describe
+    rows = {r.name: r for r in describe("Generator_3MW").rows}
+    assert rows["installed"].value == "true" and rows["installed"].si == 1.0
+    rows = {r.name: r for r in describe("UPS_1250kVA").rows}
+    assert "installed" not in rows                 # not set: not shown (the default, false, is the model's)
