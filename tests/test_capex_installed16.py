@@ -158,3 +158,38 @@ def test_show_writes_the_flag_as_the_language_does() -> None:
     assert rows["installed"].value == "true" and rows["installed"].si == 1.0
     rows = {r.name: r for r in describe("UPS_1250kVA").rows}
     assert "installed" not in rows                 # not set: not shown (the default, false, is the model's)
+
+
+def test_a_flag_that_differs_between_scenarios_prices_each_as_its_run() -> None:
+    """Law: a sweep equals the runs one at a time. `installed = n > 0` with `n` swept over [0, 1]: 2 UPS at $1,000
+    cost 2 x $1,000 x 2.2015 = $4,403 where n = 0 and $2,000 where n = 1 (both scenarios were priced as one:
+    $4,403, the flag read all-or-nothing over the sweep)."""
+    from compiler import evaluate_text
+    text = """from systems import DGX_H100_rack
+param n = %s
+ups U {
+  capacity = 1 MW
+  redundancy = "N+1"
+  price = 1000 USD
+  installed = n > 0
+}
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 8
+    ups g: U x 2
+  }
+}
+"""
+    def figures(n):
+        results, sink = evaluate_text(text % n, "swept.factory")
+        assert not sink.errors, [d.message for d in sink.errors]
+        return {k: np.broadcast_to(np.asarray(results.values[k], dtype=float), (results.scenario_count,))
+                for k in ("s.h.detail.capex_power_conversion", "s.h.detail.capex_power_priced_installed",
+                          "s.capex")}
+    swept, off, on = figures("[0, 1]"), figures("0"), figures("1")
+    for key in swept:
+        assert swept[key][0] == pytest.approx(off[key][0], rel=1e-12), key
+        assert swept[key][1] == pytest.approx(on[key][0], rel=1e-12), key
+    assert on["s.h.detail.capex_power_conversion"][0] == pytest.approx(2000.0, rel=1e-12)
+    assert off["s.h.detail.capex_power_conversion"][0] == pytest.approx(2000.0 * INSTALL["power"], rel=1e-3)

@@ -558,9 +558,12 @@ def _gear_cost(ctx, kinds, figure, as_priced=None):
     return total
 
 
-def priced_installed(gear) -> bool:
-    """Whether a plant part's `price` is already installed (`installed = true`, s16-capex): taken as written."""
-    return gear.is_set("installed") and bool(np.all(np.asarray(gear.get("installed")) > 0.5))
+def priced_installed(gear) -> np.ndarray:
+    """1 where a plant part's `price` is already installed (`installed = true`, s16-capex: taken as written), else
+    0, per scenario (a flag may differ between them: `installed = n > 0` with `n` swept)."""
+    if not gear.is_set("installed"):
+        return np.zeros(1)
+    return (np.asarray(gear.get("installed"), dtype=float) > 0.5).astype(float)
 
 
 def markup(gear, ctx, figure):
@@ -572,14 +575,12 @@ def markup(gear, ctx, figure):
     Two stdlib prices say they are installed (Generator_3MW "~$500/kW installed", Chiller_WC_1000ton "~$700/ton
     installed"); marked up they were counted twice: the flagship's 88 generators 88 x $1.5M x 2.20 = $290.6M
     where their installed price is $132.0M. The factor is at least 1, so marking a price up never lowers capex."""
-    if priced_installed(gear):
-        return np.ones(1)
-    return installation_factor(ctx, figure == "capex_cooling")
+    return np.where(priced_installed(gear) > 0.5, 1.0, installation_factor(ctx, figure == "capex_cooling"))
 
 
 def _note_as_priced(as_priced, gear, cost) -> None:
-    if as_priced is not None and priced_installed(gear):
-        as_priced[0] = as_priced[0] + cost
+    if as_priced is not None:
+        as_priced[0] = as_priced[0] + cost * priced_installed(gear)
 
 
 def installation_factor(ctx, cooling: bool):
@@ -798,8 +799,7 @@ def _halls_unit_price(ctx, kinds):
                 units = hall.get(sized_by)
             units = np.maximum(hall.count * units, 1e-12)   # a hall that sizes none still names the unit's price
             money = money + units * gear.get("price") * markup(gear, ctx, "capex_cooling")
-            if priced_installed(gear):
-                written = written + units * gear.get("price")
+            written = written + units * gear.get("price") * priced_installed(gear)
             watts = watts + units * gear.get("capacity")
     return (money / watts, written / watts) if found else None
 
