@@ -129,6 +129,9 @@ def describe(name: str) -> Description | None:
         si: float | str | None
         if isinstance(value, str):
             shown, si = value, value
+        elif isinstance(value, np.ndarray) and value.size and value.dtype.kind == "b":   # a bool field: as written
+            si = float(value.ravel()[0])
+            shown = "true" if value.ravel()[0] else "false"
         elif isinstance(value, np.ndarray) and value.size and value.dtype.kind in "fiub":
             si = float(np.asarray(value, dtype=float).ravel()[0])
             shown = format_quantity(si, unit, node.display)

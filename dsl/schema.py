@@ -197,7 +197,8 @@ description   text              free text shown in reports
 _POWER_GEAR = """
 capacity      W       required  rated power it can carry
 efficiency    efficiency        fraction of input power delivered (losses = 1 - efficiency)
-price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor; power shelves as priced)
+price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor, unless `installed = true`; power shelves as priced)
+installed     bool              true: its `price` is already installed (setting, wiring, piping, commissioning), so the cost model takes it as written, not x the installation factor (default false: an equipment price)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 voltage       V                 output voltage
 """
@@ -211,7 +212,8 @@ utilization   ratio   output    load / (capacity of the units of this kind place
 _COOLING_GEAR = """
 capacity      W       required  heat it can remove at its design point
 power         W                 electrical power it draws at full load (fans, pumps, compressors)
-price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x the cooling installation factor)
+price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x the cooling installation factor, unless `installed = true`)
+installed     bool              true: its `price` is already installed (setting, rigging, piping, commissioning), so the cost model takes it as written, not x the installation factor (default false: an equipment price)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
 """
 

@@ -167,7 +167,9 @@ critical_share = Assumption(
 cooling_share_of_plant = Assumption(
     "cooling_share_of_plant", 0.4, "1",
     "share of the critical-capacity cost that is cooling (the rest is electrical) [U]: mechanical "
-    "is usually 35-45% of M&E cost", range=SHARE)
+    "is usually 35-45% of M&E cost. s16-capex check: \"HVAC cooling infrastructure represents 40-55% of total MEP "
+    "cost\" in a data center (MEP Estimation USA, F. Kowalski, \"HVAC Estimating for Data Centers\", updated 2024-06 "
+    "[S]): 0.4 is the low end of that range", range=SHARE)
 # Split of the per-watt plant cost among classes of gear, so that gear a spec places replaces the default
 # of its own class only (compiler.models.cost). Each category's shares add up to 1. [D] from the stdlib's
 # unit prices (stdlib/facility.factory, themselves [U]) per kW carried, times their usual redundancy.
@@ -204,7 +206,12 @@ plant_equipment_power = Assumption(
     "the electrical plant cost per W (11.7 x 0.53 x 0.6 = 3.72 $/W) / this = 2.20 (compiler.models.cost "
     "installation_factor), as the classes not placed are estimated installed; before, placed gear was priced "
     "as equipment only, 2.20x below the estimate of the same gear. 2.20 is below Lang's 3.10-4.74 for process "
-    "plant (factory-built switchgear, UPS and generators need less field work) [U]", range=POSITIVE)
+    "plant (factory-built switchgear, UPS and generators need less field work) [U]. s16-capex search (Schneider "
+    "Electric white papers 6 and 156, Uptime Institute, Turner & Townsend DCCI 2024 and 2025-2026, C&W 2025, "
+    "estimator and vendor pages): no public source found for an electrical installation factor or for the "
+    "equipment prices it is taken over; it also counts the generator's $500/kW x 1.1 = 550 as equipment, where "
+    "the stdlib now marks that price installed (s16-capex: re-based on the other gear, 3.7206 - 0.55 = 3.17 $/W "
+    "over 1.14 $/W would be 2.78, not applied: no source for either reading)", range=POSITIVE)
 plant_equipment_cooling = Assumption(
     "plant_equipment_cooling", 0.718, "USD/W",
     "[D] equipment price per W of IT of the cooling plant the cooling shares were priced on (their total: "

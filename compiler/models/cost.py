@@ -11,7 +11,8 @@ Formulas:
                           transceivers inside a switch too: a server's in its capex_network, it has no optics)
     hall/site: plant cost per W: plant_cost, else build_cost_per_watt * critical_share; of it
                cooling_share_of_plant is cooling, the rest electrical. Per class of gear:
-      class cost     = sum(units * price) * installation factor of the gear of the class placed on the block
+      class cost     = sum(units * price * markup) of the gear of the class placed on the block, markup = the
+                       installation factor, or 1 for a part whose price is installed (`installed = true`, s16-capex)
                        (units sized by the thermal model for CDUs, CRAHs, chillers and dry coolers placed
                        without a count), else 0 when an ancestor places the class (it is priced there), else
                        own it_power * plant cost per W * category share * class share
@@ -62,6 +63,38 @@ Formulas:
                        MEP Estimation USA range for a whole CRAH system. Flagship: capex 8,388.6 -> 8,924.8
                        M$, cooling 129.6 -> 407.2 M$, power 525.3 -> 783.8 M$ (its all-estimate plant would
                        be 552 + 828 M$), TCO 2,173.65 -> 2,244.35 M$/yr, chat 0.3066 -> 0.3168 $/Mtok.
+      s16-capex note (2026-12-06): a part says its price is installed with `installed = true` (a bool field of
+                       every power and cooling kind, dsl/schema.py): the model takes it as written (`markup` 1), and
+                       `<block>.detail.<figure>_priced_installed` (results JSON; the report's plant rows: "of these,
+                       $X priced installed as written") is what was. The stdlib's Generator_3MW and
+                       Chiller_WC_1000ton set it (their comments' "installed"; the chiller's $700/ton is 2.9x the
+                       $240/ton equipment figure below). Flagship: generators 88 x $1.5M x 2.20 = $290.6M -> 88 x
+                       $1.5M = $132.0M; capex 8,924.8 -> 8,766.2 M$, capex_power 783.8 -> 625.2 M$, TCO 2,244.35 ->
+                       2,223.44 M$/yr, chat 0.3168 -> 0.3138 $/Mtok. Laws: tests/test_capex_installed16.py (an
+                       installed part is not marked up; marking up never lowers capex; the estimate's units at its
+                       installed price give the estimate). Left as it was: plant_equipment_power 1.690 $/W counts
+                       the generator's $500/kW x 1.1 as equipment; were it re-based on the generator's equipment
+                       share, the power factor would rise (a sourced equipment/installed split is still missing).
+      s16-capex sources (2026-12-06): a search of public documents (Schneider Electric white papers 6 and 156,
+                       Uptime Institute, Turner & Townsend DCCI 2024 and 2025-2026, C&W 2025, NREL/LBNL, estimator
+                       and vendor pages) found no dated public price for any stdlib facility part; each price line
+                       now says what was found (tests/test_plant_sources16.py): undated construction-cost checks for
+                       chillers, towers and pumps ("Quick Reference for Efficient Chiller System Design", [S]),
+                       escalation reports for transformers and UPS, and against the generator's "installed" a vendor
+                       page reading a 1-4 MW genset's $1M+ quote as before installation. No source for the power
+                       factor 2.20. cooling_share_of_plant 0.4 is the low end of "40-55% of total MEP cost" (MEP
+                       Estimation USA, 2024-06 [S]). CRAH check, arithmetic right, figure out of range: $60k / 150
+                       kW = $400/kW x 3.4546 = $1,382/kW of capacity; the flagship's hall 52 units for 7.56 MW of air
+                       $10.78M = $1,426/kW of air heat, its site 141 for 20.99 MW $29.23M = $1,392/kW, where a whole
+                       chilled-water CRAH architecture is $600-1,200/kW of IT installed (same guide): 16-19% above
+                       its top for the CRAHs alone. Cause: one whole-plant factor (a Lang factor: field piping,
+                       towers, foundations) for every cooling class, a packaged terminal unit included; the per-W
+                       estimate (2.4804 x 0.09 / 0.15 = $1,488/kW of air heat) is as high, so the two readings agree
+                       and are both high. Not changed: no public CRAH price or per-class installation split found.
+                       Were that range the whole air-cooled plant's (chillers included; the guide does not say),
+                       this model's (2.4804 $/W x (0.6 + 0.39 + 0.23 + 0.03) = $3,100/kW of IT) would be 2.6-5x it:
+                       C&W's 2025 build cost per W (large, AI-era builds) against an estimator's range for 1-10 MW
+                       halls; which holds for a given site is open, and `plant_cost` sets it.
       s15-plantsrc note (2026-12-06): equipment or installed, per stdlib price (stdlib/facility.factory).
                        Every facility price is "NOT PUBLISHED [U]" with no cited source, so no source's own
                        words settle it; the comments' words: installed: generator ("~$500/kW installed with
@@ -507,19 +540,47 @@ COOLING_CLASSES = (("cdu", ("cdu",), A.plant_share_cdu), ("crah", ("crah",), A.p
                    ("pump", ("pump",), A.plant_share_pump))
 
 
-def _gear_cost(ctx, kinds, figure):
+def _gear_cost(ctx, kinds, figure, as_priced=None):
     """Priced total of the gear of `kinds` placed on this block itself: units * price, the units being
     the thermal model's count for CDUs, CRAHs, chillers and dry coolers placed without a count, times the
-    installation factor (`installation_factor`: the price is the equipment's, the capex the installed gear's)."""
+    installation factor (`markup`: the price is the equipment's, the capex the installed gear's) unless the part
+    says its price is installed (`installed = true`). `as_priced` (a one-item list) adds the cost of the parts
+    taken as written."""
     total = np.zeros(1)
     for gear in ctx.parts(*kinds):
         units = gear.count
         sized_by = _SIZED_BY_MODEL.get(gear.kind)
         if sized_by is not None and not gear.count_is_explicit:
             units = ctx.get(sized_by)
-        installed = installation_factor(ctx, figure == "capex_cooling") if gear.kind != "power_shelf" else 1.0
-        total = total + units * price_of(gear, ctx, figure) * installed
+        cost = units * price_of(gear, ctx, figure)
+        total = total + cost * (markup(gear, ctx, figure) if gear.kind != "power_shelf" else 1.0)
+        _note_as_priced(as_priced, gear, cost)
     return total
+
+
+def priced_installed(gear) -> np.ndarray:
+    """1 where a plant part's `price` is already installed (`installed = true`, s16-capex: taken as written), else
+    0, per scenario (a flag may differ between them: `installed = n > 0` with `n` swept)."""
+    if not gear.is_set("installed"):
+        return np.zeros(1)
+    return (np.asarray(gear.get("installed"), dtype=float) > 0.5).astype(float)
+
+
+def markup(gear, ctx, figure):
+    """What a placed plant part's price is multiplied by (s16-capex, 2026-12-06):
+
+        markup = 1                                          where the part sets `installed = true`
+               = installation_factor of its category        else (its price is the equipment's)
+
+    Two stdlib prices say they are installed (Generator_3MW "~$500/kW installed", Chiller_WC_1000ton "~$700/ton
+    installed"); marked up they were counted twice: the flagship's 88 generators 88 x $1.5M x 2.20 = $290.6M
+    where their installed price is $132.0M. The factor is at least 1, so marking a price up never lowers capex."""
+    return np.where(priced_installed(gear) > 0.5, 1.0, installation_factor(ctx, figure == "capex_cooling"))
+
+
+def _note_as_priced(as_priced, gear, cost) -> None:
+    if as_priced is not None:
+        as_priced[0] = as_priced[0] + cost * priced_installed(gear)
 
 
 def installation_factor(ctx, cooling: bool):
@@ -570,9 +631,9 @@ def _rack_shelves(ctx, figure):
     return total
 
 
-def _row_gear(ctx, kinds, figure, served: str = "it_power"):
+def _row_gear(ctx, kinds, figure, served: str = "it_power", as_priced=None):
     """(priced total, IT power) of the rows and racks placed here (racks directly or in rows) that place gear of
-    `kinds` (rows: PDUs, busways, rectifiers, CDUs, CRAHs; racks: PDUs, CDUs): count x units x price, and the IT
+    `kinds` (rows: PDUs, busways, rectifiers, CDUs, CRAHs; racks: PDUs, CDUs): count x units x price x `markup`, and the IT
     they hold (`served`: their it_power, or the heat_liquid a CDU class serves, the heat_air a CRAH class
     serves), which their gear serves in place of the class's estimate (a rack in a row that places the class
     counted once). A rack priced as a whole holds its gear in its price."""
@@ -586,7 +647,10 @@ def _row_gear(ctx, kinds, figure, served: str = "it_power"):
         for rack in holder.parts("rack"):
             gear = rack.parts(*kinds)
             if gear and not _whole_system(rack):
-                cost = cost + times * rack.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
+                for g in gear:
+                    part = times * rack.count * g.count * price_of(g, ctx, figure)
+                    cost = cost + part * markup(g, ctx, figure)
+                    _note_as_priced(as_priced, g, part)
                 if not in_row:
                     it = it + times * rack.count * rack.get(served)
 
@@ -594,10 +658,13 @@ def _row_gear(ctx, kinds, figure, served: str = "it_power"):
     for row in ctx.parts("row"):
         gear = row.parts(*kinds)
         if gear:
-            cost = cost + row.count * sum((g.count * price_of(g, ctx, figure) for g in gear), np.zeros(1))
+            for g in gear:
+                part = row.count * g.count * price_of(g, ctx, figure)
+                cost = cost + part * markup(g, ctx, figure)
+                _note_as_priced(as_priced, g, part)
             it = it + row.count * row.get(served)
         racks(row, row.count, bool(gear))
-    return cost * installation_factor(ctx, figure == "capex_cooling"), it
+    return cost, it
 
 
 # The heat path each cooling class carries (the thermal model's: compiler.models.facility `_cdus_own`, `_crahs_own`)
@@ -633,20 +700,21 @@ def _plant(ctx, classes, name, cooling):
         terms["halls"] = terms.get("halls", np.zeros(1)) + hall.count * hall.get(name)
         own_it = own_it - hall.count * hall.get("it_power")
     per_watt = None
+    as_priced = [np.zeros(1)]       # the placed parts priced installed (`installed = true`): taken as written
     unpriced = ctx.ev.unpriced.setdefault(f"{ctx.path}.{name}", []) if hasattr(ctx, "ev") else []
     counted = {}                    # class -> the parts without a price it counts as $0 (their warnings name it)
     for class_name, kinds, share in classes:
         before, known, total = total, len(unpriced), np.zeros(1)     # this class's term alone, then added
         if class_name == "heat_rejection":
             unused = [gear for gear in ctx.parts(*kinds) if gear.kind != ctx.inherited_text("heat_rejection", "chiller")]
-            total = total + _unused_heat_rejection(ctx, unused, name)
+            total = total + _unused_heat_rejection(ctx, unused, name, as_priced)
             kinds = tuple(k for k in kinds if k == ctx.inherited_text("heat_rejection", "chiller"))
         path = _HEAT_PATH.get(class_name) if cooling else None
         served = path[0] if path is not None else "it_power"
-        row_cost, row_it = _row_gear(ctx, kinds, name, served) if kinds else (np.zeros(1), np.zeros(1))
+        row_cost, row_it = _row_gear(ctx, kinds, name, served, as_priced) if kinds else (np.zeros(1), np.zeros(1))
         total = total + row_cost
         if kinds and ctx.parts(*kinds):
-            total = total + _gear_cost(ctx, kinds, name)
+            total = total + _gear_cost(ctx, kinds, name, as_priced)
         elif share is not None and not _placed_above(ctx, kinds):
             per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
             base, weight = own_it, np.ones(1)
@@ -656,8 +724,8 @@ def _plant(ctx, classes, name, cooling):
                 base = liquid if path[0] == "heat_liquid" else air
                 unit = _halls_unit_price(ctx, kinds)
                 if unit is not None:          # the units the thermal model sizes, at the price its halls pay
-                    total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit * \
-                        installation_factor(ctx, True)
+                    total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit[0]
+                    as_priced[0] = as_priced[0] + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit[1]
                     terms[class_name], total = total, before + total
                     counted[class_name] = unpriced[known:]
                     continue
@@ -667,7 +735,24 @@ def _plant(ctx, classes, name, cooling):
         terms[class_name], total = total, before + total
         counted[class_name] = unpriced[known:]
     _terms(ctx, name, terms, counted)
+    _priced_installed_term(ctx, name, as_priced[0])
     return total
+
+
+def _priced_installed_term(ctx, name, value) -> None:
+    """`<block>.detail.<name>_priced_installed` (USD): the part of the figure's own placed gear whose price is
+    installed (`installed = true`), taken as written rather than x the installation factor (s16-capex); 0 where
+    none is. Not one of the figure's adding terms (`_terms`): a share of them, for the report and JSON."""
+    if not hasattr(ctx, "intermediate"):
+        return
+    value = np.asarray(value, dtype=float).reshape(-1)
+    missing = ~np.isfinite(value)
+    if np.any(missing):
+        ctx.ev.declare_absent(f"{ctx.inst.path}.detail.{name}_priced_installed", None, missing,
+                              f"`{ctx.path}.{name}` has no value there")
+    ctx.intermediate(f"{name}_priced_installed", value, "USD",
+                     f"the part of {name} (its own gear, not its halls') priced installed as written "
+                     f"(installed = true: not x the installation factor)")
 
 
 def _terms(ctx, name, terms, counted=None) -> None:
@@ -696,11 +781,12 @@ def _terms(ctx, name, terms, counted=None) -> None:
 
 
 def _halls_unit_price(ctx, kinds):
-    """The price per W of capacity of the CDUs or CRAHs (`kinds`) a site's halls place with a price and a
-    capacity, weighted by the units each buys (hall count x its units: the thermal model's count where the
-    gear is placed without one): sum(units x price) / sum(units x capacity); None where no hall places one
-    (a hall, or a site whose halls leave the class to the estimate)."""
-    money, watts = np.zeros(1), np.zeros(1)
+    """The installed price per W of capacity of the CDUs or CRAHs (`kinds`) a site's halls place with a price and
+    a capacity, weighted by the units each buys (hall count x its units: the thermal model's count where the
+    gear is placed without one): sum(units x price x markup) / sum(units x capacity), and the part of it priced
+    installed as written (`installed = true`, markup 1); None where no hall places one (a hall, or a site whose
+    halls leave the class to the estimate)."""
+    money, written, watts = np.zeros(1), np.zeros(1), np.zeros(1)
     found = False
     for hall in halls(ctx):
         for gear in hall.parts(*kinds):
@@ -712,9 +798,10 @@ def _halls_unit_price(ctx, kinds):
             if sized_by is not None and not gear.count_is_explicit:
                 units = hall.get(sized_by)
             units = np.maximum(hall.count * units, 1e-12)   # a hall that sizes none still names the unit's price
-            money = money + units * gear.get("price")
+            money = money + units * gear.get("price") * markup(gear, ctx, "capex_cooling")
+            written = written + units * gear.get("price") * priced_installed(gear)
             watts = watts + units * gear.get("capacity")
-    return money / watts if found else None
+    return (money / watts, written / watts) if found else None
 
 
 def _units_at(ctx, kind, load):
@@ -726,7 +813,7 @@ def _units_at(ctx, kind, load):
     return units_needed(ctx, kind, load, default) * ctx.get(f"{kind}_capacity", default)
 
 
-def _unused_heat_rejection(ctx, gear_placed, figure):
+def _unused_heat_rejection(ctx, gear_placed, figure, as_priced=None):
     """Dry coolers or cooling towers placed where the block's `heat_rejection` is another kind: the model rejects
     no heat through them (their fans, water and sizing are the chosen kind's), so they do not replace the heat-
     rejection class's estimate; what the spec buys is priced (units x price: its count, 0 for a dry cooler
@@ -738,7 +825,9 @@ def _unused_heat_rejection(ctx, gear_placed, figure):
     mode = ctx.inherited_text("heat_rejection", "chiller")
     for gear in gear_placed:
         units = gear.count if gear.count_is_explicit or gear.kind != "dry_cooler" else np.zeros(1)
-        total = total + units * price_of(gear, ctx, figure)
+        cost = units * price_of(gear, ctx, figure)
+        total = total + cost * markup(gear, ctx, figure)
+        _note_as_priced(as_priced, gear, cost)
         message = (f"{gear.kind} `{gear.path}` rejects no heat here: `{ctx.path}` rejects its heat by {mode} "
                    f"(heat_rejection); the units written are priced, but no cooling figure uses them")
         sink = ctx.ev.sink
@@ -746,7 +835,7 @@ def _unused_heat_rejection(ctx, gear_placed, figure):
             sink.warning(Code.NO_EFFECT, message, gear.inst.block.name_span,
                          help=f'set `heat_rejection = "{gear.kind}"` on `{ctx.path}` to reject its heat through '
                               f'them, or remove them')
-    return total * installation_factor(ctx, True)
+    return total
 
 
 def _building(ctx):
@@ -861,12 +950,12 @@ def _per(ctx, numerator: str, denominator: str, why: str):
 
 for _kind in ("hall", "site"):
     output(_kind, "capex_power", "sum(count * price) of the power gear placed * installation factor (plant cost per W of power / "
-           "plant_equipment_power, at least 1; power shelves as priced) + for each class not placed own it_power * "
+           "plant_equipment_power, at least 1; 1 for a part with installed = true and for power shelves) + for each class not placed own it_power * "
            "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * (1 - cooling_share_of_plant) * "
            "class share")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed * installation factor (plant cost per W of "
-           "cooling / plant_equipment_cooling, at least 1) + for each class not placed own "
+           "cooling / plant_equipment_cooling, at least 1; 1 for a part with installed = true) + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
            "plant_reference_liquid_fraction)) * plant cost per W (plant_cost, else build_cost_per_watt * "
            "critical_share) * cooling_share_of_plant * class share; a site's own CDUs and CRAHs where its halls "

@@ -1266,5 +1266,13 @@ for _key in ("inference.usd_per_mtok", "training.cost"):
 # the site's own chillers and dry coolers (the heat outside its halls) read what the site's totals read
 for _name in ("chillers", "dry_coolers"):
     READS[f"site.{_name}_outside_halls"] = READS[f"site.{_name}"]
+# the plant figures read each placed plant part's `installed` beside its price (cost.markup, s16-capex: a price
+# already installed is taken as written, not x the installation factor); a rack's own price and its power
+# shelves' are not plant prices
+_PLANT_KINDS = ("transformer", "switchgear", "ups", "generator", "rectifier", "pdu", "busway", "cdu", "crah",
+                "chiller", "dry_cooler", "cooling_tower", "pump")
+for _key in ("hall.capex_power", "hall.capex_cooling", "site.capex_power", "site.capex_cooling"):
+    READS[_key] = READS[_key] + tuple(read[:-len(".price")] + ".installed" for read in READS[_key]
+                                      if read.endswith(".price") and read.split(":")[-1].split(".")[0] in _PLANT_KINDS)
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

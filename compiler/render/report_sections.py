@@ -593,7 +593,9 @@ PLANT_PARTS = (("transformer", "transformers"), ("switchgear", "switchgear"), ("
 def _plant_parts(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
     """What each class of plant adds to the row, so the row multiplies out: the model's terms
     `<block>.detail.<key>_<class>` of the subject and of each hall in it times the hall's count (the halls' sum
-    is the subject's `halls` term), "adds up: CRAHs $99.7k, chillers $64.8k, ...". "" where the model gives none."""
+    is the subject's `halls` term), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them priced
+    installed as written (`<key>_priced_installed`: parts with installed = true), if any. "" where the model gives
+    none."""
     top = getattr(results.graph.nodes.get(path), "instance", None)
     totals: dict[str, float] = {}
     for name, node in results.graph.nodes.items():
@@ -609,7 +611,11 @@ def _plant_parts(results: Results, view: _View, path: str, key: str, subject_pat
         times = 1.0 if owner == subject_path else view.mult(inst, top)
         totals[part] = totals.get(part, 0.0) + value * times
     shown = [f"{label} {fmt(totals[part], 'money')}" for part, label in PLANT_PARTS if totals.get(part)]
-    return "adds up: " + ", ".join(shown) if shown else ""
+    text = "adds up: " + ", ".join(shown) if shown else ""
+    if text and totals.get("priced_installed"):     # a share of the terms (cost._priced_installed_term), named first
+        text = (f"{fmt(totals['priced_installed'], 'money')} of it priced installed as written (parts with "
+                f"installed = true, not x the installation factor); {text}")
+    return text
 
 
 def _amount_basis(view: _View, key: str, p: str) -> str:
