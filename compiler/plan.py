@@ -19,7 +19,8 @@ What is compared (one scenario, `--scenario`, 1 = the first):
              (its parts and figures are those of its placements), so one edit to a definition shows at
              the definition and where it is placed, never again as the definition's own parts.
     checks   asserts and physical-limit checks by name: newly failing (ok before, failing now, or new and
-             failing) and fixed (failing before, ok now or gone).
+             failing), fixed (failing before, there and ok now), added and removed (a check on one side only;
+             a failing one removed is never "fixed": a check that no longer exists is not one that passes).
 
 Policy gates (`--policy FILE`, TOML): one table per KPI, named by the KPI's short name (applies to every
 site/workload that has it) or a full dotted path:
@@ -480,13 +481,19 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
 
     costs = compare_costs(old.costs, new.costs)
     newly_failing = sorted(name for name, ok in new.checks.items() if not ok and old.checks.get(name, True))
-    fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, True))
-    changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed) \
+    # a check that no longer exists is not a check that passes: a failing assert deleted is removed, not fixed
+    fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, False))
+    both = old.evaluated and new.evaluated      # an old spec that could not be evaluated has no checks to lose
+    added = sorted(set(new.checks) - set(old.checks)) if both else []
+    removed = sorted(set(old.checks) - set(new.checks)) if both else []
+    removed_failing = [name for name in removed if not old.checks[name]]
+    changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed or added or removed) \
         or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
     doc = {"plan_format_version": PLAN_FORMAT_VERSION, "old": old.spec, "new": new.spec,
            "old_evaluated": old.evaluated, "new_evaluated": new.evaluated, "changed": changed,
            "inputs": inputs, "kpis": kpis, "parts": parts, "costs": costs,
-           "checks": {"newly_failing": newly_failing, "fixed": fixed,
+           "checks": {"newly_failing": newly_failing, "fixed": fixed, "added": added, "removed": removed,
+                      "removed_failing": removed_failing,
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
@@ -963,6 +970,14 @@ def headline(doc: dict) -> str:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))
         sentences.append((f"{inputs} input(s), " if inputs else "") + f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
+        checks = doc["checks"]
+        for key, words in (("newly_failing", "newly failing"), ("fixed", "fixed"), ("added", "added")):
+            if checks.get(key):
+                sentences.append(f"{len(checks[key])} check(s) {words}")
+        if checks.get("removed"):
+            failing = len(checks.get("removed_failing", []))
+            sentences.append(f"{len(checks['removed'])} check(s) removed" + (f" ({failing} failing before)" if failing else ""))
+        sentences = sentences[:1] + ["; ".join(sentences[1:])] if len(sentences) > 1 else sentences
     text = "; ".join(sentences[:3])
     return text[0].upper() + text[1:] + "."
 
@@ -1021,10 +1036,13 @@ def render_text(doc: dict) -> str:
             for d in p["details"]:
                 lines.append(f"      {d['what']}: {' -> '.join(_detail_pair(d))}")
         lines.append("")
-    for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed")):
-        if doc["checks"][key]:
+    removed_failing = set(doc["checks"].get("removed_failing", []))
+    for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed"),
+                       ("removed checks (no longer checked)", "removed"), ("added checks", "added")):
+        if doc["checks"].get(key):
             lines.append(f"{title}:")
-            lines += [f"  {name}" for name in doc["checks"][key]]
+            lines += [f"  {name}" + (" (was failing)" if key == "removed" and name in removed_failing else "")
+                      for name in doc["checks"][key]]
             lines.append("")
     if doc["policy"]:
         bad = [g for g in doc["policy"] if not g["ok"]]
@@ -1084,6 +1102,10 @@ def render_markdown(doc: dict) -> str:
         out.append(":warning: **Newly failing checks:** " + ", ".join(_code(c) for c in
                                                                       doc["checks"]["newly_failing"]))
         out.append("")
+    if doc["checks"].get("removed_failing"):      # a failure hidden by deleting its check, not fixed
+        out.append(":warning: **Removed checks that were failing:** " + ", ".join(
+            _code(c) for c in doc["checks"]["removed_failing"]))
+        out.append("")
     if doc.get("inputs"):
         out += ["| input | before | after | change |", "|---|--:|--:|--:|"]
         for i in doc["inputs"]:
@@ -1117,10 +1139,13 @@ def render_markdown(doc: dict) -> str:
                 f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
             out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
-    if doc["checks"]["fixed"]:
-        out += [f"<details><summary>{len(doc['checks']['fixed'])} check(s) fixed</summary>", ""]
-        out += [f"- {_code(c)}" for c in doc["checks"]["fixed"]]
-        out += ["", "</details>", ""]
+    for key, words in (("fixed", "fixed"), ("removed", "removed (no longer checked)"), ("added", "added")):
+        names = doc["checks"].get(key, [])
+        if names:
+            failing = set(doc["checks"].get("removed_failing", [])) if key == "removed" else set()
+            out += [f"<details><summary>{len(names)} check(s) {words}</summary>", ""]
+            out += [f"- {_code(c)}" + (" (was failing)" if c in failing else "") for c in names]
+            out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -1167,6 +1192,9 @@ def render_github(doc: dict) -> str:
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
             lines.append(f"::warning {at(where)}title={escape_property('factory plan: flagged figure')}::"
                          + escape_data(f"{k['path']}: {old} -> {new} ({note})"))
+    lines += [command("warning", "factory plan: check removed while failing",     # a failure hidden, not fixed
+                      f"{name}: no longer checked (it was failing before)")
+              for name in doc["checks"].get("removed_failing", [])]
     lines += [f"::error {at(g.get('location'))}title={escape_property('factory plan: policy')}::"   # at its line
               + escape_data(f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
@@ -1296,9 +1324,15 @@ class CostRow(_Strict):
 
 
 class Checks(_Strict):
-    newly_failing: list[str]
-    fixed: list[str]
+    newly_failing: list[str] = Field(description="failing now, and ok before or new")
+    fixed: list[str] = Field(description="failing before, ok now (a check on both sides)")
     failing: list[str]
+    added: list[str] = Field(default_factory=list, description="checks of the new spec only (a new failing one is "
+                             "also newly_failing); an added field (older plans lack it)")
+    removed: list[str] = Field(default_factory=list, description="checks of the old spec only: no longer checked, "
+                               "never `fixed`; an added field (older plans lack it)")
+    removed_failing: list[str] = Field(default_factory=list, description="the removed checks that were failing "
+                                       "before (a failure hidden by deleting its check); an added field")
 
 
 class Gate(_Strict):

@@ -1,0 +1,83 @@
+"""`factory plan` in a pull request (session 16): the checks a change removes or adds, and where the GitHub
+annotations of a plan are placed. Laws, on the small enterprise example (one evaluation a spec):
+
+    a check that no longer exists is not a check that passes: deleting a failing `assert` is listed as a removed
+    check (it was failing), never as fixed, in JSON, text, Markdown and GitHub; deleting (or adding) a passing one
+    is a change too (exit 3, not the 0 of "no change to checks"), and plan(A, B) and plan(B, A) are mirror images:
+    what one removes the other adds (a new failing check stays `newly_failing`);
+    every annotation of `factory plan --format github` carries file= and line= (GitHub shows one without them only
+    in the run's summary, never on the pull request's files): the headline at the new spec, a removed input at
+    the line of the old spec where it was (a file), or at the new spec when the old side is `PATH@REF`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+from test_plan_costs import STARTER, _edit   # tests/ is on the path: the starter and its checked edits
+
+ASSERT = '    assert gpus == 64, "four racks of two 8-GPU servers"\n'
+CHECK = "headquarters.server_room: four racks of two 8-GPU servers"
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("plan_ci16")
+    texts = {
+        "a": STARTER,
+        "failing": _edit(STARTER, ("gpus == 64", "gpus == 60")),      # the assert fails (64 GPUs are placed)
+        "gone": _edit(STARTER, (ASSERT, "")),                         # the assert deleted
+        # a param removed (its one use written out): a removed input
+        "no_param": _edit(STARTER, ("param servers_per_rack = 2\n", ""), ("x servers_per_rack", "x 2")),
+    }
+    out = {}
+    for name, text in texts.items():
+        out[name] = folder / f"{name}.factory"
+        out[name].write_text(text)
+    return out
+
+
+def _plan(a: Path, b: Path, fmt: str = "json"):
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt])
+    return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
+
+
+def test_deleting_a_failing_assert_reads_as_removed_not_fixed(specs) -> None:
+    result, doc = _plan(specs["failing"], specs["gone"])
+    assert result.exit_code == 3, result.output                 # the new spec has no error: changed, no gate
+    checks = doc["checks"]
+    assert checks["fixed"] == [] and checks["removed"] == [CHECK] and checks["removed_failing"] == [CHECK]
+    assert checks["added"] == [] and checks["newly_failing"] == [] and checks["failing"] == []
+    text = _plan(specs["failing"], specs["gone"], "text")[1]
+    assert "fixed" not in text and f"  {CHECK} (was failing)" in text, text
+    assert "1 check(s) removed (1 failing before)" in text.splitlines()[1], text
+    md = _plan(specs["failing"], specs["gone"], "markdown")[1]
+    assert "fixed" not in md and "Removed checks that were failing" in md and CHECK in md, md
+    gh = _plan(specs["failing"], specs["gone"], "github")[1]
+    assert "fixed" not in gh and any(line.startswith("::warning") and CHECK in line for line in gh.splitlines()), gh
+    # a check that fails before and passes after, still there, is fixed
+    _, fixed = _plan(specs["failing"], specs["a"])
+    assert fixed["checks"]["fixed"] == [CHECK] and fixed["checks"]["removed"] == []
+
+
+def test_deleting_or_adding_a_passing_assert_is_a_change_and_the_mirror_of_each_other(specs) -> None:
+    result, forward = _plan(specs["a"], specs["gone"])
+    assert result.exit_code == 3, result.output                 # was 0: "No change to ... checks"
+    assert forward["changed"] and forward["checks"]["removed"] == [CHECK] and forward["checks"]["removed_failing"] == []
+    back_result, backward = _plan(specs["gone"], specs["a"])
+    assert back_result.exit_code == 3, back_result.output
+    assert backward["checks"]["added"] == forward["checks"]["removed"] and backward["checks"]["removed"] == []
+    # a failing assert added is newly failing (and added); deleted again, removed while failing
+    _, add_failing = _plan(specs["gone"], specs["failing"])
+    _, drop_failing = _plan(specs["failing"], specs["gone"])
+    assert add_failing["checks"]["newly_failing"] == add_failing["checks"]["added"] == \
+        drop_failing["checks"]["removed"] == drop_failing["checks"]["removed_failing"] == [CHECK]
+    # a spec against itself: nothing added or removed, exit 0
+    same, doc = _plan(specs["a"], specs["a"])
+    assert same.exit_code == 0 and doc["checks"]["added"] == doc["checks"]["removed"] == []
