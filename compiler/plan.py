@@ -1158,20 +1158,24 @@ def render_github(doc: dict) -> str:
     from .ci_formats import _display_path, escape_data, escape_property
     from .plan_costs import _sections, _total_text
 
-    def command(level: str, title: str, message: str) -> str:
-        return f"::{level} title={escape_property(title)}::{escape_data(message)}"
+    # an annotation without file= and line= is shown in the run's summary only, never on the pull request's
+    # files: what has no line of its own (the headline, a site's cost, a removed input of a base at PATH@REF) is
+    # placed at the new spec's first line
+    spec_place = {"file": doc["new"], "line": 1, "col": 1}
 
-    lines = [command("notice", "factory plan", headline(doc))]
-    for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
-        where = i.get("location")
-        props = "" if not where or i["status"] == "removed" else \
-            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
-        lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
-    def at(where) -> str:            # file=,line=,col= properties (before title=), or none
-        return "" if not where else \
-            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+    def at(where) -> str:            # file=,line=,col= properties (before title=)
+        where = where or spec_place
+        return f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+
+    def command(level: str, title: str, message: str, where=None) -> str:
+        return f"::{level} {at(where)}title={escape_property(title)}::{escape_data(message)}"
 
     at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
+    lines = [command("notice", "factory plan", headline(doc))]
+    for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
+        where = i.get("location")        # a removed one's is the old spec's: a file, unless it is PATH@REF
+        lines.append(command("notice", "factory plan: input", line,
+                             None if at_ref and i["status"] == "removed" else where))
 
     def flag_place(k: dict):    # the input a flagged KPI is computed from: the new spec's, else the old one's (a file)
         return k.get("new_flagged_location") or (None if at_ref else k.get("old_flagged_location"))

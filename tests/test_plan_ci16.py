@@ -81,3 +81,47 @@ def test_deleting_or_adding_a_passing_assert_is_a_change_and_the_mirror_of_each_
     # a spec against itself: nothing added or removed, exit 0
     same, doc = _plan(specs["a"], specs["a"])
     assert same.exit_code == 0 and doc["checks"]["added"] == doc["checks"]["removed"] == []
+
+
+_ANNOTATION = re.compile(r"::(notice|warning|error) file=([^,]+),line=(\d+),col=(\d+),.*?title=[^:]*::")
+
+
+def test_every_annotation_of_the_plan_is_at_a_file_and_line(specs) -> None:
+    """The headline notice and a removed input's notice had no file=/line= (shown in the run's summary only)."""
+    from compiler.ci_formats import _display_path
+
+    result, gh = _plan(specs["a"], specs["no_param"], "github")
+    assert result.exit_code == 3, result.output
+    lines = gh.splitlines()
+    assert lines and all(_ANNOTATION.match(line) for line in lines), gh
+    head = _ANNOTATION.match(lines[0])                       # the headline: at the new spec
+    assert (head.group(2), head.group(3)) == (_display_path(str(specs["no_param"])), "1"), lines[0]
+    removed = next(line for line in lines if "param servers_per_rack" in line)
+    place = _ANNOTATION.match(removed)                       # at the old spec's line 9, where the param was
+    assert (place.group(2), place.group(3)) == (_display_path(str(specs["a"])), "9"), removed
+    # a deleted failing assert's warning too
+    _, gh = _plan(specs["failing"], specs["gone"], "github")
+    assert all(_ANNOTATION.match(line) for line in gh.splitlines()), gh
+
+
+def test_with_base_ref_a_removed_input_is_annotated_at_the_head_spec(tmp_path, monkeypatch) -> None:
+    """The base's places are `PATH@REF` (no file in the checkout): a removed input is placed at the spec."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    spec = repo / "specs" / "plan.factory"
+    spec.write_text(STARTER)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    spec.write_text(_edit(STARTER, ("param servers_per_rack = 2\n", ""), ("x servers_per_rack", "x 2")))
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["plan", "specs/plan.factory", "--base-ref", "HEAD", "--format", "github"])
+    assert result.exit_code == 3, result.output
+    lines = result.stdout.splitlines()
+    assert lines and all(_ANNOTATION.match(line) for line in lines), result.stdout
+    removed = next(line for line in lines if "param servers_per_rack" in line)
+    assert _ANNOTATION.match(removed).group(2, 3) == ("specs/plan.factory", "1"), removed
+    assert "@HEAD" not in "".join(_ANNOTATION.match(line).group(2) for line in lines)
