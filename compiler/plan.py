@@ -39,7 +39,8 @@ Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: 
 value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
 that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
 value passes the change gates. Violations are reported, never skipped. A site or workload the change removes
-has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated.
+has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated. The mirror: one
+the change adds has nothing for max_decrease to check (not applied); max_increase on it is violated.
 
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
@@ -673,6 +674,18 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
         # a removed site or workload: a bound is on the new spec's figures and it has none; nothing of it increases
         entry.update(applied=False, message=f"{kpi['path'].rpartition('.')[0]} is not in the new spec (removed): "
                                             f"`{key} = {shown_limit}` has nothing to check")
+        return entry
+    came = kpi.get("old_absent") or {}
+    if came.get("reason") == "not in the old spec" and not bound:
+        # a site or workload the change adds (the mirror of one it removes): nothing of it decreases, and its
+        # increase from nothing cannot be measured
+        owner = kpi["path"].rpartition(".")[0]
+        if key == "max_decrease":
+            entry.update(applied=False, message=f"{owner} is not in the old spec (added): `{key} = {shown_limit}` "
+                                                f"has nothing to check")
+        else:
+            entry.update(ok=False, message=f"{owner} is not in the old spec (added): its increase from nothing "
+                                           f"cannot be measured against `{key} = {shown_limit}`")
         return entry
     if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
             and not (key == "min" and new is not None and new >= limit):

@@ -35,6 +35,10 @@ def specs(tmp_path_factory) -> dict[str, Path]:
         "gone": _edit(STARTER, (ASSERT, "")),                         # the assert deleted
         # a param removed (its one use written out): a removed input
         "no_param": _edit(STARTER, ("param servers_per_rack = 2\n", ""), ("x servers_per_rack", "x 2")),
+        # a second site (an annex of two racks in a rented room)
+        "annex": STARTER + '\nsite annex {\n  location = "rented room"\n  electricity_price = energy_price\n'
+                           '  land_price = 0 USD\n  hall room {\n    power_feed = 60 kW\n    rack gpu: air_rack x 1\n'
+                           '  }\n}\n',
     }
     out = {}
     for name, text in texts.items():
@@ -43,8 +47,8 @@ def specs(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def _plan(a: Path, b: Path, fmt: str = "json"):
-    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt])
+def _plan(a: Path, b: Path, fmt: str = "json", *extra: str):
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt, *extra])
     return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
 
 
@@ -125,3 +129,32 @@ def test_with_base_ref_a_removed_input_is_annotated_at_the_head_spec(tmp_path, m
     removed = next(line for line in lines if "param servers_per_rack" in line)
     assert _ANNOTATION.match(removed).group(2, 3) == ("specs/plan.factory", "1"), removed
     assert "@HEAD" not in "".join(_ANNOTATION.match(line).group(2) for line in lines)
+
+
+def test_a_site_the_change_adds_has_nothing_to_decrease_the_mirror_of_one_it_removes(specs, tmp_path) -> None:
+    """`[tco_year] max_decrease = "1%"` was violated on a site the change adds ("the change cannot be measured"),
+    exit 4 for a pull request that only adds a site, while on a site the change removes `max_increase` is not
+    applied. Law: the gates of plan(A, B) and plan(B, A) are mirror images, max_increase <-> max_decrease: what
+    one removes has no increase, what the other adds has no decrease (not applied); the increase of an added
+    site and the decrease of a removed one cannot be measured (violated)."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[tco_year]\nmax_decrease = "1%"\nmax_increase = "1%"\n[capex]\nmax_increase = "1%"\n'
+                      'max_decrease = "1%"\n')
+    add_result, add = _plan(specs["a"], specs["annex"], "json", "--policy", str(policy))
+    drop_result, drop = _plan(specs["annex"], specs["a"], "json", "--policy", str(policy))
+    gates = {(g["path"], g["gate"]): g for g in add["policy"]}
+    mirror = {(g["path"], g["gate"]): g for g in drop["policy"]}
+    flip = {"max_increase": "max_decrease", "max_decrease": "max_increase"}
+    added = gates[("annex.tco_year", "max_decrease")]
+    assert added["ok"] and not added["applied"] and "not in the old spec (added)" in added["message"], added
+    assert not gates[("annex.capex", "max_increase")]["ok"]
+    for (path, gate), g in gates.items():
+        other = mirror[(path, flip[gate])]
+        assert (g["ok"], g["applied"]) == (other["ok"], other["applied"]), (g, other)
+    # the headquarters do not change: their gates pass both ways
+    assert all(g["ok"] for (p, _), g in gates.items() if p.startswith("headquarters."))
+    assert add_result.exit_code == drop_result.exit_code == 4    # capex of the annex, tco of the annex: violated
+    only_decrease = tmp_path / "decrease.toml"
+    only_decrease.write_text('[tco_year]\nmax_decrease = "1%"\n')
+    result, _ = _plan(specs["a"], specs["annex"], "json", "--policy", str(only_decrease))
+    assert result.exit_code == 3, result.output                  # was 4: adding a site decreases nothing
