@@ -155,6 +155,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model."""
     from . import evaluate_files
     from .graph import Instance
+    from .lower import written_unit
     from .plan_costs import cost_items
     from .render.results import results_json
 
@@ -233,7 +234,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
                 and not getattr(node.module, "is_stdlib", False):
-            written = getattr(node.expr, "unit", "") if type(node.expr).__name__ == "Quantity" else ""
+            written = written_unit(node.expr)      # a temperature point is `temp` (24 degC), as fields show one
             snap.inputs[path] = (node.kind, value(path), quantities[path]["unit"] if path in quantities else "",
                                  written or node.display or "")
             if node.span is not None:
@@ -471,6 +472,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
             continue
         numeric = isinstance(va, float) and isinstance(vb, float) and ua == ub
         delta, rel = _change(va, vb) if numeric else (None, None)
+        if "temp" in (wa, wb):      # a temperature point: its change is a difference (K), no ratio of two points
+            rel = None
         inputs.append({"name": name, "kind": kb or ka, "old": va, "new": vb, "unit": ub or ua, "old_unit": ua or ub,
                        "display_unit": wb or wa, "old_display_unit": wa or wb,
                        "change": delta, "relative_change": rel,
@@ -939,6 +942,14 @@ def _detail_pair(d: dict) -> tuple[str, str]:
     return _detail_value(d, "old"), _detail_value(d, "new")
 
 
+def _input_change(i: dict) -> tuple[str, Optional[str]]:
+    """An input's change and relative change (`+0.03 USD/kWh`, `+25.0%`); a temperature point's is a difference in
+    K and no relative change (`+3 K`, None: 24 degC -> 27 degC is no +1.0% of 297.15 K)."""
+    if i["display_unit"] == "temp" or i.get("old_display_unit") == "temp":
+        return _signed(i["change"], i["unit"] or "1"), None
+    return _signed(i["change"], i["unit"] or "1", i["display_unit"]), _pct(i["relative_change"])
+
+
 def _input_lines(doc: dict) -> list[str]:
     """`param energy_price: 0.12 USD/kWh -> 0.15 USD/kWh (+0.03 USD/kWh, +25.0%)`: each changed param and
     top-level let, in the unit it is written in."""
@@ -947,7 +958,7 @@ def _input_lines(doc: dict) -> list[str]:
         old, new = _detail_pair(i)
         change = ""
         if i["change"] is not None:
-            change = f" ({_signed(i['change'], i['unit'] or '1', i['display_unit'])}, {_pct(i['relative_change'])})"
+            change = " ({})".format(", ".join(x for x in _input_change(i) if x is not None))
         elif i["status"] != "changed":
             change = f" ({i['status']})"
         out.append(f"{i['kind']} {i['name']}: {old} -> {new}{change}")
@@ -1123,8 +1134,9 @@ def render_markdown(doc: dict) -> str:
         out += ["| input | before | after | change |", "|---|--:|--:|--:|"]
         for i in doc["inputs"]:
             old, new = _detail_pair(i)
-            change = f"{_signed(i['change'], i['unit'] or '1', i['display_unit'])} ({_pct(i['relative_change'])})" \
-                if i["change"] is not None else (i["status"] if i["status"] != "changed" else "")
+            signed, pct = _input_change(i) if i["change"] is not None else ("", None)
+            change = (signed + (f" ({pct})" if pct is not None else "")) if i["change"] is not None else \
+                (i["status"] if i["status"] != "changed" else "")
             out.append(f"| {i['kind']} `{_md(i['name'])}` | {_md(old)} | {_md(new)} | {_md(change)} |")
         out.append("")
     changed = [k for k in doc["kpis"] if k["changed"]]

@@ -158,3 +158,24 @@ def test_a_site_the_change_adds_has_nothing_to_decrease_the_mirror_of_one_it_rem
     only_decrease.write_text('[tco_year]\nmax_decrease = "1%"\n')
     result, _ = _plan(specs["a"], specs["annex"], "json", "--policy", str(only_decrease))
     assert result.exit_code == 3, result.output                  # was 4: adding a site decreases nothing
+
+
+def test_a_temperature_param_is_shown_in_degrees_and_its_change_as_a_difference(tmp_path) -> None:
+    """`param inlet = 24 degC` -> `27 degC` printed `param inlet: 1.084 degC -> 1.095 degC (+0.01094 degC, +1.0%)`:
+    the kelvin values divided by the size of one degC taken as 274.15 K. A temperature is a point: it is shown as
+    `eval` shows it (24 degC), its change is a difference (+3 K), and a ratio of two points (300.15 K / 297.15 K,
+    counted from absolute zero) is no relative change (null, not printed)."""
+    spec = STARTER.replace("param racks = 4", "param racks = 4\nparam inlet = 24 degC")
+    (tmp_path / "a.factory").write_text(spec)
+    (tmp_path / "b.factory").write_text(spec.replace("24 degC", "27 degC"))
+    shown = CliRunner().invoke(main, ["eval", str(tmp_path / "a.factory"), "--select", "inlet"]).stdout
+    assert "24 degC" in shown, shown
+    result, doc = _plan(tmp_path / "a.factory", tmp_path / "b.factory")
+    assert result.exit_code == 3, result.output
+    (inlet,) = doc["inputs"]
+    assert (inlet["old"], inlet["new"]) == (pytest.approx(297.15), pytest.approx(300.15))
+    assert inlet["change"] == pytest.approx(3.0) and inlet["relative_change"] is None
+    text = _plan(tmp_path / "a.factory", tmp_path / "b.factory", "text")[1]
+    assert "param inlet: 24 degC -> 27 degC (+3 K)" in text, text
+    md = _plan(tmp_path / "b.factory", tmp_path / "a.factory", "markdown")[1]
+    assert "| param `inlet` | 27 degC | 24 degC | -3 K |" in md, md
