@@ -47,9 +47,22 @@ def specs(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
+_DOCS: dict = {}
+
+
 def _plan(a: Path, b: Path, fmt: str = "json", *extra: str):
-    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", fmt, *extra])
-    return result, (json.loads(result.stdout) if fmt == "json" else result.stdout)
+    """The plan of a -> b in a format; text, Markdown and GitHub are rendered from the JSON plan (one evaluation
+    of each side a pair), the GitHub lines without the new spec's diagnostics the CLI prints before them."""
+    from compiler.plan import render_github, render_markdown, render_text
+
+    if extra or (a, b) not in _DOCS:
+        result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", "json", *extra])
+        if extra:
+            return result, json.loads(result.stdout)
+        _DOCS[(a, b)] = result, json.loads(result.stdout)
+    result, doc = _DOCS[(a, b)]
+    render = {"json": lambda d: d, "text": render_text, "markdown": render_markdown, "github": render_github}[fmt]
+    return result, render(doc)
 
 
 def test_deleting_a_failing_assert_reads_as_removed_not_fixed(specs) -> None:
@@ -179,3 +192,64 @@ def test_a_temperature_param_is_shown_in_degrees_and_its_change_as_a_difference(
     assert "param inlet: 24 degC -> 27 degC (+3 K)" in text, text
     md = _plan(tmp_path / "b.factory", tmp_path / "a.factory", "markdown")[1]
     assert "| param `inlet` | 27 degC | 24 degC | -3 K |" in md, md
+
+
+def _mirror(forward: dict, backward: dict) -> None:
+    """plan(B, A) is plan(A, B) with the sides swapped: KPIs, inputs, parts, cost rows and checks."""
+    fk, bk = {k["path"]: k for k in forward["kpis"]}, {k["path"]: k for k in backward["kpis"]}
+    assert fk.keys() == bk.keys()
+    for path, k in fk.items():
+        m = bk[path]
+        assert (k["old"], k["new"], k["changed"]) == (m["new"], m["old"], m["changed"]), path
+        assert (k["change"] is None) == (m["change"] is None) and (k["change"] is None or m["change"] == -k["change"])
+        for field in ("incomplete", "flagged"):
+            assert (k[f"old_{field}"], k[f"new_{field}"]) == (m[f"new_{field}"], m[f"old_{field}"]), (path, field)
+        swap = {"old": "new", "new": "old"}
+        for side in swap:                 # `not in the old spec` one way is `not in the new spec` the other
+            why = k[f"{side}_absent"] and {**k[f"{side}_absent"], "reason": k[f"{side}_absent"]["reason"].replace(
+                f"{side} spec", f"{swap[side]} spec")}
+            assert why == m[f"{swap[side]}_absent"], (path, side)
+    flip = {"added": "removed", "removed": "added", "changed": "changed"}
+    assert {(i["name"], i["old"], i["new"], flip[i["status"]]) for i in forward["inputs"]} == \
+        {(i["name"], i["new"], i["old"], i["status"]) for i in backward["inputs"]}
+    assert {(p["path"], flip[p["change"]]) for p in forward["parts"]} == {(p["path"], p["change"]) for p in backward["parts"]}
+    rows = {(r["site"], r["item"], r["cost"]): r["change"] for r in backward["costs"]}
+    assert {key: -change for key, change in rows.items()} == \
+        {(r["site"], r["item"], r["cost"]): r["change"] for r in forward["costs"]}
+    f, b = forward["checks"], backward["checks"]
+    assert (f["added"], f["removed"]) == (b["removed"], b["added"])
+    assert f["fixed"] == sorted(set(b["newly_failing"]) - set(b["added"]))
+    assert f["removed_failing"] == sorted(set(b["newly_failing"]) & set(b["added"]))
+
+
+def test_a_pull_requests_plan_is_head_minus_base_as_eval_prints_them_and_mirrors_the_reverse(specs, tmp_path) -> None:
+    """Laws on a pull request's kinds of change at once (a rack count and its feed, an energy price, a new site, a
+    failing assert deleted) and a chip swapped to one without a price (its figures incomplete): plan(A, A) is no
+    change, exit 0; each KPI's old and new are the values `factory eval --format json` prints for the two specs,
+    its change is new - old; plan(B, A) mirrors plan(A, B); every pair exits 3 (no spec has an error)."""
+    from compiler.plan import compare, exit_code, snapshot
+
+    head = _edit(STARTER, ("param racks = 4", "param racks = 5"), ("power_feed = 120 kW", "power_feed = 150 kW"),
+                 ("0.12 USD/kWh", "0.15 USD/kWh"), (ASSERT, ""))
+    head += specs["annex"].read_text()[len(STARTER):]
+    (tmp_path / "head.factory").write_text(head)
+    paths = {"base": specs["a"], "head": tmp_path / "head.factory", "h200": tmp_path / "h200.factory"}
+    paths["h200"].write_text(_edit(STARTER, ("H100_SXM", "H200")))
+    snaps = {name: snapshot([str(path)], name, {}, None, 0) for name, path in paths.items()}
+    printed = {}
+    for name, path in paths.items():
+        result = CliRunner().invoke(main, ["eval", str(path), "--format", "json"])
+        printed[name] = {q: v["values"][0] for q, v in json.loads(result.stdout)["quantities"].items()}
+    for name, snap in snaps.items():
+        same = compare(snap, snap)
+        assert not same["changed"] and exit_code(same, "error") == 0, name
+    for a, b in (("base", "head"), ("base", "h200"), ("head", "h200")):
+        forward, backward = compare(snaps[a], snaps[b]), compare(snaps[b], snaps[a])
+        assert exit_code(forward, "error") == exit_code(backward, "error") == 3, (a, b)
+        for k in forward["kpis"]:
+            assert k["old"] == printed[a].get(k["path"]) and k["new"] == printed[b].get(k["path"]), k["path"]
+            if k["change"] is not None:
+                assert k["change"] == k["new"] - k["old"], k["path"]
+        _mirror(forward, backward)
+    forward = compare(snaps["base"], snaps["head"])
+    assert forward["checks"]["removed"] == [CHECK] and any(k["path"].startswith("annex.") for k in forward["kpis"])
