@@ -1003,6 +1003,9 @@ def headline(doc: dict) -> str:
             sentences.append(f"{len(checks['removed'])} check(s) removed" + (f" ({failing} failing before)" if failing else ""))
         sentences = sentences[:1] + ["; ".join(sentences[1:])] if len(sentences) > 1 else sentences
     text = "; ".join(sentences[:3])
+    errors = sum(1 for d in doc["new_diagnostics"] if d["severity"] == "error")
+    if errors:        # the first words a reviewer reads: these figures are of a spec that fails (exit 1)
+        text = f"the new spec has {errors} error(s) (listed with the plan); as evaluated, {text}"
     return text[0].upper() + text[1:] + "."
 
 

@@ -253,3 +253,21 @@ def test_a_pull_requests_plan_is_head_minus_base_as_eval_prints_them_and_mirrors
         _mirror(forward, backward)
     forward = compare(snaps["base"], snaps["head"])
     assert forward["checks"]["removed"] == [CHECK] and any(k["path"].startswith("annex.") for k in forward["kpis"])
+
+
+def test_the_headline_of_a_new_spec_with_errors_says_so_first(specs, tmp_path) -> None:
+    """A service offered 1000x its demand: `$/Mtok of hq will decrease by 1.652 USD/Mtok (-94.4%)` headed the
+    pull-request comment of a change whose new spec has an `overloaded` error (exit 1; its $/Mtok is at capacity).
+    The headline is the first line a reviewer reads: it says the new spec has errors before any figure, in every
+    format; a spec without errors keeps its headline."""
+    (tmp_path / "five.factory").write_text(_edit(STARTER, ("param racks = 4", "param racks = 5"),
+                                                 ("power_feed = 120 kW", "power_feed = 150 kW")))
+    result, doc = _plan(specs["a"], tmp_path / "five.factory")
+    assert result.exit_code == 1 and doc["checks"]["newly_failing"] == [CHECK], result.output   # gpus == 64 fails
+    for fmt in ("text", "markdown", "github"):
+        out = _plan(specs["a"], tmp_path / "five.factory", fmt)[1]
+        head = next(line for line in out.splitlines() if "TCO per year of headquarters" in line)
+        assert "The new spec has 1 error(s) (listed with the plan); as evaluated, TCO per year of headquarters will " \
+               "increase by" in head, (fmt, head)
+    clean = _plan(specs["a"], specs["annex"], "text")[1].splitlines()[1]
+    assert clean.startswith("TCO per year of annex goes from absent"), clean
