@@ -102,7 +102,7 @@ _POLICY_KEYS = {"max", "min", "max_increase", "max_decrease"}
 
 class Policy(dict):
     """target -> {gate: (mode, limit)}, as `load_policy` reads it, with `places`: (target, gate) -> {file, line,
-    col} of the gate's key in the policy file (where a line can be found; none for an inline table)."""
+    col} of the gate's key in the policy file (under a table header or in a one-line inline table)."""
 
     places: dict[tuple[str, str], dict] = {}
 
@@ -571,7 +571,8 @@ def load_policy(path: str) -> dict:
 
 def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
     """(target, gate) -> {file, line, col} of each gate key written under a table header (`[pue]`, `[s.capex]`,
-    `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives); the first wins."""
+    `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives) or in an inline table
+    on one line (`pue = { max = 1.1 }`, its key read as TOML under the table it is in); the first wins."""
     import re
     import tomllib
 
@@ -590,6 +591,21 @@ def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
                 key, parsed = next(iter(parsed.items()))
                 keys.append(key)
             table = ".".join(keys)
+            continue
+        inline = re.match(r"\s*([^=\[{]+?)\s*=\s*\{(.*)\}\s*(#.*)?$", line)    # `pue = { max = 1.1 }`
+        if inline:
+            try:
+                parsed = tomllib.loads(f"{inline.group(1)} = 0\n")
+            except tomllib.TOMLDecodeError:
+                continue
+            keys = [table] if table else []
+            while isinstance(parsed, dict) and len(parsed) == 1:
+                key, parsed = next(iter(parsed.items()))
+                keys.append(key)
+            for key in re.finditer(r"([A-Za-z_]+)\s*=", inline.group(2)):
+                if key.group(1) in _POLICY_KEYS:
+                    places.setdefault((".".join(keys), key.group(1)),
+                                      {"file": path, "line": number, "col": inline.start(2) + key.start(1) + 1})
             continue
         gate = re.match(r"(\s*)([A-Za-z_]+)\s*=", line)
         if gate and table and gate.group(2) in _POLICY_KEYS:
@@ -1377,7 +1393,7 @@ class Gate(_Strict):
                                             "violated; a short name: not applied); an added field (older plans "
                                             "lack it)")
     location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the gate's key in the "
-                                                     "policy file, or null (an inline table); an added field")
+                                                     "policy file (under a table header or in an inline table), or null; an added field")
 
 
 class ScenarioOf(_Strict):

@@ -271,3 +271,23 @@ def test_the_headline_of_a_new_spec_with_errors_says_so_first(specs, tmp_path) -
                "increase by" in head, (fmt, head)
     clean = _plan(specs["a"], specs["annex"], "text")[1].splitlines()[1]
     assert clean.startswith("TCO per year of annex goes from absent"), clean
+
+
+def test_a_gate_in_an_inline_table_is_annotated_at_its_key(specs, tmp_path) -> None:
+    """`pue = { max = 1.1 }` had no place (JSON location null), so its violation had no file= in the GitHub format;
+    it is at its key in the policy file, as a gate under a table header is; nested and quoted keys read as TOML."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text('pue = { max = 1.1 }\n["headquarters.capex"]\nmax = 1e6\n[headquarters]\n'
+                      'tco_year = { max_increase = "1%", max = 1 }\n')
+    result, doc = _plan(specs["a"], specs["annex"], "json", "--policy", str(policy))
+    assert result.exit_code == 4, result.output
+    places = {(g["path"], g["gate"]): (g["location"] or {}).get("line") and
+              (g["location"]["line"], g["location"]["col"]) for g in doc["policy"]}
+    assert places[("headquarters.pue", "max")] == (1, 9) and places[("annex.pue", "max")] == (1, 9)
+    assert places[("headquarters.capex", "max")] == (3, 1)
+    assert places[("headquarters.tco_year", "max_increase")] == (5, 14)
+    assert places[("headquarters.tco_year", "max")] == (5, 35)
+    from compiler.plan import render_github
+
+    errors = [line for line in render_github(doc).splitlines() if line.startswith("::error")]
+    assert errors and all(line.startswith(f"::error file={policy},line=") for line in errors), errors
