@@ -507,7 +507,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
 @_root_option
 @_guard
 def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
-    """Compare two versions of a spec: KPI deltas, parts added/removed/changed, checks newly failing or fixed.
+    """Compare two versions of a spec: KPI deltas, parts added/removed/changed, checks newly failing, fixed, added or
+    removed.
 
     `factory plan OLD NEW`, or `factory plan SPEC --base-ref main`. Exit codes: 0 no change, 3 changed,
     4 a --policy gate violated, 1 the new spec has errors, 2 usage or internal error (docs/ci.md)."""

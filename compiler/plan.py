@@ -19,7 +19,8 @@ What is compared (one scenario, `--scenario`, 1 = the first):
              (its parts and figures are those of its placements), so one edit to a definition shows at
              the definition and where it is placed, never again as the definition's own parts.
     checks   asserts and physical-limit checks by name: newly failing (ok before, failing now, or new and
-             failing) and fixed (failing before, ok now or gone).
+             failing), fixed (failing before, there and ok now), added and removed (a check on one side only;
+             a failing one removed is never "fixed": a check that no longer exists is not one that passes).
 
 Policy gates (`--policy FILE`, TOML): one table per KPI, named by the KPI's short name (applies to every
 site/workload that has it) or a full dotted path:
@@ -38,7 +39,8 @@ Keys: max, min (bounds on the new value), max_increase, max_decrease (a change: 
 value, or a number in SI units). `max`/`min` on an absent new value is violated, and so is a change gate
 that cannot be measured (a value became absent, or a relative gate on an old value of 0); an unchanged
 value passes the change gates. Violations are reported, never skipped. A site or workload the change removes
-has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated.
+has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated. The mirror: one
+the change adds has nothing for max_decrease to check (not applied); max_increase on it is violated.
 
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
@@ -100,7 +102,7 @@ _POLICY_KEYS = {"max", "min", "max_increase", "max_decrease"}
 
 class Policy(dict):
     """target -> {gate: (mode, limit)}, as `load_policy` reads it, with `places`: (target, gate) -> {file, line,
-    col} of the gate's key in the policy file (where a line can be found; none for an inline table)."""
+    col} of the gate's key in the policy file (under a table header or in a one-line inline table)."""
 
     places: dict[tuple[str, str], dict] = {}
 
@@ -153,6 +155,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model."""
     from . import evaluate_files
     from .graph import Instance
+    from .lower import written_unit
     from .plan_costs import cost_items
     from .render.results import results_json
 
@@ -231,7 +234,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     for path, node in results.graph.nodes.items():      # the spec's own params and top-level lets
         if node.instance is None and node.kind in ("param", "let") and node.module is not None \
                 and not getattr(node.module, "is_stdlib", False):
-            written = getattr(node.expr, "unit", "") if type(node.expr).__name__ == "Quantity" else ""
+            written = written_unit(node.expr)      # a temperature point is `temp` (24 degC), as fields show one
             snap.inputs[path] = (node.kind, value(path), quantities[path]["unit"] if path in quantities else "",
                                  written or node.display or "")
             if node.span is not None:
@@ -469,6 +472,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
             continue
         numeric = isinstance(va, float) and isinstance(vb, float) and ua == ub
         delta, rel = _change(va, vb) if numeric else (None, None)
+        if "temp" in (wa, wb):      # a temperature point: its change is a difference (K), no ratio of two points
+            rel = None
         inputs.append({"name": name, "kind": kb or ka, "old": va, "new": vb, "unit": ub or ua, "old_unit": ua or ub,
                        "display_unit": wb or wa, "old_display_unit": wa or wb,
                        "change": delta, "relative_change": rel,
@@ -480,13 +485,19 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
 
     costs = compare_costs(old.costs, new.costs)
     newly_failing = sorted(name for name, ok in new.checks.items() if not ok and old.checks.get(name, True))
-    fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, True))
-    changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed) \
+    # a check that no longer exists is not a check that passes: a failing assert deleted is removed, not fixed
+    fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, False))
+    both = old.evaluated and new.evaluated      # an old spec that could not be evaluated has no checks to lose
+    added = sorted(set(new.checks) - set(old.checks)) if both else []
+    removed = sorted(set(old.checks) - set(new.checks)) if both else []
+    removed_failing = [name for name in removed if not old.checks[name]]
+    changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed or added or removed) \
         or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
     doc = {"plan_format_version": PLAN_FORMAT_VERSION, "old": old.spec, "new": new.spec,
            "old_evaluated": old.evaluated, "new_evaluated": new.evaluated, "changed": changed,
            "inputs": inputs, "kpis": kpis, "parts": parts, "costs": costs,
-           "checks": {"newly_failing": newly_failing, "fixed": fixed,
+           "checks": {"newly_failing": newly_failing, "fixed": fixed, "added": added, "removed": removed,
+                      "removed_failing": removed_failing,
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
@@ -560,7 +571,8 @@ def load_policy(path: str) -> dict:
 
 def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
     """(target, gate) -> {file, line, col} of each gate key written under a table header (`[pue]`, `[s.capex]`,
-    `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives); the first wins."""
+    `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives) or in an inline table
+    on one line (`pue = { max = 1.1 }`, its key read as TOML under the table it is in); the first wins."""
     import re
     import tomllib
 
@@ -579,6 +591,21 @@ def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
                 key, parsed = next(iter(parsed.items()))
                 keys.append(key)
             table = ".".join(keys)
+            continue
+        inline = re.match(r"\s*([^=\[{]+?)\s*=\s*\{(.*)\}\s*(#.*)?$", line)    # `pue = { max = 1.1 }`
+        if inline:
+            try:
+                parsed = tomllib.loads(f"{inline.group(1)} = 0\n")
+            except tomllib.TOMLDecodeError:
+                continue
+            keys = [table] if table else []
+            while isinstance(parsed, dict) and len(parsed) == 1:
+                key, parsed = next(iter(parsed.items()))
+                keys.append(key)
+            for key in re.finditer(r"([A-Za-z_]+)\s*=", inline.group(2)):
+                if key.group(1) in _POLICY_KEYS:
+                    places.setdefault((".".join(keys), key.group(1)),
+                                      {"file": path, "line": number, "col": inline.start(2) + key.start(1) + 1})
             continue
         gate = re.match(r"(\s*)([A-Za-z_]+)\s*=", line)
         if gate and table and gate.group(2) in _POLICY_KEYS:
@@ -666,6 +693,18 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
         # a removed site or workload: a bound is on the new spec's figures and it has none; nothing of it increases
         entry.update(applied=False, message=f"{kpi['path'].rpartition('.')[0]} is not in the new spec (removed): "
                                             f"`{key} = {shown_limit}` has nothing to check")
+        return entry
+    came = kpi.get("old_absent") or {}
+    if came.get("reason") == "not in the old spec" and not bound:
+        # a site or workload the change adds (the mirror of one it removes): nothing of it decreases, and its
+        # increase from nothing cannot be measured
+        owner = kpi["path"].rpartition(".")[0]
+        if key == "max_decrease":
+            entry.update(applied=False, message=f"{owner} is not in the old spec (added): `{key} = {shown_limit}` "
+                                                f"has nothing to check")
+        else:
+            entry.update(ok=False, message=f"{owner} is not in the old spec (added): its increase from nothing "
+                                           f"cannot be measured against `{key} = {shown_limit}`")
         return entry
     if (kpi.get("new_incomplete") or (not bound and kpi.get("old_incomplete"))) \
             and not (key == "min" and new is not None and new >= limit):
@@ -919,6 +958,14 @@ def _detail_pair(d: dict) -> tuple[str, str]:
     return _detail_value(d, "old"), _detail_value(d, "new")
 
 
+def _input_change(i: dict) -> tuple[str, Optional[str]]:
+    """An input's change and relative change (`+0.03 USD/kWh`, `+25.0%`); a temperature point's is a difference in
+    K and no relative change (`+3 K`, None: 24 degC -> 27 degC is no +1.0% of 297.15 K)."""
+    if i["display_unit"] == "temp" or i.get("old_display_unit") == "temp":
+        return _signed(i["change"], i["unit"] or "1"), None
+    return _signed(i["change"], i["unit"] or "1", i["display_unit"]), _pct(i["relative_change"])
+
+
 def _input_lines(doc: dict) -> list[str]:
     """`param energy_price: 0.12 USD/kWh -> 0.15 USD/kWh (+0.03 USD/kWh, +25.0%)`: each changed param and
     top-level let, in the unit it is written in."""
@@ -927,7 +974,7 @@ def _input_lines(doc: dict) -> list[str]:
         old, new = _detail_pair(i)
         change = ""
         if i["change"] is not None:
-            change = f" ({_signed(i['change'], i['unit'] or '1', i['display_unit'])}, {_pct(i['relative_change'])})"
+            change = " ({})".format(", ".join(x for x in _input_change(i) if x is not None))
         elif i["status"] != "changed":
             change = f" ({i['status']})"
         out.append(f"{i['kind']} {i['name']}: {old} -> {new}{change}")
@@ -963,7 +1010,18 @@ def headline(doc: dict) -> str:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))
         sentences.append((f"{inputs} input(s), " if inputs else "") + f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
+        checks = doc["checks"]
+        for key, words in (("newly_failing", "newly failing"), ("fixed", "fixed"), ("added", "added")):
+            if checks.get(key):
+                sentences.append(f"{len(checks[key])} check(s) {words}")
+        if checks.get("removed"):
+            failing = len(checks.get("removed_failing", []))
+            sentences.append(f"{len(checks['removed'])} check(s) removed" + (f" ({failing} failing before)" if failing else ""))
+        sentences = sentences[:1] + ["; ".join(sentences[1:])] if len(sentences) > 1 else sentences
     text = "; ".join(sentences[:3])
+    errors = sum(1 for d in doc["new_diagnostics"] if d["severity"] == "error")
+    if errors:        # the first words a reviewer reads: these figures are of a spec that fails (exit 1)
+        text = f"the new spec has {errors} error(s) (listed with the plan); as evaluated, {text}"
     return text[0].upper() + text[1:] + "."
 
 
@@ -1021,10 +1079,13 @@ def render_text(doc: dict) -> str:
             for d in p["details"]:
                 lines.append(f"      {d['what']}: {' -> '.join(_detail_pair(d))}")
         lines.append("")
-    for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed")):
-        if doc["checks"][key]:
+    removed_failing = set(doc["checks"].get("removed_failing", []))
+    for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed"),
+                       ("removed checks (no longer checked)", "removed"), ("added checks", "added")):
+        if doc["checks"].get(key):
             lines.append(f"{title}:")
-            lines += [f"  {name}" for name in doc["checks"][key]]
+            lines += [f"  {name}" + (" (was failing)" if key == "removed" and name in removed_failing else "")
+                      for name in doc["checks"][key]]
             lines.append("")
     if doc["policy"]:
         bad = [g for g in doc["policy"] if not g["ok"]]
@@ -1084,12 +1145,17 @@ def render_markdown(doc: dict) -> str:
         out.append(":warning: **Newly failing checks:** " + ", ".join(_code(c) for c in
                                                                       doc["checks"]["newly_failing"]))
         out.append("")
+    if doc["checks"].get("removed_failing"):      # a failure hidden by deleting its check, not fixed
+        out.append(":warning: **Removed checks that were failing:** " + ", ".join(
+            _code(c) for c in doc["checks"]["removed_failing"]))
+        out.append("")
     if doc.get("inputs"):
         out += ["| input | before | after | change |", "|---|--:|--:|--:|"]
         for i in doc["inputs"]:
             old, new = _detail_pair(i)
-            change = f"{_signed(i['change'], i['unit'] or '1', i['display_unit'])} ({_pct(i['relative_change'])})" \
-                if i["change"] is not None else (i["status"] if i["status"] != "changed" else "")
+            signed, pct = _input_change(i) if i["change"] is not None else ("", None)
+            change = (signed + (f" ({pct})" if pct is not None else "")) if i["change"] is not None else \
+                (i["status"] if i["status"] != "changed" else "")
             out.append(f"| {i['kind']} `{_md(i['name'])}` | {_md(old)} | {_md(new)} | {_md(change)} |")
         out.append("")
     changed = [k for k in doc["kpis"] if k["changed"]]
@@ -1117,10 +1183,13 @@ def render_markdown(doc: dict) -> str:
                 f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
             out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
-    if doc["checks"]["fixed"]:
-        out += [f"<details><summary>{len(doc['checks']['fixed'])} check(s) fixed</summary>", ""]
-        out += [f"- {_code(c)}" for c in doc["checks"]["fixed"]]
-        out += ["", "</details>", ""]
+    for key, words in (("fixed", "fixed"), ("removed", "removed (no longer checked)"), ("added", "added")):
+        names = doc["checks"].get(key, [])
+        if names:
+            failing = set(doc["checks"].get("removed_failing", [])) if key == "removed" else set()
+            out += [f"<details><summary>{len(names)} check(s) {words}</summary>", ""]
+            out += [f"- {_code(c)}" + (" (was failing)" if c in failing else "") for c in names]
+            out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -1133,20 +1202,24 @@ def render_github(doc: dict) -> str:
     from .ci_formats import _display_path, escape_data, escape_property
     from .plan_costs import _sections, _total_text
 
-    def command(level: str, title: str, message: str) -> str:
-        return f"::{level} title={escape_property(title)}::{escape_data(message)}"
+    # an annotation without file= and line= is shown in the run's summary only, never on the pull request's
+    # files: what has no line of its own (the headline, a site's cost, a removed input of a base at PATH@REF) is
+    # placed at the new spec's first line
+    spec_place = {"file": doc["new"], "line": 1, "col": 1}
 
-    lines = [command("notice", "factory plan", headline(doc))]
-    for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
-        where = i.get("location")
-        props = "" if not where or i["status"] == "removed" else \
-            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
-        lines.append(f"::notice {props}title={escape_property('factory plan: input')}::{escape_data(line)}")
-    def at(where) -> str:            # file=,line=,col= properties (before title=), or none
-        return "" if not where else \
-            f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+    def at(where) -> str:            # file=,line=,col= properties (before title=)
+        where = where or spec_place
+        return f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+
+    def command(level: str, title: str, message: str, where=None) -> str:
+        return f"::{level} {at(where)}title={escape_property(title)}::{escape_data(message)}"
 
     at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
+    lines = [command("notice", "factory plan", headline(doc))]
+    for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
+        where = i.get("location")        # a removed one's is the old spec's: a file, unless it is PATH@REF
+        lines.append(command("notice", "factory plan: input", line,
+                             None if at_ref and i["status"] == "removed" else where))
 
     def flag_place(k: dict):    # the input a flagged KPI is computed from: the new spec's, else the old one's (a file)
         return k.get("new_flagged_location") or (None if at_ref else k.get("old_flagged_location"))
@@ -1167,6 +1240,9 @@ def render_github(doc: dict) -> str:
             old, new = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
             lines.append(f"::warning {at(where)}title={escape_property('factory plan: flagged figure')}::"
                          + escape_data(f"{k['path']}: {old} -> {new} ({note})"))
+    lines += [command("warning", "factory plan: check removed while failing",     # a failure hidden, not fixed
+                      f"{name}: no longer checked (it was failing before)")
+              for name in doc["checks"].get("removed_failing", [])]
     lines += [f"::error {at(g.get('location'))}title={escape_property('factory plan: policy')}::"   # at its line
               + escape_data(f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
@@ -1296,9 +1372,15 @@ class CostRow(_Strict):
 
 
 class Checks(_Strict):
-    newly_failing: list[str]
-    fixed: list[str]
+    newly_failing: list[str] = Field(description="failing now, and ok before or new")
+    fixed: list[str] = Field(description="failing before, ok now (a check on both sides)")
     failing: list[str]
+    added: list[str] = Field(default_factory=list, description="checks of the new spec only (a new failing one is "
+                             "also newly_failing); an added field (older plans lack it)")
+    removed: list[str] = Field(default_factory=list, description="checks of the old spec only: no longer checked, "
+                               "never `fixed`; an added field (older plans lack it)")
+    removed_failing: list[str] = Field(default_factory=list, description="the removed checks that were failing "
+                                       "before (a failure hidden by deleting its check); an added field")
 
 
 class Gate(_Strict):
@@ -1311,7 +1393,7 @@ class Gate(_Strict):
                                             "violated; a short name: not applied); an added field (older plans "
                                             "lack it)")
     location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the gate's key in the "
-                                                     "policy file, or null (an inline table); an added field")
+                                                     "policy file (under a table header or in an inline table), or null; an added field")
 
 
 class ScenarioOf(_Strict):

@@ -91,7 +91,8 @@ def test_one_more_hall_states_the_deltas_of_two_evals(specs, halls_plan) -> None
     hall = _core(parts["frontier_campus.data_hall"]["details"])
     assert {"what": "count", "old": 4.0, "new": 5.0, "unit": "1"} in hall
     assert all(p["change"] == "changed" for p in doc["parts"])
-    assert doc["checks"] == {"newly_failing": [], "fixed": [], "failing": []}
+    assert doc["checks"] == {"newly_failing": [], "fixed": [], "failing": [], "added": [], "removed": [],
+                             "removed_failing": []}
 
 
 def test_ac_switch_and_its_policy(specs, tmp_path) -> None:
@@ -305,7 +306,8 @@ def test_a_plan_of_a_sweep_says_which_scenario_it_compares(tmp_path) -> None:
 def test_the_plan_of_b_to_a_is_the_negation_of_a_to_b(tmp_path) -> None:
     """Laws, on a change of several kinds at once (a new hall, a price, a rack count): B -> A lists the same
     KPIs with old and new swapped and the change negated; added parts become removed ones and a changed part's
-    details swap old and new; newly failing checks become fixed ones; a spec against itself is no change."""
+    details swap old and new; a new failing check (newly failing, added) becomes a removed one that was failing,
+    never a fixed one (session 16: it read as fixed); a spec against itself is no change."""
     from compiler.plan import snapshot
 
     changed = STARTER.replace("param energy_price = 0.12", "param energy_price = 0.15").replace(
@@ -331,7 +333,10 @@ def test_the_plan_of_b_to_a_is_the_negation_of_a_to_b(tmp_path) -> None:
         assert bp[path]["change"] == flip[p["change"]]
         assert {(d["what"], d["old"], d["new"]) for d in p["details"]} == \
             {(d["what"], d["new"], d["old"]) for d in bp[path]["details"]}
-    assert forward["checks"]["newly_failing"] == backward["checks"]["fixed"] == ["headquarters.annex: a full room"]
+    assert forward["checks"]["newly_failing"] == backward["checks"]["removed_failing"] == \
+        ["headquarters.annex: a full room"] and backward["checks"]["fixed"] == []
+    assert forward["checks"]["added"] == backward["checks"]["removed"] and forward["checks"]["removed"] == \
+        backward["checks"]["added"] == []
 
 
 def test_a_gate_that_names_no_kpi_is_reported_never_dropped() -> None:
