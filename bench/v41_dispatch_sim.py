@@ -119,7 +119,9 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     ttft = sorted(first[i] for i in kept)
     tpot = statistics.mean((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
     p50, p99 = ttft[len(ttft) // 2], ttft[int(0.99 * len(ttft))]
-    return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99}
+    per_request = sorted((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
+    return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99,
+            "tpot_p50": per_request[len(kept) // 2], "tpot_p99": per_request[int(0.99 * len(kept))]}
 
 
 CASES = (("own", 1, 1800.0), ("own", 8, 600.0), ("shared", 8, 600.0), ("least", 8, 600.0))

@@ -424,6 +424,15 @@ Server and Interactive rows, the rows in flight spread as a birth-death count wh
 (variance b / eps, eps the throughput's elasticity in the rows; compiler/models/inference.py `_tpot_tail`). Not
 applied: only the TPOT-bound batches move (Interactive 0.8% -> 3.5%) and TTFT p50 leaves the gate (8.9% -> 13.6%);
 the budgeted engines' measured spread is the Poisson count's (docs/accuracy.md "TPOT mean by mechanism").
+Dispatch-held rows (MECHANISMS "dispatch_held_rows"; measured, NOT applied): `let row_count_elasticity = 1` on Server
+and Interactive rows, with the harness's engines and dispatch (dispatch_policy: `row_dispatch_engines` k and
+`row_dispatch` own / shared / least): an engine's rows are the k engines' birth-death total over k plus its deviation,
+held by the dispatch (compiler/models/inference.py `dispatch_row_share`; docs/accuracy.md "The rows in flight under
+the harness's dispatch").
+Budget-held rows (MECHANISMS "budget_held_rows"; measured, NOT applied): `let row_count_elasticity = 1` and `let
+row_budget_hold = 1` on Server and Interactive rows: the birth-death count above, its elasticity raised by the token
+budget's admission pull for the share of steps the budget binds (compiler/models/inference.py `budget_hold_slope`;
+no fitted constant; docs/accuracy.md "The rows in flight under the harness's dispatch").
 Run ramp (MECHANISMS "run_ramp"; measured, NOT applied): `let run_ramp_deficit = RUN_RAMP_DEFICIT` (0.03) on Server
 and Interactive rows, a capacity point is kept only where a 600-s run from an empty engine reaches it (its mean step
 short of the steady one by at most 3%, the measured TPOT mean / p50; compiler/models/inference.py `_ramp_deficit`).
@@ -1488,6 +1497,8 @@ MECHANISM_TABLE = {
     "engine_budgets": Mechanism(_LIVE, _LIVE),  # v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)
     "own_prompt_spread": Mechanism(_LIVE, _LIVE),     # the own prompt at its spread in the prompt queue's quantile
     "row_count_elasticity": Mechanism((), _LIVE),     # the rows in flight as a birth-death count whose departures slow with the batch
+    "dispatch_held_rows": Mechanism((), _LIVE),  # the birth-death rows an engine keeps under the harness's dispatch (DISPATCH_WAITS)
+    "budget_held_rows": Mechanism((), _LIVE),    # the birth-death rows held by the token budget where it binds (`row_budget_hold`)
     "run_ramp": Mechanism((), _LIVE),           # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
     "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
     "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
@@ -2439,6 +2450,14 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["own_prompt_spread"] = 1.0          # the own prompt's quantile at the benchmark's spread
     if scenario in mechanisms["row_count_elasticity"]:   # measured, not applied ("Row count elasticity")
         row.lets["row_count_elasticity"] = 1.0       # the rows in flight spread as b / eps, not Poisson
+    if scenario in mechanisms["dispatch_held_rows"] and pools is None:   # measured ("Dispatch-held rows")
+        policy, engines = dispatch_policy(round_, family, layout, n)
+        row.lets["row_count_elasticity"] = 1.0       # the rows in flight as the birth-death count, an engine's
+        row.lets["row_dispatch_engines"] = engines   # the engines one harness spreads the requests over
+        row.lets["row_dispatch"] = {"own": 0.0, "shared": 1.0, "least": 2.0}[policy]   # and how
+    if scenario in mechanisms["budget_held_rows"]:   # measured ("Budget-held rows")
+        row.lets["row_count_elasticity"] = 1.0       # the rows in flight as the birth-death count ...
+        row.lets["row_budget_hold"] = 1.0            # ... held by the token budget's admission where it binds
     if scenario in mechanisms["run_ramp"]:           # measured, not applied ("Run ramp")
         row.lets["run_ramp_deficit"] = RUN_RAMP_DEFICIT   # the mean step a run from empty may fall short by
     if scenario in mechanisms["batch_refinement"]:   # measured, not applied ("Batch refinement")

@@ -144,7 +144,12 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 the rows and with the prompt tokens, which grow with t at a fixed rate; a linear step t0 + k (N + P):
                 eps = t0 / (t0 + k N), the negative binomial exactly), and correlation time L / eps, so s_b =
                 row_averaging sqrt(b w(eps) / (eps w(1))), w(x) = 2 (x - 1 + e^-x) / x^2 [D]. Not given to
-                validate: docs/accuracy.md "TPOT mean by mechanism"
+                validate: docs/accuracy.md "TPOT mean by mechanism". With it, the harness's k engines
+                (`row_dispatch_engines`, `row_dispatch`: independent, one shared queue, least busy) split an engine's
+                rows into the total's count over k and its deviation, held by the dispatch (dispatch_row_share), and
+                `row_budget_hold` 1 adds the token budget's admission pull where it binds, rho / r to eps
+                (budget_hold_slope) [D]; neither given to validate: docs/accuracy.md "The rows in flight under the
+                harness's dispatch"
     LoadGen's TPOT (https://github.com/mlcommons/inference/blob/master/loadgen/logging.cc
                 AsyncLog::RecordSampleCompletion and loadgen/results.cc PerformanceSummary::ProcessTokenLatencies,
                 read 2026-12 at b66003e1 [P]): a request's TPOT is
@@ -1756,6 +1761,28 @@ row_count_elasticity = Assumption(
     "request's life average keeps w(eps) / w(1) of the share row_averaging keeps at eps = 1, w(x) = 2 (x - 1 + "
     "e^-x) / x^2 (an Ornstein-Uhlenbeck window average). 0: the M/G/infinity count (Poisson, variance b; the model "
     "before, bit for bit). docs/accuracy.md \"TPOT mean by mechanism\"", range=SWITCH)
+row_budget_hold = Assumption(
+    "row_budget_hold", 0.0, "1",
+    "1: with `row_count_elasticity` 1, the token budget holds the birth-death rows (budget_hold_slope) [D]: while "
+    "prompts wait for the budget's room (pp C - rows a step; TensorRT-LLM's scheduler fills the decode rows first) "
+    "a request is admitted per I tokens of room, so each row more slows admission; the budget binds for the prompt "
+    "queue's utilization rho = b r / room of the steps, which adds hold = rho / r (r = I / O prompt tokens a row a "
+    "step) to the count's elasticity eps, held within 1 (the Poisson count). No fitted constant. 0: eps alone (the "
+    "model before, bit for bit). docs/accuracy.md \"The rows in flight under the harness's dispatch\"", range=SWITCH)
+row_dispatch_engines = Assumption(
+    "row_dispatch_engines", 1.0, "1",
+    "the engines k one harness spreads a server's requests over, for the rows' birth-death spread with "
+    "`row_count_elasticity` 1 (dispatch_row_share) [P: the harness's configuration]. 1: one engine (the model "
+    "before, bit for bit). docs/accuracy.md \"The rows in flight under the harness's dispatch\"",
+    range=AT_LEAST_ONE)
+row_dispatch = Assumption(
+    "row_dispatch", 0.0, "1",
+    "how the harness hands a request to one of its `row_dispatch_engines` engines, for the rows' birth-death "
+    "spread with `row_count_elasticity` 1 (dispatch_row_share) [D]: 0, independent queues (each engine its own "
+    "share of the arrivals); 1, one shared queue each engine pulls from once a step (NVIDIA's v4.1 harness at tp x "
+    "pp 1: an engine with more rows steps slower and pulls less); 2, the least busy engine (NVIDIA's harness at tp x "
+    "pp > 1 in v4.1 and llmlib from v5.0: the engines' counts stay within a row of each other). docs/accuracy.md "
+    "\"The rows in flight under the harness's dispatch\"", range=Range(0.0, 2.0, integral=True))
 gemm_knee_power = Assumption(
     "gemm_knee_power", 1.0, "1",
     "share of a large GEMM's compute activity that a decode GEMM's knee time draws, in the clock law under a power "
@@ -2112,6 +2139,9 @@ class Load:
     scheduler_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([scheduler_steps.value]))
     row_averaging: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_averaging.value]))
     row_elastic: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_count_elasticity.value]))
+    row_hold: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_budget_hold.value]))
+    row_engines: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_dispatch_engines.value]))
+    row_dispatch: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([row_dispatch.value]))
     ramp_deficit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([run_ramp_deficit.value]))
     refine: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_refinement.value]))
     # the share of the capacity point's throughput given up for the least TPOT p99 (`capacity_margin`; 0: off)
@@ -2789,9 +2819,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # attention DP: the router keeps every rank at the replica's requests / d, so a rank's rows spread as the
         # replica's count over d, sqrt(d b) / d (module docstring, "Expert parallelism", ADP request router)
         rank_rows_spread = _col(load.row_averaging) / np.sqrt(np.where((d > 1) & (E > 0), d, 1.0))
+        # `row_budget_hold`: the token budget's admission pull on the birth-death rows (budget_hold_slope)
+        hold = np.where(_col(load.row_hold) > 0, budget_hold_slope(b, r, room_for(b), q_rows, tau), 0.0) \
+            if load.prefill_in_step else 0.0
         tpot_b, step_terms = _tpot_tail(served, b, r, _col(load.prompt_cv), _col(load.tail_z),
                                         rank_rows_spread, _col(load.output_cv), O, t_mean,
-                                        _col(load.row_elastic))
+                                        _col(load.row_elastic), hold, _col(load.row_engines),
+                                        _col(load.row_dispatch))
         if not load.prefill_in_step:         # disaggregated: the prompts queue at the prefill pool (_disaggregated);
             # the decode worker's own part of the first token is the step that admits the transferred request
             return t_mean, tpot_b, step_terms, t_mean, t_mean, t_prefill
@@ -3052,7 +3086,8 @@ def _poisson_max_mean(lam: np.ndarray, n: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=None, elastic=0.0):
+def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=None, elastic=0.0, hold=0.0,
+               engines=1.0, dispatch=0.0):
     """The p99 TPOT over requests at b rows in flight carrying r prompt tokens per row a step, and its step
     terms. A request's TPOT is its mean step over its life of o steps (O the mean output). Two independent
     sources spread it between requests:
@@ -3078,7 +3113,12 @@ def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=N
     Q(z) (bisection, Q the normal tail), in place of z at the same design point (the p99 is t + z_eff S). The
     mixture's tail is at least the mean life's (Q(z sqrt(v)) is convex in v = S^2 / S(x)^2, whose grid mean is
     >= 1), and output_cv 0 takes z itself (today's model, bit for bit). `t_mean`: the mean step step(r, b)[0],
-    where the caller has it already."""
+    where the caller has it already.
+    `elastic` > 0 (`row_count_elasticity`): the rows as a birth-death count, variance b / eps (row_elasticity);
+    `hold` (`row_budget_hold`, the caller's budget_hold_slope) adds the token budget's admission slope to eps,
+    eps + hold held within [ELASTICITY_FLOOR, 1] (1: the Poisson count again). hold 0: the birth-death count alone.
+    `engines` k and `dispatch` (`row_dispatch_engines`, `row_dispatch`): an engine's rows are the total over k
+    engines' birth-death count, divided by k, plus the engine's deviation from it (dispatch_row_share)."""
     prompt = b * r
     s_b = averaging * np.sqrt(b)
     s_p = prompt * np.sqrt((1 + cv ** 2) / b)
@@ -3088,8 +3128,8 @@ def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=N
     c = step((prompt + s_p) / b, b)[0] - t_mean
     elastic = np.asarray(elastic, dtype=float)
     if np.any(elastic > 0):          # `row_count_elasticity`: the birth-death count, variance b / eps
-        eps = row_elasticity(a, s_b, b, c, s_p, prompt, t_mean)
-        s_new = s_b * np.sqrt(_window_share(eps) / (eps * _window_share(1.0)))
+        eps = np.clip(row_elasticity(a, s_b, b, c, s_p, prompt, t_mean) + hold, ELASTICITY_FLOOR, 1.0)
+        s_new = s_b * np.sqrt(dispatch_row_share(eps, engines, dispatch))
         s_b = np.where(elastic > 0, s_new, s_b)
         a = np.where(elastic > 0, step(r * b / (b + s_b), b + s_b)[0] - t_mean, a)
     S = np.sqrt(a * a + c * c)
@@ -3103,6 +3143,50 @@ def _tpot_tail(step, b, r, cv, z, averaging, output_cv=0.0, output=1.0, t_mean=N
 
 
 ELASTICITY_FLOOR = 0.02     # the least throughput elasticity the row count's linearization takes [U]
+
+
+def dispatch_row_share(eps, engines, dispatch):
+    """The variance of an engine's rows in flight over the Poisson count's, both as a request's life sees them
+    (window-averaged), where a harness spreads the requests over k engines (`row_count_elasticity` 1) [D].
+    Linearized, the k engines' total count relaxes at the slope eps / L of row_elasticity (L a row's life) with
+    variance k b / eps, and an engine's deviation from the total's k-th at its own slope eps_d / L with variance
+    (1 - 1 / k) b / eps_d (the noise of the births and deaths not shared with the total); each keeps the window
+    share w(x) / w(1) of a life's average (_window_share, correlation time L / x), so
+        share = (1 / k) w(eps) / (eps w(1)) + (1 - 1 / k) w(eps_d) / (eps_d w(1))
+    with eps_d by the dispatch:
+      0 independent queues   eps_d = eps (each engine its own birth-death count: share = w(eps) / (eps w(1)))
+      1 one shared queue      eps_d = eps + (1 - eps)(1 - 1 / k): an engine pulls the queued requests once a step,
+                              so its share of the arrivals goes as 1 / t(N_e), whose slope -t'/t = -(1 - eps) / b
+                              (the step's share that grows with the rows, at a fixed rate) adds (1 - eps)(1 - 1 / k)
+                              to the deviation's restoring slope [U: an arrival waits for the next engine's poll]
+      2 the least busy engine the deviation is held within a row (eps_d -> infinity: its share 0)
+    k = 1: the birth-death count alone, w(eps) / (eps w(1)) (row_count_elasticity, the model before)."""
+    eps = np.asarray(eps, dtype=float)
+    k = np.maximum(np.asarray(engines, dtype=float), 1.0)
+    dispatch = np.asarray(dispatch, dtype=float)
+    eps_d = np.where(dispatch >= 1, eps + (1.0 - eps) * (1.0 - 1.0 / k), eps)
+    total = _window_share(eps) / (eps * _window_share(1.0)) / k
+    deviation = (1.0 - 1.0 / k) * _window_share(eps_d) / (eps_d * _window_share(1.0))
+    return total + np.where(dispatch >= 2, 0.0, deviation)
+
+
+def budget_hold_slope(b, r, room, q_rows=1.0, tau=1.0):
+    """The token budget's pull on the rows in flight, in units of the death slope eps / L of row_elasticity
+    (`row_budget_hold`) [D]. TensorRT-LLM's scheduler fills a step with its decode rows first and gives the
+    context requests the room left, room(N) = pp C - q N prompt tokens a step (microBatchScheduler.cpp,
+    kFIRST_COME_FIRST_SERVED, read 2026-12 [P]; the module's "Serving step mixture"). While prompts wait (the
+    budget binds) a request is admitted per I tokens of room, so the admission rate falls by q / (tau I) requests a
+    step for each row more; while none waits, requests enter at the Poisson rate whatever the rows. The budget
+    binds for the share rho = b r / room(b) of the steps (the prompt queue's utilization: an M/G/1 server is busy
+    rho of the time), so the linearized birth-death count's restoring slope is eps / L + rho k q / (tau I) per
+    step (L = O steps a life, k rows a request, r = I / (k O)), i.e. eps + hold with
+        hold = rho q / (tau r),  rho = min(1, b r / room)
+    (Llama 2 70B, r = I / O ~ 2.4 prompt tokens a row a step: hold ~ 0.4 rho). No fitted constant. Where the budget
+    is far from binding (vLLM's 40,960 tokens, an engine of whole prompts with room to spare) hold -> 0 and the
+    rows drift as the birth-death count; where it binds every step the count is held to (or below) Poisson."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.clip(b * r / np.maximum(room, 1e-300), 0.0, 1.0)
+        return np.where(r > 0, rho * q_rows / (tau * np.where(r > 0, r, 1.0)), 0.0)
 
 
 def row_elasticity(a, s_b, b, c, s_p, prompt, t_mean):
@@ -4306,6 +4390,9 @@ def _inputs(ctx, prefill_in_step: bool = True):
         scheduler_steps=ctx.get("scheduler_steps", scheduler_steps),
         row_averaging=ctx.get("row_averaging", row_averaging),
         row_elastic=ctx.get("row_count_elasticity", row_count_elasticity),
+        row_hold=ctx.get("row_budget_hold", row_budget_hold),
+        row_engines=ctx.get("row_dispatch_engines", row_dispatch_engines),
+        row_dispatch=ctx.get("row_dispatch", row_dispatch),
         ramp_deficit=ctx.get("run_ramp_deficit", run_ramp_deficit),
         refine=ctx.get("batch_refinement", batch_refinement),
         margin=ctx.get("capacity_margin", capacity_margin),
