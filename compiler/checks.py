@@ -954,7 +954,16 @@ class _CopyField(Node):
     (the same statement: the same expression and span) at the copy's path, made without the lazy node table
     (`_table_fields_shared`). `upper`: whether the first's block has the pair's upper field."""
 
-    __slots__ = ("upper",)
+    __slots__ = ("first", "upper")
+
+    def same_as_first(self, values: dict, upper: str | None) -> bool:
+        """Whether this copy's value (and its pair's upper field's) is its first's, the same array: then its
+        finding is the first's (none where the first has none)."""
+        first = self.first
+        if values.get(self.path) is not values.get(first.path):
+            return False
+        return not upper or values.get(f"{self.instance.path}.{upper}") is \
+            values.get(f"{first.instance.path}.{upper}")
 
 
 def _table_fields_shared(results, table: dict, share):
@@ -981,7 +990,7 @@ def _table_fields_shared(results, table: dict, share):
                 for name, entry, first, upper in items:
                     node = _CopyField(prefix + name, first.unit, first.span, first.expr, inst, first.module,
                                       first.kind, first.comment)
-                    node.upper = upper
+                    node.first, node.upper = first, upper
                     yield node, inst, name, entry
                 continue
         items = []
@@ -1055,7 +1064,10 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
 
     pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
     reported: dict = {}
+    found_at: set[int] = set()          # the items (not copies) that gave a finding
     for node, inst, name, (upper, why) in _fields_of(results, pairs, found):
+        if type(node) is _CopyField and id(node.first) not in found_at and node.same_as_first(results.values, upper):
+            continue                    # a shared copy with its first's values, which gave nothing
         low_value, high_value = results.values.get(node.path), results.values.get(f"{inst.path}.{upper}")
         if _scalar(low_value) and _scalar(high_value) and not low_value.flat[0] > high_value.flat[0]:
             continue                    # one figure each, in order (most): no array arithmetic
@@ -1067,6 +1079,7 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
         bad = np.isfinite(low) & np.isfinite(high) & (low > high)
         if not bad.any():
             continue
+        found_at.add(id(node))
         i, where = _first_bad(ev, results, bad, count)
         unit, declared = results.units.get(node.path, ""), kind_spec(inst.kind).fields[name].type
         span = _span_of(node)
