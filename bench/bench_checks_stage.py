@@ -10,7 +10,8 @@ for the generated spec of about `--lines` lines (bench_check.py's generator: 636
 at 2,000 lines) and for examples/inference_shootout.factory:
 
 * first open: a fresh `dsl.Session`, the text checked (`Analysis(...)`: the front end) and its checks' stage;
-* a keystroke: `--edits` one-character edits of a figure (the session kept, as the server keeps it, and the
+* a keystroke: `--edits` one-character edits of a figure (on the generated spec: a chip's `tdp`, which every hall
+  reaches, and hall_0's `power_feed`, which one hall reads) (the session kept, as the server keeps it, and the
   document's memo of values, `compiler.memo`, where the tree has one), each checked and its checks' stage run; the
   median;
 
@@ -121,7 +122,11 @@ def measure(tree: Path, lines: int, edits: int, value_bound: bool = False, profi
 
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        specs = [(f"generated {lines}-line spec", generate(lines), " W  ")]
+        generated = generate(lines)
+        specs = [(f"generated {lines}-line spec", generated, " W  "),
+                 # a figure one hall reads (hall_0's power_feed, in the site block): the halls it does not reach keep
+                 # their values (`compiler.memo`), the front end checks the whole site block again
+                 (f"generated {lines}-line spec, one hall's feed", generated, " MW\n    area")]
         example = (tree / "examples" / "inference_shootout.factory")
         if example.exists():
             specs.append(("examples/inference_shootout.factory", example.read_text(encoding="utf-8"), " W"))
@@ -145,7 +150,7 @@ def measure(tree: Path, lines: int, edits: int, value_bound: bool = False, profi
                     seed["last"] = seed.get("next", {}) if value_bound else {}
                     got, _ = one(edited, path, session, memo)
                     runs.append(got)
-                if profile and name.startswith("generated"):   # (one more keystroke, under cProfile: ~4x slower)
+                if profile and name == f"generated {lines}-line spec":   # (one more keystroke, under cProfile: ~4x slower)
                     import cProfile
                     import pstats
                     prof = cProfile.Profile()
