@@ -182,7 +182,9 @@ def _law(tmp_path: Path, text: str, base: str | None, seed: int, edits: int) -> 
 def test_incremental_diagnostics_equal_a_cold_check(tmp_path):
     """The series on a spec with a local import (edited in its buffer) and the stdlib's: some versions break,
     some evaluate."""
-    assert _law(tmp_path, MAIN, BASE_HEAD + BASE, seed=5, edits=14) >= 4
+    # (seed 68: a number, a stray character and its fix, a rename, an import line, the base buffer and a line added,
+    # each at least once in 9 versions)
+    assert _law(tmp_path, MAIN, BASE_HEAD + BASE, seed=68, edits=8) >= 4
 
 
 @pytest.mark.slow
