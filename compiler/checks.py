@@ -46,6 +46,7 @@ from dsl.diagnostics import Code
 from dsl.visit import every_expression
 
 from .models import Assumption, Option, declared
+from .graph import Node
 
 MAX_SCENARIOS_NAMED = 4
 
@@ -143,10 +144,22 @@ def check_field_tables(ev, results) -> None:
     table = {(kind, lower): upper for kind, lower, upper, _why in ORDERED}
     for p in PLAUSIBLE:
         table.setdefault((p.kind, p.field), "")          # (no upper field to read)
-    found = list(_table_fields(results, table))         # the placed blocks walked once, for the two checks too
+    share = getattr(ev, "share", None)
+    if share is not None and share.at:
+        found = list(_table_fields_shared(results, table, share))
+    else:
+        found = list(_table_fields(results, table))     # the placed blocks walked once, for the two checks too
+    nodes, values, failed = results.graph.nodes, ev.values, ev.failed
     for node, inst, _name, upper in found:
+        copy = type(node) is _CopyField
         for path in (node.path, f"{inst.path}.{upper}" if upper else None):
-            if path is not None and path in results.graph.nodes:
+            # (a copy's upper exists where its first's does: `_table_fields_shared`)
+            if path is not None and (path in nodes if not copy else path == node.path or node.upper):
+                if copy and path not in values and path not in failed:
+                    value = share.value(path)   # (its first's, as `Evaluator.demand` reads it: not kept for the
+                    if value is not None:       # next version's memo, which computes it again through the share)
+                        values[path] = value
+                        continue
                 try:
                     ev.node_value(path)
                 except EvalError:
@@ -936,6 +949,61 @@ def _table_fields(results, table: dict):
                 yield node, inst, name, entry
 
 
+class _CopyField(Node):
+    """A table field of a placement that `compiler.share` found to be a copy of its class's first: the first's node
+    (the same statement: the same expression and span) at the copy's path, made without the lazy node table
+    (`_table_fields_shared`). `upper`: whether the first's block has the pair's upper field."""
+
+    __slots__ = ("first", "upper")
+
+    def same_as_first(self, values: dict, upper: str | None) -> bool:
+        """Whether this copy's value (and its pair's upper field's) is its first's, the same array: then its
+        finding is the first's (none where the first has none)."""
+        first = self.first
+        if values.get(self.path) is not values.get(first.path):
+            return False
+        return not upper or values.get(f"{self.instance.path}.{upper}") is \
+            values.get(f"{first.instance.path}.{upper}")
+
+
+def _table_fields_shared(results, table: dict, share):
+    """`_table_fields`, the same items in the same order, where the checks' evaluation shares placements
+    (`compiler.share`): a copy's items are its class's first's (the same member statements: the same fields set
+    on the same blocks), each at the copy's path (a `_CopyField`), found without looking its nodes up. Their values
+    are read as any (`Evaluator.node_value`: the first's where the share holds them, else computed), so the
+    findings are those of the walk without the share's classes (tests/test_share.py, tests/test_lsp.py)."""
+    by_kind: dict[str, list] = {}
+    for (kind, name), entry in table.items():
+        by_kind.setdefault(kind, []).append((name, entry))
+    nodes = results.graph.nodes
+    at = share.at
+    firsts: dict[str, list] = {}                # a class's first instance path -> its items (name, entry, node, upper)
+    for inst in _placed_in_order(results.graph):
+        entries = by_kind.get(inst.kind)
+        if not entries:
+            continue
+        mapped = at.get(inst.path)
+        if mapped is not None and mapped[0] != inst.path:
+            items = firsts.get(mapped[0])
+            if items is not None:
+                prefix = inst.path + "."
+                for name, entry, first, upper in items:
+                    node = _CopyField(prefix + name, first.unit, first.span, first.expr, inst, first.module,
+                                      first.kind, first.comment)
+                    node.first, node.upper = first, upper
+                    yield node, inst, name, entry
+                continue
+        items = []
+        for name, entry in entries:
+            node = nodes.get(f"{inst.path}.{name}")
+            if node is not None and node.kind == "field" and node.instance is inst:
+                upper = bool(entry) and type(entry) is str and f"{inst.path}.{entry}" in nodes
+                items.append((name, entry, node, upper))
+                yield node, inst, name, entry
+        if mapped is not None:
+            firsts[inst.path] = items
+
+
 def _fields_of(results, table: dict, found: list | None):
     """`_table_fields(results, table)`, or, given `found` (a walk of a table holding every key of `table`, its keys of
     one kind in the same order: `check_field_tables`'s, ORDERED's keys then PLAUSIBLE's, which share none), its items
@@ -996,11 +1064,14 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
 
     pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
     reported: dict = {}
+    found_at: set[int] = set()          # the items (not copies) that gave a finding
     for node, inst, name, (upper, why) in _fields_of(results, pairs, found):
-        upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
+        if type(node) is _CopyField and id(node.first) not in found_at and node.same_as_first(results.values, upper):
+            continue                    # a shared copy with its first's values, which gave nothing
         low_value, high_value = results.values.get(node.path), results.values.get(f"{inst.path}.{upper}")
         if _scalar(low_value) and _scalar(high_value) and not low_value.flat[0] > high_value.flat[0]:
             continue                    # one figure each, in order (most): no array arithmetic
+        upper_node = results.graph.nodes.get(f"{inst.path}.{upper}")
         low = _per_scenario(np.asarray(np.nan if low_value is None else low_value, dtype=float), count)
         high = _per_scenario(np.asarray(np.nan if high_value is None else high_value, dtype=float), count)
         if upper_node is None or low is None or high is None:
@@ -1008,6 +1079,7 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
         bad = np.isfinite(low) & np.isfinite(high) & (low > high)
         if not bad.any():
             continue
+        found_at.add(id(node))
         i, where = _first_bad(ev, results, bad, count)
         unit, declared = results.units.get(node.path, ""), kind_spec(inst.kind).fields[name].type
         span = _span_of(node)

@@ -805,6 +805,9 @@ class _ExprEval(ExprVisitor):
                 raise EvalError(expr.name)
             return found
         if isinstance(base, Selection):
+            if not base.items and kind_spec(expr.name) is None:
+                return Values([])           # a field of no part (racks holding no server): nothing to add (the checker
+                #                             types it from the kind: `dsl.check`)
             picked: list = []
             found_values: list = []
             for weight, part in base.items:

@@ -232,8 +232,9 @@ class Round:
         if began is None or path in ev.absent:
             return
         began, logged, inlined = began
-        if ev.watch is not None and len(self.log) != logged:
-            return                              # (a scratch evaluation's effects are its own, not the next's)
+        if ev.watch is not None and any(event[0] != "assumption" for event in self.log[logged:]):
+            return                              # (a scratch evaluation's effects are its own, not the next's: but an
+            #                                     assumption's node is made in the graph both share, as any makes it)
         now = self.effects(ev)
         ref = isinstance(value, Instance)
         if began[:-3] != now[:-3] or not ref and began != now:

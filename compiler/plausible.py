@@ -133,12 +133,15 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
     """An `implausible-value` warning at each field of PLAUSIBLE that the spec sets (constant, swept or computed)
     beyond its tolerance in some scenario: the value, the plausible range and its source. One warning per place
     (the same definition placed again is named in a note). `found`: the walk `checks._fields_of` reads."""
-    from .checks import _fields_of, _noted_again, _per_scenario, _scalar, _scenarios, _span_of
+    from .checks import _CopyField, _fields_of, _noted_again, _per_scenario, _scalar, _scenarios, _span_of
     from .display import format_number
 
     table = {(p.kind, p.field): p for p in PLAUSIBLE}
     reported: dict = {}
+    found_at: set[int] = set()          # the items (not copies) that gave a finding
     for node, _, name, entry in _fields_of(results, table, found):
+        if type(node) is _CopyField and id(node.first) not in found_at and node.same_as_first(results.values, None):
+            continue                    # a shared copy with its first's value, which gave nothing
         value = results.values.get(node.path)
         if _scalar(value):              # one figure (most): judged without array arithmetic
             v = float(value.flat[0])
@@ -151,6 +154,7 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
         bad = np.isfinite(values) & (values != 0) & ((values < lo) | (values > hi))
         if not bad.any():
             continue
+        found_at.add(id(node))
         span = _span_of(node)
         key = (span, name)
         if _noted_again(reported, key, node.path):

@@ -544,6 +544,17 @@ class _Checker:
         if isinstance(base, BlockT):
             return self.block_attr(base.block, name, expr)
         if isinstance(base, Selection):
+            if not base.blocks and kind_spec(name) is None:
+                # no part selected (racks holding no server; or a placement whose definition is not found, reported
+                # there): a field of the selected kind still has its type, and sums to 0 over nothing
+                kind = kind_spec(base.label.rpartition(".")[2])
+                if kind is not None and name in kind.fields:
+                    return Values(field_type(kind.fields[name]))
+                self.sink.error(Code.UNKNOWN_NAME, f"no `{base.label}` is placed here, and a "
+                                f"{base.label.rpartition('.')[2]} has no field `{name}`", expr.name_span,
+                                help=self.hint(name, ("fields", base.label),
+                                               lambda: list(kind.fields) if kind is not None else []))
+                return None
             results = []
             for part in base.blocks:
                 members = self.scopes.members(part).values

@@ -325,3 +325,57 @@ def test_a_root_that_does_not_exist_is_a_usage_error(tmp_path) -> None:
     spec = _write(tmp_path, "let x = 1\n")
     result = _run("check", spec, "--root", str(tmp_path / "nope"))
     assert result.exit_code == 2 and "does not exist" in result.output, result.output
+
+
+# ---- a selection of no parts (s16-editor): `sum(rack.server.max_power)` over racks that hold no server is 0 W, not
+# "sum(...) needs a value of each part, like sum(rack.server.max_power.power)"; and a placement whose definition is
+# misspelt gives its own unknown-name error only, not that one besides
+_NET_ONLY = '''switch tor {
+  ports = 32
+  port_speed = 400 Gb/s
+  power = 1 kW
+}
+
+rack net_rack {
+  switch t: tor x 2
+  power_limit = 10 kW
+  height = 42 U
+}
+
+site s {
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall h {
+    power_feed = 100 kW
+    rack r: NET x 2
+    let servers_power = sum(rack.server.max_power)
+    let switches_power = sum(rack.switch.power)
+    let n = count(rack.server)
+  }
+}
+'''
+
+
+def test_a_field_summed_over_no_parts_is_zero(tmp_path) -> None:
+    spec = _write(tmp_path, _NET_ONLY.replace("NET", "net_rack"))
+    result = _run("eval", spec, "--format", "json")
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.output)["quantities"]
+    assert values["s.h.servers_power"]["values"] == [0]            # no server placed: nothing to add
+    assert values["s.h.switches_power"]["values"] == [4000]         # 2 racks x 2 switches x 1 kW (hand sum)
+    assert values["s.h.n"]["values"] == [0]
+
+
+def test_a_misspelt_placement_gives_one_error_not_a_cascade(tmp_path) -> None:
+    spec = _write(tmp_path, _NET_ONLY.replace("NET", "net_rak"))
+    result = _run("check", spec)
+    assert result.exit_code == 1, result.output
+    assert "error[unknown-name]: `net_rak` is not defined" in result.output
+    assert "wrong-arguments" not in result.output, result.output
+
+
+def test_an_unknown_field_over_no_parts_is_still_an_error(tmp_path) -> None:
+    spec = _write(tmp_path, _NET_ONLY.replace("NET", "net_rack").replace("rack.server.max_power", "rack.server.nope"))
+    result = _run("check", spec)
+    assert result.exit_code == 1, result.output
+    assert "nope" in result.output and "Traceback" not in result.output

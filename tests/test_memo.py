@@ -209,3 +209,22 @@ def test_the_whole_evaluation_with_the_memo_equals_a_fresh_one(name, edits, tmp_
         assert got == want, f"edit {step}"
         lent += memo.lent if got is not None else 0
     assert lent > 0
+
+
+def test_a_hall_the_edit_does_not_reach_keeps_its_facility_power(tmp_path):
+    """The racks' heat a shared placement's first computed in its scratch evaluation (`compiler.share`), making an
+    assumption's node on the way, is kept (s16-editor: it was not, so every hall's facility power, ~1/4 of a
+    keystroke on the 2,000-line bench spec, was computed again after any edit): an edit of hall_0's feed lends
+    hall_1's facility power, and the diagnostics equal a fresh evaluation's (a feed cut below the hall's power
+    too: its limit fails)."""
+    text = generate(300)
+    path = tmp_path / "bench.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    assert _checks(text, path, session, memo) is not None
+    other = next(p for p in memo.entries if p.endswith(".hall_1.facility_power"))
+    for feed in ("21", "0.001", "20"):
+        edited = text.replace("power_feed = 20 MW", f"power_feed = {feed} MW", 1)
+        assert edited != text or feed == "20"
+        assert _checks(edited, path, session, memo) == _checks(edited, path, dsl.Session(), None), feed
+        assert other in memo.entries
+    assert memo.lent > 0

@@ -34,7 +34,8 @@ def _checks(text: str, path: Path, share: bool):
     for source in front.sources.values():
         sink.add_source(source)
     results = evaluate(lower(checked, sink), sink, only_checks=True, share=share)
-    diags = [(d.severity, d.code, d.message, d.span, tuple(d.notes), d.help, tuple(d.related)) for d in sink.items]
+    diags = [(d.severity, d.code, d.message, d.span, tuple(d.notes), d.help, tuple(d.related), tuple(d.quantities))
+             for d in sink.items]
     checks = [(c.name, c.ok, c.message, c.span, c.detail, tuple(c.failing)) for c in results.checks]
     return diags, checks, results
 
@@ -230,3 +231,23 @@ def test_a_copy_read_from_outside_it(tmp_path, hall_a, hall_b):
     power = results.values
     assert (power["campus.a.r1.p1.srv.power"][0] != power["campus.b.r1.p1.srv.power"][0]) == bool(hall_a or hall_b)
     assert power["campus.b.r1.p1.srv.power"][0] == power["campus.b.r1.p2.srv.power"][0]
+
+
+def test_the_field_tables_of_copies_are_their_firsts_at_their_own_paths(tmp_path):
+    """The field tables (ordered pairs, plausibility) walk a shared placement's copies as their class's first's
+    items at the copies' paths (`checks._table_fields_shared`, s16-editor): a chip's idle power above its TDP and an
+    implausible price, placed in many racks, give the same errors, notes (`also ...`) and flagged quantities with
+    the share as without, in the same order."""
+    text = generate(300)
+    text = text.replace("idle_power = 50 W", "idle_power = 900 W", 1).replace("price = 20000 USD", "price = 2e9 USD", 1)
+    assert "idle_power = 900 W" in text and "2e9 USD" in text
+    path = tmp_path / "bench.factory"
+    diags, _checks_, results = _same_with_and_without(text, path)
+    codes = [d[1] for d in diags]
+    assert "out-of-range" in codes and "implausible-value" in codes
+    pair = next(d for d in diags if d[1] == "out-of-range" and "idle_power" in d[2])
+    assert any(note.startswith("also `") for note in pair[4])     # the copies are named
+    wide = _checks(text, path, share=False)[0]
+    plausible = next(d for d in wide if d[1] == "implausible-value")
+    assert plausible in diags and len(plausible[4]) > 1
+    results.release()
