@@ -6,6 +6,14 @@ alone and judged on the other (issue 11, generalisation; docs/accuracy.md "Const
                                                             two others running; v5.0 / both: >15 min, the
                                                             TTFT grid's 225 points over 314 rows dominate)
     PYTHONPATH=. python3 bench/cross_round.py --quick     (one direction, v4.1 -> v5.0)
+    PYTHONPATH=. python3 bench/cross_round.py --ttft [--with harness_dispatch [--with residual_tail] |
+                                                     --with dispatch_p50]
+                                                          (the first-token pair alone, everything else shipped,
+                                                            by round and leaving one benchmark / chip family /
+                                                            submitter out: 9-11 min on loaded shared cores)
+
+No v4.1 TTFT row reads the first-token pair (its NVIDIA engines ran whole prompts, AMD's harness batches): a fit on
+v4.1 alone is not identified, and is reported so (docs/accuracy.md "The first-token pair by round", s16-dispatch).
 
 The owners judge the model on MLPerf rounds that the calibration file does not hold. Every constant that was chosen
 by looking at this file's errors (fitted or scanned) may carry that file's noise; the honest estimate of the error
@@ -117,13 +125,15 @@ MECHANISMS_ON = None    # `--with NAME`: validate's mechanisms with these on (No
 
 
 @contextlib.contextmanager
-def patched(family=None, inference=None, training=None, tail=None, margin=None, residual=None, dispatch_tail=None):
+def patched(family=None, inference=None, training=None, tail=None, margin=None, residual=None, dispatch_tail=None,
+            p50_pair=None):
     """validate with constants moved: `family` {family: value or Expr} as each family row's
     `inference_gemm_efficiency`; `inference` / `training` {let: value} on every row of that kind that does not set
     the let itself (a row's own let, e.g. the PyTorch rows' seq_overhead, is kept); `tail` the p99 share
     RESIDUAL_TAIL_P99_DELAY (value or parameter name, `tail_moves`); `margin` ADDIN_CAPACITY_MARGIN; `residual` (r50, r99), values or
     parameter names, the pair DISPATCH_RESIDUAL_DELAY on the rows `harness_dispatch` gave it (`residual_moves`);
-    `dispatch_tail` (d, d99) the dispatch with the residual tail kept (`dispatch_tail_moves`). Restored on exit."""
+    `dispatch_tail` (d, d99) the dispatch with the residual tail kept (`dispatch_tail_moves`); `p50_pair` (d, d99)
+    in place of DISPATCH_P50_DELAY (`dispatch_p50_moves`). Restored on exit."""
     plan, saved = V.plan, (V.RESIDUAL_TAIL_P99_DELAY, V.ADDIN_CAPACITY_MARGIN)
 
     def moved(row, mechanisms=None):
@@ -143,6 +153,8 @@ def patched(family=None, inference=None, training=None, tail=None, margin=None, 
                     r.lets.update(residual_moves(r.lets, residual))
                 if dispatch_tail is not None:
                     r.lets.update(dispatch_tail_moves(r.lets, dispatch_tail))
+                if p50_pair is not None:
+                    r.lets.update(dispatch_p50_moves(r.lets, p50_pair))
             elif r.kind == "training":
                 for k, v in (training or {}).items():
                     r.lets.setdefault(k, v)
@@ -197,6 +209,19 @@ def dispatch_tail_moves(lets: dict, pair) -> dict:
     moved = {"first_token_delay": d, "dispatch_wait_p99": float(lets["dispatch_wait_p99"]) - (s99 - s50)}
     if "context_chunk_unit" in lets:
         moved.update(step_residual_tail=1.0, first_token_delay_p99=d99)
+    return moved
+
+
+def dispatch_p50_moves(lets: dict, pair) -> dict:
+    """`dispatch_p50` (`--ttft --with dispatch_p50`): the first-token pair (d, d99) (values or parameter names) in
+    place of DISPATCH_P50_DELAY on a row the mechanism planned: `first_token_delay` d where prompts are not whole,
+    `first_token_delay_p99` d99 where the residual tail is on. Other rows: {}."""
+    if "dispatch_wait_p50" not in lets or "whole_prompts" in lets or "dispatch_wait_p99" in lets:
+        return {}
+    d, d99 = (Name(x) if isinstance(x, str) else x for x in pair)
+    moved = {"first_token_delay": d}
+    if lets.get("step_residual_tail") == 1.0:
+        moved["first_token_delay_p99"] = d99
     return moved
 
 
@@ -309,8 +334,14 @@ def refit(fit_rounds: tuple, training_rounds: tuple, seq: bool = False, log=prin
                     inference={**seq_lets, "first_token_delay": Name("d_")}, tail="t_")
     med = medians(rows, fit_rounds, ("TTFT p50", "TTFT p99"), n=len(d_col))
     score = med["TTFT p50"] + med["TTFT p99"]
-    j = int(np.nanargmin(score))
-    found["first_token_delay"], found["residual_tail_p99"] = d_col[j], t_col[j]
+    j = pair_pick(score)
+    if j is None:       # no row of the round reads the pair (v4.1: whole prompts, AMD's batcher): not identified;
+        # the shipped pair stands in, flagged (an argmin would report the grid's first point as a fit)
+        log("    the first-token pair is not identified on these rows (flat score): the shipped pair, flagged")
+        found["first_token_delay"], found["residual_tail_p99"] = SHIPPED_DELAY, SHIPPED_TAIL
+        found["ttft_pair_identified"] = False
+    else:
+        found["first_token_delay"], found["residual_tail_p99"] = d_col[j], t_col[j]
     log(f"    {found}")
     # 4. the add-in cards' capacity margin, one pass a value (a grid over `capacity_margin` is an IndexError in the
     # model's search, inference.py `search`: reported, not fixed here) on the rows it moves (the add-in cards'
@@ -352,7 +383,7 @@ SHIPPED = {**SHIPPED_FAMILY, "training_gemm_efficiency": SHIPPED_TRAINING,
 # `harness_dispatch` on, its residual pair DISPATCH_RESIDUAL_DELAY (r50, r99) in place of both.
 PAIR_STEP, PAIR_FINE = 0.05, 0.025
 PAIR_RANGES = {"delay": ((0.0, 0.5), (0.0, 0.35)), "residual": ((0.0, 0.5), (0.0, 0.6)),
-               "dispatch_tail": ((0.0, 0.5), (0.0, 0.35))}
+               "dispatch_tail": ((0.0, 0.5), (0.0, 0.35)), "dispatch_p50": ((0.0, 0.5), (0.0, 0.35))}
 TTFT = ("TTFT p50", "TTFT p99")
 
 
@@ -373,7 +404,8 @@ def pair_errors(mode: str, points: list) -> tuple:
     b_axis = sorted({b for _, b in points})
     assert pair_points(a_axis, b_axis) == points, "pair_errors takes a product grid, a outer"
     moves = {"delay": {"inference": {"first_token_delay": Name("a_")}, "tail": "b_"},
-             "residual": {"residual": ("a_", "b_")}, "dispatch_tail": {"dispatch_tail": ("a_", "b_")}}[mode]
+             "residual": {"residual": ("a_", "b_")}, "dispatch_tail": {"dispatch_tail": ("a_", "b_")},
+             "dispatch_p50": {"p50_pair": ("a_", "b_")}}[mode]
     rows = evaluate(params={"a_": a_axis, "b_": b_axis}, keep=(INFERENCE_ROUNDS, ("ttft_p50", "ttft_p99")), **moves)
     rows = [r for r in rows if r.category in TTFT]
     return rows, grid_errors(rows, len(points))
@@ -427,7 +459,8 @@ def ttft_pair(mode: str, log=print, save=None) -> None:
     submitter at a time; prints the values found and the TTFT medians by round at each (`save`: an .npz of the
     points, the rows and their errors)."""
     (a_lo, a_hi), (b_lo, b_hi) = PAIR_RANGES[mode]
-    shipped = tuple(V.DISPATCH_RESIDUAL_DELAY) if mode == "residual" else (SHIPPED_DELAY, SHIPPED_TAIL)
+    shipped = {"residual": tuple(V.DISPATCH_RESIDUAL_DELAY),
+               "dispatch_p50": tuple(V.DISPATCH_P50_DELAY)}.get(mode, (SHIPPED_DELAY, SHIPPED_TAIL))
     t0 = time.time()
     points = pair_points(axis(a_lo, a_hi, PAIR_STEP), axis(b_lo, b_hi, PAIR_STEP))
     rows, errs = pair_errors(mode, points)
@@ -508,7 +541,8 @@ def main(argv=None) -> int:
                     help="only the first-token pair, everything else shipped, on a two-stage grid, by round and "
                          "leaving one benchmark / family / submitter out (with `--with harness_dispatch`: its "
                          "residual pair DISPATCH_RESIDUAL_DELAY; adding `--with residual_tail`: the dispatch with "
-                         "the residual tail kept and the default pair)")
+                         "the residual tail kept and the default pair; `--with dispatch_p50`: its pair "
+                         "DISPATCH_P50_DELAY)")
     ap.add_argument("--save", metavar="NPZ", help="with --ttft: write the pair's error surface to NPZ")
     args = ap.parse_args(argv)
     global MECHANISMS_ON
@@ -517,7 +551,7 @@ def main(argv=None) -> int:
     if args.fraction is not None:
         V.OPERATING_FRACTION = args.fraction
     if args.ttft:
-        mode = ("delay" if "harness_dispatch" not in args.on
+        mode = ("dispatch_p50" if "dispatch_p50" in args.on else "delay" if "harness_dispatch" not in args.on
                 else "dispatch_tail" if "residual_tail" in args.on else "residual")
         if mode == "dispatch_tail":     # residual_tail is applied: `--with` it names the combination, the
             MECHANISMS_ON = V.mechanisms_with(on=["harness_dispatch"])   # patch keeps the tail on the rows
@@ -546,11 +580,12 @@ def main(argv=None) -> int:
         log(f"    {found[name]} ({time.time() - t0:.0f} s)")
     print(f"constants (shipped; refit on both rounds; on one round; training: both = v3.1-v4.1, v4.1 only = "
           f"training v4.0, v5.0 only = training v4.1)")
-    keys = list(SHIPPED) + (["seq_overhead_us"] if args.seq else [])
+    keys = list(SHIPPED) + (["seq_overhead_us"] if args.seq else []) + ["ttft_pair_identified"]
     print(f"  {'constant':<26}{'shipped':>10}" + "".join(f"{n:>12}" for n in found))
     for k in keys:
-        print(f"  {k:<26}{SHIPPED.get(k, SHIPPED_SEQ_US):>10}" + "".join(f"{found[n].get(k, math.nan):>12}"
-                                                                          for n in found))
+        default = True if k == "ttft_pair_identified" else math.nan
+        print(f"  {k:<26}{str(SHIPPED.get(k, SHIPPED_SEQ_US if k == 'seq_overhead_us' else '')):>10}"
+              + "".join(f"{str(found[n].get(k, default)):>12}" for n in found))
     rounds = INFERENCE_ROUNDS + TRAINING_ROUNDS
     print("\nmedian |error| (%) by category and round; columns: the constants' fit")
     print(f"  {'category':<24}{'round':<16}" + "".join(f"{n:>12}" for n in rows))

@@ -175,3 +175,15 @@ def test_dispatch_tail_moves_by_hand() -> None:
     plain = {k: v for k, v in lets.items() if k != "context_chunk_unit"}
     assert C.dispatch_tail_moves(plain, (0.3, 0.2)).keys() == {"first_token_delay", "dispatch_wait_p99"}
     assert C.dispatch_tail_moves({**lets, "whole_prompts": 1.0}, (0.3, 0.2)) == {}
+
+
+def test_dispatch_p50_moves_by_hand() -> None:
+    # `dispatch_p50` planned the row (dispatch_wait_p50 set, no p99 shift): the pair replaces DISPATCH_P50_DELAY,
+    # the p99 share only where the residual tail is on; whole prompts and rows of other mechanisms untouched
+    lets = {"dispatch_wait_p50": 0.22, "first_token_delay": 0.15, "step_residual_tail": 1.0,
+            "first_token_delay_p99": 0.25}
+    assert C.dispatch_p50_moves(lets, (0.2, 0.3)) == {"first_token_delay": 0.2, "first_token_delay_p99": 0.3}
+    amd = {"dispatch_wait_p50": 0.0, "first_token_delay": 0.15, "step_residual_tail": 0.0}
+    assert C.dispatch_p50_moves(amd, (0.2, 0.3)) == {"first_token_delay": 0.2}
+    assert C.dispatch_p50_moves({**lets, "whole_prompts": 1.0}, (0.2, 0.3)) == {}
+    assert C.dispatch_p50_moves({**lets, "dispatch_wait_p99": -0.12}, (0.2, 0.3)) == {}   # harness_dispatch's row
