@@ -1527,6 +1527,7 @@ MECHANISM_TABLE = {
     "blackwell_token_split": Mechanism((), _ALL),
     "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
     "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
+    "dispatch_p50": Mechanism((), _LIVE),   # the harness's dispatch at the TTFT p50 (DISPATCH_WAITS' p50), the residual tail kept, the delay pair refit (DISPATCH_P50_DELAY)
     "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
@@ -1696,6 +1697,12 @@ DISPATCH_WAITS = {
 # [U]; given as `first_token_delay` r50 and the p99's excess over it on `dispatch_wait_p99`
 DISPATCH_RESIDUAL_DELAY = (0.15, 0.2)
 DISPATCH_ROUNDS_SHARED = ("inference-v4.1",)
+# `dispatch_p50` (measured, not applied; docs/accuracy.md "The first-token pair by round", s16-dispatch,
+# 2026-12-06): DISPATCH_WAITS' p50 column on the TTFT p50 (the p99 column left out: on v4.1's whole-prompt rows,
+# which read no fitted delay, it takes TTFT p99 9.3% -> 11.2%), `residual_tail` kept, and the first-token pair
+# (`first_token_delay`, `first_token_delay_p99`) refit with it by the old rule, the least sum of the TTFT p50 and
+# p99 medians (bench/cross_round.py --ttft; only v5.0's rows read it) [U]: (0.15, 0.25) mean steps
+DISPATCH_P50_DELAY = (0.15, 0.25)
 # `chunk_steps` (measured, not applied; docs/accuracy.md "The chunked engines' p99"): the chunked TensorRT-LLM rows
 # count a first token's steps whole at each quantile (`integer_chunk_steps`: microBatchScheduler.cpp's first come
 # first served chunks, the first token at the step of the last chunk [P]); the fitted `first_token_delay` stays at
@@ -2413,10 +2420,16 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         r50, r99 = DISPATCH_RESIDUAL_DELAY if "whole_prompts" not in row.lets else (0.0, 0.0)
         row.lets["first_token_delay"] = r50          # (read only on rows with chunked context)
         row.lets["dispatch_wait_p50"], row.lets["dispatch_wait_p99"] = p50, p99 + (r99 - r50)
+    dispatch_p50 = (scenario in mechanisms["dispatch_p50"] and pools is None
+                    and scenario not in mechanisms["harness_dispatch"])
+    if dispatch_p50:                                 # measured, not applied (DISPATCH_P50_DELAY)
+        row.lets["dispatch_wait_p50"] = dispatch_waits(*dispatch_policy(round_, family, layout, n))[0]
+        row.lets["first_token_delay"] = DISPATCH_P50_DELAY[0]   # (read only where prompts are not whole)
     if (scenario in mechanisms["residual_tail"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # applied (session 13; RESIDUAL_TAIL_P99_DELAY)
         row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread (the default)
-        row.lets["first_token_delay_p99"] = RESIDUAL_TAIL_P99_DELAY   # the p99 share of the delay (the default)
+        row.lets["first_token_delay_p99"] = (DISPATCH_P50_DELAY[1] if dispatch_p50   # the p99 share of the delay
+                                             else RESIDUAL_TAIL_P99_DELAY)           # (the default)
     elif scenario != "offline":                      # the model's default since 2026-12-06; validate's other rows
         row.lets["step_residual_tail"] = 0.0         # (not chunked TensorRT-LLM, or the harness's dispatch) keep R
     if (scenario in mechanisms["chunk_steps"] and "context_chunk_unit" in row.lets

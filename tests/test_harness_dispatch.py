@@ -67,3 +67,58 @@ def test_dispatch_table_has_the_sketchs_signs() -> None:
 def test_opt_in() -> None:
     assert V.MECHANISMS["harness_dispatch"] == () and V.MECHANISM_SCENARIOS["harness_dispatch"] == ("server",
                                                                                                   "interactive")
+
+
+# `dispatch_p50` (docs/accuracy.md "The first-token pair by round", s16-dispatch): DISPATCH_WAITS' p50 column with the
+# residual tail kept and the first-token pair refit, opt-in
+def _server_row(round_: str, accelerator: str, n: int) -> V.Row:
+    data = {"round": round_, "benchmark": "llama2-70b-99", "scenario": "Server", "system": "s",
+            "accelerator": accelerator, "num_accelerators": str(n), "metric": "ttft_p50", "value": "300",
+            "unit": "ms", "source": "https://github.com/mlcommons/inference_results_v5.0/tree/main/closed/s/results/x"}
+    return V.Row(2, data)
+
+
+def test_dispatch_p50_shift_by_hand() -> None:
+    """The p50 column alone (D99 0): with the hand point above, least-busy at 8 engines (+0.22 step = +2.2 ms) moves
+    the p50 18.459 -> 20.659 ms and leaves the p99 at 26.695 ms; at q = 0.745 half the shift, +1.1 ms."""
+    none, p50 = _parts(0.0, 0.0), _parts(2.2e-3, 0.0)
+    assert _ttft(p50, 0.50) == pytest.approx(20.659e-3, rel=1e-4)
+    assert _ttft(p50, 0.99) == _ttft(none, 0.99)
+    assert _ttft(p50, 0.745) - _ttft(none, 0.745) == pytest.approx(1.1e-3, rel=1e-9)
+
+
+def test_dispatch_p50_is_opt_in_and_sets_the_p50_column_and_the_refit_pair() -> None:
+    """Off by default (no row's lets move); on a v5.0 NVIDIA chunked Server row: the least-busy p50 at its engines,
+    no p99 shift, the refit pair in place of (0.325, 0.175), the residual tail kept; on a v4.1 row of whole prompts:
+    the shared-queue p50 at 8 engines (-0.24 step) and no delay read; AMD's vLLM row: no dispatch (its own queues),
+    the refit delay."""
+    assert V.MECHANISMS["dispatch_p50"] == () and V.MECHANISM_SCENARIOS["dispatch_p50"] == ("server", "interactive")
+    on = V.mechanisms_with(on=("dispatch_p50",))
+    for round_, accelerator, n in (("inference-v5.0", "NVIDIA H200-SXM-141GB", 8),
+                                   ("inference-v4.1", "NVIDIA H100-SXM-80GB", 8),
+                                   ("inference-v5.0", "AMD Instinct MI325X 256GB HBM3e", 8)):
+        base, row = _server_row(round_, accelerator, n), _server_row(round_, accelerator, n)
+        V.plan(base)
+        V.plan(row, on)
+        assert base.covered and row.covered
+        assert "dispatch_wait_p50" not in base.lets and "dispatch_wait_p99" not in row.lets
+        fam = V.FAMILIES.get(row.chip)
+        if fam == "CDNA3 FP8":
+            assert row.lets["dispatch_wait_p50"] == 0.0 and row.lets.get("step_residual_tail", 0.0) == 0.0
+        elif round_ == "inference-v4.1":
+            # NVIDIA's v4.1 H100 x8 engines are tp 2 (LAYOUTS): the least busy of 4 engines, +0.14 step
+            assert row.lets["whole_prompts"] and row.lets["dispatch_wait_p50"] == V.DISPATCH_WAITS["least"][4][0]
+        else:
+            assert row.lets["dispatch_wait_p50"] > 0                                     # least busy
+            assert row.lets["step_residual_tail"] == 1.0 == base.lets["step_residual_tail"]
+            assert base.lets["first_token_delay_p99"] == V.RESIDUAL_TAIL_P99_DELAY
+            assert row.lets["first_token_delay_p99"] == V.DISPATCH_P50_DELAY[1]
+        assert row.lets["first_token_delay"] == V.DISPATCH_P50_DELAY[0]
+
+
+def test_dispatch_p50_residual_and_the_sourced_shift_make_the_old_delay() -> None:
+    """The refit residual plus the least-busy p50 shift at v5.0's 4-8 engines is the old fitted delay within a grid
+    step: 0.15 + 0.14..0.22 = 0.29..0.37 mean steps about 0.325 -- the dispatch sources ~half of it."""
+    lo = V.DISPATCH_P50_DELAY[0] + V.DISPATCH_WAITS["least"][4][0]
+    hi = V.DISPATCH_P50_DELAY[0] + V.DISPATCH_WAITS["least"][8][0]
+    assert lo - 0.05 <= V.FIRST_TOKEN_DELAY <= hi + 0.05
