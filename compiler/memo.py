@@ -388,8 +388,8 @@ class SweepMemo(ValueMemo):
       of a chunk of one scenario (where every figure has that length);
     - as ever, only a computation with no effect (no diagnostic, failed, absent or refused figure ...) is kept, so a
       chunk's diagnostics and checks are those of its evaluation from scratch.
-    The law, tests/test_sweep.py: a chunked sweep's outputs equal, byte for byte, the unchunked sweep's and those
-    of the runs one at a time, with the memo and without it."""
+    The law, tests/test_sweep_memo.py: a chunked sweep's outputs equal, byte for byte, the unchunked sweep's and
+    those of the runs one at a time, with the memo and without it."""
 
     def __init__(self, swept) -> None:
         super().__init__(whole=False)

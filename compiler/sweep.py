@@ -98,7 +98,6 @@ def prepare(paths: list[str], defines: dict[str, str] | None = None, root: str |
 
     if graph.sweep and SWEEP_MEMO:
         graph.solve_cache = {}      # the models' searches from chunk to chunk (compiler.models.distinct)
-
     return Plan(lowering, sink, graph.scenario_count, list(graph.sweep),
                 {p: list(graph.sweep_values[p]) for p in graph.sweep},
                 SweepMemo(graph.sweep) if graph.sweep and SWEEP_MEMO else None)
