@@ -11,6 +11,10 @@ spec: there every chunk costs ~1.5 s whatever its length (the whole graph is eva
 chunks decides the streamed time. Measured 2026-12-06 (s15-scale, shared 2-core VM, CPU time), `--estate 3`,
 energy_price x gpu_utilization = 9,900 scenarios to CSV: chunks doubling from 128 (7 chunks) 15.75 s, 7.96x the
 in-process 1.98 s; leaping with the probe's fixed cost (`AutoSize.fixed`, 3 chunks) 9.04 s, 4.64x (1.95 s).
+s16-scale, the same VM at load 9-11 (CPU time, the base 068836e run beside it): `--estate 3 --chunk-size 200
+--limit 4000 --select "*usd_per_mtok"` (21 chunks, the fixed cost alone) 35.64 -> 20.80 s (1.71x); `--chunk-size 1000
+--limit 10000` (11 chunks of 990 to CSV, 529 columns) 21.99 -> 14.78 s (1.49x): what no swept parameter reaches is
+computed once per sweep (compiler.memo.SweepMemo), the graph bound once, the searches kept (docs/scale.md, Chunks).
 
 Each measurement runs in a fresh subprocess, so its peak RSS (resource.getrusage of the child) is its own, and
 its time is its own CPU time (time.process_time: the figure to trust on a shared machine; wall time beside it):

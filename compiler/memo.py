@@ -169,6 +169,8 @@ class Round:
         self.grown = [0, 0, 0]                      # checks, limits, definitions made by references (`effects`)
         self.log: list[tuple] = []                  # the effects made again where a value is lent (`event`)
         self.inlined: list = []                     # the spans of the expressions read in place (`inline`)
+        self.fresh: frozenset = frozenset()         # `SweepMemo`: the swept parameters, never kept nor lent
+        self.count = 0                              # `SweepMemo`: the chunk's scenarios
 
     # ------------------------------------------------------------------ recording
     @staticmethod
@@ -179,6 +181,8 @@ class Round:
     def leaf(self, path: str, expr, value) -> None:
         """A node whose expression reads nothing (a literal) was given `value`."""
         if type(value) is not str and (type(value) is not np.ndarray or value.dtype.kind not in _KEPT):
+            return
+        if self.fresh and not self._keeps(path, value):
             return
         span = self.span_of(expr)
         if span is not False and span[0] in self.texts:
@@ -241,6 +245,8 @@ class Round:
             return                          # (a reference may make the definition it names: it is computed again)
         if not ref and type(value) is not str and (type(value) is not np.ndarray or value.dtype.kind not in _KEPT):
             return
+        if self.fresh and not self._keeps(path, value):
+            return
         new = self.new
         for dep in read:
             if dep not in new:
@@ -259,6 +265,14 @@ class Round:
         if None in texts or any(x[0] not in self.texts for x in texts):
             return                              # (an expression read in place with no text known: not kept)
         self.new[path] = (span, tuple(dict.fromkeys(read)), value, tuple(self.log[logged:]), texts)
+
+    def _keeps(self, path: str, value) -> bool:
+        """`SweepMemo`: a swept parameter is never kept (so neither is anything that read one), nor is anything of
+        a chunk of one scenario, nor a value as long as the chunk (a figure laid along the scenarios: the next
+        chunk's length is another)."""
+        if path in self.fresh or self.count < 2:
+            return False
+        return not (type(value) is np.ndarray and value.ndim and value.shape[0] == self.count)
 
     # ------------------------------------------------------------------ lending
     def _moved(self, span):
@@ -309,7 +323,7 @@ class Round:
                     self.refused.add(path)
                     return False
                 continue
-            if entry is None or p in self.refused or p in absent or p in failed or p in refused \
+            if entry is None or p in self.refused or p in absent or p in failed or p in refused or p in self.fresh \
                     or self._touched(entry[0]) or len(entry) > 4 and any(self._touched(x) for x in entry[4]):
                 self.refused.add(path)
                 if p != path:
@@ -360,3 +374,41 @@ class Round:
                 if path not in values:
                     values[path] = value
                 self.new[path] = (None, (owner,), value)
+
+
+class SweepMemo(ValueMemo):
+    """The values one chunk of a streamed sweep computed that no swept parameter reaches, lent to the next chunk's
+    evaluation (`compiler.sweep.evaluate_chunk`, one per `Plan` and process): a chunk re-evaluated the whole graph,
+    ~17,000 constant quantities of a big estate (bench/estate.py) for every chunk whatever its length.
+
+    The program is the same in every chunk (one lowering); only the swept parameters' values and the number of
+    scenarios change. So the memo's law holds with nothing changed in the text, given that (`Round._keeps`):
+    - a swept parameter is never kept, so nothing that read one is (`done` keeps a value only when all it read is
+      kept): its value is computed again in every chunk, as is all that reads it;
+    - a value as long as its chunk is not kept (a figure laid along the scenarios whatever it read), nor anything
+      of a chunk of one scenario (where every figure has that length);
+    - as ever, only a computation with no effect (no diagnostic, failed, absent or refused figure ...) is kept, so a
+      chunk's diagnostics and checks are those of its evaluation from scratch.
+    The law, tests/test_sweep_memo.py: a chunked sweep's outputs equal, byte for byte, the unchunked sweep's and
+    those of the runs one at a time, with the memo and without it."""
+
+    def __init__(self, swept) -> None:
+        super().__init__(whole=False)
+        self.fresh = frozenset(swept)
+
+    def begin(self, lowering, sink) -> "Round | None":
+        if not self._busy.acquire(blocking=False):
+            return None
+        texts = {name: source.text for name, source in sink.sources.items()}
+        rnd = Round(self, "sweep", texts, self.entries if self.key == "sweep" else {}, {})
+        rnd.fresh, rnd.count = self.fresh, lowering.graph.scenario_count
+        return rnd
+
+    def finish(self, rnd: "Round", completed: bool) -> None:
+        try:
+            if completed and rnd.count >= 2:    # (a chunk of one scenario keeps nothing: the old values stay)
+                self.key, self.texts, self.entries, self.lent = rnd.key, rnd.texts, rnd.new, rnd.lent
+            elif completed:
+                self.lent = rnd.lent
+        finally:
+            self._busy.release()

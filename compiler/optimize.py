@@ -175,16 +175,22 @@ def _number(value) -> float | None:
 
 
 def _nondominated(keys: np.ndarray) -> list[int]:
-    """Indices of the rows of `keys` (minimized) that no other row dominates (no worse in every column,
+    """Indices of the rows of `keys` (minimized, finite) that no other row dominates (no worse in every column,
     better in one; of two equal rows neither dominates the other). Rows are visited in lexicographic
     order, so any dominating row comes before the row it dominates.
 
     Two columns: one sort and a running minimum, O(n log n). In lexicographic order a row r is dominated
     exactly when a row with a smaller first key has a second key <= r's (the prefix minimum of the second
     key over the rows before r's group of equal first keys), or the first row of its own group (the
-    smallest second key there) has a second key < r's. Three: each row tested against the rows kept so far,
-    O(n x front), the kept keys in a preallocated array (16,000 rows on the front: 4.9 s before, when the
-    kept array was copied per row)."""
+    smallest second key there) has a second key < r's.
+
+    Three columns (`_dominated_3`): the distinct rows in lexicographic order u_0 < u_1 < ...; u_i is dominated
+    exactly when some u_j, j < i, has u_j[1] <= u_i[1] and u_j[2] <= u_i[2] (lexicographic order gives
+    u_j[0] <= u_i[0], and u_j != u_i makes one key better). That is a two-key dominance query over the rows
+    before i, answered by divide and conquer on the index (O(n log^2 n), n log n per level in NumPy): at the
+    level of blocks of s rows, each row of an odd block asks the even block just before it, and every pair
+    j < i meets at exactly one level (the highest bit where j and i differ). Before: each row tested against
+    the rows kept so far, O(n x front), 4.9 s for 16,000 rows on the front."""
     n = len(keys)
     if n == 0:
         return []
@@ -195,17 +201,38 @@ def _nondominated(keys: np.ndarray) -> list[int]:
         before = np.concatenate(([np.inf], np.minimum.accumulate(second)[:-1]))   # min of the rows before i
         dominated = (before[group] <= second) | (second[group] < second)
         return sorted(order[~dominated].tolist())
-    kept: list[int] = []
-    kept_keys = np.empty_like(keys)
-    for i in order.tolist():
-        row = keys[i]
-        if kept:
-            head = kept_keys[:len(kept)]
-            if ((head <= row).all(axis=1) & (head < row).any(axis=1)).any():
-                continue
-        kept_keys[len(kept)] = row
-        kept.append(i)
-    return sorted(kept)
+    ordered = keys[order]
+    new = np.ones(n, dtype=bool)                       # the first of each run of equal rows (-0.0 == 0.0)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    distinct = np.cumsum(new) - 1                      # each sorted row's index among the distinct rows
+    dominated = _dominated_3(ordered[new])[distinct]
+    return sorted(order[~dominated].tolist())
+
+
+def _dominated_3(unique: np.ndarray) -> np.ndarray:
+    """`unique`: distinct rows of three keys in lexicographic order. True where an earlier row is <= in keys 1
+    and 2 (so dominates it; see `_nondominated`). Per level of blocks of s rows: the rows in order of key 1
+    (ties by index, so a row of the even block comes before a row of the odd block with the same key 1),
+    grouped by pair of blocks (a stable sort keeps that order within a pair), and a running minimum of
+    key 2's rank over the even block's rows, each pair's ranks raised by (pairs - pair) x m so that an
+    earlier pair's rows never reach below a later pair's: an odd-block row is dominated when the running
+    minimum, less its pair's offset, is <= its own rank (with no even-block row before it, it is >= m)."""
+    m = len(unique)
+    dominated = np.zeros(m, dtype=bool)
+    by_first = np.argsort(unique[:, 1], kind="stable")
+    rank = np.unique(unique[:, 2], return_inverse=True)[1].reshape(-1).astype(np.int64)
+    index = np.arange(m)
+    s = 1
+    while s < m:
+        pair = index // (2 * s)
+        odd = (index // s) % 2 == 1
+        seq = by_first[np.argsort(pair[by_first], kind="stable")]
+        offset = (pair[-1] + 1 - pair[seq]) * m
+        running = np.minimum.accumulate(np.where(odd[seq], np.iinfo(np.int64).max, rank[seq] + offset))
+        hit = odd[seq] & (running - offset <= rank[seq])
+        dominated[seq[hit]] = True
+        s *= 2
+    return dominated
 
 
 def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:

@@ -340,8 +340,8 @@ def test_absent_values_are_empty_never_a_number(spec_file, tmp_path, monkeypatch
 
     real = ev.evaluate
 
-    def with_absent(lowering, sink, only_checks=False):
-        res = real(lowering, sink, only_checks)
+    def with_absent(lowering, sink, only_checks=False, **given):
+        res = real(lowering, sink, only_checks, **given)
         power = np.broadcast_to(res.values["campus.facility_power"], (res.scenario_count,))
         mask = power > 500e3                       # pretend the figure has no value there
         res.values["campus.capex"] = np.where(mask, np.nan, res.values["campus.capex"])

@@ -111,14 +111,82 @@ def unpack(cols: dict, groups: dict, rows=slice(None)) -> dict:
     return {g: rebuild((g,), obj) for g, obj in groups.items()}
 
 
-def solve_distinct(solve, groups: dict, columns: int) -> dict:
+def solve_distinct(solve, groups: dict, columns: int, cache: dict | None = None) -> dict:
     """`solve(**groups)` (a dict of per-row results: arrays of one value or one per row, or lists of texts) run
     once per distinct combination of the groups' numeric fields, in blocks of at most BLOCK_CELLS / `columns`
     rows, and scattered back: the same results as `solve` over every scenario, at the cost of the distinct
-    ones. Returns one value per scenario (length 1 when no field varies)."""
+    ones. Returns one value per scenario (length 1 when no field varies).
+
+    `cache` (a streamed sweep's, `compiler.sweep.prepare`: one per plan and process): each distinct row's result
+    kept from chunk to chunk, keyed by the solve function and every input it is given, bit for bit (the row's
+    numbers, and the flags, texts and Nones `unpack` passes as they are); only the rows not in it are solved. A
+    row's result does not depend on the rows solved with it (the law above: a sweep equals its runs one at a time),
+    so a chunk gives the results it would alone: a sweep of a parameter the search does not read solves once per
+    sweep instead of once per chunk, and a structural sweep (the rack count) once per distinct count, whichever
+    chunks repeat it. At most CACHE_ROWS rows are kept (the oldest go first)."""
     cols = pack(groups)
     size = row_count(cols)
     cols, inverse = distinct(cols, size)
-    parts = [(rows.stop - rows.start, solve(**unpack(cols, groups, rows)))
-             for rows in blocks(row_count(cols), columns)]
-    return scatter(parts, inverse)
+    count = row_count(cols)
+    prefix = _cache_prefix(solve, groups, columns) if cache is not None else None
+    if prefix is None:
+        parts = [(rows.stop - rows.start, solve(**unpack(cols, groups, rows))) for rows in blocks(count, columns)]
+        return scatter(parts, inverse)
+    names = list(cols)
+    table = np.ascontiguousarray(np.stack([np.broadcast_to(cols[k], (count,)) for k in names], axis=1)
+                                 if names else np.zeros((count, 0)))
+    keys = [prefix + (tuple(names), table[j].tobytes()) for j in range(count)]
+    found = {j: cache[key] for j, key in enumerate(keys) if key in cache}
+    missing = [j for j in range(count) if j not in found]
+    if missing:
+        sub = {k: v[missing] if v.size > 1 else v for k, v in cols.items()}
+        for rows in blocks(len(missing), columns):
+            part = solve(**unpack(sub, groups, rows))
+            n = rows.stop - rows.start
+            for i in range(n):
+                found[missing[rows.start + i]] = _row_of(part, i, n)
+        for j in missing:
+            cache[keys[j]] = found[j]
+        while len(cache) > CACHE_ROWS:
+            cache.pop(next(iter(cache)))                # (the oldest first)
+    return scatter([(1, found[j]) for j in range(count)], inverse)
+
+
+CACHE_ROWS = 4096
+
+
+def _row_of(part: dict, i: int, n: int) -> dict:
+    """Row i of a block's results (n rows; a value of length 1 holds for every row)."""
+    row = {}
+    for key, value in part.items():
+        if isinstance(value, list):
+            row[key] = list(value) if len(value) == 1 else [value[i]]
+        else:
+            flat = np.reshape(value, -1)
+            row[key] = flat.copy() if flat.size == 1 else flat[i:i + 1].copy()
+    return row
+
+
+def _cache_prefix(solve, groups: dict, columns: int):
+    """What every key of a solve in `solve_distinct`'s cache starts with (the function, the candidates per row, the
+    inputs that are not numbers), or None where an input is neither numbers, a dataclass, a flag, a text nor None
+    (nothing is cached then)."""
+    others = []
+
+    def walk(path, obj):
+        for k, v in _fields(obj).items():
+            if _numeric(v):
+                continue
+            if dataclasses.is_dataclass(v) and not isinstance(v, type):
+                walk(path + (k,), v)
+            elif v is None or isinstance(v, (bool, str)):
+                others.append((path + (k,), v))
+            else:
+                raise TypeError
+
+    try:
+        for g, obj in groups.items():
+            walk((g,), obj)
+    except TypeError:
+        return None
+    return (solve.__module__, solve.__qualname__, columns, tuple(others))

@@ -4497,6 +4497,11 @@ def solved(ctx) -> dict[str, np.ndarray]:
     return cached(ctx, "inference", _solve)
 
 
+def _solve_cache(ctx) -> dict | None:
+    """A streamed sweep's cache of searches from chunk to chunk (`solve_distinct`), or None."""
+    return getattr(ctx.ev.graph, "solve_cache", None)
+
+
 def _solve(ctx) -> dict[str, np.ndarray]:
     serving = ctx.text("serving", "aggregated")
     platform, arch, hw, load, scenario = _inputs(ctx, prefill_in_step=serving != "disaggregated")
@@ -4513,7 +4518,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
 
     def searched(hw):
         best = solve_distinct(one, {"hw": hw, "arch": arch, "load": load},
-                              TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks)
+                              TP_GRID.size * PP_GRID.size * BATCH_GRID.size * ranks, _solve_cache(ctx))
         if ctx.is_set("weight_bits"):                             # a mixed checkpoint's bits out of its range
             _weight_bits_range(ctx.get("weight_bits", WEIGHT_BITS), _precision(ctx, platform), best)
         if hw.power is not None:                                  # a power cap that leaves nothing to compute
@@ -4588,7 +4593,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
                 at = dataclasses.replace(load, fixed_tp=np.array(pairs[0, k]), fixed_pp=np.array(pairs[1, k]))
                 if whole is None:
                     cand = solve_distinct(at_layout, {"hw": search_hw, "arch": arch, "load": at},
-                                          BATCH_GRID.size * ranks)
+                                          BATCH_GRID.size * ranks, _solve_cache(ctx))
                 else:                       # the layout's columns of the grid's evaluation
                     keep = (np.abs(grid[0] - pairs[0, k]) < 0.5) & (np.abs(grid[1] - pairs[1, k]) < 0.5)
                     cand = search(search_hw, arch, at, tuple(g[keep] for g in grid),
