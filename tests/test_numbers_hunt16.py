@@ -1,0 +1,61 @@
+"""Laws on the numbers a capacity planner and a CFO read (s16-hunt-num, session 16).
+
+Each test states a law across runs of the compiler, or a hand calculation written out; none asserts a value the
+spec itself set. One test per defect found, named after the law it breaks, with the numbers before the fix.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from compiler import evaluate_text
+
+DAY = 86400.0
+
+
+def _values(text: str, defines: dict[str, str] | None = None) -> dict[str, float]:
+    results, sink = evaluate_text(text, "hunt16.factory", defines)
+    assert results is not None, [d.message for d in sink.items if d.severity == "error"]
+    out = {}
+    for path, x in results.values.items():
+        if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
+            absent = results.absent.get(path)
+            gone = absent is not None and bool(np.asarray(absent.mask).ravel()[0])
+            out[path] = float("nan") if gone else float(np.asarray(x, dtype=float).ravel()[0])
+    return out
+
+
+# ----------------------------------------------------------------------------- training: the deadline's count
+
+RUBIN = """\
+from systems import VR_NVL72
+from models import DeepSeek_V3
+param acc = 72
+site s {
+  training r {
+    model = DeepSeek_V3
+    rack = VR_NVL72
+    ACCELERATORS
+    tokens = 14.8 Ttok
+    precision = "fp4"
+    seq_len = 4096 tok
+    global_batch = 15 Mtok
+    deadline = 60 day
+  }
+}
+"""
+
+
+def test_the_accelerators_a_deadline_needs_leave_none_idle() -> None:
+    """`accelerators_needed` is the smallest count whose time to train meets the deadline. A count at which the
+    fastest layout leaves accelerators idle is not that: the layout runs as fast on the accelerators it uses.
+    Before: DeepSeek-V3 on Vera Rubin NVL72 in 60 days read `accelerators_needed` 66 (a count of the ladder); at
+    66 accelerators its layout uses 64 and leaves 2 idle, and 64 accelerators finish in 57.1 days, within the
+    deadline (examples/moe_training_rubin_vs_blackwell.factory: GB200 FP8 396 where 384 finish in 57.4 days, FP4
+    266, Rubin 66; after: 384, 256, 64, and Rubin's share of Blackwell's FP4 GPUs 0.248 -> 0.250)."""
+    sized = _values(RUBIN.replace("ACCELERATORS", ""))
+    need = sized["s.r.accelerators_needed"]
+    at = _values(RUBIN.replace("ACCELERATORS", "accelerators = acc"), {"acc": str(int(need))})
+    assert at["s.r.time_to_train"] <= 60 * DAY * (1 + 1e-12)
+    assert at["s.r.idle_accelerators"] == 0, (
+        f"accelerators_needed = {need:g}, of which {at['s.r.idle_accelerators']:g} sit idle at that count: "
+        f"{need - at['s.r.idle_accelerators']:g} meet the deadline")
