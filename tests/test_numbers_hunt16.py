@@ -59,3 +59,38 @@ def test_the_accelerators_a_deadline_needs_leave_none_idle() -> None:
     assert at["s.r.idle_accelerators"] == 0, (
         f"accelerators_needed = {need:g}, of which {at['s.r.idle_accelerators']:g} sit idle at that count: "
         f"{need - at['s.r.idle_accelerators']:g} meet the deadline")
+
+
+# ----------------------------------------------------------------------------- facility: a PUE the spec sets
+
+ROOM = """\
+from systems import DGX_H100_rack
+site s {
+  land_price = 0 USD
+  pue = P
+  hall h {
+    rack r: DGX_H100_rack x 4
+  }
+}
+"""
+
+
+def _errors(text: str) -> list:
+    _, sink = evaluate_text(text, "hunt16.factory")
+    return [d for d in sink.items if d.severity == "error"]
+
+
+def test_a_set_pue_never_draws_more_on_average_than_the_peak_or_says_so() -> None:
+    """The average facility power never exceeds the peak one (feeds, generators and transformers are sized on the
+    peak). A `pue` the spec sets gives the average (it_power_avg x pue) while the models give the peak: where the
+    two cannot both hold, an error names both figures. Before: four DGX H100 racks with `pue = 2` read
+    facility_power_avg 112.8 kW above facility_power 92.48 kW (the enterprise starter's room, 120 kW feed), exit 0."""
+    for pue in ("1.2", "2"):
+        text = ROOM.replace("P", pue)
+        v = _values(text)
+        avg, peak = v["s.facility_power_avg"], v["s.facility_power"]
+        named = [d for d in _errors(text) if d.code == "limit-exceeded" and "facility_power_avg" in " ".join(d.notes)]
+        if avg > peak * (1 + 1e-12):
+            assert named, f"pue {pue}: average facility power {avg:.6g} W above the peak {peak:.6g} W, no error"
+        else:
+            assert not named, f"pue {pue}: {avg:.6g} W on average within the peak {peak:.6g} W, yet an error"
