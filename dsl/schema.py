@@ -672,7 +672,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
         system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
-        offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
+        offered_load  tok/s    positive generated (output) tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
         offered_share fraction output   offered_load (aggregated, else demand) / tokens_per_s (1 when neither is set: the service is taken at its capacity); above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
         max_num_tokens tok positive     token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks

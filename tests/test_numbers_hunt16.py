@@ -94,3 +94,37 @@ def test_a_set_pue_never_draws_more_on_average_than_the_peak_or_says_so() -> Non
             assert named, f"pue {pue}: average facility power {avg:.6g} W above the peak {peak:.6g} W, no error"
         else:
             assert not named, f"pue {pue}: {avg:.6g} W on average within the peak {peak:.6g} W, yet an error"
+
+
+# ----------------------------------------------------------------------------- inference: no load offered
+
+IDLE = """\
+from systems import DGX_H100, DGX_H100_rack
+from models import Llama3_1_8B
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 2
+  }
+  inference w {
+    model = Llama3_1_8B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "server"
+    offered_load = 0 tok/s
+  }
+}
+"""
+
+
+def test_an_offered_load_of_zero_is_refused_at_its_span_not_printed_as_nan() -> None:
+    """$/Mtok divides the accelerators' hours by the tokens the load carries: a load of 0 tok/s has no $/Mtok, as a
+    `demand` of 0 is refused (`positive`). Before: `offered_load = 0 tok/s` printed `cost_per_hour nan USD/h` and
+    `usd_per_mtok nan USD/Mtok` (the site's too), and the only error said `s.w.usd_per_mtok` is infinite, at the
+    block, not at the field that made it."""
+    results, sink = evaluate_text(IDLE, "hunt16.factory")
+    errors = [d for d in sink.items if d.severity == "error"]
+    line = IDLE.splitlines().index("    offered_load = 0 tok/s") + 1
+    assert [d.code for d in errors] == ["out-of-range"], [(d.code, d.message) for d in errors]
+    assert errors[0].span.line == line and "offered_load" in errors[0].message
+
