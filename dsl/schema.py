@@ -199,7 +199,7 @@ capacity      W       required  rated power it can carry
 efficiency    efficiency        fraction of input power delivered (losses = 1 - efficiency)
 price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor; power shelves as priced)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
-voltage       V                 output voltage
+voltage       V                 voltage at its output
 """
 
 # Sizing outputs of gear a hall or site places (compiler.models.facility): what the limits and diagrams read.
@@ -627,7 +627,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; with `accelerators` the service holds them, pools that need more are an `infeasible-workload` error, the rest idle; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
+        demand        tok/s    positive generated (output) tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; with `accelerators` the service holds them, pools that need more are an `infeasible-workload` error, the rest idle; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction positive share of time the service is busy, carrying its load (served_tokens_per_s and $/Mtoken; default service_utilization 0.6)
@@ -696,7 +696,12 @@ def _parse_fields(text: str) -> dict[str, FieldSpec]:
             continue
         name, ftype, rest = parts[0], parts[1], parts[2:]
         required = output = positive = False
-        while rest and rest[0] in ("required", "output", "positive"):
+        seen: set[str] = set()
+        # the flags lead the description, each once: "output output tokens per second" is the flag and a
+        # description that starts with the word; a description that starts with a flag's word and has no flag
+        # is written so that it does not ("generated (output) tokens", "voltage at its output")
+        while rest and rest[0] in ("required", "output", "positive") and rest[0] not in seen:
+            seen.add(rest[0])
             required |= rest[0] == "required"
             output |= rest[0] == "output"
             positive |= rest[0] == "positive"

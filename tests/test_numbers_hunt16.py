@@ -128,3 +128,19 @@ def test_an_offered_load_of_zero_is_refused_at_its_span_not_printed_as_nan() -> 
     assert [d.code for d in errors] == ["out-of-range"], [(d.code, d.message) for d in errors]
     assert errors[0].span.line == line and "offered_load" in errors[0].message
 
+
+# ----------------------------------------------------------------------------- the schema: inputs are not outputs
+
+def test_every_field_the_schema_marks_output_is_computed_by_a_model() -> None:
+    """A field marked `output` is computed by a model (docs/kinds.md says so, the language server offers it as one,
+    a spec that sets it overrides the model). Before: a description that began with the word "output" was read
+    as the flag: `demand` and `offered_load` ("output tokens per second ...", inputs no model computes) and the
+    gear's `voltage` ("output voltage") were listed as outputs in docs/kinds.md, their descriptions cut to
+    "tokens per second ..." and "voltage"; `served_tokens_per_s` lost its "output" too."""
+    from compiler.models import outputs_for
+    from dsl.schema import kind, kinds
+
+    stray = [f"{spec.name}.{name}: {f.doc[:50]!r}" for spec in map(kind, kinds())
+             for name, f in spec.fields.items() if f.output and name not in outputs_for(spec.name)]
+    assert not stray, stray
+    assert kind("inference").fields["served_tokens_per_s"].doc.startswith("output tokens per second")
