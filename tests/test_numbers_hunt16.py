@@ -144,3 +144,34 @@ def test_every_field_the_schema_marks_output_is_computed_by_a_model() -> None:
              for name, f in spec.fields.items() if f.output and name not in outputs_for(spec.name)]
     assert not stray, stray
     assert kind("inference").fields["served_tokens_per_s"].doc.startswith("output tokens per second")
+
+
+# ----------------------------------------------------------------------------- training: hours, energy, time
+
+RUN = """\
+from systems import DGX_H100
+from models import Llama3_1_8B
+site s {
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 16
+    tokens = 1 Ttok
+    precision = "bf16"
+    OVERRIDE
+  }
+}
+"""
+
+
+def test_gpu_hours_and_energy_are_of_the_same_time_to_train_even_where_the_spec_sets_it() -> None:
+    """accelerator_hours = gpu_hours = accelerators x time_to_train and energy = power x time_to_train, whether the
+    model computes the time or the spec sets it (an output set overrides its model; what reads it reads the value
+    set). Before: `time_to_train = 1 day` gave energy for 1 day (341.8 kWh) and GPU-hours for the model's 78.9 days
+    (30,308 h), and the cost of those hours."""
+    for override in ("", "time_to_train = 1 day"):
+        v = _values(RUN.replace("OVERRIDE", override))
+        n, t = v["s.t.accelerators"], v["s.t.time_to_train"]
+        for hours in ("s.t.accelerator_hours", "s.t.gpu_hours"):
+            assert abs(v[hours] - n * t) <= 1e-9 * n * t, (override, hours, v[hours] / 3600, n * t / 3600)
+        assert abs(v["s.t.energy"] - v["s.t.power"] * t) <= 1e-9 * v["s.t.energy"], override

@@ -1399,8 +1399,10 @@ output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held 
 
 
 def _hours(ctx):
+    """accelerators x time_to_train: the figure `time_to_train` shows (the model's, or the one the spec sets), as
+    energy = power x time_to_train reads it, so hours, cost and energy are of one duration."""
     s = solved(ctx)
-    return feasible_only(ctx, s, s["n"] * s["time_to_train"])
+    return feasible_only(ctx, s, s["n"] * ctx.get("time_to_train"))
 
 
 output("training", "accelerator_hours", "accelerators * time_to_train")(_hours)
