@@ -175,3 +175,31 @@ def test_gpu_hours_and_energy_are_of_the_same_time_to_train_even_where_the_spec_
         for hours in ("s.t.accelerator_hours", "s.t.gpu_hours"):
             assert abs(v[hours] - n * t) <= 1e-9 * n * t, (override, hours, v[hours] / 3600, n * t / 3600)
         assert abs(v["s.t.energy"] - v["s.t.power"] * t) <= 1e-9 * v["s.t.energy"], override
+
+
+SERVICE = """\
+from systems import DGX_H100
+from models import Llama3_1_8B
+site s {
+  inference w {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 16
+    precision = "fp8"
+    scenario = "server"
+    OVERRIDE
+  }
+}
+"""
+
+
+def test_per_chip_and_per_system_rates_are_of_the_tokens_per_s_shown_even_where_the_spec_sets_it() -> None:
+    """tokens_per_s_per_chip = tokens_per_s / accelerators and tokens_per_s_per_system = that x the accelerators of
+    one system (8 in a DGX H100), whether the model computes tokens_per_s or the spec sets it (as tokens_per_joule
+    and served_tokens_per_s read it). Before: `tokens_per_s = 1000 tok/s` on 16 H100 read 1,000 tok/s with
+    tokens_per_joule from it, but 7,950 tok/s per chip and 63,600 per system (the model's 127.2 ktok/s)."""
+    for override in ("", "tokens_per_s = 1000 tok/s"):
+        v = _values(SERVICE.replace("OVERRIDE", override))
+        per_chip = v["s.w.tokens_per_s"] / v["s.w.accelerators"]
+        assert abs(v["s.w.tokens_per_s_per_chip"] - per_chip) <= 1e-9 * per_chip, (override, v["s.w.tokens_per_s_per_chip"])
+        assert abs(v["s.w.tokens_per_s_per_system"] - 8 * per_chip) <= 1e-9 * per_chip, override

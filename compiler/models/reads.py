@@ -652,9 +652,9 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.served_tokens_per_s": _INFERENCE_OUTPUT + ("offered_share", "tokens_per_s", "utilization"),
     "inference.tokens_per_joule": _INFERENCE_ENERGY,
     "inference.tokens_per_s": _INFERENCE_OUTPUT,
-    "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT + ("tokens_per_s",),
     "inference.tokens_per_s_per_mw": _INFERENCE_ENERGY,
-    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT + ("tokens_per_s",),
     "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT,
     "inference.tp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
