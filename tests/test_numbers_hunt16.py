@@ -203,3 +203,11 @@ def test_per_chip_and_per_system_rates_are_of_the_tokens_per_s_shown_even_where_
         per_chip = v["s.w.tokens_per_s"] / v["s.w.accelerators"]
         assert abs(v["s.w.tokens_per_s_per_chip"] - per_chip) <= 1e-9 * per_chip, (override, v["s.w.tokens_per_s_per_chip"])
         assert abs(v["s.w.tokens_per_s_per_system"] - 8 * per_chip) <= 1e-9 * per_chip, override
+
+
+def test_tokens_per_s_per_user_is_one_over_the_tpot_shown_even_where_the_spec_sets_it() -> None:
+    """tokens_per_s_per_user = 1 / tpot, whether the model computes the TPOT or the spec sets it. Before:
+    `tpot = 10 ms` read 10 ms beside 10.55 tok/s per user (1 / the model's 94.7 ms)."""
+    for override in ("", "tpot = 10 ms"):
+        v = _values(SERVICE.replace("OVERRIDE", override))
+        assert abs(v["s.w.tokens_per_s_per_user"] * v["s.w.tpot"] - 1) <= 1e-9, (override, v["s.w.tokens_per_s_per_user"])

@@ -5623,7 +5623,7 @@ output("inference", "ep", "tp * pp * d for a mixture-of-experts model (the chips
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / np.maximum(solved(ctx)["chips"], 1)))
 output("inference", "tokens_per_s_per_user", "1 / tpot")(
-    lambda ctx: steady_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
+    lambda ctx: steady_only(ctx, solved(ctx), 1 / ctx.get("tpot")))
 output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelerators of one server or rack")(
     lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / np.maximum(solved(ctx)["chips"], 1)
                               * Platform(ctx).per_system))

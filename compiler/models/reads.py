@@ -655,7 +655,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT + ("tokens_per_s",),
     "inference.tokens_per_s_per_mw": _INFERENCE_ENERGY,
     "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT + ("tokens_per_s",),
-    "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT + ("tpot",),
     "inference.tp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
