@@ -200,7 +200,7 @@ efficiency    efficiency        fraction of input power delivered (losses = 1 - 
 price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor, unless `installed = true`; power shelves as priced)
 installed     bool              true: its `price` is already installed (setting, wiring, piping, commissioning), so the cost model takes it as written, not x the installation factor (default false: an equipment price)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
-voltage       V                 output voltage
+voltage       V                 voltage at its output
 """
 
 # Sizing outputs of gear a hall or site places (compiler.models.facility): what the limits and diagrams read.
@@ -629,7 +629,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         output_tokens tok      positive generated tokens per request (mean)
         ttft_limit    s                 time-to-first-token limit
         tpot_limit    s                 time-per-output-token limit
-        demand        tok/s    positive output tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; with `accelerators` the service holds them, pools that need more are an `infeasible-workload` error, the rest idle; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
+        demand        tok/s    positive generated (output) tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; with `accelerators` the service holds them, pools that need more are an `infeasible-workload` error, the rest idle; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
         layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
         utilization   fraction positive share of time the service is busy, carrying its load (served_tokens_per_s and $/Mtoken; default service_utilization 0.6)
@@ -674,7 +674,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         sustained_clock fraction output  SM clock / full clock the chip holds under its power limit at this load
         system_power  W       output    wall (AC) power of one server or rack-scale system it runs on, at this load
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
-        offered_load  tok/s             output tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
+        offered_load  tok/s    positive generated (output) tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
         offered_share fraction output   offered_load (aggregated, else demand) / tokens_per_s (1 when neither is set: the service is taken at its capacity); above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
         max_num_tokens tok positive     token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
@@ -698,7 +698,12 @@ def _parse_fields(text: str) -> dict[str, FieldSpec]:
             continue
         name, ftype, rest = parts[0], parts[1], parts[2:]
         required = output = positive = False
-        while rest and rest[0] in ("required", "output", "positive"):
+        seen: set[str] = set()
+        # the flags lead the description, each once: "output output tokens per second" is the flag and a
+        # description that starts with the word; a description that starts with a flag's word and has no flag
+        # is written so that it does not ("generated (output) tokens", "voltage at its output")
+        while rest and rest[0] in ("required", "output", "positive") and rest[0] not in seen:
+            seen.add(rest[0])
             required |= rest[0] == "required"
             output |= rest[0] == "output"
             positive |= rest[0] == "positive"

@@ -100,7 +100,9 @@ the diagrams read these, nothing else computes them):
     Example: a hall of 50.3 MW IT on 800 V DC, rectifiers of 1 MW N+1 x 52: out of the rectifiers
     50.3 / 0.99 (busway) = 50.81 MW, units_needed = ceil(50.81) + 1 = 52, utilization = 50.81 / 52 = 97.7%.
 Limits (per hall and site that places the gear): units_needed <= units placed (power gear, generators;
-CDUs and CRAHs when the spec gives their count).
+CDUs and CRAHs when the spec gives their count). A `pue` the spec sets: it_power_avg <= it_power_avg x pue
+(pue-floor) and it_power_avg x pue <= facility_power, the modelled peak (pue-ceiling: the average cannot exceed
+the peak the feeds and generators are sized on).
 
 Gear placed in a row (PDUs, busways, rectifiers, CDUs, CRAHs) or a rack (PDUs, CDUs, power shelves) is sized
 per row or rack: ceil(load / capacity) + spares of its `redundancy` (N where it gives none) <= the units placed
@@ -965,9 +967,23 @@ def _pue_floor(ctx):
     return ctx.get("it_power_avg"), ctx.get("facility_power_avg")
 
 
+def _pue_ceiling(ctx):
+    """A `pue` the spec sets gives the average facility power (it_power_avg x pue) while the models give the peak
+    (IT, chain losses and cooling at the design ambient, which feeds, transformers and generators are sized on):
+    the average may not exceed the peak. A PUE whose average does (4 DGX H100 racks, `pue = 2`: 112.8 kW on
+    average, 92.48 kW at peak) states more overhead than the plant modelled draws at its worst; the error names
+    both figures (set `facility_power` too, or a lower `pue`). None when the models compute the PUE (the average
+    is below the peak by construction)."""
+    if not ctx.is_set("pue"):
+        return None
+    return ctx.get("facility_power_avg"), ctx.get("facility_power")
+
+
 for _kind in ("hall", "site"):
     limit(_kind, "pue-floor", _pue_floor, "it_power_avg", "facility_power_avg",
           "the PUE set on it is at least 1 (the facility draws at least the power of its IT)")
+    limit(_kind, "pue-ceiling", _pue_ceiling, "facility_power_avg", "facility_power",
+          "the average facility power the PUE set on it gives is within the peak facility power")
     for _gear in POWER_GEAR + ("generator",):
         _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear + "s")
         limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed",

@@ -5710,12 +5710,14 @@ output("inference", "idle_accelerators", "accelerators - replicas * tp * pp * d 
 output("inference", "ep", "tp * pp * d for a mixture-of-experts model (the chips its experts are spread over: d "
                          "attention data-parallel ranks of tp x pp chips, argmax of the search), else 1")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["ep"]))
+# the per-chip and per-system rates read the tokens_per_s shown (the model's, or the one the spec sets), as
+# tokens_per_joule and served_tokens_per_s do: one throughput behind every rate (s16-hunt-num)
 output("inference", "tokens_per_s_per_chip", "tokens_per_s / accelerators")(
-    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)))
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / np.maximum(solved(ctx)["chips"], 1)))
 output("inference", "tokens_per_s_per_user", "1 / tpot")(
-    lambda ctx: steady_only(ctx, solved(ctx), 1 / solved(ctx)["tpot"]))
+    lambda ctx: steady_only(ctx, solved(ctx), 1 / ctx.get("tpot")))
 output("inference", "tokens_per_s_per_system", "tokens_per_s_per_chip * accelerators of one server or rack")(
-    lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["tokens_per_s"] / np.maximum(solved(ctx)["chips"], 1)
+    lambda ctx: feasible_only(ctx, solved(ctx), ctx.get("tokens_per_s") / np.maximum(solved(ctx)["chips"], 1)
                               * Platform(ctx).per_system))
 
 

@@ -652,10 +652,10 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.served_tokens_per_s": _INFERENCE_OUTPUT + ("offered_share", "tokens_per_s", "utilization"),
     "inference.tokens_per_joule": _INFERENCE_ENERGY,
     "inference.tokens_per_s": _INFERENCE_OUTPUT,
-    "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT + ("tokens_per_s",),
     "inference.tokens_per_s_per_mw": _INFERENCE_ENERGY,
-    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT,
-    "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT,
+    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT + ("tokens_per_s",),
+    "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT + ("tpot",),
     "inference.tp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -1094,7 +1094,7 @@ READS: dict[str, tuple[str, ...]] = {
     "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
     "switchgear.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
     # --- training
-    "training.accelerator_hours": _TRAINING_OUTPUT,
+    "training.accelerator_hours": _TRAINING_OUTPUT + ("time_to_train",),
     "training.accelerator_power": _TRAINING_SOLVE + _IDLE + (
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "mfu", "ref:chip.bf16", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -1139,7 +1139,7 @@ READS: dict[str, tuple[str, ...]] = {
     "training.feasible": _TRAINING_OUTPUT,
     "training.flops_per_token": _TRAINING_OUTPUT,
     "training.goodput": _TRAINING_OUTPUT,
-    "training.gpu_hours": _TRAINING_OUTPUT,
+    "training.gpu_hours": _TRAINING_OUTPUT + ("time_to_train",),
     "training.memory_per_accelerator": _TRAINING_OUTPUT,
     "training.memory_utilization": _TRAINING_UTILIZATION,
     "training.mfu": _TRAINING_OUTPUT,

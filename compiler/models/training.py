@@ -253,7 +253,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   compiler.models.inference accelerator_cost; its energy at the run's own power / n, so that the
                   energy dollars are energy * electricity price)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
-                  the scenario's scale-up domains) whose time_to_train <= deadline; a run given `accelerators`
+                  the scenario's scale-up domains) whose time_to_train <= deadline, less the accelerators its
+                  fastest layout leaves idle (dp x tp x pp x cp in use: a layout runs as fast on those alone;
+                  Rubin NVL72, DeepSeek-V3 in 60 days: 66 on the ladder, 64 in use, 64 needed); a run given `accelerators`
                   whose time_to_train exceeds its deadline is a `limit-exceeded` error with both times (its figures
                   keep their values, right for the count given)
 
@@ -1240,7 +1242,8 @@ LADDER_CHUNK = 8       # counts of the deadline's ladder evaluated at once, smal
 
 
 def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size) -> dict:
-    """accelerators_needed: the smallest count of each scenario's ladder whose time to train meets its deadline.
+    """accelerators_needed: the smallest count of each scenario's ladder whose time to train meets its deadline,
+    less the accelerators its fastest layout leaves idle (the ones it uses meet the deadline as well).
     Candidates: the geometric ladder N_LADDER and 1..64 scale-up domains of the scenario's own domain size.
     With PRUNE the ladder is taken smallest count first, LADDER_CHUNK counts at a time, and a scenario stops at
     the first chunk where some count meets the deadline (the smallest such count is in it); a scenario that
@@ -1278,7 +1281,9 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
             t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")},
                                      q2["used"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
-            need[mine] = np.where(meets, q2["n"], np.inf).min(axis=1)
+            # the accelerators the meeting layout runs on: one that leaves some of its count idle runs as fast on
+            # the ones it uses (s16-hunt-num: the count itself read 66 where 64 of them meet the deadline)
+            need[mine] = np.where(meets, q2["used"], np.inf).min(axis=1)
             # (a count whose interruptions take all the time has no time: NaN, no candidate)
             fastest[mine] = np.minimum(fastest[mine], np.where(ok2 & ~np.isnan(t_all), t_all, np.inf).min(axis=1))
             pending[mine] = ~np.isfinite(need[mine])
@@ -1394,8 +1399,10 @@ output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held 
 
 
 def _hours(ctx):
+    """accelerators x time_to_train: the figure `time_to_train` shows (the model's, or the one the spec sets), as
+    energy = power x time_to_train reads it, so hours, cost and energy are of one duration."""
     s = solved(ctx)
-    return feasible_only(ctx, s, s["n"] * s["time_to_train"])
+    return feasible_only(ctx, s, s["n"] * ctx.get("time_to_train"))
 
 
 output("training", "accelerator_hours", "accelerators * time_to_train")(_hours)
