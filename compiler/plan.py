@@ -936,11 +936,16 @@ def _pct(rel: Optional[float]) -> str:
 
 
 def _signed(delta: Optional[float], unit: str, display: str = "") -> str:
+    """A change in the unit of its quantity; a quantity written in % changes by percentage points (40 % -> 45 % is
+    `+5 pp`, not `+5 %`, which would read as the relative change printed beside it)."""
     if delta is None:
         return "n/a"
     if delta == 0:
         return "0"
-    return ("+" if delta > 0 else "-") + _fmt(abs(delta), unit, display)
+    text = _fmt(abs(delta), unit, display)
+    if display == "%" and text.endswith(" %"):
+        text = text[:-2] + " pp"
+    return ("+" if delta > 0 else "-") + text
 
 
 def _detail_value(d: dict, key: str) -> str:
@@ -963,7 +968,8 @@ def _input_change(i: dict) -> tuple[str, Optional[str]]:
     K and no relative change (`+3 K`, None: 24 degC -> 27 degC is no +1.0% of 297.15 K)."""
     if i["display_unit"] == "temp" or i.get("old_display_unit") == "temp":
         return _signed(i["change"], i["unit"] or "1"), None
-    return _signed(i["change"], i["unit"] or "1", i["display_unit"]), _pct(i["relative_change"])
+    display = "%" if "%" in (i["display_unit"], i.get("old_display_unit")) else i["display_unit"]   # in pp
+    return _signed(i["change"], i["unit"] or "1", display), _pct(i["relative_change"])
 
 
 def _input_lines(doc: dict) -> list[str]:
