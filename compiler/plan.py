@@ -717,8 +717,15 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
         if new is None:
             entry.update(ok=False, message=f"{kpi['path']} is absent, so `{key} = {shown_limit}` cannot be met")
         elif (key == "max" and new > limit) or (key == "min" and new < limit):
+            # a bound judges the new state (as a Sentinel / OPA policy judges a Terraform plan's): broken before
+            # the change too, it is still violated, and says so, so a reviewer sees the change did not cause it
+            old = kpi["old"]
+            before = old is not None and not kpi.get("old_incomplete") and (
+                (key == "max" and old > limit) or (key == "min" and old < limit))
             entry.update(ok=False, message=f"{kpi['path']} = {_fmt(new, kpi['unit'], kpi['display_unit'])} is "
-                                           f"{'above' if key == 'max' else 'below'} {key} {shown_limit}")
+                                           f"{'above' if key == 'max' else 'below'} {key} {shown_limit}"
+                                           + (f" (the old spec breaks it too: "
+                                              f"{_fmt(old, kpi['unit'], kpi['display_unit'])})" if before else ""))
         return entry
     sign = 1.0 if key == "max_increase" else -1.0
     if delta is None or (mode == "relative" and rel is None and delta * sign > 0):
