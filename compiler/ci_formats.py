@@ -9,8 +9,8 @@ SARIF (OASIS SARIF 2.1.0, https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one 
 shortDescription and help = its one-line explanation, pointing at docs/diagnostics.md, properties.tags =
 its stage). A diagnostic is a result with ruleId and ruleIndex, level (error / warning / note), message.text
 (the message, then its notes and help on their own lines) and one location: a relative URI with
-uriBaseId `%SRCROOT%` (the folder the command ran in, given in run.originalUriBaseIds), or an absolute
-`file://` URI for a spec outside that folder; regions are 1-based
+uriBaseId `%SRCROOT%` (the repository root, `repository_root()`, given in run.originalUriBaseIds), or an
+absolute `file://` URI for a spec outside it; regions are 1-based
 lines and columns counted in Unicode code points (run.columnKind = unicodeCodePoints), end column
 exclusive, as SARIF's region object defines them. Related spans become relatedLocations. A diagnostic
 whose place is not a spec file (a bad `-D` on the command line, an assert of the stdlib's
@@ -23,6 +23,11 @@ escaping of @actions/core's command.ts). Severity note becomes `::notice`.
 
 GitLab Code Quality (`gitlab_issues`): the Code Climate issues GitLab shows on a merge request's diff, at the
 spec's path and lines (see the function).
+
+Every format places a file by its path relative to the repository root (`repository_root`: GITHUB_WORKSPACE when
+set, else the git top level of the working folder, else the working folder), since GitHub matches an annotation's
+`file=` and a SARIF URI, and GitLab a `location.path`, against the repository's paths: run from a subfolder, a path
+relative to the working folder (`../specs/x.factory`) matched no file and the annotation never reached the diff.
 
 The `check --format json` document is described by the pydantic model `CheckReport`, whose JSON Schema is
 published as docs/diagnostics.schema.json (regenerate: `python3 -m compiler.ci_formats > docs/diagnostics.schema.json`).
@@ -75,12 +80,38 @@ def _full_text(diag: Diagnostic, files: list[str]) -> str:
     return "\n".join(lines)
 
 
+def repository_root() -> Path:
+    """The folder CI paths are relative to: GITHUB_WORKSPACE (the checkout GitHub matches annotation paths
+    against) when set, else the top level of the git work tree holding the working folder, else the working
+    folder; resolved (symbolic links followed)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return Path(os.path.normpath(Path(workspace).resolve()))
+    cwd = Path.cwd().resolve()
+    return _git_top_level(str(cwd)) or cwd
+
+
+_TOP_LEVELS: dict[str, Path | None] = {}
+
+
+def _git_top_level(cwd: str) -> Path | None:
+    if cwd not in _TOP_LEVELS:
+        import subprocess
+
+        try:
+            done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
+                                  timeout=30)
+            top = done.stdout.strip() if done.returncode == 0 else ""
+        except (OSError, subprocess.SubprocessError):
+            top = ""
+        _TOP_LEVELS[cwd] = Path(top).resolve() if top else None
+    return _TOP_LEVELS[cwd]
+
+
 # ----------------------------------------------------------------------------------------------- SARIF
 def _artifact_location(file: str, base: Path) -> dict:
     """A relative URI under %SRCROOT% when `file` lies in `base`, else an absolute file:// URI."""
-    path = Path(file)
-    absolute = path if path.is_absolute() else (Path.cwd() / path)
-    absolute = Path(os.path.normpath(absolute))
+    absolute = Path(os.path.normpath(Path(file).resolve()))
     try:
         relative = absolute.relative_to(base)
     except ValueError:
@@ -94,7 +125,7 @@ def _region(span) -> dict:
 
 def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | None = None) -> dict:
     """The SARIF 2.1.0 log of one `factory check` run (see the module docstring for the mapping)."""
-    base = Path(os.path.normpath(Path(base_dir or os.getcwd()).resolve()))
+    base = Path(os.path.normpath(Path(base_dir).resolve())) if base_dir else repository_root()
     rules = [{"id": code, "name": "".join(part.capitalize() for part in code.split("-")),
               "shortDescription": {"text": CODES[code][1]},
               "help": {"text": f"{CODES[code][1]} See docs/diagnostics.md, `{code}`."},
@@ -137,9 +168,10 @@ def escape_property(text: str) -> str:
 
 
 def _display_path(file: str) -> str:
-    """The path GitHub matches against the checkout: relative to the working folder when inside it."""
+    """The path GitHub matches against the checkout: relative to the repository root (`repository_root`) when
+    inside it, else as given."""
     try:
-        return Path(os.path.normpath(Path(file).resolve())).relative_to(Path.cwd().resolve()).as_posix()
+        return Path(os.path.normpath(Path(file).resolve())).relative_to(repository_root()).as_posix()
     except ValueError:
         return file
 
@@ -166,8 +198,8 @@ _GITLAB_SEVERITIES = {ERROR: "critical", WARNING: "minor", NOTE: "info"}
 def gitlab_issues(diagnostics: list[Diagnostic], files: list[str]) -> list[dict]:
     """A GitLab Code Quality report (https://docs.gitlab.com/ci/testing/code_quality/, the Code Climate issue
     format): one issue per diagnostic with `description` (the message, then its notes and help), `check_name` (the
-    code), `severity` (error: critical, warning: minor, note: info), `location.path` relative to the working folder
-    (the checkout) and `location.lines` (begin, end), and a `fingerprint` (MD5 hex of the code, place, message and
+    code), `severity` (error: critical, warning: minor, note: info), `location.path` relative to the repository
+    root (`repository_root`) and `location.lines` (begin, end), and a `fingerprint` (MD5 hex of the code, place, message and
     its occurrence) that is the same on every run. A diagnostic whose place is no spec file is placed at line 1 of
     the first spec, as in SARIF."""
     import hashlib

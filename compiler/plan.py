@@ -717,8 +717,15 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
         if new is None:
             entry.update(ok=False, message=f"{kpi['path']} is absent, so `{key} = {shown_limit}` cannot be met")
         elif (key == "max" and new > limit) or (key == "min" and new < limit):
+            # a bound judges the new state (as a Sentinel / OPA policy judges a Terraform plan's): broken before
+            # the change too, it is still violated, and says so, so a reviewer sees the change did not cause it
+            old = kpi["old"]
+            before = old is not None and not kpi.get("old_incomplete") and (
+                (key == "max" and old > limit) or (key == "min" and old < limit))
             entry.update(ok=False, message=f"{kpi['path']} = {_fmt(new, kpi['unit'], kpi['display_unit'])} is "
-                                           f"{'above' if key == 'max' else 'below'} {key} {shown_limit}")
+                                           f"{'above' if key == 'max' else 'below'} {key} {shown_limit}"
+                                           + (f" (the old spec breaks it too: "
+                                              f"{_fmt(old, kpi['unit'], kpi['display_unit'])})" if before else ""))
         return entry
     sign = 1.0 if key == "max_increase" else -1.0
     if delta is None or (mode == "relative" and rel is None and delta * sign > 0):
@@ -936,11 +943,16 @@ def _pct(rel: Optional[float]) -> str:
 
 
 def _signed(delta: Optional[float], unit: str, display: str = "") -> str:
+    """A change in the unit of its quantity; a quantity written in % changes by percentage points (40 % -> 45 % is
+    `+5 pp`, not `+5 %`, which would read as the relative change printed beside it)."""
     if delta is None:
         return "n/a"
     if delta == 0:
         return "0"
-    return ("+" if delta > 0 else "-") + _fmt(abs(delta), unit, display)
+    text = _fmt(abs(delta), unit, display)
+    if display == "%" and text.endswith(" %"):
+        text = text[:-2] + " pp"
+    return ("+" if delta > 0 else "-") + text
 
 
 def _detail_value(d: dict, key: str) -> str:
@@ -963,7 +975,8 @@ def _input_change(i: dict) -> tuple[str, Optional[str]]:
     K and no relative change (`+3 K`, None: 24 degC -> 27 degC is no +1.0% of 297.15 K)."""
     if i["display_unit"] == "temp" or i.get("old_display_unit") == "temp":
         return _signed(i["change"], i["unit"] or "1"), None
-    return _signed(i["change"], i["unit"] or "1", i["display_unit"]), _pct(i["relative_change"])
+    display = "%" if "%" in (i["display_unit"], i.get("old_display_unit")) else i["display_unit"]   # in pp
+    return _signed(i["change"], i["unit"] or "1", display), _pct(i["relative_change"])
 
 
 def _input_lines(doc: dict) -> list[str]:

@@ -20,6 +20,13 @@ def pytest_addoption(parser):
                      help="rewrite the .out files of golden cases from the current output")
 
 
+@pytest.fixture(autouse=True)
+def _no_github_workspace(monkeypatch) -> None:
+    """CI formats place files relative to GITHUB_WORKSPACE when it is set (compiler/ci_formats.repository_root);
+    the suite run inside GitHub Actions must see the paths a local run sees, so tests set it themselves."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
 @pytest.fixture
 def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens")

@@ -5864,7 +5864,11 @@ def _usd_per_token(ctx):
     (1 - u) x W(P_idle), u the duty cycle, so that its energy dollars are its energy x price (a power cap or a
     lighter load lowers them by u x the power saved x price). A site's TCO hour carries the site's metered energy
     by the same draw (compiler.models.cost.service_accelerator_hour), so that its services' costs add up to its
-    bill (test_cost_per_token, test_tco_duty_cycle)."""
+    bill (test_cost_per_token, test_tco_duty_cycle). That draw's price per watt is e = price x (k + L0 / (it_power_avg
+    + D)) (L0 the no-load losses, D the services' draw less the site's planning draw), so racks that no service
+    holds, which add to L0 but not to D, move a service's $/Mtok by w_s x de: a real dependency, not round-off
+    (8 -> 9 DGX H100 racks beside an 8-GPU service: -8.1e-05 %; none at a set `pue`, where L0 = 0;
+    tests/test_usd_per_mtok_unused_racks16.py)."""
     platform = Platform(ctx)
     s = solved(ctx)
     # its own mean wall power per held accelerator: busy u of the time at `power` (its load), idle the rest with
@@ -5878,7 +5882,11 @@ output("inference", "usd_per_mtok", "accelerators * cost per accelerator-hour / 
                                     "(tokens_per_s * min(offered_share, 1) * utilization, utilization: the "
                                     "workload's, else service_utilization 0.6; no site TCO: capex CRF(r, life) + "
                                     "(utilization * power / accelerators + (1 - utilization) * idle wall power) * "
-                                    "electricity_price)")(
+                                    "electricity_price; inside a site that prices it, the site's hour of its chip "
+                                    "type with the site's energy per watt of the service's own draw, price x (k + "
+                                    "no-load losses / (it_power_avg + D)), D its draw less the site's planning draw: "
+                                    "racks no service holds add no-load losses and so move it a little, 8 -> 9 DGX "
+                                    "H100 racks beside an 8-GPU service -8.1e-05 %, none at a set `pue`)")(
     _usd_per_token)
 output("inference", "cost_per_hour", "usd_per_mtok * served_tokens_per_s = accelerators * cost per "
                                      "accelerator-hour: what the service pays every hour, busy or idle (USD/s in SI, "
