@@ -777,10 +777,10 @@ class _ExprEval(ExprVisitor):
         if found is not None:
             return ev.member_value(found, where, expr.ident, expr.span, agg)
         if isinstance(where, n.Param) or isinstance(where, n.Let):
-            path, value = module_value(ev.graph.nodes, where, module)
+            path, value, home = module_value(ev.graph.nodes, ev.lowering.scopes, where, module)
             if path is None and ev.memo is not None:
                 ev.memo.inline(value)           # (an imported let read in place: its text is read too)
-            return ev.node_value(path) if path is not None else Tail(value, (None, module, agg))
+            return ev.node_value(path) if path is not None else Tail(value, (None, home, agg))
         if isinstance(where, n.Block):
             return ev.lowering.definition(where)
         if isinstance(where, n.Module):

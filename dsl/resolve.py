@@ -56,8 +56,19 @@ class Scopes:
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
         self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
         self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
+        self._homes: dict[int, n.Module] | None = None    # id(top-level statement) -> its module (`home`)
 
     # ------------------------------------------------------------------ modules
+    def home(self, stmt: object) -> n.Module | None:
+        """The module whose top level declares `stmt` (a param, let or definition), or None. An imported
+        `let` or `param` is read in its own module: `from "./lib.factory" import twice` with `twice = k * 2`
+        reads lib's `k`, never a `k` of the importing file."""
+        homes = self._homes
+        if homes is None:
+            homes = self._homes = {id(stmt): module for module in self.program.modules.values()
+                                   for stmt in module.statements}
+        return homes.get(id(stmt))
+
     def scope_of(self, module: n.Module) -> ModuleScope:
         return self.modules[module.path]
 
