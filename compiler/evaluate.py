@@ -691,6 +691,26 @@ class Evaluator:
         return found[1]
 
     # ------------------------------------------------------------------ names
+    def imported_sweep(self, found, home: n.Module, span) -> None:
+        """Refuse to read a `param` of an imported file whose value is a list or a range: only the evaluated
+        files' params sweep (lowering makes scenarios of theirs alone), and an imported one is read in place,
+        where a list has no one value (it gave an internal error in a chip's field, dropped a let) and a range
+        read as its start. An `invalid-range` error at the first read, with the declaration; the reader is
+        absent with that reason (`broken`)."""
+        if not isinstance(found, n.Param) or not isinstance(found.value, (n.ListExpr, n.RangeExpr)) \
+                or home in self.lowering.checked.program.entries:
+            return
+        key = f"{home.path}::{found.name}"
+        if key not in self.broken:
+            reason = (f"`{found.name}` is a parameter of the imported file {home.name} with a list or range of "
+                      "values, and only the evaluated file's parameters sweep")
+            self.broken[key] = (reason, True)
+            self.sink.error(Code.INVALID_RANGE, reason, span,
+                            related=[Related(found.value.span, f"`{found.name}` is declared here")],
+                            help=f"give `{found.name}` one value in {home.name}, and sweep a `param` of the file "
+                                 "you evaluate (a block that extends the imported one can read it)")
+        raise EvalError(key)
+
     def member(self, inst: Instance, name: str, span, agg: bool):
         """A member of an instance (`compiler.ir.lookup_member`): a quantity, a part, or a selection of parts by
         kind; `_MISSING` when the instance has no such member."""
@@ -778,6 +798,8 @@ class _ExprEval(ExprVisitor):
             return ev.member_value(found, where, expr.ident, expr.span, agg)
         if isinstance(where, n.Param) or isinstance(where, n.Let):
             path, value, home = module_value(ev.graph.nodes, ev.lowering.scopes, where, module)
+            if path is None:
+                ev.imported_sweep(where, home, expr.span)
             if path is None and ev.memo is not None:
                 ev.memo.inline(value)           # (an imported let read in place: its text is read too)
             return ev.node_value(path) if path is not None else Tail(value, (None, home, agg))
@@ -795,6 +817,7 @@ class _ExprEval(ExprVisitor):
             if isinstance(found, n.Block):
                 return ev.lowering.definition(found)
             if isinstance(found, (n.Param, n.Let)):
+                ev.imported_sweep(found, ev.lowering.scopes.home(found) or base, expr.span)
                 if ev.memo is not None:
                     ev.memo.inline(found.value)     # (an imported let read in place: its text is read too)
                 return Tail(found.value, (None, base, ctx[2]))

@@ -41,3 +41,47 @@ def test_an_imported_let_reads_the_names_of_its_own_file(tmp_path):
     assert result.exit_code == 0, result.output
     q = json.loads(result.output)["quantities"]
     assert q["y"]["values"] == [2 * q["t"]["values"][0]] == [6.0]     # the let and the chip read lib's k = 3
+
+
+# -- an imported file's swept param ------------------------------------------------------------------------------
+# Only the evaluated file's params sweep (lowering makes scenarios of the entry's params alone); an imported
+# file's param is read in place. Before: a list read that way was a list where a number was needed: a chip's
+# `tdp = w` with `param w = [700 W, 1000 W]` in the imported file gave "internal error: TypeError" (exit 2),
+# and `let y = lib.twice` (`twice = k * 2`, `param k = [1, 2]`) vanished from eval with exit 0 ("declares
+# nothing to evaluate" when it was the only let); a range read as its start (`1..3` -> 1) without a word.
+
+def test_an_imported_swept_param_in_a_chip_is_an_error_not_an_internal_error(tmp_path):
+    _write(tmp_path, "lib.factory", "param w = [700 W, 1000 W]\nchip c { tdp = w }\n")
+    spec = _write(tmp_path, "m.factory", 'from "./lib.factory" import c\nserver s { chip g: c x 8 }\n')
+    for command in ("check", "eval"):
+        result = _run(command, str(spec))
+        assert result.exit_code == 1, result.output
+        assert "internal error" not in result.output
+        assert "error[invalid-range]" in result.output and "lib.factory:2:16" in result.output
+
+
+def test_an_imported_swept_let_is_reported_not_dropped(tmp_path):
+    _write(tmp_path, "lib.factory", "param k = [1, 2]\nlet twice = k * 2\n")
+    spec = _write(tmp_path, "m.factory", 'import "./lib.factory" as lib\nlet y = lib.twice\nlet z = 1\n')
+    result = _run("eval", str(spec))
+    assert result.exit_code == 1, result.output
+    assert "error[invalid-range]" in result.output and "`k`" in result.output
+
+
+def test_an_imported_range_param_is_not_read_as_its_start(tmp_path):
+    _write(tmp_path, "lib.factory", "param k = 1..3\n")
+    spec = _write(tmp_path, "m.factory", 'from "./lib.factory" import k\nlet y = k * 2\n')
+    result = _run("eval", str(spec))
+    assert result.exit_code == 1, result.output
+    assert "error[invalid-range]" in result.output
+
+
+def test_an_imported_single_valued_param_and_an_unread_imported_sweep_are_fine(tmp_path):
+    # the law's other side: a library that sweeps on its own stays importable for what does not read the sweep
+    _write(tmp_path, "lib.factory", "param k = 3\nparam s = [1, 2]\nlet twice = k * 2\nchip c { tdp = 700 W }\n"
+           "let swept = s * 2\n")
+    spec = _write(tmp_path, "m.factory", 'import "./lib.factory" as lib\nlet y = lib.twice\n'
+                  "server srv { chip g: lib.c x 8 }\n")
+    result = _run("eval", str(spec), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["quantities"]["y"]["values"] == [6.0]
