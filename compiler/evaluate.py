@@ -1501,8 +1501,9 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
               f"{lim.right} = {format_value(_pick(right, i), unit)}")
     where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
-    ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", span,
-                  notes=[detail])
+    shown, related = finding_span(ev, check.instance, span, f"the limit `{lim.right}`")
+    ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", shown,
+                  notes=[detail], related=related)
     return CheckResult(check.name, False, lim.message, span, detail, failing)
 
 
@@ -1565,8 +1566,30 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
     text = f"assert failed: {shown}{where}"
     if check.instance is not None:
         text += f" in `{check.instance.path}`"
-    ev.sink.error(Code.ASSERT_FAILED, text, stmt.expr.span, notes=[detail] if detail else [])
+    span, related = finding_span(ev, check.instance, stmt.expr.span, "the assert")
+    ev.sink.error(Code.ASSERT_FAILED, text, span, notes=[detail] if detail else [], related=related)
     return CheckResult(check.name, False, message, stmt.span, detail, failing)
+
+
+def finding_span(ev: Evaluator, instance: Instance | None, span, what: str) -> tuple:
+    """Where the failure of a check written in an imported file (an assert or a limit field of the stdlib's
+    GB200_NVL72) is shown when it fails for a block of the evaluated files (a rack that extends it): at the nearest
+    block of the instance's, up its parents, written in an evaluated file, with the check's own line related. So
+    the evaluated file holds the error, where its author (and an editor showing that file's diagnostics) sees it;
+    a check written in an evaluated file, or failing for an imported definition alone, stays at `span`.
+    Returns (span, related)."""
+    if span is None or instance is None:
+        return span, []
+    entries = {m.name for m in ev.lowering.checked.program.entries}
+    if span.file in entries:
+        return span, []
+    inst = instance
+    while inst is not None:
+        name_span = inst.block.name_span
+        if name_span is not None and name_span.file in entries:
+            return name_span, [Related(span, f"{what} is inherited from here")]
+        inst = inst.parent
+    return span, []
 
 
 def unit_of_expr(ev: Evaluator, expr) -> str:

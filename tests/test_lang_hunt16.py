@@ -85,3 +85,33 @@ def test_an_imported_single_valued_param_and_an_unread_imported_sweep_are_fine(t
     result = _run("eval", str(spec), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["quantities"]["y"]["values"] == [6.0]
+
+
+# -- a finding of an inherited check is shown in the user's file ---------------------------------------------------
+# A rack that extends the stdlib's GB200_NVL72 with 20 trays breaks three of its checks. Before, all three errors
+# were located in <stdlib>/systems.factory (the inherited assert, the inherited power_limit): `factory check`
+# said "3 errors in 1 file" with none in the file, and an editor (which shows a document the errors located in
+# it) showed the spec clean. The law: every error of an entry file's evaluation is located in an entry file when
+# one of the blocks it concerns is written there, with the inherited line as a related location.
+
+def test_an_inherited_assert_or_limit_that_fails_is_located_in_the_spec(tmp_path):
+    import dsl
+    from compiler import evaluate_files
+    spec = _write(tmp_path, "big.factory", "from systems import GB200_NVL72\nrack big extends GB200_NVL72 {\n"
+                  "  server tray: GB200_NVL72.tray x 20\n}\nsite s {\n  land_price = 0 USD\n"
+                  "  hall h { rack a: big x 2 }\n}\n")
+    results, sink = evaluate_files([str(spec)])
+    errors = [d for d in sink.items if d.severity == "error"]
+    assert {d.code for d in errors} == {"assert-failed", "limit-exceeded"}
+    for d in errors:
+        assert d.span.file == str(spec), (d.message, d.span)
+        assert any(r.span.file == "<stdlib>/systems.factory" for r in d.related), d
+    # each finding is at the block it concerns: the definition `big` (2:6) and its placement `a` (7:17)
+    assert sorted({(d.span.line, d.span.col) for d in errors}) == [(2, 6), (7, 17)]
+    # a check the spec's own file holds stays where it is written
+    own = _write(tmp_path, "own.factory", "chip c { tdp = 700 W }\nrack r {\n  chip g: c x 2\n"
+                 "  assert count(chip) == 3, \"three\"\n}\n")
+    checked, sink = dsl.check_files([str(own)])
+    results, sink = evaluate_files([str(own)])
+    [d] = [d for d in sink.items if d.code == "assert-failed"]
+    assert (d.span.file, d.span.line, d.span.col) == (str(own), 4, 10) and d.related == []
