@@ -115,3 +115,21 @@ def test_an_inherited_assert_or_limit_that_fails_is_located_in_the_spec(tmp_path
     results, sink = evaluate_files([str(own)])
     [d] = [d for d in sink.items if d.code == "assert-failed"]
     assert (d.span.file, d.span.line, d.span.col) == (str(own), 4, 10) and d.related == []
+
+
+# -- a temperature point computed from literals reads in degC --------------------------------------------------------
+# `let design = 35 degC + 5 K` is a point (the checker types it so: `site.ambient_temp = design` is accepted) and
+# every other point reads in degC (`let t = 35 degC`, `s.ambient_temp`, `let x = s.ambient_temp + 1 K`); before,
+# a point computed from literals alone showed 313.1 K in the table and the report (its SI value, which reads as a
+# temperature difference of 313 K). The law: a let shows in degC when and only when it is a point.
+
+def test_a_point_computed_from_literals_reads_in_degc(tmp_path):
+    spec = _write(tmp_path, "t.factory", "let design = 35 degC + 5 K\nlet rise = 40 degC - 35 degC\n"
+                  "let mid = 20 degC - 10 degC + 5 degC\nsite s {\n  ambient_temp = design\n  land_price = 0 USD\n"
+                  "  let x = ambient_temp + 1 K\n}\n")
+    result = _run("eval", str(spec), "--select", "*")
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: " ".join(line.split()[1:]) for line in result.output.splitlines() if line.strip()}
+    assert rows["design"] == "40 degC" and rows["mid"] == "15 degC" and rows["s.x"] == "41 degC"
+    assert rows["s.ambient_temp"] == "40 degC"
+    assert rows["rise"] == "5 K"            # a difference stays in K
