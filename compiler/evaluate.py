@@ -751,8 +751,21 @@ def _number(value) -> np.ndarray:
     return value.astype(float) if value.dtype == bool else value
 
 
-_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
-            "!=": np.not_equal}
+COMPARE_RTOL = 1e-9     # the built-in limits' tolerance (`evaluate_limit`: left <= right * (1 + 1e-9))
+
+
+def _close(a, b) -> np.ndarray:
+    """a and b equal to float64's rounding: exactly, or within a relative COMPARE_RTOL of the larger (so a
+    comparison with 0 is exact, and `0.1 + 0.2 == 0.3` holds, as its sides print alike)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (a == b) | (np.abs(a - b) <= COMPARE_RTOL * np.maximum(np.abs(a), np.abs(b)))
+
+
+# a comparison of numbers is judged to float64's rounding (`_close`): == and != within it, <= and >= including
+# it, < and > beyond it
+_COMPARE = {"<": lambda a, b: (a < b) & ~_close(a, b), "<=": lambda a, b: (a <= b) | _close(a, b),
+            ">": lambda a, b: (a > b) & ~_close(a, b), ">=": lambda a, b: (a >= b) | _close(a, b),
+            "==": _close, "!=": lambda a, b: ~_close(a, b)}
 
 
 class _ExprEval(ExprVisitor):

@@ -133,3 +133,30 @@ def test_a_point_computed_from_literals_reads_in_degc(tmp_path):
     assert rows["design"] == "40 degC" and rows["mid"] == "15 degC" and rows["s.x"] == "41 degC"
     assert rows["s.ambient_temp"] == "40 degC"
     assert rows["rise"] == "5 K"            # a difference stays in K
+
+
+# -- comparisons are judged to float64's rounding, as the built-in limits are ----------------------------------------
+# `assert 0.1 + 0.2 == 0.3` failed with "`0.1 + 0.2` = 0.3, `0.3` = 0.3" (exit 1): both sides print alike and the
+# user cannot see why (0.30000000000000004 in float64); `share_a + share_b == 0.8` with 0.1 and 0.7 alike. The
+# built-in limits hold within a relative 1e-9 (`left <= right * (1 + 1e-9)`); a comparison of the language now does
+# too: == and != within a relative 1e-9, <= and >= including it, < and > excluding it. Comparing with 0 stays exact.
+
+def test_comparisons_hold_to_float_rounding_and_stay_strict_beyond_it(tmp_path):
+    spec = _write(tmp_path, "c.factory", """\
+let a = 0.1 + 0.2
+let b = 0.1 + 0.7
+assert a == 0.3, "eq"
+assert a <= 0.3, "le"
+assert 0.3 >= a, "ge"
+assert not (a != 0.3), "ne"
+assert not (a > 0.3), "gt"
+assert not (0.3 < a), "lt"
+assert b == 0.8, "eq2"
+assert 1 kW + 1e-3 W > 1 kW, "a real difference is kept"
+assert 1 W - 1 W == 0 W, "zero"
+assert not (1e-300 == 0), "zero is exact"
+assert 1e12 + 1 != 1e12, "beyond 1e-9 relative is not equal"
+""")
+    result = _run("check", str(spec))
+    assert result.exit_code == 1, result.output        # only the last one: 1 in 1e12 is within 1e-9
+    assert result.output.count("assert-failed") == 1 and "beyond 1e-9" in result.output
