@@ -195,7 +195,7 @@ description   text              free text shown in reports
 """
 
 _POWER_GEAR = """
-capacity      W       required  rated power it can carry
+capacity      W       required positive  rated power it can carry
 efficiency    efficiency        fraction of input power delivered (losses = 1 - efficiency)
 price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor; power shelves as priced)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
@@ -209,7 +209,7 @@ utilization   ratio   output    load / (capacity of the units of this kind place
 """
 
 _COOLING_GEAR = """
-capacity      W       required  heat it can remove at its design point
+capacity      W       required positive  heat it can remove at its design point
 power         W                 electrical power it draws at full load (fans, pumps, compressors)
 price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x the cooling installation factor)
 redundancy    choice:N|N+1|N+2|2N  how many spare units the design carries
@@ -530,7 +530,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         airflow       m^3/s             rated airflow
         """, ""),
     "chiller": ("cooling", "A chiller.", _COOLING_GEAR + """
-        cop           ratio             coefficient of performance at the design point
+        cop           ratio    positive coefficient of performance at the design point
         """, ""),
     "dry_cooler": ("cooling", "A dry cooler (no water use).", _COOLING_GEAR, ""),
     "cooling_tower": ("cooling", "An evaporative cooling tower.", _COOLING_GEAR + """

@@ -160,3 +160,46 @@ assert 1e12 + 1 != 1e12, "beyond 1e-9 relative is not equal"
     result = _run("check", str(spec))
     assert result.exit_code == 1, result.output        # only the last one: 1 in 1e12 is within 1e-9
     assert result.output.count("assert-failed") == 1 and "beyond 1e-9" in result.output
+
+
+# -- a gear's capacity and a chiller's COP are divisors: > 0 at their span --------------------------------------------
+# kinds.md: "> 0 fields (a quantity a model divides by) must be > 0". A CDU, CRAH, chiller or transformer of
+# `capacity = 0 W` (units_needed = ceil(load / capacity)) and a chiller of `cop = 0` (power = heat / cop) were
+# accepted where written; eval then gave 6 non-finite errors at the hall (cdus, chillers, crahs, cooling_power,
+# cooling_power_avg, heat_rejected: inf) and 2 limit errors, none at the zero. Now one out-of-range error each, at
+# the value, and nothing computed from them is reported again.
+
+GEAR_ZERO = """\
+chip c { tdp = 1000 W }
+server s { chip g: c x 4
+  cooling = "liquid" }
+rack r { server n: s x 18
+  cooling = "liquid" }
+cdu c1 { capacity = 0 W }
+crah a1 { capacity = 0 kW }
+chiller ch { capacity = 2 MW
+  cop = 0 }
+transformer t1 { capacity = 0 MW }
+site s1 { land_price = 0 USD
+  chiller chl: ch x 2
+  transformer tr: t1 x 1
+  hall h { cdu c: c1 x 2
+    crah a: a1 x 2
+    rack k: r x 2 } }
+"""
+
+
+def test_a_zero_gear_capacity_or_cop_is_out_of_range_where_written(tmp_path):
+    import dsl
+    checked, sink = dsl.check_text(GEAR_ZERO, "gear.factory")
+    found = sorted((d.code, d.span.line, d.span.col) for d in sink.items if d.severity == "error")
+    assert found == [("out-of-range", 6, 21), ("out-of-range", 7, 22), ("out-of-range", 9, 9),
+                     ("out-of-range", 10, 29)]
+    # a capacity from a swept param is checked per scenario, the good scenario evaluated
+    from compiler import evaluate_text
+    text = GEAR_ZERO.replace("cdu c1 { capacity = 0 W }", "param cap = [0 W, 1 MW]\ncdu c1 { capacity = cap }") \
+        .replace("capacity = 0 kW", "capacity = 100 kW").replace("cop = 0", "cop = 5") \
+        .replace("capacity = 0 MW", "capacity = 5 MW")
+    results, sink = evaluate_text(text, "gear.factory")
+    errors = [(d.code, d.message) for d in sink.items if d.severity == "error"]
+    assert [c for c, _ in errors] == ["out-of-range"] and "1 of 2 scenarios" in errors[0][1], errors
