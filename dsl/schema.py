@@ -321,12 +321,12 @@ _STAGE_OUTSIDE_HALLS = "".join(
 _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     # kind: (group, doc, fields, contains)
     "chip": ("compute", "An accelerator package: a GPU, TPU, wafer-scale engine or LPU. Figures are dense.", """
-        bf16          FLOP/s            dense BF16/FP16 matrix throughput
-        fp8           FLOP/s            dense FP8 matrix throughput
-        fp4           FLOP/s            dense FP4 matrix throughput
-        int8          FLOP/s            dense INT8 throughput (counted in OP/s)
+        bf16          FLOP/s  positive  dense BF16/FP16 matrix throughput (unset when the chip has none)
+        fp8           FLOP/s  positive  dense FP8 matrix throughput (unset when the chip has none)
+        fp4           FLOP/s  positive  dense FP4 matrix throughput (unset when the chip has none)
+        int8          FLOP/s  positive  dense INT8 throughput (counted in OP/s; unset when the chip has none)
         memory        B                 usable HBM (or on-chip SRAM when that is all there is)
-        memory_bw     B/s               memory bandwidth
+        memory_bw     B/s     positive  memory bandwidth
         sram          B                 on-chip SRAM
         sram_bw       B/s               on-chip SRAM bandwidth
         scaleup_bw    B/s               scale-up link bandwidth per chip, both directions

@@ -203,3 +203,17 @@ def test_a_zero_gear_capacity_or_cop_is_out_of_range_where_written(tmp_path):
     results, sink = evaluate_text(text, "gear.factory")
     errors = [(d.code, d.message) for d in sink.items if d.severity == "error"]
     assert [c for c, _ in errors] == ["out-of-range"] and "1 of 2 scenarios" in errors[0][1], errors
+
+
+# -- a chip's matrix rates and memory bandwidth are divisors: > 0 at their span ---------------------------------------
+# A chip of `bf16 = 0 FLOP/s` (a rate the step time divides by) was accepted; an inference service on it gave 16
+# non-finite errors at the workload (ttft, tpot, times: inf or NaN) and its training run "no parallel layout
+# exists" (there are layouts: none has a finite step); `memory_bw = 0 TB/s` gave "no layout meets the latency
+# limits". A chip without a format leaves its rate unset (`uncomputed-workload` names it); 0 is out of range.
+
+def test_a_zero_chip_rate_or_memory_bandwidth_is_out_of_range_where_written():
+    import dsl
+    text = ("chip c {\n  tdp = 1000 W\n  bf16 = 0 FLOP/s\n  fp8 = 0 FLOP/s\n  fp4 = 0 FLOP/s\n  int8 = 0 FLOP/s\n"
+            "  memory_bw = 0 TB/s\n}\n")
+    checked, sink = dsl.check_text(text, "chip.factory")
+    assert [(d.code, d.span.line) for d in sink.items] == [("out-of-range", line) for line in range(3, 8)]
