@@ -563,7 +563,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         scaleout_bw   B/s               scale-out bandwidth per accelerator (default: the system's NICs)
         tokens        tok               training tokens to process
         eval_tokens   tok               forward-only tokens processed during the run (evaluation)
-        evaluations   count             evaluation passes the eval_tokens are split into (default 1)
+        evaluations   count   positive  evaluation passes the eval_tokens are split into (default 1; a run without evaluations leaves eval_tokens unset)
         startup_time  s                 time the run spends before its steady steps (warm-up, graph capture; default 0)
         seq_len       tok      positive sequence length (default 4096, or the model's context if shorter)
         global_batch  tok      positive tokens per optimizer step (default 4 Mtok, at least one sequence per replica)

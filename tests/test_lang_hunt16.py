@@ -217,3 +217,16 @@ def test_a_zero_chip_rate_or_memory_bandwidth_is_out_of_range_where_written():
             "  memory_bw = 0 TB/s\n}\n")
     checked, sink = dsl.check_text(text, "chip.factory")
     assert [(d.code, d.span.line) for d in sink.items] == [("out-of-range", line) for line in range(3, 8)]
+
+
+# -- a training run's `evaluations` is at least 1 -------------------------------------------------------------------
+# The model splits eval_tokens over max(evaluations, 1) passes: `evaluations = 0` with eval_tokens = 1 Mtok was
+# accepted and silently run as one evaluation (time and cost include it). It is a positive count now: 0 is an
+# out-of-range error at the value ("a run without evaluations" leaves eval_tokens unset).
+
+def test_zero_evaluations_is_out_of_range_not_silently_one():
+    import dsl
+    text = ("from systems import HGX_H100\nfrom models import Llama3_1_8B\ntraining t {\n  model = Llama3_1_8B\n"
+            "  system = HGX_H100\n  tokens = 1e9 tok\n  eval_tokens = 1e6 tok\n  evaluations = 0\n}\n")
+    checked, sink = dsl.check_text(text, "t.factory")
+    assert [(d.code, d.span.line, d.span.col) for d in sink.items] == [("out-of-range", 8, 17)]
