@@ -230,3 +230,32 @@ def test_zero_evaluations_is_out_of_range_not_silently_one():
             "  system = HGX_H100\n  tokens = 1e9 tok\n  eval_tokens = 1e6 tok\n  evaluations = 0\n}\n")
     checked, sink = dsl.check_text(text, "t.factory")
     assert [(d.code, d.span.line, d.span.col) for d in sink.items] == [("out-of-range", 8, 17)]
+
+
+# -- `factory check a b` reports what `check a` and `check b` report -------------------------------------------------
+# docs/ci.md runs `factory check specs/*.factory`. The files were evaluated as one program whose quantities are
+# keyed by their names, so two specs with a `param n` of their own spoke through each other: b.factory (`param n =
+# [4, 5]`, `assert n * 2 <= 8` fails at n = 5) alone exits 1, but `check b.factory c.factory` (c: `param n = 3`)
+# said "ok: 2 files checked, no problems" (exit 0): b's sweep was read as c's 3. The law: checking several files
+# reports the union of checking each alone, in any order.
+
+def test_checking_several_files_reports_what_each_alone_reports(tmp_path):
+    b = _write(tmp_path, "b.factory", 'param n = [4, 5]\nlet y = n * 2\nassert y <= 8, "b: y <= 8"\n')
+    c = _write(tmp_path, "c.factory", 'param n = 3\nlet y = n\nassert y <= 8, "c: y <= 8"\n'
+               'assert y == 4, "c: y is 4"\n')
+
+    def errors(*paths):
+        result = _run("check", "--format", "json", *map(str, paths))
+        out = json.loads(result.output)
+        return result.exit_code, sorted((d["code"], d["location"]["file"], d["location"]["line"], d["message"])
+                                        for d in out["diagnostics"])
+
+    alone_b, alone_c = errors(b), errors(c)
+    assert alone_b[0] == alone_c[0] == 1
+    union = sorted(alone_b[1] + alone_c[1])
+    assert len(union) == 2
+    assert errors(b, c) == (1, union)
+    assert errors(c, b) == (1, union)
+    # a -D reaches each file that declares the parameter
+    result = _run("check", str(b), str(c), "-D", "n=4")
+    assert result.exit_code == 0, result.output
