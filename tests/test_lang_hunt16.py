@@ -259,3 +259,21 @@ def test_checking_several_files_reports_what_each_alone_reports(tmp_path):
     # a -D reaches each file that declares the parameter
     result = _run("check", str(b), str(c), "-D", "n=4")
     assert result.exit_code == 0, result.output
+
+
+# -- a kind that selects no part says where the parts are -----------------------------------------------------------
+# `count(rack)` selects the racks a block places directly (language.md); in a hall whose racks are in rows it was
+# "`rack` is not defined here" with no help, though the hall holds 60 racks. The help now gives the path through
+# the levels that reach them.
+
+def test_a_kind_with_no_direct_parts_points_at_the_path_to_them():
+    import dsl
+    text = ("rack rk { }\nhall h {\n  row r x 10 { rack k: rk x 6 }\n  let n = count(rack)\n"
+            "  let p = sum(rack.it_power)\n}\nsite s {\n  hall hh { row r { rack k: rk x 2 } }\n"
+            "  let m = count(rack)\n}\n")
+    checked, sink = dsl.check_text(text, "k.factory")
+    found = [(d.code, d.span.line, d.help) for d in sink.items]
+    assert [f[:2] for f in found] == [("unknown-name", 4), ("unknown-name", 5), ("unknown-name", 9)]
+    assert "count(row.rack)" in found[0][2] and "sum(row.rack.it_power)" not in found[0][2]
+    assert "`row.rack`" in found[1][2]
+    assert "`hall.row.rack`" in found[2][2]
