@@ -277,3 +277,22 @@ def test_a_kind_with_no_direct_parts_points_at_the_path_to_them():
     assert "count(row.rack)" in found[0][2] and "sum(row.rack.it_power)" not in found[0][2]
     assert "`row.rack`" in found[1][2]
     assert "`hall.row.rack`" in found[2][2]
+
+
+# -- fmt keeps a quantity raised to a power apart from its unit -------------------------------------------------------
+# `let e = 2 s ^ 2` is (2 s)^2 = 4 s^2. fmt wrote `^` without spaces, `2 s^2`, which reads as 2 of the unit s^2
+# (2 s^2): its token check caught it and `factory fmt` failed on the valid file ("format-failed ... please report
+# this"). Now a `^` after a unit keeps its spaces; the law: fmt succeeds, is idempotent, and the value is the same.
+
+def test_fmt_of_a_quantity_raised_to_a_power_keeps_its_meaning():
+    from compiler import evaluate_text
+    from dsl.format import format_text
+    text = "let e = 2 s ^ 2\nlet f = 3 kW ^ 2 / 1 kW\nlet g = 2 ^ 3\n"
+    once = format_text(text).text
+    assert once == "let e = 2 s ^ 2\nlet f = 3 kW ^ 2 / 1 kW\nlet g = 2^3\n"
+    assert format_text(once).text == once
+
+    def values(t):
+        results, sink = evaluate_text(t, "p.factory")
+        return {k: list(results.values[k]) for k in ("e", "f", "g")}
+    assert values(once) == values(text) == {"e": [4.0], "f": [9000.0], "g": [8.0]}
