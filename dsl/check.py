@@ -185,11 +185,18 @@ class _Checker:
         if block.base and self.scopes.base_of(block) is None:
             return                # its base is unknown or wrong (reported there): what it would set is unknown
         values = self.scopes.members(block).values
-        missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)]
+        own_fields = {stmt.name for stmt in block.body if isinstance(stmt, n.Field)}
+        missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)
+                   and f.name not in own_fields]        # (set, then again by a `let`: a duplicate, said there)
         for f in missing:
+            if isinstance(values.get(f.name), n.Let):
+                help_text = (f"`let {f.name} = ...` is a value of your own: set the field without `let`, "
+                             f"`{f.name} = ...`")
+            else:
+                help_text = (f"add `{f.name} = ...` inside `{block.name}`"
+                             + (f" or extend a {spec.name} that sets it" if not block.base else ""))
             self.sink.error(Code.MISSING_FIELD, f"{spec.name} `{block.name}` does not set `{f.name}` ({f.doc})",
-                            block.name_span, help=f"add `{f.name} = ...` inside `{block.name}`"
-                            + (f" or extend a {spec.name} that sets it" if not block.base else ""))
+                            block.name_span, help=help_text)
 
     def field(self, stmt: n.Field, block: n.Block, module: n.Module, spec) -> None:
         self.member_type(stmt, block, module)

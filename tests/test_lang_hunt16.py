@@ -296,3 +296,18 @@ def test_fmt_of_a_quantity_raised_to_a_power_keeps_its_meaning():
         results, sink = evaluate_text(t, "p.factory")
         return {k: list(results.values[k]) for k in ("e", "f", "g")}
     assert values(once) == values(text) == {"e": [4.0], "f": [9000.0], "g": [8.0]}
+
+
+# -- a required field given by a `let` of its name ------------------------------------------------------------------
+# `chip c { let tdp = 800 W }` said "chip `c` does not set `tdp`" with the help "add `tdp = ...`", beside the let
+# that looks like it does; `chip c { tdp = 700 W\n let tdp = 3 W }` said it twice: duplicate-definition (right) and
+# "does not set `tdp`" (wrong: it does, twice). Now the help names the let, and a field set in the body is no
+# missing field.
+
+def test_a_required_field_given_as_a_let_is_named_in_the_help():
+    import dsl
+    checked, sink = dsl.check_text("chip c {\n  let tdp = 800 W\n}\n", "a.factory")
+    [d] = sink.items
+    assert d.code == "missing-field" and "`let tdp = ...`" in d.help and "without `let`" in d.help
+    checked, sink = dsl.check_text("chip c {\n  tdp = 700 W\n  let tdp = 3 W\n}\n", "b.factory")
+    assert [d.code for d in sink.items] == ["duplicate-definition"]
