@@ -436,7 +436,15 @@ def _definitions_of_kind(scopes: Scopes, block: n.Block, module: n.Module) -> li
 
 def _check_duplicates(block: n.Block, sink: Sink) -> None:
     seen: dict[str, object] = {}
+    spec = kind_spec(block.kind)
     for stmt in block.body:
+        if isinstance(stmt, n.Block) and spec is not None and stmt.name in spec.fields:
+            # the fields of a kind are a block's members, set or not: a part of that name would share its dotted
+            # path (`r.it_power` and `r.it_power.peak_power`) and hide the field from formulas and models
+            sink.error(Code.DUPLICATE_DEFINITION, f"the part `{stmt.name}` of `{block.name}` has the name of a field "
+                       f"of {spec.name} ({spec.fields[stmt.name].doc})", stmt.name_span,
+                       help=f"name the part otherwise, like `{stmt.name}_{_canonical(stmt.kind)}`")
+            continue
         if isinstance(stmt, (n.Field, n.Let, n.Block)):
             if stmt.name in seen:
                 sink.error(Code.DUPLICATE_DEFINITION, f"`{stmt.name}` is set twice in `{block.name}`",

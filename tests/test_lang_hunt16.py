@@ -311,3 +311,19 @@ def test_a_required_field_given_as_a_let_is_named_in_the_help():
     assert d.code == "missing-field" and "`let tdp = ...`" in d.help and "without `let`" in d.help
     checked, sink = dsl.check_text("chip c {\n  tdp = 700 W\n  let tdp = 3 W\n}\n", "b.factory")
     assert [d.code for d in sink.items] == ["duplicate-definition"]
+
+
+# -- a part cannot take the name of a field of its block's kind -----------------------------------------------------
+# `server it_power: s x 2` in a rack was accepted: the rack's computed `r.it_power` and the part's `r.it_power.*`
+# then share one dotted path in the results (explain, --select, JSON), `power_limit` (a part) reads as the parts
+# in a formula, and `chip max_power: c x 8` hides the server's nameplate field. The fields of a block's kind are
+# its members even when unset (language.md), so a part of the same name is a duplicate definition, at the part.
+
+def test_a_part_named_like_a_field_of_its_kind_is_a_duplicate_definition():
+    import dsl
+    text = ("chip c { tdp = 700 W }\nserver s {\n  chip max_power: c x 8\n  chip gpu: c x 1\n}\n"
+            "rack r {\n  server it_power: s x 2\n  server node: s x 1\n}\n")
+    checked, sink = dsl.check_text(text, "p.factory")
+    assert [(d.code, d.span.line, d.span.col) for d in sink.items] == [
+        ("duplicate-definition", 3, 8), ("duplicate-definition", 7, 10)]
+    assert "field" in sink.items[0].message
