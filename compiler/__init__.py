@@ -33,7 +33,35 @@ def check_files(paths: list[str], defines: dict[str, str] | None = None, root: s
     import dsl
 
     checked, sink = dsl.check_files(paths, defines, root)
-    return _checks_of(checked, sink)
+    if len(paths) < 2 or checked is None or sink.has_errors():
+        return _checks_of(checked, sink)
+    return _checks_of_each(checked, sink, paths, defines, root)
+
+
+def _checks_of_each(checked, sink, paths: list[str], defines: dict[str, str] | None, root: str | None):
+    """`check_files` of several files: each is its own plan, evaluated alone (its params, lets and blocks by
+    their names: two files' `param n` are two parameters), with the `-D`s that name its params; the front end's
+    diagnostics of them all (`sink`, each shared import's once) and each evaluation's findings, once each. So
+    checking several files reports what checking each alone reports, in any order."""
+    import os
+
+    import dsl
+    from dsl import nodes as n
+
+    entries = {module.path: module for module in checked.program.entries}
+    checks: list = []
+    for path in paths:
+        module = entries.get(os.path.abspath(path))
+        declared = {stmt.name for stmt in module.statements if isinstance(stmt, n.Param)} if module else set()
+        own = {name: value for name, value in (defines or {}).items() if name in declared}
+        one, one_sink = dsl.check_files([path], own, root)
+        found, one_sink = _checks_of(one, one_sink)
+        checks += found
+        for name, source in one_sink.sources.items():
+            sink.sources.setdefault(name, source)
+        for diag in one_sink.items:
+            sink.report(diag)               # (the same front-end finding twice is reported once)
+    return checks, sink
 
 
 def check_text(text: str, name: str = "<memory>.factory", defines: dict[str, str] | None = None,

@@ -691,6 +691,26 @@ class Evaluator:
         return found[1]
 
     # ------------------------------------------------------------------ names
+    def imported_sweep(self, found, home: n.Module, span) -> None:
+        """Refuse to read a `param` of an imported file whose value is a list or a range: only the evaluated
+        files' params sweep (lowering makes scenarios of theirs alone), and an imported one is read in place,
+        where a list has no one value (it gave an internal error in a chip's field, dropped a let) and a range
+        read as its start. An `invalid-range` error at the first read, with the declaration; the reader is
+        absent with that reason (`broken`)."""
+        if not isinstance(found, n.Param) or not isinstance(found.value, (n.ListExpr, n.RangeExpr)) \
+                or home in self.lowering.checked.program.entries:
+            return
+        key = f"{home.path}::{found.name}"
+        if key not in self.broken:
+            reason = (f"`{found.name}` is a parameter of the imported file {home.name} with a list or range of "
+                      "values, and only the evaluated file's parameters sweep")
+            self.broken[key] = (reason, True)
+            self.sink.error(Code.INVALID_RANGE, reason, span,
+                            related=[Related(found.value.span, f"`{found.name}` is declared here")],
+                            help=f"give `{found.name}` one value in {home.name}, and sweep a `param` of the file "
+                                 "you evaluate (a block that extends the imported one can read it)")
+        raise EvalError(key)
+
     def member(self, inst: Instance, name: str, span, agg: bool):
         """A member of an instance (`compiler.ir.lookup_member`): a quantity, a part, or a selection of parts by
         kind; `_MISSING` when the instance has no such member."""
@@ -731,8 +751,21 @@ def _number(value) -> np.ndarray:
     return value.astype(float) if value.dtype == bool else value
 
 
-_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
-            "!=": np.not_equal}
+COMPARE_RTOL = 1e-9     # the built-in limits' tolerance (`evaluate_limit`: left <= right * (1 + 1e-9))
+
+
+def _close(a, b) -> np.ndarray:
+    """a and b equal to float64's rounding: exactly, or within a relative COMPARE_RTOL of the larger (so a
+    comparison with 0 is exact, and `0.1 + 0.2 == 0.3` holds, as its sides print alike)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (a == b) | (np.abs(a - b) <= COMPARE_RTOL * np.maximum(np.abs(a), np.abs(b)))
+
+
+# a comparison of numbers is judged to float64's rounding (`_close`): == and != within it, <= and >= including
+# it, < and > beyond it
+_COMPARE = {"<": lambda a, b: (a < b) & ~_close(a, b), "<=": lambda a, b: (a <= b) | _close(a, b),
+            ">": lambda a, b: (a > b) & ~_close(a, b), ">=": lambda a, b: (a >= b) | _close(a, b),
+            "==": _close, "!=": lambda a, b: ~_close(a, b)}
 
 
 class _ExprEval(ExprVisitor):
@@ -777,10 +810,12 @@ class _ExprEval(ExprVisitor):
         if found is not None:
             return ev.member_value(found, where, expr.ident, expr.span, agg)
         if isinstance(where, n.Param) or isinstance(where, n.Let):
-            path, value = module_value(ev.graph.nodes, where, module)
+            path, value, home = module_value(ev.graph.nodes, ev.lowering.scopes, where, module)
+            if path is None:
+                ev.imported_sweep(where, home, expr.span)
             if path is None and ev.memo is not None:
                 ev.memo.inline(value)           # (an imported let read in place: its text is read too)
-            return ev.node_value(path) if path is not None else Tail(value, (None, module, agg))
+            return ev.node_value(path) if path is not None else Tail(value, (None, home, agg))
         if isinstance(where, n.Block):
             return ev.lowering.definition(where)
         if isinstance(where, n.Module):
@@ -795,6 +830,7 @@ class _ExprEval(ExprVisitor):
             if isinstance(found, n.Block):
                 return ev.lowering.definition(found)
             if isinstance(found, (n.Param, n.Let)):
+                ev.imported_sweep(found, ev.lowering.scopes.home(found) or base, expr.span)
                 if ev.memo is not None:
                     ev.memo.inline(found.value)     # (an imported let read in place: its text is read too)
                 return Tail(found.value, (None, base, ctx[2]))
@@ -1481,8 +1517,9 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
               f"{lim.right} = {format_value(_pick(right, i), unit)}")
     where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
-    ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", span,
-                  notes=[detail])
+    shown, related = finding_span(ev, check.instance, span, f"the limit `{lim.right}`")
+    ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", shown,
+                  notes=[detail], related=related)
     return CheckResult(check.name, False, lim.message, span, detail, failing)
 
 
@@ -1545,8 +1582,30 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
     text = f"assert failed: {shown}{where}"
     if check.instance is not None:
         text += f" in `{check.instance.path}`"
-    ev.sink.error(Code.ASSERT_FAILED, text, stmt.expr.span, notes=[detail] if detail else [])
+    span, related = finding_span(ev, check.instance, stmt.expr.span, "the assert")
+    ev.sink.error(Code.ASSERT_FAILED, text, span, notes=[detail] if detail else [], related=related)
     return CheckResult(check.name, False, message, stmt.span, detail, failing)
+
+
+def finding_span(ev: Evaluator, instance: Instance | None, span, what: str) -> tuple:
+    """Where the failure of a check written in an imported file (an assert or a limit field of the stdlib's
+    GB200_NVL72) is shown when it fails for a block of the evaluated files (a rack that extends it): at the nearest
+    block of the instance's, up its parents, written in an evaluated file, with the check's own line related. So
+    the evaluated file holds the error, where its author (and an editor showing that file's diagnostics) sees it;
+    a check written in an evaluated file, or failing for an imported definition alone, stays at `span`.
+    Returns (span, related)."""
+    if span is None or instance is None:
+        return span, []
+    entries = {m.name for m in ev.lowering.checked.program.entries}
+    if span.file in entries:
+        return span, []
+    inst = instance
+    while inst is not None:
+        name_span = inst.block.name_span
+        if name_span is not None and name_span.file in entries:
+            return name_span, [Related(span, f"{what} is inherited from here")]
+        inst = inst.parent
+    return span, []
 
 
 def unit_of_expr(ev: Evaluator, expr) -> str:

@@ -192,12 +192,15 @@ def lookup_name(nodes: dict, scopes, inst: Instance | None, module: n.Module, ex
     return None, scopes.module_lookup(module, expr.ident)
 
 
-def module_value(nodes: dict, found, module: n.Module):
-    """A module-level `param` or `let` read by name: its node's path when the module's own graph has it, else
-    the expression to read in its module (an imported module's `let`; the start of a range)."""
-    if found.name in nodes and nodes[found.name].module is module:
-        return found.name, None
-    return None, found.value.start if isinstance(found.value, n.RangeExpr) else found.value
+def module_value(nodes: dict, scopes, found, module: n.Module):
+    """A module-level `param` or `let` read by name: (its node's path, None, its module) when the graph has it
+    (the entry files' params and lets), else (None, the expression to read, the module to read it in): an
+    imported module's `let` or `param`, read in the module that declares it, not the one reading it (`from
+    "./lib.factory" import twice` with `twice = k * 2` reads lib's `k`, not a `k` of the importing file)."""
+    home = scopes.home(found) or module
+    if found.name in nodes and nodes[found.name].module is home:
+        return found.name, None, home
+    return None, found.value.start if isinstance(found.value, n.RangeExpr) else found.value, home
 
 
 class _Binder(ExprVisitor):
@@ -231,8 +234,8 @@ class _Binder(ExprVisitor):
         if found is not None:
             return self.member_value(found, agg)
         if isinstance(where, (n.Param, n.Let)):
-            path, value = module_value(self.nodes, where, module)
-            return self.node(path) if path is not None else Tail(value, (None, module, agg))
+            path, value, home = module_value(self.nodes, self.scopes, where, module)
+            return self.node(path) if path is not None else Tail(value, (None, home, agg))
         if isinstance(where, n.Block):
             return (_Kind.INST, self.lowering.definition(where))
         if isinstance(where, n.Module):

@@ -99,7 +99,8 @@ class Lowering:
                     self.param(stmt, module)
                 elif isinstance(stmt, n.Let):
                     self.graph.nodes[stmt.name] = Node(stmt.name, "", stmt.name_span, stmt.value, None, module,
-                                                       "let", stmt.comment, (), "", written_unit(stmt.value))
+                                                       "let", stmt.comment, (), "",
+                                                       written_unit(stmt.value, self.checked.types))
                 elif isinstance(stmt, n.Assert):
                     self.graph.checks.append(Check(_assert_name(stmt, None), stmt, None, module))
         self.nodes.roots_start()
@@ -200,7 +201,7 @@ class Lowering:
             if t is n.Field or t is n.Let:
                 fspec = fields.get(name) if t is n.Field else None
                 entry = (name, member, module, "field" if t is n.Field else "let",
-                         fspec.type if fspec is not None else written_unit(member.value) if t is n.Let else "")
+                         fspec.type if fspec is not None else written_unit(member.value, self.checked.types) if t is n.Let else "")
                 order.append(entry)
                 quantities[name] = entry
             elif t is n.Block:
@@ -425,10 +426,14 @@ def _models_of(kind_name: str) -> tuple[list, list]:
     return found
 
 
-def written_unit(value) -> str:
+def written_unit(value, types: dict | None = None) -> str:
     """The unit a `let` is shown in: the unit its literal was written in (`let lease = 180 USD/kW/month` reads
     180 USD/kW/month, not its SI equivalent 0.2466 USD/kWh; `let gpu_hours = 30.84e6 h` stays in hours), ''
-    for any other expression (its value is shown on its dimension's ladder)."""
+    for any other expression (its value is shown on its dimension's ladder), but for a temperature point, which
+    reads as a point (degC) whatever computes it (`35 degC + 5 K` is 40 degC, not 313.1 K), when `types` (the
+    checker's, by id of expression) says it is one."""
+    if types is not None and getattr(types.get(id(value)), "point", False):
+        return "temp"
     while isinstance(value, n.Unary):
         value = value.operand
     if not isinstance(value, n.Quantity) or value.unit in ("", "1"):

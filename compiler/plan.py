@@ -276,7 +276,7 @@ def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
                 value = None
             path = f"{stem}.{stmt.name}"
             snap.inputs[path] = ("param" if isinstance(stmt, n.Param) else "let", value,
-                                 unit_of_expr(ev, stmt.value), written_unit(stmt.value))
+                                 unit_of_expr(ev, stmt.value), written_unit(stmt.value, ev.lowering.checked.types))
             span = stmt.name_span
             snap.input_places[path] = {"file": span.file, "line": span.line, "col": span.col}
 

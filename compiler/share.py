@@ -290,7 +290,7 @@ class PlacementShare:
             return None
         if type(found) is tuple:
             result, diag = found
-            self._report(diag, check.instance.path, diag.span)
+            self._report(diag, check.instance.path, check.stmt.expr.span, "the assert", check.instance)
             return CheckResult(check.name, False, result.message, check.stmt.span, result.detail,
                                list(result.failing))
         return CheckResult(check.name, True, found.message, check.stmt.span)
@@ -306,15 +306,19 @@ class PlacementShare:
         span = _limit_span(self.ev, check)
         if type(found) is tuple:
             result, diag = found
-            self._report(diag, check.instance.path, span)
+            self._report(diag, check.instance.path, span, f"the limit `{check.limit.right}`", check.instance)
             return CheckResult(check.name, False, result.message, span, result.detail, list(result.failing))
         return CheckResult(check.name, True, found.message, span)
 
-    def _report(self, diag, path: str, span) -> None:
-        """The first's error of a failed check, naming `path` (its message ends `in `<instance>``), at `span`."""
+    def _report(self, diag, path: str, span, what: str, instance) -> None:
+        """The first's error of a failed check, naming `path` (its message ends `in `<instance>``), at `span`, or
+        at the placement in an evaluated file when `span` is in an imported one (`evaluate.finding_span`)."""
+        from .evaluate import finding_span
+
         head = diag.message[:diag.message.rindex(" in `")]
-        self.ev.sink.report(type(diag)(diag.severity, diag.code, f"{head} in `{path}`", span, [], list(diag.notes),
-                                       diag.help, []))
+        span, related = finding_span(self.ev, instance, span, what)
+        self.ev.sink.report(type(diag)(diag.severity, diag.code, f"{head} in `{path}`", span, related,
+                                       list(diag.notes), diag.help, []))
 
     # ------------------------------------------------------------------ reads
     def first_of(self, path: str) -> str | None:

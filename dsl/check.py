@@ -185,11 +185,18 @@ class _Checker:
         if block.base and self.scopes.base_of(block) is None:
             return                # its base is unknown or wrong (reported there): what it would set is unknown
         values = self.scopes.members(block).values
-        missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)]
+        own_fields = {stmt.name for stmt in block.body if isinstance(stmt, n.Field)}
+        missing = [f for f in spec.fields.values() if f.required and not isinstance(values.get(f.name), n.Field)
+                   and f.name not in own_fields]        # (set, then again by a `let`: a duplicate, said there)
         for f in missing:
+            if isinstance(values.get(f.name), n.Let):
+                help_text = (f"`let {f.name} = ...` is a value of your own: set the field without `let`, "
+                             f"`{f.name} = ...`")
+            else:
+                help_text = (f"add `{f.name} = ...` inside `{block.name}`"
+                             + (f" or extend a {spec.name} that sets it" if not block.base else ""))
             self.sink.error(Code.MISSING_FIELD, f"{spec.name} `{block.name}` does not set `{f.name}` ({f.doc})",
-                            block.name_span, help=f"add `{f.name} = ...` inside `{block.name}`"
-                            + (f" or extend a {spec.name} that sets it" if not block.base else ""))
+                            block.name_span, help=help_text)
 
     def field(self, stmt: n.Field, block: n.Block, module: n.Module, spec) -> None:
         self.member_type(stmt, block, module)
@@ -477,6 +484,10 @@ class _Checker:
         else:
             help_text = self.hint(ident, (id(block), id(module)),
                                   lambda: self.scopes.visible_names(block, module)) or stdlib_hint(ident, module)
+        below = self.path_below(block, ident) if block is not None and kind_spec(ident) is not None else None
+        if below is not None:           # `count(rack)` in a hall whose racks are in rows
+            help_text = (f"`{ident}` selects the parts of kind {kind_spec(ident).name} that `{block.name}` places "
+                         f"itself, and it places none; those below it are `{below}` (as in `count({below})`)")
         if help_text is None:
             try:
                 parse_unit(ident)
@@ -484,6 +495,31 @@ class _Checker:
             except UnitError:
                 pass
         self.sink.error(Code.UNKNOWN_NAME, f"`{ident}` is not defined here", expr.span, help=help_text)
+        return None
+
+    def path_below(self, block: n.Block, kind_name: str, depth: int = 5) -> str | None:
+        """The dotted path of kinds (`row.rack`) through which `block` holds parts of kind `kind_name` deeper than
+        its own parts, breadth first (the shortest), or None: what an aggregate writes to reach them."""
+        wanted = kind_spec(kind_name)
+        level: list[tuple[n.Block, str]] = [(block, "")]
+        seen: set[int] = {id(block)}
+        for _ in range(depth):
+            below: list[tuple[n.Block, str]] = []
+            for current, path in level:
+                for part in self.scopes.members(current).values.values():
+                    if type(part) is not n.Block or id(part) in seen:
+                        continue
+                    spec = kind_spec(part.kind)
+                    if spec is None:
+                        continue
+                    seen.add(id(part))
+                    step = f"{path}.{spec.name}" if path else spec.name
+                    if spec is wanted:
+                        if path:
+                            return step
+                        continue
+                    below.append((part, step))
+            level = below
         return None
 
     def shadowed(self, expr: n.Name, block: n.Block, spec, module: n.Module) -> None:

@@ -48,7 +48,8 @@ def kinds_markdown() -> str:
                 lines += ["Holds: " + ", ".join(f"`{k}`" for k in spec.contains) + ".", ""]
             lines += ["| field | type | | meaning |", "|---|---|---|---|"]
             for f in spec.fields.values():
-                flag = "required" if f.required else ("output" if f.output else ("> 0" if f.positive else ""))
+                flag = ("required, > 0" if f.positive else "required") if f.required else (
+                    "output" if f.output else ("> 0" if f.positive else ""))
                 lines.append(f"| `{f.name}` | `{f.type.replace('|', ' / ')}` | {flag} | {f.doc.replace('|', '/')} |")
             lines.append("")
     return "\n".join(lines)

@@ -140,6 +140,8 @@ def _space_between(prev: _Tok, tok: _Tok, prev2: _Tok | None) -> str:
         return " "
     if b == "COLON":
         return ""
+    if tok.value == "^" and a == "UNIT" or prev.value == "^" and prev2 is not None and prev2.type == "UNIT":
+        return " "                                 # `2 s ^ 2` is (2 s)^2; `2 s^2` would be 2 of the unit s^2
     if prev.value == "^" or tok.value == "^":
         return ""
     if a in ("PLUS", "MINUS") and _is_sign(prev2):

@@ -56,8 +56,19 @@ class Scopes:
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
         self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
         self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
+        self._homes: dict[int, n.Module] | None = None    # id(top-level statement) -> its module (`home`)
 
     # ------------------------------------------------------------------ modules
+    def home(self, stmt: object) -> n.Module | None:
+        """The module whose top level declares `stmt` (a param, let or definition), or None. An imported
+        `let` or `param` is read in its own module: `from "./lib.factory" import twice` with `twice = k * 2`
+        reads lib's `k`, never a `k` of the importing file."""
+        homes = self._homes
+        if homes is None:
+            homes = self._homes = {id(stmt): module for module in self.program.modules.values()
+                                   for stmt in module.statements}
+        return homes.get(id(stmt))
+
     def scope_of(self, module: n.Module) -> ModuleScope:
         return self.modules[module.path]
 
@@ -425,7 +436,15 @@ def _definitions_of_kind(scopes: Scopes, block: n.Block, module: n.Module) -> li
 
 def _check_duplicates(block: n.Block, sink: Sink) -> None:
     seen: dict[str, object] = {}
+    spec = kind_spec(block.kind)
     for stmt in block.body:
+        if isinstance(stmt, n.Block) and spec is not None and stmt.name in spec.fields:
+            # the fields of a kind are a block's members, set or not: a part of that name would share its dotted
+            # path (`r.it_power` and `r.it_power.peak_power`) and hide the field from formulas and models
+            sink.error(Code.DUPLICATE_DEFINITION, f"the part `{stmt.name}` of `{block.name}` has the name of a field "
+                       f"of {spec.name} ({spec.fields[stmt.name].doc})", stmt.name_span,
+                       help=f"name the part otherwise, like `{stmt.name}_{_canonical(stmt.kind)}`")
+            continue
         if isinstance(stmt, (n.Field, n.Let, n.Block)):
             if stmt.name in seen:
                 sink.error(Code.DUPLICATE_DEFINITION, f"`{stmt.name}` is set twice in `{block.name}`",

@@ -195,7 +195,7 @@ description   text              free text shown in reports
 """
 
 _POWER_GEAR = """
-capacity      W       required  rated power it can carry
+capacity      W       required positive  rated power it can carry
 efficiency    efficiency        fraction of input power delivered (losses = 1 - efficiency)
 price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x its category's installation factor, unless `installed = true`; power shelves as priced)
 installed     bool              true: its `price` is already installed (setting, wiring, piping, commissioning), so the cost model takes it as written, not x the installation factor (default false: an equipment price)
@@ -210,7 +210,7 @@ utilization   ratio   output    load / (capacity of the units of this kind place
 """
 
 _COOLING_GEAR = """
-capacity      W       required  heat it can remove at its design point
+capacity      W       required positive  heat it can remove at its design point
 power         W                 electrical power it draws at full load (fans, pumps, compressors)
 price         USD               equipment price per unit, before installation (the cost model costs placed plant gear x the cooling installation factor, unless `installed = true`)
 installed     bool              true: its `price` is already installed (setting, rigging, piping, commissioning), so the cost model takes it as written, not x the installation factor (default false: an equipment price)
@@ -323,12 +323,12 @@ _STAGE_OUTSIDE_HALLS = "".join(
 _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
     # kind: (group, doc, fields, contains)
     "chip": ("compute", "An accelerator package: a GPU, TPU, wafer-scale engine or LPU. Figures are dense.", """
-        bf16          FLOP/s            dense BF16/FP16 matrix throughput
-        fp8           FLOP/s            dense FP8 matrix throughput
-        fp4           FLOP/s            dense FP4 matrix throughput
-        int8          FLOP/s            dense INT8 throughput (counted in OP/s)
+        bf16          FLOP/s  positive  dense BF16/FP16 matrix throughput (unset when the chip has none)
+        fp8           FLOP/s  positive  dense FP8 matrix throughput (unset when the chip has none)
+        fp4           FLOP/s  positive  dense FP4 matrix throughput (unset when the chip has none)
+        int8          FLOP/s  positive  dense INT8 throughput (counted in OP/s; unset when the chip has none)
         memory        B                 usable HBM (or on-chip SRAM when that is all there is)
-        memory_bw     B/s               memory bandwidth
+        memory_bw     B/s     positive  memory bandwidth
         sram          B                 on-chip SRAM
         sram_bw       B/s               on-chip SRAM bandwidth
         scaleup_bw    B/s               scale-up link bandwidth per chip, both directions
@@ -532,7 +532,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         airflow       m^3/s             rated airflow
         """, ""),
     "chiller": ("cooling", "A chiller.", _COOLING_GEAR + """
-        cop           ratio             coefficient of performance at the design point
+        cop           ratio    positive coefficient of performance at the design point
         """, ""),
     "dry_cooler": ("cooling", "A dry cooler (no water use).", _COOLING_GEAR, ""),
     "cooling_tower": ("cooling", "An evaporative cooling tower.", _COOLING_GEAR + """
@@ -565,7 +565,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         scaleout_bw   B/s               scale-out bandwidth per accelerator (default: the system's NICs)
         tokens        tok               training tokens to process
         eval_tokens   tok               forward-only tokens processed during the run (evaluation)
-        evaluations   count             evaluation passes the eval_tokens are split into (default 1)
+        evaluations   count   positive  evaluation passes the eval_tokens are split into (default 1; a run without evaluations leaves eval_tokens unset)
         startup_time  s                 time the run spends before its steady steps (warm-up, graph capture; default 0)
         seq_len       tok      positive sequence length (default 4096, or the model's context if shorter)
         global_batch  tok      positive tokens per optimizer step (default 4 Mtok, at least one sequence per replica)
