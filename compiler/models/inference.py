@@ -1772,7 +1772,7 @@ row_budget_hold = Assumption(
 row_dispatch_engines = Assumption(
     "row_dispatch_engines", 1.0, "1",
     "the engines k one harness spreads a server's requests over, for the rows' birth-death spread with "
-    "`row_count_elasticity` 1 (dispatch_row_share), read from the harness's configuration [P]. 1: one engine (the model "
+    "`row_count_elasticity` 1 (dispatch_row_share), read from the harness's configuration (the MLPerf Inference v4.1 and v5.0 submissions' code and configs, 2024-08 and 2025-04) [P]. 1: one engine (the model "
     "before, bit for bit). docs/accuracy.md \"The rows in flight under the harness's dispatch\"",
     range=AT_LEAST_ONE)
 row_dispatch = Assumption(
