@@ -322,6 +322,11 @@ Supermicro's 8x H200 SXM Mixtral engines set 16,384 and the GH200 96 GB engines 
 runs NVIDIA's 256-token H200 class at tp 2 (128 a rank). The per-rank value is the submitter's tp's: the search
 picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
 search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
+Engine KV precision (`KV16_ENGINES`; measured, NOT applied: MECHANISMS "engine_kv_precision"): the v5.0 L40S
+engines' configs (Dell's XE7745 Server and Offline, HPE's DL380a Server) set no `kv_cache_dtype`, so NVIDIA's harness
+quantizes no KV cache and the engines keep it at 16 bits where the model gives an fp8 row an fp8 cache [P]; with it
+those rows take `kv_precision` "bf16" (the Offline batch 287 -> 143 rows an engine; Offline 6.88% -> 6.70%, Server
+6.95% -> 6.87%, no latency median moves: docs/accuracy.md "The L40S's 90% TTFT miss, taken apart").
 Layouts (`LAYOUTS`, `LAYOUT_SYSTEMS`, `layout_for`; applied to Offline rows: MECHANISMS "layouts"):
 the tensor- and pipeline-parallel ranks of the engine each submission ran, and its runtime `max_num_tokens`, read from
 the harness configs [P]: NVIDIA's v4.1 configs (mlcommons/inference_results_v4.1 closed/NVIDIA/configs/{llama2-70b,
@@ -1365,6 +1370,21 @@ ENGINE_BUDGETS = {
        for chip in ("H100_SXM", "H100_NVL", "H100_PCIe", "H200_CTS")},
     ("inference-v5.0", "Mixtral_8x7B", "server", "GH200_96GB"): (9216.0, 1.0),
 }
+# The KV cache of the engines whose configs quantize none (MECHANISMS "engine_kv_precision"; measured, NOT applied):
+# NVIDIA's v5.0 harness passes a config's `trtllm_checkpoint_flags` to TensorRT-LLM's examples/quantization/quantize.py
+# as `--key=value` (code/common/llm TRTLLMQuantizerOp.get_cli_flags, a later-round copy of the harness [P]), whose
+# `--kv_cache_dtype` defaults to None: no KV quantization, the KV in the checkpoint's 16-bit dtype
+# (github.com/NVIDIA/TensorRT-LLM examples/quantization/quantize.py, read 2026-12-06 [P]). The Hopper and Blackwell
+# base classes set `{'kv_cache_dtype': 'fp8'}` (HopperServerGPUBaseConfig, BlackwellServerGPUBaseConfig:
+# closed/Cisco/configs/llama2-70b/Server/__init__.py); the L40S classes derive from the plain ServerGPUBaseConfig /
+# OfflineGPUBaseConfig and set none: Dell's XE7745_L40SX8 (closed/Dell/configs/llama2-70b/{Server,Offline}/custom.py)
+# and HPE's HPE_PROLIANT_DL380A_L40S_PCIE_48GBX8 Server (closed/HPE/configs/llama2-70b/Server/custom.py; its 8-card
+# Offline class is not in the copy: left out); ntuhpc/mlperf_inference_results_v5.0@cf354115, read 2026-12-06 [P].
+# "bf16" is the model's 16-bit KV choice (2 bytes a value, as fp16). By (round, model, scenario, result directory).
+KV16_ENGINES = {
+    **{("inference-v5.0", "Llama2_70B", s, "Dell/XE7745_L40Sx8_TRT"): "bf16" for s in ("server", "offline")},
+    ("inference-v5.0", "Llama2_70B", "server", "HPE/HPE_ProLiant_DL380a_L40S_PCIe_48GBx8_TRT_9.0"): "bf16",
+}
 # ... and by a partner's own config, keyed by its result directory (as LAYOUT_SYSTEMS): the Mixtral 8x7B Server engines
 # (tp 1) whose runtime flags set another budget than NVIDIA's H200 8,192: Lenovo's SR675 V3 4x H200 SXM 16,384 (class
 # SR675V3_H200_SXMX4, closed/Lenovo/configs/mixtral-8x7b/Server/custom.py), Supermicro's AS-4125GS-TNHR2-LCC and
@@ -1533,6 +1553,7 @@ MECHANISM_TABLE = {
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
+    "engine_kv_precision": Mechanism((), _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -2374,6 +2395,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
                                  ENGINE_BUDGETS.get((round_, serving.model, scenario, alias.chip)))
     if own is not None and scenario in mechanisms["engine_budgets"]:
         fields["max_num_tokens"] = Q(own[0] / own[1], "tok")   # the engine's own budget, per rank ("Engine budgets")
+    kv16 = KV16_ENGINES.get((round_, serving.model, scenario, _result_system(d.get("source", ""))))
+    if kv16 is not None and scenario in mechanisms["engine_kv_precision"]:   # measured, not applied (KV16_ENGINES)
+        fields["kv_precision"] = kv16                # the engine's KV cache unquantized: 16-bit values
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")
     if (scenario != "offline" and round_ in WHOLE_PROMPT_ROUNDS
