@@ -322,7 +322,7 @@ Supermicro's 8x H200 SXM Mixtral engines set 16,384 and the GH200 96 GB engines 
 runs NVIDIA's 256-token H200 class at tp 2 (128 a rank). The per-rank value is the submitter's tp's: the search
 picks the same tp on these rows (tp 2 on the add-in cards; Cisco's C245 M8 ran two tp 1 engines of 2,048 where the
 search runs one tp 2 engine of 2,048). docs/accuracy.md "Engine budgets: the add-in cards and the partners' own".
-Engine KV precision (`KV16_ENGINES`; measured, NOT applied: MECHANISMS "engine_kv_precision"): the v5.0 L40S
+Engine KV precision (`KV16_ENGINES`; applied in session 16: MECHANISMS "engine_kv_precision"): the v5.0 L40S
 engines' configs (Dell's XE7745 Server and Offline, HPE's DL380a Server) set no `kv_cache_dtype`, so NVIDIA's harness
 quantizes no KV cache and the engines keep it at 16 bits where the model gives an fp8 row an fp8 cache [P]; with it
 those rows take `kv_precision` "bf16" (the Offline batch 287 -> 143 rows an engine; Offline 6.88% -> 6.70%, Server
@@ -1370,7 +1370,7 @@ ENGINE_BUDGETS = {
        for chip in ("H100_SXM", "H100_NVL", "H100_PCIe", "H200_CTS")},
     ("inference-v5.0", "Mixtral_8x7B", "server", "GH200_96GB"): (9216.0, 1.0),
 }
-# The KV cache of the engines whose configs quantize none (MECHANISMS "engine_kv_precision"; measured, NOT applied):
+# The KV cache of the engines whose configs quantize none (MECHANISMS "engine_kv_precision"; applied in session 16):
 # NVIDIA's v5.0 harness passes a config's `trtllm_checkpoint_flags` to TensorRT-LLM's examples/quantization/quantize.py
 # as `--key=value` (code/common/llm TRTLLMQuantizerOp.get_cli_flags, a later-round copy of the harness [P]), whose
 # `--kv_cache_dtype` defaults to None: no KV quantization, the KV in the checkpoint's 16-bit dtype
@@ -1553,7 +1553,7 @@ MECHANISM_TABLE = {
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
-    "engine_kv_precision": Mechanism((), _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
+    "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
@@ -2396,7 +2396,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if own is not None and scenario in mechanisms["engine_budgets"]:
         fields["max_num_tokens"] = Q(own[0] / own[1], "tok")   # the engine's own budget, per rank ("Engine budgets")
     kv16 = KV16_ENGINES.get((round_, serving.model, scenario, _result_system(d.get("source", ""))))
-    if kv16 is not None and scenario in mechanisms["engine_kv_precision"]:   # measured, not applied (KV16_ENGINES)
+    if kv16 is not None and scenario in mechanisms["engine_kv_precision"]:   # applied (KV16_ENGINES): a config fact
         fields["kv_precision"] = kv16                # the engine's KV cache unquantized: 16-bit values
     if serving.max_input and scenario != "offline":
         fields["max_input_tokens"] = Q(serving.max_input, "tok")

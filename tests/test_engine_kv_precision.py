@@ -44,9 +44,10 @@ ROWS = (
 
 
 def _rows(tmp_path, on=(), evaluate=False):
+    """The rows planned (or evaluated) with the applied mechanisms less `engine_kv_precision`, plus `on`."""
     path = tmp_path / f"rows{len(on)}{int(evaluate)}.csv"
     path.write_text(HEADER + (ROWS.splitlines(keepends=True)[2] if evaluate else ROWS))   # evaluated: Dell Offline
-    mechanisms = V.mechanisms_with(on=on)
+    mechanisms = V.mechanisms_with(on=on, off=() if on else ("engine_kv_precision",))
     if evaluate:
         return V.run(str(path), mechanisms=mechanisms)[0]
     rows = V.read_csv(str(path))
@@ -55,8 +56,8 @@ def _rows(tmp_path, on=(), evaluate=False):
     return rows
 
 
-def test_engine_kv_precision_is_opt_in_and_keyed_on_the_configs(tmp_path) -> None:
-    assert V.MECHANISMS["engine_kv_precision"] == ()
+def test_engine_kv_precision_is_applied_and_keyed_on_the_configs(tmp_path) -> None:
+    assert V.MECHANISMS["engine_kv_precision"] == ("offline", "server", "interactive")   # applied in session 16
     assert set(V.KV16_ENGINES.values()) == {"bf16"}
     base, kv16 = _rows(tmp_path), _rows(tmp_path, ("engine_kv_precision",))
     expected = (True, True, True, True, False, False)   # Dell Server x2, Dell Offline, HPE Server; HPE Offline, H200
