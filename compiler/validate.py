@@ -1252,6 +1252,11 @@ LAYOUTS = {
                _V51.format("GB200-NVL72_GB200-186GB_aarch64x72", "Offline", "llama3_1-405b"), GB200=(2, 2, 1536)),
     **_layouts("inference-v5.1", "Llama3_1_405B", _S, _V51.format("B200-SXM-180GBx8", "Server", "llama3_1-405b"),
                B200=(4, 1, 2048)),
+    # GB200 Server: the x72 and x4 configs' Custom-harness setting alike, tp 4 pp 1 at 2,048 tokens (read
+    # 2026-12-06; without it the search ran the Server engine unbudgeted and it served as much as Offline, above the
+    # GB300's own Server layout: tests/test_heldout_laws.py, docs/accuracy.md "Laws over the held-out shape rows")
+    **_layouts("inference-v5.1", "Llama3_1_405B", _S,
+               _V51.format("GB200-NVL72_GB200-186GB_aarch64x72", "Server", "llama3_1-405b"), GB200=(4, 1, 2048)),
     **_layouts("inference-v5.1", "Llama3_1_405B", _I,
                _V51.format("B200-SXM-180GBx8", "Interactive", "llama3_1-405b"), B200=(4, 1, 1536)),
     **_layouts("inference-v5.1", "Llama3_1_405B", _I,
