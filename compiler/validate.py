@@ -1280,6 +1280,13 @@ LAYOUTS = {
                _V60_ATOMIC.format("GB200-NVL72_GB200-186GB_aarch64x4", "llama3_1-405b"), GB200=(1, 4, 512)),
     **_layouts("inference-v6.0", "Llama3_1_405B", ("offline",), _V60_ATOMIC.format("B200-SXM-180GBx8", "llama3_1-405b"),
                B200=(2, 2, 1536)),
+    # v6.0 B200 Server (no NVIDIA result; Google's DGX B200 runs NVIDIA's config, its own copy alike): tp 4 pp 1 at
+    # 2,048 tokens, as v5.1's. Without it the search ran the engine unbudgeted and Server served 7.6% above Offline
+    # (tests/test_heldout_laws.py, docs/accuracy.md "Laws over the held-out shape rows")
+    **_layouts("inference-v6.0", "Llama3_1_405B", _S,
+               _GH + "gbeezybez/inference_results_v6.0/blob/232fbf90/closed/NVIDIA/configs/B200-SXM-180GBx8/Server/"
+               "llama3_1-405b.py and closed/Google/configs/B200-SXM-180GBx8/Server/llama3_1-405b.py (fork of "
+               "mlcommons/inference_results_v6.0), read 2026-12-06", B200=(4, 1, 2048)),
     **_layouts("inference-v6.0", "Llama2_70B", ("offline",), _V60_ATOMIC.format("B300-SXM-270GBx1", "llama2-70b"),
                B300=(1, 1, 4608)),
     **_layouts("inference-v6.0", "Llama2_70B", ("offline",),
