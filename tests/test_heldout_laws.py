@@ -66,11 +66,13 @@ OPEN = {
     # an NVFP4 GEMM's), where its FP8 / BF16 attention draws the TDP-scaled a (3,510 / 2,758 W) as the power.py
     # section says; the step's clock drops (GB300 DeepSeek-R1 Interactive 0.828 against GB200's 0.901, B300
     # gpt-oss Interactive 0.9815 against B200's 0.9906) and its attention runs slower than on the smaller chip
+    # (the step-at-a-time clock, below, adds: the faster FP4 GEMMs shorten the step and its energy budget)
     ("bigger chip", 505, 490): "GB300 attention charged the FP4 GEMM's dynamic power: clock 0.828 vs 0.901",
     ("bigger chip", 322, 522): "B300 attention charged the FP4 GEMM's dynamic power: clock 0.9815 vs 0.9906",
-    # H200 x16 405B Server (v5.1) at batch 13 against H100's 18, both tp 8, TTFT p99 at the 6 s limit (5.86 /
-    # 5.93 s); the H200's step clock 0.917 against 0.992: not traced further (docs/accuracy.md)
-    ("bigger chip", 43, 53): "H200 405B Server TTFT-bound at batch 13 vs H100's 18 (step clock 0.917 vs 0.992)",
+    # H200 x16 405B Server (v5.1): the capacity is the prompt queue's (prefill 1,165 ms on both chips: the same FP8
+    # compute at the same 700 W), so the H200 can only tie; the step-at-a-time clock law throttles its shorter decode
+    # steps, which carry the prompt chunks, to 0.917 against the H100's 0.992 (a power limiter averages over many)
+    ("bigger chip", 43, 53): "H200 405B Server: prefill-bound tie, step-averaged clock 0.917 vs 0.992",
 }
 DOCUMENTED = {**MECHANISM, **OPEN}
 
