@@ -43,7 +43,6 @@ import numpy as np
 import pytest
 
 from compiler import catalogue
-from compiler import validate as V
 from test_heldout_shape import predictions  # one validate run a session, shared (tests/ is on the path)
 
 THROUGHPUT = ("inference Offline", "inference Server", "inference Interactive")
