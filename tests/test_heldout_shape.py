@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import math
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -26,18 +28,26 @@ NOT_DESCRIBED = {"flux1", "rgat", "whisper", "qwen3-vl-235b-a22b"}
 NO_CHIP = ()   # every accelerator of the file has a stdlib chip (Intel Arc Pro B50 since session 9); CPU-only rows name none
 
 
-@pytest.fixture(scope="module")
-def shape(tmp_path_factory):
+@lru_cache(maxsize=None)
+def predictions() -> tuple:
+    """The file's rows, validate's rows of its filled copy and the data lines whose public figure is given: one
+    validate run a test session, shared with tests/test_heldout_laws.py."""
     rows = list(csv.DictReader(open(SHAPE, newline="", encoding="utf-8")))
-    filled = tmp_path_factory.mktemp("heldout") / "heldout_filled.csv"
-    with open(filled, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
-    out, sink = run(str(filled))
+    with tempfile.TemporaryDirectory() as folder:
+        filled = Path(folder) / "heldout_filled.csv"
+        with open(filled, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
+        out, sink = run(str(filled))
     assert not sink.items, [d.message for d in sink.items]          # no row is invalid, whatever its unit
     known = {i + 2 for i, r in enumerate(rows) if r["value"]}      # data lines whose public figure is given
     return rows, out, known
+
+
+@pytest.fixture(scope="module")
+def shape():
+    return predictions()
 
 
 def test_the_file_has_the_reference_shape_and_the_new_names() -> None:
