@@ -1,0 +1,77 @@
+"""Laws of the diagrams found broken in the session-16 diagram hunt (compiler/render/diagram_*.py), read on the DOT
+text: a count drawn beside a placed part's name is the count the spec placed, and a label's bandwidth says what
+it is a bandwidth of."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from compiler.cli import run_pipeline
+from compiler.render.diagram import diagram_dot
+
+# a site that rejects its heat through dry coolers (the heat needing compressors goes to chillers): the thermal
+# model sizes each plant ({chillers} and {dry} are what the spec places, `x n` or none)
+PLANT = """\
+from systems import DGX_H100_rack
+from facility import Chiller_WC_1000ton, DryCooler_1MW
+site s {{
+  land_price = 0 USD
+  ambient_temp = 38 degC
+  heat_rejection = "dry_cooler"
+  hall h {{
+    power_feed = 5 MW
+    rack r: DGX_H100_rack x 40
+  }}
+  chiller c: Chiller_WC_1000ton{chillers}
+  dry_cooler d: DryCooler_1MW{dry}
+}}
+"""
+
+
+def _cooling_dot(tmp_path: Path, src: str) -> tuple[str, dict]:
+    path = tmp_path / "plant.factory"
+    path.write_text(src)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    values = {name: results.values[f"s.{name}"].reshape(-1)[0] for name in ("chillers", "dry_coolers")}
+    return diagram_dot(results, "cooling"), values
+
+
+def _plain(dot: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", dot).replace("&#8194;", " "))
+
+
+def test_the_plant_cards_give_the_units_placed_and_flag_a_shortfall(tmp_path) -> None:
+    """1 chiller and 2 dry coolers placed where the thermal model needs more: the cooling view used to print the
+    units the model needs as the count beside the placed model's name ("Chillers × 4 · Chiller_WC_1000ton",
+    "Dry coolers × 6 · DryCooler_1MW") and flagged nothing, while `check` failed both limits. Now: the count
+    placed, the count needed, in the alert colour."""
+    dot, needed = _cooling_dot(tmp_path, PLANT.format(chillers=" x 1", dry=" x 2"))
+    text = _plain(dot)
+    assert needed["chillers"] > 1 and needed["dry_coolers"] > 2          # the case is a shortfall of both
+    assert "Chillers × 1 " in text and "Dry coolers × 2 " in text, text
+    assert f"Chillers × {needed['chillers']:.0f} " not in text
+    for line in (f"needs {needed['chillers']:.0f} (with spares): only 1 placed",
+                 f"needs {needed['dry_coolers']:.0f} (with spares): only 2 placed"):
+        assert line in text, text
+        red = re.search(r'<FONT COLOR="#C92A2A">[^<]*' + re.escape(line), dot)
+        assert red, line
+
+
+def test_plant_placed_with_enough_units_gives_both_counts_unflagged(tmp_path) -> None:
+    """More units placed than needed: the card gives the units placed, and the model's count as what the load
+    needs, in the ordinary colour."""
+    dot, needed = _cooling_dot(tmp_path, PLANT.format(chillers=" x 9", dry=" x 20"))
+    text = _plain(dot)
+    assert "Chillers × 9 " in text and "Dry coolers × 20 " in text, text
+    assert f"needs {needed['chillers']:.0f}" in text and f"needs {needed['dry_coolers']:.0f}" in text
+    assert "only" not in text
+
+
+def test_plant_sized_by_the_model_gives_the_models_count(tmp_path) -> None:
+    """No count written: the thermal model sizes the plant, and the card says so with the model's count."""
+    dot, needed = _cooling_dot(tmp_path, PLANT.format(chillers="", dry=""))
+    text = _plain(dot)
+    assert f"Chillers × {needed['chillers']:.0f} " in text and f"Dry coolers × {needed['dry_coolers']:.0f} " in text
+    assert "only" not in text
+
