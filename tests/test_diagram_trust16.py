@@ -75,3 +75,16 @@ def test_plant_sized_by_the_model_gives_the_models_count(tmp_path) -> None:
     assert f"Chillers × {needed['chillers']:.0f} " in text and f"Dry coolers × {needed['dry_coolers']:.0f} " in text
     assert "only" not in text
 
+
+def test_a_servers_nic_row_gives_the_rate_of_each_nic_not_of_the_server(tmp_path) -> None:
+    """A DGX H100 has 8 ConnectX-7 of one 400 Gb/s port: 3.2 Tb/s per server. The network view wrote
+    '8 × ConnectX7 · 400 Gb/s per server', which reads as 400 Gb/s for the server; and '2 × BlueField3 · 2 × 400 Gb/s
+    per server' for two dual-port DPUs (1.6 Tb/s). Now the rate is each NIC's: hand calculation, 8 x 400 Gb/s."""
+    path = tmp_path / "nics.factory"
+    path.write_text("from systems import DGX_H100_rack\nsite s {\n  land_price = 0 USD\n"
+                    "  hall h {\n    rack r: DGX_H100_rack x 2\n  }\n}\n")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    text = _plain(diagram_dot(results, "network"))
+    assert "8 × ConnectX7 per server · 400 Gb/s each · 64 in all" in text, text
+    assert "Gb/s per server" not in text
