@@ -722,7 +722,8 @@ heat_liquid_all   W       output  heat_liquid of all the halls its parent places
 heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
 """,
     "site": """
-cooling_towers    count   output  cooling towers the site places with a count (the plant model does not size towers)
+cooling_towers    count   output  cooling towers the site places (one where a tower is placed without a count: the plant model does not size towers)
+cooling_towers_needed count output  cooling towers the site's heat rejected needs: ceil(heat_rejected / tower capacity) + spares (a site that rejects its heat through the towers it places)
 """,
 }
 

@@ -88,3 +88,49 @@ def test_a_servers_nic_row_gives_the_rate_of_each_nic_not_of_the_server(tmp_path
     text = _plain(diagram_dot(results, "network"))
     assert "8 × ConnectX7 per server · 400 Gb/s each · 64 in all" in text, text
     assert "Gb/s per server" not in text
+
+
+TOWERS = """\
+from systems import GB300_NVL72
+from facility import CoolingTower_5MW
+site s {{
+  land_price = 0 USD
+  heat_rejection = "cooling_tower"
+  hall h {{
+    rack r: GB300_NVL72 x {racks}
+  }}
+  cooling_tower t: CoolingTower_5MW{towers}
+}}
+"""
+
+
+def _tower_card(tmp_path: Path, racks: int, towers: str) -> tuple[str, str, list]:
+    path = tmp_path / "towers.factory"
+    path.write_text(TOWERS.format(racks=racks, towers=towers))
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "cooling")
+    card = next(line for line in dot.splitlines() if line.startswith("\ttowers_s ["))
+    failed = [c.detail for c in results.checks if not c.ok and "cooling towers" in c.message]
+    return card, _plain(card), failed
+
+
+def test_one_cooling_tower_placed_without_a_count_is_drawn_as_one_and_flagged_when_short(tmp_path) -> None:
+    """`cooling_tower t: CoolingTower_5MW` (no count) is one tower to the site's cooling-tower-capacity limit, which
+    failed ('cooling towers needed = 3, cooling towers placed = 1' for 100 GB300 racks: 14 MW IT, hand calculation
+    ceil(~15 MW / 5 MW) + 1 spare = 4 or so), while the card drew 'Cooling towers' with no count and no flag. Now
+    the card gives the towers placed, the towers the heat rejected needs, red when short: the check's numbers."""
+    card, text, failed = _tower_card(tmp_path, 100, "")
+    assert len(failed) == 1, failed
+    needed, placed = (int(x) for x in re.findall(r"= (\d+)", failed[0]))
+    assert placed == 1 and needed > 1
+    assert "Cooling towers × 1 " in text, text
+    assert f"the heat rejected needs {needed} (with spares): only 1 placed" in text, text
+    assert '<FONT COLOR="#C92A2A">the heat rejected needs' in card
+
+
+def test_enough_cooling_towers_are_drawn_unflagged_with_the_need(tmp_path) -> None:
+    card, text, failed = _tower_card(tmp_path, 2, " x 2")
+    assert not failed
+    assert "Cooling towers × 2 " in text and "the heat rejected needs 2 (with spares)" in text, text
+    assert "only" not in text and "#C92A2A" not in card

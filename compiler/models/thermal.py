@@ -180,15 +180,30 @@ limit("site", "dry-cooler-capacity", _placed_plant("dry_cooler", "dry_coolers"),
       "dry coolers placed", "the dry coolers placed can reject the heat (with spares)")
 
 
+def _rejects_through_towers(ctx) -> bool:
+    return bool(ctx.parts("cooling_tower")) and ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
+
+
+@output("site", "cooling_towers_needed", "ceil(heat_rejected / cooling_tower.capacity) + spares (redundancy)",
+        reads=("heat_rejected", "heat_rejection", "up:heat_rejection", "parts:cooling_tower.capacity",
+               "parts:cooling_tower.redundancy"))
+def _cooling_towers_needed(ctx):
+    """The towers a site that rejects its heat through the cooling towers it places needs: ceil(heat rejected /
+    tower capacity) + spares (N+1 unless the tower gives its `redundancy`). Absent for any other site (its heat
+    goes to dry coolers or the chillers' own condensers: `dry_coolers`, `chillers`)."""
+    if not _rejects_through_towers(ctx):
+        ctx.not_applicable()
+    return units_needed(ctx, "cooling_tower", ctx.get("heat_rejected"), None)   # a tower is placed: its capacity
+
+
 def _placed_towers(ctx):
-    """A limit on a site that rejects its heat through the cooling towers it places: ceil(heat rejected / tower
-    capacity) + spares <= towers placed (their count, 1 where none is written: towers are not sized by the
-    model). Without it, one 5 MW tower priced for 6 MW of heat rejected failed nothing."""
-    towers = ctx.parts("cooling_tower")
-    if not towers or ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
+    """A limit on a site that rejects its heat through the cooling towers it places: `cooling_towers_needed` <=
+    towers placed (their count, 1 where none is written: towers are not sized by the model). Without it, one
+    5 MW tower priced for 6 MW of heat rejected failed nothing."""
+    if not _rejects_through_towers(ctx):
         return None
-    placed = sum((tower.count for tower in towers), np.zeros(1))
-    return units_needed(ctx, "cooling_tower", ctx.get("heat_rejected"), None), placed   # a tower is placed
+    placed = sum((tower.count for tower in ctx.parts("cooling_tower")), np.zeros(1))
+    return ctx.get("cooling_towers_needed"), placed
 
 
 limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed", "cooling towers placed",

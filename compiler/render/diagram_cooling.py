@@ -132,9 +132,12 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
     elif mode == "cooling_tower" or towers:
         rejection = plan.ids("towers", root.path)
-        placed = plan.get(root, "cooling_towers")                 # towers placed with a count (models/totals.py)
+        placed = plan.get(root, "cooling_towers")            # towers placed, 1 where none is written (models/totals.py)
+        needed = plan.get(root, "cooling_towers_needed")     # what the heat rejected needs (models/thermal.py)
         water = plan.get(root, "water_year")
         rows = [_esc(plan.definition(towers[0][0]), 0)] if towers else []
+        if placed is not None and needed is not None:
+            rows.append(_needs_line(placed, needed, "the heat rejected"))
         if water is not None:
             rows.append(_esc(f"water {_q(water, 'm^3')} used per year", 0))   # evaporation and blowdown
         title = "Cooling towers" + (f" \u00d7 {_count_text(placed)}" if placed is not None else "")
@@ -163,10 +166,15 @@ def _plant_units(plan: _Plan, gear: list[tuple[Instance, float]], needed: float 
     if not placed_gear or needed is None:
         return needed, None
     placed = sum(plan.count(g) or 0.0 for g in placed_gear)
+    return placed, _needs_line(placed, needed, load)
+
+
+def _needs_line(placed: float, needed: float, load: str) -> str:
+    """'LOAD needs N (with spares)', in red with ': only P placed' when fewer units are placed than needed."""
     line = f"{load} needs {_count_text(needed)} (with spares)"
     if placed < needed:
-        return placed, _font(_esc(f"{line}: only {_count_text(placed)} placed", 0), None, ALERT)
-    return placed, _esc(line, 0)
+        return _font(_esc(f"{line}: only {_count_text(placed)} placed", 0), None, ALERT)
+    return _esc(line, 0)
 
 
 def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str,
