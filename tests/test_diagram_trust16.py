@@ -134,3 +134,35 @@ def test_enough_cooling_towers_are_drawn_unflagged_with_the_need(tmp_path) -> No
     assert not failed
     assert "Cooling towers × 2 " in text and "the heat rejected needs 2 (with spares)" in text, text
     assert "only" not in text and "#C92A2A" not in card
+
+
+PUMPS = """\
+from systems import GB300_NVL72
+from facility import Pump_3500kW
+site s {{
+  land_price = 0 USD
+  hall h {{
+    rack r: GB300_NVL72 x 40
+{hall_pump}  }}
+{site_pump}}}
+"""
+
+
+def test_pumps_placed_are_drawn_on_the_loop_they_serve_and_flagged_when_short(tmp_path) -> None:
+    """40 GB300 racks put ~4.8 MW into liquid: one 3.5 MW pump is short (the pump-capacity limit fails: needs
+    ceil(4.8 / 3.5) + 1 = 3). The cooling view drew no placed pump at all. Now the hall's pumps are on its liquid
+    loop card and a site's on its plant card, with the need, red when short: the check's numbers."""
+    for hall_pump, site_pump, node in (("    pump p: Pump_3500kW\n", "", "cdus_s__h"),
+                                       ("", "  pump p: Pump_3500kW\n", "chillers_s")):
+        path = tmp_path / "pumps.factory"
+        path.write_text(PUMPS.format(hall_pump=hall_pump, site_pump=site_pump))
+        results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+        assert results is not None, [d.message for d in sink.items]
+        failed = [c.detail for c in results.checks if not c.ok and "pumps" in c.message]
+        assert len(failed) == 1, failed
+        needed, placed = (int(x) for x in re.findall(r"= (\d+)", failed[0]))
+        assert (needed, placed) == (3, 1)
+        card = next(line for line in diagram_dot(results, "cooling").splitlines() if line.strip().startswith(f"{node} ["))
+        text = _plain(card)
+        assert "pumps 1 × Pump_3500kW" in text, text
+        assert '<FONT COLOR="#C92A2A">the liquid heat needs 3 (with spares): only 1 placed' in card, card

@@ -210,19 +210,32 @@ limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed",
       "the cooling towers placed can reject the heat (with spares)")
 
 
-def _placed_pumps(ctx):
-    """A limit on a hall or site that places pumps: ceil(liquid heat they carry / pump capacity) + spares <= pumps
-    placed (their count, 1 where none is written). A site's pumps carry its halls' liquid heat but for halls that
-    place pumps of their own. Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
-    pumps = ctx.parts("pump")
-    if not pumps:
-        return None
+def _pumps_needed(ctx):
+    """The pumps a hall or site that places pumps needs: ceil(liquid heat they carry / pump capacity) + spares
+    (N+1 unless the pump gives its `redundancy`). A site's pumps carry its halls' liquid heat but for halls that
+    place pumps of their own. Absent where no pump is placed (the cooling model's pumping power stands in)."""
+    if not ctx.parts("pump"):
+        ctx.not_applicable()
     carried = ctx.get("heat_liquid")
     for hall in ctx.parts("hall"):
         if hall.parts("pump"):
             carried = carried - hall.count * hall.get("heat_liquid")
+    return units_needed(ctx, "pump", carried, None)       # a pump is placed: its capacity
+
+
+for _kind, _halls in (("hall", ()), ("site", ("parts:hall.count", "parts:hall.heat_liquid"))):
+    output(_kind, "pumps_needed", "ceil(liquid heat the pumps carry / pump.capacity) + spares (redundancy)",
+           reads=("heat_liquid", "parts:pump.capacity", "parts:pump.redundancy") + _halls)(_pumps_needed)
+
+
+def _placed_pumps(ctx):
+    """A limit on a hall or site that places pumps: `pumps_needed` <= pumps placed (their count, 1 where none is
+    written). Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
+    pumps = ctx.parts("pump")
+    if not pumps:
+        return None
     placed = sum((pump.count for pump in pumps), np.zeros(1))
-    return units_needed(ctx, "pump", carried, None), placed       # a pump is placed: its capacity
+    return ctx.get("pumps_needed"), placed
 
 
 for _kind in ("hall", "site"):
