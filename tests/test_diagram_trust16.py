@@ -166,3 +166,22 @@ def test_pumps_placed_are_drawn_on_the_loop_they_serve_and_flagged_when_short(tm
         text = _plain(card)
         assert "pumps 1 × Pump_3500kW" in text, text
         assert '<FONT COLOR="#C92A2A">the liquid heat needs 3 (with spares): only 1 placed' in card, card
+
+
+def test_a_disaggregated_service_shows_its_prefill_and_decode_pools_and_they_add_up(tmp_path) -> None:
+    """A disaggregated service drew '1,833 accelerators needed' with nothing of its two pools, the figure that
+    sizes a disaggregated deployment. Now the card gives both, read from the results, and they add up to the
+    count it shows (the law the example asserts: prefill + decode == accelerators_needed)."""
+    path = tmp_path / "disagg.factory"
+    path.write_text("from systems import GB200_NVL72\nfrom models import Llama3_1_70B\nsite cloud {\n"
+                    "  inference dyn {\n    model = Llama3_1_70B\n    rack = GB200_NVL72\n    precision = \"fp4\"\n"
+                    "    scenario = \"server\"\n    serving = \"disaggregated\"\n    input_tokens = 8000 tok\n"
+                    "    output_tokens = 500 tok\n    demand = 2 Mtok/s\n  }\n}\n")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    text = _plain(diagram_dot(results, "physical"))
+    m = re.search(r"([\d,]+) accelerators needed \(([\d,]+) prefill \+ ([\d,]+) decode\)", text)
+    assert m, text
+    total, prefill, decode = (int(x.replace(",", "")) for x in m.groups())
+    assert prefill + decode == total
+    assert total == results.values["cloud.dyn.accelerators_needed"].reshape(-1)[0]
