@@ -54,8 +54,13 @@ def test_a_block_nothing_places_has_no_placed_total() -> None:
         assert path not in results.values
 
 
-def test_cooling_towers_count_the_towers_placed_with_a_count() -> None:
+def test_cooling_towers_count_every_tower_placed_one_where_no_count_is_written() -> None:
+    """As the site's cooling-tower-capacity limit counts them (session 16: the output skipped a tower placed
+    without a count, so the cooling view drew 'Cooling towers' with no number where the limit said 1 placed)."""
     results, _ = run(SPEC)
-    assert value(results, "s.cooling_towers") == 2 + 3        # `c` is placed without a count
+    assert value(results, "s.cooling_towers") == 2 + 3 + 1    # `c` is placed without a count: one tower
     bare, _ = run(SPEC.replace("  cooling_tower a: tower x 2\n  cooling_tower b: tower x 3\n", ""))
-    assert "s.cooling_towers" not in bare.values
+    assert value(bare, "s.cooling_towers") == 1
+    none, _ = run(SPEC.replace("  cooling_tower a: tower x 2\n  cooling_tower b: tower x 3\n", "")
+                  .replace("  cooling_tower c: tower\n", ""))
+    assert "s.cooling_towers" not in none.values

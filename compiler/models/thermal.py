@@ -180,34 +180,62 @@ limit("site", "dry-cooler-capacity", _placed_plant("dry_cooler", "dry_coolers"),
       "dry coolers placed", "the dry coolers placed can reject the heat (with spares)")
 
 
+def _rejects_through_towers(ctx) -> bool:
+    return bool(ctx.parts("cooling_tower")) and ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
+
+
+@output("site", "cooling_towers_needed", "ceil(heat_rejected / cooling_tower.capacity) + spares (redundancy)",
+        reads=("heat_rejected", "heat_rejection", "up:heat_rejection", "parts:cooling_tower.capacity",
+               "parts:cooling_tower.redundancy"))
+def _cooling_towers_needed(ctx):
+    """The towers a site that rejects its heat through the cooling towers it places needs: ceil(heat rejected /
+    tower capacity) + spares (N+1 unless the tower gives its `redundancy`). Absent for any other site (its heat
+    goes to dry coolers or the chillers' own condensers: `dry_coolers`, `chillers`)."""
+    if not _rejects_through_towers(ctx):
+        ctx.not_applicable()
+    return units_needed(ctx, "cooling_tower", ctx.get("heat_rejected"), None)   # a tower is placed: its capacity
+
+
 def _placed_towers(ctx):
-    """A limit on a site that rejects its heat through the cooling towers it places: ceil(heat rejected / tower
-    capacity) + spares <= towers placed (their count, 1 where none is written: towers are not sized by the
-    model). Without it, one 5 MW tower priced for 6 MW of heat rejected failed nothing."""
-    towers = ctx.parts("cooling_tower")
-    if not towers or ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
+    """A limit on a site that rejects its heat through the cooling towers it places: `cooling_towers_needed` <=
+    towers placed (their count, 1 where none is written: towers are not sized by the model). Without it, one
+    5 MW tower priced for 6 MW of heat rejected failed nothing."""
+    if not _rejects_through_towers(ctx):
         return None
-    placed = sum((tower.count for tower in towers), np.zeros(1))
-    return units_needed(ctx, "cooling_tower", ctx.get("heat_rejected"), None), placed   # a tower is placed
+    placed = sum((tower.count for tower in ctx.parts("cooling_tower")), np.zeros(1))
+    return ctx.get("cooling_towers_needed"), placed
 
 
 limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed", "cooling towers placed",
       "the cooling towers placed can reject the heat (with spares)")
 
 
-def _placed_pumps(ctx):
-    """A limit on a hall or site that places pumps: ceil(liquid heat they carry / pump capacity) + spares <= pumps
-    placed (their count, 1 where none is written). A site's pumps carry its halls' liquid heat but for halls that
-    place pumps of their own. Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
-    pumps = ctx.parts("pump")
-    if not pumps:
-        return None
+def _pumps_needed(ctx):
+    """The pumps a hall or site that places pumps needs: ceil(liquid heat they carry / pump capacity) + spares
+    (N+1 unless the pump gives its `redundancy`). A site's pumps carry its halls' liquid heat but for halls that
+    place pumps of their own. Absent where no pump is placed (the cooling model's pumping power stands in)."""
+    if not ctx.parts("pump"):
+        ctx.not_applicable()
     carried = ctx.get("heat_liquid")
     for hall in ctx.parts("hall"):
         if hall.parts("pump"):
             carried = carried - hall.count * hall.get("heat_liquid")
+    return units_needed(ctx, "pump", carried, None)       # a pump is placed: its capacity
+
+
+for _kind, _halls in (("hall", ()), ("site", ("parts:hall.count", "parts:hall.heat_liquid"))):
+    output(_kind, "pumps_needed", "ceil(liquid heat the pumps carry / pump.capacity) + spares (redundancy)",
+           reads=("heat_liquid", "parts:pump.capacity", "parts:pump.redundancy") + _halls)(_pumps_needed)
+
+
+def _placed_pumps(ctx):
+    """A limit on a hall or site that places pumps: `pumps_needed` <= pumps placed (their count, 1 where none is
+    written). Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
+    pumps = ctx.parts("pump")
+    if not pumps:
+        return None
     placed = sum((pump.count for pump in pumps), np.zeros(1))
-    return units_needed(ctx, "pump", carried, None), placed       # a pump is placed: its capacity
+    return ctx.get("pumps_needed"), placed
 
 
 for _kind in ("hall", "site"):

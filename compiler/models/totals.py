@@ -7,8 +7,8 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     accelerators_all  = accelerators * count     count is the multiplicity in the parent, 1 when placed
     heat_liquid_all   = heat_liquid * count      without one; never the product up the whole path, which
     heat_air_all      = heat_air * count         is the bill of materials' `quantity`)
-    cooling_towers    = sum of the counts of the cooling towers the site places with a count (a tower
-                        placed without one is drawn without a number: no model sizes towers)
+    cooling_towers    = sum of the counts of the cooling towers the site places (1 for a tower placed without
+                        one, as the site's cooling-tower-capacity limit counts it: no model sizes towers)
 
 Example: `hall h: big_hall x 3` with it_power = 12 MW and 4,096 accelerators per hall: it_power_all = 36 MW,
 accelerators_all = 12,288. Each output is absent where its per-item figure is (a rack with no IT figure), and for a block nothing places
@@ -36,10 +36,10 @@ for _name in ("heat_liquid", "heat_air"):
     output("hall", f"{_name}_all", f"{_name} * count")(_times_count(_name))
 
 
-@output("site", "cooling_towers", "sum of the counts of the cooling towers placed with a count",
+@output("site", "cooling_towers", "sum of the counts of the cooling towers placed (1 where none is written)",
         reads=("parts:cooling_tower.count",))
 def _cooling_towers(ctx):
-    placed = [part for part in ctx.parts("cooling_tower") if part.count_is_explicit]
+    placed = ctx.parts("cooling_tower")
     if not placed:
         ctx.not_applicable()
     total = np.zeros(1)

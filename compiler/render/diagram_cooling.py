@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
+    ALERT, _b, _bf, _font, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
     _esc, _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
     _root_title, _sig, _x)
 
@@ -107,15 +107,19 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
     else:
         rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
                          "(model default)", 0))
+    chillers_drawn, sizing = _plant_units(plan, gear, chillers, "the compressor load at the design ambient")
     if chillers is None:
         rows.append(_esc("not sized: its load has no value (factory eval says why)", 0))
+    elif sizing:
+        rows.append(sizing)
     else:
         rows.append(_esc("sized for the design ambient, with spares", 0) if chillers
                     else _esc("no compressor load at the design ambient", 0))
+    rows += _pump_rows(plan, root)
     rows.append(_bf(f"plant power {_q(cooling, 'W')} peak \u00b7 "
                    f"{_q(plan.get(root, 'cooling_power_avg'), 'W')} average"))
     rows.append(_esc("(pumps, fans, compressors)", 0))
-    c.node(chiller_node, _card(_b(f"Chillers \u00d7 {_count_text(chillers)}"), rows,
+    c.node(chiller_node, _card(_b(f"Chillers \u00d7 {_count_text(chillers_drawn)}"), rows,
                                caption=_esc(f"PLANT OF {plan.kind(root).upper()} {root.block.name} \u00b7 "
                                             "MECHANICAL COOLING", 0), group="plant"))
     if mode == "dry_cooler" or dry is None or dry:
@@ -123,13 +127,18 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
         gear = plant_gear("dry_cooler")
         cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
         rows = [_esc((plan.definition(gear[0][0]) + " \u00b7 " if gear else "") + f"{_q(cap, 'W')} each", 0)]
-        c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry)}"), rows,
+        dry_drawn, sizing = _plant_units(plan, gear, dry, "the heat rejected")
+        rows += [sizing] if sizing else []
+        c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry_drawn)}"), rows,
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
     elif mode == "cooling_tower" or towers:
         rejection = plan.ids("towers", root.path)
-        placed = plan.get(root, "cooling_towers")                 # towers placed with a count (models/totals.py)
+        placed = plan.get(root, "cooling_towers")            # towers placed, 1 where none is written (models/totals.py)
+        needed = plan.get(root, "cooling_towers_needed")     # what the heat rejected needs (models/thermal.py)
         water = plan.get(root, "water_year")
         rows = [_esc(plan.definition(towers[0][0]), 0)] if towers else []
+        if placed is not None and needed is not None:
+            rows.append(_needs_line(placed, needed, "the heat rejected"))
         if water is not None:
             rows.append(_esc(f"water {_q(water, 'm^3')} used per year", 0))   # evaporation and blowdown
         title = "Cooling towers" + (f" \u00d7 {_count_text(placed)}" if placed is not None else "")
@@ -145,6 +154,45 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
                           caption=_esc("OUTDOORS", 0), group="note"))
     for inst, count, direct in branches:
         _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node)
+
+
+def _plant_units(plan: _Plan, gear: list[tuple[Instance, float]], needed: float | None, load: str
+                 ) -> tuple[float | None, str | None]:
+    """(units drawn, sizing line) of a site's chillers or dry coolers: the units the spec places with a count and
+    'LOAD needs N (with spares)' (the thermal model's `chillers` / `dry_coolers`, read), in red with ': only P placed'
+    when fewer are placed, as the site's chiller-capacity and dry-cooler-capacity limits judge them; the model's
+    count and no line when the spec leaves the count to the model. Drawing the model's count beside the placed
+    gear's name printed 'Chillers x 4 . Chiller_WC_1000ton' for one chiller placed."""
+    placed_gear = [g for g, _ in gear if g.count is not None]
+    if not placed_gear or needed is None:
+        return needed, None
+    placed = sum(plan.count(g) or 0.0 for g in placed_gear)
+    return placed, _needs_line(placed, needed, load)
+
+
+def _needs_line(placed: float, needed: float, load: str) -> str:
+    """'LOAD needs N (with spares)', in red with ': only P placed' when fewer units are placed than needed."""
+    line = f"{load} needs {_count_text(needed)} (with spares)"
+    if placed < needed:
+        return _font(_esc(f"{line}: only {_count_text(placed)} placed", 0), None, ALERT)
+    return _esc(line, 0)
+
+
+def _pump_rows(plan: _Plan, inst: Instance) -> list[str]:
+    """The pumps a hall or site places (1 where no count is written, as its pump-capacity limit counts them) and
+    what its liquid heat needs (`pumps_needed`, models/thermal.py), red when short. The view drew no placed
+    pump at all: one pump for three needed failed `check` with nothing on the loop that lacked them."""
+    pumps = plan.parts(inst, "pump")
+    needed = plan.get(inst, "pumps_needed")
+    if not pumps:
+        return []
+    placed = sum(plan.count(p) or 1.0 for p in pumps)
+    cap = plan.get(pumps[0], "capacity")
+    rows = [_esc(f"pumps {_count_text(placed)} \u00d7 {plan.definition(pumps[0])}"
+                 + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0)]
+    if needed is not None:
+        rows.append(_needs_line(placed, needed, "the liquid heat"))
+    return rows
 
 
 def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str,
@@ -197,6 +245,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             # the CDUs / CRAHs a row places are sized per row (their own units_needed and utilization)
             row_gear = [(row, part) for row in plan.parts(inst, "row")
                         for part in plan.parts(row, "cdu" if liquid_side else "crah")]
+            if liquid_side and not direct:
+                rows += _pump_rows(plan, inst)
             for row, part in row_gear[:MAX_LIST]:
                 rows.append(_esc(f"in each {plan.part_name(row)}: {plan.definition(part)}", 0))
                 rows.append(_gear_sizing(plan, part, f"the row's {stream} heat"))

@@ -249,9 +249,11 @@ def _scaleup_domains(plan: _Plan, roots: list[Instance]) -> list[tuple[str, str]
         for nic in plan.parts(server, "nic", "dpu")[:4]:
             bw, ports = plan.get(nic, "bandwidth"), plan.get(nic, "ports") or 1
             per = plan.count(nic) or 0.0
-            speed = "" if not bw else f" \u00b7 {_bits(bw)}" if ports == 1 else \
-                f" \u00b7 {_count_text(ports)} \u00d7 {_bits(bw)}"
-            rows.append(_esc(f"{_count_text(per)} \u00d7 {plan.definition(nic)}{speed} per server"
+            # each NIC's rate (ports x the per-port `bandwidth`), after "per server": '8 x ConnectX7 . 400 Gb/s per
+            # server' read as the server's rate, an eighth of its 3.2 Tb/s
+            speed = "" if not bw else f" \u00b7 {_bits(bw)} each" if ports == 1 else \
+                f" \u00b7 {_count_text(ports)} \u00d7 {_bits(bw)} each"
+            rows.append(_esc(f"{_count_text(per)} \u00d7 {plan.definition(nic)} per server{speed}"
                              f" \u00b7 {_count_text(per * totals[key])} in all", 120))
         out.append((plan.ids("nics", server.path),
                     _card(_b(key) + _esc(f" \u00d7 {_count_text(totals[key])}"), rows,

@@ -225,6 +225,9 @@ def _workload_card(plan: _Plan, workloads: list[Instance],
         n = given if given is not None else needed
         count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
                  + (" needed" if given is None else ""))
+        prefill, decode = plan.get(w, "prefill_accelerators"), plan.get(w, "decode_accelerators")
+        if n is not None and prefill is not None and decode is not None:     # disaggregated serving: its two pools
+            count += f" ({_count_text(prefill)} prefill + {_count_text(decode)} decode)"
         what = " on ".join(x.block.name for x in (model, on) if isinstance(x, Instance))
         # a long name is cut (at MAX_TEXT), never the figures after it: the whole line was cut at 110
         # characters, and the published NeMo runs' 60-character names lost their accelerator counts
