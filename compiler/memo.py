@@ -119,6 +119,8 @@ class ValueMemo:
         self.entries: dict[str, tuple] = {}         # path -> (span (file, start, end) or None, read, value)
         self.shapes: dict[str, tuple[str, str]] = {}   # file -> (text, shape_of(text)): computed once per text
         self.lent = 0                               # values lent by the last round (bench, tests)
+        # (a program shape's key, `compiler.share`'s classes of copies in it, by path): they depend on the shape alone
+        self.share_plan: tuple | None = None
         self._busy = threading.Lock()
 
     def _shape(self, name: str, text: str) -> str:

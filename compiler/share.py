@@ -121,11 +121,52 @@ class PlacementShare:
 
     # ------------------------------------------------------------------ classes
     def prepare(self) -> None:
+        from .checks import _placed_in_order
         from .evaluate import Evaluator, evaluate_check, evaluate_limit
 
         ev = self.ev
         graph = ev.graph
-        shape_of = ev.lowering.shape
+        # the classes are a function of the program's shape (`compiler.memo.shape_of`: the same nodes, paths,
+        # instances and statements): kept by the document's memo and used again while the shape holds
+        rnd = ev.memo
+        keep = getattr(rnd, "memo", None)
+        plan = None
+        if keep is not None and keep.share_plan is not None and keep.share_plan[0] == rnd.key:
+            plan = keep.share_plan[1]
+        if plan is None:
+            plan = self._plan()
+            if keep is not None:
+                keep.share_plan = (rnd.key, plan)
+        if not plan:
+            return
+        index = {inst.path: inst for inst in _placed_in_order(graph)}
+        at, check_results, limit_results = self.at, self.check_results, self.limit_results
+        for first_path, first_c, first_l, members in plan:
+            first = index[first_path]
+            got = self._scratch(first, [graph.checks[i] for i in first_c], [graph.limits[i] for i in first_l],
+                                Evaluator, evaluate_check, evaluate_limit)
+            if got is None:
+                continue
+            cls, asserts, limits = got
+            self.classes.append(cls)
+            names = cls.watch.names
+            for member_path, mine_c, mine_l, pairs in members:
+                if names and any(self._found_outward(index[member_path], name) for name in names):
+                    continue
+                for mine, theirs in pairs:
+                    at[mine] = (theirs, cls)
+                for i, result in zip(mine_c, asserts):
+                    check_results[i] = result
+                for i, result in zip(mine_l, limits):
+                    limit_results[i] = result
+
+    def _plan(self) -> list:
+        """The classes of copies, by path: [(first's path, its checks' and limits' indices in the graph, [(member's
+        path, its checks' and limits' indices, [(each instance path in the member, its counterpart's in the
+        first)])])], the members (the first first) whose checks and limits are the first's statements on the
+        counterpart instances. What its scratch evaluation reads decides the rest (`prepare`)."""
+        graph = self.ev.graph
+        shape_of = self.ev.lowering.shape
         classes: dict[tuple, list[Instance]] = {}
         memo: dict[int, tuple] = {}
         todo = list(reversed(graph.roots))
@@ -140,7 +181,7 @@ class PlacementShare:
             todo.extend(reversed(inst.parts))
         classes = {sig: members for sig, members in classes.items() if len(members) > 1}
         if not classes:
-            return
+            return []
         firsts = {id(members[0]) for members in classes.values()}
         for sig, members in list(classes.items()):      # a class inside another's first placement: left alone
             level = members[0].parent
@@ -163,39 +204,29 @@ class PlacementShare:
             root = owner.get(id(lim.instance))
             if root is not None:
                 limits_of.setdefault(id(root), []).append(i)
+        plan = []
+        checks, limits_ = graph.checks, graph.limits
         for members in classes.values():
             first = members[0]
-            got = self._scratch(first, [graph.checks[i] for i in checks_of.get(id(first), [])],
-                                [graph.limits[i] for i in limits_of.get(id(first), [])],
-                                Evaluator, evaluate_check, evaluate_limit)
-            if got is None:
-                continue
-            cls, asserts, limits = got
-            self.classes.append(cls)
-            names = cls.watch.names
             first_c, first_l = checks_of.get(id(first), []), limits_of.get(id(first), [])
             inside = list(_subtree(first))
+            kept = []
             for member in members:
-                if any(self._found_outward(member, name) for name in names):
-                    continue
                 mine_c = checks_of.get(id(member), [])
                 mine_l = limits_of.get(id(member), [])
-                if len(mine_c) != len(asserts) or len(mine_l) != len(limits):
+                if len(mine_c) != len(first_c) or len(mine_l) != len(first_l):
                     continue
                 # each instance of the member's and its counterpart in the first (the same walk of the same shape)
                 copy = {id(mine): theirs for mine, theirs in zip(_subtree(member), inside)}
-                checks, limits_ = graph.checks, graph.limits
                 if any(checks[j].stmt is not checks[i].stmt or copy.get(id(checks[j].instance)) is not
                        checks[i].instance for i, j in zip(first_c, mine_c)) \
                         or any(limits_[j].limit is not limits_[i].limit or copy.get(id(limits_[j].instance)) is not
                                limits_[i].instance for i, j in zip(first_l, mine_l)):
                     continue
-                for mine in _subtree(member):
-                    self.at[mine.path] = (copy[id(mine)].path, cls)
-                for i, result in zip(mine_c, asserts):
-                    self.check_results[i] = result
-                for i, result in zip(mine_l, limits):
-                    self.limit_results[i] = result
+                kept.append((member.path, mine_c, mine_l,
+                             [(mine.path, copy[id(mine)].path) for mine in _subtree(member)]))
+            plan.append((first.path, first_c, first_l, kept))
+        return plan
 
     def _found_outward(self, member: Instance, name: str) -> bool:
         """Whether a bare name the first placement found in no instance is a member of one enclosing `member`."""

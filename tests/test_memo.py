@@ -228,3 +228,24 @@ def test_a_hall_the_edit_does_not_reach_keeps_its_facility_power(tmp_path):
         assert _checks(edited, path, session, memo) == _checks(edited, path, dsl.Session(), None), feed
         assert other in memo.entries
     assert memo.lent > 0
+
+
+def test_the_share_s_classes_are_kept_while_the_shape_holds(tmp_path):
+    """`compiler.share`'s classes of copies depend on the program's shape alone: a number edited (a chip's tdp, a
+    rack's count) uses the memo's classes again (the same plan object), a name edited makes them again; the
+    diagnostics and check results equal a fresh evaluation's each time."""
+    text = generate(300)
+    path = tmp_path / "bench.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    assert _checks(text, path, session, memo) is not None
+    plan = memo.share_plan[1]
+    assert plan                                                 # (copies were found)
+    tdp = text.index(" W  ")
+    count = text.index(" x 3\n")
+    for edited, kept in ((text[:tdp - 1] + "9" + text[tdp:], True),
+                         (text[:count] + " x 7\n" + text[count + 5:], True),
+                         (text.replace("rack r_1:", "rack q_1:"), False)):
+        got = _checks(edited, path, session, memo)
+        assert got == _checks(edited, path, dsl.Session(), None)
+        assert (memo.share_plan[1] is plan) is kept
+        plan = memo.share_plan[1]
