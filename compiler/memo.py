@@ -285,10 +285,12 @@ class Round:
         have, at this point: what was visited before it has no effect) and must name the same instance."""
         old = self.old
         entry = old.get(path)
-        if entry is None or type(entry[2]) is _Ref or path in self.refused:
+        refused_here = self.refused
+        if entry is None or type(entry[2]) is _Ref or path in refused_here:
             return False
         values, new = ev.values, self.new
         absent, failed, refused = ev.absent, ev.failed, ev.refused
+        changed = self.changed                  # (`_touched` and `_moved`, written out: a lend visits ~6 nodes)
         order: list[str] = []                   # the nodes to put in place, each after what it read
         seen: set[str] = set()
         todo = [(path, False)]
@@ -307,18 +309,36 @@ class Round:
                 except EvalError:
                     pass
             if p in values:
-                if entry is None or not same_value(values[p], entry[2]):
-                    self.refused.add(path)
+                if entry is None:
+                    refused_here.add(path)
+                    return False
+                have = values[p]
+                if have is not entry[2] and not same_value(have, entry[2]):
+                    refused_here.add(path)
                     return False
                 continue
-            if entry is None or p in self.refused or p in absent or p in failed or p in refused \
-                    or self._touched(entry[0]) or len(entry) > 4 and any(self._touched(x) for x in entry[4]):
-                self.refused.add(path)
+            if entry is None or p in refused_here or p in absent or p in failed or p in refused:
+                refused_here.add(path)
                 if p != path:
-                    self.refused.add(p)
+                    refused_here.add(p)
+                return False
+            span = entry[0]
+            if span is not None and changed:
+                found = changed.get(span[0])
+                if found is not None and span[1] <= found[1] and span[2] >= found[0]:
+                    refused_here.add(path)
+                    if p != path:
+                        refused_here.add(p)
+                    return False
+            if len(entry) > 4 and entry[4] and any(self._touched(x) for x in entry[4]):
+                refused_here.add(path)
+                if p != path:
+                    refused_here.add(p)
                 return False
             todo.append((p, True))
-            todo.extend((d, False) for d in reversed(entry[1]))
+            reads = entry[1]
+            if reads:
+                todo.extend((d, False) for d in reversed(reads))
         nodes = ev.graph.nodes if ev.values_checked else None     # (the whole evaluation: `Node.deps` as computed)
         for p in order:
             entry = old[p]
@@ -328,11 +348,18 @@ class Round:
                     node = nodes.get(p)
                     if node is not None:
                         node.deps = sorted(set(entry[1])) if len(entry[1]) > 1 else list(entry[1])
+            span = entry[0]
+            if span is not None and changed:
+                found = changed.get(span[0])
+                if found is not None and span[1] >= found[1]:
+                    span = (span[0], span[1] + found[2], span[2] + found[2])
             if len(entry) > 4:
-                new[p] = (self._moved(entry[0]), entry[1], entry[2], entry[3], tuple(self._moved(x) for x in entry[4]))
-                self._replay(entry[3], ev)
+                texts = entry[4]
+                new[p] = (span, entry[1], entry[2], entry[3], tuple(self._moved(x) for x in texts) if texts else texts)
+                if entry[3]:
+                    self._replay(entry[3], ev)
             else:
-                new[p] = (self._moved(entry[0]),) + entry[1:]
+                new[p] = (span,) + entry[1:] if span is not entry[0] else entry
         self.lent += len(order)
         return True
 
