@@ -249,3 +249,25 @@ def test_the_share_s_classes_are_kept_while_the_shape_holds(tmp_path):
         assert got == _checks(edited, path, dsl.Session(), None)
         assert (memo.share_plan[1] is plan) is kept
         plan = memo.share_plan[1]
+
+
+def test_the_field_tables_of_copies_after_an_edit_equal_a_fresh_evaluation(tmp_path):
+    """The field tables skip a shared copy whose values are its first's, the same arrays or (where the memo lent
+    the first's) equal ones (`compiler.checks._copy_identical`): an idle power edited above its chip's TDP, then
+    other figures edited (the first's values lent, the copies' the share's), give a fresh evaluation's diagnostics
+    (the error at the chip, every placement named in its notes), and a fix removes it."""
+    text = generate(300)
+    path = tmp_path / "bench.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    at = text.index("idle_power = ") + len("idle_power = ")
+    end = text.index(" W", at)
+    over = text[:at] + "5000" + text[end:]
+    hall = over.index("power_feed = ") + len("power_feed = ")
+    versions = [text, over, over[:hall] + "7" + over[hall + 1:], over[:hall] + "9" + over[hall + 1:], text]
+    for k, version in enumerate(versions):
+        got = _checks(version, path, session, memo)
+        assert got == _checks(version, path, dsl.Session(), None), k
+        errors = [d for d in got[0] if d[1] == "out-of-range" and "idle_power" in d[2]]
+        assert len(errors) == (1 if version is not text else 0), k
+        if errors:
+            assert any(note.startswith("also `") for note in errors[0][4])     # (its copies, noted)
