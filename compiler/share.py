@@ -50,6 +50,9 @@ SHARED_KINDS = frozenset({"rack", "server", "row", "switch", "power_shelf", "sto
                           "memory"})
 
 
+_OWN = object()          # (`PlacementShare.limit`: no span known yet)
+
+
 class _Escaped(Exception):
     """The scratch evaluation stepped outside its placement."""
 
@@ -118,6 +121,8 @@ class PlacementShare:
         self.classes: list[_Class] = []
         self.check_results: dict[int, object] = {}      # index in graph.checks -> the CheckResult (or None) to use
         self.limit_results: dict[int, object] = {}      # index in graph.limits -> the same
+        self.limit_firsts: dict[int, int] = {}          # index in graph.limits -> its counterpart's in the first
+        self._limit_spans: dict[int, object] = {}       # the counterpart's index -> the span its copies share
 
     # ------------------------------------------------------------------ classes
     def prepare(self) -> None:
@@ -140,7 +145,8 @@ class PlacementShare:
         if not plan:
             return
         index = {inst.path: inst for inst in _placed_in_order(graph)}
-        at, check_results, limit_results = self.at, self.check_results, self.limit_results
+        at, check_results, limit_results, limit_firsts = self.at, self.check_results, self.limit_results, \
+            self.limit_firsts
         for first_path, first_c, first_l, members in plan:
             first = index[first_path]
             got = self._scratch(first, [graph.checks[i] for i in first_c], [graph.limits[i] for i in first_l],
@@ -157,8 +163,9 @@ class PlacementShare:
                     at[mine] = (theirs, cls)
                 for i, result in zip(mine_c, asserts):
                     check_results[i] = result
-                for i, result in zip(mine_l, limits):
+                for i, theirs, result in zip(mine_l, first_l, limits):
                     limit_results[i] = result
+                    limit_firsts[i] = theirs
 
     def _plan(self) -> list:
         """The classes of copies, by path: [(first's path, its checks' and limits' indices in the graph, [(member's
@@ -329,12 +336,22 @@ class PlacementShare:
     def limit(self, i: int, check):
         """The result of built-in limit `graph.limits[i]` (in a shared placement) from its class's first, at this
         placement's span (`compiler.evaluate.evaluate_limit`'s)."""
-        from .evaluate import CheckResult, _limit_span
-
         found = self.limit_results[i]
         if found is None:
             return None
-        span = _limit_span(self.ev, check)
+        from .evaluate import CheckResult, _limit_span
+
+        # where its finding is shown: the field or let that gives the limit is the first's statement (the same
+        # member statements), so its span is the first's; else (a model's figure, or none: the block's name) its own
+        theirs = self.limit_firsts[i]
+        span = self._limit_spans.get(theirs, _OWN)
+        if span is _OWN:
+            first = self.ev.graph.limits[theirs]
+            node = self.ev.graph.nodes.get(f"{first.instance.path}.{first.limit.right}")
+            span = self._limit_spans[theirs] = node.span if node is not None and node.kind in ("field", "let") \
+                and node.span else None
+        if span is None:
+            span = _limit_span(self.ev, check)
         if type(found) is tuple:
             result, diag = found
             self._report(diag, check.instance.path, span)
