@@ -11,7 +11,7 @@ at 2,000 lines) and for examples/inference_shootout.factory:
 
 * first open: a fresh `dsl.Session`, the text checked (`Analysis(...)`: the front end) and its checks' stage;
 * a keystroke: `--edits` one-character edits of a figure (on the generated spec: a chip's `tdp`, which every hall
-  reaches, and hall_0's `power_feed`, which one hall reads) (the session kept, as the server keeps it, and the
+  reaches, and hall_0's `power_feed`, which one hall reads; and a space typed in a chip's comment) (the session kept, as the server keeps it, and the
   document's memo of values, `compiler.memo`, where the tree has one), each checked and its checks' stage run; the
   median;
 
@@ -126,7 +126,10 @@ def measure(tree: Path, lines: int, edits: int, value_bound: bool = False, profi
         specs = [(f"generated {lines}-line spec", generated, " W  "),
                  # a figure one hall reads (hall_0's power_feed, in the site block): the halls it does not reach keep
                  # their values (`compiler.memo`), the front end checks the whole site block again
-                 (f"generated {lines}-line spec, one hall's feed", generated, " MW\n    area")]
+                 (f"generated {lines}-line spec, one hall's feed", generated, " MW\n    area"),
+                 # a comment typed in (a chip's `# datasheet, rev 0`): the same program, its diagnostics moved
+                 # (`compiler.memo.ValueMemo.reuse_checks`)
+                 (f"generated {lines}-line spec, a comment", generated, ", rev ")]
         example = (tree / "examples" / "inference_shootout.factory")
         if example.exists():
             specs.append(("examples/inference_shootout.factory", example.read_text(encoding="utf-8"), " W"))

@@ -138,7 +138,6 @@ def check_field_tables(ev, results) -> None:
     spans (tests/test_lsp.py: the editor shows what `factory build` shows)."""
     from dsl.schema import ORDERED
 
-    from .evaluate import EvalError
     from .plausible import PLAUSIBLE
 
     table = {(kind, lower): upper for kind, lower, upper, _why in ORDERED}
@@ -150,24 +149,80 @@ def check_field_tables(ev, results) -> None:
     else:
         found = list(_table_fields(results, table))     # the placed blocks walked once, for the two checks too
     nodes, values, failed = results.graph.nodes, ev.values, ev.failed
-    for node, inst, _name, upper in found:
-        copy = type(node) is _CopyField
-        for path in (node.path, f"{inst.path}.{upper}" if upper else None):
-            # (a copy's upper exists where its first's does: `_table_fields_shared`)
-            if path is not None and (path in nodes if not copy else path == node.path or node.upper):
-                if copy and path not in values and path not in failed:
-                    value = share.value(path)   # (its first's, as `Evaluator.demand` reads it: not kept for the
-                    if value is not None:       # next version's memo, which computes it again through the share)
-                        values[path] = value
-                        continue
-                try:
-                    ev.node_value(path)
-                except EvalError:
-                    pass
+    firsts_shared: dict[str, object] = {}       # a first's path -> the share's value of its copies'
+    for item in found:
+        if type(item) is _Copy:
+            item.identical = _copy_identical(item, values, failed, share, firsts_shared)
+            if item.identical:
+                continue                        # (its values read: its first's, the same arrays)
+            items = item.made()
+        else:
+            items = (item,)
+        for node, inst, _name, upper in items:
+            _read_table_field(ev, node, inst, upper, nodes, values, failed, share)
     count = max(int(results.scenario_count), 1)
     _check_ordered_pairs(ev, results, count, found)
     from .plausible import check_plausible
     check_plausible(ev, results, count, found)
+
+
+def _read_table_field(ev, node, inst, upper, nodes, values, failed, share) -> None:
+    """The value of a table field (and of its pair's upper field) read, as the checks read it."""
+    from .evaluate import EvalError
+
+    copy = type(node) is _CopyField
+    for path in (node.path, f"{inst.path}.{upper}" if upper else None):
+        # (a copy's upper exists where its first's does: `_table_fields_shared`)
+        if path is not None and (path in nodes if not copy else path == node.path or node.upper):
+            if copy and path not in values and path not in failed:
+                value = share.value(path)   # (its first's, as `Evaluator.demand` reads it: not kept for the
+                if value is not None:       # next version's memo, which computes it again through the share)
+                    values[path] = value
+                    continue
+            try:
+                ev.node_value(path)
+            except EvalError:
+                pass
+
+
+def _copy_identical(copy: "_Copy", values: dict, failed, share, firsts_shared: dict) -> bool:
+    """Whether every table field of a shared copy (and its pair's upper field, where its first's block has one) has
+    its first's value, as `_read_table_field` reads it (put in `values` where not there: the share's value, which
+    is the same for every copy of a first's path, so asked once per first path): the same array, or the share's
+    array where it equals the first's (dtype, shape and numbers: `compiler.memo.same_value`, judged once per first
+    path). False where one would be computed on its own (the share has no value for it) or differs. The tables'
+    findings are functions of the values alone, so such a copy's is its first's."""
+    from .memo import same_value
+
+    prefix = copy.inst.path + "."
+    for name, entry, first, upper in copy.items:
+        for path, first_path in ((prefix + name, first.path),
+                                 (prefix + entry, f"{first.instance.path}.{entry}") if upper else (None, None)):
+            if path is None:
+                continue
+            if path in values:
+                value = values[path]
+            elif path in failed:
+                value = None
+            else:
+                value = firsts_shared.get(first_path, firsts_shared)
+                if value is firsts_shared:
+                    value = firsts_shared[first_path] = share.value(path)
+                if value is None:
+                    return False                # (computed on its own: `_read_table_field`)
+                values[path] = value
+            theirs = values.get(first_path)
+            if value is not theirs:
+                # the share's array (its first's scratch evaluation's) where the first's own was lent by the memo
+                # (`compiler.memo`: the version before's, equal where lent): the same numbers, so the same finding
+                if value is None or value is not firsts_shared.get(first_path):
+                    return False
+                same = firsts_shared.get((first_path,))
+                if same is None:
+                    same = firsts_shared[(first_path,)] = same_value(value, theirs)
+                if not same:
+                    return False
+    return True
 
 
 def read_refusal(ev, node, value: np.ndarray) -> tuple[str, np.ndarray] | None:
@@ -986,12 +1041,8 @@ def _table_fields_shared(results, table: dict, share):
         if mapped is not None and mapped[0] != inst.path:
             items = firsts.get(mapped[0])
             if items is not None:
-                prefix = inst.path + "."
-                for name, entry, first, upper in items:
-                    node = _CopyField(prefix + name, first.unit, first.span, first.expr, inst, first.module,
-                                      first.kind, first.comment)
-                    node.first, node.upper = first, upper
-                    yield node, inst, name, entry
+                if items:
+                    yield _Copy(inst, items)
                 continue
         items = []
         for name, entry in entries:
@@ -1004,17 +1055,51 @@ def _table_fields_shared(results, table: dict, share):
             firsts[inst.path] = items
 
 
-def _fields_of(results, table: dict, found: list | None):
+def _fields_of(results, table: dict, found: list | None, found_at: set | None = None):
     """`_table_fields(results, table)`, or, given `found` (a walk of a table holding every key of `table`, its keys of
     one kind in the same order: `check_field_tables`'s, ORDERED's keys then PLAUSIBLE's, which share none), its items
-    that `table` holds, with `table`'s entry: the same items in the same order, without walking the blocks again."""
+    that `table` holds, with `table`'s entry: the same items in the same order, without walking the blocks again.
+    A shared copy (`_Copy`) whose values are its first's, none of whose first's items is in `found_at` (gave a
+    finding), gives none (each would be skipped: its finding would be the first's); else its items."""
     if found is None:
         yield from _table_fields(results, table)
         return
-    for node, inst, name, _entry in found:
-        entry = table.get((inst.kind, name))
-        if entry is not None:
-            yield node, inst, name, entry
+    for item in found:
+        if type(item) is _Copy:
+            if item.identical and (not found_at or not any(id(first) in found_at for _n, _e, first, _u in item.items)):
+                continue
+            items = item.made()
+        else:
+            items = (item,)
+        for node, inst, name, _entry in items:
+            entry = table.get((inst.kind, name))
+            if entry is not None:
+                yield node, inst, name, entry
+
+
+class _Copy:
+    """A placement `compiler.share` found to be a copy of its class's first, as one entry of the field tables' walk
+    (`_table_fields_shared`): its items are its first's (name, entry, the first's node, whether the first's block
+    has the pair's upper field), made at its own paths (`_CopyField`) only where judged. `identical`: every value
+    is its first's (`_copy_identical`)."""
+
+    __slots__ = ("fields", "identical", "inst", "items")
+
+    def __init__(self, inst, items: list):
+        self.inst, self.items = inst, items
+        self.identical = False
+        self.fields = None
+
+    def made(self) -> list:
+        if self.fields is None:
+            inst, prefix, out = self.inst, self.inst.path + ".", []
+            for name, entry, first, upper in self.items:
+                node = _CopyField(prefix + name, first.unit, first.span, first.expr, inst, first.module,
+                                  first.kind, first.comment)
+                node.first, node.upper = first, upper
+                out.append((node, inst, name, entry))
+            self.fields = out
+        return self.fields
 
 
 def _placed_in_order(graph) -> list:
@@ -1065,7 +1150,7 @@ def _check_ordered_pairs(ev, results, count: int, found: list | None = None) -> 
     pairs = {(kind, lower): (upper, why) for kind, lower, upper, why in ORDERED}
     reported: dict = {}
     found_at: set[int] = set()          # the items (not copies) that gave a finding
-    for node, inst, name, (upper, why) in _fields_of(results, pairs, found):
+    for node, inst, name, (upper, why) in _fields_of(results, pairs, found, found_at):
         if type(node) is _CopyField and id(node.first) not in found_at and node.same_as_first(results.values, upper):
             continue                    # a shared copy with its first's values, which gave nothing
         low_value, high_value = results.values.get(node.path), results.values.get(f"{inst.path}.{upper}")

@@ -56,6 +56,11 @@ _TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*
 _KEPT = frozenset("fiubU")
 
 
+def _uncommented(text: str) -> str:
+    """The text with each comment replaced by `#` (strings and numbers kept)."""
+    return _TOKENS.sub(lambda m: "#" if m.group()[0] == "#" else m.group(), text)
+
+
 def shape_of(text: str) -> str:
     """The text with each number outside strings replaced by `0` and each comment by `#` (no value reads one)."""
     return _TOKENS.sub(lambda m: m.group() if m.group()[0] == '"' else "#" if m.group()[0] == "#" else "0", text)
@@ -119,6 +124,11 @@ class ValueMemo:
         self.entries: dict[str, tuple] = {}         # path -> (span (file, start, end) or None, read, value)
         self.shapes: dict[str, tuple[str, str]] = {}   # file -> (text, shape_of(text)): computed once per text
         self.lent = 0                               # values lent by the last round (bench, tests)
+        # (a program shape's key, `compiler.share`'s classes of copies in it, by path): they depend on the shape alone
+        self.share_plan: tuple | None = None
+        # ({file: text}, the checks' stage's diagnostics) of the last version checked (`reuse_checks`)
+        self.checks_seen: tuple | None = None
+        self.uncommented: dict[str, dict] = {}      # file -> {id(text): (text, _uncommented(text))}
         self._busy = threading.Lock()
 
     def _shape(self, name: str, text: str) -> str:
@@ -145,6 +155,64 @@ class ValueMemo:
                     prefix, suffix = _common_ends(before, text)
                     changed[name] = (prefix, len(before) - suffix, len(text) - len(before))
         return Round(self, key, texts, old, changed)
+
+    def reuse_checks(self, texts: dict[str, str]) -> list | None:
+        """The checks' stage's diagnostics of a version whose texts (`texts`: file -> text, every file it read)
+        differ from the last checked version's (`keep_checks`) only inside comments, with their spans moved as the
+        text moved; None where another edit was made. Such a version has the same program (a comment is read by no
+        value: `shape_of`) so the same diagnostics, but for where they are: no newline is added or removed outside
+        a comment and a comment runs to its line's end, so every line and column is the same and a span after the
+        change is moved by its length. A diagnostic whose span (or a related one) meets the changed text (a
+        message quoting an expression with a comment inside) is not reused: the stage is run."""
+        seen = self.checks_seen
+        if seen is None:
+            return None
+        old_texts, diags = seen
+        if old_texts.keys() != texts.keys():
+            return None
+        moved: dict[str, tuple[int, int, int]] = {}
+        for name, text in texts.items():
+            before = old_texts[name]
+            if before is text or before == text:
+                continue
+            if self._uncommented(name, before) != self._uncommented(name, text):
+                return None
+            prefix, suffix = _common_ends(before, text)
+            moved[name] = (prefix, len(before) - suffix, len(text) - len(before))
+        if not moved:
+            return list(diags)
+
+        def place(span):
+            found = moved.get(span.file) if span is not None else None
+            if found is None or span.end < found[0]:
+                return span
+            if span.start <= found[1]:
+                raise LookupError(span)         # (it meets the changed text)
+            return type(span)(span.file, span.start + found[2], span.end + found[2], span.line, span.col,
+                              span.end_line, span.end_col)
+        try:
+            out = []
+            for d in diags:
+                related = [type(r)(place(r.span), r.label) if place(r.span) is not r.span else r for r in d.related]
+                out.append(type(d)(d.severity, d.code, d.message, place(d.span), related, list(d.notes), d.help,
+                                   list(d.quantities), None if d.scenarios is None else list(d.scenarios)))
+        except LookupError:
+            return None
+        return out
+
+    def _uncommented(self, name: str, text: str) -> str:
+        """`_uncommented(text)`, computed once per text of each file (the last two kept: the version before's, this)."""
+        kept = self.uncommented.setdefault(name, {})
+        found = kept.get(id(text))
+        if found is None or found[0] is not text:
+            if len(kept) > 1:
+                kept.clear()
+            found = kept[id(text)] = (text, _uncommented(text))
+        return found[1]
+
+    def keep_checks(self, texts: dict[str, str], diags: list) -> None:
+        """The checks' stage's diagnostics of the version of `texts` (`reuse_checks`)."""
+        self.checks_seen = (dict(texts), list(diags))
 
     def finish(self, rnd: "Round", completed: bool) -> None:
         """The round's evaluation ended: what it computed or lent is the memo now (`completed`), else kept as it was."""
@@ -297,10 +365,12 @@ class Round:
         have, at this point: what was visited before it has no effect) and must name the same instance."""
         old = self.old
         entry = old.get(path)
-        if entry is None or type(entry[2]) is _Ref or path in self.refused:
+        refused_here = self.refused
+        if entry is None or type(entry[2]) is _Ref or path in refused_here:
             return False
         values, new = ev.values, self.new
         absent, failed, refused = ev.absent, ev.failed, ev.refused
+        changed = self.changed                  # (`_touched` and `_moved`, written out: a lend visits ~6 nodes)
         order: list[str] = []                   # the nodes to put in place, each after what it read
         seen: set[str] = set()
         todo = [(path, False)]
@@ -319,18 +389,36 @@ class Round:
                 except EvalError:
                     pass
             if p in values:
-                if entry is None or not same_value(values[p], entry[2]):
-                    self.refused.add(path)
+                if entry is None:
+                    refused_here.add(path)
+                    return False
+                have = values[p]
+                if have is not entry[2] and not same_value(have, entry[2]):
+                    refused_here.add(path)
                     return False
                 continue
-            if entry is None or p in self.refused or p in absent or p in failed or p in refused or p in self.fresh \
-                    or self._touched(entry[0]) or len(entry) > 4 and any(self._touched(x) for x in entry[4]):
-                self.refused.add(path)
+            if entry is None or p in refused_here or p in absent or p in failed or p in refused or p in self.fresh:
+                refused_here.add(path)
                 if p != path:
-                    self.refused.add(p)
+                    refused_here.add(p)
+                return False
+            span = entry[0]
+            if span is not None and changed:
+                found = changed.get(span[0])
+                if found is not None and span[1] <= found[1] and span[2] >= found[0]:
+                    refused_here.add(path)
+                    if p != path:
+                        refused_here.add(p)
+                    return False
+            if len(entry) > 4 and entry[4] and any(self._touched(x) for x in entry[4]):
+                refused_here.add(path)
+                if p != path:
+                    refused_here.add(p)
                 return False
             todo.append((p, True))
-            todo.extend((d, False) for d in reversed(entry[1]))
+            reads = entry[1]
+            if reads:
+                todo.extend((d, False) for d in reversed(reads))
         nodes = ev.graph.nodes if ev.values_checked else None     # (the whole evaluation: `Node.deps` as computed)
         for p in order:
             entry = old[p]
@@ -340,11 +428,18 @@ class Round:
                     node = nodes.get(p)
                     if node is not None:
                         node.deps = sorted(set(entry[1])) if len(entry[1]) > 1 else list(entry[1])
+            span = entry[0]
+            if span is not None and changed:
+                found = changed.get(span[0])
+                if found is not None and span[1] >= found[1]:
+                    span = (span[0], span[1] + found[2], span[2] + found[2])
             if len(entry) > 4:
-                new[p] = (self._moved(entry[0]), entry[1], entry[2], entry[3], tuple(self._moved(x) for x in entry[4]))
-                self._replay(entry[3], ev)
+                texts = entry[4]
+                new[p] = (span, entry[1], entry[2], entry[3], tuple(self._moved(x) for x in texts) if texts else texts)
+                if entry[3]:
+                    self._replay(entry[3], ev)
             else:
-                new[p] = (self._moved(entry[0]),) + entry[1:]
+                new[p] = (span,) + entry[1:] if span is not entry[0] else entry
         self.lent += len(order)
         return True
 

@@ -139,7 +139,7 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
     table = {(p.kind, p.field): p for p in PLAUSIBLE}
     reported: dict = {}
     found_at: set[int] = set()          # the items (not copies) that gave a finding
-    for node, _, name, entry in _fields_of(results, table, found):
+    for node, _, name, entry in _fields_of(results, table, found, found_at):
         if type(node) is _CopyField and id(node.first) not in found_at and node.same_as_first(results.values, None):
             continue                    # a shared copy with its first's value, which gave nothing
         value = results.values.get(node.path)

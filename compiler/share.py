@@ -50,6 +50,9 @@ SHARED_KINDS = frozenset({"rack", "server", "row", "switch", "power_shelf", "sto
                           "memory"})
 
 
+_OWN = object()          # (`PlacementShare.limit`: no span known yet)
+
+
 class _Escaped(Exception):
     """The scratch evaluation stepped outside its placement."""
 
@@ -118,14 +121,59 @@ class PlacementShare:
         self.classes: list[_Class] = []
         self.check_results: dict[int, object] = {}      # index in graph.checks -> the CheckResult (or None) to use
         self.limit_results: dict[int, object] = {}      # index in graph.limits -> the same
+        self.limit_firsts: dict[int, int] = {}          # index in graph.limits -> its counterpart's in the first
+        self._limit_spans: dict[int, object] = {}       # the counterpart's index -> the span its copies share
 
     # ------------------------------------------------------------------ classes
     def prepare(self) -> None:
+        from .checks import _placed_in_order
         from .evaluate import Evaluator, evaluate_check, evaluate_limit
 
         ev = self.ev
         graph = ev.graph
-        shape_of = ev.lowering.shape
+        # the classes are a function of the program's shape (`compiler.memo.shape_of`: the same nodes, paths,
+        # instances and statements): kept by the document's memo and used again while the shape holds
+        rnd = ev.memo
+        keep = getattr(rnd, "memo", None)
+        plan = None
+        if keep is not None and keep.share_plan is not None and keep.share_plan[0] == rnd.key:
+            plan = keep.share_plan[1]
+        if plan is None:
+            plan = self._plan()
+            if keep is not None:
+                keep.share_plan = (rnd.key, plan)
+        if not plan:
+            return
+        index = {inst.path: inst for inst in _placed_in_order(graph)}
+        at, check_results, limit_results, limit_firsts = self.at, self.check_results, self.limit_results, \
+            self.limit_firsts
+        for first_path, first_c, first_l, members in plan:
+            first = index[first_path]
+            got = self._scratch(first, [graph.checks[i] for i in first_c], [graph.limits[i] for i in first_l],
+                                Evaluator, evaluate_check, evaluate_limit)
+            if got is None:
+                continue
+            cls, asserts, limits = got
+            self.classes.append(cls)
+            names = cls.watch.names
+            for member_path, mine_c, mine_l, pairs in members:
+                if names and any(self._found_outward(index[member_path], name) for name in names):
+                    continue
+                for mine, theirs in pairs:
+                    at[mine] = (theirs, cls)
+                for i, result in zip(mine_c, asserts):
+                    check_results[i] = result
+                for i, theirs, result in zip(mine_l, first_l, limits):
+                    limit_results[i] = result
+                    limit_firsts[i] = theirs
+
+    def _plan(self) -> list:
+        """The classes of copies, by path: [(first's path, its checks' and limits' indices in the graph, [(member's
+        path, its checks' and limits' indices, [(each instance path in the member, its counterpart's in the
+        first)])])], the members (the first first) whose checks and limits are the first's statements on the
+        counterpart instances. What its scratch evaluation reads decides the rest (`prepare`)."""
+        graph = self.ev.graph
+        shape_of = self.ev.lowering.shape
         classes: dict[tuple, list[Instance]] = {}
         memo: dict[int, tuple] = {}
         todo = list(reversed(graph.roots))
@@ -140,7 +188,7 @@ class PlacementShare:
             todo.extend(reversed(inst.parts))
         classes = {sig: members for sig, members in classes.items() if len(members) > 1}
         if not classes:
-            return
+            return []
         firsts = {id(members[0]) for members in classes.values()}
         for sig, members in list(classes.items()):      # a class inside another's first placement: left alone
             level = members[0].parent
@@ -163,39 +211,29 @@ class PlacementShare:
             root = owner.get(id(lim.instance))
             if root is not None:
                 limits_of.setdefault(id(root), []).append(i)
+        plan = []
+        checks, limits_ = graph.checks, graph.limits
         for members in classes.values():
             first = members[0]
-            got = self._scratch(first, [graph.checks[i] for i in checks_of.get(id(first), [])],
-                                [graph.limits[i] for i in limits_of.get(id(first), [])],
-                                Evaluator, evaluate_check, evaluate_limit)
-            if got is None:
-                continue
-            cls, asserts, limits = got
-            self.classes.append(cls)
-            names = cls.watch.names
             first_c, first_l = checks_of.get(id(first), []), limits_of.get(id(first), [])
             inside = list(_subtree(first))
+            kept = []
             for member in members:
-                if any(self._found_outward(member, name) for name in names):
-                    continue
                 mine_c = checks_of.get(id(member), [])
                 mine_l = limits_of.get(id(member), [])
-                if len(mine_c) != len(asserts) or len(mine_l) != len(limits):
+                if len(mine_c) != len(first_c) or len(mine_l) != len(first_l):
                     continue
                 # each instance of the member's and its counterpart in the first (the same walk of the same shape)
                 copy = {id(mine): theirs for mine, theirs in zip(_subtree(member), inside)}
-                checks, limits_ = graph.checks, graph.limits
                 if any(checks[j].stmt is not checks[i].stmt or copy.get(id(checks[j].instance)) is not
                        checks[i].instance for i, j in zip(first_c, mine_c)) \
                         or any(limits_[j].limit is not limits_[i].limit or copy.get(id(limits_[j].instance)) is not
                                limits_[i].instance for i, j in zip(first_l, mine_l)):
                     continue
-                for mine in _subtree(member):
-                    self.at[mine.path] = (copy[id(mine)].path, cls)
-                for i, result in zip(mine_c, asserts):
-                    self.check_results[i] = result
-                for i, result in zip(mine_l, limits):
-                    self.limit_results[i] = result
+                kept.append((member.path, mine_c, mine_l,
+                             [(mine.path, copy[id(mine)].path) for mine in _subtree(member)]))
+            plan.append((first.path, first_c, first_l, kept))
+        return plan
 
     def _found_outward(self, member: Instance, name: str) -> bool:
         """Whether a bare name the first placement found in no instance is a member of one enclosing `member`."""
@@ -298,12 +336,22 @@ class PlacementShare:
     def limit(self, i: int, check):
         """The result of built-in limit `graph.limits[i]` (in a shared placement) from its class's first, at this
         placement's span (`compiler.evaluate.evaluate_limit`'s)."""
-        from .evaluate import CheckResult, _limit_span
-
         found = self.limit_results[i]
         if found is None:
             return None
-        span = _limit_span(self.ev, check)
+        from .evaluate import CheckResult, _limit_span
+
+        # where its finding is shown: the field or let that gives the limit is the first's statement (the same
+        # member statements), so its span is the first's; else (a model's figure, or none: the block's name) its own
+        theirs = self.limit_firsts[i]
+        span = self._limit_spans.get(theirs, _OWN)
+        if span is _OWN:
+            first = self.ev.graph.limits[theirs]
+            node = self.ev.graph.nodes.get(f"{first.instance.path}.{first.limit.right}")
+            span = self._limit_spans[theirs] = node.span if node is not None and node.kind in ("field", "let") \
+                and node.span else None
+        if span is None:
+            span = _limit_span(self.ev, check)
         if type(found) is tuple:
             result, diag = found
             self._report(diag, check.instance.path, span, f"the limit `{check.limit.right}`", check.instance)

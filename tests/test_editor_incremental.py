@@ -197,3 +197,48 @@ def test_incremental_diagnostics_equal_a_cold_check_long(tmp_path, seed):
 @pytest.mark.parametrize("seed", range(2))
 def test_incremental_diagnostics_equal_a_cold_check_bench_spec(tmp_path, seed):
     _law(tmp_path, generate(300), None, seed=200 + seed, edits=12)
+
+
+def test_a_comment_edit_reuses_the_checks_stage_moved(tmp_path, monkeypatch):
+    """A version whose texts differ from the last checked one's only inside comments has the same checks'
+    diagnostics, moved as the text moved (`compiler.memo.ValueMemo.reuse_checks`): the stage is not run again, and
+    what the editor shows equals a fresh open's, byte for byte (spans' offsets included), through comment text
+    typed and deleted before and after the findings, a number edit between, and a comment added on a line of its
+    own (a new line: the stage runs)."""
+    import compiler.evaluate
+
+    runs = []
+    evaluate = compiler.evaluate.evaluate
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return evaluate(*args, **kwargs)
+    monkeypatch.setattr(compiler.evaluate, "evaluate", counted)
+    text = generate(300)
+    first = text.index("# datasheet") + len("# datasheet")
+    last = text.rindex("# datasheet") + len("# datasheet")
+    tdp = text.index(" W  ", first)                # (the next chip's, after the first comment)
+    assert first < tdp < last
+    versions = [(text, True),
+                (text[:first] + " (typed)" + text[first:], False),
+                (text[:first] + " (ty" + text[first:], False),
+                (text[:first] + " (ty" + text[first:last] + "!" + text[last:], False),
+                (text[:first] + " (ty" + text[first:tdp - 1] + "9" + text[tdp:last] + "!" + text[last:], True),
+                (text[:first] + " (ty" + text[first:tdp - 1] + "9" + text[tdp:], False),
+                (text[:first] + text[first:tdp - 1] + "9" + text[tdp:last] + "!" + text[last:], True),   # (two
+                #                                         comments apart: the findings between meet the change)
+                (text[:first] + "\n# a line" + text[first:tdp - 1] + "9" + text[tdp:], True)]
+    path = tmp_path / "main.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    shown_any = False
+    for step, (version, runs_stage) in enumerate(versions):
+        mine = Analysis(version, str(path), str(tmp_path), session, {}, memo=memo)
+        before = len(runs)
+        got = _shown(mine)
+        assert (len(runs) > before) is runs_stage, step
+        fresh = Analysis(version, str(path), str(tmp_path), dsl.Session(), {})
+        assert got == _shown(fresh), step
+        shown_any |= any("limit-exceeded" in line for line in got)
+        mine.release()
+        fresh.release()
+    assert shown_any                                # (findings after the comment were moved)

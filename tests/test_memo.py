@@ -228,3 +228,46 @@ def test_a_hall_the_edit_does_not_reach_keeps_its_facility_power(tmp_path):
         assert _checks(edited, path, session, memo) == _checks(edited, path, dsl.Session(), None), feed
         assert other in memo.entries
     assert memo.lent > 0
+
+
+def test_the_share_s_classes_are_kept_while_the_shape_holds(tmp_path):
+    """`compiler.share`'s classes of copies depend on the program's shape alone: a number edited (a chip's tdp, a
+    rack's count) uses the memo's classes again (the same plan object), a name edited makes them again; the
+    diagnostics and check results equal a fresh evaluation's each time."""
+    text = generate(300)
+    path = tmp_path / "bench.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    assert _checks(text, path, session, memo) is not None
+    plan = memo.share_plan[1]
+    assert plan                                                 # (copies were found)
+    tdp = text.index(" W  ")
+    count = text.index(" x 3\n")
+    for edited, kept in ((text[:tdp - 1] + "9" + text[tdp:], True),
+                         (text[:count] + " x 7\n" + text[count + 5:], True),
+                         (text.replace("rack r_1:", "rack q_1:"), False)):
+        got = _checks(edited, path, session, memo)
+        assert got == _checks(edited, path, dsl.Session(), None)
+        assert (memo.share_plan[1] is plan) is kept
+        plan = memo.share_plan[1]
+
+
+def test_the_field_tables_of_copies_after_an_edit_equal_a_fresh_evaluation(tmp_path):
+    """The field tables skip a shared copy whose values are its first's, the same arrays or (where the memo lent
+    the first's) equal ones (`compiler.checks._copy_identical`): an idle power edited above its chip's TDP, then
+    other figures edited (the first's values lent, the copies' the share's), give a fresh evaluation's diagnostics
+    (the error at the chip, every placement named in its notes), and a fix removes it."""
+    text = generate(300)
+    path = tmp_path / "bench.factory"
+    session, memo = dsl.Session(), ValueMemo()
+    at = text.index("idle_power = ") + len("idle_power = ")
+    end = text.index(" W", at)
+    over = text[:at] + "5000" + text[end:]
+    hall = over.index("power_feed = ") + len("power_feed = ")
+    versions = [text, over, over[:hall] + "7" + over[hall + 1:], over[:hall] + "9" + over[hall + 1:], text]
+    for k, version in enumerate(versions):
+        got = _checks(version, path, session, memo)
+        assert got == _checks(version, path, dsl.Session(), None), k
+        errors = [d for d in got[0] if d[1] == "out-of-range" and "idle_power" in d[2]]
+        assert len(errors) == (1 if version is not text else 0), k
+        if errors:
+            assert any(note.startswith("also `") for note in errors[0][4])     # (its copies, noted)

@@ -251,3 +251,21 @@ def test_the_field_tables_of_copies_are_their_firsts_at_their_own_paths(tmp_path
     plausible = next(d for d in wide if d[1] == "implausible-value")
     assert plausible in diags and len(plausible[4]) > 1
     results.release()
+
+
+def test_the_chips_a_site_places_are_counted_once_per_class(tmp_path):
+    """The over-commit rule counts the chips under a class of copies once (under its first) and each copy's share
+    by its own count (`compiler.models.workloads.placed_chips`): by hand, hall a places pods x 2 and x 3, hall b
+    x 2 and x 1: 8 pods x 3 servers x 8 chips = 192 acc; the service needs 200 (over-committed), 192 fits. The
+    same finding with the share as without, and the pods were shared."""
+    for needed, fails in ((200, True), (192, False)):
+        text = "from models import Llama2_70B\n" + HALLS.format(servers=3, hall_a="", hall_b="").replace(
+            "  assert sum(server.power) <= 13.5 kW, \"the pod's average draw\"\n", "").replace(
+            "site campus {\n", "site campus {\n  inference svc {\n    model = Llama2_70B\n    chip = acc\n"
+            f"    accelerators = {needed}\n    precision = \"bf16\"\n  }}\n")
+        diags, checks, results = _same_with_and_without(text, tmp_path / "placed.factory")
+        assert "campus.b.r1.p2" in results.units._ev.share.at       # (a copy of campus.a.r1.p1)
+        found = [d[2] for d in diags if d[1] == "over-committed"]
+        assert found == ([f"the workloads of `campus` need {needed} acc accelerators, but the site places 192"]
+                         if fails else []), found
+        assert [c[1] for c in checks if c[0] == "campus: the workloads fit on the accelerators placed"] == [not fails]

@@ -372,6 +372,13 @@ class Analysis:
                 if self.checked is not None and not self.sink.has_errors():
                     from compiler.evaluate import Cancelled, evaluate
                     from compiler.lower import lower
+                    texts = {name: source.text for name, source in self.sink.sources.items()}
+                    # an edit inside a comment: the version before's diagnostics, moved (`ValueMemo.reuse_checks`)
+                    reused = self.memo.reuse_checks(texts) if self.memo is not None else None
+                    if reused is not None:
+                        self._checks_diagnostics = reused
+                        self.memo.keep_checks(texts, reused)
+                        return reused
                     sink = Sink()
                     for source in self.sink.sources.values():
                         sink.add_source(source)
@@ -387,6 +394,8 @@ class Analysis:
                         else:
                             lowering.release()
                         self._checks_diagnostics = list(sink.items)
+                        if self.memo is not None:
+                            self.memo.keep_checks(texts, self._checks_diagnostics)
                     except Cancelled:           # superseded by a newer version of the text (evaluate released it)
                         pass
             return self._checks_diagnostics
