@@ -1254,7 +1254,7 @@ from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
-from .power import fp4_mma_rate, workload_power_model
+from .power import attention_power_share, fp4_mma_rate, workload_power_model
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 # `let`s of a model or chip the models read where the block defines them (no default; module docstring)
@@ -2055,6 +2055,8 @@ class Hardware:
     chips: np.ndarray           # chips the workload may use
     power: object | None = None         # compiler.models.power.ChipPower: the draw law that sets the clock
     clock_share: np.ndarray | None = None   # s of rho(x) = 1 / (s / x + 1 - s) (None: no power limit, rho = 1)
+    # a_attn / a: the attention kernels' dynamic power (FP8 / BF16) over the workload's (power.attention_power_share)
+    attn_power: np.ndarray | None = None
 
 
 @dataclass
@@ -2645,6 +2647,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         return np.where(tiles, expert_tile_efficiency(ec, rows_expert), _shape_eff(ec, rows_expert, m0_exp))
 
     power, clock_share = _power_law(hw)
+    # the attention kernels' draw over the workload's a (FP8 / BF16 attention in an FP4 step: a_attn / a_fp4)
+    attn_w = _col(hw.attn_power) if hw.attn_power is not None else 1.0
 
     def verify(prefill_share, B=B, q=q_rows):
         """One decode step of B sequences of q query tokens each (1; a verify step: its draft tokens too) carrying
@@ -2709,9 +2713,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
         # stream)
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
-        busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn + attn_ctx
+        # (the attention's at its own format's draw, a_attn / a of the workload's: power.attention_power_share)
+        busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn_w * attn + attn_w * attn_ctx
         # `clock_draw_activity` 1: the FLOPs at the draw's rate g (its compute activity 1), the knee at its share
-        busy = np.where(draw_on, (flops_at_ec + attn + attn_ctx * e_fmha) * ec / g_draw
+        busy = np.where(draw_on, (flops_at_ec + attn_w * attn + attn_w * attn_ctx * e_fmha) * ec / g_draw
                         + knee_power * (gemm - flops_at_ec), busy)
         moved = t_weights * em_weights + t_kv * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
         rho = _sustained_rate(power, clock_share, busy, moved, at_rate)
@@ -2785,9 +2790,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_moe = moe_module(S, pre_gamma)                            # its routed-expert layers' fixed time and rows
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
     pre_tok = S * L * tok_layer                                   # its per-token work beside the GEMMs
-    pre_busy = pre_compute                                        # its compute kernels' time at the full clock
-    pre_flops = ((S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa))
-                 / g_draw)                                        # its FLOPs at the draw's rate g
+    # its compute kernels' time at the full clock, the attention's at its own format's draw (a_attn / a)
+    pre_busy = np.where(attn_w == 1, pre_compute,
+                        pre_compute - (1 - attn_w) * (S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha)))
+    pre_flops = ((S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P) + attn_w * S * L * F_ctx * pre_att
+                  / (tp * Pa)) / g_draw)                          # its FLOPs at the draw's rate g
     pre_knee = pre_compute - S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P * ec) - (
         S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))        # its GEMMs' time beyond their FLOPs at e_c
     pre_busy = np.where(draw_on, pre_flops + knee_power * np.maximum(pre_knee, 0.0), pre_busy)
@@ -4344,7 +4351,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     chips = platform.accelerators()
     power, share = workload_power_model(ctx, chip)
     hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips,
-                  power=power, clock_share=share)
+                  power=power, clock_share=share, attn_power=attention_power_share(chip, power))
     scenario = ctx.text("scenario", "offline")
     limits = benchmark_limits(model).get(scenario, (math.inf, math.inf))
     ttft_limit = ctx.get("ttft_limit") if ctx.is_set("ttft_limit") else np.asarray([limits[0]])
