@@ -1547,6 +1547,7 @@ MECHANISM_TABLE = {
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "knee_power_hopper": Mechanism((), _ALL),   # the same on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)
     "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
+    "power_limit_window": Mechanism((), _LIVE),  # a serving replica's clock set by its step mixture's mean draw
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
     "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
@@ -2523,6 +2524,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["batch_refinement"] = BATCH_REFINEMENT   # the capacity point at its binding limit, not the grid's
     if scenario in mechanisms["clock_draw"] and alias.chip in KNEE_POWER_HOPPER_CHIPS:   # measured, not applied
         row.lets["clock_draw_activity"] = 1.0        # the step's clock at the activity its draw counts (s15-knee)
+    if scenario in mechanisms["power_limit_window"]:   # measured, not applied ("The power limit over a window")
+        row.lets["power_limit_window"] = 1.0         # the clock of the steps' mean draw over the limiter's window
     if knee_idle:
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
     elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips

@@ -61,18 +61,21 @@ MECHANISM = {
     ("scenario order", 505, 506): "DeepSeek-R1 Interactive runs MTP by the v6.0 rules; Offline does not",
 }
 OPEN = {
-    # the step's clock (compiler/models/power.py chip_power_model): at precision fp4 a Blackwell Ultra chip's whole
-    # compute activity, attention kernels included, is charged `fp4_dynamic_power` (GB300 4,513 W, B300 3,761 W:
-    # an NVFP4 GEMM's), where its FP8 / BF16 attention draws the TDP-scaled a (3,510 / 2,758 W) as the power.py
-    # section says; the step's clock drops (GB300 DeepSeek-R1 Interactive 0.828 against GB200's 0.901, B300
-    # gpt-oss Interactive 0.9815 against B200's 0.9906) and its attention runs slower than on the smaller chip
-    # (the step-at-a-time clock, below, adds: the faster FP4 GEMMs shorten the step and its energy budget)
-    ("bigger chip", 505, 490): "GB300 attention charged the FP4 GEMM's dynamic power: clock 0.828 vs 0.901",
-    ("bigger chip", 322, 522): "B300 attention charged the FP4 GEMM's dynamic power: clock 0.9815 vs 0.9906",
+    # the step-at-a-time clock (compiler/models/inference.py _sustained_rate): B300 gpt-oss-120b Interactive, at the
+    # same batch (120) and the same memory-bound decode step as the B200, runs its prompt-loaded steps at their own
+    # clock: its faster FP4 GEMMs shorten them and raise their mean draw, so they throttle to 0.982 against the
+    # B200's 0.991, and their FP8 attention runs slower than on the smaller chip (34,280 against 34,283 tok/s).
+    # A limiter averages over many steps (`power_limit_window`, validate --with power_limit_window: B300 34,823,
+    # B200 34,581, the law holds; opt-in, not applied: TTFT p99 9.25% -> 11.54%)
+    ("bigger chip", 322, 522): "B300 prompt-loaded steps throttled a step at a time: clock 0.982 vs 0.991",
     # H200 x16 405B Server (v5.1): the capacity is the prompt queue's (prefill 1,165 ms on both chips: the same FP8
     # compute at the same 700 W), so the H200 can only tie; the step-at-a-time clock law throttles its shorter decode
-    # steps, which carry the prompt chunks, to 0.917 against the H100's 0.992 (a power limiter averages over many)
-    ("bigger chip", 43, 53): "H200 405B Server: prefill-bound tie, step-averaged clock 0.917 vs 0.992",
+    # steps, which carry the prompt chunks, to 0.917 against the H100's 0.992. Over the limiter's window
+    # (`power_limit_window`) the H200 still draws more: at the same request rate its shorter steps keep fewer rows
+    # (15 against 20) and so run more steps a second, each streaming the weights through the GEMMs' knee (counted as
+    # compute activity, `gemm_knee_power` 1) and from HBM: clock 0.843 against 0.864, 634 against 641 tok/s; with
+    # the knee idle too (`gemm_knee_power` 0) 717 against 707 (docs/accuracy.md, s16-clock)
+    ("bigger chip", 43, 53): "H200 405B Server: prefill-bound tie, more steps a second draw more: 0.917 vs 0.992",
 }
 DOCUMENTED = {**MECHANISM, **OPEN}
 

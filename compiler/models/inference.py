@@ -1254,7 +1254,7 @@ from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
-from .power import fp4_mma_rate, workload_power_model
+from .power import attention_power_share, fp4_mma_rate, workload_power_model
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 # `let`s of a model or chip the models read where the block defines them (no default; module docstring)
@@ -1811,6 +1811,19 @@ clock_draw_activity = Assumption(
     "bit). A step whose reported draw is below its cap then runs at the full clock (tests/test_step_clock_draw.py). "
     "Not given to validate by default (MECHANISMS \"clock_draw\", measured, not applied: docs/accuracy.md \"The "
     "knee's draw from public measurements\", s15-knee)", range=SWITCH)
+power_limit_window = Assumption(
+    "power_limit_window", 0.0, "1",
+    "the span of steps over which the power limit sets a serving replica's clock [D]: 1, the mean draw of its "
+    "mixture of prompt-loaded and decode-only steps (_window_rate: one clock for every step, the window's energy "
+    "over its time); 0, each step's own draw (its own clock: a loaded step throttles on its own, a decode-only "
+    "step runs at the full clock; the model before, bit for bit). A board's limiter regulates the power averaged "
+    "over a window far longer than a step (10-60 ms): NVIDIA's is a software loop ('SW Power Scaling algorithm "
+    "is reducing the clocks', NVML nvmlClocksThrottleReasonSwPowerCap) on a power reading averaged over 1 s "
+    "(NVML nvmlDeviceGetPowerUsage, Ampere and newer; docs.nvidia.com/deploy/nvml-api, read 2026-12-06 [S]); "
+    "one H100 SXM's dense GEMMs run 778 TFLOP/s in 10-20 launches of 0.7-1.4 ms and 669 sustained over 8 s "
+    "(reference/h100_microbench.md, 2026-11-27 [P]): the limiter lets bursts of tens of ms through. Only a "
+    "mixing serving replica (chunked prefill: server, interactive) has steps of unlike draw; offline runs every "
+    "step at the mean load (docs/accuracy.md 'The power limit over a window of steps', s16-clock)", range=SWITCH)
 gemm_launch_time = Assumption(
     "gemm_launch_time", 0.0, "s",
     "fixed time of one dense GEMM launch in a decode step (pipeline fill, the first K-blocks' loads, the epilogue, "
@@ -2055,6 +2068,8 @@ class Hardware:
     chips: np.ndarray           # chips the workload may use
     power: object | None = None         # compiler.models.power.ChipPower: the draw law that sets the clock
     clock_share: np.ndarray | None = None   # s of rho(x) = 1 / (s / x + 1 - s) (None: no power limit, rho = 1)
+    # a_attn / a: the attention kernels' dynamic power (FP8 / BF16) over the workload's (power.attention_power_share)
+    attn_power: np.ndarray | None = None
 
 
 @dataclass
@@ -2149,6 +2164,8 @@ class Load:
     knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
     # the clock law's compute activity as the draw counts it (`clock_draw_activity`; 0: the kernels' time at e_c)
     draw_activity: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([clock_draw_activity.value]))
+    # the clock a serving replica's steps run at: each step's own (0) or the mixture's over the window (1)
+    clock_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([power_limit_window.value]))
     draw_rate: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))   # g, the draw's rate 1
     # the dense GEMMs' fixed time a launch (`gemm_launch_time`; 0: the knee fixed in rows)
     launch_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_launch_time.value]))
@@ -2645,8 +2662,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         return np.where(tiles, expert_tile_efficiency(ec, rows_expert), _shape_eff(ec, rows_expert, m0_exp))
 
     power, clock_share = _power_law(hw)
+    # the attention kernels' draw over the workload's a (FP8 / BF16 attention in an FP4 step: a_attn / a_fp4)
+    attn_w = _col(hw.attn_power) if hw.attn_power is not None else 1.0
 
-    def verify(prefill_share, B=B, q=q_rows):
+    def verify(prefill_share, B=B, q=q_rows, clock=None, activity=False):
         """One decode step of B sequences of q query tokens each (1; a verify step: its draft tokens too) carrying
         `prefill_share` * B prompt tokens (chunked prefill); over pp > 1 stages the step is pp times the heaviest
         micro-batch's stage time (_pipeline_tokens)."""
@@ -2709,12 +2728,16 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
         # stream)
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
-        busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn + attn_ctx
+        # (the attention's at its own format's draw, a_attn / a of the workload's: power.attention_power_share)
+        busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn_w * attn + attn_w * attn_ctx
         # `clock_draw_activity` 1: the FLOPs at the draw's rate g (its compute activity 1), the knee at its share
-        busy = np.where(draw_on, (flops_at_ec + attn + attn_ctx * e_fmha) * ec / g_draw
+        busy = np.where(draw_on, (flops_at_ec + attn_w * attn + attn_w * attn_ctx * e_fmha) * ec / g_draw
                         + knee_power * (gemm - flops_at_ec), busy)
         moved = t_weights * em_weights + t_kv * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
-        rho = _sustained_rate(power, clock_share, busy, moved, at_rate)
+        # the step's own clock, or the one a window of steps sets (`clock`: `power_limit_window`, served below)
+        rho = _sustained_rate(power, clock_share, busy, moved, at_rate) if clock is None else clock
+        if activity:                                              # the window's clock law: its time and activity
+            return at_rate(rho), busy + 0 * rho, moved + 0 * rho
         t = at_rate(rho)
         gemm, attn, attn_ctx = gemm / rho + t_launches, attn / rho, attn_ctx / rho   # (the launches: both legs)
         return t, dict(decode_gemm_time=gemm, decode_weights_time=t_weights, decode_attention_time=attn,
@@ -2724,7 +2747,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                        decode_draft_time=0 * t,
                        clock_fraction=rho + 0 * t)
 
-    def step(prefill_share, B=B):
+    def step(prefill_share, B=B, clock=None, activity=False):
         """The decode step of B sequences at `prefill_share` prompt tokens per decoded token, per decoded token of a
         row: without draft tokens the verify step of one query token a row. With n_d > 0 draft tokens (module
         docstring, "Speculative decoding") a verify step of q = n_d + 1 query tokens a row carries the prompt
@@ -2732,9 +2755,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         1 / L of a plain decode step without its scheduler overhead); the step and its terms are divided by tau,
         so every caller's step is the time of one decoded token a row."""
         if not drafting:
-            return verify(prefill_share, B)
-        t, terms = verify(prefill_share * tau, B)
-        t_plain, plain = verify(0.0 * prefill_share, B, 1.0)
+            return verify(prefill_share, B, clock=clock, activity=activity)
+        if activity:                        # (the draft head's passes counted in the time, not the activity)
+            t, busy, moved = verify(prefill_share * tau, B, clock=clock, activity=True)
+            t_plain, plain = verify(0.0 * prefill_share, B, 1.0, clock=clock)
+            draft = np.where(n_d > 0, n_d * (t_plain - plain["decode_overhead_time"]) / L, 0.0)
+            return (t + draft) / tau, busy / tau, moved / tau
+        t, terms = verify(prefill_share * tau, B, clock=clock)
+        t_plain, plain = verify(0.0 * prefill_share, B, 1.0, clock=clock)
         draft = np.where(n_d > 0, n_d * (t_plain - plain["decode_overhead_time"]) / L, 0.0)
         terms = {name: (value if name == "clock_fraction" else value / tau) for name, value in terms.items()}
         terms["decode_draft_time"] = draft / tau
@@ -2757,12 +2785,35 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
 
     I_tok = I / tau                     # a whole prompt in the prompt tokens step() counts (per decoded token)
 
+    windowed = mixing and power is not None and bool(np.any(_col(load.clock_window) > 0))
+    window_on = _col(load.clock_window) > 0
+
+    def window_clock(prefill_share, B=B):
+        """`power_limit_window` 1: the clock of a serving replica's mixture of loaded and decode-only steps at
+        `prefill_share` set by the mixture's mean draw (_window_rate), its own step's elsewhere (None)."""
+        if not windowed:
+            return None
+        lump, f = _prompt_lumps(B * prefill_share, room_for(B), I_tok, stages)
+        rho = _window_rate(power, clock_share, f, lambda rho: (step(lump / B, B, clock=rho, activity=True),
+                                                               step(0.0 * lump, B, clock=rho, activity=True)))
+        return np.where(window_on, rho, np.nan)
+
+    def at_clock(clock):
+        """step() at the window's clock where it applies (window_on), at each step's own elsewhere."""
+        if clock is None:
+            return step
+        if np.all(window_on):
+            return lambda share, b: step(share, b, clock=clock)
+        return lambda share, b: _either(window_on, step(share, b, clock=clock), step(share, b))
+
     def served(prefill_share, B=B):
         """The mean step at `prefill_share` prompt tokens per decoded row: a serving replica's mixture of loaded
-        and decode-only steps (_step_mixture); offline and a single stream: the step at the mean load."""
+        and decode-only steps (_step_mixture), at the window's clock where `power_limit_window` is 1; offline and a
+        single stream: the step at the mean load."""
         if not mixing:
             return step(prefill_share, B)
-        return _step_mixture(step, B, prefill_share, room_for(B), I_tok, stages)
+        return _step_mixture(at_clock(window_clock(prefill_share, B)), B, prefill_share, room_for(B), I_tok,
+                             stages)
 
     t_iter, terms = served(r)
     t_compute = terms["decode_gemm_time"] + terms["decode_attention_time"] + terms["decode_context_attention_time"]
@@ -2785,9 +2836,11 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_moe = moe_module(S, pre_gamma)                            # its routed-expert layers' fixed time and rows
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
     pre_tok = S * L * tok_layer                                   # its per-token work beside the GEMMs
-    pre_busy = pre_compute                                        # its compute kernels' time at the full clock
-    pre_flops = ((S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa))
-                 / g_draw)                                        # its FLOPs at the draw's rate g
+    # its compute kernels' time at the full clock, the attention's at its own format's draw (a_attn / a)
+    pre_busy = np.where(attn_w == 1, pre_compute,
+                        pre_compute - (1 - attn_w) * (S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha)))
+    pre_flops = ((S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P) + attn_w * S * L * F_ctx * pre_att
+                  / (tp * Pa)) / g_draw)                          # its FLOPs at the draw's rate g
     pre_knee = pre_compute - S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P * ec) - (
         S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))        # its GEMMs' time beyond their FLOPs at e_c
     pre_busy = np.where(draw_on, pre_flops + knee_power * np.maximum(pre_knee, 0.0), pre_busy)
@@ -2834,16 +2887,18 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # first served up to the budget, room = pp C - b prompt tokens per step (_budget_ttft)
         C = tp * _col(load.chunk_tokens)
         room = room_for(b)
-        t_decode = step(0.0, b)[0]
-        t_full = step(room / b, b)[0]
+        # every step at the operating point's window clock where `power_limit_window` is 1 (served, above)
+        stepper = at_clock(window_clock(r, b))
+        t_decode = stepper(0.0 * r, b)[0]
+        t_full = stepper(room / b, b)[0]
         # the rest of the step in flight when a request arrives: the steps' length-biased residual,
         # E[t^2] / (2 E[t]) over the mixture (half the mean step where every step carries the mean load)
         lump, loaded = _prompt_lumps(b * r, room, I_tok, stages)
-        t_lump = step(lump / b, b)[0]
+        t_lump = stepper(lump / b, b)[0]
         # (speculative decoding: a step is tau decoded tokens long, tau x step())
         in_flight_rest = 0.5 * tau * (loaded * t_lump ** 2 + (1 - loaded) * t_decode ** 2) / np.maximum(t_mean, 1e-300)
         own = np.minimum(room, I_tok)                               # a prompt token's time on the replica, from
-        kappa = np.maximum(step(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
+        kappa = np.maximum(stepper(own / b, b)[0] - t_decode, 0.0) / own   # a step carrying one prompt's chunk
         servers = _serial_servers(stages, room, I_tok)              # 1, or pp where chunks go one a cycle
         # (each of a lone prompt's cycles passes every stage: its own pp-fold count below holds the fill)
         fill = np.where(servers > 1, 0.0, (pp - 1) * np.minimum(C, I) * kappa)
@@ -3567,6 +3622,35 @@ def _power_law(hw: Hardware):
     from .power import ChipPower
     model = hw.power
     return ChipPower(*(_col(getattr(model, f.name)) for f in fields(model))), _col(hw.clock_share)
+
+
+def _window_rate(power, share, loaded, steps) -> np.ndarray:
+    """rho, the compute rate a power limiter that regulates the mean draw over many steps allows a serving
+    replica's mixture (`power_limit_window` 1; compiler.models.power, the one clock law, over the window): a share
+    f = `loaded` of its steps carries prompt chunks, the rest none (_step_mixture); at clock rate rho the loaded
+    and decode-only steps take t_l(rho), t_0(rho) with compute activity busy_l, busy_0 (at the full clock) and
+    traffic moved_l, moved_0 (`steps(rho)` -> ((t_l, busy_l, moved_l), (t_0, busy_0, moved_0))). Over a window
+    of many steps the board draws the time-weighted mean, so
+        T = f t_l + (1 - f) t_0,   u_c = (f busy_l + (1 - f) busy_0) / (rho T),   u_m = (f moved_l + (1 - f)
+        moved_0) / T,   rho = compute_rate_at(u_c, u_m)
+    one clock for every step of the window: the energy of the window's work over its time, whatever each step's
+    length. A fixed point, CLOCK_PASSES passes from the full clock (as _sustained_rate). 1 without a law."""
+    if power is None:
+        return np.ones(1)
+    from .power import compute_rate_at
+    rho = np.ones(1)
+    for _ in range(CLOCK_PASSES):
+        (t_l, busy_l, moved_l), (t_0, busy_0, moved_0) = steps(rho)
+        t = np.maximum(loaded * t_l + (1 - loaded) * t_0, 1e-30)
+        rho = compute_rate_at(power, share, (loaded * busy_l + (1 - loaded) * busy_0) / (rho * t),
+                              (loaded * moved_l + (1 - loaded) * moved_0) / t)
+    return rho
+
+
+def _either(mask, on, off) -> tuple:
+    """(t, terms) of `on` where `mask`, of `off` elsewhere."""
+    pick = lambda a, b: np.where(mask, a, b)
+    return pick(on[0], off[0]), {name: pick(on[1][name], off[1][name]) for name in on[1]}
 
 
 def _sustained_rate(power, share, busy, moved, duration) -> np.ndarray:
@@ -4344,7 +4428,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     chips = platform.accelerators()
     power, share = workload_power_model(ctx, chip)
     hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips,
-                  power=power, clock_share=share)
+                  power=power, clock_share=share, attn_power=attention_power_share(chip, power))
     scenario = ctx.text("scenario", "offline")
     limits = benchmark_limits(model).get(scenario, (math.inf, math.inf))
     ttft_limit = ctx.get("ttft_limit") if ctx.is_set("ttft_limit") else np.asarray([limits[0]])
@@ -4398,6 +4482,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         margin=ctx.get("capacity_margin", capacity_margin),
         knee_power=_chip_or_default(ctx, chip, "gemm_knee_power", gemm_knee_power),   # the add-in cards' 0
         draw_activity=ctx.get("clock_draw_activity", clock_draw_activity),
+        clock_window=ctx.get("power_limit_window", power_limit_window),
         draw_rate=ctx.get(_power_gemm_peak_fraction().name, _power_gemm_peak_fraction()),
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept

@@ -329,6 +329,21 @@ def workload_power_model(ctx, chip) -> tuple[ChipPower, np.ndarray]:
     return model, ctx.get(clock_scaled_share.name, clock_scaled_share)
 
 
+def attention_power_share(chip, model: ChipPower) -> np.ndarray:
+    """a_attn / a: the attention kernels' compute dynamic power over the workload's a (`model`), by which the
+    inference step weights the attention's share of its compute activity. The attention runs FP8 or BF16 (its
+    KV cache's format: never the FP4 GEMM datapath, inference.py `attn_prec`), so it draws the chip's a at those
+    formats, the TDP-scaled one (or `dynamic_power`) of FP4 dynamic power above, where the workload's a at
+    precision fp4 is `fp4_dynamic_power` (and fp4_mma_rate's share of it): the step's draw is
+        P_idle + x v(x)^2 (a u_gemm + a_attn u_attn) + b u_m = P_idle + a x v(x)^2 (u_gemm + (a_attn / a) u_attn)
+    + b u_m, so the clock law takes u_c = u_gemm + (a_attn / a) u_attn. GB300 at fp4: 3,510.2 / 4,513 = 0.778;
+    B300: 2,758.0 / 3,761 = 0.733; 1 where the workload's a is the chip's own (every other precision and chip)."""
+    own = chip_power_model(chip, model.cap, None).dynamic
+    dynamic = np.asarray(model.dynamic, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(dynamic > 0, own / np.where(dynamic > 0, dynamic, 1.0), 1.0)
+
+
 def workload_precision(ctx) -> str | None:
     """The workload's `precision` where it sets one (the format of its GEMMs), else None."""
     return ctx.text("precision", "") if ctx.is_set("precision") else None
