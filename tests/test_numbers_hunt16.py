@@ -211,3 +211,35 @@ def test_tokens_per_s_per_user_is_one_over_the_tpot_shown_even_where_the_spec_se
     for override in ("", "tpot = 10 ms"):
         v = _values(SERVICE.replace("OVERRIDE", override))
         assert abs(v["s.w.tokens_per_s_per_user"] * v["s.w.tpot"] - 1) <= 1e-9, (override, v["s.w.tokens_per_s_per_user"])
+
+
+# ----------------------------------------------------------------------------- $/Mtok: the note's arithmetic
+
+def _amount(text: str) -> float:
+    """'$63.0k' -> 63000; '55.27 Mtok/s' -> 55.27e6; '25,920' -> 25920."""
+    import re
+    m = re.search(r"([0-9][0-9.,]*)\s*([kMBT]?)", text)
+    return float(m.group(1).replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[m.group(2)]
+
+
+def test_the_usd_per_mtok_note_multiplies_out_to_the_figure() -> None:
+    """The $/Mtok key figure's note shows the numbers it is computed from: the services' dollars an hour (each
+    accelerator they hold at its hour) over the tokens they serve, usd_per_mtok = N x rate / (served x 3600 s)
+    x 1e6, reproduced from the note's printed numbers to their rounding (3 significant figures: 0.5%).
+    Before (examples/flagship_campus.factory): the note quoted the site's TCO per accelerator-hour, $2.47 / h,
+    where the service's own hour (the site's TCO with its energy at the service's own draw: cost_per_hour /
+    accelerators_held = $63.0k / 25,920) is $2.43 / h: 25,920 x $2.47 / h over 55.27 Mtok/s is $0.322 / Mtok,
+    not the $0.317 printed beside it."""
+    import re
+    from pathlib import Path
+    from compiler import evaluate_files
+    from compiler.render import report
+    spec = "examples/flagship_campus.factory"
+    results, sink = evaluate_files([str(Path(__file__).resolve().parent.parent / spec)])
+    subject = next(s for s in report.report_context(results, spec, sink)["subjects"] if s["path"] == "frontier_campus")
+    card = next(k for k in subject["kpis"] if k["key"] == "usd_per_mtok")
+    note, figure = card["basis"], _amount(card["text"].split("$")[1])
+    m = re.search(r"([0-9,]+) accelerators at \$([0-9.]+) / h .* over ([0-9.]+ [kMG]?tok/s) served", note)
+    assert m, note
+    held, rate, served = _amount(m.group(1)), float(m.group(2)), _amount(m.group(3))
+    assert held * rate / (served * 3600) * 1e6 == __import__("pytest").approx(figure, rel=5e-3), (note, figure)
