@@ -243,3 +243,22 @@ def test_the_usd_per_mtok_note_multiplies_out_to_the_figure() -> None:
     assert m, note
     held, rate, served = _amount(m.group(1)), float(m.group(2)), _amount(m.group(3))
     assert held * rate / (served * 3600) * 1e6 == __import__("pytest").approx(figure, rel=5e-3), (note, figure)
+
+
+# ----------------------------------------------------------------------------- facility: a loop that is not there
+
+def test_a_room_without_a_liquid_loop_has_no_liquid_free_cooling_hours() -> None:
+    """Free-cooling hours are a property of a loop: a hall (and a site) whose racks put no heat into liquid has no
+    liquid loop, so `liquid_free_cooling_hours` has no value there (absent, with its reason), as a loop that is
+    there reads 8,760 h or 0. Before: four air-cooled DGX H100 racks (heat_liquid 0 W) read
+    liquid_free_cooling_hours 8,760 h, hall and site, a plausible-looking figure for a loop that does not exist."""
+    results, sink = evaluate_text(ROOM.replace("pue = P", ""), "hunt16.factory")
+    for block in ("s.h", "s"):
+        assert float(results.values[f"{block}.heat_liquid"][0]) == 0
+        hours = f"{block}.liquid_free_cooling_hours"
+        gone = results.absent.get(hours)
+        assert gone is not None and bool(np.asarray(gone.mask).ravel()[0]), (hours, results.values.get(hours))
+        assert "liquid" in gone.reason if isinstance(gone.reason, str) else True
+        assert float(results.values[f"{block}.air_free_cooling_hours"][0]) in (0.0, 8760 * 3600.0)
+    assert not [d for d in sink.items if d.severity == "error"]
+
