@@ -262,3 +262,23 @@ def test_a_room_without_a_liquid_loop_has_no_liquid_free_cooling_hours() -> None
         assert float(results.values[f"{block}.air_free_cooling_hours"][0]) in (0.0, 8760 * 3600.0)
     assert not [d for d in sink.items if d.severity == "error"]
 
+
+# ----------------------------------------------------------------------------- training: the count held, needed
+
+def test_a_training_run_says_what_it_holds_and_needs_no_count_without_a_deadline() -> None:
+    """`accelerators_needed` is the smallest count that meets the run's deadline: without a deadline there is
+    none to meet, so no figure (not the count held, read as a sizing that was never made); the count the run
+    holds, given or its default (one system), is a quantity `accelerators_held` (as an inference service's),
+    and its hours divide by it: accelerator_hours = accelerators_held x time_to_train. Before: a run of Llama
+    3.1 8B on its default one DGX H100 (8 GPUs) read accelerators_needed 8 with no deadline, and its JSON held no
+    count of the accelerators it ran on."""
+    default = _values(RUN.replace("    accelerators = 16\n", "").replace("OVERRIDE", ""))
+    assert np.isnan(default.get("s.t.accelerators_needed", float("nan"))), default.get("s.t.accelerators_needed")
+    assert default["s.t.accelerators_held"] == 8
+    assert abs(default["s.t.accelerator_hours"] - 8 * default["s.t.time_to_train"]) <= 1e-9 * default[
+        "s.t.accelerator_hours"]
+    given = _values(RUN.replace("OVERRIDE", ""))
+    assert given["s.t.accelerators_held"] == 16 and np.isnan(given.get("s.t.accelerators_needed", float("nan")))
+    sized = _values(RUBIN.replace("ACCELERATORS", ""))       # with a deadline: the count that meets it
+    assert sized["s.r.accelerators_needed"] == 64 and sized["s.r.accelerators_held"] == 72
+

@@ -1108,6 +1108,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
         "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
+    "training.accelerators_held": _TRAINING_OUTPUT,
     "training.accelerators_needed": _TRAINING_OUTPUT,
     "training.compute_bound_share": _TRAINING_SOLVE + _IDLE + (
         "chip", "let:tp_comm_overlap", "mfu", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory",

@@ -1231,10 +1231,8 @@ def _solve(ctx) -> dict:
     good = _goodput(_rates(ctx), best["used"], t0)              # the accelerators in use: an idle one stops nothing
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
-    if ctx.is_set("deadline"):
+    if ctx.is_set("deadline"):                 # (no deadline: no count to size, accelerators_needed does not apply)
         best.update(_deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size))
-    else:
-        best["accelerators_needed"] = best["n"]
     return best
 
 
@@ -1358,6 +1356,10 @@ def _shown(name, terms):
 
 
 def _needed(ctx):
+    """The smallest count that meets the `deadline`; none without one (s16-num2: it read the count held, 8 on a
+    default DGX H100, as if the run had been sized)."""
+    if not ctx.is_set("deadline"):
+        ctx.not_applicable()
     s = solved(ctx)
     if "deadline_missed" in s and s["deadline_missed"].any():
         ctx.infeasible(s["deadline_missed"], s["deadline_reason"])
@@ -1394,6 +1396,8 @@ output("training", "flops_per_token", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)")(lam
 output("training", "feasible", "1 when some layout fits in memory, else 0")(
     lambda ctx: solved(ctx)["feasible"])
 output("training", "accelerators_needed", "smallest accelerators with time_to_train <= deadline")(_needed)
+output("training", "accelerators_held", "accelerators, else the default: one system or rack (bare chips: one)")(
+    lambda ctx: solved(ctx)["n"])
 output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held by the job, left idle by its layout")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["n"] - solved(ctx)["used"]))
 
