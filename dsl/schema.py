@@ -602,7 +602,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         cost          USD     output    accelerator-hours x accelerator_cost
         goodput       fraction output    useful fraction of wall time (failures, restarts, checkpoints)
         power         W       output    wall power of the servers used, while training
-        accelerators_needed count output accelerators to finish `tokens` within `deadline`
+        accelerators_needed count output accelerators to finish `tokens` within `deadline` (none without a deadline)
+        accelerators_held count output  accelerators the run holds and its figures are for: accelerators, else the default (one system or rack)
         feasible      count   output    1 when a parallel layout fits in memory, else 0
         accelerator_power W   output    mean board power of one accelerator the layout uses over a step (an idle one draws its idle power): compute-bound phases at the cap's clock, the rest (collective waits, bubble, memory-bound kernels) lighter
         compute_utilization fraction output share of the matrix units' cycles busy at a large GEMM's rate (u_c)

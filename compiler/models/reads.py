@@ -181,6 +181,10 @@ _TRAINING_OUTPUT = _TRAINING_SOLVE + (
     "restart_time", "scaleout_bw", "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",
 )
 
+# what the training figures built on its throughput read beyond the solve: the one of step_time, tokens_per_s and
+# mfu a spec sets (only where it sets it) and the FLOPs per token shown (training.py "a set output is an override")
+_TRAINING_THROUGHPUT = ("set:step_time", "set:tokens_per_s", "set:mfu", "flops_per_token")
+
 # what inference.accelerator_cost reads beyond the solve (inference.usd_per_mtok and training.cost): the workload's own
 # `let electricity_price`, else the site's, where no site above places accelerators (capex + energy priced itself)
 _ACCELERATOR_COST = ("let:electricity_price", "up:electricity_price")
@@ -440,7 +444,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.accelerators": ("parts:rack.accelerators", "parts:rack.count", "parts:row.accelerators", "parts:row.count"),
     "hall.accelerators_all": ("accelerators", "count"),
     "hall.air_chillers_run": _HALL_AIR_CHILLERS,
-    "hall.air_free_cooling_hours": _HALL_AIR_CHILLERS,
+    "hall.air_free_cooling_hours": _HALL_AIR_CHILLERS + ("heat_air",),
     "hall.airflow": ("heat_air", "up:air_delta_t"),
     "hall.busway_loss": _HALL_POWER_STAGE,
     "hall.busway_power_in": _HALL_POWER_STAGE,
@@ -540,7 +544,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.it_power_avg"),
     "hall.it_power_outside_racks": ("parts:network.power", "parts:row.count", "parts:row.it_power_outside_racks"),
     "hall.liquid_chillers_run": _HALL_LIQUID_CHILLERS,
-    "hall.liquid_free_cooling_hours": _HALL_LIQUID_CHILLERS,
+    "hall.liquid_free_cooling_hours": _HALL_LIQUID_CHILLERS + ("heat_liquid",),
     "hall.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "hall.opex_energy": ("facility_power_avg", "up:electricity_price"),
     "hall.opex_lease": ("it_power", "up:colocation_price"),
@@ -637,6 +641,7 @@ READS: dict[str, tuple[str, ...]] = {
         "set:ep", "set:pp", "set:tp", "up:parts:network.alltoall_bw", "up:parts:network.injection_bw",
         "up:parts:network.role",),
     "inference.system_power_dc": _INFERENCE_SOLVE + _RACK_SERVER_COOLING + (
+        "set:system_power",
         "accelerator_power", "let:tp_comm_overlap", "ref:model.context", "ref:rack.all:chip.peak_power",
         "ref:rack.all:chip.power", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power", "ref:rack.all:cpu.tdp",
         "ref:rack.all:dpu.power", "ref:rack.all:memory.power", "ref:rack.all:nic.power",
@@ -654,7 +659,7 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.tokens_per_s": _INFERENCE_OUTPUT,
     "inference.tokens_per_s_per_chip": _INFERENCE_OUTPUT + ("tokens_per_s",),
     "inference.tokens_per_s_per_mw": _INFERENCE_ENERGY,
-    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT + ("tokens_per_s",),
+    "inference.tokens_per_s_per_system": _INFERENCE_OUTPUT + ("tokens_per_s_per_chip",),
     "inference.tokens_per_s_per_user": _INFERENCE_OUTPUT + ("tpot",),
     "inference.tp": _INFERENCE_SOLVE + (
         "chip", "layer_latency", "let:inference_gemm_efficiency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
@@ -663,10 +668,10 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power", "set:batch", "set:pp",),
     "inference.tpot": _INFERENCE_OUTPUT,
     "inference.tpot_mean": _INFERENCE_OUTPUT,
-    "inference.tpot_p99": _INFERENCE_OUTPUT,
+    "inference.tpot_p99": _INFERENCE_OUTPUT + ("tpot",),
     "inference.ttft": _INFERENCE_OUTPUT,
     "inference.ttft_p50": _INFERENCE_OUTPUT,
-    "inference.ttft_p99": _INFERENCE_OUTPUT,
+    "inference.ttft_p99": _INFERENCE_OUTPUT + ("ttft",),
     "inference.usd_per_mtok": _INFERENCE_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + _TYPE_HOUR + (
         "accelerator_cost", "chip", "layer_latency", "max_input_tokens", "max_num_tokens", "ref:chip.bf16",
         "ref:chip.dynamic_power", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -836,7 +841,7 @@ READS: dict[str, tuple[str, ...]] = {
         "air_supply_temp", "ambient_temp", "heat_rejection", "up:air_supply_temp", "up:ambient_temp",
         "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.air_free_cooling_hours": (
-        "air_supply_temp", "heat_rejection", "mean_ambient_temp", "up:air_supply_temp", "up:ambient_temp",
+        "air_supply_temp", "heat_air", "heat_rejection", "mean_ambient_temp", "up:air_supply_temp", "up:ambient_temp",
         "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.airflow": ("heat_air", "up:air_delta_t"),
     "site.airflow_outside_halls": (
@@ -1009,7 +1014,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ambient_temp", "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
         "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.liquid_free_cooling_hours": (
-        "heat_rejection", "mean_ambient_temp", "supply_temp", "up:air_supply_temp", "up:ambient_temp",
+        "heat_liquid", "heat_rejection", "mean_ambient_temp", "supply_temp", "up:air_supply_temp", "up:ambient_temp",
         "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "site.opex_energy": ("electricity_price", "facility_power_metered", "up:electricity_price"),
@@ -1096,6 +1101,7 @@ READS: dict[str, tuple[str, ...]] = {
     # --- training
     "training.accelerator_hours": _TRAINING_OUTPUT + ("time_to_train",),
     "training.accelerator_power": _TRAINING_SOLVE + _IDLE + (
+        "compute_bound_share",
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "mfu", "ref:chip.bf16", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
         "ref:chip.let:serving_efficiency", "ref:chip.memory", "ref:chip.memory_bw", "ref:chip.scaleup_bw",
@@ -1108,7 +1114,8 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:*.let:serving_efficiency", "ref:system.parts:*.let:serving_efficiency_fp4",
         "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.sram", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
-    "training.accelerators_needed": _TRAINING_OUTPUT,
+    "training.accelerators_held": _TRAINING_OUTPUT,
+    "training.accelerators_needed": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("set:goodput",),
     "training.compute_bound_share": _TRAINING_SOLVE + _IDLE + (
         "chip", "let:tp_comm_overlap", "mfu", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:system.parts:chip.bf16", "scaleout_bw", "set:cp", "set:ep",
@@ -1138,11 +1145,11 @@ READS: dict[str, tuple[str, ...]] = {
         "restart_time", "scaleout_bw", "set:cp", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
     "training.feasible": _TRAINING_OUTPUT,
     "training.flops_per_token": _TRAINING_OUTPUT,
-    "training.goodput": _TRAINING_OUTPUT,
+    "training.goodput": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("step_time", "tokens"),
     "training.gpu_hours": _TRAINING_OUTPUT + ("time_to_train",),
     "training.memory_per_accelerator": _TRAINING_OUTPUT,
     "training.memory_utilization": _TRAINING_UTILIZATION,
-    "training.mfu": _TRAINING_OUTPUT,
+    "training.mfu": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("step_time",),
     "training.microbatch": _TRAINING_LAYOUT,
     "training.power": _TRAINING_SOLVE + _SYSTEM_POWER_AT + _IDLE + (
         "accelerator_power", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap", "pp_schedule",
@@ -1153,7 +1160,7 @@ READS: dict[str, tuple[str, ...]] = {
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power",
         "ref:chip.memory", "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "scaleout_bw", "set:ep", "set:tp",),
     "training.recompute_share": _TRAINING_OUTPUT,
-    "training.step_time": _TRAINING_OUTPUT,
+    "training.step_time": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT,
     "training.sustained_clock": _TRAINING_SOLVE + (
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
         "ref:chip.bf16", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.let:full_clock_power",
@@ -1189,6 +1196,7 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:cpu.peak_power", "ref:system.idle_power", "ref:system.psu_efficiency", "scaleout_bw", "set:cp", "set:ep",
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
     "training.system_power_dc": _TRAINING_SOLVE + _RACK_SERVER_COOLING + (
+        "set:system_power",
         "accelerator_power", "let:tp_comm_overlap", "ref:rack.all:chip.let:serving_efficiency_fp4",
         "ref:rack.all:chip.memory_bw", "ref:rack.all:chip.peak_power", "ref:rack.all:chip.power",
         "ref:rack.all:cpu.let:serving_efficiency_fp4", "ref:rack.all:cpu.peak_power", "ref:rack.all:cpu.power",
@@ -1208,8 +1216,8 @@ READS: dict[str, tuple[str, ...]] = {
         "ref:system.parts:chip.memory_bw", "ref:system.parts:chip.peak_power", "ref:system.parts:*.power",
         "ref:system.parts:chip.sram", "ref:system.parts:cpu.peak_power", "ref:system.idle_power", "ref:system.psu_efficiency", "scaleout_bw",
         "set:cp", "set:ep", "set:microbatch", "set:pp", "set:tp", "set:virtual_stages",),
-    "training.time_to_train": _TRAINING_OUTPUT,
-    "training.tokens_per_s": _TRAINING_OUTPUT,
+    "training.time_to_train": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("step_time", "goodput", "tokens"),
+    "training.tokens_per_s": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("step_time",),
     "training.tp": _TRAINING_SOLVE + (
         "checkpoint_time", "chip", "eval_tokens", "pp_schedule", "ref:chip.fp8", "ref:chip.memory",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "restart_time", "set:ep", "set:pp",),

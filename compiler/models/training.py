@@ -1231,10 +1231,8 @@ def _solve(ctx) -> dict:
     good = _goodput(_rates(ctx), best["used"], t0)              # the accelerators in use: an idle one stops nothing
     best.update(time_to_train=t0 / good, goodput=good, tokens_per_s=best["tokens_step"] / best["t_step"],
                 precision=precision, time_without_failures=t0)
-    if ctx.is_set("deadline"):
+    if ctx.is_set("deadline"):                 # (no deadline: no count to size, accelerators_needed does not apply)
         best.update(_deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size))
-    else:
-        best["accelerators_needed"] = best["n"]
     return best
 
 
@@ -1348,17 +1346,147 @@ TIME_TERMS = {"time_without_failures": "tokens / G * step_time + evaluations x (
                                        "+ startup_time: the run without interruptions"}
 
 
-def _shown(name, terms):
+def _shown(name, terms, value=None):
     def compute(ctx):
         from .inference import show_terms
         s = solved(ctx)
         show_terms(ctx, s, terms, kind="training")
-        return feasible_only(ctx, s, s[name])
+        _refuse_two_throughputs(ctx)
+        return feasible_only(ctx, s, s[name] if value is None else value(ctx))
     return compute
 
 
-def _needed(ctx):
+def _tokens_per_s(ctx):
+    """G / step_time: of the step time shown (the model's, or the one the spec sets or a set mfu gives)."""
     s = solved(ctx)
+    _refuse_two_throughputs(ctx)
+    return feasible_only(ctx, s, s["tokens_step"] / ctx.get("step_time"))
+
+
+def _mfu(ctx):
+    """G x flops_per_token / (step_time x accelerators x peak), of the step time and FLOPs shown: the model's MFU
+    x (its step time / the one shown) x (flops_per_token shown / the model's)."""
+    s = solved(ctx)
+    _refuse_two_throughputs(ctx)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mfu = s["mfu"] * (s["t_step"] / ctx.get("step_time")) * (ctx.get("flops_per_token") / s["flops"])
+    _refuse_above_peak(ctx, mfu)
+    return feasible_only(ctx, s, mfu)
+
+
+def _refuse_above_peak(ctx, mfu) -> None:
+    """A set step_time, tokens_per_s or flops_per_token whose MFU exceeds 1 asks more model FLOP/s than the
+    accelerators' peak: an `out-of-range` error at the figure set, naming the MFU, and no MFU (nor the figures
+    that read it: power, energy, cost)."""
+    over = np.asarray(mfu, dtype=float) > 1 + 1e-9
+    given = [name for name in ("step_time", "tokens_per_s", "flops_per_token") if ctx.is_set(name)]
+    if not over.any() or not given:
+        return
+    ctx.absent(over, f"{' and '.join(given)} as set give an MFU above 1: more FLOP/s than the accelerators' peak")
+    ev, path = ctx.ev, f"{ctx.path}.{given[0]}"
+    if path + "#peak" in ev.bad_choices:
+        return
+    ev.bad_choices.add(path + "#peak")
+    node = ev.graph.nodes[path]
+    span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+    from dsl.diagnostics import Code
+    i = int(np.flatnonzero(np.broadcast_to(over, np.shape(mfu)))[0])
+    ev.sink.error(Code.OUT_OF_RANGE, f"`{path}` as set gives an MFU of {float(np.ravel(mfu)[i]):.3g}: the run "
+                  f"would compute more model FLOP/s than its accelerators' peak (mfu = tokens_per_s x "
+                  f"flops_per_token / (accelerators x peak) is at most 1)", span)
+
+
+# --- a set output is an override every figure downstream reads (s16-num2; as inference's tokens_per_s and tpot).
+# step_time, tokens_per_s and mfu are one figure, the run's throughput, in three units: G tokens a step,
+#     tokens_per_s = G / step_time,    mfu = G x flops_per_token / (step_time x accelerators x peak)
+# so the one a spec sets gives the other two, and time to train follows it:
+#     step_time (unset) = G / tokens_per_s where that is set, else t_model x (mfu_model / mfu) x (F / F_model) where
+#                         mfu is set (F = flops_per_token shown), else the model's
+#     time_without_failures = T0_model + tokens / G x (step_time - t_model)
+#     goodput (unset)   = the model's at that time;  time_to_train (unset) = time_without_failures / goodput
+# Two of the three set are refused where they disagree (`_refuse_two_throughputs`): they cannot both hold.
+THROUGHPUT = ("step_time", "tokens_per_s", "mfu")
+
+
+def _step_time(ctx):
+    """step_time's model: the model's step, or the one a set tokens_per_s or mfu gives (above)."""
+    s = solved(ctx)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ctx.is_set("tokens_per_s"):
+            return s["tokens_step"] / ctx.get("tokens_per_s")
+        if ctx.is_set("mfu"):
+            return s["t_step"] * (s["mfu"] / ctx.get("mfu")) * (ctx.get("flops_per_token") / s["flops"])
+    return s["t_step"]
+
+
+def _time_without_failures(ctx, s):
+    """T0 at the step time shown: the model's T0 with its steps at step_time instead of the model's."""
+    tokens = ctx.get("tokens", default_tokens)
+    return s["time_without_failures"] + tokens / s["tokens_step"] * (ctx.get("step_time") - s["t_step"])
+
+
+def _goodput_shown(ctx):
+    s = solved(ctx)
+    _refuse_two_throughputs(ctx)
+    good = _goodput(_rates(ctx), s["used"], _time_without_failures(ctx, s))
+    lost = (np.asarray(s["feasible"]).reshape(-1) > 0) & np.isnan(np.broadcast_to(good, np.shape(s["feasible"])))
+    if lost.any():
+        ctx.infeasible(lost, "interruptions take all its time at the step time shown: the run never finishes")
+    return feasible_only(ctx, s, good)
+
+
+def _time_to_train(ctx):
+    from .inference import show_terms
+    s = solved(ctx)
+    show_terms(ctx, s, TIME_TERMS, kind="training")
+    _refuse_two_throughputs(ctx)
+    return feasible_only(ctx, s, _time_without_failures(ctx, s) / ctx.get("goodput"))
+
+
+def _refuse_two_throughputs(ctx) -> None:
+    """Two of step_time, tokens_per_s and mfu set that give different step times cannot both hold: an
+    `invalid-value` error at the second's span naming both, and the figures downstream are not computed."""
+    given = [name for name in THROUGHPUT if ctx.is_set(name)]
+    if len(given) < 2:
+        return
+    s = solved(ctx)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = {"step_time": lambda: ctx.get("step_time"),
+                 "tokens_per_s": lambda: s["tokens_step"] / ctx.get("tokens_per_s"),
+                 "mfu": lambda: s["t_step"] * (s["mfu"] / ctx.get("mfu")) * (ctx.get("flops_per_token") / s["flops"])}
+        first, second = (steps[name]() for name in given[:2])
+    bad = ~(np.abs(np.asarray(first) - np.asarray(second)) <= 1e-6 * np.abs(np.asarray(first)))
+    if not np.any(bad):
+        return
+    ev, path = ctx.ev, f"{ctx.path}.{given[1]}"
+    mask = np.broadcast_to(bad, np.shape(first))
+    ctx.absent(mask, f"`{given[0]}` and `{given[1]}` are both set and give different step times")
+    if path + "#throughput" in ev.bad_choices:            # one error, whichever figure reads them first
+        return
+    ev.bad_choices.add(path + "#throughput")
+    node = ev.graph.nodes[path]
+    span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+    from dsl.diagnostics import Code
+    from ..display import format_quantity
+    i = int(np.flatnonzero(mask)[0])
+    ev.sink.error(Code.INVALID_VALUE, f"`{path}` and `{ctx.path}.{given[0]}` are both set and disagree: "
+                  f"`{given[0]}` gives a step time of {format_quantity(float(np.ravel(first)[i]), 's')}, "
+                  f"`{given[1]}` one of {format_quantity(float(np.ravel(second)[i]), 's')} (tokens_per_s = "
+                  f"global_batch / step_time, mfu = tokens_per_s x flops_per_token / (accelerators x peak))", span,
+                  help=f"set one of {', '.join(given)}: the others follow from it")
+
+
+def _needed(ctx):
+    """The smallest count that meets the `deadline`; none without one (s16-num2: it read the count held, 8 on a
+    default DGX H100, as if the run had been sized)."""
+    if not ctx.is_set("deadline"):
+        ctx.not_applicable()
+    s = solved(ctx)
+    given = [name for name in THROUGHPUT + ("goodput",) if ctx.is_set(name)]
+    if given:              # a throughput set for the count held says nothing of the ladder's other counts
+        ctx.absent(np.ones(np.shape(s["n"]), dtype=bool),
+                   f"{' and '.join(given)} set for the accelerators held: the counts of the deadline's ladder "
+                   f"run at the model's own, so no count sized by them would be the one the figures set")
     if "deadline_missed" in s and s["deadline_missed"].any():
         ctx.infeasible(s["deadline_missed"], s["deadline_reason"])
     return s["accelerators_needed"]
@@ -1388,12 +1516,15 @@ for _name, _out, _formula in (
         ("accelerators_needed", "accelerators_needed", "smallest accelerators with time_to_train <= deadline"),
         ("feasible", "feasible", "1 when some layout fits in memory, else 0")):
     if _name not in ("flops_per_token", "feasible", "accelerators_needed"):
-        compute = {"step_time": _shown("t_step", STEP_TERMS), "time_to_train": _shown("time_to_train", TIME_TERMS)}
+        compute = {"step_time": _shown("t_step", STEP_TERMS, _step_time), "time_to_train": _time_to_train,
+                   "tokens_per_s": _tokens_per_s, "mfu": _mfu, "goodput": _goodput_shown}
         output("training", _name, _formula)(compute.get(_name) or _value(_out))
 output("training", "flops_per_token", "6 A + 6 L s D (LoRA: 4 A + 6 L s D)")(lambda ctx: solved(ctx)["flops"])
 output("training", "feasible", "1 when some layout fits in memory, else 0")(
     lambda ctx: solved(ctx)["feasible"])
 output("training", "accelerators_needed", "smallest accelerators with time_to_train <= deadline")(_needed)
+output("training", "accelerators_held", "accelerators, else the default: one system or rack (bare chips: one)")(
+    lambda ctx: solved(ctx)["n"])
 output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held by the job, left idle by its layout")(
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["n"] - solved(ctx)["used"]))
 

@@ -263,9 +263,10 @@ def phase_weighted_draw(compute_share, compute_draw, light_draw) -> np.ndarray:
 
 def _accelerator_power(ctx):
     from .power import chip_draw
-    if ctx.kind == "training":
+    if ctx.kind == "training":            # the compute_bound_share shown: the model's, or the one the spec sets
         p = training_phases(ctx)
-        return _feasible_only(ctx, phase_weighted_draw(p["compute_share"], p["compute_draw"], p["light_draw"]))
+        return _feasible_only(ctx, phase_weighted_draw(ctx.get("compute_bound_share"), p["compute_draw"],
+                                                       p["light_draw"]))
     return _feasible_only(ctx, chip_draw(_chip_model(ctx), ctx.get("compute_utilization"),
                                          ctx.get("memory_utilization")))
 
@@ -286,7 +287,11 @@ def _system_power(dc: bool):
         holder = platform.rack if platform.rack is not None else platform.system
         if holder is None:
             ctx.not_applicable()            # bare chips: no server around them
-        return _feasible_only(ctx, system_power_at(holder, ctx.get("accelerator_power"), dc=dc))
+        power = system_power_at(holder, ctx.get("accelerator_power"), dc=dc)
+        if dc and ctx.is_set("system_power"):   # after the supplies of the wall power shown: the one the spec sets
+            with np.errstate(divide="ignore", invalid="ignore"):
+                power = ctx.get("system_power") * power / system_power_at(holder, ctx.get("accelerator_power"))
+        return _feasible_only(ctx, power)
     return compute
 
 

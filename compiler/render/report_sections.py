@@ -18,6 +18,7 @@ Per-item figures times a count are model outputs (compiler/models/totals.py), ne
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +121,9 @@ BASIS_LABELS = {"utilization": "average load", "service_utilization": "service b
                 "global_batch": "global batch", "depreciation_it": "IT life", "depreciation_facility": "facility life",
                 "discount_rate": "discount rate", "electricity_price": "electricity", "maintenance_rate": "maintenance",
                 "staff_cost": "staff", "staff_per_mw": "staff", "water_price": "water", "colocation_price": "lease",
-                "accelerator_cost": "accelerator-hour", "cost_per_accelerator_hour": "the site's TCO per accelerator-hour",
+                "accelerator_cost": "accelerator-hour",
+                # (a service's hour is this with its energy at its own draw: the note's amounts give that hour)
+                "cost_per_accelerator_hour": "the hour derived from the site's TCO per accelerator-hour",
                 "build_cost_per_watt": "build cost", "critical_share": "plant share",
                 "shell_cost": "shell cost", "plant_cost": "plant cost", "cooling_share_of_plant": "cooling share of plant",
                 "land_price": "land price"}
@@ -580,6 +583,8 @@ def basis(results: Results, view: _View, path: str, key: str, subject_path: str)
     if key in ("capex_power", "capex_cooling"):
         parts = _plant_parts(results, view, path, key, subject_path)
         amount = f"{amount}; {parts}" if amount and parts else amount or parts
+    if key == "usd_per_mtok":        # the arithmetic first: the numbers the figure is computed from
+        return f"{amount}; {text}" if text and amount else text or amount
     return f"{text}; {amount}" if text and amount else text or amount
 
 
@@ -655,11 +660,34 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
     if key in ("capex_power", "capex_cooling") and get(key):
         return ("the gear placed at its price, installed (x the installation factor); the classes not placed "
                 "estimated per W of IT from the plant cost")
+    if key == "usd_per_mtok":
+        return _mtok_amounts(view, p)
     if key == "capex_building":
         building, it = get("capex_building"), get("it_power")
         if building is not None and it:
             return f"shell {fmt(building / it, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
     return ""
+
+
+def _mtok_amounts(view: _View, p: str) -> str:
+    """The numbers $/Mtok is computed from (compiler.models.cost "$/Mtoken"), so the note multiplies out to the
+    figure: the services' dollars an hour, sum(cost_per_hour), for the accelerators they hold, sum(accelerators_held),
+    at their mean hour (dollars / accelerators: each service's own, which is the site's TCO per accelerator-hour
+    with its energy at the service's own draw), over the tokens they serve, served_tokens_per_s:
+        usd_per_mtok = sum(cost_per_hour) / (served_tokens_per_s x 3600 s) x 1e6
+    "" where one of them is absent (a sweep's n/a, an infeasible service). s16-num2: the note quoted the site's
+    TCO ($2.47 / h on examples/flagship_campus.factory) beside a figure at the service's $2.43 / h."""
+    results = view.results
+    hours = sorted(k for k in results.values if k.endswith(".cost_per_hour")
+                   and (k == f"{p}.cost_per_hour" or k.startswith(p + ".")))
+    dollars = [view.get(k) for k in hours]
+    held = [view.get(k[: -len("cost_per_hour")] + "accelerators_held") for k in hours]
+    served = view.get(f"{p}.served_tokens_per_s")
+    if not hours or served is None or None in dollars or None in held or not sum(held) \
+            or not all(map(math.isfinite, dollars + held + [served])):
+        return ""
+    return (f"{fmt(sum(dollars), 'money_hour')}: {fmt(sum(held), 'count')} accelerators at "
+            f"{fmt(sum(dollars) / sum(held), 'money_hour')} (each service's hour) over {fmt(served, 'tok_s')} served")
 
 
 def _inputs_read(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
