@@ -204,11 +204,13 @@ p99) are from mlcommons/inference loadgen/mlperf.conf (commit 001712e9, read 202
                      at 12,288, 24,576, ... [P]), i.e. 1/12 of the training tokens forward-only [D]. Other batches
                      (32 to 128) by the RCP table (TRAINING_RCP, same file).
     gpt_oss_20b      MLPerf Training v6.0 gpt-oss-20b pretraining, sequence 8,192, global batch 16 sequences (the
-                     reference batch: mlcommons/logging rcp_checker/training_6.0.0/rcps_gpt_oss_20b.json, commit
-                     3ef491ef, "gpt_oss_20b_ref_16" [P]; NVIDIA's v6.0 8-GPU log theia_ngpu8_ngc26.04_nemo/
+                     smallest reference batch: mlcommons/logging rcp_checker/training_6.0.0/rcps_gpt_oss_20b.json,
+                     commit 3ef491ef, "gpt_oss_20b_ref_16" [P]; NVIDIA's v6.0 8-GPU log theia_ngpu8_ngc26.04_nemo/
                      gpt_oss_20b/result_0.txt "max_sequence_length": 8192, "eval_samples": 1024, evaluations every
                      12,288 samples [P], mlcommons/training_results_v6.0 via fork Richardyu114@eabf23a0); 194,765
                      samples to converge at batch 16 (mean of the RCP's 20 runs [P]), 1.60 Gtok; evaluation 1/12.
+                     NVIDIA's runs log their own batch (TRAINING_BATCH: 24 at 8 GPUs, 36 at 72, 64 at 512), the
+                     samples scaled by the RCP table (training_6.1.0: 234,701 at 32, 301,670 at 64).
     deepseekv3_671b  MLPerf Training v6.0 DeepSeek-V3 671B pretraining on C4 from a warm start, sequence 4,096, global
                      batch 15,360 sequences or more (MLCommons, "DeepSeek-V3 ... MLPerf Training v6.0", mlcommons.org
                      2026-05 [S]); 721,920 samples to converge at 15,360 (mean of deepseekv3_671b_ref_15360, rcp_checker
@@ -839,6 +841,13 @@ TRAINING_BATCH = {
         "hpg.dgxb200x8.n32": 128, "hpg.dgxb200x8.n8": 32, "nebius_b200_n2": 32, "nebius_b200_n4": 32,
         "theia_ngpu512_ngc25.09_nemo": 64, "theia_ngpu72_ngc25.09_nemo": 36, "tyche_ngpu512_ngc25.09_nemo": 64,
         "tyche_ngpu72_ngc25.09_nemo": 36},
+    # MLPerf Training v6.0 (mlcommons/training_results_v6.0 as mirrored by fork Richardyu114/training_results_v6.0,
+    # commit eabf23a0, read 2026-12-06) [P]: NVIDIA/results/theia_ngpu{8,72,512}_ngc26.04_nemo/gpt_oss_20b/result_0.txt
+    # "global_batch_size" 24, 36 and 64 (the step counts agree: 12,288 samples at step 512, 12,276 at 341, 12,288 at
+    # 192); the 512-GPU launch configuration config_GB300_128x4x1xtp2pp1cp4ep8.sh (MINIBS=1, TP 2, CP 4, EP 8: 64
+    # replicas of one sequence), the 8-GPU one config_GB300_2x4x3xtp1pp1cp1ep1_mxfp8.sh (3 sequences a GPU)
+    "gpt_oss_20b": {"theia_ngpu8_ngc26.04_nemo": 24, "theia_ngpu72_ngc26.04_nemo": 36,
+                    "theia_ngpu512_ngc26.04_nemo": 64},
     "gpt3": {"ND_H100_v5_n1344_pytorch": 2688, "eos-dfw_n1024_ngc23.09_nemo": 4096,
              "eos-dfw_n1280_ngc23.09_nemo": 2560, "eos-dfw_n1344_ngc23.09_nemo": 2688,
              "eos-dfw_n1344_ngc24.04_nemo": 2688, "eos-dfw_n768_ngc23.09_nemo": 3072, "eos_n96_ngc23.09_nemo": 3072,
@@ -866,9 +875,10 @@ TRAINING_RCP = {
     # rcps_llama31_8b.json (commit f73c2c4a), means of each batch's "Epochs to converge" (samples) [P]
     "llama31_405b": {1008: 324576, 1152: 322560, 2304: 384000, 4608: 491520, 6912: 604800, 9216: 691200},
     "llama31_8b": {16: 161587.2, 32: 179404.8, 64: 226713.6, 96: 278640, 128: 345907.2},
-    # training_6.0.0/rcps_gpt_oss_20b.json (commit 3ef491ef; only batch 16 has runs) and training_6.1.0/
+    # training_6.1.0/rcps_gpt_oss_20b.json (commit 645413b1, "Reference RCPs before 6.0 submission", AMD 1xMI355X
+    # BF16, 20 runs a batch; training_6.0.0's copy, commit 3ef491ef, held only batch 16) and training_6.1.0/
     # rcps_deepseekv3_671b.json (commit 933e9f49, "Reference RCPs before 6.0 submission") [P]
-    "gpt_oss_20b": {16: 194764.8},
+    "gpt_oss_20b": {16: 194764.8, 32: 234700.8, 64: 301670.4},
     "deepseekv3_671b": {15360: 721920, 16384: 767317.3, 18432: 857088},
     "gpt3": {1536: 1.1996e9, 2048: 1.1828e9, 3072: 1.2164e9, 4096: 1.2667e9, 6144: 1.4093e9, 8192: 1.6274e9},
 }
