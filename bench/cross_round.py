@@ -7,7 +7,8 @@ alone and judged on the other (issue 11, generalisation; docs/accuracy.md "Const
                                                             TTFT grid's 225 points over 314 rows dominate)
     PYTHONPATH=. python3 bench/cross_round.py --quick     (one direction, v4.1 -> v5.0)
     PYTHONPATH=. python3 bench/cross_round.py --ttft [--with harness_dispatch [--with residual_tail] |
-                                                     --with dispatch_p50]
+                                                     --with dispatch_p50 | --with power_limit_window
+                                                     [--margin 0.03]]
                                                           (the first-token pair alone, everything else shipped,
                                                             by round and leaving one benchmark / chip family /
                                                             submitter out: 9-11 min on loaded shared cores)
@@ -359,6 +360,19 @@ def refit(fit_rounds: tuple, training_rounds: tuple, seq: bool = False, log=prin
     return found
 
 
+def margin_scan(delay: float, tail: float, rounds=INFERENCE_ROUNDS) -> list:
+    """The capacity margin's rule (step 4 of `refit`) alone at the first-token pair (delay, tail), everything else
+    shipped: [(margin, score, {category: median})] over MARGIN_GRID, score the sum of the finite medians of
+    MARGIN_CATEGORIES over the add-in cards' live rows of `rounds`."""
+    out = []
+    for m in MARGIN_GRID:
+        rows = evaluate(inference={"first_token_delay": delay}, tail=tail, margin=m,
+                        keep=(rounds, THROUGHPUT_METRICS + LATENCY_METRICS, V.KNEE_POWER_CHIPS))
+        med = medians([r for r in rows if r.data.get("scenario") != "Offline"], rounds, MARGIN_CATEGORIES)
+        out.append((m, sum(v for v in med.values() if np.isfinite(v)), med))
+    return out
+
+
 def judged(found: dict) -> list:
     """Every row at the constants `found`."""
     inference = {"first_token_delay": found["first_token_delay"]}
@@ -537,12 +551,18 @@ def main(argv=None) -> int:
     ap.add_argument("--with", dest="on", action="append", default=[], metavar="NAME",
                     help="validate's mechanism NAME on in every run, the shipped column included (as `validate --with`)")
     ap.add_argument("--fraction", type=float, help="continuous_capacity's OPERATING_FRACTION")
+    ap.add_argument("--margin", type=float, help="ADDIN_CAPACITY_MARGIN in every run, the shipped column included "
+                                                 "(with --ttft: the pair refit at another margin, e.g. the margin's "
+                                                 "own refit with `--with power_limit_window`, 0.03)")
     ap.add_argument("--ttft", action="store_true",
                     help="only the first-token pair, everything else shipped, on a two-stage grid, by round and "
                          "leaving one benchmark / family / submitter out (with `--with harness_dispatch`: its "
                          "residual pair DISPATCH_RESIDUAL_DELAY; adding `--with residual_tail`: the dispatch with "
                          "the residual tail kept and the default pair; `--with dispatch_p50`: its pair "
                          "DISPATCH_P50_DELAY)")
+    ap.add_argument("--margin-scan", nargs=2, type=float, metavar=("D", "D99"),
+                    help="the capacity margin's rule alone (step 4 of the refit, both rounds) at the first-token "
+                         "pair (D, D99), everything else shipped (with `--with`: those mechanisms on)")
     ap.add_argument("--save", metavar="NPZ", help="with --ttft: write the pair's error surface to NPZ")
     args = ap.parse_args(argv)
     global MECHANISMS_ON
@@ -550,6 +570,15 @@ def main(argv=None) -> int:
         MECHANISMS_ON = V.mechanisms_with(on=args.on)
     if args.fraction is not None:
         V.OPERATING_FRACTION = args.fraction
+    if args.margin is not None:
+        if not args.ttft:
+            ap.error("--margin goes with --ttft (the full refit fits the margin itself)")
+        V.ADDIN_CAPACITY_MARGIN = args.margin
+    if args.margin_scan:
+        d, t = args.margin_scan
+        for m, score, med in margin_scan(d, t):
+            print(f"  margin {m:<5} score {score:7.2f}  " + "  ".join(f"{k} {v:.2f}" for k, v in med.items()))
+        return 0
     if args.ttft:
         mode = ("dispatch_p50" if "dispatch_p50" in args.on else "delay" if "harness_dispatch" not in args.on
                 else "dispatch_tail" if "residual_tail" in args.on else "residual")

@@ -187,3 +187,13 @@ def test_dispatch_p50_moves_by_hand() -> None:
     assert C.dispatch_p50_moves(amd, (0.2, 0.3)) == {"first_token_delay": 0.2}
     assert C.dispatch_p50_moves({**lets, "whole_prompts": 1.0}, (0.2, 0.3)) == {}
     assert C.dispatch_p50_moves({**lets, "dispatch_wait_p99": -0.12}, (0.2, 0.3)) == {}   # harness_dispatch's row
+
+
+def test_margin_goes_with_ttft_only() -> None:
+    # the full refit fits the margin itself (step 4) and checks the shipped values through the patch: a margin set
+    # from the command line there would make that check fail; with --ttft it is the pair refit at that margin
+    from compiler import validate as V
+    before = V.ADDIN_CAPACITY_MARGIN
+    with pytest.raises(SystemExit) as e:
+        C.main(["--margin", "0.03"])
+    assert e.value.code == 2 and V.ADDIN_CAPACITY_MARGIN == before
