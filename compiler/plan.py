@@ -1128,9 +1128,24 @@ def _md_diagnostic(d: dict) -> str:
     return f"- {_code(where + d['severity'] + '[' + d['code'] + ']')}: {_md(d['message'])}"
 
 
+MARKER_PREFIX = "<!-- factory-plan: "
+
+
+def comment_marker(spec: str) -> str:
+    """The hidden first line of the Markdown plan, `<!-- factory-plan: specs/campus.factory -->`: the spec's path
+    relative to the repository root (`ci_formats.repository_root`), so the same on every run and another for
+    another spec. A workflow finds the bot's comment that starts with it and updates that one (docs/ci.md), rather
+    than the bot's last comment, which another workflow may have written. `--` cannot occur inside an HTML
+    comment: a path's `--` is written `%2D%2D` (and `%` as `%25`)."""
+    from .ci_formats import _display_path
+
+    path = _display_path(spec).replace("%", "%25").replace("--", "%2D%2D").replace("\n", " ")
+    return f"{MARKER_PREFIX}{path} -->"
+
+
 def render_markdown(doc: dict) -> str:
-    """A pull-request comment: headline, KPI table, details folded."""
-    out = [f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+    """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded."""
+    out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
     if bad:

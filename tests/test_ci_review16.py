@@ -1,0 +1,136 @@
+"""`factory plan` as a pull request's reviewer meets it (s16-ci3): the comment it updates, the headline it leads
+with, and the annotations GitHub shows.
+
+Laws:
+  - the Markdown plan starts with a hidden marker naming its spec (`<!-- factory-plan: specs/campus.factory -->`),
+    the same on every run and different for another spec, and the documented workflow updates the bot's comment
+    that carries it, never the bot's last comment (`gh pr comment --edit-last` edited whatever the bot posted last,
+    another workflow's comment included), and posts a new one when none carries it;
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+from test_plan_costs import STARTER, _edit   # tests/ is on the path: the starter and its checked edits
+
+yaml = pytest.importorskip("yaml")
+ROOT = Path(__file__).resolve().parents[1]
+DOC = (ROOT / "docs" / "ci.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("ci_review16")
+    a, b = folder / "a.factory", folder / "b.factory"
+    a.write_text(STARTER)
+    b.write_text(_edit(STARTER, ("param racks = 4", "param racks = 5"), ("gpus == 64", "gpus == 16 * racks")))
+    return a, b
+
+
+def _markdown(a: Path, b: Path) -> str:
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", "markdown"])
+    assert result.exit_code == 3, result.output
+    return result.stdout
+
+
+# ------------------------------------------------------------------------------- 1. the comment's marker
+def test_the_markdown_plan_starts_with_a_hidden_marker_naming_its_spec(pair, monkeypatch) -> None:
+    a, b = pair
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(b.parent))       # the marker names the spec as the repository does
+    first = _markdown(a, b).splitlines()[0]
+    assert first == "<!-- factory-plan: b.factory -->", first
+    assert first == _markdown(a, b).splitlines()[0]              # the same on every run
+    from compiler.plan import comment_marker
+
+    assert comment_marker(str(a)) == "<!-- factory-plan: a.factory -->"      # another spec, another comment
+    assert comment_marker(str(b.parent / "x--y.factory")) == "<!-- factory-plan: x%2D%2Dy.factory -->"
+    assert "--" not in first[4:-3]                               # a well-formed HTML comment: hidden when rendered
+
+
+def _comment_step() -> dict:
+    (text,) = [blk for blk in re.findall(r"```yaml\n(.*?)```", DOC, re.S) if blk.startswith("name: factory")]
+    steps = yaml.safe_load(text)["jobs"]["factory"]["steps"]
+    (step,) = [s for s in steps if "comment" in s.get("name", "")]
+    return step
+
+
+_GH = '''import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["GH_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+if args[:1] == ["api"] and "--jq" in args and "--method" not in args:   # list the comments, filtered as gh would
+    expr = args[args.index("--jq") + 1]
+    done = subprocess.run(["jq", "-r", expr, os.environ["GH_COMMENTS"]], capture_output=True, text=True)
+    sys.stdout.write(done.stdout)
+    sys.exit(done.returncode)
+'''
+
+
+def _run_comment_step(tmp_path: Path, comments: list[dict], plan_md: str) -> list[list[str]]:
+    """The documented comment step's script under `bash -e` (GitHub's default shell), with `gh` a stand-in that
+    answers the comment list through jq (gh's --jq is jq's language) and logs every call."""
+    step = _comment_step()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "gh").write_text(f"#!{sys.executable}\n{_GH}")
+    (bin_dir / "gh").chmod(0o755)
+    (tmp_path / "comments.json").write_text(json.dumps(comments))
+    (tmp_path / "plan.md").write_text(plan_md)
+    log = tmp_path / "gh.log"
+    log.write_text("")
+    values = {"${{ github.token }}": "token", "${{ github.event.pull_request.number }}": "7",
+              "${{ github.repository }}": "team/infra"}
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GH_LOG": str(log),
+           "GH_COMMENTS": str(tmp_path / "comments.json")}
+    for key, value in step.get("env", {}).items():
+        for placeholder, real in values.items():
+            value = str(value).replace(placeholder, real)
+        env[key] = value
+    script = step["run"]
+    for placeholder, real in values.items():
+        script = script.replace(placeholder, real)
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    return [done.returncode, calls]
+
+
+BOT = {"login": "github-actions[bot]", "type": "Bot"}
+
+
+def test_the_workflow_updates_the_comment_carrying_the_marker_not_the_bots_last(pair, tmp_path) -> None:
+    assert "--edit-last" not in _comment_step()["run"]
+    plan_md = "<!-- factory-plan: specs/campus.factory -->\n### factory plan: `specs/campus.factory`\n"
+    comments = [{"id": 11, "user": BOT, "body": "<!-- factory-plan: specs/campus.factory -->\nold plan"},
+                {"id": 12, "user": {"login": "alice", "type": "User"},
+                 "body": "<!-- factory-plan: specs/campus.factory -->\nquoting it"},
+                {"id": 13, "user": BOT, "body": "<!-- factory-plan: specs/other.factory -->\nanother spec's plan"},
+                {"id": 14, "user": BOT, "body": "coverage: 91% (another workflow's comment, the bot's last)"}]
+    code, calls = _run_comment_step(tmp_path, comments, plan_md)
+    assert code == 0, calls
+    edits = [c for c in calls if "PATCH" in c]
+    assert len(edits) == 1 and edits[0][edits[0].index("PATCH") + 1].endswith("/issues/comments/11"), calls
+    assert "body=@plan.md" in edits[0], edits
+    assert not [c for c in calls if c[:2] == ["pr", "comment"]], calls
+    # no comment carries this spec's marker: a new comment, nothing edited
+    code, calls = _run_comment_step(tmp_path, comments[1:], plan_md)
+    assert code == 0 and not [c for c in calls if "PATCH" in c], calls
+    assert [c for c in calls if c[:2] == ["pr", "comment"]] == [["pr", "comment", "7", "--body-file", "plan.md"]]
+
+
+def test_an_empty_plan_edits_no_comment(tmp_path) -> None:
+    """A plan that failed before writing (exit 2) leaves plan.md empty: an empty marker would match every one of
+    the bot's comments."""
+    comments = [{"id": 14, "user": BOT, "body": "coverage: 91%"}]
+    code, calls = _run_comment_step(tmp_path, comments, "")
+    assert code != 0 and not [c for c in calls if "PATCH" in c or c[:2] == ["pr", "comment"]], calls
