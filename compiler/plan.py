@@ -994,8 +994,27 @@ def _input_lines(doc: dict) -> list[str]:
     return out
 
 
+MATERIAL_RELATIVE_CHANGE = 1e-3
+"""The relative change (0.1 %) below which the headline leaves a figure to the KPI table while another of its
+figures moves more. Its models' published errors are percents (docs/accuracy.md: validate's medians 0.8-9.4 %), so a
+move under 0.1 % is nothing a reviewer can act on: a site's unused racks move a service's $/Mtok by -8.1e-05 % through
+the no-load losses (tests/test_usd_per_mtok_unused_racks16.py) and led the headline beside TCO +12.5 %. Infracost's
+summary sentence says "will not change" only for equal costs, its thresholds being the user's (an absolute percent
+change a workflow compares before commenting, infracost/actions examples/thresholds); here the figure stays in the
+KPI table, JSON keeps the exact values, the policy gates judge them, and when no headline figure moves by 0.1 % the
+headline still says the small move ("changes by less than 0.1%"), never "no change"."""
+
+
+def _material(k: dict) -> bool:
+    """Whether a changed KPI moves by at least MATERIAL_RELATIVE_CHANGE of its old value; a change that cannot be
+    measured so (absent on a side, an old value of 0, a part counted as $0) is material."""
+    rel = k.get("relative_change")
+    return k["change"] is None or rel is None or bool(_unpriced_note(k)) or abs(rel) >= MATERIAL_RELATIVE_CHANGE
+
+
 def headline(doc: dict) -> str:
-    """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
+    """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)": the changes of TCO, $/Mtok and
+    facility power, the material ones (`MATERIAL_RELATIVE_CHANGE`) only when there are some."""
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
     if doc.get("old_missing"):
@@ -1006,19 +1025,25 @@ def headline(doc: dict) -> str:
     if not doc["changed"]:
         return "No change to the plan's figures, parts or checks."
     sentences = []
-    for name in ("tco_year", "usd_per_mtok", "facility_power"):
-        for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
-            owner = k["path"].rpartition(".")[0]
-            flag = f" ({_flag_note(k)})" if _flag_note(k) else ""     # a flagged figure keeps its mark here too
-            if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
-                note = _unpriced_note(k)
-                before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else "")
-                                 + flag)
-            else:
-                verb = "increase" if k["change"] > 0 else "decrease"
-                sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
-                                 f"({_pct(k['relative_change'])})" + flag)
+    leading = [k for name in ("tco_year", "usd_per_mtok", "facility_power")
+               for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]]
+    small = [k for k in leading if not _material(k)]
+    if len(small) == len(leading):      # none material: each is said as the small move it is
+        sentences += [f"{k['label']} of {k['path'].rpartition('.')[0]} changes by less than "
+                      f"{MATERIAL_RELATIVE_CHANGE:.1%} ({_pct(k['relative_change'])})" for k in small]
+        leading = []
+    for k in [k for k in leading if k not in small]:     # the small ones are in the KPI table
+        owner = k["path"].rpartition(".")[0]
+        flag = f" ({_flag_note(k)})" if _flag_note(k) else ""     # a flagged figure keeps its mark here too
+        if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
+            note = _unpriced_note(k)
+            before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
+            sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else "")
+                             + flag)
+        else:
+            verb = "increase" if k["change"] > 0 else "decrease"
+            sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
+                             f"({_pct(k['relative_change'])})" + flag)
     if not sentences:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))

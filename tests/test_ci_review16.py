@@ -134,3 +134,57 @@ def test_an_empty_plan_edits_no_comment(tmp_path) -> None:
     comments = [{"id": 14, "user": BOT, "body": "coverage: 91%"}]
     code, calls = _run_comment_step(tmp_path, comments, "")
     assert code != 0 and not [c for c in calls if "PATCH" in c or c[:2] == ["pr", "comment"]], calls
+
+
+# ----------------------------------------------------------------------- 2. the headline's material changes
+def _kpi(name: str, label: str, old: float, new: float, unit: str, display: str = "") -> dict:
+    return {"path": f"s.{name}", "name": name, "label": label, "unit": unit, "display_unit": display, "old": old,
+            "new": new, "change": new - old, "relative_change": (new - old) / abs(old), "changed": True}
+
+
+def _doc(*kpis: dict) -> dict:
+    return {"new_evaluated": True, "old_evaluated": True, "changed": True, "kpis": list(kpis), "inputs": [],
+            "parts": [], "checks": {}, "new_diagnostics": [], "old": "a.factory", "new": "b.factory"}
+
+
+def test_the_headline_leads_with_material_changes_on_both_sides_of_the_threshold() -> None:
+    """MATERIAL_RELATIVE_CHANGE (0.1 %): a headline figure that moves less is left to the KPI table while another
+    moves more; at or above it, it is stated. Hand numbers: TCO $3.39M -> $3.82M/yr (+12.7 %); $/Mtok 0.5858221 ->
+    0.5858216 USD/Mtok (5.858221e-07 -> 5.858216e-07 USD/tok, -8.5e-05 %) or -> 0.5852 (-0.1036 %)."""
+    from compiler.plan import MATERIAL_RELATIVE_CHANGE, headline
+
+    assert MATERIAL_RELATIVE_CHANGE == 1e-3
+    year = 365 * 86400
+    tco = _kpi("tco_year", "TCO per year", 3.39e6 / year, 3.82e6 / year, "USD/s")
+    tiny = _kpi("usd_per_mtok", "$/Mtok", 5.858221e-07, 5.858216e-07, "USD/tok", "USD/Mtok")
+    just_below = _kpi("usd_per_mtok", "$/Mtok", 1.0, 1.0 - 0.99e-3, "USD/tok", "USD/Mtok")
+    at = _kpi("usd_per_mtok", "$/Mtok", 1.0, 1.0 - 1e-3, "USD/tok", "USD/Mtok")
+    big = _kpi("usd_per_mtok", "$/Mtok", 5.858221e-07, 5.852e-07, "USD/tok", "USD/Mtok")
+    assert headline(_doc(tco, tiny)) == "TCO per year of s will increase by $430k/yr (+12.7%)."
+    assert "$/Mtok" not in headline(_doc(tco, just_below))
+    assert "$/Mtok of s will decrease by" in headline(_doc(tco, at))
+    assert headline(_doc(tco, big)).startswith("TCO per year of s will increase by $430k/yr (+12.7%); $/Mtok of s "
+                                               "will decrease by")
+    # nothing material: the small move is still said, as small, never as "no change"
+    assert headline(_doc(tiny)) == "$/Mtok of s changes by less than 0.1% (-8.5e-05%)."
+
+
+def test_a_real_sub_threshold_move_stays_in_the_table_and_json_exact(tmp_path) -> None:
+    """8 -> 9 DGX H100 racks beside an 8-GPU service (tests/test_usd_per_mtok_unused_racks16.py): the service's
+    $/Mtok moves -8.1e-05 %; the headline gives TCO and facility power, the table and JSON keep the move."""
+    from test_usd_per_mtok_unused_racks16 import ONE_TYPE
+
+    a, b = tmp_path / "r8.factory", tmp_path / "r9.factory"
+    a.write_text(ONE_TYPE)
+    b.write_text(ONE_TYPE.replace("x 8\n", "x 9\n"))
+    result = CliRunner().invoke(main, ["plan", str(a), str(b), "--format", "json"])
+    doc = json.loads(result.stdout)
+    (k,) = [k for k in doc["kpis"] if k["path"] == "s.i.usd_per_mtok"]
+    assert k["changed"] and k["relative_change"] == pytest.approx(-8.100361e-07, rel=1e-5)      # exact in JSON
+    from compiler.plan import headline, render_markdown
+
+    text = headline(doc)
+    assert text.startswith("TCO per year of s will increase by") and "$/Mtok" not in text, text
+    assert "facility power of s will increase by" in text
+    assert "| $/Mtok | `s.i` | 0.5858221 USD/Mtok | 0.5858216 USD/Mtok | -4.745e-07 USD/Mtok (-8.1e-05%) |" \
+        in render_markdown(doc)
