@@ -6,6 +6,11 @@ Laws:
     the same on every run and different for another spec, and the documented workflow updates the bot's comment
     that carries it, never the bot's last comment (`gh pr comment --edit-last` edited whatever the bot posted last,
     another workflow's comment included), and posts a new one when none carries it;
+  - the headline leads with material changes: a headline figure that moves by less than 0.1 % of its old value
+    (MATERIAL_RELATIVE_CHANGE) is left to the KPI table while another moves more, on both sides of the threshold;
+    JSON keeps the exact value;
+  - the `github` format keeps to GitHub's 10 annotations of a level a step: errors first, the 10th of a level over
+    the limit says how many more there are, and those are plain lines of the log (none silently dropped).
 """
 from __future__ import annotations
 
@@ -188,3 +193,51 @@ def test_a_real_sub_threshold_move_stays_in_the_table_and_json_exact(tmp_path) -
     assert "facility power of s will increase by" in text
     assert "| $/Mtok | `s.i` | 0.5858221 USD/Mtok | 0.5858216 USD/Mtok | -4.745e-07 USD/Mtok (-8.1e-05%) |" \
         in render_markdown(doc)
+
+
+# --------------------------------------------------------------------------- 3. GitHub's annotation limits
+def _many_errors(n_errors: int) -> str:
+    """A spec with n_errors undefined names (an error each)."""
+    lines = ["site s {", '  location = "x"']
+    lines += [f"  let bad{i} = missing_{i}" for i in range(n_errors)]
+    lines += ["}"]
+    return "\n".join(lines) + "\n"
+
+
+def _levels(text: str) -> list[str]:
+    return [line[2:].split(" ", 1)[0].split("::", 1)[0] for line in text.splitlines() if line.startswith("::")]
+
+
+def test_over_githubs_limit_errors_come_first_then_a_summary_of_the_rest() -> None:
+    """GitHub shows 10 error and 10 warning annotations a step (docs.github.com/en/rest/checks/runs; actions/toolkit
+    docs/problem-matchers.md, Limitations: also 50 a job), the first written: over 10 of a level, the first 9 are
+    annotated, the 10th says how many more there are, and the rest are plain lines of the log."""
+    from compiler.ci_formats import ANNOTATIONS_PER_STEP, limit_annotations
+
+    assert ANNOTATIONS_PER_STEP == 10
+    notes = [f"::notice file=a.factory,line={i},col=1,title=n::note {i}" for i in range(1, 4)]
+    warns = [f"::warning file=a.factory,line={i},col=1,title=w::warning {i}" for i in range(1, 13)]
+    errs = [f"::error file=a.factory,line={i},col=1,title=e::error {i}%0Asecond line" for i in range(1, 26)]
+    mixed = [x for trio in zip(notes + [""] * 22, warns + [""] * 13, errs) for x in trio if x]   # interleaved
+    out = limit_annotations("\n".join(mixed) + "\n")
+    assert out == limit_annotations("\n".join(mixed) + "\n")                                      # deterministic
+    levels = _levels(out)
+    assert levels == ["error"] * 10 + ["warning"] * 10 + ["notice"] * 3, levels                 # errors first
+    lines = [ln for ln in out.splitlines() if ln.startswith("::")]
+    assert lines[:9] == errs[:9]                                                                 # in their order
+    assert "16 more errors" in lines[9] and "line=10," in lines[9], lines[9]      # at the first one not annotated
+    assert lines[10:19] == warns[:9] and "3 more warnings" in lines[19], lines[19]
+    log = [ln for ln in out.splitlines() if not ln.startswith("::")]
+    assert len(log) == 16 + 3 and log[0] == "error: a.factory:10:1: e: error 10 / second line", log[0]
+    # at or under the limit: every one is annotated, errors first, nothing summarised
+    out = limit_annotations("\n".join(notes + warns[:10] + errs[:10]) + "\n")
+    assert out.splitlines() == errs[:10] + warns[:10] + notes
+
+
+def test_check_format_github_keeps_to_the_limit(tmp_path) -> None:
+    spec = tmp_path / "many.factory"
+    spec.write_text(_many_errors(14))
+    result = CliRunner().invoke(main, ["check", str(spec), "--format", "github"])
+    levels = _levels(result.stdout)
+    assert levels.count("error") == 10, result.stdout
+    assert "5 more errors" in [ln for ln in result.stdout.splitlines() if ln.startswith("::error")][9]
