@@ -54,7 +54,8 @@ values) and cost by part (compiler/plan_costs.py: each site's capex and opex row
 KPI changes).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
-request comment (a headline sentence, inputs and KPI tables, cost by part, parts and checks folded in
+request comment (a hidden marker line naming the spec, `comment_marker`; a headline sentence of the material
+changes, `MATERIAL_RELATIVE_CHANGE`; inputs and KPI tables, cost by part, parts and checks folded in
 <details>); github (workflow commands: annotations and notices).
 """
 from __future__ import annotations

@@ -113,7 +113,7 @@ def _run_comment_step(tmp_path: Path, comments: list[dict], plan_md: str) -> lis
 BOT = {"login": "github-actions[bot]", "type": "Bot"}
 
 
-def test_the_workflow_updates_the_comment_carrying_the_marker_not_the_bots_last(pair, tmp_path) -> None:
+def test_the_workflow_updates_the_comment_carrying_the_marker_not_the_bots_last(tmp_path) -> None:
     assert "--edit-last" not in _comment_step()["run"]
     plan_md = "<!-- factory-plan: specs/campus.factory -->\n### factory plan: `specs/campus.factory`\n"
     comments = [{"id": 11, "user": BOT, "body": "<!-- factory-plan: specs/campus.factory -->\nold plan"},
