@@ -19,7 +19,8 @@ results without a location; its message keeps its own place.
 
 GitHub workflow commands (`::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=T::MESSAGE`): the
 message escapes `%`, CR and LF as %25, %0D, %0A; property values also `:` and `,` as %3A and %2C (the
-escaping of @actions/core's command.ts). Severity note becomes `::notice`.
+escaping of @actions/core's command.ts). Severity note becomes `::notice`. GitHub shows 10 annotations of a level a
+step (`limit_annotations`): errors come first, and past 10 a summary annotation says how many more follow in the log.
 
 GitLab Code Quality (`gitlab_issues`): the Code Climate issues GitLab shows on a merge request's diff, at the
 spec's path and lines (see the function).
@@ -189,6 +190,60 @@ def github_commands(diagnostics: list[Diagnostic], files: list[str]) -> str:
         joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
         lines.append(f"::{_GITHUB_COMMANDS[diag.severity]} {joined}::{escape_data(_full_text(diag, files))}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+ANNOTATIONS_PER_STEP = 10
+"""Annotations of one level GitHub shows a step: "GitHub Actions are limited to 10 warning annotations and 10 error
+annotations per step" (docs.github.com/en/rest/checks/runs, Update a check run, `output.annotations`); 50 a job, the
+sum of its steps' (actions/toolkit docs/problem-matchers.md, Limitations). GitHub keeps the first written and drops
+the rest without a word; notices are held to the same 10 here."""
+_LEVEL_ORDER = ("error", "warning", "notice")
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",")
+            .replace("%25", "%"))
+
+
+def _log_line(command: str) -> str:
+    """A workflow command as a plain line of the log: `error: FILE:LINE:COL: TITLE: MESSAGE`, its lines joined."""
+    head, _, message = command[2:].partition("::")
+    level, _, props = head.partition(" ")
+    values = dict(p.split("=", 1) for p in props.split(",") if "=" in p)
+    place = ":".join(_unescape(values[k]) for k in ("file", "line", "col") if k in values)
+    parts = [level] + ([place] if place else []) + ([_unescape(values["title"])] if "title" in values else [])
+    return ": ".join(parts + [" / ".join(_unescape(message).splitlines())])
+
+
+def limit_annotations(text: str) -> str:
+    """Workflow commands as GitHub shows them within ANNOTATIONS_PER_STEP: errors first, then warnings, then
+    notices, each level in the order written (by place). A level with more than 10: its first 9 are annotations,
+    the 10th says how many more there are (at the place of the first of them, so it is on the diff too), and those
+    follow, after every command, as plain lines of the step's log (`error: FILE:LINE:COL: TITLE: MESSAGE`), which
+    GitHub shows in full. Other lines pass through, after the commands."""
+    by_level: dict[str, list[str]] = {level: [] for level in _LEVEL_ORDER}
+    other = []
+    for line in text.splitlines():
+        level = line[2:].partition("::")[0].partition(" ")[0] if line.startswith("::") else ""
+        (by_level[level] if level in by_level else other).append(line)
+    shown, log = [], []
+    for level in _LEVEL_ORDER:
+        lines = by_level[level]
+        if len(lines) <= ANNOTATIONS_PER_STEP:
+            shown += lines
+            continue
+        rest = lines[ANNOTATIONS_PER_STEP - 1:]
+        head = rest[0][2:].partition("::")[0].partition(" ")[2]
+        place = ",".join(p for p in head.split(",") if p.split("=", 1)[0] in ("file", "line", "col"))
+        word = f"{len(rest)} more {level}s" if len(rest) > 1 else f"1 more {level}"
+        summary = (f"{word} than GitHub annotates in a step ({ANNOTATIONS_PER_STEP} of a level): listed as plain "
+                   f"lines of this step's log, after the annotations, from this place on")
+        shown += lines[:ANNOTATIONS_PER_STEP - 1]
+        shown.append(f"::{level} {place + ',' if place else ''}title={escape_property('factory: ' + word)}::"
+                     f"{escape_data(summary)}")
+        log += [_log_line(line) for line in rest]
+    out = shown + log + other
+    return "\n".join(out) + ("\n" if out else "")
 
 
 # ------------------------------------------------------------------------------------------ GitLab

@@ -176,9 +176,9 @@ def check(files, fmt, max_errors, stdin_name, defines, root):
 
         click.echo(json.dumps(sarif_log(sink.items, names), indent=2))
     elif fmt == "github":
-        from .ci_formats import github_commands
+        from .ci_formats import github_commands, limit_annotations
 
-        click.echo(github_commands(sink.items, names), nl=False)
+        click.echo(limit_annotations(github_commands(sink.items, names)), nl=False)
         click.echo(summary_line(sink.items, len(files)), err=True)
     elif fmt == "gitlab":
         from .ci_formats import gitlab_issues
@@ -543,10 +543,10 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
     elif fmt == "markdown":
         click.echo(render_markdown(doc), nl=False)
     elif fmt == "github":
-        from .ci_formats import github_commands
+        from .ci_formats import github_commands, limit_annotations
         from .plan import render_github
 
-        click.echo(github_commands(new.sink.items, [specs[-1]]) + render_github(doc), nl=False)
+        click.echo(limit_annotations(github_commands(new.sink.items, [specs[-1]]) + render_github(doc)), nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
     if not old.evaluated and not old.missing:     # why every figure is new: the old spec's errors, in any format

@@ -54,7 +54,8 @@ values) and cost by part (compiler/plan_costs.py: each site's capex and opex row
 KPI changes).
 
 Output formats: text; json (plan_format_version "1", schema docs/plan.schema.json); markdown for a pull
-request comment (a headline sentence, inputs and KPI tables, cost by part, parts and checks folded in
+request comment (a hidden marker line naming the spec, `comment_marker`; a headline sentence of the material
+changes, `MATERIAL_RELATIVE_CHANGE`; inputs and KPI tables, cost by part, parts and checks folded in
 <details>); github (workflow commands: annotations and notices).
 """
 from __future__ import annotations
@@ -994,8 +995,27 @@ def _input_lines(doc: dict) -> list[str]:
     return out
 
 
+MATERIAL_RELATIVE_CHANGE = 1e-3
+"""The relative change (0.1 %) below which the headline leaves a figure to the KPI table while another of its
+figures moves more. Its models' published errors are percents (docs/accuracy.md: validate's medians 0.8-9.4 %), so a
+move under 0.1 % is nothing a reviewer can act on: a site's unused racks move a service's $/Mtok by -8.1e-05 % through
+the no-load losses (tests/test_usd_per_mtok_unused_racks16.py) and led the headline beside TCO +12.5 %. Infracost's
+summary sentence says "will not change" only for equal costs, its thresholds being the user's (an absolute percent
+change a workflow compares before commenting, infracost/actions examples/thresholds); here the figure stays in the
+KPI table, JSON keeps the exact values, the policy gates judge them, and when no headline figure moves by 0.1 % the
+headline still says the small move ("changes by less than 0.1%"), never "no change"."""
+
+
+def _material(k: dict) -> bool:
+    """Whether a changed KPI moves by at least MATERIAL_RELATIVE_CHANGE of its old value; a change that cannot be
+    measured so (absent on a side, an old value of 0, a part counted as $0) is material."""
+    rel = k.get("relative_change")
+    return k["change"] is None or rel is None or bool(_unpriced_note(k)) or abs(rel) >= MATERIAL_RELATIVE_CHANGE
+
+
 def headline(doc: dict) -> str:
-    """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)"."""
+    """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)": the changes of TCO, $/Mtok and
+    facility power, the material ones (`MATERIAL_RELATIVE_CHANGE`) only when there are some."""
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
     if doc.get("old_missing"):
@@ -1006,19 +1026,25 @@ def headline(doc: dict) -> str:
     if not doc["changed"]:
         return "No change to the plan's figures, parts or checks."
     sentences = []
-    for name in ("tco_year", "usd_per_mtok", "facility_power"):
-        for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]:
-            owner = k["path"].rpartition(".")[0]
-            flag = f" ({_flag_note(k)})" if _flag_note(k) else ""     # a flagged figure keeps its mark here too
-            if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
-                note = _unpriced_note(k)
-                before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
-                sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else "")
-                                 + flag)
-            else:
-                verb = "increase" if k["change"] > 0 else "decrease"
-                sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
-                                 f"({_pct(k['relative_change'])})" + flag)
+    leading = [k for name in ("tco_year", "usd_per_mtok", "facility_power")
+               for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]]
+    small = [k for k in leading if not _material(k)]
+    if len(small) == len(leading):      # none material: each is said as the small move it is
+        sentences += [f"{k['label']} of {k['path'].rpartition('.')[0]} changes by less than "
+                      f"{MATERIAL_RELATIVE_CHANGE:.1%} ({_pct(k['relative_change'])})" for k in small]
+        leading = []
+    for k in [k for k in leading if k not in small]:     # the small ones are in the KPI table
+        owner = k["path"].rpartition(".")[0]
+        flag = f" ({_flag_note(k)})" if _flag_note(k) else ""     # a flagged figure keeps its mark here too
+        if k["change"] is None or _unpriced_note(k):     # no change to state: absent, or $0 for a part
+            note = _unpriced_note(k)
+            before, after = _fmt_pair(k["old"], k["new"], k["unit"], k["display_unit"])
+            sentences.append(f"{k['label']} of {owner} goes from {before} to {after}" + (f" ({note})" if note else "")
+                             + flag)
+        else:
+            verb = "increase" if k["change"] > 0 else "decrease"
+            sentences.append(f"{k['label']} of {owner} will {verb} by {_fmt(abs(k['change']), k['unit'], k['display_unit'])} "
+                             f"({_pct(k['relative_change'])})" + flag)
     if not sentences:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))
@@ -1128,9 +1154,24 @@ def _md_diagnostic(d: dict) -> str:
     return f"- {_code(where + d['severity'] + '[' + d['code'] + ']')}: {_md(d['message'])}"
 
 
+MARKER_PREFIX = "<!-- factory-plan: "
+
+
+def comment_marker(spec: str) -> str:
+    """The hidden first line of the Markdown plan, `<!-- factory-plan: specs/campus.factory -->`: the spec's path
+    relative to the repository root (`ci_formats.repository_root`), so the same on every run and another for
+    another spec. A workflow finds the bot's comment that starts with it and updates that one (docs/ci.md), rather
+    than the bot's last comment, which another workflow may have written. `--` cannot occur inside an HTML
+    comment: a path's `--` is written `%2D%2D` (and `%` as `%25`)."""
+    from .ci_formats import _display_path
+
+    path = _display_path(spec).replace("%", "%25").replace("--", "%2D%2D").replace("\n", " ")
+    return f"{MARKER_PREFIX}{path} -->"
+
+
 def render_markdown(doc: dict) -> str:
-    """A pull-request comment: headline, KPI table, details folded."""
-    out = [f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+    """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded."""
+    out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
     if bad:

@@ -125,7 +125,8 @@ def test_ac_switch_and_its_policy(specs, tmp_path) -> None:
 def test_markdown_comment(specs, halls_plan) -> None:
     result, _ = _plan(specs["base"], specs["halls"], fmt="markdown")
     text = result.stdout
-    first = text.splitlines()[2]
+    assert text.startswith("<!-- factory-plan: ")        # the hidden marker the workflow finds its comment by
+    first = text.splitlines()[3]
     assert first.startswith("**TCO per year of frontier_campus will increase by $") and "(+" in first
     assert "| KPI | of | before | after | change |" in text
     assert "<details><summary>" in text and "</details>" in text
