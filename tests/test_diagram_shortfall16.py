@@ -103,3 +103,40 @@ def test_gear_a_rack_places_short_is_marked_on_its_rack_card(tmp_path) -> None:
         ["cdu units needed = 2, cdu units placed = 1"]
     card = next(line for line in diagram_dot(results, "physical").splitlines() if "CDU_rack_150kW" in line)
     assert re.search(r'<FONT COLOR="#C92A2A">[^<]*needs 2 \(N\+1\): only 1 placed', card), _plain(card)
+
+
+TWO_SITES = """\
+from systems import GB300_NVL72, DGX_H100_rack
+site east {
+  land_price = 0 USD
+  hall h {
+    rack r: GB300_NVL72 x 10
+  }
+}
+site west {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 30
+  }
+}
+"""
+
+
+def test_a_multi_site_power_view_has_the_totals_line_eval_adds_up_to(tmp_path) -> None:
+    """A single site's power view says '1.743 MW at the meter (peak) · 1.399 MW IT · ...' under its title; two sites'
+    said nothing. Now the sum of eval's figures of the sites, in the report's format: by hand from `factory eval`
+    (east 1.743 + west 1.444 MW at the meter, 1.399 + 1.047 MW IT) 3.187 MW and 2.446 MW, as the physical view's
+    totals line gives them."""
+    from compiler.render.report_format import fmt
+
+    path = tmp_path / "two.factory"
+    path.write_text(TWO_SITES)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    total = {n: sum(results.values[f"{s}.{n}"].item() for s in ("east", "west")) for n in ("facility_power", "it_power")}
+    line = f"{fmt(total['facility_power'], 'power')} at the meter (peak) \u00b7 {fmt(total['it_power'], 'power')} IT"
+    assert line == "3.187 MW at the meter (peak) \u00b7 2.446 MW IT"
+    power = _plain(diagram_dot(results, "power").split("\n\tnode", 1)[0])
+    assert f"east, west \u2014 power one-line {line}" in power, power
+    physical = _plain(diagram_dot(results, "physical").split("\n\tnode", 1)[0])
+    assert "2.446 MW IT peak \u00b7 3.187 MW at the meter" in physical, physical

@@ -565,3 +565,16 @@ def _short_line(plan: _Plan, gear: Instance) -> str:
     why = f" ({redundancy})" if redundancy else " (with spares)"
     return _font(_esc(f" \u00b7 needs {_count_text(short[0])}{why}: only {_count_text(short[1])} placed", 0),
                  None, ALERT)
+
+
+def _total(plan: _Plan, roots: list[Instance], *names: str) -> float | None:
+    """The sum over `roots` of count x the first of `names` each gives (eval's figures of each site, added: the
+    totals line of a plan of several sites); None (drawn n/a) when one gives none; flagged as the figures it adds."""
+    out, seen = 0.0, []
+    for r in roots:
+        v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
+        if v is None:
+            return None
+        out += (plan.count(r) or 0.0) * v
+        seen.append(v)
+    return _carry(out, *seen)

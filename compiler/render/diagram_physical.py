@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _card, _carry, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
     _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _pue, _q,
-    _root_title, _short_line, _x)
+    _root_title, _short_line, _total, _x)
 
 
 # gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
@@ -62,14 +62,7 @@ def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
     """Accelerators, IT and meter power of everything drawn; "n/a" where the models could not say."""
     def total(*names: str) -> float | None:
-        out, seen = 0.0, []
-        for r in roots:
-            v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
-            if v is None:
-                return None
-            out += (plan.count(r) or 0.0) * v
-            seen.append(v)
-        return _carry(out, *seen)                   # flagged as the figures it adds
+        return _total(plan, roots, *names)
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
     if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
         return _nothing_line(plan, roots)
