@@ -140,3 +140,30 @@ def test_a_multi_site_power_view_has_the_totals_line_eval_adds_up_to(tmp_path) -
     assert f"east, west \u2014 power one-line {line}" in power, power
     physical = _plain(diagram_dot(results, "physical").split("\n\tnode", 1)[0])
     assert "2.446 MW IT peak \u00b7 3.187 MW at the meter" in physical, physical
+
+
+def test_every_glyph_the_diagrams_draw_is_in_the_embedded_pngs_font(monkeypatch) -> None:
+    """The embedded Graphviz (graphviz-pure) draws PNG text in its own font, which has no '✗' (U+2717: the title's
+    'this plan has 9 errors' banner) and no '⚠' (U+26A0: eval's mark after every flagged figure): both were drawn
+    as the font's empty box, the same picture as a private-use character it cannot have. Law: each non-ASCII
+    character the diagram modules write, as render_diagram sends it to the embedded program for PNG, draws
+    something other than that box."""
+    import glob
+
+    from compiler import graphviz_backend
+    from compiler.render import diagram
+
+    monkeypatch.setenv("FACTORY_GRAPHVIZ", "embedded")
+    if graphviz_backend.find_renderer() is None:
+        pytest.skip("graphviz-pure is not installed")
+    chars = {"\u2002"}                         # the en spaces that pad the labels (&#8194;)
+    for f in glob.glob("compiler/render/diagram*.py") + ["compiler/render/report_format.py"]:
+        src = open(f, encoding="utf-8").read()
+        chars |= {chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", src)} | {c for c in src if ord(c) > 127}
+    chars = sorted(c for c in chars if not 0xD800 <= ord(c) <= 0xDFFF and not c.isspace())
+
+    def png(text: str) -> bytes:
+        return diagram.render_diagram(f"digraph {{\n\ta [shape=plain fontname=Helvetica label=<{text}>]\n}}", "png")
+    box = png("\ue000")
+    missing = [f"U+{ord(c):04X}" for c in chars if png(c) == box]
+    assert not missing, missing
