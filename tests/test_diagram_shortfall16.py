@@ -167,3 +167,22 @@ def test_every_glyph_the_diagrams_draw_is_in_the_embedded_pngs_font(monkeypatch)
     box = png("\ue000")
     missing = [f"U+{ord(c):04X}" for c in chars if png(c) == box]
     assert not missing, missing
+
+
+def test_a_multi_site_cooling_view_has_the_totals_line_eval_adds_up_to(tmp_path) -> None:
+    """As the power view: a single site's cooling view says '<IT heat> IT heat · <liquid> to liquid · <air> to air ·
+    cooling power <p> peak' under its title, two sites' said nothing. Now each figure is the sum of eval's figures
+    of the sites, in the report's format."""
+    from compiler.render.report_format import fmt
+
+    path = tmp_path / "two.factory"
+    path.write_text(TWO_SITES)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    total = {n: fmt(sum(results.values[f"{s}.{n}"].item() for s in ("east", "west")), "power")
+             for n in ("it_power", "heat_liquid", "heat_air", "cooling_power")}
+    line = (f"{total['it_power']} IT heat \u00b7 {total['heat_liquid']} to liquid \u00b7 {total['heat_air']} to air "
+            f"\u00b7 cooling power {total['cooling_power']} peak")
+    cooling = _plain(diagram_dot(results, "cooling").split("\n\tnode", 1)[0])
+    assert f"east, west \u2014 cooling {line}" in cooling, (line, cooling)
+
