@@ -96,6 +96,12 @@ def _banner(results, scenario: int, problems) -> str:
     return f"\u2717 the sweep has {problems.headline()}, no check fails in this scenario{where}"
 
 
+# The embedded Graphviz (graphviz-pure) draws PNG text in its own font, which has neither the banner's cross nor
+# eval's warning sign: both came out as the font's empty box. Its PNGs draw them as the nearest shapes it has (a
+# multiplication cross, a triangle); its SVG and the system `dot` keep them (tests/test_diagram_shortfall16.py).
+EMBEDDED_PNG_GLYPHS = {"\u2717": "\u00d7", "\u26a0": "\u25b2"}
+
+
 class GraphvizMissing(RuntimeError):
     """Graphviz's `dot` program is not installed (or not on PATH)."""
 
@@ -112,6 +118,10 @@ def render_diagram(dot_text: str, fmt: str) -> bytes:
     data = dot_text
     if fmt == "png":            # sharper text than the 96 dpi default; SVG is resolution-free
         data = re.sub(r"\{", "{\n\tdpi=144", dot_text, count=1)
+        found = graphviz_backend.find_renderer()
+        if found is not None and found[0] == "embedded":     # glyphs its PNG font lacks, as shapes it draws
+            for glyph, drawn in EMBEDDED_PNG_GLYPHS.items():
+                data = data.replace(glyph, drawn)
     try:
         return graphviz_backend.render(data, fmt)
     except graphviz_backend.RendererMissing as exc:

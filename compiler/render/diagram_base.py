@@ -511,7 +511,70 @@ def _gear_sizing(plan: _Plan, gear: Instance, load: str, capacity: bool = True) 
         bits.append(f"{load} needs {_count_text(needed)}" + (f" ({redundancy})" if redundancy else ""))
     if used is not None:
         bits.append(f"{_pct(used)} used")
-    placed = plan.count(gear) if gear.count is not None else None
-    if needed is not None and placed is not None and placed < needed:
-        return _font(_esc(" \u00b7 ".join(bits) + f": only {_count_text(placed)} placed", 0), None, ALERT)
+    short = _shortfall(plan, gear)
+    if short is not None and short[1] < short[0]:
+        return _font(_esc(" \u00b7 ".join(bits) + f": only {_count_text(short[1])} placed", 0), None, ALERT)
     return _esc(" \u00b7 ".join(bits), 0)
+
+
+# gear the thermal model sizes for the block it is placed in (its output of that name): a limit only where the spec
+# writes a count (compiler/models/thermal.py _placed_plant, _placed_units)
+_SIZED_BY_BLOCK = {"chiller": "chillers", "dry_cooler": "dry_coolers", "cdu": "cdus", "crah": "crahs"}
+# gear whose need is an output of the block (models/thermal.py), every unit counted, 1 where no count is written
+_NEEDED_BY_BLOCK = {"cooling_tower": "cooling_towers_needed", "pump": "pumps_needed"}
+
+
+def _shortfall(plan: _Plan, gear: Instance) -> tuple[float, float] | None:
+    """(units needed, units placed) of the gear of `gear`'s kind placed beside it, the two figures its capacity limit
+    compares (compiler/models/facility.py `_power_gear_units`, `_local_gear_units`; thermal.py `_placed_plant`,
+    `_placed_units`, `_placed_towers`, `_placed_pumps`), read, never recomputed; None where no limit applies or
+    the need has no value. Units placed: every unit of that kind in the block, 1 where no count is written, but
+    for the gear a hall's or site's model sizes (chillers, dry coolers, CDUs, CRAHs): their written counts only,
+    and no limit where none is written. Every view that lists the gear marks it short from this one reading: the
+    physical view's equipment card drew '1 × Transformer_2500kVA' clean where the power view flagged it and
+    `check` failed 8 needed, 1 placed; the power view drew a transformer placed without a count (one unit to the
+    limit) clean."""
+    block, kind = gear.parent, plan.kind(gear)
+    if block is None:
+        return None
+    siblings = plan.parts(block, kind)
+    if kind in _SIZED_BY_BLOCK and plan.kind(block) in ("hall", "site"):
+        siblings = [g for g in siblings if g.count is not None]
+        if not siblings:
+            return None
+        needed = plan.get(block, _SIZED_BY_BLOCK[kind]) if kind in ("chiller", "dry_cooler") \
+            else plan.get(siblings[0], "units_needed")
+    elif kind in _NEEDED_BY_BLOCK:
+        needed = plan.get(block, _NEEDED_BY_BLOCK[kind])
+    else:
+        needed = plan.get(siblings[0], "units_needed")
+    counts = [plan.count(g) for g in siblings]
+    if needed is None or any(c is None for c in counts):
+        return None
+    return needed, sum(counts)
+
+
+def _short_line(plan: _Plan, gear: Instance) -> str:
+    """' · needs 8 (2N): only 1 placed' in the alert colour where fewer units of `gear`'s kind are placed beside it
+    than its load needs (`_shortfall`, its capacity limit's figures), else ''."""
+    short = _shortfall(plan, gear)
+    if short is None or short[1] >= short[0]:
+        return ""
+    plant = plan.kind(gear) in _NEEDED_BY_BLOCK or plan.kind(gear) in ("chiller", "dry_cooler")   # the thermal
+    redundancy = None if plant else plan.text(f"{gear.path}.redundancy")           # model's spares, as cooling says
+    why = f" ({redundancy})" if redundancy else " (with spares)"
+    return _font(_esc(f" \u00b7 needs {_count_text(short[0])}{why}: only {_count_text(short[1])} placed", 0),
+                 None, ALERT)
+
+
+def _total(plan: _Plan, roots: list[Instance], *names: str) -> float | None:
+    """The sum over `roots` of count x the first of `names` each gives (eval's figures of each site, added: the
+    totals line of a plan of several sites); None (drawn n/a) when one gives none; flagged as the figures it adds."""
+    out, seen = 0.0, []
+    for r in roots:
+        v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
+        if v is None:
+            return None
+        out += (plan.count(r) or 0.0) * v
+        seen.append(v)
+    return _carry(out, *seen)

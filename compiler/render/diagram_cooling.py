@@ -14,7 +14,7 @@ from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _font, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
     _esc, _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
-    _root_title, _sig, _x)
+    _root_title, _sig, _total, _x)
 
 
 def _cooling(plan: _Plan) -> str:
@@ -22,12 +22,11 @@ def _cooling(plan: _Plan) -> str:
     title, sub = _root_title(plan, plan.roots(), "cooling")
     if len(roots) == 1 and _draws_nothing(plan, roots[0]):
         sub = [_nothing_line(plan, roots)] + sub
-    elif len(roots) == 1:
-        r = roots[0]
-        figures = [f"{_q(plan.get(r, 'it_power'), 'W')} IT heat",
-                   f"{_q(plan.get(r, 'heat_liquid'), 'W')} to liquid",
-                   f"{_q(plan.get(r, 'heat_air'), 'W')} to air"]
-        cp = plan.get(r, "cooling_power")
+    elif roots and not all(_draws_nothing(plan, r) for r in roots):   # several: eval's figures of each, added
+        figures = [f"{_q(_total(plan, roots, 'it_power'), 'W')} IT heat",
+                   f"{_q(_total(plan, roots, 'heat_liquid'), 'W')} to liquid",
+                   f"{_q(_total(plan, roots, 'heat_air'), 'W')} to air"]
+        cp = _total(plan, roots, "cooling_power")
         if cp is not None:
             figures.append(f"cooling power {_q(cp, 'W')} peak")
         sub = [" \u00b7 ".join(figures)] + sub

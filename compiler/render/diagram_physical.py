@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _card, _carry, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, CONTAINERS, COOLING_GEAR, _count_text, _digraph, _esc,
     _font, GEAR_TITLE, MAX_LIST, _note, _nothing_line, OTHER_POWER, PALETTE, _pct, _Plan, POWER_GEAR, _pue, _q,
-    _root_title, _x)
+    _root_title, _short_line, _total, _x)
 
 
 # gear whose power is IT power outside the racks (compiler/models/power.py FIXED_KINDS, less memory, skipped)
@@ -62,14 +62,7 @@ def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
     """Accelerators, IT and meter power of everything drawn; "n/a" where the models could not say."""
     def total(*names: str) -> float | None:
-        out, seen = 0.0, []
-        for r in roots:
-            v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
-            if v is None:
-                return None
-            out += (plan.count(r) or 0.0) * v
-            seen.append(v)
-        return _carry(out, *seen)                   # flagged as the figures it adds
+        return _total(plan, roots, *names)
     acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
     if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
         return _nothing_line(plan, roots)
@@ -204,7 +197,8 @@ def _equipment_card(plan: _Plan, inst: Instance, gear: list[Instance]) -> str:
                 details.append(f"draws {_q(draw, 'W')}{where}")
         bullet = _font("\u25a0", 9, PALETTE[group][0])
         rows.append(f"{bullet} {_font(_esc(what, 0), 10, PALETTE[group][0])}  "
-                    + _esc(text + note + (" \u00b7 " + " \u00b7 ".join(details) if details else ""), 110))
+                    + _esc(text + note + (" \u00b7 " + " \u00b7 ".join(details) if details else ""), 110)
+                    + _short_line(plan, part))         # red when short, as the power and cooling views mark it
     if len(gear) > MAX_LIST * 2:
         rows.append(_esc(f"\u2026 and {len(gear) - MAX_LIST * 2} more"))
     return _card(_b("Equipment"), rows, caption=_esc(f"PLACED IN {plan.kind(inst).upper()} {inst.block.name}", 0),
@@ -286,7 +280,7 @@ def _rack_card(plan: _Plan, rack: Instance, count: float | None) -> str:
             label = GEAR_TITLE.get(kind, kind)
             n = plan.count(part)
             rows.append(_esc(f"\u25ab {_count_text(n)} \u00d7 {plan.definition(part)} ({label})", 110)
-                        + _esc(_rack_part_power(plan, part, n), 0))
+                        + _esc(_rack_part_power(plan, part, n), 0) + _short_line(plan, part))
     if len(inner) > MAX_LIST:
         rows.append(_esc(f"\u2026 and {len(inner) - MAX_LIST} more"))
     if count not in (None, 1) and it is not None:

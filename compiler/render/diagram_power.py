@@ -11,7 +11,7 @@ from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
     _empty_hall_card, _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own,
-    PALETTE, _pct, _Plan, _pue, _q, _root_title, _x)
+    PALETTE, _pct, _Plan, _pue, _q, _root_title, _total, _x)
 
 
 @dataclass
@@ -89,6 +89,10 @@ def _power(plan: _Plan) -> str:
         figures = [f"{_q(plan.get(r, 'facility_power'), 'W')} at the meter (peak)",
                    f"{_q(plan.get(r, 'it_power'), 'W')} IT",
                    f"chain efficiency {_pct(plan.get(r, 'power_chain_efficiency'))}"]
+        sub = [" \u00b7 ".join(figures)] + sub
+    elif roots and not all(_draws_nothing(plan, r) for r in roots):   # several: eval's figures of each, added
+        figures = [f"{_q(_total(plan, roots, 'facility_power'), 'W')} at the meter (peak)",
+                   f"{_q(_total(plan, roots, 'it_power'), 'W')} IT"]
         sub = [" \u00b7 ".join(figures)] + sub
     g = _digraph("power", title, sub, "TB")
     g.attr("graph", compound="true")
