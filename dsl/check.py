@@ -36,6 +36,7 @@ from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, Quan
                      kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
 from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
+from .visit import every_expression
 
 MAX_COUNT = RANGES["count"].hi   # 2^53: beyond it float64 skips whole numbers (10^18 + 1 == 10^18)
 MAX_RANGE_POINTS = 10_000_000
@@ -1230,7 +1231,74 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     if defines:
         checked.defines = _check_defines(checker, program, defines, sink)
     check_field_ranges(checker, program, set(defines or ()), sink)
+    check_unused_imports(program, sink)
     return checked
+
+
+def _names_read(module: n.Module) -> set[str]:
+    """Every name `module` reads (a superset of those read as an import): each bare name in an expression (the
+    base of `lib.k` too), the first name of each `extends` (a part's type, `chip g: H100 x 8`, is one)."""
+    names: set[str] = set()
+    stack: list = list(module.statements)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, n.Block):
+            if stmt.base:
+                names.add(stmt.base[0])
+            stack.extend(stmt.body)
+            expr = stmt.count
+        else:
+            expr = stmt.expr if isinstance(stmt, n.Assert) else getattr(stmt, "value", None)
+        if isinstance(stmt, n.Import) or expr is None:
+            continue
+        for e in every_expression(expr):
+            if isinstance(e, n.Name):
+                names.add(e.ident)
+    return names
+
+
+def check_unused_imports(program, sink: Sink) -> None:
+    """`unused-import` (a warning) at each name imported into a spec file (not the stdlib) that nothing reads:
+    not the file itself (`_names_read`, which counts a name read inside a block that has a member of that name
+    as read: never a false warning), nor another file importing it by name from this one. A file another imports
+    whole (`import "./lib.factory" as lib`, `*`) may pass any of its imports on: none is reported there. A lint of a
+    program without errors: next to an error (a cycle of imports, a name read where the error is) it is noise."""
+    re_exported: dict[str, set[str]] = {}     # module path -> names other files import from it
+    whole: set[str] = set()                  # modules imported whole by some file
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, n.Import):
+                target = program.imported(module, stmt)
+                if target is None:
+                    continue
+                if stmt.names is None:
+                    whole.add(target.path)
+                else:
+                    re_exported.setdefault(target.path, set()).update(name for name, _span in stmt.names)
+    if sink.has_errors():
+        return
+    for module in program.modules.values():
+        if module.is_stdlib or module.path in whole:
+            continue
+        imports = [s for s in module.statements if isinstance(s, n.Import) and not s.star]
+        if not imports:
+            continue
+        read = _names_read(module) | re_exported.get(module.path, set())
+        for stmt in imports:
+            if program.imported(module, stmt) is None:
+                continue                      # (import-not-found said why)
+            if stmt.names is not None:
+                for name, span in stmt.names:
+                    if name not in read:
+                        sink.warning(Code.UNUSED_IMPORT, f"`{name}` is imported but never used", span,
+                                     help="remove it from the import")
+            else:
+                alias = stmt.alias or stmt.module.split(".")[-1]
+                if stmt.is_path and not stmt.alias:
+                    alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
+                if alias not in read:
+                    sink.warning(Code.UNUSED_IMPORT, f"`{alias}` is imported but never used", stmt.module_span,
+                                 help="remove the import")
 
 
 def check_field_ranges(checker: _Checker, program, overridden: set[str], sink: Sink) -> None:

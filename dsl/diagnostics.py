@@ -48,6 +48,7 @@ class Code:
     MISPLACED_STATEMENT = "misplaced-statement"
     INHERITANCE_CYCLE = "inheritance-cycle"
     AMBIGUOUS_NAME = "ambiguous-name"
+    UNUSED_IMPORT = "unused-import"
     SHADOWED_NAME = "shadowed-name"
     UNKNOWN_FUNCTION = "unknown-function"
     WRONG_ARGUMENTS = "wrong-arguments"
@@ -114,6 +115,9 @@ CODES: dict[str, tuple[str, str]] = {
     Code.MISPLACED_STATEMENT: ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),
     Code.INHERITANCE_CYCLE: ("resolve", "Definitions extend each other in a cycle; the chain is shown."),
     Code.AMBIGUOUS_NAME: ("resolve", "A name comes from two star imports; import it explicitly."),
+    Code.UNUSED_IMPORT: ("check", "A name (or a module) is imported but nothing in the file reads it, nor does "
+                         "another file import it from this one. A warning at the import, given when the program has no "
+                         "error: remove it (the editor offers to)."),
     Code.SHADOWED_NAME: ("check", "Inside a block, a name reads the block's own field (one a model computes, or one left unset) although a `param` or `let` of the module has that name; rename one of them."),
     Code.UNKNOWN_FUNCTION: ("check", "A call names a function the language does not have."),
     Code.WRONG_ARGUMENTS: ("check", "A function gets the wrong number or kind of arguments."),

@@ -1,0 +1,117 @@
+"""Session-16 language hunt, second part: defects the first hunt found and left (one test per defect).
+
+Each test states the law the defect broke: what a spec writes is used or reported, and what a command shows
+agrees with what the spec computes."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+# -- an unused import is a warning at the import -------------------------------------------------------------------
+# `from chips import H100_SXM, B200` with only H100_SXM read: B200 imports nothing the spec reads (CUE, Pkl, KCL
+# and every linter say so). Before: no word, exit 0. A name read anywhere in its file (a field, a let, an
+# `extends`, a part's type, an assert, a count), or imported from this file by another, is used.
+
+def _unused(sink) -> list:
+    from dsl.diagnostics import Code
+    return [d for d in sink.items if d.code == Code.UNUSED_IMPORT]
+
+
+def test_an_unused_imported_name_is_a_warning_at_its_name(tmp_path):
+    spec = _write(tmp_path, "m.factory", "from chips import H100_SXM, B200\nserver s {\n  chip g: H100_SXM x 8\n}\n")
+    result = _run("check", str(spec))
+    assert result.exit_code == 0, result.output          # a warning: the exit code stays 0
+    assert "warning[unused-import]" in result.output and "m.factory:1:29" in result.output, result.output
+    assert "H100_SXM" not in result.output.split("warning[unused-import]")[1].splitlines()[0]
+
+
+def test_an_unused_module_import_is_a_warning_and_a_used_one_is_not(tmp_path):
+    import dsl
+    _write(tmp_path, "lib.factory", "let k = 3\n")
+    unused = _write(tmp_path, "a.factory", 'import "./lib.factory" as lib\nimport chips\nlet y = 1\n')
+    _checked, sink = dsl.check_files([str(unused)])
+    assert [(d.span.line, d.span.col) for d in _unused(sink)] == [(1, 8), (2, 8)]
+    used = _write(tmp_path, "b.factory", 'import "./lib.factory" as lib\nimport chips\nlet y = lib.k\n'
+                  "chip c extends chips.H100_SXM {}\n")
+    _checked, sink = dsl.check_files([str(used)])
+    assert _unused(sink) == []
+
+
+def test_every_way_of_reading_a_name_counts_as_a_use(tmp_path):
+    import dsl
+    _write(tmp_path, "lib.factory", "param a = 1\nparam b = 2\nparam c = 3\nparam d = 4\nparam e = 5\n"
+           "chip f { tdp = 700 W }\n")
+    # a let, an assert, a count, a part's type, an extends, and a name re-exported to another file
+    _write(tmp_path, "mid.factory", 'from "./lib.factory" import a, b, c, d, f, e\nlet x = a\nassert b > 0\n'
+           "server s {\n  chip g: f x c\n  let y = d\n}\nchip h extends f {}\n")
+    top = _write(tmp_path, "top.factory", 'from "./mid.factory" import e, s, h\nlet z = e\nrack r {\n'
+                 "  server t: s x 1\n}\nchip i extends h {}\n")
+    _checked, sink = dsl.check_files([str(top)])
+    assert _unused(sink) == [], [d.message for d in sink.items]
+
+
+def test_no_shipped_spec_or_stdlib_file_has_an_unused_import():
+    import dsl
+    for path in sorted((ROOT / "examples").rglob("*.factory")) + sorted((ROOT / "stdlib").glob("*.factory")):
+        _checked, sink = dsl.check_files([str(path)])
+        assert _unused(sink) == [], (path.name, [d.message for d in _unused(sink)])
+
+
+def test_the_editor_offers_to_remove_an_unused_import(tmp_path):
+    """The LSP shows the warning and its quick fix removes the name (or the whole line when it is the only one);
+    the fixed text checks with no unused import and nothing else changed."""
+    import dsl
+    from compiler.lsp.analysis import Analysis, quick_fixes
+    body = "server s {\n  chip g: H100_SXM x 8\n}\n"
+    for text, fixed in [("from chips import H100_SXM, B200\n" + body, "from chips import H100_SXM\n" + body),
+                        ("from chips import B200, H100_SXM\n" + body, "from chips import H100_SXM\n" + body),
+                        ("from chips import H100_SXM\nfrom chips import B200\n" + body,
+                         "from chips import H100_SXM\n" + body),
+                        ("import chips\nfrom chips import H100_SXM\n" + body, "from chips import H100_SXM\n" + body)]:
+        analysis = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+        fixes = [f for f in quick_fixes(analysis) if f[0].code == "unused-import"]
+        assert len(fixes) == 1, (text, [(d.code, d.message) for d in analysis.sink.items])
+        _diag, span, new_text, title, how = fixes[0]
+        assert how == "replace" and title.startswith("Remove")
+        assert text[:span.start] + new_text + text[span.end:] == fixed
+        _checked, sink = dsl.check_text(fixed, str(tmp_path / "m.factory"))
+        assert sink.items == []
+
+
+def test_the_language_server_publishes_the_warning_and_its_code_action(tmp_path):
+    from lsprotocol import types as t
+    from pygls.workspace import Workspace
+
+    from compiler.lsp import server as lsp_server
+    text = "from chips import H100_SXM, B200\nserver s {\n  chip g: H100_SXM x 8\n}\n"
+    ls = lsp_server.FactoryServer()
+    ls.protocol._workspace = Workspace(tmp_path.as_uri())
+    uri = _write(tmp_path, "m.factory", text).as_uri()
+    ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=1, text=text))
+    ls.open_uris.add(uri)
+    analysis = ls.analysis(uri)
+    [diag] = [d for d in analysis.sink.items if d.code == "unused-import"]
+    shown = lsp_server._diagnostic(diag, analysis)
+    assert shown.severity == t.DiagnosticSeverity.Warning and shown.tags == [t.DiagnosticTag.Unnecessary]
+    assert (shown.range.start.line, shown.range.start.character) == (0, 28)
+    actions = lsp_server.code_actions(ls, t.CodeActionParams(
+        text_document=t.TextDocumentIdentifier(uri=uri), range=shown.range,
+        context=t.CodeActionContext(diagnostics=[shown])))
+    assert [a.title for a in actions] == ["Remove the unused import `B200`"]
