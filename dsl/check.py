@@ -31,7 +31,7 @@ from typing import Generator
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
-from .resolve import Scopes, report_star_clash, stdlib_hint
+from .resolve import Members, Scopes, report_star_clash, stdlib_hint
 from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, QuantityKind, RefKind, field_range,
                      kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
@@ -1329,6 +1329,71 @@ def _check_field_ranges_in(checker: _Checker, block: n.Block, module: n.Module, 
             _check_field_ranges_in(checker, stmt, module, sink)
         elif isinstance(stmt, n.Field) and spec is not None and stmt.name in spec.fields:
             _check_field_range(checker, stmt, spec.fields[stmt.name], block, module, sink)
+    if spec is not None and "cooling" in spec.fields and "liquid_fraction" in spec.fields:
+        _check_cooling_agrees(checker, block, sink)
+
+
+def _canonical_kind(kind: str) -> str:
+    spec = kind_spec(kind)
+    return spec.name if spec else kind
+
+
+def _cooling_of(checker: _Checker, block: n.Block) -> tuple[str | None, float | None, Members]:
+    """(`cooling`, `liquid_fraction`) of a block after inheritance, each None unless a constant; and its members."""
+    members = checker.scopes.members(block)
+    cooling, fraction = members.values.get("cooling"), members.values.get("liquid_fraction")
+    mode = cooling.value.value if isinstance(cooling, n.Field) and isinstance(cooling.value, n.String) else None
+    value = None
+    if isinstance(fraction, n.Field):
+        owner = members.owner.get("liquid_fraction")
+        value = checker.member_const(fraction, owner, owner.module)
+        value = value if isinstance(value, float) and 0 <= value <= 1 else None  # (out of range: reported)
+    return mode, value, members
+
+
+def _check_cooling_agrees(checker: _Checker, block: n.Block, sink: Sink) -> None:
+    """`invalid-value` where a block's `cooling` and `liquid_fraction` (after inheritance, both constants)
+    contradict each other: an air-cooled server or rack puts no heat into liquid (`liquid_fraction` 0), a liquid or
+    hybrid one some (above 0); and where an air-cooled rack (either says so) places servers that put heat into
+    liquid (their cold plates' heat goes to the rack's loop; the other way is fine: a rear-door heat exchanger
+    takes air-cooled servers' heat to liquid). Reported at the one of the two this block writes (the fraction when
+    it writes both), so a base's contradiction is reported once, at the base. Values that are not constants are
+    not checked here."""
+    mode, value, members = _cooling_of(checker, block)
+    written = [members.values[name] for name in ("liquid_fraction", "cooling")
+               if members.owner.get(name) is block and isinstance(members.values.get(name), n.Field)]
+    if not written:
+        return
+    if mode is not None and value is not None and (mode == "air") != (value == 0):
+        at = written[0]
+        other = members.values["cooling" if at.name == "liquid_fraction" else "liquid_fraction"]
+        why = ("an air-cooled " + block.kind + " puts no heat into liquid" if mode == "air"
+               else f"a {mode}-cooled {block.kind} puts some of its heat into liquid")
+        sink.error(Code.INVALID_VALUE, f"`liquid_fraction` of {block.kind} `{block.name}` is {value:g}, but its "
+                   f"`cooling` is \"{mode}\": {why}", at.value.span,
+                   related=[Related(other.value.span, f"`{other.name}` is set here")],
+                   help='set `liquid_fraction = 0` with `cooling = "air"`, or choose "liquid" or "hybrid"'
+                   if mode == "air" else 'an air-cooled block is `cooling = "air"`; or give the share that goes '
+                   'to liquid')
+        return
+    if _canonical_kind(block.kind) != "rack" or not (value == 0 or (value is None and mode == "air")):
+        return
+    for part in members.values.values():
+        if not isinstance(part, n.Block) or _canonical_kind(part.kind) != "server":
+            continue
+        part_mode, part_value, _ = _cooling_of(checker, part)
+        liquid = part_value > 0 if part_value is not None else part_mode in ("liquid", "hybrid")
+        if liquid:
+            said = "`liquid_fraction` is 0" if value == 0 else '`cooling` is "air"'
+            says = "liquid_fraction" if value == 0 else "cooling"       # the field that makes the rack air-cooled
+            at = next((f for f in written if f.name == says), written[0])
+            sink.error(Code.INVALID_VALUE, f"rack `{block.name}` puts no heat into liquid ({said}), but its server "
+                       f"`{part.name}` is {part_mode or 'liquid'}-cooled and puts "
+                       f"{'some' if part_value is None else f'{part_value:g}'} of its heat into liquid",
+                       at.value.span, related=[Related(part.name_span, f"`{part.name}` is placed here")],
+                       help='the rack carries its servers\' liquid heat: `cooling = "liquid"` or "hybrid", '
+                       "with the rack's `liquid_fraction` (or leave it unset: the sum over its servers)")
+            return
 
 
 def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block: n.Block, module, sink) -> None:

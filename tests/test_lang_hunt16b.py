@@ -115,3 +115,49 @@ def test_the_language_server_publishes_the_warning_and_its_code_action(tmp_path)
         text_document=t.TextDocumentIdentifier(uri=uri), range=shown.range,
         context=t.CodeActionContext(diagnostics=[shown])))
     assert [a.title for a in actions] == ["Remove the unused import `B200`"]
+
+
+# -- cooling and liquid_fraction agree --------------------------------------------------------------------------
+# Law: an air-cooled server or rack puts no heat into liquid, and a liquid or hybrid one some. Before: `cooling =
+# "air"` with `liquid_fraction = 0.8` gave heat_liquid = 0.8 * peak_power (exit 0), and a derived server that
+# set `cooling = "air"` over a liquid base kept the base's 0.8. Now: invalid-value at the field written last.
+
+def test_an_air_cooled_block_with_heat_to_liquid_is_refused_where_it_is_written(tmp_path):
+    import dsl
+    chip = "chip c {\n  tdp = 1000 W\n}\n"
+    cases = {
+        'server s {\n  chip g: c x 8\n  cooling = "air"\n  liquid_fraction = 0.8\n}\n': (7, 21),
+        'rack r {\n  cooling = "air"\n  liquid_fraction = 0.5\n}\n': (6, 21),
+        'server s {\n  chip g: c x 8\n  cooling = "liquid"\n  liquid_fraction = 0\n}\n': (7, 21),
+        # a derived block that changes one of the two: reported at what it writes
+        'server b {\n  chip g: c x 8\n  cooling = "liquid"\n  liquid_fraction = 0.8\n}\n'
+        'server s extends b {\n  cooling = "air"\n}\n': (10, 13),
+    }
+    for text, (line, col) in cases.items():
+        _checked, sink = dsl.check_text(chip + text, str(tmp_path / "m.factory"))
+        found = [(d.code, d.span.line, d.span.col) for d in sink.items]
+        assert found == [("invalid-value", line, col)], (text, [d.message for d in sink.items])
+    # the law's other side: every pair that agrees is accepted, and an unset fraction follows `cooling`
+    for cooling, fraction in [("air", "0"), ("liquid", "0.85"), ("hybrid", "0.7"), ("liquid", None), ("air", None)]:
+        text = chip + f'server s {{\n  chip g: c x 8\n  cooling = "{cooling}"\n' + \
+            (f"  liquid_fraction = {fraction}\n" if fraction else "") + "}\n"
+        _checked, sink = dsl.check_text(text, str(tmp_path / "m.factory"))
+        assert sink.items == [], (text, [d.message for d in sink.items])
+
+
+def test_an_air_cooled_rack_of_liquid_cooled_servers_is_refused_at_the_rack(tmp_path):
+    """Law: a rack's heat to liquid holds its servers' (their cold plates' heat goes to the rack's loop). Before: a
+    rack with `cooling = "air"` (or `liquid_fraction = 0`) of liquid-cooled servers reported heat_liquid 0 W and
+    every CDU count 0 while its servers put 85% of their heat into liquid (exit 0)."""
+    import dsl
+    head = 'chip c {\n  tdp = 1000 W\n}\nserver s {\n  chip g: c x 8\n  cooling = "liquid"\n}\n'
+    for rack, (line, col) in {'rack r {\n  server n: s x 4\n  cooling = "air"\n  liquid_fraction = 0\n}\n': (11, 21),
+                              'rack r {\n  server n: s x 4\n  cooling = "air"\n}\n': (10, 13)}.items():
+        _checked, sink = dsl.check_text(head + rack, str(tmp_path / "m.factory"))
+        assert [(d.code, d.span.line, d.span.col) for d in sink.items] == [("invalid-value", line, col)], \
+            [d.message for d in sink.items]
+    # a liquid rack of air-cooled servers is fine (a rear-door heat exchanger takes their air's heat to liquid)
+    text = head.replace('"liquid"', '"air"') + 'rack r {\n  server n: s x 4\n  cooling = "liquid"\n}\n'
+    _checked, sink = dsl.check_text(text, str(tmp_path / "m.factory"))
+    assert sink.items == [], [d.message for d in sink.items]
+
