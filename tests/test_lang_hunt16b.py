@@ -161,3 +161,28 @@ def test_an_air_cooled_rack_of_liquid_cooled_servers_is_refused_at_the_rack(tmp_
     _checked, sink = dsl.check_text(text, str(tmp_path / "m.factory"))
     assert sink.items == [], [d.message for d in sink.items]
 
+
+# -- a let whose value is a list is shown by eval -------------------------------------------------------------------
+# Before: `let xs = [1, 2, 3]` was evaluated (its three values) but neither the table nor JSON nor CSV showed it
+# (exit 0, only `y`). Now each item is a quantity of its own, `xs[0]` ..., in every format, in the list's unit:
+# the law is that the table, JSON and CSV show the same quantities, and an item is what the list holds.
+
+def test_a_let_whose_value_is_a_list_is_shown_item_by_item(tmp_path):
+    spec = _write(tmp_path, "l.factory", "let xs = [1, 2, 3]\nlet y = 2\nlet ws = [1 W, 2 kW]\n")
+    result = _run("eval", str(spec), "--format", "json")
+    assert result.exit_code == 0, result.output
+    q = json.loads(result.output)["quantities"]
+    assert {p: (v["unit"], v["values"]) for p, v in q.items()} == {
+        "xs[0]": ("1", [1.0]), "xs[1]": ("1", [2.0]), "xs[2]": ("1", [3.0]), "y": ("1", [2.0]),
+        "ws[0]": ("W", [1.0]), "ws[1]": ("W", [2000.0])}
+    table = _run("eval", str(spec))
+    assert table.exit_code == 0, table.output
+    rows = {line.split()[0]: line.split()[1:] for line in table.output.splitlines() if line.strip()}
+    assert set(rows) == set(q) and rows["ws[1]"] == ["2", "kW"] and rows["xs[2]"] == ["3"], table.output
+    csv = _run("eval", str(spec), "--format", "csv")
+    assert {line.split(",")[0] for line in csv.output.splitlines()[1:]} == set(q), csv.output
+    # a sweep: each item has a value per scenario
+    swept = _write(tmp_path, "s.factory", "param k = [1, 2]\nlet xs = [k, 10 * k]\n")
+    q = json.loads(_run("eval", str(swept), "--format", "json").output)["quantities"]
+    assert q["xs[0]"]["values"] == [1.0, 2.0] and q["xs[1]"]["values"] == [10.0, 20.0]
+
