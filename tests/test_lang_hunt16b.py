@@ -186,3 +186,34 @@ def test_a_let_whose_value_is_a_list_is_shown_item_by_item(tmp_path):
     q = json.loads(_run("eval", str(swept), "--format", "json").output)["quantities"]
     assert q["xs[0]"]["values"] == [1.0, 2.0] and q["xs[1]"]["values"] == [10.0, 20.0]
 
+
+# -- explain goes into an imported let ---------------------------------------------------------------------------
+# Before: `from "./lib.factory" import twice` with `let twice = k * 2`, `param k = 3` in lib, and `let y = twice +
+# 1`: `explain y` showed `y = 7 = twice + 1` and stopped (twice is read in place, not a node of the graph), where
+# the same lets in one file showed twice = 6 and k = 3 below. Law: explain shows the same tree of an imported let
+# as of a local one, with its values and where it is written.
+
+def test_explain_goes_into_an_imported_let(tmp_path):
+    _write(tmp_path, "lib.factory", "param k = 3\nlet twice = k * 2\nlet watts = twice * 1 kW\n")
+    local = _write(tmp_path, "local.factory", "param k = 3\nlet twice = k * 2\nlet watts = twice * 1 kW\n"
+                   "let y = twice + 1\nlet w = watts\n")
+    spec = _write(tmp_path, "m.factory", 'from "./lib.factory" import twice\nimport "./lib.factory" as lib\n'
+                  "let y = twice + 1\nlet w = lib.watts\n")
+
+    def tree(path, name):
+        result = _run("explain", str(path), name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    def shape(t):        # what a reader sees of each step: its name's last part, value, formula, inputs
+        return (t["path"].rsplit(".", 1)[-1], t["value"], t.get("formula"),
+                [shape(i) for i in t.get("inputs", []) if isinstance(i, dict)])
+
+    for name in ("y", "w"):         # (w's own formula reads `lib.watts` in one, `watts` in the other)
+        assert shape(tree(spec, name))[1::2] == shape(tree(local, name))[1::2], name
+    y = tree(spec, "y")
+    [twice] = y["inputs"]
+    assert twice["value"] == "6" and twice["at"].endswith("lib.factory:2:5") and twice["formula"] == "k * 2"
+    assert twice["inputs"][0]["value"] == "3" and twice["inputs"][0]["kind"] == "parameter"
+    text = _run("explain", str(spec), "w").output
+    assert "watts = 6 kW" in text and "twice = 6" in text and "k = 3" in text, text
