@@ -8,7 +8,8 @@ Each node of the tree says what the quantity is (a field or `let` of the spec, a
 multiplicity, a model output, or a model assumption), its value in readable units, the formula it is
 computed by (the spec's own expression, or the model's formula), where it is written (file:line:col),
 the citation beside it (stdlib figures and assumptions carry their sources), and its inputs: the
-quantities its evaluation read. A quantity that appears twice is expanded once.
+quantities its evaluation read, and the imported modules' `let`s and `param`s it reads in place (no node of the
+graph holds those: `_imported` shows each as one, with its value). A quantity that appears twice is expanded once.
 """
 from __future__ import annotations
 
@@ -21,15 +22,16 @@ _KIND_TEXT = {"field": "field", "let": "let", "param": "parameter", "count": "mu
               "model": "model", "assumption": "assumption"}
 
 
-def _value_text(results, node: Node) -> str:
-    value = results.values.get(node.path)
+def _value_text(results, node: Node, value=None, unit: str | None = None) -> str:
+    """A node's value as text; `value` and `unit` given: an imported let's or param's, read in place (`_imported`)."""
+    value = results.values.get(node.path) if value is None else value
     if isinstance(value, str):
         return f'"{value}"'
     if not isinstance(value, np.ndarray):
         return "(not computed)"
-    unit = results.units.get(node.path, "")
+    unit = results.units.get(node.path, "") if unit is None else unit
     values = value.astype(float).ravel()
-    reasons = _absent_reasons(results, node.path, values)
+    reasons = _absent_reasons(results, node.path, values) if node.path in results.values else []
     if reasons and len(reasons) == values.size:         # no value anywhere: n/a with the models' reason
         return f"n/a ({reasons[0]})" + (f" in all {values.size} scenarios" if values.size > 1 else "")
     first = format_quantity(float(values[0]), unit, node.display)
@@ -85,6 +87,51 @@ def _location(node: Node) -> str | None:
     return str(span)
 
 
+def _imported(results, node: Node) -> list[tuple[Node, object]]:
+    """The imported modules' `let`s and `param`s `node`'s expression reads (`twice`, `lib.watts`): no node of the
+    graph holds them, since evaluation reads them in place, in their own module (`compiler.ir.module_value`); each
+    as a node of its own (its name as read, its expression, where it is written) with its value, evaluated here as
+    the evaluation read it. Empty when the results no longer hold their evaluation (released)."""
+    from dsl import nodes as n
+    from dsl.visit import every_expression
+
+    from .ir import lookup_name, module_value, unit_of
+    from .lower import written_unit
+
+    ev = getattr(results.units, "_ev", None)
+    lowering = getattr(ev, "lowering", None)
+    if lowering is None or getattr(ev, "_walker", None) is None or node.kind not in ("field", "let", "param") or node.module is None or node.expr is None:
+        return []
+    nodes, scopes, out, seen = results.graph.nodes, lowering.scopes, [], set()
+    for e in every_expression(node.expr):
+        if isinstance(e, n.Name):
+            member, found = lookup_name(nodes, scopes, node.instance, node.module, e)
+            shown = e.ident
+        elif isinstance(e, n.Attr) and isinstance(e.obj, n.Name):
+            member, found = lookup_name(nodes, scopes, node.instance, node.module, e.obj)
+            found = scopes.module_lookup(found, e.name) if member is None and isinstance(found, n.Module) else None
+            shown = f"{e.obj.ident}.{e.name}"
+        else:
+            continue
+        if member is not None or not isinstance(found, (n.Param, n.Let)) or id(found) in seen:
+            continue
+        path, expr, home = module_value(nodes, scopes, found, node.module)
+        if path is not None:
+            continue                      # a node of the graph: among the node's inputs already
+        seen.add(id(found))
+        kind = "param" if isinstance(found, n.Param) else "let"
+        step = Node(shown, "", found.name_span, found.value, None, home, kind,
+                    comment=getattr(found, "comment", None),
+                    display=written_unit(found.value, lowering.checked.types) if kind == "let" else "")
+        try:
+            value = ev.expr(expr, None, home, False)
+        except Exception:  # noqa: BLE001 - what the evaluation could not read is reported by it; shown as not computed
+            value = None
+        step.unit = unit_of(lowering, step)
+        out.append((step, value))
+    return out
+
+
 MAX_DEPTH = 200      # levels of inputs shown at most, whatever --depth asks (a 5,000-link chain stays readable)
 
 
@@ -97,10 +144,12 @@ def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str
     capped = depth > MAX_DEPTH
     depth = min(depth, MAX_DEPTH)
 
-    def visit(p: str, level: int) -> dict:
-        node = results.graph.nodes[p]
-        out = {"path": p, "kind": _KIND_TEXT.get(node.kind, node.kind), "value": _value_text(results, node),
-               "unit": results.units.get(p, node.unit) or "1"}
+    def visit(p: str, level: int, imported: tuple | None = None) -> dict:
+        node = results.graph.nodes[p] if imported is None else imported[0]
+        value = _value_text(results, node) if imported is None else \
+            _value_text(results, node, imported[1], node.unit)
+        out = {"path": p, "kind": _KIND_TEXT.get(node.kind, node.kind), "value": value,
+               "unit": (results.units.get(p, node.unit) if imported is None else node.unit) or "1"}
         if flags and p in flags:
             out["flagged"] = flags[p]
         if node.kind == "model" and node.instance is not None:
@@ -113,18 +162,20 @@ def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str
             out["at"] = location
         if node.comment:
             out["source"] = node.comment
-        inputs = [d for d in node.deps if d in results.graph.nodes and d != p]
+        inputs = [d for d in node.deps if d in results.graph.nodes and d != p] if imported is None else []
         inputs.sort(key=lambda d: ".detail." not in d)      # the model's intermediate terms first
-        if p in seen and inputs:
+        inputs = [(d, None) for d in inputs] + [(step.path, (step, v)) for step, v in _imported(results, node)]
+        key = p if imported is None else ("imported", id(node.expr))
+        if key in seen and inputs:
             out["inputs"] = "explained above"
             return out
-        seen.add(p)
+        seen.add(key)
         if inputs:
             if level >= depth:
                 out["inputs"] = (f"{len(inputs)} more (the tree is cut at {MAX_DEPTH} levels)" if capped
                                  else f"{len(inputs)} more (raise --depth)")
             else:
-                out["inputs"] = [visit(d, level + 1) for d in inputs]
+                out["inputs"] = [visit(d, level + 1, step) for d, step in inputs]
         return out
 
     return visit(path, 0)

@@ -31,11 +31,12 @@ from typing import Generator
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
-from .resolve import Scopes, report_star_clash, stdlib_hint
+from .resolve import Members, Scopes, report_star_clash, stdlib_hint
 from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, QuantityKind, RefKind, field_range,
                      kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
 from .units import DIMENSIONLESS, UnitError, dim_div, dim_mul, dim_pow, parse_unit
+from .visit import every_expression
 
 MAX_COUNT = RANGES["count"].hi   # 2^53: beyond it float64 skips whole numbers (10^18 + 1 == 10^18)
 MAX_RANGE_POINTS = 10_000_000
@@ -1230,7 +1231,74 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     if defines:
         checked.defines = _check_defines(checker, program, defines, sink)
     check_field_ranges(checker, program, set(defines or ()), sink)
+    check_unused_imports(program, sink)
     return checked
+
+
+def _names_read(module: n.Module) -> set[str]:
+    """Every name `module` reads (a superset of those read as an import): each bare name in an expression (the
+    base of `lib.k` too), the first name of each `extends` (a part's type, `chip g: H100 x 8`, is one)."""
+    names: set[str] = set()
+    stack: list = list(module.statements)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, n.Block):
+            if stmt.base:
+                names.add(stmt.base[0])
+            stack.extend(stmt.body)
+            expr = stmt.count
+        else:
+            expr = stmt.expr if isinstance(stmt, n.Assert) else getattr(stmt, "value", None)
+        if isinstance(stmt, n.Import) or expr is None:
+            continue
+        for e in every_expression(expr):
+            if isinstance(e, n.Name):
+                names.add(e.ident)
+    return names
+
+
+def check_unused_imports(program, sink: Sink) -> None:
+    """`unused-import` (a warning) at each name imported into a spec file (not the stdlib) that nothing reads:
+    not the file itself (`_names_read`, which counts a name read inside a block that has a member of that name
+    as read: never a false warning), nor another file importing it by name from this one. A file another imports
+    whole (`import "./lib.factory" as lib`, `*`) may pass any of its imports on: none is reported there. A lint of a
+    program without errors: next to an error (a cycle of imports, a name read where the error is) it is noise."""
+    re_exported: dict[str, set[str]] = {}     # module path -> names other files import from it
+    whole: set[str] = set()                  # modules imported whole by some file
+    for module in program.modules.values():
+        for stmt in module.statements:
+            if isinstance(stmt, n.Import):
+                target = program.imported(module, stmt)
+                if target is None:
+                    continue
+                if stmt.names is None:
+                    whole.add(target.path)
+                else:
+                    re_exported.setdefault(target.path, set()).update(name for name, _span in stmt.names)
+    if sink.has_errors():
+        return
+    for module in program.modules.values():
+        if module.is_stdlib or module.path in whole:
+            continue
+        imports = [s for s in module.statements if isinstance(s, n.Import) and not s.star]
+        if not imports:
+            continue
+        read = _names_read(module) | re_exported.get(module.path, set())
+        for stmt in imports:
+            if program.imported(module, stmt) is None:
+                continue                      # (import-not-found said why)
+            if stmt.names is not None:
+                for name, span in stmt.names:
+                    if name not in read:
+                        sink.warning(Code.UNUSED_IMPORT, f"`{name}` is imported but never used", span,
+                                     help="remove it from the import")
+            else:
+                alias = stmt.alias or stmt.module.split(".")[-1]
+                if stmt.is_path and not stmt.alias:
+                    alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
+                if alias not in read:
+                    sink.warning(Code.UNUSED_IMPORT, f"`{alias}` is imported but never used", stmt.module_span,
+                                 help="remove the import")
 
 
 def check_field_ranges(checker: _Checker, program, overridden: set[str], sink: Sink) -> None:
@@ -1261,6 +1329,71 @@ def _check_field_ranges_in(checker: _Checker, block: n.Block, module: n.Module, 
             _check_field_ranges_in(checker, stmt, module, sink)
         elif isinstance(stmt, n.Field) and spec is not None and stmt.name in spec.fields:
             _check_field_range(checker, stmt, spec.fields[stmt.name], block, module, sink)
+    if spec is not None and "cooling" in spec.fields and "liquid_fraction" in spec.fields:
+        _check_cooling_agrees(checker, block, sink)
+
+
+def _canonical_kind(kind: str) -> str:
+    spec = kind_spec(kind)
+    return spec.name if spec else kind
+
+
+def _cooling_of(checker: _Checker, block: n.Block) -> tuple[str | None, float | None, Members]:
+    """(`cooling`, `liquid_fraction`) of a block after inheritance, each None unless a constant; and its members."""
+    members = checker.scopes.members(block)
+    cooling, fraction = members.values.get("cooling"), members.values.get("liquid_fraction")
+    mode = cooling.value.value if isinstance(cooling, n.Field) and isinstance(cooling.value, n.String) else None
+    value = None
+    if isinstance(fraction, n.Field):
+        owner = members.owner.get("liquid_fraction")
+        value = checker.member_const(fraction, owner, owner.module)
+        value = value if isinstance(value, float) and 0 <= value <= 1 else None  # (out of range: reported)
+    return mode, value, members
+
+
+def _check_cooling_agrees(checker: _Checker, block: n.Block, sink: Sink) -> None:
+    """`invalid-value` where a block's `cooling` and `liquid_fraction` (after inheritance, both constants)
+    contradict each other: an air-cooled server or rack puts no heat into liquid (`liquid_fraction` 0), a liquid or
+    hybrid one some (above 0); and where an air-cooled rack (either says so) places servers that put heat into
+    liquid (their cold plates' heat goes to the rack's loop; the other way is fine: a rear-door heat exchanger
+    takes air-cooled servers' heat to liquid). Reported at the one of the two this block writes (the fraction when
+    it writes both), so a base's contradiction is reported once, at the base. Values that are not constants are
+    not checked here."""
+    mode, value, members = _cooling_of(checker, block)
+    written = [members.values[name] for name in ("liquid_fraction", "cooling")
+               if members.owner.get(name) is block and isinstance(members.values.get(name), n.Field)]
+    if not written:
+        return
+    if mode is not None and value is not None and (mode == "air") != (value == 0):
+        at = written[0]
+        other = members.values["cooling" if at.name == "liquid_fraction" else "liquid_fraction"]
+        why = ("an air-cooled " + block.kind + " puts no heat into liquid" if mode == "air"
+               else f"a {mode}-cooled {block.kind} puts some of its heat into liquid")
+        sink.error(Code.INVALID_VALUE, f"`liquid_fraction` of {block.kind} `{block.name}` is {value:g}, but its "
+                   f"`cooling` is \"{mode}\": {why}", at.value.span,
+                   related=[Related(other.value.span, f"`{other.name}` is set here")],
+                   help='set `liquid_fraction = 0` with `cooling = "air"`, or choose "liquid" or "hybrid"'
+                   if mode == "air" else 'an air-cooled block is `cooling = "air"`; or give the share that goes '
+                   'to liquid')
+        return
+    if _canonical_kind(block.kind) != "rack" or not (value == 0 or (value is None and mode == "air")):
+        return
+    for part in members.values.values():
+        if not isinstance(part, n.Block) or _canonical_kind(part.kind) != "server":
+            continue
+        part_mode, part_value, _ = _cooling_of(checker, part)
+        liquid = part_value > 0 if part_value is not None else part_mode in ("liquid", "hybrid")
+        if liquid:
+            said = "`liquid_fraction` is 0" if value == 0 else '`cooling` is "air"'
+            says = "liquid_fraction" if value == 0 else "cooling"       # the field that makes the rack air-cooled
+            at = next((f for f in written if f.name == says), written[0])
+            sink.error(Code.INVALID_VALUE, f"rack `{block.name}` puts no heat into liquid ({said}), but its server "
+                       f"`{part.name}` is {part_mode or 'liquid'}-cooled and puts "
+                       f"{'some' if part_value is None else f'{part_value:g}'} of its heat into liquid",
+                       at.value.span, related=[Related(part.name_span, f"`{part.name}` is placed here")],
+                       help='the rack carries its servers\' liquid heat: `cooling = "liquid"` or "hybrid", '
+                       "with the rack's `liquid_fraction` (or leave it unset: the sum over its servers)")
+            return
 
 
 def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block: n.Block, module, sink) -> None:

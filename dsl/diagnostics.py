@@ -48,6 +48,7 @@ class Code:
     MISPLACED_STATEMENT = "misplaced-statement"
     INHERITANCE_CYCLE = "inheritance-cycle"
     AMBIGUOUS_NAME = "ambiguous-name"
+    UNUSED_IMPORT = "unused-import"
     SHADOWED_NAME = "shadowed-name"
     UNKNOWN_FUNCTION = "unknown-function"
     WRONG_ARGUMENTS = "wrong-arguments"
@@ -114,6 +115,9 @@ CODES: dict[str, tuple[str, str]] = {
     Code.MISPLACED_STATEMENT: ("check", "A statement appears where it is not allowed (`import` or `param` inside a block)."),
     Code.INHERITANCE_CYCLE: ("resolve", "Definitions extend each other in a cycle; the chain is shown."),
     Code.AMBIGUOUS_NAME: ("resolve", "A name comes from two star imports; import it explicitly."),
+    Code.UNUSED_IMPORT: ("check", "A name (or a module) is imported but nothing in the file reads it, nor does "
+                         "another file import it from this one. A warning at the import, given when the program has no "
+                         "error: remove it (the editor offers to)."),
     Code.SHADOWED_NAME: ("check", "Inside a block, a name reads the block's own field (one a model computes, or one left unset) although a `param` or `let` of the module has that name; rename one of them."),
     Code.UNKNOWN_FUNCTION: ("check", "A call names a function the language does not have."),
     Code.WRONG_ARGUMENTS: ("check", "A function gets the wrong number or kind of arguments."),
@@ -127,7 +131,9 @@ CODES: dict[str, tuple[str, str]] = {
     Code.TYPE_MISMATCH: ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
     Code.INVALID_COUNT: ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 2^53 (where float64 stops holding every whole number); or it is written on a top-level block, which nothing places (`hall h x 3` at the top of a file multiplied nothing)."),
     Code.INVALID_RANGE: ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty; or a value of a parameter's list or range is an expression or a name (`[1e-5 / 1 s]`, `8..2 * 8`): a sweep's values are literals; or a parameter of an imported file with a list or range of values is read (only the evaluated file's parameters sweep: an imported one is read with one value)."),
-    Code.INVALID_VALUE: ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`)."),
+    Code.INVALID_VALUE: ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`), "
+                         "or contradicts another field of its block: `liquid_fraction` above 0 with `cooling = \"air\"`, "
+                         "or 0 with \"liquid\" or \"hybrid\" (reported at the one the block writes)."),
     # evaluation
     Code.DEFINITION_CYCLE: ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
     Code.ASSERT_FAILED: ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),

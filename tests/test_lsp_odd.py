@@ -167,7 +167,7 @@ async def _imported_buffer_session(tmp: Path) -> dict[str, list]:
         _change(client, common, "let budget = 31 kW\n", 3)
         await settled(lambda codes: codes == [])
         history.append("new import")
-        main_text2 = main_text + 'from "./fresh.factory" import extra\n'
+        main_text2 = main_text + 'from "./fresh.factory" import extra\nassert extra > 0 kW, "some"\n'
         _change(client, main, main_text2, 2)
         await settled(lambda codes: codes != [])
         history.append("fresh opened")

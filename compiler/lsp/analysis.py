@@ -1488,6 +1488,29 @@ def _name_span_in(edits: list[tuple[Span, str]], decl: Span) -> Span:
 UNITS_OFFERED = 3
 
 
+def _import_removal(analysis: Analysis, span: Span) -> tuple[Span, str] | None:
+    """(what to delete, the fix's title) for an `unused-import` at `span`: the name and its comma in an import of
+    several names (`from chips import H100_SXM, B200` -> `from chips import H100_SXM`), else the whole line."""
+    for stmt in analysis.module.statements:
+        if not isinstance(stmt, n.Import) or not (stmt.span.start <= span.start and span.end <= stmt.span.end):
+            continue
+        names = stmt.names or []
+        at = next((i for i, (_name, s) in enumerate(names) if s.start == span.start), None)
+        if at is not None and len(names) > 1:
+            name = names[at][0]
+            if at + 1 < len(names):
+                start, end = names[at][1].start, names[at + 1][1].start
+            else:
+                start, end = names[at - 1][1].end, names[at][1].end
+            return analysis.source.span(start, end), f"Remove the unused import `{name}`"
+        text = analysis.text
+        start = text.rfind("\n", 0, stmt.span.start) + 1
+        newline = text.find("\n", stmt.span.end)
+        end = len(text) if newline < 0 else newline + 1
+        return analysis.source.span(start, end), "Remove the unused import"
+    return None
+
+
 def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
     """(diagnostic, span, new text, title, "replace" | "insert") for each diagnostic with a mechanical fix:
     a "did you mean `x`?" replaces the span; a plain number where a field takes a quantity (`power_limit = 25`) gets
@@ -1532,6 +1555,10 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
                 inner = re.sub(r'(?<!\\)"', r'\\"', quoted.group(1).replace("\\'", "'"))
                 out.append((diag, analysis.source.span(quoted.start(), quoted.end()), f'"{inner}"',
                             f'Write "{inner}" in double quotes', "replace"))
+        elif diag.code == Code.UNUSED_IMPORT and analysis.module is not None:
+            removal = _import_removal(analysis, diag.span)
+            if removal is not None:
+                out.append((diag, removal[0], "", removal[1], "replace"))
         elif diag.code == Code.MISSING_FIELD:
             fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
             brace = analysis.text.find("{", diag.span.start)

@@ -403,8 +403,9 @@ def _diagnostic(diag, analysis: Analysis) -> t.Diagnostic:
         message += f"\nhelp: {diag.help}"
     related = [t.DiagnosticRelatedInformation(location=_location(analysis, r.span), message=r.label)
                for r in diag.related if r.span is not None]
+    tags = [t.DiagnosticTag.Unnecessary] if diag.code == Code.UNUSED_IMPORT else None   # (the editor greys it)
     return t.Diagnostic(range=_range(analysis, diag.span), message=message, severity=severity,
-                        code=diag.code, source="factory", related_information=related or None)
+                        code=diag.code, source="factory", related_information=related or None, tags=tags)
 
 
 # ----------------------------------------------------------------------------- lifecycle and sync

@@ -17,16 +17,18 @@ from .. import FORMAT_VERSION   # the contract's one version: fields are only ev
 
 
 def _quantities(results: Results, select: str | None) -> list[tuple[str, str, list]]:
+    from .view import list_base, list_items
     n = results.scenario_count
     rows = []
-    for path in sorted(results.values):
+    items = list_items(results)          # a list's items, `xs[0]` ..., as the table shows them
+    for path in sorted([*results.values, *items]):
         if select and not fnmatch.fnmatchcase(path, select):
             continue
-        value = results.values[path]
+        value = results.values[path] if path in results.values else items[path]
         if not isinstance(value, np.ndarray):
             continue
         values = np.broadcast_to(np.asarray(value, dtype=float), (n,)) if value.size in (1, n) else value
-        rows.append((path, results.units.get(path, ""), [float(v) for v in values]))
+        rows.append((path, results.units.get(list_base(path), ""), [float(v) for v in values]))
     return rows
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 
 from .report_format import flag_mark, flagged_quantities
-from .view import ABSENT_TEXT, ResultsView, problem_line, problems, scenarios_text
+from .view import ABSENT_TEXT, ResultsView, list_items, problem_line, problems, scenarios_text
 
 MAX_SCENARIOS_SHOWN = 6
 
@@ -41,7 +41,7 @@ def _why_absent(view: ResultsView, path: str, shown: int) -> str:
 def render_table(results, sink, select: str | None) -> tuple[str, str]:
     view = ResultsView(results)
     n = results.scenario_count
-    paths = [p for p in sorted(results.values) if view.array(p) is not None
+    paths = [p for p in sorted([*results.values, *list_items(results)]) if view.array(p) is not None
              and (not select or fnmatch.fnmatchcase(p, select))]
     width = max((len(p) for p in paths), default=10)
     flags = flagged_quantities(results, sink)       # marked as the report marks them: never a clean-looking figure

@@ -28,6 +28,35 @@ MAX_SCENARIOS_NAMED = 6
 ABSENT_TEXT = "n/a"      # how tables and reports show a value that does not exist (Results.absent)
 
 
+def list_items(results) -> dict[str, np.ndarray]:
+    """The items of each quantity whose value is a list written out (`let xs = [1, 2, 3]`: every item counted once),
+    as quantities of their own, `xs[0]`, `xs[1]`, ..., each over the scenario axis in the list's SI unit: what eval
+    shows of a list, in every format (a selection of parts, `server.power`, counts its items: not one of these).
+    Memoized on the results (they do not change once evaluated)."""
+    found = getattr(results, "_list_items", None)
+    if found is None:
+        found = {}
+        for path, value in results.values.items():
+            items = getattr(value, "items", None)
+            if type(value).__name__ != "Values" or not items:
+                continue
+            if not all(isinstance(v, np.ndarray) and v.dtype != bool and isinstance(c, np.ndarray)
+                       and np.all(c == 1) for c, v in items):
+                continue
+            for i, (_count, v) in enumerate(items):
+                found[f"{path}[{i}]"] = v
+        try:
+            results._list_items = found
+        except AttributeError:          # (results without a __dict__: computed again each time)
+            pass
+    return found
+
+
+def list_base(path: str) -> str:
+    """`xs` of a list's item `xs[2]`; the path itself otherwise."""
+    return path[:path.rindex("[")] if path.endswith("]") and "[" in path else path
+
+
 class ResultsView:
     """Scalar reads of evaluated results at one scenario (0-based), in SI, and their readable text."""
 
@@ -39,6 +68,8 @@ class ResultsView:
     def array(self, path: str) -> np.ndarray | None:
         """The values of a numeric quantity over the scenario axis (None for text, references, booleans)."""
         value = self.results.values.get(path)
+        if value is None and path.endswith("]"):
+            value = list_items(self.results).get(path)
         if not isinstance(value, np.ndarray) or value.dtype == bool or value.size == 0:
             return None
         n = self.results.scenario_count
@@ -62,11 +93,11 @@ class ResultsView:
         return value if isinstance(value, str) else None
 
     def unit(self, path: str) -> str:
-        return self.results.units.get(path, "")
+        return self.results.units.get(list_base(path), "")
 
     def declared(self, path: str) -> str:
         """The unit (or kind: count, ratio, temp, ...) the field was declared in, "" when none."""
-        node = self.results.graph.nodes.get(path)
+        node = self.results.graph.nodes.get(list_base(path))
         return getattr(node, "display", "") or "" if node is not None else ""
 
     display = declared
