@@ -10,9 +10,10 @@ from compiler import evaluate_text
 
 
 def _items(text: str) -> list:
-    """Every diagnostic of checking and evaluating `text` but the `unpriced` / price warnings these specs earn."""
+    """Every diagnostic of checking and evaluating `text` but the `unpriced` / price warnings these specs earn and
+    the `unused-import` of the model a case does not use (MODEL_LET imports both)."""
     _, sink = evaluate_text(text, "spec.factory")
-    return [d for d in sink.items if d.code not in ("unpriced", "model-input-missing")]
+    return [d for d in sink.items if d.code not in ("unpriced", "model-input-missing", "unused-import")]
 
 
 def _errors(text: str) -> list:

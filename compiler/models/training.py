@@ -1429,7 +1429,8 @@ def _goodput_shown(ctx):
     s = solved(ctx)
     _refuse_two_throughputs(ctx)
     good = _goodput(_rates(ctx), s["used"], _time_without_failures(ctx, s))
-    lost = (np.asarray(s["feasible"]).reshape(-1) > 0) & np.isnan(np.broadcast_to(good, np.shape(s["feasible"])))
+    feasible, good_all = np.broadcast_arrays(np.asarray(s["feasible"]).reshape(-1), np.asarray(good).reshape(-1))
+    lost = (feasible > 0) & np.isnan(good_all)        # (a figure of the scenarios against a constant layout)
     if lost.any():
         ctx.infeasible(lost, "interruptions take all its time at the step time shown: the run never finishes")
     return feasible_only(ctx, s, good)
