@@ -129,7 +129,9 @@ def same_value(a, b) -> bool:
     if a.dtype != b.dtype or a.shape != b.shape:
         return False
     # the same bytes are the same numbers (a NaN's included); else compared as numbers (0.0 and -0.0 are equal)
-    return a.dtype.kind in _KEPT and a.tobytes() == b.tobytes() or bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if a.dtype.kind in _KEPT and a.tobytes() == b.tobytes():
+        return True
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
 
 class ValueMemo:
