@@ -138,6 +138,7 @@ def check_field_tables(ev, results) -> None:
     spans (tests/test_lsp.py: the editor shows what `factory build` shows)."""
     from dsl.schema import ORDERED
 
+    from .memo import same_value
     from .plausible import PLAUSIBLE
 
     table = {(kind, lower): upper for kind, lower, upper, _why in ORDERED}
@@ -152,7 +153,7 @@ def check_field_tables(ev, results) -> None:
     firsts_shared: dict[str, object] = {}       # a first's path -> the share's value of its copies'
     for item in found:
         if type(item) is _Copy:
-            item.identical = _copy_identical(item, values, failed, share, firsts_shared)
+            item.identical = _copy_identical(item, values, failed, share, firsts_shared, same_value)
             if item.identical:
                 continue                        # (its values read: its first's, the same arrays)
             items = item.made()
@@ -185,15 +186,14 @@ def _read_table_field(ev, node, inst, upper, nodes, values, failed, share) -> No
                 pass
 
 
-def _copy_identical(copy: "_Copy", values: dict, failed, share, firsts_shared: dict) -> bool:
+def _copy_identical(copy: "_Copy", values: dict, failed, share, firsts_shared: dict, same_value) -> bool:
     """Whether every table field of a shared copy (and its pair's upper field, where its first's block has one) has
     its first's value, as `_read_table_field` reads it (put in `values` where not there: the share's value, which
     is the same for every copy of a first's path, so asked once per first path): the same array, or the share's
     array where it equals the first's (dtype, shape and numbers: `compiler.memo.same_value`, judged once per first
     path). False where one would be computed on its own (the share has no value for it) or differs. The tables'
-    findings are functions of the values alone, so such a copy's is its first's."""
-    from .memo import same_value
-
+    findings are functions of the values alone, so such a copy's is its first's. (`same_value`: the memo's, passed
+    by the caller: imported once, not per copy.)"""
     prefix = copy.inst.path + "."
     for name, entry, first, upper in copy.items:
         for path, first_path in ((prefix + name, first.path),

@@ -66,6 +66,24 @@ def shape_of(text: str) -> str:
     return _TOKENS.sub(lambda m: m.group() if m.group()[0] == '"' else "#" if m.group()[0] == "#" else "0", text)
 
 
+def _by_lines(fn, text: str, seen: dict) -> str:
+    """`fn(text)` (`shape_of` or `_uncommented`) made line by line, each line's found in `seen` (the file's last
+    text's lines: a keystroke changes one) or made now; `seen` then holds this text's. The same text: no token of
+    `_TOKENS` spans a newline but a triple-quoted string, so the lines from the first triple quote's to the last's
+    are made as one (every such string lies within them, and a scan of the text starts each other line afresh),
+    and a number's look-behind and look-ahead read a newline as they read the text's start and end."""
+    lines = text.split("\n")
+    first = text.find('"""')
+    if first >= 0:
+        a, b = text.count("\n", 0, first), text.count("\n", 0, text.rfind('"""'))
+        lines[a:b + 1] = ["\n".join(lines[a:b + 1])]
+    get = seen.get
+    kept = {line: get(line) or fn(line) for line in lines}
+    seen.clear()
+    seen.update(kept)
+    return "\n".join(map(kept.__getitem__, lines))
+
+
 def _common_ends(old: str, new: str) -> tuple[int, int]:
     """(length of the common prefix, of the common suffix not overlapping it) of two texts."""
     lo, hi = 0, min(len(old), len(new))
@@ -108,7 +126,12 @@ def same_value(a, b) -> bool:
         return a == b
     if type(a) is not np.ndarray or type(b) is not np.ndarray:
         return False
-    return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    # the same bytes are the same numbers (a NaN's included); else compared as numbers (0.0 and -0.0 are equal)
+    if a.dtype.kind in _KEPT and a.tobytes() == b.tobytes():
+        return True
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
 
 class ValueMemo:
@@ -123,6 +146,7 @@ class ValueMemo:
         self.texts: dict[str, str] = {}             # file -> its text in the last version
         self.entries: dict[str, tuple] = {}         # path -> (span (file, start, end) or None, read, value)
         self.shapes: dict[str, tuple[str, str]] = {}   # file -> (text, shape_of(text)): computed once per text
+        self.lines: dict[tuple, dict] = {}         # (shape_of or _uncommented, file) -> {line: its} (`_by_lines`)
         self.lent = 0                               # values lent by the last round (bench, tests)
         # (a program shape's key, `compiler.share`'s classes of copies in it, by path): they depend on the shape alone
         self.share_plan: tuple | None = None
@@ -134,7 +158,7 @@ class ValueMemo:
     def _shape(self, name: str, text: str) -> str:
         found = self.shapes.get(name)
         if found is None or found[0] is not text and found[0] != text:
-            found = self.shapes[name] = (text, shape_of(text))
+            found = self.shapes[name] = (text, _by_lines(shape_of, text, self.lines.setdefault((shape_of, name), {})))
         return found[1]
 
     def begin(self, lowering, sink) -> "Round | None":
@@ -207,7 +231,8 @@ class ValueMemo:
         if found is None or found[0] is not text:
             if len(kept) > 1:
                 kept.clear()
-            found = kept[id(text)] = (text, _uncommented(text))
+            found = kept[id(text)] = (text, _by_lines(_uncommented, text,
+                                                      self.lines.setdefault((_uncommented, name), {})))
         return found[1]
 
     def keep_checks(self, texts: dict[str, str], diags: list) -> None:
@@ -373,11 +398,11 @@ class Round:
         changed = self.changed                  # (`_touched` and `_moved`, written out: a lend visits ~6 nodes)
         order: list[str] = []                   # the nodes to put in place, each after what it read
         seen: set[str] = set()
-        todo = [(path, False)]
+        todo: list = [path]                     # a path to visit, or (path,): put it in place (all it read is)
         while todo:
-            p, expanded = todo.pop()
-            if expanded:
-                order.append(p)
+            p = todo.pop()
+            if type(p) is tuple:
+                order.append(p[0])
                 continue
             if p in seen:
                 continue
@@ -415,10 +440,10 @@ class Round:
                 if p != path:
                     refused_here.add(p)
                 return False
-            todo.append((p, True))
+            todo.append((p,))
             reads = entry[1]
             if reads:
-                todo.extend((d, False) for d in reversed(reads))
+                todo.extend(reversed(reads))
         nodes = ev.graph.nodes if ev.values_checked else None     # (the whole evaluation: `Node.deps` as computed)
         for p in order:
             entry = old[p]

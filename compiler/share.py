@@ -123,6 +123,8 @@ class PlacementShare:
         self.limit_results: dict[int, object] = {}      # index in graph.limits -> the same
         self.limit_firsts: dict[int, int] = {}          # index in graph.limits -> its counterpart's in the first
         self._limit_spans: dict[int, object] = {}       # the counterpart's index -> the span its copies share
+        from .evaluate import CheckResult, _limit_span     # (once: `check` and `limit` are called per placement)
+        self._check_result, self._own_limit_span = CheckResult, _limit_span
 
     # ------------------------------------------------------------------ classes
     def prepare(self) -> None:
@@ -321,8 +323,7 @@ class PlacementShare:
     def check(self, i: int, check):
         """The result of assert `graph.checks[i]` (in a shared placement) from its class's first: passed or not
         applied there, so here; failed there, so here, with the same error naming this placement's instance."""
-        from .evaluate import CheckResult
-
+        CheckResult = self._check_result
         found = self.check_results[i]
         if found is None:
             return None
@@ -339,8 +340,7 @@ class PlacementShare:
         found = self.limit_results[i]
         if found is None:
             return None
-        from .evaluate import CheckResult, _limit_span
-
+        CheckResult, _limit_span = self._check_result, self._own_limit_span
         # where its finding is shown: the field or let that gives the limit is the first's statement (the same
         # member statements), so its span is the first's; else (a model's figure, or none: the block's name) its own
         theirs = self.limit_firsts[i]

@@ -271,3 +271,50 @@ def test_the_field_tables_of_copies_after_an_edit_equal_a_fresh_evaluation(tmp_p
         assert len(errors) == (1 if version is not text else 0), k
         if errors:
             assert any(note.startswith("also `") for note in errors[0][4])     # (its copies, noted)
+
+
+def test_same_value_is_numpys_equality_with_nans_equal():
+    """`same_value` (the memo's test that a value in place is the one kept) compares bytes first, then numbers: its
+    answer is numpy's `array_equal` (NaN equal to NaN for floats) with the same dtype and shape, over arrays whose
+    bytes differ where their numbers do not (0.0 and -0.0, NaNs of other payloads) and the other way round."""
+    from compiler.memo import same_value
+
+    rng = random.Random(11)
+    pool = [0.0, -0.0, 1.5, np.nan, -np.nan, np.inf, 2.0 ** -1074]
+    payload = np.array([0x7FF8000000000001], dtype=np.uint64).view(np.float64)[0]      # a NaN of another payload
+    pool.append(payload)
+    for _ in range(400):
+        size = rng.randint(1, 3)
+        a = np.array([rng.choice(pool) for _ in range(size)])
+        b = np.array([rng.choice(pool) for _ in range(size)])
+        assert same_value(a, b) == bool(np.array_equal(a, b, equal_nan=True)), (a, b)
+        assert same_value(a, a.copy())
+    for a, b in [(np.array([1, 2]), np.array([1, 2])), (np.array([1, 2]), np.array([1, 3])),
+                 (np.array(["x"]), np.array(["x"])), (np.array(["x"]), np.array(["y"])),
+                 (np.array([True]), np.array([False])), (np.array([1.0]), np.array([1])),
+                 (np.array([1.0]), np.array([[1.0]]))]:
+        expected = a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b))
+        assert same_value(a, b) == expected, (a, b)
+
+
+def test_the_shape_made_line_by_line_is_the_shape_of_the_whole_text():
+    """`_by_lines` (a keystroke's shape and uncommented text made from the last text's lines, `ValueMemo._shape`)
+    gives what `shape_of` and `_uncommented` give the whole text: over random texts of the characters that make
+    or break a token (quotes, backslashes, `#`, digits, dots, exponents, newlines), each edited from the last as a
+    keystroke is (the lines kept between them), and over the examples' and the stdlib's files."""
+    from compiler.memo import _by_lines, _uncommented
+
+    rng = random.Random(5)
+    alphabet = ['"', '\\', '#', '1', '0', '.', '_', 'e', 'E', '+', '-', 'x', ' ', '\n', '\n', '\r', '""', '\"\"\"']
+    for fn in (shape_of, _uncommented):
+        seen: dict = {}
+        text = ""
+        for _ in range(600):
+            at = rng.randint(0, len(text))
+            text = text[:at] + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) \
+                + text[at + rng.randint(0, 3):]
+            assert _by_lines(fn, text, seen) == fn(text), repr(text)
+        files = sorted((ROOT / "examples").glob("*.factory")) + sorted((ROOT / "stdlib").rglob("*.factory"))
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            assert _by_lines(fn, text, seen) == fn(text), path
