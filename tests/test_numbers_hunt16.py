@@ -443,3 +443,17 @@ def test_a_deadline_is_not_sized_from_a_throughput_set_for_another_count() -> No
     results, _ = evaluate_text(text, "hunt16.factory")
     gone = results.absent.get("s.r.accelerators_needed")
     assert gone is not None and bool(np.asarray(gone.mask).ravel()[0]) and "mfu" in gone.reason
+
+
+# ----------------------------------------------------------------------------- leftovers (s16-num3)
+
+def test_no_time_to_train_from_a_step_time_above_the_chips_peak() -> None:
+    """A step time whose MFU is above 1 asks more FLOP/s than the chips have: no run at that step, so no time to
+    train either (nor the hours and cost read from it), as MFU, power and energy already are. Before: step_time at
+    a third of the model's 28.5 s (MFU 1.43) gave its out-of-range error and still showed time_to_train 26.3 days."""
+    base = _values(_with(RUN))
+    v = _values(_with(RUN, step_time=base["s.t.step_time"] / 3))
+    for name in ("time_to_train", "gpu_hours", "accelerator_hours", "cost", "energy"):
+        assert np.isnan(v[f"s.t.{name}"]), (name, v[f"s.t.{name}"])
+    results, _ = evaluate_text(_with(RUN, step_time=base["s.t.step_time"] / 3), "hunt16.factory")
+    assert "MFU above 1" in results.absent["s.t.time_to_train"].reason

@@ -1363,26 +1363,31 @@ def _tokens_per_s(ctx):
     return feasible_only(ctx, s, s["tokens_step"] / ctx.get("step_time"))
 
 
-def _mfu(ctx):
+def _mfu_shown(ctx, s):
     """G x flops_per_token / (step_time x accelerators x peak), of the step time and FLOPs shown: the model's MFU
     x (its step time / the one shown) x (flops_per_token shown / the model's)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return s["mfu"] * (s["t_step"] / ctx.get("step_time")) * (ctx.get("flops_per_token") / s["flops"])
+
+
+def _mfu(ctx):
+    """The MFU of the step time and FLOPs shown (`_mfu_shown`); none above 1 (`_refuse_above_peak`)."""
     s = solved(ctx)
     _refuse_two_throughputs(ctx)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mfu = s["mfu"] * (s["t_step"] / ctx.get("step_time")) * (ctx.get("flops_per_token") / s["flops"])
+    mfu = _mfu_shown(ctx, s)
     _refuse_above_peak(ctx, mfu)
     return feasible_only(ctx, s, mfu)
 
 
 def _refuse_above_peak(ctx, mfu) -> None:
     """A set step_time, tokens_per_s or flops_per_token whose MFU exceeds 1 asks more model FLOP/s than the
-    accelerators' peak: an `out-of-range` error at the figure set, naming the MFU, and no MFU (nor the figures
-    that read it: power, energy, cost)."""
+    accelerators' peak: an `out-of-range` error at the figure set, naming the MFU, and no MFU, goodput or time to
+    train (each calls this; nor the figures that read them: power, energy, hours, cost)."""
     over = np.asarray(mfu, dtype=float) > 1 + 1e-9
     given = [name for name in ("step_time", "tokens_per_s", "flops_per_token") if ctx.is_set(name)]
     if not over.any() or not given:
         return
-    ctx.absent(over, f"{' and '.join(given)} as set give an MFU above 1: more FLOP/s than the accelerators' peak")
+    ctx.absent(over, f"{' and '.join(given)} as set give{'' if len(given) > 1 else 's'} an MFU above 1: more FLOP/s than the accelerators' peak")
     ev, path = ctx.ev, f"{ctx.path}.{given[0]}"
     if path + "#peak" in ev.bad_choices:
         return
@@ -1428,6 +1433,7 @@ def _time_without_failures(ctx, s):
 def _goodput_shown(ctx):
     s = solved(ctx)
     _refuse_two_throughputs(ctx)
+    _refuse_above_peak(ctx, _mfu_shown(ctx, s))       # no run at a step above the chips' peak: no goodput of it
     good = _goodput(_rates(ctx), s["used"], _time_without_failures(ctx, s))
     lost = (np.asarray(s["feasible"]).reshape(-1) > 0) & np.isnan(np.broadcast_to(good, np.shape(s["feasible"])))
     if lost.any():
@@ -1440,6 +1446,7 @@ def _time_to_train(ctx):
     s = solved(ctx)
     show_terms(ctx, s, TIME_TERMS, kind="training")
     _refuse_two_throughputs(ctx)
+    _refuse_above_peak(ctx, _mfu_shown(ctx, s))       # no run at a step above the chips' peak: no time to train
     return feasible_only(ctx, s, _time_without_failures(ctx, s) / ctx.get("goodput"))
 
 
