@@ -457,3 +457,26 @@ def test_no_time_to_train_from_a_step_time_above_the_chips_peak() -> None:
         assert np.isnan(v[f"s.t.{name}"]), (name, v[f"s.t.{name}"])
     results, _ = evaluate_text(_with(RUN, step_time=base["s.t.step_time"] / 3), "hunt16.factory")
     assert "MFU above 1" in results.absent["s.t.time_to_train"].reason
+
+
+def test_a_set_energy_prices_the_cost_and_the_two_hour_figures_are_one() -> None:
+    """cost = accelerator_hours x (capex CRF per hour) + energy x electricity price (no site TCO): a set energy
+    is the energy the run buys, so doubling it adds the model's energy x price once more (hand calculation from
+    the model's own cost at energy E and 2E). gpu_hours and accelerator_hours are one figure: set one, the other
+    reads it; set both to different values, an invalid-value error at the second's line. Before: energy = 2E
+    left cost unchanged, and gpu_hours = 2 x accelerator_hours was accepted with no error."""
+    base = _values(_with(RUN))
+    e, cost = base["s.t.energy"], base["s.t.cost"]
+    doubled = _values(_with(RUN, energy=f"{2 * e!r} J"))
+    cheap = _values(_with(RUN, energy="0 J"))
+    price = (cost - cheap["s.t.cost"]) / e                     # USD per J the model's energy was bought at
+    assert price > 0
+    assert abs(doubled["s.t.cost"] - (cost + e * price)) <= 1e-9 * cost
+    h = base["s.t.accelerator_hours"]
+    one = _values(_with(RUN, gpu_hours=f"{2 * h!r} s"))
+    assert one["s.t.accelerator_hours"] == one["s.t.gpu_hours"] == 2 * h
+    text = _with(RUN, accelerator_hours=f"{h!r} s", gpu_hours=f"{2 * h!r} s")
+    errors = _errors(text)
+    line = text.splitlines().index(f"    gpu_hours = {2 * h!r} s") + 1
+    assert [(d.code, d.span.line) for d in errors] == [("invalid-value", line)], [d.message for d in errors]
+    assert not _errors(_with(RUN, accelerator_hours=f"{h!r} s", gpu_hours=f"{h!r} s"))

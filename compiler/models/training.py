@@ -1536,15 +1536,49 @@ output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held 
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["n"] - solved(ctx)["used"]))
 
 
+HOURS = ("accelerator_hours", "gpu_hours")
+
+
 def _hours(ctx):
     """accelerators x time_to_train: the figure `time_to_train` shows (the model's, or the one the spec sets), as
-    energy = power x time_to_train reads it, so hours, cost and energy are of one duration."""
+    energy = power x time_to_train reads it, so hours, cost and energy are of one duration. accelerator_hours and
+    gpu_hours are one figure under two names: the one a spec sets is the other's value too (s16-num3)."""
     s = solved(ctx)
+    for name in HOURS:
+        if ctx.is_set(name):
+            return feasible_only(ctx, s, ctx.get(name) + 0 * s["n"])
     return feasible_only(ctx, s, s["n"] * ctx.get("time_to_train"))
 
 
-output("training", "accelerator_hours", "accelerators * time_to_train")(_hours)
-output("training", "gpu_hours", "accelerators * time_to_train")(_hours)
+def _refuse_two_hours(ctx) -> bool:
+    """accelerator_hours and gpu_hours both set to different values cannot both hold: an `invalid-value` error at
+    the later one in the file, naming both, once; True where they disagree (the cost that reads them is absent)."""
+    if not all(ctx.is_set(name) for name in HOURS):
+        return False
+    a, g = (np.asarray(ctx.get(name), dtype=float) for name in HOURS)
+    bad = ~(np.abs(a - g) <= 1e-9 * np.maximum(np.abs(a), np.abs(g)))
+    if not bad.any():
+        return False
+    ev = ctx.ev
+    nodes = {name: ev.graph.nodes[f"{ctx.path}.{name}"] for name in HOURS}
+    spans = {name: node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+             for name, node in nodes.items()}
+    first, second = sorted(HOURS, key=lambda name: (spans[name].line, spans[name].col))
+    key = f"{ctx.path}.{second}#hours"
+    if key not in ev.bad_choices:
+        ev.bad_choices.add(key)
+        from dsl.diagnostics import Code
+        i = int(np.flatnonzero(np.broadcast_to(bad, np.broadcast(a, g).shape))[0])
+        value = {name: float(np.ravel(np.broadcast_to(v, bad.shape))[i]) for name, v in zip(HOURS, (a, g))}
+        ev.sink.error(Code.INVALID_VALUE, f"`{ctx.path}.{second}` and `{ctx.path}.{first}` are both set and disagree: "
+                      f"{value[first] / 3600:.6g} h and {value[second] / 3600:.6g} h (accelerator_hours "
+                      f"and gpu_hours are one figure, accelerators x time_to_train)", spans[second],
+                      help=f"set one of {first}, {second}: the other follows from it")
+    return True
+
+
+output("training", "accelerator_hours", "accelerators * time_to_train (gpu_hours where that is set)")(_hours)
+output("training", "gpu_hours", "accelerators * time_to_train (accelerator_hours where that is set)")(_hours)
 
 
 def _power(ctx):
@@ -1562,13 +1596,19 @@ def _cost(ctx):
     wall power per held accelerator (power / accelerators) x electricity price: the cost's energy dollars are the
     run's energy x price (a power cap lowers both)."""
     s = solved(ctx)
-    per_accelerator = ctx.get("power") / s["n"]
-    return feasible_only(ctx, s, ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost",
-                                                                                  wall_power=per_accelerator))
+    if _refuse_two_hours(ctx):
+        ctx.absent(np.ones(np.shape(s["n"]), dtype=bool), "accelerator_hours and gpu_hours are both set and disagree")
+    hours = ctx.get("accelerator_hours")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a set energy is the energy the run buys: its draw per accelerator-second is energy / accelerator_hours,
+        # so the cost's energy dollars are that energy x price (s16-num3: a set energy left the cost at the model's)
+        per_accelerator = (ctx.get("energy") / hours if ctx.is_set("energy") else ctx.get("power") / s["n"])
+    return feasible_only(ctx, s, hours * accelerator_cost(ctx, Platform(ctx), "cost", wall_power=per_accelerator))
 
 
 output("training", "cost", "accelerator_hours * cost per accelerator-hour (no site TCO: capex CRF(r, life) + "
-       "power / accelerators * electricity_price)")(_cost)
+       "power / accelerators * electricity_price, energy / accelerator_hours * electricity_price where energy is "
+       "set)")(_cost)
 
 
 
