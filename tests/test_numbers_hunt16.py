@@ -459,6 +459,17 @@ def test_no_time_to_train_from_a_step_time_above_the_chips_peak() -> None:
     assert "MFU above 1" in results.absent["s.t.time_to_train"].reason
 
 
+def test_an_inference_service_without_a_demand_is_sized_to_none() -> None:
+    """accelerators_needed is the fewest accelerators that carry the `demand`: without one there is nothing to
+    size, so no figure (not the count held, read as a sizing never made); accelerators_held gives that count, as a
+    training run's. Before: 16 H100 serving with no demand read accelerators_needed 16."""
+    v = _values(SERVICE.replace("OVERRIDE", ""))
+    assert v["s.w.accelerators_held"] == 16
+    assert np.isnan(v.get("s.w.accelerators_needed", float("nan")))
+    sized = _values(SERVICE.replace("accelerators = 16", "").replace("OVERRIDE", "demand = 100 ktok/s"))
+    assert sized["s.w.accelerators_needed"] == sized["s.w.accelerators_held"] > 0
+
+
 def test_a_set_energy_prices_the_cost_and_the_two_hour_figures_are_one() -> None:
     """cost = accelerator_hours x (capex CRF per hour) + energy x electricity price (no site TCO): a set energy
     is the energy the run buys, so doubling it adds the model's energy x price once more (hand calculation from
