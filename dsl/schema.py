@@ -659,7 +659,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         prefill_tp    count   output    tensor-parallel degree of one prefill worker (disaggregated; set it to fix it; absent when aggregated)
         prefill_batch count   output    whole prompts one prefill pass carries (disaggregated; absent when aggregated)
         decode_accelerators count output accelerators in the decode pool (disaggregated; absent when aggregated: every accelerator prefills and decodes)
-        accelerators_needed count output accelerators needed to serve `demand`
+        accelerators_needed count output accelerators needed to serve `demand` (none without a demand)
         idle_accelerators count output  accelerators the layout leaves idle: accelerators - replicas x tp x pp x d (held and paid for: $/Mtok and tokens/s per chip count all the accelerators; power counts the idle ones at their idle draw)
         power         W       output    wall power of the servers used, while serving
         accelerators_held count output  accelerators it holds and pays for every hour, busy or idle (accelerators, else accelerators_needed)

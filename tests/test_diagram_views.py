@@ -176,14 +176,14 @@ site compare {
 def test_physical_view_of_a_site_of_workloads_lists_each_with_its_accelerators(tmp_path) -> None:
     """A site that places no building but runs workloads (the shoot-out and MoE examples) was drawn "(empty)".
     Law: the view lists every workload of the spec once, with the system it names and its accelerator count as
-    the results hold it (given, else `accelerators_needed`)."""
+    the results hold it (given, else `accelerators_needed`, else `accelerators_held`)."""
     spec = tmp_path / "workloads.factory"
     spec.write_text(WORKLOADS_ONLY)
     results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
     assert results is not None, [d.message for d in sink.items]
     dot = diagram_dot(results, "physical")
     assert "(empty)" not in dot and "2 workload(s)" in dot and "cannot run" not in dot
-    for name, field in (("given", "accelerators"), ("sized", "accelerators_needed")):
+    for name, field in (("given", "accelerators"), ("sized", "accelerators_held")):     # no demand: held
         n = int(round(float(results.values[f"compare.{name}.{field}"][0])))
         line = f"inference {name} \u00b7 Llama3_1_8B on DGX_H100 \u00b7 {n:,} accelerator{'' if n == 1 else 's'}"
         assert dot.count(line) == 1, (line, dot)

@@ -443,3 +443,51 @@ def test_a_deadline_is_not_sized_from_a_throughput_set_for_another_count() -> No
     results, _ = evaluate_text(text, "hunt16.factory")
     gone = results.absent.get("s.r.accelerators_needed")
     assert gone is not None and bool(np.asarray(gone.mask).ravel()[0]) and "mfu" in gone.reason
+
+
+# ----------------------------------------------------------------------------- leftovers (s16-num3)
+
+def test_no_time_to_train_from_a_step_time_above_the_chips_peak() -> None:
+    """A step time whose MFU is above 1 asks more FLOP/s than the chips have: no run at that step, so no time to
+    train either (nor the hours and cost read from it), as MFU, power and energy already are. Before: step_time at
+    a third of the model's 28.5 s (MFU 1.43) gave its out-of-range error and still showed time_to_train 26.3 days."""
+    base = _values(_with(RUN))
+    v = _values(_with(RUN, step_time=base["s.t.step_time"] / 3))
+    for name in ("time_to_train", "gpu_hours", "accelerator_hours", "cost", "energy"):
+        assert np.isnan(v[f"s.t.{name}"]), (name, v[f"s.t.{name}"])
+    results, _ = evaluate_text(_with(RUN, step_time=base["s.t.step_time"] / 3), "hunt16.factory")
+    assert "MFU above 1" in results.absent["s.t.time_to_train"].reason
+
+
+def test_an_inference_service_without_a_demand_is_sized_to_none() -> None:
+    """accelerators_needed is the fewest accelerators that carry the `demand`: without one there is nothing to
+    size, so no figure (not the count held, read as a sizing never made); accelerators_held gives that count, as a
+    training run's. Before: 16 H100 serving with no demand read accelerators_needed 16."""
+    v = _values(SERVICE.replace("OVERRIDE", ""))
+    assert v["s.w.accelerators_held"] == 16
+    assert np.isnan(v.get("s.w.accelerators_needed", float("nan")))
+    sized = _values(SERVICE.replace("accelerators = 16", "").replace("OVERRIDE", "demand = 100 ktok/s"))
+    assert sized["s.w.accelerators_needed"] == sized["s.w.accelerators_held"] > 0
+
+
+def test_a_set_energy_prices_the_cost_and_the_two_hour_figures_are_one() -> None:
+    """cost = accelerator_hours x (capex CRF per hour) + energy x electricity price (no site TCO): a set energy
+    is the energy the run buys, so doubling it adds the model's energy x price once more (hand calculation from
+    the model's own cost at energy E and 2E). gpu_hours and accelerator_hours are one figure: set one, the other
+    reads it; set both to different values, an invalid-value error at the second's line. Before: energy = 2E
+    left cost unchanged, and gpu_hours = 2 x accelerator_hours was accepted with no error."""
+    base = _values(_with(RUN))
+    e, cost = base["s.t.energy"], base["s.t.cost"]
+    doubled = _values(_with(RUN, energy=f"{2 * e!r} J"))
+    cheap = _values(_with(RUN, energy="0 J"))
+    price = (cost - cheap["s.t.cost"]) / e                     # USD per J the model's energy was bought at
+    assert price > 0
+    assert abs(doubled["s.t.cost"] - (cost + e * price)) <= 1e-9 * cost
+    h = base["s.t.accelerator_hours"]
+    one = _values(_with(RUN, gpu_hours=f"{2 * h!r} s"))
+    assert one["s.t.accelerator_hours"] == one["s.t.gpu_hours"] == 2 * h
+    text = _with(RUN, accelerator_hours=f"{h!r} s", gpu_hours=f"{2 * h!r} s")
+    errors = _errors(text)
+    line = text.splitlines().index(f"    gpu_hours = {2 * h!r} s") + 1
+    assert [(d.code, d.span.line) for d in errors] == [("invalid-value", line)], [d.message for d in errors]
+    assert not _errors(_with(RUN, accelerator_hours=f"{h!r} s", gpu_hours=f"{h!r} s"))

@@ -17,7 +17,7 @@ from compiler.models import distinct
 from compiler.models import inference as M
 
 FIGURES = ("tokens_per_s", "tpot", "ttft", "tp", "pp", "batch", "feasible", "power", "usd_per_mtok",
-           "accelerators_needed")
+           "accelerators_held")
 
 
 def spec(chips: str, utilization: str, serving: str = "aggregated") -> str:

@@ -5650,6 +5650,14 @@ def _value(name):
     return lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)[name])
 
 
+def _needed(ctx):
+    """The fewest accelerators that carry the `demand`; none without one (s16-num3: it read the count held, 16
+    where `accelerators = 16`, as if the service had been sized; `accelerators_held` is that count, as training's)."""
+    if not ctx.is_set("demand"):
+        ctx.not_applicable()
+    return _value("accelerators_needed")(ctx)
+
+
 POOL_OUTPUTS = ("prefill_accelerators", "prefill_tp", "prefill_batch", "decode_accelerators")
 
 
@@ -5742,12 +5750,12 @@ for _name, _formula in (
         ("accelerators_needed", "ceil(demand / tokens/s per replica) * (tp * pp * d) (disaggregated: prefill + decode "
                                 "accelerators, the fewest over the prefill workers, decode layouts and replicas that "
                                 "carry the demand within the limits; without `accelerators`: the accelerators the "
-                                "service is sized to and holds)"),
+                                "service is sized to and holds; none without a `demand`: accelerators_held)"),
         ("tokens_per_s", "replicas * batch / (beams * t_iter) (the mean step, per decoded token: speculative "
                          "decoding's verify step / tau; server: at most the rate the p99 TTFT allows)"),
         ("clock_fraction", "rho(x) = 1 / (s / x + 1 - s) of the chosen decode step at its own activity: x = "
                            "min(1, ((cap - idle - b u_m) / (a u_c))^(1/3)) (compiler.models.power)")):
-    compute = {"tpot": _tpot, "ttft": _ttft}.get(_name) or (
+    compute = {"tpot": _tpot, "ttft": _ttft, "accelerators_needed": _needed}.get(_name) or (
         _always(_name) if _name in ("feasible", "kv_per_token") else _pool(_name) if _name in POOL_OUTPUTS
         else _value(_name))
     output("inference", _name, _formula)(compute)

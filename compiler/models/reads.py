@@ -1099,7 +1099,7 @@ READS: dict[str, tuple[str, ...]] = {
     "switchgear.units_needed": _POWER_GEAR_UNITS_NEEDED + ("up:cooling_power",),   # it feeds the cooling plant too
     "switchgear.utilization": _POWER_GEAR_UTILIZATION + ("up:cooling_power",),
     # --- training
-    "training.accelerator_hours": _TRAINING_OUTPUT + ("time_to_train",),
+    "training.accelerator_hours": _TRAINING_OUTPUT + ("time_to_train", "set:gpu_hours"),
     "training.accelerator_power": _TRAINING_SOLVE + _IDLE + (
         "compute_bound_share",
         "chip", "compute_utilization", "let:inference_gemm_efficiency", "let:tp_comm_overlap", "memory_utilization",
@@ -1122,7 +1122,7 @@ READS: dict[str, tuple[str, ...]] = {
         "set:microbatch", "set:pp", "set:tp", "set:virtual_stages", "step_time",),
     "training.compute_utilization": _TRAINING_UTILIZATION,
     "training.cost": _TRAINING_SOLVE + _ACCELERATOR_COST + _SYSTEM_POWER_AT + _IDLE + _TYPE_HOUR + (
-        "accelerator_cost", "accelerator_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
+        "accelerator_cost", "accelerator_hours", "set:energy", "set:gpu_hours", "checkpoint_time", "chip", "eval_tokens", "let:tp_comm_overlap",
         "pp_schedule", "ref:chip.fp8", "ref:chip.idle_power", "ref:chip.memory", "ref:chip.power", "ref:chip.price",
         "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.capex_it", "ref:rack.it_power_avg", "ref:system.capex_it",
         "power", "ref:system.parts:chip.bf16", "ref:system.power", "restart_time", "scaleout_bw", "set:cp", "set:ep",
@@ -1146,7 +1146,7 @@ READS: dict[str, tuple[str, ...]] = {
     "training.feasible": _TRAINING_OUTPUT,
     "training.flops_per_token": _TRAINING_OUTPUT,
     "training.goodput": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("step_time", "tokens"),
-    "training.gpu_hours": _TRAINING_OUTPUT + ("time_to_train",),
+    "training.gpu_hours": _TRAINING_OUTPUT + ("time_to_train", "set:accelerator_hours"),
     "training.memory_per_accelerator": _TRAINING_OUTPUT,
     "training.memory_utilization": _TRAINING_UTILIZATION,
     "training.mfu": _TRAINING_OUTPUT + _TRAINING_THROUGHPUT + ("step_time",),

@@ -1363,26 +1363,31 @@ def _tokens_per_s(ctx):
     return feasible_only(ctx, s, s["tokens_step"] / ctx.get("step_time"))
 
 
-def _mfu(ctx):
+def _mfu_shown(ctx, s):
     """G x flops_per_token / (step_time x accelerators x peak), of the step time and FLOPs shown: the model's MFU
     x (its step time / the one shown) x (flops_per_token shown / the model's)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return s["mfu"] * (s["t_step"] / ctx.get("step_time")) * (ctx.get("flops_per_token") / s["flops"])
+
+
+def _mfu(ctx):
+    """The MFU of the step time and FLOPs shown (`_mfu_shown`); none above 1 (`_refuse_above_peak`)."""
     s = solved(ctx)
     _refuse_two_throughputs(ctx)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mfu = s["mfu"] * (s["t_step"] / ctx.get("step_time")) * (ctx.get("flops_per_token") / s["flops"])
+    mfu = _mfu_shown(ctx, s)
     _refuse_above_peak(ctx, mfu)
     return feasible_only(ctx, s, mfu)
 
 
 def _refuse_above_peak(ctx, mfu) -> None:
     """A set step_time, tokens_per_s or flops_per_token whose MFU exceeds 1 asks more model FLOP/s than the
-    accelerators' peak: an `out-of-range` error at the figure set, naming the MFU, and no MFU (nor the figures
-    that read it: power, energy, cost)."""
+    accelerators' peak: an `out-of-range` error at the figure set, naming the MFU, and no MFU, goodput or time to
+    train (each calls this; nor the figures that read them: power, energy, hours, cost)."""
     over = np.asarray(mfu, dtype=float) > 1 + 1e-9
     given = [name for name in ("step_time", "tokens_per_s", "flops_per_token") if ctx.is_set(name)]
     if not over.any() or not given:
         return
-    ctx.absent(over, f"{' and '.join(given)} as set give an MFU above 1: more FLOP/s than the accelerators' peak")
+    ctx.absent(over, f"{' and '.join(given)} as set give{'' if len(given) > 1 else 's'} an MFU above 1: more FLOP/s than the accelerators' peak")
     ev, path = ctx.ev, f"{ctx.path}.{given[0]}"
     if path + "#peak" in ev.bad_choices:
         return
@@ -1428,6 +1433,7 @@ def _time_without_failures(ctx, s):
 def _goodput_shown(ctx):
     s = solved(ctx)
     _refuse_two_throughputs(ctx)
+    _refuse_above_peak(ctx, _mfu_shown(ctx, s))       # no run at a step above the chips' peak: no goodput of it
     good = _goodput(_rates(ctx), s["used"], _time_without_failures(ctx, s))
     feasible, good_all = np.broadcast_arrays(np.asarray(s["feasible"]).reshape(-1), np.asarray(good).reshape(-1))
     lost = (feasible > 0) & np.isnan(good_all)        # (a figure of the scenarios against a constant layout)
@@ -1441,6 +1447,7 @@ def _time_to_train(ctx):
     s = solved(ctx)
     show_terms(ctx, s, TIME_TERMS, kind="training")
     _refuse_two_throughputs(ctx)
+    _refuse_above_peak(ctx, _mfu_shown(ctx, s))       # no run at a step above the chips' peak: no time to train
     return feasible_only(ctx, s, _time_without_failures(ctx, s) / ctx.get("goodput"))
 
 
@@ -1530,15 +1537,49 @@ output("training", "idle_accelerators", "accelerators - tp * pp * cp * dp: held 
     lambda ctx: feasible_only(ctx, solved(ctx), solved(ctx)["n"] - solved(ctx)["used"]))
 
 
+HOURS = ("accelerator_hours", "gpu_hours")
+
+
 def _hours(ctx):
     """accelerators x time_to_train: the figure `time_to_train` shows (the model's, or the one the spec sets), as
-    energy = power x time_to_train reads it, so hours, cost and energy are of one duration."""
+    energy = power x time_to_train reads it, so hours, cost and energy are of one duration. accelerator_hours and
+    gpu_hours are one figure under two names: the one a spec sets is the other's value too (s16-num3)."""
     s = solved(ctx)
+    for name in HOURS:
+        if ctx.is_set(name):
+            return feasible_only(ctx, s, ctx.get(name) + 0 * s["n"])
     return feasible_only(ctx, s, s["n"] * ctx.get("time_to_train"))
 
 
-output("training", "accelerator_hours", "accelerators * time_to_train")(_hours)
-output("training", "gpu_hours", "accelerators * time_to_train")(_hours)
+def _refuse_two_hours(ctx) -> bool:
+    """accelerator_hours and gpu_hours both set to different values cannot both hold: an `invalid-value` error at
+    the later one in the file, naming both, once; True where they disagree (the cost that reads them is absent)."""
+    if not all(ctx.is_set(name) for name in HOURS):
+        return False
+    a, g = (np.asarray(ctx.get(name), dtype=float) for name in HOURS)
+    bad = ~(np.abs(a - g) <= 1e-9 * np.maximum(np.abs(a), np.abs(g)))
+    if not bad.any():
+        return False
+    ev = ctx.ev
+    nodes = {name: ev.graph.nodes[f"{ctx.path}.{name}"] for name in HOURS}
+    spans = {name: node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+             for name, node in nodes.items()}
+    first, second = sorted(HOURS, key=lambda name: (spans[name].line, spans[name].col))
+    key = f"{ctx.path}.{second}#hours"
+    if key not in ev.bad_choices:
+        ev.bad_choices.add(key)
+        from dsl.diagnostics import Code
+        i = int(np.flatnonzero(np.broadcast_to(bad, np.broadcast(a, g).shape))[0])
+        value = {name: float(np.ravel(np.broadcast_to(v, bad.shape))[i]) for name, v in zip(HOURS, (a, g))}
+        ev.sink.error(Code.INVALID_VALUE, f"`{ctx.path}.{second}` and `{ctx.path}.{first}` are both set and disagree: "
+                      f"{value[first] / 3600:.6g} h and {value[second] / 3600:.6g} h (accelerator_hours "
+                      f"and gpu_hours are one figure, accelerators x time_to_train)", spans[second],
+                      help=f"set one of {first}, {second}: the other follows from it")
+    return True
+
+
+output("training", "accelerator_hours", "accelerators * time_to_train (gpu_hours where that is set)")(_hours)
+output("training", "gpu_hours", "accelerators * time_to_train (accelerator_hours where that is set)")(_hours)
 
 
 def _power(ctx):
@@ -1556,13 +1597,19 @@ def _cost(ctx):
     wall power per held accelerator (power / accelerators) x electricity price: the cost's energy dollars are the
     run's energy x price (a power cap lowers both)."""
     s = solved(ctx)
-    per_accelerator = ctx.get("power") / s["n"]
-    return feasible_only(ctx, s, ctx.get("accelerator_hours") * accelerator_cost(ctx, Platform(ctx), "cost",
-                                                                                  wall_power=per_accelerator))
+    if _refuse_two_hours(ctx):
+        ctx.absent(np.ones(np.shape(s["n"]), dtype=bool), "accelerator_hours and gpu_hours are both set and disagree")
+    hours = ctx.get("accelerator_hours")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a set energy is the energy the run buys: its draw per accelerator-second is energy / accelerator_hours,
+        # so the cost's energy dollars are that energy x price (s16-num3: a set energy left the cost at the model's)
+        per_accelerator = (ctx.get("energy") / hours if ctx.is_set("energy") else ctx.get("power") / s["n"])
+    return feasible_only(ctx, s, hours * accelerator_cost(ctx, Platform(ctx), "cost", wall_power=per_accelerator))
 
 
 output("training", "cost", "accelerator_hours * cost per accelerator-hour (no site TCO: capex CRF(r, life) + "
-       "power / accelerators * electricity_price)")(_cost)
+       "power / accelerators * electricity_price, energy / accelerator_hours * electricity_price where energy is "
+       "set)")(_cost)
 
 
 

@@ -216,9 +216,10 @@ def _workload_card(plan: _Plan, workloads: list[Instance],
                    if plan.results.values.get(f"{w.path}.{ref}") is not None), None)
         model = plan.results.values.get(f"{w.path}.model")
         given, needed = plan.get(w, "accelerators"), plan.get(w, "accelerators_needed")
-        n = given if given is not None else needed
+        # neither given nor sized (no demand or deadline): the count it holds, its default (s16-num3)
+        n = given if given is not None else needed if needed is not None else plan.get(w, "accelerators_held")
         count = ("accelerators n/a" if n is None else f"{_count_text(n)} accelerator{'' if n == 1 else 's'}"
-                 + (" needed" if given is None else ""))
+                 + (" needed" if given is None and needed is not None else ""))
         prefill, decode = plan.get(w, "prefill_accelerators"), plan.get(w, "decode_accelerators")
         if n is not None and prefill is not None and decode is not None:     # disaggregated serving: its two pools
             count += f" ({_count_text(prefill)} prefill + {_count_text(decode)} decode)"
