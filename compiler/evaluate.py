@@ -1444,10 +1444,12 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                 continue
             span = inst.block.name_span
             failed = False
-            for failing, message, notes in findings:
+            for failing, message, notes, *field in findings:     # field: a finding reported at that field
                 mask = ev.scenario_mask(failing)
                 if not mask.any():
                     continue
+                node = ev.graph.nodes.get(f"{inst.path}.{field[0]}") if field else None
+                span = node.span if node is not None and node.span else inst.block.name_span
                 failed = True
                 bad = [int(i) for i in np.flatnonzero(mask)]
                 where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"

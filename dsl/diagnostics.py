@@ -133,7 +133,9 @@ CODES: dict[str, tuple[str, str]] = {
     Code.INVALID_RANGE: ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty; or a value of a parameter's list or range is an expression or a name (`[1e-5 / 1 s]`, `8..2 * 8`): a sweep's values are literals; or a parameter of an imported file with a list or range of values is read (only the evaluated file's parameters sweep: an imported one is read with one value)."),
     Code.INVALID_VALUE: ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`), "
                          "or contradicts another field of its block: `liquid_fraction` above 0 with `cooling = \"air\"`, "
-                         "or 0 with \"liquid\" or \"hybrid\" (reported at the one the block writes)."),
+                         "or 0 with \"liquid\" or \"hybrid\" (reported at the one the block writes); at evaluation, a rack "
+                         "whose `liquid_fraction` puts less heat into liquid than its servers do (in the scenarios "
+                         "where it does, reported at that field)."),
     # evaluation
     Code.DEFINITION_CYCLE: ("lower", "Values are defined in terms of each other in a cycle; the chain is shown."),
     Code.ASSERT_FAILED: ("evaluate", "An `assert` does not hold; both sides of the comparison are shown with units."),

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Assumption, SHARE, limit, output
+from dsl.diagnostics import Code
+
+from . import Assumption, SHARE, limit, output, rule
 from . import assumptions as A
 from .power import FACILITY_KINDS
 
@@ -83,6 +85,36 @@ for _kind in ("rack", "row", "hall", "site"):
     output(_kind, "airflow", "heat_air / (air_density * air_cp * air_delta_t)")(
         lambda ctx: ctx.get("heat_air") / (ctx.get("air_density", A.air_density) * ctx.get("air_cp", A.air_cp)
                                           * ctx.inherited("air_delta_t", A.air_delta_t)))
+
+
+@rule("rack", Code.INVALID_VALUE, "the rack's heat to liquid holds its servers'")
+def rack_liquid_holds_servers(ctx):
+    """A rack that sets `liquid_fraction` puts liquid_fraction * it_power into liquid; its servers put
+    sum(count * server.heat_liquid) there (their cold plates feed the rack's loop). Less at the rack leaves
+    part of the servers' liquid heat nowhere (the CDUs sized for the rack's figure, the rest sent to air): an
+    error, in each scenario where it holds (relative tolerance 1e-9). More is fine: a rear-door heat exchanger
+    takes air-cooled servers' heat to liquid (docs/kinds.md). A rack that leaves the fraction unset is the sum
+    over its servers: the rule does not apply. Reported at the rack's `liquid_fraction`, with both figures."""
+    from ..display import format_quantity
+
+    if not ctx.is_set("liquid_fraction") or not ctx.parts("server"):
+        return None
+    rack = np.asarray(ctx.get("heat_liquid"), dtype=float)
+    servers = np.zeros(1)
+    for part in ctx.parts("server"):
+        servers = servers + part.count * part.get("heat_liquid")
+    rack, servers = np.broadcast_arrays(rack, np.asarray(servers, dtype=float))
+    failing = rack < servers * (1 - 1e-9)
+    if not failing.any():
+        return []
+    i = int(np.flatnonzero(failing)[0])
+    share = float(np.broadcast_to(ctx.get("liquid_fraction"), failing.shape)[i])
+    message = (f"rack `{ctx.path}` puts {format_quantity(float(rack[i]), 'W')} of heat into liquid "
+               f"(liquid_fraction {share:g} of its IT power), less than its servers' "
+               f"{format_quantity(float(servers[i]), 'W')} (their cold plates' heat goes to the rack's loop)")
+    notes = ["raise the rack's `liquid_fraction` to at least its servers' share, or leave it unset (the sum over "
+             "its servers); a rack that takes more (a rear-door heat exchanger) is fine"]
+    return [(failing, message, notes, "liquid_fraction")]
 
 
 def _nearest(ctx, gear_kind: str):

@@ -33,11 +33,15 @@ def _cooling(plan: _Plan) -> str:
     g = _digraph("cooling", title, sub, "LR")
     if not roots:
         _note(g, plan, "cooling", "No heat to draw", ["the spec places no site, hall, row or rack"])
-    for root in roots:
+    # several sites: each hall's box names its site ('east.h'), as two sites' halls 'h' read the same. The
+    # sites are disconnected parts of the graph, which dot lays out bottom-up in an LR view (the last written
+    # on top): written in reverse, they read top-down in the spec's order (tests/test_diagram_sites16.py).
+    several = sum(plan.kind(r) == "site" for r in roots) > 1
+    for root in (roots[::-1] if len(roots) > 1 else roots):
         if _draws_nothing(plan, root):
             _nothing_note(g, plan, root, "heat")
         elif plan.kind(root) in ("site", "hall"):
-            _cooling_root(g, plan, root)
+            _cooling_root(g, plan, root, several)
         else:
             _cooling_racks(g, plan, root, plan.count(root) or 0.0, plan.ids("rackheat", root.path))
     return g.source
@@ -78,7 +82,7 @@ def _temp(plan: _Plan, inst: Instance, name: str) -> float | None:
     return plan.assumption(name) if v is None else v
 
 
-def _cooling_root(g, plan: _Plan, root: Instance) -> None:
+def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None:
     mode = plan.inherited_text(root, "heat_rejection", "chiller")
     halls = plan.parts(root, "hall") if plan.kind(root) == "site" else []
     branches = [(h, plan.count(h) or 0.0, False) for h in halls]
@@ -152,7 +156,8 @@ def _cooling_root(g, plan: _Plan, root: Instance) -> None:
                            _esc("IT heat plus cooling power", 0)],
                           caption=_esc("OUTDOORS", 0), group="note"))
     for inst, count, direct in branches:
-        _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node)
+        _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node,
+                        f"{root.block.name}." if qualify else "")
 
 
 def _plant_units(plan: _Plan, gear: list[tuple[Instance, float]], needed: float | None, load: str
@@ -195,20 +200,23 @@ def _pump_rows(plan: _Plan, inst: Instance) -> list[str]:
 
 
 def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str,
-                    rejection: str) -> None:
+                    rejection: str, site: str = "") -> None:
+    """One hall (or a site's IT outside its halls) and its loops; `site`: 'east.' before the hall's name where
+    several sites are drawn."""
     key = f"{inst.path}#direct" if direct else inst.path
     each = " each" if count != 1 else ""
     if not direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "cooling_power"):   # an empty shell
         # (0 W of IT: a hall whose figures have no value, n/a, is not empty)
-        with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(plan.part_name(inst)) + _esc(_x(count)),
+        with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(site + plan.part_name(inst)) + _esc(_x(count)),
                                                                    [], _esc("HALL", 0)), "hall") as c:
             c.node(plan.ids("empty", key), _empty_hall_card(plan, inst))
         return
     if direct:
-        label = _cluster_label(_b("IT outside halls" if plan.parts(inst, "hall") else plan.part_name(inst)),
+        label = _cluster_label(_b(f"IT outside halls{' of ' + site[:-1] if site else ''}" if plan.parts(inst, "hall")
+                                  else plan.part_name(inst)),
                                caption=_esc(plan.kind(inst).upper(), 0))
     else:
-        label = _cluster_label(_b(plan.part_name(inst)) + _esc(_x(count)),
+        label = _cluster_label(_b(site + plan.part_name(inst)) + _esc(_x(count)),
                                [_esc(f"cooling power {_q(plan.get(inst, 'cooling_power'), 'W')}{each}", 0)],
                                _esc("HALL", 0))
     liquid = _own(plan, inst, "heat_liquid", direct) or 0.0
