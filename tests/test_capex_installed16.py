@@ -18,24 +18,10 @@ import pytest
 
 from spec_eval import error_free_values
 from test_capex_laws15 import CLASSES, INSTALL, SITE_ONLY
+from test_capex_laws15 import SPEC as SPEC15   # tests/ is on the path
 
-SPEC = """from systems import DGX_H100_rack, GB200_NVL72
-%(kind)s Unit {
-  capacity = %(capacity)s
-  redundancy = "%(redundancy)s"
-  price = %(price)r USD
-  %(installed)s
-}
-site s {
-  land_price = 0 USD
-  heat_rejection = "dry_cooler"
-  hall h {
-    rack r: %(rack)s x 8
-    %(line)s
-  }
-  %(site_line)s
-}
-"""
+# the laws15 spec with a line for `installed` after the price
+SPEC = SPEC15.replace("  price = %(price)r USD\n", "  price = %(price)r USD\n  %(installed)s\n")
 
 
 def _run(kind, capacity, redundancy, rack, line, price=1.0, installed=None) -> dict[str, float]:

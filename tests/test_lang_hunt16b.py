@@ -7,21 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
 
-from compiler.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _run(*args):
-    return CliRunner().invoke(main, list(args))
+from test_lang_hunt16 import _run, _write   # tests/ is on the path
 
 
 # -- an unused import is a warning at the import -------------------------------------------------------------------
