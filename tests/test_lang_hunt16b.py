@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
+from test_lang_hunt16 import _run, _write   # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-from test_lang_hunt16 import _run, _write   # tests/ is on the path
 
 
 # -- an unused import is a warning at the import -------------------------------------------------------------------
