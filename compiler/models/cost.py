@@ -65,8 +65,8 @@ Formulas:
                        be 552 + 828 M$), TCO 2,173.65 -> 2,244.35 M$/yr, chat 0.3066 -> 0.3168 $/Mtok.
       s16-capex note (2026-12-06): a part says its price is installed with `installed = true` (a bool field of
                        every power and cooling kind, dsl/schema.py): the model takes it as written (`markup` 1), and
-                       `<block>.detail.<figure>_priced_installed` (results JSON; the report's plant rows: "of these,
-                       $X priced installed as written") is what was. The stdlib's Generator_3MW and
+                       `<block>.detail.<figure>_priced_installed` (results JSON; the report's plant rows: "$X of it
+                       priced installed as written") is what was. The stdlib's Generator_3MW and
                        Chiller_WC_1000ton set it (their comments' "installed"; the chiller's $700/ton is 2.9x the
                        $240/ton equipment figure below). Flagship: generators 88 x $1.5M x 2.20 = $290.6M -> 88 x
                        $1.5M = $132.0M; capex 8,924.8 -> 8,766.2 M$, capex_power 783.8 -> 625.2 M$, TCO 2,244.35 ->
