@@ -31,7 +31,7 @@ from typing import Generator
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
-from .resolve import Members, Scopes, report_star_clash, stdlib_hint
+from .resolve import Members, Scopes, canonical_kind_name, import_alias, report_star_clash, stdlib_hint
 from .schema import (KIND_ALIASES, RANGES, BoolKind, ChoiceKind, FieldSpec, QuantityKind, RefKind, field_range,
                      kind as kind_spec, kinds)
 from .types import BOOL, NUMBER, TEXT, BlockT, ListT, ModuleT, QType, Selection, Values, same
@@ -1293,9 +1293,7 @@ def check_unused_imports(program, sink: Sink) -> None:
                         sink.warning(Code.UNUSED_IMPORT, f"`{name}` is imported but never used", span,
                                      help="remove it from the import")
             else:
-                alias = stmt.alias or stmt.module.split(".")[-1]
-                if stmt.is_path and not stmt.alias:
-                    alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
+                alias = import_alias(stmt)
                 if alias not in read:
                     sink.warning(Code.UNUSED_IMPORT, f"`{alias}` is imported but never used", stmt.module_span,
                                  help="remove the import")
@@ -1331,11 +1329,6 @@ def _check_field_ranges_in(checker: _Checker, block: n.Block, module: n.Module, 
             _check_field_range(checker, stmt, spec.fields[stmt.name], block, module, sink)
     if spec is not None and "cooling" in spec.fields and "liquid_fraction" in spec.fields:
         _check_cooling_agrees(checker, block, sink)
-
-
-def _canonical_kind(kind: str) -> str:
-    spec = kind_spec(kind)
-    return spec.name if spec else kind
 
 
 def _cooling_of(checker: _Checker, block: n.Block) -> tuple[str | None, float | None, Members]:
@@ -1376,10 +1369,10 @@ def _check_cooling_agrees(checker: _Checker, block: n.Block, sink: Sink) -> None
                    if mode == "air" else 'an air-cooled block is `cooling = "air"`; or give the share that goes '
                    'to liquid')
         return
-    if _canonical_kind(block.kind) != "rack" or not (value == 0 or (value is None and mode == "air")):
+    if canonical_kind_name(block.kind) != "rack" or not (value == 0 or (value is None and mode == "air")):
         return
     for part in members.values.values():
-        if not isinstance(part, n.Block) or _canonical_kind(part.kind) != "server":
+        if not isinstance(part, n.Block) or canonical_kind_name(part.kind) != "server":
             continue
         part_mode, part_value, _ = _cooling_of(checker, part)
         liquid = part_value > 0 if part_value is not None else part_mode in ("liquid", "hybrid")

@@ -319,10 +319,7 @@ def _module_scope(program: Program, module: n.Module, sink: Sink) -> ModuleScope
                 for name, span in stmt.names:
                     declare(name, _ImportedName(target, name, span, stmt), span, by_import=True)
             else:
-                alias = stmt.alias or stmt.module.split(".")[-1]
-                if stmt.is_path and not stmt.alias:
-                    alias = stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
-                declare(alias, target, stmt.module_span, by_import=True)
+                declare(import_alias(stmt), target, stmt.module_span, by_import=True)
         elif isinstance(stmt, (n.Block, n.Param, n.Let)):
             declare(stmt.name, stmt, stmt.name_span)
     return scope
@@ -369,7 +366,7 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
                    block.base_span)
     elif target is block:
         sink.error(Code.INHERITANCE_CYCLE, f"`{block.name}` extends itself", block.base_span)
-    elif _canonical(target.kind) != _canonical(block.kind) and kind_spec(block.kind) is not None:
+    elif kind_spec(block.kind) is not None and canonical_kind_name(target.kind) != canonical_kind_name(block.kind):
         sink.error(Code.WRONG_KIND, f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
                    block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
     else:
@@ -420,16 +417,27 @@ def _import_name(scopes: Scopes, module: n.Module, target: n.Module) -> str:
     return target.name
 
 
-def _canonical(kind: str) -> str:
+def canonical_kind_name(kind: str) -> str:
+    """The schema's name of a kind (`node` -> `server`); the name as written where the schema has no such kind."""
     spec = kind_spec(kind)
     return spec.name if spec else kind
+
+
+def import_alias(stmt: n.Import) -> str:
+    """The name a whole-module import binds: its `as` alias, else the module's last dotted part (`import
+    systems.gpus` -> `gpus`), or a path's file stem (`import "./lib.factory"` -> `lib`)."""
+    if stmt.alias:
+        return stmt.alias
+    if stmt.is_path:
+        return stmt.module.rsplit("/", 1)[-1].removesuffix(".factory")
+    return stmt.module.split(".")[-1]
 
 
 def _definitions_of_kind(scopes: Scopes, block: n.Block, module: n.Module) -> list[str]:
     names = []
     for name in scopes.visible_names(block.parent, module):
         target = scopes.lookup(name, block.parent, module)
-        if isinstance(target, n.Block) and _canonical(target.kind) == _canonical(block.kind):
+        if isinstance(target, n.Block) and canonical_kind_name(target.kind) == canonical_kind_name(block.kind):
             names.append(name)
     return names or scopes.visible_names(block.parent, module)
 
@@ -443,7 +451,7 @@ def _check_duplicates(block: n.Block, sink: Sink) -> None:
             # path (`r.it_power` and `r.it_power.peak_power`) and hide the field from formulas and models
             sink.error(Code.DUPLICATE_DEFINITION, f"the part `{stmt.name}` of `{block.name}` has the name of a field "
                        f"of {spec.name} ({spec.fields[stmt.name].doc})", stmt.name_span,
-                       help=f"name the part otherwise, like `{stmt.name}_{_canonical(stmt.kind)}`")
+                       help=f"name the part otherwise, like `{stmt.name}_{canonical_kind_name(stmt.kind)}`")
             continue
         if isinstance(stmt, (n.Field, n.Let, n.Block)):
             if stmt.name in seen:
