@@ -1393,7 +1393,7 @@ def _refuse_above_peak(ctx, mfu) -> None:
         return
     ev.bad_choices.add(path + "#peak")
     node = ev.graph.nodes[path]
-    span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+    span = _written_span(node)
     from dsl.diagnostics import Code
     i = int(np.flatnonzero(np.broadcast_to(over, np.shape(mfu)))[0])
     ev.sink.error(Code.OUT_OF_RANGE, f"`{path}` as set gives an MFU of {float(np.ravel(mfu)[i]):.3g}: the run "
@@ -1413,15 +1413,29 @@ def _refuse_above_peak(ctx, mfu) -> None:
 THROUGHPUT = ("step_time", "tokens_per_s", "mfu")
 
 
+def _step_given(ctx, s, name):
+    """The step time the set figure `name` of THROUGHPUT gives (above): step_time itself; G / tokens_per_s;
+    t_model x (mfu_model / mfu) x (F / F_model)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if name == "tokens_per_s":
+            return s["tokens_step"] / ctx.get("tokens_per_s")
+        if name == "mfu":
+            return s["t_step"] * (s["mfu"] / ctx.get("mfu")) * (ctx.get("flops_per_token") / s["flops"])
+    return ctx.get("step_time")
+
+
 def _step_time(ctx):
     """step_time's model: the model's step, or the one a set tokens_per_s or mfu gives (above)."""
     s = solved(ctx)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if ctx.is_set("tokens_per_s"):
-            return s["tokens_step"] / ctx.get("tokens_per_s")
-        if ctx.is_set("mfu"):
-            return s["t_step"] * (s["mfu"] / ctx.get("mfu")) * (ctx.get("flops_per_token") / s["flops"])
+    for name in ("tokens_per_s", "mfu"):
+        if ctx.is_set(name):
+            return _step_given(ctx, s, name)
     return s["t_step"]
+
+
+def _written_span(node):
+    """Where a figure the spec sets is shown: its expression's span, else its node's."""
+    return node.expr.span if getattr(node.expr, "span", None) is not None else node.span
 
 
 def _time_without_failures(ctx, s):
@@ -1458,11 +1472,7 @@ def _refuse_two_throughputs(ctx) -> None:
     if len(given) < 2:
         return
     s = solved(ctx)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        steps = {"step_time": lambda: ctx.get("step_time"),
-                 "tokens_per_s": lambda: s["tokens_step"] / ctx.get("tokens_per_s"),
-                 "mfu": lambda: s["t_step"] * (s["mfu"] / ctx.get("mfu")) * (ctx.get("flops_per_token") / s["flops"])}
-        first, second = (steps[name]() for name in given[:2])
+    first, second = (_step_given(ctx, s, name) for name in given[:2])
     bad = ~(np.abs(np.asarray(first) - np.asarray(second)) <= 1e-6 * np.abs(np.asarray(first)))
     if not np.any(bad):
         return
@@ -1473,7 +1483,7 @@ def _refuse_two_throughputs(ctx) -> None:
         return
     ev.bad_choices.add(path + "#throughput")
     node = ev.graph.nodes[path]
-    span = node.expr.span if getattr(node.expr, "span", None) is not None else node.span
+    span = _written_span(node)
     from dsl.diagnostics import Code
     from ..display import format_quantity
     i = int(np.flatnonzero(mask)[0])
@@ -1562,8 +1572,7 @@ def _refuse_two_hours(ctx) -> bool:
         return False
     ev = ctx.ev
     nodes = {name: ev.graph.nodes[f"{ctx.path}.{name}"] for name in HOURS}
-    spans = {name: node.expr.span if getattr(node.expr, "span", None) is not None else node.span
-             for name, node in nodes.items()}
+    spans = {name: _written_span(node) for name, node in nodes.items()}
     first, second = sorted(HOURS, key=lambda name: (spans[name].line, spans[name].col))
     key = f"{ctx.path}.{second}#hours"
     if key not in ev.bad_choices:
