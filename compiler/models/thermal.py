@@ -62,9 +62,10 @@ def server_heat_air(ctx):
     return ctx.get("peak_power") - ctx.get("heat_liquid")
 
 
-def _parts_heat_liquid(ctx):
+def _parts_heat_liquid(ctx, kinds=("server", *FACILITY_KINDS)):
+    """sum(count * part.heat_liquid) over the parts of `kinds` placed on the block."""
     total = np.zeros(1)
-    for part in ctx.parts("server", *FACILITY_KINDS):
+    for part in ctx.parts(*kinds):
         total = total + part.count * part.get("heat_liquid")
     return total
 
@@ -100,10 +101,7 @@ def rack_liquid_holds_servers(ctx):
     if not ctx.is_set("liquid_fraction") or not ctx.parts("server"):
         return None
     rack = np.asarray(ctx.get("heat_liquid"), dtype=float)
-    servers = np.zeros(1)
-    for part in ctx.parts("server"):
-        servers = servers + part.count * part.get("heat_liquid")
-    rack, servers = np.broadcast_arrays(rack, np.asarray(servers, dtype=float))
+    rack, servers = np.broadcast_arrays(rack, np.asarray(_parts_heat_liquid(ctx, ("server",)), dtype=float))
     failing = rack < servers * (1 - 1e-9)
     if not failing.any():
         return []
