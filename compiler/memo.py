@@ -422,20 +422,11 @@ class Round:
                     refused_here.add(path)
                     return False
                 continue
-            if entry is None or p in refused_here or p in absent or p in failed or p in refused or p in self.fresh:
-                refused_here.add(path)
-                if p != path:
-                    refused_here.add(p)
-                return False
-            span = entry[0]
-            if span is not None and changed:
-                found = changed.get(span[0])
-                if found is not None and span[1] <= found[1] and span[2] >= found[0]:
-                    refused_here.add(path)
-                    if p != path:
-                        refused_here.add(p)
-                    return False
-            if len(entry) > 4 and entry[4] and any(self._touched(x) for x in entry[4]):
+            span = entry[0] if entry is not None else None
+            found = changed.get(span[0]) if span is not None and changed else None     # (`_touched`, written out)
+            if entry is None or p in refused_here or p in absent or p in failed or p in refused or p in self.fresh \
+                    or found is not None and span[1] <= found[1] and span[2] >= found[0] \
+                    or len(entry) > 4 and entry[4] and any(self._touched(x) for x in entry[4]):
                 refused_here.add(path)
                 if p != path:
                     refused_here.add(p)
