@@ -27,8 +27,8 @@ spec's path and lines (see the function).
 
 Every format places a file by its path relative to the repository root (`repository_root`: GITHUB_WORKSPACE when
 set, else the git top level of the working folder, else the working folder), since GitHub matches an annotation's
-`file=` and a SARIF URI, and GitLab a `location.path`, against the repository's paths: run from a subfolder, a path
-relative to the working folder (`../specs/x.factory`) matched no file and the annotation never reached the diff.
+`file=` and a SARIF URI, and GitLab a `location.path`, against the repository's paths: a path relative to the
+working folder of a run from a subfolder (`../specs/x.factory`) matches no file, and its annotation no diff.
 
 The `check --format json` document is described by the pydantic model `CheckReport`, whose JSON Schema is
 published as docs/diagnostics.schema.json (regenerate: `python3 -m compiler.ci_formats > docs/diagnostics.schema.json`).

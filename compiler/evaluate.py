@@ -694,8 +694,7 @@ class Evaluator:
     def imported_sweep(self, found, home: n.Module, span) -> None:
         """Refuse to read a `param` of an imported file whose value is a list or a range: only the evaluated
         files' params sweep (lowering makes scenarios of theirs alone), and an imported one is read in place,
-        where a list has no one value (it gave an internal error in a chip's field, dropped a let) and a range
-        read as its start. An `invalid-range` error at the first read, with the declaration; the reader is
+        where a list has no one value and a range would read as its start. An `invalid-range` error at the first read, with the declaration; the reader is
         absent with that reason (`broken`)."""
         if not isinstance(found, n.Param) or not isinstance(found.value, (n.ListExpr, n.RangeExpr)) \
                 or home in self.lowering.checked.program.entries:

@@ -531,7 +531,7 @@ def _free_cooling_hours(loop: str):
     """8,760 h when the loop cools freely at the mean ambient, else 0: the model's year is its mean
     ambient temperature (no hourly weather), so a loop runs on chillers all year or none of it. Absent where the
     block has no such loop (heat_liquid, or heat_air, 0: no heat goes to it), not 8,760 h of a loop that is not
-    there (s16-num2: four air-cooled DGX H100 racks read liquid_free_cooling_hours 8,760 h)."""
+    there (four air-cooled DGX H100 racks have no liquid_free_cooling_hours)."""
     def compute(ctx):
         free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=False, tower=_tower(ctx)))
         none = np.asarray(ctx.get(f"heat_{loop}"), dtype=float) <= 0

@@ -5651,8 +5651,8 @@ def _value(name):
 
 
 def _needed(ctx):
-    """The fewest accelerators that carry the `demand`; none without one (s16-num3: it read the count held, 16
-    where `accelerators = 16`, as if the service had been sized; `accelerators_held` is that count, as training's)."""
+    """The fewest accelerators that carry the `demand`; none without one (a count held, `accelerators = 16`, was
+    not sized: it is `accelerators_held`, as training's)."""
     if not ctx.is_set("demand"):
         ctx.not_applicable()
     return _value("accelerators_needed")(ctx)

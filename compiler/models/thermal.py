@@ -228,8 +228,8 @@ def _cooling_towers_needed(ctx):
 
 def _placed_towers(ctx):
     """A limit on a site that rejects its heat through the cooling towers it places: `cooling_towers_needed` <=
-    towers placed (their count, 1 where none is written: towers are not sized by the model). Without it, one
-    5 MW tower priced for 6 MW of heat rejected failed nothing."""
+    towers placed (their count, 1 where none is written: towers are not sized by the model), so one 5 MW tower
+    for 6 MW of heat rejected fails."""
     if not _rejects_through_towers(ctx):
         return None
     placed = sum((tower.count for tower in ctx.parts("cooling_tower")), np.zeros(1))
@@ -260,7 +260,7 @@ for _kind, _halls in (("hall", ()), ("site", ("parts:hall.count", "parts:hall.he
 
 def _placed_pumps(ctx):
     """A limit on a hall or site that places pumps: `pumps_needed` <= pumps placed (their count, 1 where none is
-    written). Without it, one 3.5 MW pump priced for a hall of 4.8 MW to liquid failed nothing."""
+    written), so one 3.5 MW pump for a hall of 4.8 MW to liquid fails."""
     pumps = ctx.parts("pump")
     if not pumps:
         return None

@@ -1280,7 +1280,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
                                      q2["used"], t_all)
             meets = ok2 & (t_all <= _col(more["deadline"]))
             # the accelerators the meeting layout runs on: one that leaves some of its count idle runs as fast on
-            # the ones it uses (s16-hunt-num: the count itself read 66 where 64 of them meet the deadline)
+            # the ones it uses (66 on the ladder, 64 of them in use: 64 needed)
             need[mine] = np.where(meets, q2["used"], np.inf).min(axis=1)
             # (a count whose interruptions take all the time has no time: NaN, no candidate)
             fastest[mine] = np.minimum(fastest[mine], np.where(ok2 & ~np.isnan(t_all), t_all, np.inf).min(axis=1))
@@ -1495,8 +1495,8 @@ def _refuse_two_throughputs(ctx) -> None:
 
 
 def _needed(ctx):
-    """The smallest count that meets the `deadline`; none without one (s16-num2: it read the count held, 8 on a
-    default DGX H100, as if the run had been sized)."""
+    """The smallest count that meets the `deadline`; none without one (the count held, 8 on a default DGX H100,
+    was not sized: it is `accelerators_held`)."""
     if not ctx.is_set("deadline"):
         ctx.not_applicable()
     s = solved(ctx)

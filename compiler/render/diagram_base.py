@@ -530,10 +530,9 @@ def _shortfall(plan: _Plan, gear: Instance) -> tuple[float, float] | None:
     `_placed_units`, `_placed_towers`, `_placed_pumps`), read, never recomputed; None where no limit applies or
     the need has no value. Units placed: every unit of that kind in the block, 1 where no count is written, but
     for the gear a hall's or site's model sizes (chillers, dry coolers, CDUs, CRAHs): their written counts only,
-    and no limit where none is written. Every view that lists the gear marks it short from this one reading: the
-    physical view's equipment card drew '1 × Transformer_2500kVA' clean where the power view flagged it and
-    `check` failed 8 needed, 1 placed; the power view drew a transformer placed without a count (one unit to the
-    limit) clean."""
+    and no limit where none is written. Every view that lists the gear marks it short from this one reading, so
+    the physical view's equipment card and the power view agree with `check` (a transformer placed without a
+    count is one unit to the limit)."""
     block, kind = gear.parent, plan.kind(gear)
     if block is None:
         return None

@@ -165,8 +165,8 @@ def _plant_units(plan: _Plan, gear: list[tuple[Instance, float]], needed: float 
     """(units drawn, sizing line) of a site's chillers or dry coolers: the units the spec places with a count and
     'LOAD needs N (with spares)' (the thermal model's `chillers` / `dry_coolers`, read), in red with ': only P placed'
     when fewer are placed, as the site's chiller-capacity and dry-cooler-capacity limits judge them; the model's
-    count and no line when the spec leaves the count to the model. Drawing the model's count beside the placed
-    gear's name printed 'Chillers x 4 . Chiller_WC_1000ton' for one chiller placed."""
+    count and no line when the spec leaves the count to the model (so the title's count is the placed gear's:
+    'Chillers x 1 . Chiller_WC_1000ton' for one chiller placed where 4 are needed)."""
     placed_gear = [g for g, _ in gear if g.count is not None]
     if not placed_gear or needed is None:
         return needed, None
@@ -184,8 +184,8 @@ def _needs_line(placed: float, needed: float, load: str) -> str:
 
 def _pump_rows(plan: _Plan, inst: Instance) -> list[str]:
     """The pumps a hall or site places (1 where no count is written, as its pump-capacity limit counts them) and
-    what its liquid heat needs (`pumps_needed`, models/thermal.py), red when short. The view drew no placed
-    pump at all: one pump for three needed failed `check` with nothing on the loop that lacked them."""
+    what its liquid heat needs (`pumps_needed`, models/thermal.py), red when short, as the pump-capacity limit
+    `check` judges them."""
     pumps = plan.parts(inst, "pump")
     needed = plan.get(inst, "pumps_needed")
     if not pumps:

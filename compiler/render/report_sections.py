@@ -675,8 +675,8 @@ def _mtok_amounts(view: _View, p: str) -> str:
     at their mean hour (dollars / accelerators: each service's own, which is the site's TCO per accelerator-hour
     with its energy at the service's own draw), over the tokens they serve, served_tokens_per_s:
         usd_per_mtok = sum(cost_per_hour) / (served_tokens_per_s x 3600 s) x 1e6
-    "" where one of them is absent (a sweep's n/a, an infeasible service). s16-num2: the note quoted the site's
-    TCO ($2.47 / h on examples/flagship_campus.factory) beside a figure at the service's $2.43 / h."""
+    "" where one of them is absent (a sweep's n/a, an infeasible service). The hour is the services', not the
+    site's TCO per accelerator-hour ($2.43 / h against $2.47 / h on examples/flagship_campus.factory)."""
     results = view.results
     hours = sorted(k for k in results.values if k.endswith(".cost_per_hour")
                    and (k == f"{p}.cost_per_hour" or k.startswith(p + ".")))
