@@ -100,7 +100,8 @@ def _imported(results, node: Node) -> list[tuple[Node, object]]:
 
     ev = getattr(results.units, "_ev", None)
     lowering = getattr(ev, "lowering", None)
-    if lowering is None or getattr(ev, "_walker", None) is None or node.kind not in ("field", "let", "param") or node.module is None or node.expr is None:
+    if lowering is None or getattr(ev, "_walker", None) is None or node.kind not in ("field", "let", "param") \
+            or node.module is None or node.expr is None:
         return []
     nodes, scopes, out, seen = results.graph.nodes, lowering.scopes, [], set()
     for e in every_expression(node.expr):

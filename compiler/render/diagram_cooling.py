@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _font, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label, _empty_hall_card,
-    _esc, _flow, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE, _pct, _Plan, _q,
-    _root_title, _sig, _total, _x)
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
+    _empty_hall_card, _esc, _flow, _font, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE,
+    _pct, _Plan, _q, _root_title, _sig, _total, _x)
 
 
 def _cooling(plan: _Plan) -> str:
