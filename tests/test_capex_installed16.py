@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from spec_eval import error_free_values
-from test_capex_laws15 import CLASSES, INSTALL, SITE_ONLY
+from test_capex_laws15 import CLASSES, INSTALL, SITE_ONLY, figures_of
 from test_capex_laws15 import SPEC as SPEC15   # tests/ is on the path
 
 # the laws15 spec with a line for `installed` after the price
@@ -29,12 +29,7 @@ def _run(kind, capacity, redundancy, rack, line, price=1.0, installed=None) -> d
     text = SPEC % {"kind": kind, "capacity": capacity, "redundancy": redundancy, "price": float(price),
                    "installed": "" if installed is None else f"installed = {'true' if installed else 'false'}",
                    "rack": rack, "line": "" if site else line, "site_line": line if site else ""}
-    values = error_free_values(text, None, f"{kind}.factory")
-    out = {k: float(np.asarray(v).ravel()[0]) for k, v in values.items()
-           if k.startswith("s") and not isinstance(v, str) and np.asarray(v).dtype.kind == "f"}
-    for k in [k for k in out if k.startswith("s.h.detail.")]:     # the class's capex, in the hall or on the site
-        out["class." + k.rsplit(".", 1)[1]] = out[k] + out.get("s.detail." + k.rsplit(".", 1)[1], 0.0)
-    return out
+    return figures_of(text, kind)
 
 
 @pytest.mark.parametrize("case", CLASSES, ids=[c[0] for c in CLASSES])

@@ -64,6 +64,11 @@ def _run(kind, capacity, redundancy, rack, line, price=1.0) -> dict[str, float]:
     site = kind in SITE_ONLY
     text = SPEC % {"kind": kind, "capacity": capacity, "redundancy": redundancy, "price": float(price),
                    "rack": rack, "line": "" if site else line, "site_line": line if site else ""}
+    return figures_of(text, kind)
+
+
+def figures_of(text: str, kind: str) -> dict[str, float]:
+    """The spec's float figures under `s`, with `class.<figure>`: the class's capex, in the hall or on the site."""
     values = error_free_values(text, None, f"{kind}.factory")
     out = {k: float(np.asarray(v).ravel()[0]) for k, v in values.items()
            if k.startswith("s") and not isinstance(v, str) and np.asarray(v).dtype.kind == "f"}
