@@ -65,7 +65,12 @@ def test_a_rack_at_or_above_its_servers_liquid_share_is_not_flagged(tmp_path) ->
             (text, [d.message for d in sink.items])
 
 
-@pytest.mark.parametrize("path", sorted(glob.glob("examples/*.factory")))
+# the two largest examples (0.7 s of the file's 1 s) run under -m slow; the default run keeps the others
+HEAVY_EXAMPLES = {"examples/flagship_campus.factory", "examples/inference_shootout.factory"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=[pytest.mark.slow] if p in HEAVY_EXAMPLES else [])
+                                  for p in sorted(glob.glob("examples/*.factory"))])
 def test_no_shipped_example_trips_it(path) -> None:
     results, sink = run_pipeline([path], {}, None, evaluate_all=True)
     assert not [d.message for d in sink.items if "heat into liquid" in d.message], path

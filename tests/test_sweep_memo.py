@@ -126,17 +126,19 @@ site s {
 """
 
 
-def test_a_rack_count_sweep_searches_each_count_once_whatever_the_chunks(tmp_path, monkeypatch):
+# two prices of two counts by default (the second chunk holds every count again), three of three under -m slow
+@pytest.mark.parametrize("prices, counts", [(2, 2), pytest.param(3, 3, marks=pytest.mark.slow)])
+def test_a_rack_count_sweep_searches_each_count_once_whatever_the_chunks(tmp_path, monkeypatch, prices, counts):
     # s16-scale: the serving search depends on the rack count (service tokens/s = floor(chips / (tp pp)) x a
     # replica's, the layouts with tp pp <= chips: docs/scale.md), so each distinct count is searched; but a chunk
     # searched again every count it held, though an earlier chunk had searched it (energy_price outer, racks inner:
-    # every chunk holds racks 1..3). Law: each count is searched once per sweep, and the bytes are those without
+    # every chunk holds every count). Law: each count is searched once per sweep, and the bytes are those without
     # the cache (and the unchunked sweep's: tests/test_sweep.py)
     from compiler.models import inference
 
     path = tmp_path / "service.factory"
     path.write_text(SERVICE, encoding="utf-8")
-    defines = {"energy_price": "0.05 USD/kWh..0.07 USD/kWh step 0.01 USD/kWh", "racks": "1..3"}
+    defines = {"energy_price": f"0.05 USD/kWh..0.0{4 + prices} USD/kWh step 0.01 USD/kWh", "racks": f"1..{counts}"}
     real, rows = inference.search, []
 
     def counting(hw, *args, **kwargs):
@@ -144,9 +146,9 @@ def test_a_rack_count_sweep_searches_each_count_once_whatever_the_chunks(tmp_pat
         return real(hw, *args, **kwargs)
 
     monkeypatch.setattr(inference, "search", counting)
-    _, cached, meta = _stream(str(path), tmp_path, "cached.csv", 3, True, defines)
-    assert sum(rows) == 3                               # racks 1, 2, 3: once each, in the first of three chunks
+    _, cached, meta = _stream(str(path), tmp_path, "cached.csv", counts, True, defines)
+    assert sum(rows) == counts                          # racks 1, 2, (3): once each, in the first of the chunks
     rows.clear()
-    _, without, meta_without = _stream(str(path), tmp_path, "plain.csv", 3, False, defines)
-    assert sum(rows) >= 9                               # three chunks of three counts (each searched again)
+    _, without, meta_without = _stream(str(path), tmp_path, "plain.csv", counts, False, defines)
+    assert sum(rows) >= counts * prices                 # a chunk a price, of every count (each searched again)
     assert cached == without and meta == meta_without
