@@ -8,6 +8,7 @@ than its servers (a rear-door heat exchanger on air-cooled servers, docs/kinds.m
 from __future__ import annotations
 
 import glob
+from pathlib import Path
 
 import pytest
 
@@ -65,12 +66,13 @@ def test_a_rack_at_or_above_its_servers_liquid_share_is_not_flagged(tmp_path) ->
             (text, [d.message for d in sink.items])
 
 
+ROOT = Path(__file__).resolve().parents[1]
 # the two largest examples (0.7 s of the file's 1 s) run under -m slow; the default run keeps the others
-HEAVY_EXAMPLES = {"examples/flagship_campus.factory", "examples/inference_shootout.factory"}
+HEAVY_EXAMPLES = {"flagship_campus.factory", "inference_shootout.factory"}
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=[pytest.mark.slow] if p in HEAVY_EXAMPLES else [])
-                                  for p in sorted(glob.glob("examples/*.factory"))])
+@pytest.mark.parametrize("path", [pytest.param(str(p), marks=[pytest.mark.slow] if p.name in HEAVY_EXAMPLES else [],
+                                               id=p.name) for p in sorted((ROOT / "examples").glob("*.factory"))])
 def test_no_shipped_example_trips_it(path) -> None:
     results, sink = run_pipeline([path], {}, None, evaluate_all=True)
     assert not [d.message for d in sink.items if "heat into liquid" in d.message], path
@@ -79,7 +81,7 @@ def test_no_shipped_example_trips_it(path) -> None:
 def test_no_stdlib_rack_trips_it(tmp_path) -> None:
     """Every stdlib rack (GB200/GB300/VR NVL72, the air racks, Maia, TPU, Trn2, Groq, the templates) placed once."""
     import re
-    names = sorted({m for f in glob.glob("stdlib/*.factory")
+    names = sorted({m for f in glob.glob(str(ROOT / "stdlib" / "*.factory"))
                     for m in re.findall(r"^rack (\w+)", open(f, encoding="utf-8").read(), re.M)})
     assert {"GB200_NVL72", "GB300_NVL72", "VR_NVL72", "DGX_H100_rack"} <= set(names)
     racks = "".join(f"    rack r{i}: {n} x 1\n" for i, n in enumerate(names))
