@@ -249,18 +249,45 @@ def test_the_usd_per_mtok_note_multiplies_out_to_the_figure() -> None:
 
 def test_a_room_without_a_liquid_loop_has_no_liquid_free_cooling_hours() -> None:
     """Free-cooling hours are a property of a loop: a hall (and a site) whose racks put no heat into liquid has no
-    liquid loop, so `liquid_free_cooling_hours` has no value there (absent, with its reason), as a loop that is
-    there reads 8,760 h or 0. Before: four air-cooled DGX H100 racks (heat_liquid 0 W) read
-    liquid_free_cooling_hours 8,760 h, hall and site, a plausible-looking figure for a loop that does not exist."""
+    liquid loop, so `liquid_free_cooling_hours` has no value there: in no scenario, the output does not apply and is
+    left out (never NaN with no diagnostic); in the scenarios of a sweep where the loop carries no heat (a count
+    swept through 0), absent there with its reason, a value where it does. A loop that is there reads 8,760 h or 0.
+    Before: four air-cooled DGX H100 racks (heat_liquid 0 W) read liquid_free_cooling_hours 8,760 h, hall and
+    site, a plausible-looking figure for a loop that does not exist."""
     results, sink = evaluate_text(ROOM.replace("pue = P", ""), "hunt16.factory")
     for block in ("s.h", "s"):
         assert float(results.values[f"{block}.heat_liquid"][0]) == 0
         hours = f"{block}.liquid_free_cooling_hours"
-        gone = results.absent.get(hours)
-        assert gone is not None and bool(np.asarray(gone.mask).ravel()[0]), (hours, results.values.get(hours))
-        assert "liquid" in gone.reason if isinstance(gone.reason, str) else True
+        assert hours not in results.values and hours not in results.absent, (hours, results.values.get(hours))
         assert float(results.values[f"{block}.air_free_cooling_hours"][0]) in (0.0, 8760 * 3600.0)
     assert not [d for d in sink.items if d.severity == "error"]
+    swept, sink = evaluate_text(LOOP_SWEEP, "hunt16_sweep.factory")
+    assert not [d for d in sink.items if d.severity == "error"]
+    for block in ("s.h", "s"):
+        hours = f"{block}.liquid_free_cooling_hours"
+        gone = swept.absent.get(hours)
+        assert gone is not None and np.asarray(gone.mask).ravel().tolist() == [True, False], hours
+        assert "liquid" in gone.reason
+        assert float(np.asarray(swept.values[hours]).ravel()[1]) in (0.0, 8760 * 3600.0)
+
+
+# a hybrid server (80% of its heat to liquid) whose count is swept through 0: the liquid loop carries heat only
+# in the second scenario
+LOOP_SWEEP = """
+server box {
+  max_power = 10 kW
+  price = 1000 USD
+  cooling = "hybrid"
+  liquid_fraction = 0.8
+}
+param k = [0, 10]
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r { server n: box x k }
+  }
+}
+"""
 
 
 # ----------------------------------------------------------------------------- training: the count held, needed

@@ -529,12 +529,16 @@ def _chillers_run(loop: str):
 
 def _free_cooling_hours(loop: str):
     """8,760 h when the loop cools freely at the mean ambient, else 0: the model's year is its mean
-    ambient temperature (no hourly weather), so a loop runs on chillers all year or none of it. Absent where the
-    block has no such loop (heat_liquid, or heat_air, 0: no heat goes to it), not 8,760 h of a loop that is not
-    there (four air-cooled DGX H100 racks have no liquid_free_cooling_hours)."""
+    ambient temperature (no hourly weather), so a loop runs on chillers all year or none of it. Where the block
+    has no such loop (heat_liquid, or heat_air, 0: no heat goes to it), not 8,760 h of a loop that is not there
+    (four air-cooled DGX H100 racks have no liquid_free_cooling_hours): in no scenario, not applicable (left out
+    of the results, as `_stage_output`'s efficiency of a chain with no flow); in some scenarios of a sweep (a
+    count swept through 0), absent there with the reason."""
     def compute(ctx):
-        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=False, tower=_tower(ctx)))
         none = np.asarray(ctx.get(f"heat_{loop}"), dtype=float) <= 0
+        if none.all():
+            ctx.not_applicable()
+        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=False, tower=_tower(ctx)))
         if none.any():
             ctx.absent(none, f"no {loop} loop: no heat goes to {loop} here (heat_{loop} 0 W)")
         return np.where(free, A.YEAR, 0.0) + 0 * none
