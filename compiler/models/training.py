@@ -27,7 +27,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   full of micro-batches) and not with `pp_schedule = "1f1b"`; the search picks v among 1, 2, 4, 8
                   (V_SEARCH), a spec may fix any of 1-8, 10, 12, 16, 20, 24 (V_GRID: recipes run VP 3, 5, 12, 20,
                   24; NVIDIA's Megatron-Bridge performance summary, Llama 3 70B at PP 4 and 8 with VP 5 [P])
-    micro-batches per replica: q_r = ceil(q / dp) sequences, m = ceil(q_r / mb) micro-batches
+    micro-batches per replica: q_r = ceil(q / dp) sequences, m = ceil(q_r / mb) micro-batches; the search picks mb
+                  among 1, 2, 4 (MB_SEARCH), a spec may fix any of 1-6, 8 (MICRO_GRID: NVIDIA's v6.0 gpt-oss-20b
+                  on 8 GB300 runs micro-batch 3 [P])
     context par.  cp splits each sequence: s_c = s / cp tokens on a chip (ring attention passes K and V around)
     sequence par. on whenever tp > 1 (Megatron-LM): activations outside the matmuls are split over tp too (the
                   / tp below); its reduce-scatter + all-gather move the bytes of the all-reduce they replace
@@ -455,7 +457,13 @@ default_global_batch = Assumption(
     "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (Llama 2 model card, "
     "2023-07)")
 
-MICRO_GRID = np.array([1.0, 2.0, 4.0])
+# sequences per micro-batch. The free search picks among MB_SEARCH; the others are micro-batches a spec may fix, as
+# submitters run them (NVIDIA's MLPerf Training v6.0 gpt-oss-20b on 8 GB300: MICRO_BATCH_SIZE=3,
+# config_GB300_2x4x3xtp1pp1cp1ep1_mxfp8.sh, mlcommons/training_results_v6.0 via fork Richardyu114@eabf23a0, its
+# README; the Inventec copy config_P9000G7_1x8x3xtp1pp1cp1ep1_mxfp8.sh `export MICRO_BATCH_SIZE=3` [P]), so a
+# submitted layout is never refused while the searched layouts (and every figure that does not fix them) stay
+MICRO_GRID = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0])
+MB_SEARCH = np.array([1.0, 2.0, 4.0])
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
 PP_GRID = np.array([1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64], dtype=float)
 CP_GRID = np.array([1, 2, 4, 8, 16, 32], dtype=float)
@@ -894,6 +902,8 @@ def _prune_layouts(hw, arch, job, fixed: dict) -> np.ndarray:
     coordinate = {"tp": tp, "pp": pp, "cp": cp, "v": v, "mb": mb}
     if "virtual_stages" not in fixed:
         keep = keep & np.isin(v, V_SEARCH)           # the off-grid virtual stages only where a spec fixes them
+    if "microbatch" not in fixed:
+        keep = keep & np.isin(mb, MB_SEARCH)         # the off-grid micro-batches only where a spec fixes them
     for name, value in fixed.items():
         if FIXED[name] in coordinate:
             keep = keep & (np.abs(coordinate[FIXED[name]] - value) < 0.5)
@@ -956,6 +966,9 @@ def best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool = False):
     allowed = q["valid"] > 0
     if "virtual_stages" not in fixed:                # the free search: V_SEARCH only (see V_GRID)
         searched = np.isin(q["v"], V_SEARCH)
+        ok, allowed = ok & searched, allowed & searched
+    if "microbatch" not in fixed:                    # the free search: MB_SEARCH only (see MICRO_GRID)
+        searched = np.isin(q["mb"], MB_SEARCH)
         ok, allowed = ok & searched, allowed & searched
     for name, value in fixed.items():
         ok = ok & (np.abs(q[FIXED[name]] - value) < 0.5)
