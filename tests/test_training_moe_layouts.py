@@ -69,3 +69,33 @@ def test_more_accelerators_at_a_fixed_global_batch_never_lengthen_the_time_to_tr
     assert np.all(np.diff(t) <= 1e-9 * t[:-1]), t
     mfu_n = np.array([v[f"s.w{n}.mfu"] * n for n in counts])
     assert np.all(np.diff(mfu_n) >= -1e-9 * mfu_n[:-1]), mfu_n
+
+
+def test_domain_rings_divide_the_fabric_leg_by_the_group_members_in_a_domain() -> None:
+    """`dp_domain_rings` (opt-in): Llama 3.1 8B on 64 GB300 at tp 1 (dp 64, one dense group), by hand: off, every
+    rank's buffer crosses its own NIC, t_dp = 2 x 2 B x N (63 / 64) / BO, whatever the domain; on, g = S / tp
+    members of the group in a domain leave it on g NICs at once, t_dp / g (g BO < BL for GB300: 8 and 16 x 800 Gb/s
+    against 1.8 TB/s): 8x shorter in 8-GPU domains, 16x in 16-GPU ones; and a job inside one domain is unchanged."""
+    def job(name, n, S, rings):
+        return (f"  training {name} {{\n    model = Llama3_1_8B\n    chip = GB300\n    accelerators = {n}\n"
+                f"    scaleup_size = {S}\n    seq_len = 8192 tok\n    global_batch = 64 * 8192 tok\n    tp = 1\n"
+                f"    pp = 1\n    cp = 1\n    failure_rate = 0 / 1 s\n" + ("    let dp_domain_rings = 1\n" if rings else "")
+                + "  }\n")
+    text = ("from chips import GB300\nfrom models import Llama3_1_8B\nsite s {\n"
+            + "".join(job(f"{'on' if r else 'off'}{S}", 64, S, r) for S in (8, 16) for r in (0, 1))
+            + job("inoff", 64, 64, 0) + job("inon", 64, 64, 1) + "}\n")
+    checked, sink = dsl.check_text(text, name="rings.factory")
+    results = evaluate(lower(checked, sink), sink)
+    assert not sink.has_errors(), [d.message for d in sink.items]
+    v = {k: float(np.asarray(x).ravel()[0]) for k, x in results.values.items() if k.endswith("dp_comm_time")}
+    t = {k.split(".")[1]: x for k, x in v.items()}
+    assert t["off8"] == t["off16"]
+    assert np.isclose(t["off8"] / t["on8"], 8.0, rtol=1e-9) and np.isclose(t["off16"] / t["on16"], 16.0, rtol=1e-9)
+    assert t["inon"] == t["inoff"] < t["on16"]
+
+
+def test_domain_rings_are_a_validate_mechanism_measured_not_applied() -> None:
+    from compiler import validate as V
+    assert V.MECHANISM_TABLE["dp_domain_rings"].applied == ()
+    assert V.MECHANISM_TABLE["dp_domain_rings"].concerns == ("training",)
+    assert T.dp_domain_rings.value == 0.0

@@ -121,7 +121,10 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     DP comm       gradient reduce-scatter + parameter all-gather (ZeRO) over d = dp cp (experts: d_e = d / ep):
                   t_dp = 2 x 2 B x [N_d / (tp pp) (d - 1) / d + N_e / (tp pp ep) (d_e - 1) / d_e] / B_dp (x 1.5
                   with ZeRO-3: the weights are gathered again), B_dp = BL when all chips in use are one domain,
-                  else BO; exposed max(0, t_dp - 2/3 t_c) (bucketed, overlapped with the backward pass). LoRA
+                  else BO (`dp_domain_rings` 1, opt-in: each group's rings leave a domain on the NICs of its g
+                  members there, B_dp = min(BL, g BO), g = min(d, S / tp) for the dense part and min(d_e, S /
+                  (tp ep)) for the experts' [D]); exposed max(0, t_dp - 2/3 t_c) (bucketed, overlapped with the
+                  backward pass). LoRA
                   (frozen base, adapter gradients negligible): 0, except under ZeRO-3 (DeepSpeed stage 3, as
                   HF PEFT + DeepSpeed runs it), where the sharded base is all-gathered for the forward, the
                   backward and each recomputed forward: t_dp = (2 + r) w [N_d / (tp pp) (d - 1) / d + N_e /
@@ -386,6 +389,15 @@ ep_overlap = Assumption(
     "(Megatron-Bridge's performance recipes until 2026-04 leave `moe_a2a_overlap` False for DeepSeek-V3 and "
     "GPT-OSS but GB200 GPT-OSS at GBS 1,280: scripts/performance/configs/*/..._workload_base_configs.py, "
     "NVIDIA-NeMo/Megatron-Bridge v0.2.0, v0.4.0)", range=SWITCH)
+dp_domain_rings = Assumption(
+    "dp_domain_rings", 0.0, "1",
+    "the data-parallel gradient reduce-scatter and parameter all-gather of a job that spans scale-up domains as NCCL "
+    "runs them (1): one ring a channel, each channel leaving the domain on its own NIC, so a data-parallel group "
+    "with g members in one domain crosses the fabric on g NICs at once, B_dp = min(BL, g BO) (NCCL's ring "
+    "algorithm, one ring per channel and NIC; the inter-node bus bandwidth of nccl-tests scales with the NICs a "
+    "node gives the ring [S]); or every member's whole buffer through its own NIC, B_dp = BO (0, the default: the "
+    "model the training constants were fitted with; on the calibration rows g is 1 or 2). Opt-in until "
+    "measured: docs/accuracy.md 'Small-MoE training layouts' [D]", range=SWITCH)
 moe_sync_free = Assumption(
     "moe_sync_free", 1.0, "1",
     "MoE layers without a device-host synchronisation (1, the default: the per-expert split sizes stay on the GPU, "
@@ -803,14 +815,24 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     t_pp = np.where(pp > 1, 2 * v * m * hop, 0.0)
     t_pp_exposed = np.where(pp > 1, 2 * (pp - 1) * hop, 0.0)  # asynchronous sends: only the fill and drain wait
     d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
-    grads = np.where(lora > 0, 0.0, 1.0) * 2.0 * (n_dense / (tp * pp) * (d - 1) / d
-                                                   + n_exp / (tp * pp * ep) * (de - 1) / de)
+    dense_share = n_dense / (tp * pp) * (d - 1) / d            # parameters a chip reduces, dense and expert groups
+    exp_share = n_exp / (tp * pp * ep) * (de - 1) / de
+    # the bandwidth of each group's rings: one domain BL; across domains BO, or (dp_domain_rings) min(BL, g BO)
+    # with g the group's members in one domain (ranks tp apart for the dense group, tp ep for the expert one)
+    one = used <= S + 1e-9
+    rings = _col(job["dp_rings"]) > 0
+    g_dense = np.maximum(np.minimum(d, np.floor(S / tp + 1e-9)), 1.0)
+    g_exp = np.maximum(np.minimum(de, np.floor(S / (tp * np.maximum(ep, 1.0)) + 1e-9)), 1.0)
+    bw_dense = np.where(one, BL, np.where(rings, np.minimum(BL, g_dense * BO), BO))
+    bw_exp = np.where(one, BL, np.where(rings, np.minimum(BL, g_exp * BO), BO))
+    grads = np.where(lora > 0, 0.0, 1.0) * 2.0 * (dense_share + exp_share)
     # LoRA under ZeRO-3 (the frozen base sharded over d): its weights are all-gathered for the forward, the
     # backward and each recomputed forward pass (2 + r), the adapters' gradients are negligible
-    gathers = np.where((lora > 0) & (zero >= 3), (2.0 + r) * (n_dense / (tp * pp) * (d - 1) / d
-                                                               + n_exp / (tp * pp * ep) * (de - 1) / de), 0.0)
-    dp_bw = np.where(used <= S + 1e-9, BL, BO)
-    t_dp = (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"])) / dp_bw  # ZeRO-3: weights too
+    gathers = np.where((lora > 0) & (zero >= 3), (2.0 + r) * (dense_share + exp_share), 0.0)
+    t_dp = np.where(rings, (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"]))
+                    * (dense_share / bw_dense + exp_share / bw_exp) / np.maximum(dense_share + exp_share, 1e-300),
+                    (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"]))
+                    / np.where(one, BL, BO))                                # ZeRO-3: weights too
     t_dp_exposed = np.maximum(t_dp - 2.0 / 3.0 * t_c, 0.0)
     # all-to-all: each token's k expert copies leave for the other ep - 1 ranks; the g - 1 in the domain go on
     # the scale-up links, the ep - g outside on the fabric at its all-to-all share of the NIC bandwidth
@@ -1065,6 +1087,7 @@ def _inputs(ctx):
            "startup": ctx.get("startup_time", 0.0),
            "tp_overlap": ctx.get("tp_comm_overlap", tp_overlap),
            "ep_overlap": ctx.get("ep_comm_overlap", ep_overlap),
+           "dp_rings": ctx.get("dp_domain_rings", dp_domain_rings),
            "sync_free": ctx.get("moe_sync_free", moe_sync_free),
            "sync_time": ctx.get("moe_sync_time", moe_sync_time),
            "static_graphs": ctx.get("moe_static_graphs", moe_static_graphs),
