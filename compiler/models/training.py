@@ -396,8 +396,8 @@ dp_domain_rings = Assumption(
     "with g members in one domain crosses the fabric on g NICs at once, B_dp = min(BL, g BO) (NCCL's ring "
     "algorithm, one ring per channel and NIC; the inter-node bus bandwidth of nccl-tests scales with the NICs a "
     "node gives the ring [S]); or every member's whole buffer through its own NIC, B_dp = BO (0, the default: the "
-    "model the training constants were fitted with; on the calibration rows g is 1 or 2). Opt-in until "
-    "measured: docs/accuracy.md 'Small-MoE training layouts' [D]", range=SWITCH)
+    "model the training constants were fitted with; on the calibration rows g is 1 or 2). Measured, not "
+    "applied: docs/accuracy.md 'Small-MoE training layouts' [D]", range=SWITCH)
 moe_sync_free = Assumption(
     "moe_sync_free", 1.0, "1",
     "MoE layers without a device-host synchronisation (1, the default: the per-expert split sizes stay on the GPU, "
