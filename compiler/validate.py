@@ -969,6 +969,16 @@ TRAINING_SOFTWARE = {
 # `_cg` one); llama31_8b nemo/config_common_cg.sh likewise, sourced by every 8B configuration, but the 8-GPU
 # ones (config_GB200_2x4x2xtp1pp1cp1_8b_fp4.sh, config_GB300_2x4x2...) `export FULL_CUDA_GRAPH=0` (per layer);
 # llama2_70b_lora nemo/config_GB*_*.sh `MCORE_CUDA_GRAPH=1` (per layer). Partners' v5.x runs: not read yet (none).
+# mlcommons/training_results_v6.0 (fork Richardyu114/training_results_v6.0, commit eabf23a0, read 2026-12-06):
+# NVIDIA gpt_oss_20b theia_ngpu512_ngc26.04_nemo runs nemo/config_GB300_128x4x1xtp2pp1cp4ep8.sh (its README), which
+# sources config_common_cg.sh and sets `MOE_EXPERT_RANK_CAPACITY_FACTOR=7` ("oversized activation for CG") [P];
+# config_common_cg.sh is not in the stored fork: the v6.0 copy of the same recipe by Inventec (fork jkjung-avt/
+# training_results_v6.0, Inventec/benchmarks/gpt_oss_20b/implementations/nemo26.08/config_common_cg.sh, commit
+# acf261f8) sets `CUDA_GRAPH_IMPLEMENTATION=local`, `CUDA_GRAPH_SCOPE=full_iteration` [P]: full iteration. The 8- and
+# 72-GPU runs (config_GB300_2x4x3xtp1pp1cp1ep1_mxfp8.sh, _18x4x1xtp1pp1cp2ep4_mxfp8.sh, named by their READMEs) are
+# not in the stored fork; Inventec's copies of the 8-GPU one (nemo26.04 and nemo26.08 config_P9000G7_1x8x3xtp1pp1cp1
+# ep1_mxfp8.sh, "1.5x oversized activation for CG") source config_common_cg.sh too: full iteration [D] (a partial
+# scope would cost the model the same: only `cuda_graphs` 0 pays `ungraphed_host_time`). DeepSeek-V3 v6.0: not read.
 _V41_LORA_GRAPHED = ("eos_n8_ngc24.09_nemo", "eos_n128_ngc24.09_nemo", "b200_preview_nemo", "ND_H200_v5_n64_nemo",
                      "8xXE9680x8H100-SXM-80GB", "8xXE9680x8H100-SXM-80GB-POWER", "64xBM.GPU.H100.8",
                      "128xBM.GPU.H100.8", "512xBM.GPU.H100.8")
@@ -986,7 +996,8 @@ TRAINING_CUDA_GRAPHS = {
     **{("training-v5.1", f"{system}_ngpu{n}_ngc25.09_nemo", "llama31_8b"): 1 if n == 8 else 2
        for system in ("theia", "tyche") for n in (8, 72, 512)},
     **{("training-v5.1", f"{system}_ngpu{n}_ngc25.09_nemo", "llama2_70b_lora"): 1
-       for system in ("theia", "tyche") for n in (8, 72, 512)}}
+       for system in ("theia", "tyche") for n in (8, 72, 512)},
+    **{("training-v6.0", f"theia_ngpu{n}_ngc26.04_nemo", "gpt_oss_20b"): 2 for n in (8, 72, 512)}}
 # the stdlib server a chip's power rows run on (its power model gives the wall power per accelerator)
 POWER_SYSTEMS = {"H100_SXM": "HGX_H100", "H200": "DGX_H200", "B200": "DGX_B200", "B300": "DGX_B300",
                  "MI300X": "MI300X_8GPU"}
@@ -1588,6 +1599,7 @@ MECHANISM_TABLE = {
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
+    "dp_domain_rings": Mechanism((), ("training",)),   # training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -2307,6 +2319,8 @@ def plan(row: Row, mechanisms: dict | None = None) -> None:
         _plan_inference(row, n, alias, kind, metric, mechanisms)
     else:
         _plan_training(row, n, alias, kind, metric)
+        if row.kind == "training" and kind != "power" and "training" in mechanisms.get("dp_domain_rings", ()):
+            row.lets["dp_domain_rings"] = Number(1)     # the mechanism (MECHANISM_TABLE; training.py dp_domain_rings)
     if cap is not None and row.fields:
         row.fields["power_cap"] = Q(cap, "W")      # the submission's per-GPU power limit (MAXQ_POWER_LIMIT)
     if row.fields and row.output and row.output not in outputs_for(row.kind):

@@ -70,7 +70,8 @@ def test_validate_gives_the_graph_scope_of_each_run_from_its_configuration(tmp_p
     """NVIDIA's v4.1 LoRA on 64 H100 (eos_n8_ngc24.09_nemo: config_DGXH100_8x8x1xtp4pp1cp2.sh LAYER_CUDA_GRAPH=1)
     runs with per-layer graphs, its v4.0 run at the same layout (eos_n8_ngc24.04_nemo) and its v4.1 one-node run
     (eos_ngc24.09_nemo, config_DGXH100_1x8x4xtp4pp1cp1.sh) with none; v5.1's 8-GPU Llama 3.1 8B per layer
-    (FULL_CUDA_GRAPH=0 after config_common_cg.sh), its 405B runs the full iteration."""
+    (FULL_CUDA_GRAPH=0 after config_common_cg.sh), its 405B runs the full iteration; v6.0's gpt-oss-20b runs the full
+    iteration (config_GB300_128x4x1xtp2pp1cp4ep8.sh sources config_common_cg.sh, CUDA_GRAPH_SCOPE=full_iteration)."""
     from dsl.diagnostics import Sink
 
     from compiler import validate as V
@@ -80,7 +81,10 @@ def test_validate_gives_the_graph_scope_of_each_run_from_its_configuration(tmp_p
             ("4.0", "eos_n8_ngc24.04_nemo", "llama2_70b_lora", "NVIDIA H100-SXM5-80GB", 64, None),
             ("4.1", "eos_ngc24.09_nemo", "llama2_70b_lora", "NVIDIA H100-SXM5-80GB", 8, None),
             ("5.1", "tyche_ngpu8_ngc25.09_nemo", "llama31_8b", "NVIDIA GB200", 8, 1),
-            ("5.1", "theia_ngpu512_ngc25.09_nemo", "llama31_405b", "NVIDIA GB300", 512, 2))
+            ("5.1", "theia_ngpu512_ngc25.09_nemo", "llama31_405b", "NVIDIA GB300", 512, 2),
+            ("6.0", "theia_ngpu512_ngc26.04_nemo", "gpt_oss_20b", "NVIDIA GB300", 512, 2),
+            ("6.0", "theia_ngpu72_ngc26.04_nemo", "gpt_oss_20b", "NVIDIA GB300", 72, 2),
+            ("6.0", "theia_ngpu8_ngc26.04_nemo", "gpt_oss_20b", "NVIDIA GB300", 8, 2))
     path = tmp_path / "runs.csv"
     path.write_text("round,benchmark,scenario,system,accelerator,num_accelerators,metric,value,unit,source\n" + "".join(
         f"training-v{r},{b},training closed,s,{chip},{n},time_to_train,10,minutes,{base.format(r, d, b)}\n"

@@ -123,6 +123,7 @@ _TRAINING_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "accelerators", "deadline", "evaluations", "failure_rate", "global_batch", "method", "model", "precision", "rack",
     "recompute", "ref:chip.memory_bw", "ref:rack.all:chip.memory_bw", "ref:system.parts:chip.memory_bw", "startup_time",
     "let:ep_comm_overlap", "let:power_cap", "let:moe_sync_free", "let:moe_sync_time", "let:moe_static_graphs",
+    "let:dp_domain_rings",
     "let:moe_launch_time", "let:cuda_graphs", "let:ungraphed_host_time", "ref:model.let:dense_layers",
     "ref:model.active_params", "ref:model.context", "ref:model.experts", "ref:model.experts_active",
     "ref:model.head_dim", "ref:model.heads", "ref:model.hidden", "ref:model.kv_heads", "ref:model.layers",

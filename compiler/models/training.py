@@ -27,7 +27,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   full of micro-batches) and not with `pp_schedule = "1f1b"`; the search picks v among 1, 2, 4, 8
                   (V_SEARCH), a spec may fix any of 1-8, 10, 12, 16, 20, 24 (V_GRID: recipes run VP 3, 5, 12, 20,
                   24; NVIDIA's Megatron-Bridge performance summary, Llama 3 70B at PP 4 and 8 with VP 5 [P])
-    micro-batches per replica: q_r = ceil(q / dp) sequences, m = ceil(q_r / mb) micro-batches
+    micro-batches per replica: q_r = ceil(q / dp) sequences, m = ceil(q_r / mb) micro-batches; the search picks mb
+                  among 1, 2, 4 (MB_SEARCH), a spec may fix any of 1-6, 8 (MICRO_GRID: NVIDIA's v6.0 gpt-oss-20b
+                  on 8 GB300 runs micro-batch 3 [P])
     context par.  cp splits each sequence: s_c = s / cp tokens on a chip (ring attention passes K and V around)
     sequence par. on whenever tp > 1 (Megatron-LM): activations outside the matmuls are split over tp too (the
                   / tp below); its reduce-scatter + all-gather move the bytes of the all-reduce they replace
@@ -119,7 +121,10 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
     DP comm       gradient reduce-scatter + parameter all-gather (ZeRO) over d = dp cp (experts: d_e = d / ep):
                   t_dp = 2 x 2 B x [N_d / (tp pp) (d - 1) / d + N_e / (tp pp ep) (d_e - 1) / d_e] / B_dp (x 1.5
                   with ZeRO-3: the weights are gathered again), B_dp = BL when all chips in use are one domain,
-                  else BO; exposed max(0, t_dp - 2/3 t_c) (bucketed, overlapped with the backward pass). LoRA
+                  else BO (`dp_domain_rings` 1, opt-in: each group's rings leave a domain on the NICs of its g
+                  members there, B_dp = min(BL, g BO), g = min(d, S / tp) for the dense part and min(d_e, S /
+                  (tp ep)) for the experts' [D]); exposed max(0, t_dp - 2/3 t_c) (bucketed, overlapped with the
+                  backward pass). LoRA
                   (frozen base, adapter gradients negligible): 0, except under ZeRO-3 (DeepSpeed stage 3, as
                   HF PEFT + DeepSpeed runs it), where the sharded base is all-gathered for the forward, the
                   backward and each recomputed forward: t_dp = (2 + r) w [N_d / (tp pp) (d - 1) / d + N_e /
@@ -384,6 +389,15 @@ ep_overlap = Assumption(
     "(Megatron-Bridge's performance recipes until 2026-04 leave `moe_a2a_overlap` False for DeepSeek-V3 and "
     "GPT-OSS but GB200 GPT-OSS at GBS 1,280: scripts/performance/configs/*/..._workload_base_configs.py, "
     "NVIDIA-NeMo/Megatron-Bridge v0.2.0, v0.4.0)", range=SWITCH)
+dp_domain_rings = Assumption(
+    "dp_domain_rings", 0.0, "1",
+    "the data-parallel gradient reduce-scatter and parameter all-gather of a job that spans scale-up domains as NCCL "
+    "runs them (1): one ring a channel, each channel leaving the domain on its own NIC, so a data-parallel group "
+    "with g members in one domain crosses the fabric on g NICs at once, B_dp = min(BL, g BO) (NCCL's ring "
+    "algorithm, one ring per channel and NIC; the inter-node bus bandwidth of nccl-tests scales with the NICs a "
+    "node gives the ring [S]); or every member's whole buffer through its own NIC, B_dp = BO (0, the default: the "
+    "model the training constants were fitted with; on the calibration rows g is 1 or 2). Measured, not "
+    "applied: docs/accuracy.md 'Small-MoE training layouts' [D]", range=SWITCH)
 moe_sync_free = Assumption(
     "moe_sync_free", 1.0, "1",
     "MoE layers without a device-host synchronisation (1, the default: the per-expert split sizes stay on the GPU, "
@@ -455,7 +469,13 @@ default_global_batch = Assumption(
     "tokens per optimizer step when the job gives none [S]: Llama 2 used 4M-token batches (Llama 2 model card, "
     "2023-07)")
 
-MICRO_GRID = np.array([1.0, 2.0, 4.0])
+# sequences per micro-batch. The free search picks among MB_SEARCH; the others are micro-batches a spec may fix, as
+# submitters run them (NVIDIA's MLPerf Training v6.0 gpt-oss-20b on 8 GB300: MICRO_BATCH_SIZE=3,
+# config_GB300_2x4x3xtp1pp1cp1ep1_mxfp8.sh, mlcommons/training_results_v6.0 via fork Richardyu114@eabf23a0, its
+# README; the Inventec copy config_P9000G7_1x8x3xtp1pp1cp1ep1_mxfp8.sh `export MICRO_BATCH_SIZE=3` [P]), so a
+# submitted layout is never refused while the searched layouts (and every figure that does not fix them) stay
+MICRO_GRID = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0])
+MB_SEARCH = np.array([1.0, 2.0, 4.0])
 TP_GRID = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
 PP_GRID = np.array([1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64], dtype=float)
 CP_GRID = np.array([1, 2, 4, 8, 16, 32], dtype=float)
@@ -795,14 +815,24 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     t_pp = np.where(pp > 1, 2 * v * m * hop, 0.0)
     t_pp_exposed = np.where(pp > 1, 2 * (pp - 1) * hop, 0.0)  # asynchronous sends: only the fill and drain wait
     d, de = dp * cp, np.maximum(dp * cp / ep, 1.0)
-    grads = np.where(lora > 0, 0.0, 1.0) * 2.0 * (n_dense / (tp * pp) * (d - 1) / d
-                                                   + n_exp / (tp * pp * ep) * (de - 1) / de)
+    dense_share = n_dense / (tp * pp) * (d - 1) / d            # parameters a chip reduces, dense and expert groups
+    exp_share = n_exp / (tp * pp * ep) * (de - 1) / de
+    # the bandwidth of each group's rings: one domain BL; across domains BO, or (dp_domain_rings) min(BL, g BO)
+    # with g the group's members in one domain (ranks tp apart for the dense group, tp ep for the expert one)
+    one = used <= S + 1e-9
+    rings = _col(job["dp_rings"]) > 0
+    g_dense = np.maximum(np.minimum(d, np.floor(S / tp + 1e-9)), 1.0)
+    g_exp = np.maximum(np.minimum(de, np.floor(S / (tp * np.maximum(ep, 1.0)) + 1e-9)), 1.0)
+    bw_dense = np.where(one, BL, np.where(rings, np.minimum(BL, g_dense * BO), BO))
+    bw_exp = np.where(one, BL, np.where(rings, np.minimum(BL, g_exp * BO), BO))
+    grads = np.where(lora > 0, 0.0, 1.0) * 2.0 * (dense_share + exp_share)
     # LoRA under ZeRO-3 (the frozen base sharded over d): its weights are all-gathered for the forward, the
     # backward and each recomputed forward pass (2 + r), the adapters' gradients are negligible
-    gathers = np.where((lora > 0) & (zero >= 3), (2.0 + r) * (n_dense / (tp * pp) * (d - 1) / d
-                                                               + n_exp / (tp * pp * ep) * (de - 1) / de), 0.0)
-    dp_bw = np.where(used <= S + 1e-9, BL, BO)
-    t_dp = (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"])) / dp_bw  # ZeRO-3: weights too
+    gathers = np.where((lora > 0) & (zero >= 3), (2.0 + r) * (dense_share + exp_share), 0.0)
+    t_dp = np.where(rings, (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"]))
+                    * (dense_share / bw_dense + exp_share / bw_exp) / np.maximum(dense_share + exp_share, 1e-300),
+                    (np.where(zero >= 3, 3.0, 2.0) * grads + gathers * _col(job["wbytes"]))
+                    / np.where(one, BL, BO))                                # ZeRO-3: weights too
     t_dp_exposed = np.maximum(t_dp - 2.0 / 3.0 * t_c, 0.0)
     # all-to-all: each token's k expert copies leave for the other ep - 1 ranks; the g - 1 in the domain go on
     # the scale-up links, the ep - g outside on the fabric at its all-to-all share of the NIC bandwidth
@@ -894,6 +924,8 @@ def _prune_layouts(hw, arch, job, fixed: dict) -> np.ndarray:
     coordinate = {"tp": tp, "pp": pp, "cp": cp, "v": v, "mb": mb}
     if "virtual_stages" not in fixed:
         keep = keep & np.isin(v, V_SEARCH)           # the off-grid virtual stages only where a spec fixes them
+    if "microbatch" not in fixed:
+        keep = keep & np.isin(mb, MB_SEARCH)         # the off-grid micro-batches only where a spec fixes them
     for name, value in fixed.items():
         if FIXED[name] in coordinate:
             keep = keep & (np.abs(coordinate[FIXED[name]] - value) < 0.5)
@@ -956,6 +988,9 @@ def best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool = False):
     allowed = q["valid"] > 0
     if "virtual_stages" not in fixed:                # the free search: V_SEARCH only (see V_GRID)
         searched = np.isin(q["v"], V_SEARCH)
+        ok, allowed = ok & searched, allowed & searched
+    if "microbatch" not in fixed:                    # the free search: MB_SEARCH only (see MICRO_GRID)
+        searched = np.isin(q["mb"], MB_SEARCH)
         ok, allowed = ok & searched, allowed & searched
     for name, value in fixed.items():
         ok = ok & (np.abs(q[FIXED[name]] - value) < 0.5)
@@ -1052,6 +1087,7 @@ def _inputs(ctx):
            "startup": ctx.get("startup_time", 0.0),
            "tp_overlap": ctx.get("tp_comm_overlap", tp_overlap),
            "ep_overlap": ctx.get("ep_comm_overlap", ep_overlap),
+           "dp_rings": ctx.get("dp_domain_rings", dp_domain_rings),
            "sync_free": ctx.get("moe_sync_free", moe_sync_free),
            "sync_time": ctx.get("moe_sync_time", moe_sync_time),
            "static_graphs": ctx.get("moe_static_graphs", moe_static_graphs),
