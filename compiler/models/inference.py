@@ -953,7 +953,9 @@ its own activity:
                                        t_gemm -> t_flops + k (t_gemm - t_flops), t_flops their FLOPs at e_c
                                        (default: the chip's own `let gemm_knee_power`, else 1; stdlib gives
                                        0 to the add-in cards H100 NVL, H100 PCIe and L40S, where the measured
-                                       runs' steps show it: docs/accuracy.md "The add-in cards' decode step")
+                                       runs' steps show it: docs/accuracy.md "The add-in cards' decode step");
+                                       the attention (and with `let knee_own_power` 1 the knee) at the
+                                       chip's own a where the workload's is its FP4 MACs' (Blackwell Ultra)
     u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
     t(rho) = max(t_gemm / rho, t_w) + max(t_att / rho, t_kv) + the rest (memory keeps its clock)
 solved as a fixed point (two passes from rho = 1). A memory-bound decode step keeps the full clock; a
