@@ -1569,6 +1569,7 @@ MECHANISM_TABLE = {
     "knee_power_hopper": Mechanism((), _ALL),   # the same on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)
     "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
     "power_limit_window": Mechanism((), _LIVE),  # a serving replica's clock set by its step mixture's mean draw
+    "fp4_knee_power": Mechanism((), _ALL),      # the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
     "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
@@ -2550,6 +2551,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["clock_draw_activity"] = 1.0        # the step's clock at the activity its draw counts (s15-knee)
     if scenario in mechanisms["power_limit_window"]:   # measured, not applied ("The power limit over a window")
         row.lets["power_limit_window"] = 1.0         # the clock of the steps' mean draw over the limiter's window
+    if scenario in mechanisms["fp4_knee_power"]:     # measured, not applied ("The bigger chip's clock", s17)
+        row.lets["knee_own_power"] = 1.0             # a GEMM's knee draws the chip's own a (Blackwell Ultra at fp4)
     if knee_idle:
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
     elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips

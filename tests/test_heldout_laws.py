@@ -61,21 +61,25 @@ MECHANISM = {
     ("scenario order", 505, 506): "DeepSeek-R1 Interactive runs MTP by the v6.0 rules; Offline does not",
 }
 OPEN = {
-    # the step-at-a-time clock (compiler/models/inference.py _sustained_rate): B300 gpt-oss-120b Interactive, at the
-    # same batch (120) and the same memory-bound decode step as the B200, runs its prompt-loaded steps at their own
-    # clock: its faster FP4 GEMMs shorten them and raise their mean draw, so they throttle to 0.982 against the
-    # B200's 0.991, and their FP8 attention runs slower than on the smaller chip (34,280 against 34,283 tok/s).
-    # A limiter averages over many steps (`power_limit_window`, validate --with power_limit_window: B300 34,823,
-    # B200 34,581, the law holds; opt-in, not applied: TTFT p99 9.25% -> 11.54%)
-    ("bigger chip", 322, 522): "B300 prompt-loaded steps throttled a step at a time: clock 0.982 vs 0.991",
-    # H200 x16 405B Server (v5.1): the capacity is the prompt queue's (prefill 1,165 ms on both chips: the same FP8
-    # compute at the same 700 W), so the H200 can only tie; the step-at-a-time clock law throttles its shorter decode
-    # steps, which carry the prompt chunks, to 0.917 against the H100's 0.992. Over the limiter's window
-    # (`power_limit_window`) the H200 still draws more: at the same request rate its shorter steps keep fewer rows
-    # (15 against 20) and so run more steps a second, each streaming the weights through the GEMMs' knee (counted as
-    # compute activity, `gemm_knee_power` 1) and from HBM: clock 0.843 against 0.864, 634 against 641 tok/s; with
-    # the knee idle too (`gemm_knee_power` 0) 717 against 707 (docs/accuracy.md, s16-clock)
-    ("bigger chip", 43, 53): "H200 405B Server: prefill-bound tie, more steps a second draw more: 0.917 vs 0.992",
+    # the knee's draw (docs/accuracy.md "The bigger chip's clock", s17-heldlaws): at fp4 the clock law charges a GEMM's
+    # knee time (beyond its FLOPs at e_c; the same on both chips, the half-rows scale with the rate) at the workload's
+    # a, on the B300 its fp4_dynamic_power 3,761 W (a full-rate NVFP4 GEMM's: Ultra's 1.5x MACs a clock), against the
+    # B200's 2,507 W: x 1.5 where its cap, idle and memory power are x 1.1, so its prompt-loaded steps throttle to
+    # 0.982 against 0.991 (34,280 against 34,283 tok/s). The knee does no MACs: at the chip's own a (2,758 W,
+    # `knee_own_power` 1, validate --with fp4_knee_power; tests/test_knee_own_power.py) the B300 is never slower on
+    # any step (34,328); opt-in, not applied: it moves the held-out Blackwell Ultra FP4 rows up to +9.3% (405B GB300
+    # Server's public figure +12.8% -> +17.1%); validate's rows byte-identical either way
+    ("bigger chip", 322, 522): "B300 FP4 knee charged at the FP4 MACs' power (x 1.5 vs the cap's x 1.1)",
+    # H200 x16 405B Server (v5.1): not the clock (s17-heldlaws). Both are TTFT-bound by the same prompt queue (full
+    # budget step 7.9925 s on the H200, 7.9937 s on the H100, the loaded steps' clocks 0.813-0.815 on both; the
+    # H200's decode-only step throttles to 0.918 but stays memory-bound: 22.42 ms at any clock); (1) the batch grid:
+    # the H200's next grid batch (15) misses the TTFT limit, so it stops at 13 of the 13.68 rows the limit allows,
+    # the H100 at 18 of 18.43 (`capacity_solve` 1: 601.1 against 601.8 tok/s); (2) the first-token law prices the
+    # prompt tokens at kappa, one prompt's chunk's cost over a decode-only step, which on the H100 hides 6 ms more
+    # weight read: a full budget step by the law is 7.989 s on the H200, 7.953 s on the H100, 7.993 / 7.994 s in fact;
+    # priced through the chord to the full step the continuous capacities order right (600.8 against 599.5), the
+    # grid's do not (588 against 596)
+    ("bigger chip", 43, 53): "H200 405B Server: TTFT-bound tie, the batch grid's stop and kappa's hidden weight read",
 }
 DOCUMENTED = {**MECHANISM, **OPEN}
 

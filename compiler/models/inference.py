@@ -953,7 +953,9 @@ its own activity:
                                        t_gemm -> t_flops + k (t_gemm - t_flops), t_flops their FLOPs at e_c
                                        (default: the chip's own `let gemm_knee_power`, else 1; stdlib gives
                                        0 to the add-in cards H100 NVL, H100 PCIe and L40S, where the measured
-                                       runs' steps show it: docs/accuracy.md "The add-in cards' decode step")
+                                       runs' steps show it: docs/accuracy.md "The add-in cards' decode step");
+                                       the attention (and with `let knee_own_power` 1 the knee) at the
+                                       chip's own a where the workload's is its FP4 MACs' (Blackwell Ultra)
     u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
     t(rho) = max(t_gemm / rho, t_w) + max(t_att / rho, t_kv) + the rest (memory keeps its clock)
 solved as a fixed point (two passes from rho = 1). A memory-bound decode step keeps the full clock; a
@@ -1824,6 +1826,21 @@ power_limit_window = Assumption(
     "(reference/h100_microbench.md, 2026-11-27 [P]): the limiter lets bursts of tens of ms through. Only a "
     "mixing serving replica (chunked prefill: server, interactive) has steps of unlike draw; offline runs every "
     "step at the mean load (docs/accuracy.md 'The power limit over a window of steps', s16-clock)", range=SWITCH)
+knee_own_power = Assumption(
+    "knee_own_power", 0.0, "1",
+    "1 to charge a GEMM's knee time (its time beyond its FLOPs at the large-GEMM rate e_c, at the share "
+    "`gemm_knee_power`) at the chip's own compute dynamic power in the clock law, not at the workload format's "
+    "[D]: at precision fp4 a Blackwell Ultra chip's a is `fp4_dynamic_power` (B300 3,761 W, GB300 4,513 W), a "
+    "full-rate NVFP4 GEMM's draw, the energy of an FP4 MAC times Ultra's 1.5x MAC rate a clock (compiler/models/"
+    "power.py 'FP4 dynamic power'); the knee does no MACs beyond the FLOPs (the weights stream, the matrix units "
+    "wait), so what it draws does not scale with the MAC rate: the chip's own TDP-scaled a (B300 2,758 W, the "
+    "attention's, power.attention_power_share), u_c = u_flops + (a_own / a) k u_knee + (a_own / a) u_attn. With "
+    "it a step's dynamic energy on B300 is the B200's with every term but the FP4 MACs x 1,100 / 1,000 (the TDP "
+    "ratio the cap, the idle and the memory power scale by), the MACs' the same, so at the same work the B300's "
+    "clock law allows at least the B200's step time (docs/accuracy.md 'The bigger chip's clock', s17-heldlaws). "
+    "1 on no other chip or precision changes anything (a_own / a = 1). 0: the knee at the workload's a (the model "
+    "before, bit for bit). Not given to validate by default (MECHANISMS \"fp4_knee_power\", measured, not "
+    "applied: no calibration row moves; the held-out Blackwell Ultra FP4 rows move up to +9%)", range=SWITCH)
 gemm_launch_time = Assumption(
     "gemm_launch_time", 0.0, "s",
     "fixed time of one dense GEMM launch in a decode step (pipeline fill, the first K-blocks' loads, the epilogue, "
@@ -2162,6 +2179,8 @@ class Load:
     # the share of the capacity point's throughput given up for the least TPOT p99 (`capacity_margin`; 0: off)
     margin: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_margin.value]))
     knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
+    # the knee's draw at the chip's own a, not the workload format's (`knee_own_power`; 0: the format's)
+    knee_own: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([knee_own_power.value]))
     # the clock law's compute activity as the draw counts it (`clock_draw_activity`; 0: the kernels' time at e_c)
     draw_activity: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([clock_draw_activity.value]))
     # the clock a serving replica's steps run at: each step's own (0) or the mixture's over the window (1)
@@ -2664,6 +2683,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     power, clock_share = _power_law(hw)
     # the attention kernels' draw over the workload's a (FP8 / BF16 attention in an FP4 step: a_attn / a_fp4)
     attn_w = _col(hw.attn_power) if hw.attn_power is not None else 1.0
+    # the GEMMs' knee at the chip's own a too (`knee_own_power` 1: the same a_own / a), else at the workload's
+    knee_w = np.where(_col(load.knee_own) > 0, attn_w, 1.0)
 
     def verify(prefill_share, B=B, q=q_rows, clock=None, activity=False):
         """One decode step of B sequences of q query tokens each (1; a verify step: its draft tokens too) carrying
@@ -2729,10 +2750,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # stream)
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
         # (the attention's at its own format's draw, a_attn / a of the workload's: power.attention_power_share)
-        busy = flops_at_ec + knee_power * (gemm - flops_at_ec) + attn_w * attn + attn_w * attn_ctx
+        busy = flops_at_ec + knee_w * knee_power * (gemm - flops_at_ec) + attn_w * attn + attn_w * attn_ctx
         # `clock_draw_activity` 1: the FLOPs at the draw's rate g (its compute activity 1), the knee at its share
         busy = np.where(draw_on, (flops_at_ec + attn_w * attn + attn_w * attn_ctx * e_fmha) * ec / g_draw
-                        + knee_power * (gemm - flops_at_ec), busy)
+                        + knee_w * knee_power * (gemm - flops_at_ec), busy)
         moved = t_weights * em_weights + t_kv * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
         # the step's own clock, or the one a window of steps sets (`clock`: `power_limit_window`, served below)
         rho = _sustained_rate(power, clock_share, busy, moved, at_rate) if clock is None else clock
@@ -2837,13 +2858,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     pre_el = S * L * el_layer                                     # its elementwise kernels, every layer
     pre_tok = S * L * tok_layer                                   # its per-token work beside the GEMMs
     # its compute kernels' time at the full clock, the attention's at its own format's draw (a_attn / a)
-    pre_busy = np.where(attn_w == 1, pre_compute,
-                        pre_compute - (1 - attn_w) * (S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha)))
     pre_flops = ((S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P) + attn_w * S * L * F_ctx * pre_att
                   / (tp * Pa)) / g_draw)                          # its FLOPs at the draw's rate g
     pre_knee = pre_compute - S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P * ec) - (
         S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))        # its GEMMs' time beyond their FLOPs at e_c
-    pre_busy = np.where(draw_on, pre_flops + knee_power * np.maximum(pre_knee, 0.0), pre_busy)
+    pre_busy = np.where(attn_w == 1, pre_compute,
+                        pre_compute - ((1 - attn_w) * (S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
+                                       + (1 - knee_w) * np.maximum(pre_knee, 0.0)))   # (knee_w 1: 0 exactly)
+    pre_busy = np.where(draw_on, pre_flops + knee_w * knee_power * np.maximum(pre_knee, 0.0), pre_busy)
     pre_rho = _sustained_rate(power, clock_share, pre_busy,
                               pre_memory * em + pre_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY,
                               lambda rho: (np.maximum(pre_compute / rho, pre_memory) + pre_comm + L * tl + pre_moe
@@ -4481,6 +4503,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         refine=ctx.get("batch_refinement", batch_refinement),
         margin=ctx.get("capacity_margin", capacity_margin),
         knee_power=_chip_or_default(ctx, chip, "gemm_knee_power", gemm_knee_power),   # the add-in cards' 0
+        knee_own=ctx.get("knee_own_power", knee_own_power),
         draw_activity=ctx.get("clock_draw_activity", clock_draw_activity),
         clock_window=ctx.get("power_limit_window", power_limit_window),
         draw_rate=ctx.get(_power_gemm_peak_fraction().name, _power_gemm_peak_fraction()),
