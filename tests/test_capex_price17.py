@@ -1,10 +1,10 @@
 """How a plant part's price reaches capex and the TCO (s17-econ, 2026-12-06).
 
-s17-econ replaced the stdlib generator's unsourced $1.5M with NREL REopt.jl's installed $650/kW x 3,000 kW =
-$1.95M (v0.35.0, 2023-09-29) and measured the flagship: capex 8,766.2 -> 8,805.8 M$ (+$39.6M = 88 x $0.45M),
-TCO 2,223.49 -> 2,228.71 M$/yr (+$5.22M: the flagship's discount rate is 8%, CRF(8%, 20 yr) = 0.101852, and
-$39.6M x (0.101852 + 0.03 maintenance) = $5.221M). Law stated here, the arithmetic behind those deltas, for a
-price change of a placed part:
+s17-econ replaced the stdlib generator's unsourced $1.5M with NREL REopt.jl's installed $650/kW x 3,000 kW x
+1.06 (v0.35.0, 2023-09-29; 2023 -> 2025 dollars) = $2.067M and measured the flagship: capex 8,766.2 -> 8,816.1
+M$ (+$49.9M = 88 x $0.567M), TCO 2,223.49 -> 2,230.07 M$/yr (+$6.58M: the flagship's discount rate is 8%,
+CRF(8%, 20 yr) = 0.101852, and $49.9M x (0.101852 + 0.03 maintenance) = $6.579M). Law stated here, the
+arithmetic behind those deltas, for a price change of a placed part:
   * raising a placed part's price by D raises capex by units x D x markup, where markup is 1 for a part marked
     `installed = true` and the category's installation factor (2.2015 power) otherwise;
   * and raises the TCO per year by that capex change x (CRF(r, facility life) + maintenance rate): with the

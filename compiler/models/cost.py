@@ -96,23 +96,27 @@ Formulas:
                        C&W's 2025 build cost per W (large, AI-era builds) against an estimator's range for 1-10 MW
                        halls; which holds for a given site is open, and `plant_cost` sets it.
       s17-econ note (2026-12-06): the generator's price now has a dated public source. Generator_3MW =
-                       3,000 kW x $650/kW = $1.95M, installed (`installed = true`, markup 1): NREL REopt.jl
+                       3,000 kW x $650/kW x 1.06 = $2.067M, installed (`installed = true`, markup 1): NREL REopt.jl
                        v0.35.0 (2023-09-29) "ANNUAL UPDATE TO DEFAULT VALUES", Generator "System capital cost
                        ($/kW) installed_cost_per_kw 500 --> $650 if the generator only runs during outages"
                        (github.com/NREL/REopt.jl CHANGELOG.md, src/core/generator.jl; still the default at
                        2026-01-04). REopt's old default, $500/kW, is the stdlib's old $1.5M / 3 MW, so that figure
-                       was installed as s16-capex read it. 2023 dollars, not escalated: no BLS PPI value for
-                       engine-generator sets could be read in the store. Check: 2025 vendor quotes, equipment
+                       was installed as s16-capex read it. Taken as 2023 dollars (the update's year) and escalated
+                       x 1.06 to 2025, the factor NREL applied to its own REopt defaults ("escalated from dollar
+                       year 2023 to 2025 using 6% based BLS inflation data", NatLabRockies/REopt-Analysis-Scripts
+                       discussion #208): general inflation, no PPI for generator sets being readable in the store.
+                       Check: 2025 vendor quotes, equipment
                        only ("does not include installation labor"), Kohler 2.8-3.5 MW $1.47M-2.46M, $525-817k
                        per MW (bentonperet/Saga on GitHub, _Service_Line_Templates/Financial_Modeling/
                        Equipment_Cost_Database, "Vendor quotes compiled 2025-11-20", unverified [S]):
                        REopt's installed figure lies inside that equipment-only range, so it is a floor for a
                        2025 data-center genset, not a ceiling. Flagship: generators 88 x $1.5M = $132.0M ->
-                       88 x $1.95M = $171.6M; capex 8,766.2 -> 8,805.8 M$, capex_power 625.2 -> 664.8 M$,
-                       TCO 2,223.49 -> 2,228.71 M$/yr, chat 0.3125 -> 0.3133 $/Mtok. Not changed: the power
+                       88 x $2.067M = $181.9M; capex 8,766.2 -> 8,816.1 M$, capex_power 625.2 -> 675.1 M$,
+                       TCO 2,223.49 -> 2,230.07 M$/yr (+$49.9M x (CRF(8%, 20) 0.10185 + 0.03) = +$6.58M),
+                       chat 0.3125 -> 0.3135 $/Mtok (tests/test_capex_price17.py states the law). Not changed: the power
                        class shares and plant_equipment_power (1.690 $/W) still count the generator at the old
-                       $500/kW x 1.1 = 550 $/kW "equipment"; re-based on $650 they would be 715 of 1,855 $/kW,
-                       generator share 0.385, power factor 3.7206 / 1.855 = 2.01 (a change to every estimate, for
+                       $500/kW x 1.1 = 550 $/kW "equipment"; re-based on $689 they would be 758 of 1,898 $/kW,
+                       generator share 0.40, power factor 3.7206 / 1.898 = 1.96 (a change to every estimate, for
                        the lead to decide; no source gives an equipment/installed split per class, so the single
                        factor per category stays). s17-econ search (no dated per-part figure found for the other
                        15 prices): Schneider Electric white papers 156, 114 and 150 (the stored copies returned
