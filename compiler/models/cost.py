@@ -100,8 +100,8 @@ Formulas:
                        v0.35.0 (2023-09-29) "ANNUAL UPDATE TO DEFAULT VALUES", Generator "System capital cost
                        ($/kW) installed_cost_per_kw 500 --> $650 if the generator only runs during outages"
                        (github.com/NREL/REopt.jl CHANGELOG.md, src/core/generator.jl; still the default at
-                       2026-01-04). REopt's old default, $500/kW, is the stdlib's old $1.5M / 3 MW, so that figure
-                       was installed as s16-capex read it. Taken as 2023 dollars (the update's year) and escalated
+                       2026-01-04). REopt's old default, $500/kW, equals the stdlib's old $1.5M / 3 MW (an installed
+                       figure there, consistent with s16-capex's reading; its origin is not recorded). Taken as 2023 dollars (the update's year) and escalated
                        x 1.06 to 2025, the factor NREL applied to its own REopt defaults ("escalated from dollar
                        year 2023 to 2025 using 6% based BLS inflation data", NatLabRockies/REopt-Analysis-Scripts
                        discussion #208): general inflation, no PPI for generator sets being readable in the store.
