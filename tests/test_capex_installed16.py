@@ -81,7 +81,8 @@ def test_a_non_bool_installed_is_refused() -> None:
 
 def test_the_stdlib_generator_and_water_cooled_chiller_are_priced_installed() -> None:
     """The two stdlib prices whose comments say installed carry `installed = true`; placing 3 Generator_3MW
-    costs 3 x $1.5M = $4.5M (not x 2.2015 = $9.9M), 2 Chiller_WC_1000ton 2 x $0.7M = $1.4M (not x 3.4546)."""
+    costs 3 x $2.067M = $6.201M (3,000 kW x $650/kW installed, NREL REopt.jl v0.35.0, 2023-09-29, x 1.06 to 2025
+    dollars; not x 2.2015 = $13.65M; s17-econ), 2 Chiller_WC_1000ton 2 x $0.7M = $1.4M (not x 3.4546)."""
     from compiler import evaluate_text
     text = """from systems import DGX_H100_rack
 from facility import Generator_3MW, Chiller_WC_1000ton
@@ -96,14 +97,15 @@ site s {
     results, sink = evaluate_text(text, "stdlib_installed.factory")
     assert not sink.errors, [d.message for d in sink.errors]
     v = results.values
-    assert float(np.asarray(v["s.detail.capex_power_generator"]).ravel()[0]) == pytest.approx(3 * 1.5e6, rel=1e-12)
+    assert float(np.asarray(v["s.detail.capex_power_generator"]).ravel()[0]) == pytest.approx(3 * 3000 * 650.0 * 1.06, rel=1e-12)
     assert float(np.asarray(v["s.detail.capex_cooling_chiller"]).ravel()[0]) == pytest.approx(2 * 0.7e6, rel=1e-12)
 
 
 @pytest.mark.slow
 def test_the_flagships_generators_cost_their_installed_price() -> None:
     """The defect: the flagship's 88 Generator_3MW ($1.5M, "~$500/kW installed") cost 88 x $1.5M x 2.2015 =
-    $290.6M; now 88 x $1.5M = $132.0M, and the site's capex_power falls by the difference, $158.6M."""
+    $290.6M; s16-capex: 88 x $1.5M = $132.0M. s17-econ: the price is REopt's installed $650/kW x 3,000 kW x 1.06
+    (2023 -> 2025 dollars) = $2.067M, so 88 x $2.067M = $181.9M (as equipment x 2.2015 it would be $400.5M)."""
     from pathlib import Path
 
     from compiler import evaluate_text
@@ -112,9 +114,9 @@ def test_the_flagships_generators_cost_their_installed_price() -> None:
     assert not sink.errors
     v = {k: float(np.asarray(x).ravel()[0]) for k, x in results.values.items() if k.startswith("frontier_campus.")
          and not isinstance(x, str) and np.asarray(x).dtype.kind == "f"}     # (a part's value is an Instance)
-    units = round(v["frontier_campus.detail.capex_power_generator"] / 1.5e6)
+    units = round(v["frontier_campus.detail.capex_power_generator"] / 2.067e6)
     assert units == 88
-    assert v["frontier_campus.detail.capex_power_generator"] == pytest.approx(88 * 1.5e6, rel=1e-12)
+    assert v["frontier_campus.detail.capex_power_generator"] == pytest.approx(88 * 3000 * 650.0 * 1.06, rel=1e-12)
 
 
 def test_a_sites_crahs_outside_its_halls_at_the_halls_installed_price() -> None:

@@ -211,7 +211,10 @@ plant_equipment_power = Assumption(
     "estimator and vendor pages): no public source found for an electrical installation factor or for the "
     "equipment prices it is taken over; it also counts the generator's $500/kW x 1.1 = 550 as equipment, where "
     "the stdlib now marks that price installed (s16-capex: re-based on the other gear, 3.7206 - 0.55 = 3.17 $/W "
-    "over 1.14 $/W would be 2.78, not applied: no source for either reading)", range=POSITIVE)
+    "over 1.14 $/W would be 2.78, not applied: no source for either reading). s17-econ (2026-12-06): the stdlib "
+    "generator is now NREL REopt.jl's installed $650/kW (2023) x 1.06 = $689/kW; the shares and this total keep "
+    "the earlier $500/kW (re-based: 758 of 1,898 $/kW, factor 1.96; a change to every estimate, not applied)",
+    range=POSITIVE)
 plant_equipment_cooling = Assumption(
     "plant_equipment_cooling", 0.718, "USD/W",
     "[D] equipment price per W of IT of the cooling plant the cooling shares were priced on (their total: "

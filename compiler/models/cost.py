@@ -95,6 +95,44 @@ Formulas:
                        this model's (2.4804 $/W x (0.6 + 0.39 + 0.23 + 0.03) = $3,100/kW of IT) would be 2.6-5x it:
                        C&W's 2025 build cost per W (large, AI-era builds) against an estimator's range for 1-10 MW
                        halls; which holds for a given site is open, and `plant_cost` sets it.
+      s17-econ note (2026-12-06): the generator's price now has a dated public source. Generator_3MW =
+                       3,000 kW x $650/kW x 1.06 = $2.067M, installed (`installed = true`, markup 1): NREL REopt.jl
+                       v0.35.0 (2023-09-29) "ANNUAL UPDATE TO DEFAULT VALUES", Generator "System capital cost
+                       ($/kW) installed_cost_per_kw 500 --> $650 if the generator only runs during outages"
+                       (github.com/NREL/REopt.jl CHANGELOG.md, src/core/generator.jl; still the default at
+                       2026-01-04). REopt's old default, $500/kW, equals the stdlib's old $1.5M / 3 MW (an installed
+                       figure there, consistent with s16-capex's reading; its origin is not recorded). Taken as 2023 dollars (the update's year) and escalated
+                       x 1.06 to 2025, the factor NREL applied to its own REopt defaults ("escalated from dollar
+                       year 2023 to 2025 using 6% based BLS inflation data", NatLabRockies/REopt-Analysis-Scripts
+                       discussion #208): general inflation, no PPI for generator sets being readable in the store.
+                       Check: 2025 vendor quotes, equipment
+                       only ("does not include installation labor"), Kohler 2.8-3.5 MW $1.47M-2.46M, $525-817k
+                       per MW (bentonperet/Saga on GitHub, _Service_Line_Templates/Financial_Modeling/
+                       Equipment_Cost_Database, "Vendor quotes compiled 2025-11-20", unverified [S]):
+                       REopt's installed figure lies inside that equipment-only range, so it is a floor for a
+                       2025 data-center genset, not a ceiling. Flagship: generators 88 x $1.5M = $132.0M ->
+                       88 x $2.067M = $181.9M; capex 8,766.2 -> 8,816.1 M$, capex_power 625.2 -> 675.1 M$,
+                       TCO 2,223.49 -> 2,230.07 M$/yr (+$49.9M x (CRF(8%, 20) 0.10185 + 0.03) = +$6.58M),
+                       chat 0.3125 -> 0.3135 $/Mtok (tests/test_capex_price17.py states the law). Not changed: the power
+                       class shares and plant_equipment_power (1.690 $/W) still count the generator at the old
+                       $500/kW x 1.1 = 550 $/kW "equipment"; re-based on $689 they would be 758 of 1,898 $/kW,
+                       generator share 0.40, power factor 3.7206 / 1.898 = 1.96 (a change to every estimate, for
+                       the lead to decide; no source gives an equipment/installed split per class, so the single
+                       factor per category stays). s17-econ search (no dated per-part figure found for the other
+                       15 prices): Schneider Electric white papers 156, 114 and 150 (the stored copies returned
+                       their opening pages, not WP 156's cost-model appendix), Uptime Institute "Dollars per kW
+                       plus dollars per square foot" (a whole-build $/kW + $/ft2 model, no per-part split in what
+                       was read), C&W 2025, REopt.jl (generator, CHP and absorption-chiller defaults only), EPA CHP
+                       catalogue via understandingchp.com (CHP engines $1,433-2,900/kW installed, heat recovery
+                       included: not a standby genset), DOE distribution-transformer rulemakings (no per-unit
+                       price in the excerpts read), BLS PPI pages (seasonal factors only), Alabama Power "Compare
+                       Installation Costs" (undated), and
+                       the 2025 quote compilation above (UPS 1,250 kVA $352,911; transformers 2,550 kVA
+                       $78k-113k at 13.2-18 kV, its 34.5 kV price flagged; CRAH 60 kW $72,800 = $1,213/kW; a
+                       500-ton JCI chiller $583,362 = $1,167/ton; busway 400-800 A $76,600 each, flagged): each is
+                       recorded beside its stdlib price as a check, none replaces one (an unverified compilation
+                       whose own notes flag the matching classes or leave the scope, e.g. UPS batteries, unsaid;
+                       its version table credits an AI assistant with compiling it).
       s15-plantsrc note (2026-12-06): equipment or installed, per stdlib price (stdlib/facility.factory).
                        Every facility price is "NOT PUBLISHED [U]" with no cited source, so no source's own
                        words settle it; the comments' words: installed: generator ("~$500/kW installed with
