@@ -51,12 +51,23 @@ def logged_steps() -> None:
     res = evaluate(lower(checked, sink), sink)
     val = lambda k: float(np.asarray(res.values[k]).ravel()[0])
     print("1. the model's step at the logged layout, c_0 = 0, against the log")
+    work = {}
     for r in sorted(rows, key=lambda r: r.line):
         b, g = f"validation.{r.block}", r.lets.get("cuda_graphs")
         model, log = val(f"{b}.step_time"), LOGGED[r.line][1]
+        work[r.line] = model - val(f"{b}.detail.step_overhead_time")      # the step's work, its fixed part left out
         print(f"  line {r.line} {r.data['round']} {r.data['benchmark']:<16} {r.data['num_accelerators']:>6} GPUs "
               f"graphs {int(g.value) if g else 0}: model {model:.3f} s, log {log:.3f} s, beyond the model "
               f"{log - model:+.3f} s")
+    # 1b. the logs as a + k x (the model's work), one micro-batch (64 / 1,024 H100) against four (8 H100): a is what
+    # the run pays a step whatever its work; the v4.1 8-GPU run is un-graphed, its c_u taken off its log
+    print("1b. the H100 LoRA logs as a + k x work (one micro-batch against four, the same software)")
+    cu = 0.10
+    for short, long_, label, off in ((430, 431, "v4.0, no graphs", 0.0), (428, 431, "v4.0, no graphs", 0.0),
+                                     (483, 484, "v4.1, per layer (8-GPU log less c_u)", cu),
+                                     (480, 484, "v4.1, per layer (8-GPU log less c_u)", cu)):
+        k = (LOGGED[long_][1] - off - LOGGED[short][1]) / (work[long_] - work[short])
+        print(f"  lines {short} / {long_} {label}: k {k:.3f}, a {LOGGED[short][1] - k * work[short]:.3f} s a step")
 
 
 def _fitted(lets, params, mechanisms=None):
