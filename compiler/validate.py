@@ -1601,6 +1601,7 @@ MECHANISM_TABLE = {
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
     "dp_domain_rings": Mechanism((), ("training",)),   # training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)
+    "full_graph_schedule": Mechanism((), ("training",)),   # full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
@@ -2322,6 +2323,8 @@ def plan(row: Row, mechanisms: dict | None = None) -> None:
         _plan_training(row, n, alias, kind, metric)
         if row.kind == "training" and kind != "power" and "training" in mechanisms.get("dp_domain_rings", ()):
             row.lets["dp_domain_rings"] = Number(1)     # the mechanism (MECHANISM_TABLE; training.py dp_domain_rings)
+        if row.kind == "training" and kind != "power" and "training" in mechanisms.get("full_graph_schedule", ()):
+            row.lets["full_graph_schedule"] = Number(1)     # the mechanism (MECHANISM_TABLE; training.py)
     if cap is not None and row.fields:
         row.fields["power_cap"] = Q(cap, "W")      # the submission's per-GPU power limit (MAXQ_POWER_LIMIT)
     if row.fields and row.output and row.output not in outputs_for(row.kind):
