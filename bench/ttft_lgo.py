@@ -3,6 +3,7 @@
 
     PYTHONPATH=. python3 bench/cross_round.py --ttft [--with dispatch_p50] --save S.npz   (the surface, ~10 min)
     PYTHONPATH=. python3 bench/ttft_lgo.py S.npz [S2.npz ...]                             (seconds)
+    PYTHONPATH=. python3 bench/ttft_lgo.py --families     (the chip families' factors refit per fold too; ~3 min)
 
 `bench/cross_round.py --ttft --save` writes every TTFT row's error at every (a, b) point it evaluated (a the
 first-token delay d or its residual, b the p99's share d99). A parameterisation with fewer constants is a subset of
@@ -15,6 +16,13 @@ median over the fit rows picks the point (`cross_round.pair_score`, `pair_pick`)
 (`cross_round.held_out`); the pooled held-out medians are printed beside the in-sample fit. The groups are
 cross_round's (`BENCHMARK_GROUPS`, `V.FAMILIES`, the system's submitter), recovered by the rows' file lines from one
 validate pass over the calibration file's TTFT rows (3 s).
+
+`--families`: cross_round's `--ttft` holds the chip families' serving factors at their shipped values, fitted on
+every row, the held-out group's throughput rows included. Here each family's factor is refit by its own rule
+(`validate --fit`: the least median |log error| of the family's throughput rows, step 0.01; `cross_round.argmin_median`)
+without the held-out benchmark or submitter, on a grid of +-0.06 about the shipped value, and the group's TTFT rows
+are read at their fold's factor (the first-token pair at its shipped value; one pass a family for its throughput
+rows and one for its TTFT rows). A family held out whole has no factor to read (not estimable; s14-loro).
 """
 from __future__ import annotations
 
@@ -84,8 +92,58 @@ def report(path: str, labels: dict) -> None:
         print(line)
 
 
+def factor_folds(grid, thr_err: np.ndarray, thr_groups, tt_err: np.ndarray, tt_groups) -> tuple:
+    """Leave one group out for a family factor: for each group g of the TTFT rows, the factor the rule picks on the
+    throughput rows outside g (`cross_round.argmin_median`), and g's TTFT rows at it. Returns (each TTFT row's error
+    at its fold's factor, NaN where the fold has no throughput row; {g: factor})."""
+    thr_groups, tt_groups = np.asarray(thr_groups), np.asarray(tt_groups)
+    out, picks = np.full(len(tt_groups), np.nan), {}
+    for g in sorted(set(tt_groups.tolist())):
+        keep = thr_groups != g
+        value = C.argmin_median(thr_err[keep], grid)[0] if keep.any() else float("nan")
+        picks[g] = value
+        if value == value:
+            mine = tt_groups == g
+            out[mine] = tt_err[mine, list(grid).index(value)]
+    return out, picks
+
+
+def families() -> None:
+    """`--families`: the pooled held-out TTFT p50 / p99 with every family's factor refit per fold."""
+    def label(r):
+        return {"benchmark": C.BENCHMARK_GROUPS.get(r.data.get("benchmark"), r.data.get("benchmark")),
+                "submitter": (r.data.get("system") or "?").split(":")[0]}
+    pooled = {w: {c: [] for c in C.TTFT} for w in ("benchmark", "submitter")}
+    for fam, shipped in C.SHIPPED_FAMILY.items():
+        grid = [round(shipped + 0.01 * i, 2) for i in range(-6, 7)]
+        chips = tuple(c for c, f in C.V.FAMILIES.items() if f == fam)
+        moves = {"params": {"e_": grid}, "family": {fam: C.Name("e_")}}
+        thr = [r for r in C.evaluate(keep=(C.INFERENCE_ROUNDS, C.THROUGHPUT_METRICS, chips), **moves)
+               if r.output == "tokens_per_s" and C.V.FAMILIES.get(r.chip) == fam]
+        tt = [r for r in C.evaluate(keep=(C.INFERENCE_ROUNDS, ("ttft_p50", "ttft_p99"), chips), **moves)
+              if r.category in C.TTFT and C.V.FAMILIES.get(r.chip) == fam]
+        thr_err, tt_err = C.grid_errors(thr, len(grid)), C.grid_errors(tt, len(grid))
+        print(f"  {fam}: {len(thr)} throughput rows, {len(tt)} TTFT rows; all rows: "
+              f"{C.argmin_median(thr_err, grid)[0]} (shipped {shipped})", flush=True)
+        for what in pooled:
+            errs, picks = factor_folds(grid, thr_err, [label(r)[what] for r in thr], tt_err,
+                                       [label(r)[what] for r in tt])
+            moved = {g: v for g, v in picks.items() if v != shipped}
+            if moved:
+                print(f"    {what} out, factors that move: {moved}")
+            for c in C.TTFT:
+                pooled[what][c] += errs[[r.category == c for r in tt]].tolist()
+    for what, by in pooled.items():
+        with C._quiet():
+            print(f"  one {what} out, factors refit, pair shipped: pooled held-out TTFT p50 / p99 "
+                  + " / ".join(f"{np.nanmedian(np.abs(by[c])) * 100:.2f}" for c in C.TTFT))
+
+
 def main(argv=None) -> int:
     paths = sys.argv[1:] if argv is None else argv
+    if paths == ["--families"]:
+        families()
+        return 0
     labels = labels_by_line()
     for p in paths:
         report(p, labels)

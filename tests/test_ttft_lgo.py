@@ -54,3 +54,21 @@ def test_fewer_points_never_lower_the_in_sample_score() -> None:
     full = np.nanmin(C.pair_score(cats, errors, mask))
     for cols in ([0, 1], [1, 3], [2]):
         assert np.nanmin(C.pair_score(cats, errors[:, cols], mask)) >= full - 1e-12
+
+
+def test_a_family_factor_is_refit_without_the_held_out_group() -> None:
+    # throughput proportional to the factor e; group "a" measured at e = 0.80, group "b" at 0.84 (two rows each,
+    # errors e / true - 1). By hand: without "a" the rule sees only "b" rows and picks 0.84; without "b", 0.80.
+    # The TTFT rows of each group are read at the OTHER group's pick: a's at column 0.84, b's at column 0.80.
+    grid = [0.78, 0.80, 0.82, 0.84, 0.86]
+    g = np.asarray(grid)
+    thr = np.asarray([g / 0.80 - 1, g / 0.80 - 1, g / 0.84 - 1, g / 0.84 - 1])
+    tt = np.asarray([[10.0, 11.0, 12.0, 13.0, 14.0], [20.0, 21.0, 22.0, 23.0, 24.0]])
+    errs, picks = L.factor_folds(grid, thr, ["a", "a", "b", "b"], tt, ["a", "b"])
+    assert picks == {"a": 0.84, "b": 0.80}
+    assert errs.tolist() == [13.0, 21.0]
+    # a fold with no throughput row left (every row is the held-out group's): no factor (NaN), never the grid's
+    # first point; the other group reads the rule's pick on "a"'s two rows, 0.80
+    errs, picks = L.factor_folds(grid, thr[:2], ["a", "a"], tt, ["a", "b"])
+    assert np.isnan(picks["a"]) and np.isnan(errs[0])
+    assert picks["b"] == 0.80 and errs[1] == 21.0
