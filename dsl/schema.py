@@ -512,6 +512,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         served_tokens_per_s tok/s output output tokens per second its inference services serve on average (each one's load carried while busy x its duty cycle)
         facility_power_metered W output average power at the meter as drawn: facility_power_avg with the accelerators its inference services hold at their own duty cycles (energy_year and opex_energy bill it)
         usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (served_tokens_per_s)
+        services_cost_per_hour USD/h output what its inference services pay an hour, busy or idle: sum(count * cost_per_hour) (usd_per_mtok x served_tokens_per_s)
+        services_accelerators_held count output the accelerators its inference services hold: sum(count * accelerators_held)
+        services_accelerator_hour USD/h output their mean accelerator-hour: services_cost_per_hour / services_accelerators_held (each service's own hour, its energy at its own draw)
         time_to_train s       output    the longest time to train of the training workloads placed here
         colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
         opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)

@@ -1,7 +1,9 @@
 """Renderers and `explain` only read results (ARCHITECTURE.md: "render/: diagram views and report sections read
 results; they never re-derive a model"). Laws: (1) `explain` reaches the evaluation through its public API
 (`Results.evaluator`, `Evaluator.readable`, `Evaluator.module_value`), no private attribute of another object;
-(2) an imported module's `let` still shows, evaluated, in the derivation."""
+(2) an imported module's `let` still shows, evaluated, in the derivation; (3) the figures renderers used to
+compute are model or results outputs that multiply out from results JSON: the plan's totals (the diagrams' totals
+lines), the amounts of the report's note on $/Mtok, the chillers, dry coolers and pumps placed (cooling view)."""
 from __future__ import annotations
 
 import ast
@@ -44,3 +46,53 @@ def test_explain_evaluates_an_imported_let_through_the_public_api(tmp_path) -> N
     results.release()
     assert not results.evaluator.readable
     assert derivation(results, "s.x", sink.sources).get("inputs", []) == []    # released: nothing evaluated
+
+
+# ---------------------------------------------------------------------------------------------- figures renderers read
+def _json(tmp_path, text: str, name: str = "spec.factory", defines=None) -> dict:
+    import json
+
+    from compiler.render.results import render_results
+
+    path = tmp_path / name
+    path.write_text(text)
+    results, sink = run_pipeline([str(path)], defines or {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    return json.loads(render_results(results, str(path), sink, "json", None))
+
+
+SERVICES = """\
+from systems import DGX_H100
+from models import Llama3_1_70B
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r { server n: DGX_H100 x 4 }
+  }
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 16
+  }
+  inference chat2 {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 8
+    utilization = 0.3
+  }
+}
+"""
+
+
+def test_the_mtok_notes_amounts_multiply_out_to_the_figure(tmp_path) -> None:
+    """The report's note on $/Mtok prints the site's services_cost_per_hour, services_accelerators_held and
+    services_accelerator_hour (compiler/models/workloads.py): by hand, dollars an hour = held x the hour, and
+    $/Mtok = dollars an hour / (tokens served an hour) x 1e6, i.e. in SI usd_per_mtok = services_cost_per_hour
+    / served_tokens_per_s; held = 16 + 8."""
+    q = _json(tmp_path, SERVICES)["quantities"]
+    v = {k[2:]: q[k]["values"][0] for k in q if k.startswith("s.") and k.count(".") == 1}
+    assert v["services_accelerators_held"] == 16 + 8
+    assert abs(v["services_cost_per_hour"] - q["s.chat.cost_per_hour"]["values"][0]
+               - q["s.chat2.cost_per_hour"]["values"][0]) <= 1e-12 * v["services_cost_per_hour"]
+    assert abs(v["services_accelerator_hour"] * 24 - v["services_cost_per_hour"]) <= 1e-12 * v["services_cost_per_hour"]
+    assert abs(v["usd_per_mtok"] - v["services_cost_per_hour"] / v["served_tokens_per_s"]) <= 1e-9 * v["usd_per_mtok"]
