@@ -730,11 +730,15 @@ _EXTRA_FIELDS = {
 heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
 heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
 pumps_needed      count   output  pumps the liquid heat needs where the hall places pumps: ceil(heat_liquid / pump capacity) + spares
+pumps_placed      count   output  pumps the hall places (one where a pump is placed without a count), as its pump-capacity limit counts them
 """,
     "site": """
 cooling_towers    count   output  cooling towers the site places (one where a tower is placed without a count: the plant model does not size towers)
 pumps_needed      count   output  pumps the liquid heat needs where the site places pumps: ceil(liquid heat its pumps carry (its halls' but for halls with pumps of their own) / pump capacity) + spares
 cooling_towers_needed count output  cooling towers the site's heat rejected needs: ceil(heat_rejected / tower capacity) + spares (a site that rejects its heat through the towers it places)
+pumps_placed      count   output  pumps the site places (one where a pump is placed without a count), as its pump-capacity limit counts them
+chillers_placed   count   output  chillers the site places with a count, as its chiller-capacity limit counts them (absent where the model sizes them)
+dry_coolers_placed count  output  dry coolers the site places with a count, as its dry-cooler-capacity limit counts them (absent where the model sizes them)
 """,
 }
 

@@ -96,3 +96,36 @@ def test_the_mtok_notes_amounts_multiply_out_to_the_figure(tmp_path) -> None:
                - q["s.chat2.cost_per_hour"]["values"][0]) <= 1e-12 * v["services_cost_per_hour"]
     assert abs(v["services_accelerator_hour"] * 24 - v["services_cost_per_hour"]) <= 1e-12 * v["services_cost_per_hour"]
     assert abs(v["usd_per_mtok"] - v["services_cost_per_hour"] / v["served_tokens_per_s"]) <= 1e-9 * v["usd_per_mtok"]
+
+
+PLANT = """\
+from systems import GB300_NVL72
+from facility import Chiller_WC_1000ton, Pump_3500kW, DryCooler_1MW
+site s {
+  land_price = 0 USD
+  heat_rejection = "dry_cooler"
+  hall h {
+    rack r: GB300_NVL72 x 40
+    pump p: Pump_3500kW x 3
+    pump q: Pump_3500kW
+  }
+  chiller ch: Chiller_WC_1000ton x 2
+  dry_cooler dc: DryCooler_1MW x 5
+  pump sp: Pump_3500kW x 2
+}
+"""
+
+
+def test_the_placed_units_the_cooling_view_draws_are_model_outputs(tmp_path) -> None:
+    """Chillers, dry coolers and pumps placed (compiler/models/totals.py), counted as the capacity limits count
+    them: the hall's pumps 3 + 1 (one without a count), the site's 2, its chillers 2, its dry coolers 5; and the
+    cooling view draws those counts."""
+    from compiler.render.diagram import diagram_dot
+
+    q = _json(tmp_path, PLANT)["quantities"]
+    assert {k: q[k]["values"][0] for k in q if k.endswith("_placed")} == {
+        "s.h.pumps_placed": 4.0, "s.pumps_placed": 2.0, "s.chillers_placed": 2.0, "s.dry_coolers_placed": 5.0}
+    results, _ = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    dot = diagram_dot(results, "cooling")
+    assert "Chillers \u00d7 2" in dot and "Dry coolers \u00d7 5" in dot
+    assert "pumps 4 \u00d7 Pump_3500kW" in dot and "pumps 2 \u00d7 Pump_3500kW" in dot
