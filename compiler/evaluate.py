@@ -150,6 +150,9 @@ class Results:
     scenario_count: int
     parameters: dict[str, list[float]]
     absent: dict[str, Absent] = field(default_factory=dict)   # path -> where it has no value, and why
+    # what the plan's top-level blocks add up to (`compiler.plan_totals`: the diagrams' totals lines, results JSON's
+    # `totals`), by figure; empty for an evaluation of the checks only
+    totals: dict = field(default_factory=dict)
     # the evaluation these results came from, for a reader that evaluates what no node holds (`explain`: an imported
     # module's `let`, through `Evaluator.module_value`); None where none is kept
     evaluator: "Evaluator | None" = field(default=None, repr=False, compare=False)
@@ -1308,6 +1311,8 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
     results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent, evaluator=ev)
     if not only_checks:
         from .checks import check_values
+        from .plan_totals import plan_totals
+        results.totals = plan_totals(graph, ev.values, units, graph.scenario_count)
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     else:
         from .checks import check_refused_reads, check_field_tables

@@ -49,6 +49,26 @@ def test_explain_evaluates_an_imported_let_through_the_public_api(tmp_path) -> N
 
 
 # ---------------------------------------------------------------------------------------------- figures renderers read
+THREE = """\
+from systems import GB300_NVL72, DGX_H100_rack
+site east {
+  land_price = 0 USD
+  hall h {
+    rack r: GB300_NVL72 x 10
+  }
+}
+site west {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 30
+  }
+  hall g {
+    rack r: GB300_NVL72 x 3
+  }
+}
+"""
+
+
 def _json(tmp_path, text: str, name: str = "spec.factory", defines=None) -> dict:
     import json
 
@@ -59,6 +79,32 @@ def _json(tmp_path, text: str, name: str = "spec.factory", defines=None) -> dict
     results, sink = run_pipeline([str(path)], defines or {}, None, evaluate_all=True)
     assert results is not None, [d.message for d in sink.items]
     return json.loads(render_results(results, str(path), sink, "json", None))
+
+
+def test_every_plan_total_is_the_sum_of_its_terms_in_results_json(tmp_path) -> None:
+    """The totals lines of the diagrams are results JSON's `totals`, each the sum of count x figure of its terms
+    (the top-level sites), read from the same document: east 1.743 + west 1.444 MW at the meter, as
+    tests/test_diagram_shortfall16.py's two sites have it, here with a third hall."""
+    doc = _json(tmp_path, THREE)
+    q = doc["quantities"]
+    assert sorted(doc["totals"]) == ["accelerators", "cooling_power", "facility_power", "heat_air", "heat_liquid",
+                                     "it_power"]
+    for name, total in doc["totals"].items():
+        assert [t["figure"] for t in total["terms"]] == [f"east.{name}", f"west.{name}"], total
+        assert total["unit"] == q[f"east.{name}"]["unit"]
+        by_hand = q[f"east.{name}"]["values"][0] + q[f"west.{name}"]["values"][0]
+        assert abs(total["values"][0] - by_hand) <= 1e-9 * abs(by_hand), (name, total, by_hand)
+    assert q["east.accelerators"]["values"][0] == 10 * 72          # GB300 NVL72: 72 GPUs a rack
+
+
+def test_a_sweeps_total_is_the_sum_of_its_terms_in_every_scenario(tmp_path) -> None:
+    doc = _json(tmp_path, "param n = 10\n" + THREE.replace("GB300_NVL72 x 10", "GB300_NVL72 x n"),
+                defines={"n": "[5, 10, 20]"})
+    q = doc["quantities"]
+    total = doc["totals"]["it_power"]["values"]
+    assert len(total) == 3 and total[0] < total[1] < total[2]
+    for i in range(3):
+        assert abs(total[i] - q["east.it_power"]["values"][i] - q["west.it_power"]["values"][i]) <= 1e-6 * total[i]
 
 
 SERVICES = """\

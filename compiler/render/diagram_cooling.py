@@ -24,10 +24,10 @@ def _cooling(plan: _Plan) -> str:
     if len(roots) == 1 and _draws_nothing(plan, roots[0]):
         sub = [_nothing_line(plan, roots)] + sub
     elif roots and not all(_draws_nothing(plan, r) for r in roots):   # several: eval's figures of each, added
-        figures = [f"{_q(_total(plan, roots, 'it_power'), 'W')} IT heat",
-                   f"{_q(_total(plan, roots, 'heat_liquid'), 'W')} to liquid",
-                   f"{_q(_total(plan, roots, 'heat_air'), 'W')} to air"]
-        cp = _total(plan, roots, "cooling_power")
+        figures = [f"{_q(_total(plan, 'it_power'), 'W')} IT heat",
+                   f"{_q(_total(plan, 'heat_liquid'), 'W')} to liquid",
+                   f"{_q(_total(plan, 'heat_air'), 'W')} to air"]
+        cp = _total(plan, "cooling_power")
         if cp is not None:
             figures.append(f"cooling power {_q(cp, 'W')} peak")
         sub = [" \u00b7 ".join(figures)] + sub

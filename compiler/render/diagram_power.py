@@ -91,8 +91,8 @@ def _power(plan: _Plan) -> str:
                    f"chain efficiency {_pct(plan.get(r, 'power_chain_efficiency'))}"]
         sub = [" \u00b7 ".join(figures)] + sub
     elif roots and not all(_draws_nothing(plan, r) for r in roots):   # several: eval's figures of each, added
-        figures = [f"{_q(_total(plan, roots, 'facility_power'), 'W')} at the meter (peak)",
-                   f"{_q(_total(plan, roots, 'it_power'), 'W')} IT"]
+        figures = [f"{_q(_total(plan, 'facility_power'), 'W')} at the meter (peak)",
+                   f"{_q(_total(plan, 'it_power'), 'W')} IT"]
         sub = [" \u00b7 ".join(figures)] + sub
     g = _digraph("power", title, sub, "TB")
     g.attr("graph", compound="true")
