@@ -175,3 +175,18 @@ def test_the_placed_units_the_cooling_view_draws_are_model_outputs(tmp_path) -> 
     dot = diagram_dot(results, "cooling")
     assert "Chillers \u00d7 2" in dot and "Dry coolers \u00d7 5" in dot
     assert "pumps 4 \u00d7 Pump_3500kW" in dot and "pumps 2 \u00d7 Pump_3500kW" in dot
+
+
+def test_a_sites_cooling_power_outside_its_halls_is_its_own_less_its_halls(tmp_path) -> None:
+    """The power view feeds a site's plant beyond its halls' from `cooling_power_outside_halls` (models/facility.py)
+    rather than subtracting the halls' cooling power itself: by hand from results JSON, the site's cooling_power less
+    the halls' (each once: placed without a count), and > 0 where the site holds racks outside its halls."""
+    spec = THREE.replace("site west {\n  land_price = 0 USD\n", "site west {\n  land_price = 0 USD\n"
+                         "  rack d: DGX_H100_rack x 2\n")
+    q = _json(tmp_path, spec)["quantities"]
+    for site, halls in (("east", ("h",)), ("west", ("h", "g"))):
+        by_hand = q[f"{site}.cooling_power"]["values"][0] - sum(q[f"{site}.{h}.cooling_power"]["values"][0]
+                                                                  for h in halls)
+        got = q[f"{site}.cooling_power_outside_halls"]["values"][0]
+        assert abs(got - max(by_hand, 0.0)) <= 1e-9 * q[f"{site}.cooling_power"]["values"][0], (site, got, by_hand)
+    assert q["west.cooling_power_outside_halls"]["values"][0] > 0 == q["east.cooling_power_outside_halls"]["values"][0]
