@@ -92,21 +92,40 @@ def repository_root() -> Path:
     return _git_top_level(str(cwd)) or cwd
 
 
-_TOP_LEVELS: dict[str, Path | None] = {}
-
-
 def _git_top_level(cwd: str) -> Path | None:
-    if cwd not in _TOP_LEVELS:
-        import subprocess
+    import subprocess
 
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
+                              timeout=30)
+        top = done.stdout.strip() if done.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        top = ""
+    return Path(top).resolve() if top else None
+
+
+class RepositoryPaths:
+    """Files placed relative to the repository root (`repository_root`), found once for the life of this object
+    (one output: a `check --format github` run, a plan's annotations) rather than once per diagnostic (a git
+    process each), and not kept past it in the module (a later run in another folder or with GITHUB_WORKSPACE set
+    finds its own)."""
+
+    def __init__(self, root: Path | None = None):
+        self._root = root
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            self._root = repository_root()
+        return self._root
+
+    def display(self, file: str) -> str:
+        """The path GitHub and GitLab match against the checkout: relative to the root when inside it, else as
+        given."""
         try:
-            done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
-                                  timeout=30)
-            top = done.stdout.strip() if done.returncode == 0 else ""
-        except (OSError, subprocess.SubprocessError):
-            top = ""
-        _TOP_LEVELS[cwd] = Path(top).resolve() if top else None
-    return _TOP_LEVELS[cwd]
+            return Path(os.path.normpath(Path(file).resolve())).relative_to(self.root).as_posix()
+        except ValueError:
+            return file
 
 
 # ----------------------------------------------------------------------------------------------- SARIF
@@ -168,23 +187,16 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _display_path(file: str) -> str:
-    """The path GitHub matches against the checkout: relative to the repository root (`repository_root`) when
-    inside it, else as given."""
-    try:
-        return Path(os.path.normpath(Path(file).resolve())).relative_to(repository_root()).as_posix()
-    except ValueError:
-        return file
-
-
-def github_commands(diagnostics: list[Diagnostic], files: list[str]) -> str:
-    """One `::error ...::message` line per diagnostic, sorted by place."""
+def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None) -> str:
+    """One `::error ...::message` line per diagnostic, sorted by place; files relative to `paths`' root (the
+    repository root by default)."""
+    paths = paths or RepositoryPaths()
     lines = []
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
         props = []
         if _in_a_file(diag.span, files):
             s = diag.span
-            props += [("file", _display_path(s.file)), ("line", str(s.line)), ("col", str(s.col)),
+            props += [("file", paths.display(s.file)), ("line", str(s.line)), ("col", str(s.col)),
                       ("endLine", str(s.end_line)), ("endColumn", str(s.end_col))]
         props.append(("title", f"factory {diag.severity}[{diag.code}]"))
         joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
@@ -250,7 +262,7 @@ def limit_annotations(text: str) -> str:
 _GITLAB_SEVERITIES = {ERROR: "critical", WARNING: "minor", NOTE: "info"}
 
 
-def gitlab_issues(diagnostics: list[Diagnostic], files: list[str]) -> list[dict]:
+def gitlab_issues(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None) -> list[dict]:
     """A GitLab Code Quality report (https://docs.gitlab.com/ci/testing/code_quality/, the Code Climate issue
     format): one issue per diagnostic with `description` (the message, then its notes and help), `check_name` (the
     code), `severity` (error: critical, warning: minor, note: info), `location.path` relative to the repository
@@ -259,12 +271,13 @@ def gitlab_issues(diagnostics: list[Diagnostic], files: list[str]) -> list[dict]
     the first spec, as in SARIF."""
     import hashlib
 
+    paths = paths or RepositoryPaths()
     issues, seen = [], {}
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
         if _in_a_file(diag.span, files):
-            path, begin, end, col = _display_path(diag.span.file), diag.span.line, diag.span.end_line, diag.span.col
+            path, begin, end, col = paths.display(diag.span.file), diag.span.line, diag.span.end_line, diag.span.col
         else:
-            path, begin, end, col = _display_path(files[0]) if files else "-", 1, 1, 1
+            path, begin, end, col = paths.display(files[0]) if files else "-", 1, 1, 1
         key = f"{diag.code}\0{path}\0{begin}\0{col}\0{diag.message}"
         seen[key] = seen.get(key, 0) + 1
         fingerprint = hashlib.md5(f"{key}\0{seen[key]}".encode(), usedforsecurity=False).hexdigest()

@@ -543,10 +543,11 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
     elif fmt == "markdown":
         click.echo(render_markdown(doc), nl=False)
     elif fmt == "github":
-        from .ci_formats import github_commands, limit_annotations
+        from .ci_formats import RepositoryPaths, github_commands, limit_annotations
         from .plan import render_github
-
-        click.echo(limit_annotations(github_commands(new.sink.items, [specs[-1]]) + render_github(doc)), nl=False)
+        paths = RepositoryPaths()       # found once for the diagnostics' annotations and the plan's
+        click.echo(limit_annotations(github_commands(new.sink.items, [specs[-1]], paths) + render_github(doc, paths)),
+                   nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
     if not old.evaluated and not old.missing:     # why every figure is new: the old spec's errors, in any format

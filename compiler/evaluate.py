@@ -150,12 +150,18 @@ class Results:
     scenario_count: int
     parameters: dict[str, list[float]]
     absent: dict[str, Absent] = field(default_factory=dict)   # path -> where it has no value, and why
+    # what the plan's top-level blocks add up to (`compiler.plan_totals`: the diagrams' totals lines, results JSON's
+    # `totals`), by figure; empty for an evaluation of the checks only
+    totals: dict = field(default_factory=dict)
+    # the evaluation these results came from, for a reader that evaluates what no node holds (`explain`: an imported
+    # module's `let`, through `Evaluator.module_value`); None where none is kept
+    evaluator: "Evaluator | None" = field(default=None, repr=False, compare=False)
 
     def release(self) -> None:
         """Break the reference cycles of the evaluation these results came from (`Evaluator.release`) so that
         reference counting frees them once dropped: for a caller done with them (the language server, dropping a
         superseded version). The results cannot be read after."""
-        ev = getattr(self.units, "_ev", None)
+        ev = self.evaluator
         if ev is not None:
             ev.release()
         else:
@@ -730,6 +736,17 @@ class Evaluator:
         raise EvalError(target)
 
     # ------------------------------------------------------------------ expressions
+    @property
+    def readable(self) -> bool:
+        """Whether expressions can still be evaluated here (False once `release`d)."""
+        return self._walker is not None
+
+    def module_value(self, expr, module: n.Module):
+        """The value of an expression written at module level in `module` (a `let` or `param` no node of the graph
+        holds, read in place: `compiler.ir.module_value`), as this evaluation reads it. For `explain`; the caller
+        checks `readable` first."""
+        return self.expr(expr, None, module, False)
+
     def expr(self, expr, inst: Instance | None, module: n.Module, agg: bool):
         """The value of an expression, walked on an explicit stack (`_ExprEval`, one `compiler.ir.ExprVisitor`):
         no recursion on its depth. `expr_depth` counts the walks in progress (a node read by one that is not
@@ -1291,9 +1308,11 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
                              lambda node: getattr(types.get(id(node.expr)), "point", False))
     params = {p: list(graph.sweep_values[p]) for p in graph.sweep}
     absent = {p: a for p, a in sorted(ev.absent.items()) if p in ev.values}
-    results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent)
+    results = Results(graph, ev.values, units, checks, graph.scenario_count, params, absent, evaluator=ev)
     if not only_checks:
         from .checks import check_values
+        from .plan_totals import plan_totals
+        results.totals = plan_totals(graph, ev.values, units, graph.scenario_count)
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     else:
         from .checks import check_refused_reads, check_field_tables

@@ -98,11 +98,11 @@ def _imported(results, node: Node) -> list[tuple[Node, object]]:
     from .ir import lookup_name, module_value, unit_of
     from .lower import written_unit
 
-    ev = getattr(results.units, "_ev", None)
-    lowering = getattr(ev, "lowering", None)
-    if lowering is None or getattr(ev, "_walker", None) is None or node.kind not in ("field", "let", "param") \
+    ev = results.evaluator
+    if ev is None or not ev.readable or node.kind not in ("field", "let", "param") \
             or node.module is None or node.expr is None:
         return []
+    lowering = ev.lowering
     nodes, scopes, out, seen = results.graph.nodes, lowering.scopes, [], set()
     for e in every_expression(node.expr):
         if isinstance(e, n.Name):
@@ -125,7 +125,7 @@ def _imported(results, node: Node) -> list[tuple[Node, object]]:
                     comment=getattr(found, "comment", None),
                     display=written_unit(found.value, lowering.checked.types) if kind == "let" else "")
         try:
-            value = ev.expr(expr, None, home, False)
+            value = ev.module_value(expr, home)
         except Exception:  # noqa: BLE001 - what the evaluation could not read is reported by it; shown as not computed
             value = None
         step.unit = unit_of(lowering, step)

@@ -1163,9 +1163,9 @@ def comment_marker(spec: str) -> str:
     another spec. A workflow finds the bot's comment that starts with it and updates that one (docs/ci.md), rather
     than the bot's last comment, which another workflow may have written. `--` cannot occur inside an HTML
     comment: a path's `--` is written `%2D%2D` (and `%` as `%25`)."""
-    from .ci_formats import _display_path
+    from .ci_formats import RepositoryPaths
 
-    path = _display_path(spec).replace("%", "%25").replace("--", "%2D%2D").replace("\n", " ")
+    path = RepositoryPaths().display(spec).replace("%", "%25").replace("--", "%2D%2D").replace("\n", " ")
     return f"{MARKER_PREFIX}{path} -->"
 
 
@@ -1247,23 +1247,24 @@ def render_markdown(doc: dict) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_github(doc: dict) -> str:
+def render_github(doc: dict, paths=None) -> str:
     """GitHub Actions workflow commands (annotations on the run and the pull request): the headline, each
     changed input, each site's capex and opex change (the totals of the cost rows as printed) as notices, each
     changed KPI the report marks (a warning other than `unpriced` flags it: `_flag_note`) as a warning, and each
     violated policy gate as an error. The new spec's own diagnostics are annotated at their lines by
     `compiler.ci_formats.github_commands` (the CLI prints them first)."""
-    from .ci_formats import _display_path, escape_data, escape_property
+    from .ci_formats import RepositoryPaths, escape_data, escape_property
     from .plan_costs import _sections, _total_text
 
     # an annotation without file= and line= is shown in the run's summary only, never on the pull request's
     # files: what has no line of its own (the headline, a site's cost, a removed input of a base at PATH@REF) is
     # placed at the new spec's first line
     spec_place = {"file": doc["new"], "line": 1, "col": 1}
+    paths = paths or RepositoryPaths()        # the repository root found once for every annotation
 
     def at(where) -> str:            # file=,line=,col= properties (before title=)
         where = where or spec_place
-        return f"file={escape_property(_display_path(where['file']))},line={where['line']},col={where['col']},"
+        return f"file={escape_property(paths.display(where['file']))},line={where['line']},col={where['col']},"
 
     def command(level: str, title: str, message: str, where=None) -> str:
         return f"::{level} {at(where)}title={escape_property(title)}::{escape_data(message)}"

@@ -43,9 +43,6 @@ _CHUNK_CLAUSE = re.compile(r" in ([\d,]+) of [\d,]+ scenarios \([^()]*\)| \(in (
 INTERRUPT = threading.Event()          # set by Ctrl-C while a stream runs (see `interruptible`)
 _STREAMING = threading.Event()
 DEFAULT_CHUNK = 20_000
-# a chunk lends the next the values no swept parameter reaches (`compiler.memo.SweepMemo`); False: every chunk
-# evaluates the whole graph (tests compare the two)
-SWEEP_MEMO = True
 FAILING_LISTED = 1_000   # FILE.meta.json lists the first this many failing scenarios of each check, by index
 
 
@@ -80,27 +77,32 @@ class Plan:
     values: dict[str, list[float]] = field(default_factory=dict)
     memo: object = None             # `compiler.memo.SweepMemo`: the values no swept parameter reaches, across chunks
     bound: tuple | None = None      # (the graph's size, `compiler.ir.bind` of it): bound again when the graph grew
+    # a chunk lends the next what it can (the values no swept parameter reaches, the models' searches, the graph's
+    # binding); False: every chunk evaluates the whole graph afresh (`prepare(..., lend=False)`; tests compare the two)
+    lend: bool = True
 
 
-def prepare(paths: list[str], defines: dict[str, str] | None = None, root: str | None = None) -> Plan:
-    """Check and lower once. `plan.lowering` is None when the front end or lowering found errors."""
+def prepare(paths: list[str], defines: dict[str, str] | None = None, root: str | None = None,
+            lend: bool = True) -> Plan:
+    """Check and lower once. `plan.lowering` is None when the front end or lowering found errors. `lend`: whether a
+    chunk lends the next what no swept parameter reaches (`Plan.lend`)."""
     import dsl
 
     checked, sink = dsl.check_files(paths, defines, root)
     if checked is None or sink.has_errors():
-        return Plan(None, sink)
+        return Plan(None, sink, lend=lend)
     lowering = _UnboundedLowering(checked, sink)
     lowering.run()
     if sink.has_errors():
-        return Plan(None, sink)
+        return Plan(None, sink, lend=lend)
     graph = lowering.graph
     from .memo import SweepMemo
 
-    if graph.sweep and SWEEP_MEMO:
+    if graph.sweep and lend:
         graph.solve_cache = {}      # the models' searches from chunk to chunk (compiler.models.distinct)
     return Plan(lowering, sink, graph.scenario_count, list(graph.sweep),
                 {p: list(graph.sweep_values[p]) for p in graph.sweep},
-                SweepMemo(graph.sweep) if graph.sweep and SWEEP_MEMO else None)
+                SweepMemo(graph.sweep) if graph.sweep and lend else None, lend=lend)
 
 
 # ---------------------------------------------------------------------------------------------- chunks
@@ -304,7 +306,7 @@ def _bound(plan: Plan):
     """The graph bound (`compiler.ir.bind`: every name resolved, the nodes ordered), once per sweep rather than once
     per chunk (~15% of a big estate's chunk): bound again only where the graph has grown since (the nodes a model
     makes as it first runs, in the first chunk), so each chunk is evaluated with the binding of its graph as ever."""
-    if not plan.sweep or not SWEEP_MEMO:
+    if not plan.sweep or not plan.lend:
         return None
     from .ir import bind
 

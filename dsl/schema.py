@@ -498,6 +498,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
         it_power_outside_halls W output  peak IT power of the racks and gear the site holds outside its halls
         it_power_avg_outside_halls W output  average IT power outside its halls
+        cooling_power_outside_halls W output  cooling power beyond its halls' own: cooling_power - sum(count * hall.cooling_power)
         heat_liquid_outside_halls W output  liquid heat of the IT outside its halls (which the site cools itself)
         heat_air_outside_halls W output  air heat of the IT outside its halls
         coolant_flow_outside_halls L/min output  coolant flow for the liquid heat outside its halls (at the site's temperature rise)
@@ -512,6 +513,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         served_tokens_per_s tok/s output output tokens per second its inference services serve on average (each one's load carried while busy x its duty cycle)
         facility_power_metered W output average power at the meter as drawn: facility_power_avg with the accelerators its inference services hold at their own duty cycles (energy_year and opex_energy bill it)
         usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (served_tokens_per_s)
+        services_cost_per_hour USD/h output what its inference services pay an hour, busy or idle: sum(count * cost_per_hour) (usd_per_mtok x served_tokens_per_s)
+        services_accelerators_held count output the accelerators its inference services hold: sum(count * accelerators_held)
+        services_accelerator_hour USD/h output their mean accelerator-hour: services_cost_per_hour / services_accelerators_held (each service's own hour, its energy at its own draw)
         time_to_train s       output    the longest time to train of the training workloads placed here
         colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
         opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)
@@ -727,11 +731,15 @@ _EXTRA_FIELDS = {
 heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
 heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
 pumps_needed      count   output  pumps the liquid heat needs where the hall places pumps: ceil(heat_liquid / pump capacity) + spares
+pumps_placed      count   output  pumps the hall places (one where a pump is placed without a count), as its pump-capacity limit counts them
 """,
     "site": """
 cooling_towers    count   output  cooling towers the site places (one where a tower is placed without a count: the plant model does not size towers)
 pumps_needed      count   output  pumps the liquid heat needs where the site places pumps: ceil(liquid heat its pumps carry (its halls' but for halls with pumps of their own) / pump capacity) + spares
 cooling_towers_needed count output  cooling towers the site's heat rejected needs: ceil(heat_rejected / tower capacity) + spares (a site that rejects its heat through the towers it places)
+pumps_placed      count   output  pumps the site places (one where a pump is placed without a count), as its pump-capacity limit counts them
+chillers_placed   count   output  chillers the site places with a count, as its chiller-capacity limit counts them (absent where the model sizes them)
+dry_coolers_placed count  output  dry coolers the site places with a count, as its dry-cooler-capacity limit counts them (absent where the model sizes them)
 """,
 }
 

@@ -105,7 +105,9 @@ _ANNOTATION = re.compile(r"::(notice|warning|error) file=([^,]+),line=(\d+),col=
 
 def test_every_annotation_of_the_plan_is_at_a_file_and_line(specs) -> None:
     """The headline notice and a removed input's notice had no file=/line= (shown in the run's summary only)."""
-    from compiler.ci_formats import _display_path
+    from compiler.ci_formats import RepositoryPaths
+
+    _display_path = RepositoryPaths().display
 
     result, gh = _plan(specs["a"], specs["no_param"], "github")
     assert result.exit_code == 3, result.output

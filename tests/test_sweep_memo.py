@@ -37,15 +37,10 @@ DEFINES = {"energy_price": "0.05 USD/kWh..0.09 USD/kWh step 0.04 USD/kWh", "gpu_
 
 
 def _stream(path: str, tmp_path, name: str, chunk: int, memo: bool, defines=DEFINES):
-    saved = sweep.SWEEP_MEMO
-    sweep.SWEEP_MEMO = memo
-    try:
-        plan = sweep.prepare([path], dict(defines))
-        out = tmp_path / name
-        outcome = sweep.stream(plan, ((path,), tuple(sorted(defines.items())), None), output=str(out),
-                               chunk_size=chunk)
-    finally:
-        sweep.SWEEP_MEMO = saved
+    plan = sweep.prepare([path], dict(defines), lend=memo)
+    out = tmp_path / name
+    outcome = sweep.stream(plan, ((path,), tuple(sorted(defines.items())), None), output=str(out),
+                           chunk_size=chunk)
     meta = json.dumps(sweep.metadata(plan, path, outcome, "csv"), sort_keys=True)
     return plan, out.read_bytes(), meta
 

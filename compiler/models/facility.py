@@ -118,6 +118,8 @@ white space: end-of-row aisles, egress and the CDUs and CRAHs on the floor need 
 
 A site's own share (the IT it holds outside its halls, which it feeds and cools itself):
     it_power_outside_halls     = it_power - sum(hall count * hall it_power)   (likewise it_power_avg)
+    cooling_power_outside_halls = cooling_power - sum(hall count * hall cooling_power)   (>= 0: the site's own
+                                 plant's draw beyond its halls', which the power view feeds from the site's chain)
     heat_<stream>_outside_halls = heat_<stream> - sum(hall count * hall heat_<stream>)   (>= 0)
     coolant_flow_outside_halls = heat_liquid_outside_halls / (rho_water * cp_water * liquid_delta_t)
     airflow_outside_halls      = heat_air_outside_halls / (rho_air * cp_air * air_delta_t)
@@ -761,6 +763,10 @@ def _own_it(ctx, peak: bool):
 output("site", "it_power_outside_halls", "it_power - sum(count * hall.it_power)")(lambda ctx: _own_it(ctx, True))
 output("site", "it_power_avg_outside_halls", "it_power_avg - sum(count * hall.it_power_avg)")(
     lambda ctx: _own_it(ctx, False))
+output("site", "cooling_power_outside_halls", "cooling_power - sum(count * hall.cooling_power)",
+       reads=("cooling_power", "parts:hall.count", "parts:hall.cooling_power"))(
+    lambda ctx: np.maximum(left_over(ctx.get("cooling_power"), sum(
+        (hall.count * hall.get("cooling_power") for hall in halls(ctx)), np.zeros(1))), 0.0))
 output("site", "heat_liquid_outside_halls", "heat_liquid - sum(count * hall.heat_liquid)")(
     lambda ctx: direct_heat(ctx, peak=True)[0])
 output("site", "heat_air_outside_halls", "heat_air - sum(count * hall.heat_air)")(

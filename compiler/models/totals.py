@@ -9,6 +9,12 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     heat_air_all      = heat_air * count         is the bill of materials' `quantity`)
     cooling_towers    = sum of the counts of the cooling towers the site places (1 for a tower placed without
                         one, as the site's cooling-tower-capacity limit counts it: no model sizes towers)
+    chillers_placed   = sum of the counts of the chillers the site places with a count (`chiller c: X x 2`);
+    dry_coolers_placed  the same for dry coolers: the units its chiller-capacity / dry-cooler-capacity limit
+                        judges against `chillers` / `dry_coolers`; absent where none is placed with a count (the
+                        model sizes them)
+    pumps_placed      = sum of the counts of the pumps a hall or site places (1 where none is written), as its
+                        pump-capacity limit counts them; absent where it places none
 
 Example: `hall h: big_hall x 3` with it_power = 12 MW and 4,096 accelerators per hall: it_power_all = 36 MW,
 accelerators_all = 12,288. Each output is absent where its per-item figure is (a rack with no IT figure), and for a block nothing places
@@ -46,3 +52,30 @@ def _cooling_towers(ctx):
     for part in placed:
         total = total + part.count
     return total
+
+
+def _declared(gear_kind: str):
+    def compute(ctx):
+        placed = [g for g in ctx.parts(gear_kind) if g.count_is_explicit]
+        if not placed:                              # none placed, or the model sizes them
+            ctx.not_applicable()
+        return sum((g.count for g in placed), np.zeros(1))
+    return compute
+
+
+output("site", "chillers_placed", "sum of the counts of the chillers placed with a count",
+       reads=("parts:chiller.count",))(_declared("chiller"))
+output("site", "dry_coolers_placed", "sum of the counts of the dry coolers placed with a count",
+       reads=("parts:dry_cooler.count",))(_declared("dry_cooler"))
+
+
+def _pumps_placed(ctx):
+    pumps = ctx.parts("pump")
+    if not pumps:
+        ctx.not_applicable()
+    return sum((pump.count for pump in pumps), np.zeros(1))
+
+
+for _kind in ("hall", "site"):
+    output(_kind, "pumps_placed", "sum of the counts of the pumps placed (1 where none is written)",
+           reads=("parts:pump.count",))(_pumps_placed)

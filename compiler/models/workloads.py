@@ -13,6 +13,12 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     site.usd_per_mtok     = sum(count * served_tokens_per_s * usd_per_mtok) / sum(count * served_tokens_per_s)
                             the services' dollars over the tokens they serve (weighting by tokens/s at capacity
                             counted a service busy 10% of the time as much as one busy all the time)
+    site.services_cost_per_hour     = sum(count * inference.cost_per_hour)      what the services pay an hour
+    site.services_accelerators_held = sum(count * inference.accelerators_held)  the accelerators they hold
+    site.services_accelerator_hour  = services_cost_per_hour / services_accelerators_held: their mean hour (each
+                            service's own: the site's TCO per accelerator-hour with its energy at the service's
+                            own draw), so that usd_per_mtok = services_cost_per_hour / (served_tokens_per_s x
+                            3600 s) x 1e6 multiplies out (the report's note on $/Mtok prints these three)
     site.time_to_train    = max(training.time_to_train)
 
 A workload's power at its own load (per inference service and training job; compiler.models.power):
@@ -124,6 +130,25 @@ def site_usd_per_mtok(ctx):
     spent = sum((tokens * s.get("usd_per_mtok") for s, tokens in served), np.zeros(1))
     total = sum((tokens for _, tokens in served), np.zeros(1))
     return spent / np.where(total > 0, total, np.nan)
+
+
+@output("site", "services_cost_per_hour", "sum(count * inference.cost_per_hour)",
+        reads=("parts:inference.cost_per_hour",))
+def site_services_cost_per_hour(ctx):
+    return _services_sum(ctx, "cost_per_hour")
+
+
+@output("site", "services_accelerators_held", "sum(count * inference.accelerators_held)",
+        reads=("parts:inference.accelerators_held",))
+def site_services_accelerators_held(ctx):
+    return _services_sum(ctx, "accelerators_held")
+
+
+@output("site", "services_accelerator_hour", "services_cost_per_hour / services_accelerators_held",
+        reads=("services_cost_per_hour", "services_accelerators_held"))
+def site_services_accelerator_hour(ctx):
+    held = ctx.get("services_accelerators_held")
+    return ctx.get("services_cost_per_hour") / np.where(held > 0, held, np.nan)
 
 
 @output("site", "time_to_train", "max(training.time_to_train)")

@@ -354,14 +354,10 @@ class _Plan(ResultsView):
 
     def roots(self) -> list[Instance]:
         """What the plan draws: the top-level blocks of the highest facility level the spec has
-        (sites, else halls, rows, racks, servers), leaving out definitions that others extend."""
-        roots = self.results.graph.roots
-        based = {id(r.base) for r in roots if r.base is not None}
-        for level in ("site", "hall", "row", "rack", "server"):
-            chosen = [r for r in roots if self.kind(r) == level and id(r.block) not in based]
-            if chosen:
-                return chosen
-        return []
+        (sites, else halls, rows, racks, servers), leaving out definitions that others extend: the blocks
+        the plan's totals add up (`compiler.plan_totals.top_level`)."""
+        from ..plan_totals import top_level
+        return top_level(self.results.graph)
 
     def racks_under(self, inst: Instance, skip: tuple[str, ...] = ()) -> list[tuple[Instance, float]]:
         """Racks inside `inst` (through rows and halls), each with its multiplicity per item of `inst`."""
@@ -566,14 +562,13 @@ def _short_line(plan: _Plan, gear: Instance) -> str:
                  None, ALERT)
 
 
-def _total(plan: _Plan, roots: list[Instance], *names: str) -> float | None:
-    """The sum over `roots` of count x the first of `names` each gives (eval's figures of each site, added: the
-    totals line of a plan of several sites); None (drawn n/a) when one gives none; flagged as the figures it adds."""
-    out, seen = 0.0, []
-    for r in roots:
-        v = next((x for x in (plan.get(r, n) for n in names) if x is not None), None)
-        if v is None:
-            return None
-        out += (plan.count(r) or 0.0) * v
-        seen.append(v)
-    return _carry(out, *seen)
+def _total(plan: _Plan, name: str) -> float | None:
+    """The plan's figure `name` at the scenario drawn: what its top-level blocks add up to (`Results.totals`,
+    compiler/plan_totals.py: the totals line of the physical view, and of the power and cooling views of a plan of
+    several sites), read; None (drawn n/a) where it has no value; flagged as the figures it adds."""
+    total = plan.results.totals.get(name)
+    if total is None:
+        return None
+    value = float(total.values[plan.scenario])
+    terms = [plan.value(t.figure) for t in total.terms if t.figure is not None]
+    return _carry(value if math.isfinite(value) else None, *terms)

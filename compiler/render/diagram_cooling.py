@@ -3,8 +3,9 @@ coolers, cooling towers) and the heat rejected outdoors.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
 
-The heat of all the halls placed `x n` (`heat_liquid_all`, `heat_air_all`) and the cooling towers a site
-places (`cooling_towers`) are outputs of compiler/models/totals.py; the shares of IT heat to liquid and air
+The heat of all the halls placed `x n` (`heat_liquid_all`, `heat_air_all`), the cooling towers a site places
+(`cooling_towers`) and the chillers, dry coolers and pumps placed (`chillers_placed`, `dry_coolers_placed`,
+`pumps_placed`) are outputs of compiler/models/totals.py; the shares of IT heat to liquid and air
 (`heat_liquid / it_power`) are written as percentages here.
 """
 from __future__ import annotations
@@ -23,10 +24,10 @@ def _cooling(plan: _Plan) -> str:
     if len(roots) == 1 and _draws_nothing(plan, roots[0]):
         sub = [_nothing_line(plan, roots)] + sub
     elif roots and not all(_draws_nothing(plan, r) for r in roots):   # several: eval's figures of each, added
-        figures = [f"{_q(_total(plan, roots, 'it_power'), 'W')} IT heat",
-                   f"{_q(_total(plan, roots, 'heat_liquid'), 'W')} to liquid",
-                   f"{_q(_total(plan, roots, 'heat_air'), 'W')} to air"]
-        cp = _total(plan, roots, "cooling_power")
+        figures = [f"{_q(_total(plan, 'it_power'), 'W')} IT heat",
+                   f"{_q(_total(plan, 'heat_liquid'), 'W')} to liquid",
+                   f"{_q(_total(plan, 'heat_air'), 'W')} to air"]
+        cp = _total(plan, "cooling_power")
         if cp is not None:
             figures.append(f"cooling power {_q(cp, 'W')} peak")
         sub = [" \u00b7 ".join(figures)] + sub
@@ -110,7 +111,8 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
     else:
         rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
                          "(model default)", 0))
-    chillers_drawn, sizing = _plant_units(plan, gear, chillers, "the compressor load at the design ambient")
+    chillers_drawn, sizing = _plant_units(plan.get(root, "chillers_placed"), chillers,
+                                          "the compressor load at the design ambient")
     if chillers is None:
         rows.append(_esc("not sized: its load has no value (factory eval says why)", 0))
     elif sizing:
@@ -130,7 +132,7 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
         gear = plant_gear("dry_cooler")
         cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
         rows = [_esc((plan.definition(gear[0][0]) + " \u00b7 " if gear else "") + f"{_q(cap, 'W')} each", 0)]
-        dry_drawn, sizing = _plant_units(plan, gear, dry, "the heat rejected")
+        dry_drawn, sizing = _plant_units(plan.get(root, "dry_coolers_placed"), dry, "the heat rejected")
         rows += [sizing] if sizing else []
         c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry_drawn)}"), rows,
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
@@ -160,17 +162,15 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
                         f"{root.block.name}." if qualify else "")
 
 
-def _plant_units(plan: _Plan, gear: list[tuple[Instance, float]], needed: float | None, load: str
-                 ) -> tuple[float | None, str | None]:
-    """(units drawn, sizing line) of a site's chillers or dry coolers: the units the spec places with a count and
-    'LOAD needs N (with spares)' (the thermal model's `chillers` / `dry_coolers`, read), in red with ': only P placed'
-    when fewer are placed, as the site's chiller-capacity and dry-cooler-capacity limits judge them; the model's
-    count and no line when the spec leaves the count to the model (so the title's count is the placed gear's:
-    'Chillers x 1 . Chiller_WC_1000ton' for one chiller placed where 4 are needed)."""
-    placed_gear = [g for g, _ in gear if g.count is not None]
-    if not placed_gear or needed is None:
+def _plant_units(placed: float | None, needed: float | None, load: str) -> tuple[float | None, str | None]:
+    """(units drawn, sizing line) of a site's chillers or dry coolers: the units the spec places with a count
+    (`chillers_placed` / `dry_coolers_placed`, models/totals.py) and 'LOAD needs N (with spares)' (the thermal
+    model's `chillers` / `dry_coolers`), both read, in red with ': only P placed' when fewer are placed, as the
+    site's chiller-capacity and dry-cooler-capacity limits judge them; the model's count and no line when the spec
+    leaves the count to the model (so the title's count is the placed gear's: 'Chillers x 1 . Chiller_WC_1000ton'
+    for one chiller placed where 4 are needed)."""
+    if placed is None or needed is None:
         return needed, None
-    placed = sum(plan.count(g) or 0.0 for g in placed_gear)
     return placed, _needs_line(placed, needed, load)
 
 
@@ -190,11 +190,11 @@ def _pump_rows(plan: _Plan, inst: Instance) -> list[str]:
     needed = plan.get(inst, "pumps_needed")
     if not pumps:
         return []
-    placed = sum(plan.count(p) or 1.0 for p in pumps)
+    placed = plan.get(inst, "pumps_placed")                  # models/totals.py
     cap = plan.get(pumps[0], "capacity")
     rows = [_esc(f"pumps {_count_text(placed)} \u00d7 {plan.definition(pumps[0])}"
                  + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0)]
-    if needed is not None:
+    if needed is not None and placed is not None:
         rows.append(_needs_line(placed, needed, "the liquid heat"))
     return rows
 

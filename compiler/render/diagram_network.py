@@ -14,7 +14,7 @@ import re
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
-    PALETTE, _Plan, _q, _ratio, _root_title, _sig, _x)
+    PALETTE, _Plan, _q, _ratio, _root_title, _sig, _total, _x)
 
 
 _TIER_ORDER = ("core", "super_spine", "superspine", "spine", "aggregation", "agg", "leaf", "tor", "access")
@@ -52,7 +52,7 @@ def _network(plan: _Plan) -> str:
             nets.append((r, plan.count(r) or 0.0))
         nets += [(n, (plan.count(r) or 0.0) * m) for n, m in plan.find(r, ("network",))]
     workloads = [p for r in roots for p in r.parts if plan.kind(p) in ("training", "inference")]
-    acc = sum((plan.count(r) or 0.0) * (plan.get(r, "accelerators") or 0.0) for r in roots) if not nets else 0.0
+    acc = (_total(plan, "accelerators") or 0.0) if not nets else 0.0     # the plan's (compiler/plan_totals.py)
     if not nets and not acc and workloads:        # a site of workloads: they run on the systems they name
         _note(g, plan, "nonet", "No scale-out network to draw",
               [", ".join(f"{plan.kind(r)} {r.block.name}" for r in roots) + " places no accelerators "

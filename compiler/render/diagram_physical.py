@@ -61,9 +61,7 @@ def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) 
 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
     """Accelerators, IT and meter power of everything drawn; "n/a" where the models could not say."""
-    def total(*names: str) -> float | None:
-        return _total(plan, roots, *names)
-    acc, it, fac = total("accelerators"), total("it_power", "peak_power"), total("facility_power")
+    acc, it, fac = _total(plan, "accelerators"), _total(plan, "it_power"), _total(plan, "facility_power")
     if not acc and it == 0:         # nothing placed draws power: no "0 accelerators · 0 W IT peak · 0 W"
         return _nothing_line(plan, roots)
     parts = [f"{_count_text(acc)} accelerators", f"{_q(it, 'W')} IT peak"]

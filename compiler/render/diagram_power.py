@@ -91,8 +91,8 @@ def _power(plan: _Plan) -> str:
                    f"chain efficiency {_pct(plan.get(r, 'power_chain_efficiency'))}"]
         sub = [" \u00b7 ".join(figures)] + sub
     elif roots and not all(_draws_nothing(plan, r) for r in roots):   # several: eval's figures of each, added
-        figures = [f"{_q(_total(plan, roots, 'facility_power'), 'W')} at the meter (peak)",
-                   f"{_q(_total(plan, roots, 'it_power'), 'W')} IT"]
+        figures = [f"{_q(_total(plan, 'facility_power'), 'W')} at the meter (peak)",
+                   f"{_q(_total(plan, 'it_power'), 'W')} IT"]
         sub = [" \u00b7 ".join(figures)] + sub
     g = _digraph("power", title, sub, "TB")
     g.attr("graph", compound="true")
@@ -232,16 +232,14 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
 def _branch_cooling(plan: _Plan, root: Instance, branches: list[_Branch], shared: int
                     ) -> dict[int, tuple[int, float]] | None:
     """{id(branch): (index of its last transformer or switchgear stage, the cooling power it carries per item)}
-    for each branch whose plant draws power: a hall's `cooling_power`, the root's own (its cooling_power less its
-    halls') for the IT it holds outside halls. None when a branch with a plant has no such stage (the plant then
-    hangs off one 'mechanical feed' card)."""
+    for each branch whose plant draws power: a hall's `cooling_power`, the root's own (a site's
+    `cooling_power_outside_halls`, a hall root's cooling_power) for the IT it holds outside halls. None when a
+    branch with a plant has no such stage (the plant then hangs off one 'mechanical feed' card)."""
     total = plan.get(root, "cooling_power") or 0.0
     feeds: dict[int, tuple[int, float]] = {}
     for b in branches:
-        if b.direct or b.inst is root:
-            in_halls = sum((plan.count(h) or 0.0) * (plan.get(h, "cooling_power") or 0.0)
-                           for h in plan.parts(root, "hall")) if plan.kind(root) == "site" else 0.0
-            each = max(total - in_halls, 0.0)
+        if b.direct or b.inst is root:          # a site's own beyond its halls' (models/facility.py)
+            each = (plan.get(root, "cooling_power_outside_halls") or 0.0) if plan.kind(root) == "site" else total
         else:
             each = plan.get(b.inst, "cooling_power") or 0.0
         if each <= 1e-9 * max(total, 1.0):

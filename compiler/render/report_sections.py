@@ -18,7 +18,6 @@ Per-item figures times a count are model outputs (compiler/models/totals.py), ne
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -670,24 +669,20 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
 
 
 def _mtok_amounts(view: _View, p: str) -> str:
-    """The numbers $/Mtok is computed from (compiler.models.cost "$/Mtoken"), so the note multiplies out to the
-    figure: the services' dollars an hour, sum(cost_per_hour), for the accelerators they hold, sum(accelerators_held),
-    at their mean hour (dollars / accelerators: each service's own, which is the site's TCO per accelerator-hour
-    with its energy at the service's own draw), over the tokens they serve, served_tokens_per_s:
-        usd_per_mtok = sum(cost_per_hour) / (served_tokens_per_s x 3600 s) x 1e6
+    """The numbers $/Mtok is computed from (compiler.models.workloads: the site's `services_cost_per_hour`,
+    `services_accelerators_held`, `services_accelerator_hour` and `served_tokens_per_s`), read, so the note
+    multiplies out to the figure: the services' dollars an hour, for the accelerators they hold, at their mean hour
+    (each service's own: the site's TCO per accelerator-hour with its energy at the service's own draw), over the
+    tokens they serve:
+        usd_per_mtok = services_cost_per_hour / (served_tokens_per_s x 3600 s) x 1e6
     "" where one of them is absent (a sweep's n/a, an infeasible service). The hour is the services', not the
     site's TCO per accelerator-hour ($2.43 / h against $2.47 / h on examples/flagship_campus.factory)."""
-    results = view.results
-    hours = sorted(k for k in results.values if k.endswith(".cost_per_hour")
-                   and (k == f"{p}.cost_per_hour" or k.startswith(p + ".")))
-    dollars = [view.get(k) for k in hours]
-    held = [view.get(k[: -len("cost_per_hour")] + "accelerators_held") for k in hours]
-    served = view.get(f"{p}.served_tokens_per_s")
-    if not hours or served is None or None in dollars or None in held or not sum(held) \
-            or not all(map(math.isfinite, dollars + held + [served])):
+    dollars, held, hour, served = (view.get(f"{p}.{name}") for name in (
+        "services_cost_per_hour", "services_accelerators_held", "services_accelerator_hour", "served_tokens_per_s"))
+    if None in (dollars, held, hour, served) or not held:
         return ""
-    return (f"{fmt(sum(dollars), 'money_hour')}: {fmt(sum(held), 'count')} accelerators at "
-            f"{fmt(sum(dollars) / sum(held), 'money_hour')} (each service's hour) over {fmt(served, 'tok_s')} served")
+    return (f"{fmt(dollars, 'money_hour')}: {fmt(held, 'count')} accelerators at "
+            f"{fmt(hour, 'money_hour')} (each service's hour) over {fmt(served, 'tok_s')} served")
 
 
 def _inputs_read(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:

@@ -55,7 +55,15 @@ def results_json(results: Results, spec: str, diagnostics: list[dict], select: s
         "quantities": quantities,
         "checks": [_check_json(c, results.scenario_count) for c in results.checks],
         "diagnostics": diagnostics,
+        "totals": {name: _total_json(t) for name, t in results.totals.items()},
     }
+
+
+def _total_json(total) -> dict:
+    """A figure of the whole plan (`compiler.plan_totals`): its values and the terms it adds up."""
+    return {"unit": total.unit or "1", "values": [_json_number(float(v)) for v in total.values],
+            "formula": total.formula,
+            "terms": [{"figure": t.figure, "count": t.count} for t in total.terms]}
 
 
 def _check_json(check, count: int) -> dict:

@@ -82,6 +82,20 @@ class Check(_Strict):
                                          "indices of the scenarios it fails in")
 
 
+class TotalTerm(_Strict):
+    figure: Optional[str] = Field(description="the quantity a top-level block adds (null: its kind has none)")
+    count: Optional[str] = Field(description="the quantity of its multiplicity; null where it is placed once")
+
+
+class Total(_Strict):
+    unit: str = Field(description="SI unit, as its terms'")
+    values: list[Optional[float]] = Field(description="one value per scenario, SI: the sum over the terms of "
+                                          "count x figure; null where a term has no finite value")
+    formula: str = Field(description="the sum in words")
+    terms: list[TotalTerm] = Field(description="the plan's top-level blocks (its sites, else halls, rows, racks, "
+                                   "servers), in the spec's order")
+
+
 class Results(_Strict):
     """The document `factory eval --format json` prints and `factory build` writes as results.json."""
 
@@ -91,6 +105,10 @@ class Results(_Strict):
     quantities: dict[str, Quantity]
     checks: list[Check]
     diagnostics: list[Diagnostic]
+    totals: dict[str, Total] = Field(default_factory=dict, description="added in version 1 (fields are only ever "
+                                     "added): the figures of the whole plan, what its top-level blocks add up to "
+                                     "(accelerators, it_power, facility_power, heat_liquid, heat_air, cooling_power; "
+                                     "compiler/plan_totals.py), as the diagrams' totals lines give them")
 
 
 def schema_text(model: type[BaseModel], name: str) -> str:

@@ -1,0 +1,192 @@
+"""Renderers and `explain` only read results (ARCHITECTURE.md: "render/: diagram views and report sections read
+results; they never re-derive a model"). Laws: (1) `explain` reaches the evaluation through its public API
+(`Results.evaluator`, `Evaluator.readable`, `Evaluator.module_value`), no private attribute of another object;
+(2) an imported module's `let` still shows, evaluated, in the derivation; (3) the figures renderers used to
+compute are model or results outputs that multiply out from results JSON: the plan's totals (the diagrams' totals
+lines), the amounts of the report's note on $/Mtok, the chillers, dry coolers and pumps placed (cooling view)."""
+from __future__ import annotations
+
+import ast
+import pathlib
+
+from compiler.cli import run_pipeline
+from compiler.explain import derivation
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _private_reads(path: pathlib.Path) -> list[str]:
+    """`obj._name` reads in a module where obj is not `self` (a dunder is no private attribute)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            out.append(f"{path.name}:{node.lineno}: .{node.attr}")
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr" and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Constant) and str(node.args[1].value).startswith("_") \
+                and not str(node.args[1].value).startswith("__"):
+            out.append(f"{path.name}:{node.lineno}: getattr {node.args[1].value}")
+    return out
+
+
+def test_explain_reads_no_private_attribute() -> None:
+    assert _private_reads(ROOT / "compiler" / "explain.py") == []
+
+
+def test_explain_evaluates_an_imported_let_through_the_public_api(tmp_path) -> None:
+    (tmp_path / "lib.factory").write_text("let watts = 300 W\nlet twice = watts * 2\n")
+    (tmp_path / "main.factory").write_text(
+        'import "./lib.factory" as lib\nfrom "./lib.factory" import twice\n'
+        "site s {\n  land_price = 0 USD\n  let x = twice + lib.watts\n}\n")
+    results, sink = run_pipeline([str(tmp_path / "main.factory")], {}, None, evaluate_all=True)
+    assert results is not None and results.evaluator is not None and results.evaluator.readable
+    tree = derivation(results, "s.x", sink.sources)
+    shown = {c["path"]: c["value"] for c in tree["inputs"]}
+    assert shown == {"lib.watts": "300 W", "twice": "600 W"}, shown      # 300 W + 2 x 300 W = 900 W
+    results.release()
+    assert not results.evaluator.readable
+    assert derivation(results, "s.x", sink.sources).get("inputs", []) == []    # released: nothing evaluated
+
+
+# ---------------------------------------------------------------------------------------------- figures renderers read
+THREE = """\
+from systems import GB300_NVL72, DGX_H100_rack
+site east {
+  land_price = 0 USD
+  hall h {
+    rack r: GB300_NVL72 x 10
+  }
+}
+site west {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 30
+  }
+  hall g {
+    rack r: GB300_NVL72 x 3
+  }
+}
+"""
+
+
+def _json(tmp_path, text: str, name: str = "spec.factory", defines=None) -> dict:
+    import json
+
+    from compiler.render.results import render_results
+
+    path = tmp_path / name
+    path.write_text(text)
+    results, sink = run_pipeline([str(path)], defines or {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    return json.loads(render_results(results, str(path), sink, "json", None))
+
+
+def test_every_plan_total_is_the_sum_of_its_terms_in_results_json(tmp_path) -> None:
+    """The totals lines of the diagrams are results JSON's `totals`, each the sum of count x figure of its terms
+    (the top-level sites), read from the same document: east 1.743 + west 1.444 MW at the meter, as
+    tests/test_diagram_shortfall16.py's two sites have it, here with a third hall."""
+    doc = _json(tmp_path, THREE)
+    q = doc["quantities"]
+    assert sorted(doc["totals"]) == ["accelerators", "cooling_power", "facility_power", "heat_air", "heat_liquid",
+                                     "it_power"]
+    for name, total in doc["totals"].items():
+        assert [t["figure"] for t in total["terms"]] == [f"east.{name}", f"west.{name}"], total
+        assert total["unit"] == q[f"east.{name}"]["unit"]
+        by_hand = q[f"east.{name}"]["values"][0] + q[f"west.{name}"]["values"][0]
+        assert abs(total["values"][0] - by_hand) <= 1e-9 * abs(by_hand), (name, total, by_hand)
+    assert q["east.accelerators"]["values"][0] == 10 * 72          # GB300 NVL72: 72 GPUs a rack
+
+
+def test_a_sweeps_total_is_the_sum_of_its_terms_in_every_scenario(tmp_path) -> None:
+    doc = _json(tmp_path, "param n = 10\n" + THREE.replace("GB300_NVL72 x 10", "GB300_NVL72 x n"),
+                defines={"n": "[5, 10, 20]"})
+    q = doc["quantities"]
+    total = doc["totals"]["it_power"]["values"]
+    assert len(total) == 3 and total[0] < total[1] < total[2]
+    for i in range(3):
+        assert abs(total[i] - q["east.it_power"]["values"][i] - q["west.it_power"]["values"][i]) <= 1e-6 * total[i]
+
+
+SERVICES = """\
+from systems import DGX_H100
+from models import Llama3_1_70B
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r { server n: DGX_H100 x 4 }
+  }
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 16
+  }
+  inference chat2 {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 8
+    utilization = 0.3
+  }
+}
+"""
+
+
+def test_the_mtok_notes_amounts_multiply_out_to_the_figure(tmp_path) -> None:
+    """The report's note on $/Mtok prints the site's services_cost_per_hour, services_accelerators_held and
+    services_accelerator_hour (compiler/models/workloads.py): by hand, dollars an hour = held x the hour, and
+    $/Mtok = dollars an hour / (tokens served an hour) x 1e6, i.e. in SI usd_per_mtok = services_cost_per_hour
+    / served_tokens_per_s; held = 16 + 8."""
+    q = _json(tmp_path, SERVICES)["quantities"]
+    v = {k[2:]: q[k]["values"][0] for k in q if k.startswith("s.") and k.count(".") == 1}
+    assert v["services_accelerators_held"] == 16 + 8
+    assert abs(v["services_cost_per_hour"] - q["s.chat.cost_per_hour"]["values"][0]
+               - q["s.chat2.cost_per_hour"]["values"][0]) <= 1e-12 * v["services_cost_per_hour"]
+    assert abs(v["services_accelerator_hour"] * 24 - v["services_cost_per_hour"]) <= 1e-12 * v["services_cost_per_hour"]
+    assert abs(v["usd_per_mtok"] - v["services_cost_per_hour"] / v["served_tokens_per_s"]) <= 1e-9 * v["usd_per_mtok"]
+
+
+PLANT = """\
+from systems import GB300_NVL72
+from facility import Chiller_WC_1000ton, Pump_3500kW, DryCooler_1MW
+site s {
+  land_price = 0 USD
+  heat_rejection = "dry_cooler"
+  hall h {
+    rack r: GB300_NVL72 x 40
+    pump p: Pump_3500kW x 3
+    pump q: Pump_3500kW
+  }
+  chiller ch: Chiller_WC_1000ton x 2
+  dry_cooler dc: DryCooler_1MW x 5
+  pump sp: Pump_3500kW x 2
+}
+"""
+
+
+def test_the_placed_units_the_cooling_view_draws_are_model_outputs(tmp_path) -> None:
+    """Chillers, dry coolers and pumps placed (compiler/models/totals.py), counted as the capacity limits count
+    them: the hall's pumps 3 + 1 (one without a count), the site's 2, its chillers 2, its dry coolers 5; and the
+    cooling view draws those counts."""
+    from compiler.render.diagram import diagram_dot
+
+    q = _json(tmp_path, PLANT)["quantities"]
+    assert {k: q[k]["values"][0] for k in q if k.endswith("_placed")} == {
+        "s.h.pumps_placed": 4.0, "s.pumps_placed": 2.0, "s.chillers_placed": 2.0, "s.dry_coolers_placed": 5.0}
+    results, _ = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    dot = diagram_dot(results, "cooling")
+    assert "Chillers \u00d7 2" in dot and "Dry coolers \u00d7 5" in dot
+    assert "pumps 4 \u00d7 Pump_3500kW" in dot and "pumps 2 \u00d7 Pump_3500kW" in dot
+
+
+def test_a_sites_cooling_power_outside_its_halls_is_its_own_less_its_halls(tmp_path) -> None:
+    """The power view feeds a site's plant beyond its halls' from `cooling_power_outside_halls` (models/facility.py)
+    rather than subtracting the halls' cooling power itself: by hand from results JSON, the site's cooling_power less
+    the halls' (each once: placed without a count), and > 0 where the site holds racks outside its halls."""
+    spec = THREE.replace("site west {\n  land_price = 0 USD\n", "site west {\n  land_price = 0 USD\n"
+                         "  rack d: DGX_H100_rack x 2\n")
+    q = _json(tmp_path, spec)["quantities"]
+    for site, halls in (("east", ("h",)), ("west", ("h", "g"))):
+        by_hand = q[f"{site}.cooling_power"]["values"][0] - sum(q[f"{site}.{h}.cooling_power"]["values"][0]
+                                                                  for h in halls)
+        got = q[f"{site}.cooling_power_outside_halls"]["values"][0]
+        assert abs(got - max(by_hand, 0.0)) <= 1e-9 * q[f"{site}.cooling_power"]["values"][0], (site, got, by_hand)
+    assert q["west.cooling_power_outside_halls"]["values"][0] > 0 == q["east.cooling_power_outside_halls"]["values"][0]
