@@ -405,7 +405,7 @@ dp_domain_rings = Assumption(
     "runs them (1): one ring a channel, each channel leaving the domain on its own NIC, so a data-parallel group "
     "with g members in one domain crosses the fabric on g NICs at once, B_dp = min(BL, g BO) (NCCL's ring "
     "algorithm, one ring per channel and NIC; the inter-node bus bandwidth of nccl-tests scales with the NICs a "
-    "node gives the ring [S]); or every member's whole buffer through its own NIC, B_dp = BO (0, the default: the "
+    "node gives the ring: NVIDIA/nccl-tests doc/PERFORMANCE.md, read 2026 [S]); or every member's whole buffer through its own NIC, B_dp = BO (0, the default: the "
     "model the training constants were fitted with; on the calibration rows g is 1 or 2). Measured, not "
     "applied: docs/accuracy.md 'Small-MoE training layouts' [D]", range=SWITCH)
 moe_sync_free = Assumption(
@@ -461,7 +461,7 @@ schedule_host_time = Assumption(
     "pipeline schedule's launches each micro-batch, the gradient-reduction bucket launches, the per-step NaN check's "
     "device-host synchronisation), which Megatron-Core's FullCudaGraphWrapper captures around forward_backward_func "
     "('the entire training iteration (excluding optimizer)', '--no-check-for-nan-in-loss-and-grad is required: NaN "
-    "checks involve CPU-GPU synchronization'; NVIDIA/Megatron-LM docs/user-guide/features/cuda_graph.md and "
+    "checks involve CPU-GPU synchronization'; NVIDIA/Megatron-LM's user guide page features/cuda_graph.md (read 2026) and "
     "megatron/core/full_cuda_graph.py, commit d98e8a64 [P]); the optimizer step stays outside with its gradient "
     "norm's `.item()` synchronisation (megatron/core/optimizer/clip_grads.py get_grad_norm_fp32 [P]), and so do the "
     "data read into the graph's static buffers (StaticBufferLoader) and logging. Its size is not measured [U]: "
