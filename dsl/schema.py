@@ -169,11 +169,24 @@ ORDERED: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Fields whose quantity is bounded beyond its type's range, by field name wherever a kind declares it.
+# pue (hall, site): PUE = total facility energy / IT energy is at least 1 by definition, its ideal 1.0 (The Green
+# Grid, "Green Grid Metrics: Describing Datacenter Power Efficiency", 2007; ISO/IEC 30134-2:2016, which made it a
+# standard [S]): a facility draws at least the power of its IT. No upper bound: the metric has none (a poor room
+# runs 2-3), and the physical one is the modelled plant's (a set `pue` whose average exceeds the peak facility
+# power is the pue-ceiling limit, compiler/models/facility.py). Before, `pue = 0.5` on a site with no IT printed
+# PUE 0.5 with exit 0 (the pue-floor limit compares 0 with 0 x 0.5).
+NAMED_RANGES: dict[str, Range] = {"pue": Range(1.0)}
+
+
 def field_range(fspec: "FieldSpec") -> Range | None:
-    """The declared range of a field (None for text, bool, choice and ref fields)."""
+    """The declared range of a field (None for text, bool, choice and ref fields): its NAMED_RANGES entry, else
+    its type's."""
     kind = fspec.kind
     if not isinstance(kind, QuantityKind):
         return None
+    if fspec.name in NAMED_RANGES:
+        return NAMED_RANGES[fspec.name]
     if fspec.positive:
         return RANGES.get(f"positive {kind.text}") or RANGES["positive"]
     return RANGES.get(kind.text) or RANGES["quantity"]

@@ -1,0 +1,56 @@
+"""Laws on the numbers a capacity planner and a CFO read (s17-hunt-num, session 17).
+
+Each test states a law across runs of the compiler, or a hand calculation written out; none asserts a value the
+spec itself set. One test per defect found, named after the law it breaks, with the numbers before the fix.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from compiler import evaluate_text
+
+YEAR = 8760 * 3600.0
+
+
+def _run(text: str, defines: dict[str, str] | None = None):
+    results, sink = evaluate_text(text, "hunt17.factory", defines)
+    return results, [d for d in sink.items if d.severity == "error"]
+
+
+def _values(text: str, defines: dict[str, str] | None = None) -> dict[str, float]:
+    results, errors = _run(text, defines)
+    assert results is not None and not errors, [d.message for d in errors]
+    return {p: float(np.asarray(x, dtype=float).ravel()[0]) for p, x in results.values.items()
+            if isinstance(x, np.ndarray) and x.dtype.kind in "fiub"}
+
+
+# ----------------------------------------------------------------------------- facility: a PUE below 1
+
+EMPTY_SITE = """\
+site s {
+  land_price = 0 USD
+  pue = P
+}
+"""
+
+
+def test_a_pue_below_one_is_refused_at_its_span_even_where_no_it_runs() -> None:
+    """PUE = total facility energy / IT energy: 1.0 is its ideal, no facility draws less than its IT (The Green
+    Grid, 'Green Grid Metrics', 2007; ISO/IEC 30134-2:2016). Before: `pue = 0.5` (or 0) on a site that places no
+    IT printed `s.pue 0.5` and the check 'the PUE set on it is at least 1' read ok, exit 0 (the pue-floor limit
+    compares it_power_avg 0 with facility_power_avg 0 x 0.5). Now: `out-of-range` at the value, as `pue = -1` was."""
+    for bad in ("0.5", "0", "0.999"):
+        results, errors = _run(EMPTY_SITE.replace("P", bad))
+        assert [d.code for d in errors] == ["out-of-range"], (bad, [d.message for d in errors])
+        assert errors[0].span.line == 3 and "pue" in errors[0].message
+    for good in ("1", "1.2", "96"):       # no upper bound: the metric has none; the modelled peak bounds it (pue-ceiling)
+        _, errors = _run(EMPTY_SITE.replace("P", good))
+        assert not errors, (good, [d.message for d in errors])
+
+
+def test_a_swept_pue_below_one_is_refused_in_its_scenario() -> None:
+    """The same bound where the value varies by scenario (compiler/checks.py reads the same range): a sweep of
+    `pue` over [0.8, 1.3] is an `out-of-range` error, not a PUE of 0.8 printed with exit 0."""
+    text = "param p = 1.2\n" + EMPTY_SITE.replace("P", "p")
+    _, errors = _run(text, {"p": "[0.8, 1.3]"})
+    assert "out-of-range" in [d.code for d in errors], [d.message for d in errors]
