@@ -54,3 +54,31 @@ def test_a_swept_pue_below_one_is_refused_in_its_scenario() -> None:
     text = "param p = 1.2\n" + EMPTY_SITE.replace("P", "p")
     _, errors = _run(text, {"p": "[0.8, 1.3]"})
     assert "out-of-range" in [d.code for d in errors], [d.message for d in errors]
+
+
+# ----------------------------------------------------------------------------- money: the capital recovery factor
+
+FINANCE = """\
+from systems import DGX_H100_rack
+site s {
+  land_price = 0 USD
+  hall h { rack r: DGX_H100_rack x 4 }
+  finance f {
+    discount_rate = R / 1 yr
+  }
+}
+"""
+
+
+def test_a_small_positive_discount_rate_never_lowers_depreciation_below_straight_line() -> None:
+    """CRF(r, n) = r / (1 - (1 + r)^-n) rises with r from 1/n at r = 0 (cost.py): CRF = (1/n) (1 + r (n + 1) / 2
+    + O(r^2)). Law: for 0 < r the annual charge is at least the straight-line one, and above it by at most the
+    share r (n + 1) / 2 (to its second order, r n of that). Before: 1 - (1 + r)^-n lost its digits to cancellation, so r = 1e-15 a year charged the $6.4M of IT
+    $1.1529M a year over 5 years instead of $1.28M (-9.9%, below straight-line: cheaper capital than free), and
+    r = 1e-12 $1.279886M (-8.9e-5)."""
+    flat = _values(FINANCE.replace("R", "0"))
+    for r in (1e-15, 1e-12, 1e-9, 1e-6):
+        x = _values(FINANCE.replace("R", repr(r)))
+        for what, n in (("it", 5), ("facility", 20)):
+            base, at = flat[f"s.depreciation_{what}_year"], x[f"s.depreciation_{what}_year"]
+            assert base * (1 - 1e-12) <= at <= base * (1 + r * (n + 1) / 2 * (1 + r * n) + 1e-12), (what, r, at / base - 1)

@@ -865,11 +865,13 @@ def _finance(ctx, name, default):
 
 
 def _crf(rate, life):
-    """Capital recovery factor per second: r / (1 - (1 + r)^-n) with r and n per year; 1/n when r = 0."""
+    """Capital recovery factor per second: r / (1 - (1 + r)^-n) with r and n per year; 1/n when r = 0.
+    1 - (1 + r)^-n is computed as -expm1(-n log1p(r)): written out it cancels to nothing for a small r (at r =
+    1e-15 a year over 5 years it charged 0.18 of the capital a year, not 0.2: below straight-line)."""
     r_year = rate * A.YEAR
     n_year = life / A.YEAR
     with np.errstate(divide="ignore", invalid="ignore"):
-        annuity = np.where(r_year > 0, r_year / (1 - (1 + r_year) ** (-n_year)), 1 / n_year)
+        annuity = np.where(r_year > 0, r_year / -np.expm1(-n_year * np.log1p(r_year)), 1 / n_year)
     return annuity / A.YEAR
 
 
