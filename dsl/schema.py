@@ -280,8 +280,8 @@ pdu_power_in      W       output  peak power into the chain's floor PDU stage (i
 busway_loss       W       output  peak loss in the chain's busway (DC distribution) stage (where the chain has one)
 busway_stage_efficiency ratio output  power out / power in of the busway (DC distribution) stage
 busway_power_in   W       output  peak power into the chain's busway (DC distribution) stage (its power out plus its loss)
-liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
-air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
+liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling); none without a liquid loop (no liquid heat)
+air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0; none without air heat
 liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
 chilled_water_temp temp   output  chilled-water supply temperature feeding the CRAHs: air_supply_temp - chilled_water_offset
 air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)

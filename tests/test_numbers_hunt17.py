@@ -82,3 +82,59 @@ def test_a_small_positive_discount_rate_never_lowers_depreciation_below_straight
         for what, n in (("it", 5), ("facility", 20)):
             base, at = flat[f"s.depreciation_{what}_year"], x[f"s.depreciation_{what}_year"]
             assert base * (1 - 1e-12) <= at <= base * (1 + r * (n + 1) / 2 * (1 + r * n) + 1e-12), (what, r, at / base - 1)
+
+
+# ----------------------------------------------------------------------------- facility: the chillers of no loop
+
+AIR_ROOM = """\
+from systems import DGX_H100_rack
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 4
+  }
+}
+"""
+
+# a hybrid server (80% of its heat to liquid) whose count is swept through 0: the liquid loop carries heat only
+# in the second scenario
+HYBRID_SWEEP = """
+server box {
+  max_power = 10 kW
+  price = 1000 USD
+  cooling = "hybrid"
+  liquid_fraction = 0.8
+}
+param k = [0, 10]
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r { server n: box x k }
+  }
+}
+"""
+
+
+def test_a_loop_that_carries_no_heat_has_no_chillers_running() -> None:
+    """Law: `<loop>_chillers_run` and `<loop>_free_cooling_hours` are two figures of one loop, present together:
+    where the loop carries no heat in any scenario both are left out; in the scenarios of a sweep where it carries
+    none, both absent with the reason. Before: four air-cooled DGX H100 racks (heat_liquid 0 W, no liquid loop)
+    read `liquid_chillers_run` 1 on the hall and the site (the enterprise starter too: 'the liquid loop needs
+    chillers' of a room with no liquid loop), while their liquid_free_cooling_hours were left out."""
+    results, errors = _run(AIR_ROOM)
+    assert not errors
+    for block in ("s.h", "s"):
+        assert float(results.values[f"{block}.heat_liquid"][0]) == 0
+        for loop in ("liquid", "air"):
+            run, hours = f"{block}.{loop}_chillers_run", f"{block}.{loop}_free_cooling_hours"
+            assert (run in results.values) == (hours in results.values), (run, hours)
+        assert f"{block}.liquid_chillers_run" not in results.values
+        assert float(results.values[f"{block}.air_chillers_run"][0]) in (0.0, 1.0)
+    swept, errors = _run(HYBRID_SWEEP)
+    assert not errors
+    for block in ("s.h", "s"):
+        run = f"{block}.liquid_chillers_run"
+        gone = swept.absent.get(run)
+        assert gone is not None and np.asarray(gone.mask).ravel().tolist() == [True, False], run
+        assert "liquid" in gone.reason
+        assert float(np.asarray(swept.values[run]).ravel()[1]) in (0.0, 1.0)
