@@ -138,3 +138,45 @@ def test_a_loop_that_carries_no_heat_has_no_chillers_running() -> None:
         assert gone is not None and np.asarray(gone.mask).ravel().tolist() == [True, False], run
         assert "liquid" in gone.reason
         assert float(np.asarray(swept.values[run]).ravel()[1]) in (0.0, 1.0)
+
+
+# ----------------------------------------------------------------------------- money: gear a rack places
+
+RACK_GEAR = """\
+from systems import GB200_compute_tray
+pdu strip {
+  capacity = 200 kW
+  efficiency = 0.99
+  price = PRICE
+}
+cdu incdu {
+  capacity = 150 kW
+  price = PRICE
+}
+rack r {
+  server t: GB200_compute_tray x 18
+  cooling = "liquid"
+  PLACE
+}
+site s {
+  land_price = 0 USD
+  hall h { rack a: r x 10 }
+}
+"""
+
+
+def test_a_priced_part_a_rack_places_adds_its_price_and_never_lowers_capex() -> None:
+    """Law: adding a priced part never lowers capex, and the capex it adds is in proportion to its price (the
+    hall's plant around it unchanged). A rack's PDU is one more stage after the hall's floor PDU in the power chain
+    (facility.py `_rack_pdus`: the strip after the floor PDU), and the hall's thermal model still sizes its CDUs
+    for the rack's liquid heat (`cdus`); so the hall's PDU and CDU classes stay priced for that IT and heat, and the
+    rack's gear adds its own price. Before: the rack's IT and heat were taken out of the class's estimate, so a
+    $100 in-rack CDU in each of 10 GB200 tray racks lowered capex $16.389M -> $15.638M (-4.6%, while `cdus` stayed
+    2 and the cooling power the same), and a $100 rack PDU strip lowered it by the floor PDUs' estimate."""
+    for place in ("pdu p: strip x 1", "cdu c: incdu x 1"):
+        def capex(price: str, gear: str = place) -> float:
+            return _values(RACK_GEAR.replace("PLACE", gear).replace("PRICE", price))["s.capex"]
+        none = capex("1 USD", "")
+        one, two = capex("100 USD") - none, capex("200 USD") - none
+        assert one > 0, (place, one)
+        assert abs(two - 2 * one) <= 1e-9 * two, (place, one, two)
