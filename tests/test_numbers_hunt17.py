@@ -180,3 +180,37 @@ def test_a_priced_part_a_rack_places_adds_its_price_and_never_lowers_capex() -> 
         one, two = capex("100 USD") - none, capex("200 USD") - none
         assert one > 0, (place, one)
         assert abs(two - 2 * one) <= 1e-9 * two, (place, one, two)
+
+
+# ----------------------------------------------------------------------------- network: no endpoints
+
+FABRIC = """\
+from systems import DGX_H100_rack
+from network import Q3400, OSFP_800G_2xDR4
+param n = 4
+site s {
+  land_price = 0 USD
+  hall h { rack r: DGX_H100_rack x n }
+  network be {
+    role = "scale_out"
+    switch = Q3400
+    transceiver = OSFP_800G_2xDR4
+  }
+}
+"""
+
+
+def test_a_fabric_with_no_endpoints_has_no_all_to_all_bandwidth() -> None:
+    """alltoall_bw is the bandwidth per endpoint of an all-to-all over the endpoints: with none attached there is no
+    such exchange, so no figure (absent with its reason, as the PUE of a site with no IT), while its switches,
+    optics and bisection are 0. Before: the racks swept to 0 printed alltoall_bw 800 Gb/s (the injection
+    bandwidth) for a fabric that attaches nothing, exit 0. With endpoints the figure stays at most injection_bw."""
+    results, errors = _run("param n = 4\n" + FABRIC.replace("param n = 4\n", ""), {"n": "[0, 4]"})
+    assert not errors, [d.message for d in errors]
+    ends = np.asarray(results.values["s.be.endpoints"], dtype=float).ravel()
+    assert ends.tolist() == [0.0, 128.0]
+    gone = results.absent.get("s.be.alltoall_bw")
+    assert gone is not None and np.asarray(gone.mask).ravel().tolist() == [True, False] and "endpoint" in gone.reason
+    a2a = float(np.asarray(results.values["s.be.alltoall_bw"], dtype=float).ravel()[1])
+    inj = float(np.asarray(results.values["s.be.injection_bw"], dtype=float).ravel()[-1])
+    assert 0 < a2a <= inj
