@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from .diagnostics import CODES
-from .schema import KIND_ALIASES, RANGES, kinds
+from .schema import KIND_ALIASES, NAMED_RANGES, RANGES, kinds
 
 
 def diagnostics_markdown() -> str:
@@ -31,7 +31,9 @@ def kinds_markdown() -> str:
              "of that kind). Numbers have declared ranges: " + "; ".join(
                  f"`{t}` {r.describe(lambda v: f'{v:g} K' if t in ('temp', 'K') else f'{v:g}')}" for t, r in RANGES.items()
                  if t not in ("quantity", "positive")) + "; any unit-typed field "
-             + RANGES["quantity"].describe() + ". A value outside is an `out-of-range` error.",
+             + RANGES["quantity"].describe() + "; by name: " + "; ".join(
+                 f"`{name}` {r.describe()}" for name, r in NAMED_RANGES.items())
+             + ". A value outside is an `out-of-range` error.",
              "**required** fields must be set; **> 0** fields (a quantity a model divides by) must be "
              + RANGES["positive"].describe() + ";",
              "**output** fields are computed by the models in",

@@ -169,11 +169,24 @@ ORDERED: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Fields whose quantity is bounded beyond its type's range, by field name wherever a kind declares it.
+# pue (hall, site): PUE = total facility energy / IT energy is at least 1 by definition, its ideal 1.0 (The Green
+# Grid, "Green Grid Metrics: Describing Datacenter Power Efficiency", 2007; ISO/IEC 30134-2:2016, which made it a
+# standard [S]): a facility draws at least the power of its IT. No upper bound: the metric has none (a poor room
+# runs 2-3), and the physical one is the modelled plant's (a set `pue` whose average exceeds the peak facility
+# power is the pue-ceiling limit, compiler/models/facility.py). Before, `pue = 0.5` on a site with no IT printed
+# PUE 0.5 with exit 0 (the pue-floor limit compares 0 with 0 x 0.5).
+NAMED_RANGES: dict[str, Range] = {"pue": Range(1.0)}
+
+
 def field_range(fspec: "FieldSpec") -> Range | None:
-    """The declared range of a field (None for text, bool, choice and ref fields)."""
+    """The declared range of a field (None for text, bool, choice and ref fields): its NAMED_RANGES entry, else
+    its type's."""
     kind = fspec.kind
     if not isinstance(kind, QuantityKind):
         return None
+    if fspec.name in NAMED_RANGES:
+        return NAMED_RANGES[fspec.name]
     if fspec.positive:
         return RANGES.get(f"positive {kind.text}") or RANGES["positive"]
     return RANGES.get(kind.text) or RANGES["quantity"]
@@ -267,8 +280,8 @@ pdu_power_in      W       output  peak power into the chain's floor PDU stage (i
 busway_loss       W       output  peak loss in the chain's busway (DC distribution) stage (where the chain has one)
 busway_stage_efficiency ratio output  power out / power in of the busway (DC distribution) stage
 busway_power_in   W       output  peak power into the chain's busway (DC distribution) stage (its power out plus its loss)
-liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling)
-air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0
+liquid_chillers_run ratio output 1 when the liquid loop needs chillers at the design ambient, else 0 (free cooling); none without a liquid loop (no liquid heat)
+air_chillers_run  ratio   output  1 when the chilled-water (air) loop needs chillers at the design ambient, else 0; none without air heat
 liquid_free_cooling_hours h output hours a year the liquid loop runs without chillers (at the mean ambient)
 chilled_water_temp temp   output  chilled-water supply temperature feeding the CRAHs: air_supply_temp - chilled_water_offset
 air_free_cooling_hours h  output  hours a year the chilled-water (air) loop runs without chillers (at the mean ambient)

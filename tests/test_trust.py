@@ -114,14 +114,17 @@ def test_a_csv_eval_with_a_range_error_says_so_on_stderr(tmp_path) -> None:
 def test_ranges_are_one_declaration_per_type() -> None:
     """Every numeric field's range is its type's entry in RANGES (a field marked `positive`, one a model divides
     by: the entry "positive <type>" where there is one -- a count from 1, a fraction in (0, 1] -- else
-    "positive"); the range of an efficiency is (0, 1]."""
-    from dsl.schema import RANGES, field_range, kinds
+    "positive"), or the entry of its name in NAMED_RANGES (`pue` >= 1, s17-hunt-num); the range of an efficiency
+    is (0, 1]."""
+    from dsl.schema import NAMED_RANGES, RANGES, field_range, kinds
 
     for spec in kinds().values():
         for f in spec.fields.values():
             r = field_range(f)
             if f.type in ("text", "bool") or f.type.startswith(("choice:", "ref:")):
                 assert r is None
+            elif f.name in NAMED_RANGES:
+                assert r is NAMED_RANGES[f.name], (spec.name, f.name)
             else:
                 positive = RANGES.get(f"positive {f.type}", RANGES["positive"])
                 assert r is (positive if f.positive else RANGES.get(f.type, RANGES["quantity"])), \

@@ -271,12 +271,17 @@ def test_the_report_shows_no_power_chain_for_a_site_without_racks(tmp_path) -> N
 @pytest.mark.parametrize("where", ["site", "hall"])
 def test_a_pue_set_below_one_is_an_error_not_a_facility_that_makes_power(where: str) -> None:
     """`pue = 0.9` on the site (or the hall) gave a facility drawing 50.8 kW on average for 56.4 kW of IT, and
-    exit 0. A PUE below 1 fails a limit with both powers; 1.3 holds and scales the average power by it."""
+    exit 0. A PUE below 1 is refused at its value (`out-of-range`, s17-hunt-num: before, a limit with both
+    powers); 1.3 holds and scales the average power by it."""
     text = STARTER.read_text(encoding="utf-8")
     anchor = '  location = "existing office data room"\n' if where == "site" else "    power_feed = 120 kW"
     assert anchor in text
     for pue, failing in (("0.9", True), ("1.3", False)):
         spec = text.replace(anchor, anchor + f"\n  pue = {pue}\n" if where == "site" else anchor + f"\n    pue = {pue}")
+        if failing:
+            _, sink = evaluate_text(spec, str(STARTER))
+            assert [d.code for d in sink.items if d.severity == "error"] == ["out-of-range"]
+            continue
         results, sink, v = _values(spec, str(STARTER))
         errors = [d for d in sink.items if d.severity == "error" and d.code == "limit-exceeded"]
         assert bool(errors) == failing, [d.message for d in sink.items]

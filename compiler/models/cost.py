@@ -164,8 +164,13 @@ Formulas:
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
                        with a `no-effect` warning (it never lowers the capex)
       rows, racks    : gear of a class a row (PDU, busway, rectifier, CDU, CRAH) or a rack (PDU, CDU; not one
-                       priced as a whole) places is priced (count x units x price) and the class's estimate
-                       covers only the IT outside those rows and racks
+                       priced as a whole) places is priced (count x units x price); the class's estimate
+                       covers only the IT outside those rows (a row's gear replaces the block's for its IT in the
+                       power chain and the thermal model) but still the racks' IT: a rack's PDU is one more stage
+                       after the block's floor PDU (facility `_rack_pdus`), and the block's CDUs are sized for the
+                       rack's liquid heat (`cdus`), so the rack's gear is priced on top of them (s17-hunt-num:
+                       before, a $100 CDU in each of 10 GB200-tray racks took their heat out of the CDU class's
+                       estimate, capex $16.389M -> $15.638M, while `cdus` stayed 2)
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
@@ -672,16 +677,17 @@ def _rack_shelves(ctx, figure):
 def _row_gear(ctx, kinds, figure, served: str = "it_power", as_priced=None):
     """(priced total, IT power) of the rows and racks placed here (racks directly or in rows) that place gear of
     `kinds` (rows: PDUs, busways, rectifiers, CDUs, CRAHs; racks: PDUs, CDUs): count x units x price x `markup`, and the IT
-    they hold (`served`: their it_power, or the heat_liquid a CDU class serves, the heat_air a CRAH class
-    serves), which their gear serves in place of the class's estimate (a rack in a row that places the class
-    counted once). A rack priced as a whole holds its gear in its price."""
+    the rows hold (`served`: their it_power, or the heat_liquid a CDU class serves, the heat_air a CRAH class
+    serves), which their gear serves in place of the class's estimate. A rack's gear serves in no one's place: its
+    PDU is a stage after the block's (or row's) and the block's CDUs are sized for its heat, so its IT stays in
+    the estimate. A rack priced as a whole holds its gear in its price."""
     cost, it = np.zeros(1), np.zeros(1)
     kinds = tuple(k for k in kinds if k in ("pdu", "busway", "rectifier", "cdu", "crah"))   # shelves: _rack_shelves
     if not kinds:
         return cost, it
 
-    def racks(holder, times, in_row):
-        nonlocal cost, it
+    def racks(holder, times):
+        nonlocal cost
         for rack in holder.parts("rack"):
             gear = rack.parts(*kinds)
             if gear and not _whole_system(rack):
@@ -689,10 +695,8 @@ def _row_gear(ctx, kinds, figure, served: str = "it_power", as_priced=None):
                     part = times * rack.count * g.count * price_of(g, ctx, figure)
                     cost = cost + part * markup(g, ctx, figure)
                     _note_as_priced(as_priced, g, part)
-                if not in_row:
-                    it = it + times * rack.count * rack.get(served)
 
-    racks(ctx, 1.0, False)
+    racks(ctx, 1.0)
     for row in ctx.parts("row"):
         gear = row.parts(*kinds)
         if gear:
@@ -701,7 +705,7 @@ def _row_gear(ctx, kinds, figure, served: str = "it_power", as_priced=None):
                 cost = cost + part * markup(g, ctx, figure)
                 _note_as_priced(as_priced, g, part)
             it = it + row.count * row.get(served)
-        racks(row, row.count, bool(gear))
+        racks(row, row.count)
     return cost, it
 
 
@@ -903,11 +907,13 @@ def _finance(ctx, name, default):
 
 
 def _crf(rate, life):
-    """Capital recovery factor per second: r / (1 - (1 + r)^-n) with r and n per year; 1/n when r = 0."""
+    """Capital recovery factor per second: r / (1 - (1 + r)^-n) with r and n per year; 1/n when r = 0.
+    1 - (1 + r)^-n is computed as -expm1(-n log1p(r)): written out it cancels to nothing for a small r (at r =
+    1e-15 a year over 5 years it charged 0.18 of the capital a year, not 0.2: below straight-line)."""
     r_year = rate * A.YEAR
     n_year = life / A.YEAR
     with np.errstate(divide="ignore", invalid="ignore"):
-        annuity = np.where(r_year > 0, r_year / (1 - (1 + r_year) ** (-n_year)), 1 / n_year)
+        annuity = np.where(r_year > 0, r_year / -np.expm1(-n_year * np.log1p(r_year)), 1 / n_year)
     return annuity / A.YEAR
 
 

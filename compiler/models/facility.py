@@ -68,6 +68,7 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     liquid_chillers_run / air_chillers_run = 1 unless the loop cools freely at the design ambient
     liquid_free_cooling_hours / air_free_cooling_hours = 8,760 h when the loop cools freely at the mean
                        ambient, else 0 (the model's year is its mean temperature: all or nothing)
+                       (both: none where no heat goes to the loop, heat_liquid / heat_air 0: no such loop)
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
@@ -521,11 +522,26 @@ def _tower(ctx) -> bool:
     return ctx.inherited_text("heat_rejection", "chiller") == "cooling_tower"
 
 
+def _loop_present(ctx, loop: str):
+    """Where the block has no such loop (heat_liquid, or heat_air, 0: no heat goes to it): in no scenario, its
+    figures do not apply (left out of the results, as `_stage_output`'s efficiency of a chain with no flow); in
+    some scenarios of a sweep (a count swept through 0), absent there with the reason. Returns that mask."""
+    none = np.asarray(ctx.get(f"heat_{loop}"), dtype=float) <= 0
+    if none.all():
+        ctx.not_applicable()
+    if none.any():
+        ctx.absent(none, f"no {loop} loop: no heat goes to {loop} here (heat_{loop} 0 W)")
+    return none
+
+
 def _chillers_run(loop: str):
-    """1 when the loop needs compressors at the design ambient (what chillers are sized for), else 0."""
+    """1 when the loop needs compressors at the design ambient (what chillers are sized for), else 0; none where
+    the block has no such loop (`_loop_present`: four air-cooled DGX H100 racks read liquid_chillers_run 1, the
+    chillers of a liquid loop that is not there)."""
     def compute(ctx):
+        none = _loop_present(ctx, loop)
         free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=True, tower=_tower(ctx)))
-        return np.where(free, 0.0, 1.0)
+        return np.where(free, 0.0, 1.0) + 0 * none
     return compute
 
 
@@ -537,12 +553,8 @@ def _free_cooling_hours(loop: str):
     of the results, as `_stage_output`'s efficiency of a chain with no flow); in some scenarios of a sweep (a
     count swept through 0), absent there with the reason."""
     def compute(ctx):
-        none = np.asarray(ctx.get(f"heat_{loop}"), dtype=float) <= 0
-        if none.all():
-            ctx.not_applicable()
+        none = _loop_present(ctx, loop)
         free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=False, tower=_tower(ctx)))
-        if none.any():
-            ctx.absent(none, f"no {loop} loop: no heat goes to {loop} here (heat_{loop} 0 W)")
         return np.where(free, A.YEAR, 0.0) + 0 * none
     return compute
 

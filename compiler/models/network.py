@@ -585,8 +585,18 @@ output("network", "ports", "ceil(leaf links / b1) + ceil(spine links / b2) + cei
     lambda ctx: _fabric(ctx)["ports"])
 output("network", "bisection_bw", "min(N * i, leaves * u1 * r, spines * u2 * r) / 2; torus: "
        "2 * D^((dims-1)/dims) * r")(lambda ctx: _fabric(ctx)["bisection"])
+def _alltoall(ctx):
+    """The all-to-all bandwidth per endpoint; none where the network attaches no endpoint (no exchange to have a
+    rate: absent with the reason, as the PUE of a site with no IT), where it was the injection bandwidth of a
+    fabric of nothing (racks swept to 0: 800 Gb/s)."""
+    empty = np.asarray(ctx.get("endpoints"), dtype=float) <= 0
+    if np.any(empty):
+        ctx.absent(empty, "no endpoints: the network attaches none, so no all-to-all runs over it")
+    return np.where(empty, np.nan, _fabric(ctx)["alltoall"])
+
+
 output("network", "alltoall_bw", "min(i, uplink share per endpoint of each leaf and pod); torus: "
-       "min(i, 4 (D-1) bisection / D^2)")(lambda ctx: _fabric(ctx)["alltoall"])
+       "min(i, 4 (D-1) bisection / D^2); none without endpoints")(_alltoall)
 
 
 # ------------------------------------------------------------------ bill of materials

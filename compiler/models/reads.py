@@ -445,7 +445,7 @@ READS: dict[str, tuple[str, ...]] = {
     # --- hall
     "hall.accelerators": ("parts:rack.accelerators", "parts:rack.count", "parts:row.accelerators", "parts:row.count"),
     "hall.accelerators_all": ("accelerators", "count"),
-    "hall.air_chillers_run": _HALL_AIR_CHILLERS,
+    "hall.air_chillers_run": _HALL_AIR_CHILLERS + ("heat_air",),
     "hall.air_free_cooling_hours": _HALL_AIR_CHILLERS + ("heat_air",),
     "hall.airflow": ("heat_air", "up:air_delta_t"),
     "hall.busway_loss": _HALL_POWER_STAGE,
@@ -545,7 +545,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.power", "parts:rack.count", "parts:rack.it_power_avg", "parts:row.count",
         "parts:row.it_power_avg"),
     "hall.it_power_outside_racks": ("parts:network.power", "parts:row.count", "parts:row.it_power_outside_racks"),
-    "hall.liquid_chillers_run": _HALL_LIQUID_CHILLERS,
+    "hall.liquid_chillers_run": _HALL_LIQUID_CHILLERS + ("heat_liquid",),
     "hall.liquid_free_cooling_hours": _HALL_LIQUID_CHILLERS + ("heat_liquid",),
     "hall.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "hall.opex_energy": ("facility_power_avg", "up:electricity_price"),
@@ -840,7 +840,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:hall.accelerators", "parts:hall.count", "parts:rack.accelerators", "parts:rack.count",
         "parts:row.accelerators", "parts:row.count"),
     "site.air_chillers_run": (
-        "air_supply_temp", "ambient_temp", "heat_rejection", "up:air_supply_temp", "up:ambient_temp",
+        "air_supply_temp", "ambient_temp", "heat_air", "heat_rejection", "up:air_supply_temp", "up:ambient_temp",
         "up:heat_rejection", "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.air_free_cooling_hours": (
         "air_supply_temp", "heat_air", "heat_rejection", "mean_ambient_temp", "up:air_supply_temp", "up:ambient_temp",
@@ -1013,7 +1013,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.it_power_outside_halls": ("it_power", "parts:hall.count", "parts:hall.it_power"),
     "site.it_power_outside_racks": ("parts:network.power", "parts:row.count", "parts:row.it_power_outside_racks"),
     "site.liquid_chillers_run": (
-        "ambient_temp", "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
+        "ambient_temp", "heat_liquid", "heat_rejection", "supply_temp", "up:air_supply_temp", "up:ambient_temp", "up:heat_rejection",
         "up:mean_ambient_temp", "up:supply_temp", "up:wet_bulb_temp"),
     "site.liquid_free_cooling_hours": (
         "heat_liquid", "heat_rejection", "mean_ambient_temp", "supply_temp", "up:air_supply_temp", "up:ambient_temp",

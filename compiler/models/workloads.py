@@ -186,6 +186,30 @@ def _architecture_flops(ctx, I, O):
     return decode + 2 * active * I / O + 2 * layers * width * I * I / O
 
 
+def _weights_read_share(ctx, solve, I, O) -> np.ndarray:
+    """The share of a chip's weights one decode step streams: 1 for a dense model; for a mixture of experts the
+    dense part and the routed experts its tokens reach, as the step time counts them (compiler.models.inference
+    W_read): [(N - N_e) / G + N_e u / R] / [(N - N_e) / G + N_e / R], G = tp pp, R = G d (d: ep_ranks), u = 1 -
+    (1 - k / E)^n the share of experts some token reaches, n = b (1 + r) / pp the tokens through a stage's experts
+    a step (b = batch_in_flight, the replica's rows; r = I / O prompt tokens a decoded row carries with chunked
+    prefill, aggregated and not single-stream; 0 otherwise). u = 1 at serving batches (gpt-oss-120b, k / E = 4 /
+    128: u > 0.999 past 220 tokens); at a batch of 1 a step reads 9% of its experts, where the model before read
+    them all (64.3 GB in 4.6 ms on an 8 TB/s GB200, clipped to memory_utilization 1)."""
+    from . import inference as inf
+    arch = inf.architecture(ctx.ref("model"))
+    E, k, N, n_exp = arch.experts, arch.experts_active, arch.params, arch.expert_params
+    if not np.any(E > 0):
+        return np.ones(1)
+    G = ctx.get("tp") * ctx.get("pp")
+    R = G * solve["ep_ranks"]
+    prompt = ctx.text("serving", "aggregated") != "disaggregated" and ctx.text("scenario", "") != "single_stream"
+    tokens = solve["batch_in_flight"] * (1 + (I / O if prompt else 0.0)) / ctx.get("pp")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        touched = np.where(E > 0, 1 - np.power(np.clip(1 - k / np.where(E > 0, E, 1), 0, 1), tokens), 1.0)
+        share = ((N - n_exp) / G + n_exp * touched / R) / ((N - n_exp) / G + n_exp / R)
+    return np.where(E > 0, np.nan_to_num(share, nan=1.0), 1.0)
+
+
 def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
     """(u_c, u_m) of one busy accelerator while the workload runs (compiler.models.power's activities): one of the
     n - k its layout uses of the n it holds (k = idle_accelerators; n / (n - k) = busy_factor).
@@ -194,8 +218,9 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
                  F = 2 A (1 + I/O) + 4 L D (I + O/2) + 2 L D I^2 / O FLOPs per output token (matrix
                  multiplies of decode and prefill, decode attention over the mean context, causal prefill
                  attention; its decode terms x (k + 1) / tau plus k draft layers 2 (A / L) k / tau under
-                 speculative decoding: _architecture_flops); u_m = (weights_per_chip + b (I + O/2) kv_per_token / (tp pp)) / (tpot tau) /
-                 memory_bw (the weights and the batch's KV cache streamed once per decode step); at an
+                 speculative decoding: _architecture_flops); u_m = (weights_per_chip s_w + b (I + O/2) kv_per_token / (tp pp)) / (tpot tau) /
+                 memory_bw (the weights and the batch's KV cache streamed once per decode step; s_w the share of
+                 the weights a step reads, 1 but for the experts a MoE's tokens miss: _weights_read_share); at an
                  `offered_load` below the capacity the operating point's: carried = offered_share, b =
                  batch_in_flight and its step (tpot); else carried = 1, b = batch, the capacity point
     training:  u_c = mfu * n / (n - k) / gemm_peak_fraction; u_m = training_memory_utilization
@@ -219,8 +244,8 @@ def activity(ctx) -> tuple[np.ndarray, np.ndarray]:
         # law) and their shorter step; without an offered load, or above the capacity, the capacity point
         carried = np.where(np.isfinite(solve["offered_share"]), np.minimum(solve["offered_share"], 1.0), 1.0)
         u_c = ctx.get("tokens_per_s_per_chip") * busy * carried * _architecture_flops(ctx, I, O) / (share * peak)
-        step_bytes = ctx.get("weights_per_chip") + solve["batch_in_flight"] * (I + O / 2) * ctx.get(
-            "kv_per_token") / (ctx.get("tp") * ctx.get("pp") * solve["ep_ranks"])   # per replica: d ranks
+        step_bytes = ctx.get("weights_per_chip") * _weights_read_share(ctx, solve, I, O) + solve["batch_in_flight"] * (
+            I + O / 2) * ctx.get("kv_per_token") / (ctx.get("tp") * ctx.get("pp") * solve["ep_ranks"])   # d ranks
         # the decode step read from the solve, not the `tpot` output: that one is absent where the offered load
         # exceeds the capacity, while the chips still run the capacity point's steps there
         # once per verify step under speculative decoding: tpot x tau (tau output tokens a row a step)
