@@ -46,3 +46,33 @@ def test_the_headline_names_the_site_whose_figure_changes_most(tmp_path) -> None
     text = headline(doc)
     assert text.startswith("TCO per year of headquarters will increase by "), text
     assert "annex" not in text, text
+
+
+def _power_text(tmp_path: Path, src: str) -> tuple[str, dict]:
+    import re
+
+    from compiler.cli import run_pipeline
+    from compiler.render.diagram import diagram_dot
+
+    path = tmp_path / "halls.factory"
+    path.write_text(src)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    values = {k: float(results.values[k].reshape(-1)[0]) for k in
+              ("headquarters.server_room.it_power_avg", "headquarters.it_power_avg")}
+    dot = diagram_dot(results, "power")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", dot).replace("&#8194;", " ")), values
+
+
+def test_a_repeated_halls_it_load_card_says_each_on_its_average_too(tmp_path) -> None:
+    """The starter's room placed `x 2`: its IT load card read "67.02 kW IT peak each" and, under it, "56.4 kW
+    average" with no "each" (the flagship: "50.38 MW IT peak each", "43.44 MW average", which is one hall's of
+    four: 4 x 43.44 + 20.99 MW outside the halls = the site's 194.7 MW). Every per-hall figure of the card says
+    each, as the hall's stage cards do ("in 70.88 kW each", "loss 2.835 kW each")."""
+    src = _edit(STARTER, ("hall server_room {", "hall server_room x 2 {"), ("gpus == 64", "gpus == 128"),
+                ("power_feed = 120 kW", "power_feed = 120 kW"))
+    text, values = _power_text(tmp_path, src)
+    hall_avg = values["headquarters.server_room.it_power_avg"]
+    assert abs(2 * hall_avg - values["headquarters.it_power_avg"]) < 1e-6 * hall_avg     # the figure is one hall's
+    assert "67.02 kW IT peak each" in text, text
+    assert "56.4 kW average each" in text, text

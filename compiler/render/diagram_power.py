@@ -354,5 +354,5 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     avg = _own(plan, b.inst, "it_power_avg", b.direct)
     head = _bf(f"{_q(b.it, 'W')} IT peak" + (" each" if b.count != 1 else ""))
     if avg is not None:
-        rows.insert(0, _esc(f"{_q(avg, 'W')} average", 0))
+        rows.insert(0, _esc(f"{_q(avg, 'W')} average" + (" each" if b.count != 1 else ""), 0))   # one hall's, as the peak
     return _card(head, rows, caption=_esc("IT LOAD (RACKS)", 0), group="compute")
