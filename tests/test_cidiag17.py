@@ -76,3 +76,39 @@ def test_a_repeated_halls_it_load_card_says_each_on_its_average_too(tmp_path) ->
     assert abs(2 * hall_avg - values["headquarters.it_power_avg"]) < 1e-6 * hall_avg     # the figure is one hall's
     assert "67.02 kW IT peak each" in text, text
     assert "56.4 kW average each" in text, text
+
+
+HYBRID = """\
+from systems import GB300_NVL72
+site s {
+  land_price = 0 USD
+  hall h x 2 {
+    power_feed = 5 MW
+    rack r: GB300_NVL72 x 10
+  }
+}
+"""
+
+
+def test_a_repeated_halls_loop_cards_say_each_on_their_flows(tmp_path) -> None:
+    """Two halls of ten GB300 NVL72 racks (liquid and air): the cooling view's CDU card read "1.026 MW liquid heat
+    each" over "coolant 1,470 L/min" and the CRAH card "... air heat each" over "airflow ... m³/h", flows that are
+    one hall's (the hall's `coolant_flow` and `airflow`, half the site's) with no "each"; the flagship: "airflow
+    1,910,000 m³/h" of a hall drawn x 4 (the site's 12,940,000 m³/h holds 4 of them and 5,306,000 outside halls)."""
+    import re
+
+    from compiler.cli import run_pipeline
+    from compiler.render.diagram import diagram_dot
+    from compiler.render.diagram_cooling import _flow
+
+    path = tmp_path / "hybrid.factory"
+    path.write_text(HYBRID)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    value = {k: float(results.values[k].reshape(-1)[0])
+             for k in ("s.h.coolant_flow", "s.coolant_flow", "s.h.airflow", "s.airflow")}
+    assert abs(2 * value["s.h.coolant_flow"] - value["s.coolant_flow"]) < 1e-9 * value["s.coolant_flow"]
+    assert abs(2 * value["s.h.airflow"] - value["s.airflow"]) < 1e-9 * value["s.airflow"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", diagram_dot(results, "cooling")).replace("&#8194;", " "))
+    assert f"coolant {_flow(value['s.h.coolant_flow'], True)} each" in text, text
+    assert f"airflow {_flow(value['s.h.airflow'], False)} each" in text, text

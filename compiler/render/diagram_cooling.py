@@ -240,8 +240,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             moved = flow if liquid_side else airflow
             rows = [_esc(f"{_q(heat, 'W')} {stream} heat{each}", 0)]
             if moved is not None:
-                rows.append(_esc(f"coolant {_flow(moved, liquid_side)} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
-                                 else f"airflow {_flow(moved, liquid_side)}", 0))
+                rows.append(_esc(f"coolant {_flow(moved, liquid_side)}{each} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
+                                 else f"airflow {_flow(moved, liquid_side)}{each}", 0))     # one hall's, as its heat
             rows.append(_esc(f"supply {_q(t_liquid, 'K_point')}" if liquid_side
                              else f"cold aisle {_q(t_air, 'K_point')}", 0))
             if gear:
