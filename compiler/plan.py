@@ -334,19 +334,13 @@ def _unpriced_reach(results, sink) -> tuple[set[str], set[str]]:
     recorded, `Node.deps`), themselves included: the figures that are incomplete (a KPI, a cost row)."""
     from dsl.diagnostics import Code
 
+    from .render.report_format import readers_of, unpriced_reach
+
     figures = {q for d in sink.items if d.code == Code.UNPRICED for q in d.quantities}
     if not figures:
         return set(), set()
-    readers: dict[str, list[str]] = {}
-    for path, node in results.graph.nodes.items():
-        for dep in node.deps:
-            readers.setdefault(dep, []).append(path)
-    reached, todo = set(figures), list(figures)
-    while todo:
-        for reader in readers.get(todo.pop(), ()):
-            if reader not in reached:
-                reached.add(reader)
-                todo.append(reader)
+    readers = readers_of(results.graph)
+    reached = set().union(*(unpriced_reach(readers, figure) for figure in figures))
     return figures, reached
 
 

@@ -112,3 +112,37 @@ def test_a_repeated_halls_loop_cards_say_each_on_their_flows(tmp_path) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", diagram_dot(results, "cooling")).replace("&#8194;", " "))
     assert f"coolant {_flow(value['s.h.coolant_flow'], True)} each" in text, text
     assert f"airflow {_flow(value['s.h.airflow'], False)} each" in text, text
+
+
+def test_an_unpriced_land_does_not_mark_maintenance_or_opex_incomplete(tmp_path) -> None:
+    """A site that gives no `land_price` counts its land as $0 in `capex_land`, and every figure read from it is
+    marked incomplete: capex, TCO. Maintenance is `maintenance_rate * (capex - capex_building - capex_land)`
+    (docs/models.md), which subtracts the land it reads through capex, so neither it nor the opex is any lower for
+    the missing price: a land price of $0 and of $50M give the same opex (the law below). They were marked
+    incomplete in eval, the report and the plan, and a plan's `max` gate on opex (of $1B/yr against $16.8k)
+    was violated, exit 4, as "cannot be checked"."""
+    from compiler.cli import run_pipeline
+    from compiler.plan import snapshot
+    from compiler.render.report_format import flagged_quantities
+
+    text = STARTER.replace("  land_price = 0 USD ", "  # no land price ")
+    assert "land_price" not in text.split("site headquarters")[1].split("hall")[0]
+    path = tmp_path / "land.factory"
+    path.write_text(text)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    flags = flagged_quantities(results, sink)
+    assert "headquarters.capex_land" in flags and "headquarters.capex" in flags      # the land is unpriced
+    for figure in ("headquarters.opex_maintenance", "headquarters.opex"):
+        assert figure not in flags, (figure, flags.get(figure))
+    priced = tmp_path / "priced.factory"
+    priced.write_text(STARTER.replace("land_price = 0 USD", "land_price = 50000000 USD"))
+    other, _ = run_pipeline([str(priced)], {}, None, evaluate_all=True)
+    for figure in ("headquarters.opex_maintenance", "headquarters.opex"):    # the law: land moves neither
+        a, b = (float(r.values[figure].reshape(-1)[0]) for r in (results, other))
+        assert abs(a - b) <= 1e-9 * abs(a), (figure, a, b)        # but the rounding of capex - land
+    snap = snapshot([str(path)], str(path), {}, None, 0)
+    assert "headquarters.opex" not in snap.incomplete and "headquarters.capex" in snap.incomplete
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[opex]\nmax = 31.7     # USD/s: $1B a year\n')
+    result = CliRunner().invoke(main, ["plan", str(path), str(path), "--policy", str(policy)])
+    assert result.exit_code == 0, result.output
