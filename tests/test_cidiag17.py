@@ -48,7 +48,7 @@ def test_the_headline_names_the_site_whose_figure_changes_most(tmp_path) -> None
     assert "annex" not in text, text
 
 
-def _power_text(tmp_path: Path, src: str) -> tuple[str, dict]:
+def _power_text(tmp_path: Path, src: str, view: str = "power") -> tuple[str, dict]:
     import re
 
     from compiler.cli import run_pipeline
@@ -60,7 +60,7 @@ def _power_text(tmp_path: Path, src: str) -> tuple[str, dict]:
     assert results is not None, [d.message for d in sink.items]
     values = {k: float(results.values[k].reshape(-1)[0]) for k in
               ("headquarters.server_room.it_power_avg", "headquarters.it_power_avg")}
-    dot = diagram_dot(results, "power")
+    dot = diagram_dot(results, view)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", dot).replace("&#8194;", " ")), values
 
 
@@ -146,3 +146,19 @@ def test_an_unpriced_land_does_not_mark_maintenance_or_opex_incomplete(tmp_path)
     policy.write_text('[opex]\nmax = 31.7     # USD/s: $1B a year\n')
     result = CliRunner().invoke(main, ["plan", str(path), str(path), "--policy", str(policy)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_flows_inside_a_repeated_hall_say_each(tmp_path) -> None:
+    """The starter's room placed `x 2`: the power edge into the hall read "2 × 92.48 kW", the edges inside it
+    "70.88 kW", "68.04 kW", "67.02 kW", one hall's flows drawn with no mark beside the site's "185 kW at the meter"
+    (the flagship: "50.89 MW" from the rectifiers of a hall drawn x 4, a quarter of the halls' 203.6 MW). The cards
+    they join say "in 70.88 kW each"; the edges now say each too. The cooling view's edge from a hall's racks to
+    its CRAHs ("67.02 kW / 16,900 m³/h", one hall's) likewise."""
+    src = _edit(STARTER, ("hall server_room {", "hall server_room x 2 {"), ("gpus == 64", "gpus == 128"))
+    text, _ = _power_text(tmp_path, src)
+    assert "label= 2 × 92.48 kW >" in text, text                   # into the hall: the count and one hall's
+    for flow in ("70.88 kW", "68.04 kW", "67.02 kW"):
+        assert f"label= {flow} each >" in text, (flow, text)
+    assert "label= 2 × 20.22 kW >" in text                          # out of the halls to the cooling plant
+    cooling, _ = _power_text(tmp_path, src, "cooling")
+    assert "label= 67.02 kW each 16,900 m³/h >" in cooling, cooling
