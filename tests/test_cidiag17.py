@@ -162,3 +162,31 @@ def test_the_flows_inside_a_repeated_hall_say_each(tmp_path) -> None:
     assert "label= 2 × 20.22 kW >" in text                          # out of the halls to the cooling plant
     cooling, _ = _power_text(tmp_path, src, "cooling")
     assert "label= 67.02 kW each 16,900 m³/h >" in cooling, cooling
+
+
+def test_a_long_title_keeps_the_name_of_its_view(tmp_path) -> None:
+    """A diagram's title is "<sites> — <view>", cut at the label limit: three sites of 30-character names drew
+    "north_campus_with_a_long_name_, ... — power one-l…", the view's name cut (and with longer names gone), so
+    a picture did not say what it shows. The site names are shortened now, the view's name kept whole."""
+    from compiler.render.diagram_base import MAX_TEXT
+
+    sites = "".join(f'site {name} {{\n  land_price = 0 USD\n  hall h {{\n    power_feed = 60 kW\n'
+                    f'    rack gpu: air_rack x 1\n  }}\n}}\n'
+                    for name in ("north_campus_with_a_long_name_a", "south_campus_with_a_long_name_b",
+                                 "eastern_campus_with_long_name_c"))
+    import re
+
+    from compiler.cli import run_pipeline
+    from compiler.render.diagram import diagram_dot
+
+    path = tmp_path / "sites.factory"
+    path.write_text(STARTER.split("site headquarters")[0] + sites)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    for view, name in (("power", "power one-line"), ("physical", "physical layout"), ("cooling", "cooling"),
+                       ("network", "network")):
+        dot = diagram_dot(results, view)
+        title = re.search(r"<B>([^<]*)</B>", dot).group(1).replace("&#8194;", "").strip()
+        assert len(title) <= MAX_TEXT, title
+        assert title.endswith(f" \u2014 {name}"), title
+        assert title.startswith("north_campus_with_a_long_name_a, "), title

@@ -486,7 +486,10 @@ class Alert(str):
 
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
     names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
-    title = f"{names} \u2014 {view}"
+    tail = f" \u2014 {view}"
+    if len(names) + len(tail) > MAX_TEXT:        # the names give way, not the view's: the title says what it shows
+        names = names[: MAX_TEXT - len(tail) - 1] + "\u2026"
+    title = names + tail
     subtitle = [Alert(plan.banner)] if plan.banner else []
     note = plan.scenario_note()
     if note:
