@@ -190,3 +190,25 @@ def test_a_long_title_keeps_the_name_of_its_view(tmp_path) -> None:
         assert len(title) <= MAX_TEXT, title
         assert title.endswith(f" \u2014 {name}"), title
         assert title.startswith("north_campus_with_a_long_name_a, "), title
+
+
+def test_a_hall_emptied_by_a_sweep_is_not_called_no_hall(tmp_path) -> None:
+    """The starter swept over `racks = [0, 4]`: scenario 1's power and cooling views said "site headquarters places
+    nothing that draws power (no hall, rack or server)", while the site places its hall `server_room` (with 0
+    racks in that scenario); a site without any hall keeps the words."""
+    import re
+
+    from compiler.cli import run_pipeline
+    from compiler.render.diagram import diagram_dot
+
+    path = tmp_path / "zero.factory"
+    path.write_text(_edit(STARTER, ("param racks = 4", "param racks = [0, 4]"), ("gpus == 64", "gpus >= 0")))
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    assert float(results.values["headquarters.it_power"].reshape(-1)[0]) == 0.0
+    for view in ("power", "cooling"):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", diagram_dot(results, view, scenario=0)))
+        text = text.replace("&#8194;", "")
+        assert "nothing that draws power" in text, text
+        assert "no hall" not in text, text
+        assert "hall holds no rack or server" in text, text

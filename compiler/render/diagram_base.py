@@ -462,13 +462,17 @@ def _nothing_line(plan: _Plan, roots: list[Instance]) -> str:
     """The title line of a plan whose roots place nothing that draws power, in every view: 'no building placed ·
     4 workload(s) on the systems they name', never '0 W at the meter · 0 W IT'."""
     workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in ("training", "inference"))
-    return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
-            else "nothing placed draws power")
+    built = any(plan.parts(r, "hall") for r in roots)      # halls placed, none holding a rack here
+    return (f"{'no rack or server in its halls' if built else 'no building placed'} \u00b7 {workloads} workload(s) "
+            "on the systems they name" if workloads else "nothing placed draws power")
 
 
 def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
     workloads = [p for p in root.parts if plan.kind(p) in ("training", "inference")]
-    rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power (no hall, rack or server)"]
+    halls = plan.parts(root, "hall")      # a hall a sweep or a count of 0 leaves empty is still placed
+    why = ("no hall, rack or server" if not halls else
+           "its hall holds no rack or server" if len(halls) == 1 else f"each of its {len(halls)} halls holds no rack or server")
+    rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power ({why})"]
     if workloads:
         rows.append(f"its {len(workloads)} workload(s) run on the systems they name: see the physical view")
     _note(g, plan, f"{what}:{root.path}", f"No {what} to draw", rows)
