@@ -334,19 +334,13 @@ def _unpriced_reach(results, sink) -> tuple[set[str], set[str]]:
     recorded, `Node.deps`), themselves included: the figures that are incomplete (a KPI, a cost row)."""
     from dsl.diagnostics import Code
 
+    from .render.report_format import readers_of, unpriced_reach
+
     figures = {q for d in sink.items if d.code == Code.UNPRICED for q in d.quantities}
     if not figures:
         return set(), set()
-    readers: dict[str, list[str]] = {}
-    for path, node in results.graph.nodes.items():
-        for dep in node.deps:
-            readers.setdefault(dep, []).append(path)
-    reached, todo = set(figures), list(figures)
-    while todo:
-        for reader in readers.get(todo.pop(), ()):
-            if reader not in reached:
-                reached.add(reader)
-                todo.append(reader)
+    readers = readers_of(results.graph)
+    reached = set().union(*(unpriced_reach(readers, figure) for figure in figures))
     return figures, reached
 
 
@@ -1013,6 +1007,15 @@ def _material(k: dict) -> bool:
     return k["change"] is None or rel is None or bool(_unpriced_note(k)) or abs(rel) >= MATERIAL_RELATIVE_CHANGE
 
 
+def _headline_weight(k: dict) -> tuple[bool, float]:
+    """Which of the sites and workloads whose figure of one name changed the headline states: a material change
+    (`_material`) before one that is not, then the largest change in the figure's unit (the whole value of a figure
+    on one side only: a site added or removed). The first by name (`annex` before `headquarters`) led the headline
+    while another site's TCO moved by +25 %, which the sentence then left out."""
+    change = k["change"] if k["change"] is not None else (k["new"] or 0.0) - (k["old"] or 0.0)
+    return _material(k), abs(change)
+
+
 def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)": the changes of TCO, $/Mtok and
     facility power, the material ones (`MATERIAL_RELATIVE_CHANGE`) only when there are some."""
@@ -1026,8 +1029,8 @@ def headline(doc: dict) -> str:
     if not doc["changed"]:
         return "No change to the plan's figures, parts or checks."
     sentences = []
-    leading = [k for name in ("tco_year", "usd_per_mtok", "facility_power")
-               for k in [k for k in doc["kpis"] if k["name"] == name and k["changed"]][:1]]
+    leading = [max(ks, key=_headline_weight) for name in ("tco_year", "usd_per_mtok", "facility_power")
+               for ks in [[k for k in doc["kpis"] if k["name"] == name and k["changed"]]] if ks]
     small = [k for k in leading if not _material(k)]
     if len(small) == len(leading):      # none material: each is said as the small move it is
         sentences += [f"{k['label']} of {k['path'].rpartition('.')[0]} changes by less than "

@@ -458,13 +458,17 @@ def _nothing_line(plan: _Plan, roots: list[Instance]) -> str:
     """The title line of a plan whose roots place nothing that draws power, in every view: 'no building placed ·
     4 workload(s) on the systems they name', never '0 W at the meter · 0 W IT'."""
     workloads = sum(1 for r in roots for p in r.parts if plan.kind(p) in ("training", "inference"))
-    return (f"no building placed \u00b7 {workloads} workload(s) on the systems they name" if workloads
-            else "nothing placed draws power")
+    built = any(plan.parts(r, "hall") for r in roots)      # halls placed, none holding a rack here
+    return (f"{'no rack or server in its halls' if built else 'no building placed'} \u00b7 {workloads} workload(s) "
+            "on the systems they name" if workloads else "nothing placed draws power")
 
 
 def _nothing_note(g, plan: _Plan, root: Instance, what: str) -> None:
     workloads = [p for p in root.parts if plan.kind(p) in ("training", "inference")]
-    rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power (no hall, rack or server)"]
+    halls = plan.parts(root, "hall")      # a hall a sweep or a count of 0 leaves empty is still placed
+    why = ("no hall, rack or server" if not halls else
+           "its hall holds no rack or server" if len(halls) == 1 else f"each of its {len(halls)} halls holds no rack or server")
+    rows = [f"{plan.kind(root)} {root.block.name} places nothing that draws power ({why})"]
     if workloads:
         rows.append(f"its {len(workloads)} workload(s) run on the systems they name: see the physical view")
     _note(g, plan, f"{what}:{root.path}", f"No {what} to draw", rows)
@@ -482,7 +486,10 @@ class Alert(str):
 
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
     names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
-    title = f"{names} \u2014 {view}"
+    tail = f" \u2014 {view}"
+    if len(names) + len(tail) > MAX_TEXT:        # the names give way, not the view's: the title says what it shows
+        names = names[: MAX_TEXT - len(tail) - 1] + "\u2026"
+    title = names + tail
     subtitle = [Alert(plan.banner)] if plan.banner else []
     note = plan.scenario_note()
     if note:

@@ -240,8 +240,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             moved = flow if liquid_side else airflow
             rows = [_esc(f"{_q(heat, 'W')} {stream} heat{each}", 0)]
             if moved is not None:
-                rows.append(_esc(f"coolant {_flow(moved, liquid_side)} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
-                                 else f"airflow {_flow(moved, liquid_side)}", 0))
+                rows.append(_esc(f"coolant {_flow(moved, liquid_side)}{each} \u00b7 \u0394T {_sig(dt_liquid) if dt_liquid is not None else 'n/a'} K" if liquid_side
+                                 else f"airflow {_flow(moved, liquid_side)}{each}", 0))     # one hall's, as its heat
             rows.append(_esc(f"supply {_q(t_liquid, 'K_point')}" if liquid_side
                              else f"cold aisle {_q(t_air, 'K_point')}", 0))
             if gear:
@@ -261,8 +261,9 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             color = PALETTE[stream][0]
             c.node(node, _card(_b(title), rows, caption=_esc("LIQUID LOOP" if liquid_side else "AIR LOOP", 0),
                                group=stream))
-            c.edge(racks, node, label=_edge_label(_q(heat, "W"), _flow(moved, liquid_side) if moved is not None else ""),
-                   color=color)
+            c.edge(racks, node, label=_edge_label(_q(heat, "W") + each,
+                                                  _flow(moved, liquid_side) if moved is not None else ""),
+                   color=color)                          # one hall's heat, as its cards say
             t_loop = t_liquid if liquid_side else t_chilled
             runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
             needs = runs is None or runs > 0                      # no answer: drawn to the chillers

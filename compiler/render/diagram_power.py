@@ -318,16 +318,19 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
             c.node(node, _stage_card(plan, stage, stage.flow_in, stage.loss, b.count, cooling=carried))
             if fed is not None and i == fed[0]:
                 tap = node
-            _power_edge(g, prev, node, stage.flow_in, b.count if into else 1.0, into)
+            _power_edge(g, prev, node, stage.flow_in, b.count if into else 1.0, into, each=not into and b.count != 1)
             prev, into = node, None
         load = plan.ids("itload", key)
         c.node(load, _it_load_card(plan, b))
-        _power_edge(g, prev, load, b.it, b.count if into else 1.0, into)
+        _power_edge(g, prev, load, b.it, b.count if into else 1.0, into, each=not into and b.count != 1)
     return tap
 
 
-def _power_edge(g, tail: str, head: str, flow: float, count: float, lhead: str | None = None) -> None:
+def _power_edge(g, tail: str, head: str, flow: float, count: float, lhead: str | None = None,
+                each: bool = False) -> None:
+    """`count` x one branch's flow (into a repeated hall); `each`: one hall's flow between its own stages."""
     text = _q(flow, "W") if count == 1 else f"{_count_text(count)} \u00d7 {_q(flow, 'W')}"
+    text += " each" if each else ""
     if lhead:
         g.edge(tail, head, label=_edge_label(text), lhead=lhead)
     else:
@@ -352,5 +355,5 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     avg = _own(plan, b.inst, "it_power_avg", b.direct)
     head = _bf(f"{_q(b.it, 'W')} IT peak" + (" each" if b.count != 1 else ""))
     if avg is not None:
-        rows.insert(0, _esc(f"{_q(avg, 'W')} average", 0))
+        rows.insert(0, _esc(f"{_q(avg, 'W')} average" + (" each" if b.count != 1 else ""), 0))   # one hall's, as the peak
     return _card(head, rows, caption=_esc("IT LOAD (RACKS)", 0), group="compute")

@@ -117,12 +117,13 @@ def graph_flags(graph, diagnostics) -> dict[str, set[str]]:
                 named.setdefault(q, set()).add(d.code)
     if not named:
         return {}
-    users: dict[str, list[str]] = {}
-    for path, node in graph.nodes.items():
-        for dep in node.deps:
-            users.setdefault(dep, []).append(path)
+    users = readers_of(graph)
     codes: dict[str, set[str]] = {}
     for start, start_codes in named.items():
+        if start_codes <= {Code.UNPRICED}:     # a $0 counted in a sum: a figure that subtracts it back is clean
+            for path in unpriced_reach(users, start):
+                codes.setdefault(path, set()).update(start_codes)
+            continue
         todo = [start]
         while todo:
             path = todo.pop()
@@ -132,6 +133,50 @@ def graph_flags(graph, diagnostics) -> dict[str, set[str]]:
             have |= start_codes
             todo.extend(users.get(path, ()))
     return codes
+
+
+SUBTRACTED_READS = {"opex_maintenance": ("capex_building", "capex_land")}
+"""Figures whose formula subtracts some of the figures it reads from another it reads (docs/models.md,
+models/cost.py: `opex_maintenance = maintenance_rate * (capex - capex_building - capex_land)`). A part without a
+price counts as $0 in a sum (`unpriced`); what reaches such a figure only inside the figures it subtracts back out
+(an unpriced land: `capex_land`, and `capex` through it) leaves it as it would be at any price, so it is not
+incomplete: the opex of a site with no `land_price` was marked incomplete in eval, the report and the plan, where a
+`max` gate on it then failed as "cannot be checked"."""
+
+
+def readers_of(graph) -> dict[str, list[str]]:
+    """{path: the figures that read it} (`Node.deps` reversed)."""
+    users: dict[str, list[str]] = {}
+    for path, node in graph.nodes.items():
+        for dep in node.deps:
+            users.setdefault(dep, []).append(path)
+    return users
+
+
+def _reach(users: dict[str, list[str]], start: str, blocked=frozenset()) -> set[str]:
+    if start in blocked:
+        return set()
+    reached, todo = {start}, [start]
+    while todo:
+        for reader in users.get(todo.pop(), ()):
+            if reader not in reached and reader not in blocked:
+                reached.add(reader)
+                todo.append(reader)
+    return reached
+
+
+def unpriced_reach(users: dict[str, list[str]], start: str) -> set[str]:
+    """The figures that read `start`, a figure that counts a part without a price as $0, at any depth, itself
+    included, less those that subtract it back out (`SUBTRACTED_READS`): a figure whose subtracted reads carry the
+    $0 and whose minuend (`capex`) reads it only through them."""
+    full = _reach(users, start)
+    cut = set()
+    for path in full:
+        prefix, _, name = path.rpartition(".")
+        subtracted = {f"{prefix}.{n}" for n in SUBTRACTED_READS.get(name, ())}
+        if subtracted & full and f"{prefix}.capex" not in _reach(users, start, subtracted):
+            cut.add(path)
+    return _reach(users, start, cut) if cut else full
 
 
 def flag_reason(codes) -> str:
