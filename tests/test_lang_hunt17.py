@@ -1,0 +1,50 @@
+"""Session-17 language hunt: what a new user writing specs in an editor met (one test per defect).
+
+Each test states the law the defect broke: the editor's diagnostics are `factory check`'s for the same text, and
+bad input gets a clear diagnostic at its span, never a traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.lsp.analysis import Analysis
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+# -- the root of an imported file's imports is the entry's folder ---------------------------------------------------
+# docs/language.md: "A quoted path must stay inside the spec's root folder (the entry file's folder, or `--root`)".
+# main.factory imports sub/inner.factory, which imports ../lib.factory: every file lies in main's folder. Before:
+# `factory check main.factory` refused inner's import (`import-escapes-root`, "outside the spec's root folder
+# (sub)": the importing file's own folder was taken for the root), exit 1 with a cascade `x` is not defined, while
+# the editor (which gives the entry's folder as the root) showed main.factory clean: the two disagreed.
+# An entry in sub/ itself still may not leave sub/.
+
+def test_an_imported_file_may_import_anything_under_the_entry_folder(tmp_path):
+    _write(tmp_path, "lib.factory", "let x = 1 kW\n")
+    _write(tmp_path, "sub/inner.factory", 'from "../lib.factory" import x\nlet xi = x * 2\n')
+    main_spec = _write(tmp_path, "main.factory", 'from "./sub/inner.factory" import xi\nlet total = xi\n')
+    result = _run("check", str(main_spec))
+    assert result.exit_code == 0, result.output
+    editor = Analysis(main_spec.read_text(), str(main_spec), str(tmp_path))
+    assert [d.code for d in editor.sink.items] == []
+    result = _run("eval", str(main_spec), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"values": [\n        2000.0' in result.output or "2000.0" in result.output
+    # the entry's folder is the root: an entry in sub/ may not leave it, in the CLI and the editor alike
+    inner = tmp_path / "sub" / "inner.factory"
+    result = _run("check", str(inner))
+    assert result.exit_code == 1 and "error[import-escapes-root]" in result.output, result.output
+    editor = Analysis(inner.read_text(), str(inner), str(inner.parent))
+    assert "import-escapes-root" in [d.code for d in editor.sink.items]
