@@ -48,3 +48,22 @@ def test_an_imported_file_may_import_anything_under_the_entry_folder(tmp_path):
     assert result.exit_code == 1 and "error[import-escapes-root]" in result.output, result.output
     editor = Analysis(inner.read_text(), str(inner), str(inner.parent))
     assert "import-escapes-root" in [d.code for d in editor.sink.items]
+
+
+# -- a misspelt part type after a module is reported at the misspelt name, with its hint ----------------------------
+# `chip g: chips.H100_SXMM x 8`: the expression `chips.H100_SXMM.tdp` said "`H100_SXMM` is not defined in
+# <stdlib>/chips.factory" at `H100_SXMM` with "did you mean `H100_SXM`?" (and the editor offered the replacement);
+# the part type said "`chips.H100_SXMM` is not defined" over the whole dotted name with no hint (its candidates were
+# the names visible in the file: `chips`, `s`), and no quick fix.
+
+def test_a_misspelt_dotted_base_names_the_module_and_suggests_its_definition(tmp_path):
+    from compiler.lsp.analysis import quick_fixes
+    text = "import chips\nserver s {\n  chip g: chips.H100_SXMM x 8\n}\n"
+    spec = _write(tmp_path, "m.factory", text)
+    result = _run("check", str(spec))
+    assert result.exit_code == 1, result.output
+    assert f"{spec}:3:17: error[unknown-name]: `H100_SXMM` is not defined in <stdlib>/chips.factory" \
+        in result.output, result.output
+    assert "did you mean `H100_SXM`?" in result.output
+    fixes = quick_fixes(Analysis(text, str(spec), str(tmp_path)))
+    assert [(text[s.start:s.end], new) for _d, s, new, _t, _h in fixes] == [("H100_SXMM", "H100_SXM")]
