@@ -1404,12 +1404,16 @@ def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block
         return f"{v / scale:g} {unit}" if unit else f"{v:g}"
 
     hint = None
-    if getattr(fspec.kind, "number", "") in ("fraction", "efficiency") and 1 < value <= 100:
+    shown = fmt(value)
+    percent = isinstance(stmt.value, n.Quantity) and stmt.value.unit == "%"
+    if percent and not unit:
+        shown += f" ({stmt.value.text} %)"       # as written: `100.1 %` is 1.001 of the whole
+    if getattr(fspec.kind, "number", "") in ("fraction", "efficiency") and 1 < value <= 100 and not percent:
         hint = f"did you mean {value / 100:g} or {value:g} %?"
     elif rng.integral and value >= 0 and value != int(value) and value <= rng.hi:
         hint = "round it: `ceil(...)`, `floor(...)` or `round(...)`"
     sink.error(Code.OUT_OF_RANGE, f"`{stmt.name}` of {block.kind} `{block.name}` must be {rng.describe(fmt)}; "
-               f"this is {fmt(value)}", stmt.value.span, help=hint)
+               f"this is {shown}", stmt.value.span, help=hint)
 
 
 def field_unit(fspec: FieldSpec) -> tuple[float, str]:

@@ -67,3 +67,18 @@ def test_a_misspelt_dotted_base_names_the_module_and_suggests_its_definition(tmp
     assert "did you mean `H100_SXM`?" in result.output
     fixes = quick_fixes(Analysis(text, str(spec), str(tmp_path)))
     assert [(text[s.start:s.end], new) for _d, s, new, _t, _h in fixes] == [("H100_SXMM", "H100_SXM")]
+
+
+# -- a share written in percent past 100 % gets no "did you mean ... %" hint ------------------------------------------
+# `utilization = 80` (a fraction field) rightly hints "did you mean 0.8 or 80 %?". `utilization = 100.1 %` is
+# already a percent, a slip past the whole: the hint said "did you mean 0.01001 or 1.001 %?" (a hundredth of what was
+# meant), and the message "this is 1.001" hid the percent the author wrote.
+
+def test_a_percent_past_the_whole_is_shown_as_written_without_the_plain_number_hint(tmp_path):
+    spec = _write(tmp_path, "m.factory", "from chips import H100_SXM\nserver s {\n  chip g: H100_SXM x 8\n"
+                                         "  utilization = 100.1 %\n  psu_efficiency = 96\n}\n")
+    result = _run("check", str(spec))
+    assert result.exit_code == 1, result.output
+    assert "`utilization` of server `s` must be in [0, 1]; this is 1.001 (100.1 %)" in result.output, result.output
+    assert "did you mean 0.01001" not in result.output and "1.001 %?" not in result.output
+    assert "did you mean 0.96 or 96 %?" in result.output         # a plain number still gets the hint
