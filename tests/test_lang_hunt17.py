@@ -82,3 +82,18 @@ def test_a_percent_past_the_whole_is_shown_as_written_without_the_plain_number_h
     assert "`utilization` of server `s` must be in [0, 1]; this is 1.001 (100.1 %)" in result.output, result.output
     assert "did you mean 0.01001" not in result.output and "1.001 %?" not in result.output
     assert "did you mean 0.96 or 96 %?" in result.output         # a plain number still gets the hint
+
+
+# -- a negative count computed at evaluation is not told to round ---------------------------------------------------
+# The front end says "round it: `x ceil(...)`" only for a fraction from 0 up (`x 2.5`): rounding -1 gives -1. The
+# evaluator, for a count it computes (`x racks` with `-D racks=-1`), said "round it" for any refused count: -1,
+# beyond 2^53, NaN alike.
+
+def test_a_negative_evaluated_count_gets_no_rounding_hint(tmp_path):
+    spec = _write(tmp_path, "m.factory", "param n = 2\nrack r {\n  power_limit = 1 kW\n}\nsite s {\n  hall h {\n"
+                                         "    rack a: r x n\n  }\n}\n")
+    negative = _run("check", str(spec), "-D", "n=-1")
+    assert negative.exit_code == 1 and "error[invalid-count]" in negative.output, negative.output
+    assert "round it" not in negative.output, negative.output
+    fraction = _run("check", str(spec), "-D", "n=2.5")
+    assert fraction.exit_code == 1 and "round it: `x ceil(...)`" in fraction.output, fraction.output
