@@ -97,3 +97,22 @@ def test_a_negative_evaluated_count_gets_no_rounding_hint(tmp_path):
     assert "round it" not in negative.output, negative.output
     fraction = _run("check", str(spec), "-D", "n=2.5")
     assert fraction.exit_code == 1 and "round it: `x ceil(...)`" in fraction.output, fraction.output
+
+
+# -- a temperature point below absolute zero is an error wherever it is written -------------------------------------
+# A field's temperature (`ambient_temp = -300 degC`) was refused (">= 0 K"); a let or param was not: `let t = -300
+# degC`, `let u = 10 degC - 300 K` (300 K is a difference: the point is -6.85 K) and `param p = -500 degF` checked
+# clean (exit 0) and eval printed `t  -300 degC`, a temperature no body has.
+
+def test_a_let_or_param_below_absolute_zero_is_an_error_at_its_value(tmp_path):
+    text = ("let t = -300 degC\nlet u = 10 degC - 300 K\nparam p = [20 degC, -500 degF]\nlet ok = 20 degC - 293 K\n"
+            "rack r {\n  let inner = -274 degC\n}\n")
+    spec = _write(tmp_path, "m.factory", text)
+    result = _run("check", str(spec))
+    assert result.exit_code == 1, result.output
+    for where in ("1:9", "2:9", "3:21", "6:15"):      # (the sweep's point that is below)
+        assert f"{spec}:{where}: error[out-of-range]" in result.output, (where, result.output)
+    assert "below absolute zero" in result.output
+    assert ":4:" not in result.output                 # 0.15 K: cold, but a temperature
+    editor = Analysis(text, str(spec), str(tmp_path))
+    assert sorted(d.span.line for d in editor.sink.items if d.code == "out-of-range") == [1, 2, 3, 6]
