@@ -116,3 +116,18 @@ def test_a_let_or_param_below_absolute_zero_is_an_error_at_its_value(tmp_path):
     assert ":4:" not in result.output                 # 0.15 K: cold, but a temperature
     editor = Analysis(text, str(spec), str(tmp_path))
     assert sorted(d.span.line for d in editor.sink.items if d.code == "out-of-range") == [1, 2, 3, 6]
+
+
+# -- a true/false let shows its value on hover ------------------------------------------------------------------------
+# `let fits = draw <= 25 kW`: the hover showed "**let** `fits`" and nothing else (a number and a text show their
+# value: `= **20 kW**`), so the editor never said whether it held; over a sweep where it differs, both.
+
+def test_hover_on_a_true_false_let_shows_its_value(tmp_path):
+    from compiler.lsp.analysis import hover_markdown
+    text = "param n = 1..3\nlet draw = 10 kW\nlet fits = draw <= 25 kW\nlet swept = n * draw <= 25 kW\n"
+    spec = _write(tmp_path, "m.factory", text)
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    analysis.results
+    shown = {name: hover_markdown(analysis, text.index(f"let {name}") + 4)[0] for name in ("fits", "swept")}
+    assert shown["fits"].endswith("= **true**"), shown
+    assert shown["swept"].endswith("= **false | true**"), shown

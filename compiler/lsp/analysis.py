@@ -644,6 +644,8 @@ def _summary(values, format_quantity, np) -> str:
     for _path, value, unit, declared in values:
         if isinstance(value, str):
             texts.append(value)
+        elif isinstance(value, np.ndarray) and value.dtype.kind == "b" and value.size:
+            texts.extend("true" if x else "false" for x in value.ravel())     # a condition: `let fits = a <= b`
         elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and value.size:
             numbers.extend(float(x) for x in value.ravel() if np.isfinite(x))
     if texts and not numbers:
