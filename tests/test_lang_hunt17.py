@@ -131,3 +131,16 @@ def test_hover_on_a_true_false_let_shows_its_value(tmp_path):
     shown = {name: hover_markdown(analysis, text.index(f"let {name}") + 4)[0] for name in ("fits", "swept")}
     assert shown["fits"].endswith("= **true**"), shown
     assert shown["swept"].endswith("= **false | true**"), shown
+
+
+# -- eval's table shows a true/false let ------------------------------------------------------------------------------
+# `factory eval` printed every number of `let draw = 10 kW`, `let fits = draw <= 25 kW` but not `fits` (the JSON has
+# it as 1.0): a condition the author wrote to read vanished from the table with exit 0.
+
+def test_eval_table_shows_a_true_false_let(tmp_path):
+    spec = _write(tmp_path, "m.factory", "param n = [1, 3]\nlet draw = n * 10 kW\nlet fits = draw <= 25 kW\n")
+    result = _run("eval", str(spec))
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.strip()}
+    assert rows["fits"] == ["true", "false"], result.output
+    assert rows["draw"] == ["10", "kW", "30", "kW"], result.output
