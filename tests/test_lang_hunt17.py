@@ -144,3 +144,22 @@ def test_eval_table_shows_a_true_false_let(tmp_path):
     rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.strip()}
     assert rows["fits"] == ["true", "false"], result.output
     assert rows["draw"] == ["10", "kW", "30", "kW"], result.output
+
+
+# -- completion in an expression offers the built-in functions ------------------------------------------------------
+# `let total = su|` offered the expression keywords and the names in scope, never `sum` (nor max, min, count, mean,
+# ...), though the checker's "there is no function" help lists them and signature help explains each once typed.
+
+def test_expression_completion_offers_the_functions(tmp_path):
+    from compiler.lsp.analysis import completions
+    from dsl.check import FUNCTIONS
+    text = "let draw = 10 kW\nlet total = su"
+    before = Analysis("let draw = 10 kW\nlet total = draw\n", str(tmp_path / "m.factory"), str(tmp_path))
+    typing = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+    typing.fallback = before                       # (as the server keeps the last version that parsed)
+    found = {c.label: c for c in completions(typing, len(text))}
+    assert set(FUNCTIONS) <= set(found), sorted(found)
+    assert found["sum"].kind == "function" and found["sum"].detail.startswith("sum(")
+    assert "draw" in found and "if" in found
+    # not after a dot (a member is typed there) nor at the start of a statement
+    assert "sum" not in {c.label for c in completions(typing, len("let draw = 10 kW\n"))}

@@ -902,7 +902,7 @@ def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
 @dataclass
 class Completion:
     label: str
-    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition", "module"
+    kind: str       # "keyword", "field", "kind", "name", "unit", "choice", "definition", "module", "function"
     detail: str = ""
     doc: str = ""
     insert: str | None = None
@@ -1012,6 +1012,10 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         return []
     for name in scopes.visible_names(block, module):
         out.append(Completion(name, "name"))
+    from dsl.check import FUNCTIONS           # the built-ins (`sum(rack.power)`), as signature help explains them
+    for name, said in FUNCTIONS.items():
+        label, _, doc = said.partition(": ")
+        out.append(Completion(name, "function", label, doc))
     return out
 
 
