@@ -163,3 +163,17 @@ def test_expression_completion_offers_the_functions(tmp_path):
     assert "draw" in found and "if" in found
     # not after a dot (a member is typed there) nor at the start of a statement
     assert "sum" not in {c.label for c in completions(typing, len("let draw = 10 kW\n"))}
+
+
+# -- `extends` does not offer the block being written ----------------------------------------------------------------
+# Retyping the base of `rack q extends r` offered `q` itself (and `rack q: ` too): choosing it is an
+# inheritance cycle (`q` extends itself).
+
+def test_extends_completion_leaves_out_the_block_itself(tmp_path):
+    from compiler.lsp.analysis import completions
+    before = Analysis("rack r {\n  power_limit = 1 kW\n}\nrack q extends r {\n}\n", str(tmp_path / "m.factory"),
+                      str(tmp_path))
+    for text in ("rack r {\n  power_limit = 1 kW\n}\nrack q extends ", "rack r {\n  power_limit = 1 kW\n}\nrack q: "):
+        typing = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+        typing.fallback = before
+        assert [c.label for c in completions(typing, len(text))] == ["r"], text

@@ -958,12 +958,15 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     if re.search(_NUMBER_THEN_SPACE + r"$", head) or re.search(_NUMBER_THEN_SPACE + r"[A-Za-z%$]+$", before):
         return _unit_completions(before, kind_name)
     # a definition after `kind name:` or `extends`
-    m = re.match(r"\s*([A-Za-z_]\w*)\s+[A-Za-z_]\w*\s*(?::|extends)\s*[\w.]*$", before)
+    m = re.match(r"\s*([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?::|extends)\s*[\w.]*$", before)
     if m and scopes is not None and module is not None:
         wanted = kind_spec(m.group(1))
         out = []
         for name in scopes.visible_names(None, module):
             found = scopes.module_lookup(module, name)
+            if name == m.group(2) and not before.startswith((" ", "\t")):
+                continue      # the top-level block being written: extending itself is a cycle (a part, indented,
+                              # may share its definition's name: `rack r: r x 2`)
             if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
                 doc = (found.doc or "").strip().splitlines()
                 out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
