@@ -177,3 +177,19 @@ def test_extends_completion_leaves_out_the_block_itself(tmp_path):
         typing = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
         typing.fallback = before
         assert [c.label for c in completions(typing, len(text))] == ["r"], text
+
+
+# -- a computed temperature point below absolute zero is an error at evaluation --------------------------------------
+# `let cold = 20 degC - power / 1 W * 1 K` in an 8-GPU server: eval printed `s.cold  -6,425 degC` with exit 0. The
+# front end refuses a constant one (above); a computed one is out-of-range where it is evaluated.
+
+def test_a_computed_temperature_below_absolute_zero_is_out_of_range(tmp_path):
+    spec = _write(tmp_path, "m.factory", "from chips import H100_SXM\nserver s {\n  chip g: H100_SXM x 8\n"
+                                         "  let cold = 20 degC - power / 1 W * 1 K\n"
+                                         "  let warm = 20 degC + power / 1 W * 1 mK\n}\n")
+    result = _run("eval", str(spec))
+    assert result.exit_code == 1, result.output
+    assert f"{spec}:4:14: error[out-of-range]: `s.cold` is a temperature below absolute zero" in result.output, \
+        result.output
+    assert "s.warm" not in result.output.split("error[out-of-range]")[1].splitlines()[0]
+    assert result.output.startswith("1 error:"), result.output          # `s.warm` (20.006 degC) is fine
