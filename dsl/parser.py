@@ -570,6 +570,9 @@ def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
 
+_SUPERSCRIPTS = {"¹": "1", "²": "2", "³": "3", "⁴": "4"}
+
+
 def _char_help(char: str) -> str | None:
     if char in "“”‘’":
         return "use plain ASCII quotes `\"`"
@@ -579,6 +582,12 @@ def _char_help(char: str) -> str | None:
         return "a line ends in LF (or CR LF); a lone CR (old Mac line ends) is not a line break: save the file with LF"
     if char == ";":
         return "statements end at the end of the line; no `;` is needed"
+    if char == "μ":                     # Greek mu (U+03BC), not the micro sign µ the unit table takes
+        return "micro is written `u` or the micro sign `µ` (U+00B5): `us`, `µs`"
+    if char in _SUPERSCRIPTS:
+        return f"a unit's power is written with `^`: `m^{_SUPERSCRIPTS[char]}`"
+    if char in "·⋅×":
+        return "units multiply with `*` and no spaces: `kW*h` (or `kWh`)"
     if char.isdigit() and not char.isascii():
         return "a number is written with the ASCII digits 0-9"
     if char.isalpha() and not char.isascii():

@@ -193,3 +193,15 @@ def test_a_computed_temperature_below_absolute_zero_is_out_of_range(tmp_path):
         result.output
     assert "s.warm" not in result.output.split("error[out-of-range]")[1].splitlines()[0]
     assert result.output.startswith("1 error:"), result.output          # `s.warm` (20.006 degC) is fine
+
+
+# -- a unit typed with a typographic character is told how the language writes it -----------------------------------
+# `1 μs` (Greek mu, what most keyboards give), `1 m²` and `1 kW·h` were refused with a help for a name ("a name is
+# written in ASCII letters...") or a number ("ASCII digits 0-9"), or none: the author wrote a unit.
+
+def test_a_typographic_unit_character_gets_the_language_s_spelling(tmp_path):
+    for written, said in (("1 μs", "`us`"), ("1 m²", "`m^2`"), ("1 m³/s", "`m^3`"), ("1 kW·h", "`*`")):
+        spec = _write(tmp_path, "m.factory", f"let v = {written}\n")
+        result = _run("check", str(spec))
+        assert result.exit_code == 1 and "error[invalid-character]" in result.output, result.output
+        assert said in result.output.split("help:")[1], (written, result.output)
