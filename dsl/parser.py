@@ -629,6 +629,18 @@ def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set
         written = f"import {module} as {alias}" if module.startswith('"') else f"import {module}"
         return (f"a name imported with `from` keeps its name; to choose one, import the module: "
                 f"{written}, then {alias}.{name}")
+    # a number slip, read from the text (the parser's token history is often empty here)
+    start = tok.start_pos if tok.start_pos is not None else 0
+    written = source.text[source.text.rfind("\n", 0, start) + 1:start]
+    number = re.search(r"(?<![\w.])([0-9][0-9_]*(?:\.[0-9][0-9_]*)?)([ \t]*)(\.?)$", written)
+    if number and tok.type == "COMMA" and not number.group(2) and not number.group(3):
+        digits = re.match(r"[0-9]+", source.text[tok.end_pos or start:])
+        if digits:
+            return f"a decimal is written with a point: `{number.group(1)}.{digits.group()}`"
+    if number and number.group(3) and not number.group(2) and "." not in number.group(1):
+        return f"a number is written `{number.group(1)}` or `{number.group(1)}.0`"
+    if number and number.group(2) and not number.group(3) and tok.value in ("x", "×"):
+        return "multiply with `*`: `2 * 3` (`x` counts the parts a block places: `rack r: air_rack x 4`)"
     if tok.type == "EQUAL" and prev is not None and prev.type == "UNIT":
         return "each statement goes on its own line (a name right after a number is read as its unit)"
     if tok.type == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:

@@ -205,3 +205,17 @@ def test_a_typographic_unit_character_gets_the_language_s_spelling(tmp_path):
         result = _run("check", str(spec))
         assert result.exit_code == 1 and "error[invalid-character]" in result.output, result.output
         assert said in result.output.split("help:")[1], (written, result.output)
+
+
+# -- a decimal comma, a trailing point and `x` for times are told how the language writes them ------------------------
+# `let a = 1,5` said "unexpected `,`; expected the end of the line", `let b = 5.` "expected a name", `let c = 2 x 3`
+# "unexpected `x`": each with no help, where the author wrote a number (1.5, 5.0) or a product.
+
+def test_number_slips_get_a_help(tmp_path):
+    for text, said in (("let a = 1,5\n", "`1.5`"), ("let b = 5.\n", "`5.0`"), ("let c = 2 x 3\n", "`*`")):
+        spec = _write(tmp_path, "m.factory", text)
+        result = _run("check", str(spec))
+        assert result.exit_code == 1 and "error[syntax-error]" in result.output, result.output
+        assert "help:" in result.output and said in result.output.split("help:")[1], (text, result.output)
+    # a list's comma is a comma: `max(1,5)` checks clean
+    assert _run("check", str(_write(tmp_path, "ok.factory", "let a = max(1,5)\n"))).exit_code == 0
