@@ -41,7 +41,7 @@ import numpy as np
 
 from dsl import nodes as n
 from dsl.check import field_unit
-from dsl.schema import field_range, kind as kind_spec
+from dsl.schema import RANGES, field_range, kind as kind_spec
 from dsl.diagnostics import Code
 from dsl.visit import every_expression
 
@@ -1280,7 +1280,12 @@ def _range_here(ev, node):
         fspec = _field_of(node)             # a `let` named as a field: the field's range (`let input_tokens`)
         if fspec is not None and field_range(fspec) is not None:
             return field_range(fspec), fspec
+    if node.kind == "let" and getattr(node, "display", "") == "temp":
+        return RANGES["temp"], ABSOLUTE_ZERO     # a temperature point (`20 degC - a`): not below 0 K
     return _range_of(node)
+
+
+ABSOLUTE_ZERO = "absolute zero"         # what bounds a `let` that is a temperature point (`_range_here`)
 
 
 def _range_of(node):
@@ -1338,6 +1343,12 @@ def _report(ev, results, node, nonfinite: np.ndarray, out: np.ndarray, rng, coun
                        f"{fspec.type} figure cannot be{_scenarios(ev, results, where, count)}")
             notes = [f"formula: {fspec.name} = {node.formula}"] if node.formula else []
             error(Code.NON_FINITE, message, _span_of(node), where, notes=notes)
+        elif fspec is ABSOLUTE_ZERO:
+            message = (f"`{node.path}` is a temperature below absolute zero: it is "
+                       f"{_values_text(values, where, lambda x: f'{x - 273.15:.6g} degC')} ({v:.6g} K)"
+                       f"{_scenarios(ev, results, where, count)}")
+            error(Code.OUT_OF_RANGE, message, _span_of(node), where,
+                  help="a temperature point is at least 0 K (-273.15 degC): check the differences subtracted from it")
         elif isinstance(fspec, (Assumption, Option)):     # a `let` for a model's assumption or option
             def fmt(x: float) -> str:
                 if fspec.unit == "1":

@@ -667,8 +667,11 @@ class Evaluator:
             reason = f"the multiplicity `{node.path}` evaluates to {v:g}, not a whole number from 0 to 2^53"
             where = (f" (in {len(rows)} of {count} scenarios: {scenario_names(self, rows)})"
                      if count > 1 and len(rows) < count else "")
+            # (as the front end's: rounding helps a fraction from 0 up, not -1, NaN or a count beyond 2^53)
+            hint = "round it: `x ceil(...)`" if 0 <= v <= MAX_COUNT else \
+                "beyond 2^53 a float64 no longer holds every whole number" if v > MAX_COUNT else None
             self.sink.error(Code.INVALID_COUNT, f"this multiplicity evaluates to {v:g}; it must be a whole number "
-                            f"from 0 to 2^53{where}", node.span, help="round it: `x ceil(...)`",
+                            f"from 0 to 2^53{where}", node.span, help=hint,
                             scenarios=rows if count > 1 else None)
         else:
             reason = inherited[1]

@@ -116,6 +116,7 @@ class _Checker:
                 self.param(stmt, module)
             elif isinstance(stmt, n.Let):
                 self.member_type(stmt, None, module)
+                self.below_absolute_zero(stmt, None, module)
             elif isinstance(stmt, n.Assert):
                 self.condition(stmt.expr, None, module)
             elif isinstance(stmt, n.Field):
@@ -173,6 +174,7 @@ class _Checker:
                 self.field(stmt, block, module, spec)
             elif isinstance(stmt, n.Let):
                 self.member_type(stmt, block, module)
+                self.below_absolute_zero(stmt, block, module)
             elif isinstance(stmt, n.Assert):
                 self.condition(stmt.expr, block, module)
             elif isinstance(stmt, (n.Import, n.Param)):
@@ -295,6 +297,29 @@ class _Checker:
         if not self.empty_sweep(stmt.value):
             self.text_sweep(stmt.value)
         self.member_type(stmt, None, module)
+        self.below_absolute_zero(stmt, None, module)
+
+    def below_absolute_zero(self, stmt, block: n.Block | None, module: n.Module) -> None:
+        """A let's or param's temperature point below 0 K (`let t = -300 degC`; `10 degC - 300 K`, where 300 K is a
+        difference) is refused at its value, as a field's is by its range: no body has that temperature. A sweep's
+        points are each looked at (`[20 degC, -500 degF]`: the second)."""
+        t = self._member_types.get(id(stmt))
+        if not (isinstance(t, QType) and t.point):
+            return
+        value = stmt.value
+        parts = value.items if isinstance(value, n.ListExpr) else [value.start, value.stop] \
+            if isinstance(value, n.RangeExpr) else [value]
+        for part in parts:
+            try:
+                found = self._fold((part, block, module, 0))
+            except (ArithmeticError, ValueError, TypeError, _TooDeep):
+                continue
+            if isinstance(found, float) and math.isfinite(found) and found < 0:
+                self.sink.error(Code.OUT_OF_RANGE, f"`{stmt.name}` is a temperature below absolute zero: "
+                                f"{found - 273.15:.6g} degC ({found:.6g} K)", part.span,
+                                help="a temperature point is at least 0 K (-273.15 degC); a difference is "
+                                     "written in K (`10 K`) and added to a point")
+                return
 
     def sweep_literals(self, value: n.Expr | n.RangeExpr) -> bool:
         """A sweep's points are numbers written out (`1..3 step 1`, `[1 kW, 2 kW]`): the scenarios are fixed
@@ -1404,12 +1429,16 @@ def _check_field_range(checker: _Checker, stmt: n.Field, fspec: FieldSpec, block
         return f"{v / scale:g} {unit}" if unit else f"{v:g}"
 
     hint = None
-    if getattr(fspec.kind, "number", "") in ("fraction", "efficiency") and 1 < value <= 100:
+    shown = fmt(value)
+    percent = isinstance(stmt.value, n.Quantity) and stmt.value.unit == "%"
+    if percent and not unit:
+        shown += f" ({stmt.value.text} %)"       # as written: `100.1 %` is 1.001 of the whole
+    if getattr(fspec.kind, "number", "") in ("fraction", "efficiency") and 1 < value <= 100 and not percent:
         hint = f"did you mean {value / 100:g} or {value:g} %?"
     elif rng.integral and value >= 0 and value != int(value) and value <= rng.hi:
         hint = "round it: `ceil(...)`, `floor(...)` or `round(...)`"
     sink.error(Code.OUT_OF_RANGE, f"`{stmt.name}` of {block.kind} `{block.name}` must be {rng.describe(fmt)}; "
-               f"this is {fmt(value)}", stmt.value.span, help=hint)
+               f"this is {shown}", stmt.value.span, help=hint)
 
 
 def field_unit(fspec: FieldSpec) -> tuple[float, str]:

@@ -202,6 +202,8 @@ class _Loader:
         self.root = root
         self.cache = cache
         self.buffers = buffers or {}       # absolute path -> text of an editor's open buffer, read before disk
+        self.entry_root: Path | None = None   # without `root`: the folder of the entry being loaded (the root of
+                                              # every file it imports, at any depth: docs/language.md)
         self.program = Program()
         self.stack: list[tuple[str, n.Import | None]] = []   # paths being loaded, with the import that led there
         self.failed: set[str] = set()
@@ -213,6 +215,7 @@ class _Loader:
             self.sink.error(Code.FILE_UNREADABLE, f"cannot read {_clipped(display)}: {_path_error(exc)}",
                             _file_span(display))
             return
+        self.entry_root = path.parent
         module = self.load_file(path, display, is_stdlib=False, via=None)
         if module is not None and module not in self.program.entries:
             self.program.entries.append(module)
@@ -285,7 +288,7 @@ class _Loader:
             return None
         rel = stmt.module
         base_dir = Path(module.path).parent
-        root = stdlib_dir().resolve() if module.is_stdlib else (self.root or base_dir)
+        root = stdlib_dir().resolve() if module.is_stdlib else (self.root or self.entry_root or base_dir)
         candidate = (base_dir / rel) if not os.path.isabs(rel) else Path(rel)
         resolved = _resolved(candidate)
         if not _inside(resolved, root):
@@ -373,6 +376,7 @@ def load_text(text: str, name: str, sink: Sink, root: str | None = None,
         path = os.path.abspath(name)   # the buffer's name only places it; it is never read
     module = _parse(source, path, False, sink, cache.statements(path, name) if cache is not None else None)
     if module is not None:
+        loader.entry_root = Path(path).parent
         loader.register(module)
         loader.program.entries.append(module)
     return loader.program

@@ -570,6 +570,9 @@ def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
 
+_SUPERSCRIPTS = {"¹": "1", "²": "2", "³": "3", "⁴": "4"}
+
+
 def _char_help(char: str) -> str | None:
     if char in "“”‘’":
         return "use plain ASCII quotes `\"`"
@@ -579,6 +582,12 @@ def _char_help(char: str) -> str | None:
         return "a line ends in LF (or CR LF); a lone CR (old Mac line ends) is not a line break: save the file with LF"
     if char == ";":
         return "statements end at the end of the line; no `;` is needed"
+    if char == "μ":                     # Greek mu (U+03BC), not the micro sign µ the unit table takes
+        return "micro is written `u` or the micro sign `µ` (U+00B5): `us`, `µs`"
+    if char in _SUPERSCRIPTS:
+        return f"a unit's power is written with `^`: `m^{_SUPERSCRIPTS[char]}`"
+    if char in "·⋅×":
+        return "units multiply with `*` and no spaces: `kW*h` (or `kWh`)"
     if char.isdigit() and not char.isascii():
         return "a number is written with the ASCII digits 0-9"
     if char.isalpha() and not char.isascii():
@@ -620,6 +629,18 @@ def _syntax_help(source: Source, tok: Token, exc: UnexpectedInput, expected: set
         written = f"import {module} as {alias}" if module.startswith('"') else f"import {module}"
         return (f"a name imported with `from` keeps its name; to choose one, import the module: "
                 f"{written}, then {alias}.{name}")
+    # a number slip, read from the text (the parser's token history is often empty here)
+    start = tok.start_pos if tok.start_pos is not None else 0
+    written = source.text[source.text.rfind("\n", 0, start) + 1:start]
+    number = re.search(r"(?<![\w.])([0-9][0-9_]*(?:\.[0-9][0-9_]*)?)([ \t]*)(\.?)$", written)
+    if number and tok.type == "COMMA" and not number.group(2) and not number.group(3):
+        digits = re.match(r"[0-9]+", source.text[tok.end_pos or start:])
+        if digits:
+            return f"a decimal is written with a point: `{number.group(1)}.{digits.group()}`"
+    if number and number.group(3) and not number.group(2) and "." not in number.group(1):
+        return f"a number is written `{number.group(1)}` or `{number.group(1)}.0`"
+    if number and number.group(2) and not number.group(3) and tok.value in ("x", "×"):
+        return "multiply with `*`: `2 * 3` (`x` counts the parts a block places: `rack r: air_rack x 4`)"
     if tok.type == "EQUAL" and prev is not None and prev.type == "UNIT":
         return "each statement goes on its own line (a name right after a number is read as its unit)"
     if tok.type == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:

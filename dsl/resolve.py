@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import nodes as n
 from .diagnostics import Code, Related, Sink, did_you_mean
@@ -357,7 +357,23 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
             scopes.star_clash(module, block.base[0]) is not None and \
             scopes.lookup(block.base[0], block.parent, module) is scopes.module_lookup(module, block.base[0]):
         report_star_clash(scopes, module, block.base[0], block.base_span)
-    if target is None:
+    prefix = scopes.lookup_dotted(block.base[:-1], block.parent, module) if len(block.base) > 1 else None
+    if target is None and isinstance(prefix, (n.Module, n.Block)):
+        # `chips.H100_SXMM`: the module (or block) is there, its member is not: said at the member, as an
+        # expression's `chips.H100_SXMM.tdp` is, with the module's definitions of the block's kind as the hint
+        last = block.base[-1]
+        names = scopes.module_names(prefix) if isinstance(prefix, n.Module) else list(scopes.members(prefix).values)
+        lookup = (lambda x: scopes.module_lookup(prefix, x)) if isinstance(prefix, n.Module) else \
+            (lambda x: scopes.members(prefix).values.get(x))
+        same_kind = [x for x in names if isinstance(lookup(x), n.Block)
+                     and canonical_kind_name(lookup(x).kind) == canonical_kind_name(block.kind)]
+        span = block.base_span
+        if span is not None and span.end - span.start > len(last):     # (the name is the span's last token)
+            span = replace(span, start=span.end - len(last), line=span.end_line, col=span.end_col - len(last))
+        where = prefix.name if isinstance(prefix, n.Module) else f"`{prefix.name}`"
+        sink.error(Code.UNKNOWN_NAME, f"`{last}` is not defined in {where}", span,
+                   help=did_you_mean(last, same_kind or names))
+    elif target is None:
         sink.error(Code.UNKNOWN_NAME, f"`{dotted}` is not defined", block.base_span,
                    help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module))
                    or (stdlib_hint(dotted, module) if len(block.base) == 1 else None))

@@ -644,6 +644,8 @@ def _summary(values, format_quantity, np) -> str:
     for _path, value, unit, declared in values:
         if isinstance(value, str):
             texts.append(value)
+        elif isinstance(value, np.ndarray) and value.dtype.kind == "b" and value.size:
+            texts.extend("true" if x else "false" for x in value.ravel())     # a condition: `let fits = a <= b`
         elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and value.size:
             numbers.extend(float(x) for x in value.ravel() if np.isfinite(x))
     if texts and not numbers:
@@ -900,7 +902,7 @@ def _owner_block(analysis: Analysis, member, occ: Occurrence) -> n.Block | None:
 @dataclass
 class Completion:
     label: str
-    kind: str                     # "keyword", "field", "kind", "name", "unit", "choice", "definition", "module"
+    kind: str       # "keyword", "field", "kind", "name", "unit", "choice", "definition", "module", "function"
     detail: str = ""
     doc: str = ""
     insert: str | None = None
@@ -956,12 +958,15 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     if re.search(_NUMBER_THEN_SPACE + r"$", head) or re.search(_NUMBER_THEN_SPACE + r"[A-Za-z%$]+$", before):
         return _unit_completions(before, kind_name)
     # a definition after `kind name:` or `extends`
-    m = re.match(r"\s*([A-Za-z_]\w*)\s+[A-Za-z_]\w*\s*(?::|extends)\s*[\w.]*$", before)
+    m = re.match(r"\s*([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?::|extends)\s*[\w.]*$", before)
     if m and scopes is not None and module is not None:
         wanted = kind_spec(m.group(1))
         out = []
         for name in scopes.visible_names(None, module):
             found = scopes.module_lookup(module, name)
+            if name == m.group(2) and not before.startswith((" ", "\t")):
+                continue      # the top-level block being written: extending itself is a cycle (a part, indented,
+                              # may share its definition's name: `rack r: r x 2`)
             if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
                 doc = (found.doc or "").strip().splitlines()
                 out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
@@ -1010,6 +1015,10 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         return []
     for name in scopes.visible_names(block, module):
         out.append(Completion(name, "name"))
+    from dsl.check import FUNCTIONS           # the built-ins (`sum(rack.power)`), as signature help explains them
+    for name, said in FUNCTIONS.items():
+        label, _, doc = said.partition(": ")
+        out.append(Completion(name, "function", label, doc))
     return out
 
 

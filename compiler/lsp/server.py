@@ -80,6 +80,7 @@ _COMPLETION_KINDS = {
     "kind": t.CompletionItemKind.Class, "name": t.CompletionItemKind.Variable,
     "unit": t.CompletionItemKind.Unit, "choice": t.CompletionItemKind.EnumMember,
     "definition": t.CompletionItemKind.Reference, "module": t.CompletionItemKind.Module,
+    "function": t.CompletionItemKind.Function,
 }
 _SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
 

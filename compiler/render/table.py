@@ -41,7 +41,8 @@ def _why_absent(view: ResultsView, path: str, shown: int) -> str:
 def render_table(results, sink, select: str | None) -> tuple[str, str]:
     view = ResultsView(results)
     n = results.scenario_count
-    paths = [p for p in sorted([*results.values, *list_items(results)]) if view.array(p) is not None
+    paths = [p for p in sorted([*results.values, *list_items(results)])
+             if (view.array(p) is not None or view.truth(p) is not None)    # a number, or a condition (true/false)
              and (not select or fnmatch.fnmatchcase(p, select))]
     width = max((len(p) for p in paths), default=10)
     flags = flagged_quantities(results, sink)       # marked as the report marks them: never a clean-looking figure

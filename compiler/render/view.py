@@ -78,6 +78,17 @@ class ResultsView:
             return np.broadcast_to(value, (n,))
         return value if value.size == n else None
 
+    def truth(self, path: str) -> np.ndarray | None:
+        """The values of a true/false quantity (`let fits = draw <= 25 kW`) over the scenario axis; None otherwise."""
+        value = self.results.values.get(path)
+        if not isinstance(value, np.ndarray) or value.dtype != bool or value.size == 0:
+            return None
+        value = value.reshape(-1)
+        n = self.results.scenario_count
+        if value.size == 1:
+            return np.broadcast_to(value, (n,))
+        return value if value.size == n else None
+
     def value(self, path: str, scenario: int | None = None) -> float | None:
         """The SI value at the view's scenario (or `scenario`); None when absent or not finite."""
         values = self.array(path)
@@ -124,6 +135,9 @@ class ResultsView:
             return ABSENT_TEXT
         values = self.array(path)
         if values is None:
+            truth = self.truth(path)
+            if truth is not None:
+                return "true" if truth[self.scenario if scenario is None else scenario] else "false"
             return "—"
         v = float(values[self.scenario if scenario is None else scenario])
         return format_quantity(v, self.unit(path), self.declared(path))
