@@ -290,6 +290,10 @@ capex_cooling     USD     output  cooling equipment (CDUs, CRAHs, chillers, dry 
 capex_building    USD     output  building shell and fit-out
 capex_land        USD     output  land
 capex             USD     output  all purchase cost: the sum of the capex categories
+capex_depreciable_it USD output  the capex depreciated over the IT life: capex_it + capex_network + capex_optics
+capex_depreciable_facility USD output the capex depreciated over the facility life: capex_power + capex_cooling + capex_building (land is not depreciated)
+capex_maintained  USD     output  the equipment capex maintenance is a share of: capex - capex_building - capex_land
+capex_building_per_watt USD/W output the building's cost per watt of peak IT power: capex_building / it_power
 depreciation_it_year USD/yr output IT, network and optics capex spread over their life (with the cost of capital)
 depreciation_facility_year USD/yr output power, cooling and building capex spread over their life
 depreciation_year USD/yr  output  depreciation_it_year + depreciation_facility_year

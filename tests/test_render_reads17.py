@@ -190,3 +190,35 @@ def test_a_sites_cooling_power_outside_its_halls_is_its_own_less_its_halls(tmp_p
         got = q[f"{site}.cooling_power_outside_halls"]["values"][0]
         assert abs(got - max(by_hand, 0.0)) <= 1e-9 * q[f"{site}.cooling_power"]["values"][0], (site, got, by_hand)
     assert q["west.cooling_power_outside_halls"]["values"][0] > 0 == q["east.cooling_power_outside_halls"]["values"][0]
+
+
+# ----------------------------------------------------------------- s17-render2: the rest of the renderers' arithmetic
+def test_the_cost_notes_amounts_are_the_cost_models_outputs(tmp_path) -> None:
+    """The report's notes on depreciation, maintenance and the building print capex_depreciable_it (= capex_it +
+    capex_network + capex_optics), capex_depreciable_facility (= power + cooling + building), capex_maintained (=
+    capex - building - land) and capex_building_per_watt (= capex_building / it_power), each from results JSON by
+    hand; with the default discount rate 0 the depreciation is the straight line on that amount (CRF = 1 / life:
+    the IT's 5 years, the facility's 20, per second), and the report shows each amount as the JSON value formatted."""
+    from compiler.models import assumptions as A
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    doc = _json(tmp_path, THREE.replace("land_price = 0 USD", "land_price = 5000000 USD", 1))
+    q = doc["quantities"]
+    for site in ("east", "west"):
+        v = {k[len(site) + 1:]: q[k]["values"][0] for k in q if k.startswith(site + ".") and k.count(".") == 1}
+        assert v["capex_depreciable_it"] == v["capex_it"] + v["capex_network"] + v["capex_optics"]
+        assert v["capex_depreciable_facility"] == v["capex_power"] + v["capex_cooling"] + v["capex_building"]
+        assert v["capex_maintained"] == v["capex"] - v["capex_building"] - v["capex_land"]
+        assert abs(v["capex_building_per_watt"] * v["it_power"] - v["capex_building"]) <= 1e-9 * v["capex_building"]
+        life = 5 * 8760 * 3600.0                                  # 5 years of 8,760 h, in seconds (JSON's USD/s)
+        assert A.depreciation_it.value == life
+        assert abs(v["depreciation_it_year"] * life - v["capex_depreciable_it"]) <= 1e-9 * v["capex_depreciable_it"]
+    assert q["east.capex_maintained"]["values"][0] < q["east.capex"]["values"][0] - 5e6      # the land left out
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    text = render_markdown(results, str(tmp_path / "spec.factory"), sink)
+    for name, words in (("capex_depreciable_it", "of IT, network and optics"),
+                        ("capex_depreciable_facility", "of power, cooling and building"),
+                        ("capex_maintained", "capex less building and land")):
+        for site in ("east", "west"):
+            assert f"{fmt(q[f'{site}.{name}']['values'][0], 'money')} {words}" in text, (site, name)

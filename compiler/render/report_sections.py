@@ -627,25 +627,27 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
     (cost.py's formulas): depreciation is a capital recovery (an annuity at the discount rate, not capex / life)
     of IT, network and optics, or of the power and cooling plant and the building (land is not depreciated);
     maintenance a share of the capex less building and land; the building its IT power at the shell's share
-    of the build cost per watt. "" where a figure it needs is absent (a colocation lease, a sweep's n/a)."""
+    of the build cost per watt. "" where a figure it needs is absent (a colocation lease, a sweep's n/a). Each amount
+    is the cost model's output (capex_depreciable_it, capex_depreciable_facility, capex_maintained,
+    capex_building_per_watt), read."""
     def get(name):
         return view.get(f"{p}.{name}")
     if key == "depreciation_it_year":
-        parts = [get(n) for n in ("capex_it", "capex_network", "capex_optics")]
-        if None not in parts and sum(parts) > 0:
-            return f"annuity on {fmt(sum(parts), 'money')} of IT, network and optics"
+        amount = get("capex_depreciable_it")
+        if amount is not None and amount > 0:
+            return f"annuity on {fmt(amount, 'money')} of IT, network and optics"
     if key == "depreciation_facility_year":
-        parts = [get(n) for n in ("capex_power", "capex_cooling", "capex_building")]
-        if None not in parts and sum(parts) > 0:
-            return f"annuity on {fmt(sum(parts), 'money')} of power, cooling and building (land not depreciated)"
+        amount = get("capex_depreciable_facility")
+        if amount is not None and amount > 0:
+            return f"annuity on {fmt(amount, 'money')} of power, cooling and building (land not depreciated)"
     if key == "land_capital_year":
         land = get("capex_land")
         if land:
             return f"the discount rate on {fmt(land, 'money')} of land (not depreciated: its capital, not its wear)"
     if key == "opex_maintenance":
-        parts = [get(n) for n in ("capex", "capex_building", "capex_land")]
-        if None not in parts and parts[0] - parts[1] - parts[2] > 0:
-            return f"of {fmt(parts[0] - parts[1] - parts[2], 'money')} capex less building and land"
+        amount = get("capex_maintained")
+        if amount is not None and amount > 0:
+            return f"of {fmt(amount, 'money')} capex less building and land"
     if key == "capex_cooling" and get(key) and get("crahs_outside_halls") is not None:
         return ("the gear placed at its price, installed (x the installation factor; its own CDUs and CRAHs, "
                 "outside its halls, as many as the thermal model sizes at the price its halls pay, where they "
@@ -662,9 +664,9 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
     if key == "usd_per_mtok":
         return _mtok_amounts(view, p)
     if key == "capex_building":
-        building, it = get("capex_building"), get("it_power")
-        if building is not None and it:
-            return f"shell {fmt(building / it, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
+        per_watt, it = get("capex_building_per_watt"), get("it_power")
+        if per_watt is not None and it:
+            return f"shell {fmt(per_watt, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
     return ""
 
 
