@@ -222,3 +222,50 @@ def test_the_cost_notes_amounts_are_the_cost_models_outputs(tmp_path) -> None:
                         ("capex_maintained", "capex less building and land")):
         for site in ("east", "west"):
             assert f"{fmt(q[f'{site}.{name}']['values'][0], 'money')} {words}" in text, (site, name)
+
+
+TRAIN = """\
+from systems import GB200_NVL72, DGX_H100
+from models import Llama3_1_70B, Llama3_1_8B
+site s {
+  location = "no building"
+  training run {
+    model = Llama3_1_8B
+    rack = GB200_NVL72
+    tokens = 100 Gtok
+  }
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    demand = 20 ktok/s
+  }
+  training fixed {
+    model = Llama3_1_8B
+    rack = GB200_NVL72
+    tokens = 100 Gtok
+    accelerators = 144
+  }
+  inference fixed2 {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 8
+  }
+}
+"""
+
+
+def test_a_workload_without_accelerators_shows_the_count_its_figures_are_for(tmp_path) -> None:
+    """A workload that sets no `accelerators` shows its `accelerators_held` marked "(default)" in the column of
+    the workloads that set theirs (report_sections `_ran_on` reads it): by hand it is the count its figures are for, a run's accelerator_hours / time_to_train
+    (one GB200 NVL72 rack: 72) and a service's tokens_per_s / tokens_per_s_per_chip."""
+    from compiler.render.report import render_html
+    from compiler.render.report_format import fmt
+
+    q = _json(tmp_path, TRAIN)["quantities"]
+    v = {k: q[k]["values"][0] for k in q if k.count(".") == 2}
+    assert v["s.run.accelerators_held"] == 72 == round(v["s.run.accelerator_hours"] / v["s.run.time_to_train"])
+    assert v["s.chat.accelerators_held"] == round(v["s.chat.tokens_per_s"] / v["s.chat.tokens_per_s_per_chip"])
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    text = render_html(results, str(tmp_path / "spec.factory"), sink)
+    for name in ("run", "chat"):
+        assert f">{fmt(v[f's.{name}.accelerators_held'], 'count')} (default)</td>" in text, name

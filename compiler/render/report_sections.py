@@ -8,9 +8,8 @@ Arithmetic that remains here (presentation of figures the models give, each show
     `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line.
-  - a workload that sets no `accelerators` shows the count its figures are for, marked "(default)":
-    accelerator_hours / time_to_train (training) or tokens_per_s / tokens_per_s_per_chip (inference)
-    (`_ran_on`; the models publish no such output).
+  - (none for a workload that sets no `accelerators`: the count its figures are for, marked "(default)", is its
+    model output `accelerators_held`, read by `_ran_on`.)
 What the report marks: a figure a diagnostic is about (`report_format.flagged_quantities`), an unpriced
 part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
 See docs/report.md.
@@ -485,12 +484,11 @@ def _first_chip(inst):
 
 
 def _ran_on(view: _View, inst) -> float | None:
-    """The accelerators a workload's figures are for when the spec sets none: a training run's
-    accelerator_hours / time_to_train, a service's tokens_per_s / tokens_per_s_per_chip (None if not computed)."""
-    num, den = (("accelerator_hours", "time_to_train") if inst.kind == "training"
-                else ("tokens_per_s", "tokens_per_s_per_chip"))
-    a, b = view.get(f"{inst.path}.{num}"), view.get(f"{inst.path}.{den}")
-    return round(a / b) if a is not None and b else None
+    """The accelerators a workload's figures are for when the spec sets none: its model output `accelerators_held`
+    (a training run's default of one system or rack, a service's accelerators_needed), read (None if not
+    computed). It equals a run's accelerator_hours / time_to_train and a service's tokens_per_s /
+    tokens_per_s_per_chip (tests/test_render_reads17.py)."""
+    return view.get(f"{inst.path}.accelerators_held")
 
 
 def _ref_name(inst, field_name: str) -> str:
