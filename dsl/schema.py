@@ -728,16 +728,28 @@ _PLACED_TOTALS = """
 it_power_all      W       output  it_power of all the items its parent places together: it_power * count
 accelerators_all  count   output  accelerators of all the items its parent places together: accelerators * count
 """
+
+
+def _units_placed(gear: tuple[str, ...]) -> str:
+    """The `<gear>_units_placed` outputs of a block (compiler/models/facility.py): what its capacity limits count."""
+    return "".join(f"{g}_units_placed count output {g} units the block places (one where a {g} is placed without a "
+                   f"count), as its {g}-capacity limit counts them\n" for g in gear)
+
+
+_FACILITY_PLACED = _units_placed(("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")) + """
+cdus_placed       count   output  CDUs the block places with a count, as its cdu-capacity limit counts them (absent where the model sizes them)
+crahs_placed      count   output  CRAHs the block places with a count, as its crah-capacity limit counts them (absent where the model sizes them)
+"""
 _EXTRA_FIELDS = {
-    "rack": _PLACED_TOTALS,
-    "row": _PLACED_TOTALS,
-    "hall": _PLACED_TOTALS + """
+    "rack": _PLACED_TOTALS + _units_placed(("pdu", "cdu", "power_shelf")),
+    "row": _PLACED_TOTALS + _units_placed(("pdu", "busway", "rectifier", "cdu", "crah")),
+    "hall": _PLACED_TOTALS + _FACILITY_PLACED + """
 heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
 heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
 pumps_needed      count   output  pumps the liquid heat needs where the hall places pumps: ceil(heat_liquid / pump capacity) + spares
 pumps_placed      count   output  pumps the hall places (one where a pump is placed without a count), as its pump-capacity limit counts them
 """,
-    "site": """
+    "site": _FACILITY_PLACED + _units_placed(("generator",)) + """
 cooling_towers    count   output  cooling towers the site places (one where a tower is placed without a count: the plant model does not size towers)
 pumps_needed      count   output  pumps the liquid heat needs where the site places pumps: ceil(liquid heat its pumps carry (its halls' but for halls with pumps of their own) / pump capacity) + spares
 cooling_towers_needed count output  cooling towers the site's heat rejected needs: ceil(heat_rejected / tower capacity) + spares (a site that rejects its heat through the towers it places)

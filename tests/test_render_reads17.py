@@ -170,7 +170,8 @@ def test_the_placed_units_the_cooling_view_draws_are_model_outputs(tmp_path) -> 
 
     q = _json(tmp_path, PLANT)["quantities"]
     assert {k: q[k]["values"][0] for k in q if k.endswith("_placed")} == {
-        "s.h.pumps_placed": 4.0, "s.pumps_placed": 2.0, "s.chillers_placed": 2.0, "s.dry_coolers_placed": 5.0}
+        "s.h.pumps_placed": 4.0, "s.pumps_placed": 2.0, "s.chillers_placed": 2.0, "s.dry_coolers_placed": 5.0,
+        "s.h.r.power_shelf_units_placed": 8.0}                  # the GB300 NVL72 rack's 8 power shelves
     results, _ = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
     dot = diagram_dot(results, "cooling")
     assert "Chillers \u00d7 2" in dot and "Dry coolers \u00d7 5" in dot
@@ -193,6 +194,37 @@ def test_a_sites_cooling_power_outside_its_halls_is_its_own_less_its_halls(tmp_p
 
 
 # ----------------------------------------------------------------- s17-render2: the rest of the renderers' arithmetic
+SHORT = """\
+from systems import GB300_NVL72
+from facility import Transformer_2500kVA, PDU_300kVA
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: GB300_NVL72 x 40
+    transformer t: Transformer_2500kVA x 2
+    transformer u: Transformer_2500kVA
+  }
+}
+"""
+
+
+def test_the_units_placed_a_capacity_limit_counts_are_outputs_the_diagrams_read(tmp_path) -> None:
+    """A hall's transformers placed are its `transformer_units_placed` (models/facility.py), the sum of the
+    placements' counts with 1 where none is written: 2 + 1 = 3; by hand the 40 racks x ~140 kW (5.5 MW and more with
+    the cooling) need 2 x ceil(load / 2.5 MVA) (2N) > 3, so the limit fails on the same two figures the physical
+    and power views print (': only 3 placed', `units_needed` of the first placement)."""
+    from compiler.render.diagram import diagram_dot
+
+    doc = _json(tmp_path, SHORT)
+    q = doc["quantities"]
+    placed, needed = q["s.h.transformer_units_placed"]["values"][0], q["s.h.t.units_needed"]["values"][0]
+    assert placed == 2 + 1 and needed > placed and needed % 2 == 0            # 2N: an even count
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    assert any("transformer" in d.message and "limit exceeded" in d.message for d in sink.items)
+    for view in ("physical", "power"):
+        assert f"only {placed:.0f} placed" in diagram_dot(results, view), view
+
+
 def test_the_cost_notes_amounts_are_the_cost_models_outputs(tmp_path) -> None:
     """The report's notes on depreciation, maintenance and the building print capex_depreciable_it (= capex_it +
     capex_network + capex_optics), capex_depreciable_facility (= power + cooling + building), capex_maintained (=
