@@ -7,9 +7,14 @@ Arithmetic that remains here (presentation of figures the models give, each show
   - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
     `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
-    definition into one line.
-  - (none for a workload that sets no `accelerators`: the count its figures are for, marked "(default)", is its
-    model output `accelerators_held`, read by `_ran_on`.)
+    definition into one line;
+  - a fabric's bill-of-materials lines split its `capex` / `capex_optics` by the definitions it names
+    (`_fabric_bom`: switches = capex - capex_optics, transceivers = count x price, cables the rest), times
+    its multiplicity in the subject; the plant note of a capex row adds each class's detail terms over the
+    subject's halls x their counts (`_plant_parts`). Both are still computed here (no model output yet).
+The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
+capex_maintained, capex_building_per_watt) and the count a workload without `accelerators` is shown for
+(`accelerators_held`, marked "(default)") are model outputs, read.
 What the report marks: a figure a diagnostic is about (`report_format.flagged_quantities`), an unpriced
 part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
 See docs/report.md.
