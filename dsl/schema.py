@@ -243,6 +243,7 @@ airflow           m^3/h   output  air flow that carries heat_air at the room's t
 capex_it          USD     output  purchase cost of servers, accelerators and rack-scale systems
 capex_network     USD     output  purchase cost of switches, NICs and DPUs (outside priced systems)
 capex_optics      USD     output  purchase cost of transceivers and cables
+capex_depreciable_it USD output  the capex depreciated over the IT life: capex_it + capex_network + capex_optics (a rack's or row's whole capex)
 """
 
 _FACILITY_OUTPUTS = _IT_OUTPUTS + """
@@ -290,7 +291,6 @@ capex_cooling     USD     output  cooling equipment (CDUs, CRAHs, chillers, dry 
 capex_building    USD     output  building shell and fit-out
 capex_land        USD     output  land
 capex             USD     output  all purchase cost: the sum of the capex categories
-capex_depreciable_it USD output  the capex depreciated over the IT life: capex_it + capex_network + capex_optics
 capex_depreciable_facility USD output the capex depreciated over the facility life: capex_power + capex_cooling + capex_building (land is not depreciated)
 capex_maintained  USD     output  the equipment capex maintenance is a share of: capex - capex_building - capex_land
 capex_building_per_watt USD/W output the building's cost per watt of peak IT power: capex_building / it_power

@@ -301,3 +301,23 @@ def test_a_workload_without_accelerators_shows_the_count_its_figures_are_for(tmp
     text = render_html(results, str(tmp_path / "spec.factory"), sink)
     for name in ("run", "chat"):
         assert f">{fmt(v[f's.{name}.accelerators_held'], 'count')} (default)</td>" in text, name
+
+
+def test_a_racks_breakdown_totals_are_its_model_outputs(tmp_path) -> None:
+    """A rack has no capex or facility power: its breakdowns' totals (and the share column's divisor) are its
+    `capex_depreciable_it` (= capex_it + capex_network + capex_optics, all the capex a rack has) and its
+    `it_power` (= the four power buckets + power_overhead, the overhead being what they leave of it), by hand from
+    results JSON, and the report prints each total as the JSON value formatted. Four DGX H100: 32 GPUs."""
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    q = _json(tmp_path, "from systems import DGX_H100\nrack r { server n: DGX_H100 x 4 }\n")["quantities"]
+    v = {k[2:]: q[k]["values"][0] for k in q if k.startswith("r.") and k.count(".") == 1}
+    assert v["accelerators"] == 32
+    assert v["capex_depreciable_it"] == v["capex_it"] + v["capex_network"] + v["capex_optics"] > 0
+    parts = sum(v[f"power_{b}"] for b in ("accelerators", "cpus", "memory", "network")) + v["power_overhead"]
+    assert abs(parts - v["it_power"]) <= 1e-9 * v["it_power"]
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    text = render_markdown(results, str(tmp_path / "spec.factory"), sink)
+    assert f"| **Total capex** | **{fmt(v['capex_depreciable_it'], 'money')}** |" in text
+    assert f"| **{fmt(v['it_power'], 'power')}** |" in text

@@ -148,7 +148,8 @@ Formulas:
       capex_land     = land_price (a site's); a site that places IT, gives none and does not lease counts its
                        land $0 with an `unpriced` warning (as an unpriced part); `land_price = 0 USD` where free
       capex          = the sum of the categories
-      capex_depreciable_it       = it + network + optics           (what wears out with the IT)
+      capex_depreciable_it       = it + network + optics           (what wears out with the IT; a rack's or
+                                                                    row's whole capex: the report's total of one)
       capex_depreciable_facility = power + cooling + building      (what wears out with the facility)
       capex_maintained           = capex - building - land         (the equipment maintenance is a share of)
       capex_building_per_watt    = capex_building / it_power       (the shell's $/W; none without IT power)
@@ -528,6 +529,8 @@ for _kind in ("rack", "row", "hall", "site"):
     output(_kind, "capex_it", "price of a whole system, else sum(count * part.price)")(_capex_it)
     output(_kind, "capex_network", "sum(count * price) of switches, NICs and DPUs")(_capex_network)
     output(_kind, "capex_optics", "sum(count * price) of transceivers and cables")(_capex_optics)
+    output(_kind, "capex_depreciable_it", "capex_it + capex_network + capex_optics")(
+        lambda ctx: ctx.get("capex_it") + ctx.get("capex_network") + ctx.get("capex_optics"))
 
 
 # Classes of plant gear (name, kinds, share of the category's per-watt plant cost). Gear placed of a
@@ -970,8 +973,6 @@ for _kind in ("hall", "site"):
         _land)
     output(_kind, "capex", " + ".join(CAPEX_PARTS))(
         lambda ctx: sum((ctx.get(name) for name in CAPEX_PARTS), np.zeros(1)))
-    output(_kind, "capex_depreciable_it", "capex_it + capex_network + capex_optics")(
-        lambda ctx: ctx.get("capex_it") + ctx.get("capex_network") + ctx.get("capex_optics"))
     output(_kind, "capex_depreciable_facility", "capex_power + capex_cooling + capex_building")(
         lambda ctx: ctx.get("capex_power") + ctx.get("capex_cooling") + ctx.get("capex_building"))
     output(_kind, "capex_maintained", "capex - capex_building - capex_land")(

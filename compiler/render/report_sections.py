@@ -5,7 +5,8 @@ Pipeline position: render; reads results through `compiler.render.report_format.
 
 Arithmetic that remains here (presentation of figures the models give, each shown beside them):
   - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
-    `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
+    `facility_power`; a rack's or row's `capex_depreciable_it` and `it_power`, a server's `peak_power`), or / the
+    sum of the rows shown where the subject has none (a server's capex);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line;
   - a fabric's bill-of-materials lines split its `capex` / `capex_optics` by the definitions it names
@@ -168,6 +169,13 @@ def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: fl
             "chart": bar_chart(chart_rows, title) if chart_rows else None}
 
 
+def _model_total(view: _View, p: str, names: tuple[str, ...]) -> float | None:
+    """The first of `names` the subject `p` has a value of: the model's total its breakdown rows add up to (a
+    site's or hall's power at the meter; a rack's or row's IT power, the four buckets and the overhead, which is
+    defined as what they leave of it; a server's peak power), None where it has none."""
+    return next((v for v in (view.get(f"{p}.{name}") for name in names) if v is not None), None)
+
+
 def _power_sections(view: _View, subject) -> dict:
     p = subject.path
     rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
@@ -184,7 +192,7 @@ def _power_sections(view: _View, subject) -> dict:
         rows.append(("Power-chain losses", loss))
     if cooling is not None:
         rows.append(("Cooling", cooling))
-    total = view.get(f"{p}.facility_power") or (sum(v for _, v in rows) if rows else None)
+    total = _model_total(view, p, ("facility_power", "it_power", "peak_power"))
     component = _breakdown(view, rows, "power", "Peak power by component", total)
     if component is not None:
         component["note"] = note
@@ -217,8 +225,10 @@ def _power_sections(view: _View, subject) -> dict:
 
 def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
+    capex_total = next((name for name in ("capex", "capex_depreciable_it") if view.get(f"{p}.{name}") is not None),
+                       "capex")                         # a rack's or row's capex is its IT, network and optics
     capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
-                       "Capex by category", view.get(f"{p}.capex"), f"{p}.capex")
+                       "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
     year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
                       "money_year", "Cost per year", view.get(f"{p}.tco_year"), f"{p}.tco_year")
     extra = []
