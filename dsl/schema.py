@@ -256,6 +256,7 @@ airflow           m^3/h   output  air flow that carries heat_air at the room's t
 capex_it          USD     output  purchase cost of servers, accelerators and rack-scale systems
 capex_network     USD     output  purchase cost of switches, NICs and DPUs (outside priced systems)
 capex_optics      USD     output  purchase cost of transceivers and cables
+capex_depreciable_it USD output  the capex depreciated over the IT life: capex_it + capex_network + capex_optics (a rack's or row's whole capex)
 """
 
 _FACILITY_OUTPUTS = _IT_OUTPUTS + """
@@ -303,6 +304,9 @@ capex_cooling     USD     output  cooling equipment (CDUs, CRAHs, chillers, dry 
 capex_building    USD     output  building shell and fit-out
 capex_land        USD     output  land
 capex             USD     output  all purchase cost: the sum of the capex categories
+capex_depreciable_facility USD output the capex depreciated over the facility life: capex_power + capex_cooling + capex_building (land is not depreciated)
+capex_maintained  USD     output  the equipment capex maintenance is a share of: capex - capex_building - capex_land
+capex_building_per_watt USD/W output the building's cost per watt of peak IT power: capex_building / it_power
 depreciation_it_year USD/yr output IT, network and optics capex spread over their life (with the cost of capital)
 depreciation_facility_year USD/yr output power, cooling and building capex spread over their life
 depreciation_year USD/yr  output  depreciation_it_year + depreciation_facility_year
@@ -737,16 +741,28 @@ _PLACED_TOTALS = """
 it_power_all      W       output  it_power of all the items its parent places together: it_power * count
 accelerators_all  count   output  accelerators of all the items its parent places together: accelerators * count
 """
+
+
+def _units_placed(gear: tuple[str, ...]) -> str:
+    """The `<gear>_units_placed` outputs of a block (compiler/models/facility.py): what its capacity limits count."""
+    return "".join(f"{g}_units_placed count output {g} units the block places (one where a {g} is placed without a "
+                   f"count), as its {g}-capacity limit counts them\n" for g in gear)
+
+
+_FACILITY_PLACED = _units_placed(("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")) + """
+cdus_placed       count   output  CDUs the block places with a count, as its cdu-capacity limit counts them (absent where the model sizes them)
+crahs_placed      count   output  CRAHs the block places with a count, as its crah-capacity limit counts them (absent where the model sizes them)
+"""
 _EXTRA_FIELDS = {
-    "rack": _PLACED_TOTALS,
-    "row": _PLACED_TOTALS,
-    "hall": _PLACED_TOTALS + """
+    "rack": _PLACED_TOTALS + _units_placed(("pdu", "cdu", "power_shelf")),
+    "row": _PLACED_TOTALS + _units_placed(("pdu", "busway", "rectifier", "cdu", "crah")),
+    "hall": _PLACED_TOTALS + _FACILITY_PLACED + """
 heat_liquid_all   W       output  heat_liquid of all the halls its parent places together: heat_liquid * count
 heat_air_all      W       output  heat_air of all the halls its parent places together: heat_air * count
 pumps_needed      count   output  pumps the liquid heat needs where the hall places pumps: ceil(heat_liquid / pump capacity) + spares
 pumps_placed      count   output  pumps the hall places (one where a pump is placed without a count), as its pump-capacity limit counts them
 """,
-    "site": """
+    "site": _FACILITY_PLACED + _units_placed(("generator",)) + """
 cooling_towers    count   output  cooling towers the site places (one where a tower is placed without a count: the plant model does not size towers)
 pumps_needed      count   output  pumps the liquid heat needs where the site places pumps: ceil(liquid heat its pumps carry (its halls' but for halls with pumps of their own) / pump capacity) + spares
 cooling_towers_needed count output  cooling towers the site's heat rejected needs: ceil(heat_rejected / tower capacity) + spares (a site that rejects its heat through the towers it places)

@@ -170,7 +170,8 @@ def test_the_placed_units_the_cooling_view_draws_are_model_outputs(tmp_path) -> 
 
     q = _json(tmp_path, PLANT)["quantities"]
     assert {k: q[k]["values"][0] for k in q if k.endswith("_placed")} == {
-        "s.h.pumps_placed": 4.0, "s.pumps_placed": 2.0, "s.chillers_placed": 2.0, "s.dry_coolers_placed": 5.0}
+        "s.h.pumps_placed": 4.0, "s.pumps_placed": 2.0, "s.chillers_placed": 2.0, "s.dry_coolers_placed": 5.0,
+        "s.h.r.power_shelf_units_placed": 8.0}                  # the GB300 NVL72 rack's 8 power shelves
     results, _ = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
     dot = diagram_dot(results, "cooling")
     assert "Chillers \u00d7 2" in dot and "Dry coolers \u00d7 5" in dot
@@ -190,3 +191,133 @@ def test_a_sites_cooling_power_outside_its_halls_is_its_own_less_its_halls(tmp_p
         got = q[f"{site}.cooling_power_outside_halls"]["values"][0]
         assert abs(got - max(by_hand, 0.0)) <= 1e-9 * q[f"{site}.cooling_power"]["values"][0], (site, got, by_hand)
     assert q["west.cooling_power_outside_halls"]["values"][0] > 0 == q["east.cooling_power_outside_halls"]["values"][0]
+
+
+# ----------------------------------------------------------------- s17-render2: the rest of the renderers' arithmetic
+SHORT = """\
+from systems import GB300_NVL72
+from facility import Transformer_2500kVA, PDU_300kVA
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: GB300_NVL72 x 40
+    transformer t: Transformer_2500kVA x 2
+    transformer u: Transformer_2500kVA
+  }
+}
+"""
+
+
+def test_the_units_placed_a_capacity_limit_counts_are_outputs_the_diagrams_read(tmp_path) -> None:
+    """A hall's transformers placed are its `transformer_units_placed` (models/facility.py), the sum of the
+    placements' counts with 1 where none is written: 2 + 1 = 3; by hand the 40 racks x ~140 kW (5.5 MW and more with
+    the cooling) need 2 x ceil(load / 2.5 MVA) (2N) > 3, so the limit fails on the same two figures the physical
+    and power views print (': only 3 placed', `units_needed` of the first placement)."""
+    from compiler.render.diagram import diagram_dot
+
+    doc = _json(tmp_path, SHORT)
+    q = doc["quantities"]
+    placed, needed = q["s.h.transformer_units_placed"]["values"][0], q["s.h.t.units_needed"]["values"][0]
+    assert placed == 2 + 1 and needed > placed and needed % 2 == 0            # 2N: an even count
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    assert any("transformer" in d.message and "limit exceeded" in d.message for d in sink.items)
+    for view in ("physical", "power"):
+        assert f"only {placed:.0f} placed" in diagram_dot(results, view), view
+
+
+def test_the_cost_notes_amounts_are_the_cost_models_outputs(tmp_path) -> None:
+    """The report's notes on depreciation, maintenance and the building print capex_depreciable_it (= capex_it +
+    capex_network + capex_optics), capex_depreciable_facility (= power + cooling + building), capex_maintained (=
+    capex - building - land) and capex_building_per_watt (= capex_building / it_power), each from results JSON by
+    hand; with the default discount rate 0 the depreciation is the straight line on that amount (CRF = 1 / life:
+    the IT's 5 years, the facility's 20, per second), and the report shows each amount as the JSON value formatted."""
+    from compiler.models import assumptions as A
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    doc = _json(tmp_path, THREE.replace("land_price = 0 USD", "land_price = 5000000 USD", 1))
+    q = doc["quantities"]
+    for site in ("east", "west"):
+        v = {k[len(site) + 1:]: q[k]["values"][0] for k in q if k.startswith(site + ".") and k.count(".") == 1}
+        assert v["capex_depreciable_it"] == v["capex_it"] + v["capex_network"] + v["capex_optics"]
+        assert v["capex_depreciable_facility"] == v["capex_power"] + v["capex_cooling"] + v["capex_building"]
+        assert v["capex_maintained"] == v["capex"] - v["capex_building"] - v["capex_land"]
+        assert abs(v["capex_building_per_watt"] * v["it_power"] - v["capex_building"]) <= 1e-9 * v["capex_building"]
+        life = 5 * 8760 * 3600.0                                  # 5 years of 8,760 h, in seconds (JSON's USD/s)
+        assert A.depreciation_it.value == life
+        assert abs(v["depreciation_it_year"] * life - v["capex_depreciable_it"]) <= 1e-9 * v["capex_depreciable_it"]
+    assert q["east.capex_maintained"]["values"][0] < q["east.capex"]["values"][0] - 5e6      # the land left out
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    text = render_markdown(results, str(tmp_path / "spec.factory"), sink)
+    for name, words in (("capex_depreciable_it", "of IT, network and optics"),
+                        ("capex_depreciable_facility", "of power, cooling and building"),
+                        ("capex_maintained", "capex less building and land")):
+        for site in ("east", "west"):
+            assert f"{fmt(q[f'{site}.{name}']['values'][0], 'money')} {words}" in text, (site, name)
+
+
+TRAIN = """\
+from systems import GB200_NVL72, DGX_H100
+from models import Llama3_1_70B, Llama3_1_8B
+site s {
+  location = "no building"
+  training run {
+    model = Llama3_1_8B
+    rack = GB200_NVL72
+    tokens = 100 Gtok
+  }
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    demand = 20 ktok/s
+  }
+  training fixed {
+    model = Llama3_1_8B
+    rack = GB200_NVL72
+    tokens = 100 Gtok
+    accelerators = 144
+  }
+  inference fixed2 {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 8
+  }
+}
+"""
+
+
+def test_a_workload_without_accelerators_shows_the_count_its_figures_are_for(tmp_path) -> None:
+    """A workload that sets no `accelerators` shows its `accelerators_held` marked "(default)" in the column of
+    the workloads that set theirs (report_sections `_ran_on` reads it): by hand it is the count its figures are for, a run's accelerator_hours / time_to_train
+    (one GB200 NVL72 rack: 72) and a service's tokens_per_s / tokens_per_s_per_chip."""
+    from compiler.render.report import render_html
+    from compiler.render.report_format import fmt
+
+    q = _json(tmp_path, TRAIN)["quantities"]
+    v = {k: q[k]["values"][0] for k in q if k.count(".") == 2}
+    assert v["s.run.accelerators_held"] == 72 == round(v["s.run.accelerator_hours"] / v["s.run.time_to_train"])
+    assert v["s.chat.accelerators_held"] == round(v["s.chat.tokens_per_s"] / v["s.chat.tokens_per_s_per_chip"])
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    text = render_html(results, str(tmp_path / "spec.factory"), sink)
+    for name in ("run", "chat"):
+        assert f">{fmt(v[f's.{name}.accelerators_held'], 'count')} (default)</td>" in text, name
+
+
+def test_a_racks_breakdown_totals_are_its_model_outputs(tmp_path) -> None:
+    """A rack has no capex or facility power: its breakdowns' totals (and the share column's divisor) are its
+    `capex_depreciable_it` (= capex_it + capex_network + capex_optics, all the capex a rack has) and its
+    `it_power` (= the four power buckets + power_overhead, the overhead being what they leave of it), by hand from
+    results JSON, and the report prints each total as the JSON value formatted. Four DGX H100: 32 GPUs."""
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    q = _json(tmp_path, "from systems import DGX_H100\nrack r { server n: DGX_H100 x 4 }\n")["quantities"]
+    v = {k[2:]: q[k]["values"][0] for k in q if k.startswith("r.") and k.count(".") == 1}
+    assert v["accelerators"] == 32
+    assert v["capex_depreciable_it"] == v["capex_it"] + v["capex_network"] + v["capex_optics"] > 0
+    parts = sum(v[f"power_{b}"] for b in ("accelerators", "cpus", "memory", "network")) + v["power_overhead"]
+    assert abs(parts - v["it_power"]) <= 1e-9 * v["it_power"]
+    results, sink = run_pipeline([str(tmp_path / "spec.factory")], {}, None, evaluate_all=True)
+    text = render_markdown(results, str(tmp_path / "spec.factory"), sink)
+    assert f"| **Total capex** | **{fmt(v['capex_depreciable_it'], 'money')}** |" in text
+    assert f"| **{fmt(v['it_power'], 'power')}** |" in text

@@ -191,8 +191,13 @@ Formulas:
       capex_land     = land_price (a site's); a site that places IT, gives none and does not lease counts its
                        land $0 with an `unpriced` warning (as an unpriced part); `land_price = 0 USD` where free
       capex          = the sum of the categories
-      depreciation_it_year       = (it + network + optics) * CRF(r, life_it)
-      depreciation_facility_year = (power + cooling + building) * CRF(r, life_facility)
+      capex_depreciable_it       = it + network + optics           (what wears out with the IT; a rack's or
+                                                                    row's whole capex: the report's total of one)
+      capex_depreciable_facility = power + cooling + building      (what wears out with the facility)
+      capex_maintained           = capex - building - land         (the equipment maintenance is a share of)
+      capex_building_per_watt    = capex_building / it_power       (the shell's $/W; none without IT power)
+      depreciation_it_year       = capex_depreciable_it * CRF(r, life_it)
+      depreciation_facility_year = capex_depreciable_facility * CRF(r, life_facility)
       depreciation_year = their sum; CRF(r, n) = r / (1 - (1 + r)^-n), = 1 / n when r = 0
       land_capital_year = r * capex_land                (the land's cost of capital; s15-money, 2026-12-06)
                           Land does not wear out: it is bought once and held, and it is worth its price at the
@@ -208,7 +213,7 @@ Formulas:
       opex_energy       = facility_power_avg * electricity_price           (per year; a hall)
                           facility_power_metered * electricity_price       (a site: its services at their duty
                           cycles, below)
-      opex_maintenance  = maintenance_rate * (capex - building - land)
+      opex_maintenance  = maintenance_rate * capex_maintained
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
       opex              = opex_energy + opex_maintenance + opex_staff + opex_water (+ opex_lease)
@@ -567,6 +572,8 @@ for _kind in ("rack", "row", "hall", "site"):
     output(_kind, "capex_it", "price of a whole system, else sum(count * part.price)")(_capex_it)
     output(_kind, "capex_network", "sum(count * price) of switches, NICs and DPUs")(_capex_network)
     output(_kind, "capex_optics", "sum(count * price) of transceivers and cables")(_capex_optics)
+    output(_kind, "capex_depreciable_it", "capex_it + capex_network + capex_optics")(
+        lambda ctx: ctx.get("capex_it") + ctx.get("capex_network") + ctx.get("capex_optics"))
 
 
 # Classes of plant gear (name, kinds, share of the category's per-watt plant cost). Gear placed of a
@@ -931,12 +938,11 @@ def it_capital_recovery(ctx):
 
 
 def _depreciation_it(ctx):
-    it = ctx.get("capex_it") + ctx.get("capex_network") + ctx.get("capex_optics")
-    return it * it_capital_recovery(ctx)
+    return ctx.get("capex_depreciable_it") * it_capital_recovery(ctx)
 
 
 def _depreciation_facility(ctx):
-    facility = ctx.get("capex_power") + ctx.get("capex_cooling") + ctx.get("capex_building")
+    facility = ctx.get("capex_depreciable_facility")
     rate = _finance(ctx, "discount_rate", A.discount_rate)
     return facility * _crf(rate, _finance(ctx, "depreciation_facility", A.depreciation_facility))
 
@@ -1011,9 +1017,15 @@ for _kind in ("hall", "site"):
         _land)
     output(_kind, "capex", " + ".join(CAPEX_PARTS))(
         lambda ctx: sum((ctx.get(name) for name in CAPEX_PARTS), np.zeros(1)))
-    output(_kind, "depreciation_it_year", "(capex_it + capex_network + capex_optics) * CRF(rate, depreciation_it)")(
+    output(_kind, "capex_depreciable_facility", "capex_power + capex_cooling + capex_building")(
+        lambda ctx: ctx.get("capex_power") + ctx.get("capex_cooling") + ctx.get("capex_building"))
+    output(_kind, "capex_maintained", "capex - capex_building - capex_land")(
+        lambda ctx: ctx.get("capex") - ctx.get("capex_building") - ctx.get("capex_land"))
+    output(_kind, "capex_building_per_watt", "capex_building / it_power")(
+        lambda ctx: _per(ctx, "capex_building", "it_power", "it has no IT power"))
+    output(_kind, "depreciation_it_year", "capex_depreciable_it * CRF(rate, depreciation_it)")(
         _depreciation_it)
-    output(_kind, "depreciation_facility_year", "(capex_power + capex_cooling + capex_building) * "
+    output(_kind, "depreciation_facility_year", "capex_depreciable_facility * "
            "CRF(rate, depreciation_facility)")(_depreciation_facility)
     output(_kind, "depreciation_year", "depreciation_it_year + depreciation_facility_year")(
         lambda ctx: ctx.get("depreciation_it_year") + ctx.get("depreciation_facility_year"))
@@ -1023,9 +1035,8 @@ for _kind in ("hall", "site"):
                                   "site": "facility_power_metered * electricity_price"}[_kind])(
         lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg")
         * ctx.inherited("electricity_price", A.electricity_price))
-    output(_kind, "opex_maintenance", "maintenance_rate * (capex - capex_building - capex_land)")(
-        lambda ctx: _finance(ctx, "maintenance_rate", A.maintenance_rate)
-        * (ctx.get("capex") - ctx.get("capex_building") - ctx.get("capex_land")))
+    output(_kind, "opex_maintenance", "maintenance_rate * capex_maintained")(
+        lambda ctx: _finance(ctx, "maintenance_rate", A.maintenance_rate) * ctx.get("capex_maintained"))
     output(_kind, "opex_staff", "staff_cost, else staff_per_mw * it_power")(_staff)
     output(_kind, "opex_water", "water_year * water_price / 1 yr")(
         lambda ctx: ctx.get("water_year") * ctx.inherited("water_price", A.water_price) / A.YEAR)

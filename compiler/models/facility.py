@@ -898,14 +898,26 @@ for _gear in SIZED_GEAR + ("power_shelf",):
 
 
 def _power_gear_units(kind: str):
-    """A limit on a block that places `kind`: the gear's `units_needed` <= units placed (see `_sizing`)."""
+    """A limit on a block that places `kind`: the gear's `units_needed` <= units placed (`<kind>_units_placed`,
+    see `_sizing`)."""
     def measure(ctx):
         gear = ctx.parts(kind)
         if not gear or gear_load(ctx, kind) is None:
             return None
-        placed = sum((g.count for g in gear), np.zeros(1))
-        return gear[0].get("units_needed"), placed
+        return gear[0].get("units_needed"), ctx.get(f"{kind}_units_placed")
     return measure
+
+
+def _gear_units_placed(kind: str):
+    """`<kind>_units_placed` of a block: the sum of the counts of the gear of `kind` it places (1 where none is
+    written), the units its `<kind>-capacity` limit judges against the gear's units_needed; absent where it places
+    none. The diagrams read it to mark gear short (compiler/render/diagram_base.py `_shortfall`)."""
+    def compute(ctx):
+        gear = ctx.parts(kind)
+        if not gear:
+            ctx.not_applicable()
+        return sum((g.count for g in gear), np.zeros(1))
+    return compute
 
 
 LOCAL_GEAR = {"row": ("pdu", "busway", "rectifier", "cdu", "crah"), "rack": ("pdu", "cdu", "power_shelf")}
@@ -942,12 +954,14 @@ def _local_gear_units(kind: str):
         load = local_gear_load(ctx, kind)
         if load is None:
             return None
-        return gear[0].get("units_needed"), sum((g.count for g in gear), np.zeros(1))
+        return gear[0].get("units_needed"), ctx.get(f"{kind}_units_placed")
     return measure
 
 
 for _kind, _gears in LOCAL_GEAR.items():
     for _gear in _gears:
+        output(_kind, f"{_gear}_units_placed", f"sum of the counts of the {_gear} gear placed (1 where none is "
+               "written)", reads=(f"parts:{_gear}.count",))(_gear_units_placed(_gear))
         _what = {"pdu": "PDUs", "cdu": "CDUs", "crah": "CRAHs", "power_shelf": "power shelves"}.get(_gear, _gear + "s")
         limit(_kind, f"{_gear}-capacity", _local_gear_units(_gear), f"{_gear} units needed", f"{_gear} units placed",
               f"the {_what} placed in the {_kind} carry its peak load with their redundancy "
@@ -1011,6 +1025,9 @@ for _kind in ("hall", "site"):
           "the PUE set on it is at least 1 (the facility draws at least the power of its IT)")
     limit(_kind, "pue-ceiling", _pue_ceiling, "facility_power_avg", "facility_power",
           "the average facility power the PUE set on it gives is within the peak facility power")
+    for _gear in POWER_GEAR + (("generator",) if _kind == "site" else ()):    # a hall holds no generator
+        output(_kind, f"{_gear}_units_placed", f"sum of the counts of the {_gear} gear placed (1 where none is "
+               "written)", reads=(f"parts:{_gear}.count",))(_gear_units_placed(_gear))
     for _gear in POWER_GEAR + ("generator",):
         _what = {"ups": "UPS", "pdu": "PDUs", "switchgear": "switchgear lineups"}.get(_gear, _gear + "s")
         limit(_kind, f"{_gear}-capacity", _power_gear_units(_gear), f"{_gear} units needed",

@@ -142,21 +142,19 @@ def units_needed(ctx, gear_kind: str, load, default_capacity: Assumption):
     return np.where(load > 0, needed + spares, 0.0)
 
 
-def _declared_count(ctx, gear_kind: str):
-    """Units the spec placed explicitly (`cdu c: X x 4`); None when it leaves the count to the model."""
-    gear = [g for g in ctx.parts(gear_kind) if g.count_is_explicit]
-    if not gear:
-        return None
-    return sum((g.count for g in gear), np.zeros(1))
+def _places_with_count(ctx, gear_kind: str) -> bool:
+    """Whether the spec places gear of `gear_kind` with a count (`cdu c: X x 4`) rather than leaving the count to
+    the model; the units it places so are the block's `<gear_kind>s_placed` (compiler/models/totals.py)."""
+    return any(g.count_is_explicit for g in ctx.parts(gear_kind))
 
 
 def _placed_units(gear_kind: str):
     """A limit that applies when the spec places gear with a count: the gear's `units_needed` (the block's
     `cdus` / `crahs`) <= units placed."""
     def measure(ctx):
-        declared = _declared_count(ctx, gear_kind)
-        if declared is None:
+        if not _places_with_count(ctx, gear_kind):
             return None
+        declared = ctx.get(f"{gear_kind}s_placed")       # compiler/models/totals.py: the same sum
         gear = [g for g in ctx.parts(gear_kind) if g.count_is_explicit]
         return gear[0].get("units_needed"), declared
     return measure
@@ -199,8 +197,9 @@ def _placed_plant(gear_kind: str, needed: str):
     units the thermal model sizes (the site's `chillers` / `dry_coolers`, its halls' heat included) <= units
     placed. Without it, `chiller c: X x 1` where 5 are needed priced one and failed nothing."""
     def measure(ctx):
-        declared = _declared_count(ctx, gear_kind)
-        return None if declared is None else (ctx.get(needed), declared)
+        if not _places_with_count(ctx, gear_kind):
+            return None
+        return ctx.get(needed), ctx.get(f"{gear_kind}s_placed")     # compiler/models/totals.py
     return measure
 
 
@@ -232,8 +231,7 @@ def _placed_towers(ctx):
     for 6 MW of heat rejected fails."""
     if not _rejects_through_towers(ctx):
         return None
-    placed = sum((tower.count for tower in ctx.parts("cooling_tower")), np.zeros(1))
-    return ctx.get("cooling_towers_needed"), placed
+    return ctx.get("cooling_towers_needed"), ctx.get("cooling_towers")     # compiler/models/totals.py
 
 
 limit("site", "cooling-tower-capacity", _placed_towers, "cooling towers needed", "cooling towers placed",
@@ -261,11 +259,9 @@ for _kind, _halls in (("hall", ()), ("site", ("parts:hall.count", "parts:hall.he
 def _placed_pumps(ctx):
     """A limit on a hall or site that places pumps: `pumps_needed` <= pumps placed (their count, 1 where none is
     written), so one 3.5 MW pump for a hall of 4.8 MW to liquid fails."""
-    pumps = ctx.parts("pump")
-    if not pumps:
+    if not ctx.parts("pump"):
         return None
-    placed = sum((pump.count for pump in pumps), np.zeros(1))
-    return ctx.get("pumps_needed"), placed
+    return ctx.get("pumps_needed"), ctx.get("pumps_placed")       # compiler/models/totals.py
 
 
 for _kind in ("hall", "site"):

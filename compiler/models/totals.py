@@ -15,6 +15,11 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
                         model sizes them)
     pumps_placed      = sum of the counts of the pumps a hall or site places (1 where none is written), as its
                         pump-capacity limit counts them; absent where it places none
+    cdus_placed       = sum of the counts of the CDUs (CRAHs) a hall or site places with a count, as its
+    crahs_placed        cdu-capacity (crah-capacity) limit counts them; absent where none is placed with one
+                        (the thermal model sizes them: `cdus`, `crahs`)
+    (the power gear's and a row's or rack's gear: `<kind>_units_placed`, compiler/models/facility.py)
+The capacity limits (models/thermal.py, models/facility.py) read these counts; so do the diagrams.
 
 Example: `hall h: big_hall x 3` with it_power = 12 MW and 4,096 accelerators per hall: it_power_all = 36 MW,
 accelerators_all = 12,288. Each output is absent where its per-item figure is (a rack with no IT figure), and for a block nothing places
@@ -67,6 +72,11 @@ output("site", "chillers_placed", "sum of the counts of the chillers placed with
        reads=("parts:chiller.count",))(_declared("chiller"))
 output("site", "dry_coolers_placed", "sum of the counts of the dry coolers placed with a count",
        reads=("parts:dry_cooler.count",))(_declared("dry_cooler"))
+for _kind in ("hall", "site"):
+    output(_kind, "cdus_placed", "sum of the counts of the CDUs placed with a count",
+           reads=("parts:cdu.count",))(_declared("cdu"))
+    output(_kind, "crahs_placed", "sum of the counts of the CRAHs placed with a count",
+           reads=("parts:crah.count",))(_declared("crah"))
 
 
 def _pumps_placed(ctx):

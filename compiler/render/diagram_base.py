@@ -525,35 +525,35 @@ def _gear_sizing(plan: _Plan, gear: Instance, load: str, capacity: bool = True) 
 _SIZED_BY_BLOCK = {"chiller": "chillers", "dry_cooler": "dry_coolers", "cdu": "cdus", "crah": "crahs"}
 # gear whose need is an output of the block (models/thermal.py), every unit counted, 1 where no count is written
 _NEEDED_BY_BLOCK = {"cooling_tower": "cooling_towers_needed", "pump": "pumps_needed"}
+# the units of a kind a hall or site places, as its capacity limit counts them (models/totals.py); any other gear's
+# is the block's `<kind>_units_placed` (models/facility.py)
+_PLACED_BY_BLOCK = {"chiller": "chillers_placed", "dry_cooler": "dry_coolers_placed", "cdu": "cdus_placed",
+                    "crah": "crahs_placed", "cooling_tower": "cooling_towers", "pump": "pumps_placed"}
 
 
 def _shortfall(plan: _Plan, gear: Instance) -> tuple[float, float] | None:
     """(units needed, units placed) of the gear of `gear`'s kind placed beside it, the two figures its capacity limit
     compares (compiler/models/facility.py `_power_gear_units`, `_local_gear_units`; thermal.py `_placed_plant`,
     `_placed_units`, `_placed_towers`, `_placed_pumps`), read, never recomputed; None where no limit applies or
-    the need has no value. Units placed: every unit of that kind in the block, 1 where no count is written, but
-    for the gear a hall's or site's model sizes (chillers, dry coolers, CDUs, CRAHs): their written counts only,
-    and no limit where none is written. Every view that lists the gear marks it short from this one reading, so
-    the physical view's equipment card and the power view agree with `check` (a transformer placed without a
-    count is one unit to the limit)."""
+    either has no value. Units placed: the block's output that limit reads (`chillers_placed`, `cdus_placed`,
+    `pumps_placed`, `cooling_towers`, `transformer_units_placed`, ...: every unit of that kind in the block, 1 where
+    no count is written, but for the gear a hall's or site's model sizes (chillers, dry coolers, CDUs, CRAHs):
+    their written counts only, and no limit where none is written). Every view that lists the gear marks it short
+    from this one reading, so the physical view's equipment card and the power view agree with `check` (a
+    transformer placed without a count is one unit to the limit)."""
     block, kind = gear.parent, plan.kind(gear)
     if block is None:
         return None
-    siblings = plan.parts(block, kind)
-    if kind in _SIZED_BY_BLOCK and plan.kind(block) in ("hall", "site"):
-        siblings = [g for g in siblings if g.count is not None]
-        if not siblings:
-            return None
-        needed = plan.get(block, _SIZED_BY_BLOCK[kind]) if kind in ("chiller", "dry_cooler") \
-            else plan.get(siblings[0], "units_needed")
-    elif kind in _NEEDED_BY_BLOCK:
-        needed = plan.get(block, _NEEDED_BY_BLOCK[kind])
+    sized = kind in _SIZED_BY_BLOCK and plan.kind(block) in ("hall", "site")
+    if sized or kind in _NEEDED_BY_BLOCK:
+        needed = plan.get(block, _SIZED_BY_BLOCK[kind] if sized else _NEEDED_BY_BLOCK[kind])
+        placed = plan.get(block, _PLACED_BY_BLOCK[kind])
     else:
-        needed = plan.get(siblings[0], "units_needed")
-    counts = [plan.count(g) for g in siblings]
-    if needed is None or any(c is None for c in counts):
+        needed = plan.get(plan.parts(block, kind)[0], "units_needed")
+        placed = plan.get(block, f"{kind}_units_placed")
+    if needed is None or placed is None:
         return None
-    return needed, sum(counts)
+    return needed, placed
 
 
 def _short_line(plan: _Plan, gear: Instance) -> str:

@@ -5,12 +5,17 @@ Pipeline position: render; reads results through `compiler.render.report_format.
 
 Arithmetic that remains here (presentation of figures the models give, each shown beside them):
   - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
-    `facility_power`), or / the sum of the rows shown where the subject has no such total (a rack);
+    `facility_power`; a rack's or row's `capex_depreciable_it` and `it_power`, a server's `peak_power`), or / the
+    sum of the rows shown where the subject has none (a server's capex);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
-    definition into one line.
-  - a workload that sets no `accelerators` shows the count its figures are for, marked "(default)":
-    accelerator_hours / time_to_train (training) or tokens_per_s / tokens_per_s_per_chip (inference)
-    (`_ran_on`; the models publish no such output).
+    definition into one line;
+  - a fabric's bill-of-materials lines split its `capex` / `capex_optics` by the definitions it names
+    (`_fabric_bom`: switches = capex - capex_optics, transceivers = count x price, cables the rest), times
+    its multiplicity in the subject; the plant note of a capex row adds each class's detail terms over the
+    subject's halls x their counts (`_plant_parts`). Both are still computed here (no model output yet).
+The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
+capex_maintained, capex_building_per_watt) and the count a workload without `accelerators` is shown for
+(`accelerators_held`, marked "(default)") are model outputs, read.
 What the report marks: a figure a diagnostic is about (`report_format.flagged_quantities`), an unpriced
 part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
 See docs/report.md.
@@ -164,6 +169,13 @@ def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: fl
             "chart": bar_chart(chart_rows, title) if chart_rows else None}
 
 
+def _model_total(view: _View, p: str, names: tuple[str, ...]) -> float | None:
+    """The first of `names` the subject `p` has a value of: the model's total its breakdown rows add up to (a
+    site's or hall's power at the meter; a rack's or row's IT power, the four buckets and the overhead, which is
+    defined as what they leave of it; a server's peak power), None where it has none."""
+    return next((v for v in (view.get(f"{p}.{name}") for name in names) if v is not None), None)
+
+
 def _power_sections(view: _View, subject) -> dict:
     p = subject.path
     rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
@@ -180,7 +192,7 @@ def _power_sections(view: _View, subject) -> dict:
         rows.append(("Power-chain losses", loss))
     if cooling is not None:
         rows.append(("Cooling", cooling))
-    total = view.get(f"{p}.facility_power") or (sum(v for _, v in rows) if rows else None)
+    total = _model_total(view, p, ("facility_power", "it_power", "peak_power"))
     component = _breakdown(view, rows, "power", "Peak power by component", total)
     if component is not None:
         component["note"] = note
@@ -213,8 +225,10 @@ def _power_sections(view: _View, subject) -> dict:
 
 def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
+    capex_total = next((name for name in ("capex", "capex_depreciable_it") if view.get(f"{p}.{name}") is not None),
+                       "capex")                         # a rack's or row's capex is its IT, network and optics
     capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
-                       "Capex by category", view.get(f"{p}.capex"), f"{p}.capex")
+                       "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
     year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
                       "money_year", "Cost per year", view.get(f"{p}.tco_year"), f"{p}.tco_year")
     extra = []
@@ -485,12 +499,11 @@ def _first_chip(inst):
 
 
 def _ran_on(view: _View, inst) -> float | None:
-    """The accelerators a workload's figures are for when the spec sets none: a training run's
-    accelerator_hours / time_to_train, a service's tokens_per_s / tokens_per_s_per_chip (None if not computed)."""
-    num, den = (("accelerator_hours", "time_to_train") if inst.kind == "training"
-                else ("tokens_per_s", "tokens_per_s_per_chip"))
-    a, b = view.get(f"{inst.path}.{num}"), view.get(f"{inst.path}.{den}")
-    return round(a / b) if a is not None and b else None
+    """The accelerators a workload's figures are for when the spec sets none: its model output `accelerators_held`
+    (a training run's default of one system or rack, a service's accelerators_needed), read (None if not
+    computed). It equals a run's accelerator_hours / time_to_train and a service's tokens_per_s /
+    tokens_per_s_per_chip (tests/test_render_reads17.py)."""
+    return view.get(f"{inst.path}.accelerators_held")
 
 
 def _ref_name(inst, field_name: str) -> str:
@@ -627,25 +640,27 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
     (cost.py's formulas): depreciation is a capital recovery (an annuity at the discount rate, not capex / life)
     of IT, network and optics, or of the power and cooling plant and the building (land is not depreciated);
     maintenance a share of the capex less building and land; the building its IT power at the shell's share
-    of the build cost per watt. "" where a figure it needs is absent (a colocation lease, a sweep's n/a)."""
+    of the build cost per watt. "" where a figure it needs is absent (a colocation lease, a sweep's n/a). Each amount
+    is the cost model's output (capex_depreciable_it, capex_depreciable_facility, capex_maintained,
+    capex_building_per_watt), read."""
     def get(name):
         return view.get(f"{p}.{name}")
     if key == "depreciation_it_year":
-        parts = [get(n) for n in ("capex_it", "capex_network", "capex_optics")]
-        if None not in parts and sum(parts) > 0:
-            return f"annuity on {fmt(sum(parts), 'money')} of IT, network and optics"
+        amount = get("capex_depreciable_it")
+        if amount is not None and amount > 0:
+            return f"annuity on {fmt(amount, 'money')} of IT, network and optics"
     if key == "depreciation_facility_year":
-        parts = [get(n) for n in ("capex_power", "capex_cooling", "capex_building")]
-        if None not in parts and sum(parts) > 0:
-            return f"annuity on {fmt(sum(parts), 'money')} of power, cooling and building (land not depreciated)"
+        amount = get("capex_depreciable_facility")
+        if amount is not None and amount > 0:
+            return f"annuity on {fmt(amount, 'money')} of power, cooling and building (land not depreciated)"
     if key == "land_capital_year":
         land = get("capex_land")
         if land:
             return f"the discount rate on {fmt(land, 'money')} of land (not depreciated: its capital, not its wear)"
     if key == "opex_maintenance":
-        parts = [get(n) for n in ("capex", "capex_building", "capex_land")]
-        if None not in parts and parts[0] - parts[1] - parts[2] > 0:
-            return f"of {fmt(parts[0] - parts[1] - parts[2], 'money')} capex less building and land"
+        amount = get("capex_maintained")
+        if amount is not None and amount > 0:
+            return f"of {fmt(amount, 'money')} capex less building and land"
     if key == "capex_cooling" and get(key) and get("crahs_outside_halls") is not None:
         return ("the gear placed at its price, installed (x the installation factor; its own CDUs and CRAHs, "
                 "outside its halls, as many as the thermal model sizes at the price its halls pay, where they "
@@ -662,9 +677,9 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
     if key == "usd_per_mtok":
         return _mtok_amounts(view, p)
     if key == "capex_building":
-        building, it = get("capex_building"), get("it_power")
-        if building is not None and it:
-            return f"shell {fmt(building / it, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
+        per_watt, it = get("capex_building_per_watt"), get("it_power")
+        if per_watt is not None and it:
+            return f"shell {fmt(per_watt, 'money')}/W (the rest of the build cost) x IT power {fmt(it, 'power')}"
     return ""
 
 
