@@ -253,3 +253,39 @@ def test_a_moe_service_never_draws_more_at_a_lower_load() -> None:
     memory = np.asarray(results.values["s.b.memory_utilization"], dtype=float).ravel()
     assert np.all(np.diff(draw) >= -1e-9 * draw[1:]), dict(zip(loads, draw.round(1)))
     assert np.all(memory < 1), dict(zip(loads, memory.round(3)))
+
+
+# ----------------------------------------------------------------------------- training: a run shorter than a step
+
+SHORT_RUN = """\
+from systems import DGX_H100
+from models import Llama3_1_8B
+param tok = 1 Mtok
+site s {
+  land_price = 0 USD
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = tok
+  }
+}
+"""
+
+
+def test_a_training_run_takes_at_least_one_step_and_more_tokens_never_take_less_time() -> None:
+    """Law: a run of any tokens > 0 takes at least one optimizer step, so time_to_train >= step_time, and more
+    tokens never take less time (training.py `steps`: max(1, tokens / G)). Before: T0 = tokens / G x t_step, so
+    Llama 3.1 8B on 8 H100 with 1 Mtok against the default 4.19 Mtok global batch read time_to_train 7.84 s
+    against a step_time of 32.9 s, and 1 token 7.8 us, exit 0. Above one batch the steps stay tokens / G (the
+    mean of MLPerf's reference convergence points, validate's rows, unchanged)."""
+    loads = ["1 tok", "1 Mtok", "4 Mtok", "4.194304 Mtok", "6 Mtok", "41.94304 Mtok"]
+    results, errors = _run(SHORT_RUN, {"tok": "[" + ", ".join(loads) + "]"})
+    assert not errors, [d.message for d in errors]
+    step = np.asarray(results.values["s.t.step_time"], dtype=float).ravel()
+    t = np.asarray(results.values["s.t.time_to_train"], dtype=float).ravel()
+    good = np.asarray(results.values["s.t.goodput"], dtype=float).ravel()
+    assert np.all(t * good >= step * (1 - 1e-9)), dict(zip(loads, (t / step).round(3)))
+    assert np.all(np.diff(t) >= 0), dict(zip(loads, t.round(3)))
+    # one batch and below: one step; ten batches: ten steps (hand count, the run's own step and goodput)
+    assert np.allclose((t * good / step)[:4], 1.0, rtol=1e-9) and np.isclose(t[5] * good[5] / step[5], 10.0, rtol=1e-9)
