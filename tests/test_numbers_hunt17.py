@@ -289,3 +289,66 @@ def test_a_training_run_takes_at_least_one_step_and_more_tokens_never_take_less_
     assert np.all(np.diff(t) >= 0), dict(zip(loads, t.round(3)))
     # one batch and below: one step; ten batches: ten steps (hand count, the run's own step and goodput)
     assert np.allclose((t * good / step)[:4], 1.0, rtol=1e-9) and np.isclose(t[5] * good[5] / step[5], 10.0, rtol=1e-9)
+
+
+# ----------------------------------------------------------------------------- network: the servers' NICs
+
+NIC_BOX = """\
+from network import Q3400, OSFP_800G_2xDR4, ConnectX7, ConnectX8
+nic slow {
+  bandwidth = 200 Gb/s
+  ports = 1
+  power = 20 W
+  price = 1000 USD
+}
+server box {
+  max_power = 10 kW
+  chip g: H100_SXM x 8
+  NICS
+}
+site s {
+  land_price = 0 USD
+  hall h { rack r { server b: box x 4 } }
+  network be {
+    role = "scale_out"
+    switch = Q3400
+    transceiver = OSFP_800G_2xDR4
+    FIELD
+  }
+}
+"""
+
+
+def test_a_fabric_never_injects_more_than_the_servers_nics_send() -> None:
+    """Law: the injection bandwidth (and the link speed) of a scale_out fabric never exceed the rate of the NICs its
+    endpoints send with; a port runs at the lower of its two ends (network.py `_servers_nic_rate`). Before: a
+    network without `nic` took the switch's port speed, so 128 DGX H100 GPUs (one 400G ConnectX-7 each) on an
+    800G Quantum-X800 read injection_bw 800 Gb/s, bisection 51.2 Tb/s and 256 800G optics; now 400 Gb/s, 25.6
+    Tb/s and 128 (two 400G links to a port, the 800G twin-port module carrying two). Servers with NICs of two
+    rates take those that number one per accelerator; where that leaves several, no figure (a warning asking for
+    `nic`); a `nic` written on the network still decides."""
+    dgx = _values(FABRIC)
+    assert dgx["s.be.injection_bw"] == 400 * 1e9 / 8 and dgx["s.be.link_speed"] == 400 * 1e9 / 8
+    # hand count: 128 x 400G endpoint links on 4 ToR leaves (a rack's 32 GPUs each), 1:1 up: 128 leaf-spine
+    # links, bisection min(128 x 400G, 128 x 400G) / 2 = 25.6 Tb/s; optics only above the leaves (in-rack DACs):
+    # 128 links x 2 ends x 400G / 800G a module = 128
+    assert dgx["s.be.bisection_bw"] == 128 * 400e9 / 8 / 2
+    assert dgx["s.be.transceivers"] == 128
+    cases = {  # NICs of the server, field on the network -> injection (Gb/s), None: not computed
+        ("nic c: ConnectX7 x 8", ""): 400,
+        ("nic c: ConnectX8 x 8", ""): 800,
+        ("nic c: ConnectX7 x 8\n  nic st: slow x 2", ""): 400,       # one per GPU: the compute NICs
+        ("nic a: ConnectX7 x 4\n  nic st: slow x 4", ""): None,      # neither one per GPU: ambiguous
+        ("nic a: ConnectX7 x 4\n  nic st: slow x 4", "nic = ConnectX8"): 800,
+        ("", ""): 800,                                              # no NIC declared: the port speed
+    }
+    for (nics, field), want in cases.items():
+        text = NIC_BOX.replace("NICS", nics).replace("FIELD", field)
+        results, errors = _run("from chips import H100_SXM\n" + text)
+        assert not errors, (nics, [d.message for d in errors])
+        if want is None:
+            assert "s.be.injection_bw" not in results.values, nics
+            continue
+        inj = float(np.asarray(results.values["s.be.injection_bw"]).ravel()[0])
+        link = float(np.asarray(results.values["s.be.link_speed"]).ravel()[0])
+        assert inj == want * 1e9 / 8 and link <= inj, (nics, field, inj * 8e-9, link * 8e-9)
