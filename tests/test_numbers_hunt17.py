@@ -352,3 +352,18 @@ def test_a_fabric_never_injects_more_than_the_servers_nics_send() -> None:
         inj = float(np.asarray(results.values["s.be.injection_bw"]).ravel()[0])
         link = float(np.asarray(results.values["s.be.link_speed"]).ravel()[0])
         assert inj == want * 1e9 / 8 and link <= inj, (nics, field, inj * 8e-9, link * 8e-9)
+
+
+def test_a_fabric_with_no_endpoints_has_no_tiers() -> None:
+    """A tier is a layer of switches: where the network attaches no endpoint it builds no switch, port or link, so
+    no tier either (0, a count of the structure as its switches are; its per-endpoint rate alltoall_bw is absent,
+    test above). Before: the racks swept to 0 read tiers 1 over 0 switches, exit 0. Law: tiers is 0 exactly where
+    the endpoints are, and at least 1 elsewhere."""
+    for topology in ("", '    topology = "single_switch"\n'):
+        text = "param n = 4\n" + FABRIC.replace("param n = 4\n", "").replace('    role = "scale_out"\n',
+                                                                            '    role = "scale_out"\n' + topology)
+        results, errors = _run(text, {"n": "[0, 4]"})
+        assert not errors, [d.message for d in errors]
+        tiers = np.asarray(results.values["s.be.tiers"], dtype=float).ravel()
+        switches = np.asarray(results.values["s.be.switches"], dtype=float).ravel()
+        assert tiers[0] == 0 and switches[0] == 0 and tiers[1] >= 1 and switches[1] >= 1, (topology, tiers, switches)

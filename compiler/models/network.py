@@ -619,9 +619,14 @@ def _placement(ctx) -> str:
     return ctx.text("leaf_placement", "end_of_row" if _topology(ctx) == "rail_optimized" else "top_of_rack")
 
 
-@output("network", "tiers", "the fewest tiers whose capacity holds the endpoints (nvlink, single_switch, torus: 1)")
+@output("network", "tiers", "the fewest tiers whose capacity holds the endpoints (nvlink, single_switch, torus: 1); "
+        "0 without endpoints")
 def tiers_model(ctx):
-    return _fabric(ctx, with_tiers=False)["tiers"]
+    """The fewest switch tiers that hold the endpoints; 0 where the network attaches none: it builds no switch, port
+    or link (each of those 0), so no tier either (a count of the structure, as they are; its per-endpoint rate,
+    alltoall_bw, is absent there). Before: racks swept to 0 read 1 tier of 0 switches."""
+    fab = _fabric(ctx, with_tiers=False)
+    return np.where(np.asarray(fab["n_total"], dtype=float) <= 0, 0.0, fab["tiers"])
 
 
 @output("network", "max_endpoints", "1 tier: floor(min(S, m) * k1 / m); 2 tiers: k2 * d / m; 3 tiers: k3 * p * d / m")
