@@ -367,3 +367,33 @@ def test_a_fabric_with_no_endpoints_has_no_tiers() -> None:
         tiers = np.asarray(results.values["s.be.tiers"], dtype=float).ravel()
         switches = np.asarray(results.values["s.be.switches"], dtype=float).ravel()
         assert tiers[0] == 0 and switches[0] == 0 and tiers[1] >= 1 and switches[1] >= 1, (topology, tiers, switches)
+
+
+# ----------------------------------------------------------------------------- plausibility: an estate beyond the world
+
+ESTATE = """\
+from systems import DGX_H100_rack
+param halls = 1
+site s {
+  land_price = 0 USD
+  hall h x halls { rack r: DGX_H100_rack x 4 }
+}
+"""
+
+
+def test_a_site_drawing_more_than_the_world_generates_is_flagged() -> None:
+    """A site whose average facility power exceeds the world's average electricity generation (29,925 TWh in 2023,
+    Energy Institute Statistical Review of World Energy 2024: 3.42 TW) is an `implausible-value` warning at the
+    site, in the scenarios where it is, naming its facility figures (compiler/plausible.py `check_world_supply`).
+    Before: 10^9 halls of four DGX H100 racks (146,020 GW on average) compiled silently, exit 0. The bound is
+    physical, not a taste: a halls count of 1 (180 kW) and 10^4 (about 1.5 GW) stay silent; the figures keep their
+    values (a warning only)."""
+    results, sink = evaluate_text(ESTATE, "hunt17.factory", {"halls": "[1, 10000, 1000000000]"})
+    flagged = [d for d in sink.items if d.code == "implausible-value"]
+    assert len(flagged) == 1 and flagged[0].severity == "warning", [d.message for d in sink.items]
+    assert "s.facility_power_avg" in flagged[0].quantities and "halls = 1000000000" in flagged[0].message.replace(
+        ",", ""), flagged[0].message
+    avg = np.asarray(results.values["s.facility_power_avg"], dtype=float).ravel()
+    world = 29925e12 / 8760
+    assert avg[0] < avg[1] < world < avg[2]                              # the sweep's figures, as computed
+    assert abs(avg[2] / avg[0] - 1e9) < 1e-6 * 1e9                       # counts scale the power (law)
