@@ -116,8 +116,10 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
     _check_ordered_pairs(ev, results, count)     # (session 10's audit: after the per-value checks)
     _check_workload_headlines(ev, results, count)
-    from .plausible import check_plausible
+    from .plausible import check_plausible, check_world_supply
     check_plausible(ev, results, count)
+    if only is None:
+        check_world_supply(ev, results, count)
 
 
 def check_refused_reads(ev, results) -> None:

@@ -1071,11 +1071,12 @@ class Context:
             self.missing(name)
         return np.asarray([float(default)])
 
-    def missing(self, name: str):
+    def missing(self, name: str, why: str = ""):
+        """`name` is needed and not given (`why`: what the model could not read in its place, appended)."""
         node = self.node
         what = f"`{node.path}`" if node is not None else "a computed figure"
         self.ev.sink.warning(Code.MODEL_INPUT_MISSING, f"{what} cannot be computed: {self.inst.kind} "
-                             f"`{self.inst.path}` does not give `{name}`",
+                             f"`{self.inst.path}` does not give `{name}`{why}",
                              self.inst.block.name_span, help=f"set `{name} = ...` in `{self.inst.block.name}`",
                              quantities=[node.path] if node is not None else [])
         self.ev.broken.setdefault(self._path(name), (f"{self.inst.kind} `{self.inst.path}` does not give `{name}`",

@@ -169,3 +169,45 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
             notes=[f"published range: {entry.source}",
                    "the value is used as written; a warning only (an unusual figure can be real)"],
             help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path])
+
+
+# The world's electricity generation in 2023, 29,925 TWh ("Demand for electricity around the world grew 2.5% in 2023
+# to reach a record level of 29,925 terawatt-hours": Energy Institute, Statistical Review of World Energy 2024,
+# 2024-06-20, via industrialinfo.com 2024-06-28; Ember's Global Electricity Review 2024 counts 29,471 TWh), as an
+# average power over the year's 8,760 hours: 3.42 TW. A site drawing more on average than every power plant on Earth
+# generates is no plan any grid can supply: a count slip (halls `x 1000000000`) or a unit slip is likely.
+WORLD_GENERATION_AVG = 29925e12 / 8760          # W
+
+
+def check_world_supply(ev, results, count: int) -> None:
+    """An `implausible-value` warning at each site whose average facility power (`facility_power_avg`, else its
+    peak `facility_power`) exceeds WORLD_GENERATION_AVG in some scenario, naming both; its figures are used as
+    computed (a warning, as the input ranges above)."""
+    from .checks import _per_scenario, _scenarios
+    from .display import format_quantity
+
+    for path in sorted(results.values):
+        node = results.graph.nodes.get(path)
+        inst = node.instance if node is not None else None
+        if inst is None or inst.kind != "site" or node.kind != "model":
+            continue
+        name = path[len(inst.path) + 1:]
+        if name != "facility_power_avg" and not (name == "facility_power"
+                                                   and f"{inst.path}.facility_power_avg" not in results.values):
+            continue
+        values = _per_scenario(np.asarray(results.values[path], dtype=float), count)
+        bad = np.isfinite(values) & (values > WORLD_GENERATION_AVG) if values is not None else None
+        if bad is None or not bad.any():
+            continue
+        shown = float(values[np.flatnonzero(bad)[0]])
+        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        flagged = [q for q in (f"{inst.path}.facility_power_avg", f"{inst.path}.facility_power",
+                               f"{inst.path}.energy_year") if q in results.values]
+        ev.sink.warning(
+            Code.IMPLAUSIBLE_VALUE, f"site `{inst.path}` draws {format_quantity(shown, 'W')} on average{where}, more "
+            f"than the whole world's electricity generation ({format_quantity(WORLD_GENERATION_AVG, 'W')} on "
+            f"average): no grid can supply it", inst.block.name_span,
+            notes=["the world generated 29,925 TWh of electricity in 2023 (Energy Institute, Statistical Review of "
+                   "World Energy 2024): 3.42 TW over the year's 8,760 hours",
+                   "the figures are used as computed; a warning only"],
+            help="check the counts (`x ...`) and units of the halls, racks and servers placed", quantities=flagged)

@@ -172,7 +172,9 @@ CODES: dict[str, tuple[str, str]] = {
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "
                     "the range published figures span (compiler/plausible.py gives each range with its source and "
                     "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
-                    "is not judged)."),
+                    "is not judged). Also a site whose average facility power exceeds the whole world's average "
+                    "electricity generation (3.4 TW: 29,925 TWh in 2023, Energy Institute Statistical Review of World "
+                    "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
                             "run's time to train) cannot be computed: an input its model needs is missing (a chip "
                             "without the rate of the precision it runs at), named here. The figure is absent (null in "

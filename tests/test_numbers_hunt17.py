@@ -253,3 +253,147 @@ def test_a_moe_service_never_draws_more_at_a_lower_load() -> None:
     memory = np.asarray(results.values["s.b.memory_utilization"], dtype=float).ravel()
     assert np.all(np.diff(draw) >= -1e-9 * draw[1:]), dict(zip(loads, draw.round(1)))
     assert np.all(memory < 1), dict(zip(loads, memory.round(3)))
+
+
+# ----------------------------------------------------------------------------- training: a run shorter than a step
+
+SHORT_RUN = """\
+from systems import DGX_H100
+from models import Llama3_1_8B
+param tok = 1 Mtok
+site s {
+  land_price = 0 USD
+  training t {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = tok
+  }
+}
+"""
+
+
+def test_a_training_run_takes_at_least_one_step_and_more_tokens_never_take_less_time() -> None:
+    """Law: a run of any tokens > 0 takes at least one optimizer step, so time_to_train >= step_time, and more
+    tokens never take less time (training.py `steps`: max(1, tokens / G)). Before: T0 = tokens / G x t_step, so
+    Llama 3.1 8B on 8 H100 with 1 Mtok against the default 4.19 Mtok global batch read time_to_train 7.84 s
+    against a step_time of 32.9 s, and 1 token 7.8 us, exit 0. Above one batch the steps stay tokens / G (the
+    mean of MLPerf's reference convergence points, validate's rows, unchanged)."""
+    loads = ["1 tok", "1 Mtok", "4 Mtok", "4.194304 Mtok", "6 Mtok", "41.94304 Mtok"]
+    results, errors = _run(SHORT_RUN, {"tok": "[" + ", ".join(loads) + "]"})
+    assert not errors, [d.message for d in errors]
+    step = np.asarray(results.values["s.t.step_time"], dtype=float).ravel()
+    t = np.asarray(results.values["s.t.time_to_train"], dtype=float).ravel()
+    good = np.asarray(results.values["s.t.goodput"], dtype=float).ravel()
+    assert np.all(t * good >= step * (1 - 1e-9)), dict(zip(loads, (t / step).round(3)))
+    assert np.all(np.diff(t) >= 0), dict(zip(loads, t.round(3)))
+    # one batch and below: one step; ten batches: ten steps (hand count, the run's own step and goodput)
+    assert np.allclose((t * good / step)[:4], 1.0, rtol=1e-9) and np.isclose(t[5] * good[5] / step[5], 10.0, rtol=1e-9)
+
+
+# ----------------------------------------------------------------------------- network: the servers' NICs
+
+NIC_BOX = """\
+from network import Q3400, OSFP_800G_2xDR4, ConnectX7, ConnectX8
+nic slow {
+  bandwidth = 200 Gb/s
+  ports = 1
+  power = 20 W
+  price = 1000 USD
+}
+server box {
+  max_power = 10 kW
+  chip g: H100_SXM x 8
+  NICS
+}
+site s {
+  land_price = 0 USD
+  hall h { rack r { server b: box x 4 } }
+  network be {
+    role = "scale_out"
+    switch = Q3400
+    transceiver = OSFP_800G_2xDR4
+    FIELD
+  }
+}
+"""
+
+
+def test_a_fabric_never_injects_more_than_the_servers_nics_send() -> None:
+    """Law: the injection bandwidth (and the link speed) of a scale_out fabric never exceed the rate of the NICs its
+    endpoints send with; a port runs at the lower of its two ends (network.py `_servers_nic_rate`). Before: a
+    network without `nic` took the switch's port speed, so 128 DGX H100 GPUs (one 400G ConnectX-7 each) on an
+    800G Quantum-X800 read injection_bw 800 Gb/s, bisection 51.2 Tb/s and 256 800G optics; now 400 Gb/s, 25.6
+    Tb/s and 128 (two 400G links to a port, the 800G twin-port module carrying two). Servers with NICs of two
+    rates take those that number one per accelerator; where that leaves several, no figure (a warning asking for
+    `nic`); a `nic` written on the network still decides."""
+    dgx = _values(FABRIC)
+    assert dgx["s.be.injection_bw"] == 400 * 1e9 / 8 and dgx["s.be.link_speed"] == 400 * 1e9 / 8
+    # hand count: 128 x 400G endpoint links on 4 ToR leaves (a rack's 32 GPUs each), 1:1 up: 128 leaf-spine
+    # links, bisection min(128 x 400G, 128 x 400G) / 2 = 25.6 Tb/s; optics only above the leaves (in-rack DACs):
+    # 128 links x 2 ends x 400G / 800G a module = 128
+    assert dgx["s.be.bisection_bw"] == 128 * 400e9 / 8 / 2
+    assert dgx["s.be.transceivers"] == 128
+    cases = {  # NICs of the server, field on the network -> injection (Gb/s), None: not computed
+        ("nic c: ConnectX7 x 8", ""): 400,
+        ("nic c: ConnectX8 x 8", ""): 800,
+        ("nic c: ConnectX7 x 8\n  nic st: slow x 2", ""): 400,       # one per GPU: the compute NICs
+        ("nic a: ConnectX7 x 4\n  nic st: slow x 4", ""): None,      # neither one per GPU: ambiguous
+        ("nic a: ConnectX7 x 4\n  nic st: slow x 4", "nic = ConnectX8"): 800,
+        ("", ""): 800,                                              # no NIC declared: the port speed
+    }
+    for (nics, field), want in cases.items():
+        text = NIC_BOX.replace("NICS", nics).replace("FIELD", field)
+        results, errors = _run("from chips import H100_SXM\n" + text)
+        assert not errors, (nics, [d.message for d in errors])
+        if want is None:
+            assert "s.be.injection_bw" not in results.values, nics
+            continue
+        inj = float(np.asarray(results.values["s.be.injection_bw"]).ravel()[0])
+        link = float(np.asarray(results.values["s.be.link_speed"]).ravel()[0])
+        assert inj == want * 1e9 / 8 and link <= inj, (nics, field, inj * 8e-9, link * 8e-9)
+
+
+def test_a_fabric_with_no_endpoints_has_no_tiers() -> None:
+    """A tier is a layer of switches: where the network attaches no endpoint it builds no switch, port or link, so
+    no tier either (0, a count of the structure as its switches are; its per-endpoint rate alltoall_bw is absent,
+    test above). Before: the racks swept to 0 read tiers 1 over 0 switches, exit 0. Law: tiers is 0 exactly where
+    the endpoints are, and at least 1 elsewhere."""
+    for topology in ("", '    topology = "single_switch"\n'):
+        text = "param n = 4\n" + FABRIC.replace("param n = 4\n", "").replace('    role = "scale_out"\n',
+                                                                            '    role = "scale_out"\n' + topology)
+        results, errors = _run(text, {"n": "[0, 4]"})
+        assert not errors, [d.message for d in errors]
+        tiers = np.asarray(results.values["s.be.tiers"], dtype=float).ravel()
+        switches = np.asarray(results.values["s.be.switches"], dtype=float).ravel()
+        assert tiers[0] == 0 and switches[0] == 0 and tiers[1] >= 1 and switches[1] >= 1, (topology, tiers, switches)
+
+
+# ----------------------------------------------------------------------------- plausibility: an estate beyond the world
+
+ESTATE = """\
+from systems import DGX_H100_rack
+param halls = 1
+site s {
+  land_price = 0 USD
+  hall h x halls { rack r: DGX_H100_rack x 4 }
+}
+"""
+
+
+def test_a_site_drawing_more_than_the_world_generates_is_flagged() -> None:
+    """A site whose average facility power exceeds the world's average electricity generation (29,925 TWh in 2023,
+    Energy Institute Statistical Review of World Energy 2024: 3.42 TW) is an `implausible-value` warning at the
+    site, in the scenarios where it is, naming its facility figures (compiler/plausible.py `check_world_supply`).
+    Before: 10^9 halls of four DGX H100 racks (146,020 GW on average) compiled silently, exit 0. The bound is
+    physical, not a taste: a halls count of 1 (180 kW) and 10^4 (about 1.5 GW) stay silent; the figures keep their
+    values (a warning only)."""
+    results, sink = evaluate_text(ESTATE, "hunt17.factory", {"halls": "[1, 10000, 1000000000]"})
+    flagged = [d for d in sink.items if d.code == "implausible-value"]
+    assert len(flagged) == 1 and flagged[0].severity == "warning", [d.message for d in sink.items]
+    assert "s.facility_power_avg" in flagged[0].quantities and "halls = 1000000000" in flagged[0].message.replace(
+        ",", ""), flagged[0].message
+    avg = np.asarray(results.values["s.facility_power_avg"], dtype=float).ravel()
+    world = 29925e12 / 8760
+    assert avg[0] < avg[1] < world < avg[2]                              # the sweep's figures, as computed
+    assert abs(avg[2] / avg[0] - 1e9) < 1e-6 * 1e9                       # counts scale the power (law)

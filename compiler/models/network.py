@@ -22,9 +22,19 @@ Endpoints (who attaches)
 
 Links
     r  = link_speed  = the field, else min(nic.bandwidth, switch.port_speed) with a `nic`, else
-                       switch.port_speed; a torus: injection_bw / (2 * dims)
+                       min(NIC, switch.port_speed) where the servers declare their NICs (scale_out, below),
+                       else switch.port_speed; a torus: injection_bw / (2 * dims)
     i  = injection_bw = the field, else nic.bandwidth; scale_up: chip.scaleup_bw / 2 of the first chip
-                       under the parent (scaleup_bw is bidirectional); else r
+                       under the parent (scaleup_bw is bidirectional); scale_out without `nic`: NIC, the
+                       rate of the servers' own NICs; else r
+    NIC (scale_out, no `nic`): the `bandwidth` of the nic parts in the servers (racks, rows, halls) under the
+                       parent; where they have several rates, of those that number one per accelerator in their
+                       server (DGX H100: 8 ConnectX-7 for the compute fabric beside 2 for storage). A port runs
+                       at the lower of its two ends, so a 400G NIC on an 800G switch makes 400G links (two to a
+                       port by breakout, the optics at 400G each): the fabric never injects more than the
+                       endpoints' NICs send. Several rates left: ambiguous, the figures are not computed (a
+                       `model-input-missing` warning: set `nic`). Front-end and storage fabrics keep the port
+                       speed (their servers attach through NICs or DPUs of their own)
     m  = links per endpoint = ceil(i / r)              (NVL72: 7.2 Tb/s / 400 Gb/s = 18 NVLink links)
     b  = lanes per switch port = floor(S / r) when r <= S (breakout: an 800G port as 2 x 400G),
          1 / ceil(r / S) when a link needs several ports
@@ -453,7 +463,8 @@ def endpoints(ctx):
     return _attached_in(ctx, parent)
 
 
-@output("network", "injection_bw", "nic.bandwidth; scale_up: chip.scaleup_bw / 2; else link_speed")
+@output("network", "injection_bw", "nic.bandwidth; scale_up: chip.scaleup_bw / 2; scale_out: the servers' NIC "
+        "rate; else link_speed")
 def injection_bw(ctx):
     if _role(ctx) == "scale_up":
         chip = _first_under(ctx.parent, "chip") if ctx.parent is not None else None
@@ -464,10 +475,14 @@ def injection_bw(ctx):
         return ctx.ref("nic").get("bandwidth")
     if _topology(ctx) == "torus" and not ctx.is_set("link_speed"):
         ctx.missing("injection_bw")
+    nic = _servers_nic_rate(ctx)
+    if nic is not None and not ctx.is_set("link_speed"):
+        return nic
     return ctx.get("link_speed")
 
 
-@output("network", "link_speed", "min(nic.bandwidth, switch.port_speed), else switch.port_speed; "
+@output("network", "link_speed", "min(nic.bandwidth, switch.port_speed), else min(the servers' NIC rate, "
+        "switch.port_speed) (scale_out), else switch.port_speed; "
         "torus: injection_bw / (2 * dims)")
 def link_speed(ctx):
     if _topology(ctx) == "torus":
@@ -475,7 +490,52 @@ def link_speed(ctx):
     port = ctx.ref("switch").get("port_speed")
     if ctx.is_set("nic"):
         return np.minimum(ctx.ref("nic").get("bandwidth"), port)
-    return port
+    nic = _servers_nic_rate(ctx)
+    return port if nic is None else np.minimum(nic, port)
+
+
+def _nics_under(ctx, count=None) -> list:
+    """(nic part, how many of it its container holds, accelerators in that container) for every `nic` part under
+    `ctx`, depth first through servers, racks, rows and halls."""
+    found = []
+    chips = _count_under(ctx, "chip")
+    for part in ctx.parts("nic", *CONTAINERS):
+        if part.kind == "nic":
+            found.append((part, part.count, chips))
+        elif part.kind in CONTAINERS:
+            found.extend(_nics_under(part))
+    return found
+
+
+def _servers_nic_rate(ctx):
+    """The rate of the NICs the endpoints of a scale_out fabric without a `nic` send with (module docstring,
+    `Links`): the `bandwidth` of the nic parts in the servers under the parent; where they have several rates,
+    those that number one per accelerator in their server (the rule that counts the endpoints). None where the
+    servers declare no NIC (or the role is not scale_out: front-end and storage fabrics attach servers through
+    NICs or DPUs of their own). Several rates among those: ambiguous, the figure is not computed (a
+    `model-input-missing` warning asking for `nic`)."""
+    if _role(ctx) != "scale_out" or ctx.parent is None:
+        return None
+    nics = _nics_under(ctx.parent)
+    if not nics:
+        return None
+
+    def distinct(entries):
+        rates = []
+        for part, _, _ in entries:
+            rate = np.asarray(part.get("bandwidth"), dtype=float).reshape(-1)
+            if not any(r.shape == rate.shape and np.allclose(r, rate, rtol=1e-9) for r in rates):
+                rates.append(rate)
+        return rates
+
+    rates = distinct(nics)
+    if len(rates) > 1:
+        rates = distinct([e for e in nics if np.all(np.isclose(e[1], e[2]))])
+    if len(rates) != 1:
+        shown = [f"{x * 8e-9:g} Gb/s" for x in sorted({float(r[0]) for r in distinct(nics)})]
+        ctx.missing("nic", f", and the NICs of its servers run at {' and '.join(shown)} (not one rate among those "
+                           "that number one per accelerator): which of them attach to this fabric?")
+    return rates[0]
 
 
 # ------------------------------------------------------------------ the fabric
@@ -559,9 +619,14 @@ def _placement(ctx) -> str:
     return ctx.text("leaf_placement", "end_of_row" if _topology(ctx) == "rail_optimized" else "top_of_rack")
 
 
-@output("network", "tiers", "the fewest tiers whose capacity holds the endpoints (nvlink, single_switch, torus: 1)")
+@output("network", "tiers", "the fewest tiers whose capacity holds the endpoints (nvlink, single_switch, torus: 1); "
+        "0 without endpoints")
 def tiers_model(ctx):
-    return _fabric(ctx, with_tiers=False)["tiers"]
+    """The fewest switch tiers that hold the endpoints; 0 where the network attaches none: it builds no switch, port
+    or link (each of those 0), so no tier either (a count of the structure, as they are; its per-endpoint rate,
+    alltoall_bw, is absent there). Before: racks swept to 0 read 1 tier of 0 switches."""
+    fab = _fabric(ctx, with_tiers=False)
+    return np.where(np.asarray(fab["n_total"], dtype=float) <= 0, 0.0, fab["tiers"])
 
 
 @output("network", "max_endpoints", "1 tier: floor(min(S, m) * k1 / m); 2 tiers: k2 * d / m; 3 tiers: k3 * p * d / m")

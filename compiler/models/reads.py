@@ -333,6 +333,13 @@ _INFERENCE_ENERGY = _INFERENCE_SOLVE + (
     "ref:chip.scaleup_bw", "ref:chip.tdp", "ref:rack.all:chip.dynamic_power", "ref:system.parts:chip.dynamic_power",
     "set:batch", "set:pp", "set:tp", "tokens_per_s", "offered_share",)
 
+# the NICs of the servers under a scale_out network's parent, and the accelerators beside them (network.py
+# `_servers_nic_rate`): read by network.injection_bw and network.link_speed
+_SERVERS_NICS = (
+    "set:link_speed", "up:all:nic.bandwidth", "up:all:nic.count", "up:all:chip.count", "up:all:server.count",
+    "up:all:rack.count", "up:all:row.count", "up:parts:hall.count", "up:parts:rack.count", "up:parts:server.count",
+    "up:parts:row.count")
+
 # read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
 _NETWORK_TOPOLOGY = _NETWORK + (
     "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",)
@@ -703,9 +710,11 @@ READS: dict[str, tuple[str, ...]] = {
         "role", "up:accelerators", "up:all:chip.count", "up:all:cpu.count", "up:all:dpu.count", "up:all:memory.count",
         "up:all:nic.count", "up:all:rack.count", "up:all:row.count", "up:all:server.count", "up:all:storage.count",
         "up:all:switch.count", "up:parts:hall.count", "up:parts:rack.count"),
-    "network.injection_bw": ("link_speed", "nic", "ref:nic.bandwidth", "role", "topology", "up:all:chip.scaleup_bw"),
+    "network.injection_bw": ("link_speed", "nic", "ref:nic.bandwidth", "role", "topology", "up:all:chip.scaleup_bw")
+    + _SERVERS_NICS,
     "network.link_speed": (
-        "dims", "nic", "ref:nic.bandwidth", "ref:switch.port_speed", "role", "set:injection_bw", "switch", "topology"),
+        "dims", "nic", "ref:nic.bandwidth", "ref:switch.port_speed", "role", "set:injection_bw", "switch", "topology")
+    + _SERVERS_NICS,
     "network.max_endpoints": _NETWORK_TOPOLOGY,
     "network.ports": _NETWORK_TOPOLOGY,
     "network.power": _NETWORK + (
