@@ -1,7 +1,8 @@
 """Laws of a plant part whose price is already installed (`installed = true`; s16-capex, 2026-12-06).
 
 s15-capex priced placed plant gear installed: units x price x the installation factor of its category (cooling
-2.4804 / 0.718 = 3.4546, power 3.7206 / 1.690 = 2.2015: tests/test_capex_laws15.py). Two stdlib prices say they
+2.4804 / 0.718 = 3.4546, power 3.7206 / 1.690 = 2.2015 then; since s17-econ2 3.4533 and 2.5979, the installed
+generator out of the power equipment: tests/test_capex_laws15.py). Two stdlib prices say they
 are installed already (Generator_3MW "~$500/kW installed with enclosure, tank and paralleling share",
 Chiller_WC_1000ton "~$700/ton installed"), so the model marked them up twice: the flagship's 88 generators cost
 88 x $1.5M x 2.2015 = $290.6M where their written installed price is 88 x $1.5M = $132.0M ($158.6M too much).
@@ -18,7 +19,7 @@ import pytest
 
 from sampling import sampled
 from spec_eval import error_free_values
-from test_capex_laws15 import CLASSES, INSTALL, SITE_ONLY, figures_of
+from test_capex_laws15 import CLASSES, INSTALL, SHARE, SITE_ONLY, figures_of
 from test_capex_laws15 import SPEC as SPEC15   # tests/ is on the path
 
 # the laws15 spec with a line for `installed` after the price
@@ -38,8 +39,8 @@ def _run(kind, capacity, redundancy, rack, line, price=1.0, installed=None) -> d
 @pytest.mark.parametrize("case", sampled(CLASSES, 3, single=True), ids=[c[0] for c in CLASSES])
 def test_an_installed_price_is_not_marked_up_and_gives_the_estimate(case) -> None:
     """Law: a part marked installed costs units x price. E.g. the CRAH class of 8 DGX H100 racks: its estimate
-    $415,441 (279,149 W x 2.4804 $/W x 0.09 / 0.15) read as 3 installed units is $138,480 each; placing 3 units
-    at $138,480 with `installed = true` gives $415,441 (x 3.4546 it would read $1,435,166)."""
+    $424,154 (279,149 W x 2.4804 $/W x 0.0919 / 0.15) read as 3 installed units is $141,385 each; placing 3 units
+    at $141,385 with `installed = true` gives $424,154 (x 3.4533 it would read $1,464,720)."""
     _, kind, category, detail, capacity, redundancy, units, rack = case
     figure = f"class.capex_{category}_{detail}"
     estimated = _run(kind, capacity, redundancy, rack, "")
@@ -82,7 +83,7 @@ def test_a_non_bool_installed_is_refused() -> None:
 def test_the_stdlib_generator_and_water_cooled_chiller_are_priced_installed() -> None:
     """The two stdlib prices whose comments say installed carry `installed = true`; placing 3 Generator_3MW
     costs 3 x $2.067M = $6.201M (3,000 kW x $650/kW installed, NREL REopt.jl v0.35.0, 2023-09-29, x 1.06 to 2025
-    dollars; not x 2.2015 = $13.65M; s17-econ), 2 Chiller_WC_1000ton 2 x $0.7M = $1.4M (not x 3.4546)."""
+    dollars; not x the power factor 2.5979 = $16.11M; s17-econ), 2 Chiller_WC_1000ton 2 x $0.7M = $1.4M (not x 3.4546)."""
     from compiler import evaluate_text
     text = """from systems import DGX_H100_rack
 from facility import Generator_3MW, Chiller_WC_1000ton
@@ -105,7 +106,7 @@ site s {
 def test_the_flagships_generators_cost_their_installed_price() -> None:
     """The defect: the flagship's 88 Generator_3MW ($1.5M, "~$500/kW installed") cost 88 x $1.5M x 2.2015 =
     $290.6M; s16-capex: 88 x $1.5M = $132.0M. s17-econ: the price is REopt's installed $650/kW x 3,000 kW x 1.06
-    (2023 -> 2025 dollars) = $2.067M, so 88 x $2.067M = $181.9M (as equipment x 2.2015 it would be $400.5M)."""
+    (2023 -> 2025 dollars) = $2.067M, so 88 x $2.067M = $181.9M (as equipment x 2.5979 it would be $472.6M)."""
     from pathlib import Path
 
     from compiler import evaluate_text
@@ -131,7 +132,7 @@ def test_a_sites_crahs_outside_its_halls_at_the_halls_installed_price() -> None:
     v = {k: float(np.asarray(x).ravel()[0]) for k, x in values.items()
          if k.startswith("s.") and not isinstance(x, str) and np.asarray(x).dtype.kind == "f"}
     assert v["s.crahs_outside_halls"] == 2
-    rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * (0.39 + 0.23 + 0.03)
+    rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * (SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"])
     assert v["s.capex_cooling"] == pytest.approx(v["s.h.capex_cooling"] + 2 * 60_000 + rest, rel=1e-9)
     assert v["s.detail.capex_cooling_priced_installed"] == pytest.approx(2 * 60_000, rel=1e-9)
     assert v["s.h.detail.capex_cooling_priced_installed"] == pytest.approx(v["s.h.crahs"] * 60_000, rel=1e-9)
@@ -149,8 +150,8 @@ def test_show_writes_the_flag_as_the_language_does() -> None:
 
 def test_a_flag_that_differs_between_scenarios_prices_each_as_its_run() -> None:
     """Law: a sweep equals the runs one at a time. `installed = n > 0` with `n` swept over [0, 1]: 2 UPS at $1,000
-    cost 2 x $1,000 x 2.2015 = $4,403 where n = 0 and $2,000 where n = 1 (both scenarios were priced as one:
-    $4,403, the flag read all-or-nothing over the sweep)."""
+    cost 2 x $1,000 x 2.5979 = $5,196 where n = 0 and $2,000 where n = 1 (both scenarios were priced as one,
+    the flag read all-or-nothing over the sweep)."""
     from compiler import evaluate_text
     text = """from systems import DGX_H100_rack
 param n = %s

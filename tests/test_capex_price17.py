@@ -6,11 +6,11 @@ M$ (+$49.9M = 88 x $0.567M), TCO 2,223.49 -> 2,230.07 M$/yr (+$6.58M: the flagsh
 CRF(8%, 20 yr) = 0.101852, and $49.9M x (0.101852 + 0.03 maintenance) = $6.579M). Law stated here, the
 arithmetic behind those deltas, for a price change of a placed part:
   * raising a placed part's price by D raises capex by units x D x markup, where markup is 1 for a part marked
-    `installed = true` and the category's installation factor (2.2015 power) otherwise;
+    `installed = true` and the category's installation factor (2.5979 power since s17-econ2) otherwise;
   * and raises the TCO per year by that capex change x (CRF(r, facility life) + maintenance rate): with the
     defaults r = 0, life 20 yr, maintenance 3%/yr, x (1/20 + 0.03) = 0.08.
 Hand figures: 2 generators of 1 MW N+1, D = $100k: installed, capex +$200,000, TCO +$16,000 a year; as
-equipment, capex +$200,000 x 2.2015 = +$440,300, TCO +$35,224 a year.
+equipment, capex +$200,000 x 2.5979 = +$519,580, TCO +$41,566 a year.
 """
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 from spec_eval import error_free_values  # tests/ is on the path
+from test_capex_laws15 import AIR_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_W = 11.7 * 0.53 * 0.4          # $/W of cooling plant: build_cost_per_watt x critical_share x cooling share
@@ -109,12 +110,14 @@ def test_a_liquid_only_block_pays_no_crah_share() -> None:
 
 def test_air_hall_by_hand() -> None:
     """10 DGX H100 racks in a hall with no cooling gear placed: its heat is all air, so
-    capex_cooling = it_power x 11.7 x 0.53 x 0.4 x (0.09 / 0.15 + 0.39 + 0.23 + 0.03) = it_power x 2.4804 x 1.25
-    (before: x (0.26 + 0.09 + 0.39 + 0.23 + 0.03) = x 1.0, a CDU share for heat no CDU carries)."""
+    capex_cooling = it_power x 11.7 x 0.53 x 0.4 x (CRAH share / 0.15 + chiller + heat rejection + pump shares)
+    = it_power x 2.4804 x 1.2603 (the shares of tests/test_capex_laws15.py, derived from the stdlib prices since
+    s17-econ2: 0.0919 / 0.15 + 0.3919 + 0.2297 + 0.0261; at s14-cfo2's rounded 0.09 / 0.15 + 0.39 + 0.23 + 0.03
+    it was 1.25; before s14-cfo2: x 1.0, a CDU share for heat no CDU carries)."""
     v = error_free_values(AIR % {"let": "", "hall_let": ""}, None, "cooling.factory")
     it = float(v["s.h.it_power"][0])
     assert float(v["s.h.heat_air"][0]) == pytest.approx(it, rel=1e-12)
-    assert float(v["s.h.capex_cooling"][0]) == pytest.approx(it * PER_W * (0.09 / 0.15 + 0.39 + 0.23 + 0.03),
+    assert float(v["s.h.capex_cooling"][0]) == pytest.approx(it * PER_W * AIR_CLASSES,
                                                              rel=1e-9)
 
 

@@ -9,6 +9,7 @@ from compiler import evaluate_text
 from compiler.models import Assumption
 from compiler.models import assumptions as A
 from compiler.models.cost import service_duty_cycle
+from test_capex_laws15 import AIR_CLASSES  # tests/ is on the path
 
 YEAR = 8760 * 3600.0
 MONTH = YEAR / 12
@@ -73,9 +74,9 @@ def test_halving_the_duty_cycle_doubles_usd_per_mtok_but_for_the_energy_it_saves
 
 def test_lease_against_owning_by_hand() -> None:
     """10 racks of 4 DGX H100 (IT peak P). Owning, with the defaults: building P * 11.7 $/W * (1 - 0.53), power
-    and cooling plant P * 11.7 * 0.53 * (0.6 + 0.4 * 1.25) (the DGX H100 is air-cooled: its cooling classes by the
-    heat they carry, no CDUs and CRAHs at 0.09 / 0.15 of the cooling plant per W of air heat, chillers, heat
-    rejection and pumps 0.65; compiler.models.cost `_plant`, s14-cfo2), depreciated over 20 years (no discount rate
+    and cooling plant P * 11.7 * 0.53 * (0.6 + 0.4 * 1.2603) (the DGX H100 is air-cooled: its cooling classes by the
+    heat they carry, no CDUs and CRAHs at 0.0919 / 0.15 of the cooling plant per W of air heat, chillers, heat
+    rejection and pumps 0.6477 (shares derived from the stdlib prices, tests/test_capex_laws15.py AIR_CLASSES); compiler.models.cost `_plant`, s14-cfo2), depreciated over 20 years (no discount rate
     set), 3% a year maintenance on the plant. Leasing at $184.06 per kW-month: those three capex lines are 0, and the rent is P / 1 kW * 184.06
     * 12 a year. Energy, staff and IT are the same either way, so
 
@@ -84,7 +85,7 @@ def test_lease_against_owning_by_hand() -> None:
     leased = _run("colocation_price = 184.06 USD/kW/month")
     it = own["s.it_power"]
     assert leased["s.it_power"] == it
-    building, plant = it * 11.7 * (1 - 0.53), it * 11.7 * 0.53 * (0.6 + 0.4 * (0.09 / 0.15 + 0.39 + 0.23 + 0.03))
+    building, plant = it * 11.7 * (1 - 0.53), it * 11.7 * 0.53 * (0.6 + 0.4 * AIR_CLASSES)
     assert own["s.capex_building"] == pytest.approx(building, rel=1e-9)
     assert own["s.capex_power"] + own["s.capex_cooling"] == pytest.approx(plant, rel=1e-9)
     for name in ("capex_building", "capex_power", "capex_cooling", "depreciation_facility_year"):

@@ -10,6 +10,7 @@ import pytest
 from compiler import evaluate_text
 from compiler.models.facility import FIXED_LOSS_SHARE, rack_floor_area
 from spec_eval import run, value
+from test_capex_laws15 import INSTALL, SHARE  # tests/ is on the path
 
 
 def _limits(sink, word: str = ""):
@@ -259,31 +260,32 @@ def test_gear_placed_in_rows_is_priced_in_the_halls_plant() -> None:
     never priced)."""
     base, _ = run(ROW_GEAR.replace("GEAR", ""))
     it = value(base, "s.h.it_power")
-    per_w_power = 11.7 * 0.53 * 0.6 * 0.24          # distribution class: 0.893 $/W
-    per_w_cdu = 11.7 * 0.53 * 0.4 * 0.26            # CDU class: 0.645 $/W
+    per_w_power = 11.7 * 0.53 * 0.6 * SHARE["distribution"]   # distribution class: 3.7206 x 0.2793 = 1.039 $/W
+    per_w_cdu = 11.7 * 0.53 * 0.4 * SHARE["cdu"]                # CDU class: 2.4804 x 0.2603 = 0.646 $/W
     priced = ROW_GEAR.replace("GEAR", "busway b: bus x 4\n      cdu c: loop x 2").replace(
         "price = 1 USD", "price = 1000000 USD")
     results, _ = run(priced)
-    # 2 rows x 4 busways x $1M = $8M, installed x 3.7206 / 1.690 = 2.2015 (s15-capex): $17.6M, replaces 2 MW x
-    # 0.893 $/W; 2 rows x 2 CDUs x $1M = $4M, installed x 2.4804 / 0.718 = 3.4546: $13.8M, replaces 2 MW x 0.645 $/W
+    # 2 rows x 4 busways x $1M = $8M, installed x 2.5979 (s15-capex; (3.7206 - 0.7579) / 1.1404 since s17-econ2):
+    # $20.8M, replaces 2 MW x 1.039 $/W; 2 rows x 2 CDUs x $1M = $4M, installed x 2.4804 / 0.7183 = 3.4533: $13.8M,
+    # replaces 2 MW x 0.646 $/W (tests/test_capex_laws15.py INSTALL, SHARE)
     assert value(results, "s.h.capex_power") == pytest.approx(
-        value(base, "s.h.capex_power") - it * per_w_power + 8e6 * (11.7 * 0.53 * 0.6 / 1.690), rel=1e-9)
+        value(base, "s.h.capex_power") - it * per_w_power + 8e6 * INSTALL["power"], rel=1e-9)
     assert value(results, "s.h.capex_cooling") == pytest.approx(
-        value(base, "s.h.capex_cooling") - it * per_w_cdu + 4e6 * (11.7 * 0.53 * 0.4 / 0.718), rel=1e-9)
+        value(base, "s.h.capex_cooling") - it * per_w_cdu + 4e6 * INSTALL["cooling"], rel=1e-9)
     # law: a dearer part never lowers the capex
     dearer, _ = run(priced.replace("price = 1000000 USD", "price = 2000000 USD"))
     assert value(dearer, "s.capex") > value(results, "s.capex")
 
 
 def test_gear_placed_in_racks_is_priced_in_the_halls_plant() -> None:
-    # two $0.5M CDUs in each of the 20 racks (2 rows x 10) are bought: $20M, installed x 3.4546 (s15-capex), on top
-    # of the CDU class's estimate, which the hall's thermal model still sizes for the racks' heat (`cdus`):
-    # s17-hunt-num (before, they replaced its 2 MW x 0.645 $/W, so a cheap rack CDU lowered capex)
+    # two $0.5M CDUs in each of the 20 racks (2 rows x 10) are bought: $20M, installed x 3.4533 (s15-capex, s17-econ2),
+    # on top of the CDU class's estimate, which the hall's thermal model still sizes for the racks' heat (`cdus`):
+    # s17-hunt-num (before, they replaced its 2 MW x 0.646 $/W, so a cheap rack CDU lowered capex)
     base, _ = run(ROW_GEAR.replace("GEAR", ""))
     text = ROW_GEAR.replace("GEAR", "").replace("rack frame { server n: box }",
                                                  "rack frame {\n  server n: box\n  cdu c: loop x 2\n}")
     results, _ = run(text.replace('redundancy = "N+1"\n  price = 1 USD', 'redundancy = "N+1"\n  price = 500000 USD'))
-    per_w_cdu = 11.7 * 0.53 * 0.4 * 0.26
+    per_w_cdu = 11.7 * 0.53 * 0.4 * SHARE["cdu"]
     assert value(results, "s.h.capex_cooling") == pytest.approx(
-        value(base, "s.h.capex_cooling") + 20 * 2 * 0.5e6 * (11.7 * 0.53 * 0.4 / 0.718), rel=1e-9)
+        value(base, "s.h.capex_cooling") + 20 * 2 * 0.5e6 * INSTALL["cooling"], rel=1e-9)
     assert value(results, "s.h.cdus") == value(base, "s.h.cdus") and per_w_cdu > 0

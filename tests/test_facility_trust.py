@@ -14,6 +14,7 @@ import pytest
 from compiler import evaluate_text
 from compiler.models import assumptions as A
 from spec_eval import run, value
+from test_capex_laws15 import AIR_CLASSES, INSTALL, SHARE  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
@@ -22,11 +23,13 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.factory"))
 COOLING_PER_W = 11.7 * 0.53 * 0.4              # 2.4804 $/W
 POWER_PER_W = 11.7 * 0.53 * 0.6                # 3.7206 $/W
 # placed gear is priced installed (s15-capex): x the plant cost per W over the equipment the shares were priced on
-COOLING_INSTALL = COOLING_PER_W / 0.718        # 3.4546
-POWER_INSTALL = POWER_PER_W / 1.690            # 2.2015
-# an all-air block's cooling classes by the heat they carry (s14-cfo2): CRAHs 0.09 per W of air heat of a reference
-# hall with 15% of it in air, so 0.09 / 0.15 = 0.6; no CDUs; chillers, heat rejection, pumps 0.39 + 0.23 + 0.03
-AIR_CLASSES = 0.09 / 0.15 + 0.39 + 0.23 + 0.03   # 1.25
+# (the reference plant of stdlib parts, written out in tests/test_capex_laws15.py; s17-econ2, 2026-12-06)
+COOLING_INSTALL = INSTALL["cooling"]           # 2.4804 / 0.7183 = 3.4533
+POWER_INSTALL = INSTALL["power"]               # (3.7206 - 0.7579 installed generators) / 1.1404 = 2.5979
+# an all-air block's cooling classes by the heat they carry (s14-cfo2): CRAHs 0.0919 per W of air heat of a reference
+# hall with 15% of it in air, so 0.0919 / 0.15 = 0.6127; no CDUs; chillers, heat rejection, pumps
+# 0.3919 + 0.2297 + 0.0261 (at the s14 rounded shares 0.6 + 0.39 + 0.23 + 0.03 = 1.25)
+# AIR_CLASSES = 1.2603, from tests/test_capex_laws15.py
 
 HALL = """
 server box {
@@ -72,20 +75,20 @@ def _liquid_hall(gear: str = ""):
 
 def test_placing_cdus_replaces_the_cdu_share_only() -> None:
     # 10 MW of IT, 85% of its heat to liquid (the reference hall of the shares). All defaults: 10 MW * 2.4804 $/W =
-    # $24.804 M of cooling (CDUs 8.5 MW * 2.4804 * 0.26 / 0.85, CRAHs 1.5 MW * 2.4804 * 0.09 / 0.15, the rest 0.65).
-    # Placing CDUs (explicit x 6 at $0.4 M, installed x 3.4546): 8.291 M + 24.804 M * (1 - 0.26) = 8.291 M +
-    # 18.355 M = 26.646 M.
+    # $24.804 M of cooling (CDUs 8.5 MW * 2.4804 * 0.2603 / 0.85, CRAHs 1.5 MW * 2.4804 * 0.0919 / 0.15, the rest
+    # 0.6477). Placing CDUs (explicit x 6 at $0.4 M, installed x 3.4533): 8.288 M + 24.804 M * (1 - 0.2603) =
+    # 8.288 M + 18.347 M = 26.635 M.
     default = value(_liquid_hall(), "s.h.capex_cooling")
     assert default == pytest.approx(10e6 * COOLING_PER_W)
     placed = value(_liquid_hall("cdu c: big_cdu x 6"), "s.h.capex_cooling")
-    assert placed == pytest.approx(6 * 400e3 * COOLING_INSTALL + 10e6 * COOLING_PER_W * (1 - 0.26))
+    assert placed == pytest.approx(6 * 400e3 * COOLING_INSTALL + 10e6 * COOLING_PER_W * (1 - SHARE["cdu"]))
     # the law of the issue: never below the sized plant minus the CDUs' default share
     assert placed >= default - 10e6 * COOLING_PER_W * A.plant_share_cdu.value
 
 
 def test_one_implicit_cdu_is_sized_and_the_other_classes_keep_their_price() -> None:
     # 10 MW of air-cooled IT (box has no cooling field: air): heat_liquid = 0, so 0 CDUs are sized;
-    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.25 (AIR_CLASSES).
+    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.2603 (AIR_CLASSES).
     results = _hall("cdu c: big_cdu")
     assert value(results, "s.h.cdus") == 0
     assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_CLASSES)
@@ -95,7 +98,7 @@ def test_one_implicit_cdu_is_sized_and_the_other_classes_keep_their_price() -> N
 
 def test_gear_placed_on_the_site_is_not_charged_again_in_its_halls() -> None:
     # A transformer class placed at the site: the hall charges no default transformer share,
-    # the site prices 6 units at $0.15 M installed (x 2.2015). Hall: 10 MW * 3.7206 * (1 - 0.07) = 34.60 M.
+    # the site prices 6 units at $0.15 M installed (x 2.5979). Hall: 10 MW * 3.7206 * (1 - 0.0838) = 34.09 M.
     text = HALL.replace("GEAR", "").replace("site s {", """transformer tx {
   capacity = 2.5 MW
   price = 150000 USD
@@ -103,8 +106,8 @@ def test_gear_placed_on_the_site_is_not_charged_again_in_its_halls() -> None:
 site s {
   transformer mv: tx x 6""")
     results, _ = run(text)
-    assert value(results, "s.h.capex_power") == pytest.approx(10e6 * POWER_PER_W * 0.93)
-    assert value(results, "s.capex_power") == pytest.approx(10e6 * POWER_PER_W * 0.93 + 6 * 150e3 * POWER_INSTALL)
+    assert value(results, "s.h.capex_power") == pytest.approx(10e6 * POWER_PER_W * (1 - SHARE["transformer"]))
+    assert value(results, "s.capex_power") == pytest.approx(10e6 * POWER_PER_W * (1 - SHARE["transformer"]) + 6 * 150e3 * POWER_INSTALL)
 
 
 def test_flagship_with_one_cdu_keeps_the_rest_of_the_cooling_plant() -> None:
@@ -120,8 +123,8 @@ def test_flagship_with_one_cdu_keeps_the_rest_of_the_cooling_plant() -> None:
     assert hall_default == pytest.approx(it * COOLING_PER_W)
     cdus = value(cdu_only, "frontier_campus.data_hall.cdus")
     hall_cdu = value(cdu_only, "frontier_campus.data_hall.capex_cooling")
-    assert hall_cdu == pytest.approx(cdus * 400e3 * COOLING_INSTALL + it * COOLING_PER_W * (1 - 0.26))
-    assert hall_cdu >= hall_default - it * COOLING_PER_W * 0.26
+    assert hall_cdu == pytest.approx(cdus * 400e3 * COOLING_INSTALL + it * COOLING_PER_W * (1 - SHARE["cdu"]))
+    assert hall_cdu >= hall_default - it * COOLING_PER_W * SHARE["cdu"]
 
 
 def test_ac_chain_with_only_transformers_is_no_better_than_all_defaults() -> None:
@@ -395,8 +398,8 @@ site s {
     results, _ = run(text)
     assert value(results, "s.h.chillers") == 12 and value(results, "s.chillers") == 12
     # hall (all air): the chiller class is placed above it; site: 12 * $0.1 M
-    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - 0.39))
-    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - 0.39)
+    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - SHARE["chiller"]))
+    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - SHARE["chiller"])
                                                               + 12 * 100e3 * COOLING_INSTALL)
 
 

@@ -160,7 +160,12 @@ site s {
 }
 """
 PLANT_PER_W = 11.7 * 0.53 * 0.4         # build_cost_per_watt x critical_share x cooling_share_of_plant, $/W
-INSTALL = PLANT_PER_W / 0.718           # placed gear installed (s15-capex): / plant_equipment_cooling, 3.4546
+# placed gear installed (s15-capex): / plant_equipment_cooling 0.7183 = 3.4533; the shares: derived from the stdlib
+# prices (s17-econ2), written out in tests/test_capex_laws15.py
+from test_capex_laws15 import AIR_CLASSES, SHARE  # noqa: E402  (tests/ is on the path)
+from test_capex_laws15 import INSTALL as _INSTALL  # noqa: E402
+INSTALL = _INSTALL["cooling"]
+REST = SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"]     # 0.3919 + 0.2297 + 0.0261 = 0.6477
 
 
 def _crah_site(outside: int = 3, site_let: str = "") -> dict[str, float]:
@@ -175,17 +180,17 @@ def test_a_sites_crahs_cost_what_its_halls_crahs_cost() -> None:
     """Hand calculation (cost._plant, s15-money). The hall places CRAH_150kW ($60,000, 150 kW, N+1), sized by the
     thermal model; the site holds 3 DGX H100 racks outside the hall, all air: 104.68 kW of air heat, for which the
     thermal model sizes ceil(104.68 / 150) + 1 = 2 CRAHs (crahs_outside_halls). Those 2 are bought at the price the
-    hall pays per unit, installed as all placed gear (s15-capex: x 2.4804 / 0.718 = 3.4546): 2 x $60,000 x 3.4546
-    = $414,551 for 300 kW of CRAHs, where the per-W estimate charged 104.68 kW x 2.4804 $/W x 0.09 / 0.15 =
-    $155,800 for the heat (whole units: ceil + 1 spare). The site's other classes stay per W of its own IT:
-    chillers 0.39, heat rejection 0.23, pumps 0.03 of 2.4804 $/W.
-    capex_cooling(site) = hall's + 2 x 60,000 x 3.4546 + 104.68 kW x 2.4804 x 0.65."""
+    hall pays per unit, installed as all placed gear (s15-capex: x 2.4804 / 0.7183 = 3.4533): 2 x $60,000 x 3.4533
+    = $414,397 for 300 kW of CRAHs, where the per-W estimate charged 104.68 kW x 2.4804 $/W x 0.0919 / 0.15 =
+    $159,100 for the heat (whole units: ceil + 1 spare). The site's other classes stay per W of its own IT:
+    chillers 0.3919, heat rejection 0.2297, pumps 0.0261 of 2.4804 $/W (shares derived from the stdlib prices,
+    s17-econ2). capex_cooling(site) = hall's + 2 x 60,000 x 3.4533 + 104.68 kW x 2.4804 x 0.6477."""
     v = _crah_site()
     own_air = v["s.heat_air_outside_halls"]
     assert own_air == pytest.approx(3 * v["s.h.r.it_power"], rel=1e-12)                  # all air
     units = np.ceil(own_air / 150e3) + 1
     assert units == 2 == v["s.crahs_outside_halls"]
-    expected = v["s.h.capex_cooling"] + units * 60_000 * INSTALL + own_air * PLANT_PER_W * (0.39 + 0.23 + 0.03)
+    expected = v["s.h.capex_cooling"] + units * 60_000 * INSTALL + own_air * PLANT_PER_W * REST
     assert v["s.capex_cooling"] == pytest.approx(expected, rel=1e-9)
     # the CRAH share no longer prices the site's CRAHs: its units do
     other = _crah_site(site_let="let plant_share_crah = 0.5")
@@ -194,21 +199,21 @@ def test_a_sites_crahs_cost_what_its_halls_crahs_cost() -> None:
 
 def test_more_air_heat_outside_the_halls_never_lowers_the_sites_cooling_capex() -> None:
     """Law: doubling the racks outside the hall (3 -> 6 -> 12) never lowers capex_cooling, and the CRAHs bought
-    for them are whole units at the hall's price, installed (the site's CRAH capex / units = $60,000 x 3.4546)."""
+    for them are whole units at the hall's price, installed (the site's CRAH capex / units = $60,000 x 3.4533)."""
     last = 0.0
     for outside in (3, 6, 12):
         v = _crah_site(outside)
         assert v["s.capex_cooling"] >= last
         last = v["s.capex_cooling"]
-        rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * (0.39 + 0.23 + 0.03)
+        rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * REST
         crah = v["s.capex_cooling"] - v["s.h.capex_cooling"] - rest
         assert crah / v["s.crahs_outside_halls"] == pytest.approx(60_000.0 * INSTALL, rel=1e-9)
 
 
 def test_the_flagships_crahs_outside_its_halls_by_unit_count() -> None:
     """The flagship: its 20.99 MW of network outside the halls is air; the thermal model sizes 141 CRAHs of 150 kW
-    (crahs_outside_halls), bought at the $60,000 its halls pay, installed (x 3.4546, s15-capex): $29.2M, where the
-    per-W estimate is $31.2M (20.99 MW x 2.4804 $/W x 0.6)."""
+    (crahs_outside_halls), bought at the $60,000 its halls pay, installed (x 3.4533, s15-capex): $29.2M, where the
+    per-W estimate is $31.9M (20.99 MW x 2.4804 $/W x 0.0919 / 0.15)."""
     results, sink = _evaluated("examples/flagship_campus.factory")
     assert results is not None
     crahs = _v(results, "frontier_campus.crahs_outside_halls")
@@ -225,7 +230,7 @@ def test_the_flagships_crahs_outside_its_halls_by_unit_count() -> None:
     assert (chillers, coolers) == (38, 255)
     assert own == pytest.approx((141 * 60_000 + chillers * _price("chiller Chiller_AC_500ton")
                                  + coolers * _price("dry_cooler DryCooler_1MW")) * INSTALL
-                                + it_own * PLANT_PER_W * 0.03, rel=1e-9)
+                                + it_own * PLANT_PER_W * SHARE["pump"], rel=1e-9)
 
 
 def _price(header: str) -> float:
@@ -312,14 +317,14 @@ def enterprise():
 
 def test_enterprise_capex_by_hand(enterprise) -> None:
     """64 H100 at $27,500 + 16 Xeon 8480C at $10,710 = $1,931,360 of IT; 67.02 kW of IT at the build cost:
-    power 11.7 x 0.53 x 0.6, cooling (all air: no CDUs, CRAHs 0.09 / 0.15, chillers 0.39, heat rejection 0.23,
-    pumps 0.03) 11.7 x 0.53 x 0.4 x 1.25, building 11.7 x 0.47 $/W; land $0 (given). The bill of materials sums to
+    power 11.7 x 0.53 x 0.6, cooling (all air: no CDUs, CRAHs 0.0919 / 0.15, chillers 0.3919, heat rejection
+    0.2297, pumps 0.0261, derived from the stdlib prices since s17-econ2) 11.7 x 0.53 x 0.4 x 1.2603, building 11.7 x 0.47 $/W; land $0 (given). The bill of materials sums to
     the IT capex it claims."""
     p = "headquarters"
     it = _v(enterprise, f"{p}.it_power")
     assert _v(enterprise, f"{p}.capex_it") == pytest.approx(64 * 27_500 + 16 * 10_710, rel=1e-12)
     assert _v(enterprise, f"{p}.capex_power") == pytest.approx(it * 11.7 * 0.53 * 0.6, rel=1e-9)
-    assert _v(enterprise, f"{p}.capex_cooling") == pytest.approx(it * 11.7 * 0.53 * 0.4 * 1.25, rel=1e-9)
+    assert _v(enterprise, f"{p}.capex_cooling") == pytest.approx(it * 11.7 * 0.53 * 0.4 * AIR_CLASSES, rel=1e-9)
     assert _v(enterprise, f"{p}.capex_building") == pytest.approx(it * 11.7 * 0.47, rel=1e-9)
     assert _v(enterprise, f"{p}.capex_land") == 0.0
     bom = sum(float(v.ravel()[0]) for k, v in enterprise.values.items()
@@ -329,10 +334,10 @@ def test_enterprise_capex_by_hand(enterprise) -> None:
 
 
 def test_enterprise_cost_per_year_by_hand(enterprise) -> None:
-    """Straight-line (no finance block: r = 0): IT $1,931,360 / 5 = $386,272; facility ($249,359 + $207,799 +
-    $368,550) / 20 = $41,285; energy 69.61 kW x 8,760 h x $0.12 = $73.2k; maintenance 3% x (capex - building - land)
-    = $71.7k; staff $60k / MW x 0.06702 MW = $4.02k; land's capital 0 (no land, r = 0); TCO $576.4k a year,
-    $576.4k / (64 x 8,760 h) = $1.028 an accelerator-hour."""
+    """Straight-line (no finance block: r = 0): IT $1,931,360 / 5 = $386,272; facility ($249,359 + $209,520 +
+    $368,550) / 20 = $41,371; energy 69.61 kW x 8,760 h x $0.12 = $73.2k; maintenance 3% x (capex - building - land)
+    = $71.7k; staff $60k / MW x 0.06702 MW = $4.02k; land's capital 0 (no land, r = 0); TCO $576.5k a year,
+    $576.5k / (64 x 8,760 h) = $1.028 an accelerator-hour."""
     p = "headquarters"
     g = lambda name: _v(enterprise, f"{p}.{name}")     # noqa: E731
     assert g("depreciation_it_year") * YEAR == pytest.approx(g("capex_it") / 5, rel=1e-9)
@@ -349,7 +354,7 @@ def test_enterprise_cost_per_year_by_hand(enterprise) -> None:
 
 def test_enterprise_doubling_the_racks_doubles_every_cost() -> None:
     """Law: racks 4 -> 8 doubles capex, each category, depreciation, opex and the TCO exactly; the hour and the
-    capex per MW stay (measured: $2,757,069 -> $5,514,138)."""
+    capex per MW stay (measured: $2,758,789 -> $5,517,578; s17-econ2)."""
     from compiler import evaluate_text
     text = (ROOT / ENTERPRISE).read_text()
     runs = []

@@ -242,7 +242,10 @@ def test_a_model_row_beside_an_unpriced_part_row_stays_a_number(specs) -> None:
     plant = rows["headquarters.server_room:power"]
     assert not plant["new_incomplete"] and plant["change"] < 0     # the PDU class left the per-W plant
     total = next(x for x in out["text"].splitlines() if "total capex change" in x)
-    assert total.startswith(f"    total capex change: -${round(-plant['change']):,}, not counting 1 unpriced"), total
+    # the total is the rows' changes as printed, round(new) - round(old) (plan_costs.ROUNDING_NOTE), which may differ
+    # from round(change) by a dollar (s17-econ2's plant factor moved this one to 69,645 printed, 69,646 rounded)
+    printed = round(plant["old"]) - round(plant["new"])
+    assert total.startswith(f"    total capex change: -${printed:,}, not counting 1 unpriced"), total
 
 
 SERVICE = """from systems import DGX_H100

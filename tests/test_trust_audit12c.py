@@ -31,6 +31,7 @@ from compiler import evaluate_files, evaluate_text
 from compiler.render import report
 from compiler.render.report_sections import WORKLOAD_COLUMNS
 from spec_eval import error_free_values  # tests/ is on the path
+from test_capex_laws15 import INSTALL, SHARE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,7 +173,7 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_chiller_never_lowers_its_ca
     warned = [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
     assert warned, [d.message for d in sink.items]
     counted, _ = _evaluate_plant("  dry_cooler d: DryCooler_1MW x 2")
-    install = 11.7 * 0.53 * 0.4 / 0.718              # placed gear is priced installed (s15-capex): 3.4546
+    install = INSTALL["cooling"]          # placed gear is priced installed (s15-capex): 2.4804 / 0.7183 = 3.4533
     assert counted["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 2 * 150e3 * install,
                                                           rel=1e-12)
     tower, sink = _evaluate_plant("  cooling_tower t: CoolingTower_5MW")
@@ -182,17 +183,17 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_chiller_never_lowers_its_ca
 
 def test_a_dry_cooler_at_a_site_that_rejects_heat_by_dry_cooler_replaces_the_estimate() -> None:
     """heat_rejection = "dry_cooler": the placed dry cooler is the site's heat rejection, sized by the model
-    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k, installed (x 2.4804 / 0.718 =
-    3.4546, s15-capex), in place of the class's estimate; no warning."""
+    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k, installed (x 2.4804 / 0.7183 =
+    3.4533, s15-capex), in place of the class's estimate; no warning."""
     from dsl.diagnostics import Code
     v, sink = _evaluate_plant('  heat_rejection = "dry_cooler"\n  dry_cooler d: DryCooler_1MW')
     units = v["s.dry_coolers"][0]
     assert units == np.ceil(v["s.heat_rejected"][0] / 1e6) + 1
     plain, _ = _evaluate_plant('  heat_rejection = "dry_cooler"')
-    share = 0.23                                     # plant_share_heat_rejection (compiler.models.assumptions)
+    share = SHARE["heat_rejection"]     # 1.1 x $150/kW / 0.7183 $/W = 0.2297 (tests/test_capex_laws15.py)
     # of the site's IT at the cooling plant's cost per W (none placed; the other classes by the heat they carry)
     estimate = plain["s.it_power"][0] * 11.7 * 0.53 * 0.4 * share
-    install = 11.7 * 0.53 * 0.4 / 0.718
+    install = INSTALL["cooling"]
     assert v["s.capex_cooling"][0] == pytest.approx(plain["s.capex_cooling"][0] - estimate + units * 150e3 * install,
                                                     rel=1e-9)
     assert not [d for d in sink.items if d.code == Code.NO_EFFECT]

@@ -171,64 +171,137 @@ cooling_share_of_plant = Assumption(
     "cost\" in a data center (MEP Estimation USA, F. Kowalski, \"HVAC Estimating for Data Centers\", updated 2024-06 "
     "[S]): 0.4 is the low end of that range", range=SHARE)
 # Split of the per-watt plant cost among classes of gear, so that gear a spec places replaces the default
-# of its own class only (compiler.models.cost). Each category's shares add up to 1. [D] from the stdlib's
-# unit prices (stdlib/facility.factory, themselves [U]) per kW carried, times their usual redundancy.
-_POWER_SPLIT = ("[D] share of the electrical plant cost per W [U]: stdlib prices per kW with redundancy: "
-                "transformers $60/kW x 2N = 120, LV switchgear $90/kW x 2N = 180, UPS $400/kW x N+1 ~ 440 "
-                "(rectifiers take its place on 800 V DC), PDUs $200/kW x 2N = 400, generators $500/kW x N+1 "
-                "~ 550; total ~1,690 $/kW")
-_COOLING_SPLIT = ("[D] share of the cooling plant cost per W [U], for a reference liquid-cooled hall (85% of "
-                  "heat to liquid, chillers sized for all heat on the design day), stdlib prices per kW "
-                  "with N+1: CDUs $200/kW x 1.1 x 0.85 = 187, CRAHs $400/kW x 1.1 x 0.15 = 66, air-cooled "
-                  "chillers $256/kW x 1.1 = 281, dry coolers (or towers) $150/kW x 1.1 = 165, pumps $17/kW "
-                  "x 1.1 = 19; total ~718 $/kW")
-plant_share_transformer = Assumption("plant_share_transformer", 0.07, "1", _POWER_SPLIT + ": 120 / 1,690")
-plant_share_switchgear = Assumption("plant_share_switchgear", 0.11, "1", _POWER_SPLIT + ": 180 / 1,690")
-plant_share_conversion = Assumption("plant_share_conversion", 0.26, "1",
-                                    _POWER_SPLIT + ": UPS or rectifiers 440 / 1,690")
-plant_share_distribution = Assumption("plant_share_distribution", 0.24, "1",
-                                      _POWER_SPLIT + ": PDUs or busways 400 / 1,690")
-plant_share_generator = Assumption("plant_share_generator", 0.32, "1", _POWER_SPLIT + ": 550 / 1,690")
-plant_share_cdu = Assumption("plant_share_cdu", 0.26, "1", _COOLING_SPLIT + ": 187 / 718")
-plant_share_crah = Assumption("plant_share_crah", 0.09, "1", _COOLING_SPLIT + ": 66 / 718")
-plant_share_chiller = Assumption("plant_share_chiller", 0.39, "1", _COOLING_SPLIT + ": 281 / 718")
-plant_share_heat_rejection = Assumption("plant_share_heat_rejection", 0.23, "1",
-                                        _COOLING_SPLIT + ": dry coolers or cooling towers 165 / 718")
-plant_share_pump = Assumption("plant_share_pump", 0.03, "1", _COOLING_SPLIT + ": 19 / 718")
-# The equipment the shares above were priced on, per W of IT: what the plant's installed cost per W buys of gear
-# at its list price, so that gear a spec places is priced installed, as the estimate of its class is
-# (compiler.models.cost `installation_factor`; s15-capex, 2026-12-06).
+# of its own class only (compiler.models.cost), and the installation factor of gear a spec places. Derived here,
+# in code, from a reference plant of stdlib parts (s17-econ2, 2026-12-06), so that a stdlib price or `installed`
+# flag cannot leave them stale (tests/test_plant_reference17.py reads each row back from stdlib/facility.factory
+# and fails where one differs). Per class: the stdlib part, its price (USD), its capacity (W), the units bought per
+# unit needed (2N: 2, N+1: ~1.1), the share of the reference hall's heat it carries (the CDUs the 85% that goes to
+# liquid, the CRAHs the 15% to air, the rest all of it), and whether the price is installed (`installed = true`).
+# Its cost per W of IT: price / capacity x units per unit needed x heat share. The category's plant cost per W at
+# the defaults (build_cost_per_watt 11.7 x critical_share 0.53 x cooling_share_of_plant 0.4 or its rest 0.6:
+# R = 2.4804 $/W cooling, 3.7206 $/W power) is what the finished reference plant costs, so
+#     R = sum over installed-priced classes of their cost per W + factor x sum over equipment-priced ones of theirs
+#     factor = (R - installed) / equipment,  share of a class = its installed cost per W / R
+# (its cost per W itself where its price is installed, x the factor where it is the equipment's). An installed
+# price is neither marked up nor counted in the factor's equipment. The shares add up to 1 in each category.
+_TON = 12000 * 1055.05585262 / 3600          # W: one refrigeration ton, 12,000 BTU/h (stdlib/units.txt)
+_LIQUID = 0.85                               # plant_reference_liquid_fraction (below)
+PLANT_REFERENCE = {
+    "power": (
+        # class,         stdlib part,           price USD,          capacity W,              units, heat, installed
+        ("transformer", "Transformer_2500kVA", 150_000.0, 2.5e6, 2.0, 1.0, False),
+        ("switchgear", "Switchgear_LV_4000A", 300_000.0, 480 * 4000 * 3 ** 0.5, 2.0, 1.0, False),
+        ("conversion", "UPS_1250kVA", 500_000.0, 1.25e6, 1.1, 1.0, False),
+        ("distribution", "PDU_300kVA", 60_000.0, 300e3, 2.0, 1.0, False),
+        ("generator", "Generator_3MW", 3000 * 650 * 1.06, 3e6, 1.1, 1.0, True),
+    ),
+    "cooling": (
+        ("cdu", "CDU_row_2MW", 400_000.0, 2e6, 1.1, _LIQUID, False),
+        ("crah", "CRAH_150kW", 60_000.0, 150e3, 1.1, 1 - _LIQUID, False),
+        ("chiller", "Chiller_AC_500ton", 450_000.0, 500 * _TON, 1.1, 1.0, False),
+        ("heat_rejection", "DryCooler_1MW", 150_000.0, 1e6, 1.1, 1.0, False),
+        ("pump", "Pump_3500kW", 60_000.0, 1000 * _TON, 1.1, 1.0, False),
+    ),
+}
+_REFERENCE_PLANT_PER_W = {"power": 11.7 * 0.53 * (1 - 0.4), "cooling": 11.7 * 0.53 * 0.4}   # R, $/W (defaults)
+
+
+def _reference(category: str) -> dict:
+    """The reference plant of `category` worked out: {class: (cost per W of IT, installed)}, the installed and
+    equipment sums, the factor and each class's share (the formulas in the comment above)."""
+    rows = {c: (price / capacity * units * heat, installed)
+            for c, _, price, capacity, units, heat, installed in PLANT_REFERENCE[category]}
+    installed = sum(w for w, inst in rows.values() if inst)
+    equipment = sum(w for w, inst in rows.values() if not inst)
+    per_w = _REFERENCE_PLANT_PER_W[category]
+    factor = (per_w - installed) / equipment
+    shares = {c: (w if inst else factor * w) / per_w for c, (w, inst) in rows.items()}
+    return {"rows": rows, "installed": installed, "equipment": equipment, "factor": factor, "shares": shares}
+
+
+_POWER, _COOL = _reference("power"), _reference("cooling")
+# the classes whose reference price is installed (cost.installation_factor leaves their shares out of the factor)
+PLANT_INSTALLED_CLASSES = {cat: tuple(c for c, (_, inst) in ref["rows"].items() if inst)
+                           for cat, ref in (("power", _POWER), ("cooling", _COOL))}
+
+
+def _kw(ref, c):
+    return f"{1e3 * ref['rows'][c][0]:,.1f}"
+
+
+_DATED = ("s17-econ2, 2026-12-06: derived in code from the stdlib prices and `installed` flags "
+          "(compiler.models.assumptions PLANT_REFERENCE; tests/test_plant_reference17.py)")
+_POWER_SPLIT = (
+    "[D] share of the electrical plant cost per W [U] of a reference plant of stdlib parts, $/kW of IT with their "
+    f"redundancy: transformers $60/kW x 2N = {_kw(_POWER, 'transformer')}, LV switchgear $90.2/kW x 2N = "
+    f"{_kw(_POWER, 'switchgear')}, UPS $400/kW x N+1 = {_kw(_POWER, 'conversion')} (rectifiers take its place on "
+    f"800 V DC), PDUs $200/kW x 2N = {_kw(_POWER, 'distribution')}: equipment {1e3 * _POWER['equipment']:,.1f}, x the "
+    f"factor {_POWER['factor']:.4f}; generators $689/kW installed (NREL REopt.jl 2023 x 1.06 [S]) x N+1 = "
+    f"{_kw(_POWER, 'generator')}, taken as written; total 3,720.6 $/kW installed = {1e3 * _POWER['installed']:,.1f} "
+    f"installed-priced + {_POWER['factor']:.4f} x {1e3 * _POWER['equipment']:,.1f} equipment-priced (" + _DATED + ")")
+_COOLING_SPLIT = (
+    "[D] share of the cooling plant cost per W [U], for a reference liquid-cooled hall (85% of heat to liquid, "
+    "chillers sized for all heat on the design day) of stdlib parts, $/kW of IT with N+1: CDUs $200/kW x 1.1 x "
+    f"0.85 = {_kw(_COOL, 'cdu')}, CRAHs $400/kW x 1.1 x 0.15 = {_kw(_COOL, 'crah')}, air-cooled chillers $255.9/kW x "
+    f"1.1 = {_kw(_COOL, 'chiller')}, dry coolers (or towers) $150/kW x 1.1 = {_kw(_COOL, 'heat_rejection')}, pumps "
+    f"$17.1/kW x 1.1 = {_kw(_COOL, 'pump')}; all equipment-priced (the installed water-cooled chiller is not in the "
+    f"reference: an air-cooled hall), total {1e3 * _COOL['equipment']:,.1f} $/kW x the factor {_COOL['factor']:.4f} = "
+    "2,480.4 $/kW (" + _DATED + ")")
+
+
+def _share(name: str, ref: dict, c: str, what: str) -> Assumption:
+    cost = 1e3 * ref["rows"][c][0] * (1.0 if ref["rows"][c][1] else ref["factor"])
+    total = 1e3 * _REFERENCE_PLANT_PER_W["power" if ref is _POWER else "cooling"]
+    return Assumption(name, ref["shares"][c], "1", f"{_POWER_SPLIT if ref is _POWER else _COOLING_SPLIT}: {what}"
+                      f"{cost:,.1f} / {total:,.1f} installed", range=SHARE)
+
+
+plant_share_transformer = _share("plant_share_transformer", _POWER, "transformer", "")
+plant_share_switchgear = _share("plant_share_switchgear", _POWER, "switchgear", "")
+plant_share_conversion = _share("plant_share_conversion", _POWER, "conversion", "UPS or rectifiers ")
+plant_share_distribution = _share("plant_share_distribution", _POWER, "distribution", "PDUs or busways ")
+plant_share_generator = _share("plant_share_generator", _POWER, "generator", "generators, priced installed, ")
+plant_share_cdu = _share("plant_share_cdu", _COOL, "cdu", "")
+plant_share_crah = _share("plant_share_crah", _COOL, "crah", "")
+plant_share_chiller = _share("plant_share_chiller", _COOL, "chiller", "")
+plant_share_heat_rejection = _share("plant_share_heat_rejection", _COOL, "heat_rejection",
+                                    "dry coolers or cooling towers ")
+plant_share_pump = _share("plant_share_pump", _COOL, "pump", "")
+# The equipment the equipment-priced classes of the shares above were priced on, per W of IT: what the plant's
+# installed cost per W, less its installed-priced classes' share, buys of gear at its list price, so that gear a
+# spec places is priced installed, as the estimate of its class is (compiler.models.cost `installation_factor`;
+# s15-capex, 2026-12-06; s17-econ2: the installed-priced classes out of it).
 plant_equipment_power = Assumption(
-    "plant_equipment_power", 1.690, "USD/W",
-    "[D] equipment price per W of IT of the electrical plant the power shares were priced on (their total: "
-    "transformers 120 + switchgear 180 + UPS 440 + PDUs 400 + generators 550 = ~1,690 $/kW, stdlib prices "
-    "with redundancy [U]). s15-capex note (2026-12-06): placed power gear is priced installed, units x price x "
-    "the electrical plant cost per W (11.7 x 0.53 x 0.6 = 3.72 $/W) / this = 2.20 (compiler.models.cost "
-    "installation_factor), as the classes not placed are estimated installed; before, placed gear was priced "
-    "as equipment only, 2.20x below the estimate of the same gear. 2.20 is below Lang's 3.10-4.74 for process "
-    "plant (factory-built switchgear, UPS and generators need less field work) [U]. s16-capex search (Schneider "
-    "Electric white papers 6 and 156, Uptime Institute, Turner & Townsend DCCI 2024 and 2025-2026, C&W 2025, "
-    "estimator and vendor pages): no public source found for an electrical installation factor or for the "
-    "equipment prices it is taken over; it also counts the generator's $500/kW x 1.1 = 550 as equipment, where "
-    "the stdlib now marks that price installed (s16-capex: re-based on the other gear, 3.7206 - 0.55 = 3.17 $/W "
-    "over 1.14 $/W would be 2.78, not applied: no source for either reading). s17-econ (2026-12-06): the stdlib "
-    "generator is now NREL REopt.jl's installed $650/kW (2023) x 1.06 = $689/kW; the shares and this total keep "
-    "the earlier $500/kW (re-based: 758 of 1,898 $/kW, factor 1.96; a change to every estimate, not applied)",
-    range=POSITIVE)
+    "plant_equipment_power", _POWER["equipment"], "USD/W",
+    f"[D] equipment price per W of IT of the equipment-priced classes of the electrical plant the power shares "
+    f"were priced on (transformers {_kw(_POWER, 'transformer')} + switchgear {_kw(_POWER, 'switchgear')} + UPS "
+    f"{_kw(_POWER, 'conversion')} + PDUs {_kw(_POWER, 'distribution')} = {1e3 * _POWER['equipment']:,.1f} $/kW, stdlib "
+    f"prices with redundancy [U]); the generators' installed {_kw(_POWER, 'generator')} $/kW (share "
+    f"{_POWER['shares']['generator']:.4f}) is not in it. Placed power gear is priced installed, units x price x "
+    f"the installation factor = electrical plant cost per W (11.7 x 0.53 x 0.6 = 3.7206 $/W) x (1 - the installed "
+    f"classes' shares) / this = (3.7206 - {_POWER['installed']:.4f}) / {_POWER['equipment']:.4f} = "
+    f"{_POWER['factor']:.4f} (compiler.models.cost installation_factor; s15-capex, 2026-12-06). s17-econ2 "
+    f"(2026-12-06): before, this was 1.690 $/W, counting the generator at an earlier $500/kW x 1.1 = 550 $/kW as "
+    f"equipment (factor 3.7206 / 1.690 = 2.2015, generator share 0.32), where the stdlib prices it installed at "
+    f"NREL REopt.jl's $650/kW (2023) x 1.06 = $689/kW [S] and takes it as written. {_POWER['factor']:.2f} is below "
+    "Lang's 3.10-4.74 for process plant (factory-built switchgear, UPS and PDUs need less field work) [U]; no "
+    "public source found for an electrical installation factor (s16-capex search: Schneider Electric white papers "
+    "6 and 156, Uptime Institute, Turner & Townsend DCCI 2024 and 2025-2026, C&W 2025)", range=POSITIVE)
 plant_equipment_cooling = Assumption(
-    "plant_equipment_cooling", 0.718, "USD/W",
-    "[D] equipment price per W of IT of the cooling plant the cooling shares were priced on (their total: "
-    "CDUs 187 + CRAHs 66 + chillers 281 + dry coolers 165 + pumps 19 = ~718 $/kW, stdlib prices with N+1 [U]). "
-    "s15-capex note (2026-12-06): placed cooling gear is priced installed, units x price x the cooling plant "
-    "cost per W (11.7 x 0.53 x 0.4 = 2.48 $/W) / this = 3.45 (compiler.models.cost installation_factor), as "
-    "the classes not placed are estimated installed; before, placed gear was priced as equipment only, 3.45x "
-    "below the estimate of the same gear (the flagship's halls' CRAHs lowered its cooling capex $184.9M -> "
-    "$129.6M). Public check: 3.45 is Cran's mean Lang factor (installed plant "
-    "over purchased equipment) of Lang's plants, 3.45 +- 0.47 (J. Cran, Chemical Engineering, 1981-04-06, "
-    "as quoted in Coulson & Richardson's Chemical Engineering Design; Lang 1948: 3.10 solids to 4.74 "
-    "fluids)", range=POSITIVE)
+    "plant_equipment_cooling", _COOL["equipment"], "USD/W",
+    f"[D] equipment price per W of IT of the equipment-priced classes of the cooling plant the cooling shares were "
+    f"priced on (CDUs {_kw(_COOL, 'cdu')} + CRAHs {_kw(_COOL, 'crah')} + chillers {_kw(_COOL, 'chiller')} + dry "
+    f"coolers {_kw(_COOL, 'heat_rejection')} + pumps {_kw(_COOL, 'pump')} = {1e3 * _COOL['equipment']:,.1f} $/kW, "
+    f"stdlib prices with N+1 [U]; every class equipment-priced: the installed water-cooled chiller is not the "
+    f"reference's). Placed cooling gear is priced installed, units x price x the cooling plant cost per W (11.7 x "
+    f"0.53 x 0.4 = 2.4804 $/W) / this = {_COOL['factor']:.4f} (compiler.models.cost installation_factor; s15-capex, "
+    "2026-12-06). s17-econ2 (2026-12-06): derived in code from the stdlib prices (before: the rounded 0.718 $/W, "
+    "factor 3.4546, and shares rounded to 0.01). Public check: Cran's mean Lang factor (installed plant over "
+    "purchased equipment) of Lang's plants, 3.45 +- 0.47 (J. Cran, Chemical Engineering, 1981-04-06, as quoted in "
+    "Coulson & Richardson's Chemical Engineering Design; Lang 1948: 3.10 solids to 4.74 fluids) [S]",
+    range=POSITIVE)
 plant_reference_liquid_fraction = Assumption(
-    "plant_reference_liquid_fraction", 0.85, "1",
+    "plant_reference_liquid_fraction", _LIQUID, "1",
     _COOLING_SPLIT + ": the share of its heat that goes to liquid, so that the CDU share is per W of liquid heat "
     "/ 0.85 and the CRAH share per W of air heat / 0.15 (compiler.models.cost `_plant`)",
     range=Range(0.0, 1.0, lo_open=True, hi_open=True))

@@ -16,21 +16,25 @@ Formulas:
                        (units sized by the thermal model for CDUs, CRAHs, chillers and dry coolers placed
                        without a count), else 0 when an ancestor places the class (it is priced there), else
                        own it_power * plant cost per W * category share * class share
-      installation   : installation factor = plant cost per W of the category / the equipment per W the
-                       class shares were priced on (plant_equipment_cooling 0.718 $/W, plant_equipment_power
-                       1.690 $/W), at least 1: cooling 2.4804 / 0.718 = 3.45, power 3.7206 / 1.690 = 2.20 by
-                       default. A `price` is the equipment's; the estimate is installed (the build cost per W
-                       is what a finished plant costs), so placed gear is priced installed too (s15-capex,
-                       2026-12-06, note below)
-      power classes  : transformer 0.07, switchgear 0.11, conversion (UPS or rectifier) 0.26,
-                       distribution (PDU or busway) 0.24, generator 0.32 (power shelves: placed only)
-      cooling classes: CDU 0.26, CRAH 0.09, chiller 0.39, heat rejection (dry cooler or tower) 0.23,
-                       pump 0.03        (shares in compiler.models.assumptions, each category's sum 1, of a
-                       reference hall with 85% of its heat to liquid)
-      heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.26 / 0.85, the
-                       CRAH class's per W of its own air heat, x 0.09 / 0.15 (the heat the thermal model sizes
+      installation   : installation factor = plant cost per W of the category x (1 - the shares of its
+                       installed-priced classes) / the equipment per W its equipment-priced classes were priced on
+                       (plant_equipment_power 1.1404 $/W, plant_equipment_cooling 0.7183 $/W), at least 1: power
+                       3.7206 x (1 - 0.2037) / 1.1404 = (3.7206 - 0.7579) / 1.1404 = 2.5979, cooling 2.4804 /
+                       0.7183 = 3.4533 by default. A `price` is the equipment's; the estimate is installed (the
+                       build cost per W is what a finished plant costs), so placed gear is priced installed too
+                       (s15-capex, 2026-12-06, note below); a price marked installed is neither marked up nor in
+                       the equipment the factor is taken over (s17-econ2 note below)
+      power classes  : transformer 0.0838, switchgear 0.1260, conversion (UPS or rectifier) 0.3072,
+                       distribution (PDU or busway) 0.2793, generator 0.2037 (power shelves: placed only)
+      cooling classes: CDU 0.2603, CRAH 0.0919, chiller 0.3919, heat rejection (dry cooler or tower) 0.2297,
+                       pump 0.0261     (shares in compiler.models.assumptions, derived there from a reference
+                       plant of stdlib parts, PLANT_REFERENCE; each category's sum 1; the cooling reference a
+                       hall with 85% of its heat to liquid)
+      heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.2603 / 0.85, the
+                       CRAH class's per W of its own air heat, x 0.0919 / 0.15 (the heat the thermal model sizes
                        them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
-                       block buys no CDUs and 0.6 of the cooling plant's cost per W in CRAHs (s14-cfo2)
+                       block buys no CDUs and 0.6126 of the cooling plant's cost per W in CRAHs (s14-cfo2; 0.6 at
+                       the rounded shares before s17-econ2)
       units its halls price: a site whose halls place priced CDUs or CRAHs buys the units the thermal model
                        sizes for its own heat on that path (cdus_outside_halls / crahs_outside_halls, of
                        cdu_capacity / crah_capacity each) at the price per W of capacity its halls pay,
@@ -113,13 +117,13 @@ Formulas:
                        2025 data-center genset, not a ceiling. Flagship: generators 88 x $1.5M = $132.0M ->
                        88 x $2.067M = $181.9M; capex 8,766.2 -> 8,816.1 M$, capex_power 625.2 -> 675.1 M$,
                        TCO 2,223.49 -> 2,230.07 M$/yr (+$49.9M x (CRF(8%, 20) 0.10185 + 0.03) = +$6.58M),
-                       chat 0.3125 -> 0.3135 $/Mtok (tests/test_capex_price17.py states the law). Not changed: the power
-                       class shares and plant_equipment_power (1.690 $/W) still count the generator at the old
-                       $500/kW x 1.1 = 550 $/kW "equipment"; re-based on $689 they would be 758 of 1,898 $/kW,
-                       generator share 0.40, power factor 3.7206 / 1.898 = 1.96 (a change to every estimate, for
-                       the lead to decide; no source gives an equipment/installed split per class, so the single
-                       factor per category stays). s17-econ search (no dated per-part figure found for the other
-                       15 prices): Schneider Electric white papers 156, 114 and 150 (the stored copies returned
+                       chat 0.3125 -> 0.3135 $/Mtok (tests/test_capex_price17.py states the law).
+                       Not changed here: the power class shares and plant_equipment_power (1.690 $/W) still
+                       counted the generator at the old $500/kW x 1.1 = 550 $/kW "equipment" (re-basing on $689
+                       inside the equipment, 758 of 1,898 $/kW, factor 1.96, would still have marked up over an
+                       installed price; s17-econ2, below, takes the installed class out of the factor instead:
+                       2.5979; no source gives an equipment/installed split per class, so the single factor per
+                       category stays). s17-econ search (no dated per-part figure found for the other 15 prices): Schneider Electric white papers 156, 114 and 150 (the stored copies returned
                        their opening pages, not WP 156's cost-model appendix), Uptime Institute "Dollars per kW
                        plus dollars per square foot" (a whole-build $/kW + $/ft2 model, no per-part split in what
                        was read), C&W 2025, REopt.jl (generator, CHP and absorption-chiller defaults only), EPA CHP
@@ -133,6 +137,38 @@ Formulas:
                        recorded beside its stdlib price as a check, none replaces one (an unverified compilation
                        whose own notes flag the matching classes or leave the scope, e.g. UPS batteries, unsaid;
                        its version table credits an AI assistant with compiling it).
+      s17-econ2 note (2026-12-06): the shares and factors derived from the stdlib parts, an installed price
+                       out of the factor. The s17-econ generator (REopt's installed $689/kW, `installed = true`,
+                       taken as written) was still $500/kW x 1.1 = 550 $/kW of "equipment" in the power shares
+                       (generator 0.32) and in plant_equipment_power (1.690 $/W), so the factor 3.7206 / 1.690 =
+                       2.2015 marked the other gear up over a denominator that held an installed price, and the
+                       generator class's estimate (0.32 x 3,720.6 = $1,191/kW) was 1.57x the installed generators
+                       a spec places ($758/kW with N+1). One formulation now: the category's installed plant cost
+                       per W is R = sum over installed-priced classes of their $/W + factor x sum over equipment-
+                       priced classes of theirs, so
+                           factor = (R - installed $/W) / equipment $/W,  share = a class's installed $/W / R
+                       with the $/W of each class from a reference plant of stdlib parts (price / capacity x units
+                       per unit needed (2N: 2, N+1: 1.1) x the heat share it carries; compiler.models.assumptions
+                       PLANT_REFERENCE, computed there, so a stdlib price or flag cannot leave them stale:
+                       tests/test_plant_reference17.py reads each row back from stdlib/facility.factory). Power:
+                       installed generators 2,067,000 / 3 MW x 1.1 = 757.9 $/kW; equipment transformers 120.0 +
+                       switchgear 180.4 + UPS 440.0 + PDUs 400.0 = 1,140.4 $/kW; factor (3,720.6 - 757.9) /
+                       1,140.4 = 2.5979; shares 0.0838, 0.1260, 0.3072, 0.2793, 0.2037 (were 0.07, 0.11, 0.26,
+                       0.24, 0.32). For any plant cost per W P the factor is P x (1 - the installed classes'
+                       shares) / equipment (installation_factor), so every class's estimate read as units at the
+                       equipment (or installed) price it implies is that estimate. Cooling: the reference hall's
+                       chillers are the air-cooled Chiller_AC_500ton (equipment); the installed water-cooled
+                       Chiller_WC_1000ton is in no share, so no installed price was in its factor; the shares are
+                       now the exact ones (CDU 0.2603, CRAH 0.0919, chiller 0.3919, heat rejection 0.2297, pump
+                       0.0261; were rounded to 0.01, the pump's 0.03 15% above its 0.0261) and the factor 2.4804 /
+                       0.7183 = 3.4533 (was 3.4546). Flagship (examples/flagship_campus.factory): capex 8,816.1 ->
+                       8,896.2 M$, capex_power 675.1 -> 757.5 M$ (transformers placed x 2.5979: 68.7 -> 81.1 M$;
+                       the halls' placed UPS 28.6 -> 33.8 M$ each hall; the estimated switchgear and distribution
+                       at their new shares; the 88 generators stay $181.9M), capex_cooling 407.2 -> 405.0 M$,
+                       TCO 2,230.06 -> 2,240.63 M$/yr, chat 0.3135 -> 0.3150 $/Mtok; enterprise starter capex
+                       $2,757,069 -> $2,758,789 (all-air cooling x 1.2603 of 2.4804 $/W, was x 1.25). The
+                       generator reference stays a sourced [S] installed figure, the others [U]; still no source
+                       for an electrical installation factor (2.60 is below Lang's 3.10-4.74 for process plant).
       s15-plantsrc note (2026-12-06): equipment or installed, per stdlib price (stdlib/facility.factory).
                        Every facility price is "NOT PUBLISHED [U]" with no cited source, so no source's own
                        words settle it; the comments' words: installed: generator ("~$500/kW installed with
@@ -622,9 +658,11 @@ def markup(gear, ctx, figure):
         markup = 1                                          where the part sets `installed = true`
                = installation_factor of its category        else (its price is the equipment's)
 
-    Two stdlib prices say they are installed (Generator_3MW "~$500/kW installed", Chiller_WC_1000ton "~$700/ton
-    installed"); marked up they were counted twice: the flagship's 88 generators 88 x $1.5M x 2.20 = $290.6M
-    where their installed price is $132.0M. The factor is at least 1, so marking a price up never lowers capex."""
+    Two stdlib prices say they are installed (Generator_3MW, NREL REopt.jl's installed $650/kW x 1.06;
+    Chiller_WC_1000ton "~$700/ton installed"); marked up they were counted twice: the flagship's 88 generators at
+    the then $1.5M were 88 x $1.5M x 2.20 = $290.6M where their installed price was $132.0M. An installed-priced
+    class is also left out of the equipment the factor is taken over (s17-econ2, installation_factor). The factor
+    is at least 1, so marking a price up never lowers capex."""
     return np.where(priced_installed(gear) > 0.5, 1.0, installation_factor(ctx, figure == "capex_cooling"))
 
 
@@ -634,22 +672,28 @@ def _note_as_priced(as_priced, gear, cost) -> None:
 
 
 def installation_factor(ctx, cooling: bool):
-    """Installed cost over equipment price of the plant gear a spec places (s15-capex, 2026-12-06):
+    """Installed cost over equipment price of the plant gear a spec places (s15-capex; s17-econ2, 2026-12-06):
 
-        installation_factor = plant cost per W of the category / plant_equipment_<category>, at least 1
+        installation_factor = P x (1 - sum of the installed-priced classes' shares) / plant_equipment_<category>,
+                              at least 1
 
-    the plant cost per W of the category being the one the classes not placed are estimated from (plant_cost,
-    else build_cost_per_watt x critical_share; x cooling_share_of_plant or its rest) and plant_equipment_cooling
-    0.718 $/W, plant_equipment_power 1.690 $/W the equipment the class shares were priced on (the stdlib's prices
-    per kW with their redundancy). Defaults: cooling 2.4804 / 0.718 = 3.45, power 3.7206 / 1.690 = 2.20. So the
-    two readings of the same gear are one model: the units a class's estimate implies, placed at the equipment
-    price it implies, cost the estimate (placing the flagship's CRAHs had lowered its cooling capex $184.9M ->
-    $129.6M: the placed units at the equipment price beside the estimate's installed cost). At least 1: a plant
-    cost per W below its equipment's does not discount the gear a spec prices. Assumption: one factor per
-    category (the build cost's split of installation between classes is not published); power shelves, in the
-    racks, are not plant gear and are priced as written."""
+    P the plant cost per W of the category the classes not placed are estimated from (plant_cost, else
+    build_cost_per_watt x critical_share; x cooling_share_of_plant or its rest), the shares those of the classes
+    whose reference price is installed (assumptions PLANT_INSTALLED_CLASSES: the generator; none in cooling), and
+    plant_equipment_<category> the equipment per W of IT the other classes were priced on (the stdlib's prices per
+    kW with their redundancy, assumptions PLANT_REFERENCE). Defaults: power 3.7206 x (1 - 0.2037) / 1.1404 =
+    2.5979, cooling 2.4804 / 0.7183 = 3.4533. So the two readings of the same gear are one model: the units a
+    class's estimate implies, placed at the equipment price it implies, cost the estimate, and an installed price
+    is counted neither marked up nor in the equipment the factor is taken over (s17-econ2: before, the generator's
+    earlier $500/kW x 1.1 sat in the power equipment, 1.690 $/W, factor 2.2015). At least 1: a plant cost per W
+    below its equipment's does not discount the gear a spec prices. Assumption: one factor per category (the build
+    cost's split of installation between classes is not published); power shelves, in the racks, are not plant
+    gear and are priced as written."""
     equipment = A.plant_equipment_cooling if cooling else A.plant_equipment_power
-    return np.maximum(_plant_share(ctx, cooling) / ctx.get(equipment.name, equipment), 1.0)
+    by_name = {name: share for name, _, share in (COOLING_CLASSES if cooling else POWER_CLASSES)}
+    installed = sum((ctx.get(by_name[c].name, by_name[c]) for c in A.PLANT_INSTALLED_CLASSES[
+        "cooling" if cooling else "power"]), np.zeros(1))
+    return np.maximum(_plant_share(ctx, cooling) * (1.0 - installed) / ctx.get(equipment.name, equipment), 1.0)
 
 
 def _placed_above(ctx, kinds) -> bool:
@@ -999,8 +1043,8 @@ def _per(ctx, numerator: str, denominator: str, why: str):
 
 
 for _kind in ("hall", "site"):
-    output(_kind, "capex_power", "sum(count * price) of the power gear placed * installation factor (plant cost per W of power / "
-           "plant_equipment_power, at least 1; 1 for a part with installed = true and for power shelves) + for each class not placed own it_power * "
+    output(_kind, "capex_power", "sum(count * price) of the power gear placed * installation factor (plant cost per W of power * "
+           "(1 - plant_share_generator, the installed-priced class) / plant_equipment_power, at least 1; 1 for a part with installed = true and for power shelves) + for each class not placed own it_power * "
            "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * (1 - cooling_share_of_plant) * "
            "class share")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
