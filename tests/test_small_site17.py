@@ -1,0 +1,85 @@
+"""Laws of a small site's figures (s17-small, 2026-12-06): a 67 kW server room is not planned as a slice of a
+large hall with its large gear.
+
+The report said (trust hunt): every hall gets N+1 chillers of the 2 MW default class, so a 67 kW room carries
+two 2 MW chillers. Checked: its capex is the per-W estimate (no gear placed: 67.02 kW x 2.4804 $/W x 0.39 =
+$64.83k of chillers), its cooling power the fractions and COP per W of heat; neither reads the count or the
+class. The one figure that said "2 MW" was the cooling diagram ('Chillers x 2 . 2 MW each (model default)',
+4 MW for 87.24 kW of heat rejected). Laws:
+  * capex per W of IT of an unplaced plant is the same for a 67 kW room and a 1 MW hall (no fixed part);
+  * cooling power per W of IT likewise (the plant is fractions and COPs of the heat);
+  * the sized count of a model-default class is ceil(load / unit) + 1 and its units, read at the load where
+    that is under one unit, cover the load with one spare and are not more than one unit above it;
+  * the diagram names no unit larger than the plant's whole load where the spec places none.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compiler.cli import run_pipeline
+from compiler.render.diagram import diagram_dot
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "enterprise_starter.factory"
+
+
+def _values(racks: int) -> dict[str, float]:
+    """The example with `racks` racks; its room's 120 kW feed and its 64-GPU assert raised to fit (a 1 MW hall)."""
+    from compiler import evaluate_text
+    text = EXAMPLE.read_text().replace("param racks = 4", f"param racks = {racks}").replace(
+        "power_feed = 120 kW", "power_feed = 2 MW").replace("assert gpus == 64", "assert gpus == 16 * racks")
+    results, sink = evaluate_text(text, "enterprise_starter.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    return {k: float(np.asarray(v).ravel()[0]) for k, v in results.values.items()
+            if k.startswith("headquarters.") and not isinstance(v, str) and np.asarray(v).dtype.kind == "f"}
+
+
+@pytest.fixture(scope="module")
+def small_and_large():
+    return _values(4), _values(60)
+
+
+@pytest.mark.parametrize("figure", ["capex_cooling", "capex_power", "capex_building", "cooling_power",
+                                    "power_chain_loss"])
+def test_a_small_rooms_plant_per_watt_is_a_large_halls(small_and_large, figure) -> None:
+    small, large = small_and_large
+    h = "headquarters."
+    assert small[h + "it_power"] == pytest.approx(67.02e3, rel=1e-3)
+    assert large[h + "it_power"] == pytest.approx(15 * small[h + "it_power"], rel=1e-12)
+    assert small[h + figure] / small[h + "it_power"] == pytest.approx(
+        large[h + figure] / large[h + "it_power"], rel=1e-9)
+
+
+def test_the_small_rooms_chillers_are_its_estimate_not_two_default_units(small_and_large) -> None:
+    """Hand calculation: 67.02 kW x 11.7 $/W x 0.53 x 0.4 x 0.39 = $64.83k, not 2 x 2 MW of chillers."""
+    small, _ = small_and_large
+    it = small["headquarters.it_power"]
+    assert small["headquarters.server_room.detail.capex_cooling_chiller"] == pytest.approx(
+        it * 11.7 * 0.53 * 0.4 * 0.39, rel=1e-9)
+
+
+@pytest.mark.parametrize("count, unit", [("chillers", 2e6), ("crahs", 150e3)])
+def test_a_default_class_count_covers_the_load_with_one_spare(small_and_large, count, unit) -> None:
+    """ceil(load / unit) + 1: the small room (87.24 kW rejected, 67.02 kW of air) needs one unit and a spare; the
+    1 MW hall ceil(1.005 MW / 150 kW) + 1 = 8 CRAHs; units read at the load where it is under one unit."""
+    for v in small_and_large:
+        load = v["headquarters.heat_rejected"] if count == "chillers" else v["headquarters.heat_air"]
+        n = v["headquarters." + count]
+        each = min(unit, load)
+        assert (n - 1) * each >= load * (1 - 1e-12)          # the duty units cover the load
+        assert (n - 2) * each < load                          # and not one unit more than it needs
+
+
+def _plain(dot: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", dot).replace("&#8194;", " "))
+
+
+def test_the_cooling_diagram_names_no_unit_above_a_small_plants_load() -> None:
+    results, sink = run_pipeline([str(EXAMPLE)], {}, None, evaluate_all=True)
+    text = _plain(diagram_dot(results, "cooling"))
+    assert "Chillers \u00d7 2" in text
+    assert "2 MW each" not in text                # was: 'Chillers x 2 . 2 MW each (model default)', for 87.24 kW
+    assert "each sized to the load" in text
