@@ -83,3 +83,43 @@ def test_the_cooling_diagram_names_no_unit_above_a_small_plants_load() -> None:
     assert "Chillers \u00d7 2" in text
     assert "2 MW each" not in text                # was: 'Chillers x 2 . 2 MW each (model default)', for 87.24 kW
     assert "each sized to the load" in text
+
+
+# ------------------------------------------------------------------ a year's total says "/yr" on every surface
+def test_a_years_total_reads_in_one_unit_text_on_every_surface(tmp_path) -> None:
+    """`energy_year` (J over a year) printed "609.8 MWh" in the plan's KPI table and the eval table, "609.8 MWh/yr"
+    in the plan's cost row (docs/ci.md: "in the unit the KPI table gives it"). Law: the unit text of a quantity is
+    the same on the eval table, the report, the plan's text, markdown and JSON (`display_unit`) and its cost row;
+    a year's total says /yr as the money per year does."""
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    old = EXAMPLE.read_text()
+    (tmp_path / "old.factory").write_text(old)
+    (tmp_path / "new.factory").write_text(old.replace("param racks = 4", "param racks = 5").replace(
+        "power_feed = 120 kW", "power_feed = 240 kW").replace("assert gpus == 64", "assert gpus == 16 * racks"))
+    run = CliRunner()
+    texts = {}
+    table = run.invoke(main, ["eval", str(tmp_path / "old.factory")]).stdout
+    texts["eval"] = next(x for x in table.splitlines() if x.startswith("headquarters.energy_year ")).split()[-1]
+    assert run.invoke(main, ["build", str(tmp_path / "old.factory"), "-o", str(tmp_path / "out")]).exit_code == 0
+    report = (tmp_path / "out" / "report.md").read_text()
+    texts["report"] = next(x for x in report.splitlines() if x.startswith("| Energy per year")).split("|")[3].split()[-1]
+    plan = run.invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")]).stdout
+    kpi = next(x for x in plan.splitlines() if "headquarters.energy_year" in x).split()
+    texts["plan kpi old"], texts["plan kpi new"] = kpi[2], kpi[5]
+    row = next(x for x in plan.splitlines() if "energy (model)" in x).split()
+    texts["plan cost row"] = row[row.index("->") - 1]
+    md = run.invoke(main, ["plan", "--format", "markdown", str(tmp_path / "old.factory"),
+                           str(tmp_path / "new.factory")]).stdout
+    texts["plan markdown"] = next(x for x in md.splitlines() if "`headquarters`" in x and "energy per year" in x
+                                  ).split("|")[3].split()[-1]
+    doc = json.loads(run.invoke(main, ["plan", "--format", "json", str(tmp_path / "old.factory"),
+                                       str(tmp_path / "new.factory")]).stdout)
+    texts["plan json"] = next(k for k in doc["kpis"] if k["path"] == "headquarters.energy_year")["display_unit"]
+    assert set(texts.values()) == {"MWh/yr"}, texts
+    water = next(x for x in table.splitlines() if x.startswith("headquarters.water_year ")).split()[-1]
+    assert water == "m^3/yr"
