@@ -101,24 +101,27 @@ def test_a_years_total_reads_in_one_unit_text_on_every_surface(tmp_path) -> None
     (tmp_path / "old.factory").write_text(old)
     (tmp_path / "new.factory").write_text(old.replace("param racks = 4", "param racks = 5").replace(
         "power_feed = 120 kW", "power_feed = 240 kW").replace("assert gpus == 64", "assert gpus == 16 * racks"))
+    from compiler import evaluate_text
+    from compiler.plan import render_markdown as plan_markdown, render_text
+    from compiler.render.report import render_markdown
+
     run = CliRunner()
     texts = {}
     table = run.invoke(main, ["eval", str(tmp_path / "old.factory")]).stdout
     texts["eval"] = next(x for x in table.splitlines() if x.startswith("headquarters.energy_year ")).split()[-1]
-    assert run.invoke(main, ["build", str(tmp_path / "old.factory"), "-o", str(tmp_path / "out")]).exit_code == 0
-    report = (tmp_path / "out" / "report.md").read_text()
+    results, sink = evaluate_text(old, "old.factory")
+    report = render_markdown(results, "old.factory", sink)
     texts["report"] = next(x for x in report.splitlines() if x.startswith("| Energy per year")).split("|")[3].split()[-1]
-    plan = run.invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")]).stdout
+    doc = json.loads(run.invoke(main, ["plan", "--format", "json", str(tmp_path / "old.factory"),
+                                       str(tmp_path / "new.factory")]).stdout)
+    plan = render_text(doc)
     kpi = next(x for x in plan.splitlines() if "headquarters.energy_year" in x).split()
     texts["plan kpi old"], texts["plan kpi new"] = kpi[2], kpi[5]
     row = next(x for x in plan.splitlines() if "energy (model)" in x).split()
     texts["plan cost row"] = row[row.index("->") - 1]
-    md = run.invoke(main, ["plan", "--format", "markdown", str(tmp_path / "old.factory"),
-                           str(tmp_path / "new.factory")]).stdout
+    md = plan_markdown(doc)
     texts["plan markdown"] = next(x for x in md.splitlines() if "`headquarters`" in x and "energy per year" in x
                                   ).split("|")[3].split()[-1]
-    doc = json.loads(run.invoke(main, ["plan", "--format", "json", str(tmp_path / "old.factory"),
-                                       str(tmp_path / "new.factory")]).stdout)
     texts["plan json"] = next(k for k in doc["kpis"] if k["path"] == "headquarters.energy_year")["display_unit"]
     assert set(texts.values()) == {"MWh/yr"}, texts
     water = next(x for x in table.splitlines() if x.startswith("headquarters.water_year ")).split()[-1]
