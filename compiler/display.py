@@ -77,8 +77,26 @@ def _ladder(si_unit: str, declared: str = "") -> list[tuple[str, float]] | None:
     return _LADDERS.get(si_unit)
 
 
+PER_YEAR = ("energy_year", "water_year")
+"""Model outputs that are a year's total (J, m^3 over 8,760 h): their declared unit carries "/yr" (`MWh/yr`,
+`m^3/yr`; compiler.lower._models_of), so every surface that shows them (eval table, report, plan text, markdown
+and JSON `display_unit`, explain) says "per year" as the cost rows and the money per year do (s17-small: the plan's
+KPI table printed `609.8 MWh` beside its cost row's `609.8 MWh/yr`). The SI value is the year's total as before."""
+
+
+def _per_year(declared: str, si_unit: str) -> tuple[str, str]:
+    """(the declared unit without "/yr", "/yr") for a year's total (`MWh/yr` of an SI J), else (declared, "")."""
+    if declared.endswith("/yr") and "/" not in si_unit and si_unit not in ("", "1", "USD"):
+        return declared[:-3], "/yr"
+    return declared, ""
+
+
 def display_unit(value: float, si_unit: str, declared: str = "") -> tuple[float, str]:
     """The value and unit to show for an SI value (`declared`: the unit the field was written in)."""
+    declared, per = _per_year(declared, si_unit)
+    if per:
+        shown, unit = display_unit(value, si_unit, declared)
+        return shown, unit + per
     if si_unit == "K_point":
         return value - 273.15, "degC"
     ladder = _ladder(si_unit, declared)
@@ -98,6 +116,7 @@ def display_unit(value: float, si_unit: str, declared: str = "") -> tuple[float,
 def _declared_factor(declared: str, si_unit: str) -> float:
     """SI value of one `declared` unit, when `declared` is a unit to show (not a count, a ratio, ...)
     that is on no ladder of `si_unit` (`USD/h`, `L/min`, `h`); else 0."""
+    declared, _ = _per_year(declared, si_unit)
     if not declared or declared in _PLAIN or declared == si_unit or declared in _BITS:
         return 0.0
     ladder = [name for name, _ in _LADDERS.get(si_unit, [])]
@@ -115,6 +134,9 @@ def format_quantity(value: float, si_unit: str, declared: str = "") -> str:
     SI unit (`USD/h`, `L/min`), else the best step of the ladder the declared unit selects."""
     if declared == "temp" and si_unit == "K":
         return f"{format_number(value - 273.15)} degC"
+    base, per = _per_year(declared, si_unit)
+    if per:
+        return format_quantity(value, si_unit, base) + per
     factor = _declared_factor(declared, si_unit)
     if factor:
         return f"{format_number(value / factor)} {declared}"

@@ -420,7 +420,9 @@ def _models_of(kind_name: str) -> tuple[list, list]:
     found = _MODELS_OF.get(kind_name)
     if found is None:
         spec = kind_spec(kind_name)
-        outputs = [(name, model, _si_of_type(spec.fields[name].type), spec.fields[name].type)
+        from .display import PER_YEAR
+        outputs = [(name, model, _si_of_type(spec.fields[name].type),
+                    spec.fields[name].type + ("/yr" if name in PER_YEAR else ""))     # a year's total
                    for name, model in outputs_for(kind_name).items()]
         found = _MODELS_OF[kind_name] = (outputs, limits_for(kind_name))
     return found

@@ -664,7 +664,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         max_batch     count   output    largest batch that fits in memory at the chosen parallelism
         weights_per_chip B    output    weight bytes held by each chip
         kv_per_token  B/tok   output    KV-cache bytes per token (all layers)
-        tokens_per_s  tok/s   output    output tokens per second of the whole service
+        tokens_per_s  tok/s   output    output tokens per second of the whole service at its capacity: the most it carries within its latency limits (not the load it serves: served_tokens_per_s)
         tokens_per_s_per_chip tok/s output output tokens per second per accelerator
         tokens_per_s_per_user tok/s output decode speed one user sees: 1 / tpot
         tokens_per_s_per_system tok/s output output tokens per second per server or rack-scale system it runs on

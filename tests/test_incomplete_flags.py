@@ -131,7 +131,7 @@ def test_a_plans_energy_reads_in_one_unit_in_the_kpis_and_the_cost_table(tmp_pat
     out = CliRunner().invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory")]).stdout
     kpi = next(x for x in out.splitlines() if ".energy_year" in x).split()
     row = next(x for x in out.splitlines() if "energy (model)" in x)
-    assert kpi[2] == kpi[5] == "GWh" and f"{kpi[1]} GWh/yr -> {kpi[4]} GWh/yr" in row, (kpi, row)
+    assert kpi[2] == kpi[5] == "GWh/yr" and f"{kpi[1]} GWh/yr -> {kpi[4]} GWh/yr" in row, (kpi, row)
 
 
 def test_a_change_to_an_imported_modules_param_is_listed_as_a_plan_input(tmp_path) -> None:

@@ -15,6 +15,13 @@ Formulas:
     cdus               = ceil(heat_liquid / cdu.capacity) + spares        (N+1 unless the cdu says)
     crahs              = ceil(heat_air / crah.capacity) + spares
                          (the gear placed on the block or its nearest ancestor; else the default capacity)
+    A class the spec does not place is counted in units of its default capacity (cdu_capacity 1.5 MW, crah_capacity
+    150 kW, chiller_capacity 2 MW, dry_cooler_capacity 1 MW), N+1; a load under one such unit is 1 + 1 units, read
+    as units sized to the load (a 67 kW room's 2 chillers are two units of ~87 kW, not 2 x 2 MW: the cooling
+    diagram says so). Nothing else reads the class: its capex is the per-W estimate (compiler.models.cost) and its
+    cooling power the fractions and COP per W of heat (compiler.models.facility), so a small room's plant per W of
+    IT is a large hall's (tests/test_small_site17.py). The one place the count x capacity is priced: a site's own
+    CDUs / CRAHs where its halls place priced ones (cost._units_at: whole units at the halls' price per W).
 
 Example: 100 kW at 10 K needs 100e3 / (997 * 4186 * 10) = 2.40e-3 m^3/s = 143.8 L/min of water.
 Assumptions: all IT power becomes heat in the room; power-chain losses are rejected by the electrical

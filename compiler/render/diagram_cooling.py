@@ -109,8 +109,7 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
         cap = plan.get(gear[0][0], "capacity")
         rows.append(_esc(f"{plan.definition(gear[0][0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
     else:
-        rows.append(_esc(f"{_q(plan.assumption('chiller_capacity'), 'W')} each "
-                         "(model default)", 0))
+        rows.append(_default_unit(plan.assumption("chiller_capacity"), rejected))
     chillers_drawn, sizing = _plant_units(plan.get(root, "chillers_placed"), chillers,
                                           "the compressor load at the design ambient")
     if chillers is None:
@@ -130,8 +129,11 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
     if mode == "dry_cooler" or dry is None or dry:
         rejection = plan.ids("drycoolers", root.path)
         gear = plant_gear("dry_cooler")
-        cap = plan.get(gear[0][0], "capacity") if gear else plan.assumption("dry_cooler_capacity")
-        rows = [_esc((plan.definition(gear[0][0]) + " \u00b7 " if gear else "") + f"{_q(cap, 'W')} each", 0)]
+        if gear:
+            cap = plan.get(gear[0][0], "capacity")
+            rows = [_esc(plan.definition(gear[0][0]) + " \u00b7 " + f"{_q(cap, 'W')} each", 0)]
+        else:
+            rows = [_default_unit(plan.assumption("dry_cooler_capacity"), rejected)]
         dry_drawn, sizing = _plant_units(plan.get(root, "dry_coolers_placed"), dry, "the heat rejected")
         rows += [sizing] if sizing else []
         c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry_drawn)}"), rows,
@@ -160,6 +162,18 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
     for inst, count, direct in branches:
         _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node,
                         f"{root.block.name}." if qualify else "")
+
+
+def _default_unit(default: float | None, rejected: float | None) -> str:
+    """The unit of a plant class the spec does not place: the model default class (`chiller_capacity` 2 MW,
+    `dry_cooler_capacity` 1 MW), except where the plant's whole load (the heat it rejects, at least its chillers'
+    compressor load) is under one such unit: the units are then read as sized to the load (the count, ceil(load /
+    capacity) + spares = 1 + 1, is the same; capex is per W of IT, cooling power per W of heat: neither reads the
+    class). Before (s17-small), the enterprise starter's 67 kW room drew 'Chillers x 2 . 2 MW each (model
+    default)': 4 MW of chillers for 87.24 kW of heat."""
+    if default is not None and rejected is not None and rejected < default:
+        return _esc(f"each sized to the load (under the {_q(default, 'W')} model default)", 0)
+    return _esc(f"{_q(default, 'W')} each (model default)", 0)
 
 
 def _plant_units(placed: float | None, needed: float | None, load: str) -> tuple[float | None, str | None]:

@@ -448,10 +448,66 @@ def _workload_tables(view: _View, subject) -> list[dict]:
                 + ("; Accelerators needed is the smallest count that meets the run's deadline" if kind == "training"
                    else "") + ".") if defaulted else ""
         absent = [f"{', '.join(dict.fromkeys(names))}: {ABSENT_TEXT}, {why}" for why, names in reasons.items()]
+        bounds = [b for b in (_capacity_bound(view, inst, subject) for inst in insts) if b] if kind == "inference" else []
+        if bounds:
+            bounds.insert(0, CAPACITY_NOTE)
         tables.append({"kind": kind, "title": "Inference services" if kind == "inference" else "Training runs",
                        "columns": [label for _, label, _ in columns], "rows": rows, "note": note,
-                       "absent": absent})
+                       "absent": absent, "bounds": bounds})
     return tables
+
+
+CAPACITY_NOTE = ("Tokens/s is each service's capacity: the most it carries within its TTFT and TPOT p99 limits "
+                 "(server, interactive) or at the batch its memory holds (offline). Tokens served/s is the load it "
+                 "carries while busy (its offered_load or demand where the spec sets one, else the capacity) x its "
+                 "busy share; its TTFT and TPOT are at that load. What sets each:")
+
+
+BINDING_SHARE = 0.85      # a capacity point whose p99 is within one batch-grid step (ratio 1.146) of a limit is bound by it
+
+
+def _capacity_bound(view: _View, inst, subject) -> str:
+    """What sets a service's capacity and its served rate, from its own outputs (a note, not a model): a service
+    whose offered load or demand is below its capacity (offered_share < 1) serves that load, which does not move
+    with the capacity; else, in server and interactive, the latency limit its capacity point is nearest (TTFT p99
+    or TPOT p99 over its limit, the spec's `ttft_limit` / `tpot_limit`, else the MLPerf benchmark's of its model:
+    compiler.models.inference.benchmark_limits) where that p99 is at least BINDING_SHARE of it (else none binds: the
+    throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
+    more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
+    interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
+    from ..display import format_quantity
+    from ..models.inference import BENCHMARK_LIMITS, SCENARIO_LIMITS
+
+    name = inst.path[len(subject.path) + 1:]
+    share = view.get(f"{inst.path}.offered_share")
+    if share is not None and share < 1 - 1e-9:
+        return (f"{name}: serves its offered load (demand), {fmt(share, 'percent')} of its capacity: its served "
+                f"rate does not move with the capacity")
+    if view.text(f"{inst.path}.serving") == "disaggregated" and view.get(f"{inst.path}.demand") is not None:
+        return f"{name}: its pools are sized to its demand: its tokens/s is the demand, not a capacity limit"
+    scenario = view.text(f"{inst.path}.scenario") or ""
+    if scenario not in ("server", "interactive"):
+        return ""
+    model = view.results.values.get(f"{inst.path}.model")           # the model's instance (a `ref:` field)
+    block = getattr(model, "block", None)
+    names = [block.name] + list(block.base or [])[-1:] if block is not None else [_ref_name(inst, "model")]
+    limits = next((BENCHMARK_LIMITS[n] for n in names if n in BENCHMARK_LIMITS), SCENARIO_LIMITS)
+    limits = limits.get(scenario, SCENARIO_LIMITS[scenario])
+    ratios = []
+    for i, (what, p99) in enumerate((("TTFT", "ttft_p99"), ("TPOT", "tpot_p99"))):
+        given = view.get(f"{inst.path}.{what.lower()}_limit")
+        limit_ = given if given is not None else limits[i]
+        value = view.get(f"{inst.path}.{p99}")
+        if value is None or not limit_:
+            return ""
+        ratios.append((value / limit_, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
+    ratio, what, value, limit_ = max(ratios)
+    if ratio < BINDING_SHARE:
+        return (f"{name}: no latency limit binds its capacity (TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 "
+                f"{ratios[1][2]} of {ratios[1][3]}): the most throughput its batch search finds")
+    tail = (": set by the prefill (compute); a faster decode lowers its TPOT, not its capacity" if what == "TTFT"
+            else ": set by the decode step")
+    return f"{name}: capacity bound by {what} p99, {value} of its {limit_} limit{tail}"
 
 
 LAYOUT = {"inference": ("tp", "pp", "ep"), "training": ("tp", "pp", "cp", "dp", "ep")}
