@@ -137,38 +137,40 @@ def _sweep(results: Results, subjects: list, series_of, flags: dict[str, str] | 
     def x_fmt(x):
         return format_quantity(x, unit, declared)
 
-    subject = subjects[0]
-    charts, columns = [], []
-    for key in SWEEP_KPIS:
-        kpi = next(k for k in KPIS if k.key == key)
-        series = series_of(subject, kpi)
-        if series is None or (kpi.facility and not np.any(np.nan_to_num(series) > 0)):
-            continue                                         # as the key figures: no racks, no $0 or 0 W column
-        ys = [float(series[i]) for i in index]
-        finite = [y for y in ys if math.isfinite(y)]
-        if not finite:
-            continue
-        columns.append((kpi, ys))
-        if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
-            continue                                         # flat: the table says it
-        scale = _SCALE.get(kpi.style, 1.0)
-        flag = view.flags.get(path_of(subject, kpi), "")
-        charts.append(line_chart(values, [y * scale for y in ys], kpi.label, _humanize(param), x_fmt,
-                                 lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
+    charts, columns = [], []          # (subject, kpi, label, ys): every site's figures, named when there are several
+    for subject in subjects:
+        for key in SWEEP_KPIS:
+            kpi = next(k for k in KPIS if k.key == key)
+            series = series_of(subject, kpi)
+            if series is None or (kpi.facility and not np.any(np.nan_to_num(series) > 0)):
+                continue                                     # as the key figures: no racks, no $0 or 0 W column
+            ys = [float(series[i]) for i in index]
+            finite = [y for y in ys if math.isfinite(y)]
+            if not finite:
+                continue
+            label = kpi.label if len(subjects) == 1 else f"{subject.block.name}: {kpi.label}"
+            columns.append((subject, kpi, label, ys))
+            if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
+                continue                                     # flat: the table says it
+            scale = _SCALE.get(kpi.style, 1.0)
+            flag = view.flags.get(path_of(subject, kpi), "")
+            charts.append(line_chart(values, [y * scale for y in ys], label, _humanize(param), x_fmt,
+                                     lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
     rows = []
     for j, x in enumerate(values):
         failed = sorted({c.message for c in results.checks if index[j] in c.failing})
         status = "all pass" if not failed else f"{len(failed)} fail: {'; '.join(failed)}"
         rows.append({"x": x_fmt(x), "cells": [view.mark(fmt(ys[j], kpi.style), path_of(subject, kpi))
                                               if math.isfinite(ys[j]) else ABSENT_TEXT
-                                              for kpi, ys in columns], "checks": status, "ok": not failed})
+                                              for subject, kpi, _, ys in columns],
+                     "checks": status, "ok": not failed})
     others = [p for p in graph.sweep[1:]]
     note = ""
     if others:
         fixed = ", ".join(f"{p} = {_first_value(results, view, p)}" for p in others)
         note = f"Other swept parameters held at their first value: {fixed}."
-    return {"param": param, "subject": subject.block.name, "charts": charts,
-            "columns": [k.label for k, _ in columns], "rows": rows, "note": note}
+    return {"param": param, "subject": ", ".join(s.block.name for s in subjects), "charts": charts,
+            "columns": [label for _, _, label, _ in columns], "rows": rows, "note": note}
 
 
 def _first_value(results: Results, view: _View, param: str) -> str:
