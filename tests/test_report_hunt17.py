@@ -78,3 +78,20 @@ def test_a_sweep_over_two_sites_shows_each_sites_figures_under_its_name() -> Non
     assert abs((beta[1] - beta[0]) / step - 1) < 2e-3 and abs((beta[2] - beta[1]) / step - 1) < 2e-3
     alpha = columns.index("alpha: TCO per year")
     assert len({r["cells"][alpha] for r in sweep["rows"]}) == 1
+
+
+def test_the_moe_examples_lead_paragraph_names_the_count_its_run_block_places() -> None:
+    """The Rubin-vs-Blackwell report opens with the spec's docstring: 'A third block runs the same job on N
+    GB200'. Its training table prints gb200_run's accelerators (2,016: 28 NVL72 racks of 72); the paragraph
+    said 2,048, a count no GB200 rack layout gives (2,048 / 72 = 28.4 racks)."""
+    import re
+    from pathlib import Path
+
+    from compiler import evaluate_files
+    path = Path(__file__).resolve().parent.parent / "examples" / "moe_training_rubin_vs_blackwell.factory"
+    results, sink = evaluate_files([str(path)])
+    placed = float(np.asarray(results.values["moe_training.gb200_run.accelerators"], float).ravel()[0])
+    markdown = report.render_markdown(results, "moe.factory", sink)
+    said = re.search(r"A third block runs the same job on ([0-9,]+) GB200", markdown.replace("\n", " "))
+    assert said is not None
+    assert float(said.group(1).replace(",", "")) == placed == 28 * 72
