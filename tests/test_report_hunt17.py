@@ -95,3 +95,64 @@ def test_the_moe_examples_lead_paragraph_names_the_count_its_run_block_places() 
     said = re.search(r"A third block runs the same job on ([0-9,]+) GB200", markdown.replace("\n", " "))
     assert said is not None
     assert float(said.group(1).replace(",", "")) == placed == 28 * 72
+
+
+OVER = '''"""A service on 64 H100 on a site that places 32."""
+from systems import DGX_H100
+from models import Llama3_1_70B
+
+rack r2 {
+  server s: DGX_H100 x 2
+  power_limit = 40 kW
+}
+site probe {
+  location = "probe"
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall h {
+    power_feed = 1 MW
+    rack r: r2 x 2
+  }
+  inference big {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 64
+    precision = "bf16"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_an_over_committed_sites_service_figures_are_flagged_wherever_shown(tmp_path) -> None:
+    """Hand case: the service runs on 64 H100, the site places 32 (4 DGX H100 in 2 racks): `over-committed`,
+    exit 1. The site's service figures (tokens/s, $/Mtok) and its energy bill are computed from a service the
+    site cannot hold: its metered draw read 29.78 kW, below the 36.51 kW planning average of the 32 GPUs placed,
+    because the service's 47.99 kW average over 64 GPUs was set against 64 x the site's 924 W a GPU. Each is
+    marked in results.json, in eval's table and in the report, as an unpriced cost is, never a clean number."""
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    spec = tmp_path / "over.factory"
+    spec.write_text(OVER)
+    out = tmp_path / "build"
+    run = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert run.exit_code == 1, run.output
+    quantities = json.loads((out / "results.json").read_text())["quantities"]
+    for path in ("probe.tokens_per_s", "probe.served_tokens_per_s", "probe.usd_per_mtok", "probe.tokens_per_joule",
+                 "probe.facility_power_metered", "probe.energy_year", "probe.opex_energy", "probe.tco_year"):
+        assert "over-committed" in quantities[path].get("flagged", {}).get("codes", []), path
+    assert "over-committed" not in quantities["probe.capex"].get("flagged", {}).get("codes", [])
+    assert "flagged" not in quantities["probe.facility_power"]
+    markdown = (out / "report.md").read_text()
+    row = next(line for line in markdown.splitlines() if line.startswith("| Tokens per second |"))
+    assert "⚠" in row and "fewer accelerators" in row, row
+    for label in ("| Energy per year |", "| Average at the meter, as drawn |", "| Energy |", "| **TCO per year** |"):
+        row = next(line for line in markdown.splitlines() if line.startswith(label))
+        assert "fewer accelerators" in row, row
+    table = CliRunner().invoke(main, ["eval", str(spec), "--select", "probe.tokens_per_s"])
+    assert "⚠" in table.output and "fewer accelerators" in table.output, table.output
