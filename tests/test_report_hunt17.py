@@ -131,28 +131,94 @@ def test_an_over_committed_sites_service_figures_are_flagged_wherever_shown(tmp_
     exit 1. The site's service figures (tokens/s, $/Mtok) and its energy bill are computed from a service the
     site cannot hold: its metered draw read 29.78 kW, below the 36.51 kW planning average of the 32 GPUs placed,
     because the service's 47.99 kW average over 64 GPUs was set against 64 x the site's 924 W a GPU. Each is
-    marked in results.json, in eval's table and in the report, as an unpriced cost is, never a clean number."""
+    marked in results.json, in eval's table (exit code 1) and in the report, as an unpriced cost is, never a clean
+    number."""
     import json
 
     from click.testing import CliRunner
 
     from compiler.cli import main
+    from compiler.render.results import render_results
     spec = tmp_path / "over.factory"
     spec.write_text(OVER)
-    out = tmp_path / "build"
-    run = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
-    assert run.exit_code == 1, run.output
-    quantities = json.loads((out / "results.json").read_text())["quantities"]
+    table = CliRunner().invoke(main, ["eval", str(spec), "--select", "probe.tokens_per_s"])
+    assert table.exit_code == 1, table.output
+    assert "⚠" in table.output and "fewer accelerators" in table.output, table.output
+    results, sink = evaluate_text(OVER, "over.factory")
+    quantities = json.loads(render_results(results, "over.factory", sink, "json", None))["quantities"]
     for path in ("probe.tokens_per_s", "probe.served_tokens_per_s", "probe.usd_per_mtok", "probe.tokens_per_joule",
                  "probe.facility_power_metered", "probe.energy_year", "probe.opex_energy", "probe.tco_year"):
         assert "over-committed" in quantities[path].get("flagged", {}).get("codes", []), path
     assert "over-committed" not in quantities["probe.capex"].get("flagged", {}).get("codes", [])
     assert "flagged" not in quantities["probe.facility_power"]
-    markdown = (out / "report.md").read_text()
+    markdown = report.render_markdown(results, "over.factory", sink)
     row = next(line for line in markdown.splitlines() if line.startswith("| Tokens per second |"))
     assert "⚠" in row and "fewer accelerators" in row, row
     for label in ("| Energy per year |", "| Average at the meter, as drawn |", "| Energy |", "| **TCO per year** |"):
         row = next(line for line in markdown.splitlines() if line.startswith(label))
         assert "fewer accelerators" in row, row
-    table = CliRunner().invoke(main, ["eval", str(spec), "--select", "probe.tokens_per_s"])
-    assert "⚠" in table.output and "fewer accelerators" in table.output, table.output
+
+
+def _explained(spec: str, path: str) -> tuple[str, dict[str, str]]:
+    """`factory explain --format json` of `path`: its printed value and its inputs' printed values."""
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    run = CliRunner().invoke(main, ["explain", spec, path, "--format", "json", "--depth", "1"])
+    assert run.exit_code == 0, run.output
+    tree = json.loads(run.output)
+    return tree["value"], {i["path"]: i["value"] for i in tree["inputs"]}
+
+
+def _number(text: str) -> float:
+    """'67.02 kW' -> 67.02e3, '24 degC' -> 24, '0.12 USD/kWh' -> 0.12 (the printed figure in its shown unit's
+    prefix: k and M scale, the rest is read as printed)."""
+    number, _, unit = text.replace(",", "").partition(" ")
+    return float(number) * {"k": 1e3, "M": 1e6, "G": 1e9}.get(unit[:1], 1.0)
+
+
+def test_explain_traces_of_the_starter_give_their_printed_figure_by_hand() -> None:
+    """Each trace's formula, evaluated by hand on the inputs as `explain` prints them, gives the printed figure
+    to its printed digits (examples/enterprise_starter.factory):
+    - cooling_power = pumps + CRAH fans + heat / COP + rejection fans: air heat 67.02 kW, CRAH fans 4% = 2.681 kW;
+      chilled water 24 - 6 = 18 degC, evaporator 18 - 8 = 10 degC (283.15 K), condenser 35 + 8 = 43 degC
+      (316.15 K), COP 0.5 x 283.15 / 33 = 4.290; chillers (67.02 + 2.681) / 4.290 = 16.25 kW; rejection fans
+      1.5% x (69.70 + 16.25) = 1.289 kW; no liquid heat, no pumps: 20.22 kW.
+    - capex_building = it_power x build_cost_per_watt x (1 - critical_share) = 67.02 kW x 11.7 x 0.47 = $368.6k.
+    - opex_energy = facility_power_metered x electricity_price = 69.61 kW x 8,760 h x 0.12 USD/kWh = $73.17k / yr.
+    - pue = facility_power_avg / it_power_avg = 69.61 / 56.4 = 1.234.
+    - cost_per_accelerator_hour = tco_year / accelerators = $576.4k / 8,760 h / 64 = $1.028 / h."""
+    spec = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "enterprise_starter.factory")
+    p = "headquarters.server_room"
+    shown, inputs = _explained(spec, f"{p}.cooling_power")
+    a = {k.split(".")[-1]: v for k, v in inputs.items() if k.startswith("assumptions.")}
+    heat_air, heat_liquid = _number(inputs[f"{p}.heat_air"]), _number(inputs[f"{p}.heat_liquid"])
+    crah = float(a["crah_fan_fraction"]) * heat_air
+    evaporator = _number(a["air_supply_temp"]) - _number(a["chilled_water_offset"]) - _number(a["chiller_approach"])
+    condenser = _number(a["ambient_temp"]) + _number(a["chiller_approach"])
+    cop = float(a["carnot_fraction"]) * (evaporator + 273.15) / (condenser - evaporator)
+    chillers = (heat_air + crah) / cop
+    rejection = float(a["heat_rejection_fan_fraction"]) * (heat_air + crah + chillers)
+    pumps = float(a["pump_fraction"]) * heat_liquid
+    assert heat_liquid == 0 and shown == "20.22 kW"
+    assert abs((crah + chillers + rejection + pumps) / 20.22e3 - 1) < 5e-4
+
+    shown, inputs = _explained(spec, "headquarters.capex_building")
+    by_hand = (_number(inputs["headquarters.it_power"]) * float(inputs["assumptions.build_cost_per_watt"].split()[0])
+               * (1 - float(inputs["assumptions.critical_share"])))
+    assert shown == "368.6 kUSD" and abs(by_hand / 368.6e3 - 1) < 5e-4
+
+    shown, inputs = _explained(spec, "headquarters.opex_energy")
+    by_hand = (_number(inputs["headquarters.facility_power_metered"]) / 1e3 * 8760
+               * float(inputs["headquarters.electricity_price"].split()[0]))
+    assert shown == "73.17 kUSD/yr" and abs(by_hand / 73.17e3 - 1) < 5e-4
+
+    shown, inputs = _explained(spec, f"{p}.pue")
+    by_hand = _number(inputs[f"{p}.facility_power_avg"]) / _number(inputs[f"{p}.it_power_avg"])
+    assert shown == "1.234" and abs(by_hand / 1.234 - 1) < 5e-4
+
+    shown, inputs = _explained(spec, "headquarters.cost_per_accelerator_hour")
+    by_hand = _number(inputs["headquarters.tco_year"]) / 8760 / _number(inputs["headquarters.accelerators"])
+    assert shown == "1.028 USD/h" and abs(by_hand / 1.028 - 1) < 5e-4
